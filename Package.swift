@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (each target imports only those above it in this list):
+// COpenSSL → VaultCrypto → VaultFormat → salesvault (CLI)
+let package = Package(
+    name: "SalesVault",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "salesvault", targets: ["salesvault"]),
+        .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
+        .library(name: "VaultFormat", targets: ["VaultFormat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
+        .executableTarget(
+            name: "salesvault",
+            dependencies: [
+                "VaultFormat",
+                "VaultCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Development tools: the testkit generator, the crash-test driver and the benchmark.
+        .executableTarget(name: "svault-testkit", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .executableTarget(name: "svault-torture", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .executableTarget(name: "svault-bench", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
+        .testTarget(
+            name: "VaultFormatTests",
+            dependencies: ["VaultFormat", "VaultCrypto"],
+            resources: [.copy("Testkit")]
+        ),
+        .testTarget(name: "SalesVaultCLITests", dependencies: ["VaultFormat", "VaultCrypto"]),
+    ]
+)

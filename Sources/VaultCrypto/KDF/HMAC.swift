@@ -1,0 +1,55 @@
+internal import COpenSSL
+
+/// HMAC-SHA-256 (RFC 2104).
+public enum HMACSHA256 {
+    public static let byteCount = 32
+
+    /// The full 32-byte tag of `message` under `key`.
+    public static func authenticationCode(for message: some ContiguousBytes, using key: SymmetricKey) throws -> [UInt8] {
+        try authenticationCode(for: message, keyBytes: key)
+    }
+
+    static func authenticationCode(for message: some ContiguousBytes, keyBytes: some ContiguousBytes) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: byteCount)
+        var outLength: UInt32 = 0
+        clearOpenSSLErrors()
+        let ok = withNonNullPointer(keyBytes) { k, kCount in
+            withNonNullPointer(message) { m, mCount in
+                out.withUnsafeMutableBytes { o in
+                    HMAC(EVP_sha256(), k, Int32(kCount), m, mCount, o.bindMemory(to: UInt8.self).baseAddress, &outLength) != nil
+                }
+            }
+        }
+        guard ok, outLength == UInt32(byteCount) else { throw openSSLError("HMAC") }
+        return out
+    }
+
+    /// True when `tag` is the (possibly truncated, at least 16-byte) tag of `message`; compared in
+    /// constant time.
+    public static func isValid(
+        _ tag: some ContiguousBytes, for message: some ContiguousBytes, using key: SymmetricKey
+    ) throws -> Bool {
+        let expected = try authenticationCode(for: message, using: key)
+        return tag.withUnsafeBytes { t in
+            t.count >= 16 && t.count <= byteCount && constantTimeEquals(Array(expected[0..<t.count]), t)
+        }
+    }
+}
+
+/// SHA-256 (FIPS 180-4).
+public enum SHA256 {
+    public static let byteCount = 32
+
+    public static func hash(_ data: some ContiguousBytes) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: byteCount)
+        var outLength: UInt32 = 0
+        clearOpenSSLErrors()
+        let ok = data.withUnsafeBytes { d in
+            out.withUnsafeMutableBytes { o in
+                EVP_Digest(d.baseAddress, d.count, o.bindMemory(to: UInt8.self).baseAddress, &outLength, Algorithms.sha256, nil)
+            }
+        }
+        try check(ok, "EVP_Digest")
+        return out
+    }
+}

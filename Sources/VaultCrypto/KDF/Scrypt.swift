@@ -1,0 +1,80 @@
+internal import COpenSSL
+
+/// scrypt (RFC 7914) through `EVP_KDF` "SCRYPT", always with an explicit memory limit: the old
+/// `EVP_PBE_scrypt` default of 32 MiB fails at realistic costs.
+public enum Scrypt {
+    /// Bytes scrypt needs for (N, r, p): the V array plus the B blocks (RFC 7914 §5), plus slack.
+    public static func memoryRequired(logN: Int, r: Int, p: Int) -> UInt64 {
+        let n = UInt64(1) << UInt64(logN)
+        return 128 * UInt64(r) * (n + 2 + UInt64(p)) + (1 << 20)
+    }
+
+    public static func deriveKey(
+        password: some ContiguousBytes, salt: some ContiguousBytes, logN: Int, r: Int, p: Int, outputByteCount: Int
+    ) throws -> SymmetricKey {
+        guard (1...40).contains(logN) else { throw CryptoError.invalidParameter("scrypt logN \(logN)") }
+        guard r >= 1, p >= 1, r * p < (1 << 30) else { throw CryptoError.invalidParameter("scrypt r=\(r) p=\(p)") }
+        guard outputByteCount > 0 else { throw CryptoError.invalidParameter("scrypt output length") }
+        return try deriveKey(
+            password: password, salt: salt, n: UInt64(1) << UInt64(logN), r: r, p: p,
+            maxMemory: memoryRequired(logN: logN, r: r, p: p), outputByteCount: outputByteCount)
+    }
+
+    static func deriveKey(
+        password: some ContiguousBytes, salt: some ContiguousBytes, n: UInt64, r: Int, p: Int, maxMemory: UInt64,
+        outputByteCount: Int
+    ) throws -> SymmetricKey {
+        let pass = password.withUnsafeBytes { Array($0) }
+        let saltBytes = salt.withUnsafeBytes { Array($0) }
+        return try withPinned([pass, saltBytes]) { (buf) -> SymmetricKey in
+            var nValue = n
+            var rValue = UInt32(r)
+            var pValue = UInt32(p)
+            var maxmem = maxMemory
+            return try withUnsafeMutablePointer(to: &nValue) { (np) -> SymmetricKey in
+                try withUnsafeMutablePointer(to: &rValue) { (rp) -> SymmetricKey in
+                    try withUnsafeMutablePointer(to: &pValue) { (pp) -> SymmetricKey in
+                        try withUnsafeMutablePointer(to: &maxmem) { (mp) -> SymmetricKey in
+                            let params = [
+                                OSSL_PARAM_construct_octet_string(sv_param_password(), buf[0].baseAddress, buf[0].count),
+                                OSSL_PARAM_construct_octet_string(sv_param_salt(), buf[1].baseAddress, buf[1].count),
+                                OSSL_PARAM_construct_uint64(sv_param_scrypt_n(), np),
+                                OSSL_PARAM_construct_uint32(sv_param_scrypt_r(), rp),
+                                OSSL_PARAM_construct_uint32(sv_param_scrypt_p(), pp),
+                                OSSL_PARAM_construct_uint64(sv_param_scrypt_maxmem(), mp),
+                            ]
+                            return SymmetricKey(
+                                secureBytes: try KDFRunner.derive(kdfName: "SCRYPT", outputByteCount: outputByteCount, params: params))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PBKDF2-HMAC-SHA-256 (RFC 8018), through `PKCS5_PBKDF2_HMAC`.
+public enum PBKDF2 {
+    public static func deriveKey(
+        password: some ContiguousBytes, salt: some ContiguousBytes, iterations: Int, outputByteCount: Int
+    ) throws -> SymmetricKey {
+        guard iterations >= 1, iterations <= Int(Int32.max) else { throw CryptoError.invalidParameter("PBKDF2 iterations \(iterations)") }
+        guard outputByteCount > 0, outputByteCount <= Int(Int32.max) else { throw CryptoError.invalidParameter("PBKDF2 output length") }
+        clearOpenSSLErrors()
+        var failed = false
+        let out = SecureBytes(count: outputByteCount) { o in
+            withNonNullPointer(password) { pw, pwCount in
+                withNonNullPointer(salt) { s, sCount in
+                    let rc = UnsafeRawPointer(pw).withMemoryRebound(to: CChar.self, capacity: max(pwCount, 1)) { pwChars in
+                        PKCS5_PBKDF2_HMAC(
+                            pwChars, Int32(pwCount), s, Int32(sCount), Int32(iterations), EVP_sha256(), Int32(o.count),
+                            o.bindMemory(to: UInt8.self).baseAddress)
+                    }
+                    failed = rc != 1
+                }
+            }
+        }
+        if failed { throw openSSLError("PKCS5_PBKDF2_HMAC") }
+        return SymmetricKey(secureBytes: out)
+    }
+}

@@ -1,0 +1,106 @@
+internal import COpenSSL
+
+/// A heap buffer for secrets: wiped with `OPENSSL_cleanse` when released, compared in constant
+/// time, never printed (STYLE 7). Immutable after creation, so it is safe to share.
+public final class SecureBytes: @unchecked Sendable {
+    private let storage: UnsafeMutableRawBufferPointer
+
+    /// The number of bytes held.
+    public var count: Int { storage.count }
+
+    /// A buffer of `count` zero bytes, filled by `initializer` before it is published.
+    public init(count: Int, initializer: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
+        precondition(count >= 0, "negative size")  // sizes come from code, never from input
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        storage.initializeMemory(as: UInt8.self, repeating: 0)
+        byteCount = count
+        do {
+            try initializer(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
+        } catch {
+            OPENSSL_cleanse(storage.baseAddress, storage.count)
+            storage.deallocate()
+            throw error
+        }
+    }
+
+    private let byteCount: Int
+
+    /// A copy of `bytes`. The caller remains responsible for wiping its own copy.
+    public convenience init<D: Collection>(_ bytes: D) where D.Element == UInt8 {
+        self.init(count: bytes.count) { buffer in
+            _ = buffer.initializeMemory(as: UInt8.self, from: bytes)
+        }
+    }
+
+    /// `count` bytes from the system CSPRNG.
+    public static func random(count: Int) throws -> SecureBytes {
+        try SecureBytes(count: count) { buffer in try Random.fill(buffer) }
+    }
+
+    deinit {
+        OPENSSL_cleanse(storage.baseAddress, storage.count)
+        storage.deallocate()
+    }
+
+    /// Read-only access to the secret bytes; do not let the pointer escape.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(rebasing: storage[0..<byteCount]))
+    }
+
+    /// A plain copy of the bytes, for values that are about to be encrypted or written.
+    public var bytes: [UInt8] {
+        withUnsafeBytes { Array($0) }
+    }
+}
+
+extension SecureBytes: Equatable {
+    /// Constant-time comparison (`CRYPTO_memcmp`); lengths are not secret.
+    public static func == (lhs: SecureBytes, rhs: SecureBytes) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.withUnsafeBytes { a in
+            rhs.withUnsafeBytes { b in
+                a.count == 0 || CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0
+            }
+        }
+    }
+}
+
+extension SecureBytes: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "SecureBytes(\(count) bytes, redacted)" }
+    public var debugDescription: String { description }
+}
+
+/// Constant-time equality of two byte sequences of public length.
+public func constantTimeEquals(_ a: some ContiguousBytes, _ b: some ContiguousBytes) -> Bool {
+    a.withUnsafeBytes { pa in
+        b.withUnsafeBytes { pb in
+            pa.count == pb.count && (pa.count == 0 || CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, pa.count) == 0)
+        }
+    }
+}
+
+/// Types that can lend their bytes without copying (arrays, slices, `SecureBytes`, keys).
+public protocol ContiguousBytes {
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+}
+
+extension Array: ContiguousBytes where Element == UInt8 {}
+extension ArraySlice: ContiguousBytes where Element == UInt8 {}
+extension SecureBytes: ContiguousBytes {}
+extension UnsafeRawBufferPointer: ContiguousBytes {
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(self)
+    }
+}
+
+/// Lends `bytes` as a pointer that is never null, even when empty: several OpenSSL functions
+/// reject a null pointer with a zero length.
+func withNonNullPointer<R>(_ bytes: some ContiguousBytes, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
+    try bytes.withUnsafeBytes { raw in
+        if let base = raw.baseAddress, raw.count > 0 {
+            return try body(base.assumingMemoryBound(to: UInt8.self), raw.count)
+        }
+        var zero: UInt8 = 0
+        return try withUnsafePointer(to: &zero) { try body($0, 0) }
+    }
+}
