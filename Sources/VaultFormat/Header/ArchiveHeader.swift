@@ -1,0 +1,152 @@
+/// The header body's fields (FORMAT.md §4.2). Parsed values are validated, then trusted (STYLE 8).
+public struct ArchiveHeader: Sendable, Equatable {
+    public struct Flags: OptionSet, Sendable, Equatable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let mustChangePassword = Flags(rawValue: 1 << 0)
+        public static let rekeyRequired = Flags(rawValue: 1 << 1)
+        static let known: Flags = [.mustChangePassword, .rekeyRequired]
+    }
+
+    public var sequence: UInt64
+    public var owner: String
+    public var createdAt: Int64
+    public var passwordChangedAt: Int64
+    public var dekRotatedAt: Int64
+    public var dekGeneration: UInt32
+    public var recordCount: UInt64
+    public var bodyLength: UInt64
+    public var recordChain: [UInt8]
+    public var flags: Flags
+    public var slots: [KeySlot]
+
+    enum Tag: UInt8 {
+        case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
+            bodyLength, recordChain, flags, slots
+    }
+
+    public init(
+        sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
+        dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
+        slots: [KeySlot]
+    ) throws {
+        self.sequence = sequence
+        self.owner = owner
+        self.createdAt = createdAt
+        self.passwordChangedAt = passwordChangedAt
+        self.dekRotatedAt = dekRotatedAt
+        self.dekGeneration = dekGeneration
+        self.recordCount = recordCount
+        self.bodyLength = bodyLength
+        self.recordChain = recordChain
+        self.flags = flags
+        self.slots = slots
+        try validate()
+    }
+
+    /// Checks every rule of FORMAT.md §4.2 that the types alone do not.
+    func validate() throws {
+        try Self.validateOwner(owner)
+        guard dekGeneration >= 1 else { throw VaultError(.headerDamaged, "header: key generation 0") }
+        guard recordChain.count == 32 else { throw VaultError(.headerDamaged, "header: record chain length") }
+        guard flags.isSubset(of: .known) else { throw VaultError(.headerDamaged, "header: unknown flag bits \(flags.rawValue)") }
+        guard (1...FormatV1.maxSlots).contains(slots.count) else { throw VaultError(.headerDamaged, "header: \(slots.count) key slots") }
+        guard slots.filter({ if case .password = $0 { return true } else { return false } }).count == 1 else {
+            throw VaultError(.headerDamaged, "header: there must be exactly one password slot")
+        }
+        guard bodyLength <= UInt64(Int64.max) - UInt64(FormatV1.bodyOffset) else {
+            throw VaultError(.headerDamaged, "header: body length out of range")
+        }
+    }
+
+    /// Owner names: 1–256 bytes of UTF-8, no control characters (FORMAT.md §4.2).
+    public static func validateOwner(_ owner: String) throws {
+        let utf8 = Array(owner.utf8)
+        guard !utf8.isEmpty, utf8.count <= FormatV1.maxOwnerBytes else {
+            throw VaultError(.invalidArgument, "the owner name must be 1 to \(FormatV1.maxOwnerBytes) bytes")
+        }
+        guard !owner.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw VaultError(.invalidArgument, "the owner name contains a control character")
+        }
+    }
+
+    public var passwordSlot: PasswordSlot {
+        for case .password(let slot) in slots { return slot }
+        preconditionFailure("validated header without a password slot")  // validate() guarantees one
+    }
+
+    // MARK: Encoding (canonical, FORMAT.md §4.1)
+
+    public var serialized: [UInt8] {
+        var w = ByteWriter(capacity: 512)
+        func field(_ tag: Tag, _ value: [UInt8]) {
+            w.u8(tag.rawValue)
+            w.u32(UInt32(value.count))
+            w.append(value)
+        }
+        func u64(_ v: UInt64) -> [UInt8] { .be64(v) }
+        field(.sequence, u64(sequence))
+        field(.owner, Array(owner.utf8))
+        field(.createdAt, u64(UInt64(bitPattern: createdAt)))
+        field(.passwordChangedAt, u64(UInt64(bitPattern: passwordChangedAt)))
+        field(.dekRotatedAt, u64(UInt64(bitPattern: dekRotatedAt)))
+        field(.dekGeneration, .be32(dekGeneration))
+        field(.recordCount, u64(recordCount))
+        field(.bodyLength, u64(bodyLength))
+        field(.recordChain, recordChain)
+        field(.flags, .be32(flags.rawValue))
+        var s = ByteWriter()
+        s.u8(UInt8(slots.count))
+        for slot in slots { s.append(slot.serialized) }
+        field(.slots, s.bytes)
+        return w.bytes
+    }
+
+    public init(parsing bytes: [UInt8]) throws {
+        var cursor = ByteCursor(bytes, context: "header")
+        var values: [Tag: [UInt8]] = [:]
+        var last: UInt8 = 0
+        while !cursor.isAtEnd {
+            let rawTag = try cursor.readU8()
+            guard rawTag > last else { throw VaultError(.headerDamaged, "header: field \(rawTag) out of order or repeated") }
+            guard let tag = Tag(rawValue: rawTag) else {
+                throw VaultError(.headerDamaged, "header: unknown field \(rawTag) (written by a newer SalesVault?)")
+            }
+            last = rawTag
+            let length = Int(try cursor.readU32())
+            values[tag] = try cursor.readBytes(length)
+        }
+        func value(_ tag: Tag, length: Int? = nil) throws -> [UInt8] {
+            guard let v = values[tag] else { throw VaultError(.headerDamaged, "header: field \(tag) missing") }
+            if let length, v.count != length { throw VaultError(.headerDamaged, "header: field \(tag) has length \(v.count)") }
+            return v
+        }
+        func u64(_ tag: Tag) throws -> UInt64 {
+            var c = ByteCursor(try value(tag, length: 8), context: "header")
+            return try c.readU64()
+        }
+        func u32(_ tag: Tag) throws -> UInt32 {
+            var c = ByteCursor(try value(tag, length: 4), context: "header")
+            return try c.readU32()
+        }
+        let ownerBytes = try value(.owner)
+        guard let owner = String(validating: ownerBytes, as: UTF8.self) else {
+            throw VaultError(.headerDamaged, "header: owner is not valid UTF-8")
+        }
+        var slotCursor = ByteCursor(try value(.slots), context: "key slots")
+        let slotCount = Int(try slotCursor.readU8())
+        var slots: [KeySlot] = []
+        for _ in 0..<slotCount { slots.append(try KeySlot(parsing: &slotCursor)) }
+        try slotCursor.expectEnd()
+        do {
+            try self.init(
+                sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
+                passwordChangedAt: Int64(bitPattern: u64(.passwordChangedAt)),
+                dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
+                recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
+                flags: Flags(rawValue: u32(.flags)), slots: slots)
+        } catch let error as VaultError where error.code == .invalidArgument {
+            throw VaultError(.headerDamaged, "header: \(error.reason)")
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import VaultCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file descriptor owned by a Swift object (closed in `deinit`), with the few POSIX calls the
+/// format needs, each failure turned into a `VaultError` naming the path.
+final class ArchiveFile {
+    let path: String
+    private(set) var fd: Int32
+
+    enum Mode { case read, readWrite }
+
+    init(path: String, mode: Mode) throws {
+        self.path = path
+        let flags = (mode == .read ? O_RDONLY : O_RDWR) | O_CLOEXEC
+        fd = open(path, flags)
+        if fd < 0 { throw Self.error(errno, "open", path) }
+    }
+
+    /// Creates a new file with mode 0600; fails if it exists.
+    init(creating path: String) throws {
+        self.path = path
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 { throw Self.error(errno, "create", path) }
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Takes the lock: exclusive for writers (fails at once if held), shared for readers (waits).
+    func lock(exclusive: Bool) throws {
+        let op = exclusive ? (LOCK_EX | LOCK_NB) : LOCK_SH
+        while flock(fd, op) != 0 {
+            if errno == EINTR { continue }
+            if errno == EWOULDBLOCK {
+                throw VaultError(.busy, "\(path) is in use by another SalesVault process")
+            }
+            throw Self.error(errno, "lock", path)
+        }
+    }
+
+    /// True when `path` still names this open file (a concurrent rename may have replaced it).
+    func stillNamesPath() -> Bool {
+        var a = stat()
+        var b = stat()
+        guard fstat(fd, &a) == 0, stat(path, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
+
+    func size() throws -> Int {
+        var s = stat()
+        guard fstat(fd, &s) == 0 else { throw Self.error(errno, "stat", path) }
+        return Int(s.st_size)
+    }
+
+    /// Reads exactly `count` bytes at `offset`, or fewer only at end of file.
+    func read(at offset: Int, count: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        let got = try out.withUnsafeMutableBytes { try read(into: $0, at: offset) }
+        if got < count { out.removeLast(count - got) }
+        return out
+    }
+
+    /// Fills `buffer` from `offset`; returns the bytes read (short only at end of file).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.error(errno, "read", path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.error(errno, "write", path)
+            }
+            done += n
+        }
+    }
+
+    func write(_ bytes: [UInt8], at offset: Int) throws {
+        try bytes.withUnsafeBytes { try write($0, at: offset) }
+    }
+
+    func sync() throws {
+        while fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw Self.error(errno, "fsync", path)
+        }
+    }
+
+    func truncate(to length: Int) throws {
+        guard ftruncate(fd, off_t(length)) == 0 else { throw Self.error(errno, "truncate", path) }
+    }
+
+    static func error(_ code: Int32, _ operation: String, _ path: String) -> VaultError {
+        let text = String(cString: strerror(code))
+        switch code {
+        case ENOENT: return VaultError(.notFound, "\(path): no such file")
+        case EEXIST: return VaultError(.alreadyExists, "\(path) already exists")
+        case EACCES, EPERM, EROFS: return VaultError(.permissionDenied, "\(operation) \(path): \(text)")
+        case ENOSPC, EDQUOT: return VaultError(.diskFull, "\(operation) \(path): \(text)")
+        default: return VaultError(.io, "\(operation) \(path): \(text)")
+        }
+    }
+}
+
+/// Path and directory helpers.
+enum FileSystem {
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    /// `fsync` of a directory, so a rename or link in it is durable.
+    static func syncDirectory(of path: String) throws {
+        let dir = directory(of: path)
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ArchiveFile.error(errno, "open directory", dir) }
+        defer { close(fd) }
+        _ = fsync(fd)
+    }
+
+    /// A fresh name beside `path` for a temporary file.
+    static func temporaryPath(beside path: String, tag: String) throws -> String {
+        let suffix = try Random.bytes(6).hexString
+        return "\(path).\(tag)-\(suffix).tmp"
+    }
+
+    /// Links `temporary` to `final` only if `final` does not exist, then removes `temporary`.
+    static func publishNew(_ temporary: String, as final: String) throws {
+        guard link(temporary, final) == 0 else {
+            let e = errno
+            unlink(temporary)
+            throw ArchiveFile.error(e, "create", final)
+        }
+        unlink(temporary)
+        try syncDirectory(of: final)
+    }
+
+    /// Atomically replaces `final` with `temporary`.
+    static func replace(_ final: String, with temporary: String) throws {
+        guard rename(temporary, final) == 0 else {
+            let e = errno
+            unlink(temporary)
+            throw ArchiveFile.error(e, "replace", final)
+        }
+        try syncDirectory(of: final)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var s = stat()
+        return stat(path, &s) == 0
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+}

@@ -1,0 +1,28 @@
+/// A key slot (FORMAT.md §5): `type ‖ length ‖ value`.
+public enum KeySlot: Sendable, Equatable {
+    case password(PasswordSlot)
+
+    static let passwordType: UInt8 = 0x01
+
+    var serialized: [UInt8] {
+        switch self {
+        case .password(let slot):
+            var w = ByteWriter()
+            let value = slot.serialized
+            w.u8(Self.passwordType)
+            w.u16(UInt16(value.count))
+            w.append(value)
+            return w.bytes
+        }
+    }
+
+    init(parsing cursor: inout ByteCursor) throws {
+        let type = try cursor.readU8()
+        let length = Int(try cursor.readU16())
+        let value = try cursor.readBytes(length)
+        switch type {
+        case Self.passwordType: self = .password(try PasswordSlot(parsing: value))
+        default: throw VaultError(.headerDamaged, "key slot of unknown type \(type) (written by a newer SalesVault?)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// What can be read from an archive without any key (FORMAT.md §7 steps 1–2, 5): the plaintext
+/// header fields for `status` and the compliance check. Nothing here is authenticated.
+public struct ArchiveInspection: Sendable {
+    /// The state of one header copy.
+    public enum CopyState: Sendable, Equatable {
+        case current
+        case outOfDate(sequence: UInt64)
+        case damaged(reason: String)
+    }
+
+    public let path: String
+    public let prefix: ArchivePrefix
+    /// The current header copy's fields (unauthenticated).
+    public let header: ArchiveHeader
+    public let copyA: CopyState
+    public let copyB: CopyState
+    public let fileSize: Int
+
+    public var committedSize: Int { FormatV1.bodyOffset + Int(header.bodyLength) }
+    /// Bytes after the committed body: an unfinished append (FORMAT.md §8.3).
+    public var unfinishedBytes: Int { max(0, fileSize - committedSize) }
+    public var isTruncated: Bool { fileSize < committedSize }
+    public var kdf: KDFParameters { header.passwordSlot.kdf }
+
+    let copies: [HeaderCopy?]
+    let currentIndex: Int
+
+    var current: HeaderCopy { copies[currentIndex]! }  // set from an intact copy in `read`
+
+    /// Reads the prefix and both header copies of an open file.
+    static func read(_ file: ArchiveFile) throws -> ArchiveInspection {
+        let size = try file.size()
+        let head = try file.read(at: 0, count: FormatV1.bodyOffset)
+        let prefix = try ArchivePrefix(parsing: head)
+        guard head.count == FormatV1.bodyOffset else {
+            throw VaultError(.truncated, "\(file.path) ends inside its header (\(size) bytes)")
+        }
+        var copies: [HeaderCopy?] = []
+        var problems: [VaultError] = []
+        for index in 0..<2 {
+            let start = FormatV1.prefixSize + index * FormatV1.headerCopySize
+            do {
+                copies.append(try HeaderCopy(parsing: Array(head[start..<(start + FormatV1.headerCopySize)])))
+                problems.append(VaultError(.headerDamaged, ""))
+            } catch let error as VaultError {
+                copies.append(nil)
+                problems.append(error)
+            }
+        }
+        guard let best = (0..<2).filter({ copies[$0] != nil }).max(by: { copies[$0]!.header.sequence < copies[$1]!.header.sequence })
+        else {
+            if let refused = problems.first(where: { $0.code == .kdfRefused }) { throw refused }
+            throw VaultError(.headerDamaged, "both header copies are damaged (\(problems[0].reason); \(problems[1].reason))")
+        }
+        if let a = copies[0], let b = copies[1], a.header.sequence == b.header.sequence, a.bytes != b.bytes {
+            throw VaultError(.headerDamaged, "the two header copies disagree at the same sequence number")
+        }
+        func state(_ i: Int) -> CopyState {
+            guard let copy = copies[i] else { return .damaged(reason: problems[i].reason) }
+            return copy.header.sequence == copies[best]!.header.sequence ? .current : .outOfDate(sequence: copy.header.sequence)
+        }
+        return ArchiveInspection(
+            path: file.path, prefix: prefix, header: copies[best]!.header, copyA: state(0), copyB: state(1),
+            fileSize: size, copies: copies, currentIndex: best)
+    }
+
+    /// Reads an archive's plaintext header without a password (shared lock while reading).
+    public static func inspect(path: String) throws -> ArchiveInspection {
+        let file = try ArchiveFile(path: path, mode: .read)
+        try file.lock(exclusive: false)
+        return try read(file)
+    }
+}

@@ -1,0 +1,330 @@
+import VaultCrypto
+
+/// An unlocked archive: holds the data key, the lock, and the authenticated header.
+/// Reads and writes follow FORMAT.md §7 and §8. One instance per process and archive.
+public final class Vault {
+    public enum Access: Sendable { case readOnly, readWrite }
+
+    public let path: String
+    public let prefix: ArchivePrefix
+    public let access: Access
+    /// The authenticated current header.
+    public private(set) var header: ArchiveHeader
+    /// The state of both copies when the archive was opened or last written.
+    public private(set) var copyStates: [ArchiveInspection.CopyState]
+    /// Bytes after the committed body found at open (an unfinished append).
+    public private(set) var unfinishedBytes: Int
+
+    private var file: ArchiveFile
+    private var dek: SymmetricKey
+    private var keys: DerivedKeys
+    private var codec: RecordCodec
+    /// The key-encryption key of the password slot, kept so `rekey` re-wraps without a second KDF.
+    private var passwordKEK: SymmetricKey
+
+    private init(
+        path: String, file: ArchiveFile, access: Access, inspection: ArchiveInspection, dek: SymmetricKey,
+        passwordKEK: SymmetricKey
+    ) throws {
+        self.path = path
+        self.file = file
+        self.access = access
+        self.prefix = inspection.prefix
+        self.header = inspection.header
+        self.copyStates = [inspection.copyA, inspection.copyB]
+        self.unfinishedBytes = inspection.unfinishedBytes
+        self.dek = dek
+        self.passwordKEK = passwordKEK
+        keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
+        codec = try RecordCodec(recordKey: keys.recordKey, archiveID: prefix.archiveID, generation: header.dekGeneration)
+    }
+
+    // MARK: Opening (FORMAT.md §7)
+
+    /// Opens and unlocks an archive: one KDF, header authenticated; records are read on demand.
+    public static func open(path: String, password: SecureBytes, access: Access = .readOnly) throws -> Vault {
+        let file = try lockedFile(path: path, access: access)
+        let inspection = try ArchiveInspection.read(file)
+        let slot = inspection.header.passwordSlot
+        let kek = try slot.deriveKEK(password: password)
+        let dek = try slot.open(kek: kek, archiveID: inspection.prefix.archiveID)
+        let keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
+        guard try inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else {
+            throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
+        }
+        guard !inspection.isTruncated else {
+            throw VaultError(
+                .truncated, "\(path) is \(inspection.fileSize) bytes but its header commits \(inspection.committedSize)")
+        }
+        return try Vault(path: path, file: file, access: access, inspection: inspection, dek: dek, passwordKEK: kek)
+    }
+
+    /// Opens the file and takes its lock, retrying if a concurrent `rekey` replaced it meanwhile.
+    private static func lockedFile(path: String, access: Access) throws -> ArchiveFile {
+        for _ in 0..<5 {
+            let file = try ArchiveFile(path: path, mode: access == .readOnly ? .read : .readWrite)
+            try file.lock(exclusive: access == .readWrite)
+            if file.stillNamesPath() { return file }
+        }
+        throw VaultError(.busy, "\(path) keeps being replaced by another process")
+    }
+
+    // MARK: Creation (FORMAT.md §8.6)
+
+    /// Creates a new archive with a random DEK and returns it unlocked for writing.
+    public static func create(
+        path: String, owner: String, password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64
+    ) throws -> Vault {
+        try ArchiveHeader.validateOwner(owner)
+        guard !FileSystem.exists(path) else { throw VaultError(.alreadyExists, "\(path) already exists") }
+        let kdf = try KDFParameters.resolve(choice)
+        let prefix = try ArchivePrefix(archiveID: Random.bytes(FormatV1.archiveIDSize))
+        let dek = try SymmetricKey.generate(bitCount: 256)
+        let sealed = try PasswordSlot.seal(dek: dek, password: password, kdf: kdf, archiveID: prefix.archiveID)
+        let header = try ArchiveHeader(
+            sequence: 1, owner: owner, createdAt: now, passwordChangedAt: now, dekRotatedAt: now, dekGeneration: 1,
+            recordCount: 0, bodyLength: 0, recordChain: [UInt8](repeating: 0, count: 32), flags: [],
+            slots: [.password(sealed.slot)])
+        let keys = try DerivedKeys(dek: dek, archiveID: prefix.archiveID)
+        let copy = try HeaderCopy(header: header, prefix: prefix, headerKey: keys.headerKey)
+        let temporary = try FileSystem.temporaryPath(beside: path, tag: "new")
+        do {
+            let file = try ArchiveFile(creating: temporary)
+            try file.lock(exclusive: true)
+            try file.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
+            try file.sync()
+            try FileSystem.publishNew(temporary, as: path)
+            let inspection = try ArchiveInspection.read(file)
+            return try Vault(path: path, file: file, access: .readWrite, inspection: inspection, dek: dek, passwordKEK: sealed.kek)
+        } catch {
+            FileSystem.remove(temporary)
+            throw error
+        }
+    }
+
+    // MARK: Records (FORMAT.md §6, §7 step 6)
+
+    /// Calls `body` with each record's index and payload, in order, after verifying each; then
+    /// checks the count and the chain against the header.
+    public func forEachRecord(_ body: (UInt64, [UInt8]) throws -> Void) throws {
+        var reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
+        var chain = [UInt8](repeating: 0, count: 32)
+        var index: UInt64 = 0
+        while let sealed = try reader.next(index: index) {
+            let opened = try sealed.bytes.withUnsafeBytes { try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index) }
+            chain = try opened.link.advance(chain)
+            try body(index, opened.payload)
+            index += 1
+        }
+        guard index == header.recordCount, constantTimeEquals(chain, header.recordChain) else {
+            throw VaultError(
+                .recordsMismatch,
+                "found \(index) records, the header lists \(header.recordCount); records were removed, reordered or replaced")
+        }
+    }
+
+    /// Every record's payload, in order.
+    public func readAllRecords() throws -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        out.reserveCapacity(Int(header.recordCount))
+        try forEachRecord { _, payload in out.append(payload) }
+        return out
+    }
+
+    // MARK: Writing (FORMAT.md §8)
+
+    /// Appends one record; returns after it and both header copies are on disk (FORMAT.md §8.2).
+    public func append(_ payload: [UInt8], now: Int64) throws {
+        try requireWritable(allowUnfinished: false)
+        guard header.recordCount < FormatV1.maxRecordsPerKey else {
+            throw VaultError(.limitExceeded, "this data key has sealed its maximum number of records; run rekey")
+        }
+        let index = header.recordCount
+        let sealed = try payload.withUnsafeBytes { try codec.seal($0, index: index) }
+        let offset = FormatV1.bodyOffset + Int(header.bodyLength)
+        do {
+            try file.write(sealed.bytes, at: offset)
+            try file.sync()
+        } catch {
+            try? file.truncate(to: offset)  // leave the archive exactly as before
+            try? file.sync()
+            throw error
+        }
+        var next = header
+        next.recordCount += 1
+        next.bodyLength += UInt64(sealed.bytes.count)
+        next.recordChain = try sealed.link.advance(header.recordChain)
+        try writeHeader(next)
+    }
+
+    /// Re-wraps the DEK under a new password; the body is not touched (FORMAT.md §8.4).
+    public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
+        try requireWritable(allowUnfinished: true)
+        let kdf = try KDFParameters.resolve(choice)
+        let sealed = try PasswordSlot.seal(dek: dek, password: newPassword, kdf: kdf, archiveID: prefix.archiveID)
+        var next = header
+        next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
+        next.passwordChangedAt = now
+        next.flags.remove(.mustChangePassword)
+        try writeHeader(next)
+        passwordKEK = sealed.kek
+    }
+
+    /// Sets or clears header flags (escrow and policy use them), in one header update.
+    public func setFlags(insert: ArchiveHeader.Flags = [], remove: ArchiveHeader.Flags = []) throws {
+        try requireWritable(allowUnfinished: true)
+        var next = header
+        next.flags.formUnion(insert)
+        next.flags.subtract(remove)
+        try writeHeader(next)
+    }
+
+    /// New DEK, every record re-encrypted into a new file that atomically replaces the old one
+    /// (FORMAT.md §8.5). The password stays the same. `progress` gets (records done, total).
+    public func rekey(now: Int64, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        try requireWritable(allowUnfinished: false)
+        let newDEK = try SymmetricKey.generate(bitCount: 256)
+        let newKeys = try DerivedKeys(dek: newDEK, archiveID: prefix.archiveID)
+        let generation = header.dekGeneration &+ 1
+        guard generation > header.dekGeneration else { throw VaultError(.limitExceeded, "key generation counter exhausted") }
+        let newCodec = try RecordCodec(recordKey: newKeys.recordKey, archiveID: prefix.archiveID, generation: generation)
+        let temporary = try FileSystem.temporaryPath(beside: path, tag: "rekey")
+        let out = try ArchiveFile(creating: temporary)
+        do {
+            try out.lock(exclusive: true)
+            var writer = BufferedWriter(file: out, offset: FormatV1.bodyOffset)
+            var chain = [UInt8](repeating: 0, count: 32)
+            let total = header.recordCount
+            try forEachRecord { index, payload in
+                let sealed = try payload.withUnsafeBytes { try newCodec.seal($0, index: index) }
+                chain = try sealed.link.advance(chain)
+                try writer.write(sealed.bytes)
+                progress?(index + 1, total)
+            }
+            try writer.flush()
+            var next = header
+            next.sequence += 1
+            next.dekGeneration = generation
+            next.dekRotatedAt = now
+            next.recordChain = chain
+            next.flags.remove(.rekeyRequired)
+            let slot = try PasswordSlot.seal(dek: newDEK, kek: passwordKEK, kdf: header.passwordSlot.kdf, salt: header.passwordSlot.salt, archiveID: prefix.archiveID)
+            next.slots = next.slots.map { if case .password = $0 { return .password(slot) } else { return $0 } }
+            let copy = try HeaderCopy(header: next, prefix: prefix, headerKey: newKeys.headerKey)
+            try out.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
+            try out.sync()
+            try FileSystem.replace(path, with: temporary)
+            file = out
+            dek = newDEK
+            keys = newKeys
+            codec = newCodec
+            header = next
+            copyStates = [.current, .current]
+        } catch {
+            FileSystem.remove(temporary)
+            throw error
+        }
+    }
+
+    /// Removes an unfinished append after copying the whole file to `backupPath`, and heals an
+    /// out-of-date header copy (FORMAT.md §8.3). Returns the bytes removed.
+    @discardableResult
+    public func repair(backupPath: String) throws -> Int {
+        try requireWritable(allowUnfinished: true)
+        let removed = unfinishedBytes
+        if removed > 0 {
+            try copyFile(to: backupPath)
+            try file.truncate(to: FormatV1.bodyOffset + Int(header.bodyLength))
+            try file.sync()
+            unfinishedBytes = 0
+        }
+        if copyStates != [.current, .current] || removed > 0 {
+            try writeHeader(header)
+        }
+        return removed
+    }
+
+    // MARK: Verification
+
+    /// The outcome of `verify`: every byte authenticated, both header copies included.
+    public struct VerifyReport: Sendable {
+        public enum CopyResult: Sendable, Equatable { case authentic, outOfDate(sequence: UInt64), damaged(String), forged }
+        public let records: UInt64
+        public let payloadBytes: UInt64
+        public let copyA: CopyResult
+        public let copyB: CopyResult
+        public let unfinishedBytes: Int
+        public var isClean: Bool { copyA == .authentic && copyB == .authentic && unfinishedBytes == 0 }
+    }
+
+    /// Authenticates both header copies and every record. Throws on the first damaged record.
+    public func verify() throws -> VerifyReport {
+        let inspection = try ArchiveInspection.read(file)
+        var results: [VerifyReport.CopyResult] = []
+        for (i, copy) in inspection.copies.enumerated() {
+            guard let copy else {
+                if case .damaged(let reason) = [inspection.copyA, inspection.copyB][i] { results.append(.damaged(reason)) } else { results.append(.damaged("")) }
+                continue
+            }
+            if try !copy.isAuthentic(prefix: prefix, headerKey: keys.headerKey) {
+                results.append(.forged)
+            } else if copy.header.sequence != header.sequence {
+                results.append(.outOfDate(sequence: copy.header.sequence))
+            } else {
+                results.append(.authentic)
+            }
+        }
+        var bytes: UInt64 = 0
+        try forEachRecord { _, payload in bytes += UInt64(payload.count) }
+        return VerifyReport(
+            records: header.recordCount, payloadBytes: bytes, copyA: results[0], copyB: results[1],
+            unfinishedBytes: inspection.unfinishedBytes)
+    }
+
+    // MARK: Internals
+
+    private func requireWritable(allowUnfinished: Bool) throws {
+        guard access == .readWrite else { throw VaultError(.invalidArgument, "the archive was opened read-only") }
+        if !allowUnfinished && unfinishedBytes > 0 {
+            throw VaultError(
+                .unfinishedAppend, "\(path) ends with \(unfinishedBytes) bytes of an interrupted save; run repair first")
+        }
+    }
+
+    /// FORMAT.md §8.1: the non-current copy first, then the other, each followed by fsync.
+    private func writeHeader(_ proposed: ArchiveHeader) throws {
+        var next = proposed
+        next.sequence = header.sequence + 1
+        try next.validate()
+        let copy = try HeaderCopy(header: next, prefix: prefix, headerKey: keys.headerKey)
+        let bothCurrent = copyStates[0] == .current && copyStates[1] == .current
+        let first = bothCurrent || copyStates[0] != .current ? 0 : 1
+        let second = 1 - first
+        let previous = header.sequence
+        try writeCopy(copy, at: first)
+        copyStates[first] = .current
+        copyStates[second] = .outOfDate(sequence: previous)
+        header = next
+        try writeCopy(copy, at: second)
+        copyStates[second] = .current
+    }
+
+    private func writeCopy(_ copy: HeaderCopy, at index: Int) throws {
+        try file.write(copy.bytes, at: FormatV1.prefixSize + index * FormatV1.headerCopySize)
+        try file.sync()
+    }
+
+    private func copyFile(to backupPath: String) throws {
+        let backup = try ArchiveFile(creating: backupPath)
+        let size = try file.size()
+        var offset = 0
+        while offset < size {
+            let chunk = try file.read(at: offset, count: min(8 << 20, size - offset))
+            if chunk.isEmpty { break }
+            try backup.write(chunk, at: offset)
+            offset += chunk.count
+        }
+        try backup.sync()
+        try FileSystem.syncDirectory(of: backupPath)
+    }
+}
