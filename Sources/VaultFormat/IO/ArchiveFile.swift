@@ -32,12 +32,19 @@ final class ArchiveFile {
         if fd >= 0 { close(fd) }
     }
 
-    /// Takes the lock: exclusive for writers (fails at once if held), shared for readers (waits).
-    func lock(exclusive: Bool) throws {
-        let op = exclusive ? (LOCK_EX | LOCK_NB) : LOCK_SH
+    /// Takes the lock: exclusive for writers (fails at once if held); shared for readers, who
+    /// wait up to `readerWaitSeconds` for a writer to finish (FORMAT.md §8.6).
+    func lock(exclusive: Bool, readerWaitSeconds: Double = 5) throws {
+        let op = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB
+        var waited = 0.0
         while flock(fd, op) != 0 {
             if errno == EINTR { continue }
             if errno == EWOULDBLOCK {
+                if !exclusive && waited < readerWaitSeconds {
+                    usleep(20_000)
+                    waited += 0.02
+                    continue
+                }
                 throw VaultError(.busy, "\(path) is in use by another SalesVault process")
             }
             throw Self.error(errno, "lock", path)

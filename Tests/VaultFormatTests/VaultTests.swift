@@ -1,0 +1,141 @@
+import Foundation
+import VaultCrypto
+@testable import VaultFormat
+import XCTest
+
+final class VaultTests: XCTestCase {
+    func testCreateAppendReopenReturnsRecordsInOrder() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        try makeArchive(path, payloads: [[1, 2, 3], [], Array("客户 A".utf8)])
+        let vault = try Vault.open(path: path, password: pw("correct horse"))
+        XCTAssertEqual(try vault.readAllRecords(), [[1, 2, 3], [], Array("客户 A".utf8)])
+        XCTAssertEqual(vault.header.owner, "张伟 Zhang Wei")
+        XCTAssertEqual(vault.header.recordCount, 3)
+        XCTAssertEqual(vault.copyStates, [.current, .current])
+        let report = try vault.verify()
+        XCTAssertTrue(report.isClean)
+        XCTAssertEqual(report.records, 3)
+    }
+
+    func testNewArchiveIsMode0600AndRefusesToOverwrite() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        try makeArchive(path, payloads: [])
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertVaultError(.alreadyExists, try Vault.create(path: path, owner: "x", password: pw("p"), kdf: fastKDF, now: t0))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["a.svault"])
+    }
+
+    func testWrongPasswordLeavesFileUntouched() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let before = try makeArchive(path, payloads: [[9]])
+        XCTAssertVaultError(.wrongPassword, try Vault.open(path: path, password: pw("Correct horse"), access: .readWrite))
+        XCTAssertEqual(try readFile(path), before)
+    }
+
+    func testPasswordChangeRewritesOnlyTheHeader() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let before = try makeArchive(path, payloads: [[1], [2]])
+        try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+            .changePassword(to: pw("new battery staple"), kdf: fastKDF, now: t0 + 100)
+        let after = try readFile(path)
+        XCTAssertEqual(Array(after[FormatV1.bodyOffset...]), Array(before[FormatV1.bodyOffset...]), "body rewritten")
+        XCTAssertEqual(Array(after[0..<32]), Array(before[0..<32]))
+        XCTAssertVaultError(.wrongPassword, try Vault.open(path: path, password: pw("correct horse")))
+        let reopened = try Vault.open(path: path, password: pw("new battery staple"))
+        XCTAssertEqual(reopened.header.passwordChangedAt, t0 + 100)
+        XCTAssertEqual(reopened.header.dekRotatedAt, t0)
+        XCTAssertEqual(try reopened.readAllRecords(), [[1], [2]])
+    }
+
+    func testRekeyReencryptsEverythingAndKeepsPasswordAndContent() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let before = try makeArchive(path, payloads: [[1, 1, 1], [2, 2]])
+        do {
+            let vault = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+            try vault.rekey(now: t0 + 500)
+            try vault.append([3], now: t0 + 501)
+        }
+        let after = try readFile(path)
+        XCTAssertEqual(Array(after[16..<32]), Array(before[16..<32]), "archive id kept")
+        XCTAssertNotEqual(Array(after[FormatV1.bodyOffset..<(FormatV1.bodyOffset + 40)]), Array(before[FormatV1.bodyOffset..<(FormatV1.bodyOffset + 40)]))
+        let reopened = try Vault.open(path: path, password: pw("correct horse"))
+        XCTAssertEqual(try reopened.readAllRecords(), [[1, 1, 1], [2, 2], [3]])
+        XCTAssertEqual(reopened.header.dekGeneration, 2)
+        XCTAssertEqual(reopened.header.dekRotatedAt, t0 + 500)
+        XCTAssertTrue(try reopened.verify().isClean)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["a.svault"], "no temporary left")
+    }
+
+    func testOldRecordsDoNotOpenAfterRekey() throws {
+        // A record spliced back from the pre-rekey file fails: different key and generation.
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let before = try makeArchive(path, payloads: [[7, 7, 7, 7]])
+        try Vault.open(path: path, password: pw("correct horse"), access: .readWrite).rekey(now: t0 + 1)
+        var after = try readFile(path)
+        after.replaceSubrange(FormatV1.bodyOffset..., with: before[FormatV1.bodyOffset...])
+        try writeFile(path, after)
+        XCTAssertVaultError(.recordDamaged, try Vault.open(path: path, password: pw("correct horse")).readAllRecords())
+    }
+
+    func testSecondWriterIsRefusedWhileFirstHoldsTheLock() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        try makeArchive(path, payloads: [])
+        let first = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        XCTAssertVaultError(.busy, try Vault.open(path: path, password: pw("correct horse"), access: .readWrite))
+        _ = first
+    }
+
+    func testUnfinishedAppendIsReportedRefusedForWritesAndRepairedWithBackup() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let committed = try makeArchive(path, payloads: [[1], [2]])
+        try writeFile(path, committed + [0, 0, 0, 9, 1, 2, 3])  // a torn final record
+        let inspection = try ArchiveInspection.inspect(path: path)
+        XCTAssertEqual(inspection.unfinishedBytes, 7)
+        do {
+            let reader = try Vault.open(path: path, password: pw("correct horse"))
+            XCTAssertEqual(reader.unfinishedBytes, 7)
+            XCTAssertEqual(try reader.readAllRecords(), [[1], [2]])
+            XCTAssertFalse(try reader.verify().isClean)
+        }
+        let writer = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        XCTAssertVaultError(.unfinishedAppend, try writer.append([3], now: t0))
+        XCTAssertVaultError(.unfinishedAppend, try writer.rekey(now: t0))
+        let backup = dir.path("a.svault.backup")
+        XCTAssertEqual(try writer.repair(backupPath: backup), 7)
+        XCTAssertEqual(try readFile(backup), committed + [0, 0, 0, 9, 1, 2, 3])
+        try writer.append([3], now: t0)
+        XCTAssertEqual(try writer.readAllRecords(), [[1], [2], [3]])
+        XCTAssertTrue(try writer.verify().isClean)
+    }
+
+    func testKDFCostOutsideLimitsIsRefused() throws {
+        XCTAssertVaultError(.kdfRefused, try KDFParameters(logN: 23))
+        XCTAssertVaultError(.kdfRefused, try KDFParameters(logN: 9))
+        XCTAssertVaultError(.invalidArgument, try KDFParameters.resolve(.insecureForTesting(logN: 17)))
+        XCTAssertVaultError(.invalidArgument, try KDFParameters.resolve(.fixed(logN: 16)))
+        XCTAssertTrue(try KDFParameters.resolve(.insecureForTesting(logN: 12)).isWeak)
+    }
+
+    func testCalibrationStaysWithinFloorAndCap() throws {
+        let kdf = try KDFParameters.resolve(.calibrated)
+        XCTAssertGreaterThanOrEqual(kdf.logN, FormatV1.minScryptLogN)
+        XCTAssertLessThanOrEqual(kdf.logN, FormatV1.maxCalibratedLogN)
+        XCTAssertFalse(kdf.isWeak)
+    }
+
+    func testOwnerNameRules() throws {
+        let dir = try TempDir()
+        XCTAssertVaultError(.invalidArgument, try Vault.create(path: dir.path("a"), owner: "", password: pw("p"), kdf: fastKDF, now: t0))
+        XCTAssertVaultError(.invalidArgument, try Vault.create(path: dir.path("b"), owner: "a\nb", password: pw("p"), kdf: fastKDF, now: t0))
+        XCTAssertVaultError(.invalidArgument, try Vault.create(path: dir.path("c"), owner: String(repeating: "王", count: 90), password: pw("p"), kdf: fastKDF, now: t0))
+    }
+}
