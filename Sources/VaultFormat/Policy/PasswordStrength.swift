@@ -1,0 +1,48 @@
+/// The minimum-strength rule for new passwords: long enough, not a well-known password, not a
+/// trivial pattern, not the owner's name. It is a floor, not a meter (NIST SP 800-63B §3.1.1.2:
+/// length and a blocklist rather than composition rules).
+public enum PasswordStrength {
+    public static let minimumLength = 10
+
+    public enum Verdict: Equatable, Sendable {
+        case acceptable
+        case tooShort(minimum: Int)
+        case common
+        case trivialPattern
+        case containsOwnerName
+    }
+
+    public static func evaluate(_ password: String, owner: String? = nil) -> Verdict {
+        let scalars = Array(password.unicodeScalars)
+        // CJK characters carry more than Latin letters; count each as two toward the length.
+        let weight = scalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
+        guard weight >= minimumLength else { return .tooShort(minimum: minimumLength) }
+        let lowered = password.lowercased()
+        if commonPasswords.contains(lowered) || commonPasswords.contains(where: { lowered.hasPrefix($0) && lowered.count - $0.count <= 2 }) {
+            return .common
+        }
+        if Set(scalars).count <= 2 { return .trivialPattern }
+        let values = scalars.map { Int($0.value) }
+        let steps = zip(values, values.dropFirst()).map { $1 - $0 }
+        if Set(steps).count == 1, let step = steps.first, abs(step) == 1 { return .trivialPattern }
+        if let owner {
+            let name = owner.lowercased().filter { !$0.isWhitespace }
+            let compact = lowered.filter { !$0.isWhitespace }
+            if name.count >= 2, compact.contains(name), compact.count - name.count < 6 { return .containsOwnerName }
+        }
+        return .acceptable
+    }
+
+    /// Well-known passwords, including the common Chinese ones (pinyin and digit patterns).
+    static let commonPasswords: Set<String> = [
+        "password", "password1", "password123", "passw0rd", "p@ssw0rd", "qwertyuiop", "qwerty123", "1qaz2wsx",
+        "1q2w3e4r5t", "1qaz2wsx3edc", "zaq12wsx", "abc123456", "abcd1234", "a123456789", "123456789a",
+        "1234567890", "0123456789", "9876543210", "12345678910", "11111111", "88888888", "66666666",
+        "123123123", "123321123", "147258369", "159357", "1314520", "5201314", "woaini1314", "woaini520",
+        "iloveyou", "iloveyou1", "admin123", "administrator", "welcome1", "welcome123", "letmein",
+        "changeme", "sunshine", "princess", "football", "baseball", "dragon", "monkey", "master",
+        "shadow", "superman", "michael", "trustno1", "aa123456", "qq123456", "asdfghjkl", "zxcvbnm",
+        "zxcvbnm123", "qazwsxedc", "wang123456", "zhang123456", "li123456", "liu123456", "chen123456",
+        "salesvault", "salesvault1", "customer", "mima123456", "xiaoshou", "kehu123456",
+    ]
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import VaultFormat
+
+struct Init: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a new encrypted archive protected by a password you choose.",
+        discussion: """
+            The password is asked twice on the terminal (or read with --password-file / --password-fd).
+            It must be at least 10 characters (Chinese characters count double), not a well-known
+            password, and not your name. The scrypt cost is calibrated on this machine (about 0.5–1 s).
+
+            EXAMPLES
+              salesvault init zhangwei.svault --owner 张伟
+              salesvault init test.svault --owner Test --password-file pw.txt --insecure-kdf-cost 10
+            """)
+
+    @Argument(help: "The archive file to create (it must not exist).")
+    var archive: String
+
+    @Option(name: .long, help: "The salesperson who owns the archive (shown by status and compliance checks).")
+    var owner: String
+
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var kdf: KDFOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let secret = try PasswordInput.read(
+            file: password.passwordFile, fd: password.passwordFd,
+            prompt: L("Choose a password for \(archive): ", "为 \(archive) 设置密码:"), confirm: true)
+        try NewPasswordCheck.require(secret, owner: owner)
+        let vault = try Vault.create(
+            path: archive, owner: owner, password: PasswordInput.secureBytes(secret), kdf: kdf.choice, now: Clock.now)
+        let slot = vault.header.passwordSlot.kdf
+        print(L("Created \(archive) for \(owner).", "已为 \(owner) 创建档案 \(archive)。").text)
+        print(L("Password protection: scrypt cost 2^\(slot.logN) (\(Format.bytes(slot.memoryBytes)) of memory).",
+                "密码保护:scrypt 成本 2^\(slot.logN)(内存 \(Format.bytes(slot.memoryBytes)))。").text)
+        if slot.isWeak {
+            print(Terminal.yellow(L("Warning: this archive uses an insecure testing cost; do not keep real data in it.",
+                                    "警告:此档案使用了不安全的测试参数,请勿存放真实数据。").text))
+        }
+    }
+}
+
+/// The minimum-strength rule applied to every new password, with its message.
+enum NewPasswordCheck {
+    static func require(_ password: String, owner: String?) throws {
+        let verdict = PasswordStrength.evaluate(password, owner: owner)
+        let message: L
+        switch verdict {
+        case .acceptable: return
+        case .tooShort(let minimum):
+            message = L("the password is too short (at least \(minimum) characters; Chinese characters count double)",
+                        "密码太短(至少 \(minimum) 个字符,汉字按两个计)")
+        case .common:
+            message = L("the password is one of the most common passwords", "该密码属于最常见的密码之一")
+        case .trivialPattern:
+            message = L("the password is a trivial pattern (repeated or consecutive characters)", "密码过于简单(重复或连续的字符)")
+        case .containsOwnerName:
+            message = L("the password is mostly the owner's name", "密码主要由档案所有人的姓名构成")
+        }
+        throw CLIError(.passwordRejected, message,
+                       hint: L("use a passphrase of several unrelated words, e.g. four words you will remember",
+                               "建议使用由几个不相关的词组成的口令,例如四个容易记住的词"))
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import VaultFormat
+
+struct Passwd: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Change an archive's password (only its key slot is rewritten).",
+        discussion: """
+            Asks for the current password, then the new one twice. The data key stays the same, so
+            the cost does not depend on the archive's size; old copies of the file still open with
+            the old password; run `rekey` to make them useless.
+
+            EXAMPLES
+              salesvault passwd zhangwei.svault
+              salesvault passwd zhangwei.svault --password-file old.txt --new-password-file new.txt
+            """)
+
+    @Argument(help: "The archive file.")
+    var archive: String
+
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var newPassword: NewPasswordOptions
+    @OptionGroup var kdf: KDFOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
+        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
+        let next = try PasswordInput.read(
+            file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd,
+            prompt: L("New password: ", "新密码:"), confirm: true)
+        guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
+            throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),
+                           hint: L("choose a different password", "请选择一个不同的密码"))
+        }
+        try NewPasswordCheck.require(next, owner: vault.header.owner)
+        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        print(L("Password changed for \(archive). Old copies of this file still open with the old password; run `salesvault rekey \(archive)` if one may have leaked.",
+                "\(archive) 的密码已修改。此文件的旧副本仍可用旧密码打开;如旧密码可能泄露,请运行 salesvault rekey \(archive)。").text)
+    }
+}

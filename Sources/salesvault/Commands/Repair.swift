@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import VaultFormat
+
+struct Repair: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove an interrupted save from the end of an archive, keeping a backup copy.",
+        discussion: """
+            After a crash or a full disk, an archive can end with part of a save that was never
+            completed, or have one header copy out of date. `repair` shows what it will do, asks
+            for confirmation, copies the whole file to ARCHIVE.backup-DATE, then fixes it.
+
+            EXAMPLES
+              salesvault repair zhangwei.svault
+              salesvault repair zhangwei.svault --yes --password-file pw.txt
+            """)
+
+    @Argument(help: "The archive file.")
+    var archive: String
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var yes = false
+
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let secret = try password.read(prompt: L("Password for \(archive): ", "\(archive) 的密码:"))
+        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(secret), access: .readWrite)
+        let staleCopies = vault.copyStates.filter { $0 != .current }.count
+        guard vault.unfinishedBytes > 0 || staleCopies > 0 else {
+            print(L("Nothing to repair: \(archive) is in order.", "无需修复:\(archive) 状态正常。").text)
+            return
+        }
+        let stamp = Format.isoDate(Clock.now).replacingOccurrences(of: ":", with: "")
+        let backup = "\(archive).backup-\(stamp)"
+        if vault.unfinishedBytes > 0 {
+            print(L("Will remove \(vault.unfinishedBytes) bytes of an interrupted save after record \(vault.header.recordCount) (never acknowledged), after copying the whole file to \(backup).",
+                    "将删除第 \(vault.header.recordCount) 条记录之后 \(vault.unfinishedBytes) 字节未完成的保存(从未确认),删除前整个文件会复制到 \(backup)。").text)
+        }
+        if staleCopies > 0 {
+            print(L("Will rewrite the out-of-date header copy from the authentic one.", "将用完好的档案头副本重写过期的副本。").text)
+        }
+        guard yes || Terminal.confirm(L("Proceed? [y/N] ", "确定执行?[y/N] ")) else {
+            throw CLIError(.cancelled, L("repair cancelled; nothing was changed", "已取消修复;未做任何更改"),
+                           hint: L("answer y to proceed, or pass --yes in scripts", "输入 y 以执行,脚本中可使用 --yes"))
+        }
+        let removed = try vault.repair(backupPath: backup)
+        if removed > 0 {
+            print(L("Removed \(removed) bytes; backup kept at \(backup).", "已删除 \(removed) 字节;备份保存在 \(backup)。").text)
+        }
+        print(Terminal.green(L("Repaired. \(vault.header.recordCount) records intact.", "修复完成。\(vault.header.recordCount) 条记录完好。").text))
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import VaultFormat
+
+struct Status: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show an archive's owner, dates, protection and size, without its password.",
+        discussion: """
+            Reads only the plaintext header, so no password is needed. These fields are not
+            authenticated here: `verify` checks them with the password.
+
+            EXAMPLES
+              salesvault status zhangwei.svault
+              salesvault status zhangwei.svault --json
+            """)
+
+    @Argument(help: "The archive file.")
+    var archive: String
+
+    @Flag(name: .long, help: "Print machine-readable JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    struct Report: Encodable {
+        struct KDF: Encodable { let algorithm = "scrypt"; let logN: Int; let r: Int; let p: Int; let memoryBytes: UInt64; let weak: Bool }
+        let path: String
+        let owner: String
+        let archiveId: String
+        let createdAt: String
+        let passwordChangedAt: String
+        let passwordAgeDays: Int64
+        let dekRotatedAt: String
+        let dekGeneration: UInt32
+        let kdf: KDF
+        let slots: [String]
+        let records: UInt64
+        let bodyBytes: UInt64
+        let headerCopies: [String]
+        let unfinishedBytes: Int
+        let truncated: Bool
+        let flags: [String]
+    }
+
+    func execute() throws {
+        let info = try ArchiveInspection.inspect(path: archive)
+        let h = info.header
+        let now = Clock.now
+        let kdf = info.kdf
+        func copyText(_ state: ArchiveInspection.CopyState) -> String {
+            switch state {
+            case .current: return "current"
+            case .outOfDate(let seq): return "out-of-date (sequence \(seq))"
+            case .damaged(let reason): return "damaged (\(reason))"
+            }
+        }
+        var flags: [String] = []
+        if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }
+        if h.flags.contains(.rekeyRequired) { flags.append("rekeyRequired") }
+        let report = Report(
+            path: archive, owner: h.owner, archiveId: info.prefix.archiveIDHex, createdAt: Format.isoDate(h.createdAt),
+            passwordChangedAt: Format.isoDate(h.passwordChangedAt), passwordAgeDays: Format.days(since: h.passwordChangedAt, now: now),
+            dekRotatedAt: Format.isoDate(h.dekRotatedAt), dekGeneration: h.dekGeneration,
+            kdf: .init(logN: kdf.logN, r: kdf.r, p: kdf.p, memoryBytes: kdf.memoryBytes, weak: kdf.isWeak),
+            slots: h.slots.map { switch $0 { case .password: return "password" } },
+            records: h.recordCount, bodyBytes: h.bodyLength, headerCopies: [copyText(info.copyA), copyText(info.copyB)],
+            unfinishedBytes: info.unfinishedBytes, truncated: info.isTruncated, flags: flags)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        let zh = Language.current == .zh
+        var rows: [(String, String)] = [
+            (zh ? "档案" : "Archive", archive),
+            (zh ? "所有人" : "Owner", h.owner),
+            (zh ? "档案编号" : "Archive ID", report.archiveId),
+            (zh ? "创建时间" : "Created", Format.date(h.createdAt)),
+            (zh ? "密码修改" : "Password changed",
+             "\(Format.date(h.passwordChangedAt)) (" + (zh ? "\(report.passwordAgeDays) 天前" : "\(report.passwordAgeDays) days ago") + ")"),
+            (zh ? "数据密钥轮换" : "Data key rotated",
+             "\(Format.date(h.dekRotatedAt)) (" + (zh ? "第 \(h.dekGeneration) 代" : "generation \(h.dekGeneration)") + ")"),
+            (zh ? "密码派生" : "Key derivation",
+             "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p) (\(Format.bytes(kdf.memoryBytes)))"
+                + (kdf.isWeak ? " " + Terminal.red(zh ? "弱:测试参数,不安全" : "WEAK: insecure testing cost") : "")),
+            (zh ? "密钥槽" : "Key slots", report.slots.joined(separator: ", ")),
+            (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
+            (zh ? "档案头副本" : "Header copies", "A \(report.headerCopies[0]), B \(report.headerCopies[1])"),
+        ]
+        if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.joined(separator: ", "))) }
+        if info.unfinishedBytes > 0 {
+            rows.append((zh ? "警告" : "Warning", Terminal.yellow(zh
+                ? "末尾有 \(info.unfinishedBytes) 字节未完成的保存;请运行 salesvault repair"
+                : "\(info.unfinishedBytes) bytes of an interrupted save at the end; run salesvault repair")))
+        }
+        if info.isTruncated {
+            rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "档案被截断,请从备份恢复" : "the archive is truncated; restore it from a backup")))
+        }
+        let width = rows.map { displayWidth($0.0) }.max() ?? 0
+        for (label, value) in rows { print("\(padded(label, to: width))  \(value)") }
+        if info.isTruncated { throw ExitCode(ExitStatus.damaged.rawValue) }
+    }
+}

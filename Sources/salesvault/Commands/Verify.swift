@@ -1,0 +1,50 @@
+import ArgumentParser
+import VaultFormat
+
+struct Verify: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Unlock an archive and authenticate every byte of it.",
+        discussion: """
+            Checks the password, both header copies and every record. Exit status 0 only when
+            everything is authentic and complete.
+
+            EXAMPLES
+              salesvault verify zhangwei.svault
+              salesvault verify zhangwei.svault --password-file pw.txt
+            """)
+
+    @Argument(help: "The archive file.")
+    var archive: String
+
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let secret = try password.read(prompt: L("Password for \(archive): ", "\(archive) 的密码:"))
+        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(secret))
+        let report = try vault.verify()
+        let zh = Language.current == .zh
+        func describe(_ name: String, _ result: Vault.VerifyReport.CopyResult) -> String {
+            switch result {
+            case .authentic: return zh ? "档案头副本 \(name):完好" : "header copy \(name): authentic"
+            case .outOfDate(let seq): return Terminal.yellow(zh ? "档案头副本 \(name):过期(序号 \(seq))" : "header copy \(name): out of date (sequence \(seq))")
+            case .damaged(let reason): return Terminal.red(zh ? "档案头副本 \(name):已损坏(\(reason))" : "header copy \(name): damaged (\(reason))")
+            case .forged: return Terminal.red(zh ? "档案头副本 \(name):认证失败(被改动)" : "header copy \(name): fails authentication (altered)")
+            }
+        }
+        print(zh ? "\(vault.header.owner) 的档案:\(report.records) 条记录,\(Format.bytes(report.payloadBytes)),全部通过认证"
+                 : "\(vault.header.owner)'s archive: \(report.records) records, \(Format.bytes(report.payloadBytes)), all authentic")
+        print(describe("A", report.copyA))
+        print(describe("B", report.copyB))
+        if report.unfinishedBytes > 0 {
+            throw CLIError(.needsRepair,
+                           L("the archive ends with \(report.unfinishedBytes) bytes of an interrupted save", "档案末尾有 \(report.unfinishedBytes) 字节未完成的保存"),
+                           hint: L("run: salesvault repair \(archive)", "请运行:salesvault repair \(archive)"))
+        }
+        if !report.isClean {
+            throw CLIError(.damaged, L("a header copy is not in order (see above)", "有档案头副本异常(见上)"),
+                           hint: L("run: salesvault repair \(archive) to rewrite it from the authentic copy", "请运行 salesvault repair \(archive),用完好的副本重写"))
+        }
+        print(Terminal.green(zh ? "验证通过。" : "Verified."))
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+
+@main
+struct SalesVault: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "salesvault",
+        abstract: "Keep a salesperson's customer archive encrypted, with a password they choose.",
+        discussion: """
+            Each archive is one encrypted file (AES-256-GCM under a random data key, wrapped by a key
+            derived from your password with scrypt). Passwords are never taken on the command line:
+            you are asked on the terminal, or scripts pass --password-file / --password-fd.
+
+            EXAMPLES
+              salesvault init zhangwei.svault --owner 张伟
+              salesvault status zhangwei.svault
+              salesvault verify zhangwei.svault
+              salesvault passwd zhangwei.svault
+
+            \(ExitStatus.help)
+            """,
+        version: "0.1.0",
+        subcommands: [Init.self, Status.self, Verify.self, Passwd.self, Rekey.self, Repair.self]
+    )
+
+    /// Accepts `--lang zh|en` before the subcommand too (`salesvault --lang zh status …`).
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.count >= 2, arguments[0] == "--lang" {
+            if let lang = Language(rawValue: arguments[1]) { Language.current = lang }
+            arguments.removeFirst(2)
+        } else if let first = arguments.first, first.hasPrefix("--lang="), let lang = Language(rawValue: String(first.dropFirst(7))) {
+            Language.current = lang
+            arguments.removeFirst()
+        }
+        main(arguments)
+    }
+}
+
+/// The shape of every subcommand: apply the language, run, turn errors into messages and codes.
+protocol VaultCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    func execute() throws
+}
+
+extension VaultCommand {
+    func run() throws {
+        global.apply()
+        do {
+            try execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ErrorReport.exitCode(for: error)
+        }
+    }
+}

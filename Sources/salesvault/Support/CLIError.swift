@@ -1,0 +1,136 @@
+import ArgumentParser
+import VaultCrypto
+import VaultFormat
+
+/// Exit statuses, documented in `salesvault --help`.
+enum ExitStatus: Int32 {
+    case ok = 0
+    case failure = 1
+    case fileProblem = 2
+    case wrongPassword = 3
+    case damaged = 4
+    case busy = 5
+    case needsRepair = 6
+    case passwordRejected = 7
+    case usage = 64
+
+    static let help = """
+        EXIT STATUS
+          0   success
+          1   other failure (I/O, full disk, permissions)
+          2   file not found, already exists, not an archive, or unsupported version
+          3   wrong password
+          4   archive damaged or tampered with (details in the message)
+          5   archive in use by another salesvault process
+          6   an interrupted save must be repaired first (salesvault repair)
+          7   new password rejected (too weak, or the two entries differ)
+          64  invalid command line
+        """
+}
+
+/// A user-facing error: what happened, what to do, and the exit status (STYLE 13).
+struct CLIError: Error {
+    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled }
+    let kind: Kind
+    let message: L
+    let hint: L?
+
+    init(_ kind: Kind, _ message: L, hint: L? = nil) {
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+    }
+
+    var status: ExitStatus {
+        switch kind {
+        case .passwordSource: return .usage
+        case .passwordRejected: return .passwordRejected
+        case .fileProblem: return .fileProblem
+        case .failure, .cancelled: return .failure
+        case .damaged: return .damaged
+        case .needsRepair: return .needsRepair
+        }
+    }
+}
+
+enum ErrorReport {
+    /// Prints `salesvault: error: …` and `hint: …` to stderr and returns the exit code.
+    static func exitCode(for error: Error) -> ExitCode {
+        let (message, hint, status) = describe(error)
+        let prefix = Language.current == .zh ? "salesvault: 错误:" : "salesvault: error:"
+        let hintPrefix = Language.current == .zh ? "提示:" : "hint:"
+        var text = "\(prefix) \(message)\n"
+        if let hint { text += "\(hintPrefix) \(hint)\n" }
+        Terminal.stderr(text)
+        return ExitCode(status.rawValue)
+    }
+
+    static func describe(_ error: Error) -> (String, String?, ExitStatus) {
+        switch error {
+        case let e as CLIError:
+            return (e.message.text, e.hint?.text, e.status)
+        case let e as VaultError:
+            let (message, hint, status) = describe(e)
+            return (message.text, hint?.text, status)
+        case let e as CryptoError:
+            return (L("cryptographic failure: \(e)", "加密运算失败:\(e)").text, nil, .failure)
+        default:
+            return ("\(error)", nil, .failure)
+        }
+    }
+
+    static func describe(_ e: VaultError) -> (L, L?, ExitStatus) {
+        let detail = e.reason
+        switch e.code {
+        case .notAnArchive:
+            return (L("this is not a SalesVault archive (\(detail))", "这不是 SalesVault 档案文件(\(detail))"),
+                    L("check the file name; archives end in .svault", "请检查文件名;档案文件以 .svault 结尾"), .fileProblem)
+        case .unsupportedVersion:
+            return (L("unsupported archive version: \(detail)", "不支持的档案版本:\(detail)"),
+                    L("open it with a newer SalesVault", "请使用更新版本的 SalesVault 打开"), .fileProblem)
+        case .notFound:
+            return (L("file not found: \(detail)", "找不到文件:\(detail)"), L("check the path", "请检查路径"), .fileProblem)
+        case .alreadyExists:
+            return (L("\(detail); nothing was changed", "\(detail);未做任何更改"),
+                    L("choose another file name, or remove the old archive first", "请换一个文件名,或先移走旧档案"), .fileProblem)
+        case .wrongPassword:
+            return (L("wrong password; the archive is unchanged", "密码错误;档案未被改动"),
+                    L("check Caps Lock and the keyboard layout (Chinese or English input) and try again", "请检查大写锁定和输入法(中文或英文)后重试"), .wrongPassword)
+        case .headerAuthenticationFailed:
+            return (L("the archive header was altered without the key (\(detail))", "档案头在没有密钥的情况下被改动(\(detail))"),
+                    L("do not use this copy; restore the archive from a backup and tell your manager", "请勿使用此副本;从备份恢复并告知经理"), .damaged)
+        case .headerDamaged:
+            return (L("the archive header is damaged: \(detail)", "档案头已损坏:\(detail)"),
+                    L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
+        case .kdfRefused:
+            return (L("the archive's password settings are refused: \(detail)", "档案的密码参数被拒绝:\(detail)"),
+                    L("this file was not made by SalesVault or was altered; restore it from a backup", "此文件并非 SalesVault 生成或已被改动;请从备份恢复"), .damaged)
+        case .truncated:
+            return (L("the archive is truncated: \(detail)", "档案被截断:\(detail)"),
+                    L("restore the archive from a backup; part of it is missing", "请从备份恢复;档案缺失了一部分"), .damaged)
+        case .recordDamaged:
+            return (L("record \(e.recordIndex.map(String.init) ?? "?") of the archive is damaged or was altered: \(detail)", "档案第 \(e.recordIndex.map(String.init) ?? "?") 条记录已损坏或被改动:\(detail)"),
+                    L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
+        case .recordsMismatch:
+            return (L("the archive's records do not match its header: \(detail)", "档案记录与档案头不符:\(detail)"),
+                    L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
+        case .unfinishedAppend:
+            return (L("the archive ends with an interrupted save (\(detail))", "档案末尾有一次未完成的保存(\(detail))"),
+                    L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行:salesvault repair 档案(会保留备份)"), .needsRepair)
+        case .busy:
+            return (L("the archive is in use: \(detail)", "档案正在被使用:\(detail)"),
+                    L("close the other salesvault session and try again", "请关闭另一个 salesvault 会话后重试"), .busy)
+        case .permissionDenied:
+            return (L("permission denied: \(detail)", "没有权限:\(detail)"), L("check the file's owner and permissions", "请检查文件所有者和权限"), .failure)
+        case .diskFull:
+            return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满:\(detail);档案保持原样"),
+                    L("free some space and try again", "请释放磁盘空间后重试"), .failure)
+        case .io:
+            return (L("input/output error: \(detail)", "读写错误:\(detail)"), L("check the disk", "请检查磁盘"), .failure)
+        case .invalidArgument:
+            return (L("invalid value: \(detail)", "无效的值:\(detail)"), nil, .usage)
+        case .limitExceeded:
+            return (L("limit reached: \(detail)", "超出限制:\(detail)"), nil, .failure)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import VaultFormat
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Language of messages: zh or en (default: from the locale).")
+    var lang: Language?
+
+    func apply() {
+        if let lang { Language.current = lang }
+    }
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// Where the archive's current password comes from (STYLE 21: never from argv).
+struct PasswordOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read the password from the first line of this file.", valueName: "file"))
+    var passwordFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the password from this open file descriptor.", valueName: "n"))
+    var passwordFd: Int32?
+
+    func validate() throws {
+        if passwordFile != nil && passwordFd != nil {
+            throw ValidationError("--password-file and --password-fd cannot be used together")
+        }
+    }
+
+    func read(prompt: L) throws -> String {
+        try PasswordInput.read(file: passwordFile, fd: passwordFd, prompt: prompt, confirm: false)
+    }
+}
+
+/// Options for choosing a new password.
+struct NewPasswordOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read the new password from the first line of this file.", valueName: "file"))
+    var newPasswordFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read the new password from this open file descriptor.", valueName: "n"))
+    var newPasswordFd: Int32?
+
+    func validate() throws {
+        if newPasswordFile != nil && newPasswordFd != nil {
+            throw ValidationError("--new-password-file and --new-password-fd cannot be used together")
+        }
+    }
+}
+
+/// The scrypt cost of a new password slot.
+struct KDFOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "INSECURE, for tests and demos only: scrypt cost 2^N (N from 10 to 16) instead of calibrating on this machine. `status` then reports the archive as weak.",
+            valueName: "N"))
+    var insecureKdfCost: Int?
+
+    func validate() throws {
+        if let n = insecureKdfCost, !(10...16).contains(n) {
+            throw ValidationError("--insecure-kdf-cost takes a value from 10 to 16")
+        }
+    }
+
+    var choice: KDFParameters.Choice {
+        insecureKdfCost.map { .insecureForTesting(logN: $0) } ?? .calibrated
+    }
+}

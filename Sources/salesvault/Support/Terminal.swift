@@ -1,0 +1,107 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output helpers: colour only on a terminal (and never with NO_COLOR), progress on stderr.
+enum Terminal {
+    static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
+    static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    static func stderr(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func paint(_ text: String, _ code: String) -> String {
+        useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+    static func green(_ s: String) -> String { paint(s, "32") }
+    static func yellow(_ s: String) -> String { paint(s, "33") }
+    static func red(_ s: String) -> String { paint(s, "31") }
+    static func bold(_ s: String) -> String { paint(s, "1") }
+
+    /// Asks a yes/no question on the terminal; anything but y/yes/是 is no.
+    static func confirm(_ question: L) -> Bool {
+        guard let tty = fopen("/dev/tty", "r+") else { return false }
+        defer { fclose(tty) }
+        fputs(question.text, tty)
+        fflush(tty)
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        guard getline(&line, &capacity, tty) > 0, let line else { return false }
+        let answer = String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return ["y", "yes", "是", "好"].contains(answer)
+    }
+
+    /// A one-line progress bar on stderr when it is a terminal.
+    final class Progress {
+        private let label: String
+        private var lastPercent = -1
+        private let enabled = Terminal.stderrIsTTY
+        init(_ label: L) { self.label = label.text }
+        func update(_ done: UInt64, _ total: UInt64) {
+            guard enabled, total > 0 else { return }
+            let percent = Int(done * 100 / total)
+            guard percent != lastPercent else { return }
+            lastPercent = percent
+            let filled = percent * 30 / 100
+            Terminal.stderr("\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: "-", count: 30 - filled))] \(percent)%")
+        }
+        func finish() { if enabled && lastPercent >= 0 { Terminal.stderr("\n") } }
+    }
+}
+
+/// Display width of text in a terminal: CJK and other wide characters count as two columns.
+func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { width, scalar in
+        let v = scalar.value
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+        return width + (wide ? 2 : (scalar.properties.generalCategory == .nonspacingMark ? 0 : 1))
+    }
+}
+
+func padded(_ s: String, to width: Int) -> String {
+    s + String(repeating: " ", count: max(0, width - displayWidth(s)))
+}
+
+enum Format {
+    static func date(_ seconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func isoDate(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func days(since seconds: Int64, now: Int64) -> Int64 { max(0, (now - seconds) / 86_400) }
+
+    static func bytes(_ n: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
+
+/// "Now" for the CLI: the system clock, or `SALESVAULT_NOW` (seconds since 1970) in tests.
+enum Clock {
+    static var now: Int64 {
+        if let fixed = ProcessInfo.processInfo.environment["SALESVAULT_NOW"], let value = Int64(fixed) { return value }
+        return Int64(Date().timeIntervalSince1970)
+    }
+}
