@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(
             name: "VaultFormatTests",
             dependencies: ["VaultFormat", "VaultCrypto"],
-            resources: [.copy("Testkit")]
+            exclude: ["Testkit"]
         ),
         .testTarget(name: "SalesVaultCLITests", dependencies: ["VaultFormat", "VaultCrypto"]),
     ]

@@ -1,1 +1,170 @@
-print("todo")
+// Generates the archive-format testkit (FORMAT.md §10): one file per scenario, a text preamble
+// with the expected outcome, then the archive bytes. Run through `Scripts/gen-testkit`.
+//
+//   svault-testkit OUTPUT_DIRECTORY
+
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+let arguments = CommandLine.arguments
+guard arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: svault-testkit OUTPUT_DIRECTORY\n".utf8))
+    exit(64)
+}
+let output = URL(fileURLWithPath: arguments[1])
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("svault-testkit-\(getpid())")
+try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: scratch) }
+
+let password = "testkit password 测试"
+let otherPassword = "another testkit password"
+let kdf = KDFParameters.Choice.insecureForTesting(logN: 10)
+let created: Int64 = 1_767_225_600  // 2026-01-01T00:00:00Z
+let payloads: [[UInt8]] = [
+    Array("{\"customer\":\"华为技术有限公司\",\"grade\":\"A\"}".utf8),
+    Array("call: 张经理, budget confirmed".utf8),
+    [UInt8](repeating: 0x5A, count: 300),
+]
+let bodyOffset = FormatV1.bodyOffset
+nonisolated(unsafe) var counter = 0
+
+func secret(_ s: String) -> SecureBytes { SecureBytes(Array(s.precomposedStringWithCanonicalMapping.utf8)) }
+
+func build(password pw: String = password, records: [[UInt8]] = payloads, then edit: ((Vault) throws -> Void)? = nil) throws -> [UInt8] {
+    counter += 1
+    let path = scratch.appendingPathComponent("a\(counter).svault").path
+    let vault = try Vault.create(path: path, owner: "测试 Testkit", password: secret(pw), kdf: kdf, now: created)
+    for (i, p) in records.enumerated() { try vault.append(p, now: created + Int64(i + 1) * 3600) }
+    try edit?(vault)
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+func recordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var offset = bodyOffset
+    while offset + 4 <= bytes.count {
+        let length = bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+        ranges.append(offset..<min(bytes.count, offset + 32 + length))
+        offset += 32 + length
+    }
+    return ranges
+}
+
+/// Recomputes a header copy's checksum after an edit (as a careless or malicious editor would).
+func fixChecksum(_ bytes: inout [UInt8], copy index: Int) throws {
+    let start = FormatV1.prefixSize + index * FormatV1.headerCopySize
+    let end = start + FormatV1.headerCopySize
+    let sum = try SHA256.hash(Array(bytes[start..<(end - 32)]))
+    bytes.replaceSubrange((end - 32)..<end, with: sum)
+}
+
+/// Offset of a header field's value in copy `index` (walking the TLV body, FORMAT.md §4.1).
+func fieldOffset(_ bytes: [UInt8], copy index: Int, tag: UInt8) -> Int {
+    let start = FormatV1.prefixSize + index * FormatV1.headerCopySize
+    var offset = start + 4
+    while bytes[offset] != tag {
+        let length = bytes[(offset + 1)..<(offset + 5)].reduce(0) { $0 << 8 | Int($1) }
+        offset += 5 + length
+    }
+    return offset + 5
+}
+
+struct Scenario {
+    let name: String
+    let expect: String
+    let password: String
+    let records: Int
+    let payloadHash: String
+    let comment: String
+    let bytes: [UInt8]
+}
+
+nonisolated(unsafe) var scenarios: [Scenario] = []
+func add(_ name: String, _ expect: String, _ comment: String, password pw: String = password, records: [[UInt8]] = [], _ bytes: [UInt8]) throws {
+    let hash = expect == "success" ? try SHA256.hash(records.flatMap { $0 }).hexString : "-"
+    scenarios.append(Scenario(name: name, expect: expect, password: pw, records: records.count, payloadHash: hash, comment: comment, bytes: bytes))
+}
+
+let good = try build()
+try add("success_three_records", "success", "three records appended to a new archive", records: payloads, good)
+try add("success_empty", "success", "a new archive with no records", records: [], try build(records: []))
+try add("success_after_passwd", "success", "password changed from another password to this one", records: payloads,
+        try build(password: otherPassword) { try $0.changePassword(to: secret(password), kdf: kdf, now: created + 86_400) })
+try add("success_after_rekey", "success", "rekeyed once, then one more record appended", records: payloads + [[1, 2, 3]],
+        try build { try $0.rekey(now: created + 86_400); try $0.append([1, 2, 3], now: created + 90_000) })
+var copyBDamaged = good
+copyBDamaged[FormatV1.prefixSize + FormatV1.headerCopySize + 5000] ^= 0x01
+try add("success_copy_b_damaged", "success", "a padding byte of header copy B flipped: opens from copy A (verify reports copy B)", records: payloads, copyBDamaged)
+try add("wrong_password", "wrong password", "the listed password is not this archive's", password: "not the password", good)
+try add("wrong_password_old_after_passwd", "wrong password", "the listed password was replaced by passwd", password: otherPassword,
+        try build { try $0.changePassword(to: secret("a completely new password"), kdf: kdf, now: created + 86_400) })
+
+var forgedDate = good
+for copy in 0..<2 {
+    let at = fieldOffset(forgedDate, copy: copy, tag: 0x04)
+    forgedDate[at + 5] ^= 0x10  // passwordChangedAt moved by about 12 days
+    try fixChecksum(&forgedDate, copy: copy)
+}
+try add("header_forged_password_date", "header failure", "passwordChangedAt edited in both copies, checksums recomputed: the MAC fails", forgedDate)
+var forgedOwner = good
+for copy in 0..<2 {
+    let at = fieldOffset(forgedOwner, copy: copy, tag: 0x02)
+    forgedOwner[at] = UInt8(ascii: "X")
+    try fixChecksum(&forgedOwner, copy: copy)
+}
+try add("header_forged_owner", "header failure", "owner edited in both copies, checksums recomputed: the MAC fails", forgedOwner)
+var bothDamaged = good
+bothDamaged[FormatV1.prefixSize + 40] ^= 0x01
+bothDamaged[FormatV1.prefixSize + FormatV1.headerCopySize + 40] ^= 0x01
+try add("header_both_copies_damaged", "header failure", "one byte flipped in each header copy", bothDamaged)
+var prefixID = good
+prefixID[20] ^= 0x01
+try add("header_archive_id_changed", "wrong password", "a bit of the archive id flipped: the password slot's AAD no longer matches (indistinguishable from a wrong password)", prefixID)
+
+let r = recordRanges(good)
+var flipped = good
+flipped[r[1].lowerBound + 20] ^= 0x01
+try add("record_flipped", "record failure", "one ciphertext byte of record 1 flipped", flipped)
+var flippedTag = good
+flippedTag[r[2].upperBound - 1] ^= 0x80
+try add("record_tag_flipped", "record failure", "last tag byte of record 2 flipped", flippedTag)
+let sameLength = try build(records: [[1, 1, 1], [2, 2, 2], [3, 3, 3]])
+let rs = recordRanges(sameLength)
+try add("record_reordered", "record failure", "records 0 and 1 (same length) swapped",
+        Array(sameLength[..<rs[0].lowerBound]) + sameLength[rs[1]] + sameLength[rs[0]] + sameLength[rs[2]])
+try add("record_duplicated", "record failure", "record 0 copied over record 1",
+        Array(sameLength[..<rs[0].lowerBound]) + sameLength[rs[0]] + sameLength[rs[0]] + sameLength[rs[2]])
+let twin = try build(records: [[1, 1, 1], [2, 2, 2], [9, 9, 9]])
+let rt = recordRanges(twin)
+try add("record_spliced_same_password", "record failure", "record 2 taken from another archive with the same password",
+        Array(sameLength[..<rs[2].lowerBound]) + twin[rt[2]])
+var hugeLength = good
+hugeLength.replaceSubrange(r[0].lowerBound..<(r[0].lowerBound + 4), with: [0xFF, 0xFF, 0xFF, 0xF0])
+try add("record_huge_length", "record failure", "record 0's length field set to 0xFFFFFFF0", hugeLength)
+try add("truncated_mid_record", "truncated", "file cut in the middle of record 2", Array(good[..<(r[2].lowerBound + 50)]))
+try add("truncated_last_record_dropped", "truncated", "record 2 removed entirely", Array(good[..<r[2].lowerBound]))
+try add("truncated_in_header", "truncated", "file cut inside header copy B", Array(good[..<(FormatV1.prefixSize + FormatV1.headerCopySize + 100)]))
+try add("unfinished_append", "unfinished append", "a torn record after the committed body (a killed save)", records: payloads,
+        good + [0, 0, 0, 40] + [UInt8](repeating: 0xAB, count: 20))
+var v2 = good
+v2[9] = 2
+try add("unsupported_version", "unsupported version", "version field set to 2", v2)
+try add("not_an_archive", "not an archive", "a CSV file", Array("客户名称,等级\n华为,A\n".utf8))
+var bigKDF = good
+for copy in 0..<2 {
+    let at = fieldOffset(bigKDF, copy: copy, tag: 0x0B)
+    bigKDF[at + 1 + 1 + 2] = 23  // slots: count, type, length(2), then logN
+    try fixChecksum(&bigKDF, copy: copy)
+}
+try add("kdf_cost_above_cap", "kdf refused", "logN set to 23 in both copies (checksums recomputed): refused before deriving", bigKDF)
+
+for s in scenarios {
+    var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n\n"
+    var data = Data(text.utf8)
+    data.append(contentsOf: s.bytes)
+    try data.write(to: output.appendingPathComponent("\(s.name).svtest"))
+    text = ""
+}
+print("wrote \(scenarios.count) testkit files to \(output.path)")

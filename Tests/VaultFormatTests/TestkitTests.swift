@@ -1,0 +1,86 @@
+import Foundation
+import VaultCrypto
+@testable import VaultFormat
+import XCTest
+
+/// Runs every file of the format testkit (FORMAT.md §10) and checks its `expect:` outcome.
+final class TestkitTests: XCTestCase {
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Testkit")
+    }
+
+    struct Case {
+        let name: String
+        let fields: [String: String]
+        let archive: [UInt8]
+    }
+
+    func loadCases() throws -> [Case] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".svtest") }.sorted()
+        return try files.map { name in
+            let bytes = [UInt8](try Data(contentsOf: Self.directory.appendingPathComponent(name)))
+            guard let split = (0..<(bytes.count - 1)).first(where: { bytes[$0] == 10 && bytes[$0 + 1] == 10 }) else {
+                throw VaultError(.invalidArgument, "\(name): no blank line after the preamble")
+            }
+            var fields: [String: String] = [:]
+            for line in String(decoding: bytes[..<split], as: UTF8.self).split(separator: "\n") {
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+            }
+            return Case(name: name, fields: fields, archive: Array(bytes[(split + 2)...]))
+        }
+    }
+
+    /// The outcome of opening an archive, in the testkit's words.
+    static func outcome(path: String, password: String) -> (String, [[UInt8]]) {
+        do {
+            let vault = try Vault.open(path: path, password: SecureBytes(Array(password.utf8)))
+            let records = try vault.readAllRecords()
+            return (vault.unfinishedBytes > 0 ? "unfinished append" : "success", records)
+        } catch let error as VaultError {
+            switch error.code {
+            case .notAnArchive: return ("not an archive", [])
+            case .unsupportedVersion: return ("unsupported version", [])
+            case .headerDamaged, .headerAuthenticationFailed: return ("header failure", [])
+            case .wrongPassword: return ("wrong password", [])
+            case .kdfRefused: return ("kdf refused", [])
+            case .truncated: return ("truncated", [])
+            case .recordDamaged, .recordsMismatch: return ("record failure", [])
+            default: return ("error: \(error)", [])
+            }
+        } catch {
+            return ("error: \(error)", [])
+        }
+    }
+
+    func testEveryTestkitFileGivesItsExpectedOutcome() throws {
+        let cases = try loadCases()
+        XCTAssertGreaterThanOrEqual(cases.count, 20, "testkit missing; run Scripts/gen-testkit")
+        let dir = try TempDir()
+        var passed = 0
+        for c in cases {
+            let path = dir.path(c.name)
+            try writeFile(path, c.archive)
+            let (got, records) = Self.outcome(path: path, password: c.fields["password"] ?? "")
+            let expected = c.fields["expect"] ?? "?"
+            XCTAssertEqual(got, expected, "\(c.name): \(c.fields["comment"] ?? "")")
+            if expected == "success" {
+                XCTAssertEqual(records.count, Int(c.fields["records"] ?? "") ?? -1, c.name)
+                XCTAssertEqual(try SHA256.hash(records.flatMap { $0 }).hexString, c.fields["payload-sha256"], c.name)
+            }
+            if got == expected { passed += 1 }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        print("[testkit] \(passed) passed, \(cases.count - passed) failed of \(cases.count) files")
+    }
+
+    func testDamagedCopyIsReportedByVerify() throws {
+        let c = try XCTUnwrap(try loadCases().first { $0.name == "success_copy_b_damaged.svtest" })
+        let dir = try TempDir()
+        try writeFile(dir.path("a"), c.archive)
+        let report = try Vault.open(path: dir.path("a"), password: SecureBytes(Array(c.fields["password"]!.utf8))).verify()
+        XCTAssertEqual(report.copyA, .authentic)
+        guard case .damaged = report.copyB else { return XCTFail("copy B: \(report.copyB)") }
+        XCTAssertFalse(report.isClean)
+    }
+}
