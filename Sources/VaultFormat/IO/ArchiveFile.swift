@@ -171,6 +171,32 @@ enum FileSystem {
         try syncDirectory(of: final)
     }
 
+    /// Removes temporary files that a killed `create` or `rekey` left beside `path`. A file still
+    /// locked by a live process is kept.
+    @discardableResult
+    static func removeAbandonedTemporaries(beside path: String) -> Int {
+        let dir = directory(of: path)
+        let base = String(path.split(separator: "/").last ?? "")
+        guard let handle = opendir(dir) else { return 0 }
+        defer { closedir(handle) }
+        var removed = 0
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard name.hasSuffix(".tmp"), name.hasPrefix(base + ".rekey-") || name.hasPrefix(base + ".new-") else { continue }
+            let full = dir + "/" + name
+            let fd = open(full, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                unlink(full)
+                removed += 1
+            }
+            close(fd)
+        }
+        return removed
+    }
+
     static func exists(_ path: String) -> Bool {
         var s = stat()
         return stat(path, &s) == 0

@@ -64,7 +64,10 @@ public final class Vault {
         for _ in 0..<5 {
             let file = try ArchiveFile(path: path, mode: access == .readOnly ? .read : .readWrite)
             try file.lock(exclusive: access == .readWrite)
-            if file.stillNamesPath() { return file }
+            if file.stillNamesPath() {
+                if access == .readWrite { FileSystem.removeAbandonedTemporaries(beside: path) }
+                return file
+            }
         }
         throw VaultError(.busy, "\(path) keeps being replaced by another process")
     }

@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+
+/// Runs the built executables as real processes.
+enum Binaries {
+    /// The build products folder: `$SALESVAULT_BIN_DIR`, or the folder holding the test bundle.
+    static var directory: URL {
+        if let dir = ProcessInfo.processInfo.environment["SALESVAULT_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        var url = Bundle(for: Marker.self).bundleURL
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("salesvault").path) {
+            url = url.deletingLastPathComponent()
+        }
+        return url
+    }
+    static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+    private final class Marker {}
+}
+
+struct RunResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs `salesvault` (or another product) with `arguments`, feeding `stdin`, and waits.
+@discardableResult
+func runTool(_ arguments: [String], binary: String = "salesvault", stdin: String? = nil, environment: [String: String] = [:], cwd: URL? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = Binaries.url(binary)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env["LANG"] = "C.UTF-8"
+    env.removeValue(forKey: "LC_ALL")
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    if let cwd { process.currentDirectoryURL = cwd }
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+final class TempDir {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("svcli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    func write(_ name: String, _ text: String) throws -> String {
+        let p = path(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
