@@ -1,0 +1,192 @@
+import Foundation
+import VaultCrypto
+import VaultFormat
+import XCTest
+
+/// End-to-end: the built `salesvault` binary, its stdout, stderr, exit status and files left behind.
+final class CLITests: XCTestCase {
+    var dir: TempDir!
+    var archive: String!
+    var pw1: String!
+    var pw2: String!
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        archive = dir.path("zhangwei.svault")
+        pw1 = try dir.write("pw1", "horse battery staple 马\n")
+        pw2 = try dir.write("pw2", "purple monkey dishwasher\n")
+    }
+
+    func initArchive() throws {
+        let r = try runTool(["init", archive, "--owner", "张伟", "--password-file", pw1, "--insecure-kdf-cost", "10"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func testInitCreatesA0600ArchiveAndStatusShowsItWithoutPassword() throws {
+        try initArchive()
+        let mode = try FileManager.default.attributesOfItem(atPath: archive)[.posixPermissions] as? NSNumber
+        XCTAssertEqual(mode?.intValue, 0o600)
+        let status = try runTool(["status", archive])
+        XCTAssertEqual(status.status, 0)
+        XCTAssertTrue(status.stdout.contains("张伟"))
+        XCTAssertTrue(status.stdout.contains("WEAK"), status.stdout)
+        let json = try runTool(["status", archive, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["owner"] as? String, "张伟")
+        XCTAssertEqual((object?["kdf"] as? [String: Any])?["weak"] as? Bool, true)
+        XCTAssertEqual(object?["records"] as? Int, 0)
+        XCTAssertEqual(object?["headerCopies"] as? [String], ["current", "current"])
+    }
+
+    func testInitRefusesWeakPasswordsAndExistingFiles() throws {
+        let weak = try dir.write("weak", "123456789\n")
+        let r = try runTool(["init", archive, "--owner", "张伟", "--password-file", weak, "--insecure-kdf-cost", "10"])
+        XCTAssertEqual(r.status, 7)
+        XCTAssertTrue(r.stderr.hasPrefix("salesvault: error: the password is too short"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("hint: "))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
+        let common = try dir.write("common", "password123\n")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "x", "--password-file", common, "--insecure-kdf-cost", "10"]).status, 7)
+        try initArchive()
+        let before = try bytes(archive)
+        let again = try runTool(["init", archive, "--owner", "李娜", "--password-file", pw2, "--insecure-kdf-cost", "10"])
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
+        XCTAssertEqual(try bytes(archive), before)
+    }
+
+    func testWrongPasswordHasItsOwnExitCodeAndLeavesTheFileByteIdentical() throws {
+        try initArchive()
+        let before = try bytes(archive)
+        for command: [String] in [["verify"], ["passwd", "--new-password-file", pw1!], ["rekey"], ["repair", "--yes"]] {
+            let r = try runTool([command[0], archive, "--password-file", pw2] + command.dropFirst())
+            XCTAssertEqual(r.status, 3, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("wrong password"), r.stderr)
+            XCTAssertEqual(try bytes(archive), before, "\(command) changed the file")
+        }
+        let zh = try runTool(["verify", archive, "--password-file", pw2, "--lang", "zh"])
+        XCTAssertTrue(zh.stderr.hasPrefix("salesvault: 错误: 密码错误"), zh.stderr)
+        let zhEnv = try runTool(["verify", archive, "--password-file", pw2], environment: ["LANG": "zh_CN.UTF-8"])
+        XCTAssertTrue(zhEnv.stderr.contains("密码错误"), zhEnv.stderr)
+    }
+
+    func testPasswdThenRekeyThenVerify() throws {
+        try initArchive()
+        do {
+            let vault = try Vault.open(path: archive, password: SecureBytes(Array("horse battery staple 马".utf8)), access: .readWrite)
+            try vault.append(Array("客户 A".utf8), now: 1)
+        }
+        let passwd = try runTool(["passwd", archive, "--password-file", pw1, "--new-password-file", pw2, "--insecure-kdf-cost", "10"],
+                             environment: ["SALESVAULT_NOW": "1790000000"])
+        XCTAssertEqual(passwd.status, 0, passwd.stderr)
+        XCTAssertTrue(passwd.stdout.contains("rekey"), "passwd explains that old copies still open")
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", pw1]).status, 3)
+        let status = try runTool(["status", archive, "--json"])
+        XCTAssertTrue(status.stdout.contains("\"passwordChangedAt\" : \"2026-09-21T"), status.stdout)
+        let same = try runTool(["passwd", archive, "--password-file", pw2, "--new-password-file", pw2])
+        XCTAssertEqual(same.status, 7)
+        let rekey = try runTool(["rekey", archive, "--password-file", pw2])
+        XCTAssertEqual(rekey.status, 0, rekey.stderr)
+        XCTAssertTrue(rekey.stdout.contains("generation 2"), rekey.stdout)
+        let verify = try runTool(["verify", archive, "--password-file", pw2])
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("1 records"), verify.stdout)
+        XCTAssertTrue(verify.stdout.contains("Verified."))
+    }
+
+    func testPasswordFromAFileDescriptor() throws {
+        try initArchive()
+        let r = try runTool(["verify", archive, "--password-fd", "0"], stdin: "horse battery staple 马\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let both = try runTool(["verify", archive, "--password-fd", "0", "--password-file", pw1])
+        XCTAssertEqual(both.status, 64)
+        XCTAssertTrue(both.stderr.contains("cannot be used together"), both.stderr)
+    }
+
+    func testNoTerminalAndNoPasswordOptionGivesAClearError() throws {
+        let tty = open("/dev/tty", O_RDWR)
+        if tty >= 0 {
+            close(tty)
+            print("[skip] testNoTerminal: this process has a controlling terminal, the prompt would wait for input")
+            return
+        }
+        try initArchive()
+        let r = try runTool(["verify", archive])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("no terminal"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--password-file"), r.stderr)
+    }
+
+    func testDamagedArchivesGiveExitFourAndTheRecordIndex() throws {
+        try initArchive()
+        do {
+            let vault = try Vault.open(path: archive, password: SecureBytes(Array("horse battery staple 马".utf8)), access: .readWrite)
+            for n in 0..<3 { try vault.append([UInt8](repeating: UInt8(n), count: 64), now: 1) }
+        }
+        var data = try bytes(archive)
+        let secondRecord = FormatV1.bodyOffset + 96 + 40
+        data[secondRecord] ^= 1
+        try data.write(to: URL(fileURLWithPath: archive))
+        let r = try runTool(["verify", archive, "--password-file", pw1])
+        XCTAssertEqual(r.status, 4)
+        XCTAssertTrue(r.stderr.contains("record 1"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("hint: restore"), r.stderr)
+        try Data(data.prefix(FormatV1.bodyOffset + 100)).write(to: URL(fileURLWithPath: archive))
+        let truncated = try runTool(["verify", archive, "--password-file", pw1])
+        XCTAssertEqual(truncated.status, 4)
+        XCTAssertTrue(truncated.stderr.contains("truncated"), truncated.stderr)
+        let csv = try dir.write("customers.csv", "名称,等级\n华为,A\n")
+        let notArchive = try runTool(["status", csv])
+        XCTAssertEqual(notArchive.status, 2)
+        XCTAssertTrue(notArchive.stderr.contains("not a SalesVault archive"), notArchive.stderr)
+        XCTAssertEqual(try runTool(["status", dir.path("missing.svault")]).status, 2)
+    }
+
+    func testInterruptedSaveIsReportedAndRepairedWithABackup() throws {
+        try initArchive()
+        let committed = try bytes(archive)
+        try (committed + Data([0, 0, 0, 50, 1, 2, 3])).write(to: URL(fileURLWithPath: archive))
+        let status = try runTool(["status", archive])
+        XCTAssertTrue(status.stdout.contains("interrupted save"), status.stdout)
+        let verify = try runTool(["verify", archive, "--password-file", pw1])
+        XCTAssertEqual(verify.status, 6)
+        XCTAssertTrue(verify.stderr.contains("salesvault repair"), verify.stderr)
+        let rekey = try runTool(["rekey", archive, "--password-file", pw1])
+        XCTAssertEqual(rekey.status, 6, rekey.stderr)
+        // Without a terminal and without --yes, nothing is changed.
+        let declined = try runTool(["repair", archive, "--password-file", pw1])
+        XCTAssertEqual(declined.status, 1)
+        XCTAssertTrue(declined.stderr.contains("cancelled"), declined.stderr)
+        XCTAssertEqual(try bytes(archive), committed + Data([0, 0, 0, 50, 1, 2, 3]))
+        let repair = try runTool(["repair", archive, "--password-file", pw1, "--yes"], environment: ["SALESVAULT_NOW": "1790000000"])
+        XCTAssertEqual(repair.status, 0, repair.stderr)
+        XCTAssertTrue(repair.stdout.contains("Removed 7 bytes"), repair.stdout)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains(".backup-") }
+        XCTAssertEqual(backups.count, 1)
+        XCTAssertEqual(try bytes(dir.path(backups[0])), committed + Data([0, 0, 0, 50, 1, 2, 3]))
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", pw1]).status, 0)
+        let again = try runTool(["repair", archive, "--password-file", pw1, "--yes"])
+        XCTAssertTrue(again.stdout.contains("Nothing to repair"), again.stdout)
+    }
+
+    func testSecondWriterIsToldTheArchiveIsBusy() throws {
+        try initArchive()
+        let vault = try Vault.open(path: archive, password: SecureBytes(Array("horse battery staple 马".utf8)), access: .readWrite)
+        let r = try runTool(["rekey", archive, "--password-file", pw1])
+        XCTAssertEqual(r.status, 5, r.stderr)
+        XCTAssertTrue(r.stderr.contains("in use"), r.stderr)
+        withExtendedLifetime(vault) {}
+    }
+
+    func testHelpDocumentsExitCodesAndEveryOptionHasHelp() throws {
+        let help = try runTool(["--help"])
+        XCTAssertTrue(help.stdout.contains("EXIT STATUS"))
+        XCTAssertTrue(help.stdout.contains("3   wrong password"))
+        for command in ["init", "status", "verify", "passwd", "rekey", "repair"] {
+            let r = try runTool([command, "--help"])
+            XCTAssertEqual(r.status, 0)
+            XCTAssertTrue(r.stdout.contains("EXAMPLES"), command)
+            XCTAssertFalse(r.stdout.contains("--password <"), "\(command) takes a password in argv")
+        }
+    }
+}
