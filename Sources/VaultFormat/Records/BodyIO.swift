@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Reads records sequentially through a large buffer (FORMAT.md §6.1, §7 step 6).
 struct BodyReader {
     private let file: ArchiveFile
@@ -46,28 +48,89 @@ struct BodyReader {
     }
 }
 
-/// Collects writes into large sequential `pwrite`s.
+/// Collects records into large buffers written by a second thread while the caller fills the
+/// next one (double buffering: encryption on one core, `pwrite` on the other). Each written
+/// chunk's writeback starts at once so the final `fsync` has little left to do.
 struct BufferedWriter {
     private let file: ArchiveFile
     private var offset: Int
-    private var pending: [UInt8] = []
-    private static let limit = 8 << 20
+    private var current: UnsafeMutableRawBufferPointer
+    private var spare: UnsafeMutableRawBufferPointer
+    private var filled = 0
+    private let inFlight = DispatchGroup()
+    private let failure = FailureBox()
+    static let capacity = 8 << 20
 
     init(file: ArchiveFile, offset: Int) {
         self.file = file
         self.offset = offset
-        pending.reserveCapacity(Self.limit + 4096)
+        current = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.capacity, alignment: 64)
+        spare = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.capacity, alignment: 64)
     }
 
-    mutating func write(_ bytes: [UInt8]) throws {
-        pending.append(contentsOf: bytes)
-        if pending.count >= Self.limit { try flush() }
+    /// Lets `fill` write exactly `count` bytes at the end of the buffer (flushing first if needed).
+    mutating func append<R>(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {
+        if filled + count > current.count { try flush() }
+        if count > current.count {
+            current.deallocate()
+            current = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+        }
+        let result = try fill(UnsafeMutableRawBufferPointer(rebasing: current[filled..<(filled + count)]))
+        filled += count
+        return result
     }
 
+    /// Hands the filled buffer to the writer thread (after the previous write has finished).
     mutating func flush() throws {
-        guard !pending.isEmpty else { return }
-        try file.write(pending, at: offset)
-        offset += pending.count
-        pending.removeAll(keepingCapacity: true)
+        try waitForWrite()
+        guard filled > 0 else { return }
+        let job = WriteJob(file: file, bytes: UnsafeRawBufferPointer(rebasing: current[0..<filled]), offset: offset, failure: failure)
+        DispatchQueue.global(qos: .userInitiated).async(group: inFlight) { job.run() }
+        offset += filled
+        filled = 0
+        swap(&current, &spare)
     }
+
+    /// Flushes and waits until every byte has been handed to the kernel.
+    mutating func finish() throws {
+        try flush()
+        try waitForWrite()
+    }
+
+    private func waitForWrite() throws {
+        inFlight.wait()
+        if let error = failure.error { throw error }
+    }
+
+    /// Waits for any write in flight, then frees both buffers.
+    mutating func close() {
+        inFlight.wait()
+        current.deallocate()
+        spare.deallocate()
+        current = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        spare = current
+    }
+}
+
+/// One `pwrite` handed to the writer thread; the buffer outlives it (the writer waits).
+private struct WriteJob: @unchecked Sendable {
+    let file: ArchiveFile
+    let bytes: UnsafeRawBufferPointer
+    let offset: Int
+    let failure: FailureBox
+
+    func run() {
+        do {
+            try file.write(bytes, at: offset)
+            file.startWriteback(offset: offset, count: bytes.count)
+        } catch {
+            failure.record(error)
+        }
+    }
+}
+
+/// The first error of the writer thread, read after `DispatchGroup.wait()` (which orders memory).
+private final class FailureBox: @unchecked Sendable {
+    private(set) var error: Error?
+    func record(_ e: Error) { if error == nil { error = e } }
 }

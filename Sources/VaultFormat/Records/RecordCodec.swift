@@ -1,19 +1,49 @@
 import VaultCrypto
 
-/// Seals and opens records (FORMAT.md §6) with one key schedule per archive session.
-final class RecordCodec {
+/// Seals and opens records (FORMAT.md §6) with one key schedule per archive session. Public for
+/// the benchmark; archives use it through `Vault`.
+public final class RecordCodec {
     private let sealer: AES.GCM.Sealer
     private let opener: AES.GCM.Opener
     private let archiveID: [UInt8]
     private let generation: UInt32
+    /// CSPRNG output drawn 4 KiB at a time: one `RAND_bytes` call per 341 nonces.
+    private var noncePool: [UInt8] = []
+    private var noncePoolOffset = 0
+    /// The associated data with the index and length patched in per record (FORMAT.md §6.2).
+    private var aadBuffer: [UInt8]
 
-    init(recordKey: SymmetricKey, archiveID: [UInt8], generation: UInt32) throws {
+    public init(recordKey: SymmetricKey, archiveID: [UInt8], generation: UInt32) throws {
         sealer = try AES.GCM.Sealer(key: recordKey)
         opener = try AES.GCM.Opener(key: recordKey)
         self.archiveID = archiveID
         self.generation = generation
+        var w = ByteWriter(capacity: 52)
+        w.append(FormatV1.recordAADLabel)
+        w.append(archiveID)
+        w.u32(generation)
+        w.u64(0)
+        w.u32(0)
+        aadBuffer = w.bytes
     }
 
+    private func nextNonce() throws -> AES.GCM.Nonce {
+        if noncePoolOffset + AES.GCM.nonceByteCount > noncePool.count {
+            noncePool = try Random.bytes(4092)
+            noncePoolOffset = 0
+        }
+        defer { noncePoolOffset += AES.GCM.nonceByteCount }
+        return try AES.GCM.Nonce(data: noncePool[noncePoolOffset..<(noncePoolOffset + AES.GCM.nonceByteCount)])
+    }
+
+    private func patchedAAD(index: UInt64, length: Int) -> [UInt8] {
+        let base = aadBuffer.count - 12
+        for i in 0..<8 { aadBuffer[base + i] = UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * i)) }
+        for i in 0..<4 { aadBuffer[base + 8 + i] = UInt8(truncatingIfNeeded: UInt32(length) >> UInt32(24 - 8 * i)) }
+        return aadBuffer
+    }
+
+    /// FORMAT.md §6.2: label ‖ archiveID ‖ generation ‖ index ‖ C.
     func aad(index: UInt64, length: Int) -> [UInt8] {
         var w = ByteWriter(capacity: 52)
         w.append(FormatV1.recordAADLabel)
@@ -24,47 +54,67 @@ final class RecordCodec {
         return w.bytes
     }
 
-    /// The on-disk bytes of record `index` holding `payload`, and its nonce and tag for the chain.
-    func seal(_ payload: UnsafeRawBufferPointer, index: UInt64) throws -> (bytes: [UInt8], link: ChainLink) {
+    /// Seals `payload` as record `index` into `record`, which must be exactly
+    /// `recordOverhead + payload.count` bytes; returns the chain link (FORMAT.md §6.3).
+    public func seal(_ payload: UnsafeRawBufferPointer, index: UInt64, into record: UnsafeMutableRawBufferPointer) throws -> ChainLink {
         guard payload.count <= FormatV1.maxRecordBytes else {
             throw VaultError(.limitExceeded, "a record of \(payload.count) bytes exceeds the \(FormatV1.maxRecordBytes)-byte limit")
         }
-        let nonce = try AES.GCM.Nonce.random()
-        let total = FormatV1.recordOverhead + payload.count
-        var out = [UInt8](repeating: 0, count: total)
-        try out.withUnsafeMutableBytes { buffer in
-            buffer.storeBytes(of: UInt32(payload.count).bigEndian, toByteOffset: 0, as: UInt32.self)
-            nonce.withUnsafeBytes { n in
-                UnsafeMutableRawBufferPointer(rebasing: buffer[4..<16]).copyMemory(from: n)
-            }
-            try sealer.seal(
-                plaintext: payload, nonce: nonce, aad: aad(index: index, length: payload.count),
-                ciphertext: UnsafeMutableRawBufferPointer(rebasing: buffer[16..<(16 + payload.count)]),
-                tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(16 + payload.count)...]))
+        guard record.count == FormatV1.recordOverhead + payload.count else { throw VaultError(.invalidArgument, "record buffer size") }
+        let nonce = try nextNonce()
+        record.storeBytes(of: UInt32(payload.count).bigEndian, toByteOffset: 0, as: UInt32.self)
+        nonce.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: record[4..<16]).copyMemory(from: $0) }
+        let tag = UnsafeMutableRawBufferPointer(rebasing: record[(16 + payload.count)...])
+        try sealer.seal(
+            plaintext: payload, nonce: nonce, aad: patchedAAD(index: index, length: payload.count),
+            ciphertext: UnsafeMutableRawBufferPointer(rebasing: record[16..<(16 + payload.count)]), tag: tag)
+        return ChainLink(index: index, nonce: nonce.bytes, tag: Array(UnsafeRawBufferPointer(tag)))
+    }
+
+    /// Opens `nonce ‖ ciphertext ‖ tag` of record `index` (C = `length`) into `payload`
+    /// (at least `length` bytes). On failure `payload` is wiped and `.recordDamaged` thrown.
+    public func open(
+        nonceCiphertextTag sealed: UnsafeRawBufferPointer, length: Int, index: UInt64, into payload: UnsafeMutableRawBufferPointer
+    ) throws -> ChainLink {
+        guard sealed.count == length + 28, payload.count >= length else { throw VaultError(.invalidArgument, "record buffer size") }
+        let nonceBytes = Array(UnsafeRawBufferPointer(rebasing: sealed[0..<12]))
+        let tag = UnsafeRawBufferPointer(rebasing: sealed[(12 + length)...])
+        do {
+            try opener.open(
+                ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(12 + length)]), tag: tag,
+                nonce: AES.GCM.Nonce(data: nonceBytes), aad: patchedAAD(index: index, length: length),
+                plaintext: UnsafeMutableRawBufferPointer(rebasing: payload[0..<length]))
+        } catch is CryptoError {
+            throw VaultError(
+                .recordDamaged, "record \(index) failed authentication (altered, moved, or from another archive)", recordIndex: Int(index))
         }
-        return (out, ChainLink(index: index, nonce: nonce.bytes, tag: Array(out[(total - 16)...])))
+        return ChainLink(index: index, nonce: nonceBytes, tag: Array(tag))
+    }
+
+    /// The on-disk bytes of record `index` holding `payload`, and its chain link.
+    func seal(_ payload: UnsafeRawBufferPointer, index: UInt64) throws -> (bytes: [UInt8], link: ChainLink) {
+        var link: ChainLink?
+        let bytes = try [UInt8](unsafeUninitializedCapacity: FormatV1.recordOverhead + payload.count) { buffer, count in
+            link = try seal(payload, index: index, into: UnsafeMutableRawBufferPointer(buffer))
+            count = buffer.count
+        }
+        return (bytes, link!)
     }
 
     /// Opens the record whose bytes (without its 4-byte length) are `sealed`; `length` is C.
     func open(nonceCiphertextTag sealed: UnsafeRawBufferPointer, length: Int, index: UInt64) throws -> (payload: [UInt8], link: ChainLink) {
-        let nonceBytes = Array(UnsafeRawBufferPointer(rebasing: sealed[0..<12]))
-        let tag = UnsafeRawBufferPointer(rebasing: sealed[(12 + length)...])
-        var payload = [UInt8](repeating: 0, count: length)
-        do {
-            try payload.withUnsafeMutableBytes { p in
-                try opener.open(
-                    ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(12 + length)]), tag: tag,
-                    nonce: AES.GCM.Nonce(data: nonceBytes), aad: aad(index: index, length: length), plaintext: p)
-            }
-        } catch is CryptoError {
-            throw VaultError(.recordDamaged, "record \(index) failed authentication (altered, moved, or from another archive)", recordIndex: Int(index))
+        var link: ChainLink?
+        let payload = try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            count = 0
+            link = try open(nonceCiphertextTag: sealed, length: length, index: index, into: UnsafeMutableRawBufferPointer(buffer))
+            count = length
         }
-        return (payload, ChainLink(index: index, nonce: nonceBytes, tag: Array(tag)))
+        return (payload, link!)
     }
 }
 
 /// One step of the record chain (FORMAT.md §6.3).
-struct ChainLink {
+public struct ChainLink: Sendable {
     let index: UInt64
     let nonce: [UInt8]
     let tag: [UInt8]

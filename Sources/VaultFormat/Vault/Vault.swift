@@ -196,15 +196,39 @@ public final class Vault {
         do {
             try out.lock(exclusive: true)
             var writer = BufferedWriter(file: out, offset: FormatV1.bodyOffset)
-            var chain = [UInt8](repeating: 0, count: 32)
-            let total = header.recordCount
-            try forEachRecord { index, payload in
-                let sealed = try payload.withUnsafeBytes { try newCodec.seal($0, index: index) }
-                chain = try sealed.link.advance(chain)
-                try writer.write(sealed.bytes)
-                progress?(index + 1, total)
+            defer { writer.close() }
+            var reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
+            var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+            defer {
+                scratch.initializeMemory(as: UInt8.self, repeating: 0)  // plaintext scratch is wiped
+                scratch.deallocate()
             }
-            try writer.flush()
+            var oldChain = [UInt8](repeating: 0, count: 32)
+            var chain = [UInt8](repeating: 0, count: 32)
+            var index: UInt64 = 0
+            let total = header.recordCount
+            while let sealed = try reader.next(index: index) {
+                if sealed.length > scratch.count {
+                    scratch.initializeMemory(as: UInt8.self, repeating: 0)
+                    scratch.deallocate()
+                    scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: sealed.length, alignment: 64)
+                }
+                let plaintext = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<sealed.length])
+                let oldLink = try sealed.bytes.withUnsafeBytes {
+                    try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index, into: plaintext)
+                }
+                oldChain = try oldLink.advance(oldChain)
+                let link = try writer.append(count: FormatV1.recordOverhead + sealed.length) {
+                    try newCodec.seal(UnsafeRawBufferPointer(plaintext), index: index, into: $0)
+                }
+                chain = try link.advance(chain)
+                index += 1
+                progress?(index, total)
+            }
+            try writer.finish()
+            guard index == header.recordCount, constantTimeEquals(oldChain, header.recordChain) else {
+                throw VaultError(.recordsMismatch, "records do not match the header; nothing was changed")
+            }
             var next = header
             next.sequence += 1
             next.dekGeneration = generation
