@@ -86,7 +86,7 @@ struct Status: VaultCommand {
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱:测试参数,不安全" : "WEAK: insecure testing cost") : "")),
             (zh ? "密钥槽" : "Key slots", report.slots.joined(separator: ", ")),
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
-            (zh ? "档案头副本" : "Header copies", "A \(report.headerCopies[0]), B \(report.headerCopies[1])"),
+            (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
         if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.joined(separator: ", "))) }
         if info.unfinishedBytes > 0 {
@@ -96,6 +96,14 @@ struct Status: VaultCommand {
         }
         if info.isTruncated {
             rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "档案被截断,请从备份恢复" : "the archive is truncated; restore it from a backup")))
+        }
+        func localized(_ state: ArchiveInspection.CopyState) -> String {
+            guard zh else { return copyText(state) }
+            switch state {
+            case .current: return "最新"
+            case .outOfDate(let seq): return "过期(序号 \(seq))"
+            case .damaged(let reason): return "已损坏(\(reason))"
+            }
         }
         let width = rows.map { displayWidth($0.0) }.max() ?? 0
         for (label, value) in rows { print("\(padded(label, to: width))  \(value)") }

@@ -32,8 +32,8 @@ struct Verify: VaultCommand {
             case .forged: return Terminal.red(zh ? "档案头副本 \(name):认证失败(被改动)" : "header copy \(name): fails authentication (altered)")
             }
         }
-        print(zh ? "\(vault.header.owner) 的档案:\(report.records) 条记录,\(Format.bytes(report.payloadBytes)),全部通过认证"
-                 : "\(vault.header.owner)'s archive: \(report.records) records, \(Format.bytes(report.payloadBytes)), all authentic")
+        print(zh ? "\(vault.header.owner) 的档案:\(report.records) 条记录(\(Format.bytes(report.payloadBytes))),每条记录均通过认证"
+                 : "\(vault.header.owner)'s archive: \(report.records) records (\(Format.bytes(report.payloadBytes))), every record authentic")
         print(describe("A", report.copyA))
         print(describe("B", report.copyB))
         if report.unfinishedBytes > 0 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VaultCrypto
 import VaultFormat
 
@@ -61,6 +62,7 @@ enum ErrorReport {
         let hintPrefix = Language.current == .zh ? "提示:" : "hint:"
         var text = "\(prefix) \(message)\n"
         if let hint { text += "\(hintPrefix) \(hint)\n" }
+        fflush(nil)  // what was printed before the error comes first
         Terminal.stderr(text)
         return ExitCode(status.rawValue)
     }
