@@ -94,11 +94,13 @@ let sealGBs = Double(iterations * block) / sealSeconds / 1e9
 let openGBs = Double(iterations * block) / openSeconds / 1e9
 var opensslGBs: Double?
 if let openssl = which("openssl") {
-    let (_, out) = try shell(openssl, ["speed", "-evp", "aes-256-gcm", "-bytes", "\(block)", "-seconds", "3"])
-    // Last line: "aes-256-gcm   4512345.67k" (thousands of bytes per second).
-    if let line = out.split(separator: "\n").last(where: { $0.lowercased().hasPrefix("aes-256-gcm") }),
-       let field = line.split(separator: " ").last, field.hasSuffix("k"), let k = Double(field.dropLast()) {
-        opensslGBs = k * 1000 / 1e9
+    for _ in 0..<2 {  // best of two, like ours (best of three)
+        let (_, out) = try shell(openssl, ["speed", "-evp", "aes-256-gcm", "-bytes", "\(block)", "-seconds", "3"])
+        // Last line: "aes-256-gcm   4512345.67k" (thousands of bytes per second).
+        if let line = out.split(separator: "\n").last(where: { $0.lowercased().hasPrefix("aes-256-gcm") }),
+           let field = line.split(separator: " ").last, field.hasSuffix("k"), let k = Double(field.dropLast()) {
+            opensslGBs = max(opensslGBs ?? 0, k * 1000 / 1e9)
+        }
     }
 }
 let ref = opensslGBs.map { String(format: "%.2f GB/s", $0) } ?? "openssl not found"
@@ -139,14 +141,14 @@ row("passwd, \(sizeMB) MB vs 100 KB archive (scrypt 2^\(kdf.logN))", String(form
 // 3. rekey of the large archive vs age encrypting a file of the same size.
 let vault = try Vault.open(path: large, password: password, access: .readWrite)
 let rekeySeconds = try time { try vault.rekey(now: 3) }
-let archiveBytes = Double(try FileManager.default.attributesOfItem(atPath: large)[.size] as! NSNumber)
+let archiveBytes = Double((try FileManager.default.attributesOfItem(atPath: large)[.size] as? NSNumber)?.int64Value ?? 1)
 if let age = which("age"), let keygen = which("age-keygen") {
     let keyFile = "\(work)/age.key"
     _ = try shell(keygen, ["-o", keyFile])
     let recipient = try String(contentsOfFile: keyFile, encoding: .utf8).split(separator: "\n")
         .first { $0.hasPrefix("# public key: ") }.map { String($0.dropFirst("# public key: ".count)) } ?? ""
     let plain = "\(work)/plain.bin"
-    FileManager.default.createFile(atPath: plain, contents: nil)
+    _ = FileManager.default.createFile(atPath: plain, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: plain))
     for _ in 0..<sizeMB { handle.write(Data(chunk)) }
     try handle.close()
@@ -173,3 +175,13 @@ if let age = which("age"), let keygen = which("age-keygen") {
 let readSeconds = try best(2) { _ = try vault.readAllRecords() }
 row("read and authenticate all records of the \(sizeMB) MB archive", String(format: "%.2f s (%.2f GB/s)", readSeconds, archiveBytes / readSeconds / 1e9),
     "-", "-", "-")
+
+// 5. CLI start-up when no password is involved: `salesvault status` vs `true` (process spawn cost).
+let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("salesvault").path
+if FileManager.default.isExecutableFile(atPath: cli), let trueBin = which("true") {
+    let runs = 30
+    let statusSeconds = try time { for _ in 0..<runs { _ = try shell(cli, ["status", small]) } } / Double(runs)
+    let trueSeconds = try time { for _ in 0..<runs { _ = try shell(trueBin, []) } } / Double(runs)
+    row("CLI start-up: `salesvault status` (no password), mean of \(runs)", String(format: "%.1f ms", statusSeconds * 1000),
+        String(format: "`true`: %.1f ms", trueSeconds * 1000), String(format: "+%.1f ms", (statusSeconds - trueSeconds) * 1000), "< 20 ms")
+}
