@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 @main
 struct SalesVault: ParsableCommand {
@@ -24,6 +25,9 @@ struct SalesVault: ParsableCommand {
 
     /// Accepts `--lang zh|en` before the subcommand too (`salesvault --lang zh status …`).
     static func main() {
+        // No core dumps: they would write keys and plaintext to disk (Docs/THREAT-MODEL.md).
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.count >= 2, arguments[0] == "--lang" {
             if let lang = Language(rawValue: arguments[1]) { Language.current = lang }

@@ -146,6 +146,33 @@ final class AdversarialTests: XCTestCase {
         }
     }
 
+    func testOneForgedCopyWithAHigherSequenceFallsBackToTheAuthenticCopy() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let original = try makeArchive(path, password: password, payloads: payloads)
+        // Forge copy A only (sequence + 5, a changed date), with a correct checksum.
+        let prefix = try ArchivePrefix(parsing: original)
+        let a = try HeaderCopy(parsing: Array(original[32..<(32 + FormatV1.headerCopySize)]))
+        var header = a.header
+        header.sequence += 5
+        header.passwordChangedAt += 86_400 * 200
+        let forged = try HeaderCopy(header: header, prefix: prefix, headerKey: SymmetricKey.generate())
+        var bytes = original
+        bytes.replaceSubrange(32..<(32 + FormatV1.headerCopySize), with: forged.bytes)
+        try writeFile(path, bytes)
+        // Without the key, the forged copy looks current (its sequence is higher) ...
+        XCTAssertEqual(try ArchiveInspection.inspect(path: path).header.passwordChangedAt, header.passwordChangedAt)
+        // ... with the key, the archive opens from copy B and reports copy A.
+        let vault = try Vault.open(path: path, password: pw(password))
+        XCTAssertEqual(vault.header.passwordChangedAt, a.header.passwordChangedAt)
+        guard case .damaged = vault.copyStates[0] else { return XCTFail("copy A: \(vault.copyStates[0])") }
+        XCTAssertEqual(vault.copyStates[1], .current)
+        XCTAssertEqual(try vault.readAllRecords(), payloads)
+        let report = try vault.verify()
+        XCTAssertEqual(report.copyA, .forged)
+        XCTAssertFalse(report.isClean)
+    }
+
     func testUnknownVersionMagicAndSizesAreRefusedClearly() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")
@@ -192,8 +219,8 @@ final class AdversarialTests: XCTestCase {
             "huge length": [0x01, 0xFF, 0xFF, 0xFF, 0xFF] + fields.dropFirst().flatMap { $0 },
         ]
         for (name, body) in variants {
-            XCTAssertVaultError(.headerDamaged, try ArchiveHeader(parsing: body))
-            _ = name
+            // A well-formed field this version does not know means a newer writer.
+            XCTAssertVaultError(name == "unknown field" ? .unsupportedVersion : .headerDamaged, try ArchiveHeader(parsing: body))
         }
         for cut in 0..<copy.body.count {
             XCTAssertThrowsError(try ArchiveHeader(parsing: Array(copy.body[..<cut])), "prefix of \(cut) bytes parsed")

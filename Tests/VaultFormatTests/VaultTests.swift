@@ -139,3 +139,18 @@ final class VaultTests: XCTestCase {
         XCTAssertVaultError(.invalidArgument, try Vault.create(path: dir.path("c"), owner: String(repeating: "王", count: 90), password: pw("p"), kdf: fastKDF, now: t0))
     }
 }
+
+final class PasswordStrengthTests: XCTestCase {
+    func testFloorRejectsShortCommonTrivialAndOwnerNamePasswords() {
+        XCTAssertEqual(PasswordStrength.evaluate("short1"), .tooShort(minimum: 10))
+        XCTAssertEqual(PasswordStrength.evaluate("password123"), .common)
+        XCTAssertEqual(PasswordStrength.evaluate("ｐａｓｓｗｏｒｄ１２３"), .common, "full-width letters fold to ASCII")
+        XCTAssertEqual(PasswordStrength.evaluate("我爱你一生一世"), .common)
+        XCTAssertEqual(PasswordStrength.evaluate("aaaaaaaaaaaa"), .trivialPattern)
+        XCTAssertEqual(PasswordStrength.evaluate("abcdefghijkl"), .trivialPattern)
+        XCTAssertEqual(PasswordStrength.evaluate("zhangwei2026", owner: "Zhang Wei"), .containsOwnerName)
+        XCTAssertEqual(PasswordStrength.evaluate("horse battery staple"), .acceptable)
+        XCTAssertEqual(PasswordStrength.evaluate("春眠不觉晓处"), .acceptable, "six ideographs count as twelve")
+        XCTAssertEqual(PasswordStrength.evaluate("ｈｏｒｓｅｂａｔ"), .tooShort(minimum: 10), "full-width Latin counts single")
+    }
+}

@@ -12,7 +12,8 @@ public enum HKDF {
         guard outputByteCount > 0, outputByteCount <= maxOutputByteCount else {
             throw CryptoError.invalidParameter("HKDF output length \(outputByteCount)")
         }
-        let ikm = inputKeyMaterial.withUnsafeBytes { Array($0) }
+        var ikm = inputKeyMaterial.withUnsafeBytes { Array($0) }
+        defer { secureZero(&ikm) }
         let saltBytes = salt.withUnsafeBytes { Array($0) }
         let infoBytes = info.withUnsafeBytes { Array($0) }
         let digestName = Array("SHA256".utf8) + [0]

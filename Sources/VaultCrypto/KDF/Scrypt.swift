@@ -24,7 +24,8 @@ public enum Scrypt {
         password: some ContiguousBytes, salt: some ContiguousBytes, n: UInt64, r: Int, p: Int, maxMemory: UInt64,
         outputByteCount: Int
     ) throws -> SymmetricKey {
-        let pass = password.withUnsafeBytes { Array($0) }
+        var pass = password.withUnsafeBytes { Array($0) }
+        defer { secureZero(&pass) }
         let saltBytes = salt.withUnsafeBytes { Array($0) }
         return try withPinned([pass, saltBytes]) { (buf) -> SymmetricKey in
             var nValue = n

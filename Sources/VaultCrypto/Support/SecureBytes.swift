@@ -93,6 +93,16 @@ extension UnsafeRawBufferPointer: ContiguousBytes {
     }
 }
 
+/// Wipes memory that held a secret, in a way the compiler cannot remove (`OPENSSL_cleanse`).
+public func secureZero(_ buffer: UnsafeMutableRawBufferPointer) {
+    if let base = buffer.baseAddress, buffer.count > 0 { OPENSSL_cleanse(base, buffer.count) }
+}
+
+/// Wipes an array that held a secret.
+public func secureZero(_ bytes: inout [UInt8]) {
+    bytes.withUnsafeMutableBytes { secureZero($0) }
+}
+
 /// Lends `bytes` as a pointer that is never null, even when empty: several OpenSSL functions
 /// reject a null pointer with a zero length.
 func withNonNullPointer<R>(_ bytes: some ContiguousBytes, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {

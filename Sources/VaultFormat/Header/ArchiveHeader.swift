@@ -110,7 +110,7 @@ public struct ArchiveHeader: Sendable, Equatable {
             let rawTag = try cursor.readU8()
             guard rawTag > last else { throw VaultError(.headerDamaged, "header: field \(rawTag) out of order or repeated") }
             guard let tag = Tag(rawValue: rawTag) else {
-                throw VaultError(.headerDamaged, "header: unknown field \(rawTag) (written by a newer SalesVault?)")
+                throw VaultError(.unsupportedVersion, "header field \(rawTag) is unknown: written by a newer SalesVault")
             }
             last = rawTag
             let length = Int(try cursor.readU32())

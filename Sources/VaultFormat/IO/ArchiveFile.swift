@@ -148,7 +148,10 @@ enum FileSystem {
         let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ArchiveFile.error(errno, "open directory", dir) }
         defer { close(fd) }
-        _ = fsync(fd)
+        while fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw ArchiveFile.error(errno, "fsync directory", dir)
+        }
     }
 
     /// A fresh name beside `path` for a temporary file.

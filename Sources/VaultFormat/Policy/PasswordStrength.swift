@@ -1,6 +1,7 @@
 /// The minimum-strength rule for new passwords: long enough, not a well-known password, not a
 /// trivial pattern, not the owner's name. It is a floor, not a meter (NIST SP 800-63B §3.1.1.2:
-/// length and a blocklist rather than composition rules).
+/// length and a blocklist rather than composition rules). `Vault` does not call it: every
+/// front end that accepts a new password must.
 public enum PasswordStrength {
     public static let minimumLength = 10
 
@@ -13,11 +14,16 @@ public enum PasswordStrength {
     }
 
     public static func evaluate(_ password: String, owner: String? = nil) -> Verdict {
-        let scalars = Array(password.unicodeScalars)
-        // CJK characters carry more than Latin letters; count each as two toward the length.
-        let weight = scalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
+        // Full-width Latin letters and digits (Ｐａｓｓ１) are folded to ASCII first.
+        let folded = String(String.UnicodeScalarView(password.unicodeScalars.map {
+            (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0
+        }))
+        let scalars = Array(folded.unicodeScalars)
+        // CJK ideographs carry more than Latin letters; each counts as two toward the length.
+        let weight = scalars.reduce(0) { $0 + (isIdeograph($1) ? 2 : 1) }
+        let lowered = folded.lowercased()
+        if commonPasswords.contains(lowered) { return .common }
         guard weight >= minimumLength else { return .tooShort(minimum: minimumLength) }
-        let lowered = password.lowercased()
         if commonPasswords.contains(lowered) || commonPasswords.contains(where: { lowered.hasPrefix($0) && lowered.count - $0.count <= 2 }) {
             return .common
         }
@@ -33,6 +39,11 @@ public enum PasswordStrength {
         return .acceptable
     }
 
+    static func isIdeograph(_ s: Unicode.Scalar) -> Bool {
+        (0x3400...0x4DBF).contains(s.value) || (0x4E00...0x9FFF).contains(s.value) || (0xF900...0xFAFF).contains(s.value)
+            || (0x20000...0x3134F).contains(s.value)
+    }
+
     /// Well-known passwords, including the common Chinese ones (pinyin and digit patterns).
     static let commonPasswords: Set<String> = [
         "password", "password1", "password123", "passw0rd", "p@ssw0rd", "qwertyuiop", "qwerty123", "1qaz2wsx",
@@ -44,5 +55,7 @@ public enum PasswordStrength {
         "shadow", "superman", "michael", "trustno1", "aa123456", "qq123456", "asdfghjkl", "zxcvbnm",
         "zxcvbnm123", "qazwsxedc", "wang123456", "zhang123456", "li123456", "liu123456", "chen123456",
         "salesvault", "salesvault1", "customer", "mima123456", "xiaoshou", "kehu123456",
+        "123456", "12345678", "qwerty", "111111", "000000", "woaini", "密码", "我爱你", "我爱你一生一世",
+        "一二三四五六", "密码123456", "销售部", "客户资料",
     ]
 }

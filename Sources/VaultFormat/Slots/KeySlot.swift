@@ -22,7 +22,7 @@ public enum KeySlot: Sendable, Equatable {
         let value = try cursor.readBytes(length)
         switch type {
         case Self.passwordType: self = .password(try PasswordSlot(parsing: value))
-        default: throw VaultError(.headerDamaged, "key slot of unknown type \(type) (written by a newer SalesVault?)")
+        default: throw VaultError(.unsupportedVersion, "key slot type \(type) is unknown: written by a newer SalesVault")
         }
     }
 }

@@ -49,7 +49,7 @@ public struct ArchiveInspection: Sendable {
         }
         guard let best = (0..<2).filter({ copies[$0] != nil }).max(by: { copies[$0]!.header.sequence < copies[$1]!.header.sequence })
         else {
-            if let refused = problems.first(where: { $0.code == .kdfRefused }) { throw refused }
+            if let refused = problems.first(where: { $0.code == .kdfRefused || $0.code == .unsupportedVersion }) { throw refused }
             throw VaultError(.headerDamaged, "both header copies are damaged (\(problems[0].reason); \(problems[1].reason))")
         }
         if let a = copies[0], let b = copies[1], a.header.sequence == b.header.sequence, a.bytes != b.bytes {
@@ -62,6 +62,17 @@ public struct ArchiveInspection: Sendable {
         return ArchiveInspection(
             path: file.path, prefix: prefix, header: copies[best]!.header, copyA: state(0), copyB: state(1),
             fileSize: size, copies: copies, currentIndex: best)
+    }
+
+    /// The same file seen through copy `index` instead (used when the other copy fails its MAC).
+    func choosing(_ index: Int, forgedOther: Bool) -> ArchiveInspection {
+        let forged = CopyState.damaged(reason: "fails authentication (altered without the key)")
+        let states = index == 0 ? [CopyState.current, forged] : [forged, CopyState.current]
+        var copies = self.copies
+        copies[1 - index] = nil
+        return ArchiveInspection(
+            path: path, prefix: prefix, header: self.copies[index]!.header, copyA: states[0], copyB: states[1],
+            fileSize: fileSize, copies: copies, currentIndex: index)
     }
 
     /// Reads an archive's plaintext header without a password (shared lock while reading).

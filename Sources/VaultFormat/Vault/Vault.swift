@@ -44,19 +44,37 @@ public final class Vault {
     /// Opens and unlocks an archive: one KDF, header authenticated; records are read on demand.
     public static func open(path: String, password: SecureBytes, access: Access = .readOnly) throws -> Vault {
         let file = try lockedFile(path: path, access: access)
-        let inspection = try ArchiveInspection.read(file)
-        let slot = inspection.header.passwordSlot
-        let kek = try slot.deriveKEK(password: password)
-        let dek = try slot.open(kek: kek, archiveID: inspection.prefix.archiveID)
-        let keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
-        guard try inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else {
-            throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
+        var inspection = try ArchiveInspection.read(file)
+        var kek: SymmetricKey
+        var dek: SymmetricKey
+        (kek, dek) = try unlock(inspection.current, password: password, archiveID: inspection.prefix.archiveID)
+        var keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
+        if try !inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) {
+            // FORMAT.md §7 step 4: the copy with the higher (unauthenticated) sequence is forged.
+            // If the other copy is intact and authentic, open from it and report the forged one.
+            let other = 1 - inspection.currentIndex
+            guard let fallback = inspection.copies[other],
+                  let (k, d) = try? unlock(fallback, password: password, archiveID: inspection.prefix.archiveID),
+                  let fallbackKeys = try? DerivedKeys(dek: d, archiveID: inspection.prefix.archiveID),
+                  (try? fallback.isAuthentic(prefix: inspection.prefix, headerKey: fallbackKeys.headerKey)) == true
+            else {
+                throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
+            }
+            inspection = inspection.choosing(other, forgedOther: true)
+            (kek, dek, keys) = (k, d, fallbackKeys)
         }
         guard !inspection.isTruncated else {
             throw VaultError(
                 .truncated, "\(path) is \(inspection.fileSize) bytes but its header commits \(inspection.committedSize)")
         }
         return try Vault(path: path, file: file, access: access, inspection: inspection, dek: dek, passwordKEK: kek)
+    }
+
+    /// Derives the KEK from one copy's password slot and unwraps the DEK.
+    private static func unlock(_ copy: HeaderCopy, password: SecureBytes, archiveID: [UInt8]) throws -> (SymmetricKey, SymmetricKey) {
+        let slot = copy.header.passwordSlot
+        let kek = try slot.deriveKEK(password: password)
+        return (kek, try slot.open(kek: kek, archiveID: archiveID))
     }
 
     /// Opens the file and takes its lock, retrying if a concurrent `rekey` replaced it meanwhile.
@@ -200,7 +218,7 @@ public final class Vault {
             var reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
             var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
             defer {
-                scratch.initializeMemory(as: UInt8.self, repeating: 0)  // plaintext scratch is wiped
+                secureZero(scratch)  // the scratch held plaintext
                 scratch.deallocate()
             }
             var oldChain = [UInt8](repeating: 0, count: 32)
@@ -209,7 +227,7 @@ public final class Vault {
             let total = header.recordCount
             while let sealed = try reader.next(index: index) {
                 if sealed.length > scratch.count {
-                    scratch.initializeMemory(as: UInt8.self, repeating: 0)
+                    secureZero(scratch)
                     scratch.deallocate()
                     scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: sealed.length, alignment: 64)
                 }
@@ -343,6 +361,8 @@ public final class Vault {
 
     private func copyFile(to backupPath: String) throws {
         let backup = try ArchiveFile(creating: backupPath)
+        var complete = false
+        defer { if !complete { FileSystem.remove(backupPath) } }
         let size = try file.size()
         var offset = 0
         while offset < size {
@@ -353,5 +373,6 @@ public final class Vault {
         }
         try backup.sync()
         try FileSystem.syncDirectory(of: backupPath)
+        complete = true
     }
 }

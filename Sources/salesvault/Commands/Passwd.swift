@@ -34,6 +34,10 @@ struct Passwd: VaultCommand {
         }
         try NewPasswordCheck.require(next, owner: vault.header.owner)
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        if vault.header.passwordSlot.kdf.isWeak {
+            print(Terminal.yellow(L("Warning: the new password uses an insecure testing cost; do not keep real data in this archive.",
+                                    "警告:新密码使用了不安全的测试参数,请勿在此档案中存放真实数据。").text))
+        }
         print(L("Password changed for \(archive). Old copies of this file still open with the old password; run `salesvault rekey \(archive)` if one may have leaked.",
                 "\(archive) 的密码已修改。此文件的旧副本仍可用旧密码打开;如旧密码可能泄露,请运行 salesvault rekey \(archive)。").text)
     }

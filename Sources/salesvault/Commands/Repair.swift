@@ -35,8 +35,8 @@ struct Repair: VaultCommand {
         let stamp = Format.isoDate(Clock.now).replacingOccurrences(of: ":", with: "")
         let backup = "\(archive).backup-\(stamp)"
         if vault.unfinishedBytes > 0 {
-            print(L("Will remove \(vault.unfinishedBytes) bytes of an interrupted save after record \(vault.header.recordCount) (never acknowledged), after copying the whole file to \(backup).",
-                    "将删除第 \(vault.header.recordCount) 条记录之后 \(vault.unfinishedBytes) 字节未完成的保存(从未确认),删除前整个文件会复制到 \(backup)。").text)
+            print(L("Will remove \(vault.unfinishedBytes) bytes of an interrupted save after record \(vault.header.recordCount) (not committed by the header), after copying the whole file to \(backup).",
+                    "将删除第 \(vault.header.recordCount) 条记录之后 \(vault.unfinishedBytes) 字节未完成的保存(档案头未提交),删除前整个文件会复制到 \(backup)。").text)
         }
         if staleCopies > 0 {
             print(L("Will rewrite the out-of-date header copy from the authentic one.", "将用完好的档案头副本重写过期的副本。").text)

@@ -84,11 +84,12 @@ struct Status: VaultCommand {
             (zh ? "密码派生" : "Key derivation",
              "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p) (\(Format.bytes(kdf.memoryBytes)))"
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱:测试参数,不安全" : "WEAK: insecure testing cost") : "")),
-            (zh ? "密钥槽" : "Key slots", report.slots.joined(separator: ", ")),
+            (zh ? "密钥槽" : "Key slots", report.slots.map { zh && $0 == "password" ? "密码" : $0 }.joined(separator: ", ")),
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
-        if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.joined(separator: ", "))) }
+        let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
+        if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.map { zh ? flagNames[$0] ?? $0 : $0 }.joined(separator: ", "))) }
         if info.unfinishedBytes > 0 {
             rows.append((zh ? "警告" : "Warning", Terminal.yellow(zh
                 ? "末尾有 \(info.unfinishedBytes) 字节未完成的保存;请运行 salesvault repair"

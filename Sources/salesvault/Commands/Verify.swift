@@ -41,8 +41,13 @@ struct Verify: VaultCommand {
                            L("the archive ends with \(report.unfinishedBytes) bytes of an interrupted save", "档案末尾有 \(report.unfinishedBytes) 字节未完成的保存"),
                            hint: L("run: salesvault repair \(archive)", "请运行:salesvault repair \(archive)"))
         }
+        if report.copyA == .forged || report.copyB == .forged {
+            throw CLIError(.damaged, L("a header copy was altered without the key (see above)", "有档案头副本在没有密钥的情况下被改动(见上)"),
+                           hint: L("tell your manager; then run salesvault repair \(archive) to rewrite it from the authentic copy",
+                                   "请告知经理;然后运行 salesvault repair \(archive),用完好的副本重写"))
+        }
         if !report.isClean {
-            throw CLIError(.damaged, L("a header copy is not in order (see above)", "有档案头副本异常(见上)"),
+            throw CLIError(.needsRepair, L("a header copy is damaged or out of date, as after a crash (see above)", "有档案头副本损坏或过期,通常由崩溃造成(见上)"),
                            hint: L("run: salesvault repair \(archive) to rewrite it from the authentic copy", "请运行 salesvault repair \(archive),用完好的副本重写"))
         }
         print(Terminal.green(zh ? "验证通过。" : "Verified."))

@@ -47,7 +47,11 @@ enum PasswordInput {
 
     /// The first line, without its line ending; the password must not be empty.
     private static func firstLine(_ data: Data) throws -> String {
-        guard data.count <= maxBytes, let text = String(data: data, encoding: .utf8) else {
+        guard data.count <= maxBytes else {
+            throw CLIError(.passwordSource, L("the password input is longer than \(maxBytes) bytes", "密码输入超过 \(maxBytes) 字节"),
+                           hint: L("put only the password on the first line", "第一行只写密码"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw CLIError(.passwordSource, L("the password input is not UTF-8 text", "密码输入不是 UTF-8 文本"),
                            hint: L("save the password file as UTF-8", "请将密码文件保存为 UTF-8 编码"))
         }
