@@ -103,6 +103,37 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(both.stderr.contains("cannot be used together"), both.stderr)
     }
 
+    /// Runs `salesvault` on a pseudo-terminal (util-linux `script`), typing `lines` at its prompts.
+    func runOnTerminal(_ arguments: [String], typing lines: [String]) throws -> RunResult? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("[skip] terminal prompt tests: /usr/bin/script (util-linux) is not installed")
+            return nil
+        }
+        let command = ([Binaries.url("salesvault").path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        // Type each line after a pause, as a person would (the prompt flushes typed-ahead input).
+        let typing = lines.map { "sleep 0.4; printf '%s\\n' '\($0)'" }.joined(separator: "; ")
+        return try runTool(["-c", "(\(typing)) | script -qec \"\(command)\" /dev/null"], binary: "", executable: "/bin/sh")
+    }
+
+    func testTerminalPromptAsksTwiceWithoutEchoing() throws {
+        guard let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"],
+                                        typing: ["granite river lantern", "granite river lantern"]) else { return }
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("Choose a password"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Repeat the password"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("granite"), "the password was echoed: \(r.stdout)")
+        let pw = try dir.write("typed", "granite river lantern\n")
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", pw]).status, 0)
+    }
+
+    func testTerminalPromptRefusesTwoDifferentEntries() throws {
+        guard let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"],
+                                        typing: ["granite river lantern", "granite river lanterm"]) else { return }
+        XCTAssertEqual(r.status, 7, r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("the two passwords differ"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
+    }
+
     func testNoTerminalAndNoPasswordOptionGivesAClearError() throws {
         let tty = open("/dev/tty", O_RDWR)
         if tty >= 0 {

@@ -24,9 +24,12 @@ struct RunResult {
 
 /// Runs `salesvault` (or another product) with `arguments`, feeding `stdin`, and waits.
 @discardableResult
-func runTool(_ arguments: [String], binary: String = "salesvault", stdin: String? = nil, environment: [String: String] = [:], cwd: URL? = nil) throws -> RunResult {
+func runTool(
+    _ arguments: [String], binary: String = "salesvault", executable: String? = nil, stdin: String? = nil,
+    environment: [String: String] = [:], cwd: URL? = nil
+) throws -> RunResult {
     let process = Process()
-    process.executableURL = Binaries.url(binary)
+    process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Binaries.url(binary)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
