@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (each target imports only those above it in this list):
-// COpenSSL → VaultCrypto → VaultFormat → salesvault (CLI)
+// COpenSSL → VaultCrypto → VaultFormat → SalesArchive → salesvault (CLI)
 let package = Package(
     name: "SalesVault",
     platforms: [.macOS(.v13)],
@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "salesvault", targets: ["salesvault"]),
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultFormat", targets: ["VaultFormat"]),
+        .library(name: "SalesArchive", targets: ["SalesArchive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,9 +23,11 @@ let package = Package(
         ),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
+        .target(name: "SalesArchive", dependencies: ["VaultFormat", "VaultCrypto"]),
         .executableTarget(
             name: "salesvault",
             dependencies: [
+                "SalesArchive",
                 "VaultFormat",
                 "VaultCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -33,13 +36,14 @@ let package = Package(
         // Development tools: the testkit generator, the crash-test driver and the benchmark.
         .executableTarget(name: "svault-testkit", dependencies: ["VaultFormat", "VaultCrypto"]),
         .executableTarget(name: "svault-torture", dependencies: ["VaultFormat", "VaultCrypto"]),
-        .executableTarget(name: "svault-bench", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .executableTarget(name: "svault-bench", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .testTarget(
             name: "VaultFormatTests",
             dependencies: ["VaultFormat", "VaultCrypto"],
             exclude: ["Testkit"]
         ),
-        .testTarget(name: "SalesVaultCLITests", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
+        .testTarget(name: "SalesVaultCLITests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
     ]
 )

@@ -20,7 +20,11 @@ struct SalesVault: ParsableCommand {
             \(ExitStatus.help)
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Status.self, Verify.self, Passwd.self, Rekey.self, Repair.self]
+        subcommands: [
+            Init.self, Status.self, Verify.self, Passwd.self, Rekey.self, Repair.self,
+            CustomerCommand.self, ContactCommand.self, LogCommand.self, ProjectCommand.self, ComplaintCommand.self,
+            History.self, Search.self, Stale.self, Shell.self,
+        ]
     )
 
     /// Accepts `--lang zh|en` before the subcommand too (`salesvault --lang zh status …`).

@@ -126,15 +126,23 @@ public final class Vault {
     // MARK: Records (FORMAT.md §6, §7 step 6)
 
     /// Calls `body` with each record's index and payload, in order, after verifying each; then
-    /// checks the count and the chain against the header.
-    public func forEachRecord(_ body: (UInt64, [UInt8]) throws -> Void) throws {
+    /// checks the count and the chain against the header. Records before `first` are not
+    /// decrypted (their nonces and tags still feed the chain check), so reading the recent end of
+    /// a large archive costs little more than reading the records asked for.
+    public func forEachRecord(from first: UInt64 = 0, _ body: (UInt64, [UInt8]) throws -> Void) throws {
         var reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
         var chain = [UInt8](repeating: 0, count: 32)
         var index: UInt64 = 0
         while let sealed = try reader.next(index: index) {
-            let opened = try sealed.bytes.withUnsafeBytes { try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index) }
-            chain = try opened.link.advance(chain)
-            try body(index, opened.payload)
+            if index < first {
+                let nonce = Array(sealed.bytes.prefix(12))
+                let tag = Array(sealed.bytes.suffix(16))
+                chain = try ChainLink(index: index, nonce: nonce, tag: tag).advance(chain)
+            } else {
+                let opened = try sealed.bytes.withUnsafeBytes { try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index) }
+                chain = try opened.link.advance(chain)
+                try body(index, opened.payload)
+            }
             index += 1
         }
         guard index == header.recordCount, constantTimeEquals(chain, header.recordChain) else {

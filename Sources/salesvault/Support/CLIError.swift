@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
+import SalesArchive
 import VaultFormat
 
 /// Exit statuses, documented in `salesvault --help`.
@@ -13,6 +14,7 @@ enum ExitStatus: Int32 {
     case busy = 5
     case needsRepair = 6
     case passwordRejected = 7
+    case inputRefused = 8
     case usage = 64
 
     static let help = """
@@ -25,6 +27,8 @@ enum ExitStatus: Int32 {
           5   archive in use by another salesvault process
           6   an interrupted save must be repaired first (salesvault repair)
           7   new password rejected (too weak, or the two entries differ)
+          8   input refused: unknown or ambiguous record, invalid value, date or step;
+              the archive is unchanged
           64  invalid command line
         """
 }
@@ -74,6 +78,21 @@ enum ErrorReport {
         case let e as VaultError:
             let (message, hint, status) = describe(e)
             return (message.text, hint?.text, status)
+        case let e as ArchiveError:
+            var message = L(e.reason, e.reason).text
+            if !e.candidates.isEmpty {
+                message += (Language.current == .zh ? "\n候选:\n  " : "\ncandidates:\n  ") + e.candidates.joined(separator: "\n  ")
+            }
+            let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
+            let hint: L? = switch e.code {
+            case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号(例如 C12)")
+            case .notFound: L("list what exists with the list command, or search", "可用 list 命令或 search 查看已有记录")
+            case .invalidDate, .ambiguousDate: L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+            case .unknownField: L("fields: \(e.candidates.joined(separator: ", "))", "可用字段:\(e.candidates.joined(separator: ", "))")
+            default: L("nothing was changed", "未做任何更改")
+            }
+            if e.code == .unknownField { return (e.reason, hint?.text, status) }
+            return (message, hint?.text, status)
         case let e as CryptoError:
             return (L("cryptographic failure: \(e)", "加密运算失败:\(e)").text, nil, .failure)
         default:

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Complaints (regulation 6.4): received → routed to the sales manager and the sales director
+/// (both recorded) → resolved under a coordinator → satisfaction survey. No step is skipped.
+extension CustomerArchive {
+    func complaintStatus(_ e: Entity) -> ComplaintStatus {
+        e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
+    }
+
+    func set(_ kind: EntityKind, _ e: Entity, _ values: [(String, FieldValue?)]) -> [FieldChange] {
+        values.map { key, value in
+            let n = Schema.number(kind, key)
+            return FieldChange(field: n, old: e[number: n], new: value)
+        }
+    }
+
+    @discardableResult
+    public func fileComplaint(
+        customer: String, about subject: String, description: String, channel: String? = nil, complainant: String? = nil,
+        receivedAt: Int64, now: Int64
+    ) throws -> Entity {
+        let c = try resolve(.customer, customer)
+        let about = subject.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (--about)") }
+        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description") }
+        let person = try complainant.map { try resolve(.contact, $0) }
+        let year = DateParser.civil(DateParser.localDay(receivedAt)).year
+        var count = 0
+        state.each(.complaint) { e in if e["number"]?.text?.hasPrefix("TS-\(year)-") == true { count += 1 } }
+        let number = String(format: "TS-%04d-%04d", year, count + 1)
+        let id = newID()
+        var changes = [
+            FieldChange(field: Schema.number(.complaint, "customer"), old: nil, new: .ref(c.id)),
+            FieldChange(field: Schema.number(.complaint, "number"), old: nil, new: .text(number)),
+            FieldChange(field: Schema.number(.complaint, "receivedAt"), old: nil, new: .int(receivedAt)),
+            FieldChange(field: Schema.number(.complaint, "subject"), old: nil, new: .text(about)),
+            FieldChange(field: Schema.number(.complaint, "description"), old: nil, new: .text(text)),
+            FieldChange(field: Schema.number(.complaint, "status"), old: nil, new: .text(ComplaintStatus.received.rawValue)),
+        ]
+        if let channel, !channel.isEmpty { changes.append(FieldChange(field: Schema.number(.complaint, "channel"), old: nil, new: .text(channel))) }
+        if let person { changes.append(FieldChange(field: Schema.number(.complaint, "complainant"), old: nil, new: .ref(person.id))) }
+        try commit([ChangeEvent(.create, .complaint, id, changes)], now: now)
+        return state.entity(.complaint, id)!
+    }
+
+    /// Records that the sales manager and/or the sales director were told; when both were, the
+    /// complaint is routed.
+    @discardableResult
+    public func routeComplaint(_ query: String, manager: Bool, director: Bool, now: Int64) throws -> Entity {
+        let e = try resolve(.complaint, query)
+        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both") }
+        guard complaintStatus(e) == .received else {
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed")
+        }
+        var values: [(String, FieldValue?)] = []
+        if manager && e["managerNotifiedAt"] == nil { values.append(("managerNotifiedAt", .int(now))) }
+        if director && e["directorNotifiedAt"] == nil { values.append(("directorNotifiedAt", .int(now))) }
+        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded") }
+        let bothDone = (manager || e["managerNotifiedAt"] != nil) && (director || e["directorNotifiedAt"] != nil)
+        if bothDone { values.append(("status", .text(ComplaintStatus.routed.rawValue))) }
+        try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
+        return state.entity(.complaint, e.id)!
+    }
+
+    /// Records the coordinated handling and its result; needs both notifications first.
+    @discardableResult
+    public func resolveComplaint(_ query: String, coordinator: String, resolution: String, now: Int64) throws -> Entity {
+        let e = try resolve(.complaint, query)
+        guard complaintStatus(e) == .routed else {
+            throw ArchiveError(
+                .invalidTransition,
+                "\(e.displayName) is \(complaintStatus(e).en): the sales manager and the sales director must both be notified first (complaint route)")
+        }
+        let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !who.isEmpty, !result.isEmpty else { throw ArchiveError(.missingValue, "give the coordinator and the resolution") }
+        guard Self.normalizedName(who) != Self.normalizedName(e["subject"]?.text ?? "") else {
+            throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling")
+        }
+        try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, [
+            ("coordinator", .text(who)), ("resolution", .text(result)), ("resolvedAt", .int(now)),
+            ("status", .text(ComplaintStatus.resolved.rawValue)),
+        ]))], now: now)
+        return state.entity(.complaint, e.id)!
+    }
+
+    /// Records the satisfaction survey of a resolved complaint.
+    @discardableResult
+    public func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, now: Int64) throws -> Entity {
+        let e = try resolve(.complaint, query)
+        guard complaintStatus(e) == .resolved else {
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution")
+        }
+        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)") }
+        var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(now)), ("status", .text(ComplaintStatus.surveyed.rawValue))]
+        if let comment, !comment.isEmpty { values.append(("surveyComment", .text(comment))) }
+        try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
+        return state.entity(.complaint, e.id)!
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+/// A salesperson's customer archive inside an unlocked vault: every change is an event, saved as
+/// one sealed record per command (RECORDS.md), and the current state is the replay of them all.
+public final class CustomerArchive {
+    public let vault: Vault
+    public private(set) var state = ArchiveState()
+    /// Who makes the changes in this session (recorded in every batch).
+    public let actor: String
+
+    /// Opens the archive in `vault`, replaying every record.
+    public init(vault: Vault, actor: String? = nil) throws {
+        self.vault = vault
+        self.actor = actor ?? vault.header.owner
+        var state = ArchiveState()
+        try vault.forEachRecord { _, payload in try state.apply(BatchCodec.decode(payload)) }
+        self.state = state
+    }
+
+    /// Saves `events` as one record, then applies them. Nothing is applied if the save fails.
+    @discardableResult
+    public func commit(_ events: [ChangeEvent], now: Int64, origin: ChangeBatch.Origin = .cli) throws -> ChangeBatch {
+        let batch = ChangeBatch(at: now, actor: actor, origin: origin, events: events)
+        var next = state
+        try next.apply(batch)  // validate against the state before anything reaches the disk
+        try vault.append(BatchCodec.encode(batch), now: now)
+        state = next
+        return batch
+    }
+
+    /// Converts user input to a value of the field's type (text, number, date, yes/no, references).
+    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
+        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return nil }
+        switch spec.type {
+        case .text: return .text(text)
+        case .int:
+            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number") }
+            return .int(v)
+        case .day: return .day(try DateParser.parse(text, now: now))
+        case .flag:
+            switch text.lowercased() {
+            case "yes", "y", "true", "1", "是": return .flag(true)
+            case "no", "n", "false", "0", "否": return .flag(false)
+            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no")
+            }
+        case .ref:
+            let target: EntityKind = spec.key == "project" ? .project : (spec.key == "complainant" ? .contact : .customer)
+            return .ref(try resolve(target, text).id)
+        case .refs:
+            return .refs(try text.split(separator: ",").map { try resolve(.contact, String($0)).id })
+        }
+    }
+
+    /// Checks values that have a vocabulary (grade, stage, role, attitude, …).
+    func validateVocabulary(_ kind: EntityKind, _ key: String, _ value: FieldValue?) throws -> FieldValue? {
+        guard let text = value?.text else { return value }
+        func check<V: Vocabulary>(_ type: V.Type) throws -> FieldValue {
+            guard let v = V.parse(text) else {
+                throw ArchiveError(.invalidValue, "\(key): \(text) is not one of \(V.codes)")
+            }
+            return .text(v.rawValue)
+        }
+        switch (kind, key) {
+        case (.customer, "grade"): return try check(Grade.self)
+        case (.project, "stage"): return try check(SalesStage.self)
+        case (.contact, "role"): return try check(DecisionRole.self)
+        case (.contact, "attitude"): return try check(Attitude.self)
+        case (.activity, "type"): return try check(ActivityType.self)
+        case (.complaint, "satisfaction"): return try check(Satisfaction.self)
+        default: return value
+        }
+    }
+
+    /// Field changes for `fields` (key → input) on `existing` (nil when creating).
+    func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
+        var out: [FieldChange] = []
+        var seen = Set<UInt8>()
+        for (key, input) in fields {
+            guard let spec = Schema.field(kind, key: key) else {
+                throw ArchiveError(
+                    .unknownField, "\(kind.en) has no field \(key)",
+                    candidates: Schema.fields(kind).map(\.key))
+            }
+            guard !protected.contains(spec.key) else {
+                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)")
+            }
+            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice") }
+            let new = try validateVocabulary(kind, spec.key, value(for: spec, kind: kind, input: input, now: now))
+            let old = existing?[number: spec.number]
+            if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
+        }
+        return out
+    }
+
+    func newID() -> UInt64 { state.nextID }
+}
+
+// MARK: - Looking things up
+
+extension CustomerArchive {
+    /// Finds an entity by short id (C12, 12) or by an unambiguous name prefix; an ambiguous or
+    /// unknown name lists the candidates.
+    public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
+        let q = query.trimmingCharacters(in: .whitespaces)
+        guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?") }
+        var idText = q
+        if idText.uppercased().hasPrefix(kind.idPrefix) { idText = String(idText.dropFirst(kind.idPrefix.count)) }
+        if let id = UInt64(idText), let e = state.entity(kind, id) { return e }
+        let folded = q.lowercased()
+        var exact: [Entity] = []
+        var prefixed: [Entity] = []
+        state.each(kind) { e in
+            let names = [e["name"]?.text, e["shortName"]?.text, e["code"]?.text, e["number"]?.text].compactMap { $0?.lowercased() }
+            if names.contains(folded) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(folded) }) { prefixed.append(e) }
+        }
+        if exact.count == 1 { return exact[0] }
+        let matches = (exact + prefixed).sorted { $0.id < $1.id }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty {
+            throw ArchiveError(.notFound, "no \(kind.en) matches \(q)")
+        }
+        throw ArchiveError(
+            .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
+            candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+    }
+}

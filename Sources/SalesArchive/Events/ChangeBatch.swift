@@ -1,0 +1,194 @@
+/// One field's change inside an event: old value (nil for a create or a newly set field) and new
+/// value (nil when cleared).
+public struct FieldChange: Equatable, Sendable {
+    public let field: UInt8
+    public let old: FieldValue?
+    public let new: FieldValue?
+
+    public init(field: UInt8, old: FieldValue?, new: FieldValue?) {
+        self.field = field
+        self.old = old
+        self.new = new
+    }
+}
+
+/// A change to one entity (RECORDS.md §2).
+public struct ChangeEvent: Equatable, Sendable {
+    public enum Operation: UInt8, Sendable { case create = 1, update = 2, remove = 3 }
+    public let operation: Operation
+    public let kind: EntityKind
+    public let id: UInt64
+    public let changes: [FieldChange]
+
+    public init(_ operation: Operation, _ kind: EntityKind, _ id: UInt64, _ changes: [FieldChange]) {
+        self.operation = operation
+        self.kind = kind
+        self.id = id
+        self.changes = changes
+    }
+}
+
+/// One save: every event of one command, by one person, at one time. One batch is one sealed
+/// record of the vault (FORMAT.md §6), so a save is atomic.
+public struct ChangeBatch: Equatable, Sendable {
+    public enum Origin: UInt8, Sendable { case cli = 0, importFile = 1, system = 2, escrow = 3 }
+    public let at: Int64
+    public let actor: String
+    public let origin: Origin
+    public let events: [ChangeEvent]
+
+    public init(at: Int64, actor: String, origin: Origin = .cli, events: [ChangeEvent]) {
+        self.at = at
+        self.actor = actor
+        self.origin = origin
+        self.events = events
+    }
+}
+
+/// The binary encoding of a batch (RECORDS.md §2): compact, canonical, decoded without a general
+/// parser so that a million events open in well under a second.
+public enum BatchCodec {
+    static let version: UInt8 = 1
+    static let maxEvents = 10_000_000
+    static let maxText = 1 << 20
+
+    public static func encode(_ batch: ChangeBatch) -> [UInt8] {
+        var w = Encoder()
+        w.bytes.reserveCapacity(64 + batch.events.count * 48)
+        w.u8(version)
+        w.varint(UInt64(bitPattern: batch.at))
+        w.text(batch.actor)
+        w.u8(batch.origin.rawValue)
+        w.varint(UInt64(batch.events.count))
+        for e in batch.events {
+            w.u8(e.operation.rawValue)
+            w.u8(e.kind.rawValue)
+            w.varint(e.id)
+            w.varint(UInt64(e.changes.count))
+            for c in e.changes {
+                w.u8(c.field)
+                w.value(c.old)
+                w.value(c.new)
+            }
+        }
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> ChangeBatch {
+        var r = Decoder(bytes: bytes)
+        guard try r.u8() == version else { throw ArchiveError(.unsupportedRecord, "record payload version is not 1") }
+        let at = Int64(bitPattern: try r.varint())
+        let actor = try r.text()
+        guard let origin = ChangeBatch.Origin(rawValue: try r.u8()) else { throw ArchiveError(.corruptRecord, "unknown origin") }
+        let count = try r.count(limit: maxEvents)
+        var events: [ChangeEvent] = []
+        events.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let op = ChangeEvent.Operation(rawValue: try r.u8()), let kind = EntityKind(rawValue: try r.u8()) else {
+                throw ArchiveError(.corruptRecord, "unknown event operation or kind")
+            }
+            let id = try r.varint()
+            let n = try r.count(limit: 255)
+            var changes: [FieldChange] = []
+            changes.reserveCapacity(n)
+            for _ in 0..<n {
+                let field = try r.u8()
+                changes.append(FieldChange(field: field, old: try r.value(), new: try r.value()))
+            }
+            events.append(ChangeEvent(op, kind, id, changes))
+        }
+        guard r.isAtEnd else { throw ArchiveError(.corruptRecord, "trailing bytes after the last event") }
+        return ChangeBatch(at: at, actor: actor, origin: origin, events: events)
+    }
+
+    struct Encoder {
+        var bytes: [UInt8] = []
+        mutating func u8(_ v: UInt8) { bytes.append(v) }
+        mutating func varint(_ value: UInt64) {
+            var v = value
+            while v >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            bytes.append(UInt8(v))
+        }
+        mutating func text(_ s: String) {
+            var s = s
+            s.withUTF8 { utf8 in
+                varint(UInt64(utf8.count))
+                bytes.append(contentsOf: utf8)
+            }
+        }
+        mutating func value(_ v: FieldValue?) {
+            switch v {
+            case nil: u8(0)
+            case .text(let s): u8(1); text(s)
+            case .int(let i): u8(2); varint(UInt64(bitPattern: i) << 1 ^ UInt64(bitPattern: i >> 63))
+            case .day(let d): u8(3); varint(UInt64(UInt32(bitPattern: d)))
+            case .ref(let r): u8(4); varint(r)
+            case .refs(let rs): u8(5); varint(UInt64(rs.count)); for r in rs { varint(r) }
+            case .flag(let b): u8(b ? 7 : 6)
+            }
+        }
+    }
+
+    struct Decoder {
+        let bytes: [UInt8]
+        var offset = 0
+        var isAtEnd: Bool { offset == bytes.count }
+
+        mutating func u8() throws -> UInt8 {
+            guard offset < bytes.count else { throw ArchiveError(.corruptRecord, "record payload ends early") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+        mutating func varint() throws -> UInt64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let b = try u8()
+                guard shift < 64 else { throw ArchiveError(.corruptRecord, "varint too long") }
+                result |= UInt64(b & 0x7F) << shift
+                if b & 0x80 == 0 { return result }
+                shift += 7
+            }
+        }
+        mutating func count(limit: Int) throws -> Int {
+            let n = try varint()
+            guard n <= UInt64(limit) else { throw ArchiveError(.corruptRecord, "count \(n) over the limit \(limit)") }
+            return Int(n)
+        }
+        mutating func text() throws -> String {
+            let n = try count(limit: BatchCodec.maxText)
+            guard bytes.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
+            defer { offset += n }
+            guard let s = String(validating: bytes[offset..<(offset + n)], as: UTF8.self) else {
+                throw ArchiveError(.corruptRecord, "text is not UTF-8")
+            }
+            return s
+        }
+        mutating func value() throws -> FieldValue? {
+            switch try u8() {
+            case 0: return nil
+            case 1: return .text(try text())
+            case 2:
+                let z = try varint()
+                return .int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+            case 3:
+                let d = try varint()
+                guard d <= UInt64(UInt32.max) else { throw ArchiveError(.corruptRecord, "day out of range") }
+                return .day(Int32(bitPattern: UInt32(d)))
+            case 4: return .ref(try varint())
+            case 5:
+                let n = try count(limit: 10_000)
+                var refs: [UInt64] = []
+                refs.reserveCapacity(n)
+                for _ in 0..<n { refs.append(try varint()) }
+                return .refs(refs)
+            case 6: return .flag(false)
+            case 7: return .flag(true)
+            case let t: throw ArchiveError(.corruptRecord, "unknown value type \(t)")
+            }
+        }
+    }
+}

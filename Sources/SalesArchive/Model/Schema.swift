@@ -1,0 +1,158 @@
+import Foundation
+
+/// The kinds of entity in a customer archive (RECORDS.md §3).
+public enum EntityKind: UInt8, CaseIterable, Sendable {
+    case customer = 1, contact = 2, project = 3, activity = 4, complaint = 5
+
+    /// The prefix of short ids: C12, P3, R7 (a person), L40 (a log entry), T2 (a complaint).
+    public var idPrefix: String { ["C", "R", "P", "L", "T"][Int(rawValue) - 1] }
+    public var en: String { ["customer", "contact", "project", "contact log entry", "complaint"][Int(rawValue) - 1] }
+    public var zh: String { ["客户", "联系人", "项目", "跟进记录", "投诉"][Int(rawValue) - 1] }
+}
+
+/// How sensitive a field is (data-model.md): `secret` fields are left out of listings and exports
+/// unless asked for.
+public enum Sensitivity: Sendable { case normal, confidential, secret }
+
+/// The type a field holds.
+public enum FieldType: Sendable { case text, int, day, ref, refs, flag }
+
+/// One field of one kind: its stable number on disk, its key on the command line and in JSON,
+/// its labels, type and sensitivity.
+public struct FieldSpec: Sendable {
+    public let number: UInt8
+    public let key: String
+    public let en: String
+    public let zh: String
+    public let type: FieldType
+    public let sensitivity: Sensitivity
+
+    init(_ number: UInt8, _ key: String, _ en: String, _ zh: String, _ type: FieldType = .text, _ sensitivity: Sensitivity = .normal) {
+        self.number = number
+        self.key = key
+        self.en = en
+        self.zh = zh
+        self.type = type
+        self.sensitivity = sensitivity
+    }
+}
+
+/// The field tables (RECORDS.md §4). Numbers are never reused; new fields get new numbers.
+public enum Schema {
+    /// A grade change's reason and a stage change's reason travel in the same update event.
+    public static let reasonField: UInt8 = 100
+
+    public static let customer: [FieldSpec] = [
+        FieldSpec(1, "code", "code", "客户编号"),
+        FieldSpec(2, "name", "name", "客户名称"),
+        FieldSpec(3, "shortName", "short name", "简称"),
+        FieldSpec(4, "grade", "grade", "客户等级"),
+        FieldSpec(5, "industry", "industry", "行业"),
+        FieldSpec(6, "region", "region", "地区"),
+        FieldSpec(7, "address", "address", "通信地址"),
+        FieldSpec(8, "phone", "phone", "联系电话"),
+        FieldSpec(9, "website", "website", "网站"),
+        FieldSpec(10, "email", "e-mail", "邮箱"),
+        FieldSpec(11, "source", "source", "来源"),
+        FieldSpec(12, "orgStructure", "organisation structure and politics", "组织架构", .text, .confidential),
+        FieldSpec(13, "departments", "user / purchasing / support departments", "使用/采购/支持部门"),
+        FieldSpec(14, "similarProducts", "similar products in use", "同类产品应用情况"),
+        FieldSpec(15, "planning", "planning information", "客户规划信息"),
+        FieldSpec(16, "status", "status", "状态"),
+        FieldSpec(17, "note", "note", "备注"),
+        FieldSpec(18, "lastContactAt", "last contact", "最近联系", .int),
+        FieldSpec(19, "nextFollowUp", "next follow-up", "下次跟进", .day),
+        FieldSpec(20, "creditCode", "unified social credit code", "统一社会信用代码"),
+        FieldSpec(21, "decisionProcess", "decision process", "决策流程", .text, .confidential),
+    ]
+
+    public static let contact: [FieldSpec] = [
+        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(2, "name", "name", "姓名"),
+        FieldSpec(3, "title", "title", "职务"),
+        FieldSpec(4, "department", "department", "部门"),
+        FieldSpec(5, "mobile", "mobile", "手机"),
+        FieldSpec(6, "phone", "phone", "电话"),
+        FieldSpec(7, "email", "e-mail", "邮箱"),
+        FieldSpec(8, "wechat", "WeChat", "微信", .text, .confidential),
+        FieldSpec(9, "role", "role in the decision", "决策角色"),
+        FieldSpec(10, "attitude", "attitude", "态度"),
+        FieldSpec(11, "background", "personal background", "个人背景", .text, .secret),
+        FieldSpec(12, "note", "note", "备注"),
+        FieldSpec(13, "keyPerson", "key person", "关键人", .flag),
+        FieldSpec(14, "lastContactAt", "last contact", "最近联系", .int),
+    ]
+
+    public static let project: [FieldSpec] = [
+        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(2, "name", "name", "项目名称"),
+        FieldSpec(3, "stage", "stage", "销售阶段"),
+        FieldSpec(4, "budget", "budget", "预算"),
+        FieldSpec(5, "procurementPlan", "procurement plan", "采购计划"),
+        FieldSpec(6, "bidMethod", "bid method", "采购方式"),
+        FieldSpec(7, "expectedBid", "expected bidding date", "预计投标", .day),
+        FieldSpec(8, "expectedSign", "expected signing date", "预计签约", .day),
+        FieldSpec(9, "requirements", "requirements", "需求"),
+        FieldSpec(10, "decisionMakers", "decision makers", "决策人", .refs),
+        FieldSpec(11, "competition", "competition", "竞争情况"),
+        FieldSpec(12, "amount", "amount", "金额"),
+        FieldSpec(13, "progress", "progress", "进展"),
+        FieldSpec(14, "problems", "problems", "存在问题"),
+        FieldSpec(15, "stageSince", "in stage since", "进入阶段", .int),
+    ]
+
+    public static let activity: [FieldSpec] = [
+        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(2, "project", "project", "项目", .ref),
+        FieldSpec(3, "contacts", "with", "联系人", .refs),
+        FieldSpec(4, "type", "type", "方式"),
+        FieldSpec(5, "at", "when", "时间", .int),
+        FieldSpec(6, "summary", "summary", "跟进内容"),
+        FieldSpec(7, "nextStep", "next step", "下一步"),
+        FieldSpec(8, "nextDate", "next date", "下次日期", .day),
+        FieldSpec(9, "location", "location", "地点"),
+    ]
+
+    public static let complaint: [FieldSpec] = [
+        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(2, "number", "number", "编号"),
+        FieldSpec(3, "receivedAt", "received", "受理时间", .int),
+        FieldSpec(4, "subject", "about (person or department)", "被投诉人/部门"),
+        FieldSpec(5, "description", "description", "投诉内容", .text, .confidential),
+        FieldSpec(6, "status", "status", "状态"),
+        FieldSpec(7, "managerNotifiedAt", "sales manager notified", "已通报销售经理", .int),
+        FieldSpec(8, "directorNotifiedAt", "sales director notified", "已通报销售总监", .int),
+        FieldSpec(9, "coordinator", "coordinator", "协调人"),
+        FieldSpec(10, "resolution", "resolution", "处理结果"),
+        FieldSpec(11, "resolvedAt", "resolved", "处理时间", .int),
+        FieldSpec(12, "surveyedAt", "satisfaction survey", "回访时间", .int),
+        FieldSpec(13, "satisfaction", "satisfaction", "满意度"),
+        FieldSpec(14, "surveyComment", "survey comment", "回访意见"),
+        FieldSpec(15, "channel", "channel", "渠道"),
+        FieldSpec(16, "complainant", "complainant", "投诉人", .ref),
+    ]
+
+    public static func fields(_ kind: EntityKind) -> [FieldSpec] {
+        switch kind {
+        case .customer: return customer
+        case .contact: return contact
+        case .project: return project
+        case .activity: return activity
+        case .complaint: return complaint
+        }
+    }
+
+    public static func field(_ kind: EntityKind, key: String) -> FieldSpec? {
+        fields(kind).first { $0.key.lowercased() == key.lowercased() || $0.zh == key }
+    }
+
+    public static func field(_ kind: EntityKind, number: UInt8) -> FieldSpec? {
+        fields(kind).first { $0.number == number }
+    }
+
+    /// The number a field is stored under, for code that names fields by key.
+    static func number(_ kind: EntityKind, _ key: String) -> UInt8 {
+        guard let spec = field(kind, key: key) else { preconditionFailure("no field \(key) in \(kind)") }  // keys are code literals
+        return spec.number
+    }
+}

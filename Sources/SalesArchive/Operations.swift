@@ -1,0 +1,173 @@
+import Foundation
+
+/// The everyday changes, each validated and saved as one batch (regulations ch. 6 and 7).
+extension CustomerArchive {
+    static func normalizedName(_ s: String) -> String {
+        s.lowercased().filter { !$0.isWhitespace }
+            .replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+    }
+
+    /// Adds a customer; the name must be new (compared without spaces and bracket width).
+    @discardableResult
+    public func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name") }
+        let key = Self.normalizedName(trimmed)
+        var duplicate: Entity?
+        state.each(.customer) { e in if Self.normalizedName(e["name"]?.text ?? "") == key { duplicate = e } }
+        if let duplicate { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)") }
+        var all = fields
+        if !all.contains(where: { $0.0 == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
+        let id = newID()
+        let changes = [FieldChange(field: Schema.number(.customer, "name"), old: nil, new: .text(trimmed))]
+            + (try self.changes(.customer, all.filter { $0.0 != "name" }, existing: nil, now: now))
+        try commit([ChangeEvent(.create, .customer, id, changes)], now: now)
+        return state.entity(.customer, id)!  // just created
+    }
+
+    /// Changes fields of any record; grade and stage have their own commands (they need a reason).
+    @discardableResult
+    public func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
+        let e = try resolve(kind, query)
+        let protected: Set<String> = ["grade", "stage", "status", "customer", "lastContactAt", "stageSince", "number"]
+        let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
+        guard !changes.isEmpty else { return e }
+        try commit([ChangeEvent(.update, kind, e.id, changes)], now: now)
+        return state.entity(kind, e.id)!
+    }
+
+    /// Regrades a customer; the reason is required and kept in the history (regulation 6.2).
+    @discardableResult
+    public func setGrade(_ query: String, to gradeText: String, reason: String, now: Int64) throws -> Entity {
+        let e = try resolve(.customer, query)
+        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)") }
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)") }
+        let field = Schema.number(.customer, "grade")
+        let old = e[number: field]
+        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)") }
+        try commit([ChangeEvent(.update, .customer, e.id, [
+            FieldChange(field: field, old: old, new: .text(grade.rawValue)),
+            FieldChange(field: Schema.reasonField, old: nil, new: .text(why)),
+        ])], now: now)
+        return state.entity(.customer, e.id)!
+    }
+
+    /// Removes a record from view (its history stays).
+    public func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
+        let e = try resolve(kind, query)
+        try commit([ChangeEvent(.remove, kind, e.id, [])], now: now)
+        return e
+    }
+
+    @discardableResult
+    public func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+        let c = try resolve(.customer, customer)
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name") }
+        let id = newID()
+        let changes = [
+            FieldChange(field: Schema.number(.contact, "customer"), old: nil, new: .ref(c.id)),
+            FieldChange(field: Schema.number(.contact, "name"), old: nil, new: .text(trimmed)),
+        ] + (try self.changes(.contact, fields, existing: nil, now: now, protected: ["customer", "name", "lastContactAt"]))
+        try commit([ChangeEvent(.create, .contact, id, changes)], now: now)
+        return state.entity(.contact, id)!
+    }
+
+    /// Logs a call, visit, activity…; updates the customer's (and the contacts') last contact.
+    @discardableResult
+    public func logActivity(
+        customer: String, type typeText: String, summary: String, at: Int64, contacts: [String] = [], project: String? = nil,
+        nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
+    ) throws -> Entity {
+        let c = try resolve(.customer, customer)
+        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)") }
+        let text = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary") }
+        let people = try contacts.map { try resolve(.contact, $0) }
+        for p in people where p["customer"]?.ref != c.id {
+            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)")
+        }
+        let proj = try project.map { try resolve(.project, $0) }
+        if let proj, proj["customer"]?.ref != c.id {
+            throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer")
+        }
+        let next = try nextDate.map { try DateParser.parse($0, now: now) }
+        let id = newID()
+        var changes: [FieldChange] = [
+            FieldChange(field: Schema.number(.activity, "customer"), old: nil, new: .ref(c.id)),
+            FieldChange(field: Schema.number(.activity, "type"), old: nil, new: .text(type.rawValue)),
+            FieldChange(field: Schema.number(.activity, "at"), old: nil, new: .int(at)),
+            FieldChange(field: Schema.number(.activity, "summary"), old: nil, new: .text(text)),
+        ]
+        if !people.isEmpty { changes.append(FieldChange(field: Schema.number(.activity, "contacts"), old: nil, new: .refs(people.map(\.id)))) }
+        if let proj { changes.append(FieldChange(field: Schema.number(.activity, "project"), old: nil, new: .ref(proj.id))) }
+        if let nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: Schema.number(.activity, "nextStep"), old: nil, new: .text(nextStep))) }
+        if let next { changes.append(FieldChange(field: Schema.number(.activity, "nextDate"), old: nil, new: .day(next))) }
+        if let location, !location.isEmpty { changes.append(FieldChange(field: Schema.number(.activity, "location"), old: nil, new: .text(location))) }
+        var events = [ChangeEvent(.create, .activity, id, changes)]
+        let lastField = Schema.number(.customer, "lastContactAt")
+        var customerChanges: [FieldChange] = []
+        if (c[number: lastField]?.int ?? .min) < at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
+        if let next {
+            let f = Schema.number(.customer, "nextFollowUp")
+            customerChanges.append(FieldChange(field: f, old: c[number: f], new: .day(next)))
+        }
+        if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, c.id, customerChanges)) }
+        let contactLast = Schema.number(.contact, "lastContactAt")
+        for p in people where (p[number: contactLast]?.int ?? .min) < at {
+            events.append(ChangeEvent(.update, .contact, p.id, [FieldChange(field: contactLast, old: p[number: contactLast], new: .int(at))]))
+        }
+        if let proj, let nextStep, !nextStep.isEmpty {
+            let f = Schema.number(.project, "progress")
+            events.append(ChangeEvent(.update, .project, proj.id, [FieldChange(field: f, old: proj[number: f], new: .text(text))]))
+        }
+        try commit(events, now: now)
+        return state.entity(.activity, id)!
+    }
+
+    @discardableResult
+    public func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+        let c = try resolve(.customer, customer)
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name") }
+        let id = newID()
+        let changes = [
+            FieldChange(field: Schema.number(.project, "customer"), old: nil, new: .ref(c.id)),
+            FieldChange(field: Schema.number(.project, "name"), old: nil, new: .text(trimmed)),
+            FieldChange(field: Schema.number(.project, "stage"), old: nil, new: .text(SalesStage.infoDevelopment.rawValue)),
+            FieldChange(field: Schema.number(.project, "stageSince"), old: nil, new: .int(now)),
+        ] + (try self.changes(.project, fields, existing: nil, now: now, protected: ["customer", "name", "stage", "stageSince"]))
+        try commit([ChangeEvent(.create, .project, id, changes)], now: now)
+        return state.entity(.project, id)!
+    }
+
+    /// Moves a project to another stage. The next stage needs nothing; going back, skipping a
+    /// stage, leaving a closed project, or closing as lost/abandoned needs a reason.
+    @discardableResult
+    public func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
+        let p = try resolve(.project, query)
+        guard let stage = SalesStage.parse(stageText) ?? Int(stageText).flatMap({ (1...5).contains($0) ? SalesStage.allCases[$0 - 1] : nil }) else {
+            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)")
+        }
+        let field = Schema.number(.project, "stage")
+        let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+        guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)") }
+        let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let isNextStep = !current.isClosed && !stage.isClosed && stage.order == current.order + 1
+        let winning = stage == .won && current == .contract
+        if !(isNextStep || winning) && why.isEmpty {
+            let what = current.isClosed ? "reopening a closed project" :
+                stage.isClosed ? "closing a project as \(stage.en)" :
+                stage.order < current.order ? "going back from \(current.en) to \(stage.en)" : "skipping from \(current.en) to \(stage.en)"
+            throw ArchiveError(.missingValue, "\(what) needs --reason")
+        }
+        var changes = [
+            FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),
+            FieldChange(field: Schema.number(.project, "stageSince"), old: p["stageSince"], new: .int(now)),
+        ]
+        if !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
+        try commit([ChangeEvent(.update, .project, p.id, changes)], now: now)
+        return state.entity(.project, p.id)!
+    }
+}

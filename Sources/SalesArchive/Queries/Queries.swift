@@ -1,0 +1,127 @@
+import Foundation
+
+/// Read-only questions about the archive.
+extension CustomerArchive {
+    /// Customers, A first, then by name; optionally only some grades.
+    public func customers(grades: Set<Grade>? = nil) -> [Entity] {
+        var out: [Entity] = []
+        state.each(.customer) { e in
+            let g = e["grade"]?.text.flatMap(Grade.init(rawValue:)) ?? .unrated
+            if grades?.contains(g) ?? true { out.append(e) }
+        }
+        return out.sorted {
+            let a = Grade(rawValue: $0["grade"]?.text ?? "")?.rank ?? 4
+            let b = Grade(rawValue: $1["grade"]?.text ?? "")?.rank ?? 4
+            return a != b ? a < b : ($0["name"]?.text ?? "") < ($1["name"]?.text ?? "")
+        }
+    }
+
+    /// Records of `kind` that belong to customer `customerID`, in id order.
+    public func children(_ kind: EntityKind, of customerID: UInt64) -> [Entity] {
+        var out: [Entity] = []
+        state.each(kind) { e in if e["customer"]?.ref == customerID { out.append(e) } }
+        return out.sorted { $0.id < $1.id }
+    }
+
+    /// The grade the nearest expected bidding or signing date suggests, when it contradicts the
+    /// customer's grade (data-model.md: a hint, never an automatic change).
+    public func gradeHint(_ customer: Entity, now: Int64) -> (suggested: Grade, date: Int32)? {
+        let today = DateParser.localDay(now)
+        var nearest: Int32?
+        for p in children(.project, of: customer.id) {
+            let stage = p["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+            guard !stage.isClosed else { continue }
+            for key in ["expectedBid", "expectedSign"] {
+                if let d = p[key]?.day, d >= today, d < (nearest ?? .max) { nearest = d }
+            }
+        }
+        guard let nearest, let suggested = Grade.hint(daysAhead: Int(nearest - today)) else { return nil }
+        let grade = customer["grade"]?.text.flatMap(Grade.init(rawValue:)) ?? .unrated
+        return grade == suggested ? nil : (suggested, nearest)
+    }
+
+    /// Customers not contacted for `days` days (or never), A and B first, then the longest silent.
+    public func stale(days: Int, now: Int64) -> [Entity] {
+        let cutoff = now - Int64(days) * 86_400
+        var out: [Entity] = []
+        state.each(.customer) { e in if (e["lastContactAt"]?.int ?? .min) < cutoff { out.append(e) } }
+        return out.sorted {
+            let a = Grade(rawValue: $0["grade"]?.text ?? "")?.rank ?? 4
+            let b = Grade(rawValue: $1["grade"]?.text ?? "")?.rank ?? 4
+            return a != b ? a < b : ($0["lastContactAt"]?.int ?? .min) < ($1["lastContactAt"]?.int ?? .min)
+        }
+    }
+
+    /// Substring search over names, notes and logs, Chinese and English alike (case-insensitive).
+    /// Secret fields (a contact's personal background) are searched only when asked.
+    public func search(_ text: String, includeSecret: Bool = false) -> [(entity: Entity, field: String, text: String)] {
+        let needle = text.lowercased()
+        guard !needle.isEmpty else { return [] }
+        var hits: [(Entity, String, String)] = []
+        for kind in EntityKind.allCases {
+            let specs = Schema.fields(kind).filter { $0.type == .text && (includeSecret || $0.sensitivity != .secret) }
+            state.each(kind) { e in
+                for spec in specs {
+                    if let value = e[number: spec.number]?.text, value.lowercased().contains(needle) {
+                        hits.append((e, spec.key, value))
+                        break
+                    }
+                }
+            }
+        }
+        return hits.sorted { ($0.0.kind.rawValue, $0.0.id) < ($1.0.kind.rawValue, $1.0.id) }
+    }
+}
+
+/// One line of history: who changed what, when, from what to what.
+public struct HistoryEntry: Sendable {
+    public let at: Int64
+    public let actor: String
+    public let operation: ChangeEvent.Operation
+    public let kind: EntityKind
+    public let id: UInt64
+    public let field: FieldSpec?
+    public let old: FieldValue?
+    public let new: FieldValue?
+    public let reason: String?
+}
+
+extension CustomerArchive {
+    /// Every change in [since, until), optionally only those about one customer (its own record
+    /// and its contacts, projects, log entries and complaints). Only the batches from `since` on
+    /// are decrypted.
+    public func history(since: Int64 = .min, until: Int64 = .max, customer: UInt64? = nil) throws -> [HistoryEntry] {
+        let times = state.batchTimes
+        let first = times.firstIndex { $0 >= since } ?? times.count
+        var out: [HistoryEntry] = []
+        try vault.forEachRecord(from: UInt64(first)) { _, payload in
+            let batch = try BatchCodec.decode(payload)
+            guard batch.at >= since, batch.at < until else { return }
+            for event in batch.events {
+                if let customer {
+                    let owner = event.kind == .customer ? event.id : (state.entities(event.kind, event.id)?["customer"]?.ref)
+                    guard owner == customer else { continue }
+                }
+                let reason = event.changes.first { $0.field == Schema.reasonField }?.new?.text
+                let fieldChanges = event.changes.filter { $0.field != Schema.reasonField }
+                if fieldChanges.isEmpty || event.operation != .update {
+                    out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
+                                            field: nil, old: nil, new: nil, reason: reason))
+                    if event.operation != .update { continue }
+                }
+                for c in fieldChanges {
+                    out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
+                                            field: Schema.field(event.kind, number: c.field), old: c.old, new: c.new, reason: reason))
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension ArchiveState {
+    /// An entity even if removed (history still names it).
+    public func entities(_ kind: EntityKind, _ id: UInt64) -> Entity? {
+        entityIncludingRemoved(kind, id)
+    }
+}

@@ -1,0 +1,22 @@
+/// Errors of the customer archive (STYLE 11): a stable code, a human reason, and for lookups the
+/// candidates a user can choose from.
+public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case unsupportedRecord, corruptRecord
+        case notFound, ambiguous
+        case invalidValue, missingValue, unknownField
+        case invalidTransition
+        case invalidDate, ambiguousDate
+    }
+    public let code: Code
+    public let reason: String
+    public let candidates: [String]
+
+    public init(_ code: Code, _ reason: String, candidates: [String] = []) {
+        self.code = code
+        self.reason = reason
+        self.candidates = candidates
+    }
+
+    public var description: String { "\(code.rawValue): \(reason)" }
+}

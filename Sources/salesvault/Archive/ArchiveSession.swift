@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import SalesArchive
+import VaultCrypto
+import VaultFormat
+
+/// Which archive a customer-archive command works on, and how it is unlocked.
+struct ArchiveOptions: ParsableArguments {
+    @Option(name: [.customShort("a"), .long], help: ArgumentHelp("The archive file (default: $SALESVAULT_ARCHIVE).", valueName: "file"))
+    var archive: String?
+
+    @OptionGroup var password: PasswordOptions
+}
+
+/// The unlocked archive a command runs against: opened for this one command, or the one the
+/// interactive shell keeps open.
+enum ArchiveSession {
+    nonisolated(unsafe) static var shared: CustomerArchive?
+
+    static func with<R>(_ options: ArchiveOptions, writing: Bool, _ body: (CustomerArchive) throws -> R) throws -> R {
+        if let shared { return try body(shared) }
+        guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
+            throw CLIError(.failure, L("which archive? none was given", "未指定档案"),
+                           hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请使用 -a 文件,或设置 SALESVAULT_ARCHIVE"))
+        }
+        let secret = try options.password.read(prompt: L("Password for \(path): ", "\(path) 的密码:"))
+        let vault = try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: writing ? .readWrite : .readOnly)
+        let archive = try CustomerArchive(vault: vault)
+        return try body(archive)
+    }
+}
+
+/// `key=value` pairs for fields without an option of their own.
+func parseAssignments(_ items: [String]) throws -> [(String, String)] {
+    try items.map { item in
+        guard let eq = item.firstIndex(of: "=") else {
+            throw CLIError(.failure, L("--set takes FIELD=VALUE, got \(item)", "--set 需要 字段=值,收到 \(item)"),
+                           hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
+        }
+        return (String(item[..<eq]), String(item[item.index(after: eq)...]))
+    }
+}
+
+/// Options that are fields: pairs for the ones given.
+func fieldPairs(_ pairs: [(String, String?)]) -> [(String, String)] {
+    pairs.compactMap { key, value in value.map { (key, $0) } }
+}

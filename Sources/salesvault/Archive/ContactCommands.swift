@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import SalesArchive
+
+struct ContactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contact",
+        abstract: "Record the people at a customer: role in the decision, attitude, background.",
+        discussion: """
+            A contact's personal background (education, family, interests) is the most sensitive
+            information in the archive: it is hidden in listings unless --include-secret is given.
+
+            EXAMPLES
+              salesvault contact add 华为 王敏 --title 采购经理 --role decisionMaker --attitude supportive
+              salesvault contact edit 王敏 --set background="清华大学毕业,喜欢围棋"
+              salesvault contact list 华为
+            """,
+        subcommands: [Add.self, Edit.self, Show.self, List.self, Remove.self])
+
+    struct Add: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a contact person to a customer.")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "The person's name.") var name: String
+        @Option(help: "Job title.") var title: String?
+        @Option(help: "Department.") var department: String?
+        @Option(help: "Role in the decision: \(DecisionRole.codes).") var role: String?
+        @Option(help: "Attitude: \(Attitude.codes).") var attitude: String?
+        @Option(help: "Mobile number (kept as text).") var mobile: String?
+        @Option(help: "E-mail.") var email: String?
+        @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
+        var assignments: [String] = []
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let fields = fieldPairs([("title", title), ("department", department), ("role", role), ("attitude", attitude),
+                                     ("mobile", mobile), ("email", email)]) + (try parseAssignments(assignments))
+            let e = try ArchiveSession.with(options, writing: true) { try $0.addContact(customer: customer, name: name, fields: fields, now: Clock.now) }
+            print(L("Added contact \(e.shortID) \(e.displayName).", "已添加联系人 \(e.shortID) \(e.displayName)。").text)
+        }
+    }
+
+    struct Edit: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a contact's fields.")
+        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable).", valueName: "field=value"))
+        var assignments: [String] = []
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws { if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") } }
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.edit(.contact, contact, fields: try parseAssignments(assignments), now: Clock.now) }
+            print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+        }
+    }
+
+    struct Show: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a contact.")
+        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Include the personal background (secret).") var includeSecret = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let e = try archive.resolve(.contact, contact)
+                if json { return try Render.printJSON(Render.json(e, archive: archive, includeSecret: includeSecret)) }
+                Render.show(e, archive: archive, includeSecret: includeSecret)
+            }
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List contacts, of one customer or all.")
+        @Argument(help: "Customer id or name prefix (default: all customers).") var customer: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let list = try customer.map { archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.contact)
+                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                let z = Render.zh
+                let customerSpec = Schema.field(.contact, key: "customer")!  // a schema literal
+                Render.table(z ? ["编号", "姓名", "客户", "职务", "决策角色", "态度"] : ["id", "name", "customer", "title", "role", "attitude"],
+                             list.map { [$0.shortID, $0.displayName, Render.text(.contact, customerSpec, $0["customer"], archive: archive), $0["title"]?.text ?? "",
+                                         Render.vocabulary(DecisionRole.self, $0["role"]?.text), Render.vocabulary(Attitude.self, $0["attitude"]?.text)] })
+            }
+        }
+    }
+
+    struct Remove: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a contact from lists (history is kept).")
+        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.remove(.contact, contact, now: Clock.now) }
+            print(L("Removed \(e.shortID) \(e.displayName).", "已移除 \(e.shortID) \(e.displayName)。").text)
+        }
+    }
+}
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Log calls, visits and other contacts (every important contact updates the customer's record).",
+        discussion: """
+            Types: call 电话, visit 拜访, event 活动, meeting 会议, presales 售前支持, email 邮件, im 微信/IM, other.
+
+            EXAMPLES
+              salesvault log add 华为 visit "介绍解决方案,客户关注交付周期" --with 王敏 --next-step "发报价" --next-date 2026-12-03
+              salesvault log list 华为
+            """,
+        subcommands: [Add.self, List.self])
+
+    struct Add: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Log one contact with a customer.")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Type: \(ActivityType.codes).") var type: String
+        @Argument(help: "What happened.") var summary: String
+        @Option(help: "When (a date; default now).") var at: String?
+        @Option(help: "Contacts met, comma-separated ids or names.") var with: String?
+        @Option(help: "The project it concerns.") var project: String?
+        @Option(help: "Next step.") var nextStep: String?
+        @Option(help: "Date of the next step.") var nextDate: String?
+        @Option(help: "Where.") var location: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let now = Clock.now
+            let when = try at.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) + 9 * 3600 } ?? now
+            let people = with?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
+            let e = try ArchiveSession.with(options, writing: true) {
+                try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
+                                   nextStep: nextStep, nextDate: nextDate, location: location, now: now)
+            }
+            print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List the contact log, newest first.")
+        @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
+        @Option(help: "Only entries on or after this date.") var since: String?
+        @Option(help: "At most this many entries.") var limit: Int = 50
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now)) } ?? .min
+            try ArchiveSession.with(options, writing: false) { archive in
+                var list = try customer.map { archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.activity)
+                list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
+                list = Array(list.prefix(limit))
+                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                let z = Render.zh
+                let customerSpec = Schema.field(.activity, key: "customer")!  // a schema literal
+                Render.table(z ? ["时间", "客户", "方式", "内容", "下一步", "下次日期"] : ["when", "customer", "type", "summary", "next step", "next date"],
+                             list.map { [Format.date($0["at"]?.int ?? 0), Render.text(.activity, customerSpec, $0["customer"], archive: archive),
+                                         Render.vocabulary(ActivityType.self, $0["type"]?.text), Render.truncate($0["summary"]?.text ?? "", 40),
+                                         $0["nextStep"]?.text ?? "", $0["nextDate"]?.day.map(DateParser.format) ?? ""] })
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import SalesArchive
+
+struct CustomerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "customer",
+        abstract: "Add, change, grade, show, list and remove customers.",
+        discussion: """
+            Grades (regulation 6.1): A important (sign or bid within 1 month), B intent (2–3 months),
+            C potential (3–6 months, no date yet), D development (has plans we may join), unrated.
+
+            EXAMPLES
+              salesvault customer add 华为技术有限公司 --grade B --industry 通信 -a zhangwei.svault
+              salesvault customer grade 华为 A --reason "招标文件已发布" -a zhangwei.svault
+              salesvault customer list --grade A,B -a zhangwei.svault
+            """,
+        subcommands: [Add.self, Edit.self, Show.self, List.self, GradeCmd.self, Remove.self])
+
+    struct Add: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a customer.")
+        @Argument(help: "The customer's full name.") var name: String
+        @Option(help: "Grade: A, B, C, D or unrated (default unrated).") var grade: String?
+        @Option(help: "Customer code.") var code: String?
+        @Option(help: "Industry.") var industry: String?
+        @Option(help: "Region.") var region: String?
+        @Option(help: "Phone.") var phone: String?
+        @Option(help: "Address.") var address: String?
+        @Option(help: "Where the customer came from.") var source: String?
+        @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
+        var assignments: [String] = []
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let fields = fieldPairs([("grade", grade), ("code", code), ("industry", industry), ("region", region), ("phone", phone),
+                                     ("address", address), ("source", source)]) + (try parseAssignments(assignments))
+            let e = try ArchiveSession.with(options, writing: true) { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
+            print(L("Added \(e.shortID) \(e.displayName) (grade \(e["grade"]?.text ?? "unrated")).",
+                    "已添加 \(e.shortID) \(e.displayName)(等级 \(e["grade"]?.text ?? "unrated"))。").text)
+        }
+    }
+
+    struct Edit: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a customer's fields (not the grade: use `customer grade`).")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; empty VALUE clears).", valueName: "field=value"))
+        var assignments: [String] = []
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }
+        }
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.edit(.customer, customer, fields: try parseAssignments(assignments), now: Clock.now) }
+            print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+        }
+    }
+
+    struct Show: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a customer with its contacts, projects, recent contacts and complaints.")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Include contacts' personal background (secret).") var includeSecret = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let c = try archive.resolve(.customer, customer)
+                let contacts = archive.children(.contact, of: c.id)
+                let projects = archive.children(.project, of: c.id)
+                let log = archive.children(.activity, of: c.id).sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
+                let complaints = archive.children(.complaint, of: c.id)
+                let hint = archive.gradeHint(c, now: Clock.now)
+                if json {
+                    var object = Render.json(c, archive: archive, includeSecret: includeSecret)
+                    object["contacts"] = contacts.map { Render.json($0, archive: archive, includeSecret: includeSecret) }
+                    object["projects"] = projects.map { Render.json($0, archive: archive) }
+                    object["log"] = log.map { Render.json($0, archive: archive) }
+                    object["complaints"] = complaints.map { Render.json($0, archive: archive) }
+                    if let hint { object["gradeHint"] = ["suggested": hint.suggested.rawValue, "date": DateParser.format(hint.date)] }
+                    try Render.printJSON(object)
+                    return
+                }
+                Render.show(c, archive: archive, includeSecret: includeSecret)
+                if let g = Grade(rawValue: c["grade"]?.text ?? "") {
+                    print("  " + (Render.zh ? "等级说明:\(g.definitionZH)" : "grade means: \(g.definitionEN)"))
+                }
+                if let hint {
+                    print(Terminal.yellow("  " + L(
+                        "hint: the nearest expected date (\(DateParser.format(hint.date))) suggests grade \(hint.suggested.rawValue); the grade is yours to change",
+                        "提示:最近的预计日期(\(DateParser.format(hint.date)))对应等级 \(hint.suggested.rawValue);是否调整由您决定").text))
+                }
+                func section(_ en: String, _ zh: String, _ rows: [[String]], _ header: [String]) {
+                    guard !rows.isEmpty else { return }
+                    print("\n" + Terminal.bold(Render.zh ? zh : en))
+                    Render.table(header, rows)
+                }
+                let z = Render.zh
+                section("Contacts", "联系人", contacts.map { [$0.shortID, $0.displayName, $0["title"]?.text ?? "", Render.vocabulary(DecisionRole.self, $0["role"]?.text), Render.vocabulary(Attitude.self, $0["attitude"]?.text)] },
+                        z ? ["编号", "姓名", "职务", "决策角色", "态度"] : ["id", "name", "title", "role", "attitude"])
+                section("Projects", "项目", projects.map { [$0.shortID, $0.displayName, Render.vocabulary(SalesStage.self, $0["stage"]?.text), $0["expectedSign"]?.day.map(DateParser.format) ?? ""] },
+                        z ? ["编号", "项目", "阶段", "预计签约"] : ["id", "project", "stage", "expected signing"])
+                section("Recent contact log", "最近跟进", log.prefix(10).map { [Format.date($0["at"]?.int ?? 0), Render.vocabulary(ActivityType.self, $0["type"]?.text), Render.truncate($0["summary"]?.text ?? "", 50), $0["nextStep"]?.text ?? ""] },
+                        z ? ["时间", "方式", "内容", "下一步"] : ["when", "type", "summary", "next step"])
+                section("Complaints", "投诉", complaints.map { [$0.displayName, Render.vocabulary(ComplaintStatus.self, $0["status"]?.text), Render.truncate($0["subject"]?.text ?? "", 20)] },
+                        z ? ["编号", "状态", "被投诉"] : ["number", "status", "about"])
+            }
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List customers, A first.")
+        @Option(help: "Only these grades, e.g. A or A,B.") var grade: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            var grades: Set<Grade>?
+            if let grade {
+                grades = Set(try grade.split(separator: ",").map { text -> Grade in
+                    guard let g = Grade.parse(String(text)) else { throw ArchiveError(.invalidValue, "\(text) is not a grade; use \(Grade.codes)") }
+                    return g
+                })
+            }
+            try ArchiveSession.with(options, writing: false) { archive in
+                let list = archive.customers(grades: grades)
+                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                let z = Render.zh
+                Render.table(z ? ["编号", "等级", "客户", "行业", "最近联系"] : ["id", "grade", "customer", "industry", "last contact"],
+                             list.map { [$0.shortID, $0["grade"]?.text ?? "", $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })
+                print(z ? "共 \(list.count) 个客户" : "\(list.count) customers")
+            }
+        }
+    }
+
+    struct GradeCmd: VaultCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grade", abstract: "Change a customer's grade, with the reason (kept for the work report).")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "New grade: A, B, C, D or unrated.") var grade: String
+        @Option(help: "Why the grade changes (required).") var reason: String
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.setGrade(customer, to: grade, reason: reason, now: Clock.now) }
+            print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
+        }
+    }
+
+    struct Remove: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a customer from lists (its history is kept).")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.remove(.customer, customer, now: Clock.now) }
+            print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName);其历史记录仍保留。").text)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import ArgumentParser
+import Foundation
+import SalesArchive
+
+struct ProjectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "project",
+        abstract: "Follow projects through the five sales stages.",
+        discussion: """
+            Stages (regulation 7.1): 1 infoDevelopment 信息开发, 2 projectInitiation 项目立项,
+            3 bidding 招投标, 4 businessNegotiation 商务谈判, 5 contract 合同签订与执行; then won,
+            lost or abandoned. Moving to the next stage needs nothing; going back, skipping a
+            stage, closing as lost/abandoned or reopening needs --reason.
+
+            EXAMPLES
+              salesvault project add 华为 "园区网络改造" --budget "300万" --expected-sign 2027-01-15
+              salesvault project stage 园区 2
+              salesvault project stage 园区 1 --reason "客户预算冻结"
+            """,
+        subcommands: [Add.self, Stage.self, Edit.self, Show.self, List.self])
+
+    struct Add: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a project (it starts at stage 1).")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Project name.") var name: String
+        @Option(help: "Budget.") var budget: String?
+        @Option(help: "Expected bidding date.") var expectedBid: String?
+        @Option(help: "Expected signing date.") var expectedSign: String?
+        @Option(help: "Bid method (public tender, negotiated bid, …).") var bidMethod: String?
+        @Option(help: "Requirements.") var requirements: String?
+        @Option(help: "Decision makers: contact ids or names, comma-separated.") var decisionMakers: String?
+        @Option(help: "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".") var competition: String?
+        @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
+        var assignments: [String] = []
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let fields = fieldPairs([("budget", budget), ("expectedBid", expectedBid), ("expectedSign", expectedSign), ("bidMethod", bidMethod),
+                                     ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
+                + (try parseAssignments(assignments))
+            let e = try ArchiveSession.with(options, writing: true) { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
+            print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName),处于第 1 阶段。").text)
+        }
+    }
+
+    struct Stage: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a project to another stage.")
+        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Stage: 1–5, or \(SalesStage.codes).") var stage: String
+        @Option(help: "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).") var reason: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
+            print(L("\(e.shortID) \(e.displayName): \(Render.vocabulary(SalesStage.self, e["stage"]?.text)).",
+                    "\(e.shortID) \(e.displayName):\(Render.vocabulary(SalesStage.self, e["stage"]?.text))。").text)
+        }
+    }
+
+    struct Edit: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a project's fields (not its stage).")
+        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable).", valueName: "field=value"))
+        var assignments: [String] = []
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws { if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") } }
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.edit(.project, project, fields: try parseAssignments(assignments), now: Clock.now) }
+            print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+        }
+    }
+
+    struct Show: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a project with its stage history.")
+        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let p = try archive.resolve(.project, project)
+                let stageNumber = Schema.field(.project, key: "stage")!.number  // a schema literal
+                let stages = try archive.history().filter { $0.kind == .project && $0.id == p.id && $0.field?.number == stageNumber }
+                if json {
+                    var object = Render.json(p, archive: archive)
+                    object["stageHistory"] = stages.map { h -> [String: Any] in
+                        ["at": Format.isoDate(h.at), "by": h.actor, "from": h.old?.text ?? "", "to": h.new?.text ?? "", "reason": h.reason ?? ""]
+                    }
+                    return try Render.printJSON(object)
+                }
+                Render.show(p, archive: archive, includeSecret: false)
+                guard !stages.isEmpty else { return }
+                print("\n" + Terminal.bold(Render.zh ? "阶段变更" : "Stage history"))
+                Render.table(Render.zh ? ["时间", "人员", "从", "到", "原因"] : ["when", "by", "from", "to", "reason"],
+                             stages.map { [Format.date($0.at), $0.actor, Render.vocabulary(SalesStage.self, $0.old?.text), Render.vocabulary(SalesStage.self, $0.new?.text), $0.reason ?? ""] })
+            }
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List projects, of one customer or all.")
+        @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let list = try customer.map { archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.project)
+                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                let customerSpec = Schema.field(.project, key: "customer")!  // a schema literal
+                Render.table(Render.zh ? ["编号", "项目", "客户", "阶段", "预计签约"] : ["id", "project", "customer", "stage", "expected signing"],
+                             list.map { [$0.shortID, $0.displayName, Render.text(.project, customerSpec, $0["customer"], archive: archive),
+                                         Render.vocabulary(SalesStage.self, $0["stage"]?.text), $0["expectedSign"]?.day.map(DateParser.format) ?? ""] })
+            }
+        }
+    }
+}
+
+struct ComplaintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complaint",
+        abstract: "Carry a customer complaint from filing to the satisfaction survey (regulation 6.4).",
+        discussion: """
+            file → route (the sales manager AND the sales director must both be notified) →
+            resolve (under a coordinator, not the person complained about) → survey.
+
+            EXAMPLES
+              salesvault complaint file 华为 --about "售后部 李强" --description "上门维修迟到两天"
+              salesvault complaint route TS-2026-0001 --manager --director
+              salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
+              salesvault complaint survey TS-2026-0001 --satisfaction satisfied
+            """,
+        subcommands: [File.self, Route.self, Resolve.self, Survey.self, List.self])
+
+    struct File: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a complaint about any person or department of the company.")
+        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Option(help: "Who or which department the complaint is about.") var about: String
+        @Option(help: "What the customer complains about.") var description: String
+        @Option(help: "How it came in: phone, visit, letter, email, IM.") var channel: String?
+        @Option(help: "The contact who complained.") var complainant: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let now = Clock.now
+            let e = try ArchiveSession.with(options, writing: true) {
+                try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
+                                     receivedAt: now, now: now)
+            }
+            print(L("Filed complaint \(e.displayName). Next: notify the sales manager and the sales director (complaint route).",
+                    "已登记投诉 \(e.displayName)。下一步:通报销售经理和销售总监(complaint route)。").text)
+        }
+    }
+
+    struct Route: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that the sales manager and/or the sales director were notified.")
+        @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
+        @Flag(help: "The sales manager was notified.") var manager = false
+        @Flag(help: "The sales director was notified.") var director = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if !manager && !director { throw ValidationError("say who was notified: --manager, --director, or both") }
+        }
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.routeComplaint(complaint, manager: manager, director: director, now: Clock.now) }
+            print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
+                    "\(e.displayName):\(Render.vocabulary(ComplaintStatus.self, e["status"]?.text))。").text)
+        }
+    }
+
+    struct Resolve: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Record how the complaint was handled and resolved.")
+        @Argument(help: "Complaint number or id.") var complaint: String
+        @Option(help: "Who coordinated the handling (the sales manager).") var coordinator: String
+        @Option(help: "What was done.") var resolution: String
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, now: Clock.now) }
+            print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步:满意度回访(complaint survey)。").text)
+        }
+    }
+
+    struct Survey: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Record the satisfaction survey of a resolved complaint.")
+        @Argument(help: "Complaint number or id.") var complaint: String
+        @Option(help: "Satisfaction: \(Satisfaction.codes).") var satisfaction: String
+        @Option(help: "The customer's comment.") var comment: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            let e = try ArchiveSession.with(options, writing: true) { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, now: Clock.now) }
+            print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
+                    "\(e.displayName):已记录回访(\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text)))。").text)
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List complaints.")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let list = archive.state.all(.complaint)
+                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal
+                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "经理", "总监", "满意度"] : ["number", "customer", "about", "status", "manager", "director", "satisfaction"],
+                             list.map { [$0.displayName, Render.text(.complaint, customerSpec, $0["customer"], archive: archive), Render.truncate($0["subject"]?.text ?? "", 16),
+                                         Render.vocabulary(ComplaintStatus.self, $0["status"]?.text), $0["managerNotifiedAt"]?.int.map(Format.date) ?? "-",
+                                         $0["directorNotifiedAt"]?.int.map(Format.date) ?? "-", Render.vocabulary(Satisfaction.self, $0["satisfaction"]?.text)] })
+            }
+        }
+    }
+}

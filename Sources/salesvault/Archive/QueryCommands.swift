@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import SalesArchive
+
+struct History: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every change (who, when, what, old → new), for one customer or all.",
+        discussion: """
+            EXAMPLES
+              salesvault history --since 2026-11-23
+              salesvault history 华为 --since 2026/11/1 --json
+            """)
+    @Argument(help: "Customer id or name prefix (default: everything).") var customer: String?
+    @Option(help: "Only changes on or after this date.") var since: String?
+    @Option(help: "Only changes before this date.") var until: String?
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var options: ArchiveOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let now = Clock.now
+        let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .min
+        let to = try until.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .max
+        try ArchiveSession.with(options, writing: false) { archive in
+            let who = try customer.map { try archive.resolve(.customer, $0).id }
+            let entries = try archive.history(since: from, until: to, customer: who)
+            func name(_ h: HistoryEntry) -> String {
+                archive.state.entities(h.kind, h.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(h.kind.idPrefix)\(h.id)"
+            }
+            if json {
+                return try Render.printJSON(entries.map { h -> [String: Any] in
+                    var o: [String: Any] = ["at": Format.isoDate(h.at), "by": h.actor, "operation": "\(h.operation)", "kind": "\(h.kind)",
+                                            "id": "\(h.kind.idPrefix)\(h.id)", "name": archive.state.entities(h.kind, h.id)?.displayName ?? ""]
+                    if let f = h.field { o["field"] = f.key }
+                    if let old = h.old { o["old"] = Render.jsonValue(old, spec: h.field, archive: archive) }
+                    if let new = h.new { o["new"] = Render.jsonValue(new, spec: h.field, archive: archive) }
+                    if let r = h.reason { o["reason"] = r }
+                    return o
+                })
+            }
+            let z = Render.zh
+            let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除"] : [.create: "added", .update: "changed", .remove: "removed"]
+            Render.table(z ? ["时间", "人员", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["when", "by", "", "record", "field", "old → new", "reason"],
+                         entries.map { h in
+                             let change = h.field.map { f in
+                                 "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
+                             } ?? ""
+                             return [Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
+                                     Render.truncate(change, 50), h.reason ?? ""]
+                         })
+            print(z ? "共 \(entries.count) 项变更" : "\(entries.count) changes")
+        }
+    }
+}
+
+struct Search: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find text in names, notes and the contact log (Chinese and English alike).",
+        discussion: """
+            EXAMPLES
+              salesvault search 交付周期
+              salesvault search huawei --json
+            """)
+    @Argument(help: "The text to find (case-insensitive).") var text: String
+    @Flag(help: "Also search contacts' personal background (secret).") var includeSecret = false
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var options: ArchiveOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        try ArchiveSession.with(options, writing: false) { archive in
+            let hits = archive.search(text, includeSecret: includeSecret)
+            if json {
+                return try Render.printJSON(hits.map { ["id": $0.entity.shortID, "kind": "\($0.entity.kind)", "name": $0.entity.displayName, "field": $0.field, "text": $0.text] })
+            }
+            let z = Render.zh
+            Render.table(z ? ["编号", "类型", "名称", "字段", "内容"] : ["id", "kind", "name", "field", "text"],
+                         hits.map { [$0.entity.shortID, z ? $0.entity.kind.zh : $0.entity.kind.en, Render.truncate($0.entity.displayName, 24), $0.field, Render.truncate($0.text, 50)] })
+            print(z ? "共 \(hits.count) 条结果" : "\(hits.count) matches")
+        }
+    }
+}
+
+struct Stale: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List customers not contacted for N days, A and B customers first.",
+        discussion: """
+            EXAMPLES
+              salesvault stale --days 14
+            """)
+    @Option(help: "Days without contact.") var days: Int = 14
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var options: ArchiveOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws { if days < 0 { throw ValidationError("--days must be 0 or more") } }
+
+    func execute() throws {
+        let now = Clock.now
+        try ArchiveSession.with(options, writing: false) { archive in
+            let list = archive.stale(days: days, now: now)
+            if json {
+                return try Render.printJSON(list.map { e -> [String: Any] in
+                    var o = Render.json(e, archive: archive)
+                    o["daysSinceContact"] = e["lastContactAt"]?.int.map { Int(Format.days(since: $0, now: now)) } ?? NSNull()
+                    return o
+                })
+            }
+            let z = Render.zh
+            Render.table(z ? ["编号", "等级", "客户", "最近联系", "天数"] : ["id", "grade", "customer", "last contact", "days"],
+                         list.map { e in
+                             let last = e["lastContactAt"]?.int
+                             return [e.shortID, e["grade"]?.text ?? "", e.displayName, last.map(Format.date) ?? (z ? "从未" : "never"),
+                                     last.map { String(Format.days(since: $0, now: now)) } ?? "-"]
+                         })
+            print(z ? "\(list.count) 个客户超过 \(days) 天未联系" : "\(list.count) customers not contacted for \(days) days")
+        }
+    }
+}
