@@ -1,0 +1,153 @@
+import Foundation
+@testable import SalesArchive
+import VaultCrypto
+import VaultFormat
+import XCTest
+
+final class TempDir {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("svarch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+let monday: Int64 = 1_795_132_800  // 2026-11-23 (a Monday) 00:00 UTC
+func day(_ n: Int, hour: Int = 10) -> Int64 { monday + Int64(n) * 86_400 + Int64(hour) * 3600 }
+
+final class ArchiveTests: XCTestCase {
+    var dir: TempDir!
+    var path: String!
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        path = dir.path("a.svault")
+        _ = try Vault.create(path: path, owner: "张伟", password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: monday)
+    }
+
+    func open() throws -> CustomerArchive {
+        try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
+    }
+
+    func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    func testASalespersonsWeekIsKeptAndReplayedExactly() throws {
+        do {
+            let a = try open()
+            try a.addCustomer(name: "华为技术有限公司", fields: [("grade", "C"), ("industry", "通信")], now: day(0))
+            try a.addCustomer(name: "Acme Trading Ltd", now: day(0, hour: 11))
+            try a.addContact(customer: "华为", name: "王敏", fields: [("role", "decisionMaker"), ("attitude", "supportive"), ("background", "清华毕业")], now: day(0))
+            try a.logActivity(customer: "华为", type: "visit", summary: "介绍方案", at: day(1), contacts: ["王敏"], nextStep: "发报价", nextDate: "2026-11-30", now: day(1))
+            try a.logActivity(customer: "Acme", type: "call", summary: "first call", at: day(1, hour: 15), now: day(1, hour: 15))
+            try a.setGrade("华为", to: "B", reason: "预算已批", now: day(2))
+            try a.addProject(customer: "华为", name: "园区网络", fields: [("expectedSign", "2027-01-15")], now: day(2))
+            for (i, stage) in ["2", "3", "4", "5", "won"].enumerated() { try a.setStage("园区", to: stage, reason: nil, now: day(3, hour: 9 + i)) }
+            try a.fileComplaint(customer: "华为", about: "售后 李强", description: "迟到", receivedAt: day(4), now: day(4))
+            try a.routeComplaint("TS-2026-0001", manager: true, director: true, now: day(4, hour: 11))
+            try a.resolveComplaint("TS-2026-0001", coordinator: "刘经理", resolution: "更换工程师", now: day(4, hour: 12))
+            try a.surveyComplaint("TS-2026-0001", satisfaction: "satisfied", comment: "好", now: day(4, hour: 16))
+        }
+        let a = try open()
+        let huawei = try a.resolve(.customer, "华为")
+        XCTAssertEqual(huawei["grade"]?.text, "B")
+        XCTAssertEqual(huawei["lastContactAt"]?.int, day(1))
+        XCTAssertEqual(try a.resolve(.project, "园区")["stage"]?.text, "won")
+        XCTAssertEqual(try a.resolve(.complaint, "TS")["status"]?.text, "surveyed")
+        XCTAssertEqual(a.state.count(.customer), 2)
+        // History since Wednesday: exactly the grade change, the project and its stages, the complaint.
+        let since = try a.history(since: day(2, hour: 0))
+        let grade = since.filter { $0.field?.key == "grade" }
+        XCTAssertEqual(grade.count, 1)
+        XCTAssertEqual(grade.first?.old?.text, "C")
+        XCTAssertEqual(grade.first?.new?.text, "B")
+        XCTAssertEqual(grade.first?.reason, "预算已批")
+        XCTAssertEqual(grade.first?.actor, "张伟")
+        let stages = since.filter { $0.field?.key == "stage" }.map { $0.new?.text ?? "" }
+        XCTAssertEqual(stages, ["projectInitiation", "bidding", "businessNegotiation", "contract", "won"])
+        XCTAssertFalse(since.contains { $0.kind == .activity }, "Tuesday's calls are before --since")
+        XCTAssertTrue(since.allSatisfy { $0.at >= day(2, hour: 0) })
+        XCTAssertEqual(try a.history(since: day(2, hour: 0), customer: try a.resolve(.customer, "Acme").id).count, 0)
+        // Search covers Chinese and English but not secret fields unless asked.
+        XCTAssertEqual(a.search("介绍").map { $0.entity.kind }, [.activity])
+        XCTAssertEqual(a.search("FIRST CALL").count, 1)
+        XCTAssertEqual(a.search("清华").count, 0)
+        XCTAssertEqual(a.search("清华", includeSecret: true).count, 1)
+        // Stale: Acme called Tuesday 15:00 is stale at 3 days on Saturday; A/B first.
+        let stale = a.stale(days: 3, now: day(5, hour: 16))
+        XCTAssertEqual(stale.map(\.displayName), ["华为技术有限公司", "Acme Trading Ltd"])
+    }
+
+    func testInvalidInputIsRefusedAndLeavesTheArchiveByteIdentical() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        try a.addCustomer(name: "华润集团", now: day(0))
+        try a.addProject(customer: "华为", name: "园区网络", now: day(0))
+        try a.setStage("园区", to: "2", reason: nil, now: day(0))
+        try a.fileComplaint(customer: "华为", about: "李强", description: "迟到", receivedAt: day(0), now: day(0))
+        let before = try bytes()
+        let attempts: [(String, ArchiveError.Code, () throws -> Void)] = [
+            ("unknown grade", .invalidValue, { try a.setGrade("华为", to: "E", reason: "x", now: day(1)) }),
+            ("empty reason", .missingValue, { try a.setGrade("华为", to: "A", reason: "  ", now: day(1)) }),
+            ("ambiguous name", .ambiguous, { try a.setGrade("华", to: "A", reason: "x", now: day(1)) }),
+            ("unknown id", .notFound, { try a.setGrade("C99", to: "A", reason: "x", now: day(1)) }),
+            ("stage back without reason", .missingValue, { try a.setStage("园区", to: "1", reason: nil, now: day(1)) }),
+            ("stage skipped without reason", .missingValue, { try a.setStage("园区", to: "4", reason: nil, now: day(1)) }),
+            ("lost without reason", .missingValue, { try a.setStage("园区", to: "lost", reason: nil, now: day(1)) }),
+            ("malformed date", .invalidDate, { try a.addProject(customer: "华为", name: "x", fields: [("expectedSign", "2026-13-01")], now: day(1)) }),
+            ("ambiguous date", .ambiguousDate, { try a.addProject(customer: "华为", name: "x", fields: [("expectedSign", "03/05/2026")], now: day(1)) }),
+            ("unknown field", .unknownField, { try a.edit(.customer, "华为", fields: [("colour", "red")], now: day(1)) }),
+            ("grade via edit", .invalidValue, { try a.edit(.customer, "华为", fields: [("grade", "A")], now: day(1)) }),
+            ("duplicate customer", .invalidValue, { try a.addCustomer(name: " 华为技术有限公司 ", now: day(1)) }),
+            ("unknown contact type", .invalidValue, { try a.logActivity(customer: "华为", type: "fax", summary: "x", at: day(1), now: day(1)) }),
+            ("empty summary", .missingValue, { try a.logActivity(customer: "华为", type: "call", summary: "", at: day(1), now: day(1)) }),
+            ("resolve before routing", .invalidTransition, { try a.resolveComplaint("TS", coordinator: "刘", resolution: "x", now: day(1)) }),
+            ("survey before resolving", .invalidTransition, { try a.surveyComplaint("TS", satisfaction: "satisfied", comment: nil, now: day(1)) }),
+        ]
+        for (name, code, attempt) in attempts {
+            XCTAssertThrowsError(try attempt(), name) { XCTAssertEqual(($0 as? ArchiveError)?.code, code, "\(name): \($0)") }
+            XCTAssertEqual(try bytes(), before, "\(name) changed the file")
+        }
+        try a.routeComplaint("TS", manager: true, director: false, now: day(1))
+        XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "刘", resolution: "x", now: day(1)), "director not yet notified")
+        try a.routeComplaint("TS", manager: false, director: true, now: day(1))
+        XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "李强", resolution: "x", now: day(1)), "the subject cannot coordinate")
+    }
+
+    func testGradeHintWarnsButNeverChangesTheGrade() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为", fields: [("grade", "C")], now: day(0))
+        try a.addProject(customer: "华为", name: "园区", fields: [("expectedSign", "2026-12-10")], now: day(0))
+        let hint = try XCTUnwrap(a.gradeHint(try a.resolve(.customer, "华为"), now: day(0)))
+        XCTAssertEqual(hint.suggested, .a)
+        XCTAssertEqual(try a.resolve(.customer, "华为")["grade"]?.text, "C")
+    }
+}
+
+final class CodecAndDateTests: XCTestCase {
+    func testBatchRoundTripAndEveryTruncationRefused() throws {
+        let batch = ChangeBatch(at: -5, actor: "张伟", origin: .importFile, events: [
+            ChangeEvent(.create, .customer, 1, [FieldChange(field: 2, old: nil, new: .text("华为")), FieldChange(field: 18, old: nil, new: .int(-1))]),
+            ChangeEvent(.update, .project, 300, [FieldChange(field: 10, old: .refs([1, 2]), new: .refs([])), FieldChange(field: 7, old: .day(-3), new: .day(20_000))]),
+            ChangeEvent(.remove, .contact, 7, [FieldChange(field: 13, old: .flag(true), new: .flag(false))]),
+        ])
+        let bytes = BatchCodec.encode(batch)
+        XCTAssertEqual(try BatchCodec.decode(bytes), batch)
+        for cut in 0..<bytes.count { XCTAssertThrowsError(try BatchCodec.decode(Array(bytes[..<cut])), "prefix \(cut)") }
+        XCTAssertThrowsError(try BatchCodec.decode(bytes + [0]))
+        var badVersion = bytes
+        badVersion[0] = 2
+        XCTAssertThrowsError(try BatchCodec.decode(badVersion)) { XCTAssertEqual(($0 as? ArchiveError)?.code, .unsupportedRecord) }
+    }
+
+    func testDatesAcceptTheThreeFormsAndRefuseAmbiguity() throws {
+        let expected = DateParser.day(year: 2026, month: 3, day: 5)
+        for text in ["2026-03-05", "2026/3/5", "2026年3月5日", " 2026-3-5 "] { XCTAssertEqual(try DateParser.parse(text, now: 0), expected, text) }
+        for text in ["03/05/2026", "5.3.2026", "2026-02-30", "2026-13-01", "next week", "2026-03", "26-03-05"] {
+            XCTAssertThrowsError(try DateParser.parse(text, now: 0), text)
+        }
+        XCTAssertEqual(DateParser.format(DateParser.day(year: 2024, month: 2, day: 29)!), "2024-02-29")
+        XCTAssertEqual(DateParser.civil(0).year, 1970)
+    }
+}
