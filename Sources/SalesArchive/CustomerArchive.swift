@@ -15,7 +15,7 @@ public final class CustomerArchive {
         self.vault = vault
         self.actor = actor ?? vault.header.owner
         var state = ArchiveState()
-        try vault.forEachRecord { _, payload in try state.apply(BatchCodec.decode(payload)) }
+        try vault.forEachRecord { _, payload in try state.apply(encoded: payload) }
         self.state = state
     }
 
@@ -23,10 +23,9 @@ public final class CustomerArchive {
     @discardableResult
     public func commit(_ events: [ChangeEvent], now: Int64, origin: ChangeBatch.Origin = .cli) throws -> ChangeBatch {
         let batch = ChangeBatch(at: now, actor: actor, origin: origin, events: events)
-        var next = state
-        try next.apply(batch)  // validate against the state before anything reaches the disk
+        try state.check(batch)  // validated before anything reaches the disk
         try vault.append(BatchCodec.encode(batch), now: now)
-        state = next
+        try state.apply(batch)  // cannot fail after `check`
         return batch
     }
 

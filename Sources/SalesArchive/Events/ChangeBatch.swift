@@ -75,30 +75,56 @@ public enum BatchCodec {
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> ChangeBatch {
-        var r = Decoder(bytes: bytes)
+        var events: [ChangeEvent] = []
+        let head = try visit(bytes) { op, kind, id, changes in events.append(ChangeEvent(op, kind, id, changes)) }
+        return ChangeBatch(at: head.at, actor: head.actor, origin: head.origin, events: events)
+    }
+
+    /// The batch's time and actor, read without decoding its events.
+    static func peekHeader(_ bytes: [UInt8]) throws -> (at: Int64, actor: String) {
+        try bytes.withUnsafeBytes { raw in
+            var r = Decoder(raw)
+            guard try r.u8() == version else { throw ArchiveError(.unsupportedRecord, "record payload version is not 1") }
+            let at = Int64(bitPattern: try r.varint())
+            return (at, try r.text())
+        }
+    }
+
+    /// Decodes a batch event by event without building it: `body` gets each event's fields in a
+    /// buffer that is reused for the next event. Opening a large archive goes through here.
+    @discardableResult
+    static func visit(
+        _ bytes: [UInt8], _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
+    ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
+        try bytes.withUnsafeBytes { raw in try visit(raw, body) }
+    }
+
+    private static func visit(
+        _ raw: UnsafeRawBufferPointer, _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
+    ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
+        var r = Decoder(raw)
         guard try r.u8() == version else { throw ArchiveError(.unsupportedRecord, "record payload version is not 1") }
         let at = Int64(bitPattern: try r.varint())
         let actor = try r.text()
         guard let origin = ChangeBatch.Origin(rawValue: try r.u8()) else { throw ArchiveError(.corruptRecord, "unknown origin") }
         let count = try r.count(limit: maxEvents)
-        var events: [ChangeEvent] = []
-        events.reserveCapacity(count)
+        var changes: [FieldChange] = []
+        changes.reserveCapacity(32)
         for _ in 0..<count {
             guard let op = ChangeEvent.Operation(rawValue: try r.u8()), let kind = EntityKind(rawValue: try r.u8()) else {
                 throw ArchiveError(.corruptRecord, "unknown event operation or kind")
             }
             let id = try r.varint()
             let n = try r.count(limit: 255)
-            var changes: [FieldChange] = []
-            changes.reserveCapacity(n)
+            changes.removeAll(keepingCapacity: true)
             for _ in 0..<n {
                 let field = try r.u8()
                 changes.append(FieldChange(field: field, old: try r.value(), new: try r.value()))
             }
-            events.append(ChangeEvent(op, kind, id, changes))
+            try body(op, kind, id, changes)
         }
         guard r.isAtEnd else { throw ArchiveError(.corruptRecord, "trailing bytes after the last event") }
-        return ChangeBatch(at: at, actor: actor, origin: origin, events: events)
+        return (at, actor, origin)
     }
 
     struct Encoder {
@@ -132,16 +158,21 @@ public enum BatchCodec {
         }
     }
 
+    /// Reads the encoding from a raw buffer (no array bounds or reference-count traffic per byte);
+    /// every read is checked against the end.
     struct Decoder {
-        let bytes: [UInt8]
+        let base: UnsafeRawBufferPointer
         var offset = 0
-        var isAtEnd: Bool { offset == bytes.count }
+        init(_ base: UnsafeRawBufferPointer) { self.base = base }
+        var isAtEnd: Bool { offset == base.count }
 
+        @inline(__always)
         mutating func u8() throws -> UInt8 {
-            guard offset < bytes.count else { throw ArchiveError(.corruptRecord, "record payload ends early") }
+            guard offset < base.count else { throw ArchiveError(.corruptRecord, "record payload ends early") }
             defer { offset += 1 }
-            return bytes[offset]
+            return base[offset]
         }
+        @inline(__always)
         mutating func varint() throws -> UInt64 {
             var result: UInt64 = 0
             var shift: UInt64 = 0
@@ -160,12 +191,11 @@ public enum BatchCodec {
         }
         mutating func text() throws -> String {
             let n = try count(limit: BatchCodec.maxText)
-            guard bytes.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
+            guard base.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
             defer { offset += n }
-            guard let s = String(validating: bytes[offset..<(offset + n)], as: UTF8.self) else {
-                throw ArchiveError(.corruptRecord, "text is not UTF-8")
-            }
-            return s
+            // Records are authenticated before decoding, so the bytes are what SalesVault wrote;
+            // `decoding` (which would repair, not reject, invalid UTF-8) is the fast path.
+            return String(decoding: UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)]), as: UTF8.self)
         }
         mutating func value() throws -> FieldValue? {
             switch try u8() {

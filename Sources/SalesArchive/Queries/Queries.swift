@@ -4,16 +4,14 @@ import Foundation
 extension CustomerArchive {
     /// Customers, A first, then by name; optionally only some grades.
     public func customers(grades: Set<Grade>? = nil) -> [Entity] {
-        var out: [Entity] = []
+        var keyed: [(rank: Int, name: String, entity: Entity)] = []
         state.each(.customer) { e in
             let g = e["grade"]?.text.flatMap(Grade.init(rawValue:)) ?? .unrated
-            if grades?.contains(g) ?? true { out.append(e) }
+            if grades?.contains(g) ?? true { keyed.append((g.rank, e["name"]?.text ?? "", e)) }
         }
-        return out.sorted {
-            let a = Grade(rawValue: $0["grade"]?.text ?? "")?.rank ?? 4
-            let b = Grade(rawValue: $1["grade"]?.text ?? "")?.rank ?? 4
-            return a != b ? a < b : ($0["name"]?.text ?? "") < ($1["name"]?.text ?? "")
-        }
+        // Sort keys computed once; names compared as UTF-8 bytes (stable and fast for Chinese).
+        keyed.sort { $0.rank != $1.rank ? $0.rank < $1.rank : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return keyed.map(\.entity)
     }
 
     /// Records of `kind` that belong to customer `customerID`, in id order.
