@@ -93,8 +93,9 @@ extension CustomerArchive {
             throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution")
         }
         guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)") }
-        var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(now)), ("status", .text(ComplaintStatus.surveyed.rawValue))]
+        var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(now))]
         if let comment, !comment.isEmpty { values.append(("surveyComment", .text(comment))) }
+        values.append(("status", .text(ComplaintStatus.surveyed.rawValue)))
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
         return state.entity(.complaint, e.id)!
     }

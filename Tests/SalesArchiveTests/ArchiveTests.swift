@@ -14,7 +14,7 @@ final class TempDir {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-let monday: Int64 = 1_795_132_800  // 2026-11-23 (a Monday) 00:00 UTC
+let monday: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
 func day(_ n: Int, hour: Int = 10) -> Int64 { monday + Int64(n) * 86_400 + Int64(hour) * 3600 }
 
 final class ArchiveTests: XCTestCase {

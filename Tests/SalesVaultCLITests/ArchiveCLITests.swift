@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+
+/// A salesperson's week driven through the built binary: customers, calls and visits, grade
+/// changes with reasons, a project through every stage, a complaint carried to its survey; then
+/// `history --since` returns exactly those changes.
+final class ArchiveCLITests: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    let monday: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path("week.svault"), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path("week.svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    /// Runs a command at day `d` (0 = Monday) and `hour`, with the archive and password set.
+    @discardableResult
+    func sv(_ args: [String], day d: Int, hour: Int = 10, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday + Int64(d) * 86_400 + Int64(hour) * 3600)
+        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
+        XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    func json(_ r: RunResult) throws -> Any { try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) }
+
+    func testASalespersonsWeek() throws {
+        // Monday: two customers, a contact, a visit.
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "C", "--industry", "通信"], day: 0)
+        try sv(["customer", "add", "Acme Trading Ltd", "--grade", "D"], day: 0, hour: 11)
+        try sv(["contact", "add", "华为", "王敏", "--title", "采购经理", "--role", "decisionMaker", "--attitude", "supportive",
+                "--set", "background=清华大学毕业,喜欢围棋"], day: 0, hour: 12)
+        try sv(["log", "add", "华为", "visit", "介绍解决方案,客户关注交付周期", "--with", "王敏", "--next-step", "发报价", "--next-date", "2026-11-26"], day: 0, hour: 15)
+        // Tuesday: a call, a grade change, a project.
+        try sv(["log", "add", "Acme", "call", "first call, asked for a catalogue"], day: 1)
+        try sv(["customer", "grade", "华为", "B", "--reason", "预算已批复"], day: 1, hour: 11)
+        try sv(["project", "add", "华为", "园区网络改造", "--budget", "300万", "--expected-sign", "2026年12月20日"], day: 1, hour: 12)
+        // Wednesday onward is what `history --since Wednesday` must return.
+        try sv(["customer", "grade", "C1", "A", "--reason", "招标文件已发布"], day: 2)
+        for (i, stage) in ["2", "3", "4", "5", "won"].enumerated() { try sv(["project", "stage", "园区", stage], day: 2, hour: 11 + i) }
+        try sv(["complaint", "file", "华为", "--about", "售后部 李强", "--description", "上门维修迟到两天", "--channel", "phone"], day: 3)
+        try sv(["complaint", "route", "TS-2026-0001", "--manager"], day: 3, hour: 11)
+        try sv(["complaint", "route", "TS-2026-0001", "--director"], day: 3, hour: 12)
+        try sv(["complaint", "resolve", "TS-2026-0001", "--coordinator", "刘经理", "--resolution", "更换工程师并致歉"], day: 4)
+        try sv(["complaint", "survey", "TS-2026-0001", "--satisfaction", "satisfied", "--comment", "满意"], day: 4, hour: 16)
+
+        let history = try XCTUnwrap(try json(try sv(["history", "--since", "2026-11-25", "--json"], day: 5)) as? [[String: Any]])
+        let summary = history.map { h -> String in
+            [h["operation"], h["id"], h["field"], h["old"], h["new"], h["reason"]].map { $0.map { "\($0)" } ?? "" }.joined(separator: "|")
+        }
+        let expected = [
+            "update|C1|grade|B|A|招标文件已发布",
+            "update|P6|stage|infoDevelopment|projectInitiation|", "update|P6|stageSince|2026-11-24T12:00:00Z|2026-11-25T11:00:00Z|",
+            "update|P6|stage|projectInitiation|bidding|", "update|P6|stageSince|2026-11-25T11:00:00Z|2026-11-25T12:00:00Z|",
+            "update|P6|stage|bidding|businessNegotiation|", "update|P6|stageSince|2026-11-25T12:00:00Z|2026-11-25T13:00:00Z|",
+            "update|P6|stage|businessNegotiation|contract|", "update|P6|stageSince|2026-11-25T13:00:00Z|2026-11-25T14:00:00Z|",
+            "update|P6|stage|contract|won|", "update|P6|stageSince|2026-11-25T14:00:00Z|2026-11-25T15:00:00Z|",
+            "create|T7||||",
+            "update|T7|managerNotifiedAt||2026-11-26T11:00:00Z|",
+            "update|T7|directorNotifiedAt||2026-11-26T12:00:00Z|", "update|T7|status|received|routed|",
+            "update|T7|coordinator||刘经理|", "update|T7|resolution||更换工程师并致歉|", "update|T7|resolvedAt||2026-11-27T10:00:00Z|",
+            "update|T7|status|routed|resolved|",
+            "update|T7|satisfaction||satisfied|", "update|T7|surveyedAt||2026-11-27T16:00:00Z|", "update|T7|surveyComment||满意|",
+            "update|T7|status|resolved|surveyed|",
+        ]
+        XCTAssertEqual(summary, expected)
+        XCTAssertTrue(history.allSatisfy { ($0["by"] as? String) == "张伟" })
+
+        // The whole week, for one customer: Acme's two records only.
+        let acme = try XCTUnwrap(try json(try sv(["history", "Acme", "--json"], day: 5)) as? [[String: Any]])
+        XCTAssertEqual(acme.map { $0["id"] as? String ?? "" }.filter { !$0.isEmpty }.reduce(into: Set<String>()) { $0.insert($1) }, ["C2", "L5"])
+
+        // Listings and show, in both languages, with JSON.
+        let list = try XCTUnwrap(try json(try sv(["customer", "list", "--json"], day: 5)) as? [[String: Any]])
+        XCTAssertEqual(list.map { $0["name"] as? String }, ["华为技术有限公司", "Acme Trading Ltd"], "A before D")
+        let zh = try sv(["customer", "list", "--lang", "zh"], day: 5)
+        XCTAssertTrue(zh.stdout.contains("客户") && zh.stdout.contains("共 2 个客户"), zh.stdout)
+        let show = try sv(["customer", "show", "华为"], day: 5)
+        XCTAssertTrue(show.stdout.contains("王敏"))
+        XCTAssertFalse(show.stdout.contains("清华"), "personal background is hidden by default")
+        XCTAssertTrue(try sv(["contact", "show", "王敏", "--include-secret"], day: 5).stdout.contains("清华"))
+        XCTAssertTrue(try sv(["search", "交付周期"], day: 5).stdout.contains("L4"))
+        XCTAssertTrue(try sv(["search", "CATALOGUE"], day: 5).stdout.contains("L5"))
+        let stale = try XCTUnwrap(try json(try sv(["stale", "--days", "3", "--json"], day: 5)) as? [[String: Any]])
+        XCTAssertEqual(stale.map { $0["id"] as? String }, ["C1", "C2"], "A-grade first")
+    }
+
+    func testInvalidInputIsRefusedWithExit8AndTheArchiveUnchanged() throws {
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        try sv(["customer", "add", "华润集团"], day: 0)
+        try sv(["project", "add", "华为", "园区网络改造"], day: 0)
+        try sv(["project", "stage", "园区", "2"], day: 0)
+        let before = try bytes(dir.path("week.svault"))
+        let cases: [([String], String)] = [
+            (["customer", "grade", "华为", "E", "--reason", "x"], "is not a grade"),
+            (["customer", "grade", "华为", "A", "--reason", " "], "needs a reason"),
+            (["customer", "grade", "华", "A", "--reason", "x"], "C2 华润集团"),
+            (["customer", "grade", "C42", "A", "--reason", "x"], "no customer matches"),
+            (["project", "stage", "园区", "1"], "needs --reason"),
+            (["project", "add", "华为", "x", "--expected-sign", "2026-02-30"], "is not a date"),
+            (["project", "add", "华为", "x", "--expected-sign", "03/05/2026"], "YYYY-MM-DD"),
+            (["log", "add", "华为", "fax", "x"], "is not a contact type"),
+            (["customer", "edit", "华为", "--set", "colour=red"], "has no field colour"),
+        ]
+        for (args, message) in cases {
+            let r = try sv(args, day: 1, expect: 8)
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("hint:"), "\(args): \(r.stderr)")
+            XCTAssertEqual(try bytes(dir.path("week.svault")), before, "\(args) changed the archive")
+        }
+    }
+
+    func testTheShellRunsScriptedCommandsWithOneUnlock() throws {
+        let script = "customer add 华为技术有限公司 --grade A\nlog add 华为 call \"确认需求\"\ncustomer list\nbogus\nstale --days 1\nexit\n"
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday)
+        let r = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: script, environment: e)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Added C1"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Logged L2"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("1 customers"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("bogus"), "an unknown command is reported and the shell goes on: \(r.stderr)")
+        XCTAssertTrue(r.stdout.contains("0 customers not contacted"), r.stdout)
+    }
+}
