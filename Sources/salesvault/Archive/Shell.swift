@@ -20,7 +20,11 @@ struct Shell: VaultCommand {
               printf 'customer list\\nstale --days 7\\n' | salesvault shell zhangwei.svault --password-file pw.txt
             """)
     @Argument(help: "The archive file.") var archive: String
-    @Option(help: "Lock (and leave) after this many minutes without input.") var idleMinutes: Int = 10
+    @Option(help: "Lock (and leave) after this many minutes without input.") var idleMinutes: Double = 10
+
+    func validate() throws {
+        if idleMinutes <= 0 { throw ValidationError("--idle-minutes must be more than 0") }
+    }
     @OptionGroup var password: PasswordOptions
     @OptionGroup var global: GlobalOptions
 
@@ -34,10 +38,30 @@ struct Shell: VaultCommand {
             print(L("Unlocked \(archive) (\(vault.header.owner)). Type `help` for commands, `exit` to lock.",
                     "已解锁 \(archive)(\(vault.header.owner))。输入 help 查看命令,exit 锁定退出。").text)
         }
-        while true {
-            if interactive { Terminal.prompt("salesvault> ") }
-            guard let line = readLine(idleSeconds: interactive ? idleMinutes * 60 : 0) else { break }
-            let words = try ShellWords.split(line)
+        let editor = LineEditor()
+        session: while true {
+            let line: String
+            if interactive {
+                switch editor.read(prompt: "salesvault> ", idleMilliseconds: Int(idleMinutes * 60_000)) {
+                case .line(let text):
+                    line = text
+                case .endOfInput:
+                    break session
+                case .idle:
+                    print(L("Idle for \(Format.minutes(idleMinutes)) minutes: locked.", "空闲 \(Format.minutes(idleMinutes)) 分钟:已锁定。").text)
+                    break session
+                }
+            } else {
+                guard let text = Swift.readLine() else { break }
+                line = text
+            }
+            let words: [String]
+            do {
+                words = try ShellWords.split(line)
+            } catch {
+                Terminal.stderr(ErrorReport.describe(error).0 + "\n")
+                continue
+            }
             guard let first = words.first else { continue }
             if first == "exit" || first == "quit" || first == "lock" { break }
             if first == "help" {
@@ -59,18 +83,6 @@ struct Shell: VaultCommand {
             }
         }
         if interactive { print(L("Locked.", "已锁定。").text) }
-    }
-
-    /// Reads a line; nil at end of input or after `idleSeconds` without input (0 = no limit).
-    func readLine(idleSeconds: Int) -> String? {
-        if idleSeconds > 0 {
-            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            if poll(&fds, 1, Int32(min(idleSeconds, Int(Int32.max / 1000)) * 1000)) == 0 {
-                print(L("\nIdle for \(idleMinutes) minutes: locked.", "\n空闲 \(idleMinutes) 分钟:已锁定。").text)
-                return nil
-            }
-        }
-        return Swift.readLine()
     }
 }
 

@@ -90,6 +90,10 @@ enum Format {
 
     static func days(since seconds: Int64, now: Int64) -> Int64 { max(0, (now - seconds) / 86_400) }
 
+    static func minutes(_ m: Double) -> String {
+        m == m.rounded() ? String(Int(m)) : String(format: "%.2g", m)
+    }
+
     static func bytes(_ n: UInt64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(n)
