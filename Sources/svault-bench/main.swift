@@ -10,6 +10,7 @@ import VaultFormat
 
 nonisolated(unsafe) var sizeMB = 200
 nonisolated(unsafe) var archiveOnly = false
+nonisolated(unsafe) var openOnly: String?
 nonisolated(unsafe) var work = FileManager.default.temporaryDirectory.appendingPathComponent("svault-bench-\(getpid())").path
 var it = CommandLine.arguments.dropFirst().makeIterator()
 while let arg = it.next() {
@@ -17,10 +18,29 @@ while let arg = it.next() {
     case "--size-mb": sizeMB = Int(it.next() ?? "") ?? sizeMB
     case "--work": work = it.next() ?? work
     case "--archive-only": archiveOnly = true
+    case "--open-archive": openOnly = it.next()
     default:
         FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR]\n".utf8))
         exit(64)
     }
+}
+if let path = openOnly {
+    // Child mode: open one archive in a fresh process; print seconds, RSS growth and peak RSS.
+    func rss(_ key: String) -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix(key) }
+            .flatMap { Double($0.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "") }.map { $0 / 1024 } ?? 0
+    }
+    let vault = try Vault.open(path: path, password: SecureBytes(Array("benchmark password one".utf8)))
+    let base = rss("VmRSS:")
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    let start = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    let archive = try CustomerArchive(vault: vault)
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    let seconds = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - start
+    print("\(seconds) \(rss("VmRSS:") - base) \(rss("VmHWM:")) \(archive.state.eventCount)")
+    exit(0)
 }
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: work) }
@@ -241,17 +261,21 @@ let bigCustomers = 100_000
 let big = try buildCustomerArchive("customers-100k", customers: bigCustomers, activitiesPerCustomer: 10)
 let smallArchive = try buildCustomerArchive("customers-1k", customers: 1_000, activitiesPerCustomer: 10)
 let bigSize = Double((try FileManager.default.attributesOfItem(atPath: big)[.size] as? NSNumber)?.int64Value ?? 0)
-let before = residentMB()
-var opened: CustomerArchive?
-let openSeconds100k = try time {
-    opened = try CustomerArchive(vault: Vault.open(path: big, password: password, access: .readWrite))
+// Opening is measured in fresh child processes (best of 3), so memory is the open's alone.
+var childRuns: [(seconds: Double, grow: Double, peak: Double)] = []
+for _ in 0..<3 {
+    let (_, out) = try shell(CommandLine.arguments[0], ["--open-archive", big])
+    let f = out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    if f.count >= 3 { childRuns.append((f[0], f[1], f[2])) }
 }
-let after = residentMB()
-guard let bigArchive = opened else { exit(1) }
+let bestOpen = childRuns.min { $0.seconds < $1.seconds }
+let opened = try CustomerArchive(vault: Vault.open(path: big, password: password, access: .readWrite))
+let bigArchive = opened
 var aGrade = 0
 let listSeconds = time { aGrade = bigArchive.customers(grades: [.a]).count }
-row("open 100,000 customers + 1,000,000 log entries (\(Format(bigSize / 1e6)) MB) after the KDF", String(format: "%.2f s", openSeconds100k),
-    String(format: "memory +%.0f MiB (peak RSS %.0f MiB)", after.current - before.current, after.peak), "-", "< 1 s, < 500 MiB")
+row("open 100,000 customers + 1,000,000 log entries (\(Format(bigSize / 1e6)) MB) after the KDF, fresh process, best of 3",
+    bestOpen.map { String(format: "%.2f s", $0.seconds) } ?? "failed",
+    bestOpen.map { String(format: "memory +%.0f MiB (peak RSS %.0f MiB)", $0.grow, $0.peak) } ?? "-", "-", "< 1 s, < 500 MiB")
 row("list A-grade customers (\(aGrade)) in the opened archive", String(format: "%.3f s", listSeconds), "-", "-", "well under 1 s")
 func logOneCall(_ archive: CustomerArchive) throws -> Double {
     try best(5) {

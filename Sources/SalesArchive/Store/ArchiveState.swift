@@ -73,6 +73,7 @@ public struct ArchiveState: Sendable {
         switch operation {
         case .create:
             var e = Entity(kind: kind, id: id, at: at, by: actor)
+            e.values.reserveCapacity(changes.count)  // one allocation per record
             for c in changes where c.field != Schema.reasonField { e[number: c.field] = c.new }
             if let previous = tables[t].updateValue(e, forKey: id) {  // one hash lookup on the hot path
                 tables[t][id] = previous

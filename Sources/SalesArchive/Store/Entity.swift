@@ -6,8 +6,9 @@ public struct Entity: Sendable {
     public internal(set) var createdBy: String
     public internal(set) var updatedAt: Int64
     public internal(set) var removed = false
-    /// Values indexed by field number (RECORDS.md §4); compact for a million entries.
-    var values: ContiguousArray<FieldValue?>
+    /// Only the fields that are set, as (number, value) pairs: most records set a few of their
+    /// fields, and a million contact-log entries must fit in memory (RECORDS.md §5).
+    var values: ContiguousArray<(UInt8, FieldValue)> = []
 
     init(kind: EntityKind, id: UInt64, at: Int64, by: String) {
         self.kind = kind
@@ -15,12 +16,20 @@ public struct Entity: Sendable {
         createdAt = at
         createdBy = by
         updatedAt = at
-        values = ContiguousArray(repeating: nil, count: Schema.fields(kind).count + 1)
     }
 
     public subscript(number number: UInt8) -> FieldValue? {
-        get { Int(number) < values.count ? values[Int(number)] : nil }
-        set { if Int(number) < values.count { values[Int(number)] = newValue } }
+        get {
+            for (n, v) in values where n == number { return v }
+            return nil
+        }
+        set {
+            if let i = values.firstIndex(where: { $0.0 == number }) {
+                if let newValue { values[i].1 = newValue } else { values.remove(at: i) }
+            } else if let newValue {
+                values.append((number, newValue))
+            }
+        }
     }
 
     public subscript(key: String) -> FieldValue? {
