@@ -38,17 +38,20 @@ struct History: VaultCommand {
                     return o
                 })
             }
+            // The table leaves out bookkeeping that another line already says (a stage change
+            // moves `stageSince` with it); --json keeps every change.
+            let shown = entries.filter { $0.field?.key != "stageSince" }
             let z = Render.zh
             let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除"] : [.create: "added", .update: "changed", .remove: "removed"]
             Render.table(z ? ["时间", "人员", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["when", "by", "", "record", "field", "old → new", "reason"],
-                         entries.map { h in
+                         shown.map { h in
                              let change = h.field.map { f in
                                  "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
                              } ?? ""
                              return [Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
                                      Render.truncate(change, 50), h.reason ?? ""]
                          })
-            print(z ? "共 \(entries.count) 项变更" : "\(entries.count) changes")
+            print(z ? "共 \(shown.count) 项变更" : "\(shown.count) changes")
         }
     }
 }
