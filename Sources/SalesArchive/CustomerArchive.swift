@@ -15,7 +15,18 @@ public final class CustomerArchive {
         self.vault = vault
         self.actor = actor ?? vault.header.owner
         var state = ArchiveState()
-        try vault.forEachRecord { _, payload in try state.apply(encoded: payload) }
+        var window: [[UInt8]] = []
+        var windowBytes = 0
+        try vault.forEachRecord { _, payload in
+            window.append(payload)
+            windowBytes += payload.count
+            if windowBytes >= 4 << 20 || window.count >= 4096 {
+                try state.apply(encoded: window)
+                window.removeAll(keepingCapacity: true)
+                windowBytes = 0
+            }
+        }
+        if !window.isEmpty { try state.apply(encoded: window) }
         self.state = state
     }
 

@@ -92,15 +92,18 @@ public enum BatchCodec {
 
     /// Decodes a batch event by event without building it: `body` gets each event's fields in a
     /// buffer that is reused for the next event. Opening a large archive goes through here.
+    /// `only` picks the events whose values are decoded; the others are skipped cheaply.
     @discardableResult
     static func visit(
-        _ bytes: [UInt8], _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
+        _ bytes: [UInt8], only wanted: ((UInt64) -> Bool)? = nil,
+        _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
     ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
-        try bytes.withUnsafeBytes { raw in try visit(raw, body) }
+        try bytes.withUnsafeBytes { raw in try visit(raw, only: wanted, body) }
     }
 
     private static func visit(
-        _ raw: UnsafeRawBufferPointer, _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
+        _ raw: UnsafeRawBufferPointer, only wanted: ((UInt64) -> Bool)?,
+        _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
     ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
         var r = Decoder(raw)
         guard try r.u8() == version else { throw ArchiveError(.unsupportedRecord, "record payload version is not 1") }
@@ -116,6 +119,14 @@ public enum BatchCodec {
             }
             let id = try r.varint()
             let n = try r.count(limit: 255)
+            if let wanted, !wanted(id) {
+                for _ in 0..<n {
+                    _ = try r.u8()
+                    try r.skipValue()
+                    try r.skipValue()
+                }
+                continue
+            }
             changes.removeAll(keepingCapacity: true)
             for _ in 0..<n {
                 let field = try r.u8()
@@ -197,6 +208,22 @@ public enum BatchCodec {
             // `decoding` (which would repair, not reject, invalid UTF-8) is the fast path.
             return String(decoding: UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)]), as: UTF8.self)
         }
+        /// Steps over a value without building it.
+        mutating func skipValue() throws {
+            switch try u8() {
+            case 0, 6, 7: return
+            case 1:
+                let n = try count(limit: BatchCodec.maxText)
+                guard base.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
+                offset += n
+            case 2, 3, 4: _ = try varint()
+            case 5:
+                let n = try count(limit: 10_000)
+                for _ in 0..<n { _ = try varint() }
+            case let t: throw ArchiveError(.corruptRecord, "unknown value type \(t)")
+            }
+        }
+
         mutating func value() throws -> FieldValue? {
             switch try u8() {
             case 0: return nil

@@ -142,8 +142,16 @@ public enum Schema {
         }
     }
 
+    /// Exact keys to specs, per kind (the hot path of every field access by key).
+    private static let byKey: [[String: FieldSpec]] = EntityKind.allCases.map { kind in
+        Dictionary(uniqueKeysWithValues: fields(kind).map { ($0.key, $0) })
+    }
+
+    /// The field named by its key (exact, or in any case) or its Chinese label.
     public static func field(_ kind: EntityKind, key: String) -> FieldSpec? {
-        fields(kind).first { $0.key.lowercased() == key.lowercased() || $0.zh == key }
+        if let spec = byKey[Int(kind.rawValue) - 1][key] { return spec }
+        let folded = key.lowercased()
+        return fields(kind).first { $0.key.lowercased() == folded || $0.zh == key }
     }
 
     public static func field(_ kind: EntityKind, number: UInt8) -> FieldSpec? {

@@ -1,35 +1,78 @@
+import Dispatch
+
+/// The entities whose id has one parity: the state is split in two so that opening a large
+/// archive applies events on both cores without sharing anything (RECORDS.md §5).
+struct ArchiveShard: Sendable {
+    /// One table per kind, indexed by `EntityKind.rawValue - 1`, mutated in place.
+    var tables: [[UInt64: Entity]] = Array(repeating: [:], count: EntityKind.allCases.count)
+    var maxID: UInt64 = 0
+    var eventCount = 0
+
+    mutating func apply(
+        _ operation: ChangeEvent.Operation, _ kind: EntityKind, _ id: UInt64, _ changes: [FieldChange], at: Int64, actor: String
+    ) throws {
+        eventCount += 1
+        let t = Int(kind.rawValue) - 1
+        switch operation {
+        case .create:
+            var e = Entity(kind: kind, id: id, at: at, by: actor)
+            e.values.reserveCapacity(changes.count)  // one allocation per record
+            for c in changes where c.field != Schema.reasonField { e[number: c.field] = c.new }
+            if let previous = tables[t].updateValue(e, forKey: id) {  // one hash lookup on the hot path
+                tables[t][id] = previous
+                throw ArchiveError(.corruptRecord, "\(kind) \(id) created twice")
+            }
+            if id > maxID { maxID = id }
+        case .update, .remove:
+            guard tables[t][id] != nil else { throw ArchiveError(.corruptRecord, "\(kind) \(id) changed before it was created") }
+            for c in changes where c.field != Schema.reasonField { tables[t][id]![number: c.field] = c.new }
+            tables[t][id]!.updatedAt = at
+            if operation == .remove { tables[t][id]!.removed = true }
+        }
+    }
+}
+
 /// The archive's current state, rebuilt by replaying every batch in order (RECORDS.md §5).
 public struct ArchiveState: Sendable {
-    /// One table per kind, indexed by `EntityKind.rawValue - 1`, mutated in place.
-    private var tables: [[UInt64: Entity]] = Array(repeating: [:], count: EntityKind.allCases.count)
+    static let shardCount = 2
+    private var shards = [ArchiveShard](repeating: ArchiveShard(), count: shardCount)
     /// The time of each batch, by record index: history scans start where `since` begins.
     public private(set) var batchTimes: [Int64] = []
-    public private(set) var nextID: UInt64 = 1
-    public private(set) var eventCount = 0
 
     public init() {}
 
-    public func entity(_ kind: EntityKind, _ id: UInt64) -> Entity? {
-        guard let e = tables[Int(kind.rawValue) - 1][id], !e.removed else { return nil }
-        return e
-    }
+    public var nextID: UInt64 { (shards.map(\.maxID).max() ?? 0) + 1 }
+    public var eventCount: Int { shards.reduce(0) { $0 + $1.eventCount } }
+
+    @inline(__always) static func shard(_ id: UInt64) -> Int { Int(id % UInt64(shardCount)) }
 
     func entityIncludingRemoved(_ kind: EntityKind, _ id: UInt64) -> Entity? {
-        tables[Int(kind.rawValue) - 1][id]
+        shards[Self.shard(id)].tables[Int(kind.rawValue) - 1][id]
+    }
+
+    public func entity(_ kind: EntityKind, _ id: UInt64) -> Entity? {
+        guard let e = entityIncludingRemoved(kind, id), !e.removed else { return nil }
+        return e
     }
 
     /// Live (not removed) entities of a kind, in id order.
     public func all(_ kind: EntityKind) -> [Entity] {
-        tables[Int(kind.rawValue) - 1].values.filter { !$0.removed }.sorted { $0.id < $1.id }
+        var out: [Entity] = []
+        each(kind) { out.append($0) }
+        return out.sorted { $0.id < $1.id }
     }
 
     /// Live entities of a kind, unordered (for scans).
     public func each(_ kind: EntityKind, _ body: (Entity) throws -> Void) rethrows {
-        for e in tables[Int(kind.rawValue) - 1].values where !e.removed { try body(e) }
+        for shard in shards {
+            for e in shard.tables[Int(kind.rawValue) - 1].values where !e.removed { try body(e) }
+        }
     }
 
     public func count(_ kind: EntityKind) -> Int {
-        tables[Int(kind.rawValue) - 1].values.reduce(0) { $0 + ($1.removed ? 0 : 1) }
+        var n = 0
+        each(kind) { _ in n += 1 }
+        return n
     }
 
     /// Checks that `batch` applies cleanly (creates are new, changes target existing records)
@@ -37,7 +80,7 @@ public struct ArchiveState: Sendable {
     public func check(_ batch: ChangeBatch) throws {
         var created = Set<UInt64>()
         for event in batch.events {
-            let exists = tables[Int(event.kind.rawValue) - 1][event.id] != nil || created.contains(event.id)
+            let exists = entityIncludingRemoved(event.kind, event.id) != nil || created.contains(event.id)
             switch event.operation {
             case .create:
                 guard !exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice") }
@@ -52,39 +95,51 @@ public struct ArchiveState: Sendable {
     /// the archive was not written by SalesVault and are refused.
     public mutating func apply(_ batch: ChangeBatch) throws {
         batchTimes.append(batch.at)
-        for event in batch.events { try apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor) }
-    }
-
-    /// Applies an encoded batch straight from its bytes (no intermediate events): the fast path
-    /// for opening an archive.
-    public mutating func apply(encoded bytes: [UInt8]) throws {
-        let head = try BatchCodec.peekHeader(bytes)
-        batchTimes.append(head.at)
-        try BatchCodec.visit(bytes) { op, kind, id, changes in
-            try apply(op, kind, id, changes, at: head.at, actor: head.actor)
+        for event in batch.events {
+            try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
         }
     }
 
-    private mutating func apply(
-        _ operation: ChangeEvent.Operation, _ kind: EntityKind, _ id: UInt64, _ changes: [FieldChange], at: Int64, actor: String
-    ) throws {
-        eventCount += 1
-        let t = Int(kind.rawValue) - 1
-        switch operation {
-        case .create:
-            var e = Entity(kind: kind, id: id, at: at, by: actor)
-            e.values.reserveCapacity(changes.count)  // one allocation per record
-            for c in changes where c.field != Schema.reasonField { e[number: c.field] = c.new }
-            if let previous = tables[t].updateValue(e, forKey: id) {  // one hash lookup on the hot path
-                tables[t][id] = previous
-                throw ArchiveError(.corruptRecord, "\(kind) \(id) created twice")
+    /// Applies encoded batches straight from their bytes, in order: each shard's events on its
+    /// own core, each core decoding only the values of its own events (the fast path for
+    /// opening an archive).
+    public mutating func apply(encoded payloads: [[UInt8]]) throws {
+        for payload in payloads { batchTimes.append(try BatchCodec.peekHeader(payload).at) }
+        let errors = ErrorBox(Self.shardCount)
+        shards.withUnsafeMutableBufferPointer { buffer in
+            let box = ShardBox(buffer)
+            let work: @Sendable (Int) -> Void = { s in
+                do {
+                    for payload in payloads {
+                        let head = try BatchCodec.peekHeader(payload)
+                        try BatchCodec.visit(payload, only: { ArchiveState.shard($0) == s }) { op, kind, id, changes in
+                            try box.buffer[s].apply(op, kind, id, changes, at: head.at, actor: head.actor)
+                        }
+                    }
+                } catch {
+                    errors.store(s, error)
+                }
             }
-            if id >= nextID { nextID = id + 1 }
-        case .update, .remove:
-            guard tables[t][id] != nil else { throw ArchiveError(.corruptRecord, "\(kind) \(id) changed before it was created") }
-            for c in changes where c.field != Schema.reasonField { tables[t][id]![number: c.field] = c.new }
-            tables[t][id]!.updatedAt = at
-            if operation == .remove { tables[t][id]!.removed = true }
+            if payloads.count == 1 && payloads[0].count < 64 << 10 {
+                for s in 0..<Self.shardCount { work(s) }  // a small save: no threads
+            } else {
+                DispatchQueue.concurrentPerform(iterations: Self.shardCount, execute: work)
+            }
         }
+        if let error = errors.first { throw error }
     }
+}
+
+/// Each worker touches only its own shard.
+private struct ShardBox: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<ArchiveShard>
+    init(_ buffer: UnsafeMutableBufferPointer<ArchiveShard>) { self.buffer = buffer }
+}
+
+/// The first error of each worker, read after `concurrentPerform` returns.
+private final class ErrorBox: @unchecked Sendable {
+    private var errors: [Error?]
+    init(_ n: Int) { errors = Array(repeating: nil, count: n) }
+    func store(_ i: Int, _ e: Error) { errors[i] = e }
+    var first: Error? { errors.compactMap { $0 }.first }
 }
