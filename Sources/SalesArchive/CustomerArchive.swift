@@ -6,33 +6,59 @@ import VaultFormat
 /// one sealed record per command (RECORDS.md), and the current state is the replay of them all.
 public final class CustomerArchive {
     public let vault: Vault
+    /// Customers, contacts, projects and complaints; contact-log entries once `loadContactLog()`
+    /// has run (RECORDS.md §5).
     public private(set) var state = ArchiveState()
     /// Who makes the changes in this session (recorded in every batch).
     public let actor: String
+    /// False until the contact log (the bulk of a large archive) has been loaded.
+    public private(set) var contactLogLoaded = false
+    private let recordsAtOpen: UInt64
+    private let firstSessionID: UInt64
 
-    /// Opens the archive in `vault`, replaying every record.
+    /// Opens the archive in `vault`, replaying every record. The contact log is read on first
+    /// use, so opening and listing customers do not pay for a million log entries.
     public init(vault: Vault, actor: String? = nil) throws {
         self.vault = vault
         self.actor = actor ?? vault.header.owner
-        var state = ArchiveState()
+        recordsAtOpen = vault.header.recordCount
+        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), deferring: [.activity], onlyKind: nil)
+        firstSessionID = state.nextID
+    }
+
+    /// Applies the records before `records` to `state`, a few MiB at a time.
+    private static func replay(
+        _ vault: Vault, records: UInt64, into start: ArchiveState, deferring: Set<EntityKind>, onlyKind: EntityKind?
+    ) throws -> ArchiveState {
+        var state = start
         var window: [[UInt8]] = []
         var windowBytes = 0
-        try vault.forEachRecord { _, payload in
+        try vault.forEachRecord { index, payload in
+            guard index < records else { return }
             window.append(payload)
             windowBytes += payload.count
             if windowBytes >= 4 << 20 || window.count >= 4096 {
-                try state.apply(encoded: window)
+                try state.apply(encoded: window, deferring: deferring, onlyKind: onlyKind)
                 window.removeAll(keepingCapacity: true)
                 windowBytes = 0
             }
         }
-        if !window.isEmpty { try state.apply(encoded: window) }
-        self.state = state
+        if !window.isEmpty { try state.apply(encoded: window, deferring: deferring, onlyKind: onlyKind) }
+        return state
+    }
+
+    /// Loads the contact-log entries written before this session (entries logged in this
+    /// session are in the state already). Costs one more pass over the records.
+    public func loadContactLog() throws {
+        guard !contactLogLoaded else { return }
+        state = try Self.replay(vault, records: recordsAtOpen, into: state, deferring: [], onlyKind: .activity)
+        contactLogLoaded = true
     }
 
     /// Saves `events` as one record, then applies them. Nothing is applied if the save fails.
     @discardableResult
     public func commit(_ events: [ChangeEvent], now: Int64, origin: ChangeBatch.Origin = .cli) throws -> ChangeBatch {
+        if events.contains(where: { $0.kind == .activity && $0.id < firstSessionID }) { try loadContactLog() }
         let batch = ChangeBatch(at: now, actor: actor, origin: origin, events: events)
         try state.check(batch)  // validated before anything reaches the disk
         try vault.append(BatchCodec.encode(batch), now: now)
@@ -130,7 +156,16 @@ extension CustomerArchive {
         let matches = (exact + prefixed).sorted { $0.id < $1.id }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
-            throw ArchiveError(.notFound, "no \(kind.en) matches \(q)")
+            // Nothing starts with the text: offer the records that contain it.
+            var containing: [Entity] = []
+            state.each(kind) { e in
+                if [e["name"]?.text, e["shortName"]?.text].compactMap({ $0?.lowercased() }).contains(where: { $0.contains(folded) }) {
+                    containing.append(e)
+                }
+            }
+            throw ArchiveError(
+                .notFound, containing.isEmpty ? "no \(kind.en) matches \(q)" : "no \(kind.en) name starts with \(q); did you mean one of these?",
+                candidates: containing.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
         }
         throw ArchiveError(
             .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",

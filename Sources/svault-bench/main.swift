@@ -37,9 +37,14 @@ if let path = openOnly {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let start = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     let archive = try CustomerArchive(vault: vault)
+    let aCustomers = archive.customers(grades: [.a]).count
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let seconds = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - start
-    print("\(seconds) \(rss("VmRSS:") - base) \(rss("VmHWM:")) \(archive.state.eventCount)")
+    let openRSS = rss("VmRSS:") - base
+    try archive.loadContactLog()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    let withLog = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - start
+    print("\(seconds) \(openRSS) \(withLog) \(rss("VmRSS:") - base) \(rss("VmHWM:")) \(aCustomers)")
     exit(0)
 }
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -262,21 +267,25 @@ let big = try buildCustomerArchive("customers-100k", customers: bigCustomers, ac
 let smallArchive = try buildCustomerArchive("customers-1k", customers: 1_000, activitiesPerCustomer: 10)
 let bigSize = Double((try FileManager.default.attributesOfItem(atPath: big)[.size] as? NSNumber)?.int64Value ?? 0)
 // Opening is measured in fresh child processes (best of 3), so memory is the open's alone.
-var childRuns: [(seconds: Double, grow: Double, peak: Double)] = []
+var childRuns: [(open: Double, openGrow: Double, full: Double, fullGrow: Double, peak: Double)] = []
 for _ in 0..<3 {
     let (_, out) = try shell(CommandLine.arguments[0], ["--open-archive", big])
     let f = out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    if f.count >= 3 { childRuns.append((f[0], f[1], f[2])) }
+    if f.count >= 5 { childRuns.append((f[0], f[1], f[2], f[3], f[4])) }
 }
-let bestOpen = childRuns.min { $0.seconds < $1.seconds }
+let bestOpen = childRuns.min { $0.open < $1.open }
+let bestFull = childRuns.min { $0.full < $1.full }
 let opened = try CustomerArchive(vault: Vault.open(path: big, password: password, access: .readWrite))
 let bigArchive = opened
 var aGrade = 0
 let listSeconds = time { aGrade = bigArchive.customers(grades: [.a]).count }
-row("open 100,000 customers + 1,000,000 log entries (\(Format(bigSize / 1e6)) MB) after the KDF, fresh process, best of 3",
-    bestOpen.map { String(format: "%.2f s", $0.seconds) } ?? "failed",
-    bestOpen.map { String(format: "memory +%.0f MiB (peak RSS %.0f MiB)", $0.grow, $0.peak) } ?? "-", "-", "< 1 s, < 500 MiB")
-row("list A-grade customers (\(aGrade)) in the opened archive", String(format: "%.3f s", listSeconds), "-", "-", "well under 1 s")
+row("open 100,000 customers + 1,000,000 log entries (\(Format(bigSize / 1e6)) MB) after the KDF and list the A customers, fresh process, best of 3",
+    bestOpen.map { String(format: "%.2f s", $0.open) } ?? "failed",
+    bestOpen.map { String(format: "memory +%.0f MiB", $0.openGrow) } ?? "-", "-", "well under 1 s, < 500 MiB")
+row("… then read the whole contact log (first `log list`, `search`, `customer show`)",
+    bestFull.map { String(format: "%.2f s in all", $0.full) } ?? "failed",
+    bestFull.map { String(format: "memory +%.0f MiB (peak RSS %.0f MiB)", $0.fullGrow, $0.peak) } ?? "-", "-", "< 500 MiB")
+row("list A-grade customers (\(aGrade)) in an opened archive", String(format: "%.3f s", listSeconds), "-", "-", "well under 1 s")
 func logOneCall(_ archive: CustomerArchive) throws -> Double {
     try best(5) {
         _ = try archive.logActivity(customer: "C1", type: "call", summary: "确认报价", at: 1_795_000_000, now: 1_795_000_000)

@@ -70,10 +70,10 @@ final class ArchiveTests: XCTestCase {
         XCTAssertTrue(since.allSatisfy { $0.at >= day(2, hour: 0) })
         XCTAssertEqual(try a.history(since: day(2, hour: 0), customer: try a.resolve(.customer, "Acme").id).count, 0)
         // Search covers Chinese and English but not secret fields unless asked.
-        XCTAssertEqual(a.search("介绍").map { $0.entity.kind }, [.activity])
-        XCTAssertEqual(a.search("FIRST CALL").count, 1)
-        XCTAssertEqual(a.search("清华").count, 0)
-        XCTAssertEqual(a.search("清华", includeSecret: true).count, 1)
+        XCTAssertEqual(try a.search("介绍").map { $0.entity.kind }, [.activity])
+        XCTAssertEqual(try a.search("FIRST CALL").count, 1)
+        XCTAssertEqual(try a.search("清华").count, 0)
+        XCTAssertEqual(try a.search("清华", includeSecret: true).count, 1)
         // Stale: Acme called Tuesday 15:00 is stale at 3 days on Saturday; A/B first.
         let stale = a.stale(days: 3, now: day(5, hour: 16))
         XCTAssertEqual(stale.map(\.displayName), ["华为技术有限公司", "Acme Trading Ltd"])
@@ -109,10 +109,32 @@ final class ArchiveTests: XCTestCase {
             XCTAssertThrowsError(try attempt(), name) { XCTAssertEqual(($0 as? ArchiveError)?.code, code, "\(name): \($0)") }
             XCTAssertEqual(try bytes(), before, "\(name) changed the file")
         }
+        XCTAssertThrowsError(try a.resolve(.customer, "润集")) { error in
+            XCTAssertEqual((error as? ArchiveError)?.candidates, ["C2 华润集团"], "a name containing the text is offered")
+        }
         try a.routeComplaint("TS", manager: true, director: false, now: day(1))
         XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "刘", resolution: "x", now: day(1)), "director not yet notified")
         try a.routeComplaint("TS", manager: false, director: true, now: day(1))
         XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "李强", resolution: "x", now: day(1)), "the subject cannot coordinate")
+    }
+
+    func testTheContactLogLoadsOnFirstUseAndKeepsEntriesLoggedBefore() throws {
+        do {
+            let a = try open()
+            try a.addCustomer(name: "华为", now: day(0))
+            for i in 0..<3 { try a.logActivity(customer: "华为", type: "call", summary: "call \(i)", at: day(0, hour: 9 + i), now: day(0, hour: 9 + i)) }
+        }
+        let a = try open()
+        XCTAssertFalse(a.contactLogLoaded)
+        XCTAssertEqual(a.state.count(.activity), 0, "not read at open")
+        XCTAssertEqual(a.state.nextID, 5, "ids of unread entries are still reserved")
+        let new = try a.logActivity(customer: "华为", type: "visit", summary: "visit", at: day(1), now: day(1))
+        XCTAssertEqual(new.id, 5)
+        XCTAssertFalse(a.contactLogLoaded, "logging does not need the old entries")
+        let log = try a.children(.activity, of: try a.resolve(.customer, "华为").id)
+        XCTAssertTrue(a.contactLogLoaded)
+        XCTAssertEqual(log.map { $0["summary"]?.text ?? "" }, ["call 0", "call 1", "call 2", "visit"])
+        XCTAssertEqual(try a.resolve(.customer, "华为")["lastContactAt"]?.int, day(1))
     }
 
     func testGradeHintWarnsButNeverChangesTheGrade() throws {

@@ -92,17 +92,18 @@ public enum BatchCodec {
 
     /// Decodes a batch event by event without building it: `body` gets each event's fields in a
     /// buffer that is reused for the next event. Opening a large archive goes through here.
-    /// `only` picks the events whose values are decoded; the others are skipped cheaply.
+    /// `only` picks the events whose values are decoded (by kind and id); the others are skipped
+    /// cheaply.
     @discardableResult
     static func visit(
-        _ bytes: [UInt8], only wanted: ((UInt64) -> Bool)? = nil,
+        _ bytes: [UInt8], only wanted: ((EntityKind, UInt64) -> Bool)? = nil,
         _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
     ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
         try bytes.withUnsafeBytes { raw in try visit(raw, only: wanted, body) }
     }
 
     private static func visit(
-        _ raw: UnsafeRawBufferPointer, only wanted: ((UInt64) -> Bool)?,
+        _ raw: UnsafeRawBufferPointer, only wanted: ((EntityKind, UInt64) -> Bool)?,
         _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
     ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
         var r = Decoder(raw)
@@ -119,7 +120,7 @@ public enum BatchCodec {
             }
             let id = try r.varint()
             let n = try r.count(limit: 255)
-            if let wanted, !wanted(id) {
+            if let wanted, !wanted(kind, id) {
                 for _ in 0..<n {
                     _ = try r.u8()
                     try r.skipValue()

@@ -15,7 +15,8 @@ extension CustomerArchive {
     }
 
     /// Records of `kind` that belong to customer `customerID`, in id order.
-    public func children(_ kind: EntityKind, of customerID: UInt64) -> [Entity] {
+    public func children(_ kind: EntityKind, of customerID: UInt64) throws -> [Entity] {
+        if kind == .activity { try loadContactLog() }
         var out: [Entity] = []
         state.each(kind) { e in if e["customer"]?.ref == customerID { out.append(e) } }
         return out.sorted { $0.id < $1.id }
@@ -26,7 +27,7 @@ extension CustomerArchive {
     public func gradeHint(_ customer: Entity, now: Int64) -> (suggested: Grade, date: Int32)? {
         let today = DateParser.localDay(now)
         var nearest: Int32?
-        for p in children(.project, of: customer.id) {
+        for p in (try? children(.project, of: customer.id)) ?? [] {
             let stage = p["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
             guard !stage.isClosed else { continue }
             for key in ["expectedBid", "expectedSign"] {
@@ -52,7 +53,8 @@ extension CustomerArchive {
 
     /// Substring search over names, notes and logs, Chinese and English alike (case-insensitive).
     /// Secret fields (a contact's personal background) are searched only when asked.
-    public func search(_ text: String, includeSecret: Bool = false) -> [(entity: Entity, field: String, text: String)] {
+    public func search(_ text: String, includeSecret: Bool = false) throws -> [(entity: Entity, field: String, text: String)] {
+        try loadContactLog()
         let needle = text.lowercased()
         guard !needle.isEmpty else { return [] }
         var hits: [(Entity, String, String)] = []
@@ -89,6 +91,7 @@ extension CustomerArchive {
     /// and its contacts, projects, log entries and complaints). Only the batches from `since` on
     /// are decrypted.
     public func history(since: Int64 = .min, until: Int64 = .max, customer: UInt64? = nil) throws -> [HistoryEntry] {
+        if customer != nil { try loadContactLog() }  // log entries are matched to their customer
         let times = state.batchTimes
         let first = times.firstIndex { $0 >= since } ?? times.count
         var out: [HistoryEntry] = []

@@ -8,6 +8,11 @@ struct ArchiveShard: Sendable {
     var maxID: UInt64 = 0
     var eventCount = 0
 
+    /// Counts an event that is not applied now (its kind is loaded later) so ids stay unique.
+    mutating func note(_ id: UInt64) {
+        if id > maxID { maxID = id }
+    }
+
     mutating func apply(
         _ operation: ChangeEvent.Operation, _ kind: EntityKind, _ id: UInt64, _ changes: [FieldChange], at: Int64, actor: String
     ) throws {
@@ -102,9 +107,12 @@ public struct ArchiveState: Sendable {
 
     /// Applies encoded batches straight from their bytes, in order: each shard's events on its
     /// own core, each core decoding only the values of its own events (the fast path for
-    /// opening an archive).
-    public mutating func apply(encoded payloads: [[UInt8]]) throws {
-        for payload in payloads { batchTimes.append(try BatchCodec.peekHeader(payload).at) }
+    /// opening an archive). Events of `deferred` kinds are only counted (their ids noted);
+    /// with `onlyKind`, just that kind's events are applied (loading a deferred kind later).
+    public mutating func apply(encoded payloads: [[UInt8]], deferring deferred: Set<EntityKind> = [], onlyKind: EntityKind? = nil) throws {
+        if onlyKind == nil {
+            for payload in payloads { batchTimes.append(try BatchCodec.peekHeader(payload).at) }
+        }
         let errors = ErrorBox(Self.shardCount)
         shards.withUnsafeMutableBufferPointer { buffer in
             let box = ShardBox(buffer)
@@ -112,7 +120,16 @@ public struct ArchiveState: Sendable {
                 do {
                     for payload in payloads {
                         let head = try BatchCodec.peekHeader(payload)
-                        try BatchCodec.visit(payload, only: { ArchiveState.shard($0) == s }) { op, kind, id, changes in
+                        let filter: (EntityKind, UInt64) -> Bool = { kind, id in
+                            guard ArchiveState.shard(id) == s else { return false }
+                            if let onlyKind { return kind == onlyKind }
+                            if deferred.contains(kind) {
+                                box.buffer[s].note(id)
+                                return false
+                            }
+                            return true
+                        }
+                        try BatchCodec.visit(payload, only: filter) { op, kind, id, changes in
                             try box.buffer[s].apply(op, kind, id, changes, at: head.at, actor: head.actor)
                         }
                     }

@@ -82,7 +82,7 @@ struct ContactCommand: ParsableCommand {
 
         func execute() throws {
             try ArchiveSession.with(options, writing: false) { archive in
-                let list = try customer.map { archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.contact)
+                let list = try customer.map { try archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.contact)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let z = Render.zh
                 let customerSpec = Schema.field(.contact, key: "customer")!  // a schema literal
@@ -157,7 +157,7 @@ struct LogCommand: ParsableCommand {
         func execute() throws {
             let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now)) } ?? .min
             try ArchiveSession.with(options, writing: false) { archive in
-                var list = try customer.map { archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.activity)
+                var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.all(.activity) }()
                 list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
                 list = Array(list.prefix(limit))
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }

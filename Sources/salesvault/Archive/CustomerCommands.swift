@@ -70,10 +70,10 @@ struct CustomerCommand: ParsableCommand {
         func execute() throws {
             try ArchiveSession.with(options, writing: false) { archive in
                 let c = try archive.resolve(.customer, customer)
-                let contacts = archive.children(.contact, of: c.id)
-                let projects = archive.children(.project, of: c.id)
-                let log = archive.children(.activity, of: c.id).sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
-                let complaints = archive.children(.complaint, of: c.id)
+                let contacts = try archive.children(.contact, of: c.id)
+                let projects = try archive.children(.project, of: c.id)
+                let log = try archive.children(.activity, of: c.id).sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
+                let complaints = try archive.children(.complaint, of: c.id)
                 let hint = archive.gradeHint(c, now: Clock.now)
                 if json {
                     var object = Render.json(c, archive: archive, includeSecret: includeSecret)

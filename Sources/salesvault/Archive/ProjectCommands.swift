@@ -112,7 +112,7 @@ struct ProjectCommand: ParsableCommand {
 
         func execute() throws {
             try ArchiveSession.with(options, writing: false) { archive in
-                let list = try customer.map { archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.project)
+                let list = try customer.map { try archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.project)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let customerSpec = Schema.field(.project, key: "customer")!  // a schema literal
                 Render.table(Render.zh ? ["编号", "项目", "客户", "阶段", "预计签约"] : ["id", "project", "customer", "stage", "expected signing"],

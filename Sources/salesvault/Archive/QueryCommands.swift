@@ -23,6 +23,7 @@ struct History: VaultCommand {
         let to = try until.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .max
         try ArchiveSession.with(options, writing: false) { archive in
             let who = try customer.map { try archive.resolve(.customer, $0).id }
+            try archive.loadContactLog()  // the table names log entries
             let entries = try archive.history(since: from, until: to, customer: who)
             func name(_ h: HistoryEntry) -> String {
                 archive.state.entities(h.kind, h.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(h.kind.idPrefix)\(h.id)"
@@ -72,7 +73,7 @@ struct Search: VaultCommand {
 
     func execute() throws {
         try ArchiveSession.with(options, writing: false) { archive in
-            let hits = archive.search(text, includeSecret: includeSecret)
+            let hits = try archive.search(text, includeSecret: includeSecret)
             if json {
                 return try Render.printJSON(hits.map { ["id": $0.entity.shortID, "kind": "\($0.entity.kind)", "name": $0.entity.displayName, "field": $0.field, "text": $0.text] })
             }
