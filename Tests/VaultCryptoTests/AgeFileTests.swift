@@ -1,0 +1,113 @@
+import Foundation
+import VaultCrypto
+import XCTest
+
+/// age-format files against the real `age` tool (Debian's package), both directions.
+final class AgeFileTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("svage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func tool(_ name: String) -> String? {
+        ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @discardableResult
+    func run(_ path: String, _ args: [String], stdin: [UInt8] = []) throws -> (Int32, [UInt8], String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin))
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, [UInt8](o), String(decoding: e, as: UTF8.self))
+    }
+
+    let sizes = [0, 1, 65_535, 65_536, 65_537, 200_000]
+
+    func testRoundTripAndDamageDetectionWithoutTheTool() throws {
+        let key = try Curve25519.KeyAgreement.PrivateKey()
+        let other = try Curve25519.KeyAgreement.PrivateKey()
+        for size in sizes {
+            let plain = try Random.bytes(size)
+            let file = try AgeFile.encrypt(plain, to: [.x25519(key.publicKey), .x25519(other.publicKey)])
+            XCTAssertEqual(try AgeFile.decrypt(file, with: [.x25519(other)]), plain, "size \(size)")
+            var flipped = file
+            flipped[flipped.count - 1] ^= 1
+            XCTAssertThrowsError(try AgeFile.decrypt(flipped, with: [.x25519(key)]))
+            XCTAssertThrowsError(try AgeFile.decrypt(Array(file.dropLast(17)), with: [.x25519(key)]), "truncated, size \(size)")
+        }
+        let stranger = try Curve25519.KeyAgreement.PrivateKey()
+        let file = try AgeFile.encrypt([1, 2, 3], to: [.x25519(key.publicKey)])
+        XCTAssertThrowsError(try AgeFile.decrypt(file, with: [.x25519(stranger)])) { XCTAssertEqual($0 as? AgeFile.Failure, .noMatchingIdentity) }
+        // The header MAC covers the stanzas: change a stanza argument's case and the file is refused.
+        let pass = try AgeFile.encrypt([9], to: [.scrypt(passphrase: SecureBytes(Array("pw".utf8)), logN: 10)])
+        XCTAssertEqual(try AgeFile.decrypt(pass, with: [.passphrase(SecureBytes(Array("pw".utf8)))]), [9])
+        XCTAssertThrowsError(try AgeFile.decrypt(pass, with: [.passphrase(SecureBytes(Array("pw".utf8)), maxLogN: 9)])) {
+            XCTAssertEqual($0 as? AgeFile.Failure, .scryptWorkFactorTooHigh(10))
+        }
+    }
+
+    func testFilesWeWriteOpenWithAgeAndAgeFilesOpenHere() throws {
+        guard let age = tool("age"), let keygen = tool("age-keygen") else {
+            print("[skip] age interop: the age tool is not installed (Scripts/test installs Debian's age)")
+            return
+        }
+        let keyFile = dir.appendingPathComponent("key.txt").path
+        XCTAssertEqual(try run(keygen, ["-o", keyFile]).0, 0)
+        let keyText = try String(contentsOfFile: keyFile, encoding: .utf8)
+        let identityLine = try XCTUnwrap(keyText.split(separator: "\n").first { $0.hasPrefix("AGE-SECRET-KEY-1") })
+        let identity = try AgeKeys.parseIdentity(String(identityLine))
+        let recipient = AgeKeys.recipientString(identity.publicKey)
+        XCTAssertTrue(keyText.contains("# public key: \(recipient)"), "our recipient encoding matches age-keygen's")
+        for size in sizes {
+            let plain = try Random.bytes(size)
+            // Ours → age (files, not pipes: age streams, and a pipe both ways would deadlock).
+            let ours = dir.appendingPathComponent("ours-\(size).age").path
+            let opened = dir.appendingPathComponent("ours-\(size).out").path
+            try Data(try AgeFile.encrypt(plain, to: [.x25519(identity.publicKey)])).write(to: URL(fileURLWithPath: ours))
+            let (status, _, err) = try run(age, ["-d", "-i", keyFile, "-o", opened, ours])
+            XCTAssertEqual(status, 0, "age -d refused our file of \(size) bytes: \(err)")
+            // age creates its output file lazily: an empty plaintext leaves no file.
+            let openedBytes = FileManager.default.fileExists(atPath: opened) ? [UInt8](try Data(contentsOf: URL(fileURLWithPath: opened))) : []
+            XCTAssertEqual(openedBytes, plain, "size \(size)")
+            // age → ours.
+            let input = dir.appendingPathComponent("plain-\(size)").path
+            let theirs = dir.appendingPathComponent("theirs-\(size).age").path
+            try Data(plain).write(to: URL(fileURLWithPath: input))
+            let (s2, _, e2) = try run(age, ["-r", recipient, "-o", theirs, input])
+            XCTAssertEqual(s2, 0, e2)
+            XCTAssertEqual(try AgeFile.decrypt([UInt8](try Data(contentsOf: URL(fileURLWithPath: theirs))), with: [.x25519(identity)]), plain,
+                           "age's file of \(size) bytes")
+        }
+        print("[interop] age \(sizes.count) sizes each way (0 B to 200 kB, chunk boundaries included)")
+    }
+
+    func testPassphraseFilesOpenWithAgeOnATerminal() throws {
+        guard let age = tool("age"), FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("[skip] age passphrase interop: age or util-linux script is not installed")
+            return
+        }
+        let plain = Array("AGE-SECRET-KEY-1 manager key, passphrase protected".utf8)
+        let file = dir.appendingPathComponent("secret.age").path
+        try Data(try AgeFile.encrypt(plain, to: [.scrypt(passphrase: SecureBytes(Array("correct horse battery".utf8)), logN: 12)]))
+            .write(to: URL(fileURLWithPath: file))
+        let out = dir.appendingPathComponent("out.txt").path
+        // age asks for the passphrase on the terminal only; `script` gives it one.
+        let (status, _, _) = try run("/bin/sh", ["-c", "(sleep 1; printf 'correct horse battery\\r') | script -qec \"\(age) -d -o \(out) \(file)\" /dev/null"])
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: out))), plain)
+    }
+}
