@@ -61,7 +61,12 @@ public final class CustomerArchive {
         if events.contains(where: { $0.kind == .activity && $0.id < firstSessionID }) { try loadContactLog() }
         let batch = ChangeBatch(at: now, actor: actor, origin: origin, events: events)
         try state.check(batch)  // validated before anything reaches the disk
-        try vault.append(BatchCodec.encode(batch), now: now)
+        let encoded = BatchCodec.encode(batch)
+        // Never seal what could not be read back (limits of RECORDS.md §2).
+        guard (try? BatchCodec.decode(encoded)) == batch else {
+            throw ArchiveError(.invalidValue, "the change is too large to store (a text over 1 MiB, or too many fields or references)")
+        }
+        try vault.append(encoded, now: now)
         try state.apply(batch)  // cannot fail after `check`
         return batch
     }
@@ -70,6 +75,7 @@ public final class CustomerArchive {
     public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
         let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return nil }
+        guard text.utf8.count <= 64 << 10 else { throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB") }
         switch spec.type {
         case .text: return .text(text)
         case .int:

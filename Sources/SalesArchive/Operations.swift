@@ -17,10 +17,10 @@ extension CustomerArchive {
         state.each(.customer) { e in if Self.normalizedName(e["name"]?.text ?? "") == key { duplicate = e } }
         if let duplicate { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)") }
         var all = fields
-        if !all.contains(where: { $0.0 == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
+        if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
         let id = newID()
         let changes = [FieldChange(field: Schema.number(.customer, "name"), old: nil, new: .text(trimmed))]
-            + (try self.changes(.customer, all.filter { $0.0 != "name" }, existing: nil, now: now))
+            + (try self.changes(.customer, all, existing: nil, now: now, protected: ["name", "lastContactAt"]))
         try commit([ChangeEvent(.create, .customer, id, changes)], now: now)
         return state.entity(.customer, id)!  // just created
     }
@@ -29,7 +29,22 @@ extension CustomerArchive {
     @discardableResult
     public func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
-        let protected: Set<String> = ["grade", "stage", "status", "customer", "lastContactAt", "stageSince", "number"]
+        var protected: Set<String> = ["customer", "lastContactAt"]
+        switch kind {
+        case .customer: protected.formUnion(["grade"])
+        case .project: protected.formUnion(["stage", "stageSince"])
+        case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt"])
+        case .contact, .activity: break
+        }
+        for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
+            let newName = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !newName.isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared") }
+            if kind == .customer {
+                var clash: Entity?
+                state.each(.customer) { c in if c.id != e.id && Self.normalizedName(c["name"]?.text ?? "") == Self.normalizedName(newName) { clash = c } }
+                if let clash { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)") }
+            }
+        }
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
         try commit([ChangeEvent(.update, kind, e.id, changes)], now: now)

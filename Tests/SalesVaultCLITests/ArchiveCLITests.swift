@@ -84,6 +84,9 @@ final class ArchiveCLITests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("王敏"))
         XCTAssertFalse(show.stdout.contains("清华"), "personal background is hidden by default")
         XCTAssertTrue(try sv(["contact", "show", "王敏", "--include-secret"], day: 5).stdout.contains("清华"))
+        try sv(["contact", "edit", "王敏", "--set", "background=清华大学毕业,喜欢围棋和登山"], day: 5)
+        XCTAssertFalse(try sv(["history", "--json"], day: 5).stdout.contains("登山"), "history hides secret fields")
+        XCTAssertTrue(try sv(["history", "--json", "--include-secret"], day: 5).stdout.contains("登山"))
         XCTAssertTrue(try sv(["search", "交付周期"], day: 5).stdout.contains("L4"))
         XCTAssertTrue(try sv(["search", "CATALOGUE"], day: 5).stdout.contains("L5"))
         let stale = try XCTUnwrap(try json(try sv(["stale", "--days", "3", "--json"], day: 5)) as? [[String: Any]])
@@ -120,12 +123,18 @@ final class ArchiveCLITests: XCTestCase {
         var e = env
         e["SALESVAULT_NOW"] = String(monday)
         let r = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: script, environment: e)
-        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.status, 64, "a script learns that a line failed (bogus: a usage error): \(r.stderr)")
         XCTAssertTrue(r.stdout.contains("Added C1"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Logged L2"), r.stdout)
         XCTAssertTrue(r.stdout.contains("1 customers"), r.stdout)
         XCTAssertTrue(r.stderr.contains("bogus"), "an unknown command is reported and the shell goes on: \(r.stderr)")
         XCTAssertTrue(r.stdout.contains("0 customers not contacted"), r.stdout)
+        let clean = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: "customer list\n", environment: e)
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        let other = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")],
+                                stdin: "customer add X -a \(dir.path("other.svault"))\n", environment: e)
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertTrue(other.stderr.contains("not \(dir.path("other.svault"))"), other.stderr)
     }
 
     /// Types `keys` (printf escapes) into `salesvault ARGS` on a pseudo-terminal, one chunk at a time.

@@ -190,7 +190,7 @@ public enum BatchCodec {
             var shift: UInt64 = 0
             while true {
                 let b = try u8()
-                guard shift < 64 else { throw ArchiveError(.corruptRecord, "varint too long") }
+                guard shift < 63 || (shift == 63 && b <= 1) else { throw ArchiveError(.corruptRecord, "varint too long") }
                 result |= UInt64(b & 0x7F) << shift
                 if b & 0x80 == 0 { return result }
                 shift += 7

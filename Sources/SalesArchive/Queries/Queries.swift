@@ -90,7 +90,7 @@ extension CustomerArchive {
     /// Every change in [since, until), optionally only those about one customer (its own record
     /// and its contacts, projects, log entries and complaints). Only the batches from `since` on
     /// are decrypted.
-    public func history(since: Int64 = .min, until: Int64 = .max, customer: UInt64? = nil) throws -> [HistoryEntry] {
+    public func history(since: Int64 = .min, until: Int64 = .max, customer: UInt64? = nil, includeSecret: Bool = false) throws -> [HistoryEntry] {
         if customer != nil { try loadContactLog() }  // log entries are matched to their customer
         let times = state.batchTimes
         let first = times.firstIndex { $0 >= since } ?? times.count
@@ -111,6 +111,8 @@ extension CustomerArchive {
                     if event.operation != .update { continue }
                 }
                 for c in fieldChanges {
+                    let spec = Schema.field(event.kind, number: c.field)
+                    if spec?.sensitivity == .secret && !includeSecret { continue }  // RECORDS.md §4
                     out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
                                             field: Schema.field(event.kind, number: c.field), old: c.old, new: c.new, reason: reason))
                 }

@@ -83,13 +83,15 @@ public struct ArchiveState: Sendable {
     /// Checks that `batch` applies cleanly (creates are new, changes target existing records)
     /// without copying the state, so a large archive validates in time proportional to the batch.
     public func check(_ batch: ChangeBatch) throws {
-        var created = Set<UInt64>()
+        var created: [EntityKind: Set<UInt64>] = [:]
         for event in batch.events {
-            let exists = entityIncludingRemoved(event.kind, event.id) != nil || created.contains(event.id)
+            let exists = entityIncludingRemoved(event.kind, event.id) != nil || created[event.kind, default: []].contains(event.id)
             switch event.operation {
             case .create:
-                guard !exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice") }
-                created.insert(event.id)
+                guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
+                    throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
+                }
+                created[event.kind, default: []].insert(event.id)
             case .update, .remove:
                 guard exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) changed before it was created") }
             }
@@ -153,10 +155,20 @@ private struct ShardBox: @unchecked Sendable {
     init(_ buffer: UnsafeMutableBufferPointer<ArchiveShard>) { self.buffer = buffer }
 }
 
-/// The first error of each worker, read after `concurrentPerform` returns.
+/// The first error of each worker, each in its own preallocated slot, read after
+/// `concurrentPerform` returns.
 private final class ErrorBox: @unchecked Sendable {
-    private var errors: [Error?]
-    init(_ n: Int) { errors = Array(repeating: nil, count: n) }
-    func store(_ i: Int, _ e: Error) { errors[i] = e }
-    var first: Error? { errors.compactMap { $0 }.first }
+    private let slots: UnsafeMutablePointer<Error?>
+    private let count: Int
+    init(_ n: Int) {
+        count = n
+        slots = UnsafeMutablePointer<Error?>.allocate(capacity: n)
+        slots.initialize(repeating: nil, count: n)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func store(_ i: Int, _ e: Error) { if slots[i] == nil { slots[i] = e } }
+    var first: Error? { (0..<count).lazy.compactMap { self.slots[$0] }.first }
 }

@@ -18,7 +18,13 @@ enum ArchiveSession {
     nonisolated(unsafe) static var shared: CustomerArchive?
 
     static func with<R>(_ options: ArchiveOptions, writing: Bool, _ body: (CustomerArchive) throws -> R) throws -> R {
-        if let shared { return try body(shared) }
+        if let shared {
+            if let other = options.archive, URL(fileURLWithPath: other).standardizedFileURL.path != URL(fileURLWithPath: shared.vault.path).standardizedFileURL.path {
+                throw CLIError(.failure, L("this shell has \(shared.vault.path) open, not \(other)", "此 shell 打开的是 \(shared.vault.path),而不是 \(other)"),
+                               hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先退出 shell(exit)"))
+            }
+            return try body(shared)
+        }
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案"),
                            hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请使用 -a 文件,或设置 SALESVAULT_ARCHIVE"))

@@ -150,6 +150,8 @@ struct LogCommand: ParsableCommand {
         @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
         @Option(help: "Only entries on or after this date.") var since: String?
         @Option(help: "At most this many entries.") var limit: Int = 50
+
+        func validate() throws { if limit < 1 { throw ValidationError("--limit must be 1 or more") } }
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions

@@ -13,6 +13,7 @@ struct History: VaultCommand {
     @Argument(help: "Customer id or name prefix (default: everything).") var customer: String?
     @Option(help: "Only changes on or after this date.") var since: String?
     @Option(help: "Only changes before this date.") var until: String?
+    @Flag(help: "Include changes to contacts' personal background (secret).") var includeSecret = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
@@ -24,7 +25,7 @@ struct History: VaultCommand {
         try ArchiveSession.with(options, writing: false) { archive in
             let who = try customer.map { try archive.resolve(.customer, $0).id }
             try archive.loadContactLog()  // the table names log entries
-            let entries = try archive.history(since: from, until: to, customer: who)
+            let entries = try archive.history(since: from, until: to, customer: who, includeSecret: includeSecret)
             func name(_ h: HistoryEntry) -> String {
                 archive.state.entities(h.kind, h.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(h.kind.idPrefix)\(h.id)"
             }
@@ -97,7 +98,7 @@ struct Stale: VaultCommand {
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws { if days < 0 { throw ValidationError("--days must be 0 or more") } }
+    func validate() throws { if !(0...36_500).contains(days) { throw ValidationError("--days must be from 0 to 36500") } }
 
     func execute() throws {
         let now = Clock.now

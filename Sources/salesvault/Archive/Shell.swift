@@ -23,7 +23,9 @@ struct Shell: VaultCommand {
     @Option(help: "Lock (and leave) after this many minutes without input.") var idleMinutes: Double = 10
 
     func validate() throws {
-        if idleMinutes <= 0 { throw ValidationError("--idle-minutes must be more than 0") }
+        if !(idleMinutes.isFinite && idleMinutes > 0 && idleMinutes <= 1440) {
+            throw ValidationError("--idle-minutes must be more than 0 and at most 1440")
+        }
     }
     @OptionGroup var password: PasswordOptions
     @OptionGroup var global: GlobalOptions
@@ -39,6 +41,7 @@ struct Shell: VaultCommand {
                     "已解锁 \(archive)(\(vault.header.owner))。输入 help 查看命令,exit 锁定退出。").text)
         }
         let editor = LineEditor()
+        var firstFailure: Int32?
         session: while true {
             let line: String
             if interactive {
@@ -70,19 +73,27 @@ struct Shell: VaultCommand {
             }
             if ["shell", "init", "passwd", "rekey", "repair"].contains(first) {
                 Terminal.stderr(L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first);请在命令行中运行\n").text)
+                if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
             do {
                 var command = try SalesVault.parseAsRoot(words)
                 try command.run()
-            } catch is ExitCode {
-                continue  // the command has reported its error already
+            } catch let exit as ExitCode {
+                // The command has reported its error already.
+                if exit != .success && firstFailure == nil { firstFailure = exit.rawValue }
             } catch {
                 let message = SalesVault.fullMessage(for: error)
-                if SalesVault.exitCode(for: error) == .success { print(message) } else { Terminal.stderr(message + "\n") }
+                let code = SalesVault.exitCode(for: error)
+                if code == .success { print(message) } else {
+                    Terminal.stderr(message + "\n")
+                    if firstFailure == nil { firstFailure = code.rawValue }
+                }
             }
         }
         if interactive { print(L("Locked.", "已锁定。").text) }
+        // A script learns that something failed (the first failure's status); a person saw it.
+        if !interactive, let firstFailure { throw ExitCode(firstFailure) }
     }
 }
 

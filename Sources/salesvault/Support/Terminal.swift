@@ -88,7 +88,10 @@ enum Format {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    static func days(since seconds: Int64, now: Int64) -> Int64 { max(0, (now - seconds) / 86_400) }
+    static func days(since seconds: Int64, now: Int64) -> Int64 {
+        let (delta, overflow) = now.subtractingReportingOverflow(seconds)
+        return overflow ? 0 : max(0, delta / 86_400)
+    }
 
     static func minutes(_ m: Double) -> String {
         m == m.rounded() ? String(Int(m)) : String(format: "%.2g", m)
