@@ -26,9 +26,11 @@ extension CustomerArchive {
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description") }
         let person = try complainant.map { try resolve(.contact, $0) }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
-        var count = 0
-        state.each(.complaint) { e in if e["number"]?.text?.hasPrefix("TS-\(year)-") == true { count += 1 } }
-        let number = String(format: "TS-%04d-%04d", year, count + 1)
+        var highest = 0
+        state.eachIncludingRemoved(.complaint) { e in
+            if let n = e["number"]?.text, n.hasPrefix("TS-\(year)-"), let k = Int(n.dropFirst(8)) { highest = max(highest, k) }
+        }
+        let number = String(format: "TS-%04d-%04d", year, highest + 1)
         let id = newID()
         var changes = [
             FieldChange(field: Schema.number(.complaint, "customer"), old: nil, new: .ref(c.id)),
@@ -75,7 +77,7 @@ extension CustomerArchive {
         let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !who.isEmpty, !result.isEmpty else { throw ArchiveError(.missingValue, "give the coordinator and the resolution") }
-        guard Self.normalizedName(who) != Self.normalizedName(e["subject"]?.text ?? "") else {
+        guard !Self.normalizedName(e["subject"]?.text ?? "").contains(Self.normalizedName(who)) else {
             throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling")
         }
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, [

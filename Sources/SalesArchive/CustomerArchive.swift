@@ -92,7 +92,7 @@ public final class CustomerArchive {
             let target: EntityKind = spec.key == "project" ? .project : (spec.key == "complainant" ? .contact : .customer)
             return .ref(try resolve(target, text).id)
         case .refs:
-            return .refs(try text.split(separator: ",").map { try resolve(.contact, String($0)).id })
+            return .refs(try text.split(whereSeparator: { ",，、".contains($0) }).map { try resolve(.contact, String($0)).id })
         }
     }
 
@@ -148,10 +148,22 @@ extension CustomerArchive {
     public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
         let q = query.trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?") }
+        if kind == .activity { try loadContactLog() }
+        let folded = q.lowercased()
         var idText = q
         if idText.uppercased().hasPrefix(kind.idPrefix) { idText = String(idText.dropFirst(kind.idPrefix.count)) }
-        if let id = UInt64(idText), let e = state.entity(kind, id) { return e }
-        let folded = q.lowercased()
+        if let id = UInt64(idText), let e = state.entity(kind, id) {
+            // A bare number that is also someone's exact name must not silently pick the id.
+            if UInt64(q) != nil {
+                var named: Entity?
+                state.each(kind) { c in if c.id != e.id && c["name"]?.text?.lowercased() == folded { named = c } }
+                if let named {
+                    throw ArchiveError(.ambiguous, "\(q) is both the id \(e.shortID) and the name of \(named.shortID)",
+                                       candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
+                }
+            }
+            return e
+        }
         var exact: [Entity] = []
         var prefixed: [Entity] = []
         state.each(kind) { e in

@@ -71,6 +71,10 @@ extension CustomerArchive {
     /// Removes a record from view (its history stays).
     public func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
+        let q = query.trimmingCharacters(in: .whitespaces).lowercased()
+        guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
+            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", candidates: ["\(e.shortID) \(e.displayName)"])
+        }
         try commit([ChangeEvent(.remove, kind, e.id, [])], now: now)
         return e
     }
@@ -108,6 +112,9 @@ extension CustomerArchive {
             throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer")
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
+        guard DateParser.localDay(at) <= DateParser.localDay(now) else {
+            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))")
+        }
         let id = newID()
         var changes: [FieldChange] = [
             FieldChange(field: Schema.number(.activity, "customer"), old: nil, new: .ref(c.id)),
@@ -123,8 +130,9 @@ extension CustomerArchive {
         var events = [ChangeEvent(.create, .activity, id, changes)]
         let lastField = Schema.number(.customer, "lastContactAt")
         var customerChanges: [FieldChange] = []
-        if (c[number: lastField]?.int ?? .min) < at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
-        if let next {
+        let isLatest = (c[number: lastField]?.int ?? .min) <= at
+        if isLatest && c[number: lastField]?.int != at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
+        if let next, isLatest {  // a backdated entry does not move the next follow-up
             let f = Schema.number(.customer, "nextFollowUp")
             customerChanges.append(FieldChange(field: f, old: c[number: f], new: .day(next)))
         }

@@ -121,6 +121,10 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "刘", resolution: "x", now: day(1)), "director not yet notified")
         try a.routeComplaint("TS", manager: false, director: true, now: day(1))
         XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "李强", resolution: "x", now: day(1)), "the subject cannot coordinate")
+        XCTAssertThrowsError(try a.remove(.customer, "华为技", now: day(1)), "removal needs the id or the full name")
+        XCTAssertThrowsError(try a.logActivity(customer: "华为", type: "call", summary: "x", at: day(3), now: day(1)), "not in the future")
+        try a.addCustomer(name: "1", now: day(1))  // a name that is also the id of 华为
+        XCTAssertThrowsError(try a.resolve(.customer, "1")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
     }
 
     func testTheContactLogLoadsOnFirstUseAndKeepsEntriesLoggedBefore() throws {
@@ -170,7 +174,7 @@ final class CodecAndDateTests: XCTestCase {
 
     func testDatesAcceptTheThreeFormsAndRefuseAmbiguity() throws {
         let expected = DateParser.day(year: 2026, month: 3, day: 5)
-        for text in ["2026-03-05", "2026/3/5", "2026年3月5日", " 2026-3-5 "] { XCTAssertEqual(try DateParser.parse(text, now: 0), expected, text) }
+        for text in ["2026-03-05", "2026/3/5", "2026年3月5日", " 2026-3-5 ", "２０２６／３／５", "２０２６年３月５日"] { XCTAssertEqual(try DateParser.parse(text, now: 0), expected, text) }
         for text in ["03/05/2026", "5.3.2026", "2026-02-30", "2026-13-01", "next week", "2026-03", "26-03-05"] {
             XCTAssertThrowsError(try DateParser.parse(text, now: 0), text)
         }

@@ -74,6 +74,13 @@ public struct ArchiveState: Sendable {
         }
     }
 
+    /// Every entity of a kind, removed ones included (numbering must never reuse theirs).
+    public func eachIncludingRemoved(_ kind: EntityKind, _ body: (Entity) throws -> Void) rethrows {
+        for shard in shards {
+            for e in shard.tables[Int(kind.rawValue) - 1].values { try body(e) }
+        }
+    }
+
     public func count(_ kind: EntityKind) -> Int {
         var n = 0
         each(kind) { _ in n += 1 }

@@ -50,7 +50,10 @@ public enum DateParser {
 
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".
     public static func parse(_ input: String, now: Int64) throws -> Int32 {
-        let text = input.trimmingCharacters(in: .whitespaces)
+        // Chinese input methods type full-width digits and separators (２０２６／３／５).
+        let text = String(String.UnicodeScalarView(input.unicodeScalars.map {
+            (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0
+        })).trimmingCharacters(in: .whitespaces)
         switch text.lowercased() {
         case "today", "今天": return localDay(now)
         case "yesterday", "昨天": return localDay(now) - 1

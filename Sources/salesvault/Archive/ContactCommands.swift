@@ -136,7 +136,7 @@ struct LogCommand: ParsableCommand {
         func execute() throws {
             let now = Clock.now
             let when = try at.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) + 9 * 3600 } ?? now
-            let people = with?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
+            let people = with?.split(whereSeparator: { ",，、".contains($0) }).map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
             let e = try ArchiveSession.with(options, writing: true) {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
                                    nextStep: nextStep, nextDate: nextDate, location: location, now: now)

@@ -84,6 +84,12 @@ final class LineEditor {
                 case UInt8(ascii: "3"):
                     _ = readByte(idleMilliseconds: 1000)  // the "~"
                     if cursor < line.count { line.remove(at: cursor) }
+                case UInt8(ascii: "1"), UInt8(ascii: "7"):
+                    _ = readByte(idleMilliseconds: 1000)
+                    cursor = 0
+                case UInt8(ascii: "4"), UInt8(ascii: "8"):
+                    _ = readByte(idleMilliseconds: 1000)
+                    cursor = line.count
                 default: break
                 }
             default:
@@ -106,7 +112,8 @@ final class LineEditor {
     private func readByte(idleMilliseconds: Int) -> UInt8? {
         if idleMilliseconds > 0 {
             var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&fds, 1, Int32(min(idleMilliseconds, 86_400_000)))
+            var ready = poll(&fds, 1, Int32(min(idleMilliseconds, 86_400_000)))
+            while ready < 0 && errno == EINTR { ready = poll(&fds, 1, Int32(min(idleMilliseconds, 86_400_000))) }
             if ready == 0 { lastReadWasEOF = false; return nil }
         }
         var byte: UInt8 = 0

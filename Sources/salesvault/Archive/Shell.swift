@@ -107,10 +107,10 @@ enum ShellWords {
         for ch in line {
             if let q = quote {
                 if ch == q { quote = nil } else { current.append(ch) }
-            } else if ch == "\"" || ch == "'" {
-                quote = ch
+            } else if ch == "\"" || ch == "'" || ch == "“" || ch == "‘" {
+                quote = ch == "“" ? "”" : (ch == "‘" ? "’" : ch)
                 inWord = true
-            } else if ch == " " || ch == "\t" {
+            } else if ch == " " || ch == "\t" || ch == "\u{3000}" {
                 if inWord { words.append(current); current = ""; inWord = false }
             } else {
                 current.append(ch)
