@@ -22,8 +22,8 @@ extension CustomerArchive {
         let c = try resolve(.customer, customer)
         let about = subject.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (--about)") }
-        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description") }
+        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (--about)", zh: "请说明被投诉的人或部门(--about)") }
+        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "投诉需要填写内容") }
         let person = try complainant.map { try resolve(.contact, $0) }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
         var highest = 0
@@ -51,14 +51,14 @@ extension CustomerArchive {
     @discardableResult
     public func routeComplaint(_ query: String, manager: Bool, director: Bool, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
-        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both") }
+        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请说明已通报谁:--manager、--director 或两者") }
         guard complaintStatus(e) == .received else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed")
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);只有已受理的投诉才能通报")
         }
         var values: [(String, FieldValue?)] = []
         if manager && e["managerNotifiedAt"] == nil { values.append(("managerNotifiedAt", .int(now))) }
         if director && e["directorNotifiedAt"] == nil { values.append(("directorNotifiedAt", .int(now))) }
-        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded") }
+        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded", zh: "已记录过") }
         let bothDone = (manager || e["managerNotifiedAt"] != nil) && (director || e["directorNotifiedAt"] != nil)
         if bothDone { values.append(("status", .text(ComplaintStatus.routed.rawValue))) }
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
@@ -72,13 +72,14 @@ extension CustomerArchive {
         guard complaintStatus(e) == .routed else {
             throw ArchiveError(
                 .invalidTransition,
-                "\(e.displayName) is \(complaintStatus(e).en): the sales manager and the sales director must both be notified first (complaint route)")
+                "\(e.displayName) is \(complaintStatus(e).en): the sales manager and the sales director must both be notified first (complaint route)",
+                zh: "\(e.displayName) 当前为\(complaintStatus(e).zh):必须先通报销售经理和销售总监(complaint route)")
         }
         let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !who.isEmpty, !result.isEmpty else { throw ArchiveError(.missingValue, "give the coordinator and the resolution") }
+        guard !who.isEmpty, !result.isEmpty else { throw ArchiveError(.missingValue, "give the coordinator and the resolution", zh: "请填写协调人和处理结果") }
         guard !Self.normalizedName(e["subject"]?.text ?? "").contains(Self.normalizedName(who)) else {
-            throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling")
+            throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling", zh: "被投诉人不能担任该投诉的协调人")
         }
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, [
             ("coordinator", .text(who)), ("resolution", .text(result)), ("resolvedAt", .int(now)),
@@ -92,9 +93,9 @@ extension CustomerArchive {
     public func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .resolved else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution")
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);处理完成后才能回访")
         }
-        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)") }
+        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "\(text) 不是有效的满意度(\(Satisfaction.codes))") }
         var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(now))]
         if let comment, !comment.isEmpty { values.append(("surveyComment", .text(comment))) }
         values.append(("status", .text(ComplaintStatus.surveyed.rawValue)))

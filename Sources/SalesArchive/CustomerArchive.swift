@@ -64,7 +64,7 @@ public final class CustomerArchive {
         let encoded = BatchCodec.encode(batch)
         // Never seal what could not be read back (limits of RECORDS.md §2).
         guard (try? BatchCodec.decode(encoded)) == batch else {
-            throw ArchiveError(.invalidValue, "the change is too large to store (a text over 1 MiB, or too many fields or references)")
+            throw ArchiveError(.invalidValue, "the change is too large to store (a text over 1 MiB, or too many fields or references)", zh: "此次更改过大,无法保存(文本超过 1 MiB,或字段、引用过多)")
         }
         try vault.append(encoded, now: now)
         try state.apply(batch)  // cannot fail after `check`
@@ -75,18 +75,18 @@ public final class CustomerArchive {
     public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
         let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return nil }
-        guard text.utf8.count <= 64 << 10 else { throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB") }
+        guard text.utf8.count <= 64 << 10 else { throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.key):文本超过 64 KiB") }
         switch spec.type {
         case .text: return .text(text)
         case .int:
-            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number") }
+            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.key):\(input) 不是数字") }
             return .int(v)
         case .day: return .day(try DateParser.parse(text, now: now))
         case .flag:
             switch text.lowercased() {
             case "yes", "y", "true", "1", "是": return .flag(true)
             case "no", "n", "false", "0", "否": return .flag(false)
-            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no")
+            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no", zh: "\(spec.key):请回答 是 或 否")
             }
         case .ref:
             let target: EntityKind = spec.key == "project" ? .project : (spec.key == "complainant" ? .contact : .customer)
@@ -101,7 +101,7 @@ public final class CustomerArchive {
         guard let text = value?.text else { return value }
         func check<V: Vocabulary>(_ type: V.Type) throws -> FieldValue {
             guard let v = V.parse(text) else {
-                throw ArchiveError(.invalidValue, "\(key): \(text) is not one of \(V.codes)")
+                throw ArchiveError(.invalidValue, "\(key): \(text) is not one of \(V.codes)", zh: "\(key):\(text) 不是有效值(\(V.codes))")
             }
             return .text(v.rawValue)
         }
@@ -123,13 +123,13 @@ public final class CustomerArchive {
         for (key, input) in fields {
             guard let spec = Schema.field(kind, key: key) else {
                 throw ArchiveError(
-                    .unknownField, "\(kind.en) has no field \(key)",
+                    .unknownField, "\(kind.en) has no field \(key)", zh: "\(kind.zh)没有字段 \(key)",
                     candidates: Schema.fields(kind).map(\.key))
             }
             guard !protected.contains(spec.key) else {
-                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)")
+                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "\(spec.key) 不能在这里修改;请使用专门的命令(需要填写原因)")
             }
-            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice") }
+            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "\(spec.key) 重复填写") }
             let new = try validateVocabulary(kind, spec.key, value(for: spec, kind: kind, input: input, now: now))
             let old = existing?[number: spec.number]
             if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
@@ -147,7 +147,7 @@ extension CustomerArchive {
     /// unknown name lists the candidates.
     public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
         let q = query.trimmingCharacters(in: .whitespaces)
-        guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?") }
+        guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try loadContactLog() }
         let folded = q.lowercased()
         var idText = q
@@ -183,10 +183,12 @@ extension CustomerArchive {
             }
             throw ArchiveError(
                 .notFound, containing.isEmpty ? "no \(kind.en) matches \(q)" : "no \(kind.en) name starts with \(q); did you mean one of these?",
+                zh: containing.isEmpty ? "没有与 \(q) 匹配的\(kind.zh)" : "没有以 \(q) 开头的\(kind.zh)名称;您是否要找以下记录?",
                 candidates: containing.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
         }
         throw ArchiveError(
             .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
+            zh: "\(q) 匹配到 \(matches.count) 条\(kind.zh)记录;请输入更完整的名称或编号",
             candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 }

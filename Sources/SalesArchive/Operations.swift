@@ -11,11 +11,11 @@ extension CustomerArchive {
     @discardableResult
     public func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name") }
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name", zh: "客户需要名称") }
         let key = Self.normalizedName(trimmed)
         var duplicate: Entity?
         state.each(.customer) { e in if Self.normalizedName(e["name"]?.text ?? "") == key { duplicate = e } }
-        if let duplicate { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)") }
+        if let duplicate { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "\(trimmed) 已在档案中(\(duplicate.shortID))") }
         var all = fields
         if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
         let id = newID()
@@ -38,11 +38,11 @@ extension CustomerArchive {
         }
         for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
             let newName = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !newName.isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared") }
+            guard !newName.isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
             if kind == .customer {
                 var clash: Entity?
                 state.each(.customer) { c in if c.id != e.id && Self.normalizedName(c["name"]?.text ?? "") == Self.normalizedName(newName) { clash = c } }
-                if let clash { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)") }
+                if let clash { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "\(newName) 已在档案中(\(clash.shortID))") }
             }
         }
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
@@ -55,12 +55,12 @@ extension CustomerArchive {
     @discardableResult
     public func setGrade(_ query: String, to gradeText: String, reason: String, now: Int64) throws -> Entity {
         let e = try resolve(.customer, query)
-        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)") }
+        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "\(gradeText) 不是有效等级;请使用 \(Grade.codes)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)") }
+        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "修改等级必须填写原因(制度 6.2:须在工作汇报中体现)") }
         let field = Schema.number(.customer, "grade")
         let old = e[number: field]
-        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)") }
+        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 已经是 \(grade.rawValue) 级") }
         try commit([ChangeEvent(.update, .customer, e.id, [
             FieldChange(field: field, old: old, new: .text(grade.rawValue)),
             FieldChange(field: Schema.reasonField, old: nil, new: .text(why)),
@@ -73,7 +73,7 @@ extension CustomerArchive {
         let e = try resolve(kind, query)
         let q = query.trimmingCharacters(in: .whitespaces).lowercased()
         guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
-            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", candidates: ["\(e.shortID) \(e.displayName)"])
+            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "要移除 \(e.shortID) \(e.displayName),请输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
         }
         try commit([ChangeEvent(.remove, kind, e.id, [])], now: now)
         return e
@@ -83,7 +83,7 @@ extension CustomerArchive {
     public func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name") }
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name", zh: "联系人需要姓名") }
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.contact, "customer"), old: nil, new: .ref(c.id)),
@@ -100,20 +100,20 @@ extension CustomerArchive {
         nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
     ) throws -> Entity {
         let c = try resolve(.customer, customer)
-        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)") }
+        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "\(typeText) 不是有效的跟进方式;请使用 \(ActivityType.codes)") }
         let text = summary.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary") }
+        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "跟进记录需要填写内容") }
         let people = try contacts.map { try resolve(.contact, $0) }
         for p in people where p["customer"]?.ref != c.id {
-            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)")
+            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)(\(p.shortID))不是 \(c.displayName) 的联系人")
         }
         let proj = try project.map { try resolve(.project, $0) }
         if let proj, proj["customer"]?.ref != c.id {
-            throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer")
+            throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer", zh: "项目 \(proj.displayName) 属于其他客户")
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
         guard DateParser.localDay(at) <= DateParser.localDay(now) else {
-            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))")
+            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "不能记录未来日期的跟进(\(DateParser.format(DateParser.localDay(at))))")
         }
         let id = newID()
         var changes: [FieldChange] = [
@@ -153,7 +153,7 @@ extension CustomerArchive {
     public func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name") }
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name", zh: "项目需要名称") }
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.project, "customer"), old: nil, new: .ref(c.id)),
@@ -171,11 +171,11 @@ extension CustomerArchive {
     public func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
         guard let stage = SalesStage.parse(stageText) ?? Int(stageText).flatMap({ (1...5).contains($0) ? SalesStage.allCases[$0 - 1] : nil }) else {
-            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)")
+            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "\(stageText) 不是有效阶段;请使用 1–5 或 \(SalesStage.codes)")
         }
         let field = Schema.number(.project, "stage")
         let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
-        guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)") }
+        guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)", zh: "\(p.displayName) 已处于\(stage.zh)") }
         let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let isNextStep = !current.isClosed && !stage.isClosed && stage.order == current.order + 1
         let winning = stage == .won && current == .contract
@@ -183,7 +183,10 @@ extension CustomerArchive {
             let what = current.isClosed ? "reopening a closed project" :
                 stage.isClosed ? "closing a project as \(stage.en)" :
                 stage.order < current.order ? "going back from \(current.en) to \(stage.en)" : "skipping from \(current.en) to \(stage.en)"
-            throw ArchiveError(.missingValue, "\(what) needs --reason")
+            let whatZH = current.isClosed ? "重新打开已关闭的项目" :
+                stage.isClosed ? "以\(stage.zh)关闭项目" :
+                stage.order < current.order ? "从\(current.zh)退回\(stage.zh)" : "从\(current.zh)跳到\(stage.zh)"
+            throw ArchiveError(.missingValue, "\(what) needs --reason", zh: "\(whatZH)需要填写 --reason")
         }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),

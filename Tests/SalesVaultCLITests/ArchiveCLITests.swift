@@ -116,6 +116,8 @@ final class ArchiveCLITests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("hint:"), "\(args): \(r.stderr)")
             XCTAssertEqual(try bytes(dir.path("week.svault")), before, "\(args) changed the archive")
         }
+        let zh = try sv(["project", "stage", "园区", "1", "--lang", "zh"], day: 1, expect: 8)
+        XCTAssertTrue(zh.stderr.contains("需要填写 --reason") && zh.stderr.contains("提示:"), zh.stderr)
     }
 
     func testTheShellRunsScriptedCommandsWithOneUnlock() throws {

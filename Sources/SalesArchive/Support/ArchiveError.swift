@@ -10,11 +10,14 @@ public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible 
     }
     public let code: Code
     public let reason: String
+    /// The same reason in Chinese, where one is written.
+    public let reasonZH: String?
     public let candidates: [String]
 
-    public init(_ code: Code, _ reason: String, candidates: [String] = []) {
+    public init(_ code: Code, _ reason: String, zh: String? = nil, candidates: [String] = []) {
         self.code = code
         self.reason = reason
+        self.reasonZH = zh
         self.candidates = candidates
     }
 

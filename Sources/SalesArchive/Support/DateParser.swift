@@ -79,19 +79,20 @@ public enum DateParser {
         guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" else {
             if parts.count == 3, parts[0] <= 31, parts[2] >= 1900 {
                 throw ArchiveError(
-                    .ambiguousDate, "\(input) could be day/month or month/day; write it as YYYY-MM-DD (e.g. 2026-03-05)")
+                    .ambiguousDate, "\(input) could be day/month or month/day; write it as YYYY-MM-DD (e.g. 2026-03-05)",
+                    zh: "\(input) 无法区分日/月还是月/日;请写成 YYYY-MM-DD(例如 2026-03-05)")
             }
             throw invalid(input)
         }
         guard String(text.prefix(while: { $0.isNumber })).count == 4 else {
-            throw ArchiveError(.ambiguousDate, "\(input): the year must come first (YYYY-MM-DD)")
+            throw ArchiveError(.ambiguousDate, "\(input): the year must come first (YYYY-MM-DD)", zh: "\(input):年份必须写在最前面(YYYY-MM-DD)")
         }
         guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else { throw invalid(input) }
         return day
     }
 
     private static func invalid(_ input: String) -> ArchiveError {
-        ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5 or 2026年3月5日")
+        ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5 or 2026年3月5日", zh: "\(input) 不是日期;请写成 2026-03-05、2026/3/5 或 2026年3月5日")
     }
 }
 

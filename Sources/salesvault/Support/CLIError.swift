@@ -79,7 +79,7 @@ enum ErrorReport {
             let (message, hint, status) = describe(e)
             return (message.text, hint?.text, status)
         case let e as ArchiveError:
-            var message = L(e.reason, e.reason).text
+            var message = L(e.reason, e.reasonZH ?? e.reason).text
             if !e.candidates.isEmpty {
                 message += (Language.current == .zh ? "\n候选:\n  " : "\ncandidates:\n  ") + e.candidates.joined(separator: "\n  ")
             }
@@ -91,7 +91,7 @@ enum ErrorReport {
             case .unknownField: L("fields: \(e.candidates.joined(separator: ", "))", "可用字段:\(e.candidates.joined(separator: ", "))")
             default: L("nothing was changed", "未做任何更改")
             }
-            if e.code == .unknownField { return (e.reason, hint?.text, status) }
+            if e.code == .unknownField { return (L(e.reason, e.reasonZH ?? e.reason).text, hint?.text, status) }
             return (message, hint?.text, status)
         case let e as CryptoError:
             return (L("cryptographic failure: \(e)", "加密运算失败:\(e)").text, nil, .failure)
