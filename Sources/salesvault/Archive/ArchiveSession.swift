@@ -51,3 +51,20 @@ func parseAssignments(_ items: [String]) throws -> [(String, String)] {
 func fieldPairs(_ pairs: [(String, String?)]) -> [(String, String)] {
     pairs.compactMap { key, value in value.map { (key, $0) } }
 }
+
+/// `--set FIELD=VALUE` for the edit commands, and the edit itself (one implementation for
+/// customers, contacts and projects).
+struct FieldAssignments: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; an empty VALUE clears).", valueName: "field=value"))
+    var assignments: [String] = []
+
+    func validate() throws {
+        if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }
+    }
+
+    func apply(to kind: EntityKind, _ query: String, options: ArchiveOptions) throws {
+        let pairs = try parseAssignments(assignments)
+        let e = try ArchiveSession.with(options, writing: true) { try $0.edit(kind, query, fields: pairs, now: Clock.now) }
+        print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+    }
+}

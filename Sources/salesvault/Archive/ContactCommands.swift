@@ -43,17 +43,11 @@ struct ContactCommand: ParsableCommand {
     struct Edit: VaultCommand {
         static let configuration = CommandConfiguration(abstract: "Change a contact's fields.")
         @Argument(help: "Contact id (R3) or name prefix.") var contact: String
-        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable).", valueName: "field=value"))
-        var assignments: [String] = []
+        @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws { if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") } }
-
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.edit(.contact, contact, fields: try parseAssignments(assignments), now: Clock.now) }
-            print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
-        }
+        func execute() throws { try fields.apply(to: .contact, contact, options: options) }
     }
 
     struct Show: VaultCommand {

@@ -44,19 +44,11 @@ struct CustomerCommand: ParsableCommand {
     struct Edit: VaultCommand {
         static let configuration = CommandConfiguration(abstract: "Change a customer's fields (not the grade: use `customer grade`).")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
-        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; empty VALUE clears).", valueName: "field=value"))
-        var assignments: [String] = []
+        @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws {
-            if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }
-        }
-
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.edit(.customer, customer, fields: try parseAssignments(assignments), now: Clock.now) }
-            print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
-        }
+        func execute() throws { try fields.apply(to: .customer, customer, options: options) }
     }
 
     struct Show: VaultCommand {

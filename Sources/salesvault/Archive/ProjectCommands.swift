@@ -62,17 +62,11 @@ struct ProjectCommand: ParsableCommand {
     struct Edit: VaultCommand {
         static let configuration = CommandConfiguration(abstract: "Change a project's fields (not its stage).")
         @Argument(help: "Project id (P3) or name prefix.") var project: String
-        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable).", valueName: "field=value"))
-        var assignments: [String] = []
+        @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws { if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") } }
-
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.edit(.project, project, fields: try parseAssignments(assignments), now: Clock.now) }
-            print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
-        }
+        func execute() throws { try fields.apply(to: .project, project, options: options) }
     }
 
     struct Show: VaultCommand {
