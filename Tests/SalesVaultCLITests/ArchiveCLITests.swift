@@ -71,6 +71,10 @@ final class ArchiveCLITests: XCTestCase {
         XCTAssertEqual(summary, expected)
         XCTAssertTrue(history.allSatisfy { ($0["by"] as? String) == "张伟" })
 
+        let complaint = try sv(["complaint", "show", "TS-2026-0001", "--lang", "zh"], day: 5)
+        XCTAssertTrue(complaint.stdout.contains("上门维修迟到两天") && complaint.stdout.contains("更换工程师并致歉") && complaint.stdout.contains("满意"),
+                      complaint.stdout)
+
         // The whole week, for one customer: Acme's two records only.
         let acme = try XCTUnwrap(try json(try sv(["history", "Acme", "--json"], day: 5)) as? [[String: Any]])
         XCTAssertEqual(acme.map { $0["id"] as? String ?? "" }.filter { !$0.isEmpty }.reduce(into: Set<String>()) { $0.insert($1) }, ["C2", "L5"])

@@ -131,7 +131,7 @@ struct ComplaintCommand: ParsableCommand {
               salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
               salesvault complaint survey TS-2026-0001 --satisfaction satisfied
             """,
-        subcommands: [File.self, Route.self, Resolve.self, Survey.self, List.self])
+        subcommands: [File.self, Route.self, Resolve.self, Survey.self, Show.self, List.self])
 
     struct File: VaultCommand {
         static let configuration = CommandConfiguration(abstract: "Record a complaint about any person or department of the company.")
@@ -199,6 +199,22 @@ struct ComplaintCommand: ParsableCommand {
             let e = try ArchiveSession.with(options, writing: true) { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, now: Clock.now) }
             print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName):已记录回访(\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text)))。").text)
+        }
+    }
+
+    struct Show: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a complaint: what, who was notified when, the handling and the survey.")
+        @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        func execute() throws {
+            try ArchiveSession.with(options, writing: false) { archive in
+                let e = try archive.resolve(.complaint, complaint)
+                if json { return try Render.printJSON(Render.json(e, archive: archive)) }
+                Render.show(e, archive: archive, includeSecret: false)
+            }
         }
     }
 
