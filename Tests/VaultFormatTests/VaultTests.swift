@@ -18,6 +18,22 @@ final class VaultTests: XCTestCase {
         XCTAssertEqual(report.records, 3)
     }
 
+    func testBulkAppendCommitsAllRecordsWithOneHeaderUpdate() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        try makeArchive(path, payloads: [[0]])
+        let vault = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        let before = vault.header.sequence
+        let payloads = (1...500).map { [UInt8](repeating: UInt8($0 % 256), count: $0) }
+        try vault.append(contentsOf: payloads, now: t0)
+        XCTAssertEqual(vault.header.sequence, before + 1, "one header update for 500 records")
+        XCTAssertEqual(try vault.readAllRecords(), [[0]] + payloads)
+        XCTAssertTrue(try vault.verify().isClean)
+        XCTAssertVaultError(.limitExceeded, try vault.append(contentsOf: [[UInt8](repeating: 0, count: FormatV1.maxRecordBytes + 1)], now: t0))
+        XCTAssertEqual(try vault.readAllRecords().count, 501, "a refused bulk append leaves nothing behind")
+        XCTAssertEqual(vault.unfinishedBytes, 0)
+    }
+
     func testNewArchiveIsMode0600AndRefusesToOverwrite() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")

@@ -119,16 +119,14 @@ public struct ArchiveState: Sendable {
     /// opening an archive). Events of `deferred` kinds are only counted (their ids noted);
     /// with `onlyKind`, just that kind's events are applied (loading a deferred kind later).
     public mutating func apply(encoded payloads: [[UInt8]], deferring deferred: Set<EntityKind> = [], onlyKind: EntityKind? = nil) throws {
-        if onlyKind == nil {
-            for payload in payloads { batchTimes.append(try BatchCodec.peekHeader(payload).at) }
-        }
+        let heads = try payloads.map { try BatchCodec.peekHeader($0) }  // once, for both shards
+        if onlyKind == nil { batchTimes.append(contentsOf: heads.map(\.at)) }
         let errors = ErrorBox(Self.shardCount)
         shards.withUnsafeMutableBufferPointer { buffer in
             let box = ShardBox(buffer)
             let work: @Sendable (Int) -> Void = { s in
                 do {
-                    for payload in payloads {
-                        let head = try BatchCodec.peekHeader(payload)
+                    for (payload, head) in zip(payloads, heads) {
                         let filter: (EntityKind, UInt64) -> Bool = { kind, id in
                             guard ArchiveState.shard(id) == s else { return false }
                             if let onlyKind { return kind == onlyKind }

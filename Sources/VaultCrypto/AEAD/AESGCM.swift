@@ -165,6 +165,16 @@ extension AES {
                     }
                 }
             }
+
+            /// The same with the nonce given as 12 raw bytes (no allocation per record).
+            public func open(
+                ciphertext: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer, nonceBytes: UnsafeRawBufferPointer,
+                aad: UnsafeRawBufferPointer, plaintext: UnsafeMutableRawBufferPointer
+            ) throws {
+                guard nonceBytes.count == nonceByteCount else { throw CryptoError.invalidNonceSize(expected: nonceByteCount, actual: nonceBytes.count) }
+                guard plaintext.count >= ciphertext.count else { throw CryptoError.invalidParameter("output buffer size") }
+                try context.open(nonce: nonceBytes, aad: aad, ciphertext: ciphertext, tag: tag, output: plaintext)
+            }
         }
     }
 }

@@ -38,6 +38,33 @@ public enum HMACSHA256 {
 
 /// SHA-256 (FIPS 180-4).
 public enum SHA256 {
+    /// A reusable hashing context, for many small hashes in a row (one `EVP_MD_CTX`, STYLE 9).
+    public final class Hasher {
+        private let ctx: OpaquePointer
+
+        public init() throws {
+            guard let ctx = EVP_MD_CTX_new() else { throw openSSLError("EVP_MD_CTX_new") }
+            self.ctx = ctx
+        }
+
+        deinit { EVP_MD_CTX_free(ctx) }
+
+        /// SHA-256 of `a ‖ b ‖ c ‖ d`, written into `output` (32 bytes; it may overlap the inputs,
+        /// which are read before it is written).
+        public func hash(
+            _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, _ c: UnsafeRawBufferPointer, _ d: UnsafeRawBufferPointer,
+            into output: UnsafeMutableRawBufferPointer
+        ) throws {
+            guard output.count == byteCount else { throw CryptoError.invalidParameter("SHA-256 output must be 32 bytes") }
+            try check(EVP_DigestInit_ex2(ctx, Algorithms.sha256, nil), "EVP_DigestInit_ex2")
+            for part in [a, b, c, d] where part.count > 0 {
+                try check(EVP_DigestUpdate(ctx, part.baseAddress, part.count), "EVP_DigestUpdate")
+            }
+            var length: UInt32 = 0
+            try check(EVP_DigestFinal_ex(ctx, output.bindMemory(to: UInt8.self).baseAddress, &length), "EVP_DigestFinal_ex")
+        }
+    }
+
     public static let byteCount = 32
 
     public static func hash(_ data: some ContiguousBytes) throws -> [UInt8] {

@@ -12,10 +12,12 @@ public final class RecordCodec {
     private var noncePoolOffset = 0
     /// The associated data with the index and length patched in per record (FORMAT.md §6.2).
     private var aadBuffer: [UInt8]
+    private let hasher: SHA256.Hasher
 
     public init(recordKey: SymmetricKey, archiveID: [UInt8], generation: UInt32) throws {
         sealer = try AES.GCM.Sealer(key: recordKey)
         opener = try AES.GCM.Opener(key: recordKey)
+        hasher = try SHA256.Hasher()
         self.archiveID = archiveID
         self.generation = generation
         var w = ByteWriter(capacity: 52)
@@ -89,6 +91,43 @@ public final class RecordCodec {
                 .recordDamaged, "record \(index) failed authentication (altered, moved, or from another archive)", recordIndex: Int(index))
         }
         return ChainLink(index: index, nonce: nonceBytes, tag: Array(tag))
+    }
+
+    /// The read path for whole archives (FORMAT.md §7 step 6): opens `nonce ‖ ciphertext ‖ tag`
+    /// of record `index` and advances `chain` in place, with no allocation but the payload.
+    func openAndChain(_ sealed: UnsafeRawBufferPointer, length: Int, index: UInt64, chain: inout [UInt8]) throws -> [UInt8] {
+        guard sealed.count == length + 28 else { throw VaultError(.invalidArgument, "record buffer size") }
+        let base = aadBuffer.count - 12
+        for i in 0..<8 { aadBuffer[base + i] = UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * i)) }
+        for i in 0..<4 { aadBuffer[base + 8 + i] = UInt8(truncatingIfNeeded: UInt32(length) >> UInt32(24 - 8 * i)) }
+        let nonce = UnsafeRawBufferPointer(rebasing: sealed[0..<12])
+        let tag = UnsafeRawBufferPointer(rebasing: sealed[(12 + length)...])
+        let payload = try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            count = 0
+            do {
+                try aadBuffer.withUnsafeBytes { aad in
+                    try opener.open(
+                        ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(12 + length)]), tag: tag, nonceBytes: nonce, aad: aad,
+                        plaintext: UnsafeMutableRawBufferPointer(buffer))
+                }
+            } catch is CryptoError {
+                throw VaultError(
+                    .recordDamaged, "record \(index) failed authentication (altered, moved, or from another archive)", recordIndex: Int(index))
+            }
+            count = length
+        }
+        try advance(&chain, index: index, nonce: nonce, tag: tag)
+        return payload
+    }
+
+    /// chain ← SHA-256(chain ‖ index ‖ nonce ‖ tag) (FORMAT.md §6.3), without allocating.
+    func advance(_ chain: inout [UInt8], index: UInt64, nonce: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) throws {
+        var be = index.bigEndian
+        try withUnsafeBytes(of: &be) { indexBytes in
+            try chain.withUnsafeMutableBytes { c in
+                try hasher.hash(UnsafeRawBufferPointer(c), indexBytes, nonce, tag, into: c)
+            }
+        }
     }
 
     /// The on-disk bytes of record `index` holding `payload`, and its chain link.

@@ -135,13 +135,13 @@ public final class Vault {
         var index: UInt64 = 0
         while let sealed = try reader.next(index: index) {
             if index < first {
-                let nonce = Array(sealed.bytes.prefix(12))
-                let tag = Array(sealed.bytes.suffix(16))
-                chain = try ChainLink(index: index, nonce: nonce, tag: tag).advance(chain)
+                try sealed.bytes.withUnsafeBytes { raw in
+                    try codec.advance(&chain, index: index, nonce: UnsafeRawBufferPointer(rebasing: raw[0..<12]),
+                                      tag: UnsafeRawBufferPointer(rebasing: raw[(raw.count - 16)...]))
+                }
             } else {
-                let opened = try sealed.bytes.withUnsafeBytes { try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index) }
-                chain = try opened.link.advance(chain)
-                try body(index, opened.payload)
+                let payload = try sealed.bytes.withUnsafeBytes { try codec.openAndChain($0, length: sealed.length, index: index, chain: &chain) }
+                try body(index, payload)
             }
             index += 1
         }
@@ -164,25 +164,42 @@ public final class Vault {
 
     /// Appends one record; returns after it and both header copies are on disk (FORMAT.md §8.2).
     public func append(_ payload: [UInt8], now: Int64) throws {
+        try append(contentsOf: [payload], now: now)
+    }
+
+    /// Appends several records with one `fsync` and one header update: all of them are committed
+    /// together or none (FORMAT.md §8.2), e.g. for an import.
+    public func append(contentsOf payloads: [[UInt8]], now: Int64) throws {
         try requireWritable(allowUnfinished: false)
-        guard header.recordCount < FormatV1.maxRecordsPerKey else {
+        guard !payloads.isEmpty else { return }
+        guard header.recordCount + UInt64(payloads.count) <= FormatV1.maxRecordsPerKey else {
             throw VaultError(.limitExceeded, "this data key has sealed its maximum number of records; run rekey")
         }
-        let index = header.recordCount
-        let sealed = try payload.withUnsafeBytes { try codec.seal($0, index: index) }
         let offset = FormatV1.bodyOffset + Int(header.bodyLength)
+        var next = header
         do {
-            try file.write(sealed.bytes, at: offset)
+            var writer = BufferedWriter(file: file, offset: offset)
+            defer { writer.close() }
+            for payload in payloads {
+                let length = FormatV1.recordOverhead + payload.count
+                guard payload.count <= FormatV1.maxRecordBytes else {
+                    throw VaultError(.limitExceeded, "a record of \(payload.count) bytes exceeds the \(FormatV1.maxRecordBytes)-byte limit")
+                }
+                let index = next.recordCount
+                let link = try writer.append(count: length) { buffer in
+                    try payload.withUnsafeBytes { try codec.seal($0, index: index, into: buffer) }
+                }
+                next.recordCount += 1
+                next.bodyLength += UInt64(length)
+                next.recordChain = try link.advance(next.recordChain)
+            }
+            try writer.finish()
             try file.sync()
         } catch {
             try? file.truncate(to: offset)  // leave the archive exactly as before
             try? file.sync()
             throw error
         }
-        var next = header
-        next.recordCount += 1
-        next.bodyLength += UInt64(sealed.bytes.count)
-        next.recordChain = try sealed.link.advance(header.recordChain)
         try writeHeader(next)
     }
 
