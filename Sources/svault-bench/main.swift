@@ -363,4 +363,7 @@ if archiveOnly {
     var events = 0
     let decodeToo = try time { try v.forEachRecord { _, p in events += try BatchCodec.decode(p).events.count } }
     print("breakdown: decrypt+verify \(String(format: "%.2f", decryptOnly)) s; + decode \(events) events \(String(format: "%.2f", decodeToo)) s")
+    let rv = try Vault.open(path: realistic, password: password)
+    let rDecrypt = try time { try rv.forEachRecord { _, _ in } }
+    print("breakdown, one record per command: \(rv.header.recordCount) records, decrypt+verify \(String(format: "%.2f", rDecrypt)) s")
 }
