@@ -38,22 +38,12 @@ public final class RecordCodec {
         return try AES.GCM.Nonce(data: noncePool[noncePoolOffset..<(noncePoolOffset + AES.GCM.nonceByteCount)])
     }
 
-    private func patchedAAD(index: UInt64, length: Int) -> [UInt8] {
+    /// Writes `index` and `length` into the associated data (FORMAT.md §6.2:
+    /// label ‖ archiveID ‖ generation ‖ index ‖ C).
+    private func patchAAD(index: UInt64, length: Int) {
         let base = aadBuffer.count - 12
         for i in 0..<8 { aadBuffer[base + i] = UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * i)) }
         for i in 0..<4 { aadBuffer[base + 8 + i] = UInt8(truncatingIfNeeded: UInt32(length) >> UInt32(24 - 8 * i)) }
-        return aadBuffer
-    }
-
-    /// FORMAT.md §6.2: label ‖ archiveID ‖ generation ‖ index ‖ C.
-    func aad(index: UInt64, length: Int) -> [UInt8] {
-        var w = ByteWriter(capacity: 52)
-        w.append(FormatV1.recordAADLabel)
-        w.append(archiveID)
-        w.u32(generation)
-        w.u64(index)
-        w.u32(UInt32(length))
-        return w.bytes
     }
 
     /// Seals `payload` as record `index` into `record`, which must be exactly
@@ -67,60 +57,51 @@ public final class RecordCodec {
         record.storeBytes(of: UInt32(payload.count).bigEndian, toByteOffset: 0, as: UInt32.self)
         nonce.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: record[4..<16]).copyMemory(from: $0) }
         let tag = UnsafeMutableRawBufferPointer(rebasing: record[(16 + payload.count)...])
+        patchAAD(index: index, length: payload.count)
         try sealer.seal(
-            plaintext: payload, nonce: nonce, aad: patchedAAD(index: index, length: payload.count),
+            plaintext: payload, nonce: nonce, aad: aadBuffer,
             ciphertext: UnsafeMutableRawBufferPointer(rebasing: record[16..<(16 + payload.count)]), tag: tag)
         return ChainLink(index: index, nonce: nonce.bytes, tag: Array(UnsafeRawBufferPointer(tag)))
     }
 
     /// Opens `nonce ‖ ciphertext ‖ tag` of record `index` (C = `length`) into `payload`
     /// (at least `length` bytes). On failure `payload` is wiped and `.recordDamaged` thrown.
+    @discardableResult
     public func open(
         nonceCiphertextTag sealed: UnsafeRawBufferPointer, length: Int, index: UInt64, into payload: UnsafeMutableRawBufferPointer
     ) throws -> ChainLink {
         guard sealed.count == length + 28, payload.count >= length else { throw VaultError(.invalidArgument, "record buffer size") }
-        let nonceBytes = Array(UnsafeRawBufferPointer(rebasing: sealed[0..<12]))
+        let nonce = UnsafeRawBufferPointer(rebasing: sealed[0..<12])
         let tag = UnsafeRawBufferPointer(rebasing: sealed[(12 + length)...])
+        patchAAD(index: index, length: length)
         do {
-            try opener.open(
-                ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(12 + length)]), tag: tag,
-                nonce: AES.GCM.Nonce(data: nonceBytes), aad: patchedAAD(index: index, length: length),
-                plaintext: UnsafeMutableRawBufferPointer(rebasing: payload[0..<length]))
+            try aadBuffer.withUnsafeBytes { aad in
+                try opener.open(
+                    ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(12 + length)]), tag: tag, nonceBytes: nonce, aad: aad,
+                    plaintext: UnsafeMutableRawBufferPointer(rebasing: payload[0..<length]))
+            }
         } catch is CryptoError {
             throw VaultError(
                 .recordDamaged, "record \(index) failed authentication (altered, moved, or from another archive)", recordIndex: Int(index))
         }
-        return ChainLink(index: index, nonce: nonceBytes, tag: Array(tag))
+        return ChainLink(index: index, nonce: Array(nonce), tag: Array(tag))
     }
 
-    /// The read path for whole archives (FORMAT.md §7 step 6): opens `nonce ‖ ciphertext ‖ tag`
-    /// of record `index` and advances `chain` in place, with no allocation but the payload.
+    /// The read path for whole archives (FORMAT.md §7 step 6): opens record `index` and advances
+    /// `chain` in place; the payload is the only allocation.
     func openAndChain(_ sealed: UnsafeRawBufferPointer, length: Int, index: UInt64, chain: inout [UInt8]) throws -> [UInt8] {
-        guard sealed.count == length + 28 else { throw VaultError(.invalidArgument, "record buffer size") }
-        let base = aadBuffer.count - 12
-        for i in 0..<8 { aadBuffer[base + i] = UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * i)) }
-        for i in 0..<4 { aadBuffer[base + 8 + i] = UInt8(truncatingIfNeeded: UInt32(length) >> UInt32(24 - 8 * i)) }
-        let nonce = UnsafeRawBufferPointer(rebasing: sealed[0..<12])
-        let tag = UnsafeRawBufferPointer(rebasing: sealed[(12 + length)...])
         let payload = try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
             count = 0
-            do {
-                try aadBuffer.withUnsafeBytes { aad in
-                    try opener.open(
-                        ciphertext: UnsafeRawBufferPointer(rebasing: sealed[12..<(12 + length)]), tag: tag, nonceBytes: nonce, aad: aad,
-                        plaintext: UnsafeMutableRawBufferPointer(buffer))
-                }
-            } catch is CryptoError {
-                throw VaultError(
-                    .recordDamaged, "record \(index) failed authentication (altered, moved, or from another archive)", recordIndex: Int(index))
-            }
+            try open(nonceCiphertextTag: sealed, length: length, index: index, into: UnsafeMutableRawBufferPointer(buffer))
             count = length
         }
-        try advance(&chain, index: index, nonce: nonce, tag: tag)
+        try advance(&chain, index: index, nonce: UnsafeRawBufferPointer(rebasing: sealed[0..<12]),
+                    tag: UnsafeRawBufferPointer(rebasing: sealed[(12 + length)...]))
         return payload
     }
 
-    /// chain ← SHA-256(chain ‖ index ‖ nonce ‖ tag) (FORMAT.md §6.3), without allocating.
+    /// chain ← SHA-256(chain ‖ index ‖ nonce ‖ tag) (FORMAT.md §6.3): the one implementation of
+    /// the chain step, for reading and writing alike.
     func advance(_ chain: inout [UInt8], index: UInt64, nonce: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) throws {
         var be = index.bigEndian
         try withUnsafeBytes(of: &be) { indexBytes in
@@ -130,35 +111,16 @@ public final class RecordCodec {
         }
     }
 
-    /// The on-disk bytes of record `index` holding `payload`, and its chain link.
-    func seal(_ payload: UnsafeRawBufferPointer, index: UInt64) throws -> (bytes: [UInt8], link: ChainLink) {
-        var link: ChainLink?
-        let bytes = try [UInt8](unsafeUninitializedCapacity: FormatV1.recordOverhead + payload.count) { buffer, count in
-            link = try seal(payload, index: index, into: UnsafeMutableRawBufferPointer(buffer))
-            count = buffer.count
+    func advance(_ chain: inout [UInt8], _ link: ChainLink) throws {
+        try link.nonce.withUnsafeBytes { n in
+            try link.tag.withUnsafeBytes { t in try advance(&chain, index: link.index, nonce: n, tag: t) }
         }
-        return (bytes, link!)
-    }
-
-    /// Opens the record whose bytes (without its 4-byte length) are `sealed`; `length` is C.
-    func open(nonceCiphertextTag sealed: UnsafeRawBufferPointer, length: Int, index: UInt64) throws -> (payload: [UInt8], link: ChainLink) {
-        var link: ChainLink?
-        let payload = try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            count = 0
-            link = try open(nonceCiphertextTag: sealed, length: length, index: index, into: UnsafeMutableRawBufferPointer(buffer))
-            count = length
-        }
-        return (payload, link!)
     }
 }
 
-/// One step of the record chain (FORMAT.md §6.3).
+/// What a sealed record contributes to the record chain (FORMAT.md §6.3).
 public struct ChainLink: Sendable {
     let index: UInt64
     let nonce: [UInt8]
     let tag: [UInt8]
-
-    func advance(_ chain: [UInt8]) throws -> [UInt8] {
-        try SHA256.hash(chain + [UInt8].be64(index) + nonce + tag)
-    }
 }

@@ -191,7 +191,7 @@ public final class Vault {
                 }
                 next.recordCount += 1
                 next.bodyLength += UInt64(length)
-                next.recordChain = try link.advance(next.recordChain)
+                try codec.advance(&next.recordChain, link)
             }
             try writer.finish()
             try file.sync()
@@ -260,11 +260,11 @@ public final class Vault {
                 let oldLink = try sealed.bytes.withUnsafeBytes {
                     try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index, into: plaintext)
                 }
-                oldChain = try oldLink.advance(oldChain)
+                try codec.advance(&oldChain, oldLink)
                 let link = try writer.append(count: FormatV1.recordOverhead + sealed.length) {
                     try newCodec.seal(UnsafeRawBufferPointer(plaintext), index: index, into: $0)
                 }
-                chain = try link.advance(chain)
+                try newCodec.advance(&chain, link)
                 index += 1
                 progress?(index, total)
             }

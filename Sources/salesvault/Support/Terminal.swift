@@ -10,10 +10,6 @@ enum Terminal {
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
     static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
-    static func prompt(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
     static func stderr(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
