@@ -29,8 +29,7 @@ enum ArchiveSession {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案"),
                            hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请使用 -a 文件,或设置 SALESVAULT_ARCHIVE"))
         }
-        let secret = try options.password.read(prompt: L("Password for \(path): ", "\(path) 的密码:"))
-        let vault = try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: writing ? .readWrite : .readOnly)
+        let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
         let archive = try CustomerArchive(vault: vault)
         return try body(archive)
     }

@@ -31,8 +31,7 @@ struct Shell: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let secret = try password.read(prompt: L("Password for \(archive): ", "\(archive) 的密码:"))
-        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(secret), access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite)
         ArchiveSession.shared = try CustomerArchive(vault: vault)
         defer { ArchiveSession.shared = nil }
         let interactive = isatty(STDIN_FILENO) == 1

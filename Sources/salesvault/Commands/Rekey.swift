@@ -19,8 +19,7 @@ struct Rekey: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let secret = try password.read(prompt: L("Password for \(archive): ", "\(archive) 的密码:"))
-        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(secret), access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite)
         let progress = Terminal.Progress(L("Re-encrypting", "正在重新加密"))
         try vault.rekey(now: Clock.now) { done, total in progress.update(done, total) }
         progress.finish()

@@ -25,8 +25,7 @@ struct Repair: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let secret = try password.read(prompt: L("Password for \(archive): ", "\(archive) 的密码:"))
-        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(secret), access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite)
         let staleCopies = vault.copyStates.filter { $0 != .current }.count
         guard vault.unfinishedBytes > 0 || staleCopies > 0 else {
             print(L("Nothing to repair: \(archive) is in order.", "无需修复:\(archive) 状态正常。").text)

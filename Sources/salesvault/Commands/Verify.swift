@@ -20,8 +20,7 @@ struct Verify: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let secret = try password.read(prompt: L("Password for \(archive): ", "\(archive) 的密码:"))
-        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(secret))
+        let vault = try password.unlock(archive)
         let report = try vault.verify()
         let zh = Language.current == .zh
         func describe(_ name: String, _ result: Vault.VerifyReport.CopyResult) -> String {

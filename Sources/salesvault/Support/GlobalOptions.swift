@@ -30,6 +30,12 @@ struct PasswordOptions: ParsableArguments {
     func read(prompt: L) throws -> String {
         try PasswordInput.read(file: passwordFile, fd: passwordFd, prompt: prompt, confirm: false)
     }
+
+    /// Asks for (or reads) the password of `path` and unlocks it.
+    func unlock(_ path: String, access: Vault.Access = .readOnly) throws -> Vault {
+        let secret = try read(prompt: L("Password for \(path): ", "\(path) 的密码:"))
+        return try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: access)
+    }
 }
 
 /// Options for choosing a new password.
