@@ -16,25 +16,59 @@ public final class CustomerArchive {
     private let recordsAtOpen: UInt64
     private let firstSessionID: UInt64
 
-    /// Opens the archive in `vault`, replaying every record. The contact log is read on first
-    /// use, so opening and listing customers do not pay for a million log entries.
+    /// Opens the archive in `vault`: the snapshot at the vault's checkpoint, if any, then every
+    /// record after it (RECORDS.md §5, §6). The contact log is read on first use, so opening and
+    /// listing customers do not pay for a million log entries.
     public init(vault: Vault, actor: String? = nil) throws {
         self.vault = vault
         self.actor = actor ?? vault.header.owner
         recordsAtOpen = vault.header.recordCount
-        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), deferring: [.activity], onlyKind: nil)
+        var snapshot: (records: Int, bytes: Int) = (0, 0)
+        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), deferring: [.activity], onlyKind: nil, snapshot: &snapshot)
+        snapshotSize = snapshot
         firstSessionID = state.nextID
     }
 
-    /// Applies the records before `records` to `state`, a few MiB at a time.
+    /// Applies the records before `records` to `state`, a few MiB at a time. A full replay starts
+    /// at the checkpoint's snapshot; loading a deferred kind (`onlyKind`) reads from the first
+    /// record, skipping snapshots (they do not hold the contact log).
     private static func replay(
-        _ vault: Vault, records: UInt64, into start: ArchiveState, deferring: Set<EntityKind>, onlyKind: EntityKind?
+        _ vault: Vault, records: UInt64, into start: ArchiveState, deferring: Set<EntityKind>, onlyKind: EntityKind?,
+        snapshot: inout (records: Int, bytes: Int)
     ) throws -> ArchiveState {
         var state = start
         var window: [[UInt8]] = []
         var windowBytes = 0
-        try vault.forEachRecord { index, payload in
+        let checkpoint = onlyKind == nil ? vault.header.checkpoint?.index : nil
+        var parts: [(kind: EntityKind, shard: Int, payload: [UInt8])] = []
+        var meta: Snapshot.Meta?
+        var partsLeft = 0
+        try vault.forEachRecord(from: checkpoint ?? 0) { index, payload in
             guard index < records else { return }
+            if let checkpoint, index == checkpoint {
+                let m = try Snapshot.decodeMeta(payload)
+                guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)") }
+                state.start(from: m)
+                snapshot = (m.parts, payload.count)
+                (meta, partsLeft) = (m, m.parts - 1)
+                return
+            }
+            if partsLeft > 0, let meta {
+                let (kind, shard) = try Snapshot.peekPart(payload, at: meta.at)
+                parts.append((kind, shard, payload))
+                partsLeft -= 1
+                snapshot.bytes += payload.count
+                if partsLeft == 0 {
+                    try state.apply(snapshotParts: parts)
+                    parts = []
+                }
+                return
+            }
+            if Snapshot.isSnapshot(payload) {
+                // An older snapshot (when reading from the start): its content is in the records.
+                guard onlyKind != nil else { throw ArchiveError(.corruptRecord, "record \(index) is a snapshot the header does not point to") }
+                return
+            }
             window.append(payload)
             windowBytes += payload.count
             if windowBytes >= 4 << 20 || window.count >= 4096 {
@@ -43,6 +77,7 @@ public final class CustomerArchive {
                 windowBytes = 0
             }
         }
+        guard partsLeft == 0 else { throw ArchiveError(.corruptRecord, "the snapshot ends before its last part") }
         if !window.isEmpty { try state.apply(encoded: window, deferring: deferring, onlyKind: onlyKind) }
         return state
     }
@@ -51,8 +86,36 @@ public final class CustomerArchive {
     /// session are in the state already). Costs one more pass over the records.
     public func loadContactLog() throws {
         guard !contactLogLoaded else { return }
-        state = try Self.replay(vault, records: recordsAtOpen, into: state, deferring: [], onlyKind: .activity)
+        var unused: (records: Int, bytes: Int) = (0, 0)
+        state = try Self.replay(vault, records: recordsAtOpen, into: state, deferring: [], onlyKind: .activity, snapshot: &unused)
         contactLogLoaded = true
+    }
+
+    // MARK: Snapshots (RECORDS.md §6)
+
+    /// Records and payload bytes of the snapshot at the checkpoint (0 when there is none).
+    private var snapshotSize: (records: Int, bytes: Int)
+    /// Records after the last snapshot before a new one is worth writing.
+    public static let snapshotMinRecords: UInt64 = 20_000
+
+    /// True when opening would read so many records after the last snapshot that a new one
+    /// pays off: at least `snapshotMinRecords` records, and at least as many bytes as the last
+    /// snapshot took (so snapshots never more than double the file).
+    public var snapshotDue: Bool {
+        let h = vault.header
+        let since = h.recordCount - (h.checkpoint?.index ?? 0) - UInt64(snapshotSize.records)
+        let bytesSince = h.bodyLength - (h.checkpoint?.offset ?? 0)
+        return since >= Self.snapshotMinRecords && bytesSince >= 2 * UInt64(snapshotSize.bytes)
+    }
+
+    /// Writes a snapshot of customers, contacts, projects and complaints after the current
+    /// records and makes it the vault's checkpoint, in one append: the next open starts there.
+    public func writeSnapshot(now: Int64) throws {
+        let covers = vault.header.recordCount
+        let parts = Snapshot.encode(state, covers: covers, at: now)
+        try vault.append(contentsOf: parts, now: now, checkpoint: true)
+        state.noteSnapshot(at: now, records: parts.count)
+        snapshotSize = (parts.count, parts.reduce(0) { $0 + $1.count })
     }
 
     /// Saves `events` as one record, then applies them. Nothing is applied if the save fails.
@@ -69,6 +132,20 @@ public final class CustomerArchive {
         try vault.append(encoded, now: now)
         try state.apply(batch)  // cannot fail after `check`
         return batch
+    }
+
+    /// Saves each batch as its own record, as if each were one command, with one `fsync` and one
+    /// header update for all of them (committed together or not at all): for bulk tools and
+    /// benchmarks that must produce the same archive as that many commands.
+    public func commit(each batches: [ChangeBatch]) throws {
+        guard let last = batches.last else { return }
+        var next = state
+        for batch in batches {
+            try next.check(batch)
+            try next.apply(batch)
+        }
+        try vault.append(contentsOf: batches.map(BatchCodec.encode), now: last.at)
+        state = next
     }
 
     /// Converts user input to a value of the field's type (text, number, date, yes/no, references).

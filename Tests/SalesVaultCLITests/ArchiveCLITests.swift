@@ -1,4 +1,7 @@
 import Foundation
+import SalesArchive
+import VaultCrypto
+import VaultFormat
 import XCTest
 
 /// A salesperson's week driven through the built binary: customers, calls and visits, grade
@@ -169,5 +172,35 @@ final class ArchiveCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("0 matches"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Idle for"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Locked."), r.stdout)
+    }
+
+    func testAChangeToALongArchiveSavesASnapshotAndTheNextOpenStartsThere() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "A"], day: 0)
+        do {  // 20,000 one-record changes, as 20,000 commands would have written them
+            let password = SecureBytes(Array("horse battery staple".utf8))
+            let archive = try CustomerArchive(vault: Vault.open(path: dir.path("week.svault"), password: password, access: .readWrite))
+            let count = Int(CustomerArchive.snapshotMinRecords)
+            let batches = (0..<count).map { i in
+                ChangeBatch(at: monday + 3600 + Int64(i), actor: "张伟", events: [
+                    ChangeEvent(.update, .customer, 1, [FieldChange(field: 17, old: i == 0 ? nil : .text("note \(i - 1)"), new: .text("note \(i)"))]),
+                ])
+            }
+            try archive.commit(each: batches)
+            XCTAssertNil(archive.vault.header.checkpoint)
+        }
+        let r = try sv(["log", "add", "华为", "call", "确认报价"], day: 1)
+        XCTAssertTrue(r.stderr.contains("snapshot"), r.stderr)
+        do {
+            let vault = try Vault.open(path: dir.path("week.svault"), password: SecureBytes(Array("horse battery staple".utf8)))
+            XCTAssertEqual(vault.header.checkpoint?.index, CustomerArchive.snapshotMinRecords + 2, "after the customer, the notes and the call")
+        }
+        let shown = try XCTUnwrap(try json(try sv(["customer", "show", "华为", "--json"], day: 1, hour: 11)) as? [String: Any])
+        XCTAssertEqual(shown["note"] as? String, "note \(CustomerArchive.snapshotMinRecords - 1)")
+        XCTAssertEqual(shown["grade"] as? String, "A")
+        let again = try sv(["log", "add", "华为", "visit", "上门拜访"], day: 1, hour: 12)
+        XCTAssertFalse(again.stderr.contains("snapshot"), "not due again so soon")
+        let log = try XCTUnwrap(try json(try sv(["log", "list", "--json"], day: 1, hour: 13)) as? [[String: Any]])
+        XCTAssertEqual(log.count, 2, "entries before and after the snapshot")
+        try sv(["verify", dir.path("week.svault")], day: 1, hour: 14)
     }
 }

@@ -148,6 +148,79 @@ final class VaultTests: XCTestCase {
         XCTAssertFalse(kdf.isWeak)
     }
 
+    func testCheckpointLetsReadersSkipEarlierRecordsAndIsChecked() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        try makeArchive(path, payloads: [[1], [2, 2], [3, 3, 3]])
+        var vault: Vault? = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        let before = vault!.header
+        try vault!.append(contentsOf: [[4], [5]], now: t0 + 10, checkpoint: true)
+        try vault!.append([6], now: t0 + 20)
+        let checkpoint = try XCTUnwrap(vault!.header.checkpoint)
+        XCTAssertEqual(checkpoint, ArchiveHeader.Checkpoint(index: 3, offset: before.bodyLength, chain: before.recordChain))
+        var seen: [UInt64] = []
+        try vault!.forEachRecord(from: 3) { i, p in seen.append(i); XCTAssertEqual(p.first, UInt8(i + 1)) }
+        XCTAssertEqual(seen, [3, 4, 5])
+        XCTAssertTrue(try vault!.verify().isClean)
+        vault = nil  // releases the lock
+
+        // Records before the checkpoint are not read when starting there; verify still reads them.
+        var bytes = try readFile(path)
+        bytes[FormatV1.bodyOffset + 4 + 12] ^= 1  // record 0's ciphertext
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            let damaged = try Vault.open(path: path, password: pw("correct horse"))
+            var count = 0
+            try damaged.forEachRecord(from: 3) { _, _ in count += 1 }
+            XCTAssertEqual(count, 3)
+            XCTAssertVaultError(.recordDamaged, try damaged.verify())
+        }
+        bytes[FormatV1.bodyOffset + 4 + 12] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+        // rekey keeps the checkpoint's place and re-chains it.
+        let rekeyed = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        try rekeyed.rekey(now: t0 + 30)
+        XCTAssertEqual(rekeyed.header.checkpoint?.index, 3)
+        XCTAssertEqual(rekeyed.header.checkpoint?.offset, before.bodyLength)
+        XCTAssertNotEqual(rekeyed.header.checkpoint?.chain, checkpoint.chain)
+        XCTAssertEqual(try rekeyed.readAllRecords(), [[1], [2, 2], [3, 3, 3], [4], [5], [6]])
+        try seenFrom(rekeyed, 4, expect: [4, 5])
+        XCTAssertTrue(try rekeyed.verify().isClean)
+
+        // An authentic header whose checkpoint does not match the records is refused either way.
+        var forged = rekeyed.header
+        forged.checkpoint?.chain[0] ^= 1
+        try rekeyed.writeHeader(forged)
+        XCTAssertVaultError(.recordsMismatch, try rekeyed.readAllRecords())
+        XCTAssertVaultError(.recordsMismatch, try rekeyed.forEachRecord(from: 3) { _, _ in })
+        forged.checkpoint = ArchiveHeader.Checkpoint(index: 2, offset: before.bodyLength, chain: checkpoint.chain)
+        try rekeyed.writeHeader(forged)
+        XCTAssertVaultError(.recordsMismatch, try rekeyed.readAllRecords())
+        XCTAssertVaultError(.recordsMismatch, try rekeyed.rekey(now: t0 + 40))
+
+        // Out-of-range checkpoints make the header damaged.
+        for bad in [ArchiveHeader.Checkpoint(index: 6, offset: 1, chain: checkpoint.chain),
+                    ArchiveHeader.Checkpoint(index: 0, offset: 5, chain: checkpoint.chain),
+                    ArchiveHeader.Checkpoint(index: 1, offset: 0, chain: checkpoint.chain),
+                    ArchiveHeader.Checkpoint(index: 1, offset: 9_999, chain: checkpoint.chain),
+                    ArchiveHeader.Checkpoint(index: 1, offset: 5, chain: [1, 2])] {
+            var h = rekeyed.header
+            h.checkpoint = bad
+            XCTAssertVaultError(.headerDamaged, try h.validate())
+            XCTAssertVaultError(.headerDamaged, try ArchiveHeader(parsing: h.serialized))
+        }
+        var h = rekeyed.header
+        h.checkpoint = checkpoint
+        XCTAssertEqual(try ArchiveHeader(parsing: h.serialized), h, "the optional field round-trips")
+    }
+
+    private func seenFrom(_ vault: Vault, _ first: UInt64, expect: [UInt64]) throws {
+        var seen: [UInt64] = []
+        try vault.forEachRecord(from: first) { i, _ in seen.append(i) }
+        XCTAssertEqual(seen, expect)
+    }
+
     func testOwnerNameRules() throws {
         let dir = try TempDir()
         XCTAssertVaultError(.invalidArgument, try Vault.create(path: dir.path("a"), owner: "", password: pw("p"), kdf: fastKDF, now: t0))

@@ -96,6 +96,7 @@ extension CustomerArchive {
         let first = times.firstIndex { $0 >= since } ?? times.count
         var out: [HistoryEntry] = []
         try vault.forEachRecord(from: UInt64(first)) { _, payload in
+            if Snapshot.isSnapshot(payload) { return }  // a summary, not a change (RECORDS.md §6)
             let batch = try BatchCodec.decode(payload)
             guard batch.at >= since, batch.at < until else { return }
             for event in batch.events {

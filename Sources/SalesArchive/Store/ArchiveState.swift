@@ -81,6 +81,47 @@ public struct ArchiveState: Sendable {
         }
     }
 
+    /// One shard's entities of a kind, removed ones included (for a snapshot).
+    func shardEntities(_ kind: EntityKind, shard: Int) -> [Entity] {
+        Array(shards[shard].tables[Int(kind.rawValue) - 1].values)
+    }
+
+    /// Starts from a snapshot's meta record (RECORDS.md §6): the times of the records it covers
+    /// and of its own records, and the next id.
+    mutating func start(from meta: Snapshot.Meta) {
+        batchTimes = meta.batchTimes + Array(repeating: meta.at, count: meta.parts)
+        shards[0].note(meta.nextID - 1)
+    }
+
+    /// Records the times of a snapshot just written after the current records.
+    mutating func noteSnapshot(at: Int64, records: Int) {
+        batchTimes.append(contentsOf: Array(repeating: at, count: records))
+    }
+
+    /// Inserts the entities of snapshot parts, each shard's parts on its own core.
+    mutating func apply(snapshotParts parts: [(kind: EntityKind, shard: Int, payload: [UInt8])]) throws {
+        let errors = ErrorBox(Self.shardCount)
+        shards.withUnsafeMutableBufferPointer { buffer in
+            let box = ShardBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: Self.shardCount) { s in
+                do {
+                    for part in parts where part.shard == s {
+                        let t = Int(part.kind.rawValue) - 1
+                        try Snapshot.visitPart(part.payload) { e in
+                            guard box.buffer[s].tables[t].updateValue(e, forKey: e.id) == nil else {
+                                throw ArchiveError(.corruptRecord, "snapshot: \(part.kind) \(e.id) twice")
+                            }
+                            box.buffer[s].note(e.id)
+                        }
+                    }
+                } catch {
+                    errors.store(s, error)
+                }
+            }
+        }
+        if let error = errors.first { throw error }
+    }
+
     public func count(_ kind: EntityKind) -> Int {
         var n = 0
         each(kind) { _ in n += 1 }

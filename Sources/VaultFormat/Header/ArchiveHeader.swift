@@ -19,16 +19,31 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var recordChain: [UInt8]
     public var flags: Flags
     public var slots: [KeySlot]
+    /// Where a reader may start without reading earlier records (FORMAT.md §6.4).
+    public var checkpoint: Checkpoint?
+
+    /// A record from which reading can start: its index, its offset in the body and the record
+    /// chain before it (FORMAT.md §6.4).
+    public struct Checkpoint: Sendable, Equatable {
+        public var index: UInt64
+        public var offset: UInt64
+        public var chain: [UInt8]
+        public init(index: UInt64, offset: UInt64, chain: [UInt8]) {
+            self.index = index
+            self.offset = offset
+            self.chain = chain
+        }
+    }
 
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
-            bodyLength, recordChain, flags, slots
+            bodyLength, recordChain, flags, slots, checkpoint
     }
 
     public init(
         sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
-        slots: [KeySlot]
+        slots: [KeySlot], checkpoint: Checkpoint? = nil
     ) throws {
         self.sequence = sequence
         self.owner = owner
@@ -41,6 +56,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.recordChain = recordChain
         self.flags = flags
         self.slots = slots
+        self.checkpoint = checkpoint
         try validate()
     }
 
@@ -56,6 +72,11 @@ public struct ArchiveHeader: Sendable, Equatable {
         }
         guard bodyLength <= UInt64(Int64.max) - UInt64(FormatV1.bodyOffset) else {
             throw VaultError(.headerDamaged, "header: body length out of range")
+        }
+        if let checkpoint {
+            guard checkpoint.index < recordCount, checkpoint.offset < bodyLength, (checkpoint.index == 0) == (checkpoint.offset == 0),
+                  checkpoint.chain.count == 32, checkpoint.index != 0 || checkpoint.chain.allSatisfy({ $0 == 0 })
+            else { throw VaultError(.headerDamaged, "header: checkpoint out of range") }
         }
     }
 
@@ -99,6 +120,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         s.u8(UInt8(slots.count))
         for slot in slots { s.append(slot.serialized) }
         field(.slots, s.bytes)
+        if let checkpoint { field(.checkpoint, u64(checkpoint.index) + u64(checkpoint.offset) + checkpoint.chain) }
         return w.bytes
     }
 
@@ -138,13 +160,18 @@ public struct ArchiveHeader: Sendable, Equatable {
         var slots: [KeySlot] = []
         for _ in 0..<slotCount { slots.append(try KeySlot(parsing: &slotCursor)) }
         try slotCursor.expectEnd()
+        var checkpoint: Checkpoint?
+        if values[.checkpoint] != nil {
+            var c = ByteCursor(try value(.checkpoint, length: 48), context: "header")
+            checkpoint = Checkpoint(index: try c.readU64(), offset: try c.readU64(), chain: try c.readBytes(32))
+        }
         do {
             try self.init(
                 sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
                 passwordChangedAt: Int64(bitPattern: u64(.passwordChangedAt)),
                 dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
-                flags: Flags(rawValue: u32(.flags)), slots: slots)
+                flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint)
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")
         }

@@ -33,7 +33,7 @@ final class ArchiveFile {
     }
 
     /// Takes the lock: exclusive for writers (fails at once if held); shared for readers, who
-    /// wait up to `readerWaitSeconds` for a writer to finish (FORMAT.md §8.6).
+    /// wait up to `readerWaitSeconds` for a writer to finish (FORMAT.md §8.7).
     func lock(exclusive: Bool, readerWaitSeconds: Double = 5) throws {
         let op = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB
         var waited = 0.0

@@ -9,11 +9,15 @@ struct BodyReader {
     private var bufferStart = 0
     private static let chunk = 8 << 20
 
-    init(file: ArchiveFile, bodyLength: Int) {
+    /// Starts reading `start` bytes into the body (0, or a checkpoint's offset, FORMAT.md §6.4).
+    init(file: ArchiveFile, bodyLength: Int, start: Int = 0) {
         self.file = file
-        self.position = FormatV1.bodyOffset
+        self.position = FormatV1.bodyOffset + start
         self.end = FormatV1.bodyOffset + bodyLength
     }
+
+    /// The offset in the body of the next record.
+    var bodyPosition: Int { position - FormatV1.bodyOffset }
 
     /// The next record's `nonce ‖ ciphertext ‖ tag` and plaintext length, or nil at the end of the body.
     mutating func next(index: UInt64) throws -> (bytes: ArraySlice<UInt8>, length: Int)? {

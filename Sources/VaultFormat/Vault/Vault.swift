@@ -90,7 +90,7 @@ public final class Vault {
         throw VaultError(.busy, "\(path) keeps being replaced by another process")
     }
 
-    // MARK: Creation (FORMAT.md §8.6)
+    // MARK: Creation (FORMAT.md §8.7)
 
     /// Creates a new archive with a random DEK and returns it unlocked for writing.
     public static func create(
@@ -127,13 +127,27 @@ public final class Vault {
 
     /// Calls `body` with each record's index and payload, in order, after verifying each; then
     /// checks the count and the chain against the header. Records before `first` are not
-    /// decrypted (their nonces and tags still feed the chain check), so reading the recent end of
-    /// a large archive costs little more than reading the records asked for.
+    /// decrypted (their nonces and tags still feed the chain check), and when `first` is at or
+    /// after the checkpoint the records before the checkpoint are not even read (FORMAT.md §6.4):
+    /// reading the recent end of a large archive costs little more than the records asked for.
     public func forEachRecord(from first: UInt64 = 0, _ body: (UInt64, [UInt8]) throws -> Void) throws {
-        var reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
-        var chain = [UInt8](repeating: 0, count: 32)
-        var index: UInt64 = 0
-        while let sealed = try reader.next(index: index) {
+        let checkpoint = header.checkpoint
+        var reader: BodyReader
+        var chain: [UInt8]
+        var index: UInt64
+        if let checkpoint, first >= checkpoint.index {
+            reader = BodyReader(file: file, bodyLength: Int(header.bodyLength), start: Int(checkpoint.offset))
+            (chain, index) = (checkpoint.chain, checkpoint.index)
+        } else {
+            reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
+            (chain, index) = ([UInt8](repeating: 0, count: 32), 0)
+        }
+        while true {
+            if let checkpoint, index == checkpoint.index,
+               reader.bodyPosition != Int(checkpoint.offset) || !constantTimeEquals(chain, checkpoint.chain) {
+                throw VaultError(.recordsMismatch, "the header's checkpoint does not match record \(index); records were removed, reordered or replaced")
+            }
+            guard let sealed = try reader.next(index: index) else { break }
             if index < first {
                 try sealed.bytes.withUnsafeBytes { raw in
                     try codec.advance(&chain, index: index, nonce: UnsafeRawBufferPointer(rebasing: raw[0..<12]),
@@ -168,8 +182,9 @@ public final class Vault {
     }
 
     /// Appends several records with one `fsync` and one header update: all of them are committed
-    /// together or none (FORMAT.md §8.2), e.g. for an import.
-    public func append(contentsOf payloads: [[UInt8]], now: Int64) throws {
+    /// together or none (FORMAT.md §8.2), e.g. for an import. With `checkpoint`, the first of
+    /// them becomes the header's checkpoint in the same update (FORMAT.md §8.6).
+    public func append(contentsOf payloads: [[UInt8]], now: Int64, checkpoint: Bool = false) throws {
         try requireWritable(allowUnfinished: false)
         guard !payloads.isEmpty else { return }
         guard header.recordCount + UInt64(payloads.count) <= FormatV1.maxRecordsPerKey else {
@@ -177,6 +192,9 @@ public final class Vault {
         }
         let offset = FormatV1.bodyOffset + Int(header.bodyLength)
         var next = header
+        if checkpoint {
+            next.checkpoint = ArchiveHeader.Checkpoint(index: header.recordCount, offset: header.bodyLength, chain: header.recordChain)
+        }
         do {
             var writer = BufferedWriter(file: file, offset: offset)
             defer { writer.close() }
@@ -250,7 +268,15 @@ public final class Vault {
             var chain = [UInt8](repeating: 0, count: 32)
             var index: UInt64 = 0
             let total = header.recordCount
-            while let sealed = try reader.next(index: index) {
+            var checkpointChain: [UInt8]?
+            while true {
+                if let checkpoint = header.checkpoint, index == checkpoint.index {
+                    guard reader.bodyPosition == Int(checkpoint.offset), constantTimeEquals(oldChain, checkpoint.chain) else {
+                        throw VaultError(.recordsMismatch, "the header's checkpoint does not match the records; nothing was changed")
+                    }
+                    checkpointChain = chain
+                }
+                guard let sealed = try reader.next(index: index) else { break }
                 if sealed.length > scratch.count {
                     secureZero(scratch)
                     scratch.deallocate()
@@ -277,6 +303,7 @@ public final class Vault {
             next.dekGeneration = generation
             next.dekRotatedAt = now
             next.recordChain = chain
+            if let checkpointChain { next.checkpoint?.chain = checkpointChain }
             next.flags.remove(.rekeyRequired)
             let slot = try PasswordSlot.seal(dek: newDEK, kek: passwordKEK, kdf: header.passwordSlot.kdf, salt: header.passwordSlot.salt, archiveID: prefix.archiveID)
             next.slots = next.slots.map { if case .password = $0 { return .password(slot) } else { return $0 } }
@@ -362,7 +389,7 @@ public final class Vault {
     }
 
     /// FORMAT.md §8.1: the non-current copy first, then the other, each followed by fsync.
-    private func writeHeader(_ proposed: ArchiveHeader) throws {
+    func writeHeader(_ proposed: ArchiveHeader) throws {
         var next = proposed
         next.sequence = header.sequence + 1
         try next.validate()

@@ -23,7 +23,9 @@ enum ArchiveSession {
                 throw CLIError(.failure, L("this shell has \(shared.vault.path) open, not \(other)", "此 shell 打开的是 \(shared.vault.path),而不是 \(other)"),
                                hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先退出 shell(exit)"))
             }
-            return try body(shared)
+            let result = try body(shared)
+            if writing { snapshotIfDue(shared) }
+            return result
         }
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案"),
@@ -31,7 +33,23 @@ enum ArchiveSession {
         }
         let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
         let archive = try CustomerArchive(vault: vault)
-        return try body(archive)
+        let result = try body(archive)
+        if writing { snapshotIfDue(archive) }
+        return result
+    }
+
+    /// After a successful change: writes a snapshot when opening has become slow enough to
+    /// deserve one (RECORDS.md §6). The change itself is already saved; a failure here (a full
+    /// disk) leaves the archive as it was and is only reported.
+    static func snapshotIfDue(_ archive: CustomerArchive) {
+        guard archive.snapshotDue else { return }
+        Terminal.stderr(L("Saving a snapshot so that the archive keeps opening quickly…\n", "正在保存快照,以便档案继续快速打开……\n").text)
+        do {
+            try archive.writeSnapshot(now: Clock.now)
+        } catch {
+            Terminal.stderr(L("warning: the snapshot was not saved (\(error)); your change is saved and the archive is unchanged otherwise; it will be tried again\n",
+                              "警告:快照未保存(\(error));您的更改已保存,档案其余部分未变;下次将重试\n").text)
+        }
     }
 }
 
