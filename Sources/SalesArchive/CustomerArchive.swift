@@ -99,13 +99,13 @@ public final class CustomerArchive {
     public static let snapshotMinRecords: UInt64 = 20_000
 
     /// True when opening would read so many records after the last snapshot that a new one
-    /// pays off: at least `snapshotMinRecords` records, and at least as many bytes as the last
-    /// snapshot took (so snapshots never more than double the file).
+    /// pays off: at least `snapshotMinRecords` records, taking at least twice the bytes of the
+    /// last snapshot (so snapshots never take more than a third of the file).
     public var snapshotDue: Bool {
         let h = vault.header
         let since = h.recordCount - (h.checkpoint?.index ?? 0) - UInt64(snapshotSize.records)
         let bytesSince = h.bodyLength - (h.checkpoint?.offset ?? 0)
-        return since >= Self.snapshotMinRecords && bytesSince >= 2 * UInt64(snapshotSize.bytes)
+        return since >= Self.snapshotMinRecords && bytesSince >= 3 * UInt64(snapshotSize.bytes)
     }
 
     /// Writes a snapshot of customers, contacts, projects and complaints after the current
