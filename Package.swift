@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Layering (each target imports only those above it in this list):
-// COpenSSL → VaultCrypto → VaultFormat → SalesArchive → salesvault (CLI)
+// COpenSSL → VaultCrypto → VaultFormat → SalesArchive, Department → salesvault (CLI)
+// (Department: the signed registry, key files, rotation policy and the compliance check; it
+// reads archive headers through VaultFormat and never the records.)
 let package = Package(
     name: "SalesVault",
     platforms: [.macOS(.v13)],
@@ -11,6 +13,7 @@ let package = Package(
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultFormat", targets: ["VaultFormat"]),
         .library(name: "SalesArchive", targets: ["SalesArchive"]),
+        .library(name: "Department", targets: ["Department"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,10 +27,12 @@ let package = Package(
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
         .target(name: "SalesArchive", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .target(name: "Department", dependencies: ["VaultFormat", "VaultCrypto"]),
         .executableTarget(
             name: "salesvault",
             dependencies: [
                 "SalesArchive",
+                "Department",
                 "VaultFormat",
                 "VaultCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -36,7 +41,7 @@ let package = Package(
         // Development tools: the testkit generator, the crash-test driver and the benchmark.
         .executableTarget(name: "svault-testkit", dependencies: ["VaultFormat", "VaultCrypto"]),
         .executableTarget(name: "svault-torture", dependencies: ["VaultFormat", "VaultCrypto"]),
-        .executableTarget(name: "svault-bench", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
+        .executableTarget(name: "svault-bench", dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"]),
         .testTarget(
             name: "VaultFormatTests",
@@ -44,6 +49,7 @@ let package = Package(
             exclude: ["Testkit"]
         ),
         .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
-        .testTarget(name: "SalesVaultCLITests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
+        .testTarget(name: "DepartmentTests", dependencies: ["Department", "VaultFormat", "VaultCrypto"]),
+        .testTarget(name: "SalesVaultCLITests", dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"]),
     ]
 )

@@ -269,3 +269,38 @@ extension CustomerArchive {
             candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 }
+
+// MARK: - Escrow uses (FORMAT.md §5.3)
+
+extension CustomerArchive {
+    /// Records a manager's use of escrow as an `escrowUse` entity, in one append with the
+    /// header's counter. Called by the manager's tool before anything is shown.
+    @discardableResult
+    public func recordEscrowUse(action: String, managers: [String], fingerprints: [String], now: Int64) throws -> Entity {
+        let id = state.nextID
+        let event = ChangeEvent(.create, .escrowUse, id, [
+            FieldChange(field: 1, old: nil, new: .text(action)),
+            FieldChange(field: 2, old: nil, new: .text(managers.joined(separator: ", "))),
+            FieldChange(field: 3, old: nil, new: .text(fingerprints.joined(separator: ", "))),
+        ])
+        let batch = ChangeBatch(at: now, actor: managers.joined(separator: ", "), origin: .escrow, events: [event])
+        try state.check(batch)
+        try vault.appendEscrowUse(BatchCodec.encode(batch), now: now)
+        try state.apply(batch)
+        return state.entity(.escrowUse, id)!  // just applied
+    }
+
+    /// Escrow uses the owner has not acknowledged yet, oldest first.
+    public var unacknowledgedEscrowUses: [Entity] {
+        state.all(.escrowUse).filter { $0["acknowledgedAt"] == nil }
+    }
+
+    /// The owner has been shown the escrow uses: marks them seen and clears the header's counter.
+    public func acknowledgeEscrowUses(now: Int64) throws {
+        let pending = unacknowledgedEscrowUses
+        if !pending.isEmpty {
+            try commit(pending.map { ChangeEvent(.update, .escrowUse, $0.id, [FieldChange(field: 4, old: nil, new: .int(now))]) }, now: now, origin: .system)
+        }
+        try vault.acknowledgeEscrowUses()
+    }
+}

@@ -35,6 +35,8 @@ extension CustomerArchive {
         case .project: protected.formUnion(["stage", "stageSince"])
         case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt"])
         case .contact, .activity: break
+        case .escrowUse:
+            throw ArchiveError(.invalidValue, "escrow uses are evidence and cannot be edited", zh: "托管访问记录是审计证据,不能修改")
         }
         for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
             let newName = value.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -26,4 +26,12 @@ public enum FormatV1 {
     static let recordKeyInfo = Array("SalesVault v1 record key".utf8)
     static let passwordSlotAADLabel = Array("SalesVault v1 password slot".utf8)
     static let recordAADLabel = Array("SalesVault v1 record".utf8)
+    static let escrowSlotLabel = Array("SalesVault v1 escrow slot".utf8)
+    static let passwordHistoryLabel = Array("SalesVault v1 password history".utf8)
+    /// Escrow slots per header: every slot but the password slot (FORMAT.md §5.2).
+    public static let maxEscrowSlots = maxSlots - 1
+    public static let maxHolderNameBytes = 64
+    /// Password history (FORMAT.md §5.4): entries kept, scrypt cost of each.
+    public static let passwordHistoryCount = 5
+    public static let passwordHistoryLogN = 15
 }

@@ -38,6 +38,13 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidArgument
         /// A limit of the format was reached (FORMAT.md §9).
         case limitExceeded
+        /// The identities given hold no escrow slot of this archive, or fewer shares than the
+        /// threshold (FORMAT.md §5.2).
+        case noEscrowSlot
+        /// Escrow slots just written did not give back the data key (FORMAT.md §5.2): nothing kept.
+        case escrowVerificationFailed
+        /// The new password is one of the last five (FORMAT.md §5.4).
+        case passwordReused
     }
 
     public let code: Code

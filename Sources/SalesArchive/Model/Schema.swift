@@ -2,12 +2,13 @@ import Foundation
 
 /// The kinds of entity in a customer archive (RECORDS.md §3).
 public enum EntityKind: UInt8, CaseIterable, Sendable {
-    case customer = 1, contact = 2, project = 3, activity = 4, complaint = 5
+    case customer = 1, contact = 2, project = 3, activity = 4, complaint = 5, escrowUse = 6
 
-    /// The prefix of short ids: C12, P3, R7 (a person), L40 (a log entry), T2 (a complaint).
-    public var idPrefix: String { ["C", "R", "P", "L", "T"][Int(rawValue) - 1] }
-    public var en: String { ["customer", "contact", "project", "contact log entry", "complaint"][Int(rawValue) - 1] }
-    public var zh: String { ["客户", "联系人", "项目", "跟进记录", "投诉"][Int(rawValue) - 1] }
+    /// The prefix of short ids: C12, P3, R7 (a person), L40 (a log entry), T2 (a complaint), E5
+    /// (a manager's use of escrow).
+    public var idPrefix: String { ["C", "R", "P", "L", "T", "E"][Int(rawValue) - 1] }
+    public var en: String { ["customer", "contact", "project", "contact log entry", "complaint", "escrow use"][Int(rawValue) - 1] }
+    public var zh: String { ["客户", "联系人", "项目", "跟进记录", "投诉", "托管访问"][Int(rawValue) - 1] }
 }
 
 /// How sensitive a field is (data-model.md): `secret` fields are left out of listings and exports
@@ -132,6 +133,14 @@ public enum Schema {
         FieldSpec(16, "complainant", "complainant", "投诉人", .ref),
     ]
 
+    /// A manager's use of escrow (FORMAT.md §5.3): written by the manager's tool, shown to the owner.
+    public static let escrowUse: [FieldSpec] = [
+        FieldSpec(1, "action", "action", "操作"),
+        FieldSpec(2, "managers", "managers", "经理"),
+        FieldSpec(3, "fingerprints", "key fingerprints", "密钥指纹"),
+        FieldSpec(4, "acknowledgedAt", "seen by the owner", "所有人已知悉", .int),
+    ]
+
     public static func fields(_ kind: EntityKind) -> [FieldSpec] {
         switch kind {
         case .customer: return customer
@@ -139,6 +148,7 @@ public enum Schema {
         case .project: return project
         case .activity: return activity
         case .complaint: return complaint
+        case .escrowUse: return escrowUse
         }
     }
 

@@ -45,6 +45,7 @@ public struct Entity: Sendable {
         case .customer, .contact, .project: return self["name"]?.text ?? shortID
         case .activity: return self["summary"]?.text ?? shortID
         case .complaint: return self["number"]?.text ?? shortID
+        case .escrowUse: return self["action"]?.text ?? shortID
         }
     }
 }

@@ -6,7 +6,7 @@ import Dispatch
 enum Snapshot {
     static let payloadType: UInt8 = 2
     /// Kinds a snapshot holds: the contact log is read from the records when first needed (§5).
-    static let kinds: [EntityKind] = [.customer, .contact, .project, .complaint]
+    static let kinds: [EntityKind] = [.customer, .contact, .project, .complaint, .escrowUse]
     static let partBytes = 4 << 20
     static let maxParts = 100_000
 

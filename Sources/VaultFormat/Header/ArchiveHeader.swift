@@ -21,6 +21,33 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var slots: [KeySlot]
     /// Where a reader may start without reading earlier records (FORMAT.md §6.4).
     public var checkpoint: Checkpoint?
+    /// The department's administrator key pinned at creation, and the registry serial the
+    /// escrow slots were last made from (FORMAT.md §4.2, DEPARTMENT.md §3.2).
+    public var department: DepartmentPin?
+    /// Escrow uses the owner has not seen yet (FORMAT.md §5.3).
+    public var escrowUses: EscrowUses?
+    /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4).
+    public var passwordHistory: [UInt8]?
+
+    public struct DepartmentPin: Sendable, Equatable {
+        public var adminKey: [UInt8]
+        public var registrySerial: UInt64
+        public init(adminKey: [UInt8], registrySerial: UInt64) {
+            self.adminKey = adminKey
+            self.registrySerial = registrySerial
+        }
+    }
+
+    public struct EscrowUses: Sendable, Equatable {
+        public var unacknowledged: UInt32
+        public var lastUseAt: Int64
+        public var firstIndex: UInt64
+        public init(unacknowledged: UInt32, lastUseAt: Int64, firstIndex: UInt64) {
+            self.unacknowledged = unacknowledged
+            self.lastUseAt = lastUseAt
+            self.firstIndex = firstIndex
+        }
+    }
 
     /// A record from which reading can start: its index, its offset in the body and the record
     /// chain before it (FORMAT.md §6.4).
@@ -37,13 +64,14 @@ public struct ArchiveHeader: Sendable, Equatable {
 
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
-            bodyLength, recordChain, flags, slots, checkpoint
+            bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory
     }
 
     public init(
         sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
-        slots: [KeySlot], checkpoint: Checkpoint? = nil
+        slots: [KeySlot], checkpoint: Checkpoint? = nil, department: DepartmentPin? = nil, escrowUses: EscrowUses? = nil,
+        passwordHistory: [UInt8]? = nil
     ) throws {
         self.sequence = sequence
         self.owner = owner
@@ -57,6 +85,9 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.flags = flags
         self.slots = slots
         self.checkpoint = checkpoint
+        self.department = department
+        self.escrowUses = escrowUses
+        self.passwordHistory = passwordHistory
         try validate()
     }
 
@@ -72,6 +103,25 @@ public struct ArchiveHeader: Sendable, Equatable {
         }
         guard bodyLength <= UInt64(Int64.max) - UInt64(FormatV1.bodyOffset) else {
             throw VaultError(.headerDamaged, "header: body length out of range")
+        }
+        let escrow = escrowSlots
+        if let first = escrow.first {
+            guard escrow.allSatisfy({ $0.scheme == first.scheme && $0.threshold == first.threshold }) else {
+                throw VaultError(.headerDamaged, "header: escrow slots of different schemes or thresholds")
+            }
+            guard Set(escrow.map(\.holder.recipient.rawRepresentation)).count == escrow.count else {
+                throw VaultError(.headerDamaged, "header: two escrow slots for one recipient")
+            }
+            guard first.scheme == .whole || Set(escrow.map(\.x)).count == escrow.count else {
+                throw VaultError(.headerDamaged, "header: two escrow shares with the same index")
+            }
+        }
+        if let department, department.adminKey.count != 32 { throw VaultError(.headerDamaged, "header: department key length") }
+        if let escrowUses, escrowUses.unacknowledged == 0 || escrowUses.firstIndex >= recordCount {
+            throw VaultError(.headerDamaged, "header: escrow uses out of range")
+        }
+        if let passwordHistory, passwordHistory.count < 29 || passwordHistory.count > 29 + 49 * FormatV1.passwordHistoryCount {
+            throw VaultError(.headerDamaged, "header: password history length")
         }
         if let checkpoint {
             guard checkpoint.index < recordCount, checkpoint.offset < bodyLength, (checkpoint.index == 0) == (checkpoint.offset == 0),
@@ -94,6 +144,11 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var passwordSlot: PasswordSlot {
         for case .password(let slot) in slots { return slot }
         preconditionFailure("validated header without a password slot")  // validate() guarantees one
+    }
+
+    /// The escrow slots, in header order (FORMAT.md §5.2).
+    public var escrowSlots: [EscrowSlot] {
+        slots.compactMap { if case .escrow(let slot) = $0 { return slot } else { return nil } }
     }
 
     // MARK: Encoding (canonical, FORMAT.md §4.1)
@@ -121,6 +176,11 @@ public struct ArchiveHeader: Sendable, Equatable {
         for slot in slots { s.append(slot.serialized) }
         field(.slots, s.bytes)
         if let checkpoint { field(.checkpoint, u64(checkpoint.index) + u64(checkpoint.offset) + checkpoint.chain) }
+        if let department { field(.department, department.adminKey + u64(department.registrySerial)) }
+        if let escrowUses {
+            field(.escrowUses, .be32(escrowUses.unacknowledged) + u64(UInt64(bitPattern: escrowUses.lastUseAt)) + u64(escrowUses.firstIndex))
+        }
+        if let passwordHistory { field(.passwordHistory, passwordHistory) }
         return w.bytes
     }
 
@@ -165,13 +225,24 @@ public struct ArchiveHeader: Sendable, Equatable {
             var c = ByteCursor(try value(.checkpoint, length: 48), context: "header")
             checkpoint = Checkpoint(index: try c.readU64(), offset: try c.readU64(), chain: try c.readBytes(32))
         }
+        var department: DepartmentPin?
+        if values[.department] != nil {
+            var c = ByteCursor(try value(.department, length: 40), context: "header")
+            department = DepartmentPin(adminKey: try c.readBytes(32), registrySerial: try c.readU64())
+        }
+        var escrowUses: EscrowUses?
+        if values[.escrowUses] != nil {
+            var c = ByteCursor(try value(.escrowUses, length: 20), context: "header")
+            escrowUses = EscrowUses(unacknowledged: try c.readU32(), lastUseAt: Int64(bitPattern: try c.readU64()), firstIndex: try c.readU64())
+        }
         do {
             try self.init(
                 sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
                 passwordChangedAt: Int64(bitPattern: u64(.passwordChangedAt)),
                 dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
-                flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint)
+                flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint, department: department,
+                escrowUses: escrowUses, passwordHistory: values[.passwordHistory])
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")
         }

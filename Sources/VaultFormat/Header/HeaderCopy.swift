@@ -66,9 +66,11 @@ struct HeaderCopy: Sendable {
 struct DerivedKeys {
     let headerKey: SymmetricKey
     let recordKey: SymmetricKey
+    let historyKey: SymmetricKey
 
     init(dek: SymmetricKey, archiveID: [UInt8]) throws {
         headerKey = try HKDF.deriveKey(inputKeyMaterial: dek, salt: archiveID, info: FormatV1.headerMACInfo, outputByteCount: 32)
         recordKey = try HKDF.deriveKey(inputKeyMaterial: dek, salt: archiveID, info: FormatV1.recordKeyInfo, outputByteCount: 32)
+        historyKey = try HKDF.deriveKey(inputKeyMaterial: dek, salt: archiveID, info: FormatV1.passwordHistoryLabel, outputByteCount: 32)
     }
 }

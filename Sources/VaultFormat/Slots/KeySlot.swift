@@ -1,8 +1,10 @@
 /// A key slot (FORMAT.md §5): `type ‖ length ‖ value`.
 public enum KeySlot: Sendable, Equatable {
     case password(PasswordSlot)
+    case escrow(EscrowSlot)
 
     static let passwordType: UInt8 = 0x01
+    static let escrowType: UInt8 = 0x02
 
     var serialized: [UInt8] {
         switch self {
@@ -10,6 +12,13 @@ public enum KeySlot: Sendable, Equatable {
             var w = ByteWriter()
             let value = slot.serialized
             w.u8(Self.passwordType)
+            w.u16(UInt16(value.count))
+            w.append(value)
+            return w.bytes
+        case .escrow(let slot):
+            var w = ByteWriter()
+            let value = slot.serialized
+            w.u8(Self.escrowType)
             w.u16(UInt16(value.count))
             w.append(value)
             return w.bytes
@@ -22,6 +31,7 @@ public enum KeySlot: Sendable, Equatable {
         let value = try cursor.readBytes(length)
         switch type {
         case Self.passwordType: self = .password(try PasswordSlot(parsing: value))
+        case Self.escrowType: self = .escrow(try EscrowSlot(parsing: value))
         default: throw VaultError(.unsupportedVersion, "key slot type \(type) is unknown: written by a newer SalesVault")
         }
     }

@@ -1,3 +1,5 @@
+import VaultCrypto
+
 /// What can be read from an archive without any key (FORMAT.md §7 steps 1–2, 5): the plaintext
 /// header fields for `status` and the compliance check. Nothing here is authenticated.
 public struct ArchiveInspection: Sendable {
@@ -73,6 +75,22 @@ public struct ArchiveInspection: Sendable {
         return ArchiveInspection(
             path: path, prefix: prefix, header: self.copies[index]!.header, copyA: states[0], copyB: states[1],
             fileSize: fileSize, copies: copies, currentIndex: index)
+    }
+
+    /// What a manager's escrow key says about the current header copy (DEPARTMENT.md §6 `--verify`).
+    public enum Authenticity: String, Sendable { case authentic, forged, noSlot }
+
+    /// Checks the current header copy's MAC with the DEK recovered through escrow: a hand-edited
+    /// date or slot list is `forged`. `noSlot` when none of the keys holds a slot.
+    public func authenticate(escrowIdentities identities: [Curve25519.KeyAgreement.PrivateKey]) -> Authenticity {
+        let header = current.header
+        let held = Set(header.escrowSlots.map(\.holder.recipient.rawRepresentation))
+        guard identities.contains(where: { held.contains($0.publicKey.rawRepresentation) }) else { return .noSlot }
+        guard let (dek, _) = try? Vault.escrowDEK(header, identities: identities, archiveID: prefix.archiveID),
+              let keys = try? DerivedKeys(dek: dek, archiveID: prefix.archiveID),
+              (try? current.isAuthentic(prefix: prefix, headerKey: keys.headerKey)) == true
+        else { return .forged }
+        return .authentic
     }
 
     /// Reads an archive's plaintext header without a password (shared lock while reading).

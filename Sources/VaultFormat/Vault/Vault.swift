@@ -19,12 +19,27 @@ public final class Vault {
     private var dek: SymmetricKey
     private var keys: DerivedKeys
     private var codec: RecordCodec
-    /// The key-encryption key of the password slot, kept so `rekey` re-wraps without a second KDF.
-    private var passwordKEK: SymmetricKey
+    /// The key-encryption key of the password slot, kept so `rekey` re-wraps without a second KDF;
+    /// nil when a manager opened the archive through escrow.
+    private var passwordKEK: SymmetricKey?
+    /// The escrow holders whose keys opened the archive (nil when the password did).
+    public private(set) var openedThroughEscrow: [EscrowSlot.Holder]?
+
+    /// Escrow slots to write (FORMAT.md §5.2) and the department key to pin (§4.2).
+    public struct EscrowPlan: Sendable {
+        public let holders: [EscrowSlot.Holder]
+        public let threshold: Int
+        public let pin: ArchiveHeader.DepartmentPin
+        public init(holders: [EscrowSlot.Holder], threshold: Int, pin: ArchiveHeader.DepartmentPin) {
+            self.holders = holders
+            self.threshold = threshold
+            self.pin = pin
+        }
+    }
 
     private init(
         path: String, file: ArchiveFile, access: Access, inspection: ArchiveInspection, dek: SymmetricKey,
-        passwordKEK: SymmetricKey
+        passwordKEK: SymmetricKey?
     ) throws {
         self.path = path
         self.file = file
@@ -70,6 +85,65 @@ public final class Vault {
         return try Vault(path: path, file: file, access: access, inspection: inspection, dek: dek, passwordKEK: kek)
     }
 
+    /// Opens an archive with managers' escrow identities instead of the password (FORMAT.md §5.2):
+    /// one holder's slot, or `k` holders' shares. The header MAC then proves the slots genuine.
+    public static func open(path: String, escrowIdentities identities: [Curve25519.KeyAgreement.PrivateKey], access: Access = .readOnly) throws -> Vault {
+        let file = try lockedFile(path: path, access: access)
+        var inspection = try ArchiveInspection.read(file)
+        var opened: (dek: SymmetricKey, holders: [EscrowSlot.Holder])?
+        var firstError: Error?
+        for index in [inspection.currentIndex, 1 - inspection.currentIndex] {
+            guard let copy = inspection.copies[index] else { continue }
+            do {
+                let candidate = try escrowDEK(copy.header, identities: identities, archiveID: inspection.prefix.archiveID)
+                let keys = try DerivedKeys(dek: candidate.dek, archiveID: inspection.prefix.archiveID)
+                guard try copy.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else {
+                    throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
+                }
+                if index != inspection.currentIndex { inspection = inspection.choosing(index, forgedOther: true) }
+                opened = candidate
+                break
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        guard let opened else { throw firstError ?? VaultError(.headerDamaged, "no intact header copy") }
+        guard !inspection.isTruncated else {
+            throw VaultError(.truncated, "\(path) is \(inspection.fileSize) bytes but its header commits \(inspection.committedSize)")
+        }
+        let vault = try Vault(path: path, file: file, access: access, inspection: inspection, dek: opened.dek, passwordKEK: nil)
+        vault.openedThroughEscrow = opened.holders
+        return vault
+    }
+
+    /// The DEK from the slots the identities hold: any one whole-key slot, or `k` shares.
+    static func escrowDEK(
+        _ header: ArchiveHeader, identities: [Curve25519.KeyAgreement.PrivateKey], archiveID: [UInt8]
+    ) throws -> (dek: SymmetricKey, holders: [EscrowSlot.Holder]) {
+        let slots = header.escrowSlots
+        guard let first = slots.first else { throw VaultError(.noEscrowSlot, "this archive has no escrow slots") }
+        var shares: [Shamir.Share] = []
+        var holders: [EscrowSlot.Holder] = []
+        for slot in slots {
+            guard let identity = identities.first(where: { $0.publicKey == slot.holder.recipient }) else { continue }
+            var secret = try slot.open(identity: identity, archiveID: archiveID)
+            defer { secureZero(&secret) }
+            if slot.scheme == .whole { return (SymmetricKey(data: secret), [slot.holder]) }
+            shares.append(Shamir.Share(x: slot.x, y: secret))
+            holders.append(slot.holder)
+            if shares.count == first.threshold { break }
+        }
+        guard !holders.isEmpty else {
+            throw VaultError(.noEscrowSlot, "none of the given keys holds an escrow slot of this archive (holders: \(slots.map(\.holder.name).joined(separator: ", ")))")
+        }
+        guard shares.count >= first.threshold else {
+            throw VaultError(.noEscrowSlot, "\(first.threshold) of the \(slots.count) holders must act together; the keys given hold \(shares.count) (\(holders.map(\.name).joined(separator: ", ")))")
+        }
+        var dek = try Shamir.combine(shares)
+        defer { secureZero(&dek) }
+        return (SymmetricKey(data: dek), holders)
+    }
+
     /// Derives the KEK from one copy's password slot and unwraps the DEK.
     private static func unlock(_ copy: HeaderCopy, password: SecureBytes, archiveID: [UInt8]) throws -> (SymmetricKey, SymmetricKey) {
         let slot = copy.header.passwordSlot
@@ -94,7 +168,7 @@ public final class Vault {
 
     /// Creates a new archive with a random DEK and returns it unlocked for writing.
     public static func create(
-        path: String, owner: String, password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64
+        path: String, owner: String, password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, escrow plan: EscrowPlan? = nil
     ) throws -> Vault {
         try ArchiveHeader.validateOwner(owner)
         guard !FileSystem.exists(path) else { throw VaultError(.alreadyExists, "\(path) already exists") }
@@ -102,11 +176,15 @@ public final class Vault {
         let prefix = try ArchivePrefix(archiveID: Random.bytes(FormatV1.archiveIDSize))
         let dek = try SymmetricKey.generate(bitCount: 256)
         let sealed = try PasswordSlot.seal(dek: dek, password: password, kdf: kdf, archiveID: prefix.archiveID)
+        let keys = try DerivedKeys(dek: dek, archiveID: prefix.archiveID)
+        let escrow = try plan.map { try EscrowSealing(dek: dek, holders: $0.holders, threshold: $0.threshold, archiveID: prefix.archiveID) }
+        var history = PasswordHistory()
+        try history.push(password)
         let header = try ArchiveHeader(
             sequence: 1, owner: owner, createdAt: now, passwordChangedAt: now, dekRotatedAt: now, dekGeneration: 1,
             recordCount: 0, bodyLength: 0, recordChain: [UInt8](repeating: 0, count: 32), flags: [],
-            slots: [.password(sealed.slot)])
-        let keys = try DerivedKeys(dek: dek, archiveID: prefix.archiveID)
+            slots: [.password(sealed.slot)] + (escrow?.slots.map { .escrow($0) } ?? []), department: plan?.pin,
+            passwordHistory: history.sealed(key: keys.historyKey, archiveID: prefix.archiveID))
         let copy = try HeaderCopy(header: header, prefix: prefix, headerKey: keys.headerKey)
         let temporary = try FileSystem.temporaryPath(beside: path, tag: "new")
         do {
@@ -114,6 +192,10 @@ public final class Vault {
             try file.lock(exclusive: true)
             try file.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
             try file.sync()
+            // FORMAT.md §5.2: every escrow slot test-opened from the bytes on disk, or no archive.
+            let written = try ArchiveInspection.read(file)
+            try escrow?.verify(written.header, archiveID: prefix.archiveID)
+            for c in written.copies { try escrow?.verify(try requireCopy(c).header, archiveID: prefix.archiveID) }
             try FileSystem.publishNew(temporary, as: path)
             let inspection = try ArchiveInspection.read(file)
             return try Vault(path: path, file: file, access: .readWrite, inspection: inspection, dek: dek, passwordKEK: sealed.kek)
@@ -185,6 +267,32 @@ public final class Vault {
     /// together or none (FORMAT.md §8.2), e.g. for an import. With `checkpoint`, the first of
     /// them becomes the header's checkpoint in the same update (FORMAT.md §8.6).
     public func append(contentsOf payloads: [[UInt8]], now: Int64, checkpoint: Bool = false) throws {
+        try append(contentsOf: payloads, now: now, checkpoint: checkpoint, adjusting: nil)
+    }
+
+    /// Records one escrow use: its audit record and the header's `escrowUses` in one update
+    /// (FORMAT.md §5.3).
+    public func appendEscrowUse(_ payload: [UInt8], now: Int64) throws {
+        try append(contentsOf: [payload], now: now, checkpoint: false) { next, firstNewIndex in
+            var uses = next.escrowUses ?? ArchiveHeader.EscrowUses(unacknowledged: 0, lastUseAt: now, firstIndex: firstNewIndex)
+            uses.unacknowledged &+= 1
+            uses.lastUseAt = now
+            next.escrowUses = uses
+        }
+    }
+
+    /// The owner has seen the escrow uses: clears the header's counter (FORMAT.md §5.3).
+    public func acknowledgeEscrowUses() throws {
+        try requireWritable(allowUnfinished: true)
+        guard header.escrowUses != nil, openedThroughEscrow == nil else { return }
+        var next = header
+        next.escrowUses = nil
+        try writeHeader(next)
+    }
+
+    private func append(
+        contentsOf payloads: [[UInt8]], now: Int64, checkpoint: Bool, adjusting adjust: ((inout ArchiveHeader, UInt64) -> Void)?
+    ) throws {
         try requireWritable(allowUnfinished: false)
         guard !payloads.isEmpty else { return }
         guard header.recordCount + UInt64(payloads.count) <= FormatV1.maxRecordsPerKey else {
@@ -218,20 +326,65 @@ public final class Vault {
             try? file.sync()
             throw error
         }
+        adjust?(&next, header.recordCount)
         try writeHeader(next)
     }
 
-    /// Re-wraps the DEK under a new password; the body is not touched (FORMAT.md §8.4).
+    /// Re-wraps the DEK under a new password; the body is not touched (FORMAT.md §8.4). Refuses
+    /// the last five passwords (FORMAT.md §5.4) with `.passwordReused`.
     public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
         try requireWritable(allowUnfinished: true)
+        var history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
+        guard try !history.contains(newPassword) else {
+            throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
+        }
+        try history.push(newPassword)
         let kdf = try KDFParameters.resolve(choice)
         let sealed = try PasswordSlot.seal(dek: dek, password: newPassword, kdf: kdf, archiveID: prefix.archiveID)
         var next = header
         next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
         next.passwordChangedAt = now
         next.flags.remove(.mustChangePassword)
+        next.passwordHistory = try history.sealed(key: keys.historyKey, archiveID: prefix.archiveID)
         try writeHeader(next)
         passwordKEK = sealed.kek
+    }
+
+    /// A manager's password reset through escrow (DEPARTMENT.md §4): a temporary password that
+    /// must be changed at the next unlock. Not entered in the password history.
+    public func resetPassword(temporary: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
+        try requireWritable(allowUnfinished: true)
+        let kdf = try KDFParameters.resolve(choice)
+        let sealed = try PasswordSlot.seal(dek: dek, password: temporary, kdf: kdf, archiveID: prefix.archiveID)
+        var next = header
+        next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
+        next.passwordChangedAt = now
+        next.flags.insert(.mustChangePassword)
+        try writeHeader(next)
+    }
+
+    /// Brings the escrow slots in line with `plan` without a new DEK (DEPARTMENT.md §4): slots
+    /// for new holders are added (and test-opened), slots of holders no longer listed are removed
+    /// and the archive marked `rekeyRequired`. A change of threshold, or any change to shares,
+    /// needs a new DEK: `.invalidArgument`, use `rekey(now:escrow:)`.
+    public func updateEscrow(_ plan: EscrowPlan) throws {
+        try requireWritable(allowUnfinished: true)
+        guard openedThroughEscrow == nil else { throw VaultError(.invalidArgument, "only the owner can change who holds escrow slots") }
+        let current = header.escrowSlots
+        let wanted = Set(plan.holders.map(\.recipient.rawRepresentation))
+        let currentThreshold = current.first?.threshold ?? plan.threshold
+        if plan.threshold != currentThreshold || (plan.threshold > 1 && Set(current.map(\.holder.recipient.rawRepresentation)) != wanted) {
+            throw VaultError(.invalidArgument, "the escrow threshold or the share holders change: this needs a new data key (rekey)")
+        }
+        let kept = current.filter { wanted.contains($0.holder.recipient.rawRepresentation) }
+        let keptKeys = Set(kept.map(\.holder.recipient.rawRepresentation))
+        let added = plan.holders.filter { !keptKeys.contains($0.recipient.rawRepresentation) }
+        let sealing = try EscrowSealing(dek: dek, holders: added, threshold: 1, archiveID: prefix.archiveID)
+        var next = header
+        next.slots = [.password(header.passwordSlot)] + (kept + sealing.slots).map { .escrow($0) }
+        next.department = plan.pin
+        if kept.count < current.count { next.flags.insert(.rekeyRequired) }
+        try writeHeaderVerifyingEscrow(next, sealing: sealing, newOnly: true)
     }
 
     /// Sets or clears header flags (escrow and policy use them), in one header update.
@@ -245,8 +398,9 @@ public final class Vault {
 
     /// New DEK, every record re-encrypted into a new file that atomically replaces the old one
     /// (FORMAT.md §8.5). The password stays the same. `progress` gets (records done, total).
-    public func rekey(now: Int64, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+    public func rekey(now: Int64, escrow plan: EscrowPlan? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
         try requireWritable(allowUnfinished: false)
+        guard let passwordKEK else { throw VaultError(.invalidArgument, "a rekey needs the owner's password") }
         let newDEK = try SymmetricKey.generate(bitCount: 256)
         let newKeys = try DerivedKeys(dek: newDEK, archiveID: prefix.archiveID)
         let generation = header.dekGeneration &+ 1
@@ -306,10 +460,19 @@ public final class Vault {
             if let checkpointChain { next.checkpoint?.chain = checkpointChain }
             next.flags.remove(.rekeyRequired)
             let slot = try PasswordSlot.seal(dek: newDEK, kek: passwordKEK, kdf: header.passwordSlot.kdf, salt: header.passwordSlot.salt, archiveID: prefix.archiveID)
-            next.slots = next.slots.map { if case .password = $0 { return .password(slot) } else { return $0 } }
+            // New escrow slots for the same holders (or the plan's): the old ones hold the old key.
+            let holders = plan?.holders ?? header.escrowSlots.map(\.holder)
+            let threshold = plan?.threshold ?? header.escrowSlots.first?.threshold ?? 1
+            let sealing = holders.isEmpty ? nil : try EscrowSealing(dek: newDEK, holders: holders, threshold: threshold, archiveID: prefix.archiveID)
+            next.slots = [.password(slot)] + (sealing?.slots.map { .escrow($0) } ?? [])
+            if let plan { next.department = plan.pin }
+            let history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
+            next.passwordHistory = header.passwordHistory == nil ? nil : try history.sealed(key: newKeys.historyKey, archiveID: prefix.archiveID)
             let copy = try HeaderCopy(header: next, prefix: prefix, headerKey: newKeys.headerKey)
             try out.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
             try out.sync()
+            let written = try ArchiveInspection.read(out)
+            for c in written.copies { try sealing?.verify(try Self.requireCopy(c).header, archiveID: prefix.archiveID) }
             try FileSystem.replace(path, with: temporary)
             file = out
             dek = newDEK
@@ -380,6 +543,11 @@ public final class Vault {
 
     // MARK: Internals
 
+    private static func requireCopy(_ copy: HeaderCopy?) throws -> HeaderCopy {
+        guard let copy else { throw VaultError(.escrowVerificationFailed, "a header copy did not read back intact") }
+        return copy
+    }
+
     private func requireWritable(allowUnfinished: Bool) throws {
         guard access == .readWrite else { throw VaultError(.invalidArgument, "the archive was opened read-only") }
         if !allowUnfinished && unfinishedBytes > 0 {
@@ -389,6 +557,30 @@ public final class Vault {
     }
 
     /// FORMAT.md §8.1: the non-current copy first, then the other, each followed by fsync.
+    /// A header update whose new escrow slots are test-opened before the write (from the bytes
+    /// to be written) and after it (read back); if the read-back fails, the previous header is
+    /// written back (FORMAT.md §5.2).
+    private func writeHeaderVerifyingEscrow(_ proposed: ArchiveHeader, sealing: EscrowSealing, newOnly: Bool) throws {
+        let previous = header
+        let fresh: (ArchiveHeader) -> ArchiveHeader = { h in
+            guard newOnly else { return h }
+            var only = h
+            let new = Set(sealing.slots.map(\.holder.recipient.rawRepresentation))
+            only.slots = h.slots.filter { if case .escrow(let s) = $0 { return new.contains(s.holder.recipient.rawRepresentation) } else { return false } }
+            return only
+        }
+        let planned = try HeaderCopy(header: proposed, prefix: prefix, headerKey: keys.headerKey)
+        try sealing.verify(fresh(try HeaderCopy(parsing: planned.bytes).header), archiveID: prefix.archiveID)
+        try writeHeader(proposed)
+        do {
+            let written = try ArchiveInspection.read(file)
+            for c in written.copies { try sealing.verify(fresh(try Self.requireCopy(c).header), archiveID: prefix.archiveID) }
+        } catch {
+            try? writeHeader(previous)
+            throw error
+        }
+    }
+
     func writeHeader(_ proposed: ArchiveHeader) throws {
         var next = proposed
         next.sequence = header.sequence + 1

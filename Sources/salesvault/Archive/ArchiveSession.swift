@@ -16,12 +16,19 @@ struct ArchiveOptions: ParsableArguments {
 /// interactive shell keeps open.
 enum ArchiveSession {
     nonisolated(unsafe) static var shared: CustomerArchive?
+    /// Set when a manager opened the shared archive through escrow: read commands only.
+    nonisolated(unsafe) static var escrowReadOnly = false
 
     static func with<R>(_ options: ArchiveOptions, writing: Bool, _ body: (CustomerArchive) throws -> R) throws -> R {
         if let shared {
             if let other = options.archive, URL(fileURLWithPath: other).standardizedFileURL.path != URL(fileURLWithPath: shared.vault.path).standardizedFileURL.path {
                 throw CLIError(.failure, L("this shell has \(shared.vault.path) open, not \(other)", "此 shell 打开的是 \(shared.vault.path),而不是 \(other)"),
                                hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先退出 shell(exit)"))
+            }
+            if writing && escrowReadOnly {
+                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问为只读:此命令会修改档案"),
+                               hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
+                                       "只有所有人可以修改档案;如需为所有人设置新密码,请使用 salesvault escrow reset-password"))
             }
             let result = try body(shared)
             if writing { snapshotIfDue(shared) }
@@ -33,6 +40,7 @@ enum ArchiveSession {
         }
         let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
         let archive = try CustomerArchive(vault: vault)
+        try OwnerUnlock.showEscrowUses(archive, writing: writing)
         let result = try body(archive)
         if writing { snapshotIfDue(archive) }
         return result

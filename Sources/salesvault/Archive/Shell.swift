@@ -34,10 +34,17 @@ struct Shell: VaultCommand {
         let vault = try password.unlock(archive, access: .readWrite)
         ArchiveSession.shared = try CustomerArchive(vault: vault)
         defer { ArchiveSession.shared = nil }
+        try OwnerUnlock.showEscrowUses(ArchiveSession.shared!, writing: true)
+        try Self.loop(name: archive, owner: vault.header.owner, idleMinutes: idleMinutes)
+    }
+
+    /// Reads commands (a terminal with line editing, or standard input) and runs them against
+    /// `ArchiveSession.shared` until exit, end of input or the idle timeout.
+    static func loop(name archive: String, owner: String, idleMinutes: Double) throws {
         let interactive = isatty(STDIN_FILENO) == 1
         if interactive {
-            print(L("Unlocked \(archive) (\(vault.header.owner)). Type `help` for commands, `exit` to lock.",
-                    "已解锁 \(archive)(\(vault.header.owner))。输入 help 查看命令,exit 锁定退出。").text)
+            print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
+                    "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
         }
         let editor = LineEditor()
         var firstFailure: Int32?
@@ -70,7 +77,7 @@ struct Shell: VaultCommand {
                 print(SalesVault.helpMessage())
                 continue
             }
-            if ["shell", "init", "passwd", "rekey", "repair"].contains(first) {
+            if ["shell", "init", "passwd", "rekey", "repair", "escrow", "compromised", "dept", "keys", "compliance", "reminders"].contains(first) {
                 Terminal.stderr(L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first);请在命令行中运行\n").text)
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue

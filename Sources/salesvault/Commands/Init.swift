@@ -1,4 +1,5 @@
 import ArgumentParser
+import Department
 import VaultFormat
 
 struct Init: VaultCommand {
@@ -12,10 +13,14 @@ struct Init: VaultCommand {
             EXAMPLES
               salesvault init zhangwei.svault --owner 张伟
               salesvault init test.svault --owner Test --password-file pw.txt --insecure-kdf-cost 10
+              salesvault init --department 华东销售部 --owner 张伟   (archives/张伟.svault, with escrow)
             """)
 
-    @Argument(help: "The archive file to create (it must not exist).")
-    var archive: String
+    @Argument(help: "The archive file to create (it must not exist; default with --department: archives/OWNER.svault).")
+    var archive: String?
+
+    @Option(name: [.customShort("d"), .long], help: ArgumentHelp("Create the archive in this department: escrow slots for its managers, its administrator key pinned.", valueName: "dir"))
+    var department: String?
 
     @Option(name: .long, help: "The salesperson who owns the archive (shown by status and compliance checks).")
     var owner: String
@@ -24,15 +29,45 @@ struct Init: VaultCommand {
     @OptionGroup var kdf: KDFOptions
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        if archive == nil && department == nil { throw ValidationError("give the archive file, or --department DIR") }
+    }
+
     func execute() throws {
+        var plan: Vault.EscrowPlan?
+        var registry: Registry?
+        if let department {
+            let r = try Registry.load(directory: department)
+            guard r.salespeople.contains(where: { $0.name == owner }) else {
+                throw CLIError(.failure, L("\(owner) is not registered in the department \(r.name)", "\(owner) 未在部门 \(r.name) 登记"),
+                               hint: L("ask the administrator: salesvault dept add-salesperson \(department) \(owner)", "请联系管理员运行:salesvault dept add-salesperson \(department) \(owner)"))
+            }
+            guard !r.managers.isEmpty else {
+                throw CLIError(.failure, L("the department has no managers yet, so nobody could recover this archive", "部门尚无经理,档案将无人可以恢复"),
+                               hint: L("ask the administrator to add the managers first (salesvault dept add-manager)", "请先让管理员添加经理(salesvault dept add-manager)"))
+            }
+            plan = try r.escrowPlan()
+            registry = r
+        }
+        let archive = self.archive ?? Layout(department!).archive(of: owner)
         let secret = try PasswordInput.read(
             file: password.passwordFile, fd: password.passwordFd,
             prompt: L("Choose a password for \(archive): ", "为 \(archive) 设置密码:"), confirm: true)
         try NewPasswordCheck.require(secret, owner: owner)
         let vault = try Vault.create(
-            path: archive, owner: owner, password: PasswordInput.secureBytes(secret), kdf: kdf.choice, now: Clock.now)
+            path: archive, owner: owner, password: PasswordInput.secureBytes(secret), kdf: kdf.choice, now: Clock.now, escrow: plan)
         let slot = vault.header.passwordSlot.kdf
         print(L("Created \(archive) for \(owner).", "已为 \(owner) 创建档案 \(archive)。").text)
+        if let registry {
+            print(L("Department \(registry.name), administrator fingerprint \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation)) (pinned).",
+                    "部门 \(registry.name),管理员指纹 \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation))(已固定)。").text)
+            let k = registry.policy.escrowThreshold
+            print(k == 1 ? L("Escrow (any one of them can open it; each use is recorded and shown to you):", "托管(其中任一人可打开;每次使用都会记录并告知您):").text
+                  : L("Escrow (\(k) of them together can open it; each use is recorded and shown to you):", "托管(其中 \(k) 人共同才能打开;每次使用都会记录并告知您):").text)
+            for s in vault.header.escrowSlots {
+                print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))  " + Terminal.green(L("written and test-opened", "已写入并验证").text))
+            }
+        }
         print(L("Password protection: scrypt cost 2^\(slot.logN) (\(Format.bytes(slot.memoryBytes)) of memory).",
                 "密码保护:scrypt 成本 2^\(slot.logN)(内存 \(Format.bytes(slot.memoryBytes)))。").text)
         if slot.isWeak {

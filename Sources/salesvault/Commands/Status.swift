@@ -62,7 +62,12 @@ struct Status: VaultCommand {
             passwordChangedAt: Format.isoDate(h.passwordChangedAt), passwordAgeDays: Format.days(since: h.passwordChangedAt, now: now),
             dekRotatedAt: Format.isoDate(h.dekRotatedAt), dekGeneration: h.dekGeneration,
             kdf: .init(logN: kdf.logN, r: kdf.r, p: kdf.p, memoryBytes: kdf.memoryBytes, weak: kdf.isWeak),
-            slots: h.slots.map { switch $0 { case .password: return "password" } },
+            slots: h.slots.map {
+                switch $0 {
+                case .password: return "password"
+                case .escrow(let e): return "escrow: \(e.holder.name)" + (e.scheme == .shamir ? " (share \(e.x), \(e.threshold) needed)" : "")
+                }
+            },
             records: h.recordCount, bodyBytes: h.bodyLength, headerCopies: [copyText(info.copyA), copyText(info.copyB)],
             unfinishedBytes: info.unfinishedBytes, truncated: info.isTruncated, flags: flags)
         if json {
@@ -84,7 +89,7 @@ struct Status: VaultCommand {
             (zh ? "密码派生" : "Key derivation",
              "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p) (\(Format.bytes(kdf.memoryBytes)))"
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱:测试参数,不安全" : "WEAK: insecure testing cost") : "")),
-            (zh ? "密钥槽" : "Key slots", report.slots.map { zh && $0 == "password" ? "密码" : $0 }.joined(separator: ", ")),
+            (zh ? "密钥槽" : "Key slots", report.slots.map { zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管:")) : $0 }.joined(separator: ", ")),
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]

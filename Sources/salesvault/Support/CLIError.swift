@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VaultCrypto
 import SalesArchive
+import Department
 import VaultFormat
 
 /// Exit statuses, documented in `salesvault --help`.
@@ -15,6 +16,7 @@ enum ExitStatus: Int32 {
     case needsRepair = 6
     case passwordRejected = 7
     case inputRefused = 8
+    case nonCompliant = 9
     case usage = 64
 
     static let help = """
@@ -22,13 +24,16 @@ enum ExitStatus: Int32 {
           0   success
           1   other failure (I/O, full disk, permissions)
           2   file not found, already exists, not an archive, or unsupported version
-          3   wrong password
+          3   wrong password (or escrow keys that hold no slot of the archive)
           4   archive damaged or tampered with (details in the message)
           5   archive in use by another salesvault process
           6   an interrupted save must be repaired first (salesvault repair)
-          7   new password rejected (too weak, or the two entries differ)
+          7   new password rejected (too weak, one of the last five, or the two entries
+              differ), or the password must be changed first (after an escrow reset)
           8   input refused: unknown or ambiguous record, invalid value, date or step;
               the archive is unchanged
+          9   compliance: an archive is overdue, never rotated past the limit, lacks
+              escrow, needs a rekey, has a forged header, or is unreadable
           64  invalid command line
         """
 }
@@ -93,6 +98,8 @@ enum ErrorReport {
             }
             if e.code == .unknownField { return (L(e.reason, e.reasonZH ?? e.reason).text, hint?.text, status) }
             return (message, hint?.text, status)
+        case let e as DepartmentError:
+            return describe(e)
         case let e as CryptoError:
             return (L("cryptographic failure: \(e)", "加密运算失败:\(e)").text, nil, .failure)
         default:
@@ -152,6 +159,15 @@ enum ErrorReport {
             return (L("invalid value: \(detail)", "无效的值:\(detail)"), nil, .usage)
         case .limitExceeded:
             return (L("limit reached: \(detail)", "超出限制:\(detail)"), nil, .failure)
+        case .noEscrowSlot:
+            return (L("these keys do not open the archive: \(detail); the archive is unchanged", "这些密钥无法打开档案:\(detail);档案未被改动"),
+                    L("check that you gave your own key file (and, for a shared policy, the other managers' keys too)", "请确认使用的是您本人的密钥文件(共同托管时还需其他经理的密钥)"), .wrongPassword)
+        case .escrowVerificationFailed:
+            return (L("escrow check failed: \(detail); nothing was kept", "托管校验失败:\(detail);未保留任何更改"),
+                    L("check the managers' public keys in the department registry and try again", "请检查部门登记中的经理公钥后重试"), .failure)
+        case .passwordReused:
+            return (L("\(detail); the archive is unchanged", "新密码是本档案最近 5 个密码之一;档案未被改动"),
+                    L("choose a password you have not used for this archive", "请选择一个此档案未曾用过的密码"), .passwordRejected)
         }
     }
 }

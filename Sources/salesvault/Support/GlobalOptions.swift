@@ -34,7 +34,9 @@ struct PasswordOptions: ParsableArguments {
     /// Asks for (or reads) the password of `path` and unlocks it.
     func unlock(_ path: String, access: Vault.Access = .readOnly) throws -> Vault {
         let secret = try read(prompt: L("Password for \(path): ", "\(path) 的密码:"))
-        return try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: access)
+        let vault = try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: access)
+        try OwnerUnlock.after(vault, path: path)
+        return vault
     }
 }
 

@@ -1,0 +1,234 @@
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+/// How an archive's escrow slots compare with the registry (DEPARTMENT.md §6).
+public struct EscrowCoverage: Sendable, Equatable {
+    public enum Status: String, Codable, Sendable, Comparable {
+        case ok, missing, stale, rekeyRequired = "rekey required"
+        var rank: Int { [.ok: 0, .missing: 1, .stale: 2, .rekeyRequired: 3][self]! }
+        public static func < (a: Status, b: Status) -> Bool { a.rank < b.rank }
+    }
+
+    public let status: Status
+    /// Managers in the registry without a slot.
+    public let missing: [Registry.Manager]
+    /// Slots whose recipient is no longer a manager.
+    public let departed: [EscrowSlot.Holder]
+    public let detail: String
+
+    public static func evaluate(_ header: ArchiveHeader, registry: Registry) -> EscrowCoverage {
+        let slots = header.escrowSlots
+        let slotKeys = Set(slots.map { AgeKeys.recipientString($0.holder.recipient) })
+        let managerKeys = Set(registry.managers.map(\.recipient))
+        let missing = registry.managers.filter { !slotKeys.contains($0.recipient) }
+        let departed = slots.map(\.holder).filter { !managerKeys.contains(AgeKeys.recipientString($0.recipient)) }
+        var status = Status.ok
+        var notes: [String] = []
+        if !missing.isEmpty {
+            status = .missing
+            notes.append("no slot for " + missing.map(\.name).joined(separator: ", "))
+        }
+        let pinned = header.department.map { constantTimeEquals($0.adminKey, (try? registry.adminPublicKey.rawRepresentation) ?? []) } ?? false
+        let threshold = slots.first?.threshold ?? registry.policy.escrowThreshold
+        if !pinned || (!slots.isEmpty && threshold != registry.policy.escrowThreshold) {
+            status = max(status, .stale)
+            notes.append(!pinned ? (header.department == nil ? "not created in this department" : "pins another administrator key")
+                         : "threshold \(threshold), policy \(registry.policy.escrowThreshold)")
+        }
+        if header.flags.contains(.rekeyRequired) || !departed.isEmpty {
+            status = .rekeyRequired
+            notes.append(departed.isEmpty ? "a removed manager's slot was dropped; the data key was not rotated since"
+                         : "still open to " + departed.map(\.name).joined(separator: ", "))
+        }
+        return EscrowCoverage(status: status, missing: missing, departed: departed, detail: notes.joined(separator: "; "))
+    }
+}
+
+/// The compliance check (DEPARTMENT.md §6): every archive's header, no password.
+public struct ComplianceReport: Codable, Sendable {
+    public struct Row: Codable, Sendable, Equatable {
+        public var archive: String
+        public var owner: String?
+        public var passwordChangedAt: String?
+        public var passwordAgeDays: Int?
+        public var rotation: String?
+        public var mustChangePassword: Bool?
+        public var dekRotatedAt: String?
+        public var escrow: String?
+        public var escrowDetail: String?
+        public var escrowUsesUnacknowledged: Int?
+        public var lastEscrowUseAt: String?
+        public var verified: String?
+        /// `foreign` or `unreadable`, with the reason.
+        public var problem: String?
+        public var nonCompliant: Bool
+    }
+
+    public struct Summary: Codable, Sendable, Equatable {
+        public var archives = 0
+        public var rotation: [String: Int] = [:]
+        public var escrow: [String: Int] = [:]
+        public var escrowUsesUnacknowledged = 0
+        public var unreadable = 0
+        public var foreign = 0
+        public var nonCompliant = 0
+    }
+
+    public var asOf: String
+    public var department: String?
+    public var policy: String
+    public var archives: [Row]
+    public var summary: Summary
+
+    public var isCompliant: Bool { summary.nonCompliant == 0 }
+
+    /// Checks every `*.svault` under `directory/archives` (or `directory`), in name order.
+    /// With `identities`, each header is also authenticated through escrow.
+    public static func run(
+        directory: String, asOf: Int64, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ComplianceReport {
+        let layout = Layout(directory)
+        var isDir: ObjCBool = false
+        let scanDir = FileManager.default.fileExists(atPath: layout.archives, isDirectory: &isDir) && isDir.boolValue ? layout.archives : directory
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: scanDir).filter { !$0.hasPrefix(".") }.sorted() } catch {
+            throw DepartmentError(.io, "cannot read \(scanDir): \(error.localizedDescription)", zh: "无法读取 \(scanDir):\(error.localizedDescription)")
+        }
+        let policy = registry?.rotationPolicy ?? .standard
+        let prefix = scanDir == directory ? "" : "archives/"
+        var rows: [Row] = []
+        var summary = Summary()
+        for (i, name) in names.enumerated() {
+            progress?(i, names.count)
+            let path = scanDir + "/" + name
+            var d: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &d), !d.boolValue else { continue }
+            guard name.hasSuffix(".svault") else {
+                if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") { continue }
+                rows.append(Row(archive: prefix + name, problem: "foreign: not a .svault file", nonCompliant: false))
+                summary.foreign += 1
+                continue
+            }
+            let inspection: ArchiveInspection
+            do { inspection = try ArchiveInspection.inspect(path: path) } catch let e as VaultError {
+                let foreign = e.code == .notAnArchive
+                rows.append(Row(archive: prefix + name, problem: (foreign ? "foreign: " : "unreadable: ") + e.reason, nonCompliant: !foreign))
+                if foreign { summary.foreign += 1 } else { summary.unreadable += 1; summary.nonCompliant += 1 }
+                continue
+            }
+            let h = inspection.header
+            let rotation = policy.evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: asOf)
+            var row = Row(
+                archive: prefix + name, owner: h.owner, passwordChangedAt: Registry.timestamp(h.passwordChangedAt), passwordAgeDays: rotation.ageDays,
+                rotation: rotation.status.rawValue, mustChangePassword: h.flags.contains(.mustChangePassword),
+                dekRotatedAt: Registry.timestamp(h.dekRotatedAt), escrowUsesUnacknowledged: Int(h.escrowUses?.unacknowledged ?? 0),
+                lastEscrowUseAt: h.escrowUses.map { Registry.timestamp($0.lastUseAt) }, nonCompliant: rotation.nonCompliant)
+            if let registry {
+                let coverage = EscrowCoverage.evaluate(h, registry: registry)
+                row.escrow = coverage.status.rawValue
+                row.escrowDetail = coverage.detail.isEmpty ? nil : coverage.detail
+                if coverage.status != .ok { row.nonCompliant = true }
+                summary.escrow[coverage.status.rawValue, default: 0] += 1
+            } else {
+                let slots = h.escrowSlots
+                row.escrow = slots.isEmpty ? "none" : "\(slots.count) slot(s), no registry to compare"
+            }
+            if inspection.isTruncated {
+                row.problem = "unreadable: truncated"
+                row.nonCompliant = true
+                summary.unreadable += 1
+            }
+            if !identities.isEmpty {
+                let result = inspection.authenticate(escrowIdentities: identities)
+                row.verified = [.authentic: "yes", .forged: "FORGED", .noSlot: "no slot"][result]
+                if result == .forged { row.nonCompliant = true }
+            }
+            summary.archives += 1
+            summary.rotation[rotation.status.rawValue, default: 0] += 1
+            summary.escrowUsesUnacknowledged += row.escrowUsesUnacknowledged ?? 0
+            if row.nonCompliant { summary.nonCompliant += 1 }
+            rows.append(row)
+        }
+        progress?(names.count, names.count)
+        let rule = policy.ruleText.en
+        return ComplianceReport(asOf: Registry.timestamp(asOf), department: registry?.name, policy: rule, archives: rows, summary: summary)
+    }
+}
+
+/// `reminders --ics` (DEPARTMENT.md §5): all-day events on each archive's reminder and overdue dates.
+public enum Reminders {
+    public struct Entry: Sendable {
+        public let archiveID: String
+        public let owner: String
+        public let path: String
+        public let evaluation: RotationPolicy.Evaluation
+        public init(archiveID: String, owner: String, path: String, evaluation: RotationPolicy.Evaluation) {
+            self.archiveID = archiveID
+            self.owner = owner
+            self.path = path
+            self.evaluation = evaluation
+        }
+    }
+
+    public static func calendar(_ entries: [Entry], now: Int64, zh: Bool) -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//SalesVault//reminders//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        let stamp = icsTime(now)
+        for e in entries {
+            for (kind, date) in [("remind", e.evaluation.remindAt), ("overdue", e.evaluation.overdueAt)] {
+                guard let date else { continue }
+                let summary = kind == "remind"
+                    ? (zh ? "更换 SalesVault 密码:\(e.owner)" : "Change the SalesVault password: \(e.owner)")
+                    : (zh ? "SalesVault 密码已逾期:\(e.owner)" : "SalesVault password overdue: \(e.owner)")
+                let description = zh ? "档案 \(e.path)。运行:salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
+                lines += [
+                    "BEGIN:VEVENT", "UID:\(e.archiveID)-\(kind)@salesvault", "DTSTAMP:\(stamp)",
+                    "DTSTART;VALUE=DATE:\(icsDate(date))", "DTEND;VALUE=DATE:\(icsDate(date + 86_400))",
+                    "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
+                ]
+            }
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func icsDate(_ t: Int64) -> String {
+        var tm = tm()
+        var time = time_t(t)
+        gmtime_r(&time, &tm)
+        return String(format: "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)
+    }
+
+    static func icsTime(_ t: Int64) -> String {
+        var tm = tm()
+        var time = time_t(t)
+        gmtime_r(&time, &tm)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+    }
+
+    /// RFC 5545 §3.3.11 text escaping.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// RFC 5545 §3.1: lines over 75 octets are folded, never inside a UTF-8 sequence.
+    static func fold(_ line: String) -> String {
+        var out: [String] = []
+        var current = ""
+        var octets = 0
+        for ch in line {
+            let n = String(ch).utf8.count
+            if octets + n > (out.isEmpty ? 75 : 74) {
+                out.append(current)
+                current = ""
+                octets = 0
+            }
+            current.append(ch)
+            octets += n
+        }
+        out.append(current)
+        return out.joined(separator: "\r\n ")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import VaultCrypto
+
+/// Key files (DEPARTMENT.md §2): managers' X25519 identities in age's encodings and the
+/// administrator's Ed25519 signing key, each secret file an age passphrase-encrypted file.
+public enum KeyFile {
+    /// The scrypt work factor of key files written here (age's default).
+    public static let passphraseLogN = 18
+    public static let adminPublicHRP = "svadmin"
+    public static let adminSecretHRP = "svadmin-secret-key-"
+    static let ageIntro = Array("age-encryption.org/v1\n".utf8)
+
+    // MARK: Fingerprints
+
+    /// Eight groups of four hex digits: SHA-256("SalesVault fingerprint v1" ‖ key), first 16 bytes.
+    public static func fingerprint(_ publicKey: [UInt8]) -> String {
+        let digest = (try? SHA256.hash(Array("SalesVault fingerprint v1".utf8) + publicKey)) ?? []
+        let hex = digest.prefix(16).map { String(format: "%02X", $0) }.joined()
+        return stride(from: 0, to: hex.count, by: 4).map { i -> String in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return String(hex[start..<hex.index(start, offsetBy: 4)])
+        }.joined(separator: " ")
+    }
+
+    // MARK: Text forms
+
+    /// What `age-keygen` writes, for a manager's identity.
+    public static func identityText(_ key: Curve25519.KeyAgreement.PrivateKey, created: Date) -> String {
+        "# created: \(rfc3339(created))\n# public key: \(AgeKeys.recipientString(key.publicKey))\n\(AgeKeys.identityString(key))\n"
+    }
+
+    /// The administrator's signing key in the same style.
+    public static func adminText(_ key: Curve25519.Signing.PrivateKey, created: Date) -> String {
+        let secret = Bech32.encode(hrp: adminSecretHRP, data: key.rawRepresentation.bytes, uppercase: true)
+        return "# created: \(rfc3339(created))\n# SalesVault department administrator signing key\n# public key: \(adminPublicString(key.publicKey))\n\(secret)\n"
+    }
+
+    public static func adminPublicString(_ key: Curve25519.Signing.PublicKey) -> String {
+        Bech32.encode(hrp: adminPublicHRP, data: key.rawRepresentation)
+    }
+
+    public static func parseAdminPublic(_ text: String) throws -> Curve25519.Signing.PublicKey {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.hasPrefix("svadmin1"), let decoded = try? Bech32.decode(t), decoded.hrp == adminPublicHRP, decoded.data.count == 32,
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: decoded.data)
+        else { throw DepartmentError(.malformed, "not an administrator public key (svadmin1…): \(t.prefix(20))", zh: "不是管理员公钥(svadmin1…):\(t.prefix(20))") }
+        return key
+    }
+
+    public static func parseRecipient(_ text: String) throws -> Curve25519.KeyAgreement.PublicKey {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        do { return try AgeKeys.parseRecipient(t) } catch {
+            throw DepartmentError(.malformed, "not an age public key (age1…): \(t.prefix(20))", zh: "不是 age 公钥(age1…):\(t.prefix(20))")
+        }
+    }
+
+    /// The one secret key line of an identity text; comments and blank lines are ignored, and a
+    /// `# public key:` comment must match.
+    static func secretLine(_ text: String, prefix: String, what: String) throws -> (line: String, publicComment: String?) {
+        var secrets: [String] = []
+        var publicComment: String?
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("#") {
+                if line.hasPrefix("# public key:") { publicComment = line.dropFirst("# public key:".count).trimmingCharacters(in: .whitespaces) }
+                continue
+            }
+            secrets.append(line)
+        }
+        guard secrets.count == 1, secrets[0].hasPrefix(prefix) else {
+            throw DepartmentError(.malformed, "expected exactly one \(what) line (\(prefix)…), found \(secrets.count) key lines",
+                                  zh: "应当恰好有一行\(what)(\(prefix)…),实际有 \(secrets.count) 行")
+        }
+        return (secrets[0], publicComment)
+    }
+
+    public static func parseIdentity(_ text: String) throws -> Curve25519.KeyAgreement.PrivateKey {
+        let (line, comment) = try secretLine(text, prefix: "AGE-SECRET-KEY-1", what: "age secret key")
+        let key: Curve25519.KeyAgreement.PrivateKey
+        do { key = try AgeKeys.parseIdentity(line) } catch {
+            throw DepartmentError(.malformed, "the age secret key does not decode (\(error))", zh: "age 私钥无法解码(\(error))")
+        }
+        if let comment, comment != AgeKeys.recipientString(key.publicKey) {
+            throw DepartmentError(.malformed, "the key file's public key comment does not match its secret key", zh: "密钥文件中的公钥注释与私钥不符")
+        }
+        return key
+    }
+
+    public static func parseAdmin(_ text: String) throws -> Curve25519.Signing.PrivateKey {
+        let (line, comment) = try secretLine(text, prefix: "SVADMIN-SECRET-KEY-1", what: "administrator secret key")
+        guard let decoded = try? Bech32.decode(line), decoded.hrp == adminSecretHRP, decoded.data.count == 32,
+              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: decoded.data)
+        else { throw DepartmentError(.malformed, "the administrator secret key does not decode", zh: "管理员私钥无法解码") }
+        if let comment, comment != adminPublicString(key.publicKey) {
+            throw DepartmentError(.malformed, "the key file's public key comment does not match its secret key", zh: "密钥文件中的公钥注释与私钥不符")
+        }
+        return key
+    }
+
+    // MARK: Passphrase protection (an age scrypt file)
+
+    public static func isEncrypted(_ bytes: [UInt8]) -> Bool { bytes.starts(with: ageIntro) }
+
+    public static func seal(_ text: String, passphrase: SecureBytes, logN: Int = passphraseLogN) throws -> [UInt8] {
+        try AgeFile.encrypt(Array(text.utf8), to: [.scrypt(passphrase: passphrase, logN: logN)])
+    }
+
+    /// The plaintext of a key file: decrypted with `passphrase` when it is an age file.
+    public static func open(_ bytes: [UInt8], passphrase: () throws -> SecureBytes) throws -> String {
+        guard isEncrypted(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        let plaintext: [UInt8]
+        do { plaintext = try AgeFile.decrypt(bytes, with: [.passphrase(try passphrase())]) } catch let e as AgeFile.Failure {
+            switch e {
+            case .noMatchingIdentity, .headerMACMismatch:
+                throw DepartmentError(.wrongPassphrase, "the passphrase does not open this key file", zh: "口令无法打开此密钥文件")
+            default: throw DepartmentError(.malformed, "the key file is not a valid age file (\(e))", zh: "密钥文件不是有效的 age 文件(\(e))")
+            }
+        }
+        return String(decoding: plaintext, as: UTF8.self)
+    }
+
+    // MARK: Files
+
+    /// Writes `bytes` to a new file (never over an existing one) with `mode`, durably.
+    public static func writeNew(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw DepartmentError(.alreadyExists, "\(path) exists already", zh: "\(path) 已存在") }
+            throw DepartmentError(.io, "cannot create \(path): \(String(cString: strerror(errno)))", zh: "无法创建 \(path):\(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            unlink(path)
+            throw DepartmentError(.io, "cannot write \(path)", zh: "无法写入 \(path)")
+        }
+    }
+
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DepartmentError(.notFound, "cannot read \(path)", zh: "无法读取 \(path)")
+        }
+        return [UInt8](data)
+    }
+
+    static func rfc3339(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+/// The department's signed registry (DEPARTMENT.md §3): policy, managers and salespeople.
+public struct Registry: Codable, Equatable, Sendable {
+    public struct Manager: Codable, Equatable, Sendable {
+        public var addedAt: String
+        public var name: String
+        public var recipient: String
+        public var role: String
+        public init(addedAt: String, name: String, recipient: String, role: String) {
+            self.addedAt = addedAt
+            self.name = name
+            self.recipient = recipient
+            self.role = role
+        }
+    }
+
+    public struct Salesperson: Codable, Equatable, Sendable {
+        public var addedAt: String
+        public var archive: String
+        public var name: String
+        public init(addedAt: String, archive: String, name: String) {
+            self.addedAt = addedAt
+            self.archive = archive
+            self.name = name
+        }
+    }
+
+    public struct Rotation: Codable, Equatable, Sendable {
+        public var overdueDays: Int
+        public var periodic: Bool
+        public var remindDays: Int
+        public static let standard = Rotation(overdueDays: 180, periodic: true, remindDays: 90)
+    }
+
+    public struct Policy: Codable, Equatable, Sendable {
+        public var escrowThreshold: Int
+        public var rotation: Rotation
+    }
+
+    public var adminKey: String
+    public var format: Int
+    public var managers: [Manager]
+    public var name: String
+    public var policy: Policy
+    public var salespeople: [Salesperson]
+    public var serial: UInt64
+    public var updatedAt: String
+
+    public static let currentFormat = 1
+    public static let maxManagers = FormatV1.maxEscrowSlots
+
+    public init(name: String, adminKey: Curve25519.Signing.PublicKey, now: Int64) {
+        self.adminKey = KeyFile.adminPublicString(adminKey)
+        format = Self.currentFormat
+        managers = []
+        self.name = name
+        policy = Policy(escrowThreshold: 1, rotation: .standard)
+        salespeople = []
+        serial = 1
+        updatedAt = Self.timestamp(now)
+    }
+
+    // MARK: Rules (DEPARTMENT.md §3.1)
+
+    public func validate() throws {
+        guard format == Self.currentFormat else {
+            throw DepartmentError(.malformed, "department.json format \(format) is not known to this SalesVault", zh: "此版本 SalesVault 不认识 department.json 格式 \(format)")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw DepartmentError(.invalid, "the department needs a name", zh: "部门需要名称") }
+        _ = try KeyFile.parseAdminPublic(adminKey)
+        guard managers.count <= Self.maxManagers else {
+            throw DepartmentError(.invalid, "at most \(Self.maxManagers) managers", zh: "经理最多 \(Self.maxManagers) 名")
+        }
+        guard Set(managers.map(\.name)).count == managers.count, Set(managers.map(\.recipient)).count == managers.count else {
+            throw DepartmentError(.invalid, "a manager name or key is listed twice", zh: "经理姓名或密钥重复")
+        }
+        for m in managers {
+            _ = try KeyFile.parseRecipient(m.recipient)
+            let n = m.name.utf8.count
+            guard n >= 1, n <= FormatV1.maxHolderNameBytes, !m.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw DepartmentError(.invalid, "manager names are 1 to 64 bytes without control characters", zh: "经理姓名须为 1 至 64 字节且不含控制字符")
+            }
+        }
+        guard Set(salespeople.map(\.name)).count == salespeople.count else {
+            throw DepartmentError(.invalid, "a salesperson is listed twice", zh: "销售人员重复")
+        }
+        let k = policy.escrowThreshold
+        guard k >= 1, k == 1 || k <= managers.count else {
+            throw DepartmentError(.invalid, "an escrow threshold of \(k) needs at least \(k) managers (there are \(managers.count))",
+                                  zh: "托管门限 \(k) 需要至少 \(k) 名经理(现有 \(managers.count) 名)")
+        }
+        let r = policy.rotation
+        if r.periodic {
+            guard r.remindDays >= 7, r.remindDays < r.overdueDays, r.overdueDays <= 730 else {
+                throw DepartmentError(.invalid, "rotation days must satisfy 7 ≤ reminder < overdue ≤ 730 (got \(r.remindDays) and \(r.overdueDays))",
+                                      zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730(当前为 \(r.remindDays) 和 \(r.overdueDays))")
+            }
+        }
+    }
+
+    public var adminPublicKey: Curve25519.Signing.PublicKey {
+        get throws { try KeyFile.parseAdminPublic(adminKey) }
+    }
+
+    /// The escrow holders and threshold archives should have (DEPARTMENT.md §4).
+    public func escrowPlan() throws -> Vault.EscrowPlan {
+        let holders = try managers.map { EscrowSlot.Holder(name: $0.name, recipient: try KeyFile.parseRecipient($0.recipient)) }
+        return Vault.EscrowPlan(holders: holders, threshold: policy.escrowThreshold,
+                                pin: ArchiveHeader.DepartmentPin(adminKey: try adminPublicKey.rawRepresentation, registrySerial: serial))
+    }
+
+    public var rotationPolicy: RotationPolicy { RotationPolicy(policy.rotation) }
+
+    // MARK: Encoding and signature (DEPARTMENT.md §3.2)
+
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [10]
+    }
+
+    /// Reads `department.json` and `department.sig` of `directory`, verifying the signature with
+    /// the key the file names before trusting anything else in it.
+    public static func load(directory: String) throws -> Registry {
+        let layout = Layout(directory)
+        let json = try KeyFile.read(layout.registry)
+        guard let sigData = FileManager.default.contents(atPath: layout.signature) else {
+            throw DepartmentError(.forgedRegistry, "\(layout.signature) is missing: the registry is not signed", zh: "缺少 \(layout.signature):部门登记未签名")
+        }
+        guard let signature = Base64.decode(String(decoding: sigData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+              signature.count == Curve25519.Signing.signatureByteCount
+        else { throw DepartmentError(.forgedRegistry, "department.sig is not a signature", zh: "department.sig 不是有效签名") }
+        // Only the key is read before the signature is checked.
+        struct KeyOnly: Decodable { let adminKey: String }
+        guard let keyOnly = try? JSONDecoder().decode(KeyOnly.self, from: Data(json)) else {
+            throw DepartmentError(.malformed, "department.json is not a registry", zh: "department.json 不是部门登记文件")
+        }
+        let key = try KeyFile.parseAdminPublic(keyOnly.adminKey)
+        guard key.isValidSignature(signature, for: json) else {
+            throw DepartmentError(.forgedRegistry, "department.json does not match its signature: it was changed without the administrator's key",
+                                  zh: "department.json 与签名不符:在没有管理员密钥的情况下被修改")
+        }
+        let registry: Registry
+        do { registry = try JSONDecoder().decode(Registry.self, from: Data(json)) } catch {
+            throw DepartmentError(.malformed, "department.json: \(error)", zh: "department.json 格式错误:\(error)")
+        }
+        try registry.validate()
+        return registry
+    }
+
+    /// Checks the registry against what an archive pinned (DEPARTMENT.md §3.2).
+    public func check(against pin: ArchiveHeader.DepartmentPin) throws {
+        guard constantTimeEquals(try adminPublicKey.rawRepresentation, pin.adminKey) else {
+            throw DepartmentError(.forgedRegistry, "the registry is signed by another administrator key than the one this archive trusts (\(KeyFile.fingerprint(pin.adminKey)))",
+                                  zh: "部门登记的签名密钥不是本档案信任的管理员密钥(\(KeyFile.fingerprint(pin.adminKey)))")
+        }
+        guard serial >= pin.registrySerial else {
+            throw DepartmentError(.olderRegistry, "the registry (serial \(serial)) is older than the one this archive has seen (serial \(pin.registrySerial))",
+                                  zh: "部门登记(序号 \(serial))比本档案见过的(序号 \(pin.registrySerial))更旧")
+        }
+    }
+
+    /// Signs and writes the registry: both files to temporaries, `fsync`, then renamed, the
+    /// signature last (DEPARTMENT.md §3.3).
+    public func save(directory: String, signer: Curve25519.Signing.PrivateKey) throws {
+        try validate()
+        guard signer.publicKey == (try adminPublicKey) else {
+            throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))",
+                                  zh: "此管理员密钥不属于本部门(\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))")
+        }
+        let layout = Layout(directory)
+        let json = try encoded()
+        let signature = Array((Base64.encode(try signer.signature(for: json)) + "\n").utf8)
+        let tmpJSON = layout.registry + ".tmp-\(getpid())"
+        let tmpSig = layout.signature + ".tmp-\(getpid())"
+        defer {
+            unlink(tmpJSON)
+            unlink(tmpSig)
+        }
+        try KeyFile.writeNew(json, to: tmpJSON, mode: 0o644)
+        try KeyFile.writeNew(signature, to: tmpSig, mode: 0o644)
+        guard rename(tmpJSON, layout.registry) == 0, rename(tmpSig, layout.signature) == 0 else {
+            throw DepartmentError(.io, "cannot replace the registry in \(directory)", zh: "无法更新 \(directory) 中的部门登记")
+        }
+        let dir = Foundation.open(directory, O_RDONLY | O_DIRECTORY)
+        if dir >= 0 {
+            fsync(dir)
+            close(dir)
+        }
+    }
+
+    /// The same registry with the next serial and time, for a change.
+    public func next(now: Int64) -> Registry {
+        var r = self
+        r.serial += 1
+        r.updatedAt = Self.timestamp(now)
+        return r
+    }
+
+    public static func timestamp(_ t: Int64) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t)))
+    }
+}
+
+/// The department's files (DEPARTMENT.md §1).
+public struct Layout: Sendable {
+    public let root: String
+    public init(_ root: String) { self.root = root }
+    public var registry: String { root + "/department.json" }
+    public var signature: String { root + "/department.sig" }
+    public var keys: String { root + "/keys" }
+    public var archives: String { root + "/archives" }
+    public var reports: String { root + "/reports" }
+    public func archive(of owner: String) -> String { archives + "/\(owner).svault" }
+
+    /// The department an archive belongs to: the directory above `archives/` holding a
+    /// `department.json`, if any.
+    public static func containing(archive path: String) -> Layout? {
+        let dir = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        for candidate in [dir.deletingLastPathComponent(), dir] where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("department.json").path) {
+            return Layout(candidate.path)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,209 @@
+import VaultCrypto
+
+/// An escrow slot (FORMAT.md §5.2): the DEK, or a Shamir share of it, wrapped to one manager's
+/// X25519 key through an ephemeral key agreement.
+public struct EscrowSlot: Sendable, Equatable {
+    public enum Scheme: UInt8, Sendable { case whole = 1, shamir = 2 }
+
+    /// Who a slot is for: the name in the registry and the `age1…` key.
+    public struct Holder: Sendable, Equatable {
+        public let name: String
+        public let recipient: Curve25519.KeyAgreement.PublicKey
+        public init(name: String, recipient: Curve25519.KeyAgreement.PublicKey) {
+            self.name = name
+            self.recipient = recipient
+        }
+    }
+
+    public let scheme: Scheme
+    public let threshold: Int
+    public let x: UInt8
+    public let holder: Holder
+    let ephemeral: [UInt8]
+    let nonce: [UInt8]
+    let wrapped: [UInt8]
+    let tag: [UInt8]
+
+    /// Wraps `secret` (32 bytes) to `holder`; returns the slot and the ephemeral secret for the
+    /// test-open after the header is on disk.
+    static func seal(
+        _ secret: [UInt8], scheme: Scheme, threshold: Int, x: UInt8, holder: Holder, archiveID: [UInt8]
+    ) throws -> (slot: EscrowSlot, ephemeral: Curve25519.KeyAgreement.PrivateKey) {
+        try validateName(holder.name)
+        let e = try Curve25519.KeyAgreement.PrivateKey()
+        let key = try wrapKey(shared: e.sharedSecretFromKeyAgreement(with: holder.recipient), ephemeral: e.publicKey.rawRepresentation,
+                              recipient: holder.recipient.rawRepresentation)
+        let nonce = try AES.GCM.Nonce.random()
+        let unsealed = EscrowSlot(scheme: scheme, threshold: threshold, x: x, holder: holder, ephemeral: e.publicKey.rawRepresentation,
+                                  nonce: nonce.bytes, wrapped: [], tag: [])
+        let box = try AES.GCM.seal(secret, using: key, nonce: nonce, authenticating: unsealed.aad(archiveID: archiveID))
+        return (EscrowSlot(scheme: scheme, threshold: threshold, x: x, holder: holder, ephemeral: unsealed.ephemeral,
+                           nonce: nonce.bytes, wrapped: box.ciphertext, tag: box.tag), e)
+    }
+
+    /// Unwraps with the holder's identity. Any failure is `.noEscrowSlot` (a wrong key and a damaged
+    /// slot look alike, as for passwords).
+    func open(identity: Curve25519.KeyAgreement.PrivateKey, archiveID: [UInt8]) throws -> [UInt8] {
+        guard identity.publicKey == holder.recipient else { throw VaultError(.noEscrowSlot, "this key does not hold the slot of \(holder.name)") }
+        return try unwrap(shared: identity.sharedSecretFromKeyAgreement(with: Curve25519.KeyAgreement.PublicKey(rawRepresentation: ephemeral)), archiveID: archiveID)
+    }
+
+    /// Unwraps with the writer's ephemeral secret (the test-open of FORMAT.md §5.2).
+    func testOpen(ephemeral e: Curve25519.KeyAgreement.PrivateKey, archiveID: [UInt8]) throws -> [UInt8] {
+        guard e.publicKey.rawRepresentation == ephemeral else { throw VaultError(.escrowVerificationFailed, "slot of \(holder.name): another ephemeral key") }
+        return try unwrap(shared: e.sharedSecretFromKeyAgreement(with: holder.recipient), archiveID: archiveID)
+    }
+
+    private func unwrap(shared: SecureBytes, archiveID: [UInt8]) throws -> [UInt8] {
+        do {
+            let key = try Self.wrapKey(shared: shared, ephemeral: ephemeral, recipient: holder.recipient.rawRepresentation)
+            let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: wrapped, tag: tag)
+            let secret = try AES.GCM.open(box, using: key, authenticating: aad(archiveID: archiveID))
+            guard secret.count == 32 else { throw VaultError(.noEscrowSlot, "the slot of \(holder.name) holds \(secret.count) bytes") }
+            return secret
+        } catch is CryptoError {
+            throw VaultError(.noEscrowSlot, "the escrow slot of \(holder.name) does not open with this key")
+        }
+    }
+
+    private static func wrapKey(shared: SecureBytes, ephemeral: [UInt8], recipient: [UInt8]) throws -> SymmetricKey {
+        guard shared.withUnsafeBytes({ $0.contains { $0 != 0 } }) else { throw VaultError(.noEscrowSlot, "X25519 gave an all-zero secret") }
+        return try HKDF.deriveKey(inputKeyMaterial: shared, salt: ephemeral + recipient, info: FormatV1.escrowSlotLabel, outputByteCount: 32)
+    }
+
+    private func aad(archiveID: [UInt8]) -> [UInt8] {
+        var w = ByteWriter()
+        w.append(FormatV1.escrowSlotLabel)
+        w.append(archiveID)
+        w.append(fieldsBeforeKey)
+        w.append(holder.recipient.rawRepresentation)
+        w.append(ephemeral)
+        return w.bytes
+    }
+
+    /// scheme ‖ k ‖ x ‖ n ‖ name.
+    private var fieldsBeforeKey: [UInt8] {
+        var w = ByteWriter()
+        w.u8(scheme.rawValue)
+        w.u8(UInt8(threshold))
+        w.u8(x)
+        let name = Array(holder.name.utf8)
+        w.u8(UInt8(name.count))
+        w.append(name)
+        return w.bytes
+    }
+
+    static func validateName(_ name: String) throws {
+        let n = name.utf8.count
+        guard n >= 1, n <= FormatV1.maxHolderNameBytes, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw VaultError(.invalidArgument, "an escrow holder's name must be 1 to \(FormatV1.maxHolderNameBytes) bytes without control characters")
+        }
+    }
+
+    var serialized: [UInt8] {
+        var w = ByteWriter()
+        w.append(fieldsBeforeKey)
+        w.append(holder.recipient.rawRepresentation)
+        w.append(ephemeral)
+        w.append(nonce)
+        w.append(wrapped)
+        w.append(tag)
+        return w.bytes
+    }
+
+    init(scheme: Scheme, threshold: Int, x: UInt8, holder: Holder, ephemeral: [UInt8], nonce: [UInt8], wrapped: [UInt8], tag: [UInt8]) {
+        self.scheme = scheme
+        self.threshold = threshold
+        self.x = x
+        self.holder = holder
+        self.ephemeral = ephemeral
+        self.nonce = nonce
+        self.wrapped = wrapped
+        self.tag = tag
+    }
+
+    init(parsing bytes: [UInt8]) throws {
+        var c = ByteCursor(bytes, context: "escrow slot")
+        guard let scheme = Scheme(rawValue: try c.readU8()) else { throw VaultError(.headerDamaged, "escrow slot: unknown scheme") }
+        let k = Int(try c.readU8())
+        let x = try c.readU8()
+        switch scheme {
+        case .whole: guard k == 1, x == 0 else { throw VaultError(.headerDamaged, "escrow slot: threshold \(k), x \(x) for a whole key") }
+        case .shamir:
+            guard (2...FormatV1.maxEscrowSlots).contains(k), (1...UInt8(FormatV1.maxEscrowSlots)).contains(x) else {
+                throw VaultError(.headerDamaged, "escrow slot: threshold \(k), x \(x) for a share")
+            }
+        }
+        let n = Int(try c.readU8())
+        guard let name = String(validating: try c.readBytes(n), as: UTF8.self) else { throw VaultError(.headerDamaged, "escrow slot: name is not UTF-8") }
+        do { try Self.validateName(name) } catch { throw VaultError(.headerDamaged, "escrow slot: holder name") }
+        let recipient: Curve25519.KeyAgreement.PublicKey
+        do { recipient = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: try c.readBytes(32)) } catch let e as VaultError { throw e } catch {
+            throw VaultError(.headerDamaged, "escrow slot: recipient key")
+        }
+        self.init(scheme: scheme, threshold: k, x: x, holder: Holder(name: name, recipient: recipient), ephemeral: try c.readBytes(32),
+                  nonce: try c.readBytes(12), wrapped: try c.readBytes(32), tag: try c.readBytes(16))
+        try c.expectEnd()
+    }
+}
+
+/// Escrow slots being written, with their ephemeral secrets until the test-open (FORMAT.md §5.2).
+struct EscrowSealing {
+    let slots: [EscrowSlot]
+    private let ephemerals: [Curve25519.KeyAgreement.PrivateKey]
+    private let dek: SymmetricKey
+
+    /// One slot per holder: the DEK itself when `threshold` is 1, else one Shamir share each.
+    init(dek: SymmetricKey, holders: [EscrowSlot.Holder], threshold: Int, archiveID: [UInt8]) throws {
+        guard holders.count <= FormatV1.maxEscrowSlots else { throw VaultError(.limitExceeded, "at most \(FormatV1.maxEscrowSlots) escrow holders") }
+        guard Set(holders.map(\.recipient.rawRepresentation)).count == holders.count else {
+            throw VaultError(.invalidArgument, "an escrow holder is listed twice")
+        }
+        guard threshold >= 1, threshold == 1 || threshold <= holders.count else {
+            throw VaultError(.invalidArgument, "a threshold of \(threshold) needs at least that many holders (there are \(holders.count))")
+        }
+        let secret = dek.withUnsafeBytes { Array($0) }
+        var made: [(EscrowSlot, Curve25519.KeyAgreement.PrivateKey)] = []
+        if threshold == 1 {
+            made = try holders.map { try EscrowSlot.seal(secret, scheme: .whole, threshold: 1, x: 0, holder: $0, archiveID: archiveID) }
+        } else {
+            let shares = try Shamir.split(secret, threshold: threshold, count: holders.count)
+            made = try zip(shares, holders).map { share, holder in
+                try EscrowSlot.seal(share.y, scheme: .shamir, threshold: threshold, x: share.x, holder: holder, archiveID: archiveID)
+            }
+        }
+        slots = made.map(\.0)
+        ephemerals = made.map(\.1)
+        self.dek = dek
+    }
+
+    /// The test-open: every slot in `header` (read back from the disk) that was written here
+    /// gives back the DEK (or, recombined, its shares do). Throws `.escrowVerificationFailed`.
+    func verify(_ header: ArchiveHeader, archiveID: [UInt8]) throws {
+        let written = header.escrowSlots
+        guard written.count == slots.count else {
+            throw VaultError(.escrowVerificationFailed, "\(written.count) escrow slots on disk, \(slots.count) written")
+        }
+        let expected = dek.withUnsafeBytes { Array($0) }
+        var shares: [Shamir.Share] = []
+        for (slot, e) in zip(written, ephemerals) {
+            let secret: [UInt8]
+            do { secret = try slot.testOpen(ephemeral: e, archiveID: archiveID) } catch {
+                throw VaultError(.escrowVerificationFailed, "the escrow slot of \(slot.holder.name) did not open after writing: \(error)")
+            }
+            if slot.scheme == .whole {
+                guard constantTimeEquals(secret, expected) else { throw VaultError(.escrowVerificationFailed, "the slot of \(slot.holder.name) holds another key") }
+            } else {
+                shares.append(Shamir.Share(x: slot.x, y: secret))
+            }
+        }
+        if let k = written.first?.threshold, written.first?.scheme == .shamir {
+            // Every window of k consecutive shares recombines to the DEK.
+            for start in 0...(shares.count - k) {
+                guard constantTimeEquals(try Shamir.combine(Array(shares[start..<(start + k)])), expected) else {
+                    throw VaultError(.escrowVerificationFailed, "shares \(start + 1)…\(start + k) do not recombine to the data key")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Department
+import Foundation
+import SalesArchive
+import VaultFormat
+
+struct ComplianceCommand: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compliance",
+        abstract: "Check every archive of a department without any password: rotation, escrow, escrow uses.",
+        discussion: """
+            Reads only the headers. Exit status 0 when everything is compliant, 9 when an archive is
+            overdue, never rotated past the limit, lacks escrow or needs a rekey, has a forged header
+            (--verify), or cannot be read; `due` alone is not a failure. Suitable for cron.
+
+            EXAMPLES
+              salesvault compliance 华东销售部
+              salesvault compliance 华东销售部 --as-of 2027-03-31 --csv > rotation.csv
+              salesvault compliance 华东销售部 --verify --identity 李经理.key
+            """)
+    @Argument(help: "The department directory (or any directory of .svault files).") var directory: String
+    @Option(name: .long, help: "Judge as of this date (default: today).") var asOf: String?
+    @Flag(name: .long, help: "Print JSON.") var json = false
+    @Flag(name: .long, help: "Print CSV (for spreadsheets).") var csv = false
+    @Flag(name: .long, help: "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).") var verify = false
+    @OptionGroup var identities: IdentityOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if json && csv { throw ValidationError("--json and --csv cannot be used together") }
+        if verify && identities.identity.isEmpty { throw ValidationError("--verify needs --identity KEYFILE") }
+    }
+
+    func execute() throws {
+        var asOfTime = Clock.now
+        if let asOf {
+            let day = try DateParser.parse(asOf, now: Clock.now)
+            asOfTime = Int64(day) * 86_400
+        }
+        let registry: Registry? = FileManager.default.fileExists(atPath: Layout(directory).registry) ? try Registry.load(directory: directory) : nil
+        let keys = verify ? try identities.load() : []
+        let progress = Terminal.Progress(L("Checking", "正在检查"))
+        let report = try ComplianceReport.run(directory: directory, asOf: asOfTime, registry: registry, identities: keys) { done, total in
+            progress.update(UInt64(done), UInt64(total))
+        }
+        progress.finish()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else if csv {
+            printCSV(report)
+        } else {
+            printTable(report, verify: verify)
+        }
+        if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
+    }
+
+    private func printCSV(_ report: ComplianceReport) {
+        func field(_ s: String?) -> String {
+            let v = s ?? ""
+            return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+        }
+        print("archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant")
+        for r in report.archives {
+            print([r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map { $0 ? "yes" : "no" },
+                   r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified, r.problem,
+                   r.nonCompliant ? "yes" : "no"].map(field).joined(separator: ","))
+        }
+    }
+
+    private func printTable(_ report: ComplianceReport, verify: Bool) {
+        let zh = Language.current == .zh
+        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \($0)" } ?? "") + (zh ? ",截至 " : ", as of ") + String(report.asOf.prefix(10)))
+        var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "托管", "托管访问"] : ["archive", "owner", "password changed", "days", "rotation", "data key", "escrow", "escrow uses"]
+        if verify { header.append(zh ? "验证" : "verified") }
+        var rows: [[String]] = []
+        for r in report.archives {
+            if let problem = r.problem, r.owner == nil {
+                rows.append([r.archive, problem] + Array(repeating: "", count: header.count - 2))
+                continue
+            }
+            var rotation = r.rotation ?? ""
+            if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
+            if let problem = r.problem { rotation += " " + problem }
+            let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(String((r.lastEscrowUseAt ?? "").prefix(10))))"
+            var row = [r.archive, r.owner ?? "", String((r.passwordChangedAt ?? "").prefix(10)), r.passwordAgeDays.map(String.init) ?? "",
+                       paint(rotation), String((r.dekRotatedAt ?? "").prefix(10)), paint(r.escrow ?? "") + (r.escrowDetail.map { " (\($0))" } ?? ""), uses]
+            if verify { row.append(r.verified == "FORGED" ? Terminal.red("FORGED") : (r.verified ?? "")) }
+            rows.append(row)
+        }
+        let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { displayWidth(stripANSI($0)) }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in c + String(repeating: " ", count: max(0, widths[i] - displayWidth(stripANSI(c)))) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }
+        print(line(header.map { Terminal.bold($0) }))
+        for r in rows { print(line(r)) }
+        let s = report.summary
+        let rotation = ["ok", "due", "overdue", "never rotated"].compactMap { k in s.rotation[k].map { "\($0) \(k)" } }.joined(separator: ", ")
+        let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(k)" } }.joined(separator: ", ")
+        var summary = "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
+        if s.unreadable > 0 { summary += "; \(s.unreadable) unreadable" }
+        if s.foreign > 0 { summary += "; \(s.foreign) foreign files" }
+        if report.policy.hasPrefix("no periodic") { summary += "; no periodic rotation (department policy)" }
+        summary += s.nonCompliant == 0 ? " — compliant" : " — \(s.nonCompliant) NOT compliant"
+        print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
+    }
+
+    private func paint(_ status: String) -> String {
+        if status.hasPrefix("ok") { return Terminal.green(status) }
+        if status.hasPrefix("due") { return Terminal.yellow(status) }
+        return status.isEmpty ? status : Terminal.red(status)
+    }
+
+    private func stripANSI(_ s: String) -> String {
+        s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    }
+}
+
+struct RemindersCommand: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reminders", abstract: "Calendar events (iCalendar, .ics) for the password-change dates of archives.",
+        discussion: """
+            One all-day event on each archive's reminder date and one on its overdue date, under the
+            department's rule. Importing the file again updates the events (stable UIDs).
+
+            EXAMPLES
+              salesvault reminders --ics 华东销售部 --output rotation.ics
+              salesvault reminders --ics zhangwei.svault
+            """)
+    @Flag(name: .long, help: "Write iCalendar (the only format).") var ics = false
+    @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+    @Argument(help: "Archives or department directories.") var paths: [String]
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if !ics { throw ValidationError("give --ics (iCalendar is the only format)") }
+        if paths.isEmpty { throw ValidationError("give at least one archive or department directory") }
+    }
+
+    func execute() throws {
+        var entries: [Reminders.Entry] = []
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw VaultError(.notFound, path) }
+            var files: [(String, Registry?)] = []
+            if isDir.boolValue {
+                let registry = FileManager.default.fileExists(atPath: Layout(path).registry) ? try Registry.load(directory: path) : nil
+                let dir = FileManager.default.fileExists(atPath: Layout(path).archives) ? Layout(path).archives : path
+                files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".svault") }.sorted().map { (dir + "/" + $0, registry) }
+            } else {
+                let h = try ArchiveInspection.inspect(path: path).header
+                files = [(path, try? DepartmentLookup.registry(forArchive: path, header: h))]
+            }
+            for (file, registry) in files {
+                guard let info = try? ArchiveInspection.inspect(path: file) else {
+                    Terminal.stderr(L("skipped \(file): not a readable archive\n", "已跳过 \(file):不是可读的档案\n").text)
+                    continue
+                }
+                let h = info.header
+                let e = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: Clock.now)
+                entries.append(Reminders.Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e))
+            }
+        }
+        let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            print(L("Wrote \(entries.count * 2) events for \(entries.count) archives to \(output).", "已将 \(entries.count) 个档案的 \(entries.count * 2) 个事件写入 \(output)。").text)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import ArgumentParser
+import Department
+import Foundation
+import VaultCrypto
+
+struct DeptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dept",
+        abstract: "The department: a signed registry of managers (escrow holders), salespeople and policy.",
+        discussion: """
+            department.json is signed by the administrator's Ed25519 key (department.sig); every change
+            is re-signed. Archives pin that key when they are created and refuse a registry it did not sign.
+
+            EXAMPLES
+              salesvault dept init 华东销售部 --name 华东区销售部 --admin-key admin.key
+              salesvault dept add-manager 华东销售部 李经理 --pub keys/李经理.pub --role "department manager" --admin-key admin.key
+              salesvault dept add-salesperson 华东销售部 张伟 --admin-key admin.key
+              salesvault dept policy 华东销售部 --threshold 2 --admin-key admin.key
+              salesvault dept show 华东销售部
+            """,
+        subcommands: [DeptInit.self, DeptAddManager.self, DeptRemoveManager.self, DeptAddSalesperson.self, DeptPolicy.self, DeptShow.self])
+}
+
+/// Loads, changes, re-signs and saves the registry, then shows it.
+private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout Registry) throws -> L) throws {
+    let signer = try admin.load()
+    var registry = try Registry.load(directory: directory).next(now: Clock.now)
+    let message = try edit(&registry)
+    try registry.save(directory: directory, signer: signer)
+    print(message.text)
+    print(L("Registry signed (serial \(registry.serial)).", "部门登记已签名(序号 \(registry.serial))。").text)
+}
+
+struct DeptInit: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create a department directory, and the administrator's signing key if the file does not exist.")
+    @Argument(help: "The department directory to create.") var directory: String
+    @Option(name: .long, help: "The department's name.") var name: String
+    @OptionGroup var admin: AdminKeyOptions
+    @Option(name: .long, help: ArgumentHelp("INSECURE, for tests only: scrypt cost 2^N (10–17) for a new admin key file.", valueName: "N"))
+    var insecureKdfCost: Int?
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let layout = Layout(directory)
+        guard !FileManager.default.fileExists(atPath: layout.registry) else {
+            throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
+        }
+        let signer: Curve25519.Signing.PrivateKey
+        if FileManager.default.fileExists(atPath: admin.adminKey) {
+            signer = try admin.load()
+        } else {
+            signer = try Curve25519.Signing.PrivateKey()
+            let passphrase = try PasswordInput.read(file: admin.adminPassphraseFile, fd: nil,
+                                                    prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令:"), confirm: true)
+            try NewPasswordCheck.require(passphrase, owner: nil)
+            let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
+            try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
+                                 to: admin.adminKey, mode: 0o600)
+            print(L("Administrator key: \(admin.adminKey) (passphrase-protected; keep it away from the department directory)",
+                    "管理员密钥:\(admin.adminKey)(受口令保护;请勿与部门目录放在一起)").text)
+        }
+        for dir in [layout.root, layout.keys, layout.archives, layout.reports] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        let registry = Registry(name: name, adminKey: signer.publicKey, now: Clock.now)
+        try registry.save(directory: directory, signer: signer)
+        print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
+        print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
+                "管理员指纹:\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
+    }
+}
+
+struct DeptAddManager: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-manager", abstract: "Add a manager who can open archives through escrow.",
+        discussion: "Archives give the new manager access at their owner's next `salesvault escrow update` (never silently).")
+    @Argument(help: "The department directory.") var directory: String
+    @Argument(help: "The manager's name.") var name: String
+    @Option(name: .long, help: ArgumentHelp("The manager's public key file (NAME.pub).", valueName: "file")) var pub: String?
+    @Option(name: .long, help: ArgumentHelp("The manager's public key (age1…).", valueName: "age1…")) var recipient: String?
+    @Option(name: .long, help: "The manager's role, e.g. \"department manager\" or \"general manager\".") var role: String = "manager"
+    @OptionGroup var admin: AdminKeyOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if (pub == nil) == (recipient == nil) { throw ValidationError("give exactly one of --pub FILE and --recipient age1…") }
+    }
+
+    func execute() throws {
+        let line = try recipient ?? String(decoding: KeyFile.read(pub!), as: UTF8.self)
+        let key = try KeyFile.parseRecipient(line)
+        let recipientString = AgeKeys.recipientString(key)
+        try change(directory, admin: admin) { r in
+            guard !r.managers.contains(where: { $0.name == name || $0.recipient == recipientString }) else {
+                throw DepartmentError(.invalid, "\(name) or this key is already a manager", zh: "\(name) 或此密钥已是经理")
+            }
+            r.managers.append(.init(addedAt: Registry.timestamp(Clock.now), name: name, recipient: recipientString, role: role))
+            let pubPath = Layout(directory).keys + "/\(name).pub"
+            if !FileManager.default.fileExists(atPath: pubPath) { try KeyFile.writeNew(Array((recipientString + "\n").utf8), to: pubPath, mode: 0o644) }
+            return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).",
+                     "已添加 \(name)(\(role)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
+        }
+    }
+}
+
+struct DeptRemoveManager: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove-manager", abstract: "Remove a manager; each archive then needs a rekey (an old copy still opens with their key).")
+    @Argument(help: "The department directory.") var directory: String
+    @Argument(help: "The manager's name.") var name: String
+    @OptionGroup var admin: AdminKeyOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        try change(directory, admin: admin) { r in
+            guard let i = r.managers.firstIndex(where: { $0.name == name }) else {
+                throw DepartmentError(.notFound, "\(name) is not a manager of this department", zh: "\(name) 不是本部门的经理")
+            }
+            r.managers.remove(at: i)
+            if r.policy.escrowThreshold > max(1, r.managers.count) { r.policy.escrowThreshold = max(1, r.managers.count) }
+            return L("Removed \(name). Every archive is marked \"rekey required\" at its owner's next unlock until `salesvault rekey` runs; the compliance check shows it.",
+                     "已移除 \(name)。每个档案将在所有人下次解锁时标记为“须更换数据密钥”,直到运行 salesvault rekey;合规检查会显示此状态。")
+        }
+    }
+}
+
+struct DeptAddSalesperson: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-salesperson", abstract: "Register a salesperson (their archive is archives/NAME.svault, created by `salesvault init --department`).")
+    @Argument(help: "The department directory.") var directory: String
+    @Argument(help: "The salesperson's name (the archive's owner).") var name: String
+    @OptionGroup var admin: AdminKeyOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        try change(directory, admin: admin) { r in
+            guard !r.salespeople.contains(where: { $0.name == name }) else {
+                throw DepartmentError(.invalid, "\(name) is already registered", zh: "\(name) 已登记")
+            }
+            r.salespeople.append(.init(addedAt: Registry.timestamp(Clock.now), archive: "archives/\(name).svault", name: name))
+            return L("Registered \(name); they create their archive with: salesvault init --department \(directory) --owner \(name)",
+                     "已登记 \(name);其本人可用以下命令创建档案:salesvault init --department \(directory) --owner \(name)")
+        }
+    }
+}
+
+struct DeptPolicy: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy", abstract: "Set the escrow threshold and the password-rotation rule.",
+        discussion: """
+            --threshold 1: any one manager can open an archive alone (the default). --threshold 2 with two
+            managers: both must act together (dual control). Rotation: reminder after --remind-days
+            (default 90), overdue after --overdue-days (default 180), or --no-periodic-rotation.
+            """)
+    @Argument(help: "The department directory.") var directory: String
+    @Option(name: .long, help: "Managers needed together to open an archive (1 = any one alone).") var threshold: Int?
+    @Option(name: .long, help: "Days after a password change when reminders start (7–729).") var remindDays: Int?
+    @Option(name: .long, help: "Days after a password change when it is overdue (up to 730).") var overdueDays: Int?
+    @Flag(name: .long, help: "No periodic rotation (every compliance report says so).") var noPeriodicRotation = false
+    @Flag(name: .long, help: "Periodic rotation again (with the days given or the defaults).") var periodicRotation = false
+    @OptionGroup var admin: AdminKeyOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        try change(directory, admin: admin) { r in
+            if let threshold { r.policy.escrowThreshold = threshold }
+            if noPeriodicRotation { r.policy.rotation.periodic = false }
+            if periodicRotation { r.policy.rotation.periodic = true }
+            if let remindDays { r.policy.rotation.remindDays = remindDays }
+            if let overdueDays { r.policy.rotation.overdueDays = overdueDays }
+            try r.validate()
+            let rule = r.rotationPolicy.ruleText
+            let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理") : L("\(r.policy.escrowThreshold) managers together", "\(r.policy.escrowThreshold) 名经理共同")
+            return L("Policy: escrow by \(escrow.text); \(rule.en).", "政策:托管方式为\(escrow.text);\(rule.zh)。")
+        }
+    }
+}
+
+struct DeptShow: VaultCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the registry (after checking its signature).")
+    @Argument(help: "The department directory.") var directory: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let r = try Registry.load(directory: directory)
+        if json {
+            print(String(decoding: try r.encoded(), as: UTF8.self), terminator: "")
+            return
+        }
+        let zh = Language.current == .zh
+        print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "序号" : "serial") \(r.serial), \(r.updatedAt))")
+        print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  " + Terminal.green(zh ? "签名有效" : "signature valid"))
+        let rule = r.rotationPolicy.ruleText
+        print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
+        let k = r.policy.escrowThreshold
+        print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
+        print(zh ? "经理:" : "Managers:")
+        for m in r.managers {
+            let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
+            print("  \(m.name) (\(m.role))  \(fp)")
+        }
+        print(zh ? "销售人员:" : "Salespeople:")
+        for s in r.salespeople { print("  \(s.name)  \(s.archive)") }
+    }
+}

@@ -1,0 +1,216 @@
+import ArgumentParser
+import Department
+import Foundation
+import SalesArchive
+import VaultCrypto
+import VaultFormat
+
+struct EscrowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escrow",
+        abstract: "Managers' access without the password (key escrow): open read-only, reset a password, list, update.",
+        discussion: """
+            Every use is recorded in the archive and shown to its owner at the next unlock.
+
+            EXAMPLES
+              salesvault escrow list archives/张伟.svault
+              salesvault escrow open archives/张伟.svault --identity 李经理.key -- customer list --grade A
+              salesvault escrow open archives/张伟.svault --identity 李经理.key --identity 王总.key   (2-of-2: a shell)
+              salesvault escrow reset-password archives/张伟.svault --identity 李经理.key
+              salesvault escrow update archives/张伟.svault          (the owner, after the managers changed)
+            """,
+        subcommands: [EscrowOpen.self, EscrowResetPassword.self, EscrowList.self, EscrowUpdate.self])
+}
+
+/// Opens `path` through escrow for writing the audit record, and records the use.
+private func openThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> CustomerArchive {
+    let keys = try identities.load()
+    guard !keys.isEmpty else {
+        throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
+    }
+    let vault = try Vault.open(path: path, escrowIdentities: keys, access: .readWrite)
+    let holders = vault.openedThroughEscrow ?? []
+    let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
+    try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
+                                fingerprints: holders.map { KeyFile.fingerprint($0.recipient.rawRepresentation) }, now: Clock.now)
+    return archive
+}
+
+struct EscrowOpen: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open an archive read-only with a manager's key (or k managers' keys); the use is recorded.",
+        discussion: "After `--`, one read command to run (customer list, history, search, …); without it, a read-only shell.")
+    @Argument(help: "The archive file.") var archive: String
+    @OptionGroup var identities: IdentityOptions
+    @Option(help: "Lock (and leave) the shell after this many minutes without input.") var idleMinutes: Double = 10
+    @Argument(parsing: .postTerminator, help: "A read command to run, after --.") var command: [String] = []
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let opened = try openThroughEscrow(archive, identities: identities, action: "open")
+        let by = opened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
+        Terminal.stderr(L("Opened \(archive) (\(opened.vault.header.owner)) through escrow as \(by), read-only. This use is recorded and shown to \(opened.vault.header.owner).\n",
+                          "已通过托管以 \(by) 的身份只读打开 \(archive)(\(opened.vault.header.owner))。此次使用已记录,并会告知 \(opened.vault.header.owner)。\n").text)
+        ArchiveSession.shared = opened
+        ArchiveSession.escrowReadOnly = true
+        defer {
+            ArchiveSession.shared = nil
+            ArchiveSession.escrowReadOnly = false
+        }
+        if command.isEmpty {
+            try Shell.loop(name: archive, owner: opened.vault.header.owner, idleMinutes: idleMinutes)
+            return
+        }
+        guard let first = command.first, !["shell", "init", "passwd", "rekey", "repair", "escrow", "compromised", "dept", "keys"].contains(first) else {
+            throw CLIError(.failure, L("\(command.first ?? "") cannot run through escrow", "\(command.first ?? "") 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令:customer list、history、search 等"))
+        }
+        var parsed = try SalesVault.parseAsRoot(command)
+        try parsed.run()
+    }
+}
+
+struct EscrowResetPassword: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset-password", abstract: "Set a temporary password that the owner must change at the next unlock; the reset is recorded.")
+    @Argument(help: "The archive file.") var archive: String
+    @OptionGroup var identities: IdentityOptions
+    @OptionGroup var newPassword: NewPasswordOptions
+    @OptionGroup var kdf: KDFOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let owner = try ArchiveInspection.inspect(path: archive).header.owner
+        let temporary = try PasswordInput.read(file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd,
+                                               prompt: L("Temporary password for \(owner): ", "\(owner) 的临时密码:"), confirm: true)
+        try NewPasswordCheck.require(temporary, owner: owner)
+        let opened = try openThroughEscrow(archive, identities: identities, action: "resetPassword")
+        try opened.vault.resetPassword(temporary: PasswordInput.secureBytes(temporary), kdf: kdf.choice, now: Clock.now)
+        print(L("Temporary password set for \(archive) (\(owner)). Give it to \(owner) in person; they must choose their own password at the next unlock. The reset is recorded in the archive.",
+                "已为 \(archive)(\(owner))设置临时密码。请当面交给 \(owner);其下次解锁时必须设置自己的密码。此次重置已记录在档案中。").text)
+    }
+}
+
+struct EscrowList: VaultCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Who can open an archive through escrow (no password needed).")
+    @Argument(help: "The archive file.") var archive: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let h = try ArchiveInspection.inspect(path: archive).header
+        let slots = h.escrowSlots
+        var registryNote: String?
+        var coverage: EscrowCoverage?
+        do {
+            if let r = try DepartmentLookup.registry(forArchive: archive, header: h) {
+                coverage = EscrowCoverage.evaluate(h, registry: r)
+                registryNote = r.name
+            }
+        } catch {
+            registryNote = L("registry refused: \(ErrorReport.describe(error).0)", "部门登记被拒绝:\(ErrorReport.describe(error).0)").text
+        }
+        if json {
+            let rows: [[String: Any]] = slots.map {
+                ["name": $0.holder.name, "recipient": AgeKeys.recipientString($0.holder.recipient),
+                 "fingerprint": KeyFile.fingerprint($0.holder.recipient.rawRepresentation), "threshold": $0.threshold, "share": Int($0.x)]
+            }
+            var out: [String: Any] = ["archive": archive, "owner": h.owner, "holders": rows]
+            if let coverage { out["coverage"] = coverage.status.rawValue }
+            if let pin = h.department { out["administratorFingerprint"] = KeyFile.fingerprint(pin.adminKey) }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+            return
+        }
+        print(L("\(archive) (\(h.owner))", "\(archive)(\(h.owner))").text)
+        if slots.isEmpty {
+            print(L("No escrow: only the password opens this archive.", "无托管:只有密码能打开此档案。").text)
+        } else {
+            let k = slots[0].threshold
+            print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
+            for s in slots { print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))") }
+        }
+        if let pin = h.department { print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
+        if let registryNote { print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
+        if let coverage { print(L("Against the registry: \(coverage.status.rawValue)", "与部门登记比较:\(coverage.status.rawValue)").text + (coverage.detail.isEmpty ? "" : " (\(coverage.detail))")) }
+    }
+}
+
+struct EscrowUpdate: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "The owner gives the department's current managers access (shows names and fingerprints first).",
+        discussion: "A change of threshold, or of the holders of shares, takes a new data key: update then runs a rekey.")
+    @Argument(help: "The archive file.") var archive: String
+    @Flag(name: .long, help: "Do not ask for confirmation.") var yes = false
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let vault = try password.unlock(archive, access: .readWrite)
+        guard let registry = try DepartmentLookup.registry(forArchive: archive, header: vault.header), vault.header.department != nil else {
+            throw CLIError(.failure, L("\(archive) was not created in a department", "\(archive) 不是在部门中创建的"), hint: L("create archives with salesvault init --department DIR", "请使用 salesvault init --department 目录 创建档案"))
+        }
+        let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
+        let plan = try registry.escrowPlan()
+        let current = vault.header.escrowSlots
+        let threshold = current.first?.threshold ?? plan.threshold
+        if coverage.status == .ok && threshold == plan.threshold {
+            print(L("Escrow already matches the registry.", "托管已与部门登记一致。").text)
+            return
+        }
+        print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的登记,序号 \(registry.serial)):").text)
+        for m in registry.managers {
+            let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
+            let isNew = coverage.missing.contains(m)
+            print("  \(isNew ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
+        }
+        for d in coverage.departed { print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
+        print(plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任一人都可单独打开。").text
+              : L("\(plan.threshold) of them will have to act together.", "须其中 \(plan.threshold) 人共同才能打开。").text)
+        if !yes {
+            guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请与经理核对指纹。是否应用?[y/N] ")) else {
+                throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "脚本中请加 --yes"))
+            }
+        }
+        let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty) || (current.first?.scheme == .shamir && !coverage.departed.isEmpty)
+        if needsRekey {
+            try vault.rekey(now: Clock.now, escrow: plan)
+            print(L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "已使用新数据密钥更新托管(rekey):旧的份额不再能打开此文件。").text)
+        } else {
+            try vault.updateEscrow(plan)
+            print(L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新槽均已写入并验证。").text)
+        }
+        if vault.header.flags.contains(.rekeyRequired) {
+            print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开旧副本:请运行 salesvault rekey \(archive)").text))
+        }
+    }
+}
+
+struct Compromised: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The password may have leaked: choose a new one and rotate the data key (rekey) at once.",
+        discussion: """
+            Old copies of the file (backups, e-mail attachments) keep opening with the old password and
+            data key; nothing can change that. From now on this file needs the new password, and its new
+            data key is wrapped again for the department's escrow holders.
+            """)
+    @Argument(help: "The archive file.") var archive: String
+    @OptionGroup var password: PasswordOptions
+    @OptionGroup var newPassword: NewPasswordOptions
+    @OptionGroup var kdf: KDFOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
+        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
+        let next = try PasswordInput.read(file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd, prompt: L("New password: ", "新密码:"), confirm: true)
+        guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
+            throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"), hint: L("choose a different password", "请选择一个不同的密码"))
+        }
+        try NewPasswordCheck.require(next, owner: vault.header.owner)
+        let progress = Terminal.Progress(L("Rekeying", "正在更换数据密钥"))
+        try vault.rekey(now: Clock.now) { done, total in progress.update(done, total) }
+        progress.finish()
+        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        print(L("New data key (generation \(vault.header.dekGeneration)) and new password for \(archive). Copies made before today still open with the old password: delete the ones you can.",
+                "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代)和密码。今天之前的副本仍可用旧密码打开:请删除能删除的副本。").text)
+    }
+}

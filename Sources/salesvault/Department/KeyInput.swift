@@ -1,0 +1,80 @@
+import ArgumentParser
+import Department
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+/// Managers' identity files for escrow commands: `--identity KEY` (repeatable) with the
+/// passphrase of each from `--passphrase-file` (in the same order) or the terminal.
+struct IdentityOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A manager's key file (NAME.key, or an age-keygen identity file); repeat for shared (k-of-n) escrow.", valueName: "file"))
+    var identity: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The passphrase of each --identity, in order, from the first line of this file.", valueName: "file"))
+    var passphraseFile: [String] = []
+
+    func load() throws -> [Curve25519.KeyAgreement.PrivateKey] {
+        try identity.enumerated().map { i, path in
+            let text = try KeyFile.open(try KeyFile.read(path)) {
+                PasswordInput.secureBytes(try PasswordInput.read(
+                    file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
+                    prompt: L("Passphrase for \(path): ", "\(path) 的口令:"), confirm: false))
+            }
+            return try KeyFile.parseIdentity(text)
+        }
+    }
+}
+
+/// The administrator's signing key for `dept` changes.
+struct AdminKeyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The administrator's signing key file.", valueName: "file"))
+    var adminKey: String
+
+    @Option(name: .long, help: ArgumentHelp("Read the administrator key's passphrase from the first line of this file.", valueName: "file"))
+    var adminPassphraseFile: String?
+
+    func load() throws -> Curve25519.Signing.PrivateKey {
+        let text = try KeyFile.open(try KeyFile.read(adminKey)) {
+            PasswordInput.secureBytes(try PasswordInput.read(file: adminPassphraseFile, fd: nil,
+                                                             prompt: L("Passphrase for \(adminKey): ", "\(adminKey) 的口令:"), confirm: false))
+        }
+        return try KeyFile.parseAdmin(text)
+    }
+}
+
+extension ErrorReport {
+    static func describe(_ e: DepartmentError) -> (String, String?, ExitStatus) {
+        let message = L(e.reason, e.reasonZH).text
+        switch e.code {
+        case .forgedRegistry, .olderRegistry:
+            return (message, L("do not trust this registry; ask the administrator, and restore department.json and department.sig from a backup",
+                               "请勿信任此部门登记;请联系管理员,并从备份恢复 department.json 和 department.sig").text, .damaged)
+        case .wrongPassphrase:
+            return (message, L("check the passphrase of the key file (Caps Lock, input method)", "请检查密钥文件的口令(大写锁定、输入法)").text, .wrongPassword)
+        case .malformed:
+            return (message, L("check that the file is the right one", "请确认文件是否正确").text, .fileProblem)
+        case .notFound, .alreadyExists:
+            return (message, L("check the path or the name", "请检查路径或名称").text, .fileProblem)
+        case .invalid:
+            return (message, L("nothing was changed", "未做任何更改").text, .inputRefused)
+        case .io:
+            return (message, nil, .failure)
+        }
+    }
+}
+
+/// The department registry an archive belongs to, verified against the archive's pin; nil when
+/// the archive is not in a department. Throws when a registry is there but cannot be trusted.
+enum DepartmentLookup {
+    static func layout(forArchive path: String) -> Layout? {
+        if let dir = ProcessInfo.processInfo.environment["SALESVAULT_DEPARTMENT"], !dir.isEmpty { return Layout(dir) }
+        return Layout.containing(archive: path)
+    }
+
+    static func registry(forArchive path: String, header: ArchiveHeader) throws -> Registry? {
+        guard let layout = layout(forArchive: path) else { return nil }
+        let registry = try Registry.load(directory: layout.root)
+        if let pin = header.department { try registry.check(against: pin) }
+        return registry
+    }
+}
