@@ -29,12 +29,19 @@ public struct EscrowCoverage: Sendable, Equatable {
             status = .missing
             notes.append("no slot for " + missing.map(\.name).joined(separator: ", "))
         }
-        let pinned = header.department.map { constantTimeEquals($0.adminKey, (try? registry.adminPublicKey.rawRepresentation) ?? []) } ?? false
-        let threshold = slots.first?.threshold ?? registry.policy.escrowThreshold
-        if !pinned || (!slots.isEmpty && threshold != registry.policy.escrowThreshold) {
+        // An archive with no escrow at all is `missing` (above); one pinned to another
+        // administrator, or with slots but no pin, or made for another threshold is `stale`.
+        let adminKey = (try? registry.adminPublicKey.rawRepresentation) ?? []
+        if let pin = header.department, !constantTimeEquals(pin.adminKey, adminKey) {
             status = max(status, .stale)
-            notes.append(!pinned ? (header.department == nil ? "not created in this department" : "pins another administrator key")
-                         : "threshold \(threshold), policy \(registry.policy.escrowThreshold)")
+            notes.append("pins another administrator key")
+        } else if header.department == nil && !slots.isEmpty {
+            status = max(status, .stale)
+            notes.append("not created in this department")
+        }
+        if let threshold = slots.first?.threshold, threshold != registry.policy.escrowThreshold {
+            status = max(status, .stale)
+            notes.append("threshold \(threshold), policy \(registry.policy.escrowThreshold)")
         }
         if header.flags.contains(.rekeyRequired) || !departed.isEmpty {
             status = .rekeyRequired

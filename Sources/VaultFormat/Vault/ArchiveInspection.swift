@@ -77,15 +77,19 @@ public struct ArchiveInspection: Sendable {
             fileSize: fileSize, copies: copies, currentIndex: index)
     }
 
-    /// What a manager's escrow key says about the current header copy (DEPARTMENT.md §6 `--verify`).
+    /// What a manager's escrow key says about the current header copy (DEPARTMENT.md §6 `--verify`):
+    /// `noSlot` also when the keys hold fewer shares than the threshold.
     public enum Authenticity: String, Sendable { case authentic, forged, noSlot }
 
     /// Checks the current header copy's MAC with the DEK recovered through escrow: a hand-edited
     /// date or slot list is `forged`. `noSlot` when none of the keys holds a slot.
     public func authenticate(escrowIdentities identities: [Curve25519.KeyAgreement.PrivateKey]) -> Authenticity {
         let header = current.header
-        let held = Set(header.escrowSlots.map(\.holder.recipient.rawRepresentation))
-        guard identities.contains(where: { held.contains($0.publicKey.rawRepresentation) }) else { return .noSlot }
+        let slots = header.escrowSlots
+        let given = Set(identities.map(\.publicKey.rawRepresentation))
+        let held = slots.filter { given.contains($0.holder.recipient.rawRepresentation) }
+        // One share of a k-of-n archive cannot check anything: not a forgery, just no way to verify.
+        guard let first = held.first, first.scheme == .whole || held.count >= first.threshold else { return .noSlot }
         guard let (dek, _) = try? Vault.escrowDEK(header, identities: identities, archiveID: prefix.archiveID),
               let keys = try? DerivedKeys(dek: dek, archiveID: prefix.archiveID),
               (try? current.isAuthentic(prefix: prefix, headerKey: keys.headerKey)) == true
