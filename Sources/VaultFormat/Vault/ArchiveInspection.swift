@@ -52,7 +52,7 @@ public struct ArchiveInspection: Sendable {
         guard let best = (0..<2).filter({ copies[$0] != nil }).max(by: { copies[$0]!.header.sequence < copies[$1]!.header.sequence })
         else {
             if let refused = problems.first(where: { $0.code == .kdfRefused || $0.code == .unsupportedVersion }) { throw refused }
-            throw VaultError(.headerDamaged, "both header copies are damaged (\(problems[0].reason); \(problems[1].reason))")
+            throw VaultError(.headerDamaged, "both header copies are damaged (copy A: \(problems[0].reason); copy B: \(problems[1].reason))")
         }
         if let a = copies[0], let b = copies[1], a.header.sequence == b.header.sequence, a.bytes != b.bytes {
             throw VaultError(.headerDamaged, "the two header copies disagree at the same sequence number")

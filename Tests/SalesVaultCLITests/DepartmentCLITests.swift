@@ -1,0 +1,305 @@
+import Foundation
+import VaultCrypto
+import XCTest
+
+/// The department through the built binary (DEPARTMENT.md): escrow open and reset, a forged
+/// registry, a hand-edited header caught by --verify, manager changes, the compliance table for a
+/// fixed date, key interop with the real `age` tools, reminders.
+final class DepartmentCLITests: XCTestCase {
+    var dir: TempDir!
+    var dept: String { dir.path("D") }
+    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
+    func at(day: Int) -> Int64 { t0 + Int64(day) * 86_400 }
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        _ = try dir.write("pw", "horse battery staple\n")
+        _ = try dir.write("ap", "admin pass phrase 2026\n")
+        _ = try dir.write("lp", "manager li passphrase\n")
+        _ = try dir.write("wp", "general wang passphrase\n")
+        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
+        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
+        try sv(["keys", "generate", "wang", "--dir", dir.path("k"), "--passphrase-file", dir.path("wp"), "--insecure-kdf-cost", "10"])
+        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
+        try admin(["add-manager", dept, "王总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
+    }
+
+    @discardableResult
+    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        var env = ["TZ": "UTC"]
+        env["SALESVAULT_NOW"] = String(now ?? t0)
+        let r = try runTool(args, environment: env)
+        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    func admin(_ args: [String], now: Int64? = nil) throws {
+        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: now)
+    }
+
+    /// Registers `owner` and creates their archive in the department at `now`.
+    @discardableResult
+    func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
+        try admin(["add-salesperson", dept, owner], now: now)
+        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: now)
+        return dept + "/archives/\(owner).svault"
+    }
+
+    func li() -> [String] { ["--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")] }
+    func wang() -> [String] { ["--identity", dir.path("k/wang.key"), "--passphrase-file", dir.path("wp")] }
+    func owner(_ archive: String) -> [String] { ["-a", archive, "--password-file", dir.path("pw")] }
+
+    func testAManagerOpensThroughEscrowWithoutThePasswordAndTheOwnerIsTold() throws {
+        let a = try newArchive("张伟")
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "A"] + owner(a))
+        let opened = try sv(["escrow", "open", a] + li() + ["--", "customer", "list", "--json"], now: at(day: 1))
+        XCTAssertTrue(opened.stdout.contains("华为技术有限公司"), opened.stdout)
+        XCTAssertTrue(opened.stderr.contains("through escrow as 李经理"), opened.stderr)
+        // Read-only: a change is refused and nothing is written.
+        let before = try bytes(a)
+        let write = try sv(["escrow", "open", a] + wang() + ["--", "customer", "add", "Acme"], now: at(day: 1), expect: 1)
+        XCTAssertTrue(write.stderr.contains("read-only"), write.stderr)
+        XCTAssertGreaterThan(try bytes(a).count, before.count, "the attempt itself was recorded")
+        let list = try sv(["customer", "list", "--json"] + owner(a), now: at(day: 2))
+        XCTAssertFalse(list.stdout.contains("Acme"))
+        // A key that is not a manager's opens nothing.
+        _ = try dir.write("sp", "stranger pass phrase\n")
+        try sv(["keys", "generate", "stranger", "--dir", dir.path("k"), "--passphrase-file", dir.path("sp"), "--insecure-kdf-cost", "10"])
+        let stranger = try sv(["escrow", "open", a, "--identity", dir.path("k/stranger.key"), "--passphrase-file", dir.path("sp"), "--", "customer", "list"], expect: 3)
+        XCTAssertTrue(stranger.stderr.contains("do not open"), stranger.stderr)
+        // The owner sees both uses, with who and when, until a change acknowledges them.
+        XCTAssertTrue(list.stderr.contains("2026-01-02 10:00 李经理 opened the archive"), list.stderr)
+        XCTAssertTrue(list.stderr.contains("王总 opened the archive"), list.stderr)
+        let compliance = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["compliance", dept, "--json"], now: at(day: 2)).stdout.utf8)) as? [String: Any])
+        let row = try XCTUnwrap((compliance["archives"] as? [[String: Any]])?.first)
+        XCTAssertEqual(row["escrowUsesUnacknowledged"] as? Int, 2)
+        try sv(["customer", "add", "小米"] + owner(a), now: at(day: 3))
+        let after = try sv(["customer", "list"] + owner(a), now: at(day: 3))
+        XCTAssertFalse(after.stderr.contains("opened the archive"), after.stderr)
+        let history = try sv(["history", "--json"] + owner(a), now: at(day: 3))
+        XCTAssertTrue(history.stdout.contains("李经理"), "escrow uses stay in the history")
+    }
+
+    func testAnEscrowResetForcesAPasswordChange() throws {
+        let a = try newArchive("张伟")
+        _ = try dir.write("tmp", "temporary river lantern 7\n")
+        _ = try dir.write("new", "my own granite password\n")
+        try sv(["escrow", "reset-password", a] + wang() + ["--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"], now: at(day: 5))
+        try sv(["customer", "list"] + owner(a), now: at(day: 6), expect: 3)  // the old password is gone
+        let blocked = try sv(["customer", "list", "-a", a, "--password-file", dir.path("tmp")], now: at(day: 6), expect: 7)
+        XCTAssertTrue(blocked.stderr.contains("reset this archive's password"), blocked.stderr)
+        XCTAssertTrue(blocked.stderr.contains("salesvault passwd"), blocked.stderr)
+        try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"], now: at(day: 6))
+        let back = try sv(["customer", "list", "-a", a, "--password-file", dir.path("new")], now: at(day: 6))
+        XCTAssertTrue(back.stderr.contains("王总 reset your password"), back.stderr)
+        // The password from before the reset is one of the last five: refused.
+        let reused = try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: at(day: 7), expect: 7)
+        XCTAssertTrue(reused.stderr.contains("last 5"), reused.stderr)
+    }
+
+    func testTwoOfTwoNeedsBothManagers() throws {
+        try admin(["policy", dept, "--threshold", "2"])
+        let a = try newArchive("李娜")
+        XCTAssertTrue(try sv(["escrow", "list", a]).stdout.contains("2 of these together"))
+        let one = try sv(["escrow", "open", a] + li() + ["--", "customer", "list"], expect: 3)
+        XCTAssertTrue(one.stderr.contains("2 of the 2 holders must act together"), one.stderr)
+        try sv(["escrow", "open", a] + li() + wang() + ["--", "customer", "list"])
+    }
+
+    func testAForgedRegistryIsRefused() throws {
+        let a = try newArchive("张伟")
+        // An attacker swaps 李经理's key in department.json for their own (the signature stays).
+        _ = try dir.write("xp", "attacker pass phrase 1\n")
+        try sv(["keys", "generate", "attacker", "--dir", dir.path("k"), "--passphrase-file", dir.path("xp"), "--insecure-kdf-cost", "10"])
+        let attackerKey = try String(contentsOfFile: dir.path("k/attacker.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let liKey = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let json = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
+        try json.replacingOccurrences(of: liKey, with: attackerKey).write(toFile: dept + "/department.json", atomically: true, encoding: .utf8)
+        let show = try sv(["dept", "show", dept], expect: 4)
+        XCTAssertTrue(show.stderr.contains("does not match its signature"), show.stderr)
+        let unlock = try sv(["customer", "add", "华为"] + owner(a))
+        XCTAssertTrue(unlock.stderr.contains("registry was refused"), unlock.stderr)
+        XCTAssertFalse(try sv(["escrow", "list", a]).stdout.contains(KeyFileFingerprint.of(attackerKey)), "the attacker got no slot")
+        try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")], expect: 4)
+        try sv(["compliance", dept], expect: 4)
+        // A registry re-signed by another administrator key is refused as well.
+        let other = dir.path("other")
+        try sv(["dept", "init", other, "--name", "冒充", "--admin-key", dir.path("other.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
+        try sv(["dept", "add-manager", other, "攻击者", "--pub", dir.path("k/attacker.pub"), "--admin-key", dir.path("other.key"), "--admin-passphrase-file", dir.path("ap")])
+        for f in ["department.json", "department.sig"] {
+            try FileManager.default.removeItem(atPath: dept + "/" + f)
+            try FileManager.default.copyItem(atPath: other + "/" + f, toPath: dept + "/" + f)
+        }
+        let pinned = try sv(["customer", "list"] + owner(a))
+        XCTAssertTrue(pinned.stderr.contains("another administrator key"), pinned.stderr)
+        XCTAssertFalse(try sv(["escrow", "list", a]).stdout.contains("攻击者"))
+    }
+
+    func testManagerChangesAreShownAndRemovalRequiresARekey() throws {
+        let a = try newArchive("张伟")
+        try admin(["remove-manager", dept, "王总"])
+        XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("rekey required"))
+        let unlock = try sv(["customer", "add", "华为"] + owner(a))
+        XCTAssertTrue(unlock.stderr.contains("removed 王总"), unlock.stderr)
+        try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
+        XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("rekey required"), "until the rekey")
+        try sv(["rekey", a, "--password-file", dir.path("pw")])
+        XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
+        // A new manager is announced with a fingerprint and added only by `escrow update`.
+        try admin(["add-manager", dept, "赵总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
+        let announced = try sv(["customer", "list"] + owner(a))
+        XCTAssertTrue(announced.stderr.contains("+ 赵总"), announced.stderr)
+        XCTAssertTrue(announced.stderr.contains(KeyFileFingerprint.of(try String(contentsOfFile: dir.path("k/wang.pub"), encoding: .utf8))), announced.stderr)
+        XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("missing"))
+        try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
+        try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")])
+        try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"])
+        XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
+    }
+
+    func testAHandEditedHeaderDateIsCaughtByVerify() throws {
+        let a = try newArchive("张伟")
+        try sv(["passwd", a, "--password-file", dir.path("pw"), "--new-password-file", try dir.write("n2", "second granite password\n"), "--insecure-kdf-cost", "10"], now: at(day: 10))
+        try sv(["compliance", dept, "--verify"] + li(), now: at(day: 200), expect: 9)  // overdue, but authentic
+        XCTAssertTrue(try sv(["compliance", dept, "--verify"] + li(), now: at(day: 200), expect: 9).stdout.contains(" yes"))
+        // Someone moves "password changed" forward by 190 days in both header copies.
+        var file = [UInt8](try bytes(a))
+        for copy in 0..<2 { try HeaderEdit.setPasswordChangedAt(&file, copy: copy, to: at(day: 200)) }
+        try Data(file).write(to: URL(fileURLWithPath: a))
+        let plain = try sv(["compliance", dept, "--csv"], now: at(day: 200))
+        XCTAssertTrue(plain.stdout.contains(",ok,"), "without --verify the edit passes: \(plain.stdout)")
+        let verified = try sv(["compliance", dept, "--verify", "--csv"] + li(), now: at(day: 200), expect: 9)
+        XCTAssertTrue(verified.stdout.contains(",FORGED,"), verified.stdout)
+    }
+
+    func testTheComplianceTableForAFixedDate() throws {
+        let names = ["刘洋", "李娜", "王芳", "赵强", "陈静"]
+        for n in names { try newArchive(n, now: t0) }
+        // 赵总 joins; every owner but 刘洋 accepts the change.
+        try admin(["add-manager", dept, "赵总", "--recipient", try anotherRecipient()], now: at(day: 1))
+        for n in ["李娜", "王芳", "赵强", "陈静"] { try sv(["escrow", "update", dept + "/archives/\(n).svault", "--yes", "--password-file", dir.path("pw")], now: at(day: 1)) }
+        let passwd: [(String, Int)] = [("刘洋", 150), ("李娜", 60), ("王芳", 150), ("赵强", 10)]
+        for (n, day) in passwd {
+            try sv(["passwd", dept + "/archives/\(n).svault", "--password-file", dir.path("pw"), "--new-password-file", try dir.write("p-\(n)", "new password for \(n) 2026\n"), "--insecure-kdf-cost", "10"], now: at(day: day))
+        }
+        // A copy of a real archive whose two header copies were both overwritten in the middle.
+        var broken = [UInt8](try bytes(dept + "/archives/王芳.svault"))
+        for start in [32 + 100, 32 + 16_384 + 100] { broken.replaceSubrange(start..<(start + 64), with: [UInt8](repeating: 0x41, count: 64)) }
+        try Data(broken).write(to: URL(fileURLWithPath: dept + "/archives/broken.svault"))
+        try Data("meeting notes".utf8).write(to: URL(fileURLWithPath: dept + "/archives/notes.txt"))
+        let csv = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv"], now: at(day: 300), expect: 9)
+        let expected = """
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant
+            archives/broken.svault,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes
+            archives/notes.txt,,,,,,,,,,,,foreign: not a .svault file,no
+            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,49,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,,yes
+            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,139,due,no,2026-01-01T10:00:00Z,ok,,0,,,,no
+            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,49,ok,no,2026-01-01T10:00:00Z,ok,,0,,,,no
+            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,189,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,199,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
+
+            """
+        XCTAssertEqual(csv.stdout, expected)
+        let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
+        XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 never rotated; escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
+        // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
+        let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)
+        let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])
+        XCTAssertEqual(summary["nonCompliant"] as? Int, 2)
+        // With no periodic rotation, only escrow and unreadable files count, and the report says so.
+        try admin(["policy", dept, "--no-periodic-rotation"], now: at(day: 300))
+        let none = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
+        XCTAssertTrue(none.stdout.contains("no periodic rotation (department policy)"), none.stdout)
+        XCTAssertTrue(none.stdout.contains("2 NOT compliant"), none.stdout)
+    }
+
+    /// A fresh recipient that no one else uses.
+    func anotherRecipient() throws -> String {
+        _ = try dir.write("zp", "manager zhao passphrase\n")
+        try sv(["keys", "generate", "zhao", "--dir", dir.path("k"), "--passphrase-file", dir.path("zp"), "--insecure-kdf-cost", "10"])
+        return try String(contentsOfFile: dir.path("k/zhao.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func testReminderAtUnlockAndCalendarEvents() throws {
+        let a = try newArchive("张伟")
+        let early = try sv(["customer", "list"] + owner(a), now: at(day: 30))
+        XCTAssertFalse(early.stderr.contains("Reminder"), early.stderr)
+        let due = try sv(["customer", "list"] + owner(a), now: at(day: 100))
+        XCTAssertTrue(due.stderr.contains("Reminder: the password was last changed on 2026-01-01 10:00 (never changed since the archive was created), 100 days ago"), due.stderr)
+        XCTAssertTrue(due.stderr.contains("80 days left"), due.stderr)
+        try sv(["reminders", "--ics", dept, "--output", dir.path("r.ics")], now: at(day: 100))
+        let ics = try String(contentsOfFile: dir.path("r.ics"), encoding: .utf8)
+        XCTAssertTrue(ics.hasPrefix("BEGIN:VCALENDAR\r\n"))
+        XCTAssertTrue(ics.contains("DTSTART;VALUE=DATE:20260401\r\n"), ics)  // 2026-01-01 + 90 days
+        XCTAssertTrue(ics.contains("DTSTART;VALUE=DATE:20260630\r\n"), ics)  // + 180 days
+        XCTAssertEqual(ics.components(separatedBy: "BEGIN:VEVENT").count - 1, 2)
+        XCTAssertTrue(ics.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+    }
+
+    func testKeysInteropWithTheRealAgeTools() throws {
+        guard let age = which("age"), let keygen = which("age-keygen"), FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("[skip] age interop: age, age-keygen or util-linux script is not installed")
+            return
+        }
+        // A key file written by SalesVault opens with `age -d` and its passphrase.
+        let out = dir.path("li.txt")
+        let r = try runTool(["-c", "(sleep 1; printf 'manager li passphrase\\r') | script -qec \"\(age) -d -o \(out) \(dir.path("k/li.key"))\" /dev/null"], binary: "", executable: "/bin/sh")
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let identity = try String(contentsOfFile: out, encoding: .utf8)
+        let pub = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(identity.contains("# public key: \(pub)\n"), identity)
+        XCTAssertTrue(identity.contains("AGE-SECRET-KEY-1"))
+        // …and that plain identity encrypts/decrypts with age against the .pub.
+        let msg = try dir.write("msg", "报价单\n")
+        XCTAssertEqual(try runTool(["-r", pub, "-o", dir.path("msg.age"), msg], binary: "", executable: age).status, 0)
+        let dec = try runTool(["-d", "-i", out, dir.path("msg.age")], binary: "", executable: age)
+        XCTAssertEqual(dec.stdout, "报价单\n")
+        // An age-keygen key imports, joins the department and opens an archive.
+        let generated = try runTool(["-o", dir.path("ext.txt")], binary: "", executable: keygen)
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let agePub = try XCTUnwrap(try String(contentsOfFile: dir.path("ext.txt"), encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("# public key: ") })
+            .dropFirst("# public key: ".count)
+        _ = try dir.write("ep", "external manager passphrase\n")
+        try sv(["keys", "import", dir.path("ext.txt"), "--name", "ext", "--dir", dir.path("k"), "--passphrase-file", dir.path("ep"), "--insecure-kdf-cost", "10"])
+        XCTAssertEqual(try String(contentsOfFile: dir.path("k/ext.pub"), encoding: .utf8), "\(agePub)\n")
+        try admin(["add-manager", dept, "外部经理", "--pub", dir.path("k/ext.pub")])
+        let a = try newArchive("张伟")
+        try sv(["escrow", "open", a, "--identity", dir.path("ext.txt"), "--", "customer", "list"])  // the plain age-keygen file
+        try sv(["escrow", "open", a, "--identity", dir.path("k/ext.key"), "--passphrase-file", dir.path("ep"), "--", "customer", "list"])
+        XCTAssertTrue(try sv(["keys", "show", dir.path("k/ext.pub")]).stdout.contains(String(agePub)))
+    }
+
+    func which(_ name: String) -> String? {
+        ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// The fingerprint rule of DEPARTMENT.md §2, computed independently of the tool.
+enum KeyFileFingerprint {
+    static func of(_ recipient: String) -> String {
+        let (_, data) = try! Bech32.decode(recipient.trimmingCharacters(in: .whitespacesAndNewlines))
+        let digest = try! SHA256.hash(Array("SalesVault fingerprint v1".utf8) + data)
+        let hex = digest.prefix(16).map { String(format: "%02X", $0) }.joined()
+        return stride(from: 0, to: 32, by: 4).map { i in String(hex.dropFirst(i).prefix(4)) }.joined(separator: " ")
+    }
+}
+
+/// Hand-edits a header field the way someone with a hex editor would (FORMAT.md §3.2, §4.1):
+/// the value changed, the keyless checksum recomputed; the MAC cannot be.
+enum HeaderEdit {
+    static func setPasswordChangedAt(_ file: inout [UInt8], copy: Int, to value: Int64) throws {
+        let start = 32 + copy * 16_384
+        let length = file[start..<(start + 4)].reduce(0) { $0 << 8 | Int($1) }
+        var i = start + 4
+        while i < start + 4 + length {
+            let tag = file[i]
+            let n = file[(i + 1)..<(i + 5)].reduce(0) { $0 << 8 | Int($1) }
+            if tag == 4 {
+                for k in 0..<8 { file[i + 5 + k] = UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * UInt64(k))) }
+            }
+            i += 5 + n
+        }
+        let sum = try SHA256.hash(Array(file[start..<(start + 16_352)]))
+        file.replaceSubrange((start + 16_352)..<(start + 16_384), with: sum)
+    }
+}
