@@ -80,12 +80,13 @@ struct ComplianceCommand: VaultCommand {
                 rows.append([r.archive, problem] + Array(repeating: "", count: header.count - 2))
                 continue
             }
-            var rotation = r.rotation ?? ""
+            var rotation = word(r.rotation ?? "", zh)
             if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
             if let problem = r.problem { rotation += " " + problem }
             let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(String((r.lastEscrowUseAt ?? "").prefix(10))))"
             var row = [r.archive, r.owner ?? "", String((r.passwordChangedAt ?? "").prefix(10)), r.passwordAgeDays.map(String.init) ?? "",
-                       paint(rotation), String((r.dekRotatedAt ?? "").prefix(10)), paint(r.escrow ?? "") + (r.escrowDetail.map { " (\($0))" } ?? ""), uses]
+                       paint(rotation, r.rotation ?? ""), String((r.dekRotatedAt ?? "").prefix(10)),
+                       paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\($0))" } ?? ""), uses]
             if verify { row.append(r.verified == "FORGED" ? Terminal.red("FORGED") : (r.verified ?? "")) }
             rows.append(row)
         }
@@ -97,20 +98,29 @@ struct ComplianceCommand: VaultCommand {
         print(line(header.map { Terminal.bold($0) }))
         for r in rows { print(line(r)) }
         let s = report.summary
-        let rotation = ["ok", "due", "overdue", "never rotated"].compactMap { k in s.rotation[k].map { "\($0) \(k)" } }.joined(separator: ", ")
-        let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(k)" } }.joined(separator: ", ")
-        var summary = "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
-        if s.unreadable > 0 { summary += "; \(s.unreadable) unreadable" }
-        if s.foreign > 0 { summary += "; \(s.foreign) foreign files" }
-        if report.policy.hasPrefix("no periodic") { summary += "; no periodic rotation (department policy)" }
-        summary += s.nonCompliant == 0 ? " — compliant" : " — \(s.nonCompliant) NOT compliant"
+        let rotation = ["ok", "due", "overdue", "never rotated"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
+        let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
+        var summary = zh
+            ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
+            : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
+        if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
+        if s.foreign > 0 { summary += zh ? ";\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
+        if report.policy.hasPrefix("no periodic") { summary += zh ? ";不要求定期更换密码(部门政策)" : "; no periodic rotation (department policy)" }
+        summary += s.nonCompliant == 0 ? (zh ? " — 合规" : " — compliant") : (zh ? " — \(s.nonCompliant) 个不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
     }
 
-    private func paint(_ status: String) -> String {
-        if status.hasPrefix("ok") { return Terminal.green(status) }
-        if status.hasPrefix("due") { return Terminal.yellow(status) }
-        return status.isEmpty ? status : Terminal.red(status)
+    private func paint(_ text: String, _ status: String) -> String {
+        if status.hasPrefix("ok") { return Terminal.green(text) }
+        if status.hasPrefix("due") { return Terminal.yellow(text) }
+        return text.isEmpty ? text : Terminal.red(text)
+    }
+
+    /// Status words in the table's language (JSON and CSV keep the English codes).
+    private func word(_ status: String, _ zh: Bool) -> String {
+        guard zh else { return status }
+        return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
+                "rekey required": "须更换数据密钥"][status] ?? status
     }
 
     private func stripANSI(_ s: String) -> String {
