@@ -200,10 +200,13 @@ public struct Registry: Codable, Equatable, Sendable {
         return r
     }
 
+    /// RFC 3339 in UTC (`2026-01-01T10:00:00Z`), without a date formatter (the compliance check
+    /// formats three per archive).
     public static func timestamp(_ t: Int64) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t)))
+        var tm = tm()
+        var time = time_t(t)
+        gmtime_r(&time, &tm)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
     }
 }
 
