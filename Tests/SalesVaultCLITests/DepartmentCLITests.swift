@@ -97,6 +97,29 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(reused.stderr.contains("last 5"), reused.stderr)
     }
 
+    func testEscrowShellIsReadOnlyAndCompromisedRotatesKeyAndPassword() throws {
+        let a = try newArchive("张伟")
+        try sv(["customer", "add", "华为"] + owner(a))
+        // A scripted read-only shell: reads work, the change fails, the status is the first failure.
+        let shell = try runTool(["escrow", "open", a] + li(), stdin: "customer list\ncustomer add Acme\nsearch 华为\n", environment: ["SALESVAULT_NOW": String(t0)])
+        XCTAssertEqual(shell.status, 1, shell.stderr)
+        XCTAssertTrue(shell.stdout.contains("华为"), shell.stdout)
+        XCTAssertTrue(shell.stderr.contains("read-only"), shell.stderr)
+        // compromised: a new data key (escrow slots re-made for the same managers) and a new password.
+        _ = try dir.write("c2", "fresh granite lantern 42\n")
+        let before = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["status", a, "--json"]).stdout.utf8)) as? [String: Any])
+        try sv(["compromised", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("c2"), "--insecure-kdf-cost", "10"], now: at(day: 3))
+        let after = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["status", a, "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(before["dekGeneration"] as? Int, 1)
+        XCTAssertEqual(after["dekGeneration"] as? Int, 2)
+        XCTAssertEqual(after["passwordChangedAt"] as? String, after["dekRotatedAt"] as? String)
+        XCTAssertNotEqual(after["passwordChangedAt"] as? String, before["passwordChangedAt"] as? String)
+        try sv(["customer", "list"] + owner(a), expect: 3)
+        try sv(["customer", "list", "-a", a, "--password-file", dir.path("c2")])
+        try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"])
+        XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
+    }
+
     func testTwoOfTwoNeedsBothManagers() throws {
         try admin(["policy", dept, "--threshold", "2"])
         let a = try newArchive("李娜")
