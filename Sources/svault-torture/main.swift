@@ -49,7 +49,8 @@ do {
             vault = try Vault.open(path: args[1], password: secret(current), access: .readWrite)
         }
         while true {
-            try vault.changePassword(to: secret(next), kdf: kdf, now: now())
+            // Crash safety of the slot rewrite; the last-five rule (FORMAT.md §5.4) is tested elsewhere.
+            try vault.changePassword(to: secret(next), kdf: kdf, now: now(), refusingRecent: false)
             say("acked \(next == args[2] ? "A" : "B")")
             swap(&current, &next)
         }

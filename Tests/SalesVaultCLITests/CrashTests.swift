@@ -69,7 +69,9 @@ final class CrashTests: XCTestCase {
         var openedWith: [String: Int] = [:]
         var state = "A"
         for round in 0..<rounds {
-            let lines = try runAndKill(["passwd", path, "pw-a", "pw-b"], maxMilliseconds: 100)
+            // Each change now also hashes the new password for the history (scrypt 2^15, FORMAT.md §5.4):
+            // the window covers several changes.
+            let lines = try runAndKill(["passwd", path, "pw-a", "pw-b"], maxMilliseconds: 600)
             changes += lines.count
             var opened: Vault?
             var openedName = ""

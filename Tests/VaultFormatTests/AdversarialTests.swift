@@ -207,7 +207,7 @@ final class AdversarialTests: XCTestCase {
             fields.append(Array(copy.body[offset..<(offset + 5 + length)]))
             offset += 5 + length
         }
-        XCTAssertEqual(fields.count, 11)
+        XCTAssertEqual(fields.count, 12, "eleven required fields and the password history")
         var swapped = fields
         swapped.swapAt(2, 3)
         let variants: [String: [UInt8]] = [
@@ -222,8 +222,18 @@ final class AdversarialTests: XCTestCase {
             // A well-formed field this version does not know means a newer writer.
             XCTAssertVaultError(name == "unknown field" ? .unsupportedVersion : .headerDamaged, try ArchiveHeader(parsing: body))
         }
+        // Every prefix is refused, except one that ends exactly before the optional last field
+        // (the password history, FORMAT.md §4.2): that parses, to a different header, whose MAC
+        // (computed over the body) then fails.
+        let optionalStart = copy.body.count - fields[11].count
         for cut in 0..<copy.body.count {
-            XCTAssertThrowsError(try ArchiveHeader(parsing: Array(copy.body[..<cut])), "prefix of \(cut) bytes parsed")
+            if cut == optionalStart {
+                let shorter = try ArchiveHeader(parsing: Array(copy.body[..<cut]))
+                XCTAssertNil(shorter.passwordHistory)
+                XCTAssertNotEqual(shorter, copy.header)
+            } else {
+                XCTAssertThrowsError(try ArchiveHeader(parsing: Array(copy.body[..<cut])), "prefix of \(cut) bytes parsed")
+            }
         }
     }
 
@@ -237,8 +247,11 @@ final class AdversarialTests: XCTestCase {
             let start = 32 + index * FormatV1.headerCopySize
             var copy = Array(bytes[start..<(start + FormatV1.headerCopySize)])
             let body = copy[4..<(4 + (copy[0..<4].reduce(0) { $0 << 8 | Int($1) }))]
-            // slots field is last: tag(1) len(4) count(1) type(1) len(2) then logN
-            let slotsField = body.count - (1 + 4 + 1 + 1 + 2 + PasswordSlot.serializedSize)
+            // Find the slots field (tag 0x0B): tag(1) len(4) count(1) type(1) len(2) then logN.
+            var slotsField = 0
+            while body[body.startIndex + slotsField] != 0x0B {
+                slotsField += 5 + body[(body.startIndex + slotsField + 1)..<(body.startIndex + slotsField + 5)].reduce(0) { $0 << 8 | Int($1) }
+            }
             copy[4 + slotsField + 9] = 23
             copy.replaceSubrange((FormatV1.headerCopySize - 32)..., with: try SHA256.hash(Array(copy[..<(FormatV1.headerCopySize - 32)])))
             bytes.replaceSubrange(start..<(start + FormatV1.headerCopySize), with: copy)
