@@ -79,12 +79,30 @@ struct Scenario {
     let payloadHash: String
     let comment: String
     let bytes: [UInt8]
+    var identities: [String] = []
 }
 
 nonisolated(unsafe) var scenarios: [Scenario] = []
-func add(_ name: String, _ expect: String, _ comment: String, password pw: String = password, records: [[UInt8]] = [], _ bytes: [UInt8]) throws {
+func add(_ name: String, _ expect: String, _ comment: String, password pw: String = password, records: [[UInt8]] = [], identities: [String] = [], _ bytes: [UInt8]) throws {
     let hash = expect == "success" ? try SHA256.hash(records.flatMap { $0 }).hexString : "-"
-    scenarios.append(Scenario(name: name, expect: expect, password: pw, records: records.count, payloadHash: hash, comment: comment, bytes: bytes))
+    scenarios.append(Scenario(name: name, expect: expect, password: pw, records: records.count, payloadHash: hash, comment: comment, bytes: bytes,
+                              identities: identities))
+}
+
+/// Fixed managers' identities for the escrow vectors (FORMAT.md §5.2): never use them elsewhere.
+let managers = try (1...3).map { try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: UInt8($0 * 0x11), count: 32)) }
+let adminPin = ArchiveHeader.DepartmentPin(adminKey: [UInt8](repeating: 0xAD, count: 32), registrySerial: 7)
+func plan(_ threshold: Int) -> Vault.EscrowPlan {
+    Vault.EscrowPlan(holders: zip(["李经理", "王总", "审计"], managers).map { EscrowSlot.Holder(name: $0, recipient: $1.publicKey) },
+                     threshold: threshold, pin: adminPin)
+}
+func buildEscrow(_ threshold: Int, then edit: ((Vault) throws -> Void)? = nil) throws -> [UInt8] {
+    counter += 1
+    let path = scratch.appendingPathComponent("e\(counter).svault").path
+    let vault = try Vault.create(path: path, owner: "测试 Testkit", password: secret(password), kdf: kdf, now: created, escrow: plan(threshold))
+    for (i, p) in payloads.enumerated() { try vault.append(p, now: created + Int64(i + 1) * 3600) }
+    try edit?(vault)
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
 let good = try build()
@@ -160,8 +178,32 @@ for copy in 0..<2 {
 }
 try add("kdf_cost_above_cap", "kdf refused", "logN set to 23 in both copies (checksums recomputed): refused before deriving", bigKDF)
 
+// Checkpoints (FORMAT.md §6.4) and escrow slots (§5.2).
+try add("success_checkpoint", "success", "two records appended as a checkpoint after three, then one more: readers may start at record 3",
+        records: payloads + [[4], [5], [6]], try build { try $0.append(contentsOf: [[4], [5]], now: created + 86_400, checkpoint: true); try $0.append([6], now: created + 90_000) })
+let withCheckpoint = try build { try $0.append(contentsOf: [[4], [5]], now: created + 86_400, checkpoint: true) }
+var beforeCheckpoint = withCheckpoint
+beforeCheckpoint[recordRanges(withCheckpoint)[0].lowerBound + 20] ^= 0x01
+try add("record_flipped_before_checkpoint", "record failure", "a byte of record 0, before the checkpoint, flipped: a full read (and verify) fails", beforeCheckpoint)
+let any = managers.map { AgeKeys.identityString($0) }
+try add("success_escrow_any_one", "success", "escrow slots for three holders, any one opens (identities: each alone must open it)",
+        records: payloads, identities: any, try buildEscrow(1))
+try add("success_escrow_two_of_three", "success", "three Shamir shares, threshold 2 (identities: the first two together must open it; one alone must not)",
+        records: payloads, identities: Array(any.prefix(2)), try buildEscrow(2))
+var forgedSlot = try buildEscrow(1)
+for copy in 0..<2 {
+    let at = fieldOffset(forgedSlot, copy: copy, tag: 0x0B)
+    // slots: count, password slot (type, length, 101 bytes), then the first escrow slot: type,
+    // length(2), scheme, k, x, n, name…: flip a byte of its name.
+    forgedSlot[at + 1 + 3 + PasswordSlot.serializedSize + 3 + 4 + 1] ^= 0x01
+    try fixChecksum(&forgedSlot, copy: copy)
+}
+try add("header_escrow_slot_edited", "header failure", "an escrow slot's holder name edited in both copies (checksums recomputed): the MAC fails", forgedSlot)
+
 for s in scenarios {
-    var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n\n"
+    var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n"
+    if !s.identities.isEmpty { text += "identities: \(s.identities.joined(separator: " "))\n" }
+    text += "\n"
     var data = Data(text.utf8)
     data.append(contentsOf: s.bytes)
     try data.write(to: output.appendingPathComponent("\(s.name).svtest"))

@@ -68,6 +68,22 @@ final class TestkitTests: XCTestCase {
                 XCTAssertEqual(records.count, Int(c.fields["records"] ?? "") ?? -1, c.name)
                 XCTAssertEqual(try SHA256.hash(records.flatMap { $0 }).hexString, c.fields["payload-sha256"], c.name)
             }
+            if let ids = c.fields["identities"] {
+                // Escrow vectors: the listed identities open the archive without the password.
+                let keys = try ids.split(separator: " ").map { try AgeKeys.parseIdentity(String($0)) }
+                let threshold = c.name.contains("two_of_three") ? 2 : 1
+                var escrowOK = true
+                for group in threshold == 1 ? keys.map { [$0] } : [keys] {
+                    let records = try Vault.open(path: path, escrowIdentities: group).readAllRecords()
+                    let hash = try SHA256.hash(records.flatMap { $0 }).hexString
+                    escrowOK = escrowOK && hash == c.fields["payload-sha256"]
+                }
+                if threshold > 1 {
+                    XCTAssertThrowsError(try Vault.open(path: path, escrowIdentities: [keys[0]]), "\(c.name): one share alone")
+                }
+                XCTAssertTrue(escrowOK, "\(c.name): escrow open")
+                if !escrowOK { passed -= 1 }
+            }
             if got == expected { passed += 1 }
             try? FileManager.default.removeItem(atPath: path)
         }
