@@ -39,6 +39,10 @@ public struct EscrowCoverage: Sendable, Equatable {
             status = max(status, .stale)
             notes.append("not created in this department")
         }
+        if let pin = header.department, registry.serial < pin.registrySerial {
+            status = max(status, .stale)
+            notes.append("the registry (serial \(registry.serial)) is older than one this archive has seen (\(pin.registrySerial))")
+        }
         if let threshold = slots.first?.threshold, threshold != registry.policy.escrowThreshold {
             status = max(status, .stale)
             notes.append("threshold \(threshold), policy \(registry.policy.escrowThreshold)")
@@ -101,7 +105,7 @@ public struct ComplianceReport: Codable, Sendable {
         let scanDir = FileManager.default.fileExists(atPath: layout.archives, isDirectory: &isDir) && isDir.boolValue ? layout.archives : directory
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: scanDir).filter { !$0.hasPrefix(".") }.sorted() } catch {
-            throw DepartmentError(.io, "cannot read \(scanDir): \(error.localizedDescription)", zh: "无法读取 \(scanDir):\(error.localizedDescription)")
+            throw DepartmentError(.notFound, "cannot read the directory \(scanDir)", zh: "无法读取目录 \(scanDir)")
         }
         let policy = registry?.rotationPolicy ?? .standard
         let prefix = scanDir == directory ? "" : "archives/"

@@ -125,8 +125,25 @@ public struct Registry: Codable, Equatable, Sendable {
     /// Reads `department.json` and `department.sig` of `directory`, verifying the signature with
     /// the key the file names before trusting anything else in it.
     public static func load(directory: String) throws -> Registry {
+        try load(json: Layout(directory).registry, signature: Layout(directory).signature)
+    }
+
+    /// For the administrator's own changes: the current pair, or, when it does not verify (a
+    /// save interrupted between its two renames, DEPARTMENT.md §3.3), the previous pair kept by
+    /// `save`, with `recovered` set so the tool can say so. Readers never fall back.
+    public static func loadForChange(directory: String) throws -> (registry: Registry, recovered: Bool) {
         let layout = Layout(directory)
-        let json = try KeyFile.read(layout.registry)
+        do {
+            return (try load(directory: directory), false)
+        } catch let error as DepartmentError where error.code == .forgedRegistry {
+            guard let previous = try? load(json: layout.registry + ".prev", signature: layout.signature + ".prev") else { throw error }
+            return (previous, true)
+        }
+    }
+
+    static func load(json jsonPath: String, signature signaturePath: String) throws -> Registry {
+        let json = try KeyFile.read(jsonPath)
+        let layout = (registry: jsonPath, signature: signaturePath)
         guard let sigData = FileManager.default.contents(atPath: layout.signature) else {
             throw DepartmentError(.forgedRegistry, "\(layout.signature) is missing: the registry is not signed", zh: "缺少 \(layout.signature):部门登记未签名")
         }
@@ -182,6 +199,13 @@ public struct Registry: Codable, Equatable, Sendable {
         }
         try KeyFile.writeNew(json, to: tmpJSON, mode: 0o644)
         try KeyFile.writeNew(signature, to: tmpSig, mode: 0o644)
+        // Keep the current pair (if it verifies) for recovery from a crash between the renames.
+        if (try? Registry.load(directory: directory)) != nil {
+            for (from, to) in [(layout.registry, layout.registry + ".prev"), (layout.signature, layout.signature + ".prev")] {
+                unlink(to)
+                guard link(from, to) == 0 else { throw DepartmentError(.io, "cannot keep \(from) as \(to)", zh: "无法保留 \(from) 为 \(to)") }
+            }
+        }
         guard rename(tmpJSON, layout.registry) == 0, rename(tmpSig, layout.signature) == 0 else {
             throw DepartmentError(.io, "cannot replace the registry in \(directory)", zh: "无法更新 \(directory) 中的部门登记")
         }

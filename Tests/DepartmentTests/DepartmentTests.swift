@@ -204,7 +204,18 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(reloaded.serial, 2)
         XCTAssertEqual(reloaded.policy.escrowThreshold, 2)
         XCTAssertEqual(reloaded.updatedAt, Registry.timestamp(base + day))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["department.json", "department.sig"], "no temporaries left")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(),
+                       ["department.json", "department.json.prev", "department.sig", "department.sig.prev"], "no temporaries left; the previous pair kept")
+        // A change interrupted between its two renames (new JSON, old signature): readers refuse
+        // it; the administrator's next change continues from the previous signed pair.
+        try FileManager.default.removeItem(atPath: dir.path("department.sig"))
+        try FileManager.default.copyItem(atPath: dir.path("department.sig.prev"), toPath: dir.path("department.sig"))
+        XCTAssertThrowsError(try Registry.load(directory: dir.path)) { XCTAssertEqual(($0 as? DepartmentError)?.code, .forgedRegistry) }
+        let (recovered, wasRecovered) = try Registry.loadForChange(directory: dir.path)
+        XCTAssertTrue(wasRecovered)
+        XCTAssertEqual(recovered, registry, "the previous signed registry")
+        try changed.save(directory: dir.path, signer: admin)
+        XCTAssertEqual(try Registry.load(directory: dir.path), changed)
 
         // Mallory re-signs a registry naming her own key: it loads, but no archive pinned her key.
         var hijacked = reloaded.next(now: base + 2 * day)

@@ -120,6 +120,50 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
     }
 
+    func testARemovedManagerGetsNoSlotForANewDataKey() throws {
+        // Any one: `compromised` right after the removal (no unlock in between).
+        let a = try newArchive("张伟")
+        try admin(["remove-manager", dept, "王总"])
+        _ = try dir.write("c3", "fresh granite lantern 43\n")
+        try sv(["compromised", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("c3"), "--insecure-kdf-cost", "10"])
+        try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
+        try sv(["escrow", "open", a] + li() + ["--", "customer", "list"])
+        XCTAssertFalse(try sv(["escrow", "list", a]).stdout.contains("王总"))
+        XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
+        // A new password that is one of the last five is refused before anything is written.
+        let before = try bytes(a)
+        try sv(["compromised", a, "--password-file", dir.path("c3"), "--new-password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 7)
+        XCTAssertEqual(try bytes(a), before, "no rekey happened")
+    }
+
+    func testARemovedShareHolderGetsNoShareOfTheNewKey() throws {
+        try admin(["add-manager", dept, "赵总", "--recipient", try anotherRecipient()])
+        try admin(["policy", dept, "--threshold", "2"])
+        let a = try newArchive("李娜")
+        try admin(["remove-manager", dept, "赵总"])
+        try sv(["rekey", a, "--password-file", dir.path("pw")])
+        let list = try sv(["escrow", "list", a]).stdout
+        XCTAssertFalse(list.contains("赵总"), list)
+        XCTAssertTrue(list.contains("2 of these together"), list)
+        try sv(["escrow", "open", a] + li() + wang() + ["--", "customer", "list"])
+        XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
+        // Dual control is never weakened silently: removing another manager would leave one.
+        try sv(["dept", "remove-manager", dept, "王总", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], expect: 8)
+    }
+
+    func testAManagerCanOpenAnArchiveWithAnInterruptedSave() throws {
+        let a = try newArchive("张伟")
+        try sv(["customer", "add", "华为"] + owner(a))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: a))
+        handle.seekToEndOfFile()
+        handle.write(Data([0, 0, 0, 64] + [UInt8](repeating: 0xAB, count: 20)))
+        try handle.close()
+        let r = try sv(["escrow", "open", a] + li() + ["--", "customer", "list"])
+        XCTAssertTrue(r.stdout.contains("华为"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("interrupted save"), r.stderr)
+        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: dept + "/archives").contains { $0.hasPrefix("张伟.svault.backup-") })
+    }
+
     func testTwoOfTwoNeedsBothManagers() throws {
         try admin(["policy", dept, "--threshold", "2"])
         let a = try newArchive("李娜")

@@ -171,6 +171,26 @@ final class EscrowTests: XCTestCase {
     }
 
     /// FORMAT.md §5.2: scheme 2 slots MUST be at least `k`; otherwise the header is damaged.
+    func testAKeyWithNoSlotInTheCurrentCopyNeverFallsBackToTheOlderCopy() throws {
+        // A crash between the two header writes of updateEscrow: copy A already without 王总's
+        // slot (the current one), copy B still the older header that had it.
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let li = try Key(), wang = try Key()
+        let old = try makeEscrowArchive(path, plan: plan([("李经理", li), ("王总", wang)], threshold: 1))
+        do {
+            let vault = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+            try vault.updateEscrow(plan([("李经理", li)], threshold: 1))
+        }
+        var crashed = try readFile(path)
+        let b = FormatV1.prefixSize + FormatV1.headerCopySize
+        crashed.replaceSubrange(b..<(b + FormatV1.headerCopySize), with: old[b..<(b + FormatV1.headerCopySize)])
+        try writeFile(path, crashed)
+        XCTAssertVaultError(.noEscrowSlot, try Vault.open(path: path, escrowIdentities: [wang], access: .readWrite))
+        XCTAssertEqual(try readFile(path), crashed, "nothing recorded, nothing undone")
+        XCTAssertNoThrow(try Vault.open(path: path, escrowIdentities: [li]))
+    }
+
     func testFewerSharesThanTheThresholdIsValidButOpensNothing() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")

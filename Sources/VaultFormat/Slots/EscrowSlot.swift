@@ -45,7 +45,11 @@ public struct EscrowSlot: Sendable, Equatable {
     /// slot look alike, as for passwords).
     func open(identity: Curve25519.KeyAgreement.PrivateKey, archiveID: [UInt8]) throws -> [UInt8] {
         guard identity.publicKey == holder.recipient else { throw VaultError(.noEscrowSlot, "this key does not hold the slot of \(holder.name)") }
-        return try unwrap(shared: identity.sharedSecretFromKeyAgreement(with: Curve25519.KeyAgreement.PublicKey(rawRepresentation: ephemeral)), archiveID: archiveID)
+        let shared: SecureBytes
+        do { shared = try identity.sharedSecretFromKeyAgreement(with: Curve25519.KeyAgreement.PublicKey(rawRepresentation: ephemeral)) } catch {
+            throw VaultError(.noEscrowSlot, "the escrow slot of \(holder.name) has an unusable ephemeral key")
+        }
+        return try unwrap(shared: shared, archiveID: archiveID)
     }
 
     /// Unwraps with the writer's ephemeral secret (the test-open of FORMAT.md §5.2).

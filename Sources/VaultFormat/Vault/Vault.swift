@@ -94,6 +94,9 @@ public final class Vault {
         var firstError: Error?
         for index in [inspection.currentIndex, 1 - inspection.currentIndex] {
             guard let copy = inspection.copies[index] else { continue }
+            // FORMAT.md §7 step 4: only a current copy whose slots opened but whose MAC failed
+            // falls back to the other copy; keys that hold no slot never do.
+            if index != inspection.currentIndex, (firstError as? VaultError)?.code != .headerAuthenticationFailed { break }
             do {
                 let candidate = try escrowDEK(copy.header, identities: identities, archiveID: inspection.prefix.archiveID)
                 let keys = try DerivedKeys(dek: candidate.dek, archiveID: inspection.prefix.archiveID)
@@ -267,7 +270,14 @@ public final class Vault {
     /// together or none (FORMAT.md §8.2), e.g. for an import. With `checkpoint`, the first of
     /// them becomes the header's checkpoint in the same update (FORMAT.md §8.6).
     public func append(contentsOf payloads: [[UInt8]], now: Int64, checkpoint: Bool = false) throws {
+        guard openedThroughEscrow == nil else { throw VaultError(.invalidArgument, "escrow access is read-only (only its own audit record is written)") }
         try append(contentsOf: payloads, now: now, checkpoint: checkpoint, adjusting: nil)
+    }
+
+    /// True when `password` is one of the last five (FORMAT.md §5.4), so that a command can
+    /// refuse it before doing anything else.
+    public func isRecentPassword(_ password: SecureBytes) throws -> Bool {
+        try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID).contains(password)
     }
 
     /// Records one escrow use: its audit record and the header's `escrowUses` in one update
@@ -374,12 +384,14 @@ public final class Vault {
         let current = header.escrowSlots
         let wanted = Set(plan.holders.map(\.recipient.rawRepresentation))
         let currentThreshold = current.first?.threshold ?? plan.threshold
-        if plan.threshold != currentThreshold || (plan.threshold > 1 && Set(current.map(\.holder.recipient.rawRepresentation)) != wanted) {
-            throw VaultError(.invalidArgument, "the escrow threshold or the share holders change: this needs a new data key (rekey)")
-        }
         let kept = current.filter { wanted.contains($0.holder.recipient.rawRepresentation) }
         let keptKeys = Set(kept.map(\.holder.recipient.rawRepresentation))
         let added = plan.holders.filter { !keptKeys.contains($0.recipient.rawRepresentation) }
+        // Shares can be dropped (a holder removed) but not added without a new split, and a new
+        // threshold is a new split: both need a new DEK.
+        if plan.threshold != currentThreshold || (current.first?.scheme == .shamir && !added.isEmpty) || (current.isEmpty && plan.threshold > 1) {
+            throw VaultError(.invalidArgument, "the escrow threshold or the share holders change: this needs a new data key (rekey)")
+        }
         let sealing = try EscrowSealing(dek: dek, holders: added, threshold: 1, archiveID: prefix.archiveID)
         var next = header
         next.slots = [.password(header.passwordSlot)] + (kept + sealing.slots).map { .escrow($0) }

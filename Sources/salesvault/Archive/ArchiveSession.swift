@@ -42,7 +42,10 @@ enum ArchiveSession {
         let archive = try CustomerArchive(vault: vault)
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
         let result = try body(archive)
-        if writing { snapshotIfDue(archive) }
+        if writing {
+            OwnerUnlock.acknowledgeEscrowUses(archive)
+            snapshotIfDue(archive)
+        }
         return result
     }
 

@@ -35,6 +35,7 @@ struct Shell: VaultCommand {
         ArchiveSession.shared = try CustomerArchive(vault: vault)
         defer { ArchiveSession.shared = nil }
         try OwnerUnlock.showEscrowUses(ArchiveSession.shared!, writing: true)
+        OwnerUnlock.acknowledgeEscrowUses(ArchiveSession.shared!)  // the owner opened the shell: seen
         try Self.loop(name: archive, owner: vault.header.owner, idleMinutes: idleMinutes)
     }
 

@@ -21,7 +21,8 @@ struct Rekey: VaultCommand {
     func execute() throws {
         let vault = try password.unlock(archive, access: .readWrite)
         let progress = Terminal.Progress(L("Re-encrypting", "正在重新加密"))
-        try vault.rekey(now: Clock.now) { done, total in progress.update(done, total) }
+        let plan = try RekeyPlan.forArchive(vault, path: archive)  // removed managers get no slot for the new key
+        try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
         print(L("New data key for \(archive) (generation \(vault.header.dekGeneration)); \(vault.header.recordCount) records re-encrypted.",
                 "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代);已重新加密 \(vault.header.recordCount) 条记录。").text)

@@ -24,7 +24,12 @@ struct DeptCommand: ParsableCommand {
 /// Loads, changes, re-signs and saves the registry, then shows it.
 private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout Registry) throws -> L) throws {
     let signer = try admin.load()
-    var registry = try Registry.load(directory: directory).next(now: Clock.now)
+    let (current, recovered) = try Registry.loadForChange(directory: directory)
+    if recovered {
+        Terminal.stderr(Terminal.yellow(L("department.json and department.sig did not match (an interrupted change?); continuing from the previous signed registry (serial \(current.serial))",
+                                          "department.json 与 department.sig 不匹配(上次修改被中断?);将从上一个已签名的登记(序号 \(current.serial))继续").text) + "\n")
+    }
+    var registry = current.next(now: Clock.now)
     let message = try edit(&registry)
     try registry.save(directory: directory, signer: signer)
     print(message.text)
@@ -117,8 +122,11 @@ struct DeptRemoveManager: VaultCommand {
             guard let i = r.managers.firstIndex(where: { $0.name == name }) else {
                 throw DepartmentError(.notFound, "\(name) is not a manager of this department", zh: "\(name) 不是本部门的经理")
             }
+            guard r.policy.escrowThreshold == 1 || r.policy.escrowThreshold <= r.managers.count - 1 else {
+                throw DepartmentError(.invalid, "the policy needs \(r.policy.escrowThreshold) managers together; removing \(name) would leave \(r.managers.count - 1). Lower it first: salesvault dept policy \(directory) --threshold N",
+                                      zh: "政策要求 \(r.policy.escrowThreshold) 名经理共同打开;移除 \(name) 后只剩 \(r.managers.count - 1) 名。请先降低门限:salesvault dept policy \(directory) --threshold N")
+            }
             r.managers.remove(at: i)
-            if r.policy.escrowThreshold > max(1, r.managers.count) { r.policy.escrowThreshold = max(1, r.managers.count) }
             return L("Removed \(name). Every archive is marked \"rekey required\" at its owner's next unlock until `salesvault rekey` runs; the compliance check shows it.",
                      "已移除 \(name)。每个档案将在所有人下次解锁时标记为“须更换数据密钥”,直到运行 salesvault rekey;合规检查会显示此状态。")
         }
@@ -191,7 +199,8 @@ struct DeptShow: VaultCommand {
         }
         let zh = Language.current == .zh
         print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "序号" : "serial") \(r.serial), \(r.updatedAt))")
-        print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  " + Terminal.green(zh ? "签名有效" : "signature valid"))
+        print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
+              + (zh ? "(签名与此密钥相符;请与您的管理员密钥指纹核对)" : "(signed by this key; compare it with your administrator's fingerprint)"))
         let rule = r.rotationPolicy.ruleText
         print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
         let k = r.policy.escrowThreshold

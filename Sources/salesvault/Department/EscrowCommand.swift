@@ -29,6 +29,14 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
         throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
     }
     let vault = try Vault.open(path: path, escrowIdentities: keys, access: .readWrite)
+    if vault.unfinishedBytes > 0 {
+        // An interrupted save: the owner may be the one who cannot unlock; remove it (keeping a
+        // full backup) so that the use can be recorded.
+        let backup = "\(path).backup-\(Format.isoDate(Clock.now).replacingOccurrences(of: ":", with: ""))"
+        try vault.repair(backupPath: backup)
+        Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
+                          "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
+    }
     let holders = vault.openedThroughEscrow ?? []
     let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
     try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
@@ -206,8 +214,14 @@ struct Compromised: VaultCommand {
             throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"), hint: L("choose a different password", "请选择一个不同的密码"))
         }
         try NewPasswordCheck.require(next, owner: vault.header.owner)
+        // Every check before anything is written (FORMAT.md §5.4): the archive stays as it was.
+        if try vault.isRecentPassword(PasswordInput.secureBytes(next)) {
+            throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
+        }
+        try OwnerUnlock.after(vault, path: archive)
+        let plan = try RekeyPlan.forArchive(vault, path: archive)
         let progress = Terminal.Progress(L("Rekeying", "正在更换数据密钥"))
-        try vault.rekey(now: Clock.now) { done, total in progress.update(done, total) }
+        try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
         print(L("New data key (generation \(vault.header.dekGeneration)) and new password for \(archive). Copies made before today still open with the old password: delete the ones you can.",

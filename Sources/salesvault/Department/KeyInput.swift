@@ -78,3 +78,25 @@ enum DepartmentLookup {
         return registry
     }
 }
+
+/// The escrow plan for a new data key (`rekey`, `compromised`): the holders the archive has now
+/// who are still managers in the verified registry, never anyone new (DEPARTMENT.md §4), with
+/// the same threshold. Nil outside a department (the current slots are kept).
+enum RekeyPlan {
+    static func forArchive(_ vault: Vault, path: String) throws -> Vault.EscrowPlan? {
+        let slots = vault.header.escrowSlots
+        guard let pin = vault.header.department, !slots.isEmpty,
+              let registry = try DepartmentLookup.registry(forArchive: path, header: vault.header) else { return nil }
+        let managers = Set(registry.managers.map(\.recipient))
+        let kept = slots.map(\.holder).filter { managers.contains(AgeKeys.recipientString($0.recipient)) }
+        let threshold = slots[0].threshold
+        guard !kept.isEmpty, threshold == 1 || kept.count >= threshold else {
+            throw CLIError(.failure, L("too few of this archive's escrow holders are still managers (\(kept.count), \(threshold) needed)",
+                                       "本档案的托管持有人中仍为经理的人数不足(\(kept.count) 人,需要 \(threshold) 人)"),
+                           hint: L("run: salesvault escrow update \(path) (it shows the department's managers and rekeys)",
+                                   "请运行:salesvault escrow update \(path)(会显示部门经理并更换数据密钥)"))
+        }
+        return Vault.EscrowPlan(holders: kept, threshold: threshold,
+                                pin: ArchiveHeader.DepartmentPin(adminKey: pin.adminKey, registrySerial: max(pin.registrySerial, registry.serial)))
+    }
+}

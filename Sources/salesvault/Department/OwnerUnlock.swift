@@ -54,7 +54,7 @@ enum OwnerUnlock {
     static func syncEscrow(_ vault: Vault, registry: Registry, path: String, zh: Bool) throws {
         let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
         let slots = vault.header.escrowSlots
-        if !coverage.departed.isEmpty, vault.access == .readWrite, slots.first?.scheme != .shamir {
+        if !coverage.departed.isEmpty, vault.access == .readWrite {
             let gone = Set(coverage.departed.map(\.recipient.rawRepresentation))
             let kept = slots.map(\.holder).filter { !gone.contains($0.recipient.rawRepresentation) }
             var plan = try registry.escrowPlan()
@@ -81,7 +81,8 @@ enum OwnerUnlock {
         }
     }
 
-    /// With the archive open: the escrow uses the owner has not seen, then (when writing) marked seen.
+    /// With the archive open: the escrow uses the owner has not seen. They are marked seen by
+    /// `acknowledgeEscrowUses` after a change succeeds.
     static func showEscrowUses(_ archive: CustomerArchive, writing: Bool) throws {
         guard archive.vault.openedThroughEscrow == nil else { return }
         let pending = archive.unacknowledgedEscrowUses
@@ -92,10 +93,18 @@ enum OwnerUnlock {
             Terminal.stderr(Terminal.yellow(L("  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]",
                                               "  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]").text) + "\n")
         }
-        if writing {
-            try archive.acknowledgeEscrowUses(now: Clock.now)
-        } else if !pending.isEmpty {
+        if !writing && !pending.isEmpty {
             Terminal.stderr(L("(shown again until your next change)\n", "(在您下次修改前会继续显示)\n").text)
+        }
+    }
+
+    /// After a successful change by the owner: the escrow uses shown are marked seen.
+    static func acknowledgeEscrowUses(_ archive: CustomerArchive) {
+        guard archive.vault.openedThroughEscrow == nil, archive.vault.access == .readWrite,
+              !archive.unacknowledgedEscrowUses.isEmpty || archive.vault.header.escrowUses != nil else { return }
+        do { try archive.acknowledgeEscrowUses(now: Clock.now) } catch {
+            Terminal.stderr(L("warning: the escrow uses could not be marked as seen (\(error)); they will be shown again\n",
+                              "警告:无法将托管访问标记为已读(\(error));下次会再次显示\n").text)
         }
     }
 }
