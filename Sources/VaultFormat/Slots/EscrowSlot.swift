@@ -166,7 +166,8 @@ struct EscrowSealing {
         guard threshold >= 1, threshold == 1 || threshold <= holders.count else {
             throw VaultError(.invalidArgument, "a threshold of \(threshold) needs at least that many holders (there are \(holders.count))")
         }
-        let secret = dek.withUnsafeBytes { Array($0) }
+        var secret = dek.withUnsafeBytes { Array($0) }
+        defer { secureZero(&secret) }
         var made: [(EscrowSlot, Curve25519.KeyAgreement.PrivateKey)] = []
         if threshold == 1 {
             made = try holders.map { try EscrowSlot.seal(secret, scheme: .whole, threshold: 1, x: 0, holder: $0, archiveID: archiveID) }
@@ -188,7 +189,8 @@ struct EscrowSealing {
         guard written.count == slots.count else {
             throw VaultError(.escrowVerificationFailed, "\(written.count) escrow slots on disk, \(slots.count) written")
         }
-        let expected = dek.withUnsafeBytes { Array($0) }
+        var expected = dek.withUnsafeBytes { Array($0) }
+        defer { secureZero(&expected) }
         var shares: [Shamir.Share] = []
         for (slot, e) in zip(written, ephemerals) {
             let secret: [UInt8]

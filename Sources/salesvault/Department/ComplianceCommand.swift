@@ -116,12 +116,7 @@ struct ComplianceCommand: VaultCommand {
         return text.isEmpty ? text : Terminal.red(text)
     }
 
-    /// Status words in the table's language (JSON and CSV keep the English codes).
-    private func word(_ status: String, _ zh: Bool) -> String {
-        guard zh else { return status }
-        return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
-                "rekey required": "须更换数据密钥"][status] ?? status
-    }
+    private func word(_ status: String, _ zh: Bool) -> String { statusWord(status, zh: zh) }
 
     private func stripANSI(_ s: String) -> String {
         s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
@@ -181,4 +176,11 @@ struct RemindersCommand: VaultCommand {
             print(text, terminator: "")
         }
     }
+}
+
+/// Status words in the output's language (JSON and CSV keep the English codes, DEPARTMENT.md §6).
+func statusWord(_ status: String, zh: Bool) -> String {
+    guard zh else { return status }
+    return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
+            "rekey required": "须更换数据密钥"][status] ?? status
 }

@@ -138,7 +138,10 @@ struct EscrowList: VaultCommand {
         }
         if let pin = h.department { print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
         if let registryNote { print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
-        if let coverage { print(L("Against the registry: \(coverage.status.rawValue)", "与部门登记比较:\(coverage.status.rawValue)").text + (coverage.detail.isEmpty ? "" : " (\(coverage.detail))")) }
+        if let coverage {
+            print(L("Against the registry: \(coverage.status.rawValue)", "与部门登记比较:\(statusWord(coverage.status.rawValue, zh: true))").text
+                  + (coverage.detail.isEmpty ? "" : " (\(coverage.detail))"))
+        }
     }
 }
 
