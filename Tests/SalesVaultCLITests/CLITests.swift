@@ -134,6 +134,17 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
     }
 
+    func testPasswordFilesMayBePipes() throws {
+        try initArchive()
+        let bin = Binaries.url("salesvault").path
+        // `--password-file <(…)` (a pipe from a password manager) works like a file.
+        let good = try runTool(["-c", "'\(bin)' verify '\(archive!)' --password-file <(printf 'horse battery staple 马\\n')"], binary: "", executable: "/bin/bash")
+        XCTAssertEqual(good.status, 0, good.stderr)
+        let weak = try runTool(["-c", "'\(bin)' passwd '\(archive!)' --password-file '\(pw1!)' --new-password-file <(printf '12345678\\n')"], binary: "", executable: "/bin/bash")
+        XCTAssertEqual(weak.status, 7, weak.stderr)
+        XCTAssertTrue(weak.stderr.contains("most common passwords"), weak.stderr)
+    }
+
     func testNoTerminalAndNoPasswordOptionGivesAClearError() throws {
         let tty = open("/dev/tty", O_RDWR)
         if tty >= 0 {

@@ -11,9 +11,25 @@ enum PasswordInput {
 
     static func read(file: String?, fd: Int32?, prompt: L, confirm: Bool) throws -> String {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            // A plain read loop, so that pipes work too (`--password-file <(pass show …)`).
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
                 throw CLIError(.passwordSource, L("cannot read the password file \(file)", "无法读取密码文件 \(file)"),
                                hint: L("check the path and its permissions", "请检查路径和权限"))
+            }
+            defer { close(fd) }
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 1024)
+            defer { for i in buffer.indices { buffer[i] = 0 } }
+            while data.count <= maxBytes {
+                let n = Glibc.read(fd, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 {
+                    throw CLIError(.passwordSource, L("cannot read the password file \(file)", "无法读取密码文件 \(file)"),
+                                   hint: L("check the path and its permissions", "请检查路径和权限"))
+                }
+                if n == 0 { break }
+                data.append(contentsOf: buffer[0..<n])
             }
             return try firstLine(data)
         }
