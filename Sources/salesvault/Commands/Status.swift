@@ -1,4 +1,5 @@
 import ArgumentParser
+import Department
 import Foundation
 import VaultFormat
 
@@ -40,6 +41,9 @@ struct Status: VaultCommand {
         let unfinishedBytes: Int
         let truncated: Bool
         let flags: [String]
+        let administratorFingerprint: String?
+        let escrowUsesUnacknowledged: UInt32
+        let lastEscrowUseAt: String?
     }
 
     func execute() throws {
@@ -69,7 +73,9 @@ struct Status: VaultCommand {
                 }
             },
             records: h.recordCount, bodyBytes: h.bodyLength, headerCopies: [copyText(info.copyA), copyText(info.copyB)],
-            unfinishedBytes: info.unfinishedBytes, truncated: info.isTruncated, flags: flags)
+            unfinishedBytes: info.unfinishedBytes, truncated: info.isTruncated, flags: flags,
+            administratorFingerprint: h.department.map { KeyFile.fingerprint($0.adminKey) },
+            escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) })
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -93,6 +99,13 @@ struct Status: VaultCommand {
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
+        if let fp = report.administratorFingerprint {
+            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)(创建时固定)" : "\(fp) (pinned at creation)"))
+        }
+        if let uses = h.escrowUses {
+            rows.append((zh ? "托管访问" : "Escrow uses", Terminal.yellow(zh ? "\(uses.unacknowledged) 次未确认,最近一次 \(Format.date(uses.lastUseAt))"
+                                                                        : "\(uses.unacknowledged) not yet seen by the owner, last on \(Format.date(uses.lastUseAt))")))
+        }
         let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
         if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.map { zh ? flagNames[$0] ?? $0 : $0 }.joined(separator: ", "))) }
         if info.unfinishedBytes > 0 {
