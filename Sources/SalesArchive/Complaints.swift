@@ -49,15 +49,16 @@ extension CustomerArchive {
     /// Records that the sales manager and/or the sales director were told; when both were, the
     /// complaint is routed.
     @discardableResult
-    public func routeComplaint(_ query: String, manager: Bool, director: Bool, now: Int64) throws -> Entity {
+    public func routeComplaint(_ query: String, manager: Bool, director: Bool, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
+        let when = try stepTime(e, at: at, now: now, after: ["receivedAt"])
         guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请说明已通报谁:--manager、--director 或两者") }
         guard complaintStatus(e) == .received else {
             throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);只有已受理的投诉才能通报")
         }
         var values: [(String, FieldValue?)] = []
-        if manager && e["managerNotifiedAt"] == nil { values.append(("managerNotifiedAt", .int(now))) }
-        if director && e["directorNotifiedAt"] == nil { values.append(("directorNotifiedAt", .int(now))) }
+        if manager && e["managerNotifiedAt"] == nil { values.append(("managerNotifiedAt", .int(when))) }
+        if director && e["directorNotifiedAt"] == nil { values.append(("directorNotifiedAt", .int(when))) }
         guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded", zh: "已记录过") }
         let bothDone = (manager || e["managerNotifiedAt"] != nil) && (director || e["directorNotifiedAt"] != nil)
         if bothDone { values.append(("status", .text(ComplaintStatus.routed.rawValue))) }
@@ -67,7 +68,7 @@ extension CustomerArchive {
 
     /// Records the coordinated handling and its result; needs both notifications first.
     @discardableResult
-    public func resolveComplaint(_ query: String, coordinator: String, resolution: String, now: Int64) throws -> Entity {
+    public func resolveComplaint(_ query: String, coordinator: String, resolution: String, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .routed else {
             throw ArchiveError(
@@ -81,8 +82,9 @@ extension CustomerArchive {
         guard !Self.normalizedName(e["subject"]?.text ?? "").contains(Self.normalizedName(who)) else {
             throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling", zh: "被投诉人不能担任该投诉的协调人")
         }
+        let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"])
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, [
-            ("coordinator", .text(who)), ("resolution", .text(result)), ("resolvedAt", .int(now)),
+            ("coordinator", .text(who)), ("resolution", .text(result)), ("resolvedAt", .int(when)),
             ("status", .text(ComplaintStatus.resolved.rawValue)),
         ]))], now: now)
         return state.entity(.complaint, e.id)!
@@ -90,16 +92,31 @@ extension CustomerArchive {
 
     /// Records the satisfaction survey of a resolved complaint.
     @discardableResult
-    public func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, now: Int64) throws -> Entity {
+    public func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, by surveyor: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .resolved else {
             throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);处理完成后才能回访")
         }
         guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "\(text) 不是有效的满意度(\(Satisfaction.codes))") }
-        var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(now))]
+        let when = try stepTime(e, at: at, now: now, after: ["resolvedAt"])
+        var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(when))]
         if let comment, !comment.isEmpty { values.append(("surveyComment", .text(comment))) }
+        if let surveyor = surveyor?.trimmingCharacters(in: .whitespacesAndNewlines), !surveyor.isEmpty { values.append(("surveyedBy", .text(surveyor))) }
         values.append(("status", .text(ComplaintStatus.surveyed.rawValue)))
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
         return state.entity(.complaint, e.id)!
+    }
+
+    /// When a step happened: `at` (a date given with --at) or now; never in the future, never
+    /// before the steps it follows (regulation 6.4: nothing skips or reorders a step).
+    func stepTime(_ e: Entity, at: Int64?, now: Int64, after fields: [String]) throws -> Int64 {
+        guard let at else { return now }
+        guard at <= now else { throw ArchiveError(.invalidValue, "the date is in the future", zh: "日期不能晚于今天") }
+        for key in fields {
+            if let earlier = e[key]?.int, at < earlier - 86_399 {
+                throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(key))", zh: "日期早于此投诉的前一步骤(\(key))")
+            }
+        }
+        return at
     }
 }

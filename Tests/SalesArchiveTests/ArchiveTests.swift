@@ -146,6 +146,29 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.customer, "华为")["lastContactAt"]?.int, day(1))
     }
 
+    func testComplaintStepsCanBeDatedButNeverInTheFutureOrOutOfOrder() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.fileComplaint(customer: "华为", about: "售后 李强", description: "迟到", receivedAt: day(1), now: day(1))
+        let before = try bytes()
+        XCTAssertThrowsError(try a.routeComplaint("TS", manager: true, director: true, at: day(5), now: day(3))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue, "in the future")
+        }
+        XCTAssertThrowsError(try a.routeComplaint("TS", manager: true, director: true, at: day(-1), now: day(3))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition, "before it was received")
+        }
+        XCTAssertEqual(try bytes(), before, "refused steps change nothing")
+        try a.routeComplaint("TS", manager: true, director: true, at: day(2), now: day(3))
+        try a.resolveComplaint("TS", coordinator: "刘经理", resolution: "更换工程师", at: day(2, hour: 16), now: day(3))
+        let t = try a.surveyComplaint("TS", satisfaction: "satisfied", comment: nil, by: "客服 小王", at: day(3, hour: 9), now: day(3))
+        XCTAssertEqual(t["managerNotifiedAt"]?.int, day(2))
+        XCTAssertEqual(t["directorNotifiedAt"]?.int, day(2))
+        XCTAssertEqual(t["resolvedAt"]?.int, day(2, hour: 16))
+        XCTAssertEqual(t["surveyedAt"]?.int, day(3, hour: 9))
+        XCTAssertEqual(t["surveyedBy"]?.text, "客服 小王")
+        XCTAssertEqual(t["status"]?.text, "surveyed")
+    }
+
     func testGradeHintWarnsButNeverChangesTheGrade() throws {
         let a = try open()
         try a.addCustomer(name: "华为", fields: [("grade", "C")], now: day(0))

@@ -131,6 +131,7 @@ public enum Schema {
         FieldSpec(14, "surveyComment", "survey comment", "回访意见"),
         FieldSpec(15, "channel", "channel", "渠道"),
         FieldSpec(16, "complainant", "complainant", "投诉人", .ref),
+        FieldSpec(17, "surveyedBy", "surveyed by", "回访人"),
     ]
 
     /// A manager's use of escrow (FORMAT.md §5.3): written by the manager's tool, shown to the owner.

@@ -159,6 +159,7 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
         @Flag(help: "The sales manager was notified.") var manager = false
         @Flag(help: "The sales director was notified.") var director = false
+        @Option(help: "When it was done, if not today (2026-03-05, 2026/3/5, 2026年3月5日).") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -167,7 +168,7 @@ struct ComplaintCommand: ParsableCommand {
         }
 
         func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.routeComplaint(complaint, manager: manager, director: director, now: Clock.now) }
+            let e = try ArchiveSession.with(options, writing: true) { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
             print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
                     "\(e.displayName):\(Render.vocabulary(ComplaintStatus.self, e["status"]?.text))。").text)
         }
@@ -178,11 +179,12 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Complaint number or id.") var complaint: String
         @Option(help: "Who coordinated the handling (the sales manager).") var coordinator: String
         @Option(help: "What was done.") var resolution: String
+        @Option(help: "When it was resolved, if not today.") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
         func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, now: Clock.now) }
+            let e = try ArchiveSession.with(options, writing: true) { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
             print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步:满意度回访(complaint survey)。").text)
         }
     }
@@ -192,11 +194,13 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Complaint number or id.") var complaint: String
         @Option(help: "Satisfaction: \(Satisfaction.codes).") var satisfaction: String
         @Option(help: "The customer's comment.") var comment: String?
+        @Option(help: "Who ran the survey.") var by: String?
+        @Option(help: "When the survey was made, if not today.") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
         func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, now: Clock.now) }
+            let e = try ArchiveSession.with(options, writing: true) { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
             print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName):已记录回访(\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text)))。").text)
         }
@@ -236,4 +240,12 @@ struct ComplaintCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// A step's date from `--at`: noon UTC of that day (a day, not a time, is what people know),
+/// or nil for now.
+func stepDate(_ text: String?) throws -> Int64? {
+    guard let text else { return nil }
+    let day = Int64(try DateParser.parse(text, now: Clock.now))
+    return min(day * 86_400 + 12 * 3_600, Clock.now)
 }
