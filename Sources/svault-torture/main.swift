@@ -7,6 +7,8 @@
 //   svault-torture passwd ARCHIVE PASSWORD_A PASSWORD_B
 //                                               alternates the password, "acked A" / "acked B"
 //   svault-torture rekey ARCHIVE PASSWORD       prints "acked G" for each new key generation
+//   svault-torture create-escrow ARCHIVE PASSWORD   an archive with one escrow slot (a fixed test key)
+//   svault-torture escrow-use ARCHIVE           a manager's escrow uses (FORMAT.md §5.3): "acked N"
 
 import Foundation
 import VaultCrypto
@@ -20,6 +22,8 @@ func say(_ text: String) {
 let kdf = KDFParameters.Choice.insecureForTesting(logN: 10)
 func secret(_ s: String) -> SecureBytes { SecureBytes(Array(s.utf8)) }
 func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+/// The test manager's key of the escrow mode (never used for anything else).
+let escrowKey = try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: 0x42, count: 32))
 
 /// The payload of record `n`: its number and a body whose size varies with n.
 func payload(_ n: UInt64) -> [UInt8] {
@@ -54,6 +58,20 @@ do {
             say("acked \(next == args[2] ? "A" : "B")")
             swap(&current, &next)
         }
+    case ("create-escrow", 3):
+        let holder = EscrowSlot.Holder(name: "李经理", recipient: escrowKey.publicKey)
+        _ = try Vault.create(path: args[1], owner: "torture", password: secret(args[2]), kdf: kdf, now: now(),
+                             escrow: Vault.EscrowPlan(holders: [holder], threshold: 1,
+                                                      pin: ArchiveHeader.DepartmentPin(adminKey: [UInt8](repeating: 1, count: 32), registrySerial: 1)))
+    case ("escrow-use", 2):
+        let vault = try Vault.open(path: args[1], escrowIdentities: [escrowKey], access: .readWrite)
+        if vault.unfinishedBytes > 0 || vault.copyStates != [.current, .current] { try vault.repair(backupPath: args[1] + ".backup-\(getpid())") }
+        var n = vault.header.recordCount
+        while true {
+            try vault.appendEscrowUse(payload(n), now: now())
+            say("acked \(n)")
+            n += 1
+        }
     case ("rekey", 3):
         let vault = try Vault.open(path: args[1], password: secret(args[2]), access: .readWrite)
         while true {
@@ -61,7 +79,7 @@ do {
             say("acked \(vault.header.dekGeneration)")
         }
     default:
-        FileHandle.standardError.write(Data("usage: svault-torture create|append|passwd|rekey ARCHIVE PASSWORD [PASSWORD_B]\n".utf8))
+        FileHandle.standardError.write(Data("usage: svault-torture create|create-escrow|append|passwd|rekey|escrow-use ARCHIVE [PASSWORD [PASSWORD_B]]\n".utf8))
         exit(64)
     }
 } catch {

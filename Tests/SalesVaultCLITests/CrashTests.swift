@@ -94,6 +94,27 @@ final class CrashTests: XCTestCase {
         XCTAssertGreaterThan(changes, 0)
     }
 
+    func testKilledEscrowUsesAreAlwaysCountedWithTheirRecords() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        XCTAssertEqual(try runTool(["create-escrow", path, "pw-a"], binary: "svault-torture").status, 0)
+        var acked: UInt64 = 0
+        for round in 0..<rounds {
+            let lines = try runAndKill(["escrow-use", path], maxMilliseconds: 120)
+            if let last = lines.last, let n = UInt64(last) { acked = n + 1 }
+            let vault = try Vault.open(path: path, password: secret("pw-a"))
+            let records = try vault.readAllRecords()
+            XCTAssertGreaterThanOrEqual(UInt64(records.count), acked, "round \(round): an acknowledged use lost")
+            // The audit record and the header's counter are one commit (FORMAT.md §5.3).
+            XCTAssertEqual(UInt64(vault.header.escrowUses?.unacknowledged ?? 0), UInt64(records.count), "round \(round)")
+            XCTAssertEqual(vault.header.escrowUses.map { $0.firstIndex }, records.isEmpty ? nil : 0, "round \(round)")
+            for (i, r) in records.enumerated() where r != expectedPayload(UInt64(i)) { XCTFail("round \(round): record \(i) differs") }
+            acked = UInt64(records.count)
+        }
+        print("[crash] escrow-use: \(rounds) kills, \(acked) uses recorded and counted")
+        XCTAssertGreaterThan(acked, 0)
+    }
+
     func testKilledRekeysLeaveTheOldOrTheNewKey() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")
