@@ -136,8 +136,20 @@ public struct Registry: Codable, Equatable, Sendable {
         do {
             return (try load(directory: directory), false)
         } catch let error as DepartmentError where error.code == .forgedRegistry {
-            guard let previous = try? load(json: layout.registry + ".prev", signature: layout.signature + ".prev") else { throw error }
-            return (previous, true)
+            // Only the one shape a crash leaves: the new JSON renamed, the signature not yet, so
+            // department.sig is still the previous one, byte for byte, and the unsigned JSON
+            // claims the next serial under the same key. Anything else is reported as forged.
+            guard let previous = try? load(json: layout.registry + ".prev", signature: layout.signature + ".prev"),
+                  let sig = FileManager.default.contents(atPath: layout.signature),
+                  let prevSig = FileManager.default.contents(atPath: layout.signature + ".prev"), sig == prevSig,
+                  let json = FileManager.default.contents(atPath: layout.registry),
+                  let unsigned = try? JSONDecoder().decode(Registry.self, from: json),
+                  unsigned.serial == previous.serial + 1, unsigned.adminKey == previous.adminKey
+            else { throw error }
+            // The lost change's serial is never reused.
+            var recovered = previous
+            recovered.serial = unsigned.serial
+            return (recovered, true)
         }
     }
 

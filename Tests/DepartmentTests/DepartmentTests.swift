@@ -213,9 +213,18 @@ final class DepartmentTests: XCTestCase {
         XCTAssertThrowsError(try Registry.load(directory: dir.path)) { XCTAssertEqual(($0 as? DepartmentError)?.code, .forgedRegistry) }
         let (recovered, wasRecovered) = try Registry.loadForChange(directory: dir.path)
         XCTAssertTrue(wasRecovered)
-        XCTAssertEqual(recovered, registry, "the previous signed registry")
+        var expected = registry
+        expected.serial = changed.serial  // the lost change's serial is not reused: the next is 3
+        XCTAssertEqual(recovered, expected, "the previous signed registry")
+        XCTAssertEqual(recovered.next(now: base).serial, changed.serial + 1)
         try changed.save(directory: dir.path, signer: admin)
         XCTAssertEqual(try Registry.load(directory: dir.path), changed)
+        // Any other mismatch (an edited department.json under its own signature) is not
+        // "recovered" but reported as forged, also to the administrator.
+        let edited = try String(contentsOfFile: dir.path("department.json"), encoding: .utf8).replacingOccurrences(of: "\"escrowThreshold\" : 2", with: "\"escrowThreshold\" : 1")
+        try edited.write(toFile: dir.path("department.json"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Registry.loadForChange(directory: dir.path)) { XCTAssertEqual(($0 as? DepartmentError)?.code, .forgedRegistry) }
+        try changed.save(directory: dir.path, signer: admin)
 
         // Mallory re-signs a registry naming her own key: it loads, but no archive pinned her key.
         var hijacked = reloaded.next(now: base + 2 * day)

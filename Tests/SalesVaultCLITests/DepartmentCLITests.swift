@@ -164,6 +164,22 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: dept + "/archives").contains { $0.hasPrefix("张伟.svault.backup-") })
     }
 
+    func testCompromisedWorksAfterAResetAndRekeyDespiteABrokenRegistry() throws {
+        let a = try newArchive("张伟")
+        _ = try dir.write("tmp", "temporary river lantern 8\n")
+        _ = try dir.write("c4", "fresh granite lantern 44\n")
+        try sv(["escrow", "reset-password", a] + li() + ["--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"])
+        // The temporary password is known to a manager: `compromised` is exactly what to run.
+        try sv(["compromised", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("c4"), "--insecure-kdf-cost", "10"])
+        try sv(["customer", "list", "-a", a, "--password-file", dir.path("c4")])
+        // Someone breaks department.json: rekey still runs, keeping the archive's holders.
+        let json = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
+        try json.replacingOccurrences(of: "华东区销售部", with: "华东区销售部X").write(toFile: dept + "/department.json", atomically: true, encoding: .utf8)
+        let r = try sv(["rekey", a, "--password-file", dir.path("c4")])
+        XCTAssertTrue(r.stderr.contains("registry was refused"), r.stderr)
+        try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"])
+    }
+
     func testTwoOfTwoNeedsBothManagers() throws {
         try admin(["policy", dept, "--threshold", "2"])
         let a = try newArchive("李娜")

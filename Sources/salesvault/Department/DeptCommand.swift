@@ -26,13 +26,19 @@ private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout 
     let signer = try admin.load()
     let (current, recovered) = try Registry.loadForChange(directory: directory)
     if recovered {
-        Terminal.stderr(Terminal.yellow(L("department.json and department.sig did not match (an interrupted change?); continuing from the previous signed registry (serial \(current.serial))",
-                                          "department.json 与 department.sig 不匹配(上次修改被中断?);将从上一个已签名的登记(序号 \(current.serial))继续").text) + "\n")
+        Terminal.stderr(Terminal.yellow(L("department.json was not signed (the last change was interrupted); this change starts again from the last signed registry. Check the managers below.",
+                                          "department.json 未签名(上次修改被中断);本次修改将从上一个已签名的登记重新开始。请核对下列经理。").text) + "\n")
     }
     var registry = current.next(now: Clock.now)
     let message = try edit(&registry)
     try registry.save(directory: directory, signer: signer)
     print(message.text)
+    let managers = registry.managers.map { m -> String in
+        let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
+        return "  \(m.name) (\(m.role))  \(fp)"
+    }
+    print(L("Managers (escrow holders) now:", "当前经理(托管持有人):").text)
+    for line in managers { print(line) }
     print(L("Registry signed (serial \(registry.serial)).", "部门登记已签名(序号 \(registry.serial))。").text)
 }
 

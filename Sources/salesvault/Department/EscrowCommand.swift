@@ -29,6 +29,18 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
         throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
     }
     let vault = try Vault.open(path: path, escrowIdentities: keys, access: .readWrite)
+    let holders = vault.openedThroughEscrow ?? []
+    // Honest use: a manager the department removed is refused by this tool (their key still
+    // opens old copies, THREAT-MODEL §7; that is what rekey is for).
+    if let registry = try? DepartmentLookup.registry(forArchive: path, header: vault.header) {
+        let managers = Set(registry.managers.map(\.recipient))
+        let gone = holders.filter { !managers.contains(AgeKeys.recipientString($0.recipient)) }
+        if !gone.isEmpty {
+            throw CLIError(.failure, L("\(gone.map(\.name).joined(separator: ", ")) is no longer a manager of \(registry.name); nothing was opened",
+                                       "\(gone.map(\.name).joined(separator: "、")) 已不是 \(registry.name) 的经理;未打开档案"),
+                           hint: L("ask the department's administrator", "请联系部门管理员"))
+        }
+    }
     if vault.unfinishedBytes > 0 {
         // An interrupted save: the owner may be the one who cannot unlock; remove it (keeping a
         // full backup) so that the use can be recorded.
@@ -37,7 +49,6 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
     }
-    let holders = vault.openedThroughEscrow ?? []
     let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
     try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
                                 fingerprints: holders.map { KeyFile.fingerprint($0.recipient.rawRepresentation) }, now: Clock.now)
@@ -133,7 +144,12 @@ struct EscrowList: VaultCommand {
             print(L("No escrow: only the password opens this archive.", "无托管:只有密码能打开此档案。").text)
         } else {
             let k = slots[0].threshold
-            print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
+            if slots.count < k {
+                print(Terminal.yellow(L("Escrow cannot open it: \(slots.count) share(s) left of the \(k) needed (the owner runs salesvault escrow update):",
+                                        "托管无法打开:仅剩 \(slots.count) 份,需要 \(k) 份(所有人需运行 salesvault escrow update):").text))
+            } else {
+                print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
+            }
             for s in slots { print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))") }
         }
         if let pin = h.department { print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
@@ -163,8 +179,12 @@ struct EscrowUpdate: VaultCommand {
         let plan = try registry.escrowPlan()
         let current = vault.header.escrowSlots
         let threshold = current.first?.threshold ?? plan.threshold
-        if coverage.status == .ok && threshold == plan.threshold {
-            print(L("Escrow already matches the registry.", "托管已与部门登记一致。").text)
+        let sameHolders = Set(current.map { AgeKeys.recipientString($0.holder.recipient) }) == Set(registry.managers.map(\.recipient))
+        if sameHolders && threshold == plan.threshold && current.count >= threshold {
+            print(L("Escrow already has exactly the registry's managers.", "托管已与部门登记的经理完全一致。").text)
+            if vault.header.flags.contains(.rekeyRequired) {
+                print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开旧副本:请运行 salesvault rekey \(archive)").text))
+            }
             return
         }
         print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的登记,序号 \(registry.serial)):").text)
@@ -181,7 +201,9 @@ struct EscrowUpdate: VaultCommand {
                 throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "脚本中请加 --yes"))
             }
         }
-        let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty) || (current.first?.scheme == .shamir && !coverage.departed.isEmpty)
+        let shares = current.first?.scheme == .shamir
+        let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty)
+            || (shares && (!coverage.departed.isEmpty || current.count < threshold))
         if needsRekey {
             try vault.rekey(now: Clock.now, escrow: plan)
             print(L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "已使用新数据密钥更新托管(rekey):旧的份额不再能打开此文件。").text)
@@ -221,13 +243,20 @@ struct Compromised: VaultCommand {
         if try vault.isRecentPassword(PasswordInput.secureBytes(next)) {
             throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
         }
-        try OwnerUnlock.after(vault, path: archive)
-        let plan = try RekeyPlan.forArchive(vault, path: archive)
+        // The leaked password first (what matters most), then the data key.
+        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
+        try OwnerUnlock.after(vault, path: archive, allowMustChange: true)
+        let plan: Vault.EscrowPlan?
+        do { plan = try RekeyPlan.forArchive(vault, path: archive) } catch {
+            let (message, hint, _) = ErrorReport.describe(error)
+            throw CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改,但数据密钥未更换:\(message)"),
+                           hint: hint.map { L($0, $0) })
+        }
         let progress = Terminal.Progress(L("Rekeying", "正在更换数据密钥"))
         try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
-        try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
-        print(L("New data key (generation \(vault.header.dekGeneration)) and new password for \(archive). Copies made before today still open with the old password: delete the ones you can.",
-                "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代)和密码。今天之前的副本仍可用旧密码打开:请删除能删除的副本。").text)
+        print(L("New data key (generation \(vault.header.dekGeneration)) for \(archive). Copies made before today still open with the old password: delete the ones you can.",
+                "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代)。今天之前的副本仍可用旧密码打开:请删除能删除的副本。").text)
     }
 }

@@ -85,8 +85,18 @@ enum DepartmentLookup {
 enum RekeyPlan {
     static func forArchive(_ vault: Vault, path: String) throws -> Vault.EscrowPlan? {
         let slots = vault.header.escrowSlots
-        guard let pin = vault.header.department, !slots.isEmpty,
-              let registry = try DepartmentLookup.registry(forArchive: path, header: vault.header) else { return nil }
+        guard let pin = vault.header.department, !slots.isEmpty else { return nil }
+        let registry: Registry
+        do {
+            guard let r = try DepartmentLookup.registry(forArchive: path, header: vault.header) else { return nil }
+            registry = r
+        } catch {
+            // A registry that cannot be trusted must not stop a rekey (anyone who can write the
+            // department folder could otherwise block it): keep the holders the archive has.
+            Terminal.stderr(Terminal.yellow(L("warning: the department registry was refused (\(ErrorReport.describe(error).0)); the new data key is given to the same escrow holders as before",
+                                              "警告:部门登记被拒绝(\(ErrorReport.describe(error).0));新数据密钥仍交给原有的托管持有人").text) + "\n")
+            return nil
+        }
         let managers = Set(registry.managers.map(\.recipient))
         let kept = slots.map(\.holder).filter { managers.contains(AgeKeys.recipientString($0.recipient)) }
         let threshold = slots[0].threshold

@@ -8,10 +8,10 @@ import VaultFormat
 /// a forced password change after an escrow reset, the rotation reminder, escrow uses, changes of
 /// the department's managers, a pending rekey. Never blocks work except the forced change.
 enum OwnerUnlock {
-    static func after(_ vault: Vault, path: String) throws {
+    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false) throws {
         let h = vault.header
         let zh = Language.current == .zh
-        if h.flags.contains(.mustChangePassword) {
+        if h.flags.contains(.mustChangePassword) && !allowMustChange {
             throw CLIError(.passwordRejected,
                            L("a manager reset this archive's password through escrow on \(Format.date(h.passwordChangedAt)); choose your own password before anything else",
                              "经理于 \(Format.date(h.passwordChangedAt)) 通过托管重置了本档案的密码;请先设置您自己的密码"),
@@ -33,7 +33,11 @@ enum OwnerUnlock {
             Terminal.stderr(Terminal.yellow(L("Escrow: managers opened or reset this archive \(uses.unacknowledged) time(s), last on \(Format.date(uses.lastUseAt)); the details follow when the archive is opened (`salesvault history`).",
                                               "托管:经理共 \(uses.unacknowledged) 次打开或重置本档案,最近一次在 \(Format.date(uses.lastUseAt));打开档案时将显示详情(salesvault history)。").text) + "\n")
         }
-        if vault.header.flags.contains(.rekeyRequired) {
+        let remaining = vault.header.escrowSlots
+        if let k = remaining.first?.threshold, remaining.count < k {
+            Terminal.stderr(Terminal.yellow(L("Escrow cannot open this archive any more (\(remaining.count) share(s) left, \(k) needed). Run: salesvault escrow update \(path)",
+                                              "托管已无法打开本档案(剩余 \(remaining.count) 份,需要 \(k) 份)。请运行:salesvault escrow update \(path)").text) + "\n")
+        } else if vault.header.flags.contains(.rekeyRequired) {
             Terminal.stderr(Terminal.yellow(L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
                                               "一名可打开本档案的经理已被移除:文件的旧副本仍可用其密钥打开。请运行:salesvault rekey \(path)").text) + "\n")
         }
