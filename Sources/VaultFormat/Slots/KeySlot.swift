@@ -7,22 +7,15 @@ public enum KeySlot: Sendable, Equatable {
     static let escrowType: UInt8 = 0x02
 
     var serialized: [UInt8] {
-        switch self {
-        case .password(let slot):
-            var w = ByteWriter()
-            let value = slot.serialized
-            w.u8(Self.passwordType)
-            w.u16(UInt16(value.count))
-            w.append(value)
-            return w.bytes
-        case .escrow(let slot):
-            var w = ByteWriter()
-            let value = slot.serialized
-            w.u8(Self.escrowType)
-            w.u16(UInt16(value.count))
-            w.append(value)
-            return w.bytes
+        let (type, value): (UInt8, [UInt8]) = switch self {
+        case .password(let slot): (Self.passwordType, slot.serialized)
+        case .escrow(let slot): (Self.escrowType, slot.serialized)
         }
+        var w = ByteWriter()
+        w.u8(type)
+        w.u16(UInt16(value.count))
+        w.append(value)
+        return w.bytes
     }
 
     init(parsing cursor: inout ByteCursor) throws {
