@@ -23,16 +23,7 @@ struct Passwd: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
-        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
-        let next = try PasswordInput.read(
-            file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd,
-            prompt: L("New password: ", "新密码:"), confirm: true)
-        guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
-            throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),
-                           hint: L("choose a different password", "请选择一个不同的密码"))
-        }
-        try NewPasswordCheck.require(next, owner: vault.header.owner)
+        let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
         if vault.header.passwordSlot.kdf.isWeak {
             print(Terminal.yellow(L("Warning: the new password uses an insecure testing cost; do not keep real data in this archive.",
@@ -40,5 +31,25 @@ struct Passwd: VaultCommand {
         }
         print(L("Password changed for \(archive). Old copies of this file still open with the old password; run `salesvault rekey \(archive)` if one may have leaked.",
                 "\(archive) 的密码已修改。此文件的旧副本仍可用旧密码打开;如旧密码可能泄露,请运行 salesvault rekey \(archive)。").text)
+    }
+}
+
+extension NewPasswordOptions {
+    /// The owner's unlock with the current password, then a new password that passes every
+    /// check before anything is written: not the current one, the strength floor, not one of the
+    /// last five (FORMAT.md §5.4). Shared by `passwd` and `compromised`.
+    func unlockAndChoose(_ archive: String, with password: PasswordOptions) throws -> (vault: Vault, next: String) {
+        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
+        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
+        let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码:"), confirm: true)
+        guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
+            throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),
+                           hint: L("choose a different password", "请选择一个不同的密码"))
+        }
+        try NewPasswordCheck.require(next, owner: vault.header.owner)
+        if try vault.isRecentPassword(PasswordInput.secureBytes(next)) {
+            throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
+        }
+        return (vault, next)
     }
 }

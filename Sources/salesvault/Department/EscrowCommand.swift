@@ -232,17 +232,7 @@ struct Compromised: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
-        let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
-        let next = try PasswordInput.read(file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd, prompt: L("New password: ", "新密码:"), confirm: true)
-        guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
-            throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"), hint: L("choose a different password", "请选择一个不同的密码"))
-        }
-        try NewPasswordCheck.require(next, owner: vault.header.owner)
-        // Every check before anything is written (FORMAT.md §5.4): the archive stays as it was.
-        if try vault.isRecentPassword(PasswordInput.secureBytes(next)) {
-            throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
-        }
+        let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)  // every check before any write
         // The leaked password first (what matters most), then the data key.
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
         print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
