@@ -50,6 +50,10 @@ let package = Package(
         ),
         .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
         .testTarget(name: "DepartmentTests", dependencies: ["Department", "VaultFormat", "VaultCrypto"]),
-        .testTarget(name: "SalesVaultCLITests", dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"]),
+        .testTarget(
+            name: "SalesVaultCLITests",
+            dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )

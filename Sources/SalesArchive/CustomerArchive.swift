@@ -8,13 +8,17 @@ public final class CustomerArchive {
     public let vault: Vault
     /// Customers, contacts, projects and complaints; contact-log entries once `loadContactLog()`
     /// has run (RECORDS.md §5).
-    public private(set) var state = ArchiveState()
+    public internal(set) var state = ArchiveState()
     /// Who makes the changes in this session (recorded in every batch).
     public let actor: String
+    /// What the changes of this session are labelled with in the history (the command).
+    public var label = ""
+    /// Counts the change sets written in this session (a plan commits only onto its own).
+    var generation = 0
     /// False until the contact log (the bulk of a large archive) has been loaded.
     public private(set) var contactLogLoaded = false
     private let recordsAtOpen: UInt64
-    private let firstSessionID: UInt64
+    let firstSessionID: UInt64
 
     /// Opens the archive in `vault`: the snapshot at the vault's checkpoint, if any, then every
     /// record after it (RECORDS.md §5, §6). The contact log is read on first use, so opening and
@@ -25,6 +29,7 @@ public final class CustomerArchive {
         recordsAtOpen = vault.header.recordCount
         var snapshot: (records: Int, bytes: Int) = (0, 0)
         state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), deferring: [.activity], onlyKind: nil, snapshot: &snapshot)
+        try state.checkComplete()
         snapshotSize = snapshot
         firstSessionID = state.nextID
     }
@@ -115,158 +120,53 @@ public final class CustomerArchive {
         let parts = Snapshot.encode(state, covers: covers, at: now)
         try vault.append(contentsOf: parts, now: now, checkpoint: true)
         state.noteSnapshot(at: now, records: parts.count)
+        generation += 1
         snapshotSize = (parts.count, parts.reduce(0) { $0 + $1.count })
     }
 
-    /// Saves `events` as one record, then applies them. Nothing is applied if the save fails.
+    /// Saves `events` as one change set (used for the system's own changes and by tools that
+    /// build events directly); the same checks and encoding as every other change.
     @discardableResult
-    public func commit(_ events: [ChangeEvent], now: Int64, origin: ChangeBatch.Origin = .cli) throws -> ChangeBatch {
-        if events.contains(where: { $0.kind == .activity && $0.id < firstSessionID }) { try loadContactLog() }
-        let batch = ChangeBatch(at: now, actor: actor, origin: origin, events: events)
-        try state.check(batch)  // validated before anything reaches the disk
-        let encoded = BatchCodec.encode(batch)
-        // Never seal what could not be read back (limits of RECORDS.md §2).
-        guard (try? BatchCodec.decode(encoded)) == batch else {
-            throw ArchiveError(.invalidValue, "the change is too large to store (a text over 1 MiB, or too many fields or references)", zh: "此次更改过大,无法保存(文本超过 1 MiB,或字段、引用过多)")
-        }
-        try vault.append(encoded, now: now)
-        try state.apply(batch)  // cannot fail after `check`
-        return batch
+    package func commit(_ events: [ChangeEvent], now: Int64, origin: ChangeBatch.Origin = .cli) throws -> CommittedBatch {
+        try write(events, label: label, origin: origin, now: now)
     }
 
-    /// Saves each batch as its own record, as if each were one command, with one `fsync` and one
-    /// header update for all of them (committed together or not at all): for bulk tools and
-    /// benchmarks that must produce the same archive as that many commands.
-    public func commit(each batches: [ChangeBatch]) throws {
+    /// Saves each batch as its own change set, as if each were one command, with one `fsync`
+    /// and one header update for all of them (committed together or not at all): for the
+    /// benchmark and tests that must produce the same archive as that many commands. Every
+    /// batch is checked, bounded and read back like any other change.
+    package func commit(each batches: [ChangeBatch]) throws {
         guard let last = batches.last else { return }
         var next = state
-        for batch in batches {
+        var payloads: [[UInt8]] = []
+        let first = vault.header.recordCount
+        for (i, b) in batches.enumerated() {
+            try Limits.check(b.events)
+            let batch = ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: first + UInt64(i), label: b.label, events: b.events)
             try next.check(batch)
             try next.apply(batch)
+            let encoded = BatchCodec.encode(batch)
+            guard (try? BatchCodec.decode(encoded)) == batch else {
+                throw ArchiveError(.invalidValue, "batch \(i) is too large to store", zh: "第 \(i) 批更改过大,无法保存")
+            }
+            payloads.append(encoded)
         }
-        try vault.append(contentsOf: batches.map(BatchCodec.encode), now: last.at)
+        try vault.append(contentsOf: payloads, now: last.at)
         state = next
+        generation += 1
     }
-
-    /// Converts user input to a value of the field's type (text, number, date, yes/no, references).
-    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
-        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { return nil }
-        guard text.utf8.count <= 64 << 10 else { throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.key):文本超过 64 KiB") }
-        switch spec.type {
-        case .text: return .text(text)
-        case .int:
-            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.key):\(input) 不是数字") }
-            return .int(v)
-        case .day: return .day(try DateParser.parse(text, now: now))
-        case .flag:
-            switch text.lowercased() {
-            case "yes", "y", "true", "1", "是": return .flag(true)
-            case "no", "n", "false", "0", "否": return .flag(false)
-            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no", zh: "\(spec.key):请回答 是 或 否")
-            }
-        case .ref:
-            let target: EntityKind = spec.key == "project" ? .project : (spec.key == "complainant" ? .contact : .customer)
-            return .ref(try resolve(target, text).id)
-        case .refs:
-            return .refs(try text.split(whereSeparator: { ",，、".contains($0) }).map { try resolve(.contact, String($0)).id })
-        }
-    }
-
-    /// Checks values that have a vocabulary (grade, stage, role, attitude, …).
-    func validateVocabulary(_ kind: EntityKind, _ key: String, _ value: FieldValue?) throws -> FieldValue? {
-        guard let text = value?.text else { return value }
-        func check<V: Vocabulary>(_ type: V.Type) throws -> FieldValue {
-            guard let v = V.parse(text) else {
-                throw ArchiveError(.invalidValue, "\(key): \(text) is not one of \(V.codes)", zh: "\(key):\(text) 不是有效值(\(V.codes))")
-            }
-            return .text(v.rawValue)
-        }
-        switch (kind, key) {
-        case (.customer, "grade"): return try check(Grade.self)
-        case (.project, "stage"): return try check(SalesStage.self)
-        case (.contact, "role"): return try check(DecisionRole.self)
-        case (.contact, "attitude"): return try check(Attitude.self)
-        case (.activity, "type"): return try check(ActivityType.self)
-        case (.complaint, "satisfaction"): return try check(Satisfaction.self)
-        default: return value
-        }
-    }
-
-    /// Field changes for `fields` (key → input) on `existing` (nil when creating).
-    func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
-        var out: [FieldChange] = []
-        var seen = Set<UInt8>()
-        for (key, input) in fields {
-            guard let spec = Schema.field(kind, key: key) else {
-                throw ArchiveError(
-                    .unknownField, "\(kind.en) has no field \(key)", zh: "\(kind.zh)没有字段 \(key)",
-                    candidates: Schema.fields(kind).map(\.key))
-            }
-            guard !protected.contains(spec.key) else {
-                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "\(spec.key) 不能在这里修改;请使用专门的命令(需要填写原因)")
-            }
-            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "\(spec.key) 重复填写") }
-            let new = try validateVocabulary(kind, spec.key, value(for: spec, kind: kind, input: input, now: now))
-            let old = existing?[number: spec.number]
-            if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
-        }
-        return out
-    }
-
-    func newID() -> UInt64 { state.nextID }
 }
 
 // MARK: - Looking things up
 
 extension CustomerArchive {
-    /// Finds an entity by short id (C12, 12) or by an unambiguous name prefix; an ambiguous or
-    /// unknown name lists the candidates.
+    /// Finds an entity by short id (C12, 12) or by an unambiguous name (exact, then prefix); an
+    /// ambiguous or unknown name lists the candidates.
     public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
         let q = query.trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try loadContactLog() }
-        let folded = q.lowercased()
-        var idText = q
-        if idText.uppercased().hasPrefix(kind.idPrefix) { idText = String(idText.dropFirst(kind.idPrefix.count)) }
-        if let id = UInt64(idText), let e = state.entity(kind, id) {
-            // A bare number that is also someone's exact name must not silently pick the id.
-            if UInt64(q) != nil {
-                var named: Entity?
-                state.each(kind) { c in if c.id != e.id && c["name"]?.text?.lowercased() == folded { named = c } }
-                if let named {
-                    throw ArchiveError(.ambiguous, "\(q) is both the id \(e.shortID) and the name of \(named.shortID)",
-                                       candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
-                }
-            }
-            return e
-        }
-        var exact: [Entity] = []
-        var prefixed: [Entity] = []
-        state.each(kind) { e in
-            let names = [e["name"]?.text, e["shortName"]?.text, e["code"]?.text, e["number"]?.text].compactMap { $0?.lowercased() }
-            if names.contains(folded) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(folded) }) { prefixed.append(e) }
-        }
-        if exact.count == 1 { return exact[0] }
-        let matches = (exact + prefixed).sorted { $0.id < $1.id }
-        if matches.count == 1 { return matches[0] }
-        if matches.isEmpty {
-            // Nothing starts with the text: offer the records that contain it.
-            var containing: [Entity] = []
-            state.each(kind) { e in
-                if [e["name"]?.text, e["shortName"]?.text].compactMap({ $0?.lowercased() }).contains(where: { $0.contains(folded) }) {
-                    containing.append(e)
-                }
-            }
-            throw ArchiveError(
-                .notFound, containing.isEmpty ? "no \(kind.en) matches \(q)" : "no \(kind.en) name starts with \(q); did you mean one of these?",
-                zh: containing.isEmpty ? "没有与 \(q) 匹配的\(kind.zh)" : "没有以 \(q) 开头的\(kind.zh)名称;您是否要找以下记录?",
-                candidates: containing.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
-        }
-        throw ArchiveError(
-            .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
-            zh: "\(q) 匹配到 \(matches.count) 条\(kind.zh)记录;请输入更完整的名称或编号",
-            candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+        return try Lookup.resolve(kind, q, in: state)
     }
 }
 
@@ -283,7 +183,8 @@ extension CustomerArchive {
             FieldChange(field: 2, old: nil, new: .text(managers.joined(separator: ", "))),
             FieldChange(field: 3, old: nil, new: .text(fingerprints.joined(separator: ", "))),
         ])
-        let batch = ChangeBatch(at: now, actor: managers.joined(separator: ", "), origin: .escrow, events: [event])
+        let batch = ChangeBatch(at: now, actor: managers.joined(separator: ", "), origin: .escrow, batch: vault.header.recordCount,
+                                label: "escrow \(action)", events: [event])
         try state.check(batch)
         try vault.appendEscrowUse(BatchCodec.encode(batch), now: now)
         try state.apply(batch)
@@ -299,7 +200,8 @@ extension CustomerArchive {
     public func acknowledgeEscrowUses(now: Int64) throws {
         let pending = unacknowledgedEscrowUses
         if !pending.isEmpty {
-            try commit(pending.map { ChangeEvent(.update, .escrowUse, $0.id, [FieldChange(field: 4, old: nil, new: .int(now))]) }, now: now, origin: .system)
+            try write(pending.map { ChangeEvent(.update, .escrowUse, $0.id, [FieldChange(field: 4, old: nil, new: .int(now))]) },
+                      label: "escrow acknowledged", origin: .system, now: now)
         }
         try vault.acknowledgeEscrowUses()
     }

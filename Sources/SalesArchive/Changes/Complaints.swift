@@ -2,7 +2,7 @@ import Foundation
 
 /// Complaints (regulation 6.4): received → routed to the sales manager and the sales director
 /// (both recorded) → resolved under a coordinator → satisfaction survey. No step is skipped.
-extension CustomerArchive {
+extension ChangeDraft {
     func complaintStatus(_ e: Entity) -> ComplaintStatus {
         e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
     }
@@ -15,7 +15,7 @@ extension CustomerArchive {
     }
 
     @discardableResult
-    public func fileComplaint(
+    func fileComplaint(
         customer: String, about subject: String, description: String, channel: String? = nil, complainant: String? = nil,
         receivedAt: Int64, now: Int64
     ) throws -> Entity {
@@ -49,7 +49,7 @@ extension CustomerArchive {
     /// Records that the sales manager and/or the sales director were told; when both were, the
     /// complaint is routed.
     @discardableResult
-    public func routeComplaint(_ query: String, manager: Bool, director: Bool, at: Int64? = nil, now: Int64) throws -> Entity {
+    func routeComplaint(_ query: String, manager: Bool, director: Bool, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         let when = try stepTime(e, at: at, now: now, after: ["receivedAt"])
         guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请说明已通报谁:--manager、--director 或两者") }
@@ -68,7 +68,7 @@ extension CustomerArchive {
 
     /// Records the coordinated handling and its result; needs both notifications first.
     @discardableResult
-    public func resolveComplaint(_ query: String, coordinator: String, resolution: String, at: Int64? = nil, now: Int64) throws -> Entity {
+    func resolveComplaint(_ query: String, coordinator: String, resolution: String, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .routed else {
             throw ArchiveError(
@@ -92,7 +92,7 @@ extension CustomerArchive {
 
     /// Records the satisfaction survey of a resolved complaint.
     @discardableResult
-    public func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, by surveyor: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
+    func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, by surveyor: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .resolved else {
             throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);处理完成后才能回访")

@@ -1,21 +1,13 @@
 import Foundation
 
 /// The everyday changes, each validated and saved as one batch (regulations ch. 6 and 7).
-extension CustomerArchive {
-    static func normalizedName(_ s: String) -> String {
-        s.lowercased().filter { !$0.isWhitespace }
-            .replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
-    }
-
+extension ChangeDraft {
     /// Adds a customer; the name must be new (compared without spaces and bracket width).
     @discardableResult
-    public func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+    func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name", zh: "客户需要名称") }
-        let key = Self.normalizedName(trimmed)
-        var duplicate: Entity?
-        state.each(.customer) { e in if Self.normalizedName(e["name"]?.text ?? "") == key { duplicate = e } }
-        if let duplicate { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "\(trimmed) 已在档案中(\(duplicate.shortID))") }
+        if let duplicate = customer(sameNameAs: trimmed) { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "\(trimmed) 已在档案中(\(duplicate.shortID))") }
         var all = fields
         if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
         let id = newID()
@@ -27,7 +19,7 @@ extension CustomerArchive {
 
     /// Changes fields of any record; grade and stage have their own commands (they need a reason).
     @discardableResult
-    public func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
+    func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
         var protected: Set<String> = ["customer", "lastContactAt"]
         switch kind {
@@ -42,9 +34,7 @@ extension CustomerArchive {
             let newName = value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !newName.isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
             if kind == .customer {
-                var clash: Entity?
-                state.each(.customer) { c in if c.id != e.id && Self.normalizedName(c["name"]?.text ?? "") == Self.normalizedName(newName) { clash = c } }
-                if let clash { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "\(newName) 已在档案中(\(clash.shortID))") }
+                if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "\(newName) 已在档案中(\(clash.shortID))") }
             }
         }
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
@@ -55,7 +45,7 @@ extension CustomerArchive {
 
     /// Regrades a customer; the reason is required and kept in the history (regulation 6.2).
     @discardableResult
-    public func setGrade(_ query: String, to gradeText: String, reason: String, now: Int64) throws -> Entity {
+    func setGrade(_ query: String, to gradeText: String, reason: String, now: Int64) throws -> Entity {
         let e = try resolve(.customer, query)
         guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "\(gradeText) 不是有效等级;请使用 \(Grade.codes)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -71,7 +61,7 @@ extension CustomerArchive {
     }
 
     /// Removes a record from view (its history stays).
-    public func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
+    func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
         let q = query.trimmingCharacters(in: .whitespaces).lowercased()
         guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
@@ -82,7 +72,7 @@ extension CustomerArchive {
     }
 
     @discardableResult
-    public func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+    func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name", zh: "联系人需要姓名") }
@@ -97,7 +87,7 @@ extension CustomerArchive {
 
     /// Logs a call, visit, activity…; updates the customer's (and the contacts') last contact.
     @discardableResult
-    public func logActivity(
+    func logActivity(
         customer: String, type typeText: String, summary: String, at: Int64, contacts: [String] = [], project: String? = nil,
         nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
     ) throws -> Entity {
@@ -152,7 +142,7 @@ extension CustomerArchive {
     }
 
     @discardableResult
-    public func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+    func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name", zh: "项目需要名称") }
@@ -170,7 +160,7 @@ extension CustomerArchive {
     /// Moves a project to another stage. The next stage needs nothing; going back, skipping a
     /// stage, leaving a closed project, or closing as lost/abandoned needs a reason.
     @discardableResult
-    public func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
+    func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
         guard let stage = SalesStage.parse(stageText) ?? Int(stageText).flatMap({ (1...5).contains($0) ? SalesStage.allCases[$0 - 1] : nil }) else {
             throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "\(stageText) 不是有效阶段;请使用 1–5 或 \(SalesStage.codes)")

@@ -14,7 +14,7 @@ public struct FieldChange: Equatable, Sendable {
 
 /// A change to one entity (RECORDS.md §2).
 public struct ChangeEvent: Equatable, Sendable {
-    public enum Operation: UInt8, Sendable { case create = 1, update = 2, remove = 3 }
+    public enum Operation: UInt8, Sendable { case create = 1, update = 2, remove = 3, restore = 4 }
     public let operation: Operation
     public let kind: EntityKind
     public let id: UInt64
@@ -28,37 +28,74 @@ public struct ChangeEvent: Equatable, Sendable {
     }
 }
 
-/// One save: every event of one command, by one person, at one time. One batch is one sealed
-/// record of the vault (FORMAT.md §6), so a save is atomic.
+/// One save: every event of one command, by one person, at one time. A change set is committed
+/// as one batch, split into records of bounded size that share its batch id and are appended
+/// with one header update, so a save is atomic (RECORDS.md §2, §8; FORMAT.md §6).
 public struct ChangeBatch: Equatable, Sendable {
     public enum Origin: UInt8, Sendable { case cli = 0, importFile = 1, system = 2, escrow = 3 }
     public let at: Int64
     public let actor: String
     public let origin: Origin
+    /// The batch id (the record index of the change set's first record); nil for a batch of
+    /// payload type 1, whose id is its own record index.
+    public let batch: UInt64?
+    /// What made the change ("customer add", "import 客户.xlsx"); empty for type-1 batches.
+    public let label: String
+    /// This record's position in its change set, and the set's record count.
+    public let part: Int
+    public let parts: Int
     public let events: [ChangeEvent]
 
-    public init(at: Int64, actor: String, origin: Origin = .cli, events: [ChangeEvent]) {
+    public init(
+        at: Int64, actor: String, origin: Origin = .cli, batch: UInt64? = nil, label: String = "", part: Int = 0, parts: Int = 1,
+        events: [ChangeEvent]
+    ) {
         self.at = at
         self.actor = actor
         self.origin = origin
+        self.batch = batch
+        self.label = label
+        self.part = part
+        self.parts = parts
         self.events = events
     }
+}
+
+/// What a record says about its batch, read before (or without) its events.
+struct BatchHead: Equatable, Sendable {
+    let at: Int64
+    let actor: String
+    let origin: ChangeBatch.Origin
+    let batch: UInt64?
+    let label: String
+    let part: Int
+    let parts: Int
 }
 
 /// The binary encoding of a batch (RECORDS.md §2): compact, canonical, decoded without a general
 /// parser so that a million events open in well under a second.
 public enum BatchCodec {
+    /// Payload types (RECORDS.md §2): 1 a batch written before change sets, 3 a change-set record.
     static let version: UInt8 = 1
+    static let changeSetType: UInt8 = 3
     static let maxEvents = 10_000_000
     static let maxText = 1 << 20
+    static let maxLabel = 1024
+    static let maxParts = 65_536
 
     public static func encode(_ batch: ChangeBatch) -> [UInt8] {
         var w = Encoder()
         w.bytes.reserveCapacity(64 + batch.events.count * 48)
-        w.u8(version)
+        w.u8(batch.batch == nil ? version : changeSetType)
         w.varint(UInt64(bitPattern: batch.at))
         w.text(batch.actor)
         w.u8(batch.origin.rawValue)
+        if let id = batch.batch {
+            w.varint(id)
+            w.text(batch.label)
+            w.varint(UInt64(batch.part))
+            w.varint(UInt64(batch.parts))
+        }
         w.varint(UInt64(batch.events.count))
         for e in batch.events {
             w.u8(e.operation.rawValue)
@@ -74,20 +111,51 @@ public enum BatchCodec {
         return w.bytes
     }
 
+    /// The bytes one event takes in a record (for splitting a change set into records).
+    static func encodedSize(_ e: ChangeEvent) -> Int {
+        var w = Encoder()
+        w.u8(e.operation.rawValue)
+        w.u8(e.kind.rawValue)
+        w.varint(e.id)
+        w.varint(UInt64(e.changes.count))
+        for c in e.changes {
+            w.u8(c.field)
+            w.value(c.old)
+            w.value(c.new)
+        }
+        return w.bytes.count
+    }
+
     public static func decode(_ bytes: [UInt8]) throws -> ChangeBatch {
         var events: [ChangeEvent] = []
         let head = try visit(bytes) { op, kind, id, changes in events.append(ChangeEvent(op, kind, id, changes)) }
-        return ChangeBatch(at: head.at, actor: head.actor, origin: head.origin, events: events)
+        return ChangeBatch(at: head.at, actor: head.actor, origin: head.origin, batch: head.batch, label: head.label,
+                           part: head.part, parts: head.parts, events: events)
     }
 
-    /// The batch's time and actor, read without decoding its events.
-    static func peekHeader(_ bytes: [UInt8]) throws -> (at: Int64, actor: String) {
+    /// The batch's time, actor, id and label, read without decoding its events.
+    static func peekHeader(_ bytes: [UInt8]) throws -> BatchHead {
         try bytes.withUnsafeBytes { raw in
             var r = Decoder(raw)
-            guard try r.u8() == version else { throw ArchiveError(.unsupportedRecord, "record payload version is not 1") }
-            let at = Int64(bitPattern: try r.varint())
-            return (at, try r.text())
+            return try readHead(&r)
         }
+    }
+
+    private static func readHead(_ r: inout Decoder) throws -> BatchHead {
+        let type = try r.u8()
+        guard type == version || type == changeSetType else {
+            throw ArchiveError(.unsupportedRecord, "record payload type \(type) is not a batch (1) or a change-set record (3)")
+        }
+        let at = Int64(bitPattern: try r.varint())
+        let actor = try r.text()
+        guard let origin = ChangeBatch.Origin(rawValue: try r.u8()) else { throw ArchiveError(.corruptRecord, "unknown origin") }
+        guard type == changeSetType else { return BatchHead(at: at, actor: actor, origin: origin, batch: nil, label: "", part: 0, parts: 1) }
+        let batch = try r.varint()
+        let label = try r.text(limit: maxLabel)
+        let part = try r.count(limit: maxParts - 1)
+        let parts = try r.count(limit: maxParts)
+        guard part < parts else { throw ArchiveError(.corruptRecord, "change-set part \(part) of \(parts)") }
+        return BatchHead(at: at, actor: actor, origin: origin, batch: batch, label: label, part: part, parts: parts)
     }
 
     /// Decodes a batch event by event without building it: `body` gets each event's fields in a
@@ -98,19 +166,16 @@ public enum BatchCodec {
     static func visit(
         _ bytes: [UInt8], only wanted: ((EntityKind, UInt64) -> Bool)? = nil,
         _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
-    ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
+    ) throws -> BatchHead {
         try bytes.withUnsafeBytes { raw in try visit(raw, only: wanted, body) }
     }
 
     private static func visit(
         _ raw: UnsafeRawBufferPointer, only wanted: ((EntityKind, UInt64) -> Bool)?,
         _ body: (ChangeEvent.Operation, EntityKind, UInt64, [FieldChange]) throws -> Void
-    ) throws -> (at: Int64, actor: String, origin: ChangeBatch.Origin) {
+    ) throws -> BatchHead {
         var r = Decoder(raw)
-        guard try r.u8() == version else { throw ArchiveError(.unsupportedRecord, "record payload version is not 1") }
-        let at = Int64(bitPattern: try r.varint())
-        let actor = try r.text()
-        guard let origin = ChangeBatch.Origin(rawValue: try r.u8()) else { throw ArchiveError(.corruptRecord, "unknown origin") }
+        let head = try readHead(&r)
         let count = try r.count(limit: maxEvents)
         var changes: [FieldChange] = []
         changes.reserveCapacity(32)
@@ -118,6 +183,7 @@ public enum BatchCodec {
             guard let op = ChangeEvent.Operation(rawValue: try r.u8()), let kind = EntityKind(rawValue: try r.u8()) else {
                 throw ArchiveError(.corruptRecord, "unknown event operation or kind")
             }
+            guard op != .restore || head.batch != nil else { throw ArchiveError(.corruptRecord, "a restore in a type-1 batch") }
             let id = try r.varint()
             let n = try r.count(limit: 255)
             if let wanted, !wanted(kind, id) {
@@ -136,7 +202,7 @@ public enum BatchCodec {
             try body(op, kind, id, changes)
         }
         guard r.isAtEnd else { throw ArchiveError(.corruptRecord, "trailing bytes after the last event") }
-        return (at, actor, origin)
+        return head
     }
 
     struct Encoder {
@@ -166,6 +232,7 @@ public enum BatchCodec {
             case .ref(let r): u8(4); varint(r)
             case .refs(let rs): u8(5); varint(UInt64(rs.count)); for r in rs { varint(r) }
             case .flag(let b): u8(b ? 7 : 6)
+            case .money(let m): u8(8); varint(UInt64(bitPattern: m.minorUnits) << 1 ^ UInt64(bitPattern: m.minorUnits >> 63)); text(m.currency)
             }
         }
     }
@@ -201,8 +268,8 @@ public enum BatchCodec {
             guard n <= UInt64(limit) else { throw ArchiveError(.corruptRecord, "count \(n) over the limit \(limit)") }
             return Int(n)
         }
-        mutating func text() throws -> String {
-            let n = try count(limit: BatchCodec.maxText)
+        mutating func text(limit: Int = BatchCodec.maxText) throws -> String {
+            let n = try count(limit: limit)
             guard base.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
             defer { offset += n }
             // Records are authenticated before decoding, so the bytes are what SalesVault wrote;
@@ -218,6 +285,11 @@ public enum BatchCodec {
                 guard base.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
                 offset += n
             case 2, 3, 4: _ = try varint()
+            case 8:
+                _ = try varint()
+                let n = try count(limit: 3)
+                guard base.count - offset >= n else { throw ArchiveError(.corruptRecord, "text runs past the end") }
+                offset += n
             case 5:
                 let n = try count(limit: 10_000)
                 for _ in 0..<n { _ = try varint() }
@@ -245,6 +317,13 @@ public enum BatchCodec {
                 return .refs(refs)
             case 6: return .flag(false)
             case 7: return .flag(true)
+            case 8:
+                let z = try varint()
+                let amount = Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+                guard let money = Money(minorUnits: amount, currency: try text(limit: 3)) else {
+                    throw ArchiveError(.corruptRecord, "a money value's currency is not three capital letters")
+                }
+                return .money(money)
             case let t: throw ArchiveError(.corruptRecord, "unknown value type \(t)")
             }
         }

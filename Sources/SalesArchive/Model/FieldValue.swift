@@ -7,6 +7,8 @@ public enum FieldValue: Equatable, Hashable, Sendable {
     case ref(UInt64)
     case refs([UInt64])
     case flag(Bool)
+    /// An amount and its currency (RECORDS.md §2 value type 8).
+    case money(Money)
 
     public var text: String? { if case .text(let s) = self { return s } else { return nil } }
     public var int: Int64? { if case .int(let v) = self { return v } else { return nil } }
@@ -20,4 +22,5 @@ public enum FieldValue: Equatable, Hashable, Sendable {
         }
     }
     public var flag: Bool? { if case .flag(let v) = self { return v } else { return nil } }
+    public var money: Money? { if case .money(let v) = self { return v } else { return nil } }
 }

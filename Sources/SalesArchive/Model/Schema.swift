@@ -15,8 +15,23 @@ public enum EntityKind: UInt8, CaseIterable, Sendable {
 /// unless asked for.
 public enum Sensitivity: Sendable { case normal, confidential, secret }
 
-/// The type a field holds.
-public enum FieldType: Sendable { case text, int, day, ref, refs, flag }
+/// The type a field holds (RECORDS.md §4): what input it accepts, how it is stored and shown.
+public enum FieldType: Equatable, Sendable {
+    case text
+    case integer
+    /// An amount and a currency (`Money`).
+    case money
+    /// A calendar day.
+    case date
+    /// A moment: seconds since 1970, set by the tool.
+    case instant
+    case flag
+    /// One of a fixed list of codes, shown by its label.
+    case vocabulary(VocabularyKind)
+    /// One record of a kind, or several.
+    case reference(EntityKind)
+    case references(EntityKind)
+}
 
 /// One field of one kind: its stable number on disk, its key on the command line and in JSON,
 /// its labels, type and sensitivity.
@@ -47,7 +62,7 @@ public enum Schema {
         FieldSpec(1, "code", "code", "客户编号"),
         FieldSpec(2, "name", "name", "客户名称"),
         FieldSpec(3, "shortName", "short name", "简称"),
-        FieldSpec(4, "grade", "grade", "客户等级"),
+        FieldSpec(4, "grade", "grade", "客户等级", .vocabulary(.grade)),
         FieldSpec(5, "industry", "industry", "行业"),
         FieldSpec(6, "region", "region", "地区"),
         FieldSpec(7, "address", "address", "通信地址"),
@@ -61,14 +76,14 @@ public enum Schema {
         FieldSpec(15, "planning", "planning information", "客户规划信息"),
         FieldSpec(16, "status", "status", "状态"),
         FieldSpec(17, "note", "note", "备注"),
-        FieldSpec(18, "lastContactAt", "last contact", "最近联系", .int),
-        FieldSpec(19, "nextFollowUp", "next follow-up", "下次跟进", .day),
+        FieldSpec(18, "lastContactAt", "last contact", "最近联系", .instant),
+        FieldSpec(19, "nextFollowUp", "next follow-up", "下次跟进", .date),
         FieldSpec(20, "creditCode", "unified social credit code", "统一社会信用代码"),
         FieldSpec(21, "decisionProcess", "decision process", "决策流程", .text, .confidential),
     ]
 
     public static let contact: [FieldSpec] = [
-        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(1, "customer", "customer", "客户", .reference(.customer)),
         FieldSpec(2, "name", "name", "姓名"),
         FieldSpec(3, "title", "title", "职务"),
         FieldSpec(4, "department", "department", "部门"),
@@ -76,61 +91,61 @@ public enum Schema {
         FieldSpec(6, "phone", "phone", "电话"),
         FieldSpec(7, "email", "e-mail", "邮箱"),
         FieldSpec(8, "wechat", "WeChat", "微信", .text, .confidential),
-        FieldSpec(9, "role", "role in the decision", "决策角色"),
-        FieldSpec(10, "attitude", "attitude", "态度"),
+        FieldSpec(9, "role", "role in the decision", "决策角色", .vocabulary(.decisionRole)),
+        FieldSpec(10, "attitude", "attitude", "态度", .vocabulary(.attitude)),
         FieldSpec(11, "background", "personal background", "个人背景", .text, .secret),
         FieldSpec(12, "note", "note", "备注"),
         FieldSpec(13, "keyPerson", "key person", "关键人", .flag),
-        FieldSpec(14, "lastContactAt", "last contact", "最近联系", .int),
+        FieldSpec(14, "lastContactAt", "last contact", "最近联系", .instant),
     ]
 
     public static let project: [FieldSpec] = [
-        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(1, "customer", "customer", "客户", .reference(.customer)),
         FieldSpec(2, "name", "name", "项目名称"),
-        FieldSpec(3, "stage", "stage", "销售阶段"),
-        FieldSpec(4, "budget", "budget", "预算"),
+        FieldSpec(3, "stage", "stage", "销售阶段", .vocabulary(.stage)),
+        FieldSpec(4, "budget", "budget", "预算", .money),
         FieldSpec(5, "procurementPlan", "procurement plan", "采购计划"),
         FieldSpec(6, "bidMethod", "bid method", "采购方式"),
-        FieldSpec(7, "expectedBid", "expected bidding date", "预计投标", .day),
-        FieldSpec(8, "expectedSign", "expected signing date", "预计签约", .day),
+        FieldSpec(7, "expectedBid", "expected bidding date", "预计投标", .date),
+        FieldSpec(8, "expectedSign", "expected signing date", "预计签约", .date),
         FieldSpec(9, "requirements", "requirements", "需求"),
-        FieldSpec(10, "decisionMakers", "decision makers", "决策人", .refs),
+        FieldSpec(10, "decisionMakers", "decision makers", "决策人", .references(.contact)),
         FieldSpec(11, "competition", "competition", "竞争情况"),
-        FieldSpec(12, "amount", "amount", "金额"),
+        FieldSpec(12, "amount", "amount", "金额", .money),
         FieldSpec(13, "progress", "progress", "进展"),
         FieldSpec(14, "problems", "problems", "存在问题"),
-        FieldSpec(15, "stageSince", "in stage since", "进入阶段", .int),
+        FieldSpec(15, "stageSince", "in stage since", "进入阶段", .instant),
     ]
 
     public static let activity: [FieldSpec] = [
-        FieldSpec(1, "customer", "customer", "客户", .ref),
-        FieldSpec(2, "project", "project", "项目", .ref),
-        FieldSpec(3, "contacts", "with", "联系人", .refs),
-        FieldSpec(4, "type", "type", "方式"),
-        FieldSpec(5, "at", "when", "时间", .int),
+        FieldSpec(1, "customer", "customer", "客户", .reference(.customer)),
+        FieldSpec(2, "project", "project", "项目", .reference(.project)),
+        FieldSpec(3, "contacts", "with", "联系人", .references(.contact)),
+        FieldSpec(4, "type", "type", "方式", .vocabulary(.activityType)),
+        FieldSpec(5, "at", "when", "时间", .instant),
         FieldSpec(6, "summary", "summary", "跟进内容"),
         FieldSpec(7, "nextStep", "next step", "下一步"),
-        FieldSpec(8, "nextDate", "next date", "下次日期", .day),
+        FieldSpec(8, "nextDate", "next date", "下次日期", .date),
         FieldSpec(9, "location", "location", "地点"),
     ]
 
     public static let complaint: [FieldSpec] = [
-        FieldSpec(1, "customer", "customer", "客户", .ref),
+        FieldSpec(1, "customer", "customer", "客户", .reference(.customer)),
         FieldSpec(2, "number", "number", "编号"),
-        FieldSpec(3, "receivedAt", "received", "受理时间", .int),
+        FieldSpec(3, "receivedAt", "received", "受理时间", .instant),
         FieldSpec(4, "subject", "about (person or department)", "被投诉人/部门"),
         FieldSpec(5, "description", "description", "投诉内容", .text, .confidential),
-        FieldSpec(6, "status", "status", "状态"),
-        FieldSpec(7, "managerNotifiedAt", "sales manager notified", "已通报销售经理", .int),
-        FieldSpec(8, "directorNotifiedAt", "sales director notified", "已通报销售总监", .int),
+        FieldSpec(6, "status", "status", "状态", .vocabulary(.complaintStatus)),
+        FieldSpec(7, "managerNotifiedAt", "sales manager notified", "已通报销售经理", .instant),
+        FieldSpec(8, "directorNotifiedAt", "sales director notified", "已通报销售总监", .instant),
         FieldSpec(9, "coordinator", "coordinator", "协调人"),
         FieldSpec(10, "resolution", "resolution", "处理结果"),
-        FieldSpec(11, "resolvedAt", "resolved", "处理时间", .int),
-        FieldSpec(12, "surveyedAt", "satisfaction survey", "回访时间", .int),
-        FieldSpec(13, "satisfaction", "satisfaction", "满意度"),
+        FieldSpec(11, "resolvedAt", "resolved", "处理时间", .instant),
+        FieldSpec(12, "surveyedAt", "satisfaction survey", "回访时间", .instant),
+        FieldSpec(13, "satisfaction", "satisfaction", "满意度", .vocabulary(.satisfaction)),
         FieldSpec(14, "surveyComment", "survey comment", "回访意见"),
         FieldSpec(15, "channel", "channel", "渠道"),
-        FieldSpec(16, "complainant", "complainant", "投诉人", .ref),
+        FieldSpec(16, "complainant", "complainant", "投诉人", .reference(.contact)),
         FieldSpec(17, "surveyedBy", "surveyed by", "回访人"),
     ]
 
@@ -139,7 +154,7 @@ public enum Schema {
         FieldSpec(1, "action", "action", "操作"),
         FieldSpec(2, "managers", "managers", "经理"),
         FieldSpec(3, "fingerprints", "key fingerprints", "密钥指纹"),
-        FieldSpec(4, "acknowledgedAt", "seen by the owner", "所有人已知悉", .int),
+        FieldSpec(4, "acknowledgedAt", "seen by the owner", "所有人已知悉", .instant),
     ]
 
     public static func fields(_ kind: EntityKind) -> [FieldSpec] {

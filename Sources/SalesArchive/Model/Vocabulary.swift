@@ -1,21 +1,99 @@
+import Foundation
+
 /// A code with labels in both languages (codes are fixed; labels may be edited later).
 public protocol Vocabulary: CaseIterable, RawRepresentable, Sendable where RawValue == String {
     var en: String { get }
     var zh: String { get }
+    /// Other words people use for a value (宴请 for an event, 很满意 for very satisfied), folded
+    /// to lower case; the codes and labels are matched without being listed here.
+    static var synonyms: [String: Self] { get }
 }
 
 extension Vocabulary {
-    /// Parses a code or either label, case-insensitively ("A", "visit", "拜访").
+    public static var synonyms: [String: Self] { [:] }
+
+    /// Text folded for matching: lower case, no spaces, full-width letters and digits made ASCII.
+    static func fold(_ text: String) -> String {
+        let halfWidth = text.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? text
+        return halfWidth.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" && $0 != "/" }
+    }
+
+    /// Parses a code, either label (with or without its leading number or letter, "A 重要客户",
+    /// "重要客户"), or a synonym, ignoring case, spaces and character width.
     public static func parse(_ text: String) -> Self? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        return allCases.first { $0.rawValue.lowercased() == t || $0.en.lowercased() == t || $0.zh == t }
+        let t = fold(text)
+        guard !t.isEmpty else { return nil }
+        if let v = allCases.first(where: { fold($0.rawValue) == t || fold($0.en) == t || fold($0.zh) == t }) { return v }
+        if let v = synonyms[t] { return v }
+        return allCases.first { v in
+            [v.en, v.zh].contains { label in
+                // "1 信息开发" → "信息开发", "A (important)" → "important"
+                let parts = label.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2 else { return false }
+                return fold(String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "()"))) == t
+            }
+        }
     }
 
     public static var codes: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    /// The Chinese labels, for messages in Chinese.
+    public static var labelsZH: String { allCases.map(\.zh).joined(separator: "、") }
+
+    /// The label in the chosen language.
+    public func label(zh: Bool) -> String { zh ? self.zh : en }
+}
+
+/// The vocabularies a field can have (RECORDS.md §4), for code that works from the schema.
+public enum VocabularyKind: String, CaseIterable, Sendable {
+    case grade, stage, activityType, complaintStatus, satisfaction, decisionRole, attitude
+
+    /// The vocabulary's operations, bound to its type.
+    private struct Table {
+        let parse: (String) -> String?
+        let label: (String, Bool) -> String?
+        let codes: [String]
+        let labels: (Bool) -> [String]
+
+        init<V: Vocabulary>(_: V.Type) {
+            parse = { V.parse($0)?.rawValue }
+            label = { code, zh in V(rawValue: code)?.label(zh: zh) }
+            codes = V.allCases.map(\.rawValue)
+            labels = { zh in V.allCases.map { $0.label(zh: zh) } }
+        }
+    }
+
+    private var table: Table {
+        switch self {
+        case .grade: return Table(Grade.self)
+        case .stage: return Table(SalesStage.self)
+        case .activityType: return Table(ActivityType.self)
+        case .complaintStatus: return Table(ComplaintStatus.self)
+        case .satisfaction: return Table(Satisfaction.self)
+        case .decisionRole: return Table(DecisionRole.self)
+        case .attitude: return Table(Attitude.self)
+        }
+    }
+
+    /// The code for `text` (a code, label or synonym), or nil.
+    public func parse(_ text: String) -> String? { table.parse(text) }
+
+    /// The label of `code` in the chosen language; nil for a code the vocabulary does not have.
+    public func label(_ code: String, zh: Bool) -> String? { table.label(code, zh) }
+
+    /// Every code, in order.
+    public var codes: [String] { table.codes }
+
+    /// Every label in one language, in order.
+    public func labels(zh: Bool) -> [String] { table.labels(zh) }
 }
 
 /// 客户等级 (regulations 6.1).
 public enum Grade: String, Vocabulary {
+    public static let synonyms: [String: Grade] = [
+        "a级": .a, "a类": .a, "重要": .a, "important": .a, "b级": .b, "b类": .b, "意向": .b, "intent": .b,
+        "c级": .c, "c类": .c, "潜力": .c, "潜在客户": .c, "potential": .c, "d级": .d, "d类": .d, "发展": .d, "development": .d,
+        "未分级": .unrated, "无": .unrated, "none": .unrated,
+    ]
     case a = "A", b = "B", c = "C", d = "D", unrated
 
     public var en: String {
@@ -72,6 +150,14 @@ public enum Grade: String, Vocabulary {
 
 /// 销售阶段 (regulations 7.1; stage 5 assumed, the source is cut off).
 public enum SalesStage: String, Vocabulary {
+    public static let synonyms: [String: SalesStage] = [
+        "1": .infoDevelopment, "信息": .infoDevelopment, "线索": .infoDevelopment, "information": .infoDevelopment, "lead": .infoDevelopment,
+        "2": .projectInitiation, "立项": .projectInitiation, "initiation": .projectInitiation,
+        "3": .bidding, "招标": .bidding, "投标": .bidding, "招投标": .bidding, "bid": .bidding, "tender": .bidding,
+        "4": .businessNegotiation, "谈判": .businessNegotiation, "商务谈判": .businessNegotiation, "negotiation": .businessNegotiation,
+        "5": .contract, "签约": .contract, "合同": .contract, "合同签订": .contract, "合同执行": .contract, "contractsigning": .contract,
+        "成交": .won, "中标": .won, "赢": .won, "丢标": .lost, "失败": .lost, "输单": .lost, "放弃": .abandoned, "终止": .abandoned,
+    ]
     case infoDevelopment, projectInitiation, bidding, businessNegotiation, contract, won, lost, abandoned
 
     public var en: String {
@@ -105,6 +191,15 @@ public enum SalesStage: String, Vocabulary {
 
 /// 跟进方式.
 public enum ActivityType: String, Vocabulary {
+    public static let synonyms: [String: ActivityType] = [
+        "电话沟通": .call, "打电话": .call, "来电": .call, "去电": .call, "phone": .call, "phonecall": .call,
+        "上门拜访": .visit, "拜访客户": .visit, "走访": .visit, "面谈": .visit, "上门": .visit,
+        "宴请": .event, "商务宴请": .event, "活动": .event, "参观": .event, "考察": .event, "展会": .event, "entertainment": .event,
+        "开会": .meeting, "会谈": .meeting, "视频会议": .meeting, "交流会": .meeting,
+        "售前": .presales, "技术交流": .presales, "方案演示": .presales, "演示": .presales, "demo": .presales,
+        "电子邮件": .email, "mail": .email, "微信": .im, "企业微信": .im, "钉钉": .im, "qq": .im, "短信": .im, "wechat": .im,
+        "其它": .other,
+    ]
     case call, visit, event, meeting, presales, email, im, other
     public var en: String { ["call": "call", "visit": "visit", "event": "activity/event", "meeting": "meeting", "presales": "presales support", "email": "e-mail", "im": "IM/WeChat", "other": "other"][rawValue]! }
     public var zh: String { ["call": "电话", "visit": "拜访", "event": "活动", "meeting": "会议", "presales": "售前支持", "email": "邮件", "im": "微信/IM", "other": "其他"][rawValue]! }
@@ -112,6 +207,10 @@ public enum ActivityType: String, Vocabulary {
 
 /// 投诉状态: received → routed (manager and director both notified) → handling → resolved → surveyed → closed.
 public enum ComplaintStatus: String, Vocabulary {
+    public static let synonyms: [String: ComplaintStatus] = [
+        "受理": .received, "新建": .received, "已通知": .routed, "处理": .handling, "已解决": .resolved, "已完成": .resolved,
+        "回访": .surveyed, "关闭": .closed,
+    ]
     case received, routed, handling, resolved, surveyed, closed
     public var en: String { rawValue }
     public var zh: String { ["received": "已受理", "routed": "已通报", "handling": "处理中", "resolved": "已处理", "surveyed": "已回访", "closed": "已关闭"][rawValue]! }
@@ -119,6 +218,11 @@ public enum ComplaintStatus: String, Vocabulary {
 
 /// 满意度.
 public enum Satisfaction: String, Vocabulary {
+    public static let synonyms: [String: Satisfaction] = [
+        "很满意": .verySatisfied, "十分满意": .verySatisfied, "非常满意": .verySatisfied, "veryhappy": .verySatisfied,
+        "比较满意": .satisfied, "基本满意": .satisfied, "happy": .satisfied, "一般般": .neutral, "中立": .neutral, "还行": .neutral,
+        "不太满意": .dissatisfied, "很不满意": .dissatisfied, "非常不满意": .dissatisfied, "unhappy": .dissatisfied,
+    ]
     case verySatisfied, satisfied, neutral, dissatisfied
     public var en: String { ["verySatisfied": "very satisfied", "satisfied": "satisfied", "neutral": "neutral", "dissatisfied": "dissatisfied"][rawValue]! }
     public var zh: String { ["verySatisfied": "非常满意", "satisfied": "满意", "neutral": "一般", "dissatisfied": "不满意"][rawValue]! }
@@ -126,6 +230,12 @@ public enum Satisfaction: String, Vocabulary {
 
 /// 决策角色.
 public enum DecisionRole: String, Vocabulary {
+    public static let synonyms: [String: DecisionRole] = [
+        "决策人": .decisionMaker, "拍板人": .decisionMaker, "决策": .decisionMaker, "decider": .decisionMaker,
+        "影响人": .influencer, "评估者": .evaluator, "技术评估人": .evaluator, "技术": .evaluator,
+        "用户": .user, "使用人": .user, "最终用户": .user, "采购": .purchaser, "采购人": .purchaser, "buyer": .purchaser,
+        "教练": .coach, "线人": .coach, "支持者": .coach, "把关人": .gatekeeper, "守门人": .gatekeeper, "反对": .opponent,
+    ]
     case decisionMaker, influencer, evaluator, user, purchaser, coach, gatekeeper, opponent
     public var en: String { rawValue }
     public var zh: String {
@@ -136,6 +246,10 @@ public enum DecisionRole: String, Vocabulary {
 
 /// 态度.
 public enum Attitude: String, Vocabulary {
+    public static let synonyms: [String: Attitude] = [
+        "支持者": .supportive, "积极": .supportive, "友好": .supportive, "support": .supportive, "一般": .neutral, "观望": .neutral,
+        "反对者": .opposed, "消极": .opposed, "against": .opposed, "不清楚": .unknown, "不详": .unknown,
+    ]
     case supportive, neutral, opposed, unknown
     public var en: String { rawValue }
     public var zh: String { ["supportive": "支持", "neutral": "中立", "opposed": "反对", "unknown": "未知"][rawValue]! }

@@ -84,6 +84,9 @@ public struct HistoryEntry: Sendable {
     public let old: FieldValue?
     public let new: FieldValue?
     public let reason: String?
+    /// The change set it belongs to (RECORDS.md §8) and what made it.
+    public let batch: UInt64
+    public let label: String
 }
 
 extension CustomerArchive {
@@ -95,10 +98,11 @@ extension CustomerArchive {
         let times = state.batchTimes
         let first = times.firstIndex { $0 >= since } ?? times.count
         var out: [HistoryEntry] = []
-        try vault.forEachRecord(from: UInt64(first)) { _, payload in
+        try vault.forEachRecord(from: UInt64(first)) { index, payload in
             if Snapshot.isSnapshot(payload) { return }  // a summary, not a change (RECORDS.md §6)
             let batch = try BatchCodec.decode(payload)
             guard batch.at >= since, batch.at < until else { return }
+            let batchID = batch.batch ?? index
             for event in batch.events {
                 if let customer {
                     let owner = event.kind == .customer ? event.id : (state.entities(event.kind, event.id)?["customer"]?.ref)
@@ -108,14 +112,15 @@ extension CustomerArchive {
                 let fieldChanges = event.changes.filter { $0.field != Schema.reasonField }
                 if fieldChanges.isEmpty || event.operation != .update {
                     out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
-                                            field: nil, old: nil, new: nil, reason: reason))
+                                            field: nil, old: nil, new: nil, reason: reason, batch: batchID, label: batch.label))
                     if event.operation != .update { continue }
                 }
                 for c in fieldChanges {
                     let spec = Schema.field(event.kind, number: c.field)
                     if spec?.sensitivity == .secret && !includeSecret { continue }  // RECORDS.md §4
                     out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
-                                            field: Schema.field(event.kind, number: c.field), old: c.old, new: c.new, reason: reason))
+                                            field: Schema.field(event.kind, number: c.field), old: c.old, new: c.new, reason: reason,
+                                            batch: batchID, label: batch.label))
                 }
             }
         }

@@ -28,11 +28,13 @@ struct ArchiveShard: Sendable {
                 throw ArchiveError(.corruptRecord, "\(kind) \(id) created twice")
             }
             if id > maxID { maxID = id }
-        case .update, .remove:
-            guard tables[t][id] != nil else { throw ArchiveError(.corruptRecord, "\(kind) \(id) changed before it was created") }
+        case .update, .remove, .restore:
+            guard let e = tables[t][id] else { throw ArchiveError(.corruptRecord, "\(kind) \(id) changed before it was created") }
+            if operation == .restore && !e.removed { throw ArchiveError(.corruptRecord, "\(kind) \(id) restored but not removed") }
             for c in changes where c.field != Schema.reasonField { tables[t][id]![number: c.field] = c.new }
             tables[t][id]!.updatedAt = at
             if operation == .remove { tables[t][id]!.removed = true }
+            if operation == .restore { tables[t][id]!.removed = false }
         }
     }
 }
@@ -43,6 +45,9 @@ public struct ArchiveState: Sendable {
     private var shards = [ArchiveShard](repeating: ArchiveShard(), count: shardCount)
     /// The time of each batch, by record index: history scans start where `since` begins.
     public private(set) var batchTimes: [Int64] = []
+    /// The change set whose records are being read (RECORDS.md §8): its id, the next part
+    /// expected and its record count. Nil between change sets.
+    private var openSet: (batch: UInt64, next: Int, parts: Int)?
 
     public init() {}
 
@@ -128,6 +133,29 @@ public struct ArchiveState: Sendable {
         return n
     }
 
+    /// Follows the parts of change sets in record order (RECORDS.md §8): a part must follow the
+    /// previous part of the same batch, part 0 must carry its own record index as the batch id.
+    mutating func follow(_ head: BatchHead, index: Int?) throws {
+        guard let batch = head.batch else {
+            if openSet != nil { throw ArchiveError(.corruptRecord, "a change set is interrupted by another batch") }
+            return
+        }
+        if let open = openSet {
+            guard batch == open.batch, head.part == open.next, head.parts == open.parts else {
+                throw ArchiveError(.corruptRecord, "change set B\(open.batch) ends before its part \(open.next) of \(open.parts)")
+            }
+        } else {
+            guard head.part == 0 else { throw ArchiveError(.corruptRecord, "change set B\(batch) starts at part \(head.part)") }
+            if let index, batch != UInt64(index) { throw ArchiveError(.corruptRecord, "record \(index) says it starts batch B\(batch)") }
+        }
+        openSet = head.part + 1 == head.parts ? nil : (batch, head.part + 1, head.parts)
+    }
+
+    /// Throws when the records read so far end inside a change set.
+    func checkComplete() throws {
+        if let open = openSet { throw ArchiveError(.corruptRecord, "change set B\(open.batch) ends before its part \(open.next) of \(open.parts)") }
+    }
+
     /// Checks that `batch` applies cleanly (creates are new, changes target existing records)
     /// without copying the state, so a large archive validates in time proportional to the batch.
     public func check(_ batch: ChangeBatch) throws {
@@ -142,13 +170,26 @@ public struct ArchiveState: Sendable {
                 created[event.kind, default: []].insert(event.id)
             case .update, .remove:
                 guard exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) changed before it was created") }
+            case .restore:
+                guard entityIncludingRemoved(event.kind, event.id)?.removed == true else {
+                    throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) restored but not removed")
+                }
             }
+        }
+    }
+
+    /// Applies a batch's events without recording it as a record (a change set being planned).
+    mutating func applyEvents(_ batch: ChangeBatch) throws {
+        for event in batch.events {
+            try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
         }
     }
 
     /// Applies one batch; events that contradict the state (an update to an unknown entity) mean
     /// the archive was not written by SalesVault and are refused.
     public mutating func apply(_ batch: ChangeBatch) throws {
+        try follow(BatchHead(at: batch.at, actor: batch.actor, origin: batch.origin, batch: batch.batch, label: batch.label,
+                             part: batch.part, parts: batch.parts), index: batchTimes.count)
         batchTimes.append(batch.at)
         for event in batch.events {
             try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
@@ -161,7 +202,12 @@ public struct ArchiveState: Sendable {
     /// with `onlyKind`, just that kind's events are applied (loading a deferred kind later).
     public mutating func apply(encoded payloads: [[UInt8]], deferring deferred: Set<EntityKind> = [], onlyKind: EntityKind? = nil) throws {
         let heads = try payloads.map { try BatchCodec.peekHeader($0) }  // once, for both shards
-        if onlyKind == nil { batchTimes.append(contentsOf: heads.map(\.at)) }
+        if onlyKind == nil {
+            for head in heads {
+                try follow(head, index: batchTimes.count)
+                batchTimes.append(head.at)
+            }
+        }
         let errors = ErrorBox(Self.shardCount)
         shards.withUnsafeMutableBufferPointer { buffer in
             let box = ShardBox(buffer)

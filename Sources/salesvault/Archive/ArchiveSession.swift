@@ -40,6 +40,7 @@ enum ArchiveSession {
         }
         let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
         let archive = try CustomerArchive(vault: vault)
+        archive.label = label(for: Array(CommandLine.arguments.dropFirst()))
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
         let result = try body(archive)
         if writing {
@@ -47,6 +48,15 @@ enum ArchiveSession {
             snapshotIfDue(archive)
         }
         return result
+    }
+
+    /// The label a change is recorded with (RECORDS.md §8): the command's words, never its
+    /// arguments (they may hold secret text): "customer add", "log add", "undo".
+    static func label(for words: [String]) -> String {
+        guard let first = words.first, !first.hasPrefix("-") else { return "" }
+        let groups: Set<String> = ["customer", "contact", "log", "project", "complaint", "escrow", "dept", "keys"]
+        if groups.contains(first), words.count > 1, !words[1].hasPrefix("-") { return "\(first) \(words[1])" }
+        return first
     }
 
     /// After a successful change: writes a snapshot when opening has become slow enough to

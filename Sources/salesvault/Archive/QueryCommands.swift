@@ -37,6 +37,8 @@ struct History: VaultCommand {
                     if let old = h.old { o["old"] = Render.jsonValue(old, spec: h.field, archive: archive) }
                     if let new = h.new { o["new"] = Render.jsonValue(new, spec: h.field, archive: archive) }
                     if let r = h.reason { o["reason"] = r }
+                    o["batch"] = "B\(h.batch)"
+                    o["label"] = h.label
                     return o
                 })
             }
@@ -44,13 +46,14 @@ struct History: VaultCommand {
             // moves `stageSince` with it); --json keeps every change.
             let shown = entries.filter { $0.field?.key != "stageSince" }
             let z = Render.zh
-            let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除"] : [.create: "added", .update: "changed", .remove: "removed"]
-            Render.table(z ? ["时间", "人员", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["when", "by", "", "record", "field", "old → new", "reason"],
+            let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除", .restore: "恢复"]
+                : [.create: "added", .update: "changed", .remove: "removed", .restore: "restored"]
+            Render.table(z ? ["批次", "时间", "人员", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason"],
                          shown.map { h in
                              let change = h.field.map { f in
                                  "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
                              } ?? ""
-                             return [Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
+                             return ["B\(h.batch)", Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
                                      Render.truncate(change, 50), h.reason ?? ""]
                          })
             print(z ? "共 \(shown.count) 项变更" : "\(shown.count) changes")

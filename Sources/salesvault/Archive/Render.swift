@@ -12,65 +12,22 @@ enum Render {
         return zh ? v.zh : v.en
     }
 
-    /// A field value as text for people.
+    /// A field value as text for people (the schema decides how: FieldFormat).
     static func text(_ kind: EntityKind, _ spec: FieldSpec, _ value: FieldValue?, archive: CustomerArchive) -> String {
-        guard let value else { return "" }
-        switch (kind, spec.key) {
-        case (.customer, "grade"): return value.text ?? ""
-        case (.project, "stage"): return vocabulary(SalesStage.self, value.text)
-        case (.activity, "type"): return vocabulary(ActivityType.self, value.text)
-        case (.contact, "role"): return vocabulary(DecisionRole.self, value.text)
-        case (.contact, "attitude"): return vocabulary(Attitude.self, value.text)
-        case (.complaint, "status"): return vocabulary(ComplaintStatus.self, value.text)
-        case (.complaint, "satisfaction"): return vocabulary(Satisfaction.self, value.text)
-        default: break
-        }
-        switch value {
-        case .text(let s): return s
-        case .int(let v): return spec.key.hasSuffix("At") || spec.key == "at" || spec.key == "stageSince" ? Format.date(v) : String(v)
-        case .day(let d): return DateParser.format(d)
-        case .flag(let b): return b ? (zh ? "是" : "yes") : (zh ? "否" : "no")
-        case .ref(let id): return refName(id, spec: spec, archive: archive)
-        case .refs(let ids): return ids.map { refName($0, spec: spec, archive: archive) }.joined(separator: ", ")
-        }
-    }
-
-    static func refName(_ id: UInt64, spec: FieldSpec, archive: CustomerArchive) -> String {
-        for kind in [EntityKind.customer, .contact, .project] {
-            if let e = archive.state.entities(kind, id),
-               (spec.key == "customer" && kind == .customer) || (spec.key == "project" && kind == .project)
-                || (["contacts", "decisionMakers", "complainant"].contains(spec.key) && kind == .contact) {
-                return "\(e.displayName) (\(e.shortID))"
-            }
-        }
-        return "#\(id)"
+        FieldFormat.text(spec, value, zh: zh, state: archive.state, instant: Format.date)
     }
 
     /// JSON-ready dictionary of an entity; secret fields only when asked.
     static func json(_ e: Entity, archive: CustomerArchive, includeSecret: Bool = false) -> [String: Any] {
-        var out: [String: Any] = ["id": e.shortID, "kind": "\(e.kind)", "createdAt": Format.isoDate(e.createdAt), "createdBy": e.createdBy,
-                                  "updatedAt": Format.isoDate(e.updatedAt)]
-        for spec in Schema.fields(e.kind) {
-            guard let v = e[number: spec.number], includeSecret || spec.sensitivity != .secret else { continue }
-            out[spec.key] = jsonValue(v, spec: spec, archive: archive)
-        }
-        return out
+        FieldFormat.json(e, state: archive.state, includeSecret: includeSecret)
     }
 
     static func jsonValue(_ v: FieldValue, spec: FieldSpec?, archive: CustomerArchive) -> Any {
-        switch v {
-        case .text(let s): return s
-        case .int(let i): return spec.map { $0.key.hasSuffix("At") || $0.key == "at" || $0.key == "stageSince" } == true ? Format.isoDate(i) : i
-        case .day(let d): return DateParser.format(d)
-        case .flag(let b): return b
-        case .ref(let id): return idString(id, archive: archive)
-        case .refs(let ids): return ids.map { idString($0, archive: archive) }
-        }
+        FieldFormat.json(spec, v, state: archive.state)
     }
 
     static func idString(_ id: UInt64, archive: CustomerArchive) -> String {
-        for kind in EntityKind.allCases { if let e = archive.state.entities(kind, id) { return e.shortID } }
-        return "#\(id)"
+        FieldFormat.shortID(id, state: archive.state)
     }
 
     static func printJSON(_ object: Any) throws {

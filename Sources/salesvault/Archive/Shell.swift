@@ -84,6 +84,7 @@ struct Shell: VaultCommand {
                 continue
             }
             do {
+                ArchiveSession.shared?.label = ArchiveSession.label(for: words)
                 var command = try SalesVault.parseAsRoot(words)
                 try command.run()
             } catch let exit as ExitCode {

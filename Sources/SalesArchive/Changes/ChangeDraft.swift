@@ -1,0 +1,246 @@
+import Foundation
+
+/// A change set being planned (RECORDS.md §8): the archive's state plus the events of the
+/// operations planned so far, so that a later operation sees what an earlier one created. Every
+/// operation (Operations.swift, Complaints.swift) runs against a draft; nothing reaches the disk
+/// until `CustomerArchive.commit(_:)`.
+public final class ChangeDraft {
+    unowned let archive: CustomerArchive
+    /// The state the operations see: the archive's, plus this draft's events.
+    public private(set) var state: ArchiveState
+    /// The time every event of the set is recorded at.
+    public let now: Int64
+    /// The events staged so far, in order, grouped by operation.
+    private(set) var staged: [[ChangeEvent]] = []
+    /// The record each operation created, by operation number (from 1), for `@n` references.
+    private(set) var created: [Int: (kind: EntityKind, id: UInt64)] = [:]
+    /// The number of the operation being planned (from 1).
+    var operationNumber = 0
+    /// Names of the draft's records, for lookups in constant time.
+    var names = NameIndex()
+
+    init(_ archive: CustomerArchive, now: Int64) {
+        self.archive = archive
+        self.state = archive.state
+        self.now = now
+    }
+
+    public var events: [ChangeEvent] { staged.flatMap { $0 } }
+    public var eventCount: Int { staged.reduce(0) { $0 + $1.count } }
+
+    /// Stages `events` for the current operation: checked against the draft's state (creates are
+    /// new, changes target existing records, every value within RECORDS.md §2's limits), then
+    /// applied to it. Nothing is staged when a check fails.
+    func commit(_ events: [ChangeEvent], now: Int64) throws {
+        try Limits.check(events)
+        let batch = ChangeBatch(at: now, actor: archive.actor, events: events)
+        try state.check(batch)
+        let before = events.map { state.entities($0.kind, $0.id) }
+        try state.applyEvents(batch)
+        for (e, old) in zip(events, before) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
+        staged.append(events)
+        for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
+    }
+
+    func newID() -> UInt64 { state.nextID }
+
+    /// Loads the contact log into the archive (the draft's base) when an operation needs it,
+    /// then replays the draft's staged events on the new base.
+    func ensureContactLog() throws {
+        guard !archive.contactLogLoaded else { return }
+        try archive.loadContactLog()
+        var s = archive.state
+        for events in staged { try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: events)) }
+        state = s
+        names = NameIndex()
+    }
+
+    static func normalizedName(_ s: String) -> String {
+        s.lowercased().filter { !$0.isWhitespace }
+            .replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+    }
+}
+
+// MARK: - Values from user input (RECORDS.md §4)
+
+extension ChangeDraft {
+    /// The longest text a user may type into one field.
+    public static let maxInputText = 64 << 10
+
+    /// Converts user input to a value of the field's type; nil for an empty input (clears).
+    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
+        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return nil }
+        guard text.utf8.count <= Self.maxInputText else {
+            throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh):文本超过 64 KiB")
+        }
+        switch spec.type {
+        case .text: return .text(text)
+        case .integer:
+            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.zh):\(input) 不是数字") }
+            return .int(v)
+        case .instant:
+            throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录,不能手工填写")
+        case .money:
+            guard let m = Money.parse(text) else {
+                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
+                                   zh: "\(spec.zh):\(text) 不是有效金额(例如 300万、3,000,000、¥3000000.50、USD 1200)")
+            }
+            guard m.minorUnits >= 0 else { throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh):金额不能为负数") }
+            return .money(m)
+        case .date: return .day(try DateParser.parse(text, now: now))
+        case .flag:
+            switch Vocab.fold(text) {
+            case "yes", "y", "true", "1", "是", "对", "√": return .flag(true)
+            case "no", "n", "false", "0", "否", "不是", "×": return .flag(false)
+            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no", zh: "\(spec.zh):请填写 是 或 否")
+            }
+        case .vocabulary(let vocabulary):
+            guard let code = vocabulary.parse(text) else {
+                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.codes.joined(separator: ", "))",
+                                   zh: "\(spec.zh):\(text) 不是有效值(可选:\(vocabulary.labels(zh: true).joined(separator: "、")))")
+            }
+            return .text(code)
+        case .reference(let target):
+            return .ref(try resolve(target, text).id)
+        case .references(let target):
+            let ids = try text.split(whereSeparator: { ",，、;；".contains($0) }).map { try resolve(target, String($0)).id }
+            guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh):引用超过 \(Limits.maxRefs) 个") }
+            return .refs(ids)
+        }
+    }
+
+    /// Field changes for `fields` (key → input) on `existing` (nil when creating).
+    func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
+        var out: [FieldChange] = []
+        var seen = Set<UInt8>()
+        for (key, input) in fields {
+            guard let spec = Schema.field(kind, key: key) else {
+                throw ArchiveError(
+                    .unknownField, "\(kind.en) has no field \(key)", zh: "\(kind.zh)没有字段“\(key)”",
+                    candidates: Schema.fields(kind).map(\.key))
+            }
+            guard !protected.contains(spec.key) else {
+                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里修改;请使用专门的命令(需要填写原因)")
+            }
+            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”重复填写") }
+            let new = try value(for: spec, kind: kind, input: input, now: now)
+            let old = existing?[number: spec.number]
+            if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
+        }
+        return out
+    }
+}
+
+/// Folding shared by the vocabularies and yes/no answers.
+enum Vocab {
+    static func fold(_ text: String) -> String { Grade.fold(text) }
+}
+
+// MARK: - Looking things up
+
+extension ChangeDraft {
+    /// Finds an entity by short id (C12, 12), by `@n` (what operation n of this change set
+    /// created), or by an unambiguous name: exact, then prefix; an ambiguous or unknown name lists
+    /// the candidates.
+    public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
+        let q = query.trimmingCharacters(in: .whitespaces)
+        guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
+        if kind == .activity { try ensureContactLog() }
+        if q.hasPrefix("@"), let n = Int(q.dropFirst()) {
+            guard let made = created[n], made.kind == kind, let e = state.entity(kind, made.id) else {
+                throw ArchiveError(.notFound, "operation \(n) of this change created no \(kind.en)", zh: "本批第 \(n) 项操作没有新建\(kind.zh)")
+            }
+            return e
+        }
+        // An exact name found in the index (the common case of a large change set).
+        let idText = q.uppercased().hasPrefix(kind.idPrefix) ? String(q.dropFirst(kind.idPrefix.count)) : q
+        if UInt64(idText) == nil {
+            let ids = names.ids(kind, named: q.lowercased(), in: state)
+            if ids.count == 1, let e = state.entity(kind, ids.first!) { return e }
+        }
+        return try Lookup.resolve(kind, q, in: state)
+    }
+
+    /// The customer whose name is `name` once spaces and bracket width are ignored.
+    func customer(sameNameAs name: String) -> Entity? {
+        names.customer(normalized: Self.normalizedName(name), in: state).flatMap { state.entity(.customer, $0) }
+    }
+}
+
+/// Name and id lookup over a state (shared by drafts and read-only queries).
+enum Lookup {
+    static func resolve(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity {
+        let folded = q.lowercased()
+        var idText = q
+        if idText.uppercased().hasPrefix(kind.idPrefix) { idText = String(idText.dropFirst(kind.idPrefix.count)) }
+        if let id = UInt64(idText), let e = state.entity(kind, id) {
+            // A bare number that is also someone's exact name must not silently pick the id.
+            if UInt64(q) != nil {
+                var named: Entity?
+                state.each(kind) { c in if c.id != e.id && c["name"]?.text?.lowercased() == folded { named = c } }
+                if let named {
+                    throw ArchiveError(.ambiguous, "\(q) is both the id \(e.shortID) and the name of \(named.shortID)",
+                                       zh: "\(q) 既是编号 \(e.shortID),又是 \(named.shortID) 的名称",
+                                       candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
+                }
+            }
+            return e
+        }
+        var exact: [Entity] = []
+        var prefixed: [Entity] = []
+        state.each(kind) { e in
+            let names = [e["name"]?.text, e["shortName"]?.text, e["code"]?.text, e["number"]?.text].compactMap { $0?.lowercased() }
+            if names.contains(folded) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(folded) }) { prefixed.append(e) }
+        }
+        if exact.count == 1 { return exact[0] }
+        let matches = (exact + prefixed).sorted { $0.id < $1.id }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty {
+            // Nothing starts with the text: offer the records that contain it.
+            var containing: [Entity] = []
+            state.each(kind) { e in
+                if [e["name"]?.text, e["shortName"]?.text].compactMap({ $0?.lowercased() }).contains(where: { $0.contains(folded) }) {
+                    containing.append(e)
+                }
+            }
+            throw ArchiveError(
+                .notFound, containing.isEmpty ? "no \(kind.en) matches \(q)" : "no \(kind.en) name starts with \(q); did you mean one of these?",
+                zh: containing.isEmpty ? "没有与 \(q) 匹配的\(kind.zh)" : "没有以 \(q) 开头的\(kind.zh)名称;您是否要找以下记录?",
+                candidates: containing.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+        }
+        throw ArchiveError(
+            .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
+            zh: "\(q) 匹配到 \(matches.count) 条\(kind.zh)记录;请输入更完整的名称或编号",
+            candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+    }
+}
+
+/// The limits of RECORDS.md §2, checked when an operation is planned, so that nothing that
+/// could not be read back is ever sealed.
+enum Limits {
+    static let maxText = 1 << 20
+    static let maxRefs = 10_000
+    static let maxChanges = 255
+
+    static func check(_ events: [ChangeEvent]) throws {
+        for e in events {
+            guard e.changes.count <= maxChanges else {
+                throw ArchiveError(.invalidValue, "more than \(maxChanges) fields changed in one record", zh: "一条记录一次修改的字段超过 \(maxChanges) 个")
+            }
+            for c in e.changes {
+                for v in [c.old, c.new] {
+                    switch v {
+                    case .text(let s)?:
+                        guard s.utf8.count <= maxText else {
+                            throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "文本超过 1 MiB,无法保存")
+                        }
+                    case .refs(let r)?:
+                        guard r.count <= maxRefs else { throw ArchiveError(.invalidValue, "more than \(maxRefs) references in one field", zh: "一个字段的引用超过 \(maxRefs) 个") }
+                    default: break
+                    }
+                }
+            }
+        }
+    }
+}

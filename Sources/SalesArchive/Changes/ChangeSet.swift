@@ -1,0 +1,243 @@
+import Foundation
+import VaultFormat
+
+/// One operation of a change set: what a command or an import row asks for, in the user's words
+/// (names, codes or labels, dates as typed). References to records may name a record created by
+/// an earlier operation of the same set, by name or as `@n` (RECORDS.md §8).
+public enum ChangeOperation: Sendable {
+    case addCustomer(name: String, fields: [(String, String)])
+    case edit(EntityKind, String, fields: [(String, String)])
+    case setGrade(String, grade: String, reason: String)
+    case remove(EntityKind, String)
+    case addContact(customer: String, name: String, fields: [(String, String)])
+    case logActivity(LogEntry)
+    case addProject(customer: String, name: String, fields: [(String, String)])
+    case setStage(String, stage: String, reason: String?)
+    case fileComplaint(customer: String, about: String, description: String, channel: String?, complainant: String?, receivedAt: Int64)
+    case routeComplaint(String, manager: Bool, director: Bool, at: Int64?)
+    case resolveComplaint(String, coordinator: String, resolution: String, at: Int64?)
+    case surveyComplaint(String, satisfaction: String, comment: String?, by: String?, at: Int64?)
+}
+
+/// A contact-log entry as given: the customer, how, what, when, and optional details.
+public struct LogEntry: Sendable {
+    public var customer: String
+    public var type: String
+    public var summary: String
+    public var at: Int64
+    public var contacts: [String]
+    public var project: String?
+    public var nextStep: String?
+    public var nextDate: String?
+    public var location: String?
+
+    public init(
+        customer: String, type: String, summary: String, at: Int64, contacts: [String] = [], project: String? = nil,
+        nextStep: String? = nil, nextDate: String? = nil, location: String? = nil
+    ) {
+        self.customer = customer
+        self.type = type
+        self.summary = summary
+        self.at = at
+        self.contacts = contacts
+        self.project = project
+        self.nextStep = nextStep
+        self.nextDate = nextDate
+        self.location = location
+    }
+}
+
+/// Operations to plan, validate and commit together, with a label that says what made them.
+public struct ChangeSet: Sendable {
+    public var label: String
+    public var origin: ChangeBatch.Origin
+    public private(set) var operations: [ChangeOperation] = []
+
+    public init(label: String, origin: ChangeBatch.Origin = .cli) {
+        self.label = label
+        self.origin = origin
+    }
+
+    /// Adds an operation; returns its number (from 1), by which later operations may refer to
+    /// what it creates (`@n`).
+    @discardableResult
+    public mutating func append(_ operation: ChangeOperation) -> Int {
+        operations.append(operation)
+        return operations.count
+    }
+}
+
+/// A planned change set: what each operation would do, every problem found, and the events that
+/// `CustomerArchive.commit(_:)` writes when there are no problems.
+public struct ChangePlan {
+    /// A refused operation: its number (from 1) and why.
+    public struct Problem: Sendable {
+        public let operation: Int
+        public let error: ArchiveError
+    }
+
+    public let label: String
+    public let origin: ChangeBatch.Origin
+    public let now: Int64
+    /// The record each operation created or changed, by operation number, as it would be.
+    public let results: [Int: Entity]
+    public let problems: [Problem]
+    public let events: [ChangeEvent]
+    /// The archive generation the plan was made against (a plan commits only onto it).
+    let generation: Int
+
+    public var isValid: Bool { problems.isEmpty }
+
+    /// Events by kind and operation, for a preview ("3 customers created, 12 updated").
+    public var counts: [EntityKind: [ChangeEvent.Operation: Int]] {
+        var out: [EntityKind: [ChangeEvent.Operation: Int]] = [:]
+        for e in events { out[e.kind, default: [:]][e.operation, default: 0] += 1 }
+        return out
+    }
+}
+
+/// A committed change set: its batch id and the records it took.
+public struct CommittedBatch: Sendable, Equatable {
+    public let batch: UInt64
+    public let records: Int
+    public let events: Int
+    /// How users name it: B and the id.
+    public var name: String { "B\(batch)" }
+}
+
+extension ChangeDraft {
+    /// Plans one operation against the draft.
+    public func perform(_ operation: ChangeOperation) throws -> Entity {
+        switch operation {
+        case let .addCustomer(name, fields): return try addCustomer(name: name, fields: fields, now: now)
+        case let .edit(kind, query, fields): return try edit(kind, query, fields: fields, now: now)
+        case let .setGrade(query, grade, reason): return try setGrade(query, to: grade, reason: reason, now: now)
+        case let .remove(kind, query): return try remove(kind, query, now: now)
+        case let .addContact(customer, name, fields): return try addContact(customer: customer, name: name, fields: fields, now: now)
+        case let .logActivity(l):
+            return try logActivity(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,
+                                   nextStep: l.nextStep, nextDate: l.nextDate, location: l.location, now: now)
+        case let .addProject(customer, name, fields): return try addProject(customer: customer, name: name, fields: fields, now: now)
+        case let .setStage(query, stage, reason): return try setStage(query, to: stage, reason: reason, now: now)
+        case let .fileComplaint(customer, about, description, channel, complainant, receivedAt):
+            return try fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
+                                     receivedAt: receivedAt, now: now)
+        case let .routeComplaint(query, manager, director, at): return try routeComplaint(query, manager: manager, director: director, at: at, now: now)
+        case let .resolveComplaint(query, coordinator, resolution, at):
+            return try resolveComplaint(query, coordinator: coordinator, resolution: resolution, at: at, now: now)
+        case let .surveyComplaint(query, satisfaction, comment, by, at):
+            return try surveyComplaint(query, satisfaction: satisfaction, comment: comment, by: by, at: at, now: now)
+        }
+    }
+}
+
+extension CustomerArchive {
+    /// Plans `set` against the current state: every operation is tried in order on a draft
+    /// that holds the earlier ones' changes; a refused operation is recorded with its number and
+    /// the next ones are still checked. Nothing is written.
+    public func plan(_ set: ChangeSet, now: Int64) throws -> ChangePlan {
+        let draft = ChangeDraft(self, now: now)
+        var results: [Int: Entity] = [:]
+        var problems: [ChangePlan.Problem] = []
+        for (i, operation) in set.operations.enumerated() {
+            draft.operationNumber = i + 1
+            do {
+                results[i + 1] = try draft.perform(operation)
+            } catch let error as ArchiveError {
+                problems.append(ChangePlan.Problem(operation: i + 1, error: error))
+            }
+        }
+        return ChangePlan(label: set.label, origin: set.origin, now: now, results: results, problems: problems, events: draft.events,
+                          generation: generation)
+    }
+
+    /// Writes a valid plan as one batch (RECORDS.md §8): refused when it has problems or the
+    /// archive changed since it was planned.
+    @discardableResult
+    public func commit(_ plan: ChangePlan) throws -> CommittedBatch {
+        guard plan.problems.isEmpty else {
+            let first = plan.problems[0]
+            throw ArchiveError(
+                first.error.code, "\(plan.problems.count) operation(s) refused; the first, operation \(first.operation): \(first.error.reason)",
+                zh: "有 \(plan.problems.count) 项操作未通过检查;第一项为第 \(first.operation) 项:\(first.error.reasonZH ?? first.error.reason)")
+        }
+        guard plan.generation == generation else {
+            throw ArchiveError(.invalidTransition, "the archive changed after this change set was planned; plan it again",
+                               zh: "此批更改制定后档案已有变动,请重新制定")
+        }
+        return try write(plan.events, label: plan.label, origin: plan.origin, now: plan.now)
+    }
+
+    /// Plans and commits a single operation, throwing its problem if it has one; returns the
+    /// record as saved. Every command goes through here.
+    @discardableResult
+    public func perform(_ operation: ChangeOperation, now: Int64) throws -> Entity {
+        var set = ChangeSet(label: label)
+        set.append(operation)
+        let plan = try plan(set, now: now)
+        if let problem = plan.problems.first { throw problem.error }
+        let planned = plan.results[1]!  // one operation, no problem: it has a result
+        if !plan.events.isEmpty { try commit(plan) }
+        return state.entities(planned.kind, planned.id) ?? planned
+    }
+
+    // MARK: The one way records are written
+
+    /// Most events and bytes in one record of a change set.
+    static let maxEventsPerRecord = 50_000
+    static let maxBytesPerRecord = 4 << 20
+
+    /// Encodes `events` as the records of one change set (batch id = the next record index),
+    /// decodes each again (nothing unreadable is sealed), appends them with one header update,
+    /// then applies them.
+    @discardableResult
+    func write(_ events: [ChangeEvent], label: String, origin: ChangeBatch.Origin, now: Int64) throws -> CommittedBatch {
+        guard !events.isEmpty else { throw ArchiveError(.missingValue, "nothing to change", zh: "没有需要保存的更改") }
+        if events.contains(where: { $0.kind == .activity && $0.id < firstSessionID }) { try loadContactLog() }
+        try Limits.check(events)
+        let cleanLabel = Self.boundedLabel(label)
+        var groups: [[ChangeEvent]] = [[]]
+        var bytes = 0
+        for e in events {
+            let size = BatchCodec.encodedSize(e)
+            if !groups[groups.count - 1].isEmpty && (groups[groups.count - 1].count >= Self.maxEventsPerRecord || bytes + size > Self.maxBytesPerRecord) {
+                groups.append([])
+                bytes = 0
+            }
+            groups[groups.count - 1].append(e)
+            bytes += size
+        }
+        guard groups.count <= BatchCodec.maxParts else {
+            throw ArchiveError(.invalidValue, "the change is too large for one batch", zh: "此次更改过大,无法一次保存")
+        }
+        let id = vault.header.recordCount
+        let batches = groups.enumerated().map { i, group in
+            ChangeBatch(at: now, actor: actor, origin: origin, batch: id, label: cleanLabel, part: i, parts: groups.count, events: group)
+        }
+        // One check over all the records' events (creates before the updates that follow them).
+        try state.check(ChangeBatch(at: now, actor: actor, events: events))
+        let payloads = try batches.map { batch in
+            let encoded = BatchCodec.encode(batch)
+            // Never seal what could not be read back (limits of RECORDS.md §2).
+            guard (try? BatchCodec.decode(encoded)) == batch else {
+                throw ArchiveError(.invalidValue, "the change is too large to store (a text over 1 MiB, or too many fields or references)",
+                                   zh: "此次更改过大,无法保存(文本超过 1 MiB,或字段、引用过多)")
+            }
+            return encoded
+        }
+        try vault.append(contentsOf: payloads, now: now)
+        for batch in batches { try state.apply(batch) }  // cannot fail after `check`
+        generation += 1
+        return CommittedBatch(batch: id, records: batches.count, events: events.count)
+    }
+
+    /// A label fits the format's limit (RECORDS.md §2), cut at a character boundary.
+    static func boundedLabel(_ label: String) -> String {
+        var out = ""
+        for ch in label where !ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            guard out.utf8.count + String(ch).utf8.count <= BatchCodec.maxLabel else { break }
+            out.append(ch)
+        }
+        return out
+    }
+}

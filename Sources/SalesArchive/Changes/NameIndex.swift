@@ -1,0 +1,60 @@
+/// Names of the records of a draft, indexed so that a change set of thousands of operations
+/// looks names up in constant time (not by scanning every record for each operation). Built per
+/// kind on first use from the draft's state, then kept current with each staged event.
+struct NameIndex {
+    /// Per kind: lower-cased name, short name, code or number → live record ids.
+    private var exact: [EntityKind: [String: Set<UInt64>]] = [:]
+    /// Customers by normalized name (no spaces, bracket width folded) → id, for duplicates.
+    private var customerNames: [String: UInt64]?
+
+    /// The fields a record is looked up by, per kind.
+    static func nameFields(_ kind: EntityKind) -> [UInt8] {
+        ["name", "shortName", "code", "number"].compactMap { Schema.field(kind, key: $0)?.number }
+    }
+
+    mutating func ids(_ kind: EntityKind, named folded: String, in state: ArchiveState) -> Set<UInt64> {
+        if exact[kind] == nil { build(kind, state) }
+        return exact[kind]?[folded] ?? []
+    }
+
+    mutating func customer(normalized name: String, in state: ArchiveState) -> UInt64? {
+        if customerNames == nil {
+            var names: [String: UInt64] = [:]
+            state.each(.customer) { e in names[ChangeDraft.normalizedName(e["name"]?.text ?? "")] = e.id }
+            customerNames = names
+        }
+        return customerNames?[name]
+    }
+
+    private mutating func build(_ kind: EntityKind, _ state: ArchiveState) {
+        var table: [String: Set<UInt64>] = [:]
+        let fields = Self.nameFields(kind)
+        state.each(kind) { e in
+            for f in fields { if let t = e[number: f]?.text { table[t.lowercased(), default: []].insert(e.id) } }
+        }
+        exact[kind] = table
+    }
+
+    /// Keeps the built tables current: `before` and `after` are the record around one event.
+    mutating func update(_ kind: EntityKind, before: Entity?, after: Entity?) {
+        let live = { (e: Entity?) -> Entity? in e.flatMap { $0.removed ? nil : $0 } }
+        let (old, new) = (live(before), live(after))
+        if exact[kind] != nil {
+            for f in Self.nameFields(kind) {
+                let o = old?[number: f]?.text?.lowercased()
+                let n = new?[number: f]?.text?.lowercased()
+                guard o != n else { continue }
+                if let o, let id = old?.id { exact[kind]![o]?.remove(id) }
+                if let n, let id = new?.id { exact[kind]![n, default: []].insert(id) }
+            }
+        }
+        if kind == .customer, customerNames != nil {
+            let o = old?["name"]?.text.map(ChangeDraft.normalizedName)
+            let n = new?["name"]?.text.map(ChangeDraft.normalizedName)
+            if o != n {
+                if let o, customerNames![o] == old?.id { customerNames![o] = nil }
+                if let n, let id = new?.id { customerNames![n] = id }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// The everyday commands, each a change set of one operation (planned, checked, committed as one
+/// batch labelled with `CustomerArchive.label`). Returns the record as saved.
+extension CustomerArchive {
+    @discardableResult
+    public func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+        try perform(.addCustomer(name: name, fields: fields), now: now)
+    }
+
+    @discardableResult
+    public func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
+        try perform(.edit(kind, query, fields: fields), now: now)
+    }
+
+    @discardableResult
+    public func setGrade(_ query: String, to grade: String, reason: String, now: Int64) throws -> Entity {
+        try perform(.setGrade(query, grade: grade, reason: reason), now: now)
+    }
+
+    @discardableResult
+    public func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
+        try perform(.remove(kind, query), now: now)
+    }
+
+    @discardableResult
+    public func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+        try perform(.addContact(customer: customer, name: name, fields: fields), now: now)
+    }
+
+    @discardableResult
+    public func logActivity(
+        customer: String, type: String, summary: String, at: Int64, contacts: [String] = [], project: String? = nil,
+        nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
+    ) throws -> Entity {
+        try perform(.logActivity(LogEntry(customer: customer, type: type, summary: summary, at: at, contacts: contacts, project: project,
+                                          nextStep: nextStep, nextDate: nextDate, location: location)), now: now)
+    }
+
+    @discardableResult
+    public func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
+        try perform(.addProject(customer: customer, name: name, fields: fields), now: now)
+    }
+
+    @discardableResult
+    public func setStage(_ query: String, to stage: String, reason: String?, now: Int64) throws -> Entity {
+        try perform(.setStage(query, stage: stage, reason: reason), now: now)
+    }
+
+    @discardableResult
+    public func fileComplaint(
+        customer: String, about: String, description: String, channel: String? = nil, complainant: String? = nil, receivedAt: Int64, now: Int64
+    ) throws -> Entity {
+        try perform(.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
+                                   receivedAt: receivedAt), now: now)
+    }
+
+    @discardableResult
+    public func routeComplaint(_ query: String, manager: Bool, director: Bool, at: Int64? = nil, now: Int64) throws -> Entity {
+        try perform(.routeComplaint(query, manager: manager, director: director, at: at), now: now)
+    }
+
+    @discardableResult
+    public func resolveComplaint(_ query: String, coordinator: String, resolution: String, at: Int64? = nil, now: Int64) throws -> Entity {
+        try perform(.resolveComplaint(query, coordinator: coordinator, resolution: resolution, at: at), now: now)
+    }
+
+    @discardableResult
+    public func surveyComplaint(_ query: String, satisfaction: String, comment: String?, by: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
+        try perform(.surveyComplaint(query, satisfaction: satisfaction, comment: comment, by: by, at: at), now: now)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// How field values are shown, from the schema (RECORDS.md §4): for people in either language,
+/// and for JSON and exports. Every front end (tables, `show`, JSON, export, report) uses these.
+public enum FieldFormat {
+    /// A value as text for people: vocabularies by their label, money as an amount, instants
+    /// and dates as dates, references by name and short id, flags as 是/否 or yes/no.
+    /// `instant` formats a moment (the caller's time zone and style).
+    public static func text(
+        _ spec: FieldSpec, _ value: FieldValue?, zh: Bool, state: ArchiveState, instant: (Int64) -> String
+    ) -> String {
+        guard let value else { return "" }
+        switch (spec.type, value) {
+        case (.vocabulary(.grade), .text(let code)):
+            return code  // grades are shown as their letter everywhere ("A"), labels in legends
+        case (.vocabulary(let v), .text(let code)):
+            return v.label(code, zh: zh) ?? code
+        case (_, .text(let s)): return s
+        case (.instant, .int(let i)): return instant(i)
+        case (_, .int(let i)): return String(i)
+        case (_, .day(let d)): return DateParser.format(d)
+        case (_, .flag(let b)): return b ? (zh ? "是" : "yes") : (zh ? "否" : "no")
+        case (_, .money(let m)): return m.display(zh: zh)
+        case (_, .ref(let id)): return referenceName(id, spec: spec, state: state)
+        case (_, .refs(let ids)): return ids.map { referenceName($0, spec: spec, state: state) }.joined(separator: zh ? "、" : ", ")
+        }
+    }
+
+    /// "王敏 (R4)": the referenced record's name and short id ("#id" if it is unknown).
+    public static func referenceName(_ id: UInt64, spec: FieldSpec, state: ArchiveState) -> String {
+        let kinds: [EntityKind]
+        switch spec.type {
+        case .reference(let k), .references(let k): kinds = [k]
+        default: kinds = EntityKind.allCases
+        }
+        for kind in kinds { if let e = state.entities(kind, id) { return "\(e.displayName) (\(e.shortID))" } }
+        return "#\(id)"
+    }
+
+    /// A value for JSON (Docs/JSON.md): text, integers, booleans, ISO 8601 instants (UTC),
+    /// `YYYY-MM-DD` dates, short ids, and money as `{"amount": "3000000.00", "currency": "CNY"}`.
+    public static func json(_ spec: FieldSpec?, _ value: FieldValue, state: ArchiveState) -> Any {
+        switch value {
+        case .text(let s): return s
+        case .int(let i): return spec?.type == .instant ? isoInstant(i) : i
+        case .day(let d): return DateParser.format(d)
+        case .flag(let b): return b
+        case .money(let m): return ["amount": m.decimalString, "currency": m.currency]
+        case .ref(let id): return shortID(id, state: state)
+        case .refs(let ids): return ids.map { shortID($0, state: state) }
+        }
+    }
+
+    /// The short id of any record ("#id" if unknown).
+    public static func shortID(_ id: UInt64, state: ArchiveState) -> String {
+        for kind in EntityKind.allCases { if let e = state.entities(kind, id) { return e.shortID } }
+        return "#\(id)"
+    }
+
+    /// 2026-11-23T01:00:00Z.
+    public static func isoInstant(_ seconds: Int64) -> String {
+        let day = Int32(truncatingIfNeeded: seconds.floorDiv(86_400))
+        let rest = seconds - Int64(day) * 86_400
+        let (y, m, d) = DateParser.civil(day)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60))
+    }
+
+    /// An entity as a JSON-ready dictionary (Docs/JSON.md); secret fields only when asked.
+    public static func json(_ e: Entity, state: ArchiveState, includeSecret: Bool = false) -> [String: Any] {
+        var out: [String: Any] = ["id": e.shortID, "kind": "\(e.kind)", "createdAt": isoInstant(e.createdAt), "createdBy": e.createdBy,
+                                  "updatedAt": isoInstant(e.updatedAt)]
+        for spec in Schema.fields(e.kind) {
+            guard let v = e[number: spec.number], includeSecret || spec.sensitivity != .secret else { continue }
+            out[spec.key] = json(spec, v, state: state)
+        }
+        return out
+    }
+}

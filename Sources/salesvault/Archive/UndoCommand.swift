@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import SalesArchive
+
+struct Undo: VaultCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Undo a change (a batch shown by `history`): its inverse is saved as a new change.",
+        discussion: """
+            Every change is a batch with an id (B1234) that `history` shows. Undo writes the
+            opposite changes as a new batch, so nothing is erased and the undo can itself be undone.
+            It is refused, and nothing is written, when a later change touched the same fields.
+
+            EXAMPLES
+              salesvault history --since 2026-11-23
+              salesvault undo B42 --dry-run
+              salesvault undo B42
+            """)
+    @Argument(help: "The batch to undo (B42, as `history` shows it).") var batch: String
+    @Flag(help: "Only show what the undo would change.") var dryRun = false
+    @OptionGroup var options: ArchiveOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if CustomerArchive.batchID(batch) == nil { throw ValidationError("\(batch) is not a batch id; give it as history shows it, e.g. B42") }
+    }
+
+    func execute() throws {
+        let id = CustomerArchive.batchID(batch)!  // checked in validate
+        try ArchiveSession.with(options, writing: !dryRun) { archive in
+            let events = try archive.undoEvents(batch: id)
+            let z = Render.zh
+            if dryRun {
+                let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除", .restore: "恢复"]
+                    : [.create: "add", .update: "change", .remove: "remove", .restore: "restore"]
+                Render.table(z ? ["操作", "记录", "字段", "当前值 → 撤销后"] : ["", "record", "field", "now → after undo"],
+                             events.flatMap { e -> [[String]] in
+                                 let name = archive.state.entities(e.kind, e.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(e.kind.idPrefix)\(e.id)"
+                                 let changes = e.changes.compactMap { c -> (FieldSpec, FieldChange)? in Schema.field(e.kind, number: c.field).map { ($0, c) } }
+                                 if changes.isEmpty { return [[ops[e.operation] ?? "", Render.truncate(name, 30), "", ""]] }
+                                 return changes.map { spec, c in
+                                     [ops[e.operation] ?? "", Render.truncate(name, 30), Render.label(spec),
+                                      Render.truncate("\(Render.text(e.kind, spec, c.old, archive: archive)) → \(Render.text(e.kind, spec, c.new, archive: archive))", 50)]
+                                 }
+                             })
+                print(z ? "预览:撤销批次 B\(id) 将写入 \(events.count) 项变更(未保存)" : "Dry run: undoing B\(id) would write \(events.count) changes (nothing saved)")
+                return
+            }
+            let done = try archive.undo(batch: id, now: Clock.now)
+            print(z ? "已撤销批次 B\(id):共 \(done.events) 项变更,保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) changes, saved as \(done.name).")
+        }
+    }
+}

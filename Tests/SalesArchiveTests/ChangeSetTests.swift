@@ -1,0 +1,264 @@
+import Foundation
+@testable import SalesArchive
+import VaultCrypto
+import VaultFormat
+import XCTest
+
+/// Change sets (RECORDS.md §8): planned against the state plus the set, validated as a whole,
+/// committed as one batch, undone as a new batch; the typed schema's money and vocabularies.
+final class ChangeSetTests: XCTestCase {
+    var dir: TempDir!
+    var path: String!
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        path = dir.path("a.svault")
+        _ = try Vault.create(path: path, owner: "张伟", password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: monday)
+    }
+
+    func open() throws -> CustomerArchive {
+        try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
+    }
+
+    func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Every live entity as JSON (secret fields included), without `updatedAt`.
+    func snapshotJSON(_ a: CustomerArchive) throws -> [String] {
+        try a.loadContactLog()
+        var out: [String] = []
+        for kind in EntityKind.allCases {
+            for e in a.state.all(kind) {
+                var j = FieldFormat.json(e, state: a.state, includeSecret: true)
+                j["updatedAt"] = nil
+                out.append(String(decoding: try JSONSerialization.data(withJSONObject: j, options: [.sortedKeys]), as: UTF8.self))
+            }
+        }
+        return out
+    }
+
+    func testALaterOperationReferencesTheCustomerAnEarlierOneCreated() throws {
+        var a: CustomerArchive! = try open()
+        var set = ChangeSet(label: "import 客户.xlsx", origin: .importFile)
+        set.append(.addCustomer(name: "华为技术有限公司", fields: [("grade", "B"), ("budget", "")].filter { $0.1 != "" }))
+        set.append(.addContact(customer: "华为技术有限公司", name: "王敏", fields: [("role", "决策者")]))
+        set.append(.addProject(customer: "@1", name: "园区网络改造", fields: [("budget", "300万"), ("decisionMakers", "王敏")]))
+        set.append(.logActivity(LogEntry(customer: "华为", type: "拜访", summary: "介绍方案", at: day(0), contacts: ["@2"])))
+        let plan = try a.plan(set, now: day(0))
+        XCTAssertTrue(plan.isValid, "\(plan.problems)")
+        XCTAssertEqual(plan.counts[.customer]?[.create], 1)
+        XCTAssertEqual(a.vault.header.recordCount, 0, "planning writes nothing")
+        let done = try a.commit(plan)
+        XCTAssertEqual(done.records, 1)
+        XCTAssertEqual(a.vault.header.recordCount, 1)
+        a = nil
+
+        let b = try open()
+        let project = try b.resolve(.project, "园区")
+        XCTAssertEqual(project["budget"], .money(Money(minorUnits: 3_000_000_00, currency: "CNY")!))
+        XCTAssertEqual(project["decisionMakers"]?.refs, [try b.resolve(.contact, "王敏").id])
+        XCTAssertEqual(try b.resolve(.contact, "王敏")["role"]?.text, "decisionMaker")
+        let history = try b.history()
+        XCTAssertFalse(history.isEmpty)
+        XCTAssertTrue(history.allSatisfy { $0.batch == done.batch && $0.label == "import 客户.xlsx" })
+    }
+
+    func testOneBadOperationAmongTenThousandCommitsNothingAndEveryProblemIsReported() throws {
+        let a = try open()
+        try a.addCustomer(name: "已有客户", now: day(0))
+        let before = try bytes()
+        var set = ChangeSet(label: "import big.csv", origin: .importFile)
+        let bad: Set<Int> = [17, 5_000, 9_999]
+        for i in 1...10_000 {
+            if i == 17 { set.append(.addCustomer(name: "已有客户", fields: [])) }  // duplicate of an existing customer
+            else if i == 5_000 { set.append(.addCustomer(name: "客户\(i)", fields: [("grade", "Z")])) }  // no such grade
+            else if i == 9_999 { set.append(.addProject(customer: "客户1", name: "P", fields: [("budget", "abc")])) }  // not money
+            else { set.append(.addCustomer(name: "客户\(i)", fields: [("grade", i % 2 == 0 ? "A" : "重要客户")])) }
+        }
+        let plan = try a.plan(set, now: day(1))
+        XCTAssertEqual(plan.problems.map(\.operation), bad.sorted())
+        XCTAssertEqual(plan.problems.map(\.error.code), [.invalidValue, .invalidValue, .invalidValue])
+        XCTAssertThrowsError(try a.commit(plan))
+        XCTAssertEqual(try bytes(), before, "nothing written")
+        XCTAssertEqual(a.state.count(.customer), 1)
+    }
+
+    func testAnOversizedValueIsRefusedAtPlanTimeAndTheArchiveIsByteIdentical() throws {
+        var a: CustomerArchive! = try open()
+        try a.addCustomer(name: "华为", now: day(0))
+        let before = try bytes()
+        let huge = String(repeating: "字", count: 30_000)  // 90,000 UTF-8 bytes: over the 64 KiB a user may type
+        var set = ChangeSet(label: "customer edit")
+        set.append(.edit(.customer, "华为", fields: [("note", huge)]))
+        let plan = try a.plan(set, now: day(1))
+        XCTAssertEqual(plan.problems.first?.error.code, .invalidValue)
+        // The library's own writes are bounded too: a text over 1 MiB never reaches the disk.
+        let id = try a.resolve(.customer, "华为").id
+        XCTAssertThrowsError(try a.commit([ChangeEvent(.update, .customer, id, [FieldChange(field: 17, old: nil, new: .text(String(repeating: "x", count: (1 << 20) + 1)))])], now: day(1)))
+        XCTAssertEqual(CustomerArchive.boundedLabel(String(repeating: "标", count: 1000)).utf8.count, 1023, "labels are cut to 1 KiB")
+        XCTAssertEqual(try bytes(), before)
+        a = nil
+        let reopened = try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readOnly))
+        XCTAssertEqual(reopened.state.count(.customer), 1, "and it still opens")
+    }
+
+    func testUndoRestoresTheExactPriorStateAndIsRefusedAfterLaterChangesToTheSameFields() throws {
+        var a: CustomerArchive! = try open()
+        try a.addCustomer(name: "华为", fields: [("grade", "C"), ("industry", "通信")], now: day(0))
+        try a.addContact(customer: "华为", name: "王敏", now: day(0))
+        try a.addProject(customer: "华为", name: "园区网络改造", fields: [("budget", "300万")], now: day(0))
+        try a.logActivity(customer: "华为", type: "call", summary: "first", at: day(0), now: day(0))
+        try a.addCustomer(name: "临时", now: day(0))
+        let prior = try snapshotJSON(a)
+
+        // A batch that changes several records: grade, fields, a removal, a stage, new records.
+        var set = ChangeSet(label: "import week.csv")
+        set.append(.setGrade("华为", grade: "A", reason: "招标文件已发布"))
+        set.append(.edit(.customer, "华为", fields: [("industry", "制造"), ("note", "重点")]))
+        set.append(.remove(.customer, "临时"))
+        set.append(.setStage("园区", stage: "2", reason: nil))
+        set.append(.addCustomer(name: "新客户", fields: []))
+        set.append(.logActivity(LogEntry(customer: "@5", type: "visit", summary: "首次拜访", at: day(1), contacts: [])))
+        let done = try a.commit(try a.plan(set, now: day(1)))
+        XCTAssertNotEqual(try snapshotJSON(a), prior)
+
+        let undone = try a.undo(batch: done.batch, now: day(2))
+        XCTAssertEqual(try snapshotJSON(a), prior, "every entity as before")
+        a = nil
+        a = try open()
+        XCTAssertEqual(try snapshotJSON(a), prior, "and after reopening")
+        // The undo is itself a batch; undoing it re-applies the change.
+        try a.undo(batch: undone.batch, now: day(2))
+        XCTAssertEqual(try a.resolve(.customer, "华为")["grade"]?.text, "A")
+        a = nil
+
+        // Later changes to the same fields block the undo; other fields do not.
+        let b = try open()
+        var edits = ChangeSet(label: "customer edit")
+        edits.append(.edit(.customer, "华为", fields: [("region", "深圳")]))
+        let edit = try b.commit(try b.plan(edits, now: day(3)))
+        try b.edit(.customer, "华为", fields: [("website", "huawei.com")], now: day(3))
+        let before = try bytes()
+        try b.edit(.customer, "华为", fields: [("region", "东莞")], now: day(4))
+        let blocked = try bytes()
+        XCTAssertThrowsError(try b.undo(batch: edit.batch, now: day(4))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.code, .invalidTransition)
+            XCTAssertTrue((error as? ArchiveError)?.reason.contains("C1") ?? false, "\(error)")
+        }
+        XCTAssertEqual(try bytes(), blocked, "a refused undo writes nothing")
+        XCTAssertNotEqual(before, blocked)
+        // Escrow uses are evidence.
+        try b.recordEscrowUse(action: "open", managers: ["李经理"], fingerprints: ["fp"], now: day(5))
+        XCTAssertThrowsError(try b.undo(batch: b.vault.header.recordCount - 1, now: day(5)))
+        XCTAssertThrowsError(try b.undo(batch: 999_999, now: day(5)))
+    }
+
+    func testALargeChangeSetSpansRecordsUnderOneBatchIdAndAHalfWrittenOneIsRefused() throws {
+        var a: CustomerArchive! = try open()
+        let note = String(repeating: "备", count: 20_000)  // 60,000 bytes each
+        var set = ChangeSet(label: "import notes.csv", origin: .importFile)
+        for i in 0..<100 { set.append(.addCustomer(name: "客户\(i)", fields: [("note", note)])) }
+        let done = try a.commit(try a.plan(set, now: day(0)))
+        XCTAssertGreaterThan(done.records, 1)
+        XCTAssertEqual(a.vault.header.recordCount, UInt64(done.records))
+        a = nil
+        let b = try open()
+        XCTAssertEqual(b.state.count(.customer), 100)
+        XCTAssertEqual(Set(try b.history().map(\.batch)), [done.batch])
+
+        // Only the first part of a two-part change set: a reader refuses the archive.
+        let other = dir.path("half.svault")
+        do {
+            let v = try Vault.create(path: other, owner: "张伟", password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: monday)
+            let half = ChangeBatch(at: day(0), actor: "张伟", batch: 0, label: "x", part: 0, parts: 2,
+                                   events: [ChangeEvent(.create, .customer, 1, [FieldChange(field: 2, old: nil, new: .text("A"))])])
+            try v.append(BatchCodec.encode(half), now: day(0))
+        }
+        XCTAssertThrowsError(try CustomerArchive(vault: Vault.open(path: other, password: SecureBytes(Array("pw".utf8)), access: .readOnly))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.code, .corruptRecord)
+        }
+    }
+
+    func testTheCodecRoundTripsChangeSetRecordsMoneyAndRestoreAndRefusesRestoreInOldBatches() throws {
+        let events = [
+            ChangeEvent(.create, .project, 7, [FieldChange(field: 4, old: nil, new: .money(Money(minorUnits: 300_000_050, currency: "USD")!))]),
+            ChangeEvent(.restore, .customer, 3, []),
+        ]
+        let batch = ChangeBatch(at: day(0), actor: "张伟", origin: .importFile, batch: 12, label: "import 客户.xlsx", part: 1, parts: 3, events: events)
+        let encoded = BatchCodec.encode(batch)
+        XCTAssertEqual(encoded.first, 3)
+        XCTAssertEqual(try BatchCodec.decode(encoded), batch)
+        for n in 0..<encoded.count { XCTAssertThrowsError(try BatchCodec.decode(Array(encoded.prefix(n))), "prefix \(n)") }
+        XCTAssertThrowsError(try BatchCodec.decode(encoded + [0]))
+        let old = BatchCodec.encode(ChangeBatch(at: day(0), actor: "张伟", events: events))
+        XCTAssertEqual(old.first, 1)
+        XCTAssertThrowsError(try BatchCodec.decode(old), "restore exists only in change-set records")
+        var badCurrency = BatchCodec.encode(ChangeBatch(at: 0, actor: "", batch: 0, events: [events[0]]))
+        badCurrency[badCurrency.count - 1] = UInt8(ascii: "d")  // "USd"
+        XCTAssertThrowsError(try BatchCodec.decode(badCurrency))
+    }
+
+    func testMoneyInputsParseToExactAmountsAndOthersAreRefused() {
+        let table: [(String, Int64, String)] = [
+            ("300万", 3_000_000_00, "CNY"), ("3,000,000", 3_000_000_00, "CNY"), ("¥3000000", 3_000_000_00, "CNY"),
+            ("￥3,000,000.00", 3_000_000_00, "CNY"), ("1.2亿", 120_000_000_00, "CNY"), ("3000000.50", 300_000_050, "CNY"),
+            ("300万元", 3_000_000_00, "CNY"), ("人民币 50万", 500_000_00, "CNY"), ("RMB 1,200.5", 120_050, "CNY"), ("0", 0, "CNY"),
+            ("USD 1,200", 120_000, "USD"), ("$99.99", 9_999, "USD"), ("12.5千", 1_250_000, "CNY"), ("3百万", 3_000_000_00, "CNY"),
+            ("０.５万", 5_000_00, "CNY"),
+        ]
+        for (input, minor, currency) in table {
+            XCTAssertEqual(Money.parse(input), Money(minorUnits: minor, currency: currency), input)
+        }
+        for input in ["abc", "", "万", "1.2.3", "12,34", "1,2345", "-5", "3000000.505", "1e6", "¥$5", "99999999999999999999", "5 万 万", "USD 1 EUR"] {
+            XCTAssertNil(Money.parse(input), input)
+        }
+        XCTAssertEqual(Money(minorUnits: 3_000_000_00, currency: "CNY")!.display(zh: true), "300万元")
+        XCTAssertEqual(Money(minorUnits: 120_000_000_00, currency: "CNY")!.display(zh: true), "1.2亿元")
+        XCTAssertEqual(Money(minorUnits: 300_000_050, currency: "CNY")!.decimalString, "3000000.50")
+        XCTAssertEqual(Money(minorUnits: 300_000_050, currency: "USD")!.description, "USD 3,000,000.50")
+    }
+
+    func testEveryVocabularyValueIsAcceptedInChineseAndInEnglish() {
+        for vocabulary in VocabularyKind.allCases {
+            for code in vocabulary.codes {
+                XCTAssertEqual(vocabulary.parse(code), code)
+                XCTAssertEqual(vocabulary.parse(code.uppercased()), code, "codes ignore case")
+                XCTAssertEqual(vocabulary.parse(vocabulary.label(code, zh: true)!), code, "\(vocabulary) zh")
+                XCTAssertEqual(vocabulary.parse(vocabulary.label(code, zh: false)!), code, "\(vocabulary) en")
+            }
+            XCTAssertNil(vocabulary.parse("不存在的值"))
+        }
+        let synonyms: [(VocabularyKind, String, String)] = [
+            (.activityType, "拜访", "visit"), (.activityType, "visit", "visit"), (.activityType, "电话", "call"), (.activityType, "宴请", "event"),
+            (.activityType, "微信", "im"), (.activityType, "E-mail", "email"),
+            (.stage, "招投标", "bidding"), (.stage, "商务谈判", "businessNegotiation"), (.stage, "立项", "projectInitiation"), (.stage, "3", "bidding"),
+            (.stage, "信息开发", "infoDevelopment"),
+            (.grade, "未评级", "unrated"), (.grade, "unrated", "unrated"), (.grade, "重要客户", "A"), (.grade, "B级", "B"), (.grade, "ｃ", "C"),
+            (.satisfaction, "很满意", "verySatisfied"), (.satisfaction, "非常满意", "verySatisfied"), (.satisfaction, "very satisfied", "verySatisfied"),
+            (.satisfaction, "不满意", "dissatisfied"),
+            (.decisionRole, "决策者", "decisionMaker"), (.decisionRole, "decision maker", "decisionMaker"), (.decisionRole, "内线", "coach"),
+            (.attitude, "支持", "supportive"), (.complaintStatus, "已处理", "resolved"),
+        ]
+        for (vocabulary, input, code) in synonyms { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
+    }
+
+    func testFieldsAreTypedAndRenderedFromTheSchema() throws {
+        XCTAssertEqual(Schema.field(.project, key: "budget")?.type, .money)
+        XCTAssertEqual(Schema.field(.project, key: "stageSince")?.type, .instant)
+        XCTAssertEqual(Schema.field(.activity, key: "contacts")?.type, .references(.contact))
+        XCTAssertEqual(Schema.field(.customer, key: "grade")?.type, .vocabulary(.grade))
+        let a = try open()
+        try a.addCustomer(name: "华为", now: day(0))
+        XCTAssertThrowsError(try a.addProject(customer: "华为", name: "X", fields: [("budget", "abc")], now: day(0)))
+        let p = try a.addProject(customer: "华为", name: "园区", fields: [("budget", "1.2亿"), ("expectedSign", "2026年12月20日")], now: day(0))
+        let spec = Schema.field(.project, key: "budget")!
+        XCTAssertEqual(FieldFormat.text(spec, p["budget"], zh: true, state: a.state, instant: { String($0) }), "1.2亿元")
+        XCTAssertEqual(FieldFormat.text(spec, p["budget"], zh: false, state: a.state, instant: { String($0) }), "CNY 120,000,000")
+        XCTAssertEqual(FieldFormat.json(spec, p["budget"]!, state: a.state) as? [String: String], ["amount": "120000000.00", "currency": "CNY"])
+        let stage = Schema.field(.project, key: "stage")!
+        XCTAssertEqual(FieldFormat.text(stage, p["stage"], zh: true, state: a.state, instant: { String($0) }), "1 信息开发")
+        XCTAssertEqual(FieldFormat.json(Schema.field(.project, key: "stageSince"), p["stageSince"]!, state: a.state) as? String, "2026-11-23T10:00:00Z")
+        // A budget written as text before money existed is shown as written.
+        let legacy = FieldFormat.text(spec, .text("约300万"), zh: true, state: a.state, instant: { String($0) })
+        XCTAssertEqual(legacy, "约300万")
+    }
+}
