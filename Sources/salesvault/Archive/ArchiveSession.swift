@@ -12,44 +12,101 @@ struct ArchiveOptions: ParsableArguments {
     @OptionGroup var password: PasswordOptions
 }
 
-/// The unlocked archive a command runs against: opened for this one command, or the one the
-/// interactive shell keeps open.
-enum ArchiveSession {
-    nonisolated(unsafe) static var shared: CustomerArchive?
-    /// Set when a manager opened the shared archive through escrow: read commands only.
-    nonisolated(unsafe) static var escrowReadOnly = false
+/// What a command may do with the archive it is given (checked in one place,
+/// `ArchiveContext.run`).
+enum Capability: Sendable {
+    /// Reads and prints.
+    case read
+    /// Changes the archive (a change set).
+    case write
+    /// Writes the archive's content to a file outside it (export, report).
+    case export
+}
 
-    static func with<R>(_ options: ArchiveOptions, writing: Bool, _ body: (CustomerArchive) throws -> R) throws -> R {
-        if let shared {
-            if let other = options.archive, URL(fileURLWithPath: other).standardizedFileURL.path != URL(fileURLWithPath: shared.vault.path).standardizedFileURL.path {
-                throw CLIError(.failure, L("this shell has \(shared.vault.path) open, not \(other)", "此 shell 打开的是 \(shared.vault.path),而不是 \(other)"),
-                               hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先退出 shell(exit)"))
-            }
-            if writing && escrowReadOnly {
-                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问为只读:此命令会修改档案"),
-                               hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
-                                       "只有所有人可以修改档案;如需为所有人设置新密码,请使用 salesvault escrow reset-password"))
-            }
-            let result = try body(shared)
-            if writing { snapshotIfDue(shared) }
-            return result
-        }
+/// A command that works on an open customer archive: it receives the archive through a context
+/// (opened for it alone, or the one a shell or `escrow open` holds) and declares what it does.
+protocol ArchiveCommand: VaultCommand {
+    var options: ArchiveOptions { get }
+    var capability: Capability { get }
+    func run(in context: ArchiveContext) throws
+}
+
+extension ArchiveCommand {
+    /// On the command line: unlock the archive for this one command, run it, then the steps
+    /// that follow a change (escrow uses acknowledged, a snapshot when due).
+    func execute() throws {
+        let context = try ArchiveContext.unlock(options, capability: capability)
+        try context.run(self)
+        if capability == .write { OwnerUnlock.acknowledgeEscrowUses(context.archive) }
+    }
+}
+
+/// The unlocked archive a command runs against, and what it may do with it: everything for the
+/// owner, reading only through escrow.
+final class ArchiveContext {
+    let archive: CustomerArchive
+    let allowed: Set<Capability>
+    /// Set when a manager opened the archive through escrow.
+    let throughEscrow: Bool
+
+    init(_ archive: CustomerArchive, allowed: Set<Capability>, throughEscrow: Bool = false) {
+        self.archive = archive
+        self.allowed = allowed
+        self.throughEscrow = throughEscrow
+    }
+
+    /// Unlocks the archive named by `options` (or $SALESVAULT_ARCHIVE) with the owner's password.
+    static func unlock(_ options: ArchiveOptions, capability: Capability) throws -> ArchiveContext {
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案"),
                            hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请使用 -a 文件,或设置 SALESVAULT_ARCHIVE"))
         }
+        let writing = capability == .write
         let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
         let archive = try CustomerArchive(vault: vault)
-        archive.label = label(for: Array(CommandLine.arguments.dropFirst()))
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
-        let result = try body(archive)
-        if writing {
-            OwnerUnlock.acknowledgeEscrowUses(archive)
-            snapshotIfDue(archive)
-        }
-        return result
+        return ArchiveContext(archive, allowed: [.read, .write, .export])
     }
 
+    /// Runs `command` on this archive if the context allows what it declares; the one place
+    /// where capabilities are checked. A writing command is labelled with its command words.
+    func run(_ command: some ArchiveCommand, words: [String]? = nil) throws {
+        if words != nil, let other = command.options.archive,
+           URL(fileURLWithPath: other).standardizedFileURL.path != URL(fileURLWithPath: archive.vault.path).standardizedFileURL.path {
+            throw CLIError(.failure, L("this session has \(archive.vault.path) open, not \(other)", "当前会话打开的是 \(archive.vault.path),而不是 \(other)"),
+                           hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先退出 shell(exit)"))
+        }
+        guard allowed.contains(command.capability) else {
+            if throughEscrow {
+                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问为只读:此命令会修改档案"),
+                               hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
+                                       "只有所有人可以修改档案;如需为所有人设置新密码,请使用 salesvault escrow reset-password"))
+            }
+            throw CLIError(.failure, L("this command is not allowed here", "此处不允许运行该命令"), hint: L("run it from the command line", "请在命令行中运行"))
+        }
+        archive.label = ArchiveSession.label(for: words ?? Array(CommandLine.arguments.dropFirst()))
+        command.global.apply()
+        try command.run(in: self)
+        if command.capability == .write { ArchiveSession.snapshotIfDue(archive) }
+    }
+
+    /// Runs a parsed command line inside this session (the shell, `escrow open`): archive
+    /// commands run on this archive; any other command is refused.
+    func run(parsed: ParsableCommand, words: [String]) throws {
+        guard let command = parsed as? any ArchiveCommand else {
+            throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "此处不能使用 \(words.first ?? "");请在命令行中运行"),
+                           hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo",
+                                   "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo"))
+        }
+        try run(command, words: words)
+    }
+
+    /// The archive, for a command's body.
+    func use<R>(_ body: (CustomerArchive) throws -> R) rethrows -> R { try body(archive) }
+}
+
+/// Helpers shared by the archive commands.
+enum ArchiveSession {
     /// The label a change is recorded with (RECORDS.md §8): the command's words, never its
     /// arguments (they may hold secret text): "customer add", "log add", "undo".
     static func label(for words: [String]) -> String {
@@ -100,9 +157,9 @@ struct FieldAssignments: ParsableArguments {
         if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }
     }
 
-    func apply(to kind: EntityKind, _ query: String, options: ArchiveOptions) throws {
+    func apply(to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
         let pairs = try parseAssignments(assignments)
-        let e = try ArchiveSession.with(options, writing: true) { try $0.edit(kind, query, fields: pairs, now: Clock.now) }
+        let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
     }
 }

@@ -17,7 +17,7 @@ struct ContactCommand: ParsableCommand {
             """,
         subcommands: [Add.self, Edit.self, Show.self, List.self, Remove.self])
 
-    struct Add: VaultCommand {
+    struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact person to a customer.")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @Argument(help: "The person's name.") var name: String
@@ -32,25 +32,29 @@ struct ContactCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("title", title), ("department", department), ("role", role), ("attitude", attitude),
                                      ("mobile", mobile), ("email", email)]) + (try parseAssignments(assignments))
-            let e = try ArchiveSession.with(options, writing: true) { try $0.addContact(customer: customer, name: name, fields: fields, now: Clock.now) }
+            let e = try context.use { try $0.addContact(customer: customer, name: name, fields: fields, now: Clock.now) }
             print(L("Added contact \(e.shortID) \(e.displayName).", "已添加联系人 \(e.shortID) \(e.displayName)。").text)
         }
     }
 
-    struct Edit: VaultCommand {
+    struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a contact's fields.")
         @Argument(help: "Contact id (R3) or name prefix.") var contact: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws { try fields.apply(to: .contact, contact, options: options) }
+        var capability: Capability { .write }
+        func run(in context: ArchiveContext) throws { try fields.apply(to: .contact, contact, in: context) }
     }
 
-    struct Show: VaultCommand {
+    struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a contact.")
         @Argument(help: "Contact id (R3) or name prefix.") var contact: String
         @Flag(help: "Print JSON.") var json = false
@@ -58,8 +62,11 @@ struct ContactCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let e = try archive.resolve(.contact, contact)
                 if json { return try Render.printJSON(Render.json(e, archive: archive, includeSecret: includeSecret)) }
                 Render.show(e, archive: archive, includeSecret: includeSecret)
@@ -67,15 +74,18 @@ struct ContactCommand: ParsableCommand {
         }
     }
 
-    struct List: VaultCommand {
+    struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List contacts, of one customer or all.")
         @Argument(help: "Customer id or name prefix (default: all customers).") var customer: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let list = try customer.map { try archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.contact)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let z = Render.zh
@@ -87,14 +97,17 @@ struct ContactCommand: ParsableCommand {
         }
     }
 
-    struct Remove: VaultCommand {
+    struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a contact from lists (history is kept).")
         @Argument(help: "Contact id (R3) or name prefix.") var contact: String
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.remove(.contact, contact, now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.remove(.contact, contact, now: Clock.now) }
             print(L("Removed \(e.shortID) \(e.displayName).", "已移除 \(e.shortID) \(e.displayName)。").text)
         }
     }
@@ -113,7 +126,7 @@ struct LogCommand: ParsableCommand {
             """,
         subcommands: [Add.self, List.self])
 
-    struct Add: VaultCommand {
+    struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Log one contact with a customer.")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @Argument(help: "Type: \(ActivityType.codes).") var type: String
@@ -127,11 +140,14 @@ struct LogCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
             let now = Clock.now
             let when = try at.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) + 9 * 3600 } ?? now
             let people = with?.split(whereSeparator: { ",，、".contains($0) }).map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
-            let e = try ArchiveSession.with(options, writing: true) {
+            let e = try context.use {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
                                    nextStep: nextStep, nextDate: nextDate, location: location, now: now)
             }
@@ -139,7 +155,7 @@ struct LogCommand: ParsableCommand {
         }
     }
 
-    struct List: VaultCommand {
+    struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List the contact log, newest first.")
         @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
         @Option(help: "Only entries on or after this date.") var since: String?
@@ -150,9 +166,12 @@ struct LogCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
             let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now)) } ?? .min
-            try ArchiveSession.with(options, writing: false) { archive in
+            try context.use { archive in
                 var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.all(.activity) }()
                 list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
                 list = Array(list.prefix(limit))

@@ -17,7 +17,7 @@ struct CustomerCommand: ParsableCommand {
             """,
         subcommands: [Add.self, Edit.self, Show.self, List.self, GradeCmd.self, Remove.self])
 
-    struct Add: VaultCommand {
+    struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a customer.")
         @Argument(help: "The customer's full name.") var name: String
         @Option(help: "Grade: A, B, C, D or unrated (default unrated).") var grade: String?
@@ -32,26 +32,30 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("grade", grade), ("code", code), ("industry", industry), ("region", region), ("phone", phone),
                                      ("address", address), ("source", source)]) + (try parseAssignments(assignments))
-            let e = try ArchiveSession.with(options, writing: true) { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
+            let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             print(L("Added \(e.shortID) \(e.displayName) (grade \(e["grade"]?.text ?? "unrated")).",
                     "已添加 \(e.shortID) \(e.displayName)(等级 \(e["grade"]?.text ?? "unrated"))。").text)
         }
     }
 
-    struct Edit: VaultCommand {
+    struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a customer's fields (not the grade: use `customer grade`).")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws { try fields.apply(to: .customer, customer, options: options) }
+        var capability: Capability { .write }
+        func run(in context: ArchiveContext) throws { try fields.apply(to: .customer, customer, in: context) }
     }
 
-    struct Show: VaultCommand {
+    struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a customer with its contacts, projects, recent contacts and complaints.")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @Flag(help: "Print JSON.") var json = false
@@ -59,8 +63,11 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let c = try archive.resolve(.customer, customer)
                 let contacts = try archive.children(.contact, of: c.id)
                 let projects = try archive.children(.project, of: c.id)
@@ -104,14 +111,17 @@ struct CustomerCommand: ParsableCommand {
         }
     }
 
-    struct List: VaultCommand {
+    struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List customers, A first.")
         @Option(help: "Only these grades, e.g. A or A,B.") var grade: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
             var grades: Set<Grade>?
             if let grade {
                 grades = Set(try grade.split(separator: ",").map { text -> Grade in
@@ -119,7 +129,7 @@ struct CustomerCommand: ParsableCommand {
                     return g
                 })
             }
-            try ArchiveSession.with(options, writing: false) { archive in
+            try context.use { archive in
                 let list = archive.customers(grades: grades)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let z = Render.zh
@@ -130,7 +140,7 @@ struct CustomerCommand: ParsableCommand {
         }
     }
 
-    struct GradeCmd: VaultCommand {
+    struct GradeCmd: ArchiveCommand {
         static let configuration = CommandConfiguration(
             commandName: "grade", abstract: "Change a customer's grade, with the reason (kept for the work report).")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
@@ -139,20 +149,26 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.setGrade(customer, to: grade, reason: reason, now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.setGrade(customer, to: grade, reason: reason, now: Clock.now) }
             print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
         }
     }
 
-    struct Remove: VaultCommand {
+    struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a customer from lists (its history is kept).")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.remove(.customer, customer, now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.remove(.customer, customer, now: Clock.now) }
             print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName);其历史记录仍保留。").text)
         }
     }

@@ -19,7 +19,7 @@ struct ProjectCommand: ParsableCommand {
             """,
         subcommands: [Add.self, Stage.self, Edit.self, Show.self, List.self])
 
-    struct Add: VaultCommand {
+    struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a project (it starts at stage 1).")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @Argument(help: "Project name.") var name: String
@@ -35,16 +35,19 @@ struct ProjectCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("budget", budget), ("expectedBid", expectedBid), ("expectedSign", expectedSign), ("bidMethod", bidMethod),
                                      ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
                 + (try parseAssignments(assignments))
-            let e = try ArchiveSession.with(options, writing: true) { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
+            let e = try context.use { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
             print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName),处于第 1 阶段。").text)
         }
     }
 
-    struct Stage: VaultCommand {
+    struct Stage: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Move a project to another stage.")
         @Argument(help: "Project id (P3) or name prefix.") var project: String
         @Argument(help: "Stage: 1–5, or \(SalesStage.codes).") var stage: String
@@ -52,32 +55,39 @@ struct ProjectCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
             print(L("\(e.shortID) \(e.displayName): \(Render.vocabulary(SalesStage.self, e["stage"]?.text)).",
                     "\(e.shortID) \(e.displayName):\(Render.vocabulary(SalesStage.self, e["stage"]?.text))。").text)
         }
     }
 
-    struct Edit: VaultCommand {
+    struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a project's fields (not its stage).")
         @Argument(help: "Project id (P3) or name prefix.") var project: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws { try fields.apply(to: .project, project, options: options) }
+        var capability: Capability { .write }
+        func run(in context: ArchiveContext) throws { try fields.apply(to: .project, project, in: context) }
     }
 
-    struct Show: VaultCommand {
+    struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a project with its stage history.")
         @Argument(help: "Project id (P3) or name prefix.") var project: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let p = try archive.resolve(.project, project)
                 let stageNumber = Schema.field(.project, key: "stage")!.number  // a schema literal
                 let stages = try archive.history().filter { $0.kind == .project && $0.id == p.id && $0.field?.number == stageNumber }
@@ -97,15 +107,18 @@ struct ProjectCommand: ParsableCommand {
         }
     }
 
-    struct List: VaultCommand {
+    struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List projects, of one customer or all.")
         @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let list = try customer.map { try archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.project)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let customerSpec = Schema.field(.project, key: "customer")!  // a schema literal
@@ -133,7 +146,7 @@ struct ComplaintCommand: ParsableCommand {
             """,
         subcommands: [File.self, Route.self, Resolve.self, Survey.self, Show.self, List.self])
 
-    struct File: VaultCommand {
+    struct File: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record a complaint about any person or department of the company.")
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
         @Option(help: "Who or which department the complaint is about.") var about: String
@@ -143,9 +156,12 @@ struct ComplaintCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
             let now = Clock.now
-            let e = try ArchiveSession.with(options, writing: true) {
+            let e = try context.use {
                 try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
                                      receivedAt: now, now: now)
             }
@@ -154,7 +170,7 @@ struct ComplaintCommand: ParsableCommand {
         }
     }
 
-    struct Route: VaultCommand {
+    struct Route: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record that the sales manager and/or the sales director were notified.")
         @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
         @Flag(help: "The sales manager was notified.") var manager = false
@@ -167,14 +183,17 @@ struct ComplaintCommand: ParsableCommand {
             if !manager && !director { throw ValidationError("say who was notified: --manager, --director, or both") }
         }
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
             print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
                     "\(e.displayName):\(Render.vocabulary(ComplaintStatus.self, e["status"]?.text))。").text)
         }
     }
 
-    struct Resolve: VaultCommand {
+    struct Resolve: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record how the complaint was handled and resolved.")
         @Argument(help: "Complaint number or id.") var complaint: String
         @Option(help: "Who coordinated the handling (the sales manager).") var coordinator: String
@@ -183,13 +202,16 @@ struct ComplaintCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
             print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步:满意度回访(complaint survey)。").text)
         }
     }
 
-    struct Survey: VaultCommand {
+    struct Survey: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record the satisfaction survey of a resolved complaint.")
         @Argument(help: "Complaint number or id.") var complaint: String
         @Option(help: "Satisfaction: \(Satisfaction.codes).") var satisfaction: String
@@ -199,22 +221,28 @@ struct ComplaintCommand: ParsableCommand {
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            let e = try ArchiveSession.with(options, writing: true) { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
+        var capability: Capability { .write }
+
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
             print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName):已记录回访(\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text)))。").text)
         }
     }
 
-    struct Show: VaultCommand {
+    struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a complaint: what, who was notified when, the handling and the survey.")
         @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let e = try archive.resolve(.complaint, complaint)
                 if json { return try Render.printJSON(Render.json(e, archive: archive)) }
                 Render.show(e, archive: archive, includeSecret: false)
@@ -222,14 +250,17 @@ struct ComplaintCommand: ParsableCommand {
         }
     }
 
-    struct List: VaultCommand {
+    struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List complaints.")
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        func execute() throws {
-            try ArchiveSession.with(options, writing: false) { archive in
+        var capability: Capability { .read }
+
+
+        func run(in context: ArchiveContext) throws {
+            try context.use { archive in
                 let list = archive.state.all(.complaint)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal

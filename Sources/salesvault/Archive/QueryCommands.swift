@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SalesArchive
 
-struct History: VaultCommand {
+struct History: ArchiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show every change (who, when, what, old → new), for one customer or all.",
         discussion: """
@@ -18,11 +18,14 @@ struct History: VaultCommand {
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
 
-    func execute() throws {
+    var capability: Capability { .read }
+
+
+    func run(in context: ArchiveContext) throws {
         let now = Clock.now
         let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .min
         let to = try until.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .max
-        try ArchiveSession.with(options, writing: false) { archive in
+        try context.use { archive in
             let who = try customer.map { try archive.resolve(.customer, $0).id }
             try archive.loadContactLog()  // the table names log entries
             let entries = try archive.history(since: from, until: to, customer: who, includeSecret: includeSecret)
@@ -61,7 +64,7 @@ struct History: VaultCommand {
     }
 }
 
-struct Search: VaultCommand {
+struct Search: ArchiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find text in names, notes and the contact log (Chinese and English alike).",
         discussion: """
@@ -75,8 +78,11 @@ struct Search: VaultCommand {
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
 
-    func execute() throws {
-        try ArchiveSession.with(options, writing: false) { archive in
+    var capability: Capability { .read }
+
+
+    func run(in context: ArchiveContext) throws {
+        try context.use { archive in
             let hits = try archive.search(text, includeSecret: includeSecret)
             if json {
                 return try Render.printJSON(hits.map { ["id": $0.entity.shortID, "kind": "\($0.entity.kind)", "name": $0.entity.displayName, "field": $0.field, "text": $0.text] })
@@ -89,7 +95,7 @@ struct Search: VaultCommand {
     }
 }
 
-struct Stale: VaultCommand {
+struct Stale: ArchiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "List customers not contacted for N days, A and B customers first.",
         discussion: """
@@ -103,9 +109,12 @@ struct Stale: VaultCommand {
 
     func validate() throws { if !(0...36_500).contains(days) { throw ValidationError("--days must be from 0 to 36500") } }
 
-    func execute() throws {
+    var capability: Capability { .read }
+
+
+    func run(in context: ArchiveContext) throws {
         let now = Clock.now
-        try ArchiveSession.with(options, writing: false) { archive in
+        try context.use { archive in
             let list = archive.stale(days: days, now: now)
             if json {
                 return try Render.printJSON(list.map { e -> [String: Any] in

@@ -32,16 +32,18 @@ struct Shell: VaultCommand {
 
     func execute() throws {
         let vault = try password.unlock(archive, access: .readWrite)
-        ArchiveSession.shared = try CustomerArchive(vault: vault)
-        defer { ArchiveSession.shared = nil }
-        try OwnerUnlock.showEscrowUses(ArchiveSession.shared!, writing: true)
-        OwnerUnlock.acknowledgeEscrowUses(ArchiveSession.shared!)  // the owner opened the shell: seen
-        try Self.loop(name: archive, owner: vault.header.owner, idleMinutes: idleMinutes)
+        let context = ArchiveContext(try CustomerArchive(vault: vault), allowed: [.read, .write, .export])
+        try OwnerUnlock.showEscrowUses(context.archive, writing: true)
+        OwnerUnlock.acknowledgeEscrowUses(context.archive)  // the owner opened the shell: seen
+        try Self.loop(context, name: archive, owner: vault.header.owner, idleMinutes: idleMinutes)
     }
 
+    /// Commands that never run inside a session (they unlock or change keys and files themselves).
+    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "escrow", "compromised", "dept", "keys", "compliance", "reminders"]
+
     /// Reads commands (a terminal with line editing, or standard input) and runs them against
-    /// `ArchiveSession.shared` until exit, end of input or the idle timeout.
-    static func loop(name archive: String, owner: String, idleMinutes: Double) throws {
+    /// the context's archive until exit, end of input or the idle timeout.
+    static func loop(_ context: ArchiveContext, name archive: String, owner: String, idleMinutes: Double) throws {
         let interactive = isatty(STDIN_FILENO) == 1
         if interactive {
             print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
@@ -78,15 +80,18 @@ struct Shell: VaultCommand {
                 print(SalesVault.helpMessage())
                 continue
             }
-            if ["shell", "init", "passwd", "rekey", "repair", "escrow", "compromised", "dept", "keys", "compliance", "reminders"].contains(first) {
+            if outsideOnly.contains(first) {
                 Terminal.stderr(L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first);请在命令行中运行\n").text)
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
             do {
-                ArchiveSession.shared?.label = ArchiveSession.label(for: words)
                 var command = try SalesVault.parseAsRoot(words)
-                try command.run()
+                if command is any ArchiveCommand {
+                    try context.run(parsed: command, words: words)
+                } else {
+                    try command.run()  // status, help texts: they need no open archive
+                }
             } catch let exit as ExitCode {
                 // The command has reported its error already.
                 if exit != .success && firstFailure == nil { firstFailure = exit.rawValue }

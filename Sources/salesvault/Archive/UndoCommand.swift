@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SalesArchive
 
-struct Undo: VaultCommand {
+struct Undo: ArchiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Undo a change (a batch shown by `history`): its inverse is saved as a new change.",
         discussion: """
@@ -24,9 +24,12 @@ struct Undo: VaultCommand {
         if CustomerArchive.batchID(batch) == nil { throw ValidationError("\(batch) is not a batch id; give it as history shows it, e.g. B42") }
     }
 
-    func execute() throws {
+    var capability: Capability { !dryRun ? .write : .read }
+
+
+    func run(in context: ArchiveContext) throws {
         let id = CustomerArchive.batchID(batch)!  // checked in validate
-        try ArchiveSession.with(options, writing: !dryRun) { archive in
+        try context.use { archive in
             let events = try archive.undoEvents(batch: id)
             let z = Render.zh
             if dryRun {

@@ -70,21 +70,20 @@ struct EscrowOpen: VaultCommand {
         let by = opened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
         Terminal.stderr(L("Opened \(archive) (\(opened.vault.header.owner)) through escrow as \(by), read-only. This use is recorded and shown to \(opened.vault.header.owner).\n",
                           "已通过托管以 \(by) 的身份只读打开 \(archive)(\(opened.vault.header.owner))。此次使用已记录,并会告知 \(opened.vault.header.owner)。\n").text)
-        ArchiveSession.shared = opened
-        ArchiveSession.escrowReadOnly = true
-        defer {
-            ArchiveSession.shared = nil
-            ArchiveSession.escrowReadOnly = false
-        }
+        let context = ArchiveContext(opened, allowed: [.read], throughEscrow: true)
         if command.isEmpty {
-            try Shell.loop(name: archive, owner: opened.vault.header.owner, idleMinutes: idleMinutes)
+            try Shell.loop(context, name: archive, owner: opened.vault.header.owner, idleMinutes: idleMinutes)
             return
         }
-        guard let first = command.first, !["shell", "init", "passwd", "rekey", "repair", "escrow", "compromised", "dept", "keys"].contains(first) else {
+        guard let first = command.first, !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else {
             throw CLIError(.failure, L("\(command.first ?? "") cannot run through escrow", "\(command.first ?? "") 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令:customer list、history、search 等"))
         }
         var parsed = try SalesVault.parseAsRoot(command)
-        try parsed.run()
+        if parsed is any ArchiveCommand {
+            try context.run(parsed: parsed, words: command)
+        } else {
+            try parsed.run()
+        }
     }
 }
 

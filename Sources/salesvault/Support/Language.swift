@@ -4,7 +4,23 @@ import Foundation
 enum Language: String, CaseIterable, Sendable {
     case en, zh
 
-    nonisolated(unsafe) static var current: Language = .fromEnvironment()
+    /// The language of this process's messages: set from `--lang` (or the locale) before a
+    /// command runs; kept behind a lock, not in an unchecked global.
+    static var current: Language {
+        get { setting.value }
+        set { setting.value = newValue }
+    }
+    private static let setting = Setting(.fromEnvironment())
+
+    private final class Setting: @unchecked Sendable {  // every access goes through `lock`
+        private let lock = NSLock()
+        private var stored: Language
+        init(_ value: Language) { stored = value }
+        var value: Language {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
 
     static func fromEnvironment() -> Language {
         let env = ProcessInfo.processInfo.environment
