@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (each target imports only those above it in this list):
-// COpenSSL → VaultCrypto → VaultFormat → SalesArchive, Department → salesvault (CLI)
+// COpenSSL → VaultCrypto → VaultFormat → SalesArchive → Department → salesvault (CLI)
 // (Department: the signed registry, key files, rotation policy and the compliance check; it
 // reads archive headers through VaultFormat and never the records.)
 let package = Package(
@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
         .target(name: "SalesArchive", dependencies: ["VaultFormat", "VaultCrypto"]),
-        .target(name: "Department", dependencies: ["VaultFormat", "VaultCrypto"]),
+        .target(name: "Department", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
         .executableTarget(
             name: "salesvault",
             dependencies: [
@@ -49,7 +49,7 @@ let package = Package(
             exclude: ["Testkit"]
         ),
         .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
-        .testTarget(name: "DepartmentTests", dependencies: ["Department", "VaultFormat", "VaultCrypto"]),
+        .testTarget(name: "DepartmentTests", dependencies: ["Department", "SalesArchive", "VaultFormat", "VaultCrypto"]),
         .testTarget(
             name: "SalesVaultCLITests",
             dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"],

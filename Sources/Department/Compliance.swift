@@ -74,6 +74,17 @@ public struct ComplianceReport: Codable, Sendable {
         /// `foreign` or `unreadable`, with the reason.
         public var problem: String?
         public var nonCompliant: Bool
+        /// For the table, not in JSON or CSV: `D(passwordChangedAt)`, the date of `dekRotatedAt`
+        /// and of the last escrow use, `YYYY-MM-DD` in the department's zone (DEPARTMENT.md §5, §6).
+        public var passwordChangedDate: String?
+        public var dekRotatedDate: String?
+        public var lastEscrowUseDate: String?
+
+        /// The keys of JSON.md §6.2.
+        enum CodingKeys: String, CodingKey {
+            case archive, owner, passwordChangedAt, passwordAgeDays, rotation, mustChangePassword, dekRotatedAt, escrow, escrowDetail
+            case escrowUsesUnacknowledged, lastEscrowUseAt, verified, problem, nonCompliant
+        }
     }
 
     public struct Summary: Codable, Sendable, Equatable {
@@ -86,18 +97,34 @@ public struct ComplianceReport: Codable, Sendable {
         public var nonCompliant = 0
     }
 
+    /// Now, or a date given with `--as-of` at `00:00:00Z` (JSON.md §6.2).
     public var asOf: String
     public var department: String?
     public var policy: String
     public var archives: [Row]
     public var summary: Summary
+    /// For the table, not in JSON: the date judged, `YYYY-MM-DD` (DEPARTMENT.md §5).
+    public var asOfDate = ""
+
+    /// The keys of JSON.md §6.2.
+    enum CodingKeys: String, CodingKey { case asOf, department, policy, archives, summary }
 
     public var isCompliant: Bool { summary.nonCompliant == 0 }
 
-    /// Checks every `*.svault` under `directory/archives` (or `directory`), in name order.
-    /// With `identities`, each header is also authenticated through escrow.
+    /// Checks every `*.svault` under `directory/archives` (or `directory`), in name order, as of
+    /// an instant (now): the date judged is its date in the department's zone.
     public static func run(
         directory: String, asOf: Int64, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ComplianceReport {
+        try run(directory: directory, asOf: .instant(asOf), registry: registry, identities: identities, progress: progress)
+    }
+
+    /// Checks every `*.svault` under `directory/archives` (or `directory`), in name order, as of
+    /// an instant or a calendar date (`--as-of DATE`). With `identities`, each header is also
+    /// authenticated through escrow.
+    public static func run(
+        directory: String, asOf: RotationPolicy.AsOf, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> ComplianceReport {
         let layout = Layout(directory)
@@ -116,8 +143,10 @@ public struct ComplianceReport: Codable, Sendable {
             let path = scanDir + "/" + name
             var d: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &d), !d.boolValue else { continue }
+            // Not listed (JSON.md §6.2): hidden files, a writer's temporaries, and the backups that
+            // `repair` and `escrow open` leave (ARCHIVE.backup-DATE).
+            if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") || name.contains(".backup-") { continue }
             guard name.hasSuffix(".svault") else {
-                if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") { continue }
                 rows.append(Row(archive: prefix + name, problem: "foreign: not a .svault file", nonCompliant: false))
                 summary.foreign += 1
                 continue
@@ -135,7 +164,9 @@ public struct ComplianceReport: Codable, Sendable {
                 archive: prefix + name, owner: h.owner, passwordChangedAt: Registry.timestamp(h.passwordChangedAt), passwordAgeDays: rotation.ageDays,
                 rotation: rotation.status.rawValue, mustChangePassword: h.flags.contains(.mustChangePassword),
                 dekRotatedAt: Registry.timestamp(h.dekRotatedAt), escrowUsesUnacknowledged: Int(h.escrowUses?.unacknowledged ?? 0),
-                lastEscrowUseAt: h.escrowUses.map { Registry.timestamp($0.lastUseAt) }, nonCompliant: rotation.nonCompliant)
+                lastEscrowUseAt: h.escrowUses.map { Registry.timestamp($0.lastUseAt) }, nonCompliant: rotation.nonCompliant,
+                passwordChangedDate: DepartmentCalendar.dateString(rotation.changedDay), dekRotatedDate: policy.calendar.dateString(of: h.dekRotatedAt),
+                lastEscrowUseDate: h.escrowUses.map { policy.calendar.dateString(of: $0.lastUseAt) })
             if let registry {
                 let coverage = EscrowCoverage.evaluate(h, registry: registry)
                 row.escrow = coverage.status.rawValue
@@ -164,7 +195,13 @@ public struct ComplianceReport: Codable, Sendable {
         }
         progress?(names.count, names.count)
         let rule = policy.ruleText.en
-        return ComplianceReport(asOf: Registry.timestamp(asOf), department: registry?.name, policy: rule, archives: rows, summary: summary)
+        let asOfText: String
+        switch asOf {
+        case .instant(let t): asOfText = Registry.timestamp(t)
+        case .date(let day): asOfText = Registry.timestamp(DepartmentCalendar.utcMidnight(day))
+        }
+        return ComplianceReport(asOf: asOfText, department: registry?.name, policy: rule, archives: rows, summary: summary,
+                                asOfDate: DepartmentCalendar.dateString(policy.day(asOf)))
     }
 }
 
@@ -187,28 +224,23 @@ public enum Reminders {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//SalesVault//reminders//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
         let stamp = icsTime(now)
         for e in entries {
-            for (kind, date) in [("remind", e.evaluation.remindAt), ("overdue", e.evaluation.overdueAt)] {
-                guard let date else { continue }
+            // The dates of DEPARTMENT.md §5: D(passwordChangedAt) + remindDays, + overdueDays.
+            for (kind, day) in [("remind", e.evaluation.remindDay), ("overdue", e.evaluation.overdueDay)] {
+                guard let day else { continue }
                 let summary = kind == "remind"
                     ? (zh ? "更换 SalesVault 密码:\(e.owner)" : "Change the SalesVault password: \(e.owner)")
                     : (zh ? "SalesVault 密码已逾期:\(e.owner)" : "SalesVault password overdue: \(e.owner)")
                 let description = zh ? "档案 \(e.path)。运行:salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
                 lines += [
                     "BEGIN:VEVENT", "UID:\(e.archiveID)-\(kind)@salesvault", "DTSTAMP:\(stamp)",
-                    "DTSTART;VALUE=DATE:\(icsDate(date))", "DTEND;VALUE=DATE:\(icsDate(date + 86_400))",
+                    "DTSTART;VALUE=DATE:\(DepartmentCalendar.dateString(day, compact: true))",
+                    "DTEND;VALUE=DATE:\(DepartmentCalendar.dateString(day + 1, compact: true))",
                     "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
                 ]
             }
         }
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func icsDate(_ t: Int64) -> String {
-        var tm = tm()
-        var time = time_t(t)
-        gmtime_r(&time, &tm)
-        return String(format: "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)
     }
 
     static func icsTime(_ t: Int64) -> String {

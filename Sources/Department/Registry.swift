@@ -38,6 +38,10 @@ public struct Registry: Codable, Equatable, Sendable {
     public struct Policy: Codable, Equatable, Sendable {
         public var escrowThreshold: Int
         public var rotation: Rotation
+        /// The IANA name of the zone the department counts days in (DEPARTMENT.md §3.1, §5);
+        /// nil means Asia/Shanghai and is left out of the file, so that registries written before
+        /// the field existed keep their bytes and signature.
+        public var timeZone: String?
     }
 
     public var adminKey: String
@@ -99,6 +103,10 @@ public struct Registry: Codable, Equatable, Sendable {
                                       zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730(当前为 \(r.remindDays) 和 \(r.overdueDays))")
             }
         }
+        if let zone = policy.timeZone, DepartmentCalendar(zoneName: zone) == nil {
+            throw DepartmentError(.invalid, "unknown time zone \"\(zone)\"; give an IANA name such as Asia/Shanghai or Asia/Hong_Kong (not an abbreviation like CST)",
+                                  zh: "未知的时区“\(zone)”;请使用 IANA 名称,例如 Asia/Shanghai 或 Asia/Hong_Kong(不要用 CST 之类的缩写)")
+        }
     }
 
     public var adminPublicKey: Curve25519.Signing.PublicKey {
@@ -112,7 +120,12 @@ public struct Registry: Codable, Equatable, Sendable {
                                 pin: ArchiveHeader.DepartmentPin(adminKey: try adminPublicKey.rawRepresentation, registrySerial: serial))
     }
 
-    public var rotationPolicy: RotationPolicy { RotationPolicy(policy.rotation) }
+    /// The department's days (DEPARTMENT.md §5): `policy.timeZone`, or Asia/Shanghai.
+    public var calendar: DepartmentCalendar {
+        policy.timeZone.flatMap(DepartmentCalendar.init(zoneName:)) ?? .standard
+    }
+
+    public var rotationPolicy: RotationPolicy { RotationPolicy(policy.rotation, calendar: calendar) }
 
     // MARK: Encoding and signature (DEPARTMENT.md §3.2)
 

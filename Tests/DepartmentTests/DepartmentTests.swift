@@ -300,8 +300,12 @@ final class DepartmentTests: XCTestCase {
         // Changed before.
         XCTAssertEqual(eval(0, changed: changed).status, .ok)
         XCTAssertEqual(eval(89, changed: changed).status, .ok)
-        XCTAssertEqual(eval(89, changed: changed, plus: day - 1).status, .ok, "89 days and 23:59:59")
-        XCTAssertEqual(eval(89, changed: changed, plus: day - 1).ageDays, 89)
+        // Calendar days in Shanghai: `changed` is 18:00 there, so the 90th day starts 6 hours after
+        // 89 × 24 hours (DEPARTMENT.md §5).
+        XCTAssertEqual(eval(89, changed: changed, plus: 6 * 3_600 - 1).status, .ok, "day 89 at 23:59:59 in Shanghai")
+        XCTAssertEqual(eval(89, changed: changed, plus: 6 * 3_600 - 1).ageDays, 89)
+        XCTAssertEqual(eval(89, changed: changed, plus: 6 * 3_600).ageDays, 90, "midnight in Shanghai")
+        XCTAssertEqual(eval(89, changed: changed, plus: 6 * 3_600).status, .due)
         XCTAssertEqual(eval(90, changed: changed).status, .due)
         XCTAssertEqual(eval(90, changed: changed).ageDays, 90)
         XCTAssertFalse(eval(90, changed: changed).nonCompliant)
@@ -310,8 +314,10 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(eval(180, changed: changed).status, .overdue)
         XCTAssertTrue(eval(180, changed: changed).nonCompliant)
         XCTAssertEqual(eval(1_000, changed: changed).status, .overdue)
-        XCTAssertEqual(eval(90, changed: changed).remindAt, changed + 90 * day)
-        XCTAssertEqual(eval(90, changed: changed).overdueAt, changed + 180 * day)
+        XCTAssertEqual(eval(90, changed: changed).remindDay.map { DepartmentCalendar.dateString($0) }, "2026-05-15")  // 2026-02-14 + 90
+        XCTAssertEqual(eval(90, changed: changed).overdueDay.map { DepartmentCalendar.dateString($0) }, "2026-08-13")  // + 180
+        XCTAssertEqual(eval(90, changed: changed).daysLeft, 90)
+        XCTAssertEqual(eval(200, changed: changed).daysLeft, -20)
         // Never changed since creation.
         XCTAssertEqual(eval(89, changed: created).status, .ok)
         XCTAssertFalse(eval(89, changed: created).nonCompliant)
@@ -331,14 +337,94 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(e.status, .ok)
         XCTAssertEqual(e.ageDays, 1_000)
         XCTAssertFalse(e.nonCompliant)
-        XCTAssertNil(e.remindAt)
-        XCTAssertNil(e.overdueAt)
+        XCTAssertNil(e.remindDay)
+        XCTAssertNil(e.overdueDay)
+        XCTAssertNil(e.daysLeft)
         XCTAssertEqual(off.ruleText.en, "no periodic rotation (department policy)")
         // Another policy's days.
         let short = RotationPolicy(Registry.Rotation(overdueDays: 60, periodic: true, remindDays: 30))
         XCTAssertEqual(short.evaluate(createdAt: created, passwordChangedAt: changed, asOf: changed + 29 * day).status, .ok)
         XCTAssertEqual(short.evaluate(createdAt: created, passwordChangedAt: changed, asOf: changed + 30 * day).status, .due)
         XCTAssertEqual(short.evaluate(createdAt: created, passwordChangedAt: changed, asOf: changed + 60 * day).status, .overdue)
+    }
+
+    func testAgeIsCountedInCalendarDaysOfTheDepartmentsZone() {
+        // DEPARTMENT.md §5: a password set on 2026-03-01 at 23:30 Shanghai time (15:30 UTC) has
+        // age 100 during the whole of 2026-06-09 Shanghai time, and `--as-of 2026-06-09` says 100.
+        let changed: Int64 = 1_772_379_000  // 2026-03-01T15:30:00Z
+        let created = changed - 30 * day
+        let p = RotationPolicy.standard
+        XCTAssertEqual(p.calendar.timeZone.identifier, "Asia/Shanghai")
+        func age(_ t: Int64) -> Int { p.evaluate(createdAt: created, passwordChangedAt: changed, asOf: t).ageDays }
+        XCTAssertEqual(age(1_780_934_400 - 1), 99, "2026-06-08 23:59:59 in Shanghai")
+        XCTAssertEqual(age(1_780_934_400), 100, "2026-06-09 00:00:00 in Shanghai")
+        XCTAssertEqual(age(1_780_977_600), 100, "2026-06-09 12:00 in Shanghai")
+        XCTAssertEqual(age(1_781_020_799), 100, "2026-06-09 23:59:59 in Shanghai")
+        XCTAssertEqual(age(1_781_020_800), 101)
+        let june9: Int64 = 20_613  // days from 1970-01-01 to 2026-06-09
+        let asOf = p.evaluate(createdAt: created, passwordChangedAt: changed, asOf: .date(june9))
+        XCTAssertEqual(asOf.ageDays, 100)
+        XCTAssertEqual(asOf.status, .due)
+        XCTAssertEqual(asOf.daysLeft, 80)
+        XCTAssertEqual(DepartmentCalendar.dateString(asOf.changedDay), "2026-03-01")
+        XCTAssertEqual(asOf.remindDay.map { DepartmentCalendar.dateString($0) }, "2026-05-30")
+        XCTAssertEqual(asOf.overdueDay.map { DepartmentCalendar.dateString($0) }, "2026-08-28")
+        XCTAssertEqual(p.evaluate(createdAt: created, passwordChangedAt: changed, asOf: .date(june9 - 200)).ageDays, -100, "before the change")
+        XCTAssertEqual(p.evaluate(createdAt: created, passwordChangedAt: changed, asOf: .date(june9 - 200)).status, .ok)
+
+        // Another department zone, with daylight saving time: New York counts from 2026-03-01
+        // (10:30 EST) and 2026-06-09 starts at 04:00 UTC (EDT).
+        let ny = RotationPolicy(.standard, calendar: DepartmentCalendar(zoneName: "America/New_York")!)
+        func nyAge(_ t: Int64) -> Int { ny.evaluate(createdAt: created, passwordChangedAt: changed, asOf: t).ageDays }
+        XCTAssertEqual(nyAge(1_780_977_600 - 1), 99)
+        XCTAssertEqual(nyAge(1_780_977_600), 100)
+        XCTAssertEqual(ny.evaluate(createdAt: created, passwordChangedAt: changed, asOf: .date(june9)).ageDays, 100)
+        // Absurd (unauthenticated) header times do not trap.
+        _ = p.evaluate(createdAt: .min, passwordChangedAt: .max, asOf: .min)
+        _ = p.evaluate(createdAt: .max, passwordChangedAt: .min, asOf: .date(.max))
+    }
+
+    func testTheTimeZoneFieldIsOptionalAndUnknownNamesAreRefused() throws {
+        let dir = try TempDir()
+        let admin = try Curve25519.Signing.PrivateKey()
+        let registry = try makeRegistry(in: dir.path, admin: admin, managers: [manager("李经理", try Key())])
+        // Without a zone: no field, and parse-then-serialize gives the signed bytes exactly.
+        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Layout(dir.path).registry)))
+        XCTAssertFalse(String(decoding: written, as: UTF8.self).contains("timeZone"))
+        let loaded = try Registry.load(directory: dir.path)
+        XCTAssertNil(loaded.policy.timeZone)
+        XCTAssertEqual(try loaded.encoded(), written)
+        XCTAssertEqual(loaded.calendar, .standard)
+        // A registry written before the field existed (these bytes) still verifies and parses.
+        XCTAssertEqual(try JSONDecoder().decode(Registry.self, from: Data(written)), registry)
+
+        var hk = registry.next(now: base + day)
+        hk.policy.timeZone = "Asia/Hong_Kong"
+        try hk.save(directory: dir.path, signer: admin)
+        let text = try String(contentsOfFile: Layout(dir.path).registry, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"timeZone\" : \"Asia/Hong_Kong\""), text)
+        let reloaded = try Registry.load(directory: dir.path)
+        XCTAssertEqual(reloaded.policy.timeZone, "Asia/Hong_Kong")
+        XCTAssertEqual(reloaded.rotationPolicy.calendar.timeZone.identifier, "Asia/Hong_Kong")
+        XCTAssertEqual(try reloaded.encoded(), [UInt8](try Data(contentsOf: URL(fileURLWithPath: Layout(dir.path).registry))))
+
+        // Names the reader does not know are refused, also abbreviations the system would take.
+        for name in ["Mars/Olympus_Mons", "asia/shanghai", "CST", "GMT+8", "", "Asia/Shanghai "] {
+            var bad = registry
+            bad.policy.timeZone = name
+            XCTAssertDepartmentError(.invalid, try bad.validate())
+            XCTAssertNil(DepartmentCalendar(zoneName: name), name)
+        }
+        for name in ["Asia/Shanghai", "Asia/Taipei", "Europe/Berlin", "UTC", "Etc/UTC"] {
+            XCTAssertNotNil(DepartmentCalendar(zoneName: name), name)
+        }
+        // A signed registry naming an unknown zone is refused by the reader.
+        var unknown = hk.next(now: base + 2 * day)
+        unknown.policy.timeZone = "Mars/Olympus_Mons"
+        let json = try unknown.encoded()
+        try Data(json).write(to: URL(fileURLWithPath: Layout(dir.path).registry))
+        try Data((Base64.encode(try admin.signature(for: json)) + "\n").utf8).write(to: URL(fileURLWithPath: Layout(dir.path).signature))
+        XCTAssertDepartmentError(.invalid, try Registry.load(directory: dir.path))
     }
 
     // MARK: 4. Escrow coverage
@@ -603,6 +689,37 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(row.escrowUsesUnacknowledged, 1)
         XCTAssertEqual(row.lastEscrowUseAt, Registry.timestamp(base + 999 * day))
         XCTAssertEqual(reset.summary.escrowUsesUnacknowledged, 1)
+    }
+
+    func testComplianceCountsCalendarDaysAndSkipsBackupsAndTemporaries() throws {
+        let dir = try TempDir()
+        let created: Int64 = 1_772_379_000 - 30 * day
+        let changed: Int64 = 1_772_379_000  // 2026-03-01 23:30 in Shanghai
+        try makeArchive(dir.path("张伟.svault"), now: created, plan: nil, changedAt: changed)
+        // What `repair` and `escrow open` leave, and a writer's temporary file: not listed.
+        for name in ["张伟.svault.backup-2026-06-01T101010Z", "张伟.svault.backup", "张伟.svault.tmp-4242", "x.tmp-1.svault", "y.backup-1.svault"] {
+            try FileManager.default.copyItem(atPath: dir.path("张伟.svault"), toPath: dir.path(name))
+        }
+        let june9: Int64 = 20_613
+        let report = try ComplianceReport.run(directory: dir.path, asOf: .date(june9), registry: nil)
+        XCTAssertEqual(report.archives.map(\.archive), ["张伟.svault"])
+        XCTAssertEqual(report.summary.foreign, 0)
+        XCTAssertEqual(report.asOf, "2026-06-09T00:00:00Z")
+        XCTAssertEqual(report.asOfDate, "2026-06-09")
+        let row = try XCTUnwrap(report.archives.first)
+        XCTAssertEqual(row.passwordAgeDays, 100)
+        XCTAssertEqual(row.passwordChangedAt, "2026-03-01T15:30:00Z")
+        XCTAssertEqual(row.passwordChangedDate, "2026-03-01")
+        // Now (an instant): the same age during the whole of 2026-06-09 in Shanghai.
+        for now: Int64 in [1_780_934_400, 1_781_020_799] {
+            let today = try ComplianceReport.run(directory: dir.path, asOf: now, registry: nil)
+            XCTAssertEqual(today.archives.first?.passwordAgeDays, 100)
+            XCTAssertEqual(today.asOfDate, "2026-06-09")
+            XCTAssertEqual(today.asOf, Registry.timestamp(now))
+        }
+        // The table's dates are not JSON keys (JSON.md §6.2).
+        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        for key in ["asOfDate", "passwordChangedDate", "dekRotatedDate", "lastEscrowUseDate"] { XCTAssertFalse(json.contains(key), json) }
     }
 
     // MARK: 6. Reminders

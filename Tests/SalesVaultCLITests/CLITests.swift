@@ -134,6 +134,28 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
     }
 
+    func testTerminalPromptRefusesMoreThan4096BytesInsteadOfCuttingThem() throws {
+        // FORMAT.md §2: at most 4,096 bytes from the terminal. (In the terminal's line mode the
+        // kernel itself would silently drop what comes after 4,095 bytes.)
+        var seed: UInt64 = 0x5EED
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        let long = String((0..<5_000).map { _ -> Character in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return alphabet[Int(seed >> 33) % alphabet.count]
+        })
+        guard let refused = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"], typing: [long, long]) else { return }
+        XCTAssertEqual(refused.status, 64, refused.stdout + refused.stderr)
+        XCTAssertTrue((refused.stdout + refused.stderr).contains("longer than 4096 bytes"), refused.stdout + refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
+        // Exactly 4,096 bytes is a password, all of it.
+        let exact = String(long.prefix(4_096))
+        guard let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"], typing: [exact, exact]) else { return }
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        // (A file holds at most 4,096 bytes in all: this one has no line end.)
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", try dir.write("exact", exact)]).status, 0)
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", try dir.write("cut", String(exact.dropLast()) + "\n")]).status, 3)
+    }
+
     func testPasswordFilesMayBePipes() throws {
         try initArchive()
         let bin = Binaries.url("salesvault").path

@@ -271,15 +271,16 @@ final class DepartmentCLITests: XCTestCase {
         try Data(broken).write(to: URL(fileURLWithPath: dept + "/archives/broken.svault"))
         try Data("meeting notes".utf8).write(to: URL(fileURLWithPath: dept + "/archives/notes.txt"))
         let csv = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv"], now: at(day: 300), expect: 9)
+        // Ages in calendar days in Shanghai (DEPARTMENT.md §5): 2026-07-20 − 2026-05-31 = 50.
         let expected = """
             archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant
             archives/broken.svault,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes
             archives/notes.txt,,,,,,,,,,,,foreign: not a .svault file,no
-            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,49,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,,yes
-            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,139,due,no,2026-01-01T10:00:00Z,ok,,0,,,,no
-            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,49,ok,no,2026-01-01T10:00:00Z,ok,,0,,,,no
-            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,189,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
-            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,199,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
+            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,,yes
+            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,,no
+            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,,no
+            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
 
             """
         XCTAssertEqual(csv.stdout, expected)
@@ -296,6 +297,66 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(none.stdout.contains("2 NOT compliant"), none.stdout)
     }
 
+    func testTheDepartmentsTimeZoneCountsTheDaysEverywhere() throws {
+        // A registry without a time zone: Asia/Shanghai, no field, and `dept show --json` gives
+        // the signed bytes exactly.
+        let registryPath = dept + "/department.json"
+        XCTAssertFalse(try String(contentsOfFile: registryPath, encoding: .utf8).contains("timeZone"))
+        XCTAssertEqual(Data(try sv(["dept", "show", dept, "--json"]).stdout.utf8), try bytes(registryPath))
+        XCTAssertFalse(try sv(["dept", "show", dept, "--json"]).stdout.contains("jsonVersion"), "JSON.md §6.4")
+        XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("Days counted in: Asia/Shanghai"))
+
+        // The password set on 2026-03-01 at 15:30 UTC (10:30 in New York, 23:30 in Shanghai).
+        let changed: Int64 = 1_772_379_000
+        let a = try newArchive("张伟", now: changed - 30 * 86_400)
+        try sv(["passwd", a, "--password-file", dir.path("pw"), "--new-password-file", try dir.write("n", "second granite password\n"), "--insecure-kdf-cost", "10"], now: changed)
+        func ages(_ now: Int64) throws -> (status: Int?, compliance: Int?) {
+            let status = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["status", a, "--json"], now: now).stdout.utf8)) as? [String: Any])
+            let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["compliance", dept, "--json"], now: now).stdout.utf8)) as? [String: Any])
+            let row = (report["archives"] as? [[String: Any]])?.first
+            return (status["passwordAgeDays"] as? Int, row?["passwordAgeDays"] as? Int)
+        }
+        // Shanghai: 2026-06-09 runs from 2026-06-08T16:00Z to 2026-06-09T15:59:59Z.
+        XCTAssertEqual(try ages(1_780_934_400).status, 100)
+        XCTAssertEqual(try ages(1_780_934_400).compliance, 100)
+
+        // The administrator moves the department to New York: 2026-06-09 there starts at 04:00Z (EDT).
+        try admin(["policy", dept, "--time-zone", "America/New_York"], now: changed)
+        let json = try String(contentsOfFile: registryPath, encoding: .utf8)
+        XCTAssertTrue(json.contains("\"timeZone\" : \"America/New_York\""), json)
+        XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("Days counted in: America/New_York"))
+        for (now, age) in [(Int64(1_780_977_600 - 1), 99), (1_780_977_600, 100)] {
+            let (status, compliance) = try ages(now)
+            XCTAssertEqual(status, age, "status at \(now)")
+            XCTAssertEqual(compliance, age, "compliance at \(now)")
+        }
+        XCTAssertTrue(try sv(["compliance", dept, "--as-of", "2026-06-09", "--json"], now: 1_780_977_600 - 1).stdout.contains("\"passwordAgeDays\" : 100"))
+        // `today` is the department's date, not the machine's (TZ=UTC here says 2026-06-09).
+        XCTAssertTrue(try sv(["compliance", dept, "--as-of", "today", "--json"], now: 1_780_977_600 - 1).stdout.contains("\"passwordAgeDays\" : 99"))
+        // The reminder at unlock counts the same days: 180 − 190 = overdue by 10.
+        let unlock = try sv(["customer", "list", "-a", a, "--password-file", dir.path("n")], now: 1_780_977_600 + 90 * 86_400)
+        XCTAssertTrue(unlock.stderr.contains("last changed on 2026-03-01, 190 days ago"), unlock.stderr)
+        XCTAssertTrue(unlock.stderr.contains("overdue by 10 days"), unlock.stderr)
+
+        // An unknown name is refused and the registry is unchanged; Asia/Shanghai is written as no field.
+        let before = try bytes(registryPath)
+        for name in ["CST", "Mars/Olympus_Mons"] {
+            let refused = try sv(["dept", "policy", dept, "--time-zone", name, "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], expect: 8)
+            XCTAssertTrue(refused.stderr.contains("unknown time zone"), refused.stderr)
+        }
+        XCTAssertEqual(try bytes(registryPath), before)
+        try admin(["policy", dept, "--time-zone", "Asia/Shanghai"])
+        XCTAssertFalse(try String(contentsOfFile: registryPath, encoding: .utf8).contains("timeZone"))
+    }
+
+    func testJSONReportsCarryTheirVersion() throws {
+        let a = try newArchive("张伟")
+        for args in [["status", a, "--json"], ["compliance", dept, "--json"], ["escrow", "list", a, "--json"]] {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(args).stdout.utf8)) as? [String: Any], "\(args)")
+            XCTAssertEqual(object["jsonVersion"] as? Int, 1, "\(args)")
+        }
+    }
+
     /// A fresh recipient that no one else uses.
     func anotherRecipient() throws -> String {
         _ = try dir.write("zp", "manager zhao passphrase\n")
@@ -308,7 +369,8 @@ final class DepartmentCLITests: XCTestCase {
         let early = try sv(["customer", "list"] + owner(a), now: at(day: 30))
         XCTAssertFalse(early.stderr.contains("Reminder"), early.stderr)
         let due = try sv(["customer", "list"] + owner(a), now: at(day: 100))
-        XCTAssertTrue(due.stderr.contains("Reminder: the password was last changed on 2026-01-01 10:00 (never changed since the archive was created), 100 days ago"), due.stderr)
+        // The change date is D(passwordChangedAt) in the department's zone (DEPARTMENT.md §5).
+        XCTAssertTrue(due.stderr.contains("Reminder: the password was last changed on 2026-01-01 (never changed since the archive was created), 100 days ago"), due.stderr)
         XCTAssertTrue(due.stderr.contains("80 days left"), due.stderr)
         try sv(["reminders", "--ics", dept, "--output", dir.path("r.ics")], now: at(day: 100))
         let ics = try String(contentsOfFile: dir.path("r.ics"), encoding: .utf8)

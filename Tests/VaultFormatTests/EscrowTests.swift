@@ -491,6 +491,27 @@ final class EscrowTests: XCTestCase {
                        ArchiveHeader.EscrowUses(unacknowledged: 1, lastUseAt: t0 + 300, firstIndex: firstAudit + 2))
     }
 
+    func testEscrowUseCounterSaturatesInsteadOfWrappingToZero() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        let li = try Key()
+        try makeEscrowArchive(path, plan: plan([("李经理", li)], threshold: 1))
+        do {
+            // An archive whose counter is at its maximum (FORMAT.md §4.2: u32).
+            let vault = try Vault.open(path: path, escrowIdentities: [li], access: .readWrite)
+            var full = vault.header
+            full.escrowUses = ArchiveHeader.EscrowUses(unacknowledged: .max, lastUseAt: t0 + 100, firstIndex: 0)
+            try vault.writeHeader(full)
+            // One more use: recorded, the counter stays at its maximum, never 0 (a damaged header).
+            try vault.appendEscrowUse(Array("escrow open by 李经理".utf8), now: t0 + 200)
+            XCTAssertEqual(vault.header.escrowUses, ArchiveHeader.EscrowUses(unacknowledged: .max, lastUseAt: t0 + 200, firstIndex: 0))
+            XCTAssertEqual(vault.header.recordCount, UInt64(payloads.count) + 1)
+        }
+        let header = try ArchiveInspection.inspect(path: path).header
+        XCTAssertEqual(header.escrowUses?.unacknowledged, .max)
+        XCTAssertTrue(try Vault.open(path: path, password: pw(password)).verify().isClean)
+    }
+
     // MARK: 7. Password history
 
     func testPasswordHistoryRefusesTheLastFivePasswords() throws {

@@ -251,6 +251,30 @@ public final class Vault {
         }
     }
 
+    /// The payload of the one record at `index`, which starts `offset` bytes into the body: its tag
+    /// binds it to this archive, key and index (FORMAT.md §6.2), but the chain is not followed,
+    /// so a caller pins what it expects by other means (a snapshot's digest of it, RECORDS.md §6).
+    /// For reading a few records of a large archive without reading the others.
+    public func record(at index: UInt64, offset: UInt64) throws -> [UInt8] {
+        let body = header.bodyLength
+        guard index < header.recordCount, offset < body, body - offset >= UInt64(FormatV1.recordOverhead) else {
+            throw VaultError(.recordsMismatch, "record \(index) is not in the archive at offset \(offset)", recordIndex: Int(clamping: index))
+        }
+        let lengthBytes = try file.read(at: FormatV1.bodyOffset + Int(offset), count: 4)
+        guard lengthBytes.count == 4 else { throw VaultError(.truncated, "the file ends inside record \(index)", recordIndex: Int(clamping: index)) }
+        let length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
+        guard length <= FormatV1.maxRecordBytes, body - offset >= UInt64(length + FormatV1.recordOverhead) else {
+            throw VaultError(.recordDamaged, "record \(index) runs past the end of the body", recordIndex: Int(clamping: index))
+        }
+        let sealed = try file.read(at: FormatV1.bodyOffset + Int(offset) + 4, count: length + 28)
+        guard sealed.count == length + 28 else { throw VaultError(.truncated, "the file ends inside record \(index)", recordIndex: Int(clamping: index)) }
+        return try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            count = 0
+            _ = try sealed.withUnsafeBytes { try codec.open(nonceCiphertextTag: $0, length: length, index: index, into: UnsafeMutableRawBufferPointer(buffer)) }
+            count = length
+        }
+    }
+
     /// Every record's payload, in order.
     public func readAllRecords() throws -> [[UInt8]] {
         var out: [[UInt8]] = []
@@ -285,7 +309,9 @@ public final class Vault {
     public func appendEscrowUse(_ payload: [UInt8], now: Int64) throws {
         try append(contentsOf: [payload], now: now, checkpoint: false) { next, firstNewIndex in
             var uses = next.escrowUses ?? ArchiveHeader.EscrowUses(unacknowledged: 0, lastUseAt: now, firstIndex: firstNewIndex)
-            uses.unacknowledged &+= 1
+            // Saturates: a count of 0 would be a damaged header (FORMAT.md §4.2, §5.3); the uses
+            // themselves are the audit records, so none is lost.
+            if uses.unacknowledged < .max { uses.unacknowledged += 1 }
             uses.lastUseAt = now
             next.escrowUses = uses
         }

@@ -8,7 +8,9 @@ struct Status: VaultCommand {
         abstract: "Show an archive's owner, dates, protection and size, without its password.",
         discussion: """
             Reads only the plaintext header, so no password is needed. These fields are not
-            authenticated here: `verify` checks them with the password.
+            authenticated here: `verify` checks them with the password. The password's age is
+            counted in calendar days in the department's time zone (Asia/Shanghai by default).
+            Exit status 4 when the archive is truncated, with or without --json.
 
             EXAMPLES
               salesvault status zhangwei.svault
@@ -23,14 +25,16 @@ struct Status: VaultCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// JSON.md §6.1.
     struct Report: Encodable {
         struct KDF: Encodable { let algorithm = "scrypt"; let logN: Int; let r: Int; let p: Int; let memoryBytes: UInt64; let weak: Bool }
+        let jsonVersion = JSONOutput.version
         let path: String
         let owner: String
         let archiveId: String
         let createdAt: String
         let passwordChangedAt: String
-        let passwordAgeDays: Int64
+        let passwordAgeDays: Int
         let dekRotatedAt: String
         let dekGeneration: UInt32
         let kdf: KDF
@@ -58,12 +62,15 @@ struct Status: VaultCommand {
             case .damaged(let reason): return "damaged (\(reason))"
             }
         }
+        // DEPARTMENT.md §5: calendar days in the department's zone, the same rule as `compliance`.
+        let registry = try? DepartmentLookup.registry(forArchive: archive, header: h)
+        let rotation = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
         var flags: [String] = []
         if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }
         if h.flags.contains(.rekeyRequired) { flags.append("rekeyRequired") }
         let report = Report(
             path: archive, owner: h.owner, archiveId: info.prefix.archiveIDHex, createdAt: Format.isoDate(h.createdAt),
-            passwordChangedAt: Format.isoDate(h.passwordChangedAt), passwordAgeDays: Format.days(since: h.passwordChangedAt, now: now),
+            passwordChangedAt: Format.isoDate(h.passwordChangedAt), passwordAgeDays: rotation.ageDays,
             dekRotatedAt: Format.isoDate(h.dekRotatedAt), dekGeneration: h.dekGeneration,
             kdf: .init(logN: kdf.logN, r: kdf.r, p: kdf.p, memoryBytes: kdf.memoryBytes, weak: kdf.isWeak),
             slots: h.slots.map {
@@ -77,9 +84,9 @@ struct Status: VaultCommand {
             administratorFingerprint: h.department.map { KeyFile.fingerprint($0.adminKey) },
             escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) })
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
+            // JSON.md §6.1: the same exit status as the table (4 for a truncated archive).
+            if info.isTruncated { throw ExitCode(ExitStatus.damaged.rawValue) }
             return
         }
         let zh = Language.current == .zh

@@ -13,13 +13,16 @@ struct ComplianceCommand: VaultCommand {
             overdue, never rotated past the limit, lacks escrow or needs a rekey, has a forged header
             (--verify), or cannot be read; `due` alone is not a failure. Suitable for cron.
 
+            Days are calendar days in the department's time zone (`dept policy --time-zone`,
+            Asia/Shanghai by default), never the machine's: --as-of takes a date as written.
+
             EXAMPLES
               salesvault compliance 华东销售部
               salesvault compliance 华东销售部 --as-of 2027-03-31 --csv > rotation.csv
               salesvault compliance 华东销售部 --verify --identity 李经理.key
             """)
     @Argument(help: "The department directory (or any directory of .svault files).") var directory: String
-    @Option(name: .long, help: "Judge as of this date (default: today).") var asOf: String?
+    @Option(name: .long, help: "Judge as of this calendar date (default: today in the department's time zone).") var asOf: String?
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Flag(name: .long, help: "Print CSV (for spreadsheets).") var csv = false
     @Flag(name: .long, help: "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).") var verify = false
@@ -32,22 +35,18 @@ struct ComplianceCommand: VaultCommand {
     }
 
     func execute() throws {
-        var asOfTime = Clock.now
-        if let asOf {
-            let day = try DateParser.parse(asOf, now: Clock.now)
-            asOfTime = Int64(day) * 86_400
-        }
         let registry: Registry? = FileManager.default.fileExists(atPath: Layout(directory).registry) ? try Registry.load(directory: directory) : nil
+        // DEPARTMENT.md §5: the date considered is the date given, or today in the department's zone.
+        let calendar = registry?.calendar ?? .standard
+        let judged = try asOf.map { RotationPolicy.AsOf.date(try DepartmentDate.parse($0, calendar: calendar, now: Clock.now)) } ?? .instant(Clock.now)
         let keys = verify ? try identities.load() : []
         let progress = Terminal.Progress(L("Checking", "正在检查"))
-        let report = try ComplianceReport.run(directory: directory, asOf: asOfTime, registry: registry, identities: keys) { done, total in
+        let report = try ComplianceReport.run(directory: directory, asOf: judged, registry: registry, identities: keys) { done, total in
             progress.update(UInt64(done), UInt64(total))
         }
         progress.finish()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.printReport(report)
         } else if csv {
             printCSV(report)
         } else {
@@ -56,22 +55,30 @@ struct ComplianceCommand: VaultCommand {
         if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
     }
 
+    /// JSON.md §6.2: RFC 4180 fields, lines ending with LF.
     private func printCSV(_ report: ComplianceReport) {
-        func field(_ s: String?) -> String {
-            let v = s ?? ""
-            return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
-        }
-        print("archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant")
-        for r in report.archives {
-            print([r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map { $0 ? "yes" : "no" },
-                   r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified, r.problem,
-                   r.nonCompliant ? "yes" : "no"].map(field).joined(separator: ","))
-        }
+        print(Self.csvHeader)
+        for r in report.archives { print(Self.csvLine(r)) }
+    }
+
+    private static let csvHeader = "archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant"
+
+    private static func csvLine(_ r: ComplianceReport.Row) -> String {
+        [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map { $0 ? "yes" : "no" },
+         r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified, r.problem,
+         r.nonCompliant ? "yes" : "no"].map { csvField($0 ?? "") }.joined(separator: ",")
+    }
+
+    /// A field with a comma, a double quote, CR or LF is quoted, each `"` doubled (RFC 4180).
+    private static func csvField(_ v: String) -> String {
+        // By scalars: "\r\n" is one Character, which equals neither "\r" nor "\n".
+        v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" })
+            ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
-        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \($0)" } ?? "") + (zh ? ",截至 " : ", as of ") + String(report.asOf.prefix(10)))
+        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \($0)" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
         var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "托管", "托管访问"] : ["archive", "owner", "password changed", "days", "rotation", "data key", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
         var rows: [[String]] = []
@@ -83,9 +90,10 @@ struct ComplianceCommand: VaultCommand {
             var rotation = word(r.rotation ?? "", zh)
             if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
             if let problem = r.problem { rotation += " " + problem }
-            let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(String((r.lastEscrowUseAt ?? "").prefix(10))))"
-            var row = [r.archive, r.owner ?? "", String((r.passwordChangedAt ?? "").prefix(10)), r.passwordAgeDays.map(String.init) ?? "",
-                       paint(rotation, r.rotation ?? ""), String((r.dekRotatedAt ?? "").prefix(10)),
+            // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
+            let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
+            var row = [r.archive, r.owner ?? "", r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
+                       paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "",
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\($0))" } ?? ""), uses]
             if verify { row.append(r.verified == "FORGED" ? Terminal.red("FORGED") : (r.verified ?? "")) }
             rows.append(row)
@@ -164,6 +172,7 @@ struct RemindersCommand: VaultCommand {
                     continue
                 }
                 let h = info.header
+                // DEPARTMENT.md §5: D(passwordChangedAt) + remindDays and + overdueDays, in the department's zone.
                 let e = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: Clock.now)
                 entries.append(Reminders.Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e))
             }
@@ -175,6 +184,17 @@ struct RemindersCommand: VaultCommand {
         } else {
             print(text, terminator: "")
         }
+    }
+}
+
+/// `--as-of DATE` (DEPARTMENT.md §5): a calendar date taken as written; `today`, `yesterday`
+/// and `tomorrow` are dates in the department's zone, not the machine's.
+enum DepartmentDate {
+    static func parse(_ text: String, calendar: DepartmentCalendar, now: Int64) throws -> Int64 {
+        // DateParser resolves the relative words in the machine's zone: give it a "now" that falls
+        // there on the department's date (at its noon, clear of any daylight-saving change).
+        let today = Int32(clamping: calendar.day(of: now))
+        return Int64(try DateParser.parse(text, now: DateParser.startOfDay(today) + 43_200))
     }
 }
 

@@ -166,6 +166,12 @@ struct DeptPolicy: VaultCommand {
             --threshold 1: any one manager can open an archive alone (the default). --threshold 2 with two
             managers: both must act together (dual control). Rotation: reminder after --remind-days
             (default 90), overdue after --overdue-days (default 180), or --no-periodic-rotation.
+            Days are calendar days in the department's time zone: --time-zone with an IANA name
+            (default Asia/Shanghai), whatever the zone of the machine that runs a command.
+
+            EXAMPLES
+              salesvault dept policy 华东销售部 --remind-days 90 --overdue-days 180 --admin-key admin.key
+              salesvault dept policy 香港销售部 --time-zone Asia/Hong_Kong --admin-key admin.key
             """)
     @Argument(help: "The department directory.") var directory: String
     @Option(name: .long, help: "Managers needed together to open an archive (1 = any one alone).") var threshold: Int?
@@ -173,6 +179,8 @@ struct DeptPolicy: VaultCommand {
     @Option(name: .long, help: "Days after a password change when it is overdue (up to 730).") var overdueDays: Int?
     @Flag(name: .long, help: "No periodic rotation (every compliance report says so).") var noPeriodicRotation = false
     @Flag(name: .long, help: "Periodic rotation again (with the days given or the defaults).") var periodicRotation = false
+    @Option(name: .long, help: ArgumentHelp("The time zone the department counts days in: an IANA name such as Asia/Shanghai (the default) or Asia/Hong_Kong.", valueName: "name"))
+    var timeZone: String?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
@@ -183,10 +191,16 @@ struct DeptPolicy: VaultCommand {
             if periodicRotation { r.policy.rotation.periodic = true }
             if let remindDays { r.policy.rotation.remindDays = remindDays }
             if let overdueDays { r.policy.rotation.overdueDays = overdueDays }
+            if let timeZone {
+                // The default is written as no field at all (DEPARTMENT.md §3.1); an unknown name
+                // is refused by validate().
+                r.policy.timeZone = timeZone == DepartmentCalendar.defaultZoneName ? nil : timeZone
+            }
             try r.validate()
             let rule = r.rotationPolicy.ruleText
+            let zone = r.policy.timeZone ?? DepartmentCalendar.defaultZoneName
             let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理") : L("\(r.policy.escrowThreshold) managers together", "\(r.policy.escrowThreshold) 名经理共同")
-            return L("Policy: escrow by \(escrow.text); \(rule.en).", "政策:托管方式为\(escrow.text);\(rule.zh)。")
+            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).", "政策:托管方式为\(escrow.text);\(rule.zh);按 \(zone) 时区计日。")
         }
     }
 }
@@ -209,6 +223,7 @@ struct DeptShow: VaultCommand {
               + (zh ? "(签名与此密钥相符;请与您的管理员密钥指纹核对)" : "(signed by this key; compare it with your administrator's fingerprint)"))
         let rule = r.rotationPolicy.ruleText
         print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
+        print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
         let k = r.policy.escrowThreshold
         print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
         print(zh ? "经理:" : "Managers:")

@@ -132,7 +132,8 @@ struct EscrowList: VaultCommand {
                 ["name": $0.holder.name, "recipient": AgeKeys.recipientString($0.holder.recipient),
                  "fingerprint": KeyFile.fingerprint($0.holder.recipient.rawRepresentation), "threshold": $0.threshold, "share": Int($0.x)]
             }
-            var out: [String: Any] = ["archive": archive, "owner": h.owner, "holders": rows]
+            // JSON.md §6.3.
+            var out: [String: Any] = ["archive": archive, "owner": h.owner, "holders": rows, "jsonVersion": JSONOutput.version]
             if let coverage { out["coverage"] = coverage.status.rawValue }
             if let pin = h.department { out["administratorFingerprint"] = KeyFile.fingerprint(pin.adminKey) }
             print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))

@@ -41,15 +41,16 @@ enum OwnerUnlock {
             Terminal.stderr(Terminal.yellow(L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
                                               "一名可打开本档案的经理已被移除:文件的旧副本仍可用其密钥打开。请运行:salesvault rekey \(path)").text) + "\n")
         }
+        // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
         let policy = registry?.rotationPolicy ?? .standard
         let e = policy.evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: Clock.now)
-        if e.status != .ok, let overdueAt = e.overdueAt {
+        if e.status != .ok, let left = e.daysLeft {
             let rule = policy.ruleText
-            let left = Int((overdueAt - Clock.now) / 86_400)
+            let changed = DepartmentCalendar.dateString(e.changedDay)
             let when = left > 0 ? L("\(left) days left before it is overdue", "距逾期还有 \(left) 天") : L("overdue by \(-left) days", "已逾期 \(-left) 天")
             let never = e.status == .neverRotated ? L(" (never changed since the archive was created)", "(创建档案后从未更换)") : L("", "")
-            Terminal.stderr(Terminal.yellow(L("Reminder: the password was last changed on \(Format.date(h.passwordChangedAt))\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
-                                              "提醒:密码上次更换于 \(Format.date(h.passwordChangedAt))\(never.text),已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text) + "\n")
+            Terminal.stderr(Terminal.yellow(L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
+                                              "提醒:密码上次更换于 \(changed)\(never.text),已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text) + "\n")
         }
     }
 

@@ -18,37 +18,16 @@ enum PasswordInput {
                                hint: L("check the path and its permissions", "请检查路径和权限"))
             }
             defer { close(fd) }
-            var data = Data()
-            var buffer = [UInt8](repeating: 0, count: 1024)
-            defer { for i in buffer.indices { buffer[i] = 0 } }
-            while data.count <= maxBytes {
-                let n = Glibc.read(fd, &buffer, buffer.count)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 {
-                    throw CLIError(.passwordSource, L("cannot read the password file \(file)", "无法读取密码文件 \(file)"),
-                                   hint: L("check the path and its permissions", "请检查路径和权限"))
-                }
-                if n == 0 { break }
-                data.append(contentsOf: buffer[0..<n])
+            return try readInput(fd, untilLineEnd: false) {
+                CLIError(.passwordSource, L("cannot read the password file \(file)", "无法读取密码文件 \(file)"),
+                         hint: L("check the path and its permissions", "请检查路径和权限"))
             }
-            return try firstLine(data)
         }
         if let fd {
-            var data = Data()
-            var buffer = [UInt8](repeating: 0, count: 1024)
-            while data.count <= maxBytes {
-                let n = Glibc.read(fd, &buffer, buffer.count)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 {
-                    throw CLIError(.passwordSource, L("cannot read from file descriptor \(fd)", "无法从文件描述符 \(fd) 读取"),
-                                   hint: L("pass an open descriptor, e.g. --password-fd 3 3<file", "请传入已打开的描述符,例如 --password-fd 3 3<file"))
-                }
-                if n == 0 { break }
-                data.append(contentsOf: buffer[0..<n])
-                if buffer[0..<n].contains(10) { break }
+            return try readInput(fd, untilLineEnd: true) {
+                CLIError(.passwordSource, L("cannot read from file descriptor \(fd)", "无法从文件描述符 \(fd) 读取"),
+                         hint: L("pass an open descriptor, e.g. --password-fd 3 3<file", "请传入已打开的描述符,例如 --password-fd 3 3<file"))
             }
-            for i in buffer.indices { buffer[i] = 0 }
-            return try firstLine(data)
         }
         let first = try prompted(prompt)
         if confirm {
@@ -61,26 +40,50 @@ enum PasswordInput {
         return first
     }
 
-    /// The first line, without its line ending; the password must not be empty.
-    private static func firstLine(_ data: Data) throws -> String {
-        guard data.count <= maxBytes else {
-            throw CLIError(.passwordSource, L("the password input is longer than \(maxBytes) bytes", "密码输入超过 \(maxBytes) 字节"),
-                           hint: L("put only the password on the first line", "第一行只写密码"))
+    /// Reads a password file (to its end) or descriptor (to its end, or through the first read
+    /// that returns an LF), at most `maxBytes` + 1 bytes so that longer input is refused.
+    private static func readInput(_ fd: Int32, untilLineEnd: Bool, failure: () -> CLIError) throws -> String {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        defer {
+            for i in buffer.indices { buffer[i] = 0 }
+            for i in data.indices { data[i] = 0 }
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError(.passwordSource, L("the password input is not UTF-8 text", "密码输入不是 UTF-8 文本"),
-                           hint: L("save the password file as UTF-8", "请将密码文件保存为 UTF-8 编码"))
+        while data.count <= maxBytes {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw failure() }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            if untilLineEnd && buffer[0..<n].contains(0x0A) { break }
         }
-        var line = Substring(text)
-        if let newline = line.firstIndex(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) { line = line[..<newline] }
-        guard !line.isEmpty else {
-            throw CLIError(.passwordSource, L("the password input is empty", "密码输入为空"),
-                           hint: L("put the password on the first line", "请把密码写在第一行"))
-        }
-        return String(line)
+        return try password(from: data)
     }
 
-    /// Prompts on /dev/tty with echo off.
+    /// FORMAT.md §2, a file or descriptor: at most 4,096 bytes in all, valid UTF-8 as a whole, a
+    /// leading byte-order mark ignored, the password the text before the first CR or LF, not empty.
+    static func password(from input: [UInt8]) throws -> String {
+        guard input.count <= maxBytes else {
+            throw CLIError(.passwordSource, L("the password input is longer than \(maxBytes) bytes; nothing was changed", "密码输入超过 \(maxBytes) 字节;未做任何更改"),
+                           hint: L("put only the password on the first line", "第一行只写密码"))
+        }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let text = input.starts(with: bom) ? input.dropFirst(bom.count) : input[...]
+        // Checked here, not left to Foundation: the whole input, and nothing removed silently.
+        guard String(validating: text, as: UTF8.self) != nil else {
+            throw CLIError(.passwordSource, L("the password input is not UTF-8 text; nothing was changed", "密码输入不是 UTF-8 文本;未做任何更改"),
+                           hint: L("save the password file as UTF-8", "请将密码文件保存为 UTF-8 编码"))
+        }
+        let line = text.prefix { $0 != 0x0D && $0 != 0x0A }
+        guard !line.isEmpty else {
+            throw CLIError(.passwordSource, L("the password input is empty; nothing was changed", "密码输入为空;未做任何更改"),
+                           hint: L("put the password on the first line", "请把密码写在第一行"))
+        }
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Prompts on /dev/tty with echo off (FORMAT.md §2): the bytes up to the first CR, LF or end
+    /// of input, refused when empty, not UTF-8, or longer than `maxBytes`.
     private static func prompted(_ prompt: L) throws -> String {
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
@@ -91,10 +94,24 @@ enum PasswordInput {
         _ = prompt.text.withCString { write(tty, $0, strlen($0)) }
         var saved = termios()
         let haveTermios = tcgetattr(tty, &saved) == 0
+        // Byte by byte, not through the kernel's line buffer: in canonical mode the kernel silently
+        // drops what is typed beyond 4,095 bytes, and such input must be refused instead. So the
+        // line editing is ours: the terminal's erase (and Backspace, DEL), kill and end-of-file keys.
+        var erase: Set<UInt8> = [0x08, 0x7F]
+        var kill: UInt8 = 0x15
+        var eof: UInt8 = 0x04
         if haveTermios {
+            withUnsafeBytes(of: saved.c_cc) { cc in
+                if cc[Int(VERASE)] != 0 { erase.insert(cc[Int(VERASE)]) }
+                if cc[Int(VKILL)] != 0 { kill = cc[Int(VKILL)] }
+                if cc[Int(VEOF)] != 0 { eof = cc[Int(VEOF)] }
+            }
             var silent = saved
-            silent.c_lflag &= ~tcflag_t(ECHO)
-            silent.c_lflag |= tcflag_t(ICANON)
+            silent.c_lflag &= ~tcflag_t(ECHO | ICANON)
+            withUnsafeMutableBytes(of: &silent.c_cc) { cc in
+                cc[Int(VMIN)] = 1
+                cc[Int(VTIME)] = 0
+            }
             tcsetattr(tty, TCSAFLUSH, &silent)
         }
         defer {
@@ -102,16 +119,36 @@ enum PasswordInput {
             _ = "\n".withCString { write(tty, $0, 1) }
         }
         var bytes: [UInt8] = []
+        var tooLong = false
         var byte: UInt8 = 0
-        while bytes.count <= maxBytes {
+        defer { for i in bytes.indices { bytes[i] = 0 } }
+        while true {
             let n = Glibc.read(tty, &byte, 1)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 || byte == 10 || byte == 13 { break }
-            bytes.append(byte)
+            if n <= 0 || byte == 0x0A || byte == 0x0D || (haveTermios && byte == eof) { break }
+            if haveTermios && erase.contains(byte) {
+                // One character: its continuation bytes, then its first byte.
+                while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+                if !bytes.isEmpty { bytes.removeLast() }
+            } else if haveTermios && byte == kill {
+                bytes.removeAll()
+            } else if bytes.count < maxBytes {
+                bytes.append(byte)
+            } else {
+                tooLong = true  // read on to the end of the line, so that none of it is left behind
+            }
         }
-        defer { for i in bytes.indices { bytes[i] = 0 } }
-        guard !bytes.isEmpty, let text = String(bytes: bytes, encoding: .utf8) else {
+        byte = 0
+        guard !tooLong else {
+            throw CLIError(.passwordSource, L("the password is longer than \(maxBytes) bytes; nothing was changed", "密码超过 \(maxBytes) 字节;未做任何更改"),
+                           hint: L("choose a password of at most \(maxBytes) bytes", "请选择不超过 \(maxBytes) 字节的密码"))
+        }
+        guard !bytes.isEmpty else {
             throw CLIError(.passwordSource, L("no password was entered", "未输入密码"), hint: L("type the password and press Enter", "请输入密码后按回车"))
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CLIError(.passwordSource, L("the password typed is not UTF-8 text; nothing was changed", "输入的密码不是 UTF-8 文本;未做任何更改"),
+                           hint: L("check the terminal's character encoding (UTF-8) and type it again", "请将终端字符编码设为 UTF-8 后重新输入"))
         }
         return text
     }

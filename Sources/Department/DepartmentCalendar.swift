@@ -1,0 +1,57 @@
+import Foundation
+
+/// Calendar days in the department's time zone (DEPARTMENT.md §5 "Counting days"): every age and
+/// date of the rotation rule and of the compliance check is counted here, never in the time zone
+/// of the machine that runs the tool. A day is a number: days since 1970-01-01.
+public struct DepartmentCalendar: Sendable, Equatable {
+    /// The zone when the registry names none, or when there is no registry (DEPARTMENT.md §3.1).
+    public static let defaultZoneName = "Asia/Shanghai"
+
+    /// Asia/Shanghai: UTC+8 without daylight saving time (also if the system lacks the name).
+    public static let standard = DepartmentCalendar(timeZone: TimeZone(identifier: defaultZoneName) ?? TimeZone(secondsFromGMT: 8 * 3_600)!)
+
+    public let timeZone: TimeZone
+
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+    }
+
+    /// The zone named `name` (an IANA name such as `Asia/Shanghai`), or nil when it is not one this
+    /// system knows. Abbreviations and custom offsets are refused although the system's time zone
+    /// library accepts some ("CST" would be US Central time, not China's; "GMT+8").
+    public init?(zoneName name: String) {
+        guard TimeZone.knownTimeZoneIdentifiers.contains(name) || name == "UTC" || name.hasPrefix("Etc/"),
+              let zone = TimeZone(identifier: name)
+        else { return nil }
+        timeZone = zone
+    }
+
+    /// `D(t)`: the calendar date of the instant `t` (seconds since 1970) in this zone.
+    public func day(of instant: Int64) -> Int64 {
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
+        // Header times are not authenticated without the key: never trap on an absurd one.
+        let (local, overflow) = instant.addingReportingOverflow(offset)
+        let t = overflow ? (offset > 0 ? Int64.max : Int64.min) : local
+        return t >= 0 ? t / 86_400 : -((-(t + 1)) / 86_400) - 1
+    }
+
+    /// `YYYY-MM-DD` of `D(t)`.
+    public func dateString(of instant: Int64) -> String {
+        Self.dateString(day(of: instant))
+    }
+
+    /// `YYYY-MM-DD` of a day, or with `compact` `YYYYMMDD` (iCalendar dates).
+    public static func dateString(_ day: Int64, compact: Bool = false) -> String {
+        let (seconds, overflow) = day.multipliedReportingOverflow(by: 86_400)
+        var tm = tm()
+        var time = time_t(overflow ? (day > 0 ? Int64.max : Int64.min) : seconds)
+        gmtime_r(&time, &tm)
+        return String(format: compact ? "%04d%02d%02d" : "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)
+    }
+
+    /// The instant `00:00:00Z` of a day (`asOf` of JSON.md §6.2 for a date given with `--as-of`).
+    public static func utcMidnight(_ day: Int64) -> Int64 {
+        let (seconds, overflow) = day.multipliedReportingOverflow(by: 86_400)
+        return overflow ? (day > 0 ? Int64.max : Int64.min) : seconds
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+/// What an owner's unlock must review and keep in line (DEPARTMENT.md §4, §5): a forced password
+/// change after an escrow reset, trust in the registry, departed managers' slots (removed on a
+/// writing unlock), new managers announced, escrow uses, a broken escrow or a pending rekey, and
+/// the rotation reminder. It returns what happened and what to tell; the command line prints.
+public struct UnlockReview: Sendable {
+    /// One thing the owner is told.
+    public enum Notice: Sendable {
+        /// A registry was found but refused; escrow slots were not touched.
+        case registryRefused(Error)
+        /// Managers the department removed: their slots were removed from this archive.
+        case departedRemoved(names: [String])
+        /// Managers the department removed who can still open it (a reading unlock changed nothing).
+        case departedStillHold(names: [String])
+        /// The department's escrow changed and is not applied yet (`escrow update`).
+        case escrowChangePending(added: [PendingManager], threshold: (from: Int, to: Int)?)
+        /// Managers opened or reset the archive this many times, the last at `lastAt`.
+        case escrowUses(count: Int, lastAt: Int64)
+        /// Fewer escrow shares remain than needed.
+        case escrowBroken(left: Int, needed: Int)
+        /// A manager who could open it was removed: old copies still open with their key.
+        case rekeyRequired
+        /// The rotation rule is due or overdue.
+        case rotation(RotationReminder)
+    }
+
+    /// A manager the department added, with the fingerprint the owner checks.
+    public struct PendingManager: Sendable, Equatable {
+        public let name: String
+        public let role: String
+        public let fingerprint: String
+    }
+
+    /// The password's age against the rule.
+    public struct RotationReminder: Sendable {
+        public let evaluation: RotationPolicy.Evaluation
+        public let policy: RotationPolicy
+        public let passwordChangedAt: Int64
+        public var neverChanged: Bool { evaluation.status == .neverRotated }
+    }
+
+    /// The owner must set their own password first (an escrow reset): nothing else runs.
+    public struct MustChangePassword: Error, Sendable {
+        public let resetAt: Int64
+    }
+
+    public let notices: [Notice]
+    /// The verified registry, when the archive is in a department and it was trusted.
+    public let registry: Registry?
+
+    /// Reviews `vault` just unlocked by its owner at `now`. Throws `MustChangePassword` when an
+    /// escrow reset is pending (unless `allowMustChange`, for `passwd` itself). On a writing
+    /// unlock, departed managers' slots are removed (the only change made here).
+    public static func run(_ vault: Vault, path: String, now: Int64, departmentOverride: String? = nil, allowMustChange: Bool = false) throws -> UnlockReview {
+        let h = vault.header
+        if h.flags.contains(.mustChangePassword) && !allowMustChange { throw MustChangePassword(resetAt: h.passwordChangedAt) }
+        var notices: [Notice] = []
+        var registry: Registry?
+        if h.department != nil || ArchiveDepartment.layout(forArchive: path, override: departmentOverride) != nil {
+            do {
+                registry = try ArchiveDepartment.registry(forArchive: path, header: h, override: departmentOverride)
+            } catch {
+                notices.append(.registryRefused(error))
+            }
+        }
+        if let registry, h.department != nil { notices += try syncEscrow(vault, registry: registry) }
+        if let uses = vault.header.escrowUses { notices.append(.escrowUses(count: Int(uses.unacknowledged), lastAt: uses.lastUseAt)) }
+        let remaining = vault.header.escrowSlots
+        if let k = remaining.first?.threshold, remaining.count < k {
+            notices.append(.escrowBroken(left: remaining.count, needed: k))
+        } else if vault.header.flags.contains(.rekeyRequired) {
+            notices.append(.rekeyRequired)
+        }
+        let policy = registry?.rotationPolicy ?? .standard
+        let e = policy.evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
+        if e.status != .ok, e.overdueDay != nil {
+            notices.append(.rotation(RotationReminder(evaluation: e, policy: policy, passwordChangedAt: h.passwordChangedAt)))
+        }
+        return UnlockReview(notices: notices, registry: registry)
+    }
+
+    /// Removed managers lose their slot at once (on a writing unlock); added ones are only
+    /// announced, with fingerprints, until the owner runs `escrow update`.
+    static func syncEscrow(_ vault: Vault, registry: Registry) throws -> [Notice] {
+        var notices: [Notice] = []
+        let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
+        let slots = vault.header.escrowSlots
+        if !coverage.departed.isEmpty, vault.access == .readWrite, vault.openedThroughEscrow == nil {
+            let gone = Set(coverage.departed.map(\.recipient.rawRepresentation))
+            let kept = slots.map(\.holder).filter { !gone.contains($0.recipient.rawRepresentation) }
+            let pin = try registry.escrowPlan().pin
+            try vault.updateEscrow(Vault.EscrowPlan(holders: kept, threshold: slots.first?.threshold ?? 1, pin: pin))
+            notices.append(.departedRemoved(names: coverage.departed.map(\.name)))
+        } else if !coverage.departed.isEmpty {
+            notices.append(.departedStillHold(names: coverage.departed.map(\.name)))
+        }
+        let threshold = slots.first?.threshold ?? registry.policy.escrowThreshold
+        if !coverage.missing.isEmpty || threshold != registry.policy.escrowThreshold {
+            let added = coverage.missing.map { m in
+                PendingManager(name: m.name, role: m.role,
+                               fingerprint: (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?")
+            }
+            notices.append(.escrowChangePending(added: added, threshold: threshold != registry.policy.escrowThreshold ? (threshold, registry.policy.escrowThreshold) : nil))
+        }
+        return notices
+    }
+}
