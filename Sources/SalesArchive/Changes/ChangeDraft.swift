@@ -72,40 +72,40 @@ extension ChangeDraft {
         let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else {
-            throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh):文本超过 64 KiB")
+            throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh)内容过长(上限 64 KiB),请精简")
         }
         switch spec.type {
         case .text: return .text(text)
         case .integer:
-            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.zh):\(input) 不是数字") }
+            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.zh)须填写数字,“\(input)”不是数字") }
             return .int(v)
         case .instant:
             throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录,不能手工填写")
         case .money:
             guard let m = Money.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
-                                   zh: "\(spec.zh):\(text) 不是有效金额(例如 300万、3,000,000、¥3000000.50、USD 1200)")
+                                   zh: "\(spec.zh)“\(text)”无法识别为金额,请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")
             }
-            guard m.minorUnits >= 0 else { throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh):金额不能为负数") }
+            guard m.minorUnits >= 0 else { throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh)不能填负数") }
             return .money(m)
         case .date: return .day(try DateParser.parse(text, now: now))
         case .flag:
             switch Vocab.fold(text) {
             case "yes", "y", "true", "1", "是", "对", "√": return .flag(true)
             case "no", "n", "false", "0", "否", "不是", "×": return .flag(false)
-            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no", zh: "\(spec.zh):请填写 是 或 否")
+            default: throw ArchiveError(.invalidValue, "\(spec.key): answer yes or no", zh: "\(spec.zh)请填“是”或“否”")
             }
         case .vocabulary(let vocabulary):
             guard let code = vocabulary.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.codes.joined(separator: ", "))",
-                                   zh: "\(spec.zh):\(text) 不是有效值(可选:\(vocabulary.labels(zh: true).joined(separator: "、")))")
+                                   zh: "\(spec.zh)没有“\(text)”这一项,可选:\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }
             return .text(code)
         case .reference(let target):
             return .ref(try resolve(target, text).id)
         case .references(let target):
             let ids = try text.split(whereSeparator: { ",，、;；".contains($0) }).map { try resolve(target, String($0)).id }
-            guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh):引用超过 \(Limits.maxRefs) 个") }
+            guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
         }
     }
@@ -121,9 +121,9 @@ extension ChangeDraft {
                     candidates: Schema.fields(kind).map(\.key))
             }
             guard !protected.contains(spec.key) else {
-                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里修改;请使用专门的命令(需要填写原因)")
+                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改,请用专门的命令修改(须注明原因)")
             }
-            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”重复填写") }
+            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次,请只保留一个") }
             let new = try value(for: spec, kind: kind, input: input, now: now)
             let old = existing?[number: spec.number]
             if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
@@ -206,12 +206,12 @@ enum Lookup {
             }
             throw ArchiveError(
                 .notFound, containing.isEmpty ? "no \(kind.en) matches \(q)" : "no \(kind.en) name starts with \(q); did you mean one of these?",
-                zh: containing.isEmpty ? "没有与 \(q) 匹配的\(kind.zh)" : "没有以 \(q) 开头的\(kind.zh)名称;您是否要找以下记录?",
+                zh: containing.isEmpty ? "找不到“\(q)”对应的\(kind.zh)" : "没有名称以“\(q)”开头的\(kind.zh);您要找的是不是下面这些?",
                 candidates: containing.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
         }
         throw ArchiveError(
             .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
-            zh: "\(q) 匹配到 \(matches.count) 条\(kind.zh)记录;请输入更完整的名称或编号",
+            zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh),请输入更完整的名称或编号",
             candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 }
@@ -226,17 +226,17 @@ enum Limits {
     static func check(_ events: [ChangeEvent]) throws {
         for e in events {
             guard e.changes.count <= maxChanges else {
-                throw ArchiveError(.invalidValue, "more than \(maxChanges) fields changed in one record", zh: "一条记录一次修改的字段超过 \(maxChanges) 个")
+                throw ArchiveError(.invalidValue, "more than \(maxChanges) fields changed in one record", zh: "一条记录一次最多修改 \(maxChanges) 个字段")
             }
             for c in e.changes {
                 for v in [c.old, c.new] {
                     switch v {
                     case .text(let s)?:
                         guard s.utf8.count <= maxText else {
-                            throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "文本超过 1 MiB,无法保存")
+                            throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "内容超过 1 MiB,无法保存")
                         }
                     case .refs(let r)?:
-                        guard r.count <= maxRefs else { throw ArchiveError(.invalidValue, "more than \(maxRefs) references in one field", zh: "一个字段的引用超过 \(maxRefs) 个") }
+                        guard r.count <= maxRefs else { throw ArchiveError(.invalidValue, "more than \(maxRefs) references in one field", zh: "一个字段最多关联 \(maxRefs) 条记录") }
                     default: break
                     }
                 }

@@ -23,7 +23,7 @@ extension ChangeDraft {
         let about = subject.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (--about)", zh: "请说明被投诉的人或部门(--about)") }
-        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "投诉需要填写内容") }
+        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "请填写投诉内容") }
         let person = try complainant.map { try resolve(.contact, $0) }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
         var highest = 0
@@ -52,14 +52,14 @@ extension ChangeDraft {
     func routeComplaint(_ query: String, manager: Bool, director: Bool, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         let when = try stepTime(e, at: at, now: now, after: ["receivedAt"])
-        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请说明已通报谁:--manager、--director 或两者") }
+        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请注明已通报的对象:经理(--manager)、总监(--director),或两者都选") }
         guard complaintStatus(e) == .received else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);只有已受理的投诉才能通报")
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”,只有“已受理”的投诉才能登记通报")
         }
         var values: [(String, FieldValue?)] = []
         if manager && e["managerNotifiedAt"] == nil { values.append(("managerNotifiedAt", .int(when))) }
         if director && e["directorNotifiedAt"] == nil { values.append(("directorNotifiedAt", .int(when))) }
-        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded", zh: "已记录过") }
+        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded", zh: "该通报已登记过,无需重复") }
         let bothDone = (manager || e["managerNotifiedAt"] != nil) && (director || e["directorNotifiedAt"] != nil)
         if bothDone { values.append(("status", .text(ComplaintStatus.routed.rawValue))) }
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
@@ -74,7 +74,7 @@ extension ChangeDraft {
             throw ArchiveError(
                 .invalidTransition,
                 "\(e.displayName) is \(complaintStatus(e).en): the sales manager and the sales director must both be notified first (complaint route)",
-                zh: "\(e.displayName) 当前为\(complaintStatus(e).zh):必须先通报销售经理和销售总监(complaint route)")
+                zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”,须先通报销售经理和销售总监(complaint route)才能处理")
         }
         let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -95,9 +95,9 @@ extension ChangeDraft {
     func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, by surveyor: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .resolved else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前为\(complaintStatus(e).zh);处理完成后才能回访")
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”,投诉处理完毕后才能做满意度回访")
         }
-        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "\(text) 不是有效的满意度(\(Satisfaction.codes))") }
+        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "没有“\(text)”这个满意度选项,可选:\(Satisfaction.labelsZH)") }
         let when = try stepTime(e, at: at, now: now, after: ["resolvedAt"])
         var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(when))]
         if let comment, !comment.isEmpty { values.append(("surveyComment", .text(comment))) }
@@ -114,7 +114,7 @@ extension ChangeDraft {
         guard at <= now else { throw ArchiveError(.invalidValue, "the date is in the future", zh: "日期不能晚于今天") }
         for key in fields {
             if let earlier = e[key]?.int, at < earlier - 86_399 {
-                throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(key))", zh: "日期早于此投诉的前一步骤(\(key))")
+                throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(key))", zh: "日期早于该投诉上一步的时间(\(key)),请核对")
             }
         }
         return at

@@ -6,8 +6,8 @@ extension ChangeDraft {
     @discardableResult
     func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name", zh: "客户需要名称") }
-        if let duplicate = customer(sameNameAs: trimmed) { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "\(trimmed) 已在档案中(\(duplicate.shortID))") }
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name", zh: "请填写客户名称") }
+        if let duplicate = customer(sameNameAs: trimmed) { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "客户“\(trimmed)”已存在(\(duplicate.shortID)),请勿重复添加") }
         var all = fields
         if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
         let id = newID()
@@ -28,13 +28,13 @@ extension ChangeDraft {
         case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt"])
         case .contact, .activity: break
         case .escrowUse:
-            throw ArchiveError(.invalidValue, "escrow uses are evidence and cannot be edited", zh: "托管访问记录是审计证据,不能修改")
+            throw ArchiveError(.invalidValue, "escrow uses are evidence and cannot be edited", zh: "托管访问记录属于审计留痕,不能修改")
         }
         for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
             let newName = value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !newName.isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
             if kind == .customer {
-                if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "\(newName) 已在档案中(\(clash.shortID))") }
+                if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "客户“\(newName)”已存在(\(clash.shortID)),不能重名") }
             }
         }
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
@@ -47,12 +47,12 @@ extension ChangeDraft {
     @discardableResult
     func setGrade(_ query: String, to gradeText: String, reason: String, now: Int64) throws -> Entity {
         let e = try resolve(.customer, query)
-        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "\(gradeText) 不是有效等级;请使用 \(Grade.codes)") }
+        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "没有“\(gradeText)”这个等级,请填 \(Grade.labelsZH)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "修改等级必须填写原因(制度 6.2:须在工作汇报中体现)") }
+        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "调整客户等级须注明原因(--reason),按制度 6.2 要写入工作汇报") }
         let field = Schema.number(.customer, "grade")
         let old = e[number: field]
-        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 已经是 \(grade.rawValue) 级") }
+        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 当前已是 \(grade.rawValue) 级,无需调整") }
         try commit([ChangeEvent(.update, .customer, e.id, [
             FieldChange(field: field, old: old, new: .text(grade.rawValue)),
             FieldChange(field: Schema.reasonField, old: nil, new: .text(why)),
@@ -65,7 +65,7 @@ extension ChangeDraft {
         let e = try resolve(kind, query)
         let q = query.trimmingCharacters(in: .whitespaces).lowercased()
         guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
-            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "要移除 \(e.shortID) \(e.displayName),请输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
+            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "为防误删,移除 \(e.shortID) \(e.displayName) 须输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
         }
         try commit([ChangeEvent(.remove, kind, e.id, [])], now: now)
         return e
@@ -75,7 +75,7 @@ extension ChangeDraft {
     func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name", zh: "联系人需要姓名") }
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name", zh: "请填写联系人姓名") }
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.contact, "customer"), old: nil, new: .ref(c.id)),
@@ -92,9 +92,9 @@ extension ChangeDraft {
         nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
     ) throws -> Entity {
         let c = try resolve(.customer, customer)
-        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "\(typeText) 不是有效的跟进方式;请使用 \(ActivityType.codes)") }
+        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式,可选:\(ActivityType.labelsZH)") }
         let text = summary.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "跟进记录需要填写内容") }
+        guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "请填写跟进内容") }
         let people = try contacts.map { try resolve(.contact, $0) }
         for p in people where p["customer"]?.ref != c.id {
             throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)(\(p.shortID))不是 \(c.displayName) 的联系人")
@@ -105,7 +105,7 @@ extension ChangeDraft {
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
         guard DateParser.localDay(at) <= DateParser.localDay(now) else {
-            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "不能记录未来日期的跟进(\(DateParser.format(DateParser.localDay(at))))")
+            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期(\(DateParser.format(DateParser.localDay(at))))晚于今天,不能提前记录")
         }
         let id = newID()
         var changes: [FieldChange] = [
@@ -145,7 +145,7 @@ extension ChangeDraft {
     func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name", zh: "项目需要名称") }
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name", zh: "请填写项目名称") }
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.project, "customer"), old: nil, new: .ref(c.id)),
@@ -163,11 +163,11 @@ extension ChangeDraft {
     func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
         guard let stage = SalesStage.parse(stageText) ?? Int(stageText).flatMap({ (1...5).contains($0) ? SalesStage.allCases[$0 - 1] : nil }) else {
-            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "\(stageText) 不是有效阶段;请使用 1–5 或 \(SalesStage.codes)")
+            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "没有“\(stageText)”这个阶段,请填 1–5 或 \(SalesStage.labelsZH)")
         }
         let field = Schema.number(.project, "stage")
         let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
-        guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)", zh: "\(p.displayName) 已处于\(stage.zh)") }
+        guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)", zh: "\(p.displayName) 当前已是“\(stage.zh)”") }
         let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let isNextStep = !current.isClosed && !stage.isClosed && stage.order == current.order + 1
         let winning = stage == .won && current == .contract
@@ -176,9 +176,9 @@ extension ChangeDraft {
                 stage.isClosed ? "closing a project as \(stage.en)" :
                 stage.order < current.order ? "going back from \(current.en) to \(stage.en)" : "skipping from \(current.en) to \(stage.en)"
             let whatZH = current.isClosed ? "重新打开已关闭的项目" :
-                stage.isClosed ? "以\(stage.zh)关闭项目" :
-                stage.order < current.order ? "从\(current.zh)退回\(stage.zh)" : "从\(current.zh)跳到\(stage.zh)"
-            throw ArchiveError(.missingValue, "\(what) needs --reason", zh: "\(whatZH)需要填写 --reason")
+                stage.isClosed ? "将项目关闭为“\(stage.zh)”" :
+                stage.order < current.order ? "从“\(current.zh)”退回“\(stage.zh)”" : "从“\(current.zh)”跳到“\(stage.zh)”"
+            throw ArchiveError(.missingValue, "\(what) needs --reason", zh: "\(whatZH),需要填写 --reason 说明原因")
         }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),

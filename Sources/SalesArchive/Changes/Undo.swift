@@ -34,14 +34,14 @@ extension CustomerArchive {
         try vault.forEachRecord(from: id) { index, payload in
             guard conflict == nil else { return }
             if index == id && Snapshot.isSnapshot(payload) {
-                throw ArchiveError(.invalidValue, "\(name) is a snapshot, not a change", zh: "\(name) 是快照,不是更改")
+                throw ArchiveError(.invalidValue, "\(name) is a snapshot, not a change", zh: "\(name) 是档案快照,不是一次更改,无法撤销")
             }
             if Snapshot.isSnapshot(payload) { return }
             let batch = try BatchCodec.decode(payload)
             let batchID = batch.batch ?? index
             if index == id {
                 guard batchID == id else {
-                    throw ArchiveError(.invalidValue, "\(name) is part of batch B\(batchID); undo that batch", zh: "\(name) 属于批次 B\(batchID);请撤销该批次")
+                    throw ArchiveError(.invalidValue, "\(name) is part of batch B\(batchID); undo that batch", zh: "\(name) 属于批次 B\(batchID),请直接撤销该批次")
                 }
                 found = true
                 origin = batch.origin
@@ -71,7 +71,7 @@ extension CustomerArchive {
                     conflict = ArchiveError(
                         .invalidTransition,
                         "\(name) cannot be undone: \(what) was changed later by B\(batchID) (\(batch.label.isEmpty ? "an earlier version" : batch.label)); undo the later batches first, newest first",
-                        zh: "无法撤销 \(name):\(what) 之后又被批次 B\(batchID)(\(batch.label.isEmpty ? "旧版本" : batch.label))修改;请先从最新的批次起逐一撤销")
+                        zh: "无法撤销批次 \(name):\(what) 后来又被批次 B\(batchID)(\(batch.label.isEmpty ? "旧版程序写入" : batch.label))改过。请从最新的批次开始,逐个撤销之后的批次")
                     return
                 }
             }
@@ -79,7 +79,7 @@ extension CustomerArchive {
         if let conflict { throw conflict }
         guard found else { throw ArchiveError(.notFound, "there is no batch \(name) in this archive", zh: "档案中没有批次 \(name)") }
         guard origin != .system && origin != .escrow, !target.contains(where: { $0.kind == .escrowUse }) else {
-            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是托管访问记录,作为审计证据不能撤销")
+            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理托管访问的记录,属于审计留痕,不能撤销")
         }
         var inverse: [ChangeEvent] = []
         for e in target.reversed() {
@@ -95,7 +95,7 @@ extension CustomerArchive {
                 if !changes.isEmpty { inverse.append(ChangeEvent(.update, e.kind, e.id, changes)) }
             }
         }
-        guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "\(name) 没有任何更改") }
+        guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改,无需撤销") }
         return inverse
     }
 

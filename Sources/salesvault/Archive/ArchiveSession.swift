@@ -58,8 +58,8 @@ final class ArchiveContext {
     /// Unlocks the archive named by `options` (or $SALESVAULT_ARCHIVE) with the owner's password.
     static func unlock(_ options: ArchiveOptions, capability: Capability) throws -> ArchiveContext {
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
-            throw CLIError(.failure, L("which archive? none was given", "未指定档案"),
-                           hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请使用 -a 文件,或设置 SALESVAULT_ARCHIVE"))
+            throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"),
+                           hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请用 -a 指定档案文件,或设置环境变量 SALESVAULT_ARCHIVE"))
         }
         let writing = capability == .write
         let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
@@ -73,16 +73,16 @@ final class ArchiveContext {
     func run(_ command: some ArchiveCommand, words: [String]? = nil) throws {
         if words != nil, let other = command.options.archive,
            URL(fileURLWithPath: other).standardizedFileURL.path != URL(fileURLWithPath: archive.vault.path).standardizedFileURL.path {
-            throw CLIError(.failure, L("this session has \(archive.vault.path) open, not \(other)", "当前会话打开的是 \(archive.vault.path),而不是 \(other)"),
-                           hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先退出 shell(exit)"))
+            throw CLIError(.failure, L("this session has \(archive.vault.path) open, not \(other)", "当前会话打开的是 \(archive.vault.path),不是 \(other)"),
+                           hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先输入 exit 退出当前会话"))
         }
         guard allowed.contains(command.capability) else {
             if throughEscrow {
-                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问为只读:此命令会修改档案"),
+                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问只能查看,不能执行会修改档案的命令"),
                                hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
-                                       "只有所有人可以修改档案;如需为所有人设置新密码,请使用 salesvault escrow reset-password"))
+                                       "只有档案所有者本人能修改档案;如需为其设置新密码,请使用 salesvault escrow reset-password"))
             }
-            throw CLIError(.failure, L("this command is not allowed here", "此处不允许运行该命令"), hint: L("run it from the command line", "请在命令行中运行"))
+            throw CLIError(.failure, L("this command is not allowed here", "这里不能运行此命令"), hint: L("run it from the command line", "请直接在命令行中运行"))
         }
         archive.label = ArchiveSession.label(for: words ?? Array(CommandLine.arguments.dropFirst()))
         command.global.apply()
@@ -94,7 +94,7 @@ final class ArchiveContext {
     /// commands run on this archive; any other command is refused.
     func run(parsed: ParsableCommand, words: [String]) throws {
         guard let command = parsed as? any ArchiveCommand else {
-            throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "此处不能使用 \(words.first ?? "");请在命令行中运行"),
+            throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "会话中不能使用 \(words.first ?? ""),请直接在命令行中运行"),
                            hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo",
                                    "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo"))
         }
@@ -121,12 +121,12 @@ enum ArchiveSession {
     /// disk) leaves the archive as it was and is only reported.
     static func snapshotIfDue(_ archive: CustomerArchive) {
         guard archive.snapshotDue else { return }
-        Terminal.stderr(L("Saving a snapshot so that the archive keeps opening quickly…\n", "正在保存快照,以便档案继续快速打开……\n").text)
+        Terminal.stderr(L("Saving a snapshot so that the archive keeps opening quickly…\n", "正在保存快照,以保证档案打开速度……\n").text)
         do {
             try archive.writeSnapshot(now: Clock.now)
         } catch {
             Terminal.stderr(L("warning: the snapshot was not saved (\(error)); your change is saved and the archive is unchanged otherwise; it will be tried again\n",
-                              "警告:快照未保存(\(error));您的更改已保存,档案其余部分未变;下次将重试\n").text)
+                              "警告:快照保存失败(\(error))。您的更改已保存,档案不受影响,下次会自动重试\n").text)
         }
     }
 }
@@ -135,7 +135,7 @@ enum ArchiveSession {
 func parseAssignments(_ items: [String]) throws -> [(String, String)] {
     try items.map { item in
         guard let eq = item.firstIndex(of: "=") else {
-            throw CLIError(.failure, L("--set takes FIELD=VALUE, got \(item)", "--set 需要 字段=值,收到 \(item)"),
+            throw CLIError(.failure, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值,收到的是 \(item)"),
                            hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
         }
         return (String(item[..<eq]), String(item[item.index(after: eq)...]))

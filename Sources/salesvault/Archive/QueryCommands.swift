@@ -49,9 +49,9 @@ struct History: ArchiveCommand {
             // moves `stageSince` with it); --json keeps every change.
             let shown = entries.filter { $0.field?.key != "stageSince" }
             let z = Render.zh
-            let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除", .restore: "恢复"]
+            let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
                 : [.create: "added", .update: "changed", .remove: "removed", .restore: "restored"]
-            Render.table(z ? ["批次", "时间", "人员", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason"],
+            Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason"],
                          shown.map { h in
                              let change = h.field.map { f in
                                  "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
@@ -124,10 +124,10 @@ struct Stale: ArchiveCommand {
                 })
             }
             let z = Render.zh
-            Render.table(z ? ["编号", "等级", "客户", "最近联系", "天数"] : ["id", "grade", "customer", "last contact", "days"],
+            Render.table(z ? ["编号", "等级", "客户", "最近联系", "未联系天数"] : ["id", "grade", "customer", "last contact", "days"],
                          list.map { e in
                              let last = e["lastContactAt"]?.int
-                             return [e.shortID, e["grade"]?.text ?? "", e.displayName, last.map(Format.date) ?? (z ? "从未" : "never"),
+                             return [e.shortID, e["grade"]?.text ?? "", e.displayName, last.map(Format.date) ?? (z ? "从未联系" : "never"),
                                      last.map { String(Format.days(since: $0, now: now)) } ?? "-"]
                          })
             print(z ? "\(list.count) 个客户超过 \(days) 天未联系" : "\(list.count) customers not contacted for \(days) days")

@@ -33,7 +33,7 @@ struct Undo: ArchiveCommand {
             let events = try archive.undoEvents(batch: id)
             let z = Render.zh
             if dryRun {
-                let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "删除", .restore: "恢复"]
+                let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
                     : [.create: "add", .update: "change", .remove: "remove", .restore: "restore"]
                 Render.table(z ? ["操作", "记录", "字段", "当前值 → 撤销后"] : ["", "record", "field", "now → after undo"],
                              events.flatMap { e -> [[String]] in
@@ -45,7 +45,7 @@ struct Undo: ArchiveCommand {
                                       Render.truncate("\(Render.text(e.kind, spec, c.old, archive: archive)) → \(Render.text(e.kind, spec, c.new, archive: archive))", 50)]
                                  }
                              })
-                print(z ? "预览:撤销批次 B\(id) 将写入 \(events.count) 项变更(未保存)" : "Dry run: undoing B\(id) would write \(events.count) changes (nothing saved)")
+                print(z ? "预览:撤销批次 B\(id) 将产生 \(events.count) 项变更,本次未保存任何内容" : "Dry run: undoing B\(id) would write \(events.count) changes (nothing saved)")
                 return
             }
             let done = try archive.undo(batch: id, now: Clock.now)
