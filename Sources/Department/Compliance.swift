@@ -127,25 +127,15 @@ public struct ComplianceReport: Codable, Sendable {
         directory: String, asOf: RotationPolicy.AsOf, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> ComplianceReport {
-        let layout = Layout(directory)
-        var isDir: ObjCBool = false
-        let scanDir = FileManager.default.fileExists(atPath: layout.archives, isDirectory: &isDir) && isDir.boolValue ? layout.archives : directory
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: scanDir).filter { !$0.hasPrefix(".") }.sorted() } catch {
-            throw DepartmentError(.notFound, "cannot read the directory \(scanDir)", zh: "无法读取目录 \(scanDir)")
-        }
+        let scan = try DepartmentScan.files(in: directory)
+        let (scanDir, names) = (scan.directory, scan.names)
         let policy = registry?.rotationPolicy ?? .standard
-        let prefix = scanDir == directory ? "" : "archives/"
+        let prefix = scan.prefix
         var rows: [Row] = []
         var summary = Summary()
         for (i, name) in names.enumerated() {
             progress?(i, names.count)
             let path = scanDir + "/" + name
-            var d: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &d), !d.boolValue else { continue }
-            // Not listed (JSON.md §6.2): hidden files, a writer's temporaries, and the backups that
-            // `repair` and `escrow open` leave (ARCHIVE.backup-DATE).
-            if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") || name.contains(".backup-") { continue }
             guard name.hasSuffix(".svault") else {
                 rows.append(Row(archive: prefix + name, problem: "foreign: not a .svault file", nonCompliant: false))
                 summary.foreign += 1
@@ -205,8 +195,72 @@ public struct ComplianceReport: Codable, Sendable {
     }
 }
 
+/// The files of a department folder (or of any folder) that the compliance check and the
+/// reminders look at: one listing rule for both (JSON.md §6.2).
+public enum DepartmentScan {
+    public struct Listing: Sendable {
+        /// The folder listed: `DIR/archives` when it exists, else `DIR`.
+        public let directory: String
+        /// How a file is named in reports: "archives/" or "".
+        public let prefix: String
+        /// Regular files in name order, without hidden files, a writer's temporaries and the
+        /// backups that `repair` and `escrow open` leave (ARCHIVE.backup-DATE).
+        public let names: [String]
+    }
+
+    public static func files(in directory: String) throws -> Listing {
+        let layout = Layout(directory)
+        var isDir: ObjCBool = false
+        let scanDir = FileManager.default.fileExists(atPath: layout.archives, isDirectory: &isDir) && isDir.boolValue ? layout.archives : directory
+        let all: [String]
+        do { all = try FileManager.default.contentsOfDirectory(atPath: scanDir).sorted() } catch {
+            throw DepartmentError(.notFound, "cannot read the directory \(scanDir)", zh: "无法读取目录 \(scanDir)")
+        }
+        let names = all.filter { name in
+            if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") || name.contains(".backup-") { return false }
+            var d: ObjCBool = false
+            return FileManager.default.fileExists(atPath: scanDir + "/" + name, isDirectory: &d) && !d.boolValue
+        }
+        return Listing(directory: scanDir, prefix: scanDir == directory ? "" : "archives/", names: names)
+    }
+}
+
 /// `reminders --ics` (DEPARTMENT.md §5): all-day events on each archive's reminder and overdue dates.
 public enum Reminders {
+    /// The entries for archive files and department folders (listed as the compliance check
+    /// lists them), each judged by its department's rule; files that cannot be read are
+    /// returned as skipped.
+    public static func collect(_ paths: [String], now: Int64, departmentOverride: String? = nil) throws -> (entries: [Entry], skipped: [String]) {
+        var entries: [Entry] = []
+        var skipped: [String] = []
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw DepartmentError(.notFound, "\(path) does not exist", zh: "\(path) 不存在")
+            }
+            var files: [(String, Registry?)] = []
+            if isDir.boolValue {
+                let registry = FileManager.default.fileExists(atPath: Layout(path).registry) ? try Registry.load(directory: path) : nil
+                let listing = try DepartmentScan.files(in: path)
+                files = listing.names.filter { $0.hasSuffix(".svault") }.map { (listing.directory + "/" + $0, registry) }
+            } else {
+                let h = try ArchiveInspection.inspect(path: path).header
+                files = [(path, try? ArchiveDepartment.registry(forArchive: path, header: h, override: departmentOverride))]
+            }
+            for (file, registry) in files {
+                guard let info = try? ArchiveInspection.inspect(path: file) else {
+                    skipped.append(file)
+                    continue
+                }
+                let h = info.header
+                // DEPARTMENT.md §5: D(passwordChangedAt) + remindDays and + overdueDays, in the department's zone.
+                let e = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
+                entries.append(Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e))
+            }
+        }
+        return (entries, skipped)
+    }
+
     public struct Entry: Sendable {
         public let archiveID: String
         public let owner: String

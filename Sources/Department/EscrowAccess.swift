@@ -42,9 +42,7 @@ public enum EscrowAccess {
         if vault.unfinishedBytes > 0 {
             // An interrupted save: the owner may be the one who cannot unlock; remove it (keeping
             // a full backup) so that the use can be recorded.
-            let stamp = FieldFormat.isoInstant(now).replacingOccurrences(of: ":", with: "")
-            backup = "\(path).backup-\(stamp)"
-            try vault.repair(backupPath: backup!)
+            backup = try ArchiveRepair.run(vault, path: path, now: now).backup
         }
         let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
         try archive.recordEscrowUse(action: action, managers: holders.map(\.name),

@@ -26,6 +26,25 @@ extension Registry {
         return Change(registry: registry, recoveredFromInterruptedSave: recovered)
     }
 
+    /// Creates a department folder (registry, keys/, archives/, reports/) with an empty registry
+    /// signed by `signer`; refused when a registry is there already.
+    @discardableResult
+    public static func create(directory: String, name: String, signer: Curve25519.Signing.PrivateKey, now: Int64) throws -> Registry {
+        let layout = Layout(directory)
+        guard !FileManager.default.fileExists(atPath: layout.registry) else {
+            throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
+        }
+        for dir in [layout.root, layout.keys, layout.archives, layout.reports] {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw DepartmentError(.io, "cannot create \(dir): \(error.localizedDescription)", zh: "无法创建目录 \(dir):\(error.localizedDescription)")
+            }
+        }
+        let registry = Registry(name: name, adminKey: signer.publicKey, now: now)
+        try registry.validate()
+        try registry.save(directory: directory, signer: signer)
+        return registry
+    }
+
     /// Adds a manager (an escrow holder); the name and the key must both be new.
     public mutating func addManager(name: String, recipient: Curve25519.KeyAgreement.PublicKey, role: String, now: Int64) throws {
         let recipientString = AgeKeys.recipientString(recipient)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Department
 import Foundation
 import VaultFormat
 
@@ -31,8 +32,8 @@ struct Repair: VaultCommand {
             print(L("Nothing to repair: \(archive) is in order.", "无需修复:\(archive) 状态正常。").text)
             return
         }
-        let stamp = Format.isoDate(Clock.now).replacingOccurrences(of: ":", with: "")
-        let backup = "\(archive).backup-\(stamp)"
+        let now = Clock.now
+        let backup = ArchiveRepair.backupPath(for: archive, now: now)
         if vault.unfinishedBytes > 0 {
             print(L("Will remove \(vault.unfinishedBytes) bytes of an interrupted save after record \(vault.header.recordCount) (not committed by the header), after copying the whole file to \(backup).",
                     "将删除第 \(vault.header.recordCount) 条记录之后 \(vault.unfinishedBytes) 字节未完成的保存(档案头未提交),删除前整个文件会复制到 \(backup)。").text)
@@ -44,7 +45,7 @@ struct Repair: VaultCommand {
             throw CLIError(.cancelled, L("repair cancelled; nothing was changed", "已取消修复;未做任何更改"),
                            hint: L("answer y to proceed, or pass --yes in scripts", "输入 y 以执行,脚本中可使用 --yes"))
         }
-        let removed = try vault.repair(backupPath: backup)
+        let (removed, _) = try ArchiveRepair.run(vault, path: archive, now: now)
         if removed > 0 {
             print(L("Removed \(removed) bytes; backup kept at \(backup).", "已删除 \(removed) 字节;备份保存在 \(backup)。").text)
         }

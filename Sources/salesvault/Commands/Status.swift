@@ -63,7 +63,7 @@ struct Status: VaultCommand {
             }
         }
         // DEPARTMENT.md §5: calendar days in the department's zone, the same rule as `compliance`.
-        let registry = try? DepartmentLookup.registry(forArchive: archive, header: h)
+        let registry = try? ArchiveDepartment.registry(forArchive: archive, header: h, override: OwnerUnlock.departmentOverride)
         let rotation = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
         var flags: [String] = []
         if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }

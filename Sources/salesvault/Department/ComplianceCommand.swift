@@ -153,30 +153,8 @@ struct RemindersCommand: VaultCommand {
     }
 
     func execute() throws {
-        var entries: [Reminders.Entry] = []
-        for path in paths {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw VaultError(.notFound, path) }
-            var files: [(String, Registry?)] = []
-            if isDir.boolValue {
-                let registry = FileManager.default.fileExists(atPath: Layout(path).registry) ? try Registry.load(directory: path) : nil
-                let dir = FileManager.default.fileExists(atPath: Layout(path).archives) ? Layout(path).archives : path
-                files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".svault") }.sorted().map { (dir + "/" + $0, registry) }
-            } else {
-                let h = try ArchiveInspection.inspect(path: path).header
-                files = [(path, try? DepartmentLookup.registry(forArchive: path, header: h))]
-            }
-            for (file, registry) in files {
-                guard let info = try? ArchiveInspection.inspect(path: file) else {
-                    Terminal.stderr(L("skipped \(file): not a readable archive\n", "已跳过 \(file):不是可读的档案\n").text)
-                    continue
-                }
-                let h = info.header
-                // DEPARTMENT.md §5: D(passwordChangedAt) + remindDays and + overdueDays, in the department's zone.
-                let e = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: Clock.now)
-                entries.append(Reminders.Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e))
-            }
-        }
+        let (entries, skipped) = try Reminders.collect(paths, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+        for file in skipped { Terminal.stderr(L("skipped \(file): not a readable archive\n", "已跳过 \(file):不是可读的档案\n").text) }
         let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
         if let output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))

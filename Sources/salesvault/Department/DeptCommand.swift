@@ -24,14 +24,13 @@ struct DeptCommand: ParsableCommand {
 /// Loads, changes, re-signs and saves the registry, then shows it.
 private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout Registry) throws -> L) throws {
     let signer = try admin.load()
-    let (current, recovered) = try Registry.loadForChange(directory: directory)
-    if recovered {
-        Terminal.stderr(Terminal.yellow(L("department.json was not signed (the last change was interrupted); this change starts again from the last signed registry. Check the managers below.",
-                                          "department.json 未签名(上次修改被中断);本次修改将从上一个已签名的登记重新开始。请核对下列经理。").text) + "\n")
+    var message = L("", "")
+    let change = try Registry.change(directory: directory, signer: signer, now: Clock.now) { message = try edit(&$0) }
+    let registry = change.registry
+    if change.recoveredFromInterruptedSave {
+        Terminal.stderr(Terminal.yellow(L("department.json was not signed (the last change was interrupted); this change started again from the last signed registry. Check the managers below.",
+                                          "department.json 未签名(上次修改被中断);本次修改已从上一版已签名的部门名册重新开始。请核对下列经理。").text) + "\n")
     }
-    var registry = current.next(now: Clock.now)
-    let message = try edit(&registry)
-    try registry.save(directory: directory, signer: signer)
     print(message.text)
     let managers = registry.managers.map { m -> String in
         let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
@@ -71,11 +70,7 @@ struct DeptInit: VaultCommand {
             print(L("Administrator key: \(admin.adminKey) (passphrase-protected; keep it away from the department directory)",
                     "管理员密钥:\(admin.adminKey)(受口令保护;请勿与部门目录放在一起)").text)
         }
-        for dir in [layout.root, layout.keys, layout.archives, layout.reports] {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        }
-        let registry = Registry(name: name, adminKey: signer.publicKey, now: Clock.now)
-        try registry.save(directory: directory, signer: signer)
+        try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now)
         print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
         print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
                 "管理员指纹:\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
@@ -103,10 +98,7 @@ struct DeptAddManager: VaultCommand {
         let key = try KeyFile.parseRecipient(line)
         let recipientString = AgeKeys.recipientString(key)
         try change(directory, admin: admin) { r in
-            guard !r.managers.contains(where: { $0.name == name || $0.recipient == recipientString }) else {
-                throw DepartmentError(.invalid, "\(name) or this key is already a manager", zh: "\(name) 或此密钥已是经理")
-            }
-            r.managers.append(.init(addedAt: Registry.timestamp(Clock.now), name: name, recipient: recipientString, role: role))
+            try r.addManager(name: name, recipient: key, role: role, now: Clock.now)
             let pubPath = Layout(directory).keys + "/\(name).pub"
             if !FileManager.default.fileExists(atPath: pubPath) { try KeyFile.writeNew(Array((recipientString + "\n").utf8), to: pubPath, mode: 0o644) }
             return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).",
@@ -125,14 +117,7 @@ struct DeptRemoveManager: VaultCommand {
 
     func execute() throws {
         try change(directory, admin: admin) { r in
-            guard let i = r.managers.firstIndex(where: { $0.name == name }) else {
-                throw DepartmentError(.notFound, "\(name) is not a manager of this department", zh: "\(name) 不是本部门的经理")
-            }
-            guard r.policy.escrowThreshold == 1 || r.policy.escrowThreshold <= r.managers.count - 1 else {
-                throw DepartmentError(.invalid, "the policy needs \(r.policy.escrowThreshold) managers together; removing \(name) would leave \(r.managers.count - 1). Lower it first: salesvault dept policy \(directory) --threshold N",
-                                      zh: "政策要求 \(r.policy.escrowThreshold) 名经理共同打开;移除 \(name) 后只剩 \(r.managers.count - 1) 名。请先降低门限:salesvault dept policy \(directory) --threshold N")
-            }
-            r.managers.remove(at: i)
+            try r.removeManager(named: name)
             return L("Removed \(name). Every archive is marked \"rekey required\" at its owner's next unlock until `salesvault rekey` runs; the compliance check shows it.",
                      "已移除 \(name)。每个档案将在所有人下次解锁时标记为“须更换数据密钥”,直到运行 salesvault rekey;合规检查会显示此状态。")
         }
@@ -149,10 +134,7 @@ struct DeptAddSalesperson: VaultCommand {
 
     func execute() throws {
         try change(directory, admin: admin) { r in
-            guard !r.salespeople.contains(where: { $0.name == name }) else {
-                throw DepartmentError(.invalid, "\(name) is already registered", zh: "\(name) 已登记")
-            }
-            r.salespeople.append(.init(addedAt: Registry.timestamp(Clock.now), archive: "archives/\(name).svault", name: name))
+            try r.addSalesperson(named: name, now: Clock.now)
             return L("Registered \(name); they create their archive with: salesvault init --department \(directory) --owner \(name)",
                      "已登记 \(name);其本人可用以下命令创建档案:salesvault init --department \(directory) --owner \(name)")
         }

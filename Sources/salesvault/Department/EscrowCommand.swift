@@ -22,37 +22,19 @@ struct EscrowCommand: ParsableCommand {
         subcommands: [EscrowOpen.self, EscrowResetPassword.self, EscrowList.self, EscrowUpdate.self])
 }
 
-/// Opens `path` through escrow for writing the audit record, and records the use.
+/// Opens `path` through escrow (the Department's one way: removed managers refused, an
+/// interrupted save removed first with a backup, the use recorded before anything is shown).
 private func openThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> CustomerArchive {
     let keys = try identities.load()
     guard !keys.isEmpty else {
         throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
     }
-    let vault = try Vault.open(path: path, escrowIdentities: keys, access: .readWrite)
-    let holders = vault.openedThroughEscrow ?? []
-    // Honest use: a manager the department removed is refused by this tool (their key still
-    // opens old copies, THREAT-MODEL §7; that is what rekey is for).
-    if let registry = try? DepartmentLookup.registry(forArchive: path, header: vault.header) {
-        let managers = Set(registry.managers.map(\.recipient))
-        let gone = holders.filter { !managers.contains(AgeKeys.recipientString($0.recipient)) }
-        if !gone.isEmpty {
-            throw CLIError(.failure, L("\(gone.map(\.name).joined(separator: ", ")) is no longer a manager of \(registry.name); nothing was opened",
-                                       "\(gone.map(\.name).joined(separator: "、")) 已不是 \(registry.name) 的经理;未打开档案"),
-                           hint: L("ask the department's administrator", "请联系部门管理员"))
-        }
-    }
-    if vault.unfinishedBytes > 0 {
-        // An interrupted save: the owner may be the one who cannot unlock; remove it (keeping a
-        // full backup) so that the use can be recorded.
-        let backup = "\(path).backup-\(Format.isoDate(Clock.now).replacingOccurrences(of: ":", with: ""))"
-        try vault.repair(backupPath: backup)
+    let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+    if let backup = opened.repairBackup {
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
     }
-    let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
-    try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
-                                fingerprints: holders.map { KeyFile.fingerprint($0.recipient.rawRepresentation) }, now: Clock.now)
-    return archive
+    return opened.archive
 }
 
 struct EscrowOpen: VaultCommand {
@@ -120,7 +102,7 @@ struct EscrowList: VaultCommand {
         var registryNote: String?
         var coverage: EscrowCoverage?
         do {
-            if let r = try DepartmentLookup.registry(forArchive: archive, header: h) {
+            if let r = try ArchiveDepartment.registry(forArchive: archive, header: h, override: OwnerUnlock.departmentOverride) {
                 coverage = EscrowCoverage.evaluate(h, registry: r)
                 registryNote = r.name
             }
@@ -172,45 +154,32 @@ struct EscrowUpdate: VaultCommand {
 
     func execute() throws {
         let vault = try password.unlock(archive, access: .readWrite)
-        guard let registry = try DepartmentLookup.registry(forArchive: archive, header: vault.header), vault.header.department != nil else {
-            throw CLIError(.failure, L("\(archive) was not created in a department", "\(archive) 不是在部门中创建的"), hint: L("create archives with salesvault init --department DIR", "请使用 salesvault init --department 目录 创建档案"))
-        }
-        let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
-        let plan = try registry.escrowPlan()
-        let current = vault.header.escrowSlots
-        let threshold = current.first?.threshold ?? plan.threshold
-        let sameHolders = Set(current.map { AgeKeys.recipientString($0.holder.recipient) }) == Set(registry.managers.map(\.recipient))
-        if sameHolders && threshold == plan.threshold && current.count >= threshold {
-            print(L("Escrow already has exactly the registry's managers.", "托管已与部门登记的经理完全一致。").text)
+        let update = try EscrowUpdatePlan.prepare(vault, path: archive, departmentOverride: OwnerUnlock.departmentOverride)
+        let registry = update.registry
+        if update.upToDate {
+            print(L("Escrow already has exactly the registry's managers.", "托管已与部门名册上的经理完全一致。").text)
             if vault.header.flags.contains(.rekeyRequired) {
                 print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开旧副本:请运行 salesvault rekey \(archive)").text))
             }
             return
         }
-        print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的登记,序号 \(registry.serial)):").text)
+        print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的部门名册,版本 \(registry.serial)):").text)
         for m in registry.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            let isNew = coverage.missing.contains(m)
-            print("  \(isNew ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
+            print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
         }
-        for d in coverage.departed { print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
-        print(plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任一人都可单独打开。").text
-              : L("\(plan.threshold) of them will have to act together.", "须其中 \(plan.threshold) 人共同才能打开。").text)
+        for d in update.departed { print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
+        print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任一人都可单独调阅。").text
+              : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 人共同才能调阅。").text)
         if !yes {
             guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请与经理核对指纹。是否应用?[y/N] ")) else {
                 throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "脚本中请加 --yes"))
             }
         }
-        let shares = current.first?.scheme == .shamir
-        let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty)
-            || (shares && (!coverage.departed.isEmpty || current.count < threshold))
-        if needsRekey {
-            try vault.rekey(now: Clock.now, escrow: plan)
-            print(L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "已使用新数据密钥更新托管(rekey):旧的份额不再能打开此文件。").text)
-        } else {
-            try vault.updateEscrow(plan)
-            print(L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新槽均已写入并验证。").text)
-        }
+        try update.apply(to: vault, now: Clock.now)
+        print(update.needsRekey
+              ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "已使用新数据密钥更新托管(rekey):旧的份额不再能打开此文件。").text
+              : L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新权限均已写入并验证可用。").text)
         if vault.header.flags.contains(.rekeyRequired) {
             print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开旧副本:请运行 salesvault rekey \(archive)").text))
         }
@@ -238,7 +207,7 @@ struct Compromised: VaultCommand {
         print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
         try OwnerUnlock.after(vault, path: archive, allowMustChange: true)
         let plan: Vault.EscrowPlan?
-        do { plan = try RekeyPlan.forArchive(vault, path: archive) } catch {
+        do { plan = try rekeyPlan(vault, path: archive) } catch {
             let (message, hint, _) = ErrorReport.describe(error)
             throw CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改,但数据密钥未更换:\(message)"),
                            hint: hint.map { L($0, $0) })

@@ -63,50 +63,13 @@ extension ErrorReport {
     }
 }
 
-/// The department registry an archive belongs to, verified against the archive's pin; nil when
-/// the archive is not in a department. Throws when a registry is there but cannot be trusted.
-enum DepartmentLookup {
-    static func layout(forArchive path: String) -> Layout? {
-        if let dir = ProcessInfo.processInfo.environment["SALESVAULT_DEPARTMENT"], !dir.isEmpty { return Layout(dir) }
-        return Layout.containing(archive: path)
+/// The escrow plan for a new data key (`rekey`, `compromised`) from the Department, with the
+/// warning the owner reads when the registry was refused (the current holders are kept).
+func rekeyPlan(_ vault: Vault, path: String) throws -> Vault.EscrowPlan? {
+    let result = try ArchiveDepartment.rekeyPlan(vault, path: path, override: OwnerUnlock.departmentOverride)
+    if let error = result.refusedRegistry {
+        Terminal.stderr(Terminal.yellow(L("warning: the department registry was refused (\(ErrorReport.describe(error).0)); the new data key is given to the same escrow holders as before",
+                                          "警告:部门名册未通过校验(\(ErrorReport.describe(error).0));新数据密钥仍交给原有的托管持有人").text) + "\n")
     }
-
-    static func registry(forArchive path: String, header: ArchiveHeader) throws -> Registry? {
-        guard let layout = layout(forArchive: path) else { return nil }
-        let registry = try Registry.load(directory: layout.root)
-        if let pin = header.department { try registry.check(against: pin) }
-        return registry
-    }
-}
-
-/// The escrow plan for a new data key (`rekey`, `compromised`): the holders the archive has now
-/// who are still managers in the verified registry, never anyone new (DEPARTMENT.md §4), with
-/// the same threshold. Nil outside a department (the current slots are kept).
-enum RekeyPlan {
-    static func forArchive(_ vault: Vault, path: String) throws -> Vault.EscrowPlan? {
-        let slots = vault.header.escrowSlots
-        guard let pin = vault.header.department, !slots.isEmpty else { return nil }
-        let registry: Registry
-        do {
-            guard let r = try DepartmentLookup.registry(forArchive: path, header: vault.header) else { return nil }
-            registry = r
-        } catch {
-            // A registry that cannot be trusted must not stop a rekey (anyone who can write the
-            // department folder could otherwise block it): keep the holders the archive has.
-            Terminal.stderr(Terminal.yellow(L("warning: the department registry was refused (\(ErrorReport.describe(error).0)); the new data key is given to the same escrow holders as before",
-                                              "警告:部门登记被拒绝(\(ErrorReport.describe(error).0));新数据密钥仍交给原有的托管持有人").text) + "\n")
-            return nil
-        }
-        let managers = Set(registry.managers.map(\.recipient))
-        let kept = slots.map(\.holder).filter { managers.contains(AgeKeys.recipientString($0.recipient)) }
-        let threshold = slots[0].threshold
-        guard !kept.isEmpty, threshold == 1 || kept.count >= threshold else {
-            throw CLIError(.failure, L("too few of this archive's escrow holders are still managers (\(kept.count), \(threshold) needed)",
-                                       "本档案的托管持有人中仍为经理的人数不足(\(kept.count) 人,需要 \(threshold) 人)"),
-                           hint: L("run: salesvault escrow update \(path) (it shows the department's managers and rekeys)",
-                                   "请运行:salesvault escrow update \(path)(会显示部门经理并更换数据密钥)"))
-        }
-        return Vault.EscrowPlan(holders: kept, threshold: threshold,
-                                pin: ArchiveHeader.DepartmentPin(adminKey: pin.adminKey, registrySerial: max(pin.registrySerial, registry.serial)))
-    }
+    return result.plan
 }

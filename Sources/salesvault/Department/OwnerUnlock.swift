@@ -9,81 +9,67 @@ import VaultFormat
 /// the department's managers, a pending rekey. Never blocks work except the forced change.
 enum OwnerUnlock {
     static func after(_ vault: Vault, path: String, allowMustChange: Bool = false) throws {
-        let h = vault.header
-        let zh = Language.current == .zh
-        if h.flags.contains(.mustChangePassword) && !allowMustChange {
+        let review: UnlockReview
+        do {
+            review = try UnlockReview.run(vault, path: path, now: Clock.now, departmentOverride: departmentOverride, allowMustChange: allowMustChange)
+        } catch let reset as UnlockReview.MustChangePassword {
             throw CLIError(.passwordRejected,
-                           L("a manager reset this archive's password through escrow on \(Format.date(h.passwordChangedAt)); choose your own password before anything else",
-                             "经理于 \(Format.date(h.passwordChangedAt)) 通过托管重置了本档案的密码;请先设置您自己的密码"),
+                           L("a manager reset this archive's password through escrow on \(Format.date(reset.resetAt)); choose your own password before anything else",
+                             "经理于 \(Format.date(reset.resetAt)) 通过托管重置了本档案的密码;请先设置您自己的密码"),
                            hint: L("run: salesvault passwd \(path) (the current password is the temporary one you were given)",
                                    "请运行:salesvault passwd \(path)(当前密码即您收到的临时密码)"))
         }
-        var registry: Registry?
-        if h.department != nil || DepartmentLookup.layout(forArchive: path) != nil {
-            do {
-                registry = try DepartmentLookup.registry(forArchive: path, header: h)
-            } catch {
-                let (message, _, _) = ErrorReport.describe(error)
-                Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged",
-                                               "警告:部门登记被拒绝:\(message);托管槽保持不变").text) + "\n")
-            }
-        }
-        if let registry, h.department != nil { try syncEscrow(vault, registry: registry, path: path, zh: zh) }
-        if let uses = vault.header.escrowUses {
-            Terminal.stderr(Terminal.yellow(L("Escrow: managers opened or reset this archive \(uses.unacknowledged) time(s), last on \(Format.date(uses.lastUseAt)); the details follow when the archive is opened (`salesvault history`).",
-                                              "托管:经理共 \(uses.unacknowledged) 次打开或重置本档案,最近一次在 \(Format.date(uses.lastUseAt));打开档案时将显示详情(salesvault history)。").text) + "\n")
-        }
-        let remaining = vault.header.escrowSlots
-        if let k = remaining.first?.threshold, remaining.count < k {
-            Terminal.stderr(Terminal.yellow(L("Escrow cannot open this archive any more (\(remaining.count) share(s) left, \(k) needed). Run: salesvault escrow update \(path)",
-                                              "托管已无法打开本档案(剩余 \(remaining.count) 份,需要 \(k) 份)。请运行:salesvault escrow update \(path)").text) + "\n")
-        } else if vault.header.flags.contains(.rekeyRequired) {
-            Terminal.stderr(Terminal.yellow(L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
-                                              "一名可打开本档案的经理已被移除:文件的旧副本仍可用其密钥打开。请运行:salesvault rekey \(path)").text) + "\n")
-        }
-        // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
-        let policy = registry?.rotationPolicy ?? .standard
-        let e = policy.evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: Clock.now)
-        if e.status != .ok, let left = e.daysLeft {
-            let rule = policy.ruleText
-            let changed = DepartmentCalendar.dateString(e.changedDay)
-            let when = left > 0 ? L("\(left) days left before it is overdue", "距逾期还有 \(left) 天") : L("overdue by \(-left) days", "已逾期 \(-left) 天")
-            let never = e.status == .neverRotated ? L(" (never changed since the archive was created)", "(创建档案后从未更换)") : L("", "")
-            Terminal.stderr(Terminal.yellow(L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
-                                              "提醒:密码上次更换于 \(changed)\(never.text),已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text) + "\n")
-        }
+        for notice in review.notices { tell(notice, path: path) }
     }
 
-    /// Removed managers lose their slot at once (on a writing unlock); added ones are only
-    /// announced, with fingerprints, until the owner runs `escrow update`.
-    static func syncEscrow(_ vault: Vault, registry: Registry, path: String, zh: Bool) throws {
-        let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
-        let slots = vault.header.escrowSlots
-        if !coverage.departed.isEmpty, vault.access == .readWrite {
-            let gone = Set(coverage.departed.map(\.recipient.rawRepresentation))
-            let kept = slots.map(\.holder).filter { !gone.contains($0.recipient.rawRepresentation) }
-            var plan = try registry.escrowPlan()
-            plan = Vault.EscrowPlan(holders: kept, threshold: slots.first?.threshold ?? 1, pin: plan.pin)
-            try vault.updateEscrow(plan)
-            Terminal.stderr(Terminal.yellow(L("The department removed \(coverage.departed.map(\.name).joined(separator: ", ")): their escrow slot was removed from this archive.",
-                                              "部门已移除 \(coverage.departed.map(\.name).joined(separator: ", ")):其托管槽已从本档案删除。").text) + "\n")
-        } else if !coverage.departed.isEmpty {
-            Terminal.stderr(Terminal.yellow(L("The department removed \(coverage.departed.map(\.name).joined(separator: ", ")), who can still open this archive. Run: salesvault escrow update \(path)",
-                                              "部门已移除 \(coverage.departed.map(\.name).joined(separator: ", ")),但其仍可打开本档案。请运行:salesvault escrow update \(path)").text) + "\n")
-        }
-        let threshold = slots.first?.threshold ?? registry.policy.escrowThreshold
-        if !coverage.missing.isEmpty || threshold != registry.policy.escrowThreshold {
+    /// The department folder named by `SALESVAULT_DEPARTMENT`, if any.
+    static var departmentOverride: String? { ProcessInfo.processInfo.environment["SALESVAULT_DEPARTMENT"] }
+
+    /// Prints one notice of the unlock review (stderr, never blocking).
+    static func tell(_ notice: UnlockReview.Notice, path: String) {
+        let names = { (list: [String]) in list.joined(separator: Language.current == .zh ? "、" : ", ") }
+        let text: String
+        switch notice {
+        case .registryRefused(let error):
+            let (message, _, _) = ErrorReport.describe(error)
+            Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged",
+                                           "警告:部门名册未通过校验:\(message);托管设置保持不变").text) + "\n")
+            return
+        case .departedRemoved(let who):
+            text = L("The department removed \(names(who)): their escrow slot was removed from this archive.",
+                     "部门已移除 \(names(who)):其托管权限已从本档案删除。").text
+        case .departedStillHold(let who):
+            text = L("The department removed \(names(who)), who can still open this archive. Run: salesvault escrow update \(path)",
+                     "部门已移除 \(names(who)),但其仍可打开本档案。请运行:salesvault escrow update \(path)").text
+        case .escrowChangePending(let added, let threshold):
             var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门的托管设置已变更,尚未应用到本档案:").text]
-            for m in coverage.missing {
-                let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-                lines.append("  + \(m.name) (\(m.role))  \(fp)")
-            }
-            if threshold != registry.policy.escrowThreshold {
-                lines.append(L("  threshold \(threshold) → \(registry.policy.escrowThreshold)", "  门限 \(threshold) → \(registry.policy.escrowThreshold)").text)
+            for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }
+            if let threshold {
+                lines.append(L("  threshold \(threshold.from) → \(threshold.to)", "  所需经理人数 \(threshold.from) → \(threshold.to)").text)
             }
             lines.append(L("Check the fingerprints with the managers, then run: salesvault escrow update \(path)", "请与经理核对指纹后运行:salesvault escrow update \(path)").text)
-            Terminal.stderr(Terminal.yellow(lines.joined(separator: "\n")) + "\n")
+            text = lines.joined(separator: "\n")
+        case .escrowUses(let count, let lastAt):
+            text = L("Escrow: managers opened or reset this archive \(count) time(s), last on \(Format.date(lastAt)); the details follow when the archive is opened (`salesvault history`).",
+                     "托管:经理共 \(count) 次打开或重置本档案,最近一次在 \(Format.date(lastAt));打开档案时将显示详情(salesvault history)。").text
+        case .escrowBroken(let left, let needed):
+            text = L("Escrow cannot open this archive any more (\(left) share(s) left, \(needed) needed). Run: salesvault escrow update \(path)",
+                     "托管已无法打开本档案(剩余 \(left) 份,需要 \(needed) 份)。请运行:salesvault escrow update \(path)").text
+        case .rekeyRequired:
+            text = L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
+                     "一名可打开本档案的经理已被移除:文件的旧副本仍可用其密钥打开。请运行:salesvault rekey \(path)").text
+        case .rotation(let r):
+            // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
+            let e = r.evaluation
+            let left = e.daysLeft ?? 0
+            let rule = r.policy.ruleText
+            let changed = DepartmentCalendar.dateString(e.changedDay)
+            let when = left > 0 ? L("\(left) days left before it is overdue", "距逾期还有 \(left) 天") : L("overdue by \(-left) days", "已逾期 \(-left) 天")
+            let never = r.neverChanged ? L(" (never changed since the archive was created)", "(创建档案后从未更换)") : L("", "")
+            text = L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
+                     "提醒:密码上次更换于 \(changed)\(never.text),已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text
         }
+        Terminal.stderr(Terminal.yellow(text) + "\n")
     }
 
     /// With the archive open: the escrow uses the owner has not seen. They are marked seen by
