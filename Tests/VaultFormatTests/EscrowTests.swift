@@ -102,7 +102,7 @@ final class EscrowTests: XCTestCase {
         XCTAssertEqual(try owner.readAllRecords(), payloads)
     }
 
-    func testEscrowOpenedVaultCannotRekeyOrChangeEscrow() throws {
+    func testEscrowOpenedVaultCannotChangeAnyKeyOrFlag() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")
         let li = try Key(), wang = try Key()
@@ -112,6 +112,9 @@ final class EscrowTests: XCTestCase {
             let vault = try Vault.open(path: path, escrowIdentities: [li], access: .readWrite)
             XCTAssertVaultError(.invalidArgument, try vault.rekey(now: t0 + 10))
             XCTAssertVaultError(.invalidArgument, try vault.updateEscrow(plan([("李经理", li), ("王总", wang)], threshold: 1)))
+            XCTAssertVaultError(.invalidArgument, try vault.changePassword(to: pw("a manager's own choice"), kdf: fastKDF, now: t0 + 10))
+            XCTAssertVaultError(.invalidArgument, try vault.setFlags(remove: [.rekeyRequired]))
+            XCTAssertVaultError(.invalidArgument, try vault.append(Array("x".utf8), now: t0 + 10))
         }
         XCTAssertEqual(try readFile(path), before, "nothing written")
     }

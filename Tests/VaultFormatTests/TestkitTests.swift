@@ -73,7 +73,7 @@ final class TestkitTests: XCTestCase {
                 let keys = try ids.split(separator: " ").map { try AgeKeys.parseIdentity(String($0)) }
                 let threshold = c.name.contains("two_of_three") ? 2 : 1
                 var escrowOK = true
-                for group in threshold == 1 ? keys.map { [$0] } : [keys] {
+                for group in (threshold == 1 ? keys.map { [$0] } : [keys]) {
                     let records = try Vault.open(path: path, escrowIdentities: group).readAllRecords()
                     let hash = try SHA256.hash(records.flatMap { $0 }).hexString
                     escrowOK = escrowOK && hash == c.fields["payload-sha256"]

@@ -2,7 +2,7 @@ import VaultCrypto
 
 /// Seals and opens records (FORMAT.md §6) with one key schedule per archive session. Public for
 /// the benchmark; archives use it through `Vault`.
-public final class RecordCodec {
+package final class RecordCodec {
     private let sealer: AES.GCM.Sealer
     private let opener: AES.GCM.Opener
     private let archiveID: [UInt8]
@@ -14,7 +14,7 @@ public final class RecordCodec {
     private var aadBuffer: [UInt8]
     private let hasher: SHA256.Hasher
 
-    public init(recordKey: SymmetricKey, archiveID: [UInt8], generation: UInt32) throws {
+    package init(recordKey: SymmetricKey, archiveID: [UInt8], generation: UInt32) throws {
         sealer = try AES.GCM.Sealer(key: recordKey)
         opener = try AES.GCM.Opener(key: recordKey)
         hasher = try SHA256.Hasher()
@@ -48,7 +48,7 @@ public final class RecordCodec {
 
     /// Seals `payload` as record `index` into `record`, which must be exactly
     /// `recordOverhead + payload.count` bytes; returns the chain link (FORMAT.md §6.3).
-    public func seal(_ payload: UnsafeRawBufferPointer, index: UInt64, into record: UnsafeMutableRawBufferPointer) throws -> ChainLink {
+    package func seal(_ payload: UnsafeRawBufferPointer, index: UInt64, into record: UnsafeMutableRawBufferPointer) throws -> ChainLink {
         guard payload.count <= FormatV1.maxRecordBytes else {
             throw VaultError(.limitExceeded, "a record of \(payload.count) bytes exceeds the \(FormatV1.maxRecordBytes)-byte limit")
         }
@@ -67,7 +67,7 @@ public final class RecordCodec {
     /// Opens `nonce ‖ ciphertext ‖ tag` of record `index` (C = `length`) into `payload`
     /// (at least `length` bytes). On failure `payload` is wiped and `.recordDamaged` thrown.
     @discardableResult
-    public func open(
+    package func open(
         nonceCiphertextTag sealed: UnsafeRawBufferPointer, length: Int, index: UInt64, into payload: UnsafeMutableRawBufferPointer
     ) throws -> ChainLink {
         guard sealed.count == length + 28, payload.count >= length else { throw VaultError(.invalidArgument, "record buffer size") }
@@ -119,7 +119,7 @@ public final class RecordCodec {
 }
 
 /// What a sealed record contributes to the record chain (FORMAT.md §6.3).
-public struct ChainLink: Sendable {
+package struct ChainLink: Sendable {
     let index: UInt64
     let nonce: [UInt8]
     let tag: [UInt8]

@@ -1,0 +1,46 @@
+import Foundation
+import VaultCrypto
+
+/// Creating an archive (FORMAT.md §8.7).
+extension Vault {
+    // MARK: Creation (FORMAT.md §8.7)
+
+    /// Creates a new archive with a random DEK and returns it unlocked for writing.
+    public static func create(
+        path: String, owner: String, password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, escrow plan: EscrowPlan? = nil
+    ) throws -> Vault {
+        try ArchiveHeader.validateOwner(owner)
+        guard !FileSystem.exists(path) else { throw VaultError(.alreadyExists, "\(path) already exists") }
+        let kdf = try KDFParameters.resolve(choice)
+        let prefix = try ArchivePrefix(archiveID: Random.bytes(FormatV1.archiveIDSize))
+        let dek = try SymmetricKey.generate(bitCount: 256)
+        let sealed = try PasswordSlot.seal(dek: dek, password: password, kdf: kdf, archiveID: prefix.archiveID)
+        let keys = try DerivedKeys(dek: dek, archiveID: prefix.archiveID)
+        let escrow = try plan.map { try EscrowSealing(dek: dek, holders: $0.holders, threshold: $0.threshold, archiveID: prefix.archiveID) }
+        var history = PasswordHistory()
+        try history.push(password)
+        let header = try ArchiveHeader(
+            sequence: 1, owner: owner, createdAt: now, passwordChangedAt: now, dekRotatedAt: now, dekGeneration: 1,
+            recordCount: 0, bodyLength: 0, recordChain: [UInt8](repeating: 0, count: 32), flags: [],
+            slots: [.password(sealed.slot)] + (escrow?.slots.map { .escrow($0) } ?? []), department: plan?.pin,
+            passwordHistory: history.sealed(key: keys.historyKey, archiveID: prefix.archiveID))
+        let copy = try HeaderCopy(header: header, prefix: prefix, headerKey: keys.headerKey)
+        let temporary = try FileSystem.temporaryPath(beside: path, tag: "new")
+        do {
+            let file = try ArchiveFile(creating: temporary)
+            try file.lock(exclusive: true)
+            try file.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
+            try file.sync()
+            // FORMAT.md §5.2: every escrow slot test-opened from the bytes on disk, or no archive.
+            let written = try ArchiveInspection.read(file)
+            try escrow?.verify(written.header, archiveID: prefix.archiveID)
+            for c in written.copies { try escrow?.verify(try requireCopy(c).header, archiveID: prefix.archiveID) }
+            try FileSystem.publishNew(temporary, as: path)
+            let inspection = try ArchiveInspection.read(file)
+            return try Vault(path: path, file: file, access: .readWrite, inspection: inspection, dek: dek, passwordKEK: sealed.kek)
+        } catch {
+            FileSystem.remove(temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import VaultCrypto
+
+/// Key management: password, escrow slots, flags, a new data key (FORMAT.md §5, §8.4, §8.5).
+extension Vault {
+    /// True when `password` is one of the last five (FORMAT.md §5.4), so that a command can
+    /// refuse it before doing anything else.
+    public func isRecentPassword(_ password: SecureBytes) throws -> Bool {
+        try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID).contains(password)
+    }
+
+    /// Re-wraps the DEK under a new password; the body is not touched (FORMAT.md §8.4). Refuses
+    /// the last five passwords (FORMAT.md §5.4) with `.passwordReused` (`refusingRecent: false`
+    /// only for the crash-test driver, which alternates two passwords; the history is still kept).
+    public func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
+        try changePassword(to: newPassword, kdf: choice, now: now, refusingRecent: true)
+    }
+
+    /// The same, for the crash-test driver and the benchmark only (not public API).
+    package func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, refusingRecent: Bool) throws {
+        try requireWritable(allowUnfinished: true)
+        try requireOwner("a password change")
+        var history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
+        guard try !refusingRecent || !history.contains(newPassword) else {
+            throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
+        }
+        try history.push(newPassword)
+        let kdf = try KDFParameters.resolve(choice)
+        let sealed = try PasswordSlot.seal(dek: dek, password: newPassword, kdf: kdf, archiveID: prefix.archiveID)
+        var next = header
+        next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
+        next.passwordChangedAt = now
+        next.flags.remove(.mustChangePassword)
+        next.passwordHistory = try history.sealed(key: keys.historyKey, archiveID: prefix.archiveID)
+        try writeHeader(next)
+        passwordKEK = sealed.kek
+    }
+
+    /// A manager's password reset through escrow (DEPARTMENT.md §4): a temporary password that
+    /// must be changed at the next unlock. Not entered in the password history.
+    public func resetPassword(temporary: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
+        try requireWritable(allowUnfinished: true)
+        let kdf = try KDFParameters.resolve(choice)
+        let sealed = try PasswordSlot.seal(dek: dek, password: temporary, kdf: kdf, archiveID: prefix.archiveID)
+        var next = header
+        next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
+        next.passwordChangedAt = now
+        next.flags.insert(.mustChangePassword)
+        try writeHeader(next)
+    }
+
+    /// Brings the escrow slots in line with `plan` without a new DEK (DEPARTMENT.md §4): slots
+    /// for new holders are added (and test-opened), slots of holders no longer listed are removed
+    /// and the archive marked `rekeyRequired`. A change of threshold, or any change to shares,
+    /// needs a new DEK: `.invalidArgument`, use `rekey(now:escrow:)`.
+    public func updateEscrow(_ plan: EscrowPlan) throws {
+        try requireWritable(allowUnfinished: true)
+        try requireOwner("a change of who holds escrow slots")
+        let current = header.escrowSlots
+        let wanted = Set(plan.holders.map(\.recipient.rawRepresentation))
+        let currentThreshold = current.first?.threshold ?? plan.threshold
+        let kept = current.filter { wanted.contains($0.holder.recipient.rawRepresentation) }
+        let keptKeys = Set(kept.map(\.holder.recipient.rawRepresentation))
+        let added = plan.holders.filter { !keptKeys.contains($0.recipient.rawRepresentation) }
+        // Shares can be dropped (a holder removed) but not added without a new split, and a new
+        // threshold is a new split: both need a new DEK.
+        if plan.threshold != currentThreshold || (current.first?.scheme == .shamir && !added.isEmpty) || (current.isEmpty && plan.threshold > 1) {
+            throw VaultError(.invalidArgument, "the escrow threshold or the share holders change: this needs a new data key (rekey)")
+        }
+        let sealing = try EscrowSealing(dek: dek, holders: added, threshold: 1, archiveID: prefix.archiveID)
+        var next = header
+        next.slots = [.password(header.passwordSlot)] + (kept + sealing.slots).map { .escrow($0) }
+        next.department = plan.pin
+        if kept.count < current.count { next.flags.insert(.rekeyRequired) }
+        try writeHeaderVerifyingEscrow(next, sealing: sealing, newOnly: true)
+    }
+
+    /// Sets or clears header flags (escrow and policy use them), in one header update.
+    public func setFlags(insert: ArchiveHeader.Flags = [], remove: ArchiveHeader.Flags = []) throws {
+        try requireWritable(allowUnfinished: true)
+        try requireOwner("a change of the header's flags")
+        var next = header
+        next.flags.formUnion(insert)
+        next.flags.subtract(remove)
+        try writeHeader(next)
+    }
+
+    /// New DEK, every record re-encrypted into a new file that atomically replaces the old one
+    /// (FORMAT.md §8.5). The password stays the same. `progress` gets (records done, total).
+    public func rekey(now: Int64, escrow plan: EscrowPlan? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        try requireWritable(allowUnfinished: false)
+        try requireOwner("a new data key")
+        guard let passwordKEK else { throw VaultError(.invalidArgument, "a rekey needs the owner's password") }
+        let newDEK = try SymmetricKey.generate(bitCount: 256)
+        let newKeys = try DerivedKeys(dek: newDEK, archiveID: prefix.archiveID)
+        let generation = header.dekGeneration &+ 1
+        guard generation > header.dekGeneration else { throw VaultError(.limitExceeded, "key generation counter exhausted") }
+        let newCodec = try RecordCodec(recordKey: newKeys.recordKey, archiveID: prefix.archiveID, generation: generation)
+        let temporary = try FileSystem.temporaryPath(beside: path, tag: "rekey")
+        let out = try ArchiveFile(creating: temporary)
+        do {
+            try out.lock(exclusive: true)
+            var writer = BufferedWriter(file: out, offset: FormatV1.bodyOffset)
+            defer { writer.close() }
+            var reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
+            var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+            defer {
+                secureZero(scratch)  // the scratch held plaintext
+                scratch.deallocate()
+            }
+            var oldChain = [UInt8](repeating: 0, count: 32)
+            var chain = [UInt8](repeating: 0, count: 32)
+            var index: UInt64 = 0
+            let total = header.recordCount
+            var checkpointChain: [UInt8]?
+            while true {
+                if let checkpoint = header.checkpoint, index == checkpoint.index {
+                    guard reader.bodyPosition == Int(checkpoint.offset), constantTimeEquals(oldChain, checkpoint.chain) else {
+                        throw VaultError(.recordsMismatch, "the header's checkpoint does not match the records; nothing was changed")
+                    }
+                    checkpointChain = chain
+                }
+                guard let sealed = try reader.next(index: index) else { break }
+                if sealed.length > scratch.count {
+                    secureZero(scratch)
+                    scratch.deallocate()
+                    scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: sealed.length, alignment: 64)
+                }
+                let plaintext = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<sealed.length])
+                let oldLink = try sealed.bytes.withUnsafeBytes {
+                    try codec.open(nonceCiphertextTag: $0, length: sealed.length, index: index, into: plaintext)
+                }
+                try codec.advance(&oldChain, oldLink)
+                let link = try writer.append(count: FormatV1.recordOverhead + sealed.length) {
+                    try newCodec.seal(UnsafeRawBufferPointer(plaintext), index: index, into: $0)
+                }
+                try newCodec.advance(&chain, link)
+                index += 1
+                progress?(index, total)
+            }
+            try writer.finish()
+            guard index == header.recordCount, constantTimeEquals(oldChain, header.recordChain) else {
+                throw VaultError(.recordsMismatch, "records do not match the header; nothing was changed")
+            }
+            var next = header
+            next.sequence += 1
+            next.dekGeneration = generation
+            next.dekRotatedAt = now
+            next.recordChain = chain
+            if let checkpointChain { next.checkpoint?.chain = checkpointChain }
+            next.flags.remove(.rekeyRequired)
+            let slot = try PasswordSlot.seal(dek: newDEK, kek: passwordKEK, kdf: header.passwordSlot.kdf, salt: header.passwordSlot.salt, archiveID: prefix.archiveID)
+            // New escrow slots for the same holders (or the plan's): the old ones hold the old key.
+            let holders = plan?.holders ?? header.escrowSlots.map(\.holder)
+            let threshold = plan?.threshold ?? header.escrowSlots.first?.threshold ?? 1
+            let sealing = holders.isEmpty ? nil : try EscrowSealing(dek: newDEK, holders: holders, threshold: threshold, archiveID: prefix.archiveID)
+            next.slots = [.password(slot)] + (sealing?.slots.map { .escrow($0) } ?? [])
+            if let plan { next.department = plan.pin }
+            let history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
+            next.passwordHistory = header.passwordHistory == nil ? nil : try history.sealed(key: newKeys.historyKey, archiveID: prefix.archiveID)
+            let copy = try HeaderCopy(header: next, prefix: prefix, headerKey: newKeys.headerKey)
+            try out.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
+            try out.sync()
+            let written = try ArchiveInspection.read(out)
+            for c in written.copies { try sealing?.verify(try Self.requireCopy(c).header, archiveID: prefix.archiveID) }
+            try FileSystem.replace(path, with: temporary)
+            file = out
+            dek = newDEK
+            keys = newKeys
+            codec = newCodec
+            header = next
+            copyStates = [.current, .current]
+        } catch {
+            FileSystem.remove(temporary)
+            throw error
+        }
+    }
+
+
+    /// Key management is the owner's: a vault opened through escrow may only reset the password
+    /// (`resetPassword`) and record its own use.
+    func requireOwner(_ what: String) throws {
+        guard openedThroughEscrow == nil else {
+            throw VaultError(.invalidArgument, "\(what) needs the owner's password; escrow access is read-only (only its own audit record is written)")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import VaultCrypto
+
+/// Unlocking an archive with the password or with managers' escrow keys (FORMAT.md §7).
+extension Vault {
+    // MARK: Opening (FORMAT.md §7)
+
+    /// Opens and unlocks an archive: one KDF, header authenticated; records are read on demand.
+    public static func open(path: String, password: SecureBytes, access: Access = .readOnly) throws -> Vault {
+        let file = try lockedFile(path: path, access: access)
+        var inspection = try ArchiveInspection.read(file)
+        var kek: SymmetricKey
+        var dek: SymmetricKey
+        (kek, dek) = try unlock(inspection.current, password: password, archiveID: inspection.prefix.archiveID)
+        var keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
+        if try !inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) {
+            // FORMAT.md §7 step 4: the copy with the higher (unauthenticated) sequence is forged.
+            // If the other copy is intact and authentic, open from it and report the forged one.
+            let other = 1 - inspection.currentIndex
+            guard let fallback = inspection.copies[other],
+                  let (k, d) = try? unlock(fallback, password: password, archiveID: inspection.prefix.archiveID),
+                  let fallbackKeys = try? DerivedKeys(dek: d, archiveID: inspection.prefix.archiveID),
+                  (try? fallback.isAuthentic(prefix: inspection.prefix, headerKey: fallbackKeys.headerKey)) == true
+            else {
+                throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
+            }
+            inspection = inspection.choosing(other, forgedOther: true)
+            (kek, dek, keys) = (k, d, fallbackKeys)
+        }
+        guard !inspection.isTruncated else {
+            throw VaultError(
+                .truncated, "\(path) is \(inspection.fileSize) bytes but its header commits \(inspection.committedSize)")
+        }
+        return try Vault(path: path, file: file, access: access, inspection: inspection, dek: dek, passwordKEK: kek)
+    }
+
+    /// Opens an archive with managers' escrow identities instead of the password (FORMAT.md §5.2):
+    /// one holder's slot, or `k` holders' shares. The header MAC then proves the slots genuine.
+    public static func open(path: String, escrowIdentities identities: [Curve25519.KeyAgreement.PrivateKey], access: Access = .readOnly) throws -> Vault {
+        let file = try lockedFile(path: path, access: access)
+        var inspection = try ArchiveInspection.read(file)
+        var opened: (dek: SymmetricKey, holders: [EscrowSlot.Holder])?
+        var firstError: Error?
+        for index in [inspection.currentIndex, 1 - inspection.currentIndex] {
+            guard let copy = inspection.copies[index] else { continue }
+            // FORMAT.md §7 step 4: only a current copy whose slots opened but whose MAC failed
+            // falls back to the other copy; keys that hold no slot never do.
+            if index != inspection.currentIndex, (firstError as? VaultError)?.code != .headerAuthenticationFailed { break }
+            do {
+                let candidate = try escrowDEK(copy.header, identities: identities, archiveID: inspection.prefix.archiveID)
+                let keys = try DerivedKeys(dek: candidate.dek, archiveID: inspection.prefix.archiveID)
+                guard try copy.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else {
+                    throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
+                }
+                if index != inspection.currentIndex { inspection = inspection.choosing(index, forgedOther: true) }
+                opened = candidate
+                break
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        guard let opened else { throw firstError ?? VaultError(.headerDamaged, "no intact header copy") }
+        guard !inspection.isTruncated else {
+            throw VaultError(.truncated, "\(path) is \(inspection.fileSize) bytes but its header commits \(inspection.committedSize)")
+        }
+        let vault = try Vault(path: path, file: file, access: access, inspection: inspection, dek: opened.dek, passwordKEK: nil)
+        vault.openedThroughEscrow = opened.holders
+        return vault
+    }
+
+    /// The DEK from the slots the identities hold: any one whole-key slot, or `k` shares.
+    static func escrowDEK(
+        _ header: ArchiveHeader, identities: [Curve25519.KeyAgreement.PrivateKey], archiveID: [UInt8]
+    ) throws -> (dek: SymmetricKey, holders: [EscrowSlot.Holder]) {
+        let slots = header.escrowSlots
+        guard let first = slots.first else { throw VaultError(.noEscrowSlot, "this archive has no escrow slots") }
+        var shares: [Shamir.Share] = []
+        var holders: [EscrowSlot.Holder] = []
+        for slot in slots {
+            guard let identity = identities.first(where: { $0.publicKey == slot.holder.recipient }) else { continue }
+            var secret = try slot.open(identity: identity, archiveID: archiveID)
+            defer { secureZero(&secret) }
+            if slot.scheme == .whole { return (SymmetricKey(data: secret), [slot.holder]) }
+            shares.append(Shamir.Share(x: slot.x, y: secret))
+            holders.append(slot.holder)
+            if shares.count == first.threshold { break }
+        }
+        guard !holders.isEmpty else {
+            throw VaultError(.noEscrowSlot, "none of the given keys holds an escrow slot of this archive (holders: \(slots.map(\.holder.name).joined(separator: ", ")))")
+        }
+        guard shares.count >= first.threshold else {
+            throw VaultError(.noEscrowSlot, "\(first.threshold) of the \(slots.count) holders must act together; the keys given hold \(shares.count) (\(holders.map(\.name).joined(separator: ", ")))")
+        }
+        var dek = try Shamir.combine(shares)
+        defer { secureZero(&dek) }
+        return (SymmetricKey(data: dek), holders)
+    }
+
+    /// Derives the KEK from one copy's password slot and unwraps the DEK.
+    static func unlock(_ copy: HeaderCopy, password: SecureBytes, archiveID: [UInt8]) throws -> (SymmetricKey, SymmetricKey) {
+        let slot = copy.header.passwordSlot
+        let kek = try slot.deriveKEK(password: password)
+        return (kek, try slot.open(kek: kek, archiveID: archiveID))
+    }
+
+    /// Opens the file and takes its lock, retrying if a concurrent `rekey` replaced it meanwhile.
+    static func lockedFile(path: String, access: Access) throws -> ArchiveFile {
+        for _ in 0..<5 {
+            let file = try ArchiveFile(path: path, mode: access == .readOnly ? .read : .readWrite)
+            try file.lock(exclusive: access == .readWrite)
+            if file.stillNamesPath() {
+                if access == .readWrite { FileSystem.removeAbandonedTemporaries(beside: path) }
+                return file
+            }
+        }
+        throw VaultError(.busy, "\(path) keeps being replaced by another process")
+    }
+}
