@@ -65,13 +65,19 @@ public enum FieldFormat {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, Int(rest / 3600), Int(rest % 3600 / 60), Int(rest % 60))
     }
 
+    /// The set fields of `e` that may be shown, in schema order, and the secret ones left out
+    /// (RECORDS.md §4: secret fields only with `includeSecret`). Every front end filters here.
+    public static func fields(of e: Entity, includeSecret: Bool) -> (shown: [FieldSpec], hidden: [FieldSpec]) {
+        let set = Schema.fields(e.kind).filter { e[number: $0.number] != nil }
+        return (set.filter { includeSecret || $0.sensitivity != .secret }, set.filter { !includeSecret && $0.sensitivity == .secret })
+    }
+
     /// An entity as a JSON-ready dictionary (Docs/JSON.md); secret fields only when asked.
     public static func json(_ e: Entity, state: ArchiveState, includeSecret: Bool = false) -> [String: Any] {
         var out: [String: Any] = ["id": e.shortID, "kind": "\(e.kind)", "createdAt": isoInstant(e.createdAt), "createdBy": e.createdBy,
                                   "updatedAt": isoInstant(e.updatedAt)]
-        for spec in Schema.fields(e.kind) {
-            guard let v = e[number: spec.number], includeSecret || spec.sensitivity != .secret else { continue }
-            out[spec.key] = json(spec, v, state: state)
+        for spec in fields(of: e, includeSecret: includeSecret).shown {
+            out[spec.key] = json(spec, e[number: spec.number]!, state: state)  // `shown` holds set fields only
         }
         return out
     }

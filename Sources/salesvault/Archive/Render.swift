@@ -61,15 +61,13 @@ enum Render {
     /// Prints one entity as label: value lines.
     static func show(_ e: Entity, archive: CustomerArchive, includeSecret: Bool) {
         print(Terminal.bold("\(e.shortID)  \(e.displayName)"))
-        let specs = Schema.fields(e.kind)
-        let visible = specs.filter { e[number: $0.number] != nil && (includeSecret || $0.sensitivity != .secret) }
+        let (visible, hidden) = FieldFormat.fields(of: e, includeSecret: includeSecret)
         let width = visible.map { displayWidth(label($0)) }.max() ?? 0
         for spec in visible {
             var value = text(e.kind, spec, e[number: spec.number], archive: archive)
             if spec.sensitivity == .confidential { value += zh ? "  [机密]" : "  [confidential]" }
             print("  \(padded(label(spec), to: width))  \(value)")
         }
-        let hidden = specs.filter { e[number: $0.number] != nil && $0.sensitivity == .secret && !includeSecret }
         if !hidden.isEmpty {
             print(zh ? "  (已隐藏绝密字段:\(hidden.map(label).joined(separator: "、"));使用 --include-secret 显示)"
                      : "  (secret fields hidden: \(hidden.map(label).joined(separator: ", ")); --include-secret shows them)")
