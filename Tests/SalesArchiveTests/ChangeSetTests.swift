@@ -7,20 +7,13 @@ import XCTest
 /// Change sets (RECORDS.md §8): planned against the state plus the set, validated as a whole,
 /// committed as one batch, undone as a new batch; the typed schema's money and vocabularies.
 final class ChangeSetTests: XCTestCase {
-    var dir: TempDir!
-    var path: String!
+    var fixture: ArchiveFixture!
+    var dir: TempDir { fixture.dir }
 
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        path = dir.path("a.svault")
-        _ = try Vault.create(path: path, owner: "张伟", password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: monday)
-    }
+    override func setUpWithError() throws { fixture = try ArchiveFixture() }
 
-    func open() throws -> CustomerArchive {
-        try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
-    }
-
-    func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+    func open() throws -> CustomerArchive { try fixture.open() }
+    func bytes() throws -> Data { try fixture.bytes() }
 
     /// Every live entity as JSON (secret fields included), without `updatedAt`.
     func snapshotJSON(_ a: CustomerArchive) throws -> [String] {
@@ -97,7 +90,7 @@ final class ChangeSetTests: XCTestCase {
         XCTAssertEqual(CustomerArchive.boundedLabel(String(repeating: "标", count: 1000)).utf8.count, 1023, "labels are cut to 1 KiB")
         XCTAssertEqual(try bytes(), before)
         a = nil
-        let reopened = try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readOnly))
+        let reopened = try fixture.open(.readOnly)
         XCTAssertEqual(reopened.state.count(.customer), 1, "and it still opens")
     }
 

@@ -97,32 +97,14 @@ public enum BatchCodec {
             w.varint(UInt64(batch.parts))
         }
         w.varint(UInt64(batch.events.count))
-        for e in batch.events {
-            w.u8(e.operation.rawValue)
-            w.u8(e.kind.rawValue)
-            w.varint(e.id)
-            w.varint(UInt64(e.changes.count))
-            for c in e.changes {
-                w.u8(c.field)
-                w.value(c.old)
-                w.value(c.new)
-            }
-        }
+        for e in batch.events { w.event(e) }
         return w.bytes
     }
 
     /// The bytes one event takes in a record (for splitting a change set into records).
     static func encodedSize(_ e: ChangeEvent) -> Int {
         var w = Encoder()
-        w.u8(e.operation.rawValue)
-        w.u8(e.kind.rawValue)
-        w.varint(e.id)
-        w.varint(UInt64(e.changes.count))
-        for c in e.changes {
-            w.u8(c.field)
-            w.value(c.old)
-            w.value(c.new)
-        }
+        w.event(e)
         return w.bytes.count
     }
 
@@ -221,6 +203,17 @@ public enum BatchCodec {
             s.withUTF8 { utf8 in
                 varint(UInt64(utf8.count))
                 bytes.append(contentsOf: utf8)
+            }
+        }
+        mutating func event(_ e: ChangeEvent) {
+            u8(e.operation.rawValue)
+            u8(e.kind.rawValue)
+            varint(e.id)
+            varint(UInt64(e.changes.count))
+            for c in e.changes {
+                u8(c.field)
+                value(c.old)
+                value(c.new)
             }
         }
         mutating func value(_ v: FieldValue?) {

@@ -25,28 +25,34 @@ extension Vault {
             throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
         }
         try history.push(newPassword)
-        let kdf = try KDFParameters.resolve(choice)
-        let sealed = try PasswordSlot.seal(dek: dek, password: newPassword, kdf: kdf, archiveID: prefix.archiveID)
-        var next = header
-        next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
-        next.passwordChangedAt = now
-        next.flags.remove(.mustChangePassword)
-        next.passwordHistory = try history.sealed(key: keys.historyKey, archiveID: prefix.archiveID)
-        try writeHeader(next)
-        passwordKEK = sealed.kek
+        let sealedHistory = try history.sealed(key: keys.historyKey, archiveID: prefix.archiveID)
+        let kek = try writePasswordSlot(newPassword, kdf: choice, now: now) { next in
+            next.flags.remove(.mustChangePassword)
+            next.passwordHistory = sealedHistory
+        }
+        passwordKEK = kek
     }
 
     /// A manager's password reset through escrow (DEPARTMENT.md §4): a temporary password that
     /// must be changed at the next unlock. Not entered in the password history.
     public func resetPassword(temporary: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
         try requireWritable(allowUnfinished: true)
+        _ = try writePasswordSlot(temporary, kdf: choice, now: now) { $0.flags.insert(.mustChangePassword) }
+    }
+
+    /// Seals the data key under `password` in a new password slot (its place kept), dates the
+    /// change, lets `adjust` finish the header, writes it; returns the slot's key-encryption key.
+    private func writePasswordSlot(
+        _ password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, adjust: (inout ArchiveHeader) -> Void
+    ) throws -> SymmetricKey {
         let kdf = try KDFParameters.resolve(choice)
-        let sealed = try PasswordSlot.seal(dek: dek, password: temporary, kdf: kdf, archiveID: prefix.archiveID)
+        let sealed = try PasswordSlot.seal(dek: dek, password: password, kdf: kdf, archiveID: prefix.archiveID)
         var next = header
         next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
         next.passwordChangedAt = now
-        next.flags.insert(.mustChangePassword)
+        adjust(&next)
         try writeHeader(next)
+        return sealed.kek
     }
 
     /// Brings the escrow slots in line with `plan` without a new DEK (DEPARTMENT.md §4): slots
