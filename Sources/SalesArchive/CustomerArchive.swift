@@ -6,8 +6,9 @@ import VaultFormat
 /// one sealed record per command (RECORDS.md), and the current state is the replay of them all.
 public final class CustomerArchive {
     public let vault: Vault
-    /// Customers, contacts, projects and complaints; contact-log entries once `loadContactLog()`
-    /// has run (RECORDS.md §5).
+    /// Customers, contacts, projects and complaints; of the contact log, the entries logged after
+    /// the snapshot (when it carries the log), those of the customers read so far, and all of them
+    /// once `loadContactLog()` has run (RECORDS.md §5).
     public internal(set) var state = ArchiveState()
     /// Who makes the changes in this session (recorded in every batch).
     public let actor: String
@@ -27,51 +28,78 @@ public final class CustomerArchive {
         self.vault = vault
         self.actor = actor ?? vault.header.owner
         recordsAtOpen = vault.header.recordCount
-        var snapshot: (records: Int, bytes: Int) = (0, 0)
-        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), deferring: [.activity], onlyKind: nil, snapshot: &snapshot)
+        var snapshot = SnapshotSize()
+        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), onlyKind: nil, snapshot: &snapshot)
         try state.checkComplete()
         snapshotSize = snapshot
         firstSessionID = state.nextID
+        contactLogLoaded = recordsAtOpen == 0
     }
 
     /// Applies the records before `records` to `state`, a few MiB at a time. A full replay starts
-    /// at the checkpoint's snapshot; loading a deferred kind (`onlyKind`) reads from the first
-    /// record, skipping snapshots (they do not hold the contact log).
+    /// at the checkpoint's snapshot; when the snapshot carries the contact log (RECORDS.md §6.1)
+    /// the log events after it are applied too (changes to older entries wait), otherwise they
+    /// are deferred. Loading the log from the records (`onlyKind`, snapshots without the log)
+    /// reads from the first record, skipping snapshots.
     private static func replay(
-        _ vault: Vault, records: UInt64, into start: ArchiveState, deferring: Set<EntityKind>, onlyKind: EntityKind?,
-        snapshot: inout (records: Int, bytes: Int)
+        _ vault: Vault, records: UInt64, into start: ArchiveState, onlyKind: EntityKind?, snapshot: inout SnapshotSize
     ) throws -> ArchiveState {
         var state = start
         var window: [[UInt8]] = []
         var windowBytes = 0
+        var deferring: Set<EntityKind> = onlyKind == nil ? [.activity] : []
         let checkpoint = onlyKind == nil ? vault.header.checkpoint?.index : nil
         var parts: [(kind: EntityKind, shard: Int, payload: [UInt8])] = []
+        var logParts: [UInt64] = []
+        var directory: [UInt8]?
         var meta: Snapshot.Meta?
         var partsLeft = 0
+        let overhead = FormatV1.recordOverhead
         try vault.forEachRecord(from: checkpoint ?? 0) { index, payload in
             guard index < records else { return }
             if let checkpoint, index == checkpoint {
                 let m = try Snapshot.decodeMeta(payload)
-                guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)") }
+                guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)", zh: "档案数据有误:第 \(index) 条记录处的快照标注的位置是第 \(m.covers) 条,二者不符") }
                 state.start(from: m)
-                snapshot = (m.parts, payload.count)
+                snapshot = SnapshotSize(records: m.parts, summaryBytes: payload.count + overhead, bytes: payload.count + overhead)
                 (meta, partsLeft) = (m, m.parts - 1)
                 return
             }
             if partsLeft > 0, let meta {
-                let (kind, shard) = try Snapshot.peekPart(payload, at: meta.at)
-                parts.append((kind, shard, payload))
+                snapshot.bytes += payload.count + overhead
+                switch try Snapshot.peekPart(payload, at: meta.at) {
+                case .entities(let kind, let shard):
+                    parts.append((kind, shard, payload))
+                    snapshot.summaryBytes += payload.count + overhead
+                case .log:
+                    logParts.append(index)  // read when the log is needed (§6.1)
+                case .directory:
+                    guard directory == nil else { throw ArchiveError(.corruptRecord, "the snapshot has two log directories", zh: "档案数据有误:快照含有两个跟进记录目录") }
+                    directory = payload
+                    snapshot.summaryBytes += payload.count + overhead
+                }
                 partsLeft -= 1
-                snapshot.bytes += payload.count
                 if partsLeft == 0 {
                     try state.apply(snapshotParts: parts)
                     parts = []
+                    if let directory {
+                        let log = try Snapshot.decodeDirectory(directory, meta: meta, bodyLength: vault.header.bodyLength)
+                        let own = log.segments.last.map { $0.snapshot == meta.covers ? $0.parts.map(\.index) : [] } ?? []
+                        guard own == logParts else {
+                            throw ArchiveError(.corruptRecord, "the snapshot's log directory does not list its own log parts",
+                                               zh: "档案数据有误:快照的跟进记录目录与快照自身的跟进记录部分不符")
+                        }
+                        state.beginPartialLog(log, idLimit: meta.nextID, tail: records - meta.covers - UInt64(meta.parts))
+                        deferring = []
+                    } else if !logParts.isEmpty {
+                        throw ArchiveError(.corruptRecord, "the snapshot has log parts but no log directory", zh: "档案数据有误:快照含有跟进记录部分,却没有目录")
+                    }
                 }
                 return
             }
             if Snapshot.isSnapshot(payload) {
                 // An older snapshot (when reading from the start): its content is in the records.
-                guard onlyKind != nil else { throw ArchiveError(.corruptRecord, "record \(index) is a snapshot the header does not point to") }
+                guard onlyKind != nil else { throw ArchiveError(.corruptRecord, "record \(index) is a snapshot the header does not point to", zh: "档案数据有误:第 \(index) 条记录是快照,但档案头并未指向它") }
                 return
             }
             window.append(payload)
@@ -82,46 +110,92 @@ public final class CustomerArchive {
                 windowBytes = 0
             }
         }
-        guard partsLeft == 0 else { throw ArchiveError(.corruptRecord, "the snapshot ends before its last part") }
+        guard partsLeft == 0 else { throw ArchiveError(.corruptRecord, "the snapshot ends before its last part", zh: "档案数据有误:快照不完整,缺少最后一部分") }
         if !window.isEmpty { try state.apply(encoded: window, deferring: deferring, onlyKind: onlyKind) }
         return state
     }
 
     /// Loads the contact-log entries written before this session (entries logged in this
-    /// session are in the state already). Costs one more pass over the records.
+    /// session are in the state already): from the snapshot's log parts and the records after
+    /// the snapshot when the snapshot carries the log (RECORDS.md §6.1), otherwise by one more
+    /// pass over every record.
     public func loadContactLog() throws {
         guard !contactLogLoaded else { return }
-        var unused: (records: Int, bytes: Int) = (0, 0)
-        state = try Self.replay(vault, records: recordsAtOpen, into: state, deferring: [], onlyKind: .activity, snapshot: &unused)
+        if state.logIsPartial {
+            try state.loadWholeLog(reading: readLogPart)
+        } else {
+            var unused = SnapshotSize()
+            state = try Self.replay(vault, records: recordsAtOpen, into: state, onlyKind: .activity, snapshot: &unused)
+        }
         contactLogLoaded = true
+    }
+
+    /// Loads the contact-log entries of one customer: when the snapshot carries the log, only
+    /// the parts that file that customer's entries (RECORDS.md §6.1); otherwise (or when an
+    /// entry was moved to this customer after the snapshot) the whole log.
+    public func loadContactLog(customer: UInt64) throws {
+        guard !contactLogLoaded else { return }
+        if state.logIsPartial, try state.loadLog(customer: customer, reading: readLogPart) { return }
+        try loadContactLog()
+    }
+
+    /// A log part named by the snapshot's directory: the record at its index and offset, which
+    /// must have the digest the directory gives (RECORDS.md §6.1).
+    private func readLogPart(_ part: LogDirectory.Part) throws -> [UInt8] {
+        let payload = try vault.record(at: part.index, offset: part.offset)
+        guard try SHA256.hash(payload) == part.digest else {
+            throw ArchiveError(.corruptRecord, "record \(part.index) is not the log part the snapshot's directory names",
+                               zh: "档案数据有误:第 \(part.index) 条记录不是快照目录所指的跟进记录部分")
+        }
+        return payload
     }
 
     // MARK: Snapshots (RECORDS.md §6)
 
-    /// Records and payload bytes of the snapshot at the checkpoint (0 when there is none).
-    private var snapshotSize: (records: Int, bytes: Int)
+    /// The snapshot at the checkpoint (or the last one written): its records, the bytes of its
+    /// summary (every record but the log parts) and of all its records, as stored (0 when there
+    /// is none).
+    struct SnapshotSize {
+        var records = 0
+        var summaryBytes = 0
+        var bytes = 0
+    }
+    private var snapshotSize: SnapshotSize
     /// Records after the last snapshot before a new one is worth writing.
     public static let snapshotMinRecords: UInt64 = 20_000
 
     /// True when opening would read so many records after the last snapshot that a new one
     /// pays off: at least `snapshotMinRecords` records, taking at least twice the bytes of the
-    /// last snapshot (so snapshots never take more than a third of the file).
+    /// last snapshot's summary (so summaries never take more than a third of the file; the log
+    /// parts, each entry stored once more when it changes, are not counted).
     public var snapshotDue: Bool {
         let h = vault.header
         let since = h.recordCount - (h.checkpoint?.index ?? 0) - UInt64(snapshotSize.records)
-        let bytesSince = h.bodyLength - (h.checkpoint?.offset ?? 0)
-        return since >= Self.snapshotMinRecords && bytesSince >= 3 * UInt64(snapshotSize.bytes)
+        let bytesSince = h.bodyLength - (h.checkpoint?.offset ?? 0) - UInt64(snapshotSize.bytes)
+        return since >= Self.snapshotMinRecords && bytesSince >= 2 * UInt64(snapshotSize.summaryBytes)
     }
 
-    /// Writes a snapshot of customers, contacts, projects and complaints after the current
-    /// records and makes it the vault's checkpoint, in one append: the next open starts there.
+    /// Writes a snapshot after the current records and makes it the vault's checkpoint, in one
+    /// append: the next open starts there. It holds customers, contacts, projects, complaints
+    /// and escrow uses, and a segment of the contact log: the entries changed since the last
+    /// snapshot, or the whole log (read first) for the first snapshot that carries it, when
+    /// the directory has `Snapshot.compactAfterSegments` segments, or when older entries were
+    /// changed by records this session has not read them for (RECORDS.md §6.1).
     public func writeSnapshot(now: Int64) throws {
-        let covers = vault.header.recordCount
-        let parts = Snapshot.encode(state, covers: covers, at: now)
-        try vault.append(contentsOf: parts, now: now, checkpoint: true)
-        state.noteSnapshot(at: now, records: parts.count)
+        let h = vault.header
+        let full = (state.logDirectory?.segments.count ?? Snapshot.compactAfterSegments) >= Snapshot.compactAfterSegments
+        if full || state.hasPendingLog { try loadContactLog() }
+        let plan = try state.logPlan(full: full)
+        let (records, directory) = try Snapshot.encode(state, covers: h.recordCount, at: now, log: plan, offset: h.bodyLength)
+        try vault.append(contentsOf: records, now: now, checkpoint: true)
+        state.noteSnapshot(at: now, records: records.count)
+        state.noteLogSnapshot(directory, idLimit: state.nextID)
         generation += 1
-        snapshotSize = (parts.count, parts.reduce(0) { $0 + $1.count })
+        let logParts = directory.segments.last.map { $0.snapshot == h.recordCount ? $0.parts.count : 0 } ?? 0
+        let sizes = records.map { $0.count + FormatV1.recordOverhead }
+        let logStart = records.count - 1 - logParts
+        snapshotSize = SnapshotSize(records: records.count, summaryBytes: sizes.reduce(0, +) - sizes[logStart..<(logStart + logParts)].reduce(0, +),
+                                    bytes: sizes.reduce(0, +))
     }
 
     /// Saves `events` as one change set (used for the system's own changes and by tools that

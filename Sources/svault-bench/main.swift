@@ -1,7 +1,11 @@
 // Benchmarks for Docs/PERFORMANCE.md. Every figure is a ratio of two things measured side by
 // side in this run on this machine, never an absolute threshold. Run through `Scripts/bench`.
 //
-//   svault-bench [--size-mb N] [--work DIR]
+//   svault-bench [--size-mb N] [--work DIR] [--archive-only | --compliance-only | --log-only]
+//                [--keep-archive PATH | --reuse-archive PATH]
+//
+// `--log-only` measures only the contact-log read path on the 1.1-million-record archive;
+// `--keep-archive` saves that archive, `--reuse-archive` measures a saved one (no rebuild).
 
 import Department
 import Foundation
@@ -13,6 +17,10 @@ nonisolated(unsafe) var sizeMB = 200
 nonisolated(unsafe) var archiveOnly = false
 nonisolated(unsafe) var openOnly: String?
 nonisolated(unsafe) var complianceOnly = false
+nonisolated(unsafe) var logOnly = false
+nonisolated(unsafe) var keepArchive: String?
+nonisolated(unsafe) var reuseArchive: String?
+nonisolated(unsafe) var childAction = "log"
 nonisolated(unsafe) var work = FileManager.default.temporaryDirectory.appendingPathComponent("svault-bench-\(getpid())").path
 var it = CommandLine.arguments.dropFirst().makeIterator()
 while let arg = it.next() {
@@ -22,32 +30,68 @@ while let arg = it.next() {
     case "--archive-only": archiveOnly = true
     case "--compliance-only": complianceOnly = true
     case "--open-archive": openOnly = it.next()
+    case "--then": childAction = it.next() ?? childAction
+    case "--log-only": logOnly = true
+    case "--keep-archive": keepArchive = it.next()
+    case "--reuse-archive": reuseArchive = it.next()
     default:
-        FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR]\n".utf8))
+        FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR] [--archive-only | --compliance-only | --log-only] [--keep-archive PATH | --reuse-archive PATH]\n".utf8))
         exit(64)
     }
 }
 if let path = openOnly {
-    // Child mode: open one archive in a fresh process; print seconds, RSS growth and peak RSS.
+    // Child mode: open one archive in a fresh process, list the A customers, then `--then log`
+    // (read the whole contact log, what the first `log list` or `search` does) or `--then
+    // show:ID` (what `customer show ID` reads, without listing the A customers). Prints the
+    // seconds and RSS growth after the open, after the follow-up (both from the start of the
+    // open), the peak RSS and the number of A customers, log entries found. `--then breakdown`
+    // prints how long decrypting the records from the checkpoint takes, then the whole open.
     func rss(_ key: String) -> Double {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         return status.split(separator: "\n").first { $0.hasPrefix(key) }
             .flatMap { Double($0.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "") }.map { $0 / 1024 } ?? 0
     }
     let vault = try Vault.open(path: path, password: SecureBytes(Array("benchmark password one".utf8)))
+    if childAction == "breakdown" {
+        // Where an open's time goes: reading and decrypting the records from the checkpoint alone.
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let t0 = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        var bytes = 0
+        try vault.forEachRecord(from: vault.header.checkpoint?.index ?? 0) { _, p in bytes += p.count }
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let t1 = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        _ = try CustomerArchive(vault: vault)
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let t2 = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        print(String(format: "decrypt from the checkpoint %.3f s (%d bytes); open %.3f s", t1 - t0, bytes, t2 - t1))
+        exit(0)
+    }
     let base = rss("VmRSS:")
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let start = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     let archive = try CustomerArchive(vault: vault)
-    let aCustomers = archive.customers(grades: [.a]).count
+    let aCustomers = childAction.hasPrefix("show:") ? 0 : archive.customers(grades: [.a]).count
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let seconds = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - start
     let openRSS = rss("VmRSS:") - base
-    try archive.loadContactLog()
+    var found = 0
+    if childAction.hasPrefix("show:") {
+        // What `customer show` reads (Sources/salesvault/Archive/CustomerCommands.swift).
+        let c = try archive.resolve(.customer, String(childAction.dropFirst("show:".count)))
+        _ = try archive.children(.contact, of: c.id)
+        _ = try archive.children(.project, of: c.id)
+        found = try archive.children(.activity, of: c.id).count
+        _ = try archive.children(.complaint, of: c.id)
+        _ = archive.gradeHint(c, now: 1_900_000_000)
+    } else {
+        try archive.loadContactLog()
+        found = archive.state.count(.activity)
+    }
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let withLog = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - start
-    print("\(seconds) \(openRSS) \(withLog) \(rss("VmRSS:") - base) \(rss("VmHWM:")) \(aCustomers)")
+    print("\(seconds) \(openRSS) \(withLog) \(rss("VmRSS:") - base) \(rss("VmHWM:")) \(aCustomers) \(found)")
     exit(0)
 }
 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -154,7 +198,7 @@ if complianceOnly {
     exit(0)
 }
 
-if !archiveOnly {
+if !archiveOnly && !logOnly {
 // 1. In-memory sealing and opening of records vs `openssl speed -evp aes-256-gcm`, 16 KiB blocks.
 let block = 16_384
 let codec = try RecordCodec(recordKey: SymmetricKey.generate(), archiveID: Random.bytes(16), generation: 1)
@@ -385,7 +429,68 @@ func extendToWorstCase(_ archive: CustomerArchive) throws -> UInt64 {
     return h.recordCount - (h.checkpoint?.index ?? 0)
 }
 
+/// One child run's figures (see the child mode at the top).
+struct ChildRun {
+    let open: Double, openGrow: Double, full: Double, fullGrow: Double, peak: Double, found: Int
+}
+
+/// Opens `path` in `runs` fresh child processes that then do `then` (`log` or `show:ID`); the
+/// fastest run.
+func openInChildren(_ path: String, runs: Int, then: String = "log", by key: (ChildRun) -> Double = { $0.open }) throws -> ChildRun? {
+    var results: [ChildRun] = []
+    for _ in 0..<runs {
+        let (_, out) = try shell(CommandLine.arguments[0], ["--open-archive", path, "--then", then])
+        let f = out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if f.count >= 7 { results.append(ChildRun(open: f[0], openGrow: f[1], full: f[2], fullGrow: f[3], peak: f[4], found: Int(f[6]))) }
+    }
+    return results.min { key($0) < key($1) }
+}
+
+/// The contact-log read path on an archive (RECORDS.md §5): `customer show` of one customer and
+/// the whole contact log (the first `log list` or `search`), each in fresh processes, best of 3.
+func benchContactLog(_ path: String, customer: String) throws -> [[String]] {
+    let show = try openInChildren(path, runs: 3, then: "show:\(customer)", by: { $0.full })
+    let log = try openInChildren(path, runs: 3, then: "log", by: { $0.full })
+    return [["… `customer show \(customer)` (its contacts, projects, \(show?.found ?? 0) log entries, complaints), fresh process, best of 3",
+        show.map { String(format: "%.2f s in all (%.2f s after the open)", $0.full, $0.full - $0.open) } ?? "failed",
+        show.map { String(format: "memory +%.0f MiB (+%.0f MiB after the open)", $0.fullGrow, $0.fullGrow - $0.openGrow) } ?? "-", "-", "< 0.3 s"],
+        ["… then read the whole contact log (\(log?.found ?? 0) entries: first `log list`, `search`)",
+        log.map { String(format: "%.2f s in all (%.2f s after the open)", $0.full, $0.full - $0.open) } ?? "failed",
+        log.map { String(format: "memory +%.0f MiB above the open (peak RSS %.0f MiB)", $0.fullGrow - $0.openGrow, $0.peak) } ?? "-", "-",
+        "< 1 s, < 300 MiB"]]
+}
+
 let bigCustomers = 100_000
+/// The customer `customer show` is measured on: one in the middle of the archive (customer c has
+/// id 1 + 11c in both benchmark archives).
+let shownCustomer = "C\(1 + 11 * (bigCustomers / 2))"
+
+if logOnly {
+    let path: String
+    if let reuse = reuseArchive {
+        path = reuse
+    } else {
+        var built: (path: String, snapshots: Int, archive: CustomerArchive)? = try buildRealisticArchive(
+            "customers-100k-per-command", customers: bigCustomers, activitiesPerCustomer: 10)
+        path = built!.path
+        built = nil  // releases the lock
+        if let keep = keepArchive {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: path, toPath: keep)
+        }
+    }
+    let v = try Vault.open(path: path, password: password)
+    let size = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
+    let h = v.header
+    print("archive: \(h.recordCount) records, \(Format(size / 1e6)) MB, \(h.recordCount - (h.checkpoint?.index ?? 0)) records from the last snapshot")
+    let opened = try openInChildren(path, runs: 3)
+    row("open and list the A customers, fresh process, best of 3", opened.map { String(format: "%.2f s", $0.open) } ?? "failed",
+        opened.map { String(format: "memory +%.0f MiB", $0.openGrow) } ?? "-", "-", "well under 1 s")
+    for r in try benchContactLog(path, customer: shownCustomer) { row(r[0], r[1], r[2], r[3], r[4]) }
+    try? FileManager.default.removeItem(atPath: work)
+    exit(0)
+}
+
 let big = try buildCustomerArchive("customers-100k", customers: bigCustomers, activitiesPerCustomer: 10)
 let smallArchive = try buildCustomerArchive("customers-1k", customers: 1_000, activitiesPerCustomer: 10)
 let bigSize = Double((try FileManager.default.attributesOfItem(atPath: big)[.size] as? NSNumber)?.int64Value ?? 0)
@@ -397,15 +502,6 @@ for _ in 0..<3 {
     if f.count >= 5 { childRuns.append((f[0], f[1], f[2], f[3], f[4])) }
 }
 let bestOpen = childRuns.min { $0.open < $1.open }
-func openInChildren(_ path: String, runs: Int) throws -> (open: Double, openGrow: Double, full: Double, fullGrow: Double, peak: Double)? {
-    var results: [(open: Double, openGrow: Double, full: Double, fullGrow: Double, peak: Double)] = []
-    for _ in 0..<runs {
-        let (_, out) = try shell(CommandLine.arguments[0], ["--open-archive", path])
-        let f = out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        if f.count >= 5 { results.append((f[0], f[1], f[2], f[3], f[4])) }
-    }
-    return results.min { $0.open < $1.open }
-}
 var realisticBuild: (path: String, snapshots: Int, archive: CustomerArchive)? = try buildRealisticArchive(
     "customers-100k-per-command", customers: bigCustomers, activitiesPerCustomer: 10)
 let realistic = realisticBuild!.path
@@ -415,6 +511,7 @@ let realisticRecords = realisticBuild!.archive.vault.header.recordCount
 let realisticSize = Double((try FileManager.default.attributesOfItem(atPath: realistic)[.size] as? NSNumber)?.int64Value ?? 0)
 realisticBuild = nil  // releases the lock before the children open it
 let realisticBest = try openInChildren(realistic, runs: 3)
+let contactLogRows = try benchContactLog(realistic, customer: shownCustomer)
 var extending: CustomerArchive? = try CustomerArchive(vault: Vault.open(path: realistic, password: password, access: .readWrite))
 let worstRecords = try extendToWorstCase(extending!)
 extending = nil
@@ -439,8 +536,7 @@ row("… worst case: calls logged until the next snapshot is due (\(worstRecords
     worstBest.map { String(format: "%.2f s", $0.open) } ?? "failed",
     worstBest.map { String(format: "memory +%.0f MiB", $0.openGrow) } ?? "-", "-", "well under 1 s")
 row("… the command that then writes the snapshot takes this much longer", String(format: "+%.2f s", snapshotSeconds), "-", "-", "-")
-row("… then read the whole contact log", realisticBest.map { String(format: "%.2f s in all", $0.full) } ?? "failed",
-    realisticBest.map { String(format: "memory +%.0f MiB (peak RSS %.0f MiB)", $0.fullGrow, $0.peak) } ?? "-", "-", "< 500 MiB")
+for r in contactLogRows { row(r[0], r[1], r[2], r[3], r[4]) }
 row("list A-grade customers (\(aGrade)) in an opened archive", String(format: "%.3f s", listSeconds), "-", "-", "well under 1 s")
 func logOneCall(_ archive: CustomerArchive) throws -> Double {
     try best(5) {

@@ -14,9 +14,10 @@ extension CustomerArchive {
         return keyed.map(\.entity)
     }
 
-    /// Records of `kind` that belong to customer `customerID`, in id order.
+    /// Records of `kind` that belong to customer `customerID`, in id order. For the contact log
+    /// only that customer's entries are read (RECORDS.md §5).
     public func children(_ kind: EntityKind, of customerID: UInt64) throws -> [Entity] {
-        if kind == .activity { try loadContactLog() }
+        if kind == .activity { try loadContactLog(customer: customerID) }
         var out: [Entity] = []
         state.each(kind) { e in if e["customer"]?.ref == customerID { out.append(e) } }
         return out.sorted { $0.id < $1.id }
@@ -94,7 +95,7 @@ extension CustomerArchive {
     /// and its contacts, projects, log entries and complaints). Only the batches from `since` on
     /// are decrypted.
     public func history(since: Int64 = .min, until: Int64 = .max, customer: UInt64? = nil, includeSecret: Bool = false) throws -> [HistoryEntry] {
-        if customer != nil { try loadContactLog() }  // log entries are matched to their customer
+        if let customer { try loadContactLog(customer: customer) }  // log entries are matched to their customer
         let times = state.batchTimes
         let first = times.firstIndex { $0 >= since } ?? times.count
         var out: [HistoryEntry] = []

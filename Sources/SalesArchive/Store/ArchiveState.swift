@@ -7,47 +7,75 @@ struct ArchiveShard: Sendable {
     var tables: [[UInt64: Entity]] = Array(repeating: [:], count: EntityKind.allCases.count)
     var maxID: UInt64 = 0
     var eventCount = 0
+    /// The contact log's bookkeeping when it is partly loaded or carried by snapshots.
+    var log = ShardLog()
 
     /// Counts an event that is not applied now (its kind is loaded later) so ids stay unique.
     mutating func note(_ id: UInt64) {
         if id > maxID { maxID = id }
     }
 
+    /// Applies one event. `tracking: false` for a change set being planned: only what is
+    /// committed counts for the next snapshot's log segment.
     mutating func apply(
-        _ operation: ChangeEvent.Operation, _ kind: EntityKind, _ id: UInt64, _ changes: [FieldChange], at: Int64, actor: String
+        _ operation: ChangeEvent.Operation, _ kind: EntityKind, _ id: UInt64, _ changes: [FieldChange], at: Int64, actor: String,
+        tracking: Bool = true
     ) throws {
         eventCount += 1
         let t = Int(kind.rawValue) - 1
+        if kind == .activity {
+            if log.tracking && tracking { log.note(operation, id, changes) }
+            if log.partial && operation != .create && tables[t][id] == nil {
+                // An entry the snapshot's log holds, not read yet: the change waits (RECORDS.md §5).
+                log.pending.append(PendingLogEvent(operation: operation, id: id, changes: changes, at: at))
+                return
+            }
+        }
         switch operation {
         case .create:
-            var e = Entity(kind: kind, id: id, at: at, by: actor)
-            e.values.reserveCapacity(changes.count)  // one allocation per record
-            for c in changes where c.field != Schema.reasonField { e[number: c.field] = c.new }
+            let e = Entity(kind: kind, id: id, at: at, by: actor, setting: changes)  // one allocation per entity
             if let previous = tables[t].updateValue(e, forKey: id) {  // one hash lookup on the hot path
                 tables[t][id] = previous
                 throw ArchiveError(.corruptRecord, "\(kind) \(id) created twice")
             }
             if id > maxID { maxID = id }
         case .update, .remove, .restore:
-            guard let e = tables[t][id] else { throw ArchiveError(.corruptRecord, "\(kind) \(id) changed before it was created") }
-            if operation == .restore && !e.removed { throw ArchiveError(.corruptRecord, "\(kind) \(id) restored but not removed") }
-            for c in changes where c.field != Schema.reasonField { tables[t][id]![number: c.field] = c.new }
-            tables[t][id]!.updatedAt = at
-            if operation == .remove { tables[t][id]!.removed = true }
-            if operation == .restore { tables[t][id]!.removed = false }
+            guard tables[t][id] != nil else { throw ArchiveError(.corruptRecord, "\(kind) \(id) changed before it was created") }
+            if kind == .activity && log.tracking && tracking {
+                try log.change(&tables[t][id]!, operation, changes, at: at)
+            } else {
+                try Self.change(&tables[t][id]!, operation, changes, at: at)
+            }
         }
+    }
+
+    /// Applies an update, remove or restore to `e`.
+    static func change(_ e: inout Entity, _ operation: ChangeEvent.Operation, _ changes: [FieldChange], at: Int64) throws {
+        if operation == .restore && !e.removed { throw ArchiveError(.corruptRecord, "\(e.kind) \(e.id) restored but not removed") }
+        for c in changes where c.field != Schema.reasonField { e[number: c.field] = c.new }
+        e.updatedAt = at
+        if operation == .remove { e.removed = true }
+        if operation == .restore { e.removed = false }
     }
 }
 
 /// The archive's current state, rebuilt by replaying every batch in order (RECORDS.md §5).
 public struct ArchiveState: Sendable {
     static let shardCount = 2
-    private var shards = [ArchiveShard](repeating: ArchiveShard(), count: shardCount)
+    /// Internal for the contact log's loading (ContactLog.swift); nothing else touches it.
+    var shards = [ArchiveShard](repeating: ArchiveShard(), count: shardCount)
     /// The time of each batch, by record index: history scans start where `since` begins.
     public private(set) var batchTimes: [Int64] = []
     /// The change set whose records are being read (RECORDS.md §8): its id, the next part
     /// expected and its record count. Nil between change sets.
     private var openSet: (batch: UInt64, next: Int, parts: Int)?
+    /// The contact log of the snapshot at the checkpoint, or of the last snapshot this session
+    /// wrote (RECORDS.md §6.1); nil when the log is only in the records.
+    var logDirectory: LogDirectory?
+    /// The `nextID` of that snapshot: every id its log holds is below it.
+    var logIDLimit: UInt64 = 0
+    /// Customers whose log entries are all in the state while the rest of the log is not.
+    var loadedCustomers: Set<UInt64> = []
 
     public init() {}
 
@@ -181,7 +209,8 @@ public struct ArchiveState: Sendable {
     /// Applies a batch's events without recording it as a record (a change set being planned).
     mutating func applyEvents(_ batch: ChangeBatch) throws {
         for event in batch.events {
-            try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
+            try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor,
+                                                   tracking: false)
         }
     }
 
@@ -242,14 +271,14 @@ public struct ArchiveState: Sendable {
 }
 
 /// Each worker touches only its own shard.
-private struct ShardBox: @unchecked Sendable {
+struct ShardBox: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<ArchiveShard>
     init(_ buffer: UnsafeMutableBufferPointer<ArchiveShard>) { self.buffer = buffer }
 }
 
 /// The first error of each worker, each in its own preallocated slot, read after
 /// `concurrentPerform` returns.
-private final class ErrorBox: @unchecked Sendable {
+final class ErrorBox: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<Error?>
     private let count: Int
     init(_ n: Int) {

@@ -1,11 +1,13 @@
 import Dispatch
 
-/// The state of customers, contacts, projects and complaints as of a record index, written as a
-/// run of records the first of which is the vault's checkpoint (RECORDS.md §6, FORMAT.md §6.4):
-/// an open decodes the snapshot and the records after it instead of every record since creation.
+/// The state of customers, contacts, projects, complaints and escrow uses as of a record index,
+/// written as a run of records the first of which is the vault's checkpoint (RECORDS.md §6,
+/// FORMAT.md §6.4): an open decodes the snapshot and the records after it instead of every record
+/// since creation. The contact log is carried apart, as segments read only when needed
+/// (LogSnapshot.swift, RECORDS.md §6.1).
 enum Snapshot {
     static let payloadType: UInt8 = 2
-    /// Kinds a snapshot holds: the contact log is read from the records when first needed (§5).
+    /// Kinds of the entity parts: the contact log is in log parts (§6.1).
     static let kinds: [EntityKind] = [.customer, .contact, .project, .complaint, .escrowUse]
     static let partBytes = 4 << 20
     static let maxParts = 100_000
@@ -24,9 +26,17 @@ enum Snapshot {
 
     // MARK: Writing
 
-    /// The records of a snapshot of `state`, which has replayed `covers` records: the meta record
-    /// first, then each (kind, shard)'s entities in id order, a few MiB per record.
+    /// The records of a snapshot of `state` without the contact log, which has replayed `covers`
+    /// records: the meta record first, then each (kind, shard)'s entities in id order, a few MiB
+    /// per record. (The snapshots written before the log was carried, RECORDS.md §6; the tool
+    /// writes `encode(_:covers:at:log:offset:)`.)
     static func encode(_ state: ArchiveState, covers: UInt64, at: Int64) -> [[UInt8]] {
+        let parts = entityRecords(state, at: at)
+        return [metaRecord(state, covers: covers, parts: parts.count + 1, at: at)] + parts
+    }
+
+    /// Each (kind, shard)'s entities in id order, cut at `partBytes`.
+    static func entityRecords(_ state: ArchiveState, at: Int64) -> [[UInt8]] {
         var parts: [[UInt8]] = []
         for kind in kinds {
             for shard in 0..<ArchiveState.shardCount {
@@ -49,11 +59,8 @@ enum Snapshot {
                         body.varint(UInt64(actor))
                         body.varint(zigzag(e.updatedAt &- e.createdAt))
                         body.u8(e.removed ? 1 : 0)
-                        body.u8(UInt8(e.values.count))
-                        for (field, value) in e.values {
-                            body.u8(field)
-                            body.value(value)
-                        }
+                        body.u8(UInt8(e.fieldCount))
+                        body.bytes.append(contentsOf: e.packed)
                         end += 1
                     }
                     var w = header(at: at)
@@ -68,10 +75,15 @@ enum Snapshot {
                 }
             }
         }
+        return parts
+    }
+
+    /// The meta record of a snapshot of `parts` records (itself included).
+    static func metaRecord(_ state: ArchiveState, covers: UInt64, parts: Int, at: Int64) -> [UInt8] {
         var meta = header(at: at)
         meta.u8(0)
         meta.varint(covers)
-        meta.varint(UInt64(parts.count + 1))
+        meta.varint(UInt64(parts))
         meta.varint(state.nextID)
         let times = state.batchTimes
         meta.varint(UInt64(times.count))
@@ -80,10 +92,10 @@ enum Snapshot {
             meta.varint(zigzag(t &- previous))
             previous = t
         }
-        return [meta.bytes] + parts
+        return meta.bytes
     }
 
-    private static func header(at: Int64) -> BatchCodec.Encoder {
+    static func header(at: Int64) -> BatchCodec.Encoder {
         var w = BatchCodec.Encoder()
         w.u8(payloadType)
         w.varint(UInt64(bitPattern: at))
@@ -119,22 +131,32 @@ enum Snapshot {
         }
     }
 
-    private static func partHeader(_ r: inout BatchCodec.Decoder) throws -> (at: Int64, part: UInt8) {
+    static func partHeader(_ r: inout BatchCodec.Decoder) throws -> (at: Int64, part: UInt8) {
         guard try r.u8() == payloadType else { throw ArchiveError(.corruptRecord, "expected a snapshot record") }
         return (Int64(bitPattern: try r.varint()), try r.u8())
     }
 
-    /// The kind and shard of an entity part, read without decoding it.
-    static func peekPart(_ payload: [UInt8], at expected: Int64) throws -> (kind: EntityKind, shard: Int) {
+    /// What a snapshot record after the meta is (RECORDS.md §6, §6.1).
+    enum PartKind: Equatable {
+        case entities(EntityKind, shard: Int)
+        case log(shard: Int)
+        case directory
+    }
+
+    /// The kind (and shard) of a snapshot part, read without decoding it.
+    static func peekPart(_ payload: [UInt8], at expected: Int64) throws -> PartKind {
         try payload.withUnsafeBytes { raw in
             var r = BatchCodec.Decoder(raw)
             let (at, part) = try partHeader(&r)
-            guard at == expected, let kind = EntityKind(rawValue: part), kinds.contains(kind) else {
+            guard at == expected else { throw ArchiveError(.corruptRecord, "snapshot: a part of another snapshot") }
+            if part == directoryPart { return .directory }
+            let kind = EntityKind(rawValue: part)
+            guard let kind, kinds.contains(kind) || kind == .activity else {
                 throw ArchiveError(.corruptRecord, "snapshot: unexpected part \(part)")
             }
             let shard = Int(try r.u8())
             guard shard < ArchiveState.shardCount else { throw ArchiveError(.corruptRecord, "snapshot: shard \(shard)") }
-            return (kind, shard)
+            return kind == .activity ? .log(shard: shard) : .entities(kind, shard: shard)
         }
     }
 
@@ -143,7 +165,9 @@ enum Snapshot {
         try payload.withUnsafeBytes { raw in
             var r = BatchCodec.Decoder(raw)
             let (_, part) = try partHeader(&r)
-            guard let kind = EntityKind(rawValue: part) else { throw ArchiveError(.corruptRecord, "snapshot: unexpected part \(part)") }
+            guard let kind = EntityKind(rawValue: part), kinds.contains(kind) else {
+                throw ArchiveError(.corruptRecord, "snapshot: unexpected part \(part)")
+            }
             let shard = try r.u8()
             let actorCount = try r.count(limit: 1 << 16)
             var actors: [String] = []
@@ -158,21 +182,15 @@ enum Snapshot {
                 let createdAt = unzigzag(try r.varint())
                 let actor = Int(try r.varint())
                 guard actor < actors.count else { throw ArchiveError(.corruptRecord, "snapshot: actor index") }
-                var e = Entity(kind: kind, id: id, at: createdAt, by: actors[actor])
-                e.updatedAt = createdAt &+ unzigzag(try r.varint())
+                let updatedAt = createdAt &+ unzigzag(try r.varint())
+                let removed: Bool
                 switch try r.u8() {
-                case 0: e.removed = false
-                case 1: e.removed = true
+                case 0: removed = false
+                case 1: removed = true
                 default: throw ArchiveError(.corruptRecord, "snapshot: removed flag")
                 }
-                let n = Int(try r.u8())
-                e.values.reserveCapacity(n)
-                for _ in 0..<n {
-                    let field = try r.u8()
-                    guard let value = try r.value() else { throw ArchiveError(.corruptRecord, "snapshot: an absent value") }
-                    e.values.append((field, value))
-                }
-                try body(e)
+                let packed = try r.checkPacked(count: Int(try r.u8()), distinct: false)
+                try body(Entity(kind: kind, id: id, createdAt: createdAt, updatedAt: updatedAt, by: actors[actor], removed: removed, packed: packed))
             }
             guard r.isAtEnd else { throw ArchiveError(.corruptRecord, "snapshot: trailing bytes") }
         }

@@ -48,7 +48,7 @@ extension Vault {
 
     /// The payload of the one record at `index`, which starts `offset` bytes into the body: its tag
     /// binds it to this archive, key and index (FORMAT.md §6.2), but the chain is not followed,
-    /// so a caller pins what it expects by other means (a snapshot's digest of it, RECORDS.md §6).
+    /// so a caller pins what it expects by other means (a snapshot's digest of it, RECORDS.md §6.1).
     /// For reading a few records of a large archive without reading the others.
     public func record(at index: UInt64, offset: UInt64) throws -> [UInt8] {
         let body = header.bodyLength

@@ -27,7 +27,8 @@ struct History: ArchiveCommand {
         let to = try until.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .max
         try context.use { archive in
             let who = try customer.map { try archive.resolve(.customer, $0).id }
-            try archive.loadContactLog()  // the table names log entries
+            // The table names log entries: one customer's, or all of them.
+            if let who { try archive.loadContactLog(customer: who) } else { try archive.loadContactLog() }
             let entries = try archive.history(since: from, until: to, customer: who, includeSecret: includeSecret)
             func name(_ h: HistoryEntry) -> String {
                 archive.state.entities(h.kind, h.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(h.kind.idPrefix)\(h.id)"
