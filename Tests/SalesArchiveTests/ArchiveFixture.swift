@@ -21,3 +21,17 @@ final class ArchiveFixture {
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 }
+
+extension ArchiveFixture {
+    /// Creates an empty archive `name` in `dir` (password "pw", test KDF cost); returns its path.
+    static func create(_ name: String, in dir: TempDir, owner: String = "张伟") throws -> String {
+        let path = dir.path(name)
+        _ = try Vault.create(path: path, owner: owner, password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: monday)
+        return path
+    }
+
+    /// Opens the archive at `path` with the fixture password.
+    static func open(_ path: String, _ access: Vault.Access = .readWrite) throws -> CustomerArchive {
+        try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: access))
+    }
+}

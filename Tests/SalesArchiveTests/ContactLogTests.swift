@@ -11,15 +11,8 @@ final class ContactLogTests: XCTestCase {
 
     override func setUpWithError() throws { dir = try TempDir() }
 
-    func create(_ name: String) throws -> String {
-        let path = dir.path(name)
-        _ = try Vault.create(path: path, owner: "张伟", password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: monday)
-        return path
-    }
-
-    func open(_ path: String) throws -> CustomerArchive {
-        try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
-    }
+    func create(_ name: String) throws -> String { try ArchiveFixture.create(name, in: dir) }
+    func open(_ path: String) throws -> CustomerArchive { try ArchiveFixture.open(path) }
 
     /// A reading session (several may be open at once).
     func read(_ path: String) throws -> CustomerArchive {

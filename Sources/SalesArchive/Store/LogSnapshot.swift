@@ -88,8 +88,7 @@ extension Snapshot {
             while start < items.count {
                 var body = BatchCodec.Encoder()
                 body.bytes.reserveCapacity(target + 1024)
-                var actors: [String: Int] = [:]
-                var actorList: [String] = []
+                var actors = ActorTable()
                 var end = start
                 while end < items.count && body.bytes.count < target {
                     let item = items[end]
@@ -98,11 +97,7 @@ extension Snapshot {
                     if let e = item.entry {
                         body.u8(e.removed ? 2 : 1)
                         body.varint(zigzag(e.createdAt))
-                        let actor = actors[e.createdBy] ?? {
-                            actorList.append(e.createdBy)
-                            actors[e.createdBy] = actorList.count - 1
-                            return actorList.count - 1
-                        }()
+                        let actor = actors.index(of: e.createdBy)
                         body.varint(UInt64(actor))
                         body.varint(zigzag(e.updatedAt &- e.createdAt))
                         body.u8(UInt8(e.fieldCount))
@@ -115,8 +110,8 @@ extension Snapshot {
                 var w = header(at: at)
                 w.u8(logPart)
                 w.u8(UInt8(shard))
-                w.varint(UInt64(actorList.count))
-                for a in actorList { w.text(a) }
+                w.varint(UInt64(actors.list.count))
+                for a in actors.list { w.text(a) }
                 w.varint(UInt64(end - start))
                 w.bytes.append(contentsOf: body.bytes)
                 out.append((w.bytes, shard, items[start].customer, items[end - 1].customer))

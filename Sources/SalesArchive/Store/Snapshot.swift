@@ -44,18 +44,13 @@ enum Snapshot {
                 var start = 0
                 while start < entities.count {
                     var body = BatchCodec.Encoder()
-                    var actors: [String: Int] = [:]
-                    var actorList: [String] = []
+                    var actors = ActorTable()
                     var end = start
                     while end < entities.count && body.bytes.count < partBytes {
                         let e = entities[end]
                         body.varint(e.id)
                         body.varint(zigzag(e.createdAt))
-                        let actor = actors[e.createdBy] ?? {
-                            actorList.append(e.createdBy)
-                            actors[e.createdBy] = actorList.count - 1
-                            return actorList.count - 1
-                        }()
+                        let actor = actors.index(of: e.createdBy)
                         body.varint(UInt64(actor))
                         body.varint(zigzag(e.updatedAt &- e.createdAt))
                         body.u8(e.removed ? 1 : 0)
@@ -66,8 +61,8 @@ enum Snapshot {
                     var w = header(at: at)
                     w.u8(kind.rawValue)
                     w.u8(UInt8(shard))
-                    w.varint(UInt64(actorList.count))
-                    for a in actorList { w.text(a) }
+                    w.varint(UInt64(actors.list.count))
+                    for a in actors.list { w.text(a) }
                     w.varint(UInt64(end - start))
                     w.bytes.append(contentsOf: body.bytes)
                     parts.append(w.bytes)
@@ -194,5 +189,18 @@ enum Snapshot {
             }
             guard r.isAtEnd else { throw ArchiveError(.corruptRecord, "snapshot: trailing bytes") }
         }
+    }
+}
+
+/// The actors of a snapshot part, each written once and referred to by its position.
+struct ActorTable {
+    private(set) var list: [String] = []
+    private var positions: [String: Int] = [:]
+
+    mutating func index(of actor: String) -> Int {
+        if let i = positions[actor] { return i }
+        list.append(actor)
+        positions[actor] = list.count - 1
+        return list.count - 1
     }
 }
