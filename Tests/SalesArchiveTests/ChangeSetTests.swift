@@ -254,4 +254,80 @@ final class ChangeSetTests: XCTestCase {
         let legacy = FieldFormat.text(spec, .text("约300万"), zh: true, state: a.state, instant: { String($0) })
         XCTAssertEqual(legacy, "约300万")
     }
+
+    // MARK: Found by the attack round (each reproduced first)
+
+    func testUndoNeverLeavesAComplaintOutOfStepOrTwoCustomersWithOneName() throws {
+        let a = try open()
+        try a.addCustomer(name: "甲", now: day(0))
+        try a.fileComplaint(customer: "甲", about: "李强", description: "迟到", receivedAt: day(0), now: day(0))
+        try a.routeComplaint("TS-2026-0001", manager: true, director: false, now: day(0, hour: 11))
+        let managerBatch = a.vault.header.recordCount - 1
+        try a.routeComplaint("TS-2026-0001", manager: false, director: true, now: day(0, hour: 12))
+        let before = try bytes()
+        XCTAssertThrowsError(try a.undo(batch: managerBatch, now: day(1))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.code, .invalidTransition)
+            XCTAssertTrue((error as? ArchiveError)?.reason.contains("routed without both") ?? false, "\(error)")
+        }
+        XCTAssertEqual(try bytes(), before)
+
+        // A rename undone while a new customer took the old name; a restore likewise.
+        try a.addCustomer(name: "旧名", now: day(1))
+        try a.edit(.customer, "旧名", fields: [("name", "新名")], now: day(1))
+        let rename = a.vault.header.recordCount - 1
+        try a.addCustomer(name: "旧名", now: day(1))
+        XCTAssertThrowsError(try a.undo(batch: rename, now: day(2)))
+        try a.remove(.customer, "旧名", now: day(2))
+        let removal = a.vault.header.recordCount - 1
+        try a.addCustomer(name: "旧名", now: day(2))
+        XCTAssertThrowsError(try a.undo(batch: removal, now: day(2)))
+        XCTAssertEqual(a.state.all(.customer).filter { $0["name"]?.text == "旧名" }.count, 1)
+    }
+
+    func testBatchesCanBeUndoneOneAfterAnotherNewestFirst() throws {
+        let a = try open()
+        try a.addCustomer(name: "丁公司", fields: [("grade", "C")], now: day(0))
+        try a.setGrade("丁公司", to: "B", reason: "r1", now: day(0))
+        let b1 = a.vault.header.recordCount - 1
+        try a.setGrade("丁公司", to: "A", reason: "r2", now: day(0))
+        let b2 = a.vault.header.recordCount - 1
+        XCTAssertThrowsError(try a.undo(batch: b1, now: day(1)), "B2 changed the grade again")
+        try a.undo(batch: b2, now: day(1))
+        try a.undo(batch: b1, now: day(1))
+        XCTAssertEqual(try a.resolve(.customer, "丁公司")["grade"]?.text, "C")
+    }
+
+    func testUndoingARestoreIsRefusedWhileALaterRecordRefersToIt() throws {
+        let a = try open()
+        try a.addCustomer(name: "腾讯", now: day(0))
+        try a.remove(.customer, "腾讯", now: day(0))
+        let removal = a.vault.header.recordCount - 1
+        let restore = try a.undo(batch: removal, now: day(1))
+        try a.addContact(customer: "腾讯", name: "马化腾", now: day(1))
+        XCTAssertThrowsError(try a.undo(batch: restore.batch, now: day(2))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reason.contains("refers to") ?? false, "\(error)")
+        }
+    }
+
+    func testNamesAreBoundedReferencesDedupedAndListingsStable() throws {
+        let a = try open()
+        XCTAssertThrowsError(try a.addCustomer(name: String(repeating: "x", count: 1025), now: day(0)))
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.addContact(customer: "华为", name: "王敏", now: day(0))
+        let p = try a.addProject(customer: "华为", name: "园区", fields: [("decisionMakers", "王敏,R2,王敏")], now: day(0))
+        XCTAssertEqual(p["decisionMakers"]?.refs.count, 1)
+        let cleared = try a.edit(.project, "园区", fields: [("decisionMakers", ",,,")], now: day(0))
+        XCTAssertNil(cleared["decisionMakers"])
+        XCTAssertThrowsError(try a.edit(.contact, "王敏", fields: [("customer", "华为")], now: day(0))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reason.contains("moved to another customer") ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("lastContactAt", "2026-01-01")], now: day(0))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reason.contains("set by SalesVault") ?? false, "\(error)")
+        }
+        for i in 0..<6 { try a.addCustomer(name: "客户\(i)", now: day(0)) }
+        let order = a.stale(days: 0, now: day(1)).map(\.id)
+        XCTAssertEqual(order, order.sorted(), "same grade, never contacted: by id, every time")
+        XCTAssertNil(Money.parse("¥¥5"))
+        XCTAssertNil(Money.parse("USD $5"))
+    }
 }

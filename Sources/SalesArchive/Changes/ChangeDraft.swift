@@ -55,6 +55,16 @@ public final class ChangeDraft {
         names = NameIndex()
     }
 
+    /// A name as typed: trimmed, not empty, within the limit of any typed value.
+    static func name(_ input: String, of kind: EntityKind) throws -> String {
+        let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a \(kind.en) needs a name", zh: "请填写\(kind.zh)名称") }
+        guard trimmed.utf8.count <= 1024 else {
+            throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长(超过 1 KiB):\(trimmed.prefix(40))……")
+        }
+        return trimmed
+    }
+
     static func normalizedName(_ s: String) -> String {
         s.lowercased().filter { !$0.isWhitespace }
             .replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
@@ -104,7 +114,12 @@ extension ChangeDraft {
         case .reference(let target):
             return .ref(try resolve(target, text).id)
         case .references(let target):
-            let ids = try text.split(whereSeparator: { ",，、;；".contains($0) }).map { try resolve(target, String($0)).id }
+            var ids: [UInt64] = []
+            for part in text.split(whereSeparator: { ",，、;；".contains($0) }) where !part.trimmingCharacters(in: .whitespaces).isEmpty {
+                let id = try resolve(target, String(part)).id
+                if !ids.contains(id) { ids.append(id) }  // the same person named twice counts once
+            }
+            if ids.isEmpty { return nil }
             guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
         }
@@ -119,6 +134,12 @@ extension ChangeDraft {
                 throw ArchiveError(
                     .unknownField, "\(kind.en) has no field \(key)", zh: "\(kind.zh)没有字段“\(key)”",
                     candidates: Schema.fields(kind).map(\.key))
+            }
+            guard !protected.contains(spec.key) || spec.type != .instant else {
+                throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault (logging a contact, a complaint step), not by hand", zh: "“\(spec.zh)”由系统自动记录(登记跟进、投诉步骤时),不能手工修改")
+            }
+            guard !protected.contains(spec.key) || !(spec.key == "customer") else {
+                throw ArchiveError(.invalidValue, "a record cannot be moved to another customer; add it again under that customer", zh: "记录不能转到其他客户名下;请在该客户下重新添加")
             }
             guard !protected.contains(spec.key) else {
                 throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改,请用专门的命令修改(须注明原因)")

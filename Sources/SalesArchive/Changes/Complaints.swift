@@ -3,6 +3,22 @@ import Foundation
 /// Complaints (regulation 6.4): received → routed to the sales manager and the sales director
 /// (both recorded) → resolved under a coordinator → satisfaction survey. No step is skipped.
 extension ChangeDraft {
+    /// What is wrong with a complaint's steps (regulation 6.4: routed only with both
+    /// notifications, resolved with a coordinator and a result, surveyed with a satisfaction), or nil.
+    static func complaintStepProblem(_ e: Entity) -> (en: String, zh: String)? {
+        let status = e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
+        if status != .received && (e["managerNotifiedAt"] == nil || e["directorNotifiedAt"] == nil) {
+            return ("\(status.en) without both the manager and the director notified", "“\(status.zh)”但经理和总监未都通报")
+        }
+        if [.resolved, .surveyed, .closed].contains(status) && (e["coordinator"] == nil || e["resolution"] == nil) {
+            return ("\(status.en) without a coordinator and a resolution", "“\(status.zh)”但没有协调人或处理结果")
+        }
+        if [.surveyed, .closed].contains(status) && e["satisfaction"] == nil {
+            return ("\(status.en) without a satisfaction survey", "“\(status.zh)”但没有满意度回访")
+        }
+        return nil
+    }
+
     func complaintStatus(_ e: Entity) -> ComplaintStatus {
         e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
     }

@@ -5,8 +5,7 @@ extension ChangeDraft {
     /// Adds a customer; the name must be new (compared without spaces and bracket width).
     @discardableResult
     func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a customer needs a name", zh: "请填写客户名称") }
+        let trimmed = try Self.name(name, of: .customer)
         if let duplicate = customer(sameNameAs: trimmed) { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "客户“\(trimmed)”已存在(\(duplicate.shortID)),请勿重复添加") }
         var all = fields
         if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
@@ -31,8 +30,8 @@ extension ChangeDraft {
             throw ArchiveError(.invalidValue, "escrow uses are evidence and cannot be edited", zh: "托管访问记录属于审计留痕,不能修改")
         }
         for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
-            let newName = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !newName.isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
+            guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
+            let newName = try Self.name(value, of: kind)
             if kind == .customer {
                 if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "客户“\(newName)”已存在(\(clash.shortID)),不能重名") }
             }
@@ -74,8 +73,7 @@ extension ChangeDraft {
     @discardableResult
     func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a contact needs a name", zh: "请填写联系人姓名") }
+        let trimmed = try Self.name(name, of: .contact)
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.contact, "customer"), old: nil, new: .ref(c.id)),
@@ -144,8 +142,7 @@ extension ChangeDraft {
     @discardableResult
     func addProject(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a project needs a name", zh: "请填写项目名称") }
+        let trimmed = try Self.name(name, of: .project)
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.project, "customer"), old: nil, new: .ref(c.id)),

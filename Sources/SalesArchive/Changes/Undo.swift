@@ -1,12 +1,15 @@
 import Foundation
 
 /// Undo of a committed change set (RECORDS.md §8): the inverse events written as a new batch,
-/// refused when later changes touched what the batch changed.
+/// refused when later changes touched what the batch changed, or when the result would break a
+/// rule of §3 that every change obeys.
 extension CustomerArchive {
-    /// The batch named by `text`: `B12`, `b12` or `12`.
+    /// The batch named by `text`: `B12`, `b12` or `12` (ASCII digits only).
     public static func batchID(_ text: String) -> UInt64? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        return UInt64(t.uppercased().hasPrefix("B") ? String(t.dropFirst()) : t)
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let digits = t.uppercased().hasPrefix("B") ? String(t.dropFirst()) : t
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return UInt64(digits)
     }
 
     /// Writes the inverse of batch `id` as a new change set labelled "undo B<id>".
@@ -16,87 +19,164 @@ extension CustomerArchive {
         return try write(inverse, label: "undo B\(id)", origin: .cli, now: now)
     }
 
-    /// The events that undo batch `id`, after checking that nothing later touched its fields.
+    /// One batch as read for an undo: its id, label and events (all its records).
+    private struct ReadBatch {
+        let id: UInt64
+        let label: String
+        let origin: ChangeBatch.Origin
+        var events: [ChangeEvent]
+    }
+
+    /// The events that undo batch `id`, after every check (RECORDS.md §8).
     public func undoEvents(batch id: UInt64) throws -> [ChangeEvent] {
         let name = "B\(id)"
         guard id < vault.header.recordCount else {
-            throw ArchiveError(.notFound, "there is no batch \(name) in this archive", zh: "档案中没有批次 \(name)")
+            throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)(可用 history 查看)")
         }
         try loadContactLog()  // the batch may have touched contact-log entries
-        var target: [ChangeEvent] = []
-        var origin: ChangeBatch.Origin = .cli
-        var found = false
-        // What the batch touched: fields per record, and records it created, removed or restored.
-        var fields: [EntityKey: Set<UInt8>] = [:]
-        var whole: Set<EntityKey> = []
-        var created: Set<UInt64> = []
-        var conflict: ArchiveError?
+        var target: ReadBatch?
+        var later: [ReadBatch] = []
         try vault.forEachRecord(from: id) { index, payload in
-            guard conflict == nil else { return }
-            if index == id && Snapshot.isSnapshot(payload) {
-                throw ArchiveError(.invalidValue, "\(name) is a snapshot, not a change", zh: "\(name) 是档案快照,不是一次更改,无法撤销")
-            }
-            if Snapshot.isSnapshot(payload) { return }
-            let batch = try BatchCodec.decode(payload)
-            let batchID = batch.batch ?? index
-            if index == id {
-                guard batchID == id else {
-                    throw ArchiveError(.invalidValue, "\(name) is part of batch B\(batchID); undo that batch", zh: "\(name) 属于批次 B\(batchID),请直接撤销该批次")
-                }
-                found = true
-                origin = batch.origin
-            }
-            if batchID == id {
-                target.append(contentsOf: batch.events)
-                for e in batch.events {
-                    let key = EntityKey(e.kind, e.id)
-                    switch e.operation {
-                    case .create:
-                        whole.insert(key)
-                        created.insert(e.id)
-                    case .remove, .restore: whole.insert(key)
-                    case .update: fields[key, default: []].formUnion(e.changes.map(\.field).filter { $0 != Schema.reasonField })
-                    }
-                }
+            if Snapshot.isSnapshot(payload) {
+                if index == id { throw ArchiveError(.invalidValue, "\(name) is a snapshot, not a change", zh: "\(name) 是档案快照,不是一次更改,无法撤销") }
                 return
             }
-            for e in batch.events {
+            let batch = try BatchCodec.decode(payload)
+            let batchID = batch.batch ?? index
+            if index == id && batchID != id {
+                throw ArchiveError(.invalidValue, "\(name) is part of batch B\(batchID); undo that batch", zh: "\(name) 属于批次 B\(batchID),请直接撤销该批次")
+            }
+            if batchID == id {
+                if target == nil { target = ReadBatch(id: id, label: batch.label, origin: batch.origin, events: []) }
+                target!.events += batch.events  // just set
+            } else if let last = later.last, last.id == batchID {
+                later[later.count - 1].events += batch.events
+            } else {
+                later.append(ReadBatch(id: batchID, label: batch.label, origin: batch.origin, events: batch.events))
+            }
+        }
+        guard let target else { throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)(可用 history 查看)") }
+        guard target.origin != .system && target.origin != .escrow, !target.events.contains(where: { $0.kind == .escrowUse }) else {
+            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理托管访问的记录,属于审计留痕,不能撤销")
+        }
+        try checkNothingLaterTouches(target, later: later)
+        let inverse = Self.inverse(of: target.events, name: name)
+        guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改,无需撤销") }
+        try checkRules(after: inverse, name: name)
+        return inverse
+    }
+
+    /// Refuses when a later batch changed a field `target` changed, changed or removed a record it
+    /// created, removed or restored, or refers to a record it created or restored. A later batch
+    /// and its own later undo cancel out (so batches can be undone one after another, newest first).
+    private func checkNothingLaterTouches(_ target: ReadBatch, later: [ReadBatch]) throws {
+        let name = "B\(target.id)"
+        let laterIDs = Set(later.map(\.id))
+        var cancelled = Set<UInt64>()
+        for b in later where b.origin == .cli && b.label.hasPrefix("undo B") {
+            if let undone = UInt64(b.label.dropFirst("undo B".count)), laterIDs.contains(undone), !cancelled.contains(undone) {
+                cancelled.formUnion([undone, b.id])
+            }
+        }
+        var fields: [EntityKey: Set<UInt8>] = [:]
+        var whole: Set<EntityKey> = []
+        var made: Set<UInt64> = []  // created or restored: later records may now refer to them
+        for e in target.events {
+            let key = EntityKey(e.kind, e.id)
+            switch e.operation {
+            case .create, .restore:
+                whole.insert(key)
+                made.insert(e.id)
+            case .remove: whole.insert(key)
+            case .update: fields[key, default: []].formUnion(e.changes.map(\.field).filter { $0 != Schema.reasonField })
+            }
+        }
+        for b in later where !cancelled.contains(b.id) {
+            let what = b.label.isEmpty ? "" : " (\(b.label))"
+            for e in b.events {
                 let key = EntityKey(e.kind, e.id)
                 let changed = Set(e.changes.map(\.field).filter { $0 != Schema.reasonField })
                 var touched = whole.contains(key)
                 if let f = fields[key], e.operation != .update || !f.isDisjoint(with: changed) { touched = true }
-                let refersToNew = !created.isEmpty && e.changes.contains { c in c.new.map { $0.refs.contains(where: created.contains) } ?? false }
-                if touched || refersToNew {
-                    let what = Self.describe(key, state: state)
-                    conflict = ArchiveError(
+                if touched {
+                    let record = Self.describe(key, state: state)
+                    throw ArchiveError(
                         .invalidTransition,
-                        "\(name) cannot be undone: \(what) was changed later by B\(batchID) (\(batch.label.isEmpty ? "an earlier version" : batch.label)); undo the later batches first, newest first",
-                        zh: "无法撤销批次 \(name):\(what) 后来又被批次 B\(batchID)(\(batch.label.isEmpty ? "旧版程序写入" : batch.label))改过。请从最新的批次开始,逐个撤销之后的批次")
-                    return
+                        "\(name) cannot be undone: \(record) was changed again by B\(b.id)\(what); undo B\(b.id) first (newest first), or change the record by hand",
+                        zh: "无法撤销批次 \(name):\(record) 之后又被批次 B\(b.id) 改过;请先撤销 B\(b.id)(从最新的批次开始),或直接手工修改该记录")
+                }
+                if !made.isEmpty, let target = e.changes.lazy.compactMap({ c in c.new?.refs.first(where: made.contains) }).first {
+                    let record = Self.describe(key, state: state)
+                    let referred = EntityKind.allCases.lazy.compactMap { self.state.entities($0, target) }.first.map { "\($0.shortID) \($0.displayName)" } ?? "#\(target)"
+                    throw ArchiveError(
+                        .invalidTransition,
+                        "\(name) cannot be undone: \(record), saved later by B\(b.id)\(what), refers to \(referred), which \(name) created; undo B\(b.id) first",
+                        zh: "无法撤销批次 \(name):之后由批次 B\(b.id) 保存的 \(record) 关联了本批次新建的 \(referred);请先撤销 B\(b.id)")
                 }
             }
         }
-        if let conflict { throw conflict }
-        guard found else { throw ArchiveError(.notFound, "there is no batch \(name) in this archive", zh: "档案中没有批次 \(name)") }
-        guard origin != .system && origin != .escrow, !target.contains(where: { $0.kind == .escrowUse }) else {
-            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理托管访问的记录,属于审计留痕,不能撤销")
-        }
+    }
+
+    /// The opposite of `events`, in reverse order (RECORDS.md §8).
+    static func inverse(of events: [ChangeEvent], name: String) -> [ChangeEvent] {
         var inverse: [ChangeEvent] = []
-        for e in target.reversed() {
+        for e in events.reversed() {
             switch e.operation {
-            case .create: inverse.append(ChangeEvent(.remove, e.kind, e.id, []))
+            case .create, .restore: inverse.append(ChangeEvent(.remove, e.kind, e.id, []))
             case .remove: inverse.append(ChangeEvent(.restore, e.kind, e.id, []))
-            case .restore: inverse.append(ChangeEvent(.remove, e.kind, e.id, []))
             case .update:
                 var changes = e.changes.filter { $0.field != Schema.reasonField }.map { FieldChange(field: $0.field, old: $0.new, new: $0.old) }
                 if e.changes.contains(where: { $0.field == Schema.reasonField }) {
-                    changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text("撤销批次 \(name) / undo of \(name)")))
+                    changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text("undo of \(name)")))
                 }
                 if !changes.isEmpty { inverse.append(ChangeEvent(.update, e.kind, e.id, changes)) }
             }
         }
-        guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改,无需撤销") }
         return inverse
+    }
+
+    /// The state after the undo must obey RECORDS.md §3 like any change: a complaint's steps in
+    /// order, customer names unique, no live record referring to a record the undo removes.
+    private func checkRules(after inverse: [ChangeEvent], name: String) throws {
+        var after = state
+        let batch = ChangeBatch(at: 0, actor: actor, events: inverse)
+        try after.check(batch)
+        try after.applyEvents(batch)
+        let refuse = { (en: String, zh: String) in
+            ArchiveError(.invalidTransition, "\(name) cannot be undone: \(en)", zh: "无法撤销批次 \(name):\(zh)")
+        }
+        var removed = Set<UInt64>()
+        for e in inverse {
+            if e.operation == .remove { removed.insert(e.id) }
+            guard let entity = after.entity(e.kind, e.id) else { continue }
+            if e.kind == .complaint, let problem = ChangeDraft.complaintStepProblem(entity) {
+                throw refuse("\(entity.displayName) would be left \(problem.en)", "投诉 \(entity.displayName) 将处于不合规定的状态:\(problem.zh)")
+            }
+            if e.kind == .customer, let own = entity["name"]?.text {
+                let key = ChangeDraft.normalizedName(own)
+                var clash: Entity?
+                after.each(.customer) { c in if c.id != entity.id && ChangeDraft.normalizedName(c["name"]?.text ?? "") == key { clash = c } }
+                if let clash {
+                    throw refuse("two customers would be named \(own) (\(entity.shortID) and \(clash.shortID))",
+                                 "将出现两个同名客户“\(own)”(\(entity.shortID) 与 \(clash.shortID))")
+                }
+            }
+        }
+        guard !removed.isEmpty else { return }
+        for kind in EntityKind.allCases where kind != .escrowUse {
+            let refFields = Schema.fields(kind).filter { if case .reference = $0.type { return true }; if case .references = $0.type { return true }; return false }
+            guard !refFields.isEmpty else { continue }
+            var holder: (Entity, UInt64)?
+            after.each(kind) { e in
+                guard holder == nil else { return }
+                for f in refFields { if let r = e[number: f.number]?.refs.first(where: removed.contains) { holder = (e, r) } }
+            }
+            if let (e, r) = holder {
+                let gone = EntityKind.allCases.lazy.compactMap { self.state.entity($0, r) }.first.map { "\($0.shortID) \($0.displayName)" } ?? "#\(r)"
+                throw refuse("\(e.shortID) \(e.displayName) still refers to \(gone), which the undo would remove",
+                             "\(e.shortID) \(e.displayName) 仍关联 \(gone),撤销会移除后者")
+            }
+        }
     }
 
     static func describe(_ key: EntityKey, state: ArchiveState) -> String {

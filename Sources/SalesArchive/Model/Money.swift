@@ -88,7 +88,8 @@ extension Money {
         var s = halfWidth.filter { !$0.isWhitespace }.uppercased()
         guard !s.isEmpty else { return nil }
         var currency: String?
-        // Currency words before or after the number (at most one currency).
+        var before = 0, after = 0
+        // Currency words before or after the number: at most one before and one after, of one currency.
         var changed = true
         while changed {
             changed = false
@@ -96,7 +97,14 @@ extension Money {
                 let w = word.uppercased()
                 if s.hasPrefix(w) || s.hasSuffix(w) {
                     guard currency == nil || currency == code else { return nil }
-                    s = s.hasPrefix(w) ? String(s.dropFirst(w.count)) : String(s.dropLast(w.count))
+                    if s.hasPrefix(w) {
+                        before += 1
+                        s = String(s.dropFirst(w.count))
+                    } else {
+                        after += 1
+                        s = String(s.dropLast(w.count))
+                    }
+                    guard before <= 1, after <= 1 else { return nil }
                     currency = code
                     changed = true
                 }

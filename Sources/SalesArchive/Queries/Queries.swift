@@ -48,7 +48,8 @@ extension CustomerArchive {
         return out.sorted {
             let a = Grade(rawValue: $0["grade"]?.text ?? "")?.rank ?? 4
             let b = Grade(rawValue: $1["grade"]?.text ?? "")?.rank ?? 4
-            return a != b ? a < b : ($0["lastContactAt"]?.int ?? .min) < ($1["lastContactAt"]?.int ?? .min)
+            let (x, y) = ($0["lastContactAt"]?.int ?? .min, $1["lastContactAt"]?.int ?? .min)
+            return a != b ? a < b : x != y ? x < y : $0.id < $1.id
         }
     }
 

@@ -98,7 +98,13 @@ final class ArchiveContext {
                            hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo",
                                    "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo"))
         }
-        try run(command, words: words)
+        do {
+            try run(command, words: words)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ErrorReport.exitCode(for: error)  // reported as on the command line, in the user's language
+        }
     }
 
     /// The archive, for a command's body.
@@ -109,8 +115,14 @@ final class ArchiveContext {
 enum ArchiveSession {
     /// The label a change is recorded with (RECORDS.md §8): the command's words, never its
     /// arguments (they may hold secret text): "customer add", "log add", "undo".
-    static func label(for words: [String]) -> String {
-        guard let first = words.first, !first.hasPrefix("-") else { return "" }
+    static func label(for arguments: [String]) -> String {
+        // Global options may come first: `salesvault --lang zh customer add …`.
+        var rest = arguments[...]
+        while let w = rest.first, w.hasPrefix("-") {
+            rest = rest.dropFirst(w == "--lang" ? 2 : 1)
+        }
+        let words = Array(rest)
+        guard let first = words.first else { return "" }
         let groups: Set<String> = ["customer", "contact", "log", "project", "complaint", "escrow", "dept", "keys"]
         if groups.contains(first), words.count > 1, !words[1].hasPrefix("-") { return "\(first) \(words[1])" }
         return first

@@ -39,8 +39,9 @@ struct CustomerCommand: ParsableCommand {
             let fields = fieldPairs([("grade", grade), ("code", code), ("industry", industry), ("region", region), ("phone", phone),
                                      ("address", address), ("source", source)]) + (try parseAssignments(assignments))
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
-            print(L("Added \(e.shortID) \(e.displayName) (grade \(e["grade"]?.text ?? "unrated")).",
-                    "已添加 \(e.shortID) \(e.displayName)(等级 \(e["grade"]?.text ?? "unrated"))。").text)
+            let grade = e["grade"]?.text ?? Grade.unrated.rawValue
+            print(L("Added \(e.shortID) \(e.displayName) (grade \(grade)).",
+                    "已添加 \(e.shortID) \(e.displayName)(\(grade == Grade.unrated.rawValue ? "未评级" : "等级 \(grade)"))。").text)
         }
     }
 

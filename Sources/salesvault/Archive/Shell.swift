@@ -23,6 +23,9 @@ struct Shell: VaultCommand {
     @Option(help: "Lock (and leave) after this many minutes without input.") var idleMinutes: Double = 10
 
     func validate() throws {
+        if password.passwordFd == 0 {
+            throw ValidationError("--password-fd 0 would also read the commands meant for the shell; give the password with another descriptor or --password-file")
+        }
         if !(idleMinutes.isFinite && idleMinutes > 0 && idleMinutes <= 1440) {
             throw ValidationError("--idle-minutes must be more than 0 and at most 1440")
         }
@@ -39,7 +42,7 @@ struct Shell: VaultCommand {
     }
 
     /// Commands that never run inside a session (they unlock or change keys and files themselves).
-    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "escrow", "compromised", "dept", "keys", "compliance", "reminders"]
+    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders"]
 
     /// Reads commands (a terminal with line editing, or standard input) and runs them against
     /// the context's archive until exit, end of input or the idle timeout.

@@ -17,6 +17,7 @@ struct Undo: ArchiveCommand {
             """)
     @Argument(help: "The batch to undo (B42, as `history` shows it).") var batch: String
     @Flag(help: "Only show what the undo would change.") var dryRun = false
+    @Flag(help: "With --dry-run: also show secret fields (a contact's personal background).") var includeSecret = false
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
 
@@ -38,14 +39,18 @@ struct Undo: ArchiveCommand {
                 Render.table(z ? ["操作", "记录", "字段", "当前值 → 撤销后"] : ["", "record", "field", "now → after undo"],
                              events.flatMap { e -> [[String]] in
                                  let name = archive.state.entities(e.kind, e.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(e.kind.idPrefix)\(e.id)"
-                                 let changes = e.changes.compactMap { c -> (FieldSpec, FieldChange)? in Schema.field(e.kind, number: c.field).map { ($0, c) } }
+                                 let changes = e.changes.compactMap { c -> (FieldSpec, FieldChange)? in
+                                     guard let spec = Schema.field(e.kind, number: c.field), includeSecret || spec.sensitivity != .secret else { return nil }
+                                     return (spec, c)
+                                 }
                                  if changes.isEmpty { return [[ops[e.operation] ?? "", Render.truncate(name, 30), "", ""]] }
                                  return changes.map { spec, c in
                                      [ops[e.operation] ?? "", Render.truncate(name, 30), Render.label(spec),
                                       Render.truncate("\(Render.text(e.kind, spec, c.old, archive: archive)) → \(Render.text(e.kind, spec, c.new, archive: archive))", 50)]
                                  }
                              })
-                print(z ? "预览:撤销批次 B\(id) 将产生 \(events.count) 项变更,本次未保存任何内容" : "Dry run: undoing B\(id) would write \(events.count) changes (nothing saved)")
+                let records = Set(events.map { "\($0.kind)\($0.id)" }).count
+                print(z ? "预览:撤销批次 B\(id) 将改动 \(records) 条记录,本次未保存任何内容" : "Dry run: undoing B\(id) would change \(records) record(s) (nothing saved)")
                 return
             }
             let done = try archive.undo(batch: id, now: Clock.now)

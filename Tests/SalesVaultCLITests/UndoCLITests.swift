@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+/// `undo` and the shell through the built binary: what the attack round found (each reproduced
+/// first, then fixed).
+final class UndoCLITests: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    var clock: Int64 = 1_795_392_000
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        _ = try dir.write("pw", "horse battery staple 9\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path("a.svault"), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path("a.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    @discardableResult
+    func sv(_ args: [String], stdin: String? = nil, expect status: Int32? = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        clock += 60
+        var e = env
+        e["SALESVAULT_NOW"] = String(clock)
+        let r = try runTool(args + ["--password-file", dir.path("pw")], stdin: stdin, environment: e)
+        if let status { XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line) }
+        return r
+    }
+
+    func lastBatch() throws -> String {
+        let r = try sv(["history", "--json", "--include-secret"])
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        return try XCTUnwrap(entries.last?["batch"] as? String)
+    }
+
+    func testDryRunHidesSecretFieldsUnlessAsked() throws {
+        try sv(["customer", "add", "甲"])
+        try sv(["contact", "add", "甲", "王敏", "--set", "background=绝密"])
+        try sv(["contact", "edit", "王敏", "--set", "background=更绝密"])
+        let batch = try lastBatch()
+        let hidden = try sv(["undo", batch, "--dry-run"])
+        XCTAssertFalse(hidden.stdout.contains("绝密"), hidden.stdout)
+        let shown = try sv(["undo", batch, "--dry-run", "--include-secret"])
+        XCTAssertTrue(shown.stdout.contains("更绝密"), shown.stdout)
+    }
+
+    func testALeadingGlobalOptionKeepsTheLabel() throws {
+        try sv(["--lang", "zh", "customer", "add", "小米"])
+        let r = try sv(["history", "--json"])
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(entries.last?["label"] as? String, "customer add")
+    }
+
+    func testTheShellReportsErrorsAsTheCommandLineDoesAndRefusesVerify() throws {
+        try sv(["customer", "add", "甲"])
+        let r = try runTool(["shell", dir.path("a.svault"), "--password-file", dir.path("pw"), "--lang", "zh"],
+                            stdin: "undo B99\ncustomer grade 甲 Z --reason x\nverify \(dir.path("a.svault"))\ncustomer list\n", environment: env)
+        XCTAssertFalse(r.stderr.contains("CLIError("), r.stderr)
+        XCTAssertFalse(r.stderr.contains("invalidValue"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("错误") && r.stderr.contains("档案中没有批次 B99"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("verify"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("甲"), "the shell carries on: \(r.stdout)")
+    }
+
+    func testTheShellRefusesToReadItsPasswordFromStandardInput() throws {
+        let r = try runTool(["shell", dir.path("a.svault"), "--password-fd", "0"], stdin: "horse battery staple 9\ncustomer add 应该存在\n", environment: env)
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--password-fd 0"), r.stderr)
+    }
+}
