@@ -1,16 +1,14 @@
 import Foundation
 import XCTest
 
-/// Loads the shared test vectors (`../shared/testvectors` beside the repository, or
-/// `$SALESVAULT_SHARED/testvectors`).
+/// Loads the test vectors kept in the repository (`Tests/VaultCryptoTests/Vectors`, copied from
+/// the shared folder), or `$SALESVAULT_SHARED/testvectors` when that is set.
 enum Vectors {
     static var directory: URL {
         if let shared = ProcessInfo.processInfo.environment["SALESVAULT_SHARED"] {
             return URL(fileURLWithPath: shared).appendingPathComponent("testvectors")
         }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return repo.deletingLastPathComponent().appendingPathComponent("shared/testvectors")
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
     }
 
     static func load(_ relativePath: String) throws -> [String: Any] {
