@@ -170,7 +170,7 @@ public struct Registry: Codable, Equatable, Sendable {
         let json = try KeyFile.read(jsonPath)
         let layout = (registry: jsonPath, signature: signaturePath)
         guard let sigData = FileManager.default.contents(atPath: layout.signature) else {
-            throw DepartmentError(.forgedRegistry, "\(layout.signature) is missing: the registry is not signed", zh: "缺少 \(layout.signature):部门登记未签名")
+            throw DepartmentError(.forgedRegistry, "\(layout.signature) is missing: the registry is not signed", zh: "缺少 \(layout.signature):部门名册未签名")
         }
         guard let signature = Base64.decode(String(decoding: sigData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
               signature.count == Curve25519.Signing.signatureByteCount
@@ -178,7 +178,7 @@ public struct Registry: Codable, Equatable, Sendable {
         // Only the key is read before the signature is checked.
         struct KeyOnly: Decodable { let adminKey: String }
         guard let keyOnly = try? JSONDecoder().decode(KeyOnly.self, from: Data(json)) else {
-            throw DepartmentError(.malformed, "department.json is not a registry", zh: "department.json 不是部门登记文件")
+            throw DepartmentError(.malformed, "department.json is not a registry", zh: "department.json 不是部门名册文件")
         }
         let key = try KeyFile.parseAdminPublic(keyOnly.adminKey)
         guard key.isValidSignature(signature, for: json) else {
@@ -197,11 +197,11 @@ public struct Registry: Codable, Equatable, Sendable {
     public func check(against pin: ArchiveHeader.DepartmentPin) throws {
         guard constantTimeEquals(try adminPublicKey.rawRepresentation, pin.adminKey) else {
             throw DepartmentError(.forgedRegistry, "the registry is signed by another administrator key than the one this archive trusts (\(KeyFile.fingerprint(pin.adminKey)))",
-                                  zh: "部门登记的签名密钥不是本档案信任的管理员密钥(\(KeyFile.fingerprint(pin.adminKey)))")
+                                  zh: "部门名册的签名密钥不是本档案信任的管理员密钥(\(KeyFile.fingerprint(pin.adminKey)))")
         }
         guard serial >= pin.registrySerial else {
             throw DepartmentError(.olderRegistry, "the registry (serial \(serial)) is older than the one this archive has seen (serial \(pin.registrySerial))",
-                                  zh: "部门登记(序号 \(serial))比本档案见过的(序号 \(pin.registrySerial))更旧")
+                                  zh: "部门名册(序号 \(serial))比本档案见过的(序号 \(pin.registrySerial))更旧")
         }
     }
 
@@ -232,7 +232,7 @@ public struct Registry: Codable, Equatable, Sendable {
             }
         }
         guard rename(tmpJSON, layout.registry) == 0, rename(tmpSig, layout.signature) == 0 else {
-            throw DepartmentError(.io, "cannot replace the registry in \(directory)", zh: "无法更新 \(directory) 中的部门登记")
+            throw DepartmentError(.io, "cannot replace the registry in \(directory)", zh: "无法更新 \(directory) 中的部门名册")
         }
         let dir = Foundation.open(directory, O_RDONLY | O_DIRECTORY)
         if dir >= 0 {

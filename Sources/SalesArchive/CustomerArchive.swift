@@ -259,8 +259,14 @@ extension CustomerArchive {
         ])
         let batch = ChangeBatch(at: now, actor: managers.joined(separator: ", "), origin: .escrow, batch: vault.header.recordCount,
                                 label: "escrow \(action)", events: [event])
+        // The same checks as every change set (RECORDS.md §2, §8), then its own kind of append.
+        try Limits.check(batch.events)
         try state.check(batch)
-        try vault.appendEscrowUse(BatchCodec.encode(batch), now: now)
+        let encoded = BatchCodec.encode(batch)
+        guard (try? BatchCodec.decode(encoded)) == batch else {
+            throw ArchiveError(.invalidValue, "the escrow record is too large to store", zh: "托管访问记录过大,无法保存")
+        }
+        try vault.appendEscrowUse(encoded, now: now)
         try state.apply(batch)
         return state.entity(.escrowUse, id)!  // just applied
     }

@@ -38,7 +38,7 @@ private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout 
     }
     print(L("Managers (escrow holders) now:", "当前经理(托管持有人):").text)
     for line in managers { print(line) }
-    print(L("Registry signed (serial \(registry.serial)).", "部门登记已签名(序号 \(registry.serial))。").text)
+    print(L("Registry signed (serial \(registry.serial)).", "部门名册已签名(版本 \(registry.serial))。").text)
 }
 
 struct DeptInit: VaultCommand {
@@ -181,8 +181,8 @@ struct DeptPolicy: VaultCommand {
             try r.validate()
             let rule = r.rotationPolicy.ruleText
             let zone = r.policy.timeZone ?? DepartmentCalendar.defaultZoneName
-            let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理") : L("\(r.policy.escrowThreshold) managers together", "\(r.policy.escrowThreshold) 名经理共同")
-            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).", "政策:托管方式为\(escrow.text);\(rule.zh);按 \(zone) 时区计日。")
+            let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理可单独调阅") : L("\(r.policy.escrowThreshold) managers together", "须 \(r.policy.escrowThreshold) 名经理共同调阅")
+            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).", "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日。")
         }
     }
 }
@@ -200,7 +200,7 @@ struct DeptShow: VaultCommand {
             return
         }
         let zh = Language.current == .zh
-        print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "序号" : "serial") \(r.serial), \(r.updatedAt))")
+        print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "版本" : "serial") \(r.serial), \(r.updatedAt))")
         print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
               + (zh ? "(签名与此密钥相符;请与您的管理员密钥指纹核对)" : "(signed by this key; compare it with your administrator's fingerprint)"))
         let rule = r.rotationPolicy.ruleText

@@ -107,7 +107,7 @@ struct EscrowList: VaultCommand {
                 registryNote = r.name
             }
         } catch {
-            registryNote = L("registry refused: \(ErrorReport.describe(error).0)", "部门登记被拒绝:\(ErrorReport.describe(error).0)").text
+            registryNote = L("registry refused: \(ErrorReport.describe(error).0)", "部门名册被拒绝:\(ErrorReport.describe(error).0)").text
         }
         if json {
             let rows: [[String: Any]] = slots.map {
@@ -137,7 +137,7 @@ struct EscrowList: VaultCommand {
         if let pin = h.department { print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
         if let registryNote { print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
         if let coverage {
-            print(L("Against the registry: \(coverage.status.rawValue)", "与部门登记比较:\(statusWord(coverage.status.rawValue, zh: true))").text
+            print(L("Against the registry: \(coverage.status.rawValue)", "与部门名册比较:\(statusWord(coverage.status.rawValue, zh: true))").text
                   + (coverage.detail.isEmpty ? "" : " (\(coverage.detail))"))
         }
     }

@@ -48,7 +48,7 @@ extension ErrorReport {
         switch e.code {
         case .forgedRegistry, .olderRegistry:
             return (message, L("do not trust this registry; ask the administrator, and restore department.json and department.sig from a backup",
-                               "请勿信任此部门登记;请联系管理员,并从备份恢复 department.json 和 department.sig").text, .damaged)
+                               "请勿信任此部门名册;请联系管理员,并从备份恢复 department.json 和 department.sig").text, .damaged)
         case .wrongPassphrase:
             return (message, L("check the passphrase of the key file (Caps Lock, input method)", "请检查密钥文件的口令(大写锁定、输入法)").text, .wrongPassword)
         case .malformed:

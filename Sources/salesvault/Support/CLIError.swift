@@ -164,7 +164,7 @@ enum ErrorReport {
                     L("check that you gave your own key file (and, for a shared policy, the other managers' keys too)", "请确认使用的是您本人的密钥文件(共同托管时还需其他经理的密钥)"), .wrongPassword)
         case .escrowVerificationFailed:
             return (L("escrow check failed: \(detail); nothing was kept", "托管校验失败:\(detail);未保留任何更改"),
-                    L("check the managers' public keys in the department registry and try again", "请检查部门登记中的经理公钥后重试"), .failure)
+                    L("check the managers' public keys in the department registry and try again", "请检查部门名册中的经理公钥后重试"), .failure)
         case .passwordReused:
             return (L("\(detail); the archive is unchanged", "新密码是本档案最近 5 个密码之一;档案未被改动"),
                     L("choose a password you have not used for this archive", "请选择一个此档案未曾用过的密码"), .passwordRejected)
