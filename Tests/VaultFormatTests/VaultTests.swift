@@ -242,4 +242,16 @@ final class PasswordStrengthTests: XCTestCase {
         XCTAssertEqual(PasswordStrength.evaluate("春眠不觉晓处"), .acceptable, "six ideographs count as twelve")
         XCTAssertEqual(PasswordStrength.evaluate("ｈｏｒｓｅｂａｔ"), .tooShort(minimum: 10), "full-width Latin counts single")
     }
+
+    func testFloorRejectsDescendingRunsShortRepeatsInvisiblePaddingAndTheOwnersPinyin() {
+        XCTAssertEqual(PasswordStrength.evaluate("0987654321"), .trivialPattern, "descending, wrapping 0 → 9")
+        XCTAssertEqual(PasswordStrength.evaluate("7890123456"), .trivialPattern, "ascending, wrapping 9 → 0")
+        XCTAssertEqual(PasswordStrength.evaluate("lkjihgfedcba"), .trivialPattern)
+        XCTAssertEqual(PasswordStrength.evaluate("abcabcabcabc"), .trivialPattern)
+        XCTAssertEqual(PasswordStrength.evaluate("12121212121212"), .trivialPattern)
+        XCTAssertEqual(PasswordStrength.evaluate("a\u{200B}b\u{200B}c\u{200B}d\u{200B}e\u{200B}"), .tooShort(minimum: 10), "zero-width padding counts nothing")
+        XCTAssertEqual(PasswordStrength.evaluate("zhangwei12345", owner: "张伟"), .containsOwnerName)
+        XCTAssertEqual(PasswordStrength.evaluate("horse battery staple", owner: "张伟"), .acceptable)
+        XCTAssertEqual(PasswordStrength.evaluate("harbour lotus 2026"), .acceptable)
+    }
 }

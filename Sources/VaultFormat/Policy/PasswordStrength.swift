@@ -1,3 +1,5 @@
+import Foundation
+
 /// The minimum-strength rule for new passwords: long enough, not a well-known password, not a
 /// trivial pattern, not the owner's name. It is a floor, not a meter (NIST SP 800-63B §3.1.1.2:
 /// length and a blocklist rather than composition rules). `Vault` does not call it: every
@@ -15,7 +17,9 @@ public enum PasswordStrength {
 
     public static func evaluate(_ password: String, owner: String? = nil) -> Verdict {
         // Full-width Latin letters and digits (Ｐａｓｓ１) are folded to ASCII first.
-        let folded = String(String.UnicodeScalarView(password.unicodeScalars.map {
+        // Invisible characters (zero-width spaces and joiners, the BOM, soft hyphens) add no
+        // strength and are left out before anything is counted.
+        let folded = String(String.UnicodeScalarView(password.unicodeScalars.filter { !isInvisible($0) }.map {
             (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0
         }))
         let scalars = Array(folded.unicodeScalars)
@@ -28,15 +32,39 @@ public enum PasswordStrength {
             return .common
         }
         if Set(scalars).count <= 2 { return .trivialPattern }
-        let values = scalars.map { Int($0.value) }
-        let steps = zip(values, values.dropFirst()).map { $1 - $0 }
-        if Set(steps).count == 1, let step = steps.first, abs(step) == 1 { return .trivialPattern }
+        if isRun(scalars) || isShortRepeat(scalars) { return .trivialPattern }
         if let owner {
-            let name = owner.lowercased().filter { !$0.isWhitespace }
             let compact = lowered.filter { !$0.isWhitespace }
-            if name.count >= 2, compact.contains(name), compact.count - name.count < 6 { return .containsOwnerName }
+            // The name as written, and its pinyin without tones (张伟 → zhangwei).
+            let written = owner.lowercased().filter { !$0.isWhitespace }
+            let pinyin = (owner.applyingTransform(.mandarinToLatin, reverse: false)?
+                .applyingTransform(.stripDiacritics, reverse: false) ?? "").lowercased().filter { $0.isLetter }
+            for name in [written, pinyin] where name.count >= 2 {
+                if compact.contains(name), compact.count - name.count < 6 { return .containsOwnerName }
+            }
         }
         return .acceptable
+    }
+
+    /// Ascending or descending runs (abcdef…, 0987654321): every step ±1, digits wrapping 9↔0.
+    static func isRun(_ scalars: [Unicode.Scalar]) -> Bool {
+        let values = scalars.map { Int($0.value) }
+        let steps = zip(values, values.dropFirst()).map { a, b -> Int in
+            let isDigit = { (v: Int) in (48...57).contains(v) }
+            return isDigit(a) && isDigit(b) ? ((b - a + 15) % 10) - 5 : b - a  // digits: the step modulo 10, as −4…5
+        }
+        return Set(steps).count == 1 && abs(steps[0]) == 1
+    }
+
+    /// A short unit repeated (abcabcabcabc, 12121212…): period of at most four characters.
+    static func isShortRepeat(_ scalars: [Unicode.Scalar]) -> Bool {
+        (1...4).contains { p in scalars.count >= 2 * p && scalars.indices.dropFirst(p).allSatisfy { scalars[$0] == scalars[$0 - p] } }
+    }
+
+    /// Zero-width and other invisible format characters.
+    static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        (0x200B...0x200F).contains(s.value) || (0x2060...0x2064).contains(s.value) || s.value == 0xFEFF || s.value == 0x00AD
+            || s.value == 0x180E
     }
 
     static func isIdeograph(_ s: Unicode.Scalar) -> Bool {

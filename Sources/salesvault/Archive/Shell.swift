@@ -23,9 +23,6 @@ struct Shell: VaultCommand {
     @Option(help: "Lock (and leave) after this many minutes without input.") var idleMinutes: Double = 10
 
     func validate() throws {
-        if password.passwordFd == 0 {
-            throw ValidationError("--password-fd 0 would also read the commands meant for the shell; give the password with another descriptor or --password-file")
-        }
         if !(idleMinutes.isFinite && idleMinutes > 0 && idleMinutes <= 1440) {
             throw ValidationError("--idle-minutes must be more than 0 and at most 1440")
         }

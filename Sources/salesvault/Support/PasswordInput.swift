@@ -40,11 +40,12 @@ enum PasswordInput {
         return first
     }
 
-    /// Reads a password file (to its end) or descriptor (to its end, or through the first read
-    /// that returns an LF), at most `maxBytes` + 1 bytes so that longer input is refused.
+    /// Reads a password file (to its end) or descriptor (exactly one line, byte by byte, so that
+    /// what follows — the commands of a scripted shell — stays unread), at most `maxBytes` + 1
+    /// bytes so that longer input is refused.
     private static func readInput(_ fd: Int32, untilLineEnd: Bool, failure: () -> CLIError) throws -> String {
         var data: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1024)
+        var buffer = [UInt8](repeating: 0, count: untilLineEnd ? 1 : 1024)
         defer {
             for i in buffer.indices { buffer[i] = 0 }
             for i in data.indices { data[i] = 0 }
@@ -112,10 +113,14 @@ enum PasswordInput {
                 cc[Int(VMIN)] = 1
                 cc[Int(VTIME)] = 0
             }
+            TerminalRestore.arm(tty, saved)  // Ctrl-C or a kill at the prompt must not leave echo off
             tcsetattr(tty, TCSAFLUSH, &silent)
         }
         defer {
-            if haveTermios { tcsetattr(tty, TCSAFLUSH, &saved) }
+            if haveTermios {
+                tcsetattr(tty, TCSAFLUSH, &saved)
+                TerminalRestore.disarm()
+            }
             _ = "\n".withCString { write(tty, $0, 1) }
         }
         var bytes: [UInt8] = []
@@ -156,5 +161,36 @@ enum PasswordInput {
     /// UTF-8 of the NFC form, as FORMAT.md §2 requires, in wipeable storage.
     static func secureBytes(_ password: String) -> SecureBytes {
         SecureBytes(Array(password.precomposedStringWithCanonicalMapping.utf8))
+    }
+}
+
+/// Puts the terminal back (echo on, line mode) when a signal ends the process at the password
+/// prompt, then lets the signal do what it would have done.
+private enum TerminalRestore {
+    /// Written before the handlers are installed, read only by them.
+    private final class State: @unchecked Sendable {  // set before arming, read in the handler
+        var fd: Int32 = -1
+        var saved = termios()
+    }
+    private static let state = State()
+    private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP]
+
+    static func arm(_ fd: Int32, _ saved: termios) {
+        state.fd = fd
+        state.saved = saved
+        for sig in signals {
+            signal(sig) { sig in
+                var t = TerminalRestore.state.saved
+                tcsetattr(TerminalRestore.state.fd, TCSANOW, &t)  // async-signal-safe
+                _ = "\n".withCString { write(TerminalRestore.state.fd, $0, 1) }
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
+    }
+
+    static func disarm() {
+        for sig in signals { signal(sig, SIG_DFL) }
+        state.fd = -1
     }
 }
