@@ -6,7 +6,8 @@ extension Vault {
     // MARK: Opening (FORMAT.md §7)
 
     /// Opens and unlocks an archive: one KDF, header authenticated; records are read on demand.
-    public static func open(path: String, password: SecureBytes, access: Access = .readOnly) throws -> Vault {
+    public static func open(path given: String, password: SecureBytes, access: Access = .readOnly) throws -> Vault {
+        let path = resolved(given)
         let file = try lockedFile(path: path, access: access)
         var inspection = try ArchiveInspection.read(file)
         var kek: SymmetricKey
@@ -36,7 +37,8 @@ extension Vault {
 
     /// Opens an archive with managers' escrow identities instead of the password (FORMAT.md §5.2):
     /// one holder's slot, or `k` holders' shares. The header MAC then proves the slots genuine.
-    public static func open(path: String, escrowIdentities identities: [Curve25519.KeyAgreement.PrivateKey], access: Access = .readOnly) throws -> Vault {
+    public static func open(path given: String, escrowIdentities identities: [Curve25519.KeyAgreement.PrivateKey], access: Access = .readOnly) throws -> Vault {
+        let path = resolved(given)
         let file = try lockedFile(path: path, access: access)
         var inspection = try ArchiveInspection.read(file)
         var opened: (dek: SymmetricKey, holders: [EscrowSlot.Holder])?
@@ -104,6 +106,15 @@ extension Vault {
     }
 
     /// Opens the file and takes its lock, retrying if a concurrent `rekey` replaced it meanwhile.
+    /// The file a path names, symbolic links resolved, so that a rekey or a repair replaces the
+    /// real file and never turns a link into a file beside the real one (the old data key would
+    /// stay in the real file). A path that does not resolve is kept as given (opening reports it).
+    static func resolved(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
     static func lockedFile(path: String, access: Access) throws -> ArchiveFile {
         for _ in 0..<5 {
             let file = try ArchiveFile(path: path, mode: access == .readOnly ? .read : .readWrite)
