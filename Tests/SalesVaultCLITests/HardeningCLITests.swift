@@ -26,4 +26,22 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try runTool(["verify", real, "--password-file", next], environment: env).status, 0)
         XCTAssertNotEqual(try runTool(["verify", real, "--password-file", pw], environment: env).status, 0, "the old password no longer opens the real file")
     }
+
+    /// Finding 8: a file longer than its header says (an older header copied over a newer body)
+    /// was read as fewer records without a word; FORMAT.md §7 step 5 says the bytes are reported.
+    func testBytesAfterWhatTheHeaderCommitsAreReportedOnEveryUnlock() throws {
+        let dir = try TempDir()
+        let archive = dir.path("a.svault")
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        let header = try Data(contentsOf: URL(fileURLWithPath: archive))  // the header before any record
+        XCTAssertEqual(try runTool(["customer", "add", "甲", "-a", archive, "--password-file", pw]).status, 0)
+        XCTAssertEqual(try runTool(["customer", "add", "乙", "-a", archive, "--password-file", pw]).status, 0)
+        var body = try Data(contentsOf: URL(fileURLWithPath: archive))
+        body.replaceSubrange(0..<header.count, with: header)  // the older header put back
+        try body.write(to: URL(fileURLWithPath: archive))
+        let r = try runTool(["customer", "list", "-a", archive, "--password-file", pw])
+        XCTAssertTrue(r.stderr.contains("bytes after the 0 records its header commits"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("salesvault repair"), r.stderr)
+    }
 }
