@@ -26,6 +26,48 @@ public enum FieldFormat {
         }
     }
 
+    /// Text made safe to print on a terminal (THREAT-MODEL: stored data must not control the
+    /// reader's terminal). Every C0 and C1 control, DEL, bidi control (U+061C, U+200E–U+200F,
+    /// U+202A–U+202E, U+2066–U+2069), zero-width or invisible format character (U+200B–U+200D,
+    /// U+2060–U+2064, U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB) and line/paragraph separator
+    /// (U+2028, U+2029) is written as a visible Swift-style escape with upper-case hex:
+    /// ESC → `\u{1B}`, CR → `\u{D}`, RLO → `\u{202E}`. A tab becomes one space; a line
+    /// break (LF, or CR LF) is kept when `keepingNewlines` (messages, `show`) and otherwise
+    /// (table cells, one-line fields) becomes one space. Everything else (Chinese, English,
+    /// emoji, a backslash) is unchanged, and the result is unchanged by a second pass.
+    /// Human output only: JSON and CSV carry the exact text.
+    public static func terminalSafe(_ text: String, keepingNewlines: Bool = false) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.contains(where: { $0 == "\t" || $0 == "\n" || isTerminalUnsafe($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        var iterator = scalars.makeIterator()
+        var pending = iterator.next()
+        while let scalar = pending {
+            pending = iterator.next()
+            if scalar == "\r" && pending == "\n" { continue }  // CR LF is one line break
+            if scalar == "\n" {
+                out.append(keepingNewlines ? "\n" : " ")
+            } else if scalar == "\t" {
+                out.append(" ")
+            } else if isTerminalUnsafe(scalar) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Whether `scalar` is one `terminalSafe` escapes (tab and LF aside): a control, DEL, a bidi
+    /// control, or a zero-width or invisible format character.
+    public static func isTerminalUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF, 0xFFF9...0xFFFB: return true
+        default: return false
+        }
+    }
+
     /// "王敏 (R4)": the referenced record's name and short id ("#id" if it is unknown).
     public static func referenceName(_ id: UInt64, spec: FieldSpec, state: ArchiveState) -> String {
         let kinds: [EntityKind]

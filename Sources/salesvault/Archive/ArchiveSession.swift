@@ -172,6 +172,6 @@ struct FieldAssignments: ParsableArguments {
     func apply(to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
         let pairs = try parseAssignments(assignments)
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
-        print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+        Terminal.print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
     }
 }

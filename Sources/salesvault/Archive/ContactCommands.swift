@@ -39,7 +39,7 @@ struct ContactCommand: ParsableCommand {
             let fields = fieldPairs([("title", title), ("department", department), ("role", role), ("attitude", attitude),
                                      ("mobile", mobile), ("email", email)]) + (try parseAssignments(assignments))
             let e = try context.use { try $0.addContact(customer: customer, name: name, fields: fields, now: Clock.now) }
-            print(L("Added contact \(e.shortID) \(e.displayName).", "已添加联系人 \(e.shortID) \(e.displayName)。").text)
+            Terminal.print(L("Added contact \(e.shortID) \(e.displayName).", "已添加联系人 \(e.shortID) \(e.displayName)。").text)
         }
     }
 
@@ -108,7 +108,7 @@ struct ContactCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.remove(.contact, contact, now: Clock.now) }
-            print(L("Removed \(e.shortID) \(e.displayName).", "已移除 \(e.shortID) \(e.displayName)。").text)
+            Terminal.print(L("Removed \(e.shortID) \(e.displayName).", "已移除 \(e.shortID) \(e.displayName)。").text)
         }
     }
 }
@@ -151,7 +151,7 @@ struct LogCommand: ParsableCommand {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
                                    nextStep: nextStep, nextDate: nextDate, location: location, now: now)
             }
-            print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
+            Terminal.print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
         }
     }
 

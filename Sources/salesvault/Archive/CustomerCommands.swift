@@ -40,7 +40,7 @@ struct CustomerCommand: ParsableCommand {
                                      ("address", address), ("source", source)]) + (try parseAssignments(assignments))
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue
-            print(L("Added \(e.shortID) \(e.displayName) (grade \(grade)).",
+            Terminal.print(L("Added \(e.shortID) \(e.displayName) (grade \(grade)).",
                     "已添加 \(e.shortID) \(e.displayName)(\(grade == Grade.unrated.rawValue ? "未评级" : "等级 \(grade)"))。").text)
         }
     }
@@ -155,7 +155,7 @@ struct CustomerCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.setGrade(customer, to: grade, reason: reason, now: Clock.now) }
-            print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
+            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
         }
     }
 
@@ -170,7 +170,7 @@ struct CustomerCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.remove(.customer, customer, now: Clock.now) }
-            print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName);其历史记录仍保留。").text)
+            Terminal.print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName);其历史记录仍保留。").text)
         }
     }
 }

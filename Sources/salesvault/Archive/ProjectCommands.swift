@@ -43,7 +43,7 @@ struct ProjectCommand: ParsableCommand {
                                      ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
                 + (try parseAssignments(assignments))
             let e = try context.use { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
-            print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName),处于第 1 阶段。").text)
+            Terminal.print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName),处于第 1 阶段。").text)
         }
     }
 
@@ -60,7 +60,7 @@ struct ProjectCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
-            print(L("\(e.shortID) \(e.displayName): \(Render.vocabulary(SalesStage.self, e["stage"]?.text)).",
+            Terminal.print(L("\(e.shortID) \(e.displayName): \(Render.vocabulary(SalesStage.self, e["stage"]?.text)).",
                     "\(e.shortID) \(e.displayName):\(Render.vocabulary(SalesStage.self, e["stage"]?.text))。").text)
         }
     }
@@ -165,7 +165,7 @@ struct ComplaintCommand: ParsableCommand {
                 try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
                                      receivedAt: now, now: now)
             }
-            print(L("Filed complaint \(e.displayName). Next: notify the sales manager and the sales director (complaint route).",
+            Terminal.print(L("Filed complaint \(e.displayName). Next: notify the sales manager and the sales director (complaint route).",
                     "已登记投诉 \(e.displayName)。下一步:通报销售经理和销售总监(complaint route)。").text)
         }
     }
@@ -188,7 +188,7 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
-            print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
+            Terminal.print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
                     "\(e.displayName):\(Render.vocabulary(ComplaintStatus.self, e["status"]?.text))。").text)
         }
     }
@@ -207,7 +207,7 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
-            print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步:满意度回访(complaint survey)。").text)
+            Terminal.print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步:满意度回访(complaint survey)。").text)
         }
     }
 
@@ -226,7 +226,7 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
-            print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
+            Terminal.print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName):已记录回访(\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text)))。").text)
         }
     }

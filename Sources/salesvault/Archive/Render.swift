@@ -35,18 +35,24 @@ enum Render {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// Prints rows aligned by display width (Chinese characters are two columns wide).
+    /// Prints rows aligned by display width (Chinese characters are two columns wide). Every
+    /// cell is made safe for the terminal first (Terminal.cell: controls, bidi and zero-width
+    /// characters as visible escapes, tabs and line breaks as spaces).
     static func table(_ header: [String], _ rows: [[String]]) {
+        let header = header.map(Terminal.cell)
+        let rows = rows.map { $0.map(Terminal.cell) }
         var widths = header.map(displayWidth)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(cell)) } }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in i == cells.count - 1 ? c : padded(c, to: widths[i]) }.joined(separator: "  ")
         }
         print(Terminal.bold(line(header)))
-        for row in rows { print(line(row.map { $0.replacingOccurrences(of: "\n", with: " ") })) }
+        for row in rows { print(line(row)) }
     }
 
+    /// At most `width` columns of `s` made one-line and safe (Terminal.cell), "…" when cut.
     static func truncate(_ s: String, _ width: Int) -> String {
+        let s = Terminal.cell(s)
         var out = ""
         var w = 0
         for ch in s {
@@ -58,15 +64,17 @@ enum Render {
         return out
     }
 
-    /// Prints one entity as label: value lines.
+    /// Prints one entity as label: value lines, made safe for the terminal (Terminal.safe); a
+    /// value's later lines are indented under its first.
     static func show(_ e: Entity, archive: CustomerArchive, includeSecret: Bool) {
-        print(Terminal.bold("\(e.shortID)  \(e.displayName)"))
+        print(Terminal.bold(Terminal.cell("\(e.shortID)  \(e.displayName)")))
         let (visible, hidden) = FieldFormat.fields(of: e, includeSecret: includeSecret)
         let width = visible.map { displayWidth(label($0)) }.max() ?? 0
         for spec in visible {
-            var value = text(e.kind, spec, e[number: spec.number], archive: archive)
+            var value = Terminal.safe(text(e.kind, spec, e[number: spec.number], archive: archive))
+                .replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 4))
             if spec.sensitivity == .confidential { value += zh ? "  [机密]" : "  [confidential]" }
-            print("  \(padded(label(spec), to: width))  \(value)")
+            print("  \(padded(Terminal.cell(label(spec)), to: width))  \(value)")
         }
         if !hidden.isEmpty {
             print(zh ? "  (已隐藏绝密字段:\(hidden.map(label).joined(separator: "、"));使用 --include-secret 显示)"

@@ -31,6 +31,9 @@ struct Init: VaultCommand {
 
     func validate() throws {
         if archive == nil && department == nil { throw ValidationError("give the archive file, or --department DIR") }
+        if Terminal.cell(owner) != owner {  // the owner is shown by status, compliance and escrow: no terminal controls
+            throw ValidationError("--owner must not contain control, tab, line-break, bidi or zero-width characters")
+        }
     }
 
     func execute() throws {

@@ -76,7 +76,14 @@ enum ErrorReport {
         return ExitCode(status.rawValue)
     }
 
+    /// The message and hint for people, made safe for a terminal (names, notes and file names
+    /// in them are shown with visible escapes; Terminal.safe), and the exit status.
     static func describe(_ error: Error) -> (String, String?, ExitStatus) {
+        let (message, hint, status) = describeUnescaped(error)
+        return (Terminal.safe(message), hint.map(Terminal.safe), status)
+    }
+
+    private static func describeUnescaped(_ error: Error) -> (String, String?, ExitStatus) {
         switch error {
         case let e as CLIError:
             return (e.message.text, e.hint?.text, e.status)

@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +15,24 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Text for people, made safe for a terminal: controls, DEL, bidi and zero-width
+    /// characters as visible escapes (`\u{1B}`, `\u{202E}`), line breaks kept, tabs as spaces
+    /// (FieldFormat.terminalSafe). Every human output path goes through this or `cell`.
+    static func safe(_ text: String) -> String { FieldFormat.terminalSafe(text, keepingNewlines: true) }
+
+    /// One-line text for a table cell or a title: as `safe`, and line breaks become spaces.
+    static func cell(_ text: String) -> String { FieldFormat.terminalSafe(text) }
+
+    /// Prints a message for people on stdout, made `safe` (names and notes in it cannot
+    /// control the terminal). JSON and CSV are printed as they are, never through this.
+    static func print(_ text: String) { Swift.print(safe(text)) }
+    static func print(_ message: L) { print(message.text) }
+
+    /// Colours `text` on a terminal; the text itself is made `safe` first, so only the colour
+    /// codes added here reach the terminal as escapes.
     static func paint(_ text: String, _ code: String) -> String {
-        useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        let text = safe(text)
+        return useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
     static func green(_ s: String) -> String { paint(s, "32") }
     static func yellow(_ s: String) -> String { paint(s, "33") }
@@ -26,7 +43,7 @@ enum Terminal {
     static func confirm(_ question: L) -> Bool {
         guard let tty = fopen("/dev/tty", "r+") else { return false }
         defer { fclose(tty) }
-        fputs(question.text, tty)
+        fputs(safe(question.text), tty)
         fflush(tty)
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
@@ -41,7 +58,7 @@ enum Terminal {
         private let label: String
         private var lastPercent = -1
         private let enabled = Terminal.stderrIsTTY
-        init(_ label: L) { self.label = label.text }
+        init(_ label: L) { self.label = Terminal.cell(label.text) }
         func update(_ done: UInt64, _ total: UInt64) {
             guard enabled, total > 0 else { return }
             let percent = Int(done * 100 / total)

@@ -1,0 +1,36 @@
+import SalesArchive
+import XCTest
+
+/// FieldFormat.terminalSafe (issue 11, terminal injection): what stored text may reach a terminal.
+final class TerminalSafeTextTests: XCTestCase {
+    func testControlsBidiAndZeroWidthCharactersBecomeVisibleEscapes() {
+        XCTAssertEqual(FieldFormat.terminalSafe("a\u{1B}[2Jb"), "a\\u{1B}[2Jb")
+        XCTAssertEqual(FieldFormat.terminalSafe("\u{0}\u{7}\u{8}\r\u{7F}\u{9B}"), "\\u{0}\\u{7}\\u{8}\\u{D}\\u{7F}\\u{9B}")
+        XCTAssertEqual(FieldFormat.terminalSafe("exe.\u{202E}fdp"), "exe.\\u{202E}fdp")
+        XCTAssertEqual(FieldFormat.terminalSafe("\u{202A}\u{2066}\u{2069}\u{200B}\u{200F}\u{2060}\u{FEFF}"),
+                       "\\u{202A}\\u{2066}\\u{2069}\\u{200B}\\u{200F}\\u{2060}\\u{FEFF}")
+    }
+
+    func testOrdinaryTextIsUnchanged() {
+        for text in ["华为技术有限公司", "Acme, Inc. \\ path", "王敏 (R4) 👍", "¥3,000,000.50", ""] {
+            XCTAssertEqual(FieldFormat.terminalSafe(text), text)
+            XCTAssertEqual(FieldFormat.terminalSafe(text, keepingNewlines: true), text)
+        }
+    }
+
+    func testTabsAndLineBreaksBecomeSpacesInCellsAndLineBreaksStayInMessages() {
+        XCTAssertEqual(FieldFormat.terminalSafe("a\tb\nc\r\nd"), "a b c d")
+        XCTAssertEqual(FieldFormat.terminalSafe("a\tb\nc\r\nd", keepingNewlines: true), "a b\nc\nd")
+        XCTAssertEqual(FieldFormat.terminalSafe("a\rb", keepingNewlines: true), "a\\u{D}b")
+    }
+
+    func testTheResultIsSafeAndASecondPassChangesNothing() {
+        let nasty = "X\u{1B}]0;title\u{7}\u{202E}\u{2067}\u{200D}\r\n\t\u{85}\u{2028}Y"
+        for keep in [false, true] {
+            let once = FieldFormat.terminalSafe(nasty, keepingNewlines: keep)
+            XCTAssertEqual(FieldFormat.terminalSafe(once, keepingNewlines: keep), once)
+            XCTAssertFalse(once.unicodeScalars.contains { $0 != "\n" && FieldFormat.isTerminalUnsafe($0) }, once)
+            XCTAssertEqual(once.contains("\n"), keep)
+        }
+    }
+}

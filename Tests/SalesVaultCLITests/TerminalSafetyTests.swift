@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// Issue 11, finding 1 (terminal injection): names, notes and log summaries holding escape
+/// sequences, CR, BEL, bidi overrides or zero-width characters are printed with visible escapes
+/// (`\u{1B}`, `\u{202E}`) on every human output path, and exactly by `--json`.
+final class TerminalSafetyTests: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    var clock: Int64 = 1_795_392_000
+    let nasty = "Evil\u{1B}[2J\u{202E}Corp\u{0007}\r\u{200B}X"
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        _ = try dir.write("pw", "horse battery staple 9\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path("a.svault"), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path("a.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    @discardableResult
+    func sv(_ args: [String], expect status: Int32? = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        clock += 60
+        var e = env
+        e["SALESVAULT_NOW"] = String(clock)
+        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
+        if let status { XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line) }
+        if !args.contains("--json") {  // JSON carries the exact text (Docs/JSON.md), unchanged here
+            assertTerminalSafe(r.stdout, "\(args) stdout", file: file, line: line)
+            assertTerminalSafe(r.stderr, "\(args) stderr", file: file, line: line)
+        }
+        return r
+    }
+
+    /// No byte below 0x20 but LF, no DEL, no C1 control, no bidi control, no zero-width character.
+    func assertTerminalSafe(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        let bad = text.unicodeScalars.filter { s in
+            let v = s.value
+            return (v < 0x20 && v != 0x0A) || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+                || (0x200B...0x200F).contains(v) || v == 0x2060 || v == 0xFEFF
+        }
+        XCTAssertTrue(bad.isEmpty, "\(what) holds raw \(bad.map { String($0.value, radix: 16) }): \(text.debugDescription)", file: file, line: line)
+    }
+
+    func json(_ r: RunResult) throws -> Any { try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) }
+
+    func testAHostileCustomerNameIsEscapedEverywhereAndExactInJSON() throws {
+        let added = try sv(["customer", "add", nasty, "--industry", "通信\u{1B}[31m"])
+        XCTAssertTrue(added.stdout.contains("Added C1 Evil\\u{1B}[2J\\u{202E}Corp\\u{7}\\u{D}\\u{200B}X"), added.stdout)
+        try sv(["log", "add", "C1", "visit", "note\u{1B}]0;pwned\u{0007} \u{2066}here\u{2069}", "--next-step", "call\rback"])
+
+        let list = try sv(["customer", "list"])
+        XCTAssertTrue(list.stdout.contains("Evil\\u{1B}[2J\\u{202E}Corp"), list.stdout)
+        let show = try sv(["customer", "show", "C1"])
+        XCTAssertTrue(show.stdout.contains("\\u{202E}"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("note\\u{1B}]0;pwned\\u{7}"), show.stdout)
+        let search = try sv(["search", "Evil"])
+        XCTAssertTrue(search.stdout.contains("Evil\\u{1B}"), search.stdout)
+        try sv(["search", "note"])
+        let history = try sv(["history"])
+        XCTAssertTrue(history.stdout.contains("\\u{1B}[2J"), history.stdout)
+        let log = try sv(["log", "list"])
+        XCTAssertTrue(log.stdout.contains("\\u{2066}here"), log.stdout)
+        try sv(["customer", "grade", "C1", "A", "--reason", "bid\u{1B}[1A"])
+        try sv(["history", "C1"])
+        let batches = try XCTUnwrap(try json(try sv(["history", "--json"])) as? [[String: Any]])
+        let dryRun = try sv(["undo", try XCTUnwrap(batches.last?["batch"] as? String), "--dry-run"])
+        XCTAssertTrue(dryRun.stdout.contains("\\u{1B}[2J"), dryRun.stdout)
+        try sv(["customer", "show", "Evil\u{1B}[2", "--lang", "zh"])
+
+        let listed = try XCTUnwrap(try json(try sv(["customer", "list", "--json"])) as? [[String: Any]])
+        XCTAssertEqual(listed.first?["name"] as? String, nasty)
+        XCTAssertEqual(listed.first?["industry"] as? String, "通信\u{1B}[31m")
+        let shown = try XCTUnwrap(try json(try sv(["customer", "show", "C1", "--json"])) as? [String: Any])
+        XCTAssertEqual(shown["name"] as? String, nasty)
+    }
+
+    func testErrorsNamingHostileTextAreEscaped() throws {
+        try sv(["customer", "add", nasty])
+        try sv(["customer", "add", "Evil\u{1B}[2Jother"])
+        let ambiguous = try sv(["customer", "show", "Evil"], expect: 8)
+        XCTAssertTrue(ambiguous.stderr.contains("\\u{1B}[2J"), ambiguous.stderr)
+        let missing = try sv(["customer", "show", "no\u{1B}[2Jsuch\u{202E}"], expect: 8)
+        XCTAssertTrue(missing.stderr.contains("error"), missing.stderr)
+    }
+
+    func testInitRefusesAnOwnerWithControlOrBidiCharacters() throws {
+        for owner in ["张\u{1B}[2J伟", "Zhang\u{202E}Wei", "Zhang\rWei", "Zhang\u{200B}Wei"] {
+            let r = try runTool(["init", dir.path("b.svault"), "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("b.svault")))
+        }
+    }
+
+    func testComplianceKeepsHostileFileNamesExactInJSON() throws {
+        let dept = dir.path("d")
+        try FileManager.default.createDirectory(atPath: dept, withIntermediateDirectories: true)
+        let name = "ev\u{1B}[2Jil\u{202E}.svault"
+        try FileManager.default.copyItem(atPath: dir.path("a.svault"), toPath: dept + "/" + name)
+        let r = try runTool(["compliance", dept, "--json"], environment: env)
+        let report = try XCTUnwrap(try json(r) as? [String: Any])
+        XCTAssertEqual((report["archives"] as? [[String: Any]])?.first?["archive"] as? String, name)
+    }
+
+    func testComplianceTablePrintsHostileFileNamesEscaped() throws {
+        // Needs Terminal.cell on the file name, owner, problem and department in
+        // Sources/salesvault/Department/ComplianceCommand.swift (printTable) and on the skipped
+        // file names it writes to stderr; that file is outside this change. Remove this line then.
+        try XCTSkipIf(true, "issue 11: ComplianceCommand.printTable does not escape file names yet")
+        let dept = dir.path("d")
+        try FileManager.default.createDirectory(atPath: dept, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir.path("a.svault"), toPath: dept + "/ev\u{1B}[2Jil.svault")
+        _ = try dir.write("d/x\u{1B}]0;t\u{7}.svault", "junk")
+        let r = try runTool(["compliance", dept], environment: env)
+        assertTerminalSafe(r.stdout, "compliance stdout")
+        assertTerminalSafe(r.stderr, "compliance stderr")
+        XCTAssertTrue(r.stdout.contains("ev\\u{1B}[2Jil.svault"), r.stdout)
+    }
+}
