@@ -147,10 +147,10 @@ final class ArchiveCLITests: XCTestCase {
     }
 
     /// Types `keys` (printf escapes) into `salesvault ARGS` on a pseudo-terminal, one chunk at a time.
-    func typeOnTerminal(_ arguments: [String], keys: [String], trailingPause: Double = 0.5) throws -> RunResult? {
+    /// Skips the calling test (`XCTSkip`) when `script` is not installed.
+    func typeOnTerminal(_ arguments: [String], keys: [String], trailingPause: Double = 0.5) throws -> RunResult {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
-            print("[skip] interactive shell tests: /usr/bin/script (util-linux) is not installed")
-            return nil
+            throw XCTSkip("interactive shell tests: /usr/bin/script (util-linux) is not installed")
         }
         let command = ([Binaries.url("salesvault").path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let typing = keys.map { "sleep 0.5; printf '\($0)'" }.joined(separator: "; ") + "; sleep \(trailingPause)"
@@ -163,10 +163,9 @@ final class ArchiveCLITests: XCTestCase {
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A"], day: 0)
         // "customer lisx", Backspace, "t", Enter; Up + Enter repeats it; "search 交付" typed with the
         // cursor moved left over the Chinese characters and back; then nothing: the idle lock.
-        guard let r = try typeOnTerminal(
+        let r = try typeOnTerminal(
             ["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--idle-minutes", "0.05"],
             keys: ["customer lisx\\177t\\r", "\\033[A\\r", "search \\344\\272\\244\\033[D\\033[C\\r"], trailingPause: 5)
-        else { return }
         XCTAssertEqual(r.status, 0, r.stdout)
         XCTAssertEqual(r.stdout.components(separatedBy: "1 customers").count - 1, 2, "the line and its recall both ran: \(r.stdout)")
         XCTAssertTrue(r.stdout.contains("0 matches"), r.stdout)

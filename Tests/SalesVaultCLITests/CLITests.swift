@@ -104,10 +104,10 @@ final class CLITests: XCTestCase {
     }
 
     /// Runs `salesvault` on a pseudo-terminal (util-linux `script`), typing `lines` at its prompts.
-    func runOnTerminal(_ arguments: [String], typing lines: [String]) throws -> RunResult? {
+    /// Skips the calling test (`XCTSkip`) when `script` is not installed.
+    func runOnTerminal(_ arguments: [String], typing lines: [String]) throws -> RunResult {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
-            print("[skip] terminal prompt tests: /usr/bin/script (util-linux) is not installed")
-            return nil
+            throw XCTSkip("terminal prompt tests: /usr/bin/script (util-linux) is not installed")
         }
         let command = ([Binaries.url("salesvault").path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         // Type each line after a pause, as a person would (the prompt flushes typed-ahead input).
@@ -116,8 +116,8 @@ final class CLITests: XCTestCase {
     }
 
     func testTerminalPromptAsksTwiceWithoutEchoing() throws {
-        guard let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"],
-                                        typing: ["granite river lantern", "granite river lantern"]) else { return }
+        let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"],
+                                  typing: ["granite river lantern", "granite river lantern"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("Choose a password"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Repeat the password"), r.stdout)
@@ -127,8 +127,8 @@ final class CLITests: XCTestCase {
     }
 
     func testTerminalPromptRefusesTwoDifferentEntries() throws {
-        guard let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"],
-                                        typing: ["granite river lantern", "granite river lanterm"]) else { return }
+        let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"],
+                                  typing: ["granite river lantern", "granite river lanterm"])
         XCTAssertEqual(r.status, 7, r.stdout + r.stderr)
         XCTAssertTrue((r.stdout + r.stderr).contains("the two passwords differ"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
@@ -143,13 +143,13 @@ final class CLITests: XCTestCase {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return alphabet[Int(seed >> 33) % alphabet.count]
         })
-        guard let refused = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"], typing: [long, long]) else { return }
+        let refused = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"], typing: [long, long])
         XCTAssertEqual(refused.status, 64, refused.stdout + refused.stderr)
         XCTAssertTrue((refused.stdout + refused.stderr).contains("longer than 4096 bytes"), refused.stdout + refused.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
         // Exactly 4,096 bytes is a password, all of it.
         let exact = String(long.prefix(4_096))
-        guard let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"], typing: [exact, exact]) else { return }
+        let r = try runOnTerminal(["init", archive, "--owner", "张伟", "--insecure-kdf-cost", "10"], typing: [exact, exact])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         // (A file holds at most 4,096 bytes in all: this one has no line end.)
         XCTAssertEqual(try runTool(["verify", archive, "--password-file", try dir.write("exact", exact)]).status, 0)
@@ -171,8 +171,7 @@ final class CLITests: XCTestCase {
         let tty = open("/dev/tty", O_RDWR)
         if tty >= 0 {
             close(tty)
-            print("[skip] testNoTerminal: this process has a controlling terminal, the prompt would wait for input")
-            return
+            throw XCTSkip("this process has a controlling terminal, the prompt would wait for input")
         }
         try initArchive()
         let r = try runTool(["verify", archive])

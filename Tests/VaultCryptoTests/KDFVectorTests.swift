@@ -10,15 +10,37 @@ final class KDFVectorTests: XCTestCase {
             let msg = hex(t["msg"] as! String)
             let tag = hex(t["tag"] as! String)
             let full = try HMACSHA256.authenticationCode(for: msg, using: key)
-            let matches = tag.count <= full.count && Array(full.prefix(tag.count)) == tag
             let verifies = try HMACSHA256.isValid(tag, for: msg, using: key)
-            if (t["result"] as! String) == "valid" {
-                if matches && (tag.count < 16 || verifies) { tally.pass() } else { tally.fail("tcId \(id) valid mismatch") }
+            let valid = (t["result"] as! String) == "valid"
+            if tag.count != HMACSHA256.byteCount {
+                // `isValid` takes full 32-byte tags only: a truncated tag is always refused.
+                if verifies { tally.fail("tcId \(id) truncated tag of \(tag.count) bytes accepted"); continue }
+                if valid {
+                    XCTAssertEqual(Array(full.prefix(tag.count)), tag, "tcId \(id): the tag's prefix")
+                    tally.skip(reason: "valid vector with a \(tag.count)-byte tag: isValid accepts full 32-byte tags only (refused)")
+                } else {
+                    tally.pass()
+                }
+                continue
+            }
+            if valid {
+                if full == tag && verifies { tally.pass() } else { tally.fail("tcId \(id) valid mismatch") }
             } else {
                 if !verifies { tally.pass() } else { tally.fail("tcId \(id) invalid tag accepted") }
             }
         }
         tally.report()
+    }
+
+    func testTruncatedOrOverlongHMACTagIsRefused() throws {
+        let key = SymmetricKey(data: [UInt8](repeating: 7, count: 32))
+        let message = Array("header".utf8)
+        let tag = try HMACSHA256.authenticationCode(for: message, using: key)
+        XCTAssertTrue(try HMACSHA256.isValid(tag, for: message, using: key))
+        for length in [0, 1, 16, 31] {
+            XCTAssertFalse(try HMACSHA256.isValid(Array(tag.prefix(length)), for: message, using: key), "\(length)-byte prefix")
+        }
+        XCTAssertFalse(try HMACSHA256.isValid(tag + [0], for: message, using: key))
     }
 
     func testWycheproofHKDFSHA256() throws {

@@ -1,4 +1,5 @@
-import VaultCrypto
+import Foundation
+@testable import VaultCrypto
 import XCTest
 
 final class KeyVectorTests: XCTestCase {
@@ -9,25 +10,64 @@ final class KeyVectorTests: XCTestCase {
             let expected = hex(t["shared"] as! String)
             let priv = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: hex(t["private"] as! String))
             let pub = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: hex(t["public"] as! String))
-            let shared = try? priv.sharedSecretFromKeyAgreement(with: pub)
             if expected.allSatisfy({ $0 == 0 }) {
-                // `acceptable` all-zero results: refused, as RFC 7748 §6.1 allows and age requires.
-                if shared == nil { tally.pass() } else { tally.fail("tcId \(id) all-zero shared secret accepted") }
+                // `acceptable` all-zero results: refused as low-order points, as RFC 7748 §6.1
+                // allows and age requires.
+                do {
+                    _ = try priv.sharedSecretFromKeyAgreement(with: pub)
+                    tally.fail("tcId \(id) all-zero shared secret accepted")
+                } catch CryptoError.lowOrderPoint {
+                    tally.pass()
+                } catch {
+                    tally.fail("tcId \(id) all-zero shared secret refused with \(error), not lowOrderPoint")
+                }
                 continue
             }
+            let shared = try? priv.sharedSecretFromKeyAgreement(with: pub)
             if let shared, shared.bytes == expected { tally.pass() } else { tally.fail("tcId \(id) (\(t["result"]!)) mismatch") }
         }
         tally.report()
     }
 
     func testAgeSpecX25519Identity() throws {
-        // The age spec's example identity: only the raw key agreement is checked here; the
-        // Bech32 encodings are the escrow issue's.
-        let a = try Curve25519.KeyAgreement.PrivateKey()
-        let b = try Curve25519.KeyAgreement.PrivateKey()
-        XCTAssertEqual(try a.sharedSecretFromKeyAgreement(with: b.publicKey), try b.sharedSecretFromKeyAgreement(with: a.publicKey))
+        // The age spec's example identity (C2SP age.md), from the vector file.
+        let vector = try XCTUnwrap((try Vectors.load("rfc/age_spec_x25519_keys.json")["vectors"] as? [[String: Any]])?.first)
+        let spec = try AgeKeys.parseIdentity(try XCTUnwrap(vector["identity"] as? String))
+        XCTAssertEqual(AgeKeys.recipientString(spec.publicKey), vector["recipient"] as? String)
+        XCTAssertEqual(spec.publicKey, try AgeKeys.parseRecipient(try XCTUnwrap(vector["recipient"] as? String)))
+        let other = try Curve25519.KeyAgreement.PrivateKey()
+        XCTAssertEqual(try spec.sharedSecretFromKeyAgreement(with: other.publicKey), try other.sharedSecretFromKeyAgreement(with: spec.publicKey))
         let lowOrder = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: [UInt8](repeating: 0, count: 32))
-        XCTAssertThrowsError(try a.sharedSecretFromKeyAgreement(with: lowOrder)) { XCTAssertEqual($0 as? CryptoError, .lowOrderPoint) }
+        XCTAssertThrowsError(try spec.sharedSecretFromKeyAgreement(with: lowOrder)) { XCTAssertEqual($0 as? CryptoError, .lowOrderPoint) }
+    }
+
+    func testX25519LowOrderPeersAreLowOrderAndOtherFailuresAreOpenSSLErrors() throws {
+        let key = try Curve25519.KeyAgreement.PrivateKey()
+        for point in X25519Derivation.lowOrderPoints {
+            for peer in [point, Array(point.dropLast()) + [point[31] | 0x80]] {  // bit 255 is ignored
+                XCTAssertThrowsError(try key.sharedSecretFromKeyAgreement(with: .init(rawRepresentation: peer))) {
+                    XCTAssertEqual($0 as? CryptoError, .lowOrderPoint)
+                }
+            }
+        }
+        // A failure of EVP_PKEY_derive for an ordinary peer key is OpenSSL's, not a low-order point.
+        let ordinary = try Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation
+        XCTAssertThrowsError(try X25519Derivation.check(returnCode: 0, length: 32, shared: SecureBytes.random(count: 32), peer: ordinary)) {
+            guard case .openSSLFailure(let function, _)? = $0 as? CryptoError else { return XCTFail("got \($0)") }
+            XCTAssertEqual(function, "EVP_PKEY_derive")
+        }
+        XCTAssertNoThrow(try X25519Derivation.check(returnCode: 1, length: 32, shared: SecureBytes.random(count: 32), peer: ordinary))
+        XCTAssertThrowsError(try X25519Derivation.check(returnCode: 1, length: 32, shared: SecureBytes(count: 32) { _ in }, peer: ordinary)) {
+            XCTAssertEqual($0 as? CryptoError, .lowOrderPoint)
+        }
+    }
+
+    func testFoundationContiguousBytesIsNotShadowed() {
+        // Foundation and VaultCrypto imported together: `ContiguousBytes` is Foundation's.
+        let data: any ContiguousBytes = Data([1, 2, 3])
+        XCTAssertEqual(data.withUnsafeBytes { Array($0) }, [1, 2, 3])
+        let bytes: any ByteSequence = [UInt8]([4, 5])
+        XCTAssertEqual(bytes.withUnsafeBytes { $0.count }, 2)
     }
 
     func testWycheproofEd25519() throws {

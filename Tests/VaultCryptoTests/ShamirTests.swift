@@ -125,6 +125,32 @@ final class ShamirTests: XCTestCase {
         assertInvalidParameter(try Shamir.combine([Shamir.Share(x: 1, y: []), Shamir.Share(x: 2, y: [])]), "empty shares")
     }
 
+    func testAShareKeepsItsOwnCopySoTheCallersArrayIsWipedInPlace() throws {
+        // Before, a share kept a reference to the caller's array: wiping that array then copied
+        // it (copy-on-write) and wiped the copy, leaving the secret in the share's buffer.
+        var secret = [UInt8](repeating: 0x5A, count: 32)
+        let before = secret.withUnsafeBytes { UInt(bitPattern: $0.baseAddress) }
+        let share = Shamir.Share(x: 1, y: secret)
+        secureZero(&secret)
+        XCTAssertEqual(secret.withUnsafeBytes { UInt(bitPattern: $0.baseAddress) }, before, "the wipe went to a copy")
+        XCTAssertEqual(secret, [UInt8](repeating: 0, count: 32))
+        XCTAssertEqual(share.y, [UInt8](repeating: 0x5A, count: 32))
+    }
+
+    func testSplitReadsAKeyInPlaceAndGivesTheSameSharesAsItsBytes() throws {
+        let bytes = (0..<32).map { UInt8($0) }
+        let coefficients = (0..<64).map { UInt8(255 - $0) }
+        let fromKey = try Shamir.split(SymmetricKey(data: bytes), threshold: 3, count: 4) { _ in coefficients }
+        let fromBytes = try Shamir.split(bytes, threshold: 3, count: 4) { _ in coefficients }
+        XCTAssertEqual(fromKey, fromBytes)
+        XCTAssertEqual(try Shamir.combine(Array(fromKey[1...3])), bytes)
+    }
+
+    func testEmptySecureBytesCountsZero() {
+        XCTAssertEqual(SecureBytes([UInt8]()).count, 0)
+        XCTAssertEqual(SymmetricKey(data: [UInt8]()).byteCount, 0)
+    }
+
     func testShareDescriptionHidesTheValue() {
         let share = Shamir.Share(x: 4, y: [0xAB, 0xCD])
         XCTAssertEqual("\(share)", "Shamir.Share(x: 4, 2 bytes, redacted)")

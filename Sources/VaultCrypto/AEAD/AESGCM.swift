@@ -11,7 +11,7 @@ extension AES {
         public static let tagByteCount = 16
 
         /// A 96-bit nonce. Other lengths are rejected by design.
-        public struct Nonce: Sendable, Equatable, ContiguousBytes {
+        public struct Nonce: Sendable, Equatable, ByteSequence {
             public let bytes: [UInt8]
 
             public init<D: Collection>(data: D) throws where D.Element == UInt8 {
@@ -68,8 +68,8 @@ extension AES {
 
         /// Encrypts and authenticates `plaintext`, and authenticates `aad`.
         public static func seal(
-            _ plaintext: some ContiguousBytes, using key: SymmetricKey, nonce: Nonce? = nil,
-            authenticating aad: some ContiguousBytes = [UInt8]()
+            _ plaintext: some ByteSequence, using key: SymmetricKey, nonce: Nonce? = nil,
+            authenticating aad: some ByteSequence = [UInt8]()
         ) throws -> SealedBox {
             let sealer = try Sealer(key: key)
             return try sealer.seal(plaintext, nonce: nonce ?? .random(), authenticating: aad)
@@ -77,7 +77,7 @@ extension AES {
 
         /// Verifies and decrypts. Throws `.authenticationFailure` for any mismatch.
         public static func open(
-            _ box: SealedBox, using key: SymmetricKey, authenticating aad: some ContiguousBytes = [UInt8]()
+            _ box: SealedBox, using key: SymmetricKey, authenticating aad: some ByteSequence = [UInt8]()
         ) throws -> [UInt8] {
             try Opener(key: key).open(box, authenticating: aad)
         }
@@ -93,7 +93,7 @@ extension AES {
             }
 
             public func seal(
-                _ plaintext: some ContiguousBytes, nonce: Nonce, authenticating aad: some ContiguousBytes
+                _ plaintext: some ByteSequence, nonce: Nonce, authenticating aad: some ByteSequence
             ) throws -> SealedBox {
                 let (ciphertext, tag) = try plaintext.withUnsafeBytes { (p) -> ([UInt8], [UInt8]) in
                     var ciphertext = [UInt8](repeating: 0, count: p.count)
@@ -106,7 +106,7 @@ extension AES {
 
             /// Low-level form for record layers that manage their own buffers.
             public func seal(
-                plaintext: UnsafeRawBufferPointer, nonce: Nonce, aad: some ContiguousBytes,
+                plaintext: UnsafeRawBufferPointer, nonce: Nonce, aad: some ByteSequence,
                 ciphertext: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer
             ) throws {
                 guard ciphertext.count >= plaintext.count, tag.count == tagByteCount else {
@@ -120,7 +120,7 @@ extension AES {
             }
 
             private func seal(
-                plaintext: UnsafeRawBufferPointer, nonce: Nonce, aad: some ContiguousBytes,
+                plaintext: UnsafeRawBufferPointer, nonce: Nonce, aad: some ByteSequence,
                 ciphertext: inout [UInt8], tag: inout [UInt8]
             ) throws {
                 try ciphertext.withUnsafeMutableBytes { (c) in
@@ -141,7 +141,7 @@ extension AES {
                     encrypting: false)
             }
 
-            public func open(_ box: SealedBox, authenticating aad: some ContiguousBytes) throws -> [UInt8] {
+            public func open(_ box: SealedBox, authenticating aad: some ByteSequence) throws -> [UInt8] {
                 var plaintext = [UInt8](repeating: 0, count: box.ciphertext.count)
                 try box.ciphertext.withUnsafeBytes { (c) in
                     try box.tag.withUnsafeBytes { (t) in
@@ -156,7 +156,7 @@ extension AES {
             /// Low-level form: on failure `plaintext` is wiped and `.authenticationFailure` thrown.
             public func open(
                 ciphertext: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer, nonce: Nonce,
-                aad: some ContiguousBytes, plaintext: UnsafeMutableRawBufferPointer
+                aad: some ByteSequence, plaintext: UnsafeMutableRawBufferPointer
             ) throws {
                 guard plaintext.count >= ciphertext.count else { throw CryptoError.invalidParameter("output buffer size") }
                 try nonce.withUnsafeBytes { (n) in

@@ -9,8 +9,8 @@ public enum ChaChaPoly {
 
     /// Encrypts `plaintext`; returns `ciphertext || tag` (age's layout).
     public static func seal(
-        _ plaintext: some ContiguousBytes, using key: SymmetricKey, nonce: [UInt8],
-        authenticating aad: some ContiguousBytes = [UInt8]()
+        _ plaintext: some ByteSequence, using key: SymmetricKey, nonce: [UInt8],
+        authenticating aad: some ByteSequence = [UInt8]()
     ) throws -> [UInt8] {
         guard nonce.count == nonceByteCount else { throw CryptoError.invalidNonceSize(expected: nonceByteCount, actual: nonce.count) }
         let context = try AEADContext(
@@ -33,8 +33,8 @@ public enum ChaChaPoly {
 
     /// Verifies and decrypts `ciphertext || tag`.
     public static func open(
-        _ sealed: some ContiguousBytes, using key: SymmetricKey, nonce: [UInt8],
-        authenticating aad: some ContiguousBytes = [UInt8]()
+        _ sealed: some ByteSequence, using key: SymmetricKey, nonce: [UInt8],
+        authenticating aad: some ByteSequence = [UInt8]()
     ) throws -> [UInt8] {
         guard nonce.count == nonceByteCount else { throw CryptoError.invalidNonceSize(expected: nonceByteCount, actual: nonce.count) }
         let context = try AEADContext(

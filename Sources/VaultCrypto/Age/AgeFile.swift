@@ -167,7 +167,8 @@ public enum AgeFile {
             guard let shared = try? priv.sharedSecretFromKeyAgreement(with: peer) else { throw Failure.malformedHeader("X25519 share") }
             let wrapKey = try HKDF.deriveKey(
                 inputKeyMaterial: shared, salt: share + priv.publicKey.rawRepresentation, info: x25519Label, outputByteCount: 32)
-            guard let key = try? ChaChaPoly.open(s.body, using: wrapKey, nonce: zeroNonce) else { return nil }
+            guard var key = try? ChaChaPoly.open(s.body, using: wrapKey, nonce: zeroNonce) else { return nil }
+            defer { secureZero(&key) }  // in place: the SymmetricKey keeps its own copy
             return SymmetricKey(data: key)
         case ("scrypt", .passphrase(let passphrase, let maxLogN)):
             guard s.args.count == 2, let salt = Base64.decode(s.args[0]), salt.count == 16, let logN = Int(s.args[1]),
@@ -175,7 +176,8 @@ public enum AgeFile {
             else { throw Failure.malformedHeader("scrypt stanza") }
             guard logN <= maxLogN else { throw Failure.scryptWorkFactorTooHigh(logN) }
             let key = try Scrypt.deriveKey(password: passphrase, salt: scryptLabel + salt, logN: logN, r: 8, p: 1, outputByteCount: 32)
-            guard let fileKey = try? ChaChaPoly.open(s.body, using: key, nonce: zeroNonce) else { return nil }
+            guard var fileKey = try? ChaChaPoly.open(s.body, using: key, nonce: zeroNonce) else { return nil }
+            defer { secureZero(&fileKey) }  // in place: the SymmetricKey keeps its own copy
             return SymmetricKey(data: fileKey)
         default:
             return nil
@@ -184,6 +186,7 @@ public enum AgeFile {
 
     static func stream(open payload: ArraySlice<UInt8>, key: SymmetricKey) throws -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(payload.count)  // no reallocation leaves plaintext behind in freed memory
         var counter: UInt64 = 0
         var offset = payload.startIndex
         let sealedChunk = chunkSize + 16
@@ -192,12 +195,14 @@ public enum AgeFile {
             guard remaining >= 16 else { throw Failure.truncated }
             let last = remaining <= sealedChunk
             let end = last ? payload.endIndex : offset + sealedChunk
-            guard let chunk = try? ChaChaPoly.open(payload[offset..<end], using: key, nonce: chunkNonce(counter, last: last)) else {
+            guard var chunk = try? ChaChaPoly.open(payload[offset..<end], using: key, nonce: chunkNonce(counter, last: last)) else {
+                secureZero(&out)
                 throw Failure.payloadDamaged
             }
             // A final chunk is empty only when the whole payload is; a full chunk that is last is fine.
             if last && chunk.isEmpty && counter > 0 { throw Failure.payloadDamaged }
             out += chunk
+            secureZero(&chunk)  // in place: `out` holds its own copy
             if last { return out }
             counter += 1
             offset = end

@@ -6,7 +6,7 @@ public enum HKDF {
     public static let maxOutputByteCount = 255 * 32
 
     public static func deriveKey(
-        inputKeyMaterial: some ContiguousBytes, salt: some ContiguousBytes, info: some ContiguousBytes,
+        inputKeyMaterial: some ByteSequence, salt: some ByteSequence, info: some ByteSequence,
         outputByteCount: Int
     ) throws -> SymmetricKey {
         guard outputByteCount > 0, outputByteCount <= maxOutputByteCount else {

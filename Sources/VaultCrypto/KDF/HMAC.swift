@@ -5,11 +5,11 @@ public enum HMACSHA256 {
     public static let byteCount = 32
 
     /// The full 32-byte tag of `message` under `key`.
-    public static func authenticationCode(for message: some ContiguousBytes, using key: SymmetricKey) throws -> [UInt8] {
+    public static func authenticationCode(for message: some ByteSequence, using key: SymmetricKey) throws -> [UInt8] {
         try authenticationCode(for: message, keyBytes: key)
     }
 
-    static func authenticationCode(for message: some ContiguousBytes, keyBytes: some ContiguousBytes) throws -> [UInt8] {
+    static func authenticationCode(for message: some ByteSequence, keyBytes: some ByteSequence) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: byteCount)
         var outLength: UInt32 = 0
         clearOpenSSLErrors()
@@ -24,15 +24,14 @@ public enum HMACSHA256 {
         return out
     }
 
-    /// True when `tag` is the (possibly truncated, at least 16-byte) tag of `message`; compared in
-    /// constant time.
+    /// True when `tag` is the full 32-byte tag of `message`; compared in constant time. A tag of
+    /// any other length (a truncated one included) is never valid.
     public static func isValid(
-        _ tag: some ContiguousBytes, for message: some ContiguousBytes, using key: SymmetricKey
+        _ tag: some ByteSequence, for message: some ByteSequence, using key: SymmetricKey
     ) throws -> Bool {
+        guard tag.withUnsafeBytes({ $0.count }) == byteCount else { return false }
         let expected = try authenticationCode(for: message, using: key)
-        return tag.withUnsafeBytes { t in
-            t.count >= 16 && t.count <= byteCount && constantTimeEquals(Array(expected[0..<t.count]), t)
-        }
+        return constantTimeEquals(expected, tag)
     }
 }
 
@@ -67,7 +66,7 @@ public enum SHA256 {
 
     public static let byteCount = 32
 
-    public static func hash(_ data: some ContiguousBytes) throws -> [UInt8] {
+    public static func hash(_ data: some ByteSequence) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: byteCount)
         var outLength: UInt32 = 0
         clearOpenSSLErrors()

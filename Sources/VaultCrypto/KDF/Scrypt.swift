@@ -10,7 +10,7 @@ public enum Scrypt {
     }
 
     public static func deriveKey(
-        password: some ContiguousBytes, salt: some ContiguousBytes, logN: Int, r: Int, p: Int, outputByteCount: Int
+        password: some ByteSequence, salt: some ByteSequence, logN: Int, r: Int, p: Int, outputByteCount: Int
     ) throws -> SymmetricKey {
         guard (1...40).contains(logN) else { throw CryptoError.invalidParameter("scrypt logN \(logN)") }
         guard r >= 1, p >= 1, r * p < (1 << 30) else { throw CryptoError.invalidParameter("scrypt r=\(r) p=\(p)") }
@@ -21,7 +21,7 @@ public enum Scrypt {
     }
 
     static func deriveKey(
-        password: some ContiguousBytes, salt: some ContiguousBytes, n: UInt64, r: Int, p: Int, maxMemory: UInt64,
+        password: some ByteSequence, salt: some ByteSequence, n: UInt64, r: Int, p: Int, maxMemory: UInt64,
         outputByteCount: Int
     ) throws -> SymmetricKey {
         var pass = password.withUnsafeBytes { Array($0) }
@@ -57,7 +57,7 @@ public enum Scrypt {
 /// PBKDF2-HMAC-SHA-256 (RFC 8018), through `PKCS5_PBKDF2_HMAC`.
 public enum PBKDF2 {
     public static func deriveKey(
-        password: some ContiguousBytes, salt: some ContiguousBytes, iterations: Int, outputByteCount: Int
+        password: some ByteSequence, salt: some ByteSequence, iterations: Int, outputByteCount: Int
     ) throws -> SymmetricKey {
         guard iterations >= 1, iterations <= Int(Int32.max) else { throw CryptoError.invalidParameter("PBKDF2 iterations \(iterations)") }
         guard outputByteCount > 0, outputByteCount <= Int(Int32.max) else { throw CryptoError.invalidParameter("PBKDF2 output length") }

@@ -17,7 +17,7 @@ extension Curve25519 {
             }
 
             /// True only for a valid signature of `message`; malformed input is simply invalid.
-            public func isValidSignature(_ signature: some ContiguousBytes, for message: some ContiguousBytes) -> Bool {
+            public func isValidSignature(_ signature: some ByteSequence, for message: some ByteSequence) -> Bool {
                 guard signature.withUnsafeBytes({ $0.count }) == signatureByteCount,
                       let key = try? PKey.publicKey(type: EVP_PKEY_ED25519, raw: rawRepresentation, expected: keyByteCount),
                       let md = EVP_MD_CTX_new()
@@ -43,8 +43,9 @@ extension Curve25519 {
                 try self.init(secret: SecureBytes.random(count: keyByteCount))
             }
 
-            public init(rawRepresentation: some ContiguousBytes) throws {
-                try self.init(secret: SecureBytes(rawRepresentation.withUnsafeBytes { Array($0) }))
+            public init(rawRepresentation: some ByteSequence) throws {
+                // Copied straight into wiped storage: no temporary array holds the secret.
+                try self.init(secret: SecureBytes(copying: rawRepresentation))
             }
 
             private init(secret: SecureBytes) throws {
@@ -56,7 +57,7 @@ extension Curve25519 {
 
             public var rawRepresentation: SecureBytes { secret }
 
-            public func signature(for message: some ContiguousBytes) throws -> [UInt8] {
+            public func signature(for message: some ByteSequence) throws -> [UInt8] {
                 let key = try PKey.privateKey(type: EVP_PKEY_ED25519, raw: secret, expected: keyByteCount)
                 clearOpenSSLErrors()
                 guard let md = EVP_MD_CTX_new() else { throw openSSLError("EVP_MD_CTX_new") }

@@ -1,5 +1,5 @@
 /// A secret symmetric key. Its bytes live in `SecureBytes` and are wiped when released.
-public struct SymmetricKey: Sendable, Equatable, ContiguousBytes, CustomStringConvertible {
+public struct SymmetricKey: Sendable, Equatable, ByteSequence, CustomStringConvertible {
     let secret: SecureBytes
 
     /// A key holding a copy of `bytes`.

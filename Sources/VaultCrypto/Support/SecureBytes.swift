@@ -6,7 +6,7 @@ public final class SecureBytes: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
 
     /// The number of bytes held.
-    public var count: Int { storage.count }
+    public var count: Int { byteCount }
 
     /// A buffer of `count` zero bytes, filled by `initializer` before it is published.
     public init(count: Int, initializer: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
@@ -28,7 +28,16 @@ public final class SecureBytes: @unchecked Sendable {
     /// A copy of `bytes`. The caller remains responsible for wiping its own copy.
     public convenience init<D: Collection>(_ bytes: D) where D.Element == UInt8 {
         self.init(count: bytes.count) { buffer in
-            _ = buffer.initializeMemory(as: UInt8.self, from: bytes)
+            if !bytes.isEmpty { _ = buffer.initializeMemory(as: UInt8.self, from: bytes) }
+        }
+    }
+
+    /// A copy of the bytes `source` lends, made without any intermediate array. The caller remains
+    /// responsible for wiping its own copy.
+    public convenience init(copying source: some ByteSequence) {
+        let count = source.withUnsafeBytes { $0.count }
+        self.init(count: count) { buffer in
+            source.withUnsafeBytes { if $0.count > 0 { buffer.copyMemory(from: $0) } }
         }
     }
 
@@ -71,7 +80,7 @@ extension SecureBytes: CustomStringConvertible, CustomDebugStringConvertible {
 }
 
 /// Constant-time equality of two byte sequences of public length.
-public func constantTimeEquals(_ a: some ContiguousBytes, _ b: some ContiguousBytes) -> Bool {
+public func constantTimeEquals(_ a: some ByteSequence, _ b: some ByteSequence) -> Bool {
     a.withUnsafeBytes { pa in
         b.withUnsafeBytes { pb in
             pa.count == pb.count && (pa.count == 0 || CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, pa.count) == 0)
@@ -79,15 +88,17 @@ public func constantTimeEquals(_ a: some ContiguousBytes, _ b: some ContiguousBy
     }
 }
 
-/// Types that can lend their bytes without copying (arrays, slices, `SecureBytes`, keys).
-public protocol ContiguousBytes {
+/// Types that can lend their bytes without copying (arrays, slices, `SecureBytes`, keys). Named
+/// apart from Foundation's `ContiguousBytes`, which a module importing both would otherwise find
+/// ambiguous.
+public protocol ByteSequence {
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
 }
 
-extension Array: ContiguousBytes where Element == UInt8 {}
-extension ArraySlice: ContiguousBytes where Element == UInt8 {}
-extension SecureBytes: ContiguousBytes {}
-extension UnsafeRawBufferPointer: ContiguousBytes {
+extension Array: ByteSequence where Element == UInt8 {}
+extension ArraySlice: ByteSequence where Element == UInt8 {}
+extension SecureBytes: ByteSequence {}
+extension UnsafeRawBufferPointer: ByteSequence {
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(self)
     }
@@ -105,7 +116,7 @@ public func secureZero(_ bytes: inout [UInt8]) {
 
 /// Lends `bytes` as a pointer that is never null, even when empty: several OpenSSL functions
 /// reject a null pointer with a zero length.
-func withNonNullPointer<R>(_ bytes: some ContiguousBytes, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
+func withNonNullPointer<R>(_ bytes: some ByteSequence, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
     try bytes.withUnsafeBytes { raw in
         if let base = raw.baseAddress, raw.count > 0 {
             return try body(base.assumingMemoryBound(to: UInt8.self), raw.count)

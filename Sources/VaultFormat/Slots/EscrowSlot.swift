@@ -24,10 +24,10 @@ public struct EscrowSlot: Sendable, Equatable {
     let wrapped: [UInt8]
     let tag: [UInt8]
 
-    /// Wraps `secret` (32 bytes) to `holder`; returns the slot and the ephemeral secret for the
-    /// test-open after the header is on disk.
+    /// Wraps `secret` (32 bytes, read in place) to `holder`; returns the slot and the ephemeral
+    /// secret for the test-open after the header is on disk.
     static func seal(
-        _ secret: [UInt8], scheme: Scheme, threshold: Int, x: UInt8, holder: Holder, archiveID: [UInt8]
+        _ secret: some ByteSequence, scheme: Scheme, threshold: Int, x: UInt8, holder: Holder, archiveID: [UInt8]
     ) throws -> (slot: EscrowSlot, ephemeral: Curve25519.KeyAgreement.PrivateKey) {
         try validateName(holder.name)
         let e = try Curve25519.KeyAgreement.PrivateKey()
@@ -42,7 +42,7 @@ public struct EscrowSlot: Sendable, Equatable {
     }
 
     /// Unwraps with the holder's identity. Any failure is `.noEscrowSlot` (a wrong key and a damaged
-    /// slot look alike, as for passwords).
+    /// slot look alike, as for passwords). The caller wipes the returned secret (`secureZero`).
     func open(identity: Curve25519.KeyAgreement.PrivateKey, archiveID: [UInt8]) throws -> [UInt8] {
         guard identity.publicKey == holder.recipient else { throw VaultError(.noEscrowSlot, "this key does not hold the slot of \(holder.name)") }
         let shared: SecureBytes
@@ -62,8 +62,12 @@ public struct EscrowSlot: Sendable, Equatable {
         do {
             let key = try Self.wrapKey(shared: shared, ephemeral: ephemeral, recipient: holder.recipient.rawRepresentation)
             let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: wrapped, tag: tag)
-            let secret = try AES.GCM.open(box, using: key, authenticating: aad(archiveID: archiveID))
-            guard secret.count == 32 else { throw VaultError(.noEscrowSlot, "the slot of \(holder.name) holds \(secret.count) bytes") }
+            var secret = try AES.GCM.open(box, using: key, authenticating: aad(archiveID: archiveID))
+            guard secret.count == 32 else {
+                let count = secret.count
+                secureZero(&secret)
+                throw VaultError(.noEscrowSlot, "the slot of \(holder.name) holds \(count) bytes")
+            }
             return secret
         } catch is CryptoError {
             throw VaultError(.noEscrowSlot, "the escrow slot of \(holder.name) does not open with this key")
@@ -166,15 +170,15 @@ struct EscrowSealing {
         guard threshold >= 1, threshold == 1 || threshold <= holders.count else {
             throw VaultError(.invalidArgument, "a threshold of \(threshold) needs at least that many holders (there are \(holders.count))")
         }
-        var secret = dek.withUnsafeBytes { Array($0) }
-        defer { secureZero(&secret) }
+        // The DEK and the shares are read in place from their wiped storage (`SecureBytes`): no
+        // temporary array holds them.
         var made: [(EscrowSlot, Curve25519.KeyAgreement.PrivateKey)] = []
         if threshold == 1 {
-            made = try holders.map { try EscrowSlot.seal(secret, scheme: .whole, threshold: 1, x: 0, holder: $0, archiveID: archiveID) }
+            made = try holders.map { try EscrowSlot.seal(dek, scheme: .whole, threshold: 1, x: 0, holder: $0, archiveID: archiveID) }
         } else {
-            let shares = try Shamir.split(secret, threshold: threshold, count: holders.count)
+            let shares = try Shamir.split(dek, threshold: threshold, count: holders.count)
             made = try zip(shares, holders).map { share, holder in
-                try EscrowSlot.seal(share.y, scheme: .shamir, threshold: threshold, x: share.x, holder: holder, archiveID: archiveID)
+                try EscrowSlot.seal(share, scheme: .shamir, threshold: threshold, x: share.x, holder: holder, archiveID: archiveID)
             }
         }
         slots = made.map(\.0)
@@ -189,16 +193,15 @@ struct EscrowSealing {
         guard written.count == slots.count else {
             throw VaultError(.escrowVerificationFailed, "\(written.count) escrow slots on disk, \(slots.count) written")
         }
-        var expected = dek.withUnsafeBytes { Array($0) }
-        defer { secureZero(&expected) }
         var shares: [Shamir.Share] = []
         for (slot, e) in zip(written, ephemerals) {
-            let secret: [UInt8]
+            var secret: [UInt8]
             do { secret = try slot.testOpen(ephemeral: e, archiveID: archiveID) } catch {
                 throw VaultError(.escrowVerificationFailed, "the escrow slot of \(slot.holder.name) did not open after writing: \(error)")
             }
+            defer { secureZero(&secret) }  // the share copies it into its own wiped storage
             if slot.scheme == .whole {
-                guard constantTimeEquals(secret, expected) else { throw VaultError(.escrowVerificationFailed, "the slot of \(slot.holder.name) holds another key") }
+                guard constantTimeEquals(secret, dek) else { throw VaultError(.escrowVerificationFailed, "the slot of \(slot.holder.name) holds another key") }
             } else {
                 shares.append(Shamir.Share(x: slot.x, y: secret))
             }
@@ -206,7 +209,9 @@ struct EscrowSealing {
         if let k = written.first?.threshold, written.first?.scheme == .shamir {
             // Every window of k consecutive shares recombines to the DEK.
             for start in 0...(shares.count - k) {
-                guard constantTimeEquals(try Shamir.combine(Array(shares[start..<(start + k)])), expected) else {
+                var combined = try Shamir.combine(Array(shares[start..<(start + k)]))
+                defer { secureZero(&combined) }
+                guard constantTimeEquals(combined, dek) else {
                     throw VaultError(.escrowVerificationFailed, "shares \(start + 1)…\(start + k) do not recombine to the data key")
                 }
             }

@@ -42,7 +42,7 @@ public struct PasswordSlot: Sendable, Equatable {
         do {
             let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: wrappedKey, tag: tag)
             var dek = try AES.GCM.open(box, using: kek, authenticating: Self.aad(kdf: kdf, salt: salt, archiveID: archiveID))
-            defer { for i in dek.indices { dek[i] = 0 } }
+            defer { secureZero(&dek) }  // in place: `SymmetricKey(data:)` keeps its own copy
             guard dek.count == 32 else { throw VaultError(.wrongPassword, "unwrapped key has the wrong size") }
             return SymmetricKey(data: dek)
         } catch is CryptoError {
