@@ -71,7 +71,9 @@ public struct ComplianceReport: Codable, Sendable {
         public var escrowUsesUnacknowledged: Int?
         public var lastEscrowUseAt: String?
         public var verified: String?
-        /// `foreign` or `unreadable`, with the reason.
+        /// The password slot's scrypt cost, log2 N (FORMAT.md §5.1 floor: `FormatV1.minScryptLogN`).
+        public var kdfLogN: Int?
+        /// `foreign`, `unreadable`, `missing`, `owner mismatch` or `duplicate archive id`, with the reason.
         public var problem: String?
         public var nonCompliant: Bool
         /// For the table, not in JSON or CSV: `D(passwordChangedAt)`, the date of `dekRotatedAt`
@@ -83,7 +85,7 @@ public struct ComplianceReport: Codable, Sendable {
         /// The keys of JSON.md §6.2.
         enum CodingKeys: String, CodingKey {
             case archive, owner, passwordChangedAt, passwordAgeDays, rotation, mustChangePassword, dekRotatedAt, escrow, escrowDetail
-            case escrowUsesUnacknowledged, lastEscrowUseAt, verified, problem, nonCompliant
+            case escrowUsesUnacknowledged, lastEscrowUseAt, verified, kdfLogN, problem, nonCompliant
         }
     }
 
@@ -117,22 +119,36 @@ public struct ComplianceReport: Codable, Sendable {
         directory: String, asOf: Int64, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> ComplianceReport {
-        try run(directory: directory, asOf: .instant(asOf), registry: registry, identities: identities, progress: progress)
+        try run(directory: directory, asOf: .instant(asOf), now: asOf, registry: registry, identities: identities, progress: progress)
     }
 
     /// Checks every `*.svault` under `directory/archives` (or `directory`), in name order, as of
     /// an instant or a calendar date (`--as-of DATE`). With `identities`, each header is also
-    /// authenticated through escrow.
+    /// authenticated through escrow. A password changed after `now` (the day the check runs;
+    /// by default the instant or date judged) is flagged `future date`.
     public static func run(
-        directory: String, asOf: RotationPolicy.AsOf, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
+        directory: String, asOf: RotationPolicy.AsOf, now: Int64? = nil, registry: Registry?, identities: [Curve25519.KeyAgreement.PrivateKey] = [],
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> ComplianceReport {
         let scan = try DepartmentScan.files(in: directory)
         let (scanDir, names) = (scan.directory, scan.names)
         let policy = registry?.rotationPolicy ?? .standard
         let prefix = scan.prefix
+        let today: Int64
+        switch (now, asOf) {
+        case (let now?, _), (nil, .instant(let now)): today = policy.calendar.day(of: now)
+        case (nil, .date(let day)): today = day
+        }
+        // The registered salesperson for each archive path (DEPARTMENT.md §6).
+        var registered: [String: String] = [:]
+        for person in registry?.salespeople ?? [] { registered[person.archive] = person.name }
         var rows: [Row] = []
         var summary = Summary()
+        var byArchiveID: [String: Int] = [:]
+        for name in scan.irregular {
+            rows.append(Row(archive: prefix + name, problem: "foreign: not a regular file (not opened)", nonCompliant: false))
+            summary.foreign += 1
+        }
         for (i, name) in names.enumerated() {
             progress?(i, names.count)
             let path = scanDir + "/" + name
@@ -142,7 +158,14 @@ public struct ComplianceReport: Codable, Sendable {
                 continue
             }
             let inspection: ArchiveInspection
-            do { inspection = try ArchiveInspection.inspect(path: path) } catch let e as VaultError {
+            do {
+                guard let opened = try DepartmentScan.inspect(path: path) else {
+                    rows.append(Row(archive: prefix + name, problem: "foreign: not a regular file (not opened)", nonCompliant: false))
+                    summary.foreign += 1
+                    continue
+                }
+                inspection = opened
+            } catch let e as VaultError {
                 let foreign = e.code == .notAnArchive
                 rows.append(Row(archive: prefix + name, problem: (foreign ? "foreign: " : "unreadable: ") + e.reason, nonCompliant: !foreign))
                 if foreign { summary.foreign += 1 } else { summary.unreadable += 1; summary.nonCompliant += 1 }
@@ -157,6 +180,30 @@ public struct ComplianceReport: Codable, Sendable {
                 lastEscrowUseAt: h.escrowUses.map { Registry.timestamp($0.lastUseAt) }, nonCompliant: rotation.nonCompliant,
                 passwordChangedDate: DepartmentCalendar.dateString(rotation.changedDay), dekRotatedDate: policy.calendar.dateString(of: h.dekRotatedAt),
                 lastEscrowUseDate: h.escrowUses.map { policy.calendar.dateString(of: $0.lastUseAt) })
+            var problems: [String] = []
+            // A password "changed" after the day the check runs is a forged or clock-skewed date
+            // that would otherwise read as fresh.
+            if rotation.changedDay > today {
+                row.rotation = "future date"
+                row.nonCompliant = true
+            }
+            // Reported, not yet judged: archives made with the insecure testing cost are below the
+            // floor (FORMAT.md §5.1) and would all fail (a later change, DEPARTMENT.md §6).
+            row.kdfLogN = inspection.kdf.logN
+            if let expected = registered[prefix + name], expected != h.owner {
+                row.nonCompliant = true
+                problems.append("owner mismatch: registered for \(expected)")
+            }
+            let id = inspection.prefix.archiveIDHex
+            if let first = byArchiveID[id] {
+                row.nonCompliant = true
+                problems.append("duplicate archive id: same as \(rows[first].archive)")
+                if !rows[first].nonCompliant { summary.nonCompliant += 1 }
+                rows[first].nonCompliant = true
+                rows[first].problem = (rows[first].problem.map { $0 + "; " } ?? "") + "duplicate archive id: same as \(prefix + name)"
+            } else {
+                byArchiveID[id] = rows.count
+            }
             if let registry {
                 let coverage = EscrowCoverage.evaluate(h, registry: registry)
                 row.escrow = coverage.status.rawValue
@@ -168,21 +215,36 @@ public struct ComplianceReport: Codable, Sendable {
                 row.escrow = slots.isEmpty ? "none" : "\(slots.count) slot(s), no registry to compare"
             }
             if inspection.isTruncated {
-                row.problem = "unreadable: truncated"
+                problems.insert("unreadable: truncated", at: 0)
                 row.nonCompliant = true
                 summary.unreadable += 1
             }
+            if !problems.isEmpty { row.problem = problems.joined(separator: "; ") }
             if !identities.isEmpty {
                 let result = inspection.authenticate(escrowIdentities: identities)
                 row.verified = [.authentic: "yes", .forged: "FORGED", .noSlot: "no slot"][result]
                 if result == .forged { row.nonCompliant = true }
             }
             summary.archives += 1
-            summary.rotation[rotation.status.rawValue, default: 0] += 1
+            summary.rotation[row.rotation ?? rotation.status.rawValue, default: 0] += 1
             summary.escrowUsesUnacknowledged += row.escrowUsesUnacknowledged ?? 0
             if row.nonCompliant { summary.nonCompliant += 1 }
             rows.append(row)
         }
+        // Registered salespeople without an archive there (no file, or a file whose header could
+        // not be read as an archive: foreign, a FIFO…) are not compliant. Only for a department
+        // folder (its archives/ listed), where the registry's paths point.
+        for person in registry?.salespeople ?? [] where prefix == "archives/" {
+            if let i = rows.firstIndex(where: { $0.archive == person.archive }) {
+                guard rows[i].owner == nil, !rows[i].nonCompliant else { continue }
+                rows[i].nonCompliant = true
+                rows[i].problem = "missing: \(person.name) is registered but this is not an archive (\(rows[i].problem ?? ""))"
+            } else {
+                rows.append(Row(archive: person.archive, owner: person.name, problem: "missing: \(person.name) is registered but has no archive file", nonCompliant: true))
+            }
+            summary.nonCompliant += 1
+        }
+        rows.sort { $0.archive < $1.archive }
         progress?(names.count, names.count)
         let rule = policy.ruleText.en
         let asOfText: String
@@ -206,6 +268,26 @@ public enum DepartmentScan {
         /// Regular files in name order, without hidden files, a writer's temporaries and the
         /// backups that `repair` and `escrow open` leave (ARCHIVE.backup-DATE).
         public let names: [String]
+        /// Entries that are not regular files (FIFOs, sockets, devices, symbolic links…), by
+        /// `lstat`, never opened; directories are not listed.
+        public let irregular: [String]
+    }
+
+    /// Inspects an archive's header, opening it without blocking and without following a
+    /// symbolic link; nil when it is not a regular file (a FIFO must not hang the check).
+    public static func inspect(path: String) throws -> ArchiveInspection? {
+        let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP { return nil }
+            return try ArchiveInspection.inspect(path: path)  // reports the error as usual
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        // The same open file, by descriptor, so it cannot be swapped after the check.
+        do { return try ArchiveInspection.inspect(path: "/dev/fd/\(fd)") } catch let e as VaultError {
+            throw VaultError(e.code, e.reason.replacingOccurrences(of: "/dev/fd/\(fd)", with: path), recordIndex: e.recordIndex)
+        }
     }
 
     public static func files(in directory: String) throws -> Listing {
@@ -216,12 +298,19 @@ public enum DepartmentScan {
         do { all = try FileManager.default.contentsOfDirectory(atPath: scanDir).sorted() } catch {
             throw DepartmentError(.notFound, "cannot read the directory \(scanDir)", zh: "无法读取目录 \(scanDir)")
         }
-        let names = all.filter { name in
-            if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") || name.contains(".backup-") { return false }
-            var d: ObjCBool = false
-            return FileManager.default.fileExists(atPath: scanDir + "/" + name, isDirectory: &d) && !d.boolValue
+        var names: [String] = []
+        var irregular: [String] = []
+        for name in all {
+            if name.hasPrefix(".") || name.contains(".tmp-") || name.hasSuffix(".backup") || name.contains(".backup-") { continue }
+            var st = stat()
+            guard lstat(scanDir + "/" + name, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: names.append(name)
+            case S_IFDIR: continue
+            default: irregular.append(name)
+            }
         }
-        return Listing(directory: scanDir, prefix: scanDir == directory ? "" : "archives/", names: names)
+        return Listing(directory: scanDir, prefix: scanDir == directory ? "" : "archives/", names: names, irregular: irregular)
     }
 }
 
@@ -244,11 +333,14 @@ public enum Reminders {
                 let listing = try DepartmentScan.files(in: path)
                 files = listing.names.filter { $0.hasSuffix(".svault") }.map { (listing.directory + "/" + $0, registry) }
             } else {
-                let h = try ArchiveInspection.inspect(path: path).header
+                guard let h = try DepartmentScan.inspect(path: path)?.header else {
+                    skipped.append(path)
+                    continue
+                }
                 files = [(path, try? ArchiveDepartment.registry(forArchive: path, header: h, override: departmentOverride))]
             }
             for (file, registry) in files {
-                guard let info = try? ArchiveInspection.inspect(path: file) else {
+                guard let info = (try? DepartmentScan.inspect(path: file)) ?? nil else {
                     skipped.append(file)
                     continue
                 }

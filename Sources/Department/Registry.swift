@@ -88,6 +88,12 @@ public struct Registry: Codable, Equatable, Sendable {
                 throw DepartmentError(.invalid, "manager names are 1 to 64 bytes without control characters", zh: "经理姓名须为 1 至 64 字节且不含控制字符")
             }
         }
+        for s in salespeople {
+            try PersonName.check(s.name)
+            guard s.archive == "archives/\(s.name).svault" else {
+                throw DepartmentError(.invalid, "the archive of \(s.name) must be archives/\(s.name).svault", zh: "\(s.name) 的档案必须是 archives/\(s.name).svault")
+            }
+        }
         guard Set(salespeople.map(\.name)).count == salespeople.count else {
             throw DepartmentError(.invalid, "a salesperson is listed twice", zh: "销售人员重复")
         }
@@ -206,8 +212,9 @@ public struct Registry: Codable, Equatable, Sendable {
     }
 
     /// Signs and writes the registry: both files to temporaries, `fsync`, then renamed, the
-    /// signature last (DEPARTMENT.md §3.3).
-    public func save(directory: String, signer: Curve25519.Signing.PrivateKey) throws {
+    /// signature last (DEPARTMENT.md §3.3). Returns the bytes of department.json written.
+    @discardableResult
+    public func save(directory: String, signer: Curve25519.Signing.PrivateKey) throws -> [UInt8] {
         try validate()
         guard signer.publicKey == (try adminPublicKey) else {
             throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))",
@@ -239,6 +246,7 @@ public struct Registry: Codable, Equatable, Sendable {
             fsync(dir)
             close(dir)
         }
+        return json
     }
 
     /// The same registry with the next serial and time, for a change.
@@ -268,7 +276,8 @@ public struct Layout: Sendable {
     public var keys: String { root + "/keys" }
     public var archives: String { root + "/archives" }
     public var reports: String { root + "/reports" }
-    public func archive(of owner: String) -> String { archives + "/\(owner).svault" }
+    /// The archive of a salesperson, the name in NFC (DEPARTMENT.md §3.1).
+    public func archive(of owner: String) -> String { archives + "/\(owner.precomposedStringWithCanonicalMapping).svault" }
 
     /// The department an archive belongs to: the directory above `archives/` holding a
     /// `department.json`, if any.

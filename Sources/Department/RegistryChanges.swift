@@ -16,37 +16,77 @@ extension Registry {
 
     /// Loads `directory`'s registry for a change, applies `edit` to its next version (serial + 1),
     /// checks it and saves it signed by `signer`. Nothing is written when `edit` or a check throws.
+    /// With `seen` (the record beside the administrator key file, DEPARTMENT.md §3.4), a registry
+    /// older than the newest this key signed is refused, and the new one is recorded.
     @discardableResult
-    public static func change(directory: String, signer: Curve25519.Signing.PrivateKey, now: Int64, _ edit: (inout Registry) throws -> Void) throws -> Change {
+    public static func change(directory: String, signer: Curve25519.Signing.PrivateKey, now: Int64, seen seenPath: String? = nil,
+                              _ edit: (inout Registry) throws -> Void) throws -> Change {
         let (current, recovered) = try loadForChange(directory: directory)
+        let layout = Layout(directory)
+        // The signed bytes the change continues from: department.json, or after an interrupted
+        // save the previous pair (whose serial is one below the lost change's).
+        let basePath = recovered ? layout.registry + ".prev" : layout.registry
+        let baseBytes = try KeyFile.read(basePath)
+        let baseSerial = recovered ? current.serial - 1 : current.serial
+        if !recovered, let previous = try? load(json: layout.registry + ".prev", signature: layout.signature + ".prev"),
+           previous.adminKey == current.adminKey,
+           previous.serial > current.serial
+            || (previous.serial == current.serial && (try? KeyFile.read(layout.registry + ".prev")) != baseBytes) {
+            throw DepartmentError(.olderRegistry,
+                                  "department.json (serial \(current.serial)) is older than department.json.prev (serial \(previous.serial)): an older copy was put back. Restore the newest registry; nothing was signed",
+                                  zh: "department.json(版本 \(current.serial))比 department.json.prev(版本 \(previous.serial))更旧:有人放回了旧副本。请恢复最新的部门名册;未签名任何内容")
+        }
+        let seen = try seenPath.map(SeenRegistries.load(path:))
+        try seen?.check(name: current.name, serial: baseSerial, bytes: baseBytes)
         var registry = current.next(now: now)
         try edit(&registry)
         try registry.validate()
-        try registry.save(directory: directory, signer: signer)
+        let written = try registry.save(directory: directory, signer: signer)
+        if let seenPath, var record = seen {
+            record.record(name: registry.name, serial: registry.serial, bytes: written)
+            try record.save(path: seenPath)
+        }
         return Change(registry: registry, recoveredFromInterruptedSave: recovered)
     }
 
-    /// Creates a department folder (registry, keys/, archives/, reports/) with an empty registry
-    /// signed by `signer`; refused when a registry is there already.
+    /// Creates a department folder (registry, keys/, archives/, reports/, each created mode 0750,
+    /// DEPARTMENT.md §1) with an empty registry signed by `signer`; refused when a registry is
+    /// there already. With `seen`, the serial continues after any registry of the same name this
+    /// key signed before (a serial is never reused), and the new one is recorded.
     @discardableResult
-    public static func create(directory: String, name: String, signer: Curve25519.Signing.PrivateKey, now: Int64) throws -> Registry {
+    public static func create(directory: String, name: String, signer: Curve25519.Signing.PrivateKey, now: Int64, seen seenPath: String? = nil) throws -> Registry {
         let layout = Layout(directory)
         guard !FileManager.default.fileExists(atPath: layout.registry) else {
             throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
         }
+        let seen = try seenPath.map(SeenRegistries.load(path:))
+        let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw DepartmentError(.io, "cannot create \(parent): \(error.localizedDescription)", zh: "无法创建目录 \(parent):\(error.localizedDescription)")
+        }
         for dir in [layout.root, layout.keys, layout.archives, layout.reports] {
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw DepartmentError(.io, "cannot create \(dir): \(error.localizedDescription)", zh: "无法创建目录 \(dir):\(error.localizedDescription)")
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue { continue }
+            // Not by umask: the department's files are for its members only.
+            guard mkdir(dir, 0o750) == 0, chmod(dir, 0o750) == 0 else {
+                let reason = String(cString: strerror(errno))
+                throw DepartmentError(.io, "cannot create \(dir): \(reason)", zh: "无法创建目录 \(dir):\(reason)")
             }
         }
-        let registry = Registry(name: name, adminKey: signer.publicKey, now: now)
+        var registry = Registry(name: name, adminKey: signer.publicKey, now: now)
+        if let last = seen?.departments[name] { registry.serial = last.serial + 1 }
         try registry.validate()
-        try registry.save(directory: directory, signer: signer)
+        let written = try registry.save(directory: directory, signer: signer)
+        if let seenPath, var record = seen {
+            record.record(name: registry.name, serial: registry.serial, bytes: written)
+            try record.save(path: seenPath)
+        }
         return registry
     }
 
     /// Adds a manager (an escrow holder); the name and the key must both be new.
     public mutating func addManager(name: String, recipient: Curve25519.KeyAgreement.PublicKey, role: String, now: Int64) throws {
+        let name = try PersonName.normalized(name)
         let recipientString = AgeKeys.recipientString(recipient)
         guard !managers.contains(where: { $0.name == name || $0.recipient == recipientString }) else {
             throw DepartmentError(.invalid, "\(name) or this key is already a manager", zh: "\(name) 或此密钥已登记为经理")
@@ -68,7 +108,9 @@ extension Registry {
     }
 
     /// Registers a salesperson, whose archive is `archives/NAME.svault`.
+    /// The name is checked and stored in NFC (`PersonName`).
     public mutating func addSalesperson(named name: String, now: Int64) throws {
+        let name = try PersonName.normalized(name)
         guard !salespeople.contains(where: { $0.name == name }) else {
             throw DepartmentError(.invalid, "\(name) is already registered", zh: "\(name) 已在部门名册中")
         }

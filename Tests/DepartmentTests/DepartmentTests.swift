@@ -522,7 +522,8 @@ final class DepartmentTests: XCTestCase {
         let dir = try TempDir()
         let admin = try Curve25519.Signing.PrivateKey()
         let li = try Key(), wang = try Key()
-        let registry = try makeRegistry(in: dir.path, admin: admin, managers: [manager("李经理", li), manager("王总", wang)])
+        var registry = try makeRegistry(in: dir.path, admin: admin, managers: [manager("李经理", li), manager("王总", wang)])
+        registry.salespeople = []  // registered salespeople without a file: DepartmentHardeningTests
         let archives = dir.path("archives")
         try FileManager.default.createDirectory(atPath: archives, withIntermediateDirectories: true)
         let asOf = base + 400 * day

@@ -34,9 +34,14 @@ struct Init: VaultCommand {
         if Terminal.cell(owner) != owner {  // the owner is shown by status, compliance and escrow: no terminal controls
             throw ValidationError("--owner must not contain control, tab, line-break, bidi or zero-width characters")
         }
+        // The owner names the archive file in a department: no path, no hidden file, no option.
+        do { try PersonName.check(owner.precomposedStringWithCanonicalMapping) } catch let e as DepartmentError {
+            throw ValidationError("--owner: " + L(e.reason, e.reasonZH).text)
+        }
     }
 
     func execute() throws {
+        let owner = self.owner.precomposedStringWithCanonicalMapping  // NFC everywhere (DEPARTMENT.md §3.1)
         var plan: Vault.EscrowPlan?
         var registry: Registry?
         if let department {

@@ -41,7 +41,7 @@ struct ComplianceCommand: VaultCommand {
         let judged = try asOf.map { RotationPolicy.AsOf.date(try DepartmentDate.parse($0, calendar: calendar, now: Clock.now)) } ?? .instant(Clock.now)
         let keys = verify ? try identities.load() : []
         let progress = Terminal.Progress(L("Checking", "正在检查"))
-        let report = try ComplianceReport.run(directory: directory, asOf: judged, registry: registry, identities: keys) { done, total in
+        let report = try ComplianceReport.run(directory: directory, asOf: judged, now: Clock.now, registry: registry, identities: keys) { done, total in
             progress.update(UInt64(done), UInt64(total))
         }
         progress.finish()
@@ -78,23 +78,23 @@ struct ComplianceCommand: VaultCommand {
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
-        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \($0)" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
+        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
         var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "托管", "托管访问"] : ["archive", "owner", "password changed", "days", "rotation", "data key", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
         var rows: [[String]] = []
         for r in report.archives {
             if let problem = r.problem, r.owner == nil {
-                rows.append([r.archive, problem] + Array(repeating: "", count: header.count - 2))
+                rows.append([Terminal.cell(r.archive), Terminal.cell(problem)] + Array(repeating: "", count: header.count - 2))
                 continue
             }
             var rotation = word(r.rotation ?? "", zh)
             if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
-            if let problem = r.problem { rotation += " " + problem }
+            if let problem = r.problem { rotation += " " + Terminal.cell(problem) }
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
-            var row = [r.archive, r.owner ?? "", r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
+            var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "",
-                       paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\($0))" } ?? ""), uses]
+                       paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
             if verify { row.append(r.verified == "FORGED" ? Terminal.red("FORGED") : (r.verified ?? "")) }
             rows.append(row)
         }
@@ -154,7 +154,7 @@ struct RemindersCommand: VaultCommand {
 
     func execute() throws {
         let (entries, skipped) = try Reminders.collect(paths, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
-        for file in skipped { Terminal.stderr(L("skipped \(file): not a readable archive\n", "已跳过 \(file):不是可读的档案\n").text) }
+        for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file):不是可读的档案").text) + "\n") }
         let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
         if let output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))
@@ -180,5 +180,5 @@ enum DepartmentDate {
 func statusWord(_ status: String, zh: Bool) -> String {
     guard zh else { return status }
     return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
-            "rekey required": "须更换数据密钥"][status] ?? status
+            "rekey required": "须更换数据密钥", "future date": "日期在未来"][status] ?? status
 }

@@ -25,7 +25,9 @@ struct DeptCommand: ParsableCommand {
 private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout Registry) throws -> L) throws {
     let signer = try admin.load()
     var message = L("", "")
-    let change = try Registry.change(directory: directory, signer: signer, now: Clock.now) { message = try edit(&$0) }
+    let change = try Registry.change(directory: directory, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey)) {
+        message = try edit(&$0)
+    }
     let registry = change.registry
     if change.recoveredFromInterruptedSave {
         Terminal.stderr(Terminal.yellow(L("department.json was not signed (the last change was interrupted); this change started again from the last signed registry. Check the managers below.",
@@ -70,7 +72,7 @@ struct DeptInit: VaultCommand {
             print(L("Administrator key: \(admin.adminKey) (passphrase-protected; keep it away from the department directory)",
                     "管理员密钥:\(admin.adminKey)(受口令保护;请勿与部门目录放在一起)").text)
         }
-        try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now)
+        try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey))
         print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
         print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
                 "管理员指纹:\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The rules for salesperson, owner and manager names (DEPARTMENT.md §3.1): a name becomes a file
+/// name (`archives/NAME.svault`, `keys/NAME.pub`) and is shown in terminals, so it is checked and
+/// normalised to NFC before it is stored anywhere (registry, file name, archive header).
+public enum PersonName {
+    public static let maxBytes = 200
+
+    /// The name in NFC, or an error saying what is wrong with it.
+    public static func normalized(_ name: String) throws -> String {
+        let nfc = name.precomposedStringWithCanonicalMapping
+        try check(nfc)
+        return nfc
+    }
+
+    /// Refuses an empty or over-long name, `/` or `\`, `..`, a leading `.` or `-`, and control,
+    /// format (bidi, zero-width) and line-separator characters.
+    public static func check(_ name: String) throws {
+        let shown = name.unicodeScalars.map { isRefused($0) ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
+        func refuse(_ en: String, _ zh: String) -> DepartmentError {
+            DepartmentError(.invalid, "the name \"\(shown)\" \(en)", zh: "姓名“\(shown)”\(zh)")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw DepartmentError(.invalid, "a name cannot be empty", zh: "姓名不能为空") }
+        guard name.utf8.count <= maxBytes else { throw refuse("is longer than \(maxBytes) bytes", "超过 \(maxBytes) 字节") }
+        guard !name.unicodeScalars.contains(where: isRefused) else {
+            throw refuse("contains control, bidi or zero-width characters (shown as \\u{…}); type it plainly",
+                         "含有控制字符、双向文字控制符或零宽字符(显示为 \\u{…});请直接输入姓名")
+        }
+        guard !name.contains("/"), !name.contains("\\"), !name.contains("..") else {
+            throw refuse("contains \"/\", \"\\\" or \"..\": it names the archive file, so it cannot hold a path",
+                         "含有“/”“\\”或“..”:姓名用作档案文件名,不能包含路径")
+        }
+        guard let first = name.first, first != ".", first != "-" else {
+            throw refuse("starts with \".\" or \"-\" (a hidden file or an option)", "以“.”或“-”开头(会成为隐藏文件或命令选项)")
+        }
+    }
+
+    static func isRefused(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import VaultCrypto
+@testable import Department
+@testable import VaultFormat
+import XCTest
+
+/// Issue 11: a registry put back, compliance evasion, names, directory modes (DEPARTMENT.md §1,
+/// §3.4, §6).
+final class DepartmentHardeningTests: XCTestCase {
+    typealias Key = Curve25519.KeyAgreement.PrivateKey
+    let base: Int64 = 1_768_471_200  // 2026-01-15T10:00:00Z
+    let day: Int64 = 86_400
+    var root: URL!
+    var admin: Curve25519.Signing.PrivateKey!
+
+    var dir: String { root.appendingPathComponent("dept").path }
+    var seen: String { root.appendingPathComponent("admin.key.seen").path }
+    func file(_ name: String) -> String { dir + "/" + name }
+    func pw(_ s: String) -> SecureBytes { SecureBytes(Array(s.utf8)) }
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("svharden-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        admin = try Curve25519.Signing.PrivateKey()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+    func write(_ data: Data, _ path: String) throws { try data.write(to: URL(fileURLWithPath: path)) }
+
+    func assertCode<T>(_ code: DepartmentError.Code, _ expression: @autoclosure () throws -> T, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try expression(), file: file, line: line) { error in
+            XCTAssertEqual((error as? DepartmentError)?.code, code, "got \(error)", file: file, line: line)
+        }
+    }
+
+    /// A department with managers 李经理 and 王总 (serial 3), created and changed with the record.
+    func makeDepartment() throws -> (li: Key, wang: Key) {
+        let (li, wang) = (try Key(), try Key())
+        try Registry.create(directory: dir, name: "华东区销售部", signer: admin, now: base, seen: seen)
+        try Registry.change(directory: dir, signer: admin, now: base, seen: seen) { try $0.addManager(name: "李经理", recipient: li.publicKey, role: "m", now: self.base) }
+        try Registry.change(directory: dir, signer: admin, now: base, seen: seen) { try $0.addManager(name: "王总", recipient: wang.publicKey, role: "gm", now: self.base) }
+        return (li, wang)
+    }
+
+    // MARK: 1. A registry put back
+
+    func testAnOlderRegistryPutBackIsNotSignedOnTop() throws {
+        _ = try makeDepartment()
+        let (oldJSON, oldSig) = (try read(file("department.json")), try read(file("department.sig")))
+        try Registry.change(directory: dir, signer: admin, now: base + day, seen: seen) { try $0.removeManager(named: "王总") }
+        XCTAssertEqual(try Registry.load(directory: dir).serial, 4)
+        // The serial-3 pair (with 王总) put back; .prev is that same pair, so only the record sees it.
+        try write(oldJSON, file("department.json"))
+        try write(oldSig, file("department.sig"))
+        assertCode(.olderRegistry, try Registry.change(directory: dir, signer: self.admin, now: base + 2 * day, seen: seen) { try $0.addSalesperson(named: "张伟", now: self.base) })
+        XCTAssertEqual(try read(file("department.json")), oldJSON, "nothing is signed")
+        XCTAssertEqual(try read(file("department.sig")), oldSig)
+        let record = try SeenRegistries.load(path: seen)
+        XCTAssertEqual(record.departments["华东区销售部"]?.serial, 4)
+        var st = stat()
+        XCTAssertEqual(stat(seen, &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600)
+    }
+
+    func testAnOlderRegistryIsRefusedByThePreviousPairEvenWithoutTheRecord() throws {
+        _ = try makeDepartment()
+        let (oldJSON, oldSig) = (try read(file("department.json")), try read(file("department.sig")))
+        try Registry.change(directory: dir, signer: admin, now: base + day) { try $0.addSalesperson(named: "张伟", now: self.base) }
+        try Registry.change(directory: dir, signer: admin, now: base + day) { try $0.removeManager(named: "王总") }
+        // department.json.prev is serial 4 now; serial 3 is put back.
+        try write(oldJSON, file("department.json"))
+        try write(oldSig, file("department.sig"))
+        assertCode(.olderRegistry, try Registry.change(directory: dir, signer: self.admin, now: base + 2 * day) { try $0.addSalesperson(named: "李四", now: self.base) })
+        XCTAssertEqual(try read(file("department.json")), oldJSON)
+    }
+
+    func testTheSameSerialWithOtherContentIsRefused() throws {
+        _ = try makeDepartment()
+        // Another registry with serial 3, validly signed (e.g. made from a copy elsewhere).
+        var other = try Registry.load(directory: dir)
+        other.managers.removeLast()
+        try other.save(directory: dir, signer: admin)
+        for suffix in [".prev"] {
+            unlink(file("department.json" + suffix))
+            unlink(file("department.sig" + suffix))
+        }
+        assertCode(.olderRegistry, try Registry.change(directory: dir, signer: self.admin, now: base + day, seen: seen) { try $0.addSalesperson(named: "张伟", now: self.base) })
+    }
+
+    func testAnInterruptedSaveStillRecoversWithTheRecordAndTheSerialIsNotReused() throws {
+        _ = try makeDepartment()
+        // The crash shape: the new JSON renamed, the signature not yet.
+        try write(try read(file("department.json")), file("department.json.prev"))
+        try write(try read(file("department.sig")), file("department.sig.prev"))
+        var lost = try Registry.load(directory: dir).next(now: base + day)
+        lost.salespeople = []
+        try write(Data(try lost.encoded()), file("department.json"))
+        let change = try Registry.change(directory: dir, signer: admin, now: base + day, seen: seen) { try $0.addSalesperson(named: "张伟", now: self.base) }
+        XCTAssertTrue(change.recoveredFromInterruptedSave)
+        XCTAssertEqual(change.registry.serial, 5)
+        XCTAssertEqual(try SeenRegistries.load(path: seen).departments["华东区销售部"]?.serial, 5)
+    }
+
+    func testRecreatingADepartmentContinuesItsSerials() throws {
+        _ = try makeDepartment()
+        try FileManager.default.removeItem(atPath: dir)
+        let again = try Registry.create(directory: dir, name: "华东区销售部", signer: admin, now: base + day, seen: seen)
+        XCTAssertEqual(again.serial, 4)
+    }
+
+    // MARK: 2. Compliance evasion and spoofing
+
+    /// A department with 张伟, 李娜 and 王芳 registered and managers' escrow; archives made by `make`.
+    func complianceDepartment() throws -> Registry {
+        _ = try makeDepartment()
+        for name in ["张伟", "李娜", "王芳"] {
+            try Registry.change(directory: dir, signer: admin, now: base, seen: seen) { try $0.addSalesperson(named: name, now: self.base) }
+        }
+        return try Registry.load(directory: dir)
+    }
+
+    func makeArchive(_ name: String, owner: String, registry: Registry, now: Int64, changedAt: Int64? = nil) throws {
+        let path = file("archives/\(name).svault")
+        let vault = try Vault.create(path: path, owner: owner, password: pw("correct horse"), kdf: .insecureForTesting(logN: 10), now: now,
+                                     escrow: try registry.escrowPlan())
+        if let changedAt { try vault.changePassword(to: pw("battery staple"), kdf: .insecureForTesting(logN: 10), now: changedAt) }
+    }
+
+    func testARegisteredSalespersonWithoutAnArchiveIsMissingAndNonCompliant() throws {
+        let registry = try complianceDepartment()
+        try makeArchive("张伟", owner: "张伟", registry: registry, now: base)
+        try makeArchive("李娜", owner: "李娜", registry: registry, now: base)
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: registry)
+        XCTAssertEqual(report.archives.map(\.archive), ["archives/张伟.svault", "archives/李娜.svault", "archives/王芳.svault"].sorted())
+        let missing = try XCTUnwrap(report.archives.first { $0.archive == "archives/王芳.svault" })
+        XCTAssertEqual(missing.owner, "王芳")
+        XCTAssertTrue(missing.nonCompliant)
+        XCTAssertTrue(missing.problem?.hasPrefix("missing:") == true, "\(String(describing: missing.problem))")
+        XCTAssertEqual(report.summary.nonCompliant, 1)
+        XCTAssertFalse(report.isCompliant)
+    }
+
+    func testAPasswordDateInTheFutureIsFlagged() throws {
+        let registry = try complianceDepartment()
+        try makeArchive("张伟", owner: "张伟", registry: registry, now: base, changedAt: base + 400 * day)
+        try makeArchive("李娜", owner: "李娜", registry: registry, now: base)
+        try makeArchive("王芳", owner: "王芳", registry: registry, now: base)
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + 200 * day), now: base + 200 * day, registry: registry)
+        let row = try XCTUnwrap(report.archives.first { $0.owner == "张伟" })
+        XCTAssertEqual(row.rotation, "future date")
+        XCTAssertTrue(row.nonCompliant)
+        XCTAssertEqual(report.summary.rotation["future date"], 1)
+        // Judging an earlier date (--as-of) on a later day is not a future date.
+        let later = try ComplianceReport.run(directory: dir, asOf: .date(DepartmentCalendar.standard.day(of: base + 100 * day)), now: base + 500 * day, registry: registry)
+        XCTAssertNotEqual(try XCTUnwrap(later.archives.first { $0.owner == "张伟" }).rotation, "future date")
+    }
+
+    func testAnArchiveOfAnotherOwnerAndADuplicatedArchiveAreFlagged() throws {
+        let registry = try complianceDepartment()
+        try makeArchive("张伟", owner: "张伟", registry: registry, now: base)
+        // 李娜's file is 王芳's archive under her name; 王芳's file is a copy of 张伟's.
+        try makeArchive("李娜", owner: "王芳", registry: registry, now: base)
+        try FileManager.default.copyItem(atPath: file("archives/张伟.svault"), toPath: file("archives/王芳.svault"))
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: registry)
+        let rows = Dictionary(uniqueKeysWithValues: report.archives.map { ($0.archive, $0) })
+        let li = try XCTUnwrap(rows["archives/李娜.svault"])
+        XCTAssertTrue(li.nonCompliant)
+        XCTAssertTrue(li.problem?.contains("owner mismatch") == true, "\(String(describing: li.problem))")
+        let wang = try XCTUnwrap(rows["archives/王芳.svault"])
+        let zhang = try XCTUnwrap(rows["archives/张伟.svault"])
+        XCTAssertTrue(wang.nonCompliant)
+        XCTAssertTrue(zhang.nonCompliant)
+        XCTAssertTrue(wang.problem?.contains("duplicate archive id") == true)
+        XCTAssertTrue(zhang.problem?.contains("duplicate archive id") == true)
+        XCTAssertEqual(report.summary.nonCompliant, 3)
+        XCTAssertEqual(zhang.kdfLogN, 10)
+    }
+
+    func testAFIFOAmongTheArchivesIsSkippedWithoutOpeningIt() throws {
+        let registry = try complianceDepartment()
+        try makeArchive("张伟", owner: "张伟", registry: registry, now: base)
+        try makeArchive("李娜", owner: "李娜", registry: registry, now: base)
+        XCTAssertEqual(mkfifo(file("archives/王芳.svault"), 0o600), 0)
+        XCTAssertEqual(symlink(file("archives/张伟.svault"), file("archives/link.svault")), 0)
+        // Opening the FIFO would block for ever: the check runs on another thread with a deadline.
+        let done = expectation(description: "compliance and reminders return")
+        final class Box: @unchecked Sendable { var report: ComplianceReport?; var skipped: [String]? }
+        let box = Box()
+        let (directory, at) = (dir, base + day)
+        Thread.detachNewThread {
+            box.report = try? ComplianceReport.run(directory: directory, asOf: .instant(at), registry: registry)
+            box.skipped = (try? Reminders.collect([directory], now: at))?.skipped
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 20)
+        let report = try XCTUnwrap(box.report)
+        XCTAssertNotNil(box.skipped)
+        let rows = Dictionary(uniqueKeysWithValues: report.archives.map { ($0.archive, $0) })
+        XCTAssertEqual(rows["archives/link.svault"]?.problem, "foreign: not a regular file (not opened)")
+        // The FIFO is not 王芳's archive: she is missing.
+        let wang = try XCTUnwrap(rows["archives/王芳.svault"])
+        XCTAssertTrue(wang.nonCompliant)
+        XCTAssertTrue(wang.problem?.contains("not a regular file") == true || wang.problem?.hasPrefix("missing:") == true)
+        XCTAssertFalse(report.isCompliant)
+    }
+
+    // MARK: 3. Names
+
+    func testNamesThatArePathsOrHideControlsAreRefusedAndNamesAreStoredInNFC() throws {
+        var r = Registry(name: "部", adminKey: admin.publicKey, now: base)
+        for bad in ["", "../x", "a/b", "a\\b", "..", ".hidden", "-rf", "张\u{202E}伟", "x\u{7}", "a\u{200B}b", "a\u{2028}b"] {
+            assertCode(.invalid, try r.addSalesperson(named: bad, now: base))
+            assertCode(.invalid, try r.addManager(name: bad, recipient: try Key().publicKey, role: "m", now: base))
+        }
+        XCTAssertTrue(r.salespeople.isEmpty)
+        try r.addSalesperson(named: "Zoe\u{301}", now: base)
+        XCTAssertEqual(r.salespeople.map { Array($0.name.unicodeScalars) }, [Array("Zo\u{E9}".unicodeScalars)])
+        XCTAssertEqual(Array(r.salespeople[0].archive.unicodeScalars), Array("archives/Zo\u{E9}.svault".unicodeScalars))
+        XCTAssertEqual(Array(Layout("D").archive(of: "Zoe\u{301}").unicodeScalars), Array("D/archives/Zo\u{E9}.svault".unicodeScalars))
+        // A signed registry naming a path is refused when read.
+        var forged = r
+        forged.salespeople.append(.init(addedAt: Registry.timestamp(base), archive: "archives/../x.svault", name: "../x"))
+        assertCode(.invalid, try forged.validate())
+    }
+
+    // MARK: 4. Directory modes
+
+    func testDeptInitCreatesItsDirectoriesWithoutGroupWriteOrWorldAccess() throws {
+        let old = umask(0)
+        defer { umask(old) }
+        try Registry.create(directory: dir, name: "华东区销售部", signer: admin, now: base)
+        for sub in ["", "/keys", "/archives", "/reports"] {
+            var st = stat()
+            XCTAssertEqual(stat(dir + sub, &st), 0)
+            XCTAssertEqual(st.st_mode & 0o777, 0o750, sub)
+        }
+    }
+}
