@@ -44,4 +44,16 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("bytes after the 0 records its header commits"), r.stderr)
         XCTAssertTrue(r.stderr.contains("salesvault repair"), r.stderr)
     }
+
+    /// Finding 9: `SALESVAULT_NOW` out of range crashed the tool (SIGILL); it is ignored instead.
+    func testAnOutOfRangeTestClockDoesNotCrash() throws {
+        let dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        for value in ["9223372036854775807", "-9223372036854775808", "99999999999999"] {
+            let r = try runTool(["init", dir.path("a\(value.count).svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"],
+                                environment: ["SALESVAULT_NOW": value])
+            XCTAssertEqual(r.status, 0, "\(value): \(r.stderr)")
+            XCTAssertEqual(try runTool(["status", dir.path("a\(value.count).svault")], environment: ["SALESVAULT_NOW": value]).status, 0)
+        }
+    }
 }

@@ -69,3 +69,27 @@ final class TempDir {
 }
 
 func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+/// A test with a fresh archive (owner 张伟, password in `pw`, test KDF cost) in a temporary
+/// folder, and a clock that moves a minute per command.
+class ArchiveCommandTestCase: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    var clock: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        _ = try dir.write("pw", "horse battery staple 9\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path("a.svault"), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path("a.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    /// Runs a command on the archive a minute after the previous one, with the password file.
+    func runOnArchive(_ args: [String], stdin: String? = nil) throws -> RunResult {
+        clock += 60
+        var e = env
+        e["SALESVAULT_NOW"] = String(clock)
+        return try runTool(args + ["--password-file", dir.path("pw")], stdin: stdin, environment: e)
+    }
+}

@@ -4,26 +4,12 @@ import XCTest
 /// Issue 11, finding 1 (terminal injection): names, notes and log summaries holding escape
 /// sequences, CR, BEL, bidi overrides or zero-width characters are printed with visible escapes
 /// (`\u{1B}`, `\u{202E}`) on every human output path, and exactly by `--json`.
-final class TerminalSafetyTests: XCTestCase {
-    var dir: TempDir!
-    var env: [String: String] = [:]
-    var clock: Int64 = 1_795_392_000
+final class TerminalSafetyTests: ArchiveCommandTestCase {
     let nasty = "Evil\u{1B}[2J\u{202E}Corp\u{0007}\r\u{200B}X"
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple 9\n")
-        env = ["SALESVAULT_ARCHIVE": dir.path("a.svault"), "TZ": "UTC"]
-        let r = try runTool(["init", dir.path("a.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)
-        XCTAssertEqual(r.status, 0, r.stderr)
-    }
 
     @discardableResult
     func sv(_ args: [String], expect status: Int32? = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        clock += 60
-        var e = env
-        e["SALESVAULT_NOW"] = String(clock)
-        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
+        let r = try runOnArchive(args)
         if let status { XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line) }
         if !args.contains("--json") {  // JSON carries the exact text (Docs/JSON.md), unchanged here
             assertTerminalSafe(r.stdout, "\(args) stdout", file: file, line: line)

@@ -3,25 +3,10 @@ import XCTest
 
 /// `undo` and the shell through the built binary: what the attack round found (each reproduced
 /// first, then fixed).
-final class UndoCLITests: XCTestCase {
-    var dir: TempDir!
-    var env: [String: String] = [:]
-    var clock: Int64 = 1_795_392_000
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple 9\n")
-        env = ["SALESVAULT_ARCHIVE": dir.path("a.svault"), "TZ": "UTC"]
-        let r = try runTool(["init", dir.path("a.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)
-        XCTAssertEqual(r.status, 0, r.stderr)
-    }
-
+final class UndoCLITests: ArchiveCommandTestCase {
     @discardableResult
     func sv(_ args: [String], stdin: String? = nil, expect status: Int32? = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        clock += 60
-        var e = env
-        e["SALESVAULT_NOW"] = String(clock)
-        let r = try runTool(args + ["--password-file", dir.path("pw")], stdin: stdin, environment: e)
+        let r = try runOnArchive(args, stdin: stdin)
         if let status { XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line) }
         return r
     }

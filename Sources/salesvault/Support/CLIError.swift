@@ -127,7 +127,7 @@ enum ErrorReport {
             return (L("file not found: \(detail)", "找不到文件:\(detail)"), L("check the path", "请检查路径"), .fileProblem)
         case .alreadyExists:
             return (L("\(detail); nothing was changed", "\(detail);未做任何更改"),
-                    L("choose another file name, or remove the old archive first", "请换一个文件名,或先移走旧档案"), .fileProblem)
+                    L("choose another file name; never delete an archive or a backup to make room: move it to another folder first", "请换一个文件名;不要为腾出名称而删除档案或备份,可先把它移到别的文件夹"), .fileProblem)
         case .wrongPassword:
             return (L("wrong password; the archive is unchanged", "密码错误;档案未被改动"),
                     L("check Caps Lock and the keyboard layout (Chinese or English input) and try again", "请检查大写锁定和输入法(中文或英文)后重试"), .wrongPassword)

@@ -125,7 +125,10 @@ enum Format {
 /// "Now" for the CLI: the system clock, or `SALESVAULT_NOW` (seconds since 1970) in tests.
 enum Clock {
     static var now: Int64 {
-        if let fixed = ProcessInfo.processInfo.environment["SALESVAULT_NOW"], let value = Int64(fixed) { return value }
+        // The test clock, within 1970 … 9999 (a value outside would overflow date arithmetic).
+        if let fixed = ProcessInfo.processInfo.environment["SALESVAULT_NOW"], let value = Int64(fixed), (0...253_402_300_799).contains(value) {
+            return value
+        }
         return Int64(Date().timeIntervalSince1970)
     }
 }
