@@ -54,6 +54,8 @@ final class HardeningCLITests: XCTestCase {
                                 environment: ["SALESVAULT_NOW": value])
             XCTAssertEqual(r.status, 0, "\(value): \(r.stderr)")
             XCTAssertEqual(try runTool(["status", dir.path("a\(value.count).svault")], environment: ["SALESVAULT_NOW": value]).status, 0)
+            let add = try runTool(["customer", "add", "甲", "-a", dir.path("a\(value.count).svault"), "--password-file", pw], environment: ["SALESVAULT_NOW": value])
+            XCTAssertEqual(add.status, 0, "\(value): \(add.stderr)")  // crashed with SIGILL before
         }
     }
 }
