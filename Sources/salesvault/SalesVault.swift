@@ -33,6 +33,7 @@ struct SalesVault: ParsableCommand {
         // No core dumps: they would write keys and plaintext to disk (Docs/THREAT-MODEL.md).
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+        Terminal.guardStandardStreams()
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.count >= 2, arguments[0] == "--lang" {
             if let lang = Language(rawValue: arguments[1]) { Language.current = lang }

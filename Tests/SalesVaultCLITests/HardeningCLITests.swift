@@ -58,4 +58,25 @@ final class HardeningCLITests: XCTestCase {
             XCTAssertEqual(add.status, 0, "\(value): \(add.stderr)")  // crashed with SIGILL before
         }
     }
+
+    /// Finding 6: with stderr full the tool died (SIGILL) even after saving a change; with stdout
+    /// full it said nothing and exited 0; a closed stdout could become an archive's descriptor.
+    func testFullOrClosedOutputsNeverCrashOrLoseAChange() throws {
+        let dir = try TempDir()
+        let archive = dir.path("a.svault")
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        let bin = Binaries.url("salesvault").path
+        func sh(_ script: String) throws -> RunResult { try runTool(["-c", script], executable: "/bin/sh", environment: ["BIN": bin, "A": archive, "PW": pw]) }
+        let full = try sh(#""$BIN" status "$A" > /dev/full"#)
+        XCTAssertEqual(full.status, 1, full.stderr)
+        XCTAssertTrue(full.stderr.contains("could not be written"), full.stderr)
+        let fullErr = try sh(#""$BIN" status "$A.missing" 2> /dev/full"#)
+        XCTAssertEqual(fullErr.status, 2, "the documented status, not a crash")
+        let saved = try sh(#""$BIN" customer add 甲 -a "$A" --password-file "$PW" >&- 2> /dev/full"#)
+        XCTAssertEqual(saved.status, 0)
+        let list = try runTool(["customer", "list", "-a", archive, "--password-file", pw])
+        XCTAssertTrue(list.stdout.contains("甲"), "the change is saved")
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", pw]).status, 0, "and the archive is intact")
+    }
 }

@@ -11,8 +11,38 @@ enum Terminal {
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
     static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
+    /// Writes to standard error with write(2): a closed or full stderr loses the message but
+    /// never stops the command (FileHandle would trap; a saved change must stay saved).
     static func stderr(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Standard input, output and error are open before anything else is: a closed one is
+    /// pointed at /dev/null, so that no archive or key file is ever opened as descriptor 1 or 2
+    /// and then written by `print`. At exit, output that could not be written (a full disk)
+    /// turns a success into exit status 1 with a message (issue 11, finding 6).
+    static func guardStandardStreams() {
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 {
+            let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if null >= 0 && null != fd {
+                dup2(null, fd)
+                close(null)
+            }
+        }
+        atexit {
+            if fflush(nil) != 0 {  // what is still buffered could not be written
+                Terminal.stderr(L("salesvault: error: the output could not be written (disk full or output closed); what was saved is saved\n",
+                                  "salesvault: 错误:无法写出输出内容(磁盘已满或输出已关闭);已保存的内容不受影响\n").text)
+                _exit(ExitStatus.failure.rawValue)
+            }
+        }
     }
 
     /// Text for people, made safe for a terminal: controls, DEL, bidi and zero-width
