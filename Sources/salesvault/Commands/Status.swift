@@ -91,8 +91,8 @@ struct Status: VaultCommand {
         }
         let zh = Language.current == .zh
         var rows: [(String, String)] = [
-            (zh ? "档案" : "Archive", archive),
-            (zh ? "所有人" : "Owner", h.owner),
+            (zh ? "档案" : "Archive", Terminal.cell(archive)),
+            (zh ? "所有人" : "Owner", Terminal.cell(h.owner)),
             (zh ? "档案编号" : "Archive ID", report.archiveId),
             (zh ? "创建时间" : "Created", Format.date(h.createdAt)),
             (zh ? "密码修改" : "Password changed",
