@@ -29,12 +29,3 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# The shared test vectors live beside the repository (../shared/testvectors).
-check_shared() {
-  local shared="${SALESVAULT_SHARED:-$(cd .. && pwd)/shared}"
-  if [ ! -d "$shared/testvectors/wycheproof" ]; then
-    echo "error: the shared test vectors are missing: $shared/testvectors" >&2
-    echo "hint: check out the shared/ folder beside this repository, or set SALESVAULT_SHARED" >&2
-    exit 1
-  fi
-}

@@ -13,33 +13,42 @@ import SalesArchive
 import VaultCrypto
 import VaultFormat
 
-nonisolated(unsafe) var sizeMB = 200
-nonisolated(unsafe) var archiveOnly = false
-nonisolated(unsafe) var openOnly: String?
-nonisolated(unsafe) var complianceOnly = false
-nonisolated(unsafe) var logOnly = false
-nonisolated(unsafe) var keepArchive: String?
-nonisolated(unsafe) var reuseArchive: String?
-nonisolated(unsafe) var childAction = "log"
-nonisolated(unsafe) var work = FileManager.default.temporaryDirectory.appendingPathComponent("svault-bench-\(getpid())").path
-var it = CommandLine.arguments.dropFirst().makeIterator()
-while let arg = it.next() {
-    switch arg {
-    case "--size-mb": sizeMB = Int(it.next() ?? "") ?? sizeMB
-    case "--work": work = it.next() ?? work
-    case "--archive-only": archiveOnly = true
-    case "--compliance-only": complianceOnly = true
-    case "--open-archive": openOnly = it.next()
-    case "--then": childAction = it.next() ?? childAction
-    case "--log-only": logOnly = true
-    case "--keep-archive": keepArchive = it.next()
-    case "--reuse-archive": reuseArchive = it.next()
-    default:
-        FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR] [--archive-only | --compliance-only | --log-only] [--keep-archive PATH | --reuse-archive PATH]\n".utf8))
-        exit(64)
+/// The command line, parsed once; read-only afterwards.
+struct Options: Sendable {
+    var sizeMB = 200
+    var archiveOnly = false
+    var openOnly: String?
+    var complianceOnly = false
+    var logOnly = false
+    var keepArchive: String?
+    var reuseArchive: String?
+    var childAction = "log"
+    var work = FileManager.default.temporaryDirectory.appendingPathComponent("svault-bench-\(getpid())").path
+
+    static func parse(_ arguments: [String]) -> Options {
+        var o = Options()
+        var it = arguments.makeIterator()
+        while let arg = it.next() {
+            switch arg {
+            case "--size-mb": o.sizeMB = Int(it.next() ?? "") ?? o.sizeMB
+            case "--work": o.work = it.next() ?? o.work
+            case "--archive-only": o.archiveOnly = true
+            case "--compliance-only": o.complianceOnly = true
+            case "--open-archive": o.openOnly = it.next()
+            case "--then": o.childAction = it.next() ?? o.childAction
+            case "--log-only": o.logOnly = true
+            case "--keep-archive": o.keepArchive = it.next()
+            case "--reuse-archive": o.reuseArchive = it.next()
+            default:
+                FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR] [--archive-only | --compliance-only | --log-only] [--keep-archive PATH | --reuse-archive PATH]\n".utf8))
+                exit(64)
+            }
+        }
+        return o
     }
 }
-if let path = openOnly {
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+if let path = options.openOnly {
     // Child mode: open one archive in a fresh process, list the A customers, then `--then log`
     // (read the whole contact log, what the first `log list` or `search` does) or `--then
     // show:ID` (what `customer show ID` reads, without listing the A customers). Prints the
@@ -52,7 +61,7 @@ if let path = openOnly {
             .flatMap { Double($0.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "") }.map { $0 / 1024 } ?? 0
     }
     let vault = try Vault.open(path: path, password: SecureBytes(Array("benchmark password one".utf8)))
-    if childAction == "breakdown" {
+    if options.childAction == "breakdown" {
         // Where an open's time goes: reading and decrypting the records from the checkpoint alone.
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -72,14 +81,14 @@ if let path = openOnly {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let start = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     let archive = try CustomerArchive(vault: vault)
-    let aCustomers = childAction.hasPrefix("show:") ? 0 : archive.customers(grades: [.a]).count
+    let aCustomers = options.childAction.hasPrefix("show:") ? 0 : archive.customers(grades: [.a]).count
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let seconds = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - start
     let openRSS = rss("VmRSS:") - base
     var found = 0
-    if childAction.hasPrefix("show:") {
+    if options.childAction.hasPrefix("show:") {
         // What `customer show` reads (Sources/salesvault/Archive/CustomerCommands.swift).
-        let c = try archive.resolve(.customer, String(childAction.dropFirst("show:".count)))
+        let c = try archive.resolve(.customer, String(options.childAction.dropFirst("show:".count)))
         _ = try archive.children(.contact, of: c.id)
         _ = try archive.children(.project, of: c.id)
         found = try archive.children(.activity, of: c.id).count
@@ -94,8 +103,8 @@ if let path = openOnly {
     print("\(seconds) \(openRSS) \(withLog) \(rss("VmRSS:") - base) \(rss("VmHWM:")) \(aCustomers) \(found)")
     exit(0)
 }
-try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: work) }
+try FileManager.default.createDirectory(atPath: options.work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: options.work) }
 
 func now() -> Double {
     var ts = timespec()
@@ -143,7 +152,7 @@ func row(_ name: String, _ ours: String, _ theirs: String, _ ratio: String, _ ta
 
 let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n").first { $0.hasPrefix("model name") }?
     .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-print("SalesVault benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(sizeMB) MB archive")
+print("SalesVault benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(options.sizeMB) MB archive")
 print("")
 print("| measurement | SalesVault | reference (same run) | ratio | target |")
 print("|---|---|---|---|---|")
@@ -154,7 +163,7 @@ let chunk = try Random.bytes(1 << 20)
 /// The compliance check over 1,000 department archives (headers only), against reading the same
 /// files' headers raw in the same process; and with --verify through a manager's escrow key.
 func benchCompliance() throws {
-    let dir = "\(work)/department"
+    let dir = "\(options.work)/department"
     let layout = Layout(dir)
     try FileManager.default.createDirectory(atPath: layout.archives, withIntermediateDirectories: true)
     let admin = try Curve25519.Signing.PrivateKey()
@@ -193,12 +202,12 @@ func benchCompliance() throws {
     row("… with --verify (each header authenticated through a manager's escrow key)", String(format: "%.3f s", verify), "-", "-", "-")
 }
 
-if complianceOnly {
+if options.complianceOnly {
     try benchCompliance()
     exit(0)
 }
 
-if !archiveOnly && !logOnly {
+if !options.archiveOnly && !options.logOnly {
 // 1. In-memory sealing and opening of records vs `openssl speed -evp aes-256-gcm`, 16 KiB blocks.
 let block = 16_384
 let codec = try RecordCodec(recordKey: SymmetricKey.generate(), archiveID: Random.bytes(16), generation: 1)
@@ -237,7 +246,7 @@ row("open 16 KiB records in memory", String(format: "%.2f GB/s", openGBs), "open
 
 // 2. passwd on a large archive vs a small one (calibrated scrypt cost, as users get).
 func makeArchive(_ name: String, bytes: Int, recordSize: Int) throws -> String {
-    let path = "\(work)/\(name).svault"
+    let path = "\(options.work)/\(name).svault"
     let vault = try Vault.create(path: path, owner: "bench", password: password, kdf: .fixed(logN: 17), now: 0)
     var written = 0
     while written < bytes {
@@ -248,12 +257,12 @@ func makeArchive(_ name: String, bytes: Int, recordSize: Int) throws -> String {
     return path
 }
 let small = try makeArchive("small", bytes: 100 << 10, recordSize: 4096)
-let large = try makeArchive("large", bytes: sizeMB << 20, recordSize: 1 << 20)
+let large = try makeArchive("large", bytes: options.sizeMB << 20, recordSize: 1 << 20)
 let kdf = try KDFParameters.resolve(.calibrated)
 func passwdSeconds(_ path: String) throws -> Double {
     let vault = try Vault.open(path: path, password: password, access: .readWrite)
     // A new password each time, checked against the history as users get it (FORMAT.md §5.4);
-    // putting the benchmark's own password back is harness work, outside the timing.
+    // putting the benchmark's own password back is harness options.work, outside the timing.
     let fresh = SecureBytes(Array("benchmark password \(UUID().uuidString)".utf8))
     let t = try time { try vault.changePassword(to: fresh, kdf: .fixed(logN: kdf.logN), now: 1) }
     try vault.changePassword(to: password, kdf: .fixed(logN: 17), now: 2, refusingRecent: false)
@@ -261,7 +270,7 @@ func passwdSeconds(_ path: String) throws -> Double {
 }
 let smallPasswd = try (0..<3).map { _ in try passwdSeconds(small) }.min()!
 let largePasswd = try (0..<3).map { _ in try passwdSeconds(large) }.min()!
-row("passwd, \(sizeMB) MB vs 100 KB archive (scrypt 2^\(kdf.logN))", String(format: "%.3f s", largePasswd),
+row("passwd, \(options.sizeMB) MB vs 100 KB archive (scrypt 2^\(kdf.logN))", String(format: "%.3f s", largePasswd),
     String(format: "%.3f s (100 KB)", smallPasswd), String(format: "%.2f×", largePasswd / smallPasswd), "≈ 1")
 
 // 3. rekey of the large archive vs age encrypting a file of the same size.
@@ -269,37 +278,37 @@ let vault = try Vault.open(path: large, password: password, access: .readWrite)
 let rekeySeconds = try time { try vault.rekey(now: 3) }
 let archiveBytes = Double((try FileManager.default.attributesOfItem(atPath: large)[.size] as? NSNumber)?.int64Value ?? 1)
 if let age = which("age"), let keygen = which("age-keygen") {
-    let keyFile = "\(work)/age.key"
+    let keyFile = "\(options.work)/age.key"
     _ = try shell(keygen, ["-o", keyFile])
     let recipient = try String(contentsOfFile: keyFile, encoding: .utf8).split(separator: "\n")
         .first { $0.hasPrefix("# public key: ") }.map { String($0.dropFirst("# public key: ".count)) } ?? ""
-    let plain = "\(work)/plain.bin"
+    let plain = "\(options.work)/plain.bin"
     _ = FileManager.default.createFile(atPath: plain, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: plain))
-    for _ in 0..<sizeMB { handle.write(Data(chunk)) }
+    for _ in 0..<options.sizeMB { handle.write(Data(chunk)) }
     try handle.close()
     // Interleaved, best of 5 each: disk and page-cache noise hits both sides alike.
     var ageSeconds = Double.infinity
     var rekeyBest = rekeySeconds
     for _ in 0..<5 {
         ageSeconds = min(ageSeconds, try time {
-            try? FileManager.default.removeItem(atPath: "\(work)/plain.age")
-            _ = try shell(age, ["-r", recipient, "-o", "\(work)/plain.age", plain])
+            try? FileManager.default.removeItem(atPath: "\(options.work)/plain.age")
+            _ = try shell(age, ["-r", recipient, "-o", "\(options.work)/plain.age", plain])
         })
         rekeyBest = min(rekeyBest, try time { try vault.rekey(now: 3) })
     }
     let rekeySeconds = rekeyBest
-    row("rekey \(sizeMB) MB archive (read, decrypt, re-encrypt, fsync, rename)",
+    row("rekey \(options.sizeMB) MB archive (read, decrypt, re-encrypt, fsync, rename)",
         String(format: "%.2f s (%.2f GB/s)", rekeySeconds, archiveBytes / rekeySeconds / 1e9),
         String(format: "age -r: %.2f s (%.2f GB/s)", ageSeconds, archiveBytes / ageSeconds / 1e9),
         String(format: "%.2f× age's time", rekeySeconds / ageSeconds), "< 1")
 } else {
-    row("rekey \(sizeMB) MB archive", String(format: "%.2f s", rekeySeconds), "age not installed", "-", "< 1")
+    row("rekey \(options.sizeMB) MB archive", String(format: "%.2f s", rekeySeconds), "age not installed", "-", "< 1")
 }
 
 // 4. Opening and reading the whole large archive after the KDF.
 let readSeconds = try best(2) { _ = try vault.readAllRecords() }
-row("read and authenticate all records of the \(sizeMB) MB archive", String(format: "%.2f s (%.2f GB/s)", readSeconds, archiveBytes / readSeconds / 1e9),
+row("read and authenticate all records of the \(options.sizeMB) MB archive", String(format: "%.2f s (%.2f GB/s)", readSeconds, archiveBytes / readSeconds / 1e9),
     "-", "-", "-")
 
 // 5. CLI start-up when no password is involved: `salesvault status` vs `true` (process spawn cost).
@@ -324,7 +333,7 @@ func residentMB() -> (current: Double, peak: Double) {
 }
 
 func buildCustomerArchive(_ name: String, customers: Int, activitiesPerCustomer: Int) throws -> String {
-    let path = "\(work)/\(name).svault"
+    let path = "\(options.work)/\(name).svault"
     let vault = try Vault.create(path: path, owner: "bench", password: password, kdf: .insecureForTesting(logN: 10), now: 0)
     let archive = try CustomerArchive(vault: vault)
     let grades = ["A", "B", "C", "D", "unrated"]
@@ -362,7 +371,7 @@ func buildCustomerArchive(_ name: String, customers: Int, activitiesPerCustomer:
 /// call logged with its customer update), 1.1 million records, with the snapshots the tool writes
 /// after a command (RECORDS.md §6). Returns the path and the number of snapshots written.
 func buildRealisticArchive(_ name: String, customers: Int, activitiesPerCustomer: Int) throws -> (path: String, snapshots: Int, archive: CustomerArchive) {
-    let path = "\(work)/\(name).svault"
+    let path = "\(options.work)/\(name).svault"
     let vault = try Vault.create(path: path, owner: "bench", password: password, kdf: .insecureForTesting(logN: 10), now: 0)
     let archive = try CustomerArchive(vault: vault)
     let grades = ["A", "B", "C", "D", "unrated"]
@@ -465,16 +474,16 @@ let bigCustomers = 100_000
 /// id 1 + 11c in both benchmark archives).
 let shownCustomer = "C\(1 + 11 * (bigCustomers / 2))"
 
-if logOnly {
+if options.logOnly {
     let path: String
-    if let reuse = reuseArchive {
+    if let reuse = options.reuseArchive {
         path = reuse
     } else {
         var built: (path: String, snapshots: Int, archive: CustomerArchive)? = try buildRealisticArchive(
             "customers-100k-per-command", customers: bigCustomers, activitiesPerCustomer: 10)
         path = built!.path
         built = nil  // releases the lock
-        if let keep = keepArchive {
+        if let keep = options.keepArchive {
             try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(atPath: path, toPath: keep)
         }
@@ -487,7 +496,7 @@ if logOnly {
     row("open and list the A customers, fresh process, best of 3", opened.map { String(format: "%.2f s", $0.open) } ?? "failed",
         opened.map { String(format: "memory +%.0f MiB", $0.openGrow) } ?? "-", "-", "well under 1 s")
     for r in try benchContactLog(path, customer: shownCustomer) { row(r[0], r[1], r[2], r[3], r[4]) }
-    try? FileManager.default.removeItem(atPath: work)
+    try? FileManager.default.removeItem(atPath: options.work)
     exit(0)
 }
 
@@ -554,7 +563,7 @@ func Format(_ v: Double) -> String { String(format: "%.0f", v) }
 try benchCompliance()
 
 // Breakdown of the open: decrypting only, decrypting and decoding, and the full replay.
-if archiveOnly {
+if options.archiveOnly {
     let v = bigArchive.vault
     let decryptOnly = try time { try v.forEachRecord { _, _ in } }
     var events = 0

@@ -186,6 +186,7 @@ final class DepartmentHardeningTests: XCTestCase {
         XCTAssertEqual(symlink(file("archives/张伟.svault"), file("archives/link.svault")), 0)
         // Opening the FIFO would block for ever: the check runs on another thread with a deadline.
         let done = expectation(description: "compliance and reminders return")
+        // Written by the watchdog thread before `done.fulfill()`, read only after `wait(for:)`.
         final class Box: @unchecked Sendable { var report: ComplianceReport?; var skipped: [String]? }
         let box = Box()
         let (directory, at) = (dir, base + day)

@@ -2,13 +2,10 @@ import Foundation
 import XCTest
 
 /// Loads the test vectors kept in the repository (`Tests/VaultCryptoTests/Vectors`, copied from
-/// the shared folder), or `$SALESVAULT_SHARED/testvectors` when that is set.
+/// the shared folder with their licence; see `Vectors/SOURCE.md`).
 enum Vectors {
     static var directory: URL {
-        if let shared = ProcessInfo.processInfo.environment["SALESVAULT_SHARED"] {
-            return URL(fileURLWithPath: shared).appendingPathComponent("testvectors")
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
     }
 
     static func load(_ relativePath: String) throws -> [String: Any] {

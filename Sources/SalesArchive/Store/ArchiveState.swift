@@ -135,7 +135,7 @@ public struct ArchiveState: Sendable {
     mutating func apply(snapshotParts parts: [(kind: EntityKind, shard: Int, payload: [UInt8])]) throws {
         let errors = ErrorBox(Self.shardCount)
         shards.withUnsafeMutableBufferPointer { buffer in
-            let box = ShardBox(buffer)
+            let box = PerShard(buffer)
             DispatchQueue.concurrentPerform(iterations: Self.shardCount) { s in
                 do {
                     for part in parts where part.shard == s {
@@ -239,7 +239,7 @@ public struct ArchiveState: Sendable {
         }
         let errors = ErrorBox(Self.shardCount)
         shards.withUnsafeMutableBufferPointer { buffer in
-            let box = ShardBox(buffer)
+            let box = PerShard(buffer)
             let work: @Sendable (Int) -> Void = { s in
                 do {
                     for (payload, head) in zip(payloads, heads) {
@@ -270,10 +270,12 @@ public struct ArchiveState: Sendable {
     }
 }
 
-/// Each worker touches only its own shard.
-struct ShardBox: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<ArchiveShard>
-    init(_ buffer: UnsafeMutableBufferPointer<ArchiveShard>) { self.buffer = buffer }
+/// A buffer shared by the per-shard workers of `concurrentPerform`, each of which touches only
+/// its own element (its shard, its shard's table, its shard's load): the one unchecked type
+/// for all of them.
+struct PerShard<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }
 
 /// The first error of each worker, each in its own preallocated slot, read after

@@ -60,14 +60,6 @@ private struct LogLoad {
     var ids: [UInt64] = []
 }
 
-private struct LogLoadBox: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<LogLoad>
-}
-
-/// Each worker touches only its own shard's table.
-private struct TableBox: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<[UInt64: Entity]>
-}
 
 extension ArchiveState {
     static let activityTable = Int(EntityKind.activity.rawValue) - 1
@@ -126,9 +118,9 @@ extension ArchiveState {
                 }
                 let parts = window
                 loads.withUnsafeMutableBufferPointer { loadBuffer in
-                    let loadBox = LogLoadBox(buffer: loadBuffer)
+                    let loadBox = PerShard(loadBuffer)
                     fresh.withUnsafeMutableBufferPointer { tableBuffer in
-                        let tables = TableBox(buffer: tableBuffer)
+                        let tables = PerShard(tableBuffer)
                         DispatchQueue.concurrentPerform(iterations: Self.shardCount) { s in
                             do {
                                 for (part, payload) in parts where part.shard == s {
