@@ -376,7 +376,7 @@ public enum Reminders {
                 let summary = kind == "remind"
                     ? (zh ? "更换 SalesVault 密码:\(e.owner)" : "Change the SalesVault password: \(e.owner)")
                     : (zh ? "SalesVault 密码已逾期:\(e.owner)" : "SalesVault password overdue: \(e.owner)")
-                let description = zh ? "档案 \(e.path)。运行:salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
+                let description = zh ? "档案 \(e.path)。请运行:salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
                 lines += [
                     "BEGIN:VEVENT", "UID:\(e.archiveID)-\(kind)@salesvault", "DTSTAMP:\(stamp)",
                     "DTSTART;VALUE=DATE:\(DepartmentCalendar.dateString(day, compact: true))",

@@ -24,14 +24,14 @@ public enum PersonName {
         guard name.utf8.count <= maxBytes else { throw refuse("is longer than \(maxBytes) bytes", "超过 \(maxBytes) 字节") }
         guard !name.unicodeScalars.contains(where: isRefused) else {
             throw refuse("contains control, bidi or zero-width characters (shown as \\u{…}); type it plainly",
-                         "含有控制字符、双向文字控制符或零宽字符(显示为 \\u{…});请直接输入姓名")
+                         "含有控制字符、双向文字控制符或零宽字符(显示为 \\u{…});请重新输入姓名")
         }
         guard !name.contains("/"), !name.contains("\\"), !name.contains("..") else {
             throw refuse("contains \"/\", \"\\\" or \"..\": it names the archive file, so it cannot hold a path",
-                         "含有“/”“\\”或“..”:姓名用作档案文件名,不能包含路径")
+                         "含有“/”“\\”或“..”:姓名会用作档案文件名,不能包含路径符号")
         }
         guard let first = name.first, first != ".", first != "-" else {
-            throw refuse("starts with \".\" or \"-\" (a hidden file or an option)", "以“.”或“-”开头(会成为隐藏文件或命令选项)")
+            throw refuse("starts with \".\" or \"-\" (a hidden file or an option)", "不能以“.”或“-”开头(否则会被当作隐藏文件或命令选项)")
         }
     }
 

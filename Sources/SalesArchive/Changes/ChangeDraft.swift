@@ -60,7 +60,7 @@ public final class ChangeDraft {
         let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a \(kind.en) needs a name", zh: "请填写\(kind.zh)名称") }
         guard trimmed.utf8.count <= 1024 else {
-            throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长(超过 1 KiB):\(trimmed.prefix(40))……")
+            throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长(超过 1 KiB),请检查是否粘贴有误:\(trimmed.prefix(40))……")
         }
         return trimmed
     }
@@ -136,7 +136,7 @@ extension ChangeDraft {
                     candidates: Schema.fields(kind).map(\.key))
             }
             guard !protected.contains(spec.key) || spec.type != .instant else {
-                throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault (logging a contact, a complaint step), not by hand", zh: "“\(spec.zh)”由系统自动记录(登记跟进、投诉步骤时),不能手工修改")
+                throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault (logging a contact, a complaint step), not by hand", zh: "“\(spec.zh)”由系统在登记跟进或办理投诉步骤时自动记录,不能手工修改")
             }
             guard !protected.contains(spec.key) || !(spec.key == "customer") else {
                 throw ArchiveError(.invalidValue, "a record cannot be moved to another customer; add it again under that customer", zh: "记录不能转到其他客户名下;请在该客户下重新添加")

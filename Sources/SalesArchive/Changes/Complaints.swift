@@ -8,13 +8,13 @@ extension ChangeDraft {
     static func complaintStepProblem(_ e: Entity) -> (en: String, zh: String)? {
         let status = e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
         if status != .received && (e["managerNotifiedAt"] == nil || e["directorNotifiedAt"] == nil) {
-            return ("\(status.en) without both the manager and the director notified", "“\(status.zh)”但经理和总监未都通报")
+            return ("\(status.en) without both the manager and the director notified", "状态为“\(status.zh)”,但尚未同时通报经理和总监")
         }
         if [.resolved, .surveyed, .closed].contains(status) && (e["coordinator"] == nil || e["resolution"] == nil) {
-            return ("\(status.en) without a coordinator and a resolution", "“\(status.zh)”但没有协调人或处理结果")
+            return ("\(status.en) without a coordinator and a resolution", "状态为“\(status.zh)”,但未填写协调人或处理结果")
         }
         if [.surveyed, .closed].contains(status) && e["satisfaction"] == nil {
-            return ("\(status.en) without a satisfaction survey", "“\(status.zh)”但没有满意度回访")
+            return ("\(status.en) without a satisfaction survey", "状态为“\(status.zh)”,但尚未做满意度回访")
         }
         return nil
     }

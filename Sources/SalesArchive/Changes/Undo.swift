@@ -57,7 +57,7 @@ extension CustomerArchive {
         }
         guard let target else { throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)(可用 history 查看)") }
         guard target.origin != .system && target.origin != .escrow, !target.events.contains(where: { $0.kind == .escrowUse }) else {
-            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理托管访问的记录,属于审计留痕,不能撤销")
+            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理通过托管访问档案的记录,属于审计留痕,不能撤销")
         }
         try checkNothingLaterTouches(target, later: later)
         let inverse = Self.inverse(of: target.events, name: name)
@@ -150,7 +150,7 @@ extension CustomerArchive {
             if e.operation == .remove { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
             if e.kind == .complaint, let problem = ChangeDraft.complaintStepProblem(entity) {
-                throw refuse("\(entity.displayName) would be left \(problem.en)", "投诉 \(entity.displayName) 将处于不合规定的状态:\(problem.zh)")
+                throw refuse("\(entity.displayName) would be left \(problem.en)", "撤销后投诉 \(entity.displayName) 将不合规:\(problem.zh)")
             }
             if e.kind == .customer, let own = entity["name"]?.text {
                 let key = ChangeDraft.normalizedName(own)
@@ -174,7 +174,7 @@ extension CustomerArchive {
             if let (e, r) = holder {
                 let gone = EntityKind.allCases.lazy.compactMap { self.state.entity($0, r) }.first.map { "\($0.shortID) \($0.displayName)" } ?? "#\(r)"
                 throw refuse("\(e.shortID) \(e.displayName) still refers to \(gone), which the undo would remove",
-                             "\(e.shortID) \(e.displayName) 仍关联 \(gone),撤销会移除后者")
+                             "\(e.shortID) \(e.displayName) 仍关联 \(gone),而撤销会删除该记录;请先解除关联")
             }
         }
     }

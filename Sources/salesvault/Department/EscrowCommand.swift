@@ -157,9 +157,9 @@ struct EscrowUpdate: VaultCommand {
         let update = try EscrowUpdatePlan.prepare(vault, path: archive, departmentOverride: OwnerUnlock.departmentOverride)
         let registry = update.registry
         if update.upToDate {
-            print(L("Escrow already has exactly the registry's managers.", "托管已与部门名册上的经理完全一致。").text)
+            print(L("Escrow already has exactly the registry's managers.", "托管设置已与部门名册上的经理一致,无需更新。").text)
             if vault.header.flags.contains(.rekeyRequired) {
-                print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开旧副本:请运行 salesvault rekey \(archive)").text))
+                print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行:salesvault rekey \(archive)").text))
             }
             return
         }
@@ -169,19 +169,19 @@ struct EscrowUpdate: VaultCommand {
             print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
         }
         for d in update.departed { print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
-        print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任一人都可单独调阅。").text
-              : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 人共同才能调阅。").text)
+        print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
+              : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 位经理共同操作才能打开本档案。").text)
         if !yes {
-            guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请与经理核对指纹。是否应用?[y/N] ")) else {
-                throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "脚本中请加 --yes"))
+            guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请先与经理核对指纹。确认应用?[y/N] ")) else {
+                throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "在脚本中运行时请加上 --yes"))
             }
         }
         try update.apply(to: vault, now: Clock.now)
         print(update.needsRekey
-              ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "已使用新数据密钥更新托管(rekey):旧的份额不再能打开此文件。").text
-              : L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新权限均已写入并验证可用。").text)
+              ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "托管已更新,并已更换数据密钥(rekey):旧份额已无法打开本档案。").text
+              : L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新的托管权限均已写入,并已验证可以打开本档案。").text)
         if vault.header.flags.contains(.rekeyRequired) {
-            print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开旧副本:请运行 salesvault rekey \(archive)").text))
+            print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行:salesvault rekey \(archive)").text))
         }
     }
 }

@@ -40,9 +40,9 @@ enum OwnerUnlock {
                      "部门已移除 \(names(who)):其托管权限已从本档案删除。").text
         case .departedStillHold(let who):
             text = L("The department removed \(names(who)), who can still open this archive. Run: salesvault escrow update \(path)",
-                     "部门已移除 \(names(who)),但其仍可打开本档案。请运行:salesvault escrow update \(path)").text
+                     "部门已移除 \(names(who)),但此人仍可打开本档案。请运行:salesvault escrow update \(path)").text
         case .escrowChangePending(let added, let threshold):
-            var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门的托管设置已变更,尚未应用到本档案:").text]
+            var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更,但尚未应用到本档案:").text]
             for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }
             if let threshold {
                 lines.append(L("  threshold \(threshold.from) → \(threshold.to)", "  所需经理人数 \(threshold.from) → \(threshold.to)").text)
@@ -51,13 +51,13 @@ enum OwnerUnlock {
             text = lines.joined(separator: "\n")
         case .escrowUses(let count, let lastAt):
             text = L("Escrow: managers opened or reset this archive \(count) time(s), last on \(Format.date(lastAt)); the details follow when the archive is opened (`salesvault history`).",
-                     "托管:经理共 \(count) 次打开或重置本档案,最近一次在 \(Format.date(lastAt));打开档案时将显示详情(salesvault history)。").text
+                     "托管提醒:经理已通过托管打开或重置本档案共 \(count) 次,最近一次为 \(Format.date(lastAt));打开档案后可用 salesvault history 查看详情。").text
         case .escrowBroken(let left, let needed):
             text = L("Escrow cannot open this archive any more (\(left) share(s) left, \(needed) needed). Run: salesvault escrow update \(path)",
-                     "托管已无法打开本档案(剩余 \(left) 份,需要 \(needed) 份)。请运行:salesvault escrow update \(path)").text
+                     "现有托管已无法打开本档案(仅剩 \(left) 份份额,至少需要 \(needed) 份)。请运行:salesvault escrow update \(path)").text
         case .rekeyRequired:
             text = L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
-                     "一名可打开本档案的经理已被移除:文件的旧副本仍可用其密钥打开。请运行:salesvault rekey \(path)").text
+                     "一名可打开本档案的经理已被移除,但其密钥仍能打开本档案的旧副本。请运行:salesvault rekey \(path)").text
         case .rotation(let r):
             // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
             let e = r.evaluation
@@ -67,7 +67,7 @@ enum OwnerUnlock {
             let when = left > 0 ? L("\(left) days left before it is overdue", "距逾期还有 \(left) 天") : L("overdue by \(-left) days", "已逾期 \(-left) 天")
             let never = r.neverChanged ? L(" (never changed since the archive was created)", "(创建档案后从未更换)") : L("", "")
             text = L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
-                     "提醒:密码上次更换于 \(changed)\(never.text),已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text
+                     "提醒:密码上次更换于 \(changed)\(never.text),距今已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text
         }
         Terminal.stderr(Terminal.yellow(text) + "\n")
     }

@@ -39,7 +39,7 @@ enum Terminal {
         atexit {
             if fflush(nil) != 0 {  // what is still buffered could not be written
                 Terminal.stderr(L("salesvault: error: the output could not be written (disk full or output closed); what was saved is saved\n",
-                                  "salesvault: 错误:无法写出输出内容(磁盘已满或输出已关闭);已保存的内容不受影响\n").text)
+                                  "salesvault: 错误:输出未能完整写出(磁盘已满或输出已关闭);已保存到档案的内容不受影响\n").text)
                 _exit(ExitStatus.failure.rawValue)
             }
         }
