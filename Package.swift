@@ -2,9 +2,10 @@
 import PackageDescription
 
 // Layering (each target imports only those above it in this list):
-// COpenSSL → VaultCrypto → VaultFormat → SalesArchive → Department → salesvault (CLI)
+// COpenSSL → VaultCrypto → VaultFormat → SalesArchive → Department → Interchange → salesvault (CLI)
 // (Department: the signed registry, key files, rotation policy and the compliance check; it
-// reads archive headers through VaultFormat and never the records.)
+// reads archive headers through VaultFormat and never the records. Interchange: spreadsheet and
+// JSON import and export, the CSV and XLSX readers and writers, and the one atomic file writer.)
 let package = Package(
     name: "SalesVault",
     platforms: [.macOS(.v13)],
@@ -14,9 +15,12 @@ let package = Package(
         .library(name: "VaultFormat", targets: ["VaultFormat"]),
         .library(name: "SalesArchive", targets: ["SalesArchive"]),
         .library(name: "Department", targets: ["Department"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -28,9 +32,21 @@ let package = Package(
         .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
         .target(name: "SalesArchive", dependencies: ["VaultFormat", "VaultCrypto"]),
         .target(name: "Department", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
+        .target(
+            name: "Interchange",
+            dependencies: [
+                "SalesArchive",
+                "Department",
+                "VaultFormat",
+                "VaultCrypto",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SWXMLHash", package: "SWXMLHash"),
+            ]
+        ),
         .executableTarget(
             name: "salesvault",
             dependencies: [
+                "Interchange",
                 "SalesArchive",
                 "Department",
                 "VaultFormat",
@@ -50,6 +66,11 @@ let package = Package(
         ),
         .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
         .testTarget(name: "DepartmentTests", dependencies: ["Department", "SalesArchive", "VaultFormat", "VaultCrypto"]),
+        .testTarget(
+            name: "InterchangeTests",
+            dependencies: ["Interchange", "SalesArchive", "Department", "VaultFormat", "VaultCrypto"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "SalesVaultCLITests",
             dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"],

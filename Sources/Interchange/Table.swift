@@ -1,0 +1,52 @@
+/// A cell as a spreadsheet or CSV file holds it, before the schema gives it a meaning.
+public enum CellValue: Equatable, Sendable {
+    case empty
+    /// Text as written (a CSV field is always text; an XLSX shared or inline string).
+    case text(String)
+    /// A number cell (XLSX `n`, not date-formatted).
+    case number(Double)
+    /// A date or date-time cell (XLSX: a number whose style is a date format, 1900 or 1904
+    /// system resolved), as the wall-clock time it shows, without a time zone.
+    case date(CivilDateTime)
+    case bool(Bool)
+}
+
+/// A calendar day and an optional time of day, with no time zone (what a spreadsheet cell shows).
+public struct CivilDateTime: Equatable, Hashable, Sendable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    /// Seconds since midnight (0 for a date alone).
+    public var secondOfDay: Int
+
+    public init(year: Int, month: Int, day: Int, secondOfDay: Int = 0) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.secondOfDay = secondOfDay
+    }
+}
+
+/// One row of a table: where it is in the user's file (a CSV's physical line where the record
+/// starts, header counted, from 1; an XLSX sheet's row number) and its cells by column.
+public struct TableRow: Equatable, Sendable {
+    public let line: Int
+    public var cells: [CellValue]
+
+    public init(line: Int, cells: [CellValue]) {
+        self.line = line
+        self.cells = cells
+    }
+}
+
+/// A sheet of a workbook, or the whole of a CSV file: its name, and its rows in file order
+/// (the header is the first non-empty row; callers decide).
+public struct Table: Equatable, Sendable {
+    public var name: String
+    public var rows: [TableRow]
+
+    public init(name: String, rows: [TableRow]) {
+        self.name = name
+        self.rows = rows
+    }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Interchange
+
+final class InterchangeSmokeTests: XCTestCase {
+    func testTargetLinks() { XCTAssertNotNil(Interchange.self as Any) }
+}
