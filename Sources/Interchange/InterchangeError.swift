@@ -1,0 +1,37 @@
+/// Errors of import and export (STYLE 11): a stable code, the reason in English and Chinese, and
+/// what to do, in both languages. The CLI prints the user's language.
+public struct InterchangeError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The input cannot be read: missing, a directory, a FIFO or device, too large.
+        case unreadableFile
+        /// The bytes are not text in the detected or given encoding.
+        case encoding
+        /// A CSV/TSV file that cannot be split into rows (an unterminated quote…).
+        case malformedText
+        /// A workbook that is not a readable XLSX (a damaged zip, missing parts, bad XML).
+        case malformedWorkbook
+        /// A workbook SalesVault cannot read: encrypted, the old .xls format, a zip bomb.
+        case unsupportedWorkbook
+        /// Columns, sheets or values the import cannot map to the archive.
+        case mapping
+        /// The output file exists and `--force` was not given.
+        case exists
+        /// The output cannot be written (disk full, permissions, not a regular file).
+        case writeFailed
+    }
+    public let code: Code
+    public let reason: String
+    public let reasonZH: String
+    public let hint: String?
+    public let hintZH: String?
+
+    public init(_ code: Code, _ reason: String, zh: String, hint: String? = nil, hintZH: String? = nil) {
+        self.code = code
+        self.reason = reason
+        self.reasonZH = zh
+        self.hint = hint
+        self.hintZH = hintZH
+    }
+
+    public var description: String { "\(code.rawValue): \(reason)" }
+}
