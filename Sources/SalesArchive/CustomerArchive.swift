@@ -244,6 +244,47 @@ extension CustomerArchive {
     }
 }
 
+// MARK: - Exports (Docs/INTERCHANGE.md §4)
+
+/// What an export wrote: recorded in the archive when plaintext leaves it.
+public struct ExportNote: Sendable, Equatable {
+    public var format: String
+    public var kinds: [String]
+    public var rows: Int
+    /// The file's name (without its folder).
+    public var file: String
+    public var sha256: String
+    public var includeSecret: Bool
+
+    public init(format: String, kinds: [String], rows: Int, file: String, sha256: String, includeSecret: Bool) {
+        self.format = format
+        self.kinds = kinds
+        self.rows = rows
+        self.file = file
+        self.sha256 = sha256
+        self.includeSecret = includeSecret
+    }
+}
+
+extension CustomerArchive {
+    /// Records an export (who and when are the batch's) as an `export` record: one change set,
+    /// evidence that is never edited or undone.
+    @discardableResult
+    public func recordExport(_ note: ExportNote, now: Int64) throws -> CommittedBatch {
+        let id = state.nextID
+        let file = String(note.file.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) }.prefix(1000))
+        let event = ChangeEvent(.create, .export, id, [
+            FieldChange(field: 1, old: nil, new: .text(note.format)),
+            FieldChange(field: 2, old: nil, new: .text(note.kinds.joined(separator: ","))),
+            FieldChange(field: 3, old: nil, new: .int(Int64(note.rows))),
+            FieldChange(field: 4, old: nil, new: .text(file.isEmpty ? "-" : file)),
+            FieldChange(field: 5, old: nil, new: .text(note.sha256)),
+            FieldChange(field: 6, old: nil, new: .flag(note.includeSecret)),
+        ])
+        return try write([event], label: "export", origin: .cli, now: now)
+    }
+}
+
 // MARK: - Escrow uses (FORMAT.md §5.3)
 
 extension CustomerArchive {

@@ -26,8 +26,8 @@ extension ChangeDraft {
         case .project: protected.formUnion(["stage", "stageSince"])
         case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt"])
         case .contact, .activity: break
-        case .escrowUse:
-            throw ArchiveError(.invalidValue, "escrow uses are evidence and cannot be edited", zh: "托管访问记录属于审计留痕,不能修改")
+        case .escrowUse, .export:
+            throw ArchiveError(.invalidValue, "\(kind.en) records are evidence and cannot be edited", zh: "\(kind.zh)属于审计留痕,不能修改")
         }
         for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }

@@ -59,6 +59,10 @@ extension CustomerArchive {
         guard target.origin != .system && target.origin != .escrow, !target.events.contains(where: { $0.kind == .escrowUse }) else {
             throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理通过托管访问档案的记录,属于审计留痕,不能撤销")
         }
+        guard !target.events.contains(where: { $0.kind == .export }) else {
+            throw ArchiveError(.invalidValue, "\(name) records an export (plaintext that left the archive); evidence is never undone",
+                               zh: "\(name) 是导出记录(资料已以明文离开档案),属于审计留痕,不能撤销")
+        }
         try checkNothingLaterTouches(target, later: later)
         let inverse = Self.inverse(of: target.events, name: name)
         guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改,无需撤销") }
@@ -163,7 +167,7 @@ extension CustomerArchive {
             }
         }
         guard !removed.isEmpty else { return }
-        for kind in EntityKind.allCases where kind != .escrowUse {
+        for kind in EntityKind.allCases where kind != .escrowUse && kind != .export {
             let refFields = Schema.fields(kind).filter { if case .reference = $0.type { return true }; if case .references = $0.type { return true }; return false }
             guard !refFields.isEmpty else { continue }
             var holder: (Entity, UInt64)?

@@ -2,13 +2,17 @@ import Foundation
 
 /// The kinds of entity in a customer archive (RECORDS.md §3).
 public enum EntityKind: UInt8, CaseIterable, Sendable {
-    case customer = 1, contact = 2, project = 3, activity = 4, complaint = 5, escrowUse = 6
+    /// Kind 7 is never used: it is the snapshot's log-directory part (RECORDS.md §6.1).
+    case customer = 1, contact = 2, project = 3, activity = 4, complaint = 5, escrowUse = 6, export = 8
+
+    /// The kind's position among all kinds (0…6), for per-kind tables.
+    @inline(__always) public var index: Int { self == .export ? 6 : Int(rawValue) - 1 }
 
     /// The prefix of short ids: C12, P3, R7 (a person), L40 (a log entry), T2 (a complaint), E5
-    /// (a manager's use of escrow).
-    public var idPrefix: String { ["C", "R", "P", "L", "T", "E"][Int(rawValue) - 1] }
-    public var en: String { ["customer", "contact", "project", "contact log entry", "complaint", "escrow use"][Int(rawValue) - 1] }
-    public var zh: String { ["客户", "联系人", "项目", "跟进记录", "投诉", "托管访问"][Int(rawValue) - 1] }
+    /// (a manager's use of escrow), X2 (an export of the archive's content to a file).
+    public var idPrefix: String { ["C", "R", "P", "L", "T", "E", "X"][index] }
+    public var en: String { ["customer", "contact", "project", "contact log entry", "complaint", "escrow use", "export"][index] }
+    public var zh: String { ["客户", "联系人", "项目", "跟进记录", "投诉", "托管访问", "导出记录"][index] }
 }
 
 /// How sensitive a field is (data-model.md): `secret` fields are left out of listings and exports
@@ -157,6 +161,17 @@ public enum Schema {
         FieldSpec(4, "acknowledgedAt", "seen by the owner", "所有人已知悉", .instant),
     ]
 
+    /// An export of the archive's content to a file (Docs/INTERCHANGE.md §4): written by the
+    /// owner's tool when plaintext leaves the vault; evidence, never edited or undone.
+    public static let export: [FieldSpec] = [
+        FieldSpec(1, "format", "format", "格式"),
+        FieldSpec(2, "kinds", "what", "导出内容"),
+        FieldSpec(3, "rows", "rows", "行数", .integer),
+        FieldSpec(4, "file", "file", "文件"),
+        FieldSpec(5, "sha256", "SHA-256", "SHA-256"),
+        FieldSpec(6, "includeSecret", "secret fields included", "含保密字段", .flag),
+    ]
+
     public static func fields(_ kind: EntityKind) -> [FieldSpec] {
         switch kind {
         case .customer: return customer
@@ -165,6 +180,7 @@ public enum Schema {
         case .activity: return activity
         case .complaint: return complaint
         case .escrowUse: return escrowUse
+        case .export: return export
         }
     }
 
@@ -175,7 +191,7 @@ public enum Schema {
 
     /// The field named by its key (exact, or in any case) or its Chinese label.
     public static func field(_ kind: EntityKind, key: String) -> FieldSpec? {
-        if let spec = byKey[Int(kind.rawValue) - 1][key] { return spec }
+        if let spec = byKey[kind.index][key] { return spec }
         let folded = key.lowercased()
         return fields(kind).first { $0.key.lowercased() == folded || $0.zh == key }
     }

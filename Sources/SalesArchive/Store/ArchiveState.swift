@@ -22,7 +22,7 @@ struct ArchiveShard: Sendable {
         tracking: Bool = true
     ) throws {
         eventCount += 1
-        let t = Int(kind.rawValue) - 1
+        let t = kind.index
         if kind == .activity {
             if log.tracking && tracking { log.note(operation, id, changes) }
             if log.partial && operation != .create && tables[t][id] == nil {
@@ -85,7 +85,7 @@ public struct ArchiveState: Sendable {
     @inline(__always) static func shard(_ id: UInt64) -> Int { Int(id % UInt64(shardCount)) }
 
     func entityIncludingRemoved(_ kind: EntityKind, _ id: UInt64) -> Entity? {
-        shards[Self.shard(id)].tables[Int(kind.rawValue) - 1][id]
+        shards[Self.shard(id)].tables[kind.index][id]
     }
 
     public func entity(_ kind: EntityKind, _ id: UInt64) -> Entity? {
@@ -103,20 +103,20 @@ public struct ArchiveState: Sendable {
     /// Live entities of a kind, unordered (for scans).
     public func each(_ kind: EntityKind, _ body: (Entity) throws -> Void) rethrows {
         for shard in shards {
-            for e in shard.tables[Int(kind.rawValue) - 1].values where !e.removed { try body(e) }
+            for e in shard.tables[kind.index].values where !e.removed { try body(e) }
         }
     }
 
     /// Every entity of a kind, removed ones included (numbering must never reuse theirs).
     public func eachIncludingRemoved(_ kind: EntityKind, _ body: (Entity) throws -> Void) rethrows {
         for shard in shards {
-            for e in shard.tables[Int(kind.rawValue) - 1].values { try body(e) }
+            for e in shard.tables[kind.index].values { try body(e) }
         }
     }
 
     /// One shard's entities of a kind, removed ones included (for a snapshot).
     func shardEntities(_ kind: EntityKind, shard: Int) -> [Entity] {
-        Array(shards[shard].tables[Int(kind.rawValue) - 1].values)
+        Array(shards[shard].tables[kind.index].values)
     }
 
     /// Starts from a snapshot's meta record (RECORDS.md §6): the times of the records it covers
@@ -139,7 +139,7 @@ public struct ArchiveState: Sendable {
             DispatchQueue.concurrentPerform(iterations: Self.shardCount) { s in
                 do {
                     for part in parts where part.shard == s {
-                        let t = Int(part.kind.rawValue) - 1
+                        let t = part.kind.index
                         try Snapshot.visitPart(part.payload) { e in
                             guard box.buffer[s].tables[t].updateValue(e, forKey: e.id) == nil else {
                                 throw ArchiveError(.corruptRecord, "snapshot: \(part.kind) \(e.id) twice")

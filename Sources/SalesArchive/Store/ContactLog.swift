@@ -62,7 +62,7 @@ private struct LogLoad {
 
 
 extension ArchiveState {
-    static let activityTable = Int(EntityKind.activity.rawValue) - 1
+    static let activityTable = EntityKind.activity.index
 
     /// Opened from a snapshot that carries the log: the records after it apply their log events
     /// to the entries they create; events on older entries wait (RECORDS.md §5).

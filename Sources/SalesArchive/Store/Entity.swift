@@ -139,6 +139,7 @@ public struct Entity: Sendable {
         case .activity: return self["summary"]?.text ?? shortID
         case .complaint: return self["number"]?.text ?? shortID
         case .escrowUse: return self["action"]?.text ?? shortID
+        case .export: return self["file"]?.text ?? shortID
         }
     }
 }

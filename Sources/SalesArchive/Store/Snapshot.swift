@@ -8,7 +8,7 @@ import Dispatch
 enum Snapshot {
     static let payloadType: UInt8 = 2
     /// Kinds of the entity parts: the contact log is in log parts (§6.1).
-    static let kinds: [EntityKind] = [.customer, .contact, .project, .complaint, .escrowUse]
+    static let kinds: [EntityKind] = [.customer, .contact, .project, .complaint, .escrowUse, .export]
     static let partBytes = 4 << 20
     static let maxParts = 100_000
 
