@@ -77,8 +77,9 @@ extension ChangeDraft {
     /// The longest text a user may type into one field.
     public static let maxInputText = 64 << 10
 
-    /// Converts user input to a value of the field's type; nil for an empty input (clears).
-    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
+    /// A typed value from user input for every type but references (which need the state):
+    /// what an import checks cell by cell before planning, with the same rules as every command.
+    public static func value(for spec: FieldSpec, input: String, now: Int64) throws -> FieldValue? {
         let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else {
@@ -111,6 +112,18 @@ extension ChangeDraft {
                                    zh: "\(spec.zh)没有“\(text)”这一项,可选:\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }
             return .text(code)
+        case .reference, .references:
+            throw ArchiveError(.invalidValue, "\(spec.key) names another record; it is looked up when the change is planned",
+                               zh: "\(spec.zh)关联其他记录,须在核对整批更改时查找")
+        }
+    }
+
+    /// Converts user input to a value of the field's type; nil for an empty input (clears).
+    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
+        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return nil }
+        guard text.utf8.count <= Self.maxInputText else { return try Self.value(for: spec, input: input, now: now) }  // throws "over 64 KiB"
+        switch spec.type {
         case .reference(let target):
             return .ref(try resolve(target, text).id)
         case .references(let target):
@@ -122,6 +135,8 @@ extension ChangeDraft {
             if ids.isEmpty { return nil }
             guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
+        default:
+            return try Self.value(for: spec, input: input, now: now)
         }
     }
 

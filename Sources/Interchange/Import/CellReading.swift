@@ -1,0 +1,150 @@
+import Foundation
+import SalesArchive
+
+/// Reading one cell as the input of one field (INTERCHANGE.md §3): text stays text, numbers in
+/// ID columns are checked for what Excel does to them, dates come from date cells or from the
+/// accepted written forms, instants from date-time cells or `2026-03-05 14:30`.
+enum CellReading {
+    /// Fields whose text is an identifier: leading zeros and every digit matter.
+    static let identifierFields: Set<String> = ["code", "creditCode", "phone", "mobile", "number"]
+
+    /// A problem with one cell, before the row is planned.
+    struct Failure: Error {
+        let reason: String
+        let reasonZH: String
+    }
+
+    /// A notice about one cell that does not refuse it (collected per column).
+    enum Notice: Hashable {
+        case numericIdentifier
+    }
+
+    /// A number as a spreadsheet shows it: integers without a decimal point, others in the
+    /// shortest form that reads back exactly.
+    static func number(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
+
+    static func dateText(_ c: CivilDateTime) -> String {
+        let date = String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        guard c.secondOfDay != 0 else { return date }
+        let s = c.secondOfDay
+        return date + String(format: " %02d:%02d", s / 3600, s % 3600 / 60) + (s % 60 == 0 ? "" : String(format: ":%02d", s % 60))
+    }
+
+    /// `1.23E+17`: what Excel shows a long number as, after losing its last digits.
+    static func looksScientific(_ s: String) -> Bool {
+        s.range(of: #"^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$"#, options: .regularExpression) != nil
+    }
+
+    /// The input text of `cell` for `spec` (nil when empty), and a notice worth telling.
+    static func input(_ cell: CellValue, _ spec: FieldSpec, dayOrder: ImportOptions.DayOrder?) throws -> (String?, Notice?) {
+        switch cell {
+        case .empty: return (nil, nil)
+        case .text(let raw):
+            let s = FormulaGuard.restore(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+            if s.isEmpty { return (nil, nil) }
+            if identifierFields.contains(spec.key), looksScientific(s) {
+                throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
+                              reasonZH: "“\(s)”已被 Excel 改成科学计数法,后几位数字已丢失;请把该列设为“文本”格式后重新录入")
+            }
+            if spec.type == .date, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
+            return (s, nil)
+        case .number(let d):
+            switch spec.type {
+            case .date:
+                throw Failure(reason: "\(number(d)) is a number, not a date; format the cell as a date or write 2026-03-05",
+                              reasonZH: "“\(number(d))”是数字,不是日期;请把单元格设为日期格式,或写成 2026-03-05")
+            case .money:
+                return (String(format: "%.2f", d), nil)
+            case .flag:
+                return (d != 0 ? "是" : "否", nil)
+            default:
+                if identifierFields.contains(spec.key) {
+                    guard d == d.rounded(), abs(d) < 1e15 else {
+                        throw Failure(reason: "\(number(d)) is a number too long for Excel to keep exactly; its last digits are lost. Format the column as text and type it again",
+                                      reasonZH: "“\(number(d))”位数过多,Excel 已无法保存全部数字,后几位已丢失;请把该列设为“文本”格式后重新录入")
+                    }
+                    return (number(d), .numericIdentifier)
+                }
+                return (number(d), nil)
+            }
+        case .date(let c):
+            return (spec.type == .date ? String(format: "%04d-%02d-%02d", c.year, c.month, c.day) : dateText(c), nil)
+        case .bool(let b):
+            return (b ? "是" : "否", nil)
+        }
+    }
+
+    /// `03/05/2026` read in the order the user gave; nil when the text is not of that form.
+    static func reorder(_ s: String, _ order: ImportOptions.DayOrder) -> String? {
+        let parts = s.split(whereSeparator: { "/.-".contains($0) }).map(String.init)
+        guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2 else {
+            return nil
+        }
+        let (d, m) = order == .dayMonthYear ? (a, b) : (b, a)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// A moment from a cell: a date-time cell in the machine's time zone, an ISO 8601 instant
+    /// (`2026-11-23T01:00:00Z`, as JSON exports write), `2026-03-05 14:30[:05]`, or a date alone
+    /// (midnight). `now` resolves 今天.
+    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?) throws -> Int64? {
+        switch cell {
+        case .empty: return nil
+        case .date(let c):
+            guard let day = DateParser.day(year: c.year, month: c.month, day: c.day) else { throw notAnInstant(dateText(c)) }
+            return local(day, second: c.secondOfDay)
+        case .number(let d): throw notAnInstant(number(d))
+        case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
+        case .text(let raw):
+            let s = Identity.halfWidth(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+            if s.isEmpty { return nil }
+            if let utc = iso(s) { return utc }
+            var datePart = s
+            var second = 0
+            if let space = s.firstIndex(where: { $0 == " " || $0 == "T" }) {
+                datePart = String(s[..<space])
+                let time = s[s.index(after: space)...].trimmingCharacters(in: .whitespaces).split(separator: ":").map { Int($0) }
+                guard (2...3).contains(time.count), time.allSatisfy({ $0 != nil }), let h = time[0], let m = time[1], (0..<24).contains(h), (0..<60).contains(m),
+                      (0..<60).contains(time.count == 3 ? time[2]! : 0) else { throw notAnInstant(s) }
+                second = h * 3600 + m * 60 + (time.count == 3 ? time[2]! : 0)
+            }
+            if let order = dayOrder, let iso = reorder(datePart, order) { datePart = iso }
+            do {
+                return local(try DateParser.parse(datePart, now: now), second: second)
+            } catch let e as ArchiveError {
+                throw Failure(reason: e.reason, reasonZH: e.reasonZH ?? e.reason)
+            }
+        }
+    }
+
+    /// `2026-11-23T01:00:00Z` (UTC, as exports write instants), or nil.
+    static func iso(_ s: String) -> Int64? {
+        guard s.hasSuffix("Z"), s.count == 20, let day = try? DateParser.parse(String(s.prefix(10)), now: 0) else { return nil }
+        let t = s.dropFirst(11).dropLast().split(separator: ":").compactMap { Int($0) }
+        guard t.count == 3, (0..<24).contains(t[0]), (0..<60).contains(t[1]), (0..<60).contains(t[2]) else { return nil }
+        return Int64(day) * 86_400 + Int64(t[0] * 3600 + t[1] * 60 + t[2])
+    }
+
+    /// The instant of `second` after local midnight of `day`.
+    static func local(_ day: Int32, second: Int) -> Int64 {
+        let guess = Int64(day) * 86_400 + Int64(second)
+        let offset = Int64(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess))))
+        return guess - offset
+    }
+
+    /// A moment as a spreadsheet cell shows it in the machine's time zone.
+    static func civil(_ instant: Int64) -> CivilDateTime {
+        let offset = Int64(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
+        let local = instant + offset
+        let day = Int32(local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400))
+        let (y, m, d) = DateParser.civil(day)
+        return CivilDateTime(year: y, month: m, day: d, secondOfDay: Int(local - Int64(day) * 86_400))
+    }
+
+    private static func notAnInstant(_ s: String) -> Failure {
+        Failure(reason: "\(s) is not a date and time; write 2026-03-05 14:30 or 2026-03-05", reasonZH: "“\(s)”不是日期时间;请写成 2026-03-05 14:30 或 2026-03-05")
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import SalesArchive
+
+/// What a table (a sheet, or a CSV file) holds (INTERCHANGE.md §2).
+public enum ImportKind: String, CaseIterable, Sendable {
+    case customers, contacts, projects, log, complaints
+
+    public var entity: EntityKind {
+        switch self {
+        case .customers: return .customer
+        case .contacts: return .contact
+        case .projects: return .project
+        case .log: return .activity
+        case .complaints: return .complaint
+        }
+    }
+
+    /// The sheet name an export and a template use, in either language.
+    public func sheetName(zh: Bool) -> String {
+        switch self {
+        case .customers: return zh ? "客户" : "Customers"
+        case .contacts: return zh ? "联系人" : "Contacts"
+        case .projects: return zh ? "项目" : "Projects"
+        case .log: return zh ? "跟进记录" : "Contact log"
+        case .complaints: return zh ? "投诉" : "Complaints"
+        }
+    }
+
+    /// The names a user may give it (`--kind`, `--template`) and sheets may carry.
+    static let names: [ImportKind: [String]] = [
+        .customers: ["customers", "customer", "客户", "客户档案", "客户资料", "客户信息", "客户名单", "客户列表", "accounts", "companies"],
+        .contacts: ["contacts", "contact", "联系人", "联系人信息", "客户联系人", "people"],
+        .projects: ["projects", "project", "项目", "项目信息", "商机", "opportunities"],
+        .log: ["log", "contact log", "contactlog", "activities", "activity", "跟进记录", "跟进", "联系记录", "拜访记录", "沟通记录", "客户跟进"],
+        .complaints: ["complaints", "complaint", "投诉", "投诉记录", "客户投诉"],
+    ]
+
+    /// The kind a user's word or a sheet's name says, if any.
+    public init?(name: String) {
+        let key = Columns.normalise(name)
+        guard let kind = Self.allCases.first(where: { k in Self.names[k]!.contains { Columns.normalise($0) == key } }) else { return nil }
+        self = kind
+    }
+
+    /// The kinds in the order an import applies them (a row may refer to rows of earlier kinds).
+    public static let order: [ImportKind] = [.customers, .contacts, .projects, .log, .complaints]
+}
+
+/// Where a column's values go.
+public enum ColumnTarget: Equatable, Sendable {
+    /// A field of the table's kind, by its key.
+    case field(String)
+    /// The record's id in the file it came from (`C12` in an export): other rows may refer to it.
+    case sourceID
+    /// For customers: a contact person on the same row (联系人, 手机, 职务…), by contact field key.
+    case inlineContact(String)
+    /// The reason of a grade change, when an import updates a customer's grade.
+    case gradeReason
+    /// A value SalesVault computes itself (last contact, stage since, status…): read, never imported.
+    case computed
+    /// Left out on purpose (a mapping file's `-`).
+    case skipped
+}
+
+/// Header names to fields, per kind (INTERCHANGE.md §2): each field's key and its English and
+/// Chinese labels, plus the names Chinese and English spreadsheets use for them.
+public enum Columns {
+    /// A header as compared: half-width, lower case, without spaces, `*` (required marks), and
+    /// a trailing bracketed note (客户名称(必填)).
+    public static func normalise(_ header: String) -> String {
+        var s = Identity.halfWidth(header).lowercased()
+        s = s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+        if s.hasSuffix(")"), let open = s.lastIndex(of: "("), open != s.startIndex { s = String(s[..<open]) }
+        return String(s.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "*" && $0 != "_" && $0 != "-" }.map(Character.init))
+    }
+
+    static let synonyms: [ImportKind: [String: [String]]] = [
+        .customers: [
+            "name": ["客户名称", "公司名称", "单位名称", "企业名称", "客户", "公司", "单位", "名称", "客户全称", "company", "customer", "customername",
+                     "companyname", "account", "accountname", "organisation", "organization"],
+            "code": ["客户编号", "客户代码", "客户编码", "编号", "customercode", "customerno", "code"],
+            "shortName": ["简称", "客户简称", "别名", "shortname", "alias"],
+            "grade": ["客户等级", "等级", "级别", "客户级别", "客户分级", "level", "grade", "rating", "customerlevel"],
+            "industry": ["行业", "所属行业", "industry", "sector"],
+            "region": ["地区", "区域", "所在地区", "所在地", "省份", "城市", "region", "area", "city", "province"],
+            "address": ["地址", "通信地址", "联系地址", "公司地址", "详细地址", "address"],
+            "phone": ["电话", "联系电话", "公司电话", "座机", "总机", "phone", "telephone", "tel"],
+            "website": ["网站", "网址", "官网", "website", "web", "url"],
+            "email": ["邮箱", "电子邮件", "电子邮箱", "email", "mail"],
+            "source": ["来源", "客户来源", "source", "leadsource"],
+            "note": ["备注", "说明", "note", "notes", "remark", "remarks", "comment"],
+            "creditCode": ["统一社会信用代码", "信用代码", "社会信用代码", "纳税人识别号", "税号", "creditcode", "unifiedsocialcreditcode", "uscc", "taxid"],
+            "nextFollowUp": ["下次跟进", "下次跟进日期", "下次联系", "下次联系日期", "nextfollowup"],
+            "status": ["状态", "客户状态", "status"],
+        ],
+        .contacts: [
+            "customer": ["客户", "客户名称", "公司", "公司名称", "单位", "单位名称", "所属客户", "所属公司", "company", "customer", "account",
+                         "统一社会信用代码", "客户编号"],
+            "name": ["姓名", "联系人", "联系人姓名", "名字", "name", "contact", "contactname", "fullname"],
+            "title": ["职务", "职位", "头衔", "title", "position", "jobtitle"],
+            "department": ["部门", "所在部门", "department", "dept"],
+            "mobile": ["手机", "手机号", "手机号码", "移动电话", "mobile", "cell", "cellphone", "mobilephone"],
+            "phone": ["电话", "办公电话", "座机", "固定电话", "phone", "telephone", "officephone", "tel"],
+            "email": ["邮箱", "电子邮件", "电子邮箱", "email", "mail"],
+            "wechat": ["微信", "微信号", "wechat", "weixin"],
+            "role": ["决策角色", "角色", "role"],
+            "attitude": ["态度", "立场", "attitude"],
+            "background": ["个人背景", "背景", "background"],
+            "note": ["备注", "说明", "note", "notes", "remark"],
+            "keyPerson": ["关键人", "是否关键人", "keyperson"],
+        ],
+        .projects: [
+            "customer": ["客户", "客户名称", "公司", "公司名称", "单位", "单位名称", "所属客户", "company", "customer", "account", "统一社会信用代码", "客户编号"],
+            "name": ["项目名称", "项目", "项目名", "商机名称", "project", "projectname", "name"],
+            "stage": ["销售阶段", "阶段", "项目阶段", "stage"],
+            "budget": ["预算", "项目预算", "budget"],
+            "procurementPlan": ["采购计划", "procurementplan"],
+            "bidMethod": ["采购方式", "招标方式", "bidmethod"],
+            "expectedBid": ["预计投标", "预计投标日期", "投标日期", "expectedbid"],
+            "expectedSign": ["预计签约", "预计签约日期", "签约日期", "expectedsign"],
+            "requirements": ["需求", "客户需求", "requirements"],
+            "decisionMakers": ["决策人", "decisionmakers"],
+            "competition": ["竞争情况", "竞争对手", "competition"],
+            "amount": ["金额", "合同金额", "项目金额", "amount"],
+            "progress": ["进展", "项目进展", "progress"],
+            "problems": ["存在问题", "问题", "problems"],
+        ],
+        .log: [
+            "customer": ["客户", "客户名称", "公司", "公司名称", "单位", "单位名称", "所属客户", "company", "customer", "account", "统一社会信用代码", "客户编号"],
+            "type": ["方式", "跟进方式", "联系方式", "跟进类型", "类型", "type", "method"],
+            "at": ["时间", "日期", "跟进时间", "跟进日期", "拜访时间", "拜访日期", "联系时间", "联系日期", "date", "time", "when", "at"],
+            "summary": ["跟进内容", "内容", "沟通内容", "摘要", "记录", "拜访内容", "summary", "content", "notes"],
+            "contacts": ["联系人", "参与人", "拜访对象", "with", "contacts", "contact"],
+            "project": ["项目", "相关项目", "项目名称", "project"],
+            "nextStep": ["下一步", "下一步计划", "nextstep"],
+            "nextDate": ["下次日期", "下次跟进", "下次跟进日期", "nextdate"],
+            "location": ["地点", "拜访地点", "location", "place"],
+        ],
+        .complaints: [
+            "customer": ["客户", "客户名称", "公司", "公司名称", "单位", "所属客户", "company", "customer", "统一社会信用代码", "客户编号"],
+            "receivedAt": ["受理时间", "投诉时间", "投诉日期", "受理日期", "received", "receivedat"],
+            "subject": ["被投诉人/部门", "被投诉人", "被投诉部门", "投诉对象", "about", "subject"],
+            "description": ["投诉内容", "内容", "description"],
+            "managerNotifiedAt": ["已通报销售经理", "通报经理时间", "通报销售经理时间", "managernotifiedat"],
+            "directorNotifiedAt": ["已通报销售总监", "通报总监时间", "通报销售总监时间", "directornotifiedat"],
+            "coordinator": ["协调人", "coordinator"],
+            "resolution": ["处理结果", "处理意见", "resolution"],
+            "resolvedAt": ["处理时间", "解决时间", "resolvedat"],
+            "surveyedAt": ["回访时间", "回访日期", "surveyedat"],
+            "satisfaction": ["满意度", "satisfaction"],
+            "surveyComment": ["回访意见", "surveycomment"],
+            "channel": ["渠道", "投诉渠道", "channel"],
+            "complainant": ["投诉人", "complainant"],
+            "surveyedBy": ["回访人", "surveyedby"],
+        ],
+    ]
+
+    /// Columns SalesVault fills itself, per kind: recognised and listed as not imported.
+    static let computed: [ImportKind: Set<String>] = [
+        .customers: ["lastContactAt"], .contacts: ["lastContactAt"], .projects: ["stageSince"],
+        .log: [], .complaints: ["number", "status"],
+    ]
+    static let commonComputed = ["创建时间", "更新时间", "修改时间", "创建人", "录入人", "createdat", "updatedat", "createdby", "本周变更"]
+    static let sourceIDNames = ["id", "记录号", "记录编号", "系统编号"]
+    static let gradeReasonNames = ["等级调整原因", "调整原因", "原因", "gradereason", "reason"]
+    /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).
+    static let inlineContact: [String: [String]] = [
+        "name": ["联系人", "联系人姓名", "contact", "contactname", "contactperson"],
+        "mobile": ["手机", "手机号", "手机号码", "联系人手机", "mobile"],
+        "title": ["职务", "职位", "联系人职务", "title", "position"],
+        "wechat": ["微信", "微信号", "wechat"],
+    ]
+
+    /// Every name → target of one kind, built once.
+    private static let tables: [ImportKind: [String: ColumnTarget]] = {
+        var out: [ImportKind: [String: ColumnTarget]] = [:]
+        for kind in ImportKind.allCases {
+            var map: [String: ColumnTarget] = [:]
+            func add(_ name: String, _ target: ColumnTarget) {
+                let n = normalise(name)
+                if !n.isEmpty, map[n] == nil { map[n] = target }
+            }
+            for (key, names) in synonyms[kind]! { for n in names { add(n, .field(key)) } }
+            for spec in Schema.fields(kind.entity) {
+                let target: ColumnTarget = computed[kind]!.contains(spec.key) ? .computed : .field(spec.key)
+                for n in [spec.key, spec.en, spec.zh] { add(n, target) }
+            }
+            for n in sourceIDNames { add(n, .sourceID) }
+            for n in commonComputed { add(n, .computed) }
+            if kind == .customers {
+                for n in gradeReasonNames { add(n, .gradeReason) }
+                for (key, names) in inlineContact { for n in names { add(n, .inlineContact(key)) } }
+            }
+            out[kind] = map
+        }
+        return out
+    }()
+
+    /// The target of `header` in a table of `kind`: the user's mapping first, then the names
+    /// above; a header written in both languages ("客户名称 / Name") by either half.
+    public static func target(_ header: String, kind: ImportKind, mapping: ColumnMapping = ColumnMapping()) -> ColumnTarget? {
+        if let t = mapping.target(header, kind: kind) { return t }
+        let map = tables[kind]!
+        if let t = map[normalise(header)] { return t }
+        for part in header.split(whereSeparator: { "/|／".contains($0) }) {
+            if let t = map[normalise(String(part))] { return t }
+        }
+        return nil
+    }
+
+    /// The header an export or a template writes for a field: the label in the user's
+    /// language, which `target` maps back.
+    public static func header(_ spec: FieldSpec, zh: Bool) -> String { zh ? spec.zh : spec.en }
+}
+
+/// A user's own header names (`--mapping FILE`): one `header = field` per line, `#` comments,
+/// optionally `kind: header = field` for one kind only, and `header = -` to leave a column out.
+/// The field is a key (`creditCode`) or a label (`统一社会信用代码`).
+public struct ColumnMapping: Sendable {
+    struct Entry: Sendable {
+        let kind: ImportKind?
+        let header: String
+        let target: ColumnTarget
+    }
+    private var entries: [Entry] = []
+
+    public init() {}
+
+    /// Parses a mapping file's text; every line that cannot be used is an error naming it.
+    public init(text: String) throws {
+        for (i, raw) in text.components(separatedBy: .newlines).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let eq = line.lastIndex(where: { $0 == "=" || $0 == "＝" }) else {
+                throw InterchangeError(.mapping, "mapping line \(i + 1): expected HEADER = FIELD, got \(line)",
+                                       zh: "对照表第 \(i + 1) 行格式不对,应为“表头 = 字段”,实际是:\(line)",
+                                       hint: "e.g. 单位全称 = name, or 联系人: 手机号码 = mobile", hintZH: "例如:单位全称 = name,或 联系人: 手机号码 = mobile")
+            }
+            var left = line[..<eq].trimmingCharacters(in: .whitespaces)
+            let right = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            var kind: ImportKind?
+            if let colon = left.firstIndex(where: { $0 == ":" || $0 == "：" }), let k = ImportKind(name: String(left[..<colon])) {
+                kind = k
+                left = left[left.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            guard !left.isEmpty else {
+                throw InterchangeError(.mapping, "mapping line \(i + 1): the header is empty", zh: "对照表第 \(i + 1) 行没有写表头")
+            }
+            if right == "-" {
+                entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .skipped))
+                continue
+            }
+            let kinds = kind.map { [$0] } ?? ImportKind.allCases
+            let found = kinds.contains { Schema.field($0.entity, key: right) != nil }
+            guard found else {
+                throw InterchangeError(.mapping, "mapping line \(i + 1): no field \(right)",
+                                       zh: "对照表第 \(i + 1) 行:没有“\(right)”这个字段",
+                                       hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
+                                       hintZH: "请填写字段名,如 name、grade、creditCode、mobile,或其中文名称(客户名称、客户等级……)")
+            }
+            entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .field(right)))
+        }
+    }
+
+    func target(_ header: String, kind: ImportKind) -> ColumnTarget? {
+        let n = Columns.normalise(header)
+        for e in entries.reversed() where e.header == n && (e.kind == nil || e.kind == kind) {
+            if case .field(let key) = e.target {
+                guard let spec = Schema.field(kind.entity, key: key) else { continue }  // a field of another kind
+                return .field(spec.key)
+            }
+            return e.target
+        }
+        return nil
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// What makes two rows the same customer or person (INTERCHANGE.md §4): company names compared
+/// without the differences people type, the 统一社会信用代码 with its check digit, and phone
+/// numbers without their punctuation and country code.
+public enum Identity {
+    /// The legal suffixes that do not distinguish one company from another, longest first.
+    static let legalSuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团", "公司",
+                                "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh"]
+
+    /// A company name as compared for duplicates: full-width forms folded to half-width, case
+    /// folded, spaces, punctuation and brackets removed (their content kept: 腾讯科技（深圳）有限公司
+    /// and 腾讯科技(深圳)有限公司 match), and the legal suffixes above removed from the end.
+    public static func companyKey(_ name: String) -> String {
+        var folded = ""
+        for scalar in halfWidth(name).lowercased().unicodeScalars {
+            let p = scalar.properties
+            switch p.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+                 .otherPunctuation, .spaceSeparator, .control:
+                continue
+            default: break
+            }
+            if p.isWhitespace || "<>《》·".unicodeScalars.contains(scalar) { continue }
+            folded.unicodeScalars.append(scalar)
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for suffix in legalSuffixes {
+                let s = suffix.filter { !$0.isPunctuation && !$0.isWhitespace }
+                if folded.count > s.count, folded.hasSuffix(s) {
+                    folded.removeLast(s.count)
+                    changed = true
+                }
+            }
+        }
+        return folded
+    }
+
+    /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
+    public static func halfWidth(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { s -> Unicode.Scalar in
+            if (0xFF01...0xFF5E).contains(s.value) { return Unicode.Scalar(s.value - 0xFEE0)! }
+            if s.value == 0x3000 { return " " }
+            return s
+        }))
+    }
+
+    /// A phone number as compared: digits only, without +86/0086/86 before an 11-digit mobile;
+    /// nil when fewer than 7 digits remain (not a phone number worth matching).
+    public static func phoneKey(_ phone: String) -> String? {
+        var digits = String(halfWidth(phone).unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
+        if digits.hasPrefix("0086") { digits.removeFirst(4) } else if digits.hasPrefix("86"), digits.count == 13 { digits.removeFirst(2) }
+        return digits.count >= 7 ? digits : nil
+    }
+}
+
+/// 统一社会信用代码 (GB 32100-2015): 18 characters from 0–9 and the capitals without I, O, Z, S,
+/// V; the last is a check character over the first 17 (weights 3^i mod 31).
+public enum CreditCode {
+    static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    public enum Check: Equatable, Sendable {
+        case valid(String)
+        /// Not 18 characters of the code's alphabet.
+        case malformed
+        /// The check character is wrong; `expected` is what it should be.
+        case wrongCheckDigit(expected: Character)
+    }
+
+    /// Checks `text` (spaces removed, full-width and lower case folded).
+    public static func check(_ text: String) -> Check {
+        let code = Identity.halfWidth(text).uppercased().filter { !$0.isWhitespace }
+        let chars = Array(code)
+        guard chars.count == 18 else { return .malformed }
+        var sum = 0
+        for i in 0..<17 {
+            guard let v = alphabet.firstIndex(of: chars[i]) else { return .malformed }
+            sum += v * weights[i]
+        }
+        guard alphabet.contains(chars[17]) else { return .malformed }
+        let r = (31 - sum % 31) % 31
+        return chars[17] == alphabet[r] ? .valid(code) : .wrongCheckDigit(expected: alphabet[r])
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import SalesArchive
+
+/// How an import treats what it finds (INTERCHANGE.md §3–§5).
+public struct ImportOptions: Sendable {
+    /// What to do with a row that is already in the archive or earlier in the file.
+    public enum OnDuplicate: String, Sendable, CaseIterable {
+        /// Refuse the import and list the duplicates (the default).
+        case refuse
+        /// Leave the existing record as it is; later rows may still refer to it.
+        case skip
+        /// Fill the existing record with the row's non-empty values.
+        case update
+    }
+
+    /// How `03/05/2026` is read: only when the user says (`--date-format`).
+    public enum DayOrder: Sendable {
+        case dayMonthYear, monthDayYear
+
+        /// `dd/mm/yyyy`, `mm/dd/yyyy` (any separator), 日/月/年, 月/日/年.
+        public init?(name: String) {
+            let n = name.lowercased().filter { $0.isLetter || $0.isNumber || "日月年".contains($0) }
+            switch n {
+            case "ddmmyyyy", "dmy", "ddmmyy", "日月年": self = .dayMonthYear
+            case "mmddyyyy", "mdy", "mmddyy", "月日年": self = .monthDayYear
+            default: return nil
+            }
+        }
+    }
+
+    public var onDuplicate: OnDuplicate = .refuse
+    /// Import the valid rows and leave the refused ones out (said explicitly; the default is
+    /// all or nothing).
+    public var onlyValid = false
+    public var dayOrder: DayOrder?
+    public var mapping = ColumnMapping()
+    /// The kind of a CSV file (or of every table), when its headers do not say it clearly.
+    public var kind: ImportKind?
+    /// The time the import is planned at (and "today" for dates).
+    public var now: Int64
+
+    public init(now: Int64) { self.now = now }
+}
+
+/// A problem with one row, or with a whole table (line of its header), as users see it: the
+/// file's line (header counted) or the sheet's row number, the column, the value, the reason.
+public struct ImportProblem: Sendable, Equatable {
+    public let table: String
+    public let line: Int
+    public let column: String?
+    public let value: String?
+    public let reason: String
+    public let reasonZH: String
+
+    public init(table: String, line: Int, column: String? = nil, value: String? = nil, reason: String, reasonZH: String) {
+        self.table = table
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
+        self.reasonZH = reasonZH
+    }
+}
+
+/// What an import would do, shown before anything is written (`--dry-run`, and before the
+/// question on a terminal), and the plan to commit.
+public struct ImportPreview {
+    public struct Counts: Sendable, Equatable {
+        public var new = 0
+        public var updated = 0
+        public var duplicate = 0
+        public var refused = 0
+        public init() {}
+    }
+
+    /// A table as it was read: its name, what it holds, its header's line and its data rows.
+    public struct TableSummary: Sendable {
+        public let name: String
+        public let kind: ImportKind?
+        public let headerLine: Int
+        public let rows: Int
+    }
+
+    /// A column the import did not use: no field has its name, or SalesVault computes it.
+    public struct Column: Sendable, Equatable {
+        public let table: String
+        public let header: String
+        public let computed: Bool
+    }
+
+    /// How a date column's first value was read ("2026/3/5 → 2026-03-05").
+    public struct DateSample: Sendable, Equatable {
+        public let table: String
+        public let column: String
+        public let input: String
+        public let read: String
+    }
+
+    /// A refused row, for the rejects file: its table, its index among the table's rows, and why.
+    public struct Refused: Sendable {
+        public let table: Int
+        public let row: Int
+        public let reasons: [ImportProblem]
+    }
+
+    public let source: ImportSource
+    public internal(set) var tables: [TableSummary] = []
+    public internal(set) var counts: [ImportKind: Counts] = [:]
+    /// Why rows are refused (every one, in file order).
+    public internal(set) var problems: [ImportProblem] = []
+    /// What is worth checking but does not stop the import.
+    public internal(set) var warnings: [ImportProblem] = []
+    public internal(set) var unused: [Column] = []
+    public internal(set) var dateSamples: [DateSample] = []
+    public internal(set) var refused: [Refused] = []
+    /// The change set's plan, when something can be imported.
+    public internal(set) var plan: ChangePlan?
+
+    /// True when committing would import every row (or, with `onlyValid`, the valid ones) and
+    /// there is something to import.
+    public internal(set) var canCommit = false
+
+    public var total: Counts {
+        var t = Counts()
+        for c in counts.values {
+            t.new += c.new
+            t.updated += c.updated
+            t.duplicate += c.duplicate
+            t.refused += c.refused
+        }
+        return t
+    }
+
+    init(source: ImportSource) { self.source = source }
+}

@@ -1,0 +1,519 @@
+import Foundation
+import SalesArchive
+
+extension Importer {
+    /// One data row, read cell by cell.
+    struct Row {
+        /// Index of its table among the mapped tables, and of the row among the table's rows.
+        let mapped: Int
+        let table: Int
+        let rowIndex: Int
+        let line: Int
+        let kind: ImportKind
+        /// Typed fields as input text (not references, not instants), in column order.
+        var fields: [(String, String)] = []
+        /// Reference fields as written (customer, contacts, project, complainant, decision makers).
+        var refs: [String: String] = [:]
+        var instants: [String: Int64] = [:]
+        var sourceID: String?
+        var gradeReason: String?
+        var contact: [(String, String)] = []
+        var problems: [ImportProblem] = []
+
+        func field(_ key: String) -> String? { fields.first { $0.0 == key }?.1 }
+    }
+
+    /// Pass 1: every cell read by its column's field type; a cell that cannot be read is a
+    /// problem naming the line, the column and the value.
+    func readRows(_ tables: [MappedTable], into preview: inout ImportPreview) -> [Row] {
+        var rows: [Row] = []
+        var notices: [String: (ImportProblem, Int)] = [:]
+        for (t, mapped) in tables.enumerated() {
+            let name = mapped.table.name
+            var sampled = Set<String>()
+            let tableIndex = preview.source.tables.firstIndex { $0.name == name } ?? t
+            for (offset, tableRow) in mapped.dataRows.enumerated() where tableRow.cells.contains(where: { $0 != .empty }) {
+                var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
+                for column in mapped.columns {
+                    let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
+                    if cell == .empty { continue }
+                    func problem(_ en: String, _ zh: String) {
+                        row.problems.append(ImportProblem(table: name, line: row.line, column: column.header, value: Self.plain(cell), reason: en, reasonZH: zh))
+                    }
+                    switch column.target {
+                    case .sourceID: row.sourceID = Self.plain(cell).trimmingCharacters(in: .whitespaces)
+                    case .gradeReason: row.gradeReason = Self.plain(cell).trimmingCharacters(in: .whitespacesAndNewlines)
+                    case .inlineContact(let key):
+                        let value = FormulaGuard.restore(Self.plain(cell)).trimmingCharacters(in: .whitespacesAndNewlines)
+                        if !value.isEmpty { row.contact.append((key, value)) }
+                    case .computed, .skipped: break
+                    case .field(let key):
+                        let spec = Schema.field(mapped.kind.entity, key: key)!  // mapped columns name fields of their kind
+                        switch spec.type {
+                        case .reference, .references:
+                            let value = FormulaGuard.restore(Self.plain(cell)).trimmingCharacters(in: .whitespacesAndNewlines)
+                            if !value.isEmpty { row.refs[key] = value }
+                        case .instant:
+                            do {
+                                if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder) {
+                                    row.instants[key] = at
+                                    if sampled.insert(key).inserted {
+                                        preview.dateSamples.append(.init(table: name, column: column.header, input: Self.plain(cell),
+                                                                          read: CellReading.dateText(CellReading.civil(at))))
+                                    }
+                                }
+                            } catch let f as CellReading.Failure {
+                                problem(f.reason, f.reasonZH)
+                            } catch {
+                                problem("\(error)", "\(error)")
+                            }
+                        default:
+                            do {
+                                let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
+                                guard let input else { continue }
+                                let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                                if key == "creditCode" {
+                                    switch CreditCode.check(input) {
+                                    case .valid: break
+                                    case .malformed:
+                                        problem("\(input) is not a unified social credit code (18 characters: digits and capitals without I, O, Z, S, V)",
+                                                "“\(input)”不是有效的统一社会信用代码(应为 18 位,由数字和除 I、O、Z、S、V 以外的大写字母组成)")
+                                        continue
+                                    case .wrongCheckDigit(let expected):
+                                        problem("the check character of \(input) is wrong (GB 32100-2015 gives \(expected)); the code was probably mistyped",
+                                                "统一社会信用代码“\(input)”校验位不对(按 GB 32100-2015 应为 \(expected)),可能录入有误")
+                                        continue
+                                    }
+                                }
+                                if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
+                                    preview.dateSamples.append(.init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d)))
+                                }
+                                if notice == .numericIdentifier {
+                                    let k = "\(name)\u{0}\(column.header)"
+                                    let n = (notices[k]?.1 ?? 0) + 1
+                                    notices[k] = (ImportProblem(
+                                        table: name, line: mapped.headerLine, column: column.header,
+                                        reason: "\(n) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
+                                        reasonZH: "此列有 \(n) 个单元格是数字格式而非文本,开头的 0 可能已丢失,请核对"), n)
+                                }
+                                row.fields.append((key, input))
+                            } catch let f as CellReading.Failure {
+                                problem(f.reason, f.reasonZH)
+                            } catch let e as ArchiveError {
+                                problem(e.reason, e.reasonZH ?? e.reason)
+                            } catch {
+                                problem("\(error)", "\(error)")
+                            }
+                        }
+                    }
+                }
+                for key in Self.requiredColumns[mapped.kind]! where mapped.column(key) != nil {
+                    if row.field(key) == nil && row.refs[key] == nil && row.instants[key] == nil
+                        && !row.problems.contains(where: { $0.column == mapped.column(key)?.header }) {
+                        let spec = Schema.field(mapped.kind.entity, key: key)!
+                        row.problems.append(ImportProblem(table: name, line: row.line, column: mapped.column(key)?.header, value: "",
+                                                          reason: "\(spec.en) is empty", reasonZH: "“\(spec.zh)”未填写"))
+                    }
+                }
+                rows.append(row)
+            }
+            if mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty {
+                preview.warnings.append(ImportProblem(table: name, line: mapped.headerLine,
+                                                      reason: "no contact-type column: every entry is recorded as \"other\"",
+                                                      reasonZH: "没有“跟进方式”列,所有记录的方式均记为“其他”"))
+            }
+        }
+        preview.warnings += notices.values.map(\.0).sorted { ($0.table, $0.column ?? "") < ($1.table, $1.column ?? "") }
+        return rows
+    }
+
+    // MARK: - Pass 2: identities, references, duplicates, operations
+
+    enum RowStatus { case new, updated, duplicate }
+
+    struct Build {
+        var set = ChangeSet(label: "")
+        /// The row of each operation (by operation index from 0).
+        var operationRows: [Int] = []
+        var problems: [Int: [ImportProblem]] = [:]
+        var status: [Int: RowStatus] = [:]
+        var warnings: [ImportProblem] = []
+    }
+
+    /// The archive's records by what identifies them.
+    struct ArchiveIndex {
+        var customerByKey: [String: Entity] = [:]
+        var customerByCredit: [String: Entity] = [:]
+        var customerByCode: [String: Entity] = [:]
+        var customerByPhone: [String: Entity] = [:]
+        var contacts: [UInt64: [Entity]] = [:]
+        var projects: [UInt64: [Entity]] = [:]
+        var logKeys = Set<String>()
+        var complaintKeys = Set<String>()
+
+        init(_ state: ArchiveState) {
+            state.each(.customer) { c in
+                if let name = c["name"]?.text { customerByKey[Identity.companyKey(name)] = c }
+                if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = c }
+                if let code = c["code"]?.text { customerByCode[code.lowercased()] = c }
+                if let phone = c["phone"]?.text, let k = Identity.phoneKey(phone) { customerByPhone[k] = c }
+            }
+            state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
+            state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
+            state.each(.activity) { l in
+                if let c = l["customer"]?.ref, let at = l["at"]?.int { logKeys.insert(Importer.logKey("C\(c)", at, l["summary"]?.text ?? "")) }
+            }
+            state.each(.complaint) { t in
+                if let c = t["customer"]?.ref, let at = t["receivedAt"]?.int {
+                    complaintKeys.insert(Importer.logKey("C\(c)", at, t["description"]?.text ?? ""))
+                }
+            }
+        }
+    }
+
+    static func logKey(_ customer: String, _ at: Int64, _ text: String) -> String {
+        "\(customer)|\(at)|\(text.filter { !$0.isWhitespace })"
+    }
+
+    static func personKey(_ name: String) -> String { Identity.halfWidth(name).lowercased().filter { !$0.isWhitespace } }
+
+    /// Pass 2 over the rows not excluded: the change set, its operations' rows, each row's
+    /// status, and the problems found here (duplicates, references that name nothing).
+    func buildChangeSet(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource) -> Build {
+        var b = Build()
+        b.set = ChangeSet(label: "import \(source.fileName) sha256:\(source.sha256)", origin: .importFile)
+        let index = ArchiveIndex(archive.state)
+        var customers = FileCustomers()
+        var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
+        var mobiles: [String: (ref: String, line: Int)] = [:]
+        var projects: [String: (ref: String, line: Int)] = [:]
+        var logKeys: [String: Int] = [:]
+        var sourceIDs: [String: String] = [:]
+        let handover = source.exportedFrom.map { "交接导入:原属 \($0.owner) 的客户档案(\($0.date) 导出,文件 \(source.fileName))" }
+
+        func add(_ op: ChangeOperation, row: Int) -> Int {
+            b.operationRows.append(row)
+            return b.set.append(op)
+        }
+        func refuse(_ i: Int, _ column: String?, _ value: String?, _ en: String, _ zh: String) {
+            let r = rows[i]
+            b.problems[i, default: []].append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: value, reason: en, reasonZH: zh))
+        }
+        func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
+        func archiveID(_ ref: String) -> UInt64? { ref.hasPrefix("C") || ref.hasPrefix("R") || ref.hasPrefix("P") ? UInt64(ref.dropFirst()) : nil }
+        func duplicateText(_ where_: (ref: String, line: Int?), _ what: (en: String, zh: String), _ r: Row) -> (String, String) {
+            if let line = where_.line {
+                return ("the same \(r.kind.entity.en) as line \(line) of this file (\(what.en))", "与本文件第 \(line) 行重复(\(what.zh))")
+            }
+            let e = archive.state.entities(r.kind.entity, archiveID(where_.ref) ?? 0)
+            let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
+            return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)(\(what.zh))")
+        }
+        func duplicateHint() -> (String, String) {
+            (" — to leave it as it is use --on-duplicate skip, to fill it in use --on-duplicate update",
+             "。如要保留原记录请加 --on-duplicate skip,如要用本行补充原记录请加 --on-duplicate update")
+        }
+
+        /// The customer a reference names: a source id of this file, a credit code, a code or
+        /// a name (compared as company names are), in the file first, then in the archive.
+        func customerRef(_ text: String) -> String? {
+            if let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
+            if case .valid(let code) = CreditCode.check(text) {
+                if let f = customers.byCredit[code] { return f.ref }
+                if let c = index.customerByCredit[code] { return c.shortID }
+            }
+            if let f = customers.byCode[text.lowercased()] { return f.ref }
+            if let c = index.customerByCode[text.lowercased()] { return c.shortID }
+            let key = Identity.companyKey(text)
+            if let f = customers.byKey[key] { return f.ref }
+            if let c = index.customerByKey[key] { return c.shortID }
+            if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = archive.state.entity(.customer, id),
+               text.uppercased().hasPrefix("C") {
+                return c.shortID
+            }
+            return nil
+        }
+        /// A contact or project of `customer` named `name` (file first, then the archive).
+        func childRef(_ kind: EntityKind, customer: String, name: String) -> String? {
+            if let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
+            let key = "\(customer)|\(Self.personKey(name))"
+            if let f = (kind == .contact ? people : projects)[key] { return f.ref }
+            if let id = archiveID(customer) {
+                let candidates = (kind == .contact ? index.contacts : index.projects)[id] ?? []
+                if let e = candidates.first(where: { Self.personKey($0["name"]?.text ?? "") == Self.personKey(name) }) { return e.shortID }
+            }
+            return nil
+        }
+        func customerOf(_ i: Int, _ r: Row) -> String? {
+            guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
+            guard let ref = customerRef(text) else {
+                refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive", "本文件和档案中都找不到客户“\(text)”")
+                return nil
+            }
+            return ref
+        }
+        func names(_ text: String) -> [String] {
+            text.split(whereSeparator: { ",，、;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
+            guard let text = r.refs[key] else { return nil }
+            var refs: [String] = []
+            for name in names(text) {
+                guard let ref = childRef(.contact, customer: customer, name: name) else {
+                    refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
+                           "“\(name)”不是该客户的联系人(本文件和档案中都没有)")
+                    continue
+                }
+                refs.append(ref)
+            }
+            return refs.joined(separator: ",")
+        }
+
+        for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty {
+            let before = b.problems[i]?.count ?? 0
+            switch r.kind {
+            case .customers:
+                let name = r.field("name") ?? ""
+                let credit: String? = r.field("creditCode").flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
+                let key = Identity.companyKey(name)
+                let phone = r.field("phone").flatMap(Identity.phoneKey)
+                var match: (ref: String, line: Int?, why: (en: String, zh: String))?
+                if let credit, let c = index.customerByCredit[credit] { match = (c.shortID, nil, ("same credit code", "统一社会信用代码相同")) }
+                else if let c = index.customerByKey[key] { match = (c.shortID, nil, ("same name", "名称相同")) }
+                else if let phone, let c = index.customerByPhone[phone] { match = (c.shortID, nil, ("same phone", "电话相同")) }
+                else if let credit, let f = customers.byCredit[credit] { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
+                else if let f = customers.byKey[key] { match = (f.ref, f.line, ("same name", "名称相同")) }
+                else if let phone, let f = customers.byPhone[phone] { match = (f.ref, f.line, ("same phone", "电话相同")) }
+                var ref: String
+                if let match {
+                    switch options.onDuplicate {
+                    case .refuse:
+                        let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
+                        let hint = duplicateHint()
+                        refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
+                        continue
+                    case .skip:
+                        b.status[i] = .duplicate
+                        ref = match.ref
+                    case .update:
+                        ref = match.ref
+                        b.status[i] = update(.customer, ref: ref, r, row: i, add: add)
+                    }
+                } else {
+                    var fields = r.fields.filter { $0.0 != "name" }
+                    if let handover {
+                        let note = [r.field("note"), handover].compactMap { $0 }.joined(separator: "\n")
+                        fields.removeAll { $0.0 == "note" }
+                        fields.append(("note", note))
+                    }
+                    ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
+                    b.status[i] = .new
+                }
+                customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+                if let id = r.sourceID { sourceIDs[id.uppercased()] = ref }
+                // A contact person on the customer's row.
+                if let person = r.contact.first(where: { $0.0 == "name" })?.1 {
+                    let pkey = "\(ref)|\(Self.personKey(person))"
+                    if people[pkey] == nil && childRef(.contact, customer: ref, name: person) == nil {
+                        let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
+                        people[pkey] = ("@\(n)", r.line)
+                    }
+                }
+            case .contacts:
+                guard let customer = customerOf(i, r) else { continue }
+                let name = r.field("name") ?? ""
+                let pkey = "\(customer)|\(Self.personKey(name))"
+                let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
+                var match: (ref: String, line: Int?, why: (en: String, zh: String))?
+                if let existing = childRef(.contact, customer: customer, name: name) {
+                    match = (existing, people[pkey]?.line, ("same name at the same customer", "同一客户下姓名相同"))
+                } else if let mobile, let f = mobiles[mobile] {
+                    match = (f.ref, f.line, ("same mobile", "手机号相同"))
+                } else if let mobile, let id = archiveID(customer),
+                          let p = index.contacts[id]?.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey).map { "\(customer)|\($0)" } == mobile }) {
+                    match = (p.shortID, nil, ("same mobile", "手机号相同"))
+                }
+                var ref: String
+                if let match {
+                    switch options.onDuplicate {
+                    case .refuse:
+                        let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
+                        let hint = duplicateHint()
+                        refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
+                        continue
+                    case .skip:
+                        b.status[i] = .duplicate
+                        ref = match.ref
+                    case .update:
+                        ref = match.ref
+                        b.status[i] = update(.contact, ref: ref, r, row: i, add: add)
+                    }
+                } else {
+                    ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
+                    b.status[i] = .new
+                }
+                if people[pkey] == nil { people[pkey] = (ref, r.line) }
+                if let mobile, mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
+                if let id = r.sourceID { sourceIDs[id.uppercased()] = ref }
+            case .projects:
+                guard let customer = customerOf(i, r) else { continue }
+                let name = r.field("name") ?? ""
+                var fields = r.fields.filter { $0.0 != "name" && $0.0 != "stage" }
+                if let makers = contactRefs(i, r, key: "decisionMakers", customer: customer) { fields.append(("decisionMakers", makers)) }
+                guard (b.problems[i]?.count ?? 0) == before else { continue }
+                let stage = r.field("stage")
+                var ref: String
+                if let existing = childRef(.project, customer: customer, name: name) {
+                    switch options.onDuplicate {
+                    case .refuse:
+                        let (en, zh) = duplicateText((existing, projects["\(customer)|\(Self.personKey(name))"]?.line), ("same name at the same customer", "同一客户下项目名称相同"), r)
+                        let hint = duplicateHint()
+                        refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
+                        continue
+                    case .skip:
+                        b.status[i] = .duplicate
+                        ref = existing
+                    case .update:
+                        ref = existing
+                        var row = r
+                        row.fields = fields
+                        b.status[i] = update(.project, ref: ref, row, row: i, add: add)
+                        if let stage, let id = archiveID(ref), let p = archive.state.entity(.project, id),
+                           (try? ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: stage, now: options.now)) != p["stage"] {
+                            _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 更新"), row: i)
+                            b.status[i] = .updated
+                        }
+                    }
+                } else {
+                    let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
+                    ref = "@\(n)"
+                    if let stage, SalesStage.parse(stage) != .infoDevelopment && stage != "1" {
+                        _ = add(.setStage(ref, stage: stage, reason: "导入时所处阶段(\(source.fileName))"), row: i)
+                    }
+                    b.status[i] = .new
+                }
+                let key = "\(customer)|\(Self.personKey(name))"
+                if projects[key] == nil { projects[key] = (ref, r.line) }
+                if let id = r.sourceID { sourceIDs[id.uppercased()] = ref }
+            case .log:
+                guard let customer = customerOf(i, r), let at = r.instants["at"] else { continue }
+                let summary = r.field("summary") ?? ""
+                let contacts = contactRefs(i, r, key: "contacts", customer: customer)
+                var project: String?
+                if let p = r.refs["project"] {
+                    project = childRef(.project, customer: customer, name: p)
+                    if project == nil {
+                        refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "“\(p)”不是该客户的项目(本文件和档案中都没有)")
+                    }
+                }
+                guard (b.problems[i]?.count ?? 0) == before else { continue }
+                let key = Self.logKey(customer, at, summary)
+                if index.logKeys.contains(key) || logKeys[key] != nil {
+                    if options.onDuplicate == .refuse {
+                        let (en, zh) = logKeys[key].map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复(客户、时间、内容均相同)") }
+                            ?? ("already in the archive's contact log (same customer, time and content)", "档案的跟进记录中已有这一条(客户、时间、内容均相同)")
+                        let hint = duplicateHint()
+                        refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
+                    } else {
+                        b.status[i] = .duplicate
+                    }
+                    continue
+                }
+                logKeys[key] = r.line
+                let entry = LogEntry(customer: customer, type: r.field("type") ?? "other", summary: summary, at: at,
+                                     contacts: contacts.map { $0.split(separator: ",").map(String.init) } ?? [], project: project,
+                                     nextStep: r.field("nextStep"), nextDate: r.field("nextDate"), location: r.field("location"))
+                _ = add(.logActivity(entry), row: i)
+                b.status[i] = .new
+            case .complaints:
+                guard let customer = customerOf(i, r), let received = r.instants["receivedAt"] else { continue }
+                let description = r.field("description") ?? ""
+                var complainant: String?
+                if let p = r.refs["complainant"] {
+                    complainant = childRef(.contact, customer: customer, name: p)
+                    if complainant == nil {
+                        refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "“\(p)”不是该客户的联系人(本文件和档案中都没有)")
+                        continue
+                    }
+                }
+                let key = Self.logKey(customer, received, description)
+                if index.complaintKeys.contains(key) || logKeys[key] != nil {
+                    if options.onDuplicate == .refuse {
+                        let hint = duplicateHint()
+                        refuse(i, header(r, "description"), description, "already in the archive or this file (same customer, time and content)" + hint.0,
+                               "档案或本文件中已有这条投诉(客户、时间、内容均相同)" + hint.1)
+                    } else {
+                        b.status[i] = .duplicate
+                    }
+                    continue
+                }
+                logKeys[key] = r.line
+                let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),
+                                           complainant: complainant, receivedAt: received), row: i)
+                let ref = "@\(n)"
+                let manager = r.instants["managerNotifiedAt"]
+                let director = r.instants["directorNotifiedAt"]
+                if let m = manager, let d = director, m == d {
+                    _ = add(.routeComplaint(ref, manager: true, director: true, at: m), row: i)
+                } else {
+                    for (isManager, at) in [(true, manager), (false, director)].compactMap({ $0.1 == nil ? nil : ($0.0, $0.1!) }).sorted(by: { $0.1 < $1.1 }) {
+                        _ = add(.routeComplaint(ref, manager: isManager, director: !isManager, at: at), row: i)
+                    }
+                }
+                if let coordinator = r.field("coordinator"), let resolution = r.field("resolution") {
+                    _ = add(.resolveComplaint(ref, coordinator: coordinator, resolution: resolution, at: r.instants["resolvedAt"]), row: i)
+                }
+                if let satisfaction = r.field("satisfaction") {
+                    _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
+                }
+                b.status[i] = .new
+            }
+        }
+        return b
+    }
+
+    /// Operations that fill record `ref` with the row's values that differ from what it holds
+    /// (a grade change with its reason); `.duplicate` when nothing differs.
+    private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, add: (ChangeOperation, Int) -> Int) -> RowStatus {
+        let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
+        var fields: [(String, String)] = []
+        var grade: String?
+        for (key, input) in r.fields where key != "name" {
+            guard let spec = Schema.field(kind, key: key) else { continue }
+            if let existing {
+                let value: FieldValue?
+                switch spec.type {
+                case .reference, .references: value = nil
+                default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+                }
+                if value != nil && value == existing[number: spec.number] { continue }
+            }
+            if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
+        }
+        var changed = false
+        if !fields.isEmpty {
+            _ = add(.edit(kind, ref, fields: fields), row)
+            changed = true
+        }
+        if let grade, existing != nil {  // a grade given twice in one file: the first row's counts
+            _ = add(.setGrade(ref, grade: grade, reason: r.gradeReason ?? "按导入文件调整"), row)
+            changed = true
+        }
+        return changed ? .updated : .duplicate
+    }
+}
+
+/// The customers of the file so far, by what identifies them.
+struct FileCustomers {
+    var byKey: [String: (ref: String, line: Int)] = [:]
+    var byCredit: [String: (ref: String, line: Int)] = [:]
+    var byCode: [String: (ref: String, line: Int)] = [:]
+    var byPhone: [String: (ref: String, line: Int)] = [:]
+
+    mutating func register(ref: String, line: Int, key: String, credit: String?, code: String?, phone: String?) {
+        if byKey[key] == nil { byKey[key] = (ref, line) }
+        if let credit, byCredit[credit] == nil { byCredit[credit] = (ref, line) }
+        if let code, byCode[code.lowercased()] == nil { byCode[code.lowercased()] = (ref, line) }
+        if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
+    }
+}

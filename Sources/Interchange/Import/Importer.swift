@@ -1,0 +1,223 @@
+import Foundation
+import SalesArchive
+
+/// Turns tables into one change set (INTERCHANGE.md §2–§5): columns mapped to fields, every
+/// cell read by its field's type, rows of one table referring to rows of another by name, code,
+/// credit code or source id, duplicates found within the file and against the archive, and the
+/// whole planned as one change set, so that a dry run shows exactly what a commit would do.
+public final class Importer {
+    let archive: CustomerArchive
+    let options: ImportOptions
+
+    public init(archive: CustomerArchive, options: ImportOptions) {
+        self.archive = archive
+        self.options = options
+    }
+
+    /// Plans the import of `source`; nothing is written.
+    public func preview(_ source: ImportSource) throws -> ImportPreview {
+        var preview = ImportPreview(source: source)
+        let tables = mapTables(source, into: &preview)
+        if tables.contains(where: { $0.kind == .log }) || tables.contains(where: { $0.kind == .customers }) {
+            try archive.loadContactLog()  // duplicates of log entries, and customers' logs
+        }
+        var rows = readRows(tables, into: &preview)
+        var excluded = Set<Int>()
+        for (i, r) in rows.enumerated() where !r.problems.isEmpty { excluded.insert(i) }
+        // Plans the rows not excluded; with `onlyValid`, a row refused by the plan is excluded
+        // and the rest planned again (a row referring to it then fails too), until none is.
+        var built = Build()
+        var plan: ChangePlan?
+        for _ in 0..<50 {
+            built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
+            for (i, problems) in built.problems { rows[i].problems += problems }
+            plan = built.set.operations.isEmpty ? nil : try archive.plan(built.set, now: options.now)
+            var newlyRefused = Set(built.problems.keys)
+            for p in plan?.problems ?? [] {
+                let row = built.operationRows[p.operation - 1]
+                rows[row].problems.append(ImportProblem(
+                    table: tables[rows[row].table].table.name, line: rows[row].line, column: nil, value: nil,
+                    reason: p.error.reason + candidates(p.error), reasonZH: (p.error.reasonZH ?? p.error.reason) + candidates(p.error)))
+                newlyRefused.insert(row)
+            }
+            if newlyRefused.isEmpty || !options.onlyValid { break }
+            excluded.formUnion(newlyRefused)
+            plan = nil
+        }
+        // The preview: counts by kind and status, problems in file order.
+        for (i, r) in rows.enumerated() {
+            var c = preview.counts[r.kind] ?? ImportPreview.Counts()
+            if !r.problems.isEmpty {
+                c.refused += 1
+                preview.refused.append(ImportPreview.Refused(table: r.table, row: r.rowIndex, reasons: r.problems))
+                preview.problems += r.problems
+            } else {
+                switch built.status[i] ?? .new {
+                case .new: c.new += 1
+                case .updated: c.updated += 1
+                case .duplicate: c.duplicate += 1
+                }
+            }
+            preview.counts[r.kind] = c
+        }
+        preview.problems += tables.flatMap(\.problems)
+        preview.warnings += built.warnings
+        preview.plan = plan
+        let refusedAny = !preview.problems.isEmpty
+        preview.canCommit = plan.map { $0.isValid && !$0.events.isEmpty } == true && (!refusedAny || options.onlyValid)
+            && tables.allSatisfy { $0.problems.isEmpty }
+        return preview
+    }
+
+    private func candidates(_ error: ArchiveError) -> String {
+        error.candidates.isEmpty ? "" : " (" + error.candidates.prefix(5).joined(separator: "; ") + ")"
+    }
+
+    /// Commits a preview's plan as one batch (labelled with the file's name and SHA-256).
+    public func commit(_ preview: ImportPreview) throws -> CommittedBatch {
+        guard preview.canCommit, let plan = preview.plan else {
+            let n = preview.problems.count
+            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s) in the file", zh: "未导入任何数据:文件中有 \(n) 处问题",
+                                   hint: "fix the rows listed (or write them out with --rejects), or import only the valid rows with --only-valid",
+                                   hintZH: "请按上面列出的行修改(可用 --rejects 导出有问题的行),或加 --only-valid 只导入无误的行")
+        }
+        return try archive.commit(plan)
+    }
+
+    // MARK: - Tables and columns
+
+    struct MappedColumn {
+        let index: Int
+        let header: String
+        let target: ColumnTarget
+    }
+
+    struct MappedTable {
+        let table: Table
+        let kind: ImportKind
+        let headerLine: Int
+        /// Rows after the header.
+        let dataRows: ArraySlice<TableRow>
+        let columns: [MappedColumn]
+        var problems: [ImportProblem] = []
+
+        func column(_ key: String) -> MappedColumn? {
+            columns.first { if case .field(let k) = $0.target { return k == key } else { return false } }
+        }
+    }
+
+    /// Finds each table's kind and header row and maps its columns.
+    private func mapTables(_ source: ImportSource, into preview: inout ImportPreview) -> [MappedTable] {
+        var out: [MappedTable] = []
+        for table in source.tables {
+            if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
+            let nonEmpty = table.rows.filter { $0.cells.contains { $0 != .empty } }
+            guard !nonEmpty.isEmpty else { continue }
+            let named = options.kind ?? ImportKind(name: table.name)
+            // The header: among the first ten non-empty rows, the one whose cells map best (a
+            // title row above the header is common).
+            var best: (row: Int, kind: ImportKind, score: Int)?
+            for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.cells.contains(where: { $0 != .empty }) {
+                let kinds = named.map { [$0] } ?? ImportKind.order
+                for kind in kinds {
+                    let score = headerScore(row, kind: kind)
+                    if score > (best?.score ?? 0) { best = (i, kind, score) }
+                }
+                if i > 20 { break }
+            }
+            let headerIndex = best?.row ?? table.rows.firstIndex { $0.cells.contains { $0 != .empty } }!
+            guard let kind = best?.kind ?? named else {
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: table.rows[headerIndex].line,
+                    reason: "sheet \(table.name) was not imported: none of its columns is a customer, contact, project, log or complaint field",
+                    reasonZH: "工作表“\(table.name)”未导入:没有一列能对应到客户、联系人、项目、跟进记录或投诉的字段"))
+                continue
+            }
+            let header = table.rows[headerIndex]
+            var columns: [MappedColumn] = []
+            var problems: [ImportProblem] = []
+            var seen: [ColumnTarget: String] = [:]
+            for (c, cell) in header.cells.enumerated() {
+                let text = Self.plain(cell).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else {
+                    if table.rows[(headerIndex + 1)...].contains(where: { c < $0.cells.count && $0.cells[c] != .empty }) {
+                        preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false))
+                    }
+                    continue
+                }
+                guard let target = Columns.target(text, kind: kind, mapping: options.mapping) else {
+                    preview.unused.append(.init(table: table.name, header: text, computed: false))
+                    continue
+                }
+                switch target {
+                case .computed: preview.unused.append(.init(table: table.name, header: text, computed: true)); continue
+                case .skipped: continue
+                default: break
+                }
+                if let other = seen[target] {
+                    problems.append(ImportProblem(
+                        table: table.name, line: header.line, column: text,
+                        reason: "columns \(other) and \(text) both mean the same field; keep one, or map one elsewhere with --mapping",
+                        reasonZH: "“\(other)”和“\(text)”两列对应同一个字段,请只保留一列,或用 --mapping 指定其中一列的去向"))
+                    continue
+                }
+                seen[target] = text
+                columns.append(MappedColumn(index: c, header: text, target: target))
+            }
+            var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[(headerIndex + 1)...], columns: columns,
+                                     problems: problems)
+            for key in Self.requiredColumns[kind]! where mapped.column(key) == nil {
+                let spec = Schema.field(kind.entity, key: key)!
+                mapped.problems.append(ImportProblem(
+                    table: table.name, line: header.line,
+                    reason: "the \(kind.sheetName(zh: false)) table has no \(spec.en) column (e.g. \(Columns.header(spec, zh: true)))",
+                    reasonZH: "“\(table.name)”表缺少“\(spec.zh)”列", ))
+            }
+            preview.tables.append(.init(name: table.name, kind: kind, headerLine: header.line, rows: mapped.dataRows.count))
+            out.append(mapped)
+        }
+        return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }
+    }
+
+    /// Columns a table of a kind cannot do without.
+    static let requiredColumns: [ImportKind: [String]] = [
+        .customers: ["name"], .contacts: ["customer", "name"], .projects: ["customer", "name"],
+        .log: ["customer", "at", "summary"], .complaints: ["customer", "receivedAt", "subject", "description"],
+    ]
+
+    /// How many of a row's cells name a field of `kind` (required fields count double).
+    private func headerScore(_ row: TableRow, kind: ImportKind) -> Int {
+        var score = 0
+        var targets = Set<String>()
+        for cell in row.cells {
+            guard case .text(let t) = cell, let target = Columns.target(t, kind: kind, mapping: options.mapping) else { continue }
+            if case .field(let key) = target, targets.insert(key).inserted {
+                score += Self.requiredColumns[kind]!.contains(key) ? 2 : 1
+            }
+        }
+        let required = Self.requiredColumns[kind]!
+        return required.allSatisfy(targets.contains) ? score : 0
+    }
+
+    static func columnLetter(_ index: Int) -> String {
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+
+    /// A cell as plain text (headers, rejects files, messages).
+    static func plain(_ cell: CellValue) -> String {
+        switch cell {
+        case .empty: return ""
+        case .text(let s): return s
+        case .number(let d): return CellReading.number(d)
+        case .date(let c): return CellReading.dateText(c)
+        case .bool(let b): return b ? "TRUE" : "FALSE"
+        }
+    }
+}
