@@ -1,0 +1,31 @@
+/// CSV formula injection (OWASP "CSV Injection"): a cell that starts with `=` `+` `-` `@`, a tab
+/// or a carriage return is run as a formula when the file is opened in Excel or WPS, so every
+/// value SalesVault writes to a CSV gets a leading apostrophe first (Excel shows it as text).
+///
+/// This is deliberately blunt, as chatwoot#15334 does it: `+86 138 0000 0000` is exported as
+/// `'+86 138 0000 0000`, and `-5` as `'-5`. `restore`, which the importer applies to every CSV
+/// value, takes the apostrophe off again, so such phone numbers re-import unchanged. (In XLSX
+/// exports cells are typed, and none of this applies.)
+///
+/// The mapping is exact both ways: a value that already starts with apostrophes followed by
+/// one of those characters (`'=x`) gets one more, so `restore(neutralise(s)) == s` for every
+/// string, and a value `restore` would change can only come from `neutralise`.
+public enum FormulaGuard {
+    /// `s` with a `'` in front when it starts (after any apostrophes) with = + - @ TAB or CR.
+    public static func neutralise(_ s: String) -> String {
+        needsGuard(s) ? "'" + s : s
+    }
+
+    /// On import: `s` without its first `'` when what follows its apostrophes is one of those
+    /// characters, the inverse of `neutralise`. Any other value is returned as it is.
+    public static func restore(_ s: String) -> String {
+        s.unicodeScalars.first == "'" && needsGuard(s) ? String(s.unicodeScalars.dropFirst()) : s
+    }
+
+    /// Whether the first scalar after any leading apostrophes is = + - @ TAB or CR (scalars, not
+    /// Characters: "\r\n" is a single Character that still starts with a CR).
+    private static func needsGuard(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first(where: { $0 != "'" }) else { return false }
+        return first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r"
+    }
+}

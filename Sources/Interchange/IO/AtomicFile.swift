@@ -1,0 +1,148 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one way SalesVault writes an output file (exports, templates, rejects files, reports) and
+/// reads an input file.
+///
+/// `write` never leaves a half-written file: the bytes go to a new temporary file in the same
+/// directory (created with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 whatever the umask, a random
+/// name starting with `.`), which is fsynced and then linked into place (`link(2)`, which fails
+/// atomically when the name is taken) or renamed over the old file (`rename(2)`, with
+/// `replacing`); the directory is fsynced last. On any failure the temporary file is removed and
+/// the destination is as it was.
+public enum AtomicFile {
+    /// Writes `data` to `path` atomically with mode 0600. Without `replacing`, an existing
+    /// `path` is an `.exists` error; a destination that is a symbolic link, a directory, a FIFO,
+    /// a device or a socket is always refused (`.writeFailed`).
+    public static func write(_ data: Data, to path: String, replacing: Bool) throws {
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            if let kind = FileKind(st.st_mode), kind != .regular {
+                throw notAFile(path, kind)
+            }
+            if !replacing { throw exists(path) }
+        } else if errno != ENOENT {
+            throw failure(path, errno)
+        }
+
+        let (directory, base) = split(path)
+        let (fd, temp) = try createTemporary(in: directory, base: base, for: path)
+        var placed = false
+        defer {
+            if !placed { unlink(temp) }
+        }
+        do {
+            defer { close(fd) }
+            try writeAll(data, to: fd, path: path)
+            guard fsync(fd) == 0 else { throw failure(path, errno) }
+        }
+        if replacing {
+            guard rename(temp, path) == 0 else { throw failure(path, errno) }
+            placed = true
+        } else {
+            guard link(temp, path) == 0 else {
+                throw errno == EEXIST ? exists(path) : failure(path, errno)
+            }
+            placed = true
+            unlink(temp)
+        }
+        // Make the new name durable. The file itself is already complete and in place, so a
+        // directory that cannot be fsynced (EINVAL on some file systems) is not an error.
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// The whole of the regular file at `path`, at most `limit` bytes. A missing file, a
+    /// directory, a FIFO, a device, a socket or a larger file is an `.unreadableFile` error. A
+    /// FIFO is never opened for blocking: the type is checked with `stat` before opening, and
+    /// again with `fstat` on the descriptor, which is opened O_NONBLOCK.
+    public static func readInput(_ path: String, limit: Int = 1 << 30) throws -> Data {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw unreadable(path, errno) }
+        if let kind = FileKind(st.st_mode), kind != .regular { throw unreadable(path, kind) }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw unreadable(path, errno) }
+        defer { close(fd) }
+        guard fstat(fd, &st) == 0 else { throw unreadable(path, errno) }
+        if let kind = FileKind(st.st_mode), kind != .regular { throw unreadable(path, kind) }
+        if Int(st.st_size) > limit { throw tooLarge(path, size: Int(st.st_size), limit: limit) }
+
+        var data = Data(count: Int(st.st_size))
+        var total = 0
+        while true {
+            if total == data.count {
+                // The file may have grown since fstat: look for more, within the limit.
+                if total > limit { throw tooLarge(path, size: total, limit: limit) }
+                data.count += max(64 << 10, min(total, limit + 1 - total))
+            }
+            let count = data.count - total
+            let got = data.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw unreadable(path, errno)
+            }
+            if got == 0 { break }
+            total += got
+        }
+        if total > limit { throw tooLarge(path, size: total, limit: limit) }
+        data.count = total
+        return data
+    }
+
+    // MARK: - Steps of `write`
+
+    /// The directory part of `path` ("." for a bare name) and its last component.
+    static func split(_ path: String) -> (directory: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    private static func createTemporary(in directory: String, base: String, for path: String) throws -> (Int32, String) {
+        for _ in 0..<16 {
+            let random = String(UInt64.random(in: .min ... .max), radix: 36)
+            let name = "." + String(base.prefix(80)) + "." + random + ".tmp"
+            let temp = directory == "/" ? "/" + name : directory + "/" + name
+            let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                // The umask can only take bits away; set 0600 exactly in case it took too many.
+                guard fchmod(fd, 0o600) == 0 else {
+                    let err = errno
+                    close(fd)
+                    unlink(temp)
+                    throw failure(path, err)
+                }
+                return (fd, temp)
+            }
+            if errno != EEXIST { throw failure(path, errno) }
+        }
+        throw failure(path, EEXIST)
+    }
+
+    private static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw failure(path, errno)
+                }
+                if n == 0 { throw failure(path, EIO) }
+                offset += n
+            }
+        }
+    }
+}
+
+/// `write(2)`, reachable under another name inside `AtomicFile`, whose own `write` hides it.
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}

@@ -1,0 +1,264 @@
+import Foundation
+
+/// The text encodings SalesVault reads and writes (data-model.md (c) 1 and 11).
+///
+/// Chinese Excel saves "CSV (逗号分隔)" in the ANSI code page, which on Simplified-Chinese Windows is
+/// CP936/GBK with no BOM; "Unicode text" is UTF-16LE with a BOM and tabs; "CSV UTF-8" has a BOM.
+/// GB18030 is a superset of GBK and GB2312, so one case reads all three.
+public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
+    /// UTF-8 without a BOM (a BOM found on reading is stripped).
+    case utf8
+    /// UTF-8 with a BOM: what Excel needs to open a UTF-8 CSV correctly on zh-CN Windows.
+    case utf8BOM
+    /// UTF-16 little-endian (Excel's "Unicode text"); written with a BOM.
+    case utf16LE
+    /// UTF-16 big-endian; written with a BOM.
+    case utf16BE
+    /// GB18030, which also reads GBK, GB2312 and CP936 (Excel's "ANSI" on Chinese Windows).
+    case gb18030
+
+    /// The encoding a user means by the name given to `--encoding` (case, `-`, `_` and spaces
+    /// ignored): utf-8, utf8, utf-8-sig, utf-8-bom, utf-16, utf-16le, utf-16be, unicode, ucs-2,
+    /// gb18030, gbk, gb2312, cp936, 936, ansi. "utf-16" and "unicode" mean little-endian, as on
+    /// Windows (a BOM in the file still decides); "ansi" means GBK, the ANSI code page of
+    /// Simplified-Chinese Windows, which is where this department's files come from.
+    public init?(name: String) {
+        let key = String(name.lowercased().unicodeScalars.filter { !"-_ ".unicodeScalars.contains($0) })
+        switch key {
+        case "utf8": self = .utf8
+        case "utf8sig", "utf8bom", "utf8withbom": self = .utf8BOM
+        case "utf16", "utf16le", "unicode", "ucs2", "ucs2le": self = .utf16LE
+        case "utf16be", "unicodebigendian", "ucs2be": self = .utf16BE
+        case "gb18030", "gbk", "gb2312", "cp936", "936", "ansi", "euccn", "windows936": self = .gb18030
+        default: return nil
+        }
+    }
+
+    /// The canonical name, accepted back by `init(name:)`.
+    public var name: String {
+        switch self {
+        case .utf8: "utf-8"
+        case .utf8BOM: "utf-8-bom"
+        case .utf16LE: "utf-16le"
+        case .utf16BE: "utf-16be"
+        case .gb18030: "gb18030"
+        }
+    }
+
+    /// The name shown to the user, in English.
+    public var displayName: String {
+        switch self {
+        case .utf8: "UTF-8"
+        case .utf8BOM: "UTF-8 with BOM"
+        case .utf16LE: "UTF-16LE (Excel \"Unicode text\")"
+        case .utf16BE: "UTF-16BE"
+        case .gb18030: "GB18030 (GBK)"
+        }
+    }
+
+    /// The name shown to the user, in Chinese.
+    public var displayNameZH: String {
+        switch self {
+        case .utf8: "UTF-8"
+        case .utf8BOM: "UTF-8(带 BOM)"
+        case .utf16LE: "UTF-16LE(Excel 的“Unicode 文本”)"
+        case .utf16BE: "UTF-16BE"
+        case .gb18030: "GB18030(GBK,中文 Windows 的 ANSI)"
+        }
+    }
+
+    /// Guesses the encoding of a file (objectui#2556's order): a BOM decides (UTF-8, UTF-16LE,
+    /// UTF-16BE); then UTF-16 without a BOM when the NUL bytes of ASCII text are plainly on one
+    /// side of each byte pair; then strict UTF-8 if the bytes are valid UTF-8 (pure ASCII is
+    /// `.utf8`); anything else is taken as GB18030, which `decode` then checks strictly.
+    public static func detect(_ data: Data) -> TextEncoding {
+        if data.starts(with: utf8BOMBytes) { return .utf8BOM }
+        if data.starts(with: [0xFF, 0xFE]) { return .utf16LE }
+        if data.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        if let utf16 = utf16ByNULPattern(data) { return utf16 }
+        let valid = data.withUnsafeBytes { raw in
+            String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) != nil
+        }
+        return valid ? .utf8 : .gb18030
+    }
+
+    /// Decodes `data` strictly: an invalid sequence is an `.encoding` error that names its byte
+    /// offset and line and suggests `--encoding`. A BOM of the encoding is stripped (for UTF-16 a
+    /// BOM decides the byte order, whichever of LE and BE was asked for).
+    public static func decode(_ data: Data, as encoding: TextEncoding) throws -> String {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            switch encoding {
+            case .utf8, .utf8BOM:
+                let start = bytes.starts(with: utf8BOMBytes) ? 3 : 0
+                let body = UnsafeBufferPointer(rebasing: bytes[start...])
+                if let text = String(validating: body, as: UTF8.self) { return text }
+                let offset = start + firstInvalidUTF8Offset(body)
+                throw invalidBytes(encoding, offset: offset, in: bytes)
+            case .utf16LE, .utf16BE:
+                return try decodeUTF16(bytes, bigEndian: encoding == .utf16BE)
+            case .gb18030:
+                return try GB18030Converter.decode(bytes)
+            }
+        }
+    }
+
+    /// Encodes `text`: `.utf8BOM` and both UTF-16 cases begin with a BOM. GB18030 goes through
+    /// iconv; the few Private Use Area characters glibc cannot map are an `.encoding` error that
+    /// names the character and its line.
+    public static func encode(_ text: String, as encoding: TextEncoding) throws -> Data {
+        switch encoding {
+        case .utf8:
+            return Data(text.utf8)
+        case .utf8BOM:
+            var data = Data(utf8BOMBytes)
+            data.append(contentsOf: text.utf8)
+            return data
+        case .utf16LE, .utf16BE:
+            let big = encoding == .utf16BE
+            var data = Data(capacity: 2 + text.utf8.count * 2)
+            data.append(contentsOf: big ? [0xFE, 0xFF] : [0xFF, 0xFE])
+            for unit in text.utf16 {
+                let (hi, lo) = (UInt8(unit >> 8), UInt8(unit & 0xFF))
+                data.append(contentsOf: big ? [hi, lo] : [lo, hi])
+            }
+            return data
+        case .gb18030:
+            return try GB18030Converter.encode(text)
+        }
+    }
+
+    static let utf8BOMBytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// UTF-16 without a BOM, recognised only when it is obvious: at least 8 byte pairs looked at,
+    /// a quarter or more of them with a NUL on one side and almost none on the other (ASCII
+    /// letters, digits and punctuation in UTF-16 all have a NUL high byte).
+    private static func utf16ByNULPattern(_ data: Data) -> TextEncoding? {
+        let pairs = min(data.count, 4096) / 2
+        guard pairs >= 8 else { return nil }
+        var evenNUL = 0, oddNUL = 0
+        var index = data.startIndex
+        for _ in 0..<pairs {
+            if data[index] == 0 { evenNUL += 1 }
+            if data[index + 1] == 0 { oddNUL += 1 }
+            index += 2
+        }
+        if oddNUL * 4 >= pairs && evenNUL * 16 <= pairs { return .utf16LE }
+        if evenNUL * 4 >= pairs && oddNUL * 16 <= pairs { return .utf16BE }
+        return nil
+    }
+
+    private static func decodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, bigEndian: Bool) throws -> String {
+        var big = bigEndian
+        var start = 0
+        if bytes.starts(with: [0xFF, 0xFE]) { (big, start) = (false, 2) }
+        else if bytes.starts(with: [0xFE, 0xFF]) { (big, start) = (true, 2) }
+        let encoding: TextEncoding = big ? .utf16BE : .utf16LE
+        var units = [UInt16]()
+        units.reserveCapacity((bytes.count - start) / 2)
+        var i = start
+        while i + 1 < bytes.count {
+            let (a, b) = (UInt16(bytes[i]), UInt16(bytes[i + 1]))
+            units.append(big ? a << 8 | b : b << 8 | a)
+            i += 2
+        }
+        var u = 0
+        while u < units.count {
+            let unit = units[u]
+            if UTF16.isLeadSurrogate(unit), u + 1 < units.count, UTF16.isTrailSurrogate(units[u + 1]) {
+                u += 2
+            } else if UTF16.isLeadSurrogate(unit) || UTF16.isTrailSurrogate(unit) {
+                throw invalidBytes(encoding, offset: start + 2 * u, in: bytes)
+            } else {
+                u += 1
+            }
+        }
+        if (bytes.count - start) % 2 == 1 {
+            throw invalidBytes(encoding, offset: bytes.count - 1, in: bytes)
+        }
+        return String(decoding: units, as: UTF16.self)
+    }
+
+    /// The offset of the first byte that does not begin a valid UTF-8 sequence (Unicode 3.9,
+    /// table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). Only called once the
+    /// standard library has said the bytes are invalid.
+    static func firstInvalidUTF8Offset(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = 0
+        func cont(_ j: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+            j < b.count && range.contains(b[j])
+        }
+        while i < b.count {
+            let c = b[i]
+            switch c {
+            case 0x00...0x7F: i += 1; continue
+            case 0xC2...0xDF: if cont(i + 1) { i += 2; continue }
+            case 0xE0: if cont(i + 1, 0xA0...0xBF) && cont(i + 2) { i += 3; continue }
+            case 0xE1...0xEC, 0xEE...0xEF: if cont(i + 1) && cont(i + 2) { i += 3; continue }
+            case 0xED: if cont(i + 1, 0x80...0x9F) && cont(i + 2) { i += 3; continue }
+            case 0xF0: if cont(i + 1, 0x90...0xBF) && cont(i + 2) && cont(i + 3) { i += 4; continue }
+            case 0xF1...0xF3: if cont(i + 1) && cont(i + 2) && cont(i + 3) { i += 4; continue }
+            case 0xF4: if cont(i + 1, 0x80...0x8F) && cont(i + 2) && cont(i + 3) { i += 4; continue }
+            default: break
+            }
+            return i
+        }
+        return b.count
+    }
+
+    /// The 1-based line holding byte `offset`, counting LF, CRLF and a lone CR as line ends. In
+    /// UTF-16 the line ends are code units; in the other encodings CR and LF bytes never occur
+    /// inside a multi-byte character.
+    static func line(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>, encoding: TextEncoding) -> Int {
+        var line = 1
+        switch encoding {
+        case .utf16LE, .utf16BE:
+            let big = encoding == .utf16BE
+            var i = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) ? 2 : 0
+            func unit(_ j: Int) -> UInt16 {
+                big ? UInt16(bytes[j]) << 8 | UInt16(bytes[j + 1]) : UInt16(bytes[j + 1]) << 8 | UInt16(bytes[j])
+            }
+            while i + 1 < offset, i + 1 < bytes.count {
+                let u = unit(i)
+                if u == 0x0A || (u == 0x0D && !(i + 3 < bytes.count && unit(i + 2) == 0x0A)) { line += 1 }
+                i += 2
+            }
+        default:
+            var i = 0
+            while i < offset, i < bytes.count {
+                let c = bytes[i]
+                if c == 0x0A || (c == 0x0D && !(i + 1 < bytes.count && bytes[i + 1] == 0x0A)) { line += 1 }
+                i += 1
+            }
+        }
+        return line
+    }
+
+    /// The `.encoding` error for bytes at `offset` that are not text in `encoding`.
+    static func invalidBytes(_ encoding: TextEncoding, offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> InterchangeError {
+        let line = line(ofByte: offset, in: bytes, encoding: encoding)
+        let shown = bytes[offset..<min(offset + 4, bytes.count)].map { String(format: "%02X", $0) }.joined(separator: " ")
+        let suggested = encoding == .gb18030 ? "utf-8" : "gb18030"
+        return InterchangeError(
+            .encoding,
+            "The file is not valid \(encoding.displayName) text: line \(line.grouped) (byte \(offset.grouped)) has the bytes \(shown).",
+            zh: "文件内容不是有效的 \(encoding.displayNameZH) 文本:第 \(line.grouped) 行(第 \(offset.grouped) 字节)有无法识别的字节 \(shown)。",
+            hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
+                + "or open the file in Excel and save it again as \"CSV UTF-8\".",
+            hintZH: "请用 --encoding 指定文件的实际编码(例如 --encoding \(suggested));"
+                + "或者用 Excel 打开该文件,另存为“CSV UTF-8(逗号分隔)”后再导入。"
+        )
+    }
+}
+
+extension Int {
+    /// The number with thousands separators, as error messages show line numbers ("line 9,999").
+    var grouped: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return self < 0 ? "-" + out : out
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Synchronization
+import XCTest
+@testable import Interchange
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The atomic 0600 writer and the safe reader, on real files, FIFOs, symlinks and a real full
+/// disk (a 64 KiB tmpfs; the tests run as root, and skip with the reason when mount fails).
+final class AtomicFileTests: XCTestCase {
+    private var dir = ""
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("sv-atomic-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    private func entries(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    }
+
+    private func mode(_ path: String) -> mode_t {
+        var st = stat()
+        XCTAssertEqual(lstat(path, &st), 0)
+        return st.st_mode & 0o7777
+    }
+
+    private func assertError(
+        _ code: InterchangeError.Code, _ expression: @autoclosure () throws -> some Any,
+        contains english: String, zh: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertThrowsError(try expression(), file: file, line: line) { error in
+            guard let e = error as? InterchangeError else { return XCTFail("\(error)", file: file, line: line) }
+            XCTAssertEqual(e.code, code, file: file, line: line)
+            XCTAssertTrue(e.reason.contains(english), e.reason, file: file, line: line)
+            XCTAssertTrue(e.reasonZH.contains(zh), e.reasonZH, file: file, line: line)
+            XCTAssertNotNil(e.hint, file: file, line: line)
+            XCTAssertNotNil(e.hintZH, file: file, line: line)
+        }
+    }
+
+    // MARK: - write
+
+    func testNewFileIsMode0600WhateverTheUmask() throws {
+        for mask: mode_t in [0, 0o022, 0o777] {
+            let old = umask(mask)
+            defer { umask(old) }
+            let path = "\(dir)/out-\(mask).csv"
+            try AtomicFile.write(Data("客户\n".utf8), to: path, replacing: false)
+            XCTAssertEqual(mode(path), 0o600, "umask \(String(mask, radix: 8))")
+            XCTAssertEqual(FileManager.default.contents(atPath: path), Data("客户\n".utf8))
+        }
+        XCTAssertEqual(try entries(dir), ["out-0.csv", "out-18.csv", "out-511.csv"], "no temporary file left")
+    }
+
+    func testExistingFileIsKeptWithoutReplacingAndReplacedWithIt() throws {
+        let path = "\(dir)/report.csv"
+        try AtomicFile.write(Data("old".utf8), to: path, replacing: false)
+        assertError(.exists, try AtomicFile.write(Data("new".utf8), to: path, replacing: false),
+                    contains: "already exists; add --force to replace it", zh: "已存在")
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data("old".utf8))
+
+        chmod(path, 0o644)
+        try AtomicFile.write(Data("new".utf8), to: path, replacing: true)
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data("new".utf8))
+        XCTAssertEqual(mode(path), 0o600, "the replacement is a new 0600 file")
+        XCTAssertEqual(try entries(dir), ["report.csv"])
+    }
+
+    func testEmptyDataAndARelativePathAreWritten() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir))
+        try AtomicFile.write(Data(), to: "empty.csv", replacing: false)
+        XCTAssertEqual(FileManager.default.contents(atPath: "\(dir)/empty.csv"), Data())
+    }
+
+    func testSymlinkDestinationIsRefusedAndItsTargetUntouched() throws {
+        let target = "\(dir)/target.csv"
+        try AtomicFile.write(Data("target".utf8), to: target, replacing: false)
+        XCTAssertEqual(symlink(target, "\(dir)/link.csv"), 0)
+        XCTAssertEqual(symlink("\(dir)/nowhere.csv", "\(dir)/dangling.csv"), 0)
+        for replacing in [false, true] {
+            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/link.csv", replacing: replacing),
+                        contains: "symbolic link", zh: "符号链接")
+            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/dangling.csv", replacing: replacing),
+                        contains: "symbolic link", zh: "符号链接")
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: target), Data("target".utf8))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/nowhere.csv"))
+        XCTAssertEqual(try entries(dir), ["dangling.csv", "link.csv", "target.csv"])
+    }
+
+    func testDirectoryAndFIFODestinationsAreRefused() throws {
+        try FileManager.default.createDirectory(atPath: "\(dir)/folder.csv", withIntermediateDirectories: false)
+        XCTAssertEqual(mkfifo("\(dir)/fifo.csv", 0o600), 0)
+        for replacing in [false, true] {
+            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/folder.csv", replacing: replacing),
+                        contains: "a folder (directory), not a regular file", zh: "文件夹")
+            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/fifo.csv", replacing: replacing),
+                        contains: "a pipe (FIFO)", zh: "管道")
+        }
+        assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "/dev/null", replacing: true),
+                    contains: "a device", zh: "设备文件")
+        XCTAssertEqual(try entries(dir), ["fifo.csv", "folder.csv"])
+        XCTAssertEqual(try entries("\(dir)/folder.csv"), [])
+    }
+
+    func testMissingFolderIsNamedInBothLanguages() throws {
+        assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/no/such/out.csv", replacing: false),
+                    contains: "\(dir)/no/such/out.csv: the file or folder does not exist", zh: "文件或文件夹不存在")
+    }
+
+    /// A real full disk: a 64 KiB tmpfs holding an old report; writing 1 MiB fails with "the
+    /// disk is full" in both languages, the old report is untouched and no temporary file is left.
+    func testDiskFullLeavesOldFileAndNoTemporaryFile() throws {
+        let mountPoint = "\(dir)/tiny"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
+        do {
+            _ = try Tool.run("mount", ["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mountPoint])
+        } catch let skip as XCTSkip {
+            throw skip
+        } catch {
+            throw XCTSkip("cannot mount a 64 KiB tmpfs to fill a disk (needs root or CAP_SYS_ADMIN): \(error)")
+        }
+        defer { _ = try? Tool.run("umount", [mountPoint]) }
+
+        let path = "\(mountPoint)/weekly.csv"
+        let old = Data("客户名称,客户等级\r\n甲公司,A\r\n".utf8)
+        try AtomicFile.write(old, to: path, replacing: false)
+        let big = Data(repeating: 0x41, count: 1 << 20)
+        for replacing in [true, false] {
+            assertError(replacing ? .writeFailed : .exists, try AtomicFile.write(big, to: path, replacing: replacing),
+                        contains: replacing ? "\(path): the disk is full" : "already exists", zh: replacing ? "磁盘空间不足" : "已存在")
+            XCTAssertEqual(FileManager.default.contents(atPath: path), old)
+            XCTAssertEqual(try entries(mountPoint), ["weekly.csv"])
+        }
+        assertError(.writeFailed, try AtomicFile.write(big, to: "\(mountPoint)/new.csv", replacing: false),
+                    contains: "the disk is full", zh: "磁盘空间不足")
+        XCTAssertEqual(try entries(mountPoint), ["weekly.csv"], "neither the new file nor a temporary file is left")
+    }
+
+    // MARK: - readInput
+
+    func testReadInputReadsARegularFile() throws {
+        let path = "\(dir)/in.csv"
+        let data = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: data))
+        XCTAssertEqual(try AtomicFile.readInput(path), data)
+        XCTAssertEqual(try AtomicFile.readInput(path, limit: data.count), data)
+        assertError(.unreadableFile, try AtomicFile.readInput(path, limit: 1 << 20),
+                    contains: "larger than 1 MB", zh: "超过 1 MB")
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(dir)/empty.csv", contents: Data()))
+        XCTAssertEqual(try AtomicFile.readInput("\(dir)/empty.csv"), Data())
+    }
+
+    /// A FIFO with no writer would block a plain open() for ever; readInput must return an error
+    /// at once. Should it block, the test opens the FIFO for writing to free it, then fails.
+    func testReadInputOnAFIFOFailsAtOnce() throws {
+        guard #available(macOS 15.0, *) else { throw XCTSkip("Mutex needs macOS 15") }
+        let fifo = "\(dir)/pipe.csv"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultBox()
+        Thread {
+            do { _ = try AtomicFile.readInput(fifo) } catch { result.set(error) }
+            done.signal()
+        }.start()
+        if done.wait(timeout: .now() + 5) == .timedOut {
+            let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+            _ = done.wait(timeout: .now() + 5)
+            return XCTFail("readInput blocked on a FIFO")
+        }
+        let e = result.get() as? InterchangeError
+        XCTAssertEqual(e?.code, .unreadableFile)
+        XCTAssertTrue(e?.reason.contains("a pipe (FIFO), not a regular file") ?? false, "\(String(describing: result.get()))")
+        XCTAssertTrue(e?.reasonZH.contains("管道") ?? false)
+    }
+
+    func testReadInputRefusesDirectoryMissingFileDeviceAndSocket() throws {
+        assertError(.unreadableFile, try AtomicFile.readInput(dir), contains: "a folder (directory)", zh: "文件夹")
+        assertError(.unreadableFile, try AtomicFile.readInput("\(dir)/missing.csv"),
+                    contains: "\(dir)/missing.csv: the file or folder does not exist", zh: "不存在")
+        assertError(.unreadableFile, try AtomicFile.readInput("/dev/zero"), contains: "a device", zh: "设备文件")
+        let socketPath = "\(dir)/s.sock"
+        _ = try Tool.python("import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", input: Data(), arguments: [socketPath])
+        assertError(.unreadableFile, try AtomicFile.readInput(socketPath), contains: "a socket", zh: "套接字")
+    }
+
+    func testReadInputFollowsASymlinkToARegularFile() throws {
+        let path = "\(dir)/real.csv"
+        try AtomicFile.write(Data("a,b\n".utf8), to: path, replacing: false)
+        XCTAssertEqual(symlink(path, "\(dir)/link.csv"), 0)
+        XCTAssertEqual(try AtomicFile.readInput("\(dir)/link.csv"), Data("a,b\n".utf8))
+    }
+}
+
+/// The outcome of the FIFO test's reader thread, handed back under a lock.
+@available(macOS 15.0, *)
+private final class ResultBox: Sendable {
+    private let value = Mutex<(any Error)?>(nil)
+    func set(_ error: any Error) { value.withLock { $0 = error } }
+    func get() -> (any Error)? { value.withLock { $0 } }
+}

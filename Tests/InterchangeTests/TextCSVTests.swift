@@ -1,0 +1,347 @@
+import Foundation
+import XCTest
+@testable import Interchange
+
+/// Encodings, the CSV reader and writer and the formula guard, on files made by real tools:
+/// glibc's `iconv` command and Python's `csv` module.
+final class TextCSVTests: XCTestCase {
+    // MARK: - Encodings
+
+    func testGB18030FileMadeByIconvIsDetectedAndDecodedExactly() throws {
+        let text = "客户名称,客户等级,统一社会信用代码,手机\r\n"
+            + "吉𠮷科技有限公司,A,91110000MA01ABCD2X,13800000000\r\n"
+            + "\"北京某某(集团)股份有限公司\",B,91110108MA00XYZ12Q,13912345678\r\n"
+        let data = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data(text.utf8))
+        XCTAssertTrue(data.range(of: Data([0x95, 0x34, 0xB2, 0x35])) != nil, "iconv wrote 𠮷 as its 4-byte GB18030 code")
+        XCTAssertNil(String(data: data, encoding: .utf8), "the file is not UTF-8")
+
+        XCTAssertEqual(TextEncoding.detect(data), .gb18030)
+        XCTAssertEqual(try TextEncoding.decode(data, as: .gb18030), text)
+        XCTAssertEqual(try TextEncoding.encode(text, as: .gb18030), data)
+
+        let (table, delimiter, encoding) = try CSVReader.read(data, name: "客户.csv")
+        XCTAssertEqual(encoding, .gb18030)
+        XCTAssertEqual(delimiter, UInt8(ascii: ","))
+        XCTAssertEqual(table.rows.map(\.line), [1, 2, 3])
+        XCTAssertEqual(table.rows[0].cells, ["客户名称", "客户等级", "统一社会信用代码", "手机"].map(CellValue.text))
+        XCTAssertEqual(table.rows[1].cells[0], .text("吉𠮷科技有限公司"))
+        XCTAssertEqual(table.rows[2].cells[0], .text("北京某某(集团)股份有限公司"))
+        XCTAssertEqual(table.rows[2].cells[3], .text("13912345678"))
+    }
+
+    /// Every two-byte GBK code (lead 81–FE, trail 40–7E and 80–FE) decodes as glibc's iconv
+    /// command decodes it and encodes back to the same bytes.
+    func testAllOfGBKRoundTripsAndAgreesWithIconv() throws {
+        var bytes = [UInt8]()
+        for lead in UInt8(0x81)...0xFE {
+            for trail in Array(UInt8(0x40)...0x7E) + Array(UInt8(0x80)...0xFE) {
+                bytes += [lead, trail]
+            }
+        }
+        let data = Data(bytes)
+        let decoded = try TextEncoding.decode(data, as: .gb18030)
+        XCTAssertEqual(decoded.unicodeScalars.count, 23_940)
+        XCTAssertEqual(try TextEncoding.encode(decoded, as: .gb18030), data)
+        let byIconv = try Tool.run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: data)
+        XCTAssertEqual(Data(decoded.utf8), byIconv)
+    }
+
+    func testFourByteCharactersRoundTripThroughEveryEncoding() throws {
+        let text = "𠮷野家,😀,ÀÉ,中文\n"
+        for encoding in TextEncoding.allCases {
+            let data = try TextEncoding.encode(text, as: encoding)
+            XCTAssertEqual(try TextEncoding.decode(data, as: encoding), text, encoding.name)
+            XCTAssertEqual(TextEncoding.detect(data), encoding, encoding.name)
+        }
+        XCTAssertEqual(try TextEncoding.encode("𠮷", as: .gb18030), Data([0x95, 0x34, 0xB2, 0x35]))
+    }
+
+    func testUTF16LETabSeparatedWithBOMMadeByIconvIsExcelUnicodeText() throws {
+        let text = "客户名称\t手机\t备注\r\n上海𠮷贸易有限公司\t13800000000\t含,逗号\r\n"
+        var data = Data([0xFF, 0xFE])
+        data += try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: Data(text.utf8))
+
+        XCTAssertEqual(TextEncoding.detect(data), .utf16LE)
+        let (table, delimiter, encoding) = try CSVReader.read(data, name: "unicode.txt")
+        XCTAssertEqual(encoding, .utf16LE)
+        XCTAssertEqual(delimiter, UInt8(ascii: "\t"))
+        XCTAssertEqual(table.rows.count, 2)
+        XCTAssertEqual(table.rows[1].cells, ["上海𠮷贸易有限公司", "13800000000", "含,逗号"].map(CellValue.text))
+    }
+
+    func testUTF16WithoutBOMIsRecognisedByItsNULBytes() throws {
+        let text = "name,mobile\nZhang San,13800000000\n"
+        let le = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: Data(text.utf8))
+        let be = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16BE"], input: Data(text.utf8))
+        XCTAssertEqual(TextEncoding.detect(le), .utf16LE)
+        XCTAssertEqual(TextEncoding.detect(be), .utf16BE)
+        XCTAssertEqual(try TextEncoding.decode(be, as: .utf16BE), text)
+        // A BOM decides the byte order even when the other one was asked for.
+        XCTAssertEqual(try TextEncoding.decode(Data([0xFE, 0xFF]) + be, as: .utf16LE), text)
+    }
+
+    func testDetectionOfPlainFiles() {
+        XCTAssertEqual(TextEncoding.detect(Data("a,b\n1,2\n".utf8)), .utf8)
+        XCTAssertEqual(TextEncoding.detect(Data("客户,等级\n".utf8)), .utf8)
+        XCTAssertEqual(TextEncoding.detect(Data([0xEF, 0xBB, 0xBF]) + Data("客户".utf8)), .utf8BOM)
+        XCTAssertEqual(TextEncoding.detect(Data([0xBF, 0xCD, 0xBB, 0xA7])), .gb18030, "客户 in GBK")
+        XCTAssertEqual(TextEncoding.detect(Data()), .utf8)
+    }
+
+    func testBadUTF8ByteNamesItsLineAndOffsetAndSuggestsEncoding() throws {
+        var data = Data("客户名称,手机\r\n张三,138\r\n".utf8)
+        let offset = data.count + 3
+        data += Data("李四".utf8.prefix(3)) + Data([0xFF]) + Data(",139\r\n".utf8)
+        XCTAssertThrowsError(try TextEncoding.decode(data, as: .utf8)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .encoding)
+            XCTAssertTrue(e?.reason.contains("line 3 (byte \(offset))") ?? false, e?.reason ?? "")
+            XCTAssertTrue(e?.reasonZH.contains("第 3 行") ?? false, e?.reasonZH ?? "")
+            XCTAssertTrue(e?.hint?.contains("--encoding gb18030") ?? false)
+            XCTAssertTrue(e?.hintZH?.contains("--encoding") ?? false)
+        }
+    }
+
+    func testBadGB18030ByteNamesItsLine() throws {
+        // Lines 1–3 are fine GBK, made by iconv; line 4 has 0x81 followed by a space, which is
+        // not a GB18030 sequence; 10,000 lines before the error to check the thousands format.
+        var lines = ["客户名称,手机", "张三,13800000000", "李四,13900000000"]
+        let good = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        var data = good + Data([0x81, 0x20]) + Data(",1\n".utf8)
+        XCTAssertEqual(TextEncoding.detect(data), .gb18030)
+        XCTAssertThrowsError(try TextEncoding.decode(data, as: .gb18030)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .encoding)
+            XCTAssertTrue(e?.reason.contains("line 4 (byte \(good.count))") ?? false, e?.reason ?? "")
+            XCTAssertTrue(e?.reasonZH.contains("第 4 行") ?? false, e?.reasonZH ?? "")
+            XCTAssertTrue(e?.hint?.contains("--encoding utf-8") ?? false)
+        }
+        lines = Array(repeating: "a,b", count: 10_000)
+        data = Data((lines.joined(separator: "\r\n") + "\r\n").utf8) + Data([0xFE, 0x39]) + Data("\r\n".utf8)
+        XCTAssertThrowsError(try TextEncoding.decode(data, as: .gb18030)) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 10,001") ?? false, "\(error)")
+        }
+    }
+
+    func testTruncatedGB18030AtEndIsAnError() {
+        XCTAssertThrowsError(try TextEncoding.decode(Data([0x41, 0x0A, 0xBF]), as: .gb18030)) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 2 (byte 2)") ?? false, "\(error)")
+        }
+    }
+
+    func testLone0x80IsTheEuroSignAsCP936WritesIt() throws {
+        XCTAssertEqual(try TextEncoding.decode(Data([0x80, 0x31, 0x30]), as: .gb18030), "€10")
+    }
+
+    func testEncodingNamesUsersType() {
+        let cases: [(String, TextEncoding)] = [
+            ("utf-8", .utf8), ("UTF8", .utf8), ("utf-8-sig", .utf8BOM), ("UTF-8-BOM", .utf8BOM),
+            ("utf-16", .utf16LE), ("utf-16le", .utf16LE), ("Unicode", .utf16LE), ("utf-16be", .utf16BE),
+            ("gb18030", .gb18030), ("GBK", .gb18030), ("gb2312", .gb18030), ("cp936", .gb18030), ("ANSI", .gb18030),
+        ]
+        for (name, expected) in cases { XCTAssertEqual(TextEncoding(name: name), expected, name) }
+        XCTAssertNil(TextEncoding(name: "latin1"))
+        XCTAssertNil(TextEncoding(name: "big5"))
+        for encoding in TextEncoding.allCases { XCTAssertEqual(TextEncoding(name: encoding.name), encoding) }
+        XCTAssertEqual(TextEncoding.gb18030.displayName, "GB18030 (GBK)")
+        XCTAssertTrue(TextEncoding.gb18030.displayNameZH.contains("ANSI"))
+    }
+
+    // MARK: - Reader
+
+    /// Python's csv module writes the file (UTF-8 with BOM, CRLF, a 3-line quoted field and
+    /// doubled quotes); the record after the 3-line field starts on line 5.
+    func testUTF8BOMFileWithQuotedNewlinesFromPythonHasPhysicalLineNumbers() throws {
+        let rows = [
+            ["客户名称", "备注", "手机"],
+            ["甲公司", "第一行\r\n第二行\r\n第三行", "13800000000"],
+            ["乙公司", "他说\"好\",然后走了", " 13900000000 "],
+            ["丙公司", "", "x"],
+        ]
+        let data = try Tool.python(
+            """
+            import csv, io, json, sys
+            rows = json.load(sys.stdin)
+            out = io.StringIO(newline="")
+            csv.writer(out, lineterminator="\\r\\n").writerows(rows)
+            sys.stdout.buffer.write(out.getvalue().encode("utf-8-sig"))
+            """, input: try JSONSerialization.data(withJSONObject: rows))
+        XCTAssertTrue(data.starts(with: [0xEF, 0xBB, 0xBF]))
+
+        XCTAssertEqual(TextEncoding.detect(data), .utf8BOM)
+        let (table, _, _) = try CSVReader.read(data, name: "python.csv")
+        XCTAssertEqual(table.rows.map(\.line), [1, 2, 5, 6])
+        XCTAssertEqual(table.rows[0].cells[0], .text("客户名称"), "the BOM is not part of the first header")
+        XCTAssertEqual(table.rows[1].cells[1], .text("第一行\r\n第二行\r\n第三行"))
+        XCTAssertEqual(table.rows[2].cells, ["乙公司", "他说\"好\",然后走了", " 13900000000 "].map(CellValue.text))
+        XCTAssertEqual(table.rows[3].cells, [.text("丙公司"), .empty, .text("x")])
+    }
+
+    func testLineEndsBlankLinesAndTheLastLine() throws {
+        // LF, lone CR, CRLF; a blank line in the middle and three at the end; no final newline
+        // inside the data; a quoted field with a lone CR and an LF.
+        let text = "a,b\nc,d\re,f\r\n\r\ng,\"x\ry\nz\"\nh,i\n\n\r\n"
+        let (table, _) = try CSVReader.read(text, name: "ends.csv")
+        XCTAssertEqual(table.rows.map(\.line), [1, 2, 3, 5, 8])
+        XCTAssertEqual(table.rows[3].cells, [.text("g"), .text("x\ry\nz")])
+        XCTAssertEqual(table.rows[4].cells, [.text("h"), .text("i")])
+
+        let (last, _) = try CSVReader.read("a,b\n1,2", name: "x.csv")
+        XCTAssertEqual(last.rows.last?.cells, [.text("1"), .text("2")])
+        let (trailing, _) = try CSVReader.read("a,b\n1,", name: "x.csv")
+        XCTAssertEqual(trailing.rows.last?.cells, [.text("1"), .empty])
+        XCTAssertEqual(try CSVReader.read("", name: "x.csv").table.rows, [])
+    }
+
+    func testWhitespaceAndStrayQuotesAreKeptAsExcelKeepsThem() throws {
+        let (table, _) = try CSVReader.read("  a , b\t,5\" screen,\"ab\"c,\"\"\n", name: "x.csv")
+        XCTAssertEqual(table.rows[0].cells, [.text("  a "), .text(" b\t"), .text("5\" screen"), .text("abc"), .empty])
+    }
+
+    func testUnterminatedQuoteNamesTheLineWhereTheFieldStarts() throws {
+        var text = "客户名称,备注\n"
+        for i in 2...9_998 { text += "客户\(i),ok\n" }
+        text += "坏客户,\"没有结束\n引号\n后面的行\n"
+        XCTAssertThrowsError(try CSVReader.read(text, name: "坏.csv")) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .malformedText)
+            XCTAssertTrue(e?.reason.contains("line 9,999 (column 2)") ?? false, e?.reason ?? "")
+            XCTAssertTrue(e?.reasonZH.contains("第 9,999 行第 2 列") ?? false, e?.reasonZH ?? "")
+            XCTAssertTrue(e?.reason.hasPrefix("坏.csv") ?? false)
+        }
+    }
+
+    func testDelimiterDetectionCountsOutsideQuotesOnly() throws {
+        XCTAssertEqual(try CSVReader.read("a;b;c\n1;2;3\n", name: "x").delimiter, UInt8(ascii: ";"))
+        XCTAssertEqual(try CSVReader.read("\"a,b,c\";d;e\n", name: "x").delimiter, UInt8(ascii: ";"))
+        XCTAssertEqual(try CSVReader.read("\n\na\tb\n", name: "x").delimiter, UInt8(ascii: "\t"))
+        XCTAssertEqual(try CSVReader.read("single\nrow\n", name: "x").delimiter, UInt8(ascii: ","))
+        let (given, delimiter) = try CSVReader.read("a;b,c\n", name: "x", delimiter: UInt8(ascii: ","))
+        XCTAssertEqual(delimiter, UInt8(ascii: ","))
+        XCTAssertEqual(given.rows[0].cells, [.text("a;b"), .text("c")])
+    }
+
+    // MARK: - Writer
+
+    func testWriterOutputIsReadBackByPythonCSV() throws {
+        let rows = [
+            ["客户名称", "备注", "手机", "信用代码"],
+            ["吉𠮷, 有限公司", "他说\"好\"\n第二行", " 13800000000", "91110000MA01ABCD2X"],
+            ["", "tab\tinside", "trailing ", "CR\r\nLF inside"],
+            ["=SUM(A1)", "+86 13800000000", "-5", "@cmd"],
+        ]
+        var writer = CSVWriter()
+        rows.forEach { writer.append($0) }
+        let data = try writer.data()
+        XCTAssertTrue(data.starts(with: [0xEF, 0xBB, 0xBF]))
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).hasSuffix("'@cmd\r\n"), "CRLF line ends")
+
+        let json = try Tool.python(
+            """
+            import csv, io, json, sys
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+            print(json.dumps(list(csv.reader(io.StringIO(text, newline="")))))
+            """, input: data)
+        let read = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [[String]])
+        XCTAssertEqual(Array(read.prefix(3)), Array(rows.prefix(3)))
+        XCTAssertEqual(read[3], ["'=SUM(A1)", "'+86 13800000000", "'-5", "'@cmd"], "formulas are neutralised")
+        XCTAssertEqual(read[3].map(FormulaGuard.restore), rows[3])
+
+        // Our own reader reads it back the same, and `restore` gives the exported values.
+        let (table, _, _) = try CSVReader.read(data, name: "export.csv")
+        let back = table.rows.map { $0.cells.map { cell -> String in
+            if case .text(let s) = cell { return FormulaGuard.restore(s) } else { return "" }
+        } }
+        XCTAssertEqual(back, rows)
+    }
+
+    func testGB18030WriterOutputIsDecodedByIconv() throws {
+        var writer = CSVWriter(encoding: .gb18030)
+        writer.append(["客户名称", "客户等级"])
+        writer.append(["吉𠮷科技", "A"])
+        let data = try writer.data()
+        XCTAssertFalse(data.starts(with: [0xEF, 0xBB, 0xBF]))
+        let utf8 = try Tool.run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: data)
+        XCTAssertEqual(String(decoding: utf8, as: UTF8.self), "客户名称,客户等级\r\n吉𠮷科技,A\r\n")
+    }
+
+    func testTSVWriterInUTF16IsDecodedByIconv() throws {
+        var writer = CSVWriter(delimiter: UInt8(ascii: "\t"), encoding: .utf16LE, guardsFormulas: false)
+        writer.append(["客户", "a,b", "x\ty"])
+        let data = try writer.data()
+        XCTAssertTrue(data.starts(with: [0xFF, 0xFE]))
+        let utf8 = try Tool.run("iconv", ["-f", "UTF-16", "-t", "UTF-8"], input: data)
+        XCTAssertEqual(String(decoding: utf8, as: UTF8.self), "客户\ta,b\t\"x\ty\"\r\n")
+    }
+
+    func testPrivateUseCharacterGlibcCannotEncodeIsAnError() {
+        XCTAssertThrowsError(try TextEncoding.encode("ok\n\u{E816}", as: .gb18030)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .encoding)
+            XCTAssertTrue(e?.reason.contains("Line 2") ?? false, "\(error)")
+            XCTAssertTrue(e?.reason.contains("U+E816") ?? false, "\(error)")
+        }
+    }
+
+    // MARK: - Formula guard
+
+    func testFormulaGuardNeutralisesOWASPTriggersAndRestoreInvertsIt() {
+        let cases = ["=SUM(A1)", "+86 13800000000", "-5", "@cmd", "\tx", "\rx", "\r\nx"]
+        for s in cases {
+            let guarded = FormulaGuard.neutralise(s)
+            XCTAssertEqual(guarded, "'" + s)
+            XCTAssertEqual(FormulaGuard.restore(guarded), s)
+        }
+        for plain in ["客户", "13800000000", "a=b", "", "'", "'quoted", "5-3"] {
+            XCTAssertEqual(FormulaGuard.neutralise(plain), plain)
+            XCTAssertEqual(FormulaGuard.restore(plain), plain)
+        }
+        // A value that already looks guarded gets one more apostrophe, so it re-imports exactly.
+        XCTAssertEqual(FormulaGuard.neutralise("'=x"), "''=x")
+        XCTAssertEqual(FormulaGuard.restore("''=x"), "'=x")
+        XCTAssertEqual(FormulaGuard.restore("'=x"), "=x")
+    }
+}
+
+/// Runs the real command-line tools the tests check against.
+enum Tool {
+    /// The tool's full path on PATH, or an XCTSkip naming it.
+    static func find(_ name: String) throws -> String {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw XCTSkip("\(name) is not installed; this test checks our output against it")
+    }
+
+    /// Runs `name` with `arguments` and `input` on stdin; its stdout, or a failure with stderr.
+    static func run(_ name: String, _ arguments: [String], input: Data = Data()) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try find(name))
+        process.arguments = arguments
+        let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Feed stdin on another thread so a large output cannot dead-lock against it.
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NSError(domain: "Tool", code: Int(process.terminationStatus), userInfo: [
+                NSLocalizedDescriptionKey: "\(name) \(arguments) failed: \(String(decoding: err, as: UTF8.self))",
+            ])
+        }
+        return out
+    }
+
+    static func python(_ script: String, input: Data, arguments: [String] = []) throws -> Data {
+        try run("python3", ["-c", script] + arguments, input: input)
+    }
+}
