@@ -1,0 +1,112 @@
+import Foundation
+
+/// Excel's date serial numbers (ECMA-376 Part 1, 18.17.4): days since an epoch, the fraction
+/// being the time of day.
+///
+/// - 1900 system (the default): serial 1 is 1900-01-01 and serial 60 is 1900-02-29, a day that
+///   never was (Excel keeps Lotus 1-2-3's leap-year bug); from serial 61 (1900-03-01) on, a
+///   serial counts days since 1899-12-30. Serial 0 shows as 1900-01-00 in Excel; it is read as
+///   1899-12-31, and a time alone (0 ≤ serial < 1) keeps that day.
+/// - 1904 system (`<workbookPr date1904="1"/>`, old Mac workbooks): serial 0 is 1904-01-01.
+enum ExcelDate {
+    /// The largest serial Excel shows as a date (9999-12-31 in the 1900 system).
+    static let maxSerial1900 = 2_958_465.0
+
+    /// The date a serial shows, rounded to the nearest second; nil when Excel would not show one
+    /// (negative, beyond year 9999, not finite).
+    static func civil(serial: Double, date1904: Bool) -> CivilDateTime? {
+        guard serial.isFinite, serial >= 0 else { return nil }
+        let maxSerial = date1904 ? maxSerial1900 - 1462 : maxSerial1900
+        guard serial < maxSerial + 1 else { return nil }
+        let totalSeconds = Int64((serial * 86_400).rounded())
+        let days = Int(totalSeconds / 86_400)
+        let secondOfDay = Int(totalSeconds % 86_400)
+        if date1904 {
+            return make(daysFromUnixEpoch: days + daysFromCivil(1904, 1, 1), secondOfDay: secondOfDay)
+        }
+        if days == 60 { return CivilDateTime(year: 1900, month: 2, day: 29, secondOfDay: secondOfDay) }
+        let base = days < 60 ? daysFromCivil(1899, 12, 31) : daysFromCivil(1899, 12, 30)
+        return make(daysFromUnixEpoch: base + days, secondOfDay: secondOfDay)
+    }
+
+    /// The 1900-system serial of a date and time; nil before 1900-01-01 or after 9999-12-31
+    /// (Excel cannot show those as dates). 1900-02-29 gives 60, as Excel does.
+    static func serial(_ value: CivilDateTime) -> Double? {
+        guard (1900...9999).contains(value.year), (1...12).contains(value.month), (1...31).contains(value.day),
+              (0..<86_400).contains(value.secondOfDay) else { return nil }
+        let days: Int
+        if value.year == 1900, value.month == 2, value.day == 29 {
+            days = 60
+        } else {
+            let d = daysFromCivil(value.year, value.month, value.day)
+            let sinceEpoch = d - daysFromCivil(1899, 12, 30)
+            days = sinceEpoch < 61 ? d - daysFromCivil(1899, 12, 31) : sinceEpoch
+        }
+        return Double(days) + Double(value.secondOfDay) / 86_400
+    }
+
+    private static func make(daysFromUnixEpoch z: Int, secondOfDay: Int) -> CivilDateTime {
+        let (y, m, d) = civilFromDays(z)
+        return CivilDateTime(year: y, month: m, day: d, secondOfDay: secondOfDay)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible
+    /// low-level date algorithms").
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+
+/// Whether a number format shows a date or a time (so a number cell styled with it is a date).
+enum NumberFormat {
+    /// Built-in formats that show dates or times: 14–22 and 45–47 everywhere; 27–36 and 50–58
+    /// are the dates of the Chinese, Japanese and Korean locales (ECMA-376 Part 1, 18.8.30).
+    static func isBuiltInDate(_ id: Int) -> Bool {
+        (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id)
+    }
+
+    /// A custom format code is a date or time when its first section has y, m, d, h or s outside
+    /// quoted text, backslash escapes, `_x` and `*x` spacing, and `[…]` (colours, locales,
+    /// conditions); elapsed times like `[h]:mm` count as times.
+    static func isDateCode(_ code: String) -> Bool {
+        var inQuote = false
+        var chars = code.unicodeScalars.makeIterator()
+        while let c = chars.next() {
+            if inQuote {
+                if c == "\"" { inQuote = false }
+                continue
+            }
+            switch c {
+            case "\"": inQuote = true
+            case "\\", "_", "*": _ = chars.next()
+            case ";": return false
+            case "[":
+                var inside = ""
+                while let d = chars.next(), d != "]" { inside.unicodeScalars.append(d) }
+                let lower = inside.lowercased()
+                if !lower.isEmpty, lower.allSatisfy({ "hms".contains($0) }) { return true }
+            case "y", "Y", "m", "M", "d", "D", "h", "H", "s", "S": return true
+            default: continue
+            }
+        }
+        return false
+    }
+}

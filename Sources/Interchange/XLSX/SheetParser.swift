@@ -1,0 +1,233 @@
+import Foundation
+
+/// Reads one worksheet part (`<sheetData>`) into rows, streaming.
+enum SheetParser {
+    private struct PendingCell {
+        var column = 0
+        var style = 0
+        var type = "n"
+        var value = ""
+        var hasValue = false
+    }
+
+    static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
+                      cellBudget: inout Int) throws -> [TableRow] {
+        var rows: [TableRow] = []
+        var budget = cellBudget
+        var inSheetData = false
+        var rowNumber = 0
+        var rowCells: [CellValue] = []
+        var inRow = false
+        var cell = PendingCell()
+        var inCell = false
+        var capture = false
+        var inInline = false
+        var phoneticDepth = 0
+
+        func fail(_ detail: String, _ zh: String) -> InterchangeError {
+            XLSXErrors.badContent(part, detail, zh: zh)
+        }
+
+        func finishRow() {
+            while let last = rowCells.last, last == .empty { rowCells.removeLast() }
+            if !rowCells.isEmpty { rows.append(TableRow(line: rowNumber, cells: rowCells)) }
+            rowCells = []
+        }
+
+        func finishCell() throws {
+            let value = try cellValue(cell, part: part, row: rowNumber, sharedStrings: sharedStrings,
+                                      styles: styles, date1904: date1904)
+            let index = cell.column - 1
+            if index >= rowCells.count {
+                let added = index + 1 - rowCells.count
+                budget -= added
+                guard budget >= 0 else { throw XLSXErrors.tooManyCells() }
+                rowCells.append(contentsOf: repeatElement(CellValue.empty, count: added))
+            }
+            rowCells[index] = value
+        }
+
+        try XMLEvents.parse(xml, part: part, start: { name, attributes in
+            switch name {
+            case "sheetData": inSheetData = true
+            case "row" where inSheetData:
+                if let r = attributes["r"] {
+                    guard let number = Int(r), number >= 1, number <= XLSXReader.maxRow else {
+                        throw fail("the row number \(r.prefix(20)) is outside 1…1,048,576",
+                                   "行号 \(r.prefix(20)) 超出了 1 到 1,048,576 的范围")
+                    }
+                    rowNumber = number
+                } else {
+                    rowNumber += 1
+                    guard rowNumber <= XLSXReader.maxRow else {
+                        throw fail("there are more than 1,048,576 rows", "行数超过了 1,048,576")
+                    }
+                }
+                inRow = true
+                rowCells = []
+            case "c" where inRow:
+                let previous = cell.column
+                cell = PendingCell()
+                if let ref = attributes["r"] {
+                    guard let (column, row) = CellReference.parse(ref) else {
+                        throw fail("the cell reference \"\(ref.prefix(20))\" is not a cell within XFD1048576",
+                                   "单元格地址“\(ref.prefix(20))”无效，超出了 XFD1048576 的范围")
+                    }
+                    if row != rowNumber {
+                        throw fail("the cell \(ref) is inside row \(rowNumber)", "单元格 \(ref) 写在了第 \(rowNumber) 行里")
+                    }
+                    cell.column = column
+                } else {
+                    cell.column = previous + 1
+                    guard cell.column <= XLSXReader.maxColumn else {
+                        throw fail("row \(rowNumber) has more than 16,384 cells", "第 \(rowNumber) 行的单元格超过了 16,384 个")
+                    }
+                }
+                cell.style = attributes["s"].flatMap { Int($0) } ?? 0
+                cell.type = attributes["t"] ?? "n"
+                inCell = true
+            case "v" where inCell:
+                capture = true
+                cell.hasValue = true
+            case "is" where inCell:
+                inInline = true
+                cell.hasValue = true
+            case "rPh" where inInline: phoneticDepth += 1
+            case "t" where inInline && phoneticDepth == 0: capture = true
+            default: break
+            }
+        }, end: { name in
+            switch name {
+            case "sheetData": inSheetData = false
+            case "row" where inRow:
+                finishRow()
+                inRow = false
+            case "c" where inCell:
+                try finishCell()
+                inCell = false
+                capture = false
+            case "v", "t": capture = false
+            case "rPh" where inInline: phoneticDepth -= 1
+            case "is": inInline = false
+            default: break
+            }
+        }, text: { text in
+            if capture { cell.value += text }
+        })
+        cellBudget = budget
+        return rows
+    }
+
+    private static func cellValue(_ cell: PendingCell, part: String, row: Int, sharedStrings: [String],
+                                  styles: StyleInfo, date1904: Bool) throws -> CellValue {
+        guard cell.hasValue else { return .empty }
+        let raw = cell.value
+        let ref = CellReference.name(column: cell.column, row: row)
+        switch cell.type {
+        case "s":
+            guard let index = Int(raw.trimmingCharacters(in: .whitespaces)), index >= 0, index < sharedStrings.count else {
+                throw XLSXErrors.badContent(part, "the cell \(ref) points to a shared string that does not exist",
+                                            zh: "单元格 \(ref) 引用的共享文本不存在")
+            }
+            return .text(sharedStrings[index])
+        case "inlineStr", "str":
+            return .text(OOXMLString.decode(raw))
+        case "e":
+            return .text(raw)
+        case "b":
+            switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "1", "true": return .bool(true)
+            case "0", "false": return .bool(false)
+            default:
+                throw XLSXErrors.badContent(part, "the cell \(ref) is a TRUE/FALSE cell holding \"\(raw.prefix(20))\"",
+                                            zh: "单元格 \(ref) 应为 TRUE/FALSE，实际内容是“\(raw.prefix(20))”")
+            }
+        case "d":
+            guard let date = isoDate(raw) else {
+                throw XLSXErrors.badContent(part, "the cell \(ref) is a date cell holding \"\(raw.prefix(30))\"",
+                                            zh: "单元格 \(ref) 应为日期，实际内容是“\(raw.prefix(30))”")
+            }
+            return .date(date)
+        default:
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return .empty }
+            guard let number = Double(trimmed), number.isFinite else {
+                throw XLSXErrors.badContent(part, "the cell \(ref) is a number cell holding \"\(raw.prefix(30))\"",
+                                            zh: "单元格 \(ref) 应为数字，实际内容是“\(raw.prefix(30))”")
+            }
+            if styles.isDate(cell.style), let date = ExcelDate.civil(serial: number, date1904: date1904) {
+                return .date(date)
+            }
+            return .number(number)
+        }
+    }
+
+    /// An ISO 8601 date or date-time of a `t="d"` cell: `2024-03-05`, `2024-03-05T14:30:00`
+    /// (fractional seconds rounded; a zone suffix ignored, as the cell shows wall-clock time).
+    static func isoDate(_ text: String) -> CivilDateTime? {
+        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= s.count else { return nil }
+            var n = 0
+            for b in s[from..<(from + count)] {
+                guard b >= 0x30, b <= 0x39 else { return nil }
+                n = n * 10 + Int(b - 0x30)
+            }
+            return n
+        }
+        guard s.count >= 10, s[4] == 0x2D, s[7] == 0x2D, let y = number(0, 4), let m = number(5, 2),
+              let d = number(8, 2), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        var seconds = 0
+        if s.count > 10 {
+            guard s.count >= 19, s[10] == 0x54 || s[10] == 0x20, s[13] == 0x3A, s[16] == 0x3A,
+                  let h = number(11, 2), let mi = number(14, 2), let se = number(17, 2), h < 24, mi < 60, se < 60
+            else { return nil }
+            seconds = h * 3600 + mi * 60 + se
+            if s.count > 20, s[19] == 0x2E, let fraction = Double("0" + String(decoding: s[19...].prefix(while: { $0 == 0x2E || ($0 >= 0x30 && $0 <= 0x39) }), as: UTF8.self)) {
+                seconds += Int(fraction.rounded())
+            }
+            if seconds >= 86_400 { return nil }
+        }
+        return CivilDateTime(year: y, month: m, day: d, secondOfDay: seconds)
+    }
+}
+
+/// A1-style cell references.
+enum CellReference {
+    /// The column (1 = A) and row of a reference like "C12"; nil beyond XFD1048576 or malformed.
+    static func parse(_ ref: String) -> (column: Int, row: Int)? {
+        var column = 0
+        var row = 0
+        var sawDigit = false
+        for b in ref.utf8 {
+            switch b {
+            case 0x41...0x5A, 0x61...0x7A:
+                guard !sawDigit else { return nil }
+                column = column * 26 + Int((b & 0xDF) - 0x40)
+                guard column <= XLSXReader.maxColumn else { return nil }
+            case 0x30...0x39:
+                sawDigit = true
+                row = row * 10 + Int(b - 0x30)
+                guard row <= XLSXReader.maxRow else { return nil }
+            case 0x24: continue
+            default: return nil
+            }
+        }
+        guard column >= 1, row >= 1 else { return nil }
+        return (column, row)
+    }
+
+    /// The letters of a column (1 = A, 27 = AA).
+    static func letters(_ column: Int) -> String {
+        var n = column
+        var scalars: [UInt8] = []
+        while n > 0 {
+            let r = (n - 1) % 26
+            scalars.append(UInt8(0x41 + r))
+            n = (n - 1) / 26
+        }
+        return String(decoding: scalars.reversed(), as: UTF8.self)
+    }
+
+    static func name(column: Int, row: Int) -> String { letters(column) + String(row) }
+}

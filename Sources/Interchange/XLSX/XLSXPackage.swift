@@ -1,0 +1,179 @@
+import Foundation
+import ZIPFoundation
+
+/// The parts of an XLSX package (a ZIP file), read with caps on what they inflate to.
+///
+/// ZIPFoundation lists the entries and inflates them. One thing is done by hand: finding where an
+/// entry's compressed bytes start (a walk of the central directory, `ZIPCentralDirectory`). The
+/// reason is a bug in ZIPFoundation 0.9.20 on Linux: `Archive.extract` spins forever at 100% CPU
+/// when a deflate stream ends before its final block (weichsel/ZIPFoundation#389, still open). So
+/// each entry's compressed bytes are handed to ZIPFoundation's `Data.decompress` through a
+/// provider that serves exactly those bytes and throws when asked for more.
+struct XLSXPackage {
+    /// Caps on inflated sizes (a zip bomb stops at the cap, not when memory runs out).
+    struct Limits: Sendable {
+        /// The most one part may inflate to.
+        var maxPartBytes: Int = 256 << 20
+        /// The most all parts read from one workbook may inflate to together.
+        var maxTotalBytes: Int = 512 << 20
+        /// The most cells (padding included) all sheets may hold together.
+        var maxCells: Int = 20_000_000
+        static let standard = Limits()
+    }
+
+    private struct Part {
+        let entry: Entry
+        let dataOffset: Int
+    }
+
+    private let data: Data
+    private let parts: [String: Part]
+    private let limits: Limits
+    private var totalRead = 0
+
+    init(_ data: Data, limits: Limits) throws {
+        if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            throw XLSXErrors.oleCompoundFile()
+        }
+        guard data.starts(with: [0x50, 0x4B]) else { throw XLSXErrors.notAZip() }
+        let archive: Archive
+        let offsets: [(path: String?, dataOffset: Int)]
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+            offsets = try ZIPCentralDirectory.dataOffsets(in: data)
+        } catch let error as InterchangeError {
+            throw error
+        } catch {
+            throw XLSXErrors.damagedZip()
+        }
+        var parts: [String: Part] = [:]
+        var index = 0
+        for entry in archive {
+            guard index < offsets.count, offsets[index].path.map({ $0 == entry.path }) ?? true else {
+                throw XLSXErrors.damagedZip()
+            }
+            let key = Self.normalize(entry.path)
+            if parts[key] == nil { parts[key] = Part(entry: entry, dataOffset: offsets[index].dataOffset) }
+            index += 1
+        }
+        guard index == offsets.count else { throw XLSXErrors.damagedZip() }
+        self.data = data
+        self.parts = parts
+        self.limits = limits
+    }
+
+    /// Part names are case-insensitive in OPC, with or without a leading slash.
+    static func normalize(_ path: String) -> String {
+        var p = path
+        while p.hasPrefix("/") { p.removeFirst() }
+        return p.lowercased()
+    }
+
+    func contains(_ path: String) -> Bool { parts[Self.normalize(path)] != nil }
+
+    /// The inflated bytes of a part, or nil if the package has no such part.
+    mutating func read(_ path: String) throws -> Data? {
+        guard let part = parts[Self.normalize(path)] else { return nil }
+        let entry = part.entry
+        guard entry.type == .file else { return nil }
+        let declared = entry.uncompressedSize
+        if declared > UInt64(limits.maxPartBytes) || declared > UInt64(limits.maxTotalBytes - totalRead) {
+            throw XLSXErrors.tooLarge(part: path)
+        }
+        let start = part.dataOffset
+        let compressedCount = Int(clamping: entry.compressedSize)
+        guard start >= 0, compressedCount <= data.count - start else { throw XLSXErrors.damagedZip() }
+        let compressed = data[(data.startIndex + start)..<(data.startIndex + start + compressedCount)]
+        let partCap = min(limits.maxPartBytes, limits.maxTotalBytes - totalRead)
+        var output = Data()
+        output.reserveCapacity(Int(min(declared, UInt64(partCap))))
+        let checksum: CRC32
+        if entry.isCompressed {
+            var served = 0
+            do {
+                checksum = try Data.decompress(
+                    size: Int64(compressedCount), bufferSize: 64 << 10, skipCRC32: false,
+                    provider: { _, size in
+                        // An empty chunk would make ZIPFoundation's Linux inflate loop spin (see above).
+                        guard served < compressed.count else { throw XLSXPackageStop.truncated }
+                        let end = min(compressed.count, served + size)
+                        let chunk = compressed[(compressed.startIndex + served)..<(compressed.startIndex + end)]
+                        served = end
+                        return Data(chunk)
+                    },
+                    consumer: { chunk in
+                        guard output.count + chunk.count <= partCap else { throw XLSXPackageStop.cap }
+                        output.append(chunk)
+                    })
+            } catch XLSXPackageStop.cap {
+                throw XLSXErrors.tooLarge(part: path)
+            } catch {
+                throw XLSXErrors.damagedPart(path)
+            }
+        } else {
+            guard compressed.count <= partCap else { throw XLSXErrors.tooLarge(part: path) }
+            output = Data(compressed)
+            checksum = output.crc32(checksum: 0)
+        }
+        guard checksum == entry.checksum, UInt64(output.count) == declared else { throw XLSXErrors.damagedPart(path) }
+        totalRead += output.count
+        return output
+    }
+}
+
+private enum XLSXPackageStop: Error {
+    case cap
+    case truncated
+}
+
+/// Where each entry's data starts, from the ZIP central directory (APPNOTE.TXT 4.3.12, 4.3.16,
+/// 4.3.7): the one thing ZIPFoundation does not expose. Bounds-checked at every read; ZIP64
+/// archives are refused (an XLSX that needs ZIP64 is far beyond the size caps anyway).
+enum ZIPCentralDirectory {
+    /// Each entry's name (nil when it is neither UTF-8-flagged nor ASCII, so ZIPFoundation's CP437
+    /// reading of it is not compared) and the offset of its data, in central directory order.
+    static func dataOffsets(in data: Data) throws -> [(path: String?, dataOffset: Int)] {
+        let bytes = [UInt8](data)
+        func u16(_ at: Int) throws -> Int {
+            guard at >= 0, at + 2 <= bytes.count else { throw XLSXErrors.damagedZip() }
+            return Int(bytes[at]) | Int(bytes[at + 1]) << 8
+        }
+        func u32(_ at: Int) throws -> Int {
+            guard at >= 0, at + 4 <= bytes.count else { throw XLSXErrors.damagedZip() }
+            return try u16(at) | u16(at + 2) << 16
+        }
+        // The end of central directory record: the last signature within 22 + 65,535 bytes of the end.
+        var eocd = -1
+        var at = bytes.count - 22
+        let lowest = max(0, bytes.count - 22 - 65_535)
+        while at >= lowest {
+            if bytes[at] == 0x50, try u32(at) == 0x0605_4B50 { eocd = at; break }
+            at -= 1
+        }
+        guard eocd >= 0 else { throw XLSXErrors.damagedZip() }
+        let count = try u16(eocd + 10)
+        let directoryOffset = try u32(eocd + 16)
+        guard count != 0xFFFF, directoryOffset != 0xFFFF_FFFF else { throw XLSXErrors.damagedZip() }
+        var result: [(path: String?, dataOffset: Int)] = []
+        var cursor = directoryOffset
+        for _ in 0..<count {
+            guard try u32(cursor) == 0x0201_4B50 else { throw XLSXErrors.damagedZip() }
+            let nameLength = try u16(cursor + 28)
+            let extraLength = try u16(cursor + 30)
+            let commentLength = try u16(cursor + 32)
+            let localHeader = try u32(cursor + 42)
+            guard localHeader != 0xFFFF_FFFF, cursor + 46 + nameLength <= bytes.count else {
+                throw XLSXErrors.damagedZip()
+            }
+            let flags = try u16(cursor + 8)
+            let nameBytes = bytes[(cursor + 46)..<(cursor + 46 + nameLength)]
+            let name = flags & 0x800 != 0 || nameBytes.allSatisfy({ $0 < 0x80 })
+                ? String(decoding: nameBytes, as: UTF8.self) : nil
+            guard try u32(localHeader) == 0x0403_4B50 else { throw XLSXErrors.damagedZip() }
+            let offset = localHeader + 30 + (try u16(localHeader + 26)) + (try u16(localHeader + 28))
+            result.append((name, offset))
+            cursor += 46 + nameLength + extraLength + commentLength
+        }
+        return result
+    }
+}

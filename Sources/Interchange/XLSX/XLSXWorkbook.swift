@@ -1,0 +1,94 @@
+import Foundation
+
+/// A workbook to write with `XLSXWriter`: sheets, each a header row and rows of typed cells.
+public struct XLSXWorkbook: Sendable {
+    public var sheets: [XLSXSheet]
+    /// The document title (File > Properties), if any.
+    public var title: String?
+    /// Who made it (File > Properties > Author), if anyone.
+    public var creator: String?
+    /// When it was made: the properties' creation time and the zip entries' time. Nil: now.
+    public var created: Date?
+
+    public init(sheets: [XLSXSheet], title: String? = nil, creator: String? = nil, created: Date? = nil) {
+        self.sheets = sheets
+        self.title = title
+        self.creator = creator
+        self.created = created
+    }
+}
+
+/// One worksheet: a bold header row from `columns`, then `rows` from row 2.
+///
+/// The name is made acceptable to Excel when written: `[ ] : * ? / \` become `_`, apostrophes
+/// at either end are dropped, it is cut to 31 characters, an empty name becomes "Sheet1"…, and
+/// a name equal (ignoring case) to an earlier sheet's gets " (2)", " (3)"….
+public struct XLSXSheet: Sendable {
+    public var name: String
+    public var columns: [XLSXColumn]
+    public var rows: [[XLSXCell]]
+    /// Keeps the header row in view when scrolling (a frozen pane below row 1).
+    public var freezeHeader: Bool
+    /// Puts filter buttons on the header row.
+    public var autoFilter: Bool
+
+    public init(name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true,
+                autoFilter: Bool = true) {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+        self.freezeHeader = freezeHeader
+        self.autoFilter = autoFilter
+    }
+}
+
+/// A column: its header text and, optionally, its width in characters (else fitted to the
+/// content, East Asian wide characters counting two, between 6 and 60).
+public struct XLSXColumn: Sendable {
+    public var header: String
+    public var width: Double?
+
+    public init(_ header: String, width: Double? = nil) {
+        self.header = header
+        self.width = width
+    }
+}
+
+/// A cell: a value, an optional solid background and bold text.
+public struct XLSXCell: Sendable, Equatable {
+    /// What a cell holds and how Excel shows it.
+    public enum Value: Sendable, Equatable {
+        case empty
+        /// Text, always a text cell (a leading "=" is not a formula). Characters XML cannot carry
+        /// (U+0000–U+001F other than tab and line feed, U+FFFE, U+FFFF) are stored as Excel's
+        /// `_xHHHH_` escapes, which Excel and XLSXReader turn back into the character.
+        case text(String)
+        /// A number; NaN and infinities are written as the error value `#NUM!`.
+        case number(Double)
+        /// A whole number; beyond 15 digits (what Excel keeps exactly) it is written as text so no
+        /// digit is lost.
+        case integer(Int64)
+        /// A day, shown yyyy-mm-dd (the time of day is ignored).
+        case date(CivilDateTime)
+        /// A day and time, shown yyyy-mm-dd hh:mm (seconds are kept in the value).
+        case dateTime(CivilDateTime)
+        /// An amount of money, a number cell shown with its currency: CNY as ¥1,234.50, another
+        /// ISO code as "USD 1,234.50". The amount is written exactly as the decimal string given.
+        case money(amount: Decimal, currency: String)
+        case bool(Bool)
+    }
+
+    public var value: Value
+    /// A solid background colour as ARGB hex ("FFFFF2CC") or RGB ("FFF2CC").
+    public var fill: String?
+    public var bold: Bool
+
+    public init(_ value: Value, fill: String? = nil, bold: Bool = false) {
+        self.value = value
+        self.fill = fill
+        self.bold = bold
+    }
+
+    public static func text(_ s: String) -> XLSXCell { XLSXCell(.text(s)) }
+    public static let empty = XLSXCell(.empty)
+}

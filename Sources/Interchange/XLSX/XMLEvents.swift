@@ -1,0 +1,120 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Streams the elements of one XML part to closures: start (local name, attributes with prefixes
+/// stripped), end (local name) and character data.
+///
+/// Why Foundation's `XMLParser` and not SWXMLHash: SWXMLHash runs the same `XMLParser` underneath
+/// and then builds a tree of every element, so it is the same parse plus a class instance, an
+/// attribute dictionary and a children array per element kept until the end. A 100,000 × 10 sheet
+/// is over 2 million elements; measured on this project's 2-core Linux machine, reading such a
+/// sheet through SWXMLHash's tree took several times as long and as much memory as this stream
+/// (figures in XLSXReader.swift). Small parts use the same stream so there is one XML path to
+/// harden: no DTD (an XLSX part never has one, so a `<!DOCTYPE` is refused before parsing, which
+/// also rules out entity expansion bombs), no external entities.
+final class XMLEvents: NSObject, XMLParserDelegate {
+    typealias Start = (_ name: String, _ attributes: [String: String]) throws -> Void
+    typealias End = (_ name: String) throws -> Void
+    typealias Text = (_ text: String) -> Void
+
+    private let onStart: Start
+    private let onEnd: End
+    private let onText: Text
+    private var failure: Error?
+
+    private init(start: @escaping Start, end: @escaping End, text: @escaping Text) {
+        onStart = start
+        onEnd = end
+        onText = text
+    }
+
+    /// Parses `data` (the part `part`, named in errors), calling the closures in document order.
+    static func parse(_ data: Data, part: String, start: @escaping Start, end: @escaping End = { _ in },
+                      text: @escaping Text = { _ in }) throws {
+        if hasDoctype(data) { throw XLSXErrors.badXML(part, "a DOCTYPE is not allowed") }
+        let events = XMLEvents(start: start, end: end, text: text)
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = events
+        let ok = parser.parse()
+        if let failure = events.failure { throw failure }
+        guard ok else {
+            let detail = parser.parserError.map { "line \(parser.lineNumber): \(($0 as NSError).code)" } ?? "unreadable"
+            throw XLSXErrors.badXML(part, detail)
+        }
+    }
+
+    /// True when a `<!DOCTYPE` comes before the root element (after a BOM, blanks, `<?…?>` and
+    /// comments).
+    static func hasDoctype(_ data: Data) -> Bool {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+            func at(_ s: String, _ j: Int) -> Bool {
+                let u = Array(s.utf8)
+                guard j + u.count <= b.count else { return false }
+                for k in 0..<u.count where b[j + k] != u[k] { return false }
+                return true
+            }
+            while i < b.count {
+                let c = b[i]
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+                if at("<?", i) {
+                    i += 2
+                    while i < b.count, !at("?>", i) { i += 1 }
+                    i += 2
+                } else if at("<!--", i) {
+                    i += 4
+                    while i < b.count, !at("-->", i) { i += 1 }
+                    i += 3
+                } else {
+                    return at("<!DOCTYPE", i) || at("<!doctype", i)
+                }
+            }
+            return false
+        }
+    }
+
+    private static func local(_ name: String) -> String {
+        guard let colon = name.lastIndex(of: ":") else { return name }
+        return String(name[name.index(after: colon)...])
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        guard failure == nil else { return }
+        var attributes = attributeDict
+        if attributeDict.keys.contains(where: { $0.contains(":") }) {
+            attributes = [:]
+            for (key, value) in attributeDict where !key.hasPrefix("xmlns") {
+                attributes[Self.local(key)] = value
+            }
+        }
+        do { try onStart(Self.local(elementName), attributes) } catch { stop(parser, error) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?) {
+        guard failure == nil else { return }
+        do { try onEnd(Self.local(elementName)) } catch { stop(parser, error) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard failure == nil else { return }
+        onText(string)
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        guard failure == nil else { return }
+        onText(String(decoding: CDATABlock, as: UTF8.self))
+    }
+
+    private func stop(_ parser: XMLParser, _ error: Error) {
+        failure = error
+        parser.abortParsing()
+    }
+}
