@@ -47,7 +47,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
 }
 
 /// Where a column's values go.
-public enum ColumnTarget: Equatable, Sendable {
+public enum ColumnTarget: Hashable, Sendable {
     /// A field of the table's kind, by its key.
     case field(String)
     /// The record's id in the file it came from (`C12` in an export): other rows may refer to it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Interchange
 import VaultCrypto
 import SalesArchive
 import Department
@@ -107,6 +108,14 @@ enum ErrorReport {
             return (message, hint?.text, status)
         case let e as DepartmentError:
             return describe(e)
+        case let e as InterchangeError:
+            let status: ExitStatus = switch e.code {
+            case .unreadableFile, .exists: .fileProblem
+            case .writeFailed: .failure
+            case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping: .inputRefused
+            }
+            let hint = e.hint.map { L($0, e.hintZH ?? $0).text }
+            return (L(e.reason, e.reasonZH).text, hint, status)
         case let e as CryptoError:
             return (L("cryptographic failure: \(e)", "加密运算失败:\(e)").text, nil, .failure)
         default:

@@ -1,0 +1,175 @@
+import Foundation
+import SalesArchive
+import VaultCrypto
+
+/// An archive's content as tables and files (INTERCHANGE.md §6): one table per kind, in the
+/// user's language, secret fields only when asked, every value in its type (dates as dates,
+/// money as amounts), references by name so that the file reads on its own and imports back.
+public enum Exporter {
+    public enum Format: String, Sendable, CaseIterable {
+        case xlsx, csv, json
+    }
+
+    public struct Options: Sendable {
+        public var kinds: [ImportKind]
+        public var format: Format
+        public var includeSecret = false
+        public var zh = true
+        /// CSV only: the encoding (UTF-8 with BOM unless asked otherwise).
+        public var encoding: TextEncoding = .utf8BOM
+        public var now: Int64
+
+        public init(kinds: [ImportKind], format: Format, now: Int64) {
+            self.kinds = kinds
+            self.format = format
+            self.now = now
+        }
+    }
+
+    /// A value as the archive holds it, for any writer.
+    public enum Value: Equatable, Sendable {
+        case empty
+        case text(String)
+        case integer(Int64)
+        case money(Money)
+        case day(Int32)
+        case instant(Int64)
+        case flag(Bool)
+    }
+
+    /// One kind's rows, with the header in the chosen language.
+    public struct ExportTable: Sendable {
+        public let kind: ImportKind
+        public let name: String
+        public let headers: [String]
+        public let rows: [[Value]]
+    }
+
+    /// What an export produced: the file's bytes, its rows and the record to keep.
+    public struct Output: Sendable {
+        public let data: Data
+        public let rows: Int
+        public let sha256: String
+    }
+
+    /// The tables of `kinds` in `archive` (the contact log is loaded when asked for).
+    public static func tables(_ archive: CustomerArchive, options: Options) throws -> [ExportTable] {
+        if options.kinds.contains(.log) { try archive.loadContactLog() }
+        let state = archive.state
+        return options.kinds.map { kind in
+            let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
+            let headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
+            let rows: [[Value]] = state.all(kind.entity).map { e in
+                [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh) }
+            }
+            return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
+        }
+    }
+
+    /// A field's value for export: references by name, vocabularies by label.
+    static func value(_ spec: FieldSpec, _ v: FieldValue?, state: ArchiveState, zh: Bool) -> Value {
+        guard let v else { return .empty }
+        switch (spec.type, v) {
+        case (.instant, .int(let i)): return .instant(i)
+        case (_, .int(let i)): return .integer(i)
+        case (_, .day(let d)): return .day(d)
+        case (_, .money(let m)): return .money(m)
+        case (_, .flag(let b)): return .flag(b)
+        case (.vocabulary(.grade), .text(let s)): return .text(s)
+        case (.vocabulary(let vocab), .text(let s)): return .text(vocab.label(s, zh: zh) ?? s)
+        case (_, .text(let s)): return .text(s)
+        case (_, .ref(let id)): return .text(name(id, state))
+        case (_, .refs(let ids)): return .text(ids.map { name($0, state) }.joined(separator: zh ? "、" : ", "))
+        }
+    }
+
+    private static func name(_ id: UInt64, _ state: ArchiveState) -> String {
+        for kind in [EntityKind.customer, .contact, .project] { if let e = state.entities(kind, id) { return e.displayName } }
+        return "#\(id)"
+    }
+
+    /// The file's bytes in `options.format`.
+    public static func write(_ archive: CustomerArchive, options: Options) throws -> Output {
+        let tables = try tables(archive, options: options)
+        let rows = tables.reduce(0) { $0 + $1.rows.count }
+        let data: Data
+        switch options.format {
+        case .csv:
+            guard tables.count == 1, let table = tables.first else {
+                throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能存放一类数据,请用 --kind 指定一类",
+                                       hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
+                                       hintZH: "例如 --kind customers;如需全部导出,请用 --format xlsx 导出为一个工作簿")
+            }
+            var writer = CSVWriter(encoding: options.encoding)
+            writer.append(table.headers)
+            for row in table.rows { writer.append(row.map { csvText($0) }) }
+            data = try writer.data()
+        case .xlsx:
+            data = try XLSXWriter.write(workbook(tables, archive: archive, options: options))
+        case .json:
+            data = try JSONExport.data(archive, options: options)
+        }
+        let digest = try SHA256.hash(Array(data)).map { String(format: "%02x", $0) }.joined()
+        return Output(data: data, rows: rows, sha256: digest)
+    }
+
+    /// A value as CSV text: dates `2026-03-05`, instants `2026-03-05 14:30:05` (local time),
+    /// CNY amounts as plain numbers, other currencies with their code, flags 是/否.
+    static func csvText(_ v: Value) -> String {
+        switch v {
+        case .empty: return ""
+        case .text(let s): return s
+        case .integer(let i): return String(i)
+        case .money(let m): return m.currency == Money.defaultCurrency ? m.decimalString : "\(m.currency) \(m.decimalString)"
+        case .day(let d): return DateParser.format(d)
+        case .instant(let i):
+            let c = CellReading.civil(i)
+            return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.secondOfDay / 3600, c.secondOfDay % 3600 / 60, c.secondOfDay % 60)
+        case .flag(let b): return b ? "是" : "否"
+        }
+    }
+
+    static func xlsxCell(_ v: Value) -> XLSXCell {
+        switch v {
+        case .empty: return .empty
+        case .text(let s): return XLSXCell(.text(FormulaGuard.neutralise(s)))
+        case .integer(let i): return XLSXCell(.integer(i))
+        case .money(let m): return XLSXCell(.money(amount: Decimal(string: m.decimalString) ?? 0, currency: m.currency))
+        case .day(let d):
+            let c = DateParser.civil(d)
+            return XLSXCell(.date(CivilDateTime(year: c.year, month: c.month, day: c.day)))
+        case .instant(let i): return XLSXCell(.dateTime(CellReading.civil(i)))
+        case .flag(let b): return XLSXCell(.text(b ? "是" : "否"))
+        }
+    }
+
+    /// The workbook: a sheet per kind (header frozen, widths fitted) and the 说明 sheet that
+    /// says whose archive this is, when and by whom it was exported, and that it is plaintext.
+    static func workbook(_ tables: [ExportTable], archive: CustomerArchive, options: Options) -> XLSXWorkbook {
+        var sheets = tables.map { t in
+            XLSXSheet(name: t.name, columns: t.headers.map { XLSXColumn($0) }, rows: t.rows.map { $0.map(xlsxCell) })
+        }
+        sheets.append(aboutSheet(archive, options: options, tables: tables))
+        let owner = archive.vault.header.owner
+        return XLSXWorkbook(sheets: sheets, title: options.zh ? "\(owner) 的客户档案(导出)" : "Customer archive of \(owner) (export)",
+                            creator: archive.actor, created: Date(timeIntervalSince1970: TimeInterval(options.now)))
+    }
+
+    static func aboutSheet(_ archive: CustomerArchive, options: Options, tables: [ExportTable]) -> XLSXSheet {
+        let zh = options.zh
+        let at = CellReading.civil(options.now)
+        let kinds = tables.map { "\($0.name) \($0.rows.count)" }.joined(separator: zh ? "、" : ", ")
+        let lines: [(String, XLSXCell)] = [
+            (zh ? "导出自" : "Exported from", .text(archive.vault.header.owner)),
+            (zh ? "导出时间" : "Exported at", XLSXCell(.dateTime(at))),
+            (zh ? "导出人" : "Exported by", .text(archive.actor)),
+            (zh ? "内容(行数)" : "Content (rows)", .text(kinds)),
+            (zh ? "含保密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),
+            (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本,已离开加密档案。请妥善保管,仅交给有权查看的人,用完即删除。"
+                                                : "This file is a plaintext copy of customer data that has left the encrypted archive. Keep it safe, give it only to those entitled to it, and delete it after use.")),
+        ]
+        return XLSXSheet(name: zh ? ImportSource.aboutSheet.zh : ImportSource.aboutSheet.en,
+                         columns: [XLSXColumn(zh ? "项目" : "Item"), XLSXColumn(zh ? "内容" : "Value", width: 80)],
+                         rows: lines.map { [.text($0.0), $0.1] }, freezeHeader: false, autoFilter: false)
+    }
+}

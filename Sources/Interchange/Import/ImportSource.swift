@@ -1,0 +1,84 @@
+import Foundation
+import VaultCrypto
+
+/// A file to import, read into tables (INTERCHANGE.md §1): an XLSX workbook, a CSV/TSV file in
+/// any of the encodings Excel writes, or SalesVault's own JSON export. Nothing about the
+/// archive is known here.
+public struct ImportSource: Sendable {
+    public enum Format: Sendable, Equatable {
+        case csv(TextEncoding, delimiter: UInt8)
+        case xlsx
+        case json
+    }
+
+    /// Where a SalesVault export came from (its 说明 sheet, or the JSON's header).
+    public struct Origin: Sendable, Equatable {
+        public let owner: String
+        /// The export's date, `2026-11-30`.
+        public let date: String
+    }
+
+    /// The sheet an export adds to say what it is (never imported as data).
+    public static let aboutSheet = (zh: "说明", en: "About")
+
+    public let fileName: String
+    /// Lower-case hex of the file's bytes as read.
+    public let sha256: String
+    public let format: Format
+    public let tables: [Table]
+    public let exportedFrom: Origin?
+
+    public init(fileName: String, sha256: String, format: Format, tables: [Table], exportedFrom: Origin? = nil) {
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.format = format
+        self.tables = tables
+        self.exportedFrom = exportedFrom
+    }
+
+    /// Reads the file at `path`; `encoding` overrides detection for text files.
+    public static func load(_ path: String, encoding: TextEncoding? = nil) throws -> ImportSource {
+        let data = try AtomicFile.readInput(path, limit: 1 << 30)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return try read(data, fileName: name, encoding: encoding)
+    }
+
+    /// Reads `data` as the file `fileName`.
+    public static func read(_ data: Data, fileName: String, encoding: TextEncoding? = nil) throws -> ImportSource {
+        let digest = try SHA256.hash(Array(data)).map { String(format: "%02x", $0) }.joined()
+        let head = [UInt8](data.prefix(8))
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            let tables = try XLSXReader.read(data)
+            return ImportSource(fileName: fileName, sha256: digest, format: .xlsx, tables: tables, exportedFrom: origin(of: tables))
+        }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a password-protected workbook or an old .xls file, which SalesVault cannot read yet",
+                                   zh: "“\(fileName)”是加密的工作簿或旧版 .xls 文件,SalesVault 暂时无法读取",
+                                   hint: "open it in Excel or WPS and save it as .xlsx without a password (or as CSV), then import that file",
+                                   hintZH: "请在 Excel 或 WPS 中打开,另存为不加密的 .xlsx(或 CSV)后再导入")
+        }
+        let enc = encoding ?? TextEncoding.detect(data)
+        let text = try TextEncoding.decode(data, as: enc)
+        if fileName.lowercased().hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "{" {
+            let (tables, from) = try JSONExport.tables(from: Data(text.utf8), fileName: fileName)
+            return ImportSource(fileName: fileName, sha256: digest, format: .json, tables: tables, exportedFrom: from)
+        }
+        let (table, delimiter) = try CSVReader.read(text, name: fileName)
+        return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+    }
+
+    /// The origin an export's 说明/About sheet states (导出自 / exported from, 导出时间 / exported at).
+    static func origin(of tables: [Table]) -> Origin? {
+        guard let about = tables.first(where: { $0.name == aboutSheet.zh || $0.name == aboutSheet.en }) else { return nil }
+        var owner: String?
+        var date: String?
+        for row in about.rows where row.cells.count >= 2 {
+            guard case .text(let key) = row.cells[0] else { continue }
+            let value = Importer.plain(row.cells[1])
+            if key.hasPrefix("导出自") || key.lowercased().hasPrefix("exported from") { owner = value }
+            if key.hasPrefix("导出时间") || key.lowercased().hasPrefix("exported at") { date = String(value.prefix(10)) }
+        }
+        guard let owner, !owner.isEmpty else { return nil }
+        return Origin(owner: owner, date: date ?? "")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The refused rows of an import, to fix and import again (INTERCHANGE.md §5.3): in the input's
+/// own format and encoding (a CSV keeps its delimiter; a JSON export's rows become a workbook),
+/// from its header row on, with one more column that says why each row was refused.
+public enum Rejects {
+    /// The file's bytes, or nil when no row was refused.
+    public static func data(_ preview: ImportPreview, zh: Bool) throws -> Data? {
+        guard !preview.refused.isEmpty else { return nil }
+        let reasonHeader = zh ? "未导入原因" : "Why not imported"
+        let byTable = Dictionary(grouping: preview.refused, by: \.table)
+        func reasons(_ r: ImportPreview.Refused) -> String {
+            r.reasons.map { p in
+                let column = p.column.map { zh ? "“\($0)”:" : "\($0): " } ?? ""
+                return column + (zh ? p.reasonZH : p.reason)
+            }.joined(separator: zh ? ";" : "; ")
+        }
+        func headerRow(_ t: Int) -> TableRow? {
+            let table = preview.source.tables[t]
+            guard let summary = preview.tables.first(where: { $0.name == table.name }) else { return nil }
+            return table.rows.first { $0.line == summary.headerLine }
+        }
+        switch preview.source.format {
+        case .csv(let encoding, let delimiter):
+            var writer = CSVWriter(delimiter: delimiter, encoding: encoding, guardsFormulas: false)
+            for (t, refused) in byTable.sorted(by: { $0.key < $1.key }) {
+                let table = preview.source.tables[t]
+                if let header = headerRow(t) { writer.append(header.cells.map(Importer.plain) + [reasonHeader]) }
+                for r in refused.sorted(by: { $0.row < $1.row }) {
+                    writer.append(table.rows[r.row].cells.map(Importer.plain) + [reasons(r)])
+                }
+            }
+            return try writer.data()
+        case .xlsx, .json:
+            var sheets: [XLSXSheet] = []
+            for (t, refused) in byTable.sorted(by: { $0.key < $1.key }) {
+                let table = preview.source.tables[t]
+                let header = headerRow(t)?.cells.map(Importer.plain) ?? []
+                let rows = refused.sorted(by: { $0.row < $1.row }).map { r in
+                    var cells = table.rows[r.row].cells.map(cell)
+                    while cells.count < header.count { cells.append(.empty) }
+                    return cells + [XLSXCell(.text(reasons(r)), fill: "FFFFC7CE")]
+                }
+                sheets.append(XLSXSheet(name: table.name, columns: (header + [reasonHeader]).map { XLSXColumn($0) }, rows: rows))
+            }
+            return try XLSXWriter.write(XLSXWorkbook(sheets: sheets, title: zh ? "未导入的行" : "Rows not imported"))
+        }
+    }
+
+    /// A cell written back as the file had it (text as text, dates as dates).
+    static func cell(_ value: CellValue) -> XLSXCell {
+        switch value {
+        case .empty: return .empty
+        case .text(let s): return XLSXCell(.text(s))
+        case .number(let d): return XLSXCell(.number(d))
+        case .date(let c): return XLSXCell(c.secondOfDay == 0 ? .date(c) : .dateTime(c))
+        case .bool(let b): return XLSXCell(.bool(b))
+        }
+    }
+}
