@@ -116,13 +116,14 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             return data
         case .utf16LE, .utf16BE:
             let big = encoding == .utf16BE
-            var data = Data(capacity: 2 + text.utf8.count * 2)
-            data.append(contentsOf: big ? [0xFE, 0xFF] : [0xFF, 0xFE])
+            var bytes: [UInt8] = big ? [0xFE, 0xFF] : [0xFF, 0xFE]
+            bytes.reserveCapacity(2 + text.utf16.count * 2)
             for unit in text.utf16 {
                 let (hi, lo) = (UInt8(unit >> 8), UInt8(unit & 0xFF))
-                data.append(contentsOf: big ? [hi, lo] : [lo, hi])
+                bytes.append(big ? hi : lo)
+                bytes.append(big ? lo : hi)
             }
-            return data
+            return Data(bytes)
         case .gb18030:
             return try GB18030Converter.encode(text)
         }
