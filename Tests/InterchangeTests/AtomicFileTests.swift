@@ -82,6 +82,15 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(FileManager.default.contents(atPath: "\(dir)/empty.csv"), Data())
     }
 
+    /// 80 Chinese characters are 240 bytes: the temporary name must still fit NAME_MAX.
+    func testLongChineseFileNameIsWritten() throws {
+        let name = String(repeating: "客户档案", count: 20) + ".csv"
+        try AtomicFile.write(Data("x".utf8), to: "\(dir)/\(name)", replacing: false)
+        try AtomicFile.write(Data("y".utf8), to: "\(dir)/\(name)", replacing: true)
+        XCTAssertEqual(FileManager.default.contents(atPath: "\(dir)/\(name)"), Data("y".utf8))
+        XCTAssertEqual(try entries(dir), [name])
+    }
+
     func testSymlinkDestinationIsRefusedAndItsTargetUntouched() throws {
         let target = "\(dir)/target.csv"
         try AtomicFile.write(Data("target".utf8), to: target, replacing: false)

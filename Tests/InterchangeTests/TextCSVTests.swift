@@ -221,6 +221,56 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(given.rows[0].cells, [.text("a;b"), .text("c")])
     }
 
+    /// Every prefix of a tricky file, and the file with each byte flipped, either reads or fails
+    /// with one of our errors; a prefix that cuts a quoted field fails as unterminated.
+    func testEveryPrefixAndEveryFlippedByteReadsOrFailsCleanly() throws {
+        let text = "客户名称,\"备注\"\r\n\"甲\"\"乙\",\"多\r\n行\"\r\n𠮷,\r\n"
+        let bytes = Array(try TextEncoding.encode(text, as: .gb18030))
+        for count in 0...bytes.count {
+            let data = Data(bytes.prefix(count))
+            do {
+                _ = try CSVReader.read(data, name: "p.csv", encoding: .gb18030)
+            } catch let e as InterchangeError {
+                XCTAssertTrue([.encoding, .malformedText].contains(e.code), "prefix \(count): \(e)")
+            }
+        }
+        for index in bytes.indices {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var copy = bytes
+                copy[index] ^= flip
+                for encoding in [nil, TextEncoding.utf8, .gb18030, .utf16LE] {
+                    do {
+                        _ = try CSVReader.read(Data(copy), name: "f.csv", encoding: encoding)
+                    } catch let e as InterchangeError {
+                        XCTAssertTrue([.encoding, .malformedText].contains(e.code), "\(e)")
+                    }
+                }
+            }
+        }
+        XCTAssertThrowsError(try CSVReader.read(Data("a,\"b\r\n".utf8), name: "p.csv")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 1 (column 2)") ?? false, "\(error)")
+        }
+    }
+
+    func testLoneUTF16SurrogateAndOddLengthNameTheirLines() {
+        // "a\n" then a lone high surrogate on line 2, little-endian with a BOM.
+        let data = Data([0xFF, 0xFE, 0x61, 0x00, 0x0A, 0x00, 0x3D, 0xD8, 0x62, 0x00])
+        XCTAssertThrowsError(try TextEncoding.decode(data, as: .utf16LE)) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 2 (byte 6)") ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try TextEncoding.decode(Data([0x61, 0x00, 0x62]), as: .utf16LE)) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("byte 2") ?? false, "\(error)")
+        }
+    }
+
+    func testAQuoteOrLineEndAsDelimiterIsAnErrorNotACrash() {
+        for bad in [UInt8(ascii: "\""), 0x0A, 0x0D, 0xE4] {
+            XCTAssertThrowsError(try CSVReader.read("a,b\n", name: "x", delimiter: bad)) { error in
+                XCTAssertEqual((error as? InterchangeError)?.code, .malformedText)
+            }
+        }
+    }
+
     // MARK: - Writer
 
     func testWriterOutputIsReadBackByPythonCSV() throws {

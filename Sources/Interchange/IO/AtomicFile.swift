@@ -108,7 +108,7 @@ public enum AtomicFile {
     private static func createTemporary(in directory: String, base: String, for path: String) throws -> (Int32, String) {
         for _ in 0..<16 {
             let random = String(UInt64.random(in: .min ... .max), radix: 36)
-            let name = "." + String(base.prefix(80)) + "." + random + ".tmp"
+            let name = "." + shortened(base) + "." + random + ".tmp"
             let temp = directory == "/" ? "/" + name : directory + "/" + name
             let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 {
@@ -124,6 +124,19 @@ public enum AtomicFile {
             if errno != EEXIST { throw failure(path, errno) }
         }
         throw failure(path, EEXIST)
+    }
+
+    /// At most 100 bytes of `name`, cut between characters, so the temporary name stays under
+    /// NAME_MAX (255 bytes) for a long Chinese file name.
+    private static func shortened(_ name: String) -> String {
+        var out = ""
+        var bytes = 0
+        for ch in name {
+            bytes += ch.utf8.count
+            if bytes > 100 { break }
+            out.append(ch)
+        }
+        return out
     }
 
     private static func writeAll(_ data: Data, to fd: Int32, path: String) throws {

@@ -152,8 +152,8 @@ extension AtomicFile {
         let (mb, limitMB) = (size >> 20, limit >> 20)
         return InterchangeError(
             .unreadableFile,
-            "Cannot read \(path): it is larger than \(limitMB.grouped) MB (\(mb.grouped) MB or more).",
-            zh: "无法读取“\(path)”:文件超过 \(limitMB.grouped) MB 的上限(至少 \(mb.grouped) MB)。",
+            "Cannot read \(path): it is larger than \(limitMB.withThousandsSeparators) MB (\(mb.withThousandsSeparators) MB or more).",
+            zh: "无法读取“\(path)”:文件超过 \(limitMB.withThousandsSeparators) MB 的上限(至少 \(mb.withThousandsSeparators) MB)。",
             hint: "Split the file into smaller files and import them one by one.",
             hintZH: "请把文件拆分成几个较小的文件,分别导入。")
     }

@@ -115,8 +115,8 @@ enum GB18030Converter {
             .unicodeScalars.first.map { "U+" + String($0.value, radix: 16, uppercase: true) } ?? "?"
         return InterchangeError(
             .encoding,
-            "Line \(line.grouped) has a character (\(scalar)) that GB18030 cannot hold.",
-            zh: "第 \(line.grouped) 行有一个字符(\(scalar))无法用 GB18030 编码保存。",
+            "Line \(line.withThousandsSeparators) has a character (\(scalar)) that GB18030 cannot hold.",
+            zh: "第 \(line.withThousandsSeparators) 行有一个字符(\(scalar))无法用 GB18030 编码保存。",
             hint: "Export as UTF-8 with BOM instead (--encoding utf-8-bom), or as XLSX.",
             hintZH: "请改为导出 UTF-8(带 BOM)格式(--encoding utf-8-bom),或导出为 XLSX。")
     }

@@ -116,13 +116,14 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             return data
         case .utf16LE, .utf16BE:
             let big = encoding == .utf16BE
-            var data = Data(capacity: 2 + text.utf8.count * 2)
-            data.append(contentsOf: big ? [0xFE, 0xFF] : [0xFF, 0xFE])
+            var bytes: [UInt8] = big ? [0xFE, 0xFF] : [0xFF, 0xFE]
+            bytes.reserveCapacity(2 + text.utf16.count * 2)
             for unit in text.utf16 {
                 let (hi, lo) = (UInt8(unit >> 8), UInt8(unit & 0xFF))
-                data.append(contentsOf: big ? [hi, lo] : [lo, hi])
+                bytes.append(big ? hi : lo)
+                bytes.append(big ? lo : hi)
             }
-            return data
+            return Data(bytes)
         case .gb18030:
             return try GB18030Converter.encode(text)
         }
@@ -240,8 +241,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         let suggested = encoding == .gb18030 ? "utf-8" : "gb18030"
         return InterchangeError(
             .encoding,
-            "The file is not valid \(encoding.displayName) text: line \(line.grouped) (byte \(offset.grouped)) has the bytes \(shown).",
-            zh: "文件内容不是有效的 \(encoding.displayNameZH) 文本:第 \(line.grouped) 行(第 \(offset.grouped) 字节)有无法识别的字节 \(shown)。",
+            "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(offset.withThousandsSeparators)) has the bytes \(shown).",
+            zh: "文件内容不是有效的 \(encoding.displayNameZH) 文本:第 \(line.withThousandsSeparators) 行(第 \(offset.withThousandsSeparators) 字节)有无法识别的字节 \(shown)。",
             hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
                 + "or open the file in Excel and save it again as \"CSV UTF-8\".",
             hintZH: "请用 --encoding 指定文件的实际编码(例如 --encoding \(suggested));"
@@ -252,7 +253,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
 
 extension Int {
     /// The number with thousands separators, as error messages show line numbers ("line 9,999").
-    var grouped: String {
+    var withThousandsSeparators: String {
         let digits = String(magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {
