@@ -189,7 +189,10 @@ extension Importer {
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [String: Int] = [:]
         var sourceIDs: [String: String] = [:]
-        let handover = source.exportedFrom.map { "交接导入:原属 \($0.owner) 的客户档案(\($0.date) 导出,文件 \(source.fileName))" }
+        // A handover: another salesperson's export; the new customers say where they came from.
+        let handover = source.exportedFrom.flatMap { from in
+            from.owner == archive.vault.header.owner ? nil : "交接导入:原属 \(from.owner) 的客户档案(\(from.date) 导出,文件 \(source.fileName))"
+        }
 
         func add(_ op: ChangeOperation, row: Int) -> Int {
             b.operationRows.append(row)

@@ -61,7 +61,8 @@ final class ArchiveContext {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"),
                            hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请用 -a 指定档案文件,或设置环境变量 SALESVAULT_ARCHIVE"))
         }
-        let writing = capability == .write
+        // An export is recorded in the archive (RECORDS.md §4, kind 8), so it opens for writing.
+        let writing = capability == .write || capability == .export
         let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
         let archive = try CustomerArchive(vault: vault)
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
@@ -95,8 +96,8 @@ final class ArchiveContext {
     func run(parsed: ParsableCommand, words: [String]) throws {
         guard let command = parsed as? any ArchiveCommand else {
             throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "会话中不能使用 \(words.first ?? ""),请直接在命令行中运行"),
-                           hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo",
-                                   "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo"))
+                           hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo, import, export",
+                                   "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
         }
         do {
             try run(command, words: words)

@@ -48,11 +48,13 @@ struct EscrowOpen: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let opened = try openThroughEscrow(archive, identities: identities, action: "open")
+        // A manager's export (a handover) is recorded as an escrow use of its own kind.
+        let exporting = command.first == "export"
+        let opened = try openThroughEscrow(archive, identities: identities, action: exporting ? "export" : "open")
         let by = opened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
         Terminal.stderr(L("Opened \(archive) (\(opened.vault.header.owner)) through escrow as \(by), read-only. This use is recorded and shown to \(opened.vault.header.owner).\n",
                           "已通过托管以 \(by) 的身份只读打开 \(archive)(\(opened.vault.header.owner))。此次使用已记录,并会告知 \(opened.vault.header.owner)。\n").text)
-        let context = ArchiveContext(opened, allowed: [.read], throughEscrow: true)
+        let context = ArchiveContext(opened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
         if command.isEmpty {
             try Shell.loop(context, name: archive, owner: opened.vault.header.owner, idleMinutes: idleMinutes)
             return

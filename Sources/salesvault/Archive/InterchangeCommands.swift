@@ -1,0 +1,283 @@
+import ArgumentParser
+import Foundation
+import Interchange
+import SalesArchive
+
+extension ImportKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+
+extension ImportOptions.OnDuplicate: ExpressibleByArgument {}
+extension Exporter.Format: ExpressibleByArgument {}
+extension Templates.Format: ExpressibleByArgument {}
+
+/// `--kind` as users give it: a kind, several, or `all`.
+func kinds(_ given: [String]) throws -> [ImportKind] {
+    if given.isEmpty || given.contains(where: { $0.lowercased() == "all" || $0 == "全部" }) { return ImportKind.order }
+    return try given.map { word in
+        guard let kind = ImportKind(name: word) else {
+            throw CLIError(.usage, L("\(word) is not a kind of record", "没有“\(word)”这类数据"),
+                           hint: L("use customers, contacts, projects, log, complaints or all", "可选:customers(客户)、contacts(联系人)、projects(项目)、log(跟进记录)、complaints(投诉)或 all(全部)"))
+        }
+        return kind
+    }
+}
+
+func textEncoding(_ name: String?) throws -> TextEncoding? {
+    guard let name else { return nil }
+    guard let e = TextEncoding(name: name) else {
+        throw CLIError(.usage, L("unknown encoding \(name)", "不认识的编码“\(name)”"),
+                       hint: L("use utf-8, utf-8-bom, utf-16le, utf-16be or gb18030 (gbk)", "可选:utf-8、utf-8-bom、utf-16le、utf-16be、gb18030(即 GBK)"))
+    }
+    return e
+}
+
+struct Import: ArchiveCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.",
+        discussion: """
+            A preview comes first: what is new, updated, duplicate or refused, and every problem
+            with its line, column and value. The import is all or nothing (one bad row and nothing
+            is imported, unless --only-valid), saved as one change that `salesvault undo` removes.
+            Encodings are detected (UTF-8, UTF-16, GB18030/GBK as Chinese Excel writes CSV).
+
+            EXAMPLES
+              salesvault import 客户.xlsx -a 张伟.svault --dry-run
+              salesvault import 客户.csv -a 张伟.svault --rejects 未导入.csv
+              salesvault import 旧客户.csv -a 张伟.svault --on-duplicate skip
+              salesvault import --template all --out 导入模板.xlsx
+            """)
+    @Argument(help: "The file to import (.xlsx, .csv, .tsv, .txt or .json).") var file: String?
+    @Flag(help: "Only show what would be imported; save nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.", valueName: "name"))
+    var encoding: String?
+    @Option(help: ArgumentHelp("What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.", valueName: "kind"))
+    var kind: String?
+    @Option(help: ArgumentHelp("A file of `header = field` lines for columns not recognised.", valueName: "file")) var mapping: String?
+    @Option(help: "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.")
+    var onDuplicate: ImportOptions.OnDuplicate = .refuse
+    @Flag(help: "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).")
+    var onlyValid = false
+    @Option(help: ArgumentHelp("How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.", valueName: "order")) var dateFormat: String?
+    @Option(help: ArgumentHelp("Write the refused rows, with the reason, to this file (same format and encoding as the input).", valueName: "file"))
+    var rejects: String?
+    @Flag(help: "Do not ask before importing (scripts; a terminal asks by default).") var yes = false
+    @Flag(help: "With --rejects or --template: replace an existing file.") var force = false
+    @Option(help: ArgumentHelp("Write an empty template instead: customers, contacts, projects, log, complaints or all.", valueName: "kind"))
+    var template: String?
+    @Option(help: "The template's format: xlsx (default) or csv.") var format: Templates.Format = .xlsx
+    @Option(help: ArgumentHelp("Where to write the template.", valueName: "file")) var out: String?
+    @OptionGroup var options: ArchiveOptions
+    @OptionGroup var global: GlobalOptions
+
+    var capability: Capability { dryRun ? .read : .write }
+
+    func validate() throws {
+        if template == nil && file == nil { throw ValidationError("give the file to import, or --template KIND") }
+        if template != nil && file != nil { throw ValidationError("--template writes an empty template; give no file to import with it") }
+        if let dateFormat, ImportOptions.DayOrder(name: dateFormat) == nil { throw ValidationError("--date-format takes dd/mm/yyyy or mm/dd/yyyy") }
+    }
+
+    func execute() throws {
+        if let template {
+            try writeTemplate(template)
+            return
+        }
+        let context = try ArchiveContext.unlock(options, capability: capability)
+        try context.run(self)
+        if capability == .write { OwnerUnlock.acknowledgeEscrowUses(context.archive) }
+    }
+
+    private func writeTemplate(_ word: String) throws {
+        let chosen = try kinds([word])
+        let path = out ?? (format == .csv ? "导入模板-\(chosen[0].sheetName(zh: true)).csv" : "导入模板.xlsx")
+        try AtomicFile.write(try Templates.data(chosen, format: format), to: path, replacing: force)
+        Terminal.print(L("Template written to \(path): fill it in (one row per record) and import it with salesvault import \(path).",
+                         "模板已保存到 \(path)。请逐行填写(每行一条记录),然后用 salesvault import \(path) 导入。"))
+    }
+
+    func run(in context: ArchiveContext) throws {
+        let source = try ImportSource.load(file!, encoding: try textEncoding(encoding))  // validate: a file unless --template
+        var opts = ImportOptions(now: Clock.now)
+        opts.onDuplicate = onDuplicate
+        opts.onlyValid = onlyValid
+        opts.dayOrder = dateFormat.flatMap(ImportOptions.DayOrder.init(name:))
+        if let kind { opts.kind = try kinds([kind]).first }
+        if let mapping {
+            let data = try AtomicFile.readInput(mapping, limit: 1 << 20)
+            opts.mapping = try ColumnMapping(text: try TextEncoding.decode(data, as: TextEncoding.detect(data)))
+        }
+        let importer = Importer(archive: context.archive, options: opts)
+        let preview = try importer.preview(source)
+        ImportReport.show(preview)
+        if let rejects, let data = try Rejects.data(preview, zh: Render.zh) {
+            try AtomicFile.write(data, to: rejects, replacing: force)
+            Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file.",
+                             "\(preview.refused.count) 行未通过检查,已连同原因(最后一列)保存到 \(rejects),改正后可直接导入该文件。"))
+        }
+        let z = Render.zh
+        if dryRun {
+            Terminal.print(L("Dry run: nothing was imported.", "以上为预览,未导入任何数据。"))
+            if !preview.canCommit && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0) {
+                throw ExitCode(ExitStatus.inputRefused.rawValue)
+            }
+            return
+        }
+        guard preview.canCommit else {
+            if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
+                Terminal.print(L("Nothing to import: every row is already in the archive.", "没有需要导入的内容:所有行在档案中都已存在。"))
+                return
+            }
+            _ = try importer.commit(preview)  // throws the reason nothing was imported
+            return
+        }
+        let t = preview.total
+        if !yes && isatty(STDIN_FILENO) == 1 {
+            let question = L("Import \(t.new) new and \(t.updated) updated record(s) into \(context.archive.vault.path)? [y/N] ",
+                             "确认导入?新增 \(t.new) 条、更新 \(t.updated) 条,导入到 \(context.archive.vault.path)。[y/N] ")
+            guard Terminal.confirm(question) else {
+                Terminal.print(L("Cancelled: nothing was imported.", "已取消,未导入任何数据。"))
+                return
+            }
+        }
+        let batch = try importer.commit(preview)
+        Terminal.print(z ? "导入完成:新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : ""),保存为批次 \(batch.name)。如需整批撤销:salesvault undo \(batch.name)"
+                         : "Imported: \(t.new) new, \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
+    }
+}
+
+/// The preview as people read it.
+enum ImportReport {
+    static let shownProblems = 50
+
+    static func show(_ p: ImportPreview) {
+        let z = Render.zh
+        let format: String
+        switch p.source.format {
+        case .xlsx: format = z ? "Excel 工作簿(XLSX)" : "Excel workbook (XLSX)"
+        case .json: format = z ? "SalesVault JSON 导出文件" : "SalesVault JSON export"
+        case .csv(let e, let d):
+            let delimiter = d == UInt8(ascii: "\t") ? (z ? "制表符分隔" : "tab-separated") : d == UInt8(ascii: ";") ? (z ? "分号分隔" : "semicolon-separated") : (z ? "逗号分隔" : "comma-separated")
+            format = z ? "文本文件(\(delimiter),编码 \(e.displayNameZH))" : "text file (\(delimiter), \(e.displayName))"
+        }
+        Terminal.print(z ? "文件:\(p.source.fileName),\(format),SHA-256 \(p.source.sha256.prefix(16))…" : "File: \(p.source.fileName), \(format), SHA-256 \(p.source.sha256.prefix(16))…")
+        if let from = p.source.exportedFrom {
+            Terminal.print(z ? "来源:\(from.owner) 的客户档案,\(from.date) 导出(新客户的备注中会注明交接来源)" : "From: the archive of \(from.owner), exported \(from.date) (new customers' notes will say so)")
+        }
+        for t in p.tables where t.rows > 0 {
+            let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"
+            if p.source.format == .json {
+                Terminal.print(z ? "  \(kind):\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
+            } else {
+                Terminal.print(z ? "  “\(t.name)”:\(kind),表头在第 \(t.headerLine) 行,数据 \(t.rows) 行" : "  \(t.name): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
+            }
+        }
+        let unmapped = p.unused.filter { !$0.computed }
+        if !unmapped.isEmpty {
+            Terminal.print(Terminal.yellow(z ? "以下列没有对应字段,不会导入(如需导入请用 --mapping 指定):" : "These columns match no field and will not be imported (map them with --mapping):"))
+            for c in unmapped { Terminal.print("  \(c.table):\(c.header)") }
+        }
+        var seen = Set<String>()
+        let computed = p.unused.filter { $0.computed && seen.insert($0.header).inserted }
+        if !computed.isEmpty {
+            Terminal.print(z ? "以下列由系统自动计算,导入时忽略:" + computed.map { "“\($0.header)”" }.joined(separator: "、")
+                             : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
+        }
+        for d in p.dateSamples {
+            Terminal.print(z ? "  日期识别:\(d.table)“\(d.column)”列 \(d.input) → \(d.read)" : "  Dates: \(d.table) \(d.column): \(d.input) → \(d.read)")
+        }
+        let kinds = ImportKind.order.filter { p.counts[$0] != nil }
+        if !kinds.isEmpty {
+            Render.table(z ? ["", "新增", "更新", "重复", "有问题"] : ["", "new", "updated", "duplicate", "refused"],
+                         kinds.map { k in
+                             let c = p.counts[k]!
+                             return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)", "\(c.duplicate)", "\(c.refused)"]
+                         })
+        }
+        if !p.problems.isEmpty {
+            Terminal.print(Terminal.red(z ? "问题(共 \(p.problems.count) 处):" : "Problems (\(p.problems.count)):"))
+            for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json)) }
+            if p.problems.count > shownProblems {
+                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处,请用 --rejects 文件名 导出全部有问题的行" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
+            }
+        }
+        if !p.warnings.isEmpty {
+            Terminal.print(Terminal.yellow(z ? "提醒:" : "Notes:"))
+            for w in p.warnings { Terminal.print("  " + line(w, z, json: p.source.format == .json)) }
+        }
+    }
+
+    static func line(_ p: ImportProblem, _ z: Bool, json: Bool = false) -> String {
+        var parts: [String] = []
+        if json {
+            parts.append(z ? "\(p.table) 第 \(p.line) 条" : "\(p.table) record \(p.line)")
+        } else {
+            parts.append(z ? "\(p.table) 第 \(p.line) 行" : "\(p.table) line \(p.line)")
+        }
+        if let c = p.column { parts.append(z ? "“\(c)”列" : "column \(c)") }
+        if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Render.truncate(v, 40))”" : "value \"\(Render.truncate(v, 40))\"") }
+        return parts.joined(separator: z ? "," : ", ") + (z ? ":" : ": ") + (z ? p.reasonZH : p.reason)
+    }
+}
+
+struct Export: ArchiveCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.",
+        discussion: """
+            The file is written with permissions 0600, all at once (never half-written), and an
+            existing file is only replaced with --force. Secret fields (a contact's personal
+            background) only with --include-secret. The export is recorded in the archive (what,
+            how many rows, the file's SHA-256), and a manager's export through escrow is recorded
+            as an escrow use.
+
+            EXAMPLES
+              salesvault export -a 张伟.svault                          (every kind, one workbook)
+              salesvault export -a 张伟.svault --kind customers --format csv --out 客户.csv
+              salesvault export -a 张伟.svault --format csv --kind log --encoding gb18030
+              salesvault escrow open 张伟.svault --identity 李经理.key -- export --out 张伟-交接.xlsx
+            """)
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("What to export (repeatable): customers, contacts, projects, log, complaints or all (default).", valueName: "kind"))
+    var kind: [String] = []
+    @Option(help: "xlsx (default), csv or json.") var format: Exporter.Format = .xlsx
+    @Option(help: ArgumentHelp("The file to write (default: the owner's name, the date and the format).", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("CSV only: utf-8-bom (default, opens in Excel) or gb18030.", valueName: "name")) var encoding: String?
+    @Flag(help: "Include secret fields (a contact's personal background).") var includeSecret = false
+    @Flag(help: "Replace the file if it exists.") var force = false
+    @OptionGroup var options: ArchiveOptions
+    @OptionGroup var global: GlobalOptions
+
+    var capability: Capability { .export }
+
+    func run(in context: ArchiveContext) throws {
+        let archive = context.archive
+        var opts = Exporter.Options(kinds: try kinds(kind), format: format, now: Clock.now)
+        opts.includeSecret = includeSecret
+        opts.zh = Render.zh
+        if let e = try textEncoding(encoding) {
+            guard format == .csv else { throw CLIError(.usage, L("--encoding is for CSV files", "--encoding 只用于 CSV 文件"), hint: L("add --format csv", "请加上 --format csv")) }
+            opts.encoding = e
+        }
+        let day = DateParser.format(DateParser.localDay(opts.now))
+        let owner = String(archive.vault.header.owner.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) && $0 != "/" })
+        let path = out ?? "\(owner)-客户档案-\(day).\(format.rawValue)"
+        let output = try Exporter.write(archive, options: opts)
+        try AtomicFile.write(output.data, to: path, replacing: force)
+        if !context.throughEscrow {
+            let note = ExportNote(format: format.rawValue, kinds: opts.kinds.map(\.rawValue), rows: output.rows,
+                                  file: URL(fileURLWithPath: path).lastPathComponent, sha256: output.sha256, includeSecret: includeSecret)
+            do {
+                try archive.recordExport(note, now: opts.now)
+            } catch {
+                unlink(path)  // an export that cannot be recorded does not happen
+                throw error
+            }
+        }
+        Terminal.stderr(L("Note: \(path) is a plaintext copy of customer data outside the encrypted archive. Keep it safe and delete it when done.\n",
+                          "注意:\(path) 是客户资料的明文副本,已离开加密档案。请妥善保管,用完即删除。\n").text)
+        Terminal.print(L("Exported \(output.rows) row(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use" : "; recorded in the history").",
+                         "已导出 \(output.rows) 行到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? ",已作为托管访问记录在案" : ",已记入档案历史")。"))
+    }
+}
