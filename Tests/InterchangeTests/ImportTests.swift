@@ -1,0 +1,323 @@
+import Foundation
+@testable import Interchange
+@testable import SalesArchive
+import VaultCrypto
+import VaultFormat
+import XCTest
+
+let testNow: Int64 = 1_795_392_000 + 5 * 86_400  // 2026-11-28, a Saturday
+
+/// A new archive in a temporary folder (password "pw", test KDF cost).
+final class ImportFixture {
+    let dir: URL
+    let path: String
+
+    init(owner: String = "张伟") throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("svimp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        path = dir.appendingPathComponent("a.svault").path
+        _ = try Vault.create(path: path, owner: owner, password: SecureBytes(Array("pw".utf8)), kdf: .insecureForTesting(logN: 10), now: testNow - 86_400 * 30)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    func file(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    func open() throws -> CustomerArchive {
+        try CustomerArchive(vault: Vault.open(path: path, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
+    }
+
+    func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Previews (and with `commit`, imports) `data` as the file `name`.
+    @discardableResult
+    func importing(_ data: Data, name: String, commit: Bool = true, configure: (inout ImportOptions) -> Void = { _ in }) throws -> ImportPreview {
+        let archive = try open()
+        var options = ImportOptions(now: testNow)
+        configure(&options)
+        let importer = Importer(archive: archive, options: options)
+        let preview = try importer.preview(try ImportSource.read(data, fileName: name))
+        if commit && preview.canCommit { _ = try importer.commit(preview) }
+        return preview
+    }
+}
+
+final class ImportTests: XCTestCase {
+    func utf8(_ s: String) -> Data { Data(s.utf8) }
+
+    // MARK: Encodings and real files
+
+    func testAGB18030CSVFromChineseExcelImportsWithFourByteCharactersAndItsInlineContact() throws {
+        let text = """
+            客户名称,客户等级,统一社会信用代码,联系电话,下次跟进,联系人,手机
+            𠮷野家餐饮有限公司,B,91440300708461136T,0571-88886666,2026年12月8日,王敏,013800000001
+            上海浦东发展银行,A,,,2026/12/5,,
+
+            """
+        let gb = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: utf8(text))
+        XCTAssertNotEqual(gb, utf8(text), "iconv wrote GB18030, not UTF-8")
+        let f = try ImportFixture()
+        let p = try f.importing(gb, name: "客户.csv")
+        XCTAssertEqual(p.source.format, .csv(.gb18030, delimiter: UInt8(ascii: ",")))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        let a = try f.open()
+        let c = try a.resolve(.customer, "𠮷野家餐饮有限公司")
+        XCTAssertEqual(c["phone"]?.text, "0571-88886666", "leading zero kept")
+        XCTAssertEqual(c["creditCode"]?.text, "91440300708461136T")
+        XCTAssertEqual(c["grade"]?.text, "B")
+        XCTAssertEqual(c["nextFollowUp"], .day(DateParser.day(year: 2026, month: 12, day: 8)!))
+        let person = try XCTUnwrap(a.state.all(.contact).first)
+        XCTAssertEqual(person["name"]?.text, "王敏")
+        XCTAssertEqual(person["mobile"]?.text, "013800000001")
+        XCTAssertEqual(person["customer"]?.ref, c.id)
+        XCTAssertEqual(p.dateSamples.first?.read, "2026-12-08")
+    }
+
+    func testAUTF8BOMCSVWithCRLFRowsAndQuotedNewlinesKeepsTheNewlineAndCountsLines() throws {
+        let text = "\u{FEFF}客户名称,备注,客户等级\r\n甲公司,\"第一行\r\n第二行\",A\r\n乙公司,\"他说\"\"好\"\"\",Z\r\n"
+        let f = try ImportFixture()
+        let p = try f.importing(utf8(text), name: "c.csv", commit: false)
+        XCTAssertEqual(p.source.format, .csv(.utf8BOM, delimiter: UInt8(ascii: ",")))
+        XCTAssertEqual(p.problems.map(\.line), [4], "the second record starts on line 4 (the first spans lines 2–3)")
+        XCTAssertEqual(p.problems.first?.column, "客户等级")
+        XCTAssertEqual(p.problems.first?.value, "Z")
+        XCTAssertFalse(p.canCommit)
+        let fixed = text.replacingOccurrences(of: ",Z\r\n", with: ",C\r\n")
+        try f.importing(utf8(fixed), name: "c.csv")
+        let a = try f.open()
+        XCTAssertEqual(try a.resolve(.customer, "甲公司")["note"]?.text, "第一行\r\n第二行")
+        XCTAssertEqual(try a.resolve(.customer, "乙公司")["note"]?.text, "他说\"好\"")
+    }
+
+    func testAUTF16LETabSeparatedUnicodeTextFromExcelImports() throws {
+        let text = "公司名称\t等级\t行业\n杭州海康威视数字技术股份有限公司\tA\t安防\n"
+        let le = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: utf8(text))
+        let f = try ImportFixture()
+        let p = try f.importing(Data([0xFF, 0xFE]) + le, name: "客户.txt")
+        XCTAssertEqual(p.source.format, .csv(.utf16LE, delimiter: UInt8(ascii: "\t")))
+        XCTAssertEqual(try f.open().resolve(.customer, "杭州海康威视数字技术股份有限公司")["industry"]?.text, "安防")
+    }
+
+    // MARK: All or nothing
+
+    func testABadRowAtLine9999ImportsNothingNamesThatLineAndLeavesTheArchiveByteIdentical() throws {
+        var text = "客户名称,客户等级,下次跟进\n"
+        for i in 2...10_000 { text += "客户\(i)号有限公司,\(i == 9_999 ? "Z" : "B"),2026-12-0\(i % 9 + 1)\n" }
+        let f = try ImportFixture()
+        let before = try f.bytes()
+        let p = try f.importing(utf8(text), name: "big.csv")
+        XCTAssertEqual(p.problems.count, 1)
+        XCTAssertEqual(p.problems.first?.line, 9_999)
+        XCTAssertEqual(p.problems.first?.column, "客户等级")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("客户等级") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertEqual(p.counts[.customers]?.new, 9_998)
+        XCTAssertFalse(p.canCommit)
+        XCTAssertEqual(try f.bytes(), before, "a refused import writes nothing")
+        XCTAssertThrowsError(try Importer(archive: f.open(), options: ImportOptions(now: testNow)).commit(p))
+        XCTAssertEqual(try f.bytes(), before)
+
+        let valid = try f.importing(utf8(text), name: "big.csv") { $0.onlyValid = true }
+        XCTAssertTrue(valid.canCommit)
+        XCTAssertEqual(try f.open().state.count(.customer), 9_998)
+        let rejects = try XCTUnwrap(try Rejects.data(valid, zh: true))
+        let (table, _) = try CSVReader.read(try TextEncoding.decode(rejects, as: .detect(rejects)), name: "r")
+        XCTAssertEqual(table.rows.count, 2, "the header and the one refused row")
+        XCTAssertEqual(table.rows[0].cells.last, .text("未导入原因"))
+        XCTAssertEqual(table.rows[1].cells.first, .text("客户9999号有限公司"))
+    }
+
+    func testAnImportIsOneBatchLabelledWithTheFileAndItsHashAndUndoRemovesIt() throws {
+        let f = try ImportFixture()
+        let data = utf8("客户名称,客户等级\n甲公司,A\n乙公司,B\n")
+        let before = try f.open().state.count(.customer)
+        try f.importing(data, name: "名单.csv")
+        let a = try f.open()
+        let history = try a.history()
+        let labels = Set(history.map(\.label))
+        let digest = try SHA256.hash(Array(data)).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(labels, ["import 名单.csv sha256:\(digest)"])
+        XCTAssertEqual(Set(history.map(\.batch)).count, 1)
+        _ = try a.undo(batch: history[0].batch, now: testNow + 60)
+        XCTAssertEqual(a.state.count(.customer), before)
+    }
+
+    // MARK: Text stays text
+
+    func testExcelsScientificNotationInAnIDColumnIsRefusedAsMangledAndNumericPhonesAreFlagged() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,统一社会信用代码\n甲公司,9.13E+17\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.count, 1)
+        XCTAssertTrue(p.problems[0].reasonZH.contains("科学计数法"), p.problems[0].reasonZH)
+
+        let source = ImportSource(fileName: "c.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "客户", rows: [
+            TableRow(line: 1, cells: [.text("客户名称"), .text("电话"), .text("统一社会信用代码")]),
+            TableRow(line: 2, cells: [.text("甲公司"), .number(57188886666), .empty]),
+            TableRow(line: 3, cells: [.text("乙公司"), .empty, .number(9.1310000132206713e17)]),
+        ])])
+        let preview = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(preview.problems.map(\.line), [3], "a number too long for a double is refused")
+        XCTAssertTrue(preview.warnings.contains { $0.column == "电话" && $0.reasonZH.contains("前导") || $0.reasonZH.contains("开头的 0") })
+    }
+
+    func testDatesNeedNoGuessingAndDayMonthOrderMustBeGiven() throws {
+        let f = try ImportFixture()
+        let text = "项目名称,客户,预计签约,预算\n园区网络改造,甲公司,03/05/2027,300万\n"
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let refused = try f.importing(utf8(text), name: "p.csv", commit: false)
+        XCTAssertEqual(refused.problems.count, 1)
+        XCTAssertEqual(refused.problems.first?.column, "预计签约")
+        try f.importing(utf8(text), name: "p.csv") { $0.dayOrder = .dayMonthYear }
+        let p = try f.open().resolve(.project, "园区网络改造")
+        XCTAssertEqual(p["expectedSign"], .day(DateParser.day(year: 2027, month: 5, day: 3)!))
+        XCTAssertEqual(p["budget"]?.money, Money(minorUnits: 300_000_000, currency: "CNY"))
+    }
+
+    // MARK: Duplicates
+
+    func testTheSameCompanyWrittenThreeWaysIsOneCustomer() throws {
+        let f = try ImportFixture()
+        let text = "客户名称\n腾讯科技（深圳）有限公司\n腾讯科技(深圳)有限公司\n腾讯科技 (深圳) 有限责任公司\n"
+        let refused = try f.importing(utf8(text), name: "c.csv", commit: false)
+        XCTAssertEqual(refused.problems.map(\.line), [3, 4])
+        XCTAssertTrue(refused.problems[0].reasonZH.contains("第 2 行"), refused.problems[0].reasonZH)
+        let skipped = try f.importing(utf8(text), name: "c.csv") { $0.onDuplicate = .skip }
+        XCTAssertEqual(skipped.counts[.customers]?.new, 1)
+        XCTAssertEqual(skipped.counts[.customers]?.duplicate, 2)
+        XCTAssertEqual(try f.open().state.count(.customer), 1)
+        // Against the archive now.
+        let again = try f.importing(utf8("公司名称\n腾讯科技（深圳）\n"), name: "d.csv", commit: false)
+        XCTAssertTrue(again.problems.first?.reasonZH.contains("档案中已有 C") == true, "\(again.problems)")
+    }
+
+    func testAWrongCreditCodeCheckDigitIsRefusedWithTheExpectedOne() throws {
+        XCTAssertEqual(CreditCode.check("91350100M000100Y43"), .valid("91350100M000100Y43"))
+        XCTAssertEqual(CreditCode.check("91350100m000100y43"), .valid("91350100M000100Y43"), "lower case folded")
+        XCTAssertEqual(CreditCode.check("91350100M000100Y44"), .wrongCheckDigit(expected: "3"))
+        XCTAssertEqual(CreditCode.check("91350100M000100I43"), .malformed, "I is not in the alphabet")
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,统一社会信用代码\n甲公司,91350100M000100Y44\n"), name: "c.csv", commit: false)
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("应为 3") == true, "\(p.problems)")
+        // The same credit code under two names is one customer.
+        let twice = try f.importing(utf8("客户名称,统一社会信用代码\n甲公司,91350100M000100Y43\n甲有限公司（福州）,91350100M000100Y43\n"), name: "c.csv", commit: false)
+        XCTAssertTrue(twice.problems.first?.reasonZH.contains("统一社会信用代码相同") == true, "\(twice.problems)")
+    }
+
+    func testAPhoneWithAndWithoutPlus86IsTheSamePerson() throws {
+        XCTAssertEqual(Identity.phoneKey("+86 138-0000-0001"), "13800000001")
+        XCTAssertEqual(Identity.phoneKey("008613800000001"), "13800000001")
+        XCTAssertEqual(Identity.phoneKey("(0571) 8888 6666"), "057188886666")
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let text = "客户,姓名,手机\n甲公司,王敏,13800000001\n甲公司,王 敏 (销售),+86 138-0000-0001\n"
+        let p = try f.importing(utf8(text), name: "r.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [3])
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("手机号相同") == true, "\(p.problems)")
+    }
+
+    func testUpdateFillsTheExistingCustomerAndAGradeChangeKeepsItsReason() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级,行业\n甲公司,C,制造\n"), name: "c.csv")
+        let p = try f.importing(utf8("客户名称,客户等级,行业,等级调整原因\n甲公司,A,制造,年度采购额翻倍\n"), name: "d.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.counts[.customers]?.updated, 1)
+        do {
+            let a = try f.open()
+            XCTAssertEqual(try a.resolve(.customer, "甲公司")["grade"]?.text, "A")
+            XCTAssertTrue(try a.history().contains { $0.reason == "年度采购额翻倍" })
+        }
+        let same = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n"), name: "e.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(same.counts[.customers]?.duplicate, 1, "nothing differs: counted as a duplicate, nothing written")
+    }
+
+    // MARK: Several tables
+
+    func testAWorkbookOfFourSheetsReferringToEachOtherByNameCodeAndCreditCodeImportsTogether() throws {
+        let tables = [
+            Table(name: "客户", rows: [
+                TableRow(line: 1, cells: [.text("客户名称"), .text("客户编号"), .text("统一社会信用代码")]),
+                TableRow(line: 2, cells: [.text("甲公司"), .text("K001"), .text("91350100M000100Y43")]),
+                TableRow(line: 3, cells: [.text("乙公司"), .text("K002"), .empty]),
+            ]),
+            Table(name: "联系人", rows: [
+                TableRow(line: 1, cells: [.text("客户"), .text("姓名"), .text("决策角色")]),
+                TableRow(line: 2, cells: [.text("91350100M000100Y43"), .text("王敏"), .text("决策者")]),
+                TableRow(line: 3, cells: [.text("K002"), .text("李雷"), .empty]),
+            ]),
+            Table(name: "项目", rows: [
+                TableRow(line: 1, cells: [.text("客户"), .text("项目名称"), .text("销售阶段"), .text("决策人"), .text("预算")]),
+                TableRow(line: 2, cells: [.text("甲公司"), .text("园区网络"), .text("招投标"), .text("王敏"), .number(3_000_000)]),
+            ]),
+            Table(name: "跟进记录", rows: [
+                TableRow(line: 1, cells: [.text("日期"), .text("客户"), .text("方式"), .text("联系人"), .text("项目"), .text("跟进内容")]),
+                TableRow(line: 2, cells: [.date(CivilDateTime(year: 2026, month: 11, day: 20, secondOfDay: 10 * 3600)), .text("甲公司"), .text("拜访"),
+                                          .text("王敏"), .text("园区网络"), .text("介绍方案")]),
+                TableRow(line: 3, cells: [.text("2026-11-21 15:30"), .text("乙公司"), .text("电话"), .text("李雷"), .empty, .text("约下周见面")]),
+            ]),
+        ]
+        let f = try ImportFixture()
+        let archive = try f.open()
+        let importer = Importer(archive: archive, options: ImportOptions(now: testNow))
+        let p = try importer.preview(ImportSource(fileName: "客户档案.xlsx", sha256: "x", format: .xlsx, tables: tables))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        _ = try importer.commit(p)
+        let jia = try archive.resolve(.customer, "甲公司")
+        let wang = try archive.resolve(.contact, "王敏")
+        XCTAssertEqual(wang["customer"]?.ref, jia.id, "by credit code")
+        XCTAssertEqual(wang["role"]?.text, "decisionMaker")
+        XCTAssertEqual(try archive.resolve(.contact, "李雷")["customer"]?.ref, try archive.resolve(.customer, "乙公司").id, "by code")
+        let project = try archive.resolve(.project, "园区网络")
+        XCTAssertEqual(project["stage"]?.text, "bidding")
+        XCTAssertEqual(project["decisionMakers"]?.refs, [wang.id])
+        XCTAssertEqual(project["budget"]?.money, Money(minorUnits: 300_000_000, currency: "CNY"))
+        try archive.loadContactLog()
+        let log = archive.state.all(.activity)
+        XCTAssertEqual(log.count, 2)
+        XCTAssertEqual(log.first { $0["summary"]?.text == "介绍方案" }?["project"]?.ref, project.id)
+        XCTAssertEqual(log.first { $0["summary"]?.text == "介绍方案" }?["at"]?.int, CellReading.local(DateParser.day(year: 2026, month: 11, day: 20)!, second: 36_000))
+        XCTAssertEqual(jia["lastContactAt"]?.int, archive.state.entity(.customer, jia.id)?["lastContactAt"]?.int)
+        // The same file again: every row is a duplicate, and the log is not doubled.
+        let again = try Importer(archive: archive, options: { var o = ImportOptions(now: testNow); o.onDuplicate = .skip; return o }())
+            .preview(ImportSource(fileName: "客户档案.xlsx", sha256: "x", format: .xlsx, tables: tables))
+        XCTAssertEqual(again.total.new, 0)
+        XCTAssertEqual(again.total.duplicate, 7, "2 customers, 2 contacts, 1 project, 2 log entries")
+    }
+
+    func testAReferenceToACustomerNobodyHasIsRefusedWithTheColumn() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户,姓名\n不存在公司,王敏\n"), name: "r.csv", commit: false)
+        XCTAssertEqual(p.problems.first?.column, "客户")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("找不到客户“不存在公司”") == true, "\(p.problems)")
+    }
+
+    func testUnknownColumnsAreListedAndAMappingFileMapsThem() throws {
+        let f = try ImportFixture()
+        let text = "单位全称,传真,最近联系\n甲公司,0571-1,2026-01-01\n"
+        let p = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.kind = .customers }
+        XCTAssertEqual(p.unused.map(\.header), ["单位全称", "传真", "最近联系"])
+        XCTAssertEqual(p.unused.map(\.computed), [false, false, true])
+        let mapping = try ColumnMapping(text: "# 我们的表头\n单位全称 = name\n客户: 传真 = -\n")
+        let mapped = try f.importing(utf8(text), name: "c.csv") { $0.mapping = mapping }
+        XCTAssertTrue(mapped.problems.isEmpty, "\(mapped.problems)")
+        XCTAssertEqual(mapped.unused.map(\.header), ["最近联系"])
+        XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = 不存在的字段\n")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 1 行") == true)
+        }
+    }
+
+    func testFormulaNeutralisingIsUndoneOnImport() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,备注\n甲公司,'=1+1\n乙公司,'+86 138\n"), name: "c.csv")
+        let a = try f.open()
+        XCTAssertEqual(try a.resolve(.customer, "甲公司")["note"]?.text, "=1+1")
+        XCTAssertEqual(try a.resolve(.customer, "乙公司")["note"]?.text, "+86 138")
+    }
+
+    func testAnEncryptedWorkbookIsRecognisedAndRefusedWithWhatToDo() throws {
+        let ole = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504))
+        XCTAssertThrowsError(try ImportSource.read(ole, fileName: "客户档案.xlsx")) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .unsupportedWorkbook)
+            XCTAssertTrue(e?.hintZH?.contains("另存为") == true)
+        }
+    }
+}
