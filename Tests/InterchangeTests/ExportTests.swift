@@ -1,0 +1,143 @@
+import Foundation
+@testable import Interchange
+@testable import SalesArchive
+import XCTest
+
+/// Export, and the round trip the issue asks for: export to XLSX or JSON, import into a new
+/// archive, and the same customers, contacts, projects, log and complaints come back.
+final class ExportTests: XCTestCase {
+    /// An archive with one of everything, every field type used.
+    func populated(owner: String = "张伟") throws -> ImportFixture {
+        let f = try ImportFixture(owner: owner)
+        let a = try f.open()
+        let t = testNow - 5 * 86_400
+        try a.addCustomer(name: "上海浦东发展银行", fields: [("grade", "A"), ("creditCode", "91310000132206713C"), ("phone", "021-61618888"),
+                                                           ("nextFollowUp", "2026-12-05"), ("note", "=HYPERLINK(\"http://x\",\"点我\")"), ("industry", "金融")], now: t)
+        try a.addCustomer(name: "𠮷野家餐饮有限公司", fields: [("grade", "C"), ("code", "007")], now: t)
+        try a.addContact(customer: "上海浦东发展银行", name: "王敏", fields: [("title", "信息科技部总经理"), ("mobile", "+86 138 0000 0001"),
+                                                                          ("role", "决策者"), ("keyPerson", "是"), ("background", "喜欢打网球")], now: t)
+        try a.addContact(customer: "上海浦东发展银行", name: "李雷", fields: [("role", "技术评估")], now: t)
+        try a.addProject(customer: "上海浦东发展银行", name: "园区网络改造", fields: [("budget", "300万"), ("expectedSign", "2027-03-01"),
+                                                                               ("decisionMakers", "王敏、李雷")], now: t)
+        try a.setStage("园区网络改造", to: "3", reason: "客户已立项,直接进入招投标", now: t + 60)
+        try a.logActivity(customer: "上海浦东发展银行", type: "visit", summary: "拜访信息科技部,介绍方案", at: t - 3 * 86_400 + 37_230,
+                          contacts: ["王敏", "李雷"], project: "园区网络改造", nextStep: "提交报价", nextDate: "2026-12-01", location: "陆家嘴", now: t)
+        try a.logActivity(customer: "𠮷野家餐饮有限公司", type: "call", summary: "电话回访", at: t - 86_400, now: t)
+        try a.fileComplaint(customer: "上海浦东发展银行", about: "实施部", description: "上线延误两周", channel: "电话", complainant: "王敏",
+                            receivedAt: t - 2 * 86_400, now: t)
+        try a.routeComplaint("TS-2026-0001", manager: true, director: false, at: t - 2 * 86_400 + 3600, now: t)
+        try a.routeComplaint("TS-2026-0001", manager: false, director: true, at: t - 2 * 86_400 + 7200, now: t)
+        try a.resolveComplaint("TS-2026-0001", coordinator: "赵强", resolution: "加派两名工程师", at: t - 86_400, now: t)
+        try a.surveyComplaint("TS-2026-0001", satisfaction: "满意", comment: "响应及时", by: "张伟", at: t, now: t)
+        return f
+    }
+
+    /// Every record of the archive as JSON without what an import cannot keep (ids, times of
+    /// the import itself), references as names: what a round trip must reproduce.
+    func comparable(_ a: CustomerArchive) throws -> [String: [[String: String]]] {
+        try a.loadContactLog()
+        var out: [String: [[String: String]]] = [:]
+        for kind in ImportKind.order {
+            out[kind.rawValue] = a.state.all(kind.entity).map { e in
+                var fields: [String: String] = [:]
+                for spec in Schema.fields(kind.entity) where !["stageSince"].contains(spec.key) {
+                    guard let v = e[number: spec.number] else { continue }
+                    fields[spec.key] = FieldFormat.text(spec, v, zh: true, state: a.state, instant: { String($0) })
+                        .replacingOccurrences(of: #" \([CRP][0-9]+\)"#, with: "", options: .regularExpression)
+                }
+                return fields
+            }.sorted { ($0["name"] ?? $0["summary"] ?? $0["description"] ?? "") < ($1["name"] ?? $1["summary"] ?? $1["description"] ?? "") }
+        }
+        return out
+    }
+
+    func roundTrip(_ format: Exporter.Format) throws {
+        let f = try populated()
+        let a = try f.open()
+        var options = Exporter.Options(kinds: ImportKind.order, format: format, now: testNow)
+        options.includeSecret = true
+        let output = try Exporter.write(a, options: options)
+        let original = try comparable(a)
+        let g = try ImportFixture(owner: "张伟")
+        let p = try g.importing(output.data, name: "export.\(format.rawValue)")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertTrue(p.canCommit)
+        XCTAssertEqual(try comparable(g.open()), original)
+    }
+
+    func testARoundTripThroughXLSXReproducesEveryRecord() throws { try roundTrip(.xlsx) }
+    func testARoundTripThroughJSONReproducesEveryRecord() throws { try roundTrip(.json) }
+
+    func testTheXLSXExportHasTypedCellsANeutralisedFormulaAndNoSecretFieldUnlessAsked() throws {
+        let f = try populated()
+        let a = try f.open()
+        let output = try Exporter.write(a, options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow))
+        XCTAssertEqual(output.rows, 2 + 2 + 1 + 2 + 1)
+        let sheets = try XLSXReader.read(output.data)
+        XCTAssertEqual(sheets.map(\.name), ["客户", "联系人", "项目", "跟进记录", "投诉", "说明"])
+        let customers = sheets[0]
+        let header = customers.rows[0].cells
+        func cell(_ row: Int, _ column: String, in table: Table = customers) -> CellValue? {
+            guard let i = table.rows[0].cells.firstIndex(of: .text(column)) else { return nil }
+            return table.rows[row].cells[i]
+        }
+        XCTAssertEqual(header.first, .text("记录号"))
+        XCTAssertEqual(cell(1, "下次跟进"), .date(CivilDateTime(year: 2026, month: 12, day: 1)), "set by the visit's next date")
+        XCTAssertEqual(cell(1, "备注"), .text("'=HYPERLINK(\"http://x\",\"点我\")"))
+        XCTAssertEqual(cell(2, "客户编号"), .text("007"), "leading zeros: text stays text")
+        XCTAssertEqual(cell(1, "项目名称", in: sheets[2]).flatMap { _ in cell(1, "预算", in: sheets[2]) }, .number(3_000_000))
+        XCTAssertNil(sheets[1].rows[0].cells.firstIndex(of: .text("个人背景")), "secret field left out")
+        var secret = Exporter.Options(kinds: [.contacts], format: .xlsx, now: testNow)
+        secret.includeSecret = true
+        let withSecret = try XLSXReader.read(try Exporter.write(a, options: secret).data)
+        XCTAssertNotNil(withSecret[0].rows[0].cells.firstIndex(of: .text("个人背景")))
+        XCTAssertTrue(sheets[5].rows.contains { $0.cells.first == .text("导出自") && $0.cells.dropFirst().first == .text("张伟") })
+    }
+
+    func testTheCSVExportHasABOMAndNeutralisedCellsThatPythonsCSVModuleReads() throws {
+        let f = try populated()
+        let a = try f.open()
+        let output = try Exporter.write(a, options: Exporter.Options(kinds: [.customers], format: .csv, now: testNow))
+        XCTAssertEqual([UInt8](output.data.prefix(3)), [0xEF, 0xBB, 0xBF])
+        let json = try Tool.python("import csv,io,json,sys; print(json.dumps(list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding='utf-8-sig', newline='')))))",
+                                   input: output.data)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [[String]])
+        XCTAssertEqual(rows.count, 3)
+        let note = try XCTUnwrap(rows[0].firstIndex(of: "备注"))
+        XCTAssertEqual(rows[1][note], "'=HYPERLINK(\"http://x\",\"点我\")")
+        XCTAssertEqual(rows[1][try XCTUnwrap(rows[0].firstIndex(of: "客户名称"))], "上海浦东发展银行")
+        XCTAssertThrowsError(try Exporter.write(a, options: Exporter.Options(kinds: [.customers, .contacts], format: .csv, now: testNow)))
+        var gb = Exporter.Options(kinds: [.customers], format: .csv, now: testNow)
+        gb.encoding = .gb18030
+        let decoded = try Tool.run("iconv", ["-f", "GB18030", "-t", "UTF-8"], input: try Exporter.write(a, options: gb).data)
+        XCTAssertTrue(String(decoding: decoded, as: UTF8.self).contains("𠮷野家餐饮有限公司"))
+    }
+
+    func testAHandoverImportNotesWhereTheCustomersCameFrom() throws {
+        let f = try populated(owner: "张伟")
+        let output = try Exporter.write(f.open(), options: Exporter.Options(kinds: [.customers], format: .xlsx, now: testNow))
+        let successor = try ImportFixture(owner: "李娜")
+        let p = try successor.importing(output.data, name: "张伟-交接.xlsx")
+        XCTAssertEqual(p.source.exportedFrom?.owner, "张伟")
+        let note = try successor.open().resolve(.customer, "𠮷野家餐饮有限公司")["note"]?.text ?? ""
+        XCTAssertTrue(note.contains("交接导入") && note.contains("张伟"), note)
+    }
+
+    func testTemplatesCarryBothLanguagesAndReadBackAsEmptyTables() throws {
+        let data = try Templates.data(ImportKind.order, format: .xlsx)
+        let sheets = try XLSXReader.read(data)
+        XCTAssertEqual(sheets.map(\.name), ["客户", "联系人", "项目", "跟进记录", "投诉", "说明"])
+        XCTAssertEqual(sheets[0].rows[0].cells.first, .text("客户编号 / code"))
+        XCTAssertTrue(sheets[0].rows[0].cells.contains(.text("客户名称* / name")))
+        XCTAssertFalse(sheets[2].rows[0].cells.contains(.text("进入阶段 / stageSince")), "computed fields are not offered")
+        // A filled-in template imports.
+        let csv = String(decoding: try Templates.data([.customers], format: .csv), as: UTF8.self)
+        let header = csv.split(separator: "\r\n").first.map(String.init) ?? ""
+        let columns = header.split(separator: ",").count
+        let row = ["", "甲公司"] + Array(repeating: "", count: columns - 2)
+        let f = try ImportFixture()
+        let p = try f.importing(Data((header + "\r\n" + row.joined(separator: ",") + "\r\n").utf8), name: "t.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+    }
+}
