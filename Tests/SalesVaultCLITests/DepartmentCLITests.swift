@@ -283,7 +283,10 @@ final class DepartmentCLITests: XCTestCase {
             archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
 
             """
-        XCTAssertEqual(csv.stdout, expected)
+        // The one CSV writer (JSON.md §6.2): a BOM for Excel, CRLF line ends.
+        XCTAssertEqual(csv.stdout, "\u{FEFF}" + expected.replacingOccurrences(of: "\n", with: "\r\n"))
+        let zh = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9)
+        XCTAssertTrue(zh.stdout.hasPrefix("\u{FEFF}档案,所有人,上次改密码,"), zh.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 never rotated; escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.

@@ -104,12 +104,12 @@ final class ReportCLITests: XCTestCase {
             try FileManager.default.copyItem(atPath: a, toPath: dir.path("archives/\(name)"))
         }
         let csv = try sv(["compliance", dir.url.path, "--as-of", "2026-06-09", "--csv"], now: june9Start).stdout
-        XCTAssertEqual(csv, """
+        XCTAssertEqual(csv, "\u{FEFF}" + """
             archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant
             "archives/notes\r.txt",,,,,,,,,,,,foreign: not a .svault file,no
             archives/张伟.svault,张伟,2026-03-01T15:30:00Z,100,due,no,2026-01-30T15:30:00Z,none,,0,,,,no
 
-            """)
+            """.replacingOccurrences(of: "\n", with: "\r\n"))
         let report = try object(try sv(["compliance", dir.url.path, "--json"], now: june9Start))
         XCTAssertEqual((report["summary"] as? [String: Any])?["foreign"] as? Int, 1)
         XCTAssertEqual((report["archives"] as? [[String: Any]])?.count, 2)

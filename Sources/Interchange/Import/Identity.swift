@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 
 /// What makes two rows the same customer or person (INTERCHANGE.md §4): company names compared
 /// without the differences people type, the 统一社会信用代码 with its check digit, and phone
@@ -83,5 +84,34 @@ public enum CreditCode {
         guard alphabet.contains(chars[17]) else { return .malformed }
         let r = (31 - sum % 31) % 31
         return chars[17] == alphabet[r] ? .valid(code) : .wrongCheckDigit(expected: alphabet[r])
+    }
+}
+
+/// A customer that may be the same company as a new one: the record and why.
+public struct LikelyDuplicate: Sendable {
+    public let customer: Entity
+    public let reason: String
+    public let reasonZH: String
+}
+
+extension Identity {
+    /// Customers of `state` that look like the company about to be added (INTERCHANGE.md §4):
+    /// the same name once width, spaces, brackets and legal suffixes are ignored, the same
+    /// credit code, or the same phone number. `customer add` asks for `--force` when any is found.
+    public static func likelyDuplicates(name: String, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        let key = companyKey(name)
+        let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
+        let phoneKey = phone.flatMap(Self.phoneKey)
+        var out: [LikelyDuplicate] = []
+        for c in state.all(.customer) {
+            if let n = c["name"]?.text, companyKey(n) == key {
+                out.append(LikelyDuplicate(customer: c, reason: "a similar name", reasonZH: "名称相近"))
+            } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
+                out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
+            } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {
+                out.append(LikelyDuplicate(customer: c, reason: "the same phone number", reasonZH: "电话相同"))
+            }
+        }
+        return out
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Interchange
 import SalesArchive
 
 struct CustomerCommand: ParsableCommand {
@@ -29,6 +30,7 @@ struct CustomerCommand: ParsableCommand {
         @Option(help: "Where the customer came from.") var source: String?
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
+        @Flag(help: "Add it even if a customer with a similar name, the same credit code or the same phone exists.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -38,6 +40,13 @@ struct CustomerCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("grade", grade), ("code", code), ("industry", industry), ("region", region), ("phone", phone),
                                      ("address", address), ("source", source)]) + (try parseAssignments(assignments))
+            let credit = fields.first { Schema.field(.customer, key: $0.0)?.key == "creditCode" }?.1
+            let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state)
+            if !force, !likely.isEmpty {
+                throw CLIError(.inputRefused, L("\(name) may already be in the archive: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
+                                                "“\(name)”可能已在档案中:" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)(\($0.reasonZH))" }.joined(separator: ";")),
+                               hint: L("if it is a different company, add it again with --force; nothing was added", "如确认是另一家公司,请加 --force 再添加一次;本次未添加"))
+            }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue
             Terminal.print(L("Added \(e.shortID) \(e.displayName) (grade \(grade)).",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Department
 import Foundation
+import Interchange
 import SalesArchive
 import VaultFormat
 
@@ -48,32 +49,32 @@ struct ComplianceCommand: VaultCommand {
         if json {
             try JSONOutput.printReport(report)
         } else if csv {
-            printCSV(report)
+            try printCSV(report)
         } else {
             printTable(report, verify: verify)
         }
         if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
     }
 
-    /// JSON.md §6.2: RFC 4180 fields, lines ending with LF.
-    private func printCSV(_ report: ComplianceReport) {
-        print(Self.csvHeader)
-        for r in report.archives { print(Self.csvLine(r)) }
+    /// JSON.md §6.3: through the one CSV writer (Interchange): a UTF-8 BOM so that Excel on
+    /// Chinese Windows opens it, CRLF line ends, RFC 4180 quoting, cells that start like a
+    /// formula neutralised; headers in the user's language, values as the JSON's codes.
+    private func printCSV(_ report: ComplianceReport) throws {
+        var writer = CSVWriter(encoding: .utf8BOM)
+        writer.append(Language.current == .zh ? Self.csvHeaderZH : Self.csvHeader)
+        for r in report.archives { writer.append(Self.csvLine(r)) }
+        try Terminal.write(writer.data())
     }
 
-    private static let csvHeader = "archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant"
+    static let csvHeader = ["archive", "owner", "password_changed", "password_age_days", "rotation", "must_change_password", "dek_rotated", "escrow",
+                            "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "problem", "non_compliant"]
+    static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
+                              "未确认的托管访问", "最近托管访问", "已验证", "问题", "不合规"]
 
-    private static func csvLine(_ r: ComplianceReport.Row) -> String {
+    private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map { $0 ? "yes" : "no" },
          r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified, r.problem,
-         r.nonCompliant ? "yes" : "no"].map { csvField($0 ?? "") }.joined(separator: ",")
-    }
-
-    /// A field with a comma, a double quote, CR or LF is quoted, each `"` doubled (RFC 4180).
-    private static func csvField(_ v: String) -> String {
-        // By scalars: "\r\n" is one Character, which equals neither "\r" nor "\n".
-        v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" })
-            ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+         r.nonCompliant ? "yes" : "no"].map { $0 ?? "" }
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {

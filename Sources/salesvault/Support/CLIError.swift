@@ -41,7 +41,7 @@ enum ExitStatus: Int32 {
 
 /// A user-facing error: what happened, what to do, and the exit status (STYLE 13).
 struct CLIError: Error {
-    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage }
+    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused }
     let kind: Kind
     let message: L
     let hint: L?
@@ -55,6 +55,7 @@ struct CLIError: Error {
     var status: ExitStatus {
         switch kind {
         case .passwordSource, .usage: return .usage
+        case .inputRefused: return .inputRefused
         case .passwordRejected: return .passwordRejected
         case .fileProblem: return .fileProblem
         case .failure, .cancelled: return .failure

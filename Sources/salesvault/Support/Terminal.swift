@@ -56,6 +56,22 @@ enum Terminal {
     /// Prints a message for people on stdout, made `safe` (names and notes in it cannot
     /// control the terminal). JSON and CSV are printed as they are, never through this.
     static func print(_ text: String) { Swift.print(safe(text)) }
+
+    /// Writes bytes to stdout as they are (a CSV file's content), after what was printed before.
+    static func write(_ data: Data) throws {
+        fflush(nil)
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败(\(String(cString: strerror(errno))))"))
+                }
+                offset += n
+            }
+        }
+    }
     static func print(_ message: L) { print(message.text) }
 
     /// Colours `text` on a terminal; the text itself is made `safe` first, so only the colour
