@@ -321,3 +321,73 @@ final class ImportTests: XCTestCase {
         }
     }
 }
+
+/// Workbooks as users have them, written by real spreadsheet programs at test time.
+final class RealWorkbookImportTests: XCTestCase {
+    func testAnOpenpyxlWorkbookOfFourSheetsImportsWithDatesNumbersAndTextIDs() throws {
+        let script = """
+            import sys, datetime, openpyxl
+            wb = openpyxl.Workbook()
+            ws = wb.active; ws.title = "客户"
+            ws.append(["华东区客户名单"])
+            ws.append(["客户名称", "客户等级", "统一社会信用代码", "联系电话", "下次跟进", "备注"])
+            ws.append(["𠮷野家餐饮有限公司", "B", "91440300708461136T", "0571-88886666", datetime.date(2026, 12, 8), "老客户"])
+            ws.append(["上海浦东发展银行", "A", "91310000132206713C", "021-61618888", None, None])
+            c = wb.create_sheet("联系人")
+            c.append(["所属客户", "姓名", "职务", "手机", "关键人"])
+            c.append(["上海浦东发展银行", "王敏", "信息科技部总经理", "13800000001", True])
+            p = wb.create_sheet("项目")
+            p.append(["客户", "项目名称", "销售阶段", "预算", "预计签约"])
+            p.append(["91310000132206713C", "园区网络改造", "项目立项", 3000000, datetime.date(2027, 3, 1)])
+            l = wb.create_sheet("跟进记录")
+            l.append(["跟进时间", "客户", "跟进方式", "联系人", "跟进内容"])
+            l.append([datetime.datetime(2026, 11, 20, 14, 30), "上海浦东发展银行", "拜访", "王敏", "介绍方案,客户关注交付周期"])
+            wb.save(sys.argv[1])
+            """
+        let f = try ImportFixture()
+        let path = f.file("客户档案.xlsx")
+        do {
+            _ = try Tool.python("import openpyxl", input: Data())
+        } catch {
+            throw XCTSkip("Python's openpyxl is not installed (Scripts/test installs it): \(error)")
+        }
+        _ = try Tool.python(script, input: Data(), arguments: [path])
+        let source = try ImportSource.load(path)
+        XCTAssertEqual(source.format, .xlsx)
+        XCTAssertEqual(source.tables.map(\.name), ["客户", "联系人", "项目", "跟进记录"])
+        let archive = try f.open()
+        let importer = Importer(archive: archive, options: ImportOptions(now: testNow))
+        let p = try importer.preview(source)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.tables.first?.headerLine, 2, "the title row above the header is skipped")
+        XCTAssertEqual(p.total.new, 5)
+        _ = try importer.commit(p)
+        let jia = try archive.resolve(.customer, "𠮷野家餐饮有限公司")
+        XCTAssertEqual(jia["phone"]?.text, "0571-88886666")
+        XCTAssertEqual(jia["nextFollowUp"], .day(DateParser.day(year: 2026, month: 12, day: 8)!))
+        let project = try archive.resolve(.project, "园区网络改造")
+        XCTAssertEqual(project["stage"]?.text, "projectInitiation")
+        XCTAssertEqual(project["budget"]?.money, Money(minorUnits: 300_000_000, currency: "CNY"))
+        XCTAssertEqual(try archive.resolve(.contact, "王敏")["keyPerson"], .flag(true))
+        try archive.loadContactLog()
+        XCTAssertEqual(archive.state.all(.activity).first?["at"]?.int, CellReading.local(DateParser.day(year: 2026, month: 11, day: 20)!, second: 14 * 3600 + 1800))
+    }
+
+    func testALibreOfficeWorkbookConvertedFromCSVImports() throws {
+        let soffice: String
+        do { soffice = try Tool.find("soffice") } catch { throw XCTSkip("LibreOffice is not installed (Scripts/test installs it)") }
+        let f = try ImportFixture()
+        let csv = f.file("名单.csv")
+        try Data("客户名称,客户等级,成立日期,员工人数\n杭州海康威视数字技术股份有限公司,A,2001-11-30,42000\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let profile = f.file("lo-profile")
+        _ = try Tool.run(URL(fileURLWithPath: soffice).lastPathComponent,
+                         ["-env:UserInstallation=file://\(profile)", "--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", f.dir.path, csv])
+        let source = try ImportSource.load(f.file("名单.xlsx"))
+        XCTAssertEqual(source.tables.first?.rows.last?.cells.dropFirst(2).first, .date(CivilDateTime(year: 2001, month: 11, day: 30)),
+                       "LibreOffice wrote a real date cell")
+        let p = try f.importing(try Data(contentsOf: URL(fileURLWithPath: f.file("名单.xlsx"))), name: "名单.xlsx")
+        XCTAssertEqual(source.format, .xlsx)
+        XCTAssertEqual(p.unused.map(\.header), ["成立日期", "员工人数"], "listed, not dropped silently")
+        XCTAssertEqual(try f.open().resolve(.customer, "杭州海康威视数字技术股份有限公司")["grade"]?.text, "A")
+    }
+}
