@@ -4,8 +4,9 @@
 ///
 /// This is deliberately blunt, as chatwoot#15334 does it: `+86 138 0000 0000` is exported as
 /// `'+86 138 0000 0000`, and `-5` as `'-5`. `restore`, which the importer applies to every CSV
-/// value, takes the apostrophe off again, so such phone numbers re-import unchanged. (In XLSX
-/// exports cells are typed, and none of this applies.)
+/// value, takes the apostrophe off again, so such phone numbers re-import unchanged. XLSX
+/// exports neutralise their text cells the same way (INTERCHANGE.md §6.2: a text cell is never
+/// evaluated by Excel, but one edited by its user may be), and the import restores them alike.
 ///
 /// The mapping is exact both ways: a value that already starts with apostrophes followed by
 /// one of those characters (`'=x`) gets one more, so `restore(neutralise(s)) == s` for every

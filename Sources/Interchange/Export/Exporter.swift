@@ -162,6 +162,7 @@ public enum Exporter {
         let lines: [(String, XLSXCell)] = [
             (zh ? "导出自" : "Exported from", .text(archive.vault.header.owner)),
             (zh ? "导出时间" : "Exported at", XLSXCell(.dateTime(at))),
+            (zh ? "时区" : "Time zone", .text(TimeZone.current.identifier)),
             (zh ? "导出人" : "Exported by", .text(archive.actor)),
             (zh ? "内容(行数)" : "Content (rows)", .text(kinds)),
             (zh ? "含保密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),

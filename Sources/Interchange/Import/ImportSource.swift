@@ -16,6 +16,8 @@ public struct ImportSource: Sendable {
         public let owner: String
         /// The export's date, `2026-11-30`.
         public let date: String
+        /// The time zone its date-time cells are in (an XLSX export's 时区), when it says.
+        public var timeZone: String? = nil
     }
 
     /// The sheet an export adds to say what it is (never imported as data).
@@ -57,6 +59,13 @@ public struct ImportSource: Sendable {
                                    hint: "open it in Excel or WPS and save it as .xlsx without a password (or as CSV), then import that file",
                                    hintZH: "请在 Excel 或 WPS 中打开,另存为不加密的 .xlsx(或 CSV)后再导入")
         }
+        let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
+        if ["xlsx", "xlsm", "xls", "et"].contains(ext) {
+            throw InterchangeError(.malformedWorkbook, "\(fileName) is not an Excel workbook that can be read: it is damaged, or not really an .\(ext) file",
+                                   zh: "“\(fileName)”不是可读取的 Excel 工作簿:文件已损坏,或并非真正的 .\(ext) 文件",
+                                   hint: "open it in Excel or WPS and save it again as .xlsx (or as CSV)",
+                                   hintZH: "请在 Excel 或 WPS 中打开,重新另存为 .xlsx(或 CSV)后再导入")
+        }
         let enc = encoding ?? TextEncoding.detect(data)
         let text = try TextEncoding.decode(data, as: enc)
         if fileName.lowercased().hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "{" {
@@ -72,13 +81,15 @@ public struct ImportSource: Sendable {
         guard let about = tables.first(where: { $0.name == aboutSheet.zh || $0.name == aboutSheet.en }) else { return nil }
         var owner: String?
         var date: String?
+        var zone: String?
         for row in about.rows where row.cells.count >= 2 {
             guard case .text(let key) = row.cells[0] else { continue }
             let value = Importer.plain(row.cells[1])
             if key.hasPrefix("导出自") || key.lowercased().hasPrefix("exported from") { owner = value }
             if key.hasPrefix("导出时间") || key.lowercased().hasPrefix("exported at") { date = String(value.prefix(10)) }
+            if key.hasPrefix("时区") || key.lowercased().hasPrefix("time zone") { zone = value }
         }
         guard let owner, !owner.isEmpty else { return nil }
-        return Origin(owner: owner, date: date ?? "")
+        return Origin(owner: owner, date: date ?? "", timeZone: zone)
     }
 }

@@ -61,6 +61,12 @@ public final class Importer {
             preview.counts[r.kind] = c
         }
         preview.problems += tables.flatMap(\.problems)
+        if let zone = source.exportedFrom?.timeZone, zone != TimeZone.current.identifier {
+            preview.warnings.append(ImportProblem(
+                table: source.fileName, line: 0,
+                reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): times of day are read in this machine's zone (set TZ=\(zone) to keep them)",
+                reasonZH: "导出文件的时间按 \(zone) 时区记录,本机为 \(TimeZone.current.identifier):时间将按本机时区理解(如需保持一致,请设置 TZ=\(zone) 后再导入)"))
+        }
         preview.warnings += built.warnings
         preview.plan = plan
         let refusedAny = !preview.problems.isEmpty
@@ -191,8 +197,12 @@ public final class Importer {
         var targets = Set<String>()
         for cell in row.cells {
             guard case .text(let t) = cell, let target = Columns.target(t, kind: kind, mapping: options.mapping) else { continue }
-            if case .field(let key) = target, targets.insert(key).inserted {
-                score += Self.requiredColumns[kind]!.contains(key) ? 2 : 1
+            switch target {
+            case .field(let key):
+                if targets.insert(key).inserted { score += Self.requiredColumns[kind]!.contains(key) ? 2 : 1 }
+            case .inlineContact(let key):
+                if targets.insert("contact.\(key)").inserted { score += 1 }  // 客户名称, 联系人, 手机: a customer list
+            default: break
             }
         }
         let required = Self.requiredColumns[kind]!

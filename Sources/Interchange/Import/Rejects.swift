@@ -25,9 +25,12 @@ public enum Rejects {
             var writer = CSVWriter(delimiter: delimiter, encoding: encoding, guardsFormulas: false)
             for (t, refused) in byTable.sorted(by: { $0.key < $1.key }) {
                 let table = preview.source.tables[t]
-                if let header = headerRow(t) { writer.append(header.cells.map(Importer.plain) + [reasonHeader]) }
+                let header = headerRow(t)?.cells.map(Importer.plain) ?? []
+                let width = max(header.count, refused.map { table.rows[$0.row].cells.count }.max() ?? 0)
+                func padded(_ cells: [String]) -> [String] { cells + Array(repeating: "", count: width - cells.count) }
+                if !header.isEmpty { writer.append(padded(header) + [reasonHeader]) }
                 for r in refused.sorted(by: { $0.row < $1.row }) {
-                    writer.append(table.rows[r.row].cells.map(Importer.plain) + [reasons(r)])
+                    writer.append(padded(table.rows[r.row].cells.map(Importer.plain)) + [reasons(r)])
                 }
             }
             return try writer.data()
@@ -35,10 +38,12 @@ public enum Rejects {
             var sheets: [XLSXSheet] = []
             for (t, refused) in byTable.sorted(by: { $0.key < $1.key }) {
                 let table = preview.source.tables[t]
-                let header = headerRow(t)?.cells.map(Importer.plain) ?? []
+                var header = headerRow(t)?.cells.map(Importer.plain) ?? []
+                let width = max(header.count, refused.map { table.rows[$0.row].cells.count }.max() ?? 0)
+                while header.count < width { header.append("") }
                 let rows = refused.sorted(by: { $0.row < $1.row }).map { r in
                     var cells = table.rows[r.row].cells.map(cell)
-                    while cells.count < header.count { cells.append(.empty) }
+                    while cells.count < width { cells.append(.empty) }
                     return cells + [XLSXCell(.text(reasons(r)), fill: "FFFFC7CE")]
                 }
                 sheets.append(XLSXSheet(name: table.name, columns: (header + [reasonHeader]).map { XLSXColumn($0) }, rows: rows))

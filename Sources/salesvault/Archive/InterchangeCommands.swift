@@ -119,12 +119,19 @@ struct Import: ArchiveCommand {
         let z = Render.zh
         if dryRun {
             Terminal.print(L("Dry run: nothing was imported.", "以上为预览,未导入任何数据。"))
+            if preview.tables.allSatisfy({ $0.rows == 0 }) { throw ExitCode(ExitStatus.inputRefused.rawValue) }
             if !preview.canCommit && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0) {
                 throw ExitCode(ExitStatus.inputRefused.rawValue)
             }
             return
         }
         guard preview.canCommit else {
+            if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty {
+                throw CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
+                                                "“\(preview.source.fileName)”中没有可导入的数据:没有找到能识别的表头,或表头下没有数据行"),
+                               hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
+                                       "第一行应为列名(如 客户名称、客户等级……);可用 salesvault import --template customers 生成模板参考"))
+            }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
                 Terminal.print(L("Nothing to import: every row is already in the archive.", "没有需要导入的内容:所有行在档案中都已存在。"))
                 return
