@@ -3,6 +3,46 @@ import XCTest
 
 /// Issue 11 findings reproduced through the binary, then fixed.
 final class HardeningCLITests: XCTestCase {
+    /// Finding 6: `reminders --ics` on a full disk left a 0-byte calendar and a raw Cocoa error;
+    /// now the file is written atomically: the old calendar stays, the error says the disk is full.
+    func testRemindersOnAFullDiskKeepTheOldCalendarAndSaySo() throws {
+        let dir = try TempDir()
+        let archive = dir.path("a.svault")
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        let small = dir.path("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=16k", "tmpfs", small]
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [small]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let calendar = small + "/r.ics"
+        XCTAssertEqual(try runTool(["reminders", "--ics", archive, "--output", calendar]).status, 0)
+        let old = try Data(contentsOf: URL(fileURLWithPath: calendar))
+        XCTAssertTrue(String(decoding: old, as: UTF8.self).hasPrefix("BEGIN:VCALENDAR"))
+        // Fill the disk, then write again.
+        let filler = FileHandle(forWritingAtPath: small + "/fill") ?? {
+            FileManager.default.createFile(atPath: small + "/fill", contents: nil)
+            return FileHandle(forWritingAtPath: small + "/fill")!
+        }()
+        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
+        try? filler.close()
+        let full = try runTool(["reminders", "--ics", archive, "--output", calendar, "--lang", "zh"])
+        XCTAssertEqual(full.status, 1, full.stderr)
+        XCTAssertTrue(full.stderr.contains("磁盘空间不足"), full.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: calendar)), old, "the old calendar is untouched")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: small).sorted(), ["fill", "r.ics"], "no temporary file left")
+    }
+
     /// Finding 4: `rekey` and `compromised` on a symbolic link replaced the link with a new file
     /// and left the real file with the old, compromised data key.
     func testRekeyAndCompromisedThroughASymlinkRotateTheRealFileAndKeepTheLink() throws {

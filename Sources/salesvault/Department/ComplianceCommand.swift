@@ -158,7 +158,9 @@ struct RemindersCommand: VaultCommand {
         for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file):不是可读的档案").text) + "\n") }
         let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
         if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            // Atomically (a full disk leaves the old calendar, never a 0-byte one); a calendar is
+            // regenerated, so it replaces the previous file.
+            try AtomicFile.write(Data(text.utf8), to: output, replacing: true)
             print(L("Wrote \(entries.count * 2) events for \(entries.count) archives to \(output).", "已将 \(entries.count) 个档案的 \(entries.count * 2) 个事件写入 \(output)。").text)
         } else {
             print(text, terminator: "")
