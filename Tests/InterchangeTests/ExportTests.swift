@@ -91,7 +91,7 @@ final class ExportTests: XCTestCase {
         secret.includeSecret = true
         let withSecret = try XLSXReader.read(try Exporter.write(a, options: secret).data)
         XCTAssertNotNil(withSecret[0].rows[0].cells.firstIndex(of: .text("个人背景")))
-        XCTAssertTrue(sheets[5].rows.contains { $0.cells.first == .text("导出自") && $0.cells.dropFirst().first == .text("张伟") })
+        XCTAssertTrue(sheets[5].rows.contains { $0.cells.first == .text("档案所有人") && $0.cells.dropFirst().first == .text("张伟") })
     }
 
     func testTheCSVExportHasABOMAndNeutralisedCellsThatPythonsCSVModuleReads() throws {

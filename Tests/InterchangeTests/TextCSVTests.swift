@@ -144,7 +144,7 @@ final class TextCSVTests: XCTestCase {
         XCTAssertNil(TextEncoding(name: "big5"))
         for encoding in TextEncoding.allCases { XCTAssertEqual(TextEncoding(name: encoding.name), encoding) }
         XCTAssertEqual(TextEncoding.gb18030.displayName, "GB18030 (GBK)")
-        XCTAssertTrue(TextEncoding.gb18030.displayNameZH.contains("ANSI"))
+        XCTAssertEqual(TextEncoding.gb18030.displayNameZH, "GBK/GB18030")
     }
 
     // MARK: - Reader

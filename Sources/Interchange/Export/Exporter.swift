@@ -75,7 +75,7 @@ public enum Exporter {
         case (_, .day(let d)): return .day(d)
         case (_, .money(let m)): return .money(m)
         case (_, .flag(let b)): return .flag(b)
-        case (.vocabulary(.grade), .text(let s)): return .text(s)
+        case (.vocabulary(.grade), .text(let s)): return .text(s == Grade.unrated.rawValue ? (Grade.unrated.label(zh: zh)) : s)
         case (.vocabulary(let vocab), .text(let s)): return .text(vocab.label(s, zh: zh) ?? s)
         case (_, .text(let s)): return .text(s)
         case (_, .ref(let id)): return .text(name(id, state))
@@ -96,7 +96,7 @@ public enum Exporter {
         switch options.format {
         case .csv:
             guard tables.count == 1, let table = tables.first else {
-                throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能存放一类数据,请用 --kind 指定一类",
+                throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据,请用 --kind 指定",
                                        hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
                                        hintZH: "例如 --kind customers;如需全部导出,请用 --format xlsx 导出为一个工作簿")
             }
@@ -158,19 +158,19 @@ public enum Exporter {
     static func aboutSheet(_ archive: CustomerArchive, options: Options, tables: [ExportTable]) -> XLSXSheet {
         let zh = options.zh
         let at = CellReading.civil(options.now)
-        let kinds = tables.map { "\($0.name) \($0.rows.count)" }.joined(separator: zh ? "、" : ", ")
+        let kinds = tables.map { zh ? "\($0.name) \($0.rows.count) 条" : "\($0.name) \($0.rows.count)" }.joined(separator: zh ? "、" : ", ")
         let lines: [(String, XLSXCell)] = [
-            (zh ? "导出自" : "Exported from", .text(archive.vault.header.owner)),
+            (zh ? "档案所有人" : "Exported from", .text(archive.vault.header.owner)),
             (zh ? "导出时间" : "Exported at", XLSXCell(.dateTime(at))),
             (zh ? "时区" : "Time zone", .text(TimeZone.current.identifier)),
             (zh ? "导出人" : "Exported by", .text(archive.actor)),
-            (zh ? "内容(行数)" : "Content (rows)", .text(kinds)),
+            (zh ? "各类记录数" : "Records", .text(kinds)),
             (zh ? "含保密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),
-            (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本,已离开加密档案。请妥善保管,仅交给有权查看的人,用完即删除。"
+            (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,仅交给有权查看的人,用完及时删除。"
                                                 : "This file is a plaintext copy of customer data that has left the encrypted archive. Keep it safe, give it only to those entitled to it, and delete it after use.")),
         ]
         return XLSXSheet(name: zh ? ImportSource.aboutSheet.zh : ImportSource.aboutSheet.en,
-                         columns: [XLSXColumn(zh ? "项目" : "Item"), XLSXColumn(zh ? "内容" : "Value", width: 80)],
+                         columns: [XLSXColumn(zh ? "事项" : "Item"), XLSXColumn(zh ? "内容" : "Value", width: 80)],
                          rows: lines.map { [.text($0.0), $0.1] }, freezeHeader: false, autoFilter: false)
     }
 }

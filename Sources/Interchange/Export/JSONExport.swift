@@ -21,8 +21,8 @@ enum JSONExport {
         return try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
-    /// The tables of a JSON export: one per kind present, columns `id` and the field keys in
-    /// schema order, each record a row (its line is its position in its list, from 1).
+    /// The tables of a JSON export: one per kind present, columns 记录号 and the fields' Chinese
+    /// labels in schema order, each record a row (its line is its position in its list, from 1).
     static func tables(from data: Data, fileName: String) throws -> ([Table], ImportSource.Origin?) {
         let bad = { (why: String, zh: String) in
             InterchangeError(.malformedText, "\(fileName) is not a SalesVault JSON export: \(why)", zh: "“\(fileName)”不是 SalesVault 导出的 JSON 文件:\(zh)",
@@ -38,8 +38,11 @@ enum JSONExport {
         for kind in ImportKind.order {
             guard let list = root[key(kind)] else { continue }
             guard let records = list as? [[String: Any]] else { throw bad("\"\(key(kind))\" is not a list of records", "“\(key(kind))”不是记录列表") }
-            let keys = ["id"] + Schema.fields(kind.entity).map(\.key)
-            var rows = [TableRow(line: 0, cells: keys.map { .text($0) })]
+            let specs = Schema.fields(kind.entity)
+            let keys = ["id"] + specs.map(\.key)
+            // Headers as the Chinese labels, which map back like any spreadsheet's (and read well in
+            // the preview); the values are looked up by key.
+            var rows = [TableRow(line: 0, cells: (["记录号"] + specs.map(\.zh)).map { .text($0) })]
             for (i, record) in records.enumerated() {
                 rows.append(TableRow(line: i + 1, cells: keys.map { cell(record[$0]) }))
             }

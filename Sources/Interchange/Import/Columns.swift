@@ -160,7 +160,8 @@ public enum Columns {
         .customers: ["lastContactAt"], .contacts: ["lastContactAt"], .projects: ["stageSince"],
         .log: [], .complaints: ["number", "status"],
     ]
-    static let commonComputed = ["创建时间", "更新时间", "修改时间", "创建人", "录入人", "createdat", "updatedat", "createdby", "本周变更"]
+    static let commonComputed = ["创建时间", "更新时间", "修改时间", "创建人", "录入人", "createdat", "updatedat", "createdby", "本周变更",
+                                 "未导入原因", "why not imported"]
     static let sourceIDNames = ["id", "记录号", "记录编号", "系统编号"]
     static let gradeReasonNames = ["等级调整原因", "调整原因", "原因", "gradereason", "reason"]
     /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).

@@ -113,6 +113,8 @@ public struct ImportPreview {
     public internal(set) var unused: [Column] = []
     public internal(set) var dateSamples: [DateSample] = []
     public internal(set) var refused: [Refused] = []
+    /// Rows refused only because they duplicate a record (the CLI then says how to skip or update).
+    public internal(set) var duplicatesRefused = 0
     /// The change set's plan, when something can be imported.
     public internal(set) var plan: ChangePlan?
 

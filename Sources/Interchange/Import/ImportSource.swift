@@ -61,8 +61,8 @@ public struct ImportSource: Sendable {
         }
         let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
         if ["xlsx", "xlsm", "xls", "et"].contains(ext) {
-            throw InterchangeError(.malformedWorkbook, "\(fileName) is not an Excel workbook that can be read: it is damaged, or not really an .\(ext) file",
-                                   zh: "“\(fileName)”不是可读取的 Excel 工作簿:文件已损坏,或并非真正的 .\(ext) 文件",
+            throw InterchangeError(.malformedWorkbook, "\(fileName) cannot be read: it may be damaged, or not really an .\(ext) file (a renamed CSV, say)",
+                                   zh: "无法读取“\(fileName)”:文件可能已损坏,或并不是真正的 .\(ext) 文件(例如改了扩展名的 CSV)",
                                    hint: "open it in Excel or WPS and save it again as .xlsx (or as CSV)",
                                    hintZH: "请在 Excel 或 WPS 中打开,重新另存为 .xlsx(或 CSV)后再导入")
         }
@@ -85,7 +85,7 @@ public struct ImportSource: Sendable {
         for row in about.rows where row.cells.count >= 2 {
             guard case .text(let key) = row.cells[0] else { continue }
             let value = Importer.plain(row.cells[1])
-            if key.hasPrefix("导出自") || key.lowercased().hasPrefix("exported from") { owner = value }
+            if key.hasPrefix("档案所有人") || key.hasPrefix("导出自") || key.lowercased().hasPrefix("exported from") { owner = value }
             if key.hasPrefix("导出时间") || key.lowercased().hasPrefix("exported at") { date = String(value.prefix(10)) }
             if key.hasPrefix("时区") || key.lowercased().hasPrefix("time zone") { zone = value }
         }

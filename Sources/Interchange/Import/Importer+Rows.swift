@@ -76,12 +76,12 @@ extension Importer {
                                     switch CreditCode.check(input) {
                                     case .valid: break
                                     case .malformed:
-                                        problem("\(input) is not a unified social credit code (18 characters: digits and capitals without I, O, Z, S, V)",
-                                                "“\(input)”不是有效的统一社会信用代码(应为 18 位,由数字和除 I、O、Z、S、V 以外的大写字母组成)")
+                                        problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
+                                                "不是有效的统一社会信用代码:应为 18 位数字或大写字母(不含 I、O、Z、S、V)")
                                         continue
                                     case .wrongCheckDigit(let expected):
-                                        problem("the check character of \(input) is wrong (GB 32100-2015 gives \(expected)); the code was probably mistyped",
-                                                "统一社会信用代码“\(input)”校验位不对(按 GB 32100-2015 应为 \(expected)),可能录入有误")
+                                        problem("the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
+                                                "校验位有误(按 GB 32100-2015 应为 \(expected)),请核对是否录错")
                                         continue
                                     }
                                 }
@@ -94,11 +94,16 @@ extension Importer {
                                     notices[k] = (ImportProblem(
                                         table: name, line: mapped.headerLine, column: column.header,
                                         reason: "\(n) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
-                                        reasonZH: "此列有 \(n) 个单元格是数字格式而非文本,开头的 0 可能已丢失,请核对"), n)
+                                        reasonZH: "此列有 \(n) 个单元格是数字格式(不是文本格式),开头的 0 可能已丢失,请核对"), n)
                                 }
                                 row.fields.append((key, input))
                             } catch let f as CellReading.Failure {
                                 problem(f.reason, f.reasonZH)
+                            } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
+                                problem("could be day/month or month/day, or is not a date: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy",
+                                        e.code == .ambiguousDate
+                                            ? "无法确定月和日的顺序。请写成 2026-03-05,或加 --date-format dd/mm/yyyy(日/月/年)或 mm/dd/yyyy(月/日/年)"
+                                            : "不是有效日期,请写成 2026-03-05、2026/3/5 或 2026年3月5日")
                             } catch let e as ArchiveError {
                                 problem(e.reason, e.reasonZH ?? e.reason)
                             } catch {
@@ -112,15 +117,15 @@ extension Importer {
                         && !row.problems.contains(where: { $0.column == mapped.column(key)?.header }) {
                         let spec = Schema.field(mapped.kind.entity, key: key)!
                         row.problems.append(ImportProblem(table: name, line: row.line, column: mapped.column(key)?.header, value: "",
-                                                          reason: "\(spec.en) is empty", reasonZH: "“\(spec.zh)”未填写"))
+                                                          reason: "required, but empty", reasonZH: "必填,不能为空"))
                     }
                 }
                 rows.append(row)
             }
             if mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty {
                 preview.warnings.append(ImportProblem(table: name, line: mapped.headerLine,
-                                                      reason: "no contact-type column: every entry is recorded as \"other\"",
-                                                      reasonZH: "没有“跟进方式”列,所有记录的方式均记为“其他”"))
+                                                      reason: "no contact-type column: every entry will be recorded as \"other\"",
+                                                      reasonZH: "文件中没有“跟进方式”列,所有记录的跟进方式将记为“其他”"))
             }
         }
         preview.warnings += notices.values.map(\.0).sorted { ($0.table, $0.column ?? "") < ($1.table, $1.column ?? "") }
@@ -138,6 +143,7 @@ extension Importer {
         var problems: [Int: [ImportProblem]] = [:]
         var status: [Int: RowStatus] = [:]
         var warnings: [ImportProblem] = []
+        var duplicatesRefused = 0
     }
 
     /// The archive's records by what identifies them.
@@ -191,7 +197,7 @@ extension Importer {
         var sourceIDs: [String: String] = [:]
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover = source.exportedFrom.flatMap { from in
-            from.owner == archive.vault.header.owner ? nil : "交接导入:原属 \(from.owner) 的客户档案(\(from.date) 导出,文件 \(source.fileName))"
+            from.owner == archive.vault.header.owner ? nil : "交接导入:原为 \(from.owner) 的客户(\(from.date) 导出,文件 \(source.fileName))"
         }
 
         func add(_ op: ChangeOperation, row: Int) -> Int {
@@ -212,9 +218,10 @@ extension Importer {
             let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
             return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)(\(what.zh))")
         }
+        /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
         func duplicateHint() -> (String, String) {
-            (" — to leave it as it is use --on-duplicate skip, to fill it in use --on-duplicate update",
-             "。如要保留原记录请加 --on-duplicate skip,如要用本行补充原记录请加 --on-duplicate update")
+            b.duplicatesRefused += 1
+            return ("", "")
         }
 
         /// The customer a reference names: a source id of this file, a credit code, a code or
@@ -250,7 +257,8 @@ extension Importer {
         func customerOf(_ i: Int, _ r: Row) -> String? {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
             guard let ref = customerRef(text) else {
-                refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive", "本文件和档案中都找不到客户“\(text)”")
+                refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
+                       "找不到客户“\(text)”(本文件和档案中都没有),请填写客户全称、客户编号或统一社会信用代码")
                 return nil
             }
             return ref
@@ -264,7 +272,7 @@ extension Importer {
             for name in names(text) {
                 guard let ref = childRef(.contact, customer: customer, name: name) else {
                     refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
-                           "“\(name)”不是该客户的联系人(本文件和档案中都没有)")
+                           "该客户下没有联系人“\(name)”(本文件和档案中都没有)")
                     continue
                 }
                 refs.append(ref)
@@ -383,7 +391,7 @@ extension Importer {
                         b.status[i] = update(.project, ref: ref, row, row: i, add: add)
                         if let stage, let id = archiveID(ref), let p = archive.state.entity(.project, id),
                            (try? ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: stage, now: options.now)) != p["stage"] {
-                            _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 更新"), row: i)
+                            _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 调整"), row: i)
                             b.status[i] = .updated
                         }
                     }
@@ -391,7 +399,7 @@ extension Importer {
                     let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
                     ref = "@\(n)"
                     if let stage, SalesStage.parse(stage) != .infoDevelopment && stage != "1" {
-                        _ = add(.setStage(ref, stage: stage, reason: "导入时所处阶段(\(source.fileName))"), row: i)
+                        _ = add(.setStage(ref, stage: stage, reason: "导入时的销售阶段(来自 \(source.fileName))"), row: i)
                     }
                     b.status[i] = .new
                 }
@@ -406,7 +414,7 @@ extension Importer {
                 if let p = r.refs["project"] {
                     project = childRef(.project, customer: customer, name: p)
                     if project == nil {
-                        refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "“\(p)”不是该客户的项目(本文件和档案中都没有)")
+                        refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "该客户下没有项目“\(p)”(本文件和档案中都没有)")
                     }
                 }
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
@@ -414,7 +422,7 @@ extension Importer {
                 if index.logKeys.contains(key) || logKeys[key] != nil {
                     if options.onDuplicate == .refuse {
                         let (en, zh) = logKeys[key].map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复(客户、时间、内容均相同)") }
-                            ?? ("already in the archive's contact log (same customer, time and content)", "档案的跟进记录中已有这一条(客户、时间、内容均相同)")
+                            ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录(客户、时间、内容均相同)")
                         let hint = duplicateHint()
                         refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
                     } else {
@@ -435,7 +443,7 @@ extension Importer {
                 if let p = r.refs["complainant"] {
                     complainant = childRef(.contact, customer: customer, name: p)
                     if complainant == nil {
-                        refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "“\(p)”不是该客户的联系人(本文件和档案中都没有)")
+                        refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(p)”(本文件和档案中都没有)")
                         continue
                     }
                 }

@@ -45,9 +45,13 @@ public final class Importer {
             plan = nil
         }
         // The preview: counts by kind and status, problems in file order.
+        preview.problems += tables.flatMap(\.problems)  // whole-table problems first
+        preview.duplicatesRefused = built.duplicatesRefused
         for (i, r) in rows.enumerated() {
             var c = preview.counts[r.kind] ?? ImportPreview.Counts()
-            if !r.problems.isEmpty {
+            if !tables[r.mapped].problems.isEmpty && r.problems.isEmpty {
+                c.refused += 1  // its table cannot be imported
+            } else if !r.problems.isEmpty {
                 c.refused += 1
                 preview.refused.append(ImportPreview.Refused(table: r.table, row: r.rowIndex, reasons: r.problems))
                 preview.problems += r.problems
@@ -60,12 +64,11 @@ public final class Importer {
             }
             preview.counts[r.kind] = c
         }
-        preview.problems += tables.flatMap(\.problems)
         if let zone = source.exportedFrom?.timeZone, zone != TimeZone.current.identifier {
             preview.warnings.append(ImportProblem(
                 table: source.fileName, line: 0,
-                reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): times of day are read in this machine's zone (set TZ=\(zone) to keep them)",
-                reasonZH: "导出文件的时间按 \(zone) 时区记录,本机为 \(TimeZone.current.identifier):时间将按本机时区理解(如需保持一致,请设置 TZ=\(zone) 后再导入)"))
+                reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): imported times may be off by some hours; to keep them, import with TZ=\(zone)",
+                reasonZH: "导出文件中的时间按 \(zone) 时区记录,本机时区为 \(TimeZone.current.identifier),导入后的时间可能相差几个小时。如需保持一致,请先设置 TZ=\(zone) 再导入。"))
         }
         preview.warnings += built.warnings
         preview.plan = plan
@@ -83,9 +86,10 @@ public final class Importer {
     public func commit(_ preview: ImportPreview) throws -> CommittedBatch {
         guard preview.canCommit, let plan = preview.plan else {
             let n = preview.problems.count
-            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s) in the file", zh: "未导入任何数据:文件中有 \(n) 处问题",
-                                   hint: "fix the rows listed (or write them out with --rejects), or import only the valid rows with --only-valid",
-                                   hintZH: "请按上面列出的行修改(可用 --rejects 导出有问题的行),或加 --only-valid 只导入无误的行")
+            let rows = preview.refused.count
+            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", zh: "未导入任何数据:文件中有 \(n) 处问题(涉及 \(rows) 行)",
+                                   hint: "fix the file as listed above and import it again (--rejects FILE writes those rows with the reasons), or import only the rows without problems with --only-valid",
+                                   hintZH: "请按上面的问题清单修改文件后重新导入(可加 --rejects 文件名,把这些行连同原因单独导出);如只想先导入没有问题的行,请加 --only-valid")
         }
         return try archive.commit(plan)
     }
@@ -135,8 +139,8 @@ public final class Importer {
             guard let kind = best?.kind ?? named else {
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: table.rows[headerIndex].line,
-                    reason: "sheet \(table.name) was not imported: none of its columns is a customer, contact, project, log or complaint field",
-                    reasonZH: "工作表“\(table.name)”未导入:没有一列能对应到客户、联系人、项目、跟进记录或投诉的字段"))
+                    reason: "\(table.name) was not imported: the columns a kind of record needs are missing (such as 客户名称), so it is not clear what it holds",
+                    reasonZH: "“\(table.name)”未导入:找不到必需的列(如“客户名称”),无法判断是哪类数据"))
                 continue
             }
             let header = table.rows[headerIndex]
@@ -164,7 +168,7 @@ public final class Importer {
                     problems.append(ImportProblem(
                         table: table.name, line: header.line, column: text,
                         reason: "columns \(other) and \(text) both mean the same field; keep one, or map one elsewhere with --mapping",
-                        reasonZH: "“\(other)”和“\(text)”两列对应同一个字段,请只保留一列,或用 --mapping 指定其中一列的去向"))
+                        reasonZH: "“\(other)”和“\(text)”两列对应同一个字段,请删除其中一列,或用 --mapping 另行指定"))
                     continue
                 }
                 seen[target] = text
@@ -176,8 +180,8 @@ public final class Importer {
                 let spec = Schema.field(kind.entity, key: key)!
                 mapped.problems.append(ImportProblem(
                     table: table.name, line: header.line,
-                    reason: "the \(kind.sheetName(zh: false)) table has no \(spec.en) column (e.g. \(Columns.header(spec, zh: true)))",
-                    reasonZH: "“\(table.name)”表缺少“\(spec.zh)”列", ))
+                    reason: "the required column \(spec.en) (\(spec.zh)) is missing",
+                    reasonZH: "缺少必填列“\(spec.zh)”"))
             }
             preview.tables.append(.init(name: table.name, kind: kind, headerLine: header.line, rows: mapped.dataRows.count))
             out.append(mapped)

@@ -63,7 +63,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         case .utf8BOM: "UTF-8(带 BOM)"
         case .utf16LE: "UTF-16LE(Excel 的“Unicode 文本”)"
         case .utf16BE: "UTF-16BE"
-        case .gb18030: "GB18030(GBK,中文 Windows 的 ANSI)"
+        case .gb18030: "GBK/GB18030"
         }
     }
 
@@ -242,7 +242,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         return InterchangeError(
             .encoding,
             "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(offset.withThousandsSeparators)) has the bytes \(shown).",
-            zh: "文件内容不是有效的 \(encoding.displayNameZH) 文本:第 \(line.withThousandsSeparators) 行(第 \(offset.withThousandsSeparators) 字节)有无法识别的字节 \(shown)。",
+            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本:第 \(line.withThousandsSeparators) 行(第 \(offset.withThousandsSeparators) 字节)有无法识别的内容(\(shown))。",
             hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
                 + "or open the file in Excel and save it again as \"CSV UTF-8\".",
             hintZH: "请用 --encoding 指定文件的实际编码(例如 --encoding \(suggested));"

@@ -16,7 +16,7 @@ func kinds(_ given: [String]) throws -> [ImportKind] {
     if given.isEmpty || given.contains(where: { $0.lowercased() == "all" || $0 == "全部" }) { return ImportKind.order }
     return try given.map { word in
         guard let kind = ImportKind(name: word) else {
-            throw CLIError(.usage, L("\(word) is not a kind of record", "没有“\(word)”这类数据"),
+            throw CLIError(.usage, L("\(word) is not a kind of record", "不支持的数据类别“\(word)”"),
                            hint: L("use customers, contacts, projects, log, complaints or all", "可选:customers(客户)、contacts(联系人)、projects(项目)、log(跟进记录)、complaints(投诉)或 all(全部)"))
         }
         return kind
@@ -26,7 +26,7 @@ func kinds(_ given: [String]) throws -> [ImportKind] {
 func textEncoding(_ name: String?) throws -> TextEncoding? {
     guard let name else { return nil }
     guard let e = TextEncoding(name: name) else {
-        throw CLIError(.usage, L("unknown encoding \(name)", "不认识的编码“\(name)”"),
+        throw CLIError(.usage, L("unknown encoding \(name)", "不支持的编码“\(name)”"),
                        hint: L("use utf-8, utf-8-bom, utf-16le, utf-16be or gb18030 (gbk)", "可选:utf-8、utf-8-bom、utf-16le、utf-16be、gb18030(即 GBK)"))
     }
     return e
@@ -94,7 +94,7 @@ struct Import: ArchiveCommand {
         let path = out ?? (format == .csv ? "导入模板-\(chosen[0].sheetName(zh: true)).csv" : "导入模板.xlsx")
         try AtomicFile.write(try Templates.data(chosen, format: format), to: path, replacing: force)
         Terminal.print(L("Template written to \(path): fill it in (one row per record) and import it with salesvault import \(path).",
-                         "模板已保存到 \(path)。请逐行填写(每行一条记录),然后用 salesvault import \(path) 导入。"))
+                         "模板已保存到 \(path)。请每行填写一条记录,填好后运行:salesvault import \(path)"))
     }
 
     func run(in context: ArchiveContext) throws {
@@ -114,7 +114,7 @@ struct Import: ArchiveCommand {
         if let rejects, let data = try Rejects.data(preview, zh: Render.zh) {
             try AtomicFile.write(data, to: rejects, replacing: force)
             Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file.",
-                             "\(preview.refused.count) 行未通过检查,已连同原因(最后一列)保存到 \(rejects),改正后可直接导入该文件。"))
+                             "有 \(preview.refused.count) 行未通过检查,已保存到 \(rejects)(最后一列为原因),改正后可直接导入该文件。"))
         }
         let z = Render.zh
         if dryRun {
@@ -128,12 +128,12 @@ struct Import: ArchiveCommand {
         guard preview.canCommit else {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty {
                 throw CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
-                                                "“\(preview.source.fileName)”中没有可导入的数据:没有找到能识别的表头,或表头下没有数据行"),
+                                                "“\(preview.source.fileName)”中没有可导入的数据:找不到可识别的表头,或表头下没有数据"),
                                hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
-                                       "第一行应为列名(如 客户名称、客户等级……);可用 salesvault import --template customers 生成模板参考"))
+                                       "第一行应为列名,如“客户名称”“客户等级”;可运行 salesvault import --template customers 生成模板作参考"))
             }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
-                Terminal.print(L("Nothing to import: every row is already in the archive.", "没有需要导入的内容:所有行在档案中都已存在。"))
+                Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入:文件中的记录在档案中均已存在。"))
                 return
             }
             _ = try importer.commit(preview)  // throws the reason nothing was imported
@@ -142,14 +142,14 @@ struct Import: ArchiveCommand {
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
             let question = L("Import \(t.new) new and \(t.updated) updated record(s) into \(context.archive.vault.path)? [y/N] ",
-                             "确认导入?新增 \(t.new) 条、更新 \(t.updated) 条,导入到 \(context.archive.vault.path)。[y/N] ")
+                             "将向 \(context.archive.vault.path) 导入:新增 \(t.new) 条、更新 \(t.updated) 条。确认导入?[y/N] ")
             guard Terminal.confirm(question) else {
                 Terminal.print(L("Cancelled: nothing was imported.", "已取消,未导入任何数据。"))
                 return
             }
         }
         let batch = try importer.commit(preview)
-        Terminal.print(z ? "导入完成:新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : ""),保存为批次 \(batch.name)。如需整批撤销:salesvault undo \(batch.name)"
+        Terminal.print(z ? "导入完成:新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : ""),已保存为批次 \(batch.name)。如需整批撤销,请运行:salesvault undo \(batch.name)"
                          : "Imported: \(t.new) new, \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
 }
@@ -162,41 +162,41 @@ enum ImportReport {
         let z = Render.zh
         let format: String
         switch p.source.format {
-        case .xlsx: format = z ? "Excel 工作簿(XLSX)" : "Excel workbook (XLSX)"
+        case .xlsx: format = z ? "Excel 工作簿" : "Excel workbook"
         case .json: format = z ? "SalesVault JSON 导出文件" : "SalesVault JSON export"
         case .csv(let e, let d):
             let delimiter = d == UInt8(ascii: "\t") ? (z ? "制表符分隔" : "tab-separated") : d == UInt8(ascii: ";") ? (z ? "分号分隔" : "semicolon-separated") : (z ? "逗号分隔" : "comma-separated")
-            format = z ? "文本文件(\(delimiter),编码 \(e.displayNameZH))" : "text file (\(delimiter), \(e.displayName))"
+            format = z ? "CSV 文本,\(delimiter),\(e.displayNameZH) 编码" : "text file, \(delimiter), \(e.displayName)"
         }
-        Terminal.print(z ? "文件:\(p.source.fileName),\(format),SHA-256 \(p.source.sha256.prefix(16))…" : "File: \(p.source.fileName), \(format), SHA-256 \(p.source.sha256.prefix(16))…")
+        Terminal.print(z ? "文件:\(p.source.fileName)(\(format))" : "File: \(p.source.fileName) (\(format))")
         if let from = p.source.exportedFrom {
-            Terminal.print(z ? "来源:\(from.owner) 的客户档案,\(from.date) 导出(新客户的备注中会注明交接来源)" : "From: the archive of \(from.owner), exported \(from.date) (new customers' notes will say so)")
+            Terminal.print(z ? "来源:\(from.owner) 的客户档案(\(from.date) 导出)。新增客户的备注中将注明交接来源" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
         }
         for t in p.tables where t.rows > 0 {
             let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"
             if p.source.format == .json {
                 Terminal.print(z ? "  \(kind):\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
             } else {
-                Terminal.print(z ? "  “\(t.name)”:\(kind),表头在第 \(t.headerLine) 行,数据 \(t.rows) 行" : "  \(t.name): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
+                Terminal.print(z ? "  “\(t.name)”:\(kind)数据,表头在第 \(t.headerLine) 行,共 \(t.rows) 行" : "  \(t.name): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
             }
         }
         let unmapped = p.unused.filter { !$0.computed }
         if !unmapped.isEmpty {
-            Terminal.print(Terminal.yellow(z ? "以下列没有对应字段,不会导入(如需导入请用 --mapping 指定):" : "These columns match no field and will not be imported (map them with --mapping):"))
-            for c in unmapped { Terminal.print("  \(c.table):\(c.header)") }
+            Terminal.print(Terminal.yellow(z ? "以下列无法识别,不会导入(如需导入,请用 --mapping 指定对应字段):" : "These columns match no field and will not be imported (map them with --mapping):"))
+            for c in unmapped { Terminal.print(z ? "  \(c.table):“\(c.header)”" : "  \(c.table): \(c.header)") }
         }
         var seen = Set<String>()
         let computed = p.unused.filter { $0.computed && seen.insert($0.header).inserted }
         if !computed.isEmpty {
-            Terminal.print(z ? "以下列由系统自动计算,导入时忽略:" + computed.map { "“\($0.header)”" }.joined(separator: "、")
+            Terminal.print(z ? "以下列由系统自动生成,导入时忽略:" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
         }
         for d in p.dateSamples {
-            Terminal.print(z ? "  日期识别:\(d.table)“\(d.column)”列 \(d.input) → \(d.read)" : "  Dates: \(d.table) \(d.column): \(d.input) → \(d.read)")
+            Terminal.print(z ? "日期读取示例:\(d.table) 的“\(d.column)”列,\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
-            Render.table(z ? ["", "新增", "更新", "重复", "有问题"] : ["", "new", "updated", "duplicate", "refused"],
+            Render.table(z ? ["", "新增", "更新", "重复", "未通过"] : ["", "new", "updated", "duplicate", "refused"],
                          kinds.map { k in
                              let c = p.counts[k]!
                              return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)", "\(c.duplicate)", "\(c.refused)"]
@@ -206,7 +206,11 @@ enum ImportReport {
             Terminal.print(Terminal.red(z ? "问题(共 \(p.problems.count) 处):" : "Problems (\(p.problems.count)):"))
             for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json)) }
             if p.problems.count > shownProblems {
-                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处,请用 --rejects 文件名 导出全部有问题的行" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
+                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部,请加 --rejects 文件名,把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
+            }
+            if p.duplicatesRefused > 0 {
+                Terminal.print(z ? "重复的行:如不导入,请加 --on-duplicate skip;如要用文件内容更新已有记录(不同之处以文件为准),请加 --on-duplicate update。"
+                                 : "Duplicates: to leave them out use --on-duplicate skip; to update the existing records with the file's values (the file's values win) use --on-duplicate update.")
             }
         }
         if !p.warnings.isEmpty {
@@ -217,7 +221,9 @@ enum ImportReport {
 
     static func line(_ p: ImportProblem, _ z: Bool, json: Bool = false) -> String {
         var parts: [String] = []
-        if json {
+        if p.line == 0 {
+            parts.append(p.table)
+        } else if json {
             parts.append(z ? "\(p.table) 第 \(p.line) 条" : "\(p.table) record \(p.line)")
         } else {
             parts.append(z ? "\(p.table) 第 \(p.line) 行" : "\(p.table) line \(p.line)")
@@ -282,9 +288,9 @@ struct Export: ArchiveCommand {
                 throw error
             }
         }
-        Terminal.stderr(L("Note: \(path) is a plaintext copy of customer data outside the encrypted archive. Keep it safe and delete it when done.\n",
-                          "注意:\(path) 是客户资料的明文副本,已离开加密档案。请妥善保管,用完即删除。\n").text)
-        Terminal.print(L("Exported \(output.rows) row(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use" : "; recorded in the history").",
-                         "已导出 \(output.rows) 行到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? ",已作为托管访问记录在案" : ",已记入档案历史")。"))
+        Terminal.stderr(L("Note: \(path) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
+                          "注意:\(path) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)
+        Terminal.print(L("Exported \(output.rows) record(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
+                         "已导出 \(output.rows) 条记录到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? ",本次导出已记为一次托管访问,档案所有人会看到" : ",本次导出已记入档案历史")。"))
     }
 }
