@@ -101,7 +101,9 @@ enum SheetWriter {
                     body.raw("</v></c>")
                 }
             }
-            body.raw("</row>")
+            // A line break per row: libxml2 2.9 (under Foundation's XMLParser) refuses a line
+            // longer than 10 MB ("huge input lookup"), and other readers may too.
+            body.raw("</row>\n")
         }
         body.raw("</sheetData>")
 
