@@ -331,6 +331,20 @@ final class XLSXTests: XCTestCase {
         assertCode(widest, .unsupportedWorkbook, limits: limits)
     }
 
+    /// Excel writes a sheet on one line; libxml2 2.9 reports a spurious error after the end of
+    /// such a part over 10 MB, which must not fail the read (XMLEvents).
+    func testReadsOneLineSheetOverTenMegabytes() throws {
+        let dir = try TempFolder()
+        try XLSXWriter.write(sampleWorkbook()).write(to: dir.url("ok.xlsx"))
+        try Tools.python([Tools.fixture("rewrite_part.py"), dir.path + "/ok.xlsx", dir.path + "/big.xlsx",
+                          "xl/worksheets/sheet1.xml", "--one-line-rows", "130000"])
+        let size = try Tools.python(["-c", "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).getinfo('xl/worksheets/sheet1.xml').file_size)", dir.path + "/big.xlsx"])
+        XCTAssertGreaterThan(Int(size.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 10_500_000)
+        let tables = try XLSXReader.read(try Data(contentsOf: dir.url("big.xlsx")))
+        XCTAssertEqual(tables[0].rows.count, 130_000)
+        XCTAssertEqual(tables[0].rows.last, TableRow(line: 130_000, cells: [.number(130_000), .text("行130000")]))
+    }
+
     // MARK: - Speed
 
     /// 100,000 × 10 with SALESVAULT_XLSX_BENCH=1 (prints the times); 10,000 × 10 otherwise.

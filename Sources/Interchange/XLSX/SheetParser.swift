@@ -122,7 +122,7 @@ enum SheetParser {
                                   styles: StyleInfo, date1904: Bool) throws -> CellValue {
         guard cell.hasValue else { return .empty }
         let raw = cell.value
-        let ref = CellReference.name(column: cell.column, row: row)
+        var ref: String { CellReference.name(column: cell.column, row: row) }
         switch cell.type {
         case "s":
             guard let index = Int(raw.trimmingCharacters(in: .whitespaces)), index >= 0, index < sharedStrings.count else {
@@ -149,9 +149,8 @@ enum SheetParser {
             }
             return .date(date)
         default:
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return .empty }
-            guard let number = Double(trimmed), number.isFinite else {
+            guard let number = Double(raw) ?? Double(raw.trimmingCharacters(in: .whitespacesAndNewlines)), number.isFinite else {
+                if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .empty }
                 throw XLSXErrors.badContent(part, "the cell \(ref) is a number cell holding \"\(raw.prefix(30))\"",
                                             zh: "单元格 \(ref) 应为数字，实际内容是“\(raw.prefix(30))”")
             }

@@ -7,13 +7,14 @@ import FoundationXML
 /// stripped), end (local name) and character data.
 ///
 /// Why Foundation's `XMLParser` and not SWXMLHash: SWXMLHash runs the same `XMLParser` underneath
-/// and then builds a tree of every element, so it is the same parse plus a class instance, an
-/// attribute dictionary and a children array per element kept until the end. A 100,000 × 10 sheet
-/// is over 2 million elements; measured on this project's 2-core Linux machine, reading such a
-/// sheet through SWXMLHash's tree took several times as long and as much memory as this stream
-/// (figures in XLSXReader.swift). Small parts use the same stream so there is one XML path to
-/// harden: no DTD (an XLSX part never has one, so a `<!DOCTYPE` is refused before parsing, which
-/// also rules out entity expansion bombs), no external entities.
+/// and then builds a tree of every element (an object, an attribute dictionary and a children
+/// array each) that lives until the end. Measured once on this project's 2-core Linux machine,
+/// optimised builds, on a 35.6 MB sheet part of 100,000 rows × 10 columns (2.1 million
+/// elements): SWXMLHash's tree, walked for every `<c>`/`<v>`, took 3.7 s and 903 MB of memory;
+/// this stream with an empty handler 0.85 s and 126 MB. Small parts use the same stream so there
+/// is one XML path to harden: no DTD (an XLSX part never has one, so a `<!DOCTYPE` is refused
+/// before parsing; this matters because corelibs Foundation turns on libxml2's entity
+/// substitution), no external entities.
 final class XMLEvents: NSObject, XMLParserDelegate {
     typealias Start = (_ name: String, _ attributes: [String: String]) throws -> Void
     typealias End = (_ name: String) throws -> Void

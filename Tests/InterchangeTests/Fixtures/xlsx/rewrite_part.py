@@ -4,6 +4,8 @@
 usage: rewrite_part.py SRC DST PART (--drop | --text TEXT | --zeros N | --truncate-deflate)
   --text TEXT          the part's new content (UTF-8)
   --zeros N            N zero bytes, deflated (a zip bomb when N is large)
+  --one-line-rows N    a worksheet of N rows (A: the row number, B: text "行N") on one line,
+                       as Excel writes it (over 10 MB when N is large)
   --drop               leave the part out
   --truncate-deflate   keep the entry but make its deflate stream a stored block that claims
                        65,535 bytes and never ends (sizes and offsets unchanged)
@@ -24,6 +26,13 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
                 data = arg.encode("utf-8")
             elif mode == "--zeros":
                 data = bytes(int(arg))
+            elif mode == "--one-line-rows":
+                rows = "".join(
+                    f'<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}" t="inlineStr"><is><t>行{i}</t></is></c></row>'
+                    for i in range(1, int(arg) + 1))
+                data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                        f'<sheetData>{rows}</sheetData></worksheet>').encode("utf-8")
         zout.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED)
 
 if mode == "--truncate-deflate":
