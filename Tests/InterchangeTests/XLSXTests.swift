@@ -364,7 +364,6 @@ final class XLSXTests: XCTestCase {
         let writeStart = Date()
         let data = try XLSXWriter.write(XLSXWorkbook(sheets: [sheet]))
         let writeSeconds = Date().timeIntervalSince(writeStart)
-        if let dump = ProcessInfo.processInfo.environment["SALESVAULT_XLSX_DUMP"] { try data.write(to: URL(fileURLWithPath: dump)) }
         let readStart = Date()
         let tables = try XLSXReader.read(data)
         let readSeconds = Date().timeIntervalSince(readStart)
@@ -379,7 +378,7 @@ final class XLSXTests: XCTestCase {
 // MARK: - Helpers (test targets cannot share code; after Tests/SalesVaultCLITests/ProcessSupport.swift)
 
 /// A temporary folder removed when released.
-final class TempFolder {
+private final class TempFolder {
     let path: String
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("svxlsx-\(UUID().uuidString)").path
@@ -390,7 +389,7 @@ final class TempFolder {
 }
 
 /// The real tools the tests drive: python3 with openpyxl, and LibreOffice's soffice.
-enum Tools {
+private enum Tools {
     static func fixtureURL(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/xlsx/\(name)")
     }

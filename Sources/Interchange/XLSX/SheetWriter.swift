@@ -79,9 +79,13 @@ enum SheetWriter {
                     }
                     width = 16
                 case .money(let amount, let currency):
-                    let code = StyleTable.moneyFormat(currency)
-                    format = styles.numberFormat(code)
-                    value = amount.description
+                    if amount.isNaN {
+                        type = "e"
+                        value = "#NUM!"
+                    } else {
+                        format = styles.numberFormat(StyleTable.moneyFormat(currency))
+                        value = amount.description
+                    }
                     width = value.count + value.count / 3 + 5
                 case .bool(let b):
                     type = "b"

@@ -68,12 +68,15 @@ public struct XLSXCell: Sendable, Equatable {
         /// A whole number; beyond 15 digits (what Excel keeps exactly) it is written as text so no
         /// digit is lost.
         case integer(Int64)
-        /// A day, shown yyyy-mm-dd (the time of day is ignored).
+        /// A day, shown yyyy-mm-dd (the time of day is ignored). Excel has no dates before
+        /// 1900-01-01 or after 9999-12-31: such a day is written as the text "yyyy-mm-dd".
         case date(CivilDateTime)
-        /// A day and time, shown yyyy-mm-dd hh:mm (seconds are kept in the value).
+        /// A day and time, shown yyyy-mm-dd hh:mm (seconds are kept in the value); outside
+        /// Excel's range, the text "yyyy-mm-dd hh:mm".
         case dateTime(CivilDateTime)
         /// An amount of money, a number cell shown with its currency: CNY as ¥1,234.50, another
-        /// ISO code as "USD 1,234.50". The amount is written exactly as the decimal string given.
+        /// ISO code as "USD 1,234.50" (`[$USD] #,##0.00`). The amount is written as its decimal
+        /// digits; Excel keeps 15 significant digits of it. A NaN amount is written as `#NUM!`.
         case money(amount: Decimal, currency: String)
         case bool(Bool)
     }
