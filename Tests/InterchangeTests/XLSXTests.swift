@@ -72,6 +72,30 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(tables[0].rows.map(\.cells), [[.text("重点 客户 ")], [.text("换行\r结束 _x0041_")]])
     }
 
+    /// Some generators prefix every element (`x:`); rows and cells may lack `r`; `t="str"` is a
+    /// formula's text result and `t="d"` an ISO 8601 date.
+    func testReadsPrefixedElementsSequentialRowsFormulaStringsAndISODates() throws {
+        let dir = try TempFolder()
+        try XLSXWriter.write(sampleWorkbook()).write(to: dir.url("ok.xlsx"))
+        let sheet = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+            <x:row><x:c t="inlineStr"><x:is><x:t>前缀</x:t></x:is></x:c><x:c t="str"><x:f>A1&amp;"!"</x:f><x:v>前缀!</x:v></x:c></x:row>
+            <x:row><x:c t="d"><x:v>2024-03-05T14:30:00</x:v></x:c><x:c/><x:c t="b"><x:v>0</x:v></x:c></x:row>
+            <x:row r="7"><x:c r="B7"><x:v> 12.5 </x:v></x:c></x:row>
+            <x:row><x:c><x:v>1</x:v></x:c></x:row>
+            </x:sheetData></x:worksheet>
+            """
+        try Tools.python([Tools.fixture("rewrite_part.py"), dir.path + "/ok.xlsx", dir.path + "/x.xlsx", "xl/worksheets/sheet1.xml", "--text", sheet])
+        let tables = try XLSXReader.read(try Data(contentsOf: dir.url("x.xlsx")))
+        XCTAssertEqual(tables[0].rows, [
+            TableRow(line: 1, cells: [.text("前缀"), .text("前缀!")]),
+            TableRow(line: 2, cells: [.date(CivilDateTime(year: 2024, month: 3, day: 5, secondOfDay: 52_200)), .empty, .bool(false)]),
+            TableRow(line: 7, cells: [.empty, .number(12.5)]),
+            TableRow(line: 8, cells: [.number(1)]),
+        ])
+    }
+
     // MARK: - Reader on a LibreOffice workbook
 
     func testReadsLibreOfficeWorkbook() throws {

@@ -65,6 +65,7 @@ enum SheetParser {
                 }
                 inRow = true
                 rowCells = []
+                cell = PendingCell()  // a cell without a reference follows the previous one in this row
             case "c" where inRow:
                 let previous = cell.column
                 cell = PendingCell()
