@@ -243,6 +243,20 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(tables[0].rows[0].cells, [.text("1899-12-01"), .text("#NUM!"), .date(CivilDateTime(year: 1900, month: 3, day: 1))])
     }
 
+    func testWriterRefusesWhatExcelCannotOpen() throws {
+        let long = String(repeating: "长", count: XLSXWriter.maxCellTextLength + 1)
+        let tooLong = XLSXWorkbook(sheets: [XLSXSheet(name: "备注", columns: [XLSXColumn("内容")], rows: [[.text(long)]])])
+        XCTAssertThrowsError(try XLSXWriter.write(tooLong)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.code, .writeFailed)
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("A2") == true)
+        }
+        let fits = String(repeating: "长", count: XLSXWriter.maxCellTextLength)
+        let ok = XLSXWorkbook(sheets: [XLSXSheet(name: "备注", columns: [XLSXColumn("内容")], rows: [[.text(fits)]])])
+        XCTAssertEqual(try XLSXReader.read(try XLSXWriter.write(ok))[0].rows[1].cells, [.text(fits)])
+        let wide = XLSXWorkbook(sheets: [XLSXSheet(name: "s", columns: [], rows: [Array(repeating: XLSXCell.empty, count: 16_385)])])
+        XCTAssertThrowsError(try XLSXWriter.write(wide)) { XCTAssertEqual(($0 as? InterchangeError)?.code, .writeFailed) }
+    }
+
     // MARK: - Dates and formats
 
     func testSerialsOfBothDateSystems() {

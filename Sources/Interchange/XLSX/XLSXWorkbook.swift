@@ -43,7 +43,8 @@ public struct XLSXSheet: Sendable {
 }
 
 /// A column: its header text and, optionally, its width in characters (else fitted to the
-/// content, East Asian wide characters counting two, between 6 and 60).
+/// content, East Asian wide characters counting two, between 6 and 60; a given width is kept
+/// within Excel's 0…255).
 public struct XLSXColumn: Sendable {
     public var header: String
     public var width: Double?

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The shared string table (`xl/sharedStrings.xml`): each `<si>` is its `<t>`, or its rich-text
+/// runs' `<t>`s joined; phonetic guides (`<rPh>`) are not part of the text.
+enum SharedStrings {
+    static func parse(_ xml: Data, part: String) throws -> [String] {
+        var strings: [String] = []
+        var current = ""
+        var inItem = false
+        var inText = false
+        var phoneticDepth = 0
+        try XMLEvents.parse(xml, part: part, start: { name, _ in
+            switch name {
+            case "si": inItem = true; current = ""
+            case "rPh": phoneticDepth += 1
+            case "t": inText = inItem && phoneticDepth == 0
+            default: break
+            }
+        }, end: { name in
+            switch name {
+            case "si":
+                strings.append(OOXMLString.decode(current))
+                inItem = false
+            case "rPh": phoneticDepth -= 1
+            case "t": inText = false
+            default: break
+            }
+        }, text: { text in
+            if inText { current += text }
+        })
+        return strings
+    }
+}
+
+/// ST_Xstring escapes (ECMA-376 Part 1, 22.9.2.19): `_xHHHH_` stands for the UTF-16 code unit
+/// HHHH, which is how Excel stores characters XML cannot carry (controls, a lone CR).
+enum OOXMLString {
+    static func decode(_ s: String) -> String {
+        guard s.contains("_x") else { return s }
+        var units = Array(s.utf16)
+        var out: [UInt16] = []
+        out.reserveCapacity(units.count)
+        var i = 0
+        func hex(_ u: UInt16) -> UInt16? {
+            switch u {
+            case 0x30...0x39: return u - 0x30
+            case 0x41...0x46: return u - 0x41 + 10
+            case 0x61...0x66: return u - 0x61 + 10
+            default: return nil
+            }
+        }
+        while i < units.count {
+            if units[i] == 0x5F, i + 6 < units.count, units[i + 1] == 0x78, units[i + 6] == 0x5F,
+               let a = hex(units[i + 2]), let b = hex(units[i + 3]), let c = hex(units[i + 4]), let d = hex(units[i + 5]) {
+                out.append(a << 12 | b << 8 | c << 4 | d)
+                i += 7
+            } else {
+                out.append(units[i])
+                i += 1
+            }
+        }
+        units = out
+        return String(decoding: units, as: UTF16.self)
+    }
+}
