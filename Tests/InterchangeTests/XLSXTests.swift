@@ -461,8 +461,9 @@ private enum Tools {
 
     struct ToolFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
 
-    /// Runs a program found on PATH; status 127 when it is not there.
-    static func run(_ tool: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs a program found on PATH and waits up to `timeout` seconds (then stops it and fails);
+    /// status 127 when it is not there. Output goes to files, so no pipe can fill and block it.
+    static func run(_ tool: String, _ args: [String], timeout: Double = 180) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + args
@@ -470,20 +471,32 @@ private enum Tools {
         env["LANG"] = "C.UTF-8"
         env["PYTHONIOENCODING"] = "utf-8"
         process.environment = env
-        let out = Pipe()
-        // Stderr goes to a file so that neither pipe can fill up and block the tool.
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("svxlsx-err-\(UUID().uuidString)")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("svxlsx-run-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out")
+        let errURL = base.appendingPathExtension("err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
+        process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            _ = finished.wait(timeout: .now() + 10)
+            throw ToolFailure(message: "\(tool) did not finish within \(Int(timeout)) s")
+        }
+        try outHandle.close()
         try errHandle.close()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let out = (try? Data(contentsOf: outURL)) ?? Data()
+        let err = (try? Data(contentsOf: errURL)) ?? Data()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }
