@@ -289,10 +289,11 @@ final class XLSXTests: XCTestCase {
     // MARK: - Hostile input
 
     private func assertCode(_ data: Data, _ code: InterchangeError.Code, limits: XLSXPackage.Limits = .standard,
-                            file: StaticString = #filePath, line: UInt = #line) {
+                            saying words: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try XLSXReader.read(data, limits: limits), file: file, line: line) { error in
             guard let e = error as? InterchangeError else { return XCTFail("\(error)", file: file, line: line) }
             XCTAssertEqual(e.code, code, e.reason, file: file, line: line)
+            if let words { XCTAssertTrue(e.reason.contains(words), "\(e.reason) does not say \(words)", file: file, line: line) }
             XCTAssertFalse(e.reasonZH.isEmpty, file: file, line: line)
             XCTAssertNotNil(e.hintZH, file: file, line: line)
         }
@@ -328,7 +329,7 @@ final class XLSXTests: XCTestCase {
         XCTAssertLessThan(bomb.count, 64 << 10, "3 MiB of zeros deflate to a few KiB")
         var limits = XLSXPackage.Limits.standard
         limits.maxPartBytes = 2 << 20
-        assertCode(bomb, .unsupportedWorkbook, limits: limits)
+        assertCode(bomb, .unsupportedWorkbook, limits: limits, saying: "xl/worksheets/sheet1.xml")
         limits.maxPartBytes = 8 << 20
         limits.maxTotalBytes = 3 << 20
         assertCode(bomb, .unsupportedWorkbook, limits: limits)
@@ -339,7 +340,7 @@ final class XLSXTests: XCTestCase {
         try XLSXWriter.write(sampleWorkbook()).write(to: dir.url("ok.xlsx"))
         try Tools.python([Tools.fixture("rewrite_part.py"), dir.path + "/ok.xlsx", dir.path + "/cut.xlsx",
                           "xl/worksheets/sheet1.xml", "--truncate-deflate"])
-        assertCode(try Data(contentsOf: dir.url("cut.xlsx")), .malformedWorkbook)
+        assertCode(try Data(contentsOf: dir.url("cut.xlsx")), .malformedWorkbook, saying: "cannot be unpacked")
     }
 
     func testAbsurdReferencesMissingPartsAndBadXMLAreRefused() throws {
@@ -351,13 +352,13 @@ final class XLSXTests: XCTestCase {
             return try Data(contentsOf: URL(fileURLWithPath: out))
         }
         let ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
-        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"9999999\"><c r=\"A9999999\"><v>1</v></c></row></sheetData></worksheet>"]), .malformedWorkbook)
-        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>"]), .malformedWorkbook)
-        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>99999</v></c></row></sheetData></worksheet>"]), .malformedWorkbook)
-        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "this is not XML <<<"]), .malformedWorkbook)
-        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet \(ns)/>"]), .malformedWorkbook)
-        assertCode(try variant("xl/workbook.xml", ["--drop"]), .malformedWorkbook)
-        assertCode(try variant("xl/worksheets/sheet2.xml", ["--drop"]), .malformedWorkbook)
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"9999999\"><c r=\"A9999999\"><v>1</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "row number 9999999")
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "XFE1")
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>99999</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "shared string")
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "this is not XML <<<"]), .malformedWorkbook, saying: "not valid XML")
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet \(ns)/>"]), .malformedWorkbook, saying: "DOCTYPE")
+        assertCode(try variant("xl/workbook.xml", ["--drop"]), .malformedWorkbook, saying: "xl/workbook.xml is missing")
+        assertCode(try variant("xl/worksheets/sheet2.xml", ["--drop"]), .malformedWorkbook, saying: "xl/worksheets/sheet2.xml is missing")
         // The widest legal cell is fine, padded; the cell cap stops padding from growing without end.
         let widest = try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1048576\"><c r=\"XFD1048576\" t=\"b\"><v>1</v></c></row></sheetData></worksheet>"])
         let tables = try XLSXReader.read(widest)
@@ -366,7 +367,7 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(tables[0].rows[0].cells.last, .bool(true))
         var limits = XLSXPackage.Limits.standard
         limits.maxCells = 10_000
-        assertCode(widest, .unsupportedWorkbook, limits: limits)
+        assertCode(widest, .unsupportedWorkbook, limits: limits, saying: "more cells")
     }
 
     /// Excel writes a sheet on one line; libxml2 2.9 reports a spurious error after the end of
