@@ -230,6 +230,8 @@ final class XLSXTests: XCTestCase {
         let lines = csv.split(whereSeparator: \.isNewline).map(String.init)
         XCTAssertEqual(lines.first, "名称,代码,数量,金额,签约日期,上次拜访,重点,比率,公式")
         XCTAssertEqual(lines.dropFirst().first, "上海𠮷野家,0571-88886666,42,\"¥1,234.50\",2024-03-05,2024-03-05 14:30,TRUE,0.125,=1+1")
+        // LibreOffice turns the _x0008_ escape back into U+0008 and _x005F_x0041_ into "_x0041_".
+        XCTAssertTrue(lines.dropFirst(2).first?.hasPrefix("控制\u{8}字符 _x0041_,,1234567890123456789,") == true, lines.joined(separator: "\n"))
     }
 
     func testWriterRejectsBadFillAndKeepsHugeIntegersAndOldDatesAsText() throws {

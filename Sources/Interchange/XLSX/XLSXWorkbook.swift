@@ -62,7 +62,8 @@ public struct XLSXCell: Sendable, Equatable {
         case empty
         /// Text, always a text cell (a leading "=" is not a formula). Characters XML cannot carry
         /// (U+0000–U+001F other than tab and line feed, U+FFFE, U+FFFF) are stored as Excel's
-        /// `_xHHHH_` escapes, which Excel and XLSXReader turn back into the character.
+        /// `_xHHHH_` escapes, which Excel, LibreOffice and XLSXReader turn back into the character
+        /// (openpyxl shows the escape as written).
         case text(String)
         /// A number; NaN and infinities are written as the error value `#NUM!`.
         case number(Double)
