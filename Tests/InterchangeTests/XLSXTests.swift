@@ -359,6 +359,14 @@ final class XLSXTests: XCTestCase {
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>99999</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "shared string")
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "this is not XML <<<"]), .malformedWorkbook, saying: "not valid XML")
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet \(ns)/>"]), .malformedWorkbook, saying: "DOCTYPE")
+        // The same in UTF-16 (converted before the check), and any encoding OPC does not allow.
+        let laughs = "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text-utf16", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\(laughs)<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&b;</t></is></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "DOCTYPE")
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<?xml version='1.0' encoding='UTF-7'?><worksheet \(ns)/>"]), .malformedWorkbook, saying: "encoding")
+        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text-utf32", "<worksheet \(ns)/>"]), .malformedWorkbook, saying: "encoding")
+        // A UTF-16 part without a DTD reads.
+        let utf16 = try variant("xl/worksheets/sheet1.xml", ["--text-utf16", "<?xml version=\"1.0\" encoding=\"UTF-16\"?><worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>十六位</t></is></c></row></sheetData></worksheet>"])
+        XCTAssertEqual(try XLSXReader.read(utf16)[0].rows, [TableRow(line: 1, cells: [.text("十六位")])])
         assertCode(try variant("xl/workbook.xml", ["--drop"]), .malformedWorkbook, saying: "xl/workbook.xml is missing")
         assertCode(try variant("xl/worksheets/sheet2.xml", ["--drop"]), .malformedWorkbook, saying: "xl/worksheets/sheet2.xml is missing")
         // The widest legal cell is fine, padded; the cell cap stops padding from growing without end.

@@ -38,6 +38,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
     /// Parses `data` (the part `part`, named in errors), calling the closures in document order.
     static func parse(_ data: Data, part: String, start: @escaping Start, end: @escaping End = { _ in },
                       text: @escaping Text = { _ in }) throws {
+        let data = try utf8(data, part: part)
         if hasDoctype(data) { throw XLSXErrors.badXML(part, "a DOCTYPE is not allowed") }
         let events = XMLEvents(part: part, start: start, end: end, text: text)
         let parser = XMLParser(data: data)
@@ -52,6 +53,42 @@ final class XMLEvents: NSObject, XMLParserDelegate {
         _ = parser.parse()
         if let failure = events.failure { throw failure }
         guard events.rootEnded else { throw XLSXErrors.badXML(part, "it ends before its last element closes") }
+    }
+
+    /// The part as UTF-8. OPC allows only UTF-8 and UTF-16 (ECMA-376 Part 2, 8.1.4); UTF-16 is
+    /// converted here (its declaration dropped) so that the DOCTYPE check sees the text, and any
+    /// other encoding is refused, as libxml2 would otherwise convert it out of sight of that check.
+    static func utf8(_ data: Data, part: String) throws -> Data {
+        let head = [UInt8](data.prefix(4))
+        guard head.count >= 2 else { return data }
+        let unsupported = XLSXErrors.badXML(part, "it is in an encoding other than UTF-8 or UTF-16")
+        var littleEndian: Bool?
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0x3C, 0x00]) {
+            littleEndian = true
+        } else if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0x00, 0x3C]) {
+            littleEndian = false
+        }
+        // UCS-4 (or anything else with two zero bytes in a row at the start).
+        if head.count == 4, (head[0] == 0 && head[1] == 0) || (head[2] == 0 && head[3] == 0) { throw unsupported }
+        if let littleEndian {
+            var body = data
+            if head[0] == 0xFF || head[0] == 0xFE { body = data.dropFirst(2) }
+            guard var text = String(data: body, encoding: littleEndian ? .utf16LittleEndian : .utf16BigEndian) else {
+                throw XLSXErrors.badXML(part, "it is not valid UTF-16")
+            }
+            if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text.removeSubrange(..<end.upperBound) }
+            return Data(text.utf8)
+        }
+        // An ASCII-compatible start: only a UTF-8 (or no) encoding declaration is accepted.
+        let prolog = String(decoding: data.prefix(256), as: UTF8.self)
+        if prolog.hasPrefix("<?xml") || prolog.hasPrefix("\u{FEFF}<?xml"), let end = prolog.range(of: "?>") {
+            let declaration = prolog[..<end.lowerBound].lowercased()
+            if let at = declaration.range(of: "encoding") {
+                let value = declaration[at.upperBound...].drop { " =\"'".contains($0) }.prefix { !" \"'".contains($0) }
+                guard value == "utf-8" || value == "utf8" else { throw unsupported }
+            }
+        }
+        return data
     }
 
     /// True when a `<!DOCTYPE` comes before the root element (after a BOM, blanks, `<?…?>` and

@@ -3,6 +3,8 @@
 
 usage: rewrite_part.py SRC DST PART (--drop | --text TEXT | --zeros N | --truncate-deflate)
   --text TEXT          the part's new content (UTF-8)
+  --text-utf16 TEXT    the part's new content in UTF-16 with a byte order mark
+  --text-utf32 TEXT    the same in UTF-32
   --zeros N            N zero bytes, deflated (a zip bomb when N is large)
   --one-line-rows N    a worksheet of N rows (A: the row number, B: text "行N") on one line,
                        as Excel writes it (over 10 MB when N is large)
@@ -24,6 +26,10 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
                 continue
             if mode == "--text":
                 data = arg.encode("utf-8")
+            elif mode == "--text-utf16":
+                data = arg.encode("utf-16")
+            elif mode == "--text-utf32":
+                data = arg.encode("utf-32-be")
             elif mode == "--zeros":
                 data = bytes(int(arg))
             elif mode == "--one-line-rows":
