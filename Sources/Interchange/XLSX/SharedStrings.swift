@@ -3,7 +3,9 @@ import Foundation
 /// The shared string table (`xl/sharedStrings.xml`): each `<si>` is its `<t>`, or its rich-text
 /// runs' `<t>`s joined; phonetic guides (`<rPh>`) are not part of the text.
 enum SharedStrings {
-    static func parse(_ xml: Data, part: String) throws -> [String] {
+    /// The strings, at most `limit` of them (more is refused: the table would only serve to
+    /// exhaust memory, as no sheet can use more strings than it has cells).
+    static func parse(_ xml: Data, part: String, limit: Int) throws -> [String] {
         var strings: [String] = []
         var current = ""
         var inItem = false
@@ -11,7 +13,10 @@ enum SharedStrings {
         var phoneticDepth = 0
         try XMLEvents.parse(xml, part: part, start: { name, _ in
             switch name {
-            case "si": inItem = true; current = ""
+            case "si":
+                guard strings.count < limit else { throw XLSXErrors.tooManyCells() }
+                inItem = true
+                current = ""
             case "rPh": phoneticDepth += 1
             case "t": inText = inItem && phoneticDepth == 0
             default: break

@@ -16,8 +16,9 @@ struct XLSXPackage {
         var maxPartBytes: Int = 256 << 20
         /// The most all parts read from one workbook may inflate to together.
         var maxTotalBytes: Int = 512 << 20
-        /// The most cells (padding included) all sheets may hold together.
-        var maxCells: Int = 20_000_000
+        /// The most cells (padding included) all sheets may hold together, and the most shared
+        /// strings. A cell takes 40 bytes before its text, so 10 million cells are 400 MB.
+        var maxCells: Int = 10_000_000
         static let standard = Limits()
     }
 

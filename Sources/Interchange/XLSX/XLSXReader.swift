@@ -42,7 +42,7 @@ public enum XLSXReader {
         var sharedStrings: [String] = []
         if let path = relations.values.first(where: { $0.type.hasSuffix("/sharedStrings") })?.target,
            let xml = try package.read(path) {
-            sharedStrings = try SharedStrings.parse(xml, part: path)
+            sharedStrings = try SharedStrings.parse(xml, part: path, limit: limits.maxCells)
         }
 
         var tables: [Table] = []
