@@ -40,8 +40,18 @@ enum SharedStrings {
 /// ST_Xstring escapes (ECMA-376 Part 1, 22.9.2.19): `_xHHHH_` stands for the UTF-16 code unit
 /// HHHH, which is how Excel stores characters XML cannot carry (controls, a lone CR).
 enum OOXMLString {
+    /// Whether `s` has "_x" (a byte scan: Foundation's `contains` is far slower per cell).
+    static func mayHaveEscape(_ s: String) -> Bool {
+        var underscore = false
+        for b in s.utf8 {
+            if underscore && b == 0x78 { return true }
+            underscore = b == 0x5F
+        }
+        return false
+    }
+
     static func decode(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
+        guard mayHaveEscape(s) else { return s }
         var units = Array(s.utf16)
         var out: [UInt16] = []
         out.reserveCapacity(units.count)

@@ -11,9 +11,10 @@ import Foundation
 ///
 /// Hostile files end in an `InterchangeError`, never a crash or a hang: parts inflate against
 /// caps (`XLSXPackage.Limits`), cell references beyond XFD or row 1,048,576 are refused, and the
-/// total of cells is capped. Measured once on the project's 2-core Linux machine: a 100,000-row ×
-/// 10-column sheet written by XLSXWriter (5.3 MB) reads in 3.0–3.4 s optimised (-O), 8.3 s in a
-/// debug build (XLSXTests.testLargeSheetRoundTrip with SALESVAULT_XLSX_BENCH=1).
+/// total of cells is capped. Measured on the project's 2-core Linux machine, shared with other
+/// builds: a 100,000-row × 10-column sheet written by XLSXWriter (5.3 MB) reads in 3.0–4.4 s
+/// optimised (-O), 8–11 s in a debug build (XLSXTests.testLargeSheetRoundTrip with
+/// SALESVAULT_XLSX_BENCH=1); most of it is Foundation's XMLParser (see XMLEvents).
 public enum XLSXReader {
     /// Excel's largest row and column (1,048,576 and XFD).
     static let maxRow = 1_048_576

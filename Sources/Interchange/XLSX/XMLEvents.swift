@@ -132,7 +132,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
         guard failure == nil else { return }
         var attributes = attributeDict
-        if attributeDict.keys.contains(where: { $0.contains(":") }) {
+        if attributeDict.keys.contains(where: { $0.utf8.contains(0x3A) }) {
             attributes = [:]
             for (key, value) in attributeDict where !key.hasPrefix("xmlns") {
                 attributes[Self.local(key)] = value
