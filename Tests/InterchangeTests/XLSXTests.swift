@@ -269,6 +269,8 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(ExcelDate.civil(serial: 45356.5, date1904: false), CivilDateTime(year: 2024, month: 3, day: 5, secondOfDay: 43_200))
         XCTAssertEqual(ExcelDate.civil(serial: 0, date1904: true), CivilDateTime(year: 1904, month: 1, day: 1))
         XCTAssertEqual(ExcelDate.civil(serial: 43_894, date1904: true), CivilDateTime(year: 2024, month: 3, day: 5))
+        XCTAssertNil(ExcelDate.serial(CivilDateTime(year: 2024, month: 2, day: 30)))
+        XCTAssertEqual(ExcelDate.serial(CivilDateTime(year: 2024, month: 2, day: 29)), 45351)
         XCTAssertNil(ExcelDate.civil(serial: -1, date1904: false))
         XCTAssertNil(ExcelDate.civil(serial: 3e6, date1904: false))
         for serial in [1.0, 59, 60, 61, 45356.25] {

@@ -30,7 +30,8 @@ enum ExcelDate {
     }
 
     /// The 1900-system serial of a date and time; nil before 1900-01-01 or after 9999-12-31
-    /// (Excel cannot show those as dates). 1900-02-29 gives 60, as Excel does.
+    /// (Excel cannot show those as dates) and for days that do not exist (2024-02-30).
+    /// 1900-02-29 gives 60, as Excel does.
     static func serial(_ value: CivilDateTime) -> Double? {
         guard (1900...9999).contains(value.year), (1...12).contains(value.month), (1...31).contains(value.day),
               (0..<86_400).contains(value.secondOfDay) else { return nil }
@@ -39,6 +40,7 @@ enum ExcelDate {
             days = 60
         } else {
             let d = daysFromCivil(value.year, value.month, value.day)
+            guard civilFromDays(d) == (value.year, value.month, value.day) else { return nil }
             let sinceEpoch = d - daysFromCivil(1899, 12, 30)
             days = sinceEpoch < 61 ? d - daysFromCivil(1899, 12, 31) : sinceEpoch
         }

@@ -14,7 +14,8 @@ enum SheetWriter {
             throw XLSXErrors.sheetTooLarge(sheet.name)
         }
         func checkedText(_ s: String, _ ref: @autoclosure () -> String) throws -> String {
-            guard s.utf8.count <= XLSXWriter.maxCellTextLength || s.utf16.count <= XLSXWriter.maxCellTextLength else { throw XLSXErrors.textTooLong(sheet.name, ref()) }
+            let limit = XLSXWriter.maxCellTextLength
+            guard s.utf8.count <= limit || s.utf16.count <= limit else { throw XLSXErrors.textTooLong(sheet.name, ref()) }
             return s
         }
         var widths = [Int](repeating: 0, count: columnCount)

@@ -28,9 +28,10 @@ public enum XLSXReader {
     static func read(_ data: Data, limits: XLSXPackage.Limits) throws -> [Table] {
         var package = try XLSXPackage(data, limits: limits)
         let workbookPath = try officeDocumentPath(&package)
+        if workbookPath.lowercased().hasSuffix(".bin") { throw XLSXErrors.binaryWorkbook() }
         guard let workbookXML = try package.read(workbookPath) else {
             if package.contains("xl/workbook.bin") { throw XLSXErrors.binaryWorkbook() }
-            throw XLSXErrors.missingPart("xl/workbook.xml")
+            throw XLSXErrors.missingPart(workbookPath)
         }
         let workbook = try WorkbookInfo(workbookXML, part: workbookPath)
         let relations = try relationships(of: workbookPath, in: &package)

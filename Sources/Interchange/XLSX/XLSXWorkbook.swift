@@ -71,7 +71,8 @@ public struct XLSXCell: Sendable, Equatable {
         /// digit is lost.
         case integer(Int64)
         /// A day, shown yyyy-mm-dd (the time of day is ignored). Excel has no dates before
-        /// 1900-01-01 or after 9999-12-31: such a day is written as the text "yyyy-mm-dd".
+        /// 1900-01-01 or after 9999-12-31: such a day, or one that does not exist (2024-02-30), is
+        /// written as the text "yyyy-mm-dd".
         case date(CivilDateTime)
         /// A day and time, shown yyyy-mm-dd hh:mm (seconds are kept in the value); outside
         /// Excel's range, the text "yyyy-mm-dd hh:mm".
