@@ -55,13 +55,20 @@ final class XMLEvents: NSObject, XMLParserDelegate {
         guard events.rootEnded else { throw XLSXErrors.badXML(part, "it ends before its last element closes") }
     }
 
-    /// The part as UTF-8. OPC allows only UTF-8 and UTF-16 (ECMA-376 Part 2, 8.1.4); UTF-16 is
-    /// converted here (its declaration dropped) so that the DOCTYPE check sees the text, and any
-    /// other encoding is refused, as libxml2 would otherwise convert it out of sight of that check.
+    /// Encodings in which "<!DOCTYPE" is the same bytes as in ASCII. OPC allows only UTF-8 and
+    /// UTF-16 (ECMA-376 Part 2, 8.1.4), but old tools have declared these and libxml2 reads them.
+    static let asciiCompatible: Set<String> = [
+        "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "windows-1252", "cp1252",
+        "gbk", "gb2312", "gb18030", "big5", "shift_jis",
+    ]
+
+    /// The part with the DOCTYPE check able to see its text: UTF-16 is converted to UTF-8 here
+    /// (its declaration dropped); other encodings that are not ASCII-compatible (UCS-4, UTF-7,
+    /// EBCDIC…) are refused, as libxml2 would otherwise convert them out of sight of that check.
     static func utf8(_ data: Data, part: String) throws -> Data {
         let head = [UInt8](data.prefix(4))
         guard head.count >= 2 else { return data }
-        let unsupported = XLSXErrors.badXML(part, "it is in an encoding other than UTF-8 or UTF-16")
+        let unsupported = XLSXErrors.badXML(part, "it is in a text encoding SalesVault does not read (use UTF-8)")
         var littleEndian: Bool?
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0x3C, 0x00]) {
             littleEndian = true
@@ -85,7 +92,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
             let declaration = prolog[..<end.lowerBound].lowercased()
             if let at = declaration.range(of: "encoding") {
                 let value = declaration[at.upperBound...].drop { " =\"'".contains($0) }.prefix { !" \"'".contains($0) }
-                guard value == "utf-8" || value == "utf8" else { throw unsupported }
+                guard asciiCompatible.contains(String(value)) else { throw unsupported }
             }
         }
         return data
