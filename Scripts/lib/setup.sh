@@ -29,3 +29,29 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+
+# Python 3 with openpyxl: the XLSX tests write workbooks with it and read ours back.
+# pip first (a current openpyxl); where pip may not install system-wide (Debian's python3,
+# PEP 668), the Debian package python3-openpyxl instead.
+ensure_openpyxl() {
+  command -v python3 >/dev/null 2>&1 || ensure_packages python3
+  python3 -c "import openpyxl" >/dev/null 2>&1 && return 0
+  echo "Installing openpyxl"
+  python3 -m pip install --quiet openpyxl >/dev/null 2>&1 || ensure_packages python3-openpyxl
+  python3 -c "import openpyxl" >/dev/null 2>&1 || {
+    echo "error: could not install openpyxl for python3" >&2
+    echo "hint: run 'python3 -m pip install openpyxl' or 'apt-get install python3-openpyxl'" >&2
+    return 1
+  }
+}
+
+# LibreOffice without a GUI (soffice --headless): the XLSX tests convert with it both ways.
+# Debian 12's libreoffice-calc-nogui, without recommends (no desktop, no Java).
+ensure_libreoffice() {
+  command -v soffice >/dev/null 2>&1 && return 0
+  echo "Installing LibreOffice Calc (headless)"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+}

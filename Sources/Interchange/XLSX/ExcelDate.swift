@@ -30,7 +30,8 @@ enum ExcelDate {
     }
 
     /// The 1900-system serial of a date and time; nil before 1900-01-01 or after 9999-12-31
-    /// (Excel cannot show those as dates). 1900-02-29 gives 60, as Excel does.
+    /// (Excel cannot show those as dates) and for days that do not exist (2024-02-30).
+    /// 1900-02-29 gives 60, as Excel does.
     static func serial(_ value: CivilDateTime) -> Double? {
         guard (1900...9999).contains(value.year), (1...12).contains(value.month), (1...31).contains(value.day),
               (0..<86_400).contains(value.secondOfDay) else { return nil }
@@ -39,6 +40,7 @@ enum ExcelDate {
             days = 60
         } else {
             let d = daysFromCivil(value.year, value.month, value.day)
+            guard civilFromDays(d) == (value.year, value.month, value.day) else { return nil }
             let sinceEpoch = d - daysFromCivil(1899, 12, 30)
             days = sinceEpoch < 61 ? d - daysFromCivil(1899, 12, 31) : sinceEpoch
         }
@@ -72,41 +74,5 @@ enum ExcelDate {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-}
-
-/// Whether a number format shows a date or a time (so a number cell styled with it is a date).
-enum NumberFormat {
-    /// Built-in formats that show dates or times: 14–22 and 45–47 everywhere; 27–36 and 50–58
-    /// are the dates of the Chinese, Japanese and Korean locales (ECMA-376 Part 1, 18.8.30).
-    static func isBuiltInDate(_ id: Int) -> Bool {
-        (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id)
-    }
-
-    /// A custom format code is a date or time when its first section has y, m, d, h or s outside
-    /// quoted text, backslash escapes, `_x` and `*x` spacing, and `[…]` (colours, locales,
-    /// conditions); elapsed times like `[h]:mm` count as times.
-    static func isDateCode(_ code: String) -> Bool {
-        var inQuote = false
-        var chars = code.unicodeScalars.makeIterator()
-        while let c = chars.next() {
-            if inQuote {
-                if c == "\"" { inQuote = false }
-                continue
-            }
-            switch c {
-            case "\"": inQuote = true
-            case "\\", "_", "*": _ = chars.next()
-            case ";": return false
-            case "[":
-                var inside = ""
-                while let d = chars.next(), d != "]" { inside.unicodeScalars.append(d) }
-                let lower = inside.lowercased()
-                if !lower.isEmpty, lower.allSatisfy({ "hms".contains($0) }) { return true }
-            case "y", "Y", "m", "M", "d", "D", "h", "H", "s", "S": return true
-            default: continue
-            }
-        }
-        return false
     }
 }

@@ -10,6 +10,14 @@ enum SheetWriter {
         let hasHeader = !sheet.columns.isEmpty
         let columnCount = max(sheet.columns.count, sheet.rows.map(\.count).max() ?? 0)
         let rowCount = sheet.rows.count + (hasHeader ? 1 : 0)
+        guard rowCount <= XLSXReader.maxRow, columnCount <= XLSXReader.maxColumn else {
+            throw XLSXErrors.sheetTooLarge(sheet.name)
+        }
+        func checkedText(_ s: String, _ ref: @autoclosure () -> String) throws -> String {
+            let limit = XLSXWriter.maxCellTextLength
+            guard s.utf8.count <= limit || s.utf16.count <= limit else { throw XLSXErrors.textTooLong(sheet.name, ref()) }
+            return s
+        }
         var widths = [Int](repeating: 0, count: columnCount)
         let dateFormat = styles.numberFormat(StyleTable.dateFormat)
         let dateTimeFormat = styles.numberFormat(StyleTable.dateTimeFormat)
@@ -22,7 +30,8 @@ enum SheetWriter {
             for (i, column) in sheet.columns.enumerated() {
                 widths[i] = max(widths[i], displayWidth(column.header))
                 let ref = CellReference.letters(i + 1) + "1"
-                body.raw("<c r=\"\(ref)\" s=\"\(headerStyle)\" t=\"s\"><v>\(strings.add(column.header))</v></c>")
+                let text = try checkedText(column.header, ref)
+                body.raw("<c r=\"\(ref)\" s=\"\(headerStyle)\" t=\"s\"><v>\(strings.add(text))</v></c>")
             }
             body.raw("</row>")
         }
@@ -40,7 +49,7 @@ enum SheetWriter {
                     if cell.fill == nil && !cell.bold { continue }
                 case .text(let s):
                     type = "s"
-                    value = String(strings.add(s))
+                    value = String(strings.add(try checkedText(s, ref)))
                     width = displayWidth(s)
                 case .number(let d):
                     if d.isFinite {
@@ -79,9 +88,13 @@ enum SheetWriter {
                     }
                     width = 16
                 case .money(let amount, let currency):
-                    let code = StyleTable.moneyFormat(currency)
-                    format = styles.numberFormat(code)
-                    value = amount.description
+                    if amount.isNaN {
+                        type = "e"
+                        value = "#NUM!"
+                    } else {
+                        format = styles.numberFormat(StyleTable.moneyFormat(currency))
+                        value = amount.description
+                    }
                     width = value.count + value.count / 3 + 5
                 case .bool(let b):
                     type = "b"
@@ -101,7 +114,9 @@ enum SheetWriter {
                     body.raw("</v></c>")
                 }
             }
-            body.raw("</row>")
+            // A line break per row: libxml2 2.9 (under Foundation's XMLParser) refuses a line
+            // longer than 10 MB ("huge input lookup"), and other readers may too.
+            body.raw("</row>\n")
         }
         body.raw("</sheetData>")
 
@@ -122,7 +137,7 @@ enum SheetWriter {
         if columnCount > 0 {
             x.raw("<cols>")
             for i in 0..<columnCount {
-                let given = i < sheet.columns.count ? sheet.columns[i].width : nil
+                let given = (i < sheet.columns.count ? sheet.columns[i].width : nil).map { $0.isFinite ? min(255, max(0, $0)) : maxWidth }
                 let width = given ?? min(maxWidth, max(minWidth, Double(widths[i] + 2)))
                 x.raw("<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(number(width))\" customWidth=\"1\"/>")
             }

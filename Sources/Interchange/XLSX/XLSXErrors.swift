@@ -97,4 +97,20 @@ enum XLSXErrors {
             hint: "Try again; if it keeps failing, export as CSV instead and report the problem.",
             hintZH: "请再试一次；如果一直失败，请先导出为 CSV，并把问题反馈给管理员。")
     }
+
+    static func sheetTooLarge(_ sheet: String) -> InterchangeError {
+        InterchangeError(
+            .writeFailed, "The sheet \"\(sheet)\" has more rows (1,048,576 with the header) or columns (16,384) than Excel can open; the workbook was not written.",
+            zh: "工作表“\(sheet)”的行数（含表头最多 1,048,576 行）或列数（最多 16,384 列）超过了 Excel 的上限，工作簿没有生成。",
+            hint: "Export fewer rows at a time (for example one region or one month per file), or export as CSV.",
+            hintZH: "请分批导出（比如每个文件只导出一个区域或一个月的数据），或者导出为 CSV。")
+    }
+
+    static func textTooLong(_ sheet: String, _ cell: String) -> InterchangeError {
+        InterchangeError(
+            .writeFailed, "The text for cell \(cell) of sheet \"\(sheet)\" is longer than the 32,767 characters an Excel cell holds; the workbook was not written.",
+            zh: "工作表“\(sheet)”的单元格 \(cell) 文字超过了 Excel 单元格最多能放的 32,767 个字符，工作簿没有生成。",
+            hint: "Shorten that text, or export as CSV, which has no such limit.",
+            hintZH: "请把这段文字改短一些，或者导出为 CSV（CSV 没有这个限制）。")
+    }
 }

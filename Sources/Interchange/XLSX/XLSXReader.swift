@@ -11,8 +11,10 @@ import Foundation
 ///
 /// Hostile files end in an `InterchangeError`, never a crash or a hang: parts inflate against
 /// caps (`XLSXPackage.Limits`), cell references beyond XFD or row 1,048,576 are refused, and the
-/// total of cells is capped. Measured on the project's 2-core Linux machine (release build): a
-/// 100,000-row × 10-column sheet written by XLSXWriter reads in about 5 s (see XLSXTests).
+/// total of cells is capped. Measured on the project's 2-core Linux machine, shared with other
+/// builds: a 100,000-row × 10-column sheet written by XLSXWriter (5.3 MB) reads in 3.0–4.4 s
+/// optimised (-O), 8–11 s in a debug build (XLSXTests.testLargeSheetRoundTrip with
+/// SALESVAULT_XLSX_BENCH=1); most of it is Foundation's XMLParser (see XMLEvents).
 public enum XLSXReader {
     /// Excel's largest row and column (1,048,576 and XFD).
     static let maxRow = 1_048_576
@@ -26,9 +28,10 @@ public enum XLSXReader {
     static func read(_ data: Data, limits: XLSXPackage.Limits) throws -> [Table] {
         var package = try XLSXPackage(data, limits: limits)
         let workbookPath = try officeDocumentPath(&package)
+        if workbookPath.lowercased().hasSuffix(".bin") { throw XLSXErrors.binaryWorkbook() }
         guard let workbookXML = try package.read(workbookPath) else {
             if package.contains("xl/workbook.bin") { throw XLSXErrors.binaryWorkbook() }
-            throw XLSXErrors.missingPart("xl/workbook.xml")
+            throw XLSXErrors.missingPart(workbookPath)
         }
         let workbook = try WorkbookInfo(workbookXML, part: workbookPath)
         let relations = try relationships(of: workbookPath, in: &package)
@@ -41,7 +44,7 @@ public enum XLSXReader {
         var sharedStrings: [String] = []
         if let path = relations.values.first(where: { $0.type.hasSuffix("/sharedStrings") })?.target,
            let xml = try package.read(path) {
-            sharedStrings = try SharedStrings.parse(xml, part: path)
+            sharedStrings = try SharedStrings.parse(xml, part: path, limit: limits.maxCells)
         }
 
         var tables: [Table] = []
@@ -101,130 +104,5 @@ public enum XLSXReader {
             if piece == ".." { _ = components.popLast() } else if piece != "." { components.append(piece) }
         }
         return components.joined(separator: "/")
-    }
-}
-
-/// The sheet list and the date system of `xl/workbook.xml`.
-struct WorkbookInfo {
-    struct Sheet {
-        let name: String
-        let relationshipID: String
-    }
-    var sheets: [Sheet] = []
-    var date1904 = false
-
-    init(_ xml: Data, part: String) throws {
-        var sheets: [Sheet] = []
-        var date1904 = false
-        try XMLEvents.parse(xml, part: part, start: { name, attributes in
-            switch name {
-            case "workbookPr":
-                let flag = attributes["date1904"]?.lowercased()
-                date1904 = flag == "1" || flag == "true"
-            case "sheet":
-                guard let sheetName = attributes["name"], let id = attributes["id"] else {
-                    throw XLSXErrors.badContent(part, "a sheet has no name or no part", zh: "有一个工作表缺少名称或内容")
-                }
-                sheets.append(Sheet(name: OOXMLString.decode(sheetName), relationshipID: id))
-            default: break
-            }
-        })
-        self.sheets = sheets
-        self.date1904 = date1904
-    }
-}
-
-/// Which cell styles (`cellXfs` indexes) show numbers as dates or times.
-struct StyleInfo {
-    var isDateStyle: [Bool]
-    static let empty = StyleInfo(isDateStyle: [])
-
-    init(isDateStyle: [Bool]) { self.isDateStyle = isDateStyle }
-
-    init(_ xml: Data, part: String) throws {
-        var customDates: [Int: Bool] = [:]
-        var xfFormats: [Int] = []
-        var inCellXfs = false
-        try XMLEvents.parse(xml, part: part, start: { name, attributes in
-            switch name {
-            case "numFmt":
-                if let id = attributes["numFmtId"].flatMap({ Int($0) }), let code = attributes["formatCode"] {
-                    customDates[id] = NumberFormat.isDateCode(code)
-                }
-            case "cellXfs": inCellXfs = true
-            case "xf" where inCellXfs:
-                xfFormats.append(attributes["numFmtId"].flatMap { Int($0) } ?? 0)
-            default: break
-            }
-        }, end: { name in
-            if name == "cellXfs" { inCellXfs = false }
-        })
-        isDateStyle = xfFormats.map { customDates[$0] ?? NumberFormat.isBuiltInDate($0) }
-    }
-
-    func isDate(_ style: Int) -> Bool { style >= 0 && style < isDateStyle.count && isDateStyle[style] }
-}
-
-/// The shared string table (`xl/sharedStrings.xml`): each `<si>` is its `<t>`, or its rich-text
-/// runs' `<t>`s joined; phonetic guides (`<rPh>`) are not part of the text.
-enum SharedStrings {
-    static func parse(_ xml: Data, part: String) throws -> [String] {
-        var strings: [String] = []
-        var current = ""
-        var inItem = false
-        var inText = false
-        var phoneticDepth = 0
-        try XMLEvents.parse(xml, part: part, start: { name, _ in
-            switch name {
-            case "si": inItem = true; current = ""
-            case "rPh": phoneticDepth += 1
-            case "t": inText = inItem && phoneticDepth == 0
-            default: break
-            }
-        }, end: { name in
-            switch name {
-            case "si":
-                strings.append(OOXMLString.decode(current))
-                inItem = false
-            case "rPh": phoneticDepth -= 1
-            case "t": inText = false
-            default: break
-            }
-        }, text: { text in
-            if inText { current += text }
-        })
-        return strings
-    }
-}
-
-/// ST_Xstring escapes (ECMA-376 Part 1, 22.9.2.19): `_xHHHH_` stands for the UTF-16 code unit
-/// HHHH, which is how Excel stores characters XML cannot carry (controls, a lone CR).
-enum OOXMLString {
-    static func decode(_ s: String) -> String {
-        guard s.contains("_x") else { return s }
-        var units = Array(s.utf16)
-        var out: [UInt16] = []
-        out.reserveCapacity(units.count)
-        var i = 0
-        func hex(_ u: UInt16) -> UInt16? {
-            switch u {
-            case 0x30...0x39: return u - 0x30
-            case 0x41...0x46: return u - 0x41 + 10
-            case 0x61...0x66: return u - 0x61 + 10
-            default: return nil
-            }
-        }
-        while i < units.count {
-            if units[i] == 0x5F, i + 6 < units.count, units[i + 1] == 0x78, units[i + 6] == 0x5F,
-               let a = hex(units[i + 2]), let b = hex(units[i + 3]), let c = hex(units[i + 4]), let d = hex(units[i + 5]) {
-                out.append(a << 12 | b << 8 | c << 4 | d)
-                i += 7
-            } else {
-                out.append(units[i])
-                i += 1
-            }
-        }
-        units = out
-        return String(decoding: units, as: UTF16.self)
     }
 }

@@ -43,7 +43,8 @@ public struct XLSXSheet: Sendable {
 }
 
 /// A column: its header text and, optionally, its width in characters (else fitted to the
-/// content, East Asian wide characters counting two, between 6 and 60).
+/// content, East Asian wide characters counting two, between 6 and 60; a given width is kept
+/// within Excel's 0…255).
 public struct XLSXColumn: Sendable {
     public var header: String
     public var width: Double?
@@ -61,19 +62,24 @@ public struct XLSXCell: Sendable, Equatable {
         case empty
         /// Text, always a text cell (a leading "=" is not a formula). Characters XML cannot carry
         /// (U+0000–U+001F other than tab and line feed, U+FFFE, U+FFFF) are stored as Excel's
-        /// `_xHHHH_` escapes, which Excel and XLSXReader turn back into the character.
+        /// `_xHHHH_` escapes, which Excel, LibreOffice and XLSXReader turn back into the character
+        /// (openpyxl shows the escape as written).
         case text(String)
         /// A number; NaN and infinities are written as the error value `#NUM!`.
         case number(Double)
         /// A whole number; beyond 15 digits (what Excel keeps exactly) it is written as text so no
         /// digit is lost.
         case integer(Int64)
-        /// A day, shown yyyy-mm-dd (the time of day is ignored).
+        /// A day, shown yyyy-mm-dd (the time of day is ignored). Excel has no dates before
+        /// 1900-01-01 or after 9999-12-31: such a day, or one that does not exist (2024-02-30), is
+        /// written as the text "yyyy-mm-dd".
         case date(CivilDateTime)
-        /// A day and time, shown yyyy-mm-dd hh:mm (seconds are kept in the value).
+        /// A day and time, shown yyyy-mm-dd hh:mm (seconds are kept in the value); outside
+        /// Excel's range, the text "yyyy-mm-dd hh:mm".
         case dateTime(CivilDateTime)
         /// An amount of money, a number cell shown with its currency: CNY as ¥1,234.50, another
-        /// ISO code as "USD 1,234.50". The amount is written exactly as the decimal string given.
+        /// ISO code as "USD 1,234.50" (`[$USD] #,##0.00`). The amount is written as its decimal
+        /// digits; Excel keeps 15 significant digits of it. A NaN amount is written as `#NUM!`.
         case money(amount: Decimal, currency: String)
         case bool(Bool)
     }

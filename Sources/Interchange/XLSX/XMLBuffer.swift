@@ -15,7 +15,7 @@ struct XMLBuffer {
     /// `<name>text</name>`, with `xml:space="preserve"` when the text has edge blanks or breaks.
     mutating func textElement(_ name: String, _ text: String) {
         let preserve = text.first.map { $0.isWhitespace } == true || text.last.map { $0.isWhitespace } == true
-            || text.contains("\n") || text.contains("\t")
+            || text.utf8.contains(0x0A) || text.utf8.contains(0x09)
         raw(preserve ? "<\(name) xml:space=\"preserve\">" : "<\(name)>")
         escaped(text, attribute: false)
         raw("</\(name)>")

@@ -1,0 +1,31 @@
+import Foundation
+
+/// The sheet list and the date system of `xl/workbook.xml`.
+struct WorkbookInfo {
+    struct Sheet {
+        let name: String
+        let relationshipID: String
+    }
+    var sheets: [Sheet] = []
+    var date1904 = false
+
+    init(_ xml: Data, part: String) throws {
+        var sheets: [Sheet] = []
+        var date1904 = false
+        try XMLEvents.parse(xml, part: part, start: { name, attributes in
+            switch name {
+            case "workbookPr":
+                let flag = attributes["date1904"]?.lowercased()
+                date1904 = flag == "1" || flag == "true"
+            case "sheet":
+                guard let sheetName = attributes["name"], let id = attributes["id"] else {
+                    throw XLSXErrors.badContent(part, "a sheet has no name or no part", zh: "有一个工作表缺少名称或内容")
+                }
+                sheets.append(Sheet(name: OOXMLString.decode(sheetName), relationshipID: id))
+            default: break
+            }
+        })
+        self.sheets = sheets
+        self.date1904 = date1904
+    }
+}
