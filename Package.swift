@@ -20,7 +20,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -40,7 +39,6 @@ let package = Package(
                 "VaultFormat",
                 "VaultCrypto",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "SWXMLHash", package: "SWXMLHash"),
             ]
         ),
         .executableTarget(
