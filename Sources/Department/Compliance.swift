@@ -73,6 +73,9 @@ public struct ComplianceReport: Codable, Sendable {
         public var verified: String?
         /// The password slot's scrypt cost, log2 N (FORMAT.md §5.1 floor: `FormatV1.minScryptLogN`).
         public var kdfLogN: Int?
+        /// True when `kdfLogN` is below the department's floor (`Registry.Policy.kdfFloor`):
+        /// non-compliant (DEPARTMENT.md §6).
+        public var kdfWeak: Bool?
         /// `foreign`, `unreadable`, `missing`, `owner mismatch` or `duplicate archive id`, with the reason.
         public var problem: String?
         public var nonCompliant: Bool
@@ -85,7 +88,7 @@ public struct ComplianceReport: Codable, Sendable {
         /// The keys of JSON.md §6.2.
         enum CodingKeys: String, CodingKey {
             case archive, owner, passwordChangedAt, passwordAgeDays, rotation, mustChangePassword, dekRotatedAt, escrow, escrowDetail
-            case escrowUsesUnacknowledged, lastEscrowUseAt, verified, kdfLogN, problem, nonCompliant
+            case escrowUsesUnacknowledged, lastEscrowUseAt, verified, kdfLogN, kdfWeak, problem, nonCompliant
         }
     }
 
@@ -96,6 +99,8 @@ public struct ComplianceReport: Codable, Sendable {
         public var escrowUsesUnacknowledged = 0
         public var unreadable = 0
         public var foreign = 0
+        /// Archives whose password slot is below the cost floor.
+        public var weakKDF = 0
         public var nonCompliant = 0
     }
 
@@ -187,9 +192,16 @@ public struct ComplianceReport: Codable, Sendable {
                 row.rotation = "future date"
                 row.nonCompliant = true
             }
-            // Reported, not yet judged: archives made with the insecure testing cost are below the
-            // floor (FORMAT.md §5.1) and would all fail (a later change, DEPARTMENT.md §6).
+            // A password slot below the floor (the insecure testing cost, or an old writer) makes
+            // guessing the password cheap: non-compliant (FORMAT.md §5.1, DEPARTMENT.md §6).
             row.kdfLogN = inspection.kdf.logN
+            let floor = registry?.policy.kdfFloor ?? FormatV1.minScryptLogN
+            row.kdfWeak = inspection.kdf.logN < floor
+            if inspection.kdf.logN < floor {
+                row.nonCompliant = true
+                summary.weakKDF += 1
+                problems.append("weak KDF: scrypt 2^\(inspection.kdf.logN) below 2^\(floor)")
+            }
             if let expected = registered[prefix + name], expected != h.owner {
                 row.nonCompliant = true
                 problems.append("owner mismatch: registered for \(expected)")

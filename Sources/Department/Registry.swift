@@ -42,6 +42,14 @@ public struct Registry: Codable, Equatable, Sendable {
         /// nil means Asia/Shanghai and is left out of the file, so that registries written before
         /// the field existed keep their bytes and signature.
         public var timeZone: String?
+        /// The lowest password-slot scrypt cost (log2 N) an archive may have and still be
+        /// compliant (DEPARTMENT.md §6); nil means FORMAT.md §5.1's creation floor, 17, and is
+        /// left out of the file (registries written before the field keep their signature).
+        /// Only test and demo departments set it lower.
+        public var minKDFLogN: Int?
+
+        /// The cost floor in force.
+        public var kdfFloor: Int { minKDFLogN ?? FormatV1.minScryptLogN }
     }
 
     public var adminKey: String
@@ -108,6 +116,10 @@ public struct Registry: Codable, Equatable, Sendable {
                 throw DepartmentError(.invalid, "rotation days must satisfy 7 ≤ reminder < overdue ≤ 730 (got \(r.remindDays) and \(r.overdueDays))",
                                       zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730(当前为 \(r.remindDays) 和 \(r.overdueDays))")
             }
+        }
+        if let floor = policy.minKDFLogN, !(FormatV1.minTestingScryptLogN...FormatV1.maxScryptLogN).contains(floor) {
+            throw DepartmentError(.invalid, "the minimum scrypt cost must be 2^\(FormatV1.minTestingScryptLogN)…2^\(FormatV1.maxScryptLogN) (got 2^\(floor))",
+                                  zh: "密码保护的最低 scrypt 成本须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间(当前为 2^\(floor))")
         }
         if let zone = policy.timeZone, DepartmentCalendar(zoneName: zone) == nil {
             throw DepartmentError(.invalid, "unknown time zone \"\(zone)\"; give an IANA name such as Asia/Shanghai or Asia/Hong_Kong (not an abbreviation like CST)",

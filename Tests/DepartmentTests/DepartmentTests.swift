@@ -42,6 +42,7 @@ final class DepartmentTests: XCTestCase {
         var r = Registry(name: "华东区销售部", adminKey: admin.publicKey, now: base)
         r.managers = managers
         r.salespeople = [Registry.Salesperson(addedAt: Registry.timestamp(base), archive: "archives/张伟.svault", name: "张伟")]
+        r.policy.minKDFLogN = 10  // the test archives use the fast, insecure testing cost (DEPARTMENT.md §6)
         if let dir { try r.save(directory: dir, signer: admin) }
         return r
     }
@@ -654,6 +655,10 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(bare.summary.escrow, [:])
         XCTAssertEqual(bare.archives.first { $0.archive == "archives/e_noescrow.svault" }?.escrow, "none")
         XCTAssertEqual(bare.archives.first { $0.archive == "archives/c_overdue.svault" }?.escrow, "2 slot(s), no registry to compare")
+        // …and the creation floor 2^17 (no registry lowers it): every test archive (2^10) is weak.
+        XCTAssertEqual(bare.summary.weakKDF, 5)
+        XCTAssertEqual(bare.archives.first { $0.archive == "archives/a_ok.svault" }?.kdfWeak, true)
+        XCTAssertEqual(report.archives.first { $0.archive == "archives/a_ok.svault" }?.kdfWeak, false, "the test department's floor is 2^10")
     }
 
     func testComplianceWithoutPeriodicRotationAndOnAPlainDirectory() throws {

@@ -22,6 +22,32 @@ final class DepartmentCLITests: XCTestCase {
         try sv(["keys", "generate", "wang", "--dir", dir.path("k"), "--passphrase-file", dir.path("wp"), "--insecure-kdf-cost", "10"])
         try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
         try admin(["add-manager", dept, "王总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
+        // The archives of these tests use the insecure testing cost 2^10 (fast); this test
+        // department accepts it (DEPARTMENT.md §6). `testAWeakKDFIsNonCompliantUnderTheDefaultFloor`
+        // checks the real floor.
+        try admin(["policy", dept, "--min-kdf-cost", "10"])
+    }
+
+    func testAWeakKDFIsNonCompliantUnderTheDefaultFloor() throws {
+        try newArchive("张伟", now: t0)
+        try admin(["policy", dept, "--min-kdf-cost", "17"], now: at(day: 1))
+        XCTAssertFalse(try String(contentsOfFile: dept + "/department.json", encoding: .utf8).contains("minKDFLogN"), "the default is no field")
+        let json = try sv(["compliance", dept, "--json"], now: at(day: 2), expect: 9)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let row = try XCTUnwrap((report["archives"] as? [[String: Any]])?.first)
+        XCTAssertEqual(row["kdfLogN"] as? Int, 10)
+        XCTAssertEqual(row["kdfWeak"] as? Bool, true)
+        XCTAssertEqual(row["nonCompliant"] as? Bool, true)
+        XCTAssertTrue((row["problem"] as? String)?.contains("weak KDF: scrypt 2^10 below 2^17") == true, json.stdout)
+        XCTAssertEqual((report["summary"] as? [String: Any])?["weakKDF"] as? Int, 1)
+        let table = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 2), expect: 9)
+        XCTAssertTrue(table.stdout.contains("2^10 过低") && table.stdout.contains("1 个密码保护成本过低"), table.stdout)
+        let csv = try sv(["compliance", dept, "--csv"], now: at(day: 2), expect: 9)
+        XCTAssertTrue(csv.stdout.contains(",10,weak KDF: scrypt 2^10 below 2^17,yes"), csv.stdout)
+        // The test floor makes the same archive compliant again.
+        try admin(["policy", dept, "--min-kdf-cost", "10"], now: at(day: 3))
+        XCTAssertTrue(try sv(["dept", "show", dept], now: at(day: 3)).stdout.contains("Minimum password cost: 2^10 (INSECURE, tests only)"))
+        try sv(["compliance", dept], now: at(day: 4))
     }
 
     @discardableResult
@@ -273,14 +299,14 @@ final class DepartmentCLITests: XCTestCase {
         let csv = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv"], now: at(day: 300), expect: 9)
         // Ages in calendar days in Shanghai (DEPARTMENT.md §5): 2026-07-20 − 2026-05-31 = 50.
         let expected = """
-            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant
-            archives/broken.svault,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes
-            archives/notes.txt,,,,,,,,,,,,foreign: not a .svault file,no
-            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,,yes
-            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,,no
-            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,,no
-            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
-            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,,yes
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant
+            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes
+            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no
+            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes
+            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
+            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
+            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
 
             """
         // The one CSV writer (JSON.md §6.2): a BOM for Excel, CRLF line ends.

@@ -32,12 +32,13 @@ final class ReportCLITests: XCTestCase {
     }
 
     /// An archive in `dir/archives` whose password was last set at `changed`, to "second granite password".
+    /// At the real, calibrated cost: outside a department the compliance floor is 2^17 (DEPARTMENT.md §6).
     func makeArchive(_ name: String = "张伟") throws -> String {
         try FileManager.default.createDirectory(atPath: dir.path("archives"), withIntermediateDirectories: true)
         let path = dir.path("archives/\(name).svault")
-        try sv(["init", path, "--owner", name, "--password-file", pw, "--insecure-kdf-cost", "10"], now: changed - 30 * 86_400)
+        try sv(["init", path, "--owner", name, "--password-file", pw], now: changed - 30 * 86_400)
         let second = try dir.write("pw2", "second granite password\n")
-        try sv(["passwd", path, "--password-file", pw, "--new-password-file", second, "--insecure-kdf-cost", "10"], now: changed)
+        try sv(["passwd", path, "--password-file", pw, "--new-password-file", second], now: changed)
         return path
     }
 
@@ -104,10 +105,11 @@ final class ReportCLITests: XCTestCase {
             try FileManager.default.copyItem(atPath: a, toPath: dir.path("archives/\(name)"))
         }
         let csv = try sv(["compliance", dir.url.path, "--as-of", "2026-06-09", "--csv"], now: june9Start).stdout
+        let logN = try XCTUnwrap((try object(try sv(["status", a, "--json"], now: june9Start))["kdf"] as? [String: Any])?["logN"] as? Int)  // calibrated here
         XCTAssertEqual(csv, "\u{FEFF}" + """
-            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,problem,non_compliant
-            "archives/notes\r.txt",,,,,,,,,,,,foreign: not a .svault file,no
-            archives/张伟.svault,张伟,2026-03-01T15:30:00Z,100,due,no,2026-01-30T15:30:00Z,none,,0,,,,no
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant
+            "archives/notes\r.txt",,,,,,,,,,,,,foreign: not a .svault file,no
+            archives/张伟.svault,张伟,2026-03-01T15:30:00Z,100,due,no,2026-01-30T15:30:00Z,none,,0,,,\(logN),,no
 
             """.replacingOccurrences(of: "\n", with: "\r\n"))
         let report = try object(try sv(["compliance", dir.url.path, "--json"], now: june9Start))

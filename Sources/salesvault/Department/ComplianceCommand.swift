@@ -67,20 +67,22 @@ struct ComplianceCommand: VaultCommand {
     }
 
     static let csvHeader = ["archive", "owner", "password_changed", "password_age_days", "rotation", "must_change_password", "dek_rotated", "escrow",
-                            "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "problem", "non_compliant"]
+                            "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "kdf_log_n", "problem", "non_compliant"]
     static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
-                              "未确认的托管访问", "最近托管访问", "已验证", "问题", "不合规"]
+                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本(log2)", "问题", "不合规"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map { $0 ? "yes" : "no" },
-         r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified, r.problem,
+         r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified,
+         r.kdfLogN.map(String.init), r.problem,
          r.nonCompliant ? "yes" : "no"].map { $0 ?? "" }
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
         print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
-        var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "托管", "托管访问"] : ["archive", "owner", "password changed", "days", "rotation", "data key", "escrow", "escrow uses"]
+        var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护", "托管", "托管访问"]
+            : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
         var rows: [[String]] = []
         for r in report.archives {
@@ -90,11 +92,16 @@ struct ComplianceCommand: VaultCommand {
             }
             var rotation = word(r.rotation ?? "", zh)
             if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
-            if let problem = r.problem { rotation += " " + Terminal.cell(problem) }
+            if let problem = r.problem?.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.hasPrefix("weak KDF") }).joined(separator: "; "),
+               !problem.isEmpty {
+                rotation += " " + Terminal.cell(problem)
+            }
+            let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
+            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? " 过低" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
-                       paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "",
+                       paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
             if verify { row.append(r.verified == "FORGED" ? Terminal.red("FORGED") : (r.verified ?? "")) }
             rows.append(row)
@@ -112,6 +119,7 @@ struct ComplianceCommand: VaultCommand {
         var summary = zh
             ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
+        if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? ";\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
         if report.policy.hasPrefix("no periodic") { summary += zh ? ";不要求定期更换密码(部门政策)" : "; no periodic rotation (department policy)" }

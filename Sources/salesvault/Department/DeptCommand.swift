@@ -2,6 +2,7 @@ import ArgumentParser
 import Department
 import Foundation
 import VaultCrypto
+import VaultFormat
 
 struct DeptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -165,6 +166,8 @@ struct DeptPolicy: VaultCommand {
     @Flag(name: .long, help: "Periodic rotation again (with the days given or the defaults).") var periodicRotation = false
     @Option(name: .long, help: ArgumentHelp("The time zone the department counts days in: an IANA name such as Asia/Shanghai (the default) or Asia/Hong_Kong.", valueName: "name"))
     var timeZone: String?
+    @Option(name: .long, help: ArgumentHelp("The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).", valueName: "N"))
+    var minKdfCost: Int?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
@@ -180,11 +183,16 @@ struct DeptPolicy: VaultCommand {
                 // is refused by validate().
                 r.policy.timeZone = timeZone == DepartmentCalendar.defaultZoneName ? nil : timeZone
             }
+            if let minKdfCost { r.policy.minKDFLogN = minKdfCost == FormatV1.minScryptLogN ? nil : minKdfCost }
             try r.validate()
             let rule = r.rotationPolicy.ruleText
             let zone = r.policy.timeZone ?? DepartmentCalendar.defaultZoneName
             let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理可单独调阅") : L("\(r.policy.escrowThreshold) managers together", "须 \(r.policy.escrowThreshold) 名经理共同调阅")
-            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).", "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日。")
+            let floor = r.policy.kdfFloor
+            let weakNote = floor < FormatV1.minScryptLogN
+                ? L(" Archives need a password cost of at least 2^\(floor): INSECURE, for test departments only.", "档案密码保护成本下限为 2^\(floor):不安全,仅限测试部门使用。")
+                : L("", "")
+            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).\(weakNote.en)", "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日。\(weakNote.zh)")
         }
     }
 }
@@ -208,6 +216,7 @@ struct DeptShow: VaultCommand {
         let rule = r.rotationPolicy.ruleText
         print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
         print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
+        print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(不安全,仅限测试)" : " (INSECURE, tests only)") : ""))
         let k = r.policy.escrowThreshold
         print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
         print(zh ? "经理:" : "Managers:")
