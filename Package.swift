@@ -56,6 +56,12 @@ let package = Package(
         .executableTarget(name: "svault-testkit", dependencies: ["VaultFormat", "VaultCrypto"]),
         .executableTarget(name: "svault-torture", dependencies: ["VaultFormat", "VaultCrypto"]),
         .executableTarget(name: "svault-bench", dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"]),
+        // The fuzz targets (Docs/FUZZING.md): a corpus replay runner here, a libFuzzer binary when
+        // built by Scripts/fuzz (-sanitize=fuzzer,address -DFUZZING).
+        .executableTarget(
+            name: "svault-fuzz",
+            dependencies: ["Interchange", "Department", "SalesArchive", "VaultFormat", "VaultCrypto"]
+        ),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], exclude: ["Vectors"]),
         .testTarget(
             name: "VaultFormatTests",

@@ -6,7 +6,7 @@ import Department
 
 /// `svault-fuzz seeds DIR`: writes the generated seed corpora (Tests/Fuzz/Corpus/<target>/) from
 /// the testkit and from archives, key files and registries made through the public API. The
-/// CSV and XLSX seeds are files (Scripts/lib/fuzz-seeds.py), not made here.
+/// CSV, XLSX and import seeds are made by Tests/Fuzz/make-seeds.py, not here.
 enum Seeds {
     static func write(to root: String) throws {
         func put(_ target: FuzzTarget, _ name: String, _ bytes: [UInt8]) throws {

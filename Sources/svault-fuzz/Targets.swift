@@ -96,7 +96,7 @@ enum FuzzTarget: String, CaseIterable {
             return
         }
         _ = try? ArchiveHeader(parsing: data)
-        // Copy B: the body with its first byte after the fields changed by the input's last byte,
+        // Copy B: the body with its tenth byte changed by the input's last byte,
         // so the two copies can differ (sequence numbers, the disagreement check).
         var bodyB = data
         if let last = data.last, bodyB.count > 9 { bodyB[9] ^= last }

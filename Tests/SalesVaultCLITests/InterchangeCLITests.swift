@@ -8,9 +8,8 @@ import Glibc
 /// writes it, refused rows and the rejects file, undo of an import, CSV and XLSX exports read by
 /// Python (csv, openpyxl), a round trip through XLSX and JSON, a manager's handover export
 /// through escrow, templates, and hostile input files.
-///
-/// Tests named `…ProductBug…` reproduce defects found while writing these tests; they fail until
-/// the product is fixed (see the message of each assertion).
+/// The regressions at the end reproduce defects found by this file's first run and by a black-box
+/// attack round, each fixed since.
 final class InterchangeCLITests: ArchiveCommandTestCase {
     var archive: String { dir.path("a.svault") }
 
@@ -776,5 +775,57 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertEqual(try list("customer").first?["grade"] as? String, "A")
         XCTAssertEqual(try list("contact").first?["mobile"] as? String, "13600001111")
+    }
+
+    // MARK: - Regressions from the attack round
+
+    /// H1: `--force` let an export or a rejects file replace the archive itself (and a rejects
+    /// file the input being read): refused whatever --force says, the archive untouched.
+    func testNoOutputEverReplacesTheArchiveOrTheFileBeingImported() throws {
+        try sv(["customer", "add", "甲公司"])
+        let before = try bytes(archive)
+        let export = try sv(["export", "--out", archive, "--force", "--format", "xlsx"], expect: 1)
+        XCTAssertTrue(export.stderr.contains("writing there would destroy it"), export.stderr)
+        let bad = try dir.write("bad.csv", "客户名称,客户等级\n乙公司,Z\n")
+        let rejects = try sv(["import", bad, "--dry-run", "--rejects", archive, "--force"], expect: 64)  // not a .csv name
+        XCTAssertTrue(rejects.stderr.contains("rejects file") || rejects.stderr.contains("destroy"), rejects.stderr)
+        let intoInput = try sv(["import", bad, "--dry-run", "--rejects", bad, "--force"], expect: 1)
+        XCTAssertTrue(intoInput.stderr.contains("destroy"), intoInput.stderr)
+        XCTAssertEqual(try String(contentsOfFile: bad, encoding: .utf8), "客户名称,客户等级\n乙公司,Z\n", "the input is untouched")
+        let calendar = try tool(["reminders", "--ics", archive, "--output", archive], expect: 1)
+        XCTAssertTrue(calendar.stderr.contains("destroy"), calendar.stderr)
+        // A copy of the archive under another name is protected too (it is an archive).
+        let copy = dir.path("copy.svault")
+        try FileManager.default.copyItem(atPath: archive, toPath: copy)
+        try sv(["export", "--out", copy, "--force", "--format", "csv", "--kind", "customers"], expect: 1)
+        XCTAssertEqual(try bytes(copy), before)
+        XCTAssertEqual(try bytes(archive), before)
+        XCTAssertEqual(try history().filter { ($0["kind"] as? String) == "export" }.count, 0, "nothing recorded for exports that did not happen")
+    }
+
+    /// The format follows --out's name when --format is not given; a contradiction is refused.
+    func testTheExportFormatFollowsTheFileNameAndAContradictionIsRefused() throws {
+        try sv(["customer", "add", "甲公司"])
+        let csv = dir.path("k.csv")
+        try sv(["export", "--kind", "customers", "--out", csv])
+        XCTAssertEqual(Array(try bytes(csv).prefix(3)), [0xEF, 0xBB, 0xBF], "a CSV with its BOM, not a workbook")
+        let json = dir.path("k.json")
+        try sv(["export", "--out", json])
+        XCTAssertTrue(try String(contentsOfFile: json, encoding: .utf8).contains("\"salesvault-export\""))
+        try sv(["export", "--format", "csv", "--kind", "customers", "--out", dir.path("k.xlsx")], expect: 64)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("k.xlsx")))
+    }
+
+    /// M9: an export killed between writing and recording left plaintext unrecorded or a
+    /// temporary copy: the record is now written before the file gets its name, from an unnamed
+    /// file, so no stray copy is ever left in the folder.
+    func testAnExportLeavesNoTemporaryFileAndIsRecordedBeforeItAppears() throws {
+        try sv(["customer", "add", "甲公司"])
+        let out = dir.path("exports")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try sv(["export", "--out", out + "/a.xlsx"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["a.xlsx"])
+        let records = try history().filter { ($0["kind"] as? String) == "export" }
+        XCTAssertEqual(records.count, 1)
     }
 }

@@ -17,19 +17,113 @@ import Darwin
 public enum AtomicFile {
     /// Writes `data` to `path` atomically with mode 0600. Without `replacing`, an existing
     /// `path` is an `.exists` error; a destination that is a symbolic link, a directory, a FIFO,
-    /// a device or a socket is always refused (`.writeFailed`).
-    public static func write(_ data: Data, to path: String, replacing: Bool) throws {
+    /// a device or a socket is always refused (`.writeFailed`), and so is one that is the same
+    /// file as any of `protecting` (the open archive, the input file), whatever `replacing` says.
+    ///
+    /// The data goes first to an unnamed file (`O_TMPFILE`) in the destination's folder, so that a
+    /// process killed at any moment leaves no stray copy; where the file system has no unnamed
+    /// files, to a named temporary file (`.NAME.RANDOM.tmp`) removed on every failure.
+    /// `beforeCommit` runs once the bytes are complete and synced, just before the file gets its
+    /// name: an export records itself there, so that no exported file ever exists unrecorded (a
+    /// failure of `beforeCommit` leaves no file).
+    public static func write(_ data: Data, to path: String, replacing: Bool, protecting: [String] = [],
+                             beforeCommit: (() throws -> Void)? = nil) throws {
         var st = stat()
         if lstat(path, &st) == 0 {
             if let kind = FileKind(st.st_mode), kind != .regular {
                 throw notAFile(path, kind)
             }
+            for other in protecting {
+                var o = stat()
+                if stat(other, &o) == 0, o.st_dev == st.st_dev, o.st_ino == st.st_ino { throw protected(path) }
+            }
+            // Whatever the caller protects: an output never replaces an archive (FORMAT.md magic).
+            if isArchive(path) { throw protected(path) }
             if !replacing { throw exists(path) }
         } else if errno != ENOENT {
             throw failure(path, errno)
         }
 
         let (directory, base) = split(path)
+        if let fd = unnamedFile(in: directory) {
+            var linked = false
+            do {
+                defer { close(fd) }
+                try writeAll(data, to: fd, path: path)
+                guard fsync(fd) == 0 else { throw failure(path, errno) }
+                try beforeCommit?()
+                linked = try link(fd: fd, to: path, in: directory, base: base, replacing: replacing)
+            }
+            if linked {
+                syncDirectory(directory)
+                return
+            }
+            // No /proc to name an unnamed file by: write it again the named way (beforeCommit
+            // has run; it is not run twice).
+            try writeNamed(data, to: path, directory: directory, base: base, replacing: replacing, beforeCommit: nil)
+            return
+        }
+        try writeNamed(data, to: path, directory: directory, base: base, replacing: replacing, beforeCommit: beforeCommit)
+    }
+
+    /// Whether the file at `path` starts with a SalesVault archive's magic (`SVAULT\r\n`).
+    static func isArchive(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 8)
+        let n = read(fd, &head, 8)
+        return n == 8 && head == Array("SVAULT\r\n".utf8)
+    }
+
+    /// An unnamed regular file in `directory` (Linux `O_TMPFILE`), or nil where unsupported.
+    private static func unnamedFile(in directory: String) -> Int32? {
+        #if os(Linux)
+        let oTmpFile: Int32 = 0o20_000_000 | O_DIRECTORY  // __O_TMPFILE | O_DIRECTORY (x86-64, arm64)
+        let fd = open(directory, oTmpFile | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        guard fchmod(fd, 0o600) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+        #else
+        return nil
+        #endif
+    }
+
+    /// Gives the unnamed file `fd` its name: `linkat` through `/proc/self/fd` (fails with EEXIST
+    /// when the name is taken), or for `replacing` a link to a temporary name renamed over the old
+    /// file. False when `/proc` is not there to name it by.
+    private static func link(fd: Int32, to path: String, in directory: String, base: String, replacing: Bool) throws -> Bool {
+        let source = "/proc/self/fd/\(fd)"
+        if !replacing {
+            guard linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 else {
+                if errno == EEXIST { throw exists(path) }
+                if errno == ENOENT, access("/proc/self/fd", F_OK) != 0 { return false }
+                throw failure(path, errno)
+            }
+            return true
+        }
+        for _ in 0..<16 {
+            let temp = temporaryName(directory, base)
+            if linkat(AT_FDCWD, source, AT_FDCWD, temp, AT_SYMLINK_FOLLOW) == 0 {
+                guard rename(temp, path) == 0 else {
+                    let err = errno
+                    unlink(temp)
+                    throw failure(path, err)
+                }
+                return true
+            }
+            if errno == ENOENT, access("/proc/self/fd", F_OK) != 0 { return false }
+            if errno != EEXIST { throw failure(path, errno) }
+        }
+        throw failure(path, EEXIST)
+    }
+
+    /// The named way: a temporary file beside `path`, removed on every failure.
+    private static func writeNamed(_ data: Data, to path: String, directory: String, base: String, replacing: Bool,
+                                   beforeCommit: (() throws -> Void)?) throws {
         let (fd, temp) = try createTemporary(in: directory, base: base, for: path)
         var placed = false
         defer {
@@ -40,23 +134,34 @@ public enum AtomicFile {
             try writeAll(data, to: fd, path: path)
             guard fsync(fd) == 0 else { throw failure(path, errno) }
         }
+        try beforeCommit?()
         if replacing {
             guard rename(temp, path) == 0 else { throw failure(path, errno) }
             placed = true
         } else {
-            guard link(temp, path) == 0 else {
+            guard Glibc.link(temp, path) == 0 else {
                 throw errno == EEXIST ? exists(path) : failure(path, errno)
             }
             placed = true
             unlink(temp)
         }
-        // Make the new name durable. The file itself is already complete and in place, so a
-        // directory that cannot be fsynced (EINVAL on some file systems) is not an error.
+        syncDirectory(directory)
+    }
+
+    /// Makes a new name durable. The file itself is already complete and in place, so a directory
+    /// that cannot be fsynced (EINVAL on some file systems) is not an error.
+    private static func syncDirectory(_ directory: String) {
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             _ = fsync(dirFD)
             close(dirFD)
         }
+    }
+
+    static func temporaryName(_ directory: String, _ base: String) -> String {
+        let random = String(UInt64.random(in: .min ... .max), radix: 36)
+        let name = "." + shortened(base) + "." + random + ".tmp"
+        return directory == "/" ? "/" + name : directory + "/" + name
     }
 
     /// The whole of the regular file at `path`, at most `limit` bytes. A missing file, a
@@ -107,9 +212,7 @@ public enum AtomicFile {
 
     private static func createTemporary(in directory: String, base: String, for path: String) throws -> (Int32, String) {
         for _ in 0..<16 {
-            let random = String(UInt64.random(in: .min ... .max), radix: 36)
-            let name = "." + shortened(base) + "." + random + ".tmp"
-            let temp = directory == "/" ? "/" + name : directory + "/" + name
+            let temp = temporaryName(directory, base)
             let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 {
                 // The umask can only take bits away; set 0600 exactly in case it took too many.

@@ -100,8 +100,18 @@ extension AtomicFile {
             .exists,
             "\(path) already exists; add --force to replace it.",
             zh: "文件“\(path)”已存在;如要覆盖,请加上 --force。",
-            hint: "Choose another file name, or add --force to replace the existing file.",
-            hintZH: "请换一个文件名,或加上 --force 覆盖原有文件。")
+            hint: "Choose another file name with --out, or add --force to replace it.",
+            hintZH: "请用 --out 换一个文件名,或加上 --force 覆盖。")
+    }
+
+    /// The destination is the open archive or the file being imported: never overwritten.
+    static func protected(_ path: String) -> InterchangeError {
+        InterchangeError(
+            .writeFailed,
+            "\(path) is the archive or the file being read; writing there would destroy it, so nothing was written.",
+            zh: "“\(path)”是正在使用的档案或正在读取的文件,写入会将其毁坏,因此未写入任何内容。",
+            hint: "Choose another file name.",
+            hintZH: "请换一个文件名。")
     }
 
     static func notAFile(_ path: String, _ kind: FileKind) -> InterchangeError {

@@ -43,7 +43,7 @@ enum CellReading {
         switch cell {
         case .empty: return (nil, nil)
         case .text(let raw):
-            let s = FormulaGuard.restore(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = FormulaGuard.restore(raw).trimmedWhitespace
             if s.isEmpty { return (nil, nil) }
             if identifierFields.contains(spec.key), looksScientific(s) {
                 throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
@@ -99,7 +99,7 @@ enum CellReading {
         case .number(let d): throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
-            let s = Identity.halfWidth(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = Identity.halfWidth(raw).trimmedWhitespace
             if s.isEmpty { return nil }
             if let utc = iso(s) { return utc }
             var datePart = s

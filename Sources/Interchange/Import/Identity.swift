@@ -8,13 +8,41 @@ public enum Identity {
     /// The legal suffixes that do not distinguish one company from another, longest first.
     static let legalSuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团", "公司",
                                 "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh"]
+    /// The suffixes as `companyKey` compares them (folded once).
+    static let foldedSuffixes: [[Unicode.Scalar]] = legalSuffixes.map { Array(fold($0)) }.sorted { $0.count > $1.count }
 
     /// A company name as compared for duplicates: full-width forms folded to half-width, case
     /// folded, spaces, punctuation and brackets removed (their content kept: 腾讯科技（深圳）有限公司
-    /// and 腾讯科技(深圳)有限公司 match), and the legal suffixes above removed from the end.
+    /// and 腾讯科技(深圳)有限公司 match), and the legal suffixes above removed from the end. A name
+    /// that folds to nothing ("……", "()") is compared as written.
     public static func companyKey(_ name: String) -> String {
-        var folded = ""
-        for scalar in halfWidth(name).lowercased().unicodeScalars {
+        var key = fold(name)
+        var changed = true
+        while changed {
+            changed = false
+            for suffix in foldedSuffixes where key.count > suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+                key.removeLast(suffix.count)
+                changed = true
+            }
+        }
+        if key.isEmpty { return "\u{0}" + name }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: key)
+        return String(out)
+    }
+
+    /// Half-width, lower case, without white space, punctuation, brackets and `<>《》·`.
+    private static func fold(_ name: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(name.unicodeScalars.count)
+        for var scalar in name.unicodeScalars {
+            if (0xFF01...0xFF5E).contains(scalar.value) { scalar = Unicode.Scalar(scalar.value - 0xFEE0)! }
+            if scalar.isASCII {
+                let v = scalar.value
+                if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) { out.append(scalar); continue }
+                if (0x41...0x5A).contains(v) { out.append(Unicode.Scalar(v + 32)!); continue }
+                continue  // ASCII punctuation, spaces and controls
+            }
             let p = scalar.properties
             switch p.generalCategory {
             case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
@@ -22,21 +50,10 @@ public enum Identity {
                 continue
             default: break
             }
-            if p.isWhitespace || "<>《》·".unicodeScalars.contains(scalar) { continue }
-            folded.unicodeScalars.append(scalar)
+            if p.isWhitespace || "《》·".unicodeScalars.contains(scalar) { continue }
+            out.append(contentsOf: p.lowercaseMapping.unicodeScalars)
         }
-        var changed = true
-        while changed {
-            changed = false
-            for suffix in legalSuffixes {
-                let s = suffix.filter { !$0.isPunctuation && !$0.isWhitespace }
-                if folded.count > s.count, folded.hasSuffix(s) {
-                    folded.removeLast(s.count)
-                    changed = true
-                }
-            }
-        }
-        return folded
+        return out
     }
 
     /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.

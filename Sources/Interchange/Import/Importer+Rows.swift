@@ -42,16 +42,16 @@ extension Importer {
                     }
                     switch column.target {
                     case .sourceID: row.sourceID = Self.plain(cell).trimmingCharacters(in: .whitespaces)
-                    case .gradeReason: row.gradeReason = Self.plain(cell).trimmingCharacters(in: .whitespacesAndNewlines)
+                    case .gradeReason: row.gradeReason = Self.plain(cell).trimmedWhitespace
                     case .inlineContact(let key):
-                        let value = FormulaGuard.restore(Self.plain(cell)).trimmingCharacters(in: .whitespacesAndNewlines)
+                        let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
                         if !value.isEmpty { row.contact.append((key, value)) }
                     case .computed, .skipped: break
                     case .field(let key):
                         let spec = Schema.field(mapped.kind.entity, key: key)!  // mapped columns name fields of their kind
                         switch spec.type {
                         case .reference, .references:
-                            let value = FormulaGuard.restore(Self.plain(cell)).trimmingCharacters(in: .whitespacesAndNewlines)
+                            let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
                             if !value.isEmpty { row.refs[key] = value }
                         case .instant:
                             do {

@@ -148,7 +148,7 @@ public final class Importer {
             var problems: [ImportProblem] = []
             var seen: [ColumnTarget: String] = [:]
             for (c, cell) in header.cells.enumerated() {
-                let text = Self.plain(cell).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = Self.plain(cell).trimmedWhitespace
                 guard !text.isEmpty else {
                     if table.rows[(headerIndex + 1)...].contains(where: { c < $0.cells.count && $0.cells[c] != .empty }) {
                         preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false))

@@ -40,8 +40,9 @@ struct XLSXPackage {
         let archive: Archive
         let offsets: [(path: String?, dataOffset: Int)]
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            // Our bounds-checked walk first: ZIPFoundation's iterator traps on offsets past the end.
             offsets = try ZIPCentralDirectory.dataOffsets(in: data)
+            archive = try Archive(data: data, accessMode: .read)
         } catch let error as InterchangeError {
             throw error
         } catch {
@@ -98,9 +99,13 @@ struct XLSXPackage {
                         // An empty chunk would make ZIPFoundation's Linux inflate loop spin (see above).
                         guard served < compressed.count else { throw XLSXPackageStop.truncated }
                         let end = min(compressed.count, served + size)
-                        let chunk = compressed[(compressed.startIndex + served)..<(compressed.startIndex + end)]
+                        var chunk = Data(compressed[(compressed.startIndex + served)..<(compressed.startIndex + end)])
                         served = end
-                        return Data(chunk)
+                        // ZIPFoundation hands zlib `bufferSize` bytes whatever the chunk holds: pad
+                        // to the size asked, so that a damaged stream reads zeros, never the heap
+                        // beyond (found by fuzzing under ASan: Regressions/xlsx/inflate-reads-past-chunk.xlsx).
+                        if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
+                        return chunk
                     },
                     consumer: { chunk in
                         guard output.count + chunk.count <= partCap else { throw XLSXPackageStop.cap }

@@ -45,6 +45,22 @@ enum ZIPCentralDirectory {
                 ? String(decoding: nameBytes, as: UTF8.self) : nil
             guard try u32(localHeader) == 0x0403_4B50 else { throw XLSXErrors.damagedZip() }
             let offset = localHeader + 30 + (try u16(localHeader + 26)) + (try u16(localHeader + 28))
+            // Everything ZIPFoundation will read for this entry must lie inside the file: its
+            // data and, when flag bit 3 says there is one, the data descriptor after it (up to
+            // 24 bytes). Its iterator traps on a range past the end (found by fuzzing:
+            // Tests/Fuzz/Regressions/xlsx/zip-read-past-end-trap.xlsx).
+            let compressed = try u32(cursor + 20)
+            let uncompressed = try u32(cursor + 24)
+            guard compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF,
+                  offset <= bytes.count, compressed <= bytes.count - offset,
+                  flags & 0x8 == 0 || offset + compressed + 24 <= bytes.count || offset + compressed + 12 <= bytes.count
+            else { throw XLSXErrors.damagedZip() }
+            if flags & 0x8 != 0 {
+                // The descriptor: optional signature, CRC-32, sizes (32-bit; ZIP64 is refused above).
+                let at = offset + compressed
+                let size = (try? u32(at)) == 0x0807_4B50 ? 16 : 12
+                guard at + size <= bytes.count else { throw XLSXErrors.damagedZip() }
+            }
             result.append((name, offset))
             cursor += 46 + nameLength + extraLength + commentLength
         }

@@ -57,7 +57,7 @@ public final class ChangeDraft {
 
     /// A name as typed: trimmed, not empty, within the limit of any typed value.
     static func name(_ input: String, of kind: EntityKind) throws -> String {
-        let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = input.trimmedWhitespace
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a \(kind.en) needs a name", zh: "请填写\(kind.zh)名称") }
         guard trimmed.utf8.count <= 1024 else {
             throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长(超过 1 KiB),请检查是否粘贴有误:\(trimmed.prefix(40))……")
@@ -66,8 +66,11 @@ public final class ChangeDraft {
     }
 
     static func normalizedName(_ s: String) -> String {
-        s.lowercased().filter { !$0.isWhitespace }
-            .replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+        var out = String.UnicodeScalarView()
+        for scalar in s.lowercased().unicodeScalars where !scalar.properties.isWhitespace {
+            out.append(scalar == "（" ? "(" : scalar == "）" ? ")" : scalar)
+        }
+        return String(out)
     }
 }
 
@@ -80,7 +83,7 @@ extension ChangeDraft {
     /// A typed value from user input for every type but references (which need the state):
     /// what an import checks cell by cell before planning, with the same rules as every command.
     public static func value(for spec: FieldSpec, input: String, now: Int64) throws -> FieldValue? {
-        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = input.trimmedWhitespace
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else {
             throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh)内容过长(上限 64 KiB),请精简")
@@ -120,7 +123,7 @@ extension ChangeDraft {
 
     /// Converts user input to a value of the field's type; nil for an empty input (clears).
     public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
-        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = input.trimmedWhitespace
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else { return try Self.value(for: spec, input: input, now: now) }  // throws "over 64 KiB"
         switch spec.type {

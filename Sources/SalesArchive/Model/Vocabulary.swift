@@ -12,10 +12,44 @@ public protocol Vocabulary: CaseIterable, RawRepresentable, Sendable where RawVa
 extension Vocabulary {
     public static var synonyms: [String: Self] { [:] }
 
-    /// Text folded for matching: lower case, no spaces, full-width letters and digits made ASCII.
+    /// Text folded for matching: lower case, no spaces, full-width ASCII forms (U+FF01–U+FF5E)
+    /// and the ideographic space made ASCII, `-` `_` `/` dropped. One pass over the scalars (it
+    /// runs for every vocabulary cell of an import).
     static func fold(_ text: String) -> String {
-        let halfWidth = text.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? text
-        return halfWidth.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" && $0 != "/" }
+        var out = String.UnicodeScalarView()
+        for var s in text.unicodeScalars {
+            if (0xFF01...0xFF5E).contains(s.value) { s = Unicode.Scalar(s.value - 0xFEE0)! }
+            if s.value == 0x3000 || s.properties.isWhitespace || s == "-" || s == "_" || s == "/" { continue }
+            if ("A"..."Z").contains(s) {
+                out.append(Unicode.Scalar(s.value + 32)!)
+            } else if s.isASCII {
+                out.append(s)
+            } else {
+                out.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    /// Every folded form a value is known by (its code, both labels with and without their
+    /// leading number or letter, "A 重要客户" and "重要客户", and the synonyms), built once per
+    /// vocabulary (`VocabularyIndex`).
+    static func index() -> [String: String] {
+        var out: [String: String] = [:]
+        for v in allCases {
+            for word in [v.rawValue, v.en, v.zh] where out[fold(word)] == nil { out[fold(word)] = v.rawValue }
+        }
+        for (word, v) in synonyms where out[fold(word)] == nil { out[fold(word)] = v.rawValue }
+        for v in allCases {
+            for label in [v.en, v.zh] {
+                // "1 信息开发" → "信息开发", "A (important)" → "important"
+                let parts = label.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let short = fold(String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "()")))
+                if out[short] == nil { out[short] = v.rawValue }
+            }
+        }
+        return out
     }
 
     /// Parses a code, either label (with or without its leading number or letter, "A 重要客户",
@@ -23,16 +57,8 @@ extension Vocabulary {
     public static func parse(_ text: String) -> Self? {
         let t = fold(text)
         guard !t.isEmpty else { return nil }
-        if let v = allCases.first(where: { fold($0.rawValue) == t || fold($0.en) == t || fold($0.zh) == t }) { return v }
-        if let v = synonyms[t] { return v }
-        return allCases.first { v in
-            [v.en, v.zh].contains { label in
-                // "1 信息开发" → "信息开发", "A (important)" → "important"
-                let parts = label.split(separator: " ", maxSplits: 1)
-                guard parts.count == 2 else { return false }
-                return fold(String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "()"))) == t
-            }
-        }
+        let index = VocabularyIndex.all[ObjectIdentifier(Self.self)] ?? Self.index()
+        return index[t].flatMap(Self.init(rawValue:))
     }
 
     public static var codes: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -41,6 +67,17 @@ extension Vocabulary {
 
     /// The label in the chosen language.
     public func label(zh: Bool) -> String { zh ? self.zh : en }
+}
+
+/// The folded words of every vocabulary, built once (a global `let` is initialised once,
+/// thread-safely): what `parse` looks up instead of folding every label on every call.
+enum VocabularyIndex {
+    static let all: [ObjectIdentifier: [String: String]] = [
+        ObjectIdentifier(Grade.self): Grade.index(), ObjectIdentifier(SalesStage.self): SalesStage.index(),
+        ObjectIdentifier(ActivityType.self): ActivityType.index(), ObjectIdentifier(ComplaintStatus.self): ComplaintStatus.index(),
+        ObjectIdentifier(Satisfaction.self): Satisfaction.index(), ObjectIdentifier(DecisionRole.self): DecisionRole.index(),
+        ObjectIdentifier(Attitude.self): Attitude.index(), ObjectIdentifier(CompetitorPosition.self): CompetitorPosition.index(),
+    ]
 }
 
 /// The vocabularies a field can have (RECORDS.md §4), for code that works from the schema.

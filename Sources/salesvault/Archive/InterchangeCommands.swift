@@ -99,6 +99,18 @@ struct Import: ArchiveCommand {
 
     func run(in context: ArchiveContext) throws {
         let source = try ImportSource.load(file!, encoding: try textEncoding(encoding))  // validate: a file unless --template
+        if let rejects {
+            let ext = URL(fileURLWithPath: rejects).pathExtension.lowercased()
+            let wanted: [String]
+            switch source.format {
+            case .csv: wanted = ["csv", "tsv", "txt"]
+            case .xlsx, .json: wanted = ["xlsx"]
+            }
+            if !ext.isEmpty && !wanted.contains(ext) {
+                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "未通过的行按输入文件的格式(\(wanted[0]))保存,但 \(rejects) 的扩展名是 .\(ext)"),
+                               hint: L("name it e.g. rejects.\(wanted[0])", "请改用例如 未导入.\(wanted[0]) 这样的文件名"))
+            }
+        }
         var opts = ImportOptions(now: Clock.now)
         opts.onDuplicate = onDuplicate
         opts.onlyValid = onlyValid
@@ -112,9 +124,14 @@ struct Import: ArchiveCommand {
         let preview = try importer.preview(source)
         ImportReport.show(preview)
         if let rejects, let data = try Rejects.data(preview, zh: Render.zh) {
-            try AtomicFile.write(data, to: rejects, replacing: force)
-            Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file.",
-                             "有 \(preview.refused.count) 行未通过检查,已保存到 \(rejects)(最后一列为原因),改正后可直接导入该文件。"))
+            try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!])
+            if onlyValid || dryRun {
+                Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
+                                 "有 \(preview.refused.count) 行未通过检查,已保存到 \(rejects)(最后一列为原因)\(dryRun ? "" : ",改正后可直接导入该文件")。"))
+            } else {
+                Terminal.print(L("The \(preview.refused.count) refused row(s) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",
+                                 "有 \(preview.refused.count) 行未通过检查,已连同原因列在 \(rejects) 中。本次未导入任何数据:请在原文件 \(file!) 中改正后重新导入。"))
+            }
         }
         let z = Render.zh
         if dryRun {
@@ -136,8 +153,16 @@ struct Import: ArchiveCommand {
                 Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入:文件中的记录在档案中均已存在。"))
                 return
             }
-            _ = try importer.commit(preview)  // throws the reason nothing was imported
-            return
+            let n = preview.problems.count, rows = preview.refused.count
+            var hintEN = "fix the file as listed above and import it again"
+            var hintZH = "请按上面的问题清单修改文件后重新导入"
+            if rejects == nil { hintEN += " (--rejects FILE writes those rows with the reasons)"; hintZH += "(可加 --rejects 文件名,把这些行连同原因单独导出)" }
+            if !onlyValid && preview.total.new + preview.total.updated > 0 {
+                hintEN += "; or import only the rows without problems with --only-valid"
+                hintZH += ";如只想先导入没有问题的行,请加 --only-valid"
+            }
+            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", "未导入任何数据:文件中有 \(n) 处问题(涉及 \(rows) 行)"),
+                           hint: L(hintEN, hintZH))
         }
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
@@ -168,7 +193,7 @@ enum ImportReport {
             let delimiter = d == UInt8(ascii: "\t") ? (z ? "制表符分隔" : "tab-separated") : d == UInt8(ascii: ";") ? (z ? "分号分隔" : "semicolon-separated") : (z ? "逗号分隔" : "comma-separated")
             format = z ? "CSV 文本,\(delimiter),\(e.displayNameZH) 编码" : "text file, \(delimiter), \(e.displayName)"
         }
-        Terminal.print(z ? "文件:\(p.source.fileName)(\(format))" : "File: \(p.source.fileName) (\(format))")
+        Terminal.print(z ? "文件:\(Terminal.cell(p.source.fileName))(\(format))" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
             Terminal.print(z ? "来源:\(from.owner) 的客户档案(\(from.date) 导出)。新增客户的备注中将注明交接来源" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
         }
@@ -177,13 +202,14 @@ enum ImportReport {
             if p.source.format == .json {
                 Terminal.print(z ? "  \(kind):\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
             } else {
-                Terminal.print(z ? "  “\(t.name)”:\(kind)数据,表头在第 \(t.headerLine) 行,共 \(t.rows) 行" : "  \(t.name): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
+                Terminal.print(z ? "  “\(Terminal.cell(t.name))”:\(kind)数据,表头在第 \(t.headerLine) 行,共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
             }
         }
         let unmapped = p.unused.filter { !$0.computed }
         if !unmapped.isEmpty {
             Terminal.print(Terminal.yellow(z ? "以下列无法识别,不会导入(如需导入,请用 --mapping 指定对应字段):" : "These columns match no field and will not be imported (map them with --mapping):"))
-            for c in unmapped { Terminal.print(z ? "  \(c.table):“\(c.header)”" : "  \(c.table): \(c.header)") }
+            for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table)):“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(c.table)): \(Terminal.cell(c.header))") }
+            if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
         let computed = p.unused.filter { $0.computed && seen.insert($0.header).inserted }
@@ -221,15 +247,16 @@ enum ImportReport {
 
     static func line(_ p: ImportProblem, _ z: Bool, json: Bool = false) -> String {
         var parts: [String] = []
+        let table = Terminal.cell(p.table)
         if p.line == 0 {
-            parts.append(p.table)
+            parts.append(table)
         } else if json {
-            parts.append(z ? "\(p.table) 第 \(p.line) 条" : "\(p.table) record \(p.line)")
+            parts.append(z ? "\(table) 第 \(p.line) 条" : "\(table) record \(p.line)")
         } else {
-            parts.append(z ? "\(p.table) 第 \(p.line) 行" : "\(p.table) line \(p.line)")
+            parts.append(z ? "\(table) 第 \(p.line) 行" : "\(table) line \(p.line)")
         }
-        if let c = p.column { parts.append(z ? "“\(c)”列" : "column \(c)") }
-        if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Render.truncate(v, 40))”" : "value \"\(Render.truncate(v, 40))\"") }
+        if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
+        if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
         return parts.joined(separator: z ? "," : ", ") + (z ? ":" : ": ") + (z ? p.reasonZH : p.reason)
     }
 }
@@ -254,7 +281,7 @@ struct Export: ArchiveCommand {
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("What to export (repeatable): customers, contacts, projects, log, complaints or all (default).", valueName: "kind"))
     var kind: [String] = []
-    @Option(help: "xlsx (default), csv or json.") var format: Exporter.Format = .xlsx
+    @Option(help: "xlsx (the default, or what --out's name ends in), csv or json.") var format: Exporter.Format?
     @Option(help: ArgumentHelp("The file to write (default: the owner's name, the date and the format).", valueName: "file")) var out: String?
     @Option(help: ArgumentHelp("CSV only: utf-8-bom (default, opens in Excel) or gb18030.", valueName: "name")) var encoding: String?
     @Flag(help: "Include secret fields (a contact's personal background).") var includeSecret = false
@@ -266,6 +293,12 @@ struct Export: ArchiveCommand {
 
     func run(in context: ArchiveContext) throws {
         let archive = context.archive
+        let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        if let format, let named, format != named {
+            throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "指定了 --format \(format.rawValue),但文件名 \(out!) 的扩展名是 .\(named.rawValue)"),
+                           hint: L("make the file name and the format agree", "请让文件扩展名与格式一致"))
+        }
+        let format = format ?? named ?? .xlsx
         var opts = Exporter.Options(kinds: try kinds(kind), format: format, now: Clock.now)
         opts.includeSecret = includeSecret
         opts.zh = Render.zh
@@ -277,19 +310,17 @@ struct Export: ArchiveCommand {
         let owner = String(archive.vault.header.owner.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) && $0 != "/" })
         let path = out ?? "\(owner)-客户档案-\(day).\(format.rawValue)"
         let output = try Exporter.write(archive, options: opts)
-        try AtomicFile.write(output.data, to: path, replacing: force)
-        if !context.throughEscrow {
+        // The export is recorded once the file is complete and just before it gets its name: no
+        // exported file exists unrecorded (a manager's export is recorded as an escrow use).
+        try AtomicFile.write(output.data, to: path, replacing: force, protecting: [archive.vault.path]) {
+            guard !context.throughEscrow else { return }
             let note = ExportNote(format: format.rawValue, kinds: opts.kinds.map(\.rawValue), rows: output.rows,
                                   file: URL(fileURLWithPath: path).lastPathComponent, sha256: output.sha256, includeSecret: includeSecret)
-            do {
-                try archive.recordExport(note, now: opts.now)
-            } catch {
-                unlink(path)  // an export that cannot be recorded does not happen
-                throw error
-            }
+            try archive.recordExport(note, now: opts.now)
         }
-        Terminal.stderr(L("Note: \(path) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
-                          "注意:\(path) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)
+        let shown = Terminal.cell(path)
+        Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
+                          "注意:\(shown) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)
         Terminal.print(L("Exported \(output.rows) record(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
                          "已导出 \(output.rows) 条记录到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? ",本次导出已记为一次托管访问,档案所有人会看到" : ",本次导出已记入档案历史")。"))
     }

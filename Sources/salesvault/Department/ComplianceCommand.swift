@@ -168,7 +168,7 @@ struct RemindersCommand: VaultCommand {
         if let output {
             // Atomically (a full disk leaves the old calendar, never a 0-byte one); a calendar is
             // regenerated, so it replaces the previous file.
-            try AtomicFile.write(Data(text.utf8), to: output, replacing: true)
+            try AtomicFile.write(Data(text.utf8), to: output, replacing: true, protecting: paths)
             print(L("Wrote \(entries.count * 2) events for \(entries.count) archives to \(output).", "已将 \(entries.count) 个档案的 \(entries.count * 2) 个事件写入 \(output)。").text)
         } else {
             print(text, terminator: "")
