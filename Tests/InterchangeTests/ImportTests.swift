@@ -312,6 +312,37 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.customer, "乙公司")["note"]?.text, "+86 138")
     }
 
+    /// Attack round M1: one stray byte in a UTF-8 file made the whole file GB18030 and the names
+    /// mojibake, imported without a word. Now it is refused with the byte's line.
+    func testAUTF8FileWithOneDamagedByteIsRefusedNotReadAsGB18030() throws {
+        var bytes = [UInt8]("name,grade,note\n腾讯科技,A,Caf".utf8) + [0xE9] + [UInt8]("A\n阿里巴巴,B,ok\n".utf8)
+        XCTAssertEqual(TextEncoding.detect(Data(bytes)), .utf8)
+        XCTAssertThrowsError(try ImportSource.read(Data(bytes), fileName: "moji.csv")) { error in
+            XCTAssertEqual((error as? InterchangeError)?.code, .encoding)
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 2 行") == true, "\(error)")
+        }
+        // Real GBK text is still GBK.
+        bytes = [UInt8](try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data("客户名称,客户等级\n腾讯科技,A\n阿里巴巴,B\n".utf8)))
+        XCTAssertEqual(TextEncoding.detect(Data(bytes)), .gb18030)
+        let f = try ImportFixture()
+        let p = try f.importing(Data(bytes), name: "gbk.csv", commit: false)
+        XCTAssertEqual(p.tables.first?.sample.first?.value, "腾讯科技", "the preview shows the first row as read")
+    }
+
+    /// Attack round M4: with --on-duplicate update, two rows of one file for one new customer
+    /// kept the first row's values silently; now the later row wins, with a note.
+    func testUpdateOfARecordCreatedEarlierInTheFileTakesTheLaterRowAndSaysSo() throws {
+        let f = try ImportFixture()
+        let text = "客户名称,客户等级,地区\n腾讯科技（深圳）有限公司,A,广州\n腾讯科技(深圳)有限公司,B,深圳\n"
+        let p = try f.importing(Data(text.utf8), name: "c.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+        XCTAssertEqual(p.counts[.customers]?.updated, 1)
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("以本行为准") }, "\(p.warnings)")
+        let c = try f.open().resolve(.customer, "腾讯科技（深圳）有限公司")
+        XCTAssertEqual(c["grade"]?.text, "B")
+        XCTAssertEqual(c["region"]?.text, "深圳")
+    }
+
     func testAnEncryptedWorkbookIsRecognisedAndRefusedWithWhatToDo() throws {
         let ole = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504))
         XCTAssertThrowsError(try ImportSource.read(ole, fileName: "客户档案.xlsx")) { error in

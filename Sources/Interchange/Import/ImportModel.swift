@@ -79,6 +79,9 @@ public struct ImportPreview {
         public let kind: ImportKind?
         public let headerLine: Int
         public let rows: Int
+        /// The first data row's first values by header, so that the user sees the text as read
+        /// (mojibake from a wrong encoding shows here).
+        public var sample: [(header: String, value: String)] = []
     }
 
     /// A column the import did not use: no field has its name, or SalesVault computes it.

@@ -195,6 +195,9 @@ extension Importer {
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [String: Int] = [:]
         var sourceIDs: [String: String] = [:]
+        /// The values each record created by this file was given (for `update` of a later row).
+        var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
+        var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover = source.exportedFrom.flatMap { from in
             from.owner == archive.vault.header.owner ? nil : "交接导入:原为 \(from.owner) 的客户(\(from.date) 导出,文件 \(source.fileName))"
@@ -308,7 +311,7 @@ extension Importer {
                         ref = match.ref
                     case .update:
                         ref = match.ref
-                        b.status[i] = update(.customer, ref: ref, r, row: i, add: add)
+                        b.status[i] = update(.customer, ref: ref, r, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
                     }
                 } else {
                     var fields = r.fields.filter { $0.0 != "name" }
@@ -318,6 +321,7 @@ extension Importer {
                         fields.append(("note", note))
                     }
                     ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
+                    fileFields[ref] = (r.line, r.fields)
                     b.status[i] = .new
                 }
                 customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
@@ -357,10 +361,11 @@ extension Importer {
                         ref = match.ref
                     case .update:
                         ref = match.ref
-                        b.status[i] = update(.contact, ref: ref, r, row: i, add: add)
+                        b.status[i] = update(.contact, ref: ref, r, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
                     }
                 } else {
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
+                    fileFields[ref] = (r.line, r.fields)
                     b.status[i] = .new
                 }
                 if people[pkey] == nil { people[pkey] = (ref, r.line) }
@@ -388,7 +393,7 @@ extension Importer {
                         ref = existing
                         var row = r
                         row.fields = fields
-                        b.status[i] = update(.project, ref: ref, row, row: i, add: add)
+                        b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
                         if let stage, let id = archiveID(ref), let p = archive.state.entity(.project, id),
                            (try? ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: stage, now: options.now)) != p["stage"] {
                             _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 调整"), row: i)
@@ -398,6 +403,7 @@ extension Importer {
                 } else {
                     let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
                     ref = "@\(n)"
+                    fileFields[ref] = (r.line, fields)
                     if let stage, SalesStage.parse(stage) != .infoDevelopment && stage != "1" {
                         _ = add(.setStage(ref, stage: stage, reason: "导入时的销售阶段(来自 \(source.fileName))"), row: i)
                     }
@@ -480,33 +486,49 @@ extension Importer {
                 b.status[i] = .new
             }
         }
+        b.warnings += updateWarnings
         return b
     }
 
     /// Operations that fill record `ref` with the row's values that differ from what it holds
-    /// (a grade change with its reason); `.duplicate` when nothing differs.
-    private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, add: (ChangeOperation, Int) -> Int) -> RowStatus {
+    /// (a grade change with its reason); `.duplicate` when nothing differs. For a record an
+    /// earlier row of the file creates (`earlier`), the values are compared with that row's, the
+    /// later row wins, and a note says so.
+    private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: (line: Int, fields: [(String, String)])?,
+                        warnings: inout [ImportProblem], table: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
         var fields: [(String, String)] = []
         var grade: String?
+        var differing: [String] = []
         for (key, input) in r.fields where key != "name" {
             guard let spec = Schema.field(kind, key: key) else { continue }
+            let value: FieldValue?
+            switch spec.type {
+            case .reference, .references: value = nil
+            default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+            }
             if let existing {
-                let value: FieldValue?
-                switch spec.type {
-                case .reference, .references: value = nil
-                default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
-                }
                 if value != nil && value == existing[number: spec.number] { continue }
+            } else if let earlier {
+                let before = earlier.fields.first { $0.0 == key }?.1
+                let beforeValue = before.flatMap { try? ChangeDraft.value(for: spec, input: $0, now: options.now) }
+                if before == input || (value != nil && value == beforeValue) { continue }
+                if before != nil { differing.append(spec.zh) }
             }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
+        }
+        if let earlier, !differing.isEmpty {
+            warnings.append(ImportProblem(
+                table: table, line: r.line,
+                reason: "the same record as line \(earlier.line) with other values (\(differing.joined(separator: ", "))): this later row's values are used",
+                reasonZH: "与第 \(earlier.line) 行是同一条记录,但\(differing.joined(separator: "、"))不同:以本行为准"))
         }
         var changed = false
         if !fields.isEmpty {
             _ = add(.edit(kind, ref, fields: fields), row)
             changed = true
         }
-        if let grade, existing != nil {  // a grade given twice in one file: the first row's counts
+        if let grade {
             _ = add(.setGrade(ref, grade: grade, reason: r.gradeReason ?? "按导入文件调整"), row)
             changed = true
         }

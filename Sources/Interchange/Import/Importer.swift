@@ -183,7 +183,14 @@ public final class Importer {
                     reason: "the required column \(spec.en) (\(spec.zh)) is missing",
                     reasonZH: "缺少必填列“\(spec.zh)”"))
             }
-            preview.tables.append(.init(name: table.name, kind: kind, headerLine: header.line, rows: mapped.dataRows.count))
+            var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line, rows: mapped.dataRows.count)
+            if let first = mapped.dataRows.first(where: { $0.cells.contains { $0 != .empty } }) {
+                summary.sample = columns.prefix(4).compactMap { c in
+                    let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""
+                    return value.isEmpty ? nil : (c.header, String(value.prefix(30)))
+                }
+            }
+            preview.tables.append(summary)
             out.append(mapped)
         }
         return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }

@@ -70,7 +70,10 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
     /// Guesses the encoding of a file (objectui#2556's order): a BOM decides (UTF-8, UTF-16LE,
     /// UTF-16BE); then UTF-16 without a BOM when the NUL bytes of ASCII text are plainly on one
     /// side of each byte pair; then strict UTF-8 if the bytes are valid UTF-8 (pure ASCII is
-    /// `.utf8`); anything else is taken as GB18030, which `decode` then checks strictly.
+    /// `.utf8`); UTF-8 again when nearly all its non-ASCII bytes form UTF-8 sequences (a UTF-8
+    /// file with a few damaged bytes: read as GB18030 it would import as mojibake without a word,
+    /// so `decode` refuses it, naming the damaged byte); anything else is taken as GB18030, which
+    /// `decode` then checks strictly.
     public static func detect(_ data: Data) -> TextEncoding {
         if data.starts(with: utf8BOMBytes) { return .utf8BOM }
         if data.starts(with: [0xFF, 0xFE]) { return .utf16LE }
@@ -79,7 +82,33 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         let valid = data.withUnsafeBytes { raw in
             String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) != nil
         }
-        return valid ? .utf8 : .gb18030
+        if valid { return .utf8 }
+        return mostlyUTF8(data) ? .utf8 : .gb18030
+    }
+
+    /// Whether at least 90% of the non-ASCII bytes of `data` (and at least one 3-byte sequence)
+    /// are well-formed UTF-8 sequences. GBK text almost never is: its two-byte characters rarely
+    /// line up as a lead byte E0–EF followed by two bytes 80–BF.
+    static func mostlyUTF8(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0, good = 0, high = 0, threeByte = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                let n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0
+                if n > 0, i + n <= b.count, (1..<n).allSatisfy({ b[i + $0] & 0xC0 == 0x80 }) {
+                    good += n
+                    high += n
+                    if n == 3 { threeByte += 1 }
+                    i += n
+                } else {
+                    high += 1
+                    i += 1
+                }
+            }
+            return threeByte > 0 && good * 10 >= high * 9
+        }
     }
 
     /// Decodes `data` strictly: an invalid sequence is an `.encoding` error that names its byte

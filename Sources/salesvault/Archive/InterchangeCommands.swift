@@ -204,6 +204,10 @@ enum ImportReport {
             } else {
                 Terminal.print(z ? "  “\(Terminal.cell(t.name))”:\(kind)数据,表头在第 \(t.headerLine) 行,共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
             }
+            if !t.sample.isEmpty {
+                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "," : ", ")
+                Terminal.print(z ? "    第一行:\(pairs)" : "    first row: \(pairs)")
+            }
         }
         let unmapped = p.unused.filter { !$0.computed }
         if !unmapped.isEmpty {
