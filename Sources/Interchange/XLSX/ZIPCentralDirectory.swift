@@ -51,15 +51,15 @@ enum ZIPCentralDirectory {
             // Tests/Fuzz/Regressions/xlsx/zip-read-past-end-trap.xlsx).
             let compressed = try u32(cursor + 20)
             let uncompressed = try u32(cursor + 24)
-            guard compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF,
-                  offset <= bytes.count, compressed <= bytes.count - offset,
-                  flags & 0x8 == 0 || offset + compressed + 24 <= bytes.count || offset + compressed + 12 <= bytes.count
-            else { throw XLSXErrors.damagedZip() }
+            let method = try u16(cursor + 10)
+            guard compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF, offset <= bytes.count, compressed <= bytes.count - offset else {
+                throw XLSXErrors.damagedZip()
+            }
             if flags & 0x8 != 0 {
-                // The descriptor: optional signature, CRC-32, sizes (32-bit; ZIP64 is refused above).
-                let at = offset + compressed
-                let size = (try? u32(at)) == 0x0807_4B50 ? 16 : 12
-                guard at + size <= bytes.count else { throw XLSXErrors.damagedZip() }
+                // ZIPFoundation reads the descriptor at the end of the data as it measures it (the
+                // uncompressed size for a stored entry), as a struct of up to 24 bytes.
+                let data = method == 0 ? uncompressed : compressed
+                guard data <= bytes.count - offset, offset + data + 24 <= bytes.count else { throw XLSXErrors.damagedZip() }
             }
             result.append((name, offset))
             cursor += 46 + nameLength + extraLength + commentLength
