@@ -3,12 +3,12 @@ import ZIPFoundation
 
 /// The parts of an XLSX package (a ZIP file), read with caps on what they inflate to.
 ///
-/// ZIPFoundation lists the entries and inflates them. One thing is done by hand: finding where an
-/// entry's compressed bytes start (a walk of the central directory, `ZIPCentralDirectory`). The
-/// reason is a bug in ZIPFoundation 0.9.20 on Linux: `Archive.extract` spins forever at 100% CPU
-/// when a deflate stream ends before its final block (weichsel/ZIPFoundation#389, still open). So
-/// each entry's compressed bytes are handed to ZIPFoundation's `Data.decompress` through a
-/// provider that serves exactly those bytes and throws when asked for more.
+/// ZIPFoundation inflates the entries; the entries themselves come from a bounds-checked walk of
+/// the central directory (`ZIPCentralDirectory`: ZIPFoundation's `Archive` traps on hostile
+/// offsets, and its `extract` spins forever at 100% CPU when a deflate stream ends before its
+/// final block, weichsel/ZIPFoundation#389). Each entry's compressed bytes are handed to
+/// ZIPFoundation's `Data.decompress` through a provider that serves exactly those bytes (padded
+/// to the size zlib is told) and throws when asked for more.
 struct XLSXPackage {
     /// Caps on inflated sizes (a zip bomb stops at the cap, not when memory runs out).
     struct Limits: Sendable {
@@ -22,10 +22,7 @@ struct XLSXPackage {
         static let standard = Limits()
     }
 
-    private struct Part {
-        let entry: Entry
-        let dataOffset: Int
-    }
+    private typealias Part = ZIPCentralDirectory.Entry
 
     private let data: Data
     private let parts: [String: Part]
@@ -37,28 +34,20 @@ struct XLSXPackage {
             throw XLSXErrors.oleCompoundFile()
         }
         guard data.starts(with: [0x50, 0x4B]) else { throw XLSXErrors.notAZip() }
-        let archive: Archive
-        let offsets: [(path: String?, dataOffset: Int)]
+        let entries: [ZIPCentralDirectory.Entry]
         do {
-            // Our bounds-checked walk first: ZIPFoundation's iterator traps on offsets past the end.
-            offsets = try ZIPCentralDirectory.dataOffsets(in: data)
-            archive = try Archive(data: data, accessMode: .read)
+            entries = try ZIPCentralDirectory.entries(in: data)
         } catch let error as InterchangeError {
             throw error
         } catch {
             throw XLSXErrors.damagedZip()
         }
         var parts: [String: Part] = [:]
-        var index = 0
-        for entry in archive {
-            guard index < offsets.count, offsets[index].path.map({ $0 == entry.path }) ?? true else {
-                throw XLSXErrors.damagedZip()
-            }
-            let key = Self.normalize(entry.path)
-            if parts[key] == nil { parts[key] = Part(entry: entry, dataOffset: offsets[index].dataOffset) }
-            index += 1
+        for entry in entries {
+            guard let path = entry.path else { continue }  // a name neither UTF-8 nor ASCII is never an OPC part
+            let key = Self.normalize(path)
+            if parts[key] == nil { parts[key] = entry }
         }
-        guard index == offsets.count else { throw XLSXErrors.damagedZip() }
         self.data = data
         self.parts = parts
         self.limits = limits
@@ -75,22 +64,22 @@ struct XLSXPackage {
 
     /// The inflated bytes of a part, or nil if the package has no such part.
     mutating func read(_ path: String) throws -> Data? {
-        guard let part = parts[Self.normalize(path)] else { return nil }
-        let entry = part.entry
-        guard entry.type == .file else { return nil }
-        let declared = entry.uncompressedSize
+        guard let entry = parts[Self.normalize(path)] else { return nil }
+        guard !entry.isDirectory else { return nil }
+        guard entry.method == 0 || entry.method == 8 else { throw XLSXErrors.damagedPart(path) }
+        let declared = UInt64(entry.uncompressedSize)
         if declared > UInt64(limits.maxPartBytes) || declared > UInt64(limits.maxTotalBytes - totalRead) {
             throw XLSXErrors.tooLarge(part: path)
         }
-        let start = part.dataOffset
-        let compressedCount = Int(clamping: entry.compressedSize)
+        let start = entry.dataOffset
+        let compressedCount = entry.compressedSize
         guard start >= 0, compressedCount <= data.count - start else { throw XLSXErrors.damagedZip() }
         let compressed = data[(data.startIndex + start)..<(data.startIndex + start + compressedCount)]
         let partCap = min(limits.maxPartBytes, limits.maxTotalBytes - totalRead)
         var output = Data()
         output.reserveCapacity(Int(min(declared, UInt64(partCap))))
         let checksum: CRC32
-        if entry.isCompressed {
+        if entry.method == 8 {
             var served = 0
             do {
                 checksum = try Data.decompress(
@@ -121,7 +110,7 @@ struct XLSXPackage {
             output = Data(compressed)
             checksum = output.crc32(checksum: 0)
         }
-        guard checksum == entry.checksum, UInt64(output.count) == declared else { throw XLSXErrors.damagedPart(path) }
+        guard checksum == entry.crc32, UInt64(output.count) == declared else { throw XLSXErrors.damagedPart(path) }
         totalRead += output.count
         return output
     }
