@@ -59,6 +59,12 @@ public struct ImportSource: Sendable {
                                    hint: "open it in Excel or WPS and save it as .xlsx without a password (or as CSV), then import that file",
                                    hintZH: "请在 Excel 或 WPS 中打开,另存为不加密的 .xlsx(或 CSV)后再导入")
         }
+        if head.starts(with: Array("SVAULT\r\n".utf8)) {
+            throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a SalesVault archive, not a file to import",
+                                   zh: "“\(fileName)”是 SalesVault 档案文件,不是可导入的文件",
+                                   hint: "to move customers from one archive to another, export them (salesvault export -a THAT.svault) and import the export",
+                                   hintZH: "如需把客户从一个档案转到另一个档案,请先导出(salesvault export -a 该档案),再导入导出的文件")
+        }
         let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
         if ["xlsx", "xlsm", "xls", "et"].contains(ext) {
             throw InterchangeError(.malformedWorkbook, "\(fileName) cannot be read: it may be damaged, or not really an .\(ext) file (a renamed CSV, say)",

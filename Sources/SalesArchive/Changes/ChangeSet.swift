@@ -234,7 +234,8 @@ extension CustomerArchive {
     /// A label fits the format's limit (RECORDS.md §2), cut at a character boundary.
     static func boundedLabel(_ label: String) -> String {
         var out = ""
-        for ch in label where !ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // No control, bidi or invisible character: a label is shown on terminals (THREAT-MODEL §13).
+        for ch in label where !ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || FieldFormat.isTerminalUnsafe($0) }) {
             guard out.utf8.count + String(ch).utf8.count <= BatchCodec.maxLabel else { break }
             out.append(ch)
         }
