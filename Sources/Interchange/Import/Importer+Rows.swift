@@ -226,6 +226,24 @@ extension Importer {
             b.duplicatesRefused += 1
             return ("", "")
         }
+        /// What a row that duplicates `match` becomes under `--on-duplicate`: refused (nil), or
+        /// the record it stands for (skipped, or updated with the row's values).
+        func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String)), value: String) -> String? {
+            switch options.onDuplicate {
+            case .refuse:
+                let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
+                _ = duplicateHint()
+                refuse(i, header(r, "name"), value, en, zh)
+                return nil
+            case .skip:
+                b.status[i] = .duplicate
+            case .update:
+                let status = update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
+                                    table: tables[r.mapped].table.name, add: add)
+                b.status[i] = status
+            }
+            return match.ref
+        }
 
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
@@ -300,19 +318,8 @@ extension Importer {
                 else if let phone, let f = customers.byPhone[phone] { match = (f.ref, f.line, ("same phone", "电话相同")) }
                 var ref: String
                 if let match {
-                    switch options.onDuplicate {
-                    case .refuse:
-                        let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
-                        let hint = duplicateHint()
-                        refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
-                        continue
-                    case .skip:
-                        b.status[i] = .duplicate
-                        ref = match.ref
-                    case .update:
-                        ref = match.ref
-                        b.status[i] = update(.customer, ref: ref, r, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
-                    }
+                    guard let settled = settle(i, r, .customer, match, value: name) else { continue }
+                    ref = settled
                 } else {
                     var fields = r.fields.filter { $0.0 != "name" }
                     if let handover {
@@ -350,19 +357,8 @@ extension Importer {
                 }
                 var ref: String
                 if let match {
-                    switch options.onDuplicate {
-                    case .refuse:
-                        let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
-                        let hint = duplicateHint()
-                        refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
-                        continue
-                    case .skip:
-                        b.status[i] = .duplicate
-                        ref = match.ref
-                    case .update:
-                        ref = match.ref
-                        b.status[i] = update(.contact, ref: ref, r, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
-                    }
+                    guard let settled = settle(i, r, .contact, match, value: name) else { continue }
+                    ref = settled
                 } else {
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
                     fileFields[ref] = (r.line, r.fields)

@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 
 /// Excel's date serial numbers (ECMA-376 Part 1, 18.17.4): days since an epoch, the fraction
 /// being the time of day.
@@ -52,27 +53,12 @@ enum ExcelDate {
         return CivilDateTime(year: y, month: m, day: d, secondOfDay: secondOfDay)
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible
-    /// low-level date algorithms").
+    /// Days since 1970-01-01 of a proleptic Gregorian date (DateParser's algorithm).
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        DateParser.daysFromCivil(year: year, month: month, day: day)
     }
 
     static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        DateParser.civil(Int32(clamping: days))
     }
 }

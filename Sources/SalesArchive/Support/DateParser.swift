@@ -8,13 +8,19 @@ public enum DateParser {
         guard (1...12).contains(month), (1900...9999).contains(year) else { return nil }
         let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard (1...monthDays[month - 1]).contains(day) else { return nil }
+        return Int32(daysFromCivil(year: year, month: month, day: day))
+    }
+
+    /// Days since 1970-01-01 of any proleptic Gregorian year, month and day, unchecked (a day
+    /// past the month's end runs into the next): for date arithmetic such as spreadsheet serials.
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(era * 146_097 + doe - 719_468)
+        return era * 146_097 + doe - 719_468
     }
 
     /// (year, month, day) of days since 1970-01-01.
