@@ -46,7 +46,7 @@ struct Shell: VaultCommand {
     static func loop(_ context: ArchiveContext, name archive: String, owner: String, idleMinutes: Double) throws {
         let interactive = isatty(STDIN_FILENO) == 1
         if interactive {
-            print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
+            Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
                     "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
         }
         let editor = LineEditor()
@@ -60,7 +60,7 @@ struct Shell: VaultCommand {
                 case .endOfInput:
                     break session
                 case .idle:
-                    print(L("Idle for \(Format.minutes(idleMinutes)) minutes: locked.", "空闲 \(Format.minutes(idleMinutes)) 分钟:已锁定。").text)
+                    Terminal.print(L("Idle for \(Format.minutes(idleMinutes)) minutes: locked.", "空闲 \(Format.minutes(idleMinutes)) 分钟:已锁定。").text)
                     break session
                 }
             } else {
@@ -98,13 +98,13 @@ struct Shell: VaultCommand {
             } catch {
                 let message = SalesVault.fullMessage(for: error)
                 let code = SalesVault.exitCode(for: error)
-                if code == .success { print(message) } else {
+                if code == .success { Terminal.print(message) } else {
                     Terminal.stderr(message + "\n")
                     if firstFailure == nil { firstFailure = code.rawValue }
                 }
             }
         }
-        if interactive { print(L("Locked.", "已锁定。").text) }
+        if interactive { Terminal.print(L("Locked.", "已锁定。").text) }
         // A script learns that something failed (the first failure's status); a person saw it.
         if !interactive, let firstFailure { throw ExitCode(firstFailure) }
     }

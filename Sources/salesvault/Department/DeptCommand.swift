@@ -34,14 +34,14 @@ private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout 
         Terminal.stderr(Terminal.yellow(L("department.json was not signed (the last change was interrupted); this change started again from the last signed registry. Check the managers below.",
                                           "department.json 未签名(上次修改被中断);本次修改已从上一版已签名的部门名册重新开始。请核对下列经理。").text) + "\n")
     }
-    print(message.text)
+    Terminal.print(message.text)
     let managers = registry.managers.map { m -> String in
         let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
         return "  \(m.name) (\(m.role))  \(fp)"
     }
-    print(L("Managers (escrow holders) now:", "当前经理(托管持有人):").text)
-    for line in managers { print(line) }
-    print(L("Registry signed (serial \(registry.serial)).", "部门名册已签名(版本 \(registry.serial))。").text)
+    Terminal.print(L("Managers (escrow holders) now:", "当前经理(托管持有人):").text)
+    for line in managers { Terminal.print(line) }
+    Terminal.print(L("Registry signed (serial \(registry.serial)).", "部门名册已签名(版本 \(registry.serial))。").text)
 }
 
 struct DeptInit: VaultCommand {
@@ -70,12 +70,12 @@ struct DeptInit: VaultCommand {
             let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
             try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
                                  to: admin.adminKey, mode: 0o600)
-            print(L("Administrator key: \(admin.adminKey) (passphrase-protected; keep it away from the department directory)",
+            Terminal.print(L("Administrator key: \(admin.adminKey) (passphrase-protected; keep it away from the department directory)",
                     "管理员密钥:\(admin.adminKey)(受口令保护;请勿与部门目录放在一起)").text)
         }
         try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey))
-        print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
-        print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
+        Terminal.print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
+        Terminal.print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
                 "管理员指纹:\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
     }
 }
@@ -210,21 +210,21 @@ struct DeptShow: VaultCommand {
             return
         }
         let zh = Language.current == .zh
-        print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "版本" : "serial") \(r.serial), \(r.updatedAt))")
-        print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
+        Terminal.print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "版本" : "serial") \(r.serial), \(r.updatedAt))")
+        Terminal.print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
               + (zh ? "(签名与此密钥相符;请与您的管理员密钥指纹核对)" : "(signed by this key; compare it with your administrator's fingerprint)"))
         let rule = r.rotationPolicy.ruleText
-        print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
-        print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
-        print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(不安全,仅限测试)" : " (INSECURE, tests only)") : ""))
+        Terminal.print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
+        Terminal.print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
+        Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(不安全,仅限测试)" : " (INSECURE, tests only)") : ""))
         let k = r.policy.escrowThreshold
-        print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
-        print(zh ? "经理:" : "Managers:")
+        Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
+        Terminal.print(zh ? "经理:" : "Managers:")
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            print("  \(m.name) (\(m.role))  \(fp)")
+            Terminal.print("  \(m.name) (\(m.role))  \(fp)")
         }
-        print(zh ? "销售人员:" : "Salespeople:")
-        for s in r.salespeople { print("  \(s.name)  \(s.archive)") }
+        Terminal.print(zh ? "销售人员:" : "Salespeople:")
+        for s in r.salespeople { Terminal.print("  \(s.name)  \(s.archive)") }
     }
 }

@@ -87,7 +87,7 @@ struct EscrowResetPassword: VaultCommand {
         try NewPasswordCheck.require(temporary, owner: owner)
         let opened = try openThroughEscrow(archive, identities: identities, action: "resetPassword")
         try opened.vault.resetPassword(temporary: PasswordInput.secureBytes(temporary), kdf: kdf.choice, now: Clock.now)
-        print(L("Temporary password set for \(archive) (\(owner)). Give it to \(owner) in person; they must choose their own password at the next unlock. The reset is recorded in the archive.",
+        Terminal.print(L("Temporary password set for \(archive) (\(owner)). Give it to \(owner) in person; they must choose their own password at the next unlock. The reset is recorded in the archive.",
                 "已为 \(archive)(\(owner))设置临时密码。请当面交给 \(owner);其下次解锁时必须设置自己的密码。此次重置已记录在档案中。").text)
     }
 }
@@ -123,23 +123,23 @@ struct EscrowList: VaultCommand {
             print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
             return
         }
-        print(L("\(archive) (\(h.owner))", "\(archive)(\(h.owner))").text)
+        Terminal.print(L("\(archive) (\(h.owner))", "\(archive)(\(h.owner))").text)
         if slots.isEmpty {
-            print(L("No escrow: only the password opens this archive.", "无托管:只有密码能打开此档案。").text)
+            Terminal.print(L("No escrow: only the password opens this archive.", "无托管:只有密码能打开此档案。").text)
         } else {
             let k = slots[0].threshold
             if slots.count < k {
                 print(Terminal.yellow(L("Escrow cannot open it: \(slots.count) share(s) left of the \(k) needed (the owner runs salesvault escrow update):",
                                         "托管无法打开:仅剩 \(slots.count) 份,需要 \(k) 份(所有人需运行 salesvault escrow update):").text))
             } else {
-                print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
+                Terminal.print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
             }
-            for s in slots { print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))") }
+            for s in slots { Terminal.print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))") }
         }
-        if let pin = h.department { print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
-        if let registryNote { print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
+        if let pin = h.department { Terminal.print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
+        if let registryNote { Terminal.print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
         if let coverage {
-            print(L("Against the registry: \(coverage.status.rawValue)", "与部门名册比较:\(statusWord(coverage.status.rawValue, zh: true))").text
+            Terminal.print(L("Against the registry: \(coverage.status.rawValue)", "与部门名册比较:\(statusWord(coverage.status.rawValue, zh: true))").text
                   + (coverage.detail.isEmpty ? "" : " (\(coverage.detail))"))
         }
     }
@@ -159,19 +159,19 @@ struct EscrowUpdate: VaultCommand {
         let update = try EscrowUpdatePlan.prepare(vault, path: archive, departmentOverride: OwnerUnlock.departmentOverride)
         let registry = update.registry
         if update.upToDate {
-            print(L("Escrow already has exactly the registry's managers.", "托管设置已与部门名册上的经理一致,无需更新。").text)
+            Terminal.print(L("Escrow already has exactly the registry's managers.", "托管设置已与部门名册上的经理一致,无需更新。").text)
             if vault.header.flags.contains(.rekeyRequired) {
                 print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行:salesvault rekey \(archive)").text))
             }
             return
         }
-        print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的部门名册,版本 \(registry.serial)):").text)
+        Terminal.print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的部门名册,版本 \(registry.serial)):").text)
         for m in registry.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
+            Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
         }
-        for d in update.departed { print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
-        print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
+        for d in update.departed { Terminal.print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
+        Terminal.print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
               : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 位经理共同操作才能打开本档案。").text)
         if !yes {
             guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请先与经理核对指纹。确认应用?[y/N] ")) else {
@@ -179,7 +179,7 @@ struct EscrowUpdate: VaultCommand {
             }
         }
         try update.apply(to: vault, now: Clock.now)
-        print(update.needsRekey
+        Terminal.print(update.needsRekey
               ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "托管已更新,并已更换数据密钥(rekey):旧份额已无法打开本档案。").text
               : L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新的托管权限均已写入,并已验证可以打开本档案。").text)
         if vault.header.flags.contains(.rekeyRequired) {
@@ -206,7 +206,7 @@ struct Compromised: VaultCommand {
         let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)  // every check before any write
         // The leaked password first (what matters most), then the data key.
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
-        print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
+        Terminal.print(L("New password set for \(archive).", "\(archive) 已设置新密码。").text)
         try OwnerUnlock.after(vault, path: archive, allowMustChange: true)
         let plan: Vault.EscrowPlan?
         do { plan = try rekeyPlan(vault, path: archive) } catch {
@@ -217,7 +217,7 @@ struct Compromised: VaultCommand {
         let progress = Terminal.Progress(L("Rekeying", "正在更换数据密钥"))
         try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
-        print(L("New data key (generation \(vault.header.dekGeneration)) for \(archive). Copies made before today still open with the old password: delete the ones you can.",
+        Terminal.print(L("New data key (generation \(vault.header.dekGeneration)) for \(archive). Copies made before today still open with the old password: delete the ones you can.",
                 "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代)。今天之前的副本仍可用旧密码打开:请删除能删除的副本。").text)
     }
 }

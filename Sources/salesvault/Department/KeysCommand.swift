@@ -52,11 +52,11 @@ struct KeyOutputOptions: ParsableArguments {
             unlink(keyPath)
             throw error
         }
-        print(L("Secret key:  \(keyPath) (passphrase-protected; back it up, e.g. on a USB stick in a safe)",
+        Terminal.print(L("Secret key:  \(keyPath) (passphrase-protected; back it up, e.g. on a USB stick in a safe)",
                 "私钥:  \(keyPath)(受口令保护;请备份,例如存入保险柜中的 U 盘)").text)
-        print(L("Public key:  \(pubPath)", "公钥:  \(pubPath)").text)
-        print("             \(publicLine)")
-        print(L("Fingerprint: \(fingerprint)", "指纹:  \(fingerprint)").text)
+        Terminal.print(L("Public key:  \(pubPath)", "公钥:  \(pubPath)").text)
+        Terminal.print("             \(publicLine)")
+        Terminal.print(L("Fingerprint: \(fingerprint)", "指纹:  \(fingerprint)").text)
     }
 }
 
@@ -126,8 +126,8 @@ struct KeysShow: VaultCommand {
             let k = try KeyFile.parseAdmin(text)
             (kind, publicString, raw) = (L("administrator signing key (secret)", "管理员签名密钥(私钥)"), KeyFile.adminPublicString(k.publicKey), k.publicKey.rawRepresentation)
         }
-        print(L("Kind:        ", "类型:  ").text + kind.text)
-        print(L("Public key:  ", "公钥:  ").text + publicString)
-        print(L("Fingerprint: ", "指纹:  ").text + KeyFile.fingerprint(raw))
+        Terminal.print(L("Kind:        ", "类型:  ").text + kind.text)
+        Terminal.print(L("Public key:  ", "公钥:  ").text + publicString)
+        Terminal.print(L("Fingerprint: ", "指纹:  ").text + KeyFile.fingerprint(raw))
     }
 }
