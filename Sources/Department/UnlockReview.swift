@@ -88,7 +88,12 @@ public struct UnlockReview: Sendable {
         var notices: [Notice] = []
         let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
         let slots = vault.header.escrowSlots
-        if !coverage.departed.isEmpty, vault.access == .readWrite, vault.openedThroughEscrow == nil {
+        // Removing a departed manager's slot on its own is safe only when every slot opens the
+        // archive alone (threshold 1). A Shamir share cannot be taken out of a k-of-n split: the
+        // remaining shares would no longer reach k, so that waits for `escrow update`, which deals
+        // new shares and rekeys in one atomic replace (found by the crash harness, CRASHTEST.md).
+        let anyOne = (slots.first?.threshold ?? 1) == 1
+        if !coverage.departed.isEmpty, anyOne, vault.access == .readWrite, vault.openedThroughEscrow == nil {
             let gone = Set(coverage.departed.map(\.recipient.rawRepresentation))
             let kept = slots.map(\.holder).filter { !gone.contains($0.recipient.rawRepresentation) }
             let pin = try registry.escrowPlan().pin

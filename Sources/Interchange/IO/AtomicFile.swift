@@ -45,6 +45,7 @@ public enum AtomicFile {
         }
 
         let (directory, base) = split(path)
+        removeLeftovers(directory, base)
         if let fd = unnamedFile(in: directory) {
             var linked = false
             do {
@@ -155,6 +156,22 @@ public enum AtomicFile {
         if dirFD >= 0 {
             _ = fsync(dirFD)
             close(dirFD)
+        }
+    }
+
+    /// Removes what an earlier write to the same name left when its process was killed between
+    /// naming its temporary file and renaming it (`.NAME.RANDOM.tmp`, ours alone: a regular file
+    /// of this user, mode 0600, a base-36 middle). Found by the crash harness (CRASHTEST.md).
+    static func removeLeftovers(_ directory: String, _ base: String) {
+        let prefix = "." + shortened(base) + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let middle = name.dropFirst(prefix.count).dropLast(4)
+            guard !middle.isEmpty, middle.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else { continue }
+            let full = directory == "/" ? "/" + name : directory + "/" + name
+            var st = stat()
+            guard lstat(full, &st) == 0, FileKind(st.st_mode) == .regular, st.st_uid == getuid(), st.st_mode & 0o777 == 0o600 else { continue }
+            unlink(full)
         }
     }
 

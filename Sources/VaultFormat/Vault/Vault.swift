@@ -1,4 +1,7 @@
 import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An unlocked archive: holds the data key, the lock, and the authenticated header.
 /// Reads and writes follow FORMAT.md §7 and §8. One instance per process and archive.
@@ -117,9 +120,15 @@ public final class Vault {
     }
 
     func copyFile(to backupPath: String) throws {
-        let backup = try ArchiveFile(creating: backupPath)
-        var complete = false
-        defer { if !complete { FileSystem.remove(backupPath) } }
+        // Written under a hidden temporary name and linked to `backupPath` only when complete, so
+        // that a killed repair never leaves a partial file under the backup's name (found by the
+        // crash harness, CRASHTEST.md); the link fails if the name is taken.
+        let slash = backupPath.lastIndex(of: "/")
+        let folder = slash.map { String(backupPath[..<$0]) } ?? "."
+        let name = slash.map { String(backupPath[backupPath.index(after: $0)...]) } ?? backupPath
+        let temp = (folder.isEmpty ? "" : folder + "/") + "." + name + ".partial-" + String(UInt32.random(in: .min ... .max), radix: 36)
+        let backup = try ArchiveFile(creating: temp)
+        defer { FileSystem.remove(temp) }  // after the link, only the temporary name goes
         let size = try file.size()
         var offset = 0
         while offset < size {
@@ -129,7 +138,9 @@ public final class Vault {
             offset += chunk.count
         }
         try backup.sync()
+        guard link(temp, backupPath) == 0 else {
+            throw VaultError(.alreadyExists, "\(backupPath) already exists")
+        }
         try FileSystem.syncDirectory(of: backupPath)
-        complete = true
     }
 }
