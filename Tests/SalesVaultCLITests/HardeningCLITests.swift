@@ -3,6 +3,21 @@ import XCTest
 
 /// Issue 11 findings reproduced through the binary, then fixed.
 final class HardeningCLITests: XCTestCase {
+    /// FORMAT.md §2 (a MUST): passwords are UTF-8 after NFC, so the same password typed as
+    /// precomposed (é, U+00E9) or decomposed (e + U+0301, as macOS and some input methods give it)
+    /// opens the archive; a different password does not.
+    func testAPasswordOpensWhetherTypedPrecomposedOrDecomposed() throws {
+        let dir = try TempDir()
+        let archive = dir.path("a.svault")
+        let precomposed = try dir.write("pre", "Caf\u{E9} au lait 2026 行\n")
+        let decomposed = try dir.write("dec", "Cafe\u{301} au lait 2026 行\n")
+        XCTAssertNotEqual(try bytes(precomposed), try bytes(decomposed), "the two files differ byte by byte")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", precomposed, "--insecure-kdf-cost", "10"]).status, 0)
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", decomposed]).status, 0)
+        let other = try dir.write("other", "Cafe au lait 2026 行\n")
+        XCTAssertEqual(try runTool(["verify", archive, "--password-file", other]).status, 3)
+    }
+
     /// Finding 6: `reminders --ics` on a full disk left a 0-byte calendar and a raw Cocoa error;
     /// now the file is written atomically: the old calendar stays, the error says the disk is full.
     func testRemindersOnAFullDiskKeepTheOldCalendarAndSaySo() throws {

@@ -52,7 +52,27 @@ final class AgeFileTests: XCTestCase {
         let stranger = try Curve25519.KeyAgreement.PrivateKey()
         let file = try AgeFile.encrypt([1, 2, 3], to: [.x25519(key.publicKey)])
         XCTAssertThrowsError(try AgeFile.decrypt(file, with: [.x25519(stranger)])) { XCTAssertEqual($0 as? AgeFile.Failure, .noMatchingIdentity) }
-        // The header MAC covers the stanzas: change a stanza argument's case and the file is refused.
+        // The header MAC covers the stanzas: change the case of a letter in the other recipient's
+        // stanza argument; the identity's own stanza still unwraps the file key, and the file is
+        // refused by the header MAC.
+        let two = try AgeFile.encrypt([7], to: [.x25519(key.publicKey), .x25519(other.publicKey)])
+        let text = String(decoding: two, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let stanzas = lines.indices.filter { lines[$0].hasPrefix("-> X25519 ") }
+        XCTAssertEqual(stanzas.count, 2)
+        var edited = lines
+        let second = edited[stanzas[1]]
+        let argStart = second.index(second.startIndex, offsetBy: "-> X25519 ".count)
+        guard let letter = second[argStart...].firstIndex(where: { $0.isLetter }) else { return XCTFail("no letter in \(second)") }
+        let flipped = second[letter].isUppercase ? second[letter].lowercased() : second[letter].uppercased()
+        edited[stanzas[1]] = String(second[..<letter]) + flipped + String(second[second.index(after: letter)...])
+        // The header is text; the payload after it is binary and kept byte for byte.
+        let headerEnd = text.range(of: "\n--- ")!.lowerBound
+        let headerBytes = Array(edited.joined(separator: "\n").utf8.prefix(text[..<headerEnd].utf8.count))
+        let tampered = headerBytes + Array(two[text[..<headerEnd].utf8.count...])
+        XCTAssertNotEqual(tampered, two)
+        XCTAssertEqual(try AgeFile.decrypt(two, with: [.x25519(key)]), [7])
+        XCTAssertThrowsError(try AgeFile.decrypt(tampered, with: [.x25519(key)])) { XCTAssertEqual($0 as? AgeFile.Failure, .headerMACMismatch, "\($0)") }
         let pass = try AgeFile.encrypt([9], to: [.scrypt(passphrase: SecureBytes(Array("pw".utf8)), logN: 10)])
         XCTAssertEqual(try AgeFile.decrypt(pass, with: [.passphrase(SecureBytes(Array("pw".utf8)))]), [9])
         XCTAssertThrowsError(try AgeFile.decrypt(pass, with: [.passphrase(SecureBytes(Array("pw".utf8)), maxLogN: 9)])) {
