@@ -10,8 +10,8 @@
 # prints the hottest functions.
 # Archives use `--insecure-kdf-cost 10` on purpose: the KDF (about 1 s per unlock at the real
 # cost) is the same for every command and would only blur the import and export figures.
-# Swift builds take the shared build lock ($SV_BUILD_LOCK, default /tmp/sv-build.lock) when
-# flock(1) is there; benchmarks run without it.
+# Swift builds take a shared build lock when $SV_BUILD_LOCK names one (and flock(1) is there);
+# benchmarks run without it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source Scripts/lib/setup.sh
@@ -39,8 +39,8 @@ if ! python3 -c 'import openpyxl' 2>/dev/null; then
 fi
 [ "$profile" = 1 ] && ! command -v perf >/dev/null 2>&1 && ensure_packages linux-perf
 
-lock="${SV_BUILD_LOCK:-/tmp/sv-build.lock}"
-locked() { if command -v flock >/dev/null 2>&1; then flock "$lock" "$@"; else "$@"; fi; }
+lock="${SV_BUILD_LOCK:-}"
+locked() { if [ -n "$lock" ] && command -v flock >/dev/null 2>&1; then flock "$lock" "$@"; else "$@"; fi; }
 build_log="$(mktemp)"
 if ! locked swift build -c release --product salesvault >"$build_log" 2>&1; then
   tail -n 30 "$build_log" >&2; rm -f "$build_log"; echo "error: the release build failed" >&2; exit 1
