@@ -343,6 +343,14 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(c["region"]?.text, "深圳")
     }
 
+    /// Attack round: a 记录号 given twice was accepted without a word.
+    func testAnIDGivenTwiceInOneFileIsNoted() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(Data("记录号,客户名称\nC1,甲公司\nC1,乙公司\n".utf8), name: "c.csv", commit: false)
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 在第 2 行已出现过") }, "\(p.warnings)")
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+    }
+
     func testAnEncryptedWorkbookIsRecognisedAndRefusedWithWhatToDo() throws {
         let ole = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504))
         XCTAssertThrowsError(try ImportSource.read(ole, fileName: "客户档案.xlsx")) { error in

@@ -195,6 +195,7 @@ extension Importer {
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [String: Int] = [:]
         var sourceIDs: [String: String] = [:]
+        var sourceIDLines: [String: Int] = [:]
         /// The values each record created by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
@@ -245,6 +246,20 @@ extension Importer {
             return match.ref
         }
 
+        /// Remembers the file's id of a row (记录号) for rows that refer to it; an id given twice
+        /// is noted (references to it name the first row).
+        func registerSourceID(_ r: Row, _ ref: String) {
+            guard let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
+            if sourceIDs[id] == nil {
+                sourceIDs[id] = ref
+                sourceIDLines[id] = r.line
+            } else {
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: nil, value: r.sourceID,
+                    reason: "the id \(id) was already given at line \(sourceIDLines[id] ?? 0); references to it mean that earlier row",
+                    reasonZH: "记录号 \(id) 在第 \(sourceIDLines[id] ?? 0) 行已出现过;引用它的行指的是前面那一行"))
+            }
+        }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String) -> String? {
@@ -332,7 +347,7 @@ extension Importer {
                     b.status[i] = .new
                 }
                 customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
-                if let id = r.sourceID { sourceIDs[id.uppercased()] = ref }
+                registerSourceID(r, ref)
                 // A contact person on the customer's row.
                 if let person = r.contact.first(where: { $0.0 == "name" })?.1 {
                     let pkey = "\(ref)|\(Self.personKey(person))"
@@ -366,7 +381,7 @@ extension Importer {
                 }
                 if people[pkey] == nil { people[pkey] = (ref, r.line) }
                 if let mobile, mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
-                if let id = r.sourceID { sourceIDs[id.uppercased()] = ref }
+                registerSourceID(r, ref)
             case .projects:
                 guard let customer = customerOf(i, r) else { continue }
                 let name = r.field("name") ?? ""
@@ -407,7 +422,7 @@ extension Importer {
                 }
                 let key = "\(customer)|\(Self.personKey(name))"
                 if projects[key] == nil { projects[key] = (ref, r.line) }
-                if let id = r.sourceID { sourceIDs[id.uppercased()] = ref }
+                registerSourceID(r, ref)
             case .log:
                 guard let customer = customerOf(i, r), let at = r.instants["at"] else { continue }
                 let summary = r.field("summary") ?? ""
