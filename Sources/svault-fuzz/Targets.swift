@@ -124,6 +124,12 @@ enum FuzzTarget: String, CaseIterable {
 
     /// The testkit archive `success_checkpoint.svtest`, unlocked once; each input replaces its
     /// body (the bytes after the two header copies) in place, and the records are read back.
+    ///
+    /// Why process-wide state here (and `nonisolated(unsafe)`): libFuzzer calls
+    /// `LLVMFuzzerTestOneInput(data, size)` from C with no context to pass state in, always on one
+    /// thread, one input at a time; the fixtures are built once because an unlock per input would
+    /// cost more than the input. Setup failures (`try!`, `precondition`) are the harness's own,
+    /// never reached by an input: inputs only go through the product's throwing entry points.
     nonisolated(unsafe) static let recordVault: Vault = {
         let archive = try! Testkit.archive("success_checkpoint.svtest")
         let path = scratch + "/records.svault"

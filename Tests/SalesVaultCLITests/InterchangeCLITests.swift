@@ -653,14 +653,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
         let folder = dir.path("folder.csv")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        var seed: UInt64 = 0x5EED_1234_ABCD_0001
-        var random = Data()
-        for _ in 0..<4096 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            random.append(UInt8(truncatingIfNeeded: seed >> 33))
-        }
         let noise = dir.path("随机.xlsx")
-        try random.write(to: URL(fileURLWithPath: noise))
+        try Self.noise(4096, seed: 0x5EED_1234_ABCD_0001).write(to: URL(fileURLWithPath: noise))
         let zip = dir.path("not-a-workbook.xlsx")
         let made = try python("""
             import sys, zipfile
@@ -725,19 +719,13 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         }
     }
 
-    /// Regression (found by this file's first run): random bytes in a file named .xlsx are reported as "not valid GB18030 text …
-    /// save it as CSV UTF-8" (the name is ignored when the content is not a zip), which sends the
-    /// user the wrong way. Expected: the file is not an Excel workbook (.xlsx). (INTERCHANGE.md §1
-    /// reads anything that is not a zip as text whatever its name: the spec would change too.)
+    /// Regression (found by this file's first run): random bytes in a file named .xlsx were
+    /// reported as "not valid GB18030 text … save it as CSV UTF-8", which sent the user the wrong
+    /// way; a file named like a workbook that is not a zip is now a damaged workbook
+    /// (INTERCHANGE.md §1).
     func testRandomBytesNamedXLSXAreReportedAsNotAWorkbook() throws {
-        var seed: UInt64 = 42
-        var random = Data()
-        for _ in 0..<2048 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            random.append(UInt8(truncatingIfNeeded: seed >> 33))
-        }
         let noise = dir.path("报表.xlsx")
-        try random.write(to: URL(fileURLWithPath: noise))
+        try Self.noise(2048, seed: 42).write(to: URL(fileURLWithPath: noise))
         let r = try sv(["--lang", "zh", "import", noise, "--dry-run"], expect: 8)
         XCTAssertTrue(r.stderr.contains("工作簿") || r.stderr.contains("xlsx") || r.stderr.contains("XLSX"), "should say it is not a workbook: \(r.stderr)")
         XCTAssertFalse(r.stderr.contains("GB18030"), "not an encoding problem: \(r.stderr)")
@@ -775,6 +763,17 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertEqual(try list("customer").first?["grade"] as? String, "A")
         XCTAssertEqual(try list("contact").first?["mobile"] as? String, "13600001111")
+    }
+
+    /// `count` pseudo-random bytes (a fixed LCG: the same bytes every run).
+    static func noise(_ count: Int, seed start: UInt64) -> Data {
+        var seed = start
+        var out = Data(capacity: count)
+        for _ in 0..<count {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            out.append(UInt8(truncatingIfNeeded: seed >> 33))
+        }
+        return out
     }
 
     // MARK: - Regressions from the attack round

@@ -1,6 +1,7 @@
 import Foundation
 import SalesArchive
 import VaultCrypto
+import VaultFormat
 
 /// An archive's content as tables and files (INTERCHANGE.md §6): one table per kind, in the
 /// user's language, secret fields only when asked, every value in its type (dates as dates,
@@ -109,7 +110,7 @@ public enum Exporter {
         case .json:
             data = try JSONExport.data(archive, options: options)
         }
-        let digest = try SHA256.hash(Array(data)).map { String(format: "%02x", $0) }.joined()
+        let digest = try SHA256.hash(Array(data)).hexString
         return Output(data: data, rows: rows, sha256: digest)
     }
 

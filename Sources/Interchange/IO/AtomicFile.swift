@@ -1,4 +1,5 @@
 import Foundation
+import VaultFormat
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -72,9 +73,9 @@ public enum AtomicFile {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 8)
-        let n = read(fd, &head, 8)
-        return n == 8 && head == Array("SVAULT\r\n".utf8)
+        var head = [UInt8](repeating: 0, count: FormatV1.magic.count)
+        let n = read(fd, &head, head.count)
+        return n == FormatV1.magic.count && head == FormatV1.magic
     }
 
     /// An unnamed regular file in `directory` (Linux `O_TMPFILE`), or nil where unsupported.

@@ -128,20 +128,16 @@ enum CellReading {
         return Int64(day) * 86_400 + Int64(t[0] * 3600 + t[1] * 60 + t[2])
     }
 
-    /// The instant of `second` after local midnight of `day`.
+    /// The instant of `second` after local midnight of `day` (the machine's zone, as DateParser).
     static func local(_ day: Int32, second: Int) -> Int64 {
-        let guess = Int64(day) * 86_400 + Int64(second)
-        let offset = Int64(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess))))
-        return guess - offset
+        DateParser.startOfDay(day) + Int64(second)
     }
 
     /// A moment as a spreadsheet cell shows it in the machine's time zone.
     static func civil(_ instant: Int64) -> CivilDateTime {
-        let offset = Int64(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
-        let local = instant + offset
-        let day = Int32(local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400))
+        let day = DateParser.localDay(instant)
         let (y, m, d) = DateParser.civil(day)
-        return CivilDateTime(year: y, month: m, day: d, secondOfDay: Int(local - Int64(day) * 86_400))
+        return CivilDateTime(year: y, month: m, day: d, secondOfDay: Int(instant - DateParser.startOfDay(day)))
     }
 
     private static func notAnInstant(_ s: String) -> Failure {

@@ -1,5 +1,6 @@
 import Foundation
 import SalesArchive
+import VaultFormat
 
 /// What makes two rows the same customer or person (INTERCHANGE.md §4): company names compared
 /// without the differences people type, the 统一社会信用代码 with its check digit, and phone
@@ -35,8 +36,7 @@ public enum Identity {
     private static func fold(_ name: String) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(name.unicodeScalars.count)
-        for var scalar in name.unicodeScalars {
-            if (0xFF01...0xFF5E).contains(scalar.value) { scalar = Unicode.Scalar(scalar.value - 0xFEE0)! }
+        for scalar in name.unicodeScalars.lazy.map(\.asciiForm) {
             if scalar.isASCII {
                 let v = scalar.value
                 if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) { out.append(scalar); continue }
@@ -58,11 +58,7 @@ public enum Identity {
 
     /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
     public static func halfWidth(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { s -> Unicode.Scalar in
-            if (0xFF01...0xFF5E).contains(s.value) { return Unicode.Scalar(s.value - 0xFEE0)! }
-            if s.value == 0x3000 { return " " }
-            return s
-        }))
+        String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
     }
 
     /// A phone number as compared: digits only, without +86/0086/86 before an 11-digit mobile;

@@ -1,5 +1,6 @@
 import Foundation
 import VaultCrypto
+import VaultFormat
 
 /// A file to import, read into tables (INTERCHANGE.md §1): an XLSX workbook, a CSV/TSV file in
 /// any of the encodings Excel writes, or SalesVault's own JSON export. Nothing about the
@@ -47,19 +48,15 @@ public struct ImportSource: Sendable {
 
     /// Reads `data` as the file `fileName`.
     public static func read(_ data: Data, fileName: String, encoding: TextEncoding? = nil) throws -> ImportSource {
-        let digest = try SHA256.hash(Array(data)).map { String(format: "%02x", $0) }.joined()
+        let digest = try SHA256.hash(Array(data)).hexString
         let head = [UInt8](data.prefix(8))
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        // A zip (XLSX) or an OLE compound file (a password-protected workbook or an old .xls,
+        // which the XLSX reader names as such).
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             let tables = try XLSXReader.read(data)
             return ImportSource(fileName: fileName, sha256: digest, format: .xlsx, tables: tables, exportedFrom: origin(of: tables))
         }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a password-protected workbook or an old .xls file, which SalesVault cannot read yet",
-                                   zh: "“\(fileName)”是加密的工作簿或旧版 .xls 文件,SalesVault 暂时无法读取",
-                                   hint: "open it in Excel or WPS and save it as .xlsx without a password (or as CSV), then import that file",
-                                   hintZH: "请在 Excel 或 WPS 中打开,另存为不加密的 .xlsx(或 CSV)后再导入")
-        }
-        if head.starts(with: Array("SVAULT\r\n".utf8)) {
+        if head.starts(with: FormatV1.magic) {
             throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a SalesVault archive, not a file to import",
                                    zh: "“\(fileName)”是 SalesVault 档案文件,不是可导入的文件",
                                    hint: "to move customers from one archive to another, export them (salesvault export -a THAT.svault) and import the export",

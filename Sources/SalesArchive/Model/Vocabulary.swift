@@ -1,4 +1,5 @@
 import Foundation
+import VaultFormat
 
 /// A code with labels in both languages (codes are fixed; labels may be edited later).
 public protocol Vocabulary: CaseIterable, RawRepresentable, Sendable where RawValue == String {
@@ -17,9 +18,8 @@ extension Vocabulary {
     /// runs for every vocabulary cell of an import).
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
-        for var s in text.unicodeScalars {
-            if (0xFF01...0xFF5E).contains(s.value) { s = Unicode.Scalar(s.value - 0xFEE0)! }
-            if s.value == 0x3000 || s.properties.isWhitespace || s == "-" || s == "_" || s == "/" { continue }
+        for s in text.unicodeScalars.lazy.map(\.asciiForm) {
+            if s.properties.isWhitespace || s == "-" || s == "_" || s == "/" { continue }
             if ("A"..."Z").contains(s) {
                 out.append(Unicode.Scalar(s.value + 32)!)
             } else if s.isASCII {

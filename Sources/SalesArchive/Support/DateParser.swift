@@ -1,4 +1,5 @@
 import Foundation
+import VaultFormat
 
 /// Calendar days and the accepted date forms: 2026-03-05, 2026/3/5, 2026年3月5日, today. Forms
 /// that could be day/month or month/day (03/05/2026, 5.3.2026) are refused (data-model.md, lesson 4).
@@ -58,7 +59,7 @@ public enum DateParser {
     public static func parse(_ input: String, now: Int64) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map {
-            (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0
+            $0.asciiForm
         })).trimmingCharacters(in: .whitespaces)
         switch text.lowercased() {
         case "today", "今天": return localDay(now)

@@ -20,7 +20,7 @@ public enum PasswordStrength {
         // Invisible characters (zero-width spaces and joiners, the BOM, soft hyphens) add no
         // strength and are left out before anything is counted.
         let folded = String(String.UnicodeScalarView(password.unicodeScalars.filter { !isInvisible($0) }.map {
-            (0xFF01...0xFF5E).contains($0.value) ? Unicode.Scalar($0.value - 0xFEE0)! : $0
+            $0.value == 0x3000 ? $0 : $0.asciiForm
         }))
         let scalars = Array(folded.unicodeScalars)
         // CJK ideographs carry more than Latin letters; each counts as two toward the length.

@@ -14,14 +14,19 @@ enum Terminal {
     /// Writes to standard error with write(2): a closed or full stderr loses the message but
     /// never stops the command (FileHandle would trap; a saved change must stay saved).
     static func stderr(_ text: String) {
-        let bytes = Array(text.utf8)
+        _ = writeAll(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes all of `bytes` to `fd` with write(2), retrying after EINTR; false when it fails.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
+            if n <= 0 { return false }
             offset += n
         }
+        return true
     }
 
     /// Standard input, output and error are open before anything else is: a closed one is
@@ -60,18 +65,11 @@ enum Terminal {
     /// Writes bytes to stdout as they are (a CSV file's content), after what was printed before.
     static func write(_ data: Data) throws {
         fflush(nil)
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败(\(String(cString: strerror(errno))))"))
-                }
-                offset += n
-            }
+        guard writeAll([UInt8](data), to: STDOUT_FILENO) else {
+            throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败(\(String(cString: strerror(errno))))"))
         }
     }
+
     static func print(_ message: L) { print(message.text) }
 
     /// Colours `text` on a terminal; the text itself is made `safe` first, so only the colour
