@@ -119,7 +119,7 @@ public struct Registry: Codable, Equatable, Sendable {
         }
         if let floor = policy.minKDFLogN, !(FormatV1.minTestingScryptLogN...FormatV1.maxScryptLogN).contains(floor) {
             throw DepartmentError(.invalid, "the minimum scrypt cost must be 2^\(FormatV1.minTestingScryptLogN)…2^\(FormatV1.maxScryptLogN) (got 2^\(floor))",
-                                  zh: "密码保护的最低 scrypt 成本须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间(当前为 2^\(floor))")
+                                  zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间(当前为 2^\(floor))")
         }
         if let zone = policy.timeZone, DepartmentCalendar(zoneName: zone) == nil {
             throw DepartmentError(.invalid, "unknown time zone \"\(zone)\"; give an IANA name such as Asia/Shanghai or Asia/Hong_Kong (not an abbreviation like CST)",

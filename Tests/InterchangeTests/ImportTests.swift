@@ -347,7 +347,7 @@ final class ImportTests: XCTestCase {
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()
         let p = try f.importing(Data("记录号,客户名称\nC1,甲公司\nC1,乙公司\n".utf8), name: "c.csv", commit: false)
-        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 在第 2 行已出现过") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 已在第 2 行出现") }, "\(p.warnings)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
     }
 

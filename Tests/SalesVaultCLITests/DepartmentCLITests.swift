@@ -41,7 +41,7 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue((row["problem"] as? String)?.contains("weak KDF: scrypt 2^10 below 2^17") == true, json.stdout)
         XCTAssertEqual((report["summary"] as? [String: Any])?["weakKDF"] as? Int, 1)
         let table = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 2), expect: 9)
-        XCTAssertTrue(table.stdout.contains("2^10 过低") && table.stdout.contains("1 个密码保护成本过低"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("2^10(过低)") && table.stdout.contains("1 个档案的密码保护成本过低"), table.stdout)
         let csv = try sv(["compliance", dept, "--csv"], now: at(day: 2), expect: 9)
         XCTAssertTrue(csv.stdout.contains(",10,weak KDF: scrypt 2^10 below 2^17,yes"), csv.stdout)
         // The test floor makes the same archive compliant again.

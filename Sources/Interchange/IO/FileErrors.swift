@@ -109,7 +109,7 @@ extension AtomicFile {
         InterchangeError(
             .writeFailed,
             "\(path) is the archive or the file being read; writing there would destroy it, so nothing was written.",
-            zh: "“\(path)”是正在使用的档案或正在读取的文件,写入会将其毁坏,因此未写入任何内容。",
+            zh: "“\(path)”是当前打开的档案或正在读取的文件,写入会将其损坏,因此未写入任何内容。",
             hint: "Choose another file name.",
             hintZH: "请换一个文件名。")
     }

@@ -58,9 +58,9 @@ public struct ImportSource: Sendable {
         }
         if head.starts(with: FormatV1.magic) {
             throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a SalesVault archive, not a file to import",
-                                   zh: "“\(fileName)”是 SalesVault 档案文件,不是可导入的文件",
-                                   hint: "to move customers from one archive to another, export them (salesvault export -a THAT.svault) and import the export",
-                                   hintZH: "如需把客户从一个档案转到另一个档案,请先导出(salesvault export -a 该档案),再导入导出的文件")
+                                   zh: "“\(fileName)”是 SalesVault 档案文件,不能直接导入。",
+                                   hint: "to move customers from one archive to another, export them (salesvault export -a \(fileName)) and import the exported file",
+                                   hintZH: "如需将客户从一个档案迁移到另一个档案,请先导出源档案(salesvault export -a \(fileName)),再导入生成的导出文件")
         }
         let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
         if ["xlsx", "xlsm", "xls", "et"].contains(ext) {

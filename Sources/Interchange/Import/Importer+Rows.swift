@@ -257,7 +257,7 @@ extension Importer {
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: nil, value: r.sourceID,
                     reason: "the id \(id) was already given at line \(sourceIDLines[id] ?? 0); references to it mean that earlier row",
-                    reasonZH: "记录号 \(id) 在第 \(sourceIDLines[id] ?? 0) 行已出现过;引用它的行指的是前面那一行"))
+                    reasonZH: "记录号 \(id) 已在第 \(sourceIDLines[id] ?? 0) 行出现;其他行引用 \(id) 时,均指第 \(sourceIDLines[id] ?? 0) 行的记录"))
             }
         }
         /// The customer a reference names: a source id of this file, a credit code, a code or
@@ -532,7 +532,7 @@ extension Importer {
             warnings.append(ImportProblem(
                 table: table, line: r.line,
                 reason: "the same record as line \(earlier.line) with other values (\(differing.joined(separator: ", "))): this later row's values are used",
-                reasonZH: "与第 \(earlier.line) 行是同一条记录,但\(differing.joined(separator: "、"))不同:以本行为准"))
+                reasonZH: "与第 \(earlier.line) 行为同一记录,但\(differing.joined(separator: "、"))不同,以本行为准"))
         }
         var changed = false
         if !fields.isEmpty {

@@ -107,8 +107,8 @@ struct Import: ArchiveCommand {
             case .xlsx, .json: wanted = ["xlsx"]
             }
             if !ext.isEmpty && !wanted.contains(ext) {
-                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "未通过的行按输入文件的格式(\(wanted[0]))保存,但 \(rejects) 的扩展名是 .\(ext)"),
-                               hint: L("name it e.g. rejects.\(wanted[0])", "请改用例如 未导入.\(wanted[0]) 这样的文件名"))
+                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "未通过的行将按输入文件格式(\(wanted[0]))保存,但文件名 \(rejects) 的扩展名为 .\(ext),两者不一致"),
+                               hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名,例如 未导入.\(wanted[0])"))
             }
         }
         var opts = ImportOptions(now: Clock.now)
@@ -206,7 +206,7 @@ enum ImportReport {
             }
             if !t.sample.isEmpty {
                 let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "," : ", ")
-                Terminal.print(z ? "    第一行:\(pairs)" : "    first row: \(pairs)")
+                Terminal.print(z ? "    首行数据:\(pairs)" : "    first row: \(pairs)")
             }
         }
         let unmapped = p.unused.filter { !$0.computed }
@@ -299,8 +299,8 @@ struct Export: ArchiveCommand {
         let archive = context.archive
         let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
         if let format, let named, format != named {
-            throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "指定了 --format \(format.rawValue),但文件名 \(out!) 的扩展名是 .\(named.rawValue)"),
-                           hint: L("make the file name and the format agree", "请让文件扩展名与格式一致"))
+            throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue),但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
+                           hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue),或改用 --format \(named.rawValue)"))
         }
         let format = format ?? named ?? .xlsx
         var opts = Exporter.Options(kinds: try kinds(kind), format: format, now: Clock.now)

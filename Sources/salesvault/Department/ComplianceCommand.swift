@@ -81,7 +81,7 @@ struct ComplianceCommand: VaultCommand {
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
         print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
-        var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护", "托管", "托管访问"]
+        var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护成本", "托管", "托管访问"]
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
         var rows: [[String]] = []
@@ -97,7 +97,7 @@ struct ComplianceCommand: VaultCommand {
                 rotation += " " + Terminal.cell(problem)
             }
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
-            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? " 过低" : " weak")) : kdf
+            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "(过低)" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
@@ -119,7 +119,7 @@ struct ComplianceCommand: VaultCommand {
         var summary = zh
             ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
-        if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
+        if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? ";\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
         if report.policy.hasPrefix("no periodic") { summary += zh ? ";不要求定期更换密码(部门政策)" : "; no periodic rotation (department policy)" }

@@ -190,7 +190,7 @@ struct DeptPolicy: VaultCommand {
             let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理可单独调阅") : L("\(r.policy.escrowThreshold) managers together", "须 \(r.policy.escrowThreshold) 名经理共同调阅")
             let floor = r.policy.kdfFloor
             let weakNote = floor < FormatV1.minScryptLogN
-                ? L(" Archives need a password cost of at least 2^\(floor): INSECURE, for test departments only.", "档案密码保护成本下限为 2^\(floor):不安全,仅限测试部门使用。")
+                ? L(" Archives need a password cost of at least 2^\(floor): INSECURE, for test departments only.", "档案密码保护成本下限为 2^\(floor):安全性不足,仅可用于测试。")
                 : L("", "")
             return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).\(weakNote.en)", "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日。\(weakNote.zh)")
         }
@@ -216,7 +216,7 @@ struct DeptShow: VaultCommand {
         let rule = r.rotationPolicy.ruleText
         Terminal.print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
         Terminal.print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
-        Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(不安全,仅限测试)" : " (INSECURE, tests only)") : ""))
+        Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(安全性不足,仅限测试)" : " (INSECURE, tests only)") : ""))
         let k = r.policy.escrowThreshold
         Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
         Terminal.print(zh ? "经理:" : "Managers:")

@@ -81,7 +81,7 @@ enum OwnerUnlock {
         for e in pending {
             let action = e["action"]?.text ?? "?"
             let what = action == "resetPassword" ? L("reset your password", "重置了您的密码")
-                : action == "export" ? L("exported the archive (a plaintext copy)", "导出了档案(明文副本)")
+                : action == "export" ? L("exported a plaintext (unencrypted) copy of the archive", "导出了本档案的明文(未加密)副本")
                 : L("opened the archive (read-only)", "打开了档案(只读)")
             Terminal.stderr(Terminal.yellow(L("  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]",
                                               "  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]").text) + "\n")
