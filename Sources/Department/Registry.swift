@@ -47,6 +47,11 @@ public struct Registry: Codable, Equatable, Sendable {
         /// left out of the file (registries written before the field keep their signature).
         /// Only test and demo departments set it lower.
         public var minKDFLogN: Int?
+        /// The manager roles that receive the weekly reports (REPORTS.md §3); nil means the
+        /// general manager and the sales director, and is left out of the file.
+        public var reportRoles: [String]?
+        /// The hour of Friday (department time) the weekly report is due; nil means 18:00.
+        public var reportDueHour: Int?
 
         /// The cost floor in force.
         public var kdfFloor: Int { minKDFLogN ?? FormatV1.minScryptLogN }
@@ -120,6 +125,12 @@ public struct Registry: Codable, Equatable, Sendable {
         if let floor = policy.minKDFLogN, !(FormatV1.minTestingScryptLogN...FormatV1.maxScryptLogN).contains(floor) {
             throw DepartmentError(.invalid, "the minimum scrypt cost must be 2^\(FormatV1.minTestingScryptLogN)…2^\(FormatV1.maxScryptLogN) (got 2^\(floor))",
                                   zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间(当前为 2^\(floor))")
+        }
+        if let hour = policy.reportDueHour, !(1...24).contains(hour) {
+            throw DepartmentError(.invalid, "the weekly report's due hour must be 1…24 (got \(hour))", zh: "周报截止时间须为 1 至 24 点(当前为 \(hour))")
+        }
+        if let roles = policy.reportRoles, roles.isEmpty || roles.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw DepartmentError(.invalid, "name at least one role that receives the weekly reports", zh: "请至少指定一个接收周报的经理角色")
         }
         if let zone = policy.timeZone, DepartmentCalendar(zoneName: zone) == nil {
             throw DepartmentError(.invalid, "unknown time zone \"\(zone)\"; give an IANA name such as Asia/Shanghai or Asia/Hong_Kong (not an abbreviation like CST)",

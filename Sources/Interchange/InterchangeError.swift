@@ -18,6 +18,8 @@ public struct InterchangeError: Error, Equatable, Sendable, CustomStringConverti
         case exists
         /// The output cannot be written (disk full, permissions, not a regular file).
         case writeFailed
+        /// A weekly report that cannot be made, sent or opened (no recipients, a damaged report).
+        case report
     }
     public let code: Code
     public let reason: String

@@ -44,7 +44,7 @@ extension ChangeDraft {
 
     /// Regrades a customer; the reason is required and kept in the history (regulation 6.2).
     @discardableResult
-    func setGrade(_ query: String, to gradeText: String, reason: String, now: Int64) throws -> Entity {
+    func setGrade(_ query: String, to gradeText: String, reason: String, result: String = "", problem: String = "", now: Int64) throws -> Entity {
         let e = try resolve(.customer, query)
         guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "没有“\(gradeText)”这个等级,请填 \(Grade.labelsZH)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -52,11 +52,35 @@ extension ChangeDraft {
         let field = Schema.number(.customer, "grade")
         let old = e[number: field]
         guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 当前已是 \(grade.rawValue) 级,无需调整") }
-        try commit([ChangeEvent(.update, .customer, e.id, [
+        var changes = [
             FieldChange(field: field, old: old, new: .text(grade.rawValue)),
             FieldChange(field: Schema.reasonField, old: nil, new: .text(why)),
-        ])], now: now)
+        ]
+        changes += Self.gradeNotes(result: result, problem: problem)
+        try commit([ChangeEvent(.update, .customer, e.id, changes)], now: now)
         return state.entity(.customer, e.id)!
+    }
+
+    /// The result and the problems of a customer's last grade change, given afterwards: an update
+    /// that carries only these notes (RECORDS.md §2); the weekly report joins it to the change.
+    func noteGrade(_ query: String, result: String, problem: String, now: Int64) throws -> Entity {
+        let e = try resolve(.customer, query)
+        let notes = Self.gradeNotes(result: result, problem: problem)
+        guard !notes.isEmpty else {
+            throw ArchiveError(.missingValue, "give the result (--result) or the problems met (--problem) of the grade change",
+                               zh: "请填写等级调整的结果(--result)或遇到的问题(--problem)")
+        }
+        try commit([ChangeEvent(.update, .customer, e.id, notes)], now: now)
+        return state.entity(.customer, e.id)!
+    }
+
+    static func gradeNotes(result: String, problem: String) -> [FieldChange] {
+        var notes: [FieldChange] = []
+        let r = result.trimmingCharacters(in: .whitespacesAndNewlines)
+        let p = problem.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !r.isEmpty { notes.append(FieldChange(field: Schema.resultField, old: nil, new: .text(r))) }
+        if !p.isEmpty { notes.append(FieldChange(field: Schema.problemField, old: nil, new: .text(p))) }
+        return notes
     }
 
     /// Removes a record from view (its history stays).

@@ -12,8 +12,14 @@ extension CustomerArchive {
     }
 
     @discardableResult
-    public func setGrade(_ query: String, to grade: String, reason: String, now: Int64) throws -> Entity {
-        try perform(.setGrade(query, grade: grade, reason: reason), now: now)
+    public func setGrade(_ query: String, to grade: String, reason: String, result: String = "", problem: String = "", now: Int64) throws -> Entity {
+        try perform(.setGrade(query, grade: grade, reason: reason, result: result, problem: problem), now: now)
+    }
+
+    /// Adds the result and the problems met to a customer's last grade change (regulation 6.2(2)).
+    @discardableResult
+    public func noteGrade(_ query: String, result: String, problem: String, now: Int64) throws -> Entity {
+        try perform(.noteGrade(query, result: result, problem: problem), now: now)
     }
 
     @discardableResult

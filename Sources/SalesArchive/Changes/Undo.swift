@@ -92,14 +92,14 @@ extension CustomerArchive {
                 whole.insert(key)
                 made.insert(e.id)
             case .remove: whole.insert(key)
-            case .update: fields[key, default: []].formUnion(e.changes.map(\.field).filter { $0 != Schema.reasonField })
+            case .update: fields[key, default: []].formUnion(e.changes.map(\.field).filter { !Schema.isNote($0) })
             }
         }
         for b in later where !cancelled.contains(b.id) {
             let what = b.label.isEmpty ? "" : " (\(b.label))"
             for e in b.events {
                 let key = EntityKey(e.kind, e.id)
-                let changed = Set(e.changes.map(\.field).filter { $0 != Schema.reasonField })
+                let changed = Set(e.changes.map(\.field).filter { !Schema.isNote($0) })
                 var touched = whole.contains(key)
                 if let f = fields[key], e.operation != .update || !f.isDisjoint(with: changed) { touched = true }
                 if touched {
@@ -129,7 +129,7 @@ extension CustomerArchive {
             case .create, .restore: inverse.append(ChangeEvent(.remove, e.kind, e.id, []))
             case .remove: inverse.append(ChangeEvent(.restore, e.kind, e.id, []))
             case .update:
-                var changes = e.changes.filter { $0.field != Schema.reasonField }.map { FieldChange(field: $0.field, old: $0.new, new: $0.old) }
+                var changes = e.changes.filter { !Schema.isNote($0.field) }.map { FieldChange(field: $0.field, old: $0.new, new: $0.old) }
                 if e.changes.contains(where: { $0.field == Schema.reasonField }) {
                     changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text("undo of \(name)")))
                 }

@@ -61,6 +61,14 @@ public struct FieldSpec: Sendable {
 public enum Schema {
     /// A grade change's reason and a stage change's reason travel in the same update event.
     public static let reasonField: UInt8 = 100
+    /// A grade change's result and the problems met (regulation 6.2(2): they go into the work
+    /// report), in the grade change's event or in a later update that carries only them.
+    public static let resultField: UInt8 = 101
+    public static let problemField: UInt8 = 102
+
+    /// Fields 100 and up are notes that travel with a change (RECORDS.md §2): kept in the
+    /// history, never stored on the record.
+    @inline(__always) public static func isNote(_ field: UInt8) -> Bool { field >= reasonField }
 
     public static let customer: [FieldSpec] = [
         FieldSpec(1, "code", "code", "客户编号"),

@@ -86,6 +86,9 @@ public struct HistoryEntry: Sendable {
     public let old: FieldValue?
     public let new: FieldValue?
     public let reason: String?
+    /// A grade change's result and the problems met (fields 101, 102), when given with it.
+    public var result: String? = nil
+    public var problem: String? = nil
     /// The change set it belongs to (RECORDS.md §8) and what made it.
     public let batch: UInt64
     public let label: String
@@ -111,10 +114,13 @@ extension CustomerArchive {
                     guard owner == customer else { continue }
                 }
                 let reason = event.changes.first { $0.field == Schema.reasonField }?.new?.text
-                let fieldChanges = event.changes.filter { $0.field != Schema.reasonField }
+                let result = event.changes.first { $0.field == Schema.resultField }?.new?.text
+                let problem = event.changes.first { $0.field == Schema.problemField }?.new?.text
+                let fieldChanges = event.changes.filter { !Schema.isNote($0.field) }
                 if fieldChanges.isEmpty || event.operation != .update {
                     out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
-                                            field: nil, old: nil, new: nil, reason: reason, batch: batchID, label: batch.label))
+                                            field: nil, old: nil, new: nil, reason: reason, result: result, problem: problem,
+                                            batch: batchID, label: batch.label))
                     if event.operation != .update { continue }
                 }
                 for c in fieldChanges {
@@ -122,9 +128,27 @@ extension CustomerArchive {
                     if spec?.sensitivity == .secret && !includeSecret { continue }  // RECORDS.md §4
                     out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
                                             field: Schema.field(event.kind, number: c.field), old: c.old, new: c.new, reason: reason,
-                                            batch: batchID, label: batch.label))
+                                            result: result, problem: problem, batch: batchID, label: batch.label))
                 }
             }
+        }
+        return out
+    }
+}
+
+extension CustomerArchive {
+    /// The change batches saved in [since, until) (by their time), in the order they were saved,
+    /// with their record index; snapshots are skipped. Only the records from `since` on are
+    /// decrypted (the weekly report reads a fortnight this way).
+    public func batches(since: Int64 = .min, until: Int64 = .max) throws -> [(index: UInt64, batch: ChangeBatch)] {
+        let times = state.batchTimes
+        let first = times.firstIndex { $0 >= since } ?? times.count
+        var out: [(UInt64, ChangeBatch)] = []
+        try vault.forEachRecord(from: UInt64(first)) { index, payload in
+            if Snapshot.isSnapshot(payload) { return }
+            let batch = try BatchCodec.decode(payload)
+            guard batch.at >= since, batch.at < until else { return }
+            out.append((index, batch))
         }
         return out
     }

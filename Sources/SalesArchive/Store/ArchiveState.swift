@@ -52,7 +52,7 @@ struct ArchiveShard: Sendable {
     /// Applies an update, remove or restore to `e`.
     static func change(_ e: inout Entity, _ operation: ChangeEvent.Operation, _ changes: [FieldChange], at: Int64) throws {
         if operation == .restore && !e.removed { throw ArchiveError(.corruptRecord, "\(e.kind) \(e.id) restored but not removed") }
-        for c in changes where c.field != Schema.reasonField { e[number: c.field] = c.new }
+        for c in changes where !Schema.isNote(c.field) { e[number: c.field] = c.new }
         e.updatedAt = at
         if operation == .remove { e.removed = true }
         if operation == .restore { e.removed = false }

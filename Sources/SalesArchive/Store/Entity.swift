@@ -25,16 +25,16 @@ public struct Entity: Sendable {
         self.init(kind: kind, id: id, at: at, by: by)
         var seen = FieldSet()
         var simple = true
-        for c in changes where c.field != Schema.reasonField && c.new != nil {
+        for c in changes where !Schema.isNote(c.field) && c.new != nil {
             if !seen.insert(c.field) { simple = false }
         }
         guard simple else {  // the same field twice in one event: the last value counts
-            for c in changes where c.field != Schema.reasonField { self[number: c.field] = c.new }
+            for c in changes where !Schema.isNote(c.field) { self[number: c.field] = c.new }
             return
         }
         var w = BatchCodec.Encoder()
         w.bytes.reserveCapacity(changes.reduce(0) { $0 + 2 + Self.estimatedSize($1.new) })
-        for c in changes where c.field != Schema.reasonField {
+        for c in changes where !Schema.isNote(c.field) {
             guard let value = c.new else { continue }
             w.u8(c.field)
             w.value(value)

@@ -152,10 +152,20 @@ struct CustomerCommand: ParsableCommand {
 
     struct GradeCmd: ArchiveCommand {
         static let configuration = CommandConfiguration(
-            commandName: "grade", abstract: "Change a customer's grade, with the reason (kept for the work report).")
+            commandName: "grade", abstract: "Change a customer's grade, with the reason, the result and the problems met (for the work report).",
+            discussion: """
+                Regulation 6.2(2): every grade change, its result and the problems met go into the work
+                report. Give --result and --problem with the change, or later without a grade.
+
+                EXAMPLES
+                  salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "进入短名单" --problem "价格压力大"
+                  salesvault customer grade 华东电力 --result "技术交流通过" --problem "对方预算未批"
+                """)
         @Argument(help: "Customer id (C12) or name prefix.") var customer: String
-        @Argument(help: "New grade: A, B, C, D or unrated.") var grade: String
-        @Option(help: "Why the grade changes (required).") var reason: String
+        @Argument(help: "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).") var grade: String?
+        @Option(help: "Why the grade changes (required with a new grade).") var reason: String?
+        @Option(help: "The result of the change (for the weekly report).") var result: String?
+        @Option(help: "Problems met (for the weekly report).") var problem: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -163,8 +173,20 @@ struct CustomerCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let e = try context.use { try $0.setGrade(customer, to: grade, reason: reason, now: Clock.now) }
+            guard let grade else {
+                let e = try context.use { try $0.noteGrade(customer, result: result ?? "", problem: problem ?? "", now: Clock.now) }
+                Terminal.print(L("Noted the result and problems of \(e.shortID) \(e.displayName)'s grade change (for the weekly report).",
+                                 "已记录 \(e.shortID) \(e.displayName) 等级调整的结果和问题,将写入周报。").text)
+                return
+            }
+            let e = try context.use {
+                try $0.setGrade(customer, to: grade, reason: reason ?? "", result: result ?? "", problem: problem ?? "", now: Clock.now)
+            }
             Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
+            if (result ?? "").isEmpty || (problem ?? "").isEmpty {
+                Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
+                                  "周报须写明等级调整的结果和遇到的问题,可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
+            }
         }
     }
 

@@ -168,6 +168,10 @@ struct DeptPolicy: VaultCommand {
     var timeZone: String?
     @Option(name: .long, help: ArgumentHelp("The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).", valueName: "N"))
     var minKdfCost: Int?
+    @Option(name: .long, help: ArgumentHelp("The manager roles that receive the weekly reports, separated by commas (default: general manager, sales director / 总经理, 销售总监).", valueName: "roles"))
+    var reportRoles: String?
+    @Option(name: .long, help: ArgumentHelp("The hour on Friday (department time) the weekly report is due (default 18).", valueName: "hour"))
+    var reportDueHour: Int?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
@@ -184,6 +188,11 @@ struct DeptPolicy: VaultCommand {
                 r.policy.timeZone = timeZone == DepartmentCalendar.defaultZoneName ? nil : timeZone
             }
             if let minKdfCost { r.policy.minKDFLogN = minKdfCost == FormatV1.minScryptLogN ? nil : minKdfCost }
+            if let reportRoles {
+                let roles = reportRoles.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }
+                r.policy.reportRoles = roles == Registry.defaultReportRoles ? nil : roles
+            }
+            if let reportDueHour { r.policy.reportDueHour = reportDueHour == Registry.defaultReportDueHour ? nil : reportDueHour }
             try r.validate()
             let rule = r.rotationPolicy.ruleText
             let zone = r.policy.timeZone ?? DepartmentCalendar.defaultZoneName
@@ -216,6 +225,9 @@ struct DeptShow: VaultCommand {
         let rule = r.rotationPolicy.ruleText
         Terminal.print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
         Terminal.print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
+        let receivers = r.reportRecipients.map { "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+        Terminal.print("\(zh ? "周报接收人" : "Weekly reports to"): \(receivers.isEmpty ? (zh ? "(无:请添加角色为 总经理 或 销售总监 的经理)" : "(none: add a manager whose role is general manager or sales director)") : receivers);"
+                       + (zh ? " 每周五 \(r.reportDueHour):00 前提交" : " due Fridays by \(r.reportDueHour):00"))
         Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(安全性不足,仅限测试)" : " (INSECURE, tests only)") : ""))
         let k = r.policy.escrowThreshold
         Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))

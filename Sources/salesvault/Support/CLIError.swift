@@ -113,7 +113,7 @@ enum ErrorReport {
             let status: ExitStatus = switch e.code {
             case .unreadableFile, .exists: .fileProblem
             case .writeFailed: .failure
-            case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping: .inputRefused
+            case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping, .report: .inputRefused
             }
             let hint = e.hint.map { L($0, e.hintZH ?? $0).text }
             return (L(e.reason, e.reasonZH).text, hint, status)

@@ -83,6 +83,20 @@ enum Terminal {
     static func red(_ s: String) -> String { paint(s, "31") }
     static func bold(_ s: String) -> String { paint(s, "1") }
 
+    /// Asks for a line of text on the terminal (nil without one, or for an empty answer).
+    static func ask(_ question: L) -> String? {
+        guard isatty(STDIN_FILENO) == 1, let tty = fopen("/dev/tty", "r+") else { return nil }
+        defer { fclose(tty) }
+        fputs(safe(question.text), tty)
+        fflush(tty)
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        guard getline(&line, &capacity, tty) > 0, let line else { return nil }
+        let answer = String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines)
+        return answer.isEmpty ? nil : answer
+    }
+
     /// Asks a yes/no question on the terminal; anything but y/yes/是 is no.
     static func confirm(_ question: L) -> Bool {
         guard let tty = fopen("/dev/tty", "r+") else { return false }

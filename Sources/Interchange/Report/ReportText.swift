@@ -1,0 +1,154 @@
+import Department
+import Foundation
+import SalesArchive
+
+/// The words, dates and amounts of the reports, in the reader's language (REPORTS.md §1).
+/// Dates and times are the department's (its time zone), never the machine's.
+public enum ReportText {
+    /// The fills of the marks (the same in HTML and XLSX): new rows green, changed cells amber.
+    public static let newFill = "C6EFCE"
+    public static let changedFill = "FFEB9C"
+    /// Missing text the regulation asks for (a grade change's result or problems).
+    public static let missingFill = "FFC7CE"
+
+    public static func day(_ d: Int32?) -> String { d.map { DateParser.format($0) } ?? "" }
+
+    public static func date(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {
+        instant.map { calendar.dateString(of: $0) } ?? ""
+    }
+
+    public static func dateTime(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {
+        guard let instant else { return "" }
+        let day = calendar.day(of: instant)
+        let seconds = Int((instant - calendar.start(of: day)) % 86_400)
+        return DepartmentCalendar.dateString(day) + String(format: " %02d:%02d", seconds / 3600, seconds / 60 % 60)
+    }
+
+    public static func grade(_ code: String, zh: Bool) -> String {
+        Grade(rawValue: code).map { $0 == .unrated ? $0.label(zh: zh) : $0.rawValue } ?? code
+    }
+
+    public static func stage(_ code: String, zh: Bool) -> String {
+        code.isEmpty ? (zh ? "(新建)" : "(new)") : (VocabularyKind.stage.label(code, zh: zh) ?? code)
+    }
+
+    public static func activityType(_ code: String, zh: Bool) -> String { VocabularyKind.activityType.label(code, zh: zh) ?? code }
+    public static func complaintStatus(_ code: String, zh: Bool) -> String { VocabularyKind.complaintStatus.label(code, zh: zh) ?? code }
+    public static func satisfaction(_ code: String?, zh: Bool) -> String { code.flatMap { VocabularyKind.satisfaction.label($0, zh: zh) } ?? "" }
+
+    public static func bucket(_ code: String, zh: Bool) -> String {
+        let words: [String: (String, String)] = [
+            "won": ("won", "赢单"), "lost": ("lost / abandoned", "丢单/放弃"), "new": ("new", "新建"), "advanced": ("advanced", "推进"),
+            "regressed": ("went back", "回退"), "slipped": ("slipped", "推迟"), "changed": ("changed", "有变化"),
+        ]
+        return words[code].map { zh ? $0.1 : $0.0 } ?? code
+    }
+
+    public static func attention(_ a: WeeklyReport.Attention, zh: Bool) -> (what: String, detail: String) {
+        switch a.kind {
+        case "stale":
+            let days = a.days.map { zh ? "\($0) 天未联系" : "not contacted for \($0) days" } ?? (zh ? "从未联系" : "never contacted")
+            return (zh ? "\(a.subject) 类客户久未联系" : "\(a.subject) customer not contacted", days)
+        case "overdueFollowUp":
+            return (zh ? "跟进计划已过期" : "follow-up overdue",
+                    (zh ? "计划 \(day(a.day)),已过 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
+        case "pastExpected":
+            return (zh ? "项目已过预计签约日期" : "project past its expected signing", "\(a.subject) · \(day(a.day))")
+        default:
+            let what = a.subject.hasSuffix("bid") ? (zh ? "预计投标" : "bid expected") : (zh ? "预计签约" : "signing expected")
+            let project = a.subject.components(separatedBy: " · ").first ?? a.subject
+            return (what, "\(project) · \(day(a.day))" + (zh ? "(\(a.days ?? 0) 天后)" : " (in \(a.days ?? 0) days)"))
+        }
+    }
+
+    /// Sums by currency, e.g. "300万元" or "CNY 1,200.00 + USD 5,000.00".
+    public static func amounts(_ byCurrency: [String: Int64], zh: Bool) -> String {
+        guard !byCurrency.isEmpty else { return zh ? "0元" : "0" }
+        return byCurrency.keys.sorted { ($0 != Money.defaultCurrency ? 1 : 0, $0) < ($1 != Money.defaultCurrency ? 1 : 0, $1) }
+            .compactMap { c in Money(minorUnits: byCurrency[c]!, currency: c)?.display(zh: zh) }.joined(separator: " + ")
+    }
+
+    public static func money(_ m: WeeklyReport.MoneyValue?, zh: Bool) -> String { m?.money?.display(zh: zh) ?? "" }
+
+    /// An export value as text in the department's calendar.
+    public static func value(_ v: Exporter.Value, _ calendar: DepartmentCalendar, zh: Bool) -> String {
+        switch v {
+        case .empty: return ""
+        case .text(let s): return s
+        case .integer(let i): return String(i)
+        case .money(let m): return m.display(zh: zh)
+        case .day(let d): return DateParser.format(d)
+        case .instant(let i): return dateTime(i, calendar)
+        case .flag(let b): return b ? (zh ? "是" : "yes") : (zh ? "否" : "no")
+        }
+    }
+
+    /// The stage codes in funnel order, open stages only.
+    public static let openStages: [String] = SalesStage.allCases.filter { !$0.isClosed }.map(\.rawValue)
+
+    /// The summary table: (label, this week, last week) in the report's order.
+    public static func summaryRows(_ r: WeeklyReport, zh: Bool) -> [(String, String, String)] {
+        let t = r.thisWeek
+        let l = r.lastWeek
+        func types(_ c: WeeklyReport.Counts) -> String {
+            guard c.activities > 0 else { return "0" }
+            let parts = c.activitiesByType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\(activityType($0.key, zh: zh)) \($0.value)" }
+            return "\(c.activities)(" + parts.joined(separator: zh ? "、" : ", ") + ")"
+        }
+        func coverage(_ c: WeeklyReport.Counts) -> String { c.abOwned == 0 ? "-" : "\(c.abTouched)/\(c.abOwned)" }
+        var rows: [(String, String, String)] = [
+            (zh ? "新增客户" : "New customers", "\(t.newCustomers)", "\(l.newCustomers)"),
+            (zh ? "新增联系人" : "New contacts", "\(t.newContacts)", "\(l.newContacts)"),
+            (zh ? "跟进记录" : "Contact-log entries", types(t), types(l)),
+            (zh ? "接触客户数" : "Customers contacted", "\(t.customersTouched)", "\(l.customersTouched)"),
+            (zh ? "A/B 类客户覆盖(已联系/总数)" : "A/B customers contacted / owned", coverage(t), coverage(l)),
+            (zh ? "等级上调" : "Grades raised", "\(t.gradeUp)", "\(l.gradeUp)"),
+            (zh ? "等级下调" : "Grades lowered", "\(t.gradeDown)", "\(l.gradeDown)"),
+            (zh ? "新增项目" : "New projects", "\(t.newProjects)", "\(l.newProjects)"),
+            (zh ? "项目推进" : "Projects advanced", "\(t.stageForward)", "\(l.stageForward)"),
+            (zh ? "项目回退" : "Projects gone back", "\(t.stageBack)", "\(l.stageBack)"),
+            (zh ? "赢单" : "Won", "\(t.won)" + (t.won > 0 ? "(\(amounts(t.wonAmount, zh: zh)))" : ""), "\(l.won)" + (l.won > 0 ? "(\(amounts(l.wonAmount, zh: zh)))" : "")),
+            (zh ? "丢单/放弃" : "Lost / abandoned", "\(t.lost)", "\(l.lost)"),
+            (zh ? "新增投诉" : "Complaints received", "\(t.complaintsOpened)", "\(l.complaintsOpened)"),
+            (zh ? "投诉处理完毕" : "Complaints resolved", "\(t.complaintsClosed)", "\(l.complaintsClosed)"),
+        ]
+        for stage in openStages {
+            let a = t.pipeline[stage] ?? WeeklyReport.StageValue()
+            let b = l.pipeline[stage] ?? WeeklyReport.StageValue()
+            let label = (zh ? "商机 · " : "Pipeline · ") + ReportText.stage(stage, zh: zh)
+            func cell(_ v: WeeklyReport.StageValue) -> String { zh ? "\(v.projects) 个,\(amounts(v.value, zh: zh))" : "\(v.projects), \(amounts(v.value, zh: zh))" }
+            rows.append((label, cell(a), cell(b)))
+        }
+        return rows
+    }
+
+    /// The report's title line.
+    public static func title(_ r: WeeklyReport, zh: Bool) -> String {
+        zh ? "\(r.owner) 销售周报 \(r.week)" : "Weekly report of \(r.owner), \(r.week)"
+    }
+
+    public static func period(_ r: WeeklyReport, zh: Bool) -> String {
+        let calendar = DepartmentCalendar(zoneName: r.timeZone) ?? .standard
+        let from = calendar.dateString(of: r.periodStart)
+        let to = calendar.dateString(of: r.periodEnd - 1)
+        return zh ? "\(from) 至 \(to)(\(r.timeZone))" : "\(from) to \(to) (\(r.timeZone))"
+    }
+
+    public static func markWord(_ m: AppendixTable.Mark, zh: Bool) -> String {
+        switch m {
+        case .none: return ""
+        case .new: return zh ? "新增" : "new"
+        case .changed: return zh ? "修改" : "changed"
+        }
+    }
+
+    public static func sheetName(_ kind: EntityKind, zh: Bool) -> String {
+        switch kind {
+        case .customer: return zh ? "客户档案" : "Customers"
+        case .contact: return zh ? "联系人" : "Contacts"
+        case .project: return zh ? "项目" : "Projects"
+        default: return zh ? kind.zh : kind.en
+        }
+    }
+}

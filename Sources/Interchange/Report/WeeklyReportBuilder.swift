@@ -1,0 +1,418 @@
+import Department
+import Foundation
+import SalesArchive
+
+/// Builds a weekly report from an archive's history (REPORTS.md §1): the week is an ISO week of
+/// the department's calendar; what happened in it is read from the change batches saved in it
+/// (never from `updatedAt`, which cannot say which field changed); values are shown as they were
+/// at the week's end, later changes reverted from their recorded old values.
+public enum WeeklyReportBuilder {
+    public struct Options: Sendable {
+        public var week: ISOWeek
+        public var calendar: DepartmentCalendar
+        public var now: Int64
+        public var includeSecret = false
+        public var zh = true
+        /// Names (and roles) the report is addressed to, for its header.
+        public var recipients: [String] = []
+        /// A customers not contacted for more than this many days are listed; B after `staleB`.
+        public var staleA = 7
+        public var staleB = 14
+        /// Bids and signings expected within this many days are listed.
+        public var horizon = 30
+
+        public init(week: ISOWeek, calendar: DepartmentCalendar, now: Int64) {
+            self.week = week
+            self.calendar = calendar
+            self.now = now
+        }
+    }
+
+    /// The archive's values at an earlier moment: current values with later changes undone.
+    /// Record ids are unique across kinds (RECORDS.md §3), so one key suffices.
+    struct Overlay {
+        var fields: [UInt64: [UInt8: FieldValue?]] = [:]
+        var exists: [UInt64: Bool] = [:]
+
+        mutating func revert(_ e: ChangeEvent) {
+            switch e.operation {
+            case .create: exists[e.id] = false
+            case .remove: exists[e.id] = true
+            case .restore: exists[e.id] = false
+            case .update:
+                for c in e.changes where !Schema.isNote(c.field) { fields[e.id, default: [:]][c.field] = .some(c.old) }
+            }
+        }
+
+        func value(_ e: Entity, _ field: UInt8) -> FieldValue? {
+            if let f = fields[e.id], let v = f[field] { return v }
+            return e[number: field]
+        }
+
+        func value(_ e: Entity, _ key: String) -> FieldValue? {
+            guard let spec = Schema.field(e.kind, key: key) else { return nil }
+            return value(e, spec.number)
+        }
+
+        func exists(_ e: Entity) -> Bool { exists[e.id] ?? !e.removed }
+    }
+
+    public static func build(_ archive: CustomerArchive, options o: Options) throws -> WeeklyReport {
+        try archive.loadContactLog()
+        let state = archive.state
+        let week = o.calendar.bounds(of: o.week)
+        let lastStart = o.calendar.start(of: o.week.monday - 7)
+        let batches = try archive.batches(since: lastStart)
+
+        var atEnd = Overlay()
+        for (_, b) in batches.reversed() where b.at >= week.upperBound { for e in b.events.reversed() { atEnd.revert(e) } }
+        var atStart = atEnd
+        for (_, b) in batches.reversed() where b.at >= week.lowerBound && b.at < week.upperBound {
+            for e in b.events.reversed() { atStart.revert(e) }
+        }
+        var atLastStart = atStart
+        for (_, b) in batches.reversed() where b.at >= lastStart && b.at < week.lowerBound {
+            for e in b.events.reversed() { atLastStart.revert(e) }
+        }
+        let thisBatches = batches.filter { week.contains($0.batch.at) }.map(\.batch)
+        let lastBatches = batches.filter { $0.batch.at >= lastStart && $0.batch.at < week.lowerBound }.map(\.batch)
+
+        func name(_ id: UInt64?) -> String {
+            guard let id else { return "" }
+            for kind in [EntityKind.customer, .contact, .project] { if let e = state.entities(kind, id) { return e.displayName } }
+            return "#\(id)"
+        }
+        func shortID(_ kind: EntityKind, _ id: UInt64) -> String { kind.idPrefix + String(id) }
+
+        // The reference day for "overdue" and "within 30 days": the report's day, at most the
+        // week's last day.
+        let endDay = o.week.monday + 6
+        let refDay = Int32(clamping: min(o.calendar.day(of: o.now), endDay))
+        let endInstant = min(o.now, week.upperBound)
+
+        var report = WeeklyReport(
+            owner: archive.vault.header.owner, archiveID: archive.vault.prefix.archiveIDHex, week: o.week.description,
+            periodStart: week.lowerBound, periodEnd: week.upperBound, timeZone: o.calendar.timeZone.identifier, generatedAt: o.now,
+            recipients: o.recipients,
+            thisWeek: counts(thisBatches, overlay: atEnd, state: state),
+            lastWeek: counts(lastBatches, overlay: atStart, state: state),
+            gradeChanges: [], newCustomers: [], activities: [], stageMoves: [], attention: [], complaints: [], nextWeek: [], customers: [])
+
+        // Grade changes, with their result and problems (in the change, or noted afterwards).
+        var notesAfter: [UInt64: [(at: Int64, result: String?, problem: String?)]] = [:]
+        for (_, b) in batches where b.at >= week.lowerBound {
+            for e in b.events where e.kind == .customer && e.operation == .update {
+                let r = e.changes.first { $0.field == Schema.resultField }?.new?.text
+                let p = e.changes.first { $0.field == Schema.problemField }?.new?.text
+                if r != nil || p != nil { notesAfter[e.id, default: []].append((b.at, r, p)) }
+            }
+        }
+        let gradeField = Schema.field(.customer, key: "grade")!.number
+        for b in thisBatches {
+            for e in b.events where e.kind == .customer && e.operation == .update {
+                guard let c = e.changes.first(where: { $0.field == gradeField }) else { continue }
+                let from = c.old?.text ?? Grade.unrated.rawValue
+                let to = c.new?.text ?? Grade.unrated.rawValue
+                var result = e.changes.first { $0.field == Schema.resultField }?.new?.text
+                var problem = e.changes.first { $0.field == Schema.problemField }?.new?.text
+                for n in notesAfter[e.id] ?? [] where n.at >= b.at {
+                    if let r = n.result { result = r }
+                    if let p = n.problem { problem = p }
+                }
+                let rank = { (g: String) in Grade(rawValue: g)?.rank ?? 4 }
+                report.gradeChanges.append(WeeklyReport.GradeChange(
+                    customer: name(e.id), customerID: shortID(.customer, e.id), from: from, to: to, at: b.at,
+                    reason: e.changes.first { $0.field == Schema.reasonField }?.new?.text ?? "", result: result, problem: problem,
+                    expectedDay: nil, up: rank(to) < rank(from)))
+            }
+        }
+
+        // Projects by customer, their nearest expected date, and first activity per customer.
+        var firstActivity: [UInt64: Int64] = [:]
+        var lastActivity: [UInt64: (at: Int64, nextStep: String?, summary: String?)] = [:]
+        state.eachIncludingRemoved(.activity) { a in
+            guard atEnd.exists(a), let c = atEnd.value(a, "customer")?.ref else { return }
+            let at = atEnd.value(a, "at")?.int ?? a.createdAt
+            guard at < week.upperBound else { return }
+            if at < firstActivity[c] ?? .max { firstActivity[c] = at }
+            if at >= lastActivity[c]?.at ?? .min { lastActivity[c] = (at, atEnd.value(a, "nextStep")?.text, atEnd.value(a, "summary")?.text) }
+        }
+        var nearest: [UInt64: Int32] = [:]
+        state.eachIncludingRemoved(.project) { p in
+            guard atEnd.exists(p), let c = atEnd.value(p, "customer")?.ref else { return }
+            let stage = atEnd.value(p, "stage")?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+            guard !stage.isClosed else { return }
+            for key in ["expectedBid", "expectedSign"] {
+                guard let d = atEnd.value(p, key)?.day else { continue }
+                if d >= refDay && d < nearest[c] ?? .max { nearest[c] = d }
+                if d >= refDay && Int(d - refDay) <= o.horizon {
+                    report.attention.append(WeeklyReport.Attention(kind: "upcoming", customer: name(c),
+                                                                   subject: "\(p.displayName) · \(key == "expectedBid" ? "bid" : "sign")", day: d, days: Int(d - refDay)))
+                } else if d < refDay && key == "expectedSign" {
+                    report.attention.append(WeeklyReport.Attention(kind: "pastExpected", customer: name(c), subject: p.displayName, day: d,
+                                                                   days: Int(refDay - d)))
+                }
+            }
+        }
+        for i in report.gradeChanges.indices {
+            if let id = UInt64(report.gradeChanges[i].customerID.dropFirst()) { report.gradeChanges[i].expectedDay = nearest[id] }
+        }
+
+        // New customers, the week's contact log, stage moves and complaints, from the events.
+        var created: Set<UInt64> = []
+        var stageEvents: [UInt64: [(at: Int64, from: String, to: String, reason: String?)]] = [:]
+        var projectTouched: [UInt64] = []
+        var complaintTouched: Set<UInt64> = []
+        let stageField = Schema.field(.project, key: "stage")!.number
+        for b in thisBatches {
+            for e in b.events {
+                if e.operation == .create { created.insert(e.id) }
+                switch (e.kind, e.operation) {
+                case (.customer, .create):
+                    guard let c = state.entities(.customer, e.id), atEnd.exists(c) else { continue }
+                    report.newCustomers.append(WeeklyReport.NewCustomer(
+                        customer: c.displayName, customerID: c.shortID, source: atEnd.value(c, "source")?.text,
+                        grade: atEnd.value(c, "grade")?.text ?? Grade.unrated.rawValue, by: b.actor, firstActivity: firstActivity[c.id]))
+                case (.activity, .create):
+                    guard let a = state.entities(.activity, e.id), atEnd.exists(a) else { continue }
+                    report.activities.append(WeeklyReport.Activity(
+                        at: atEnd.value(a, "at")?.int ?? b.at, customer: name(atEnd.value(a, "customer")?.ref),
+                        contacts: (atEnd.value(a, "contacts")?.refs ?? []).map { name($0) }.joined(separator: o.zh ? "、" : ", "),
+                        type: atEnd.value(a, "type")?.text ?? "other", summary: atEnd.value(a, "summary")?.text ?? "",
+                        nextStep: atEnd.value(a, "nextStep")?.text, nextDay: atEnd.value(a, "nextDate")?.day))
+                case (.project, _):
+                    if !projectTouched.contains(e.id) { projectTouched.append(e.id) }
+                    if e.operation == .update, let c = e.changes.first(where: { $0.field == stageField }) {
+                        stageEvents[e.id, default: []].append((b.at, c.old?.text ?? "", c.new?.text ?? "",
+                                                               e.changes.first { $0.field == Schema.reasonField }?.new?.text))
+                    }
+                case (.complaint, _):
+                    complaintTouched.insert(e.id)
+                default: break
+                }
+            }
+        }
+        report.activities.sort { $0.at < $1.at }
+
+        let budgetField = Schema.field(.project, key: "budget")!.number
+        let amountField = Schema.field(.project, key: "amount")!.number
+        func money(_ p: Entity, _ overlay: Overlay) -> WeeklyReport.MoneyValue? {
+            (overlay.value(p, amountField)?.money ?? overlay.value(p, budgetField)?.money).map { .init(minorUnits: $0.minorUnits, currency: $0.currency) }
+        }
+        func expected(_ p: Entity, _ overlay: Overlay) -> Int32? { overlay.value(p, "expectedSign")?.day ?? overlay.value(p, "expectedBid")?.day }
+        for id in projectTouched {
+            guard let p = state.entities(.project, id), atEnd.exists(p) else { continue }
+            let moves = stageEvents[id] ?? []
+            let isNew = created.contains(id)
+            let from = isNew ? "" : (atStart.value(p, stageField)?.text ?? SalesStage.infoDevelopment.rawValue)
+            let to = atEnd.value(p, stageField)?.text ?? SalesStage.infoDevelopment.rawValue
+            let before = isNew ? nil : money(p, atStart)
+            let after = money(p, atEnd)
+            let expBefore = isNew ? nil : expected(p, atStart)
+            let expAfter = expected(p, atEnd)
+            guard isNew || !moves.isEmpty || before != after || expBefore != expAfter else { continue }
+            let order = { (s: String) in SalesStage(rawValue: s)?.order ?? 0 }
+            let bucket: String
+            if to == SalesStage.won.rawValue && from != to { bucket = "won" }
+            else if (to == SalesStage.lost.rawValue || to == SalesStage.abandoned.rawValue) && from != to { bucket = "lost" }
+            else if isNew { bucket = "new" }
+            else if order(to) > order(from) { bucket = "advanced" }
+            else if order(to) < order(from) { bucket = "regressed" }
+            else if let b = expBefore, let a = expAfter, a > b { bucket = "slipped" }
+            else { bucket = "changed" }
+            let since = atEnd.value(p, "stageSince")?.int
+            report.stageMoves.append(WeeklyReport.StageMove(
+                project: p.displayName, projectID: p.shortID, customer: name(atEnd.value(p, "customer")?.ref), from: from, to: to, bucket: bucket,
+                valueBefore: before, valueAfter: after, expectedBefore: expBefore, expectedAfter: expAfter,
+                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: moves.last?.reason))
+        }
+
+        // Complaints: new this week, touched this week, or still open.
+        state.eachIncludingRemoved(.complaint) { t in
+            guard atEnd.exists(t) else { return }
+            let status = atEnd.value(t, "status")?.text ?? "received"
+            let open = !["resolved", "surveyed", "closed"].contains(status)
+            guard open || complaintTouched.contains(t.id) else { return }
+            report.complaints.append(WeeklyReport.Complaint(
+                number: atEnd.value(t, "number")?.text ?? t.shortID, customer: name(atEnd.value(t, "customer")?.ref), status: status,
+                receivedAt: atEnd.value(t, "receivedAt")?.int, managerNotifiedAt: atEnd.value(t, "managerNotifiedAt")?.int,
+                directorNotifiedAt: atEnd.value(t, "directorNotifiedAt")?.int, coordinator: atEnd.value(t, "coordinator")?.text,
+                satisfaction: atEnd.value(t, "satisfaction")?.text, newThisWeek: created.contains(t.id)))
+        }
+        report.complaints.sort { ($0.receivedAt ?? 0, $0.number) < ($1.receivedAt ?? 0, $1.number) }
+
+        // Attention (A/B not contacted, overdue follow-ups) and next week's plan; customer keys.
+        let nextMonday = Int32(clamping: o.week.monday + 7)
+        state.eachIncludingRemoved(.customer) { c in
+            guard atEnd.exists(c) else { return }
+            let grade = atEnd.value(c, gradeField)?.text ?? Grade.unrated.rawValue
+            report.customers.append(WeeklyReport.CustomerKey(id: c.shortID, name: c.displayName, creditCode: atEnd.value(c, "creditCode")?.text, grade: grade))
+            let last = atEnd.value(c, "lastContactAt")?.int
+            if grade == "A" || grade == "B" {
+                let limit = grade == "A" ? o.staleA : o.staleB
+                let silent = last.map { Int((endInstant - $0) / 86_400) }
+                if silent.map({ $0 > limit }) ?? true {
+                    report.attention.append(WeeklyReport.Attention(kind: "stale", customer: c.displayName, subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
+                                                                   days: silent))
+                }
+            }
+            if let next = atEnd.value(c, "nextFollowUp")?.day {
+                if next < refDay && (last.map { Int32(clamping: o.calendar.day(of: $0)) < next } ?? true) {
+                    report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: c.displayName, subject: lastActivity[c.id]?.nextStep ?? "",
+                                                                   day: next, days: Int(refDay - next)))
+                }
+                if next >= nextMonday && next < nextMonday + 7 {
+                    let last = lastActivity[c.id]
+                    let what = last?.nextStep ?? last?.summary.map { o.zh ? "跟进(上次:\($0))" : "follow up (last: \($0))" } ?? (o.zh ? "跟进" : "follow up")
+                    report.nextWeek.append(WeeklyReport.Plan(day: next, customer: c.displayName, what: what))
+                }
+            }
+        }
+        report.customers.sort { $0.id.count != $1.id.count ? $0.id.count < $1.id.count : $0.id < $1.id }
+        let attentionOrder = ["stale": 0, "overdueFollowUp": 1, "pastExpected": 2, "upcoming": 3]
+        report.attention.sort { (attentionOrder[$0.kind] ?? 9, $0.day ?? 0, $0.customer) < (attentionOrder[$1.kind] ?? 9, $1.day ?? 0, $1.customer) }
+        report.nextWeek.sort { ($0.day, $0.customer) < ($1.day, $1.customer) }
+
+        report.appendix = appendix(state: state, overlayEnd: atEnd, overlayStart: atStart, created: created, batches: thisBatches, options: o)
+        report.changes = changeList(thisBatches, state: state, created: created, options: o)
+        return report
+    }
+
+    /// The counts of a period's batches; `overlay` gives the values at the period's end.
+    static func counts(_ batches: [ChangeBatch], overlay: WeeklyReportBuilder.Overlay, state: ArchiveState) -> WeeklyReport.Counts {
+        var n = WeeklyReport.Counts()
+        var touched: Set<UInt64> = []
+        let gradeField = Schema.field(.customer, key: "grade")!.number
+        let stageField = Schema.field(.project, key: "stage")!.number
+        let statusField = Schema.field(.complaint, key: "status")!.number
+        let typeField = Schema.field(.activity, key: "type")!.number
+        let customerRef = Schema.field(.activity, key: "customer")!.number
+        for b in batches {
+            for e in b.events {
+                switch (e.kind, e.operation) {
+                case (.customer, .create): n.newCustomers += 1
+                case (.contact, .create): n.newContacts += 1
+                case (.project, .create): n.newProjects += 1
+                case (.complaint, .create): n.complaintsOpened += 1
+                case (.activity, .create):
+                    n.activities += 1
+                    let type = e.changes.last { $0.field == typeField }?.new?.text ?? "other"
+                    n.activitiesByType[type, default: 0] += 1
+                    if let c = e.changes.last(where: { $0.field == customerRef })?.new?.ref { touched.insert(c) }
+                case (.customer, .update):
+                    if let c = e.changes.first(where: { $0.field == gradeField }) {
+                        let from = Grade(rawValue: c.old?.text ?? "")?.rank ?? 4
+                        let to = Grade(rawValue: c.new?.text ?? "")?.rank ?? 4
+                        if to < from { n.gradeUp += 1 } else if to > from { n.gradeDown += 1 }
+                    }
+                case (.project, .update):
+                    if let c = e.changes.first(where: { $0.field == stageField }) {
+                        let from = SalesStage(rawValue: c.old?.text ?? "") ?? .infoDevelopment
+                        let to = SalesStage(rawValue: c.new?.text ?? "") ?? .infoDevelopment
+                        if to == .won {
+                            n.won += 1
+                            if let p = state.entities(.project, e.id),
+                               let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money {
+                                n.wonAmount[m.currency, default: 0] &+= m.minorUnits
+                            }
+                        } else if to == .lost || to == .abandoned {
+                            n.lost += 1
+                        } else if to.order > from.order || (from.isClosed && !to.isClosed) {
+                            n.stageForward += 1
+                        } else if to.order < from.order {
+                            n.stageBack += 1
+                        }
+                    }
+                case (.complaint, .update):
+                    if let c = e.changes.first(where: { $0.field == statusField }), c.new?.text == "resolved" { n.complaintsClosed += 1 }
+                default: break
+                }
+            }
+        }
+        n.customersTouched = touched.count
+        state.eachIncludingRemoved(.customer) { c in
+            guard overlay.exists(c) else { return }
+            let g = overlay.value(c, gradeField)?.text
+            if g == "A" || g == "B" {
+                n.abOwned += 1
+                if touched.contains(c.id) { n.abTouched += 1 }
+            }
+        }
+        state.eachIncludingRemoved(.project) { p in
+            guard overlay.exists(p) else { return }
+            let stage = overlay.value(p, stageField)?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+            guard !stage.isClosed else { return }
+            var v = n.pipeline[stage.rawValue] ?? WeeklyReport.StageValue()
+            v.projects += 1
+            if let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money { v.value[m.currency, default: 0] &+= m.minorUnits }
+            n.pipeline[stage.rawValue] = v
+        }
+        return n
+    }
+
+    /// Customers, contacts and projects as at the week's end, with the week's marks.
+    static func appendix(state: ArchiveState, overlayEnd: Overlay, overlayStart: Overlay, created: Set<UInt64>, batches: [ChangeBatch],
+                         options o: Options) -> [AppendixTable] {
+        var touched: [UInt64: Set<UInt8>] = [:]
+        for b in batches {
+            for e in b.events where e.operation == .update || e.operation == .restore {
+                for c in e.changes where !Schema.isNote(c.field) { touched[e.id, default: []].insert(c.field) }
+                if e.operation == .restore { touched[e.id, default: []].insert(0) }
+            }
+        }
+        return [EntityKind.customer, .contact, .project].map { kind in
+            let specs = Schema.fields(kind).filter { o.includeSecret || $0.sensitivity != .secret }
+            let headers = [o.zh ? "编号" : "ID"] + specs.map { Columns.header($0, zh: o.zh) }
+            var rows: [AppendixTable.Row] = []
+            var entities: [Entity] = []
+            state.eachIncludingRemoved(kind) { e in if overlayEnd.exists(e) { entities.append(e) } }
+            entities.sort { $0.id < $1.id }
+            rows.reserveCapacity(entities.count)
+            for e in entities {
+                let values = specs.map { Exporter.value($0, overlayEnd.value(e, $0.number), state: state, zh: o.zh) }
+                if created.contains(e.id) {
+                    rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: .new, changed: []))
+                    continue
+                }
+                var changed: Set<Int> = []
+                if let fields = touched[e.id] {
+                    for (i, spec) in specs.enumerated() where fields.contains(spec.number) {
+                        if overlayStart.value(e, spec.number) != overlayEnd.value(e, spec.number) { changed.insert(i) }
+                    }
+                    if fields.contains(0) && changed.isEmpty { changed.insert(0) }
+                }
+                rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: changed.isEmpty ? .none : .changed, changed: changed))
+            }
+            return AppendixTable(kind: kind, headers: headers, rows: rows)
+        }
+    }
+
+    /// Every field change of the week, oldest first (secret fields only when asked).
+    static func changeList(_ batches: [ChangeBatch], state: ArchiveState, created: Set<UInt64>, options o: Options) -> [ChangeRow] {
+        var out: [ChangeRow] = []
+        for b in batches {
+            for e in b.events where [.customer, .contact, .project, .activity, .complaint].contains(e.kind) {
+                let record = state.entities(e.kind, e.id).map { "\($0.shortID) \($0.displayName)" } ?? e.kind.idPrefix + String(e.id)
+                switch e.operation {
+                case .create, .remove, .restore:
+                    let what: String
+                    switch e.operation {
+                    case .create: what = o.zh ? "新增" : "added"
+                    case .remove: what = o.zh ? "移除" : "removed"
+                    default: what = o.zh ? "恢复" : "restored"
+                    }
+                    out.append(ChangeRow(at: b.at, actor: b.actor, record: record, kind: e.kind, field: what, old: "", new: "", operation: e.operation))
+                case .update:
+                    for c in e.changes where !Schema.isNote(c.field) {
+                        guard let spec = Schema.field(e.kind, number: c.field), o.includeSecret || spec.sensitivity != .secret else { continue }
+                        out.append(ChangeRow(at: b.at, actor: b.actor, record: record, kind: e.kind, field: Columns.header(spec, zh: o.zh),
+                                             old: ReportText.value(Exporter.value(spec, c.old, state: state, zh: o.zh), o.calendar, zh: o.zh),
+                                             new: ReportText.value(Exporter.value(spec, c.new, state: state, zh: o.zh), o.calendar, zh: o.zh),
+                                             operation: .update))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,240 @@
+import ArgumentParser
+import Department
+import Foundation
+import Interchange
+import SalesArchive
+import VaultCrypto
+
+/// `salesvault report weekly|submit|department` (REPORTS.md): the Friday report. The rules are
+/// in the Interchange library (WeeklyReportBuilder, ReportSubmission, DepartmentView); this
+/// layer parses, asks and prints.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.",
+        discussion: """
+            Regulation 6.5(6): every Friday the week's archive goes to the general manager and the
+            sales director, with the week's additions marked in colour.
+
+            EXAMPLES
+              salesvault report weekly -a 张伟.svault                      (this week, an XLSX file)
+              salesvault report weekly -a 张伟.svault --week 2026-W48 --format html --out 周报.html
+              salesvault report submit -a 华东销售部/archives/张伟.svault   (sealed to the managers)
+              salesvault report department 华东销售部 --identity 王总.key
+            """,
+        subcommands: [Weekly.self, Submit.self, Department.self])
+
+    /// The week asked for, or the current one in the department's calendar.
+    static func week(_ text: String?, calendar: DepartmentCalendar) throws -> ISOWeek {
+        guard let text else { return calendar.week(of: Clock.now) }
+        guard let week = ISOWeek(parsing: text) else {
+            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次,请写成 2026-W48 的形式"))
+        }
+        return week
+    }
+
+    /// The archive's department registry, verified; nil outside a department.
+    static func registry(of archive: CustomerArchive) throws -> (Registry, Layout)? {
+        guard let layout = ArchiveDepartment.layout(forArchive: archive.vault.path, override: OwnerUnlock.departmentOverride),
+              let registry = try ArchiveDepartment.registry(forArchive: archive.vault.path, header: archive.vault.header, override: OwnerUnlock.departmentOverride)
+        else { return nil }
+        return (registry, layout)
+    }
+
+    /// Builds the report; on a terminal, first asks for the result and problems the regulation
+    /// requires of each grade change that lacks them, and records them.
+    static func build(_ context: ArchiveContext, week: String?, includeSecret: Bool, prompt: Bool) throws -> WeeklyReport {
+        let archive = context.archive
+        let department = try registry(of: archive)
+        let calendar = department?.0.calendar ?? .standard
+        var options = WeeklyReportBuilder.Options(week: try Self.week(week, calendar: calendar), calendar: calendar, now: Clock.now)
+        options.includeSecret = includeSecret
+        options.zh = Render.zh
+        options.recipients = (department?.0.reportRecipients ?? []).map { "\($0.name)(\($0.role))" }
+        var report = try WeeklyReportBuilder.build(archive, options: options)
+        let missing = report.incompleteGradeChanges
+        guard !missing.isEmpty else { return report }
+        if prompt && !context.throughEscrow && isatty(STDIN_FILENO) == 1 {
+            Terminal.stderr(L("Regulation 6.2(2): each grade change needs its result and the problems met in the work report.\n",
+                              "按制度 6.2(2),每次客户等级调整都须在工作汇报中写明结果和遇到的问题。\n").text)
+            var noted = false
+            for g in missing {
+                let head = "\(g.customerID) \(g.customer) \(ReportText.grade(g.from, zh: Render.zh)) → \(ReportText.grade(g.to, zh: Render.zh))"
+                let result = (g.result ?? "").isEmpty ? Terminal.ask(L("\(head): result (Enter to skip): ", "\(head):调整结果(直接回车跳过):")) : nil
+                let problem = (g.problem ?? "").isEmpty ? Terminal.ask(L("\(head): problems met (Enter to skip): ", "\(head):遇到的问题(直接回车跳过):")) : nil
+                if result != nil || problem != nil {
+                    try archive.noteGrade(g.customerID, result: result ?? "", problem: problem ?? "", now: Clock.now)
+                    noted = true
+                }
+            }
+            if noted { report = try WeeklyReportBuilder.build(archive, options: options) }
+        }
+        let still = report.incompleteGradeChanges.count
+        if still > 0 {
+            Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked red in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
+                              "注意:仍有 \(still) 项等级调整缺少结果或问题,已在周报中标红。可用 salesvault customer grade 客户 --result … --problem … 补充。\n").text)
+        }
+        return report
+    }
+
+    struct Weekly: ArchiveCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "weekly", abstract: "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).",
+            discussion: """
+                The week is an ISO week (Monday to Sunday) in the department's time zone (Asia/Shanghai
+                unless the department says otherwise); what it shows comes from the archive's history.
+                The appendix is the archive as at the week's end: rows added this week in green, cells
+                changed this week in amber, and a 本周变更 column (新增 / 修改) for black-and-white print.
+                To hand the report in, use `report submit`: it seals it to the managers instead.
+
+                EXAMPLES
+                  salesvault report weekly -a 张伟.svault
+                  salesvault report weekly -a 张伟.svault --week 2026-W48 --format html --out 周报.html
+                """)
+        @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: this week).", valueName: "week")) var week: String?
+        @Option(help: "xlsx (default, or what --out's name ends in), html or md.") var format: ReportRender.Format?
+        @Option(help: ArgumentHelp("The file to write (default: the owner's name, 周报, the week).", valueName: "file")) var out: String?
+        @Flag(help: "Include secret fields (a contact's personal background).") var includeSecret = false
+        @Flag(help: "Do not ask for missing grade-change results on the terminal.") var noPrompt = false
+        @Flag(help: "Replace the file if it exists.") var force = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .export }
+
+        func run(in context: ArchiveContext) throws {
+            let named = out.flatMap { ReportRender.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+            if let format, let named, format != named {
+                throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue),但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
+                               hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue),或改用 --format \(named.rawValue)"))
+            }
+            let format = format ?? named ?? .xlsx
+            let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
+            let data = try ReportRender.data(report, format: format, zh: Render.zh)
+            let owner = ReportFolder.stem(report.owner)
+            let path = out ?? "\(owner)-周报-\(report.week).\(format.rawValue)"
+            let digest = try SHA256.hash(Array(data)).hexString
+            let archive = context.archive
+            try AtomicFile.write(data, to: path, replacing: force, protecting: [archive.vault.path]) {
+                guard !context.throughEscrow else { return }
+                let note = ExportNote(format: "weekly-report-\(format.rawValue)", kinds: [report.week], rows: report.customers.count,
+                                      file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest, includeSecret: includeSecret)
+                try archive.recordExport(note, now: Clock.now)
+            }
+            let shown = Terminal.cell(path)
+            Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
+                              "注意:\(shown) 是客户资料的明文副本。提交周报请用 `salesvault report submit`,它会加密后只发给经理。\n").text)
+            Terminal.print(L("Wrote the report of \(report.week) to \(path): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
+                             "已生成 \(report.week) 周报:\(path)。等级变动 \(report.gradeChanges.count) 项,新增客户 \(report.newCustomers.count) 个,跟进记录 \(report.activities.count) 条;已记入档案历史。"))
+        }
+    }
+
+    struct Submit: ArchiveCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "submit", abstract: "Hand in the week's report, sealed (age format) to the managers whose role receives reports.",
+            discussion: """
+                The report (XLSX and HTML, and a summary for the department view) is encrypted in memory
+                to the public keys of the department's general manager and sales director (or the roles
+                the department's policy names) and written to <department>/reports/<week>/. Nothing in
+                plaintext touches the disk. What was sent is frozen: its SHA-256 is recorded in your
+                archive's history, and submitting again makes a new version beside it.
+
+                EXAMPLES
+                  salesvault report submit -a 华东销售部/archives/张伟.svault
+                  salesvault report submit -a 华东销售部/archives/张伟.svault --week 2026-W48
+                """)
+        @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: this week).", valueName: "week")) var week: String?
+        @Flag(help: "Do not ask for missing grade-change results on the terminal.") var noPrompt = false
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .export }
+
+        func run(in context: ArchiveContext) throws {
+            guard !context.throughEscrow else {
+                throw CLIError(.failure, L("only the owner hands in their weekly report", "周报只能由档案所有人本人提交"))
+            }
+            let archive = context.archive
+            guard let (registry, layout) = try ReportCommand.registry(of: archive) else {
+                throw CLIError(.failure, L("\(archive.vault.path) is not in a department folder: there is no one to send the report to",
+                                           "\(archive.vault.path) 不在部门文件夹中,没有周报接收人"),
+                               hint: L("keep the archive in <department>/archives/, or set SALESVAULT_DEPARTMENT; `report weekly` makes a report for yourself",
+                                       "请将档案放在 <部门>/archives/ 下,或设置 SALESVAULT_DEPARTMENT;只想自己查看可用 `report weekly`"))
+            }
+            let report = try ReportCommand.build(context, week: week, includeSecret: false, prompt: !noPrompt)
+            let zh = Render.zh
+            let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
+            let html = try ReportRender.data(report, format: .html, zh: zh)
+            let result = try ReportSubmission.submit(report, xlsx: xlsx, html: html, registry: registry, layout: layout, archive: archive, now: Clock.now)
+            let to = result.manifest.recipients.map { "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+            let due = registry.reportDue(ISOWeek(parsing: report.week)!)
+            let late = Clock.now > due
+            Terminal.print(L("Submitted the report of \(report.week) (version \(result.version)), sealed to \(to):",
+                             "已提交 \(report.week) 周报(第 \(result.version) 版),已加密发送给 \(to):"))
+            for p in result.paths { Terminal.print("  " + p) }
+            Terminal.print(L("SHA-256 of the manifest \(result.manifestSHA256.prefix(16))… recorded in your archive's history.",
+                             "提交清单的 SHA-256 \(result.manifestSHA256.prefix(16))… 已记入档案历史。"))
+            if late {
+                Terminal.stderr(L("Note: submitted after the deadline (Friday \(registry.reportDueHour):00); it counts as late.\n",
+                                  "注意:已超过截止时间(周五 \(registry.reportDueHour):00),记为逾期提交。\n").text)
+            }
+        }
+    }
+
+    struct Department: VaultCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "department", abstract: "The department's view of a week: every sealed report your key opens, in one table.",
+            discussion: """
+                Per salesperson: submitted on time, late or not at all, new customers, grade moves,
+                contacts logged, pipeline, open complaints; the department's funnel; who has not
+                submitted; customers that appear in more than one salesperson's report (撞单).
+
+                EXAMPLES
+                  salesvault report department 华东销售部 --identity 王总.key
+                  salesvault report department 华东销售部 --week 2026-W48 --identity 王总.key --out 汇总.xlsx
+                """)
+        @Argument(help: "The department directory.") var directory: String
+        @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).", valueName: "week")) var week: String?
+        @Option(help: "html or xlsx (default: what --out's name ends in).") var format: ReportRender.Format?
+        @Option(help: ArgumentHelp("Write the view to this file instead of the terminal.", valueName: "file")) var out: String?
+        @Flag(help: "Replace the file if it exists.") var force = false
+        @OptionGroup var identities: IdentityOptions
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if identities.identity.isEmpty { throw ValidationError(L("give your key with --identity KEYFILE", "请用 --identity 指定您的密钥文件").text) }
+        }
+
+        func execute() throws {
+            let registry = try Registry.load(directory: directory)
+            let w = try week.map { try ReportCommand.week($0, calendar: registry.calendar) } ?? WeeklyReportCheck.lastDueWeek(registry: registry, now: Clock.now)
+            let view = try DepartmentView.open(directory: directory, week: w, identities: try identities.load())
+            let zh = Render.zh
+            if let out {
+                let format = format ?? ReportRender.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()) ?? .html
+                let data: Data
+                switch format {
+                case .html: data = Data(DepartmentRender.html(view, zh: zh).utf8)
+                case .xlsx: data = try XLSXWriter.write(DepartmentRender.workbook(view, zh: zh))
+                case .md: throw CLIError(.usage, L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx"))
+                }
+                try AtomicFile.write(data, to: out, replacing: force)
+                Terminal.stderr(L("Note: \(Terminal.cell(out)) is plaintext; keep it safe.\n", "注意:\(Terminal.cell(out)) 是明文文件,请妥善保管。\n").text)
+                Terminal.print(L("Wrote the department view of \(w) to \(out).", "已将 \(w) 部门周报汇总写入 \(out)。"))
+                return
+            }
+            let tables = DepartmentRender.tables(view, zh: zh)
+            Terminal.print(Terminal.bold(tables.title))
+            for section in tables.all {
+                Terminal.print("")
+                Terminal.print(Terminal.bold(section.title))
+                if section.rows.isEmpty { Terminal.print(section.empty) } else {
+                    Render.table(section.headers, section.rows.map { $0.map(\.text) })
+                }
+                if let note = section.note { Terminal.print(note) }
+            }
+        }
+    }
+}
+
+extension ReportRender.Format: ExpressibleByArgument {}
