@@ -110,11 +110,14 @@ public struct ComplianceReport: Codable, Sendable {
     public var policy: String
     public var archives: [Row]
     public var summary: Summary
+    /// The weekly reports (REPORTS.md §5) of the last week whose reports were due, for a
+    /// department folder: shown beside the archives, not counted in `nonCompliant`.
+    public var weeklyReports: WeeklyReportCheck?
     /// For the table, not in JSON: the date judged, `YYYY-MM-DD` (DEPARTMENT.md §5).
     public var asOfDate = ""
 
     /// The keys of JSON.md §6.2.
-    enum CodingKeys: String, CodingKey { case asOf, department, policy, archives, summary }
+    enum CodingKeys: String, CodingKey { case asOf, department, policy, archives, summary, weeklyReports }
 
     public var isCompliant: Bool { summary.nonCompliant == 0 }
 
@@ -264,8 +267,19 @@ public struct ComplianceReport: Codable, Sendable {
         case .instant(let t): asOfText = Registry.timestamp(t)
         case .date(let day): asOfText = Registry.timestamp(DepartmentCalendar.utcMidnight(day))
         }
-        return ComplianceReport(asOf: asOfText, department: registry?.name, policy: rule, archives: rows, summary: summary,
-                                asOfDate: DepartmentCalendar.dateString(policy.day(asOf)))
+        var report = ComplianceReport(asOf: asOfText, department: registry?.name, policy: rule, archives: rows, summary: summary,
+                                      asOfDate: DepartmentCalendar.dateString(policy.day(asOf)))
+        if let registry, prefix == "archives/" {
+            // The instant judged: the one given, or the end of the date given.
+            let instant: Int64
+            switch asOf {
+            case .instant(let t): instant = t
+            case .date(let day): instant = registry.calendar.start(of: day + 1) - 1
+            }
+            report.weeklyReports = WeeklyReportCheck.run(directory: directory, registry: registry,
+                                                         week: WeeklyReportCheck.lastDueWeek(registry: registry, now: instant))
+        }
+        return report
     }
 }
 
@@ -359,7 +373,8 @@ public enum Reminders {
                 let h = info.header
                 // DEPARTMENT.md §5: D(passwordChangedAt) + remindDays and + overdueDays, in the department's zone.
                 let e = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
-                entries.append(Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e))
+                entries.append(Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e,
+                                     weeklyReportDue: registry.map { ($0.calendar, $0.reportDueHour) }))
             }
         }
         return (entries, skipped)
@@ -370,11 +385,16 @@ public enum Reminders {
         public let owner: String
         public let path: String
         public let evaluation: RotationPolicy.Evaluation
-        public init(archiveID: String, owner: String, path: String, evaluation: RotationPolicy.Evaluation) {
+        /// For an archive of a department: its calendar and the hour on Friday the weekly report
+        /// is due (REPORTS.md §5), for the weekly reminder.
+        public let weeklyReportDue: (calendar: DepartmentCalendar, hour: Int)?
+        public init(archiveID: String, owner: String, path: String, evaluation: RotationPolicy.Evaluation,
+                    weeklyReportDue: (calendar: DepartmentCalendar, hour: Int)? = nil) {
             self.archiveID = archiveID
             self.owner = owner
             self.path = path
             self.evaluation = evaluation
+            self.weeklyReportDue = weeklyReportDue
         }
     }
 
@@ -396,6 +416,23 @@ public enum Reminders {
                     "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
                 ]
             }
+        }
+        // The Friday report (regulation 6.5(6)): a weekly event from the coming Friday, two hours
+        // before it is due, in the department's zone (given as UTC instants).
+        for e in entries {
+            guard let (calendar, hour) = e.weeklyReportDue else { continue }
+            var week = calendar.week(of: now)
+            let due = { (w: ISOWeek) in calendar.start(of: w.friday) + Int64(hour) * 3_600 }
+            if due(week) <= now { week = week.next }
+            let start = due(week) - 7_200
+            let summary = zh ? "提交本周销售周报:\(e.owner)(周五 \(hour):00 前)" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
+            let description = zh ? "按制度 6.5(6),每周五下班前将本周客户档案报送总经理和销售总监。请运行:salesvault report submit -a \(e.path)"
+                : "Regulation 6.5(6): every Friday, the week's archive goes to the general manager and the sales director. Run: salesvault report submit -a \(e.path)"
+            lines += [
+                "BEGIN:VEVENT", "UID:\(e.archiveID)-weekly-report@salesvault", "DTSTAMP:\(stamp)",
+                "DTSTART:\(icsTime(start))", "DTEND:\(icsTime(due(week)))", "RRULE:FREQ=WEEKLY",
+                "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
+            ]
         }
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"

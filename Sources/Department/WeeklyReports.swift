@@ -81,6 +81,13 @@ extension DepartmentCalendar {
         return t
     }
 
+    /// `YYYY-MM-DD hh:mm` of an instant in this zone.
+    public func localTime(_ instant: Int64) -> String {
+        let d = day(of: instant)
+        let seconds = Int((instant - start(of: d)) % 86_400)
+        return Self.dateString(d) + String(format: " %02d:%02d", seconds / 3600, seconds / 60 % 60)
+    }
+
     /// The week's bounds as instants: Monday 00:00 up to the next Monday 00:00.
     public func bounds(of week: ISOWeek) -> Range<Int64> { start(of: week.monday)..<start(of: week.monday + 7) }
 
@@ -251,10 +258,14 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
         public var status: String
         public var submittedAt: String?
         public var versions: Int
+        /// The date and time of `submittedAt` in the department's zone, for tables.
+        public var submittedLocal: String?
     }
 
     public var week: String
     public var due: String
+    /// `due` in the department's zone.
+    public var dueLocal: String
     public var rows: [Row]
     public var submitted: Int
     public var late: Int
@@ -275,13 +286,13 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
         for person in registry.salespeople {
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == person.name.precomposedStringWithCanonicalMapping }
             guard let first = mine.min(by: { $0.submittedAtUnix < $1.submittedAtUnix }) else {
-                rows.append(Row(salesperson: person.name, status: "missing", submittedAt: nil, versions: 0))
+                rows.append(Row(salesperson: person.name, status: "missing", submittedAt: nil, versions: 0, submittedLocal: nil))
                 continue
             }
             rows.append(Row(salesperson: person.name, status: first.submittedAtUnix <= due ? "submitted" : "late",
-                            submittedAt: first.submittedAt, versions: mine.count))
+                            submittedAt: first.submittedAt, versions: mine.count, submittedLocal: registry.calendar.localTime(first.submittedAtUnix)))
         }
-        return WeeklyReportCheck(week: week.description, due: Registry.timestamp(due), rows: rows,
+        return WeeklyReportCheck(week: week.description, due: Registry.timestamp(due), dueLocal: registry.calendar.localTime(due), rows: rows,
                                  submitted: rows.filter { $0.status == "submitted" }.count,
                                  late: rows.filter { $0.status == "late" }.count,
                                  missing: rows.filter { $0.status == "missing" }.count)

@@ -18,10 +18,7 @@ public enum ReportText {
     }
 
     public static func dateTime(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {
-        guard let instant else { return "" }
-        let day = calendar.day(of: instant)
-        let seconds = Int((instant - calendar.start(of: day)) % 86_400)
-        return DepartmentCalendar.dateString(day) + String(format: " %02d:%02d", seconds / 3600, seconds / 60 % 60)
+        instant.map(calendar.localTime) ?? ""
     }
 
     public static func grade(_ code: String, zh: Bool) -> String {

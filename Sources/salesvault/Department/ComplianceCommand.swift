@@ -125,6 +125,18 @@ struct ComplianceCommand: VaultCommand {
         if report.policy.hasPrefix("no periodic") { summary += zh ? ";不要求定期更换密码(部门政策)" : "; no periodic rotation (department policy)" }
         summary += s.nonCompliant == 0 ? (zh ? " — 合规" : " — compliant") : (zh ? " — \(s.nonCompliant) 个不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
+        if let w = report.weeklyReports, !w.rows.isEmpty {
+            let due = w.dueLocal
+            print("")
+            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时 \(w.submitted) 人,逾期 \(w.late) 人,未提交 \(w.missing) 人"
+                     : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing")
+            for r in w.rows {
+                let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交"][r.status] ?? r.status : r.status
+                let at = r.submittedLocal.map { " " + $0 } ?? ""
+                let line = "  \(Terminal.cell(r.salesperson))  \(word)\(at)"
+                print(r.status == "submitted" ? line : r.status == "late" ? Terminal.yellow(line) : Terminal.red(line))
+            }
+        }
     }
 
     private func paint(_ text: String, _ status: String) -> String {
@@ -169,7 +181,8 @@ struct RemindersCommand: VaultCommand {
             // Atomically (a full disk leaves the old calendar, never a 0-byte one); a calendar is
             // regenerated, so it replaces the previous file.
             try AtomicFile.write(Data(text.utf8), to: output, replacing: true, protecting: paths)
-            print(L("Wrote \(entries.count * 2) events for \(entries.count) archives to \(output).", "已将 \(entries.count) 个档案的 \(entries.count * 2) 个事件写入 \(output)。").text)
+            let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
+            print(L("Wrote \(events) events for \(entries.count) archives to \(output).", "已将 \(entries.count) 个档案的 \(events) 个事件写入 \(output)。").text)
         } else {
             print(text, terminator: "")
         }
