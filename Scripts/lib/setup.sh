@@ -55,3 +55,10 @@ ensure_libreoffice() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
 }
+
+# Headless Chromium and a CJK font: the weekly-report test renders the HTML report to a PNG and
+# looks for its highlight colours in the pixels (the font only makes the Chinese readable in the
+# kept screenshot).
+ensure_chromium() {
+  ensure_packages chromium fonts-wqy-microhei
+}

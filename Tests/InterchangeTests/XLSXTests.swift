@@ -440,7 +440,7 @@ private final class TempFolder {
 }
 
 /// The real tools the tests drive: python3 with openpyxl, and LibreOffice's soffice.
-private enum Tools {
+enum Tools {
     static func fixtureURL(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/xlsx/\(name)")
     }
@@ -458,7 +458,7 @@ private enum Tools {
     }
 
     /// Runs soffice headless with its own profile in `profile` (so parallel runs do not clash).
-    static func soffice(_ args: [String], profile: TempFolder) throws {
+    fileprivate static func soffice(_ args: [String], profile: TempFolder) throws {
         let probe = try run("soffice", ["--version"])
         if probe.status != 0 { throw XCTSkip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui (Scripts/test does)") }
         let env = "-env:UserInstallation=" + URL(fileURLWithPath: profile.path + "/lo-profile").absoluteString

@@ -1,0 +1,287 @@
+import Department
+import Foundation
+@testable import Interchange
+@testable import SalesArchive
+import VaultCrypto
+import VaultFormat
+import XCTest
+
+/// The weekly report (REPORTS.md §1) on a known week with a fixed clock: counts, grade changes
+/// with their result and problems, stage moves, values as at the week's end, the appendix's
+/// marks; the XLSX read back by openpyxl (fills on exactly the marked cells); the HTML rendered
+/// by headless Chromium and its highlight colours found in the pixels.
+final class WeeklyReportTests: XCTestCase {
+    /// 2026-W48: Monday 2026-11-23 00:00 in Shanghai is 2026-11-22 16:00 UTC.
+    static let monday: Int64 = 1_795_363_200
+    static let week = ISOWeek(parsing: "2026-W48")!
+    func h(_ hours: Int64, day: Int64 = 0) -> Int64 { Self.monday + day * 86_400 + hours * 3_600 }
+
+    var fixture: ImportFixture!
+    var archive: CustomerArchive!
+
+    /// Last week: two customers, a contact, a project. This week: a new customer and contact, a
+    /// raise with its result and problems, a lowering without them, a phone changed, the project
+    /// advanced with a bigger budget, a visit, a complaint. Next week: a change and a customer
+    /// that the report of this week must not show.
+    override func setUpWithError() throws {
+        fixture = try ImportFixture()
+        archive = try fixture.open()
+        let a = archive!
+        let lastWeek = h(10, day: -6)
+        try a.addCustomer(name: "华东电力有限公司", fields: [("grade", "B")], now: lastWeek)
+        try a.addCustomer(name: "上海老客户集团", fields: [("grade", "A"), ("phone", "021-1111")], now: lastWeek + 60)
+        try a.addContact(customer: "上海老客户", name: "王芳", now: lastWeek + 120)
+        try a.addProject(customer: "上海老客户", name: "数据中心扩容", fields: [("budget", "100万"), ("expectedSign", "2026-12-10")], now: lastWeek + 180)
+
+        try a.addCustomer(name: "苏州精密机械", fields: [("grade", "C"), ("source", "转介绍"), ("creditCode", "91320500MA1MXXXX1X")], now: h(2))
+        try a.addContact(customer: "苏州精密", name: "李强", now: h(3))
+        try a.setGrade("华东电力", to: "A", reason: "已确认 12 月招标", result: "进入短名单", problem: "价格压力大", now: h(4))
+        try a.setGrade("上海老客户", to: "B", reason: "项目延期", now: h(5))
+        try a.edit(.customer, "上海老客户", fields: [("phone", "021-2222")], now: h(6))
+        try a.setStage("数据中心", to: "2", reason: nil, now: h(7))
+        try a.edit(.project, "数据中心", fields: [("budget", "150万")], now: h(8))
+        try a.logActivity(customer: "华东电力", type: "visit", summary: "技术交流", at: h(9, day: 1), nextDate: "2026-12-01", now: h(9, day: 1))
+        try a.fileComplaint(customer: "苏州精密", about: "售后部", description: "响应慢", receivedAt: h(10, day: 2), now: h(10, day: 2))
+
+        try a.edit(.customer, "华东电力", fields: [("industry", "电力")], now: h(2, day: 8))
+        try a.addCustomer(name: "下周才来的客户", now: h(3, day: 8))
+    }
+
+    override func tearDown() {
+        archive = nil
+        fixture = nil
+    }
+
+    func build(now: Int64? = nil, zh: Bool = true) throws -> WeeklyReport {
+        var o = WeeklyReportBuilder.Options(week: Self.week, calendar: .standard, now: now ?? h(12, day: 4))
+        o.zh = zh
+        o.recipients = ["王总(总经理)", "陈总监(销售总监)"]
+        return try WeeklyReportBuilder.build(archive, options: o)
+    }
+
+    func testISOWeeksInTheDepartmentsZone() throws {
+        XCTAssertEqual(Self.week.monday, DateParser.daysFromCivil(year: 2026, month: 11, day: 23).int64)
+        XCTAssertEqual(DepartmentCalendar.standard.bounds(of: Self.week), Self.monday..<(Self.monday + 7 * 86_400))
+        // Sunday 23:30 in Shanghai is still W48; Monday 00:30 is W49 (the machine's zone is UTC).
+        XCTAssertEqual(DepartmentCalendar.standard.week(of: Self.monday + 7 * 86_400 - 1_800).description, "2026-W48")
+        XCTAssertEqual(DepartmentCalendar.standard.week(of: Self.monday + 7 * 86_400 + 1_800).description, "2026-W49")
+        XCTAssertEqual(ISOWeek(parsing: "2026-W53")?.description, "2026-W53")  // 2026 begins on a Thursday: 53 weeks
+        XCTAssertNil(ISOWeek(parsing: "2027-W53"))
+        XCTAssertNil(ISOWeek(parsing: "2026-W00"))
+        XCTAssertNil(ISOWeek(parsing: "W48"))
+        XCTAssertEqual(ISOWeek(containing: Int64(DateParser.daysFromCivil(year: 2027, month: 1, day: 1))).description, "2026-W53")
+        XCTAssertEqual(ISOWeek(containing: Int64(DateParser.daysFromCivil(year: 2024, month: 12, day: 30))).description, "2025-W01")
+    }
+
+    func testTheWeeksCountsGradeChangesAndStageMovesComeFromTheHistory() throws {
+        let r = try build()
+        XCTAssertEqual(r.week, "2026-W48")
+        XCTAssertEqual(r.thisWeek.newCustomers, 1)
+        XCTAssertEqual(r.thisWeek.newContacts, 1)
+        XCTAssertEqual(r.thisWeek.activities, 1)
+        XCTAssertEqual(r.thisWeek.activitiesByType, ["visit": 1])
+        XCTAssertEqual(r.thisWeek.gradeUp, 1)
+        XCTAssertEqual(r.thisWeek.gradeDown, 1)
+        XCTAssertEqual(r.thisWeek.stageForward, 1)
+        XCTAssertEqual(r.thisWeek.complaintsOpened, 1)
+        XCTAssertEqual(r.thisWeek.customersTouched, 1)
+        XCTAssertEqual(r.thisWeek.abOwned, 2)
+        XCTAssertEqual(r.thisWeek.abTouched, 1)
+        XCTAssertEqual(r.thisWeek.pipeline["projectInitiation"], WeeklyReport.StageValue(projects: 1, value: ["CNY": 150_000_000]))
+        XCTAssertEqual(r.lastWeek.newCustomers, 2)
+        XCTAssertEqual(r.lastWeek.newProjects, 1)
+        XCTAssertEqual(r.lastWeek.pipeline["infoDevelopment"], WeeklyReport.StageValue(projects: 1, value: ["CNY": 100_000_000]))
+
+        XCTAssertEqual(r.gradeChanges.map { "\($0.customer) \($0.from)→\($0.to) \($0.up)" }, ["华东电力有限公司 B→A true", "上海老客户集团 A→B false"])
+        XCTAssertEqual(r.gradeChanges[0].reason, "已确认 12 月招标")
+        XCTAssertEqual(r.gradeChanges[0].result, "进入短名单")
+        XCTAssertEqual(r.gradeChanges[0].problem, "价格压力大")
+        XCTAssertEqual(r.gradeChanges[1].expectedDay, DateParser.day(year: 2026, month: 12, day: 10))
+        XCTAssertEqual(r.incompleteGradeChanges.map(\.customer), ["上海老客户集团"])
+
+        XCTAssertEqual(r.newCustomers.map(\.customer), ["苏州精密机械"])
+        XCTAssertEqual(r.activities.map(\.summary), ["技术交流"])
+        let move = try XCTUnwrap(r.stageMoves.first)
+        XCTAssertEqual([move.from, move.to, move.bucket], ["infoDevelopment", "projectInitiation", "advanced"])
+        XCTAssertEqual(move.valueBefore?.minorUnits, 100_000_000)
+        XCTAssertEqual(move.valueAfter?.minorUnits, 150_000_000)
+        XCTAssertEqual(r.complaints.map { "\($0.customer) \($0.status) \($0.newThisWeek)" }, ["苏州精密机械 received true"])
+        XCTAssertEqual(r.nextWeek.map(\.customer), ["华东电力有限公司"])
+        XCTAssertTrue(r.attention.contains { $0.kind == "upcoming" && $0.customer == "上海老客户集团" }, "\(r.attention)")
+        // The customer added next week is not in this week's report.
+        XCTAssertFalse(r.customers.contains { $0.name == "下周才来的客户" })
+        XCTAssertEqual(r.customers.first { $0.name == "苏州精密机械" }?.creditCode, "91320500MA1MXXXX1X")
+    }
+
+    func testResultAndProblemsGivenLaterJoinTheGradeChange() throws {
+        try archive.noteGrade("上海老客户", result: "客户同意延到一季度", problem: "预算冻结", now: h(9, day: 3))
+        let r = try build()
+        XCTAssertEqual(r.gradeChanges[1].result, "客户同意延到一季度")
+        XCTAssertEqual(r.gradeChanges[1].problem, "预算冻结")
+        XCTAssertTrue(r.incompleteGradeChanges.isEmpty)
+        // The note is kept in the history, never on the record.
+        XCTAssertNil(archive.state.all(.customer).first { $0.displayName == "上海老客户集团" }?[number: Schema.resultField])
+        XCTAssertThrowsError(try archive.noteGrade("上海老客户", result: " ", problem: "", now: h(10, day: 3)))
+    }
+
+    func testTheAppendixShowsTheWeeksEndAndMarksExactlyTheNewRowsAndTheChangedCells() throws {
+        let r = try build()
+        let customers = try XCTUnwrap(r.appendix.first { $0.kind == .customer })
+        let header = customers.headers
+        func col(_ key: String) -> Int { header.firstIndex(of: Schema.field(.customer, key: key)!.zh)! - 1 }
+        let rows = Dictionary(uniqueKeysWithValues: customers.rows.map { row -> (String, AppendixTable.Row) in
+            guard case .text(let name) = row.values[col("name")] else { return ("?", row) }
+            return (name, row)
+        })
+        XCTAssertEqual(Set(rows.keys), ["华东电力有限公司", "上海老客户集团", "苏州精密机械"])
+        XCTAssertEqual(rows["苏州精密机械"]?.mark, .new)
+        XCTAssertEqual(rows["上海老客户集团"]?.mark, .changed)
+        XCTAssertEqual(rows["上海老客户集团"]?.changed, [col("grade"), col("phone")])
+        XCTAssertEqual(rows["上海老客户集团"]?.values[col("phone")], .text("021-2222"))
+        // The visit changed the customer's last contact and next follow-up too.
+        XCTAssertEqual(rows["华东电力有限公司"]?.changed, [col("grade"), col("lastContactAt"), col("nextFollowUp")])
+        // Next week's industry is reverted: the cell is empty and unmarked.
+        XCTAssertEqual(rows["华东电力有限公司"]?.values[col("industry")], .empty)
+        let projects = try XCTUnwrap(r.appendix.first { $0.kind == .project })
+        XCTAssertEqual(projects.rows.count, 1)
+        XCTAssertEqual(projects.rows[0].mark, .changed)
+        let contacts = try XCTUnwrap(r.appendix.first { $0.kind == .contact })
+        XCTAssertEqual(contacts.rows.map(\.mark), [.none, .new])
+        XCTAssertTrue(r.changes.contains { $0.field == "联系电话" && $0.old == "021-1111" && $0.new == "021-2222" })
+    }
+
+    func testTheJSONSummaryRoundTripsWithoutTheAppendix() throws {
+        let r = try build()
+        let data = try r.json()
+        XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("021-2222"), "the summary carries no appendix")
+        let back = try WeeklyReport.decode(data)
+        XCTAssertEqual(back.gradeChanges, r.gradeChanges)
+        XCTAssertEqual(back.thisWeek, r.thisWeek)
+        XCTAssertEqual(back.customers, r.customers)
+        XCTAssertTrue(back.appendix.isEmpty)
+        XCTAssertThrowsError(try WeeklyReport.decode(Data("{\"format\":2}".utf8)))
+    }
+
+    func testMarkdownAndHTMLEscapeWhatTheArchiveHolds() throws {
+        try archive.addCustomer(name: "<script>alert(1)</script>|**x**", now: h(11, day: 3))
+        let r = try build()
+        let html = ReportRender.html(r, zh: true)
+        XCTAssertFalse(html.contains("<script>"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let md = ReportRender.markdown(r, zh: true)
+        XCTAssertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*\\*x\\*\\*"), md)
+        XCTAssertTrue(md.contains("| 华东电力有限公司 | B → A(上调) |"), md)
+    }
+
+    // MARK: - Real readers
+
+    /// The workbook read by openpyxl: the fill of every cell of the appendix sheets, and the
+    /// 本周变更 column. Fills exactly on the new rows and the changed cells, nowhere else.
+    func testTheXLSXReadByOpenpyxlHasFillsOnExactlyTheNewRowsAndChangedCells() throws {
+        let r = try build()
+        let path = fixture.file("周报.xlsx")
+        try ReportRender.data(r, format: .xlsx, zh: true).write(to: URL(fileURLWithPath: path))
+        let script = """
+            import json, sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            out = {"sheets": wb.sheetnames}
+            for name in ["客户档案", "联系人", "项目"]:
+                ws = wb[name]
+                rows = []
+                for row in ws.iter_rows(min_row=2):
+                    rows.append({"id": row[0].value, "change": row[1].value,
+                                 "fills": [c.column - 1 for c in row if c.fill is not None and c.fill.fill_type == "solid"],
+                                 "rgb": sorted({c.fill.fgColor.rgb for c in row if c.fill is not None and c.fill.fill_type == "solid"})})
+                out[name] = {"header": [c.value for c in ws[1]], "rows": rows}
+            print(json.dumps(out, ensure_ascii=False))
+            """
+        let output = try Tools.python(["-c", script, path])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        XCTAssertEqual(json["sheets"] as? [String], ["周报", "客户档案", "联系人", "项目", "变更明细", "图例"])
+        for table in r.appendix {
+            let sheet = try XCTUnwrap(json[ReportText.sheetName(table.kind, zh: true)] as? [String: Any])
+            let header = try XCTUnwrap(sheet["header"] as? [String])
+            XCTAssertEqual(header[1], "本周变更")
+            let rows = try XCTUnwrap(sheet["rows"] as? [[String: Any]])
+            XCTAssertEqual(rows.count, table.rows.count)
+            for (row, expected) in zip(rows, table.rows) {
+                XCTAssertEqual(row["id"] as? String, expected.id)
+                let fills = Set((row["fills"] as? [Int]) ?? [])
+                let rgb = (row["rgb"] as? [String]) ?? []
+                switch expected.mark {
+                case .new:
+                    XCTAssertEqual(row["change"] as? String, "新增")
+                    XCTAssertEqual(fills, Set(0..<header.count), "every cell of a new row: \(expected.id)")
+                    XCTAssertEqual(rgb, ["FF" + ReportText.newFill])
+                case .changed:
+                    XCTAssertEqual(row["change"] as? String, "修改")
+                    XCTAssertEqual(fills, Set(expected.changed.map { $0 + 2 }), "only the changed cells: \(expected.id)")
+                    XCTAssertEqual(rgb, ["FF" + ReportText.changedFill])
+                case .none:
+                    XCTAssertNil(row["change"] as? String)
+                    XCTAssertTrue(fills.isEmpty, "no fill on an unchanged row: \(expected.id)")
+                }
+            }
+        }
+        let marked = r.appendix.flatMap(\.rows).filter { $0.mark != .none }.count
+        XCTAssertEqual(marked, 5, "苏州 (new), 上海老客户 and 华东电力 (changed), 李强 (new), the project (changed): \(marked)")
+    }
+
+    /// The HTML page rendered by headless Chromium to a PNG (kept as a test artifact): the new
+    /// row's green and the changed cells' amber are on the page's pixels.
+    func testTheHTMLRenderedByHeadlessChromiumShowsTheHighlightColours() throws {
+        guard let chromium = ["chromium", "chromium-browser", "google-chrome"].first(where: { (try? Tools.run("which", [$0]).status) == 0 }) else {
+            throw XCTSkip("headless Chromium is not installed: apt-get install chromium (Scripts/test does)")
+        }
+        let r = try build()
+        let html = fixture.file("周报.html")
+        try ReportRender.data(r, format: .html, zh: true).write(to: URL(fileURLWithPath: html))
+        let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/test-artifacts")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let png = artifacts.appendingPathComponent("weekly-report.png").path
+        try? FileManager.default.removeItem(atPath: png)
+        let profile = fixture.file("chromium-profile")
+        let result = try Tools.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)",
+                                              "--window-size=1600,4000", "--screenshot=\(png)", "file://" + html], timeout: 120)
+        guard FileManager.default.fileExists(atPath: png) else {
+            XCTFail("Chromium made no screenshot: \(result.stderr)")
+            return
+        }
+        let script = """
+            import sys, zlib, struct
+            data = open(sys.argv[1], "rb").read()
+            assert data[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+            pos, idat, w = 8, b"", 0
+            while pos < len(data):
+                n, kind = struct.unpack(">I4s", data[pos:pos+8]); body = data[pos+8:pos+8+n]; pos += 12 + n
+                if kind == b"IHDR": w, h, depth, ctype = struct.unpack(">IIBB", body[:10]); bpp = {2: 3, 6: 4}[ctype]
+                elif kind == b"IDAT": idat += body
+            raw = zlib.decompress(idat); stride = w * bpp; prev = bytearray(stride); counts = {}
+            want = {bytes.fromhex(sys.argv[2]): "new", bytes.fromhex(sys.argv[3]): "changed"}
+            for y in range(h):
+                f = raw[y*(stride+1)]; line = bytearray(raw[y*(stride+1)+1:(y+1)*(stride+1)])
+                for i in range(stride):
+                    a = line[i-bpp] if i >= bpp else 0; b = prev[i]; c = prev[i-bpp] if i >= bpp else 0
+                    if f == 1: line[i] = (line[i] + a) & 255
+                    elif f == 2: line[i] = (line[i] + b) & 255
+                    elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+                    elif f == 4:
+                        p = a + b - c; pa, pb, pc = abs(p-a), abs(p-b), abs(p-c)
+                        line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+                for x in range(0, stride, bpp):
+                    k = want.get(bytes(line[x:x+3]))
+                    if k: counts[k] = counts.get(k, 0) + 1
+                prev = line
+            print(counts.get("new", 0), counts.get("changed", 0))
+            """
+        let counts = try Tools.python(["-c", script, png, ReportText.newFill, ReportText.changedFill]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        XCTAssertEqual(counts.count, 2)
+        XCTAssertGreaterThan(counts.first ?? 0, 1_000, "the new rows' green is on the page (\(png))")
+        XCTAssertGreaterThan(counts.last ?? 0, 500, "the changed cells' amber is on the page (\(png))")
+    }
+}
+
+private extension Int {
+    var int64: Int64 { Int64(self) }
+}
