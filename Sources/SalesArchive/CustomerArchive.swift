@@ -270,7 +270,7 @@ extension CustomerArchive {
     /// Records an export (who and when are the batch's) as an `export` record: one change set,
     /// evidence that is never edited or undone.
     @discardableResult
-    public func recordExport(_ note: ExportNote, now: Int64) throws -> CommittedBatch {
+    public func recordExport(_ note: ExportNote, label: String = "export", now: Int64) throws -> CommittedBatch {
         let id = state.nextID
         let file = String(note.file.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) }.prefix(1000))
         let event = ChangeEvent(.create, .export, id, [
@@ -281,7 +281,7 @@ extension CustomerArchive {
             FieldChange(field: 5, old: nil, new: .text(note.sha256)),
             FieldChange(field: 6, old: nil, new: .flag(note.includeSecret)),
         ])
-        return try write([event], label: "export", origin: .cli, now: now)
+        return try write([event], label: label, origin: .cli, now: now)
     }
 }
 

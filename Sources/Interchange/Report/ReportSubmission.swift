@@ -68,7 +68,7 @@ public enum ReportSubmission {
         try AtomicFile.write(manifestData, to: manifestPath, replacing: false, protecting: [archive.vault.path]) {
             let note = ExportNote(format: "weekly-report", kinds: [week.description, "v\(version)"], rows: report.customers.count,
                                   file: "reports/\(week)/" + URL(fileURLWithPath: manifestPath).lastPathComponent, sha256: digest, includeSecret: false)
-            _ = try archive.recordExport(note, now: now)
+            _ = try archive.recordExport(note, label: "report submit", now: now)
         }
         paths.append(manifestPath)
         return Result(version: version, paths: paths, manifest: manifest, manifestSHA256: digest)

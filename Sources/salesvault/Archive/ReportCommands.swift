@@ -119,7 +119,7 @@ struct ReportCommand: ParsableCommand {
                 guard !context.throughEscrow else { return }
                 let note = ExportNote(format: "weekly-report-\(format.rawValue)", kinds: [report.week], rows: report.customers.count,
                                       file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest, includeSecret: includeSecret)
-                try archive.recordExport(note, now: Clock.now)
+                try archive.recordExport(note, label: "report weekly", now: Clock.now)
             }
             let shown = Terminal.cell(path)
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",

@@ -1,0 +1,203 @@
+import Foundation
+import XCTest
+
+/// The Friday report through the built binary (REPORTS.md): `report submit` seals to the general
+/// manager and the sales director and the real `age` opens it with their identities and not with
+/// another manager's; versions never overwrite; nothing in plaintext touches the disk; the
+/// department view over four salespeople (one late, one missing, a customer two of them have);
+/// the compliance check and the Friday reminder.
+final class WeeklyReportCLITests: XCTestCase {
+    var dir: TempDir!
+    var dept: String { dir.path("D") }
+    /// 2026-W48: Monday 2026-11-23 00:00 in Shanghai.
+    let monday: Int64 = 1_795_363_200
+    func at(day: Int64, hour: Int64) -> Int64 { monday + day * 86_400 + hour * 3_600 }
+    var tmp: String { dir.path("tmp") }
+
+    override func setUpWithError() throws {
+        guard let keygen = which("age-keygen"), which("age") != nil else {
+            throw XCTSkip("the age tools are not installed: apt-get install age (Scripts/test does)")
+        }
+        dir = try TempDir()
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        _ = try dir.write("pw", "horse battery staple\n")
+        _ = try dir.write("ap", "admin pass phrase 2026\n")
+        try sv(["dept", "init", dept, "--name", "华东销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
+        for (name, file, role) in [("王总", "gm", "总经理"), ("陈总监", "director", "sales director"), ("李经理", "manager", "department manager")] {
+            let r = try runTool(["-o", dir.path("\(file).txt")], executable: keygen)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let recipient = try runTool(["-y", dir.path("\(file).txt")], executable: keygen).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try admin(["add-manager", dept, name, "--recipient", recipient, "--role", role])
+        }
+        try admin(["policy", dept, "--min-kdf-cost", "10"])
+    }
+
+    @discardableResult
+    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        let env = ["TZ": "UTC", "SALESVAULT_NOW": String(now ?? at(day: -7, hour: 9)), "TMPDIR": tmp]
+        let r = try runTool(args, environment: env)
+        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    func admin(_ args: [String], now: Int64? = nil) throws {
+        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: now)
+    }
+
+    @discardableResult
+    func newArchive(_ owner: String) throws -> String {
+        try admin(["add-salesperson", dept, owner])
+        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        return dept + "/archives/\(owner).svault"
+    }
+
+    func owner(_ archive: String) -> [String] { ["-a", archive, "--password-file", dir.path("pw")] }
+
+    func which(_ tool: String) -> String? {
+        for d in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let p = "\(d)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// A week of work: a customer added (with a marker name), a grade change with its result.
+    func week(_ archive: String, customer: String, creditCode: String? = nil) throws {
+        var add = ["customer", "add", customer, "--grade", "B"] + owner(archive)
+        if let creditCode { add += ["--set", "creditCode=\(creditCode)"] }
+        try sv(add, now: at(day: 0, hour: 2))
+        try sv(["customer", "grade", customer, "A", "--reason", "确认招标", "--result", "进入短名单", "--problem", "无"] + owner(archive), now: at(day: 1, hour: 2))
+        try sv(["log", "add", customer, "visit", "技术交流"] + owner(archive), now: at(day: 2, hour: 2))
+    }
+
+    func testASubmittedReportOpensWithAgeForTheGeneralManagerAndTheDirectorOnlyAndNothingPlainTouchesTheDisk() throws {
+        let a = try newArchive("张伟")
+        try week(a, customer: "苏州精密机械甲乙丙")
+        let submitted = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
+        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报(第 1 版),已加密发送给 王总(总经理)、陈总监(sales director)"), submitted.stdout)
+        let folder = dept + "/reports/2026-W48"
+        for suffix in [".xlsx.age", ".html.age", ".json.age", ".manifest.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟" + suffix), suffix)
+        }
+        let age = try XCTUnwrap(which("age"))
+        for (identity, opens) in [("gm", true), ("director", true), ("manager", false)] {
+            let out = dir.path("\(identity).xlsx")
+            let r = try runTool(["-d", "-i", dir.path("\(identity).txt"), "-o", out, folder + "/张伟.xlsx.age"], executable: age)
+            if opens {
+                XCTAssertEqual(r.status, 0, "\(identity): \(r.stderr)")
+                XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8), "an XLSX (zip) inside")
+                let html = try runTool(["-d", "-i", dir.path("\(identity).txt"), folder + "/张伟.html.age"], executable: age)
+                XCTAssertTrue(html.stdout.contains("张伟 销售周报 2026-W48") && html.stdout.contains("苏州精密机械甲乙丙"), identity)
+            } else {
+                XCTAssertNotEqual(r.status, 0, "the department manager is not a recipient of weekly reports")
+                XCTAssertTrue(r.stderr.contains("no identity matched"), r.stderr)
+            }
+        }
+        // The submission is in the archive's history with the manifest's SHA-256.
+        let manifest = try bytes(folder + "/张伟.manifest.json")
+        let digest = try XCTUnwrap(runTool(["-c", "import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", folder + "/张伟.manifest.json"],
+                                           executable: "/usr/bin/python3").stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertTrue(submitted.stdout.contains(String(digest.prefix(16))), submitted.stdout)
+        let history = try sv(["history", "--json"] + owner(a), now: at(day: 4, hour: 3)).stdout
+        XCTAssertTrue(history.contains("\"label\" : \"report submit\"") && history.contains("reports/2026-W48/张伟.manifest.json"), history)
+        // Nothing in plaintext: the customer's name appears in no file of the department folder
+        // (UTF-8 or UTF-16) and in nothing left in TMPDIR.
+        for root in [dept, tmp] {
+            let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+            for f in files {
+                let data = (try? bytes(root + "/" + f)) ?? Data()
+                for marker in [Data("苏州精密机械甲乙丙".utf8), "苏州精密机械甲乙丙".data(using: .utf16LittleEndian)!] {
+                    XCTAssertNil(data.range(of: marker), "plaintext in \(root)/\(f)")
+                }
+            }
+        }
+        XCTAssertNotNil(manifest.range(of: Data("\"version\" : 1".utf8)), String(decoding: manifest, as: UTF8.self))
+
+        // Submitting again makes version 2 beside version 1, which stays as it was.
+        let v1 = try bytes(folder + "/张伟.xlsx.age")
+        try sv(["customer", "add", "周五新增客户"] + owner(a), now: at(day: 4, hour: 5))
+        let again = try sv(["report", "submit", "--week", "2026-W48"] + owner(a), now: at(day: 4, hour: 6))
+        XCTAssertTrue(again.stdout.contains("(version 2)"), again.stdout)
+        XCTAssertEqual(try bytes(folder + "/张伟.xlsx.age"), v1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟.v2.xlsx.age"))
+        let v2 = try runTool(["-d", "-i", dir.path("gm.txt"), folder + "/张伟.v2.html.age"], executable: age).stdout
+        XCTAssertTrue(v2.contains("周五新增客户"))
+    }
+
+    func testSubmittingOutsideADepartmentOrWithoutRecipientsSaysWhatToDo() throws {
+        _ = try dir.write("lone-pw", "horse battery staple\n")
+        try sv(["init", dir.path("lone.svault"), "--owner", "孤客", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        let r = try sv(["report", "submit", "--lang", "zh"] + owner(dir.path("lone.svault")), expect: 1)
+        XCTAssertTrue(r.stderr.contains("不在部门文件夹中,没有周报接收人"), r.stderr)
+        let a = try newArchive("张伟")
+        try admin(["policy", dept, "--report-roles", "区域总裁"])
+        let none = try sv(["report", "submit", "--lang", "zh"] + owner(a), expect: 8)
+        XCTAssertTrue(none.stderr.contains("没有接收周报的经理(角色须为:区域总裁)"), none.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2026-W47/张伟.manifest.json"))
+        let bad = try sv(["report", "weekly", "--week", "2027-W53"] + owner(a), expect: 64)
+        XCTAssertTrue(bad.stderr.contains("2027-W53 is not a week"), bad.stderr)
+    }
+
+    func testTheDepartmentViewShowsOnTimeLateMissingAndACustomerTwoSalespeopleHave() throws {
+        let zhang = try newArchive("张伟")
+        let li = try newArchive("李娜")
+        let wang = try newArchive("王强")
+        try newArchive("赵敏")
+        try week(zhang, customer: "苏州精密机械有限公司", creditCode: "91320500MA1MXXXX1X")
+        try week(li, customer: "杭州数据科技")
+        try week(wang, customer: "苏州精密机械(集团)")
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))  // Friday 10:00 Shanghai
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(wang), now: at(day: 4, hour: 17))   // Friday 17:00
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(li), now: at(day: 4, hour: 19))     // Friday 19:00: late
+        let view = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 1)).stdout
+        func line(_ name: String) -> String { view.split(separator: "\n").first { $0.hasPrefix(name) }.map(String.init) ?? "" }
+        XCTAssertTrue(line("张伟").contains("按时提交") && line("张伟").contains("2026-11-27 10:00"), view)
+        XCTAssertTrue(line("王强").contains("按时提交"), view)
+        XCTAssertTrue(line("李娜").contains("逾期提交") && line("李娜").contains("2026-11-27 19:00"), view)
+        XCTAssertTrue(line("赵敏").contains("未提交"), view)
+        XCTAssertTrue(view.contains("合计(3 份)"), view)
+        XCTAssertTrue(view.contains("三、未提交周报") && view.components(separatedBy: "赵敏").count == 3, view)
+        // 撞单: the same company under two names (the legal suffix and the bracket folded away).
+        XCTAssertTrue(view.contains("名称相同") && view.contains("苏州精密机械有限公司") && view.contains("苏州精密机械(集团)"), view)
+        XCTAssertFalse(view.contains("杭州数据科技  A"), "a customer only one salesperson has is no conflict")
+
+        // The department manager's key opens none of them, and says so.
+        let other = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("manager.txt")], now: at(day: 5, hour: 1)).stdout
+        XCTAssertTrue(other.contains("your key is not a recipient of 张伟.json.age"), other)
+
+        // The same facts in the compliance check (no key) and as workbook and web page.
+        let json = try sv(["compliance", dept, "--json"], now: at(day: 5, hour: 1)).stdout
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let weekly = try XCTUnwrap(object["weeklyReports"] as? [String: Any])
+        XCTAssertEqual(weekly["week"] as? String, "2026-W48")
+        XCTAssertEqual([weekly["submitted"] as? Int, weekly["late"] as? Int, weekly["missing"] as? Int], [2, 1, 1])
+        let out = dir.path("汇总.xlsx")
+        try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--out", out], now: at(day: 5, hour: 1))
+        XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8))
+        let page = dir.path("汇总.html")
+        try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", page, "--lang", "zh"], now: at(day: 5, hour: 1))
+        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部 销售周报汇总 2026-W48"), "the default week is the last one due")
+    }
+
+    func testTheFridayReminderIsInTheCalendar() throws {
+        let a = try newArchive("张伟")
+        let ics = try sv(["reminders", "--ics", a, "--lang", "zh"], now: at(day: 2, hour: 0)).stdout
+        // Friday 2026-11-27 16:00 in Shanghai is 08:00 UTC, weekly.
+        XCTAssertTrue(ics.contains("DTSTART:20261127T080000Z\r\nDTEND:20261127T100000Z\r\nRRULE:FREQ=WEEKLY"), ics)
+        XCTAssertTrue(ics.contains("提交本周销售周报:张伟(周五 18:00 前)"), ics)
+    }
+
+    func testGradeResultAndProblemsFromTheCommandLine() throws {
+        let a = try newArchive("张伟")
+        try sv(["customer", "add", "华东电力", "--grade", "B"] + owner(a), now: at(day: 0, hour: 1))
+        let change = try sv(["customer", "grade", "华东电力", "A", "--reason", "确认招标", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 2))
+        XCTAssertTrue(change.stderr.contains("周报须写明等级调整的结果和遇到的问题"), change.stderr)
+        try sv(["customer", "grade", "华东电力", "--result", "进入短名单", "--problem", "价格压力"] + owner(a), now: at(day: 0, hour: 3))
+        let md = dir.path("r.md")
+        let r = try sv(["report", "weekly", "--week", "2026-W48", "--out", md, "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
+        XCTAssertFalse(r.stderr.contains("缺少结果或问题"), r.stderr)
+        XCTAssertTrue(try String(contentsOfFile: md, encoding: .utf8).contains("| 华东电力 | B → A(上调) | 2026-11-23 | 确认招标 | 进入短名单 | 价格压力 |"))
+        let missing = try sv(["customer", "grade", "华东电力"] + owner(a), now: at(day: 0, hour: 4), expect: 8)
+        XCTAssertTrue(missing.stderr.contains("--result"), missing.stderr)
+    }
+}
