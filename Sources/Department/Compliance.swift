@@ -425,8 +425,8 @@ public enum Reminders {
             let due = { (w: ISOWeek) in calendar.start(of: w.friday) + Int64(hour) * 3_600 }
             if due(week) <= now { week = week.next }
             let start = due(week) - 7_200
-            let summary = zh ? "提交本周销售周报:\(e.owner)(周五 \(hour):00 前)" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
-            let description = zh ? "按制度 6.5(6),每周五下班前将本周客户档案报送总经理和销售总监。请运行:salesvault report submit -a \(e.path)"
+            let summary = zh ? "\(e.owner):请于周五 \(hour):00 前提交本周销售周报" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
+            let description = zh ? "按制度 6.5(6),每周五下班前须向总经理和销售总监提交本周销售周报(本周新增内容标色)。请运行:salesvault report submit -a \(e.path)"
                 : "Regulation 6.5(6): every Friday, the week's archive goes to the general manager and the sales director. Run: salesvault report submit -a \(e.path)"
             lines += [
                 "BEGIN:VEVENT", "UID:\(e.archiveID)-weekly-report@salesvault", "DTSTAMP:\(stamp)",

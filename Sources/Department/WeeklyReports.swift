@@ -178,17 +178,17 @@ public struct ReportManifest: Codable, Equatable, Sendable {
     public static let maxBytes = 64 << 10
 
     public static func decode(_ data: Data) throws -> ReportManifest {
-        guard data.count <= maxBytes else { throw DepartmentError(.invalid, "report manifest larger than 64 KiB", zh: "周报清单文件超过 64 KiB") }
+        guard data.count <= maxBytes else { throw DepartmentError(.invalid, "report manifest larger than 64 KiB", zh: "提交清单文件超过 64 KiB") }
         do {
             let m = try JSONDecoder().decode(ReportManifest.self, from: data)
             guard m.format == currentFormat, m.version >= 1, ISOWeek(parsing: m.week) != nil else {
-                throw DepartmentError(.invalid, "report manifest of an unknown format", zh: "周报清单格式无法识别")
+                throw DepartmentError(.invalid, "report manifest of an unknown format", zh: "提交清单格式无法识别")
             }
             return m
         } catch let e as DepartmentError {
             throw e
         } catch {
-            throw DepartmentError(.invalid, "report manifest is not valid JSON", zh: "周报清单不是有效的 JSON")
+            throw DepartmentError(.invalid, "report manifest is not valid JSON", zh: "提交清单不是有效的 JSON")
         }
     }
 }

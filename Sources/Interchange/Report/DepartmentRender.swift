@@ -22,7 +22,7 @@ public enum DepartmentRender {
         let calendar = DepartmentCalendar(zoneName: v.timeZone) ?? .standard
         typealias C = ReportSection.Cell
         let dueText = ReportText.dateTime(v.due, calendar)
-        let title = zh ? "\(v.department) 销售周报汇总 \(v.week)(截止 \(dueText))" : "\(v.department): weekly reports \(v.week) (due \(dueText))"
+        let title = zh ? "\(v.department)销售周报汇总(\(ReportText.weekZH(v.week.description)),提交截止:\(dueText))" : "\(v.department): weekly reports \(v.week) (due \(dueText))"
         var rows: [[C]] = []
         for p in v.people {
             let fill: String? = p.status == "missing" ? ReportText.missingFill : p.status == "late" ? ReportText.changedFill : nil
@@ -34,7 +34,7 @@ public enum DepartmentRender {
                 for s in open { for (k, m) in s.value { value[k, default: 0] &+= m } }
                 cells += [C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"), C("\(t.activities)"),
                           C("\(open.reduce(0) { $0 + $1.projects })"), C(ReportText.amounts(value, zh: zh)), C("\(p.openComplaints)"),
-                          C(r.incompleteGradeChanges.isEmpty ? "" : (zh ? "\(r.incompleteGradeChanges.count) 项等级变动缺结果/问题" : "\(r.incompleteGradeChanges.count) grade change(s) lack result/problems"),
+                          C(r.incompleteGradeChanges.isEmpty ? "" : (zh ? "\(r.incompleteGradeChanges.count) 项等级调整未写结果或存在的问题" : "\(r.incompleteGradeChanges.count) grade change(s) lack result/problems"),
                             fill: r.incompleteGradeChanges.isEmpty ? nil : ReportText.missingFill)]
             } else {
                 let why = p.status == "missing" ? "" : ((zh ? p.problemZH : p.problem) ?? "")
@@ -51,17 +51,17 @@ public enum DepartmentRender {
             totalProjects += x.projects
             for (k, m) in x.value { total[k, default: 0] &+= m }
         }
-        rows.append([C(zh ? "合计(\(openReports) 份)" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
+        rows.append([C(zh ? "合计(\(openReports) 份周报)" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
                      C("\(t.activities)"), C("\(totalProjects)"), C(ReportText.amounts(total, zh: zh)),
                      C("\(v.people.reduce(0) { $0 + $1.openComplaints })"), C("")])
         let people = ReportSection(
-            title: zh ? "一、各销售人员本周情况" : "1. Salespeople this week",
-            headers: zh ? ["销售人员", "提交情况", "提交时间", "新增客户", "等级升/降", "跟进记录", "在谈项目", "商机金额", "未结投诉", "备注"]
+            title: zh ? "一、各销售人员周报情况" : "1. Salespeople this week",
+            headers: zh ? ["销售人员", "提交情况", "提交时间", "新增客户", "等级上调/下调", "跟进次数", "在谈项目数", "在谈项目金额", "未结案投诉", "备注"]
                 : ["Salesperson", "Report", "Submitted", "New customers", "Grades up/down", "Contacts logged", "Open projects", "Pipeline value", "Open complaints", "Note"],
             rows: rows, empty: zh ? "部门名册中没有销售人员。" : "The registry lists no salespeople.")
 
         let funnel = ReportSection(
-            title: zh ? "二、部门销售漏斗(按阶段)" : "2. The department's funnel by stage",
+            title: zh ? "二、部门销售漏斗" : "2. The department's funnel by stage",
             headers: zh ? ["阶段", "项目数", "金额"] : ["Stage", "Projects", "Value"],
             rows: ReportText.openStages.map { s in
                 let x = t.pipeline[s] ?? WeeklyReport.StageValue()
@@ -71,7 +71,7 @@ public enum DepartmentRender {
 
         let missingPeople = v.people.filter { $0.status == "missing" }
         let missing = ReportSection(
-            title: zh ? "三、未提交周报" : "3. Not submitted",
+            title: zh ? "三、未提交周报人员" : "3. Not submitted",
             headers: zh ? ["销售人员"] : ["Salesperson"],
             rows: missingPeople.map { [C($0.name, fill: ReportText.missingFill)] },
             empty: zh ? "全员已提交。" : "Everyone has submitted.",
@@ -79,10 +79,10 @@ public enum DepartmentRender {
 
         let conflicts = ReportSection(
             title: zh ? "四、撞单提示(同一客户出现在多名销售人员的档案中)" : "4. Customers in more than one salesperson's archive",
-            headers: zh ? ["依据", "销售人员", "客户名称", "等级", "统一社会信用代码"] : ["Matched by", "Salesperson", "Customer", "Grade", "Credit code"],
+            headers: zh ? ["判定依据", "销售人员", "客户名称", "等级", "统一社会信用代码"] : ["Matched by", "Salesperson", "Customer", "Grade", "Credit code"],
             rows: v.conflicts.flatMap { c in
                 c.holders.enumerated().map { i, h in
-                    [C(i == 0 ? (c.key.hasPrefix("code:") ? (zh ? "信用代码相同" : "same credit code") : (zh ? "名称相同" : "same name")) : ""),
+                    [C(i == 0 ? (c.key.hasPrefix("code:") ? (zh ? "统一社会信用代码相同" : "same credit code") : (zh ? "客户名称相同" : "same name")) : ""),
                      C(h.salesperson), C(h.customer), C(ReportText.grade(h.grade, zh: zh)), C(h.creditCode ?? "")]
                 }
             },

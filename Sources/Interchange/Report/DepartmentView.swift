@@ -103,20 +103,20 @@ public struct DepartmentView: Sendable {
         let path = folder.path(m.owner, version: m.version, suffix: ".json.age")
         let name = URL(fileURLWithPath: path).lastPathComponent
         guard let listed = m.files.first(where: { $0.name == name }) else {
-            throw InterchangeError(.report, "the manifest does not list \(name)", zh: "周报清单中没有 \(name)")
+            throw InterchangeError(.report, "the manifest does not list \(name)", zh: "提交清单中没有 \(name)")
         }
         let sealed: Data
         do { sealed = try AtomicFile.readInput(path, limit: WeeklyReport.maxJSONBytes + (1 << 20)) } catch {
             throw InterchangeError(.report, "\(name) is missing or unreadable", zh: "\(name) 缺失或无法读取")
         }
         guard try SHA256.hash(Array(sealed)).hexString == listed.sha256 else {
-            throw InterchangeError(.report, "\(name) is not the file the manifest lists (changed after submission)", zh: "\(name) 与提交清单不符(提交后被改动)")
+            throw InterchangeError(.report, "\(name) is not the file the manifest lists (changed after submission)", zh: "\(name) 与提交清单不符,提交后可能被改动过")
         }
         let plain: [UInt8]
         do {
             plain = try AgeFile.decrypt(Array(sealed), with: identities.map { .x25519($0) })
         } catch AgeFile.Failure.noMatchingIdentity {
-            throw InterchangeError(.report, "your key is not a recipient of \(name)", zh: "您的密钥不是 \(name) 的接收人,无法打开")
+            throw InterchangeError(.report, "your key is not a recipient of \(name)", zh: "您的密钥无法打开 \(name)(该周报未发给您)")
         } catch {
             throw InterchangeError(.report, "\(name) is damaged (\(error))", zh: "\(name) 已损坏,无法解密")
         }
@@ -124,7 +124,7 @@ public struct DepartmentView: Sendable {
         guard r.owner.precomposedStringWithCanonicalMapping == m.owner.precomposedStringWithCanonicalMapping, r.week == m.week,
               r.archiveID == m.archiveID
         else {
-            throw InterchangeError(.report, "\(name) holds another person's or another week's report", zh: "\(name) 的内容与清单不符(人员或周次不同)")
+            throw InterchangeError(.report, "\(name) holds another person's or another week's report", zh: "\(name) 与提交清单不符(提交人、档案或周次不一致)")
         }
         return r
     }

@@ -81,7 +81,7 @@ public enum ReportRender {
             }
             out += "</table>\n"
         }
-        out += "<h2>\(zh ? "十、附录:客户档案(本周新增和修改已标色)" : "10. Appendix: the archive, this week's additions and changes in colour")</h2>\n"
+        out += "<h2>\(zh ? ReportText.appendixTitle : "10. Appendix: the archive, this week's additions and changes in colour")</h2>\n"
         out += "<div class=\"legend\">"
         for item in ReportSection.legend(zh: zh) { out += "<p><span style=\"background:#\(item.fill)\"></span>\(e(item.text))</p>" }
         out += "</div>\n"
@@ -115,7 +115,7 @@ public enum ReportRender {
     }
 
     static func changeHeaders(zh: Bool) -> [String] {
-        zh ? ["时间", "操作人", "记录", "字段", "原值", "新值"] : ["When", "By", "Record", "Field", "Old value", "New value"]
+        zh ? ["时间", "操作人", "记录", "字段", "修改前", "修改后"] : ["When", "By", "Record", "Field", "Old value", "New value"]
     }
 
     static func changeCells(_ c: ChangeRow, _ calendar: DepartmentCalendar) -> [String] {
@@ -152,8 +152,8 @@ public enum ReportRender {
             if section.rows.isEmpty { out += "\n\(md(section.empty))\n"; continue }
             table(section.headers, section.rows.map { $0.map(\.text) })
         }
-        out += "\n## \(zh ? "十、附录:客户档案" : "10. Appendix: the archive")\n\n"
-        out += zh ? "“本周变更”列:新增 = 本周新增的记录,修改 = 本周改过的记录,改过的字段以 **粗体** 标出。\n"
+        out += "\n## \(zh ? ReportText.appendixTitle : "10. Appendix: the archive")\n\n"
+        out += zh ? "“本周变更”列中,“新增”表示本周新增的记录,“修改”表示本周修改过的记录,修改过的字段以粗体标出。\n"
             : "The “This week” column: new = added this week, changed = changed this week, changed fields in **bold**.\n"
         for t in r.appendix {
             out += "\n### \(md(ReportText.sheetName(t.kind, zh: zh)))\n"

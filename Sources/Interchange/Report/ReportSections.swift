@@ -27,23 +27,23 @@ public struct ReportSection: Sendable {
         var out: [ReportSection] = []
 
         out.append(ReportSection(
-            title: zh ? "一、周报信息" : "1. Report", headers: [zh ? "项目" : "Item", zh ? "内容" : "Value"],
+            title: zh ? "一、基本信息" : "1. Report", headers: [zh ? "栏目" : "Item", zh ? "内容" : "Value"],
             rows: [
                 [c(zh ? "销售人员" : "Salesperson"), c(r.owner)],
-                [c(zh ? "周次" : "Week"), c(r.week)],
-                [c(zh ? "统计期间" : "Period"), c(ReportText.period(r, zh: zh))],
+                [c(zh ? "周次" : "Week"), c(zh ? ReportText.weekZH(r.week) : r.week)],
+                [c(zh ? "统计周期" : "Period"), c(ReportText.period(r, zh: zh))],
                 [c(zh ? "生成时间" : "Generated"), c(ReportText.dateTime(r.generatedAt, calendar))],
-                [c(zh ? "报送对象" : "Addressed to"), c(r.recipients.isEmpty ? (zh ? "总经理、销售总监" : "the general manager and the sales director") : r.recipients.joined(separator: zh ? "、" : ", "))],
+                [c(zh ? "接收人" : "Addressed to"), c(r.recipients.isEmpty ? (zh ? "总经理、销售总监" : "the general manager and the sales director") : r.recipients.joined(separator: zh ? "、" : ", "))],
             ], empty: ""))
 
         out.append(ReportSection(
-            title: zh ? "二、本周与上周对比" : "2. This week against last week", headers: [zh ? "指标" : "Measure", zh ? "本周" : "This week", zh ? "上周" : "Last week"],
+            title: zh ? "二、本周工作概况(与上周对比)" : "2. This week against last week", headers: [zh ? "指标" : "Measure", zh ? "本周" : "This week", zh ? "上周" : "Last week"],
             rows: ReportText.summaryRows(r, zh: zh).map { [c($0.0), c($0.1), c($0.2)] }, empty: ""))
 
-        let missing = zh ? "(未填写)" : "(missing)"
+        let missing = zh ? "待补充" : "(missing)"
         out.append(ReportSection(
-            title: zh ? "三、客户等级变动(制度 6.2 要求写明结果和问题)" : "3. Grade changes (regulation 6.2: result and problems required)",
-            headers: zh ? ["客户", "等级变动", "日期", "调整原因", "结果", "遇到的问题", "最近预计投标/签约"]
+            title: zh ? "三、客户等级调整" : "3. Grade changes (regulation 6.2: result and problems required)",
+            headers: zh ? ["客户", "调整情况", "日期", "调整原因", "调整结果", "存在的问题", "最近预计投标/签约日期"]
                 : ["Customer", "Change", "Date", "Reason", "Result", "Problems met", "Next bid / signing"],
             rows: r.gradeChanges.map { g in
                 let arrow = "\(ReportText.grade(g.from, zh: zh)) → \(ReportText.grade(g.to, zh: zh))" + (g.up ? (zh ? "(上调)" : " (up)") : (zh ? "(下调)" : " (down)"))
@@ -51,17 +51,17 @@ public struct ReportSection: Sendable {
                         (g.result ?? "").isEmpty ? Cell(missing, fill: ReportText.missingFill) : c(g.result!),
                         (g.problem ?? "").isEmpty ? Cell(missing, fill: ReportText.missingFill) : c(g.problem!),
                         c(ReportText.day(g.expectedDay))]
-            }, empty: zh ? "本周无等级变动。" : "No grade changes this week."))
+            }, empty: zh ? "本周无客户等级调整。" : "No grade changes this week."))
 
         out.append(ReportSection(
             title: zh ? "四、本周新增客户" : "4. New customers",
-            headers: zh ? ["客户", "来源", "等级", "录入人", "首次跟进"] : ["Customer", "Source", "Grade", "Added by", "First contact"],
+            headers: zh ? ["客户名称", "客户来源", "等级", "录入人", "首次跟进日期"] : ["Customer", "Source", "Grade", "Added by", "First contact"],
             rows: r.newCustomers.map { [c($0.customer), c($0.source ?? ""), c(ReportText.grade($0.grade, zh: zh)), c($0.by), c(ReportText.date($0.firstActivity, calendar))] },
             empty: zh ? "本周无新增客户。" : "No new customers this week."))
 
         out.append(ReportSection(
             title: zh ? "五、本周跟进记录" : "5. Contact log",
-            headers: zh ? ["时间", "客户", "联系人", "方式", "跟进内容", "下一步", "下次日期"] : ["When", "Customer", "With", "Type", "Summary", "Next step", "Next date"],
+            headers: zh ? ["时间", "客户", "联系人", "跟进方式", "跟进内容", "下一步计划", "下次跟进日期"] : ["When", "Customer", "With", "Type", "Summary", "Next step", "Next date"],
             rows: r.activities.map {
                 [c(ReportText.dateTime($0.at, calendar)), c($0.customer), c($0.contacts), c(ReportText.activityType($0.type, zh: zh)), c($0.summary),
                  c($0.nextStep ?? ""), c(ReportText.day($0.nextDay))]
@@ -69,7 +69,7 @@ public struct ReportSection: Sendable {
 
         out.append(ReportSection(
             title: zh ? "六、项目进展" : "6. Pipeline movement",
-            headers: zh ? ["项目", "客户", "阶段变化", "类别", "金额变化", "预计日期变化", "在本阶段天数", "原因"]
+            headers: zh ? ["项目", "客户", "阶段变化", "变化类型", "金额变化", "预计签约日期变化", "本阶段停留天数", "变化原因"]
                 : ["Project", "Customer", "Stage", "Bucket", "Value", "Expected date", "Days in stage", "Reason"],
             rows: r.stageMoves.map { m in
                 let stage = m.from == m.to ? ReportText.stage(m.to, zh: zh) : "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))"
@@ -79,39 +79,39 @@ public struct ReportSection: Sendable {
                     : "\(m.expectedBefore.map { DateParser.format($0) } ?? "-") → \(m.expectedAfter.map { DateParser.format($0) } ?? "-")"
                 return [c(m.project), c(m.customer), c(stage), c(ReportText.bucket(m.bucket, zh: zh)), c(value), c(expected),
                         c(m.daysInStage.map(String.init) ?? ""), c(m.reason ?? "")]
-            }, empty: zh ? "本周项目无变化。" : "No project moved this week."))
+            }, empty: zh ? "本周无项目进展或变化。" : "No project moved this week."))
 
         out.append(ReportSection(
-            title: zh ? "七、需关注事项" : "7. Attention",
+            title: zh ? "七、风险预警" : "7. Attention",
             headers: zh ? ["事项", "客户", "说明"] : ["What", "Customer", "Detail"],
             rows: r.attention.map { a in
                 let t = ReportText.attention(a, zh: zh)
                 return [c(t.what), c(a.customer), c(t.detail)]
-            }, empty: zh ? "无需特别关注的事项。" : "Nothing needs attention."))
+            }, empty: zh ? "本周无预警事项。" : "Nothing needs attention."))
 
         out.append(ReportSection(
             title: zh ? "八、客户投诉及回访" : "8. Complaints and surveys",
-            headers: zh ? ["编号", "客户", "状态", "受理时间", "通报销售经理", "通报销售总监", "协调人", "满意度"]
+            headers: zh ? ["投诉编号", "客户", "状态", "受理日期", "通报销售经理日期", "通报销售总监日期", "协调人", "回访满意度"]
                 : ["Number", "Customer", "Status", "Received", "Manager told", "Director told", "Coordinator", "Satisfaction"],
             rows: r.complaints.map { t in
                 [c(t.number + (t.newThisWeek ? (zh ? "(本周新增)" : " (new)") : "")), c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh)),
                  c(ReportText.date(t.receivedAt, calendar)), c(ReportText.date(t.managerNotifiedAt, calendar)),
                  c(ReportText.date(t.directorNotifiedAt, calendar)), c(t.coordinator ?? ""), c(ReportText.satisfaction(t.satisfaction, zh: zh))]
-            }, empty: zh ? "本周无投诉。" : "No complaints."))
+            }, empty: zh ? "本周无新增或未结案的投诉。" : "No complaints."))
 
         out.append(ReportSection(
-            title: zh ? "九、下周计划" : "9. Next week's plan",
-            headers: zh ? ["日期", "客户", "计划事项"] : ["Date", "Customer", "Plan"],
+            title: zh ? "九、下周工作计划" : "9. Next week's plan",
+            headers: zh ? ["计划日期", "客户", "工作内容"] : ["Date", "Customer", "Plan"],
             rows: r.nextWeek.map { [c(ReportText.day($0.day)), c($0.customer), c($0.what)] },
-            empty: zh ? "下周暂无已排定的跟进。" : "No follow-ups planned for next week yet."))
+            empty: zh ? "下周暂无跟进计划。" : "No follow-ups planned for next week yet."))
         return out
     }
 
     /// The legend of the appendix's colours (also said in words, for black-and-white printing).
     public static func legend(zh: Bool) -> [(fill: String, text: String)] {
-        [(ReportText.newFill, zh ? "绿色整行:本周新增的记录(本周变更列为“新增”)" : "Green row: added this week (“new” in the change column)"),
-         (ReportText.changedFill, zh ? "黄色单元格:本周修改过的内容(本周变更列为“修改”)" : "Amber cell: changed this week (“changed” in the change column)"),
-         (ReportText.missingFill, zh ? "红色:制度要求填写但尚未填写的内容" : "Red: required by the regulation but not filled in")]
+        [(ReportText.newFill, zh ? "绿色整行:本周新增的记录(“本周变更”列显示“新增”)" : "Green row: added this week (“new” in the change column)"),
+         (ReportText.changedFill, zh ? "黄色单元格:本周修改过的内容(“本周变更”列显示“修改”)" : "Amber cell: changed this week (“changed” in the change column)"),
+         (ReportText.missingFill, zh ? "红色单元格:制度要求填写但尚未填写的内容" : "Red: required by the regulation but not filled in")]
     }
 
     public static func changeColumn(zh: Bool) -> String { zh ? "本周变更" : "This week" }

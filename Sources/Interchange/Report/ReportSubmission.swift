@@ -26,7 +26,7 @@ public enum ReportSubmission {
         guard !managers.isEmpty else {
             let roles = registry.reportRoles.joined(separator: ", ")
             throw InterchangeError(.report, "no manager of \(registry.name) has a role that receives weekly reports (\(roles))",
-                                   zh: "部门“\(registry.name)”没有接收周报的经理(角色须为:\(registry.reportRoles.joined(separator: "、")))",
+                                   zh: "部门“\(registry.name)”尚未设置周报接收人(须为以下角色之一:\(registry.reportRoles.joined(separator: "、")))",
                                    hint: "the administrator adds one with dept add-manager … --role \"general manager\", or names the roles with dept policy --report-roles",
                                    hintZH: "请管理员用 dept add-manager … --role 总经理 添加,或用 dept policy --report-roles 指定接收角色")
         }
@@ -79,7 +79,7 @@ public enum ReportSubmission {
         if lstat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
                 throw InterchangeError(.writeFailed, "\(path) is not a directory", zh: "\(path) 不是文件夹",
-                                       hint: "move it away; reports go into a folder of that name", hintZH: "请移走该文件;周报须存放在同名文件夹中")
+                                       hint: "move it away; reports go into a folder of that name", hintZH: "该位置有一个同名文件,请移走;周报要存放在以此命名的文件夹中")
             }
             return
         }

@@ -11,6 +11,15 @@ public enum ReportText {
     /// Missing text the regulation asks for (a grade change's result or problems).
     public static let missingFill = "FFC7CE"
 
+    /// `2026 年第 48 周` for `2026-W48` (the form written in Chinese documents).
+    public static func weekZH(_ week: String) -> String {
+        guard let w = ISOWeek(parsing: week) else { return week }
+        return "\(w.year) 年第 \(w.week) 周"
+    }
+
+    /// The appendix's title, the same in HTML, Markdown and the workbook's legend.
+    public static let appendixTitle = "十、附录:客户档案(本周新增、修改内容已标色)"
+
     public static func day(_ d: Int32?) -> String { d.map { DateParser.format($0) } ?? "" }
 
     public static func date(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {
@@ -26,7 +35,7 @@ public enum ReportText {
     }
 
     public static func stage(_ code: String, zh: Bool) -> String {
-        code.isEmpty ? (zh ? "(新建)" : "(new)") : (VocabularyKind.stage.label(code, zh: zh) ?? code)
+        code.isEmpty ? (zh ? "(新增)" : "(new)") : (VocabularyKind.stage.label(code, zh: zh) ?? code)
     }
 
     public static func activityType(_ code: String, zh: Bool) -> String { VocabularyKind.activityType.label(code, zh: zh) ?? code }
@@ -35,8 +44,8 @@ public enum ReportText {
 
     public static func bucket(_ code: String, zh: Bool) -> String {
         let words: [String: (String, String)] = [
-            "won": ("won", "赢单"), "lost": ("lost / abandoned", "丢单/放弃"), "new": ("new", "新建"), "advanced": ("advanced", "推进"),
-            "regressed": ("went back", "回退"), "slipped": ("slipped", "推迟"), "changed": ("changed", "有变化"),
+            "won": ("won", "赢单"), "lost": ("lost / abandoned", "丢单/放弃"), "new": ("new", "新增"), "advanced": ("advanced", "推进"),
+            "regressed": ("went back", "回退"), "slipped": ("slipped", "延期"), "changed": ("changed", "信息变更"),
         ]
         return words[code].map { zh ? $0.1 : $0.0 } ?? code
     }
@@ -44,15 +53,15 @@ public enum ReportText {
     public static func attention(_ a: WeeklyReport.Attention, zh: Bool) -> (what: String, detail: String) {
         switch a.kind {
         case "stale":
-            let days = a.days.map { zh ? "\($0) 天未联系" : "not contacted for \($0) days" } ?? (zh ? "从未联系" : "never contacted")
-            return (zh ? "\(a.subject) 类客户久未联系" : "\(a.subject) customer not contacted", days)
+            let days = a.days.map { zh ? "已 \($0) 天未跟进" : "not contacted for \($0) days" } ?? (zh ? "无跟进记录" : "never contacted")
+            return (zh ? "\(a.subject) 类客户超期未跟进" : "\(a.subject) customer not contacted", days)
         case "overdueFollowUp":
-            return (zh ? "跟进计划已过期" : "follow-up overdue",
-                    (zh ? "计划 \(day(a.day)),已过 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
+            return (zh ? "计划跟进已逾期" : "follow-up overdue",
+                    (zh ? "原定 \(day(a.day)),已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
         case "pastExpected":
-            return (zh ? "项目已过预计签约日期" : "project past its expected signing", "\(a.subject) · \(day(a.day))")
+            return (zh ? "已过预计签约日期仍未签约" : "project past its expected signing", "\(a.subject) · \(day(a.day))" + (zh ? "(已过 \(a.days ?? 0) 天)" : " (\(a.days ?? 0) days ago)"))
         default:
-            let what = a.subject.hasSuffix("bid") ? (zh ? "预计投标" : "bid expected") : (zh ? "预计签约" : "signing expected")
+            let what = a.subject.hasSuffix("bid") ? (zh ? "即将投标" : "bid expected") : (zh ? "即将签约" : "signing expected")
             let project = a.subject.components(separatedBy: " · ").first ?? a.subject
             return (what, "\(project) · \(day(a.day))" + (zh ? "(\(a.days ?? 0) 天后)" : " (in \(a.days ?? 0) days)"))
         }
@@ -97,23 +106,23 @@ public enum ReportText {
         var rows: [(String, String, String)] = [
             (zh ? "新增客户" : "New customers", "\(t.newCustomers)", "\(l.newCustomers)"),
             (zh ? "新增联系人" : "New contacts", "\(t.newContacts)", "\(l.newContacts)"),
-            (zh ? "跟进记录" : "Contact-log entries", types(t), types(l)),
-            (zh ? "接触客户数" : "Customers contacted", "\(t.customersTouched)", "\(l.customersTouched)"),
-            (zh ? "A/B 类客户覆盖(已联系/总数)" : "A/B customers contacted / owned", coverage(t), coverage(l)),
+            (zh ? "跟进次数" : "Contact-log entries", types(t), types(l)),
+            (zh ? "跟进客户数" : "Customers contacted", "\(t.customersTouched)", "\(l.customersTouched)"),
+            (zh ? "A/B 类客户跟进覆盖(已跟进/总数)" : "A/B customers contacted / owned", coverage(t), coverage(l)),
             (zh ? "等级上调" : "Grades raised", "\(t.gradeUp)", "\(l.gradeUp)"),
             (zh ? "等级下调" : "Grades lowered", "\(t.gradeDown)", "\(l.gradeDown)"),
             (zh ? "新增项目" : "New projects", "\(t.newProjects)", "\(l.newProjects)"),
-            (zh ? "项目推进" : "Projects advanced", "\(t.stageForward)", "\(l.stageForward)"),
-            (zh ? "项目回退" : "Projects gone back", "\(t.stageBack)", "\(l.stageBack)"),
+            (zh ? "项目阶段推进" : "Projects advanced", "\(t.stageForward)", "\(l.stageForward)"),
+            (zh ? "项目阶段回退" : "Projects gone back", "\(t.stageBack)", "\(l.stageBack)"),
             (zh ? "赢单" : "Won", "\(t.won)" + (t.won > 0 ? "(\(amounts(t.wonAmount, zh: zh)))" : ""), "\(l.won)" + (l.won > 0 ? "(\(amounts(l.wonAmount, zh: zh)))" : "")),
             (zh ? "丢单/放弃" : "Lost / abandoned", "\(t.lost)", "\(l.lost)"),
             (zh ? "新增投诉" : "Complaints received", "\(t.complaintsOpened)", "\(l.complaintsOpened)"),
-            (zh ? "投诉处理完毕" : "Complaints resolved", "\(t.complaintsClosed)", "\(l.complaintsClosed)"),
+            (zh ? "投诉已处理" : "Complaints resolved", "\(t.complaintsClosed)", "\(l.complaintsClosed)"),
         ]
         for stage in openStages {
             let a = t.pipeline[stage] ?? WeeklyReport.StageValue()
             let b = l.pipeline[stage] ?? WeeklyReport.StageValue()
-            let label = (zh ? "商机 · " : "Pipeline · ") + ReportText.stage(stage, zh: zh)
+            let label = (zh ? "在谈项目 · " : "Pipeline · ") + ReportText.stage(stage, zh: zh)
             func cell(_ v: WeeklyReport.StageValue) -> String { zh ? "\(v.projects) 个,\(amounts(v.value, zh: zh))" : "\(v.projects), \(amounts(v.value, zh: zh))" }
             rows.append((label, cell(a), cell(b)))
         }
@@ -122,14 +131,14 @@ public enum ReportText {
 
     /// The report's title line.
     public static func title(_ r: WeeklyReport, zh: Bool) -> String {
-        zh ? "\(r.owner) 销售周报 \(r.week)" : "Weekly report of \(r.owner), \(r.week)"
+        zh ? "\(r.owner)销售周报(\(weekZH(r.week)))" : "Weekly report of \(r.owner), \(r.week)"
     }
 
     public static func period(_ r: WeeklyReport, zh: Bool) -> String {
         let calendar = DepartmentCalendar(zoneName: r.timeZone) ?? .standard
         let from = calendar.dateString(of: r.periodStart)
         let to = calendar.dateString(of: r.periodEnd - 1)
-        return zh ? "\(from) 至 \(to)(\(r.timeZone))" : "\(from) to \(to) (\(r.timeZone))"
+        return zh ? "\(from) 至 \(to)(\(r.timeZone == "Asia/Shanghai" ? "北京时间" : r.timeZone))" : "\(from) to \(to) (\(r.timeZone))"
     }
 
     public static func markWord(_ m: AppendixTable.Mark, zh: Bool) -> String {

@@ -176,7 +176,7 @@ struct CustomerCommand: ParsableCommand {
             guard let grade else {
                 let e = try context.use { try $0.noteGrade(customer, result: result ?? "", problem: problem ?? "", now: Clock.now) }
                 Terminal.print(L("Noted the result and problems of \(e.shortID) \(e.displayName)'s grade change (for the weekly report).",
-                                 "已记录 \(e.shortID) \(e.displayName) 等级调整的结果和问题,将写入周报。").text)
+                                 "已补充 \(e.shortID) \(e.displayName) 最近一次等级调整的结果及存在的问题,将写入周报。").text)
                 return
             }
             let e = try context.use {
@@ -185,7 +185,7 @@ struct CustomerCommand: ParsableCommand {
             Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
             if (result ?? "").isEmpty || (problem ?? "").isEmpty {
                 Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
-                                  "周报须写明等级调整的结果和遇到的问题,可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
+                                  "本次调整尚未填写调整结果或存在的问题(周报中须写明),可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
             }
         }
     }

@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     static func week(_ text: String?, calendar: DepartmentCalendar) throws -> ISOWeek {
         guard let text else { return calendar.week(of: Clock.now) }
         guard let week = ISOWeek(parsing: text) else {
-            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次,请写成 2026-W48 的形式"))
+            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次,请按 2026-W48 的格式填写(即 2026 年第 48 周)"))
         }
         return week
     }
@@ -56,12 +56,12 @@ struct ReportCommand: ParsableCommand {
         guard !missing.isEmpty else { return report }
         if prompt && !context.throughEscrow && isatty(STDIN_FILENO) == 1 {
             Terminal.stderr(L("Regulation 6.2(2): each grade change needs its result and the problems met in the work report.\n",
-                              "按制度 6.2(2),每次客户等级调整都须在工作汇报中写明结果和遇到的问题。\n").text)
+                              "按制度 6.2(2),客户等级调整后须在周报中写明调整结果及存在的问题,请逐项补填:\n").text)
             var noted = false
             for g in missing {
                 let head = "\(g.customerID) \(g.customer) \(ReportText.grade(g.from, zh: Render.zh)) → \(ReportText.grade(g.to, zh: Render.zh))"
                 let result = (g.result ?? "").isEmpty ? Terminal.ask(L("\(head): result (Enter to skip): ", "\(head):调整结果(直接回车跳过):")) : nil
-                let problem = (g.problem ?? "").isEmpty ? Terminal.ask(L("\(head): problems met (Enter to skip): ", "\(head):遇到的问题(直接回车跳过):")) : nil
+                let problem = (g.problem ?? "").isEmpty ? Terminal.ask(L("\(head): problems met (Enter to skip): ", "\(head):存在的问题(直接回车跳过):")) : nil
                 if result != nil || problem != nil {
                     try archive.noteGrade(g.customerID, result: result ?? "", problem: problem ?? "", now: Clock.now)
                     noted = true
@@ -72,7 +72,7 @@ struct ReportCommand: ParsableCommand {
         let still = report.incompleteGradeChanges.count
         if still > 0 {
             Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked red in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
-                              "注意:仍有 \(still) 项等级调整缺少结果或问题,已在周报中标红。可用 salesvault customer grade 客户 --result … --problem … 补充。\n").text)
+                              "注意:仍有 \(still) 项等级调整缺少调整结果或存在的问题,已在周报中标红。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
         }
         return report
     }
@@ -123,9 +123,9 @@ struct ReportCommand: ParsableCommand {
             }
             let shown = Terminal.cell(path)
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
-                              "注意:\(shown) 是客户资料的明文副本。提交周报请用 `salesvault report submit`,它会加密后只发给经理。\n").text)
+                              "注意:\(shown) 是客户资料的明文副本,没有加密,请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`(加密后只有总经理和销售总监能打开)。\n").text)
             Terminal.print(L("Wrote the report of \(report.week) to \(path): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
-                             "已生成 \(report.week) 周报:\(path)。等级变动 \(report.gradeChanges.count) 项,新增客户 \(report.newCustomers.count) 个,跟进记录 \(report.activities.count) 条;已记入档案历史。"))
+                             "已生成 \(report.week) 周报:\(path)。等级调整 \(report.gradeChanges.count) 项,新增客户 \(report.newCustomers.count) 个,跟进记录 \(report.activities.count) 条;本次导出已记入档案历史。"))
         }
     }
 
@@ -157,7 +157,7 @@ struct ReportCommand: ParsableCommand {
             let archive = context.archive
             guard let (registry, layout) = try ReportCommand.registry(of: archive) else {
                 throw CLIError(.failure, L("\(archive.vault.path) is not in a department folder: there is no one to send the report to",
-                                           "\(archive.vault.path) 不在部门文件夹中,没有周报接收人"),
+                                           "\(archive.vault.path) 不在部门文件夹中,找不到周报接收人"),
                                hint: L("keep the archive in <department>/archives/, or set SALESVAULT_DEPARTMENT; `report weekly` makes a report for yourself",
                                        "请将档案放在 <部门>/archives/ 下,或设置 SALESVAULT_DEPARTMENT;只想自己查看可用 `report weekly`"))
             }
@@ -170,10 +170,10 @@ struct ReportCommand: ParsableCommand {
             let due = registry.reportDue(ISOWeek(parsing: report.week)!)
             let late = Clock.now > due
             Terminal.print(L("Submitted the report of \(report.week) (version \(result.version)), sealed to \(to):",
-                             "已提交 \(report.week) 周报(第 \(result.version) 版),已加密发送给 \(to):"))
+                             "已提交 \(report.week) 周报(第 \(result.version) 版),已加密存入部门周报文件夹,仅 \(to) 可以打开:"))
             for p in result.paths { Terminal.print("  " + p) }
             Terminal.print(L("SHA-256 of the manifest \(result.manifestSHA256.prefix(16))… recorded in your archive's history.",
-                             "提交清单的 SHA-256 \(result.manifestSHA256.prefix(16))… 已记入档案历史。"))
+                             "提交清单的校验值(SHA-256)\(result.manifestSHA256.prefix(16))… 已记入档案历史,已提交的内容不会再被改动。"))
             if late {
                 Terminal.stderr(L("Note: submitted after the deadline (Friday \(registry.reportDueHour):00); it counts as late.\n",
                                   "注意:已超过截止时间(周五 \(registry.reportDueHour):00),记为逾期提交。\n").text)
@@ -219,7 +219,7 @@ struct ReportCommand: ParsableCommand {
                 case .md: throw CLIError(.usage, L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx"))
                 }
                 try AtomicFile.write(data, to: out, replacing: force)
-                Terminal.stderr(L("Note: \(Terminal.cell(out)) is plaintext; keep it safe.\n", "注意:\(Terminal.cell(out)) 是明文文件,请妥善保管。\n").text)
+                Terminal.stderr(L("Note: \(Terminal.cell(out)) is plaintext; keep it safe.\n", "注意:\(Terminal.cell(out)) 是汇总的明文副本,没有加密,请妥善保管,勿外传。\n").text)
                 Terminal.print(L("Wrote the department view of \(w) to \(out).", "已将 \(w) 部门周报汇总写入 \(out)。"))
                 return
             }

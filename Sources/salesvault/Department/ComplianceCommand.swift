@@ -128,7 +128,7 @@ struct ComplianceCommand: VaultCommand {
         if let w = report.weeklyReports, !w.rows.isEmpty {
             let due = w.dueLocal
             print("")
-            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时 \(w.submitted) 人,逾期 \(w.late) 人,未提交 \(w.missing) 人"
+            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时提交 \(w.submitted) 人,逾期提交 \(w.late) 人,未提交 \(w.missing) 人"
                      : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing")
             for r in w.rows {
                 let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交"][r.status] ?? r.status : r.status
