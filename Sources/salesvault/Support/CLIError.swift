@@ -41,7 +41,7 @@ enum ExitStatus: Int32 {
 
 /// A user-facing error: what happened, what to do, and the exit status (STYLE 13).
 struct CLIError: Error {
-    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused }
+    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused, wrongKey }
     let kind: Kind
     let message: L
     let hint: L?
@@ -61,6 +61,7 @@ struct CLIError: Error {
         case .failure, .cancelled: return .failure
         case .damaged: return .damaged
         case .needsRepair: return .needsRepair
+        case .wrongKey: return .wrongPassword
         }
     }
 }
