@@ -180,7 +180,8 @@ struct Unseal: VaultCommand {
         case .dataAfterFinalChunk:
             return CLIError(.damaged, L("the file has data after its end: it was altered or damaged", "文件末尾之后还有多余数据:文件被改动或损坏"), hint: damaged)
         case .emptyFinalChunk, .payloadDamaged:
-            return CLIError(.damaged, L("the contents do not verify: the file was altered or damaged; nothing was written", "文件内容校验失败:文件被改动或损坏;未写入任何内容"), hint: damaged)
+            // A chunk cut short fails like a damaged one: both are named.
+            return CLIError(.damaged, L("the contents do not verify: the file was altered, damaged or is incomplete; nothing was written", "文件内容校验失败:文件被改动、损坏或不完整;未写入任何内容"), hint: damaged)
         }
     }
 }
