@@ -181,6 +181,10 @@ final class UnsealCLITests: XCTestCase {
         XCTAssertEqual(noKey.status, 64)
         XCTAssertTrue(noKey.stderr.contains("--identity"), noKey.stderr)
         XCTAssertEqual(try unseal([file, "--force"]).status, 64, "--force without --out")
+        let notKeys = try dir.write("notes.txt", "hello\nworld\n")
+        let badKey = try unseal([file, "--identity", notKeys])
+        XCTAssertEqual(badKey.status, 2, badKey.stderr)
+        XCTAssertTrue(badKey.stderr.contains("不是 age 身份文件"), badKey.stderr)
         // Standard output on a terminal is refused (script gives the command one).
         if let script = tool("script") {
             let bin = Binaries.url("salesvault").path

@@ -107,23 +107,7 @@ struct Unseal: VaultCommand {
                     file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
                     prompt: L("Passphrase for \(path): ", "\(path) 的口令:"), confirm: false))
             }
-            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            if lines.count == 1 {
-                keys.append(try KeyFile.parseIdentity(text))  // checks a "# public key:" comment too
-                continue
-            }
-            for line in lines {
-                guard let key = try? AgeKeys.parseIdentity(line) else {
-                    throw CLIError(.fileProblem, L("\(path) is not an age identity file (a line is not AGE-SECRET-KEY-1…)", "\(path) 不是 age 身份文件(有一行不是 AGE-SECRET-KEY-1…)"),
-                                   hint: L("give your own key file: NAME.key, or the file age-keygen wrote", "请提供您本人的密钥文件:NAME.key,或 age-keygen 生成的文件"))
-                }
-                keys.append(key)
-            }
-            if lines.isEmpty {
-                throw CLIError(.fileProblem, L("\(path) holds no key", "\(path) 中没有密钥"),
-                               hint: L("give your own key file: NAME.key, or the file age-keygen wrote", "请提供您本人的密钥文件:NAME.key,或 age-keygen 生成的文件"))
-            }
+            keys += try KeyFile.parseIdentities(text)
         }
         return keys
     }
