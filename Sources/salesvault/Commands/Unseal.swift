@@ -10,17 +10,18 @@ struct Unseal: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an age file (for an age key or a passphrase, binary or armored).",
         discussion: """
-            Opens files made with `age -r`, `age -p` or `age -a`, and SalesVault's own age files.
-            A file for a key needs --identity: a manager's key file (NAME.key, its passphrase
-            asked or read from --passphrase-file) or an age-keygen identity file. A file for a
-            passphrase asks for it on the terminal, or reads it with --password-file /
+            Opens files made with `age -r`, `age -p` or `age -a`, and SalesVault's own
+            age files. A file for a key needs --identity: a manager's key file
+            (NAME.key; its passphrase is asked, or read with --passphrase-file) or an
+            age-keygen identity file. For a file protected by a passphrase, the
+            passphrase is asked on the terminal, or read with --password-file or
             --password-fd. The plaintext goes to --out (a new file, mode 0600, written
-            atomically) or to standard output when that is not a terminal. Nothing is written
-            unless the whole file is authentic.
+            atomically) or to standard output when that is not a terminal. Nothing is
+            written unless the whole file is authentic.
 
             EXAMPLES
-              salesvault unseal report.xlsx.age --identity wangfang.key --out report.xlsx
-              salesvault unseal notes.txt.age --out notes.txt          (asks for the passphrase)
+              salesvault unseal report.xlsx.age --identity wang.key --out report.xlsx
+              salesvault unseal notes.txt.age --out notes.txt
               salesvault unseal data.age --identity key.txt > data.csv
             """)
 
