@@ -87,6 +87,24 @@ public enum KeyFile {
         return key
     }
 
+    /// Every X25519 key of an identity text: a manager's key file (one key, whose `# public
+    /// key:` comment must match) or an age identity file (`AGE-SECRET-KEY-1…` lines, `#`
+    /// comments and blank lines ignored), as `age -i` reads it.
+    public static func parseIdentities(_ text: String) throws -> [Curve25519.KeyAgreement.PrivateKey] {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        if lines.count == 1 { return [try parseIdentity(text)] }
+        guard !lines.isEmpty else {
+            throw DepartmentError(.malformed, "the key file holds no age secret key (AGE-SECRET-KEY-1…)", zh: "密钥文件中没有 age 私钥(AGE-SECRET-KEY-1…)")
+        }
+        return try lines.map { line in
+            do { return try AgeKeys.parseIdentity(line) } catch {
+                throw DepartmentError(.malformed, "not an age identity file: a line is not an age secret key (AGE-SECRET-KEY-1…)",
+                                      zh: "不是 age 身份文件:有一行不是 age 私钥(AGE-SECRET-KEY-1…)")
+            }
+        }
+    }
+
     public static func parseAdmin(_ text: String) throws -> Curve25519.Signing.PrivateKey {
         let (line, comment) = try secretLine(text, prefix: "SVADMIN-SECRET-KEY-1", what: "administrator secret key")
         guard let decoded = try? Bech32.decode(line), decoded.hrp == adminSecretHRP, decoded.data.count == 32,

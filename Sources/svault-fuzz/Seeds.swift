@@ -67,6 +67,7 @@ enum Seeds {
         let plaintext = Array("AGE-SECRET-KEY-1 fuzz seed plaintext\n".utf8)
         try put(.age, "x25519", try AgeFile.encrypt(plaintext, to: [.x25519(FuzzTarget.ageIdentity.publicKey)]))
         try put(.age, "scrypt", try AgeFile.encrypt(plaintext, to: [.scrypt(passphrase: SecureBytes(Array(FuzzTarget.agePassphrase.utf8)), logN: 10)]))
+        try put(.age, "x25519-armored", try AgeFile.encrypt(plaintext, to: [.x25519(FuzzTarget.ageIdentity.publicKey)], armored: true))
         try put(.age, "x25519-two", try AgeFile.encrypt([UInt8](repeating: 0x61, count: 70_000),
                                                         to: [.x25519(FuzzTarget.ageIdentity.publicKey), .x25519(try Curve25519.KeyAgreement.PrivateKey().publicKey)]))
 

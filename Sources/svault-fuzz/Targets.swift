@@ -203,6 +203,10 @@ enum FuzzTarget: String, CaseIterable {
     static let ageMaxLogN = 12
 
     static func age(_ data: [UInt8]) {
+        // The armor's own decoder and the key-free summary, then the full decryption (which
+        // takes armored and binary files alike).
+        _ = try? AgeArmor.decode(data)
+        _ = try? AgeFile.summary(of: data)
         _ = try? AgeFile.decrypt(data, with: [.x25519(ageIdentity)])
         _ = try? AgeFile.decrypt(data, with: [.passphrase(SecureBytes(Array(agePassphrase.utf8)), maxLogN: ageMaxLogN)])
     }

@@ -114,6 +114,57 @@ final class AgeFileTests: XCTestCase {
         print("[interop] age \(sizes.count) sizes each way (0 B to 200 kB, chunk boundaries included)")
     }
 
+    func testArmorBothWaysWithAge() throws {
+        guard let age = tool("age"), let keygen = tool("age-keygen") else {
+            throw XCTSkip("age armor interop: the age tool is not installed (Scripts/test installs Debian's age)")
+        }
+        let keyFile = dir.appendingPathComponent("key.txt").path
+        XCTAssertEqual(try run(keygen, ["-o", keyFile]).0, 0)
+        let keyText = try String(contentsOfFile: keyFile, encoding: .utf8)
+        let identity = try AgeKeys.parseIdentity(String(try XCTUnwrap(keyText.split(separator: "\n").first { $0.hasPrefix("AGE-SECRET-KEY-1") })))
+        let recipient = AgeKeys.recipientString(identity.publicKey)
+        for size in [0, 1, 47, 48, 65_536, 100_000] {
+            let plain = try Random.bytes(size)
+            // Ours, armored → age -d.
+            let ours = dir.appendingPathComponent("ours-\(size).asc").path
+            let opened = dir.appendingPathComponent("ours-\(size).out").path
+            try Data(try AgeFile.encrypt(plain, to: [.x25519(identity.publicKey)], armored: true)).write(to: URL(fileURLWithPath: ours))
+            let (status, _, err) = try run(age, ["-d", "-i", keyFile, "-o", opened, ours])
+            XCTAssertEqual(status, 0, "age -d refused our armored file of \(size) bytes: \(err)")
+            let openedBytes = FileManager.default.fileExists(atPath: opened) ? [UInt8](try Data(contentsOf: URL(fileURLWithPath: opened))) : []
+            XCTAssertEqual(openedBytes, plain, "size \(size)")
+            // age -a → ours.
+            let input = dir.appendingPathComponent("plain-\(size)").path
+            let theirs = dir.appendingPathComponent("theirs-\(size).asc").path
+            try Data(plain).write(to: URL(fileURLWithPath: input))
+            let (s2, _, e2) = try run(age, ["-a", "-r", recipient, "-o", theirs, input])
+            XCTAssertEqual(s2, 0, e2)
+            let armored = [UInt8](try Data(contentsOf: URL(fileURLWithPath: theirs)))
+            XCTAssertTrue(AgeArmor.isArmored(armored))
+            XCTAssertEqual(try AgeFile.decrypt(armored, with: [.x25519(identity)]), plain, "age -a file of \(size) bytes")
+        }
+    }
+
+    func testPassphraseFilesWrittenByAgeOpenHere() throws {
+        guard let age = tool("age"), FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("age passphrase interop: age or util-linux script is not installed")
+        }
+        let plain = try Random.bytes(70_000)
+        let input = dir.appendingPathComponent("plain").path
+        try Data(plain).write(to: URL(fileURLWithPath: input))
+        let file = dir.appendingPathComponent("p.age").path
+        // age asks twice, on the terminal only; `script` gives it one.
+        let feed = "(sleep 1; printf 'correct horse battery\\r'; sleep 1; printf 'correct horse battery\\r')"
+        let (status, _, _) = try run("/bin/sh", ["-c", "\(feed) | script -qec \"\(age) -p -o \(file) \(input)\" /dev/null"])
+        XCTAssertEqual(status, 0)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        XCTAssertEqual(try AgeFile.summary(of: bytes), AgeFile.Summary(armored: false, stanzaTypes: ["scrypt"]))
+        XCTAssertEqual(try AgeFile.decrypt(bytes, with: [.passphrase(SecureBytes(Array("correct horse battery".utf8)))]), plain)
+        XCTAssertThrowsError(try AgeFile.decrypt(bytes, with: [.passphrase(SecureBytes(Array("correct horse".utf8)))])) {
+            XCTAssertEqual($0 as? AgeFile.Failure, .noMatchingIdentity)
+        }
+    }
+
     func testPassphraseFilesOpenWithAgeOnATerminal() throws {
         guard let age = tool("age"), FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
             throw XCTSkip("age passphrase interop: age or util-linux script is not installed")

@@ -49,4 +49,24 @@ public enum Base64 {
     }
 
     public static func decode(_ text: String) -> [UInt8]? { decode(Array(text.utf8)) }
+
+    // MARK: With padding (age's ASCII armor, RFC 7468 strict PEM)
+
+    /// Standard base64 with `=` padding to a multiple of four characters.
+    public static func encodePadded(_ data: [UInt8]) -> String {
+        let bare = encode(data)
+        return bare + String(repeating: "=", count: (4 - bare.utf8.count % 4) % 4)
+    }
+
+    /// Strict decoding of padded base64: a multiple of four characters, exactly the padding
+    /// `encodePadded` writes (none, `=` or `==` at the end only), canonical trailing bits.
+    public static func decodePadded<S: Collection>(_ text: S) -> [UInt8]? where S.Element == UInt8 {
+        guard text.count % 4 == 0 else { return nil }
+        let bytes = Array(text)
+        let pad = bytes.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        guard pad <= 2, !(pad > 0 && bytes.count == 0) else { return nil }
+        let bare = bytes.dropLast(pad)
+        guard !bare.contains(UInt8(ascii: "=")), (4 - bare.count % 4) % 4 == pad else { return nil }
+        return decode(bare)
+    }
 }

@@ -25,7 +25,8 @@ enum ExitStatus: Int32 {
           0   success
           1   other failure (I/O, full disk, permissions)
           2   file not found, already exists, not an archive, or unsupported version
-          3   wrong password (or escrow keys that hold no slot of the archive)
+          3   wrong password (or escrow keys that hold no slot of the archive, or a
+              key or passphrase that does not open an age file: unseal)
           4   archive damaged or tampered with (details in the message)
           5   archive in use by another salesvault process
           6   an interrupted save must be repaired first (salesvault repair)
@@ -41,7 +42,7 @@ enum ExitStatus: Int32 {
 
 /// A user-facing error: what happened, what to do, and the exit status (STYLE 13).
 struct CLIError: Error {
-    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused }
+    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused, wrongKey }
     let kind: Kind
     let message: L
     let hint: L?
@@ -61,6 +62,7 @@ struct CLIError: Error {
         case .failure, .cancelled: return .failure
         case .damaged: return .damaged
         case .needsRepair: return .needsRepair
+        case .wrongKey: return .wrongPassword
         }
     }
 }
