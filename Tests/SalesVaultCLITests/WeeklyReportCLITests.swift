@@ -74,7 +74,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let a = try newArchive("张伟")
         try week(a, customer: "苏州精密机械甲乙丙")
         let submitted = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
-        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报(第 1 版),已加密发送给 王总(总经理)、陈总监(sales director)"), submitted.stdout)
+        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报(第 1 版),已加密存入部门周报文件夹,仅 王总(总经理)、陈总监(sales director) 可以打开"), submitted.stdout)
         let folder = dept + "/reports/2026-W48"
         for suffix in [".xlsx.age", ".html.age", ".json.age", ".manifest.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟" + suffix), suffix)
@@ -87,7 +87,7 @@ final class WeeklyReportCLITests: XCTestCase {
                 XCTAssertEqual(r.status, 0, "\(identity): \(r.stderr)")
                 XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8), "an XLSX (zip) inside")
                 let html = try runTool(["-d", "-i", dir.path("\(identity).txt"), folder + "/张伟.html.age"], executable: age)
-                XCTAssertTrue(html.stdout.contains("张伟 销售周报 2026-W48") && html.stdout.contains("苏州精密机械甲乙丙"), identity)
+                XCTAssertTrue(html.stdout.contains("张伟销售周报(2026 年第 48 周)") && html.stdout.contains("苏州精密机械甲乙丙"), identity)
             } else {
                 XCTAssertNotEqual(r.status, 0, "the department manager is not a recipient of weekly reports")
                 XCTAssertTrue(r.stderr.contains("no identity matched"), r.stderr)
@@ -128,11 +128,11 @@ final class WeeklyReportCLITests: XCTestCase {
         _ = try dir.write("lone-pw", "horse battery staple\n")
         try sv(["init", dir.path("lone.svault"), "--owner", "孤客", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
         let r = try sv(["report", "submit", "--lang", "zh"] + owner(dir.path("lone.svault")), expect: 1)
-        XCTAssertTrue(r.stderr.contains("不在部门文件夹中,没有周报接收人"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("不在部门文件夹中,找不到周报接收人"), r.stderr)
         let a = try newArchive("张伟")
         try admin(["policy", dept, "--report-roles", "区域总裁"])
         let none = try sv(["report", "submit", "--lang", "zh"] + owner(a), expect: 8)
-        XCTAssertTrue(none.stderr.contains("没有接收周报的经理(角色须为:区域总裁)"), none.stderr)
+        XCTAssertTrue(none.stderr.contains("尚未设置周报接收人(须为以下角色之一:区域总裁)"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2026-W47/张伟.manifest.json"))
         let bad = try sv(["report", "weekly", "--week", "2027-W53"] + owner(a), expect: 64)
         XCTAssertTrue(bad.stderr.contains("2027-W53 is not a week"), bad.stderr)
@@ -155,10 +155,10 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertTrue(line("王强").contains("按时提交"), view)
         XCTAssertTrue(line("李娜").contains("逾期提交") && line("李娜").contains("2026-11-27 19:00"), view)
         XCTAssertTrue(line("赵敏").contains("未提交"), view)
-        XCTAssertTrue(view.contains("合计(3 份)"), view)
+        XCTAssertTrue(view.contains("合计(3 份周报)"), view)
         XCTAssertTrue(view.contains("三、未提交周报") && view.components(separatedBy: "赵敏").count == 3, view)
         // 撞单: the same company under two names (the legal suffix and the bracket folded away).
-        XCTAssertTrue(view.contains("名称相同") && view.contains("苏州精密机械有限公司") && view.contains("苏州精密机械(集团)"), view)
+        XCTAssertTrue(view.contains("客户名称相同") && view.contains("苏州精密机械有限公司") && view.contains("苏州精密机械(集团)"), view)
         XCTAssertFalse(view.contains("杭州数据科技  A"), "a customer only one salesperson has is no conflict")
 
         // The department manager's key opens none of them, and says so.
@@ -176,7 +176,7 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8))
         let page = dir.path("汇总.html")
         try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", page, "--lang", "zh"], now: at(day: 5, hour: 1))
-        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部 销售周报汇总 2026-W48"), "the default week is the last one due")
+        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总(2026 年第 48 周"), "the default week is the last one due")
     }
 
     func testTheFridayReminderIsInTheCalendar() throws {
@@ -184,14 +184,14 @@ final class WeeklyReportCLITests: XCTestCase {
         let ics = try sv(["reminders", "--ics", a, "--lang", "zh"], now: at(day: 2, hour: 0)).stdout
         // Friday 2026-11-27 16:00 in Shanghai is 08:00 UTC, weekly.
         XCTAssertTrue(ics.contains("DTSTART:20261127T080000Z\r\nDTEND:20261127T100000Z\r\nRRULE:FREQ=WEEKLY"), ics)
-        XCTAssertTrue(ics.contains("提交本周销售周报:张伟(周五 18:00 前)"), ics)
+        XCTAssertTrue(ics.contains("张伟:请于周五 18:00 前提交本周销售周报"), ics)
     }
 
     func testGradeResultAndProblemsFromTheCommandLine() throws {
         let a = try newArchive("张伟")
         try sv(["customer", "add", "华东电力", "--grade", "B"] + owner(a), now: at(day: 0, hour: 1))
         let change = try sv(["customer", "grade", "华东电力", "A", "--reason", "确认招标", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 2))
-        XCTAssertTrue(change.stderr.contains("周报须写明等级调整的结果和遇到的问题"), change.stderr)
+        XCTAssertTrue(change.stderr.contains("本次调整尚未填写调整结果或存在的问题(周报中须写明)"), change.stderr)
         try sv(["customer", "grade", "华东电力", "--result", "进入短名单", "--problem", "价格压力"] + owner(a), now: at(day: 0, hour: 3))
         let md = dir.path("r.md")
         let r = try sv(["report", "weekly", "--week", "2026-W48", "--out", md, "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
