@@ -429,7 +429,7 @@ final class XLSXTests: XCTestCase {
 // MARK: - Helpers (test targets cannot share code; after Tests/SalesVaultCLITests/ProcessSupport.swift)
 
 /// A temporary folder removed when released.
-private final class TempFolder {
+final class TempFolder {
     let path: String
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("svxlsx-\(UUID().uuidString)").path
@@ -440,7 +440,7 @@ private final class TempFolder {
 }
 
 /// The real tools the tests drive: python3 with openpyxl, and LibreOffice's soffice.
-private enum Tools {
+enum Tools {
     static func fixtureURL(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/xlsx/\(name)")
     }

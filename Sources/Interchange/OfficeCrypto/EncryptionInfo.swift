@@ -120,12 +120,13 @@ enum EncryptionInfo {
             throw OfficeCryptoErrors.damaged("its encryption descriptor is not valid XML")
         }
         guard let keyData else { throw OfficeCryptoErrors.damaged("its encryption descriptor has no keyData") }
+        let packageCipher = try cipher(keyData)  // an algorithm other than AES is named first
         guard let passwordKey else {
             throw OfficeCryptoErrors.unsupported(encryptors.isEmpty ? .unknownVersion("4.4 without key encryptors") : .certificateOnly)
         }
         guard let integrity else { throw OfficeCryptoErrors.damaged("its encryption descriptor has no dataIntegrity (the HMAC)") }
         var info = Agile(password: PasswordKey())
-        (info.keyBits, info.blockSize, info.hash) = try cipher(keyData)
+        (info.keyBits, info.blockSize, info.hash) = packageCipher
         info.keySalt = try base64(keyData, "saltValue")
         info.encryptedHmacKey = try base64(integrity, "encryptedHmacKey")
         info.encryptedHmacValue = try base64(integrity, "encryptedHmacValue")

@@ -21,8 +21,8 @@ enum OfficeCryptoErrors {
         case unknownVersion(String)
     }
 
-    static let resaveHint = "Open it in Excel or WPS with its password; to import it as it is, save it again with a password from Excel 2010 or later, WPS, or LibreOffice (File > Info > Protect Workbook > Encrypt with Password), or without a password as an .xlsx on an encrypted drive."
-    static let resaveHintZH = "请在 Excel 或 WPS 中用密码打开它,再用 Excel 2010 及以后版本、WPS 或 LibreOffice 重新设置打开密码另存(文件 > 信息 > 保护工作簿 > 用密码进行加密),然后导入另存的文件。"
+    static let resaveHint = "Open it in Excel or WPS with its password; Save As \"Excel Workbook (*.xlsx)\" with a password from Excel 2010 or later, WPS, or LibreOffice (File > Info > Protect Workbook > Encrypt with Password), and import that copy."
+    static let resaveHintZH = "请在 Excel 或 WPS 中用密码打开它,再用 Excel 2010 及以后版本、WPS 或 LibreOffice“另存为”“Excel 工作簿(*.xlsx)”并重新设置打开密码(文件 > 信息 > 保护工作簿 > 用密码进行加密),然后导入另存的文件。"
 
     static func wrongPassword() -> InterchangeError {
         InterchangeError(
