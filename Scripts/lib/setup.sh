@@ -62,3 +62,27 @@ ensure_libreoffice() {
 ensure_chromium() {
   ensure_packages chromium fonts-wqy-microhei
 }
+
+# msoffcrypto-tool: the encrypted-workbook tests encrypt openpyxl workbooks with it (agile
+# encryption) and decrypt ours. PyPI only (Debian 12 has no package), like openpyxl's pip path;
+# where pip may not install system-wide (PEP 668) it is told it may, for this one package.
+ensure_msoffcrypto() {
+  ensure_openpyxl || return 1
+  python3 -c "import msoffcrypto" >/dev/null 2>&1 && return 0
+  echo "Installing msoffcrypto-tool"
+  python3 -m pip install --quiet msoffcrypto-tool >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --break-system-packages msoffcrypto-tool >/dev/null 2>&1
+  python3 -c "import msoffcrypto" >/dev/null 2>&1 || {
+    echo "error: could not install msoffcrypto-tool for python3" >&2
+    echo "hint: run 'python3 -m pip install msoffcrypto-tool'" >&2
+    return 1
+  }
+}
+
+# LibreOffice's Python bridge (Debian's python3-uno, for /usr/bin/python3): the tests save
+# workbooks with a password and open ours with one through it, which soffice --convert-to cannot.
+ensure_libreoffice_uno() {
+  ensure_libreoffice
+  /usr/bin/python3 -c "import uno" >/dev/null 2>&1 && return 0
+  ensure_packages python3-uno
+}

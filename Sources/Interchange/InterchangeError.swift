@@ -10,8 +10,11 @@ public struct InterchangeError: Error, Equatable, Sendable, CustomStringConverti
         case malformedText
         /// A workbook that is not a readable XLSX (a damaged zip, missing parts, bad XML).
         case malformedWorkbook
-        /// A workbook SalesVault cannot read: encrypted, the old .xls format, a zip bomb.
+        /// A workbook SalesVault cannot read: the old .xls format, an encryption it does not
+        /// support (RC4, IRM), a zip bomb.
         case unsupportedWorkbook
+        /// An encrypted workbook whose password is wrong or was not given.
+        case wrongWorkbookPassword
         /// Columns, sheets or values the import cannot map to the archive.
         case mapping
         /// The output file exists and `--force` was not given.

@@ -9,7 +9,7 @@ import Interchange
 /// `package` entry point and ignores thrown errors. A crash, a trap or a sanitizer report is a
 /// finding; an error is the expected answer to a hostile input.
 enum FuzzTarget: String, CaseIterable {
-    case header, records, payload, snapshot, age, registry, keys, csv, xlsx, importsource
+    case header, records, payload, snapshot, age, registry, keys, csv, xlsx, importsource, officecrypto
 
     func run(_ data: [UInt8]) {
         switch self {
@@ -23,6 +23,9 @@ enum FuzzTarget: String, CaseIterable {
         case .csv: Self.csv(data)
         case .xlsx: _ = try? XLSXReader.read(Data(data))
         case .importsource: Self.importSource(data)
+        // The compound-file reader, the EncryptionInfo parser and, for files whose password is
+        // "fuzz", the key derivation, HMAC and decryption (spin count capped so an input stays fast).
+        case .officecrypto: _ = try? OfficeCrypto.decrypt(data, password: { "fuzz" }, maxSpinCount: 1_000)
         }
     }
 

@@ -118,3 +118,29 @@ for name, data in xlsxs.items():
     put("xlsx", name, data)
     put("importsource", name, data)
 put("importsource", "old-xls-magic.xls", bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + b"\0" * 56)
+
+# officecrypto: encrypted workbooks whose password is "fuzz" (the target's), with small spin
+# counts so that each input stays fast: agile by msoffcrypto-tool (spin count 10), standard by
+# LibreOffice through Python-UNO when it is installed (its spin count is the format's 50,000),
+# and hand-made compound files (an .xls stream, a cut-off header).
+put("officecrypto", "header-only.cfb", bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + b"\0" * 504)
+small = xlsx_by_hand(rows[:2])
+try:
+    from msoffcrypto.method import ecma376_agile
+    put("officecrypto", "agile-spin10.xlsx", ecma376_agile.ECMA376Agile.encrypt("fuzz", io.BytesIO(small), spin_count=10))
+    put("importsource", "agile-spin10.xlsx", ecma376_agile.ECMA376Agile.encrypt("fuzz", io.BytesIO(small), spin_count=10))
+except ImportError:
+    pass
+import subprocess, tempfile
+here = os.path.dirname(os.path.abspath(__file__))
+lo = os.path.join(here, "..", "InterchangeTests", "Fixtures", "xlsx", "lo_password.py")
+with tempfile.TemporaryDirectory() as tmp:
+    src = os.path.join(tmp, "plain.xlsx")
+    with open(src, "wb") as f:
+        f.write(small)
+    for mode, name in (("encrypt", "standard-libreoffice.xlsx"), ("encrypt-xls", "rc4-libreoffice.xls")):
+        out = os.path.join(tmp, name)
+        if os.path.exists("/usr/bin/python3") and subprocess.run(["/usr/bin/python3", lo, mode, src, out, "fuzz", os.path.join(tmp, "lo")],
+                                                                   capture_output=True).returncode == 0:
+            with open(out, "rb") as f:
+                put("officecrypto", name, f.read())

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Interchange
 @testable import SalesArchive
+import VaultCrypto
 import XCTest
 
 /// Export, and the round trip the issue asks for: export to XLSX or JSON, import into a new
@@ -66,6 +67,27 @@ final class ExportTests: XCTestCase {
     }
 
     func testARoundTripThroughXLSXReproducesEveryRecord() throws { try roundTrip(.xlsx) }
+
+    /// §6.5: with a workbook password the bytes are an encrypted workbook (its SHA-256 is that
+    /// of the encrypted file), the 说明 sheet says what protects it, and it round-trips.
+    func testAnEncryptedXLSXExportRoundTripsWithItsPassword() throws {
+        let f = try populated()
+        let a = try f.open()
+        var options = Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)
+        options.includeSecret = true
+        options.workbookPassword = "往返 测试 Zebra 2026"
+        let output = try Exporter.write(a, options: options)
+        XCTAssertTrue(OfficeCrypto.isCompoundFile(output.data))
+        XCTAssertEqual(output.sha256, try SHA256.hash(Array(output.data)).hexString)
+        XCTAssertThrowsError(try OfficeCrypto.decrypt(Array(output.data)) { "往返 测试 Zebra 2025" })
+        let plain = Data(try OfficeCrypto.decrypt(Array(output.data)) { "往返 测试 Zebra 2026" })
+        let about = try XCTUnwrap(try XLSXReader.read(plain).first { $0.name == "说明" })
+        XCTAssertTrue(about.rows.contains { $0.cells.map(Importer.plain).joined().contains("只受工作簿打开密码保护") })
+        let g = try ImportFixture(owner: "张伟")
+        let p = try g.importing(plain, name: "export.xlsx")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(try comparable(g.open()), try comparable(a))
+    }
     func testARoundTripThroughJSONReproducesEveryRecord() throws { try roundTrip(.json) }
 
     func testTheXLSXExportHasTypedCellsANeutralisedFormulaAndNoSecretFieldUnlessAsked() throws {

@@ -351,13 +351,18 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.counts[.customers]?.new, 2)
     }
 
-    func testAnEncryptedWorkbookIsRecognisedAndRefusedWithWhatToDo() throws {
+    /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests
+    /// has the real encrypted workbooks), refused with what to do, its password never asked.
+    func testAnEmptyCompoundFileIsRefusedAsDamagedWithWhatToDo() throws {
         let ole = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504))
-        XCTAssertThrowsError(try ImportSource.read(ole, fileName: "客户档案.xlsx")) { error in
+        var asked = false
+        XCTAssertThrowsError(try ImportSource.read(ole, fileName: "客户档案.xlsx") { asked = true; return "x" }) { error in
             let e = error as? InterchangeError
-            XCTAssertEqual(e?.code, .unsupportedWorkbook)
-            XCTAssertTrue(e?.hintZH?.contains("另存为") == true)
+            XCTAssertEqual(e?.code, .malformedWorkbook)
+            XCTAssertTrue(e?.reasonZH.contains("加密工作簿已损坏") == true, "\(String(describing: e))")
+            XCTAssertTrue(e?.hintZH?.contains("重新复制") == true)
         }
+        XCTAssertFalse(asked)
     }
 }
 

@@ -429,7 +429,7 @@ final class XLSXTests: XCTestCase {
 // MARK: - Helpers (test targets cannot share code; after Tests/SalesVaultCLITests/ProcessSupport.swift)
 
 /// A temporary folder removed when released.
-private final class TempFolder {
+final class TempFolder {
     let path: String
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("svxlsx-\(UUID().uuidString)").path

@@ -7,7 +7,7 @@ import XCTest
 /// the input instead of taking the test run down (Docs/FUZZING.md). Errors thrown by the
 /// parsers are the expected answer; only a crash or a trap fails.
 final class FuzzRegressionTests: XCTestCase {
-    static let targets = ["header", "records", "payload", "snapshot", "age", "registry", "keys", "csv", "xlsx", "importsource"]
+    static let targets = ["header", "records", "payload", "snapshot", "age", "registry", "keys", "csv", "xlsx", "importsource", "officecrypto"]
 
     static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

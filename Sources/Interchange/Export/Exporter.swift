@@ -18,6 +18,9 @@ public enum Exporter {
         public var zh = true
         /// CSV only: the encoding (UTF-8 with BOM unless asked otherwise).
         public var encoding: TextEncoding = .utf8BOM
+        /// XLSX only: encrypt the workbook with this password (§6.5, agile encryption); the
+        /// plaintext workbook then exists only in memory. The caller checks its strength.
+        public var workbookPassword: String?
         public var now: Int64
 
         public init(kinds: [ImportKind], format: Format, now: Int64) {
@@ -106,7 +109,13 @@ public enum Exporter {
             for row in table.rows { writer.append(row.map { csvText($0) }) }
             data = try writer.data()
         case .xlsx:
-            data = try XLSXWriter.write(workbook(tables, archive: archive, options: options))
+            if let password = options.workbookPassword {
+                var plain = Array(try XLSXWriter.write(workbook(tables, archive: archive, options: options)))
+                defer { secureZero(&plain) }
+                data = Data(try OfficeCrypto.encrypt(package: plain, password: password))
+            } else {
+                data = try XLSXWriter.write(workbook(tables, archive: archive, options: options))
+            }
         case .json:
             data = try JSONExport.data(archive, options: options)
         }
@@ -167,8 +176,11 @@ public enum Exporter {
             (zh ? "导出人" : "Exported by", .text(archive.actor)),
             (zh ? "各类记录数" : "Records", .text(kinds)),
             (zh ? "含保密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),
-            (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,仅交给有权查看的人,用完及时删除。"
-                                                : "This file is a plaintext copy of customer data that has left the encrypted archive. Keep it safe, give it only to those entitled to it, and delete it after use.")),
+            options.workbookPassword != nil
+                ? (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的副本,已离开档案,只受工作簿打开密码保护(不是档案密码)。请妥善保管,仅交给有权查看的人,密码另行告知,不要另存为无密码的副本,用完及时删除。"
+                                                    : "This file is a copy of customer data that has left the archive, protected only by the workbook's password (not the archive's). Keep it safe, give it only to those entitled to it, tell them the password separately, do not save a copy without the password, and delete it after use."))
+                : (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,仅交给有权查看的人,用完及时删除。"
+                                                    : "This file is a plaintext copy of customer data that has left the encrypted archive. Keep it safe, give it only to those entitled to it, and delete it after use.")),
         ]
         return XLSXSheet(name: zh ? ImportSource.aboutSheet.zh : ImportSource.aboutSheet.en,
                          columns: [XLSXColumn(zh ? "事项" : "Item"), XLSXColumn(zh ? "内容" : "Value", width: 80)],

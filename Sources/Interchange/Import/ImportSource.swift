@@ -30,31 +30,47 @@ public struct ImportSource: Sendable {
     public let format: Format
     public let tables: [Table]
     public let exportedFrom: Origin?
+    /// True when the file was a password-encrypted workbook (§1.3), decrypted in memory: what is
+    /// written from it (a rejects file) is encrypted with the same password.
+    public let encrypted: Bool
 
-    public init(fileName: String, sha256: String, format: Format, tables: [Table], exportedFrom: Origin? = nil) {
+    public init(fileName: String, sha256: String, format: Format, tables: [Table], exportedFrom: Origin? = nil, encrypted: Bool = false) {
         self.fileName = fileName
         self.sha256 = sha256
         self.format = format
         self.tables = tables
         self.exportedFrom = exportedFrom
+        self.encrypted = encrypted
     }
 
+    /// Asked for an encrypted workbook's password, only once the file is known to be one
+    /// (INTERCHANGE.md §1.3); nil when there is none to give.
+    public typealias PasswordProvider = () throws -> String?
+
     /// Reads the file at `path`; `encoding` overrides detection for text files.
-    public static func load(_ path: String, encoding: TextEncoding? = nil) throws -> ImportSource {
+    public static func load(_ path: String, encoding: TextEncoding? = nil, workbookPassword: PasswordProvider = { nil }) throws -> ImportSource {
         let data = try AtomicFile.readInput(path, limit: 1 << 30)
         let name = URL(fileURLWithPath: path).lastPathComponent
-        return try read(data, fileName: name, encoding: encoding)
+        return try read(data, fileName: name, encoding: encoding, workbookPassword: workbookPassword)
     }
 
     /// Reads `data` as the file `fileName`.
-    public static func read(_ data: Data, fileName: String, encoding: TextEncoding? = nil) throws -> ImportSource {
+    public static func read(_ data: Data, fileName: String, encoding: TextEncoding? = nil,
+                            workbookPassword: PasswordProvider = { nil }) throws -> ImportSource {
         let digest = try SHA256.hash(Array(data)).hexString
         let head = [UInt8](data.prefix(8))
-        // A zip (XLSX) or an OLE compound file (a password-protected workbook or an old .xls,
-        // which the XLSX reader names as such).
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             let tables = try XLSXReader.read(data)
             return ImportSource(fileName: fileName, sha256: digest, format: .xlsx, tables: tables, exportedFrom: origin(of: tables))
+        }
+        // An OLE compound file: a password-encrypted workbook, decrypted in memory, or an old
+        // .xls (refused, named as such).
+        if OfficeCrypto.isCompoundFile(head) {
+            var package = try OfficeCrypto.decrypt(Array(data), password: workbookPassword)
+            defer { secureZero(&package) }
+            guard package.starts(with: [0x50, 0x4B]) else { throw OfficeCryptoErrors.damaged("what it decrypts to is not an .xlsx workbook") }
+            let tables = try XLSXReader.read(Data(package))
+            return ImportSource(fileName: fileName, sha256: digest, format: .xlsx, tables: tables, exportedFrom: origin(of: tables), encrypted: true)
         }
         if head.starts(with: FormatV1.magic) {
             throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a SalesVault archive, not a file to import",

@@ -4,13 +4,15 @@ enum XLSXErrors {
     static let resaveHint = "Open the file in Excel or WPS, choose Save As, pick \"Excel Workbook (*.xlsx)\", and import the new file."
     static let resaveHintZH = "请用 Excel 或 WPS 打开这个文件,选择“另存为”,保存类型选“Excel 工作簿(*.xlsx)”,再导入新保存的文件。"
 
+    /// An OLE compound file given to the plain XLSX reader: an encrypted workbook or an old
+    /// .xls. `ImportSource` sends those through `OfficeCrypto` first, which names which it is.
     static func oleCompoundFile() -> InterchangeError {
         InterchangeError(
             .unsupportedWorkbook,
-            "This is a password-protected workbook or an old Excel 97-2003 (.xls) file; SalesVault reads only unprotected .xlsx files for now.",
-            zh: "这个文件是设了打开密码的工作簿,或者是旧版 Excel 97-2003(.xls)文件;SalesVault 目前只能读取没有密码的 .xlsx 文件。",
-            hint: "Open it in Excel or WPS; if it has a password, remove it (File > Info > Protect Workbook > Encrypt with Password, clear the box); then Save As \"Excel Workbook (*.xlsx)\" and import that copy.",
-            hintZH: "请用 Excel 或 WPS 打开:如果设了密码,先去掉密码(文件 > 信息 > 保护工作簿 > 用密码进行加密,把密码清空);再“另存为”“Excel 工作簿(*.xlsx)”,导入另存的那份。")
+            "This is a password-encrypted workbook or an old Excel 97-2003 (.xls) file, not a plain .xlsx.",
+            zh: "这个文件是设了打开密码的工作簿,或者是旧版 Excel 97-2003(.xls)文件,不是普通的 .xlsx 文件。",
+            hint: "Import it with salesvault import, which asks for a workbook's password; an .xls must first be saved as \"Excel Workbook (*.xlsx)\".",
+            hintZH: "请用 salesvault import 导入(它会询问工作簿的密码);.xls 文件需先“另存为”“Excel 工作簿(*.xlsx)”。")
     }
 
     static func notAZip() -> InterchangeError {

@@ -30,8 +30,8 @@ struct XLSXPackage {
     private var totalRead = 0
 
     init(_ data: Data, limits: Limits) throws {
-        if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            throw XLSXErrors.oleCompoundFile()
+        if OfficeCrypto.isCompoundFile(data) {
+            throw XLSXErrors.oleCompoundFile()  // ImportSource decrypts these first (OfficeCrypto)
         }
         guard data.starts(with: [0x50, 0x4B]) else { throw XLSXErrors.notAZip() }
         let entries: [ZIPCentralDirectory.Entry]

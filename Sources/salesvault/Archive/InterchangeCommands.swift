@@ -41,15 +41,20 @@ struct Import: ArchiveCommand {
             with its line, column and value. The import is all or nothing (one bad row and nothing
             is imported, unless --only-valid), saved as one change that `salesvault undo` removes.
             Encodings are detected (UTF-8, UTF-16, GB18030/GBK as Chinese Excel writes CSV).
+            A password-encrypted workbook (Excel, WPS, LibreOffice) is decrypted in memory: its
+            password is asked (no echo) or read with --workbook-password-file.
 
             EXAMPLES
               salesvault import 客户.xlsx -a 张伟.svault --dry-run
+              salesvault import 客户档案.xlsx -a 张伟.svault --workbook-password-file 工作簿密码.txt
               salesvault import 客户.csv -a 张伟.svault --rejects 未导入.csv
               salesvault import 旧客户.csv -a 张伟.svault --on-duplicate skip
               salesvault import --template all --out 导入模板.xlsx
             """)
     @Argument(help: "The file to import (.xlsx, .csv, .tsv, .txt or .json).") var file: String?
     @Flag(help: "Only show what would be imported; save nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("An encrypted workbook's password, from the first line of this file (default: asked, no echo).", valueName: "file"))
+    var workbookPasswordFile: String?
     @Option(help: ArgumentHelp("The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.", valueName: "name"))
     var encoding: String?
     @Option(help: ArgumentHelp("What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.", valueName: "kind"))
@@ -98,7 +103,15 @@ struct Import: ArchiveCommand {
     }
 
     func run(in context: ArchiveContext) throws {
-        let source = try ImportSource.load(file!, encoding: try textEncoding(encoding))  // validate: a file unless --template
+        var workbookPassword: String?
+        let source = try ImportSource.load(file!, encoding: try textEncoding(encoding)) {  // validate: a file unless --template
+            workbookPassword = try PasswordInput.read(
+                file: workbookPasswordFile, fd: nil,
+                prompt: L("\(file!) is an encrypted workbook. Its password (the one that opens it in Excel or WPS): ",
+                          "“\(file!)”是加密的工作簿,请输入它的打开密码(在 Excel 或 WPS 中打开它用的密码):"),
+                confirm: false)
+            return workbookPassword
+        }
         if let rejects {
             let ext = URL(fileURLWithPath: rejects).pathExtension.lowercased()
             let wanted: [String]
@@ -123,7 +136,9 @@ struct Import: ArchiveCommand {
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
         ImportReport.show(preview)
-        if let rejects, let data = try Rejects.data(preview, zh: Render.zh) {
+        if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
+            // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
+            if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
             try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!])
             if onlyValid || dryRun {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
@@ -187,6 +202,7 @@ enum ImportReport {
         let z = Render.zh
         let format: String
         switch p.source.format {
+        case .xlsx where p.source.encrypted: format = z ? "加密的 Excel 工作簿,已在内存中解密" : "encrypted Excel workbook, decrypted in memory"
         case .xlsx: format = z ? "Excel 工作簿" : "Excel workbook"
         case .json: format = z ? "SalesVault JSON 导出文件" : "SalesVault JSON export"
         case .csv(let e, let d):
@@ -270,6 +286,10 @@ struct Export: ArchiveCommand {
         commandName: "export",
         abstract: "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.",
         discussion: """
+            With --encrypt the workbook is encrypted with a password you choose (AES-256, as Excel
+            2010 and later do; Excel, WPS and LibreOffice open it with the password): the
+            plaintext exists only in memory. Tell the recipient the password separately, never
+            with the file, and do not use the archive's password.
             The file is written with permissions 0600, all at once (never half-written), and an
             existing file is only replaced with --force. Secret fields (a contact's personal
             background) only with --include-secret. The export is recorded in the archive (what,
@@ -280,6 +300,7 @@ struct Export: ArchiveCommand {
               salesvault export -a 张伟.svault                          (every kind, one workbook)
               salesvault export -a 张伟.svault --kind customers --format csv --out 客户.csv
               salesvault export -a 张伟.svault --format csv --kind log --encoding gb18030
+              salesvault export -a 张伟.svault --encrypt --out 张伟-客户档案.xlsx     (asks for the workbook's password)
               salesvault escrow open 张伟.svault --identity 李经理.key -- export --out 张伟-交接.xlsx
             """)
     @Option(name: .long, parsing: .singleValue,
@@ -289,11 +310,23 @@ struct Export: ArchiveCommand {
     @Option(help: ArgumentHelp("The file to write (default: the owner's name, the date and the format).", valueName: "file")) var out: String?
     @Option(help: ArgumentHelp("CSV only: utf-8-bom (default, opens in Excel) or gb18030.", valueName: "name")) var encoding: String?
     @Flag(help: "Include secret fields (a contact's personal background).") var includeSecret = false
+    @Flag(help: "Encrypt the workbook with a password you choose (XLSX only; the password is asked twice, no echo).")
+    var encrypt = false
+    @Option(help: ArgumentHelp("With --encrypt: the workbook's password, from the first line of this file.", valueName: "file"))
+    var workbookPasswordFile: String?
     @Flag(help: "Replace the file if it exists.") var force = false
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
 
     var capability: Capability { .export }
+
+    func validate() throws {
+        if workbookPasswordFile != nil && !encrypt { throw ValidationError("--workbook-password-file goes with --encrypt") }
+        if encrypt, let format, format != .xlsx { throw ValidationError("--encrypt writes an encrypted Excel workbook: use --format xlsx, not --format \(format.rawValue)") }
+        if encrypt, let out, let named = Exporter.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()), named != .xlsx {
+            throw ValidationError("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx")
+        }
+    }
 
     func run(in context: ArchiveContext) throws {
         let archive = context.archive
@@ -310,6 +343,15 @@ struct Export: ArchiveCommand {
             guard format == .csv else { throw CLIError(.usage, L("--encoding is for CSV files", "--encoding 只用于 CSV 文件"), hint: L("add --format csv", "请加上 --format csv")) }
             opts.encoding = e
         }
+        if encrypt {
+            let secret = try PasswordInput.read(
+                file: workbookPasswordFile, fd: nil,
+                prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
+                          "请为导出的工作簿设置打开密码(不要用档案密码;请另行告知收件人):"),
+                confirm: true)
+            try NewPasswordCheck.require(secret, owner: archive.vault.header.owner)
+            opts.workbookPassword = secret
+        }
         let day = DateParser.format(DateParser.localDay(opts.now))
         let owner = String(archive.vault.header.owner.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) && $0 != "/" })
         let path = out ?? "\(owner)-客户档案-\(day).\(format.rawValue)"
@@ -318,13 +360,18 @@ struct Export: ArchiveCommand {
         // exported file exists unrecorded (a manager's export is recorded as an escrow use).
         try AtomicFile.write(output.data, to: path, replacing: force, protecting: [archive.vault.path]) {
             guard !context.throughEscrow else { return }
-            let note = ExportNote(format: format.rawValue, kinds: opts.kinds.map(\.rawValue), rows: output.rows,
+            let note = ExportNote(format: encrypt ? "xlsx-encrypted" : format.rawValue, kinds: opts.kinds.map(\.rawValue), rows: output.rows,
                                   file: URL(fileURLWithPath: path).lastPathComponent, sha256: output.sha256, includeSecret: includeSecret)
             try archive.recordExport(note, now: opts.now)
         }
         let shown = Terminal.cell(path)
-        Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
-                          "注意:\(shown) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)
+        if encrypt {
+            Terminal.stderr(L("Note: \(shown) is encrypted with the workbook password you chose (AES-256); it opens in Excel, WPS or LibreOffice with that password. Tell the recipient the password separately (in person or by phone), never in the same message as the file.\n",
+                              "注意:\(shown) 已用您设置的工作簿密码加密(AES-256),在 Excel、WPS 或 LibreOffice 中输入该密码即可打开。请另行告知收件人密码(当面或电话),不要与文件在同一条消息中发送。\n").text)
+        } else {
+            Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
+                              "注意:\(shown) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)
+        }
         Terminal.print(L("Exported \(output.rows) record(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
                          "已导出 \(output.rows) 条记录到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? ",本次导出已记为一次托管访问,档案所有人会看到" : ",本次导出已记入档案历史")。"))
     }

@@ -115,6 +115,7 @@ enum ErrorReport {
             let status: ExitStatus = switch e.code {
             case .unreadableFile, .exists: .fileProblem
             case .writeFailed: .failure
+            case .wrongWorkbookPassword: .wrongPassword
             case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping, .report: .inputRefused
             }
             let hint = e.hint.map { L($0, e.hintZH ?? $0).text }
