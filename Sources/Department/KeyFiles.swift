@@ -68,9 +68,13 @@ public enum KeyFile {
             }
             secrets.append(line)
         }
-        guard secrets.count == 1, secrets[0].hasPrefix(prefix) else {
-            throw DepartmentError(.malformed, "expected exactly one \(what) line (\(prefix)…), found \(secrets.count) key lines",
-                                  zh: "应当恰好有一行\(what)(\(prefix)…),实际有 \(secrets.count) 行")
+        let keyLines = secrets.filter { $0.hasPrefix(prefix) }.count
+        guard secrets.count == 1, keyLines == 1 else {
+            throw DepartmentError(.malformed, keyLines == 0
+                                  ? "this is not a key file: no \(what) line (\(prefix)…) in it"
+                                  : "expected exactly one \(what) line (\(prefix)…), found \(keyLines) of them and \(secrets.count - keyLines) other line(s)",
+                                  zh: keyLines == 0 ? "这不是密钥文件:其中没有以 \(prefix) 开头的密钥行"
+                                  : "密钥文件应当只有一行以 \(prefix) 开头的密钥,实际有 \(keyLines) 行密钥和 \(secrets.count - keyLines) 行其他内容")
         }
         return (secrets[0], publicComment)
     }

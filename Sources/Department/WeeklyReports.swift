@@ -1,5 +1,6 @@
 import Foundation
 import VaultCrypto
+import VaultFormat
 
 /// An ISO 8601 week (Monday to Sunday) of the department's calendar: `2026-W48` (REPORTS.md §2).
 public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -157,6 +158,18 @@ public struct ReportManifest: Codable, Equatable, Sendable {
     public var submittedAtUnix: Int64
     public var files: [File]
     public var recipients: [Recipient]
+    /// HMAC-SHA-256 (hex) of `macMessage` under the archive's report key (FORMAT.md §4.3): made by
+    /// someone who held the archive's data key, checked by managers through escrow.
+    public var mac: String?
+
+    /// What the tag covers (REPORTS.md §4.1): every field but the tag, one per line.
+    public var macMessage: [UInt8] {
+        var lines = ["SalesVault weekly report v1", "owner=\(owner)", "archive=\(archiveID)", "week=\(week)", "version=\(version)",
+                     "submitted=\(submittedAtUnix)"]
+        lines += files.map { "file=\($0.name) \($0.sha256) \($0.bytes)" }
+        lines += recipients.map { "recipient=\($0.fingerprint)" }
+        return Array(lines.joined(separator: "\n").utf8)
+    }
 
     public init(owner: String, archiveID: String, week: ISOWeek, version: Int, submittedAt: Int64, files: [File], recipients: [Recipient]) {
         self.owner = owner
@@ -238,7 +251,11 @@ public struct ReportFolder: Sendable {
             do {
                 var st = stat()
                 guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { problems.append("\(name): not a regular file"); continue }
-                found.append(try ReportManifest.decode(try Data(contentsOf: URL(fileURLWithPath: path))))
+                guard st.st_size <= ReportManifest.maxBytes else { problems.append("\(name): larger than 64 KiB"); continue }
+                guard let handle = FileHandle(forReadingAtPath: path) else { problems.append("\(name): unreadable"); continue }
+                defer { try? handle.close() }
+                let data = (try? handle.read(upToCount: ReportManifest.maxBytes + 1)) ?? Data()
+                found.append(try ReportManifest.decode(data))
             } catch let e as DepartmentError {
                 problems.append("\(name): \(e.reason)")
             } catch {
@@ -249,17 +266,85 @@ public struct ReportFolder: Sendable {
     }
 }
 
+/// The checks a submission passes without any key (REPORTS.md §4.2): its manifest names the
+/// archive registered for its owner, was made after its week began, and lists sealed files that
+/// are there with the SHA-256 it gives. Managers add the tag check (escrow) and the summary's.
+public enum SubmissionCheck {
+    /// Why a submission does not count, in English and Chinese; nil when it passes.
+    public static func problem(_ m: ReportManifest, folder: ReportFolder, archive: ArchiveInspection?, week: ISOWeek,
+                               calendar: DepartmentCalendar) -> (en: String, zh: String)? {
+        guard let archive else {
+            return ("the registered archive of \(m.owner) cannot be read, so the report cannot be matched to it",
+                    "无法读取 \(m.owner) 登记的档案,无法核对这份周报")
+        }
+        guard m.archiveID == archive.prefix.archiveIDHex else {
+            return ("version \(m.version) was made from another archive than the one registered for \(m.owner)",
+                    "第 \(m.version) 版不是由 \(m.owner) 登记的档案提交的")
+        }
+        guard m.submittedAtUnix >= calendar.start(of: week.monday) else {
+            return ("version \(m.version) says it was submitted before the week began", "第 \(m.version) 版的提交时间早于该周开始")
+        }
+        for f in m.files {
+            let path = folder.directory + "/" + f.name
+            guard f.name == URL(fileURLWithPath: f.name).lastPathComponent, !f.name.hasPrefix("."),
+                  f.name.hasPrefix(ReportFolder.base(m.owner, version: m.version) + "."),
+                  let data = readRegular(path, limit: 1 << 30)
+            else {
+                return ("\(f.name), listed in version \(m.version)'s manifest, is missing or not a regular file",
+                        "第 \(m.version) 版提交清单中的 \(f.name) 缺失或不是普通文件")
+            }
+            guard data.count == f.bytes, (try? SHA256.hash(Array(data)).hexString) == f.sha256 else {
+                return ("\(f.name) is not the file version \(m.version)'s manifest lists (changed after submission)",
+                        "\(f.name) 与第 \(m.version) 版提交清单不符,提交后可能被改动过")
+            }
+        }
+        guard m.files.contains(where: { $0.name.hasSuffix(".json.age") }) else {
+            return ("version \(m.version)'s manifest lists no summary", "第 \(m.version) 版提交清单中没有周报摘要文件")
+        }
+        return nil
+    }
+
+    /// The bytes of a regular file (never through a symbolic link, never more than `limit`).
+    public static func readRegular(_ path: String, limit: Int) -> Data? {
+        let fd = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= limit else { return nil }
+        var out = Data(count: Int(st.st_size))
+        var done = 0
+        let ok = out.withUnsafeMutableBytes { raw -> Bool in
+            while done < raw.count {
+                let n = read(fd, raw.baseAddress! + done, raw.count - done)
+                if n <= 0 { return n == 0 }
+                done += n
+            }
+            return true
+        }
+        guard ok else { return nil }
+        out.count = done
+        return out
+    }
+
+    /// When a salesperson was registered (nil when the registry's date cannot be read).
+    static func registered(_ person: Registry.Salesperson) -> Int64? {
+        ISO8601DateFormatter().date(from: person.addedAt).map { Int64($0.timeIntervalSince1970) }
+    }
+}
+
 /// For the compliance check: who handed in the weekly report of a week, on time or late, and
-/// who did not (REPORTS.md §5), from the manifests alone (no key needed).
+/// who did not (REPORTS.md §5), from the manifests and the sealed files' hashes (no key needed).
 public struct WeeklyReportCheck: Codable, Equatable, Sendable {
     public struct Row: Codable, Equatable, Sendable {
         public var salesperson: String
-        /// `submitted`, `late` or `missing`.
+        /// `submitted`, `late`, `missing` or `invalid` (manifests that fail SubmissionCheck).
         public var status: String
         public var submittedAt: String?
         public var versions: Int
         /// The date and time of `submittedAt` in the department's zone, for tables.
         public var submittedLocal: String?
+        /// Why submissions did not count.
+        public var problem: String?
     }
 
     public var week: String
@@ -270,6 +355,7 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
     public var submitted: Int
     public var late: Int
     public var missing: Int
+    public var invalid: Int
 
     /// The week checked by default: the last one whose due time has passed at `now`.
     public static func lastDueWeek(registry: Registry, now: Int64) -> ISOWeek {
@@ -279,22 +365,36 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
     }
 
     public static func run(directory: String, registry: Registry, week: ISOWeek) -> WeeklyReportCheck {
-        let folder = ReportFolder(layout: Layout(directory), week: week)
+        let layout = Layout(directory)
+        let folder = ReportFolder(layout: layout, week: week)
         let due = registry.reportDue(week)
         let manifests = folder.manifests().found.filter { $0.week == week.description }
         var rows: [Row] = []
         for person in registry.salespeople {
-            let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == person.name.precomposedStringWithCanonicalMapping }
-            guard let first = mine.min(by: { $0.submittedAtUnix < $1.submittedAtUnix }) else {
-                rows.append(Row(salesperson: person.name, status: "missing", submittedAt: nil, versions: 0, submittedLocal: nil))
+            // Registered after the report was due: nothing was asked of them that week.
+            if let since = SubmissionCheck.registered(person), since > due { continue }
+            let name = person.name.precomposedStringWithCanonicalMapping
+            let archive = try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)
+            let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
+            var problems: [String] = []
+            let valid = mine.filter { m in
+                guard let p = SubmissionCheck.problem(m, folder: folder, archive: archive ?? nil, week: week, calendar: registry.calendar) else { return true }
+                problems.append(p.en)
+                return false
+            }
+            guard let first = valid.min(by: { $0.submittedAtUnix < $1.submittedAtUnix }) else {
+                rows.append(Row(salesperson: person.name, status: mine.isEmpty ? "missing" : "invalid", submittedAt: nil, versions: 0,
+                                submittedLocal: nil, problem: problems.isEmpty ? nil : problems.joined(separator: "; ")))
                 continue
             }
             rows.append(Row(salesperson: person.name, status: first.submittedAtUnix <= due ? "submitted" : "late",
-                            submittedAt: first.submittedAt, versions: mine.count, submittedLocal: registry.calendar.localTime(first.submittedAtUnix)))
+                            submittedAt: first.submittedAt, versions: valid.count, submittedLocal: registry.calendar.localTime(first.submittedAtUnix),
+                            problem: problems.isEmpty ? nil : problems.joined(separator: "; ")))
         }
         return WeeklyReportCheck(week: week.description, due: Registry.timestamp(due), dueLocal: registry.calendar.localTime(due), rows: rows,
                                  submitted: rows.filter { $0.status == "submitted" }.count,
                                  late: rows.filter { $0.status == "late" }.count,
-                                 missing: rows.filter { $0.status == "missing" }.count)
+                                 missing: rows.filter { $0.status == "missing" }.count,
+                                 invalid: rows.filter { $0.status == "invalid" }.count)
     }
 }

@@ -150,6 +150,20 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertTrue(r.changes.contains { $0.field == "联系电话" && $0.old == "021-1111" && $0.new == "021-2222" })
     }
 
+    func testASummaryWithImpossibleFiguresIsRefused() throws {
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: try build().json()) as? [String: Any])
+        var counts = try XCTUnwrap(object["thisWeek"] as? [String: Any])
+        counts["activities"] = Int.max
+        object["thisWeek"] = counts
+        XCTAssertThrowsError(try WeeklyReport.decode(try JSONSerialization.data(withJSONObject: object)))
+        counts["activities"] = -5
+        object["thisWeek"] = counts
+        XCTAssertThrowsError(try WeeklyReport.decode(try JSONSerialization.data(withJSONObject: object)))
+        var total: Int64 = .max - 1
+        total |+= 5
+        XCTAssertEqual(total, .max, "sums stop at the largest amount")
+    }
+
     func testTheJSONSummaryRoundTripsWithoutTheAppendix() throws {
         let r = try build()
         let data = try r.json()
@@ -164,10 +178,12 @@ final class WeeklyReportTests: XCTestCase {
 
     func testMarkdownAndHTMLEscapeWhatTheArchiveHolds() throws {
         try archive.addCustomer(name: "<script>alert(1)</script>|**x**", now: h(11, day: 3))
+        try archive.addCustomer(name: "bidi\u{202E}FDP.exe", now: h(12, day: 3))
         let r = try build()
         let html = ReportRender.html(r, zh: true)
         XCTAssertFalse(html.contains("<script>"))
         XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertFalse(ReportRender.html(try build(), zh: true).unicodeScalars.contains("\u{202E}"))
         let md = ReportRender.markdown(r, zh: true)
         XCTAssertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*\\*x\\*\\*"), md)
         XCTAssertTrue(md.contains("| 华东电力有限公司 | B → A(上调) |"), md)

@@ -201,3 +201,156 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("--result"), missing.stderr)
     }
 }
+
+/// What the attack round on the weekly report found (REPORTS.md §4–6), a test each.
+extension WeeklyReportCLITests {
+    func python(_ script: String, _ args: [String]) throws -> String {
+        let r = try runTool(["-c", script] + args, executable: "/usr/bin/python3")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return r.stdout
+    }
+
+    func view(_ identity: String = "gm", now: Int64? = nil) throws -> String {
+        try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("\(identity).txt"), "--lang", "zh"], now: now ?? at(day: 5, hour: 1)).stdout
+    }
+
+    func line(_ view: String, _ name: String) -> String { view.split(separator: "\n").first { $0.hasPrefix(name) }.map(String.init) ?? "" }
+
+    /// F1: a submission forged with the managers' public keys (a summary sealed to them, a
+    /// manifest with the right hashes and archive id) lacks the archive's tag: not counted.
+    func testAReportForgedWithThePublicKeysIsRefusedByTheView() throws {
+        let zhang = try newArchive("张伟")
+        let li = try newArchive("李娜")
+        try week(li, customer: "杭州数据科技")
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(li), now: at(day: 4, hour: 10))
+        let archiveID = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try sv(["status", zhang, "--json"]).stdout.utf8)) as? [String: Any])?["archiveId"] as? String)
+        let folder = dept + "/reports/2026-W48"
+        let age = try XCTUnwrap(which("age"))
+        let summary = try runTool(["-d", "-i", dir.path("gm.txt"), folder + "/李娜.json.age"], executable: age).stdout
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+        object["owner"] = "张伟"
+        object["archiveID"] = archiveID
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: dir.path("forged.json")))
+        let gmRecipient = try runTool(["-y", dir.path("gm.txt")], executable: try XCTUnwrap(which("age-keygen"))).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try runTool(["-r", gmRecipient, "-o", folder + "/张伟.json.age", dir.path("forged.json")], executable: age).status, 0)
+        for s in ["xlsx", "html"] { try FileManager.default.copyItem(atPath: folder + "/李娜.\(s).age", toPath: folder + "/张伟.\(s).age") }
+        _ = try python("""
+            import json, hashlib, os, sys
+            d, aid = sys.argv[1], sys.argv[2]
+            m = json.load(open(d + "/李娜.manifest.json"))
+            m["owner"], m["archiveID"] = "张伟", aid
+            m["files"] = [{"name": "张伟." + s, "sha256": hashlib.sha256(open(d + "/张伟." + s, "rb").read()).hexdigest(),
+                           "bytes": os.path.getsize(d + "/张伟." + s)} for s in ["xlsx.age", "html.age", "json.age"]]
+            json.dump(m, open(d + "/张伟.manifest.json", "w"), ensure_ascii=False)
+            """, [folder, archiveID])
+        let v = try view()
+        XCTAssertTrue(line(v, "张伟").contains("校验未通过") && line(v, "张伟").contains("校验码不符"), v)
+        XCTAssertTrue(line(v, "李娜").contains("按时提交"), v)
+        XCTAssertTrue(v.contains("张伟(提交内容校验未通过)"), "listed among those who have not submitted: \(v)")
+    }
+
+    /// F2, F3: a report from another archive in the owner's name, and a manifest whose time was
+    /// edited to look on time, do not count.
+    func testAReportFromAnotherArchiveOrWithAnEditedTimeDoesNotCount() throws {
+        let li = try newArchive("李娜")
+        try week(li, customer: "杭州数据科技")
+        // Another archive with the owner 李娜, outside the registered path.
+        try sv(["init", dir.path("fake.svault"), "--owner", "李娜", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        let fake = try sv(["report", "submit", "--week", "2026-W48"] + owner(dir.path("fake.svault")), now: at(day: 4, hour: 10), expect: 1)
+        XCTAssertTrue(fake.stderr.contains("not in a department folder"), fake.stderr)
+        let forced = try runTool(["report", "submit", "--week", "2026-W48"] + owner(dir.path("fake.svault")),
+                                 environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "SALESVAULT_DEPARTMENT": dept, "TMPDIR": tmp])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        var v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("校验未通过") && line(v, "李娜").contains("不是由 李娜 登记的档案提交的"), v)
+        let json = try sv(["compliance", dept, "--json"], now: at(day: 5, hour: 1)).stdout
+        XCTAssertTrue(json.contains("\"status\" : \"invalid\""), json)
+
+        // The real one, late; then its manifest edited to an on-time moment.
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(li), now: at(day: 4, hour: 20))
+        v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("逾期提交"), v)
+        let manifest = dept + "/reports/2026-W48/李娜.v2.manifest.json"
+        _ = try python("""
+            import json, sys
+            m = json.load(open(sys.argv[1])); m["submittedAtUnix"] -= 86400; m["submittedAt"] = "2026-11-26T12:00:00Z"
+            json.dump(m, open(sys.argv[1], "w"), ensure_ascii=False)
+            """, [manifest])
+        v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("校验未通过") && line(v, "李娜").contains("校验码不符"), v)
+    }
+
+    /// F4: no report for a week that has not begun, nor for one before the archive existed.
+    func testReportsForWeeksToComeOrBeforeTheArchiveAreRefused() throws {
+        let a = try newArchive("张伟")
+        let future = try sv(["report", "submit", "--week", "2030-W01", "--lang", "zh"] + owner(a), now: at(day: 2, hour: 9), expect: 8)
+        XCTAssertTrue(future.stderr.contains("2030 年第 1 周尚未开始"), future.stderr)
+        let past = try sv(["report", "submit", "--week", "2001-W01"] + owner(a), now: at(day: 2, hour: 9), expect: 8)
+        XCTAssertTrue(past.stderr.contains("the archive did not exist in 2001-W01"), past.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2030-W01/张伟.manifest.json"))
+    }
+
+    /// F5: an older signed registry put back (one that drops a salesperson) is refused.
+    func testAnOlderRegistryPutBackIsRefusedByTheView() throws {
+        let zhang = try newArchive("张伟")
+        let old = try bytes(dept + "/department.json")
+        let oldSig = try bytes(dept + "/department.sig")
+        try newArchive("李娜")
+        try week(zhang, customer: "华东电力")
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))
+        try old.write(to: URL(fileURLWithPath: dept + "/department.json"))
+        try oldSig.write(to: URL(fileURLWithPath: dept + "/department.sig"))
+        let r = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt")], now: at(day: 5, hour: 1), expect: 4)
+        XCTAssertTrue(r.stderr.contains("older"), r.stderr)
+    }
+
+    /// F8: a submission that fails half-way leaves none of its files.
+    func testAFailedSubmissionLeavesNothingBehind() throws {
+        let a = try newArchive("张伟")
+        let folder = dept + "/reports/2026-W48"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/张伟.json.age", withDestinationPath: "/tmp/elsewhere")
+        let r = try sv(["report", "submit", "--week", "2026-W48"] + owner(a), now: at(day: 4, hour: 10), expect: 1)
+        XCTAssertTrue(r.stderr.contains("symbolic link"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["张伟.json.age"], "the xlsx and html of the failed attempt are removed")
+    }
+
+    /// F9, F10, F18: a huge manifest is not read whole and is named; a key that opens nothing says so.
+    func testAHugeManifestIsNamedAndAWrongKeyIsTold() throws {
+        let zhang = try newArchive("张伟")
+        try newArchive("李娜")
+        try week(zhang, customer: "华东电力")
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))
+        let huge = dept + "/reports/2026-W48/李娜.manifest.json"
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data(count: 8 << 20)))
+        let v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("未提交") && line(v, "李娜").contains("larger than 64 KiB"), v)
+        let wrong = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("manager.txt"), "--lang", "zh"], now: at(day: 5, hour: 1))
+        XCTAssertTrue(wrong.stderr.contains("您的密钥打不开 2026 年第 48 周 的 1 份周报中的任何一份"), wrong.stderr)
+    }
+
+    /// F13, F14, F15: outputs never replace the registry; names and formats must agree.
+    func testReportOutputsKeepOffTheRegistryAndNeedAKnownFormat() throws {
+        let a = try newArchive("张伟")
+        let registry = try bytes(dept + "/department.json")
+        let r = try sv(["report", "weekly", "--format", "html", "--out", dept + "/department.json", "--force"] + owner(a), now: at(day: 4, hour: 10), expect: 1)
+        XCTAssertTrue(r.stderr.contains("department.json"), r.stderr)
+        XCTAssertEqual(try bytes(dept + "/department.json"), registry)
+        try sv(["report", "weekly", "--out", dir.path("y.txt")] + owner(a), now: at(day: 4, hour: 10), expect: 64)
+        try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--format", "md", "--out", dir.path("v.md")], expect: 64)
+    }
+
+    /// F7, F11, F22: names that would collide with a later version's files are refused; text
+    /// that reorders the page is shown, not obeyed; the reminder quotes the archive's path.
+    func testNamesThatCollideWithVersionsAreRefusedAndTheReminderQuotesThePath() throws {
+        for name in ["张伟.v2", "张伟 "] {
+            let r = try runTool(["dept", "add-salesperson", dept, name, "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--lang", "zh"],
+                                environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: -7, hour: 9))])
+            XCTAssertNotEqual(r.status, 0, name)
+            XCTAssertTrue(r.stderr.contains("不能以“.v”加数字结尾") || r.stderr.contains("首尾不能有空格"), r.stderr)
+        }
+        let a = try newArchive("Zhang Wei")
+        let ics = try sv(["reminders", "--ics", a], now: at(day: 2, hour: 0)).stdout.replacingOccurrences(of: "\r\n ", with: "")
+        XCTAssertTrue(ics.contains("report submit -a '\(a)'"), ics)
+    }
+}

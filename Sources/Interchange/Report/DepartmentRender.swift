@@ -14,7 +14,8 @@ public enum DepartmentRender {
     }
 
     public static func status(_ s: String, zh: Bool) -> String {
-        let words = ["submitted": ("on time", "按时提交"), "late": ("late", "逾期提交"), "missing": ("missing", "未提交")]
+        let words = ["submitted": ("on time", "按时提交"), "late": ("late", "逾期提交"), "missing": ("missing", "未提交"),
+                     "invalid": ("invalid", "校验未通过")]
         return words[s].map { zh ? $0.1 : $0.0 } ?? s
     }
 
@@ -25,19 +26,24 @@ public enum DepartmentRender {
         let title = zh ? "\(v.department)销售周报汇总(\(ReportText.weekZH(v.week.description)),提交截止:\(dueText))" : "\(v.department): weekly reports \(v.week) (due \(dueText))"
         var rows: [[C]] = []
         for p in v.people {
-            let fill: String? = p.status == "missing" ? ReportText.missingFill : p.status == "late" ? ReportText.changedFill : nil
+            let fill: String? = p.status == "missing" || p.status == "invalid" ? ReportText.missingFill : p.status == "late" ? ReportText.changedFill : nil
             var cells = [C(p.name), C(status(p.status, zh: zh), fill: fill), C(ReportText.dateTime(p.submittedAt, calendar))]
             if let r = p.report {
                 let t = r.thisWeek
                 let open = ReportText.openStages.map { t.pipeline[$0] ?? WeeklyReport.StageValue() }
                 var value: [String: Int64] = [:]
-                for s in open { for (k, m) in s.value { value[k, default: 0] &+= m } }
+                for s in open { for (k, m) in s.value { value[k, default: 0] |+= m } }
+                var notes: [String] = []
+                if !r.incompleteGradeChanges.isEmpty {
+                    notes.append(zh ? "\(r.incompleteGradeChanges.count) 项等级调整未写结果或存在的问题" : "\(r.incompleteGradeChanges.count) grade change(s) lack result/problems")
+                }
+                if let v = p.version, v > 1 { notes.append(zh ? "第 \(v) 版" : "version \(v)") }
+                if let problem = zh ? p.problemZH : p.problem { notes.append(problem) }
                 cells += [C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"), C("\(t.activities)"),
                           C("\(open.reduce(0) { $0 + $1.projects })"), C(ReportText.amounts(value, zh: zh)), C("\(p.openComplaints)"),
-                          C(r.incompleteGradeChanges.isEmpty ? "" : (zh ? "\(r.incompleteGradeChanges.count) 项等级调整未写结果或存在的问题" : "\(r.incompleteGradeChanges.count) grade change(s) lack result/problems"),
-                            fill: r.incompleteGradeChanges.isEmpty ? nil : ReportText.missingFill)]
+                          C(notes.joined(separator: zh ? ";" : "; "), fill: notes.isEmpty ? nil : ReportText.missingFill)]
             } else {
-                let why = p.status == "missing" ? "" : ((zh ? p.problemZH : p.problem) ?? "")
+                let why = (zh ? p.problemZH : p.problem) ?? ""
                 cells += Array(repeating: C(""), count: 6) + [C(why, fill: why.isEmpty ? nil : ReportText.missingFill)]
             }
             rows.append(cells)
@@ -49,7 +55,7 @@ public enum DepartmentRender {
         for s in ReportText.openStages {
             let x = t.pipeline[s] ?? WeeklyReport.StageValue()
             totalProjects += x.projects
-            for (k, m) in x.value { total[k, default: 0] &+= m }
+            for (k, m) in x.value { total[k, default: 0] |+= m }
         }
         rows.append([C(zh ? "合计(\(openReports) 份周报)" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
                      C("\(t.activities)"), C("\(totalProjects)"), C(ReportText.amounts(total, zh: zh)),
@@ -69,11 +75,11 @@ public enum DepartmentRender {
             } + [[C(zh ? "本周赢单" : "Won this week"), C("\(t.won)"), C(ReportText.amounts(t.wonAmount, zh: zh))]],
             empty: "")
 
-        let missingPeople = v.people.filter { $0.status == "missing" }
+        let missingPeople = v.people.filter { $0.status == "missing" || $0.status == "invalid" }
         let missing = ReportSection(
             title: zh ? "三、未提交周报人员" : "3. Not submitted",
             headers: zh ? ["销售人员"] : ["Salesperson"],
-            rows: missingPeople.map { [C($0.name, fill: ReportText.missingFill)] },
+            rows: missingPeople.map { [C($0.name + ($0.status == "invalid" ? (zh ? "(提交内容校验未通过)" : " (submission invalid)") : ""), fill: ReportText.missingFill)] },
             empty: zh ? "全员已提交。" : "Everyone has submitted.",
             note: v.strangers.isEmpty ? nil : (zh ? "另有不在部门名册中的人员提交了周报:" : "Reports from people not in the registry: ") + v.strangers.joined(separator: zh ? "、" : ", "))
 

@@ -2,6 +2,7 @@ import Department
 import Foundation
 import SalesArchive
 import VaultCrypto
+import VaultFormat
 
 /// The general manager's Friday screen (REPORTS.md §6): every sealed report of a week that the
 /// manager's key opens, in one view: per salesperson, the department's totals and funnel, who has
@@ -9,14 +10,15 @@ import VaultCrypto
 public struct DepartmentView: Sendable {
     public struct Person: Sendable {
         public var name: String
-        /// submitted (on time), late, missing, or unreadable (a report the key does not open or
-        /// that does not match its manifest).
+        /// submitted (on time), late, missing, or invalid (submissions that all fail the checks).
         public var status: String
         public var submittedAt: Int64?
         public var version: Int?
         public var problem: String?
         public var problemZH: String?
         public var report: WeeklyReport?
+        /// The submission's tag was checked through escrow (REPORTS.md §4.1).
+        public var verified = false
 
         public var openComplaints: Int {
             report?.complaints.filter { !["resolved", "surveyed", "closed"].contains($0.status) }.count ?? 0
@@ -56,46 +58,120 @@ public struct DepartmentView: Sendable {
             t.stageBack += c.stageBack
             t.won += c.won
             t.lost += c.lost
-            for (k, v) in c.wonAmount { t.wonAmount[k, default: 0] &+= v }
+            for (k, v) in c.wonAmount { t.wonAmount[k, default: 0] |+= v }
             t.complaintsOpened += c.complaintsOpened
             t.complaintsClosed += c.complaintsClosed
             for (stage, v) in c.pipeline {
                 var s = t.pipeline[stage] ?? WeeklyReport.StageValue()
                 s.projects += v.projects
-                for (k, m) in v.value { s.value[k, default: 0] &+= m }
+                for (k, m) in v.value { s.value[k, default: 0] |+= m }
                 t.pipeline[stage] = s
             }
         }
         return t
     }
 
-    /// Opens the week's reports in `directory` (a department) with `identities`.
+    /// Opens the week's reports in `directory` (a department) with `identities` (REPORTS.md §6).
+    /// The registry must be at least as new as every registered archive's pin (an older signed
+    /// registry put back is refused); each submission must pass SubmissionCheck, its tag must
+    /// not be wrong (checked through escrow when the keys can), and its summary must open and
+    /// match its manifest; a salesperson whose submissions all fail is `invalid`, not submitted.
     public static func open(directory: String, week: ISOWeek, identities: [Curve25519.KeyAgreement.PrivateKey]) throws -> DepartmentView {
         let registry = try Registry.load(directory: directory)
-        let folder = ReportFolder(layout: Layout(directory), week: week)
+        let layout = Layout(directory)
+        let folder = ReportFolder(layout: layout, week: week)
         let due = registry.reportDue(week)
-        let manifests = folder.manifests().found.filter { $0.week == week.description }
+        let listing = folder.manifests()
+        let manifests = listing.found.filter { $0.week == week.description }
         var people: [Person] = []
         let names = Set(registry.salespeople.map { $0.name.precomposedStringWithCanonicalMapping })
+        // Every archive of the department pins the registry it has seen: an older signed registry
+        // put back (one that drops a salesperson) or another administrator's is refused.
+        if let listing = try? DepartmentScan.files(in: directory) {
+            for name in listing.names where name.hasSuffix(".svault") {
+                if let pin = ((try? DepartmentScan.inspect(path: listing.directory + "/" + name)) ?? nil)?.header.department {
+                    try registry.check(against: pin)
+                }
+            }
+        }
         for person in registry.salespeople {
-            let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == person.name.precomposedStringWithCanonicalMapping }
-            guard let first = mine.min(by: { $0.submittedAtUnix < $1.submittedAtUnix }), let latest = mine.max(by: { $0.version < $1.version }) else {
-                people.append(Person(name: person.name, status: "missing"))
+            if let since = ISO8601DateFormatter().date(from: person.addedAt), Int64(since.timeIntervalSince1970) > due { continue }
+            let name = person.name.precomposedStringWithCanonicalMapping
+            let archive = (try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)) ?? nil
+            let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
+            var problems: [(String, String)] = listing.problems.filter { $0.hasPrefix(ReportFolder.stem(person.name) + ".") }
+                .map { ("unreadable manifest \($0)", "提交清单无法读取:\($0)") }
+            var valid: [(ReportManifest, WeeklyReport?, Bool)] = []  // manifest, summary, tag checked
+            for m in mine {
+                if let p = SubmissionCheck.problem(m, folder: folder, archive: archive, week: week, calendar: registry.calendar) {
+                    problems.append(p)
+                    continue
+                }
+                var verified = false
+                switch archive.map({ a in m.mac.flatMap(hexBytes).map { a.checkReportMAC($0, over: m.macMessage, escrowIdentities: identities) } ?? .wrong }) {
+                case .authentic?: verified = true
+                case .cannotCheck?: break
+                default:
+                    problems.append(("version \(m.version) does not carry its archive's tag: not made with \(m.owner)'s archive (forged, or from before a data-key change)",
+                                     "第 \(m.version) 版的校验码不符:不是用 \(m.owner) 的档案提交的(可能是伪造,或提交后档案更换过数据密钥)"))
+                    continue
+                }
+                do {
+                    let r = try openReport(m, folder: folder, identities: identities)
+                    valid.append((m, r, verified))
+                } catch let e as NotRecipient {
+                    valid.append((m, nil, verified))
+                    problems.append((e.en, e.zh))
+                } catch let e as InterchangeError {
+                    problems.append((e.reason, e.reasonZH))
+                }
+            }
+            guard let first = valid.min(by: { $0.0.submittedAtUnix < $1.0.submittedAtUnix }), let latest = valid.last else {
+                var p = Person(name: person.name, status: mine.isEmpty ? "missing" : "invalid")
+                if !problems.isEmpty {
+                    p.problem = problems.map(\.0).joined(separator: "; ")
+                    p.problemZH = problems.map(\.1).joined(separator: ";")
+                }
+                people.append(p)
                 continue
             }
-            var p = Person(name: person.name, status: first.submittedAtUnix <= due ? "submitted" : "late", submittedAt: first.submittedAtUnix,
-                           version: latest.version)
-            do {
-                p.report = try openReport(latest, folder: folder, identities: identities)
-            } catch let e as InterchangeError {
-                p.problem = e.reason
-                p.problemZH = e.reasonZH
+            var p = Person(name: person.name, status: first.0.submittedAtUnix <= due ? "submitted" : "late", submittedAt: first.0.submittedAtUnix,
+                           version: latest.0.version)
+            p.report = latest.1
+            p.verified = latest.2
+            if latest.0.version != first.0.version && latest.0.submittedAtUnix > due && first.0.submittedAtUnix <= due {
+                problems.append(("version \(latest.0.version) was revised after the deadline", "第 \(latest.0.version) 版为截止后修订"))
+            }
+            if !latest.2 && latest.1 != nil {
+                problems.append(("its origin could not be checked (your keys do not open this archive's escrow)", "无法核实来源(您的密钥不能单独打开该档案的托管)"))
+            }
+            if !problems.isEmpty {
+                p.problem = problems.map(\.0).joined(separator: "; ")
+                p.problemZH = problems.map(\.1).joined(separator: ";")
             }
             people.append(p)
         }
         let strangers = Set(manifests.map(\.owner).filter { !names.contains($0.precomposedStringWithCanonicalMapping) }).sorted()
         return DepartmentView(department: registry.name, week: week, due: due, timeZone: registry.calendar.timeZone.identifier, people: people,
                               conflicts: conflicts(people), strangers: strangers)
+    }
+
+    struct NotRecipient: Error {
+        let en: String
+        let zh: String
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8]? {
+        guard hex.count == 64 else { return nil }
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            guard let b = UInt8(hex[i..<j], radix: 16) else { return nil }
+            out.append(b)
+            i = j
+        }
+        return out
     }
 
     /// The summary of a submission, opened and checked against its manifest.
@@ -105,9 +181,8 @@ public struct DepartmentView: Sendable {
         guard let listed = m.files.first(where: { $0.name == name }) else {
             throw InterchangeError(.report, "the manifest does not list \(name)", zh: "提交清单中没有 \(name)")
         }
-        let sealed: Data
-        do { sealed = try AtomicFile.readInput(path, limit: WeeklyReport.maxJSONBytes + (1 << 20)) } catch {
-            throw InterchangeError(.report, "\(name) is missing or unreadable", zh: "\(name) 缺失或无法读取")
+        guard let sealed = SubmissionCheck.readRegular(path, limit: WeeklyReport.maxJSONBytes + (1 << 20)) else {
+            throw InterchangeError(.report, "\(name) is missing, not a regular file or too large", zh: "\(name) 缺失、不是普通文件或过大")
         }
         guard try SHA256.hash(Array(sealed)).hexString == listed.sha256 else {
             throw InterchangeError(.report, "\(name) is not the file the manifest lists (changed after submission)", zh: "\(name) 与提交清单不符,提交后可能被改动过")
@@ -116,9 +191,9 @@ public struct DepartmentView: Sendable {
         do {
             plain = try AgeFile.decrypt(Array(sealed), with: identities.map { .x25519($0) })
         } catch AgeFile.Failure.noMatchingIdentity {
-            throw InterchangeError(.report, "your key is not a recipient of \(name)", zh: "您的密钥无法打开 \(name)(该周报未发给您)")
+            throw NotRecipient(en: "your key is not a recipient of \(name)", zh: "您的密钥无法打开 \(name)(该周报未发给您)")
         } catch {
-            throw InterchangeError(.report, "\(name) is damaged (\(error))", zh: "\(name) 已损坏,无法解密")
+            throw InterchangeError(.report, "\(name) is damaged and cannot be decrypted", zh: "\(name) 已损坏,无法解密")
         }
         let r = try WeeklyReport.decode(Data(plain))
         guard r.owner.precomposedStringWithCanonicalMapping == m.owner.precomposedStringWithCanonicalMapping, r.week == m.week,

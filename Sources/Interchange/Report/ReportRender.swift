@@ -33,10 +33,21 @@ public enum ReportRender {
                 // Controls other than the line feed are shown as their code, never passed on.
                 if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0x2028 || ch.value == 0x2029 {
                     out += String(format: "&#x%X;", 0x2400 + min(ch.value, 0x20))
+                } else if isBidiControl(ch) {
+                    // Shown, never obeyed: a name cannot reorder the text around it.
+                    out += String(format: "\\u{%X}", ch.value)
                 } else {
                     out.unicodeScalars.append(ch)
                 }
             }
+        }
+    }
+
+    /// Explicit direction marks and overrides (U+061C, U+200E–200F, U+202A–202E, U+2066–2069).
+    static func isBidiControl(_ ch: Unicode.Scalar) -> Bool {
+        switch ch.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
         }
     }
 
@@ -134,7 +145,13 @@ public enum ReportRender {
             case ">": out += "&gt;"
             case "\\", "*", "_", "`", "[", "]": out += "\\" + String(ch)
             default:
-                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) { out += " " } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) {
+                    out += " "
+                } else if isBidiControl(ch) {
+                    out += String(format: "\\u{%X}", ch.value)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out

@@ -38,6 +38,15 @@ public enum ReportSubmission {
             recipients.append(ReportManifest.Recipient(name: m.name, role: m.role, fingerprint: KeyFile.fingerprint(key.rawRepresentation)))
         }
         guard let week = ISOWeek(parsing: report.week) else { throw ReportError.damaged("the report's week is not an ISO week") }
+        // A week's report is handed in once the week has begun, and only for weeks the archive
+        // existed in (REPORTS.md §4): no report waits in advance for weeks to come.
+        guard now >= registry.calendar.start(of: week.monday) else {
+            throw InterchangeError(.report, "\(week) has not begun yet; a week's report is submitted during or after that week",
+                                   zh: "\(ReportText.weekZH(week.description))尚未开始,只能在该周开始后提交周报")
+        }
+        guard archive.vault.header.createdAt < registry.calendar.start(of: week.monday + 7) else {
+            throw InterchangeError(.report, "the archive did not exist in \(week)", zh: "\(ReportText.weekZH(week.description))时该档案尚未创建,不能提交该周周报")
+        }
         let folder = ReportFolder(layout: layout, week: week)
         try makeDirectory(layout.reports)
         try makeDirectory(folder.directory)
@@ -51,27 +60,37 @@ public enum ReportSubmission {
         let json = try report.json()
         var files: [ReportManifest.File] = []
         var paths: [String] = []
-        for (suffix, plain) in zip(suffixes, [xlsx, html, json]) {
-            let sealed = try AgeFile.encrypt(Array(plain), to: keys)
-            let path = folder.path(owner, version: version, suffix: suffix)
-            try AtomicFile.write(Data(sealed), to: path, replacing: false, protecting: [archive.vault.path])
-            paths.append(path)
-            files.append(ReportManifest.File(name: URL(fileURLWithPath: path).lastPathComponent, sha256: try SHA256.hash(sealed).hexString, bytes: sealed.count))
+        // A failure leaves nothing of this attempt behind (a kill may: such files count for
+        // nothing without a manifest, and the next submission takes the next version).
+        var committed = false
+        defer { if !committed { for p in paths { unlink(p) } } }
+        do {
+            for (suffix, plain) in zip(suffixes, [xlsx, html, json]) {
+                let sealed = try AgeFile.encrypt(Array(plain), to: keys)
+                let path = folder.path(owner, version: version, suffix: suffix)
+                try AtomicFile.write(Data(sealed), to: path, replacing: false, protecting: [archive.vault.path])
+                paths.append(path)
+                files.append(ReportManifest.File(name: URL(fileURLWithPath: path).lastPathComponent, sha256: try SHA256.hash(sealed).hexString, bytes: sealed.count))
+            }
+            var manifest = ReportManifest(owner: owner, archiveID: report.archiveID, week: week, version: version, submittedAt: now,
+                                          files: files, recipients: recipients)
+            manifest.mac = try archive.vault.reportMAC(manifest.macMessage).hexString
+            let manifestData = try manifest.encoded()
+            let digest = try SHA256.hash(Array(manifestData)).hexString
+            let manifestPath = folder.manifestPath(owner, version: version)
+            // Recorded in the history once the sealed files are complete and just before the manifest
+            // gets its name: a submission the compliance check counts is always in the history.
+            try AtomicFile.write(manifestData, to: manifestPath, replacing: false, protecting: [archive.vault.path]) {
+                let note = ExportNote(format: "weekly-report", kinds: [week.description, "v\(version)"], rows: report.customers.count,
+                                      file: "reports/\(week)/" + URL(fileURLWithPath: manifestPath).lastPathComponent, sha256: digest, includeSecret: false)
+                _ = try archive.recordExport(note, label: "report submit", now: now)
+            }
+            committed = true
+            return Result(version: version, paths: paths + [manifestPath], manifest: manifest, manifestSHA256: digest)
+        } catch let e as InterchangeError where e.code == .exists {
+            throw InterchangeError(.report, "another submission of \(owner) for \(week) is being written at the same moment (\(e.reason)); nothing was submitted",
+                                   zh: "\(owner) 的 \(week) 周报正有另一次提交在写入;本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")
         }
-        let manifest = ReportManifest(owner: owner, archiveID: report.archiveID, week: week, version: version, submittedAt: now,
-                                      files: files, recipients: recipients)
-        let manifestData = try manifest.encoded()
-        let digest = try SHA256.hash(Array(manifestData)).hexString
-        let manifestPath = folder.manifestPath(owner, version: version)
-        // Recorded in the history once the sealed files are complete and just before the manifest
-        // gets its name: a submission the compliance check counts is always in the history.
-        try AtomicFile.write(manifestData, to: manifestPath, replacing: false, protecting: [archive.vault.path]) {
-            let note = ExportNote(format: "weekly-report", kinds: [week.description, "v\(version)"], rows: report.customers.count,
-                                  file: "reports/\(week)/" + URL(fileURLWithPath: manifestPath).lastPathComponent, sha256: digest, includeSecret: false)
-            _ = try archive.recordExport(note, label: "report submit", now: now)
-        }
-        paths.append(manifestPath)
-        return Result(version: version, paths: paths, manifest: manifest, manifestSHA256: digest)
     }
 
     static func makeDirectory(_ path: String) throws {

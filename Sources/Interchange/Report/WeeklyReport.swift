@@ -36,6 +36,11 @@ public struct WeeklyReport: Codable, Sendable {
         public var pipeline: [String: StageValue] = [:]
     }
 
+    /// Figures a real week can have: counts 0…10⁹, amounts within ±10¹⁷ minor units. A summary
+    /// outside them is refused as damaged (the department view adds figures from many reports).
+    static let maxCount = 1_000_000_000
+    static let maxAmount: Int64 = 100_000_000_000_000_000
+
     public struct StageValue: Codable, Equatable, Sendable {
         public var projects = 0
         public var value: [String: Int64] = [:]
@@ -175,12 +180,25 @@ public struct WeeklyReport: Codable, Sendable {
         guard data.count <= maxJSONBytes else { throw ReportError.damaged("the report's summary is larger than 64 MiB") }
         guard let r = try? JSONDecoder().decode(WeeklyReport.self, from: data) else { throw ReportError.damaged("the report's summary is not valid JSON") }
         guard r.format == currentFormat, ISOWeek(parsing: r.week) != nil else { throw ReportError.damaged("the report's summary has an unknown format") }
+        guard r.thisWeek.isSane, r.lastWeek.isSane else { throw ReportError.damaged("the report's summary holds impossible figures") }
         return r
     }
 }
 
 /// One appendix sheet: a kind's records as they were at the end of the week, new rows and
 /// changed cells marked (REPORTS.md §1.3).
+extension WeeklyReport.Counts {
+    var isSane: Bool {
+        let counts = [newCustomers, newContacts, activities, customersTouched, abTouched, abOwned, gradeUp, gradeDown, newProjects,
+                      stageForward, stageBack, won, lost, complaintsOpened, complaintsClosed] + Array(activitiesByType.values)
+            + pipeline.values.map(\.projects)
+        let amounts = Array(wonAmount.values) + pipeline.values.flatMap { $0.value.values }
+        return counts.allSatisfy { (0...WeeklyReport.maxCount).contains($0) }
+            && amounts.allSatisfy { (-WeeklyReport.maxAmount...WeeklyReport.maxAmount).contains($0) }
+            && activitiesByType.count <= 64 && pipeline.count <= 16 && wonAmount.count <= 64
+    }
+}
+
 public struct AppendixTable: Sendable {
     public enum Mark: String, Sendable { case none, new, changed }
     public struct Row: Sendable {
@@ -214,4 +232,13 @@ public enum ReportError {
         InterchangeError(.report, en, zh: "周报内容已损坏或格式无法识别", hint: "ask the salesperson to submit the report again",
                          hintZH: "请让该销售人员重新提交周报")
     }
+}
+
+infix operator |+=: AssignmentPrecedence
+
+/// Adds without overflowing: sums of amounts stop at the largest value instead of trapping or
+/// wrapping (the department view adds figures from reports it does not control).
+func |+= (a: inout Int64, b: Int64) {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    a = overflow ? (b > 0 ? .max : .min) : sum
 }

@@ -313,7 +313,7 @@ public enum WeeklyReportBuilder {
                             n.won += 1
                             if let p = state.entities(.project, e.id),
                                let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money {
-                                n.wonAmount[m.currency, default: 0] &+= m.minorUnits
+                                n.wonAmount[m.currency, default: 0] |+= m.minorUnits
                             }
                         } else if to == .lost || to == .abandoned {
                             n.lost += 1
@@ -344,7 +344,7 @@ public enum WeeklyReportBuilder {
             guard !stage.isClosed else { return }
             var v = n.pipeline[stage.rawValue] ?? WeeklyReport.StageValue()
             v.projects += 1
-            if let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money { v.value[m.currency, default: 0] &+= m.minorUnits }
+            if let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money { v.value[m.currency, default: 0] |+= m.minorUnits }
             n.pipeline[stage.rawValue] = v
         }
         return n

@@ -108,6 +108,10 @@ struct ReportCommand: ParsableCommand {
                 throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue),但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
                                hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue),或改用 --format \(named.rawValue)"))
             }
+            if format == nil, let out, named == nil {
+                throw CLIError(.usage, L("\(out) does not end in .xlsx, .html or .md", "文件名 \(out) 的扩展名不是 .xlsx、.html 或 .md"),
+                               hint: L("name the file .xlsx, .html or .md, or give --format", "请使用 .xlsx、.html 或 .md 扩展名,或用 --format 指定格式"))
+            }
             let format = format ?? named ?? .xlsx
             let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
             let data = try ReportRender.data(report, format: format, zh: Render.zh)
@@ -115,7 +119,10 @@ struct ReportCommand: ParsableCommand {
             let path = out ?? "\(owner)-周报-\(report.week).\(format.rawValue)"
             let digest = try SHA256.hash(Array(data)).hexString
             let archive = context.archive
-            try AtomicFile.write(data, to: path, replacing: force, protecting: [archive.vault.path]) {
+            // Never over the archive, nor over the department's signed registry.
+            let department = ArchiveDepartment.layout(forArchive: archive.vault.path, override: OwnerUnlock.departmentOverride)
+            let protected = [archive.vault.path] + (department.map { [$0.registry, $0.signature] } ?? [])
+            try AtomicFile.write(data, to: path, replacing: force, protecting: protected) {
                 guard !context.throughEscrow else { return }
                 let note = ExportNote(format: "weekly-report-\(format.rawValue)", kinds: [report.week], rows: report.customers.count,
                                       file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest, includeSecret: includeSecret)
@@ -196,20 +203,29 @@ struct ReportCommand: ParsableCommand {
         @Argument(help: "The department directory.") var directory: String
         @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).", valueName: "week")) var week: String?
         @Option(help: "html or xlsx (default: what --out's name ends in).") var format: ReportRender.Format?
+        func validate() throws {
+            if format == .md { throw ValidationError(L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx").text) }
+            if format != nil && out == nil { throw ValidationError(L("--format needs --out FILE", "--format 须与 --out 文件名一起使用").text) }
+            if identities.identity.isEmpty { throw ValidationError(L("give your key with --identity KEYFILE", "请用 --identity 指定您的密钥文件").text) }
+        }
         @Option(help: ArgumentHelp("Write the view to this file instead of the terminal.", valueName: "file")) var out: String?
         @Flag(help: "Replace the file if it exists.") var force = false
         @OptionGroup var identities: IdentityOptions
         @OptionGroup var global: GlobalOptions
-
-        func validate() throws {
-            if identities.identity.isEmpty { throw ValidationError(L("give your key with --identity KEYFILE", "请用 --identity 指定您的密钥文件").text) }
-        }
 
         func execute() throws {
             let registry = try Registry.load(directory: directory)
             let w = try week.map { try ReportCommand.week($0, calendar: registry.calendar) } ?? WeeklyReportCheck.lastDueWeek(registry: registry, now: Clock.now)
             let view = try DepartmentView.open(directory: directory, week: w, identities: try identities.load())
             let zh = Render.zh
+            // A key that opens none of the week's reports: say so, after showing what is known.
+            let handedIn = view.people.filter { $0.status == "submitted" || $0.status == "late" }
+            defer {
+                if !handedIn.isEmpty && !handedIn.contains(where: { $0.report != nil }) {
+                    Terminal.stderr(L("Your key opened none of the \(handedIn.count) report(s) of \(w): it is not a recipient (reports go to the roles the department's policy names).\n",
+                                      "您的密钥打不开 \(ReportText.weekZH(w.description)) 的 \(handedIn.count) 份周报中的任何一份:周报未发给此密钥(接收人由部门政策规定的角色决定)。\n").text)
+                }
+            }
             if let out {
                 let format = format ?? ReportRender.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()) ?? .html
                 let data: Data

@@ -128,12 +128,12 @@ struct ComplianceCommand: VaultCommand {
         if let w = report.weeklyReports, !w.rows.isEmpty {
             let due = w.dueLocal
             print("")
-            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时提交 \(w.submitted) 人,逾期提交 \(w.late) 人,未提交 \(w.missing) 人"
-                     : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing")
+            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时提交 \(w.submitted) 人,逾期提交 \(w.late) 人,未提交 \(w.missing) 人" + (w.invalid > 0 ? ",校验未通过 \(w.invalid) 人" : "")
+                     : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing" + (w.invalid > 0 ? ", \(w.invalid) invalid" : ""))
             for r in w.rows {
-                let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交"][r.status] ?? r.status : r.status
+                let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交", "invalid": "提交内容校验未通过"][r.status] ?? r.status : r.status
                 let at = r.submittedLocal.map { " " + $0 } ?? ""
-                let line = "  \(Terminal.cell(r.salesperson))  \(word)\(at)"
+                let line = "  \(Terminal.cell(r.salesperson))  \(word)\(at)" + (r.problem.map { "  (" + Terminal.cell($0) + ")" } ?? "")
                 print(r.status == "submitted" ? line : r.status == "late" ? Terminal.yellow(line) : Terminal.red(line))
             }
         }
