@@ -354,3 +354,34 @@ extension WeeklyReportCLITests {
         XCTAssertTrue(ics.contains("report submit -a '\(a)'"), ics)
     }
 }
+
+/// `report weekly --encrypt` (issue "Password-protected Excel…"): the workbook opens with the
+/// password in msoffcrypto-tool and openpyxl reads the report and its fills back.
+extension WeeklyReportCLITests {
+    func testAnEncryptedWeeklyReportOpensWithItsPasswordAndKeepsItsFills() throws {
+        let probe = try runTool(["python3", "-c", "import msoffcrypto, openpyxl"], executable: "/usr/bin/env")
+        if probe.status != 0 { throw XCTSkip("msoffcrypto-tool or openpyxl is not installed for python3 (Scripts/test installs them)") }
+        let a = try newArchive("张伟")
+        try week(a, customer: "苏州精密机械")
+        _ = try dir.write("wb", "周报密码-Strong-2026\n")
+        let out = dir.path("周报.xlsx")
+        let weak = try dir.write("weak", "123456\n")
+        try sv(["report", "weekly", "--week", "2026-W48", "--encrypt", "--workbook-password-file", weak, "--out", out] + owner(a), now: at(day: 4, hour: 10), expect: 7)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let r = try sv(["report", "weekly", "--week", "2026-W48", "--encrypt", "--workbook-password-file", dir.path("wb"), "--out", out, "--lang", "zh"] + owner(a),
+                       now: at(day: 4, hour: 10))
+        XCTAssertTrue(r.stderr.contains("已用您设置的工作簿密码加密"), r.stderr)
+        XCTAssertNil(try bytes(out).range(of: Data("苏州精密机械".utf8)), "no plaintext in the file")
+        let read = try runTool(["python3", "-c", """
+            import io, sys, msoffcrypto, openpyxl
+            f = msoffcrypto.OfficeFile(open(sys.argv[1], "rb")); f.load_key(password=sys.argv[2])
+            buf = io.BytesIO(); f.decrypt(buf)
+            ws = openpyxl.load_workbook(buf)["客户档案"]
+            row = [c for c in ws[2]]
+            print(row[1].value, row[2].value, row[0].fill.fgColor.rgb)
+            """, out, "周报密码-Strong-2026"], executable: "/usr/bin/env")
+        XCTAssertEqual(read.status, 0, read.stderr)
+        XCTAssertEqual(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "新增 None FFC6EFCE", "the new customer's row, filled green: \(read.stdout)")
+        try sv(["report", "weekly", "--encrypt", "--format", "html"] + owner(a), now: at(day: 4, hour: 10), expect: 64)
+    }
+}

@@ -87,9 +87,14 @@ struct ReportCommand: ParsableCommand {
                 changed this week in amber, and a 本周变更 column (新增 / 修改) for black-and-white print.
                 To hand the report in, use `report submit`: it seals it to the managers instead.
 
+                With --encrypt the workbook is encrypted with a password you choose (AES-256, as Excel and
+                WPS do), for a manager who opens it in Excel instead of with `salesvault unseal`; the
+                plaintext stays in memory. Tell the password separately, never with the file.
+
                 EXAMPLES
                   salesvault report weekly -a 张伟.svault
                   salesvault report weekly -a 张伟.svault --week 2026-W48 --format html --out 周报.html
+                  salesvault report weekly -a 张伟.svault --encrypt --out 周报-给王总.xlsx
                 """)
         @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: this week).", valueName: "week")) var week: String?
         @Option(help: "xlsx (default, or what --out's name ends in), html or md.") var format: ReportRender.Format?
@@ -97,10 +102,18 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Include secret fields (a contact's personal background).") var includeSecret = false
         @Flag(help: "Do not ask for missing grade-change results on the terminal.") var noPrompt = false
         @Flag(help: "Replace the file if it exists.") var force = false
+        @Flag(help: "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).") var encrypt = false
+        @Option(help: ArgumentHelp("With --encrypt: the workbook's password, from the first line of this file.", valueName: "file"))
+        var workbookPasswordFile: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
         var capability: Capability { .export }
+
+        func validate() throws {
+            if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
+            if encrypt, let format, format != .xlsx { throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx", "--encrypt 只能生成加密的 Excel 工作簿,请使用 --format xlsx").text) }
+        }
 
         func run(in context: ArchiveContext) throws {
             let named = out.flatMap { ReportRender.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
@@ -113,8 +126,22 @@ struct ReportCommand: ParsableCommand {
                                hint: L("name the file .xlsx, .html or .md, or give --format", "请使用 .xlsx、.html 或 .md 扩展名,或用 --format 指定格式"))
             }
             let format = format ?? named ?? .xlsx
+            if encrypt && format != .xlsx {
+                throw CLIError(.usage, L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿,--out 文件名须以 .xlsx 结尾"))
+            }
+            var workbookPassword: String?
+            if encrypt {
+                let secret = try PasswordInput.read(
+                    file: workbookPasswordFile, fd: nil,
+                    prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
+                              "请为周报工作簿设置打开密码(不要用档案密码;请另行告知接收人):"),
+                    confirm: true)
+                try NewPasswordCheck.require(secret, owner: context.archive.vault.header.owner)
+                workbookPassword = secret
+            }
             let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
-            let data = try ReportRender.data(report, format: format, zh: Render.zh)
+            var data = try ReportRender.data(report, format: format, zh: Render.zh)
+            if let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
             let owner = ReportFolder.stem(report.owner)
             let path = out ?? "\(owner)-周报-\(report.week).\(format.rawValue)"
             let digest = try SHA256.hash(Array(data)).hexString
@@ -124,13 +151,18 @@ struct ReportCommand: ParsableCommand {
             let protected = [archive.vault.path] + (department.map { [$0.registry, $0.signature] } ?? [])
             try AtomicFile.write(data, to: path, replacing: force, protecting: protected) {
                 guard !context.throughEscrow else { return }
-                let note = ExportNote(format: "weekly-report-\(format.rawValue)", kinds: [report.week], rows: report.customers.count,
+                let note = ExportNote(format: "weekly-report-\(format.rawValue)\(encrypt ? "-encrypted" : "")", kinds: [report.week], rows: report.customers.count,
                                       file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest, includeSecret: includeSecret)
                 try archive.recordExport(note, label: "report weekly", now: Clock.now)
             }
             let shown = Terminal.cell(path)
+            if encrypt {
+                Terminal.stderr(L("Note: \(shown) is encrypted with the workbook password you chose (AES-256); tell the recipient the password separately (in person or by phone), never in the same message as the file.\n",
+                                  "注意:\(shown) 已用您设置的工作簿密码加密(AES-256);请另行(当面或电话)告知接收人密码,切勿与文件一起发送。\n").text)
+            } else {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
                               "注意:\(shown) 是客户资料的明文副本,没有加密,请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`(加密后只有总经理和销售总监能打开)。\n").text)
+            }
             Terminal.print(L("Wrote the report of \(report.week) to \(path): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
                              "已生成 \(report.week) 周报:\(path)。等级调整 \(report.gradeChanges.count) 项,新增客户 \(report.newCustomers.count) 个,跟进记录 \(report.activities.count) 条;本次导出已记入档案历史。"))
         }
