@@ -406,14 +406,15 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(ics.hasPrefix("BEGIN:VCALENDAR\r\n"))
         XCTAssertTrue(ics.contains("DTSTART;VALUE=DATE:20260401\r\n"), ics)  // 2026-01-01 + 90 days
         XCTAssertTrue(ics.contains("DTSTART;VALUE=DATE:20260630\r\n"), ics)  // + 180 days
-        XCTAssertEqual(ics.components(separatedBy: "BEGIN:VEVENT").count - 1, 2)
+        // The two rotation dates and the weekly report (REPORTS.md §5).
+        XCTAssertEqual(ics.components(separatedBy: "BEGIN:VEVENT").count - 1, 3)
+        XCTAssertTrue(ics.contains("RRULE:FREQ=WEEKLY\r\n"), ics)
         XCTAssertTrue(ics.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
     }
 
     func testKeysInteropWithTheRealAgeTools() throws {
         guard let age = which("age"), let keygen = which("age-keygen"), FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
-            print("[skip] age interop: age, age-keygen or util-linux script is not installed")
-            return
+            throw XCTSkip("age interop: age, age-keygen or util-linux script is not installed (Scripts/test installs them)")
         }
         // A key file written by SalesVault opens with `age -d` and its passphrase.
         let out = dir.path("li.txt")

@@ -385,3 +385,26 @@ extension WeeklyReportCLITests {
         try sv(["report", "weekly", "--encrypt", "--format", "html"] + owner(a), now: at(day: 4, hour: 10), expect: 64)
     }
 }
+
+/// On a terminal, the report asks for the result and problems a grade change lacks and records
+/// them (regulation 6.2(2)); driven through util-linux `script`, which gives it a terminal.
+extension WeeklyReportCLITests {
+    func testOnATerminalTheReportAsksForTheMissingResultAndProblems() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("util-linux script is not installed (Scripts/test installs bsdutils)") }
+        let a = try newArchive("张伟")
+        try sv(["customer", "add", "华东电力", "--grade", "B"] + owner(a), now: at(day: 0, hour: 1))
+        try sv(["customer", "grade", "华东电力", "A", "--reason", "确认招标"] + owner(a), now: at(day: 0, hour: 2))
+        let md = dir.path("r.md")
+        let command = ([Binaries.url("salesvault").path, "--lang", "zh", "report", "weekly", "--week", "2026-W48", "--out", md] + owner(a))
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let r = try runTool(["-qec", command, "/dev/null"], executable: "/usr/bin/script", stdin: "进入短名单\n价格压力\n",
+                            environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "TMPDIR": tmp])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("调整结果(直接回车跳过)") && r.stdout.contains("存在的问题(直接回车跳过)"), r.stdout)
+        let text = try String(contentsOfFile: md, encoding: .utf8)
+        XCTAssertTrue(text.contains("| 确认招标 | 进入短名单 | 价格压力 |"), text)
+        // Recorded in the archive: the next report has them without asking.
+        let again = try sv(["report", "weekly", "--week", "2026-W48", "--out", dir.path("r2.md"), "--force", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 11))
+        XCTAssertFalse(again.stderr.contains("缺少调整结果"), again.stderr)
+    }
+}
