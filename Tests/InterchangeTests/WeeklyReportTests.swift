@@ -150,6 +150,19 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertTrue(r.changes.contains { $0.field == "联系电话" && $0.old == "021-1111" && $0.new == "021-2222" })
     }
 
+    func testTheAttentionListKeepsTheMostUrgentOfEachKindAndCountsTheRest() throws {
+        for i in 1...3 { try archive.addCustomer(name: "久未联系客户\(i)", fields: [("grade", "A")], now: h(1, day: -6)) }
+        var o = WeeklyReportBuilder.Options(week: Self.week, calendar: .standard, now: h(12, day: 4))
+        o.attentionLimit = 2
+        let r = try WeeklyReportBuilder.build(archive, options: o)
+        let stale = r.attention.filter { $0.kind == "stale" }
+        XCTAssertEqual(stale.count, 2)
+        let more = try XCTUnwrap(r.attention.first { $0.kind == "more" && $0.subject == "stale" })
+        XCTAssertEqual(more.days, 2, "three never-contacted A customers and 上海老客户 (B, never contacted), two shown")
+        XCTAssertEqual(ReportText.attention(more, zh: true).what, "……另有 2 项")
+        XCTAssertEqual(r.attention.firstIndex { $0.kind == "more" }, 2, "the count follows its kind")
+    }
+
     func testASummaryWithImpossibleFiguresIsRefused() throws {
         var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: try build().json()) as? [String: Any])
         var counts = try XCTUnwrap(object["thisWeek"] as? [String: Any])

@@ -58,6 +58,11 @@ public enum ReportText {
         case "overdueFollowUp":
             return (zh ? "计划跟进已逾期" : "follow-up overdue",
                     (zh ? "原定 \(day(a.day)),已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
+        case "more":
+            let what = ["stale": zh ? "A/B 类客户超期未跟进" : "A/B customers not contacted", "overdueFollowUp": zh ? "计划跟进已逾期" : "overdue follow-ups",
+                        "pastExpected": zh ? "已过预计签约日期仍未签约" : "projects past their expected signing",
+                        "upcoming": zh ? "即将投标或签约" : "bids and signings ahead"][a.subject] ?? a.subject
+            return (zh ? "……另有 \(a.days ?? 0) 项" : "… \(a.days ?? 0) more", what)
         case "pastExpected":
             return (zh ? "已过预计签约日期仍未签约" : "project past its expected signing", "\(a.subject) · \(day(a.day))" + (zh ? "(已过 \(a.days ?? 0) 天)" : " (\(a.days ?? 0) days ago)"))
         default:

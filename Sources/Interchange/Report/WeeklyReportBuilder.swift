@@ -20,6 +20,8 @@ public enum WeeklyReportBuilder {
         public var staleB = 14
         /// Bids and signings expected within this many days are listed.
         public var horizon = 30
+        /// At most this many items of each kind in the attention list, then how many more.
+        public var attentionLimit = 100
 
         public init(week: ISOWeek, calendar: DepartmentCalendar, now: Int64) {
             self.week = week
@@ -268,9 +270,26 @@ public enum WeeklyReportBuilder {
                 }
             }
         }
-        report.customers.sort { $0.id.count != $1.id.count ? $0.id.count < $1.id.count : $0.id < $1.id }
+        // In id order (C2 before C10), by the number, not the text.
+        report.customers = report.customers.map { (UInt64($0.id.dropFirst()) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        // Most urgent first within each kind (the longest silent, the most overdue, the soonest),
+        // at most `attentionLimit` of a kind and a line saying how many more (a report lists
+        // what a manager can act on, not an archive's worth of rows).
         let attentionOrder = ["stale": 0, "overdueFollowUp": 1, "pastExpected": 2, "upcoming": 3]
-        report.attention.sort { (attentionOrder[$0.kind] ?? 9, $0.day ?? 0, $0.customer) < (attentionOrder[$1.kind] ?? 9, $1.day ?? 0, $1.customer) }
+        var grouped: [String: [WeeklyReport.Attention]] = Dictionary(grouping: report.attention, by: \.kind)
+        report.attention = []
+        for kind in attentionOrder.sorted(by: { $0.value < $1.value }).map(\.key) {
+            guard var items = grouped.removeValue(forKey: kind) else { continue }
+            if kind == "upcoming" {
+                items.sort { ($0.days ?? 0, $0.customer) < ($1.days ?? 0, $1.customer) }
+            } else {
+                items.sort { ($0.days ?? .max, $1.customer) > ($1.days ?? .max, $0.customer) }
+            }
+            report.attention += items.prefix(o.attentionLimit)
+            if items.count > o.attentionLimit {
+                report.attention.append(WeeklyReport.Attention(kind: "more", customer: "", subject: kind, day: nil, days: items.count - o.attentionLimit))
+            }
+        }
         report.nextWeek.sort { ($0.day, $0.customer) < ($1.day, $1.customer) }
 
         report.appendix = appendix(state: state, overlayEnd: atEnd, overlayStart: atStart, created: created, batches: thisBatches, options: o)

@@ -21,6 +21,8 @@ public enum XLSXWriter {
     public static func write(_ workbook: XLSXWorkbook) throws -> Data {
         var styles = StyleTable()
         var strings = SharedStringTable()
+        // Most cells of a large sheet are distinct texts (names, addresses): room for half of them.
+        strings.reserve(min(workbook.sheets.reduce(0) { $0 + $1.rows.count * max($1.columns.count, 1) } / 2, 4_000_000))
         let names = SheetNames.sanitize(workbook.sheets.map(\.name))
         var sheetParts: [Data] = []
         for (index, sheet) in workbook.sheets.enumerated() {
