@@ -247,6 +247,24 @@ final class OfficeCryptoTests: XCTestCase {
         }
     }
 
+    /// From the attack round: a chain of 2,000 storages, each inside the previous one (a 280 KB
+    /// file), cost quadratic time and memory in the directory walk (10,000 took 17 s and 860 MB).
+    func testStoragesNestedThousandsDeepAreRefusedQuickly() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/xlsx/deep-storages.xlsx.gz")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("deep-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try Tools.python(["-c", "import gzip,sys; open(sys.argv[2],'wb').write(gzip.open(sys.argv[1]).read())", url.path, out.path])
+        let hostile = Array(try Data(contentsOf: out))
+        let started = Date()
+        var calls = 0
+        XCTAssertThrowsError(try OfficeCrypto.decrypt(hostile) { calls += 1; return "sample pw" }) { error in
+            XCTAssertEqual((error as? InterchangeError)?.code, .malformedWorkbook, "\(error)")
+            XCTAssertTrue("\(error)".contains("nested more than 32 deep"), "\(error)")
+        }
+        XCTAssertEqual(calls, 0, "refused before any password is asked")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2)
+    }
+
     func testUnsupportedSchemesAndOldWorkbooksAreNamedWithoutAskingForAPassword() throws {
         typealias N = CompoundFileWriter.Node
         func file(_ streams: [(String, [UInt8])]) -> [UInt8] {

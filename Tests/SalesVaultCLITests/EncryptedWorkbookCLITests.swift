@@ -177,6 +177,24 @@ final class EncryptedWorkbookCLITests: ArchiveCommandTestCase {
         try sv(["export", "--workbook-password-file", dir.path("pw")], expect: 64)
     }
 
+    /// From the attack round: the archive's own password as the workbook's (the recipient would
+    /// learn it), a password Excel cannot type, and --out --force over a password file.
+    func testTheArchivesPasswordUntypeablePasswordsAndPasswordFilesAreRefused() throws {
+        let same = try sv(["export", "--encrypt", "--workbook-password-file", dir.path("pw"), "--out", dir.path("s.xlsx"), "--lang", "zh"], expect: 7)
+        XCTAssertTrue(same.stderr.contains("工作簿密码不能与档案密码"), same.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("s.xlsx")))
+        let control = try sv(["export", "--encrypt", "--workbook-password-file", try passwordFile("ctl", "Workbook-Pass-2026!\u{1B}x"), "--out", dir.path("c.xlsx")], expect: 7)
+        XCTAssertTrue(control.stderr.contains("control characters"), control.stderr)
+        let wb = try passwordFile("wb", "Workbook-Pass-2026!")
+        let archivePassword = try bytes(dir.path("pw"))
+        let over = try sv(["export", "--encrypt", "--workbook-password-file", wb, "--out", dir.path("pw"), "--force"], expect: nil)
+        XCTAssertNotEqual(over.status, 0, over.stderr)
+        XCTAssertEqual(try bytes(dir.path("pw")), archivePassword, "the archive's password file is kept")
+        let overWorkbook = try sv(["export", "--encrypt", "--workbook-password-file", wb, "--out", wb, "--force"], expect: nil)
+        XCTAssertNotEqual(overWorkbook.status, 0, overWorkbook.stderr)
+        XCTAssertEqual(try String(contentsOfFile: wb, encoding: .utf8), "Workbook-Pass-2026!\n")
+    }
+
     /// Import and encrypted export with TMPDIR on a fresh folder: neither that folder nor the
     /// output folder holds any plaintext marker or an unencrypted workbook afterwards; the
     /// rejects of an encrypted workbook are encrypted too.

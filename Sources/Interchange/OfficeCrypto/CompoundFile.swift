@@ -179,11 +179,16 @@ struct CompoundFile {
 
     /// Every stream and storage below the root, with its path (each entry once), at most
     /// `limit` of them. The directory holds at most a file's worth of entries in any case.
+    static let maxDepth = 32
+
     func allPaths(limit: Int = 10_000) throws(Damage) -> [[String]] {
         var result: [[String]] = []
         var queue: [(Int, [String])] = [(0, [])]
         var seenStorages = Set<Int>([0])
         while let (index, path) = queue.popLast(), result.count < limit {
+            // Real files nest a few storages deep; a chain of thousands would cost quadratic
+            // time in the paths built here.
+            guard path.count < Self.maxDepth else { throw Damage("storages are nested more than \(Self.maxDepth) deep") }
             for child in try children(of: index) {
                 let p = path + [entries[child].name]
                 result.append(p)

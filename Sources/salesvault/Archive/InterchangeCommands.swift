@@ -139,7 +139,7 @@ struct Import: ArchiveCommand {
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
-            try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!])
+            try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!] + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
             if onlyValid || dryRun {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
                                  "有 \(preview.refused.count) 行未通过检查,已保存到 \(rejects)(最后一列为原因)\(dryRun ? "" : ",改正后可直接导入该文件")。"))
@@ -321,10 +321,13 @@ struct Export: ArchiveCommand {
     var capability: Capability { .export }
 
     func validate() throws {
-        if workbookPasswordFile != nil && !encrypt { throw ValidationError("--workbook-password-file goes with --encrypt") }
-        if encrypt, let format, format != .xlsx { throw ValidationError("--encrypt writes an encrypted Excel workbook: use --format xlsx, not --format \(format.rawValue)") }
+        if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
+        if encrypt, let format, format != .xlsx {
+            throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx, not --format \(format.rawValue)",
+                                    "--encrypt 只能生成加密的 Excel 工作簿,请使用 --format xlsx,而不是 --format \(format.rawValue)").text)
+        }
         if encrypt, let out, let named = Exporter.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()), named != .xlsx {
-            throw ValidationError("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx")
+            throw ValidationError(L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿,--out 文件名须以 .xlsx 结尾").text)
         }
     }
 
@@ -349,7 +352,7 @@ struct Export: ArchiveCommand {
                 prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
                           "请为导出的工作簿设置打开密码(不要用档案密码;请另行告知收件人):"),
                 confirm: true)
-            try NewPasswordCheck.require(secret, owner: archive.vault.header.owner)
+            try WorkbookPasswordCheck.require(secret, archive: archive.vault)
             opts.workbookPassword = secret
         }
         let day = DateParser.format(DateParser.localDay(opts.now))
@@ -358,7 +361,9 @@ struct Export: ArchiveCommand {
         let output = try Exporter.write(archive, options: opts)
         // The export is recorded once the file is complete and just before it gets its name: no
         // exported file exists unrecorded (a manager's export is recorded as an escrow use).
-        try AtomicFile.write(output.data, to: path, replacing: force, protecting: [archive.vault.path]) {
+        // Never over the archive, nor over a file this command read a password from.
+        let read = [options.password.passwordFile, workbookPasswordFile].compactMap { $0 }
+        try AtomicFile.write(output.data, to: path, replacing: force, protecting: [archive.vault.path] + read) {
             guard !context.throughEscrow else { return }
             let note = ExportNote(format: encrypt ? "xlsx-encrypted" : format.rawValue, kinds: opts.kinds.map(\.rawValue), rows: output.rows,
                                   file: URL(fileURLWithPath: path).lastPathComponent, sha256: output.sha256, includeSecret: includeSecret)

@@ -136,7 +136,7 @@ struct ReportCommand: ParsableCommand {
                     prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
                               "请为周报工作簿设置打开密码(不要用档案密码;请另行告知接收人):"),
                     confirm: true)
-                try NewPasswordCheck.require(secret, owner: context.archive.vault.header.owner)
+                try WorkbookPasswordCheck.require(secret, archive: context.archive.vault)
                 workbookPassword = secret
             }
             let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
@@ -149,6 +149,7 @@ struct ReportCommand: ParsableCommand {
             // Never over the archive, nor over the department's signed registry.
             let department = ArchiveDepartment.layout(forArchive: archive.vault.path, override: OwnerUnlock.departmentOverride)
             let protected = [archive.vault.path] + (department.map { [$0.registry, $0.signature] } ?? [])
+                + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 }
             try AtomicFile.write(data, to: path, replacing: force, protecting: protected) {
                 guard !context.throughEscrow else { return }
                 let note = ExportNote(format: "weekly-report-\(format.rawValue)\(encrypt ? "-encrypted" : "")", kinds: [report.week], rows: report.customers.count,

@@ -86,6 +86,26 @@ struct Init: VaultCommand {
 }
 
 /// The minimum-strength rule applied to every new password, with its message.
+/// A workbook password (`export --encrypt`, `report weekly --encrypt`): as strong as an archive
+/// password, never the archive's own (current or recent: it is told to the recipient), and
+/// typeable in Excel and WPS (no control characters).
+enum WorkbookPasswordCheck {
+    static func require(_ password: String, archive: Vault) throws {
+        guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw CLIError(.passwordRejected, L("the workbook password contains control characters, which Excel and WPS cannot type",
+                                                "工作簿密码含有控制字符,Excel 和 WPS 中无法输入"),
+                           hint: L("choose a password of letters, digits and punctuation", "请使用字母、数字和标点组成的密码"))
+        }
+        try NewPasswordCheck.require(password, owner: archive.header.owner)
+        if (try? archive.isRecentPassword(PasswordInput.secureBytes(password))) == true {
+            throw CLIError(.passwordRejected, L("the workbook password is this archive's password (or a recent one): the recipient would learn it",
+                                                "工作簿密码不能与档案密码(或最近用过的档案密码)相同:接收人会因此知道您的档案密码"),
+                           hint: L("choose a different password for the workbook and tell it to the recipient separately",
+                                   "请为工作簿另设一个密码,并另行告知接收人"))
+        }
+    }
+}
+
 enum NewPasswordCheck {
     static func require(_ password: String, owner: String?) throws {
         let verdict = PasswordStrength.evaluate(password, owner: owner)
