@@ -39,14 +39,7 @@ if ! python3 -c 'import openpyxl' 2>/dev/null; then
 fi
 [ "$profile" = 1 ] && ! command -v perf >/dev/null 2>&1 && ensure_packages linux-perf
 
-lock="${SV_BUILD_LOCK:-}"
-locked() { if [ -n "$lock" ] && command -v flock >/dev/null 2>&1; then flock "$lock" "$@"; else "$@"; fi; }
-build_log="$(mktemp)"
-if ! locked swift build -c release --product salesvault >"$build_log" 2>&1; then
-  tail -n 30 "$build_log" >&2; rm -f "$build_log"; echo "error: the release build failed" >&2; exit 1
-fi
-tail -n 1 "$build_log"; rm -f "$build_log"
-bin="$(locked swift build -c release --show-bin-path)/salesvault"
+release_salesvault
 
 repo="$PWD"
 work="$(mktemp -d "${TMPDIR:-/tmp}/sv-bench-interchange.XXXXXX")"

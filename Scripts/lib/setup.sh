@@ -86,3 +86,16 @@ ensure_libreoffice_uno() {
   /usr/bin/python3 -c "import uno" >/dev/null 2>&1 && return 0
   ensure_packages python3-uno
 }
+
+# The benchmarks' release build of salesvault: under the shared build lock when $SV_BUILD_LOCK
+# names one (and flock(1) is there), its last line shown, its log on failure; sets $bin.
+release_salesvault() {
+  local lock="${SV_BUILD_LOCK:-}" build_log
+  locked() { if [ -n "$lock" ] && command -v flock >/dev/null 2>&1; then flock "$lock" "$@"; else "$@"; fi; }
+  build_log="$(mktemp)"
+  if ! locked swift build -c release --product salesvault >"$build_log" 2>&1; then
+    tail -n 30 "$build_log" >&2; rm -f "$build_log"; echo "error: the release build failed" >&2; exit 1
+  fi
+  tail -n 1 "$build_log"; rm -f "$build_log"
+  bin="$(locked swift build -c release --show-bin-path)/salesvault"
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 import VaultCrypto
 import VaultFormat
 
@@ -49,26 +50,12 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (a: ISOWeek, b: ISOWeek) -> Bool { (a.year, a.week) < (b.year, b.week) }
 
-    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int64 {
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468)
-    }
+    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int64 { Int64(DateParser.daysFromCivil(year: y, month: m, day: d)) }
 
+    /// The civil date of a day; days beyond what a 32-bit day holds are clamped (years 1–9999 fit).
     static func civil(_ day: Int64) -> (Int, Int, Int) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = Int(doy - (153 * mp + 2) / 5 + 1)
-        let m = Int(mp < 10 ? mp + 3 : mp - 9)
-        return (Int(yoe + era * 400) + (m <= 2 ? 1 : 0), m, d)
+        let c = DateParser.civil(Int32(clamping: day))
+        return (c.year, c.month, c.day)
     }
 }
 

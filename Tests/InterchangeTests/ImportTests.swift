@@ -359,7 +359,7 @@ final class ImportTests: XCTestCase {
         XCTAssertThrowsError(try ImportSource.read(ole, fileName: "客户档案.xlsx") { asked = true; return "x" }) { error in
             let e = error as? InterchangeError
             XCTAssertEqual(e?.code, .malformedWorkbook)
-            XCTAssertTrue(e?.reasonZH.contains("加密工作簿已损坏") == true, "\(String(describing: e))")
+            XCTAssertTrue(e?.reasonZH.contains("加密的工作簿已损坏") == true, "\(String(describing: e))")
             XCTAssertTrue(e?.hintZH?.contains("重新复制") == true)
         }
         XCTAssertFalse(asked)

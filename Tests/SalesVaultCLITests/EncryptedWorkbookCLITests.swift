@@ -136,7 +136,7 @@ final class EncryptedWorkbookCLITests: ArchiveCommandTestCase {
                 "--workbook-password-file", try passwordFile("wpw", "import pw 2026 x"), "--yes"])
         let password = "导出给 总经理 Zebra 9"
         let r = try sv(["export", "--encrypt", "--workbook-password-file", try passwordFile("epw", password), "--out", dir.path("总经理.xlsx"), "--lang", "zh"])
-        XCTAssertTrue(r.stderr.contains("已用您设置的工作簿密码加密"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("已用您设置的打开密码加密"), r.stderr)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.path("总经理.xlsx"))))
         XCTAssertEqual(Array(bytes.prefix(8)), [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 
@@ -181,7 +181,7 @@ final class EncryptedWorkbookCLITests: ArchiveCommandTestCase {
     /// learn it), a password Excel cannot type, and --out --force over a password file.
     func testTheArchivesPasswordUntypeablePasswordsAndPasswordFilesAreRefused() throws {
         let same = try sv(["export", "--encrypt", "--workbook-password-file", dir.path("pw"), "--out", dir.path("s.xlsx"), "--lang", "zh"], expect: 7)
-        XCTAssertTrue(same.stderr.contains("工作簿密码不能与档案密码"), same.stderr)
+        XCTAssertTrue(same.stderr.contains("打开密码不能与档案密码"), same.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("s.xlsx")))
         let control = try sv(["export", "--encrypt", "--workbook-password-file", try passwordFile("ctl", "Workbook-Pass-2026!\u{1B}x"), "--out", dir.path("c.xlsx")], expect: 7)
         XCTAssertTrue(control.stderr.contains("control characters"), control.stderr)

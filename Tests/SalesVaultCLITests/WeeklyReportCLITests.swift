@@ -370,7 +370,7 @@ extension WeeklyReportCLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         let r = try sv(["report", "weekly", "--week", "2026-W48", "--encrypt", "--workbook-password-file", dir.path("wb"), "--out", out, "--lang", "zh"] + owner(a),
                        now: at(day: 4, hour: 10))
-        XCTAssertTrue(r.stderr.contains("已用您设置的工作簿密码加密"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("已用您设置的打开密码加密"), r.stderr)
         XCTAssertNil(try bytes(out).range(of: Data("苏州精密机械".utf8)), "no plaintext in the file")
         let read = try runTool(["python3", "-c", """
             import io, sys, msoffcrypto, openpyxl

@@ -10,18 +10,7 @@ public enum HMACSHA256 {
     }
 
     static func authenticationCode(for message: some ByteSequence, keyBytes: some ByteSequence) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: byteCount)
-        var outLength: UInt32 = 0
-        clearOpenSSLErrors()
-        let ok = withNonNullPointer(keyBytes) { k, kCount in
-            withNonNullPointer(message) { m, mCount in
-                out.withUnsafeMutableBytes { o in
-                    HMAC(EVP_sha256(), k, Int32(kCount), m, mCount, o.bindMemory(to: UInt8.self).baseAddress, &outLength) != nil
-                }
-            }
-        }
-        guard ok, outLength == UInt32(byteCount) else { throw openSSLError("HMAC") }
-        return out
+        try HashFunction.sha256.authenticationCode(for: message, keyBytes: keyBytes)
     }
 
     /// True when `tag` is the full 32-byte tag of `message`; compared in constant time. A tag of

@@ -108,7 +108,7 @@ struct Import: ArchiveCommand {
             workbookPassword = try PasswordInput.read(
                 file: workbookPasswordFile, fd: nil,
                 prompt: L("\(file!) is an encrypted workbook. Its password (the one that opens it in Excel or WPS): ",
-                          "“\(file!)”是加密的工作簿,请输入它的打开密码(在 Excel 或 WPS 中打开它用的密码):"),
+                          "“\(file!)”设有打开密码,请输入该密码(即在 Excel 或 WPS 中打开此文件时输入的密码;输入时不显示):"),
                 confirm: false)
             return workbookPassword
         }
@@ -347,13 +347,7 @@ struct Export: ArchiveCommand {
             opts.encoding = e
         }
         if encrypt {
-            let secret = try PasswordInput.read(
-                file: workbookPasswordFile, fd: nil,
-                prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
-                          "请为导出的工作簿设置打开密码(不要用档案密码;请另行告知收件人):"),
-                confirm: true)
-            try WorkbookPasswordCheck.require(secret, archive: archive.vault)
-            opts.workbookPassword = secret
+            opts.workbookPassword = try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: archive.vault)
         }
         let day = DateParser.format(DateParser.localDay(opts.now))
         let owner = String(archive.vault.header.owner.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) && $0 != "/" })
@@ -371,8 +365,7 @@ struct Export: ArchiveCommand {
         }
         let shown = Terminal.cell(path)
         if encrypt {
-            Terminal.stderr(L("Note: \(shown) is encrypted with the workbook password you chose (AES-256); it opens in Excel, WPS or LibreOffice with that password. Tell the recipient the password separately (in person or by phone), never in the same message as the file.\n",
-                              "注意:\(shown) 已用您设置的工作簿密码加密(AES-256),在 Excel、WPS 或 LibreOffice 中输入该密码即可打开。请另行告知收件人密码(当面或电话),不要与文件在同一条消息中发送。\n").text)
+            Terminal.stderr(WorkbookPasswordCheck.note(shown).text)
         } else {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
                               "注意:\(shown) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)

@@ -129,16 +129,7 @@ struct ReportCommand: ParsableCommand {
             if encrypt && format != .xlsx {
                 throw CLIError(.usage, L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿,--out 文件名须以 .xlsx 结尾"))
             }
-            var workbookPassword: String?
-            if encrypt {
-                let secret = try PasswordInput.read(
-                    file: workbookPasswordFile, fd: nil,
-                    prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
-                              "请为周报工作簿设置打开密码(不要用档案密码;请另行告知接收人):"),
-                    confirm: true)
-                try WorkbookPasswordCheck.require(secret, archive: context.archive.vault)
-                workbookPassword = secret
-            }
+            let workbookPassword = encrypt ? try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: context.archive.vault) : nil
             let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
             var data = try ReportRender.data(report, format: format, zh: Render.zh)
             if let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
@@ -158,8 +149,7 @@ struct ReportCommand: ParsableCommand {
             }
             let shown = Terminal.cell(path)
             if encrypt {
-                Terminal.stderr(L("Note: \(shown) is encrypted with the workbook password you chose (AES-256); tell the recipient the password separately (in person or by phone), never in the same message as the file.\n",
-                                  "注意:\(shown) 已用您设置的工作簿密码加密(AES-256);请另行(当面或电话)告知接收人密码,切勿与文件一起发送。\n").text)
+                Terminal.stderr(WorkbookPasswordCheck.note(shown).text)
             } else {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
                               "注意:\(shown) 是客户资料的明文副本,没有加密,请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`(加密后只有总经理和销售总监能打开)。\n").text)

@@ -90,16 +90,33 @@ struct Init: VaultCommand {
 /// password, never the archive's own (current or recent: it is told to the recipient), and
 /// typeable in Excel and WPS (no control characters).
 enum WorkbookPasswordCheck {
+    /// Asks for a new workbook password twice (or reads it from `file`) and checks it.
+    static func ask(file: String?, archive: Vault) throws -> String {
+        let secret = try PasswordInput.read(
+            file: file, fd: nil,
+            prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
+                      "请为工作簿设置打开密码(不要与档案密码相同;稍后请另行告知接收人):"),
+            confirm: true)
+        try require(secret, archive: archive)
+        return secret
+    }
+
+    /// What to tell the user about an encrypted workbook just written.
+    static func note(_ shown: String) -> L {
+        L("Note: \(shown) is encrypted with the workbook password you chose (AES-256); it opens in Excel, WPS or LibreOffice with that password. Tell the recipient the password separately (in person or by phone), never in the same message as the file.\n",
+          "注意:\(shown) 已用您设置的打开密码加密(AES-256),在 Excel、WPS 或 LibreOffice 中输入该密码即可打开。请当面或打电话另行告知接收人密码,不要把密码和文件发在同一封邮件或同一个微信/聊天窗口里。\n")
+    }
+
     static func require(_ password: String, archive: Vault) throws {
         guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            throw CLIError(.passwordRejected, L("the workbook password contains control characters, which Excel and WPS cannot type",
-                                                "工作簿密码含有控制字符,Excel 和 WPS 中无法输入"),
-                           hint: L("choose a password of letters, digits and punctuation", "请使用字母、数字和标点组成的密码"))
+            throw CLIError(.passwordRejected, L("the workbook password contains control characters (tabs, line breaks, invisible characters), which Excel and WPS cannot type",
+                                                "打开密码中含有制表符、换行符等不可见的控制字符,在 Excel 和 WPS 中无法输入"),
+                           hint: L("remove them: use only characters you can type on the keyboard", "请去掉其中的不可见字符,只用能直接从键盘输入的字符(字母、数字、标点或汉字)"))
         }
         try NewPasswordCheck.require(password, owner: archive.header.owner)
         if (try? archive.isRecentPassword(PasswordInput.secureBytes(password))) == true {
             throw CLIError(.passwordRejected, L("the workbook password is this archive's password (or a recent one): the recipient would learn it",
-                                                "工作簿密码不能与档案密码(或最近用过的档案密码)相同:接收人会因此知道您的档案密码"),
+                                                "打开密码不能与档案密码(或最近用过的档案密码)相同,否则接收人就会知道您的档案密码"),
                            hint: L("choose a different password for the workbook and tell it to the recipient separately",
                                    "请为工作簿另设一个密码,并另行告知接收人"))
         }

@@ -85,7 +85,19 @@ enum Terminal {
 
     /// Asks for a line of text on the terminal (nil without one, or for an empty answer).
     static func ask(_ question: L) -> String? {
-        guard isatty(STDIN_FILENO) == 1, let tty = fopen("/dev/tty", "r+") else { return nil }
+        guard isatty(STDIN_FILENO) == 1, let answer = line(after: question) else { return nil }
+        return answer.isEmpty ? nil : answer
+    }
+
+    /// Asks a yes/no question on the terminal; anything but y/yes/是 is no.
+    static func confirm(_ question: L) -> Bool {
+        guard let answer = line(after: question) else { return false }
+        return ["y", "yes", "是", "好"].contains(answer.lowercased())
+    }
+
+    /// One line typed on /dev/tty after `question`, trimmed; nil without a terminal.
+    private static func line(after question: L) -> String? {
+        guard let tty = fopen("/dev/tty", "r+") else { return nil }
         defer { fclose(tty) }
         fputs(safe(question.text), tty)
         fflush(tty)
@@ -93,22 +105,7 @@ enum Terminal {
         var capacity = 0
         defer { free(line) }
         guard getline(&line, &capacity, tty) > 0, let line else { return nil }
-        let answer = String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines)
-        return answer.isEmpty ? nil : answer
-    }
-
-    /// Asks a yes/no question on the terminal; anything but y/yes/是 is no.
-    static func confirm(_ question: L) -> Bool {
-        guard let tty = fopen("/dev/tty", "r+") else { return false }
-        defer { fclose(tty) }
-        fputs(safe(question.text), tty)
-        fflush(tty)
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        guard getline(&line, &capacity, tty) > 0, let line else { return false }
-        let answer = String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        return ["y", "yes", "是", "好"].contains(answer)
+        return String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A one-line progress bar on stderr when it is a terminal.
