@@ -7,6 +7,12 @@ enum Algorithms {
     nonisolated(unsafe) static let aes256GCM: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
     nonisolated(unsafe) static let chacha20Poly1305: OpaquePointer? = EVP_CIPHER_fetch(nil, "ChaCha20-Poly1305", nil)
     nonisolated(unsafe) static let sha256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+    nonisolated(unsafe) static let aes128CBC: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-128-CBC", nil)
+    nonisolated(unsafe) static let aes192CBC: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-192-CBC", nil)
+    nonisolated(unsafe) static let aes256CBC: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-CBC", nil)
+    nonisolated(unsafe) static let aes128ECB: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-128-ECB", nil)
+    nonisolated(unsafe) static let aes192ECB: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-192-ECB", nil)
+    nonisolated(unsafe) static let aes256ECB: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-ECB", nil)
 }
 
 /// One direction (seal or open) of an AEAD with a fixed key; owns its `EVP_CIPHER_CTX` (STYLE 9).

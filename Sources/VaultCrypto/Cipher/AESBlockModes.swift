@@ -42,14 +42,6 @@ extension AES {
     }
 }
 
-enum BlockAlgorithms {
-    nonisolated(unsafe) static let aes128CBC: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-128-CBC", nil)
-    nonisolated(unsafe) static let aes192CBC: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-192-CBC", nil)
-    nonisolated(unsafe) static let aes256CBC: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-CBC", nil)
-    nonisolated(unsafe) static let aes128ECB: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-128-ECB", nil)
-    nonisolated(unsafe) static let aes192ECB: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-192-ECB", nil)
-    nonisolated(unsafe) static let aes256ECB: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-ECB", nil)
-}
 
 /// One direction of AES-CBC or AES-ECB with a fixed key and no padding; owns its
 /// `EVP_CIPHER_CTX` (STYLE 9). Not thread-safe.
@@ -61,12 +53,12 @@ final class BlockCipherContext {
     init(mode: Mode, key: SymmetricKey, encrypting: Bool) throws {
         let cipher: OpaquePointer?
         switch (mode, key.byteCount) {
-        case (.cbc, 16): cipher = BlockAlgorithms.aes128CBC
-        case (.cbc, 24): cipher = BlockAlgorithms.aes192CBC
-        case (.cbc, 32): cipher = BlockAlgorithms.aes256CBC
-        case (.ecb, 16): cipher = BlockAlgorithms.aes128ECB
-        case (.ecb, 24): cipher = BlockAlgorithms.aes192ECB
-        case (.ecb, 32): cipher = BlockAlgorithms.aes256ECB
+        case (.cbc, 16): cipher = Algorithms.aes128CBC
+        case (.cbc, 24): cipher = Algorithms.aes192CBC
+        case (.cbc, 32): cipher = Algorithms.aes256CBC
+        case (.ecb, 16): cipher = Algorithms.aes128ECB
+        case (.ecb, 24): cipher = Algorithms.aes192ECB
+        case (.ecb, 32): cipher = Algorithms.aes256ECB
         default: throw CryptoError.invalidKeySize(expected: 32, actual: key.byteCount)
         }
         guard let cipher else { throw CryptoError.openSSLFailure(function: "EVP_CIPHER_fetch", detail: "AES unavailable") }
