@@ -163,6 +163,20 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.attention.firstIndex { $0.kind == "more" }, 2, "the count follows its kind")
     }
 
+    func testSecretFieldsAreLeftOutUnlessAskedFor() throws {
+        try archive.edit(.contact, "王芳", fields: [("background", "喜欢登山,女儿在读高三")], now: h(9, day: 2))
+        let secret = Schema.field(.contact, key: "background")!.zh
+        var r = try build()
+        let contacts = try XCTUnwrap(r.appendix.first { $0.kind == .contact })
+        XCTAssertFalse(contacts.headers.contains(secret))
+        XCTAssertFalse(ReportRender.html(r, zh: true).contains("喜欢登山"), "neither in the appendix nor in the change list")
+        var o = WeeklyReportBuilder.Options(week: Self.week, calendar: .standard, now: h(12, day: 4))
+        o.includeSecret = true
+        r = try WeeklyReportBuilder.build(archive, options: o)
+        XCTAssertTrue(try XCTUnwrap(r.appendix.first { $0.kind == .contact }).headers.contains(secret))
+        XCTAssertTrue(ReportRender.html(r, zh: true).contains("喜欢登山"))
+    }
+
     func testASummaryWithImpossibleFiguresIsRefused() throws {
         var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: try build().json()) as? [String: Any])
         var counts = try XCTUnwrap(object["thisWeek"] as? [String: Any])

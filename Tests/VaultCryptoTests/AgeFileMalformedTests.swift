@@ -310,6 +310,9 @@ final class AgeFileMalformedTests: XCTestCase {
         assertRefused(joined(Array(lines.dropLast(2)) + [""]), .armorMissingEnd, with: id, "no END line")
         assertRefused(joined(lines.dropLast() + ["garbage"]), .armorTrailingData, with: id, "garbage after END")
         assertRefused(Array(("garbage\n" + text).utf8), .notAgeFile, with: id, "garbage before BEGIN")
+        // Found by CI's fuzzing: a BEGIN line whose dashes run into an END line trapped.
+        assertRefused(Array("-----BEGIN AGE ENCRYPTED FILE-------END AGE ENCRYPTED FILE-----\n".utf8), .armorMissingEnd, with: id,
+                      "BEGIN and END sharing dashes")
         var l = lines
         l.insert("", at: 1)
         assertRefused(joined(l), .armorMalformedLine, with: id, "a blank line after BEGIN")

@@ -33,7 +33,8 @@ public enum AgeArmor {
         let trimmed = bytes.drop(while: { outside.contains($0) })
         guard trimmed.starts(with: begin) else { throw .notAgeFile }
         // Whatever follows the END line must be whitespace; the END line must be there.
-        guard let endAt = find(end, in: trimmed) else { throw .armorMissingEnd }
+        // Searched after the BEGIN line: its dashes must not serve as the END line's too.
+        guard let endAt = find(end, in: trimmed[(trimmed.startIndex + begin.count)...]) else { throw .armorMissingEnd }
         guard trimmed[(endAt + end.count)...].allSatisfy({ outside.contains($0) }) else { throw .armorTrailingData }
         let block = trimmed[(trimmed.startIndex + begin.count)..<endAt]
         // The begin line ends in LF or CRLF; so does every base64 line, the same way.
