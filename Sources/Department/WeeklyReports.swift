@@ -21,8 +21,11 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `2026-W48`, `2026W48` or `2026-w48`; nil when it is not a week that exists.
     public init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "-", with: "")
-        guard t.count >= 6, let w = t.firstIndex(of: "W"), let y = Int(t[..<w]), let n = Int(t[t.index(after: w)...]),
-              (1...9999).contains(y), n >= 1
+        // Digits only (no sign), the year 1–9999 and the week 1–53 before any arithmetic: the
+        // text may come from a file someone else wrote.
+        guard t.count >= 6, t.count <= 10, let w = t.firstIndex(of: "W"), t[..<w].allSatisfy(\.isASCII), t[..<w].allSatisfy(\.isNumber),
+              t[t.index(after: w)...].allSatisfy(\.isASCII), t[t.index(after: w)...].allSatisfy(\.isNumber),
+              let y = Int(t[..<w]), let n = Int(t[t.index(after: w)...]), (1...9999).contains(y), (1...53).contains(n)
         else { return nil }
         let candidate = ISOWeek(year: y, week: n)
         guard ISOWeek(containing: candidate.monday) == candidate else { return nil }  // W53 only in long years
@@ -177,12 +180,30 @@ public struct ReportManifest: Codable, Equatable, Sendable {
 
     public static let maxBytes = 64 << 10
 
+    /// Every field in the one form a writer produces (REPORTS.md §4): so that the tag's lines
+    /// (§4.1) cannot be read two ways — no control characters anywhere, hashes and the tag as 64
+    /// lower-case hex digits, the archive id as 32, three files named after the owner and the
+    /// version, the ISO time matching the seconds.
+    var isCanonical: Bool {
+        func hex(_ s: String, _ n: Int) -> Bool { s.utf8.count == n && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } }
+        func plain(_ s: String) -> Bool { !s.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) } }
+        let base = ReportFolder.base(owner, version: version)
+        let names = files.map(\.name)
+        return hex(archiveID, 32) && (mac.map { hex($0, 64) } ?? true) && submittedAt == Registry.timestamp(submittedAtUnix)
+            && plain(owner) && files.count == 3 && Set(names).count == 3
+            && files.allSatisfy { f in hex(f.sha256, 64) && f.bytes >= 0 && ReportSubmissionNames.suffixes.contains { f.name == base + $0 } }
+            && recipients.count <= 64 && recipients.allSatisfy { plain($0.name) && plain($0.role) && plain($0.fingerprint) }
+    }
+
     public static func decode(_ data: Data) throws -> ReportManifest {
         guard data.count <= maxBytes else { throw DepartmentError(.invalid, "report manifest larger than 64 KiB", zh: "提交清单文件超过 64 KiB") }
         do {
             let m = try JSONDecoder().decode(ReportManifest.self, from: data)
-            guard m.format == currentFormat, m.version >= 1, ISOWeek(parsing: m.week) != nil else {
+            guard m.format == currentFormat, (1..<10_000).contains(m.version), ISOWeek(parsing: m.week)?.description == m.week else {
                 throw DepartmentError(.invalid, "report manifest of an unknown format", zh: "提交清单格式无法识别")
+            }
+            guard m.isCanonical else {
+                throw DepartmentError(.invalid, "report manifest with malformed fields", zh: "提交清单中有格式不正确的字段")
             }
             return m
         } catch let e as DepartmentError {
@@ -191,6 +212,11 @@ public struct ReportManifest: Codable, Equatable, Sendable {
             throw DepartmentError(.invalid, "report manifest is not valid JSON", zh: "提交清单不是有效的 JSON")
         }
     }
+}
+
+/// The sealed files of one submission, in the order they are written (the manifest last).
+public enum ReportSubmissionNames {
+    public static let suffixes = [".xlsx.age", ".html.age", ".json.age"]
 }
 
 /// Where the sealed weekly reports live: `<department>/reports/<week>/` (REPORTS.md §4).
@@ -239,9 +265,8 @@ public struct ReportFolder: Sendable {
                 var st = stat()
                 guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { problems.append("\(name): not a regular file"); continue }
                 guard st.st_size <= ReportManifest.maxBytes else { problems.append("\(name): larger than 64 KiB"); continue }
-                guard let handle = FileHandle(forReadingAtPath: path) else { problems.append("\(name): unreadable"); continue }
-                defer { try? handle.close() }
-                let data = (try? handle.read(upToCount: ReportManifest.maxBytes + 1)) ?? Data()
+                // Opened without following links or blocking on a FIFO swapped in after the check.
+                guard let data = SubmissionCheck.readRegular(path, limit: ReportManifest.maxBytes) else { problems.append("\(name): unreadable"); continue }
                 found.append(try ReportManifest.decode(data))
             } catch let e as DepartmentError {
                 problems.append("\(name): \(e.reason)")
@@ -273,9 +298,11 @@ public enum SubmissionCheck {
         }
         for f in m.files {
             let path = folder.directory + "/" + f.name
+            // The listed size is checked before anything is read (a manifest cannot make the
+            // check read a gigabyte): one open file, its size from fstat.
             guard f.name == URL(fileURLWithPath: f.name).lastPathComponent, !f.name.hasPrefix("."),
                   f.name.hasPrefix(ReportFolder.base(m.owner, version: m.version) + "."),
-                  let data = readRegular(path, limit: 1 << 30)
+                  let data = readRegular(path, limit: min(f.bytes, maxSealedBytes))
             else {
                 return ("\(f.name), listed in version \(m.version)'s manifest, is missing or not a regular file",
                         "第 \(m.version) 版提交清单中的 \(f.name) 缺失或不是普通文件")
@@ -290,6 +317,9 @@ public enum SubmissionCheck {
         }
         return nil
     }
+
+    /// The largest sealed file a check reads (a report of 100,000 customers is some 20 MB).
+    public static let maxSealedBytes = 256 << 20
 
     /// The bytes of a regular file (never through a symbolic link, never more than `limit`).
     public static func readRegular(_ path: String, limit: Int) -> Data? {

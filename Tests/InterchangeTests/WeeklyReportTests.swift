@@ -69,6 +69,11 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertNil(ISOWeek(parsing: "2027-W53"))
         XCTAssertNil(ISOWeek(parsing: "2026-W00"))
         XCTAssertNil(ISOWeek(parsing: "W48"))
+        // Text from files others wrote: no overflow, no signs, canonical only where it matters.
+        XCTAssertNil(ISOWeek(parsing: "2026-W2000000000000000000"))
+        XCTAssertNil(ISOWeek(parsing: "+2026-W48"))
+        XCTAssertNil(ISOWeek(parsing: "2026-W+48"))
+        XCTAssertNil(ISOWeek(parsing: "2026-W054"))
         XCTAssertEqual(ISOWeek(containing: Int64(DateParser.daysFromCivil(year: 2027, month: 1, day: 1))).description, "2026-W53")
         XCTAssertEqual(ISOWeek(containing: Int64(DateParser.daysFromCivil(year: 2024, month: 12, day: 30))).description, "2025-W01")
     }
@@ -175,6 +180,42 @@ final class WeeklyReportTests: XCTestCase {
         r = try WeeklyReportBuilder.build(archive, options: o)
         XCTAssertTrue(try XCTUnwrap(r.appendix.first { $0.kind == .contact }).headers.contains(secret))
         XCTAssertTrue(ReportRender.html(r, zh: true).contains("喜欢登山"))
+    }
+
+    /// From the code review: a grade change keeps its own result; notes given later fill only
+    /// what it lacks; names are the week's; counts are per project, a reopened project advanced.
+    func testOwnResultsTheWeeksNamesAndCountsPerProject() throws {
+        try archive.setGrade("华东电力", to: "B", reason: "预算削减", result: "改为明年", now: h(3, day: 3))
+        try archive.noteGrade("华东电力", result: "", problem: "对方换了负责人", now: h(4, day: 3))
+        try archive.setStage("数据中心", to: "3", reason: nil, now: h(5, day: 3))
+        try archive.setStage("数据中心", to: "lost", reason: "被竞争对手拿下", now: h(6, day: 3))
+        try archive.setStage("数据中心", to: "3", reason: "客户重新招标", now: h(7, day: 3))
+        try archive.edit(.customer, "华东电力", fields: [("name", "华东电力集团(新名)")], now: h(3, day: 9))
+        let r = try build()
+        let changes = r.gradeChanges.filter { $0.customer == "华东电力有限公司" }
+        XCTAssertEqual(changes.map(\.result), ["进入短名单", "改为明年"], "each change keeps its own result; the later note fills only the problem")
+        XCTAssertEqual(changes.map(\.problem), ["价格压力大", "对方换了负责人"])
+        XCTAssertEqual(r.thisWeek.stageForward, 1, "1 → 2 → 3 → lost → 3 is one project advanced")
+        XCTAssertEqual(r.thisWeek.lost, 0)
+        XCTAssertTrue(r.customers.contains { $0.name == "华东电力有限公司" } && !r.customers.contains { $0.name == "华东电力集团(新名)" })
+        XCTAssertEqual(try XCTUnwrap(r.stageMoves.first).bucket, "advanced")
+    }
+
+    func testAManifestWhoseFieldsCouldReadTwoWaysIsRefused() throws {
+        let week = Self.week
+        let sha = String(repeating: "a", count: 64)
+        func manifest(_ names: [String]) -> ReportManifest {
+            var m = ReportManifest(owner: "张伟", archiveID: String(repeating: "0", count: 32), week: week, version: 1, submittedAt: h(1),
+                                   files: names.map { ReportManifest.File(name: $0, sha256: sha, bytes: 10) }, recipients: [])
+            m.mac = String(repeating: "b", count: 64)
+            return m
+        }
+        XCTAssertNoThrow(try ReportManifest.decode(try manifest(["张伟.xlsx.age", "张伟.html.age", "张伟.json.age"]).encoded()))
+        XCTAssertThrowsError(try ReportManifest.decode(try manifest(["张伟.xlsx.age \(sha) 10\nfile=张伟.html.age", "张伟.html.age", "张伟.json.age"]).encoded()))
+        XCTAssertThrowsError(try ReportManifest.decode(try manifest(["张伟.xlsx.age", "张伟.xlsx.age", "张伟.json.age"]).encoded()))
+        var upper = manifest(["张伟.xlsx.age", "张伟.html.age", "张伟.json.age"])
+        upper.mac = String(repeating: "B", count: 64)
+        XCTAssertThrowsError(try ReportManifest.decode(try upper.encoded()))
     }
 
     func testASummaryWithImpossibleFiguresIsRefused() throws {

@@ -120,13 +120,17 @@ public struct DepartmentView: Sendable {
                     let r = try openReport(m, folder: folder, identities: identities)
                     valid.append((m, r, verified))
                 } catch let e as NotRecipient {
-                    valid.append((m, nil, verified))
+                    // Not opened with these keys: it counts only when its tag was checked (a
+                    // file sealed to other keys proves nothing by itself).
                     problems.append((e.en, e.zh))
+                    if verified { valid.append((m, nil, verified)) }
                 } catch let e as InterchangeError {
                     problems.append((e.reason, e.reasonZH))
                 }
             }
-            guard let first = valid.min(by: { $0.0.submittedAtUnix < $1.0.submittedAtUnix }), let latest = valid.last else {
+            // The figures of the latest version that opened (else the latest valid one).
+            guard let first = valid.min(by: { $0.0.submittedAtUnix < $1.0.submittedAtUnix }),
+                  let latest = valid.last(where: { $0.1 != nil }) ?? valid.last else {
                 var p = Person(name: person.name, status: mine.isEmpty ? "missing" : "invalid")
                 if !problems.isEmpty {
                     p.problem = problems.map(\.0).joined(separator: "; ")
@@ -162,7 +166,7 @@ public struct DepartmentView: Sendable {
     }
 
     static func hexBytes(_ hex: String) -> [UInt8]? {
-        guard hex.count == 64 else { return nil }
+        guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
         var out: [UInt8] = []
         var i = hex.startIndex
         while i < hex.endIndex {

@@ -17,7 +17,7 @@ public enum ReportSubmission {
     }
 
     /// The sealed files of one submission, in the order they are written (the manifest last).
-    public static let suffixes = [".xlsx.age", ".html.age", ".json.age"]
+    public static let suffixes = ReportSubmissionNames.suffixes
 
     public static func submit(
         _ report: WeeklyReport, xlsx: Data, html: Data, registry: Registry, layout: Layout, archive: CustomerArchive, now: Int64

@@ -79,9 +79,12 @@ public enum WeeklyReportBuilder {
         let thisBatches = batches.filter { week.contains($0.batch.at) }.map(\.batch)
         let lastBatches = batches.filter { $0.batch.at >= lastStart && $0.batch.at < week.lowerBound }.map(\.batch)
 
+        // Names as at the week's end too (a customer renamed the Monday after keeps this week's name).
         func name(_ id: UInt64?) -> String {
             guard let id else { return "" }
-            for kind in [EntityKind.customer, .contact, .project] { if let e = state.entities(kind, id) { return e.displayName } }
+            for kind in [EntityKind.customer, .contact, .project] {
+                if let e = state.entities(kind, id) { return atEnd.value(e, "name")?.text ?? e.displayName }
+            }
             return "#\(id)"
         }
         func shortID(_ kind: EntityKind, _ id: UInt64) -> String { kind.idPrefix + String(id) }
@@ -103,7 +106,8 @@ public enum WeeklyReportBuilder {
         // Grade changes, with their result and problems (in the change, or noted afterwards).
         var notesAfter: [UInt64: [(at: Int64, result: String?, problem: String?)]] = [:]
         for (_, b) in batches where b.at >= week.lowerBound {
-            for e in b.events where e.kind == .customer && e.operation == .update {
+            // Only updates that carry notes and no field change (`customer grade C12 --result …`).
+            for e in b.events where e.kind == .customer && e.operation == .update && e.changes.allSatisfy({ Schema.isNote($0.field) }) {
                 let r = e.changes.first { $0.field == Schema.resultField }?.new?.text
                 let p = e.changes.first { $0.field == Schema.problemField }?.new?.text
                 if r != nil || p != nil { notesAfter[e.id, default: []].append((b.at, r, p)) }
@@ -117,9 +121,11 @@ public enum WeeklyReportBuilder {
                 let to = c.new?.text ?? Grade.unrated.rawValue
                 var result = e.changes.first { $0.field == Schema.resultField }?.new?.text
                 var problem = e.changes.first { $0.field == Schema.problemField }?.new?.text
+                // The change's own result and problems; what it lacks, from the latest notes given
+                // after it (and before the customer's next grade change, whose notes are its own).
                 for n in notesAfter[e.id] ?? [] where n.at >= b.at {
-                    if let r = n.result { result = r }
-                    if let p = n.problem { problem = p }
+                    if (e.changes.first { $0.field == Schema.resultField }) == nil, let r = n.result { result = r }
+                    if (e.changes.first { $0.field == Schema.problemField }) == nil, let p = n.problem { problem = p }
                 }
                 let rank = { (g: String) in Grade(rawValue: g)?.rank ?? 4 }
                 report.gradeChanges.append(WeeklyReport.GradeChange(
@@ -149,9 +155,9 @@ public enum WeeklyReportBuilder {
                 if d >= refDay && d < nearest[c] ?? .max { nearest[c] = d }
                 if d >= refDay && Int(d - refDay) <= o.horizon {
                     report.attention.append(WeeklyReport.Attention(kind: "upcoming", customer: name(c),
-                                                                   subject: "\(p.displayName) · \(key == "expectedBid" ? "bid" : "sign")", day: d, days: Int(d - refDay)))
+                                                                   subject: "\(name(p.id)) · \(key == "expectedBid" ? "bid" : "sign")", day: d, days: Int(d - refDay)))
                 } else if d < refDay && key == "expectedSign" {
-                    report.attention.append(WeeklyReport.Attention(kind: "pastExpected", customer: name(c), subject: p.displayName, day: d,
+                    report.attention.append(WeeklyReport.Attention(kind: "pastExpected", customer: name(c), subject: name(p.id), day: d,
                                                                    days: Int(refDay - d)))
                 }
             }
@@ -173,7 +179,7 @@ public enum WeeklyReportBuilder {
                 case (.customer, .create):
                     guard let c = state.entities(.customer, e.id), atEnd.exists(c) else { continue }
                     report.newCustomers.append(WeeklyReport.NewCustomer(
-                        customer: c.displayName, customerID: c.shortID, source: atEnd.value(c, "source")?.text,
+                        customer: name(c.id), customerID: c.shortID, source: atEnd.value(c, "source")?.text,
                         grade: atEnd.value(c, "grade")?.text ?? Grade.unrated.rawValue, by: b.actor, firstActivity: firstActivity[c.id]))
                 case (.activity, .create):
                     guard let a = state.entities(.activity, e.id), atEnd.exists(a) else { continue }
@@ -218,13 +224,14 @@ public enum WeeklyReportBuilder {
             if to == SalesStage.won.rawValue && from != to { bucket = "won" }
             else if (to == SalesStage.lost.rawValue || to == SalesStage.abandoned.rawValue) && from != to { bucket = "lost" }
             else if isNew { bucket = "new" }
+            else if (SalesStage(rawValue: from)?.isClosed ?? false) && !(SalesStage(rawValue: to)?.isClosed ?? false) { bucket = "advanced" }  // reopened
             else if order(to) > order(from) { bucket = "advanced" }
             else if order(to) < order(from) { bucket = "regressed" }
             else if let b = expBefore, let a = expAfter, a > b { bucket = "slipped" }
             else { bucket = "changed" }
             let since = atEnd.value(p, "stageSince")?.int
             report.stageMoves.append(WeeklyReport.StageMove(
-                project: p.displayName, projectID: p.shortID, customer: name(atEnd.value(p, "customer")?.ref), from: from, to: to, bucket: bucket,
+                project: name(p.id), projectID: p.shortID, customer: name(atEnd.value(p, "customer")?.ref), from: from, to: to, bucket: bucket,
                 valueBefore: before, valueAfter: after, expectedBefore: expBefore, expectedAfter: expAfter,
                 daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: moves.last?.reason))
         }
@@ -248,25 +255,25 @@ public enum WeeklyReportBuilder {
         state.eachIncludingRemoved(.customer) { c in
             guard atEnd.exists(c) else { return }
             let grade = atEnd.value(c, gradeField)?.text ?? Grade.unrated.rawValue
-            report.customers.append(WeeklyReport.CustomerKey(id: c.shortID, name: c.displayName, creditCode: atEnd.value(c, "creditCode")?.text, grade: grade))
+            report.customers.append(WeeklyReport.CustomerKey(id: c.shortID, name: name(c.id), creditCode: atEnd.value(c, "creditCode")?.text, grade: grade))
             let last = atEnd.value(c, "lastContactAt")?.int
             if grade == "A" || grade == "B" {
                 let limit = grade == "A" ? o.staleA : o.staleB
                 let silent = last.map { Int((endInstant - $0) / 86_400) }
                 if silent.map({ $0 > limit }) ?? true {
-                    report.attention.append(WeeklyReport.Attention(kind: "stale", customer: c.displayName, subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
+                    report.attention.append(WeeklyReport.Attention(kind: "stale", customer: name(c.id), subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
                                                                    days: silent))
                 }
             }
             if let next = atEnd.value(c, "nextFollowUp")?.day {
                 if next < refDay && (last.map { Int32(clamping: o.calendar.day(of: $0)) < next } ?? true) {
-                    report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: c.displayName, subject: lastActivity[c.id]?.nextStep ?? "",
+                    report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: name(c.id), subject: lastActivity[c.id]?.nextStep ?? "",
                                                                    day: next, days: Int(refDay - next)))
                 }
                 if next >= nextMonday && next < nextMonday + 7 {
                     let last = lastActivity[c.id]
                     let what = last?.nextStep ?? last?.summary.map { o.zh ? "继续跟进(上次:\($0))" : "follow up (last: \($0))" } ?? (o.zh ? "继续跟进" : "follow up")
-                    report.nextWeek.append(WeeklyReport.Plan(day: next, customer: c.displayName, what: what))
+                    report.nextWeek.append(WeeklyReport.Plan(day: next, customer: name(c.id), what: what))
                 }
             }
         }
@@ -301,6 +308,8 @@ public enum WeeklyReportBuilder {
     static func counts(_ batches: [ChangeBatch], overlay: WeeklyReportBuilder.Overlay, state: ArchiveState) -> WeeklyReport.Counts {
         var n = WeeklyReport.Counts()
         var touched: Set<UInt64> = []
+        var moves: [UInt64: (from: SalesStage, to: SalesStage)] = [:]
+        var order: [UInt64] = []
         let gradeField = Schema.field(.customer, key: "grade")!.number
         let stageField = Schema.field(.project, key: "stage")!.number
         let statusField = Schema.field(.complaint, key: "status")!.number
@@ -325,27 +334,32 @@ public enum WeeklyReportBuilder {
                         if to < from { n.gradeUp += 1 } else if to > from { n.gradeDown += 1 }
                     }
                 case (.project, .update):
+                    // Per project, from its stage before its first move of the period to its last.
                     if let c = e.changes.first(where: { $0.field == stageField }) {
                         let from = SalesStage(rawValue: c.old?.text ?? "") ?? .infoDevelopment
                         let to = SalesStage(rawValue: c.new?.text ?? "") ?? .infoDevelopment
-                        if to == .won {
-                            n.won += 1
-                            if let p = state.entities(.project, e.id),
-                               let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money {
-                                n.wonAmount[m.currency, default: 0] |+= m.minorUnits
-                            }
-                        } else if to == .lost || to == .abandoned {
-                            n.lost += 1
-                        } else if to.order > from.order || (from.isClosed && !to.isClosed) {
-                            n.stageForward += 1
-                        } else if to.order < from.order {
-                            n.stageBack += 1
-                        }
+                        if moves[e.id] == nil { order.append(e.id) }
+                        moves[e.id] = (moves[e.id]?.from ?? from, to)
                     }
                 case (.complaint, .update):
                     if let c = e.changes.first(where: { $0.field == statusField }), c.new?.text == "resolved" { n.complaintsClosed += 1 }
                 default: break
                 }
+            }
+        }
+        for id in order {
+            guard let (from, to) = moves[id], from != to else { continue }
+            if to == .won {
+                n.won += 1
+                if let p = state.entities(.project, id), let m = overlay.value(p, "amount")?.money ?? overlay.value(p, "budget")?.money {
+                    n.wonAmount[m.currency, default: 0] |+= m.minorUnits
+                }
+            } else if to == .lost || to == .abandoned {
+                n.lost += 1
+            } else if to.order > from.order || (from.isClosed && !to.isClosed) {
+                n.stageForward += 1
+            } else if to.order < from.order {
+                n.stageBack += 1
             }
         }
         n.customersTouched = touched.count
@@ -376,7 +390,6 @@ public enum WeeklyReportBuilder {
         for b in batches {
             for e in b.events where e.operation == .update || e.operation == .restore {
                 for c in e.changes where !Schema.isNote(c.field) { touched[e.id, default: []].insert(c.field) }
-                if e.operation == .restore { touched[e.id, default: []].insert(0) }
             }
         }
         return [EntityKind.customer, .contact, .project].map { kind in
@@ -398,7 +411,6 @@ public enum WeeklyReportBuilder {
                     for (i, spec) in specs.enumerated() where fields.contains(spec.number) {
                         if overlayStart.value(e, spec.number) != overlayEnd.value(e, spec.number) { changed.insert(i) }
                     }
-                    if fields.contains(0) && changed.isEmpty { changed.insert(0) }
                 }
                 rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: changed.isEmpty ? .none : .changed, changed: changed))
             }

@@ -38,9 +38,7 @@ extension ArchiveInspection {
         guard let first = held.first, first.scheme == .whole || held.count >= first.threshold,
               let (dek, _) = try? Vault.escrowDEK(current.header, identities: identities, archiveID: prefix.archiveID)
         else { return .cannotCheck }
-        guard let expected = try? Vault.reportMAC(message, dek: dek, archiveID: prefix.archiveID), expected.count == tag.count else { return .wrong }
-        var diff: UInt8 = 0
-        for (a, b) in zip(expected, tag) { diff |= a ^ b }
-        return diff == 0 ? .authentic : .wrong
+        guard let expected = try? Vault.reportMAC(message, dek: dek, archiveID: prefix.archiveID) else { return .wrong }
+        return constantTimeEquals(expected, tag) ? .authentic : .wrong
     }
 }
