@@ -344,7 +344,7 @@ public enum SubmissionCheck {
     }
 
     /// When a salesperson was registered (nil when the registry's date cannot be read).
-    static func registered(_ person: Registry.Salesperson) -> Int64? {
+    public static func registered(_ person: Registry.Salesperson) -> Int64? {
         ISO8601DateFormatter().date(from: person.addedAt).map { Int64($0.timeIntervalSince1970) }
     }
 }

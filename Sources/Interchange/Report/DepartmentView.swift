@@ -95,7 +95,7 @@ public struct DepartmentView: Sendable {
             }
         }
         for person in registry.salespeople {
-            if let since = ISO8601DateFormatter().date(from: person.addedAt), Int64(since.timeIntervalSince1970) > due { continue }
+            if let since = SubmissionCheck.registered(person), since > due { continue }  // nothing was asked of them that week
             let name = person.name.precomposedStringWithCanonicalMapping
             let archive = (try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)) ?? nil
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }

@@ -94,16 +94,23 @@ final class AEADContext {
     }
 
     private func update(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws {
-        var offset = 0
-        while offset < input.count {
-            let n = min(input.count - offset, 1 << 30)
-            var outLength: Int32 = 0
-            try check(
-                EVP_CipherUpdate(
-                    ctx, output.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), &outLength,
-                    input.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), Int32(n)),
-                "EVP_CipherUpdate")
-            offset += n
-        }
+        try cipherUpdate(ctx, input: input, output: output)
+    }
+}
+
+/// `EVP_CipherUpdate` over `input` in chunks that fit its `int` length, each chunk's output the
+/// same length as its input (stream modes, and block modes without padding on whole blocks).
+func cipherUpdate(_ ctx: OpaquePointer, input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws {
+    var offset = 0
+    while offset < input.count {
+        let n = min(input.count - offset, 1 << 30)
+        var outLength: Int32 = 0
+        try check(
+            EVP_CipherUpdate(
+                ctx, output.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), &outLength,
+                input.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), Int32(n)),
+            "EVP_CipherUpdate")
+        guard Int(outLength) == n else { throw CryptoError.openSSLFailure(function: "EVP_CipherUpdate", detail: "short output") }
+        offset += n
     }
 }

@@ -99,18 +99,7 @@ final class BlockCipherContext {
             try check(EVP_CipherInit_ex2(ctx, nil, nil, nil, -1, nil), "EVP_CipherInit_ex2")
         }
         guard input.count > 0 else { return }
-        var offset = 0
-        while offset < input.count {
-            let n = min(input.count - offset, 1 << 30)
-            var outLength: Int32 = 0
-            try check(
-                EVP_CipherUpdate(
-                    ctx, output.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), &outLength,
-                    input.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), Int32(n)),
-                "EVP_CipherUpdate")
-            guard Int(outLength) == n else { throw CryptoError.openSSLFailure(function: "EVP_CipherUpdate", detail: "short output") }
-            offset += n
-        }
+        try cipherUpdate(ctx, input: input, output: output)
         var finalLength: Int32 = 0
         try check(EVP_CipherFinal_ex(ctx, nil, &finalLength), "EVP_CipherFinal_ex")
     }
