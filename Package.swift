@@ -27,6 +27,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // The system zlib, for the XLSX writer's own ZIP packing (parallel raw deflate, CRC-32).
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
         .target(name: "SalesArchive", dependencies: ["VaultFormat", "VaultCrypto"]),
@@ -38,6 +44,7 @@ let package = Package(
                 "Department",
                 "VaultFormat",
                 "VaultCrypto",
+                "CDeflate",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

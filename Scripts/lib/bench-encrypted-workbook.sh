@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_swift
-ensure_packages libssl-dev pkg-config time
+ensure_packages libssl-dev zlib1g-dev pkg-config time
 ensure_msoffcrypto
 
 release_salesvault

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_swift
-ensure_packages libssl-dev pkg-config sqlite3 time
+ensure_packages libssl-dev zlib1g-dev pkg-config sqlite3 time
 command -v python3 >/dev/null 2>&1 || ensure_packages python3
 if ! python3 -c 'import openpyxl' 2>/dev/null; then
   python3 -m pip install --quiet openpyxl 2>/dev/null || ensure_packages python3-openpyxl

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_swift
-ensure_packages libssl-dev pkg-config age time
+ensure_packages libssl-dev zlib1g-dev pkg-config age time
 command -v python3 >/dev/null 2>&1 || ensure_packages python3
 
 release_salesvault

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Interchange
+import VaultCrypto
 
 /// The XLSX reader and writer against real tools: workbooks made at test time by openpyxl and by
 /// LibreOffice, our output read back by both, and hostile files. Missing tools skip (XCTSkip),
@@ -394,6 +395,66 @@ final class XLSXTests: XCTestCase {
         let tables = try XLSXReader.read(try Data(contentsOf: dir.url("big.xlsx")))
         XCTAssertEqual(tables[0].rows.count, 130_000)
         XCTAssertEqual(tables[0].rows.last, TableRow(line: 130_000, cells: [.number(130_000), .text("行130000")]))
+    }
+
+    // MARK: - The ZIP packing
+
+    /// Parts split into deflate blocks on several threads (at, below and above the block size,
+    /// empty, incompressible) come back byte for byte from Python's zipfile (zlib's inflate, every
+    /// CRC checked) and from `unzip -t` where installed.
+    func testZipWriterBlocksInflateInOtherReaders() throws {
+        let dir = try TempFolder()
+        var generator = SystemRandomNumberGenerator()
+        let block = ZIPWriter.blockSize
+        // Text that repeats across block boundaries (so a block primed with the previous 32 KiB
+        // refers back into it), and random bytes that deflate cannot shrink.
+        var text = [UInt8]()
+        var line = 0
+        while text.count < 3 * block + 12_345 {
+            text += Array("<row r=\"\(line)\"><c t=\"s\"><v>\(line % 977)</v></c><c><v>客户\(line % 31)</v></c></row>\n".utf8)
+            line += 1
+        }
+        let random = (0..<(block + 77)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let parts: [(String, [UInt8])] = [
+            ("empty.xml", []), ("one.xml", [0x41]), ("text.xml", text), ("exact.xml", Array(text[..<block])),
+            ("two.xml", Array(text[..<(2 * block)])), ("random.bin", random),
+        ]
+        let zip = try ZIPWriter.archive(parts.map { ZIPWriter.Part(path: $0.0, data: Data($0.1)) }, modified: Date(timeIntervalSince1970: 1_795_363_200))
+        try zip.write(to: dir.url("p.zip"))
+        let listing = try Tools.python(["-c", """
+            import zipfile, hashlib, sys
+            z = zipfile.ZipFile(sys.argv[1])
+            assert z.testzip() is None
+            for i in z.infolist():
+                print(i.filename, i.file_size, hashlib.sha256(z.read(i)).hexdigest(), i.compress_type, i.date_time)
+            """, dir.path + "/p.zip"])
+        let expected = try parts.map { "\($0.0) \($0.1.count) \(try SHA256.hash($0.1).hexString) 8 (2026, 11, 22, 16, 0, 0)" }
+        XCTAssertEqual(listing.split(separator: "\n").map(String.init), expected)
+        // The text deflated, the random bytes not much larger than themselves.
+        XCTAssertLessThan(zip.count, text.count / 2 + random.count + block)
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") {
+            let check = try Tools.run("/usr/bin/unzip", ["-tq", dir.path + "/p.zip"])
+            XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        }
+    }
+
+    /// The shared-string table numbers texts in order of first use, keeps spellings that differ
+    /// only in their Unicode form apart, and survives growing far past its first size.
+    func testSharedStringTableNumbersDistinctBytes() {
+        var table = SharedStringTable()
+        XCTAssertEqual(table.add("华东区"), 0)
+        XCTAssertEqual(table.add("e\u{301}"), 1)
+        XCTAssertEqual(table.add("\u{e9}"), 2)
+        XCTAssertEqual(table.add("华东区"), 0)
+        XCTAssertEqual(table.add(""), 3)
+        for i in 0..<50_000 { XCTAssertEqual(table.add("客户\(i)", hash: SharedStringTable.hash("客户\(i)")), 4 + i) }
+        for i in stride(from: 0, to: 50_000, by: 997) { XCTAssertEqual(table.add("客户\(i)"), 4 + i) }
+        XCTAssertEqual(table.add("e\u{301}"), 1)
+        XCTAssertEqual(table.count, 50_004)
+        XCTAssertEqual(table.references, 5 + 50_000 + 51 + 1)
+        let xml = String(decoding: table.xml(), as: UTF8.self)
+        XCTAssertTrue(xml.contains("count=\"50057\" uniqueCount=\"50004\""), String(xml.prefix(300)))
+        XCTAssertTrue(xml.contains("<si><t>华东区</t></si><si><t>e\u{301}</t></si><si><t>\u{e9}</t></si><si><t></t></si><si><t>客户0</t></si>"))
     }
 
     // MARK: - Speed

@@ -109,12 +109,14 @@ public enum Exporter {
             for row in table.rows { writer.append(row.map { csvText($0) }) }
             data = try writer.data()
         case .xlsx:
+            let book = workbook(tables, archive: archive, options: options)
+            defer { Background.release(book) }
             if let password = options.workbookPassword {
-                var plain = Array(try XLSXWriter.write(workbook(tables, archive: archive, options: options)))
+                var plain = Array(try XLSXWriter.write(book))
                 defer { secureZero(&plain) }
                 data = Data(try OfficeCrypto.encrypt(package: plain, password: password))
             } else {
-                data = try XLSXWriter.write(workbook(tables, archive: archive, options: options))
+                data = try XLSXWriter.write(book)
             }
         case .json:
             data = try JSONExport.data(archive, options: options)

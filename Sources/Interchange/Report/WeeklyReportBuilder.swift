@@ -395,24 +395,30 @@ public enum WeeklyReportBuilder {
         return [EntityKind.customer, .contact, .project].map { kind in
             let specs = Schema.fields(kind).filter { o.includeSecret || $0.sensitivity != .secret }
             let headers = [o.zh ? "编号" : "ID"] + specs.map { Columns.header($0, zh: o.zh) }
-            var rows: [AppendixTable.Row] = []
             var entities: [Entity] = []
             state.eachIncludingRemoved(kind) { e in if overlayEnd.exists(e) { entities.append(e) } }
             entities.sort { $0.id < $1.id }
-            rows.reserveCapacity(entities.count)
-            for e in entities {
-                let values = specs.map { Exporter.value($0, overlayEnd.value(e, $0.number), state: state, zh: o.zh) }
-                if created.contains(e.id) {
-                    rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: .new, changed: []))
-                    continue
-                }
-                var changed: Set<Int> = []
-                if let fields = touched[e.id] {
-                    for (i, spec) in specs.enumerated() where fields.contains(spec.number) {
-                        if overlayStart.value(e, spec.number) != overlayEnd.value(e, spec.number) { changed.insert(i) }
+            // Each row reads only the state and the overlays: written on every core.
+            let sorted = entities
+            let touched = touched
+            let rows = Parallel.chunks(sorted.count, chunk: 4_096) { range -> [AppendixTable.Row] in
+                var rows: [AppendixTable.Row] = []
+                rows.reserveCapacity(range.count)
+                for e in sorted[range] {
+                    let values = specs.map { Exporter.value($0, overlayEnd.value(e, $0.number), state: state, zh: o.zh) }
+                    if created.contains(e.id) {
+                        rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: .new, changed: []))
+                        continue
                     }
+                    var changed: Set<Int> = []
+                    if let fields = touched[e.id] {
+                        for (i, spec) in specs.enumerated() where fields.contains(spec.number) {
+                            if overlayStart.value(e, spec.number) != overlayEnd.value(e, spec.number) { changed.insert(i) }
+                        }
+                    }
+                    rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: changed.isEmpty ? .none : .changed, changed: changed))
                 }
-                rows.append(AppendixTable.Row(id: e.shortID, values: values, mark: changed.isEmpty ? .none : .changed, changed: changed))
+                return rows
             }
             return AppendixTable(kind: kind, headers: headers, rows: rows)
         }

@@ -14,6 +14,8 @@ struct StyleTable {
 
     private var customFormats: [String] = []
     private var fills: [String] = []
+    /// Each fill as given by the caller, validated once: its index in `fills` + 2.
+    private var fillIndex: [String: Int] = [:]
     private var keys: [Key] = [Key(numberFormat: 0, fill: 0, bold: false)]
     private var keyIndex: [Key: Int] = [Key(numberFormat: 0, fill: 0, bold: false): 0]
 
@@ -36,15 +38,22 @@ struct StyleTable {
 
     /// The `cellXfs` index of a style; `fill` is validated ARGB or RGB hex.
     mutating func style(numberFormat: Int, fill: String?, bold: Bool) throws -> Int {
-        var fillIndex = 0
+        // Most cells: no format, fill or bold, the default style 0.
+        if numberFormat == 0 && fill == nil && !bold { return 0 }
+        var index = 0
         if let fill {
-            let argb = try Self.argb(fill)
-            if let i = fills.firstIndex(of: argb) { fillIndex = 2 + i } else {
-                fills.append(argb)
-                fillIndex = 2 + fills.count - 1
+            if let known = fillIndex[fill] {
+                index = known
+            } else {
+                let argb = try Self.argb(fill)
+                if let i = fills.firstIndex(of: argb) { index = 2 + i } else {
+                    fills.append(argb)
+                    index = 2 + fills.count - 1
+                }
+                fillIndex[fill] = index
             }
         }
-        let key = Key(numberFormat: numberFormat, fill: fillIndex, bold: bold)
+        let key = Key(numberFormat: numberFormat, fill: index, bold: bold)
         if let i = keyIndex[key] { return i }
         keyIndex[key] = keys.count
         keys.append(key)

@@ -131,6 +131,7 @@ struct ReportCommand: ParsableCommand {
             }
             let workbookPassword = encrypt ? try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: context.archive.vault) : nil
             let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
+            defer { Background.release(report) }
             var data = try ReportRender.data(report, format: format, zh: Render.zh)
             if let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
             let owner = ReportFolder.stem(report.owner)
@@ -192,6 +193,7 @@ struct ReportCommand: ParsableCommand {
                                        "请将档案放在 <部门>/archives/ 下,或设置 SALESVAULT_DEPARTMENT;只想自己查看可用 `report weekly`"))
             }
             let report = try ReportCommand.build(context, week: week, includeSecret: false, prompt: !noPrompt)
+            defer { Background.release(report) }
             let zh = Render.zh
             let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
             let html = try ReportRender.data(report, format: .html, zh: zh)
