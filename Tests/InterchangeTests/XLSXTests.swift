@@ -484,6 +484,9 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(tables[0].rows.last?.line, rowCount + 1)
         XCTAssertEqual(tables[0].rows.last?.cells[1], .text("0571-\(10_000_000 + rowCount - 1)"))
         XCTAssertEqual(tables[0].rows[1].cells[4], .date(CivilDateTime(year: 2024, month: 1, day: 1)))
+        // Written in parallel blocks, yet the same bytes every time (INTERCHANGE.md §6.2).
+        let fixed = XLSXWorkbook(sheets: [sheet], created: Date(timeIntervalSince1970: 1_795_363_200))
+        XCTAssertEqual(try XLSXWriter.write(fixed), try XLSXWriter.write(fixed))
     }
 }
 

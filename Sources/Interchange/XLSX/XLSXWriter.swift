@@ -7,9 +7,8 @@ import Foundation
 /// Each sheet: a bold header row (frozen, with filter buttons unless turned off), text as shared
 /// strings, dates as date serials (1900 system) with a yyyy-mm-dd style, money as numbers with a
 /// currency format, solid fills; styles are shared by every cell with the same (format, fill,
-/// bold). Measured on the project's 2-core Linux machine, shared with other builds: 100,000 rows
-/// × 10 columns in 1.8–2.7 s optimised (-O), 4–6 s in a debug build
-/// (XLSXTests.testLargeSheetRoundTrip with SALESVAULT_XLSX_BENCH=1); a quarter of it is deflate.
+/// bold). Rows and deflate run on every core (INTERCHANGE.md §6.2; figures in PERFORMANCE.md,
+/// "The weekly report").
 public enum XLSXWriter {
     /// The most UTF-16 code units Excel keeps in a cell; longer text is refused (`.writeFailed`),
     /// so a caller that prefers a cut text cuts it first.
