@@ -51,12 +51,14 @@ struct Unlock: VaultCommand {
         // One KDF and the unlock review (reminders, a forced change after an escrow reset), here,
         // once per agent unlock (§7). The keys go to the agent; this process's copies are wiped
         // when `vault` is released.
-        let times: (until: Int64, idleUntil: Int64)
-        do {
+        // The archive is closed (its lock released) before the agent is asked, so that a command
+        // the agent is running on it meanwhile is not kept waiting for this process.
+        let (path, keys) = try { () throws -> (String, Vault.KeptKeys) in
             let vault = try password.unlock(given, access: .readWrite)
             guard let keys = vault.keptKeys else { throw CLIError(.failure, L("this archive was not opened with its password", "该档案不是用密码打开的")) }
-            times = try AgentClient.unlock(vault.path, keys: keys, absolute: absolute, idle: idleSeconds)
-        }
+            return (vault.path, keys)
+        }()
+        let times = try AgentClient.unlock(path, keys: keys, absolute: absolute, idle: idleSeconds)
         let until = AgentTime.text(times.until)
         Terminal.print(L("Unlocked \(given) until \(until): no password needed until then (locked after \(AgentDuration.text(idleSeconds, .en)) without use). When you are done: salesvault lock",
                          "档案 \(given) 已解锁,至 \(until) 前无需再输入密码(闲置 \(AgentDuration.text(idleSeconds, .zh))后自动锁定)。用完请运行:salesvault lock"))
