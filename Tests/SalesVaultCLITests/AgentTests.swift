@@ -347,6 +347,51 @@ final class AgentTests: ArchiveCommandTestCase {
         XCTAssertEqual(try asNobody(["lock", "--all"]).status, 0)
     }
 
+    /// Hostile frames from the same user: an oversized length, a `run` without descriptors, a
+    /// command the agent must not run (passwd, shell, dept) with descriptors: each refused, nothing
+    /// run, and the agent keeps serving (AGENT.md §4.1, §4.2).
+    func testMalformedFramesAndCommandsOutsideTheArchiveAreRefused() throws {
+        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("python3 missing")
+        }
+        XCTAssertEqual(try unlock().status, 0)
+        let archive = Vault.canonicalPath(dir.path("a.svault"))
+        let probe = try dir.write("hostile.py", """
+            import json, os, socket, struct, sys
+            path, archive = sys.argv[1], sys.argv[2]
+            def ask(raw, fds=None):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(path)
+                if fds: socket.send_fds(s, [raw], fds)
+                else: s.sendall(raw)
+                data = b""
+                while True:
+                    try: chunk = s.recv(65536)
+                    except ConnectionResetError: break
+                    if not chunk: break
+                    data += chunk
+                return data[4:].decode() if len(data) > 4 else "-"
+            def frame(obj):
+                b = json.dumps(obj).encode(); return struct.pack(">I", len(b)) + b
+            print("huge", ask(struct.pack(">I", 0x7fffffff) + b"{}"))
+            print("nofds", ask(frame({"v": 1, "op": "run", "archive": archive, "words": ["customer", "list"], "lang": "en"})))
+            fds = [os.open("/dev/null", os.O_RDONLY), 1, 2, os.open(".", os.O_RDONLY)]
+            for words in (["passwd", archive], ["shell", archive], ["dept", "show", "."], ["rekey", archive]):
+                print("cmd", ask(frame({"v": 1, "op": "run", "archive": archive, "words": words, "lang": "en"}), fds))
+            print("notjson", ask(struct.pack(">I", 3) + b"abc"))
+            """)
+        let r = try runTool([probe, runtime + "/salesvault/agent.sock", archive], executable: python)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 7, r.stdout + r.stderr)
+        XCTAssertTrue(lines[0].contains("malformed"), lines[0])
+        XCTAssertTrue(lines[1].contains("malformed"), lines[1])
+        for line in lines[2..<6] { XCTAssertTrue(line.contains("\"refused\""), line) }
+        XCTAssertTrue(lines[6].contains("malformed"), lines[6])
+        let status = try agentStatus()
+        XCTAssertEqual((status["served"] as? NSNumber)?.intValue, 0, "nothing was run")
+        XCTAssertEqual(try sv(["customer", "list"]).status, 0, "and the agent still serves its user")
+    }
+
     private func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
         for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return true }
