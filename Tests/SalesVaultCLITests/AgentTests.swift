@@ -21,7 +21,12 @@ final class AgentTests: ArchiveCommandTestCase {
     }
 
     override func tearDownWithError() throws {
-        if let pid = try? agentPID() { kill(pid, SIGKILL) }
+        // An agent left by a failed test is killed (the status of a refused directory is an error: ignored).
+        let r = try runTool(["agent", "--json"], environment: env.merging(["SALESVAULT_NOW": String(clock)]) { $1 })
+        if r.status == 0, let s = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
+           let pid = (s["pid"] as? NSNumber)?.int32Value {
+            kill(pid, SIGKILL)
+        }
         try super.tearDownWithError()
     }
 
@@ -191,7 +196,10 @@ final class AgentTests: ArchiveCommandTestCase {
             except OSError as e:
                 print("connect-error", e.errno); sys.exit(0)
             body = json.dumps({"v": 1, "op": "status"}).encode()
-            s.sendall(struct.pack(">I", len(body)) + body)
+            try:
+                s.sendall(struct.pack(">I", len(body)) + body)
+            except (BrokenPipeError, ConnectionResetError):  # refused before the request was sent
+                pass
             data = b""
             while True:
                 try:
@@ -390,6 +398,31 @@ final class AgentTests: ArchiveCommandTestCase {
         let status = try agentStatus()
         XCTAssertEqual((status["served"] as? NSNumber)?.intValue, 0, "nothing was run")
         XCTAssertEqual(try sv(["customer", "list"]).status, 0, "and the agent still serves its user")
+    }
+
+    /// A socket directory that is not the user's private one (group or world access, or a
+    /// symbolic link, as someone could plant in /tmp) is never used: `unlock` refuses naming it,
+    /// other commands warn and ask for the password as without an agent (AGENT.md §3).
+    func testASocketDirectoryThatIsNotPrivateIsNeverUsed() throws {
+        let before = try withoutPassword()
+        let socketDir = runtime + "/salesvault"
+        XCTAssertEqual(mkdir(socketDir, 0o755), 0)
+        chmod(socketDir, 0o755)
+        let open = try unlock()
+        XCTAssertEqual(open.status, 1, open.stderr)
+        XCTAssertTrue(open.stderr.contains(socketDir) && open.stderr.contains("0700"), open.stderr)
+        let list = try withoutPassword()
+        XCTAssertEqual(list.status, before.status)
+        XCTAssertTrue(list.stderr.contains("the agent is not used"), list.stderr)
+        XCTAssertEqual(try runOnArchive(["customer", "list"]).status, 0, "the password works as always")
+
+        XCTAssertEqual(rmdir(socketDir), 0)
+        let elsewhere = dir.path("elsewhere")
+        XCTAssertEqual(mkdir(elsewhere, 0o700), 0)
+        XCTAssertEqual(symlink(elsewhere, socketDir), 0)
+        let linked = try unlock()
+        XCTAssertEqual(linked.status, 1, "a link is never followed: \(linked.stderr)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [], "nothing was created through the link")
     }
 
     private func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -78,6 +78,13 @@ enum AgentClient {
         for key in AgentServer.forwardedEnvironment { if let value = env[key] { environment[key] = value } }
         fflush(nil)
         let request: [String: Any] = ["op": "run", "archive": archive, "words": commandWords, "lang": Language.current.rawValue, "env": environment]
+        do {
+            _ = try AgentPaths.directory(create: false)
+        } catch let e as CLIError {
+            // A socket directory that is not the user's own (§3) is never used; the password works as before.
+            Terminal.stderr(Terminal.yellow(L("warning: \(e.message.en); the agent is not used", "警告:\(e.message.zh);不使用会话代理").text) + "\n")
+            return nil
+        }
         // No timeout on the reply: the command may wait for the user (an import confirmation).
         guard let reply = try exchange(request, fds: [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, cwd], timeout: false) else { return nil }
         if reply["ok"] as? Bool == true, let status = (reply["status"] as? NSNumber)?.int32Value { return status }
