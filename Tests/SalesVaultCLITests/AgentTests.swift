@@ -425,6 +425,24 @@ final class AgentTests: ArchiveCommandTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [], "nothing was created through the link")
     }
 
+    /// The unlock review runs once per agent unlock (issue 15): the rotation reminder is shown by
+    /// `unlock`, not again by the commands the agent runs; with the password it is shown each time.
+    func testTheRotationReminderIsShownAtUnlockNotAtEveryCommand() throws {
+        let old = dir.path("old.svault")
+        var e = env
+        e["SALESVAULT_NOW"] = String(clock)
+        XCTAssertEqual(try runTool(["init", old, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: e).status, 0)
+        clock += 120 * 86_400  // four months later: past the three-month reminder
+        let u = try sv(["--lang", "zh", "unlock", old, "--password-file", dir.path("pw")])
+        XCTAssertEqual(u.status, 0, u.stderr)
+        XCTAssertTrue(u.stderr.contains("提醒"), "the unlock shows the reminder: \(u.stderr)")
+        let viaAgent = try sv(["--lang", "zh", "customer", "list", "-a", old])
+        XCTAssertEqual(viaAgent.status, 0, viaAgent.stderr)
+        XCTAssertFalse(viaAgent.stderr.contains("提醒"), "not again through the agent: \(viaAgent.stderr)")
+        let withPassword = try sv(["--lang", "zh", "customer", "list", "-a", old, "--password-file", dir.path("pw")])
+        XCTAssertTrue(withPassword.stderr.contains("提醒"), "with the password, as before: \(withPassword.stderr)")
+    }
+
     private func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, hay.count >= needle.count else { return false }
         for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return true }
