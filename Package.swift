@@ -34,6 +34,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
+        // The session agent's system calls Swift cannot import (variadic prctl, CMSG_* macros);
+        // used by the CLI's Agent folder only (Docs/AGENT.md).
+        .target(name: "CAgentShim"),
         .target(name: "VaultFormat", dependencies: ["VaultCrypto"]),
         .target(name: "SalesArchive", dependencies: ["VaultFormat", "VaultCrypto"]),
         .target(name: "Department", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
@@ -56,6 +59,7 @@ let package = Package(
                 "Department",
                 "VaultFormat",
                 "VaultCrypto",
+                "CAgentShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

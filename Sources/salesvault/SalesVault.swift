@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Glibc
+import VaultCrypto
 
 @main
 struct SalesVault: ParsableCommand {
@@ -25,6 +27,7 @@ struct SalesVault: ParsableCommand {
             CustomerCommand.self, ContactCommand.self, LogCommand.self, ProjectCommand.self, ComplaintCommand.self,
             History.self, Search.self, Stale.self, Undo.self, Import.self, Export.self, ReportCommand.self, Shell.self,
             KeysCommand.self, DeptCommand.self, EscrowCommand.self, Compromised.self, ComplianceCommand.self, RemindersCommand.self, Unseal.self,
+            Unlock.self, Lock.self, AgentCommand.self,
         ]
     )
 
@@ -34,6 +37,10 @@ struct SalesVault: ParsableCommand {
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
         Terminal.guardStandardStreams()
+        if ProcessInfo.processInfo.environment["SALESVAULT_DEBUG_KDF_COUNT"] != nil {
+            // Docs/AGENT.md §9: the scrypt runs of this process, for tests.
+            atexit { Terminal.stderr("salesvault-debug: kdf-runs=\(Scrypt.derivationCount)\n") }
+        }
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.count >= 2, arguments[0] == "--lang" {
             if let lang = Language(rawValue: arguments[1]) { Language.current = lang }

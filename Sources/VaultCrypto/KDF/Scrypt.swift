@@ -1,4 +1,9 @@
 internal import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// scrypt (RFC 7914) through `EVP_KDF` "SCRYPT", always with an explicit memory limit: the old
 /// `EVP_PBE_scrypt` default of 32 MiB fails at realistic costs.
@@ -9,9 +14,15 @@ public enum Scrypt {
         return 128 * UInt64(r) * (n + 2 + UInt64(p)) + (1 << 20)
     }
 
+    /// How many scrypt derivations this process has run (for tests and the session agent's
+    /// status: a command served by the agent runs none; Docs/AGENT.md §9).
+    public static var derivationCount: Int { counter.value }
+    private static let counter = DerivationCounter()
+
     public static func deriveKey(
         password: some ByteSequence, salt: some ByteSequence, logN: Int, r: Int, p: Int, outputByteCount: Int
     ) throws -> SymmetricKey {
+        counter.increment()
         guard (1...40).contains(logN) else { throw CryptoError.invalidParameter("scrypt logN \(logN)") }
         guard r >= 1, p >= 1, r * p < (1 << 30) else { throw CryptoError.invalidParameter("scrypt r=\(r) p=\(p)") }
         guard outputByteCount > 0 else { throw CryptoError.invalidParameter("scrypt output length") }
@@ -51,6 +62,27 @@ public enum Scrypt {
                 }
             }
         }
+    }
+}
+
+/// A counter behind a mutex (the KDF may run on any thread).
+private final class DerivationCounter: @unchecked Sendable {  // every access holds `mutex`
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {  // a stable address, never moved
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        m.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+    private var count = 0
+    func increment() {
+        pthread_mutex_lock(mutex)
+        count += 1
+        pthread_mutex_unlock(mutex)
+    }
+    var value: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return count
     }
 }
 

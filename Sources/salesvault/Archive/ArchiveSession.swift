@@ -35,6 +35,11 @@ extension ArchiveCommand {
     /// On the command line: unlock the archive for this one command, run it, then the steps
     /// that follow a change (escrow uses acknowledged, a snapshot when due).
     func execute() throws {
+        // Unlocked with `salesvault unlock`: the agent runs it (Docs/AGENT.md §4.2).
+        if let status = try AgentClient.forward(options) {
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let context = try ArchiveContext.unlock(options, capability: capability)
         try context.run(self)
         if capability == .write { OwnerUnlock.acknowledgeEscrowUses(context.archive) }
@@ -63,7 +68,10 @@ final class ArchiveContext {
         }
         // An export is recorded in the archive (RECORDS.md §4, kind 8), so it opens for writing.
         let writing = capability == .write || capability == .export
-        let vault = try options.password.unlock(path, access: writing ? .readWrite : .readOnly)
+        let access: Vault.Access = writing ? .readWrite : .readOnly
+        // Inside the agent: the kept keys, no password, no KDF (Docs/AGENT.md §4.2, §5).
+        let vault = try AgentServing.request.map { try AgentServing.open($0, path: path, access: access) }
+            ?? options.password.unlock(path, access: access)
         let archive = try CustomerArchive(vault: vault)
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
         return ArchiveContext(archive, allowed: [.read, .write, .export])
@@ -85,7 +93,7 @@ final class ArchiveContext {
             }
             throw CLIError(.failure, L("this command is not allowed here", "这里不能运行此命令"), hint: L("run it from the command line", "请直接在命令行中运行"))
         }
-        archive.label = ArchiveSession.label(for: words ?? Array(CommandLine.arguments.dropFirst()))
+        archive.label = ArchiveSession.label(for: words ?? AgentServing.request?.words ?? Array(CommandLine.arguments.dropFirst()))
         command.global.apply()
         try command.run(in: self)
         if command.capability == .write { ArchiveSession.snapshotIfDue(archive) }

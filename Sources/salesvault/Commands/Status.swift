@@ -113,6 +113,10 @@ struct Status: VaultCommand {
             rows.append((zh ? "托管访问" : "Escrow uses", Terminal.yellow(zh ? "\(uses.unacknowledged) 次未确认,最近一次 \(Format.date(uses.lastUseAt))"
                                                                         : "\(uses.unacknowledged) not yet seen by the owner, last on \(Format.date(uses.lastUseAt))")))
         }
+        if let held = AgentClient.held(archive) {  // Docs/AGENT.md §7
+            rows.append((zh ? "解锁状态" : "Unlocked", Terminal.green(zh ? "已解锁,至 \(AgentTime.text(held.until))(闲置时于 \(AgentTime.text(held.idleUntil)) 锁定)"
+                                                                     : "unlocked until \(AgentTime.text(held.until)) (locks at \(AgentTime.text(held.idleUntil)) if idle)")))
+        }
         let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
         if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.map { zh ? flagNames[$0] ?? $0 : $0 }.joined(separator: ", "))) }
         if info.unfinishedBytes > 0 {

@@ -86,7 +86,7 @@ enum PasswordInput {
     /// Prompts on /dev/tty with echo off (FORMAT.md §2): the bytes up to the first CR, LF or end
     /// of input, refused when empty, not UTF-8, or longer than `maxBytes`.
     private static func prompted(_ prompt: L) throws -> String {
-        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        let tty = open(AgentServing.terminalPath, O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
             throw CLIError(.passwordSource, L("no terminal to ask for the password", "没有可用于输入密码的终端"),
                            hint: L("use --password-file FILE or --password-fd N in scripts", "脚本中请使用 --password-file FILE 或 --password-fd N"))

@@ -97,7 +97,7 @@ enum Terminal {
 
     /// One line typed on /dev/tty after `question`, trimmed; nil without a terminal.
     private static func line(after question: L) -> String? {
-        guard let tty = fopen("/dev/tty", "r+") else { return nil }
+        guard let tty = fopen(AgentServing.terminalPath, "r+") else { return nil }
         defer { fclose(tty) }
         fputs(safe(question.text), tty)
         fflush(tty)

@@ -1,0 +1,309 @@
+import ArgumentParser
+import CAgentShim
+import Foundation
+import VaultCrypto
+import VaultFormat
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent process (Docs/AGENT.md §2–§6): one connection at a time, one request per connection.
+final class AgentServer {
+    struct Entry {
+        let archive: String
+        let cell: Int
+        let unlockedAtWall: Int64
+        let unlockedAtMono: Int64
+        let absolute: Int64
+        let idle: Int64
+        var lastUseMono: Int64
+        var uses: Int
+    }
+
+    /// Exit when nothing was unlocked this long after start (§2).
+    static let startGraceSeconds: Int64 = 60
+    /// A test-clock agent also leaves after this many real seconds without a request.
+    static let testInactivitySeconds: Int64 = 600
+    /// Environment values a `run` request may carry (§4.2).
+    static let forwardedEnvironment = ["SALESVAULT_NOW", "SALESVAULT_DEPARTMENT", "SALESVAULT_ARCHIVE", "NO_COLOR", "TZ"]
+    static let maxWords = 256
+
+    private let store: KeyStore
+    private let clock: AgentClock
+    private let listenFD: Int32
+    private let socketPath: String
+    private var entries: [String: Entry] = [:]
+    private var served = 0
+    private var refusedPeers = 0
+    private var everHeld = false
+    private let startedMono: Int64
+    private var lastRequestReal = AgentClock.realMonotonic
+    private let baseLanguage = Language.fromEnvironment()
+
+    /// Sets the process up (§2), takes the directory's lock, binds, and serves until it holds
+    /// nothing. Never returns.
+    static func run() -> Never {
+        _ = sv_set_not_dumpable()
+        umask(0o077)
+        _ = chdir("/")
+        sv_line_buffer_stdout()  // the client's prompts follow what was printed before
+        do {
+            let store = try KeyStore()
+            guard let dir = try AgentPaths.directory(create: true) else { exit(1) }
+            let path = try AgentPaths.socketPath(in: dir)
+            // One agent per directory: the one holding the lock. A killed agent's lock is gone
+            // with it, so its socket is stale and is removed here.
+            let dirFD = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard dirFD >= 0, flock(dirFD, LOCK_EX | LOCK_NB) == 0 else { exit(0) }
+            unlink(path)
+            let fd = try AgentSocket.listen(path)
+            AgentSignals.install(socketPath: path)
+            let server = AgentServer(store: store, clock: AgentClock(environment: ProcessInfo.processInfo.environment), listenFD: fd, socketPath: path)
+            server.loop()
+        } catch {
+            exit(1)
+        }
+    }
+
+    private init(store: KeyStore, clock: AgentClock, listenFD: Int32, socketPath: String) {
+        self.store = store
+        self.clock = clock
+        self.listenFD = listenFD
+        self.socketPath = socketPath
+        startedMono = AgentClock.realMonotonic
+    }
+
+    private func loop() -> Never {
+        while true {
+            expire()
+            let idleReal = AgentClock.realMonotonic - (everHeld ? lastRequestReal : startedMono)
+            if entries.isEmpty && (everHeld || idleReal >= Self.startGraceSeconds) { shutdown() }
+            if clock.isTest && idleReal >= Self.testInactivitySeconds { shutdown() }
+            var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, nextWakeMilliseconds())
+            guard ready > 0 else { continue }
+            let conn = sv_accept(listenFD)
+            guard conn >= 0 else { continue }
+            lastRequestReal = AgentClock.realMonotonic
+            handle(conn)
+            close(conn)
+        }
+    }
+
+    /// Until the next deadline, at most a minute (and a minute with a test clock, which does not
+    /// move by itself).
+    private func nextWakeMilliseconds() -> Int32 {
+        let now = clock.now.mono
+        var wait: Int64 = 60
+        if !clock.isTest {
+            for e in entries.values { wait = min(wait, deadline(e) - now) }
+        }
+        return Int32(max(0, wait) * 1000 + (wait >= 0 ? 50 : 0))
+    }
+
+    private func deadline(_ e: Entry) -> Int64 {
+        min(e.unlockedAtMono + e.absolute, e.lastUseMono + e.idle)
+    }
+
+    private func expire() {
+        let now = clock.now.mono
+        for e in entries.values where now >= deadline(e) { forget(e.archive) }
+    }
+
+    private func forget(_ archive: String) {
+        guard let e = entries.removeValue(forKey: archive) else { return }
+        store.release(e.cell)
+    }
+
+    private func shutdown() -> Never {
+        for archive in Array(entries.keys) { forget(archive) }
+        store.wipeAll()
+        unlink(socketPath)
+        exit(0)
+    }
+
+    // MARK: Requests
+
+    private func handle(_ conn: Int32) {
+        AgentSocket.setTimeouts(conn, seconds: AgentSocket.ioTimeoutSeconds)
+        guard let peer = try? AgentSocket.peer(conn), peer.uid == getuid() else {
+            refusedPeers += 1
+            reply(conn, ["ok": false, "error": "refused", "message": "the agent serves only its own user"])
+            return
+        }
+        let request: [String: Any]
+        var fds: [Int32]
+        do {
+            (request, fds) = try AgentSocket.receive(conn)
+        } catch {
+            reply(conn, ["ok": false, "error": "malformed", "message": "\((error as? AgentSocket.Failure)?.reason ?? "unreadable request")"])
+            return
+        }
+        defer { for fd in fds { close(fd) } }
+        guard (request["v"] as? NSNumber)?.intValue == 1, let op = request["op"] as? String else {
+            reply(conn, malformed("v and op are required"))
+            return
+        }
+        clock.observe(requestTime: (request["now"] as? NSNumber)?.int64Value)
+        expire()
+        if op != "run" {
+            for fd in fds { close(fd) }
+            fds = []
+        }
+        switch op {
+        case "run": reply(conn, run(request, fds: fds))
+        case "unlock": reply(conn, unlock(request, conn: conn))
+        case "lock": reply(conn, lock(request))
+        case "status": reply(conn, status())
+        default: reply(conn, malformed("unknown op"))
+        }
+        if entries.isEmpty && everHeld { shutdown() }
+    }
+
+    private func reply(_ conn: Int32, _ object: [String: Any]) {
+        try? AgentSocket.send(conn, object)
+    }
+
+    private func malformed(_ reason: String) -> [String: Any] { ["ok": false, "error": "malformed", "message": reason] }
+
+    /// A canonical archive path: absolute, no NUL, of a sane length.
+    private func archivePath(_ request: [String: Any]) -> String? {
+        guard let path = request["archive"] as? String, path.hasPrefix("/"), !path.contains("\0"), path.utf8.count <= 4096 else { return nil }
+        return path
+    }
+
+    private func unlock(_ request: [String: Any], conn: Int32) -> [String: Any] {
+        guard let archive = archivePath(request),
+              let absolute = (request["absolute"] as? NSNumber)?.int64Value, (60...86_400).contains(absolute),
+              let idle = (request["idle"] as? NSNumber)?.int64Value, (60...absolute).contains(idle) else {
+            return malformed("archive, absolute (60…86400) and idle (60…absolute) are required")
+        }
+        guard let cell = store.allocate() else {
+            return ["ok": false, "error": "full", "message": "\(KeyStore.capacity) archives are unlocked already"]
+        }
+        do {
+            try AgentSocket.readExactly(conn, into: store.cell(cell))
+        } catch {
+            store.release(cell)
+            return malformed("the 64 key bytes did not arrive")
+        }
+        forget(archive)
+        let now = clock.now
+        let entry = Entry(archive: archive, cell: cell, unlockedAtWall: now.wall, unlockedAtMono: now.mono, absolute: absolute, idle: idle, lastUseMono: now.mono, uses: 0)
+        entries[archive] = entry
+        everHeld = true
+        return ["ok": true] + times(entry)
+    }
+
+    private func times(_ e: Entry) -> [String: Any] {
+        let now = clock.now
+        let toWall = { (mono: Int64) in now.wall + (mono - now.mono) }
+        return ["until": toWall(e.unlockedAtMono + e.absolute), "idleUntil": toWall(min(e.unlockedAtMono + e.absolute, e.lastUseMono + e.idle))]
+    }
+
+    private func lock(_ request: [String: Any]) -> [String: Any] {
+        if (request["all"] as? NSNumber)?.boolValue == true {
+            let count = entries.count
+            for archive in Array(entries.keys) { forget(archive) }
+            return ["ok": true, "forgot": count]
+        }
+        guard let archive = archivePath(request) else { return malformed("archive or all is required") }
+        let held = entries[archive] != nil
+        forget(archive)
+        return ["ok": true, "forgot": held ? 1 : 0]
+    }
+
+    private func status() -> [String: Any] {
+        let list: [[String: Any]] = entries.values.sorted { $0.archive < $1.archive }.map { e in
+            ["archive": e.archive, "unlockedAt": e.unlockedAtWall, "uses": e.uses] + times(e)
+        }
+        return ["ok": true, "pid": Int(getpid()), "dumpable": Int(sv_get_dumpable()), "kdfRuns": Scrypt.derivationCount,
+                "served": served, "refusedPeers": refusedPeers, "testClock": clock.isTest, "archives": list]
+    }
+
+    // MARK: Running a command (§4.2)
+
+    private func run(_ request: [String: Any], fds: [Int32]) -> [String: Any] {
+        guard let archive = archivePath(request), let words = request["words"] as? [String], words.count <= Self.maxWords,
+              let langText = request["lang"] as? String, let lang = Language(rawValue: langText) else {
+            return malformed("archive, words and lang are required")
+        }
+        guard fds.count == 4 else { return malformed("run takes four descriptors: input, output, error, directory") }
+        var st = stat()
+        guard fstat(fds[3], &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return malformed("the fourth descriptor is not a directory") }
+        guard let entry = entries[archive] else { return ["ok": false, "error": "notHeld"] }
+        let command: ParsableCommand
+        do {
+            command = try SalesVault.parseAsRoot(words)
+        } catch {
+            return ["ok": false, "error": "refused", "message": "the command line does not parse"]
+        }
+        guard command is any ArchiveCommand else {
+            return ["ok": false, "error": "refused", "message": "the agent runs customer-archive commands only"]
+        }
+        let keys = store.keys(entry.cell)
+        // The archive may have changed since the unlock (§5): the kept keys must still open it.
+        do {
+            _ = try Vault.open(path: archive, keptKeys: keys, access: .readOnly)
+        } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
+            forget(archive)
+            return ["ok": false, "error": "forgotten"]
+        } catch {
+            // Busy, missing, damaged: the command itself reports it as on the command line.
+        }
+        let environment = request["env"] as? [String: Any] ?? [:]
+        var saved: [String: String?] = [:]
+        for key in Self.forwardedEnvironment {
+            saved[key] = getenv(key).map { String(cString: $0) }
+            if let value = environment[key] as? String, !value.contains("\0") { setenv(key, value, 1) } else { unsetenv(key) }
+        }
+        NSTimeZone.resetSystemTimeZone()
+        fflush(nil)
+        for i in 0..<3 { dup2(fds[i], Int32(i)) }
+        _ = fchdir(fds[3])
+        Language.current = lang
+        AgentServing.setTerminal(isatty(STDIN_FILENO) == 1 ? "/proc/self/fd/0" : nil)
+        AgentServing.request = AgentServing.Request(archive: archive, keys: keys, words: words)
+
+        var status: Int32 = 0
+        do {
+            var command = command
+            try command.run()
+        } catch let exit as ExitCode {
+            status = exit.rawValue
+        } catch {
+            Terminal.stderr(SalesVault.fullMessage(for: error) + "\n")
+            status = SalesVault.exitCode(for: error).rawValue
+        }
+        let rejected = AgentServing.takeRejection()
+
+        // Back to the agent's own state before anything else (§4.2).
+        fflush(nil)
+        AgentServing.request = nil
+        AgentServing.setTerminal(nil)
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        for i in 0..<3 { dup2(null, Int32(i)) }
+        if null > 2 { close(null) }
+        sv_reset_standard_streams()
+        _ = chdir("/")
+        for (key, value) in saved {
+            if let value { setenv(key, value, 1) } else { unsetenv(key) }
+        }
+        NSTimeZone.resetSystemTimeZone()
+        Language.current = baseLanguage
+        served += 1
+        if rejected {
+            forget(archive)
+        } else if var e = entries[archive] {
+            e.lastUseMono = clock.now.mono
+            e.uses += 1
+            entries[archive] = e
+        }
+        return ["ok": true, "status": Int(status)]
+    }
+}
+
+private func + (lhs: [String: Any], rhs: [String: Any]) -> [String: Any] {
+    lhs.merging(rhs) { _, new in new }
+}

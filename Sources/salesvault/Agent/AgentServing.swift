@@ -1,0 +1,71 @@
+import Foundation
+import VaultFormat
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the archive commands see of the agent while it runs one of them for a client
+/// (Docs/AGENT.md §4.2): the archive it may open and the kept keys to open it with, the client's
+/// words (for the change's label) and its terminal. Nil outside the agent.
+enum AgentServing {
+    struct Request {
+        /// The canonical path of the archive the client asked for.
+        let archive: String
+        let keys: Vault.KeptKeys
+        let words: [String]
+    }
+
+    static var request: Request? {
+        get { state.withLock { $0.request } }
+        set { state.withLock { $0.request = newValue } }
+    }
+
+    /// The terminal prompts go to: the client's, while the agent runs its command.
+    static var terminalPath: String {
+        state.withLock { $0.terminalPath } ?? "/dev/tty"
+    }
+    static func setTerminal(_ path: String?) { state.withLock { $0.terminalPath = path } }
+
+    /// Opens `path` with the request's kept keys; only the archive the client named.
+    static func open(_ request: Request, path: String, access: Vault.Access) throws -> Vault {
+        guard Vault.canonicalPath(path) == request.archive else {
+            throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive),而不是 \(path)"),
+                           hint: L("name one archive per command", "每条命令只指定一个档案"))
+        }
+        do {
+            return try Vault.open(path: path, keptKeys: request.keys, access: access)
+        } catch let e as VaultError where e.code == .wrongPassword {
+            // Changed between the agent's check and this open (§4.2): forgotten after the command.
+            state.withLock { $0.rejected = true }
+            throw CLIError(.wrongKey, L("the password or the data key of \(path) was changed since it was unlocked; the agent has forgotten it",
+                                        "\(path) 的密码或数据密钥在解锁后已被更改;会话代理已清除该档案的密钥"),
+                           hint: L("run the command again and enter the password, or run: salesvault unlock \(path)",
+                                   "请重新运行该命令并输入密码,或运行:salesvault unlock \(path)"))
+        }
+    }
+
+    /// True once if the kept keys were refused during the last command.
+    static func takeRejection() -> Bool {
+        state.withLock { s in defer { s.rejected = false }; return s.rejected }
+    }
+
+    private struct State {
+        var request: Request?
+        var terminalPath: String?
+        var rejected = false
+    }
+    private static let state = Locked(State())
+}
+
+/// A value behind a lock (the CLI's statics are checked by Swift 6 concurrency).
+final class Locked<Value>: @unchecked Sendable {  // every access goes through `lock`
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
