@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -92,6 +93,10 @@ void sv_reset_standard_streams(void) {
     clearerr(stdout);
     clearerr(stderr);
 }
+
+int sv_stdout_error(void) { return ferror(stdout); }
+
+int sv_pollrdhup(void) { return POLLRDHUP; }
 
 int sv_accept(int listen_fd) { return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC); }
 

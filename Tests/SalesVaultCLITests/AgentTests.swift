@@ -448,4 +448,136 @@ final class AgentTests: ArchiveCommandTestCase {
         for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return true }
         return false
     }
+
+    // MARK: Attack round (a hostile or careless user)
+
+    /// Ctrl-C at a prompt the agent shows on the client's terminal ends that prompt: the lines
+    /// typed afterwards (meant for the shell) are not read as the workbook's password, nothing is
+    /// exported, echo is back on; while the prompt waited, another terminal could ask the agent's
+    /// status and was told it is busy instead of hanging.
+    func testCtrlCAtAPromptEndsItAndOthersAreServedMeanwhile() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        clock += 60
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        e["SALESVAULT_NOW"] = String(clock)
+        e["NO_COLOR"] = "1"
+        e["LANG"] = "C.UTF-8"
+        let tool = Binaries.url("salesvault").path
+        let out = dir.path("cancelled.xlsx")
+        let script = """
+            import json, os, pty, signal, subprocess, sys, termios, time
+            tool, archive, out = sys.argv[1:4]
+            env = json.loads(sys.argv[4])
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execve(tool, [tool, "export", "-a", archive, "--encrypt", "--out", out], env)
+            seen = b""
+            deadline = time.time() + 30
+            while b"password" not in seen.lower() and time.time() < deadline:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    break
+            report = {"prompted": b"password" in seen.lower()}
+            t = time.time()
+            s = subprocess.run([tool, "agent", "--json"], env=env, capture_output=True, timeout=20)
+            report["statusDuring"] = s.returncode
+            report["statusSeconds"] = time.time() - t
+            c = subprocess.run([tool, "customer", "list", "-a", archive], env=env, capture_output=True, timeout=20, stdin=subprocess.DEVNULL)
+            report["runDuring"] = c.returncode
+            report["runDuringMessage"] = c.stderr.decode()
+            os.kill(pid, signal.SIGINT)
+            os.waitpid(pid, 0)
+            time.sleep(0.5)
+            try:
+                os.write(fd, b"Typed-For-The-Shell-42\\nTyped-For-The-Shell-42\\n")
+            except OSError:
+                pass
+            time.sleep(2)
+            report["echo"] = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+            report["exported"] = os.path.exists(out)
+            a = subprocess.run([tool, "agent", "--json"], env=env, capture_output=True, timeout=20)
+            report["statusAfter"] = a.returncode
+            report["agent"] = json.loads(a.stdout.decode() or "{}")
+            print(json.dumps(report))
+            """
+        let environment = String(decoding: try JSONSerialization.data(withJSONObject: e), as: UTF8.self)
+        let r = try runTool(["-c", script, tool, dir.path("a.svault"), out, environment], executable: "/usr/bin/python3")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout + r.stderr)
+        XCTAssertEqual(report["prompted"] as? Bool, true, "\(report)")
+        XCTAssertEqual((report["statusDuring"] as? NSNumber)?.intValue, 0, "status is served while a prompt waits: \(report)")
+        XCTAssertLessThan((report["statusSeconds"] as? NSNumber)?.doubleValue ?? 99, 4, "\(report)")
+        XCTAssertEqual((report["runDuring"] as? NSNumber)?.intValue, 1, "\(report)")
+        XCTAssertTrue((report["runDuringMessage"] as? String ?? "").contains("waiting for an answer"), "\(report)")
+        XCTAssertEqual(report["exported"] as? Bool, false, "the lines typed after Ctrl-C were not taken as the password: \(report)")
+        XCTAssertEqual(report["echo"] as? Bool, true, "the terminal's echo is restored: \(report)")
+        XCTAssertEqual((report["statusAfter"] as? NSNumber)?.intValue, 0, "\(report)")
+        let agent = try XCTUnwrap(report["agent"] as? [String: Any])
+        XCTAssertEqual((agent["archives"] as? [[String: Any]])?.count, 1, "still unlocked: \(agent)")
+    }
+
+    /// Output that cannot be written fails a command run through the agent, as on the command line.
+    func testAFullDiskOnOutputFailsThroughTheAgent() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        XCTAssertEqual(try sv(["customer", "add", "华为技术有限公司", "--grade", "C"]).status, 0)
+        clock += 60
+        let process = Process()
+        process.executableURL = Binaries.url("salesvault")
+        process.arguments = ["customer", "list", "-a", dir.path("a.svault")]
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        e["SALESVAULT_NOW"] = String(clock)
+        process.environment = e
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, message)
+        XCTAssertTrue(message.contains("could not be written"), message)
+        XCTAssertEqual(kdfRuns(RunResult(status: 0, stdout: "", stderr: message)), 0, "it ran in the agent: \(message)")
+    }
+
+    /// `import` runs through the agent like every archive command (it used to ask for the password).
+    func testImportRunsThroughTheAgent() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        try "客户名称,客户等级\n华为技术有限公司,B\n中兴通讯股份有限公司,C\n".write(toFile: dir.path("c.csv"), atomically: true, encoding: .utf8)
+        let r = try sv(["import", dir.path("c.csv"), "--yes"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(kdfRuns(r), 0, r.stderr)
+        let list = try runOnArchive(["customer", "list"])
+        XCTAssertTrue(list.stdout.contains("中兴通讯"), list.stdout)
+    }
+
+    /// `lock FILE` of an archive moved away since its unlock still locks it (by its absolute name).
+    func testLockingAMovedArchiveByItsOldName() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        XCTAssertEqual(rename(dir.path("a.svault"), dir.path("moved.svault")), 0)
+        let r = try sv(["lock", dir.path("a.svault")])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("Locked"), r.stdout)
+    }
+
+    /// An agent whose socket was removed (a cleaner of /tmp, the end of the login session) wipes
+    /// its keys and exits instead of living on unreachable; a new unlock then works.
+    func testAnAgentWhoseSocketWasRemovedExits() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        let pid = try XCTUnwrap(try agentPID())
+        XCTAssertEqual(unlink(runtime + "/salesvault/agent.sock"), 0)
+        var gone = false
+        for _ in 0..<300 {  // it looks at least every 10 seconds
+            if kill(pid, 0) != 0 { gone = true; break }
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),
+               stat[stat.index(close, offsetBy: 2)] == "Z" { gone = true; break }
+            usleep(50_000)
+        }
+        XCTAssertTrue(gone, "the agent exited after its socket was removed")
+        XCTAssertEqual(try unlock().status, 0, "a new agent starts")
+        XCTAssertEqual(try sv(["customer", "list"]).status, 0)
+    }
+
 }

@@ -28,6 +28,12 @@ ssize_t sv_recv_with_fds(int sock, void *buf, size_t len, int *fds, int *nfds);
 /// flags of the three streams cleared, so nothing of one client reaches the next.
 void sv_reset_standard_streams(void);
 
+/// Nonzero when a write to stdout failed since its error flag was last cleared.
+int sv_stdout_error(void);
+
+/// POLLRDHUP (a glibc extension, only with _GNU_SOURCE): the peer closed its end.
+int sv_pollrdhup(void);
+
 /// accept4(…, SOCK_CLOEXEC): needs _GNU_SOURCE.
 int sv_accept(int listen_fd);
 /// open(".", O_PATH | O_DIRECTORY | O_CLOEXEC): the current directory, to hand over (O_PATH

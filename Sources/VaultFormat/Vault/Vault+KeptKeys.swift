@@ -1,3 +1,4 @@
+import Foundation
 import VaultCrypto
 
 /// Opening an archive with keys a session agent kept from an earlier password unlock
@@ -23,7 +24,11 @@ extension Vault {
 
     /// The file a path names, symbolic links resolved (`realpath`): the name an agent keeps an
     /// archive under. A path that does not resolve is returned as given.
-    public static func canonicalPath(_ path: String) -> String { resolved(path) }
+    public static func canonicalPath(_ path: String) -> String {
+        let real = resolved(path)
+        // A file that no longer exists (moved, deleted) still has an absolute name to be locked by.
+        return real.hasPrefix("/") ? real : URL(fileURLWithPath: real).standardizedFileURL.path
+    }
 
     /// Opens an archive with kept keys (AGENT.md §5): the current password slot must open with
     /// the KEK and give exactly the kept DEK (constant-time compare), and the header must be

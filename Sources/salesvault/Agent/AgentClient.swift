@@ -53,6 +53,12 @@ enum AgentClient {
     }
 
     static func refusal(_ reply: [String: Any]) -> CLIError {
+        if reply["error"] as? String == "busy" {
+            return CLIError(.failure, L("the session agent is waiting for an answer to a question in another terminal",
+                                        "会话代理正在等待另一个终端窗口里的提问被回答"),
+                            hint: L("answer it there (or press Ctrl-C there), then run this again; or give the password (--password-file)",
+                                    "请先在那个窗口里回答(或按 Ctrl-C 取消),再重新运行本命令;也可以直接提供密码(--password-file)"))
+        }
         let message = reply["message"] as? String ?? reply["error"] as? String ?? "?"
         return CLIError(.failure, L("the session agent refused the request: \(message)", "会话代理拒绝了请求:\(message)"),
                         hint: L("give the password (--password-file), or run salesvault lock --all and unlock again",
@@ -86,7 +92,17 @@ enum AgentClient {
             return nil
         }
         // No timeout on the reply: the command may wait for the user (an import confirmation).
-        guard let reply = try exchange(request, fds: [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, cwd], timeout: false) else { return nil }
+        let answer: [String: Any]?
+        do {
+            answer = try exchange(request, fds: [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, cwd], timeout: false)
+        } catch {
+            // The agent stopped during the command: it may have saved a change before.
+            throw CLIError(.failure, L("the session agent stopped while running the command; it may have been saved or not",
+                                       "会话代理在执行命令时停止了,这条命令可能已经保存,也可能没有"),
+                           hint: L("check with salesvault history (or list) before running it again; the next command asks for the password",
+                                   "请先用 salesvault history(或相应的 list 命令)查看,确认后再决定是否重做;之后的命令会要求输入密码"))
+        }
+        guard let reply = answer else { return nil }
         if reply["ok"] as? Bool == true, let status = (reply["status"] as? NSNumber)?.int32Value { return status }
         switch reply["error"] as? String {
         case "notHeld":

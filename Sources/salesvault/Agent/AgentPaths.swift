@@ -58,7 +58,7 @@ enum AgentPaths {
 
     private static func problem(_ path: String, _ what: L) -> CLIError {
         CLIError(.failure, L("the agent's directory \(path) \(what.en)", "会话代理目录 \(path) \(what.zh)"),
-                 hint: L("remove or fix it (only you should own it, mode 0700), then run salesvault unlock again; until then, commands ask for the password",
-                         "请删除或修正该目录(只应归您所有,权限 0700),然后重新运行 salesvault unlock;在此之前,命令会照常询问密码"))
+                 hint: L("remove or fix it (only you should own it, mode 0700); if another user owns it, set XDG_RUNTIME_DIR to a private directory of yours (mode 0700) instead; then run salesvault unlock again. Until then, commands ask for the password",
+                         "请删除或修正该目录(只应归您所有,权限 0700);如果它属于其他用户,请改为把 XDG_RUNTIME_DIR 设为您自己的私有目录(权限 0700),然后重新运行 salesvault unlock。在此之前,命令会照常询问密码"))
     }
 }

@@ -38,6 +38,10 @@ final class AgentServer {
     private var refusedPeers = 0
     private var everHeld = false
     private let startedMono: Int64
+    /// The socket file this agent listens on (device, inode): when it is removed or replaced
+    /// (a cleaner of /tmp, the end of the login session), no client can reach the agent any
+    /// more, so it forgets everything and exits (§3).
+    private let socketIdentity: (dev_t, ino_t)?
     private var lastRequestReal = AgentClock.realMonotonic
     private let baseLanguage = Language.fromEnvironment()
 
@@ -72,6 +76,8 @@ final class AgentServer {
         self.listenFD = listenFD
         self.socketPath = socketPath
         startedMono = AgentClock.realMonotonic
+        var st = stat()
+        socketIdentity = lstat(socketPath, &st) == 0 ? (st.st_dev, st.st_ino) : nil
     }
 
     private func loop() -> Never {
@@ -80,6 +86,7 @@ final class AgentServer {
             let idleReal = AgentClock.realMonotonic - (everHeld ? lastRequestReal : startedMono)
             if entries.isEmpty && (everHeld || idleReal >= Self.startGraceSeconds) { shutdown() }
             if clock.isTest && idleReal >= Self.testInactivitySeconds { shutdown() }
+            if !socketStillOurs() { shutdown(removingSocket: false) }
             var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, nextWakeMilliseconds())
             guard ready > 0 else { continue }
@@ -91,11 +98,17 @@ final class AgentServer {
         }
     }
 
-    /// Until the next deadline, at most a minute (and a minute with a test clock, which does not
-    /// move by itself).
+    private func socketStillOurs() -> Bool {
+        guard let (dev, ino) = socketIdentity else { return true }
+        var st = stat()
+        return lstat(socketPath, &st) == 0 && st.st_dev == dev && st.st_ino == ino
+    }
+
+    /// Until the next deadline, at most 10 seconds (to notice a removed socket; also with a test
+    /// clock, which does not move by itself).
     private func nextWakeMilliseconds() -> Int32 {
         let now = clock.now.mono
-        var wait: Int64 = 60
+        var wait: Int64 = 10
         if !clock.isTest {
             for e in entries.values { wait = min(wait, deadline(e) - now) }
         }
@@ -116,16 +129,18 @@ final class AgentServer {
         store.release(e.cell)
     }
 
-    private func shutdown() -> Never {
+    private func shutdown(removingSocket: Bool = true) -> Never {
         for archive in Array(entries.keys) { forget(archive) }
         store.wipeAll()
-        unlink(socketPath)
+        if removingSocket { unlink(socketPath) }  // never a socket another agent has put there since
         exit(0)
     }
 
     // MARK: Requests
 
-    private func handle(_ conn: Int32) {
+    /// Serves one connection. `busy`: a command is waiting at a prompt for its client (§4.2);
+    /// only `lock` and `status` are served meanwhile.
+    private func handle(_ conn: Int32, busy: Bool = false) {
         AgentSocket.setTimeouts(conn, seconds: AgentSocket.ioTimeoutSeconds)
         guard let peer = try? AgentSocket.peer(conn), peer.uid == getuid() else {
             refusedPeers += 1
@@ -151,14 +166,29 @@ final class AgentServer {
             for fd in fds { close(fd) }
             fds = []
         }
+        // A client that gave up waiting (its timeout, Ctrl-C) is gone: its request is not carried
+        // out behind its back (§3).
+        guard !AgentSocket.peerHasLeft(conn) else { return }
+        if busy && (op == "run" || op == "unlock") {
+            reply(conn, ["ok": false, "error": "busy", "message": "a command is waiting for its user's answer in another terminal"])
+            return
+        }
         switch op {
-        case "run": reply(conn, run(request, fds: fds))
+        case "run": reply(conn, run(request, fds: fds, conn: conn))
         case "unlock": reply(conn, unlock(request, conn: conn))
         case "lock": reply(conn, lock(request))
         case "status": reply(conn, status())
         default: reply(conn, malformed("unknown op"))
         }
-        if entries.isEmpty && everHeld { shutdown() }
+        if entries.isEmpty && everHeld && !busy { shutdown() }
+    }
+
+    /// While a command waits at a prompt: one waiting connection served (`lock`, `status`).
+    private func serveWhileBusy() {
+        let conn = sv_accept(listenFD)
+        guard conn >= 0 else { return }
+        handle(conn, busy: true)
+        close(conn)
     }
 
     private func reply(_ conn: Int32, _ object: [String: Any]) {
@@ -224,7 +254,7 @@ final class AgentServer {
 
     // MARK: Running a command (§4.2)
 
-    private func run(_ request: [String: Any], fds: [Int32]) -> [String: Any] {
+    private func run(_ request: [String: Any], fds: [Int32], conn: Int32) -> [String: Any] {
         guard let archive = archivePath(request), let words = request["words"] as? [String], words.count <= Self.maxWords,
               let langText = request["lang"] as? String, let lang = Language(rawValue: langText) else {
             return malformed("archive, words and lang are required")
@@ -265,6 +295,8 @@ final class AgentServer {
         Language.current = lang
         AgentServing.setTerminal(isatty(STDIN_FILENO) == 1 ? "/proc/self/fd/0" : nil)
         AgentServing.request = AgentServing.Request(archive: archive, keys: keys, words: words)
+        nonisolated(unsafe) let server = self  // called back on this thread, from the prompt's wait
+        AgentServing.setClient(conn, serveOthers: { server.serveWhileBusy() }, listening: listenFD)
 
         var status: Int32 = 0
         do {
@@ -277,8 +309,15 @@ final class AgentServer {
             status = SalesVault.exitCode(for: error).rawValue
         }
         let rejected = AgentServing.takeRejection()
+        // Output that could not be written (a full disk) fails the command, as on the command line.
+        if fflush(nil) != 0 || sv_stdout_error() != 0 {
+            Terminal.stderr(L("salesvault: error: the output could not be written (disk full or output closed); what was saved is saved\n",
+                              "salesvault: 错误:输出未能完整写出(磁盘已满或输出已关闭);已保存到档案的内容不受影响\n").text)
+            if status == 0 { status = ExitStatus.failure.rawValue }
+        }
 
         // Back to the agent's own state before anything else (§4.2).
+        AgentServing.setClient(nil, serveOthers: nil, listening: nil)
         fflush(nil)
         AgentServing.request = nil
         AgentServing.setTerminal(nil)

@@ -1,3 +1,4 @@
+import CAgentShim
 import Foundation
 import VaultFormat
 
@@ -45,6 +46,37 @@ enum AgentServing {
         }
     }
 
+    /// While the agent runs a client's command: the client's connection (readable only once the
+    /// client is gone: it sends nothing during a command) and what serves other clients while a
+    /// prompt waits (`lock` and `status`; AGENT.md §4.2).
+    static func setClient(_ fd: Int32?, serveOthers: (@Sendable () -> Void)?, listening: Int32?) {
+        state.withLock {
+            $0.clientFD = fd
+            $0.serveOthers = serveOthers
+            $0.listenFD = listening
+        }
+    }
+
+    /// Waits until `fd` (the terminal a prompt reads) has input; false when the client went away
+    /// first (Ctrl-C, a closed terminal): the prompt then ends as if its input had closed, so
+    /// nothing typed later in the user's shell reaches the agent. Outside the agent: true at once.
+    static func waitForInput(_ fd: Int32) -> Bool {
+        let (client, serve, listening) = state.withLock { ($0.clientFD, $0.serveOthers, $0.listenFD) }
+        guard let client else { return true }
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: client, events: Int16(POLLIN) | Int16(sv_pollrdhup()), revents: 0),
+                   pollfd(fd: listening ?? -1, events: Int16(POLLIN), revents: 0)]
+        while true {
+            for i in fds.indices { fds[i].revents = 0 }
+            let ready = poll(&fds, nfds_t(fds.count), -1)
+            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 { return true }  // let the read report it
+            if fds[1].revents != 0 { return false }
+            if fds[2].revents != 0 { serve?() }
+            if fds[0].revents != 0 { return true }
+        }
+    }
+
     /// True once if the kept keys were refused during the last command.
     static func takeRejection() -> Bool {
         state.withLock { s in defer { s.rejected = false }; return s.rejected }
@@ -54,6 +86,9 @@ enum AgentServing {
         var request: Request?
         var terminalPath: String?
         var rejected = false
+        var clientFD: Int32?
+        var serveOthers: (@Sendable () -> Void)?
+        var listenFD: Int32?
     }
     private static let state = Locked(State())
 }

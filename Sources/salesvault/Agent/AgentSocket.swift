@@ -76,6 +76,13 @@ enum AgentSocket {
         return (uid, pid)
     }
 
+    /// True when the other end has closed or shut down its side (a client that gave up).
+    static func peerHasLeft(_ fd: Int32) -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(sv_pollrdhup()), revents: 0)
+        guard poll(&pfd, 1, 0) > 0 else { return false }
+        return pfd.revents & (Int16(sv_pollrdhup()) | Int16(POLLHUP) | Int16(POLLERR)) != 0
+    }
+
     static func setTimeouts(_ fd: Int32, seconds: Int) {
         var tv = timeval(tv_sec: seconds, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -92,18 +99,16 @@ enum AgentSocket {
         let n = UInt32(json.count)
         frame[0] = UInt8(n >> 24); frame[1] = UInt8((n >> 16) & 0xFF); frame[2] = UInt8((n >> 8) & 0xFF); frame[3] = UInt8(n & 0xFF)
         frame += json
-        var offset = 0
-        while offset < frame.count {
-            let sent = frame.withUnsafeBytes { raw -> Int in
-                if offset == 0 {
-                    return fds.withUnsafeBufferPointer { sv_send_with_fds(fd, raw.baseAddress, raw.count, $0.baseAddress, Int32($0.count)) }
-                }
-                return Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+        // The descriptors travel with the first bytes; the rest follows as plain bytes.
+        var first = 0
+        while first == 0 {
+            first = frame.withUnsafeBytes { raw in
+                fds.withUnsafeBufferPointer { sv_send_with_fds(fd, raw.baseAddress, raw.count, $0.baseAddress, Int32($0.count)) }
             }
-            if sent < 0 && errno == EINTR { continue }
-            guard sent > 0 else { throw Failure(reason: "send: \(String(cString: strerror(errno)))") }
-            offset += sent
+            if first < 0 && errno == EINTR { first = 0; continue }
+            guard first > 0 else { throw Failure(reason: "send: \(String(cString: strerror(errno)))") }
         }
+        try frame.withUnsafeBytes { try sendRaw(fd, UnsafeRawBufferPointer(rebasing: $0[first...])) }
     }
 
     /// Sends raw bytes (the 64 key bytes after an `unlock` frame), from where they are kept.

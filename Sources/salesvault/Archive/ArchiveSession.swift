@@ -34,7 +34,10 @@ protocol ArchiveCommand: VaultCommand {
 extension ArchiveCommand {
     /// On the command line: unlock the archive for this one command, run it, then the steps
     /// that follow a change (escrow uses acknowledged, a snapshot when due).
-    func execute() throws {
+    func execute() throws { try executeOnArchive() }
+
+    /// Through the agent when the archive is unlocked there, else unlocked for this command.
+    func executeOnArchive() throws {
         // Unlocked with `salesvault unlock`: the agent runs it (Docs/AGENT.md §4.2).
         if let status = try AgentClient.forward(options) {
             if status != 0 { throw ExitCode(status) }

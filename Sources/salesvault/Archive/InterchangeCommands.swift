@@ -89,9 +89,7 @@ struct Import: ArchiveCommand {
             try writeTemplate(template)
             return
         }
-        let context = try ArchiveContext.unlock(options, capability: capability)
-        try context.run(self)
-        if capability == .write { OwnerUnlock.acknowledgeEscrowUses(context.archive) }
+        try executeOnArchive()
     }
 
     private func writeTemplate(_ word: String) throws {

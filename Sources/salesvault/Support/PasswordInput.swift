@@ -127,7 +127,10 @@ enum PasswordInput {
         var tooLong = false
         var byte: UInt8 = 0
         defer { for i in bytes.indices { bytes[i] = 0 } }
+        var cancelled = false
         while true {
+            // Through the agent: a client that went away (Ctrl-C) ends the prompt (AGENT.md §4.2).
+            guard AgentServing.waitForInput(tty) else { cancelled = true; break }
             let n = Glibc.read(tty, &byte, 1)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 || byte == 0x0A || byte == 0x0D || (haveTermios && byte == eof) { break }
@@ -144,6 +147,9 @@ enum PasswordInput {
             }
         }
         byte = 0
+        guard !cancelled else {
+            throw CLIError(.passwordSource, L("the command was cancelled at the prompt; nothing was changed", "已在输入提示处取消命令,未做任何更改"))
+        }
         guard !tooLong else {
             throw CLIError(.passwordSource, L("the password is longer than \(maxBytes) bytes; nothing was changed", "密码超过 \(maxBytes) 字节;未做任何更改"),
                            hint: L("choose a password of at most \(maxBytes) bytes", "请选择不超过 \(maxBytes) 字节的密码"))

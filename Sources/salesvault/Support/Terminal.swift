@@ -104,6 +104,8 @@ enum Terminal {
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }
+        // Through the agent: a client that went away (Ctrl-C) answers nothing (AGENT.md §4.2).
+        guard AgentServing.waitForInput(fileno(tty)) else { return nil }
         guard getline(&line, &capacity, tty) > 0, let line else { return nil }
         return String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines)
     }
