@@ -240,7 +240,7 @@ public enum WeeklyReportBuilder {
         state.eachIncludingRemoved(.complaint) { t in
             guard atEnd.exists(t) else { return }
             let status = atEnd.value(t, "status")?.text ?? "received"
-            let open = !["resolved", "surveyed", "closed"].contains(status)
+            let open = ComplaintStatus.isOpen(status)
             guard open || complaintTouched.contains(t.id) else { return }
             report.complaints.append(WeeklyReport.Complaint(
                 number: atEnd.value(t, "number")?.text ?? t.shortID, customer: name(atEnd.value(t, "customer")?.ref), status: status,

@@ -24,7 +24,7 @@ extension ChangeDraft {
         switch kind {
         case .customer: protected.formUnion(["grade"])
         case .project: protected.formUnion(["stage", "stageSince"])
-        case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt"])
+        case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt", "withdrawnAt"])
         case .contact, .activity: break
         case .escrowUse, .export:
             throw ArchiveError(.invalidValue, "\(kind.en) records are evidence and cannot be edited", zh: "\(kind.zh)属于审计留痕,不能修改")
@@ -146,9 +146,9 @@ extension ChangeDraft {
         var customerChanges: [FieldChange] = []
         let isLatest = (c[number: lastField]?.int ?? .min) <= at
         if isLatest && c[number: lastField]?.int != at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
-        if let next, isLatest {  // a backdated entry does not move the next follow-up
-            let f = Schema.number(.customer, "nextFollowUp")
-            customerChanges.append(FieldChange(field: f, old: c[number: f], new: .day(next)))
+        let followUp = Schema.number(.customer, "nextFollowUp")
+        if let next, isLatest, c[number: followUp] != .day(next) {  // a backdated entry does not move it; the same date is no change
+            customerChanges.append(FieldChange(field: followUp, old: c[number: followUp], new: .day(next)))
         }
         if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, c.id, customerChanges)) }
         let contactLast = Schema.number(.contact, "lastContactAt")

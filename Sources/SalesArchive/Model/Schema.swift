@@ -159,6 +159,7 @@ public enum Schema {
         FieldSpec(15, "channel", "channel", "渠道"),
         FieldSpec(16, "complainant", "complainant", "投诉人", .reference(.contact)),
         FieldSpec(17, "surveyedBy", "surveyed by", "回访人"),
+        FieldSpec(18, "withdrawnAt", "withdrawn or found unfounded", "撤诉/不成立时间", .instant),
     ]
 
     /// A manager's use of escrow (FORMAT.md §5.3): written by the manager's tool, shown to the owner.

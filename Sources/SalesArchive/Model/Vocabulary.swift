@@ -242,15 +242,25 @@ public enum ActivityType: String, Vocabulary {
     public var zh: String { ["call": "电话", "visit": "拜访", "event": "活动", "meeting": "会议", "presales": "售前支持", "email": "邮件", "im": "微信/IM", "other": "其他"][rawValue]! }
 }
 
-/// 投诉状态: received → routed (manager and director both notified) → handling → resolved → surveyed → closed.
+/// 投诉状态: received → routed (manager and director both notified) → handling → resolved → surveyed → closed;
+/// or, before it is resolved, withdrawn by the customer (撤诉) or found unfounded (不成立).
 public enum ComplaintStatus: String, Vocabulary {
     public static let synonyms: [String: ComplaintStatus] = [
         "受理": .received, "新建": .received, "已通知": .routed, "处理": .handling, "已解决": .resolved, "已完成": .resolved,
-        "回访": .surveyed, "关闭": .closed,
+        "回访": .surveyed, "关闭": .closed, "撤诉": .withdrawn, "撤销": .withdrawn, "不成立": .unfounded, "投诉不成立": .unfounded,
     ]
-    case received, routed, handling, resolved, surveyed, closed
+    case received, routed, handling, resolved, surveyed, closed, withdrawn, unfounded
     public var en: String { rawValue }
-    public var zh: String { ["received": "已受理", "routed": "已通报", "handling": "处理中", "resolved": "已处理", "surveyed": "已回访", "closed": "已关闭"][rawValue]! }
+    public var zh: String {
+        ["received": "已受理", "routed": "已通报", "handling": "处理中", "resolved": "已处理", "surveyed": "已回访", "closed": "已关闭",
+         "withdrawn": "已撤诉", "unfounded": "投诉不成立"][rawValue]!
+    }
+
+    /// Still needs work (a step of regulation 6.4): neither resolved nor withdrawn.
+    public var isOpen: Bool { ![.resolved, .surveyed, .closed, .withdrawn, .unfounded].contains(self) }
+
+    /// Whether a status (a code as stored) still needs work; an unknown code counts as open.
+    public static func isOpen(_ code: String?) -> Bool { code.flatMap(Self.init(rawValue:))?.isOpen ?? true }
 }
 
 /// 满意度.

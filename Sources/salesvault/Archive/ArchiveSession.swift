@@ -172,7 +172,10 @@ struct FieldAssignments: ParsableArguments {
 
     func apply(to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
         let pairs = try parseAssignments(assignments)
+        let before = context.archive.vault.header.recordCount
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
-        Terminal.print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+        Terminal.print(context.archive.vault.header.recordCount == before
+            ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同,无需修改,未保存。")
+            : L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。"))
     }
 }

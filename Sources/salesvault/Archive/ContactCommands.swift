@@ -123,8 +123,12 @@ struct LogCommand: ParsableCommand {
             EXAMPLES
               salesvault log add 华为 visit "介绍解决方案,客户关注交付周期" --with 王敏 --next-step "发报价" --next-date 2026-12-03
               salesvault log list 华为
+              salesvault log edit L40 --next-date 2026-12-05 --reason "客户改约"
+              salesvault log remove L41 --reason "重复录入"
+
+            A date-only --at is 09:00 that day (now, if that is still ahead today); a later day is refused.
             """,
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, Edit.self, Remove.self, List.self])
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Log one contact with a customer.")
@@ -145,13 +149,64 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
-            let when = try at.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) + 9 * 3600 } ?? now
+            let when = try at.map { try DateParser.parseInstant($0, now: now) } ?? now
             let people = with?.split(whereSeparator: { ",，、".contains($0) }).map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
             let e = try context.use {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
                                    nextStep: nextStep, nextDate: nextDate, location: location, now: now)
             }
             Terminal.print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
+        }
+    }
+
+    struct Edit: ArchiveCommand {
+        static let configuration = CommandConfiguration(abstract: "Correct a contact log entry (the old values stay in the history).")
+        @Argument(help: "Log entry id (L40).") var entry: String
+        @Option(help: "Type: \(ActivityType.codes).") var type: String?
+        @Option(help: "What happened.") var summary: String?
+        @Option(help: "When (a date).") var at: String?
+        @Option(help: "Contacts met, comma-separated ids or names (empty clears).") var with: String?
+        @Option(help: "The project it concerns (empty clears).") var project: String?
+        @Option(help: "Next step (empty clears).") var nextStep: String?
+        @Option(help: "Date of the next step (empty clears).") var nextDate: String?
+        @Option(help: "Where (empty clears).") var location: String?
+        @Option(help: "Why it is corrected (kept in the history).") var reason: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func validate() throws {
+            if [type, summary, at, with, project, nextStep, nextDate, location].allSatisfy({ $0 == nil }) {
+                throw ValidationError("say what to correct: --type, --summary, --at, --with, --project, --next-step, --next-date or --location")
+            }
+        }
+
+        func run(in context: ArchiveContext) throws {
+            let now = Clock.now
+            let when = try at.map { try DateParser.parseInstant($0, now: now) }
+            let fields = fieldPairs([("type", type), ("summary", summary), ("contacts", with), ("project", project), ("nextStep", nextStep),
+                                     ("nextDate", nextDate), ("location", location)])
+            let before = context.archive.vault.header.recordCount
+            let e = try context.use { try $0.editLog(entry, fields: fields, at: when, reason: reason, now: now) }
+            Terminal.print(context.archive.vault.header.recordCount == before
+                ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同,无需修改,未保存。")
+                : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID),原内容保留在变更历史中。"))
+        }
+    }
+
+    struct Remove: ArchiveCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a contact log entry entered by mistake (it stays in the history).")
+        @Argument(help: "Log entry id (L40).") var entry: String
+        @Option(help: "Why (required; kept in the history).") var reason: String
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.removeLog(entry, reason: reason, now: Clock.now) }
+            Terminal.print(L("Removed \(e.shortID); it stays in the history with its reason.", "已删除 \(e.shortID),原记录和删除原因保留在变更历史中。"))
         }
     }
 

@@ -143,8 +143,10 @@ struct ComplaintCommand: ParsableCommand {
               salesvault complaint route TS-2026-0001 --manager --director
               salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
               salesvault complaint survey TS-2026-0001 --satisfaction satisfied
+              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉,误会已澄清"
+              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实,工程师按时到场"
             """,
-        subcommands: [File.self, Route.self, Resolve.self, Survey.self, Show.self, List.self])
+        subcommands: [File.self, Route.self, Resolve.self, Survey.self, Withdraw.self, Show.self, List.self])
 
     struct File: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record a complaint about any person or department of the company.")
@@ -231,6 +233,25 @@ struct ComplaintCommand: ParsableCommand {
         }
     }
 
+    struct Withdraw: ArchiveCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).")
+        @Argument(help: "Complaint number or id.") var complaint: String
+        @Flag(help: "The complaint was found unfounded (不成立) rather than withdrawn by the customer.") var unfounded = false
+        @Option(help: "Why (required; kept in the history).") var reason: String
+        @Option(help: "When, if not today.") var at: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
+            Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "\(e.displayName) 已认定投诉不成立,原因已记入变更历史。")
+                                     : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "\(e.displayName) 客户已撤诉,原因已记入变更历史。"))
+        }
+    }
+
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a complaint: what, who was notified when, the handling and the survey.")
         @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
@@ -273,10 +294,9 @@ struct ComplaintCommand: ParsableCommand {
     }
 }
 
-/// A step's date from `--at`: noon UTC of that day (a day, not a time, is what people know),
-/// or nil for now.
+/// A step's time from `--at` (a day, not a time, is what people know): the one rule of
+/// DateParser.parseInstant (09:00 that day, never later than now, a future day refused), or nil
+/// for now.
 func stepDate(_ text: String?) throws -> Int64? {
-    guard let text else { return nil }
-    let day = Int64(try DateParser.parse(text, now: Clock.now))
-    return min(day * 86_400 + 12 * 3_600, Clock.now)
+    try text.map { try DateParser.parseInstant($0, now: Clock.now) }
 }

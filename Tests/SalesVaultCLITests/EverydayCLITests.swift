@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+
+/// Issue 12 through the built binary: corrections kept in the history, no-op changes that write
+/// nothing, one rule for a date-only --at, relative dates, the agenda.
+final class EverydayCLITests: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    let monday: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path("day.svault"), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path("day.svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    /// Runs a command at day `d` (0 = Monday) and `hour`, with the archive and password set.
+    @discardableResult
+    func sv(_ args: [String], day d: Int, hour: Int = 10, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday + Int64(d) * 86_400 + Int64(hour) * 3600)
+        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
+        XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    func archiveBytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: dir.path("day.svault"))) }
+
+    func testCorrectionsAppearInHistoryAndANoOpWritesNothing() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "B"], day: 0)
+        try sv(["log", "add", "华为", "visit", "介绍方案", "--next-date", "2026-12-03"], day: 0)
+        try sv(["log", "add", "华为", "call", "录错了"], day: 0, hour: 11)
+        try sv(["log", "edit", "L2", "--next-date", "2026-12-05", "--reason", "客户改约"], day: 1)
+        try sv(["log", "remove", "L3"], day: 1, expect: 64)  // --reason is required
+        let removed = try sv(["log", "remove", "L3", "--reason", "重复录入", "--lang", "zh"], day: 1)
+        XCTAssertTrue(removed.stdout.contains("已删除 L3"), removed.stdout)
+
+        let history = try sv(["history", "--since", "2026-11-24", "--json"], day: 1)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        let lines = rows.map { [$0["operation"], $0["id"], $0["field"], $0["old"], $0["new"], $0["reason"]].map { $0.map { "\($0)" } ?? "" }.joined(separator: "|") }
+        XCTAssertTrue(lines.contains("update|L2|nextDate|2026-12-03|2026-12-05|客户改约"), "\(lines)")
+        XCTAssertTrue(lines.contains("remove|L3||||重复录入"), "\(lines)")
+        let zh = try sv(["history", "--since", "2026-11-24", "--lang", "zh"], day: 1)
+        XCTAssertTrue(zh.stdout.contains("客户改约") && zh.stdout.contains("重复录入"), zh.stdout)
+
+        // The same next follow-up date again: nothing written, and said so.
+        let before = try archiveBytes()
+        let same = try sv(["customer", "edit", "华为", "--set", "nextFollowUp=2026/12/5", "--lang", "zh"], day: 2)
+        XCTAssertTrue(same.stdout.contains("未保存"), same.stdout)
+        try sv(["log", "edit", "L2", "--summary", "介绍方案"], day: 2)
+        XCTAssertEqual(try archiveBytes(), before, "a change that changes nothing leaves the file byte-identical")
+    }
+
+    func testComplaintWithdrawAndTheOneRuleForDateOnlyAt() throws {
+        try sv(["customer", "add", "华为"], day: 0)
+        try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0, hour: 8)
+        try sv(["complaint", "file", "华为", "--about", "销售 王五", "--description", "报价错"], day: 0, hour: 8)
+        // A future --at is refused, not recorded as now.
+        let before = try archiveBytes()
+        let future = try sv(["complaint", "route", "TS-2026-0001", "--manager", "--at", "2026-11-30"], day: 1, expect: 8)
+        XCTAssertFalse(future.stderr.isEmpty)
+        XCTAssertEqual(try archiveBytes(), before)
+        try sv(["complaint", "route", "TS-2026-0001", "--manager", "--director", "--at", "2026-11-23"], day: 1)
+        try sv(["log", "add", "华为", "call", "回访", "--at", "2026-11-23"], day: 1)
+        let t = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0001", "--json"], day: 1).stdout.utf8)) as? [String: Any])
+        let l = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(t["managerNotifiedAt"] as? String, "2026-11-23T09:00:00Z")
+        XCTAssertEqual(l.first?["at"] as? String, "2026-11-23T09:00:00Z", "one hour for complaints and log entries")
+
+        try sv(["complaint", "withdraw", "TS-2026-0001"], day: 1, expect: 64)
+        let w = try sv(["complaint", "withdraw", "TS-2026-0001", "--reason", "客户撤诉", "--lang", "zh"], day: 1)
+        XCTAssertTrue(w.stdout.contains("客户已撤诉"), w.stdout)
+        try sv(["complaint", "withdraw", "TS-2026-0002", "--unfounded", "--reason", "经核实报价无误"], day: 1)
+        let list = try sv(["complaint", "list", "--lang", "zh"], day: 1)
+        XCTAssertTrue(list.stdout.contains("已撤诉") && list.stdout.contains("投诉不成立"), list.stdout)
+    }
+
+    func testRelativeDatesFollowTheToolsClock() throws {
+        // Day 2 is Wednesday 2026-11-25.
+        try sv(["customer", "add", "华为"], day: 2)
+        try sv(["log", "add", "华为", "call", "约拜访", "--at", "昨天", "--next-date", "下周三"], day: 2)
+        try sv(["project", "add", "华为", "园区", "--expected-sign", "+3d", "--expected-bid", "next fri"], day: 2)
+        let l = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 2).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(l.first?["at"] as? String, "2026-11-24T09:00:00Z")
+        XCTAssertEqual(l.first?["nextDate"] as? String, "2026-12-02")
+        let p = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["project", "show", "园区", "--json"], day: 2).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(p["expectedSign"] as? String, "2026-11-28")
+        XCTAssertEqual(p["expectedBid"] as? String, "2026-12-04")
+        try sv(["log", "add", "华为", "call", "还没发生", "--at", "明天"], day: 2, expect: 8)
+        let since = try sv(["history", "--since", "今天", "--json"], day: 3)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(since.stdout.utf8)) as? [Any])?.count, 0, "nothing changed on Thursday")
+        let wednesday = try sv(["history", "--since", "昨天", "--json"], day: 3)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(wednesday.stdout.utf8)) as? [Any])?.isEmpty, false)
+    }
+}
