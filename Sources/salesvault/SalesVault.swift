@@ -23,7 +23,7 @@ struct SalesVault: ParsableCommand {
         subcommands: [
             Init.self, Status.self, Verify.self, Passwd.self, Rekey.self, Repair.self,
             CustomerCommand.self, ContactCommand.self, LogCommand.self, ProjectCommand.self, ComplaintCommand.self,
-            History.self, Search.self, Stale.self, Undo.self, Import.self, Export.self, ReportCommand.self, Shell.self,
+            AgendaCommand.self, History.self, Search.self, Stale.self, Undo.self, Import.self, Export.self, ReportCommand.self, Shell.self,
             KeysCommand.self, DeptCommand.self, EscrowCommand.self, Compromised.self, ComplianceCommand.self, RemindersCommand.self, Unseal.self,
         ]
     )

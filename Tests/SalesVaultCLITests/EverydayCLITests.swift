@@ -95,3 +95,29 @@ final class EverydayCLITests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(wednesday.stdout.utf8)) as? [Any])?.isEmpty, false)
     }
 }
+
+extension EverydayCLITests {
+    func testAgendaInChineseAndAsACalendarWithStableUIDs() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "A"], day: 0)
+        try sv(["customer", "add", "中兴通讯", "--grade", "C"], day: 0)
+        try sv(["log", "add", "华为", "visit", "介绍方案", "--next-step", "发报价", "--next-date", "明天"], day: 0)
+        try sv(["log", "add", "中兴", "call", "约时间", "--next-date", "周三"], day: 1)
+        try sv(["project", "add", "中兴", "数据中心", "--expected-sign", "+10d"], day: 1)
+        let r = try sv(["agenda", "--lang", "zh"], day: 2)
+        for text in ["今日待办 2026-11-25 周三", "已逾期的跟进", "发报价", "今天要跟进", "中兴通讯", "30 天内预计投标/签约", "数据中心", "签约",
+                     "等级与预计日期不符", "潜力客户"] {
+            XCTAssertTrue(r.stdout.contains(text), "\(text) in\n\(r.stdout)")
+        }
+        let ics = dir.path("f.ics")
+        try sv(["agenda", "--ics", ics], day: 2)
+        let first = try String(contentsOfFile: ics, encoding: .utf8)
+        XCTAssertTrue(first.contains("DTSTART;VALUE=DATE:20261124") && first.contains("SUMMARY:Follow up 华为技术有限公司: 发报价"), first)
+        let uids = first.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }
+        XCTAssertEqual(uids.count, 2)
+        try sv(["log", "add", "华为", "call", "已发报价", "--next-date", "本周五"], day: 2)
+        try sv(["agenda", "--ics", ics], day: 2)
+        let second = try String(contentsOfFile: ics, encoding: .utf8)
+        XCTAssertEqual(second.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }.sorted(), uids.sorted(), "the same events, moved")
+        XCTAssertTrue(second.contains("DTSTART;VALUE=DATE:20261127"))
+    }
+}

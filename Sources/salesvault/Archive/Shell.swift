@@ -48,6 +48,11 @@ struct Shell: VaultCommand {
         if interactive {
             Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
                     "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
+            // What the salesperson asks first: whom to follow up today.
+            if let agenda = try? context.archive.agenda(now: Clock.now) {
+                AgendaView.show(agenda, archive: context.archive, now: Clock.now)
+                print("")
+            }
         }
         let editor = LineEditor()
         var firstFailure: Int32?
