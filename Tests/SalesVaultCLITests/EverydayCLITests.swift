@@ -121,3 +121,17 @@ extension EverydayCLITests {
         XCTAssertTrue(second.contains("DTSTART;VALUE=DATE:20261127"))
     }
 }
+
+extension EverydayCLITests {
+    func testAliasesAndAnyPartOfANameOnTheCommandLine() throws {
+        try sv(["customer", "add", "上海浦东发展银行"], day: 0)
+        try sv(["customer", "add", "中国工商银行"], day: 0)
+        try sv(["customer", "show", "浦发"], day: 0, expect: 8)
+        try sv(["customer", "edit", "浦东", "--alias", "浦发"], day: 0)
+        let show = try sv(["customer", "show", "浦发", "--lang", "zh"], day: 0)
+        XCTAssertTrue(show.stdout.contains("上海浦东发展银行") && show.stdout.contains("别名") && show.stdout.contains("浦发"), show.stdout)
+        try sv(["log", "add", "浦发", "call", "约拜访"], day: 0)
+        let ambiguous = try sv(["customer", "show", "银行", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(ambiguous.stderr.contains("C1 上海浦东发展银行") && ambiguous.stderr.contains("C2 中国工商银行"), ambiguous.stderr)
+    }
+}

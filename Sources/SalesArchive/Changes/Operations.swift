@@ -18,8 +18,16 @@ extension ChangeDraft {
 
     /// Changes fields of any record; grade and stage have their own commands (they need a reason).
     @discardableResult
-    func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
+    func edit(_ kind: EntityKind, _ query: String, fields given: [(String, String)], now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
+        var fields = given
+        // `alias` adds one alias to a customer's aliases (field 22), kept if already there.
+        let added = fields.filter { $0.0 == "alias" }.map(\.1)
+        if !added.isEmpty {
+            guard kind == .customer else { throw ArchiveError(.unknownField, "only customers have aliases", zh: "只有客户可以添加别名") }
+            fields.removeAll { $0.0 == "alias" }
+            fields.append(("aliases", try aliases(of: e, adding: added)))
+        }
         var protected: Set<String> = ["customer", "lastContactAt"]
         switch kind {
         case .customer: protected.formUnion(["grade"])
@@ -40,6 +48,26 @@ extension ChangeDraft {
         guard !changes.isEmpty else { return e }
         try commit([ChangeEvent(.update, kind, e.id, changes)], now: now)
         return state.entity(kind, e.id)!
+    }
+
+    /// A customer's aliases with `added` joined to them (、-separated): each trimmed, not empty, not
+    /// already the name or alias of another customer (it would find two).
+    func aliases(of e: Entity, adding added: [String]) throws -> String {
+        var list = Lookup.splitAliases(e["aliases"]?.text ?? "")
+        for alias in added {
+            let a = try Self.name(alias, of: .customer)
+            guard !a.contains(where: { "、,，;；".contains($0) }) else {
+                throw ArchiveError(.invalidValue, "give one alias per --alias", zh: "每个 --alias 只填一个别名")
+            }
+            var clash: Entity?
+            state.each(.customer) { c in if c.id != e.id && Lookup.names(of: c).contains(a.lowercased()) { clash = c } }
+            if let clash {
+                throw ArchiveError(.ambiguous, "\(a) already names \(clash.shortID) \(clash.displayName)", zh: "“\(a)”已是 \(clash.shortID) \(clash.displayName) 的名称或别名,不能重复使用",
+                                   candidates: ["\(clash.shortID) \(clash.displayName)"])
+            }
+            if !Lookup.names(of: e).contains(a.lowercased()) && !list.contains(where: { $0.lowercased() == a.lowercased() }) { list.append(a) }
+        }
+        return list.joined(separator: "、")
     }
 
     /// Regrades a customer; the reason is required and kept in the history (regulation 6.2).

@@ -92,6 +92,7 @@ public enum Schema {
         FieldSpec(19, "nextFollowUp", "next follow-up", "下次跟进", .date),
         FieldSpec(20, "creditCode", "unified social credit code", "统一社会信用代码"),
         FieldSpec(21, "decisionProcess", "decision process", "决策流程", .text, .confidential),
+        FieldSpec(22, "aliases", "other names", "别名"),
     ]
 
     public static let contact: [FieldSpec] = [

@@ -171,7 +171,10 @@ struct FieldAssignments: ParsableArguments {
     }
 
     func apply(to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
-        let pairs = try parseAssignments(assignments)
+        try Self.apply(try parseAssignments(assignments), to: kind, query, in: context)
+    }
+
+    static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
         let before = context.archive.vault.header.recordCount
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         Terminal.print(context.archive.vault.header.recordCount == before

@@ -19,7 +19,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact person to a customer.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "The person's name.") var name: String
         @Option(help: "Job title.") var title: String?
         @Option(help: "Department.") var department: String?
@@ -45,7 +45,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a contact's fields.")
-        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -56,7 +56,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a contact.")
-        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @Flag(help: "Print JSON.") var json = false
         @Flag(help: "Include the personal background (secret).") var includeSecret = false
         @OptionGroup var options: ArchiveOptions
@@ -76,7 +76,7 @@ struct ContactCommand: ParsableCommand {
 
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List contacts, of one customer or all.")
-        @Argument(help: "Customer id or name prefix (default: all customers).") var customer: String?
+        @Argument(help: "Customer id or name (any part of it, or an alias) (default: all customers).") var customer: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -99,7 +99,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a contact from lists (history is kept).")
-        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -132,7 +132,7 @@ struct LogCommand: ParsableCommand {
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Log one contact with a customer.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Type: \(ActivityType.codes).") var type: String
         @Argument(help: "What happened.") var summary: String
         @Option(help: "When (a date; default now).") var at: String?
@@ -212,7 +212,7 @@ struct LogCommand: ParsableCommand {
 
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List the contact log, newest first.")
-        @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
+        @Argument(help: "Customer id or name (any part of it, or an alias) (default: all).") var customer: String?
         @Option(help: "Only entries on or after this date.") var since: String?
         @Option(help: "At most this many entries.") var limit: Int = 50
 

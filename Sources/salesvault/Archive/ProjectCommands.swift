@@ -21,7 +21,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a project (it starts at stage 1).")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Project name.") var name: String
         @Option(help: "Budget.") var budget: String?
         @Option(help: "Expected bidding date.") var expectedBid: String?
@@ -49,7 +49,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Stage: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Move a project to another stage.")
-        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @Argument(help: "Stage: 1–5, or \(SalesStage.codes).") var stage: String
         @Option(help: "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).") var reason: String?
         @OptionGroup var options: ArchiveOptions
@@ -67,7 +67,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a project's fields (not its stage).")
-        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -78,7 +78,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a project with its stage history.")
-        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -109,7 +109,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List projects, of one customer or all.")
-        @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
+        @Argument(help: "Customer id or name (any part of it, or an alias) (default: all).") var customer: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -150,7 +150,7 @@ struct ComplaintCommand: ParsableCommand {
 
     struct File: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record a complaint about any person or department of the company.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Option(help: "Who or which department the complaint is about.") var about: String
         @Option(help: "What the customer complains about.") var description: String
         @Option(help: "How it came in: phone, visit, letter, email, IM.") var channel: String?

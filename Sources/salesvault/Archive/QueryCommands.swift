@@ -10,7 +10,7 @@ struct History: ArchiveCommand {
               salesvault history --since 2026-11-23
               salesvault history 华为 --since 2026/11/1 --json
             """)
-    @Argument(help: "Customer id or name prefix (default: everything).") var customer: String?
+    @Argument(help: "Customer id or name (any part of it, or an alias) (default: everything).") var customer: String?
     @Option(help: "Only changes on or after this date.") var since: String?
     @Option(help: "Only changes before this date.") var until: String?
     @Flag(help: "Include changes to contacts' personal background (secret).") var includeSecret = false
