@@ -135,3 +135,48 @@ extension EverydayCLITests {
         XCTAssertTrue(ambiguous.stderr.contains("C1 上海浦东发展银行") && ambiguous.stderr.contains("C2 中国工商银行"), ambiguous.stderr)
     }
 }
+
+extension EverydayCLITests {
+    /// Every value in Chinese and the wording a Chinese sales manager would use (issue 12).
+    func testValuesAndWordingInChinese() throws {
+        let zh = ["--lang", "zh"]
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        let list = try sv(["customer", "list"] + zh, day: 0)
+        XCTAssertTrue(list.stdout.contains("未评级") && !list.stdout.contains("unrated"), list.stdout)
+        let show = try sv(["customer", "show", "华为"] + zh, day: 0)
+        XCTAssertTrue(show.stdout.contains("客户等级  未评级"), show.stdout)
+        XCTAssertTrue(try sv(["customer", "list"], day: 0).stdout.contains("unrated"), "English stays English")
+
+        try sv(["contact", "add", "华为", "王敏", "--role", "decisionMaker", "--attitude", "supportive"], day: 0)
+        try sv(["log", "add", "华为", "visit", "介绍交付周期", "--next-step", "发报价", "--next-date", "2026-11-26"], day: 0)
+        let contacts = try sv(["contact", "list"] + zh, day: 0)
+        XCTAssertTrue(contacts.stdout.contains("决策者") && contacts.stdout.contains("支持"), contacts.stdout)
+        let search = try sv(["search", "交付"] + zh, day: 0)
+        XCTAssertTrue(search.stdout.contains("跟进内容") && !search.stdout.contains("summary"), search.stdout)
+
+        try sv(["project", "add", "华为", "园区网络改造"], day: 0)
+        let stage = try sv(["project", "stage", "园区", "2"] + zh, day: 0)
+        XCTAssertEqual(stage.stdout, "P4 已进入第 2 阶段(项目立项)。\n")
+        let skip = try sv(["project", "stage", "园区", "4"] + zh, day: 0, expect: 8)
+        XCTAssertTrue(skip.stderr.contains("从第 2 阶段跳到第 4 阶段须注明原因(--reason)"), skip.stderr)
+        let won = try sv(["project", "stage", "园区", "won", "--reason", "客户直接签约"] + zh, day: 0)
+        XCTAssertEqual(won.stdout, "P4 已赢单。\n")
+
+        try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0)
+        let route = try sv(["complaint", "route", "TS-2026-0001", "--manager"] + zh, day: 0)
+        XCTAssertEqual(route.stdout, "TS-2026-0001 已通报经理,待通报总监。\n")
+        let complaints = try sv(["complaint", "list"] + zh, day: 0)
+        XCTAssertTrue(complaints.stdout.contains("通报经理时间") && complaints.stdout.contains("通报总监时间"), complaints.stdout)
+
+        let history = try sv(["history"] + zh, day: 0)
+        for english in ["receivedAt", "nextStep", "summary", "decisionMaker", "supportive", "infoDevelopment", "received", "unrated"] {
+            XCTAssertFalse(history.stdout.contains(english), "\(english) in\n\(history.stdout)")
+        }
+        XCTAssertTrue(history.stdout.contains("下次跟进") && history.stdout.contains("1 信息开发 → 2 项目立项"), history.stdout)
+
+        // A folder where an archive belongs: said plainly, in Chinese.
+        try FileManager.default.createDirectory(atPath: dir.path("华东销售部"), withIntermediateDirectories: true)
+        let folder = try sv(["customer", "list", "-a", dir.path("华东销售部")] + zh, day: 0, expect: 1)
+        XCTAssertTrue(folder.stderr.contains("是文件夹,不是档案文件") && !folder.stderr.contains("Is a directory") && !folder.stderr.contains("请检查磁盘"), folder.stderr)
+    }
+}

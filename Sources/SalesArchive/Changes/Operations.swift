@@ -221,13 +221,15 @@ extension ChangeDraft {
         let isNextStep = !current.isClosed && !stage.isClosed && stage.order == current.order + 1
         let winning = stage == .won && current == .contract
         if !(isNextStep || winning) && why.isEmpty {
-            let what = current.isClosed ? "reopening a closed project" :
+            let what = current.isClosed ? "reopening a closed project (\(current.en))" :
                 stage.isClosed ? "closing a project as \(stage.en)" :
-                stage.order < current.order ? "going back from \(current.en) to \(stage.en)" : "skipping from \(current.en) to \(stage.en)"
-            let whatZH = current.isClosed ? "重新打开已关闭的项目" :
+                stage.order < current.order ? "going back from \(current.reference(zh: false)) to \(stage.reference(zh: false))"
+                    : "skipping from \(current.reference(zh: false)) to \(stage.reference(zh: false))"
+            let whatZH = current.isClosed ? "重新打开已\(current == .abandoned ? "放弃" : current.zh)的项目" :
                 stage.isClosed ? "将项目关闭为“\(stage.zh)”" :
-                stage.order < current.order ? "从“\(current.zh)”退回“\(stage.zh)”" : "从“\(current.zh)”跳到“\(stage.zh)”"
-            throw ArchiveError(.missingValue, "\(what) needs --reason", zh: "\(whatZH),需要填写 --reason 说明原因")
+                stage.order < current.order ? "从\(current.reference(zh: true))退回\(stage.reference(zh: true))"
+                    : "从\(current.reference(zh: true))跳到\(stage.reference(zh: true))"
+            throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)", zh: "\(whatZH)须注明原因(--reason)")
         }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),

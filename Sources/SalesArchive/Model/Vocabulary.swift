@@ -224,6 +224,24 @@ public enum SalesStage: String, Vocabulary {
     /// Position in the five-stage sequence; terminal outcomes come after.
     public var order: Int { SalesStage.allCases.firstIndex(of: self)! }  // allCases holds every case
     public var isClosed: Bool { self == .won || self == .lost || self == .abandoned }
+
+    /// The stage's name without its number: "项目立项", "project initiation".
+    public func name(zh: Bool) -> String {
+        let label = zh ? self.zh : en
+        return isClosed ? label : String(label.drop { $0 != " " }.dropFirst())
+    }
+
+    /// Where a project now is, as a sales manager says it: "已进入第 2 阶段(项目立项)", "已赢单";
+    /// "is now at stage 2 (project initiation)", "is won".
+    public func arrival(zh: Bool) -> String {
+        if isClosed { return zh ? "已\(self == .abandoned ? "放弃" : self.zh)" : "is \(en)" }
+        return zh ? "已进入第 \(order + 1) 阶段(\(name(zh: true)))" : "is now at stage \(order + 1) (\(name(zh: false)))"
+    }
+
+    /// "第 2 阶段" or "“丢单”" inside a sentence; "stage 2" or "lost".
+    func reference(zh: Bool) -> String {
+        isClosed ? (zh ? "“\(self.zh)”" : en) : (zh ? "第 \(order + 1) 阶段" : "stage \(order + 1)")
+    }
 }
 
 /// 跟进方式.

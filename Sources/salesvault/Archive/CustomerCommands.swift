@@ -152,7 +152,7 @@ struct CustomerCommand: ParsableCommand {
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let z = Render.zh
                 Render.table(z ? ["编号", "等级", "客户", "行业", "最近联系"] : ["id", "grade", "customer", "industry", "last contact"],
-                             list.map { [$0.shortID, $0["grade"]?.text ?? "", $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })
+                             list.map { [$0.shortID, Render.grade($0["grade"]?.text), $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })
                 print(z ? "共 \(list.count) 个客户" : "\(list.count) customers")
             }
         }
@@ -190,7 +190,7 @@ struct CustomerCommand: ParsableCommand {
             let e = try context.use {
                 try $0.setGrade(customer, to: grade, reason: reason ?? "", result: result ?? "", problem: problem ?? "", now: Clock.now)
             }
-            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
+            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(Render.grade(e["grade"]?.text)).", "\(e.shortID) \(e.displayName) 的等级已改为 \(Render.grade(e["grade"]?.text))。").text)
             if (result ?? "").isEmpty || (problem ?? "").isEmpty {
                 Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
                                   "本次调整尚未填写调整结果或存在的问题(周报中须写明),可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)

@@ -60,8 +60,8 @@ struct ProjectCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
-            Terminal.print(L("\(e.shortID) \(e.displayName): \(Render.vocabulary(SalesStage.self, e["stage"]?.text)).",
-                    "\(e.shortID) \(e.displayName):\(Render.vocabulary(SalesStage.self, e["stage"]?.text))。").text)
+            let now = e["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+            Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false)).", "\(e.shortID) \(now.arrival(zh: true))。"))
         }
     }
 
@@ -190,8 +190,11 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
-            Terminal.print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
-                    "\(e.displayName):\(Render.vocabulary(ComplaintStatus.self, e["status"]?.text))。").text)
+            let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
+            Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
+                                      "\(e.displayName) 已通报经理和总监。下一步:协调处理(complaint resolve)。")
+                : m ? L("\(e.displayName): the sales manager is notified; the sales director is still to be notified.", "\(e.displayName) 已通报经理,待通报总监。")
+                : L("\(e.displayName): the sales director is notified; the sales manager is still to be notified.", "\(e.displayName) 已通报总监,待通报经理。"))
         }
     }
 
@@ -285,7 +288,8 @@ struct ComplaintCommand: ParsableCommand {
                 let list = archive.state.all(.complaint)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal
-                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "经理", "总监", "满意度"] : ["number", "customer", "about", "status", "manager", "director", "satisfaction"],
+                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "通报经理时间", "通报总监时间", "满意度"]
+                                         : ["number", "customer", "about", "status", "manager notified", "director notified", "satisfaction"],
                              list.map { [$0.displayName, Render.text(.complaint, customerSpec, $0["customer"], archive: archive), Render.truncate($0["subject"]?.text ?? "", 16),
                                          Render.vocabulary(ComplaintStatus.self, $0["status"]?.text), $0["managerNotifiedAt"]?.int.map(Format.date) ?? "-",
                                          $0["directorNotifiedAt"]?.int.map(Format.date) ?? "-", Render.vocabulary(Satisfaction.self, $0["satisfaction"]?.text)] })

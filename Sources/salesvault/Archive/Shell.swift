@@ -31,7 +31,7 @@ struct Shell: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let vault = try password.unlock(archive, access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite, remindAlways: true)
         let context = ArchiveContext(try CustomerArchive(vault: vault), allowed: [.read, .write, .export])
         try OwnerUnlock.showEscrowUses(context.archive, writing: true)
         OwnerUnlock.acknowledgeEscrowUses(context.archive)  // the owner opened the shell: seen
