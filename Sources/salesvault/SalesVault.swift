@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Glibc
 
 @main
@@ -42,7 +43,28 @@ struct SalesVault: ParsableCommand {
             Language.current = lang
             arguments.removeFirst()
         }
-        main(arguments)
+        // `--lang` anywhere on the line, read before parsing: help and usage errors follow it too.
+        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count, let lang = Language(rawValue: arguments[i + 1]) {
+            Language.current = lang
+        } else if let item = arguments.first(where: { $0.hasPrefix("--lang=") }), let lang = Language(rawValue: String(item.dropFirst(7))) {
+            Language.current = lang
+        }
+        guard Language.current == .zh else { return main(arguments) }
+        // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
+        if let words = HelpZH.helpRequest(arguments) {
+            print(HelpZH.help(for: words))
+            Foundation.exit(0)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let exit as ExitCode {
+            Self.exit(withError: exit)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            Terminal.stderr(HelpZH.usageError(fullMessage(for: error)) + "\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
     }
 }
 

@@ -180,3 +180,25 @@ extension EverydayCLITests {
         XCTAssertTrue(folder.stderr.contains("是文件夹,不是档案文件") && !folder.stderr.contains("Is a directory") && !folder.stderr.contains("请检查磁盘"), folder.stderr)
     }
 }
+
+extension EverydayCLITests {
+    func testHelpAndUsageErrorsInChinese() throws {
+        let help = try runTool(["log", "remove", "--help", "--lang", "zh"], environment: env)
+        XCTAssertEqual(help.status, 0, help.stderr)
+        for text in ["概述:删除误录的跟进记录(仍保留在变更历史中)。", "用法:", "参数:", "选项:", "跟进记录编号(L40)。", "原因(必填,记入变更历史)。", "从该文件第一行读取密码。"] {
+            XCTAssertTrue(help.stdout.contains(text), "\(text) in\n\(help.stdout)")
+        }
+        XCTAssertFalse(help.stdout.contains("OVERVIEW") || help.stdout.contains("Why (required"), help.stdout)
+        let group = try runTool(["help", "complaint", "--lang", "zh"], environment: env)
+        XCTAssertTrue(group.stdout.contains("子命令:") && group.stdout.contains("结束尚未处理完的投诉"), group.stdout)
+        XCTAssertTrue(try runTool(["log", "remove", "--help"], environment: env).stdout.contains("OVERVIEW: Remove a contact log entry"), "English stays English")
+
+        let missing = try sv(["log", "remove", "L1", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(missing.stderr.contains("用法错误:缺少必填项 --reason") && missing.stderr.contains("用法:"), missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("Missing expected"), missing.stderr)
+        let unknown = try sv(["customer", "list", "--colour", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(unknown.stderr.contains("没有 --colour 这个选项"), unknown.stderr)
+        let invalid = try sv(["log", "edit", "L1", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(invalid.stderr.contains("请说明要更正什么"), invalid.stderr)
+    }
+}

@@ -81,8 +81,12 @@ struct Shell: VaultCommand {
             }
             guard let first = words.first else { continue }
             if first == "exit" || first == "quit" || first == "lock" { break }
+            if Language.current == .zh, words.contains("--help") || words.contains("-h") {
+                print(HelpZH.help(for: Array(words.prefix { !$0.hasPrefix("-") })))
+                continue
+            }
             if first == "help" {
-                print(SalesVault.helpMessage())
+                print(Language.current == .zh ? HelpZH.help(for: Array(words.dropFirst())) : SalesVault.helpMessage())
                 continue
             }
             if outsideOnly.contains(first) {
@@ -101,8 +105,9 @@ struct Shell: VaultCommand {
                 // The command has reported its error already.
                 if exit != .success && firstFailure == nil { firstFailure = exit.rawValue }
             } catch {
-                let message = SalesVault.fullMessage(for: error)
                 let code = SalesVault.exitCode(for: error)
+                let message = Language.current == .zh && code == .validationFailure
+                    ? HelpZH.usageError(SalesVault.fullMessage(for: error)) : SalesVault.fullMessage(for: error)
                 if code == .success { Terminal.print(message) } else {
                     Terminal.stderr(message + "\n")
                     if firstFailure == nil { firstFailure = code.rawValue }

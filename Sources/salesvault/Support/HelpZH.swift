@@ -1,0 +1,273 @@
+import ArgumentParser
+import Foundation
+
+/// Help and usage errors in Chinese (issue 12): swift-argument-parser has no localisation, so the
+/// help it renders from the commands' metadata (unwrapped) is rendered again with Chinese texts:
+/// section titles, every command's abstract and every option's help that has a Chinese text
+/// (what has none stays as written); usage errors are translated and keep exit status 64.
+enum HelpZH {
+    /// The help of the command named by `words` (the subcommand path), in Chinese.
+    static func help(for words: [String]) -> String {
+        var command: ParsableCommand.Type = SalesVault.self
+        for w in words {
+            guard let sub = command.configuration.subcommands.first(where: { $0._commandName == w }) else { break }
+            command = sub
+        }
+        return translate(SalesVault.helpMessage(for: command, columns: 10_000))
+    }
+
+    /// The help words of a command line (`--help`, `-h`, `help X Y`), or nil when it asks for none.
+    static func helpRequest(_ arguments: [String]) -> [String]? {
+        if arguments.first == "help" { return Array(arguments.dropFirst()) }
+        guard arguments.contains("--help") || arguments.contains("-h") else { return nil }
+        return Array(arguments.prefix { !$0.hasPrefix("-") })
+    }
+
+    /// English help text with every known line in Chinese, re-wrapped to the terminal's width.
+    static func translate(_ english: String) -> String {
+        var out: [String] = []
+        for line in english.components(separatedBy: "\n") {
+            out.append(translateLine(line))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func translateLine(_ line: String) -> String {
+        if let t = headings[line] { return t }
+        if line.hasPrefix("OVERVIEW: ") { return "概述:" + text(String(line.dropFirst(10))) }
+        if line.hasPrefix("USAGE: ") { return "用法:" + line.dropFirst(7) }
+        if line.hasPrefix("  See '"), line.contains("for detailed help") { return "  查看某个子命令的详细说明:salesvault help <子命令>" }
+        // An option or argument line: "  -a, --archive <file>   The archive file…" (two or more spaces before the help).
+        if line.hasPrefix("  "), let range = line.range(of: "  ", options: [], range: line.index(line.startIndex, offsetBy: 2)..<line.endIndex) {
+            let head = line[..<range.lowerBound]
+            let rest = line[range.lowerBound...]
+            let spaces = rest.prefix { $0 == " " }
+            let help = String(rest.dropFirst(spaces.count))
+            guard !head.trimmingCharacters(in: .whitespaces).isEmpty, !help.isEmpty else { return line }
+            return String(head) + spaces + text(help)
+        }
+        return line
+    }
+
+    /// A help text in Chinese: exact, or with its "(default: …)" and "(values: …)" kept.
+    static func text(_ english: String) -> String {
+        if let t = texts[english] { return t }
+        for (suffix, zh) in [(" (default: ", "(默认:"), (" (values: ", "(可选值:")] {
+            if let r = english.range(of: suffix), english.hasSuffix(")") {
+                let base = String(english[..<r.lowerBound])
+                let value = english[r.upperBound...].dropLast()
+                return text(base) + zh + value + ")"
+            }
+        }
+        for (prefix, zh) in prefixes where english.hasPrefix(prefix) { return zh + english.dropFirst(prefix.count) }
+        return english
+    }
+
+    static let headings: [String: String] = [
+        "ARGUMENTS:": "参数:", "OPTIONS:": "选项:", "SUBCOMMANDS:": "子命令:", "EXAMPLES": "示例",
+        "  -h, --help              Show help information.": "  -h, --help              显示帮助。",
+    ]
+
+    static let prefixes: [(String, String)] = [
+        ("Type: ", "跟进方式:"), ("Role in the decision: ", "决策角色:"), ("Attitude: ", "态度:"), ("Satisfaction: ", "满意度:"),
+        ("Stage: 1–5, or ", "阶段:1–5,或 "),
+    ]
+
+    static let texts: [String: String] = [
+        "Show help information.": "显示帮助。",
+        "Show the version.": "显示版本号。",
+        "Keep a salesperson's customer archive encrypted, with a password they choose.": "用销售人员自设的密码加密保管客户档案。",
+        "Language of messages: zh or en": "提示信息的语言:zh 或 en",
+        "Language of messages: zh or en (default: from the locale).": "提示信息的语言:zh 或 en(默认按系统语言)。",
+        "The archive file (default: $SALESVAULT_ARCHIVE).": "档案文件(默认取环境变量 $SALESVAULT_ARCHIVE)。",
+        "The archive file.": "档案文件。",
+        "Read the password from the first line of this file.": "从该文件第一行读取密码。",
+        "Read the password from this open file descriptor.": "从该文件描述符读取密码。",
+        "Read the new password from the first line of this file.": "从该文件第一行读取新密码。",
+        "Read the new password from this open file descriptor.": "从该文件描述符读取新密码。",
+        "Print JSON.": "以 JSON 格式输出。",
+        "Print machine-readable JSON.": "以 JSON 格式输出(供程序读取)。",
+        // The archive
+        "Create a new encrypted archive protected by a password you choose.": "新建加密档案,密码由您自己设定。",
+        "Show an archive's owner, dates, protection and size, without its password.": "不用密码查看档案的所有人、日期、保护方式和大小。",
+        "Unlock an archive and authenticate every byte of it.": "解锁档案并逐字节校验。",
+        "Change an archive's password (only its key slot is rewritten).": "修改档案密码(只重写密钥槽)。",
+        "Replace the archive's data key and re-encrypt every record.": "更换档案的数据密钥,并重新加密全部记录。",
+        "Remove an interrupted save from the end of an archive, keeping a backup copy.": "清除档案末尾未完成的保存(先保留备份)。",
+        "The salesperson who owns the archive (shown by status and compliance checks).": "档案所有人(销售人员姓名,status 和合规检查中显示)。",
+        "Do not ask for confirmation.": "不再询问确认。",
+        // Customers
+        "Add, change, grade, show, list and remove customers.": "添加、修改、评级、查看、列出和移除客户。",
+        "Add a customer.": "添加客户。",
+        "The customer's full name.": "客户全称。",
+        "Grade: A, B, C, D or unrated (default unrated).": "等级:A、B、C、D 或 unrated(默认未评级)。",
+        "Customer code.": "客户编号。", "Industry.": "行业。", "Region.": "地区。", "Phone.": "电话。", "Address.": "地址。",
+        "Where the customer came from.": "客户来源。",
+        "Any other field, as FIELD=VALUE (repeatable).": "其他字段,写成 字段=值(可重复)。",
+        "Add it even if a customer with a similar name, the same credit code or the same phone exists.": "即使已有名称相近、信用代码或电话相同的客户,也照样添加。",
+        "Change a customer's fields (not the grade: use `customer grade`).": "修改客户信息(等级请用 customer grade)。",
+        "Customer id (C12), name, alias, or part of one.": "客户编号(C12)、名称、别名或其中一部分。",
+        "Customer id (C12) or name (any part of it, or an alias).": "客户编号(C12)或名称(名称任一部分或别名均可)。",
+        "Customer id or name (any part of it, or an alias) (default: all customers).": "客户编号或名称(任一部分或别名;默认全部客户)。",
+        "Customer id or name (any part of it, or an alias) (default: all).": "客户编号或名称(任一部分或别名;默认全部)。",
+        "Customer id or name (any part of it, or an alias) (default: everything).": "客户编号或名称(任一部分或别名;默认全部)。",
+        "FIELD=VALUE to change (repeatable; an empty VALUE clears).": "要修改的 字段=值(可重复;值留空即清除)。",
+        "Add another name the customer is found by, e.g. 浦发 (repeatable).": "添加客户的别名,如 浦发(可重复),之后用别名也能找到该客户。",
+        "Change a customer's grade, with the reason, the result and the problems met (for the work report).": "调整客户等级,并注明原因、结果和存在的问题(写入工作汇报)。",
+        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级:A、B、C、D 或 unrated(不填则只补充上次调整的结果或问题)。",
+        "Why the grade changes (required with a new grade).": "调整原因(调整等级时必填)。",
+        "The result of the change (for the weekly report).": "调整结果(写入周报)。",
+        "Problems met (for the weekly report).": "存在的问题(写入周报)。",
+        "Show a customer with its contacts, projects, recent contacts and complaints.": "查看客户及其联系人、项目、近期跟进和投诉。",
+        "List customers, A first.": "列出客户,A 类在前。",
+        "Only these grades, e.g. A or A,B.": "只列出这些等级,如 A 或 A,B。",
+        "Remove a customer from lists (its history is kept).": "从列表中移除客户(变更历史保留)。",
+        "Include secret fields (a contact's personal background).": "包括绝密字段(联系人个人背景)。",
+        // Contacts
+        "Record the people at a customer: role in the decision, attitude, background.": "记录客户方的人员:决策角色、态度、个人背景。",
+        "Add a contact person to a customer.": "为客户添加联系人。",
+        "The person's name.": "姓名。", "Job title.": "职务。", "Department.": "部门。", "E-mail.": "邮箱。",
+        "Mobile number (kept as text).": "手机号(按文本保存)。",
+        "Change a contact's fields.": "修改联系人信息。",
+        "Contact id (R3) or name (any part of it).": "联系人编号(R3)或姓名(任一部分均可)。",
+        "Show a contact.": "查看联系人。",
+        "Include the personal background (secret).": "显示个人背景(绝密)。",
+        "List contacts, of one customer or all.": "列出某个客户或全部客户的联系人。",
+        "Remove a contact from lists (history is kept).": "从列表中移除联系人(变更历史保留)。",
+        // Contact log
+        "Log calls, visits and other contacts (every important contact updates the customer's record).": "登记电话、拜访等跟进记录(每次重要联系都会更新客户档案)。",
+        "Log one contact with a customer.": "登记一次与客户的联系。",
+        "What happened.": "跟进内容。",
+        "When (a date; default now).": "时间(日期;默认现在)。",
+        "When (a date).": "时间(日期)。",
+        "Contacts met, comma-separated ids or names.": "见到的联系人,编号或姓名,用逗号分隔。",
+        "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人,编号或姓名,用逗号分隔(留空即清除)。",
+        "The project it concerns.": "相关项目。", "The project it concerns (empty clears).": "相关项目(留空即清除)。",
+        "Next step.": "下一步。", "Next step (empty clears).": "下一步(留空即清除)。",
+        "Date of the next step.": "下一步的日期。", "Date of the next step (empty clears).": "下一步的日期(留空即清除)。",
+        "Where.": "地点。", "Where (empty clears).": "地点(留空即清除)。",
+        "Correct a contact log entry (the old values stay in the history).": "更正一条跟进记录(原内容保留在变更历史中)。",
+        "Log entry id (L40).": "跟进记录编号(L40)。",
+        "Why it is corrected (kept in the history).": "更正原因(记入变更历史)。",
+        "Remove a contact log entry entered by mistake (it stays in the history).": "删除误录的跟进记录(仍保留在变更历史中)。",
+        "Why (required; kept in the history).": "原因(必填,记入变更历史)。",
+        "List the contact log, newest first.": "列出跟进记录,最新的在前。",
+        "Only entries on or after this date.": "只列出该日期及以后的记录。",
+        "At most this many entries.": "最多列出多少条。",
+        // Projects
+        "Follow projects through the five sales stages.": "按五个销售阶段跟进项目。",
+        "Add a project (it starts at stage 1).": "添加项目(从第 1 阶段开始)。",
+        "Project name.": "项目名称。", "Budget.": "预算。", "Expected bidding date.": "预计投标日期。", "Expected signing date.": "预计签约日期。",
+        "Bid method (public tender, negotiated bid, …).": "采购方式(公开招标、议标等)。",
+        "Requirements.": "需求。",
+        "Decision makers: contact ids or names, comma-separated.": "决策人:联系人编号或姓名,用逗号分隔。",
+        "Move a project to another stage.": "调整项目所处阶段。",
+        "Project id (P3) or name (any part of it).": "项目编号(P3)或名称(任一部分均可)。",
+        "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).": "原因(退回、跳过阶段、以丢单或放弃关闭、重新打开时必填)。",
+        "Change a project's fields (not its stage).": "修改项目信息(阶段请用 project stage)。",
+        "Show a project with its stage history.": "查看项目及其阶段变更记录。",
+        "List projects, of one customer or all.": "列出某个客户或全部客户的项目。",
+        // Complaints
+        "Carry a customer complaint from filing to the satisfaction survey (regulation 6.4).": "客户投诉从登记到满意度回访的全过程(制度 6.4)。",
+        "Record a complaint about any person or department of the company.": "登记客户对公司任何人员或部门的投诉。",
+        "Who or which department the complaint is about.": "被投诉的人或部门。",
+        "What the customer complains about.": "投诉内容。",
+        "How it came in: phone, visit, letter, email, IM.": "投诉渠道:电话、来访、信函、邮件、即时通讯。",
+        "The contact who complained.": "投诉的联系人。",
+        "Record that the sales manager and/or the sales director were notified.": "登记已通报销售经理和/或销售总监。",
+        "Complaint number (TS-2026-0001) or id.": "投诉编号(TS-2026-0001)或记录编号。",
+        "Complaint number or id.": "投诉编号或记录编号。",
+        "The sales manager was notified.": "已通报销售经理。",
+        "The sales director was notified.": "已通报销售总监。",
+        "When it was done, if not today (2026-03-05, 2026/3/5, 2026年3月5日).": "办理日期,不是今天时填写(2026-03-05、2026/3/5、2026年3月5日、昨天等)。",
+        "Record how the complaint was handled and resolved.": "登记投诉的处理经过和结果。",
+        "Who coordinated the handling (the sales manager).": "协调人(销售经理)。",
+        "What was done.": "处理结果。",
+        "When it was resolved, if not today.": "处理日期,不是今天时填写。",
+        "Record the satisfaction survey of a resolved complaint.": "登记已处理投诉的满意度回访。",
+        "The customer's comment.": "客户意见。",
+        "Who ran the survey.": "回访人。",
+        "When the survey was made, if not today.": "回访日期,不是今天时填写。",
+        "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).": "结束尚未处理完的投诉:客户撤诉,或认定投诉不成立(--unfounded)。",
+        "The complaint was found unfounded (不成立) rather than withdrawn by the customer.": "经核实投诉不成立(而不是客户撤诉)。",
+        "When, if not today.": "日期,不是今天时填写。",
+        "Show a complaint: what, who was notified when, the handling and the survey.": "查看投诉:内容、何时通报了谁、处理情况和回访。",
+        "List complaints.": "列出投诉。",
+        // Looking back and ahead
+        "Show whom to follow up today: overdue and due follow-ups, this week, bids and signings, surveys, silent A/B customers.": "今日待办:逾期和今天要跟进的客户、本周安排、投标签约、待回访投诉、超期未联系的 A/B 类客户。",
+        "Look this many days ahead for follow-ups (default: to the end of this week).": "向后看多少天的跟进(默认到本周日)。",
+        "Also write the follow-ups as calendar events (iCalendar) to this file.": "同时把跟进事项写成日历文件(iCalendar)。",
+        "Show every change (who, when, what, old → new), for one customer or all.": "查看变更历史(谁、何时、改了什么、原值 → 新值),可只看一个客户。",
+        "Only changes on or after this date.": "只看该日期及以后的变更。",
+        "Only changes before this date.": "只看该日期之前的变更。",
+        "Include changes to contacts' personal background (secret).": "包括联系人个人背景(绝密)的变更。",
+        "Find text in names, notes and the contact log (Chinese and English alike).": "在名称、备注和跟进记录中查找文字(中英文均可)。",
+        "The text to find (case-insensitive).": "要查找的文字(不区分大小写)。",
+        "Also search contacts' personal background (secret).": "也查找联系人个人背景(绝密)。",
+        "List customers not contacted for N days, A and B customers first.": "列出 N 天未联系的客户,A、B 类在前。",
+        "Days without contact.": "未联系天数。",
+        "Undo a change (a batch shown by `history`): its inverse is saved as a new change.": "撤销一次更改(history 中的批次):反向更改另存为新批次。",
+        "The batch to undo (B42, as `history` shows it).": "要撤销的批次(如 B42,见 history)。",
+        "Only show what the undo would change.": "只显示撤销会改动什么,不保存。",
+        "Unlock an archive once and run many commands; locks itself when idle.": "解锁一次连续操作多条命令;空闲时自动锁定。",
+        "Lock (and leave) after this many minutes without input.": "无输入多少分钟后自动锁定退出。",
+        // Import, export, reports
+        "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.": "从 Excel(XLSX)、CSV/TSV 或 SalesVault 导出的 JSON 导入客户、联系人、项目、跟进记录和投诉。",
+        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel(默认 XLSX)、CSV 或 JSON:导出的是明文,会记入变更历史。",
+        "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.": "销售周报:生成、加密提交给经理,以及部门汇总视图。",
+        "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).": "生成本周周报:Excel 工作簿、网页或 Markdown(明文,记入变更历史)。",
+        "Hand in the week's report, sealed (age format) to the managers whose role receives reports.": "提交本周周报,加密(age 格式)发给接收周报的经理。",
+        "The department's view of a week: every sealed report your key opens, in one table.": "部门一周汇总:您的密钥能打开的全部周报,汇成一张表。",
+        "The ISO week, e.g. 2026-W48 (default: this week).": "ISO 周次,如 2026-W48(默认本周)。",
+        "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件(age 密钥或口令,二进制或文本格式)。",
+    ]
+
+    /// A usage error of the command line, in Chinese: what was wrong, then the usage line.
+    static func usageError(_ english: String) -> String {
+        var lines: [String] = []
+        for raw in english.components(separatedBy: "\n") where !raw.isEmpty {
+            var line = raw
+            if line.hasPrefix("Error: ") { line = "salesvault: 用法错误:" + message(String(line.dropFirst(7))) }
+            else if line.hasPrefix("Help:  ") { line = "提示:" + text(String(line.dropFirst(7))) }
+            else if line.hasPrefix("Usage: ") { line = "用法:" + line.dropFirst(7) }
+            else if line.contains("See 'salesvault") && line.contains("--help") { line = "查看帮助:" + (line.components(separatedBy: "'").dropFirst().first ?? "salesvault --help") }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The parser's messages (ArgumentParser's ParserError descriptions) in Chinese.
+    static func message(_ m: String) -> String {
+        let patterns: [(String, (String) -> String)] = [
+            ("Missing expected argument '", { "缺少必填项 \($0)" }),
+            ("Unknown option '", { "没有 \($0) 这个选项" }),
+            ("Unexpected argument '", { "多余的参数“\($0)”" }),
+            ("Missing value for '", { "\($0) 后面缺少取值" }),
+        ]
+        for (prefix, zh) in patterns where m.hasPrefix(prefix) {
+            let name = m.dropFirst(prefix.count).prefix { $0 != "'" }
+            return zh(String(name))
+        }
+        if m.hasPrefix("Unexpected arguments: ") { return "多余的参数:" + m.dropFirst(22) }
+        if m.hasPrefix("The value '"), let r = m.range(of: "' is invalid for '") {
+            let value = m[m.index(m.startIndex, offsetBy: 11)..<r.lowerBound]
+            let option = m[r.upperBound...].prefix { $0 != "'" }
+            return "\(option) 的取值“\(value)”无效"
+        }
+        return validation[m] ?? m
+    }
+
+    /// The commands' own checks (`validate()`), in Chinese.
+    static let validation: [String: String] = [
+        "give at least one --set FIELD=VALUE": "请至少给出一个 --set 字段=值",
+        "give at least one --set FIELD=VALUE or --alias NAME": "请至少给出一个 --set 字段=值 或 --alias 别名",
+        "say who was notified: --manager, --director, or both": "请注明通报了谁:--manager(经理)、--director(总监),或两者都选",
+        "say what to correct: --type, --summary, --at, --with, --project, --next-step, --next-date or --location":
+            "请说明要更正什么:--type、--summary、--at、--with、--project、--next-step、--next-date 或 --location",
+        "--days must be from 0 to 366": "--days 须在 0 到 366 之间",
+        "--days must be from 0 to 36500": "--days 须在 0 到 36500 之间",
+        "--limit must be 1 or more": "--limit 至少为 1",
+        "--password-file and --password-fd cannot be used together": "--password-file 和 --password-fd 不能同时使用",
+        "--idle-minutes must be more than 0 and at most 1440": "--idle-minutes 须大于 0 且不超过 1440",
+    ]
+}
