@@ -37,7 +37,13 @@ enum HelpZH {
         if line.hasPrefix("OVERVIEW: ") { return "概述:" + text(String(line.dropFirst(10))) }
         if line.hasPrefix("USAGE: ") { return "用法:" + line.dropFirst(7) }
         if line.hasPrefix("  See '"), line.contains("for detailed help") { return "  查看某个子命令的详细说明:salesvault help <子命令>" }
-        // An option or argument line: "  -a, --archive <file>   The archive file…" (two or more spaces before the help).
+        // An option or argument line: "  -a, --archive <file>   The archive file…": the help starts
+        // at column 26 (after one space when the names fill the column), else after two spaces.
+        let chars = Array(line)
+        if line.hasPrefix("  "), chars.count > 26, chars[25] == " ", chars[26] != " ", !String(chars[2..<25]).trimmingCharacters(in: .whitespaces).isEmpty,
+           !String(chars[2..<25]).contains("  ") || chars[24] != " " {
+            return String(chars[..<26]) + text(String(chars[26...]))
+        }
         if line.hasPrefix("  "), let range = line.range(of: "  ", options: [], range: line.index(line.startIndex, offsetBy: 2)..<line.endIndex) {
             let head = line[..<range.lowerBound]
             let rest = line[range.lowerBound...]
@@ -52,6 +58,9 @@ enum HelpZH {
     /// A help text in Chinese: exact, or with its "(default: …)" and "(values: …)" kept.
     static func text(_ english: String) -> String {
         if let t = texts[english] { return t }
+        if let r = english.range(of: " (values: ", options: .backwards), english.hasSuffix(")") {
+            return text(String(english[..<r.lowerBound])) + "(可选值:" + english[r.upperBound...].dropLast() + ")"
+        }
         for (suffix, zh) in [(" (default: ", "(默认:"), (" (values: ", "(可选值:")] {
             if let r = english.range(of: suffix), english.hasSuffix(")") {
                 let base = String(english[..<r.lowerBound])
