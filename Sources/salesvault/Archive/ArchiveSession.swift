@@ -96,8 +96,8 @@ final class ArchiveContext {
     func run(parsed: ParsableCommand, words: [String]) throws {
         guard let command = parsed as? any ArchiveCommand else {
             throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "会话中不能使用 \(words.first ?? ""),请直接在命令行中运行"),
-                           hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo, import, export",
-                                   "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
+                           hint: L("inside a session: agenda, customer, contact, log, project, complaint, history, search, stale, undo, import, export",
+                                   "会话中可用:agenda、customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
         }
         do {
             try run(command, words: words)
