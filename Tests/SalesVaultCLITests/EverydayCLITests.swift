@@ -202,3 +202,31 @@ extension EverydayCLITests {
         XCTAssertTrue(invalid.stderr.contains("请说明要更正什么"), invalid.stderr)
     }
 }
+
+extension EverydayCLITests {
+    /// Every command's overview reads in Chinese under --lang zh, and every subcommand's options too.
+    func testEveryCommandsHelpHasAChineseOverview() throws {
+        let groups = ["customer": ["add", "edit", "grade", "show", "list", "remove"], "contact": ["add", "edit", "show", "list", "remove"],
+                      "log": ["add", "edit", "remove", "list"], "project": ["add", "stage", "edit", "show", "list"],
+                      "complaint": ["file", "route", "resolve", "survey", "withdraw", "show", "list"], "report": ["weekly", "submit", "department"],
+                      "keys": ["generate", "import", "show"], "dept": ["init", "add-manager", "remove-manager", "add-salesperson", "policy", "show"],
+                      "escrow": ["open", "reset-password", "list", "update"]]
+        var lines: [[String]] = [["init"], ["status"], ["verify"], ["passwd"], ["rekey"], ["repair"], ["agenda"], ["history"], ["search"], ["stale"],
+                                 ["undo"], ["import"], ["export"], ["shell"], ["compromised"], ["compliance"], ["reminders"], ["unseal"]]
+        for (group, subs) in groups { lines.append([group]); lines += subs.map { [group, $0] } }
+        let han = { (s: Substring) in s.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        for words in lines {
+            let r = try runTool(words + ["--help", "--lang", "zh"], environment: env)
+            XCTAssertEqual(r.status, 0, "\(words)")
+            let overview = r.stdout.split(separator: "\n").first { $0.hasPrefix("概述:") }
+            XCTAssertTrue(overview.map(han) ?? false, "\(words): \(r.stdout.prefix(200))")
+            // Every option line has its help in Chinese (the option names and values stay as typed).
+            var inOptions = false
+            for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasSuffix(":") && !line.hasPrefix(" ") { inOptions = line == "选项:" || line == "参数:" }
+                guard inOptions, line.count > 26, line.prefix(26).last == " ", line.dropFirst(26).first != " ", line.dropFirst(26).first != "<" else { continue }
+                XCTAssertTrue(han(line.dropFirst(26)), "\(words): \(line)")
+            }
+        }
+    }
+}
