@@ -189,6 +189,10 @@ extension EverydayCLITests {
             XCTAssertTrue(help.stdout.contains(text), "\(text) in\n\(help.stdout)")
         }
         XCTAssertFalse(help.stdout.contains("OVERVIEW") || help.stdout.contains("Why (required"), help.stdout)
+        let log = try runTool(["log", "--help", "--lang", "zh"], environment: env)
+        XCTAssertTrue(log.stdout.contains("示例\n") && log.stdout.contains("不能登记以后的日期") && !log.stdout.contains("EXAMPLES"), log.stdout)
+        let root = try runTool(["--help", "--lang", "zh"], environment: env)
+        XCTAssertTrue(root.stdout.contains("退出状态") && root.stdout.contains("64  命令行用法错误") && !root.stdout.contains("EXIT STATUS"), root.stdout)
         let group = try runTool(["help", "complaint", "--lang", "zh"], environment: env)
         XCTAssertTrue(group.stdout.contains("子命令:") && group.stdout.contains("结束尚未处理完的投诉"), group.stdout)
         XCTAssertTrue(try runTool(["log", "remove", "--help"], environment: env).stdout.contains("OVERVIEW: Remove a contact log entry"), "English stays English")

@@ -9,12 +9,138 @@ enum HelpZH {
     /// The help of the command named by `words` (the subcommand path), in Chinese.
     static func help(for words: [String]) -> String {
         var command: ParsableCommand.Type = SalesVault.self
+        var path: [String] = []
         for w in words {
             guard let sub = command.configuration.subcommands.first(where: { $0._commandName == w }) else { break }
             command = sub
+            path.append(w)
         }
-        return translate(SalesVault.helpMessage(for: command, columns: 10_000))
+        var lines = SalesVault.helpMessage(for: command, columns: 10_000).components(separatedBy: "\n")
+        // The notes and examples between the overview and the usage line, when written in Chinese.
+        if let zh = discussions[path.joined(separator: " ")], let usage = lines.firstIndex(where: { $0.hasPrefix("USAGE: ") }), usage >= 1 {
+            lines.replaceSubrange(1..<usage, with: [""] + zh.components(separatedBy: "\n") + [""])
+        }
+        return translate(lines.joined(separator: "\n"))
     }
+
+    /// Commands' notes and examples in Chinese, by command path ("" is salesvault itself).
+    static let discussions: [String: String] = [
+        "": """
+            每份档案是一个加密文件(数据用随机数据密钥以 AES-256-GCM 加密,数据密钥再由您的密码经 scrypt
+            派生的密钥加密保护)。密码从不写在命令行上:在终端输入,脚本则用 --password-file 或 --password-fd。
+
+            示例
+              salesvault init zhangwei.svault --owner 张伟
+              salesvault status zhangwei.svault
+              salesvault agenda -a zhangwei.svault
+              salesvault passwd zhangwei.svault
+
+            退出状态
+              0   成功
+              1   其他错误(读写、磁盘已满、权限)
+              2   文件不存在、已存在、不是档案或版本不支持
+              3   密码错误(或托管密钥在档案中没有对应的槽,或 unseal 时密钥、口令打不开 age 文件)
+              4   档案损坏或被篡改(详见提示)
+              5   档案正被另一个 salesvault 进程使用
+              6   须先修复一次未完成的保存(salesvault repair)
+              7   新密码不被接受(太弱、是最近 5 个之一或两次输入不一致),或须先修改密码(托管重置之后)
+              8   输入不被接受:记录找不到或不唯一、取值、日期或办理步骤不对;档案未被改动
+              9   合规检查:有档案密码逾期、超期从未更换、缺少托管、须更换数据密钥、档案头被伪造或无法读取
+              64  命令行用法错误
+            """,
+        "customer": """
+            客户等级(制度 6.1):A 重要客户(1 个月内可签约或开始投标),B 意向客户(2–3 个月),
+            C 潜力客户(3–6 个月,尚无明确日期),D 发展客户(有项目规划,我公司有机会参与),未评级。
+            调整等级须注明原因(--reason)。用名称的任一部分或别名都能找到客户(customer edit --alias 浦发)。
+
+            示例
+              salesvault customer add 华为技术有限公司 --grade B --industry 通信 -a zhangwei.svault
+              salesvault customer grade 华为 A --reason "招标文件已发布" -a zhangwei.svault
+              salesvault customer edit 上海浦东发展银行 --alias 浦发
+              salesvault customer list --grade A,B -a zhangwei.svault
+            """,
+        "contact": """
+            联系人的个人背景(学历、家庭、爱好)是档案中最敏感的信息:列表中默认隐藏,加 --include-secret 才显示。
+
+            示例
+              salesvault contact add 华为 王敏 --title 采购经理 --role 决策者 --attitude 支持
+              salesvault contact edit 王敏 --set background="清华大学毕业,喜欢围棋"
+              salesvault contact list 华为
+            """,
+        "log": """
+            跟进方式:电话、拜访、活动、会议、售前支持、邮件、微信/IM、其他(中英文均可)。
+            日期可写 2026-12-03、2026/12/3、2026年12月3日,也可写 今天、明天、后天、下周三、3天后、+3d。
+            只写日期的 --at 记为当天 09:00(若今天还没到 9 点则记为现在);不能登记以后的日期。
+            记错了用 log edit 更正、log remove 删除,原内容和原因都保留在变更历史中。
+
+            示例
+              salesvault log add 华为 拜访 "介绍解决方案,客户关注交付周期" --with 王敏 --next-step 发报价 --next-date 下周三
+              salesvault log list 华为
+              salesvault log edit L40 --next-date 后天 --reason "客户改约"
+              salesvault log remove L41 --reason "重复录入"
+            """,
+        "project": """
+            销售阶段(制度 7.1):1 信息开发,2 项目立项,3 招投标,4 商务谈判,5 合同签订与执行;之后为
+            赢单、丢单或放弃。进入下一阶段无需说明;退回、跳过阶段、以丢单或放弃关闭、重新打开须注明原因(--reason)。
+
+            示例
+              salesvault project add 华为 "园区网络改造" --budget 300万 --expected-sign 2027-01-15
+              salesvault project stage 园区 2
+              salesvault project stage 园区 1 --reason "客户预算冻结"
+            """,
+        "complaint": """
+            登记(file)→ 通报(route,销售经理和销售总监都须通报)→ 处理(resolve,协调人不能是被投诉人)
+            → 满意度回访(survey)。尚未处理完的投诉可以撤诉或认定不成立(withdraw,须注明原因)。
+
+            示例
+              salesvault complaint file 华为 --about "售后部 李强" --description "上门维修迟到两天"
+              salesvault complaint route TS-2026-0001 --manager --director
+              salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
+              salesvault complaint survey TS-2026-0001 --satisfaction 满意
+              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉,误会已澄清"
+              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实,工程师按时到场"
+            """,
+        "agenda": """
+            今日待办:已逾期和今天要跟进的客户(按各客户的下次跟进日期),再列本周余下几天(或 --days N 天内);
+            30 天内预计投标、签约的项目;已处理、待回访的投诉;超期未联系的 A 类(7 天)和 B 类(14 天)客户,
+            与周报的风险预警同一规则;以及最近预计日期与等级不符的客户(制度 6.1)。shell 打开时先显示它。
+
+            示例
+              salesvault agenda
+              salesvault agenda --days 14 --ics 跟进.ics
+            """,
+        "history": """
+            示例
+              salesvault history --since 2026-11-23
+              salesvault history 华为 --since 上周一 --json
+            """,
+        "search": """
+            示例
+              salesvault search 交付周期
+              salesvault search huawei --json
+            """,
+        "stale": """
+            示例
+              salesvault stale --days 14
+            """,
+        "shell": """
+            输入与命令行相同的命令,但不写 salesvault 和档案:customer list、log add 华为 电话 "…"、
+            history --since 今天。打开时先显示今日待办。exit 或 Ctrl-D 退出并清除密钥。命令也可以从标准输入读入(脚本)。
+
+            示例
+              salesvault shell zhangwei.svault
+              printf 'agenda\\nstale --days 7\\n' | salesvault shell zhangwei.svault --password-file pw.txt
+            """,
+        "undo": """
+            每次更改都是一个批次,有编号(如 B1234),history 中可以看到。撤销是把反向更改另存为一个新批次,
+            所以什么都不会被抹掉,撤销本身也可以再撤销。之后若有更改动过同样的字段,撤销会被拒绝,什么也不写。
+
+            示例
+              salesvault history --since 2026-11-23
+              salesvault undo B42 --dry-run
+              salesvault undo B42
+            """,
+    ]
 
     /// The help words of a command line (`--help`, `-h`, `help X Y`), or nil when it asks for none.
     static func helpRequest(_ arguments: [String]) -> [String]? {
