@@ -144,6 +144,7 @@ enum HelpZH {
 
     /// The help words of a command line (`--help`, `-h`, `help X Y`), or nil when it asks for none.
     static func helpRequest(_ arguments: [String]) -> [String]? {
+        if arguments.isEmpty { return [] }  // `salesvault` alone shows its help
         if arguments.first == "help" { return Array(arguments.dropFirst()) }
         guard arguments.contains("--help") || arguments.contains("-h") else { return nil }
         return Array(arguments.prefix { !$0.hasPrefix("-") })
