@@ -409,12 +409,7 @@ public enum Reminders {
                     ? (zh ? "更换 SalesVault 密码:\(e.owner)" : "Change the SalesVault password: \(e.owner)")
                     : (zh ? "SalesVault 密码已逾期:\(e.owner)" : "SalesVault password overdue: \(e.owner)")
                 let description = zh ? "档案 \(e.path)。请运行:salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
-                lines += [
-                    "BEGIN:VEVENT", "UID:\(e.archiveID)-\(kind)@salesvault", "DTSTAMP:\(stamp)",
-                    "DTSTART;VALUE=DATE:\(DepartmentCalendar.dateString(day, compact: true))",
-                    "DTEND;VALUE=DATE:\(DepartmentCalendar.dateString(day + 1, compact: true))",
-                    "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
-                ]
+                lines += AllDayEvent(uid: "\(e.archiveID)-\(kind)@salesvault", day: day, summary: summary, description: description).lines(stamp: stamp)
             }
         }
         // The Friday report (regulation 6.5(6)): a weekly event from the coming Friday, two hours
@@ -436,6 +431,39 @@ public enum Reminders {
                 "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT",
             ]
         }
+        lines.append("END:VCALENDAR")
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// An all-day event: its UID stays the same when it is written again (a calendar that
+    /// imports the file again updates the event instead of adding one).
+    public struct AllDayEvent: Sendable, Equatable {
+        public var uid: String
+        public var day: Int64
+        public var summary: String
+        public var description: String
+
+        public init(uid: String, day: Int64, summary: String, description: String) {
+            self.uid = uid
+            self.day = day
+            self.summary = summary
+            self.description = description
+        }
+
+        func lines(stamp: String) -> [String] {
+            ["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:\(stamp)",
+             "DTSTART;VALUE=DATE:\(DepartmentCalendar.dateString(day, compact: true))",
+             "DTEND;VALUE=DATE:\(DepartmentCalendar.dateString(day + 1, compact: true))",
+             "SUMMARY:\(escape(summary))", "DESCRIPTION:\(escape(description))", "END:VEVENT"]
+        }
+    }
+
+    /// An iCalendar file of all-day events (the agenda's follow-ups, `agenda --ics`), written as
+    /// the reminders are.
+    public static func calendar(events: [AllDayEvent], now: Int64) -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//SalesVault//agenda//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        let stamp = icsTime(now)
+        for e in events { lines += e.lines(stamp: stamp) }
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }

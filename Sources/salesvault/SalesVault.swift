@@ -25,7 +25,7 @@ struct SalesVault: ParsableCommand {
         subcommands: [
             Init.self, Status.self, Verify.self, Passwd.self, Rekey.self, Repair.self,
             CustomerCommand.self, ContactCommand.self, LogCommand.self, ProjectCommand.self, ComplaintCommand.self,
-            History.self, Search.self, Stale.self, Undo.self, Import.self, Export.self, ReportCommand.self, Shell.self,
+            AgendaCommand.self, History.self, Search.self, Stale.self, Undo.self, Import.self, Export.self, ReportCommand.self, Shell.self,
             KeysCommand.self, DeptCommand.self, EscrowCommand.self, Compromised.self, ComplianceCommand.self, RemindersCommand.self, Unseal.self,
             Unlock.self, Lock.self, AgentCommand.self,
         ]
@@ -49,7 +49,28 @@ struct SalesVault: ParsableCommand {
             Language.current = lang
             arguments.removeFirst()
         }
-        main(arguments)
+        // `--lang` anywhere on the line, read before parsing: help and usage errors follow it too.
+        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count, let lang = Language(rawValue: arguments[i + 1]) {
+            Language.current = lang
+        } else if let item = arguments.first(where: { $0.hasPrefix("--lang=") }), let lang = Language(rawValue: String(item.dropFirst(7))) {
+            Language.current = lang
+        }
+        guard Language.current == .zh else { return main(arguments) }
+        // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
+        if let words = HelpZH.helpRequest(arguments) {
+            print(HelpZH.help(for: words))
+            Foundation.exit(0)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let exit as ExitCode {
+            Self.exit(withError: exit)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            Terminal.stderr(HelpZH.usageError(fullMessage(for: error)) + "\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
     }
 }
 

@@ -162,3 +162,22 @@ final class DepartmentAPITests: XCTestCase {
         XCTAssertNotNil(refused.refusedRegistry)
     }
 }
+
+final class ReminderLogTests: XCTestCase {
+    func testTheReminderIsShownOnceADayPerArchiveUnlessForced() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svrem-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try XCTUnwrap(ReminderLog.standard(environment: ["SALESVAULT_STATE_DIR": dir]))
+        XCTAssertEqual(log.path, dir + "/reminders")
+        XCTAssertTrue(log.shouldShow(archiveID: "ab01", day: 100))
+        XCTAssertFalse(log.shouldShow(archiveID: "ab01", day: 100), "the second command of the day")
+        XCTAssertTrue(log.shouldShow(archiveID: "cd02", day: 100), "another archive")
+        XCTAssertTrue(log.shouldShow(archiveID: "ab01", day: 100, force: true), "status, the first unlock of a shell")
+        XCTAssertTrue(log.shouldShow(archiveID: "ab01", day: 101), "the next day")
+        XCTAssertFalse(log.shouldShow(archiveID: "cd02", day: 100))
+        let attributes = try FileManager.default.attributesOfItem(atPath: log.path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertEqual(ReminderLog.standard(environment: ["HOME": "/h"])?.path, "/h/.local/state/salesvault/reminders")
+        XCTAssertNil(ReminderLog.standard(environment: [:]))
+    }
+}

@@ -111,7 +111,7 @@ final class ArchiveCLITests: XCTestCase {
             (["customer", "grade", "华为", "A", "--reason", " "], "needs a reason"),
             (["customer", "grade", "华", "A", "--reason", "x"], "C2 华润集团"),
             (["customer", "grade", "C42", "A", "--reason", "x"], "no customer matches"),
-            (["project", "stage", "园区", "1"], "needs --reason"),
+            (["project", "stage", "园区", "1"], "going back from stage 2 to stage 1 needs a reason (--reason)"),
             (["project", "add", "华为", "x", "--expected-sign", "2026-02-30"], "is not a date"),
             (["project", "add", "华为", "x", "--expected-sign", "03/05/2026"], "YYYY-MM-DD"),
             (["log", "add", "华为", "fax", "x"], "is not a contact type"),
@@ -124,7 +124,7 @@ final class ArchiveCLITests: XCTestCase {
             XCTAssertEqual(try bytes(dir.path("week.svault")), before, "\(args) changed the archive")
         }
         let zh = try sv(["project", "stage", "园区", "1", "--lang", "zh"], day: 1, expect: 8)
-        XCTAssertTrue(zh.stderr.contains("需要填写 --reason") && zh.stderr.contains("提示:"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("从第 2 阶段退回第 1 阶段须注明原因(--reason)") && zh.stderr.contains("提示:"), zh.stderr)
     }
 
     func testTheShellRunsScriptedCommandsWithOneUnlock() throws {

@@ -313,6 +313,9 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertEqual(csv.stdout, "\u{FEFF}" + expected.replacingOccurrences(of: "\n", with: "\r\n"))
         let zh = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9)
         XCTAssertTrue(zh.stdout.hasPrefix("\u{FEFF}档案,所有人,上次改密码,"), zh.stdout)
+        // Yes and no in Chinese (issue 12): 是/否, never yes/no.
+        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是"), zh.stdout)
+        XCTAssertFalse(zh.stdout.contains(",yes") || zh.stdout.contains(",no,"), zh.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 never rotated; escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
@@ -401,6 +404,13 @@ final class DepartmentCLITests: XCTestCase {
         // The change date is D(passwordChangedAt) in the department's zone (DEPARTMENT.md §5).
         XCTAssertTrue(due.stderr.contains("Reminder: the password was last changed on 2026-01-01 (never changed since the archive was created), 100 days ago"), due.stderr)
         XCTAssertTrue(due.stderr.contains("80 days left"), due.stderr)
+        // Once a day per archive (issue 12), always in `status`, again the next day.
+        let again = try sv(["customer", "list"] + owner(a), now: at(day: 100) + 3_600)
+        XCTAssertFalse(again.stderr.contains("Reminder"), again.stderr)
+        let status = try sv(["status", a, "--lang", "zh"], now: at(day: 100) + 7_200)
+        XCTAssertTrue(status.stdout.contains("距密码逾期还有 80 天"), status.stdout)
+        let nextDay = try sv(["customer", "list"] + owner(a), now: at(day: 101))
+        XCTAssertTrue(nextDay.stderr.contains("79 days left"), nextDay.stderr)
         try sv(["reminders", "--ics", dept, "--output", dir.path("r.ics")], now: at(day: 100))
         let ics = try String(contentsOfFile: dir.path("r.ics"), encoding: .utf8)
         XCTAssertTrue(ics.hasPrefix("BEGIN:VCALENDAR\r\n"))

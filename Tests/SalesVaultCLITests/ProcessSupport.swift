@@ -22,6 +22,9 @@ struct RunResult {
     let stderr: String
 }
 
+/// Where the tools run by the tests keep their once-a-day reminder record (one per test run).
+let testStateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("svstate-\(UUID().uuidString)").path
+
 /// Runs `salesvault` (or another product) with `arguments`, feeding `stdin`, and waits.
 @discardableResult
 func runTool(
@@ -35,6 +38,7 @@ func runTool(
     env["NO_COLOR"] = "1"
     env["LANG"] = "C.UTF-8"
     env.removeValue(forKey: "LC_ALL")
+    env["SALESVAULT_STATE_DIR"] = testStateDirectory  // reminders shown once a day: never the real home's record
     for (k, v) in environment { env[k] = v }
     process.environment = env
     if let cwd { process.currentDirectoryURL = cwd }

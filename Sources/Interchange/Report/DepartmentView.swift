@@ -21,7 +21,7 @@ public struct DepartmentView: Sendable {
         public var verified = false
 
         public var openComplaints: Int {
-            report?.complaints.filter { !["resolved", "surveyed", "closed"].contains($0.status) }.count ?? 0
+            report?.complaints.filter { ComplaintStatus.isOpen($0.status) }.count ?? 0
         }
     }
 

@@ -15,11 +15,12 @@ public enum WeeklyReportBuilder {
         public var zh = true
         /// Names (and roles) the report is addressed to, for its header.
         public var recipients: [String] = []
-        /// A customers not contacted for more than this many days are listed; B after `staleB`.
-        public var staleA = 7
-        public var staleB = 14
+        /// A customers not contacted for more than this many days are listed; B after `staleB`
+        /// (ContactIntervals.standard, shared with the agenda).
+        public var staleA = ContactIntervals.standard.a
+        public var staleB = ContactIntervals.standard.b
         /// Bids and signings expected within this many days are listed.
-        public var horizon = 30
+        public var horizon = ContactIntervals.standard.horizon
         /// At most this many items of each kind in the attention list, then how many more.
         public var attentionLimit = 100
 
@@ -240,7 +241,7 @@ public enum WeeklyReportBuilder {
         state.eachIncludingRemoved(.complaint) { t in
             guard atEnd.exists(t) else { return }
             let status = atEnd.value(t, "status")?.text ?? "received"
-            let open = !["resolved", "surveyed", "closed"].contains(status)
+            let open = ComplaintStatus.isOpen(status)
             guard open || complaintTouched.contains(t.id) else { return }
             report.complaints.append(WeeklyReport.Complaint(
                 number: atEnd.value(t, "number")?.text ?? t.shortID, customer: name(atEnd.value(t, "customer")?.ref), status: status,
@@ -252,21 +253,19 @@ public enum WeeklyReportBuilder {
 
         // Attention (A/B not contacted, overdue follow-ups) and next week's plan; customer keys.
         let nextMonday = Int32(clamping: o.week.monday + 7)
+        let intervals = ContactIntervals(a: o.staleA, b: o.staleB, horizon: o.horizon)
         state.eachIncludingRemoved(.customer) { c in
             guard atEnd.exists(c) else { return }
             let grade = atEnd.value(c, gradeField)?.text ?? Grade.unrated.rawValue
             report.customers.append(WeeklyReport.CustomerKey(id: c.shortID, name: name(c.id), creditCode: atEnd.value(c, "creditCode")?.text, grade: grade))
             let last = atEnd.value(c, "lastContactAt")?.int
-            if grade == "A" || grade == "B" {
-                let limit = grade == "A" ? o.staleA : o.staleB
-                let silent = last.map { Int((endInstant - $0) / 86_400) }
-                if silent.map({ $0 > limit }) ?? true {
-                    report.attention.append(WeeklyReport.Attention(kind: "stale", customer: name(c.id), subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
-                                                                   days: silent))
-                }
+            // The rules the agenda shares (SalesArchive's ContactIntervals).
+            if intervals.isPast(grade: grade, last: last, asOf: endInstant) {
+                report.attention.append(WeeklyReport.Attention(kind: "stale", customer: name(c.id), subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
+                                                               days: ContactIntervals.silentDays(last: last, asOf: endInstant)))
             }
             if let next = atEnd.value(c, "nextFollowUp")?.day {
-                if next < refDay && (last.map { Int32(clamping: o.calendar.day(of: $0)) < next } ?? true) {
+                if ContactIntervals.isOverdue(next: next, lastContactDay: last.map { Int32(clamping: o.calendar.day(of: $0)) }, today: refDay) {
                     report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: name(c.id), subject: lastActivity[c.id]?.nextStep ?? "",
                                                                    day: next, days: Int(refDay - next)))
                 }

@@ -226,32 +226,40 @@ enum Lookup {
             }
             return e
         }
+        // Exact (name, short name, code, number or an alias), then the start of one, then
+        // anywhere in one: the first of these that finds anything decides.
         var exact: [Entity] = []
         var prefixed: [Entity] = []
+        var containing: [Entity] = []
         state.each(kind) { e in
-            let names = [e["name"]?.text, e["shortName"]?.text, e["code"]?.text, e["number"]?.text].compactMap { $0?.lowercased() }
+            let names = Self.names(of: e)
             if names.contains(folded) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(folded) }) { prefixed.append(e) }
+            else if names.contains(where: { $0.contains(folded) }) { containing.append(e) }
         }
         if exact.count == 1 { return exact[0] }
-        let matches = (exact + prefixed).sorted { $0.id < $1.id }
+        let matches = (exact.isEmpty && prefixed.isEmpty ? containing : exact + prefixed).sorted { $0.id < $1.id }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
-            // Nothing starts with the text: offer the records that contain it.
-            var containing: [Entity] = []
-            state.each(kind) { e in
-                if [e["name"]?.text, e["shortName"]?.text].compactMap({ $0?.lowercased() }).contains(where: { $0.contains(folded) }) {
-                    containing.append(e)
-                }
-            }
-            throw ArchiveError(
-                .notFound, containing.isEmpty ? "no \(kind.en) matches \(q)" : "no \(kind.en) name starts with \(q); did you mean one of these?",
-                zh: containing.isEmpty ? "找不到“\(q)”对应的\(kind.zh)" : "没有名称以“\(q)”开头的\(kind.zh);您要找的是不是下面这些?",
-                candidates: containing.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+            throw ArchiveError(.notFound, "no \(kind.en) matches \(q)", zh: "找不到“\(q)”对应的\(kind.zh)")
         }
         throw ArchiveError(
             .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
             zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh),请输入更完整的名称或编号",
             candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+    }
+}
+
+extension Lookup {
+    /// The names a record is found by, lower case: its name, short name, code or number, and a
+    /// customer's aliases (field 22, separated by 、 , ，; ；).
+    static func names(of e: Entity) -> [String] {
+        var out = [e["name"]?.text, e["shortName"]?.text, e["code"]?.text, e["number"]?.text].compactMap { $0?.lowercased() }
+        if let aliases = e["aliases"]?.text { out += splitAliases(aliases).map { $0.lowercased() } }
+        return out
+    }
+
+    static func splitAliases(_ text: String) -> [String] {
+        text.split(whereSeparator: { "、,，;；".contains($0) }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
     }
 }
 

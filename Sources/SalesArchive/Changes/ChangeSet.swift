@@ -19,6 +19,12 @@ public enum ChangeOperation: Sendable {
     case routeComplaint(String, manager: Bool, director: Bool, at: Int64?)
     case resolveComplaint(String, coordinator: String, resolution: String, at: Int64?)
     case surveyComplaint(String, satisfaction: String, comment: String?, by: String?, at: Int64?)
+    /// A contact-log entry corrected: typed fields, a new time, an optional reason.
+    case editLog(String, fields: [(String, String)], at: Int64?, reason: String?)
+    /// A contact-log entry removed, with its reason.
+    case removeLog(String, reason: String)
+    /// A complaint withdrawn by the customer (撤诉) or found unfounded (不成立), with its reason.
+    case withdrawComplaint(String, unfounded: Bool, reason: String, at: Int64?)
 }
 
 /// A contact-log entry as given: the customer, how, what, when, and optional details.
@@ -131,6 +137,10 @@ extension ChangeDraft {
             return try resolveComplaint(query, coordinator: coordinator, resolution: resolution, at: at, now: now)
         case let .surveyComplaint(query, satisfaction, comment, by, at):
             return try surveyComplaint(query, satisfaction: satisfaction, comment: comment, by: by, at: at, now: now)
+        case let .editLog(query, fields, at, reason): return try editLog(query, fields: fields, at: at, reason: reason, now: now)
+        case let .removeLog(query, reason): return try removeLog(query, reason: reason, now: now)
+        case let .withdrawComplaint(query, unfounded, reason, at):
+            return try withdrawComplaint(query, unfounded: unfounded, reason: reason, at: at, now: now)
         }
     }
 }

@@ -123,15 +123,21 @@ extension ChangeDraft {
         return state.entity(.complaint, e.id)!
     }
 
-    /// When a step happened: `at` (a date given with --at) or now; never in the future, never
-    /// before the steps it follows (regulation 6.4: nothing skips or reorders a step).
+    /// When a step happened: `at` (a date given with --at, DateParser.parseInstant) or now; never
+    /// in the future, never on a day before the steps it follows (regulation 6.4: nothing skips or
+    /// reorders a step); on the same day as the step before, not before it.
     func stepTime(_ e: Entity, at: Int64?, now: Int64, after fields: [String]) throws -> Int64 {
-        guard let at else { return now }
+        guard var at else { return now }
         guard at <= now else { throw ArchiveError(.invalidValue, "the date is in the future", zh: "日期不能晚于今天") }
         for key in fields {
-            if let earlier = e[key]?.int, at < earlier - 86_399 {
-                throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(key))", zh: "日期早于该投诉上一步的时间(\(key)),请核对")
+            guard let earlier = e[key]?.int, at < earlier else { continue }
+            // A date-only step on the day of the step before it is recorded just after that step.
+            guard DateParser.localDay(at) == DateParser.localDay(earlier) else {
+                let spec = Schema.field(.complaint, key: key)
+                throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(spec?.en ?? key))",
+                                   zh: "日期早于该投诉上一步(\(spec?.zh ?? key))的时间,请核对")
             }
+            at = earlier
         }
         return at
     }

@@ -18,13 +18,21 @@ extension ChangeDraft {
 
     /// Changes fields of any record; grade and stage have their own commands (they need a reason).
     @discardableResult
-    func edit(_ kind: EntityKind, _ query: String, fields: [(String, String)], now: Int64) throws -> Entity {
+    func edit(_ kind: EntityKind, _ query: String, fields given: [(String, String)], now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
+        var fields = given
+        // `alias` adds one alias to a customer's aliases (field 22), kept if already there.
+        let added = fields.filter { $0.0 == "alias" }.map(\.1)
+        if !added.isEmpty {
+            guard kind == .customer else { throw ArchiveError(.unknownField, "only customers have aliases", zh: "只有客户可以添加别名") }
+            fields.removeAll { $0.0 == "alias" }
+            fields.append(("aliases", try aliases(of: e, adding: added)))
+        }
         var protected: Set<String> = ["customer", "lastContactAt"]
         switch kind {
         case .customer: protected.formUnion(["grade"])
         case .project: protected.formUnion(["stage", "stageSince"])
-        case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt"])
+        case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt", "withdrawnAt"])
         case .contact, .activity: break
         case .escrowUse, .export:
             throw ArchiveError(.invalidValue, "\(kind.en) records are evidence and cannot be edited", zh: "\(kind.zh)属于审计留痕,不能修改")
@@ -40,6 +48,26 @@ extension ChangeDraft {
         guard !changes.isEmpty else { return e }
         try commit([ChangeEvent(.update, kind, e.id, changes)], now: now)
         return state.entity(kind, e.id)!
+    }
+
+    /// A customer's aliases with `added` joined to them (、-separated): each trimmed, not empty, not
+    /// already the name or alias of another customer (it would find two).
+    func aliases(of e: Entity, adding added: [String]) throws -> String {
+        var list = Lookup.splitAliases(e["aliases"]?.text ?? "")
+        for alias in added {
+            let a = try Self.name(alias, of: .customer)
+            guard !a.contains(where: { "、,，;；".contains($0) }) else {
+                throw ArchiveError(.invalidValue, "give one alias per --alias", zh: "每个 --alias 只填一个别名")
+            }
+            var clash: Entity?
+            state.each(.customer) { c in if c.id != e.id && Lookup.names(of: c).contains(a.lowercased()) { clash = c } }
+            if let clash {
+                throw ArchiveError(.ambiguous, "\(a) already names \(clash.shortID) \(clash.displayName)", zh: "“\(a)”已是 \(clash.shortID) \(clash.displayName) 的名称或别名,不能重复使用",
+                                   candidates: ["\(clash.shortID) \(clash.displayName)"])
+            }
+            if !Lookup.names(of: e).contains(a.lowercased()) && !list.contains(where: { $0.lowercased() == a.lowercased() }) { list.append(a) }
+        }
+        return list.joined(separator: "、")
     }
 
     /// Regrades a customer; the reason is required and kept in the history (regulation 6.2).
@@ -146,9 +174,9 @@ extension ChangeDraft {
         var customerChanges: [FieldChange] = []
         let isLatest = (c[number: lastField]?.int ?? .min) <= at
         if isLatest && c[number: lastField]?.int != at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
-        if let next, isLatest {  // a backdated entry does not move the next follow-up
-            let f = Schema.number(.customer, "nextFollowUp")
-            customerChanges.append(FieldChange(field: f, old: c[number: f], new: .day(next)))
+        let followUp = Schema.number(.customer, "nextFollowUp")
+        if let next, isLatest, c[number: followUp] != .day(next) {  // a backdated entry does not move it; the same date is no change
+            customerChanges.append(FieldChange(field: followUp, old: c[number: followUp], new: .day(next)))
         }
         if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, c.id, customerChanges)) }
         let contactLast = Schema.number(.contact, "lastContactAt")
@@ -193,13 +221,15 @@ extension ChangeDraft {
         let isNextStep = !current.isClosed && !stage.isClosed && stage.order == current.order + 1
         let winning = stage == .won && current == .contract
         if !(isNextStep || winning) && why.isEmpty {
-            let what = current.isClosed ? "reopening a closed project" :
+            let what = current.isClosed ? "reopening a closed project (\(current.en))" :
                 stage.isClosed ? "closing a project as \(stage.en)" :
-                stage.order < current.order ? "going back from \(current.en) to \(stage.en)" : "skipping from \(current.en) to \(stage.en)"
-            let whatZH = current.isClosed ? "重新打开已关闭的项目" :
+                stage.order < current.order ? "going back from \(current.reference(zh: false)) to \(stage.reference(zh: false))"
+                    : "skipping from \(current.reference(zh: false)) to \(stage.reference(zh: false))"
+            let whatZH = current.isClosed ? "重新打开已\(current == .abandoned ? "放弃" : current.zh)的项目" :
                 stage.isClosed ? "将项目关闭为“\(stage.zh)”" :
-                stage.order < current.order ? "从“\(current.zh)”退回“\(stage.zh)”" : "从“\(current.zh)”跳到“\(stage.zh)”"
-            throw ArchiveError(.missingValue, "\(what) needs --reason", zh: "\(whatZH),需要填写 --reason 说明原因")
+                stage.order < current.order ? "从\(current.reference(zh: true))退回\(stage.reference(zh: true))"
+                    : "从\(current.reference(zh: true))跳到\(stage.reference(zh: true))"
+            throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)", zh: "\(whatZH)须注明原因(--reason)")
         }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),

@@ -73,4 +73,22 @@ extension CustomerArchive {
     public func surveyComplaint(_ query: String, satisfaction: String, comment: String?, by: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
         try perform(.surveyComplaint(query, satisfaction: satisfaction, comment: comment, by: by, at: at), now: now)
     }
+
+    /// Corrects a contact-log entry (RECORDS.md §3); nothing is written when nothing changes.
+    @discardableResult
+    public func editLog(_ query: String, fields: [(String, String)], at: Int64? = nil, reason: String? = nil, now: Int64) throws -> Entity {
+        try perform(.editLog(query, fields: fields, at: at, reason: reason), now: now)
+    }
+
+    /// Removes a contact-log entry; the reason is required and kept in the history.
+    @discardableResult
+    public func removeLog(_ query: String, reason: String, now: Int64) throws -> Entity {
+        try perform(.removeLog(query, reason: reason), now: now)
+    }
+
+    /// Closes a complaint not yet resolved as withdrawn (撤诉) or unfounded (不成立).
+    @discardableResult
+    public func withdrawComplaint(_ query: String, unfounded: Bool = false, reason: String, at: Int64? = nil, now: Int64) throws -> Entity {
+        try perform(.withdrawComplaint(query, unfounded: unfounded, reason: reason, at: at), now: now)
+    }
 }

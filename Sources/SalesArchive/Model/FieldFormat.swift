@@ -12,7 +12,8 @@ public enum FieldFormat {
         guard let value else { return "" }
         switch (spec.type, value) {
         case (.vocabulary(.grade), .text(let code)):
-            return code  // grades are shown as their letter everywhere ("A"), labels in legends
+            // Grades are shown as their letter everywhere ("A"), labels in legends; no grade in words.
+            return code == Grade.unrated.rawValue ? (zh ? Grade.unrated.zh : Grade.unrated.en) : code
         case (.vocabulary(let v), .text(let code)):
             return v.label(code, zh: zh) ?? code
         case (_, .text(let s)): return s
@@ -122,5 +123,19 @@ public enum FieldFormat {
             out[spec.key] = json(spec, e[number: spec.number]!, state: state)  // `shown` holds set fields only
         }
         return out
+    }
+}
+
+extension FieldFormat {
+    /// A record's name for people: an escrow use by what the manager did, in the chosen language
+    /// (never the stored code "open"); every other record by `displayName`.
+    public static func displayName(_ e: Entity, zh: Bool) -> String {
+        guard e.kind == .escrowUse else { return e.displayName }
+        switch e["action"]?.text {
+        case "open": return zh ? "经理托管调阅" : "escrow: opened by a manager"
+        case "resetPassword": return zh ? "经理托管重置密码" : "escrow: password reset by a manager"
+        case "export": return zh ? "经理导出明文副本" : "escrow: plaintext export by a manager"
+        default: return e.displayName
+        }
     }
 }

@@ -92,6 +92,7 @@ public enum Schema {
         FieldSpec(19, "nextFollowUp", "next follow-up", "下次跟进", .date),
         FieldSpec(20, "creditCode", "unified social credit code", "统一社会信用代码"),
         FieldSpec(21, "decisionProcess", "decision process", "决策流程", .text, .confidential),
+        FieldSpec(22, "aliases", "other names", "别名"),
     ]
 
     public static let contact: [FieldSpec] = [
@@ -159,6 +160,7 @@ public enum Schema {
         FieldSpec(15, "channel", "channel", "渠道"),
         FieldSpec(16, "complainant", "complainant", "投诉人", .reference(.contact)),
         FieldSpec(17, "surveyedBy", "surveyed by", "回访人"),
+        FieldSpec(18, "withdrawnAt", "withdrawn or found unfounded", "撤诉/不成立时间", .instant),
     ]
 
     /// A manager's use of escrow (FORMAT.md §5.3): written by the manager's tool, shown to the owner.

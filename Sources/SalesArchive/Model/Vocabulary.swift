@@ -224,6 +224,24 @@ public enum SalesStage: String, Vocabulary {
     /// Position in the five-stage sequence; terminal outcomes come after.
     public var order: Int { SalesStage.allCases.firstIndex(of: self)! }  // allCases holds every case
     public var isClosed: Bool { self == .won || self == .lost || self == .abandoned }
+
+    /// The stage's name without its number: "项目立项", "project initiation".
+    public func name(zh: Bool) -> String {
+        let label = zh ? self.zh : en
+        return isClosed ? label : String(label.drop { $0 != " " }.dropFirst())
+    }
+
+    /// Where a project now is, as a sales manager says it: "已进入第 2 阶段(项目立项)", "已赢单";
+    /// "is now at stage 2 (project initiation)", "is won".
+    public func arrival(zh: Bool) -> String {
+        if isClosed { return zh ? "已\(self == .abandoned ? "放弃" : self.zh)" : "is \(en)" }
+        return zh ? "已进入第 \(order + 1) 阶段(\(name(zh: true)))" : "is now at stage \(order + 1) (\(name(zh: false)))"
+    }
+
+    /// "第 2 阶段" or "“丢单”" inside a sentence; "stage 2" or "lost".
+    func reference(zh: Bool) -> String {
+        isClosed ? (zh ? "“\(self.zh)”" : en) : (zh ? "第 \(order + 1) 阶段" : "stage \(order + 1)")
+    }
 }
 
 /// 跟进方式.
@@ -242,15 +260,25 @@ public enum ActivityType: String, Vocabulary {
     public var zh: String { ["call": "电话", "visit": "拜访", "event": "活动", "meeting": "会议", "presales": "售前支持", "email": "邮件", "im": "微信/IM", "other": "其他"][rawValue]! }
 }
 
-/// 投诉状态: received → routed (manager and director both notified) → handling → resolved → surveyed → closed.
+/// 投诉状态: received → routed (manager and director both notified) → handling → resolved → surveyed → closed;
+/// or, before it is resolved, withdrawn by the customer (撤诉) or found unfounded (不成立).
 public enum ComplaintStatus: String, Vocabulary {
     public static let synonyms: [String: ComplaintStatus] = [
         "受理": .received, "新建": .received, "已通知": .routed, "处理": .handling, "已解决": .resolved, "已完成": .resolved,
-        "回访": .surveyed, "关闭": .closed,
+        "回访": .surveyed, "关闭": .closed, "撤诉": .withdrawn, "撤销": .withdrawn, "不成立": .unfounded, "投诉不成立": .unfounded,
     ]
-    case received, routed, handling, resolved, surveyed, closed
+    case received, routed, handling, resolved, surveyed, closed, withdrawn, unfounded
     public var en: String { rawValue }
-    public var zh: String { ["received": "已受理", "routed": "已通报", "handling": "处理中", "resolved": "已处理", "surveyed": "已回访", "closed": "已关闭"][rawValue]! }
+    public var zh: String {
+        ["received": "已受理", "routed": "已通报", "handling": "处理中", "resolved": "已处理", "surveyed": "已回访", "closed": "已关闭",
+         "withdrawn": "已撤诉", "unfounded": "投诉不成立"][rawValue]!
+    }
+
+    /// Still needs work (a step of regulation 6.4): neither resolved nor withdrawn.
+    public var isOpen: Bool { ![.resolved, .surveyed, .closed, .withdrawn, .unfounded].contains(self) }
+
+    /// Whether a status (a code as stored) still needs work; an unknown code counts as open.
+    public static func isOpen(_ code: String?) -> Bool { code.flatMap(Self.init(rawValue:))?.isOpen ?? true }
 }
 
 /// 满意度.

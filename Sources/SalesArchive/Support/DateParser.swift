@@ -55,17 +55,30 @@ public enum DateParser {
         return utc - offset
     }
 
+    /// The local hour a date typed without a time stands for when it says when something happened
+    /// (`--at` of `log add`, `log edit` and the complaint steps): 09:00 (RECORDS.md §4).
+    public static let dateOnlyHour = 9
+
+    /// When something happened, from a date typed by a user: 09:00 local time that day, or now
+    /// when that is later than now (today's date before 09:00); a day after today is refused.
+    public static func parseInstant(_ input: String, now: Int64) throws -> Int64 {
+        let d = try parse(input, now: now)
+        guard d <= localDay(now) else {
+            throw ArchiveError(.invalidValue, "\(input) (\(format(d))) is in the future: only what has happened can be recorded",
+                               zh: "\(input)(\(format(d)))还没到,只能登记已经发生的事")
+        }
+        return min(startOfDay(d) + Int64(dateOnlyHour) * 3_600, now)
+    }
+
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".
     public static func parse(_ input: String, now: Int64) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map {
             $0.asciiForm
         })).trimmingCharacters(in: .whitespaces)
-        switch text.lowercased() {
-        case "today", "今天": return localDay(now)
-        case "yesterday", "昨天": return localDay(now) - 1
-        case "tomorrow", "明天": return localDay(now) + 1
-        default: break
+        if let relative = relativeDay(text, today: localDay(now)) {
+            guard relative >= -25_567, relative <= 2_932_896 else { throw invalid(input) }  // 1900-01-01 … 9999-12-31
+            return relative
         }
         var parts: [Int] = []
         var current = ""
@@ -99,7 +112,102 @@ public enum DateParser {
     }
 
     private static func invalid(_ input: String) -> ArchiveError {
-        ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5 or 2026年3月5日", zh: "\(input) 不是日期;请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+        ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5, 2026年3月5日, today, tomorrow, next wed or +3d",
+                     zh: "\(input) 不是日期;请写成 2026-03-05、2026/3/5、2026年3月5日,或今天、明天、下周三、3天后")
+    }
+
+    // MARK: Relative dates (RECORDS.md §4)
+
+    /// The ISO weekday of a day: 1 Monday … 7 Sunday (1970-01-01 was a Thursday).
+    public static func weekday(_ day: Int32) -> Int { Int(((Int64(day) + 3) % 7 + 7) % 7) + 1 }
+
+    /// The Monday of the week of `day` (weeks run Monday to Sunday, as ISO weeks and Chinese calendars do).
+    public static func monday(of day: Int32) -> Int32 { day - Int32(weekday(day) - 1) }
+
+    /// A day named relative to `today`, or nil when `text` (already made ASCII, trimmed) is not
+    /// one of the relative forms: 今天 明天 后天 昨天 前天, 本周五 这周五 周五 下周三 上周一
+    /// (星期 and 礼拜 for 周; 日/天 for Sunday), 3天后 三天后 2周后 3天前, +3d -2d +1w, today tomorrow
+    /// yesterday, in 3 days, 3 days ago, this fri, next wed (the Wednesday of next week), last mon.
+    static func relativeDay(_ text: String, today: Int32) -> Int32? {
+        let t = text.lowercased().filter { $0 != " " && $0 != "\u{3000}" }
+        switch t {
+        case "today", "今天", "今日": return today
+        case "tomorrow", "明天", "明日": return today + 1
+        case "后天": return today + 2
+        case "大后天": return today + 3
+        case "yesterday", "昨天", "昨日": return today - 1
+        case "前天": return today - 2
+        default: break
+        }
+        // +3d, -2d, +1w
+        if let sign = t.first, sign == "+" || sign == "-", let unit = t.last, unit == "d" || unit == "w",
+           let n = Int32(t.dropFirst().dropLast()), n <= 100_000 {
+            return today + (sign == "+" ? 1 : -1) * n * (unit == "w" ? 7 : 1)
+        }
+        // 3天后, 三天前, 2周后, 两个星期后
+        for (suffix, sign) in [("后", Int32(1)), ("以后", 1), ("之后", 1), ("前", -1), ("以前", -1), ("之前", -1)] where t.hasSuffix(suffix) {
+            var body = String(t.dropLast(suffix.count))
+            var unit: Int32 = 1
+            for (u, days) in [("天", Int32(1)), ("日", 1), ("周", 7), ("个星期", 7), ("星期", 7), ("个礼拜", 7), ("礼拜", 7)] where body.hasSuffix(u) {
+                body = String(body.dropLast(u.count))
+                unit = days
+                if let n = chineseNumber(body) { return today + sign * n * unit }
+            }
+        }
+        // in 3 days, 3 days ago, in 2 weeks
+        if let r = englishCount(t) { return today + r }
+        // 本周五, 这周五, 周五, 下周三, 下下周一, 上周一
+        var rest = Substring(t)
+        var weeks: Int32 = 0
+        var english = false
+        for (prefix, w) in [("下下", Int32(2)), ("下个", 1), ("下", 1), ("上个", -1), ("上", -1), ("本", 0), ("这个", 0), ("这", 0),
+                            ("next", 1), ("this", 0), ("last", -1)] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            weeks = w
+            english = prefix.first!.isASCII
+            break
+        }
+        if english {
+            let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            guard let i = names.firstIndex(of: String(rest)) ?? full.firstIndex(of: String(rest)) ?? (rest == "tues" ? 1 : rest == "thur" || rest == "thurs" ? 3 : nil) else {
+                return nil
+            }
+            return monday(of: today) + weeks * 7 + Int32(i)
+        }
+        for word in ["星期", "礼拜", "周"] where rest.hasPrefix(word) {
+            let d = rest.dropFirst(word.count)
+            guard d.count == 1, let i = "一二三四五六日天".firstIndex(of: d.first!) else { return nil }
+            let n = min("一二三四五六日天".distance(from: "一二三四五六日天".startIndex, to: i), 6)
+            return monday(of: today) + weeks * 7 + Int32(n)
+        }
+        return nil
+    }
+
+    /// 3, 三, 两, 十, 十五, 二十 (up to 99), or digits.
+    private static func chineseNumber(_ s: String) -> Int32? {
+        if let n = Int32(s), n >= 0, n <= 100_000 { return n }
+        let digits: [Character: Int32] = ["零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        let chars = Array(s.hasSuffix("个") ? String(s.dropLast()) : s)
+        switch chars.count {
+        case 1: return chars[0] == "十" ? 10 : digits[chars[0]]
+        case 2 where chars[0] == "十": return digits[chars[1]].map { 10 + $0 }
+        case 2 where chars[1] == "十": return digits[chars[0]].map { $0 * 10 }
+        case 3 where chars[1] == "十": return digits[chars[0]].flatMap { t in digits[chars[2]].map { t * 10 + $0 } }
+        default: return nil
+        }
+    }
+
+    /// in3days, 3daysago, in2weeks, 1dayago (spaces already removed): the offset in days.
+    private static func englishCount(_ t: String) -> Int32? {
+        var body = Substring(t)
+        var sign: Int32 = 1
+        if body.hasPrefix("in") { body = body.dropFirst(2) } else if body.hasSuffix("ago") { body = body.dropLast(3); sign = -1 } else { return nil }
+        for (unit, days) in [("days", Int32(1)), ("day", 1), ("weeks", 7), ("week", 7)] where body.hasSuffix(unit) {
+            guard let n = Int32(body.dropLast(unit.count)), n <= 100_000 else { return nil }
+            return sign * n * days
+        }
+        return nil
     }
 }
 

@@ -107,8 +107,8 @@ final class ArchiveContext {
     func run(parsed: ParsableCommand, words: [String]) throws {
         guard let command = parsed as? any ArchiveCommand else {
             throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "会话中不能使用 \(words.first ?? ""),请直接在命令行中运行"),
-                           hint: L("inside a session: customer, contact, log, project, complaint, history, search, stale, undo, import, export",
-                                   "会话中可用:customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
+                           hint: L("inside a session: agenda, customer, contact, log, project, complaint, history, search, stale, undo, import, export",
+                                   "会话中可用:agenda、customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
         }
         do {
             try run(command, words: words)
@@ -182,8 +182,14 @@ struct FieldAssignments: ParsableArguments {
     }
 
     func apply(to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
-        let pairs = try parseAssignments(assignments)
+        try Self.apply(try parseAssignments(assignments), to: kind, query, in: context)
+    }
+
+    static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
+        let before = context.archive.vault.header.recordCount
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
-        Terminal.print(L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。").text)
+        Terminal.print(context.archive.vault.header.recordCount == before
+            ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同,无需修改,未保存。")
+            : L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。"))
     }
 }

@@ -19,7 +19,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact person to a customer.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "The person's name.") var name: String
         @Option(help: "Job title.") var title: String?
         @Option(help: "Department.") var department: String?
@@ -45,7 +45,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a contact's fields.")
-        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -56,7 +56,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a contact.")
-        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @Flag(help: "Print JSON.") var json = false
         @Flag(help: "Include the personal background (secret).") var includeSecret = false
         @OptionGroup var options: ArchiveOptions
@@ -76,7 +76,7 @@ struct ContactCommand: ParsableCommand {
 
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List contacts, of one customer or all.")
-        @Argument(help: "Customer id or name prefix (default: all customers).") var customer: String?
+        @Argument(help: "Customer id or name (any part of it, or an alias) (default: all customers).") var customer: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -99,7 +99,7 @@ struct ContactCommand: ParsableCommand {
 
     struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a contact from lists (history is kept).")
-        @Argument(help: "Contact id (R3) or name prefix.") var contact: String
+        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -123,12 +123,16 @@ struct LogCommand: ParsableCommand {
             EXAMPLES
               salesvault log add 华为 visit "介绍解决方案,客户关注交付周期" --with 王敏 --next-step "发报价" --next-date 2026-12-03
               salesvault log list 华为
+              salesvault log edit L40 --next-date 2026-12-05 --reason "客户改约"
+              salesvault log remove L41 --reason "重复录入"
+
+            A date-only --at is 09:00 that day (now, if that is still ahead today); a later day is refused.
             """,
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, Edit.self, Remove.self, List.self])
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Log one contact with a customer.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Type: \(ActivityType.codes).") var type: String
         @Argument(help: "What happened.") var summary: String
         @Option(help: "When (a date; default now).") var at: String?
@@ -145,7 +149,7 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
-            let when = try at.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) + 9 * 3600 } ?? now
+            let when = try at.map { try DateParser.parseInstant($0, now: now) } ?? now
             let people = with?.split(whereSeparator: { ",，、".contains($0) }).map { String($0).trimmingCharacters(in: .whitespaces) } ?? []
             let e = try context.use {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
@@ -155,9 +159,60 @@ struct LogCommand: ParsableCommand {
         }
     }
 
+    struct Edit: ArchiveCommand {
+        static let configuration = CommandConfiguration(abstract: "Correct a contact log entry (the old values stay in the history).")
+        @Argument(help: "Log entry id (L40).") var entry: String
+        @Option(help: "Type: \(ActivityType.codes).") var type: String?
+        @Option(help: "What happened.") var summary: String?
+        @Option(help: "When (a date).") var at: String?
+        @Option(help: "Contacts met, comma-separated ids or names (empty clears).") var with: String?
+        @Option(help: "The project it concerns (empty clears).") var project: String?
+        @Option(help: "Next step (empty clears).") var nextStep: String?
+        @Option(help: "Date of the next step (empty clears).") var nextDate: String?
+        @Option(help: "Where (empty clears).") var location: String?
+        @Option(help: "Why it is corrected (kept in the history).") var reason: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func validate() throws {
+            if [type, summary, at, with, project, nextStep, nextDate, location].allSatisfy({ $0 == nil }) {
+                throw ValidationError("say what to correct: --type, --summary, --at, --with, --project, --next-step, --next-date or --location")
+            }
+        }
+
+        func run(in context: ArchiveContext) throws {
+            let now = Clock.now
+            let when = try at.map { try DateParser.parseInstant($0, now: now) }
+            let fields = fieldPairs([("type", type), ("summary", summary), ("contacts", with), ("project", project), ("nextStep", nextStep),
+                                     ("nextDate", nextDate), ("location", location)])
+            let before = context.archive.vault.header.recordCount
+            let e = try context.use { try $0.editLog(entry, fields: fields, at: when, reason: reason, now: now) }
+            Terminal.print(context.archive.vault.header.recordCount == before
+                ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同,无需修改,未保存。")
+                : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID),原内容保留在变更历史中。"))
+        }
+    }
+
+    struct Remove: ArchiveCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a contact log entry entered by mistake (it stays in the history).")
+        @Argument(help: "Log entry id (L40).") var entry: String
+        @Option(help: "Why (required; kept in the history).") var reason: String
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.removeLog(entry, reason: reason, now: Clock.now) }
+            Terminal.print(L("Removed \(e.shortID); it stays in the history with its reason.", "已删除 \(e.shortID),原记录和删除原因保留在变更历史中。"))
+        }
+    }
+
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List the contact log, newest first.")
-        @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
+        @Argument(help: "Customer id or name (any part of it, or an alias) (default: all).") var customer: String?
         @Option(help: "Only entries on or after this date.") var since: String?
         @Option(help: "At most this many entries.") var limit: Int = 50
 

@@ -56,18 +56,26 @@ struct CustomerCommand: ParsableCommand {
 
     struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a customer's fields (not the grade: use `customer grade`).")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
-        @OptionGroup var fields: FieldAssignments
+        @Argument(help: "Customer id (C12), name, alias, or part of one.") var customer: String
+        @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; an empty VALUE clears).", valueName: "field=value"))
+        var assignments: [String] = []
+        @Option(help: ArgumentHelp("Add another name the customer is found by, e.g. 浦发 (repeatable).", valueName: "name")) var alias: [String] = []
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            if assignments.isEmpty && alias.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE or --alias NAME") }
+        }
+
         var capability: Capability { .write }
-        func run(in context: ArchiveContext) throws { try fields.apply(to: .customer, customer, in: context) }
+        func run(in context: ArchiveContext) throws {
+            try FieldAssignments.apply(try parseAssignments(assignments) + alias.map { ("alias", $0) }, to: .customer, customer, in: context)
+        }
     }
 
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a customer with its contacts, projects, recent contacts and complaints.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Flag(help: "Print JSON.") var json = false
         @Flag(help: "Include contacts' personal background (secret).") var includeSecret = false
         @OptionGroup var options: ArchiveOptions
@@ -144,7 +152,7 @@ struct CustomerCommand: ParsableCommand {
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let z = Render.zh
                 Render.table(z ? ["编号", "等级", "客户", "行业", "最近联系"] : ["id", "grade", "customer", "industry", "last contact"],
-                             list.map { [$0.shortID, $0["grade"]?.text ?? "", $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })
+                             list.map { [$0.shortID, Render.grade($0["grade"]?.text), $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })
                 print(z ? "共 \(list.count) 个客户" : "\(list.count) customers")
             }
         }
@@ -161,7 +169,7 @@ struct CustomerCommand: ParsableCommand {
                   salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "进入短名单" --problem "价格压力大"
                   salesvault customer grade 华东电力 --result "技术交流通过" --problem "对方预算未批"
                 """)
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).") var grade: String?
         @Option(help: "Why the grade changes (required with a new grade).") var reason: String?
         @Option(help: "The result of the change (for the weekly report).") var result: String?
@@ -182,7 +190,7 @@ struct CustomerCommand: ParsableCommand {
             let e = try context.use {
                 try $0.setGrade(customer, to: grade, reason: reason ?? "", result: result ?? "", problem: problem ?? "", now: Clock.now)
             }
-            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(e["grade"]?.text ?? "").", "\(e.shortID) \(e.displayName) 的等级已改为 \(e["grade"]?.text ?? "")。").text)
+            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(Render.grade(e["grade"]?.text)).", "\(e.shortID) \(e.displayName) 的等级已改为 \(Render.grade(e["grade"]?.text))。").text)
             if (result ?? "").isEmpty || (problem ?? "").isEmpty {
                 Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
                                   "本次调整尚未填写调整结果或存在的问题(周报中须写明),可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
@@ -192,7 +200,7 @@ struct CustomerCommand: ParsableCommand {
 
     struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a customer from lists (its history is kept).")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 

@@ -21,7 +21,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a project (it starts at stage 1).")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Project name.") var name: String
         @Option(help: "Budget.") var budget: String?
         @Option(help: "Expected bidding date.") var expectedBid: String?
@@ -49,7 +49,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Stage: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Move a project to another stage.")
-        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @Argument(help: "Stage: 1–5, or \(SalesStage.codes).") var stage: String
         @Option(help: "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).") var reason: String?
         @OptionGroup var options: ArchiveOptions
@@ -60,14 +60,14 @@ struct ProjectCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
-            Terminal.print(L("\(e.shortID) \(e.displayName): \(Render.vocabulary(SalesStage.self, e["stage"]?.text)).",
-                    "\(e.shortID) \(e.displayName):\(Render.vocabulary(SalesStage.self, e["stage"]?.text))。").text)
+            let now = e["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+            Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false)).", "\(e.shortID) \(now.arrival(zh: true))。"))
         }
     }
 
     struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Change a project's fields (not its stage).")
-        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @OptionGroup var fields: FieldAssignments
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -78,7 +78,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a project with its stage history.")
-        @Argument(help: "Project id (P3) or name prefix.") var project: String
+        @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -109,7 +109,7 @@ struct ProjectCommand: ParsableCommand {
 
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List projects, of one customer or all.")
-        @Argument(help: "Customer id or name prefix (default: all).") var customer: String?
+        @Argument(help: "Customer id or name (any part of it, or an alias) (default: all).") var customer: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -143,12 +143,14 @@ struct ComplaintCommand: ParsableCommand {
               salesvault complaint route TS-2026-0001 --manager --director
               salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
               salesvault complaint survey TS-2026-0001 --satisfaction satisfied
+              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉,误会已澄清"
+              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实,工程师按时到场"
             """,
-        subcommands: [File.self, Route.self, Resolve.self, Survey.self, Show.self, List.self])
+        subcommands: [File.self, Route.self, Resolve.self, Survey.self, Withdraw.self, Show.self, List.self])
 
     struct File: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Record a complaint about any person or department of the company.")
-        @Argument(help: "Customer id (C12) or name prefix.") var customer: String
+        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Option(help: "Who or which department the complaint is about.") var about: String
         @Option(help: "What the customer complains about.") var description: String
         @Option(help: "How it came in: phone, visit, letter, email, IM.") var channel: String?
@@ -188,8 +190,11 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
-            Terminal.print(L("\(e.displayName): \(Render.vocabulary(ComplaintStatus.self, e["status"]?.text)).",
-                    "\(e.displayName):\(Render.vocabulary(ComplaintStatus.self, e["status"]?.text))。").text)
+            let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
+            Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
+                                      "\(e.displayName) 已通报经理和总监。下一步:协调处理(complaint resolve)。")
+                : m ? L("\(e.displayName): the sales manager is notified; the sales director is still to be notified.", "\(e.displayName) 已通报经理,待通报总监。")
+                : L("\(e.displayName): the sales director is notified; the sales manager is still to be notified.", "\(e.displayName) 已通报总监,待通报经理。"))
         }
     }
 
@@ -231,6 +236,25 @@ struct ComplaintCommand: ParsableCommand {
         }
     }
 
+    struct Withdraw: ArchiveCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).")
+        @Argument(help: "Complaint number or id.") var complaint: String
+        @Flag(help: "The complaint was found unfounded (不成立) rather than withdrawn by the customer.") var unfounded = false
+        @Option(help: "Why (required; kept in the history).") var reason: String
+        @Option(help: "When, if not today.") var at: String?
+        @OptionGroup var options: ArchiveOptions
+        @OptionGroup var global: GlobalOptions
+
+        var capability: Capability { .write }
+
+        func run(in context: ArchiveContext) throws {
+            let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
+            Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "\(e.displayName) 已认定投诉不成立,原因已记入变更历史。")
+                                     : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "\(e.displayName) 客户已撤诉,原因已记入变更历史。"))
+        }
+    }
+
     struct Show: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Show a complaint: what, who was notified when, the handling and the survey.")
         @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
@@ -264,7 +288,8 @@ struct ComplaintCommand: ParsableCommand {
                 let list = archive.state.all(.complaint)
                 if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
                 let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal
-                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "经理", "总监", "满意度"] : ["number", "customer", "about", "status", "manager", "director", "satisfaction"],
+                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "通报经理时间", "通报总监时间", "满意度"]
+                                         : ["number", "customer", "about", "status", "manager notified", "director notified", "satisfaction"],
                              list.map { [$0.displayName, Render.text(.complaint, customerSpec, $0["customer"], archive: archive), Render.truncate($0["subject"]?.text ?? "", 16),
                                          Render.vocabulary(ComplaintStatus.self, $0["status"]?.text), $0["managerNotifiedAt"]?.int.map(Format.date) ?? "-",
                                          $0["directorNotifiedAt"]?.int.map(Format.date) ?? "-", Render.vocabulary(Satisfaction.self, $0["satisfaction"]?.text)] })
@@ -273,10 +298,9 @@ struct ComplaintCommand: ParsableCommand {
     }
 }
 
-/// A step's date from `--at`: noon UTC of that day (a day, not a time, is what people know),
-/// or nil for now.
+/// A step's time from `--at` (a day, not a time, is what people know): the one rule of
+/// DateParser.parseInstant (09:00 that day, never later than now, a future day refused), or nil
+/// for now.
 func stepDate(_ text: String?) throws -> Int64? {
-    guard let text else { return nil }
-    let day = Int64(try DateParser.parse(text, now: Clock.now))
-    return min(day * 86_400 + 12 * 3_600, Clock.now)
+    try text.map { try DateParser.parseInstant($0, now: Clock.now) }
 }

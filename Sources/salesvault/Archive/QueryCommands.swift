@@ -10,7 +10,7 @@ struct History: ArchiveCommand {
               salesvault history --since 2026-11-23
               salesvault history 华为 --since 2026/11/1 --json
             """)
-    @Argument(help: "Customer id or name prefix (default: everything).") var customer: String?
+    @Argument(help: "Customer id or name (any part of it, or an alias) (default: everything).") var customer: String?
     @Option(help: "Only changes on or after this date.") var since: String?
     @Option(help: "Only changes before this date.") var until: String?
     @Flag(help: "Include changes to contacts' personal background (secret).") var includeSecret = false
@@ -31,7 +31,7 @@ struct History: ArchiveCommand {
             if let who { try archive.loadContactLog(customer: who) } else { try archive.loadContactLog() }
             let entries = try archive.history(since: from, until: to, customer: who, includeSecret: includeSecret)
             func name(_ h: HistoryEntry) -> String {
-                archive.state.entities(h.kind, h.id).map { "\($0.shortID) \($0.displayName)" } ?? "\(h.kind.idPrefix)\(h.id)"
+                archive.state.entities(h.kind, h.id).map { "\($0.shortID) \(FieldFormat.displayName($0, zh: Render.zh))" } ?? "\(h.kind.idPrefix)\(h.id)"
             }
             if json {
                 return try Render.printJSON(entries.map { h -> [String: Any] in
@@ -90,7 +90,8 @@ struct Search: ArchiveCommand {
             }
             let z = Render.zh
             Render.table(z ? ["编号", "类型", "名称", "字段", "内容"] : ["id", "kind", "name", "field", "text"],
-                         hits.map { [$0.entity.shortID, z ? $0.entity.kind.zh : $0.entity.kind.en, Render.truncate($0.entity.displayName, 24), $0.field, Render.truncate($0.text, 50)] })
+                         hits.map { [$0.entity.shortID, z ? $0.entity.kind.zh : $0.entity.kind.en, Render.truncate($0.entity.displayName, 24),
+                                     Schema.field($0.entity.kind, key: $0.field).map(Render.label) ?? $0.field, Render.truncate($0.text, 50)] })
             print(z ? "共 \(hits.count) 条结果" : "\(hits.count) matches")
         }
     }
@@ -128,7 +129,7 @@ struct Stale: ArchiveCommand {
             Render.table(z ? ["编号", "等级", "客户", "最近联系", "未联系天数"] : ["id", "grade", "customer", "last contact", "days"],
                          list.map { e in
                              let last = e["lastContactAt"]?.int
-                             return [e.shortID, e["grade"]?.text ?? "", e.displayName, last.map(Format.date) ?? (z ? "从未联系" : "never"),
+                             return [e.shortID, Render.grade(e["grade"]?.text), e.displayName, last.map(Format.date) ?? (z ? "从未联系" : "never"),
                                      last.map { String(Format.days(since: $0, now: now)) } ?? "-"]
                          })
             print(z ? "\(list.count) 个客户超过 \(days) 天未联系" : "\(list.count) customers not contacted for \(days) days")

@@ -7,6 +7,11 @@ enum Render {
 
     static func label(_ spec: FieldSpec) -> String { zh ? spec.zh : spec.en }
 
+    /// A grade as shown in tables: its letter, or 未评级 / unrated.
+    static func grade(_ code: String?) -> String {
+        FieldFormat.text(Schema.field(.customer, key: "grade")!, .text(code ?? Grade.unrated.rawValue), zh: zh, state: ArchiveState(), instant: { _ in "" })
+    }
+
     static func vocabulary<V: Vocabulary>(_ type: V.Type, _ code: String?) -> String {
         guard let code, let v = V(rawValue: code) else { return code ?? "" }
         return zh ? v.zh : v.en

@@ -31,7 +31,7 @@ struct Shell: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let vault = try password.unlock(archive, access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite, remindAlways: true)
         let context = ArchiveContext(try CustomerArchive(vault: vault), allowed: [.read, .write, .export])
         try OwnerUnlock.showEscrowUses(context.archive, writing: true)
         OwnerUnlock.acknowledgeEscrowUses(context.archive)  // the owner opened the shell: seen
@@ -48,6 +48,11 @@ struct Shell: VaultCommand {
         if interactive {
             Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
                     "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
+            // What the salesperson asks first: whom to follow up today.
+            if let agenda = try? context.archive.agenda(now: Clock.now) {
+                AgendaView.show(agenda, archive: context.archive, now: Clock.now)
+                print("")
+            }
         }
         let editor = LineEditor()
         var firstFailure: Int32?
@@ -76,8 +81,12 @@ struct Shell: VaultCommand {
             }
             guard let first = words.first else { continue }
             if first == "exit" || first == "quit" || first == "lock" { break }
+            if Language.current == .zh, words.contains("--help") || words.contains("-h") {
+                print(HelpZH.help(for: Array(words.prefix { !$0.hasPrefix("-") })))
+                continue
+            }
             if first == "help" {
-                print(SalesVault.helpMessage())
+                print(Language.current == .zh ? HelpZH.help(for: Array(words.dropFirst())) : SalesVault.helpMessage())
                 continue
             }
             if outsideOnly.contains(first) {
@@ -96,8 +105,9 @@ struct Shell: VaultCommand {
                 // The command has reported its error already.
                 if exit != .success && firstFailure == nil { firstFailure = exit.rawValue }
             } catch {
-                let message = SalesVault.fullMessage(for: error)
                 let code = SalesVault.exitCode(for: error)
+                let message = Language.current == .zh && code == .validationFailure
+                    ? HelpZH.usageError(SalesVault.fullMessage(for: error)) : SalesVault.fullMessage(for: error)
                 if code == .success { Terminal.print(message) } else {
                     Terminal.stderr(message + "\n")
                     if firstFailure == nil { firstFailure = code.rawValue }

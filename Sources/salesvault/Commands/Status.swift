@@ -119,6 +119,11 @@ struct Status: VaultCommand {
         }
         let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
         if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.map { zh ? flagNames[$0] ?? $0 : $0 }.joined(separator: ", "))) }
+        if rotation.status != .ok, let left = rotation.daysLeft {  // always here, whatever was shown today
+            rows.append((zh ? "提醒" : "Reminder", Terminal.yellow(left > 0
+                ? (zh ? "距密码逾期还有 \(left) 天,请运行 salesvault passwd" : "\(left) days left before the password is overdue; run salesvault passwd")
+                : (zh ? "密码已逾期 \(-left) 天,请运行 salesvault passwd" : "the password is overdue by \(-left) days; run salesvault passwd"))))
+        }
         if info.unfinishedBytes > 0 {
             rows.append((zh ? "警告" : "Warning", Terminal.yellow(zh
                 ? "末尾有 \(info.unfinishedBytes) 字节未完成的保存;请运行 salesvault repair"

@@ -72,10 +72,18 @@ struct ComplianceCommand: VaultCommand {
                               "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本(log2)", "问题", "不合规"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
-        [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map { $0 ? "yes" : "no" },
-         r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, r.verified,
-         r.kdfLogN.map(String.init), r.problem,
-         r.nonCompliant ? "yes" : "no"].map { $0 ?? "" }
+        // Yes and no in the reader's language (是/否), like the header; the other values are codes.
+        let yes = { (b: Bool) in Language.current == .zh ? (b ? "是" : "否") : (b ? "yes" : "no") }
+        return [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map(yes),
+                r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, verifiedWord(r.verified),
+                r.kdfLogN.map(String.init), r.problem,
+                yes(r.nonCompliant)].map { $0 ?? "" }
+    }
+
+    /// The verification result in the reader's language.
+    private static func verifiedWord(_ v: String?) -> String? {
+        guard Language.current == .zh, let v else { return v }
+        return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽"][v] ?? v
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
@@ -103,7 +111,7 @@ struct ComplianceCommand: VaultCommand {
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
-            if verify { row.append(r.verified == "FORGED" ? Terminal.red("FORGED") : (r.verified ?? "")) }
+            if verify { row.append(r.verified == "FORGED" ? Terminal.red(Self.verifiedWord("FORGED")!) : (Self.verifiedWord(r.verified) ?? "")) }
             rows.append(row)
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { displayWidth(stripANSI($0)) }.max() ?? 0 }

@@ -230,7 +230,7 @@ struct DeptShow: VaultCommand {
                        + (zh ? " 每周五 \(r.reportDueHour):00 前提交" : " due Fridays by \(r.reportDueHour):00"))
         Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(安全性不足,仅限测试)" : " (INSECURE, tests only)") : ""))
         let k = r.policy.escrowThreshold
-        Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独打开" : "any one manager alone") : (zh ? "\(k) 名经理共同打开" : "\(k) managers together")))
+        Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
         Terminal.print(zh ? "经理:" : "Managers:")
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"

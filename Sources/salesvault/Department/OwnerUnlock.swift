@@ -8,7 +8,9 @@ import VaultFormat
 /// a forced password change after an escrow reset, the rotation reminder, escrow uses, changes of
 /// the department's managers, a pending rekey. Never blocks work except the forced change.
 enum OwnerUnlock {
-    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false) throws {
+    /// `remindAlways`: the password reminder is shown even if it was shown today (the first unlock
+    /// of a shell); otherwise at most once a day per archive (ReminderLog).
+    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false, remindAlways: Bool = false) throws {
         let review: UnlockReview
         do {
             review = try UnlockReview.run(vault, path: path, now: Clock.now, departmentOverride: departmentOverride, allowMustChange: allowMustChange)
@@ -19,7 +21,13 @@ enum OwnerUnlock {
                            hint: L("run: salesvault passwd \(path) (the current password is the temporary one you were given)",
                                    "请运行:salesvault passwd \(path)(当前密码即您收到的临时密码)"))
         }
-        for notice in review.notices { tell(notice, path: path) }
+        for notice in review.notices {
+            if case .rotation(let r) = notice, let log = ReminderLog.standard(),
+               !log.shouldShow(archiveID: vault.prefix.archiveIDHex, day: r.policy.calendar.day(of: Clock.now), force: remindAlways) {
+                continue  // shown already today (issue 12: not on every command)
+            }
+            tell(notice, path: path)
+        }
     }
 
     /// The department folder named by `SALESVAULT_DEPARTMENT`, if any.

@@ -174,7 +174,15 @@ enum ErrorReport {
             return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满:\(detail);档案保持原样"),
                     L("free some space and try again", "请释放磁盘空间后重试"), .failure)
         case .io:
-            return (L("input/output error: \(detail)", "读写错误:\(detail)"), L("check the disk", "请检查磁盘"), .failure)
+            // "read 华东销售部: Is a directory": a folder given where an archive file belongs.
+            if detail.hasSuffix(": Is a directory"), let space = detail.firstIndex(of: " ") {
+                let path = String(detail[detail.index(after: space)..<detail.index(detail.endIndex, offsetBy: -": Is a directory".count)])
+                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹,不是档案文件"),
+                        L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
+                          "请指定档案文件,例如 \(path)/archives/姓名.svault(部门文件夹用于 compliance、reminders 等命令)"), .failure)
+            }
+            return (L("input/output error: \(detail)", "文件读写出错:\(detail)"),
+                    L("check the disk and the file, then try again", "请检查磁盘和文件是否正常,然后重试"), .failure)
         case .invalidArgument:
             return (L("invalid value: \(detail)", "无效的值:\(detail)"), nil, .usage)
         case .limitExceeded:

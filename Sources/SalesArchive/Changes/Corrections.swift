@@ -1,0 +1,110 @@
+import Foundation
+
+/// Corrections with the history kept (RECORDS.md §3): a contact-log entry edited or removed, a
+/// complaint withdrawn or found unfounded. Each is an event of its own, with its reason as a note;
+/// nothing already written is changed.
+extension ChangeDraft {
+    /// Changes a contact-log entry: `fields` are typed values of its fields (type, summary,
+    /// contacts, project, nextStep, nextDate, location), `at` a new time. The customer's last
+    /// contact and next follow-up follow the change when this entry set them.
+    @discardableResult
+    func editLog(_ query: String, fields: [(String, String)], at: Int64?, reason: String?, now: Int64) throws -> Entity {
+        let entry = try resolve(.activity, query)
+        guard let customerID = entry["customer"]?.ref else {
+            throw ArchiveError(.invalidValue, "\(entry.shortID) belongs to no customer", zh: "\(entry.shortID) 未关联客户")
+        }
+        var changes = try self.changes(.activity, fields, existing: entry, now: now, protected: ["customer", "at"])
+        for c in changes {
+            switch Schema.field(.activity, number: c.field)?.key {
+            case "contacts":
+                for id in c.new?.refs ?? [] {
+                    if let p = state.entity(.contact, id), p["customer"]?.ref != customerID {
+                        throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is a contact of another customer",
+                                           zh: "\(p.displayName)(\(p.shortID))不是该客户的联系人")
+                    }
+                }
+            case "project":
+                if let id = c.new?.ref, let p = state.entity(.project, id), p["customer"]?.ref != customerID {
+                    throw ArchiveError(.invalidValue, "project \(p.displayName) belongs to another customer", zh: "项目 \(p.displayName) 属于其他客户")
+                }
+            case "type", "summary":
+                if c.new == nil { throw ArchiveError(.missingValue, "a contact log entry keeps its type and summary", zh: "跟进记录的方式和内容不能清空") }
+            default: break
+            }
+        }
+        if let at {
+            guard DateParser.localDay(at) <= DateParser.localDay(now) else {
+                throw ArchiveError(.invalidValue, "a contact cannot be logged in the future", zh: "跟进日期晚于今天,不能提前记录")
+            }
+            let f = Schema.number(.activity, "at")
+            if entry[number: f]?.int != at { changes.append(FieldChange(field: f, old: entry[number: f], new: .int(at))) }
+        }
+        guard !changes.isEmpty else { return entry }  // nothing changes: nothing is written
+        if let why = reason?.trimmedWhitespace, !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
+        try commit([ChangeEvent(.update, .activity, entry.id, changes)], now: now)
+        try followCustomer(customerID, after: entry, now: now)
+        return state.entity(.activity, entry.id)!
+    }
+
+    /// Removes a contact-log entry (it stays in the history with its reason).
+    @discardableResult
+    func removeLog(_ query: String, reason: String, now: Int64) throws -> Entity {
+        let why = reason.trimmedWhitespace
+        guard !why.isEmpty else {
+            throw ArchiveError(.missingValue, "removing a contact log entry needs a reason (--reason); it stays in the history",
+                               zh: "删除跟进记录须注明原因(--reason),原记录仍保留在变更历史中")
+        }
+        let entry = try resolve(.activity, query)
+        try commit([ChangeEvent(.remove, .activity, entry.id, [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)
+        if let customerID = entry["customer"]?.ref { try followCustomer(customerID, after: entry, now: now) }
+        return entry
+    }
+
+    /// After `entry` (as it was before) was edited or removed: the customer's last contact and
+    /// next follow-up are those of its latest remaining entry, when they were this entry's
+    /// (values typed by hand or imported stay as they are). Contacts' last contacts do not move.
+    private func followCustomer(_ customerID: UInt64, after entry: Entity, now: Int64) throws {
+        guard let c = state.entity(.customer, customerID) else { return }
+        var entries: [Entity] = []
+        state.each(.activity) { e in if e["customer"]?.ref == customerID { entries.append(e) } }
+        entries.sort { ($0["at"]?.int ?? .min, $0.id) < ($1["at"]?.int ?? .min, $1.id) }
+        let latest = entries.last
+        let wasLatest = latest?.id == entry.id || (c["lastContactAt"]?.int).map { $0 == entry["at"]?.int } ?? false
+        var changes: [FieldChange] = []
+        let lastField = Schema.number(.customer, "lastContactAt")
+        if wasLatest || latest?.id == entry.id {
+            let last = latest?["at"]
+            if last != c[number: lastField] { changes.append(FieldChange(field: lastField, old: c[number: lastField], new: last)) }
+        }
+        let nextField = Schema.number(.customer, "nextFollowUp")
+        let setByEntry = entry["nextDate"] != nil && entry["nextDate"] == c[number: nextField]
+        if setByEntry || latest?.id == entry.id {
+            let next = entries.last { $0["nextDate"] != nil }?["nextDate"]
+            if next != c[number: nextField] { changes.append(FieldChange(field: nextField, old: c[number: nextField], new: next)) }
+        }
+        if !changes.isEmpty { try commit([ChangeEvent(.update, .customer, customerID, changes)], now: now) }
+    }
+
+    /// Closes a complaint that is not resolved yet: the customer withdrew it (撤诉) or it was
+    /// found unfounded (不成立). The reason is required and kept in the history (regulation 6.4).
+    @discardableResult
+    func withdrawComplaint(_ query: String, unfounded: Bool, reason: String, at: Int64?, now: Int64) throws -> Entity {
+        let e = try resolve(.complaint, query)
+        let why = reason.trimmedWhitespace
+        guard !why.isEmpty else {
+            throw ArchiveError(.missingValue, "withdrawing a complaint needs a reason (--reason)", zh: "撤诉或认定投诉不成立须注明原因(--reason)")
+        }
+        let status = complaintStatus(e)
+        guard [.received, .routed, .handling].contains(status) else {
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(status.en); only a complaint not yet resolved can be withdrawn",
+                               zh: "\(e.displayName) 当前状态为“\(status.zh)”,只有尚未处理完毕的投诉才能撤诉或认定不成立")
+        }
+        let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"])
+        var changes = set(.complaint, e, [
+            ("status", .text((unfounded ? ComplaintStatus.unfounded : .withdrawn).rawValue)), ("withdrawnAt", .int(when)),
+        ])
+        changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why)))
+        try commit([ChangeEvent(.update, .complaint, e.id, changes)], now: now)
+        return state.entity(.complaint, e.id)!
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// How often A and B customers must be contacted, and how far ahead expected bids and signings
+/// are listed: the rule the weekly report's attention list (REPORTS.md §1.1, 风险预警) and the
+/// agenda share. A customer is past its interval when it was never contacted or not for more than
+/// its grade's number of days.
+public struct ContactIntervals: Sendable, Equatable {
+    public var a: Int
+    public var b: Int
+    /// Bids and signings expected within this many days are listed.
+    public var horizon: Int
+
+    public static let standard = ContactIntervals(a: 7, b: 14, horizon: 30)
+
+    public init(a: Int, b: Int, horizon: Int = 30) {
+        self.a = a
+        self.b = b
+        self.horizon = horizon
+    }
+
+    /// The days an A or B customer may go without contact; nil for other grades.
+    public func limit(for grade: String?) -> Int? { grade == "A" ? a : grade == "B" ? b : nil }
+
+    /// Whole days from `last` to `asOf`, or nil when never contacted.
+    public static func silentDays(last: Int64?, asOf: Int64) -> Int? { last.map { Int((asOf - $0) / 86_400) } }
+
+    /// Whether a customer of `grade` last contacted at `last` is past its interval at `asOf`.
+    public func isPast(grade: String?, last: Int64?, asOf: Int64) -> Bool {
+        guard let limit = limit(for: grade) else { return false }
+        return Self.silentDays(last: last, asOf: asOf).map { $0 > limit } ?? true
+    }
+
+    /// A follow-up planned for `next` is overdue on `today` when no contact was made on or after
+    /// that day (`lastContactDay`, nil when never).
+    public static func isOverdue(next: Int32, lastContactDay: Int32?, today: Int32) -> Bool {
+        next < today && (lastContactDay.map { $0 < next } ?? true)
+    }
+}
+
+/// What a salesperson asks every morning (issue 12): whom to follow up today, what is overdue,
+/// what comes later this week, bids and signings ahead, complaints waiting for their survey,
+/// A and B customers past their contact interval, and grades their expected dates contradict.
+public struct Agenda: Sendable {
+    public struct FollowUp: Sendable {
+        public let customer: Entity
+        public let day: Int32
+        /// The next step of the customer's latest contact-log entry, if it has one.
+        public let nextStep: String?
+    }
+
+    public struct Expected: Sendable {
+        public let project: Entity
+        public let customer: Entity?
+        /// True for an expected bidding date, false for an expected signing date.
+        public let isBid: Bool
+        public let day: Int32
+    }
+
+    public struct Silent: Sendable {
+        public let customer: Entity
+        public let grade: String
+        public let lastContact: Int64?
+        public let days: Int?
+    }
+
+    public struct GradeHint: Sendable {
+        public let customer: Entity
+        public let grade: Grade
+        public let suggested: Grade
+        public let day: Int32
+    }
+
+    public let today: Int32
+    /// The last day of "coming up": this week's Sunday, or today + `days`.
+    public let until: Int32
+    public var overdue: [FollowUp] = []
+    public var dueToday: [FollowUp] = []
+    public var upcoming: [FollowUp] = []
+    public var expected: [Expected] = []
+    public var surveys: [Entity] = []
+    public var silent: [Silent] = []
+    public var gradeHints: [GradeHint] = []
+
+    public var isEmpty: Bool {
+        overdue.isEmpty && dueToday.isEmpty && upcoming.isEmpty && expected.isEmpty && surveys.isEmpty && silent.isEmpty && gradeHints.isEmpty
+    }
+}
+
+extension CustomerArchive {
+    /// The agenda at `now` (the local calendar day of DateParser): follow-ups overdue and due
+    /// today, then up to this week's Sunday (or the next `days` days); bids and signings within
+    /// `intervals.horizon` days; resolved complaints not yet surveyed; A and B customers past
+    /// their interval; grade hints (regulation 6.1). Reads the contact log (for next steps).
+    public func agenda(now: Int64, days: Int? = nil, intervals: ContactIntervals = .standard) throws -> Agenda {
+        try loadContactLog()
+        let today = DateParser.localDay(now)
+        let until = days.map { today + Int32(clamping: $0) } ?? DateParser.monday(of: today) + 6
+        var agenda = Agenda(today: today, until: until)
+
+        var latest: [UInt64: (at: Int64, id: UInt64, nextStep: String?)] = [:]
+        state.each(.activity) { e in
+            guard let c = e["customer"]?.ref else { return }
+            let at = e["at"]?.int ?? e.createdAt
+            if let l = latest[c], (l.at, l.id) > (at, e.id) { return }
+            latest[c] = (at, e.id, e["nextStep"]?.text)
+        }
+        for c in customers() {
+            let last = c["lastContactAt"]?.int
+            if let next = c["nextFollowUp"]?.day {
+                let item = Agenda.FollowUp(customer: c, day: next, nextStep: latest[c.id]?.nextStep)
+                if next == today {
+                    agenda.dueToday.append(item)
+                } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
+                    agenda.overdue.append(item)
+                } else if next > today && next <= until {
+                    agenda.upcoming.append(item)
+                }
+            }
+            let grade = c["grade"]?.text
+            if intervals.isPast(grade: grade, last: last, asOf: now) {
+                agenda.silent.append(Agenda.Silent(customer: c, grade: grade ?? "", lastContact: last, days: ContactIntervals.silentDays(last: last, asOf: now)))
+            }
+            if let hint = gradeHint(c, now: now) {
+                agenda.gradeHints.append(Agenda.GradeHint(customer: c, grade: grade.flatMap(Grade.init(rawValue:)) ?? .unrated, suggested: hint.suggested, day: hint.date))
+            }
+        }
+        agenda.overdue.sort { ($0.day, $0.customer.id) < ($1.day, $1.customer.id) }
+        agenda.upcoming.sort { ($0.day, $0.customer.id) < ($1.day, $1.customer.id) }
+        agenda.silent.sort { ($0.grade, $0.lastContact ?? .min, $0.customer.id) < ($1.grade, $1.lastContact ?? .min, $1.customer.id) }
+
+        state.each(.project) { p in
+            let stage = p["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+            guard !stage.isClosed else { return }
+            for (key, isBid) in [("expectedBid", true), ("expectedSign", false)] {
+                guard let d = p[key]?.day, d >= today, Int(d - today) <= intervals.horizon else { continue }
+                agenda.expected.append(Agenda.Expected(project: p, customer: p["customer"]?.ref.flatMap { state.entity(.customer, $0) }, isBid: isBid, day: d))
+            }
+        }
+        agenda.expected.sort { ($0.day, $0.project.id) < ($1.day, $1.project.id) }
+        state.each(.complaint) { t in
+            if t["status"]?.text == ComplaintStatus.resolved.rawValue { agenda.surveys.append(t) }
+        }
+        agenda.surveys.sort { $0.id < $1.id }
+        return agenda
+    }
+}

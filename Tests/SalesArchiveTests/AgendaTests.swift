@@ -1,0 +1,68 @@
+import Foundation
+@testable import SalesArchive
+import XCTest
+
+/// The agenda for a fixed clock, Wednesday 2026-11-25 at noon: due, overdue, this week, bids and
+/// signings, surveys, silent A/B customers, the grade hint.
+final class AgendaTests: XCTestCase {
+    let now = day(2, hour: 12)
+
+    func makeArchive(_ fixture: ArchiveFixture) throws -> CustomerArchive {
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为技术有限公司", fields: [("grade", "A")], now: day(0))
+        try a.addCustomer(name: "中兴通讯", fields: [("grade", "B")], now: day(0))
+        try a.addCustomer(name: "联想集团", fields: [("grade", "C"), ("nextFollowUp", "2026-11-27")], now: day(0))
+        try a.addCustomer(name: "浪潮信息", fields: [("grade", "A")], now: day(0))
+        try a.addCustomer(name: "海尔集团", fields: [("grade", "D"), ("nextFollowUp", "2026-11-30")], now: day(0))
+        try a.logActivity(customer: "华为", type: "visit", summary: "介绍方案", at: day(0), nextStep: "发报价", nextDate: "2026-11-24", now: day(0))
+        try a.logActivity(customer: "中兴", type: "call", summary: "约时间", at: day(1), nextStep: "上门演示", nextDate: "2026-11-25", now: day(1))
+        try a.addProject(customer: "联想", name: "数据中心", fields: [("expectedSign", "2026-12-05")], now: day(0))
+        try a.addProject(customer: "华为", name: "园区网络", fields: [("expectedBid", "2027-01-04")], now: day(0))
+        let lost = try a.addProject(customer: "海尔", name: "已丢单", fields: [("expectedSign", "2026-12-01")], now: day(0))
+        try a.setStage(lost.shortID, to: "lost", reason: "价格", now: day(0))
+        try a.fileComplaint(customer: "中兴", about: "售后 李强", description: "迟到", receivedAt: day(0), now: day(0))
+        try a.routeComplaint("TS-2026-0001", manager: true, director: true, now: day(0))
+        try a.resolveComplaint("TS-2026-0001", coordinator: "刘经理", resolution: "致歉", now: day(1))
+        try a.fileComplaint(customer: "华为", about: "销售 王五", description: "报价错", receivedAt: day(0), now: day(0))
+        return a
+    }
+
+    func testTheAgendaForAFixedClock() throws {
+        let fixture = try ArchiveFixture()
+        let a = try makeArchive(fixture)
+        let agenda = try a.agenda(now: now)
+        XCTAssertEqual(DateParser.format(agenda.today), "2026-11-25")
+        XCTAssertEqual(DateParser.format(agenda.until), "2026-11-29", "this week runs to Sunday")
+        XCTAssertEqual(agenda.overdue.map(\.customer.displayName), ["华为技术有限公司"])
+        XCTAssertEqual(agenda.overdue.first?.nextStep, "发报价")
+        XCTAssertEqual(agenda.dueToday.map(\.customer.displayName), ["中兴通讯"])
+        XCTAssertEqual(agenda.upcoming.map(\.customer.displayName), ["联想集团"], "Friday; next Monday's follow-up is next week")
+        XCTAssertEqual(agenda.expected.map { "\($0.project.displayName) \($0.isBid ? "bid" : "sign") \(DateParser.format($0.day))" },
+                       ["数据中心 sign 2026-12-05"], "within 30 days, open projects only")
+        XCTAssertEqual(agenda.surveys.map(\.displayName), ["TS-2026-0001"])
+        XCTAssertEqual(agenda.silent.map(\.customer.displayName), ["浪潮信息"], "the A customer never contacted")
+        XCTAssertEqual(agenda.gradeHints.map { "\($0.customer.displayName) \($0.grade.rawValue)→\($0.suggested.rawValue)" },
+                       ["华为技术有限公司 A→B", "联想集团 C→A"])
+
+        let twoWeeks = try a.agenda(now: now, days: 7)
+        XCTAssertEqual(twoWeeks.upcoming.map(\.customer.displayName), ["联想集团", "海尔集团"])
+
+        // A call to 华为 clears its overdue follow-up.
+        try a.logActivity(customer: "华为", type: "call", summary: "已发报价", at: now, now: now)
+        let after = try a.agenda(now: now)
+        XCTAssertTrue(after.overdue.isEmpty)
+        XCTAssertEqual(try a.agenda(now: day(9, hour: 12)).silent.map(\.customer.displayName), ["浪潮信息"], "华为: exactly 7 days since the call")
+        let later = try a.agenda(now: day(10, hour: 12))
+        XCTAssertEqual(later.silent.map(\.customer.displayName), ["浪潮信息", "华为技术有限公司"], "never contacted first, then 8 days; 中兴 (B) within 14")
+    }
+
+    func testTheWeeklyReportAndTheAgendaShareTheIntervals() {
+        let rule = ContactIntervals.standard
+        XCTAssertTrue(rule.isPast(grade: "A", last: day(0), asOf: day(8)))
+        XCTAssertFalse(rule.isPast(grade: "A", last: day(0), asOf: day(7)))
+        XCTAssertFalse(rule.isPast(grade: "C", last: nil, asOf: day(7)))
+        XCTAssertTrue(rule.isPast(grade: "B", last: nil, asOf: day(0)))
+        XCTAssertTrue(ContactIntervals.isOverdue(next: 10, lastContactDay: 9, today: 11))
+        XCTAssertFalse(ContactIntervals.isOverdue(next: 10, lastContactDay: 10, today: 11))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+@testable import SalesArchive
+import XCTest
+
+/// Corrections with the history kept (issue 12): a log entry edited or removed, a complaint
+/// withdrawn or found unfounded; a change that changes nothing writes nothing.
+final class CorrectionTests: XCTestCase {
+    var fixture: ArchiveFixture!
+
+    override func setUpWithError() throws { fixture = try ArchiveFixture() }
+
+    func testEditingALogEntryKeepsTheOldValueInHistoryAndMovesTheFollowUp() throws {
+        var a: CustomerArchive! = try fixture.open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(0), now: day(0))
+        let visit = try a.logActivity(customer: "华为", type: "visit", summary: "介绍方案", at: day(1), nextStep: "发报价", nextDate: "2026-12-03", now: day(1))
+        XCTAssertEqual(try a.resolve(.customer, "华为")["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 3))
+
+        try a.editLog(visit.shortID, fields: [("nextDate", "2026-12-05"), ("summary", "介绍方案,客户关注交付周期")], reason: "客户改约", now: day(2))
+        let c = try a.resolve(.customer, "华为")
+        XCTAssertEqual(c["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 5), "the latest entry's date is the follow-up")
+        XCTAssertEqual(try a.resolve(.activity, visit.shortID)["summary"]?.text, "介绍方案,客户关注交付周期")
+
+        let history = try a.history(since: day(2, hour: 0))
+        let summary = history.filter { $0.kind == .activity }.map { "\($0.field?.key ?? "")|\($0.old?.text ?? "")|\($0.new?.text ?? "")|\($0.reason ?? "")" }
+        XCTAssertEqual(summary, ["nextDate|||客户改约", "summary|介绍方案|介绍方案,客户关注交付周期|客户改约"])
+        XCTAssertTrue(history.contains { $0.kind == .customer && $0.field?.key == "nextFollowUp" })
+        a = nil
+        XCTAssertEqual(try fixture.open(.readOnly).resolve(.activity, visit.shortID)["nextDate"]?.day, DateParser.day(year: 2026, month: 12, day: 5), "read back from disk")
+    }
+
+    func testRemovingALogEntryNeedsAReasonAndTheCustomerFallsBackToTheEntryBefore() throws {
+        var a: CustomerArchive! = try fixture.open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(0), nextDate: "2026-11-30", now: day(0))
+        let wrong = try a.logActivity(customer: "华为", type: "visit", summary: "录错客户了", at: day(1), nextDate: "2026-12-03", now: day(1))
+        let before = try fixture.bytes()
+        XCTAssertThrowsError(try a.removeLog(wrong.shortID, reason: "  ", now: day(2))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
+        XCTAssertEqual(try fixture.bytes(), before)
+
+        try a.removeLog(wrong.shortID, reason: "重复录入", now: day(2))
+        a = nil
+        let reopened: CustomerArchive! = try fixture.open()
+        try reopened.loadContactLog()
+        XCTAssertNotNil(reopened.state.entities(.activity, wrong.id), "kept, marked removed")
+        XCTAssertNil(reopened.state.entity(.activity, wrong.id))
+        let c = try reopened.resolve(.customer, "华为")
+        XCTAssertEqual(c["lastContactAt"]?.int, day(0))
+        XCTAssertEqual(c["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 11, day: 30))
+        let removal = try XCTUnwrap(try reopened.history().first { $0.kind == .activity && $0.operation == .remove })
+        XCTAssertEqual(removal.id, wrong.id)
+        XCTAssertEqual(removal.reason, "重复录入")
+        // Undo brings it back.
+        try reopened.undo(batch: removal.batch, now: day(3))
+        XCTAssertEqual(reopened.state.entity(.activity, wrong.id)?["summary"]?.text, "录错客户了")
+    }
+
+    func testAChangeThatChangesNothingWritesNothing() throws {
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为", fields: [("nextFollowUp", "2026-12-03")], now: day(0))
+        let entry = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(0), now: day(0))
+        var before = try fixture.bytes()
+        try a.edit(.customer, "华为", fields: [("nextFollowUp", "2026/12/3")], now: day(1))
+        try a.editLog(entry.shortID, fields: [("summary", "约拜访"), ("type", "电话")], reason: "无", now: day(1))
+        XCTAssertEqual(try fixture.bytes(), before, "the same values: the file is byte-identical")
+
+        // Logging a contact with the follow-up date the customer already has records no
+        // "2026-12-03 → 2026-12-03".
+        try a.logActivity(customer: "华为", type: "call", summary: "确认", at: day(1), nextDate: "2026-12-03", now: day(1))
+        XCTAssertFalse(try a.history(since: day(1, hour: 0)).contains { $0.field?.key == "nextFollowUp" })
+        before = try fixture.bytes()
+        XCTAssertThrowsError(try a.editLog(entry.shortID, fields: [("summary", "")], now: day(2)))
+        XCTAssertEqual(try fixture.bytes(), before)
+    }
+
+    func testAComplaintIsWithdrawnOrFoundUnfoundedWithAReasonOnlyBeforeItIsResolved() throws {
+        var a: CustomerArchive! = try fixture.open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.fileComplaint(customer: "华为", about: "售后 李强", description: "迟到", receivedAt: day(0), now: day(0))
+        try a.fileComplaint(customer: "华为", about: "销售 王五", description: "报价错", receivedAt: day(0), now: day(0))
+        XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0001", reason: "", now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
+        let t1 = try a.withdrawComplaint("TS-2026-0001", reason: "客户来电撤诉", now: day(1))
+        XCTAssertEqual(t1["status"]?.text, "withdrawn")
+        XCTAssertEqual(t1["withdrawnAt"]?.int, day(1))
+        XCTAssertFalse(ComplaintStatus.isOpen(t1["status"]?.text))
+        try a.routeComplaint("TS-2026-0002", manager: true, director: true, now: day(1))
+        let t2 = try a.withdrawComplaint("TS-2026-0002", unfounded: true, reason: "经核实报价无误", now: day(2))
+        XCTAssertEqual(t2["status"]?.text, "unfounded")
+        XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0002", reason: "again", now: day(2))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition) }
+        a = nil
+        let reasons = try fixture.open(.readOnly).history().filter { $0.kind == .complaint && $0.field?.key == "status" }.compactMap(\.reason)
+        XCTAssertEqual(reasons, ["客户来电撤诉", "经核实报价无误"])
+        XCTAssertEqual(ComplaintStatus.parse("撤诉"), .withdrawn)
+        XCTAssertEqual(ComplaintStatus.unfounded.zh, "投诉不成立")
+    }
+
+    func testADateOnlyAtIsNineInTheMorningForEveryStepAndAFutureDayIsRefused() throws {
+        let now = day(2, hour: 15)
+        XCTAssertEqual(try DateParser.parseInstant("2026-11-24", now: now), day(1, hour: 9))
+        XCTAssertEqual(try DateParser.parseInstant("2026-11-25", now: day(2, hour: 8)), day(2, hour: 8), "today before 09:00: now")
+        XCTAssertThrowsError(try DateParser.parseInstant("2026-11-26", now: now)) { XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue) }
+
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.fileComplaint(customer: "华为", about: "售后", description: "迟到", receivedAt: day(1, hour: 14), now: day(1, hour: 14))
+        // Routed "on the day it came in": recorded just after it came in, not at 09:00 before it.
+        let t = try a.routeComplaint("TS", manager: true, director: false, at: try DateParser.parseInstant("2026-11-24", now: now), now: now)
+        XCTAssertEqual(t["managerNotifiedAt"]?.int, day(1, hour: 14))
+    }
+}

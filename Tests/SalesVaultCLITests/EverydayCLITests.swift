@@ -1,0 +1,236 @@
+import Foundation
+import XCTest
+
+/// Issue 12 through the built binary: corrections kept in the history, no-op changes that write
+/// nothing, one rule for a date-only --at, relative dates, the agenda.
+final class EverydayCLITests: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    let monday: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path("day.svault"), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path("day.svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    /// Runs a command at day `d` (0 = Monday) and `hour`, with the archive and password set.
+    @discardableResult
+    func sv(_ args: [String], day d: Int, hour: Int = 10, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday + Int64(d) * 86_400 + Int64(hour) * 3600)
+        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
+        XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    func archiveBytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: dir.path("day.svault"))) }
+
+    func testCorrectionsAppearInHistoryAndANoOpWritesNothing() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "B"], day: 0)
+        try sv(["log", "add", "华为", "visit", "介绍方案", "--next-date", "2026-12-03"], day: 0)
+        try sv(["log", "add", "华为", "call", "录错了"], day: 0, hour: 11)
+        try sv(["log", "edit", "L2", "--next-date", "2026-12-05", "--reason", "客户改约"], day: 1)
+        try sv(["log", "remove", "L3"], day: 1, expect: 64)  // --reason is required
+        let removed = try sv(["log", "remove", "L3", "--reason", "重复录入", "--lang", "zh"], day: 1)
+        XCTAssertTrue(removed.stdout.contains("已删除 L3"), removed.stdout)
+
+        let history = try sv(["history", "--since", "2026-11-24", "--json"], day: 1)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        let lines = rows.map { [$0["operation"], $0["id"], $0["field"], $0["old"], $0["new"], $0["reason"]].map { $0.map { "\($0)" } ?? "" }.joined(separator: "|") }
+        XCTAssertTrue(lines.contains("update|L2|nextDate|2026-12-03|2026-12-05|客户改约"), "\(lines)")
+        XCTAssertTrue(lines.contains("remove|L3||||重复录入"), "\(lines)")
+        let zh = try sv(["history", "--since", "2026-11-24", "--lang", "zh"], day: 1)
+        XCTAssertTrue(zh.stdout.contains("客户改约") && zh.stdout.contains("重复录入"), zh.stdout)
+
+        // The same next follow-up date again: nothing written, and said so.
+        let before = try archiveBytes()
+        let same = try sv(["customer", "edit", "华为", "--set", "nextFollowUp=2026/12/5", "--lang", "zh"], day: 2)
+        XCTAssertTrue(same.stdout.contains("未保存"), same.stdout)
+        try sv(["log", "edit", "L2", "--summary", "介绍方案"], day: 2)
+        XCTAssertEqual(try archiveBytes(), before, "a change that changes nothing leaves the file byte-identical")
+    }
+
+    func testComplaintWithdrawAndTheOneRuleForDateOnlyAt() throws {
+        try sv(["customer", "add", "华为"], day: 0)
+        try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0, hour: 8)
+        try sv(["complaint", "file", "华为", "--about", "销售 王五", "--description", "报价错"], day: 0, hour: 8)
+        // A future --at is refused, not recorded as now.
+        let before = try archiveBytes()
+        let future = try sv(["complaint", "route", "TS-2026-0001", "--manager", "--at", "2026-11-30"], day: 1, expect: 8)
+        XCTAssertFalse(future.stderr.isEmpty)
+        XCTAssertEqual(try archiveBytes(), before)
+        try sv(["complaint", "route", "TS-2026-0001", "--manager", "--director", "--at", "2026-11-23"], day: 1)
+        try sv(["log", "add", "华为", "call", "回访", "--at", "2026-11-23"], day: 1)
+        let t = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0001", "--json"], day: 1).stdout.utf8)) as? [String: Any])
+        let l = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(t["managerNotifiedAt"] as? String, "2026-11-23T09:00:00Z")
+        XCTAssertEqual(l.first?["at"] as? String, "2026-11-23T09:00:00Z", "one hour for complaints and log entries")
+
+        try sv(["complaint", "withdraw", "TS-2026-0001"], day: 1, expect: 64)
+        let w = try sv(["complaint", "withdraw", "TS-2026-0001", "--reason", "客户撤诉", "--lang", "zh"], day: 1)
+        XCTAssertTrue(w.stdout.contains("客户已撤诉"), w.stdout)
+        try sv(["complaint", "withdraw", "TS-2026-0002", "--unfounded", "--reason", "经核实报价无误"], day: 1)
+        let list = try sv(["complaint", "list", "--lang", "zh"], day: 1)
+        XCTAssertTrue(list.stdout.contains("已撤诉") && list.stdout.contains("投诉不成立"), list.stdout)
+    }
+
+    func testRelativeDatesFollowTheToolsClock() throws {
+        // Day 2 is Wednesday 2026-11-25.
+        try sv(["customer", "add", "华为"], day: 2)
+        try sv(["log", "add", "华为", "call", "约拜访", "--at", "昨天", "--next-date", "下周三"], day: 2)
+        try sv(["project", "add", "华为", "园区", "--expected-sign", "+3d", "--expected-bid", "next fri"], day: 2)
+        let l = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 2).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(l.first?["at"] as? String, "2026-11-24T09:00:00Z")
+        XCTAssertEqual(l.first?["nextDate"] as? String, "2026-12-02")
+        let p = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["project", "show", "园区", "--json"], day: 2).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(p["expectedSign"] as? String, "2026-11-28")
+        XCTAssertEqual(p["expectedBid"] as? String, "2026-12-04")
+        try sv(["log", "add", "华为", "call", "还没发生", "--at", "明天"], day: 2, expect: 8)
+        let since = try sv(["history", "--since", "今天", "--json"], day: 3)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(since.stdout.utf8)) as? [Any])?.count, 0, "nothing changed on Thursday")
+        let wednesday = try sv(["history", "--since", "昨天", "--json"], day: 3)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(wednesday.stdout.utf8)) as? [Any])?.isEmpty, false)
+    }
+}
+
+extension EverydayCLITests {
+    func testAgendaInChineseAndAsACalendarWithStableUIDs() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "A"], day: 0)
+        try sv(["customer", "add", "中兴通讯", "--grade", "C"], day: 0)
+        try sv(["log", "add", "华为", "visit", "介绍方案", "--next-step", "发报价", "--next-date", "明天"], day: 0)
+        try sv(["log", "add", "中兴", "call", "约时间", "--next-date", "周三"], day: 1)
+        try sv(["project", "add", "中兴", "数据中心", "--expected-sign", "+10d"], day: 1)
+        let r = try sv(["agenda", "--lang", "zh"], day: 2)
+        for text in ["今日待办 2026-11-25 周三", "已逾期的跟进", "发报价", "今天要跟进", "中兴通讯", "30 天内预计投标/签约", "数据中心", "签约",
+                     "等级与预计日期不符", "潜力客户"] {
+            XCTAssertTrue(r.stdout.contains(text), "\(text) in\n\(r.stdout)")
+        }
+        let ics = dir.path("f.ics")
+        try sv(["agenda", "--ics", ics], day: 2)
+        let first = try String(contentsOfFile: ics, encoding: .utf8)
+        XCTAssertTrue(first.contains("DTSTART;VALUE=DATE:20261124") && first.contains("SUMMARY:Follow up 华为技术有限公司: 发报价"), first)
+        let uids = first.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }
+        XCTAssertEqual(uids.count, 2)
+        try sv(["log", "add", "华为", "call", "已发报价", "--next-date", "本周五"], day: 2)
+        try sv(["agenda", "--ics", ics], day: 2)
+        let second = try String(contentsOfFile: ics, encoding: .utf8)
+        XCTAssertEqual(second.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }.sorted(), uids.sorted(), "the same events, moved")
+        XCTAssertTrue(second.contains("DTSTART;VALUE=DATE:20261127"))
+    }
+}
+
+extension EverydayCLITests {
+    func testAliasesAndAnyPartOfANameOnTheCommandLine() throws {
+        try sv(["customer", "add", "上海浦东发展银行"], day: 0)
+        try sv(["customer", "add", "中国工商银行"], day: 0)
+        try sv(["customer", "show", "浦发"], day: 0, expect: 8)
+        try sv(["customer", "edit", "浦东", "--alias", "浦发"], day: 0)
+        let show = try sv(["customer", "show", "浦发", "--lang", "zh"], day: 0)
+        XCTAssertTrue(show.stdout.contains("上海浦东发展银行") && show.stdout.contains("别名") && show.stdout.contains("浦发"), show.stdout)
+        try sv(["log", "add", "浦发", "call", "约拜访"], day: 0)
+        let ambiguous = try sv(["customer", "show", "银行", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(ambiguous.stderr.contains("C1 上海浦东发展银行") && ambiguous.stderr.contains("C2 中国工商银行"), ambiguous.stderr)
+    }
+}
+
+extension EverydayCLITests {
+    /// Every value in Chinese and the wording a Chinese sales manager would use (issue 12).
+    func testValuesAndWordingInChinese() throws {
+        let zh = ["--lang", "zh"]
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        let list = try sv(["customer", "list"] + zh, day: 0)
+        XCTAssertTrue(list.stdout.contains("未评级") && !list.stdout.contains("unrated"), list.stdout)
+        let show = try sv(["customer", "show", "华为"] + zh, day: 0)
+        XCTAssertTrue(show.stdout.contains("客户等级  未评级"), show.stdout)
+        XCTAssertTrue(try sv(["customer", "list"], day: 0).stdout.contains("unrated"), "English stays English")
+
+        try sv(["contact", "add", "华为", "王敏", "--role", "decisionMaker", "--attitude", "supportive"], day: 0)
+        try sv(["log", "add", "华为", "visit", "介绍交付周期", "--next-step", "发报价", "--next-date", "2026-11-26"], day: 0)
+        let contacts = try sv(["contact", "list"] + zh, day: 0)
+        XCTAssertTrue(contacts.stdout.contains("决策者") && contacts.stdout.contains("支持"), contacts.stdout)
+        let search = try sv(["search", "交付"] + zh, day: 0)
+        XCTAssertTrue(search.stdout.contains("跟进内容") && !search.stdout.contains("summary"), search.stdout)
+
+        try sv(["project", "add", "华为", "园区网络改造"], day: 0)
+        let stage = try sv(["project", "stage", "园区", "2"] + zh, day: 0)
+        XCTAssertEqual(stage.stdout, "P4 已进入第 2 阶段(项目立项)。\n")
+        let skip = try sv(["project", "stage", "园区", "4"] + zh, day: 0, expect: 8)
+        XCTAssertTrue(skip.stderr.contains("从第 2 阶段跳到第 4 阶段须注明原因(--reason)"), skip.stderr)
+        let won = try sv(["project", "stage", "园区", "won", "--reason", "客户直接签约"] + zh, day: 0)
+        XCTAssertEqual(won.stdout, "P4 已赢单。\n")
+
+        try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0)
+        let route = try sv(["complaint", "route", "TS-2026-0001", "--manager"] + zh, day: 0)
+        XCTAssertEqual(route.stdout, "TS-2026-0001 已通报经理,待通报总监。\n")
+        let complaints = try sv(["complaint", "list"] + zh, day: 0)
+        XCTAssertTrue(complaints.stdout.contains("通报经理时间") && complaints.stdout.contains("通报总监时间"), complaints.stdout)
+
+        let history = try sv(["history"] + zh, day: 0)
+        for english in ["receivedAt", "nextStep", "summary", "decisionMaker", "supportive", "infoDevelopment", "received", "unrated"] {
+            XCTAssertFalse(history.stdout.contains(english), "\(english) in\n\(history.stdout)")
+        }
+        XCTAssertTrue(history.stdout.contains("下次跟进") && history.stdout.contains("1 信息开发 → 2 项目立项"), history.stdout)
+
+        // A folder where an archive belongs: said plainly, in Chinese.
+        try FileManager.default.createDirectory(atPath: dir.path("华东销售部"), withIntermediateDirectories: true)
+        let folder = try sv(["customer", "list", "-a", dir.path("华东销售部")] + zh, day: 0, expect: 1)
+        XCTAssertTrue(folder.stderr.contains("是文件夹,不是档案文件") && !folder.stderr.contains("Is a directory") && !folder.stderr.contains("请检查磁盘"), folder.stderr)
+    }
+}
+
+extension EverydayCLITests {
+    func testHelpAndUsageErrorsInChinese() throws {
+        let help = try runTool(["log", "remove", "--help", "--lang", "zh"], environment: env)
+        XCTAssertEqual(help.status, 0, help.stderr)
+        for text in ["概述:删除误录的跟进记录(仍保留在变更历史中)。", "用法:", "参数:", "选项:", "跟进记录编号(L40)。", "原因(必填,记入变更历史)。", "从该文件第一行读取密码。"] {
+            XCTAssertTrue(help.stdout.contains(text), "\(text) in\n\(help.stdout)")
+        }
+        XCTAssertFalse(help.stdout.contains("OVERVIEW") || help.stdout.contains("Why (required"), help.stdout)
+        let log = try runTool(["log", "--help", "--lang", "zh"], environment: env)
+        XCTAssertTrue(log.stdout.contains("示例\n") && log.stdout.contains("不能登记以后的日期") && !log.stdout.contains("EXAMPLES"), log.stdout)
+        let root = try runTool(["--help", "--lang", "zh"], environment: env)
+        XCTAssertTrue(root.stdout.contains("退出状态") && root.stdout.contains("64  命令行用法错误") && !root.stdout.contains("EXIT STATUS"), root.stdout)
+        let group = try runTool(["help", "complaint", "--lang", "zh"], environment: env)
+        XCTAssertTrue(group.stdout.contains("子命令:") && group.stdout.contains("结束尚未处理完的投诉"), group.stdout)
+        XCTAssertTrue(try runTool(["log", "remove", "--help"], environment: env).stdout.contains("OVERVIEW: Remove a contact log entry"), "English stays English")
+
+        let missing = try sv(["log", "remove", "L1", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(missing.stderr.contains("用法错误:缺少必填项 --reason") && missing.stderr.contains("用法:"), missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("Missing expected"), missing.stderr)
+        let unknown = try sv(["customer", "list", "--colour", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(unknown.stderr.contains("没有 --colour 这个选项"), unknown.stderr)
+        let invalid = try sv(["log", "edit", "L1", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(invalid.stderr.contains("请说明要更正什么"), invalid.stderr)
+    }
+}
+
+extension EverydayCLITests {
+    /// Every command's overview reads in Chinese under --lang zh, and every subcommand's options too.
+    func testEveryCommandsHelpHasAChineseOverview() throws {
+        let groups = ["customer": ["add", "edit", "grade", "show", "list", "remove"], "contact": ["add", "edit", "show", "list", "remove"],
+                      "log": ["add", "edit", "remove", "list"], "project": ["add", "stage", "edit", "show", "list"],
+                      "complaint": ["file", "route", "resolve", "survey", "withdraw", "show", "list"], "report": ["weekly", "submit", "department"],
+                      "keys": ["generate", "import", "show"], "dept": ["init", "add-manager", "remove-manager", "add-salesperson", "policy", "show"],
+                      "escrow": ["open", "reset-password", "list", "update"]]
+        var lines: [[String]] = [["init"], ["status"], ["verify"], ["passwd"], ["rekey"], ["repair"], ["agenda"], ["history"], ["search"], ["stale"],
+                                 ["undo"], ["import"], ["export"], ["shell"], ["compromised"], ["compliance"], ["reminders"], ["unseal"]]
+        for (group, subs) in groups { lines.append([group]); lines += subs.map { [group, $0] } }
+        let han = { (s: Substring) in s.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        for words in lines {
+            let r = try runTool(words + ["--help", "--lang", "zh"], environment: env)
+            XCTAssertEqual(r.status, 0, "\(words)")
+            let overview = r.stdout.split(separator: "\n").first { $0.hasPrefix("概述:") }
+            XCTAssertTrue(overview.map(han) ?? false, "\(words): \(r.stdout.prefix(200))")
+            // Every option line has its help in Chinese (the option names and values stay as typed).
+            var inOptions = false
+            for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasSuffix(":") && !line.hasPrefix(" ") { inOptions = line == "选项:" || line == "参数:" }
+                guard inOptions, line.count > 26, line.prefix(26).last == " ", line.dropFirst(26).first != " ", line.dropFirst(26).first != "<" else { continue }
+                XCTAssertTrue(han(line.dropFirst(26)), "\(words): \(line)")
+            }
+        }
+    }
+}
