@@ -448,4 +448,23 @@ final class AgentTests: ArchiveCommandTestCase {
         for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return true }
         return false
     }
+
+    /// `shell ARCHIVE` after `unlock`: no password; each line is run by the agent (no KDF), and
+    /// after `lock` the shell asks for the password again (fails without one, as before).
+    func testTheShellUsesTheUnlockedArchiveWithoutAPassword() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        let shell = try sv(["shell", dir.path("a.svault")], stdin: "customer add 华为技术有限公司 --grade B\ncustomer list\n")
+        XCTAssertEqual(shell.status, 0, shell.stdout + shell.stderr)
+        XCTAssertTrue(shell.stdout.contains("华为技术有限公司"), shell.stdout)
+        XCTAssertEqual(kdfRuns(shell), 0, shell.stderr)
+        XCTAssertEqual((try agentStatus()["served"] as? NSNumber)?.intValue, 2, "the two archive commands ran in the agent")
+        let failing = try sv(["shell", dir.path("a.svault")], stdin: "customer show 没有这家\ncustomer list\n")
+        XCTAssertEqual(failing.status, 8, "a script learns the first failure's status: \(failing.stderr)")
+        XCTAssertEqual(try sv(["lock"]).status, 0)
+        let locked = try sv(["shell", dir.path("a.svault")], stdin: "customer list\n")
+        XCTAssertNotEqual(locked.status, 0, "locked: the shell needs the password again")
+        let check = try runOnArchive(["customer", "list"])
+        XCTAssertTrue(check.stdout.contains("华为技术有限公司"), check.stdout)
+    }
 }
+

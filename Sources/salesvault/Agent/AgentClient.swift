@@ -1,5 +1,6 @@
 import CAgentShim
 import Foundation
+import VaultCrypto
 import VaultFormat
 
 #if canImport(Glibc)
@@ -26,7 +27,7 @@ enum AgentClient {
     }
 
     /// One request and its reply.
-    static func exchange(_ request: [String: Any], fds: [Int32] = [], secret: Vault.KeptKeys? = nil, timeout: Bool = true) throws -> [String: Any]? {
+    static func exchange(_ request: [String: Any], fds: [Int32] = [], secret: Vault.KeptKeys? = nil, dataKey: SymmetricKey? = nil, timeout: Bool = true) throws -> [String: Any]? {
         guard let fd = try connect() else { return nil }
         defer { close(fd) }
         if timeout { AgentSocket.setTimeouts(fd, seconds: AgentSocket.ioTimeoutSeconds) }
@@ -39,6 +40,7 @@ enum AgentClient {
                 try secret.kek.withUnsafeBytes { try AgentSocket.sendRaw(fd, $0) }
                 try secret.dek.withUnsafeBytes { try AgentSocket.sendRaw(fd, $0) }
             }
+            if let dataKey { try dataKey.withUnsafeBytes { try AgentSocket.sendRaw(fd, $0) } }
             return try AgentSocket.receive(fd).object
         } catch {
             throw failure(error)
@@ -69,6 +71,24 @@ enum AgentClient {
               options.password.passwordFile == nil, options.password.passwordFd == nil,
               let given = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"],
               FileManager.default.fileExists(atPath: given) else { return nil }
+        return try run(given, escrow: false)
+    }
+
+    /// Runs `escrow open ARCHIVE --manager NAME -- COMMAND` in the agent with the manager's kept
+    /// escrow access (§10): the exit status, or nil when the agent keeps none for the archive.
+    static func forwardEscrow(_ given: String) throws -> Int32? {
+        guard AgentServing.request == nil, FileManager.default.fileExists(atPath: given) else { return nil }
+        return try run(given, escrow: true)
+    }
+
+    /// Runs one line of `shell ARCHIVE` in the agent (the shell's words, the archive passed as
+    /// `SALESVAULT_ARCHIVE`): the exit status, or nil when the agent no longer holds it.
+    static func forwardShellLine(_ given: String, words: [String]) throws -> Int32? {
+        guard AgentServing.request == nil, FileManager.default.fileExists(atPath: given) else { return nil }
+        return try run(given, escrow: false, words: words)
+    }
+
+    private static func run(_ given: String, escrow: Bool, words: [String]? = nil) throws -> Int32? {
         let archive = Vault.canonicalPath(given)
         let cwd = sv_open_current_directory()
         guard cwd >= 0 else { return nil }
@@ -77,7 +97,9 @@ enum AgentClient {
         let env = ProcessInfo.processInfo.environment
         for key in AgentServer.forwardedEnvironment { if let value = env[key] { environment[key] = value } }
         fflush(nil)
-        let request: [String: Any] = ["op": "run", "archive": archive, "words": commandWords, "lang": Language.current.rawValue, "env": environment]
+        if words != nil { environment["SALESVAULT_ARCHIVE"] = archive }
+        var request: [String: Any] = ["op": "run", "archive": archive, "words": words ?? commandWords, "lang": Language.current.rawValue, "env": environment]
+        if escrow { request["escrow"] = true }
         do {
             _ = try AgentPaths.directory(create: false)
         } catch let e as CLIError {
@@ -90,6 +112,10 @@ enum AgentClient {
         if reply["ok"] as? Bool == true, let status = (reply["status"] as? NSNumber)?.int32Value { return status }
         switch reply["error"] as? String {
         case "notHeld":
+            return nil
+        case "forgotten" where escrow:
+            Terminal.stderr(Terminal.yellow(L("The data key or the escrow of \(given) was changed since your access was kept: the agent has forgotten it.",
+                                              "\(given) 的数据密钥或托管设置在保留访问后已变更,会话代理已清除该访问。").text) + "\n")
             return nil
         case "forgotten":
             Terminal.stderr(Terminal.yellow(L("The password or the data key of \(given) was changed since it was unlocked: the agent has forgotten it.",
@@ -123,6 +149,19 @@ enum AgentClient {
         return (until, idleUntil)
     }
 
+    /// Hands a manager's escrow access just opened (one holder) to the agent for `keep` seconds
+    /// (§10), starting it if needed. Returns the time it is kept until, on the agent's clock.
+    static func keepEscrow(_ archive: String, dataKey: SymmetricKey, holder: EscrowSlot.Holder, keep: Int64) throws -> Int64 {
+        try ensureRunning()
+        let request: [String: Any] = ["op": "keepEscrow", "archive": archive, "keep": keep,
+                                      "holders": [["name": holder.name, "recipient": AgeKeys.recipientString(holder.recipient)]]]
+        guard let reply = try exchange(request, dataKey: dataKey) else {
+            throw CLIError(.failure, L("the session agent stopped before it took the escrow access", "会话代理在接收托管访问前已停止"))
+        }
+        guard reply["ok"] as? Bool == true, let until = (reply["until"] as? NSNumber)?.int64Value else { throw refusal(reply) }
+        return until
+    }
+
     /// The agent's status, or nil without an agent.
     static func status() throws -> [String: Any]? {
         try exchange(["op": "status"])
@@ -132,7 +171,7 @@ enum AgentClient {
     static func held(_ path: String) -> (until: Int64, idleUntil: Int64)? {
         guard let reply = try? status(), let list = reply["archives"] as? [[String: Any]] else { return nil }
         let archive = Vault.canonicalPath(path)
-        guard let e = list.first(where: { $0["archive"] as? String == archive }),
+        guard let e = list.first(where: { $0["archive"] as? String == archive && $0["escrow"] == nil }),
               let until = (e["until"] as? NSNumber)?.int64Value, let idle = (e["idleUntil"] as? NSNumber)?.int64Value else { return nil }
         return (until, idle)
     }
