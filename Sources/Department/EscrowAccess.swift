@@ -27,6 +27,37 @@ public enum EscrowAccess {
             throw DepartmentError(.invalid, "give your key file (--identity)", zh: "请用 --identity 指定您的密钥文件")
         }
         let vault = try Vault.open(path: path, escrowIdentities: identities, access: .readWrite)
+        return try recordUse(vault, path: path, action: action, now: now, departmentOverride: departmentOverride)
+    }
+
+    /// Opens `path` again with a data key an agent kept from an escrow open by `holders`
+    /// (`escrow open --keep`, AGENT.md §10), with the same checks as `open`, and records the use
+    /// like any escrow open: the owner sees every use made through a kept key.
+    public static func reopen(
+        _ path: String, dataKey: SymmetricKey, holders: [EscrowSlot.Holder], action: String, now: Int64, departmentOverride: String? = nil
+    ) throws -> Opened {
+        let vault = try Vault.open(path: path, escrowDataKey: dataKey, holders: holders, access: .readWrite)
+        return try recordUse(vault, path: path, action: action, now: now, departmentOverride: departmentOverride)
+    }
+
+    /// Whether an escrow open may be kept (`escrow open --keep`): only when one manager's key
+    /// opened it alone. With shared escrow (k ≥ 2 together) a kept key would let one of them use
+    /// it again without the others: dual control is never weakened, so it is refused.
+    public static func checkKeepable(_ opened: Opened) throws {
+        try checkKeepable(opened.archive.vault.header, holders: opened.holders.count)
+    }
+
+    /// The same check on a header (before the archive is opened, from the header as stored).
+    public static func checkKeepable(_ header: ArchiveHeader, holders: Int = 1) throws {
+        let k = header.escrowSlots.first?.threshold ?? 1
+        guard k == 1, holders == 1 else {
+            throw DepartmentError(.invalid, "this archive needs \(max(k, holders)) managers together; escrow access that needs several managers is never kept (each use needs all their keys)",
+                                  zh: "本档案须 \(max(k, holders)) 名经理共同调阅;多人共同调阅的托管访问不能保留,每次使用都须各位经理的密钥")
+        }
+    }
+
+    /// The checks and the record every escrow access goes through.
+    private static func recordUse(_ vault: Vault, path: String, action: String, now: Int64, departmentOverride: String?) throws -> Opened {
         let holders = vault.openedThroughEscrow ?? []
         // Honest use: a manager the department removed is refused by this tool (their key still
         // opens old copies, THREAT-MODEL §7; that is what rekey is for).

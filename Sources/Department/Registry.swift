@@ -52,6 +52,12 @@ public struct Registry: Codable, Equatable, Sendable {
         public var reportRoles: [String]?
         /// The hour of Friday (department time) the weekly report is due; nil means 18:00.
         public var reportDueHour: Int?
+        /// The session agent's idle limit in minutes (AGENT.md §6): the default and the longest a
+        /// salesperson may choose with `unlock --idle`; nil means 15 and is left out of the file.
+        public var unlockIdleMinutes: Int?
+        /// The session agent's absolute limit in minutes: the default and the longest `unlock
+        /// --for`; nil means 480 (8 hours) and is left out of the file. At most 1,440 (24 hours).
+        public var unlockMaxMinutes: Int?
 
         /// The cost floor in force.
         public var kdfFloor: Int { minKDFLogN ?? FormatV1.minScryptLogN }
@@ -132,6 +138,7 @@ public struct Registry: Codable, Equatable, Sendable {
         if let roles = policy.reportRoles, roles.isEmpty || roles.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw DepartmentError(.invalid, "name at least one role that receives the weekly reports", zh: "请至少指定一个接收周报的经理角色")
         }
+        try SessionLimits.validate(policy)
         if let zone = policy.timeZone, DepartmentCalendar(zoneName: zone) == nil {
             throw DepartmentError(.invalid, "unknown time zone \"\(zone)\"; give an IANA name such as Asia/Shanghai or Asia/Hong_Kong (not an abbreviation like CST)",
                                   zh: "未知的时区“\(zone)”;请使用 IANA 名称,例如 Asia/Shanghai 或 Asia/Hong_Kong(不要用 CST 之类的缩写)")

@@ -161,6 +161,109 @@ final class DepartmentAPITests: XCTestCase {
         XCTAssertNil(refused.plan)
         XCTAssertNotNil(refused.refusedRegistry)
     }
+
+    // MARK: The session agent's limits and kept escrow access (AGENT.md §6, §10; DEPARTMENT.md §3.1)
+
+    func testSessionLimitsAreDefaultsAndCeilingsWithClearMessages() throws {
+        let standard = SessionLimits.standard
+        XCTAssertEqual(try standard.resolve(absolute: nil, idle: nil).absolute, 8 * 3_600)
+        XCTAssertEqual(try standard.resolve(absolute: nil, idle: nil).idle, 15 * 60)
+        XCTAssertEqual(try standard.resolve(absolute: 24 * 3_600, idle: 900).absolute, 24 * 3_600, "without a department, up to 24 hours")
+        XCTAssertEqual(try standard.resolve(absolute: 2 * 3_600, idle: 3_600).idle, 3_600, "and an idle limit up to the absolute one")
+        XCTAssertThrowsError(try standard.resolve(absolute: 25 * 3_600, idle: nil)) { error in
+            XCTAssertEqual((error as? DepartmentError)?.reason, "SalesVault allows unlocking for at most 24 h; 25 h was asked. Choose a shorter --for")
+        }
+        // A policy that sets only the absolute limit: the idle limit is the default, up to it.
+        let onlyMax = SessionLimits(policy: Registry.Policy(escrowThreshold: 1, rotation: .standard, unlockMaxMinutes: 10))
+        XCTAssertEqual(try onlyMax.resolve(absolute: nil, idle: nil).idle, 600)
+        XCTAssertThrowsError(try onlyMax.resolve(absolute: 3_600, idle: nil))
+
+        let policy = Registry.Policy(escrowThreshold: 1, rotation: .standard, unlockIdleMinutes: 5, unlockMaxMinutes: 60)
+        let limits = SessionLimits(policy: policy)
+        XCTAssertTrue(limits.idleFromDepartment && limits.absoluteFromDepartment)
+        let chosen = try limits.resolve(absolute: nil, idle: nil)
+        XCTAssertEqual(chosen.absolute, 3_600)
+        XCTAssertEqual(chosen.idle, 300)
+        XCTAssertEqual(try limits.resolve(absolute: 1_800, idle: 120).idle, 120, "shorter is always allowed")
+        XCTAssertEqual(try limits.resolve(absolute: 120, idle: nil).idle, 120, "the default idle limit never exceeds the unlock")
+        XCTAssertThrowsError(try limits.resolve(absolute: 2 * 3_600, idle: nil)) { error in
+            let e = try? XCTUnwrap(error as? DepartmentError)
+            XCTAssertEqual(e?.reason, "the department allows unlocking for at most 1 h; 2 h was asked. Choose a shorter --for")
+            XCTAssertEqual(e?.reasonZH, "部门规定解锁时长最多 1 小时,您设定的是 2 小时。请用 --for 指定更短的时长")
+        }
+        XCTAssertThrowsError(try limits.resolve(absolute: nil, idle: 600)) { error in
+            XCTAssertTrue((error as? DepartmentError)?.reasonZH.contains("闲置超过 5 分钟 必须自动锁定") == true, "\(error)")
+        }
+        XCTAssertThrowsError(try limits.resolve(absolute: 600, idle: 900))
+
+        // Kept escrow access: 10 minutes, at most the idle limit and an hour.
+        XCTAssertEqual(try standard.resolveEscrowKeep(nil), 600)
+        XCTAssertEqual(standard.escrowKeepCeiling, 900)
+        XCTAssertThrowsError(try standard.resolveEscrowKeep(1_200))
+        XCTAssertEqual(try limits.resolveEscrowKeep(nil), 300, "a 5-minute department keeps 5 minutes by default")
+        XCTAssertThrowsError(try limits.resolveEscrowKeep(600))
+        let long = SessionLimits(policy: Registry.Policy(escrowThreshold: 1, rotation: .standard, unlockIdleMinutes: 120, unlockMaxMinutes: 480))
+        XCTAssertEqual(long.escrowKeepCeiling, 3_600, "never over an hour")
+    }
+
+    func testUnlockLimitsInTheRegistryAreOptionalSignedAndIgnoredByOlderReaders() throws {
+        let layout = Layout(root.path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: layout.registry))
+        XCTAssertFalse(String(decoding: before, as: UTF8.self).contains("unlock"), "the defaults are no field: older registries keep their bytes")
+        XCTAssertEqual(SessionLimits(policy: try Registry.load(directory: root.path).policy), .standard)
+
+        XCTAssertThrowsError(try Registry.change(directory: root.path, signer: admin, now: base) { $0.policy.unlockMaxMinutes = 1_441 })
+        XCTAssertThrowsError(try Registry.change(directory: root.path, signer: admin, now: base) { $0.policy.unlockIdleMinutes = 0 })
+        XCTAssertThrowsError(try Registry.change(directory: root.path, signer: admin, now: base) { r in
+            r.policy.unlockMaxMinutes = 60
+            r.policy.unlockIdleMinutes = 61
+        }, "the idle limit is at most the unlock limit")
+        XCTAssertThrowsError(try Registry.change(directory: root.path, signer: admin, now: base) { $0.policy.unlockIdleMinutes = 481 },
+                             "without a field, the unlock limit is 8 hours")
+        try Registry.change(directory: root.path, signer: admin, now: base + day) { r in
+            r.policy.unlockMaxMinutes = 60
+            r.policy.unlockIdleMinutes = 5
+        }
+        let json = try Data(contentsOf: URL(fileURLWithPath: layout.registry))
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("\"unlockIdleMinutes\" : 5"))
+        let loaded = try Registry.load(directory: root.path)
+        XCTAssertEqual(SessionLimits(policy: loaded.policy), SessionLimits(idle: 300, absolute: 3_600, idleFromDepartment: true, absoluteFromDepartment: true))
+        let header = try ArchiveInspection.inspect(path: path).header
+        XCTAssertEqual(SessionLimits.forArchive(path, header: header).absolute, 3_600)
+
+        // A reader of the previous version decodes the policy without the new fields (Codable
+        // ignores unknown members) and verifies the same signature: it applies its defaults.
+        struct OldPolicy: Decodable { let escrowThreshold: Int; let rotation: Registry.Rotation; let timeZone: String? }
+        struct OldRegistry: Decodable { let format: Int; let policy: OldPolicy; let serial: UInt64 }
+        let old = try JSONDecoder().decode(OldRegistry.self, from: json)
+        XCTAssertEqual(old.policy.escrowThreshold, 1)
+        XCTAssertEqual(old.format, Registry.currentFormat, "no new format: older tools still read the registry")
+    }
+
+    func testKeptEscrowAccessRecordsEveryUseStaysReadOnlyAndEndsWithANewDataKey() throws {
+        let (dataKey, holders) = try { () throws -> (SymmetricKey, [EscrowSlot.Holder]) in
+            let first = try EscrowAccess.open(path, identities: [li], action: "open", now: base + day)
+            XCTAssertNoThrow(try EscrowAccess.checkKeepable(first))
+            return (try XCTUnwrap(first.archive.vault.escrowDataKey), first.holders)
+        }()
+        XCTAssertNil(try Vault.open(path: path, password: pw("correct horse")).escrowDataKey, "the owner's unlock is not escrow access")
+        for i in 1...2 {
+            let again = try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, action: "open", now: base + day + Int64(i) * 60)
+            XCTAssertEqual(again.archive.state.count(.escrowUse), 1 + i, "each use through the kept key is recorded")
+            XCTAssertEqual(again.archive.state.count(.customer), 1)
+            XCTAssertThrowsError(try again.archive.addCustomer(name: "X", now: base + day), "kept escrow access is read-only")
+        }
+        // Another holder's name with the same key, or a renewed data key: refused.
+        XCTAssertThrowsError(try Vault.open(path: path, escrowDataKey: dataKey, holders: [EscrowSlot.Holder(name: "王总", recipient: li.publicKey)]))
+        do {
+            let (vault, review) = try ownerUnlock(at: base + 2 * day)
+            XCTAssertTrue(review.notices.contains { if case .escrowUses(3, _) = $0 { return true } else { return false } }, "\(review.notices)")
+            try vault.rekey(now: base + 2 * day, escrow: try ArchiveDepartment.rekeyPlan(vault, path: path).plan)
+        }
+        XCTAssertThrowsError(try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, action: "open", now: base + 3 * day)) { error in
+            XCTAssertEqual((error as? VaultError)?.code, .wrongPassword)
+        }
+    }
 }
 
 final class ReminderLogTests: XCTestCase {

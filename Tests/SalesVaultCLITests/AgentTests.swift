@@ -439,8 +439,14 @@ final class AgentTests: ArchiveCommandTestCase {
         let viaAgent = try sv(["--lang", "zh", "customer", "list", "-a", old])
         XCTAssertEqual(viaAgent.status, 0, viaAgent.stderr)
         XCTAssertFalse(viaAgent.stderr.contains("提醒"), "not again through the agent: \(viaAgent.stderr)")
-        let withPassword = try sv(["--lang", "zh", "customer", "list", "-a", old, "--password-file", dir.path("pw")])
-        XCTAssertTrue(withPassword.stderr.contains("提醒"), "with the password, as before: \(withPassword.stderr)")
+        // With the password the rule of every command applies: once a day per archive (issue 12),
+        // and the unlock has shown it today already.
+        let sameDay = try sv(["--lang", "zh", "customer", "list", "-a", old, "--password-file", dir.path("pw")])
+        XCTAssertEqual(sameDay.status, 0, sameDay.stderr)
+        XCTAssertFalse(sameDay.stderr.contains("提醒"), "shown once today already: \(sameDay.stderr)")
+        clock += 86_400
+        let nextDay = try sv(["--lang", "zh", "customer", "list", "-a", old, "--password-file", dir.path("pw")])
+        XCTAssertTrue(nextDay.stderr.contains("提醒"), "the next day, again: \(nextDay.stderr)")
     }
 
     private func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -580,4 +586,57 @@ final class AgentTests: ArchiveCommandTestCase {
         XCTAssertEqual(try sv(["customer", "list"]).status, 0)
     }
 
+    /// `shell ARCHIVE` after `unlock`: no password; each line is run by the agent (no KDF), and
+    /// after `lock` the shell asks for the password again (fails without one, as before).
+    func testTheShellUsesTheUnlockedArchiveWithoutAPassword() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        let shell = try sv(["shell", dir.path("a.svault")], stdin: "customer add 华为技术有限公司 --grade B\ncustomer list\n")
+        XCTAssertEqual(shell.status, 0, shell.stdout + shell.stderr)
+        XCTAssertTrue(shell.stdout.contains("华为技术有限公司"), shell.stdout)
+        XCTAssertEqual(kdfRuns(shell), 0, shell.stderr)
+        XCTAssertEqual((try agentStatus()["served"] as? NSNumber)?.intValue, 2, "the two archive commands ran in the agent")
+        let failing = try sv(["shell", dir.path("a.svault")], stdin: "customer show 没有这家\ncustomer list\n")
+        XCTAssertEqual(failing.status, 8, "a script learns the first failure's status: \(failing.stderr)")
+        XCTAssertEqual(try sv(["lock"]).status, 0)
+        let locked = try sv(["shell", dir.path("a.svault")], stdin: "customer list\n")
+        XCTAssertNotEqual(locked.status, 0, "locked: the shell needs the password again")
+        let check = try runOnArchive(["customer", "list"])
+        XCTAssertTrue(check.stdout.contains("华为技术有限公司"), check.stdout)
+    }
+
+    /// A client of the same user that trickles its request one byte at a time does not hold the
+    /// agent: the whole request must arrive within 5 seconds (AGENT.md §3), so the agent drops
+    /// it long before the trickle ends, and the next command is served.
+    func testATricklingRequestIsDroppedAtItsDeadline() throws {
+        XCTAssertEqual(try unlock().status, 0)
+        let script = """
+            import json, select, socket, struct, sys, time
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(sys.argv[1])
+            s.sendall(struct.pack(">I", 40))
+            sent, closed = 0, False
+            for i in range(40):
+                r, _, _ = select.select([s], [], [], 0.5)
+                if r:
+                    closed = True
+                    break
+                try:
+                    s.send(b" ")
+                except OSError:
+                    closed = True
+                    break
+                sent += 1
+            print(json.dumps({"sent": sent, "closed": closed}))
+            """
+        let r = try runTool(["-c", script, runtime + "/salesvault/agent.sock"], executable: "/usr/bin/python3")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+        XCTAssertEqual(report["closed"] as? Bool, true, "\(report)")
+        XCTAssertLessThan((report["sent"] as? NSNumber)?.intValue ?? 99, 40, "dropped before the trickle ended: \(report)")
+        let next = try sv(["customer", "list"])
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual(kdfRuns(next), 0, next.stderr)
+    }
+
 }
+

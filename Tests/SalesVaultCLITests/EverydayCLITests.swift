@@ -216,7 +216,8 @@ extension EverydayCLITests {
                       "keys": ["generate", "import", "show"], "dept": ["init", "add-manager", "remove-manager", "add-salesperson", "policy", "show"],
                       "escrow": ["open", "reset-password", "list", "update"]]
         var lines: [[String]] = [["init"], ["status"], ["verify"], ["passwd"], ["rekey"], ["repair"], ["agenda"], ["history"], ["search"], ["stale"],
-                                 ["undo"], ["import"], ["export"], ["shell"], ["compromised"], ["compliance"], ["reminders"], ["unseal"]]
+                                 ["undo"], ["import"], ["export"], ["shell"], ["compromised"], ["compliance"], ["reminders"], ["unseal"],
+                                 ["unlock"], ["lock"], ["agent"]]
         for (group, subs) in groups { lines.append([group]); lines += subs.map { [group, $0] } }
         let han = { (s: Substring) in s.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
         for words in lines {

@@ -60,4 +60,43 @@ extension Vault {
         }
         return try Vault(path: path, file: file, access: access, inspection: inspection, dek: keptKeys.dek, passwordKEK: keptKeys.kek)
     }
+
+    // MARK: Kept escrow access (AGENT.md §10)
+
+    /// The data key a manager's escrow keys opened, for an agent to keep (`escrow open --keep`);
+    /// nil when the password opened the archive.
+    public var escrowDataKey: SymmetricKey? { openedThroughEscrow == nil ? nil : dek }
+
+    /// Opens an archive with a data key kept from an escrow open by `holders`, without their
+    /// private keys: the header must be authentic under that data key (FORMAT.md §7, with the same
+    /// fallback to the other copy), and each holder must still have a slot (same name and key) in
+    /// it. Any mismatch (the data key renewed, the holder's slot removed) is `.wrongPassword`: the
+    /// caller forgets the key. The vault is an escrow one (read-only but for its own audit record).
+    public static func open(path given: String, escrowDataKey dek: SymmetricKey, holders: [EscrowSlot.Holder], access: Access = .readOnly) throws -> Vault {
+        let path = resolved(given)
+        let file = try lockedFile(path: path, access: access)
+        var inspection = try ArchiveInspection.read(file)
+        let keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
+        func opens(_ copy: HeaderCopy) throws -> Bool {
+            guard try copy.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else { return false }
+            let slots = copy.header.escrowSlots.map(\.holder)
+            guard !holders.isEmpty, holders.allSatisfy({ h in slots.contains { $0.name == h.name && $0.recipient == h.recipient } }) else {
+                throw VaultError(.wrongPassword, "the kept escrow access no longer opens \(path): the holder's slot was removed")
+            }
+            return true
+        }
+        if try !opens(inspection.current) {
+            let other = 1 - inspection.currentIndex
+            guard let fallback = inspection.copies[other], (try? opens(fallback)) == true else {
+                throw VaultError(.wrongPassword, "the kept escrow access no longer opens \(path): its data key was renewed, or the header was changed")
+            }
+            inspection = inspection.choosing(other, forgedOther: true)
+        }
+        guard !inspection.isTruncated else {
+            throw VaultError(.truncated, "\(path) is \(inspection.fileSize) bytes but its header commits \(inspection.committedSize)")
+        }
+        let vault = try Vault(path: path, file: file, access: access, inspection: inspection, dek: dek, passwordKEK: nil)
+        vault.openedThroughEscrow = holders
+        return vault
+    }
 }

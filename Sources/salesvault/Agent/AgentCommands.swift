@@ -1,4 +1,5 @@
 import ArgumentParser
+import Department
 import Foundation
 import VaultFormat
 
@@ -13,6 +14,8 @@ struct Unlock: VaultCommand {
             customer, contact, log, project, complaint, history, search, stale, undo, import,
             export and report commands on it run without the password, from any of your terminals.
             passwd, rekey, compromised and escrow always ask for the password again.
+            In a department, its policy sets the defaults and the longest you may choose
+            (salesvault dept show).
 
             EXAMPLES
               salesvault unlock zhangwei.svault              # the morning: until 8 hours from now
@@ -23,22 +26,29 @@ struct Unlock: VaultCommand {
     @Argument(help: ArgumentHelp("The archive file (default: $SALESVAULT_ARCHIVE).", valueName: "file"))
     var archive: String?
 
-    @Option(name: .customLong("for"), help: ArgumentHelp("Forget it after this long, however it is used: 30m, 2h, 1h30m (default 8h, at most 24h).", valueName: "duration"))
-    var duration: String = "8h"
+    @Option(name: .customLong("for"), help: ArgumentHelp("Forget it after this long, however it is used: 30m, 2h, 1h30m (default 8h, at most 24h; in a department, its policy's limit).", valueName: "duration"))
+    var duration: String?
 
-    @Option(help: ArgumentHelp("Forget it after this long without a command (default 15m, at least 1m).", valueName: "duration"))
-    var idle: String = "15m"
+    @Option(help: ArgumentHelp("Forget it after this long without a command (default 15m, at least 1m; in a department, its policy's limit).", valueName: "duration"))
+    var idle: String?
 
     @OptionGroup var password: PasswordOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard let absolute = AgentDuration.seconds(duration), (60...86_400).contains(absolute) else {
+        if let duration, AgentDuration.seconds(duration).map({ (60...86_400).contains($0) }) != true {
             throw ValidationError("--for takes a duration from 1m to 24h, such as 30m, 2h or 1h30m")
         }
-        guard let idleSeconds = AgentDuration.seconds(idle), (60...absolute).contains(idleSeconds) else {
-            throw ValidationError("--idle takes a duration from 1m up to the --for duration, such as 15m")
+        if let idle, AgentDuration.seconds(idle).map({ $0 >= 60 }) != true {
+            throw ValidationError("--idle takes a duration of at least 1m, such as 15m")
         }
+    }
+
+    /// The limits of this unlock (Docs/AGENT.md §6): the department's policy (or the defaults)
+    /// as defaults and ceilings.
+    private func limits(_ path: String, header: ArchiveHeader) throws -> (absolute: Int64, idle: Int64) {
+        let allowed = SessionLimits.forArchive(path, header: header, departmentOverride: OwnerUnlock.departmentOverride)
+        return try allowed.resolve(absolute: duration.flatMap(AgentDuration.seconds), idle: idle.flatMap(AgentDuration.seconds))
     }
 
     func execute() throws {
@@ -46,17 +56,19 @@ struct Unlock: VaultCommand {
             throw CLIError(.usage, L("which archive? none was given", "未指定档案文件"),
                            hint: L("salesvault unlock FILE, or set SALESVAULT_ARCHIVE", "请运行 salesvault unlock 档案文件,或设置环境变量 SALESVAULT_ARCHIVE"))
         }
-        let absolute = AgentDuration.seconds(duration) ?? 28_800
-        let idleSeconds = AgentDuration.seconds(idle) ?? 900
+        // Refused before the password is asked when the department allows less (the header's
+        // pin is read unauthenticated here; checked again below once the archive is open).
+        if let header = try? ArchiveInspection.inspect(path: given).header { _ = try limits(given, header: header) }
         // One KDF and the unlock review (reminders, a forced change after an escrow reset), here,
         // once per agent unlock (§7). The keys go to the agent; this process's copies are wiped
         // when `vault` is released.
         // The archive is closed (its lock released) before the agent is asked, so that a command
         // the agent is running on it meanwhile is not kept waiting for this process.
-        let (path, keys) = try { () throws -> (String, Vault.KeptKeys) in
+        let (path, keys, absolute, idleSeconds) = try { () throws -> (String, Vault.KeptKeys, Int64, Int64) in
             let vault = try password.unlock(given, access: .readWrite)
             guard let keys = vault.keptKeys else { throw CLIError(.failure, L("this archive was not opened with its password", "该档案不是用密码打开的")) }
-            return (vault.path, keys)
+            let chosen = try limits(given, header: vault.header)
+            return (vault.path, keys, chosen.absolute, chosen.idle)
         }()
         let times = try AgentClient.unlock(path, keys: keys, absolute: absolute, idle: idleSeconds)
         let until = AgentTime.text(times.until)
@@ -162,8 +174,14 @@ struct AgentCommand: VaultCommand {
             let until = AgentTime.text((e["until"] as? NSNumber)?.int64Value ?? 0)
             let idle = AgentTime.text((e["idleUntil"] as? NSNumber)?.int64Value ?? 0)
             let uses = (e["uses"] as? NSNumber)?.intValue ?? 0
+            if let managers = (e["escrow"] as? [String: Any])?["managers"] as? [String] {
+                let names = managers.joined(separator: Language.current == .zh ? "、" : ", ")
+                Terminal.print(L("  \(path)  escrow access by \(names) (read-only) until \(idle); \(uses) command(s), each recorded in the archive",
+                                 "  \(path)  \(names) 的托管访问(只读),至 \(idle);已执行 \(uses) 条命令,每次均记入档案"))
+                continue
+            }
             Terminal.print(L("  \(path)  until \(until); locks at \(idle) if unused; \(uses) command(s)",
-                             "  \(path)  至 \(until);若无操作于 \(idle) 锁定;已执行 \(uses) 条命令"))
+                             "  \(path)  有效至 \(until);如无操作,将于 \(idle) 自动锁定;已执行 \(uses) 条命令"))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CAgentShim
+import Department
 import Foundation
 import VaultCrypto
 import VaultFormat
@@ -19,7 +20,15 @@ final class AgentServer {
         let idle: Int64
         var lastUseMono: Int64
         var uses: Int
+        /// Set for a manager's kept escrow access (§10): who opened it. The cell then holds 32 zero
+        /// bytes and the data key.
+        var escrow: [EscrowSlot.Holder]? = nil
+
+        /// The owner's unlock and a manager's kept escrow access of one archive are two entries.
+        var key: String { AgentServer.key(archive, escrow: escrow != nil) }
     }
+
+    static func key(_ archive: String, escrow: Bool) -> String { escrow ? "escrow:" + archive : archive }
 
     /// Exit when nothing was unlocked this long after start (§2).
     static let startGraceSeconds: Int64 = 60
@@ -121,11 +130,11 @@ final class AgentServer {
 
     private func expire() {
         let now = clock.now.mono
-        for e in entries.values where now >= deadline(e) { forget(e.archive) }
+        for e in entries.values where now >= deadline(e) { forget(e.key) }
     }
 
-    private func forget(_ archive: String) {
-        guard let e = entries.removeValue(forKey: archive) else { return }
+    private func forget(_ key: String) {
+        guard let e = entries.removeValue(forKey: key) else { return }
         store.release(e.cell)
     }
 
@@ -142,6 +151,7 @@ final class AgentServer {
     /// only `lock` and `status` are served meanwhile.
     private func handle(_ conn: Int32, busy: Bool = false) {
         AgentSocket.setTimeouts(conn, seconds: AgentSocket.ioTimeoutSeconds)
+        let deadline = AgentSocket.monotonicMilliseconds() + Int64(AgentSocket.ioTimeoutSeconds) * 1000
         guard let peer = try? AgentSocket.peer(conn), peer.uid == getuid() else {
             refusedPeers += 1
             reply(conn, ["ok": false, "error": "refused", "message": "the agent serves only its own user"])
@@ -150,7 +160,7 @@ final class AgentServer {
         let request: [String: Any]
         var fds: [Int32]
         do {
-            (request, fds) = try AgentSocket.receive(conn)
+            (request, fds) = try AgentSocket.receive(conn, deadline: deadline)
         } catch {
             reply(conn, ["ok": false, "error": "malformed", "message": "\((error as? AgentSocket.Failure)?.reason ?? "unreadable request")"])
             return
@@ -169,13 +179,14 @@ final class AgentServer {
         // A client that gave up waiting (its timeout, Ctrl-C) is gone: its request is not carried
         // out behind its back (§3).
         guard !AgentSocket.peerHasLeft(conn) else { return }
-        if busy && (op == "run" || op == "unlock") {
+        if busy && op != "lock" && op != "status" {
             reply(conn, ["ok": false, "error": "busy", "message": "a command is waiting for its user's answer in another terminal"])
             return
         }
         switch op {
         case "run": reply(conn, run(request, fds: fds, conn: conn))
-        case "unlock": reply(conn, unlock(request, conn: conn))
+        case "unlock": reply(conn, unlock(request, conn: conn, deadline: deadline))
+        case "keepEscrow": reply(conn, keepEscrow(request, conn: conn, deadline: deadline))
         case "lock": reply(conn, lock(request))
         case "status": reply(conn, status())
         default: reply(conn, malformed("unknown op"))
@@ -203,7 +214,7 @@ final class AgentServer {
         return path
     }
 
-    private func unlock(_ request: [String: Any], conn: Int32) -> [String: Any] {
+    private func unlock(_ request: [String: Any], conn: Int32, deadline: Int64) -> [String: Any] {
         guard let archive = archivePath(request),
               let absolute = (request["absolute"] as? NSNumber)?.int64Value, (60...86_400).contains(absolute),
               let idle = (request["idle"] as? NSNumber)?.int64Value, (60...absolute).contains(idle) else {
@@ -213,7 +224,7 @@ final class AgentServer {
             return ["ok": false, "error": "full", "message": "\(KeyStore.capacity) archives are unlocked already"]
         }
         do {
-            try AgentSocket.readExactly(conn, into: store.cell(cell))
+            try AgentSocket.readExactly(conn, into: store.cell(cell), deadline: deadline)
         } catch {
             store.release(cell)
             return malformed("the 64 key bytes did not arrive")
@@ -222,6 +233,36 @@ final class AgentServer {
         let now = clock.now
         let entry = Entry(archive: archive, cell: cell, unlockedAtWall: now.wall, unlockedAtMono: now.mono, absolute: absolute, idle: idle, lastUseMono: now.mono, uses: 0)
         entries[archive] = entry
+        everHeld = true
+        return ["ok": true] + times(entry)
+    }
+
+    /// A manager's escrow access to keep (§10): `archive`, `keep` (60…3600 s), `holders` (one
+    /// `{name, recipient}`), then 32 bytes: the data key.
+    private func keepEscrow(_ request: [String: Any], conn: Int32, deadline: Int64) -> [String: Any] {
+        guard let archive = archivePath(request),
+              let keep = (request["keep"] as? NSNumber)?.int64Value, (SessionLimits.minimum...SessionLimits.maxEscrowKeep).contains(keep),
+              let list = request["holders"] as? [[String: Any]], list.count == 1,
+              let holders = try? list.map({ h -> EscrowSlot.Holder in
+                  guard let name = h["name"] as? String, let recipient = h["recipient"] as? String else { throw AgentSocket.Failure(reason: "holder") }
+                  return EscrowSlot.Holder(name: name, recipient: try KeyFile.parseRecipient(recipient))
+              }) else {
+            return malformed("archive, keep (60…3600) and one holder {name, recipient} are required")
+        }
+        guard let cell = store.allocate() else {
+            return ["ok": false, "error": "full", "message": "\(KeyStore.capacity) archives are unlocked already"]
+        }
+        do {
+            try AgentSocket.readExactly(conn, into: UnsafeMutableRawBufferPointer(rebasing: store.cell(cell)[32..<64]), deadline: deadline)
+        } catch {
+            store.release(cell)
+            return malformed("the 32 key bytes did not arrive")
+        }
+        forget(Self.key(archive, escrow: true))
+        let now = clock.now
+        let entry = Entry(archive: archive, cell: cell, unlockedAtWall: now.wall, unlockedAtMono: now.mono, absolute: keep, idle: keep,
+                          lastUseMono: now.mono, uses: 0, escrow: holders)
+        entries[entry.key] = entry
         everHeld = true
         return ["ok": true] + times(entry)
     }
@@ -239,14 +280,17 @@ final class AgentServer {
             return ["ok": true, "forgot": count]
         }
         guard let archive = archivePath(request) else { return malformed("archive or all is required") }
-        let held = entries[archive] != nil
-        forget(archive)
-        return ["ok": true, "forgot": held ? 1 : 0]
+        // The owner's unlock and any kept escrow access of the archive.
+        let keys = [Self.key(archive, escrow: false), Self.key(archive, escrow: true)].filter { entries[$0] != nil }
+        for key in keys { forget(key) }
+        return ["ok": true, "forgot": keys.count]
     }
 
     private func status() -> [String: Any] {
-        let list: [[String: Any]] = entries.values.sorted { $0.archive < $1.archive }.map { e in
-            ["archive": e.archive, "unlockedAt": e.unlockedAtWall, "uses": e.uses] + times(e)
+        let list: [[String: Any]] = entries.values.sorted { $0.key < $1.key }.map { e in
+            var item: [String: Any] = ["archive": e.archive, "unlockedAt": e.unlockedAtWall, "uses": e.uses] + times(e)
+            if let holders = e.escrow { item["escrow"] = ["managers": holders.map(\.name)] }
+            return item
         }
         return ["ok": true, "pid": Int(getpid()), "dumpable": Int(sv_get_dumpable()), "kdfRuns": Scrypt.derivationCount,
                 "served": served, "refusedPeers": refusedPeers, "testClock": clock.isTest, "archives": list]
@@ -262,25 +306,45 @@ final class AgentServer {
         guard fds.count == 4 else { return malformed("run takes four descriptors: input, output, error, directory") }
         var st = stat()
         guard fstat(fds[3], &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return malformed("the fourth descriptor is not a directory") }
-        guard let entry = entries[archive] else { return ["ok": false, "error": "notHeld"] }
+        let escrow = (request["escrow"] as? NSNumber)?.boolValue == true
+        guard let entry = entries[Self.key(archive, escrow: escrow)] else { return ["ok": false, "error": "notHeld"] }
         let command: ParsableCommand
         do {
             command = try SalesVault.parseAsRoot(words)
         } catch {
             return ["ok": false, "error": "refused", "message": "the command line does not parse"]
         }
-        guard command is any ArchiveCommand else {
-            return ["ok": false, "error": "refused", "message": "the agent runs customer-archive commands only"]
-        }
-        let keys = store.keys(entry.cell)
-        // The archive may have changed since the unlock (§5): the kept keys must still open it.
-        do {
-            _ = try Vault.open(path: archive, keptKeys: keys, access: .readOnly)
-        } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
-            forget(archive)
-            return ["ok": false, "error": "forgotten"]
-        } catch {
-            // Busy, missing, damaged: the command itself reports it as on the command line.
+        let keys: AgentServing.Keys
+        if let holders = entry.escrow {
+            // Kept escrow access (§10): only `escrow open ARCHIVE --manager NAME -- COMMAND`, by
+            // the manager who opened it, for one customer-archive command (checked read-only
+            // by the command's capability, as any escrow open).
+            guard let open = command as? EscrowOpen, open.identities.identity.isEmpty, open.manager == holders.first?.name,
+                  !open.command.isEmpty, let inner = try? SalesVault.parseAsRoot(open.command), inner is any ArchiveCommand else {
+                return ["ok": false, "error": "refused", "message": "kept escrow access runs one customer-archive command through escrow open by the manager who opened it"]
+            }
+            keys = .escrow(dataKey: store.dataKey(entry.cell), holders: holders)
+            do {
+                _ = try Vault.open(path: archive, escrowDataKey: store.dataKey(entry.cell), holders: holders, access: .readOnly)
+            } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
+                forget(entry.key)
+                return ["ok": false, "error": "forgotten"]
+            } catch {}
+        } else {
+            guard command is any ArchiveCommand else {
+                return ["ok": false, "error": "refused", "message": "the agent runs customer-archive commands only"]
+            }
+            let kept = store.keys(entry.cell)
+            keys = .owner(kept)
+            // The archive may have changed since the unlock (§5): the kept keys must still open it.
+            do {
+                _ = try Vault.open(path: archive, keptKeys: kept, access: .readOnly)
+            } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
+                forget(entry.key)
+                return ["ok": false, "error": "forgotten"]
+            } catch {
+                // Busy, missing, damaged: the command itself reports it as on the command line.
+            }
         }
         let environment = request["env"] as? [String: Any] ?? [:]
         var saved: [String: String?] = [:]
@@ -312,7 +376,7 @@ final class AgentServer {
         // Output that could not be written (a full disk) fails the command, as on the command line.
         if fflush(nil) != 0 || sv_stdout_error() != 0 {
             Terminal.stderr(L("salesvault: error: the output could not be written (disk full or output closed); what was saved is saved\n",
-                              "salesvault: 错误:输出未能完整写出(磁盘已满或输出已关闭);已保存到档案的内容不受影响\n").text)
+                              "salesvault: 错误:输出内容未能完整写出(磁盘已满或输出目标已关闭);已保存到档案的内容不受影响\n").text)
             if status == 0 { status = ExitStatus.failure.rawValue }
         }
 
@@ -333,11 +397,11 @@ final class AgentServer {
         Language.current = baseLanguage
         served += 1
         if rejected {
-            forget(archive)
-        } else if var e = entries[archive] {
+            forget(entry.key)
+        } else if var e = entries[entry.key] {
             e.lastUseMono = clock.now.mono
             e.uses += 1
-            entries[archive] = e
+            entries[e.key] = e
         }
         return ["ok": true, "status": Int(status)]
     }

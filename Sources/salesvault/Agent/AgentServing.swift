@@ -1,5 +1,7 @@
 import CAgentShim
+import Department
 import Foundation
+import VaultCrypto
 import VaultFormat
 
 #if canImport(Glibc)
@@ -13,8 +15,14 @@ enum AgentServing {
     struct Request {
         /// The canonical path of the archive the client asked for.
         let archive: String
-        let keys: Vault.KeptKeys
+        let keys: Keys
         let words: [String]
+    }
+
+    /// The owner's kept keys, or a manager's kept escrow access (§10).
+    enum Keys {
+        case owner(Vault.KeptKeys)
+        case escrow(dataKey: SymmetricKey, holders: [EscrowSlot.Holder])
     }
 
     static var request: Request? {
@@ -34,13 +42,16 @@ enum AgentServing {
             throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive),而不是 \(path)"),
                            hint: L("name one archive per command", "每条命令只指定一个档案"))
         }
+        guard case .owner(let keys) = request.keys else {
+            throw CLIError(.failure, L("kept escrow access runs only through salesvault escrow open", "保留的托管访问只能通过 salesvault escrow open 使用"))
+        }
         do {
-            return try Vault.open(path: path, keptKeys: request.keys, access: access)
+            return try Vault.open(path: path, keptKeys: keys, access: access)
         } catch let e as VaultError where e.code == .wrongPassword {
             // Changed between the agent's check and this open (§4.2): forgotten after the command.
             state.withLock { $0.rejected = true }
             throw CLIError(.wrongKey, L("the password or the data key of \(path) was changed since it was unlocked; the agent has forgotten it",
-                                        "\(path) 的密码或数据密钥在解锁后已被更改;会话代理已清除该档案的密钥"),
+                                        "\(path) 解锁后密码或数据密钥已更改;会话代理已清除该档案的密钥"),
                            hint: L("run the command again and enter the password, or run: salesvault unlock \(path)",
                                    "请重新运行该命令并输入密码,或运行:salesvault unlock \(path)"))
         }
@@ -74,6 +85,23 @@ enum AgentServing {
             if fds[1].revents != 0 { return false }
             if fds[2].revents != 0 { serve?() }
             if fds[0].revents != 0 { return true }
+        }
+    }
+
+    /// Opens `path` with the request's kept escrow access and records the use (§10); nil when the
+    /// request is the owner's.
+    static func openThroughKeptEscrow(_ request: Request, path: String, action: String) throws -> EscrowAccess.Opened? {
+        guard case .escrow(let dataKey, let holders) = request.keys else { return nil }
+        guard Vault.canonicalPath(path) == request.archive else {
+            throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive),而不是 \(path)"))
+        }
+        do {
+            return try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+        } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
+            state.withLock { $0.rejected = true }
+            throw CLIError(.wrongKey, L("the kept escrow access no longer opens \(path) (its data key was renewed or the escrow changed); the agent has forgotten it",
+                                        "保留的托管访问已无法打开 \(path)(数据密钥已更换或托管设置已变更);会话代理已清除该访问"),
+                           hint: L("open it again with your key: salesvault escrow open \(path) --identity KEY", "请重新用您的密钥打开:salesvault escrow open \(path) --identity 密钥文件"))
         }
     }
 

@@ -123,9 +123,17 @@ enum AgentSocket {
     }
 
     /// Reads exactly `buffer.count` bytes; fails at end of stream or timeout.
-    static func readExactly(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws {
+    static func readExactly(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, deadline: Int64? = nil) throws {
         var offset = 0
         while offset < buffer.count {
+            if let deadline {
+                let left = deadline - monotonicMilliseconds()
+                guard left > 0 else { throw Failure(reason: "the request was not complete within \(ioTimeoutSeconds) s") }
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&pfd, 1, Int32(clamping: left))
+                if ready < 0 && errno == EINTR { continue }
+                guard ready > 0 else { throw Failure(reason: "the request was not complete within \(ioTimeoutSeconds) s") }
+            }
             let n = recv(fd, buffer.baseAddress! + offset, buffer.count - offset, 0)
             if n < 0 && errno == EINTR { continue }
             if n == 0 { throw Failure(reason: "connection closed") }
@@ -136,7 +144,16 @@ enum AgentSocket {
 
     /// Reads one frame: the JSON object and the descriptors that came with its first byte
     /// (close-on-exec; the caller owns and closes them).
-    static func receive(_ fd: Int32) throws -> (object: [String: Any], fds: [Int32]) {
+    /// Milliseconds on the monotonic clock, for request deadlines.
+    static func monotonicMilliseconds() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
+    }
+
+    /// Receives one frame. `deadline` (monotonic milliseconds): the whole frame must have arrived
+    /// by then (§3: a request is received within 5 s in all, however slowly its bytes trickle in).
+    static func receive(_ fd: Int32, deadline: Int64? = nil) throws -> (object: [String: Any], fds: [Int32]) {
         var length = [UInt8](repeating: 0, count: 4)
         var fds = [Int32](repeating: -1, count: Int(SV_MAX_FDS))
         var count: Int32 = 0
@@ -150,11 +167,11 @@ enum AgentSocket {
         }
         let received = Array(fds.prefix(Int(count)))
         do {
-            if got < 4 { try length.withUnsafeMutableBytes { try readExactly(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) } }
+            if got < 4 { try length.withUnsafeMutableBytes { try readExactly(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[got...]), deadline: deadline) } }
             let n = Int(length[0]) << 24 | Int(length[1]) << 16 | Int(length[2]) << 8 | Int(length[3])
             guard n >= 1, n <= maxFrameBytes else { throw Failure(reason: "frame length \(n)") }
             var body = [UInt8](repeating: 0, count: n)
-            try body.withUnsafeMutableBytes { try readExactly(fd, into: $0) }
+            try body.withUnsafeMutableBytes { try readExactly(fd, into: $0, deadline: deadline) }
             guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
                 throw Failure(reason: "not a JSON object")
             }

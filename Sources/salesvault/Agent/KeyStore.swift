@@ -65,6 +65,11 @@ final class KeyStore {
                               dek: SymmetricKey(data: UnsafeRawBufferPointer(rebasing: c[32..<64])))
     }
 
+    /// The data key of a cell holding kept escrow access (its first 32 bytes are zero).
+    func dataKey(_ i: Int) -> SymmetricKey {
+        SymmetricKey(data: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(cell(i))[32..<64]))
+    }
+
     func wipeAll() {
         secureZero(UnsafeMutableRawBufferPointer(start: region, count: size))
         used = used.map { _ in false }

@@ -31,6 +31,13 @@ struct Shell: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
+        // Unlocked with `salesvault unlock`: no password; each line is run by the agent
+        // (Docs/AGENT.md §4.2), which keeps the keys.
+        if password.passwordFile == nil, password.passwordFd == nil, AgentServing.request == nil, AgentClient.held(archive) != nil {
+            let owner = (try? ArchiveInspection.inspect(path: archive).header.owner) ?? "?"
+            try Self.loop(nil, name: archive, owner: owner, idleMinutes: idleMinutes, agent: true)
+            return
+        }
         let vault = try password.unlock(archive, access: .readWrite, remindAlways: true)
         let context = ArchiveContext(try CustomerArchive(vault: vault), allowed: [.read, .write, .export])
         try OwnerUnlock.showEscrowUses(context.archive, writing: true)
@@ -42,15 +49,18 @@ struct Shell: VaultCommand {
     static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders"]
 
     /// Reads commands (a terminal with line editing, or standard input) and runs them against
-    /// the context's archive until exit, end of input or the idle timeout.
-    static func loop(_ context: ArchiveContext, name archive: String, owner: String, idleMinutes: Double) throws {
+    /// the context's archive until exit, end of input or the idle timeout. With `agent`, there is
+    /// no context: each archive command goes to the session agent that holds the archive.
+    static func loop(_ context: ArchiveContext?, name archive: String, owner: String, idleMinutes: Double, agent: Bool = false) throws {
         let interactive = isatty(STDIN_FILENO) == 1
         if interactive {
             Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
                     "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
             // What the salesperson asks first: whom to follow up today.
-            if let agenda = try? context.archive.agenda(now: Clock.now) {
+            if let context, let agenda = try? context.archive.agenda(now: Clock.now) {
                 AgendaView.show(agenda, archive: context.archive, now: Clock.now)
+                print("")
+            } else if agent, (try? AgentClient.forwardShellLine(archive, words: ["agenda"])) != nil {
                 print("")
             }
         }
@@ -96,7 +106,15 @@ struct Shell: VaultCommand {
             }
             do {
                 var command = try SalesVault.parseAsRoot(words)
-                if command is any ArchiveCommand {
+                if command is any ArchiveCommand, agent {
+                    guard let status = try AgentClient.forwardShellLine(archive, words: words) else {
+                        Terminal.stderr(Terminal.red(L("\(archive) is no longer unlocked (locked, or idle for too long): leaving the shell. Run salesvault unlock or salesvault shell again.",
+                                                       "\(archive) 已不再处于解锁状态(已锁定或闲置超时),退出 shell。请重新运行 salesvault unlock 或 salesvault shell。").text) + "\n")
+                        if firstFailure == nil { firstFailure = ExitStatus.failure.rawValue }
+                        break session
+                    }
+                    if status != 0 { throw ExitCode(status) }
+                } else if command is any ArchiveCommand, let context {
                     try context.run(parsed: command, words: words)
                 } else {
                     try command.run()  // status, help texts: they need no open archive

@@ -122,7 +122,7 @@ struct DeptRemoveManager: VaultCommand {
         try change(directory, admin: admin) { r in
             try r.removeManager(named: name)
             return L("Removed \(name). Every archive is marked \"rekey required\" at its owner's next unlock until `salesvault rekey` runs; the compliance check shows it.",
-                     "已移除 \(name)。每个档案将在所有人下次解锁时标记为“须更换数据密钥”,直到运行 salesvault rekey;合规检查会显示此状态。")
+                     "已移除 \(name)。各档案将在档案所有人下次解锁时标记为“须更换数据密钥”,直到运行 salesvault rekey 为止;合规检查会显示此状态。")
         }
     }
 }
@@ -153,10 +153,13 @@ struct DeptPolicy: VaultCommand {
             (default 90), overdue after --overdue-days (default 180), or --no-periodic-rotation.
             Days are calendar days in the department's time zone: --time-zone with an IANA name
             (default Asia/Shanghai), whatever the zone of the machine that runs a command.
+            `salesvault unlock`: --unlock-for (default 8h, at most 24h) and --unlock-idle (default
+            15m) are both its defaults and the longest a salesperson may choose.
 
             EXAMPLES
               salesvault dept policy 华东销售部 --remind-days 90 --overdue-days 180 --admin-key admin.key
               salesvault dept policy 香港销售部 --time-zone Asia/Hong_Kong --admin-key admin.key
+              salesvault dept policy 华东销售部 --unlock-for 4h --unlock-idle 10m --admin-key admin.key
             """)
     @Argument(help: "The department directory.") var directory: String
     @Option(name: .long, help: "Managers needed together to open an archive (1 = any one alone).") var threshold: Int?
@@ -172,11 +175,29 @@ struct DeptPolicy: VaultCommand {
     var reportRoles: String?
     @Option(name: .long, help: ArgumentHelp("The hour on Friday (department time) the weekly report is due (default 18).", valueName: "hour"))
     var reportDueHour: Int?
+    @Option(name: .long, help: ArgumentHelp("The longest a salesperson may keep an archive unlocked (salesvault unlock --for), and the default: 30m, 4h (default 8h, at most 24h).", valueName: "duration"))
+    var unlockFor: String?
+    @Option(name: .long, help: ArgumentHelp("The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).", valueName: "duration"))
+    var unlockIdle: String?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
+    /// Whole minutes of a duration option (the registry keeps minutes).
+    private func minutes(_ text: String?, _ option: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let seconds = AgentDuration.seconds(text), seconds >= 60, seconds % 60 == 0 else {
+            throw CLIError(.usage, L("\(option) takes whole minutes, such as 10m, 4h or 1h30m", "\(option) 须为整分钟数,例如 10m、4h 或 1h30m"))
+        }
+        return Int(seconds / 60)
+    }
+
     func execute() throws {
+        let unlockMax = try minutes(unlockFor, "--unlock-for")
+        let unlockIdleMinutes = try minutes(unlockIdle, "--unlock-idle")
         try change(directory, admin: admin) { r in
+            // The defaults are written as no field at all (DEPARTMENT.md §3.1).
+            if let unlockMax { r.policy.unlockMaxMinutes = Int64(unlockMax) * 60 == SessionLimits.defaultAbsolute ? nil : unlockMax }
+            if let unlockIdleMinutes { r.policy.unlockIdleMinutes = Int64(unlockIdleMinutes) * 60 == SessionLimits.defaultIdle ? nil : unlockIdleMinutes }
             if let threshold { r.policy.escrowThreshold = threshold }
             if noPeriodicRotation { r.policy.rotation.periodic = false }
             if periodicRotation { r.policy.rotation.periodic = true }
@@ -201,7 +222,10 @@ struct DeptPolicy: VaultCommand {
             let weakNote = floor < FormatV1.minScryptLogN
                 ? L(" Archives need a password cost of at least 2^\(floor): INSECURE, for test departments only.", "档案密码保护成本下限为 2^\(floor):安全性不足,仅可用于测试。")
                 : L("", "")
-            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone).\(weakNote.en)", "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日。\(weakNote.zh)")
+            let session = SessionLimits(policy: r.policy)
+            let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
+            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone); unlock for at most \(most.en), locked after \(idle.en) without use.\(weakNote.en)",
+                     "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日;解锁最长 \(most.zh),闲置 \(idle.zh)后自动锁定。\(weakNote.zh)")
         }
     }
 }
@@ -229,6 +253,9 @@ struct DeptShow: VaultCommand {
         Terminal.print("\(zh ? "周报接收人" : "Weekly reports to"): \(receivers.isEmpty ? (zh ? "(无:请添加角色为 总经理 或 销售总监 的经理)" : "(none: add a manager whose role is general manager or sales director)") : receivers);"
                        + (zh ? " 每周五 \(r.reportDueHour):00 前提交" : " due Fridays by \(r.reportDueHour):00"))
         Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(安全性不足,仅限测试)" : " (INSECURE, tests only)") : ""))
+        let session = SessionLimits(policy: r.policy)
+        let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
+        Terminal.print(zh ? "解锁(会话代理):最长 \(most.zh),闲置 \(idle.zh)后自动锁定" : "Unlock (session agent): at most \(most.en), locked after \(idle.en) without use")
         let k = r.policy.escrowThreshold
         Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
         Terminal.print(zh ? "经理:" : "Managers:")

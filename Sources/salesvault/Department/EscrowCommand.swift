@@ -16,6 +16,8 @@ struct EscrowCommand: ParsableCommand {
               salesvault escrow list archives/张伟.svault
               salesvault escrow open archives/张伟.svault --identity 李经理.key -- customer list --grade A
               salesvault escrow open archives/张伟.svault --identity 李经理.key --identity 王总.key   (2-of-2: a shell)
+              salesvault escrow open archives/张伟.svault --identity 李经理.key --keep 10m   (kept by your session agent)
+              salesvault escrow open archives/张伟.svault --manager 李经理 -- customer list   (no key while kept)
               salesvault escrow reset-password archives/张伟.svault --identity 李经理.key
               salesvault escrow update archives/张伟.svault          (the owner, after the managers changed)
             """,
@@ -40,23 +42,70 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
 struct EscrowOpen: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "open", abstract: "Open an archive read-only with a manager's key (or k managers' keys); the use is recorded.",
-        discussion: "After `--`, one read command to run (customer list, history, search, …); without it, a read-only shell.")
+        discussion: """
+            After `--`, one read command to run (customer list, history, search, …); without it, a read-only shell.
+            --keep 10m: your session agent keeps this escrow access (one manager's key only) for that long
+            (default 10m, at most the department's idle limit and 1 hour); meanwhile
+            `escrow open ARCHIVE --manager NAME -- COMMAND` runs read commands without your key. Every use
+            is still recorded in the archive; `salesvault lock ARCHIVE` forgets the access at once.
+            """)
     @Argument(help: "The archive file.") var archive: String
     @OptionGroup var identities: IdentityOptions
+    @Option(help: ArgumentHelp("Use the escrow access your session agent keeps for this manager (escrow open --keep) instead of a key file.", valueName: "name"))
+    var manager: String?
+    @Option(help: ArgumentHelp("Have your session agent keep this escrow access for this long: 10m (the default), 30m …", valueName: "duration"))
+    var keep: String?
     @Option(help: "Lock (and leave) the shell after this many minutes without input.") var idleMinutes: Double = 10
     @Argument(parsing: .postTerminator, help: "A read command to run, after --.") var command: [String] = []
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        if manager != nil && !identities.identity.isEmpty { throw ValidationError("give --manager (kept access) or --identity, not both") }
+        if manager != nil && keep != nil { throw ValidationError("--keep needs the manager's key (--identity)") }
+        if manager != nil && command.isEmpty { throw ValidationError("with --manager, give one read command after --, e.g. -- customer list") }
+        if let keep, AgentDuration.seconds(keep).map({ $0 >= 60 }) != true { throw ValidationError("--keep takes a duration of at least 1m, such as 10m") }
+    }
+
     func execute() throws {
         // A manager's export (a handover) is recorded as an escrow use of its own kind.
         let exporting = command.first == "export"
-        let opened = try openThroughEscrow(archive, identities: identities, action: exporting ? "export" : "open")
-        let by = opened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
-        Terminal.stderr(L("Opened \(archive) (\(opened.vault.header.owner)) through escrow as \(by), read-only. This use is recorded and shown to \(opened.vault.header.owner).\n",
-                          "已通过托管以 \(by) 的身份只读打开 \(archive)(\(opened.vault.header.owner))。此次使用已记录,并会告知 \(opened.vault.header.owner)。\n").text)
-        let context = ArchiveContext(opened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
+        let action = exporting ? "export" : "open"
+        let opened: EscrowAccess.Opened
+        if let manager {
+            // Kept escrow access (Docs/AGENT.md §10): run by the agent, which opens the archive
+            // with the kept data key and records the use like any escrow open.
+            guard let request = AgentServing.request else {
+                if let status = try AgentClient.forwardEscrow(archive) {
+                    if status != 0 { throw ExitCode(status) }
+                    return
+                }
+                throw CLIError(.passwordSource, L("your session agent keeps no escrow access to \(archive) for \(manager)", "会话代理中没有为 \(manager) 保留的 \(archive) 托管访问"),
+                               hint: L("open it with your key: salesvault escrow open \(archive) --identity KEY [--keep 10m]",
+                                       "请用您的密钥打开:salesvault escrow open \(archive) --identity 密钥文件 [--keep 10m]"))
+            }
+            guard let kept = try AgentServing.openThroughKeptEscrow(request, path: archive, action: action) else {
+                throw CLIError(.failure, L("the agent holds no escrow access for this command", "会话代理没有可用于此命令的托管访问"))
+            }
+            opened = kept
+        } else {
+            // --keep beyond the limits is refused before the archive is opened (and checked again
+            // once its header is authentic).
+            if let keep, let header = try? ArchiveInspection.inspect(path: archive).header {
+                try EscrowAccess.checkKeepable(header)
+                _ = try SessionLimits.forArchive(archive, header: header, departmentOverride: OwnerUnlock.departmentOverride).resolveEscrowKeep(AgentDuration.seconds(keep))
+            }
+            opened = try openedThroughEscrow(action: action)
+        }
+        let archiveOpened = opened.archive
+        let by = archiveOpened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
+        let owner = archiveOpened.vault.header.owner
+        Terminal.stderr(L("Opened \(archive) (\(owner)) through escrow as \(by), read-only. This use is recorded and shown to \(owner).\n",
+                          "已通过托管以 \(by) 的身份只读打开 \(archive)(\(owner))。此次使用已记录,并会告知 \(owner)。\n").text)
+        if let keep { try keepAccess(opened, keep: keep) }
+        let context = ArchiveContext(archiveOpened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
         if command.isEmpty {
-            try Shell.loop(context, name: archive, owner: opened.vault.header.owner, idleMinutes: idleMinutes)
+            if keep != nil { return }  // kept: no shell; later commands name --manager
+            try Shell.loop(context, name: archive, owner: owner, idleMinutes: idleMinutes)
             return
         }
         guard let first = command.first, !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else {
@@ -68,6 +117,31 @@ struct EscrowOpen: VaultCommand {
         } else {
             try parsed.run()
         }
+    }
+
+    private func openedThroughEscrow(action: String) throws -> EscrowAccess.Opened {
+        let keys = try identities.load()
+        guard !keys.isEmpty else {
+            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
+        }
+        let opened = try EscrowAccess.open(archive, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+        if let backup = opened.repairBackup {
+            Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
+                              "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
+        }
+        return opened
+    }
+
+    /// `--keep`: one manager's access, for at most the department's idle limit and an hour.
+    private func keepAccess(_ opened: EscrowAccess.Opened, keep: String) throws {
+        try EscrowAccess.checkKeepable(opened)
+        let vault = opened.archive.vault
+        let limits = SessionLimits.forArchive(archive, header: vault.header, departmentOverride: OwnerUnlock.departmentOverride)
+        let seconds = try limits.resolveEscrowKeep(AgentDuration.seconds(keep))
+        guard let dataKey = vault.escrowDataKey, let holder = opened.holders.first else { return }
+        let until = try AgentClient.keepEscrow(vault.path, dataKey: dataKey, holder: holder, keep: seconds)
+        Terminal.stderr(L("Your session agent keeps this escrow access until \(AgentTime.text(until)); meanwhile: salesvault escrow open \(archive) --manager \(holder.name) -- COMMAND (each use is recorded). To forget it now: salesvault lock \(archive)\n",
+                          "会话代理将保留此托管访问至 \(AgentTime.text(until));在此之前可运行:salesvault escrow open \(archive) --manager \(holder.name) -- 命令(每次使用都会记入档案)。如需提前清除,请运行:salesvault lock \(archive)\n").text)
     }
 }
 
