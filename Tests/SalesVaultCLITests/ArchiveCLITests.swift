@@ -7,28 +7,7 @@ import XCTest
 /// A salesperson's week driven through the built binary: customers, calls and visits, grade
 /// changes with reasons, a project through every stage, a complaint carried to its survey; then
 /// `history --since` returns exactly those changes.
-final class ArchiveCLITests: XCTestCase {
-    var dir: TempDir!
-    var env: [String: String] = [:]
-    let monday: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        let pw = try dir.write("pw", "horse battery staple\n")
-        env = ["SALESVAULT_ARCHIVE": dir.path("week.svault"), "TZ": "UTC"]
-        let r = try runTool(["init", dir.path("week.svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: env)
-        XCTAssertEqual(r.status, 0, r.stderr)
-    }
-
-    /// Runs a command at day `d` (0 = Monday) and `hour`, with the archive and password set.
-    @discardableResult
-    func sv(_ args: [String], day d: Int, hour: Int = 10, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        var e = env
-        e["SALESVAULT_NOW"] = String(monday + Int64(d) * 86_400 + Int64(hour) * 3600)
-        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
-        XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
-    }
+final class ArchiveCLITests: WeekArchiveTestCase {
 
     func json(_ r: RunResult) throws -> Any { try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) }
 

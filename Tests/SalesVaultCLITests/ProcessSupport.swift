@@ -97,3 +97,31 @@ class ArchiveCommandTestCase: XCTestCase {
         return try runTool(args + ["--password-file", dir.path("pw")], stdin: stdin, environment: e)
     }
 }
+
+/// An archive of 张伟 in a fresh folder, worked on day by day from Monday 2026-11-23 (UTC) with
+/// the password in a file: the week of ArchiveCLITests, the day of EverydayCLITests.
+class WeekArchiveTestCase: XCTestCase {
+    var dir: TempDir!
+    var env: [String: String] = [:]
+    let monday: Int64 = 1_795_392_000  // 2026-11-23 (a Monday) 00:00 UTC
+    /// The archive's file name in `dir`.
+    var archiveName: String { "week.svault" }
+
+    override func setUpWithError() throws {
+        dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple\n")
+        env = ["SALESVAULT_ARCHIVE": dir.path(archiveName), "TZ": "UTC"]
+        let r = try runTool(["init", dir.path(archiveName), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    /// Runs a command at day `d` (0 = Monday) and `hour`, with the archive and password set.
+    @discardableResult
+    func sv(_ args: [String], day d: Int, hour: Int = 10, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday + Int64(d) * 86_400 + Int64(hour) * 3600)
+        let r = try runTool(args + ["--password-file", dir.path("pw")], environment: e)
+        XCTAssertEqual(r.status, status, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line)
+        return r
+    }
+}
