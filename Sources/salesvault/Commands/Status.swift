@@ -114,7 +114,7 @@ struct Status: VaultCommand {
                                                                         : "\(uses.unacknowledged) not yet seen by the owner, last on \(Format.date(uses.lastUseAt))")))
         }
         if let held = AgentClient.held(archive) {  // Docs/AGENT.md §7
-            rows.append((zh ? "解锁状态" : "Unlocked", Terminal.green(zh ? "已解锁,至 \(AgentTime.text(held.until))(闲置时于 \(AgentTime.text(held.idleUntil)) 锁定)"
+            rows.append((zh ? "解锁状态" : "Unlocked", Terminal.green(zh ? "已解锁,至 \(AgentTime.text(held.until))(如无操作,将于 \(AgentTime.text(held.idleUntil)) 自动锁定)"
                                                                      : "unlocked until \(AgentTime.text(held.until)) (locks at \(AgentTime.text(held.idleUntil)) if idle)")))
         }
         let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
