@@ -90,7 +90,7 @@ enum SheetWriter {
                 }
                 cellStyles[k] = Int32(try styles.style(numberFormat: format, fill: row[c].fill, bold: row[c].bold))
                 if let shared {
-                    guard shared < Int(Int32.max) else { throw XLSXErrors.zipFailed() }
+                    guard shared < Int(Int32.max) else { throw XLSXErrors.sheetTooLarge(sheet.name) }
                     cellStrings[k] = Int32(shared)
                 }
                 k += 1

@@ -1,6 +1,8 @@
 internal import COpenSSL
 
 /// The OpenSSL algorithm objects, fetched once (an implicit fetch on every call is slow in 3.0).
+/// They are never changed after the fetch and OpenSSL lets threads share fetched algorithms, so
+/// the unchecked `let`s are safe (OpaquePointer itself is not Sendable).
 enum Algorithms {
     nonisolated(unsafe) static let aes128GCM: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-128-GCM", nil)
     nonisolated(unsafe) static let aes192GCM: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-192-GCM", nil)

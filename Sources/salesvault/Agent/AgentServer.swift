@@ -359,8 +359,8 @@ final class AgentServer {
         Language.current = lang
         AgentServing.setTerminal(isatty(STDIN_FILENO) == 1 ? "/proc/self/fd/0" : nil)
         AgentServing.request = AgentServing.Request(archive: archive, keys: keys, words: words)
-        nonisolated(unsafe) let server = self  // called back on this thread, from the prompt's wait
-        AgentServing.setClient(conn, serveOthers: { server.serveWhileBusy() }, listening: listenFD)
+        // Called back on this thread, from the prompt's wait.
+        AgentServing.setClient(conn, serveOthers: { [unowned self] in serveWhileBusy() }, listening: listenFD)
 
         var status: Int32 = 0
         do {

@@ -60,7 +60,7 @@ enum AgentServing {
     /// While the agent runs a client's command: the client's connection (readable only once the
     /// client is gone: it sends nothing during a command) and what serves other clients while a
     /// prompt waits (`lock` and `status`; AGENT.md §4.2).
-    static func setClient(_ fd: Int32?, serveOthers: (@Sendable () -> Void)?, listening: Int32?) {
+    static func setClient(_ fd: Int32?, serveOthers: (() -> Void)?, listening: Int32?) {
         state.withLock {
             $0.clientFD = fd
             $0.serveOthers = serveOthers
@@ -115,7 +115,8 @@ enum AgentServing {
         var terminalPath: String?
         var rejected = false
         var clientFD: Int32?
-        var serveOthers: (@Sendable () -> Void)?
+        /// Runs on the agent's one thread only (set and called there; `state` only carries it).
+        var serveOthers: (() -> Void)?
         var listenFD: Int32?
     }
     private static let state = Locked(State())

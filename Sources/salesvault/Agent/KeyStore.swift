@@ -85,6 +85,8 @@ final class KeyStore {
 /// SIGTERM, SIGINT and SIGHUP end the agent at once: the handler wipes the key page, removes the
 /// socket and exits, using only async-signal-safe calls (memset, unlink, _exit). A command cut off this way leaves the archive as after a crash (FORMAT.md §8).
 enum AgentSignals {
+    // A signal handler is a C function that cannot capture anything: what it wipes and removes
+    // must be in statics, set once before the handler is installed and only read by it.
     nonisolated(unsafe) private static var keys: UnsafeMutableRawPointer?
     nonisolated(unsafe) private static var keysSize = 0
     nonisolated(unsafe) private static var socketPath: UnsafeMutablePointer<CChar>?
