@@ -27,6 +27,11 @@ struct EscrowCommand: ParsableCommand {
 /// Opens `path` through escrow (the Department's one way: removed managers refused, an
 /// interrupted save removed first with a backup, the use recorded before anything is shown).
 private func openThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> CustomerArchive {
+    try openedThroughEscrow(path, identities: identities, action: action).archive
+}
+
+/// As `openThroughEscrow`, with what the opening found (the holders, for `--keep`).
+private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> EscrowAccess.Opened {
     let keys = try identities.load()
     guard !keys.isEmpty else {
         throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
@@ -36,7 +41,7 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
     }
-    return opened.archive
+    return opened
 }
 
 struct EscrowOpen: VaultCommand {
@@ -94,7 +99,7 @@ struct EscrowOpen: VaultCommand {
                 try EscrowAccess.checkKeepable(header)
                 _ = try SessionLimits.forArchive(archive, header: header, departmentOverride: OwnerUnlock.departmentOverride).resolveEscrowKeep(AgentDuration.seconds(keep))
             }
-            opened = try openedThroughEscrow(action: action)
+            opened = try openedThroughEscrow(archive, identities: identities, action: action)
         }
         let archiveOpened = opened.archive
         let by = archiveOpened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
@@ -119,18 +124,6 @@ struct EscrowOpen: VaultCommand {
         }
     }
 
-    private func openedThroughEscrow(action: String) throws -> EscrowAccess.Opened {
-        let keys = try identities.load()
-        guard !keys.isEmpty else {
-            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
-        }
-        let opened = try EscrowAccess.open(archive, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
-        if let backup = opened.repairBackup {
-            Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
-                              "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
-        }
-        return opened
-    }
 
     /// `--keep`: one manager's access, for at most the department's idle limit and an hour.
     private func keepAccess(_ opened: EscrowAccess.Opened, keep: String) throws {
