@@ -312,7 +312,9 @@ public struct Layout: Sendable {
     /// The department an archive belongs to: the directory above `archives/` holding a
     /// `department.json`, if any.
     public static func containing(archive path: String) -> Layout? {
-        let dir = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        // The archive's real place: a symbolic link to it, or to its folder, still finds its
+        // department (and so its policy: unlock limits, registry checks).
+        let dir = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
         for candidate in [dir.deletingLastPathComponent(), dir] where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("department.json").path) {
             return Layout(candidate.path)
         }

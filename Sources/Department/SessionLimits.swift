@@ -86,7 +86,7 @@ public struct SessionLimits: Equatable, Sendable {
         guard !idleFromDepartment || idle <= self.idle else {
             let (en, zh) = whose(true)
             throw DepartmentError(.invalid, "\(en) at most \(Self.text(self.idle).en) without use before locking; \(Self.text(idle).en) was asked. Choose a shorter --idle",
-                                  zh: "\(zh)闲置超过 \(Self.text(self.idle).zh) 必须自动锁定,您设定的是 \(Self.text(idle).zh)。请用 --idle 指定更短的时间")
+                                  zh: "\(zh)闲置超过 \(Self.text(self.idle).zh)必须自动锁定,您设定的是 \(Self.text(idle).zh)。请用 --idle 指定更短的时间")
         }
         guard idle <= absolute else {
             throw DepartmentError(.invalid, "the idle limit (\(Self.text(idle).en)) cannot be longer than the unlock (\(Self.text(absolute).en))",

@@ -192,7 +192,7 @@ final class DepartmentAPITests: XCTestCase {
             XCTAssertEqual(e?.reasonZH, "部门规定解锁时长最多 1 小时,您设定的是 2 小时。请用 --for 指定更短的时长")
         }
         XCTAssertThrowsError(try limits.resolve(absolute: nil, idle: 600)) { error in
-            XCTAssertTrue((error as? DepartmentError)?.reasonZH.contains("闲置超过 5 分钟 必须自动锁定") == true, "\(error)")
+            XCTAssertTrue((error as? DepartmentError)?.reasonZH.contains("闲置超过 5 分钟必须自动锁定") == true, "\(error)")
         }
         XCTAssertThrowsError(try limits.resolve(absolute: 600, idle: 900))
 

@@ -86,6 +86,12 @@ final class AgentDepartmentTests: XCTestCase {
         XCTAssertNotEqual(long.status, 0)
         XCTAssertTrue(long.stderr.contains("the department allows unlocking for at most 1 h; 2 h was asked"), long.stderr)
         XCTAssertEqual(kdfRuns(long), 0, long.stderr)
+        // Through a symbolic link to the archives' folder: the same department, the same limit.
+        let link = dir.path("linked")
+        XCTAssertEqual(symlink(URL(fileURLWithPath: archive).deletingLastPathComponent().path, link), 0)
+        let linked = try sv(["unlock", link + "/" + URL(fileURLWithPath: archive).lastPathComponent, "--password-file", dir.path("pw"), "--for", "2h"], expect: nil)
+        XCTAssertNotEqual(linked.status, 0, linked.stdout)
+        XCTAssertTrue(linked.stderr.contains("the department allows unlocking for at most 1 h"), linked.stderr)
         let zh = try sv(["--lang", "zh", "unlock", archive, "--password-file", dir.path("pw"), "--for", "2h"], expect: nil)
         XCTAssertNotEqual(zh.status, 0)
         XCTAssertTrue(zh.stderr.contains("部门规定解锁时长最多 1 小时,您设定的是 2 小时。请用 --for 指定更短的时长"), zh.stderr)
