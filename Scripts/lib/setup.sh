@@ -93,9 +93,9 @@ release_salesvault() {
   local lock="${SV_BUILD_LOCK:-}" build_log
   locked() { if [ -n "$lock" ] && command -v flock >/dev/null 2>&1; then flock "$lock" "$@"; else "$@"; fi; }
   build_log="$(mktemp)"
-  if ! locked swift build -c release --product salesvault >"$build_log" 2>&1; then
+  if ! locked swift build -c release --static-swift-stdlib --product salesvault >"$build_log" 2>&1; then
     tail -n 30 "$build_log" >&2; rm -f "$build_log"; echo "error: the release build failed" >&2; exit 1
   fi
   tail -n 1 "$build_log"; rm -f "$build_log"
-  bin="$(locked swift build -c release --show-bin-path)/salesvault"
+  bin="$(locked swift build -c release --static-swift-stdlib --show-bin-path)/salesvault"
 }

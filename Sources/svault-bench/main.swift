@@ -20,6 +20,7 @@ struct Options: Sendable {
     var openOnly: String?
     var complianceOnly = false
     var logOnly = false
+    var startupOnly = false
     var keepArchive: String?
     var reuseArchive: String?
     var childAction = "log"
@@ -37,10 +38,11 @@ struct Options: Sendable {
             case "--open-archive": o.openOnly = it.next()
             case "--then": o.childAction = it.next() ?? o.childAction
             case "--log-only": o.logOnly = true
+            case "--startup-only": o.startupOnly = true
             case "--keep-archive": o.keepArchive = it.next()
             case "--reuse-archive": o.reuseArchive = it.next()
             default:
-                FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR] [--archive-only | --compliance-only | --log-only] [--keep-archive PATH | --reuse-archive PATH]\n".utf8))
+                FileHandle.standardError.write(Data("usage: svault-bench [--size-mb N] [--work DIR] [--archive-only | --compliance-only | --log-only | --startup-only] [--keep-archive PATH | --reuse-archive PATH]\n".utf8))
                 exit(64)
             }
         }
@@ -207,6 +209,59 @@ if options.complianceOnly {
     exit(0)
 }
 
+/// CLI start-up when no password is involved: `salesvault status` against `true`, both spawned
+/// the same way, interleaved in rounds so that a burst of load hits both; the target (issue 12)
+/// is under 20 ms more than `true` in every round, so the row gives the mean and the worst round.
+func benchStartup(archive: String) {
+    let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("salesvault").path
+    guard FileManager.default.isExecutableFile(atPath: cli), let trueBin = which("true") else {
+        row("CLI start-up: `salesvault status` (no password)", "salesvault or true not found", "-", "-", "< 20 ms")
+        return
+    }
+    /// posix_spawn and waitpid, output to /dev/null: Foundation's Process adds tens of
+    /// milliseconds of its own to every spawn, which would drown what is measured.
+    func spawn(_ path: String, _ args: [String]) -> Double {
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let start = now()
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return .nan }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return now() - start
+    }
+    let rounds = 5, runs = 40
+    var statusTotal = 0.0, trueTotal = 0.0, worst = 0.0
+    for _ in 0..<rounds {
+        var statusSeconds = 0.0, trueSeconds = 0.0
+        for _ in 0..<runs {
+            statusSeconds += spawn(cli, ["status", archive])
+            trueSeconds += spawn(trueBin, [])
+        }
+        statusTotal += statusSeconds; trueTotal += trueSeconds
+        worst = max(worst, (statusSeconds - trueSeconds) / Double(runs))
+    }
+    let n = Double(rounds * runs)
+    row("CLI start-up: `salesvault status` (no password), \(rounds) rounds of \(runs), interleaved", String(format: "%.1f ms", statusTotal / n * 1000),
+        String(format: "`true`: %.1f ms", trueTotal / n * 1000),
+        String(format: "+%.1f ms (worst round +%.1f ms)", (statusTotal - trueTotal) / n * 1000, worst * 1000), "< 20 ms every round")
+}
+
+if options.startupOnly {
+    let path = "\(options.work)/startup.svault"
+    do { // closed (its lock released) before `status` runs, which would wait for it
+        let vault = try Vault.create(path: path, owner: "bench", password: password, kdf: .insecureForTesting(logN: 10), now: 0)
+        try vault.append(Array("record".utf8), now: 0)
+    }
+    benchStartup(archive: path)
+    exit(0)
+}
+
 if !options.archiveOnly && !options.logOnly {
 // 1. In-memory sealing and opening of records vs `openssl speed -evp aes-256-gcm`, 16 KiB blocks.
 let block = 16_384
@@ -311,15 +366,8 @@ let readSeconds = try best(2) { _ = try vault.readAllRecords() }
 row("read and authenticate all records of the \(options.sizeMB) MB archive", String(format: "%.2f s (%.2f GB/s)", readSeconds, archiveBytes / readSeconds / 1e9),
     "-", "-", "-")
 
-// 5. CLI start-up when no password is involved: `salesvault status` vs `true` (process spawn cost).
-let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("salesvault").path
-if FileManager.default.isExecutableFile(atPath: cli), let trueBin = which("true") {
-    let runs = 30
-    let statusSeconds = try time { for _ in 0..<runs { _ = try shell(cli, ["status", small]) } } / Double(runs)
-    let trueSeconds = try time { for _ in 0..<runs { _ = try shell(trueBin, []) } } / Double(runs)
-    row("CLI start-up: `salesvault status` (no password), mean of \(runs)", String(format: "%.1f ms", statusSeconds * 1000),
-        String(format: "`true`: %.1f ms", trueSeconds * 1000), String(format: "+%.1f ms", (statusSeconds - trueSeconds) * 1000), "< 20 ms")
-}
+// 5. CLI start-up when no password is involved.
+benchStartup(archive: small)
 
 }
 
