@@ -58,6 +58,11 @@ public struct Registry: Codable, Equatable, Sendable {
         /// The session agent's absolute limit in minutes: the default and the longest `unlock
         /// --for`; nil means 480 (8 hours) and is left out of the file. At most 1,440 (24 hours).
         public var unlockMaxMinutes: Int?
+        /// The most days an A customer may go without a contact before the agenda and the weekly
+        /// report's attention list name it; nil means 7 and is left out of the file.
+        public var contactDaysA: Int?
+        /// The same for B customers; nil means 14 and is left out of the file.
+        public var contactDaysB: Int?
 
         /// The cost floor in force.
         public var kdfFloor: Int { minKDFLogN ?? FormatV1.minScryptLogN }
@@ -131,6 +136,12 @@ public struct Registry: Codable, Equatable, Sendable {
         if let floor = policy.minKDFLogN, !(FormatV1.minTestingScryptLogN...FormatV1.maxScryptLogN).contains(floor) {
             throw DepartmentError(.invalid, "the minimum scrypt cost must be 2^\(FormatV1.minTestingScryptLogN)…2^\(FormatV1.maxScryptLogN) (got 2^\(floor))",
                                   zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间(当前为 2^\(floor))")
+        }
+        for (grade, days) in [("A", policy.contactDaysA), ("B", policy.contactDaysB)] {
+            if let days, !(1...365).contains(days) {
+                throw DepartmentError(.invalid, "the contact interval of \(grade) customers must be 1…365 days (got \(days))",
+                                      zh: "\(grade) 类客户的联系间隔须为 1 至 365 天(当前为 \(days) 天)")
+            }
         }
         if let hour = policy.reportDueHour, !(1...24).contains(hour) {
             throw DepartmentError(.invalid, "the weekly report's due hour must be 1…24 (got \(hour))", zh: "周报截止时间须为 1 至 24 点(当前为 \(hour))")

@@ -97,6 +97,12 @@ extension Registry {
     public var reportRoles: [String] { policy.reportRoles ?? Self.defaultReportRoles }
     public var reportDueHour: Int { policy.reportDueHour ?? Self.defaultReportDueHour }
 
+    /// The contact intervals in force for the agenda and the weekly report's attention list:
+    /// the policy's (DEPARTMENT.md §3.1 `policy.contactDaysA`, `contactDaysB`), or 7 and 14 days.
+    public var contactIntervals: ContactIntervals {
+        ContactIntervals(a: policy.contactDaysA ?? ContactIntervals.standard.a, b: policy.contactDaysB ?? ContactIntervals.standard.b)
+    }
+
     /// The managers whose role receives the weekly report, in registry order.
     public var reportRecipients: [Manager] {
         let roles = Set(reportRoles.map(Self.foldRole))

@@ -329,6 +329,41 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(none.stdout.contains("2 NOT compliant"), none.stdout)
     }
 
+    func testTheDepartmentSetsTheContactIntervalsOfTheAgendaAndTheWeeklyReport() throws {
+        let a = try newArchive("张伟", now: t0)
+        try sv(["customer", "add", "华为", "--grade", "A"] + owner(a), now: t0)
+        try sv(["log", "add", "华为", "call", "沟通方案"] + owner(a), now: t0)
+        // Five days without a contact: within the default seven.
+        let quiet = try sv(["agenda", "--json"] + owner(a), now: at(day: 5))
+        XCTAssertFalse(quiet.stdout.contains("华为"), quiet.stdout)
+        XCTAssertFalse(try String(contentsOfFile: dept + "/department.json", encoding: .utf8).contains("contactDays"), "the default is no field")
+        try sv(["report", "weekly", "--format", "md", "--no-prompt", "--lang", "zh", "--out", dir.path("r0.md")] + owner(a), now: at(day: 5))
+
+        try admin(["policy", dept, "--contact-a", "3", "--contact-b", "10"], now: at(day: 5))
+        let registry = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
+        XCTAssertTrue(registry.contains("\"contactDaysA\" : 3") && registry.contains("\"contactDaysB\" : 10"), registry)
+        XCTAssertTrue(try sv(["dept", "show", dept, "--lang", "zh"], now: at(day: 5)).stdout.contains("A 类至少每 3 天联系一次,B 类每 10 天"))
+        let agenda = try sv(["agenda", "--lang", "zh"] + owner(a), now: at(day: 5))
+        XCTAssertTrue(agenda.stdout.contains("华为") && agenda.stdout.contains("A 类 3 天,B 类 10 天"), "past the department's three days: \(agenda.stdout)")
+        try sv(["report", "weekly", "--format", "md", "--no-prompt", "--lang", "zh", "--out", dir.path("r1.md")] + owner(a), now: at(day: 5))
+        // The attention list (风险预警) gains the customer silent for five days.
+        func attention(_ file: String) throws -> String {
+            let text = try String(contentsOfFile: dir.path(file), encoding: .utf8)
+            guard let start = text.range(of: "风险预警") else { return "" }
+            let rest = text[start.upperBound...]
+            return String(rest[..<(rest.range(of: "\n#")?.lowerBound ?? rest.endIndex)])
+        }
+        let (before, after) = (try attention("r0.md"), try attention("r1.md"))
+        XCTAssertFalse(before.contains("华为"), before)
+        XCTAssertTrue(after.contains("华为"), after)
+        // Back to the default: the field goes away; out of range is refused, nothing signed.
+        try admin(["policy", dept, "--contact-a", "7"], now: at(day: 6))
+        XCTAssertFalse(try String(contentsOfFile: dept + "/department.json", encoding: .utf8).contains("contactDaysA"))
+        let before = try bytes(dept + "/department.json")
+        try sv(["dept", "policy", dept, "--contact-b", "0", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: at(day: 6), expect: 8)
+        XCTAssertEqual(try bytes(dept + "/department.json"), before)
+    }
+
     func testTheDepartmentsTimeZoneCountsTheDaysEverywhere() throws {
         // A registry without a time zone: Asia/Shanghai, no field, and `dept show --json` gives
         // the signed bytes exactly.

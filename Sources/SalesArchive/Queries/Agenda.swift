@@ -73,6 +73,8 @@ public struct Agenda: Sendable {
     public let today: Int32
     /// The last day of "coming up": this week's Sunday, or today + `days`.
     public let until: Int32
+    /// The contact intervals `silent` was judged by (the department's, or 7 and 14 days).
+    public var intervals: ContactIntervals = .standard
     public var overdue: [FollowUp] = []
     public var dueToday: [FollowUp] = []
     public var upcoming: [FollowUp] = []
@@ -96,6 +98,7 @@ extension CustomerArchive {
         let today = DateParser.localDay(now)
         let until = days.map { today + Int32(clamping: $0) } ?? DateParser.monday(of: today) + 6
         var agenda = Agenda(today: today, until: until)
+        agenda.intervals = intervals
 
         var latest: [UInt64: (at: Int64, id: UInt64, nextStep: String?)] = [:]
         state.each(.activity) { e in

@@ -12,7 +12,8 @@ struct AgendaCommand: ArchiveCommand {
             Follow-ups (each customer's next follow-up date) overdue and due today, then the rest of
             this week (or the next --days N days); bids and signings expected within 30 days;
             resolved complaints waiting for their satisfaction survey; A customers not contacted for
-            more than 7 days and B customers for more than 14 (as in the weekly report); customers
+            more than 7 days and B customers for more than 14, or the intervals the department sets
+            (dept policy --contact-a/--contact-b; as in the weekly report); customers
             whose nearest expected date suggests another grade (regulation 6.1). The shell shows it
             first.
 
@@ -32,9 +33,15 @@ struct AgendaCommand: ArchiveCommand {
 
     var capability: Capability { ics == nil ? .read : .export }
 
+    /// The department's contact intervals (DEPARTMENT.md §3.1), or 7 and 14 days outside a
+    /// department or when its registry cannot be read (the agenda still shows, with the defaults).
+    static func intervals(of archive: CustomerArchive) -> ContactIntervals {
+        ((try? ReportCommand.registry(of: archive))??.0.contactIntervals) ?? .standard
+    }
+
     func run(in context: ArchiveContext) throws {
         let now = Clock.now
-        let agenda = try context.archive.agenda(now: now, days: days)
+        let agenda = try context.archive.agenda(now: now, days: days, intervals: Self.intervals(of: context.archive))
         if let ics {
             let text = Reminders.calendar(events: AgendaView.events(agenda, archive: context.archive), now: now)
             try AtomicFile.write(Data(text.utf8), to: ics, replacing: true, protecting: [context.archive.vault.path])
@@ -84,7 +91,7 @@ enum AgendaView {
                     [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
                      t["resolvedAt"]?.int.map(Format.date) ?? ""]
                 })
-        section("A and B customers not contacted in time (A 7 days, B 14)", "超期未联系的 A、B 类客户(A 类 7 天,B 类 14 天)",
+        section("A and B customers not contacted in time (A \(a.intervals.a) days, B \(a.intervals.b))", "超期未联系的 A、B 类客户(A 类 \(a.intervals.a) 天,B 类 \(a.intervals.b) 天)",
                 ["id", "customer", "grade", "last contact", "days"], ["编号", "客户", "等级", "最近联系", "未联系天数"],
                 a.silent.map { s in
                     [s.customer.shortID, Render.truncate(s.customer.displayName, 24), s.grade, s.lastContact.map(Format.date) ?? (z ? "从未联系" : "never"),

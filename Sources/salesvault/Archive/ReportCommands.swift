@@ -51,6 +51,8 @@ struct ReportCommand: ParsableCommand {
         options.includeSecret = includeSecret
         options.zh = Render.zh
         options.recipients = (department?.0.reportRecipients ?? []).map { "\($0.name)(\($0.role))" }
+        let intervals = department?.0.contactIntervals ?? .standard
+        (options.staleA, options.staleB) = (intervals.a, intervals.b)
         var report = try WeeklyReportBuilder.build(archive, options: options)
         let missing = report.incompleteGradeChanges
         guard !missing.isEmpty else { return report }

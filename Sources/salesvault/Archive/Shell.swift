@@ -57,7 +57,7 @@ struct Shell: VaultCommand {
             Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
                     "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
             // What the salesperson asks first: whom to follow up today.
-            if let context, let agenda = try? context.archive.agenda(now: Clock.now) {
+            if let context, let agenda = try? context.archive.agenda(now: Clock.now, intervals: AgendaCommand.intervals(of: context.archive)) {
                 AgendaView.show(agenda, archive: context.archive, now: Clock.now)
                 print("")
             } else if agent, (try? AgentClient.forwardShellLine(archive, words: ["agenda"])) != nil {

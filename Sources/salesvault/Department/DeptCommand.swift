@@ -1,6 +1,7 @@
 import ArgumentParser
 import Department
 import Foundation
+import SalesArchive
 import VaultCrypto
 import VaultFormat
 
@@ -154,12 +155,15 @@ struct DeptPolicy: VaultCommand {
             Days are calendar days in the department's time zone: --time-zone with an IANA name
             (default Asia/Shanghai), whatever the zone of the machine that runs a command.
             `salesvault unlock`: --unlock-for (default 8h, at most 24h) and --unlock-idle (default
-            15m) are both its defaults and the longest a salesperson may choose.
+            15m) are both its defaults and the longest a salesperson may choose. --contact-a and
+            --contact-b: after how many days without a contact A and B customers are listed by the
+            agenda and the weekly report's attention list (default 7 and 14).
 
             EXAMPLES
               salesvault dept policy 华东销售部 --remind-days 90 --overdue-days 180 --admin-key admin.key
               salesvault dept policy 香港销售部 --time-zone Asia/Hong_Kong --admin-key admin.key
               salesvault dept policy 华东销售部 --unlock-for 4h --unlock-idle 10m --admin-key admin.key
+              salesvault dept policy 华东销售部 --contact-a 5 --contact-b 10 --admin-key admin.key
             """)
     @Argument(help: "The department directory.") var directory: String
     @Option(name: .long, help: "Managers needed together to open an archive (1 = any one alone).") var threshold: Int?
@@ -179,6 +183,10 @@ struct DeptPolicy: VaultCommand {
     var unlockFor: String?
     @Option(name: .long, help: ArgumentHelp("The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).", valueName: "duration"))
     var unlockIdle: String?
+    @Option(name: .long, help: ArgumentHelp("The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).", valueName: "days"))
+    var contactA: Int?
+    @Option(name: .long, help: ArgumentHelp("The same for B customers (default 14).", valueName: "days"))
+    var contactB: Int?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
@@ -214,6 +222,8 @@ struct DeptPolicy: VaultCommand {
                 r.policy.reportRoles = roles == Registry.defaultReportRoles ? nil : roles
             }
             if let reportDueHour { r.policy.reportDueHour = reportDueHour == Registry.defaultReportDueHour ? nil : reportDueHour }
+            if let contactA { r.policy.contactDaysA = contactA == ContactIntervals.standard.a ? nil : contactA }
+            if let contactB { r.policy.contactDaysB = contactB == ContactIntervals.standard.b ? nil : contactB }
             try r.validate()
             let rule = r.rotationPolicy.ruleText
             let zone = r.policy.timeZone ?? DepartmentCalendar.defaultZoneName
@@ -224,8 +234,9 @@ struct DeptPolicy: VaultCommand {
                 : L("", "")
             let session = SessionLimits(policy: r.policy)
             let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
-            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone); unlock for at most \(most.en), locked after \(idle.en) without use.\(weakNote.en)",
-                     "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日;解锁最长 \(most.zh),闲置 \(idle.zh)后自动锁定。\(weakNote.zh)")
+            let contact = r.contactIntervals
+            return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone); unlock for at most \(most.en), locked after \(idle.en) without use; A customers contacted at least every \(contact.a) days, B every \(contact.b).\(weakNote.en)",
+                     "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日;解锁最长 \(most.zh),闲置 \(idle.zh)后自动锁定;A 类客户至少每 \(contact.a) 天联系一次,B 类每 \(contact.b) 天。\(weakNote.zh)")
         }
     }
 }
@@ -256,6 +267,8 @@ struct DeptShow: VaultCommand {
         let session = SessionLimits(policy: r.policy)
         let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
         Terminal.print(zh ? "解锁(会话代理):最长 \(most.zh),闲置 \(idle.zh)后自动锁定" : "Unlock (session agent): at most \(most.en), locked after \(idle.en) without use")
+        let contact = r.contactIntervals
+        Terminal.print(zh ? "客户联系间隔:A 类至少每 \(contact.a) 天联系一次,B 类每 \(contact.b) 天" : "Contact intervals: A customers at least every \(contact.a) days, B every \(contact.b)")
         let k = r.policy.escrowThreshold
         Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
         Terminal.print(zh ? "经理:" : "Managers:")

@@ -102,8 +102,8 @@ enum HelpZH {
             """,
         "agenda": """
             今日待办:已逾期和今天要跟进的客户(按各客户的下次跟进日期),再列本周余下几天(或 --days N 天内);
-            30 天内预计投标、签约的项目;已处理、待回访的投诉;超期未联系的 A 类(7 天)和 B 类(14 天)客户,
-            与周报的风险预警同一规则;以及最近预计日期与等级不符的客户(制度 6.1)。shell 打开时先显示它。
+            30 天内预计投标、签约的项目;已处理、待回访的投诉;超期未联系的 A 类(默认 7 天)和 B 类(默认 14 天)
+            客户,间隔以部门规定为准(dept policy --contact-a/--contact-b),与周报的风险预警同一规则;以及最近预计日期与等级不符的客户(制度 6.1)。shell 打开时先显示它。
 
             示例
               salesvault agenda
@@ -442,6 +442,8 @@ enum HelpZH {
         "The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).": "档案合规所需的最低 scrypt 成本 2^N(默认并建议 17;只有测试部门才可降低)。",
         "The manager roles that receive the weekly reports, separated by commas (default: general manager, sales director / 总经理, 销售总监).": "接收周报的经理职务,用逗号分隔(默认:总经理、销售总监)。",
         "The hour on Friday (department time) the weekly report is due (default 18).": "周五几点前提交周报(部门时间,默认 18 点)。",
+        "The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).": "A 类客户超过几天未联系即列入今日待办和周报的风险预警(默认 7 天)。",
+        "The same for B customers (default 14).": "B 类客户的联系间隔,含义同上(默认 14 天)。",
         "Show the registry (after checking its signature).": "查看部门名册(先核验签名)。",
         "Managers' escrow keys: generate, import from age-keygen, show fingerprints.": "经理的托管密钥:生成、从 age-keygen 导入、查看指纹。",
         "Generate a manager's escrow key (NAME.key and NAME.pub).": "为经理生成托管密钥(姓名.key 和 姓名.pub)。",
