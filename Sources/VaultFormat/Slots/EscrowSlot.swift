@@ -167,8 +167,8 @@ struct EscrowSealing {
     private let dek: SymmetricKey
 
     /// How shares are dealt: scheme 3 always, except for tests and test vectors, which may write
-    /// the scheme 2 of earlier versions or a scheme-3 dealing with one inconsistent share.
-    enum Dealer { case verifiable, legacyShamir, inconsistentShare(x: UInt8) }
+    /// the scheme 2 of earlier versions or a dealing with one inconsistent share (`x`).
+    enum Dealer { case verifiable, legacyShamir(inconsistentShare: UInt8?), inconsistentShare(x: UInt8) }
 
     /// One slot per holder: the DEK itself when `threshold` is 1, else one verifiable share each
     /// (x = 1…n in the order of `holders`) and the commitments.
@@ -186,8 +186,11 @@ struct EscrowSealing {
         var commitments: ShareCommitments?
         if threshold == 1 {
             made = try holders.map { try EscrowSlot.seal(dek, scheme: .whole, threshold: 1, x: 0, holder: $0, archiveID: archiveID) }
-        } else if case .legacyShamir = dealer {
-            let shares = try Shamir.split(dek, threshold: threshold, count: holders.count)
+        } else if case .legacyShamir(let bad) = dealer {
+            var shares = try Shamir.split(dek, threshold: threshold, count: holders.count)
+            if let bad, let i = shares.firstIndex(where: { $0.x == bad }) {
+                shares[i] = Shamir.Share(x: bad, value: try SecureBytes.random(count: 32))
+            }
             made = try zip(shares, holders).map { share, holder in
                 try EscrowSlot.seal(share, scheme: .shamir, threshold: threshold, x: share.x, holder: holder, archiveID: archiveID)
             }

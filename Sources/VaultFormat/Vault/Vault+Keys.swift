@@ -99,9 +99,10 @@ extension Vault {
         next.slots = [.password(header.passwordSlot)] + sealing.slots.map { .escrow($0) }
         next.shareCommitments = sealing.commitments
         if let pin { next.department = pin }
-        if case .inconsistentShare = dealer {
+        switch dealer {
+        case .inconsistentShare, .legacyShamir(.some):
             try writeHeader(next)  // a deliberately bad dealing (tests): no test-open
-        } else {
+        default:
             try writeHeaderVerifyingEscrow(next, sealing: sealing, newOnly: false)
         }
     }
@@ -114,7 +115,12 @@ extension Vault {
         try requireOwner("a new escrow dealing")
         let slots = header.escrowSlots
         guard let k = slots.first?.threshold, k >= 2 else { throw VaultError(.invalidArgument, "no shared escrow to re-deal") }
-        let dealer: EscrowSealing.Dealer = legacy ? .legacyShamir : x.map { .inconsistentShare(x: $0) } ?? .verifiable
+        var dealer = EscrowSealing.Dealer.verifiable
+        if legacy {
+            dealer = .legacyShamir(inconsistentShare: x)
+        } else if let x {
+            dealer = .inconsistentShare(x: x)
+        }
         try redealEscrow(holders: slots.map(\.holder), threshold: k, pin: nil, dealer: dealer)
     }
 
