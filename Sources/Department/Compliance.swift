@@ -47,6 +47,7 @@ public struct EscrowCoverage: Sendable, Equatable {
             status = max(status, .stale)
             notes.append("threshold \(threshold), policy \(registry.policy.escrowThreshold)")
         }
+        if header.escrowScheme == .shamir { notes.append(EscrowShareReview.legacyNote) }  // FORMAT.md §5.2 scheme 2
         if header.flags.contains(.rekeyRequired) || !departed.isEmpty {
             status = .rekeyRequired
             notes.append(departed.isEmpty ? "a removed manager's slot was dropped; the data key was not rotated since"
@@ -239,6 +240,12 @@ public struct ComplianceReport: Codable, Sendable {
                 let result = inspection.authenticate(escrowIdentities: identities)
                 row.verified = [.authentic: "yes", .forged: "FORGED", .noSlot: "no slot"][result]
                 if result == .forged { row.nonCompliant = true }
+                // Each key's own share against the commitments; fewer keys than k fail (FORMAT.md §5.2).
+                if let finding = EscrowShareReview.verify(inspection, identities: identities) {
+                    row.verified = finding.verified
+                    row.nonCompliant = true
+                    row.problem = (row.problem.map { $0 + "; " } ?? "") + finding.problem
+                }
             }
             summary.archives += 1
             summary.rotation[row.rotation ?? rotation.status.rawValue, default: 0] += 1

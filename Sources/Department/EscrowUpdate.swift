@@ -15,6 +15,10 @@ public struct EscrowUpdatePlan {
     public let upToDate: Bool
     /// True when applying takes a new data key (threshold changed, shares given to others).
     public let needsRekey: Bool
+    /// True when the shares were dealt by an earlier version (scheme 2, not checkable): applying
+    /// re-deals them as verifiable shares (FORMAT.md §5.2), with the same data key unless
+    /// `needsRekey`.
+    public let redealsLegacyShares: Bool
 
     /// What `escrow update` would do for the archive in `vault`; throws when the archive is not
     /// in a department or its registry cannot be trusted.
@@ -29,11 +33,13 @@ public struct EscrowUpdatePlan {
         let current = vault.header.escrowSlots
         let threshold = current.first?.threshold ?? plan.threshold
         let sameHolders = Set(current.map { AgeKeys.recipientString($0.holder.recipient) }) == Set(registry.managers.map(\.recipient))
-        let upToDate = sameHolders && threshold == plan.threshold && current.count >= threshold
-        let shares = current.first?.scheme == .shamir
+        let legacy = current.first?.scheme == .shamir
+        let upToDate = sameHolders && threshold == plan.threshold && current.count >= threshold && !legacy
+        let shares = current.first.map { $0.scheme != .whole } ?? false
         let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty)
             || (shares && (!coverage.departed.isEmpty || current.count < threshold))
-        return EscrowUpdatePlan(registry: registry, plan: plan, added: coverage.missing, departed: coverage.departed, upToDate: upToDate, needsRekey: needsRekey)
+        return EscrowUpdatePlan(registry: registry, plan: plan, added: coverage.missing, departed: coverage.departed, upToDate: upToDate, needsRekey: needsRekey,
+                                redealsLegacyShares: legacy && plan.threshold > 1)
     }
 
     /// Applies the update (nothing when up to date); a rekey re-encrypts every record.

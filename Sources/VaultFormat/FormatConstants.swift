@@ -29,6 +29,10 @@ public enum FormatV1 {
     static let escrowSlotLabel = Array("SalesVault v1 escrow slot".utf8)
     static let passwordHistoryLabel = Array("SalesVault v1 password history".utf8)
     static let reportMACInfo = Array("SalesVault v1 report MAC".utf8)
+    /// Scheme 3 escrow (FORMAT.md §5.2): the key derived from the shared secret, and the AAD label
+    /// of the DEK wrapped in `shareCommitments`.
+    static let escrowSecretInfo = Array("SalesVault v1 escrow secret".utf8)
+    static let shareCommitmentsLabel = Array("SalesVault v1 share commitments".utf8)
     /// Escrow slots per header: every slot but the password slot (FORMAT.md §5.2).
     public static let maxEscrowSlots = maxSlots - 1
     public static let maxHolderNameBytes = 64

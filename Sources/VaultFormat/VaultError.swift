@@ -45,6 +45,9 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case escrowVerificationFailed
         /// The new password is one of the last five (FORMAT.md §5.4).
         case passwordReused
+        /// A verifiable escrow share does not match the archive's commitments, or `k` shares do
+        /// not give the committed secret (FORMAT.md §5.2 scheme 3): dealt wrongly or altered.
+        case escrowShareInconsistent
     }
 
     public let code: Code

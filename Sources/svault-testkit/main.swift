@@ -80,13 +80,18 @@ struct Scenario {
     let comment: String
     let bytes: [UInt8]
     var identities: [String] = []
+    /// Scheme 3 vectors (FORMAT.md §10): every `threshold` identities open; those at the
+    /// 1-based positions `inconsistent` fail their own check.
+    var threshold: Int?
+    var inconsistent: [Int] = []
 }
 
 nonisolated(unsafe) var scenarios: [Scenario] = []
-func add(_ name: String, _ expect: String, _ comment: String, password pw: String = password, records: [[UInt8]] = [], identities: [String] = [], _ bytes: [UInt8]) throws {
+func add(_ name: String, _ expect: String, _ comment: String, password pw: String = password, records: [[UInt8]] = [], identities: [String] = [],
+         threshold: Int? = nil, inconsistent: [Int] = [], _ bytes: [UInt8]) throws {
     let hash = expect == "success" ? try SHA256.hash(records.flatMap { $0 }).hexString : "-"
     scenarios.append(Scenario(name: name, expect: expect, password: pw, records: records.count, payloadHash: hash, comment: comment, bytes: bytes,
-                              identities: identities))
+                              identities: identities, threshold: threshold, inconsistent: inconsistent))
 }
 
 /// Fixed managers' identities for the escrow vectors (FORMAT.md §5.2): never use them elsewhere.
@@ -188,8 +193,15 @@ try add("record_flipped_before_checkpoint", "record failure", "a byte of record 
 let any = managers.map { AgeKeys.identityString($0) }
 try add("success_escrow_any_one", "success", "escrow slots for three holders, any one opens (identities: each alone must open it)",
         records: payloads, identities: any, try buildEscrow(1))
-try add("success_escrow_two_of_three", "success", "three Shamir shares, threshold 2 (identities: the first two together must open it; one alone must not)",
-        records: payloads, identities: Array(any.prefix(2)), try buildEscrow(2))
+try add("success_escrow_two_of_three", "success", "three Shamir shares of scheme 2 (earlier versions), threshold 2 (identities: the first two together must open it; one alone must not)",
+        records: payloads, identities: Array(any.prefix(2)), try buildEscrow(2) { try $0.redealEscrowForTesting(legacy: true) })
+// Scheme 3 (FORMAT.md §5.2): verifiable shares with commitments (header field 0x11).
+try add("success_escrow_verifiable_two_of_three", "success",
+        "three verifiable (Feldman, P-256) shares, threshold 2: every pair of the identities opens it, one alone does not, every holder's own check passes",
+        records: payloads, identities: any, threshold: 2, try buildEscrow(2))
+try add("escrow_verifiable_inconsistent_share", "success",
+        "a malicious writer's 2-of-3 dealing (valid header MAC): the third share is off the committed polynomial; its holder's own check fails, pairs with it do not open, the first two together do; the password opens it",
+        records: payloads, identities: any, threshold: 2, inconsistent: [3], try buildEscrow(2) { try $0.redealEscrowForTesting(inconsistentShare: 3) })
 var forgedSlot = try buildEscrow(1)
 for copy in 0..<2 {
     let at = fieldOffset(forgedSlot, copy: copy, tag: 0x0B)
@@ -203,6 +215,8 @@ try add("header_escrow_slot_edited", "header failure", "an escrow slot's holder 
 for s in scenarios {
     var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n"
     if !s.identities.isEmpty { text += "identities: \(s.identities.joined(separator: " "))\n" }
+    if let k = s.threshold { text += "threshold: \(k)\n" }
+    if !s.inconsistent.isEmpty { text += "inconsistent: \(s.inconsistent.map(String.init).joined(separator: " "))\n" }
     text += "\n"
     var data = Data(text.utf8)
     data.append(contentsOf: s.bytes)

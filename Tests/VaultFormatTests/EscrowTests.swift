@@ -130,7 +130,7 @@ final class EscrowTests: XCTestCase {
         try makeEscrowArchive(path, plan: plan(Array(zip(names, keys)), threshold: 2))
 
         let header = try ArchiveInspection.inspect(path: path).header
-        XCTAssertEqual(header.escrowSlots.map(\.scheme), [.shamir, .shamir, .shamir])
+        XCTAssertEqual(header.escrowSlots.map(\.scheme), [.verifiable, .verifiable, .verifiable])
         XCTAssertEqual(header.escrowSlots.map(\.threshold), [2, 2, 2])
         XCTAssertEqual(header.escrowSlots.map(\.x), [1, 2, 3])
         XCTAssertEqual(header.escrowSlots.map(\.holder.name), names)
@@ -204,6 +204,7 @@ final class EscrowTests: XCTestCase {
         let sealing = try EscrowSealing(dek: try SymmetricKey.generate(), holders: holders, threshold: 3, archiveID: id)
         var h = inspection.header
         h.slots = [.password(h.passwordSlot)] + sealing.slots.map { .escrow($0) }
+        h.shareCommitments = sealing.commitments
         XCTAssertNoThrow(try ArchiveHeader(parsing: h.serialized), "three shares of a 3-of-3")
         // FORMAT.md §5.2: fewer than k shares (a holder's slot removed) is a valid header that
         // no set of holders can open through escrow.
@@ -358,7 +359,7 @@ final class EscrowTests: XCTestCase {
         }
         let shared = try ArchiveInspection.inspect(path: path).header
         XCTAssertEqual(shared.dekGeneration, 3)
-        XCTAssertEqual(shared.escrowSlots.map(\.scheme), [.shamir, .shamir, .shamir])
+        XCTAssertEqual(shared.escrowSlots.map(\.scheme), [.verifiable, .verifiable, .verifiable])
         XCTAssertEqual(shared.escrowSlots.map(\.threshold), [2, 2, 2])
         XCTAssertEqual(shared.escrowSlots.map(\.holder.name), ["李经理", "王总", "陈审计"])
         XCTAssertEqual(shared.department?.registrySerial, 5)
@@ -437,7 +438,7 @@ final class EscrowTests: XCTestCase {
         }
         let slots = try ArchiveInspection.inspect(path: path).header.escrowSlots
         XCTAssertEqual(slots.count, 3)
-        XCTAssertTrue(slots.allSatisfy { $0.threshold == 2 && $0.scheme == .shamir },
+        XCTAssertTrue(slots.allSatisfy { $0.threshold == 2 && $0.scheme == .verifiable },
                       "plan threshold 2 but slots written as \(slots.map { "\($0.scheme) k=\($0.threshold)" })")
         // One manager alone must not open a 2-of-3 archive.
         XCTAssertVaultError(.noEscrowSlot, try Vault.open(path: path, escrowIdentities: [keys[0]]))
@@ -598,17 +599,21 @@ final class EscrowTests: XCTestCase {
         let id = inspection.prefix.archiveID
         let holders = [Holder(name: "李经理", recipient: try Key().publicKey), Holder(name: "王总", recipient: try Key().publicKey),
                        Holder(name: "陈审计", recipient: try Key().publicKey)]
+        var commitments: ShareCommitments?
         func header(_ slots: [EscrowSlot]) throws -> ArchiveHeader {
             var h = inspection.header
             h.slots = [.password(h.passwordSlot)] + slots.map { .escrow($0) }
+            h.shareCommitments = slots.isEmpty ? nil : commitments
             try h.validate()
             return h
         }
         for threshold in [1, 2] {
             let a = try EscrowSealing(dek: try SymmetricKey.generate(), holders: holders, threshold: threshold, archiveID: id)
             let b = try EscrowSealing(dek: try SymmetricKey.generate(), holders: holders, threshold: threshold, archiveID: id)
-            XCTAssertNoThrow(try a.verify(try header(a.slots), archiveID: id))
+            commitments = b.commitments
             XCTAssertNoThrow(try b.verify(try header(b.slots), archiveID: id))
+            commitments = a.commitments
+            XCTAssertNoThrow(try a.verify(try header(a.slots), archiveID: id))
             XCTAssertVaultError(.escrowVerificationFailed, try a.verify(try header(b.slots), archiveID: id))
             XCTAssertVaultError(.escrowVerificationFailed, try b.verify(try header(a.slots), archiveID: id))
             // One slot of the other sealing among the right ones.

@@ -68,7 +68,30 @@ final class TestkitTests: XCTestCase {
                 XCTAssertEqual(records.count, Int(c.fields["records"] ?? "") ?? -1, c.name)
                 XCTAssertEqual(try SHA256.hash(records.flatMap { $0 }).hexString, c.fields["payload-sha256"], c.name)
             }
-            if let ids = c.fields["identities"] {
+            if let ids = c.fields["identities"], let k = c.fields["threshold"].flatMap({ Int($0) }) {
+                // Scheme 3 vectors (FORMAT.md §10): each holder's own check, then every group of k.
+                let keys = try ids.split(separator: " ").map { try AgeKeys.parseIdentity(String($0)) }
+                let bad = Set((c.fields["inconsistent"] ?? "").split(separator: " ").compactMap { Int($0) })
+                let inspection = try ArchiveInspection.inspect(path: path)
+                var escrowOK = true
+                for (i, key) in keys.enumerated() {
+                    let result = inspection.checkShares(identities: [key]).map(\.result)
+                    escrowOK = escrowOK && result == [bad.contains(i + 1) ? .inconsistent : .consistent]
+                    XCTAssertThrowsError(try Vault.open(path: path, escrowIdentities: [key]), "\(c.name): one share alone")
+                }
+                for group in Self.subsets(Array(keys.indices), k) {
+                    let ids = group.map { keys[$0] }
+                    if group.contains(where: { bad.contains($0 + 1) }) {
+                        XCTAssertThrowsError(try Vault.open(path: path, escrowIdentities: ids), "\(c.name): \(group) includes an inconsistent share")
+                    } else {
+                        let records = try Vault.open(path: path, escrowIdentities: ids).readAllRecords()
+                        let hash = try SHA256.hash(records.flatMap { $0 }).hexString
+                        escrowOK = escrowOK && hash == c.fields["payload-sha256"]
+                    }
+                }
+                XCTAssertTrue(escrowOK, "\(c.name): escrow")
+                if !escrowOK { passed -= 1 }
+            } else if let ids = c.fields["identities"] {
                 // Escrow vectors: the listed identities open the archive without the password.
                 let keys = try ids.split(separator: " ").map { try AgeKeys.parseIdentity(String($0)) }
                 let threshold = c.name.contains("two_of_three") ? 2 : 1
@@ -88,6 +111,13 @@ final class TestkitTests: XCTestCase {
             try? FileManager.default.removeItem(atPath: path)
         }
         print("[testkit] \(passed) passed, \(cases.count - passed) failed of \(cases.count) files")
+    }
+
+    static func subsets(_ items: [Int], _ k: Int) -> [[Int]] {
+        guard k > 0 else { return [[]] }
+        guard items.count >= k else { return [] }
+        let rest = Array(items.dropFirst())
+        return subsets(rest, k - 1).map { [items[0]] + $0 } + subsets(rest, k)
     }
 
     func testDamagedCopyIsReportedByVerify() throws {

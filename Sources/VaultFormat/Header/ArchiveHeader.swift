@@ -28,6 +28,9 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var escrowUses: EscrowUses?
     /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4).
     public var passwordHistory: [UInt8]?
+    /// Feldman commitments of scheme-3 escrow shares and the DEK wrapped under the shared
+    /// secret (FORMAT.md §4.2 0x11, §5.2); present exactly when the escrow slots use scheme 3.
+    public var shareCommitments: ShareCommitments?
 
     public struct DepartmentPin: Sendable, Equatable {
         public var adminKey: [UInt8]
@@ -65,13 +68,15 @@ public struct ArchiveHeader: Sendable, Equatable {
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
             bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory
+        case shareCommitments = 0x11
     }
 
     public init(
         sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
         slots: [KeySlot], checkpoint: Checkpoint? = nil, department: DepartmentPin? = nil, escrowUses: EscrowUses? = nil,
-        passwordHistory: [UInt8]? = nil
+        passwordHistory: [UInt8]? = nil,
+        shareCommitments: ShareCommitments? = nil
     ) throws {
         self.sequence = sequence
         self.owner = owner
@@ -88,6 +93,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.department = department
         self.escrowUses = escrowUses
         self.passwordHistory = passwordHistory
+        self.shareCommitments = shareCommitments
         try validate()
     }
 
@@ -115,6 +121,13 @@ public struct ArchiveHeader: Sendable, Equatable {
             guard first.scheme == .whole || Set(escrow.map(\.x)).count == escrow.count else {
                 throw VaultError(.headerDamaged, "header: two escrow shares with the same index")
             }
+        }
+        // FORMAT.md §4.2 0x11: commitments exactly with scheme-3 slots, for their threshold.
+        if (escrow.first?.scheme == .verifiable) != (shareCommitments != nil) {
+            throw VaultError(.headerDamaged, "header: share commitments \(shareCommitments == nil ? "missing" : "without verifiable escrow shares")")
+        }
+        if let shareCommitments, shareCommitments.threshold != escrow.first?.threshold {
+            throw VaultError(.headerDamaged, "header: \(shareCommitments.threshold) share commitments for a threshold of \(escrow.first?.threshold ?? 0)")
         }
         if let department, department.adminKey.count != 32 { throw VaultError(.headerDamaged, "header: department key length") }
         if let escrowUses, escrowUses.unacknowledged == 0 || escrowUses.firstIndex >= recordCount {
@@ -181,6 +194,7 @@ public struct ArchiveHeader: Sendable, Equatable {
             field(.escrowUses, .be32(escrowUses.unacknowledged) + u64(UInt64(bitPattern: escrowUses.lastUseAt)) + u64(escrowUses.firstIndex))
         }
         if let passwordHistory { field(.passwordHistory, passwordHistory) }
+        if let shareCommitments { field(.shareCommitments, shareCommitments.serialized) }
         return w.bytes
     }
 
@@ -230,6 +244,7 @@ public struct ArchiveHeader: Sendable, Equatable {
             var c = ByteCursor(try value(.department, length: 40), context: "header")
             department = DepartmentPin(adminKey: try c.readBytes(32), registrySerial: try c.readU64())
         }
+        let shareCommitments = try values[.shareCommitments].map { try ShareCommitments(parsing: $0) }
         var escrowUses: EscrowUses?
         if values[.escrowUses] != nil {
             var c = ByteCursor(try value(.escrowUses, length: 20), context: "header")
@@ -242,7 +257,8 @@ public struct ArchiveHeader: Sendable, Equatable {
                 dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
                 flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint, department: department,
-                escrowUses: escrowUses, passwordHistory: values[.passwordHistory])
+                escrowUses: escrowUses, passwordHistory: values[.passwordHistory],
+                shareCommitments: shareCommitments)
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")
         }

@@ -1,9 +1,12 @@
 import VaultCrypto
 
-/// An escrow slot (FORMAT.md §5.2): the DEK, or a Shamir share of it, wrapped to one manager's
+/// An escrow slot (FORMAT.md §5.2): the DEK, a Shamir share of it (scheme 2, written by earlier
+/// versions), or a verifiable share of a committed secret (scheme 3), wrapped to one manager's
 /// X25519 key through an ephemeral key agreement.
 public struct EscrowSlot: Sendable, Equatable {
-    public enum Scheme: UInt8, Sendable { case whole = 1, shamir = 2 }
+    /// 1: the DEK; 2: a byte-wise GF(2^8) Shamir share of the DEK, which no one can check alone
+    /// (read, never written); 3: a Feldman share over P-256 checked against `shareCommitments`.
+    public enum Scheme: UInt8, Sendable { case whole = 1, shamir = 2, verifiable = 3 }
 
     /// Who a slot is for: the name in the registry and the `age1…` key.
     public struct Holder: Sendable, Equatable {
@@ -137,7 +140,7 @@ public struct EscrowSlot: Sendable, Equatable {
         let x = try c.readU8()
         switch scheme {
         case .whole: guard k == 1, x == 0 else { throw VaultError(.headerDamaged, "escrow slot: threshold \(k), x \(x) for a whole key") }
-        case .shamir:
+        case .shamir, .verifiable:
             guard (2...FormatV1.maxEscrowSlots).contains(k), (1...UInt8(FormatV1.maxEscrowSlots)).contains(x) else {
                 throw VaultError(.headerDamaged, "escrow slot: threshold \(k), x \(x) for a share")
             }
@@ -158,11 +161,18 @@ public struct EscrowSlot: Sendable, Equatable {
 /// Escrow slots being written, with their ephemeral secrets until the test-open (FORMAT.md §5.2).
 struct EscrowSealing {
     let slots: [EscrowSlot]
+    /// The commitments and wrapped DEK of a scheme-3 dealing (header field 0x11); nil otherwise.
+    let commitments: ShareCommitments?
     private let ephemerals: [Curve25519.KeyAgreement.PrivateKey]
     private let dek: SymmetricKey
 
-    /// One slot per holder: the DEK itself when `threshold` is 1, else one Shamir share each.
-    init(dek: SymmetricKey, holders: [EscrowSlot.Holder], threshold: Int, archiveID: [UInt8]) throws {
+    /// How shares are dealt: scheme 3 always, except for tests and test vectors, which may write
+    /// the scheme 2 of earlier versions or a dealing with one inconsistent share (`x`).
+    enum Dealer { case verifiable, legacyShamir(inconsistentShare: UInt8?), inconsistentShare(x: UInt8) }
+
+    /// One slot per holder: the DEK itself when `threshold` is 1, else one verifiable share each
+    /// (x = 1…n in the order of `holders`) and the commitments.
+    init(dek: SymmetricKey, holders: [EscrowSlot.Holder], threshold: Int, archiveID: [UInt8], dealer: Dealer = .verifiable) throws {
         guard holders.count <= FormatV1.maxEscrowSlots else { throw VaultError(.limitExceeded, "at most \(FormatV1.maxEscrowSlots) escrow holders") }
         guard Set(holders.map(\.recipient.rawRepresentation)).count == holders.count else {
             throw VaultError(.invalidArgument, "an escrow holder is listed twice")
@@ -173,25 +183,46 @@ struct EscrowSealing {
         // The DEK and the shares are read in place from their wiped storage (`SecureBytes`): no
         // temporary array holds them.
         var made: [(EscrowSlot, Curve25519.KeyAgreement.PrivateKey)] = []
+        var commitments: ShareCommitments?
         if threshold == 1 {
             made = try holders.map { try EscrowSlot.seal(dek, scheme: .whole, threshold: 1, x: 0, holder: $0, archiveID: archiveID) }
-        } else {
-            let shares = try Shamir.split(dek, threshold: threshold, count: holders.count)
+        } else if case .legacyShamir(let bad) = dealer {
+            var shares = try Shamir.split(dek, threshold: threshold, count: holders.count)
+            if let bad, let i = shares.firstIndex(where: { $0.x == bad }) {
+                shares[i] = Shamir.Share(x: bad, value: try SecureBytes.random(count: 32))
+            }
             made = try zip(shares, holders).map { share, holder in
                 try EscrowSlot.seal(share, scheme: .shamir, threshold: threshold, x: share.x, holder: holder, archiveID: archiveID)
+            }
+        } else {
+            let dealing = try Feldman.deal(threshold: threshold, count: holders.count)
+            var shares = dealing.shares
+            if case .inconsistentShare(let x) = dealer, let i = shares.firstIndex(where: { $0.x == x }) {
+                // A share of another polynomial: a valid scalar that the commitments do not match.
+                shares[i] = try Feldman.deal(threshold: threshold, count: holders.count).shares[i]
+            }
+            commitments = try ShareCommitments.seal(dek: dek, dealing: dealing, archiveID: archiveID)
+            made = try zip(shares, holders).map { share, holder in
+                try EscrowSlot.seal(share, scheme: .verifiable, threshold: threshold, x: share.x, holder: holder, archiveID: archiveID)
             }
         }
         slots = made.map(\.0)
         ephemerals = made.map(\.1)
+        self.commitments = commitments
         self.dek = dek
     }
 
     /// The test-open: every slot in `header` (read back from the disk) that was written here
-    /// gives back the DEK (or, recombined, its shares do). Throws `.escrowVerificationFailed`.
+    /// gives back the DEK (or, recombined, its shares do); for scheme 3, every share also matches
+    /// the commitments read back and every window of k shares unwraps the DEK through them.
+    /// Throws `.escrowVerificationFailed`.
     func verify(_ header: ArchiveHeader, archiveID: [UInt8]) throws {
         let written = header.escrowSlots
         guard written.count == slots.count else {
             throw VaultError(.escrowVerificationFailed, "\(written.count) escrow slots on disk, \(slots.count) written")
+        }
+        if let commitments, header.shareCommitments != commitments {
+            throw VaultError(.escrowVerificationFailed, "the share commitments on disk are not the ones written")
         }
         var shares: [Shamir.Share] = []
         for (slot, e) in zip(written, ephemerals) {
@@ -200,20 +231,34 @@ struct EscrowSealing {
                 throw VaultError(.escrowVerificationFailed, "the escrow slot of \(slot.holder.name) did not open after writing: \(error)")
             }
             defer { secureZero(&secret) }  // the share copies it into its own wiped storage
-            if slot.scheme == .whole {
+            switch slot.scheme {
+            case .whole:
                 guard constantTimeEquals(secret, dek) else { throw VaultError(.escrowVerificationFailed, "the slot of \(slot.holder.name) holds another key") }
-            } else {
+            case .shamir:
                 shares.append(Shamir.Share(x: slot.x, y: secret))
+            case .verifiable:
+                let share = Shamir.Share(x: slot.x, y: secret)
+                guard let commitments = header.shareCommitments, commitments.check(share) else {
+                    throw VaultError(.escrowVerificationFailed, "the share of \(slot.holder.name) does not match the commitments")
+                }
+                shares.append(share)
             }
         }
-        if let k = written.first?.threshold, written.first?.scheme == .shamir {
-            // Every window of k consecutive shares recombines to the DEK.
-            for start in 0...(shares.count - k) {
-                var combined = try Shamir.combine(Array(shares[start..<(start + k)]))
+        guard let first = written.first, first.scheme != .whole, shares.count >= first.threshold else { return }
+        // Every window of k consecutive shares recombines to the DEK.
+        let k = first.threshold
+        for start in 0...(shares.count - k) {
+            let window = Array(shares[start..<(start + k)])
+            let matches: Bool
+            if first.scheme == .verifiable, let commitments = header.shareCommitments {
+                matches = (try? commitments.openDEK(shares: window, archiveID: archiveID)).map { constantTimeEquals($0, dek) } ?? false
+            } else {
+                var combined = try Shamir.combine(window)
                 defer { secureZero(&combined) }
-                guard constantTimeEquals(combined, dek) else {
-                    throw VaultError(.escrowVerificationFailed, "shares \(start + 1)…\(start + k) do not recombine to the data key")
-                }
+                matches = constantTimeEquals(combined, dek)
+            }
+            guard matches else {
+                throw VaultError(.escrowVerificationFailed, "shares \(start + 1)…\(start + k) do not recombine to the data key")
             }
         }
     }

@@ -58,11 +58,18 @@ extension Vault {
     /// Brings the escrow slots in line with `plan` without a new DEK (DEPARTMENT.md §4): slots
     /// for new holders are added (and test-opened), slots of holders no longer listed are removed
     /// and the archive marked `rekeyRequired`. A change of threshold, or any change to shares,
-    /// needs a new DEK: `.invalidArgument`, use `rekey(now:escrow:)`.
+    /// needs a new DEK: `.invalidArgument`, use `rekey(now:escrow:)`. Shares an earlier version
+    /// dealt (scheme 2, not checkable) are re-dealt as verifiable shares of the same DEK for the
+    /// same holders, in header order (FORMAT.md §5.2).
     public func updateEscrow(_ plan: EscrowPlan) throws {
         try requireWritable(allowUnfinished: true)
         try requireOwner("a change of who holds escrow slots")
         let current = header.escrowSlots
+        if current.first?.scheme == .shamir, plan.threshold == current.first?.threshold,
+           Set(plan.holders.map(\.recipient.rawRepresentation)) == Set(current.map(\.holder.recipient.rawRepresentation)) {
+            try redealEscrow(holders: current.map(\.holder), threshold: plan.threshold, pin: plan.pin)
+            return
+        }
         let wanted = Set(plan.holders.map(\.recipient.rawRepresentation))
         let currentThreshold = current.first?.threshold ?? plan.threshold
         let kept = current.filter { wanted.contains($0.holder.recipient.rawRepresentation) }
@@ -70,15 +77,51 @@ extension Vault {
         let added = plan.holders.filter { !keptKeys.contains($0.recipient.rawRepresentation) }
         // Shares can be dropped (a holder removed) but not added without a new split, and a new
         // threshold is a new split: both need a new DEK.
-        if plan.threshold != currentThreshold || (current.first?.scheme == .shamir && !added.isEmpty) || (current.isEmpty && plan.threshold > 1) {
+        if plan.threshold != currentThreshold || (current.first.map { $0.scheme != .whole } == true && !added.isEmpty) || (current.isEmpty && plan.threshold > 1) {
             throw VaultError(.invalidArgument, "the escrow threshold or the share holders change: this needs a new data key (rekey)")
         }
         let sealing = try EscrowSealing(dek: dek, holders: added, threshold: 1, archiveID: prefix.archiveID)
         var next = header
         next.slots = [.password(header.passwordSlot)] + (kept + sealing.slots).map { .escrow($0) }
+        // Dropping shares keeps the others consistent with the commitments; none left, none kept.
+        if kept.first?.scheme != .verifiable { next.shareCommitments = nil }
         next.department = plan.pin
         if kept.count < current.count { next.flags.insert(.rekeyRequired) }
         try writeHeaderVerifyingEscrow(next, sealing: sealing, newOnly: true)
+    }
+
+    /// New verifiable shares (scheme 3) of the same DEK for `holders` (x = 1…n in that order),
+    /// new commitments, every slot test-opened and every share checked (FORMAT.md §5.2).
+    func redealEscrow(holders: [EscrowSlot.Holder], threshold: Int, pin: ArchiveHeader.DepartmentPin?,
+                      dealer: EscrowSealing.Dealer = .verifiable) throws {
+        let sealing = try EscrowSealing(dek: dek, holders: holders, threshold: threshold, archiveID: prefix.archiveID, dealer: dealer)
+        var next = header
+        next.slots = [.password(header.passwordSlot)] + sealing.slots.map { .escrow($0) }
+        next.shareCommitments = sealing.commitments
+        if let pin { next.department = pin }
+        switch dealer {
+        case .inconsistentShare, .legacyShamir(.some):
+            try writeHeader(next)  // a deliberately bad dealing (tests): no test-open
+        default:
+            try writeHeaderVerifyingEscrow(next, sealing: sealing, newOnly: false)
+        }
+    }
+
+    /// Re-deals the escrow for tests and test vectors only: the scheme 2 of earlier versions, or
+    /// a scheme-3 dealing whose share `x` does not match the commitments (a malicious writer's
+    /// file, FORMAT.md §10). Keeps the DEK and the holders.
+    package func redealEscrowForTesting(legacy: Bool = false, inconsistentShare x: UInt8? = nil) throws {
+        try requireWritable(allowUnfinished: true)
+        try requireOwner("a new escrow dealing")
+        let slots = header.escrowSlots
+        guard let k = slots.first?.threshold, k >= 2 else { throw VaultError(.invalidArgument, "no shared escrow to re-deal") }
+        var dealer = EscrowSealing.Dealer.verifiable
+        if legacy {
+            dealer = .legacyShamir(inconsistentShare: x)
+        } else if let x {
+            dealer = .inconsistentShare(x: x)
+        }
+        try redealEscrow(holders: slots.map(\.holder), threshold: k, pin: nil, dealer: dealer)
     }
 
     /// Sets or clears header flags (escrow and policy use them), in one header update.
@@ -161,6 +204,7 @@ extension Vault {
             let threshold = plan?.threshold ?? header.escrowSlots.first?.threshold ?? 1
             let sealing = holders.isEmpty ? nil : try EscrowSealing(dek: newDEK, holders: holders, threshold: threshold, archiveID: prefix.archiveID)
             next.slots = [.password(slot)] + (sealing?.slots.map { .escrow($0) } ?? [])
+            next.shareCommitments = sealing?.commitments
             if let plan { next.department = plan.pin }
             let history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
             next.passwordHistory = header.passwordHistory == nil ? nil : try history.sealed(key: newKeys.historyKey, archiveID: prefix.archiveID)

@@ -47,7 +47,9 @@ extension Vault {
             guard let copy = inspection.copies[index] else { continue }
             // FORMAT.md §7 step 4: only a current copy whose slots opened but whose MAC failed
             // falls back to the other copy; keys that hold no slot never do.
-            if index != inspection.currentIndex, (firstError as? VaultError)?.code != .headerAuthenticationFailed { break }
+            // A share that fails the commitments may be a slot altered without the key: the same.
+            if index != inspection.currentIndex,
+               ![.headerAuthenticationFailed, .escrowShareInconsistent].contains((firstError as? VaultError)?.code) { break }
             do {
                 let candidate = try escrowDEK(copy.header, identities: identities, archiveID: inspection.prefix.archiveID)
                 let keys = try DerivedKeys(dek: candidate.dek, archiveID: inspection.prefix.archiveID)
@@ -70,7 +72,9 @@ extension Vault {
         return vault
     }
 
-    /// The DEK from the slots the identities hold: any one whole-key slot, or `k` shares.
+    /// The DEK from the slots the identities hold: any one whole-key slot, or `k` shares. Scheme-3
+    /// shares are each checked against the commitments before anything is combined (a bad one is
+    /// named: `.escrowShareInconsistent`), then s·G = C_0 and the DEK unwrapped (FORMAT.md §5.2).
     static func escrowDEK(
         _ header: ArchiveHeader, identities: [Curve25519.KeyAgreement.PrivateKey], archiveID: [UInt8]
     ) throws -> (dek: SymmetricKey, holders: [EscrowSlot.Holder]) {
@@ -83,7 +87,11 @@ extension Vault {
             var secret = try slot.open(identity: identity, archiveID: archiveID)
             defer { secureZero(&secret) }
             if slot.scheme == .whole { return (SymmetricKey(data: secret), [slot.holder]) }
-            shares.append(Shamir.Share(x: slot.x, y: secret))
+            let share = Shamir.Share(x: slot.x, y: secret)
+            if slot.scheme == .verifiable, header.shareCommitments?.check(share) != true {
+                throw VaultError(.escrowShareInconsistent, "the escrow share of \(slot.holder.name) does not match the archive's commitments")
+            }
+            shares.append(share)
             holders.append(slot.holder)
             if shares.count == first.threshold { break }
         }
@@ -92,6 +100,9 @@ extension Vault {
         }
         guard shares.count >= first.threshold else {
             throw VaultError(.noEscrowSlot, "\(first.threshold) of the \(slots.count) holders must act together; the keys given hold \(shares.count) (\(holders.map(\.name).joined(separator: ", ")))")
+        }
+        if first.scheme == .verifiable, let commitments = header.shareCommitments {
+            return (try commitments.openDEK(shares: shares, archiveID: archiveID), holders)
         }
         var dek = try Shamir.combine(shares)
         defer { secureZero(&dek) }

@@ -76,7 +76,7 @@ struct Status: VaultCommand {
             slots: h.slots.map {
                 switch $0 {
                 case .password: return "password"
-                case .escrow(let e): return "escrow: \(e.holder.name)" + (e.scheme == .shamir ? " (share \(e.x), \(e.threshold) needed)" : "")
+                case .escrow(let e): return "escrow: \(e.holder.name)" + (e.scheme == .whole ? "" : " (share \(e.x), \(e.threshold) needed)")
                 }
             },
             records: h.recordCount, bodyBytes: h.bodyLength, headerCopies: [copyText(info.copyA), copyText(info.copyB)],
@@ -108,6 +108,12 @@ struct Status: VaultCommand {
         ]
         if let fp = report.administratorFingerprint {
             rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)(创建时固定)" : "\(fp) (pinned at creation)"))
+        }
+        if h.escrowScheme == .shamir {  // FORMAT.md §5.2 scheme 2
+            rows.append((zh ? "托管份额" : "Escrow shares", Terminal.yellow(zh ? "份额无法核验(由旧版本写入);运行 salesvault escrow update 或 rekey 可重新分发"
+                                                                          : "shares cannot be checked (written by an earlier version); salesvault escrow update or rekey re-deals them")))
+        } else if h.escrowScheme == .verifiable {
+            rows.append((zh ? "托管份额" : "Escrow shares", zh ? "可核验(每位经理可运行 escrow check-share 单独核验)" : "verifiable (each manager can check theirs: escrow check-share)"))
         }
         if let uses = h.escrowUses {
             rows.append((zh ? "托管访问" : "Escrow uses", Terminal.yellow(zh ? "\(uses.unacknowledged) 次未确认,最近一次 \(Format.date(uses.lastUseAt))"

@@ -53,6 +53,14 @@ struct ComplianceCommand: VaultCommand {
         } else {
             printTable(report, verify: verify)
         }
+        // FORMAT.md §5.2 scheme 3: --verify with fewer keys than an archive needs fails loudly, and a
+        // share that fails its own check is evidence of tampering (exit 4).
+        let tooFew = report.archives.filter { $0.verified == "too few keys" }
+        if !tooFew.isEmpty {
+            Terminal.stderr(Terminal.safe(L("--verify: \(tooFew.count) archive(s) need several managers' keys together (k-of-n escrow); the keys given are too few, so their headers were not authenticated: give --identity for k managers\n",
+                                            "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验(k-of-n 共同托管);所给密钥不足,档案头未能核验,请用 --identity 提供 k 位经理的密钥\n").text))
+        }
+        if report.archives.contains(where: { $0.verified == "share inconsistent" }) { throw ExitCode(ExitStatus.damaged.rawValue) }
         if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
     }
 
@@ -83,7 +91,7 @@ struct ComplianceCommand: VaultCommand {
     /// The verification result in the reader's language.
     private static func verifiedWord(_ v: String?) -> String? {
         guard Language.current == .zh, let v else { return v }
-        return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽"][v] ?? v
+        return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽", "too few keys": "密钥不足", "share inconsistent": "份额不符"][v] ?? v
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
@@ -111,7 +119,10 @@ struct ComplianceCommand: VaultCommand {
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
-            if verify { row.append(r.verified == "FORGED" ? Terminal.red(Self.verifiedWord("FORGED")!) : (Self.verifiedWord(r.verified) ?? "")) }
+            if verify {
+                let alarming = ["FORGED", "share inconsistent", "too few keys"].contains(r.verified ?? "")
+                row.append(alarming ? Terminal.red(Self.verifiedWord(r.verified)!) : (Self.verifiedWord(r.verified) ?? ""))
+            }
             rows.append(row)
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { displayWidth(stripANSI($0)) }.max() ?? 0 }

@@ -20,8 +20,9 @@ struct EscrowCommand: ParsableCommand {
               salesvault escrow open archives/张伟.svault --manager 李经理 -- customer list   (no key while kept)
               salesvault escrow reset-password archives/张伟.svault --identity 李经理.key
               salesvault escrow update archives/张伟.svault          (the owner, after the managers changed)
+              salesvault escrow check-share archives/张伟.svault --identity 李经理.key   (k-of-n: your share alone)
             """,
-        subcommands: [EscrowOpen.self, EscrowResetPassword.self, EscrowList.self, EscrowUpdate.self])
+        subcommands: [EscrowOpen.self, EscrowResetPassword.self, EscrowList.self, EscrowUpdate.self, EscrowCheckShare.self])
 }
 
 /// Opens `path` through escrow (the Department's one way: removed managers refused, an
@@ -181,7 +182,8 @@ struct EscrowList: VaultCommand {
         if json {
             let rows: [[String: Any]] = slots.map {
                 ["name": $0.holder.name, "recipient": AgeKeys.recipientString($0.holder.recipient),
-                 "fingerprint": KeyFile.fingerprint($0.holder.recipient.rawRepresentation), "threshold": $0.threshold, "share": Int($0.x)]
+                 "fingerprint": KeyFile.fingerprint($0.holder.recipient.rawRepresentation), "threshold": $0.threshold, "share": Int($0.x),
+                 "scheme": Int($0.scheme.rawValue)]
             }
             // JSON.md §6.3.
             var out: [String: Any] = ["archive": archive, "owner": h.owner, "holders": rows, "jsonVersion": JSONOutput.version]
@@ -202,6 +204,14 @@ struct EscrowList: VaultCommand {
                 Terminal.print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
             }
             for s in slots { Terminal.print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))") }
+            // FORMAT.md §5.2: scheme 3 shares can each be checked by their holder; scheme 2 cannot.
+            if h.escrowScheme == .verifiable {
+                Terminal.print(L("Verifiable shares: each manager can check their own (salesvault escrow check-share \(archive) --identity KEY).",
+                                 "份额可核验:每位经理都可以单独核验自己的份额(salesvault escrow check-share \(archive) --identity 密钥文件)。").text)
+            } else if h.escrowScheme == .shamir {
+                print(Terminal.yellow(L("The shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them.",
+                                        "这些份额无法核验(由旧版本写入);所有人运行 `escrow update` 或 `rekey` 即可重新分发。").text))
+            }
         }
         if let pin = h.department { Terminal.print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
         if let registryNote { Terminal.print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
@@ -246,6 +256,10 @@ struct EscrowUpdate: VaultCommand {
             }
         }
         try update.apply(to: vault, now: Clock.now)
+        if update.redealsLegacyShares {
+            Terminal.print(L("The shares were dealt again as verifiable shares: each manager can now check their own (escrow check-share).",
+                             "份额已重新分发为可核验份额:每位经理现在都可以核验自己的份额(escrow check-share)。").text)
+        }
         Terminal.print(update.needsRekey
               ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "托管已更新,并已更换数据密钥(rekey):旧份额已无法打开本档案。").text
               : L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新的托管权限均已写入,并已验证可以打开本档案。").text)
@@ -286,5 +300,57 @@ struct Compromised: VaultCommand {
         progress.finish()
         Terminal.print(L("New data key (generation \(vault.header.dekGeneration)) for \(archive). Copies made before today still open with the old password: delete the ones you can.",
                 "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代)。今天之前的副本仍可用旧密码打开:请删除能删除的副本。").text)
+    }
+}
+
+/// `escrow check-share` (DEPARTMENT.md §4, FORMAT.md §5.2 scheme 3): a manager checks their own
+/// share of a k-of-n archive against its commitments, alone, without opening it (nothing is
+/// recorded: no data key is recovered).
+struct EscrowCheckShare: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-share", abstract: "Check your own escrow share of a k-of-n archive, alone (nothing is opened or recorded).",
+        discussion: """
+            Exit 0 when your share is consistent with the archive's commitments: with any k-1 other
+            managers whose shares are consistent too, you will recover the same secret. Exit 4 when
+            it is not (the escrow was dealt wrongly or altered: tell the department's administrator).
+            Exit 1 when the shares cannot be checked (written by an earlier version: the owner runs
+            `escrow update` or `rekey`). Opening the data key and checking the header need k managers
+            together: `escrow open`, or `compliance --verify` with k keys.
+            """)
+    @Argument(help: "The archive file.") var archive: String
+    @OptionGroup var identities: IdentityOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let keys = try identities.load()
+        guard !keys.isEmpty else {
+            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
+        }
+        let inspection = try ArchiveInspection.inspect(path: archive)
+        let checks = inspection.checkShares(identities: keys)
+        guard !checks.isEmpty else {
+            throw VaultError(.noEscrowSlot, "none of the given keys holds an escrow slot of \(archive) (holders: \(inspection.header.escrowSlots.map(\.holder.name).joined(separator: ", ")))")
+        }
+        var status = ExitStatus.ok
+        for c in checks {
+            let name = Terminal.cell(c.holder.name)
+            switch c.result {
+            case .consistent:
+                Terminal.print(L("\(name): your share is consistent with the archive's commitments (\(c.threshold) managers are needed to open)",
+                                 "\(name):您的份额与档案的承诺值一致(需 \(c.threshold) 位经理共同才能打开)").text)
+            case .inconsistent, .unopenable:
+                print(Terminal.red(L("\(name): your share does NOT match the archive's commitments: the escrow was dealt wrongly or altered; tell the department's administrator",
+                                     "\(name):您的份额与档案的承诺值不符:托管份额分发有误或已被改动,请告知部门管理员").text))
+                status = .damaged
+            case .uncheckable:
+                print(Terminal.yellow(L("\(name): the shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them",
+                                        "\(name):份额无法核验(由旧版本写入);所有人运行 `escrow update` 或 `rekey` 即可重新分发").text))
+                if status == .ok { status = .failure }
+            case .wholeKey:
+                Terminal.print(L("\(name): your slot holds the data key itself (any one manager opens this archive): nothing to check alone; escrow open checks it",
+                                 "\(name):您的托管槽保存的是数据密钥本身(任一经理即可打开本档案),无需单独核验;escrow open 时会一并校验").text)
+            }
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

@@ -193,6 +193,11 @@ enum ErrorReport {
         case .escrowVerificationFailed:
             return (L("escrow check failed: \(detail); nothing was kept", "托管校验失败:\(detail);未保留任何更改"),
                     L("check the managers' public keys in the department registry and try again", "请检查部门名册中的经理公钥后重试"), .failure)
+        case .escrowShareInconsistent:
+            return (L("an escrow share does not match the archive's commitments (\(detail)): its escrow was dealt wrongly or altered; nothing was opened",
+                      "托管份额与档案的承诺值不符(\(detail)):托管份额分发有误或已被改动;档案未打开"),
+                    L("tell the department's administrator; the owner re-deals the shares with salesvault escrow update (or rekey)",
+                      "请告知部门管理员;由档案所有人运行 salesvault escrow update(或 rekey)重新分发份额"), .damaged)
         case .passwordReused:
             return (L("\(detail); the archive is unchanged", "新密码是本档案最近 5 个密码之一;档案未被改动"),
                     L("choose a password you have not used for this archive", "请选择一个此档案未曾用过的密码"), .passwordRejected)

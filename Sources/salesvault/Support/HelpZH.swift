@@ -48,6 +48,12 @@ enum HelpZH {
               9   合规检查:有档案密码逾期、超期从未更换、缺少托管、须更换数据密钥、档案头被伪造或无法读取
               64  命令行用法错误
             """,
+        "escrow check-share": """
+            您的份额与档案的承诺值一致时,退出状态为 0:再加上任意 k-1 位份额同样一致的经理,
+            即可还原同一个秘密。不一致时退出状态为 4(托管份额分发有误或已被改动,请告知部门管理员)。
+            份额无法核验时(由旧版本写入)退出状态为 1,请档案所有人运行 `escrow update` 或 `rekey`。
+            解出数据密钥、核验档案头须 k 位经理共同进行:escrow open,或用 k 把密钥运行 compliance --verify。
+            """,
         "customer": """
             客户等级(制度 6.1):A 重要客户(1 个月内可签约或开始投标),B 意向客户(2–3 个月),
             C 潜力客户(3–6 个月,尚无明确日期),D 发展客户(有项目规划,我公司有机会参与),未评级。
@@ -463,6 +469,7 @@ enum HelpZH {
         "The passphrase of each passphrase-protected --identity, in order, from the first line of this file.": "各个有口令保护的 --identity 的口令,按顺序取自该文件第一行。",
         "Set a temporary password that the owner must change at the next unlock; the reset is recorded.": "设置临时密码,档案所有人下次解锁时必须修改;重置会被记录。",
         "Who can open an archive through escrow (no password needed).": "查看谁能通过托管打开档案(无需密码)。",
+        "Check your own escrow share of a k-of-n archive, alone (nothing is opened or recorded).": "单独核验您在 k-of-n 共同托管档案中的份额(不打开档案,也不记录)。",
         "The owner gives the department's current managers access (shows names and fingerprints first).": "所有人授权部门现任经理访问(先显示姓名和指纹)。",
         "Check every archive of a department without any password: rotation, escrow, escrow uses.": "不用密码检查部门的所有档案:密码更换、托管、托管访问。",
         "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).": "同时用 --identity 通过托管核验每个档案头(可发现被手工改动的日期和密钥槽)。",
