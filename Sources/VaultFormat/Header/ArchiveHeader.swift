@@ -28,6 +28,10 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var escrowUses: EscrowUses?
     /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4).
     public var passwordHistory: [UInt8]?
+    /// How many times the owner changed the password (`passwd`, `compromised`): 0 at creation;
+    /// an escrow reset does not count. Nil in a header written before the field existed
+    /// (FORMAT.md §4.2 0x10): the old rule then decides "never changed".
+    public var passwordChanges: UInt32?
 
     public struct DepartmentPin: Sendable, Equatable {
         public var adminKey: [UInt8]
@@ -64,14 +68,14 @@ public struct ArchiveHeader: Sendable, Equatable {
 
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
-            bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory
+            bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory, passwordChanges
     }
 
     public init(
         sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
         slots: [KeySlot], checkpoint: Checkpoint? = nil, department: DepartmentPin? = nil, escrowUses: EscrowUses? = nil,
-        passwordHistory: [UInt8]? = nil
+        passwordHistory: [UInt8]? = nil, passwordChanges: UInt32? = nil
     ) throws {
         self.sequence = sequence
         self.owner = owner
@@ -88,6 +92,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.department = department
         self.escrowUses = escrowUses
         self.passwordHistory = passwordHistory
+        self.passwordChanges = passwordChanges
         try validate()
     }
 
@@ -181,6 +186,7 @@ public struct ArchiveHeader: Sendable, Equatable {
             field(.escrowUses, .be32(escrowUses.unacknowledged) + u64(UInt64(bitPattern: escrowUses.lastUseAt)) + u64(escrowUses.firstIndex))
         }
         if let passwordHistory { field(.passwordHistory, passwordHistory) }
+        if let passwordChanges { field(.passwordChanges, .be32(passwordChanges)) }
         return w.bytes
     }
 
@@ -235,6 +241,8 @@ public struct ArchiveHeader: Sendable, Equatable {
             var c = ByteCursor(try value(.escrowUses, length: 20), context: "header")
             escrowUses = EscrowUses(unacknowledged: try c.readU32(), lastUseAt: Int64(bitPattern: try c.readU64()), firstIndex: try c.readU64())
         }
+        var passwordChanges: UInt32?
+        if values[.passwordChanges] != nil { passwordChanges = try u32(.passwordChanges) }
         do {
             try self.init(
                 sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
@@ -242,7 +250,7 @@ public struct ArchiveHeader: Sendable, Equatable {
                 dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
                 flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint, department: department,
-                escrowUses: escrowUses, passwordHistory: values[.passwordHistory])
+                escrowUses: escrowUses, passwordHistory: values[.passwordHistory], passwordChanges: passwordChanges)
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")
         }
