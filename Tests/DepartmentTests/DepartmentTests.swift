@@ -632,7 +632,7 @@ final class DepartmentTests: XCTestCase {
         XCTAssertTrue(c.nonCompliant)
 
         let d = try row("d_never.svault")
-        XCTAssertEqual(d.rotation, "never rotated")
+        XCTAssertEqual(d.rotation, "overdue (never changed)", "issue 13: past the limit, never changed is overdue")
         XCTAssertEqual(d.passwordAgeDays, 200)
         XCTAssertEqual(d.escrow, "ok")
         XCTAssertNil(d.problem)
@@ -657,7 +657,7 @@ final class DepartmentTests: XCTestCase {
         XCTAssertTrue(x.nonCompliant)
 
         XCTAssertEqual(report.summary.archives, 5)
-        XCTAssertEqual(report.summary.rotation, ["ok": 2, "due": 1, "overdue": 1, "never rotated": 1])
+        XCTAssertEqual(report.summary.rotation, ["ok": 2, "due": 1, "overdue": 1, "overdue (never changed)": 1])
         XCTAssertEqual(report.summary.escrow, ["ok": 4, "missing": 1])
         XCTAssertEqual(report.summary.escrowUsesUnacknowledged, 1)
         XCTAssertEqual(report.summary.unreadable, 1)

@@ -467,6 +467,7 @@ final class AgentTests: ArchiveCommandTestCase {
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
         e["SALESVAULT_NOW"] = String(clock)
+        e["SALESVAULT_TESTING"] = "1"
         e["NO_COLOR"] = "1"
         e["LANG"] = "C.UTF-8"
         let tool = Binaries.url("salesvault").path

@@ -38,17 +38,21 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
         throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
     }
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
-    if let altered = opened.archive.vault.alteredCopy {
-        // FORMAT.md §7 step 4 (issue 13, finding 6): not "wrong key" but an altered header.
-        let other = altered == "A" ? "B" : "A"
-        Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
-                                       "档案头被改动:\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证,已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件,并告知档案所有人。").text) + "\n")
-    }
+    warnIfHeaderAltered(opened, path: path)
     if let backup = opened.repairBackup {
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
     }
     return opened
+}
+
+/// FORMAT.md §7 step 4 (issue 13, finding 6): opened from the other copy because the current one
+/// does not authenticate under the manager's key: not "wrong key" but an altered header.
+private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
+    guard let altered = opened.archive.vault.alteredCopy else { return }
+    let other = altered == "A" ? "B" : "A"
+    Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
+                                   "档案头被改动:\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证,已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件,并告知档案所有人。").text) + "\n")
 }
 
 struct EscrowOpen: VaultCommand {
@@ -99,6 +103,7 @@ struct EscrowOpen: VaultCommand {
                 throw CLIError(.failure, L("the agent holds no escrow access for this command", "会话代理没有可用于此命令的托管访问"))
             }
             opened = kept
+            warnIfHeaderAltered(kept, path: archive)
         } else {
             // --keep beyond the limits is refused before the archive is opened (and checked again
             // once its header is authentic).
