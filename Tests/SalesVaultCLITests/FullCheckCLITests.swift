@@ -315,6 +315,21 @@ final class FullCheckCLITests: XCTestCase {
         XCTAssertTrue(zh.stdout.contains("已逾期(从未更换)"), zh.stdout)
     }
 
+    /// An archive written before the counter existed (Fixtures/before-change-sets): the old rule,
+    /// and `status` says so; the owner's next password change adds the count.
+    func testAnArchiveWithoutTheCounterUsesTheOldRuleAndSaysSo() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/before-change-sets")
+        let path = dir.path("old.svault")
+        try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("archive.svault").path, toPath: path)
+        let old = fixtures.appendingPathComponent("password.txt").path
+        let before = try json(try sv(["status", path, "--json"], now: 1_795_564_800).stdout)
+        XCTAssertNil(before["passwordChanges"], "no field in an earlier version's header")
+        XCTAssertTrue(try sv(["status", path], now: 1_795_564_800).stdout.contains("not recorded (written by an earlier version"))
+        try sv(["passwd", path, "--password-file", old, "--new-password-file", dir.path("pw4"), "--insecure-kdf-cost", "10"], now: 1_795_564_900)
+        XCTAssertGreaterThanOrEqual(try json(try sv(["status", path, "--json"], now: 1_795_565_000).stdout)["passwordChanges"] as? Int ?? 0, 1)
+        try sv(["verify", path, "--password-file", dir.path("pw4")], now: 1_795_565_000)
+    }
+
     // MARK: The test clock's switch
 
     func testTheTestClockIsIgnoredWithoutTheTestingSwitch() throws {

@@ -132,12 +132,13 @@ struct Status: VaultCommand {
             rows.insert((zh ? "时钟" : "Clock", Terminal.yellow(zh ? "正在使用测试时钟(SALESVAULT_TESTING=1 与 SALESVAULT_NOW),显示的日期并非真实日期"
                                                                   : "test clock in use (SALESVAULT_TESTING=1 and SALESVAULT_NOW): the dates are not the real ones")), at: 0)
         }
-        if rotation.neverChanged {
-            rows.append((zh ? "密码更换次数" : "Password changes", rotation.counted
-                ? (zh ? "0(创建后从未更换)" : "0 (never changed since creation)")
-                : (zh ? "未记录(旧版本写入的档案,按“修改日期等于创建日期”判断为从未更换)" : "not recorded (written by an earlier version: judged never changed because the change date equals the creation date)")))
-        } else if let count = h.passwordChanges {
-            rows.append((zh ? "密码更换次数" : "Password changes", "\(count)"))
+        // FORMAT.md §4.2 0x10; an earlier version's header has no count: the old rule, said so.
+        if let count = h.passwordChanges {
+            rows.append((zh ? "密码更换次数" : "Password changes", count == 0 ? (zh ? "0(创建后从未更换)" : "0 (never changed since creation)") : "\(count)"))
+        } else {
+            rows.append((zh ? "密码更换次数" : "Password changes", zh
+                ? "未记录(旧版本写入的档案:按“修改日期等于创建日期”判断是否从未更换" + (rotation.neverChanged ? ",判断为从未更换" : "") + ";下次修改密码后开始记录)"
+                : "not recorded (written by an earlier version: \"never changed\" is judged by the change date equalling the creation date" + (rotation.neverChanged ? ", so never changed" : "") + "; counted from the next password change)"))
         }
         for problem in rotation.dateProblems {  // DEPARTMENT.md §5: not compliant
             rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "\(problem.zh)(时钟有误或档案头被改动),不合规" : "\(problem.rawValue) (a wrong clock or an edited header): not compliant")))
