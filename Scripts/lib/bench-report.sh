@@ -54,7 +54,7 @@ best() {
   done
   echo "$b" >"$name.wall"
 }
-at() { SALESVAULT_NOW="$1" "${@:2}"; }
+at() { SALESVAULT_TESTING=1 SALESVAULT_NOW="$1" "${@:2}"; }
 # 2026-W48: Monday 2026-11-23 00:00 in Shanghai is 1795363200; the week before starts 7 days earlier.
 last_week=$((1795363200 - 5 * 86400))
 this_week=$((1795363200 + 2 * 86400 + 3600))
@@ -82,10 +82,10 @@ at $this_week "$bin" import week.csv -a a.svault --password-file pw --yes --on-d
 grep -q "$changes" week.out || { echo "error: the week's import did not update $changes customers" >&2; cat week.out >&2; exit 1; }
 
 echo "The weekly report (XLSX, HTML) against an XLSX export of the same customers and a bare open (best of 3)…"
-best open 3 env SALESVAULT_NOW=$friday "$bin" customer show C1 -a a.svault --password-file pw
-best rep_xlsx 3 env SALESVAULT_NOW=$friday "$bin" report weekly --week 2026-W48 --no-prompt --format xlsx --out r.xlsx --force -a a.svault --password-file pw
-best rep_html 3 env SALESVAULT_NOW=$friday "$bin" report weekly --week 2026-W48 --no-prompt --format html --out r.html --force -a a.svault --password-file pw
-best exp_xlsx 3 env SALESVAULT_NOW=$friday "$bin" export --kind customers --format xlsx --out e.xlsx --force -a a.svault --password-file pw
+best open 3 env SALESVAULT_TESTING=1 SALESVAULT_NOW=$friday "$bin" customer show C1 -a a.svault --password-file pw
+best rep_xlsx 3 env SALESVAULT_TESTING=1 SALESVAULT_NOW=$friday "$bin" report weekly --week 2026-W48 --no-prompt --format xlsx --out r.xlsx --force -a a.svault --password-file pw
+best rep_html 3 env SALESVAULT_TESTING=1 SALESVAULT_NOW=$friday "$bin" report weekly --week 2026-W48 --no-prompt --format html --out r.html --force -a a.svault --password-file pw
+best exp_xlsx 3 env SALESVAULT_TESTING=1 SALESVAULT_NOW=$friday "$bin" export --kind customers --format xlsx --out e.xlsx --force -a a.svault --password-file pw
 marked=$(grep -o 'class="changed"' r.html | wc -l)
 
 echo "A department of $reports salespeople, each submitting a sealed report; the view against age -d of the summaries…"
@@ -102,7 +102,7 @@ for i in $(seq "$reports"); do
   for c in 1 2 3 4 5; do at $this_week "$bin" customer add "客户$i-$c" --grade B -a "D/archives/$p.svault" --password-file pw >/dev/null 2>&1; done
   at $friday "$bin" report submit --week 2026-W48 --no-prompt -a "D/archives/$p.svault" --password-file pw >/dev/null 2>&1
 done
-best dept_view 3 env SALESVAULT_NOW=$((friday + 86400)) "$bin" report department D --week 2026-W48 --identity gm.txt
+best dept_view 3 env SALESVAULT_TESTING=1 SALESVAULT_NOW=$((friday + 86400)) "$bin" report department D --week 2026-W48 --identity gm.txt
 grep -q "合计($reports 份周报)\|Total ($reports reports)" dept_view.out || { echo "error: the view did not open $reports reports" >&2; tail -n 30 dept_view.out >&2; exit 1; }
 best age_d 3 sh -c 'for f in D/reports/2026-W48/*.json.age; do age -d -i gm.txt "$f" >/dev/null; done'
 

@@ -82,6 +82,7 @@ class Harness:
         e.pop("LC_ALL", None)
         e.pop("SALESVAULT_ARCHIVE", None)
         e["SALESVAULT_NOW"] = str(now if now is not None else self.tick())
+        e["SALESVAULT_TESTING"] = "1"  # the test clock is honoured only with the switch
         return e
 
     def tick(self):

@@ -122,6 +122,10 @@ public struct ComplianceReport: Codable, Sendable {
 
     public var isCompliant: Bool { summary.nonCompliant == 0 }
 
+    /// True when `--verify` found evidence that an archive was altered or damaged (any `verified`
+    /// other than `yes` and `no slot`): the tools exit 4, not 9 (DEPARTMENT.md §6).
+    public var verifyFailed: Bool { archives.contains { $0.verified != nil && !FullCheckText.noEvidence.contains($0.verified!) } }
+
     /// Checks every `*.svault` under `directory/archives` (or `directory`), in name order, as of
     /// an instant (now): the date judged is its date in the department's zone.
     public static func run(
@@ -181,7 +185,9 @@ public struct ComplianceReport: Codable, Sendable {
                 continue
             }
             let h = inspection.header
-            let rotation = policy.evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: asOf)
+            // DEPARTMENT.md §5: never-changed from the counter, dates that cannot be true flagged
+            // against the real day (`future date`, `before creation`; the data key's date too).
+            let rotation = policy.evaluate(h, asOf: asOf, today: today)
             var row = Row(
                 archive: prefix + name, owner: h.owner, passwordChangedAt: Registry.timestamp(h.passwordChangedAt), passwordAgeDays: rotation.ageDays,
                 rotation: rotation.status.rawValue, mustChangePassword: h.flags.contains(.mustChangePassword),
@@ -189,13 +195,7 @@ public struct ComplianceReport: Codable, Sendable {
                 lastEscrowUseAt: h.escrowUses.map { Registry.timestamp($0.lastUseAt) }, nonCompliant: rotation.nonCompliant,
                 passwordChangedDate: DepartmentCalendar.dateString(rotation.changedDay), dekRotatedDate: policy.calendar.dateString(of: h.dekRotatedAt),
                 lastEscrowUseDate: h.escrowUses.map { policy.calendar.dateString(of: $0.lastUseAt) })
-            var problems: [String] = []
-            // A password "changed" after the day the check runs is a forged or clock-skewed date
-            // that would otherwise read as fresh.
-            if rotation.changedDay > today {
-                row.rotation = "future date"
-                row.nonCompliant = true
-            }
+            var problems: [String] = rotation.dateProblems.map(\.rawValue)
             // A password slot below the floor (the insecure testing cost, or an old writer) makes
             // guessing the password cheap: non-compliant (FORMAT.md §5.1, DEPARTMENT.md §6).
             row.kdfLogN = inspection.kdf.logN
@@ -235,18 +235,24 @@ public struct ComplianceReport: Codable, Sendable {
                 row.nonCompliant = true
                 summary.unreadable += 1
             }
-            if !problems.isEmpty { row.problem = problems.joined(separator: "; ") }
             if !identities.isEmpty {
-                let result = inspection.authenticate(escrowIdentities: identities)
-                row.verified = [.authentic: "yes", .forged: "FORGED", .noSlot: "no slot"][result]
-                if result == .forged { row.nonCompliant = true }
-                // Each key's own share against the commitments; fewer keys than k fail (FORMAT.md §5.2).
-                if let finding = EscrowShareReview.verify(inspection, identities: identities) {
-                    row.verified = finding.verified
+                // The full check (FORMAT.md §7.1, DEPARTMENT.md §6): both copies, size, every record.
+                let check = FullCheckText.run(path: path, identities: identities)
+                row.verified = check.word
+                if let failure = check.problem {
                     row.nonCompliant = true
-                    row.problem = (row.problem.map { $0 + "; " } ?? "") + finding.problem
+                    problems.append("verify: " + failure)
+                }
+                // Each key's own share against the commitments; fewer keys than k fail loudly
+                // (FORMAT.md §5.2): "too few keys" is non-compliant (9), "share inconsistent"
+                // evidence of tampering (4).
+                if let finding = EscrowShareReview.verify(inspection, identities: identities) {
+                    if check.problem == nil || finding.verified == "share inconsistent" { row.verified = finding.verified }
+                    row.nonCompliant = true
+                    problems.append(finding.problem)
                 }
             }
+            if !problems.isEmpty { row.problem = problems.joined(separator: "; ") }
             summary.archives += 1
             summary.rotation[row.rotation ?? rotation.status.rawValue, default: 0] += 1
             summary.escrowUsesUnacknowledged += row.escrowUsesUnacknowledged ?? 0
@@ -379,7 +385,7 @@ public enum Reminders {
                 }
                 let h = info.header
                 // DEPARTMENT.md §5: D(passwordChangedAt) + remindDays and + overdueDays, in the department's zone.
-                let e = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
+                let e = (registry?.rotationPolicy ?? .standard).evaluate(h, now: now)
                 entries.append(Entry(archiveID: info.prefix.archiveIDHex, owner: h.owner, path: file, evaluation: e,
                                      weeklyReportDue: registry.map { ($0.calendar, $0.reportDueHour) }))
             }

@@ -1,8 +1,33 @@
 import Foundation
+import VaultFormat
 
 /// The password-rotation rule (DEPARTMENT.md §5), with the calendar its days are counted in.
 public struct RotationPolicy: Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case ok, due, overdue, neverRotated = "never rotated" }
+    public enum Status: String, Codable, Sendable {
+        case ok, due, overdue, neverRotated = "never rotated"
+        /// Never changed by the owner and `age` ≥ `overdueDays` (DEPARTMENT.md §5).
+        case overdueNeverChanged = "overdue (never changed)"
+        /// `D(passwordChangedAt)` after the real day, or the change before the archive's creation.
+        case futureDate = "future date", beforeCreation = "before creation"
+    }
+
+    /// A header date that cannot be true (DEPARTMENT.md §5 "Dates that cannot be true"):
+    /// non-compliant whatever the rotation policy.
+    public enum DateProblem: String, Codable, Sendable, Equatable {
+        case passwordFuture = "password change: future date"
+        case passwordBeforeCreation = "password change: before creation"
+        case dekFuture = "data key rotation: future date"
+        case dekBeforeCreation = "data key rotation: before creation"
+
+        public var zh: String {
+            switch self {
+            case .passwordFuture: return "密码修改日期在未来"
+            case .passwordBeforeCreation: return "密码修改日期早于档案创建"
+            case .dekFuture: return "数据密钥更换日期在未来"
+            case .dekBeforeCreation: return "数据密钥更换日期早于档案创建"
+            }
+        }
+    }
 
     public let periodic: Bool
     public let remindDays: Int
@@ -50,13 +75,73 @@ public struct RotationPolicy: Sendable, Equatable {
         /// `overdueDays − age`: days left before the password is overdue; 0 or less from the
         /// overdue date on (nil when rotation is not periodic).
         public var daysLeft: Int? { overdueDay.map { _ in overdueLimit - ageDays } }
+        /// The owner never changed the password: `passwordChanges` = 0, or, for a header written
+        /// before that field existed, `passwordChangedAt` = `createdAt` (the old rule).
+        public var neverChanged: Bool = false
+        /// False when the header has no `passwordChanges` field and the old rule decided.
+        public var counted: Bool = true
+        /// Dates that cannot be true (future, or before creation), password and data key.
+        public var dateProblems: [DateProblem] = []
         /// True when this must fail a compliance check (DEPARTMENT.md §6).
-        public var nonCompliant: Bool { status == .overdue || (status == .neverRotated && ageDays >= overdueLimit) }
+        public var nonCompliant: Bool {
+            [.overdue, .overdueNeverChanged, .futureDate, .beforeCreation].contains(status) || (status == .neverRotated && ageDays >= overdueLimit)
+                || !dateProblems.isEmpty
+        }
         let overdueLimit: Int
     }
 
+    /// Evaluates the rule for a header (DEPARTMENT.md §5): never-changed from the
+    /// `passwordChanges` counter when the header has it, dates that cannot be true flagged.
+    /// `today` is the real day the check runs (by default the day considered), never `--as-of`.
+    public func evaluate(_ h: ArchiveHeader, asOf: AsOf, today: Int64? = nil) -> Evaluation {
+        evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, passwordChanges: h.passwordChanges, dekRotatedAt: h.dekRotatedAt,
+                 asOf: asOf, today: today)
+    }
+
+    /// The same for an instant (now): the day considered and the real day are its day.
+    public func evaluate(_ h: ArchiveHeader, now: Int64) -> Evaluation { evaluate(h, asOf: .instant(now)) }
+
+    /// The dates of a header that cannot be true on the real day `today`.
+    public func dateProblems(createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64?, today: Int64) -> [DateProblem] {
+        var problems: [DateProblem] = []
+        if calendar.day(of: passwordChangedAt) > today { problems.append(.passwordFuture) }
+        if passwordChangedAt < createdAt { problems.append(.passwordBeforeCreation) }
+        if let dekRotatedAt {
+            if calendar.day(of: dekRotatedAt) > today { problems.append(.dekFuture) }
+            if dekRotatedAt < createdAt { problems.append(.dekBeforeCreation) }
+        }
+        return problems
+    }
+
+    public func evaluate(
+        createdAt: Int64, passwordChangedAt: Int64, passwordChanges: UInt32?, dekRotatedAt: Int64?, asOf: AsOf, today: Int64? = nil
+    ) -> Evaluation {
+        let base = evaluate(createdAt: createdAt, passwordChangedAt: passwordChangedAt, asOf: asOf)
+        let never = passwordChanges.map { $0 == 0 } ?? (passwordChangedAt == createdAt)
+        let problems = dateProblems(createdAt: createdAt, passwordChangedAt: passwordChangedAt, dekRotatedAt: dekRotatedAt, today: today ?? day(asOf))
+        var status = base.status
+        if problems.contains(.passwordFuture) {
+            status = .futureDate
+        } else if problems.contains(.passwordBeforeCreation) {
+            status = .beforeCreation
+        } else if periodic, base.ageDays >= remindDays {
+            if never {
+                status = base.ageDays >= overdueDays ? .overdueNeverChanged : .neverRotated
+            } else {
+                status = base.ageDays >= overdueDays ? .overdue : .due
+            }
+        }
+        var e = Evaluation(status: status, ageDays: base.ageDays, changedDay: base.changedDay, remindDay: base.remindDay, overdueDay: base.overdueDay,
+                           overdueLimit: base.overdueLimit)
+        e.neverChanged = never
+        e.counted = passwordChanges != nil
+        e.dateProblems = problems
+        return e
+    }
+
     /// Evaluates the rule for an archive's header dates on the date considered; "now" is always
-    /// given (STYLE 17), never read here.
+    /// given (STYLE 17), never read here. The old rule only (no counter, no date checks): use
+    /// `evaluate(_:asOf:today:)` for a header.
     public func evaluate(createdAt: Int64, passwordChangedAt: Int64, asOf: AsOf) -> Evaluation {
         let changed = calendar.day(of: passwordChangedAt)
         let (difference, overflow) = day(asOf).subtractingReportingOverflow(changed)

@@ -25,6 +25,9 @@ public struct UnlockReview: Sendable {
         case rekeyRequired
         /// The rotation rule is due or overdue.
         case rotation(RotationReminder)
+        /// Header dates that cannot be true (DEPARTMENT.md §5): a change dated after today or
+        /// before the archive's creation; not compliant.
+        case impossibleDates([RotationPolicy.DateProblem])
     }
 
     /// A manager the department added, with the fingerprint the owner checks.
@@ -39,7 +42,7 @@ public struct UnlockReview: Sendable {
         public let evaluation: RotationPolicy.Evaluation
         public let policy: RotationPolicy
         public let passwordChangedAt: Int64
-        public var neverChanged: Bool { evaluation.status == .neverRotated }
+        public var neverChanged: Bool { evaluation.neverChanged }
     }
 
     /// The owner must set their own password first (an escrow reset): nothing else runs.
@@ -75,8 +78,10 @@ public struct UnlockReview: Sendable {
             notices.append(.rekeyRequired)
         }
         let policy = registry?.rotationPolicy ?? .standard
-        let e = policy.evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
-        if e.status != .ok, e.overdueDay != nil {
+        let e = policy.evaluate(h, now: now)
+        if !e.dateProblems.isEmpty {
+            notices.append(.impossibleDates(e.dateProblems))
+        } else if e.status != .ok, e.overdueDay != nil {
             notices.append(.rotation(RotationReminder(evaluation: e, policy: policy, passwordChangedAt: h.passwordChangedAt)))
         }
         return UnlockReview(notices: notices, registry: registry)

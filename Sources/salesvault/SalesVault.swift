@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import CAgentShim
 import VaultCrypto
 
 @main
@@ -36,6 +37,13 @@ struct SalesVault: ParsableCommand {
         // No core dumps: they would write keys and plaintext to disk (Docs/THREAT-MODEL.md).
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+        // Not dumpable (THREAT-MODEL §9): no core dump even if a limit is raised again, no ptrace
+        // attach and no /proc/PID/mem by other processes of the same user.
+        _ = sv_set_not_dumpable()
+        if Clock.isTest, ProcessInfo.processInfo.environment["SALESVAULT_DEBUG_DUMPABLE"] != nil {
+            // For the test that checks the flag in a running CLI (only with the testing switch).
+            Terminal.stderr("salesvault-debug: dumpable=\(sv_get_dumpable())\n")
+        }
         Terminal.guardStandardStreams()
         if ProcessInfo.processInfo.environment["SALESVAULT_DEBUG_KDF_COUNT"] != nil {
             // Docs/AGENT.md §9: the scrypt runs of this process, for tests.

@@ -72,6 +72,8 @@ func fieldOffset(_ bytes: [UInt8], copy index: Int, tag: UInt8) -> Int {
 }
 
 struct Scenario {
+    /// `password-changes:` (FORMAT.md §4.2 0x10), for the vectors that state it.
+    var passwordChanges: UInt32? = nil
     let name: String
     let expect: String
     let password: String
@@ -212,8 +214,25 @@ for copy in 0..<2 {
 }
 try add("header_escrow_slot_edited", "header failure", "an escrow slot's holder name edited in both copies (checksums recomputed): the MAC fails", forgedSlot)
 
+// FORMAT.md §4.2 0x10 `passwordChanges` (issue 13): created (0), then changed twice by the
+// owner (2); and the same field edited in both copies, checksums recomputed (the MAC fails).
+let changedTwice = try build(password: otherPassword) {
+    try $0.changePassword(to: secret("an intermediate password 2"), kdf: kdf, now: created + 86_400)
+    try $0.changePassword(to: secret(password), kdf: kdf, now: created + 2 * 86_400)
+}
+try add("success_password_changes", "success", "created, then the password changed twice by the owner: passwordChanges (0x10) = 2",
+        records: payloads, changedTwice)
+scenarios[scenarios.count - 1].passwordChanges = 2
+var forgedChanges = changedTwice
+for copy in 0..<2 {
+    forgedChanges[fieldOffset(forgedChanges, copy: copy, tag: 0x10) + 3] ^= 0x03  // 2 -> 1
+    try fixChecksum(&forgedChanges, copy: copy)
+}
+try add("header_forged_password_changes", "header failure", "passwordChanges (0x10) edited from 2 to 1 in both copies, checksums recomputed: the MAC fails", forgedChanges)
+
 for s in scenarios {
     var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n"
+    if let changes = s.passwordChanges { text += "password-changes: \(changes)\n" }
     if !s.identities.isEmpty { text += "identities: \(s.identities.joined(separator: " "))\n" }
     if let k = s.threshold { text += "threshold: \(k)\n" }
     if !s.inconsistent.isEmpty { text += "inconsistent: \(s.inconsistent.map(String.init).joined(separator: " "))\n" }

@@ -289,6 +289,49 @@ final class DepartmentTests: XCTestCase {
 
     // MARK: 3. Rotation
 
+    /// Issue 13: never-changed from the `passwordChanges` counter (the old timestamp rule only
+    /// without it), `overdue (never changed)` past the limit, and dates that cannot be true.
+    func testRotationFromTheCounterAndImpossibleDates() {
+        let p = RotationPolicy.standard
+        let created = base
+        func eval(changed: Int64, count: UInt32?, dek: Int64? = nil, days: Int64) -> RotationPolicy.Evaluation {
+            p.evaluate(createdAt: created, passwordChangedAt: changed, passwordChanges: count, dekRotatedAt: dek ?? created, asOf: .instant(created + days * day))
+        }
+        // Changed in the same second as the creation: the counter says changed.
+        XCTAssertEqual(eval(changed: created, count: 1, days: 100).status, .due)
+        XCTAssertFalse(eval(changed: created, count: 1, days: 100).neverChanged)
+        // Without the counter (an earlier version's header): the old rule, and it says so.
+        XCTAssertEqual(eval(changed: created, count: nil, days: 100).status, .neverRotated)
+        XCTAssertFalse(eval(changed: created, count: nil, days: 100).counted)
+        XCTAssertEqual(eval(changed: created + day, count: nil, days: 100).status, .due)
+        // Never changed by the owner (an escrow reset moved the date, the counter stayed 0).
+        XCTAssertEqual(eval(changed: created + 2 * day, count: 0, days: 100).status, .neverRotated)
+        XCTAssertFalse(eval(changed: created + 2 * day, count: 0, days: 100).nonCompliant)
+        XCTAssertEqual(eval(changed: created, count: 0, days: 180).status, .overdueNeverChanged)
+        XCTAssertTrue(eval(changed: created, count: 0, days: 180).nonCompliant)
+        XCTAssertEqual(RotationPolicy.Status.overdueNeverChanged.rawValue, "overdue (never changed)")
+        // A change dated after the real day, or before the creation: named, non-compliant.
+        let future = eval(changed: created + 40 * day, count: 1, days: 10)
+        XCTAssertEqual(future.status, .futureDate)
+        XCTAssertEqual(future.dateProblems, [.passwordFuture])
+        XCTAssertTrue(future.nonCompliant)
+        XCTAssertEqual(eval(changed: created - 1, count: 1, days: 10).status, .beforeCreation)
+        XCTAssertTrue(eval(changed: created - 1, count: 1, days: 10).nonCompliant)
+        // The date judged (--as-of) in the past does not hide a future date: the real day counts.
+        let asOfPast = p.evaluate(createdAt: created, passwordChangedAt: created + 40 * day, passwordChanges: 1, dekRotatedAt: created,
+                                  asOf: .date(p.calendar.day(of: created)), today: p.calendar.day(of: created + 10 * day))
+        XCTAssertEqual(asOfPast.status, .futureDate)
+        // The data key's date too, whatever the rotation policy.
+        let off = RotationPolicy(Registry.Rotation(overdueDays: 180, periodic: false, remindDays: 90))
+        let dek = off.evaluate(createdAt: created, passwordChangedAt: created, passwordChanges: 0, dekRotatedAt: created + 300 * day,
+                               asOf: .instant(created + 10 * day))
+        XCTAssertEqual(dek.status, .ok)
+        XCTAssertEqual(dek.dateProblems, [.dekFuture])
+        XCTAssertTrue(dek.nonCompliant)
+        XCTAssertEqual(off.evaluate(createdAt: created, passwordChangedAt: created, passwordChanges: 0, dekRotatedAt: created - day,
+                                    asOf: .instant(created + day)).dateProblems, [.dekBeforeCreation])
+    }
+
     func testRotationStatusesAtTheBoundaries() {
         let p = RotationPolicy.standard
         XCTAssertEqual(p.remindDays, 90)
@@ -589,7 +632,7 @@ final class DepartmentTests: XCTestCase {
         XCTAssertTrue(c.nonCompliant)
 
         let d = try row("d_never.svault")
-        XCTAssertEqual(d.rotation, "never rotated")
+        XCTAssertEqual(d.rotation, "overdue (never changed)", "issue 13: past the limit, never changed is overdue")
         XCTAssertEqual(d.passwordAgeDays, 200)
         XCTAssertEqual(d.escrow, "ok")
         XCTAssertNil(d.problem)
@@ -614,7 +657,7 @@ final class DepartmentTests: XCTestCase {
         XCTAssertTrue(x.nonCompliant)
 
         XCTAssertEqual(report.summary.archives, 5)
-        XCTAssertEqual(report.summary.rotation, ["ok": 2, "due": 1, "overdue": 1, "never rotated": 1])
+        XCTAssertEqual(report.summary.rotation, ["ok": 2, "due": 1, "overdue": 1, "overdue (never changed)": 1])
         XCTAssertEqual(report.summary.escrow, ["ok": 4, "missing": 1])
         XCTAssertEqual(report.summary.escrowUsesUnacknowledged, 1)
         XCTAssertEqual(report.summary.unreadable, 1)

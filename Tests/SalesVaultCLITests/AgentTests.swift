@@ -302,7 +302,7 @@ final class AgentTests: ArchiveCommandTestCase {
         let cmdline = String(decoding: haystacks["cmdline"]!, as: UTF8.self)
         XCTAssertEqual(cmdline, "salesvault\0agent\0--serve\0")
         let environ = String(decoding: haystacks["environ"]!, as: UTF8.self).split(separator: "\0").map { String($0.split(separator: "=")[0]) }
-        XCTAssertEqual(Set(environ).subtracting(["XDG_RUNTIME_DIR", "TZ", "LANG", "SALESVAULT_NOW"]), [], "\(environ)")
+        XCTAssertEqual(Set(environ).subtracting(["XDG_RUNTIME_DIR", "TZ", "LANG", "SALESVAULT_NOW", "SALESVAULT_TESTING"]), [], "\(environ)")
         for name in try FileManager.default.contentsOfDirectory(atPath: runtime + "/salesvault") {
             haystacks[name] = (FileManager.default.contents(atPath: runtime + "/salesvault/" + name) ?? Data()).map { $0 }
         }
@@ -467,6 +467,7 @@ final class AgentTests: ArchiveCommandTestCase {
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
         e["SALESVAULT_NOW"] = String(clock)
+        e["SALESVAULT_TESTING"] = "1"
         e["NO_COLOR"] = "1"
         e["LANG"] = "C.UTF-8"
         let tool = Binaries.url("salesvault").path
@@ -535,6 +536,7 @@ final class AgentTests: ArchiveCommandTestCase {
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
         e["SALESVAULT_NOW"] = String(clock)
+        e["SALESVAULT_TESTING"] = "1"
         process.environment = e
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
         let err = Pipe()

@@ -277,7 +277,8 @@ final class DepartmentCLITests: XCTestCase {
         try Data(file).write(to: URL(fileURLWithPath: a))
         let plain = try sv(["compliance", dept, "--csv"], now: at(day: 200))
         XCTAssertTrue(plain.stdout.contains(",ok,"), "without --verify the edit passes: \(plain.stdout)")
-        let verified = try sv(["compliance", dept, "--verify", "--csv"] + li(), now: at(day: 200), expect: 9)
+        // Evidence of tampering: exit 4, not 9 (issue 13, DEPARTMENT.md §6).
+        let verified = try sv(["compliance", dept, "--verify", "--csv"] + li(), now: at(day: 200), expect: 4)
         XCTAssertTrue(verified.stdout.contains(",FORGED,"), verified.stdout)
     }
 
@@ -306,7 +307,7 @@ final class DepartmentCLITests: XCTestCase {
             archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
             archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
             archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
-            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,overdue (never changed),no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
 
             """
         // The one CSV writer (JSON.md §6.2): a BOM for Excel, CRLF line ends.
@@ -317,7 +318,7 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是"), zh.stdout)
         XCTAssertFalse(zh.stdout.contains(",yes") || zh.stdout.contains(",no,"), zh.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
-        XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 never rotated; escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)
         let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])

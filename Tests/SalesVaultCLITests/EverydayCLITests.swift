@@ -194,7 +194,7 @@ extension EverydayCLITests {
                       "log": ["add", "edit", "remove", "list"], "project": ["add", "stage", "edit", "show", "list"],
                       "complaint": ["file", "route", "resolve", "survey", "withdraw", "show", "list"], "report": ["weekly", "submit", "department"],
                       "keys": ["generate", "import", "show"], "dept": ["init", "add-manager", "remove-manager", "add-salesperson", "policy", "show"],
-                      "escrow": ["open", "reset-password", "list", "update", "check-share"]]
+                      "escrow": ["open", "verify", "reset-password", "list", "update", "check-share"]]
         var lines: [[String]] = [["init"], ["status"], ["verify"], ["passwd"], ["rekey"], ["repair"], ["agenda"], ["history"], ["search"], ["stale"],
                                  ["undo"], ["import"], ["export"], ["shell"], ["compromised"], ["compliance"], ["reminders"], ["unseal"],
                                  ["unlock"], ["lock"], ["agent"]]

@@ -39,7 +39,11 @@ func runTool(
     env["LANG"] = "C.UTF-8"
     env.removeValue(forKey: "LC_ALL")
     env["SALESVAULT_STATE_DIR"] = testStateDirectory  // reminders shown once a day: never the real home's record
+    // The test clock (SALESVAULT_NOW) is honoured only with the testing switch (issue 13); a test
+    // that checks the switch itself removes it by passing an empty value.
+    env["SALESVAULT_TESTING"] = "1"
     for (k, v) in environment { env[k] = v }
+    if env["SALESVAULT_TESTING"] == "" { env.removeValue(forKey: "SALESVAULT_TESTING") }
     process.environment = env
     if let cwd { process.currentDirectoryURL = cwd }
     let out = Pipe()

@@ -68,6 +68,10 @@ final class TestkitTests: XCTestCase {
                 XCTAssertEqual(records.count, Int(c.fields["records"] ?? "") ?? -1, c.name)
                 XCTAssertEqual(try SHA256.hash(records.flatMap { $0 }).hexString, c.fields["payload-sha256"], c.name)
             }
+            if let changes = c.fields["password-changes"] {
+                // FORMAT.md §4.2 0x10: the owner's password changes, as the vector states.
+                XCTAssertEqual(try ArchiveInspection.inspect(path: path).header.passwordChanges, UInt32(changes), c.name)
+            }
             if let ids = c.fields["identities"], let k = c.fields["threshold"].flatMap({ Int($0) }) {
                 // Scheme 3 vectors (FORMAT.md §10): each holder's own check, then every group of k.
                 let keys = try ids.split(separator: " ").map { try AgeKeys.parseIdentity(String($0)) }

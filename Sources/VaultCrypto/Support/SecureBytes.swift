@@ -1,7 +1,12 @@
 internal import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A heap buffer for secrets: wiped with `OPENSSL_cleanse` when released, compared in constant
-/// time, never printed (STYLE 7). Immutable after creation, so it is safe to share.
+/// time, never printed (STYLE 7). Immutable after creation, so it is safe to share. Its pages are
+/// its own (page-aligned, a whole number of pages) and marked `MADV_DONTDUMP`, so a core dump,
+/// should one be allowed after all, leaves them out (THREAT-MODEL §9).
 public final class SecureBytes: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
 
@@ -11,8 +16,12 @@ public final class SecureBytes: @unchecked Sendable {
     /// A buffer of `count` zero bytes, filled by `initializer` before it is published.
     public init(count: Int, initializer: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
         precondition(count >= 0, "negative size")  // sizes come from code, never from input
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        let page = SecureBytes.pageSize
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: (max(count, 1) + page - 1) / page * page, alignment: page)
         storage.initializeMemory(as: UInt8.self, repeating: 0)
+        #if os(Linux)
+        _ = madvise(storage.baseAddress, storage.count, 16 /* MADV_DONTDUMP, linux/mman.h */)
+        #endif
         byteCount = count
         do {
             try initializer(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
@@ -24,6 +33,12 @@ public final class SecureBytes: @unchecked Sendable {
     }
 
     private let byteCount: Int
+
+    /// The memory page size (madvise works on whole pages).
+    static let pageSize: Int = {
+        let size = Int(sysconf(Int32(_SC_PAGESIZE)))
+        return size > 0 ? size : 4096
+    }()
 
     /// A copy of `bytes`. The caller remains responsible for wiping its own copy.
     public convenience init<D: Collection>(_ bytes: D) where D.Element == UInt8 {

@@ -28,6 +28,10 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var escrowUses: EscrowUses?
     /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4).
     public var passwordHistory: [UInt8]?
+    /// How many times the owner changed the password (`passwd`, `compromised`): 0 at creation;
+    /// an escrow reset does not count. Nil in a header written before the field existed
+    /// (FORMAT.md §4.2 0x10): the old rule then decides "never changed".
+    public var passwordChanges: UInt32?
     /// Feldman commitments of scheme-3 escrow shares and the DEK wrapped under the shared
     /// secret (FORMAT.md §4.2 0x11, §5.2); present exactly when the escrow slots use scheme 3.
     public var shareCommitments: ShareCommitments?
@@ -67,7 +71,7 @@ public struct ArchiveHeader: Sendable, Equatable {
 
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
-            bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory
+            bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory, passwordChanges
         case shareCommitments = 0x11
     }
 
@@ -75,7 +79,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
         slots: [KeySlot], checkpoint: Checkpoint? = nil, department: DepartmentPin? = nil, escrowUses: EscrowUses? = nil,
-        passwordHistory: [UInt8]? = nil,
+        passwordHistory: [UInt8]? = nil, passwordChanges: UInt32? = nil,
         shareCommitments: ShareCommitments? = nil
     ) throws {
         self.sequence = sequence
@@ -93,6 +97,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.department = department
         self.escrowUses = escrowUses
         self.passwordHistory = passwordHistory
+        self.passwordChanges = passwordChanges
         self.shareCommitments = shareCommitments
         try validate()
     }
@@ -194,6 +199,7 @@ public struct ArchiveHeader: Sendable, Equatable {
             field(.escrowUses, .be32(escrowUses.unacknowledged) + u64(UInt64(bitPattern: escrowUses.lastUseAt)) + u64(escrowUses.firstIndex))
         }
         if let passwordHistory { field(.passwordHistory, passwordHistory) }
+        if let passwordChanges { field(.passwordChanges, .be32(passwordChanges)) }
         if let shareCommitments { field(.shareCommitments, shareCommitments.serialized) }
         return w.bytes
     }
@@ -250,6 +256,8 @@ public struct ArchiveHeader: Sendable, Equatable {
             var c = ByteCursor(try value(.escrowUses, length: 20), context: "header")
             escrowUses = EscrowUses(unacknowledged: try c.readU32(), lastUseAt: Int64(bitPattern: try c.readU64()), firstIndex: try c.readU64())
         }
+        var passwordChanges: UInt32?
+        if values[.passwordChanges] != nil { passwordChanges = try u32(.passwordChanges) }
         do {
             try self.init(
                 sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
@@ -257,7 +265,7 @@ public struct ArchiveHeader: Sendable, Equatable {
                 dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
                 flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint, department: department,
-                escrowUses: escrowUses, passwordHistory: values[.passwordHistory],
+                escrowUses: escrowUses, passwordHistory: values[.passwordHistory], passwordChanges: passwordChanges,
                 shareCommitments: shareCommitments)
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")

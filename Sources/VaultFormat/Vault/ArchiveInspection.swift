@@ -17,6 +17,9 @@ public struct ArchiveInspection: Sendable {
     public let copyA: CopyState
     public let copyB: CopyState
     public let fileSize: Int
+    /// The copy (0 = A, 1 = B) that failed authentication when the archive was opened from the
+    /// other one (FORMAT.md §7 step 4); nil when the current copy authenticated.
+    public internal(set) var alteredCopy: Int? = nil
 
     public var committedSize: Int { FormatV1.bodyOffset + Int(header.bodyLength) }
     /// Bytes after the committed body: an unfinished append (FORMAT.md §8.3).
@@ -74,7 +77,7 @@ public struct ArchiveInspection: Sendable {
         copies[1 - index] = nil
         return ArchiveInspection(
             path: path, prefix: prefix, header: self.copies[index]!.header, copyA: states[0], copyB: states[1],
-            fileSize: fileSize, copies: copies, currentIndex: index)
+            fileSize: fileSize, alteredCopy: forgedOther ? 1 - index : nil, copies: copies, currentIndex: index)
     }
 
     /// What a manager's escrow key says about the current header copy (DEPARTMENT.md §6 `--verify`):

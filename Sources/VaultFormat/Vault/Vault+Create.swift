@@ -23,7 +23,7 @@ extension Vault {
             sequence: 1, owner: owner, createdAt: now, passwordChangedAt: now, dekRotatedAt: now, dekGeneration: 1,
             recordCount: 0, bodyLength: 0, recordChain: [UInt8](repeating: 0, count: 32), flags: [],
             slots: [.password(sealed.slot)] + (escrow?.slots.map { .escrow($0) } ?? []), department: plan?.pin,
-            passwordHistory: history.sealed(key: keys.historyKey, archiveID: prefix.archiveID),
+            passwordHistory: history.sealed(key: keys.historyKey, archiveID: prefix.archiveID), passwordChanges: 0,
             shareCommitments: escrow?.commitments)
         let copy = try HeaderCopy(header: header, prefix: prefix, headerKey: keys.headerKey)
         let temporary = try FileSystem.temporaryPath(beside: path, tag: "new")

@@ -29,6 +29,10 @@ extension Vault {
         let kek = try writePasswordSlot(newPassword, kdf: choice, now: now) { next in
             next.flags.remove(.mustChangePassword)
             next.passwordHistory = sealedHistory
+            // FORMAT.md §4.2 0x10: the owner's changes are counted (an escrow reset is not). A
+            // header written before the field existed gets it now, from the old rule: a lower bound.
+            let before = next.passwordChanges ?? (next.passwordChangedAt == next.createdAt ? 0 : 1)
+            next.passwordChanges = before == .max ? before : before + 1
         }
         passwordKEK = kek
     }
@@ -49,8 +53,8 @@ extension Vault {
         let sealed = try PasswordSlot.seal(dek: dek, password: password, kdf: kdf, archiveID: prefix.archiveID)
         var next = header
         next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
-        next.passwordChangedAt = now
         adjust(&next)
+        next.passwordChangedAt = now
         try writeHeader(next)
         return sealed.kek
     }

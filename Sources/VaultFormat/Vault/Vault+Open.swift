@@ -10,23 +10,39 @@ extension Vault {
         let path = resolved(given)
         let file = try lockedFile(path: path, access: access)
         var inspection = try ArchiveInspection.read(file)
+        let archiveID = inspection.prefix.archiveID
         var kek: SymmetricKey
         var dek: SymmetricKey
-        (kek, dek) = try unlock(inspection.current, password: password, archiveID: inspection.prefix.archiveID)
-        var keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
-        if try !inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) {
+        let other = 1 - inspection.currentIndex
+        do {
+            (kek, dek) = try unlock(inspection.current, password: password, archiveID: archiveID)
+        } catch let error as VaultError where error.code == .wrongPassword {
+            // FORMAT.md §7 step 4: a password that does not open the current copy's slot opens
+            // the other copy only when that copy holds a different slot, authenticates under the
+            // key it gives, and the current copy does not (a forged current copy). A plain wrong
+            // password costs no second KDF when both copies hold the same slot.
+            guard let fallback = inspection.copies[other], fallback.header.passwordSlot != inspection.current.header.passwordSlot,
+                  let (k, d) = try? unlock(fallback, password: password, archiveID: archiveID),
+                  let fallbackKeys = try? DerivedKeys(dek: d, archiveID: archiveID),
+                  (try? fallback.isAuthentic(prefix: inspection.prefix, headerKey: fallbackKeys.headerKey)) == true,
+                  (try? inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: fallbackKeys.headerKey)) == false
+            else { throw error }
+            inspection = inspection.choosing(other, forgedOther: true)
+            (kek, dek) = (k, d)
+        }
+        let keys = try DerivedKeys(dek: dek, archiveID: archiveID)
+        if inspection.alteredCopy == nil, try !inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) {
             // FORMAT.md §7 step 4: the copy with the higher (unauthenticated) sequence is forged.
             // If the other copy is intact and authentic, open from it and report the forged one.
-            let other = 1 - inspection.currentIndex
             guard let fallback = inspection.copies[other],
-                  let (k, d) = try? unlock(fallback, password: password, archiveID: inspection.prefix.archiveID),
-                  let fallbackKeys = try? DerivedKeys(dek: d, archiveID: inspection.prefix.archiveID),
+                  let (k, d) = try? unlock(fallback, password: password, archiveID: archiveID),
+                  let fallbackKeys = try? DerivedKeys(dek: d, archiveID: archiveID),
                   (try? fallback.isAuthentic(prefix: inspection.prefix, headerKey: fallbackKeys.headerKey)) == true
             else {
                 throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
             }
             inspection = inspection.choosing(other, forgedOther: true)
-            (kek, dek, keys) = (k, d, fallbackKeys)
+            (kek, dek) = (k, d)
         }
         guard !inspection.isTruncated else {
             throw VaultError(
@@ -45,18 +61,21 @@ extension Vault {
         var firstError: Error?
         for index in [inspection.currentIndex, 1 - inspection.currentIndex] {
             guard let copy = inspection.copies[index] else { continue }
-            // FORMAT.md §7 step 4: only a current copy whose slots opened but whose MAC failed
-            // falls back to the other copy; keys that hold no slot never do.
-            // A share that fails the commitments may be a slot altered without the key: the same.
-            if index != inspection.currentIndex,
-               ![.headerAuthenticationFailed, .escrowShareInconsistent].contains((firstError as? VaultError)?.code) { break }
             do {
                 let candidate = try escrowDEK(copy.header, identities: identities, archiveID: inspection.prefix.archiveID)
                 let keys = try DerivedKeys(dek: candidate.dek, archiveID: inspection.prefix.archiveID)
                 guard try copy.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else {
                     throw VaultError(.headerAuthenticationFailed, "the header of \(path) was changed without the key")
                 }
-                if index != inspection.currentIndex { inspection = inspection.choosing(index, forgedOther: true) }
+                if index != inspection.currentIndex {
+                    // FORMAT.md §7 step 4 (finding 6 of issue 13): the current copy did not open
+                    // with these keys (forged MAC, or forged slots), the other copy did. Only when
+                    // the current copy does not authenticate under this key either: a genuine
+                    // current copy that no longer lists these keys (a removed manager) is not
+                    // bypassed through an older copy.
+                    guard try !inspection.current.isAuthentic(prefix: inspection.prefix, headerKey: keys.headerKey) else { break }
+                    inspection = inspection.choosing(index, forgedOther: true)
+                }
                 opened = candidate
                 break
             } catch {

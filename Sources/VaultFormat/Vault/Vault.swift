@@ -17,6 +17,10 @@ public final class Vault {
     public internal(set) var copyStates: [ArchiveInspection.CopyState]
     /// Bytes after the committed body found at open (an unfinished append).
     public internal(set) var unfinishedBytes: Int
+    /// Set when the copy that was current failed authentication under this key and the archive
+    /// was opened from the other, authentic copy (FORMAT.md §7 step 4): "A" or "B", the altered
+    /// copy. Every tool tells its user (the file was altered or damaged); `verify` fails.
+    public internal(set) var alteredCopy: String?
 
     var file: ArchiveFile
     var dek: SymmetricKey
@@ -51,6 +55,7 @@ public final class Vault {
         self.header = inspection.header
         self.copyStates = [inspection.copyA, inspection.copyB]
         self.unfinishedBytes = inspection.unfinishedBytes
+        self.alteredCopy = inspection.alteredCopy.map { $0 == 0 ? "A" : "B" }
         self.dek = dek
         self.passwordKEK = passwordKEK
         keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)

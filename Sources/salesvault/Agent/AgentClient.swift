@@ -202,7 +202,7 @@ enum AgentClient {
         let path = String(decoding: exe[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let env = ProcessInfo.processInfo.environment
         var environment: [String] = []
-        for key in ["XDG_RUNTIME_DIR", "TZ", "LANG", "SALESVAULT_NOW"] { if let value = env[key] { environment.append("\(key)=\(value)") } }
+        for key in ["XDG_RUNTIME_DIR", "TZ", "LANG", "SALESVAULT_NOW", "SALESVAULT_TESTING"] { if let value = env[key] { environment.append("\(key)=\(value)") } }
 
         let words: [String] = ["salesvault", "agent", "--serve"]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]

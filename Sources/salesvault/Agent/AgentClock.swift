@@ -6,14 +6,14 @@ import Glibc
 
 /// The agent's own clock (Docs/AGENT.md §8): the wall clock for what is shown, and the boot-time
 /// clock (it counts suspended time and never jumps back) for the limits. A test clock instead when
-/// the agent was started with `SALESVAULT_NOW`: it only moves forward, to the largest `now` of
+/// the agent was started with `SALESVAULT_NOW` and `SALESVAULT_TESTING=1`: it only moves forward, to the largest `now` of
 /// the requests, and never by itself.
 final class AgentClock {
     private(set) var isTest: Bool
     private var testNow: Int64
 
     init(environment: [String: String]) {
-        if let text = environment["SALESVAULT_NOW"], let value = Int64(text), (0...253_402_300_799).contains(value) {
+        if let value = Clock.testNow(environment) {  // only with SALESVAULT_TESTING=1
             isTest = true
             testNow = value
         } else {

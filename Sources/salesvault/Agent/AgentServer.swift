@@ -35,7 +35,7 @@ final class AgentServer {
     /// A test-clock agent also leaves after this many real seconds without a request.
     static let testInactivitySeconds: Int64 = 600
     /// Environment values a `run` request may carry (§4.2).
-    static let forwardedEnvironment = ["SALESVAULT_NOW", "SALESVAULT_DEPARTMENT", "SALESVAULT_ARCHIVE", "NO_COLOR", "TZ"]
+    static let forwardedEnvironment = ["SALESVAULT_NOW", "SALESVAULT_TESTING", "SALESVAULT_DEPARTMENT", "SALESVAULT_ARCHIVE", "NO_COLOR", "TZ"]
     static let maxWords = 256
 
     private let store: KeyStore

@@ -46,7 +46,9 @@ enum AgentServing {
             throw CLIError(.failure, L("kept escrow access runs only through salesvault escrow open", "保留的托管访问只能通过 salesvault escrow open 使用"))
         }
         do {
-            return try Vault.open(path: path, keptKeys: keys, access: access)
+            let vault = try Vault.open(path: path, keptKeys: keys, access: access)
+            OwnerUnlock.warnIfAltered(vault, path: path)
+            return vault
         } catch let e as VaultError where e.code == .wrongPassword {
             // Changed between the agent's check and this open (§4.2): forgotten after the command.
             state.withLock { $0.rejected = true }

@@ -41,6 +41,7 @@ extension NewPasswordOptions {
     func unlockAndChoose(_ archive: String, with password: PasswordOptions) throws -> (vault: Vault, next: String) {
         let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
         let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
+        OwnerUnlock.warnIfAltered(vault, path: archive)
         let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码:"), confirm: true)
         guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
             throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),

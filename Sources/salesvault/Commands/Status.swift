@@ -48,6 +48,12 @@ struct Status: VaultCommand {
         let administratorFingerprint: String?
         let escrowUsesUnacknowledged: UInt32
         let lastEscrowUseAt: String?
+        /// Issue 13: `passwordChanges` (absent in headers written before the field); the rotation
+        /// status word of DEPARTMENT.md §5; dates that cannot be true; the test clock (only when in use).
+        var passwordChanges: UInt32? = nil
+        var rotation: String? = nil
+        var dateProblems: [String]? = nil
+        var testClock: Bool? = nil
     }
 
     func execute() throws {
@@ -64,7 +70,8 @@ struct Status: VaultCommand {
         }
         // DEPARTMENT.md §5: calendar days in the department's zone, the same rule as `compliance`.
         let registry = try? ArchiveDepartment.registry(forArchive: archive, header: h, override: OwnerUnlock.departmentOverride)
-        let rotation = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
+        // The counter decides "never changed"; dates in the future or before creation are named.
+        let rotation = (registry?.rotationPolicy ?? .standard).evaluate(h, now: now)
         var flags: [String] = []
         if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }
         if h.flags.contains(.rekeyRequired) { flags.append("rekeyRequired") }
@@ -82,7 +89,9 @@ struct Status: VaultCommand {
             records: h.recordCount, bodyBytes: h.bodyLength, headerCopies: [copyText(info.copyA), copyText(info.copyB)],
             unfinishedBytes: info.unfinishedBytes, truncated: info.isTruncated, flags: flags,
             administratorFingerprint: h.department.map { KeyFile.fingerprint($0.adminKey) },
-            escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) })
+            escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) },
+            passwordChanges: h.passwordChanges, rotation: rotation.status.rawValue,
+            dateProblems: rotation.dateProblems.isEmpty ? nil : rotation.dateProblems.map(\.rawValue), testClock: Clock.isTest ? true : nil)
         if json {
             try JSONOutput.print(report)
             // JSON.md §6.1: the same exit status as the table (4 for a truncated archive).
@@ -125,7 +134,22 @@ struct Status: VaultCommand {
         }
         let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
         if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.map { zh ? flagNames[$0] ?? $0 : $0 }.joined(separator: ", "))) }
-        if rotation.status != .ok, let left = rotation.daysLeft {  // always here, whatever was shown today
+        if Clock.isTest {
+            rows.insert((zh ? "时钟" : "Clock", Terminal.yellow(zh ? "正在使用测试时钟(SALESVAULT_TESTING=1 与 SALESVAULT_NOW),显示的日期并非真实日期"
+                                                                  : "test clock in use (SALESVAULT_TESTING=1 and SALESVAULT_NOW): the dates are not the real ones")), at: 0)
+        }
+        // FORMAT.md §4.2 0x10; an earlier version's header has no count: the old rule, said so.
+        if let count = h.passwordChanges {
+            rows.append((zh ? "密码更换次数" : "Password changes", count == 0 ? (zh ? "0(创建后从未更换)" : "0 (never changed since creation)") : "\(count)"))
+        } else {
+            rows.append((zh ? "密码更换次数" : "Password changes", zh
+                ? "未记录(旧版本写入的档案:按“修改日期等于创建日期”判断是否从未更换" + (rotation.neverChanged ? ",判断为从未更换" : "") + ";下次修改密码后开始记录)"
+                : "not recorded (written by an earlier version: \"never changed\" is judged by the change date equalling the creation date" + (rotation.neverChanged ? ", so never changed" : "") + "; counted from the next password change)"))
+        }
+        for problem in rotation.dateProblems {  // DEPARTMENT.md §5: not compliant
+            rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "\(problem.zh)(时钟有误或档案头被改动),不合规" : "\(problem.rawValue) (a wrong clock or an edited header): not compliant")))
+        }
+        if rotation.status != .ok, let left = rotation.daysLeft, rotation.dateProblems.isEmpty {  // always here, whatever was shown today
             rows.append((zh ? "提醒" : "Reminder", Terminal.yellow(left > 0
                 ? (zh ? "距密码逾期还有 \(left) 天,请运行 salesvault passwd" : "\(left) days left before the password is overdue; run salesvault passwd")
                 : (zh ? "密码已逾期 \(-left) 天,请运行 salesvault passwd" : "the password is overdue by \(-left) days; run salesvault passwd"))))

@@ -35,15 +35,15 @@ struct Verify: VaultCommand {
                  : "\(vault.header.owner)'s archive: \(report.records) records (\(Format.bytes(report.payloadBytes))), every record authentic")
         print(describe("A", report.copyA))
         print(describe("B", report.copyB))
-        if report.unfinishedBytes > 0 {
-            throw CLIError(.needsRepair,
-                           L("the archive ends with \(report.unfinishedBytes) bytes of an interrupted save", "档案末尾有 \(report.unfinishedBytes) 字节未完成的保存"),
-                           hint: L("run: salesvault repair \(archive)", "请运行:salesvault repair \(archive)"))
-        }
         if report.copyA == .forged || report.copyB == .forged {
             throw CLIError(.damaged, L("a header copy was altered without the key (see above)", "有档案头副本在没有密钥的情况下被改动(见上)"),
                            hint: L("tell your manager; then run salesvault repair \(archive) to rewrite it from the authentic copy",
                                    "请告知经理;然后运行 salesvault repair \(archive),用完好的副本重写"))
+        }
+        if report.unfinishedBytes > 0 {
+            throw CLIError(.needsRepair,
+                           L("the archive ends with \(report.unfinishedBytes) bytes of an interrupted save", "档案末尾有 \(report.unfinishedBytes) 字节未完成的保存"),
+                           hint: L("run: salesvault repair \(archive)", "请运行:salesvault repair \(archive)"))
         }
         if !report.isClean {
             throw CLIError(.needsRepair, L("a header copy is damaged or out of date, as after a crash (see above)", "有档案头副本损坏或过期,通常由崩溃造成(见上)"),

@@ -11,8 +11,11 @@ struct ComplianceCommand: VaultCommand {
         abstract: "Check every archive of a department without any password: rotation, escrow, escrow uses.",
         discussion: """
             Reads only the headers. Exit status 0 when everything is compliant, 9 when an archive is
-            overdue, never rotated past the limit, lacks escrow or needs a rekey, has a forged header
-            (--verify), or cannot be read; `due` alone is not a failure. Suitable for cron.
+            overdue, never changed past the limit, has a password or data-key date in the future or
+            before its creation, lacks escrow or needs a rekey, or cannot be read; `due` alone is not
+            a failure. With --verify each archive also gets the full check (both header copies, the
+            size, every record) through your escrow key: 4 when one was altered or damaged. Suitable
+            for cron.
 
             Days are calendar days in the department's time zone (`dept policy --time-zone`,
             Asia/Shanghai by default), never the machine's: --as-of takes a date as written.
@@ -26,7 +29,7 @@ struct ComplianceCommand: VaultCommand {
     @Option(name: .long, help: "Judge as of this calendar date (default: today in the department's time zone).") var asOf: String?
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Flag(name: .long, help: "Print CSV (for spreadsheets).") var csv = false
-    @Flag(name: .long, help: "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).") var verify = false
+    @Flag(name: .long, help: "Also run the full check on each archive through escrow with --identity: both header copies, the size, every record (not recorded as an escrow use).") var verify = false
     @OptionGroup var identities: IdentityOptions
     @OptionGroup var global: GlobalOptions
 
@@ -60,7 +63,9 @@ struct ComplianceCommand: VaultCommand {
             Terminal.stderr(Terminal.safe(L("--verify: \(tooFew.count) archive(s) need several managers' keys together (k-of-n escrow); the keys given are too few, so their headers were not authenticated: give --identity for k managers\n",
                                             "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验(k-of-n 共同托管);所给密钥不足,档案头未能核验,请用 --identity 提供 k 位经理的密钥\n").text))
         }
-        if report.archives.contains(where: { $0.verified == "share inconsistent" }) { throw ExitCode(ExitStatus.damaged.rawValue) }
+        // Evidence that an archive was altered or damaged (--verify) is 4, as in verify and escrow
+        // verify; plain non-compliance 9 (DEPARTMENT.md §6).
+        if report.verifyFailed { throw ExitCode(ExitStatus.damaged.rawValue) }
         if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
     }
 
@@ -91,7 +96,8 @@ struct ComplianceCommand: VaultCommand {
     /// The verification result in the reader's language.
     private static func verifiedWord(_ v: String?) -> String? {
         guard Language.current == .zh, let v else { return v }
-        return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽", "too few keys": "密钥不足", "share inconsistent": "份额不符"][v] ?? v
+        return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽", "too few keys": "密钥不足", "share inconsistent": "份额不符", "copies disagree": "副本不一致", "records damaged": "记录损坏",
+                "truncated": "被截断", "unfinished append": "未完成的保存", "unreadable": "无法读取"][v] ?? v
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
@@ -120,8 +126,8 @@ struct ComplianceCommand: VaultCommand {
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
             if verify {
-                let alarming = ["FORGED", "share inconsistent", "too few keys"].contains(r.verified ?? "")
-                row.append(alarming ? Terminal.red(Self.verifiedWord(r.verified)!) : (Self.verifiedWord(r.verified) ?? ""))
+                let failed = r.verified.map { !FullCheckText.passing.contains($0) || $0 == "too few keys" } ?? false
+                row.append(failed ? Terminal.red(Self.verifiedWord(r.verified) ?? "") : (Self.verifiedWord(r.verified) ?? ""))
             }
             rows.append(row)
         }
@@ -133,7 +139,7 @@ struct ComplianceCommand: VaultCommand {
         print(line(header.map { Terminal.bold($0) }))
         for r in rows { print(line(r)) }
         let s = report.summary
-        let rotation = ["ok", "due", "overdue", "never rotated"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
+        let rotation = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         var summary = zh
             ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
@@ -223,5 +229,6 @@ enum DepartmentDate {
 func statusWord(_ status: String, zh: Bool) -> String {
     guard zh else { return status }
     return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
-            "rekey required": "须更换数据密钥", "future date": "日期在未来"][status] ?? status
+            "rekey required": "须更换数据密钥", "future date": "日期在未来",
+            "overdue (never changed)": "已逾期(从未更换)", "before creation": "早于档案创建"][status] ?? status
 }

@@ -18,11 +18,12 @@ struct EscrowCommand: ParsableCommand {
               salesvault escrow open archives/张伟.svault --identity 李经理.key --identity 王总.key   (2-of-2: a shell)
               salesvault escrow open archives/张伟.svault --identity 李经理.key --keep 10m   (kept by your session agent)
               salesvault escrow open archives/张伟.svault --manager 李经理 -- customer list   (no key while kept)
+              salesvault escrow verify archives/张伟.svault --identity 李经理.key   (full check, nothing recorded)
               salesvault escrow reset-password archives/张伟.svault --identity 李经理.key
               salesvault escrow update archives/张伟.svault          (the owner, after the managers changed)
               salesvault escrow check-share archives/张伟.svault --identity 李经理.key   (k-of-n: your share alone)
             """,
-        subcommands: [EscrowOpen.self, EscrowResetPassword.self, EscrowList.self, EscrowUpdate.self, EscrowCheckShare.self])
+        subcommands: [EscrowOpen.self, EscrowVerify.self, EscrowResetPassword.self, EscrowList.self, EscrowUpdate.self, EscrowCheckShare.self])
 }
 
 /// Opens `path` through escrow (the Department's one way: removed managers refused, an
@@ -38,11 +39,21 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
         throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
     }
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+    warnIfHeaderAltered(opened, path: path)
     if let backup = opened.repairBackup {
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
     }
     return opened
+}
+
+/// FORMAT.md §7 step 4 (issue 13, finding 6): opened from the other copy because the current one
+/// does not authenticate under the manager's key: not "wrong key" but an altered header.
+private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
+    guard let altered = opened.archive.vault.alteredCopy else { return }
+    let other = altered == "A" ? "B" : "A"
+    Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
+                                   "档案头被改动:\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证,已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件,并告知档案所有人。").text) + "\n")
 }
 
 struct EscrowOpen: VaultCommand {
@@ -93,6 +104,7 @@ struct EscrowOpen: VaultCommand {
                 throw CLIError(.failure, L("the agent holds no escrow access for this command", "会话代理没有可用于此命令的托管访问"))
             }
             opened = kept
+            warnIfHeaderAltered(kept, path: archive)
         } else {
             // --keep beyond the limits is refused before the archive is opened (and checked again
             // once its header is authentic).
@@ -352,5 +364,58 @@ struct EscrowCheckShare: VaultCommand {
             }
         }
         if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}
+
+/// `escrow verify` (DEPARTMENT.md §4, FORMAT.md §7.1): the full check with a manager's key, read-only.
+struct EscrowVerify: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Check a whole archive with a manager's key: both header copies, its size, every record (read-only, not recorded).",
+        discussion: """
+            Authenticates both header copies under the data key your escrow slot gives (they must agree),
+            the file's size against what the header commits, and every record from the first one
+            (checkpoint included). Nothing is shown of the archive's content and nothing is written, so
+            this is not recorded as an escrow use. Exit status 0 when everything is authentic; 4 when the
+            archive was altered or damaged (the reason is printed); 3 when your keys hold no slot.
+
+            EXAMPLES
+              salesvault escrow verify archives/张伟.svault --identity 李经理.key
+              salesvault escrow verify archives/张伟.svault --identity 李经理.key --identity 王总.key   (2-of-n)
+            """)
+    @Argument(help: "The archive file.") var archive: String
+    @OptionGroup var identities: IdentityOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let keys = try identities.load()
+        guard !keys.isEmpty else {
+            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
+        }
+        let result = FullCheckText.run(path: archive, identities: keys)
+        let zh = Language.current == .zh
+        let owner = result.check?.owner ?? "?"
+        if let problem = result.problem {
+            throw CLIError(.damaged, L("\(archive) (\(owner)) failed the full check: \(problem)", "\(archive)(\(owner))未通过完整校验:\(result.problemZH ?? problem)"),
+                           hint: L("the file was altered or damaged: do not rely on what escrow open shows for it; tell the owner and the department's administrator",
+                                   "文件已被改动或损坏:请勿相信通过托管打开时看到的内容;请告知档案所有人和部门管理员"))
+        }
+        guard let check = result.check else { throw CLIError(.failure, L("\(archive) could not be checked", "无法校验 \(archive)")) }
+        if case .noSlot(let reason) = check.outcome {
+            throw CLIError(.wrongKey, L("these keys check nothing in \(archive): \(reason)", "这些密钥无法校验 \(archive):\(reason)"),
+                           hint: L("give your own key file (and, for shared escrow, enough managers' keys)", "请使用您本人的密钥文件(共同托管时需足够多位经理的密钥)"))
+        }
+        for (name, copy) in zip(["A", "B"], check.copies ?? []) {
+            switch copy {
+            case .outOfDate(let seq):
+                Terminal.stderr(Terminal.yellow(L("note: header copy \(name) is authentic but out of date (sequence \(seq)), as after a crash; the owner's next save or repair rewrites it",
+                                                  "注意:档案头副本 \(name) 通过认证但已过期(序号 \(seq)),通常由崩溃造成;所有人下次保存或运行 repair 时会重写").text) + "\n")
+            case .damaged(let reason):
+                Terminal.stderr(Terminal.yellow(L("note: header copy \(name) is damaged (\(reason)), as after a crash during a save; the other copy was checked; the owner runs repair",
+                                                  "注意:档案头副本 \(name) 已损坏(\(reason)),通常由保存时崩溃造成;已校验另一副本;请所有人运行 repair").text) + "\n")
+            default: break
+            }
+        }
+        print(Terminal.green(zh ? "\(archive)(\(owner)):两个档案头副本用同一数据密钥通过认证,文件大小与登记一致,第 0 条起全部 \(check.records) 条记录均通过认证。此次校验未记入档案(不显示任何内容)。"
+                                : "\(archive) (\(owner)): header copies authentic under one data key, size as committed, all \(check.records) records authentic from record 0. Not recorded as an escrow use (nothing of the content is shown)."))
     }
 }

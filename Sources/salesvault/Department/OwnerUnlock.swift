@@ -30,6 +30,16 @@ enum OwnerUnlock {
         }
     }
 
+    /// FORMAT.md §7 step 4: the copy that was current did not authenticate and the archive was
+    /// opened from the other copy. Told loudly, every time (the owner's next write rewrites both
+    /// copies from the authentic one; `verify` fails until then).
+    static func warnIfAltered(_ vault: Vault, path: String) {
+        guard let altered = vault.alteredCopy else { return }
+        let other = altered == "A" ? "B" : "A"
+        Terminal.stderr(Terminal.red(L("warning: header copy \(altered) of \(path) failed authentication; opened from copy \(other). The file was altered or damaged: run `salesvault verify \(path)` and tell your manager.",
+                                       "警告:\(path) 的档案头副本 \(altered) 未通过认证,已改用副本 \(other) 打开。文件已被改动或损坏:请运行 salesvault verify \(path),并告知经理。").text) + "\n")
+    }
+
     /// The department folder named by `SALESVAULT_DEPARTMENT`, if any.
     static var departmentOverride: String? { ProcessInfo.processInfo.environment["SALESVAULT_DEPARTMENT"] }
 
@@ -66,6 +76,12 @@ enum OwnerUnlock {
         case .rekeyRequired:
             text = L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
                      "一名可打开本档案的经理已被移除,但其密钥仍能打开本档案的旧副本。请运行:salesvault rekey \(path)").text
+        case .impossibleDates(let problems):
+            let en = problems.map(\.rawValue).joined(separator: "; ")
+            let zh = problems.map(\.zh).joined(separator: ";")
+            Terminal.stderr(Terminal.red(L("warning: \(en) — the clock of the computer that wrote it was wrong, or the header was edited; this archive is not compliant until the password is changed (salesvault passwd \(path)) and, for the data key, salesvault rekey \(path)",
+                                           "警告:\(zh)——写入时电脑时钟有误,或档案头被改动;在更换密码(salesvault passwd \(path))之前本档案不合规;数据密钥日期有误时请运行 salesvault rekey \(path)").text) + "\n")
+            return
         case .rotation(let r):
             // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
             let e = r.evaluation

@@ -27,15 +27,17 @@ enum ExitStatus: Int32 {
           2   file not found, already exists, not an archive, or unsupported version
           3   wrong password (or escrow keys that hold no slot of the archive, or a
               key or passphrase that does not open an age file: unseal)
-          4   archive damaged or tampered with (details in the message)
+          4   archive damaged or tampered with (details in the message); also escrow
+              verify and compliance --verify when the full check fails
           5   archive in use by another salesvault process
           6   an interrupted save must be repaired first (salesvault repair)
           7   new password rejected (too weak, one of the last five, or the two entries
               differ), or the password must be changed first (after an escrow reset)
           8   input refused: unknown or ambiguous record, invalid value, date or step;
               the archive is unchanged
-          9   compliance: an archive is overdue, never rotated past the limit, lacks
-              escrow, needs a rekey, has a forged header, or is unreadable
+          9   compliance: an archive is overdue, never changed past the limit, has a
+              date in the future or before its creation, lacks escrow, needs a
+              rekey, or is unreadable
           64  invalid command line
         """
 }

@@ -35,6 +35,7 @@ struct PasswordOptions: ParsableArguments {
     func unlock(_ path: String, access: Vault.Access = .readOnly, remindAlways: Bool = false) throws -> Vault {
         let secret = try read(prompt: L("Password for \(path): ", "\(path) 的密码:"))
         let vault = try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: access)
+        OwnerUnlock.warnIfAltered(vault, path: path)
         if vault.unfinishedBytes > 0 {
             // FORMAT.md §7 step 5: bytes after what the header commits are reported, never ignored
             // (an interrupted save, or an older header put back over a newer body).

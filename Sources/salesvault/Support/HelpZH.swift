@@ -40,12 +40,12 @@ enum HelpZH {
               1   其他错误(读写、磁盘已满、权限)
               2   文件不存在、已存在、不是档案或版本不支持
               3   密码错误(或托管密钥在档案中没有对应的槽,或 unseal 时密钥、口令打不开 age 文件)
-              4   档案损坏或被篡改(详见提示)
+              4   档案损坏或被篡改(详见提示);escrow verify 与 compliance --verify 完整校验未通过时也是 4
               5   档案正被另一个 salesvault 进程使用
               6   须先修复一次未完成的保存(salesvault repair)
               7   新密码不被接受(太弱、是最近 5 个之一或两次输入不一致),或须先修改密码(托管重置之后)
               8   输入不被接受:记录找不到或不唯一、取值、日期或办理步骤不对;档案未被改动
-              9   合规检查:有档案密码逾期、超期从未更换、缺少托管、须更换数据密钥、档案头被伪造或无法读取
+              9   合规检查:有档案密码逾期、超期从未更换、日期在未来或早于档案创建、缺少托管、须更换数据密钥或无法读取
               64  命令行用法错误
             """,
         "escrow check-share": """
@@ -470,6 +470,8 @@ enum HelpZH {
         "Set a temporary password that the owner must change at the next unlock; the reset is recorded.": "设置临时密码,档案所有人下次解锁时必须修改;重置会被记录。",
         "Who can open an archive through escrow (no password needed).": "查看谁能通过托管打开档案(无需密码)。",
         "Check your own escrow share of a k-of-n archive, alone (nothing is opened or recorded).": "单独核验您在 k-of-n 共同托管档案中的份额(不打开档案,也不记录)。",
+        "Check a whole archive with a manager's key: both header copies, its size, every record (read-only, not recorded).": "用经理密钥完整校验档案:两个档案头副本、文件大小和每一条记录(只读,不记入档案)。",
+        "Also run the full check on each archive through escrow with --identity: both header copies, the size, every record (not recorded as an escrow use).": "同时用 --identity 通过托管对每个档案做完整校验:两个档案头副本、文件大小和每一条记录(不记为托管访问)。",
         "The owner gives the department's current managers access (shows names and fingerprints first).": "所有人授权部门现任经理访问(先显示姓名和指纹)。",
         "Check every archive of a department without any password: rotation, escrow, escrow uses.": "不用密码检查部门的所有档案:密码更换、托管、托管访问。",
         "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).": "同时用 --identity 通过托管核验每个档案头(可发现被手工改动的日期和密钥槽)。",

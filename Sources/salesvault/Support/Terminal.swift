@@ -180,12 +180,22 @@ enum Format {
 }
 
 /// "Now" for the CLI: the system clock, or `SALESVAULT_NOW` (seconds since 1970) in tests.
+/// The test clock is honoured only with the explicit testing switch `SALESVAULT_TESTING=1`
+/// (issue 13: a stray `SALESVAULT_NOW` must not date a password change in the future); `status`
+/// says when it is in use (DEPARTMENT.md §5).
 enum Clock {
     static var now: Int64 {
-        // The test clock, within 1970 … 9999 (a value outside would overflow date arithmetic).
-        if let fixed = ProcessInfo.processInfo.environment["SALESVAULT_NOW"], let value = Int64(fixed), (0...253_402_300_799).contains(value) {
-            return value
-        }
-        return Int64(Date().timeIntervalSince1970)
+        testNow(ProcessInfo.processInfo.environment) ?? Int64(Date().timeIntervalSince1970)
+    }
+
+    /// True when the test clock is in use.
+    static var isTest: Bool { testNow(ProcessInfo.processInfo.environment) != nil }
+
+    /// The test clock of an environment: `SALESVAULT_NOW` within 1970 … 9999 (a value outside
+    /// would overflow date arithmetic), only with `SALESVAULT_TESTING=1`; nil otherwise.
+    static func testNow(_ environment: [String: String]) -> Int64? {
+        guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"], let value = Int64(fixed),
+              (0...253_402_300_799).contains(value) else { return nil }
+        return value
     }
 }
