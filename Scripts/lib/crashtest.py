@@ -158,7 +158,11 @@ class Harness:
         self.sv(["dept", "add-manager", self.dept, "李经理", "--pub", os.path.join(keys, "li.pub"), "--role", "department manager"] + self.admin_args)
         self.sv(["dept", "add-salesperson", self.dept, "张伟"] + self.admin_args)
         pw_text, pw = self.new_password()
-        self.sv(["init", "--department", self.dept, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"])
+        # The owner confirms the administrator's fingerprint (DEPARTMENT.md §4): the one the
+        # administrator reads from their own key.
+        shown = self.sv(["--lang", "en", "keys", "show", self.admin_args[1], "--passphrase-file", self.admin_args[3]]).stdout.decode()
+        fingerprint = next(line.split(":", 1)[1].strip() for line in shown.splitlines() if line.startswith("Fingerprint:"))
+        self.sv(["init", "--department", self.dept, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10", "--admin-fingerprint", fingerprint])
         adir = os.path.join(self.dept, "archives")
         arch = dict(key="escrow", dir=adir, path=os.path.join(adir, "张伟.svault"), pw=pw, pending_tmp={}, fp=None, step=0)
         self.seed(arch, 20, 20, 0)

@@ -1,0 +1,179 @@
+import Foundation
+import SalesArchive
+import VaultCrypto
+@testable import Department
+@testable import VaultFormat
+import XCTest
+
+/// Registry trust (DEPARTMENT.md §3.5–§3.7, issue 13): each version names the one before it,
+/// serials are bounded and a jump is refused unless the history links it, and the administrator
+/// key is handed over by a statement the old key signs.
+final class RegistryTrustTests: XCTestCase {
+    typealias Key = Curve25519.KeyAgreement.PrivateKey
+    let base: Int64 = 1_768_471_200  // 2026-01-15T10:00:00Z
+    let day: Int64 = 86_400
+    var root: URL!
+    var admin: Curve25519.Signing.PrivateKey!
+    var li: Key!, wang: Key!
+    var dir: String { root.path }
+    var path: String { root.appendingPathComponent("archives/张伟.svault").path }
+
+    func pw(_ s: String) -> SecureBytes { SecureBytes(Array(s.utf8)) }
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("svregtrust-\(UUID().uuidString)")
+        admin = try Curve25519.Signing.PrivateKey()
+        (li, wang) = (try Key(), try Key())
+        try Registry.create(directory: dir, name: "华东区销售部", signer: admin, now: base)
+        try Registry.change(directory: dir, signer: admin, now: base) { r in
+            try r.addManager(name: "李经理", recipient: li.publicKey, role: "department manager", now: base)
+            try r.addManager(name: "王总", recipient: wang.publicKey, role: "general manager", now: base)
+            try r.addSalesperson(named: "张伟", now: base)
+        }
+        let r = try Registry.load(directory: dir)
+        let vault = try Vault.create(path: path, owner: "张伟", password: pw("correct horse"), kdf: .insecureForTesting(logN: 10), now: base,
+                                     escrow: try r.escrowPlan())
+        _ = try CustomerArchive(vault: vault).addCustomer(name: "华为", now: base)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func header() throws -> ArchiveHeader { try ArchiveInspection.inspect(path: path).header }
+
+    /// Signs `registry` as it is (a hand-made version, as an attacker with the key would).
+    func sign(_ registry: Registry, with key: Curve25519.Signing.PrivateKey? = nil) throws {
+        let json = try registry.encoded()
+        try Data(json).write(to: URL(fileURLWithPath: dir + "/department.json"))
+        try Data((Base64.encode(try (key ?? admin).signature(for: json)) + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/department.sig"))
+    }
+
+    func testEachVersionNamesThePreviousOneAndIsKeptInHistory() throws {
+        let first = try Array(Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.1.json")))
+        XCTAssertNil(try JSONDecoder().decode(Registry.self, from: Data(first)).previous, "the first version names none")
+        let second = try Registry.load(directory: dir)
+        XCTAssertEqual(second.serial, 2)
+        XCTAssertEqual(second.previous, Registry.Previous(serial: 1, sha256: Registry.digestHex(first)))
+        let kept = try Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.2.json"))
+        XCTAssertEqual(kept, try Data(contentsOf: URL(fileURLWithPath: dir + "/department.json")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/history/department.2.sig"))
+        // A registry written before `previous` existed (none at serial 2) still loads: absent is
+        // "no link" (only a jump then needs one).
+        var old = second
+        old.previous = nil
+        try sign(old)
+        XCTAssertNoThrow(try Registry.load(directory: dir))
+    }
+
+    func testSerialsAreBoundedAndTheBoundNeverTraps() throws {
+        var r = try Registry.load(directory: dir)
+        // 2^64 − 1: refused when read, without a trap; and nothing signs past the bound.
+        r.serial = UInt64.max
+        XCTAssertThrowsError(try r.validate()) { XCTAssertEqual(($0 as? DepartmentError)?.code, .forgedRegistry) }
+        XCTAssertThrowsError(try r.next(now: base))
+        try sign(r)
+        XCTAssertThrowsError(try Registry.load(directory: dir)) { XCTAssertEqual(($0 as? DepartmentError)?.code, .forgedRegistry) }
+        r.serial = Registry.maxSerial
+        r.previous = nil
+        XCTAssertNoThrow(try r.validate())
+        XCTAssertThrowsError(try r.next(now: base)) { XCTAssertTrue(($0 as? DepartmentError)?.reason.contains("bound") == true) }
+        r.serial = 0
+        XCTAssertThrowsError(try r.validate())
+        // An archive that pinned 2^64 − 1 (pushed before this version) is not a trap either:
+        // the genuine registry is reported as older, nothing overflows.
+        let genuine = try XCTUnwrap(try? JSONDecoder().decode(Registry.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.2.json"))))
+        let pushed = ArchiveHeader.DepartmentPin(adminKey: admin.publicKey.rawRepresentation, registrySerial: UInt64.max)
+        XCTAssertThrowsError(try genuine.check(against: pushed, layout: Layout(dir))) { XCTAssertEqual(($0 as? DepartmentError)?.code, .olderRegistry) }
+    }
+
+    func testAJumpIsRefusedUnlessTheHistoryLinksIt() throws {
+        let pinned = try XCTUnwrap(try header().department)
+        XCTAssertEqual(pinned.registrySerial, 2)
+        // One signed file far ahead (as the administrator key could make): refused, slots untouched.
+        var jump = try Registry.load(directory: dir)
+        jump.serial = pinned.registrySerial + Registry.maxDirectStep + 1
+        jump.managers.removeAll()
+        try sign(jump)
+        XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header())) { error in
+            XCTAssertEqual((error as? DepartmentError)?.code, .forgedRegistry)
+            XCTAssertTrue((error as? DepartmentError)?.reason.contains("jumps") == true, "\(error)")
+        }
+        // Within the direct step: accepted (registries written before the chain existed).
+        jump.serial = pinned.registrySerial + Registry.maxDirectStep
+        try sign(jump)
+        XCTAssertNoThrow(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+    }
+
+    func testALongButLinkedHistoryIsAccepted() throws {
+        // 300 real changes by the tool: each names the one before and is kept in history/.
+        for i in 0..<300 { try Registry.change(directory: dir, signer: admin, now: base + Int64(i)) { $0.updatedAt = $0.updatedAt } }
+        let r = try XCTUnwrap(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+        XCTAssertEqual(r.serial, 302)
+        // A gap in the history (one version deleted) breaks the link: refused.
+        try FileManager.default.removeItem(atPath: dir + "/history/department.280.json")
+        XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+        // A version put back with other bytes does not link either.
+        try Data("{\"serial\": 280}".utf8).write(to: URL(fileURLWithPath: dir + "/history/department.280.json"))
+        XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+    }
+
+    func testTheToolNeverSignsAJump() throws {
+        XCTAssertThrowsError(try Registry.change(directory: dir, signer: admin, now: base) { $0.serial += 1_000 }) { error in
+            XCTAssertTrue((error as? DepartmentError)?.reason.contains("next serial") == true, "\(error)")
+        }
+        XCTAssertEqual(try Registry.load(directory: dir).serial, 2, "nothing signed")
+    }
+
+    func testTheAdministratorKeyIsRotatedAndTheOldOneIsThenRefused() throws {
+        let newAdmin = try Curve25519.Signing.PrivateKey()
+        let rotated = try Registry.rotateAdmin(directory: dir, old: admin, new: newAdmin, now: base + day).registry
+        XCTAssertEqual(rotated.serial, 3)
+        XCTAssertEqual(rotated.adminKey, KeyFile.adminPublicString(newAdmin.publicKey))
+        XCTAssertEqual(rotated.adminRotations?.count, 1)
+        XCTAssertEqual(rotated.adminRotations?.first?.serial, 3)
+        // The archive pinning the old key follows the statement; the owner's writing unlock pins
+        // the new key and says so.
+        XCTAssertNoThrow(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+        XCTAssertEqual(EscrowCoverage.evaluate(try header(), registry: rotated).status, .ok, "not stale: the next unlock pins it")
+        let reading = try UnlockReview.run(try Vault.open(path: path, password: pw("correct horse"), access: .readOnly), path: path, now: base + day)
+        XCTAssertTrue(reading.notices.contains { if case .administratorRotated(_, _, false) = $0 { return true } else { return false } }, "\(reading.notices)")
+        let writing = try UnlockReview.run(try Vault.open(path: path, password: pw("correct horse"), access: .readWrite), path: path, now: base + day)
+        XCTAssertTrue(writing.notices.contains {
+            if case .administratorRotated(let from, let to, true) = $0 {
+                return from == KeyFile.fingerprint(admin.publicKey.rawRepresentation) && to == KeyFile.fingerprint(newAdmin.publicKey.rawRepresentation)
+            } else { return false }
+        }, "\(writing.notices)")
+        XCTAssertEqual(try header().department?.adminKey, newAdmin.publicKey.rawRepresentation)
+        XCTAssertEqual(try header().department?.registrySerial, 3)
+        XCTAssertEqual(try Vault.open(path: path, password: pw("correct horse")).header.escrowSlots.count, 2, "the same holders")
+
+        // The old key can no longer change the department…
+        XCTAssertThrowsError(try Registry.change(directory: dir, signer: admin, now: base + 2 * day) { try $0.addSalesperson(named: "李四", now: base) })
+        // …and a registry it signs (an old version put back, or a new one) is refused by the archive.
+        let oldVersion = try Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.2.json"))
+        var forged = try JSONDecoder().decode(Registry.self, from: oldVersion)
+        forged.serial = 4
+        forged.managers.removeAll()
+        try sign(forged, with: admin)
+        XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header())) { error in
+            XCTAssertEqual((error as? DepartmentError)?.code, .forgedRegistry)
+        }
+        // A forged statement (not signed by the pinned key) is refused too.
+        var fake = rotated
+        let mallory = try Curve25519.Signing.PrivateKey()
+        fake.adminRotations = [try Registry.rotation(department: fake.name, from: mallory, to: newAdmin.publicKey, serial: 3)]
+        fake.adminRotations![0].from = KeyFile.adminPublicString(admin.publicKey)
+        XCTAssertThrowsError(try fake.validate()) { XCTAssertEqual(($0 as? DepartmentError)?.code, .forgedRegistry) }
+    }
+
+    func testAnArchiveThatSawTheOldKeyAfterItsHandOverRefusesIt() throws {
+        let newAdmin = try Curve25519.Signing.PrivateKey()
+        let rotated = try Registry.rotateAdmin(directory: dir, old: admin, new: newAdmin, now: base + day).registry
+        // The archive claims it saw serial 3 signed by the old key, which handed over at 3.
+        let pin = ArchiveHeader.DepartmentPin(adminKey: admin.publicKey.rawRepresentation, registrySerial: 3)
+        XCTAssertThrowsError(try rotated.check(against: pin, layout: Layout(dir)))
+        // A statement's bytes are fixed (FORMAT of the message in DEPARTMENT.md §3.7).
+        let m = Registry.rotationMessage(department: "D", from: [UInt8](repeating: 1, count: 32), to: [UInt8](repeating: 2, count: 32), serial: 258)
+        XCTAssertEqual(m.count, 28 + 1 + 2 + 1 + 64 + 8)
+        XCTAssertEqual(Array(m.suffix(8)), [0, 0, 0, 0, 0, 0, 1, 2])
+    }
+}
