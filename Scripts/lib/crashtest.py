@@ -190,9 +190,9 @@ class Harness:
 
     def fingerprint(self, path, pw, now=None, status=None):
         """The header's state (`status --json`, read without the password) and the SHA-256 of
-        `history --json`. `status` is taken first because an owner's unlock writes too: it removes
-        the slot of a manager the department removed (DEPARTMENT.md §4), so the header is read
-        before any unlock of the round."""
+        `history --json`. `status` is taken first because an owner's unlock can write too (it pins
+        a handed-over administrator key, DEPARTMENT.md §3.7), so the header is read before any
+        unlock of the round."""
         now = now or self.clock
         st = status if status is not None else self.status(path, now)
         hist = self.sv(["history", "--json", "-a", path, "--password-file", pw], now=now).stdout
@@ -346,8 +346,9 @@ class Harness:
         r = self.round
         extra = {}
         if op == "escrow":
-            # A registry change; it reaches the archive only through `escrow update` (or, for a
-            # removed manager, the owner's next unlock), so the state before is the last one checked.
+            # A registry change; it reaches the archive only through `escrow update` (a removal
+            # too: without a terminal the owner's unlock only reports it, DEPARTMENT.md §4), so the
+            # state before is the last one checked.
             self.escrow_setup(arch)
         now = self.tick()
         pw = arch["pw"]
