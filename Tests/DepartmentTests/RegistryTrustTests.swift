@@ -176,4 +176,30 @@ final class RegistryTrustTests: XCTestCase {
         XCTAssertEqual(m.count, 28 + 1 + 2 + 1 + 64 + 8)
         XCTAssertEqual(Array(m.suffix(8)), [0, 0, 0, 0, 0, 0, 1, 2])
     }
+    /// The testkit vector (Sources/svault-testkit/RegistryVectors.swift, built from the spec alone):
+    /// the library makes the same message and statement, and accepts it in a registry.
+    func testTheAdminRotationVector() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("VaultFormatTests/Testkit/registry_admin_rotation.json")
+        let v = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        func bytes(_ hex: String) -> [UInt8] { stride(from: 0, to: hex.count, by: 2).map { UInt8(hex.dropFirst($0).prefix(2), radix: 16)! } }
+        let from = try Curve25519.Signing.PrivateKey(rawRepresentation: bytes(try XCTUnwrap(v["fromSeedHex"] as? String)))
+        let to = try Curve25519.Signing.PrivateKey(rawRepresentation: bytes(try XCTUnwrap(v["toSeedHex"] as? String)))
+        let name = try XCTUnwrap(v["department"] as? String)
+        let serial = UInt64(try XCTUnwrap(v["serial"] as? Int))
+        XCTAssertEqual(Registry.rotationMessage(department: name, from: from.publicKey.rawRepresentation, to: to.publicKey.rawRepresentation, serial: serial),
+                       bytes(try XCTUnwrap(v["messageHex"] as? String)))
+        let statement = try Registry.rotation(department: name, from: from, to: to.publicKey, serial: serial)
+        let expected = try XCTUnwrap(v["statement"] as? [String: Any])
+        XCTAssertEqual(statement.from, expected["from"] as? String)
+        XCTAssertEqual(statement.to, expected["to"] as? String)
+        XCTAssertEqual(statement.signature, expected["signature"] as? String)
+        XCTAssertEqual(statement.serial, serial)
+        var r = Registry(name: name, adminKey: to.publicKey, now: base)
+        r.serial = serial
+        r.adminRotations = [statement]
+        XCTAssertNoThrow(try r.validate())
+        let version1 = try XCTUnwrap(Base64.decode(Array(try XCTUnwrap(v["version1"] as? String).utf8)))
+        XCTAssertEqual(Registry.digestHex(version1), (v["previousOf"] as? [String: Any])?["sha256"] as? String)
+    }
 }

@@ -207,7 +207,7 @@ final class RegistryTrustCLITests: XCTestCase {
         XCTAssertEqual(try holders(), ["李经理", "王总"])
         try sv(["compliance", dept], now: at(day: 2))
         // The old key signs nothing the department accepts: the tool refuses…
-        try admin(["add-salesperson", dept, "李四"], now: at(day: 3), expect: 4)
+        try admin(["add-salesperson", dept, "李四"], now: at(day: 3), expect: 8)
         try admin(["add-salesperson", dept, "李四"], key: "admin2.key", passphrase: "ap2", now: at(day: 3))
         // …and a registry it signs by hand is refused by the archive (now pinned to the new key).
         try signByHand { $0.serial += 1; $0.adminRotations = nil }
