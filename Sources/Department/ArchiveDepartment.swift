@@ -58,7 +58,7 @@ public enum ArchiveDepartment {
                                   zh: "本档案只剩 \(holders.count) 份托管份额,至少需要 \(threshold) 份;请运行 escrow update(会列出部门现有经理并更换数据密钥)")
         }
         let plan = Vault.EscrowPlan(holders: holders, threshold: threshold,
-                                    pin: ArchiveHeader.DepartmentPin(adminKey: try registry.adminPublicKey.rawRepresentation, registrySerial: max(pin.registrySerial, registry.serial)))
+                                    pin: ArchiveHeader.DepartmentPin(adminKey: try registry.adminPublicKey.rawRepresentation, registrySerial: registry.repinSerial(from: pin.registrySerial)))
         return RekeyPlan(plan: plan, departedKept: departed, refusedRegistry: nil)
     }
 }

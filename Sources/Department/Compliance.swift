@@ -42,7 +42,10 @@ public struct EscrowCoverage: Sendable, Equatable {
             status = max(status, .stale)
             notes.append("not created in this department")
         }
-        if let pin = header.department, registry.serial < pin.registrySerial {
+        if let pin = header.department, pin.registrySerial > Registry.maxSerial {
+            status = max(status, .stale)
+            notes.append("pins registry serial \(pin.registrySerial), beyond 2^31: the owner runs escrow update")
+        } else if let pin = header.department, registry.serial < pin.registrySerial {
             status = max(status, .stale)
             notes.append("the registry (serial \(registry.serial)) is older than one this archive has seen (\(pin.registrySerial))")
         }

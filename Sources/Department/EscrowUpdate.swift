@@ -29,7 +29,9 @@ public struct EscrowUpdatePlan {
         let current = vault.header.escrowSlots
         let threshold = current.first?.threshold ?? plan.threshold
         let sameHolders = Set(current.map { AgeKeys.recipientString($0.holder.recipient) }) == Set(registry.managers.map(\.recipient))
+        // A pinned serial beyond the bound (DEPARTMENT.md §3.6) is re-pinned by an update too.
         let upToDate = sameHolders && threshold == plan.threshold && current.count >= threshold
+            && (vault.header.department?.registrySerial ?? 0) <= Registry.maxSerial
         let shares = current.first?.scheme == .shamir
         let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty)
             || (shares && (!coverage.departed.isEmpty || current.count < threshold))

@@ -130,6 +130,10 @@ extension Registry {
                                       zh: "本档案见过由管理员密钥 \(KeyFile.fingerprint(pin.adminKey)) 签署的版本 \(pin.registrySerial),但该密钥已在版本 \(handover.serial) 交接:已拒绝")
             }
         }
+        // A pinned serial beyond the bound was written by an earlier version from a registry
+        // every reader now refuses (§3.6): it names no registry, so the serial checks restart
+        // from this one, which the next escrow change pins (`repinSerial`).
+        if pin.registrySerial > Self.maxSerial { return }
         guard serial >= pin.registrySerial else {
             throw DepartmentError(.olderRegistry, "the registry (serial \(serial)) is older than the one this archive has seen (serial \(pin.registrySerial))",
                                   zh: "部门名册(序号 \(serial))比本档案见过的(序号 \(pin.registrySerial))更旧")
@@ -139,6 +143,12 @@ extension Registry {
                                   "the registry (serial \(serial)) jumps \(serial - pin.registrySerial) versions past the one this archive has seen (serial \(pin.registrySerial)), and the department's history/ does not link them: refused",
                                   zh: "部门名册(版本 \(serial))比本档案见过的(版本 \(pin.registrySerial))跳过了 \(serial - pin.registrySerial) 个版本,且部门的 history/ 中没有把两者连起来的记录:已拒绝")
         }
+    }
+
+    /// The serial an archive pinned at `pinned` records when it is pinned to this registry: the
+    /// higher of the two, or this one when the pinned serial is beyond the bound (§3.6).
+    public func repinSerial(from pinned: UInt64) -> UInt64 {
+        pinned > Self.maxSerial ? serial : max(pinned, serial)
     }
 
     /// True when the `previous` links, through `history/department.<serial>.json` (each

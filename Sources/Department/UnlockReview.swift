@@ -142,7 +142,7 @@ public struct UnlockReview: Sendable {
             var repinned = false
             if owner, let pin = vault.header.department {
                 try vault.updateEscrow(Vault.EscrowPlan(holders: vault.header.escrowSlots.map(\.holder), threshold: slots.first?.threshold ?? 1,
-                                                        pin: ArchiveHeader.DepartmentPin(adminKey: registryKey, registrySerial: max(pin.registrySerial, registry.serial))))
+                                                        pin: ArchiveHeader.DepartmentPin(adminKey: registryKey, registrySerial: registry.repinSerial(from: pin.registrySerial))))
                 repinned = true
             }
             notices.append(.administratorRotated(from: KeyFile.fingerprint(pinnedKey), to: KeyFile.fingerprint(registryKey), repinned: repinned))

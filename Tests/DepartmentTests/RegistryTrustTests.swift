@@ -79,10 +79,28 @@ final class RegistryTrustTests: XCTestCase {
         r.serial = 0
         XCTAssertThrowsError(try r.validate())
         // An archive that pinned 2^64 − 1 (pushed before this version) is not a trap either:
-        // the genuine registry is reported as older, nothing overflows.
+        // nothing overflows, and the genuine registry is read again (next test).
         let genuine = try XCTUnwrap(try? JSONDecoder().decode(Registry.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.2.json"))))
         let pushed = ArchiveHeader.DepartmentPin(adminKey: admin.publicKey.rawRepresentation, registrySerial: UInt64.max)
-        XCTAssertThrowsError(try genuine.check(against: pushed, layout: Layout(dir))) { XCTAssertEqual(($0 as? DepartmentError)?.code, .olderRegistry) }
+        XCTAssertNoThrow(try genuine.check(against: pushed, layout: Layout(dir)))
+        XCTAssertEqual(genuine.repinSerial(from: UInt64.max), 2)
+    }
+
+    func testAnArchivePushedTo2To64Minus1BeforeThisVersionRecovers() throws {
+        // What an earlier version allowed: a registry with serial 2^64 − 1 pinned by the owner.
+        let vault = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        let pinned = try XCTUnwrap(vault.header.department)
+        try vault.updateEscrow(Vault.EscrowPlan(holders: vault.header.escrowSlots.map(\.holder), threshold: 1,
+                                                pin: ArchiveHeader.DepartmentPin(adminKey: pinned.adminKey, registrySerial: UInt64.max)))
+        // The genuine registry is read again (the pinned serial names no registry a reader accepts)…
+        let registry = try XCTUnwrap(try ArchiveDepartment.registry(forArchive: path, header: vault.header))
+        XCTAssertEqual(EscrowCoverage.evaluate(vault.header, registry: registry).status, .stale)
+        // …and `escrow update` pins it again: the serial checks start over from there.
+        let update = try EscrowUpdatePlan.prepare(vault, path: path)
+        XCTAssertFalse(update.upToDate)
+        try update.apply(to: vault, now: base + day)
+        XCTAssertEqual(vault.header.department?.registrySerial, registry.serial)
+        XCTAssertEqual(EscrowCoverage.evaluate(vault.header, registry: registry).status, .ok)
     }
 
     func testAJumpIsRefusedUnlessTheHistoryLinksIt() throws {
