@@ -95,10 +95,11 @@ at $last_week "$bin" dept init D --name 基准部门 --admin-key admin.key --adm
 age-keygen -o gm.txt 2>/dev/null
 at $last_week "$bin" dept add-manager D 王总 --recipient "$(age-keygen -y gm.txt)" --role 总经理 --admin-key admin.key --admin-passphrase-file ap >/dev/null
 at $last_week "$bin" dept policy D --min-kdf-cost 10 --admin-key admin.key --admin-passphrase-file ap >/dev/null
+fingerprint=$("$bin" --lang en keys show admin.key --passphrase-file ap | sed -n 's/^Fingerprint: *//p')
 for i in $(seq "$reports"); do
   p="销售$i"
   at $last_week "$bin" dept add-salesperson D "$p" --admin-key admin.key --admin-passphrase-file ap >/dev/null
-  at $last_week "$bin" init --department D --owner "$p" --password-file pw --insecure-kdf-cost 10 >/dev/null 2>&1
+  at $last_week "$bin" init --department D --owner "$p" --password-file pw --insecure-kdf-cost 10 --admin-fingerprint "$fingerprint" >/dev/null 2>&1
   for c in 1 2 3 4 5; do at $this_week "$bin" customer add "客户$i-$c" --grade B -a "D/archives/$p.svault" --password-file pw >/dev/null 2>&1; done
   at $friday "$bin" report submit --week 2026-W48 --no-prompt -a "D/archives/$p.svault" --password-file pw >/dev/null 2>&1
 done

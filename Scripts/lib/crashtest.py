@@ -159,7 +159,11 @@ class Harness:
         self.sv(["dept", "add-manager", self.dept, "李经理", "--pub", os.path.join(keys, "li.pub"), "--role", "department manager"] + self.admin_args)
         self.sv(["dept", "add-salesperson", self.dept, "张伟"] + self.admin_args)
         pw_text, pw = self.new_password()
-        self.sv(["init", "--department", self.dept, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"])
+        # The owner confirms the administrator's fingerprint (DEPARTMENT.md §4): the one the
+        # administrator reads from their own key.
+        shown = self.sv(["--lang", "en", "keys", "show", self.admin_args[1], "--passphrase-file", self.admin_args[3]]).stdout.decode()
+        fingerprint = next(line.split(":", 1)[1].strip() for line in shown.splitlines() if line.startswith("Fingerprint:"))
+        self.sv(["init", "--department", self.dept, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10", "--admin-fingerprint", fingerprint])
         adir = os.path.join(self.dept, "archives")
         arch = dict(key="escrow", dir=adir, path=os.path.join(adir, "张伟.svault"), pw=pw, pending_tmp={}, fp=None, step=0)
         self.seed(arch, 20, 20, 0)
@@ -187,9 +191,9 @@ class Harness:
 
     def fingerprint(self, path, pw, now=None, status=None):
         """The header's state (`status --json`, read without the password) and the SHA-256 of
-        `history --json`. `status` is taken first because an owner's unlock writes too: it removes
-        the slot of a manager the department removed (DEPARTMENT.md §4), so the header is read
-        before any unlock of the round."""
+        `history --json`. `status` is taken first because an owner's unlock can write too (it pins
+        a handed-over administrator key, DEPARTMENT.md §3.7), so the header is read before any
+        unlock of the round."""
         now = now or self.clock
         st = status if status is not None else self.status(path, now)
         hist = self.sv(["history", "--json", "-a", path, "--password-file", pw], now=now).stdout
@@ -343,8 +347,9 @@ class Harness:
         r = self.round
         extra = {}
         if op == "escrow":
-            # A registry change; it reaches the archive only through `escrow update` (or, for a
-            # removed manager, the owner's next unlock), so the state before is the last one checked.
+            # A registry change; it reaches the archive only through `escrow update` (a removal
+            # too: without a terminal the owner's unlock only reports it, DEPARTMENT.md §4), so the
+            # state before is the last one checked.
             self.escrow_setup(arch)
         now = self.tick()
         pw = arch["pw"]

@@ -18,41 +18,47 @@ public enum ArchiveDepartment {
     public static func registry(forArchive path: String, header: ArchiveHeader, override: String? = nil) throws -> Registry? {
         guard let layout = layout(forArchive: path, override: override) else { return nil }
         let registry = try Registry.load(directory: layout.root)
-        if let pin = header.department { try registry.check(against: pin) }
+        if let pin = header.department { try registry.check(against: pin, layout: layout) }
         return registry
     }
 
     /// The escrow plan for a new data key (`rekey`, `compromised`, DEPARTMENT.md §4).
     public struct RekeyPlan: Sendable {
-        /// The holders the archive has now who are still managers, with the same threshold; nil
-        /// outside a department or when the current slots are kept as they are.
+        /// The holders the archive has now, with the same threshold; nil outside a department or
+        /// when the current slots are kept as they are.
         public let plan: Vault.EscrowPlan?
+        /// Holders the verified registry no longer lists whose removal the owner has not
+        /// confirmed: they keep a slot for the new key (the owner is told to run `escrow update`).
+        public let departedKept: [EscrowSlot.Holder]
         /// Set when a registry was found but refused: the current holders are kept (a broken
         /// department folder must never block a key rotation).
         public let refusedRegistry: Error?
     }
 
-    /// The holders the archive has now who are still managers in the verified registry, never
-    /// anyone new, with the same threshold. Throws when too few remain to meet the threshold.
+    /// The holders the archive has now (never anyone new), with the same threshold, pinned to
+    /// the verified registry. A removal is applied only with the owner's yes (at a writing
+    /// unlock or by `escrow update`), never by a key rotation: holders still in the slots whose
+    /// removal was not confirmed keep a slot for the new key and are named in `departedKept`.
     public static func rekeyPlan(_ vault: Vault, path: String, override: String? = nil) throws -> RekeyPlan {
         let slots = vault.header.escrowSlots
-        guard let pin = vault.header.department, !slots.isEmpty else { return RekeyPlan(plan: nil, refusedRegistry: nil) }
+        guard let pin = vault.header.department, !slots.isEmpty else { return RekeyPlan(plan: nil, departedKept: [], refusedRegistry: nil) }
         let registry: Registry
         do {
-            guard let r = try Self.registry(forArchive: path, header: vault.header, override: override) else { return RekeyPlan(plan: nil, refusedRegistry: nil) }
+            guard let r = try Self.registry(forArchive: path, header: vault.header, override: override) else { return RekeyPlan(plan: nil, departedKept: [], refusedRegistry: nil) }
             registry = r
         } catch {
-            return RekeyPlan(plan: nil, refusedRegistry: error)
+            return RekeyPlan(plan: nil, departedKept: [], refusedRegistry: error)
         }
         let managers = Set(registry.managers.map(\.recipient))
-        let kept = slots.map(\.holder).filter { managers.contains(AgeKeys.recipientString($0.recipient)) }
+        let holders = slots.map(\.holder)
+        let departed = holders.filter { !managers.contains(AgeKeys.recipientString($0.recipient)) }
         let threshold = slots[0].threshold
-        guard !kept.isEmpty, threshold == 1 || kept.count >= threshold else {
-            throw DepartmentError(.invalid, "too few of this archive's escrow holders are still managers (\(kept.count), \(threshold) needed); run escrow update (it shows the department's managers and rekeys)",
-                                  zh: "本档案的托管持有人中,仍在任的经理只有 \(kept.count) 人,至少需要 \(threshold) 人;请运行 escrow update(会列出部门现有经理并更换数据密钥)")
+        guard threshold == 1 || holders.count >= threshold else {
+            throw DepartmentError(.invalid, "this archive has \(holders.count) escrow shares left, \(threshold) needed; run escrow update (it shows the department's managers and rekeys)",
+                                  zh: "本档案只剩 \(holders.count) 份托管份额,至少需要 \(threshold) 份;请运行 escrow update(会列出部门现有经理并更换数据密钥)")
         }
-        let plan = Vault.EscrowPlan(holders: kept, threshold: threshold,
-                                    pin: ArchiveHeader.DepartmentPin(adminKey: pin.adminKey, registrySerial: max(pin.registrySerial, registry.serial)))
-        return RekeyPlan(plan: plan, refusedRegistry: nil)
+        let plan = Vault.EscrowPlan(holders: holders, threshold: threshold,
+                                    pin: ArchiveHeader.DepartmentPin(adminKey: try registry.adminPublicKey.rawRepresentation, registrySerial: registry.repinSerial(from: pin.registrySerial)))
+        return RekeyPlan(plan: plan, departedKept: departed, refusedRegistry: nil)
     }
 }

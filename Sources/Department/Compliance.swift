@@ -32,14 +32,20 @@ public struct EscrowCoverage: Sendable, Equatable {
         // An archive with no escrow at all is `missing` (above); one pinned to another
         // administrator, or with slots but no pin, or made for another threshold is `stale`.
         let adminKey = (try? registry.adminPublicKey.rawRepresentation) ?? []
-        if let pin = header.department, !constantTimeEquals(pin.adminKey, adminKey) {
+        // A key the pinned one handed over to (DEPARTMENT.md §3.7) is not stale: the owner's
+        // next writing unlock pins it.
+        if let pin = header.department, !constantTimeEquals(pin.adminKey, adminKey),
+           registry.rotation(from: pin.adminKey).map({ pin.registrySerial >= $0.serial }) ?? true {
             status = max(status, .stale)
             notes.append("pins another administrator key")
         } else if header.department == nil && !slots.isEmpty {
             status = max(status, .stale)
             notes.append("not created in this department")
         }
-        if let pin = header.department, registry.serial < pin.registrySerial {
+        if let pin = header.department, pin.registrySerial > Registry.maxSerial {
+            status = max(status, .stale)
+            notes.append("pins registry serial \(pin.registrySerial), beyond 2^31: the owner runs escrow update")
+        } else if let pin = header.department, registry.serial < pin.registrySerial {
             status = max(status, .stale)
             notes.append("the registry (serial \(registry.serial)) is older than one this archive has seen (\(pin.registrySerial))")
         }

@@ -34,7 +34,9 @@ public struct EscrowUpdatePlan {
         let threshold = current.first?.threshold ?? plan.threshold
         let sameHolders = Set(current.map { AgeKeys.recipientString($0.holder.recipient) }) == Set(registry.managers.map(\.recipient))
         let legacy = current.first?.scheme == .shamir
+        // A pinned serial beyond the bound (DEPARTMENT.md §3.6) is re-pinned by an update too.
         let upToDate = sameHolders && threshold == plan.threshold && current.count >= threshold && !legacy
+            && (vault.header.department?.registrySerial ?? 0) <= Registry.maxSerial
         let shares = current.first.map { $0.scheme != .whole } ?? false
         let needsRekey = threshold != plan.threshold || (plan.threshold > 1 && !coverage.missing.isEmpty)
             || (shares && (!coverage.departed.isEmpty || current.count < threshold))

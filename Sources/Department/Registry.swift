@@ -76,6 +76,12 @@ public struct Registry: Codable, Equatable, Sendable {
     public var salespeople: [Salesperson]
     public var serial: UInt64
     public var updatedAt: String
+    /// The version this one was made from (DEPARTMENT.md §3.5); nil in a department's first
+    /// version and in registries written before the field existed (then left out of the file).
+    public var previous: Previous?
+    /// The administrator key's hand-overs, oldest first (DEPARTMENT.md §3.7); nil (left out of
+    /// the file) when the key was never rotated.
+    public var adminRotations: [AdminRotation]?
 
     public static let currentFormat = 1
     public static let maxManagers = FormatV1.maxEscrowSlots
@@ -99,6 +105,7 @@ public struct Registry: Codable, Equatable, Sendable {
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw DepartmentError(.invalid, "the department needs a name", zh: "部门需要名称") }
         _ = try KeyFile.parseAdminPublic(adminKey)
+        try validateChain()  // bounded serial, previous, key rotations (DEPARTMENT.md §3.5–§3.7)
         guard managers.count <= Self.maxManagers else {
             throw DepartmentError(.invalid, "at most \(Self.maxManagers) managers", zh: "经理最多 \(Self.maxManagers) 名")
         }
@@ -240,16 +247,10 @@ public struct Registry: Codable, Equatable, Sendable {
         return registry
     }
 
-    /// Checks the registry against what an archive pinned (DEPARTMENT.md §3.2).
+    /// Checks the registry against what an archive pinned (DEPARTMENT.md §3.2), without the
+    /// department's history: see `check(against:layout:)` (RegistryChain.swift).
     public func check(against pin: ArchiveHeader.DepartmentPin) throws {
-        guard constantTimeEquals(try adminPublicKey.rawRepresentation, pin.adminKey) else {
-            throw DepartmentError(.forgedRegistry, "the registry is signed by another administrator key than the one this archive trusts (\(KeyFile.fingerprint(pin.adminKey)))",
-                                  zh: "部门名册的签名密钥不是本档案信任的管理员密钥(\(KeyFile.fingerprint(pin.adminKey)))")
-        }
-        guard serial >= pin.registrySerial else {
-            throw DepartmentError(.olderRegistry, "the registry (serial \(serial)) is older than the one this archive has seen (serial \(pin.registrySerial))",
-                                  zh: "部门名册(序号 \(serial))比本档案见过的(序号 \(pin.registrySerial))更旧")
-        }
+        try check(against: pin, layout: nil)
     }
 
     /// Signs and writes the registry: both files to temporaries, `fsync`, then renamed, the
@@ -258,6 +259,11 @@ public struct Registry: Codable, Equatable, Sendable {
     public func save(directory: String, signer: Curve25519.Signing.PrivateKey) throws -> [UInt8] {
         try validate()
         guard signer.publicKey == (try adminPublicKey) else {
+            if let handover = rotation(from: signer.publicKey.rawRepresentation), let to = try? KeyFile.parseAdminPublic(handover.to) {
+                // A key rotated away (DEPARTMENT.md §3.7) signs nothing any more.
+                throw DepartmentError(.invalid, "this administrator key (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))) handed the department over to \(KeyFile.fingerprint(to.rawRepresentation)) at serial \(handover.serial): sign with the new key",
+                                      zh: "此管理员密钥(\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))已于版本 \(handover.serial) 将部门交接给 \(KeyFile.fingerprint(to.rawRepresentation)):请改用新密钥签名")
+            }
             throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))",
                                   zh: "此管理员密钥不属于本部门(\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))")
         }
@@ -290,8 +296,13 @@ public struct Registry: Codable, Equatable, Sendable {
         return json
     }
 
-    /// The same registry with the next serial and time, for a change.
-    public func next(now: Int64) -> Registry {
+    /// The same registry with the next serial and time, for a change; refused at the bound
+    /// (DEPARTMENT.md §3.6), never wrapped or trapped.
+    public func next(now: Int64) throws -> Registry {
+        guard serial < Self.maxSerial else {
+            throw DepartmentError(.invalid, "the registry's serial \(serial) has reached the bound \(Self.maxSerial): no further version can be signed",
+                                  zh: "部门名册的版本号 \(serial) 已达上限 \(Self.maxSerial),无法再签署新版本")
+        }
         var r = self
         r.serial += 1
         r.updatedAt = Self.timestamp(now)

@@ -38,15 +38,59 @@ extension Registry {
         }
         let seen = try seenPath.map(SeenRegistries.load(path:))
         try seen?.check(name: current.name, serial: baseSerial, bytes: baseBytes)
-        var registry = current.next(now: now)
+        var registry = try current.next(now: now)
+        // Each version names the one it was made from (DEPARTMENT.md §3.5).
+        registry.previous = Previous(serial: baseSerial, sha256: digestHex(baseBytes))
+        let serial = registry.serial
         try edit(&registry)
+        // The tool never signs a jump (§3.6): one above the version it continues from (two
+        // after an interrupted save, whose serial is not reused).
+        guard registry.serial == serial, registry.serial == baseSerial + (recovered ? 2 : 1) else {
+            throw DepartmentError(.invalid, "a change must take the next serial (\(baseSerial + 1)); nothing was signed", zh: "每次修改只能使用下一个版本号(\(baseSerial + 1));未签名任何内容")
+        }
         try registry.validate()
+        let baseSignature = try KeyFile.read(recovered ? layout.signature + ".prev" : layout.signature)
         let written = try registry.save(directory: directory, signer: signer)
         if let seenPath, var record = seen {
             record.record(name: registry.name, serial: registry.serial, bytes: written)
             try record.save(path: seenPath)
         }
+        // History (§3.5): the version continued from (if not kept yet) and the new one. A
+        // failure here leaves the registry signed; the next change keeps what is missing.
+        try keepInHistory(layout, serial: baseSerial, json: baseBytes, signature: baseSignature)
+        try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
         return Change(registry: registry, recoveredFromInterruptedSave: recovered)
+    }
+
+    /// Hands the department over to a new administrator key (DEPARTMENT.md §3.7): the current
+    /// key `old` signs a statement naming `new` and the serial of the first registry `new`
+    /// signs; that registry (the next version, with the statement added to `adminRotations`)
+    /// is signed by `new`. Refused when `old` is not the key that signs the registry, or when
+    /// `new` is the key or an earlier one. `seenOld` is checked as for any change; the new
+    /// version is recorded in both records.
+    @discardableResult
+    public static func rotateAdmin(directory: String, old: Curve25519.Signing.PrivateKey, new newSigner: Curve25519.Signing.PrivateKey, now: Int64,
+                                   seenOld: String? = nil, seenNew: String? = nil) throws -> Change {
+        let new = newSigner.publicKey
+        let change = try change(directory: directory, signer: newSigner, now: now, seen: seenOld) { r in
+            guard r.adminKey == KeyFile.adminPublicString(old.publicKey) else {
+                throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(old.publicKey.rawRepresentation))): only the current key can hand the department over",
+                                      zh: "此管理员密钥不属于本部门(\(KeyFile.fingerprint(old.publicKey.rawRepresentation))):只有现任管理员密钥才能交接")
+            }
+            let newString = KeyFile.adminPublicString(new)
+            guard newString != r.adminKey, !(r.adminRotations ?? []).contains(where: { $0.from == newString }) else {
+                throw DepartmentError(.invalid, "the new administrator key is the current one or an earlier one; generate a new key", zh: "新的管理员密钥与当前或以前用过的密钥相同;请生成一把新密钥")
+            }
+            let statement = try rotation(department: r.name, from: old, to: new, serial: r.serial)
+            r.adminRotations = (r.adminRotations ?? []) + [statement]
+            r.adminKey = newString
+        }
+        if let seenNew {
+            var record = try SeenRegistries.load(path: seenNew)
+            record.record(name: change.registry.name, serial: change.registry.serial, bytes: try KeyFile.read(Layout(directory).registry))
+            try record.save(path: seenNew)
+        }
+        return change
     }
 
     /// Creates a department folder (registry, keys/, archives/, reports/, each created mode 0750,
@@ -74,13 +118,20 @@ extension Registry {
             }
         }
         var registry = Registry(name: name, adminKey: signer.publicKey, now: now)
-        if let last = seen?.departments[name] { registry.serial = last.serial + 1 }
+        if let last = seen?.departments[name] {
+            guard last.serial < maxSerial else {
+                throw DepartmentError(.invalid, "this administrator key signed serial \(last.serial) of \(name), the bound (\(maxSerial)): no further version can be signed",
+                                      zh: "此管理员密钥已为 \(name) 签署到版本 \(last.serial),已达上限(\(maxSerial)),无法再签署新版本")
+            }
+            registry.serial = last.serial + 1
+        }
         try registry.validate()
         let written = try registry.save(directory: directory, signer: signer)
         if let seenPath, var record = seen {
             record.record(name: registry.name, serial: registry.serial, bytes: written)
             try record.save(path: seenPath)
         }
+        try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
         return registry
     }
 

@@ -11,10 +11,16 @@ public struct UnlockReview: Sendable {
     public enum Notice: Sendable {
         /// A registry was found but refused; escrow slots were not touched.
         case registryRefused(Error)
-        /// Managers the department removed: their slots were removed from this archive.
+        /// Managers the department removed: their slots were removed from this archive (the
+        /// owner said yes).
         case departedRemoved(names: [String])
-        /// Managers the department removed who can still open it (a reading unlock changed nothing).
-        case departedStillHold(names: [String])
+        /// Managers the department removed who can still open it: a reading unlock, shares (only
+        /// `escrow update` can take a share out), or the owner said no or had no terminal to
+        /// say yes (`asked` false). Nothing was changed; `escrow update` shows them and asks.
+        case departedStillHold(names: [String], removed: [PendingManager] = [], asked: Bool = false)
+        /// The registry is signed by a new administrator key that the pinned one handed over to
+        /// (DEPARTMENT.md §3.7); `repinned` when this (writing) unlock pinned the new key.
+        case administratorRotated(from: String, to: String, repinned: Bool)
         /// The department's escrow changed and is not applied yet (`escrow update`).
         case escrowChangePending(added: [PendingManager], threshold: (from: Int, to: Int)?)
         /// Managers opened or reset the archive this many times, the last at `lastAt`.
@@ -50,6 +56,19 @@ public struct UnlockReview: Sendable {
         public let resetAt: Int64
     }
 
+    /// What the owner answered when shown the managers a registry removes (DEPARTMENT.md §4):
+    /// a removal is applied only on `.apply`.
+    public enum RemovalAnswer: Sendable {
+        /// The owner said yes.
+        case apply
+        /// The owner said no (asked on a terminal).
+        case decline
+        /// No terminal to ask on: not applied, the owner is told to run `escrow update`.
+        case noTerminal
+        /// The command itself shows and asks (`escrow update`): nothing applied, nothing told.
+        case deferred
+    }
+
     public let notices: [Notice]
     /// The verified registry, when the archive is in a department and it was trusted.
     public let registry: Registry?
@@ -57,7 +76,10 @@ public struct UnlockReview: Sendable {
     /// Reviews `vault` just unlocked by its owner at `now`. Throws `MustChangePassword` when an
     /// escrow reset is pending (unless `allowMustChange`, for `passwd` itself). On a writing
     /// unlock, departed managers' slots are removed (the only change made here).
-    public static func run(_ vault: Vault, path: String, now: Int64, departmentOverride: String? = nil, allowMustChange: Bool = false) throws -> UnlockReview {
+    /// `confirmRemoval` is shown the managers a writing unlock would remove and answers for the
+    /// owner; without it nothing is removed (as without a terminal).
+    public static func run(_ vault: Vault, path: String, now: Int64, departmentOverride: String? = nil, allowMustChange: Bool = false,
+                           confirmRemoval: (([PendingManager]) -> RemovalAnswer)? = nil) throws -> UnlockReview {
         let h = vault.header
         if h.flags.contains(.mustChangePassword) && !allowMustChange { throw MustChangePassword(resetAt: h.passwordChangedAt) }
         var notices: [Notice] = []
@@ -69,7 +91,7 @@ public struct UnlockReview: Sendable {
                 notices.append(.registryRefused(error))
             }
         }
-        if let registry, h.department != nil { notices += try syncEscrow(vault, registry: registry) }
+        if let registry, h.department != nil { notices += try syncEscrow(vault, registry: registry, confirmRemoval: confirmRemoval) }
         if let uses = vault.header.escrowUses { notices.append(.escrowUses(count: Int(uses.unacknowledged), lastAt: uses.lastUseAt)) }
         let remaining = vault.header.escrowSlots
         if let k = remaining.first?.threshold, remaining.count < k {
@@ -87,25 +109,48 @@ public struct UnlockReview: Sendable {
         return UnlockReview(notices: notices, registry: registry)
     }
 
-    /// Removed managers lose their slot at once (on a writing unlock); added ones are only
-    /// announced, with fingerprints, until the owner runs `escrow update`.
-    static func syncEscrow(_ vault: Vault, registry: Registry) throws -> [Notice] {
+    /// Removed managers lose their slot on a writing unlock only when the owner, shown their
+    /// names and fingerprints, says yes; added ones are only announced, with fingerprints, until
+    /// the owner runs `escrow update`. A registry signed by a key the pinned one handed over to
+    /// is pinned (writing unlock) and its fingerprint shown.
+    static func syncEscrow(_ vault: Vault, registry: Registry, confirmRemoval: (([PendingManager]) -> RemovalAnswer)?) throws -> [Notice] {
         var notices: [Notice] = []
         let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
         let slots = vault.header.escrowSlots
+        let owner = vault.access == .readWrite && vault.openedThroughEscrow == nil
         // Removing a departed manager's slot on its own is safe only when every slot opens the
         // archive alone (threshold 1). A Shamir share cannot be taken out of a k-of-n split: the
         // remaining shares would no longer reach k, so that waits for `escrow update`, which deals
         // new shares and rekeys in one atomic replace (found by the crash harness, CRASHTEST.md).
         let anyOne = (slots.first?.threshold ?? 1) == 1
-        if !coverage.departed.isEmpty, anyOne, vault.access == .readWrite, vault.openedThroughEscrow == nil {
-            let gone = Set(coverage.departed.map(\.recipient.rawRepresentation))
-            let kept = slots.map(\.holder).filter { !gone.contains($0.recipient.rawRepresentation) }
-            let pin = try registry.escrowPlan().pin
-            try vault.updateEscrow(Vault.EscrowPlan(holders: kept, threshold: slots.first?.threshold ?? 1, pin: pin))
-            notices.append(.departedRemoved(names: coverage.departed.map(\.name)))
-        } else if !coverage.departed.isEmpty {
-            notices.append(.departedStillHold(names: coverage.departed.map(\.name)))
+        if !coverage.departed.isEmpty {
+            let removed = coverage.departed.map { PendingManager(name: $0.name, role: "", fingerprint: KeyFile.fingerprint($0.recipient.rawRepresentation)) }
+            let answer: RemovalAnswer = anyOne && owner ? (confirmRemoval?(removed) ?? .noTerminal) : .noTerminal
+            switch answer {
+            case .apply:
+                let gone = Set(coverage.departed.map(\.recipient.rawRepresentation))
+                let kept = slots.map(\.holder).filter { !gone.contains($0.recipient.rawRepresentation) }
+                let pin = try registry.escrowPlan().pin
+                try vault.updateEscrow(Vault.EscrowPlan(holders: kept, threshold: slots.first?.threshold ?? 1, pin: pin))
+                notices.append(.departedRemoved(names: coverage.departed.map(\.name)))
+            case .deferred:
+                break
+            case .decline, .noTerminal:
+                notices.append(.departedStillHold(names: coverage.departed.map(\.name), removed: removed, asked: answer == .decline))
+            }
+        }
+        let pinnedKey = vault.header.department?.adminKey ?? []
+        let registryKey = try registry.adminPublicKey.rawRepresentation
+        if !constantTimeEquals(pinnedKey, registryKey) {
+            // Accepted through a rotation from the pinned key (Registry.check): pin the new key,
+            // with the same holders and threshold.
+            var repinned = false
+            if owner, let pin = vault.header.department {
+                try vault.updateEscrow(Vault.EscrowPlan(holders: vault.header.escrowSlots.map(\.holder), threshold: slots.first?.threshold ?? 1,
+                                                        pin: ArchiveHeader.DepartmentPin(adminKey: registryKey, registrySerial: registry.repinSerial(from: pin.registrySerial))))
+                repinned = true
+            }
+            notices.append(.administratorRotated(from: KeyFile.fingerprint(pinnedKey), to: KeyFile.fingerprint(registryKey), repinned: repinned))
         }
         let threshold = slots.first?.threshold ?? registry.policy.escrowThreshold
         if !coverage.missing.isEmpty || threshold != registry.policy.escrowThreshold {

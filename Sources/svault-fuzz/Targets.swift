@@ -223,7 +223,7 @@ enum FuzzTarget: String, CaseIterable {
             try? registry.validate()
             _ = try? registry.escrowPlan()
             _ = try? registry.encoded()
-            _ = registry.next(now: 1_700_000_000)
+            _ = try? registry.next(now: 1_700_000_000)
         }
         // The file path readers take: the key read before the signature is checked.
         let dir = scratch + "/department"

@@ -242,4 +242,5 @@ for s in scenarios {
     try data.write(to: output.appendingPathComponent("\(s.name).svtest"))
     text = ""
 }
+try writeRegistryVectors(to: output)  // DEPARTMENT.md §3.5, §3.7
 print("wrote \(scenarios.count) testkit files to \(output.path)")

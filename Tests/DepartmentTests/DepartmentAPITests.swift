@@ -35,9 +35,9 @@ final class DepartmentAPITests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
-    func ownerUnlock(at now: Int64, access: Vault.Access = .readWrite) throws -> (Vault, UnlockReview) {
+    func ownerUnlock(at now: Int64, access: Vault.Access = .readWrite, removal: UnlockReview.RemovalAnswer? = nil) throws -> (Vault, UnlockReview) {
         let vault = try Vault.open(path: path, password: pw("correct horse"), access: access)
-        return (vault, try UnlockReview.run(vault, path: path, now: now))
+        return (vault, try UnlockReview.run(vault, path: path, now: now, confirmRemoval: removal.map { answer in { _ in answer } }))
     }
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
@@ -60,10 +60,22 @@ final class DepartmentAPITests: XCTestCase {
         // Reading: nothing changes, the owner is told.
         let before = try bytes()
         let (_, reading) = try ownerUnlock(at: base + day, access: .readOnly)
-        XCTAssertTrue(reading.notices.contains { if case .departedStillHold(["王总"]) = $0 { return true } else { return false } }, "\(reading.notices)")
+        XCTAssertTrue(reading.notices.contains { if case .departedStillHold(["王总"], _, _) = $0 { return true } else { return false } }, "\(reading.notices)")
         XCTAssertEqual(try bytes(), before)
-        // Writing: the slot goes, the new manager waits for `escrow update` (with the fingerprint).
-        let (vault, writing) = try ownerUnlock(at: base + day)
+        // Writing, without a yes (no terminal, or the owner said no): nothing is removed; the
+        // owner is shown who (with the fingerprint).
+        for answer in [nil, UnlockReview.RemovalAnswer.decline, .noTerminal] {
+            let (_, unconfirmed) = try ownerUnlock(at: base + day, removal: answer)
+            XCTAssertTrue(unconfirmed.notices.contains {
+                if case .departedStillHold(["王总"], let removed, let asked) = $0 {
+                    return removed.first?.fingerprint == KeyFile.fingerprint(wang.publicKey.rawRepresentation) && asked == (answer == .decline)
+                } else { return false }
+            }, "\(unconfirmed.notices)")
+            XCTAssertEqual(try bytes(), before)
+        }
+        // Writing with the owner's yes: the slot goes, the new manager waits for `escrow update`
+        // (with the fingerprint).
+        let (vault, writing) = try ownerUnlock(at: base + day, removal: .apply)
         XCTAssertTrue(writing.notices.contains { if case .departedRemoved(["王总"]) = $0 { return true } else { return false } }, "\(writing.notices)")
         let pending = writing.notices.compactMap { n -> [UnlockReview.PendingManager]? in if case .escrowChangePending(let added, _) = n { return added } else { return nil } }
         XCTAssertEqual(pending.first?.map(\.name), ["陈审计"])
@@ -145,7 +157,8 @@ final class DepartmentAPITests: XCTestCase {
         let mallory = try Curve25519.Signing.PrivateKey()
         XCTAssertThrowsError(try Registry.change(directory: root.path, signer: mallory, now: base + day) { try $0.addSalesperson(named: "李四", now: base) })
 
-        // The rekey plan keeps the holders who are still managers, never anyone new.
+        // The rekey plan keeps the archive's holders, never anyone new; a removal the owner has
+        // not confirmed stays (named), applied only by the owner's yes (DEPARTMENT.md §4).
         try Registry.change(directory: root.path, signer: admin, now: base + 2 * day) { r in
             r.policy.escrowThreshold = 1
             try r.removeManager(named: "王总")
@@ -153,7 +166,8 @@ final class DepartmentAPITests: XCTestCase {
         }
         let vault = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
         let plan = try ArchiveDepartment.rekeyPlan(vault, path: path)
-        XCTAssertEqual(plan.plan?.holders.map(\.name), ["李经理"])
+        XCTAssertEqual(plan.plan?.holders.map(\.name), ["李经理", "王总"])
+        XCTAssertEqual(plan.departedKept.map(\.name), ["王总"])
         XCTAssertNil(plan.refusedRegistry)
         // A registry that cannot be trusted never blocks a rekey: the current holders stay.
         try Data("{}".utf8).write(to: root.appendingPathComponent("department.json"))

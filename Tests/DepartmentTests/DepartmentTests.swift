@@ -195,7 +195,7 @@ final class DepartmentTests: XCTestCase {
         try restore()
 
         // Save with a key that is not the registry's: refused, files unchanged.
-        var changed = registry.next(now: base + day)
+        var changed = try registry.next(now: base + day)
         changed.policy.escrowThreshold = 2
         XCTAssertDepartmentError(.forgedRegistry, try changed.save(directory: dir.path, signer: mallory))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path("department.json"))), json)
@@ -217,7 +217,7 @@ final class DepartmentTests: XCTestCase {
         var expected = registry
         expected.serial = changed.serial  // the lost change's serial is not reused: the next is 3
         XCTAssertEqual(recovered, expected, "the previous signed registry")
-        XCTAssertEqual(recovered.next(now: base).serial, changed.serial + 1)
+        XCTAssertEqual(try recovered.next(now: base).serial, changed.serial + 1)
         try changed.save(directory: dir.path, signer: admin)
         XCTAssertEqual(try Registry.load(directory: dir.path), changed)
         // Any other mismatch (an edited department.json under its own signature) is not
@@ -228,7 +228,7 @@ final class DepartmentTests: XCTestCase {
         try changed.save(directory: dir.path, signer: admin)
 
         // Mallory re-signs a registry naming her own key: it loads, but no archive pinned her key.
-        var hijacked = reloaded.next(now: base + 2 * day)
+        var hijacked = try reloaded.next(now: base + 2 * day)
         hijacked.adminKey = KeyFile.adminPublicString(mallory.publicKey)
         hijacked.managers.append(manager("Eve", eve))
         try hijacked.save(directory: dir.path, signer: mallory)
@@ -442,7 +442,7 @@ final class DepartmentTests: XCTestCase {
         // A registry written before the field existed (these bytes) still verifies and parses.
         XCTAssertEqual(try JSONDecoder().decode(Registry.self, from: Data(written)), registry)
 
-        var hk = registry.next(now: base + day)
+        var hk = try registry.next(now: base + day)
         hk.policy.timeZone = "Asia/Hong_Kong"
         try hk.save(directory: dir.path, signer: admin)
         let text = try String(contentsOfFile: Layout(dir.path).registry, encoding: .utf8)
@@ -463,7 +463,7 @@ final class DepartmentTests: XCTestCase {
             XCTAssertNotNil(DepartmentCalendar(zoneName: name), name)
         }
         // A signed registry naming an unknown zone is refused by the reader.
-        var unknown = hk.next(now: base + 2 * day)
+        var unknown = try hk.next(now: base + 2 * day)
         unknown.policy.timeZone = "Mars/Olympus_Mons"
         let json = try unknown.encoded()
         try Data(json).write(to: URL(fileURLWithPath: Layout(dir.path).registry))
@@ -491,21 +491,21 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(ok.departed, [])
         XCTAssertEqual(ok.detail, "")
 
-        var added = registry.next(now: base + day)
+        var added = try registry.next(now: base + day)
         added.managers.append(manager("陈审计", chen))
         let missing = EscrowCoverage.evaluate(header, registry: added)
         XCTAssertEqual(missing.status, .missing)
         XCTAssertEqual(missing.missing.map(\.name), ["陈审计"])
         XCTAssertEqual(missing.departed, [])
 
-        var removed = registry.next(now: base + day)
+        var removed = try registry.next(now: base + day)
         removed.managers.removeAll { $0.name == "王总" }
         let departed = EscrowCoverage.evaluate(header, registry: removed)
         XCTAssertEqual(departed.status, .rekeyRequired)
         XCTAssertEqual(departed.departed.map(\.name), ["王总"])
         XCTAssertEqual(departed.missing, [])
 
-        var threshold = registry.next(now: base + day)
+        var threshold = try registry.next(now: base + day)
         threshold.policy.escrowThreshold = 2
         XCTAssertEqual(EscrowCoverage.evaluate(header, registry: threshold).status, .stale)
 

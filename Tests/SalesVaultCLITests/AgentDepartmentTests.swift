@@ -28,7 +28,7 @@ final class AgentDepartmentTests: XCTestCase {
         try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
         try admin(["policy", dept, "--min-kdf-cost", "10"])
         try admin(["add-salesperson", dept, "张伟"])
-        try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "-a", archive, "--password-file", dir.path("pw")])
     }
 

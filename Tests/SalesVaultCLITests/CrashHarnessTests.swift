@@ -143,7 +143,7 @@ final class CrashHarnessTests: XCTestCase {
         try sv(["keys", "generate", "li", "--dir", dir.path("keys"), "--passphrase-file", lp, "--insecure-kdf-cost", "10"])
         try sv(["dept", "add-manager", dept, "李经理", "--pub", dir.path("keys/li.pub")] + admin)
         try sv(["dept", "add-salesperson", dept, "李娜"] + admin)
-        try sv(["init", "--department", dept, "--owner", "李娜", "--password-file", pw, "--insecure-kdf-cost", "10"])
+        try sv(["init", "--department", dept, "--owner", "李娜", "--password-file", pw, "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         let b = dept + "/archives/李娜.svault"
         try sv(["customer", "add", "\(m)部门客户", "--grade", "A", "-a", b, "--password-file", pw])
         let li = ["--identity", dir.path("keys/li.key"), "--passphrase-file", lp]

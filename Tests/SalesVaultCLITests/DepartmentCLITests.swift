@@ -67,7 +67,7 @@ final class DepartmentCLITests: XCTestCase {
     @discardableResult
     func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
         try admin(["add-salesperson", dept, owner], now: now)
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: now)
+        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
         return dept + "/archives/\(owner).svault"
     }
 
@@ -147,9 +147,11 @@ final class DepartmentCLITests: XCTestCase {
     }
 
     func testARemovedManagerGetsNoSlotForANewDataKey() throws {
-        // Any one: `compromised` right after the removal (no unlock in between).
+        // Any one: `compromised` right after the owner confirmed the removal (escrow update;
+        // a removal is never applied without the owner's yes, DEPARTMENT.md §4).
         let a = try newArchive("张伟")
         try admin(["remove-manager", dept, "王总"])
+        try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")])
         _ = try dir.write("c3", "fresh granite lantern 43\n")
         try sv(["compromised", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("c3"), "--insecure-kdf-cost", "10"])
         try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
@@ -167,7 +169,8 @@ final class DepartmentCLITests: XCTestCase {
         try admin(["policy", dept, "--threshold", "2"])
         let a = try newArchive("李娜")
         try admin(["remove-manager", dept, "赵总"])
-        try sv(["rekey", a, "--password-file", dir.path("pw")])
+        // A share is taken out only by `escrow update`, which shows the removal, asks (--yes) and rekeys.
+        try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")])
         let list = try sv(["escrow", "list", a]).stdout
         XCTAssertFalse(list.contains("赵总"), list)
         XCTAssertTrue(list.contains("2 of these together"), list)
@@ -249,7 +252,8 @@ final class DepartmentCLITests: XCTestCase {
         try admin(["remove-manager", dept, "王总"])
         XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("rekey required"))
         let unlock = try sv(["customer", "add", "华为"] + owner(a))
-        XCTAssertTrue(unlock.stderr.contains("removed 王总"), unlock.stderr)
+        XCTAssertTrue(unlock.stderr.contains("removed 王总") && unlock.stderr.contains("escrow update"), unlock.stderr)
+        try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")])  // the owner's yes (no terminal here)
         try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
         XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("rekey required"), "until the rekey")
         try sv(["rekey", a, "--password-file", dir.path("pw")])

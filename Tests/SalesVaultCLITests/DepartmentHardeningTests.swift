@@ -71,7 +71,7 @@ final class DepartmentHardeningCLITests: XCTestCase {
         // NFD in, NFC everywhere: the registry, the file name and the header.
         let nfd = "Zoe\u{301}"
         try admin(["add-salesperson", dept, nfd])
-        try sv(["init", "--department", dept, "--owner", nfd, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        try sv(["init", "--department", dept, "--owner", nfd, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         let names = try FileManager.default.contentsOfDirectory(atPath: dept + "/archives")
         XCTAssertEqual(names.map { Array($0.unicodeScalars) }, [Array("Zo\u{E9}.svault".unicodeScalars)])
         let registry = String(decoding: try read(dept + "/department.json"), as: UTF8.self)

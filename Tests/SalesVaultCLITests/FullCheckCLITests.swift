@@ -46,7 +46,7 @@ final class FullCheckCLITests: XCTestCase {
     @discardableResult
     func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
         try admin(["add-salesperson", dept, owner], now: now)
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: now)
+        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
         return dept + "/archives/\(owner).svault"
     }
 

@@ -533,7 +533,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try tool(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
         try tool(["dept", "add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"] + admin)
         try tool(["dept", "add-salesperson", dept, "张伟"] + admin)
-        try tool(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        try tool(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         let path = dept + "/archives/张伟.svault"
         try sv(on: path, ["customer", "add", "华为技术有限公司", "--grade", "A", "--set", "note=老客户"])
         try sv(on: path, ["contact", "add", "华为", "王敏", "--mobile", "13812345678"])

@@ -39,7 +39,7 @@ final class VerifiableSharesCLITests: XCTestCase {
 
     func newArchive(_ owner: String) throws -> String {
         try admin(["add-salesperson", dept, owner])
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         return dept + "/archives/\(owner).svault"
     }
 

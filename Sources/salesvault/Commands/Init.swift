@@ -25,12 +25,16 @@ struct Init: VaultCommand {
     @Option(name: .long, help: "The salesperson who owns the archive (shown by status and compliance checks).")
     var owner: String
 
+    @Option(name: .long, help: ArgumentHelp("With --department: the administrator's fingerprint, as your administrator told you (spaces optional); without a terminal it is required.", valueName: "fingerprint"))
+    var adminFingerprint: String?
+
     @OptionGroup var password: PasswordOptions
     @OptionGroup var kdf: KDFOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if archive == nil && department == nil { throw ValidationError("give the archive file, or --department DIR") }
+        if adminFingerprint != nil && department == nil { throw ValidationError("--admin-fingerprint goes with --department DIR") }
         if Terminal.cell(owner) != owner {  // the owner is shown by status, compliance and escrow: no terminal controls
             throw ValidationError("--owner must not contain control, tab, line-break, bidi or zero-width characters")
         }
@@ -54,6 +58,7 @@ struct Init: VaultCommand {
                 throw CLIError(.failure, L("the department has no managers yet, so nobody could recover this archive", "部门尚无经理,档案将无人可以恢复"),
                                hint: L("ask the administrator to add the managers first (salesvault dept add-manager)", "请先让管理员添加经理(salesvault dept add-manager)"))
             }
+            try confirmAdministrator(r, department: department)
             plan = try r.escrowPlan()
             registry = r
         }
@@ -81,6 +86,42 @@ struct Init: VaultCommand {
         if slot.isWeak {
             print(Terminal.yellow(L("Warning: this archive uses an insecure testing cost; do not keep real data in it.",
                                     "警告:此档案使用了不安全的测试参数,请勿存放真实数据。").text))
+        }
+    }
+}
+
+extension Init {
+    /// DEPARTMENT.md §4: before anything is created, the owner sees the department, its
+    /// administrator's fingerprint and its managers, and confirms the fingerprint (compared with
+    /// the administrator by phone) on the terminal or with --admin-fingerprint.
+    func confirmAdministrator(_ r: Registry, department: String) throws {
+        let fingerprint = KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation)
+        Terminal.print(L("Department \(r.name) (\(department)), registry serial \(r.serial).", "部门 \(r.name)(\(department)),名册版本 \(r.serial)。").text)
+        Terminal.print(L("Administrator fingerprint: \(fingerprint)", "管理员指纹:\(fingerprint)").text)
+        Terminal.print(L("Managers who will be able to open your archive:", "将能打开您档案的经理:").text)
+        for m in r.managers {
+            let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
+            Terminal.print("  \(m.name) (\(m.role))  \(fp)")
+        }
+        let compact = { (s: String) in s.filter { !$0.isWhitespace }.uppercased() }
+        if let given = adminFingerprint {
+            guard compact(given) == compact(fingerprint) else {
+                throw CLIError(.damaged, L("the registry in \(department) is signed by the administrator key \(fingerprint), not by \(given.trimmingCharacters(in: .whitespaces)); nothing was created",
+                                           "\(department) 中的部门名册由管理员密钥 \(fingerprint) 签名,与您给出的 \(given.trimmingCharacters(in: .whitespaces)) 不符;未创建任何文件"),
+                               hint: L("do not use this department folder; ask your administrator (by phone) for the fingerprint and where the department is",
+                                       "请勿使用此部门文件夹;请打电话向管理员核实指纹和部门文件夹的位置"))
+            }
+            return
+        }
+        guard Terminal.canAsk else {
+            throw CLIError(.cancelled, L("the administrator's fingerprint must be confirmed before the archive is created; nothing was created",
+                                         "创建档案前须确认管理员指纹;未创建任何文件"),
+                           hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
+                                   "请打电话向管理员索取指纹(管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看),然后加上 --admin-fingerprint \"管理员念给您的完整指纹\""))
+        }
+        guard Terminal.confirm(L("Compare this fingerprint with your administrator (by phone). Is it the same? [y/N] ", "请打电话与管理员核对此指纹。是否一致?[y/N] ")) else {
+            throw CLIError(.cancelled, L("the administrator's fingerprint was not confirmed; nothing was created", "管理员指纹未获确认;未创建任何文件"),
+                           hint: L("do not use this department folder until your administrator confirms its fingerprint", "在管理员确认指纹之前,请勿使用此部门文件夹"))
         }
     }
 }

@@ -21,7 +21,7 @@ struct Rekey: VaultCommand {
     func execute() throws {
         let vault = try password.unlock(archive, access: .readWrite)
         let progress = Terminal.Progress(L("Re-encrypting", "正在重新加密"))
-        let plan = try rekeyPlan(vault, path: archive)  // removed managers get no slot for the new key
+        let plan = try rekeyPlan(vault, path: archive)  // the same holders: removals are applied only with the owner's yes
         try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
         print(L("New data key for \(archive) (generation \(vault.header.dekGeneration)); \(vault.header.recordCount) records re-encrypted.",

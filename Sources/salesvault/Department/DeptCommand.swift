@@ -19,8 +19,9 @@ struct DeptCommand: ParsableCommand {
               salesvault dept add-salesperson 华东销售部 张伟 --admin-key admin.key
               salesvault dept policy 华东销售部 --threshold 2 --admin-key admin.key
               salesvault dept show 华东销售部
+              salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
-        subcommands: [DeptInit.self, DeptAddManager.self, DeptRemoveManager.self, DeptAddSalesperson.self, DeptPolicy.self, DeptShow.self])
+        subcommands: [DeptInit.self, DeptAddManager.self, DeptRemoveManager.self, DeptAddSalesperson.self, DeptPolicy.self, DeptShow.self, DeptRotateAdmin.self])
 }
 
 /// Loads, changes, re-signs and saves the registry, then shows it.
@@ -60,24 +61,69 @@ struct DeptInit: VaultCommand {
         guard !FileManager.default.fileExists(atPath: layout.registry) else {
             throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
         }
-        let signer: Curve25519.Signing.PrivateKey
-        if FileManager.default.fileExists(atPath: admin.adminKey) {
-            signer = try admin.load()
-        } else {
-            signer = try Curve25519.Signing.PrivateKey()
-            let passphrase = try PasswordInput.read(file: admin.adminPassphraseFile, fd: nil,
-                                                    prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令:"), confirm: true)
-            try NewPasswordCheck.require(passphrase, owner: nil)
-            let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
-            try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
-                                 to: admin.adminKey, mode: 0o600)
-            Terminal.print(L("Administrator key: \(admin.adminKey) (passphrase-protected; keep it away from the department directory)",
-                    "管理员密钥:\(admin.adminKey)(受口令保护;请勿与部门目录放在一起)").text)
-        }
+        let signer = try adminKeyOrNew(path: admin.adminKey, passphraseFile: admin.adminPassphraseFile, insecureKdfCost: insecureKdfCost)
         try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey))
         Terminal.print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
         Terminal.print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
                 "管理员指纹:\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
+    }
+}
+
+/// The administrator key in `path`, or a new one written there (passphrase-protected) when the
+/// file does not exist (`dept init`, `dept rotate-admin`).
+private func adminKeyOrNew(path: String, passphraseFile: String?, insecureKdfCost: Int?) throws -> Curve25519.Signing.PrivateKey {
+    if FileManager.default.fileExists(atPath: path) {
+        return try AdminKeyOptions.load(path, passphraseFile: passphraseFile)
+    }
+    let signer = try Curve25519.Signing.PrivateKey()
+    let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil,
+                                            prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令:"), confirm: true)
+    try NewPasswordCheck.require(passphrase, owner: nil)
+    let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
+    try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
+                         to: path, mode: 0o600)
+    Terminal.print(L("Administrator key: \(path) (passphrase-protected; keep it away from the department directory)",
+            "管理员密钥:\(path)(受口令保护;请勿与部门目录放在一起)").text)
+    return signer
+}
+
+struct DeptRotateAdmin: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-admin", abstract: "Hand the department over to a new administrator key (signed by the current one).",
+        discussion: """
+            The current key (--admin-key) signs a statement naming the new key (--new-admin-key, created
+            when the file does not exist) and the serial from which it signs; the registry's next version
+            carries the statement and is signed by the new key. Archives that trust the current key follow
+            the statement: each shows the new fingerprint to its owner and pins it at the owner's next
+            change. From then on the old key signs nothing the department's archives accept: keep it
+            offline or destroy it. A key that may have been stolen is not revoked by this (DEPARTMENT.md §3.7).
+            """)
+    @Argument(help: "The department directory.") var directory: String
+    @OptionGroup var admin: AdminKeyOptions
+    @Option(name: .long, help: ArgumentHelp("The new administrator key file (created if it does not exist).", valueName: "file"))
+    var newAdminKey: String
+    @Option(name: .long, help: ArgumentHelp("Read the new administrator key's passphrase from the first line of this file.", valueName: "file"))
+    var newAdminPassphraseFile: String?
+    @Option(name: .long, help: ArgumentHelp("INSECURE, for tests only: scrypt cost 2^N (10–17) for a new admin key file.", valueName: "N"))
+    var insecureKdfCost: Int?
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let old = try admin.load()
+        // The department's registry is checked before a new key file is written.
+        let current = try Registry.loadForChange(directory: directory).registry
+        guard current.adminKey == KeyFile.adminPublicString(old.publicKey) else {
+            throw DepartmentError(.forgedRegistry, "\(admin.adminKey) is not the department's administrator key (\(KeyFile.fingerprint(old.publicKey.rawRepresentation))); only the current key can hand it over",
+                                  zh: "\(admin.adminKey) 不是本部门的管理员密钥(\(KeyFile.fingerprint(old.publicKey.rawRepresentation))),只有现任管理员密钥才能交接")
+        }
+        let new = try adminKeyOrNew(path: newAdminKey, passphraseFile: newAdminPassphraseFile, insecureKdfCost: insecureKdfCost)
+        let change = try Registry.rotateAdmin(directory: directory, old: old, new: new, now: Clock.now,
+                                              seenOld: SeenRegistries.path(forAdminKey: admin.adminKey), seenNew: SeenRegistries.path(forAdminKey: newAdminKey))
+        let (from, to) = (KeyFile.fingerprint(old.publicKey.rawRepresentation), KeyFile.fingerprint(new.publicKey.rawRepresentation))
+        Terminal.print(L("The department \(change.registry.name) is now signed by the new administrator key \(to) (from serial \(change.registry.serial)); the old key \(from) signed the hand-over.",
+                         "部门 \(change.registry.name) 自版本 \(change.registry.serial) 起由新管理员密钥 \(to) 签名;原密钥 \(from) 已签署交接声明。").text)
+        Terminal.print(L("Tell the salespeople the new fingerprint: their archives show it and pin it at their next change. Keep the old key offline or destroy it; use \(newAdminKey) from now on.",
+                         "请把新指纹告知各销售人员:其档案会显示新指纹,并在下次修改时改为信任新密钥。请将原密钥离线保存或销毁,今后使用 \(newAdminKey)。").text)
     }
 }
 
@@ -257,6 +303,11 @@ struct DeptShow: VaultCommand {
         Terminal.print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "版本" : "serial") \(r.serial), \(r.updatedAt))")
         Terminal.print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
               + (zh ? "(签名与此密钥相符;请与您的管理员密钥指纹核对)" : "(signed by this key; compare it with your administrator's fingerprint)"))
+        for rot in r.adminRotations ?? [] {
+            let (from, to) = ((try? KeyFile.parseAdminPublic(rot.from)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?",
+                              (try? KeyFile.parseAdminPublic(rot.to)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?")
+            Terminal.print(zh ? "  管理员密钥交接:\(from) → \(to)(自版本 \(rot.serial) 起,有原密钥签名)" : "  administrator key handed over: \(from) → \(to) (from serial \(rot.serial), signed by the old key)")
+        }
         let rule = r.rotationPolicy.ruleText
         Terminal.print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
         Terminal.print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")

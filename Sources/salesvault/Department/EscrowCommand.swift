@@ -244,7 +244,7 @@ struct EscrowUpdate: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let vault = try password.unlock(archive, access: .readWrite)
+        let vault = try password.unlock(archive, access: .readWrite, askRemovals: false)  // shown and asked below
         let update = try EscrowUpdatePlan.prepare(vault, path: archive, departmentOverride: OwnerUnlock.departmentOverride)
         let registry = update.registry
         if update.upToDate {
@@ -260,6 +260,10 @@ struct EscrowUpdate: VaultCommand {
             Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
         }
         for d in update.departed { Terminal.print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
+        if update.plan.holders.isEmpty {
+            print(Terminal.red(L("The registry lists no manager: after this, no manager can open this archive, and a forgotten password cannot be recovered.",
+                                 "部门名册中没有任何经理:应用后将没有经理能打开本档案,一旦忘记密码将无法恢复。").text))
+        }
         Terminal.print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
               : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 位经理共同操作才能打开本档案。").text)
         if !yes {

@@ -10,10 +10,13 @@ import VaultFormat
 enum OwnerUnlock {
     /// `remindAlways`: the password reminder is shown even if it was shown today (the first unlock
     /// of a shell); otherwise at most once a day per archive (ReminderLog).
-    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false, remindAlways: Bool = false) throws {
+    /// A writing unlock that would remove managers' slots shows them and asks (DEPARTMENT.md §4);
+    /// `askRemovals` false leaves them to the command (`escrow update`).
+    static func after(_ vault: Vault, path: String, allowMustChange: Bool = false, remindAlways: Bool = false, askRemovals: Bool = true) throws {
         let review: UnlockReview
         do {
-            review = try UnlockReview.run(vault, path: path, now: Clock.now, departmentOverride: departmentOverride, allowMustChange: allowMustChange)
+            review = try UnlockReview.run(vault, path: path, now: Clock.now, departmentOverride: departmentOverride, allowMustChange: allowMustChange,
+                                          confirmRemoval: { askRemovals ? confirmRemoval($0, path: path, remaining: vault.header.escrowSlots.count) : .deferred })
         } catch let reset as UnlockReview.MustChangePassword {
             throw CLIError(.passwordRejected,
                            L("a manager reset this archive's password through escrow on \(Format.date(reset.resetAt)); choose your own password before anything else",
@@ -40,6 +43,21 @@ enum OwnerUnlock {
                                        "警告:\(path) 的档案头副本 \(altered) 未通过认证,已改用副本 \(other) 打开。文件已被改动或损坏:请运行 salesvault verify \(path),并告知经理。").text) + "\n")
     }
 
+    /// Shows the managers the registry removes (name, fingerprint) and asks on the terminal;
+    /// without one, nothing is removed (the notice then says to run `escrow update`).
+    static func confirmRemoval(_ removed: [UnlockReview.PendingManager], path: String, remaining: Int) -> UnlockReview.RemovalAnswer {
+        guard Terminal.canAsk else { return .noTerminal }
+        Terminal.stderr(Terminal.yellow(L("The department's registry removes these managers from the escrow of \(path):",
+                                          "部门名册将以下经理从 \(path) 的托管中移除:").text) + "\n")
+        for m in removed { Terminal.stderr("  - \(Terminal.cell(m.name))  \(m.fingerprint)\n") }
+        if removed.count >= remaining {
+            Terminal.stderr(Terminal.red(L("No manager would be able to open this archive any more: if you forget your password, nobody can recover it.",
+                                           "移除后将没有任何经理能打开本档案:一旦忘记密码,任何人都无法恢复。").text) + "\n")
+        }
+        return Terminal.confirm(L("Check with your manager that this is right. Remove their access? [y/N] ", "请先与经理核实此变更。确认移除其访问权限?[y/N] "))
+            ? .apply : .decline
+    }
+
     /// The department folder named by `SALESVAULT_DEPARTMENT`, if any.
     static var departmentOverride: String? { ProcessInfo.processInfo.environment["SALESVAULT_DEPARTMENT"] }
 
@@ -56,9 +74,19 @@ enum OwnerUnlock {
         case .departedRemoved(let who):
             text = L("The department removed \(names(who)): their escrow slot was removed from this archive.",
                      "部门已移除 \(names(who)):其托管权限已从本档案删除。").text
-        case .departedStillHold(let who):
-            text = L("The department removed \(names(who)), who can still open this archive. Run: salesvault escrow update \(path)",
-                     "部门已移除 \(names(who)),但此人仍可打开本档案。请运行:salesvault escrow update \(path)").text
+        case .departedStillHold(let who, let removed, let asked):
+            var lines = [L("The department removed \(names(who)), who can still open this archive (not applied: \(asked ? "you said no" : "removals are applied only when you confirm them")):",
+                           "部门已移除 \(names(who)),但此人仍可打开本档案(未应用:\(asked ? "您选择了不移除" : "移除须经您本人确认")):").text]
+            for m in removed { lines.append("  - \(m.name)  \(m.fingerprint)") }
+            lines.append(L("Check with your manager, then run: salesvault escrow update \(path) (it shows the change and asks)",
+                           "请与经理核实后运行:salesvault escrow update \(path)(会再次显示变更并请您确认)").text)
+            text = lines.joined(separator: "\n")
+        case .administratorRotated(let from, let to, let repinned):
+            text = repinned
+                ? L("The department's administrator key was handed over (signed by the old key): \(from) → \(to). This archive now trusts the new key; compare its fingerprint with your administrator.",
+                    "部门管理员密钥已交接(有原密钥签名):\(from) → \(to)。本档案现已改为信任新密钥;请与管理员核对新指纹。").text
+                : L("The department's administrator key was handed over (signed by the old key): \(from) → \(to). Your next change pins the new key; compare its fingerprint with your administrator.",
+                    "部门管理员密钥已交接(有原密钥签名):\(from) → \(to)。您下次修改档案时将改为信任新密钥;请与管理员核对新指纹。").text
         case .escrowChangePending(let added, let threshold):
             var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更,但尚未应用到本档案:").text]
             for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }

@@ -146,6 +146,15 @@ enum HelpZH {
               salesvault undo B42 --dry-run
               salesvault undo B42
             """,
+        "dept rotate-admin": """
+            现任管理员密钥(--admin-key)签署一份交接声明,指定新密钥(--new-admin-key,文件不存在时自动生成)
+            以及新密钥开始签名的版本号;部门名册的下一个版本带上这份声明,并由新密钥签名。信任原密钥的档案
+            会认可这份声明:向所有人显示新指纹,并在其下次修改档案时改为信任新密钥。此后原密钥签署的名册
+            一律不被接受:请将原密钥离线保存或销毁。密钥可能被盗时,交接并不能吊销它(DEPARTMENT.md §3.7)。
+
+            示例
+              salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
+            """,
     ]
 
     /// The help words of a command line (`--help`, `-h`, `help X Y`), or nil when it asks for none.
@@ -451,6 +460,10 @@ enum HelpZH {
         "The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).": "A 类客户超过几天未联系即列入今日待办和周报的风险预警(默认 7 天)。",
         "The same for B customers (default 14).": "B 类客户的联系间隔,含义同上(默认 14 天)。",
         "Show the registry (after checking its signature).": "查看部门名册(先核验签名)。",
+        "Hand the department over to a new administrator key (signed by the current one).": "把部门交接给新的管理员密钥(由现任密钥签署交接声明)。",
+        "The new administrator key file (created if it does not exist).": "新管理员密钥文件(不存在时自动生成)。",
+        "Read the new administrator key's passphrase from the first line of this file.": "从该文件第一行读取新管理员密钥的口令。",
+        "With --department: the administrator's fingerprint, as your administrator told you (spaces optional); without a terminal it is required.": "与 --department 同用:管理员告诉您的管理员指纹(空格可省略);不在终端上运行时必须提供。",
         "Managers' escrow keys: generate, import from age-keygen, show fingerprints.": "经理的托管密钥:生成、从 age-keygen 导入、查看指纹。",
         "Generate a manager's escrow key (NAME.key and NAME.pub).": "为经理生成托管密钥(姓名.key 和 姓名.pub)。",
         "Directory for NAME.key and NAME.pub (default: the current one).": "姓名.key 和 姓名.pub 存放的文件夹(默认当前文件夹)。",

@@ -89,6 +89,14 @@ enum Terminal {
         return answer.isEmpty ? nil : answer
     }
 
+    /// True when there is a terminal to ask on (the one `confirm` and `ask` use).
+    static var canAsk: Bool {
+        let fd = open(AgentServing.terminalPath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
     /// Asks a yes/no question on the terminal; anything but y/yes/是 is no.
     static func confirm(_ question: L) -> Bool {
         guard let answer = line(after: question) else { return false }
