@@ -357,3 +357,62 @@ public enum AuditLog {
         return .present
     }
 }
+
+/// An archive's audit log compared with the archive (DEPARTMENT.md §7.4).
+public struct ArchiveAudit: Sendable {
+    public struct Item: Sendable {
+        public let line: AuditLog.Line
+        /// For trusted entries: whether the archive still holds the record.
+        public let match: AuditLog.Match?
+    }
+    public let path: String
+    /// Nil when the department has no log for this archive (no escrow use logged).
+    public let items: [Item]?
+    /// Set when the log could not be read (a symbolic link, a FIFO, no permission).
+    public let unreadable: String?
+
+    public var logged: Int { items?.filter { $0.line.trust == .trusted }.count ?? 0 }
+    public var missing: [AuditEntry] { items?.compactMap { $0.match == .missing ? $0.line.entry : nil } ?? [] }
+    public var altered: Int { items?.filter { [.badSignature, .malformed, .brokenChain].contains($0.line.trust) }.count ?? 0 }
+    public var unregistered: Int { items?.filter { $0.line.trust == .unregisteredKey }.count ?? 0 }
+    /// Evidence of tampering: a logged use missing from the archive, or a line altered.
+    public var tampered: Bool { !missing.isEmpty || altered > 0 }
+
+    /// The compliance problem words (DEPARTMENT.md §6, §7.4).
+    public var problems: [String] {
+        var out: [String] = []
+        if !missing.isEmpty {
+            out.append("escrow use removed: \(missing.count) logged use(s) missing from the archive (entries \(missing.map { String($0.entry) }.joined(separator: ", ")))")
+        }
+        if altered > 0 { out.append("audit log altered: \(altered) line(s) with a bad signature, malformed or out of chain") }
+        if let unreadable { out.append("audit log unreadable: \(unreadable)") }
+        return out
+    }
+
+    /// Compares the log of the archive `archiveID` with its bytes, no key needed (`compliance`,
+    /// `dept audit`): `file` is the open archive, `header` its header.
+    public static func check(layout: Layout, archiveID: String, header: ArchiveHeader, file: Int32, registry: Registry?) -> ArchiveAudit {
+        check(layout: layout, archiveID: archiveID, registry: registry) { AuditLog.match($0, header: header, file: file) }
+    }
+
+    /// The same with the data key (the owner's unlock): record contents are compared too.
+    public static func check(layout: Layout, vault: Vault, registry: Registry?) -> ArchiveAudit {
+        check(layout: layout, archiveID: vault.prefix.archiveIDHex, registry: registry) { AuditLog.match($0, vault: vault) }
+    }
+
+    static func check(layout: Layout, archiveID: String, registry: Registry?, match: (AuditEntry) -> AuditLog.Match) -> ArchiveAudit {
+        let path = AuditLog.path(layout, archiveID: archiveID)
+        do {
+            guard let checked = try AuditLog.read(layout, archiveID: archiveID, registry: registry) else {
+                return ArchiveAudit(path: path, items: nil, unreadable: nil)
+            }
+            let items = checked.lines.map { line in
+                Item(line: line, match: line.trust == .trusted ? line.entry.map(match) : nil)
+            }
+            return ArchiveAudit(path: path, items: items, unreadable: nil)
+        } catch {
+            let reason = (error as? DepartmentError)?.reason ?? "\(error)"
+            return ArchiveAudit(path: path, items: nil, unreadable: reason)
+        }
+    }
+}
