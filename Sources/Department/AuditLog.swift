@@ -97,7 +97,7 @@ public struct AuditEntry: Equatable, Sendable {
     static func parse(_ json: ArraySlice<UInt8>) -> AuditEntry? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any], object.count == 14 else { return nil }
         func int(_ k: String) -> Int64? {
-            guard let n = object[k] as? NSNumber, !(object[k] is Bool), n.doubleValue == Double(n.int64Value) else { return nil }
+            guard let n = object[k] as? NSNumber, n.doubleValue == Double(n.int64Value) else { return nil }
             return n.int64Value
         }
         func hex(_ k: String, _ count: Int) -> String? {
