@@ -216,9 +216,32 @@ public enum AuditLog {
     /// the log's path.
     @discardableResult
     public static func append(_ use: Use, layout: Layout, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
-        let path = self.path(layout, archiveID: use.archiveID)
-        guard let fd = try openLog(layout, archiveID: use.archiveID, create: true) else { throw ioError("open", path, ENOENT) }
-        defer { close(fd) }
+        try Writer(layout: layout, archiveID: use.archiveID).append(use, signers: signers)
+    }
+
+    /// The log opened for appending before the use is recorded in the archive, so that a log that
+    /// cannot be opened (no permission, a symbolic link, a FIFO) stops the use before anything is written.
+    public final class Writer {
+        let fd: Int32
+        let layout: Layout
+        public let path: String
+
+        public init(layout: Layout, archiveID: String) throws {
+            self.layout = layout
+            path = AuditLog.path(layout, archiveID: archiveID)
+            guard let fd = try openLog(layout, archiveID: archiveID, create: true) else { throw ioError("open", path, ENOENT) }
+            self.fd = fd
+        }
+
+        deinit { close(fd) }
+
+        @discardableResult
+        public func append(_ use: Use, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
+            try AuditLog.append(use, fd: fd, path: path, layout: layout, signers: signers)
+        }
+    }
+
+    static func append(_ use: Use, fd: Int32, path: String, layout: Layout, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
         var waited = 0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, waited < 500 else { throw ioError("lock", path, errno) }

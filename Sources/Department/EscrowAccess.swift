@@ -81,6 +81,18 @@ public enum EscrowAccess {
                                       zh: "\(gone.map(\.name).joined(separator: "、")) 已不是 \(registry.name) 的经理,档案未打开;如有疑问,请联系部门管理员")
             }
         }
+        let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride)
+        if layout != nil && signers.count != holders.count {
+            throw DepartmentError(.invalid, "this escrow access has no signing key for the department's audit log; nothing was opened (open it again with your key file)",
+                                  zh: "此托管访问没有用于部门审计日志的签名密钥,档案未打开;请重新用您的密钥文件打开")
+        }
+        // DEPARTMENT.md §7.2: the log is opened first; if it cannot be, nothing is recorded or shown.
+        let writer: AuditLog.Writer?
+        do { writer = try layout.map { try AuditLog.Writer(layout: $0, archiveID: vault.prefix.archiveIDHex) } } catch {
+            let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
+            throw DepartmentError(.io, "the department's audit log cannot be written (\(reason.0)); nothing was opened, recorded or changed. Ask the administrator to fix the audit folder",
+                                  zh: "无法写入部门审计日志(\(reason.1));档案未打开,也未记录或更改任何内容。请联系管理员修复审计文件夹")
+        }
         var backup: String?
         if vault.unfinishedBytes > 0 {
             // An interrupted save: the owner may be the one who cannot unlock; remove it (keeping
@@ -88,32 +100,27 @@ public enum EscrowAccess {
             backup = try ArchiveRepair.run(vault, path: path, now: now).backup
         }
         let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
-        let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride)
-        if layout != nil && signers.count != holders.count {
-            throw DepartmentError(.invalid, "this escrow access has no signing key for the department's audit log; nothing was opened (open it again with your key file)",
-                                  zh: "此托管访问没有用于部门审计日志的签名密钥,档案未打开;请重新用您的密钥文件打开")
-        }
         let before = vault.header
         try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
                                     fingerprints: holders.map { KeyFile.fingerprint($0.recipient.rawRepresentation) }, now: now)
         // DEPARTMENT.md §7.2: the department's log, after the archive's record is committed and
         // before anything is shown or reset; fails closed.
         var logPath: String?
-        if let layout {
+        if let writer {
             do {
-                logPath = try logUse(vault, before: before, action: action, now: now, layout: layout,
+                logPath = try logUse(vault, before: before, action: action, now: now, writer: writer,
                                      signers: zip(holders, signers).map { ($0.name, $1) })
             } catch {
                 let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
-                throw DepartmentError(.io, "the department's audit log could not be written (\(reason.0)); nothing was shown or changed. The escrow use stays recorded in the archive (its owner will see it). Ask the administrator to fix the audit folder, then try again",
-                                      zh: "无法写入部门审计日志(\(reason.1));未显示或更改任何内容。此次托管使用已记入档案,档案所有人会看到。请联系管理员修复审计文件夹后重试")
+                throw DepartmentError(.io, "the department's audit log could not be written (\(reason.0)); nothing was shown, opened or reset. The escrow use's record stays in the archive (its owner will see it); nothing else changed. Ask the administrator to fix the audit folder (or free disk space), then try again",
+                                      zh: "无法写入部门审计日志(\(reason.1));未显示任何内容,也未打开或重置。此次托管使用的记录已留在档案中(档案所有人会看到),其他均未更改。请联系管理员修复审计文件夹(或清理磁盘空间)后重试")
             }
         }
         return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath)
     }
 
     /// The use just recorded (the archive's last record) as signed lines of the audit log.
-    static func logUse(_ vault: Vault, before: ArchiveHeader, action: String, now: Int64, layout: Layout,
+    static func logUse(_ vault: Vault, before: ArchiveHeader, action: String, now: Int64, writer: AuditLog.Writer,
                        signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
         let h = vault.header
         let index = before.recordCount
@@ -128,6 +135,6 @@ public enum EscrowAccess {
         let payload = try vault.record(at: index, offset: offset)
         let use = AuditLog.Use(archiveID: vault.prefix.archiveIDHex, action: action, generation: h.dekGeneration, record: index,
                                recordOffset: offset, recordBytes: bytes, payload: payload, time: now)
-        return try AuditLog.append(use, layout: layout, signers: signers)
+        return try writer.append(use, signers: signers)
     }
 }
