@@ -138,6 +138,10 @@ public enum AuditLog {
         public let recordBytes: [UInt8]
         public let payload: [UInt8]
         public let time: Int64
+        public init(archiveID: String, action: String, generation: UInt32, record: UInt64, recordOffset: UInt64, recordBytes: [UInt8], payload: [UInt8], time: Int64) {
+            (self.archiveID, self.action, self.generation, self.record) = (archiveID, action, generation, record)
+            (self.recordOffset, self.recordBytes, self.payload, self.time) = (recordOffset, recordBytes, payload, time)
+        }
     }
 
     /// One line, signed by `signer` for `manager`.
