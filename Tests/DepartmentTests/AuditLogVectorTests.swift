@@ -20,7 +20,7 @@ final class AuditLogVectorTests: XCTestCase {
         let archive = (0..<16).map { UInt8(0xA0 + $0) }.hexString
         func use(_ record: UInt64, _ offset: UInt64, _ action: String, _ time: Int64) -> AuditLog.Use {
             AuditLog.Use(archiveID: archive, action: action, generation: 1, record: record, recordOffset: offset,
-                         recordBytes: Array("record \(record) sealed bytes".utf8), payload: Array("record \(record) payload".utf8), time: time)
+                         recordBytes: [0, 0, 0, 16] + [UInt8](repeating: UInt8(record), count: 12 + 16 + 16), payload: Array("record \(record) payload".utf8), time: time)
         }
         let line1 = try AuditLog.line(use(3, 400, "open", 1_767_261_600), entry: 1, prev: AuditLog.firstPrev, manager: "李经理", signer: signer)
         let line2 = try AuditLog.line(use(5, 900, "resetPassword", 1_767_348_000), entry: 2, prev: try SHA256.hash(Array(line1.dropLast())).hexString,

@@ -4,6 +4,11 @@ import VaultCrypto
 @testable import VaultFormat
 import XCTest
 
+/// The `age1…` line of a manager's `.pub` file (its other line is the signing-key comment, DEPARTMENT.md §7.1).
+func pubRecipient(_ path: String) throws -> String {
+    try XCTUnwrap(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("age1") }).description
+}
+
 /// The department audit log of escrow uses (DEPARTMENT.md §7, issue 13) through the built binary:
 /// a data-key holder who deletes the record of their use, or puts back an older copy, is caught by
 /// the owner's next unlock and by `compliance` without any manager key; forged lines are reported,

@@ -220,8 +220,8 @@ final class DepartmentCLITests: XCTestCase {
         // An attacker swaps 李经理's key in department.json for their own (the signature stays).
         _ = try dir.write("xp", "attacker pass phrase 1\n")
         try sv(["keys", "generate", "attacker", "--dir", dir.path("k"), "--passphrase-file", dir.path("xp"), "--insecure-kdf-cost", "10"])
-        let attackerKey = try String(contentsOfFile: dir.path("k/attacker.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let liKey = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let attackerKey = try pubRecipient(dir.path("k/attacker.pub"))
+        let liKey = try pubRecipient(dir.path("k/li.pub"))
         let json = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
         try json.replacingOccurrences(of: liKey, with: attackerKey).write(toFile: dept + "/department.json", atomically: true, encoding: .utf8)
         let show = try sv(["dept", "show", dept], expect: 4)
@@ -258,7 +258,7 @@ final class DepartmentCLITests: XCTestCase {
         try admin(["add-manager", dept, "赵总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
         let announced = try sv(["customer", "list"] + owner(a))
         XCTAssertTrue(announced.stderr.contains("+ 赵总"), announced.stderr)
-        XCTAssertTrue(announced.stderr.contains(KeyFileFingerprint.of(try String(contentsOfFile: dir.path("k/wang.pub"), encoding: .utf8))), announced.stderr)
+        XCTAssertTrue(announced.stderr.contains(KeyFileFingerprint.of(try pubRecipient(dir.path("k/wang.pub")))), announced.stderr)
         XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("missing"))
         try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
         try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")])
@@ -393,7 +393,7 @@ final class DepartmentCLITests: XCTestCase {
     func anotherRecipient() throws -> String {
         _ = try dir.write("zp", "manager zhao passphrase\n")
         try sv(["keys", "generate", "zhao", "--dir", dir.path("k"), "--passphrase-file", dir.path("zp"), "--insecure-kdf-cost", "10"])
-        return try String(contentsOfFile: dir.path("k/zhao.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try pubRecipient(dir.path("k/zhao.pub"))
     }
 
     func testReminderAtUnlockAndCalendarEvents() throws {
@@ -431,7 +431,7 @@ final class DepartmentCLITests: XCTestCase {
         let r = try runTool(["-c", "(sleep 1; printf 'manager li passphrase\\r') | script -qec \"\(age) -d -o \(out) \(dir.path("k/li.key"))\" /dev/null"], binary: "", executable: "/bin/sh")
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let identity = try String(contentsOfFile: out, encoding: .utf8)
-        let pub = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pub = try pubRecipient(dir.path("k/li.pub"))
         XCTAssertTrue(identity.contains("# public key: \(pub)\n"), identity)
         XCTAssertTrue(identity.contains("AGE-SECRET-KEY-1"))
         // …and that plain identity encrypts/decrypts with age against the .pub.
@@ -446,7 +446,7 @@ final class DepartmentCLITests: XCTestCase {
             .dropFirst("# public key: ".count)
         _ = try dir.write("ep", "external manager passphrase\n")
         try sv(["keys", "import", dir.path("ext.txt"), "--name", "ext", "--dir", dir.path("k"), "--passphrase-file", dir.path("ep"), "--insecure-kdf-cost", "10"])
-        XCTAssertEqual(try String(contentsOfFile: dir.path("k/ext.pub"), encoding: .utf8), "\(agePub)\n")
+        XCTAssertTrue(try String(contentsOfFile: dir.path("k/ext.pub"), encoding: .utf8).hasPrefix("\(agePub)\n# signing key: svmanager1"))  // DEPARTMENT.md §7.1
         try admin(["add-manager", dept, "外部经理", "--pub", dir.path("k/ext.pub")])
         let a = try newArchive("张伟")
         try sv(["escrow", "open", a, "--identity", dir.path("ext.txt"), "--", "customer", "list"])  // the plain age-keygen file
