@@ -299,14 +299,14 @@ final class DepartmentCLITests: XCTestCase {
         let csv = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv"], now: at(day: 300), expect: 9)
         // Ages in calendar days in Shanghai (DEPARTMENT.md §5): 2026-07-20 − 2026-05-31 = 50.
         let expected = """
-            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant
-            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes
-            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no
-            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes
-            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
-            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
-            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
-            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant,escrow_uses_logged,audit_log
+            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes,,
+            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no,,
+            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes,0,none
+            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none
+            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none
+            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,never rotated,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none
 
             """
         // The one CSV writer (JSON.md §6.2): a BOM for Excel, CRLF line ends.
@@ -314,7 +314,7 @@ final class DepartmentCLITests: XCTestCase {
         let zh = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9)
         XCTAssertTrue(zh.stdout.hasPrefix("\u{FEFF}档案,所有人,上次改密码,"), zh.stdout)
         // Yes and no in Chinese (issue 12): 是/否, never yes/no.
-        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是,0,none"), zh.stdout)
         XCTAssertFalse(zh.stdout.contains(",yes") || zh.stdout.contains(",no,"), zh.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 never rotated; escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)

@@ -112,7 +112,7 @@ struct ComplianceCommand: VaultCommand {
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "(过低)" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             var uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
-            if let logged = r.escrowUsesLogged { uses += zh ? ",日志 \(logged) 次" : ", \(logged) logged" }
+            if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? ",日志 \(logged) 次" : ", \(logged) logged" }
             if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
@@ -133,7 +133,7 @@ struct ComplianceCommand: VaultCommand {
         var summary = zh
             ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
-        summary += zh ? ";审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs"
+        if s.escrowUsesLogged > 0 { summary += zh ? ";审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
         if s.auditTampered > 0 { summary += zh ? ";\(s.auditTampered) 个档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
         if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
