@@ -91,12 +91,20 @@ public struct ComplianceReport: Codable, Sendable {
         public var passwordChangedDate: String?
         public var dekRotatedDate: String?
         public var lastEscrowUseDate: String?
+        /// The department audit log against the archive (DEPARTMENT.md §7.4): trusted logged uses,
+        /// and `ok`, `none` (no log), `escrow use removed`, `altered` or `unreadable`.
+        public var escrowUsesLogged: Int?
+        public var auditLog: String?
 
         /// The keys of JSON.md §6.2.
         enum CodingKeys: String, CodingKey {
             case archive, owner, passwordChangedAt, passwordAgeDays, rotation, mustChangePassword, dekRotatedAt, escrow, escrowDetail
             case escrowUsesUnacknowledged, lastEscrowUseAt, verified, kdfLogN, kdfWeak, problem, nonCompliant
+            case escrowUsesLogged, auditLog
         }
+
+        /// Evidence of tampering in the audit comparison (exit 4).
+        public var auditTampered: Bool { auditLog == "escrow use removed" || auditLog == "altered" }
     }
 
     public struct Summary: Codable, Sendable, Equatable {
@@ -109,6 +117,9 @@ public struct ComplianceReport: Codable, Sendable {
         /// Archives whose password slot is below the cost floor.
         public var weakKDF = 0
         public var nonCompliant = 0
+        /// Trusted uses in the department's audit logs, and archives whose log shows tampering.
+        public var escrowUsesLogged = 0
+        public var auditTampered = 0
     }
 
     /// Now, or a date given with `--as-of` at `00:00:00Z` (JSON.md §6.2).
@@ -235,6 +246,21 @@ public struct ComplianceReport: Codable, Sendable {
             } else {
                 let slots = h.escrowSlots
                 row.escrow = slots.isEmpty ? "none" : "\(slots.count) slot(s), no registry to compare"
+            }
+            // DEPARTMENT.md §7.4 (helper AUDIT): the department's audit log against this archive.
+            if let registry, prefix == "archives/" {
+                let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+                if fd >= 0 {
+                    let audit = ArchiveAudit.check(layout: Layout(directory), archiveID: id, header: h, file: fd, registry: registry)
+                    close(fd)
+                    row.escrowUsesLogged = audit.logged
+                    row.auditLog = !audit.missing.isEmpty ? "escrow use removed" : audit.altered > 0 ? "altered"
+                        : audit.unreadable != nil ? "unreadable" : audit.items == nil ? "none" : "ok"
+                    problems += audit.problems
+                    if audit.tampered || audit.unreadable != nil { row.nonCompliant = true }
+                    if audit.tampered { summary.auditTampered += 1 }
+                    summary.escrowUsesLogged += audit.logged
+                }
             }
             if inspection.isTruncated {
                 problems.insert("unreadable: truncated", at: 0)

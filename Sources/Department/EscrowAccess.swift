@@ -16,6 +16,10 @@ public enum EscrowAccess {
         public let holders: [EscrowSlot.Holder]
         /// Where the interrupted save was kept, when one had to be removed first.
         public let repairBackup: String?
+        /// The holders' audit-log signing keys (DEPARTMENT.md §7.1), in the order of `holders`.
+        public let signers: [Curve25519.Signing.PrivateKey]
+        /// The department audit log the use was written to; nil outside a department.
+        public let auditLog: String?
     }
 
     /// Opens `path` with the managers' `identities` and records `action` ("open",
@@ -27,17 +31,24 @@ public enum EscrowAccess {
             throw DepartmentError(.invalid, "give your key file (--identity)", zh: "请用 --identity 指定您的密钥文件")
         }
         let vault = try Vault.open(path: path, escrowIdentities: identities, access: .readWrite)
-        return try recordUse(vault, path: path, action: action, now: now, departmentOverride: departmentOverride)
+        let signers = try (vault.openedThroughEscrow ?? []).map { holder in
+            guard let identity = identities.first(where: { $0.publicKey == holder.recipient }) else {
+                throw DepartmentError(.invalid, "no key given for \(holder.name)", zh: "未提供 \(holder.name) 的密钥")
+            }
+            return try ManagerSigningKey.derive(from: identity)
+        }
+        return try recordUse(vault, path: path, action: action, now: now, signers: signers, departmentOverride: departmentOverride)
     }
 
     /// Opens `path` again with a data key an agent kept from an escrow open by `holders`
     /// (`escrow open --keep`, AGENT.md §10), with the same checks as `open`, and records the use
     /// like any escrow open: the owner sees every use made through a kept key.
     public static func reopen(
-        _ path: String, dataKey: SymmetricKey, holders: [EscrowSlot.Holder], action: String, now: Int64, departmentOverride: String? = nil
+        _ path: String, dataKey: SymmetricKey, holders: [EscrowSlot.Holder], signers: [Curve25519.Signing.PrivateKey], action: String, now: Int64,
+        departmentOverride: String? = nil
     ) throws -> Opened {
         let vault = try Vault.open(path: path, escrowDataKey: dataKey, holders: holders, access: .readWrite)
-        return try recordUse(vault, path: path, action: action, now: now, departmentOverride: departmentOverride)
+        return try recordUse(vault, path: path, action: action, now: now, signers: signers, departmentOverride: departmentOverride)
     }
 
     /// Whether an escrow open may be kept (`escrow open --keep`): only when one manager's key
@@ -57,7 +68,8 @@ public enum EscrowAccess {
     }
 
     /// The checks and the record every escrow access goes through.
-    private static func recordUse(_ vault: Vault, path: String, action: String, now: Int64, departmentOverride: String?) throws -> Opened {
+    private static func recordUse(_ vault: Vault, path: String, action: String, now: Int64, signers: [Curve25519.Signing.PrivateKey],
+                                  departmentOverride: String?) throws -> Opened {
         let holders = vault.openedThroughEscrow ?? []
         // Honest use: a manager the department removed is refused by this tool (their key still
         // opens old copies, THREAT-MODEL §7; that is what rekey is for).
@@ -69,6 +81,18 @@ public enum EscrowAccess {
                                       zh: "\(gone.map(\.name).joined(separator: "、")) 已不是 \(registry.name) 的经理,档案未打开;如有疑问,请联系部门管理员")
             }
         }
+        let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride)
+        if layout != nil && signers.count != holders.count {
+            throw DepartmentError(.invalid, "this escrow access has no signing key for the department's audit log; nothing was opened (open it again with your key file)",
+                                  zh: "此托管访问没有用于部门审计日志的签名密钥,档案未打开;请重新用您的密钥文件打开")
+        }
+        // DEPARTMENT.md §7.2: the log is opened first; if it cannot be, nothing is recorded or shown.
+        let writer: AuditLog.Writer?
+        do { writer = try layout.map { try AuditLog.Writer(layout: $0, archiveID: vault.prefix.archiveIDHex) } } catch {
+            let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
+            throw DepartmentError(.io, "the department's audit log cannot be written (\(reason.0)); nothing was opened, recorded or changed. Ask the administrator to fix the audit folder",
+                                  zh: "无法写入部门审计日志(\(reason.1));档案未打开,也未记录或更改任何内容。请联系管理员修复审计文件夹")
+        }
         var backup: String?
         if vault.unfinishedBytes > 0 {
             // An interrupted save: the owner may be the one who cannot unlock; remove it (keeping
@@ -76,8 +100,41 @@ public enum EscrowAccess {
             backup = try ArchiveRepair.run(vault, path: path, now: now).backup
         }
         let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
+        let before = vault.header
         try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
                                     fingerprints: holders.map { KeyFile.fingerprint($0.recipient.rawRepresentation) }, now: now)
-        return Opened(archive: archive, holders: holders, repairBackup: backup)
+        // DEPARTMENT.md §7.2: the department's log, after the archive's record is committed and
+        // before anything is shown or reset; fails closed.
+        var logPath: String?
+        if let writer {
+            do {
+                logPath = try logUse(vault, before: before, action: action, now: now, writer: writer,
+                                     signers: zip(holders, signers).map { ($0.name, $1) })
+            } catch {
+                let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
+                throw DepartmentError(.io, "the department's audit log could not be written (\(reason.0)); nothing was shown, opened or reset. The escrow use's record stays in the archive (its owner will see it); nothing else changed. Ask the administrator to fix the audit folder (or free disk space), then try again",
+                                      zh: "无法写入部门审计日志(\(reason.1));未显示任何内容,也未打开或重置。此次托管使用的记录已留在档案中(档案所有人会看到),其他均未更改。请联系管理员修复审计文件夹(或清理磁盘空间)后重试")
+            }
+        }
+        return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath)
+    }
+
+    /// The use just recorded (the archive's last record) as signed lines of the audit log.
+    static func logUse(_ vault: Vault, before: ArchiveHeader, action: String, now: Int64, writer: AuditLog.Writer,
+                       signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
+        let h = vault.header
+        let index = before.recordCount
+        let offset = before.bodyLength
+        let length = Int(h.bodyLength - before.bodyLength)
+        let fd = Foundation.open(vault.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DepartmentError(.io, "cannot read back \(vault.path)", zh: "无法读回 \(vault.path)") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: length)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(FormatV1.bodyOffset) + off_t(offset)) }
+        guard n == length else { throw DepartmentError(.io, "cannot read back \(vault.path)", zh: "无法读回 \(vault.path)") }
+        let payload = try vault.record(at: index, offset: offset)
+        let use = AuditLog.Use(archiveID: vault.prefix.archiveIDHex, action: action, generation: h.dekGeneration, record: index,
+                               recordOffset: offset, recordBytes: bytes, payload: payload, time: now)
+        return try writer.append(use, signers: signers)
     }
 }

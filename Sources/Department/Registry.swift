@@ -9,11 +9,15 @@ public struct Registry: Codable, Equatable, Sendable {
         public var name: String
         public var recipient: String
         public var role: String
-        public init(addedAt: String, name: String, recipient: String, role: String) {
+        /// The manager's Ed25519 key for the audit log, `svmanager1…` (DEPARTMENT.md §7.1);
+        /// optional, left out of the file when absent (older registries keep their signature).
+        public var signingKey: String?
+        public init(addedAt: String, name: String, recipient: String, role: String, signingKey: String? = nil) {
             self.addedAt = addedAt
             self.name = name
             self.recipient = recipient
             self.role = role
+            self.signingKey = signingKey
         }
     }
 
@@ -114,6 +118,7 @@ public struct Registry: Codable, Equatable, Sendable {
         }
         for m in managers {
             _ = try KeyFile.parseRecipient(m.recipient)
+            if let key = m.signingKey { _ = try ManagerSigningKey.parse(key) }
             let n = m.name.utf8.count
             guard n >= 1, n <= FormatV1.maxHolderNameBytes, !m.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
                 throw DepartmentError(.invalid, "manager names are 1 to 64 bytes without control characters", zh: "经理姓名须为 1 至 64 字节且不含控制字符")
@@ -328,6 +333,8 @@ public struct Layout: Sendable {
     public var keys: String { root + "/keys" }
     public var archives: String { root + "/archives" }
     public var reports: String { root + "/reports" }
+    /// The escrow audit logs (DEPARTMENT.md §7.2).
+    public var audit: String { root + "/audit" }
     /// The archive of a salesperson, the name in NFC (DEPARTMENT.md §3.1).
     public func archive(of owner: String) -> String { archives + "/\(owner.precomposedStringWithCanonicalMapping).svault" }
 

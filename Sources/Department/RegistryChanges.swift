@@ -108,7 +108,7 @@ extension Registry {
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
             throw DepartmentError(.io, "cannot create \(parent): \(error.localizedDescription)", zh: "无法创建目录 \(parent):\(error.localizedDescription)")
         }
-        for dir in [layout.root, layout.keys, layout.archives, layout.reports] {
+        for dir in [layout.root, layout.keys, layout.archives, layout.reports, layout.audit] {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue { continue }
             // Not by umask: the department's files are for its members only.
@@ -136,13 +136,30 @@ extension Registry {
     }
 
     /// Adds a manager (an escrow holder); the name and the key must both be new.
-    public mutating func addManager(name: String, recipient: Curve25519.KeyAgreement.PublicKey, role: String, now: Int64) throws {
+    public mutating func addManager(name: String, recipient: Curve25519.KeyAgreement.PublicKey, role: String, now: Int64,
+                                    signingKey: Curve25519.Signing.PublicKey? = nil) throws {
         let name = try PersonName.normalized(name)
         let recipientString = AgeKeys.recipientString(recipient)
         guard !managers.contains(where: { $0.name == name || $0.recipient == recipientString }) else {
             throw DepartmentError(.invalid, "\(name) or this key is already a manager", zh: "\(name) 或此密钥已登记为经理")
         }
-        managers.append(.init(addedAt: Registry.timestamp(now), name: name, recipient: recipientString, role: role))
+        let signing = signingKey.map(ManagerSigningKey.string)
+        if let signing, managers.contains(where: { $0.signingKey == signing }) {
+            throw DepartmentError(.invalid, "this signing key is already a manager's", zh: "此签名密钥已登记给其他经理")
+        }
+        managers.append(.init(addedAt: Registry.timestamp(now), name: name, recipient: recipientString, role: role, signingKey: signing))
+    }
+
+    /// Sets the audit-log signing key of a manager (DEPARTMENT.md §7.1).
+    public mutating func setSigningKey(manager name: String, key: Curve25519.Signing.PublicKey) throws {
+        guard let i = managers.firstIndex(where: { $0.name == name }) else {
+            throw DepartmentError(.notFound, "\(name) is not a manager of this department", zh: "\(name) 不是本部门的经理")
+        }
+        let signing = ManagerSigningKey.string(key)
+        if managers.contains(where: { $0.name != name && $0.signingKey == signing }) {
+            throw DepartmentError(.invalid, "this signing key is already another manager's", zh: "此签名密钥已登记给其他经理")
+        }
+        managers[i].signingKey = signing
     }
 
     /// Removes a manager; refused when the escrow threshold would then need more managers than

@@ -34,6 +34,9 @@ public struct UnlockReview: Sendable {
         /// Header dates that cannot be true (DEPARTMENT.md §5): a change dated after today or
         /// before the archive's creation; not compliant.
         case impossibleDates([RotationPolicy.DateProblem])
+        /// The department's audit log names escrow uses the archive lacks, or has lines that do not
+        /// verify (DEPARTMENT.md §7.4).
+        case auditLog(ArchiveAudit)
     }
 
     /// A manager the department added, with the fingerprint the owner checks.
@@ -93,6 +96,11 @@ public struct UnlockReview: Sendable {
         }
         if let registry, h.department != nil { notices += try syncEscrow(vault, registry: registry, confirmRemoval: confirmRemoval) }
         if let uses = vault.header.escrowUses { notices.append(.escrowUses(count: Int(uses.unacknowledged), lastAt: uses.lastUseAt)) }
+        // DEPARTMENT.md §7.4: every signed use in the department's log must be in the archive.
+        if vault.openedThroughEscrow == nil, let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride) {
+            let audit = ArchiveAudit.check(layout: layout, vault: vault, registry: registry)
+            if audit.tampered || audit.unregistered > 0 || audit.unreadable != nil { notices.append(.auditLog(audit)) }
+        }
         let remaining = vault.header.escrowSlots
         if let k = remaining.first?.threshold, remaining.count < k {
             notices.append(.escrowBroken(left: remaining.count, needed: k))

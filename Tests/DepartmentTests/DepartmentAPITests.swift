@@ -24,8 +24,8 @@ final class DepartmentAPITests: XCTestCase {
         admin = try Curve25519.Signing.PrivateKey()
         (li, wang, chen) = (try Key(), try Key(), try Key())
         var r = Registry(name: "华东区销售部", adminKey: admin.publicKey, now: base)
-        try r.addManager(name: "李经理", recipient: li.publicKey, role: "department manager", now: base)
-        try r.addManager(name: "王总", recipient: wang.publicKey, role: "general manager", now: base)
+        try r.addManager(name: "李经理", recipient: li.publicKey, role: "department manager", now: base, signingKey: try ManagerSigningKey.derive(from: li).publicKey)
+        try r.addManager(name: "王总", recipient: wang.publicKey, role: "general manager", now: base, signingKey: try ManagerSigningKey.derive(from: wang).publicKey)
         try r.addSalesperson(named: "张伟", now: base)
         try r.save(directory: root.path, signer: admin)
         let vault = try Vault.create(path: path, owner: "张伟", password: pw("correct horse"), kdf: .insecureForTesting(logN: 10), now: base,
@@ -255,14 +255,14 @@ final class DepartmentAPITests: XCTestCase {
     }
 
     func testKeptEscrowAccessRecordsEveryUseStaysReadOnlyAndEndsWithANewDataKey() throws {
-        let (dataKey, holders) = try { () throws -> (SymmetricKey, [EscrowSlot.Holder]) in
+        let (dataKey, holders, signers) = try { () throws -> (SymmetricKey, [EscrowSlot.Holder], [Curve25519.Signing.PrivateKey]) in
             let first = try EscrowAccess.open(path, identities: [li], action: "open", now: base + day)
             XCTAssertNoThrow(try EscrowAccess.checkKeepable(first))
-            return (try XCTUnwrap(first.archive.vault.escrowDataKey), first.holders)
+            return (try XCTUnwrap(first.archive.vault.escrowDataKey), first.holders, first.signers)
         }()
         XCTAssertNil(try Vault.open(path: path, password: pw("correct horse")).escrowDataKey, "the owner's unlock is not escrow access")
         for i in 1...2 {
-            let again = try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, action: "open", now: base + day + Int64(i) * 60)
+            let again = try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, signers: signers, action: "open", now: base + day + Int64(i) * 60)
             XCTAssertEqual(again.archive.state.count(.escrowUse), 1 + i, "each use through the kept key is recorded")
             XCTAssertEqual(again.archive.state.count(.customer), 1)
             XCTAssertThrowsError(try again.archive.addCustomer(name: "X", now: base + day), "kept escrow access is read-only")
@@ -274,7 +274,12 @@ final class DepartmentAPITests: XCTestCase {
             XCTAssertTrue(review.notices.contains { if case .escrowUses(3, _) = $0 { return true } else { return false } }, "\(review.notices)")
             try vault.rekey(now: base + 2 * day, escrow: try ArchiveDepartment.rekeyPlan(vault, path: path).plan)
         }
-        XCTAssertThrowsError(try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, action: "open", now: base + 3 * day)) { error in
+        // DEPARTMENT.md §7.4: after a rekey the logged uses are still found (by their contents).
+        do {
+            let (_, review) = try ownerUnlock(at: base + 2 * day)
+            XCTAssertFalse(review.notices.contains { if case .auditLog = $0 { return true } else { return false } }, "\(review.notices)")
+        }
+        XCTAssertThrowsError(try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, signers: signers, action: "open", now: base + 3 * day)) { error in
             XCTAssertEqual((error as? VaultError)?.code, .wrongPassword)
         }
     }

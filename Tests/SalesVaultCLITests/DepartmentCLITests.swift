@@ -223,8 +223,8 @@ final class DepartmentCLITests: XCTestCase {
         // An attacker swaps 李经理's key in department.json for their own (the signature stays).
         _ = try dir.write("xp", "attacker pass phrase 1\n")
         try sv(["keys", "generate", "attacker", "--dir", dir.path("k"), "--passphrase-file", dir.path("xp"), "--insecure-kdf-cost", "10"])
-        let attackerKey = try String(contentsOfFile: dir.path("k/attacker.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let liKey = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let attackerKey = try pubRecipient(dir.path("k/attacker.pub"))
+        let liKey = try pubRecipient(dir.path("k/li.pub"))
         let json = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
         try json.replacingOccurrences(of: liKey, with: attackerKey).write(toFile: dept + "/department.json", atomically: true, encoding: .utf8)
         let show = try sv(["dept", "show", dept], expect: 4)
@@ -262,7 +262,7 @@ final class DepartmentCLITests: XCTestCase {
         try admin(["add-manager", dept, "赵总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
         let announced = try sv(["customer", "list"] + owner(a))
         XCTAssertTrue(announced.stderr.contains("+ 赵总"), announced.stderr)
-        XCTAssertTrue(announced.stderr.contains(KeyFileFingerprint.of(try String(contentsOfFile: dir.path("k/wang.pub"), encoding: .utf8))), announced.stderr)
+        XCTAssertTrue(announced.stderr.contains(KeyFileFingerprint.of(try pubRecipient(dir.path("k/wang.pub")))), announced.stderr)
         XCTAssertTrue(try sv(["compliance", dept], expect: 9).stdout.contains("missing"))
         try sv(["escrow", "open", a] + wang() + ["--", "customer", "list"], expect: 3)
         try sv(["escrow", "update", a, "--yes", "--password-file", dir.path("pw")])
@@ -304,14 +304,14 @@ final class DepartmentCLITests: XCTestCase {
         let csv = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv"], now: at(day: 300), expect: 9)
         // Ages in calendar days in Shanghai (DEPARTMENT.md §5): 2026-07-20 − 2026-05-31 = 50.
         let expected = """
-            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant
-            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes
-            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no
-            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes
-            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
-            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no
-            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
-            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,overdue (never changed),no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant,escrow_uses_logged,audit_log
+            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes,,
+            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no,,
+            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes,0,none
+            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none
+            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none
+            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,overdue (never changed),no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none
 
             """
         // The one CSV writer (JSON.md §6.2): a BOM for Excel, CRLF line ends.
@@ -319,7 +319,7 @@ final class DepartmentCLITests: XCTestCase {
         let zh = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9)
         XCTAssertTrue(zh.stdout.hasPrefix("\u{FEFF}档案,所有人,上次改密码,"), zh.stdout)
         // Yes and no in Chinese (issue 12): 是/否, never yes/no.
-        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是,0,none"), zh.stdout)
         XCTAssertFalse(zh.stdout.contains(",yes") || zh.stdout.contains(",no,"), zh.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
@@ -433,7 +433,7 @@ final class DepartmentCLITests: XCTestCase {
     func anotherRecipient() throws -> String {
         _ = try dir.write("zp", "manager zhao passphrase\n")
         try sv(["keys", "generate", "zhao", "--dir", dir.path("k"), "--passphrase-file", dir.path("zp"), "--insecure-kdf-cost", "10"])
-        return try String(contentsOfFile: dir.path("k/zhao.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try pubRecipient(dir.path("k/zhao.pub"))
     }
 
     func testReminderAtUnlockAndCalendarEvents() throws {
@@ -471,7 +471,7 @@ final class DepartmentCLITests: XCTestCase {
         let r = try runTool(["-c", "(sleep 1; printf 'manager li passphrase\\r') | script -qec \"\(age) -d -o \(out) \(dir.path("k/li.key"))\" /dev/null"], binary: "", executable: "/bin/sh")
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let identity = try String(contentsOfFile: out, encoding: .utf8)
-        let pub = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pub = try pubRecipient(dir.path("k/li.pub"))
         XCTAssertTrue(identity.contains("# public key: \(pub)\n"), identity)
         XCTAssertTrue(identity.contains("AGE-SECRET-KEY-1"))
         // …and that plain identity encrypts/decrypts with age against the .pub.
@@ -486,7 +486,7 @@ final class DepartmentCLITests: XCTestCase {
             .dropFirst("# public key: ".count)
         _ = try dir.write("ep", "external manager passphrase\n")
         try sv(["keys", "import", dir.path("ext.txt"), "--name", "ext", "--dir", dir.path("k"), "--passphrase-file", dir.path("ep"), "--insecure-kdf-cost", "10"])
-        XCTAssertEqual(try String(contentsOfFile: dir.path("k/ext.pub"), encoding: .utf8), "\(agePub)\n")
+        XCTAssertTrue(try String(contentsOfFile: dir.path("k/ext.pub"), encoding: .utf8).hasPrefix("\(agePub)\n# signing key: svmanager1"))  // DEPARTMENT.md §7.1
         try admin(["add-manager", dept, "外部经理", "--pub", dir.path("k/ext.pub")])
         let a = try newArchive("张伟")
         try sv(["escrow", "open", a, "--identity", dir.path("ext.txt"), "--", "customer", "list"])  // the plain age-keygen file

@@ -107,7 +107,7 @@ final class UnsealCLITests: XCTestCase {
         let lp = try dir.write("lp", "manager li passphrase\n")
         let g = try runTool(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", lp, "--insecure-kdf-cost", "10"])
         XCTAssertEqual(g.status, 0, g.stderr)
-        let recipient = try String(contentsOfFile: dir.path("k/li.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let recipient = try pubRecipient(dir.path("k/li.pub"))
         let input = try put("plain.bin", plain)
         XCTAssertEqual(try runTool(["-r", recipient, "-o", dir.path("m.age"), input], executable: age).status, 0)
         let r = try unseal([dir.path("m.age"), "--identity", dir.path("k/li.key"), "--passphrase-file", lp, "--out", dir.path("m.out")])

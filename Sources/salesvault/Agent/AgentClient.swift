@@ -167,11 +167,12 @@ enum AgentClient {
 
     /// Hands a manager's escrow access just opened (one holder) to the agent for `keep` seconds
     /// (§10), starting it if needed. Returns the time it is kept until, on the agent's clock.
-    static func keepEscrow(_ archive: String, dataKey: SymmetricKey, holder: EscrowSlot.Holder, keep: Int64) throws -> Int64 {
+    static func keepEscrow(_ archive: String, dataKey: SymmetricKey, holder: EscrowSlot.Holder, signer: Curve25519.Signing.PrivateKey, keep: Int64) throws -> Int64 {
         try ensureRunning()
         let request: [String: Any] = ["op": "keepEscrow", "archive": archive, "keep": keep,
                                       "holders": [["name": holder.name, "recipient": AgeKeys.recipientString(holder.recipient)]]]
-        guard let reply = try exchange(request, dataKey: dataKey) else {
+        // The audit-log signing seed first, then the data key: the cell's two halves.
+        guard let reply = try exchange(request, secret: Vault.KeptKeys(kek: SymmetricKey(secureBytes: signer.rawRepresentation), dek: dataKey)) else {
             throw CLIError(.failure, L("the session agent stopped before it took the escrow access", "会话代理在接管托管访问前意外停止,该访问未能保留"))
         }
         guard reply["ok"] as? Bool == true, let until = (reply["until"] as? NSNumber)?.int64Value else { throw refusal(reply) }

@@ -238,7 +238,7 @@ final class AgentServer {
     }
 
     /// A manager's escrow access to keep (§10): `archive`, `keep` (60…3600 s), `holders` (one
-    /// `{name, recipient}`), then 32 bytes: the data key.
+    /// `{name, recipient}`), then 64 bytes: the manager's signing seed and the data key.
     private func keepEscrow(_ request: [String: Any], conn: Int32, deadline: Int64) -> [String: Any] {
         guard let archive = archivePath(request),
               let keep = (request["keep"] as? NSNumber)?.int64Value, (SessionLimits.minimum...SessionLimits.maxEscrowKeep).contains(keep),
@@ -253,10 +253,11 @@ final class AgentServer {
             return ["ok": false, "error": "full", "message": "\(KeyStore.capacity) archives are unlocked already"]
         }
         do {
-            try AgentSocket.readExactly(conn, into: UnsafeMutableRawBufferPointer(rebasing: store.cell(cell)[32..<64]), deadline: deadline)
+            // The manager's audit-log signing seed, then the data key (DEPARTMENT.md §7.1).
+            try AgentSocket.readExactly(conn, into: store.cell(cell), deadline: deadline)
         } catch {
             store.release(cell)
-            return malformed("the 32 key bytes did not arrive")
+            return malformed("the 64 key bytes did not arrive")
         }
         forget(Self.key(archive, escrow: true))
         let now = clock.now
@@ -323,7 +324,7 @@ final class AgentServer {
                   !open.command.isEmpty, let inner = try? SalesVault.parseAsRoot(open.command), inner is any ArchiveCommand else {
                 return ["ok": false, "error": "refused", "message": "kept escrow access runs one customer-archive command through escrow open by the manager who opened it"]
             }
-            keys = .escrow(dataKey: store.dataKey(entry.cell), holders: holders)
+            keys = .escrow(dataKey: store.dataKey(entry.cell), holders: holders, signers: store.signingKey(entry.cell).map { [$0] } ?? [])
             do {
                 _ = try Vault.open(path: archive, escrowDataKey: store.dataKey(entry.cell), holders: holders, access: .readOnly)
             } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {

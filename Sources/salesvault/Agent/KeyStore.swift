@@ -65,9 +65,15 @@ final class KeyStore {
                               dek: SymmetricKey(data: UnsafeRawBufferPointer(rebasing: c[32..<64])))
     }
 
-    /// The data key of a cell holding kept escrow access (its first 32 bytes are zero).
+    /// The data key of a cell holding kept escrow access (its first 32 bytes are the manager's
+    /// audit-log signing seed, DEPARTMENT.md §7.1).
     func dataKey(_ i: Int) -> SymmetricKey {
         SymmetricKey(data: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(cell(i))[32..<64]))
+    }
+
+    /// The manager's signing key kept with escrow access (the cell's first 32 bytes).
+    func signingKey(_ i: Int) -> Curve25519.Signing.PrivateKey? {
+        try? Curve25519.Signing.PrivateKey(rawRepresentation: SecureBytes(copying: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(cell(i))[0..<32])))
     }
 
     func wipeAll() {

@@ -66,6 +66,8 @@ struct ComplianceCommand: VaultCommand {
         // Evidence that an archive was altered or damaged (--verify) is 4, as in verify and escrow
         // verify; plain non-compliance 9 (DEPARTMENT.md §6).
         if report.verifyFailed { throw ExitCode(ExitStatus.damaged.rawValue) }
+        // DEPARTMENT.md §7.4: an escrow use logged but removed from the archive is tampering.
+        if report.archives.contains(where: \.auditTampered) { throw ExitCode(ExitStatus.damaged.rawValue) }
         if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
     }
 
@@ -80,9 +82,11 @@ struct ComplianceCommand: VaultCommand {
     }
 
     static let csvHeader = ["archive", "owner", "password_changed", "password_age_days", "rotation", "must_change_password", "dek_rotated", "escrow",
-                            "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "kdf_log_n", "problem", "non_compliant"]
+                            "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "kdf_log_n", "problem", "non_compliant",
+                            "escrow_uses_logged", "audit_log"]
     static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
-                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本(log2)", "问题", "不合规"]
+                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本(log2)", "问题", "不合规",
+                              "审计日志中的托管访问", "审计日志"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         // Yes and no in the reader's language (是/否), like the header; the other values are codes.
@@ -90,7 +94,7 @@ struct ComplianceCommand: VaultCommand {
         return [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map(yes),
                 r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, verifiedWord(r.verified),
                 r.kdfLogN.map(String.init), r.problem,
-                yes(r.nonCompliant)].map { $0 ?? "" }
+                yes(r.nonCompliant), r.escrowUsesLogged.map(String.init), r.auditLog].map { $0 ?? "" }
     }
 
     /// The verification result in the reader's language.
@@ -121,7 +125,9 @@ struct ComplianceCommand: VaultCommand {
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "(过低)" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
-            let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
+            var uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
+            if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? ",日志 \(logged) 次" : ", \(logged) logged" }
+            if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
@@ -144,6 +150,8 @@ struct ComplianceCommand: VaultCommand {
         var summary = zh
             ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
+        if s.escrowUsesLogged > 0 { summary += zh ? ";审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
+        if s.auditTampered > 0 { summary += zh ? ";\(s.auditTampered) 个档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
         if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? ";\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }

@@ -21,7 +21,8 @@ struct DeptCommand: ParsableCommand {
               salesvault dept show 华东销售部
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
-        subcommands: [DeptInit.self, DeptAddManager.self, DeptRemoveManager.self, DeptAddSalesperson.self, DeptPolicy.self, DeptShow.self, DeptRotateAdmin.self])
+        subcommands: [DeptInit.self, DeptAddManager.self, DeptRemoveManager.self, DeptSetSigningKey.self, DeptAddSalesperson.self, DeptPolicy.self,
+                      DeptShow.self, DeptAudit.self, DeptRotateAdmin.self])
 }
 
 /// Loads, changes, re-signs and saves the registry, then shows it.
@@ -136,6 +137,8 @@ struct DeptAddManager: VaultCommand {
     @Option(name: .long, help: ArgumentHelp("The manager's public key file (NAME.pub).", valueName: "file")) var pub: String?
     @Option(name: .long, help: ArgumentHelp("The manager's public key (age1…).", valueName: "age1…")) var recipient: String?
     @Option(name: .long, help: "The manager's role, e.g. \"department manager\" or \"general manager\".") var role: String = "manager"
+    @Option(name: .long, help: ArgumentHelp("The manager's audit-log signing key (svmanager1…), when the .pub file has none.", valueName: "svmanager1…"))
+    var signingKey: String?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
@@ -144,15 +147,62 @@ struct DeptAddManager: VaultCommand {
     }
 
     func execute() throws {
-        let line = try recipient ?? String(decoding: KeyFile.read(pub!), as: UTF8.self)
-        let key = try KeyFile.parseRecipient(line)
+        let parsed = try recipient.map { (try KeyFile.parseRecipient($0), nil) } ?? ManagerSigningKey.parsePubFile(String(decoding: KeyFile.read(pub!), as: UTF8.self))
+        let key = parsed.0
+        let given = try signingKey.map(ManagerSigningKey.parse)
+        if let given, let inFile = parsed.1, given != inFile {
+            throw DepartmentError(.invalid, "--signing-key differs from the signing key in \(pub ?? "")", zh: "--signing-key 与 \(pub ?? "") 中的签名公钥不一致")
+        }
+        let signing = given ?? parsed.1
         let recipientString = AgeKeys.recipientString(key)
         try change(directory, admin: admin) { r in
-            try r.addManager(name: name, recipient: key, role: role, now: Clock.now)
+            try r.addManager(name: name, recipient: key, role: role, now: Clock.now, signingKey: signing)
             let pubPath = Layout(directory).keys + "/\(name).pub"
-            if !FileManager.default.fileExists(atPath: pubPath) { try KeyFile.writeNew(Array((recipientString + "\n").utf8), to: pubPath, mode: 0o644) }
-            return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).",
-                     "已添加 \(name)(\(role)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
+            let pubText = recipientString + "\n" + (signing.map { ManagerSigningKey.pubComment + ManagerSigningKey.string($0) + "\n" } ?? "")
+            if !FileManager.default.fileExists(atPath: pubPath) { try KeyFile.writeNew(Array(pubText.utf8), to: pubPath, mode: 0o644) }
+            let note = signing == nil ? L( " No audit-log signing key: add it with dept set-signing-key (until then this manager's escrow uses are logged but cannot be verified).",
+                                          "未登记审计日志签名公钥:请用 dept set-signing-key 添加(在此之前,该经理的托管调阅虽会记入审计日志,但无法核验)。") : L("", "")
+            return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).\(note.en)",
+                     "已添加 \(name)(\(role)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。\(note.zh)")
+        }
+    }
+}
+
+struct DeptSetSigningKey: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-signing-key", abstract: "Register a manager's audit-log signing key (from their .pub file or svmanager1…).",
+        discussion: "For a manager added before signing keys existed: `salesvault keys show NAME.key` prints it.")
+    @Argument(help: "The department directory.") var directory: String
+    @Argument(help: "The manager's name.") var name: String
+    @Option(name: .long, help: ArgumentHelp("The manager's public key file (NAME.pub) with its signing-key line.", valueName: "file")) var pub: String?
+    @Option(name: .long, help: ArgumentHelp("The signing key itself.", valueName: "svmanager1…")) var signingKey: String?
+    @OptionGroup var admin: AdminKeyOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if (pub == nil) == (signingKey == nil) { throw ValidationError("give exactly one of --pub FILE and --signing-key svmanager1…") }
+    }
+
+    func execute() throws {
+        let key: Curve25519.Signing.PublicKey
+        if let signingKey {
+            key = try ManagerSigningKey.parse(signingKey)
+        } else {
+            let parsed = try ManagerSigningKey.parsePubFile(String(decoding: KeyFile.read(pub!), as: UTF8.self))
+            guard let k = parsed.signingKey else {
+                throw DepartmentError(.malformed, "\(pub!) has no \"# signing key:\" line (salesvault keys show NAME.key prints the key)",
+                                      zh: "\(pub!) 中没有“# signing key:”一行(可用 salesvault keys show 密钥文件 查看)")
+            }
+            let registry = try Registry.load(directory: directory)
+            if let m = registry.managers.first(where: { $0.name == name }), m.recipient != AgeKeys.recipientString(parsed.recipient) {
+                throw DepartmentError(.invalid, "\(pub!) is not \(name)'s key file (another age1… key)", zh: "\(pub!) 不是 \(name) 的公钥文件(age1… 公钥不同)")
+            }
+            key = k
+        }
+        try change(directory, admin: admin) { r in
+            try r.setSigningKey(manager: name, key: key)
+            return L("\(name)'s audit-log signing key: \(ManagerSigningKey.string(key)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).",
+                     "\(name) 的审计日志签名公钥:\(ManagerSigningKey.string(key)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
         }
     }
 }
@@ -326,6 +376,9 @@ struct DeptShow: VaultCommand {
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
             Terminal.print("  \(m.name) (\(m.role))  \(fp)")
+            // DEPARTMENT.md §7.1: the audit-log signing key.
+            let signing = (m.signingKey.flatMap { try? ManagerSigningKey.parse($0) }).map { KeyFile.fingerprint($0.rawRepresentation) }
+            Terminal.print("      " + (signing.map { zh ? "审计签名:\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名:未登记(dept set-signing-key)" : "audit signing key: none (dept set-signing-key)")))
         }
         Terminal.print(zh ? "销售人员:" : "Salespeople:")
         for s in r.salespeople { Terminal.print("  \(s.name)  \(s.archive)") }

@@ -44,6 +44,7 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
     }
+    tellAuditLog(opened)
     return opened
 }
 
@@ -54,6 +55,15 @@ private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
     let other = altered == "A" ? "B" : "A"
     Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
                                    "档案头被改动:\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证,已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件,并告知档案所有人。").text) + "\n")
+}
+
+/// Where the use was logged besides the archive (DEPARTMENT.md §7.2).
+func tellAuditLog(_ opened: EscrowAccess.Opened) {
+    if let log = opened.auditLog {
+        Terminal.stderr(L("This use is also signed into the department's audit log (\(log)).\n", "此次使用已同时签名记入部门审计日志(\(log))。\n").text)
+    } else {
+        Terminal.stderr(L("No department folder: this use is recorded only in the archive (no audit log).\n", "未找到部门文件夹:此次使用仅记入档案,没有审计日志。\n").text)
+    }
 }
 
 struct EscrowOpen: VaultCommand {
@@ -105,6 +115,7 @@ struct EscrowOpen: VaultCommand {
             }
             opened = kept
             warnIfHeaderAltered(kept, path: archive)
+            tellAuditLog(kept)
         } else {
             // --keep beyond the limits is refused before the archive is opened (and checked again
             // once its header is authentic).
@@ -144,8 +155,8 @@ struct EscrowOpen: VaultCommand {
         let vault = opened.archive.vault
         let limits = SessionLimits.forArchive(archive, header: vault.header, departmentOverride: OwnerUnlock.departmentOverride)
         let seconds = try limits.resolveEscrowKeep(AgentDuration.seconds(keep))
-        guard let dataKey = vault.escrowDataKey, let holder = opened.holders.first else { return }
-        let until = try AgentClient.keepEscrow(vault.path, dataKey: dataKey, holder: holder, keep: seconds)
+        guard let dataKey = vault.escrowDataKey, let holder = opened.holders.first, let signer = opened.signers.first else { return }
+        let until = try AgentClient.keepEscrow(vault.path, dataKey: dataKey, holder: holder, signer: signer, keep: seconds)
         Terminal.stderr(L("Your session agent keeps this escrow access until \(AgentTime.text(until)); meanwhile: salesvault escrow open \(archive) --manager \(holder.name) -- COMMAND (each use is recorded). To forget it now: salesvault lock \(archive)\n",
                           "会话代理将保留此托管访问至 \(AgentTime.text(until));在此之前可运行:salesvault escrow open \(archive) --manager \(holder.name) -- 命令(每次使用都会记入档案)。如需提前清除,请运行:salesvault lock \(archive)\n").text)
     }

@@ -36,7 +36,7 @@ struct KeyOutputOptions: ParsableArguments {
     }
 
     /// Writes NAME.key (encrypted identity text, 0600) and NAME.pub (0644); prints both names.
-    func write(name: String, identityText: String, publicLine: String, fingerprint: String) throws {
+    func write(name: String, identityText: String, publicLine: String, fingerprint: String, signingKey: String) throws {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
             throw CLIError(.failure, L("\(name) cannot be a file name", "\(name) 不能用作文件名"), hint: L("use a plain name such as 李经理", "请使用简单的名称,例如 李经理"))
         }
@@ -48,7 +48,8 @@ struct KeyOutputOptions: ParsableArguments {
         let pubPath = dir + "/\(name).pub"
         if FileManager.default.fileExists(atPath: pubPath) { throw DepartmentError(.alreadyExists, "\(pubPath) exists already", zh: "\(pubPath) 已存在") }
         try KeyFile.writeNew(sealed, to: keyPath, mode: 0o600)
-        do { try KeyFile.writeNew(Array((publicLine + "\n").utf8), to: pubPath, mode: 0o644) } catch {
+        // The signing key as a comment: `age -R NAME.pub` still reads the file (DEPARTMENT.md §7.1).
+        do { try KeyFile.writeNew(Array((publicLine + "\n" + ManagerSigningKey.pubComment + signingKey + "\n").utf8), to: pubPath, mode: 0o644) } catch {
             unlink(keyPath)
             throw error
         }
@@ -57,6 +58,7 @@ struct KeyOutputOptions: ParsableArguments {
         Terminal.print(L("Public key:  \(pubPath)", "公钥:  \(pubPath)").text)
         Terminal.print("             \(publicLine)")
         Terminal.print(L("Fingerprint: \(fingerprint)", "指纹:  \(fingerprint)").text)
+        Terminal.print(L("Signing key: \(signingKey) (audit log; derived from this key, no other file)", "签名公钥:\(signingKey)(用于审计日志;由此密钥派生,无需另存文件)").text)
     }
 }
 
@@ -70,7 +72,8 @@ struct KeysGenerate: VaultCommand {
         let key = try Curve25519.KeyAgreement.PrivateKey()
         let text = KeyFile.identityText(key, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
         try output.write(name: name, identityText: text, publicLine: AgeKeys.recipientString(key.publicKey),
-                         fingerprint: KeyFile.fingerprint(key.publicKey.rawRepresentation))
+                         fingerprint: KeyFile.fingerprint(key.publicKey.rawRepresentation),
+                         signingKey: ManagerSigningKey.string(try ManagerSigningKey.derive(from: key).publicKey))
     }
 }
 
@@ -91,7 +94,8 @@ struct KeysImport: VaultCommand {
         let key = try KeyFile.parseIdentity(text)
         let normalized = KeyFile.identityText(key, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
         try output.write(name: name, identityText: normalized, publicLine: AgeKeys.recipientString(key.publicKey),
-                         fingerprint: KeyFile.fingerprint(key.publicKey.rawRepresentation))
+                         fingerprint: KeyFile.fingerprint(key.publicKey.rawRepresentation),
+                         signingKey: ManagerSigningKey.string(try ManagerSigningKey.derive(from: key).publicKey))
     }
 }
 
@@ -104,7 +108,7 @@ struct KeysShow: VaultCommand {
 
     func execute() throws {
         let text: String
-        if key.hasPrefix("age1") || key.hasPrefix("svadmin1") {
+        if key.hasPrefix("age1") || key.hasPrefix("svadmin1") || key.hasPrefix("svmanager1") {
             text = key
         } else {
             text = try KeyFile.open(try KeyFile.read(key)) {
@@ -116,6 +120,9 @@ struct KeysShow: VaultCommand {
         if let line = lines.first, line.hasPrefix("age1") {
             let k = try KeyFile.parseRecipient(line)
             (kind, publicString, raw) = (L("manager escrow key (public)", "经理托管密钥(公钥)"), line, k.rawRepresentation)
+        } else if let line = lines.first, line.hasPrefix("svmanager1") {
+            let k = try ManagerSigningKey.parse(line)
+            (kind, publicString, raw) = (L("manager signing key (audit log, public)", "经理签名公钥(审计日志)"), line, k.rawRepresentation)
         } else if let line = lines.first, line.hasPrefix("svadmin1") {
             let k = try KeyFile.parseAdminPublic(line)
             (kind, publicString, raw) = (L("administrator signing key (public)", "管理员签名密钥(公钥)"), line, k.rawRepresentation)
@@ -129,5 +136,15 @@ struct KeysShow: VaultCommand {
         Terminal.print(L("Kind:        ", "类型:  ").text + kind.text)
         Terminal.print(L("Public key:  ", "公钥:  ").text + publicString)
         Terminal.print(L("Fingerprint: ", "指纹:  ").text + KeyFile.fingerprint(raw))
+        // A manager's signing key (DEPARTMENT.md §7.1): derived from a secret key, or the .pub comment.
+        var signing: Curve25519.Signing.PublicKey?
+        if lines.contains(where: { $0.hasPrefix("AGE-SECRET-KEY-1") }) {
+            signing = try ManagerSigningKey.derive(from: KeyFile.parseIdentity(text)).publicKey
+        } else if publicString.hasPrefix("age1") {
+            signing = try ManagerSigningKey.parsePubFile(text).signingKey
+        }
+        if let signing {
+            Terminal.print(L("Signing key: ", "签名公钥:").text + ManagerSigningKey.string(signing) + "  " + KeyFile.fingerprint(signing.rawRepresentation))
+        }
     }
 }

@@ -110,6 +110,9 @@ enum OwnerUnlock {
             Terminal.stderr(Terminal.red(L("warning: \(en) — the clock of the computer that wrote it was wrong, or the header was edited; this archive is not compliant until the password is changed (salesvault passwd \(path)) and, for the data key, salesvault rekey \(path)",
                                            "警告:\(zh)——写入时电脑时钟有误,或档案头被改动;在更换密码(salesvault passwd \(path))之前本档案不合规;数据密钥日期有误时请运行 salesvault rekey \(path)").text) + "\n")
             return
+        case .auditLog(let audit):
+            tellAudit(audit)
+            return
         case .rotation(let r):
             // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
             let e = r.evaluation
@@ -122,6 +125,27 @@ enum OwnerUnlock {
                      "提醒:密码上次更换于 \(changed)\(never.text),距今已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text
         }
         Terminal.stderr(Terminal.yellow(text) + "\n")
+    }
+
+    /// The audit log against the archive (DEPARTMENT.md §7.4): loud, shown at every unlock.
+    static func tellAudit(_ audit: ArchiveAudit) {
+        for e in audit.missing {
+            let what = e.action == "resetPassword" ? L("password reset", "重置密码") : e.action == "export" ? L("plaintext export", "导出明文副本") : L("read-only open", "只读打开")
+            let day = Format.date(e.time)
+            Terminal.stderr(Terminal.red(L("WARNING: an escrow use by \(e.manager) on \(day) (\(what.en)) is in the department's audit log but missing from the archive: the archive was altered or put back (log entry \(e.entry), \(audit.path))",
+                                           "警告:部门审计日志中记录了 \(e.manager) 于 \(day) 的托管调阅(\(what.zh)),但档案中没有这条记录:档案已被篡改或被换回旧副本(日志第 \(e.entry) 条,\(audit.path))").text) + "\n")
+        }
+        if audit.altered > 0 {
+            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) has \(audit.altered) line(s) that do not verify (bad signature, malformed or out of chain): it was altered; tell the general manager",
+                                           "警告:部门审计日志 \(audit.path) 中有 \(audit.altered) 行无法核验(签名错误、格式错误或链条断开),日志已被改动;请告知总经理").text) + "\n")
+        }
+        if audit.unregistered > 0 {
+            Terminal.stderr(Terminal.yellow(L("The department's audit log has \(audit.unregistered) entry(ies) signed by keys the registry does not list for that manager: not trusted (run salesvault dept audit to see them)",
+                                              "部门审计日志中有 \(audit.unregistered) 条记录的签名密钥不在部门名册中(或与该经理登记的不符),不予采信(可运行 salesvault dept audit 查看)").text) + "\n")
+        }
+        if let reason = audit.unreadable {
+            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log could not be read: \(reason)", "警告:无法读取部门审计日志:\(reason)").text) + "\n")
+        }
     }
 
     /// With the archive open: the escrow uses the owner has not seen. They are marked seen by
