@@ -45,7 +45,7 @@ final class AuditLogCLITests: XCTestCase {
 
     func newArchive(_ owner: String) throws -> String {
         try admin(["add-salesperson", dept, owner])
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         let a = dept + "/archives/\(owner).svault"
         try sv(["customer", "add", "华为技术有限公司", "-a", a, "--password-file", dir.path("pw")])
         return a
