@@ -49,7 +49,7 @@ public enum ArchiveDepartment {
         let threshold = slots[0].threshold
         guard !kept.isEmpty, threshold == 1 || kept.count >= threshold else {
             throw DepartmentError(.invalid, "too few of this archive's escrow holders are still managers (\(kept.count), \(threshold) needed); run escrow update (it shows the department's managers and rekeys)",
-                                  zh: "本档案的托管持有人中,仍在任的经理只有 \(kept.count) 人,至少需要 \(threshold) 人;请运行 escrow update(会列出部门现有经理并更换数据密钥)")
+                                  zh: "本档案的托管持有人中，仍在任的经理只有 \(kept.count) 人，至少需要 \(threshold) 人；请运行 escrow update（会列出部门现有经理并更换数据密钥）")
         }
         let plan = Vault.EscrowPlan(holders: kept, threshold: threshold,
                                     pin: ArchiveHeader.DepartmentPin(adminKey: pin.adminKey, registrySerial: max(pin.registrySerial, registry.serial)))

@@ -61,7 +61,7 @@ struct ComplianceCommand: VaultCommand {
         let tooFew = report.archives.filter { $0.verified == "too few keys" }
         if !tooFew.isEmpty {
             Terminal.stderr(Terminal.safe(L("--verify: \(tooFew.count) archive(s) need several managers' keys together (k-of-n escrow); the keys given are too few, so their headers were not authenticated: give --identity for k managers\n",
-                                            "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验(k-of-n 共同托管);所给密钥不足,档案头未能核验,请用 --identity 提供 k 位经理的密钥\n").text))
+                                            "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验（k-of-n 共同托管）；所给密钥不足，档案头未能核验，请用 --identity 提供 k 位经理的密钥\n").text))
         }
         // Evidence that an archive was altered or damaged (--verify) is 4, as in verify and escrow
         // verify; plain non-compliance 9 (DEPARTMENT.md §6).
@@ -82,7 +82,7 @@ struct ComplianceCommand: VaultCommand {
     static let csvHeader = ["archive", "owner", "password_changed", "password_age_days", "rotation", "must_change_password", "dek_rotated", "escrow",
                             "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "kdf_log_n", "problem", "non_compliant"]
     static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
-                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本(log2)", "问题", "不合规"]
+                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本（log2）", "问题", "不合规"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         // Yes and no in the reader's language (是/否), like the header; the other values are codes.
@@ -102,7 +102,7 @@ struct ComplianceCommand: VaultCommand {
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
-        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
+        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? "，截至 " : ", as of ") + report.asOfDate)
         var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护成本", "托管", "托管访问"]
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
@@ -113,13 +113,13 @@ struct ComplianceCommand: VaultCommand {
                 continue
             }
             var rotation = word(r.rotation ?? "", zh)
-            if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
+            if r.mustChangePassword == true { rotation += zh ? "（须修改）" : " (must change)" }
             if let problem = r.problem?.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.hasPrefix("weak KDF") }).joined(separator: "; "),
                !problem.isEmpty {
                 rotation += " " + Terminal.cell(problem)
             }
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
-            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "(过低)" : " weak")) : kdf
+            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             let uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
@@ -142,18 +142,18 @@ struct ComplianceCommand: VaultCommand {
         let rotation = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         var summary = zh
-            ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
+            ? "\(s.archives) 个档案：密码轮换 \(rotation.isEmpty ? "-" : rotation)；托管 \(escrow.isEmpty ? "-" : escrow)；\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
         if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? ";\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
-        if report.policy.hasPrefix("no periodic") { summary += zh ? ";不要求定期更换密码(部门政策)" : "; no periodic rotation (department policy)" }
+        if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
         summary += s.nonCompliant == 0 ? (zh ? " — 合规" : " — compliant") : (zh ? " — \(s.nonCompliant) 个不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
         if let w = report.weeklyReports, !w.rows.isEmpty {
             let due = w.dueLocal
             print("")
-            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时提交 \(w.submitted) 人,逾期提交 \(w.late) 人,未提交 \(w.missing) 人" + (w.invalid > 0 ? ",校验未通过 \(w.invalid) 人" : "")
+            print(zh ? "销售周报 \(w.week)（截止 \(due)）：按时提交 \(w.submitted) 人，逾期提交 \(w.late) 人，未提交 \(w.missing) 人" + (w.invalid > 0 ? "，校验未通过 \(w.invalid) 人" : "")
                      : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing" + (w.invalid > 0 ? ", \(w.invalid) invalid" : ""))
             for r in w.rows {
                 let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交", "invalid": "提交内容校验未通过"][r.status] ?? r.status : r.status
@@ -200,7 +200,7 @@ struct RemindersCommand: VaultCommand {
 
     func execute() throws {
         let (entries, skipped) = try Reminders.collect(paths, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
-        for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file):不是可读的档案").text) + "\n") }
+        for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file)：不是可读的档案").text) + "\n") }
         let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
         if let output {
             // Atomically (a full disk leaves the old calendar, never a 0-byte one); a calendar is
@@ -230,5 +230,5 @@ func statusWord(_ status: String, zh: Bool) -> String {
     guard zh else { return status }
     return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
             "rekey required": "须更换数据密钥", "future date": "日期在未来",
-            "overdue (never changed)": "已逾期(从未更换)", "before creation": "早于档案创建"][status] ?? status
+            "overdue (never changed)": "已逾期（从未更换）", "before creation": "早于档案创建"][status] ?? status
 }
