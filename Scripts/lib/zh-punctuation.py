@@ -251,7 +251,7 @@ def is_english(chars):
     return stop >= 1 and letters >= 3 * han
 
 
-CODE_IN_PARENS = set("'\"[]$|\\<>")
+CODE_IN_PARENS = set("'\"[]|")
 
 
 def convert_literal(lit, in_tests=False):
@@ -325,13 +325,15 @@ def convert_literal(lit, in_tests=False):
             space_before = True
             before -= 1
         han_inside = any(is_han(c) for c in content if c)
-        if any(c in CODE_IN_PARENS for c in content if c) or at(a - 1) in ("<", "$"):
-            continue    # code: f("x", "y"), <(printf '…'), $(…)
+        text_inside = [c for c in content if c and c != " "]
+        if (any(c in CODE_IN_PARENS for c in text_inside) and not all(c in "'\"" for c in text_inside)) \
+                or at(a - 1) in ("<", "$", "\\"):
+            continue    # code: f("x", "y"), <(printf '…'), $(…); but (") and ("") are quoted marks
         if english:
             if space_before or not is_cjk(at(before)) or not han_inside:
                 continue
-        elif not ((not space_before and is_cjk(at(before))) or han_inside
-                  or (not space_before and eff[a - 1] is None and is_han(at(b + 1)))):
+        elif not ((not space_before and (is_cjk(at(before)) or eff[a - 1] is None)) or han_inside
+                  or (not space_before and is_cjk(at(b + 1)))):
             continue
         eff[a], eff[b] = "（", "）"
         if space_before and is_cjk(at(before)):
@@ -356,9 +358,9 @@ def convert_literal(lit, in_tests=False):
                 convert = True
         elif is_cjk(left):
             convert = True
-        elif p < 0 and is_han(right):
+        elif p < 0 and (is_han(right) or (q < n and eff[q] is None)):
             convert = True      # a literal that continues a sentence: ",改正后…"
-        elif p >= 0 and (eff[p] is None or (left.isascii() and (left.isalnum() or left in "\"'`"))) \
+        elif p >= 0 and (eff[p] is None or (left.isascii() and (left.isalnum() or left in "\"'`)"))) \
                 and is_han(right) and not (c == ":" and preceding_word(p) == "salesvault"):
             convert = True
         elif p >= 0 and eff[p] is None and (q >= n or eff[q] is None or is_cjk(right)):

@@ -436,7 +436,7 @@ public enum Reminders {
             let summary = zh ? "\(e.owner)：请于周五 \(hour):00 前提交本周销售周报" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
             // The path quoted for a shell: a name with spaces or `|` stays one argument.
             let quoted = "'" + e.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-            let description = zh ? "按制度 6.5(6),每周五下班前须向总经理和销售总监提交本周销售周报（本周新增内容标色）。请运行：salesvault report submit -a \(quoted)"
+            let description = zh ? "按制度 6.5（6），每周五下班前须向总经理和销售总监提交本周销售周报（本周新增内容标色）。请运行：salesvault report submit -a \(quoted)"
                 : "Regulation 6.5(6): every Friday, the week's archive goes to the general manager and the sales director. Run: salesvault report submit -a \(quoted)"
             lines += [
                 "BEGIN:VEVENT", "UID:\(e.archiveID)-weekly-report@salesvault", "DTSTAMP:\(stamp)",

@@ -24,7 +24,7 @@ public enum PersonName {
         guard name.utf8.count <= maxBytes else { throw refuse("is longer than \(maxBytes) bytes", "超过 \(maxBytes) 字节") }
         guard !name.unicodeScalars.contains(where: isRefused) else {
             throw refuse("contains control, bidi or zero-width characters (shown as \\u{…}); type it plainly",
-                         "含有控制字符、双向文字控制符或零宽字符(显示为 \\u{…});请重新输入姓名")
+                         "含有控制字符、双向文字控制符或零宽字符（显示为 \\u{…}）；请重新输入姓名")
         }
         guard !name.contains("/"), !name.contains("\\"), !name.contains("..") else {
             throw refuse("contains \"/\", \"\\\" or \"..\": it names the archive file, so it cannot hold a path",

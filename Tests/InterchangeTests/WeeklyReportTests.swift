@@ -308,7 +308,7 @@ final class WeeklyReportTests: XCTestCase {
             }
         }
         let marked = r.appendix.flatMap(\.rows).filter { $0.mark != .none }.count
-        XCTAssertEqual(marked, 5, "苏州 (new), 上海老客户 and 华东电力 (changed), 李强 (new), the project (changed): \(marked)")
+        XCTAssertEqual(marked, 5, "苏州 (new)，上海老客户 and 华东电力 (changed)，李强 (new), the project (changed): \(marked)")
     }
 
     /// The HTML page rendered by headless Chromium to a PNG (kept as a test artifact): the new

@@ -167,8 +167,8 @@ public enum CSVReader {
         InterchangeError(
             .malformedText,
             "\(name): the quoted field that starts on line \(line.withThousandsSeparators) (column \(column)) has no closing quote (\"); the rest of the file would run into it.",
-            zh: "\(name)：第 \(line.withThousandsSeparators) 行第 \(column) 列的内容以英文引号(\")开头，但直到文件末尾都没有对应的结束引号，后面的内容无法分行。",
+            zh: "\(name)：第 \(line.withThousandsSeparators) 行第 \(column) 列的内容以英文引号（\"）开头，但直到文件末尾都没有对应的结束引号，后面的内容无法分行。",
             hint: "Look at line \(line.withThousandsSeparators): add the missing quote, or write a quote inside a value as two quotes (\"\"). Saving the sheet again from Excel also fixes this.",
-            hintZH: "请检查第 \(line.withThousandsSeparators) 行：补上缺少的引号；单元格内容里的引号要写成两个(\"\")。也可以用 Excel 打开后重新另存为 CSV。")
+            hintZH: "请检查第 \(line.withThousandsSeparators) 行：补上缺少的引号；单元格内容里的引号要写成两个（\"\"）。也可以用 Excel 打开后重新另存为 CSV。")
     }
 }

@@ -87,7 +87,7 @@ struct SystemCause {
             (hint, hintZH) = ("Close other programs and try again.", "请关闭其他程序后重试。")
         default:
             let text = String(cString: strerror(err))
-            (english, chinese) = ("system error \(err): \(text)", "系统错误 \(err)(\(text))")
+            (english, chinese) = ("system error \(err): \(text)", "系统错误 \(err)（\(text)）")
             (hint, hintZH) = ("Try again; if it keeps failing, show this message to the administrator.",
                               "请重试；如果一直失败，请把这条信息发给管理员。")
         }

@@ -220,7 +220,7 @@ extension Importer {
             }
             let e = archive.state.entities(r.kind.entity, archiveID(where_.ref) ?? 0)
             let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
-            return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)(\(what.zh))")
+            return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)（\(what.zh)）")
         }
         /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
         func duplicateHint() -> (String, String) {

@@ -22,7 +22,7 @@ enum OfficeCryptoErrors {
     }
 
     static let resaveHint = "Open it in Excel or WPS with its password; Save As \"Excel Workbook (*.xlsx)\" with a password from Excel 2010 or later, WPS, or LibreOffice (File > Info > Protect Workbook > Encrypt with Password), and import that copy."
-    static let resaveHintZH = "请在 Excel 或 WPS 中用密码打开它，选择“另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再重新设置打开密码(Excel 2010 及以上：文件 > 信息 > 保护工作簿 > 用密码进行加密；WPS：文件 > 文档加密 > 密码加密),然后导入新保存的文件。"
+    static let resaveHintZH = "请在 Excel 或 WPS 中用密码打开它，选择“另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再重新设置打开密码（Excel 2010 及以上：文件 > 信息 > 保护工作簿 > 用密码进行加密；WPS：文件 > 文档加密 > 密码加密），然后导入新保存的文件。"
 
     static let accountHint = "Ask a colleague who can open it in Excel to Save As an unrestricted .xlsx with an open password, and import that copy."
     static let accountHintZH = "请让有权限的同事在 Excel 中打开它，另存为一份不受限制的 .xlsx 并设置打开密码，再导入那份文件。"

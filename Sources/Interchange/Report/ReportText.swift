@@ -143,7 +143,7 @@ public enum ReportText {
         let calendar = DepartmentCalendar(zoneName: r.timeZone) ?? .standard
         let from = calendar.dateString(of: r.periodStart)
         let to = calendar.dateString(of: r.periodEnd - 1)
-        return zh ? "\(from) 至 \(to)(\(r.timeZone == "Asia/Shanghai" ? "北京时间" : r.timeZone))" : "\(from) to \(to) (\(r.timeZone))"
+        return zh ? "\(from) 至 \(to)（\(r.timeZone == "Asia/Shanghai" ? "北京时间" : r.timeZone)）" : "\(from) to \(to) (\(r.timeZone))"
     }
 
     public static func markWord(_ m: AppendixTable.Mark, zh: Bool) -> String {

@@ -10,7 +10,7 @@ enum XLSXErrors {
         InterchangeError(
             .unsupportedWorkbook,
             "This is a password-encrypted workbook or an old Excel 97-2003 (.xls) file, not a plain .xlsx.",
-            zh: "这个文件是设了打开密码的工作簿，或者是旧版 Excel 97-2003(.xls)文件，不是普通的 .xlsx 文件。",
+            zh: "这个文件是设了打开密码的工作簿，或者是旧版 Excel 97-2003（.xls）文件，不是普通的 .xlsx 文件。",
             hint: "Import it with salesvault import, which asks for a workbook's password; an .xls must first be saved as \"Excel Workbook (*.xlsx)\".",
             hintZH: "请用 salesvault import 导入（它会询问打开密码）；.xls 文件需先“另存为”，保存类型选“Excel 工作簿（*.xlsx）”。")
     }

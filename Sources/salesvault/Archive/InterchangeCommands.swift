@@ -207,7 +207,7 @@ enum ImportReport {
             let delimiter = d == UInt8(ascii: "\t") ? (z ? "制表符分隔" : "tab-separated") : d == UInt8(ascii: ";") ? (z ? "分号分隔" : "semicolon-separated") : (z ? "逗号分隔" : "comma-separated")
             format = z ? "CSV 文本，\(delimiter)，\(e.displayNameZH) 编码" : "text file, \(delimiter), \(e.displayName)"
         }
-        Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))(\(format))" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
+        Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
             Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
         }
@@ -369,6 +369,6 @@ struct Export: ArchiveCommand {
                               "注意：\(shown) 是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，勿外传，用完及时删除。\n").text)
         }
         Terminal.print(L("Exported \(output.rows) record(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
-                         "已导出 \(output.rows) 条记录到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
+                         "已导出 \(output.rows) 条记录到 \(path)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
     }
 }

@@ -58,7 +58,7 @@ struct ReportCommand: ParsableCommand {
         guard !missing.isEmpty else { return report }
         if prompt && !context.throughEscrow && isatty(STDIN_FILENO) == 1 {
             Terminal.stderr(L("Regulation 6.2(2): each grade change needs its result and the problems met in the work report.\n",
-                              "按制度 6.2(2),客户等级调整后须在周报中写明调整结果及存在的问题，请逐项补填：\n").text)
+                              "按制度 6.2（2），客户等级调整后须在周报中写明调整结果及存在的问题，请逐项补填：\n").text)
             var noted = false
             for g in missing {
                 let head = "\(g.customerID) \(g.customer) \(ReportText.grade(g.from, zh: Render.zh)) → \(ReportText.grade(g.to, zh: Render.zh))"

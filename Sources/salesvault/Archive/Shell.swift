@@ -55,7 +55,7 @@ struct Shell: VaultCommand {
         let interactive = isatty(STDIN_FILENO) == 1
         if interactive {
             Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
-                    "已解锁 \(archive)(\(owner))。输入 help 查看命令，exit 锁定退出。").text)
+                    "已解锁 \(archive)（\(owner)）。输入 help 查看命令，exit 锁定退出。").text)
             // What the salesperson asks first: whom to follow up today.
             if let context, let agenda = try? context.archive.agenda(now: Clock.now, intervals: AgendaCommand.intervals(of: context.archive)) {
                 AgendaView.show(agenda, archive: context.archive, now: Clock.now)

@@ -143,7 +143,7 @@ struct Status: VaultCommand {
             rows.append((zh ? "密码更换次数" : "Password changes", count == 0 ? (zh ? "0（创建后从未更换）" : "0 (never changed since creation)") : "\(count)"))
         } else {
             rows.append((zh ? "密码更换次数" : "Password changes", zh
-                ? "未记录(旧版本写入的档案：按“修改日期等于创建日期”判断是否从未更换" + (rotation.neverChanged ? "，判断为从未更换" : "") + "；下次修改密码后开始记录)"
+                ? "未记录（旧版本写入的档案：按“修改日期等于创建日期”判断是否从未更换" + (rotation.neverChanged ? "，判断为从未更换" : "") + "；下次修改密码后开始记录）"
                 : "not recorded (written by an earlier version: \"never changed\" is judged by the change date equalling the creation date" + (rotation.neverChanged ? ", so never changed" : "") + "; counted from the next password change)"))
         }
         for problem in rotation.dateProblems {  // DEPARTMENT.md §5: not compliant

@@ -139,7 +139,7 @@ struct Unseal: VaultCommand {
         case .headerTruncated, .missingPayloadNonce, .truncatedChunk, .missingFinalChunk:
             return CLIError(.damaged, L("the file is truncated", "文件被截断"), hint: cut)
         case .headerTooLong: return header("the header is longer than 1 MiB", "文件头超过 1 MiB")
-        case .malformedStanzaLine: return header("a line is neither a recipient (->) nor the end (---)", "有一行既不是收件人行(->)也不是结束行（---）")
+        case .malformedStanzaLine: return header("a line is neither a recipient (->) nor the end (---)", "有一行既不是收件人行（->）也不是结束行（---）")
         case .malformedStanzaArguments: return header("a recipient line has an empty or non-ASCII argument", "收件人行含有空的或非 ASCII 的参数")
         case .malformedStanzaBody: return header("a recipient's data is not wrapped at 64 columns with a shorter last line", "收件人数据未按 64 列换行或缺少较短的末行")
         case .nonCanonicalBase64: return header("base64 that is not canonical", "base64 编码不规范")

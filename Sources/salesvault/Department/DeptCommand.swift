@@ -106,7 +106,7 @@ struct DeptAddManager: VaultCommand {
             let pubPath = Layout(directory).keys + "/\(name).pub"
             if !FileManager.default.fileExists(atPath: pubPath) { try KeyFile.writeNew(Array((recipientString + "\n").utf8), to: pubPath, mode: 0o644) }
             return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).",
-                     "已添加 \(name)(\(role)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
+                     "已添加 \(name)（\(role)），指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
         }
     }
 }

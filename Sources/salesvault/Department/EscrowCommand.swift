@@ -118,7 +118,7 @@ struct EscrowOpen: VaultCommand {
         let by = archiveOpened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
         let owner = archiveOpened.vault.header.owner
         Terminal.stderr(L("Opened \(archive) (\(owner)) through escrow as \(by), read-only. This use is recorded and shown to \(owner).\n",
-                          "已通过托管以 \(by) 的身份只读打开 \(archive)(\(owner))。此次使用已记录，并会告知 \(owner)。\n").text)
+                          "已通过托管以 \(by) 的身份只读打开 \(archive)（\(owner)）。此次使用已记录，并会告知 \(owner)。\n").text)
         if let keep { try keepAccess(opened, keep: keep) }
         let context = ArchiveContext(archiveOpened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
         if command.isEmpty {
@@ -415,7 +415,7 @@ struct EscrowVerify: VaultCommand {
             default: break
             }
         }
-        print(Terminal.green(zh ? "\(archive)(\(owner)):两个档案头副本用同一数据密钥通过认证，文件大小与登记一致，第 0 条起全部 \(check.records) 条记录均通过认证。此次校验未记入档案（不显示任何内容）。"
+        print(Terminal.green(zh ? "\(archive)（\(owner)）：两个档案头副本用同一数据密钥通过认证，文件大小与登记一致，第 0 条起全部 \(check.records) 条记录均通过认证。此次校验未记入档案（不显示任何内容）。"
                                 : "\(archive) (\(owner)): header copies authentic under one data key, size as committed, all \(check.records) records authentic from record 0. Not recorded as an escrow use (nothing of the content is shown)."))
     }
 }
