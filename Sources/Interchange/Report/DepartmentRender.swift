@@ -41,7 +41,7 @@ public enum DepartmentRender {
                 if let problem = zh ? p.problemZH : p.problem { notes.append(problem) }
                 cells += [C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"), C("\(t.activities)"),
                           C("\(open.reduce(0) { $0 + $1.projects })"), C(ReportText.amounts(value, zh: zh)), C("\(p.openComplaints)"),
-                          C(notes.joined(separator: zh ? ";" : "; "), fill: notes.isEmpty ? nil : ReportText.missingFill)]
+                          C(notes.joined(separator: zh ? "；" : "; "), fill: notes.isEmpty ? nil : ReportText.missingFill)]
             } else {
                 let why = (zh ? p.problemZH : p.problem) ?? ""
                 cells += Array(repeating: C(""), count: 6) + [C(why, fill: why.isEmpty ? nil : ReportText.missingFill)]

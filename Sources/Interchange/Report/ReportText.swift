@@ -105,7 +105,7 @@ public enum ReportText {
             guard c.activities > 0 else { return "0" }
             let parts = c.activitiesByType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\(activityType($0.key, zh: zh)) \($0.value)" }
-            return "\(c.activities)(" + parts.joined(separator: zh ? "、" : ", ") + ")"
+            return "\(c.activities)" + (zh ? "（" : "(") + parts.joined(separator: zh ? "、" : ", ") + (zh ? "）" : ")")
         }
         func coverage(_ c: WeeklyReport.Counts) -> String { c.abOwned == 0 ? "-" : "\(c.abTouched)/\(c.abOwned)" }
         var rows: [(String, String, String)] = [

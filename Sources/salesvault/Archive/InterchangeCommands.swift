@@ -214,12 +214,12 @@ enum ImportReport {
         for t in p.tables where t.rows > 0 {
             let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"
             if p.source.format == .json {
-                Terminal.print(z ? "  \(kind):\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
+                Terminal.print(z ? "  \(kind)：\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
             } else {
                 Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(t.headerLine) 行，共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
             }
             if !t.sample.isEmpty {
-                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "," : ", ")
+                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "，" : ", ")
                 Terminal.print(z ? "    首行数据：\(pairs)" : "    first row: \(pairs)")
             }
         }
@@ -275,7 +275,7 @@ enum ImportReport {
         }
         if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
         if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
-        return parts.joined(separator: z ? "," : ", ") + (z ? ":" : ": ") + (z ? p.reasonZH : p.reason)
+        return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + (z ? p.reasonZH : p.reason)
     }
 }
 

@@ -200,7 +200,7 @@ struct ReportCommand: ParsableCommand {
             let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
             let html = try ReportRender.data(report, format: .html, zh: zh)
             let result = try ReportSubmission.submit(report, xlsx: xlsx, html: html, registry: registry, layout: layout, archive: archive, now: Clock.now)
-            let to = result.manifest.recipients.map { "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+            let to = result.manifest.recipients.map { zh ? "\($0.name)（\($0.role)）" : "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
             let due = registry.reportDue(ISOWeek(parsing: report.week)!)
             let late = Clock.now > due
             Terminal.print(L("Submitted the report of \(report.week) (version \(result.version)), sealed to \(to):",

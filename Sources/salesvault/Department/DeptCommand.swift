@@ -254,27 +254,27 @@ struct DeptShow: VaultCommand {
             return
         }
         let zh = Language.current == .zh
-        Terminal.print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "版本" : "serial") \(r.serial), \(r.updatedAt))")
-        Terminal.print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
+        Terminal.print(zh ? "部门：\(r.name)  （版本 \(r.serial)，\(r.updatedAt)）" : "Department: \(r.name)  (serial \(r.serial), \(r.updatedAt))")
+        Terminal.print("\(zh ? "管理员指纹：" : "Administrator fingerprint: ")\(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
               + (zh ? "（签名与此密钥相符；请与您的管理员密钥指纹核对）" : "(signed by this key; compare it with your administrator's fingerprint)"))
         let rule = r.rotationPolicy.ruleText
-        Terminal.print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
-        Terminal.print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
-        let receivers = r.reportRecipients.map { "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
-        Terminal.print("\(zh ? "周报接收人" : "Weekly reports to"): \(receivers.isEmpty ? (zh ? "（无：请添加角色为 总经理 或 销售总监 的经理）" : "(none: add a manager whose role is general manager or sales director)") : receivers);"
-                       + (zh ? " 每周五 \(r.reportDueHour):00 前提交" : " due Fridays by \(r.reportDueHour):00"))
-        Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "（安全性不足，仅限测试）" : " (INSECURE, tests only)") : ""))
+        Terminal.print(zh ? "密码轮换：\(rule.zh)" : "Rotation: \(rule.en)")
+        Terminal.print("\(zh ? "计日时区：" : "Days counted in: ")\(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
+        let receivers = r.reportRecipients.map { zh ? "\($0.name)（\($0.role)）" : "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+        Terminal.print("\(zh ? "周报接收人：" : "Weekly reports to: ")\(receivers.isEmpty ? (zh ? "（无：请添加角色为 总经理 或 销售总监 的经理）" : "(none: add a manager whose role is general manager or sales director)") : receivers)"
+                       + (zh ? "；每周五 \(r.reportDueHour):00 前提交" : "; due Fridays by \(r.reportDueHour):00"))
+        Terminal.print("\(zh ? "密码保护成本下限：" : "Minimum password cost: ")2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "（安全性不足，仅限测试）" : " (INSECURE, tests only)") : ""))
         let session = SessionLimits(policy: r.policy)
         let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
         Terminal.print(zh ? "解锁（会话代理）：最长 \(most.zh)，闲置 \(idle.zh)后自动锁定" : "Unlock (session agent): at most \(most.en), locked after \(idle.en) without use")
         let contact = r.contactIntervals
         Terminal.print(zh ? "客户联系间隔：A 类至少每 \(contact.a) 天联系一次，B 类每 \(contact.b) 天" : "Contact intervals: A customers at least every \(contact.a) days, B every \(contact.b)")
         let k = r.policy.escrowThreshold
-        Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
+        Terminal.print((zh ? "托管：" : "Escrow: ") + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
         Terminal.print(zh ? "经理：" : "Managers:")
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(m.name) (\(m.role))  \(fp)")
+            Terminal.print(zh ? "  \(m.name)（\(m.role)）  \(fp)" : "  \(m.name) (\(m.role))  \(fp)")
         }
         Terminal.print(zh ? "销售人员：" : "Salespeople:")
         for s in r.salespeople { Terminal.print("  \(s.name)  \(s.archive)") }
