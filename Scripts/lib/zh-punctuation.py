@@ -1,57 +1,68 @@
 #!/usr/bin/env python3
-"""Full-width punctuation in the Chinese string literals of Swift sources (issue 12).
+r"""Full-width punctuation in the Chinese string literals of Swift sources (issue 12).
 
 Usage:
-    Scripts/lib/zh-punctuation.py [--check] [--list] PATH...
-        PATH: Swift files or folders (searched for *.swift). Default: Sources Tests
-        (relative to the package root, found from this script's location).
-    --check   change nothing; print FILE:LINE: TEXT for every literal the script
-              would change and exit 1 if there is any (0 otherwise).
-    --list    like --check but exit 0 (for reading).
+    Scripts/lib/zh-punctuation.py [--check | --list] [PATH...]
+        PATH: Swift files or folders (searched for *.swift, Fixtures folders skipped).
+        Default: Sources and Tests of the package this script is in.
+    (no option)  rewrite the files in place; prints how many files changed.
+    --check      change nothing; print FILE:LINE: SOURCE LINE for every literal the
+                 script would change, and exit 1 if there is one (0 otherwise).
+    --list       like --check, but exit 0.
 
-Python 3, standard library only. Idempotent: a second run changes nothing, so the
-coordinator can run it again on any merged tree.
+Python 3, standard library only. Idempotent: a second run changes nothing (each run
+repeats its passes until nothing changes), so it can be run again on any merged tree.
+It only ever turns ASCII , : ; ( ) ! ? into ， ： ； （ ） ！ ？ and drops ASCII spaces
+next to them; it never turns full-width marks back, so edits made by hand stay.
 
-What is a string literal: the Swift lexer is followed closely enough for this
-code base: "…", \"\"\"…\"\"\" (multi-line), raw #"…"# (any number of #), escapes
-(\\n, \\", \\u{…}, \\#…), interpolations \\( … ) with nested parentheses, nested
-string literals and comments inside them (nested literals are literals too and get
-the same treatment), // and nested /* */ comments (never touched).
+LEXING. Swift is followed closely enough for this code base: "…", a multi-line literal in three double quotes,
+raw #"…"# (any number of #), escapes (\n, \", \u{…}, \#…), interpolations \( … ) with
+nested parentheses, and inside them code with nested string literals and comments
+(the nested literals are literals too and get the same treatment); // and nested
+/* */ comments are never touched.
 
-Which literals: only those containing a Han character (U+3400–U+9FFF, U+F900–U+FAFF,
-U+20000–U+2FFFF). A literal without one (English text, separators such as ", ") is
-left as it is, whatever surrounds it. Literals that are data rather than prose are
-left alone too: a literal with a line break (a trailing "\\n" counts) in which some
-line has two or more tabs, or two or more ASCII commas with no space after any of
-them, no "。" ":" ";" "→" and no comma inside parentheses (CSV/TSV rows such as
-"客户名称,等级\\n华为,A\\n"). English sentences that quote some Chinese (two or more
-English function words such as "the", "of", "is", and at least three ASCII letters
-for each Han character) are "mixed": in them only a , : ; ! ? standing between two
-Han characters with no space is converted, and a pair ( ) only when it directly
-follows a CJK character and holds a Han character. A source line (or the line before it) carrying the comment
-`zh-punct: keep` is left alone entirely (for the rare literal the rules get wrong).
+WHICH LITERALS.
+  * Only a literal with a Han character (U+3400–U+9FFF, U+F900–U+FAFF, U+20000–U+2FFFF).
+    A literal without one (English text, a separator such as ", " or ";") is left as it
+    is, whatever surrounds it: texts put together from ASCII pieces need a hand edit.
+  * Not data or code: a literal of several lines one of which looks like code
+    (import x, from x import, def f, name = value, call(...)); a literal with a line
+    break (a trailing \n counts) in which a line has two or more tabs, or two or more
+    commas with no space after any of them and no 。 : ; → and no comma inside
+    parentheses (CSV/TSV such as "客户名称,客户等级,行业\n华为,A,通信\n").
+    Under Tests/ also: a literal without "。" and without ", " holding two commas, or a
+    comma and a line break (CSV rows and cells given to or expected from the readers and
+    writers), and a literal with an XML/HTML tag.
+  * Mixed literals: an English sentence that quotes Chinese (an English function word
+    such as the, of, is, by, and at least three ASCII letters for each Han character):
+    only a , : ; ! ? standing between two Han characters with no space is converted, and
+    a pair ( ) only when "(" directly follows a CJK character and the pair holds Han.
+  * `zh-punct: keep` in a comment on the line where a literal starts (or the line
+    before) leaves that literal alone: for test data whose ASCII marks are the point.
 
-Inside a Chinese literal, ASCII , : ; ( ) ! ? become ， ： ； （ ） ！ ？ as follows.
-"CJK" below means a Han character, CJK punctuation (U+3000–U+303F), a full-width
-form (U+FF01–U+FF60) or a closing ” ’ .
-  * Parentheses are converted as a pair or not at all. A pair ( … ) on the literal's
-    text (never the parentheses of an interpolation \\( … )) is converted when the
-    character just before "(" (an ASCII space between is allowed and then dropped) is
-    CJK, or when the text between them contains a Han character. Its content may be
-    ASCII: 人数(dept policy --threshold N) → 人数（dept policy --threshold N）. An
-    ASCII space after the ")" is dropped when CJK follows it. Unmatched parentheses
-    are left alone.
+RULES inside a Chinese literal. "CJK" means a Han character, CJK punctuation
+(U+3000–U+303F), a full-width form (U+FF01–U+FF60) or a closing ” ’.
+  * Protected, never converted: code in backticks `…`; URLs (scheme://…); format
+    specifiers (%d, %@); in a multi-line literal a line that is a command line
+    (starts with "salesvault ", "$ " or "./"); the parentheses of interpolations and
+    everything in an interpolation's code.
+  * Parentheses are converted as a pair or not at all (unmatched ones are left). A pair
+    is converted when "(" directly follows a CJK character or an interpolation, or the
+    pair holds a Han character, or ")" is directly followed by a CJK character. Its
+    content may be ASCII: 人数(dept policy --threshold N) → 人数（dept policy --threshold N）.
+    Not converted when it holds code: an ASCII quote ' " or [ ] | (other than a quote
+    mark alone: 英文引号(") → 英文引号（"）), or "(" follows < $ or \ (<(…), $(…)).
+    A space before "(" is dropped when CJK precedes it and the pair holds Han; a space
+    after ")" is dropped when CJK follows it.
   * , : ; ! ? are converted when the character before them is CJK (after the
-    parenthesis conversion above), or when it is an interpolation \\( … ) or an
-    ASCII letter, digit or quote and the next character (after ASCII spaces) is a Han
-    character, or when it is an interpolation whose nearest text before it is CJK and
-    what follows is CJK or another interpolation (无法创建目录 \\(dir):\\(reason)).
-    ASCII spaces right after a converted mark are dropped (， carries its own space).
-  * Never converted: anything between two digits (3,000,000, 18:00, 1:1); inside
-    code in backticks `…`; in URLs (scheme://…); in format specifiers (%d, %@); on a
-    line of a multi-line literal that is a command line (starts with "salesvault ",
-    "$ " or "./" after indentation); a ":" or "?" right before "/" or "//"; anything
-    in an interpolation's code (only the nested literals in it, by the same rules).
+    parentheses above: 6.2(2),按 → 6.2(2)，按 is also covered by the next case); or
+    when it is an interpolation, an ASCII letter or digit, a quote, a backtick or ")" and
+    the next character (after spaces) is Han (except "salesvault:", a program-name
+    prefix); or when it is an interpolation, the nearest text before that is CJK and an
+    interpolation or CJK follows (无法创建目录 \(dir):\(reason)); or when it starts the
+    literal and Han or an interpolation follows ("," + "改正后…"). Never between two
+    digits (3,000,000, 18:00, 1:1), nor a ":" or "?" before "/". ASCII spaces right
+    after a converted mark are dropped (， carries its own space).
 """
 
 import os
