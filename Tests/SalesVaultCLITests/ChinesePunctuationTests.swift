@@ -29,7 +29,8 @@ final class ChinesePunctuationTests: WeekArchiveTestCase {
         let python = try runTool(["python3", "--version"], executable: "/usr/bin/env")
         if python.status != 0 { throw XCTSkip("python3 not found: \(python.stderr)") }
         let script = repository.appendingPathComponent("Scripts/lib/zh-punctuation.py").path
-        let source = #"""  // zh-punct: keep
+        // zh-punct: keep (the script's own example, before and after)
+        let source = #"""
             let a = zh: "现行政策须 \(n) 名经理,移除后只剩 \(m(x, y)) 名;请先降低所需人数(dept policy --threshold N)"
             let b = L("cannot create \(dir): \(reason)", "无法创建目录 \(dir):\(reason)")
             let c = "A 类 \(a) 天, B 类 \(b) 天(制度 6.1):周五 18:00 前提交, 比例 1:1, 见 https://example.com/a?b=1"
@@ -48,7 +49,8 @@ final class ChinesePunctuationTests: WeekArchiveTestCase {
         let run = try runTool(["python3", script, file], executable: "/usr/bin/env")
         XCTAssertEqual(run.status, 0, run.stderr)
         let converted = try String(contentsOfFile: file, encoding: .utf8)
-        let expected = #"""  // zh-punct: keep
+        // zh-punct: keep
+        let expected = #"""
             let a = zh: "现行政策须 \(n) 名经理，移除后只剩 \(m(x, y)) 名；请先降低所需人数（dept policy --threshold N）"
             let b = L("cannot create \(dir): \(reason)", "无法创建目录 \(dir)：\(reason)")
             let c = "A 类 \(a) 天，B 类 \(b) 天（制度 6.1）：周五 18:00 前提交，比例 1:1，见 https://example.com/a?b=1"
