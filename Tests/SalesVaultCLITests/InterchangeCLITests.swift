@@ -202,7 +202,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let before = try bytes(archive)
         let dry = try sv(["--lang", "zh", "import", csv, "--dry-run"])
         XCTAssertTrue(dry.stdout.contains("GBK/GB18030 编码"), dry.stdout)
-        XCTAssertTrue(dry.stdout.contains("客户数据,表头在第 1 行,共 2 行"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("客户数据，表头在第 1 行，共 2 行"), dry.stdout)
         XCTAssertNotNil(dry.stdout.range(of: #"客户\s+2\s+0\s+0\s+0"#, options: .regularExpression), "2 new customers: \(dry.stdout)")
         XCTAssertTrue(dry.stdout.contains("以上为预览，未导入任何数据"), dry.stdout)
         XCTAssertEqual(try bytes(archive), before, "a dry run saves nothing")

@@ -74,7 +74,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let a = try newArchive("张伟")
         try week(a, customer: "苏州精密机械甲乙丙")
         let submitted = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
-        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报(第 1 版),已加密存入部门周报文件夹,仅 王总(总经理)、陈总监(sales director) 可以打开"), submitted.stdout)
+        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报（第 1 版），已加密存入部门周报文件夹，仅 王总（总经理）、陈总监（sales director） 可以打开"), submitted.stdout)
         let folder = dept + "/reports/2026-W48"
         for suffix in [".xlsx.age", ".html.age", ".json.age", ".manifest.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟" + suffix), suffix)
@@ -176,7 +176,7 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8))
         let page = dir.path("汇总.html")
         try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", page, "--lang", "zh"], now: at(day: 5, hour: 1))
-        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总(2026 年第 48 周"), "the default week is the last one due")
+        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总（2026 年第 48 周"), "the default week is the last one due")
     }
 
     func testTheFridayReminderIsInTheCalendar() throws {

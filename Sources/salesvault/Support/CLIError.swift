@@ -73,10 +73,10 @@ enum ErrorReport {
     /// Prints `salesvault: error: …` and `hint: …` to stderr and returns the exit code.
     static func exitCode(for error: Error) -> ExitCode {
         let (message, hint, status) = describe(error)
-        let prefix = Language.current == .zh ? "salesvault: 错误：" : "salesvault: error:"
-        let hintPrefix = Language.current == .zh ? "提示：" : "hint:"
-        var text = "\(prefix) \(message)\n"
-        if let hint { text += "\(hintPrefix) \(hint)\n" }
+        let prefix = Language.current == .zh ? "salesvault: 错误：" : "salesvault: error: "
+        let hintPrefix = Language.current == .zh ? "提示：" : "hint: "
+        var text = "\(prefix)\(message)\n"
+        if let hint { text += "\(hintPrefix)\(hint)\n" }
         fflush(nil)  // what was printed before the error comes first
         Terminal.stderr(text)
         return ExitCode(status.rawValue)
