@@ -104,7 +104,7 @@ for i in $(seq "$reports"); do
   at $friday "$bin" report submit --week 2026-W48 --no-prompt -a "D/archives/$p.svault" --password-file pw >/dev/null 2>&1
 done
 best dept_view 3 env SALESVAULT_TESTING=1 SALESVAULT_NOW=$((friday + 86400)) "$bin" report department D --week 2026-W48 --identity gm.txt
-grep -q "合计($reports 份周报)\|Total ($reports reports)" dept_view.out || { echo "error: the view did not open $reports reports" >&2; tail -n 30 dept_view.out >&2; exit 1; }
+grep -q "合计（$reports 份周报）\|Total ($reports reports)" dept_view.out || { echo "error: the view did not open $reports reports" >&2; tail -n 30 dept_view.out >&2; exit 1; }
 best age_d 3 sh -c 'for f in D/reports/2026-W48/*.json.age; do age -d -i gm.txt "$f" >/dev/null; done'
 
 python3 - "$customers" "$changes" "$reports" "$marked" <<'EOF'

@@ -451,9 +451,9 @@ public enum Reminders {
             for (kind, day) in [("remind", e.evaluation.remindDay), ("overdue", e.evaluation.overdueDay)] {
                 guard let day else { continue }
                 let summary = kind == "remind"
-                    ? (zh ? "更换 SalesVault 密码:\(e.owner)" : "Change the SalesVault password: \(e.owner)")
-                    : (zh ? "SalesVault 密码已逾期:\(e.owner)" : "SalesVault password overdue: \(e.owner)")
-                let description = zh ? "档案 \(e.path)。请运行:salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
+                    ? (zh ? "更换 SalesVault 密码：\(e.owner)" : "Change the SalesVault password: \(e.owner)")
+                    : (zh ? "SalesVault 密码已逾期：\(e.owner)" : "SalesVault password overdue: \(e.owner)")
+                let description = zh ? "档案 \(e.path)。请运行：salesvault passwd \(e.path)" : "Archive \(e.path). Run: salesvault passwd \(e.path)"
                 lines += AllDayEvent(uid: "\(e.archiveID)-\(kind)@salesvault", day: day, summary: summary, description: description).lines(stamp: stamp)
             }
         }
@@ -465,10 +465,10 @@ public enum Reminders {
             let due = { (w: ISOWeek) in calendar.start(of: w.friday) + Int64(hour) * 3_600 }
             if due(week) <= now { week = week.next }
             let start = due(week) - 7_200
-            let summary = zh ? "\(e.owner):请于周五 \(hour):00 前提交本周销售周报" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
+            let summary = zh ? "\(e.owner)：请于周五 \(hour):00 前提交本周销售周报" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
             // The path quoted for a shell: a name with spaces or `|` stays one argument.
             let quoted = "'" + e.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-            let description = zh ? "按制度 6.5(6),每周五下班前须向总经理和销售总监提交本周销售周报(本周新增内容标色)。请运行:salesvault report submit -a \(quoted)"
+            let description = zh ? "按制度 6.5（6），每周五下班前须向总经理和销售总监提交本周销售周报（本周新增内容标色）。请运行：salesvault report submit -a \(quoted)"
                 : "Regulation 6.5(6): every Friday, the week's archive goes to the general manager and the sales director. Run: salesvault report submit -a \(quoted)"
             lines += [
                 "BEGIN:VEVENT", "UID:\(e.archiveID)-weekly-report@salesvault", "DTSTAMP:\(stamp)",

@@ -63,7 +63,7 @@ public enum EscrowAccess {
         let k = header.escrowSlots.first?.threshold ?? 1
         guard k == 1, holders == 1 else {
             throw DepartmentError(.invalid, "this archive needs \(max(k, holders)) managers together; escrow access that needs several managers is never kept (each use needs all their keys)",
-                                  zh: "本档案须 \(max(k, holders)) 名经理共同调阅;多人共同调阅的托管访问不能保留,每次使用都须各位经理的密钥")
+                                  zh: "本档案须 \(max(k, holders)) 名经理共同调阅；多人共同调阅的托管访问不能保留，每次使用都须各位经理的密钥")
         }
     }
 
@@ -78,7 +78,7 @@ public enum EscrowAccess {
             let gone = holders.filter { !managers.contains(AgeKeys.recipientString($0.recipient)) }
             if !gone.isEmpty {
                 throw DepartmentError(.invalid, "\(gone.map(\.name).joined(separator: ", ")) is no longer a manager of \(registry.name); nothing was opened (ask the department's administrator)",
-                                      zh: "\(gone.map(\.name).joined(separator: "、")) 已不是 \(registry.name) 的经理,档案未打开;如有疑问,请联系部门管理员")
+                                      zh: "\(gone.map(\.name).joined(separator: "、")) 已不是 \(registry.name) 的经理，档案未打开；如有疑问，请联系部门管理员")
             }
         }
         let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride)

@@ -26,7 +26,7 @@ public struct EscrowUpdatePlan {
         guard vault.header.department != nil,
               let registry = try ArchiveDepartment.registry(forArchive: path, header: vault.header, override: departmentOverride) else {
             throw DepartmentError(.invalid, "\(path) was not created in a department; create archives with init --department DIR",
-                                  zh: "\(path) 不是在部门中创建的;请使用 init --department 目录 创建档案")
+                                  zh: "\(path) 不是在部门中创建的；请使用 init --department 目录 创建档案")
         }
         let coverage = EscrowCoverage.evaluate(vault.header, registry: registry)
         let plan = try registry.escrowPlan()

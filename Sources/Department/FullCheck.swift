@@ -28,7 +28,7 @@ public enum FullCheckText {
         let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
-            return Result(word: "unreadable", problem: "cannot open: \(reason)", problemZH: "无法打开:\(reason)", check: nil)
+            return Result(word: "unreadable", problem: "cannot open: \(reason)", problemZH: "无法打开：\(reason)", check: nil)
         }
         defer { close(fd) }
         var st = stat()
@@ -41,9 +41,9 @@ public enum FullCheckText {
         } catch let e as VaultError {
             let reason = e.reason.replacingOccurrences(of: "/dev/fd/\(fd)", with: path)
             let damaged = [.headerDamaged, .truncated, .kdfRefused].contains(e.code)
-            return Result(word: damaged ? "FORGED" : "unreadable", problem: reason, problemZH: "档案头无法读取:\(reason)", check: nil)
+            return Result(word: damaged ? "FORGED" : "unreadable", problem: reason, problemZH: "档案头无法读取：\(reason)", check: nil)
         } catch {
-            return Result(word: "unreadable", problem: "\(error)", problemZH: "无法读取:\(error)", check: nil)
+            return Result(word: "unreadable", problem: "\(error)", problemZH: "无法读取：\(error)", check: nil)
         }
         return describe(check, path: path, fd: fd)
     }
@@ -72,12 +72,12 @@ public enum FullCheckText {
     /// A failure in Chinese.
     public static func chinese(_ f: Vault.FullCheck.Failure) -> String {
         switch f {
-        case .copyForged(let c): return "档案头副本 \(c) 认证失败(在没有密钥的情况下被改动)"
-        case .copiesDisagree: return "两个档案头副本不一致:分别用两个不同的数据密钥认证"
+        case .copyForged(let c): return "档案头副本 \(c) 认证失败（在没有密钥的情况下被改动）"
+        case .copiesDisagree: return "两个档案头副本不一致：分别用两个不同的数据密钥认证"
         case .noAuthenticCopy: return "没有任何档案头副本能用其托管槽给出的密钥通过认证"
-        case .truncated(let size, let committed): return "档案被截断:文件 \(size) 字节,档案头登记 \(committed) 字节"
+        case .truncated(let size, let committed): return "档案被截断：文件 \(size) 字节，档案头登记 \(committed) 字节"
         case .unfinishedAppend(let bytes): return "已登记的记录之后还有 \(bytes) 字节未完成的保存"
-        case .records(let index, let reason): return index.map { "第 \($0) 条记录未通过认证:\(reason)" } ?? "记录与档案头不符:\(reason)"
+        case .records(let index, let reason): return index.map { "第 \($0) 条记录未通过认证：\(reason)" } ?? "记录与档案头不符：\(reason)"
         }
     }
 }

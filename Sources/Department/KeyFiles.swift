@@ -43,14 +43,14 @@ public enum KeyFile {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard t.hasPrefix("svadmin1"), let decoded = try? Bech32.decode(t), decoded.hrp == adminPublicHRP, decoded.data.count == 32,
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: decoded.data)
-        else { throw DepartmentError(.malformed, "not an administrator public key (svadmin1…): \(t.prefix(20))", zh: "不是管理员公钥(svadmin1…):\(t.prefix(20))") }
+        else { throw DepartmentError(.malformed, "not an administrator public key (svadmin1…): \(t.prefix(20))", zh: "不是管理员公钥（svadmin1…）：\(t.prefix(20))") }
         return key
     }
 
     public static func parseRecipient(_ text: String) throws -> Curve25519.KeyAgreement.PublicKey {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         do { return try AgeKeys.parseRecipient(t) } catch {
-            throw DepartmentError(.malformed, "not an age public key (age1…): \(t.prefix(20))", zh: "不是 age 公钥(age1…):\(t.prefix(20))")
+            throw DepartmentError(.malformed, "not an age public key (age1…): \(t.prefix(20))", zh: "不是 age 公钥（age1…）：\(t.prefix(20))")
         }
     }
 
@@ -73,8 +73,8 @@ public enum KeyFile {
             throw DepartmentError(.malformed, keyLines == 0
                                   ? "this is not a key file: no \(what) line (\(prefix)…) in it"
                                   : "expected exactly one \(what) line (\(prefix)…), found \(keyLines) of them and \(secrets.count - keyLines) other line(s)",
-                                  zh: keyLines == 0 ? "这不是密钥文件:其中没有以 \(prefix) 开头的密钥行"
-                                  : "密钥文件应当只有一行以 \(prefix) 开头的密钥,实际有 \(keyLines) 行密钥和 \(secrets.count - keyLines) 行其他内容")
+                                  zh: keyLines == 0 ? "这不是密钥文件：其中没有以 \(prefix) 开头的密钥行"
+                                  : "密钥文件应当只有一行以 \(prefix) 开头的密钥，实际有 \(keyLines) 行密钥和 \(secrets.count - keyLines) 行其他内容")
         }
         return (secrets[0], publicComment)
     }
@@ -83,7 +83,7 @@ public enum KeyFile {
         let (line, comment) = try secretLine(text, prefix: "AGE-SECRET-KEY-1", what: "age secret key")
         let key: Curve25519.KeyAgreement.PrivateKey
         do { key = try AgeKeys.parseIdentity(line) } catch {
-            throw DepartmentError(.malformed, "the age secret key does not decode (\(error))", zh: "age 私钥无法解码(\(error))")
+            throw DepartmentError(.malformed, "the age secret key does not decode (\(error))", zh: "age 私钥无法解码（\(error)）")
         }
         if let comment, comment != AgeKeys.recipientString(key.publicKey) {
             throw DepartmentError(.malformed, "the key file's public key comment does not match its secret key", zh: "密钥文件中的公钥注释与私钥不符")
@@ -99,12 +99,12 @@ public enum KeyFile {
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         if lines.count == 1 { return [try parseIdentity(text)] }
         guard !lines.isEmpty else {
-            throw DepartmentError(.malformed, "the key file holds no age secret key (AGE-SECRET-KEY-1…)", zh: "密钥文件中没有 age 私钥(AGE-SECRET-KEY-1…)")
+            throw DepartmentError(.malformed, "the key file holds no age secret key (AGE-SECRET-KEY-1…)", zh: "密钥文件中没有 age 私钥（AGE-SECRET-KEY-1…）")
         }
         return try lines.map { line in
             do { return try AgeKeys.parseIdentity(line) } catch {
                 throw DepartmentError(.malformed, "not an age identity file: a line is not an age secret key (AGE-SECRET-KEY-1…)",
-                                      zh: "不是 age 身份文件:有一行不是 age 私钥(AGE-SECRET-KEY-1…)")
+                                      zh: "不是 age 身份文件：有一行不是 age 私钥（AGE-SECRET-KEY-1…）")
             }
         }
     }
@@ -136,7 +136,7 @@ public enum KeyFile {
             switch e {
             case .noMatchingIdentity, .headerMACMismatch:
                 throw DepartmentError(.wrongPassphrase, "the passphrase does not open this key file", zh: "口令无法打开此密钥文件")
-            default: throw DepartmentError(.malformed, "the key file is not a valid age file (\(e))", zh: "密钥文件不是有效的 age 文件(\(e))")
+            default: throw DepartmentError(.malformed, "the key file is not a valid age file (\(e))", zh: "密钥文件不是有效的 age 文件（\(e)）")
             }
         }
         return String(decoding: plaintext, as: UTF8.self)
@@ -149,7 +149,7 @@ public enum KeyFile {
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             if errno == EEXIST { throw DepartmentError(.alreadyExists, "\(path) exists already", zh: "\(path) 已存在") }
-            throw DepartmentError(.io, "cannot create \(path): \(String(cString: strerror(errno)))", zh: "无法创建 \(path):\(String(cString: strerror(errno)))")
+            throw DepartmentError(.io, "cannot create \(path): \(String(cString: strerror(errno)))", zh: "无法创建 \(path)：\(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }

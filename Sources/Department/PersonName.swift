@@ -24,11 +24,11 @@ public enum PersonName {
         guard name.utf8.count <= maxBytes else { throw refuse("is longer than \(maxBytes) bytes", "超过 \(maxBytes) 字节") }
         guard !name.unicodeScalars.contains(where: isRefused) else {
             throw refuse("contains control, bidi or zero-width characters (shown as \\u{…}); type it plainly",
-                         "含有控制字符、双向文字控制符或零宽字符(显示为 \\u{…});请重新输入姓名")
+                         "含有控制字符、双向文字控制符或零宽字符（显示为 \\u{…}）；请重新输入姓名")
         }
         guard !name.contains("/"), !name.contains("\\"), !name.contains("..") else {
             throw refuse("contains \"/\", \"\\\" or \"..\": it names the archive file, so it cannot hold a path",
-                         "含有“/”“\\”或“..”:姓名会用作档案文件名,不能包含路径符号")
+                         "含有“/”“\\”或“..”：姓名会用作档案文件名，不能包含路径符号")
         }
         guard name == name.trimmingCharacters(in: .whitespaces) else {
             throw refuse("begins or ends with a space", "首尾不能有空格")
@@ -37,10 +37,10 @@ public enum PersonName {
         if let dot = name.lastIndex(of: "."), name[name.index(after: dot)...].first == "v",
            name[name.index(dot, offsetBy: 2)...].allSatisfy(\.isASCII) && name[name.index(dot, offsetBy: 2)...].allSatisfy(\.isNumber),
            name.index(dot, offsetBy: 2) < name.endIndex {
-            throw refuse("ends in \".v\" and a number, which names a report's later version", "不能以“.v”加数字结尾(这是周报修订版的文件名)")
+            throw refuse("ends in \".v\" and a number, which names a report's later version", "不能以“.v”加数字结尾（这是周报修订版的文件名）")
         }
         guard let first = name.first, first != ".", first != "-" else {
-            throw refuse("starts with \".\" or \"-\" (a hidden file or an option)", "不能以“.”或“-”开头(否则会被当作隐藏文件或命令选项)")
+            throw refuse("starts with \".\" or \"-\" (a hidden file or an option)", "不能以“.”或“-”开头（否则会被当作隐藏文件或命令选项）")
         }
     }
 

@@ -136,27 +136,27 @@ public struct Registry: Codable, Equatable, Sendable {
         let k = policy.escrowThreshold
         guard k >= 1, k == 1 || k <= managers.count else {
             throw DepartmentError(.invalid, "an escrow threshold of \(k) needs at least \(k) managers (there are \(managers.count))",
-                                  zh: "托管门限 \(k) 需要至少 \(k) 名经理(现有 \(managers.count) 名)")
+                                  zh: "托管门限 \(k) 需要至少 \(k) 名经理（现有 \(managers.count) 名）")
         }
         let r = policy.rotation
         if r.periodic {
             guard r.remindDays >= 7, r.remindDays < r.overdueDays, r.overdueDays <= 730 else {
                 throw DepartmentError(.invalid, "rotation days must satisfy 7 ≤ reminder < overdue ≤ 730 (got \(r.remindDays) and \(r.overdueDays))",
-                                      zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730(当前为 \(r.remindDays) 和 \(r.overdueDays))")
+                                      zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730（当前为 \(r.remindDays) 和 \(r.overdueDays)）")
             }
         }
         if let floor = policy.minKDFLogN, !(FormatV1.minTestingScryptLogN...FormatV1.maxScryptLogN).contains(floor) {
             throw DepartmentError(.invalid, "the minimum scrypt cost must be 2^\(FormatV1.minTestingScryptLogN)…2^\(FormatV1.maxScryptLogN) (got 2^\(floor))",
-                                  zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间(当前为 2^\(floor))")
+                                  zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间（当前为 2^\(floor)）")
         }
         for (grade, days) in [("A", policy.contactDaysA), ("B", policy.contactDaysB)] {
             if let days, !(1...365).contains(days) {
                 throw DepartmentError(.invalid, "the contact interval of \(grade) customers must be 1…365 days (got \(days))",
-                                      zh: "\(grade) 类客户的联系间隔须为 1 至 365 天(当前为 \(days) 天)")
+                                      zh: "\(grade) 类客户的联系间隔须为 1 至 365 天（当前为 \(days) 天）")
             }
         }
         if let hour = policy.reportDueHour, !(1...24).contains(hour) {
-            throw DepartmentError(.invalid, "the weekly report's due hour must be 1…24 (got \(hour))", zh: "周报截止时间须为 1 至 24 点(当前为 \(hour))")
+            throw DepartmentError(.invalid, "the weekly report's due hour must be 1…24 (got \(hour))", zh: "周报截止时间须为 1 至 24 点（当前为 \(hour)）")
         }
         if let roles = policy.reportRoles, roles.isEmpty || roles.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw DepartmentError(.invalid, "name at least one role that receives the weekly reports", zh: "请至少指定一个接收周报的经理角色")
@@ -164,7 +164,7 @@ public struct Registry: Codable, Equatable, Sendable {
         try SessionLimits.validate(policy)
         if let zone = policy.timeZone, DepartmentCalendar(zoneName: zone) == nil {
             throw DepartmentError(.invalid, "unknown time zone \"\(zone)\"; give an IANA name such as Asia/Shanghai or Asia/Hong_Kong (not an abbreviation like CST)",
-                                  zh: "未知的时区“\(zone)”;请使用 IANA 名称,例如 Asia/Shanghai 或 Asia/Hong_Kong(不要用 CST 之类的缩写)")
+                                  zh: "未知的时区“\(zone)”；请使用 IANA 名称，例如 Asia/Shanghai 或 Asia/Hong_Kong（不要用 CST 之类的缩写）")
         }
     }
 
@@ -229,7 +229,7 @@ public struct Registry: Codable, Equatable, Sendable {
         let json = try KeyFile.read(jsonPath)
         let layout = (registry: jsonPath, signature: signaturePath)
         guard let sigData = FileManager.default.contents(atPath: layout.signature) else {
-            throw DepartmentError(.forgedRegistry, "\(layout.signature) is missing: the registry is not signed", zh: "缺少 \(layout.signature):部门名册未签名")
+            throw DepartmentError(.forgedRegistry, "\(layout.signature) is missing: the registry is not signed", zh: "缺少 \(layout.signature)：部门名册未签名")
         }
         guard let signature = Base64.decode(String(decoding: sigData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
               signature.count == Curve25519.Signing.signatureByteCount
@@ -242,11 +242,11 @@ public struct Registry: Codable, Equatable, Sendable {
         let key = try KeyFile.parseAdminPublic(keyOnly.adminKey)
         guard key.isValidSignature(signature, for: json) else {
             throw DepartmentError(.forgedRegistry, "department.json does not match its signature: it was changed without the administrator's key",
-                                  zh: "department.json 与签名不符:在没有管理员密钥的情况下被修改")
+                                  zh: "department.json 与签名不符：在没有管理员密钥的情况下被修改")
         }
         let registry: Registry
         do { registry = try JSONDecoder().decode(Registry.self, from: Data(json)) } catch {
-            throw DepartmentError(.malformed, "department.json: \(error)", zh: "department.json 格式错误:\(error)")
+            throw DepartmentError(.malformed, "department.json: \(error)", zh: "department.json 格式错误：\(error)")
         }
         try registry.validate()
         return registry
@@ -270,7 +270,7 @@ public struct Registry: Codable, Equatable, Sendable {
                                       zh: "此管理员密钥(\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))已于版本 \(handover.serial) 将部门交接给 \(KeyFile.fingerprint(to.rawRepresentation)):请改用新密钥签名")
             }
             throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))",
-                                  zh: "此管理员密钥不属于本部门(\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))")
+                                  zh: "此管理员密钥不属于本部门（\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))）")
         }
         let layout = Layout(directory)
         let json = try encoded()

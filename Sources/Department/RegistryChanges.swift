@@ -34,7 +34,7 @@ extension Registry {
             || (previous.serial == current.serial && (try? KeyFile.read(layout.registry + ".prev")) != baseBytes) {
             throw DepartmentError(.olderRegistry,
                                   "department.json (serial \(current.serial)) is older than department.json.prev (serial \(previous.serial)): an older copy was put back. Restore the newest registry; nothing was signed",
-                                  zh: "department.json(版本 \(current.serial))比 department.json.prev(版本 \(previous.serial))更旧:有人放回了旧副本。请恢复最新的部门名册;未签名任何内容")
+                                  zh: "department.json（版本 \(current.serial)）比 department.json.prev（版本 \(previous.serial)）更旧：有人放回了旧副本。请恢复最新的部门名册；未签名任何内容")
         }
         let seen = try seenPath.map(SeenRegistries.load(path:))
         try seen?.check(name: current.name, serial: baseSerial, bytes: baseBytes)
@@ -106,7 +106,7 @@ extension Registry {
         let seen = try seenPath.map(SeenRegistries.load(path:))
         let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw DepartmentError(.io, "cannot create \(parent): \(error.localizedDescription)", zh: "无法创建目录 \(parent):\(error.localizedDescription)")
+            throw DepartmentError(.io, "cannot create \(parent): \(error.localizedDescription)", zh: "无法创建目录 \(parent)：\(error.localizedDescription)")
         }
         for dir in [layout.root, layout.keys, layout.archives, layout.reports, layout.audit] {
             var isDir: ObjCBool = false
@@ -114,7 +114,7 @@ extension Registry {
             // Not by umask: the department's files are for its members only.
             guard mkdir(dir, 0o750) == 0, chmod(dir, 0o750) == 0 else {
                 let reason = String(cString: strerror(errno))
-                throw DepartmentError(.io, "cannot create \(dir): \(reason)", zh: "无法创建目录 \(dir):\(reason)")
+                throw DepartmentError(.io, "cannot create \(dir): \(reason)", zh: "无法创建目录 \(dir)：\(reason)")
             }
         }
         var registry = Registry(name: name, adminKey: signer.publicKey, now: now)
@@ -170,7 +170,7 @@ extension Registry {
         }
         guard policy.escrowThreshold == 1 || policy.escrowThreshold <= managers.count - 1 else {
             throw DepartmentError(.invalid, "the policy needs \(policy.escrowThreshold) managers together; removing \(name) would leave \(managers.count - 1). Lower the threshold first (dept policy --threshold N)",
-                                  zh: "现行政策须 \(policy.escrowThreshold) 名经理共同调阅,移除 \(name) 后只剩 \(managers.count - 1) 名;请先降低所需人数(dept policy --threshold N)")
+                                  zh: "现行政策须 \(policy.escrowThreshold) 名经理共同调阅，移除 \(name) 后只剩 \(managers.count - 1) 名；请先降低所需人数（dept policy --threshold N）")
         }
         managers.remove(at: i)
     }

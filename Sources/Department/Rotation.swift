@@ -169,6 +169,6 @@ public struct RotationPolicy: Sendable, Equatable {
     public var ruleText: (en: String, zh: String) {
         periodic
             ? ("change the password every \(remindDays)–\(overdueDays) days", "每 \(remindDays)–\(overdueDays) 天更换一次密码")
-            : ("no periodic rotation (department policy)", "不要求定期更换(部门政策)")
+            : ("no periodic rotation (department policy)", "不要求定期更换（部门政策）")
     }
 }

@@ -31,7 +31,7 @@ public struct SeenRegistries: Codable, Equatable, Sendable {
         let bytes = try KeyFile.read(path)
         guard let record = try? JSONDecoder().decode(SeenRegistries.self, from: Data(bytes)), record.format == 1 else {
             throw DepartmentError(.malformed, "\(path) is not a record of signed registries; restore it from a backup (do not delete it)",
-                                  zh: "\(path) 不是有效的部门名册签名记录;请从备份恢复该文件(不要删除)")
+                                  zh: "\(path) 不是有效的部门名册签名记录；请从备份恢复该文件（不要删除）")
         }
         return record
     }
@@ -46,7 +46,7 @@ public struct SeenRegistries: Codable, Equatable, Sendable {
         defer { unlink(tmp) }
         try KeyFile.writeNew(bytes, to: tmp, mode: 0o600)
         guard rename(tmp, path) == 0 else {
-            throw DepartmentError(.io, "cannot write \(path): \(String(cString: strerror(errno)))", zh: "无法写入 \(path):\(String(cString: strerror(errno)))")
+            throw DepartmentError(.io, "cannot write \(path): \(String(cString: strerror(errno)))", zh: "无法写入 \(path)：\(String(cString: strerror(errno)))")
         }
         let dir = Foundation.open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
         if dir >= 0 {
@@ -62,12 +62,12 @@ public struct SeenRegistries: Codable, Equatable, Sendable {
         guard serial >= seen.serial else {
             throw DepartmentError(.olderRegistry,
                                   "department.json (serial \(serial)) is older than the newest registry this administrator key signed (serial \(seen.serial)): an older copy was put back. Restore the newest department.json and department.sig; nothing was signed",
-                                  zh: "department.json(版本 \(serial))比此管理员密钥签过的最新部门名册(版本 \(seen.serial))更旧,说明有人放回了旧副本。请恢复最新的 department.json 和 department.sig;本次未签名任何内容")
+                                  zh: "department.json（版本 \(serial)）比此管理员密钥签过的最新部门名册（版本 \(seen.serial)）更旧，说明有人放回了旧副本。请恢复最新的 department.json 和 department.sig；本次未签名任何内容")
         }
         if serial == seen.serial, Self.digest(bytes) != seen.sha256 {
             throw DepartmentError(.olderRegistry,
                                   "department.json (serial \(serial)) is not the registry this administrator key signed with that serial: restore the one signed last; nothing was signed",
-                                  zh: "department.json(版本 \(serial))与此管理员密钥以该版本号签过的部门名册不一致:请恢复最后签名的那一份;本次未签名任何内容")
+                                  zh: "department.json（版本 \(serial)）与此管理员密钥以该版本号签过的部门名册不一致：请恢复最后签名的那一份；本次未签名任何内容")
         }
     }
 

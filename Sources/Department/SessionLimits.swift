@@ -58,11 +58,11 @@ public struct SessionLimits: Equatable, Sendable {
         let maxMinutes = policy.unlockMaxMinutes ?? Int(defaultAbsolute / 60)
         guard (1...Int(maxAbsolute / 60)).contains(maxMinutes) else {
             throw DepartmentError(.invalid, "the unlock limit must be 1 minute to 24 hours (got \(maxMinutes) minutes)",
-                                  zh: "解锁时长上限须在 1 分钟到 24 小时之间(当前为 \(maxMinutes) 分钟)")
+                                  zh: "解锁时长上限须在 1 分钟到 24 小时之间（当前为 \(maxMinutes) 分钟）")
         }
         if let idle = policy.unlockIdleMinutes, !(1...maxMinutes).contains(idle) {
             throw DepartmentError(.invalid, "the idle limit must be 1 minute up to the unlock limit of \(maxMinutes) minutes (got \(idle) minutes)",
-                                  zh: "闲置锁定时间须在 1 分钟到解锁时长上限 \(maxMinutes) 分钟之间(当前为 \(idle) 分钟)")
+                                  zh: "闲置锁定时间须在 1 分钟到解锁时长上限 \(maxMinutes) 分钟之间（当前为 \(idle) 分钟）")
         }
     }
 
@@ -77,7 +77,7 @@ public struct SessionLimits: Equatable, Sendable {
         guard absolute <= absoluteCeiling else {
             let (en, zh) = whose(absoluteFromDepartment)
             throw DepartmentError(.invalid, "\(en) unlocking for at most \(Self.text(absoluteCeiling).en); \(Self.text(absolute).en) was asked. Choose a shorter --for",
-                                  zh: "\(zh)解锁时长最多 \(Self.text(absoluteCeiling).zh),您设定的是 \(Self.text(absolute).zh)。请用 --for 指定更短的时长")
+                                  zh: "\(zh)解锁时长最多 \(Self.text(absoluteCeiling).zh)，您设定的是 \(Self.text(absolute).zh)。请用 --for 指定更短的时长")
         }
         let idle = askedIdle ?? min(self.idle, absolute)
         guard idle >= Self.minimum else {
@@ -86,11 +86,11 @@ public struct SessionLimits: Equatable, Sendable {
         guard !idleFromDepartment || idle <= self.idle else {
             let (en, zh) = whose(true)
             throw DepartmentError(.invalid, "\(en) at most \(Self.text(self.idle).en) without use before locking; \(Self.text(idle).en) was asked. Choose a shorter --idle",
-                                  zh: "\(zh)闲置超过 \(Self.text(self.idle).zh)必须自动锁定,您设定的是 \(Self.text(idle).zh)。请用 --idle 指定更短的时间")
+                                  zh: "\(zh)闲置超过 \(Self.text(self.idle).zh)必须自动锁定，您设定的是 \(Self.text(idle).zh)。请用 --idle 指定更短的时间")
         }
         guard idle <= absolute else {
             throw DepartmentError(.invalid, "the idle limit (\(Self.text(idle).en)) cannot be longer than the unlock (\(Self.text(absolute).en))",
-                                  zh: "闲置锁定时间(\(Self.text(idle).zh))不能超过解锁时长(\(Self.text(absolute).zh))")
+                                  zh: "闲置锁定时间（\(Self.text(idle).zh)）不能超过解锁时长（\(Self.text(absolute).zh)）")
         }
         return (absolute, idle)
     }
@@ -107,7 +107,7 @@ public struct SessionLimits: Equatable, Sendable {
         }
         guard keep <= escrowKeepCeiling else {
             throw DepartmentError(.invalid, "escrow access may be kept at most \(Self.text(escrowKeepCeiling).en) (the department's idle limit, and never over an hour); \(Self.text(keep).en) was asked",
-                                  zh: "托管访问最多只能保留 \(Self.text(escrowKeepCeiling).zh)(以部门规定的闲置锁定时间为限,且不超过 1 小时),您设定的是 \(Self.text(keep).zh)")
+                                  zh: "托管访问最多只能保留 \(Self.text(escrowKeepCeiling).zh)（以部门规定的闲置锁定时间为限，且不超过 1 小时），您设定的是 \(Self.text(keep).zh)")
         }
         return keep
     }

@@ -293,7 +293,7 @@ public enum SubmissionCheck {
                                calendar: DepartmentCalendar) -> (en: String, zh: String)? {
         guard let archive else {
             return ("the registered archive of \(m.owner) cannot be read, so the report cannot be matched to it",
-                    "无法读取 \(m.owner) 登记的档案,无法核对这份周报")
+                    "无法读取 \(m.owner) 登记的档案，无法核对这份周报")
         }
         guard m.archiveID == archive.prefix.archiveIDHex else {
             return ("version \(m.version) was made from another archive than the one registered for \(m.owner)",
@@ -315,7 +315,7 @@ public enum SubmissionCheck {
             }
             guard data.count == f.bytes, (try? SHA256.hash(Array(data)).hexString) == f.sha256 else {
                 return ("\(f.name) is not the file version \(m.version)'s manifest lists (changed after submission)",
-                        "\(f.name) 与第 \(m.version) 版提交清单不符,提交后可能被改动过")
+                        "\(f.name) 与第 \(m.version) 版提交清单不符，提交后可能被改动过")
             }
         }
         guard m.files.contains(where: { $0.name.hasSuffix(".json.age") }) else {

@@ -59,7 +59,7 @@ public final class CustomerArchive {
             guard index < records else { return }
             if let checkpoint, index == checkpoint {
                 let m = try Snapshot.decodeMeta(payload)
-                guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)", zh: "档案数据有误:第 \(index) 条记录处的快照标注的位置是第 \(m.covers) 条,二者不符") }
+                guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)", zh: "档案数据有误：第 \(index) 条记录处的快照标注的位置是第 \(m.covers) 条，二者不符") }
                 state.start(from: m)
                 snapshot = SnapshotSize(records: m.parts, summaryBytes: payload.count + overhead, bytes: payload.count + overhead)
                 (meta, partsLeft) = (m, m.parts - 1)
@@ -74,7 +74,7 @@ public final class CustomerArchive {
                 case .log:
                     logParts.append(index)  // read when the log is needed (§6.1)
                 case .directory:
-                    guard directory == nil else { throw ArchiveError(.corruptRecord, "the snapshot has two log directories", zh: "档案数据有误:快照含有两个跟进记录目录") }
+                    guard directory == nil else { throw ArchiveError(.corruptRecord, "the snapshot has two log directories", zh: "档案数据有误：快照含有两个跟进记录目录") }
                     directory = payload
                     snapshot.summaryBytes += payload.count + overhead
                 }
@@ -87,19 +87,19 @@ public final class CustomerArchive {
                         let own = log.segments.last.map { $0.snapshot == meta.covers ? $0.parts.map(\.index) : [] } ?? []
                         guard own == logParts else {
                             throw ArchiveError(.corruptRecord, "the snapshot's log directory does not list its own log parts",
-                                               zh: "档案数据有误:快照的跟进记录目录与快照自身的跟进记录部分不符")
+                                               zh: "档案数据有误：快照的跟进记录目录与快照自身的跟进记录部分不符")
                         }
                         state.beginPartialLog(log, idLimit: meta.nextID, tail: records - meta.covers - UInt64(meta.parts))
                         deferring = []
                     } else if !logParts.isEmpty {
-                        throw ArchiveError(.corruptRecord, "the snapshot has log parts but no log directory", zh: "档案数据有误:快照含有跟进记录部分,却没有目录")
+                        throw ArchiveError(.corruptRecord, "the snapshot has log parts but no log directory", zh: "档案数据有误：快照含有跟进记录部分，却没有目录")
                     }
                 }
                 return
             }
             if Snapshot.isSnapshot(payload) {
                 // An older snapshot (when reading from the start): its content is in the records.
-                guard onlyKind != nil else { throw ArchiveError(.corruptRecord, "record \(index) is a snapshot the header does not point to", zh: "档案数据有误:第 \(index) 条记录是快照,但档案头并未指向它") }
+                guard onlyKind != nil else { throw ArchiveError(.corruptRecord, "record \(index) is a snapshot the header does not point to", zh: "档案数据有误：第 \(index) 条记录是快照，但档案头并未指向它") }
                 return
             }
             window.append(payload)
@@ -110,7 +110,7 @@ public final class CustomerArchive {
                 windowBytes = 0
             }
         }
-        guard partsLeft == 0 else { throw ArchiveError(.corruptRecord, "the snapshot ends before its last part", zh: "档案数据有误:快照不完整,缺少最后一部分") }
+        guard partsLeft == 0 else { throw ArchiveError(.corruptRecord, "the snapshot ends before its last part", zh: "档案数据有误：快照不完整，缺少最后一部分") }
         if !window.isEmpty { try state.apply(encoded: window, deferring: deferring, onlyKind: onlyKind) }
         return state
     }
@@ -145,7 +145,7 @@ public final class CustomerArchive {
         let payload = try vault.record(at: part.index, offset: part.offset)
         guard try SHA256.hash(payload) == part.digest else {
             throw ArchiveError(.corruptRecord, "record \(part.index) is not the log part the snapshot's directory names",
-                               zh: "档案数据有误:第 \(part.index) 条记录不是快照目录所指的跟进记录部分")
+                               zh: "档案数据有误：第 \(part.index) 条记录不是快照目录所指的跟进记录部分")
         }
         return payload
     }
@@ -221,7 +221,7 @@ public final class CustomerArchive {
             try next.apply(batch)
             let encoded = BatchCodec.encode(batch)
             guard (try? BatchCodec.decode(encoded)) == batch else {
-                throw ArchiveError(.invalidValue, "batch \(i) is too large to store", zh: "第 \(i) 批更改过大,无法保存")
+                throw ArchiveError(.invalidValue, "batch \(i) is too large to store", zh: "第 \(i) 批更改过大，无法保存")
             }
             payloads.append(encoded)
         }
@@ -305,7 +305,7 @@ extension CustomerArchive {
         try state.check(batch)
         let encoded = BatchCodec.encode(batch)
         guard (try? BatchCodec.decode(encoded)) == batch else {
-            throw ArchiveError(.invalidValue, "the escrow record is too large to store", zh: "托管访问记录过大,无法保存")
+            throw ArchiveError(.invalidValue, "the escrow record is too large to store", zh: "托管访问记录过大，无法保存")
         }
         try vault.appendEscrowUse(encoded, now: now)
         try state.apply(batch)

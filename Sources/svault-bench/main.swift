@@ -405,7 +405,7 @@ func buildCustomerArchive(_ name: String, customers: Int, activitiesPerCustomer:
                 FieldChange(field: 1, old: nil, new: .ref(customerID)),
                 FieldChange(field: 4, old: nil, new: .text(k % 2 == 0 ? "call" : "visit")),
                 FieldChange(field: 5, old: nil, new: .int(1_780_000_000 + Int64(k) * 86_400)),
-                FieldChange(field: 6, old: nil, new: .text("第\(k)次跟进:讨论需求与报价,客户关注交付周期")),
+                FieldChange(field: 6, old: nil, new: .text("第\(k)次跟进：讨论需求与报价，客户关注交付周期")),
             ]))
             id += 1
         }
@@ -454,7 +454,7 @@ func buildRealisticArchive(_ name: String, customers: Int, activitiesPerCustomer
                     FieldChange(field: 1, old: nil, new: .ref(customerID)),
                     FieldChange(field: 4, old: nil, new: .text(k % 2 == 0 ? "call" : "visit")),
                     FieldChange(field: 5, old: nil, new: .int(at)),
-                    FieldChange(field: 6, old: nil, new: .text("第\(k)次跟进:讨论需求与报价,客户关注交付周期")),
+                    FieldChange(field: 6, old: nil, new: .text("第\(k)次跟进：讨论需求与报价，客户关注交付周期")),
                 ]),
                 ChangeEvent(.update, .customer, customerID, [FieldChange(field: 18, old: k == 0 ? nil : .int(at - 60), new: .int(at))]),
             ])
@@ -476,7 +476,7 @@ func extendToWorstCase(_ archive: CustomerArchive) throws -> UInt64 {
             at += 60
             batch.append(ChangeBatch(at: at, actor: "bench", events: [ChangeEvent(.create, .activity, next, [
                 FieldChange(field: 1, old: nil, new: .ref(1)), FieldChange(field: 4, old: nil, new: .text("call")),
-                FieldChange(field: 6, old: nil, new: .text("补充跟进:确认交付周期与付款方式")),
+                FieldChange(field: 6, old: nil, new: .text("补充跟进：确认交付周期与付款方式")),
             ])]))
             next += 1
         }

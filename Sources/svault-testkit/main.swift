@@ -24,7 +24,7 @@ let kdf = KDFParameters.Choice.insecureForTesting(logN: 10)
 let created: Int64 = 1_767_225_600  // 2026-01-01T00:00:00Z
 let payloads: [[UInt8]] = [
     Array("{\"customer\":\"华为技术有限公司\",\"grade\":\"A\"}".utf8),
-    Array("call: 张经理, budget confirmed".utf8),
+    Array("call：张经理，budget confirmed".utf8),
     [UInt8](repeating: 0x5A, count: 300),
 ]
 let bodyOffset = FormatV1.bodyOffset
@@ -176,7 +176,7 @@ try add("unfinished_append", "unfinished append", "a torn record after the commi
 var v2 = good
 v2[9] = 2
 try add("unsupported_version", "unsupported version", "version field set to 2", v2)
-try add("not_an_archive", "not an archive", "a CSV file", Array("客户名称,等级\n华为,A\n".utf8))
+try add("not_an_archive", "not an archive", "a CSV file", Array("客户名称，等级\n华为，A\n".utf8))
 var bigKDF = good
 for copy in 0..<2 {
     let at = fieldOffset(bigKDF, copy: copy, tag: 0x0B)

@@ -203,7 +203,7 @@ final class DepartmentAPITests: XCTestCase {
         XCTAssertThrowsError(try limits.resolve(absolute: 2 * 3_600, idle: nil)) { error in
             let e = try? XCTUnwrap(error as? DepartmentError)
             XCTAssertEqual(e?.reason, "the department allows unlocking for at most 1 h; 2 h was asked. Choose a shorter --for")
-            XCTAssertEqual(e?.reasonZH, "部门规定解锁时长最多 1 小时,您设定的是 2 小时。请用 --for 指定更短的时长")
+            XCTAssertEqual(e?.reasonZH, "部门规定解锁时长最多 1 小时，您设定的是 2 小时。请用 --for 指定更短的时长")
         }
         XCTAssertThrowsError(try limits.resolve(absolute: nil, idle: 600)) { error in
             XCTAssertTrue((error as? DepartmentError)?.reasonZH.contains("闲置超过 5 分钟必须自动锁定") == true, "\(error)")

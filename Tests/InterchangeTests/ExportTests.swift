@@ -20,8 +20,8 @@ final class ExportTests: XCTestCase {
         try a.addContact(customer: "上海浦东发展银行", name: "李雷", fields: [("role", "技术评估")], now: t)
         try a.addProject(customer: "上海浦东发展银行", name: "园区网络改造", fields: [("budget", "300万"), ("expectedSign", "2027-03-01"),
                                                                                ("decisionMakers", "王敏、李雷")], now: t)
-        try a.setStage("园区网络改造", to: "3", reason: "客户已立项,直接进入招投标", now: t + 60)
-        try a.logActivity(customer: "上海浦东发展银行", type: "visit", summary: "拜访信息科技部,介绍方案", at: t - 3 * 86_400 + 37_230,
+        try a.setStage("园区网络改造", to: "3", reason: "客户已立项，直接进入招投标", now: t + 60)
+        try a.logActivity(customer: "上海浦东发展银行", type: "visit", summary: "拜访信息科技部，介绍方案", at: t - 3 * 86_400 + 37_230,
                           contacts: ["王敏", "李雷"], project: "园区网络改造", nextStep: "提交报价", nextDate: "2026-12-01", location: "陆家嘴", now: t)
         try a.logActivity(customer: "𠮷野家餐饮有限公司", type: "call", summary: "电话回访", at: t - 86_400, now: t)
         try a.fileComplaint(customer: "上海浦东发展银行", about: "实施部", description: "上线延误两周", channel: "电话", complainant: "王敏",

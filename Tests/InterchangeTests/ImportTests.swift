@@ -177,7 +177,7 @@ final class ImportTests: XCTestCase {
 
     func testTheSameCompanyWrittenThreeWaysIsOneCustomer() throws {
         let f = try ImportFixture()
-        let text = "客户名称\n腾讯科技（深圳）有限公司\n腾讯科技(深圳)有限公司\n腾讯科技 (深圳) 有限责任公司\n"
+        let text = "客户名称\n腾讯科技（深圳）有限公司\n腾讯科技(深圳)有限公司\n腾讯科技 (深圳) 有限责任公司\n"  // zh-punct: keep
         let refused = try f.importing(utf8(text), name: "c.csv", commit: false)
         XCTAssertEqual(refused.problems.map(\.line), [3, 4])
         XCTAssertTrue(refused.problems[0].reasonZH.contains("第 2 行"), refused.problems[0].reasonZH)
@@ -295,7 +295,7 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.kind = .customers }
         XCTAssertEqual(p.unused.map(\.header), ["单位全称", "传真", "最近联系"])
         XCTAssertEqual(p.unused.map(\.computed), [false, false, true])
-        let mapping = try ColumnMapping(text: "# 我们的表头\n单位全称 = name\n客户: 传真 = -\n")
+        let mapping = try ColumnMapping(text: "# 我们的表头\n单位全称 = name\n客户: 传真 = -\n")  // zh-punct: keep
         let mapped = try f.importing(utf8(text), name: "c.csv") { $0.mapping = mapping }
         XCTAssertTrue(mapped.problems.isEmpty, "\(mapped.problems)")
         XCTAssertEqual(mapped.unused.map(\.header), ["最近联系"])

@@ -25,7 +25,7 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(table.rows.map(\.line), [1, 2, 3])
         XCTAssertEqual(table.rows[0].cells, ["客户名称", "客户等级", "统一社会信用代码", "手机"].map(CellValue.text))
         XCTAssertEqual(table.rows[1].cells[0], .text("吉𠮷科技有限公司"))
-        XCTAssertEqual(table.rows[2].cells[0], .text("北京某某(集团)股份有限公司"))
+        XCTAssertEqual(table.rows[2].cells[0], .text("北京某某(集团)股份有限公司"))  // zh-punct: keep
         XCTAssertEqual(table.rows[2].cells[3], .text("13912345678"))
     }
 
@@ -66,7 +66,7 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(encoding, .utf16LE)
         XCTAssertEqual(delimiter, UInt8(ascii: "\t"))
         XCTAssertEqual(table.rows.count, 2)
-        XCTAssertEqual(table.rows[1].cells, ["上海𠮷贸易有限公司", "13800000000", "含,逗号"].map(CellValue.text))
+        XCTAssertEqual(table.rows[1].cells, ["上海𠮷贸易有限公司", "13800000000", "含,逗号"].map(CellValue.text))  // zh-punct: keep
     }
 
     func testUTF16WithoutBOMIsRecognisedByItsNULBytes() throws {
@@ -105,7 +105,7 @@ final class TextCSVTests: XCTestCase {
     func testBadGB18030ByteNamesItsLine() throws {
         // Lines 1–3 are fine GBK, made by iconv; line 4 has 0x81 followed by a space, which is
         // not a GB18030 sequence; 10,000 lines before the error to check the thousands format.
-        var lines = ["客户名称,手机", "张三,13800000000", "李四,13900000000"]
+        var lines = ["客户名称,手机", "张三,13800000000", "李四,13900000000"]  // zh-punct: keep
         let good = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data((lines.joined(separator: "\n") + "\n").utf8))
         var data = good + Data([0x81, 0x20]) + Data(",1\n".utf8)
         XCTAssertEqual(TextEncoding.detect(data), .gb18030)
@@ -155,7 +155,7 @@ final class TextCSVTests: XCTestCase {
         let rows = [
             ["客户名称", "备注", "手机"],
             ["甲公司", "第一行\r\n第二行\r\n第三行", "13800000000"],
-            ["乙公司", "他说\"好\",然后走了", " 13900000000 "],
+            ["乙公司", "他说\"好\",然后走了", " 13900000000 "],  // zh-punct: keep
             ["丙公司", "", "x"],
         ]
         let data = try Tool.python(
@@ -173,7 +173,7 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(table.rows.map(\.line), [1, 2, 5, 6])
         XCTAssertEqual(table.rows[0].cells[0], .text("客户名称"), "the BOM is not part of the first header")
         XCTAssertEqual(table.rows[1].cells[1], .text("第一行\r\n第二行\r\n第三行"))
-        XCTAssertEqual(table.rows[2].cells, ["乙公司", "他说\"好\",然后走了", " 13900000000 "].map(CellValue.text))
+        XCTAssertEqual(table.rows[2].cells, ["乙公司", "他说\"好\",然后走了", " 13900000000 "].map(CellValue.text))  // zh-punct: keep
         XCTAssertEqual(table.rows[3].cells, [.text("丙公司"), .empty, .text("x")])
     }
 
@@ -276,7 +276,7 @@ final class TextCSVTests: XCTestCase {
     func testWriterOutputIsReadBackByPythonCSV() throws {
         let rows = [
             ["客户名称", "备注", "手机", "信用代码"],
-            ["吉𠮷, 有限公司", "他说\"好\"\n第二行", " 13800000000", "91110000MA01ABCD2X"],
+            ["吉𠮷, 有限公司", "他说\"好\"\n第二行", " 13800000000", "91110000MA01ABCD2X"],  // zh-punct: keep
             ["", "tab\tinside", "trailing ", "CR\r\nLF inside"],
             ["=SUM(A1)", "+86 13800000000", "-5", "@cmd"],
         ]

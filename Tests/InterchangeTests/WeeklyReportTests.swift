@@ -55,7 +55,7 @@ final class WeeklyReportTests: XCTestCase {
     func build(now: Int64? = nil, zh: Bool = true) throws -> WeeklyReport {
         var o = WeeklyReportBuilder.Options(week: Self.week, calendar: .standard, now: now ?? h(12, day: 4))
         o.zh = zh
-        o.recipients = ["王总(总经理)", "陈总监(销售总监)"]
+        o.recipients = ["王总（总经理）", "陈总监（销售总监）"]
         return try WeeklyReportBuilder.build(archive, options: o)
     }
 
@@ -169,7 +169,7 @@ final class WeeklyReportTests: XCTestCase {
     }
 
     func testSecretFieldsAreLeftOutUnlessAskedFor() throws {
-        try archive.edit(.contact, "王芳", fields: [("background", "喜欢登山,女儿在读高三")], now: h(9, day: 2))
+        try archive.edit(.contact, "王芳", fields: [("background", "喜欢登山，女儿在读高三")], now: h(9, day: 2))
         let secret = Schema.field(.contact, key: "background")!.zh
         var r = try build()
         let contacts = try XCTUnwrap(r.appendix.first { $0.kind == .contact })
@@ -190,14 +190,14 @@ final class WeeklyReportTests: XCTestCase {
         try archive.setStage("数据中心", to: "3", reason: nil, now: h(5, day: 3))
         try archive.setStage("数据中心", to: "lost", reason: "被竞争对手拿下", now: h(6, day: 3))
         try archive.setStage("数据中心", to: "3", reason: "客户重新招标", now: h(7, day: 3))
-        try archive.edit(.customer, "华东电力", fields: [("name", "华东电力集团(新名)")], now: h(3, day: 9))
+        try archive.edit(.customer, "华东电力", fields: [("name", "华东电力集团（新名）")], now: h(3, day: 9))
         let r = try build()
         let changes = r.gradeChanges.filter { $0.customer == "华东电力有限公司" }
         XCTAssertEqual(changes.map(\.result), ["进入短名单", "改为明年"], "each change keeps its own result; the later note fills only the problem")
         XCTAssertEqual(changes.map(\.problem), ["价格压力大", "对方换了负责人"])
         XCTAssertEqual(r.thisWeek.stageForward, 1, "1 → 2 → 3 → lost → 3 is one project advanced")
         XCTAssertEqual(r.thisWeek.lost, 0)
-        XCTAssertTrue(r.customers.contains { $0.name == "华东电力有限公司" } && !r.customers.contains { $0.name == "华东电力集团(新名)" })
+        XCTAssertTrue(r.customers.contains { $0.name == "华东电力有限公司" } && !r.customers.contains { $0.name == "华东电力集团（新名）" })
         XCTAssertEqual(try XCTUnwrap(r.stageMoves.first).bucket, "advanced")
     }
 
@@ -254,7 +254,7 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertFalse(ReportRender.html(try build(), zh: true).unicodeScalars.contains("\u{202E}"))
         let md = ReportRender.markdown(r, zh: true)
         XCTAssertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*\\*x\\*\\*"), md)
-        XCTAssertTrue(md.contains("| 华东电力有限公司 | B → A(上调) |"), md)
+        XCTAssertTrue(md.contains("| 华东电力有限公司 | B → A（上调） |"), md)
     }
 
     // MARK: - Real readers
@@ -308,7 +308,7 @@ final class WeeklyReportTests: XCTestCase {
             }
         }
         let marked = r.appendix.flatMap(\.rows).filter { $0.mark != .none }.count
-        XCTAssertEqual(marked, 5, "苏州 (new), 上海老客户 and 华东电力 (changed), 李强 (new), the project (changed): \(marked)")
+        XCTAssertEqual(marked, 5, "苏州 (new)，上海老客户 and 华东电力 (changed)，李强 (new), the project (changed): \(marked)")
     }
 
     /// The HTML page rendered by headless Chromium to a PNG (kept as a test artifact): the new

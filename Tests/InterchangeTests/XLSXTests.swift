@@ -90,7 +90,7 @@ final class XLSXTests: XCTestCase {
         try Tools.python([Tools.fixture("rewrite_part.py"), dir.path + "/ok.xlsx", dir.path + "/x.xlsx", "xl/worksheets/sheet1.xml", "--text", sheet])
         let tables = try XLSXReader.read(try Data(contentsOf: dir.url("x.xlsx")))
         XCTAssertEqual(tables[0].rows, [
-            TableRow(line: 1, cells: [.text("前缀"), .text("前缀!")]),
+            TableRow(line: 1, cells: [.text("前缀"), .text("前缀!")]),  // zh-punct: keep
             TableRow(line: 2, cells: [.date(CivilDateTime(year: 2024, month: 3, day: 5, secondOfDay: 52_200)), .empty, .bool(false)]),
             TableRow(line: 7, cells: [.empty, .number(12.5)]),
             TableRow(line: 8, cells: [.number(1)]),
@@ -135,7 +135,7 @@ final class XLSXTests: XCTestCase {
              XLSXCell(.money(amount: Decimal(string: "-99.99")!, currency: "usd"), fill: changed, bold: true)],
         ])
         let contacts = XLSXSheet(name: "联系人", columns: [XLSXColumn("姓名", width: 20)], rows: [[.text("张伟")]], freezeHeader: false, autoFilter: false)
-        let duplicate = XLSXSheet(name: "客户:名单", columns: [], rows: [[.text("no header")]])
+        let duplicate = XLSXSheet(name: "客户:名单", columns: [], rows: [[.text("no header")]])  // zh-punct: keep
         let long = XLSXSheet(name: String(repeating: "长", count: 40), columns: [XLSXColumn("x")], rows: [])
         return XLSXWorkbook(sheets: [customers, contacts, duplicate, long], title: "周报", creator: "张伟",
                             created: Date(timeIntervalSince1970: 1_795_392_000))

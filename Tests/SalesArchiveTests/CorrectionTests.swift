@@ -16,14 +16,14 @@ final class CorrectionTests: XCTestCase {
         let visit = try a.logActivity(customer: "华为", type: "visit", summary: "介绍方案", at: day(1), nextStep: "发报价", nextDate: "2026-12-03", now: day(1))
         XCTAssertEqual(try a.resolve(.customer, "华为")["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 3))
 
-        try a.editLog(visit.shortID, fields: [("nextDate", "2026-12-05"), ("summary", "介绍方案,客户关注交付周期")], reason: "客户改约", now: day(2))
+        try a.editLog(visit.shortID, fields: [("nextDate", "2026-12-05"), ("summary", "介绍方案，客户关注交付周期")], reason: "客户改约", now: day(2))
         let c = try a.resolve(.customer, "华为")
         XCTAssertEqual(c["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 5), "the latest entry's date is the follow-up")
-        XCTAssertEqual(try a.resolve(.activity, visit.shortID)["summary"]?.text, "介绍方案,客户关注交付周期")
+        XCTAssertEqual(try a.resolve(.activity, visit.shortID)["summary"]?.text, "介绍方案，客户关注交付周期")
 
         let history = try a.history(since: day(2, hour: 0))
         let summary = history.filter { $0.kind == .activity }.map { "\($0.field?.key ?? "")|\($0.old?.text ?? "")|\($0.new?.text ?? "")|\($0.reason ?? "")" }
-        XCTAssertEqual(summary, ["nextDate|||客户改约", "summary|介绍方案|介绍方案,客户关注交付周期|客户改约"])
+        XCTAssertEqual(summary, ["nextDate|||客户改约", "summary|介绍方案|介绍方案，客户关注交付周期|客户改约"])
         XCTAssertTrue(history.contains { $0.kind == .customer && $0.field?.key == "nextFollowUp" })
         a = nil
         XCTAssertEqual(try fixture.open(.readOnly).resolve(.activity, visit.shortID)["nextDate"]?.day, DateParser.day(year: 2026, month: 12, day: 5), "read back from disk")

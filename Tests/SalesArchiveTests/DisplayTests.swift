@@ -17,7 +17,7 @@ final class DisplayTests: XCTestCase {
         XCTAssertEqual(FieldFormat.text(role, .text("decisionMaker"), zh: true, state: state, instant: { _ in "" }), "决策者")
         let status = Schema.field(.complaint, key: "status")!
         XCTAssertEqual(FieldFormat.text(status, .text("withdrawn"), zh: true, state: state, instant: { _ in "" }), "已撤诉")
-        XCTAssertEqual(SalesStage.projectInitiation.arrival(zh: true), "已进入第 2 阶段(项目立项)")
+        XCTAssertEqual(SalesStage.projectInitiation.arrival(zh: true), "已进入第 2 阶段（项目立项）")
         XCTAssertEqual(SalesStage.won.arrival(zh: true), "已赢单")
         XCTAssertEqual(SalesStage.abandoned.arrival(zh: true), "已放弃")
     }

@@ -79,7 +79,7 @@ final class AgentDepartmentTests: XCTestCase {
         let json = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
         XCTAssertTrue(json.contains("\"unlockIdleMinutes\" : 5") && json.contains("\"unlockMaxMinutes\" : 60"), json)
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("Unlock (session agent): at most 1 h, locked after 5 min without use"))
-        XCTAssertTrue(try sv(["--lang", "zh", "dept", "show", dept]).stdout.contains("解锁(会话代理):最长 1 小时,闲置 5 分钟后自动锁定"))
+        XCTAssertTrue(try sv(["--lang", "zh", "dept", "show", dept]).stdout.contains("解锁（会话代理）：最长 1 小时，闲置 5 分钟后自动锁定"))
 
         // Longer than allowed: refused with a clear message, before the password (no KDF).
         let long = try sv(["unlock", archive, "--password-file", dir.path("pw"), "--for", "2h"], expect: nil)
@@ -94,7 +94,7 @@ final class AgentDepartmentTests: XCTestCase {
         XCTAssertTrue(linked.stderr.contains("the department allows unlocking for at most 1 h"), linked.stderr)
         let zh = try sv(["--lang", "zh", "unlock", archive, "--password-file", dir.path("pw"), "--for", "2h"], expect: nil)
         XCTAssertNotEqual(zh.status, 0)
-        XCTAssertTrue(zh.stderr.contains("部门规定解锁时长最多 1 小时,您设定的是 2 小时。请用 --for 指定更短的时长"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("部门规定解锁时长最多 1 小时，您设定的是 2 小时。请用 --for 指定更短的时长"), zh.stderr)
         let idle = try sv(["unlock", archive, "--password-file", dir.path("pw"), "--idle", "10m"], expect: nil)
         XCTAssertNotEqual(idle.status, 0)
         XCTAssertTrue(idle.stderr.contains("at most 5 min without use"), idle.stderr)
@@ -132,7 +132,7 @@ final class AgentDepartmentTests: XCTestCase {
         XCTAssertEqual(try unacknowledgedEscrowUses(), 1, "the open itself is recorded")
         let shown = try sv(["agent"])
         XCTAssertTrue(shown.stdout.contains("escrow access by 李经理 (read-only)"), shown.stdout)
-        XCTAssertTrue(try sv(["--lang", "zh", "agent"]).stdout.contains("李经理 的托管访问(只读)"))
+        XCTAssertTrue(try sv(["--lang", "zh", "agent"]).stdout.contains("李经理 的托管访问（只读）"))
         let entry = try XCTUnwrap((try agentStatus()["archives"] as? [[String: Any]])?.first)
         XCTAssertEqual((entry["escrow"] as? [String: Any])?["managers"] as? [String], ["李经理"])
 

@@ -147,7 +147,7 @@ final class AgentTests: ArchiveCommandTestCase {
         let s = try sv(["status", dir.path("a.svault")])
         XCTAssertTrue(s.stdout.contains("unlocked until"), s.stdout)
         let szh = try sv(["--lang", "zh", "status", dir.path("a.svault")])
-        XCTAssertTrue(szh.stdout.contains("已解锁,至"), szh.stdout)
+        XCTAssertTrue(szh.stdout.contains("已解锁，至"), szh.stdout)
     }
 
     /// The idle and the absolute limit, on the agent's test clock (AGENT.md §8).

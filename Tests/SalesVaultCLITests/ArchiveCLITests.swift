@@ -16,8 +16,8 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         try sv(["customer", "add", "华为技术有限公司", "--grade", "C", "--industry", "通信"], day: 0)
         try sv(["customer", "add", "Acme Trading Ltd", "--grade", "D"], day: 0, hour: 11)
         try sv(["contact", "add", "华为", "王敏", "--title", "采购经理", "--role", "decisionMaker", "--attitude", "supportive",
-                "--set", "background=清华大学毕业,喜欢围棋"], day: 0, hour: 12)
-        try sv(["log", "add", "华为", "visit", "介绍解决方案,客户关注交付周期", "--with", "王敏", "--next-step", "发报价", "--next-date", "2026-11-26"], day: 0, hour: 15)
+                "--set", "background=清华大学毕业，喜欢围棋"], day: 0, hour: 12)
+        try sv(["log", "add", "华为", "visit", "介绍解决方案，客户关注交付周期", "--with", "王敏", "--next-step", "发报价", "--next-date", "2026-11-26"], day: 0, hour: 15)
         // Tuesday: a call, a grade change, a project.
         try sv(["log", "add", "Acme", "call", "first call, asked for a catalogue"], day: 1)
         try sv(["customer", "grade", "华为", "B", "--reason", "预算已批复"], day: 1, hour: 11)
@@ -70,7 +70,7 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(show.stdout.contains("王敏"))
         XCTAssertFalse(show.stdout.contains("清华"), "personal background is hidden by default")
         XCTAssertTrue(try sv(["contact", "show", "王敏", "--include-secret"], day: 5).stdout.contains("清华"))
-        try sv(["contact", "edit", "王敏", "--set", "background=清华大学毕业,喜欢围棋和登山"], day: 5)
+        try sv(["contact", "edit", "王敏", "--set", "background=清华大学毕业，喜欢围棋和登山"], day: 5)
         XCTAssertFalse(try sv(["history", "--json"], day: 5).stdout.contains("登山"), "history hides secret fields")
         XCTAssertTrue(try sv(["history", "--json", "--include-secret"], day: 5).stdout.contains("登山"))
         XCTAssertTrue(try sv(["search", "交付周期"], day: 5).stdout.contains("L4"))
@@ -103,7 +103,7 @@ final class ArchiveCLITests: WeekArchiveTestCase {
             XCTAssertEqual(try bytes(dir.path("week.svault")), before, "\(args) changed the archive")
         }
         let zh = try sv(["project", "stage", "园区", "1", "--lang", "zh"], day: 1, expect: 8)
-        XCTAssertTrue(zh.stderr.contains("从第 2 阶段退回第 1 阶段须注明原因(--reason)") && zh.stderr.contains("提示:"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("从第 2 阶段退回第 1 阶段须注明原因（--reason）") && zh.stderr.contains("提示："), zh.stderr)
     }
 
     func testTheShellRunsScriptedCommandsWithOneUnlock() throws {

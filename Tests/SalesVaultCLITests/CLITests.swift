@@ -65,7 +65,7 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(try bytes(archive), before, "\(command) changed the file")
         }
         let zh = try runTool(["verify", archive, "--password-file", pw2, "--lang", "zh"])
-        XCTAssertTrue(zh.stderr.hasPrefix("salesvault: 错误: 密码错误"), zh.stderr)
+        XCTAssertTrue(zh.stderr.hasPrefix("salesvault: 错误：密码错误"), zh.stderr)
         let zhEnv = try runTool(["verify", archive, "--password-file", pw2], environment: ["LANG": "zh_CN.UTF-8"])
         XCTAssertTrue(zhEnv.stderr.contains("密码错误"), zhEnv.stderr)
     }

@@ -41,7 +41,7 @@ final class DepartmentCLITests: XCTestCase {
         XCTAssertTrue((row["problem"] as? String)?.contains("weak KDF: scrypt 2^10 below 2^17") == true, json.stdout)
         XCTAssertEqual((report["summary"] as? [String: Any])?["weakKDF"] as? Int, 1)
         let table = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 2), expect: 9)
-        XCTAssertTrue(table.stdout.contains("2^10(过低)") && table.stdout.contains("1 个档案的密码保护成本过低"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("2^10（过低）") && table.stdout.contains("1 个档案的密码保护成本过低"), table.stdout)
         let csv = try sv(["compliance", dept, "--csv"], now: at(day: 2), expect: 9)
         XCTAssertTrue(csv.stdout.contains(",10,weak KDF: scrypt 2^10 below 2^17,yes"), csv.stdout)
         // The test floor makes the same archive compliant again.
@@ -347,9 +347,9 @@ final class DepartmentCLITests: XCTestCase {
         try admin(["policy", dept, "--contact-a", "3", "--contact-b", "10"], now: at(day: 5))
         let registry = try String(contentsOfFile: dept + "/department.json", encoding: .utf8)
         XCTAssertTrue(registry.contains("\"contactDaysA\" : 3") && registry.contains("\"contactDaysB\" : 10"), registry)
-        XCTAssertTrue(try sv(["dept", "show", dept, "--lang", "zh"], now: at(day: 5)).stdout.contains("A 类至少每 3 天联系一次,B 类每 10 天"))
+        XCTAssertTrue(try sv(["dept", "show", dept, "--lang", "zh"], now: at(day: 5)).stdout.contains("A 类至少每 3 天联系一次，B 类每 10 天"))
         let agenda = try sv(["agenda", "--lang", "zh"] + owner(a), now: at(day: 5))
-        XCTAssertTrue(agenda.stdout.contains("华为") && agenda.stdout.contains("A 类 3 天,B 类 10 天"), "past the department's three days: \(agenda.stdout)")
+        XCTAssertTrue(agenda.stdout.contains("华为") && agenda.stdout.contains("A 类 3 天，B 类 10 天"), "past the department's three days: \(agenda.stdout)")
         try sv(["report", "weekly", "--format", "md", "--no-prompt", "--lang", "zh", "--out", dir.path("r1.md")] + owner(a), now: at(day: 5))
         // The attention list (风险预警) gains the customer silent for five days.
         func attention(_ file: String) throws -> String {

@@ -91,7 +91,7 @@ extension EverydayCLITests {
         let ics = dir.path("f.ics")
         try sv(["agenda", "--ics", ics], day: 2)
         let first = try String(contentsOfFile: ics, encoding: .utf8)
-        XCTAssertTrue(first.contains("DTSTART;VALUE=DATE:20261124") && first.contains("SUMMARY:Follow up 华为技术有限公司: 发报价"), first)
+        XCTAssertTrue(first.contains("DTSTART;VALUE=DATE:20261124") && first.contains("SUMMARY:Follow up 华为技术有限公司: 发报价"), first)  // zh-punct: keep
         let uids = first.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }
         XCTAssertEqual(uids.count, 2)
         try sv(["log", "add", "华为", "call", "已发报价", "--next-date", "本周五"], day: 2)
@@ -136,15 +136,15 @@ extension EverydayCLITests {
 
         try sv(["project", "add", "华为", "园区网络改造"], day: 0)
         let stage = try sv(["project", "stage", "园区", "2"] + zh, day: 0)
-        XCTAssertEqual(stage.stdout, "P4 已进入第 2 阶段(项目立项)。\n")
+        XCTAssertEqual(stage.stdout, "P4 已进入第 2 阶段（项目立项）。\n")
         let skip = try sv(["project", "stage", "园区", "4"] + zh, day: 0, expect: 8)
-        XCTAssertTrue(skip.stderr.contains("从第 2 阶段跳到第 4 阶段须注明原因(--reason)"), skip.stderr)
+        XCTAssertTrue(skip.stderr.contains("从第 2 阶段跳到第 4 阶段须注明原因（--reason）"), skip.stderr)
         let won = try sv(["project", "stage", "园区", "won", "--reason", "客户直接签约"] + zh, day: 0)
         XCTAssertEqual(won.stdout, "P4 已赢单。\n")
 
         try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0)
         let route = try sv(["complaint", "route", "TS-2026-0001", "--manager"] + zh, day: 0)
-        XCTAssertEqual(route.stdout, "TS-2026-0001 已通报经理,待通报总监。\n")
+        XCTAssertEqual(route.stdout, "TS-2026-0001 已通报经理，待通报总监。\n")
         let complaints = try sv(["complaint", "list"] + zh, day: 0)
         XCTAssertTrue(complaints.stdout.contains("通报经理时间") && complaints.stdout.contains("通报总监时间"), complaints.stdout)
 
@@ -157,7 +157,7 @@ extension EverydayCLITests {
         // A folder where an archive belongs: said plainly, in Chinese.
         try FileManager.default.createDirectory(atPath: dir.path("华东销售部"), withIntermediateDirectories: true)
         let folder = try sv(["customer", "list", "-a", dir.path("华东销售部")] + zh, day: 0, expect: 1)
-        XCTAssertTrue(folder.stderr.contains("是文件夹,不是档案文件") && !folder.stderr.contains("Is a directory") && !folder.stderr.contains("请检查磁盘"), folder.stderr)
+        XCTAssertTrue(folder.stderr.contains("是文件夹，不是档案文件") && !folder.stderr.contains("Is a directory") && !folder.stderr.contains("请检查磁盘"), folder.stderr)
     }
 }
 
@@ -165,7 +165,7 @@ extension EverydayCLITests {
     func testHelpAndUsageErrorsInChinese() throws {
         let help = try runTool(["log", "remove", "--help", "--lang", "zh"], environment: env)
         XCTAssertEqual(help.status, 0, help.stderr)
-        for text in ["概述:删除误录的跟进记录(仍保留在变更历史中)。", "用法:", "参数:", "选项:", "跟进记录编号(L40)。", "原因(必填,记入变更历史)。", "从该文件第一行读取密码。"] {
+        for text in ["概述：删除误录的跟进记录（仍保留在变更历史中）。", "用法：", "参数：", "选项：", "跟进记录编号（L40）。", "原因（必填，记入变更历史）。", "从该文件第一行读取密码。"] {
             XCTAssertTrue(help.stdout.contains(text), "\(text) in\n\(help.stdout)")
         }
         XCTAssertFalse(help.stdout.contains("OVERVIEW") || help.stdout.contains("Why (required"), help.stdout)
@@ -174,11 +174,11 @@ extension EverydayCLITests {
         let root = try runTool(["--help", "--lang", "zh"], environment: env)
         XCTAssertTrue(root.stdout.contains("退出状态") && root.stdout.contains("64  命令行用法错误") && !root.stdout.contains("EXIT STATUS"), root.stdout)
         let group = try runTool(["help", "complaint", "--lang", "zh"], environment: env)
-        XCTAssertTrue(group.stdout.contains("子命令:") && group.stdout.contains("结束尚未处理完的投诉"), group.stdout)
+        XCTAssertTrue(group.stdout.contains("子命令：") && group.stdout.contains("结束尚未处理完的投诉"), group.stdout)
         XCTAssertTrue(try runTool(["log", "remove", "--help"], environment: env).stdout.contains("OVERVIEW: Remove a contact log entry"), "English stays English")
 
         let missing = try sv(["log", "remove", "L1", "--lang", "zh"], day: 0, expect: 64)
-        XCTAssertTrue(missing.stderr.contains("用法错误:缺少必填项 --reason") && missing.stderr.contains("用法:"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("用法错误：缺少必填项 --reason") && missing.stderr.contains("用法："), missing.stderr)
         XCTAssertFalse(missing.stderr.contains("Missing expected"), missing.stderr)
         let unknown = try sv(["customer", "list", "--colour", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(unknown.stderr.contains("没有 --colour 这个选项"), unknown.stderr)
@@ -203,12 +203,12 @@ extension EverydayCLITests {
         for words in lines {
             let r = try runTool(words + ["--help", "--lang", "zh"], environment: env)
             XCTAssertEqual(r.status, 0, "\(words)")
-            let overview = r.stdout.split(separator: "\n").first { $0.hasPrefix("概述:") }
+            let overview = r.stdout.split(separator: "\n").first { $0.hasPrefix("概述：") }
             XCTAssertTrue(overview.map(han) ?? false, "\(words): \(r.stdout.prefix(200))")
             // Every option line has its help in Chinese (the option names and values stay as typed).
             var inOptions = false
             for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
-                if line.hasSuffix(":") && !line.hasPrefix(" ") { inOptions = line == "选项:" || line == "参数:" }
+                if (line.hasSuffix(":") || line.hasSuffix("：")) && !line.hasPrefix(" ") { inOptions = line == "选项：" || line == "参数：" }
                 guard inOptions, line.count > 26, line.prefix(26).last == " ", line.dropFirst(26).first != " ", line.dropFirst(26).first != "<" else { continue }
                 XCTAssertTrue(han(line.dropFirst(26)), "\(words): \(line)")
             }

@@ -195,7 +195,7 @@ final class FullCheckCLITests: XCTestCase {
         XCTAssertTrue(read.stderr.contains("header copy A of \(a) failed authentication; opened from copy B"), read.stderr)
         XCTAssertTrue(read.stderr.contains("run `salesvault verify \(a)`"), read.stderr)
         let readZH = try sv(["customer", "list", "--lang", "zh"] + owner(a), now: at(day: 2))
-        XCTAssertTrue(readZH.stderr.contains("档案头副本 A 未通过认证,已改用副本 B 打开"), readZH.stderr)
+        XCTAssertTrue(readZH.stderr.contains("档案头副本 A 未通过认证，已改用副本 B 打开"), readZH.stderr)
         let verify = try sv(["verify", a, "--password-file", dir.path("pw")], now: at(day: 2), expect: 4)
         XCTAssertTrue(verify.stdout.contains("header copy A: fails authentication"), verify.stdout)
 
@@ -312,7 +312,7 @@ final class FullCheckCLITests: XCTestCase {
         XCTAssertEqual(lateB["rotation"] as? String, "overdue (never changed)")
         XCTAssertEqual(lateB["nonCompliant"] as? Bool, true)
         let zh = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 200), expect: 9)
-        XCTAssertTrue(zh.stdout.contains("已逾期(从未更换)"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("已逾期（从未更换）"), zh.stdout)
     }
 
     /// An archive written before the counter existed (Fixtures/before-change-sets): the old rule,

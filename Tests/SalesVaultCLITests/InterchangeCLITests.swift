@@ -202,13 +202,13 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let before = try bytes(archive)
         let dry = try sv(["--lang", "zh", "import", csv, "--dry-run"])
         XCTAssertTrue(dry.stdout.contains("GBK/GB18030 编码"), dry.stdout)
-        XCTAssertTrue(dry.stdout.contains("客户数据,表头在第 1 行,共 2 行"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("客户数据，表头在第 1 行，共 2 行"), dry.stdout)
         XCTAssertNotNil(dry.stdout.range(of: #"客户\s+2\s+0\s+0\s+0"#, options: .regularExpression), "2 new customers: \(dry.stdout)")
-        XCTAssertTrue(dry.stdout.contains("以上为预览,未导入任何数据"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("以上为预览，未导入任何数据"), dry.stdout)
         XCTAssertEqual(try bytes(archive), before, "a dry run saves nothing")
 
         let done = try sv(["--lang", "zh", "import", csv, "--yes"])
-        XCTAssertTrue(done.stdout.contains("导入完成:新增 2 条"), done.stdout)
+        XCTAssertTrue(done.stdout.contains("导入完成：新增 2 条"), done.stdout)
         let batch = try batchID(in: done.stdout)
 
         let customers = try list("customer")
@@ -479,10 +479,10 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 "--mobile", "13812345678", "--set", "background=喜欢打高尔夫", "--set", "keyPerson=是"])
         try sv(["contact", "add", "华为", "李强", "--title", "工程师", "--mobile", "+86 138 0000 0000"])
         try sv(["contact", "add", "上海𠮷祥", "周八", "--set", "note=-负数开头的备注"])
-        try sv(["project", "add", "华为", "数据中心扩容", "--budget", "300万", "--expected-bid", "2027-01-10", "--decision-makers", "王敏,李强",
-                "--competition", "思科:leading"])
+        try sv(["project", "add", "华为", "数据中心扩容", "--budget", "300万", "--expected-bid", "2027-01-10", "--decision-makers", "王敏，李强",
+                "--competition", "思科：leading"])
         try sv(["project", "stage", "数据中心扩容", "3", "--reason", "客户直接进入招标"])
-        try sv(["log", "add", "华为", "visit", "现场拜访,讨论扩容方案", "--at", "2026-11-20", "--with", "王敏,李强", "--project", "数据中心扩容",
+        try sv(["log", "add", "华为", "visit", "现场拜访，讨论扩容方案", "--at", "2026-11-20", "--with", "王敏，李强", "--project", "数据中心扩容",
                 "--next-step", "提交方案", "--next-date", "2026-11-30", "--location", "深圳坂田"])
         try sv(["log", "add", "上海𠮷祥", "phone", "电话沟通需求", "--at", "2026-11-21", "--with", "周八"])
         try sv(["complaint", "file", "华为", "--about", "售后部 李强", "--description", "上门维修迟到两天", "--channel", "phone", "--complainant", "王敏"])
@@ -561,7 +561,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // The successor imports the handover: the new customers say where they came from.
         let successor = try newArchive("李娜.svault", owner: "李娜")
         let imported = try sv(on: successor, ["--lang", "zh", "import", handover, "--yes"])
-        XCTAssertTrue(imported.stdout.contains("来源:张伟 的客户档案"), imported.stdout)
+        XCTAssertTrue(imported.stdout.contains("来源：张伟 的客户档案"), imported.stdout)
         XCTAssertTrue(imported.stdout.contains("新增 2 条"), imported.stdout)
         let customer = try XCTUnwrap(try list("customer", on: successor).first)
         XCTAssertEqual(customer["name"] as? String, "华为技术有限公司")
@@ -745,7 +745,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         if rows.count == 2 {
             XCTAssertEqual(rows[1].count, rows[0].count, "the refused row is as wide as the header: \(rows)")
             XCTAssertTrue(rows[1].last?.contains("grade") == true, "\(rows)")
-            XCTAssertTrue(rows[1].count < 3 || !rows[1][2].contains("grade"), "the reason is not under 统一社会信用代码: \(rows)")
+            XCTAssertTrue(rows[1].count < 3 || !rows[1][2].contains("grade"), "the reason is not under 统一社会信用代码：\(rows)")
         }
     }
 

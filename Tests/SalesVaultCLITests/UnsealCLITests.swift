@@ -148,14 +148,14 @@ final class UnsealCLITests: XCTestCase {
             let r = try unseal([path, "--identity", keyFile, "--out", out])
             XCTAssertEqual(r.status, status, "\(name): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(message), "\(name): \(r.stderr)")
-            XCTAssertTrue(r.stderr.contains("提示:"), "\(name): a hint follows")
+            XCTAssertTrue(r.stderr.contains("提示："), "\(name): a hint follows")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(name): nothing written")
         }
         // A stanza altered: the header MAC catches it (the grease stanza still parses).
         let tampered = try put("tampered.age", tamperedHeader)
         let r = try unseal([tampered, "--identity", keyFile])
         XCTAssertEqual(r.status, 4, r.stderr)
-        XCTAssertTrue(r.stderr.contains("文件头校验失败:文件被改动或损坏") && r.stdout.isEmpty, r.stderr)
+        XCTAssertTrue(r.stderr.contains("文件头校验失败：文件被改动或损坏") && r.stdout.isEmpty, r.stderr)
         // The same damage in English.
         let en = try unseal([dir.path("flipped.age"), "--identity", keyFile], lang: "en")
         XCTAssertTrue(en.stderr.contains("the contents do not verify"), en.stderr)

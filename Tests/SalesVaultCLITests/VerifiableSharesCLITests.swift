@@ -63,7 +63,7 @@ final class VerifiableSharesCLITests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("your share is consistent with the archive's commitments (2 managers are needed to open)"), r.stdout)
         }
         let zh = try sv(["escrow", "check-share", a, "--lang", "zh"] + key("li"))
-        XCTAssertTrue(zh.stdout.contains("您的份额与档案的承诺值一致(需 2 位经理共同才能打开)"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("您的份额与档案的承诺值一致（需 2 位经理共同才能打开）"), zh.stdout)
         // --verify with one key of a 2-of-3 archive fails loudly instead of "no slot".
         let one = try sv(["compliance", dept, "--verify"] + key("li"), expect: 9)
         XCTAssertTrue(one.stderr.contains("need several managers' keys together"), one.stderr)

@@ -74,7 +74,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let a = try newArchive("张伟")
         try week(a, customer: "苏州精密机械甲乙丙")
         let submitted = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
-        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报(第 1 版),已加密存入部门周报文件夹,仅 王总(总经理)、陈总监(sales director) 可以打开"), submitted.stdout)
+        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报（第 1 版），已加密存入部门周报文件夹，仅 王总（总经理）、陈总监（sales director） 可以打开"), submitted.stdout)
         let folder = dept + "/reports/2026-W48"
         for suffix in [".xlsx.age", ".html.age", ".json.age", ".manifest.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟" + suffix), suffix)
@@ -87,7 +87,7 @@ final class WeeklyReportCLITests: XCTestCase {
                 XCTAssertEqual(r.status, 0, "\(identity): \(r.stderr)")
                 XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8), "an XLSX (zip) inside")
                 let html = try runTool(["-d", "-i", dir.path("\(identity).txt"), folder + "/张伟.html.age"], executable: age)
-                XCTAssertTrue(html.stdout.contains("张伟销售周报(2026 年第 48 周)") && html.stdout.contains("苏州精密机械甲乙丙"), identity)
+                XCTAssertTrue(html.stdout.contains("张伟销售周报（2026 年第 48 周）") && html.stdout.contains("苏州精密机械甲乙丙"), identity)
             } else {
                 XCTAssertNotEqual(r.status, 0, "the department manager is not a recipient of weekly reports")
                 XCTAssertTrue(r.stderr.contains("no identity matched"), r.stderr)
@@ -128,11 +128,11 @@ final class WeeklyReportCLITests: XCTestCase {
         _ = try dir.write("lone-pw", "horse battery staple\n")
         try sv(["init", dir.path("lone.svault"), "--owner", "孤客", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
         let r = try sv(["report", "submit", "--lang", "zh"] + owner(dir.path("lone.svault")), expect: 1)
-        XCTAssertTrue(r.stderr.contains("不在部门文件夹中,找不到周报接收人"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("不在部门文件夹中，找不到周报接收人"), r.stderr)
         let a = try newArchive("张伟")
         try admin(["policy", dept, "--report-roles", "区域总裁"])
         let none = try sv(["report", "submit", "--lang", "zh"] + owner(a), expect: 8)
-        XCTAssertTrue(none.stderr.contains("尚未设置周报接收人(须为以下角色之一:区域总裁)"), none.stderr)
+        XCTAssertTrue(none.stderr.contains("尚未设置周报接收人（须为以下角色之一：区域总裁）"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2026-W47/张伟.manifest.json"))
         let bad = try sv(["report", "weekly", "--week", "2027-W53"] + owner(a), expect: 64)
         XCTAssertTrue(bad.stderr.contains("2027-W53 is not a week"), bad.stderr)
@@ -145,7 +145,7 @@ final class WeeklyReportCLITests: XCTestCase {
         try newArchive("赵敏")
         try week(zhang, customer: "苏州精密机械有限公司", creditCode: "91320500MA1MXXXX1X")
         try week(li, customer: "杭州数据科技")
-        try week(wang, customer: "苏州精密机械(集团)")
+        try week(wang, customer: "苏州精密机械（集团）")
         try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))  // Friday 10:00 Shanghai
         try sv(["report", "submit", "--week", "2026-W48"] + owner(wang), now: at(day: 4, hour: 17))   // Friday 17:00
         try sv(["report", "submit", "--week", "2026-W48"] + owner(li), now: at(day: 4, hour: 19))     // Friday 19:00: late
@@ -155,10 +155,10 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertTrue(line("王强").contains("按时提交"), view)
         XCTAssertTrue(line("李娜").contains("逾期提交") && line("李娜").contains("2026-11-27 19:00"), view)
         XCTAssertTrue(line("赵敏").contains("未提交"), view)
-        XCTAssertTrue(view.contains("合计(3 份周报)"), view)
+        XCTAssertTrue(view.contains("合计（3 份周报）"), view)
         XCTAssertTrue(view.contains("三、未提交周报") && view.components(separatedBy: "赵敏").count == 3, view)
         // 撞单: the same company under two names (the legal suffix and the bracket folded away).
-        XCTAssertTrue(view.contains("客户名称相同") && view.contains("苏州精密机械有限公司") && view.contains("苏州精密机械(集团)"), view)
+        XCTAssertTrue(view.contains("客户名称相同") && view.contains("苏州精密机械有限公司") && view.contains("苏州精密机械（集团）"), view)
         XCTAssertFalse(view.contains("杭州数据科技  A"), "a customer only one salesperson has is no conflict")
 
         // The department manager's key opens none of them, and says so.
@@ -176,7 +176,7 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertEqual(try bytes(out).prefix(2), Data("PK".utf8))
         let page = dir.path("汇总.html")
         try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", page, "--lang", "zh"], now: at(day: 5, hour: 1))
-        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总(2026 年第 48 周"), "the default week is the last one due")
+        XCTAssertTrue(try String(contentsOfFile: page, encoding: .utf8).contains("华东销售部销售周报汇总（2026 年第 48 周"), "the default week is the last one due")
     }
 
     func testTheFridayReminderIsInTheCalendar() throws {
@@ -184,19 +184,19 @@ final class WeeklyReportCLITests: XCTestCase {
         let ics = try sv(["reminders", "--ics", a, "--lang", "zh"], now: at(day: 2, hour: 0)).stdout
         // Friday 2026-11-27 16:00 in Shanghai is 08:00 UTC, weekly.
         XCTAssertTrue(ics.contains("DTSTART:20261127T080000Z\r\nDTEND:20261127T100000Z\r\nRRULE:FREQ=WEEKLY"), ics)
-        XCTAssertTrue(ics.contains("张伟:请于周五 18:00 前提交本周销售周报"), ics)
+        XCTAssertTrue(ics.contains("张伟：请于周五 18:00 前提交本周销售周报"), ics)
     }
 
     func testGradeResultAndProblemsFromTheCommandLine() throws {
         let a = try newArchive("张伟")
         try sv(["customer", "add", "华东电力", "--grade", "B"] + owner(a), now: at(day: 0, hour: 1))
         let change = try sv(["customer", "grade", "华东电力", "A", "--reason", "确认招标", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 2))
-        XCTAssertTrue(change.stderr.contains("本次调整尚未填写调整结果或存在的问题(周报中须写明)"), change.stderr)
+        XCTAssertTrue(change.stderr.contains("本次调整尚未填写调整结果或存在的问题（周报中须写明）"), change.stderr)
         try sv(["customer", "grade", "华东电力", "--result", "进入短名单", "--problem", "价格压力"] + owner(a), now: at(day: 0, hour: 3))
         let md = dir.path("r.md")
         let r = try sv(["report", "weekly", "--week", "2026-W48", "--out", md, "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
         XCTAssertFalse(r.stderr.contains("缺少结果或问题"), r.stderr)
-        XCTAssertTrue(try String(contentsOfFile: md, encoding: .utf8).contains("| 华东电力 | B → A(上调) | 2026-11-23 | 确认招标 | 进入短名单 | 价格压力 |"))
+        XCTAssertTrue(try String(contentsOfFile: md, encoding: .utf8).contains("| 华东电力 | B → A（上调） | 2026-11-23 | 确认招标 | 进入短名单 | 价格压力 |"))
         let missing = try sv(["customer", "grade", "华东电力"] + owner(a), now: at(day: 0, hour: 4), expect: 8)
         XCTAssertTrue(missing.stderr.contains("--result"), missing.stderr)
     }
@@ -246,7 +246,7 @@ extension WeeklyReportCLITests {
         let v = try view()
         XCTAssertTrue(line(v, "张伟").contains("校验未通过") && line(v, "张伟").contains("校验码不符"), v)
         XCTAssertTrue(line(v, "李娜").contains("按时提交"), v)
-        XCTAssertTrue(v.contains("张伟(提交内容校验未通过)"), "listed among those who have not submitted: \(v)")
+        XCTAssertTrue(v.contains("张伟（提交内容校验未通过）"), "listed among those who have not submitted: \(v)")
     }
 
     /// F2, F3: a report from another archive in the owner's name, and a manifest whose time was
@@ -400,7 +400,7 @@ extension WeeklyReportCLITests {
         let r = try runTool(["-qec", command, "/dev/null"], executable: "/usr/bin/script", stdin: "进入短名单\n价格压力\n",
                             environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "TMPDIR": tmp])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("调整结果(直接回车跳过)") && r.stdout.contains("存在的问题(直接回车跳过)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("调整结果（直接回车跳过）") && r.stdout.contains("存在的问题（直接回车跳过）"), r.stdout)
         let text = try String(contentsOfFile: md, encoding: .utf8)
         XCTAssertTrue(text.contains("| 确认招标 | 进入短名单 | 价格压力 |"), text)
         // Recorded in the archive: the next report has them without asking.

@@ -158,17 +158,17 @@ public enum CSVReader {
         InterchangeError(
             .malformedText,
             "The delimiter byte 0x\(String(d, radix: 16, uppercase: true)) cannot separate fields: it must be an ASCII character other than a quote or a line end.",
-            zh: "分隔符(0x\(String(d, radix: 16, uppercase: true)))无效:分隔符必须是英文字符,且不能是引号或换行。",
+            zh: "分隔符（0x\(String(d, radix: 16, uppercase: true))）无效：分隔符必须是英文字符，且不能是引号或换行。",
             hint: "Use a comma, a tab or a semicolon, or leave the delimiter out to detect it.",
-            hintZH: "请使用逗号、制表符或分号作分隔符,或不指定分隔符,由程序自动识别。")
+            hintZH: "请使用逗号、制表符或分号作分隔符，或不指定分隔符，由程序自动识别。")
     }
 
     static func unterminatedQuote(name: String, line: Int, column: Int) -> InterchangeError {
         InterchangeError(
             .malformedText,
             "\(name): the quoted field that starts on line \(line.withThousandsSeparators) (column \(column)) has no closing quote (\"); the rest of the file would run into it.",
-            zh: "\(name):第 \(line.withThousandsSeparators) 行第 \(column) 列的内容以英文引号(\")开头,但直到文件末尾都没有对应的结束引号,后面的内容无法分行。",
+            zh: "\(name)：第 \(line.withThousandsSeparators) 行第 \(column) 列的内容以英文引号（\"）开头，但直到文件末尾都没有对应的结束引号，后面的内容无法分行。",
             hint: "Look at line \(line.withThousandsSeparators): add the missing quote, or write a quote inside a value as two quotes (\"\"). Saving the sheet again from Excel also fixes this.",
-            hintZH: "请检查第 \(line.withThousandsSeparators) 行:补上缺少的引号;单元格内容里的引号要写成两个(\"\")。也可以用 Excel 打开后重新另存为 CSV。")
+            hintZH: "请检查第 \(line.withThousandsSeparators) 行：补上缺少的引号；单元格内容里的引号要写成两个（\"\"）。也可以用 Excel 打开后重新另存为 CSV。")
     }
 }

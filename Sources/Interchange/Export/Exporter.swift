@@ -100,9 +100,9 @@ public enum Exporter {
         switch options.format {
         case .csv:
             guard tables.count == 1, let table = tables.first else {
-                throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据,请用 --kind 指定",
+                throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据，请用 --kind 指定",
                                        hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
-                                       hintZH: "例如 --kind customers;如需全部导出,请用 --format xlsx 导出为一个工作簿")
+                                       hintZH: "例如 --kind customers；如需全部导出，请用 --format xlsx 导出为一个工作簿")
             }
             var writer = CSVWriter(encoding: options.encoding)
             writer.append(table.headers)
@@ -163,7 +163,7 @@ public enum Exporter {
         }
         sheets.append(aboutSheet(archive, options: options, tables: tables))
         let owner = archive.vault.header.owner
-        return XLSXWorkbook(sheets: sheets, title: options.zh ? "\(owner) 的客户档案(导出)" : "Customer archive of \(owner) (export)",
+        return XLSXWorkbook(sheets: sheets, title: options.zh ? "\(owner) 的客户档案（导出）" : "Customer archive of \(owner) (export)",
                             creator: archive.actor, created: Date(timeIntervalSince1970: TimeInterval(options.now)))
     }
 
@@ -179,9 +179,9 @@ public enum Exporter {
             (zh ? "各类记录数" : "Records", .text(kinds)),
             (zh ? "含保密字段" : "Secret fields included", .text(options.includeSecret ? (zh ? "是" : "yes") : (zh ? "否" : "no"))),
             options.workbookPassword != nil
-                ? (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的副本,已离开档案,只受工作簿打开密码保护(不是档案密码)。请妥善保管,仅交给有权查看的人,密码另行告知,不要另存为无密码的副本,用完及时删除。"
+                ? (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的副本，已离开档案，只受工作簿打开密码保护（不是档案密码）。请妥善保管，仅交给有权查看的人，密码另行告知，不要另存为无密码的副本，用完及时删除。"
                                                     : "This file is a copy of customer data that has left the archive, protected only by the workbook's password (not the archive's). Keep it safe, give it only to those entitled to it, tell them the password separately, do not save a copy without the password, and delete it after use."))
-                : (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,仅交给有权查看的人,用完及时删除。"
+                : (zh ? "注意" : "Warning", .text(zh ? "本文件是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，仅交给有权查看的人，用完及时删除。"
                                                     : "This file is a plaintext copy of customer data that has left the encrypted archive. Keep it safe, give it only to those entitled to it, and delete it after use.")),
         ]
         return XLSXSheet(name: zh ? ImportSource.aboutSheet.zh : ImportSource.aboutSheet.en,

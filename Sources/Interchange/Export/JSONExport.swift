@@ -25,15 +25,15 @@ enum JSONExport {
     /// labels in schema order, each record a row (its line is its position in its list, from 1).
     static func tables(from data: Data, fileName: String) throws -> ([Table], ImportSource.Origin?) {
         let bad = { (why: String, zh: String) in
-            InterchangeError(.malformedText, "\(fileName) is not a SalesVault JSON export: \(why)", zh: "“\(fileName)”不是 SalesVault 导出的 JSON 文件:\(zh)",
+            InterchangeError(.malformedText, "\(fileName) is not a SalesVault JSON export: \(why)", zh: "“\(fileName)”不是 SalesVault 导出的 JSON 文件：\(zh)",
                              hint: "import the XLSX or CSV file instead, or export again with --format json",
-                             hintZH: "请改为导入 XLSX 或 CSV 文件,或重新用 --format json 导出")
+                             hintZH: "请改为导入 XLSX 或 CSV 文件，或重新用 --format json 导出")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
             throw bad("not a JSON object", "内容不是 JSON 对象")
         }
         guard root["format"] as? String == marker else { throw bad("no \"format\": \"\(marker)\"", "缺少 \"format\": \"\(marker)\"") }
-        guard (root["jsonVersion"] as? Int).map({ $0 <= 1 }) == true else { throw bad("a newer jsonVersion", "jsonVersion 比本程序新,请升级 SalesVault") }
+        guard (root["jsonVersion"] as? Int).map({ $0 <= 1 }) == true else { throw bad("a newer jsonVersion", "jsonVersion 比本程序新，请升级 SalesVault") }
         var tables: [Table] = []
         for kind in ImportKind.order {
             guard let list = root[key(kind)] else { continue }

@@ -36,11 +36,11 @@ enum FileKind: Equatable {
     var chinese: String {
         switch self {
         case .regular: "普通文件"
-        case .directory: "文件夹(目录)"
-        case .fifo: "管道(FIFO)"
+        case .directory: "文件夹（目录）"
+        case .fifo: "管道（FIFO）"
         case .characterDevice, .blockDevice: "设备文件"
         case .socket: "套接字"
-        case .symlink: "符号链接(快捷方式)"
+        case .symlink: "符号链接（快捷方式）"
         }
     }
 }
@@ -57,21 +57,21 @@ struct SystemCause {
         case ENOSPC:
             (english, chinese) = ("the disk is full", "磁盘空间不足")
             (hint, hintZH) = ("Free some disk space, or save to another disk, then run the command again.",
-                              "请清理磁盘空间,或换一个有空间的磁盘(如 U 盘)保存,然后重新运行命令。")
+                              "请清理磁盘空间，或换一个有空间的磁盘（如 U 盘）保存，然后重新运行命令。")
         case EDQUOT:
             (english, chinese) = ("your disk quota is used up", "您的磁盘配额已用完")
             (hint, hintZH) = ("Delete files you no longer need, or ask the administrator for more space.",
-                              "请删除不再需要的文件,或请管理员增加配额。")
+                              "请删除不再需要的文件，或请管理员增加配额。")
         case EACCES, EPERM:
             (english, chinese) = ("permission denied", "没有访问权限")
             (hint, hintZH) = ("Choose a folder you are allowed to use (your home folder, for example).",
-                              "请换一个您有权限使用的文件夹(例如个人主目录)。")
+                              "请换一个您有权限使用的文件夹（例如个人主目录）。")
         case EROFS:
             (english, chinese) = ("the disk is read-only", "磁盘是只读的")
             (hint, hintZH) = ("Save to a disk that can be written to.", "请保存到可以写入的磁盘。")
         case ENOENT:
             (english, chinese) = ("the file or folder does not exist", "文件或文件夹不存在")
-            (hint, hintZH) = ("Check the path; create the folder first if needed.", "请检查路径是否正确;如文件夹不存在,请先创建。")
+            (hint, hintZH) = ("Check the path; create the folder first if needed.", "请检查路径是否正确；如文件夹不存在，请先创建。")
         case ENOTDIR:
             (english, chinese) = ("part of the path is not a folder", "路径中有一部分不是文件夹")
             (hint, hintZH) = ("Check the path.", "请检查路径是否正确。")
@@ -80,16 +80,16 @@ struct SystemCause {
             (hint, hintZH) = ("Use a shorter file name or folder path.", "请使用较短的文件名或路径。")
         case EIO:
             (english, chinese) = ("the disk reported a read/write error (it may be failing or was removed)",
-                                  "磁盘读写出错(磁盘可能有故障或已被拔出)")
-            (hint, hintZH) = ("Check the disk, then try again or use another disk.", "请检查磁盘后重试,或换一个磁盘。")
+                                  "磁盘读写出错（磁盘可能有故障或已被拔出）")
+            (hint, hintZH) = ("Check the disk, then try again or use another disk.", "请检查磁盘后重试，或换一个磁盘。")
         case EMFILE, ENFILE:
             (english, chinese) = ("too many files are open", "同时打开的文件太多")
             (hint, hintZH) = ("Close other programs and try again.", "请关闭其他程序后重试。")
         default:
             let text = String(cString: strerror(err))
-            (english, chinese) = ("system error \(err): \(text)", "系统错误 \(err)(\(text))")
+            (english, chinese) = ("system error \(err): \(text)", "系统错误 \(err)（\(text)）")
             (hint, hintZH) = ("Try again; if it keeps failing, show this message to the administrator.",
-                              "请重试;如果一直失败,请把这条信息发给管理员。")
+                              "请重试；如果一直失败，请把这条信息发给管理员。")
         }
     }
 }
@@ -99,9 +99,9 @@ extension AtomicFile {
         InterchangeError(
             .exists,
             "\(path) already exists; add --force to replace it.",
-            zh: "文件“\(path)”已存在;如要覆盖,请加上 --force。",
+            zh: "文件“\(path)”已存在；如要覆盖，请加上 --force。",
             hint: "Choose another file name with --out, or add --force to replace it.",
-            hintZH: "请用 --out 换一个文件名,或加上 --force 覆盖。")
+            hintZH: "请用 --out 换一个文件名，或加上 --force 覆盖。")
     }
 
     /// The destination is the open archive or the file being imported: never overwritten.
@@ -109,7 +109,7 @@ extension AtomicFile {
         InterchangeError(
             .writeFailed,
             "\(path) is the archive or the file being read; writing there would destroy it, so nothing was written.",
-            zh: "“\(path)”是当前打开的档案或正在读取的文件,写入会将其损坏,因此未写入任何内容。",
+            zh: "“\(path)”是当前打开的档案或正在读取的文件，写入会将其损坏，因此未写入任何内容。",
             hint: "Choose another file name.",
             hintZH: "请换一个文件名。")
     }
@@ -119,16 +119,16 @@ extension AtomicFile {
             return InterchangeError(
                 .writeFailed,
                 "Cannot write \(path): it is a symbolic link, and SalesVault does not write through links.",
-                zh: "无法写入“\(path)”:它是一个符号链接(快捷方式),为安全起见不会通过链接写入。",
+                zh: "无法写入“\(path)”：它是一个符号链接（快捷方式），为安全起见不会通过链接写入。",
                 hint: "Give the path of the real file, or a new file name.",
-                hintZH: "请给出实际文件的路径,或换一个新文件名。")
+                hintZH: "请给出实际文件的路径，或换一个新文件名。")
         }
         return InterchangeError(
             .writeFailed,
             "Cannot write \(path): it is \(kind.english), not a regular file.",
-            zh: "无法写入“\(path)”:它是\(kind.chinese),不是普通文件。",
+            zh: "无法写入“\(path)”：它是\(kind.chinese)，不是普通文件。",
             hint: "Give a file name for the output, for example report.csv.",
-            hintZH: "请给出要保存的文件名,例如 report.csv。")
+            hintZH: "请给出要保存的文件名，例如 report.csv。")
     }
 
     static func failure(_ path: String, _ err: Int32) -> InterchangeError {
@@ -136,7 +136,7 @@ extension AtomicFile {
         return InterchangeError(
             .writeFailed,
             "Cannot write \(path): \(cause.english). Nothing was changed.",
-            zh: "无法写入“\(path)”:\(cause.chinese)。原有文件未被改动。",
+            zh: "无法写入“\(path)”：\(cause.chinese)。原有文件未被改动。",
             hint: cause.hint, hintZH: cause.hintZH)
     }
 
@@ -145,7 +145,7 @@ extension AtomicFile {
         return InterchangeError(
             .unreadableFile,
             "Cannot read \(path): \(cause.english).",
-            zh: "无法读取“\(path)”:\(cause.chinese)。",
+            zh: "无法读取“\(path)”：\(cause.chinese)。",
             hint: cause.hint, hintZH: cause.hintZH)
     }
 
@@ -153,7 +153,7 @@ extension AtomicFile {
         InterchangeError(
             .unreadableFile,
             "Cannot read \(path): it is \(kind.english), not a regular file.",
-            zh: "无法读取“\(path)”:它是\(kind.chinese),不是普通文件。",
+            zh: "无法读取“\(path)”：它是\(kind.chinese)，不是普通文件。",
             hint: "Give the path of the CSV or XLSX file itself.",
             hintZH: "请给出 CSV 或 XLSX 文件本身的路径。")
     }
@@ -163,8 +163,8 @@ extension AtomicFile {
         return InterchangeError(
             .unreadableFile,
             "Cannot read \(path): it is larger than \(limitMB.withThousandsSeparators) MB (\(mb.withThousandsSeparators) MB or more).",
-            zh: "无法读取“\(path)”:文件超过 \(limitMB.withThousandsSeparators) MB 的上限(至少 \(mb.withThousandsSeparators) MB)。",
+            zh: "无法读取“\(path)”：文件超过 \(limitMB.withThousandsSeparators) MB 的上限（至少 \(mb.withThousandsSeparators) MB）。",
             hint: "Split the file into smaller files and import them one by one.",
-            hintZH: "请把文件拆分成几个较小的文件,分别导入。")
+            hintZH: "请把文件拆分成几个较小的文件，分别导入。")
     }
 }

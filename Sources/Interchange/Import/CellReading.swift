@@ -47,7 +47,7 @@ enum CellReading {
             if s.isEmpty { return (nil, nil) }
             if identifierFields.contains(spec.key), looksScientific(s) {
                 throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
-                              reasonZH: "“\(s)”已被 Excel 改成科学计数法,后几位已丢失。请在 Excel 中把该列设为“文本”格式,再重新输入完整号码")
+                              reasonZH: "“\(s)”已被 Excel 改成科学计数法，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")
             }
             if spec.type == .date, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
             return (s, nil)
@@ -55,7 +55,7 @@ enum CellReading {
             switch spec.type {
             case .date:
                 throw Failure(reason: "\(number(d)) is a number, not a date; format the cell as a date or write 2026-03-05",
-                              reasonZH: "“\(number(d))”是数字,不是日期;请把单元格设为日期格式,或写成 2026-03-05")
+                              reasonZH: "“\(number(d))”是数字，不是日期；请把单元格设为日期格式，或写成 2026-03-05")
             case .money:
                 return (String(format: "%.2f", d), nil)
             case .flag:
@@ -64,7 +64,7 @@ enum CellReading {
                 if identifierFields.contains(spec.key) {
                     guard d == d.rounded(), abs(d) < 1e15 else {
                         throw Failure(reason: "\(number(d)) is a number too long for Excel to keep exactly; its last digits are lost. Format the column as text and type it again",
-                                      reasonZH: "“\(number(d))”位数过多(超过 15 位),Excel 无法完整保存,后几位已丢失。请在 Excel 中把该列设为“文本”格式,再重新输入完整号码")
+                                      reasonZH: "“\(number(d))”位数过多（超过 15 位），Excel 无法完整保存，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")
                     }
                     return (number(d), .numericIdentifier)
                 }
@@ -141,6 +141,6 @@ enum CellReading {
     }
 
     private static func notAnInstant(_ s: String) -> Failure {
-        Failure(reason: "\(s) is not a date and time; write 2026-03-05 14:30 or 2026-03-05", reasonZH: "“\(s)”不是有效的日期时间,请写成 2026-03-05 14:30 或 2026-03-05")
+        Failure(reason: "\(s) is not a date and time; write 2026-03-05 14:30 or 2026-03-05", reasonZH: "“\(s)”不是有效的日期时间，请写成 2026-03-05 14:30 或 2026-03-05")
     }
 }

@@ -235,8 +235,8 @@ public struct ColumnMapping: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.lastIndex(where: { $0 == "=" || $0 == "＝" }) else {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): expected HEADER = FIELD, got \(line)",
-                                       zh: "对照表第 \(i + 1) 行格式不对,应为“表头 = 字段”,实际是:\(line)",
-                                       hint: "e.g. 单位全称 = name, or 联系人: 手机号码 = mobile", hintZH: "例如:单位全称 = name,或 联系人: 手机号码 = mobile")
+                                       zh: "对照表第 \(i + 1) 行格式不对，应为“表头 = 字段”，实际是：\(line)",
+                                       hint: "e.g. 单位全称 = name, or 联系人：手机号码 = mobile", hintZH: "例如：单位全称 = name，或 联系人：手机号码 = mobile")
             }
             var left = line[..<eq].trimmingCharacters(in: .whitespaces)
             let right = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
@@ -256,9 +256,9 @@ public struct ColumnMapping: Sendable {
             let found = kinds.contains { Schema.field($0.entity, key: right) != nil }
             guard found else {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): no field \(right)",
-                                       zh: "对照表第 \(i + 1) 行:没有“\(right)”这个字段",
+                                       zh: "对照表第 \(i + 1) 行：没有“\(right)”这个字段",
                                        hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
-                                       hintZH: "请填写字段名,如 name、grade、creditCode、mobile,或其中文名称(客户名称、客户等级……)")
+                                       hintZH: "请填写字段名，如 name、grade、creditCode、mobile，或其中文名称（客户名称、客户等级……）")
             }
             entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .field(right)))
         }

@@ -74,16 +74,16 @@ public struct ImportSource: Sendable {
         }
         if head.starts(with: FormatV1.magic) {
             throw InterchangeError(.unsupportedWorkbook, "\(fileName) is a SalesVault archive, not a file to import",
-                                   zh: "“\(fileName)”是 SalesVault 档案文件,不能直接导入。",
+                                   zh: "“\(fileName)”是 SalesVault 档案文件，不能直接导入。",
                                    hint: "to move customers from one archive to another, export them (salesvault export -a \(fileName)) and import the exported file",
-                                   hintZH: "如需将客户从一个档案迁移到另一个档案,请先导出源档案(salesvault export -a \(fileName)),再导入生成的导出文件")
+                                   hintZH: "如需将客户从一个档案迁移到另一个档案，请先导出源档案（salesvault export -a \(fileName)），再导入生成的导出文件")
         }
         let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
         if ["xlsx", "xlsm", "xls", "et"].contains(ext) {
             throw InterchangeError(.malformedWorkbook, "\(fileName) cannot be read: it may be damaged, or not really an .\(ext) file (a renamed CSV, say)",
-                                   zh: "无法读取“\(fileName)”:文件可能已损坏,或并不是真正的 .\(ext) 文件(例如改了扩展名的 CSV)",
+                                   zh: "无法读取“\(fileName)”：文件可能已损坏，或并不是真正的 .\(ext) 文件（例如改了扩展名的 CSV）",
                                    hint: "open it in Excel or WPS and save it again as .xlsx (or as CSV)",
-                                   hintZH: "请在 Excel 或 WPS 中打开,重新另存为 .xlsx(或 CSV)后再导入")
+                                   hintZH: "请在 Excel 或 WPS 中打开，重新另存为 .xlsx（或 CSV）后再导入")
         }
         let enc = encoding ?? TextEncoding.detect(data)
         let text = try TextEncoding.decode(data, as: enc)

@@ -77,11 +77,11 @@ extension Importer {
                                     case .valid: break
                                     case .malformed:
                                         problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
-                                                "不是有效的统一社会信用代码:应为 18 位数字或大写字母(不含 I、O、Z、S、V)")
+                                                "不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
                                         continue
                                     case .wrongCheckDigit(let expected):
                                         problem("the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
-                                                "校验位有误(按 GB 32100-2015 应为 \(expected)),请核对是否录错")
+                                                "校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
                                         continue
                                     }
                                 }
@@ -94,7 +94,7 @@ extension Importer {
                                     notices[k] = (ImportProblem(
                                         table: name, line: mapped.headerLine, column: column.header,
                                         reason: "\(n) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
-                                        reasonZH: "此列有 \(n) 个单元格是数字格式(不是文本格式),开头的 0 可能已丢失,请核对"), n)
+                                        reasonZH: "此列有 \(n) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), n)
                                 }
                                 row.fields.append((key, input))
                             } catch let f as CellReading.Failure {
@@ -102,8 +102,8 @@ extension Importer {
                             } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
                                 problem("could be day/month or month/day, or is not a date: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy",
                                         e.code == .ambiguousDate
-                                            ? "无法确定月和日的顺序。请写成 2026-03-05,或加 --date-format dd/mm/yyyy(日/月/年)或 mm/dd/yyyy(月/日/年)"
-                                            : "不是有效日期,请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+                                            ? "无法确定月和日的顺序。请写成 2026-03-05，或加 --date-format dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）"
+                                            : "不是有效日期，请写成 2026-03-05、2026/3/5 或 2026年3月5日")
                             } catch let e as ArchiveError {
                                 problem(e.reason, e.reasonZH ?? e.reason)
                             } catch {
@@ -117,7 +117,7 @@ extension Importer {
                         && !row.problems.contains(where: { $0.column == mapped.column(key)?.header }) {
                         let spec = Schema.field(mapped.kind.entity, key: key)!
                         row.problems.append(ImportProblem(table: name, line: row.line, column: mapped.column(key)?.header, value: "",
-                                                          reason: "required, but empty", reasonZH: "必填,不能为空"))
+                                                          reason: "required, but empty", reasonZH: "必填，不能为空"))
                     }
                 }
                 rows.append(row)
@@ -125,7 +125,7 @@ extension Importer {
             if mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty {
                 preview.warnings.append(ImportProblem(table: name, line: mapped.headerLine,
                                                       reason: "no contact-type column: every entry will be recorded as \"other\"",
-                                                      reasonZH: "文件中没有“跟进方式”列,所有记录的跟进方式将记为“其他”"))
+                                                      reasonZH: "文件中没有“跟进方式”列，所有记录的跟进方式将记为“其他”"))
             }
         }
         preview.warnings += notices.values.map(\.0).sorted { ($0.table, $0.column ?? "") < ($1.table, $1.column ?? "") }
@@ -201,7 +201,7 @@ extension Importer {
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover = source.exportedFrom.flatMap { from in
-            from.owner == archive.vault.header.owner ? nil : "交接导入:原为 \(from.owner) 的客户(\(from.date) 导出,文件 \(source.fileName))"
+            from.owner == archive.vault.header.owner ? nil : "交接导入：原为 \(from.owner) 的客户（\(from.date) 导出，文件 \(source.fileName)）"
         }
 
         func add(_ op: ChangeOperation, row: Int) -> Int {
@@ -216,11 +216,11 @@ extension Importer {
         func archiveID(_ ref: String) -> UInt64? { ref.hasPrefix("C") || ref.hasPrefix("R") || ref.hasPrefix("P") ? UInt64(ref.dropFirst()) : nil }
         func duplicateText(_ where_: (ref: String, line: Int?), _ what: (en: String, zh: String), _ r: Row) -> (String, String) {
             if let line = where_.line {
-                return ("the same \(r.kind.entity.en) as line \(line) of this file (\(what.en))", "与本文件第 \(line) 行重复(\(what.zh))")
+                return ("the same \(r.kind.entity.en) as line \(line) of this file (\(what.en))", "与本文件第 \(line) 行重复（\(what.zh)）")
             }
             let e = archive.state.entities(r.kind.entity, archiveID(where_.ref) ?? 0)
             let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
-            return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)(\(what.zh))")
+            return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)（\(what.zh)）")
         }
         /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
         func duplicateHint() -> (String, String) {
@@ -257,7 +257,7 @@ extension Importer {
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: nil, value: r.sourceID,
                     reason: "the id \(id) was already given at line \(sourceIDLines[id] ?? 0); references to it mean that earlier row",
-                    reasonZH: "记录号 \(id) 已在第 \(sourceIDLines[id] ?? 0) 行出现;其他行引用 \(id) 时,均指第 \(sourceIDLines[id] ?? 0) 行的记录"))
+                    reasonZH: "记录号 \(id) 已在第 \(sourceIDLines[id] ?? 0) 行出现；其他行引用 \(id) 时，均指第 \(sourceIDLines[id] ?? 0) 行的记录"))
             }
         }
         /// The customer a reference names: a source id of this file, a credit code, a code or
@@ -294,7 +294,7 @@ extension Importer {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
             guard let ref = customerRef(text) else {
                 refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
-                       "找不到客户“\(text)”(本文件和档案中都没有),请填写客户全称、客户编号或统一社会信用代码")
+                       "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
                 return nil
             }
             return ref
@@ -308,7 +308,7 @@ extension Importer {
             for name in names(text) {
                 guard let ref = childRef(.contact, customer: customer, name: name) else {
                     refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
-                           "该客户下没有联系人“\(name)”(本文件和档案中都没有)")
+                           "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
                     continue
                 }
                 refs.append(ref)
@@ -416,7 +416,7 @@ extension Importer {
                     ref = "@\(n)"
                     fileFields[ref] = (r.line, fields)
                     if let stage, SalesStage.parse(stage) != .infoDevelopment && stage != "1" {
-                        _ = add(.setStage(ref, stage: stage, reason: "导入时的销售阶段(来自 \(source.fileName))"), row: i)
+                        _ = add(.setStage(ref, stage: stage, reason: "导入时的销售阶段（来自 \(source.fileName)）"), row: i)
                     }
                     b.status[i] = .new
                 }
@@ -431,15 +431,15 @@ extension Importer {
                 if let p = r.refs["project"] {
                     project = childRef(.project, customer: customer, name: p)
                     if project == nil {
-                        refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "该客户下没有项目“\(p)”(本文件和档案中都没有)")
+                        refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "该客户下没有项目“\(p)”（本文件和档案中都没有）")
                     }
                 }
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
                 let key = Self.logKey(customer, at, summary)
                 if index.logKeys.contains(key) || logKeys[key] != nil {
                     if options.onDuplicate == .refuse {
-                        let (en, zh) = logKeys[key].map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复(客户、时间、内容均相同)") }
-                            ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录(客户、时间、内容均相同)")
+                        let (en, zh) = logKeys[key].map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
+                            ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                         let hint = duplicateHint()
                         refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
                     } else {
@@ -460,7 +460,7 @@ extension Importer {
                 if let p = r.refs["complainant"] {
                     complainant = childRef(.contact, customer: customer, name: p)
                     if complainant == nil {
-                        refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(p)”(本文件和档案中都没有)")
+                        refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(p)”（本文件和档案中都没有）")
                         continue
                     }
                 }
@@ -469,7 +469,7 @@ extension Importer {
                     if options.onDuplicate == .refuse {
                         let hint = duplicateHint()
                         refuse(i, header(r, "description"), description, "already in the archive or this file (same customer, time and content)" + hint.0,
-                               "档案或本文件中已有这条投诉(客户、时间、内容均相同)" + hint.1)
+                               "档案或本文件中已有这条投诉（客户、时间、内容均相同）" + hint.1)
                     } else {
                         b.status[i] = .duplicate
                     }
@@ -532,7 +532,7 @@ extension Importer {
             warnings.append(ImportProblem(
                 table: table, line: r.line,
                 reason: "the same record as line \(earlier.line) with other values (\(differing.joined(separator: ", "))): this later row's values are used",
-                reasonZH: "与第 \(earlier.line) 行为同一记录,但\(differing.joined(separator: "、"))不同,以本行为准"))
+                reasonZH: "与第 \(earlier.line) 行为同一记录，但\(differing.joined(separator: "、"))不同，以本行为准"))
         }
         var changed = false
         if !fields.isEmpty {

@@ -68,7 +68,7 @@ public final class Importer {
             preview.warnings.append(ImportProblem(
                 table: source.fileName, line: 0,
                 reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): imported times may be off by some hours; to keep them, import with TZ=\(zone)",
-                reasonZH: "导出文件中的时间按 \(zone) 时区记录,本机时区为 \(TimeZone.current.identifier),导入后的时间可能相差几个小时。如需保持一致,请先设置 TZ=\(zone) 再导入。"))
+                reasonZH: "导出文件中的时间按 \(zone) 时区记录，本机时区为 \(TimeZone.current.identifier)，导入后的时间可能相差几个小时。如需保持一致，请先设置 TZ=\(zone) 再导入。"))
         }
         preview.warnings += built.warnings
         preview.plan = plan
@@ -87,9 +87,9 @@ public final class Importer {
         guard preview.canCommit, let plan = preview.plan else {
             let n = preview.problems.count
             let rows = preview.refused.count
-            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", zh: "未导入任何数据:文件中有 \(n) 处问题(涉及 \(rows) 行)",
+            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", zh: "未导入任何数据：文件中有 \(n) 处问题（涉及 \(rows) 行）",
                                    hint: "fix the file as listed above and import it again (--rejects FILE writes those rows with the reasons), or import only the rows without problems with --only-valid",
-                                   hintZH: "请按上面的问题清单修改文件后重新导入(可加 --rejects 文件名,把这些行连同原因单独导出);如只想先导入没有问题的行,请加 --only-valid")
+                                   hintZH: "请按上面的问题清单修改文件后重新导入（可加 --rejects 文件名，把这些行连同原因单独导出）；如只想先导入没有问题的行，请加 --only-valid")
         }
         return try archive.commit(plan)
     }
@@ -140,7 +140,7 @@ public final class Importer {
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: table.rows[headerIndex].line,
                     reason: "\(table.name) was not imported: the columns a kind of record needs are missing (such as 客户名称), so it is not clear what it holds",
-                    reasonZH: "“\(table.name)”未导入:找不到必需的列(如“客户名称”),无法判断是哪类数据"))
+                    reasonZH: "“\(table.name)”未导入：找不到必需的列（如“客户名称”），无法判断是哪类数据"))
                 continue
             }
             let header = table.rows[headerIndex]
@@ -168,7 +168,7 @@ public final class Importer {
                     problems.append(ImportProblem(
                         table: table.name, line: header.line, column: text,
                         reason: "columns \(other) and \(text) both mean the same field; keep one, or map one elsewhere with --mapping",
-                        reasonZH: "“\(other)”和“\(text)”两列对应同一个字段,请删除其中一列,或用 --mapping 另行指定"))
+                        reasonZH: "“\(other)”和“\(text)”两列对应同一个字段，请删除其中一列，或用 --mapping 另行指定"))
                     continue
                 }
                 seen[target] = text

@@ -11,9 +11,9 @@ public enum Rejects {
         let byTable = Dictionary(grouping: preview.refused, by: \.table)
         func reasons(_ r: ImportPreview.Refused) -> String {
             r.reasons.map { p in
-                let column = p.column.map { zh ? "“\($0)”:" : "\($0): " } ?? ""
+                let column = p.column.map { zh ? "“\($0)”：" : "\($0): " } ?? ""
                 return column + (zh ? p.reasonZH : p.reason)
-            }.joined(separator: zh ? ";" : "; ")
+            }.joined(separator: zh ? "；" : "; ")
         }
         func headerRow(_ t: Int) -> TableRow? {
             let table = preview.source.tables[t]

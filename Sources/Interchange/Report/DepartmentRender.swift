@@ -23,7 +23,7 @@ public enum DepartmentRender {
         let calendar = DepartmentCalendar(zoneName: v.timeZone) ?? .standard
         typealias C = ReportSection.Cell
         let dueText = ReportText.dateTime(v.due, calendar)
-        let title = zh ? "\(v.department)销售周报汇总(\(ReportText.weekZH(v.week.description)),提交截止:\(dueText))" : "\(v.department): weekly reports \(v.week) (due \(dueText))"
+        let title = zh ? "\(v.department)销售周报汇总（\(ReportText.weekZH(v.week.description))，提交截止：\(dueText)）" : "\(v.department): weekly reports \(v.week) (due \(dueText))"
         var rows: [[C]] = []
         for p in v.people {
             let fill: String? = p.status == "missing" || p.status == "invalid" ? ReportText.missingFill : p.status == "late" ? ReportText.changedFill : nil
@@ -41,7 +41,7 @@ public enum DepartmentRender {
                 if let problem = zh ? p.problemZH : p.problem { notes.append(problem) }
                 cells += [C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"), C("\(t.activities)"),
                           C("\(open.reduce(0) { $0 + $1.projects })"), C(ReportText.amounts(value, zh: zh)), C("\(p.openComplaints)"),
-                          C(notes.joined(separator: zh ? ";" : "; "), fill: notes.isEmpty ? nil : ReportText.missingFill)]
+                          C(notes.joined(separator: zh ? "；" : "; "), fill: notes.isEmpty ? nil : ReportText.missingFill)]
             } else {
                 let why = (zh ? p.problemZH : p.problem) ?? ""
                 cells += Array(repeating: C(""), count: 6) + [C(why, fill: why.isEmpty ? nil : ReportText.missingFill)]
@@ -57,7 +57,7 @@ public enum DepartmentRender {
             totalProjects += x.projects
             for (k, m) in x.value { total[k, default: 0] |+= m }
         }
-        rows.append([C(zh ? "合计(\(openReports) 份周报)" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
+        rows.append([C(zh ? "合计（\(openReports) 份周报）" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
                      C("\(t.activities)"), C("\(totalProjects)"), C(ReportText.amounts(total, zh: zh)),
                      C("\(v.people.reduce(0) { $0 + $1.openComplaints })"), C("")])
         let people = ReportSection(
@@ -79,12 +79,12 @@ public enum DepartmentRender {
         let missing = ReportSection(
             title: zh ? "三、未提交周报人员" : "3. Not submitted",
             headers: zh ? ["销售人员"] : ["Salesperson"],
-            rows: missingPeople.map { [C($0.name + ($0.status == "invalid" ? (zh ? "(提交内容校验未通过)" : " (submission invalid)") : ""), fill: ReportText.missingFill)] },
+            rows: missingPeople.map { [C($0.name + ($0.status == "invalid" ? (zh ? "（提交内容校验未通过）" : " (submission invalid)") : ""), fill: ReportText.missingFill)] },
             empty: zh ? "全员已提交。" : "Everyone has submitted.",
-            note: v.strangers.isEmpty ? nil : (zh ? "另有不在部门名册中的人员提交了周报:" : "Reports from people not in the registry: ") + v.strangers.joined(separator: zh ? "、" : ", "))
+            note: v.strangers.isEmpty ? nil : (zh ? "另有不在部门名册中的人员提交了周报：" : "Reports from people not in the registry: ") + v.strangers.joined(separator: zh ? "、" : ", "))
 
         let conflicts = ReportSection(
-            title: zh ? "四、撞单提示(同一客户出现在多名销售人员的档案中)" : "4. Customers in more than one salesperson's archive",
+            title: zh ? "四、撞单提示（同一客户出现在多名销售人员的档案中）" : "4. Customers in more than one salesperson's archive",
             headers: zh ? ["判定依据", "销售人员", "客户名称", "等级", "统一社会信用代码"] : ["Matched by", "Salesperson", "Customer", "Grade", "Credit code"],
             rows: v.conflicts.flatMap { c in
                 c.holders.enumerated().map { i, h in

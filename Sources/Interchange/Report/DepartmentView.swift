@@ -100,7 +100,7 @@ public struct DepartmentView: Sendable {
             let archive = (try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)) ?? nil
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
             var problems: [(String, String)] = listing.problems.filter { $0.hasPrefix(ReportFolder.stem(person.name) + ".") }
-                .map { ("unreadable manifest \($0)", "提交清单无法读取:\($0)") }
+                .map { ("unreadable manifest \($0)", "提交清单无法读取：\($0)") }
             var valid: [(ReportManifest, WeeklyReport?, Bool)] = []  // manifest, summary, tag checked
             for m in mine {
                 if let p = SubmissionCheck.problem(m, folder: folder, archive: archive, week: week, calendar: registry.calendar) {
@@ -113,7 +113,7 @@ public struct DepartmentView: Sendable {
                 case .cannotCheck?: break
                 default:
                     problems.append(("version \(m.version) does not carry its archive's tag: not made with \(m.owner)'s archive (forged, or from before a data-key change)",
-                                     "第 \(m.version) 版的校验码不符:不是用 \(m.owner) 的档案提交的(可能是伪造,或提交后档案更换过数据密钥)"))
+                                     "第 \(m.version) 版的校验码不符：不是用 \(m.owner) 的档案提交的（可能是伪造，或提交后档案更换过数据密钥）"))
                     continue
                 }
                 do {
@@ -147,7 +147,7 @@ public struct DepartmentView: Sendable {
                 problems.append(("version \(latest.0.version) was revised after the deadline", "第 \(latest.0.version) 版为截止后修订"))
             }
             if !latest.2 && latest.1 != nil {
-                problems.append(("its origin could not be checked (your keys do not open this archive's escrow)", "无法核实来源(您的密钥不能单独打开该档案的托管)"))
+                problems.append(("its origin could not be checked (your keys do not open this archive's escrow)", "无法核实来源（您的密钥不能单独打开该档案的托管）"))
             }
             if !problems.isEmpty {
                 p.problem = problems.map(\.0).joined(separator: "; ")
@@ -189,21 +189,21 @@ public struct DepartmentView: Sendable {
             throw InterchangeError(.report, "\(name) is missing, not a regular file or too large", zh: "\(name) 缺失、不是普通文件或过大")
         }
         guard try SHA256.hash(Array(sealed)).hexString == listed.sha256 else {
-            throw InterchangeError(.report, "\(name) is not the file the manifest lists (changed after submission)", zh: "\(name) 与提交清单不符,提交后可能被改动过")
+            throw InterchangeError(.report, "\(name) is not the file the manifest lists (changed after submission)", zh: "\(name) 与提交清单不符，提交后可能被改动过")
         }
         let plain: [UInt8]
         do {
             plain = try AgeFile.decrypt(Array(sealed), with: identities.map { .x25519($0) })
         } catch AgeFile.Failure.noMatchingIdentity {
-            throw NotRecipient(en: "your key is not a recipient of \(name)", zh: "您的密钥无法打开 \(name)(该周报未发给您)")
+            throw NotRecipient(en: "your key is not a recipient of \(name)", zh: "您的密钥无法打开 \(name)（该周报未发给您）")
         } catch {
-            throw InterchangeError(.report, "\(name) is damaged and cannot be decrypted", zh: "\(name) 已损坏,无法解密")
+            throw InterchangeError(.report, "\(name) is damaged and cannot be decrypted", zh: "\(name) 已损坏，无法解密")
         }
         let r = try WeeklyReport.decode(Data(plain))
         guard r.owner.precomposedStringWithCanonicalMapping == m.owner.precomposedStringWithCanonicalMapping, r.week == m.week,
               r.archiveID == m.archiveID
         else {
-            throw InterchangeError(.report, "\(name) holds another person's or another week's report", zh: "\(name) 与提交清单不符(提交人、档案或周次不一致)")
+            throw InterchangeError(.report, "\(name) holds another person's or another week's report", zh: "\(name) 与提交清单不符（提交人、档案或周次不一致）")
         }
         return r
     }

@@ -173,7 +173,7 @@ public enum ReportRender {
             table(section.headers, section.rows.map { $0.map(\.text) })
         }
         out += "\n## \(zh ? ReportText.appendixTitle : "10. Appendix: the archive")\n\n"
-        out += zh ? "“本周变更”列中,“新增”表示本周新增的记录,“修改”表示本周修改过的记录,修改过的字段以粗体标出。\n"
+        out += zh ? "“本周变更”列中，“新增”表示本周新增的记录，“修改”表示本周修改过的记录，修改过的字段以粗体标出。\n"
             : "The “This week” column: new = added this week, changed = changed this week, changed fields in **bold**.\n"
         for t in r.appendix {
             out += "\n### \(md(ReportText.sheetName(t.kind, zh: zh)))\n"

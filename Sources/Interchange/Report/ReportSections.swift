@@ -37,7 +37,7 @@ public struct ReportSection: Sendable {
             ], empty: ""))
 
         out.append(ReportSection(
-            title: zh ? "二、本周工作概况(与上周对比)" : "2. This week against last week", headers: [zh ? "指标" : "Measure", zh ? "本周" : "This week", zh ? "上周" : "Last week"],
+            title: zh ? "二、本周工作概况（与上周对比）" : "2. This week against last week", headers: [zh ? "指标" : "Measure", zh ? "本周" : "This week", zh ? "上周" : "Last week"],
             rows: ReportText.summaryRows(r, zh: zh).map { [c($0.0), c($0.1), c($0.2)] }, empty: ""))
 
         let missing = zh ? "待补充" : "(missing)"
@@ -46,7 +46,7 @@ public struct ReportSection: Sendable {
             headers: zh ? ["客户", "调整情况", "日期", "调整原因", "调整结果", "存在的问题", "最近预计投标/签约日期"]
                 : ["Customer", "Change", "Date", "Reason", "Result", "Problems met", "Next bid / signing"],
             rows: r.gradeChanges.map { g in
-                let arrow = "\(ReportText.grade(g.from, zh: zh)) → \(ReportText.grade(g.to, zh: zh))" + (g.up ? (zh ? "(上调)" : " (up)") : (zh ? "(下调)" : " (down)"))
+                let arrow = "\(ReportText.grade(g.from, zh: zh)) → \(ReportText.grade(g.to, zh: zh))" + (g.up ? (zh ? "（上调）" : " (up)") : (zh ? "（下调）" : " (down)"))
                 return [c(g.customer), c(arrow), c(ReportText.date(g.at, calendar)), c(g.reason),
                         (g.result ?? "").isEmpty ? Cell(missing, fill: ReportText.missingFill) : c(g.result!),
                         (g.problem ?? "").isEmpty ? Cell(missing, fill: ReportText.missingFill) : c(g.problem!),
@@ -94,7 +94,7 @@ public struct ReportSection: Sendable {
             headers: zh ? ["投诉编号", "客户", "状态", "受理日期", "通报销售经理日期", "通报销售总监日期", "协调人", "回访满意度"]
                 : ["Number", "Customer", "Status", "Received", "Manager told", "Director told", "Coordinator", "Satisfaction"],
             rows: r.complaints.map { t in
-                [c(t.number + (t.newThisWeek ? (zh ? "(本周新增)" : " (new)") : "")), c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh)),
+                [c(t.number + (t.newThisWeek ? (zh ? "（本周新增）" : " (new)") : "")), c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh)),
                  c(ReportText.date(t.receivedAt, calendar)), c(ReportText.date(t.managerNotifiedAt, calendar)),
                  c(ReportText.date(t.directorNotifiedAt, calendar)), c(t.coordinator ?? ""), c(ReportText.satisfaction(t.satisfaction, zh: zh))]
             }, empty: zh ? "本周无新增或未结案的投诉。" : "No complaints."))
@@ -109,9 +109,9 @@ public struct ReportSection: Sendable {
 
     /// The legend of the appendix's colours (also said in words, for black-and-white printing).
     public static func legend(zh: Bool) -> [(fill: String, text: String)] {
-        [(ReportText.newFill, zh ? "绿色整行:本周新增的记录(“本周变更”列显示“新增”)" : "Green row: added this week (“new” in the change column)"),
-         (ReportText.changedFill, zh ? "黄色单元格:本周修改过的内容(“本周变更”列显示“修改”)" : "Amber cell: changed this week (“changed” in the change column)"),
-         (ReportText.missingFill, zh ? "红色单元格:制度要求填写但尚未填写的内容" : "Red: required by the regulation but not filled in")]
+        [(ReportText.newFill, zh ? "绿色整行：本周新增的记录（“本周变更”列显示“新增”）" : "Green row: added this week (“new” in the change column)"),
+         (ReportText.changedFill, zh ? "黄色单元格：本周修改过的内容（“本周变更”列显示“修改”）" : "Amber cell: changed this week (“changed” in the change column)"),
+         (ReportText.missingFill, zh ? "红色单元格：制度要求填写但尚未填写的内容" : "Red: required by the regulation but not filled in")]
     }
 
     public static func changeColumn(zh: Bool) -> String { zh ? "本周变更" : "This week" }

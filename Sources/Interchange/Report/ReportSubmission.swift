@@ -26,9 +26,9 @@ public enum ReportSubmission {
         guard !managers.isEmpty else {
             let roles = registry.reportRoles.joined(separator: ", ")
             throw InterchangeError(.report, "no manager of \(registry.name) has a role that receives weekly reports (\(roles))",
-                                   zh: "部门“\(registry.name)”尚未设置周报接收人(须为以下角色之一:\(registry.reportRoles.joined(separator: "、")))",
+                                   zh: "部门“\(registry.name)”尚未设置周报接收人（须为以下角色之一：\(registry.reportRoles.joined(separator: "、"))）",
                                    hint: "the administrator adds one with dept add-manager … --role \"general manager\", or names the roles with dept policy --report-roles",
-                                   hintZH: "请管理员用 dept add-manager … --role 总经理 添加,或用 dept policy --report-roles 指定接收角色")
+                                   hintZH: "请管理员用 dept add-manager … --role 总经理 添加，或用 dept policy --report-roles 指定接收角色")
         }
         var keys: [AgeFile.Recipient] = []
         var recipients: [ReportManifest.Recipient] = []
@@ -42,10 +42,10 @@ public enum ReportSubmission {
         // existed in (REPORTS.md §4): no report waits in advance for weeks to come.
         guard now >= registry.calendar.start(of: week.monday) else {
             throw InterchangeError(.report, "\(week) has not begun yet; a week's report is submitted during or after that week",
-                                   zh: "\(ReportText.weekZH(week.description))尚未开始,只能在该周开始后提交周报")
+                                   zh: "\(ReportText.weekZH(week.description))尚未开始，只能在该周开始后提交周报")
         }
         guard archive.vault.header.createdAt < registry.calendar.start(of: week.monday + 7) else {
-            throw InterchangeError(.report, "the archive did not exist in \(week)", zh: "\(ReportText.weekZH(week.description))时该档案尚未创建,不能提交该周周报")
+            throw InterchangeError(.report, "the archive did not exist in \(week)", zh: "\(ReportText.weekZH(week.description))时该档案尚未创建，不能提交该周周报")
         }
         let folder = ReportFolder(layout: layout, week: week)
         try makeDirectory(layout.reports)
@@ -89,7 +89,7 @@ public enum ReportSubmission {
             return Result(version: version, paths: paths + [manifestPath], manifest: manifest, manifestSHA256: digest)
         } catch let e as InterchangeError where e.code == .exists {
             throw InterchangeError(.report, "another submission of \(owner) for \(week) is being written at the same moment (\(e.reason)); nothing was submitted",
-                                   zh: "\(owner) 的 \(week) 周报正有另一次提交在写入;本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")
+                                   zh: "\(owner) 的 \(week) 周报正有另一次提交在写入；本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")
         }
     }
 
@@ -98,14 +98,14 @@ public enum ReportSubmission {
         if lstat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
                 throw InterchangeError(.writeFailed, "\(path) is not a directory", zh: "\(path) 不是文件夹",
-                                       hint: "move it away; reports go into a folder of that name", hintZH: "该位置有一个同名文件,请移走;周报要存放在以此命名的文件夹中")
+                                       hint: "move it away; reports go into a folder of that name", hintZH: "该位置有一个同名文件，请移走；周报要存放在以此命名的文件夹中")
             }
             return
         }
         guard mkdir(path, 0o750) == 0 || errno == EEXIST else {
             let code = errno
             throw InterchangeError(.writeFailed, "cannot create \(path): \(String(cString: strerror(code)))",
-                                   zh: "无法创建文件夹 \(path):\(code == ENOSPC ? "磁盘空间不足" : code == EACCES ? "没有写入权限" : String(cString: strerror(code)))")
+                                   zh: "无法创建文件夹 \(path)：\(code == ENOSPC ? "磁盘空间不足" : code == EACCES ? "没有写入权限" : String(cString: strerror(code)))")
         }
     }
 }

@@ -18,7 +18,7 @@ public enum ReportText {
     }
 
     /// The appendix's title, the same in HTML, Markdown and the workbook's legend.
-    public static let appendixTitle = "十、附录:客户档案(本周新增、修改内容已标色)"
+    public static let appendixTitle = "十、附录：客户档案（本周新增、修改内容已标色）"
 
     public static func day(_ d: Int32?) -> String { d.map { DateParser.format($0) } ?? "" }
 
@@ -35,7 +35,7 @@ public enum ReportText {
     }
 
     public static func stage(_ code: String, zh: Bool) -> String {
-        code.isEmpty ? (zh ? "(新增)" : "(new)") : (VocabularyKind.stage.label(code, zh: zh) ?? code)
+        code.isEmpty ? (zh ? "（新增）" : "(new)") : (VocabularyKind.stage.label(code, zh: zh) ?? code)
     }
 
     public static func activityType(_ code: String, zh: Bool) -> String { VocabularyKind.activityType.label(code, zh: zh) ?? code }
@@ -57,18 +57,18 @@ public enum ReportText {
             return (zh ? "\(a.subject) 类客户超期未跟进" : "\(a.subject) customer not contacted", days)
         case "overdueFollowUp":
             return (zh ? "计划跟进已逾期" : "follow-up overdue",
-                    (zh ? "原定 \(day(a.day)),已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
+                    (zh ? "原定 \(day(a.day))，已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
         case "more":
             let what = ["stale": zh ? "A/B 类客户超期未跟进" : "A/B customers not contacted", "overdueFollowUp": zh ? "计划跟进已逾期" : "overdue follow-ups",
                         "pastExpected": zh ? "已过预计签约日期仍未签约" : "projects past their expected signing",
                         "upcoming": zh ? "即将投标或签约" : "bids and signings ahead"][a.subject] ?? a.subject
             return (zh ? "……另有 \(a.days ?? 0) 项" : "… \(a.days ?? 0) more", what)
         case "pastExpected":
-            return (zh ? "已过预计签约日期仍未签约" : "project past its expected signing", "\(a.subject) · \(day(a.day))" + (zh ? "(已过 \(a.days ?? 0) 天)" : " (\(a.days ?? 0) days ago)"))
+            return (zh ? "已过预计签约日期仍未签约" : "project past its expected signing", "\(a.subject) · \(day(a.day))" + (zh ? "（已过 \(a.days ?? 0) 天）" : " (\(a.days ?? 0) days ago)"))
         default:
             let what = a.subject.hasSuffix("bid") ? (zh ? "即将投标" : "bid expected") : (zh ? "即将签约" : "signing expected")
             let project = a.subject.components(separatedBy: " · ").first ?? a.subject
-            return (what, "\(project) · \(day(a.day))" + (zh ? "(\(a.days ?? 0) 天后)" : " (in \(a.days ?? 0) days)"))
+            return (what, "\(project) · \(day(a.day))" + (zh ? "（\(a.days ?? 0) 天后）" : " (in \(a.days ?? 0) days)"))
         }
     }
 
@@ -105,7 +105,7 @@ public enum ReportText {
             guard c.activities > 0 else { return "0" }
             let parts = c.activitiesByType.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { "\(activityType($0.key, zh: zh)) \($0.value)" }
-            return "\(c.activities)(" + parts.joined(separator: zh ? "、" : ", ") + ")"
+            return "\(c.activities)" + (zh ? "（" : "(") + parts.joined(separator: zh ? "、" : ", ") + (zh ? "）" : ")")
         }
         func coverage(_ c: WeeklyReport.Counts) -> String { c.abOwned == 0 ? "-" : "\(c.abTouched)/\(c.abOwned)" }
         var rows: [(String, String, String)] = [
@@ -113,7 +113,7 @@ public enum ReportText {
             (zh ? "新增联系人" : "New contacts", "\(t.newContacts)", "\(l.newContacts)"),
             (zh ? "跟进次数" : "Contact-log entries", types(t), types(l)),
             (zh ? "跟进客户数" : "Customers contacted", "\(t.customersTouched)", "\(l.customersTouched)"),
-            (zh ? "A/B 类客户跟进覆盖(已跟进/总数)" : "A/B customers contacted / owned", coverage(t), coverage(l)),
+            (zh ? "A/B 类客户跟进覆盖（已跟进/总数）" : "A/B customers contacted / owned", coverage(t), coverage(l)),
             (zh ? "等级上调" : "Grades raised", "\(t.gradeUp)", "\(l.gradeUp)"),
             (zh ? "等级下调" : "Grades lowered", "\(t.gradeDown)", "\(l.gradeDown)"),
             (zh ? "新增项目" : "New projects", "\(t.newProjects)", "\(l.newProjects)"),
@@ -128,7 +128,7 @@ public enum ReportText {
             let a = t.pipeline[stage] ?? WeeklyReport.StageValue()
             let b = l.pipeline[stage] ?? WeeklyReport.StageValue()
             let label = (zh ? "在谈项目 · " : "Pipeline · ") + ReportText.stage(stage, zh: zh)
-            func cell(_ v: WeeklyReport.StageValue) -> String { zh ? "\(v.projects) 个,\(amounts(v.value, zh: zh))" : "\(v.projects), \(amounts(v.value, zh: zh))" }
+            func cell(_ v: WeeklyReport.StageValue) -> String { zh ? "\(v.projects) 个，\(amounts(v.value, zh: zh))" : "\(v.projects), \(amounts(v.value, zh: zh))" }
             rows.append((label, cell(a), cell(b)))
         }
         return rows
@@ -136,14 +136,14 @@ public enum ReportText {
 
     /// The report's title line.
     public static func title(_ r: WeeklyReport, zh: Bool) -> String {
-        zh ? "\(r.owner)销售周报(\(weekZH(r.week)))" : "Weekly report of \(r.owner), \(r.week)"
+        zh ? "\(r.owner)销售周报（\(weekZH(r.week))）" : "Weekly report of \(r.owner), \(r.week)"
     }
 
     public static func period(_ r: WeeklyReport, zh: Bool) -> String {
         let calendar = DepartmentCalendar(zoneName: r.timeZone) ?? .standard
         let from = calendar.dateString(of: r.periodStart)
         let to = calendar.dateString(of: r.periodEnd - 1)
-        return zh ? "\(from) 至 \(to)(\(r.timeZone == "Asia/Shanghai" ? "北京时间" : r.timeZone))" : "\(from) to \(to) (\(r.timeZone))"
+        return zh ? "\(from) 至 \(to)（\(r.timeZone == "Asia/Shanghai" ? "北京时间" : r.timeZone)）" : "\(from) to \(to) (\(r.timeZone))"
     }
 
     public static func markWord(_ m: AppendixTable.Mark, zh: Bool) -> String {

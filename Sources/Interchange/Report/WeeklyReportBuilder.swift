@@ -271,7 +271,7 @@ public enum WeeklyReportBuilder {
                 }
                 if next >= nextMonday && next < nextMonday + 7 {
                     let last = lastActivity[c.id]
-                    let what = last?.nextStep ?? last?.summary.map { o.zh ? "继续跟进(上次:\($0))" : "follow up (last: \($0))" } ?? (o.zh ? "继续跟进" : "follow up")
+                    let what = last?.nextStep ?? last?.summary.map { o.zh ? "继续跟进（上次：\($0)）" : "follow up (last: \($0))" } ?? (o.zh ? "继续跟进" : "follow up")
                     report.nextWeek.append(WeeklyReport.Plan(day: next, customer: name(c.id), what: what))
                 }
             }

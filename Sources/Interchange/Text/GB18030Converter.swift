@@ -60,9 +60,9 @@ enum GB18030Converter {
             throw InterchangeError(
                 .encoding,
                 "This system cannot convert \(from) to \(to) (iconv: \(String(cString: strerror(err)))).",
-                zh: "本机无法进行 \(from) 到 \(to) 的编码转换(iconv:\(String(cString: strerror(err))))。",
+                zh: "本机无法进行 \(from) 到 \(to) 的编码转换（iconv:\(String(cString: strerror(err)))）。",
                 hint: "Install the C library's character-set converters (on Debian: the libc-bin and libc6 packages), or save the file as UTF-8.",
-                hintZH: "请让管理员安装系统的编码转换组件(Debian:libc-bin、libc6),或把文件另存为 UTF-8 后再导入。")
+                hintZH: "请让管理员安装系统的编码转换组件（Debian:libc-bin、libc6），或把文件另存为 UTF-8 后再导入。")
         }
         defer { iconv_close(cd) }
         guard let base = input.baseAddress, input.count > 0 else { return }
@@ -116,8 +116,8 @@ enum GB18030Converter {
         return InterchangeError(
             .encoding,
             "Line \(line.withThousandsSeparators) has a character (\(scalar)) that GB18030 cannot hold.",
-            zh: "第 \(line.withThousandsSeparators) 行有一个字符(\(scalar))无法用 GB18030 编码保存。",
+            zh: "第 \(line.withThousandsSeparators) 行有一个字符（\(scalar)）无法用 GB18030 编码保存。",
             hint: "Export as UTF-8 with BOM instead (--encoding utf-8-bom), or as XLSX.",
-            hintZH: "请改为导出 UTF-8(带 BOM)格式(--encoding utf-8-bom),或导出为 XLSX。")
+            hintZH: "请改为导出 UTF-8（带 BOM）格式（--encoding utf-8-bom），或导出为 XLSX。")
     }
 }

@@ -60,8 +60,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
     public var displayNameZH: String {
         switch self {
         case .utf8: "UTF-8"
-        case .utf8BOM: "UTF-8(带 BOM)"
-        case .utf16LE: "UTF-16LE(Excel 的“Unicode 文本”)"
+        case .utf8BOM: "UTF-8（带 BOM）"
+        case .utf16LE: "UTF-16LE（Excel 的“Unicode 文本”）"
         case .utf16BE: "UTF-16BE"
         case .gb18030: "GBK/GB18030"
         }
@@ -271,11 +271,11 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         return InterchangeError(
             .encoding,
             "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(offset.withThousandsSeparators)) has the bytes \(shown).",
-            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本:第 \(line.withThousandsSeparators) 行(第 \(offset.withThousandsSeparators) 字节)有无法识别的内容(\(shown))。",
+            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line.withThousandsSeparators) 行（第 \(offset.withThousandsSeparators) 字节）有无法识别的内容（\(shown)）。",
             hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
                 + "or open the file in Excel and save it again as \"CSV UTF-8\".",
-            hintZH: "请用 --encoding 指定文件的实际编码(例如 --encoding \(suggested));"
-                + "或者用 Excel 打开该文件,另存为“CSV UTF-8(逗号分隔)”后再导入。"
+            hintZH: "请用 --encoding 指定文件的实际编码（例如 --encoding \(suggested)）；"
+                + "或者用 Excel 打开该文件，另存为“CSV UTF-8（逗号分隔）”后再导入。"
         )
     }
 }

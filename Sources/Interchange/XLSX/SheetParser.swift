@@ -72,7 +72,7 @@ enum SheetParser {
                 if let ref = attributes["r"] {
                     guard let (column, row) = CellReference.parse(ref) else {
                         throw fail("the cell reference \"\(ref.prefix(20))\" is not a cell within XFD1048576",
-                                   "单元格地址“\(ref.prefix(20))”无效,超出了 XFD1048576 的范围")
+                                   "单元格地址“\(ref.prefix(20))”无效，超出了 XFD1048576 的范围")
                     }
                     if row != rowNumber {
                         throw fail("the cell \(ref) is inside row \(rowNumber)", "单元格 \(ref) 写在了第 \(rowNumber) 行里")
@@ -141,19 +141,19 @@ enum SheetParser {
             case "0", "false": return .bool(false)
             default:
                 throw XLSXErrors.badContent(part, "the cell \(ref) is a TRUE/FALSE cell holding \"\(raw.prefix(20))\"",
-                                            zh: "单元格 \(ref) 应为 TRUE/FALSE,实际内容是“\(raw.prefix(20))”")
+                                            zh: "单元格 \(ref) 应为 TRUE/FALSE，实际内容是“\(raw.prefix(20))”")
             }
         case "d":
             guard let date = isoDate(raw) else {
                 throw XLSXErrors.badContent(part, "the cell \(ref) is a date cell holding \"\(raw.prefix(30))\"",
-                                            zh: "单元格 \(ref) 应为日期,实际内容是“\(raw.prefix(30))”")
+                                            zh: "单元格 \(ref) 应为日期，实际内容是“\(raw.prefix(30))”")
             }
             return .date(date)
         default:
             guard let number = Double(raw) ?? Double(raw.trimmingCharacters(in: .whitespacesAndNewlines)), number.isFinite else {
                 if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .empty }
                 throw XLSXErrors.badContent(part, "the cell \(ref) is a number cell holding \"\(raw.prefix(30))\"",
-                                            zh: "单元格 \(ref) 应为数字,实际内容是“\(raw.prefix(30))”")
+                                            zh: "单元格 \(ref) 应为数字，实际内容是“\(raw.prefix(30))”")
             }
             if styles.isDate(cell.style), let date = ExcelDate.civil(serial: number, date1904: date1904) {
                 return .date(date)

@@ -60,7 +60,7 @@ public final class ChangeDraft {
         let trimmed = input.trimmedWhitespace
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a \(kind.en) needs a name", zh: "请填写\(kind.zh)名称") }
         guard trimmed.utf8.count <= 1024 else {
-            throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长(超过 1 KiB),请检查是否粘贴有误:\(trimmed.prefix(40))……")
+            throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长（超过 1 KiB），请检查是否粘贴有误：\(trimmed.prefix(40))……")
         }
         return trimmed
     }
@@ -86,19 +86,19 @@ extension ChangeDraft {
         let text = input.trimmedWhitespace
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else {
-            throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh)内容过长(上限 64 KiB),请精简")
+            throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh)内容过长（上限 64 KiB），请精简")
         }
         switch spec.type {
         case .text: return .text(text)
         case .integer:
-            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.zh)须填写数字,“\(input)”不是数字") }
+            guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.zh)须填写数字，“\(input)”不是数字") }
             return .int(v)
         case .instant:
-            throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录,不能手工填写")
+            throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录，不能手工填写")
         case .money:
             guard let m = Money.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
-                                   zh: "\(spec.zh)“\(text)”无法识别为金额,请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")
+                                   zh: "\(spec.zh)“\(text)”无法识别为金额，请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")
             }
             guard m.minorUnits >= 0 else { throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh)不能填负数") }
             return .money(m)
@@ -112,12 +112,12 @@ extension ChangeDraft {
         case .vocabulary(let vocabulary):
             guard let code = vocabulary.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.codes.joined(separator: ", "))",
-                                   zh: "\(spec.zh)没有“\(text)”这一项,可选:\(vocabulary.labels(zh: true).joined(separator: "、"))")
+                                   zh: "\(spec.zh)没有“\(text)”这一项，可选：\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }
             return .text(code)
         case .reference, .references:
             throw ArchiveError(.invalidValue, "\(spec.key) names another record; it is looked up when the change is planned",
-                               zh: "\(spec.zh)关联其他记录,须在核对整批更改时查找")
+                               zh: "\(spec.zh)关联其他记录，须在核对整批更改时查找")
         }
     }
 
@@ -154,15 +154,15 @@ extension ChangeDraft {
                     candidates: Schema.fields(kind).map(\.key))
             }
             guard !protected.contains(spec.key) || spec.type != .instant else {
-                throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault (logging a contact, a complaint step), not by hand", zh: "“\(spec.zh)”由系统在登记跟进或办理投诉步骤时自动记录,不能手工修改")
+                throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault (logging a contact, a complaint step), not by hand", zh: "“\(spec.zh)”由系统在登记跟进或办理投诉步骤时自动记录，不能手工修改")
             }
             guard !protected.contains(spec.key) || !(spec.key == "customer") else {
-                throw ArchiveError(.invalidValue, "a record cannot be moved to another customer; add it again under that customer", zh: "记录不能转到其他客户名下;请在该客户下重新添加")
+                throw ArchiveError(.invalidValue, "a record cannot be moved to another customer; add it again under that customer", zh: "记录不能转到其他客户名下；请在该客户下重新添加")
             }
             guard !protected.contains(spec.key) else {
-                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改,请用专门的命令修改(须注明原因)")
+                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改，请用专门的命令修改（须注明原因）")
             }
-            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次,请只保留一个") }
+            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次，请只保留一个") }
             let new = try value(for: spec, kind: kind, input: input, now: now)
             let old = existing?[number: spec.number]
             if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
@@ -220,7 +220,7 @@ enum Lookup {
                 state.each(kind) { c in if c.id != e.id && c["name"]?.text?.lowercased() == folded { named = c } }
                 if let named {
                     throw ArchiveError(.ambiguous, "\(q) is both the id \(e.shortID) and the name of \(named.shortID)",
-                                       zh: "\(q) 既是编号 \(e.shortID),又是 \(named.shortID) 的名称",
+                                       zh: "\(q) 既是编号 \(e.shortID)，又是 \(named.shortID) 的名称",
                                        candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
                 }
             }
@@ -244,7 +244,7 @@ enum Lookup {
         }
         throw ArchiveError(
             .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
-            zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh),请输入更完整的名称或编号",
+            zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
             candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 }
@@ -280,7 +280,7 @@ enum Limits {
                     switch v {
                     case .text(let s)?:
                         guard s.utf8.count <= maxText else {
-                            throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "内容超过 1 MiB,无法保存")
+                            throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "内容超过 1 MiB，无法保存")
                         }
                     case .refs(let r)?:
                         guard r.count <= maxRefs else { throw ArchiveError(.invalidValue, "more than \(maxRefs) references in one field", zh: "一个字段最多关联 \(maxRefs) 条记录") }

@@ -173,11 +173,11 @@ extension CustomerArchive {
             let first = plan.problems[0]
             throw ArchiveError(
                 first.error.code, "\(plan.problems.count) operation(s) refused; the first, operation \(first.operation): \(first.error.reason)",
-                zh: "\(plan.problems.count) 项操作未通过检查,首个问题在第 \(first.operation) 项:\(first.error.reasonZH ?? first.error.reason)")
+                zh: "\(plan.problems.count) 项操作未通过检查，首个问题在第 \(first.operation) 项：\(first.error.reasonZH ?? first.error.reason)")
         }
         guard plan.generation == generation else {
             throw ArchiveError(.invalidTransition, "the archive changed after this change set was planned; plan it again",
-                               zh: "核对这批更改之后档案又有变动,请重新操作一次")
+                               zh: "核对这批更改之后档案又有变动，请重新操作一次")
         }
         return try write(plan.events, label: plan.label, origin: plan.origin, now: plan.now)
     }
@@ -222,7 +222,7 @@ extension CustomerArchive {
             bytes += size
         }
         guard groups.count <= BatchCodec.maxParts else {
-            throw ArchiveError(.invalidValue, "the change is too large for one batch", zh: "这次更改量太大,无法作为一个批次保存,请拆成几次操作")
+            throw ArchiveError(.invalidValue, "the change is too large for one batch", zh: "这次更改量太大，无法作为一个批次保存，请拆成几次操作")
         }
         let id = vault.header.recordCount
         let batches = groups.enumerated().map { i, group in
@@ -235,7 +235,7 @@ extension CustomerArchive {
             // Never seal what could not be read back (limits of RECORDS.md §2).
             guard (try? BatchCodec.decode(encoded)) == batch else {
                 throw ArchiveError(.invalidValue, "the change is too large to store (a text over 1 MiB, or too many fields or references)",
-                                   zh: "这次更改过大,无法保存(某项内容超过 1 MiB,或字段、关联记录过多)")
+                                   zh: "这次更改过大，无法保存（某项内容超过 1 MiB，或字段、关联记录过多）")
             }
             return encoded
         }

@@ -8,13 +8,13 @@ extension ChangeDraft {
     static func complaintStepProblem(_ e: Entity) -> (en: String, zh: String)? {
         let status = e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
         if status != .received && (e["managerNotifiedAt"] == nil || e["directorNotifiedAt"] == nil) {
-            return ("\(status.en) without both the manager and the director notified", "状态为“\(status.zh)”,但尚未同时通报经理和总监")
+            return ("\(status.en) without both the manager and the director notified", "状态为“\(status.zh)”，但尚未同时通报经理和总监")
         }
         if [.resolved, .surveyed, .closed].contains(status) && (e["coordinator"] == nil || e["resolution"] == nil) {
-            return ("\(status.en) without a coordinator and a resolution", "状态为“\(status.zh)”,但未填写协调人或处理结果")
+            return ("\(status.en) without a coordinator and a resolution", "状态为“\(status.zh)”，但未填写协调人或处理结果")
         }
         if [.surveyed, .closed].contains(status) && e["satisfaction"] == nil {
-            return ("\(status.en) without a satisfaction survey", "状态为“\(status.zh)”,但尚未做满意度回访")
+            return ("\(status.en) without a satisfaction survey", "状态为“\(status.zh)”，但尚未做满意度回访")
         }
         return nil
     }
@@ -38,7 +38,7 @@ extension ChangeDraft {
         let c = try resolve(.customer, customer)
         let about = subject.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (--about)", zh: "请说明被投诉的人或部门(--about)") }
+        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (--about)", zh: "请说明被投诉的人或部门（--about）") }
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "请填写投诉内容") }
         let person = try complainant.map { try resolve(.contact, $0) }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
@@ -68,14 +68,14 @@ extension ChangeDraft {
     func routeComplaint(_ query: String, manager: Bool, director: Bool, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         let when = try stepTime(e, at: at, now: now, after: ["receivedAt"])
-        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请注明已通报的对象:经理(--manager)、总监(--director),或两者都选") }
+        guard manager || director else { throw ArchiveError(.missingValue, "say who was notified: --manager, --director, or both", zh: "请注明已通报的对象：经理（--manager）、总监（--director），或两者都选") }
         guard complaintStatus(e) == .received else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”,只有“已受理”的投诉才能登记通报")
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); only a received complaint is routed", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，只有“已受理”的投诉才能登记通报")
         }
         var values: [(String, FieldValue?)] = []
         if manager && e["managerNotifiedAt"] == nil { values.append(("managerNotifiedAt", .int(when))) }
         if director && e["directorNotifiedAt"] == nil { values.append(("directorNotifiedAt", .int(when))) }
-        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded", zh: "该通报已登记过,无需重复") }
+        guard !values.isEmpty else { throw ArchiveError(.invalidValue, "already recorded", zh: "该通报已登记过，无需重复") }
         let bothDone = (manager || e["managerNotifiedAt"] != nil) && (director || e["directorNotifiedAt"] != nil)
         if bothDone { values.append(("status", .text(ComplaintStatus.routed.rawValue))) }
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
@@ -90,7 +90,7 @@ extension ChangeDraft {
             throw ArchiveError(
                 .invalidTransition,
                 "\(e.displayName) is \(complaintStatus(e).en): the sales manager and the sales director must both be notified first (complaint route)",
-                zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”,须先通报销售经理和销售总监(complaint route)才能处理")
+                zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，须先通报销售经理和销售总监（complaint route）才能处理")
         }
         let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -111,9 +111,9 @@ extension ChangeDraft {
     func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, by surveyor: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .resolved else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”,投诉处理完毕后才能做满意度回访")
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，投诉处理完毕后才能做满意度回访")
         }
-        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "没有“\(text)”这个满意度选项,可选:\(Satisfaction.labelsZH)") }
+        guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "没有“\(text)”这个满意度选项，可选：\(Satisfaction.labelsZH)") }
         let when = try stepTime(e, at: at, now: now, after: ["resolvedAt"])
         var values: [(String, FieldValue?)] = [("satisfaction", .text(s.rawValue)), ("surveyedAt", .int(when))]
         if let comment, !comment.isEmpty { values.append(("surveyComment", .text(comment))) }
@@ -135,7 +135,7 @@ extension ChangeDraft {
             guard DateParser.localDay(at) == DateParser.localDay(earlier) else {
                 let spec = Schema.field(.complaint, key: key)
                 throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(spec?.en ?? key))",
-                                   zh: "日期早于该投诉上一步(\(spec?.zh ?? key))的时间,请核对")
+                                   zh: "日期早于该投诉上一步（\(spec?.zh ?? key)）的时间，请核对")
             }
             at = earlier
         }

@@ -20,7 +20,7 @@ extension ChangeDraft {
                 for id in c.new?.refs ?? [] {
                     if let p = state.entity(.contact, id), p["customer"]?.ref != customerID {
                         throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is a contact of another customer",
-                                           zh: "\(p.displayName)(\(p.shortID))不是该客户的联系人")
+                                           zh: "\(p.displayName)（\(p.shortID)）不是该客户的联系人")
                     }
                 }
             case "project":
@@ -34,7 +34,7 @@ extension ChangeDraft {
         }
         if let at {
             guard DateParser.localDay(at) <= DateParser.localDay(now) else {
-                throw ArchiveError(.invalidValue, "a contact cannot be logged in the future", zh: "跟进日期晚于今天,不能提前记录")
+                throw ArchiveError(.invalidValue, "a contact cannot be logged in the future", zh: "跟进日期晚于今天，不能提前记录")
             }
             let f = Schema.number(.activity, "at")
             if entry[number: f]?.int != at { changes.append(FieldChange(field: f, old: entry[number: f], new: .int(at))) }
@@ -52,7 +52,7 @@ extension ChangeDraft {
         let why = reason.trimmedWhitespace
         guard !why.isEmpty else {
             throw ArchiveError(.missingValue, "removing a contact log entry needs a reason (--reason); it stays in the history",
-                               zh: "删除跟进记录须注明原因(--reason),原记录仍保留在变更历史中")
+                               zh: "删除跟进记录须注明原因（--reason），原记录仍保留在变更历史中")
         }
         let entry = try resolve(.activity, query)
         try commit([ChangeEvent(.remove, .activity, entry.id, [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)
@@ -92,12 +92,12 @@ extension ChangeDraft {
         let e = try resolve(.complaint, query)
         let why = reason.trimmedWhitespace
         guard !why.isEmpty else {
-            throw ArchiveError(.missingValue, "withdrawing a complaint needs a reason (--reason)", zh: "撤诉或认定投诉不成立须注明原因(--reason)")
+            throw ArchiveError(.missingValue, "withdrawing a complaint needs a reason (--reason)", zh: "撤诉或认定投诉不成立须注明原因（--reason）")
         }
         let status = complaintStatus(e)
         guard [.received, .routed, .handling].contains(status) else {
             throw ArchiveError(.invalidTransition, "\(e.displayName) is \(status.en); only a complaint not yet resolved can be withdrawn",
-                               zh: "\(e.displayName) 当前状态为“\(status.zh)”,只有尚未处理完毕的投诉才能撤诉或认定不成立")
+                               zh: "\(e.displayName) 当前状态为“\(status.zh)”，只有尚未处理完毕的投诉才能撤诉或认定不成立")
         }
         let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"])
         var changes = set(.complaint, e, [

@@ -6,7 +6,7 @@ extension ChangeDraft {
     @discardableResult
     func addCustomer(name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let trimmed = try Self.name(name, of: .customer)
-        if let duplicate = customer(sameNameAs: trimmed) { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "客户“\(trimmed)”已存在(\(duplicate.shortID)),请勿重复添加") }
+        if let duplicate = customer(sameNameAs: trimmed) { throw ArchiveError(.invalidValue, "\(trimmed) is already in the archive as \(duplicate.shortID)", zh: "客户“\(trimmed)”已存在（\(duplicate.shortID)），请勿重复添加") }
         var all = fields
         if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
         let id = newID()
@@ -35,13 +35,13 @@ extension ChangeDraft {
         case .complaint: protected.formUnion(["status", "number", "managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt", "withdrawnAt"])
         case .contact, .activity: break
         case .escrowUse, .export:
-            throw ArchiveError(.invalidValue, "\(kind.en) records are evidence and cannot be edited", zh: "\(kind.zh)属于审计留痕,不能修改")
+            throw ArchiveError(.invalidValue, "\(kind.en) records are evidence and cannot be edited", zh: "\(kind.zh)属于审计留痕，不能修改")
         }
         for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
             let newName = try Self.name(value, of: kind)
             if kind == .customer {
-                if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "客户“\(newName)”已存在(\(clash.shortID)),不能重名") }
+                if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "客户“\(newName)”已存在（\(clash.shortID)），不能重名") }
             }
         }
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
@@ -62,7 +62,7 @@ extension ChangeDraft {
             var clash: Entity?
             state.each(.customer) { c in if c.id != e.id && Lookup.names(of: c).contains(a.lowercased()) { clash = c } }
             if let clash {
-                throw ArchiveError(.ambiguous, "\(a) already names \(clash.shortID) \(clash.displayName)", zh: "“\(a)”已是 \(clash.shortID) \(clash.displayName) 的名称或别名,不能重复使用",
+                throw ArchiveError(.ambiguous, "\(a) already names \(clash.shortID) \(clash.displayName)", zh: "“\(a)”已是 \(clash.shortID) \(clash.displayName) 的名称或别名，不能重复使用",
                                    candidates: ["\(clash.shortID) \(clash.displayName)"])
             }
             if !Lookup.names(of: e).contains(a.lowercased()) && !list.contains(where: { $0.lowercased() == a.lowercased() }) { list.append(a) }
@@ -74,12 +74,12 @@ extension ChangeDraft {
     @discardableResult
     func setGrade(_ query: String, to gradeText: String, reason: String, result: String = "", problem: String = "", now: Int64) throws -> Entity {
         let e = try resolve(.customer, query)
-        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "没有“\(gradeText)”这个等级,请填 \(Grade.labelsZH)") }
+        guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "没有“\(gradeText)”这个等级，请填 \(Grade.labelsZH)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "调整客户等级须注明原因(--reason),按制度 6.2 要写入工作汇报") }
+        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "调整客户等级须注明原因（--reason），按制度 6.2 要写入工作汇报") }
         let field = Schema.number(.customer, "grade")
         let old = e[number: field]
-        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 当前已是 \(grade.rawValue) 级,无需调整") }
+        guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 当前已是 \(grade.rawValue) 级，无需调整") }
         var changes = [
             FieldChange(field: field, old: old, new: .text(grade.rawValue)),
             FieldChange(field: Schema.reasonField, old: nil, new: .text(why)),
@@ -96,7 +96,7 @@ extension ChangeDraft {
         let notes = Self.gradeNotes(result: result, problem: problem)
         guard !notes.isEmpty else {
             throw ArchiveError(.missingValue, "give the result (--result) or the problems met (--problem) of the grade change",
-                               zh: "请填写等级调整的结果(--result)或遇到的问题(--problem)")
+                               zh: "请填写等级调整的结果（--result）或遇到的问题（--problem）")
         }
         try commit([ChangeEvent(.update, .customer, e.id, notes)], now: now)
         return state.entity(.customer, e.id)!
@@ -116,7 +116,7 @@ extension ChangeDraft {
         let e = try resolve(kind, query)
         let q = query.trimmingCharacters(in: .whitespaces).lowercased()
         guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
-            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "为防误删,移除 \(e.shortID) \(e.displayName) 须输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
+            throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "为防误删，移除 \(e.shortID) \(e.displayName) 须输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
         }
         try commit([ChangeEvent(.remove, kind, e.id, [])], now: now)
         return e
@@ -142,12 +142,12 @@ extension ChangeDraft {
         nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
     ) throws -> Entity {
         let c = try resolve(.customer, customer)
-        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式,可选:\(ActivityType.labelsZH)") }
+        guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式，可选：\(ActivityType.labelsZH)") }
         let text = summary.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "请填写跟进内容") }
         let people = try contacts.map { try resolve(.contact, $0) }
         for p in people where p["customer"]?.ref != c.id {
-            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)(\(p.shortID))不是 \(c.displayName) 的联系人")
+            throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)（\(p.shortID)）不是 \(c.displayName) 的联系人")
         }
         let proj = try project.map { try resolve(.project, $0) }
         if let proj, proj["customer"]?.ref != c.id {
@@ -155,7 +155,7 @@ extension ChangeDraft {
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
         guard DateParser.localDay(at) <= DateParser.localDay(now) else {
-            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期(\(DateParser.format(DateParser.localDay(at))))晚于今天,不能提前记录")
+            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期（\(DateParser.format(DateParser.localDay(at)))）晚于今天，不能提前记录")
         }
         let id = newID()
         var changes: [FieldChange] = [
@@ -212,7 +212,7 @@ extension ChangeDraft {
     func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
         guard let stage = SalesStage.parse(stageText) ?? Int(stageText).flatMap({ (1...5).contains($0) ? SalesStage.allCases[$0 - 1] : nil }) else {
-            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "没有“\(stageText)”这个阶段,请填 1–5 或 \(SalesStage.labelsZH)")
+            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "没有“\(stageText)”这个阶段，请填 1–5 或 \(SalesStage.labelsZH)")
         }
         let field = Schema.number(.project, "stage")
         let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
@@ -229,7 +229,7 @@ extension ChangeDraft {
                 stage.isClosed ? "将项目关闭为“\(stage.zh)”" :
                 stage.order < current.order ? "从\(current.reference(zh: true))退回\(stage.reference(zh: true))"
                     : "从\(current.reference(zh: true))跳到\(stage.reference(zh: true))"
-            throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)", zh: "\(whatZH)须注明原因(--reason)")
+            throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)", zh: "\(whatZH)须注明原因（--reason）")
         }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),

@@ -31,20 +31,20 @@ extension CustomerArchive {
     public func undoEvents(batch id: UInt64) throws -> [ChangeEvent] {
         let name = "B\(id)"
         guard id < vault.header.recordCount else {
-            throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)(可用 history 查看)")
+            throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)（可用 history 查看）")
         }
         try loadContactLog()  // the batch may have touched contact-log entries
         var target: ReadBatch?
         var later: [ReadBatch] = []
         try vault.forEachRecord(from: id) { index, payload in
             if Snapshot.isSnapshot(payload) {
-                if index == id { throw ArchiveError(.invalidValue, "\(name) is a snapshot, not a change", zh: "\(name) 是档案快照,不是一次更改,无法撤销") }
+                if index == id { throw ArchiveError(.invalidValue, "\(name) is a snapshot, not a change", zh: "\(name) 是档案快照，不是一次更改，无法撤销") }
                 return
             }
             let batch = try BatchCodec.decode(payload)
             let batchID = batch.batch ?? index
             if index == id && batchID != id {
-                throw ArchiveError(.invalidValue, "\(name) is part of batch B\(batchID); undo that batch", zh: "\(name) 属于批次 B\(batchID),请直接撤销该批次")
+                throw ArchiveError(.invalidValue, "\(name) is part of batch B\(batchID); undo that batch", zh: "\(name) 属于批次 B\(batchID)，请直接撤销该批次")
             }
             if batchID == id {
                 if target == nil { target = ReadBatch(id: id, label: batch.label, origin: batch.origin, events: []) }
@@ -55,17 +55,17 @@ extension CustomerArchive {
                 later.append(ReadBatch(id: batchID, label: batch.label, origin: batch.origin, events: batch.events))
             }
         }
-        guard let target else { throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)(可用 history 查看)") }
+        guard let target else { throw ArchiveError(.notFound, "there is no batch \(name) in this archive (history lists them)", zh: "档案中没有批次 \(name)（可用 history 查看）") }
         guard target.origin != .system && target.origin != .escrow, !target.events.contains(where: { $0.kind == .escrowUse }) else {
-            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理通过托管访问档案的记录,属于审计留痕,不能撤销")
+            throw ArchiveError(.invalidValue, "\(name) records an escrow use; evidence is never undone", zh: "\(name) 是经理通过托管访问档案的记录，属于审计留痕，不能撤销")
         }
         guard !target.events.contains(where: { $0.kind == .export }) else {
             throw ArchiveError(.invalidValue, "\(name) records an export (plaintext that left the archive); evidence is never undone",
-                               zh: "\(name) 是导出记录(资料已以明文离开档案),属于审计留痕,不能撤销")
+                               zh: "\(name) 是导出记录（资料已以明文离开档案），属于审计留痕，不能撤销")
         }
         try checkNothingLaterTouches(target, later: later)
         let inverse = Self.inverse(of: target.events, name: name)
-        guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改,无需撤销") }
+        guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改，无需撤销") }
         try checkRules(after: inverse, name: name)
         return inverse
     }
@@ -107,7 +107,7 @@ extension CustomerArchive {
                     throw ArchiveError(
                         .invalidTransition,
                         "\(name) cannot be undone: \(record) was changed again by B\(b.id)\(what); undo B\(b.id) first (newest first), or change the record by hand",
-                        zh: "无法撤销批次 \(name):\(record) 之后又被批次 B\(b.id) 改过;请先撤销 B\(b.id)(从最新的批次开始),或直接手工修改该记录")
+                        zh: "无法撤销批次 \(name)：\(record) 之后又被批次 B\(b.id) 改过；请先撤销 B\(b.id)（从最新的批次开始），或直接手工修改该记录")
                 }
                 if !made.isEmpty, let target = e.changes.lazy.compactMap({ c in c.new?.refs.first(where: made.contains) }).first {
                     let record = Self.describe(key, state: state)
@@ -115,7 +115,7 @@ extension CustomerArchive {
                     throw ArchiveError(
                         .invalidTransition,
                         "\(name) cannot be undone: \(record), saved later by B\(b.id)\(what), refers to \(referred), which \(name) created; undo B\(b.id) first",
-                        zh: "无法撤销批次 \(name):之后由批次 B\(b.id) 保存的 \(record) 关联了本批次新建的 \(referred);请先撤销 B\(b.id)")
+                        zh: "无法撤销批次 \(name)：之后由批次 B\(b.id) 保存的 \(record) 关联了本批次新建的 \(referred)；请先撤销 B\(b.id)")
                 }
             }
         }
@@ -147,14 +147,14 @@ extension CustomerArchive {
         try after.check(batch)
         try after.applyEvents(batch)
         let refuse = { (en: String, zh: String) in
-            ArchiveError(.invalidTransition, "\(name) cannot be undone: \(en)", zh: "无法撤销批次 \(name):\(zh)")
+            ArchiveError(.invalidTransition, "\(name) cannot be undone: \(en)", zh: "无法撤销批次 \(name)：\(zh)")
         }
         var removed = Set<UInt64>()
         for e in inverse {
             if e.operation == .remove { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
             if e.kind == .complaint, let problem = ChangeDraft.complaintStepProblem(entity) {
-                throw refuse("\(entity.displayName) would be left \(problem.en)", "撤销后投诉 \(entity.displayName) 将不合规:\(problem.zh)")
+                throw refuse("\(entity.displayName) would be left \(problem.en)", "撤销后投诉 \(entity.displayName) 将不合规：\(problem.zh)")
             }
             if e.kind == .customer, let own = entity["name"]?.text {
                 let key = ChangeDraft.normalizedName(own)
@@ -162,7 +162,7 @@ extension CustomerArchive {
                 after.each(.customer) { c in if c.id != entity.id && ChangeDraft.normalizedName(c["name"]?.text ?? "") == key { clash = c } }
                 if let clash {
                     throw refuse("two customers would be named \(own) (\(entity.shortID) and \(clash.shortID))",
-                                 "将出现两个同名客户“\(own)”(\(entity.shortID) 与 \(clash.shortID))")
+                                 "将出现两个同名客户“\(own)”（\(entity.shortID) 与 \(clash.shortID)）")
                 }
             }
         }
@@ -178,7 +178,7 @@ extension CustomerArchive {
             if let (e, r) = holder {
                 let gone = EntityKind.allCases.lazy.compactMap { self.state.entity($0, r) }.first.map { "\($0.shortID) \($0.displayName)" } ?? "#\(r)"
                 throw refuse("\(e.shortID) \(e.displayName) still refers to \(gone), which the undo would remove",
-                             "\(e.shortID) \(e.displayName) 仍关联 \(gone),而撤销会删除该记录;请先解除关联")
+                             "\(e.shortID) \(e.displayName) 仍关联 \(gone)，而撤销会删除该记录；请先解除关联")
             }
         }
     }

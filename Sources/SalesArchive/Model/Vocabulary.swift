@@ -163,10 +163,10 @@ public enum Grade: String, Vocabulary {
     }
     public var definitionZH: String {
         switch self {
-        case .a: return "有明确的需求,并在1个月内可以签约或开始投标"
-        case .b: return "有明确的需求,2-3个月内有意向签约或开始投标,关系较好并达成一定的合作共识"
-        case .c: return "有一定潜力,需3-6个月的跟进时间,但尚未有明确的需求日期"
-        case .d: return "目前有项目规划,我公司有机会参与"
+        case .a: return "有明确的需求，并在1个月内可以签约或开始投标"
+        case .b: return "有明确的需求，2-3个月内有意向签约或开始投标，关系较好并达成一定的合作共识"
+        case .c: return "有一定潜力，需3-6个月的跟进时间，但尚未有明确的需求日期"
+        case .d: return "目前有项目规划，我公司有机会参与"
         case .unrated: return "尚未评级"
         }
     }
@@ -235,7 +235,7 @@ public enum SalesStage: String, Vocabulary {
     /// "is now at stage 2 (project initiation)", "is won".
     public func arrival(zh: Bool) -> String {
         if isClosed { return zh ? "已\(self == .abandoned ? "放弃" : self.zh)" : "is \(en)" }
-        return zh ? "已进入第 \(order + 1) 阶段(\(name(zh: true)))" : "is now at stage \(order + 1) (\(name(zh: false)))"
+        return zh ? "已进入第 \(order + 1) 阶段（\(name(zh: true))）" : "is now at stage \(order + 1) (\(name(zh: false)))"
     }
 
     /// "第 2 阶段" or "“丢单”" inside a sentence; "stage 2" or "lost".

@@ -65,7 +65,7 @@ public enum DateParser {
         let d = try parse(input, now: now)
         guard d <= localDay(now) else {
             throw ArchiveError(.invalidValue, "\(input) (\(format(d))) is in the future: only what has happened can be recorded",
-                               zh: "\(input)(\(format(d)))还没到,只能登记已经发生的事")
+                               zh: "\(input)（\(format(d))）还没到，只能登记已经发生的事")
         }
         return min(startOfDay(d) + Int64(dateOnlyHour) * 3_600, now)
     }
@@ -100,12 +100,12 @@ public enum DateParser {
             if parts.count == 3, parts[0] <= 31, parts[2] >= 1900 {
                 throw ArchiveError(
                     .ambiguousDate, "\(input) could be day/month or month/day; write it as YYYY-MM-DD (e.g. 2026-03-05)",
-                    zh: "\(input) 无法区分日/月还是月/日;请写成 YYYY-MM-DD(例如 2026-03-05)")
+                    zh: "\(input) 无法区分日/月还是月/日；请写成 YYYY-MM-DD（例如 2026-03-05）")
             }
             throw invalid(input)
         }
         guard String(text.prefix(while: { $0.isNumber })).count == 4 else {
-            throw ArchiveError(.ambiguousDate, "\(input): the year must come first (YYYY-MM-DD)", zh: "\(input):年份必须写在最前面(YYYY-MM-DD)")
+            throw ArchiveError(.ambiguousDate, "\(input): the year must come first (YYYY-MM-DD)", zh: "\(input)：年份必须写在最前面（YYYY-MM-DD）")
         }
         guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else { throw invalid(input) }
         return day
@@ -113,7 +113,7 @@ public enum DateParser {
 
     private static func invalid(_ input: String) -> ArchiveError {
         ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5, 2026年3月5日, today, tomorrow, next wed or +3d",
-                     zh: "\(input) 不是日期;请写成 2026-03-05、2026/3/5、2026年3月5日,或今天、明天、下周三、3天后")
+                     zh: "\(input) 不是日期；请写成 2026-03-05、2026/3/5、2026年3月5日，或今天、明天、下周三、3天后")
     }
 
     // MARK: Relative dates (RECORDS.md §4)

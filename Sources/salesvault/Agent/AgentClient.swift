@@ -20,7 +20,7 @@ enum AgentClient {
         guard let fd else { return nil }
         guard let peer = try? AgentSocket.peer(fd), peer.uid == getuid() else {
             close(fd)
-            throw CLIError(.failure, L("the agent's socket \(path) is served by another user; nothing was sent", "会话代理的通信文件 \(path) 被其他用户占用;为安全起见,未发送任何内容"),
+            throw CLIError(.failure, L("the agent's socket \(path) is served by another user; nothing was sent", "会话代理的通信文件 \(path) 被其他用户占用；为安全起见，未发送任何内容"),
                            hint: L("remove the directory \(dir) and run salesvault unlock again", "请删除目录 \(dir) 后重新运行 salesvault unlock"))
         }
         return fd
@@ -49,22 +49,22 @@ enum AgentClient {
 
     private static func failure(_ error: Error) -> CLIError {
         let reason = (error as? AgentSocket.Failure)?.reason ?? "\(error)"
-        return CLIError(.failure, L("the session agent did not answer (\(reason))", "会话代理没有响应(\(reason))"),
+        return CLIError(.failure, L("the session agent did not answer (\(reason))", "会话代理没有响应（\(reason)）"),
                         hint: L("run salesvault lock --all, or give the password (--password-file) to work without the agent",
-                                "请运行 salesvault lock --all;或提供密码(--password-file),不经会话代理直接操作"))
+                                "请运行 salesvault lock --all；或提供密码（--password-file），不经会话代理直接操作"))
     }
 
     static func refusal(_ reply: [String: Any]) -> CLIError {
         if reply["error"] as? String == "busy" {
             return CLIError(.failure, L("the session agent is waiting for an answer to a question in another terminal",
-                                        "另一个终端窗口中有提问尚未回答,会话代理正在等待"),
+                                        "另一个终端窗口中有提问尚未回答，会话代理正在等待"),
                             hint: L("answer it there (or press Ctrl-C there), then run this again; or give the password (--password-file)",
-                                    "请先在那个窗口里回答(或按 Ctrl-C 取消),再重新运行本命令;也可以直接提供密码(--password-file)"))
+                                    "请先在那个窗口里回答（或按 Ctrl-C 取消），再重新运行本命令；也可以直接提供密码（--password-file）"))
         }
         let message = reply["message"] as? String ?? reply["error"] as? String ?? "?"
-        return CLIError(.failure, L("the session agent refused the request: \(message)", "会话代理拒绝了请求:\(message)"),
+        return CLIError(.failure, L("the session agent refused the request: \(message)", "会话代理拒绝了请求：\(message)"),
                         hint: L("give the password (--password-file), or run salesvault lock --all and unlock again",
-                                "请提供密码(--password-file),或运行 salesvault lock --all 后重新解锁"))
+                                "请提供密码（--password-file），或运行 salesvault lock --all 后重新解锁"))
     }
 
     // MARK: Commands through the agent (§4.2)
@@ -110,7 +110,7 @@ enum AgentClient {
             _ = try AgentPaths.directory(create: false)
         } catch let e as CLIError {
             // A socket directory that is not the user's own (§3) is never used; the password works as before.
-            Terminal.stderr(Terminal.yellow(L("warning: \(e.message.en); the agent is not used", "警告:\(e.message.zh);本次不通过会话代理,改为输入密码").text) + "\n")
+            Terminal.stderr(Terminal.yellow(L("warning: \(e.message.en); the agent is not used", "警告：\(e.message.zh)；本次不通过会话代理，改为输入密码").text) + "\n")
             return nil
         }
         // No timeout on the reply: the command may wait for the user (an import confirmation).
@@ -120,9 +120,9 @@ enum AgentClient {
         } catch {
             // The agent stopped during the command: it may have saved a change before.
             throw CLIError(.failure, L("the session agent stopped while running the command; it may have been saved or not",
-                                       "会话代理在执行命令时意外停止,本次修改可能已保存,也可能未保存"),
+                                       "会话代理在执行命令时意外停止，本次修改可能已保存，也可能未保存"),
                            hint: L("check with salesvault history (or list) before running it again; the next command asks for the password",
-                                   "请先用 salesvault history(或相应的 list 命令)查看,确认后再决定是否重做;之后的命令会要求输入密码"))
+                                   "请先用 salesvault history（或相应的 list 命令）查看，确认后再决定是否重做；之后的命令会要求输入密码"))
         }
         guard let reply = answer else { return nil }
         if reply["ok"] as? Bool == true, let status = (reply["status"] as? NSNumber)?.int32Value { return status }
@@ -131,11 +131,11 @@ enum AgentClient {
             return nil
         case "forgotten" where escrow:
             Terminal.stderr(Terminal.yellow(L("The data key or the escrow of \(given) was changed since your access was kept: the agent has forgotten it.",
-                                              "保留托管访问后,\(given) 的数据密钥或托管设置已变更,会话代理已清除该访问。").text) + "\n")
+                                              "保留托管访问后，\(given) 的数据密钥或托管设置已变更，会话代理已清除该访问。").text) + "\n")
             return nil
         case "forgotten":
             Terminal.stderr(Terminal.yellow(L("The password or the data key of \(given) was changed since it was unlocked: the agent has forgotten it.",
-                                              "\(given) 解锁后密码或数据密钥已更改,会话代理已清除该档案的密钥。").text) + "\n")
+                                              "\(given) 解锁后密码或数据密钥已更改，会话代理已清除该档案的密钥。").text) + "\n")
             return nil
         default:
             throw refusal(reply)
@@ -157,7 +157,7 @@ enum AgentClient {
         try ensureRunning()
         let request: [String: Any] = ["op": "unlock", "archive": archive, "absolute": absolute, "idle": idle]
         guard let reply = try exchange(request, secret: keys) else {
-            throw CLIError(.failure, L("the session agent stopped before it took the archive", "会话代理在接管档案前意外停止,档案未能解锁"),
+            throw CLIError(.failure, L("the session agent stopped before it took the archive", "会话代理在接管档案前意外停止，档案未能解锁"),
                            hint: L("run salesvault unlock again", "请重新运行 salesvault unlock"))
         }
         guard reply["ok"] as? Bool == true, let until = (reply["until"] as? NSNumber)?.int64Value,
@@ -199,7 +199,7 @@ enum AgentClient {
         if let fd = try connect() { close(fd); return }
         var exe = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &exe, exe.count - 1)
-        guard n > 0 else { throw CLIError(.failure, L("cannot find the salesvault executable to start the agent", "找不到 salesvault 程序,无法启动会话代理")) }
+        guard n > 0 else { throw CLIError(.failure, L("cannot find the salesvault executable to start the agent", "找不到 salesvault 程序，无法启动会话代理")) }
         let path = String(decoding: exe[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let env = ProcessInfo.processInfo.environment
         var environment: [String] = []
@@ -212,7 +212,7 @@ enum AgentClient {
         var pid = pid_t()
         let rc = sv_spawn_detached(path, argv, envp, &pid)
         guard rc == 0 else {
-            throw CLIError(.failure, L("the session agent could not be started (\(String(cString: strerror(rc))))", "会话代理无法启动(\(String(cString: strerror(rc))))"))
+            throw CLIError(.failure, L("the session agent could not be started (\(String(cString: strerror(rc))))", "会话代理无法启动（\(String(cString: strerror(rc)))）"))
         }
         // Ready once it listens (at most 5 s).
         for _ in 0..<250 {
@@ -223,7 +223,7 @@ enum AgentClient {
         }
         if let fd = try connect() { close(fd); return }
         throw CLIError(.failure, L("the session agent did not start (its key memory could not be locked, or its directory is refused)",
-                                   "会话代理未能启动(系统不允许锁定存放密钥的内存,或其目录未通过安全检查)"),
-                       hint: L("work with the password as before; `ulimit -l` shows how much memory may be locked", "请照常输入密码使用;可用 ulimit -l 查看可锁定的内存上限"))
+                                   "会话代理未能启动（系统不允许锁定存放密钥的内存，或其目录未通过安全检查）"),
+                       hint: L("work with the password as before; `ulimit -l` shows how much memory may be locked", "请照常输入密码使用；可用 ulimit -l 查看可锁定的内存上限"))
     }
 }

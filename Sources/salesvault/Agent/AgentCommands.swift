@@ -54,7 +54,7 @@ struct Unlock: VaultCommand {
     func execute() throws {
         guard let given = archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
             throw CLIError(.usage, L("which archive? none was given", "未指定档案文件"),
-                           hint: L("salesvault unlock FILE, or set SALESVAULT_ARCHIVE", "请运行 salesvault unlock 档案文件,或设置环境变量 SALESVAULT_ARCHIVE"))
+                           hint: L("salesvault unlock FILE, or set SALESVAULT_ARCHIVE", "请运行 salesvault unlock 档案文件，或设置环境变量 SALESVAULT_ARCHIVE"))
         }
         // Refused before the password is asked when the department allows less (the header's
         // pin is read unauthenticated here; checked again below once the archive is open).
@@ -73,7 +73,7 @@ struct Unlock: VaultCommand {
         let times = try AgentClient.unlock(path, keys: keys, absolute: absolute, idle: idleSeconds)
         let until = AgentTime.text(times.until)
         Terminal.print(L("Unlocked \(given) until \(until): no password needed until then (locked after \(AgentDuration.text(idleSeconds, .en)) without use). When you are done: salesvault lock",
-                         "档案 \(given) 已解锁,至 \(until) 前无需再输入密码(闲置 \(AgentDuration.text(idleSeconds, .zh))后自动锁定)。用完请运行:salesvault lock"))
+                         "档案 \(given) 已解锁，至 \(until) 前无需再输入密码（闲置 \(AgentDuration.text(idleSeconds, .zh))后自动锁定）。用完请运行：salesvault lock"))
     }
 }
 
@@ -110,7 +110,7 @@ struct Lock: VaultCommand {
         } else {
             guard let given = archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
                 throw CLIError(.usage, L("which archive? none was given", "未指定档案文件"),
-                               hint: L("salesvault lock FILE, or salesvault lock --all", "请运行 salesvault lock 档案文件,或 salesvault lock --all"))
+                               hint: L("salesvault lock FILE, or salesvault lock --all", "请运行 salesvault lock 档案文件，或 salesvault lock --all"))
             }
             name = given
             request["archive"] = Vault.canonicalPath(given)
@@ -121,9 +121,9 @@ struct Lock: VaultCommand {
         }
         guard reply["ok"] as? Bool == true, let forgot = (reply["forgot"] as? NSNumber)?.intValue else { throw AgentClient.refusal(reply) }
         if all {
-            Terminal.print(L("Locked \(forgot) archive(s); the agent has wiped the keys and stopped.", "已锁定 \(forgot) 个档案;会话代理已清除密钥并退出。"))
+            Terminal.print(L("Locked \(forgot) archive(s); the agent has wiped the keys and stopped.", "已锁定 \(forgot) 个档案；会话代理已清除密钥并退出。"))
         } else if forgot > 0 {
-            Terminal.print(L("Locked \(name): the next command asks for the password again.", "已锁定 \(name):之后的命令需要重新输入密码。"))
+            Terminal.print(L("Locked \(name): the next command asks for the password again.", "已锁定 \(name)：之后的命令需要重新输入密码。"))
         } else {
             Terminal.print(L("\(name) was not unlocked.", "\(name) 未处于解锁状态。"))
         }
@@ -155,7 +155,7 @@ struct AgentCommand: VaultCommand {
     func execute() throws {
         if serve { AgentServer.run() }
         guard let reply = try AgentClient.status() else {
-            if json { print("{\"running\":false}") } else { Terminal.print(L("No agent is running: nothing is unlocked.", "会话代理未运行:没有已解锁的档案。")) }
+            if json { print("{\"running\":false}") } else { Terminal.print(L("No agent is running: nothing is unlocked.", "会话代理未运行：没有已解锁的档案。")) }
             return
         }
         if json {
@@ -168,7 +168,7 @@ struct AgentCommand: VaultCommand {
         }
         let list = reply["archives"] as? [[String: Any]] ?? []
         let pid = (reply["pid"] as? NSNumber)?.intValue ?? 0
-        Terminal.print(L("Agent (process \(pid)): \(list.count) archive(s) unlocked.", "会话代理(进程 \(pid)):已解锁 \(list.count) 个档案。"))
+        Terminal.print(L("Agent (process \(pid)): \(list.count) archive(s) unlocked.", "会话代理（进程 \(pid)）：已解锁 \(list.count) 个档案。"))
         for e in list {
             let path = e["archive"] as? String ?? "?"
             let until = AgentTime.text((e["until"] as? NSNumber)?.int64Value ?? 0)
@@ -177,11 +177,11 @@ struct AgentCommand: VaultCommand {
             if let managers = (e["escrow"] as? [String: Any])?["managers"] as? [String] {
                 let names = managers.joined(separator: Language.current == .zh ? "、" : ", ")
                 Terminal.print(L("  \(path)  escrow access by \(names) (read-only) until \(idle); \(uses) command(s), each recorded in the archive",
-                                 "  \(path)  \(names) 的托管访问(只读),至 \(idle);已执行 \(uses) 条命令,每次均记入档案"))
+                                 "  \(path)  \(names) 的托管访问（只读），至 \(idle)；已执行 \(uses) 条命令，每次均记入档案"))
                 continue
             }
             Terminal.print(L("  \(path)  until \(until); locks at \(idle) if unused; \(uses) command(s)",
-                             "  \(path)  有效至 \(until);如无操作,将于 \(idle) 自动锁定;已执行 \(uses) 条命令"))
+                             "  \(path)  有效至 \(until)；如无操作，将于 \(idle) 自动锁定；已执行 \(uses) 条命令"))
         }
     }
 }

@@ -23,15 +23,15 @@ enum AgentPaths {
         }
         var st = stat()
         if lstat(base, &st) != 0 {
-            guard errno == ENOENT else { throw problem(base, L("cannot be examined (\(String(cString: strerror(errno))))", "无法检查(\(String(cString: strerror(errno))))")) }
+            guard errno == ENOENT else { throw problem(base, L("cannot be examined (\(String(cString: strerror(errno))))", "无法检查（\(String(cString: strerror(errno)))）")) }
             guard create else { return nil }
             if mkdir(base, 0o700) != 0 && errno != EEXIST {
-                throw problem(base, L("cannot be created (\(String(cString: strerror(errno))))", "无法创建(\(String(cString: strerror(errno))))"))
+                throw problem(base, L("cannot be created (\(String(cString: strerror(errno))))", "无法创建（\(String(cString: strerror(errno)))）"))
             }
         }
         guard isPrivateDirectory(base, uid: uid, exactMode: true) else {
             throw problem(base, L("is not a private directory of yours (it must be a real directory, owned by you, mode 0700)",
-                                  "不是您本人的私有目录(必须是普通目录而非链接、归您所有、权限为 0700)"))
+                                  "不是您本人的私有目录（必须是普通目录而非链接、归您所有、权限为 0700）"))
         }
         return base
     }
@@ -41,8 +41,8 @@ enum AgentPaths {
         let path = directory + "/" + socketName
         guard path.utf8.count <= maxSocketPathBytes else {
             throw CLIError(.failure, L("the agent's socket path is too long (\(path.utf8.count) bytes, at most \(maxSocketPathBytes)): \(path)",
-                                       "会话代理的通信文件路径过长(\(path.utf8.count) 字节,最多 \(maxSocketPathBytes) 字节):\(path)"),
-                           hint: L("set XDG_RUNTIME_DIR to a shorter private directory, or unset it", "请把 XDG_RUNTIME_DIR 设为较短的私有目录,或取消该设置"))
+                                       "会话代理的通信文件路径过长（\(path.utf8.count) 字节，最多 \(maxSocketPathBytes) 字节）：\(path)"),
+                           hint: L("set XDG_RUNTIME_DIR to a shorter private directory, or unset it", "请把 XDG_RUNTIME_DIR 设为较短的私有目录，或取消该设置"))
         }
         return path
     }
@@ -59,6 +59,6 @@ enum AgentPaths {
     private static func problem(_ path: String, _ what: L) -> CLIError {
         CLIError(.failure, L("the agent's directory \(path) \(what.en)", "会话代理目录 \(path) \(what.zh)"),
                  hint: L("remove or fix it (only you should own it, mode 0700); if another user owns it, set XDG_RUNTIME_DIR to a private directory of yours (mode 0700) instead; then run salesvault unlock again. Until then, commands ask for the password",
-                         "请删除该目录或修改其属性(应只归您所有,权限 0700);如果它属于其他用户,请改为把 XDG_RUNTIME_DIR 设为您自己的私有目录(权限 0700),然后重新运行 salesvault unlock。在此之前,各命令仍会照常要求输入密码"))
+                         "请删除该目录或修改其属性（应只归您所有，权限 0700）；如果它属于其他用户，请改为把 XDG_RUNTIME_DIR 设为您自己的私有目录（权限 0700），然后重新运行 salesvault unlock。在此之前，各命令仍会照常要求输入密码"))
     }
 }

@@ -377,7 +377,7 @@ final class AgentServer {
         // Output that could not be written (a full disk) fails the command, as on the command line.
         if fflush(nil) != 0 || sv_stdout_error() != 0 {
             Terminal.stderr(L("salesvault: error: the output could not be written (disk full or output closed); what was saved is saved\n",
-                              "salesvault: 错误:输出内容未能完整写出(磁盘已满或输出目标已关闭);已保存到档案的内容不受影响\n").text)
+                              "salesvault: 错误：输出内容未能完整写出（磁盘已满或输出目标已关闭）；已保存到档案的内容不受影响\n").text)
             if status == 0 { status = ExitStatus.failure.rawValue }
         }
 

@@ -39,7 +39,7 @@ enum AgentServing {
     /// Opens `path` with the request's kept keys; only the archive the client named.
     static func open(_ request: Request, path: String, access: Vault.Access) throws -> Vault {
         guard Vault.canonicalPath(path) == request.archive else {
-            throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive),而不是 \(path)"),
+            throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive)，而不是 \(path)"),
                            hint: L("name one archive per command", "每条命令只指定一个档案"))
         }
         guard case .owner(let keys) = request.keys else {
@@ -53,9 +53,9 @@ enum AgentServing {
             // Changed between the agent's check and this open (§4.2): forgotten after the command.
             state.withLock { $0.rejected = true }
             throw CLIError(.wrongKey, L("the password or the data key of \(path) was changed since it was unlocked; the agent has forgotten it",
-                                        "\(path) 解锁后密码或数据密钥已更改;会话代理已清除该档案的密钥"),
+                                        "\(path) 解锁后密码或数据密钥已更改；会话代理已清除该档案的密钥"),
                            hint: L("run the command again and enter the password, or run: salesvault unlock \(path)",
-                                   "请重新运行该命令并输入密码,或运行:salesvault unlock \(path)"))
+                                   "请重新运行该命令并输入密码，或运行：salesvault unlock \(path)"))
         }
     }
 
@@ -95,15 +95,15 @@ enum AgentServing {
     static func openThroughKeptEscrow(_ request: Request, path: String, action: String) throws -> EscrowAccess.Opened? {
         guard case .escrow(let dataKey, let holders, let signers) = request.keys else { return nil }
         guard Vault.canonicalPath(path) == request.archive else {
-            throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive),而不是 \(path)"))
+            throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive)，而不是 \(path)"))
         }
         do {
             return try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, signers: signers, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
         } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
             state.withLock { $0.rejected = true }
             throw CLIError(.wrongKey, L("the kept escrow access no longer opens \(path) (its data key was renewed or the escrow changed); the agent has forgotten it",
-                                        "保留的托管访问已无法打开 \(path)(数据密钥已更换或托管设置已变更);会话代理已清除该访问"),
-                           hint: L("open it again with your key: salesvault escrow open \(path) --identity KEY", "请重新用您的密钥打开:salesvault escrow open \(path) --identity 密钥文件"))
+                                        "保留的托管访问已无法打开 \(path)（数据密钥已更换或托管设置已变更）；会话代理已清除该访问"),
+                           hint: L("open it again with your key: salesvault escrow open \(path) --identity KEY", "请重新用您的密钥打开：salesvault escrow open \(path) --identity 密钥文件"))
         }
     }
 

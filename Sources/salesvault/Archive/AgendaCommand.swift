@@ -91,19 +91,19 @@ enum AgendaView {
                     [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
                      t["resolvedAt"]?.int.map(Format.date) ?? ""]
                 })
-        section("A and B customers not contacted in time (A \(a.intervals.a) days, B \(a.intervals.b))", "超期未联系的 A、B 类客户(A 类 \(a.intervals.a) 天,B 类 \(a.intervals.b) 天)",
+        section("A and B customers not contacted in time (A \(a.intervals.a) days, B \(a.intervals.b))", "超期未联系的 A、B 类客户（A 类 \(a.intervals.a) 天，B 类 \(a.intervals.b) 天）",
                 ["id", "customer", "grade", "last contact", "days"], ["编号", "客户", "等级", "最近联系", "未联系天数"],
                 a.silent.map { s in
                     [s.customer.shortID, Render.truncate(s.customer.displayName, 24), s.grade, s.lastContact.map(Format.date) ?? (z ? "从未联系" : "never"),
                      s.days.map(String.init) ?? "-"]
                 })
-        section("Grade and expected date disagree (regulation 6.1)", "等级与预计日期不符(制度 6.1)",
+        section("Grade and expected date disagree (regulation 6.1)", "等级与预计日期不符（制度 6.1）",
                 ["id", "customer", "grade", "nearest date", "suggests"], ["编号", "客户", "当前等级", "最近预计日期", "建议等级"],
                 a.gradeHints.map { h in
                     [h.customer.shortID, Render.truncate(h.customer.displayName, 24), h.grade.label(zh: z), day(h.day), h.suggested.label(zh: z)]
                 })
         if !a.gradeHints.isEmpty {
-            print(z ? "(等级是否调整由您决定;调整须注明原因:customer grade 客户 等级 --reason …)"
+            print(z ? "（等级是否调整由您决定；调整须注明原因：customer grade 客户 等级 --reason …）"
                     : "(the grade is yours to change, with a reason: customer grade CUSTOMER GRADE --reason …)")
         }
     }
@@ -137,7 +137,7 @@ enum AgendaView {
             return Reminders.AllDayEvent(
                 uid: "\(archiveID)-followup-\(f.customer.shortID)@salesvault", day: Int64(f.day),
                 summary: z ? "跟进 \(name)\(step)" : "Follow up \(name)\(step)",
-                description: z ? "\(f.customer.shortID) \(name),计划跟进日期 \(DateParser.format(f.day))" : "\(f.customer.shortID) \(name), follow-up planned for \(DateParser.format(f.day))")
+                description: z ? "\(f.customer.shortID) \(name)，计划跟进日期 \(DateParser.format(f.day))" : "\(f.customer.shortID) \(name), follow-up planned for \(DateParser.format(f.day))")
         }
     }
 }

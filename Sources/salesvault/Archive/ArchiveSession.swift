@@ -67,7 +67,7 @@ final class ArchiveContext {
     static func unlock(_ options: ArchiveOptions, capability: Capability) throws -> ArchiveContext {
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"),
-                           hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请用 -a 指定档案文件,或设置环境变量 SALESVAULT_ARCHIVE"))
+                           hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请用 -a 指定档案文件，或设置环境变量 SALESVAULT_ARCHIVE"))
         }
         // An export is recorded in the archive (RECORDS.md §4, kind 8), so it opens for writing.
         let writing = capability == .write || capability == .export
@@ -85,14 +85,14 @@ final class ArchiveContext {
     func run(_ command: some ArchiveCommand, words: [String]? = nil) throws {
         if words != nil, let other = command.options.archive,
            URL(fileURLWithPath: other).standardizedFileURL.path != URL(fileURLWithPath: archive.vault.path).standardizedFileURL.path {
-            throw CLIError(.failure, L("this session has \(archive.vault.path) open, not \(other)", "当前会话打开的是 \(archive.vault.path),不是 \(other)"),
-                           hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案,请先输入 exit 退出当前会话"))
+            throw CLIError(.failure, L("this session has \(archive.vault.path) open, not \(other)", "当前会话打开的是 \(archive.vault.path)，不是 \(other)"),
+                           hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案，请先输入 exit 退出当前会话"))
         }
         guard allowed.contains(command.capability) else {
             if throughEscrow {
-                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问只能查看,不能执行会修改档案的命令"),
+                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问只能查看，不能执行会修改档案的命令"),
                                hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
-                                       "只有档案所有者本人能修改档案;如需为其设置新密码,请使用 salesvault escrow reset-password"))
+                                       "只有档案所有者本人能修改档案；如需为其设置新密码，请使用 salesvault escrow reset-password"))
             }
             throw CLIError(.failure, L("this command is not allowed here", "这里不能运行此命令"), hint: L("run it from the command line", "请直接在命令行中运行"))
         }
@@ -106,9 +106,9 @@ final class ArchiveContext {
     /// commands run on this archive; any other command is refused.
     func run(parsed: ParsableCommand, words: [String]) throws {
         guard let command = parsed as? any ArchiveCommand else {
-            throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "会话中不能使用 \(words.first ?? ""),请直接在命令行中运行"),
+            throw CLIError(.failure, L("\(words.first ?? "") is not available here; run it from the command line", "会话中不能使用 \(words.first ?? "")，请直接在命令行中运行"),
                            hint: L("inside a session: agenda, customer, contact, log, project, complaint, history, search, stale, undo, import, export",
-                                   "会话中可用:agenda、customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
+                                   "会话中可用：agenda、customer、contact、log、project、complaint、history、search、stale、undo、import、export"))
         }
         do {
             try run(command, words: words)
@@ -145,12 +145,12 @@ enum ArchiveSession {
     /// disk) leaves the archive as it was and is only reported.
     static func snapshotIfDue(_ archive: CustomerArchive) {
         guard archive.snapshotDue else { return }
-        Terminal.stderr(L("Saving a snapshot so that the archive keeps opening quickly…\n", "正在保存快照,以保证档案打开速度……\n").text)
+        Terminal.stderr(L("Saving a snapshot so that the archive keeps opening quickly…\n", "正在保存快照，以保证档案打开速度……\n").text)
         do {
             try archive.writeSnapshot(now: Clock.now)
         } catch {
             Terminal.stderr(L("warning: the snapshot was not saved (\(error)); your change is saved and the archive is unchanged otherwise; it will be tried again\n",
-                              "警告:快照保存失败(\(error))。您的更改已保存,档案不受影响,下次会自动重试\n").text)
+                              "警告：快照保存失败（\(error)）。您的更改已保存，档案不受影响，下次会自动重试\n").text)
         }
     }
 }
@@ -159,7 +159,7 @@ enum ArchiveSession {
 func parseAssignments(_ items: [String]) throws -> [(String, String)] {
     try items.map { item in
         guard let eq = item.firstIndex(of: "=") else {
-            throw CLIError(.failure, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值,收到的是 \(item)"),
+            throw CLIError(.failure, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值，收到的是 \(item)"),
                            hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
         }
         return (String(item[..<eq]), String(item[item.index(after: eq)...]))
@@ -189,7 +189,7 @@ struct FieldAssignments: ParsableArguments {
         let before = context.archive.vault.header.recordCount
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         Terminal.print(context.archive.vault.header.recordCount == before
-            ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同,无需修改,未保存。")
+            ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")
             : L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。"))
     }
 }

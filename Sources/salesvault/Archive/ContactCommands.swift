@@ -190,8 +190,8 @@ struct LogCommand: ParsableCommand {
             let before = context.archive.vault.header.recordCount
             let e = try context.use { try $0.editLog(entry, fields: fields, at: when, reason: reason, now: now) }
             Terminal.print(context.archive.vault.header.recordCount == before
-                ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同,无需修改,未保存。")
-                : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID),原内容保留在变更历史中。"))
+                ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同，无需修改，未保存。")
+                : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID)，原内容保留在变更历史中。"))
         }
     }
 
@@ -206,7 +206,7 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.removeLog(entry, reason: reason, now: Clock.now) }
-            Terminal.print(L("Removed \(e.shortID); it stays in the history with its reason.", "已删除 \(e.shortID),原记录和删除原因保留在变更历史中。"))
+            Terminal.print(L("Removed \(e.shortID); it stays in the history with its reason.", "已删除 \(e.shortID)，原记录和删除原因保留在变更历史中。"))
         }
     }
 

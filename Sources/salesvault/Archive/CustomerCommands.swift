@@ -44,13 +44,13 @@ struct CustomerCommand: ParsableCommand {
             let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state)
             if !force, !likely.isEmpty {
                 throw CLIError(.inputRefused, L("\(name) may already be in the archive: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
-                                                "档案中可能已有该客户:" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)(\($0.reasonZH))" }.joined(separator: ";")),
-                               hint: L("nothing was added; if it is a different company, add it again with --force", "本次未添加。如确认是另一家公司,请加上 --force 重新添加"))
+                                                "档案中可能已有该客户：" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)(\($0.reasonZH))" }.joined(separator: ";")),
+                               hint: L("nothing was added; if it is a different company, add it again with --force", "本次未添加。如确认是另一家公司，请加上 --force 重新添加"))
             }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue
             Terminal.print(L("Added \(e.shortID) \(e.displayName) (grade \(grade)).",
-                    "已添加 \(e.shortID) \(e.displayName)(\(grade == Grade.unrated.rawValue ? "未评级" : "等级 \(grade)"))。").text)
+                    "已添加 \(e.shortID) \(e.displayName)（\(grade == Grade.unrated.rawValue ? "未评级" : "等级 \(grade)")）。").text)
         }
     }
 
@@ -104,12 +104,12 @@ struct CustomerCommand: ParsableCommand {
                 }
                 Render.show(c, archive: archive, includeSecret: includeSecret)
                 if let g = Grade(rawValue: c["grade"]?.text ?? "") {
-                    print("  " + (Render.zh ? "等级说明:\(g.definitionZH)" : "grade means: \(g.definitionEN)"))
+                    print("  " + (Render.zh ? "等级说明：\(g.definitionZH)" : "grade means: \(g.definitionEN)"))
                 }
                 if let hint {
                     print(Terminal.yellow("  " + L(
                         "hint: the nearest expected date (\(DateParser.format(hint.date))) suggests grade \(hint.suggested.rawValue); the grade is yours to change",
-                        "提示:最近的预计日期(\(DateParser.format(hint.date)))对应等级 \(hint.suggested.rawValue);是否调整由您决定").text))
+                        "提示：最近的预计日期（\(DateParser.format(hint.date))）对应等级 \(hint.suggested.rawValue)；是否调整由您决定").text))
                 }
                 func section(_ en: String, _ zh: String, _ rows: [[String]], _ header: [String]) {
                     guard !rows.isEmpty else { return }
@@ -184,7 +184,7 @@ struct CustomerCommand: ParsableCommand {
             guard let grade else {
                 let e = try context.use { try $0.noteGrade(customer, result: result ?? "", problem: problem ?? "", now: Clock.now) }
                 Terminal.print(L("Noted the result and problems of \(e.shortID) \(e.displayName)'s grade change (for the weekly report).",
-                                 "已补充 \(e.shortID) \(e.displayName) 最近一次等级调整的结果及存在的问题,将写入周报。").text)
+                                 "已补充 \(e.shortID) \(e.displayName) 最近一次等级调整的结果及存在的问题，将写入周报。").text)
                 return
             }
             let e = try context.use {
@@ -193,7 +193,7 @@ struct CustomerCommand: ParsableCommand {
             Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(Render.grade(e["grade"]?.text)).", "\(e.shortID) \(e.displayName) 的等级已改为 \(Render.grade(e["grade"]?.text))。").text)
             if (result ?? "").isEmpty || (problem ?? "").isEmpty {
                 Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
-                                  "本次调整尚未填写调整结果或存在的问题(周报中须写明),可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
+                                  "本次调整尚未填写调整结果或存在的问题（周报中须写明），可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
             }
         }
     }
@@ -209,7 +209,7 @@ struct CustomerCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.remove(.customer, customer, now: Clock.now) }
-            Terminal.print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName);其历史记录仍保留。").text)
+            Terminal.print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName)；其历史记录仍保留。").text)
         }
     }
 }

@@ -17,7 +17,7 @@ func kinds(_ given: [String]) throws -> [ImportKind] {
     return try given.map { word in
         guard let kind = ImportKind(name: word) else {
             throw CLIError(.usage, L("\(word) is not a kind of record", "不支持的数据类别“\(word)”"),
-                           hint: L("use customers, contacts, projects, log, complaints or all", "可选:customers(客户)、contacts(联系人)、projects(项目)、log(跟进记录)、complaints(投诉)或 all(全部)"))
+                           hint: L("use customers, contacts, projects, log, complaints or all", "可选：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉）或 all（全部）"))
         }
         return kind
     }
@@ -27,7 +27,7 @@ func textEncoding(_ name: String?) throws -> TextEncoding? {
     guard let name else { return nil }
     guard let e = TextEncoding(name: name) else {
         throw CLIError(.usage, L("unknown encoding \(name)", "不支持的编码“\(name)”"),
-                       hint: L("use utf-8, utf-8-bom, utf-16le, utf-16be or gb18030 (gbk)", "可选:utf-8、utf-8-bom、utf-16le、utf-16be、gb18030(即 GBK)"))
+                       hint: L("use utf-8, utf-8-bom, utf-16le, utf-16be or gb18030 (gbk)", "可选：utf-8、utf-8-bom、utf-16le、utf-16be、gb18030（即 GBK）"))
     }
     return e
 }
@@ -97,7 +97,7 @@ struct Import: ArchiveCommand {
         let path = out ?? (format == .csv ? "导入模板-\(chosen[0].sheetName(zh: true)).csv" : "导入模板.xlsx")
         try AtomicFile.write(try Templates.data(chosen, format: format), to: path, replacing: force)
         Terminal.print(L("Template written to \(path): fill it in (one row per record) and import it with salesvault import \(path).",
-                         "模板已保存到 \(path)。请每行填写一条记录,填好后运行:salesvault import \(path)"))
+                         "模板已保存到 \(path)。请每行填写一条记录，填好后运行：salesvault import \(path)"))
     }
 
     func run(in context: ArchiveContext) throws {
@@ -106,7 +106,7 @@ struct Import: ArchiveCommand {
             workbookPassword = try PasswordInput.read(
                 file: workbookPasswordFile, fd: nil,
                 prompt: L("\(file!) is an encrypted workbook. Its password (the one that opens it in Excel or WPS): ",
-                          "“\(file!)”设有打开密码,请输入该密码(即在 Excel 或 WPS 中打开此文件时输入的密码;输入时不显示):"),
+                          "“\(file!)”设有打开密码，请输入该密码（即在 Excel 或 WPS 中打开此文件时输入的密码；输入时不显示）："),
                 confirm: false)
             return workbookPassword
         }
@@ -118,8 +118,8 @@ struct Import: ArchiveCommand {
             case .xlsx, .json: wanted = ["xlsx"]
             }
             if !ext.isEmpty && !wanted.contains(ext) {
-                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "未通过的行将按输入文件格式(\(wanted[0]))保存,但文件名 \(rejects) 的扩展名为 .\(ext),两者不一致"),
-                               hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名,例如 未导入.\(wanted[0])"))
+                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "未通过的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
+                               hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名，例如 未导入.\(wanted[0])"))
             }
         }
         var opts = ImportOptions(now: Clock.now)
@@ -140,15 +140,15 @@ struct Import: ArchiveCommand {
             try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!] + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
             if onlyValid || dryRun {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
-                                 "有 \(preview.refused.count) 行未通过检查,已保存到 \(rejects)(最后一列为原因)\(dryRun ? "" : ",改正后可直接导入该文件")。"))
+                                 "有 \(preview.refused.count) 行未通过检查，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
             } else {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",
-                                 "有 \(preview.refused.count) 行未通过检查,已连同原因列在 \(rejects) 中。本次未导入任何数据:请在原文件 \(file!) 中改正后重新导入。"))
+                                 "有 \(preview.refused.count) 行未通过检查，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
             }
         }
         let z = Render.zh
         if dryRun {
-            Terminal.print(L("Dry run: nothing was imported.", "以上为预览,未导入任何数据。"))
+            Terminal.print(L("Dry run: nothing was imported.", "以上为预览，未导入任何数据。"))
             if preview.tables.allSatisfy({ $0.rows == 0 }) { throw ExitCode(ExitStatus.inputRefused.rawValue) }
             if !preview.canCommit && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0) {
                 throw ExitCode(ExitStatus.inputRefused.rawValue)
@@ -158,36 +158,36 @@ struct Import: ArchiveCommand {
         guard preview.canCommit else {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty {
                 throw CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
-                                                "“\(preview.source.fileName)”中没有可导入的数据:找不到可识别的表头,或表头下没有数据"),
+                                                "“\(preview.source.fileName)”中没有可导入的数据：找不到可识别的表头，或表头下没有数据"),
                                hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
-                                       "第一行应为列名,如“客户名称”“客户等级”;可运行 salesvault import --template customers 生成模板作参考"))
+                                       "第一行应为列名，如“客户名称”“客户等级”；可运行 salesvault import --template customers 生成模板作参考"))
             }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
-                Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入:文件中的记录在档案中均已存在。"))
+                Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入：文件中的记录在档案中均已存在。"))
                 return
             }
             let n = preview.problems.count, rows = preview.refused.count
             var hintEN = "fix the file as listed above and import it again"
             var hintZH = "请按上面的问题清单修改文件后重新导入"
-            if rejects == nil { hintEN += " (--rejects FILE writes those rows with the reasons)"; hintZH += "(可加 --rejects 文件名,把这些行连同原因单独导出)" }
+            if rejects == nil { hintEN += " (--rejects FILE writes those rows with the reasons)"; hintZH += "（可加 --rejects 文件名，把这些行连同原因单独导出）" }
             if !onlyValid && preview.total.new + preview.total.updated > 0 {
                 hintEN += "; or import only the rows without problems with --only-valid"
-                hintZH += ";如只想先导入没有问题的行,请加 --only-valid"
+                hintZH += "；如只想先导入没有问题的行，请加 --only-valid"
             }
-            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", "未导入任何数据:文件中有 \(n) 处问题(涉及 \(rows) 行)"),
+            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", "未导入任何数据：文件中有 \(n) 处问题（涉及 \(rows) 行）"),
                            hint: L(hintEN, hintZH))
         }
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
             let question = L("Import \(t.new) new and \(t.updated) updated record(s) into \(context.archive.vault.path)? [y/N] ",
-                             "将向 \(context.archive.vault.path) 导入:新增 \(t.new) 条、更新 \(t.updated) 条。确认导入?[y/N] ")
+                             "将向 \(context.archive.vault.path) 导入：新增 \(t.new) 条、更新 \(t.updated) 条。确认导入？[y/N] ")
             guard Terminal.confirm(question) else {
-                Terminal.print(L("Cancelled: nothing was imported.", "已取消,未导入任何数据。"))
+                Terminal.print(L("Cancelled: nothing was imported.", "已取消，未导入任何数据。"))
                 return
             }
         }
         let batch = try importer.commit(preview)
-        Terminal.print(z ? "导入完成:新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : ""),已保存为批次 \(batch.name)。如需整批撤销,请运行:salesvault undo \(batch.name)"
+        Terminal.print(z ? "导入完成：新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: \(t.new) new, \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
 }
@@ -200,43 +200,43 @@ enum ImportReport {
         let z = Render.zh
         let format: String
         switch p.source.format {
-        case .xlsx where p.source.encrypted: format = z ? "加密的 Excel 工作簿,已在内存中解密" : "encrypted Excel workbook, decrypted in memory"
+        case .xlsx where p.source.encrypted: format = z ? "加密的 Excel 工作簿，已在内存中解密" : "encrypted Excel workbook, decrypted in memory"
         case .xlsx: format = z ? "Excel 工作簿" : "Excel workbook"
         case .json: format = z ? "SalesVault JSON 导出文件" : "SalesVault JSON export"
         case .csv(let e, let d):
             let delimiter = d == UInt8(ascii: "\t") ? (z ? "制表符分隔" : "tab-separated") : d == UInt8(ascii: ";") ? (z ? "分号分隔" : "semicolon-separated") : (z ? "逗号分隔" : "comma-separated")
-            format = z ? "CSV 文本,\(delimiter),\(e.displayNameZH) 编码" : "text file, \(delimiter), \(e.displayName)"
+            format = z ? "CSV 文本，\(delimiter)，\(e.displayNameZH) 编码" : "text file, \(delimiter), \(e.displayName)"
         }
-        Terminal.print(z ? "文件:\(Terminal.cell(p.source.fileName))(\(format))" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
+        Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
-            Terminal.print(z ? "来源:\(from.owner) 的客户档案(\(from.date) 导出)。新增客户的备注中将注明交接来源" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
+            Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
         }
         for t in p.tables where t.rows > 0 {
             let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"
             if p.source.format == .json {
-                Terminal.print(z ? "  \(kind):\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
+                Terminal.print(z ? "  \(kind)：\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
             } else {
-                Terminal.print(z ? "  “\(Terminal.cell(t.name))”:\(kind)数据,表头在第 \(t.headerLine) 行,共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
+                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(t.headerLine) 行，共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
             }
             if !t.sample.isEmpty {
-                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "," : ", ")
-                Terminal.print(z ? "    首行数据:\(pairs)" : "    first row: \(pairs)")
+                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "，" : ", ")
+                Terminal.print(z ? "    首行数据：\(pairs)" : "    first row: \(pairs)")
             }
         }
         let unmapped = p.unused.filter { !$0.computed }
         if !unmapped.isEmpty {
-            Terminal.print(Terminal.yellow(z ? "以下列无法识别,不会导入(如需导入,请用 --mapping 指定对应字段):" : "These columns match no field and will not be imported (map them with --mapping):"))
+            Terminal.print(Terminal.yellow(z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
             for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table)):“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(c.table)): \(Terminal.cell(c.header))") }
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
         let computed = p.unused.filter { $0.computed && seen.insert($0.header).inserted }
         if !computed.isEmpty {
-            Terminal.print(z ? "以下列由系统自动生成,导入时忽略:" + computed.map { "“\($0.header)”" }.joined(separator: "、")
+            Terminal.print(z ? "以下列由系统自动生成，导入时忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
         }
         for d in p.dateSamples {
-            Terminal.print(z ? "日期读取示例:\(d.table) 的“\(d.column)”列,\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
+            Terminal.print(z ? "日期读取示例：\(d.table) 的“\(d.column)”列，\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
@@ -247,18 +247,18 @@ enum ImportReport {
                          })
         }
         if !p.problems.isEmpty {
-            Terminal.print(Terminal.red(z ? "问题(共 \(p.problems.count) 处):" : "Problems (\(p.problems.count)):"))
+            Terminal.print(Terminal.red(z ? "问题（共 \(p.problems.count) 处）：" : "Problems (\(p.problems.count)):"))
             for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json)) }
             if p.problems.count > shownProblems {
-                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部,请加 --rejects 文件名,把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
+                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
             }
             if p.duplicatesRefused > 0 {
-                Terminal.print(z ? "重复的行:如不导入,请加 --on-duplicate skip;如要用文件内容更新已有记录(不同之处以文件为准),请加 --on-duplicate update。"
+                Terminal.print(z ? "重复的行：如不导入，请加 --on-duplicate skip；如要用文件内容更新已有记录（不同之处以文件为准），请加 --on-duplicate update。"
                                  : "Duplicates: to leave them out use --on-duplicate skip; to update the existing records with the file's values (the file's values win) use --on-duplicate update.")
             }
         }
         if !p.warnings.isEmpty {
-            Terminal.print(Terminal.yellow(z ? "提醒:" : "Notes:"))
+            Terminal.print(Terminal.yellow(z ? "提醒：" : "Notes:"))
             for w in p.warnings { Terminal.print("  " + line(w, z, json: p.source.format == .json)) }
         }
     }
@@ -275,7 +275,7 @@ enum ImportReport {
         }
         if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
         if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
-        return parts.joined(separator: z ? "," : ", ") + (z ? ":" : ": ") + (z ? p.reasonZH : p.reason)
+        return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + (z ? p.reasonZH : p.reason)
     }
 }
 
@@ -322,10 +322,10 @@ struct Export: ArchiveCommand {
         if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
         if encrypt, let format, format != .xlsx {
             throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx, not --format \(format.rawValue)",
-                                    "--encrypt 只能生成加密的 Excel 工作簿,请使用 --format xlsx,而不是 --format \(format.rawValue)").text)
+                                    "--encrypt 只能生成加密的 Excel 工作簿，请使用 --format xlsx，而不是 --format \(format.rawValue)").text)
         }
         if encrypt, let out, let named = Exporter.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()), named != .xlsx {
-            throw ValidationError(L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿,--out 文件名须以 .xlsx 结尾").text)
+            throw ValidationError(L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿，--out 文件名须以 .xlsx 结尾").text)
         }
     }
 
@@ -333,8 +333,8 @@ struct Export: ArchiveCommand {
         let archive = context.archive
         let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
         if let format, let named, format != named {
-            throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue),但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
-                           hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue),或改用 --format \(named.rawValue)"))
+            throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
+                           hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue)，或改用 --format \(named.rawValue)"))
         }
         let format = format ?? named ?? .xlsx
         var opts = Exporter.Options(kinds: try kinds(kind), format: format, now: Clock.now)
@@ -366,9 +366,9 @@ struct Export: ArchiveCommand {
             Terminal.stderr(WorkbookPasswordCheck.note(shown).text)
         } else {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
-                              "注意:\(shown) 是客户资料的明文副本,没有加密,不受档案密码保护。请妥善保管,勿外传,用完及时删除。\n").text)
+                              "注意：\(shown) 是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，勿外传，用完及时删除。\n").text)
         }
         Terminal.print(L("Exported \(output.rows) record(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
-                         "已导出 \(output.rows) 条记录到 \(path)(SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? ",本次导出已记为一次托管访问,档案所有人会看到" : ",本次导出已记入档案历史")。"))
+                         "已导出 \(output.rows) 条记录到 \(path)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
     }
 }

@@ -43,7 +43,7 @@ struct ProjectCommand: ParsableCommand {
                                      ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
                 + (try parseAssignments(assignments))
             let e = try context.use { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
-            Terminal.print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName),处于第 1 阶段。").text)
+            Terminal.print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName)，处于第 1 阶段。").text)
         }
     }
 
@@ -168,7 +168,7 @@ struct ComplaintCommand: ParsableCommand {
                                      receivedAt: now, now: now)
             }
             Terminal.print(L("Filed complaint \(e.displayName). Next: notify the sales manager and the sales director (complaint route).",
-                    "已登记投诉 \(e.displayName)。下一步:通报销售经理和销售总监(complaint route)。").text)
+                    "已登记投诉 \(e.displayName)。下一步：通报销售经理和销售总监（complaint route）。").text)
         }
     }
 
@@ -192,9 +192,9 @@ struct ComplaintCommand: ParsableCommand {
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
             let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
             Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
-                                      "\(e.displayName) 已通报经理和总监。下一步:协调处理(complaint resolve)。")
-                : m ? L("\(e.displayName): the sales manager is notified; the sales director is still to be notified.", "\(e.displayName) 已通报经理,待通报总监。")
-                : L("\(e.displayName): the sales director is notified; the sales manager is still to be notified.", "\(e.displayName) 已通报总监,待通报经理。"))
+                                      "\(e.displayName) 已通报经理和总监。下一步：协调处理（complaint resolve）。")
+                : m ? L("\(e.displayName): the sales manager is notified; the sales director is still to be notified.", "\(e.displayName) 已通报经理，待通报总监。")
+                : L("\(e.displayName): the sales director is notified; the sales manager is still to be notified.", "\(e.displayName) 已通报总监，待通报经理。"))
         }
     }
 
@@ -212,7 +212,7 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
-            Terminal.print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步:满意度回访(complaint survey)。").text)
+            Terminal.print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步：满意度回访（complaint survey）。").text)
         }
     }
 
@@ -232,7 +232,7 @@ struct ComplaintCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
             Terminal.print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
-                    "\(e.displayName):已记录回访(\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text)))。").text)
+                    "\(e.displayName)：已记录回访（\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))）。").text)
         }
     }
 
@@ -250,8 +250,8 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
-            Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "\(e.displayName) 已认定投诉不成立,原因已记入变更历史。")
-                                     : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "\(e.displayName) 客户已撤诉,原因已记入变更历史。"))
+            Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "\(e.displayName) 已认定投诉不成立，原因已记入变更历史。")
+                                     : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "\(e.displayName) 客户已撤诉，原因已记入变更历史。"))
         }
     }
 

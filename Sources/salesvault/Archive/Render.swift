@@ -82,7 +82,7 @@ enum Render {
             print("  \(padded(Terminal.cell(label(spec)), to: width))  \(value)")
         }
         if !hidden.isEmpty {
-            print(zh ? "  (已隐藏绝密字段:\(hidden.map(label).joined(separator: "、"));使用 --include-secret 显示)"
+            print(zh ? "  （已隐藏绝密字段：\(hidden.map(label).joined(separator: "、"))；使用 --include-secret 显示）"
                      : "  (secret fields hidden: \(hidden.map(label).joined(separator: ", ")); --include-secret shows them)")
         }
     }

@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     static func week(_ text: String?, calendar: DepartmentCalendar) throws -> ISOWeek {
         guard let text else { return calendar.week(of: Clock.now) }
         guard let week = ISOWeek(parsing: text) else {
-            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次,请按 2026-W48 的格式填写(即 2026 年第 48 周)"))
+            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次，请按 2026-W48 的格式填写（即 2026 年第 48 周）"))
         }
         return week
     }
@@ -58,12 +58,12 @@ struct ReportCommand: ParsableCommand {
         guard !missing.isEmpty else { return report }
         if prompt && !context.throughEscrow && isatty(STDIN_FILENO) == 1 {
             Terminal.stderr(L("Regulation 6.2(2): each grade change needs its result and the problems met in the work report.\n",
-                              "按制度 6.2(2),客户等级调整后须在周报中写明调整结果及存在的问题,请逐项补填:\n").text)
+                              "按制度 6.2（2），客户等级调整后须在周报中写明调整结果及存在的问题，请逐项补填：\n").text)
             var noted = false
             for g in missing {
                 let head = "\(g.customerID) \(g.customer) \(ReportText.grade(g.from, zh: Render.zh)) → \(ReportText.grade(g.to, zh: Render.zh))"
-                let result = (g.result ?? "").isEmpty ? Terminal.ask(L("\(head): result (Enter to skip): ", "\(head):调整结果(直接回车跳过):")) : nil
-                let problem = (g.problem ?? "").isEmpty ? Terminal.ask(L("\(head): problems met (Enter to skip): ", "\(head):存在的问题(直接回车跳过):")) : nil
+                let result = (g.result ?? "").isEmpty ? Terminal.ask(L("\(head): result (Enter to skip): ", "\(head)：调整结果（直接回车跳过）：")) : nil
+                let problem = (g.problem ?? "").isEmpty ? Terminal.ask(L("\(head): problems met (Enter to skip): ", "\(head)：存在的问题（直接回车跳过）：")) : nil
                 if result != nil || problem != nil {
                     try archive.noteGrade(g.customerID, result: result ?? "", problem: problem ?? "", now: Clock.now)
                     noted = true
@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
         let still = report.incompleteGradeChanges.count
         if still > 0 {
             Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked red in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
-                              "注意:仍有 \(still) 项等级调整缺少调整结果或存在的问题,已在周报中标红。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
+                              "注意：仍有 \(still) 项等级调整缺少调整结果或存在的问题，已在周报中标红。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
         }
         return report
     }
@@ -114,22 +114,22 @@ struct ReportCommand: ParsableCommand {
 
         func validate() throws {
             if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
-            if encrypt, let format, format != .xlsx { throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx", "--encrypt 只能生成加密的 Excel 工作簿,请使用 --format xlsx").text) }
+            if encrypt, let format, format != .xlsx { throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx", "--encrypt 只能生成加密的 Excel 工作簿，请使用 --format xlsx").text) }
         }
 
         func run(in context: ArchiveContext) throws {
             let named = out.flatMap { ReportRender.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
             if let format, let named, format != named {
-                throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue),但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
-                               hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue),或改用 --format \(named.rawValue)"))
+                throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
+                               hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue)，或改用 --format \(named.rawValue)"))
             }
             if format == nil, let out, named == nil {
                 throw CLIError(.usage, L("\(out) does not end in .xlsx, .html or .md", "文件名 \(out) 的扩展名不是 .xlsx、.html 或 .md"),
-                               hint: L("name the file .xlsx, .html or .md, or give --format", "请使用 .xlsx、.html 或 .md 扩展名,或用 --format 指定格式"))
+                               hint: L("name the file .xlsx, .html or .md, or give --format", "请使用 .xlsx、.html 或 .md 扩展名，或用 --format 指定格式"))
             }
             let format = format ?? named ?? .xlsx
             if encrypt && format != .xlsx {
-                throw CLIError(.usage, L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿,--out 文件名须以 .xlsx 结尾"))
+                throw CLIError(.usage, L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿，--out 文件名须以 .xlsx 结尾"))
             }
             let workbookPassword = encrypt ? try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: context.archive.vault) : nil
             let report = try ReportCommand.build(context, week: week, includeSecret: includeSecret, prompt: !noPrompt)
@@ -155,10 +155,10 @@ struct ReportCommand: ParsableCommand {
                 Terminal.stderr(WorkbookPasswordCheck.note(shown).text)
             } else {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
-                              "注意:\(shown) 是客户资料的明文副本,没有加密,请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`(加密后只有总经理和销售总监能打开)。\n").text)
+                              "注意：\(shown) 是客户资料的明文副本，没有加密，请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`（加密后只有总经理和销售总监能打开）。\n").text)
             }
             Terminal.print(L("Wrote the report of \(report.week) to \(path): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
-                             "已生成 \(report.week) 周报:\(path)。等级调整 \(report.gradeChanges.count) 项,新增客户 \(report.newCustomers.count) 个,跟进记录 \(report.activities.count) 条;本次导出已记入档案历史。"))
+                             "已生成 \(report.week) 周报：\(path)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 个，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
         }
     }
 
@@ -190,9 +190,9 @@ struct ReportCommand: ParsableCommand {
             let archive = context.archive
             guard let (registry, layout) = try ReportCommand.registry(of: archive) else {
                 throw CLIError(.failure, L("\(archive.vault.path) is not in a department folder: there is no one to send the report to",
-                                           "\(archive.vault.path) 不在部门文件夹中,找不到周报接收人"),
+                                           "\(archive.vault.path) 不在部门文件夹中，找不到周报接收人"),
                                hint: L("keep the archive in <department>/archives/, or set SALESVAULT_DEPARTMENT; `report weekly` makes a report for yourself",
-                                       "请将档案放在 <部门>/archives/ 下,或设置 SALESVAULT_DEPARTMENT;只想自己查看可用 `report weekly`"))
+                                       "请将档案放在 <部门>/archives/ 下，或设置 SALESVAULT_DEPARTMENT；只想自己查看可用 `report weekly`"))
             }
             let report = try ReportCommand.build(context, week: week, includeSecret: false, prompt: !noPrompt)
             defer { Background.release(report) }
@@ -200,17 +200,17 @@ struct ReportCommand: ParsableCommand {
             let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
             let html = try ReportRender.data(report, format: .html, zh: zh)
             let result = try ReportSubmission.submit(report, xlsx: xlsx, html: html, registry: registry, layout: layout, archive: archive, now: Clock.now)
-            let to = result.manifest.recipients.map { "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+            let to = result.manifest.recipients.map { zh ? "\($0.name)（\($0.role)）" : "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
             let due = registry.reportDue(ISOWeek(parsing: report.week)!)
             let late = Clock.now > due
             Terminal.print(L("Submitted the report of \(report.week) (version \(result.version)), sealed to \(to):",
-                             "已提交 \(report.week) 周报(第 \(result.version) 版),已加密存入部门周报文件夹,仅 \(to) 可以打开:"))
+                             "已提交 \(report.week) 周报（第 \(result.version) 版），已加密存入部门周报文件夹，仅 \(to) 可以打开："))
             for p in result.paths { Terminal.print("  " + p) }
             Terminal.print(L("SHA-256 of the manifest \(result.manifestSHA256.prefix(16))… recorded in your archive's history.",
-                             "提交清单的校验值(SHA-256)\(result.manifestSHA256.prefix(16))… 已记入档案历史,已提交的内容不会再被改动。"))
+                             "提交清单的校验值（SHA-256）\(result.manifestSHA256.prefix(16))… 已记入档案历史，已提交的内容不会再被改动。"))
             if late {
                 Terminal.stderr(L("Note: submitted after the deadline (Friday \(registry.reportDueHour):00); it counts as late.\n",
-                                  "注意:已超过截止时间(周五 \(registry.reportDueHour):00),记为逾期提交。\n").text)
+                                  "注意：已超过截止时间（周五 \(registry.reportDueHour):00），记为逾期提交。\n").text)
             }
         }
     }
@@ -250,7 +250,7 @@ struct ReportCommand: ParsableCommand {
             defer {
                 if !handedIn.isEmpty && !handedIn.contains(where: { $0.report != nil }) {
                     Terminal.stderr(L("Your key opened none of the \(handedIn.count) report(s) of \(w): it is not a recipient (reports go to the roles the department's policy names).\n",
-                                      "您的密钥打不开 \(ReportText.weekZH(w.description)) 的 \(handedIn.count) 份周报中的任何一份:周报未发给此密钥(接收人由部门政策规定的角色决定)。\n").text)
+                                      "您的密钥打不开 \(ReportText.weekZH(w.description)) 的 \(handedIn.count) 份周报中的任何一份：周报未发给此密钥（接收人由部门政策规定的角色决定）。\n").text)
                 }
             }
             if let out {
@@ -262,7 +262,7 @@ struct ReportCommand: ParsableCommand {
                 case .md: throw CLIError(.usage, L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx"))
                 }
                 try AtomicFile.write(data, to: out, replacing: force)
-                Terminal.stderr(L("Note: \(Terminal.cell(out)) is plaintext; keep it safe.\n", "注意:\(Terminal.cell(out)) 是汇总的明文副本,没有加密,请妥善保管,勿外传。\n").text)
+                Terminal.stderr(L("Note: \(Terminal.cell(out)) is plaintext; keep it safe.\n", "注意：\(Terminal.cell(out)) 是汇总的明文副本，没有加密，请妥善保管，勿外传。\n").text)
                 Terminal.print(L("Wrote the department view of \(w) to \(out).", "已将 \(w) 部门周报汇总写入 \(out)。"))
                 return
             }

@@ -55,7 +55,7 @@ struct Shell: VaultCommand {
         let interactive = isatty(STDIN_FILENO) == 1
         if interactive {
             Terminal.print(L("Unlocked \(archive) (\(owner)). Type `help` for commands, `exit` to lock.",
-                    "已解锁 \(archive)(\(owner))。输入 help 查看命令,exit 锁定退出。").text)
+                    "已解锁 \(archive)（\(owner)）。输入 help 查看命令，exit 锁定退出。").text)
             // What the salesperson asks first: whom to follow up today.
             if let context, let agenda = try? context.archive.agenda(now: Clock.now, intervals: AgendaCommand.intervals(of: context.archive)) {
                 AgendaView.show(agenda, archive: context.archive, now: Clock.now)
@@ -75,7 +75,7 @@ struct Shell: VaultCommand {
                 case .endOfInput:
                     break session
                 case .idle:
-                    Terminal.print(L("Idle for \(Format.minutes(idleMinutes)) minutes: locked.", "空闲 \(Format.minutes(idleMinutes)) 分钟:已锁定。").text)
+                    Terminal.print(L("Idle for \(Format.minutes(idleMinutes)) minutes: locked.", "空闲 \(Format.minutes(idleMinutes)) 分钟：已锁定。").text)
                     break session
                 }
             } else {
@@ -100,7 +100,7 @@ struct Shell: VaultCommand {
                 continue
             }
             if outsideOnly.contains(first) {
-                Terminal.stderr(L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first);请在命令行中运行\n").text)
+                Terminal.stderr(L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first)；请在命令行中运行\n").text)
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
@@ -109,7 +109,7 @@ struct Shell: VaultCommand {
                 if command is any ArchiveCommand, agent {
                     guard let status = try AgentClient.forwardShellLine(archive, words: words) else {
                         Terminal.stderr(Terminal.red(L("\(archive) is no longer unlocked (locked, or idle for too long): leaving the shell. Run salesvault unlock or salesvault shell again.",
-                                                       "\(archive) 已不再处于解锁状态(已锁定或闲置超时),退出 shell。请重新运行 salesvault unlock 或 salesvault shell。").text) + "\n")
+                                                       "\(archive) 已不再处于解锁状态（已锁定或闲置超时），退出 shell。请重新运行 salesvault unlock 或 salesvault shell。").text) + "\n")
                         if firstFailure == nil { firstFailure = ExitStatus.failure.rawValue }
                         break session
                     }

@@ -50,11 +50,11 @@ struct Undo: ArchiveCommand {
                                  }
                              })
                 let records = Set(events.map { "\($0.kind)\($0.id)" }).count
-                print(z ? "预览:撤销批次 B\(id) 将改动 \(records) 条记录,本次未保存任何内容" : "Dry run: undoing B\(id) would change \(records) record(s) (nothing saved)")
+                print(z ? "预览：撤销批次 B\(id) 将改动 \(records) 条记录，本次未保存任何内容" : "Dry run: undoing B\(id) would change \(records) record(s) (nothing saved)")
                 return
             }
             let done = try archive.undo(batch: id, now: Clock.now)
-            print(z ? "已撤销批次 B\(id):共 \(done.events) 项变更,保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) changes, saved as \(done.name).")
+            print(z ? "已撤销批次 B\(id)：共 \(done.events) 项变更，保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) changes, saved as \(done.name).")
         }
     }
 }

@@ -52,11 +52,11 @@ struct Init: VaultCommand {
             let r = try Registry.load(directory: department)
             guard r.salespeople.contains(where: { $0.name == owner }) else {
                 throw CLIError(.failure, L("\(owner) is not registered in the department \(r.name)", "\(owner) 未在部门 \(r.name) 登记"),
-                               hint: L("ask the administrator: salesvault dept add-salesperson \(department) \(owner)", "请联系管理员运行:salesvault dept add-salesperson \(department) \(owner)"))
+                               hint: L("ask the administrator: salesvault dept add-salesperson \(department) \(owner)", "请联系管理员运行：salesvault dept add-salesperson \(department) \(owner)"))
             }
             guard !r.managers.isEmpty else {
-                throw CLIError(.failure, L("the department has no managers yet, so nobody could recover this archive", "部门尚无经理,档案将无人可以恢复"),
-                               hint: L("ask the administrator to add the managers first (salesvault dept add-manager)", "请先让管理员添加经理(salesvault dept add-manager)"))
+                throw CLIError(.failure, L("the department has no managers yet, so nobody could recover this archive", "部门尚无经理，档案将无人可以恢复"),
+                               hint: L("ask the administrator to add the managers first (salesvault dept add-manager)", "请先让管理员添加经理（salesvault dept add-manager）"))
             }
             try confirmAdministrator(r, department: department)
             plan = try r.escrowPlan()
@@ -65,7 +65,7 @@ struct Init: VaultCommand {
         let archive = self.archive ?? Layout(department!).archive(of: owner)
         let secret = try PasswordInput.read(
             file: password.passwordFile, fd: password.passwordFd,
-            prompt: L("Choose a password for \(archive): ", "为 \(archive) 设置密码:"), confirm: true)
+            prompt: L("Choose a password for \(archive): ", "为 \(archive) 设置密码："), confirm: true)
         try NewPasswordCheck.require(secret, owner: owner)
         let vault = try Vault.create(
             path: archive, owner: owner, password: PasswordInput.secureBytes(secret), kdf: kdf.choice, now: Clock.now, escrow: plan)
@@ -73,19 +73,19 @@ struct Init: VaultCommand {
         print(L("Created \(archive) for \(owner).", "已为 \(owner) 创建档案 \(archive)。").text)
         if let registry {
             print(L("Department \(registry.name), administrator fingerprint \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation)) (pinned).",
-                    "部门 \(registry.name),管理员指纹 \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation))(已固定)。").text)
+                    "部门 \(registry.name)，管理员指纹 \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation))（已固定）。").text)
             let k = registry.policy.escrowThreshold
-            print(k == 1 ? L("Escrow (any one of them can open it; each use is recorded and shown to you):", "托管(其中任一人可打开;每次使用都会记录并告知您):").text
-                  : L("Escrow (\(k) of them together can open it; each use is recorded and shown to you):", "托管(其中 \(k) 人共同才能打开;每次使用都会记录并告知您):").text)
+            print(k == 1 ? L("Escrow (any one of them can open it; each use is recorded and shown to you):", "托管（其中任一人可打开；每次使用都会记录并告知您）：").text
+                  : L("Escrow (\(k) of them together can open it; each use is recorded and shown to you):", "托管（其中 \(k) 人共同才能打开；每次使用都会记录并告知您）：").text)
             for s in vault.header.escrowSlots {
                 print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))  " + Terminal.green(L("written and test-opened", "已写入并验证").text))
             }
         }
         print(L("Password protection: scrypt cost 2^\(slot.logN) (\(Format.bytes(slot.memoryBytes)) of memory).",
-                "密码保护:scrypt 成本 2^\(slot.logN)(内存 \(Format.bytes(slot.memoryBytes)))。").text)
+                "密码保护：scrypt 成本 2^\(slot.logN)（内存 \(Format.bytes(slot.memoryBytes))）。").text)
         if slot.isWeak {
             print(Terminal.yellow(L("Warning: this archive uses an insecure testing cost; do not keep real data in it.",
-                                    "警告:此档案使用了不安全的测试参数,请勿存放真实数据。").text))
+                                    "警告：此档案使用了不安全的测试参数，请勿存放真实数据。").text))
         }
     }
 }
@@ -136,7 +136,7 @@ enum WorkbookPasswordCheck {
         let secret = try PasswordInput.read(
             file: file, fd: nil,
             prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
-                      "请为工作簿设置打开密码(不要与档案密码相同;稍后请另行告知接收人):"),
+                      "请为工作簿设置打开密码（不要与档案密码相同；稍后请另行告知接收人）："),
             confirm: true)
         try require(secret, archive: archive)
         return secret
@@ -145,21 +145,21 @@ enum WorkbookPasswordCheck {
     /// What to tell the user about an encrypted workbook just written.
     static func note(_ shown: String) -> L {
         L("Note: \(shown) is encrypted with the workbook password you chose (AES-256); it opens in Excel, WPS or LibreOffice with that password. Tell the recipient the password separately (in person or by phone), never in the same message as the file.\n",
-          "注意:\(shown) 已用您设置的打开密码加密(AES-256),在 Excel、WPS 或 LibreOffice 中输入该密码即可打开。请当面或打电话另行告知接收人密码,不要把密码和文件发在同一封邮件或同一个微信/聊天窗口里。\n")
+          "注意：\(shown) 已用您设置的打开密码加密（AES-256），在 Excel、WPS 或 LibreOffice 中输入该密码即可打开。请当面或打电话另行告知接收人密码，不要把密码和文件发在同一封邮件或同一个微信/聊天窗口里。\n")
     }
 
     static func require(_ password: String, archive: Vault) throws {
         guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
             throw CLIError(.passwordRejected, L("the workbook password contains control characters (tabs, line breaks, invisible characters), which Excel and WPS cannot type",
-                                                "打开密码中含有制表符、换行符等不可见的控制字符,在 Excel 和 WPS 中无法输入"),
-                           hint: L("remove them: use only characters you can type on the keyboard", "请去掉其中的不可见字符,只用能直接从键盘输入的字符(字母、数字、标点或汉字)"))
+                                                "打开密码中含有制表符、换行符等不可见的控制字符，在 Excel 和 WPS 中无法输入"),
+                           hint: L("remove them: use only characters you can type on the keyboard", "请去掉其中的不可见字符，只用能直接从键盘输入的字符（字母、数字、标点或汉字）"))
         }
         try NewPasswordCheck.require(password, owner: archive.header.owner)
         if (try? archive.isRecentPassword(PasswordInput.secureBytes(password))) == true {
             throw CLIError(.passwordRejected, L("the workbook password is this archive's password (or a recent one): the recipient would learn it",
-                                                "打开密码不能与档案密码(或最近用过的档案密码)相同,否则接收人就会知道您的档案密码"),
+                                                "打开密码不能与档案密码（或最近用过的档案密码）相同，否则接收人就会知道您的档案密码"),
                            hint: L("choose a different password for the workbook and tell it to the recipient separately",
-                                   "请为工作簿另设一个密码,并另行告知接收人"))
+                                   "请为工作簿另设一个密码，并另行告知接收人"))
         }
     }
 }
@@ -172,16 +172,16 @@ enum NewPasswordCheck {
         case .acceptable: return
         case .tooShort(let minimum):
             message = L("the password is too short (at least \(minimum) characters; Chinese characters count double)",
-                        "密码太短(至少 \(minimum) 个字符,汉字按两个计)")
+                        "密码太短（至少 \(minimum) 个字符，汉字按两个计）")
         case .common:
             message = L("the password is one of the most common passwords", "该密码属于最常见的密码之一")
         case .trivialPattern:
-            message = L("the password is a trivial pattern (repeated or consecutive characters)", "密码过于简单(重复或连续的字符)")
+            message = L("the password is a trivial pattern (repeated or consecutive characters)", "密码过于简单（重复或连续的字符）")
         case .containsOwnerName:
             message = L("the password is mostly the owner's name", "密码主要由档案所有人的姓名构成")
         }
         throw CLIError(.passwordRejected, message,
                        hint: L("use a passphrase of several unrelated words, e.g. four words you will remember",
-                               "建议使用由几个不相关的词组成的口令,例如四个容易记住的词"))
+                               "建议使用由几个不相关的词组成的口令，例如四个容易记住的词"))
     }
 }

@@ -27,10 +27,10 @@ struct Passwd: VaultCommand {
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
         if vault.header.passwordSlot.kdf.isWeak {
             print(Terminal.yellow(L("Warning: the new password uses an insecure testing cost; do not keep real data in this archive.",
-                                    "警告:新密码使用了不安全的测试参数,请勿在此档案中存放真实数据。").text))
+                                    "警告：新密码使用了不安全的测试参数，请勿在此档案中存放真实数据。").text))
         }
         print(L("Password changed for \(archive). Old copies of this file still open with the old password; run `salesvault rekey \(archive)` if one may have leaked.",
-                "\(archive) 的密码已修改。此文件的旧副本仍可用旧密码打开;如旧密码可能泄露,请运行 salesvault rekey \(archive)。").text)
+                "\(archive) 的密码已修改。此文件的旧副本仍可用旧密码打开；如旧密码可能泄露，请运行 salesvault rekey \(archive)。").text)
     }
 }
 
@@ -39,10 +39,10 @@ extension NewPasswordOptions {
     /// check before anything is written: not the current one, the strength floor, not one of the
     /// last five (FORMAT.md §5.4). Shared by `passwd` and `compromised`.
     func unlockAndChoose(_ archive: String, with password: PasswordOptions) throws -> (vault: Vault, next: String) {
-        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码:"))
+        let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码："))
         let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
         OwnerUnlock.warnIfAltered(vault, path: archive)
-        let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码:"), confirm: true)
+        let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码："), confirm: true)
         guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
             throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),
                            hint: L("choose a different password", "请选择一个不同的密码"))

@@ -25,6 +25,6 @@ struct Rekey: VaultCommand {
         try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
         print(L("New data key for \(archive) (generation \(vault.header.dekGeneration)); \(vault.header.recordCount) records re-encrypted.",
-                "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代);已重新加密 \(vault.header.recordCount) 条记录。").text)
+                "\(archive) 已更换数据密钥（第 \(vault.header.dekGeneration) 代）；已重新加密 \(vault.header.recordCount) 条记录。").text)
     }
 }

@@ -29,25 +29,25 @@ struct Repair: VaultCommand {
         let vault = try password.unlock(archive, access: .readWrite)
         let staleCopies = vault.copyStates.filter { $0 != .current }.count
         guard vault.unfinishedBytes > 0 || staleCopies > 0 else {
-            print(L("Nothing to repair: \(archive) is in order.", "无需修复:\(archive) 状态正常。").text)
+            print(L("Nothing to repair: \(archive) is in order.", "无需修复：\(archive) 状态正常。").text)
             return
         }
         let now = Clock.now
         let backup = ArchiveRepair.backupPath(for: archive, now: now)
         if vault.unfinishedBytes > 0 {
             print(L("Will remove \(vault.unfinishedBytes) bytes of an interrupted save after record \(vault.header.recordCount) (not committed by the header), after copying the whole file to \(backup).",
-                    "将删除第 \(vault.header.recordCount) 条记录之后 \(vault.unfinishedBytes) 字节未完成的保存(档案头未提交),删除前整个文件会复制到 \(backup)。").text)
+                    "将删除第 \(vault.header.recordCount) 条记录之后 \(vault.unfinishedBytes) 字节未完成的保存（档案头未提交），删除前整个文件会复制到 \(backup)。").text)
         }
         if staleCopies > 0 {
             print(L("Will rewrite the out-of-date header copy from the authentic one.", "将用完好的档案头副本重写过期的副本。").text)
         }
-        guard yes || Terminal.confirm(L("Proceed? [y/N] ", "确定执行?[y/N] ")) else {
-            throw CLIError(.cancelled, L("repair cancelled; nothing was changed", "已取消修复;未做任何更改"),
-                           hint: L("answer y to proceed, or pass --yes in scripts", "输入 y 以执行,脚本中可使用 --yes"))
+        guard yes || Terminal.confirm(L("Proceed? [y/N] ", "确定执行？[y/N] ")) else {
+            throw CLIError(.cancelled, L("repair cancelled; nothing was changed", "已取消修复；未做任何更改"),
+                           hint: L("answer y to proceed, or pass --yes in scripts", "输入 y 以执行，脚本中可使用 --yes"))
         }
         let (removed, _) = try ArchiveRepair.run(vault, path: archive, now: now)
         if removed > 0 {
-            print(L("Removed \(removed) bytes; backup kept at \(backup).", "已删除 \(removed) 字节;备份保存在 \(backup)。").text)
+            print(L("Removed \(removed) bytes; backup kept at \(backup).", "已删除 \(removed) 字节；备份保存在 \(backup)。").text)
         }
         print(Terminal.green(L("Repaired. \(vault.header.recordCount) records intact.", "修复完成。\(vault.header.recordCount) 条记录完好。").text))
     }

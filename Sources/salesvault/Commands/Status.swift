@@ -110,64 +110,64 @@ struct Status: VaultCommand {
              "\(Format.date(h.dekRotatedAt)) (" + (zh ? "第 \(h.dekGeneration) 代" : "generation \(h.dekGeneration)") + ")"),
             (zh ? "密码派生" : "Key derivation",
              "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p) (\(Format.bytes(kdf.memoryBytes)))"
-                + (kdf.isWeak ? " " + Terminal.red(zh ? "弱:测试参数,不安全" : "WEAK: insecure testing cost") : "")),
-            (zh ? "密钥槽" : "Key slots", report.slots.map { zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管:")) : $0 }.joined(separator: ", ")),
+                + (kdf.isWeak ? " " + Terminal.red(zh ? "弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
+            (zh ? "密钥槽" : "Key slots", report.slots.map { zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管：")) : $0 }.joined(separator: ", ")),
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
         if let fp = report.administratorFingerprint {
-            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)(创建时固定)" : "\(fp) (pinned at creation)"))
+            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)（创建时固定）" : "\(fp) (pinned at creation)"))
         }
         if h.escrowScheme == .shamir {  // FORMAT.md §5.2 scheme 2
-            rows.append((zh ? "托管份额" : "Escrow shares", Terminal.yellow(zh ? "份额无法核验(由旧版本写入);运行 salesvault escrow update 或 rekey 可重新分发"
+            rows.append((zh ? "托管份额" : "Escrow shares", Terminal.yellow(zh ? "份额无法核验（由旧版本写入）；运行 salesvault escrow update 或 rekey 可重新分发"
                                                                           : "shares cannot be checked (written by an earlier version); salesvault escrow update or rekey re-deals them")))
         } else if h.escrowScheme == .verifiable {
-            rows.append((zh ? "托管份额" : "Escrow shares", zh ? "可核验(每位经理可运行 escrow check-share 单独核验)" : "verifiable (each manager can check theirs: escrow check-share)"))
+            rows.append((zh ? "托管份额" : "Escrow shares", zh ? "可核验（每位经理可运行 escrow check-share 单独核验）" : "verifiable (each manager can check theirs: escrow check-share)"))
         }
         if let uses = h.escrowUses {
-            rows.append((zh ? "托管访问" : "Escrow uses", Terminal.yellow(zh ? "\(uses.unacknowledged) 次未确认,最近一次 \(Format.date(uses.lastUseAt))"
+            rows.append((zh ? "托管访问" : "Escrow uses", Terminal.yellow(zh ? "\(uses.unacknowledged) 次未确认，最近一次 \(Format.date(uses.lastUseAt))"
                                                                         : "\(uses.unacknowledged) not yet seen by the owner, last on \(Format.date(uses.lastUseAt))")))
         }
         if let held = AgentClient.held(archive) {  // Docs/AGENT.md §7
-            rows.append((zh ? "解锁状态" : "Unlocked", Terminal.green(zh ? "已解锁,至 \(AgentTime.text(held.until))(如无操作,将于 \(AgentTime.text(held.idleUntil)) 自动锁定)"
+            rows.append((zh ? "解锁状态" : "Unlocked", Terminal.green(zh ? "已解锁，至 \(AgentTime.text(held.until))（如无操作，将于 \(AgentTime.text(held.idleUntil)) 自动锁定）"
                                                                      : "unlocked until \(AgentTime.text(held.until)) (locks at \(AgentTime.text(held.idleUntil)) if idle)")))
         }
         let flagNames = ["mustChangePassword": "须修改密码", "rekeyRequired": "须更换数据密钥"]
         if !flags.isEmpty { rows.append((zh ? "标记" : "Flags", flags.map { zh ? flagNames[$0] ?? $0 : $0 }.joined(separator: ", "))) }
         if Clock.isTest {
-            rows.insert((zh ? "时钟" : "Clock", Terminal.yellow(zh ? "正在使用测试时钟(SALESVAULT_TESTING=1 与 SALESVAULT_NOW),显示的日期并非真实日期"
+            rows.insert((zh ? "时钟" : "Clock", Terminal.yellow(zh ? "正在使用测试时钟（SALESVAULT_TESTING=1 与 SALESVAULT_NOW），显示的日期并非真实日期"
                                                                   : "test clock in use (SALESVAULT_TESTING=1 and SALESVAULT_NOW): the dates are not the real ones")), at: 0)
         }
         // FORMAT.md §4.2 0x10; an earlier version's header has no count: the old rule, said so.
         if let count = h.passwordChanges {
-            rows.append((zh ? "密码更换次数" : "Password changes", count == 0 ? (zh ? "0(创建后从未更换)" : "0 (never changed since creation)") : "\(count)"))
+            rows.append((zh ? "密码更换次数" : "Password changes", count == 0 ? (zh ? "0（创建后从未更换）" : "0 (never changed since creation)") : "\(count)"))
         } else {
             rows.append((zh ? "密码更换次数" : "Password changes", zh
-                ? "未记录(旧版本写入的档案:按“修改日期等于创建日期”判断是否从未更换" + (rotation.neverChanged ? ",判断为从未更换" : "") + ";下次修改密码后开始记录)"
+                ? "未记录（旧版本写入的档案：按“修改日期等于创建日期”判断是否从未更换" + (rotation.neverChanged ? "，判断为从未更换" : "") + "；下次修改密码后开始记录）"
                 : "not recorded (written by an earlier version: \"never changed\" is judged by the change date equalling the creation date" + (rotation.neverChanged ? ", so never changed" : "") + "; counted from the next password change)"))
         }
         for problem in rotation.dateProblems {  // DEPARTMENT.md §5: not compliant
-            rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "\(problem.zh)(时钟有误或档案头被改动),不合规" : "\(problem.rawValue) (a wrong clock or an edited header): not compliant")))
+            rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "\(problem.zh)（时钟有误或档案头被改动），不合规" : "\(problem.rawValue) (a wrong clock or an edited header): not compliant")))
         }
         if rotation.status != .ok, let left = rotation.daysLeft, rotation.dateProblems.isEmpty {  // always here, whatever was shown today
             rows.append((zh ? "提醒" : "Reminder", Terminal.yellow(left > 0
-                ? (zh ? "距密码逾期还有 \(left) 天,请运行 salesvault passwd" : "\(left) days left before the password is overdue; run salesvault passwd")
-                : (zh ? "密码已逾期 \(-left) 天,请运行 salesvault passwd" : "the password is overdue by \(-left) days; run salesvault passwd"))))
+                ? (zh ? "距密码逾期还有 \(left) 天，请运行 salesvault passwd" : "\(left) days left before the password is overdue; run salesvault passwd")
+                : (zh ? "密码已逾期 \(-left) 天，请运行 salesvault passwd" : "the password is overdue by \(-left) days; run salesvault passwd"))))
         }
         if info.unfinishedBytes > 0 {
             rows.append((zh ? "警告" : "Warning", Terminal.yellow(zh
-                ? "末尾有 \(info.unfinishedBytes) 字节未完成的保存;请运行 salesvault repair"
+                ? "末尾有 \(info.unfinishedBytes) 字节未完成的保存；请运行 salesvault repair"
                 : "\(info.unfinishedBytes) bytes of an interrupted save at the end; run salesvault repair")))
         }
         if info.isTruncated {
-            rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "档案被截断,请从备份恢复" : "the archive is truncated; restore it from a backup")))
+            rows.append((zh ? "错误" : "Error", Terminal.red(zh ? "档案被截断，请从备份恢复" : "the archive is truncated; restore it from a backup")))
         }
         func localized(_ state: ArchiveInspection.CopyState) -> String {
             guard zh else { return copyText(state) }
             switch state {
             case .current: return "最新"
-            case .outOfDate(let seq): return "过期(序号 \(seq))"
-            case .damaged(let reason): return "已损坏(\(reason))"
+            case .outOfDate(let seq): return "过期（序号 \(seq)）"
+            case .damaged(let reason): return "已损坏（\(reason)）"
             }
         }
         let width = rows.map { displayWidth($0.0) }.max() ?? 0

@@ -25,29 +25,29 @@ struct Verify: VaultCommand {
         let zh = Language.current == .zh
         func describe(_ name: String, _ result: Vault.VerifyReport.CopyResult) -> String {
             switch result {
-            case .authentic: return zh ? "档案头副本 \(name):完好" : "header copy \(name): authentic"
-            case .outOfDate(let seq): return Terminal.yellow(zh ? "档案头副本 \(name):过期(序号 \(seq))" : "header copy \(name): out of date (sequence \(seq))")
-            case .damaged(let reason): return Terminal.red(zh ? "档案头副本 \(name):已损坏(\(reason))" : "header copy \(name): damaged (\(reason))")
-            case .forged: return Terminal.red(zh ? "档案头副本 \(name):认证失败(被改动)" : "header copy \(name): fails authentication (altered)")
+            case .authentic: return zh ? "档案头副本 \(name)：完好" : "header copy \(name): authentic"
+            case .outOfDate(let seq): return Terminal.yellow(zh ? "档案头副本 \(name)：过期（序号 \(seq)）" : "header copy \(name): out of date (sequence \(seq))")
+            case .damaged(let reason): return Terminal.red(zh ? "档案头副本 \(name)：已损坏（\(reason)）" : "header copy \(name): damaged (\(reason))")
+            case .forged: return Terminal.red(zh ? "档案头副本 \(name)：认证失败（被改动）" : "header copy \(name): fails authentication (altered)")
             }
         }
-        print(zh ? "\(vault.header.owner) 的档案:\(report.records) 条记录(\(Format.bytes(report.payloadBytes))),每条记录均通过认证"
+        print(zh ? "\(vault.header.owner) 的档案：\(report.records) 条记录（\(Format.bytes(report.payloadBytes))），每条记录均通过认证"
                  : "\(vault.header.owner)'s archive: \(report.records) records (\(Format.bytes(report.payloadBytes))), every record authentic")
         print(describe("A", report.copyA))
         print(describe("B", report.copyB))
         if report.copyA == .forged || report.copyB == .forged {
-            throw CLIError(.damaged, L("a header copy was altered without the key (see above)", "有档案头副本在没有密钥的情况下被改动(见上)"),
+            throw CLIError(.damaged, L("a header copy was altered without the key (see above)", "有档案头副本在没有密钥的情况下被改动（见上）"),
                            hint: L("tell your manager; then run salesvault repair \(archive) to rewrite it from the authentic copy",
-                                   "请告知经理;然后运行 salesvault repair \(archive),用完好的副本重写"))
+                                   "请告知经理；然后运行 salesvault repair \(archive)，用完好的副本重写"))
         }
         if report.unfinishedBytes > 0 {
             throw CLIError(.needsRepair,
                            L("the archive ends with \(report.unfinishedBytes) bytes of an interrupted save", "档案末尾有 \(report.unfinishedBytes) 字节未完成的保存"),
-                           hint: L("run: salesvault repair \(archive)", "请运行:salesvault repair \(archive)"))
+                           hint: L("run: salesvault repair \(archive)", "请运行：salesvault repair \(archive)"))
         }
         if !report.isClean {
-            throw CLIError(.needsRepair, L("a header copy is damaged or out of date, as after a crash (see above)", "有档案头副本损坏或过期,通常由崩溃造成(见上)"),
-                           hint: L("run: salesvault repair \(archive) to rewrite it from the authentic copy", "请运行 salesvault repair \(archive),用完好的副本重写"))
+            throw CLIError(.needsRepair, L("a header copy is damaged or out of date, as after a crash (see above)", "有档案头副本损坏或过期，通常由崩溃造成（见上）"),
+                           hint: L("run: salesvault repair \(archive) to rewrite it from the authentic copy", "请运行 salesvault repair \(archive)，用完好的副本重写"))
         }
         print(Terminal.green(zh ? "验证通过。" : "Verified."))
     }

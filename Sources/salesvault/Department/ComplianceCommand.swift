@@ -61,7 +61,7 @@ struct ComplianceCommand: VaultCommand {
         let tooFew = report.archives.filter { $0.verified == "too few keys" }
         if !tooFew.isEmpty {
             Terminal.stderr(Terminal.safe(L("--verify: \(tooFew.count) archive(s) need several managers' keys together (k-of-n escrow); the keys given are too few, so their headers were not authenticated: give --identity for k managers\n",
-                                            "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验(k-of-n 共同托管);所给密钥不足,档案头未能核验,请用 --identity 提供 k 位经理的密钥\n").text))
+                                            "--verify:\(tooFew.count) 个档案须多位经理的密钥共同核验（k-of-n 共同托管）；所给密钥不足，档案头未能核验，请用 --identity 提供 k 位经理的密钥\n").text))
         }
         // Evidence that an archive was altered or damaged (--verify) is 4, as in verify and escrow
         // verify; plain non-compliance 9 (DEPARTMENT.md §6).
@@ -106,7 +106,7 @@ struct ComplianceCommand: VaultCommand {
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
-        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? ",截至 " : ", as of ") + report.asOfDate)
+        print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? "，截至 " : ", as of ") + report.asOfDate)
         var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护成本", "托管", "托管访问"]
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
@@ -117,13 +117,13 @@ struct ComplianceCommand: VaultCommand {
                 continue
             }
             var rotation = word(r.rotation ?? "", zh)
-            if r.mustChangePassword == true { rotation += zh ? "(须修改)" : " (must change)" }
+            if r.mustChangePassword == true { rotation += zh ? "（须修改）" : " (must change)" }
             if let problem = r.problem?.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.hasPrefix("weak KDF") }).joined(separator: "; "),
                !problem.isEmpty {
                 rotation += " " + Terminal.cell(problem)
             }
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
-            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "(过低)" : " weak")) : kdf
+            let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             var uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
             if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? ",日志 \(logged) 次" : ", \(logged) logged" }
@@ -148,7 +148,7 @@ struct ComplianceCommand: VaultCommand {
         let rotation = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         var summary = zh
-            ? "\(s.archives) 个档案:密码轮换 \(rotation.isEmpty ? "-" : rotation);托管 \(escrow.isEmpty ? "-" : escrow);\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
+            ? "\(s.archives) 个档案：密码轮换 \(rotation.isEmpty ? "-" : rotation)；托管 \(escrow.isEmpty ? "-" : escrow)；\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
         if s.escrowUsesLogged > 0 { summary += zh ? ";审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
         if s.auditTampered > 0 { summary += zh ? ";\(s.auditTampered) 个档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
@@ -161,7 +161,7 @@ struct ComplianceCommand: VaultCommand {
         if let w = report.weeklyReports, !w.rows.isEmpty {
             let due = w.dueLocal
             print("")
-            print(zh ? "销售周报 \(w.week)(截止 \(due)):按时提交 \(w.submitted) 人,逾期提交 \(w.late) 人,未提交 \(w.missing) 人" + (w.invalid > 0 ? ",校验未通过 \(w.invalid) 人" : "")
+            print(zh ? "销售周报 \(w.week)（截止 \(due)）：按时提交 \(w.submitted) 人，逾期提交 \(w.late) 人，未提交 \(w.missing) 人" + (w.invalid > 0 ? "，校验未通过 \(w.invalid) 人" : "")
                      : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing" + (w.invalid > 0 ? ", \(w.invalid) invalid" : ""))
             for r in w.rows {
                 let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交", "invalid": "提交内容校验未通过"][r.status] ?? r.status : r.status
@@ -208,7 +208,7 @@ struct RemindersCommand: VaultCommand {
 
     func execute() throws {
         let (entries, skipped) = try Reminders.collect(paths, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
-        for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file):不是可读的档案").text) + "\n") }
+        for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file)：不是可读的档案").text) + "\n") }
         let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
         if let output {
             // Atomically (a full disk leaves the old calendar, never a 0-byte one); a calendar is
@@ -238,5 +238,5 @@ func statusWord(_ status: String, zh: Bool) -> String {
     guard zh else { return status }
     return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
             "rekey required": "须更换数据密钥", "future date": "日期在未来",
-            "overdue (never changed)": "已逾期(从未更换)", "before creation": "早于档案创建"][status] ?? status
+            "overdue (never changed)": "已逾期（从未更换）", "before creation": "早于档案创建"][status] ?? status
 }

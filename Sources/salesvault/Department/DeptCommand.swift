@@ -35,16 +35,16 @@ private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout 
     let registry = change.registry
     if change.recoveredFromInterruptedSave {
         Terminal.stderr(Terminal.yellow(L("department.json was not signed (the last change was interrupted); this change started again from the last signed registry. Check the managers below.",
-                                          "department.json 未签名(上次修改被中断);本次修改已从上一版已签名的部门名册重新开始。请核对下列经理。").text) + "\n")
+                                          "department.json 未签名（上次修改被中断）；本次修改已从上一版已签名的部门名册重新开始。请核对下列经理。").text) + "\n")
     }
     Terminal.print(message.text)
     let managers = registry.managers.map { m -> String in
         let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
         return "  \(m.name) (\(m.role))  \(fp)"
     }
-    Terminal.print(L("Managers (escrow holders) now:", "当前经理(托管持有人):").text)
+    Terminal.print(L("Managers (escrow holders) now:", "当前经理（托管持有人）：").text)
     for line in managers { Terminal.print(line) }
-    Terminal.print(L("Registry signed (serial \(registry.serial)).", "部门名册已签名(版本 \(registry.serial))。").text)
+    Terminal.print(L("Registry signed (serial \(registry.serial)).", "部门名册已签名（版本 \(registry.serial)）。").text)
 }
 
 struct DeptInit: VaultCommand {
@@ -66,7 +66,7 @@ struct DeptInit: VaultCommand {
         try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey))
         Terminal.print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
         Terminal.print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
-                "管理员指纹:\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
+                "管理员指纹：\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
     }
 }
 
@@ -219,7 +219,7 @@ struct DeptRemoveManager: VaultCommand {
         try change(directory, admin: admin) { r in
             try r.removeManager(named: name)
             return L("Removed \(name). Every archive is marked \"rekey required\" at its owner's next unlock until `salesvault rekey` runs; the compliance check shows it.",
-                     "已移除 \(name)。各档案将在档案所有人下次解锁时标记为“须更换数据密钥”,直到运行 salesvault rekey 为止;合规检查会显示此状态。")
+                     "已移除 \(name)。各档案将在档案所有人下次解锁时标记为“须更换数据密钥”，直到运行 salesvault rekey 为止；合规检查会显示此状态。")
         }
     }
 }
@@ -236,7 +236,7 @@ struct DeptAddSalesperson: VaultCommand {
         try change(directory, admin: admin) { r in
             try r.addSalesperson(named: name, now: Clock.now)
             return L("Registered \(name); they create their archive with: salesvault init --department \(directory) --owner \(name)",
-                     "已登记 \(name);其本人可用以下命令创建档案:salesvault init --department \(directory) --owner \(name)")
+                     "已登记 \(name)；其本人可用以下命令创建档案：salesvault init --department \(directory) --owner \(name)")
         }
     }
 }
@@ -290,7 +290,7 @@ struct DeptPolicy: VaultCommand {
     private func minutes(_ text: String?, _ option: String) throws -> Int? {
         guard let text else { return nil }
         guard let seconds = AgentDuration.seconds(text), seconds >= 60, seconds % 60 == 0 else {
-            throw CLIError(.usage, L("\(option) takes whole minutes, such as 10m, 4h or 1h30m", "\(option) 须为整分钟数,例如 10m、4h 或 1h30m"))
+            throw CLIError(.usage, L("\(option) takes whole minutes, such as 10m, 4h or 1h30m", "\(option) 须为整分钟数，例如 10m、4h 或 1h30m"))
         }
         return Int(seconds / 60)
     }
@@ -326,13 +326,13 @@ struct DeptPolicy: VaultCommand {
             let escrow = r.policy.escrowThreshold == 1 ? L("any one manager", "任一经理可单独调阅") : L("\(r.policy.escrowThreshold) managers together", "须 \(r.policy.escrowThreshold) 名经理共同调阅")
             let floor = r.policy.kdfFloor
             let weakNote = floor < FormatV1.minScryptLogN
-                ? L(" Archives need a password cost of at least 2^\(floor): INSECURE, for test departments only.", "档案密码保护成本下限为 2^\(floor):安全性不足,仅可用于测试。")
+                ? L(" Archives need a password cost of at least 2^\(floor): INSECURE, for test departments only.", "档案密码保护成本下限为 2^\(floor)：安全性不足，仅可用于测试。")
                 : L("", "")
             let session = SessionLimits(policy: r.policy)
             let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
             let contact = r.contactIntervals
             return L("Policy: escrow by \(escrow.text); \(rule.en); days counted in \(zone); unlock for at most \(most.en), locked after \(idle.en) without use; A customers contacted at least every \(contact.a) days, B every \(contact.b).\(weakNote.en)",
-                     "政策:\(escrow.text);\(rule.zh);按 \(zone) 时区计日;解锁最长 \(most.zh),闲置 \(idle.zh)后自动锁定;A 类客户至少每 \(contact.a) 天联系一次,B 类每 \(contact.b) 天。\(weakNote.zh)")
+                     "政策：\(escrow.text)；\(rule.zh)；按 \(zone) 时区计日；解锁最长 \(most.zh)，闲置 \(idle.zh)后自动锁定；A 类客户至少每 \(contact.a) 天联系一次，B 类每 \(contact.b) 天。\(weakNote.zh)")
         }
     }
 }
@@ -359,20 +359,20 @@ struct DeptShow: VaultCommand {
             Terminal.print(zh ? "  管理员密钥交接:\(from) → \(to)(自版本 \(rot.serial) 起,有原密钥签名)" : "  administrator key handed over: \(from) → \(to) (from serial \(rot.serial), signed by the old key)")
         }
         let rule = r.rotationPolicy.ruleText
-        Terminal.print("\(zh ? "密码轮换" : "Rotation"): \(zh ? rule.zh : rule.en)")
-        Terminal.print("\(zh ? "计日时区" : "Days counted in"): \(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
-        let receivers = r.reportRecipients.map { "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
-        Terminal.print("\(zh ? "周报接收人" : "Weekly reports to"): \(receivers.isEmpty ? (zh ? "(无:请添加角色为 总经理 或 销售总监 的经理)" : "(none: add a manager whose role is general manager or sales director)") : receivers);"
-                       + (zh ? " 每周五 \(r.reportDueHour):00 前提交" : " due Fridays by \(r.reportDueHour):00"))
-        Terminal.print("\(zh ? "密码保护成本下限" : "Minimum password cost"): 2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "(安全性不足,仅限测试)" : " (INSECURE, tests only)") : ""))
+        Terminal.print(zh ? "密码轮换：\(rule.zh)" : "Rotation: \(rule.en)")
+        Terminal.print("\(zh ? "计日时区：" : "Days counted in: ")\(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
+        let receivers = r.reportRecipients.map { zh ? "\($0.name)（\($0.role)）" : "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+        Terminal.print("\(zh ? "周报接收人：" : "Weekly reports to: ")\(receivers.isEmpty ? (zh ? "（无：请添加角色为 总经理 或 销售总监 的经理）" : "(none: add a manager whose role is general manager or sales director)") : receivers)"
+                       + (zh ? "；每周五 \(r.reportDueHour):00 前提交" : "; due Fridays by \(r.reportDueHour):00"))
+        Terminal.print("\(zh ? "密码保护成本下限：" : "Minimum password cost: ")2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "（安全性不足，仅限测试）" : " (INSECURE, tests only)") : ""))
         let session = SessionLimits(policy: r.policy)
         let (most, idle) = (SessionLimits.text(session.absolute), SessionLimits.text(session.idle))
-        Terminal.print(zh ? "解锁(会话代理):最长 \(most.zh),闲置 \(idle.zh)后自动锁定" : "Unlock (session agent): at most \(most.en), locked after \(idle.en) without use")
+        Terminal.print(zh ? "解锁（会话代理）：最长 \(most.zh)，闲置 \(idle.zh)后自动锁定" : "Unlock (session agent): at most \(most.en), locked after \(idle.en) without use")
         let contact = r.contactIntervals
-        Terminal.print(zh ? "客户联系间隔:A 类至少每 \(contact.a) 天联系一次,B 类每 \(contact.b) 天" : "Contact intervals: A customers at least every \(contact.a) days, B every \(contact.b)")
+        Terminal.print(zh ? "客户联系间隔：A 类至少每 \(contact.a) 天联系一次，B 类每 \(contact.b) 天" : "Contact intervals: A customers at least every \(contact.a) days, B every \(contact.b)")
         let k = r.policy.escrowThreshold
-        Terminal.print("\(zh ? "托管" : "Escrow"): " + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
-        Terminal.print(zh ? "经理:" : "Managers:")
+        Terminal.print((zh ? "托管：" : "Escrow: ") + (k == 1 ? (zh ? "任一经理可单独调阅" : "any one manager alone") : (zh ? "须 \(k) 名经理共同调阅" : "\(k) managers together")))
+        Terminal.print(zh ? "经理：" : "Managers:")
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
             Terminal.print("  \(m.name) (\(m.role))  \(fp)")
@@ -380,7 +380,7 @@ struct DeptShow: VaultCommand {
             let signing = (m.signingKey.flatMap { try? ManagerSigningKey.parse($0) }).map { KeyFile.fingerprint($0.rawRepresentation) }
             Terminal.print("      " + (signing.map { zh ? "审计签名:\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名:未登记(dept set-signing-key)" : "audit signing key: none (dept set-signing-key)")))
         }
-        Terminal.print(zh ? "销售人员:" : "Salespeople:")
+        Terminal.print(zh ? "销售人员：" : "Salespeople:")
         for s in r.salespeople { Terminal.print("  \(s.name)  \(s.archive)") }
     }
 }

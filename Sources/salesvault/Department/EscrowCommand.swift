@@ -42,7 +42,7 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
     warnIfHeaderAltered(opened, path: path)
     if let backup = opened.repairBackup {
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
-                          "档案末尾有一次未完成的保存,已先删除(备份:\(backup))。\n").text)
+                          "档案末尾有一次未完成的保存，已先删除（备份：\(backup)）。\n").text)
     }
     tellAuditLog(opened)
     return opened
@@ -54,7 +54,7 @@ private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
     guard let altered = opened.archive.vault.alteredCopy else { return }
     let other = altered == "A" ? "B" : "A"
     Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
-                                   "档案头被改动:\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证,已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件,并告知档案所有人。").text) + "\n")
+                                   "档案头被改动：\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证，已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人。").text) + "\n")
 }
 
 /// Where the use was logged besides the archive (DEPARTMENT.md §7.2).
@@ -108,7 +108,7 @@ struct EscrowOpen: VaultCommand {
                 }
                 throw CLIError(.passwordSource, L("your session agent keeps no escrow access to \(archive) for \(manager)", "会话代理中没有为 \(manager) 保留的 \(archive) 托管访问"),
                                hint: L("open it with your key: salesvault escrow open \(archive) --identity KEY [--keep 10m]",
-                                       "请用您的密钥打开:salesvault escrow open \(archive) --identity 密钥文件 [--keep 10m]"))
+                                       "请用您的密钥打开：salesvault escrow open \(archive) --identity 密钥文件 [--keep 10m]"))
             }
             guard let kept = try AgentServing.openThroughKeptEscrow(request, path: archive, action: action) else {
                 throw CLIError(.failure, L("the agent holds no escrow access for this command", "会话代理没有可用于此命令的托管访问"))
@@ -129,7 +129,7 @@ struct EscrowOpen: VaultCommand {
         let by = archiveOpened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
         let owner = archiveOpened.vault.header.owner
         Terminal.stderr(L("Opened \(archive) (\(owner)) through escrow as \(by), read-only. This use is recorded and shown to \(owner).\n",
-                          "已通过托管以 \(by) 的身份只读打开 \(archive)(\(owner))。此次使用已记录,并会告知 \(owner)。\n").text)
+                          "已通过托管以 \(by) 的身份只读打开 \(archive)（\(owner)）。此次使用已记录，并会告知 \(owner)。\n").text)
         if let keep { try keepAccess(opened, keep: keep) }
         let context = ArchiveContext(archiveOpened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
         if command.isEmpty {
@@ -138,7 +138,7 @@ struct EscrowOpen: VaultCommand {
             return
         }
         guard let first = command.first, !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else {
-            throw CLIError(.failure, L("\(command.first ?? "") cannot run through escrow", "\(command.first ?? "") 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令:customer list、history、search 等"))
+            throw CLIError(.failure, L("\(command.first ?? "") cannot run through escrow", "\(command.first ?? "") 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
         }
         var parsed = try SalesVault.parseAsRoot(command)
         if parsed is any ArchiveCommand {
@@ -158,7 +158,7 @@ struct EscrowOpen: VaultCommand {
         guard let dataKey = vault.escrowDataKey, let holder = opened.holders.first, let signer = opened.signers.first else { return }
         let until = try AgentClient.keepEscrow(vault.path, dataKey: dataKey, holder: holder, signer: signer, keep: seconds)
         Terminal.stderr(L("Your session agent keeps this escrow access until \(AgentTime.text(until)); meanwhile: salesvault escrow open \(archive) --manager \(holder.name) -- COMMAND (each use is recorded). To forget it now: salesvault lock \(archive)\n",
-                          "会话代理将保留此托管访问至 \(AgentTime.text(until));在此之前可运行:salesvault escrow open \(archive) --manager \(holder.name) -- 命令(每次使用都会记入档案)。如需提前清除,请运行:salesvault lock \(archive)\n").text)
+                          "会话代理将保留此托管访问至 \(AgentTime.text(until))；在此之前可运行：salesvault escrow open \(archive) --manager \(holder.name) -- 命令（每次使用都会记入档案）。如需提前清除，请运行：salesvault lock \(archive)\n").text)
     }
 }
 
@@ -174,12 +174,12 @@ struct EscrowResetPassword: VaultCommand {
     func execute() throws {
         let owner = try ArchiveInspection.inspect(path: archive).header.owner
         let temporary = try PasswordInput.read(file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd,
-                                               prompt: L("Temporary password for \(owner): ", "\(owner) 的临时密码:"), confirm: true)
+                                               prompt: L("Temporary password for \(owner): ", "\(owner) 的临时密码："), confirm: true)
         try NewPasswordCheck.require(temporary, owner: owner)
         let opened = try openThroughEscrow(archive, identities: identities, action: "resetPassword")
         try opened.vault.resetPassword(temporary: PasswordInput.secureBytes(temporary), kdf: kdf.choice, now: Clock.now)
         Terminal.print(L("Temporary password set for \(archive) (\(owner)). Give it to \(owner) in person; they must choose their own password at the next unlock. The reset is recorded in the archive.",
-                "已为 \(archive)(\(owner))设置临时密码。请当面交给 \(owner);其下次解锁时必须设置自己的密码。此次重置已记录在档案中。").text)
+                "已为 \(archive)（\(owner)）设置临时密码。请当面交给 \(owner)；其下次解锁时必须设置自己的密码。此次重置已记录在档案中。").text)
     }
 }
 
@@ -200,7 +200,7 @@ struct EscrowList: VaultCommand {
                 registryNote = r.name
             }
         } catch {
-            registryNote = L("registry refused: \(ErrorReport.describe(error).0)", "部门名册被拒绝:\(ErrorReport.describe(error).0)").text
+            registryNote = L("registry refused: \(ErrorReport.describe(error).0)", "部门名册被拒绝：\(ErrorReport.describe(error).0)").text
         }
         if json {
             let rows: [[String: Any]] = slots.map {
@@ -217,29 +217,29 @@ struct EscrowList: VaultCommand {
         }
         Terminal.print(L("\(archive) (\(h.owner))", "\(archive)(\(h.owner))").text)
         if slots.isEmpty {
-            Terminal.print(L("No escrow: only the password opens this archive.", "无托管:只有密码能打开此档案。").text)
+            Terminal.print(L("No escrow: only the password opens this archive.", "无托管：只有密码能打开此档案。").text)
         } else {
             let k = slots[0].threshold
             if slots.count < k {
                 print(Terminal.yellow(L("Escrow cannot open it: \(slots.count) share(s) left of the \(k) needed (the owner runs salesvault escrow update):",
-                                        "托管无法打开:仅剩 \(slots.count) 份,需要 \(k) 份(所有人需运行 salesvault escrow update):").text))
+                                        "托管无法打开：仅剩 \(slots.count) 份，需要 \(k) 份（所有人需运行 salesvault escrow update）：").text))
             } else {
-                Terminal.print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开:").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开:").text)
+                Terminal.print(k == 1 ? L("Any one of these can open it:", "以下任一人可打开：").text : L("\(k) of these together can open it:", "以下 \(k) 人共同可打开：").text)
             }
             for s in slots { Terminal.print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))") }
             // FORMAT.md §5.2: scheme 3 shares can each be checked by their holder; scheme 2 cannot.
             if h.escrowScheme == .verifiable {
                 Terminal.print(L("Verifiable shares: each manager can check their own (salesvault escrow check-share \(archive) --identity KEY).",
-                                 "份额可核验:每位经理都可以单独核验自己的份额(salesvault escrow check-share \(archive) --identity 密钥文件)。").text)
+                                 "份额可核验：每位经理都可以单独核验自己的份额（salesvault escrow check-share \(archive) --identity 密钥文件）。").text)
             } else if h.escrowScheme == .shamir {
                 print(Terminal.yellow(L("The shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them.",
-                                        "这些份额无法核验(由旧版本写入);所有人运行 `escrow update` 或 `rekey` 即可重新分发。").text))
+                                        "这些份额无法核验（由旧版本写入）；所有人运行 `escrow update` 或 `rekey` 即可重新分发。").text))
             }
         }
-        if let pin = h.department { Terminal.print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员:\(KeyFile.fingerprint(pin.adminKey))").text) }
-        if let registryNote { Terminal.print(L("Department: \(registryNote)", "部门:\(registryNote)").text) }
+        if let pin = h.department { Terminal.print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员：\(KeyFile.fingerprint(pin.adminKey))").text) }
+        if let registryNote { Terminal.print(L("Department: \(registryNote)", "部门：\(registryNote)").text) }
         if let coverage {
-            Terminal.print(L("Against the registry: \(coverage.status.rawValue)", "与部门名册比较:\(statusWord(coverage.status.rawValue, zh: true))").text
+            Terminal.print(L("Against the registry: \(coverage.status.rawValue)", "与部门名册比较：\(statusWord(coverage.status.rawValue, zh: true))").text
                   + (coverage.detail.isEmpty ? "" : " (\(coverage.detail))"))
         }
     }
@@ -259,13 +259,13 @@ struct EscrowUpdate: VaultCommand {
         let update = try EscrowUpdatePlan.prepare(vault, path: archive, departmentOverride: OwnerUnlock.departmentOverride)
         let registry = update.registry
         if update.upToDate {
-            Terminal.print(L("Escrow already has exactly the registry's managers.", "托管设置已与部门名册上的经理一致,无需更新。").text)
+            Terminal.print(L("Escrow already has exactly the registry's managers.", "托管设置已与部门名册上的经理一致，无需更新。").text)
             if vault.header.flags.contains(.rekeyRequired) {
-                print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行:salesvault rekey \(archive)").text))
+                print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行：salesvault rekey \(archive)").text))
             }
             return
         }
-        Terminal.print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置(来自 \(registry.name) 的部门名册,版本 \(registry.serial)):").text)
+        Terminal.print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置（来自 \(registry.name) 的部门名册，版本 \(registry.serial)）：").text)
         for m in registry.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
             Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
@@ -278,20 +278,20 @@ struct EscrowUpdate: VaultCommand {
         Terminal.print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
               : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 位经理共同操作才能打开本档案。").text)
         if !yes {
-            guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请先与经理核对指纹。确认应用?[y/N] ")) else {
+            guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请先与经理核对指纹。确认应用？[y/N] ")) else {
                 throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "在脚本中运行时请加上 --yes"))
             }
         }
         try update.apply(to: vault, now: Clock.now)
         if update.redealsLegacyShares {
             Terminal.print(L("The shares were dealt again as verifiable shares: each manager can now check their own (escrow check-share).",
-                             "份额已重新分发为可核验份额:每位经理现在都可以核验自己的份额(escrow check-share)。").text)
+                             "份额已重新分发为可核验份额：每位经理现在都可以核验自己的份额（escrow check-share）。").text)
         }
         Terminal.print(update.needsRekey
-              ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "托管已更新,并已更换数据密钥(rekey):旧份额已无法打开本档案。").text
-              : L("Escrow updated; every new slot was written and test-opened.", "托管已更新;每个新的托管权限均已写入,并已验证可以打开本档案。").text)
+              ? L("Escrow updated with a new data key (rekey): the old shares no longer open this file.", "托管已更新，并已更换数据密钥（rekey）：旧份额已无法打开本档案。").text
+              : L("Escrow updated; every new slot was written and test-opened.", "托管已更新；每个新的托管权限均已写入，并已验证可以打开本档案。").text)
         if vault.header.flags.contains(.rekeyRequired) {
-            print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行:salesvault rekey \(archive)").text))
+            print(Terminal.yellow(L("A removed manager could still open old copies: run salesvault rekey \(archive)", "已移除的经理仍可打开本档案的旧副本。请运行：salesvault rekey \(archive)").text))
         }
     }
 }
@@ -319,14 +319,14 @@ struct Compromised: VaultCommand {
         let plan: Vault.EscrowPlan?
         do { plan = try rekeyPlan(vault, path: archive) } catch {
             let (message, hint, _) = ErrorReport.describe(error)
-            throw CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改,但数据密钥未更换:\(message)"),
+            throw CLIError(.failure, L("the password was changed, but the data key was not rotated: \(message)", "密码已修改，但数据密钥未更换：\(message)"),
                            hint: hint.map { L($0, $0) })
         }
         let progress = Terminal.Progress(L("Rekeying", "正在更换数据密钥"))
         try vault.rekey(now: Clock.now, escrow: plan) { done, total in progress.update(done, total) }
         progress.finish()
         Terminal.print(L("New data key (generation \(vault.header.dekGeneration)) for \(archive). Copies made before today still open with the old password: delete the ones you can.",
-                "\(archive) 已更换数据密钥(第 \(vault.header.dekGeneration) 代)。今天之前的副本仍可用旧密码打开:请删除能删除的副本。").text)
+                "\(archive) 已更换数据密钥（第 \(vault.header.dekGeneration) 代）。今天之前的副本仍可用旧密码打开：请删除能删除的副本。").text)
     }
 }
 
@@ -364,18 +364,18 @@ struct EscrowCheckShare: VaultCommand {
             switch c.result {
             case .consistent:
                 Terminal.print(L("\(name): your share is consistent with the archive's commitments (\(c.threshold) managers are needed to open)",
-                                 "\(name):您的份额与档案的承诺值一致(需 \(c.threshold) 位经理共同才能打开)").text)
+                                 "\(name)：您的份额与档案的承诺值一致（需 \(c.threshold) 位经理共同才能打开）").text)
             case .inconsistent, .unopenable:
                 print(Terminal.red(L("\(name): your share does NOT match the archive's commitments: the escrow was dealt wrongly or altered; tell the department's administrator",
-                                     "\(name):您的份额与档案的承诺值不符:托管份额分发有误或已被改动,请告知部门管理员").text))
+                                     "\(name)：您的份额与档案的承诺值不符：托管份额分发有误或已被改动，请告知部门管理员").text))
                 status = .damaged
             case .uncheckable:
                 print(Terminal.yellow(L("\(name): the shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them",
-                                        "\(name):份额无法核验(由旧版本写入);所有人运行 `escrow update` 或 `rekey` 即可重新分发").text))
+                                        "\(name)：份额无法核验（由旧版本写入）；所有人运行 `escrow update` 或 `rekey` 即可重新分发").text))
                 if status == .ok { status = .failure }
             case .wholeKey:
                 Terminal.print(L("\(name): your slot holds the data key itself (any one manager opens this archive): nothing to check alone; escrow open checks it",
-                                 "\(name):您的托管槽保存的是数据密钥本身(任一经理即可打开本档案),无需单独核验;escrow open 时会一并校验").text)
+                                 "\(name)：您的托管槽保存的是数据密钥本身（任一经理即可打开本档案），无需单独核验；escrow open 时会一并校验").text)
             }
         }
         if status != .ok { throw ExitCode(status.rawValue) }
@@ -410,27 +410,27 @@ struct EscrowVerify: VaultCommand {
         let zh = Language.current == .zh
         let owner = result.check?.owner ?? "?"
         if let problem = result.problem {
-            throw CLIError(.damaged, L("\(archive) (\(owner)) failed the full check: \(problem)", "\(archive)(\(owner))未通过完整校验:\(result.problemZH ?? problem)"),
+            throw CLIError(.damaged, L("\(archive) (\(owner)) failed the full check: \(problem)", "\(archive)（\(owner)）未通过完整校验：\(result.problemZH ?? problem)"),
                            hint: L("the file was altered or damaged: do not rely on what escrow open shows for it; tell the owner and the department's administrator",
-                                   "文件已被改动或损坏:请勿相信通过托管打开时看到的内容;请告知档案所有人和部门管理员"))
+                                   "文件已被改动或损坏：请勿相信通过托管打开时看到的内容；请告知档案所有人和部门管理员"))
         }
         guard let check = result.check else { throw CLIError(.failure, L("\(archive) could not be checked", "无法校验 \(archive)")) }
         if case .noSlot(let reason) = check.outcome {
-            throw CLIError(.wrongKey, L("these keys check nothing in \(archive): \(reason)", "这些密钥无法校验 \(archive):\(reason)"),
-                           hint: L("give your own key file (and, for shared escrow, enough managers' keys)", "请使用您本人的密钥文件(共同托管时需足够多位经理的密钥)"))
+            throw CLIError(.wrongKey, L("these keys check nothing in \(archive): \(reason)", "这些密钥无法校验 \(archive)：\(reason)"),
+                           hint: L("give your own key file (and, for shared escrow, enough managers' keys)", "请使用您本人的密钥文件（共同托管时需足够多位经理的密钥）"))
         }
         for (name, copy) in zip(["A", "B"], check.copies ?? []) {
             switch copy {
             case .outOfDate(let seq):
                 Terminal.stderr(Terminal.yellow(L("note: header copy \(name) is authentic but out of date (sequence \(seq)), as after a crash; the owner's next save or repair rewrites it",
-                                                  "注意:档案头副本 \(name) 通过认证但已过期(序号 \(seq)),通常由崩溃造成;所有人下次保存或运行 repair 时会重写").text) + "\n")
+                                                  "注意：档案头副本 \(name) 通过认证但已过期（序号 \(seq)），通常由崩溃造成；所有人下次保存或运行 repair 时会重写").text) + "\n")
             case .damaged(let reason):
                 Terminal.stderr(Terminal.yellow(L("note: header copy \(name) is damaged (\(reason)), as after a crash during a save; the other copy was checked; the owner runs repair",
-                                                  "注意:档案头副本 \(name) 已损坏(\(reason)),通常由保存时崩溃造成;已校验另一副本;请所有人运行 repair").text) + "\n")
+                                                  "注意：档案头副本 \(name) 已损坏（\(reason)），通常由保存时崩溃造成；已校验另一副本；请所有人运行 repair").text) + "\n")
             default: break
             }
         }
-        print(Terminal.green(zh ? "\(archive)(\(owner)):两个档案头副本用同一数据密钥通过认证,文件大小与登记一致,第 0 条起全部 \(check.records) 条记录均通过认证。此次校验未记入档案(不显示任何内容)。"
+        print(Terminal.green(zh ? "\(archive)（\(owner)）：两个档案头副本用同一数据密钥通过认证，文件大小与登记一致，第 0 条起全部 \(check.records) 条记录均通过认证。此次校验未记入档案（不显示任何内容）。"
                                 : "\(archive) (\(owner)): header copies authentic under one data key, size as committed, all \(check.records) records authentic from record 0. Not recorded as an escrow use (nothing of the content is shown)."))
     }
 }

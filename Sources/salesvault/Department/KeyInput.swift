@@ -18,7 +18,7 @@ struct IdentityOptions: ParsableArguments {
             let text = try KeyFile.open(try KeyFile.read(path)) {
                 PasswordInput.secureBytes(try PasswordInput.read(
                     file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
-                    prompt: L("Passphrase for \(path): ", "\(path) 的口令:"), confirm: false))
+                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false))
             }
             return try KeyFile.parseIdentity(text)
         }
@@ -50,9 +50,9 @@ extension ErrorReport {
         switch e.code {
         case .forgedRegistry, .olderRegistry:
             return (message, L("do not trust this registry; ask the administrator, and restore department.json and department.sig from a backup",
-                               "请勿信任此部门名册;请联系管理员,并从备份恢复 department.json 和 department.sig").text, .damaged)
+                               "请勿信任此部门名册；请联系管理员，并从备份恢复 department.json 和 department.sig").text, .damaged)
         case .wrongPassphrase:
-            return (message, L("check the passphrase of the key file (Caps Lock, input method)", "请检查密钥文件的口令(大写锁定、输入法)").text, .wrongPassword)
+            return (message, L("check the passphrase of the key file (Caps Lock, input method)", "请检查密钥文件的口令（大写锁定、输入法）").text, .wrongPassword)
         case .malformed:
             return (message, L("check that the file is the right one", "请确认文件是否正确").text, .fileProblem)
         case .notFound, .alreadyExists:
@@ -71,7 +71,7 @@ func rekeyPlan(_ vault: Vault, path: String) throws -> Vault.EscrowPlan? {
     let result = try ArchiveDepartment.rekeyPlan(vault, path: path, override: OwnerUnlock.departmentOverride)
     if let error = result.refusedRegistry {
         Terminal.stderr(Terminal.yellow(L("warning: the department registry was refused (\(ErrorReport.describe(error).0)); the new data key is given to the same escrow holders as before",
-                                          "警告:部门名册未通过校验(\(ErrorReport.describe(error).0));新数据密钥仍交给原有的托管持有人").text) + "\n")
+                                          "警告：部门名册未通过校验（\(ErrorReport.describe(error).0)）；新数据密钥仍交给原有的托管持有人").text) + "\n")
     }
     if !result.departedKept.isEmpty {
         let names = result.departedKept.map { "\($0.name) (\(KeyFile.fingerprint($0.recipient.rawRepresentation)))" }.joined(separator: Language.current == .zh ? "、" : ", ")

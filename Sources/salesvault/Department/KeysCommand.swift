@@ -38,9 +38,9 @@ struct KeyOutputOptions: ParsableArguments {
     /// Writes NAME.key (encrypted identity text, 0600) and NAME.pub (0644); prints both names.
     func write(name: String, identityText: String, publicLine: String, fingerprint: String, signingKey: String) throws {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
-            throw CLIError(.failure, L("\(name) cannot be a file name", "\(name) 不能用作文件名"), hint: L("use a plain name such as 李经理", "请使用简单的名称,例如 李经理"))
+            throw CLIError(.failure, L("\(name) cannot be a file name", "\(name) 不能用作文件名"), hint: L("use a plain name such as 李经理", "请使用简单的名称，例如 李经理"))
         }
-        let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for the new key file: ", "新密钥文件的口令:"), confirm: true)
+        let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for the new key file: ", "新密钥文件的口令："), confirm: true)
         try NewPasswordCheck.require(passphrase, owner: name)
         let sealed = try KeyFile.seal(identityText, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -54,8 +54,8 @@ struct KeyOutputOptions: ParsableArguments {
             throw error
         }
         Terminal.print(L("Secret key:  \(keyPath) (passphrase-protected; back it up, e.g. on a USB stick in a safe)",
-                "私钥:  \(keyPath)(受口令保护;请备份,例如存入保险柜中的 U 盘)").text)
-        Terminal.print(L("Public key:  \(pubPath)", "公钥:  \(pubPath)").text)
+                "私钥：\(keyPath)（受口令保护；请备份，例如存入保险柜中的 U 盘）").text)
+        Terminal.print(L("Public key:  \(pubPath)", "公钥：\(pubPath)").text)
         Terminal.print("             \(publicLine)")
         Terminal.print(L("Fingerprint: \(fingerprint)", "指纹:  \(fingerprint)").text)
         Terminal.print(L("Signing key: \(signingKey) (audit log; derived from this key, no other file)", "签名公钥:\(signingKey)(用于审计日志;由此密钥派生,无需另存文件)").text)
@@ -89,7 +89,7 @@ struct KeysImport: VaultCommand {
 
     func execute() throws {
         let text = try KeyFile.open(try KeyFile.read(file)) {
-            PasswordInput.secureBytes(try PasswordInput.read(file: currentPassphraseFile, fd: nil, prompt: L("Passphrase for \(file): ", "\(file) 的口令:"), confirm: false))
+            PasswordInput.secureBytes(try PasswordInput.read(file: currentPassphraseFile, fd: nil, prompt: L("Passphrase for \(file): ", "\(file) 的口令："), confirm: false))
         }
         let key = try KeyFile.parseIdentity(text)
         let normalized = KeyFile.identityText(key, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
@@ -112,7 +112,7 @@ struct KeysShow: VaultCommand {
             text = key
         } else {
             text = try KeyFile.open(try KeyFile.read(key)) {
-                PasswordInput.secureBytes(try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for \(key): ", "\(key) 的口令:"), confirm: false))
+                PasswordInput.secureBytes(try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for \(key): ", "\(key) 的口令："), confirm: false))
             }
         }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
@@ -125,13 +125,13 @@ struct KeysShow: VaultCommand {
             (kind, publicString, raw) = (L("manager signing key (audit log, public)", "经理签名公钥(审计日志)"), line, k.rawRepresentation)
         } else if let line = lines.first, line.hasPrefix("svadmin1") {
             let k = try KeyFile.parseAdminPublic(line)
-            (kind, publicString, raw) = (L("administrator signing key (public)", "管理员签名密钥(公钥)"), line, k.rawRepresentation)
+            (kind, publicString, raw) = (L("administrator signing key (public)", "管理员签名密钥（公钥）"), line, k.rawRepresentation)
         } else if lines.contains(where: { $0.hasPrefix("AGE-SECRET-KEY-1") }) {
             let k = try KeyFile.parseIdentity(text)
-            (kind, publicString, raw) = (L("manager escrow key (secret)", "经理托管密钥(私钥)"), AgeKeys.recipientString(k.publicKey), k.publicKey.rawRepresentation)
+            (kind, publicString, raw) = (L("manager escrow key (secret)", "经理托管密钥（私钥）"), AgeKeys.recipientString(k.publicKey), k.publicKey.rawRepresentation)
         } else {
             let k = try KeyFile.parseAdmin(text)
-            (kind, publicString, raw) = (L("administrator signing key (secret)", "管理员签名密钥(私钥)"), KeyFile.adminPublicString(k.publicKey), k.publicKey.rawRepresentation)
+            (kind, publicString, raw) = (L("administrator signing key (secret)", "管理员签名密钥（私钥）"), KeyFile.adminPublicString(k.publicKey), k.publicKey.rawRepresentation)
         }
         Terminal.print(L("Kind:        ", "类型:  ").text + kind.text)
         Terminal.print(L("Public key:  ", "公钥:  ").text + publicString)

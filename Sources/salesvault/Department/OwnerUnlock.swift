@@ -20,9 +20,9 @@ enum OwnerUnlock {
         } catch let reset as UnlockReview.MustChangePassword {
             throw CLIError(.passwordRejected,
                            L("a manager reset this archive's password through escrow on \(Format.date(reset.resetAt)); choose your own password before anything else",
-                             "经理于 \(Format.date(reset.resetAt)) 通过托管重置了本档案的密码;请先设置您自己的密码"),
+                             "经理于 \(Format.date(reset.resetAt)) 通过托管重置了本档案的密码；请先设置您自己的密码"),
                            hint: L("run: salesvault passwd \(path) (the current password is the temporary one you were given)",
-                                   "请运行:salesvault passwd \(path)(当前密码即您收到的临时密码)"))
+                                   "请运行：salesvault passwd \(path)（当前密码即您收到的临时密码）"))
         }
         for notice in review.notices {
             if case .rotation(let r) = notice, let log = ReminderLog.standard(),
@@ -40,7 +40,7 @@ enum OwnerUnlock {
         guard let altered = vault.alteredCopy else { return }
         let other = altered == "A" ? "B" : "A"
         Terminal.stderr(Terminal.red(L("warning: header copy \(altered) of \(path) failed authentication; opened from copy \(other). The file was altered or damaged: run `salesvault verify \(path)` and tell your manager.",
-                                       "警告:\(path) 的档案头副本 \(altered) 未通过认证,已改用副本 \(other) 打开。文件已被改动或损坏:请运行 salesvault verify \(path),并告知经理。").text) + "\n")
+                                       "警告：\(path) 的档案头副本 \(altered) 未通过认证，已改用副本 \(other) 打开。文件已被改动或损坏：请运行 salesvault verify \(path)，并告知经理。").text) + "\n")
     }
 
     /// Shows the managers the registry removes (name, fingerprint) and asks on the terminal;
@@ -69,7 +69,7 @@ enum OwnerUnlock {
         case .registryRefused(let error):
             let (message, _, _) = ErrorReport.describe(error)
             Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged",
-                                           "警告:部门名册未通过校验:\(message);托管设置保持不变").text) + "\n")
+                                           "警告：部门名册未通过校验：\(message)；托管设置保持不变").text) + "\n")
             return
         case .departedRemoved(let who):
             text = L("The department removed \(names(who)): their escrow slot was removed from this archive.",
@@ -88,27 +88,27 @@ enum OwnerUnlock {
                 : L("The department's administrator key was handed over (signed by the old key): \(from) → \(to). Your next change pins the new key; compare its fingerprint with your administrator.",
                     "部门管理员密钥已交接(有原密钥签名):\(from) → \(to)。您下次修改档案时将改为信任新密钥;请与管理员核对新指纹。").text
         case .escrowChangePending(let added, let threshold):
-            var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更,但尚未应用到本档案:").text]
+            var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更，但尚未应用到本档案：").text]
             for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }
             if let threshold {
                 lines.append(L("  threshold \(threshold.from) → \(threshold.to)", "  所需经理人数 \(threshold.from) → \(threshold.to)").text)
             }
-            lines.append(L("Check the fingerprints with the managers, then run: salesvault escrow update \(path)", "请与经理核对指纹后运行:salesvault escrow update \(path)").text)
+            lines.append(L("Check the fingerprints with the managers, then run: salesvault escrow update \(path)", "请与经理核对指纹后运行：salesvault escrow update \(path)").text)
             text = lines.joined(separator: "\n")
         case .escrowUses(let count, let lastAt):
             text = L("Escrow: managers opened or reset this archive \(count) time(s), last on \(Format.date(lastAt)); the details follow when the archive is opened (`salesvault history`).",
-                     "托管提醒:经理已通过托管打开或重置本档案共 \(count) 次,最近一次为 \(Format.date(lastAt));打开档案后可用 salesvault history 查看详情。").text
+                     "托管提醒：经理已通过托管打开或重置本档案共 \(count) 次，最近一次为 \(Format.date(lastAt))；打开档案后可用 salesvault history 查看详情。").text
         case .escrowBroken(let left, let needed):
             text = L("Escrow cannot open this archive any more (\(left) share(s) left, \(needed) needed). Run: salesvault escrow update \(path)",
-                     "现有托管已无法打开本档案(仅剩 \(left) 份份额,至少需要 \(needed) 份)。请运行:salesvault escrow update \(path)").text
+                     "现有托管已无法打开本档案（仅剩 \(left) 份份额，至少需要 \(needed) 份）。请运行：salesvault escrow update \(path)").text
         case .rekeyRequired:
             text = L("A manager who could open this archive was removed: old copies of the file still open with their key. Run: salesvault rekey \(path)",
-                     "一名可打开本档案的经理已被移除,但其密钥仍能打开本档案的旧副本。请运行:salesvault rekey \(path)").text
+                     "一名可打开本档案的经理已被移除，但其密钥仍能打开本档案的旧副本。请运行：salesvault rekey \(path)").text
         case .impossibleDates(let problems):
             let en = problems.map(\.rawValue).joined(separator: "; ")
             let zh = problems.map(\.zh).joined(separator: ";")
             Terminal.stderr(Terminal.red(L("warning: \(en) — the clock of the computer that wrote it was wrong, or the header was edited; this archive is not compliant until the password is changed (salesvault passwd \(path)) and, for the data key, salesvault rekey \(path)",
-                                           "警告:\(zh)——写入时电脑时钟有误,或档案头被改动;在更换密码(salesvault passwd \(path))之前本档案不合规;数据密钥日期有误时请运行 salesvault rekey \(path)").text) + "\n")
+                                           "警告：\(zh)——写入时电脑时钟有误，或档案头被改动；在更换密码（salesvault passwd \(path)）之前本档案不合规；数据密钥日期有误时请运行 salesvault rekey \(path)").text) + "\n")
             return
         case .auditLog(let audit):
             tellAudit(audit)
@@ -120,9 +120,9 @@ enum OwnerUnlock {
             let rule = r.policy.ruleText
             let changed = DepartmentCalendar.dateString(e.changedDay)
             let when = left > 0 ? L("\(left) days left before it is overdue", "距逾期还有 \(left) 天") : L("overdue by \(-left) days", "已逾期 \(-left) 天")
-            let never = r.neverChanged ? L(" (never changed since the archive was created)", "(创建档案后从未更换)") : L("", "")
+            let never = r.neverChanged ? L(" (never changed since the archive was created)", "（创建档案后从未更换）") : L("", "")
             text = L("Reminder: the password was last changed on \(changed)\(never.text), \(e.ageDays) days ago; the rule is to \(rule.en); \(when.text). Run: salesvault passwd \(path)",
-                     "提醒:密码上次更换于 \(changed)\(never.text),距今已 \(e.ageDays) 天;规定为\(rule.zh);\(when.text)。请运行:salesvault passwd \(path)").text
+                     "提醒：密码上次更换于 \(changed)\(never.text)，距今已 \(e.ageDays) 天；规定为\(rule.zh)；\(when.text)。请运行：salesvault passwd \(path)").text
         }
         Terminal.stderr(Terminal.yellow(text) + "\n")
     }
@@ -157,13 +157,13 @@ enum OwnerUnlock {
         for e in pending {
             let action = e["action"]?.text ?? "?"
             let what = action == "resetPassword" ? L("reset your password", "重置了您的密码")
-                : action == "export" ? L("exported a plaintext (unencrypted) copy of the archive", "导出了本档案的明文(未加密)副本")
-                : L("opened the archive (read-only)", "打开了档案(只读)")
+                : action == "export" ? L("exported a plaintext (unencrypted) copy of the archive", "导出了本档案的明文（未加密）副本")
+                : L("opened the archive (read-only)", "打开了档案（只读）")
             Terminal.stderr(Terminal.yellow(L("  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]",
                                               "  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]").text) + "\n")
         }
         if !writing && !pending.isEmpty {
-            Terminal.stderr(L("(shown again until your next change)\n", "(在您下次修改前会继续显示)\n").text)
+            Terminal.stderr(L("(shown again until your next change)\n", "（在您下次修改前会继续显示）\n").text)
         }
     }
 
@@ -173,7 +173,7 @@ enum OwnerUnlock {
               !archive.unacknowledgedEscrowUses.isEmpty || archive.vault.header.escrowUses != nil else { return }
         do { try archive.acknowledgeEscrowUses(now: Clock.now) } catch {
             Terminal.stderr(L("warning: the escrow uses could not be marked as seen (\(error)); they will be shown again\n",
-                              "警告:无法将托管访问标记为已读(\(error));下次会再次显示\n").text)
+                              "警告：无法将托管访问标记为已读（\(error)）；下次会再次显示\n").text)
         }
     }
 }

@@ -73,10 +73,10 @@ enum ErrorReport {
     /// Prints `salesvault: error: …` and `hint: …` to stderr and returns the exit code.
     static func exitCode(for error: Error) -> ExitCode {
         let (message, hint, status) = describe(error)
-        let prefix = Language.current == .zh ? "salesvault: 错误:" : "salesvault: error:"
-        let hintPrefix = Language.current == .zh ? "提示:" : "hint:"
-        var text = "\(prefix) \(message)\n"
-        if let hint { text += "\(hintPrefix) \(hint)\n" }
+        let prefix = Language.current == .zh ? "salesvault: 错误：" : "salesvault: error: "
+        let hintPrefix = Language.current == .zh ? "提示：" : "hint: "
+        var text = "\(prefix)\(message)\n"
+        if let hint { text += "\(hintPrefix)\(hint)\n" }
         fflush(nil)  // what was printed before the error comes first
         Terminal.stderr(text)
         return ExitCode(status.rawValue)
@@ -99,14 +99,14 @@ enum ErrorReport {
         case let e as ArchiveError:
             var message = L(e.reason, e.reasonZH ?? e.reason).text
             if !e.candidates.isEmpty {
-                message += (Language.current == .zh ? "\n候选:\n  " : "\ncandidates:\n  ") + e.candidates.joined(separator: "\n  ")
+                message += (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ") + e.candidates.joined(separator: "\n  ")
             }
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
             let hint: L? = switch e.code {
-            case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号(例如 C12)")
+            case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
             case .notFound: L("list what exists with the list command, or search", "可用 list 命令或 search 查看已有记录")
             case .invalidDate, .ambiguousDate: L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
-            case .unknownField: L("fields: \(e.candidates.joined(separator: ", "))", "可用字段:\(e.candidates.joined(separator: ", "))")
+            case .unknownField: L("fields: \(e.candidates.joined(separator: ", "))", "可用字段：\(e.candidates.joined(separator: ", "))")
             default: L("nothing was changed", "未做任何更改")
             }
             if e.code == .unknownField { return (L(e.reason, e.reasonZH ?? e.reason).text, hint?.text, status) }
@@ -123,7 +123,7 @@ enum ErrorReport {
             let hint = e.hint.map { L($0, e.hintZH ?? $0).text }
             return (L(e.reason, e.reasonZH).text, hint, status)
         case let e as CryptoError:
-            return (L("cryptographic failure: \(e)", "加密运算失败:\(e)").text, nil, .failure)
+            return (L("cryptographic failure: \(e)", "加密运算失败：\(e)").text, nil, .failure)
         default:
             return ("\(error)", nil, .failure)
         }
@@ -133,75 +133,75 @@ enum ErrorReport {
         let detail = e.reason
         switch e.code {
         case .notAnArchive:
-            return (L("this is not a SalesVault archive (\(detail))", "这不是 SalesVault 档案文件(\(detail))"),
-                    L("check the file name; archives end in .svault", "请检查文件名;档案文件以 .svault 结尾"), .fileProblem)
+            return (L("this is not a SalesVault archive (\(detail))", "这不是 SalesVault 档案文件（\(detail)）"),
+                    L("check the file name; archives end in .svault", "请检查文件名；档案文件以 .svault 结尾"), .fileProblem)
         case .unsupportedVersion:
-            return (L("unsupported archive version: \(detail)", "不支持的档案版本:\(detail)"),
+            return (L("unsupported archive version: \(detail)", "不支持的档案版本：\(detail)"),
                     L("open it with a newer SalesVault", "请使用更新版本的 SalesVault 打开"), .fileProblem)
         case .notFound:
-            return (L("file not found: \(detail)", "找不到文件:\(detail)"), L("check the path", "请检查路径"), .fileProblem)
+            return (L("file not found: \(detail)", "找不到文件：\(detail)"), L("check the path", "请检查路径"), .fileProblem)
         case .alreadyExists:
-            return (L("\(detail); nothing was changed", "\(detail);未做任何更改"),
-                    L("choose another file name; never delete an archive or a backup to make room: move it to another folder first", "请换一个文件名;不要为腾出名称而删除档案或备份,可先把它移到别的文件夹"), .fileProblem)
+            return (L("\(detail); nothing was changed", "\(detail)；未做任何更改"),
+                    L("choose another file name; never delete an archive or a backup to make room: move it to another folder first", "请换一个文件名；不要为腾出名称而删除档案或备份，可先把它移到别的文件夹"), .fileProblem)
         case .wrongPassword:
-            return (L("wrong password; the archive is unchanged", "密码错误;档案未被改动"),
-                    L("check Caps Lock and the keyboard layout (Chinese or English input) and try again", "请检查大写锁定和输入法(中文或英文)后重试"), .wrongPassword)
+            return (L("wrong password; the archive is unchanged", "密码错误；档案未被改动"),
+                    L("check Caps Lock and the keyboard layout (Chinese or English input) and try again", "请检查大写锁定和输入法（中文或英文）后重试"), .wrongPassword)
         case .headerAuthenticationFailed:
-            return (L("the archive header was altered without the key (\(detail))", "档案头在没有密钥的情况下被改动(\(detail))"),
-                    L("do not use this copy; restore the archive from a backup and tell your manager", "请勿使用此副本;从备份恢复并告知经理"), .damaged)
+            return (L("the archive header was altered without the key (\(detail))", "档案头在没有密钥的情况下被改动（\(detail)）"),
+                    L("do not use this copy; restore the archive from a backup and tell your manager", "请勿使用此副本；从备份恢复并告知经理"), .damaged)
         case .headerDamaged:
-            return (L("the archive header is damaged: \(detail)", "档案头已损坏:\(detail)"),
+            return (L("the archive header is damaged: \(detail)", "档案头已损坏：\(detail)"),
                     L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
         case .kdfRefused:
-            return (L("the archive's password settings are refused: \(detail)", "档案的密码参数被拒绝:\(detail)"),
-                    L("this file was not made by SalesVault or was altered; restore it from a backup", "此文件并非 SalesVault 生成或已被改动;请从备份恢复"), .damaged)
+            return (L("the archive's password settings are refused: \(detail)", "档案的密码参数被拒绝：\(detail)"),
+                    L("this file was not made by SalesVault or was altered; restore it from a backup", "此文件并非 SalesVault 生成或已被改动；请从备份恢复"), .damaged)
         case .truncated:
-            return (L("the archive is truncated: \(detail)", "档案被截断:\(detail)"),
-                    L("restore the archive from a backup; part of it is missing", "请从备份恢复;档案缺失了一部分"), .damaged)
+            return (L("the archive is truncated: \(detail)", "档案被截断：\(detail)"),
+                    L("restore the archive from a backup; part of it is missing", "请从备份恢复；档案缺失了一部分"), .damaged)
         case .recordDamaged:
-            return (L("record \(e.recordIndex.map(String.init) ?? "?") of the archive is damaged or was altered: \(detail)", "档案第 \(e.recordIndex.map(String.init) ?? "?") 条记录已损坏或被改动:\(detail)"),
+            return (L("record \(e.recordIndex.map(String.init) ?? "?") of the archive is damaged or was altered: \(detail)", "档案第 \(e.recordIndex.map(String.init) ?? "?") 条记录已损坏或被改动：\(detail)"),
                     L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
         case .recordsMismatch:
-            return (L("the archive's records do not match its header: \(detail)", "档案记录与档案头不符:\(detail)"),
+            return (L("the archive's records do not match its header: \(detail)", "档案记录与档案头不符：\(detail)"),
                     L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
         case .unfinishedAppend:
-            return (L("the archive ends with an interrupted save (\(detail))", "档案末尾有一次未完成的保存(\(detail))"),
-                    L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行:salesvault repair 档案(会保留备份)"), .needsRepair)
+            return (L("the archive ends with an interrupted save (\(detail))", "档案末尾有一次未完成的保存（\(detail)）"),
+                    L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行：salesvault repair 档案（会保留备份）"), .needsRepair)
         case .busy:
-            return (L("the archive is in use: \(detail)", "档案正在被使用:\(detail)"),
+            return (L("the archive is in use: \(detail)", "档案正在被使用：\(detail)"),
                     L("close the other salesvault session and try again", "请关闭另一个 salesvault 会话后重试"), .busy)
         case .permissionDenied:
-            return (L("permission denied: \(detail)", "没有权限:\(detail)"), L("check the file's owner and permissions", "请检查文件所有者和权限"), .failure)
+            return (L("permission denied: \(detail)", "没有权限：\(detail)"), L("check the file's owner and permissions", "请检查文件所有者和权限"), .failure)
         case .diskFull:
-            return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满:\(detail);档案保持原样"),
+            return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满：\(detail)；档案保持原样"),
                     L("free some space and try again", "请释放磁盘空间后重试"), .failure)
         case .io:
             // "read 华东销售部: Is a directory": a folder given where an archive file belongs.
             if detail.hasSuffix(": Is a directory"), let space = detail.firstIndex(of: " ") {
                 let path = String(detail[detail.index(after: space)..<detail.index(detail.endIndex, offsetBy: -": Is a directory".count)])
-                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹,不是档案文件"),
+                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"),
                         L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
-                          "请指定档案文件,例如 \(path)/archives/姓名.svault(部门文件夹用于 compliance、reminders 等命令)"), .failure)
+                          "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .failure)
             }
-            return (L("input/output error: \(detail)", "文件读写出错:\(detail)"),
-                    L("check the disk and the file, then try again", "请检查磁盘和文件是否正常,然后重试"), .failure)
+            return (L("input/output error: \(detail)", "文件读写出错：\(detail)"),
+                    L("check the disk and the file, then try again", "请检查磁盘和文件是否正常，然后重试"), .failure)
         case .invalidArgument:
-            return (L("invalid value: \(detail)", "无效的值:\(detail)"), nil, .usage)
+            return (L("invalid value: \(detail)", "无效的值：\(detail)"), nil, .usage)
         case .limitExceeded:
-            return (L("limit reached: \(detail)", "超出限制:\(detail)"), nil, .failure)
+            return (L("limit reached: \(detail)", "超出限制：\(detail)"), nil, .failure)
         case .noEscrowSlot:
-            return (L("these keys do not open the archive: \(detail); the archive is unchanged", "这些密钥无法打开档案:\(detail);档案未被改动"),
-                    L("check that you gave your own key file (and, for a shared policy, the other managers' keys too)", "请确认使用的是您本人的密钥文件(共同托管时还需其他经理的密钥)"), .wrongPassword)
+            return (L("these keys do not open the archive: \(detail); the archive is unchanged", "这些密钥无法打开档案：\(detail)；档案未被改动"),
+                    L("check that you gave your own key file (and, for a shared policy, the other managers' keys too)", "请确认使用的是您本人的密钥文件（共同托管时还需其他经理的密钥）"), .wrongPassword)
         case .escrowVerificationFailed:
-            return (L("escrow check failed: \(detail); nothing was kept", "托管校验失败:\(detail);未保留任何更改"),
+            return (L("escrow check failed: \(detail); nothing was kept", "托管校验失败：\(detail)；未保留任何更改"),
                     L("check the managers' public keys in the department registry and try again", "请检查部门名册中的经理公钥后重试"), .failure)
         case .escrowShareInconsistent:
             return (L("an escrow share does not match the archive's commitments (\(detail)): its escrow was dealt wrongly or altered; nothing was opened",
-                      "托管份额与档案的承诺值不符(\(detail)):托管份额分发有误或已被改动;档案未打开"),
+                      "托管份额与档案的承诺值不符（\(detail)）：托管份额分发有误或已被改动；档案未打开"),
                     L("tell the department's administrator; the owner re-deals the shares with salesvault escrow update (or rekey)",
-                      "请告知部门管理员;由档案所有人运行 salesvault escrow update(或 rekey)重新分发份额"), .damaged)
+                      "请告知部门管理员；由档案所有人运行 salesvault escrow update（或 rekey）重新分发份额"), .damaged)
         case .passwordReused:
-            return (L("\(detail); the archive is unchanged", "新密码是本档案最近 5 个密码之一;档案未被改动"),
+            return (L("\(detail); the archive is unchanged", "新密码是本档案最近 5 个密码之一；档案未被改动"),
                     L("choose a password you have not used for this archive", "请选择一个此档案未曾用过的密码"), .passwordRejected)
         }
     }

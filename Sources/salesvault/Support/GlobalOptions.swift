@@ -41,7 +41,7 @@ struct PasswordOptions: ParsableArguments {
             // FORMAT.md §7 step 5: bytes after what the header commits are reported, never ignored
             // (an interrupted save, or an older header put back over a newer body).
             Terminal.stderr(Terminal.yellow(L("warning: \(path) has \(vault.unfinishedBytes) bytes after the \(vault.header.recordCount) records its header commits (an interrupted save, or an older header put back); they are not shown. Run: salesvault repair \(path) (it keeps a full backup)",
-                                              "警告:\(path) 中,档案头登记的 \(vault.header.recordCount) 条记录之后还有 \(vault.unfinishedBytes) 字节未登记的数据(可能是保存中断,或档案头被换成了旧版本),这部分内容不会显示。请运行:salesvault repair \(path)(修复前会先完整备份)").text) + "\n")
+                                              "警告：\(path) 中，档案头登记的 \(vault.header.recordCount) 条记录之后还有 \(vault.unfinishedBytes) 字节未登记的数据（可能是保存中断，或档案头被换成了旧版本），这部分内容不会显示。请运行：salesvault repair \(path)（修复前会先完整备份）").text) + "\n")
         }
         try OwnerUnlock.after(vault, path: path, remindAlways: remindAlways, askRemovals: askRemovals)
         return vault

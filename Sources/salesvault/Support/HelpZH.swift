@@ -26,8 +26,8 @@ enum HelpZH {
     /// Commands' notes and examples in Chinese, by command path ("" is salesvault itself).
     static let discussions: [String: String] = [
         "": """
-            每份档案是一个加密文件(数据用随机数据密钥以 AES-256-GCM 加密,数据密钥再由您的密码经 scrypt
-            派生的密钥加密保护)。密码从不写在命令行上:在终端输入,脚本则用 --password-file 或 --password-fd。
+            每份档案是一个加密文件（数据用随机数据密钥以 AES-256-GCM 加密，数据密钥再由您的密码经 scrypt
+            派生的密钥加密保护）。密码从不写在命令行上：在终端输入，脚本则用 --password-file 或 --password-fd。
 
             示例
               salesvault init zhangwei.svault --owner 张伟
@@ -37,27 +37,27 @@ enum HelpZH {
 
             退出状态
               0   成功
-              1   其他错误(读写、磁盘已满、权限)
+              1   其他错误（读写、磁盘已满、权限）
               2   文件不存在、已存在、不是档案或版本不支持
-              3   密码错误(或托管密钥在档案中没有对应的槽,或 unseal 时密钥、口令打不开 age 文件)
-              4   档案损坏或被篡改(详见提示);escrow verify 与 compliance --verify 完整校验未通过时也是 4
+              3   密码错误（或托管密钥在档案中没有对应的槽，或 unseal 时密钥、口令打不开 age 文件）
+              4   档案损坏或被篡改（详见提示）；escrow verify 与 compliance --verify 完整校验未通过时也是 4
               5   档案正被另一个 salesvault 进程使用
-              6   须先修复一次未完成的保存(salesvault repair)
-              7   新密码不被接受(太弱、是最近 5 个之一或两次输入不一致),或须先修改密码(托管重置之后)
-              8   输入不被接受:记录找不到或不唯一、取值、日期或办理步骤不对;档案未被改动
-              9   合规检查:有档案密码逾期、超期从未更换、日期在未来或早于档案创建、缺少托管、须更换数据密钥或无法读取
+              6   须先修复一次未完成的保存（salesvault repair）
+              7   新密码不被接受（太弱、是最近 5 个之一或两次输入不一致），或须先修改密码（托管重置之后）
+              8   输入不被接受：记录找不到或不唯一、取值、日期或办理步骤不对；档案未被改动
+              9   合规检查：有档案密码逾期、超期从未更换、日期在未来或早于档案创建、缺少托管、须更换数据密钥或无法读取
               64  命令行用法错误
             """,
         "escrow check-share": """
-            您的份额与档案的承诺值一致时,退出状态为 0:再加上任意 k-1 位份额同样一致的经理,
-            即可还原同一个秘密。不一致时退出状态为 4(托管份额分发有误或已被改动,请告知部门管理员)。
-            份额无法核验时(由旧版本写入)退出状态为 1,请档案所有人运行 `escrow update` 或 `rekey`。
-            解出数据密钥、核验档案头须 k 位经理共同进行:escrow open,或用 k 把密钥运行 compliance --verify。
+            您的份额与档案的承诺值一致时，退出状态为 0：再加上任意 k-1 位份额同样一致的经理，
+            即可还原同一个秘密。不一致时退出状态为 4（托管份额分发有误或已被改动，请告知部门管理员）。
+            份额无法核验时（由旧版本写入）退出状态为 1，请档案所有人运行 `escrow update` 或 `rekey`。
+            解出数据密钥、核验档案头须 k 位经理共同进行：escrow open，或用 k 把密钥运行 compliance --verify。
             """,
         "customer": """
-            客户等级(制度 6.1):A 重要客户(1 个月内可签约或开始投标),B 意向客户(2–3 个月),
-            C 潜力客户(3–6 个月,尚无明确日期),D 发展客户(有项目规划,我公司有机会参与),未评级。
-            调整等级须注明原因(--reason)。用名称的任一部分或别名都能找到客户(customer edit --alias 浦发)。
+            客户等级（制度 6.1）：A 重要客户（1 个月内可签约或开始投标），B 意向客户（2–3 个月），
+            C 潜力客户（3–6 个月，尚无明确日期），D 发展客户（有项目规划，我公司有机会参与），未评级。
+            调整等级须注明原因（--reason）。用名称的任一部分或别名都能找到客户（customer edit --alias 浦发）。
 
             示例
               salesvault customer add 华为技术有限公司 --grade B --industry 通信 -a zhangwei.svault
@@ -66,7 +66,7 @@ enum HelpZH {
               salesvault customer list --grade A,B -a zhangwei.svault
             """,
         "contact": """
-            联系人的个人背景(学历、家庭、爱好)是档案中最敏感的信息:列表中默认隐藏,加 --include-secret 才显示。
+            联系人的个人背景（学历、家庭、爱好）是档案中最敏感的信息：列表中默认隐藏，加 --include-secret 才显示。
 
             示例
               salesvault contact add 华为 王敏 --title 采购经理 --role 决策者 --attitude 支持
@@ -74,10 +74,10 @@ enum HelpZH {
               salesvault contact list 华为
             """,
         "log": """
-            跟进方式:电话、拜访、活动、会议、售前支持、邮件、微信/IM、其他(中英文均可)。
-            日期可写 2026-12-03、2026/12/3、2026年12月3日,也可写 今天、明天、后天、下周三、3天后、+3d。
-            只写日期的 --at 记为当天 09:00(若今天还没到 9 点则记为现在);不能登记以后的日期。
-            记错了用 log edit 更正、log remove 删除,原内容和原因都保留在变更历史中。
+            跟进方式：电话、拜访、活动、会议、售前支持、邮件、微信/IM、其他（中英文均可）。
+            日期可写 2026-12-03、2026/12/3、2026年12月3日，也可写 今天、明天、后天、下周三、3天后、+3d。
+            只写日期的 --at 记为当天 09:00（若今天还没到 9 点则记为现在）；不能登记以后的日期。
+            记错了用 log edit 更正、log remove 删除，原内容和原因都保留在变更历史中。
 
             示例
               salesvault log add 华为 拜访 "介绍解决方案,客户关注交付周期" --with 王敏 --next-step 发报价 --next-date 下周三
@@ -86,8 +86,8 @@ enum HelpZH {
               salesvault log remove L41 --reason "重复录入"
             """,
         "project": """
-            销售阶段(制度 7.1):1 信息开发,2 项目立项,3 招投标,4 商务谈判,5 合同签订与执行;之后为
-            赢单、丢单或放弃。进入下一阶段无需说明;退回、跳过阶段、以丢单或放弃关闭、重新打开须注明原因(--reason)。
+            销售阶段（制度 7.1）：1 信息开发，2 项目立项，3 招投标，4 商务谈判，5 合同签订与执行；之后为
+            赢单、丢单或放弃。进入下一阶段无需说明；退回、跳过阶段、以丢单或放弃关闭、重新打开须注明原因（--reason）。
 
             示例
               salesvault project add 华为 "园区网络改造" --budget 300万 --expected-sign 2027-01-15
@@ -95,8 +95,8 @@ enum HelpZH {
               salesvault project stage 园区 1 --reason "客户预算冻结"
             """,
         "complaint": """
-            登记(file)→ 通报(route,销售经理和销售总监都须通报)→ 处理(resolve,协调人不能是被投诉人)
-            → 满意度回访(survey)。尚未处理完的投诉可以撤诉或认定不成立(withdraw,须注明原因)。
+            登记（file）→ 通报（route，销售经理和销售总监都须通报）→ 处理（resolve，协调人不能是被投诉人）
+            → 满意度回访（survey）。尚未处理完的投诉可以撤诉或认定不成立（withdraw，须注明原因）。
 
             示例
               salesvault complaint file 华为 --about "售后部 李强" --description "上门维修迟到两天"
@@ -107,9 +107,9 @@ enum HelpZH {
               salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实,工程师按时到场"
             """,
         "agenda": """
-            今日待办:已逾期和今天要跟进的客户(按各客户的下次跟进日期),再列本周余下几天(或 --days N 天内);
-            30 天内预计投标、签约的项目;已处理、待回访的投诉;超期未联系的 A 类(默认 7 天)和 B 类(默认 14 天)
-            客户,间隔以部门规定为准(dept policy --contact-a/--contact-b),与周报的风险预警同一规则;以及最近预计日期与等级不符的客户(制度 6.1)。shell 打开时先显示它。
+            今日待办：已逾期和今天要跟进的客户（按各客户的下次跟进日期），再列本周余下几天（或 --days N 天内）；
+            30 天内预计投标、签约的项目；已处理、待回访的投诉；超期未联系的 A 类（默认 7 天）和 B 类（默认 14 天）
+            客户，间隔以部门规定为准（dept policy --contact-a/--contact-b），与周报的风险预警同一规则；以及最近预计日期与等级不符的客户（制度 6.1）。shell 打开时先显示它。
 
             示例
               salesvault agenda
@@ -130,16 +130,16 @@ enum HelpZH {
               salesvault stale --days 14
             """,
         "shell": """
-            输入与命令行相同的命令,但不写 salesvault 和档案:customer list、log add 华为 电话 "…"、
-            history --since 今天。打开时先显示今日待办。exit 或 Ctrl-D 退出并清除密钥。命令也可以从标准输入读入(脚本)。
+            输入与命令行相同的命令，但不写 salesvault 和档案：customer list、log add 华为 电话 "…"、
+            history --since 今天。打开时先显示今日待办。exit 或 Ctrl-D 退出并清除密钥。命令也可以从标准输入读入（脚本）。
 
             示例
               salesvault shell zhangwei.svault
               printf 'agenda\\nstale --days 7\\n' | salesvault shell zhangwei.svault --password-file pw.txt
             """,
         "undo": """
-            每次更改都是一个批次,有编号(如 B1234),history 中可以看到。撤销是把反向更改另存为一个新批次,
-            所以什么都不会被抹掉,撤销本身也可以再撤销。之后若有更改动过同样的字段,撤销会被拒绝,什么也不写。
+            每次更改都是一个批次，有编号（如 B1234），history 中可以看到。撤销是把反向更改另存为一个新批次，
+            所以什么都不会被抹掉，撤销本身也可以再撤销。之后若有更改动过同样的字段，撤销会被拒绝，什么也不写。
 
             示例
               salesvault history --since 2026-11-23
@@ -176,9 +176,9 @@ enum HelpZH {
 
     static func translateLine(_ line: String) -> String {
         if let t = headings[line] { return t }
-        if line.hasPrefix("OVERVIEW: ") { return "概述:" + text(String(line.dropFirst(10))) }
-        if line.hasPrefix("USAGE: ") { return "用法:" + line.dropFirst(7) }
-        if line.hasPrefix("  See '"), line.contains("for detailed help") { return "  查看某个子命令的详细说明:salesvault help <子命令>" }
+        if line.hasPrefix("OVERVIEW: ") { return "概述：" + text(String(line.dropFirst(10))) }
+        if line.hasPrefix("USAGE: ") { return "用法：" + line.dropFirst(7) }
+        if line.hasPrefix("  See '"), line.contains("for detailed help") { return "  查看某个子命令的详细说明：salesvault help <子命令>" }
         // An option or argument line: "  -a, --archive <file>   The archive file…": the help starts
         // at column 26 (after one space when the names fill the column), else after two spaces.
         let chars = Array(line)
@@ -205,13 +205,13 @@ enum HelpZH {
     static func text(_ english: String) -> String {
         if let t = texts[english] { return t }
         if let r = english.range(of: " (values: ", options: .backwards), english.hasSuffix(")") {
-            return text(String(english[..<r.lowerBound])) + "(可选值:" + english[r.upperBound...].dropLast() + ")"
+            return text(String(english[..<r.lowerBound])) + "（可选值：" + english[r.upperBound...].dropLast() + "）"
         }
-        for (suffix, zh) in [(" (default: ", "(默认:"), (" (values: ", "(可选值:")] {
+        for (suffix, zh) in [(" (default: ", "（默认："), (" (values: ", "（可选值：")] {
             if let r = english.range(of: suffix), english.hasSuffix(")") {
                 let base = String(english[..<r.lowerBound])
                 let value = english[r.upperBound...].dropLast()
-                return text(base) + zh + value + ")"
+                return text(base) + zh + value + "）"
             }
         }
         for (prefix, zh) in prefixes where english.hasPrefix(prefix) { return zh + english.dropFirst(prefix.count) }
@@ -219,234 +219,234 @@ enum HelpZH {
     }
 
     static let headings: [String: String] = [
-        "ARGUMENTS:": "参数:", "OPTIONS:": "选项:", "SUBCOMMANDS:": "子命令:", "EXAMPLES": "示例",
+        "ARGUMENTS:": "参数：", "OPTIONS:": "选项：", "SUBCOMMANDS:": "子命令：", "EXAMPLES": "示例",
         "  -h, --help              Show help information.": "  -h, --help              显示帮助。",
     ]
 
     static let prefixes: [(String, String)] = [
-        ("Type: ", "跟进方式:"), ("Role in the decision: ", "决策角色:"), ("Attitude: ", "态度:"), ("Satisfaction: ", "满意度:"),
-        ("Stage: 1–5, or ", "阶段:1–5,或 "),
+        ("Type: ", "跟进方式："), ("Role in the decision: ", "决策角色："), ("Attitude: ", "态度："), ("Satisfaction: ", "满意度："),
+        ("Stage: 1–5, or ", "阶段：1–5，或 "),
     ]
 
     static let texts: [String: String] = [
         "Show help information.": "显示帮助。",
         "Show the version.": "显示版本号。",
         // The session agent (issue 15, Docs/AGENT.md).
-        "Unlock an archive for a while: later commands on it need no password.": "暂时解锁档案:在此期间,对该档案的命令无需再输入密码。",
-        "Forget it after this long, however it is used: 30m, 2h, 1h30m (default 8h, at most 24h; in a department, its policy's limit).": "解锁时长,到时无论是否在用都自动锁定:30m、2h、1h30m(默认 8h,最长 24h;部门档案以部门规定为限)。",
-        "Forget it after this long without a command (default 15m, at least 1m; in a department, its policy's limit).": "闲置多久后自动锁定(默认 15m,至少 1m;部门档案以部门规定为限)。",
-        "Lock an unlocked archive now: the agent wipes its keys.": "立即锁定已解锁的档案:会话代理随即清除密钥。",
+        "Unlock an archive for a while: later commands on it need no password.": "暂时解锁档案：在此期间，对该档案的命令无需再输入密码。",
+        "Forget it after this long, however it is used: 30m, 2h, 1h30m (default 8h, at most 24h; in a department, its policy's limit).": "解锁时长，到时无论是否在用都自动锁定：30m、2h、1h30m（默认 8h，最长 24h；部门档案以部门规定为限）。",
+        "Forget it after this long without a command (default 15m, at least 1m; in a department, its policy's limit).": "闲置多久后自动锁定（默认 15m，至少 1m；部门档案以部门规定为限）。",
+        "Lock an unlocked archive now: the agent wipes its keys.": "立即锁定已解锁的档案：会话代理随即清除密钥。",
         "Lock every unlocked archive.": "锁定所有已解锁的档案。",
-        "Show which archives are unlocked, and until when.": "查看哪些档案已解锁,以及解锁到何时。",
-        "Print the agent's status as JSON (Docs/AGENT.md §4.4).": "以 JSON 格式输出会话代理的状态(见 Docs/AGENT.md §4.4)。",
-        "The longest a salesperson may keep an archive unlocked (salesvault unlock --for), and the default: 30m, 4h (default 8h, at most 24h).": "销售人员解锁档案的最长时长(salesvault unlock --for),同时作为默认值:30m、4h(默认 8h,最长 24h)。",
-        "The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).": "已解锁档案闲置多久后自动锁定的上限(salesvault unlock --idle),同时作为默认值(默认 15m)。",
-        "Use the escrow access your session agent keeps for this manager (escrow open --keep) instead of a key file.": "使用会话代理为该经理保留的托管访问(escrow open --keep),无需再提供密钥文件。",
-        "Have your session agent keep this escrow access for this long: 10m (the default), 30m …": "让会话代理保留此托管访问的时长:10m(默认)、30m……",
+        "Show which archives are unlocked, and until when.": "查看哪些档案已解锁，以及解锁到何时。",
+        "Print the agent's status as JSON (Docs/AGENT.md §4.4).": "以 JSON 格式输出会话代理的状态（见 Docs/AGENT.md §4.4）。",
+        "The longest a salesperson may keep an archive unlocked (salesvault unlock --for), and the default: 30m, 4h (default 8h, at most 24h).": "销售人员解锁档案的最长时长（salesvault unlock --for），同时作为默认值：30m、4h（默认 8h，最长 24h）。",
+        "The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).": "已解锁档案闲置多久后自动锁定的上限（salesvault unlock --idle），同时作为默认值（默认 15m）。",
+        "Use the escrow access your session agent keeps for this manager (escrow open --keep) instead of a key file.": "使用会话代理为该经理保留的托管访问（escrow open --keep），无需再提供密钥文件。",
+        "Have your session agent keep this escrow access for this long: 10m (the default), 30m …": "让会话代理保留此托管访问的时长：10m（默认）、30m……",
         "Keep a salesperson's customer archive encrypted, with a password they choose.": "用销售人员自设的密码加密保管客户档案。",
-        "Language of messages: zh or en": "提示信息的语言:zh 或 en",
-        "Language of messages: zh or en (default: from the locale).": "提示信息的语言:zh 或 en(默认按系统语言)。",
-        "The archive file (default: $SALESVAULT_ARCHIVE).": "档案文件(默认取环境变量 $SALESVAULT_ARCHIVE)。",
+        "Language of messages: zh or en": "提示信息的语言：zh 或 en",
+        "Language of messages: zh or en (default: from the locale).": "提示信息的语言：zh 或 en（默认按系统语言）。",
+        "The archive file (default: $SALESVAULT_ARCHIVE).": "档案文件（默认取环境变量 $SALESVAULT_ARCHIVE）。",
         "The archive file.": "档案文件。",
         "Read the password from the first line of this file.": "从该文件第一行读取密码。",
         "Read the password from this open file descriptor.": "从该文件描述符读取密码。",
         "Read the new password from the first line of this file.": "从该文件第一行读取新密码。",
         "Read the new password from this open file descriptor.": "从该文件描述符读取新密码。",
         "Print JSON.": "以 JSON 格式输出。",
-        "Print machine-readable JSON.": "以 JSON 格式输出(供程序读取)。",
+        "Print machine-readable JSON.": "以 JSON 格式输出（供程序读取）。",
         // The archive
-        "Create a new encrypted archive protected by a password you choose.": "新建加密档案,密码由您自己设定。",
+        "Create a new encrypted archive protected by a password you choose.": "新建加密档案，密码由您自己设定。",
         "Show an archive's owner, dates, protection and size, without its password.": "不用密码查看档案的所有人、日期、保护方式和大小。",
         "Unlock an archive and authenticate every byte of it.": "解锁档案并逐字节校验。",
-        "Change an archive's password (only its key slot is rewritten).": "修改档案密码(只重写密钥槽)。",
-        "Replace the archive's data key and re-encrypt every record.": "更换档案的数据密钥,并重新加密全部记录。",
-        "Remove an interrupted save from the end of an archive, keeping a backup copy.": "清除档案末尾未完成的保存(先保留备份)。",
-        "The salesperson who owns the archive (shown by status and compliance checks).": "档案所有人(销售人员姓名,status 和合规检查中显示)。",
+        "Change an archive's password (only its key slot is rewritten).": "修改档案密码（只重写密钥槽）。",
+        "Replace the archive's data key and re-encrypt every record.": "更换档案的数据密钥，并重新加密全部记录。",
+        "Remove an interrupted save from the end of an archive, keeping a backup copy.": "清除档案末尾未完成的保存（先保留备份）。",
+        "The salesperson who owns the archive (shown by status and compliance checks).": "档案所有人（销售人员姓名，status 和合规检查中显示）。",
         "Do not ask for confirmation.": "不再询问确认。",
         // Customers
         "Add, change, grade, show, list and remove customers.": "添加、修改、评级、查看、列出和移除客户。",
         "Add a customer.": "添加客户。",
         "The customer's full name.": "客户全称。",
-        "Grade: A, B, C, D or unrated (default unrated).": "等级:A、B、C、D 或 unrated(默认未评级)。",
+        "Grade: A, B, C, D or unrated (default unrated).": "等级：A、B、C、D 或 unrated（默认未评级）。",
         "Customer code.": "客户编号。", "Industry.": "行业。", "Region.": "地区。", "Phone.": "电话。", "Address.": "地址。",
         "Where the customer came from.": "客户来源。",
-        "Any other field, as FIELD=VALUE (repeatable).": "其他字段,写成 字段=值(可重复)。",
-        "Add it even if a customer with a similar name, the same credit code or the same phone exists.": "即使已有名称相近、信用代码或电话相同的客户,也照样添加。",
-        "Change a customer's fields (not the grade: use `customer grade`).": "修改客户信息(等级请用 customer grade)。",
-        "Customer id (C12), name, alias, or part of one.": "客户编号(C12)、名称、别名或其中一部分。",
-        "Customer id (C12) or name (any part of it, or an alias).": "客户编号(C12)或名称(名称任一部分或别名均可)。",
-        "Customer id or name (any part of it, or an alias) (default: all customers).": "客户编号或名称(任一部分或别名;默认全部客户)。",
-        "Customer id or name (any part of it, or an alias) (default: all).": "客户编号或名称(任一部分或别名;默认全部)。",
-        "Customer id or name (any part of it, or an alias) (default: everything).": "客户编号或名称(任一部分或别名;默认全部)。",
-        "FIELD=VALUE to change (repeatable; an empty VALUE clears).": "要修改的 字段=值(可重复;值留空即清除)。",
-        "Add another name the customer is found by, e.g. 浦发 (repeatable).": "添加客户的别名,如 浦发(可重复),之后用别名也能找到该客户。",
-        "Change a customer's grade, with the reason, the result and the problems met (for the work report).": "调整客户等级,并注明原因、结果和存在的问题(写入工作汇报)。",
-        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级:A、B、C、D 或 unrated(不填则只补充上次调整的结果或问题)。",
-        "Why the grade changes (required with a new grade).": "调整原因(调整等级时必填)。",
-        "The result of the change (for the weekly report).": "调整结果(写入周报)。",
-        "Problems met (for the weekly report).": "存在的问题(写入周报)。",
+        "Any other field, as FIELD=VALUE (repeatable).": "其他字段，写成 字段=值（可重复）。",
+        "Add it even if a customer with a similar name, the same credit code or the same phone exists.": "即使已有名称相近、信用代码或电话相同的客户，也照样添加。",
+        "Change a customer's fields (not the grade: use `customer grade`).": "修改客户信息（等级请用 customer grade）。",
+        "Customer id (C12), name, alias, or part of one.": "客户编号（C12）、名称、别名或其中一部分。",
+        "Customer id (C12) or name (any part of it, or an alias).": "客户编号（C12）或名称（名称任一部分或别名均可）。",
+        "Customer id or name (any part of it, or an alias) (default: all customers).": "客户编号或名称（任一部分或别名；默认全部客户）。",
+        "Customer id or name (any part of it, or an alias) (default: all).": "客户编号或名称（任一部分或别名；默认全部）。",
+        "Customer id or name (any part of it, or an alias) (default: everything).": "客户编号或名称（任一部分或别名；默认全部）。",
+        "FIELD=VALUE to change (repeatable; an empty VALUE clears).": "要修改的 字段=值（可重复；值留空即清除）。",
+        "Add another name the customer is found by, e.g. 浦发 (repeatable).": "添加客户的别名，如 浦发（可重复），之后用别名也能找到该客户。",
+        "Change a customer's grade, with the reason, the result and the problems met (for the work report).": "调整客户等级，并注明原因、结果和存在的问题（写入工作汇报）。",
+        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级：A、B、C、D 或 unrated（不填则只补充上次调整的结果或问题）。",
+        "Why the grade changes (required with a new grade).": "调整原因（调整等级时必填）。",
+        "The result of the change (for the weekly report).": "调整结果（写入周报）。",
+        "Problems met (for the weekly report).": "存在的问题（写入周报）。",
         "Show a customer with its contacts, projects, recent contacts and complaints.": "查看客户及其联系人、项目、近期跟进和投诉。",
-        "List customers, A first.": "列出客户,A 类在前。",
-        "Only these grades, e.g. A or A,B.": "只列出这些等级,如 A 或 A,B。",
-        "Remove a customer from lists (its history is kept).": "从列表中移除客户(变更历史保留)。",
-        "Include secret fields (a contact's personal background).": "包括绝密字段(联系人个人背景)。",
+        "List customers, A first.": "列出客户，A 类在前。",
+        "Only these grades, e.g. A or A,B.": "只列出这些等级，如 A 或 A,B。",
+        "Remove a customer from lists (its history is kept).": "从列表中移除客户（变更历史保留）。",
+        "Include secret fields (a contact's personal background).": "包括绝密字段（联系人个人背景）。",
         // Contacts
-        "Record the people at a customer: role in the decision, attitude, background.": "记录客户方的人员:决策角色、态度、个人背景。",
+        "Record the people at a customer: role in the decision, attitude, background.": "记录客户方的人员：决策角色、态度、个人背景。",
         "Add a contact person to a customer.": "为客户添加联系人。",
         "The person's name.": "姓名。", "Job title.": "职务。", "Department.": "部门。", "E-mail.": "邮箱。",
-        "Mobile number (kept as text).": "手机号(按文本保存)。",
+        "Mobile number (kept as text).": "手机号（按文本保存）。",
         "Change a contact's fields.": "修改联系人信息。",
-        "Contact id (R3) or name (any part of it).": "联系人编号(R3)或姓名(任一部分均可)。",
+        "Contact id (R3) or name (any part of it).": "联系人编号（R3）或姓名（任一部分均可）。",
         "Show a contact.": "查看联系人。",
-        "Include the personal background (secret).": "显示个人背景(绝密)。",
+        "Include the personal background (secret).": "显示个人背景（绝密）。",
         "List contacts, of one customer or all.": "列出某个客户或全部客户的联系人。",
-        "Remove a contact from lists (history is kept).": "从列表中移除联系人(变更历史保留)。",
+        "Remove a contact from lists (history is kept).": "从列表中移除联系人（变更历史保留）。",
         // Contact log
-        "Log calls, visits and other contacts (every important contact updates the customer's record).": "登记电话、拜访等跟进记录(每次重要联系都会更新客户档案)。",
+        "Log calls, visits and other contacts (every important contact updates the customer's record).": "登记电话、拜访等跟进记录（每次重要联系都会更新客户档案）。",
         "Log one contact with a customer.": "登记一次与客户的联系。",
         "What happened.": "跟进内容。",
-        "When (a date; default now).": "时间(日期;默认现在)。",
-        "When (a date).": "时间(日期)。",
-        "Contacts met, comma-separated ids or names.": "见到的联系人,编号或姓名,用逗号分隔。",
-        "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人,编号或姓名,用逗号分隔(留空即清除)。",
-        "The project it concerns.": "相关项目。", "The project it concerns (empty clears).": "相关项目(留空即清除)。",
-        "Next step.": "下一步。", "Next step (empty clears).": "下一步(留空即清除)。",
-        "Date of the next step.": "下一步的日期。", "Date of the next step (empty clears).": "下一步的日期(留空即清除)。",
-        "Where.": "地点。", "Where (empty clears).": "地点(留空即清除)。",
-        "Correct a contact log entry (the old values stay in the history).": "更正一条跟进记录(原内容保留在变更历史中)。",
-        "Log entry id (L40).": "跟进记录编号(L40)。",
-        "Why it is corrected (kept in the history).": "更正原因(记入变更历史)。",
-        "Remove a contact log entry entered by mistake (it stays in the history).": "删除误录的跟进记录(仍保留在变更历史中)。",
-        "Why (required; kept in the history).": "原因(必填,记入变更历史)。",
-        "List the contact log, newest first.": "列出跟进记录,最新的在前。",
+        "When (a date; default now).": "时间（日期；默认现在）。",
+        "When (a date).": "时间（日期）。",
+        "Contacts met, comma-separated ids or names.": "见到的联系人，编号或姓名，用逗号分隔。",
+        "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人，编号或姓名，用逗号分隔（留空即清除）。",
+        "The project it concerns.": "相关项目。", "The project it concerns (empty clears).": "相关项目（留空即清除）。",
+        "Next step.": "下一步。", "Next step (empty clears).": "下一步（留空即清除）。",
+        "Date of the next step.": "下一步的日期。", "Date of the next step (empty clears).": "下一步的日期（留空即清除）。",
+        "Where.": "地点。", "Where (empty clears).": "地点（留空即清除）。",
+        "Correct a contact log entry (the old values stay in the history).": "更正一条跟进记录（原内容保留在变更历史中）。",
+        "Log entry id (L40).": "跟进记录编号（L40）。",
+        "Why it is corrected (kept in the history).": "更正原因（记入变更历史）。",
+        "Remove a contact log entry entered by mistake (it stays in the history).": "删除误录的跟进记录（仍保留在变更历史中）。",
+        "Why (required; kept in the history).": "原因（必填，记入变更历史）。",
+        "List the contact log, newest first.": "列出跟进记录，最新的在前。",
         "Only entries on or after this date.": "只列出该日期及以后的记录。",
         "At most this many entries.": "最多列出多少条。",
         // Projects
         "Follow projects through the five sales stages.": "按五个销售阶段跟进项目。",
-        "Add a project (it starts at stage 1).": "添加项目(从第 1 阶段开始)。",
+        "Add a project (it starts at stage 1).": "添加项目（从第 1 阶段开始）。",
         "Project name.": "项目名称。", "Budget.": "预算。", "Expected bidding date.": "预计投标日期。", "Expected signing date.": "预计签约日期。",
-        "Bid method (public tender, negotiated bid, …).": "采购方式(公开招标、议标等)。",
+        "Bid method (public tender, negotiated bid, …).": "采购方式（公开招标、议标等）。",
         "Requirements.": "需求。",
-        "Decision makers: contact ids or names, comma-separated.": "决策人:联系人编号或姓名,用逗号分隔。",
+        "Decision makers: contact ids or names, comma-separated.": "决策人：联系人编号或姓名，用逗号分隔。",
         "Move a project to another stage.": "调整项目所处阶段。",
-        "Project id (P3) or name (any part of it).": "项目编号(P3)或名称(任一部分均可)。",
-        "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).": "原因(退回、跳过阶段、以丢单或放弃关闭、重新打开时必填)。",
-        "Change a project's fields (not its stage).": "修改项目信息(阶段请用 project stage)。",
+        "Project id (P3) or name (any part of it).": "项目编号（P3）或名称（任一部分均可）。",
+        "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).": "原因（退回、跳过阶段、以丢单或放弃关闭、重新打开时必填）。",
+        "Change a project's fields (not its stage).": "修改项目信息（阶段请用 project stage）。",
         "Show a project with its stage history.": "查看项目及其阶段变更记录。",
         "List projects, of one customer or all.": "列出某个客户或全部客户的项目。",
         // Complaints
-        "Carry a customer complaint from filing to the satisfaction survey (regulation 6.4).": "客户投诉从登记到满意度回访的全过程(制度 6.4)。",
+        "Carry a customer complaint from filing to the satisfaction survey (regulation 6.4).": "客户投诉从登记到满意度回访的全过程（制度 6.4）。",
         "Record a complaint about any person or department of the company.": "登记客户对公司任何人员或部门的投诉。",
         "Who or which department the complaint is about.": "被投诉的人或部门。",
         "What the customer complains about.": "投诉内容。",
-        "How it came in: phone, visit, letter, email, IM.": "投诉渠道:电话、来访、信函、邮件、即时通讯。",
+        "How it came in: phone, visit, letter, email, IM.": "投诉渠道：电话、来访、信函、邮件、即时通讯。",
         "The contact who complained.": "投诉的联系人。",
         "Record that the sales manager and/or the sales director were notified.": "登记已通报销售经理和/或销售总监。",
-        "Complaint number (TS-2026-0001) or id.": "投诉编号(TS-2026-0001)或记录编号。",
+        "Complaint number (TS-2026-0001) or id.": "投诉编号（TS-2026-0001）或记录编号。",
         "Complaint number or id.": "投诉编号或记录编号。",
         "The sales manager was notified.": "已通报销售经理。",
         "The sales director was notified.": "已通报销售总监。",
-        "When it was done, if not today (2026-03-05, 2026/3/5, 2026年3月5日).": "办理日期,不是今天时填写(2026-03-05、2026/3/5、2026年3月5日、昨天等)。",
+        "When it was done, if not today (2026-03-05, 2026/3/5, 2026年3月5日).": "办理日期，不是今天时填写（2026-03-05、2026/3/5、2026年3月5日、昨天等）。",
         "Record how the complaint was handled and resolved.": "登记投诉的处理经过和结果。",
-        "Who coordinated the handling (the sales manager).": "协调人(销售经理)。",
+        "Who coordinated the handling (the sales manager).": "协调人（销售经理）。",
         "What was done.": "处理结果。",
-        "When it was resolved, if not today.": "处理日期,不是今天时填写。",
+        "When it was resolved, if not today.": "处理日期，不是今天时填写。",
         "Record the satisfaction survey of a resolved complaint.": "登记已处理投诉的满意度回访。",
         "The customer's comment.": "客户意见。",
         "Who ran the survey.": "回访人。",
-        "When the survey was made, if not today.": "回访日期,不是今天时填写。",
-        "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).": "结束尚未处理完的投诉:客户撤诉,或认定投诉不成立(--unfounded)。",
-        "The complaint was found unfounded (不成立) rather than withdrawn by the customer.": "经核实投诉不成立(而不是客户撤诉)。",
-        "When, if not today.": "日期,不是今天时填写。",
-        "Show a complaint: what, who was notified when, the handling and the survey.": "查看投诉:内容、何时通报了谁、处理情况和回访。",
+        "When the survey was made, if not today.": "回访日期，不是今天时填写。",
+        "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).": "结束尚未处理完的投诉：客户撤诉，或认定投诉不成立（--unfounded）。",
+        "The complaint was found unfounded (不成立) rather than withdrawn by the customer.": "经核实投诉不成立（而不是客户撤诉）。",
+        "When, if not today.": "日期，不是今天时填写。",
+        "Show a complaint: what, who was notified when, the handling and the survey.": "查看投诉：内容、何时通报了谁、处理情况和回访。",
         "List complaints.": "列出投诉。",
         // Looking back and ahead
-        "Show whom to follow up today: overdue and due follow-ups, this week, bids and signings, surveys, silent A/B customers.": "今日待办:逾期和今天要跟进的客户、本周安排、投标签约、待回访投诉、超期未联系的 A/B 类客户。",
-        "Look this many days ahead for follow-ups (default: to the end of this week).": "向后看多少天的跟进(默认到本周日)。",
-        "Also write the follow-ups as calendar events (iCalendar) to this file.": "同时把跟进事项写成日历文件(iCalendar)。",
-        "Show every change (who, when, what, old → new), for one customer or all.": "查看变更历史(谁、何时、改了什么、原值 → 新值),可只看一个客户。",
+        "Show whom to follow up today: overdue and due follow-ups, this week, bids and signings, surveys, silent A/B customers.": "今日待办：逾期和今天要跟进的客户、本周安排、投标签约、待回访投诉、超期未联系的 A/B 类客户。",
+        "Look this many days ahead for follow-ups (default: to the end of this week).": "向后看多少天的跟进（默认到本周日）。",
+        "Also write the follow-ups as calendar events (iCalendar) to this file.": "同时把跟进事项写成日历文件（iCalendar）。",
+        "Show every change (who, when, what, old → new), for one customer or all.": "查看变更历史（谁、何时、改了什么、原值 → 新值），可只看一个客户。",
         "Only changes on or after this date.": "只看该日期及以后的变更。",
         "Only changes before this date.": "只看该日期之前的变更。",
-        "Include changes to contacts' personal background (secret).": "包括联系人个人背景(绝密)的变更。",
-        "Find text in names, notes and the contact log (Chinese and English alike).": "在名称、备注和跟进记录中查找文字(中英文均可)。",
-        "The text to find (case-insensitive).": "要查找的文字(不区分大小写)。",
-        "Also search contacts' personal background (secret).": "也查找联系人个人背景(绝密)。",
-        "List customers not contacted for N days, A and B customers first.": "列出 N 天未联系的客户,A、B 类在前。",
+        "Include changes to contacts' personal background (secret).": "包括联系人个人背景（绝密）的变更。",
+        "Find text in names, notes and the contact log (Chinese and English alike).": "在名称、备注和跟进记录中查找文字（中英文均可）。",
+        "The text to find (case-insensitive).": "要查找的文字（不区分大小写）。",
+        "Also search contacts' personal background (secret).": "也查找联系人个人背景（绝密）。",
+        "List customers not contacted for N days, A and B customers first.": "列出 N 天未联系的客户，A、B 类在前。",
         "Days without contact.": "未联系天数。",
-        "Undo a change (a batch shown by `history`): its inverse is saved as a new change.": "撤销一次更改(history 中的批次):反向更改另存为新批次。",
-        "The batch to undo (B42, as `history` shows it).": "要撤销的批次(如 B42,见 history)。",
-        "Only show what the undo would change.": "只显示撤销会改动什么,不保存。",
-        "Unlock an archive once and run many commands; locks itself when idle.": "解锁一次连续操作多条命令;空闲时自动锁定。",
+        "Undo a change (a batch shown by `history`): its inverse is saved as a new change.": "撤销一次更改（history 中的批次）：反向更改另存为新批次。",
+        "The batch to undo (B42, as `history` shows it).": "要撤销的批次（如 B42，见 history）。",
+        "Only show what the undo would change.": "只显示撤销会改动什么，不保存。",
+        "Unlock an archive once and run many commands; locks itself when idle.": "解锁一次连续操作多条命令；空闲时自动锁定。",
         "Lock (and leave) after this many minutes without input.": "无输入多少分钟后自动锁定退出。",
         // Import, export, reports
-        "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.": "从 Excel(XLSX)、CSV/TSV 或 SalesVault 导出的 JSON 导入客户、联系人、项目、跟进记录和投诉。",
-        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel(默认 XLSX)、CSV 或 JSON:导出的是明文,会记入变更历史。",
-        "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.": "销售周报:生成、加密提交给经理,以及部门汇总视图。",
-        "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).": "生成本周周报:Excel 工作簿、网页或 Markdown(明文,记入变更历史)。",
-        "Hand in the week's report, sealed (age format) to the managers whose role receives reports.": "提交本周周报,加密(age 格式)发给接收周报的经理。",
-        "The department's view of a week: every sealed report your key opens, in one table.": "部门一周汇总:您的密钥能打开的全部周报,汇成一张表。",
-        "The ISO week, e.g. 2026-W48 (default: this week).": "ISO 周次,如 2026-W48(默认本周)。",
-        "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件(age 密钥或口令,二进制或文本格式)。",
+        "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.": "从 Excel（XLSX）、CSV/TSV 或 SalesVault 导出的 JSON 导入客户、联系人、项目、跟进记录和投诉。",
+        "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.": "把档案导出为 Excel（默认 XLSX）、CSV 或 JSON：导出的是明文，会记入变更历史。",
+        "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.": "销售周报：生成、加密提交给经理，以及部门汇总视图。",
+        "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).": "生成本周周报：Excel 工作簿、网页或 Markdown（明文，记入变更历史）。",
+        "Hand in the week's report, sealed (age format) to the managers whose role receives reports.": "提交本周周报，加密（age 格式）发给接收周报的经理。",
+        "The department's view of a week: every sealed report your key opens, in one table.": "部门一周汇总：您的密钥能打开的全部周报，汇成一张表。",
+        "The ISO week, e.g. 2026-W48 (default: this week).": "ISO 周次，如 2026-W48（默认本周）。",
+        "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件（age 密钥或口令，二进制或文本格式）。",
         // Import, export, reports: options
-        "A file of `header = field` lines for columns not recognised.": "列映射文件,每行写 `表头 = 字段`,用于识别不了的列。",
-        "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "档案中或文件前面已有的行:拒绝(默认)、跳过,或更新已有记录。",
-        "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码,取该文件第一行(默认在终端询问,不回显)。",
-        "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV:utf-8-bom(默认,Excel 可直接打开)或 gb18030。",
-        "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况:竞争对手及其位置,如 \"思科:leading; 新华三:shortlisted\"。",
-        "Do not ask before importing (scripts; a terminal asks by default).": "导入前不再询问(用于脚本;在终端默认会询问)。",
+        "A file of `header = field` lines for columns not recognised.": "列映射文件，每行写 `表头 = 字段`，用于识别不了的列。",
+        "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。",
+        "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，不回显）。",
+        "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV：utf-8-bom（默认，Excel 可直接打开）或 gb18030。",
+        "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其位置，如 \"思科：leading；新华三：shortlisted\"。",
+        "Do not ask before importing (scripts; a terminal asks by default).": "导入前不再询问（用于脚本；在终端默认会询问）。",
         "Do not ask for missing grade-change results on the terminal.": "不在终端询问缺少的等级调整结果。",
-        "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).": "用您设定的密码加密工作簿(仅 XLSX;Excel、WPS、LibreOffice 均可打开)。",
-        "Encrypt the workbook with a password you choose (XLSX only; the password is asked twice, no echo).": "用您设定的密码加密工作簿(仅 XLSX;密码输入两次,不回显)。",
-        "How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.": "03/05/2026 这类日期的读法:dd/mm/yyyy 或 mm/dd/yyyy。",
-        "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).": "只导入合格的行,不合格的略过(默认:有任何一行不合格就全部不导入)。",
-        "Include contacts' personal background (secret).": "包括联系人个人背景(绝密)。",
-        "Only show what would be imported; save nothing.": "只预览将要导入的内容,不保存。",
-        "Print CSV (for spreadsheets).": "以 CSV 格式输出(供电子表格使用)。",
+        "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).": "用您设定的密码加密工作簿（仅 XLSX；Excel、WPS、LibreOffice 均可打开）。",
+        "Encrypt the workbook with a password you choose (XLSX only; the password is asked twice, no echo).": "用您设定的密码加密工作簿（仅 XLSX；密码输入两次，不回显）。",
+        "How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.": "03/05/2026 这类日期的读法：dd/mm/yyyy 或 mm/dd/yyyy。",
+        "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).": "只导入合格的行，不合格的略过（默认：有任何一行不合格就全部不导入）。",
+        "Include contacts' personal background (secret).": "包括联系人个人背景（绝密）。",
+        "Only show what would be imported; save nothing.": "只预览将要导入的内容，不保存。",
+        "Print CSV (for spreadsheets).": "以 CSV 格式输出（供电子表格使用）。",
         "Replace --out if it exists.": "--out 指定的文件已存在时覆盖。",
         "Replace the file if it exists.": "文件已存在时覆盖。",
-        "The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).": "ISO 周次,如 2026-W48(默认:最近一个已到提交期限的周)。",
-        "The file to import (.xlsx, .csv, .tsv, .txt or .json).": "要导入的文件(.xlsx、.csv、.tsv、.txt 或 .json)。",
-        "The file to write (default: the owner's name, the date and the format).": "输出文件(默认:所有人姓名、日期和格式)。",
-        "The file to write (default: the owner's name, 周报, the week).": "输出文件(默认:所有人姓名、周报、周次)。",
-        "The template's format: xlsx (default) or csv.": "模板格式:xlsx(默认)或 csv。",
-        "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码(utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk);默认自动识别。",
-        "What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.": "表头看不出内容时,说明 CSV 里是什么:customers、contacts、projects、log、complaints。",
-        "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容(可重复):customers、contacts、projects、log、complaints 或 all(默认)。",
+        "The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).": "ISO 周次，如 2026-W48（默认：最近一个已到提交期限的周）。",
+        "The file to import (.xlsx, .csv, .tsv, .txt or .json).": "要导入的文件（.xlsx、.csv、.tsv、.txt 或 .json）。",
+        "The file to write (default: the owner's name, the date and the format).": "输出文件（默认：所有人姓名、日期和格式）。",
+        "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：所有人姓名、周报、周次）。",
+        "The template's format: xlsx (default) or csv.": "模板格式：xlsx（默认）或 csv。",
+        "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
+        "What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.": "表头看不出内容时，说明 CSV 里是什么：customers、contacts、projects、log、complaints。",
+        "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）:customers、contacts、projects、log、complaints 或 all(默认)。",
         "Where to write the template.": "模板写到哪里。",
-        "With --dry-run: also show secret fields (a contact's personal background).": "与 --dry-run 一起用:也显示绝密字段(联系人个人背景)。",
-        "With --encrypt: the workbook's password, from the first line of this file.": "与 --encrypt 一起用:工作簿密码取该文件第一行。",
-        "With --rejects or --template: replace an existing file.": "与 --rejects 或 --template 一起用:覆盖已有文件。",
+        "With --dry-run: also show secret fields (a contact's personal background).": "与 --dry-run 一起用：也显示绝密字段（联系人个人背景）。",
+        "With --encrypt: the workbook's password, from the first line of this file.": "与 --encrypt 一起用：工作簿密码取该文件第一行。",
+        "With --rejects or --template: replace an existing file.": "与 --rejects 或 --template 一起用：覆盖已有文件。",
         "Write an empty template instead: customers, contacts, projects, log, complaints or all.": "改为生成空白模板:customers、contacts、projects、log、complaints 或 all。",
-        "Write the refused rows, with the reason, to this file (same format and encoding as the input).": "把不合格的行连同原因写到该文件(格式和编码与原文件相同)。",
-        "Write the view to this file instead of the terminal.": "把汇总写到该文件,而不是显示在终端。",
-        "Write to this file instead of standard output.": "写到该文件,而不是标准输出。",
-        "html or xlsx (default: what --out's name ends in).": "html 或 xlsx(默认按 --out 的扩展名)。",
-        "xlsx (default, or what --out's name ends in), html or md.": "xlsx(默认,或按 --out 的扩展名)、html 或 md。",
-        "xlsx (the default, or what --out's name ends in), csv or json.": "xlsx(默认,或按 --out 的扩展名)、csv 或 json。",
+        "Write the refused rows, with the reason, to this file (same format and encoding as the input).": "把不合格的行连同原因写到该文件（格式和编码与原文件相同）。",
+        "Write the view to this file instead of the terminal.": "把汇总写到该文件，而不是显示在终端。",
+        "Write to this file instead of standard output.": "写到该文件，而不是标准输出。",
+        "html or xlsx (default: what --out's name ends in).": "html 或 xlsx（默认按 --out 的扩展名）。",
+        "xlsx (default, or what --out's name ends in), html or md.": "xlsx（默认，或按 --out 的扩展名）、html 或 md。",
+        "xlsx (the default, or what --out's name ends in), csv or json.": "xlsx（默认，或按 --out 的扩展名）、csv 或 json。",
         "Lock (and leave) the shell after this many minutes without input.": "无输入多少分钟后自动锁定并退出 shell。",
-        "The archive file to create (it must not exist; default with --department: archives/OWNER.svault).": "要新建的档案文件(不能已存在;用 --department 时默认为 archives/所有人.svault)。",
-        "Create the archive in this department: escrow slots for its managers, its administrator key pinned.": "在该部门下新建档案:为部门经理建立托管槽,并固定部门管理员密钥。",
-        "The password may have leaked: choose a new one and rotate the data key (rekey) at once.": "密码可能已泄露:立即设置新密码并更换数据密钥(rekey)。",
+        "The archive file to create (it must not exist; default with --department: archives/OWNER.svault).": "要新建的档案文件（不能已存在；用 --department 时默认为 archives/所有人.svault）。",
+        "Create the archive in this department: escrow slots for its managers, its administrator key pinned.": "在该部门下新建档案：为部门经理建立托管槽，并固定部门管理员密钥。",
+        "The password may have leaked: choose a new one and rotate the data key (rekey) at once.": "密码可能已泄露：立即设置新密码并更换数据密钥（rekey）。",
         // The department, keys, escrow, compliance
-        "The department: a signed registry of managers (escrow holders), salespeople and policy.": "部门:经管理员签名的名册,包括经理(托管人)、销售人员和管理规定。",
-        "Create a department directory, and the administrator's signing key if the file does not exist.": "新建部门文件夹;管理员签名密钥文件不存在时一并生成。",
+        "The department: a signed registry of managers (escrow holders), salespeople and policy.": "部门：经管理员签名的名册，包括经理（托管人）、销售人员和管理规定。",
+        "Create a department directory, and the administrator's signing key if the file does not exist.": "新建部门文件夹；管理员签名密钥文件不存在时一并生成。",
         "The department directory to create.": "要新建的部门文件夹。",
         "The department directory.": "部门文件夹。",
-        "The department directory (or any directory of .svault files).": "部门文件夹(或任何存放 .svault 文件的文件夹)。",
+        "The department directory (or any directory of .svault files).": "部门文件夹（或任何存放 .svault 文件的文件夹）。",
         "The department's name.": "部门名称。",
         "The administrator's signing key file.": "管理员签名密钥文件。",
         "Read the administrator key's passphrase from the first line of this file.": "从该文件第一行读取管理员密钥的口令。",
-        "INSECURE, for tests only: scrypt cost 2^N (10–17) for a new admin key file.": "不安全,仅供测试:新管理员密钥文件的 scrypt 成本 2^N(10–17)。",
-        "INSECURE, for tests only: scrypt cost 2^N (10–17) for the key file instead of 2^18.": "不安全,仅供测试:密钥文件的 scrypt 成本用 2^N(10–17)代替 2^18。",
+        "INSECURE, for tests only: scrypt cost 2^N (10–17) for a new admin key file.": "不安全，仅供测试：新管理员密钥文件的 scrypt 成本 2^N（10–17）。",
+        "INSECURE, for tests only: scrypt cost 2^N (10–17) for the key file instead of 2^18.": "不安全，仅供测试：密钥文件的 scrypt 成本用 2^N（10–17）代替 2^18。",
         "Add a manager who can open archives through escrow.": "添加可通过托管调阅档案的经理。",
-        "Remove a manager; each archive then needs a rekey (an old copy still opens with their key).": "移除经理;之后每份档案都要更换数据密钥(旧副本仍能用其密钥打开)。",
+        "Remove a manager; each archive then needs a rekey (an old copy still opens with their key).": "移除经理；之后每份档案都要更换数据密钥（旧副本仍能用其密钥打开）。",
         "The manager's name.": "经理姓名。",
-        "The manager's name (the file names).": "经理姓名(用作文件名)。",
-        "The manager's public key (age1…).": "经理的公钥(age1…)。",
-        "The manager's public key file (NAME.pub).": "经理的公钥文件(姓名.pub)。",
-        "The manager's role, e.g. \"department manager\" or \"general manager\".": "经理的职务,如 \"部门经理\" 或 \"总经理\"。",
-        "Register a salesperson (their archive is archives/NAME.svault, created by `salesvault init --department`).": "登记销售人员(其档案为 archives/姓名.svault,用 salesvault init --department 创建)。",
-        "The salesperson's name (the archive's owner).": "销售人员姓名(档案所有人)。",
+        "The manager's name (the file names).": "经理姓名（用作文件名）。",
+        "The manager's public key (age1…).": "经理的公钥（age1…）。",
+        "The manager's public key file (NAME.pub).": "经理的公钥文件（姓名.pub）。",
+        "The manager's role, e.g. \"department manager\" or \"general manager\".": "经理的职务，如 \"部门经理\" 或 \"总经理\"。",
+        "Register a salesperson (their archive is archives/NAME.svault, created by `salesvault init --department`).": "登记销售人员（其档案为 archives/姓名.svault，用 salesvault init --department 创建）。",
+        "The salesperson's name (the archive's owner).": "销售人员姓名（档案所有人）。",
         "Set the escrow threshold and the password-rotation rule.": "设置托管所需经理人数和定期更换密码的规定。",
         "Managers needed together to open an archive (1 = any one alone).": "调阅档案须几名经理共同参与(1 = 任一经理可单独调阅)。",
         "Days after a password change when reminders start (7–729).": "改密码后第几天开始提醒(7–729)。",
@@ -476,33 +476,33 @@ enum HelpZH {
         "Read the new passphrase from the first line of this file (else asked twice).": "从该文件第一行读取新口令(否则询问两次)。",
         "Import an age-keygen identity file as a manager's escrow key.": "把 age-keygen 生成的身份文件导入为经理的托管密钥。",
         "The age identity file.": "age 身份文件。",
-        "Show a key's public form and fingerprint (a .pub file, an age1…/svadmin1… string, or a secret key file).": "查看密钥的公开形式和指纹(.pub 文件、age1…/svadmin1… 字符串或私钥文件)。",
+        "Show a key's public form and fingerprint (a .pub file, an age1…/svadmin1… string, or a secret key file).": "查看密钥的公开形式和指纹（.pub 文件、age1…/svadmin1… 字符串或私钥文件）。",
         "A .pub file, a .key file, or the public key itself.": ".pub 文件、.key 文件或公钥本身。",
         "Passphrase of a secret key file.": "私钥文件的口令。",
         "Passphrase of FILE if it is encrypted.": "FILE 加密时的口令。",
-        "Managers' access without the password (key escrow): open read-only, reset a password, list, update.": "经理不用密码访问档案(密钥托管):只读调阅、重置密码、查看、更新。",
-        "Open an archive read-only with a manager's key (or k managers' keys); the use is recorded.": "用经理的密钥(或 k 名经理的密钥)只读调阅档案;每次调阅都会记录。",
-        "A manager's key file (NAME.key, or an age-keygen identity file); repeat for shared (k-of-n) escrow.": "经理的密钥文件(姓名.key 或 age-keygen 身份文件);共同托管(k-of-n)时重复给出。",
-        "A read command to run, after --.": "要执行的只读命令,写在 -- 之后。",
-        "The passphrase of each --identity, in order, from the first line of this file.": "各 --identity 的口令,按顺序取自该文件第一行。",
-        "The passphrase of each passphrase-protected --identity, in order, from the first line of this file.": "各个有口令保护的 --identity 的口令,按顺序取自该文件第一行。",
-        "Set a temporary password that the owner must change at the next unlock; the reset is recorded.": "设置临时密码,档案所有人下次解锁时必须修改;重置会被记录。",
-        "Who can open an archive through escrow (no password needed).": "查看谁能通过托管打开档案(无需密码)。",
-        "Check your own escrow share of a k-of-n archive, alone (nothing is opened or recorded).": "单独核验您在 k-of-n 共同托管档案中的份额(不打开档案,也不记录)。",
-        "Check a whole archive with a manager's key: both header copies, its size, every record (read-only, not recorded).": "用经理密钥完整校验档案:两个档案头副本、文件大小和每一条记录(只读,不记入档案)。",
-        "Also run the full check on each archive through escrow with --identity: both header copies, the size, every record (not recorded as an escrow use).": "同时用 --identity 通过托管对每个档案做完整校验:两个档案头副本、文件大小和每一条记录(不记为托管访问)。",
-        "The owner gives the department's current managers access (shows names and fingerprints first).": "所有人授权部门现任经理访问(先显示姓名和指纹)。",
-        "Check every archive of a department without any password: rotation, escrow, escrow uses.": "不用密码检查部门的所有档案:密码更换、托管、托管访问。",
-        "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).": "同时用 --identity 通过托管核验每个档案头(可发现被手工改动的日期和密钥槽)。",
-        "Judge as of this calendar date (default: today in the department's time zone).": "按该日期评判(默认:部门时区的今天)。",
-        "Calendar events (iCalendar, .ics) for the password-change dates of archives.": "把档案的改密码日期生成日历事件(iCalendar,.ics)。",
+        "Managers' access without the password (key escrow): open read-only, reset a password, list, update.": "经理不用密码访问档案（密钥托管）：只读调阅、重置密码、查看、更新。",
+        "Open an archive read-only with a manager's key (or k managers' keys); the use is recorded.": "用经理的密钥（或 k 名经理的密钥）只读调阅档案；每次调阅都会记录。",
+        "A manager's key file (NAME.key, or an age-keygen identity file); repeat for shared (k-of-n) escrow.": "经理的密钥文件（姓名.key 或 age-keygen 身份文件）；共同托管（k-of-n）时重复给出。",
+        "A read command to run, after --.": "要执行的只读命令，写在 -- 之后。",
+        "The passphrase of each --identity, in order, from the first line of this file.": "各 --identity 的口令，按顺序取自该文件第一行。",
+        "The passphrase of each passphrase-protected --identity, in order, from the first line of this file.": "各个有口令保护的 --identity 的口令，按顺序取自该文件第一行。",
+        "Set a temporary password that the owner must change at the next unlock; the reset is recorded.": "设置临时密码，档案所有人下次解锁时必须修改；重置会被记录。",
+        "Who can open an archive through escrow (no password needed).": "查看谁能通过托管打开档案（无需密码）。",
+        "Check your own escrow share of a k-of-n archive, alone (nothing is opened or recorded).": "单独核验您在 k-of-n 共同托管档案中的份额（不打开档案，也不记录）。",
+        "Check a whole archive with a manager's key: both header copies, its size, every record (read-only, not recorded).": "用经理密钥完整校验档案：两个档案头副本、文件大小和每一条记录（只读，不记入档案）。",
+        "Also run the full check on each archive through escrow with --identity: both header copies, the size, every record (not recorded as an escrow use).": "同时用 --identity 通过托管对每个档案做完整校验：两个档案头副本、文件大小和每一条记录（不记为托管访问）。",
+        "The owner gives the department's current managers access (shows names and fingerprints first).": "所有人授权部门现任经理访问（先显示姓名和指纹）。",
+        "Check every archive of a department without any password: rotation, escrow, escrow uses.": "不用密码检查部门的所有档案：密码更换、托管、托管访问。",
+        "Also authenticate each header through escrow with --identity (catches hand-edited dates and slot lists).": "同时用 --identity 通过托管核验每个档案头（可发现被手工改动的日期和密钥槽）。",
+        "Judge as of this calendar date (default: today in the department's time zone).": "按该日期评判（默认：部门时区的今天）。",
+        "Calendar events (iCalendar, .ics) for the password-change dates of archives.": "把档案的改密码日期生成日历事件（iCalendar，.ics）。",
         "Archives or department directories.": "档案或部门文件夹。",
-        "Write iCalendar (the only format).": "输出 iCalendar(唯一支持的格式)。",
-        "The age file (binary or armored).": "age 文件(二进制或文本格式)。",
-        "A key file: a manager's NAME.key or an age identity file (AGE-SECRET-KEY-1…); repeatable.": "密钥文件:经理的 姓名.key 或 age 身份文件(AGE-SECRET-KEY-1…);可重复。",
-        "Write the plaintext to this new file (mode 0600) instead of standard output.": "把明文写到这个新文件(权限 0600),而不是标准输出。",
+        "Write iCalendar (the only format).": "输出 iCalendar（唯一支持的格式）。",
+        "The age file (binary or armored).": "age 文件（二进制或文本格式）。",
+        "A key file: a manager's NAME.key or an age identity file (AGE-SECRET-KEY-1…); repeatable.": "密钥文件：经理的 姓名.key 或 age 身份文件（AGE-SECRET-KEY-1…）；可重复。",
+        "Write the plaintext to this new file (mode 0600) instead of standard output.": "把明文写到这个新文件（权限 0600），而不是标准输出。",
         "INSECURE, for tests and demos only: scrypt cost 2^N (N from 10 to 16) instead of calibrating on this machine. `status` then reports the archive as weak.":
-            "不安全,仅供测试和演示:scrypt 成本用 2^N(N 为 10 到 16),不按本机校准;status 会把档案标为弱保护。",
+            "不安全，仅供测试和演示：scrypt 成本用 2^N（N 为 10 到 16），不按本机校准；status 会把档案标为弱保护。",
     ]
 
     /// A usage error of the command line, in Chinese: what was wrong, then the usage line.
@@ -510,10 +510,10 @@ enum HelpZH {
         var lines: [String] = []
         for raw in english.components(separatedBy: "\n") where !raw.isEmpty {
             var line = raw
-            if line.hasPrefix("Error: ") { line = "salesvault: 用法错误:" + message(String(line.dropFirst(7))) }
-            else if line.hasPrefix("Help:  ") { line = "提示:" + text(String(line.dropFirst(7))) }
-            else if line.hasPrefix("Usage: ") { line = "用法:" + line.dropFirst(7) }
-            else if line.contains("See 'salesvault") && line.contains("--help") { line = "查看帮助:" + (line.components(separatedBy: "'").dropFirst().first ?? "salesvault --help") }
+            if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
+            else if line.hasPrefix("Help:  ") { line = "提示：" + text(String(line.dropFirst(7))) }
+            else if line.hasPrefix("Usage: ") { line = "用法：" + line.dropFirst(7) }
+            else if line.contains("See 'salesvault") && line.contains("--help") { line = "查看帮助：" + (line.components(separatedBy: "'").dropFirst().first ?? "salesvault --help") }
             lines.append(line)
         }
         return lines.joined(separator: "\n")
@@ -531,7 +531,7 @@ enum HelpZH {
             let name = m.dropFirst(prefix.count).prefix { $0 != "'" }
             return zh(String(name))
         }
-        if m.hasPrefix("Unexpected arguments: ") { return "多余的参数:" + m.dropFirst(22) }
+        if m.hasPrefix("Unexpected arguments: ") { return "多余的参数：" + m.dropFirst(22) }
         if m.hasPrefix("The value '"), let r = m.range(of: "' is invalid for '") {
             let value = m[m.index(m.startIndex, offsetBy: 11)..<r.lowerBound]
             let option = m[r.upperBound...].prefix { $0 != "'" }
@@ -544,9 +544,9 @@ enum HelpZH {
     static let validation: [String: String] = [
         "give at least one --set FIELD=VALUE": "请至少给出一个 --set 字段=值",
         "give at least one --set FIELD=VALUE or --alias NAME": "请至少给出一个 --set 字段=值 或 --alias 别名",
-        "say who was notified: --manager, --director, or both": "请注明通报了谁:--manager(经理)、--director(总监),或两者都选",
+        "say who was notified: --manager, --director, or both": "请注明通报了谁：--manager（经理）、--director（总监），或两者都选",
         "say what to correct: --type, --summary, --at, --with, --project, --next-step, --next-date or --location":
-            "请说明要更正什么:--type、--summary、--at、--with、--project、--next-step、--next-date 或 --location",
+            "请说明要更正什么：--type、--summary、--at、--with、--project、--next-step、--next-date 或 --location",
         "--days must be from 0 to 366": "--days 须在 0 到 366 之间",
         "--days must be from 0 to 36500": "--days 须在 0 到 36500 之间",
         "--limit must be 1 or more": "--limit 至少为 1",

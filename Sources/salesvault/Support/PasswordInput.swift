@@ -26,15 +26,15 @@ enum PasswordInput {
         if let fd {
             return try readInput(fd, untilLineEnd: true) {
                 CLIError(.passwordSource, L("cannot read from file descriptor \(fd)", "无法从文件描述符 \(fd) 读取"),
-                         hint: L("pass an open descriptor, e.g. --password-fd 3 3<file", "请传入已打开的描述符,例如 --password-fd 3 3<file"))
+                         hint: L("pass an open descriptor, e.g. --password-fd 3 3<file", "请传入已打开的描述符，例如 --password-fd 3 3<file"))
             }
         }
         let first = try prompted(prompt)
         if confirm {
-            let again = try prompted(L("Repeat the password: ", "再次输入密码:"))
+            let again = try prompted(L("Repeat the password: ", "再次输入密码："))
             guard again == first else {
                 throw CLIError(.passwordRejected, L("the two passwords differ", "两次输入的密码不一致"),
-                               hint: L("run the command again and type the same password twice", "请重新运行命令,两次输入相同的密码"))
+                               hint: L("run the command again and type the same password twice", "请重新运行命令，两次输入相同的密码"))
             }
         }
         return first
@@ -65,19 +65,19 @@ enum PasswordInput {
     /// leading byte-order mark ignored, the password the text before the first CR or LF, not empty.
     static func password(from input: [UInt8]) throws -> String {
         guard input.count <= maxBytes else {
-            throw CLIError(.passwordSource, L("the password input is longer than \(maxBytes) bytes; nothing was changed", "密码输入超过 \(maxBytes) 字节;未做任何更改"),
+            throw CLIError(.passwordSource, L("the password input is longer than \(maxBytes) bytes; nothing was changed", "密码输入超过 \(maxBytes) 字节；未做任何更改"),
                            hint: L("put only the password on the first line", "第一行只写密码"))
         }
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let text = input.starts(with: bom) ? input.dropFirst(bom.count) : input[...]
         // Checked here, not left to Foundation: the whole input, and nothing removed silently.
         guard String(validating: text, as: UTF8.self) != nil else {
-            throw CLIError(.passwordSource, L("the password input is not UTF-8 text; nothing was changed", "密码输入不是 UTF-8 文本;未做任何更改"),
+            throw CLIError(.passwordSource, L("the password input is not UTF-8 text; nothing was changed", "密码输入不是 UTF-8 文本；未做任何更改"),
                            hint: L("save the password file as UTF-8", "请将密码文件保存为 UTF-8 编码"))
         }
         let line = text.prefix { $0 != 0x0D && $0 != 0x0A }
         guard !line.isEmpty else {
-            throw CLIError(.passwordSource, L("the password input is empty; nothing was changed", "密码输入为空;未做任何更改"),
+            throw CLIError(.passwordSource, L("the password input is empty; nothing was changed", "密码输入为空；未做任何更改"),
                            hint: L("put the password on the first line", "请把密码写在第一行"))
         }
         return String(decoding: line, as: UTF8.self)
@@ -148,17 +148,17 @@ enum PasswordInput {
         }
         byte = 0
         guard !cancelled else {
-            throw CLIError(.passwordSource, L("the command was cancelled at the prompt; nothing was changed", "已在输入提示处取消命令,未做任何更改"))
+            throw CLIError(.passwordSource, L("the command was cancelled at the prompt; nothing was changed", "已在输入提示处取消命令，未做任何更改"))
         }
         guard !tooLong else {
-            throw CLIError(.passwordSource, L("the password is longer than \(maxBytes) bytes; nothing was changed", "密码超过 \(maxBytes) 字节;未做任何更改"),
+            throw CLIError(.passwordSource, L("the password is longer than \(maxBytes) bytes; nothing was changed", "密码超过 \(maxBytes) 字节；未做任何更改"),
                            hint: L("choose a password of at most \(maxBytes) bytes", "请选择不超过 \(maxBytes) 字节的密码"))
         }
         guard !bytes.isEmpty else {
             throw CLIError(.passwordSource, L("no password was entered", "未输入密码"), hint: L("type the password and press Enter", "请输入密码后按回车"))
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw CLIError(.passwordSource, L("the password typed is not UTF-8 text; nothing was changed", "输入的密码不是 UTF-8 文本;未做任何更改"),
+            throw CLIError(.passwordSource, L("the password typed is not UTF-8 text; nothing was changed", "输入的密码不是 UTF-8 文本；未做任何更改"),
                            hint: L("check the terminal's character encoding (UTF-8) and type it again", "请将终端字符编码设为 UTF-8 后重新输入"))
         }
         return text

@@ -44,7 +44,7 @@ enum Terminal {
         atexit {
             if fflush(nil) != 0 {  // what is still buffered could not be written
                 Terminal.stderr(L("salesvault: error: the output could not be written (disk full or output closed); what was saved is saved\n",
-                                  "salesvault: 错误:输出未能完整写出(磁盘已满或输出已关闭);已保存到档案的内容不受影响\n").text)
+                                  "salesvault: 错误：输出未能完整写出（磁盘已满或输出已关闭）；已保存到档案的内容不受影响\n").text)
                 _exit(ExitStatus.failure.rawValue)
             }
         }
@@ -66,7 +66,7 @@ enum Terminal {
     static func write(_ data: Data) throws {
         fflush(nil)
         guard writeAll([UInt8](data), to: STDOUT_FILENO) else {
-            throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败(\(String(cString: strerror(errno))))"))
+            throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败（\(String(cString: strerror(errno)))）"))
         }
     }
 
