@@ -55,7 +55,7 @@ public enum ArchiveDepartment {
         let threshold = slots[0].threshold
         guard threshold == 1 || holders.count >= threshold else {
             throw DepartmentError(.invalid, "this archive has \(holders.count) escrow shares left, \(threshold) needed; run escrow update (it shows the department's managers and rekeys)",
-                                  zh: "本档案只剩 \(holders.count) 份托管份额,至少需要 \(threshold) 份;请运行 escrow update(会列出部门现有经理并更换数据密钥)")
+                                  zh: "本档案只剩 \(holders.count) 份托管份额，至少需要 \(threshold) 份；请运行 escrow update（会列出部门现有经理并更换数据密钥）")
         }
         let plan = Vault.EscrowPlan(holders: holders, threshold: threshold,
                                     pin: ArchiveHeader.DepartmentPin(adminKey: try registry.adminPublicKey.rawRepresentation, registrySerial: registry.repinSerial(from: pin.registrySerial)))

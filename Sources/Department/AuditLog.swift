@@ -28,7 +28,7 @@ public enum ManagerSigningKey {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard t.hasPrefix(hrp + "1"), let decoded = try? Bech32.decode(t), decoded.hrp == hrp, decoded.data.count == 32,
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: decoded.data)
-        else { throw DepartmentError(.malformed, "not a manager signing key (svmanager1…): \(t.prefix(20))", zh: "不是经理签名公钥(svmanager1…):\(t.prefix(20))") }
+        else { throw DepartmentError(.malformed, "not a manager signing key (svmanager1…): \(t.prefix(20))", zh: "不是经理签名公钥（svmanager1…）：\(t.prefix(20))") }
         return key
     }
 
@@ -48,7 +48,7 @@ public enum ManagerSigningKey {
         }
         guard recipients.count == 1, signing.count <= 1 else {
             throw DepartmentError(.malformed, "a .pub file holds one age1… line and at most one \(pubComment.trimmingCharacters(in: .whitespaces)) comment",
-                                  zh: ".pub 文件应只有一行 age1… 公钥,以及至多一行“\(pubComment.trimmingCharacters(in: .whitespaces))”注释")
+                                  zh: ".pub 文件应只有一行 age1… 公钥，以及至多一行“\(pubComment.trimmingCharacters(in: .whitespaces))”注释")
         }
         return (try KeyFile.parseRecipient(recipients[0]), try signing.first.map(parse))
     }
@@ -157,7 +157,7 @@ public enum AuditLog {
 
     static func ioError(_ what: String, _ path: String, _ err: Int32) -> DepartmentError {
         let reason = String(cString: strerror(err))
-        return DepartmentError(.io, "cannot \(what) the audit log \(path): \(reason)", zh: "无法\(what == "write" ? "写入" : "打开")审计日志 \(path):\(reason)")
+        return DepartmentError(.io, "cannot \(what) the audit log \(path): \(reason)", zh: "无法\(what == "write" ? "写入" : "打开")审计日志 \(path)：\(reason)")
     }
 
     /// Opens `path` inside the audit folder without following links and without blocking; refuses
@@ -176,7 +176,7 @@ public enum AuditLog {
         guard dir >= 0 else {
             if !create && errno == ENOENT { return nil }
             if errno == ELOOP || errno == ENOTDIR {
-                throw DepartmentError(.io, "\(dirPath) is not a folder (a symbolic link or another file): refused", zh: "\(dirPath) 不是文件夹(是符号链接或其他文件),已拒绝")
+                throw DepartmentError(.io, "\(dirPath) is not a folder (a symbolic link or another file): refused", zh: "\(dirPath) 不是文件夹（是符号链接或其他文件），已拒绝")
             }
             throw ioError("open", dirPath, errno)
         }
@@ -186,14 +186,14 @@ public enum AuditLog {
         guard fd >= 0 else {
             if !create && errno == ENOENT { return nil }
             if errno == ELOOP {
-                throw DepartmentError(.io, "the audit log \(path) is a symbolic link: refused", zh: "审计日志 \(path) 是符号链接,已拒绝")
+                throw DepartmentError(.io, "the audit log \(path) is a symbolic link: refused", zh: "审计日志 \(path) 是符号链接，已拒绝")
             }
             throw ioError("open", path, errno)
         }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw DepartmentError(.io, "the audit log \(path) is not a regular file (a FIFO, device or folder): refused", zh: "审计日志 \(path) 不是普通文件(是管道、设备或文件夹),已拒绝")
+            throw DepartmentError(.io, "the audit log \(path) is not a regular file (a FIFO, device or folder): refused", zh: "审计日志 \(path) 不是普通文件（是管道、设备或文件夹），已拒绝")
         }
         return fd
     }

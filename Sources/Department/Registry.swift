@@ -267,7 +267,7 @@ public struct Registry: Codable, Equatable, Sendable {
             if let handover = rotation(from: signer.publicKey.rawRepresentation), let to = try? KeyFile.parseAdminPublic(handover.to) {
                 // A key rotated away (DEPARTMENT.md §3.7) signs nothing any more.
                 throw DepartmentError(.invalid, "this administrator key (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))) handed the department over to \(KeyFile.fingerprint(to.rawRepresentation)) at serial \(handover.serial): sign with the new key",
-                                      zh: "此管理员密钥(\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))已于版本 \(handover.serial) 将部门交接给 \(KeyFile.fingerprint(to.rawRepresentation)):请改用新密钥签名")
+                                      zh: "此管理员密钥（\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))）已于版本 \(handover.serial) 将部门交接给 \(KeyFile.fingerprint(to.rawRepresentation))：请改用新密钥签名")
             }
             throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(signer.publicKey.rawRepresentation)))",
                                   zh: "此管理员密钥不属于本部门（\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))）")
@@ -306,7 +306,7 @@ public struct Registry: Codable, Equatable, Sendable {
     public func next(now: Int64) throws -> Registry {
         guard serial < Self.maxSerial else {
             throw DepartmentError(.invalid, "the registry's serial \(serial) has reached the bound \(Self.maxSerial): no further version can be signed",
-                                  zh: "部门名册的版本号 \(serial) 已达上限 \(Self.maxSerial),无法再签署新版本")
+                                  zh: "部门名册的版本号 \(serial) 已达上限 \(Self.maxSerial)，无法再签署新版本")
         }
         var r = self
         r.serial += 1

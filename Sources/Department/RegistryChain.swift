@@ -69,7 +69,7 @@ extension Registry {
     func validateChain() throws {
         guard serial >= 1, serial <= Self.maxSerial else {
             throw DepartmentError(.forgedRegistry, "the registry's serial \(serial) is outside 1…\(Self.maxSerial): refused",
-                                  zh: "部门名册的版本号 \(serial) 超出 1…\(Self.maxSerial) 的范围:已拒绝")
+                                  zh: "部门名册的版本号 \(serial) 超出 1…\(Self.maxSerial) 的范围：已拒绝")
         }
         if let previous {
             guard previous.serial >= 1, previous.serial < serial, previous.sha256.count == 64,
@@ -90,21 +90,21 @@ extension Registry {
             let to = try KeyFile.parseAdminPublic(r.to)
             guard r.serial > lastSerial, r.serial <= serial, i == 0 || rotations[i - 1].to == r.from, !keys.contains(r.from) else {
                 throw DepartmentError(.forgedRegistry, "the administrator key rotations in department.json do not form one chain: refused",
-                                      zh: "department.json 中的管理员密钥交接记录前后不衔接:已拒绝")
+                                      zh: "department.json 中的管理员密钥交接记录前后不衔接：已拒绝")
             }
             let signature = Base64.decode(Array(r.signature.utf8))
             guard let signature, signature.count == Curve25519.Signing.signatureByteCount,
                   from.isValidSignature(signature, for: Self.rotationMessage(department: name, from: from.rawRepresentation, to: to.rawRepresentation, serial: r.serial))
             else {
                 throw DepartmentError(.forgedRegistry, "a rotation of the administrator key (\(KeyFile.fingerprint(from.rawRepresentation)) → \(KeyFile.fingerprint(to.rawRepresentation))) is not signed by the key it hands over: refused",
-                                      zh: "管理员密钥交接(\(KeyFile.fingerprint(from.rawRepresentation)) → \(KeyFile.fingerprint(to.rawRepresentation)))没有原密钥的有效签名:已拒绝")
+                                      zh: "管理员密钥交接（\(KeyFile.fingerprint(from.rawRepresentation)) → \(KeyFile.fingerprint(to.rawRepresentation))）没有原密钥的有效签名：已拒绝")
             }
             keys.append(r.from)
             lastSerial = r.serial
         }
         guard rotations.last?.to == adminKey, !keys.contains(adminKey) else {
             throw DepartmentError(.forgedRegistry, "the last rotation of the administrator key does not name the key that signs this registry: refused",
-                                  zh: "最后一次管理员密钥交接所指定的密钥,并不是签署本部门名册的密钥:已拒绝")
+                                  zh: "最后一次管理员密钥交接所指定的密钥，并不是签署本部门名册的密钥：已拒绝")
         }
     }
 
@@ -121,13 +121,13 @@ extension Registry {
         if !constantTimeEquals(try adminPublicKey.rawRepresentation, pin.adminKey) {
             guard let handover = rotation(from: pin.adminKey) else {
                 throw DepartmentError(.forgedRegistry, "the registry is signed by another administrator key than the one this archive trusts (\(KeyFile.fingerprint(pin.adminKey))), and that key did not hand the department over to it",
-                                      zh: "部门名册的签名密钥不是本档案信任的管理员密钥(\(KeyFile.fingerprint(pin.adminKey))),且该密钥并未将部门交接给它")
+                                      zh: "部门名册的签名密钥不是本档案信任的管理员密钥（\(KeyFile.fingerprint(pin.adminKey))），且该密钥并未将部门交接给它")
             }
             // The pinned key handed over at `handover.serial`: it cannot have signed a registry
             // at or after that serial that this archive then saw.
             guard pin.registrySerial < handover.serial else {
                 throw DepartmentError(.forgedRegistry, "this archive saw serial \(pin.registrySerial) signed by the administrator key \(KeyFile.fingerprint(pin.adminKey)), which handed over at serial \(handover.serial): refused",
-                                      zh: "本档案见过由管理员密钥 \(KeyFile.fingerprint(pin.adminKey)) 签署的版本 \(pin.registrySerial),但该密钥已在版本 \(handover.serial) 交接:已拒绝")
+                                      zh: "本档案见过由管理员密钥 \(KeyFile.fingerprint(pin.adminKey)) 签署的版本 \(pin.registrySerial)，但该密钥已在版本 \(handover.serial) 交接：已拒绝")
             }
         }
         // A pinned serial beyond the bound was written by an earlier version from a registry
@@ -136,12 +136,12 @@ extension Registry {
         if pin.registrySerial > Self.maxSerial { return }
         guard serial >= pin.registrySerial else {
             throw DepartmentError(.olderRegistry, "the registry (serial \(serial)) is older than the one this archive has seen (serial \(pin.registrySerial))",
-                                  zh: "部门名册(序号 \(serial))比本档案见过的(序号 \(pin.registrySerial))更旧")
+                                  zh: "部门名册（序号 \(serial)）比本档案见过的（序号 \(pin.registrySerial)）更旧")
         }
         if serial - pin.registrySerial > Self.maxDirectStep, !linksBack(to: pin.registrySerial, layout: layout) {
             throw DepartmentError(.forgedRegistry,
                                   "the registry (serial \(serial)) jumps \(serial - pin.registrySerial) versions past the one this archive has seen (serial \(pin.registrySerial)), and the department's history/ does not link them: refused",
-                                  zh: "部门名册(版本 \(serial))比本档案见过的(版本 \(pin.registrySerial))跳过了 \(serial - pin.registrySerial) 个版本,且部门的 history/ 中没有把两者连起来的记录:已拒绝")
+                                  zh: "部门名册（版本 \(serial)）比本档案见过的（版本 \(pin.registrySerial)）跳过了 \(serial - pin.registrySerial) 个版本，且部门的 history/ 中没有把两者连起来的记录：已拒绝")
         }
     }
 
@@ -181,7 +181,7 @@ extension Registry {
         if !(FileManager.default.fileExists(atPath: layout.historyDirectory, isDirectory: &isDir) && isDir.boolValue) {
             guard mkdir(layout.historyDirectory, 0o750) == 0 || errno == EEXIST, chmod(layout.historyDirectory, 0o750) == 0 else {
                 let reason = String(cString: strerror(errno))
-                throw DepartmentError(.io, "cannot create \(layout.historyDirectory): \(reason)", zh: "无法创建目录 \(layout.historyDirectory):\(reason)")
+                throw DepartmentError(.io, "cannot create \(layout.historyDirectory): \(reason)", zh: "无法创建目录 \(layout.historyDirectory)：\(reason)")
             }
         }
         let path = layout.history(serial: serial)
@@ -192,7 +192,7 @@ extension Registry {
             defer { unlink(tmp) }
             try KeyFile.writeNew(bytes, to: tmp, mode: 0o644)
             guard rename(tmp, target) == 0 else {
-                throw DepartmentError(.io, "cannot write \(target): \(String(cString: strerror(errno)))", zh: "无法写入 \(target):\(String(cString: strerror(errno)))")
+                throw DepartmentError(.io, "cannot write \(target): \(String(cString: strerror(errno)))", zh: "无法写入 \(target)：\(String(cString: strerror(errno)))")
             }
         }
     }

@@ -46,7 +46,7 @@ extension Registry {
         // The tool never signs a jump (§3.6): one above the version it continues from (two
         // after an interrupted save, whose serial is not reused).
         guard registry.serial == serial, registry.serial == baseSerial + (recovered ? 2 : 1) else {
-            throw DepartmentError(.invalid, "a change must take the next serial (\(baseSerial + 1)); nothing was signed", zh: "每次修改只能使用下一个版本号(\(baseSerial + 1));未签名任何内容")
+            throw DepartmentError(.invalid, "a change must take the next serial (\(baseSerial + 1)); nothing was signed", zh: "每次修改只能使用下一个版本号（\(baseSerial + 1)）；未签名任何内容")
         }
         try registry.validate()
         let baseSignature = try KeyFile.read(recovered ? layout.signature + ".prev" : layout.signature)
@@ -75,11 +75,11 @@ extension Registry {
         let change = try change(directory: directory, signer: newSigner, now: now, seen: seenOld) { r in
             guard r.adminKey == KeyFile.adminPublicString(old.publicKey) else {
                 throw DepartmentError(.forgedRegistry, "this administrator key is not the department's (\(KeyFile.fingerprint(old.publicKey.rawRepresentation))): only the current key can hand the department over",
-                                      zh: "此管理员密钥不属于本部门(\(KeyFile.fingerprint(old.publicKey.rawRepresentation))):只有现任管理员密钥才能交接")
+                                      zh: "此管理员密钥不属于本部门（\(KeyFile.fingerprint(old.publicKey.rawRepresentation))）：只有现任管理员密钥才能交接")
             }
             let newString = KeyFile.adminPublicString(new)
             guard newString != r.adminKey, !(r.adminRotations ?? []).contains(where: { $0.from == newString }) else {
-                throw DepartmentError(.invalid, "the new administrator key is the current one or an earlier one; generate a new key", zh: "新的管理员密钥与当前或以前用过的密钥相同;请生成一把新密钥")
+                throw DepartmentError(.invalid, "the new administrator key is the current one or an earlier one; generate a new key", zh: "新的管理员密钥与当前或以前用过的密钥相同；请生成一把新密钥")
             }
             let statement = try rotation(department: r.name, from: old, to: new, serial: r.serial)
             r.adminRotations = (r.adminRotations ?? []) + [statement]
@@ -121,7 +121,7 @@ extension Registry {
         if let last = seen?.departments[name] {
             guard last.serial < maxSerial else {
                 throw DepartmentError(.invalid, "this administrator key signed serial \(last.serial) of \(name), the bound (\(maxSerial)): no further version can be signed",
-                                      zh: "此管理员密钥已为 \(name) 签署到版本 \(last.serial),已达上限(\(maxSerial)),无法再签署新版本")
+                                      zh: "此管理员密钥已为 \(name) 签署到版本 \(last.serial)，已达上限（\(maxSerial)），无法再签署新版本")
             }
             registry.serial = last.serial + 1
         }

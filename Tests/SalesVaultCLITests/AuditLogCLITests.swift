@@ -115,7 +115,7 @@ final class AuditLogCLITests: XCTestCase {
         let list = try sv(["customer", "list"] + owner(a), now: at(day: 2))
         XCTAssertTrue(list.stderr.contains("an escrow use by 李经理 on 2026-01-02 10:00 (read-only open) is in the department's audit log but missing from the archive: the archive was altered or put back"), list.stderr)
         let zh = try sv(["customer", "list", "--lang", "zh"] + owner(a), now: at(day: 2))
-        XCTAssertTrue(zh.stderr.contains("部门审计日志中记录了 李经理 于 2026-01-02 10:00 的托管调阅(只读打开),但档案中没有这条记录"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("部门审计日志中记录了 李经理 于 2026-01-02 10:00 的托管调阅（只读打开），但档案中没有这条记录"), zh.stderr)
         // A change by the owner does not acknowledge it away: shown again.
         try sv(["customer", "add", "小米"] + owner(a), now: at(day: 3))
         XCTAssertTrue(try sv(["customer", "list"] + owner(a), now: at(day: 3)).stderr.contains("missing from the archive"))

@@ -173,7 +173,7 @@ enum AgentClient {
                                       "holders": [["name": holder.name, "recipient": AgeKeys.recipientString(holder.recipient)]]]
         // The audit-log signing seed first, then the data key: the cell's two halves.
         guard let reply = try exchange(request, secret: Vault.KeptKeys(kek: SymmetricKey(secureBytes: signer.rawRepresentation), dek: dataKey)) else {
-            throw CLIError(.failure, L("the session agent stopped before it took the escrow access", "会话代理在接管托管访问前意外停止,该访问未能保留"))
+            throw CLIError(.failure, L("the session agent stopped before it took the escrow access", "会话代理在接管托管访问前意外停止，该访问未能保留"))
         }
         guard reply["ok"] as? Bool == true, let until = (reply["until"] as? NSNumber)?.int64Value else { throw refusal(reply) }
         return until

@@ -96,9 +96,9 @@ extension Init {
     /// the administrator by phone) on the terminal or with --admin-fingerprint.
     func confirmAdministrator(_ r: Registry, department: String) throws {
         let fingerprint = KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation)
-        Terminal.print(L("Department \(r.name) (\(department)), registry serial \(r.serial).", "部门 \(r.name)(\(department)),名册版本 \(r.serial)。").text)
-        Terminal.print(L("Administrator fingerprint: \(fingerprint)", "管理员指纹:\(fingerprint)").text)
-        Terminal.print(L("Managers who will be able to open your archive:", "将能打开您档案的经理:").text)
+        Terminal.print(L("Department \(r.name) (\(department)), registry serial \(r.serial).", "部门 \(r.name)（\(department)），名册版本 \(r.serial)。").text)
+        Terminal.print(L("Administrator fingerprint: \(fingerprint)", "管理员指纹：\(fingerprint)").text)
+        Terminal.print(L("Managers who will be able to open your archive:", "将能打开您档案的经理：").text)
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
             Terminal.print("  \(m.name) (\(m.role))  \(fp)")
@@ -107,21 +107,21 @@ extension Init {
         if let given = adminFingerprint {
             guard compact(given) == compact(fingerprint) else {
                 throw CLIError(.damaged, L("the registry in \(department) is signed by the administrator key \(fingerprint), not by \(given.trimmingCharacters(in: .whitespaces)); nothing was created",
-                                           "\(department) 中的部门名册由管理员密钥 \(fingerprint) 签名,与您给出的 \(given.trimmingCharacters(in: .whitespaces)) 不符;未创建任何文件"),
+                                           "\(department) 中的部门名册由管理员密钥 \(fingerprint) 签名，与您给出的 \(given.trimmingCharacters(in: .whitespaces)) 不符；未创建任何文件"),
                                hint: L("do not use this department folder; ask your administrator (by phone) for the fingerprint and where the department is",
-                                       "请勿使用此部门文件夹;请打电话向管理员核实指纹和部门文件夹的位置"))
+                                       "请勿使用此部门文件夹；请打电话向管理员核实指纹和部门文件夹的位置"))
             }
             return
         }
         guard Terminal.canAsk else {
             throw CLIError(.cancelled, L("the administrator's fingerprint must be confirmed before the archive is created; nothing was created",
-                                         "创建档案前须确认管理员指纹;未创建任何文件"),
+                                         "创建档案前须确认管理员指纹；未创建任何文件"),
                            hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
-                                   "请打电话向管理员索取指纹(管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看),然后加上 --admin-fingerprint \"管理员念给您的完整指纹\""))
+                                   "请打电话向管理员索取指纹（管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看），然后加上 --admin-fingerprint \"管理员念给您的完整指纹\""))
         }
-        guard Terminal.confirm(L("Compare this fingerprint with your administrator (by phone). Is it the same? [y/N] ", "请打电话与管理员核对此指纹。是否一致?[y/N] ")) else {
-            throw CLIError(.cancelled, L("the administrator's fingerprint was not confirmed; nothing was created", "管理员指纹未获确认;未创建任何文件"),
-                           hint: L("do not use this department folder until your administrator confirms its fingerprint", "在管理员确认指纹之前,请勿使用此部门文件夹"))
+        guard Terminal.confirm(L("Compare this fingerprint with your administrator (by phone). Is it the same? [y/N] ", "请打电话与管理员核对此指纹。是否一致？[y/N] ")) else {
+            throw CLIError(.cancelled, L("the administrator's fingerprint was not confirmed; nothing was created", "管理员指纹未获确认；未创建任何文件"),
+                           hint: L("do not use this department folder until your administrator confirms its fingerprint", "在管理员确认指纹之前，请勿使用此部门文件夹"))
         }
     }
 }

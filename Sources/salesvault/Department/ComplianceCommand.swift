@@ -85,7 +85,7 @@ struct ComplianceCommand: VaultCommand {
                             "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "kdf_log_n", "problem", "non_compliant",
                             "escrow_uses_logged", "audit_log"]
     static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
-                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本(log2)", "问题", "不合规",
+                              "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本（log2）", "问题", "不合规",
                               "审计日志中的托管访问", "审计日志"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
@@ -126,7 +126,7 @@ struct ComplianceCommand: VaultCommand {
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             var uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
-            if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? ",日志 \(logged) 次" : ", \(logged) logged" }
+            if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? "，日志 \(logged) 次" : ", \(logged) logged" }
             if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
@@ -150,12 +150,12 @@ struct ComplianceCommand: VaultCommand {
         var summary = zh
             ? "\(s.archives) 个档案：密码轮换 \(rotation.isEmpty ? "-" : rotation)；托管 \(escrow.isEmpty ? "-" : escrow)；\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
-        if s.escrowUsesLogged > 0 { summary += zh ? ";审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
-        if s.auditTampered > 0 { summary += zh ? ";\(s.auditTampered) 个档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
-        if s.weakKDF > 0 { summary += zh ? ";\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
-        if s.unreadable > 0 { summary += zh ? ";\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
-        if s.foreign > 0 { summary += zh ? ";\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
-        if report.policy.hasPrefix("no periodic") { summary += zh ? ";不要求定期更换密码(部门政策)" : "; no periodic rotation (department policy)" }
+        if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
+        if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 个档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
+        if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
+        if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
+        if s.foreign > 0 { summary += zh ? "；\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
+        if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
         summary += s.nonCompliant == 0 ? (zh ? " — 合规" : " — compliant") : (zh ? " — \(s.nonCompliant) 个不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
         if let w = report.weeklyReports, !w.rows.isEmpty {

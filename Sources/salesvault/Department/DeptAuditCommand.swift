@@ -48,7 +48,7 @@ struct DeptAudit: VaultCommand {
             let audit = ArchiveAudit.check(layout: layout, archiveID: id, header: inspection.header, file: fd, registry: registry)
             guard let items = audit.items else {
                 if let reason = audit.unreadable {
-                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志无法读取:\(reason)" : "audit log unreadable: \(reason)")))
+                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志无法读取：\(reason)" : "audit log unreadable: \(reason)")))
                 } else {
                     Terminal.print("\(Terminal.cell(owner)): " + (zh ? "无托管访问记录" : "no escrow use logged"))
                 }
@@ -65,12 +65,12 @@ struct DeptAudit: VaultCommand {
                 let state: String
                 switch (item.line.trust, item.match) {
                 case (.trusted, .present?): state = Terminal.green(zh ? "档案中有记录" : "in the archive")
-                case (.trusted, .presentOlderKey?): state = zh ? "档案中有记录(旧数据密钥,内容由所有人核对)" : "in the archive (older data key; contents checked by the owner)"
-                case (.trusted, _): state = Terminal.red(zh ? "档案中缺少此记录:档案已被篡改或换回旧副本" : "MISSING from the archive: altered or put back")
-                case (.unregisteredKey, _): state = Terminal.yellow(zh ? "签名密钥不在部门名册中,不予采信" : "key not in the registry: not trusted")
-                case (.badSignature, _): state = Terminal.red(zh ? "签名错误(伪造或被改动)" : "BAD SIGNATURE (forged or altered)")
+                case (.trusted, .presentOlderKey?): state = zh ? "档案中有记录（旧数据密钥，内容由所有人核对）" : "in the archive (older data key; contents checked by the owner)"
+                case (.trusted, _): state = Terminal.red(zh ? "档案中缺少此记录：档案已被篡改或换回旧副本" : "MISSING from the archive: altered or put back")
+                case (.unregisteredKey, _): state = Terminal.yellow(zh ? "签名密钥不在部门名册中，不予采信" : "key not in the registry: not trusted")
+                case (.badSignature, _): state = Terminal.red(zh ? "签名错误（伪造或被改动）" : "BAD SIGNATURE (forged or altered)")
                 case (.malformed, _): state = Terminal.red(zh ? "格式错误" : "MALFORMED")
-                case (.brokenChain, _): state = Terminal.red(zh ? "链条断开(有行被删除或插入)" : "CHAIN BROKEN (lines removed or inserted)")
+                case (.brokenChain, _): state = Terminal.red(zh ? "链条断开（有行被删除或插入）" : "CHAIN BROKEN (lines removed or inserted)")
                 }
                 let who = Terminal.cell(e?.manager ?? "?")
                 Terminal.print("  #\(item.line.number)  \(when)  \(who)  \(action)  " + (zh ? "记录 " : "record ") + "\(e.map { String($0.record) } ?? "?")  \(state)")
@@ -80,7 +80,7 @@ struct DeptAudit: VaultCommand {
         // Logs of archives that are not (or no longer) in the folder.
         if name == nil, let files = try? FileManager.default.contentsOfDirectory(atPath: layout.audit) {
             for file in files.sorted() where file.hasSuffix(".log") && !seenIDs.contains(String(file.dropLast(4))) {
-                Terminal.print(Terminal.yellow(zh ? "audit/\(file):没有对应的档案(档案已删除或被替换)" : "audit/\(file): no archive of the department has this id (deleted or replaced)"))
+                Terminal.print(Terminal.yellow(zh ? "audit/\(file)：没有对应的档案（档案已删除或被替换）" : "audit/\(file): no archive of the department has this id (deleted or replaced)"))
             }
         }
         if tampered { throw ExitCode(ExitStatus.damaged.rawValue) }

@@ -78,13 +78,13 @@ private func adminKeyOrNew(path: String, passphraseFile: String?, insecureKdfCos
     }
     let signer = try Curve25519.Signing.PrivateKey()
     let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil,
-                                            prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令:"), confirm: true)
+                                            prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令："), confirm: true)
     try NewPasswordCheck.require(passphrase, owner: nil)
     let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
     try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
                          to: path, mode: 0o600)
     Terminal.print(L("Administrator key: \(path) (passphrase-protected; keep it away from the department directory)",
-            "管理员密钥:\(path)(受口令保护;请勿与部门目录放在一起)").text)
+            "管理员密钥：\(path)（受口令保护；请勿与部门目录放在一起）").text)
     return signer
 }
 
@@ -115,16 +115,16 @@ struct DeptRotateAdmin: VaultCommand {
         let current = try Registry.loadForChange(directory: directory).registry
         guard current.adminKey == KeyFile.adminPublicString(old.publicKey) else {
             throw DepartmentError(.forgedRegistry, "\(admin.adminKey) is not the department's administrator key (\(KeyFile.fingerprint(old.publicKey.rawRepresentation))); only the current key can hand it over",
-                                  zh: "\(admin.adminKey) 不是本部门的管理员密钥(\(KeyFile.fingerprint(old.publicKey.rawRepresentation))),只有现任管理员密钥才能交接")
+                                  zh: "\(admin.adminKey) 不是本部门的管理员密钥（\(KeyFile.fingerprint(old.publicKey.rawRepresentation))），只有现任管理员密钥才能交接")
         }
         let new = try adminKeyOrNew(path: newAdminKey, passphraseFile: newAdminPassphraseFile, insecureKdfCost: insecureKdfCost)
         let change = try Registry.rotateAdmin(directory: directory, old: old, new: new, now: Clock.now,
                                               seenOld: SeenRegistries.path(forAdminKey: admin.adminKey), seenNew: SeenRegistries.path(forAdminKey: newAdminKey))
         let (from, to) = (KeyFile.fingerprint(old.publicKey.rawRepresentation), KeyFile.fingerprint(new.publicKey.rawRepresentation))
         Terminal.print(L("The department \(change.registry.name) is now signed by the new administrator key \(to) (from serial \(change.registry.serial)); the old key \(from) signed the hand-over.",
-                         "部门 \(change.registry.name) 自版本 \(change.registry.serial) 起由新管理员密钥 \(to) 签名;原密钥 \(from) 已签署交接声明。").text)
+                         "部门 \(change.registry.name) 自版本 \(change.registry.serial) 起由新管理员密钥 \(to) 签名；原密钥 \(from) 已签署交接声明。").text)
         Terminal.print(L("Tell the salespeople the new fingerprint: their archives show it and pin it at their next change. Keep the old key offline or destroy it; use \(newAdminKey) from now on.",
-                         "请把新指纹告知各销售人员:其档案会显示新指纹,并在下次修改时改为信任新密钥。请将原密钥离线保存或销毁,今后使用 \(newAdminKey)。").text)
+                         "请把新指纹告知各销售人员：其档案会显示新指纹，并在下次修改时改为信任新密钥。请将原密钥离线保存或销毁，今后使用 \(newAdminKey)。").text)
     }
 }
 
@@ -161,9 +161,9 @@ struct DeptAddManager: VaultCommand {
             let pubText = recipientString + "\n" + (signing.map { ManagerSigningKey.pubComment + ManagerSigningKey.string($0) + "\n" } ?? "")
             if !FileManager.default.fileExists(atPath: pubPath) { try KeyFile.writeNew(Array(pubText.utf8), to: pubPath, mode: 0o644) }
             let note = signing == nil ? L( " No audit-log signing key: add it with dept set-signing-key (until then this manager's escrow uses are logged but cannot be verified).",
-                                          "未登记审计日志签名公钥:请用 dept set-signing-key 添加(在此之前,该经理的托管调阅虽会记入审计日志,但无法核验)。") : L("", "")
+                                          "未登记审计日志签名公钥：请用 dept set-signing-key 添加（在此之前，该经理的托管调阅虽会记入审计日志，但无法核验）。") : L("", "")
             return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).\(note.en)",
-                     "已添加 \(name)(\(role)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。\(note.zh)")
+                     "已添加 \(name)（\(role)），指纹 \(KeyFile.fingerprint(key.rawRepresentation))。\(note.zh)")
         }
     }
 }
@@ -191,18 +191,18 @@ struct DeptSetSigningKey: VaultCommand {
             let parsed = try ManagerSigningKey.parsePubFile(String(decoding: KeyFile.read(pub!), as: UTF8.self))
             guard let k = parsed.signingKey else {
                 throw DepartmentError(.malformed, "\(pub!) has no \"# signing key:\" line (salesvault keys show NAME.key prints the key)",
-                                      zh: "\(pub!) 中没有“# signing key:”一行(可用 salesvault keys show 密钥文件 查看)")
+                                      zh: "\(pub!) 中没有“# signing key:”一行（可用 salesvault keys show 密钥文件 查看）")
             }
             let registry = try Registry.load(directory: directory)
             if let m = registry.managers.first(where: { $0.name == name }), m.recipient != AgeKeys.recipientString(parsed.recipient) {
-                throw DepartmentError(.invalid, "\(pub!) is not \(name)'s key file (another age1… key)", zh: "\(pub!) 不是 \(name) 的公钥文件(age1… 公钥不同)")
+                throw DepartmentError(.invalid, "\(pub!) is not \(name)'s key file (another age1… key)", zh: "\(pub!) 不是 \(name) 的公钥文件（age1… 公钥不同）")
             }
             key = k
         }
         try change(directory, admin: admin) { r in
             try r.setSigningKey(manager: name, key: key)
             return L("\(name)'s audit-log signing key: \(ManagerSigningKey.string(key)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).",
-                     "\(name) 的审计日志签名公钥:\(ManagerSigningKey.string(key)),指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
+                     "\(name) 的审计日志签名公钥：\(ManagerSigningKey.string(key))，指纹 \(KeyFile.fingerprint(key.rawRepresentation))。")
         }
     }
 }
@@ -352,11 +352,11 @@ struct DeptShow: VaultCommand {
         let zh = Language.current == .zh
         Terminal.print("\(zh ? "部门" : "Department"): \(r.name)  (\(zh ? "版本" : "serial") \(r.serial), \(r.updatedAt))")
         Terminal.print("\(zh ? "管理员指纹" : "Administrator fingerprint"): \(KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation))  "
-              + (zh ? "(签名与此密钥相符;请与您的管理员密钥指纹核对)" : "(signed by this key; compare it with your administrator's fingerprint)"))
+              + (zh ? "（签名与此密钥相符；请与您的管理员密钥指纹核对）" : "(signed by this key; compare it with your administrator's fingerprint)"))
         for rot in r.adminRotations ?? [] {
             let (from, to) = ((try? KeyFile.parseAdminPublic(rot.from)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?",
                               (try? KeyFile.parseAdminPublic(rot.to)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?")
-            Terminal.print(zh ? "  管理员密钥交接:\(from) → \(to)(自版本 \(rot.serial) 起,有原密钥签名)" : "  administrator key handed over: \(from) → \(to) (from serial \(rot.serial), signed by the old key)")
+            Terminal.print(zh ? "  管理员密钥交接：\(from) → \(to)（自版本 \(rot.serial) 起，有原密钥签名）" : "  administrator key handed over: \(from) → \(to) (from serial \(rot.serial), signed by the old key)")
         }
         let rule = r.rotationPolicy.ruleText
         Terminal.print(zh ? "密码轮换：\(rule.zh)" : "Rotation: \(rule.en)")
@@ -378,7 +378,7 @@ struct DeptShow: VaultCommand {
             Terminal.print("  \(m.name) (\(m.role))  \(fp)")
             // DEPARTMENT.md §7.1: the audit-log signing key.
             let signing = (m.signingKey.flatMap { try? ManagerSigningKey.parse($0) }).map { KeyFile.fingerprint($0.rawRepresentation) }
-            Terminal.print("      " + (signing.map { zh ? "审计签名:\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名:未登记(dept set-signing-key)" : "audit signing key: none (dept set-signing-key)")))
+            Terminal.print("      " + (signing.map { zh ? "审计签名：\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名：未登记（dept set-signing-key）" : "audit signing key: none (dept set-signing-key)")))
         }
         Terminal.print(zh ? "销售人员：" : "Salespeople:")
         for s in r.salespeople { Terminal.print("  \(s.name)  \(s.archive)") }

@@ -60,9 +60,9 @@ private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
 /// Where the use was logged besides the archive (DEPARTMENT.md §7.2).
 func tellAuditLog(_ opened: EscrowAccess.Opened) {
     if let log = opened.auditLog {
-        Terminal.stderr(L("This use is also signed into the department's audit log (\(log)).\n", "此次使用已同时签名记入部门审计日志(\(log))。\n").text)
+        Terminal.stderr(L("This use is also signed into the department's audit log (\(log)).\n", "此次使用已同时签名记入部门审计日志（\(log)）。\n").text)
     } else {
-        Terminal.stderr(L("No department folder: this use is recorded only in the archive (no audit log).\n", "未找到部门文件夹:此次使用仅记入档案,没有审计日志。\n").text)
+        Terminal.stderr(L("No department folder: this use is recorded only in the archive (no audit log).\n", "未找到部门文件夹：此次使用仅记入档案，没有审计日志。\n").text)
     }
 }
 
@@ -273,7 +273,7 @@ struct EscrowUpdate: VaultCommand {
         for d in update.departed { Terminal.print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
         if update.plan.holders.isEmpty {
             print(Terminal.red(L("The registry lists no manager: after this, no manager can open this archive, and a forgotten password cannot be recovered.",
-                                 "部门名册中没有任何经理:应用后将没有经理能打开本档案,一旦忘记密码将无法恢复。").text))
+                                 "部门名册中没有任何经理：应用后将没有经理能打开本档案，一旦忘记密码将无法恢复。").text))
         }
         Terminal.print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
               : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 位经理共同操作才能打开本档案。").text)

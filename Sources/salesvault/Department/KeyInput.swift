@@ -38,7 +38,7 @@ struct AdminKeyOptions: ParsableArguments {
     static func load(_ adminKey: String, passphraseFile: String?) throws -> Curve25519.Signing.PrivateKey {
         let text = try KeyFile.open(try KeyFile.read(adminKey)) {
             PasswordInput.secureBytes(try PasswordInput.read(file: passphraseFile, fd: nil,
-                                                             prompt: L("Passphrase for \(adminKey): ", "\(adminKey) 的口令:"), confirm: false))
+                                                             prompt: L("Passphrase for \(adminKey): ", "\(adminKey) 的口令："), confirm: false))
         }
         return try KeyFile.parseAdmin(text)
     }
@@ -76,7 +76,7 @@ func rekeyPlan(_ vault: Vault, path: String) throws -> Vault.EscrowPlan? {
     if !result.departedKept.isEmpty {
         let names = result.departedKept.map { "\($0.name) (\(KeyFile.fingerprint($0.recipient.rawRepresentation)))" }.joined(separator: Language.current == .zh ? "、" : ", ")
         Terminal.stderr(Terminal.yellow(L("warning: the department removed \(names), but you have not confirmed it: they keep their access with the new data key. Run: salesvault escrow update \(path) (it shows the removal and asks), then salesvault rekey \(path)",
-                                          "警告:部门已移除 \(names),但您尚未确认此变更:新数据密钥仍保留其访问权限。请运行:salesvault escrow update \(path)(会显示该变更并请您确认),然后运行 salesvault rekey \(path)").text) + "\n")
+                                          "警告：部门已移除 \(names)，但您尚未确认此变更：新数据密钥仍保留其访问权限。请运行：salesvault escrow update \(path)（会显示该变更并请您确认），然后运行 salesvault rekey \(path)").text) + "\n")
     }
     return result.plan
 }

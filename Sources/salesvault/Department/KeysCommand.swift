@@ -57,8 +57,8 @@ struct KeyOutputOptions: ParsableArguments {
                 "私钥：\(keyPath)（受口令保护；请备份，例如存入保险柜中的 U 盘）").text)
         Terminal.print(L("Public key:  \(pubPath)", "公钥：\(pubPath)").text)
         Terminal.print("             \(publicLine)")
-        Terminal.print(L("Fingerprint: \(fingerprint)", "指纹:  \(fingerprint)").text)
-        Terminal.print(L("Signing key: \(signingKey) (audit log; derived from this key, no other file)", "签名公钥:\(signingKey)(用于审计日志;由此密钥派生,无需另存文件)").text)
+        Terminal.print(L("Fingerprint: \(fingerprint)", "指纹：\(fingerprint)").text)
+        Terminal.print(L("Signing key: \(signingKey) (audit log; derived from this key, no other file)", "签名公钥：\(signingKey)（用于审计日志；由此密钥派生，无需另存文件）").text)
     }
 }
 
@@ -119,10 +119,10 @@ struct KeysShow: VaultCommand {
         let (kind, publicString, raw): (L, String, [UInt8])
         if let line = lines.first, line.hasPrefix("age1") {
             let k = try KeyFile.parseRecipient(line)
-            (kind, publicString, raw) = (L("manager escrow key (public)", "经理托管密钥(公钥)"), line, k.rawRepresentation)
+            (kind, publicString, raw) = (L("manager escrow key (public)", "经理托管密钥（公钥）"), line, k.rawRepresentation)
         } else if let line = lines.first, line.hasPrefix("svmanager1") {
             let k = try ManagerSigningKey.parse(line)
-            (kind, publicString, raw) = (L("manager signing key (audit log, public)", "经理签名公钥(审计日志)"), line, k.rawRepresentation)
+            (kind, publicString, raw) = (L("manager signing key (audit log, public)", "经理签名公钥（审计日志）"), line, k.rawRepresentation)
         } else if let line = lines.first, line.hasPrefix("svadmin1") {
             let k = try KeyFile.parseAdminPublic(line)
             (kind, publicString, raw) = (L("administrator signing key (public)", "管理员签名密钥（公钥）"), line, k.rawRepresentation)
@@ -133,9 +133,9 @@ struct KeysShow: VaultCommand {
             let k = try KeyFile.parseAdmin(text)
             (kind, publicString, raw) = (L("administrator signing key (secret)", "管理员签名密钥（私钥）"), KeyFile.adminPublicString(k.publicKey), k.publicKey.rawRepresentation)
         }
-        Terminal.print(L("Kind:        ", "类型:  ").text + kind.text)
-        Terminal.print(L("Public key:  ", "公钥:  ").text + publicString)
-        Terminal.print(L("Fingerprint: ", "指纹:  ").text + KeyFile.fingerprint(raw))
+        Terminal.print(L("Kind:        ", "类型：").text + kind.text)
+        Terminal.print(L("Public key:  ", "公钥：").text + publicString)
+        Terminal.print(L("Fingerprint: ", "指纹：").text + KeyFile.fingerprint(raw))
         // A manager's signing key (DEPARTMENT.md §7.1): derived from a secret key, or the .pub comment.
         var signing: Curve25519.Signing.PublicKey?
         if lines.contains(where: { $0.hasPrefix("AGE-SECRET-KEY-1") }) {
@@ -144,7 +144,7 @@ struct KeysShow: VaultCommand {
             signing = try ManagerSigningKey.parsePubFile(text).signingKey
         }
         if let signing {
-            Terminal.print(L("Signing key: ", "签名公钥:").text + ManagerSigningKey.string(signing) + "  " + KeyFile.fingerprint(signing.rawRepresentation))
+            Terminal.print(L("Signing key: ", "签名公钥：").text + ManagerSigningKey.string(signing) + "  " + KeyFile.fingerprint(signing.rawRepresentation))
         }
     }
 }

@@ -48,13 +48,13 @@ enum OwnerUnlock {
     static func confirmRemoval(_ removed: [UnlockReview.PendingManager], path: String, remaining: Int) -> UnlockReview.RemovalAnswer {
         guard Terminal.canAsk else { return .noTerminal }
         Terminal.stderr(Terminal.yellow(L("The department's registry removes these managers from the escrow of \(path):",
-                                          "部门名册将以下经理从 \(path) 的托管中移除:").text) + "\n")
+                                          "部门名册将以下经理从 \(path) 的托管中移除：").text) + "\n")
         for m in removed { Terminal.stderr("  - \(Terminal.cell(m.name))  \(m.fingerprint)\n") }
         if removed.count >= remaining {
             Terminal.stderr(Terminal.red(L("No manager would be able to open this archive any more: if you forget your password, nobody can recover it.",
-                                           "移除后将没有任何经理能打开本档案:一旦忘记密码,任何人都无法恢复。").text) + "\n")
+                                           "移除后将没有任何经理能打开本档案：一旦忘记密码，任何人都无法恢复。").text) + "\n")
         }
-        return Terminal.confirm(L("Check with your manager that this is right. Remove their access? [y/N] ", "请先与经理核实此变更。确认移除其访问权限?[y/N] "))
+        return Terminal.confirm(L("Check with your manager that this is right. Remove their access? [y/N] ", "请先与经理核实此变更。确认移除其访问权限？[y/N] "))
             ? .apply : .decline
     }
 
@@ -73,20 +73,20 @@ enum OwnerUnlock {
             return
         case .departedRemoved(let who):
             text = L("The department removed \(names(who)): their escrow slot was removed from this archive.",
-                     "部门已移除 \(names(who)):其托管权限已从本档案删除。").text
+                     "部门已移除 \(names(who))：其托管权限已从本档案删除。").text
         case .departedStillHold(let who, let removed, let asked):
             var lines = [L("The department removed \(names(who)), who can still open this archive (not applied: \(asked ? "you said no" : "removals are applied only when you confirm them")):",
-                           "部门已移除 \(names(who)),但此人仍可打开本档案(未应用:\(asked ? "您选择了不移除" : "移除须经您本人确认")):").text]
+                           "部门已移除 \(names(who))，但此人仍可打开本档案（未应用：\(asked ? "您选择了不移除" : "移除须经您本人确认")）：").text]
             for m in removed { lines.append("  - \(m.name)  \(m.fingerprint)") }
             lines.append(L("Check with your manager, then run: salesvault escrow update \(path) (it shows the change and asks)",
-                           "请与经理核实后运行:salesvault escrow update \(path)(会再次显示变更并请您确认)").text)
+                           "请与经理核实后运行：salesvault escrow update \(path)（会再次显示变更并请您确认）").text)
             text = lines.joined(separator: "\n")
         case .administratorRotated(let from, let to, let repinned):
             text = repinned
                 ? L("The department's administrator key was handed over (signed by the old key): \(from) → \(to). This archive now trusts the new key; compare its fingerprint with your administrator.",
-                    "部门管理员密钥已交接(有原密钥签名):\(from) → \(to)。本档案现已改为信任新密钥;请与管理员核对新指纹。").text
+                    "部门管理员密钥已交接（有原密钥签名）：\(from) → \(to)。本档案现已改为信任新密钥；请与管理员核对新指纹。").text
                 : L("The department's administrator key was handed over (signed by the old key): \(from) → \(to). Your next change pins the new key; compare its fingerprint with your administrator.",
-                    "部门管理员密钥已交接(有原密钥签名):\(from) → \(to)。您下次修改档案时将改为信任新密钥;请与管理员核对新指纹。").text
+                    "部门管理员密钥已交接（有原密钥签名）：\(from) → \(to)。您下次修改档案时将改为信任新密钥；请与管理员核对新指纹。").text
         case .escrowChangePending(let added, let threshold):
             var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更，但尚未应用到本档案：").text]
             for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }
@@ -133,18 +133,18 @@ enum OwnerUnlock {
             let what = e.action == "resetPassword" ? L("password reset", "重置密码") : e.action == "export" ? L("plaintext export", "导出明文副本") : L("read-only open", "只读打开")
             let day = Format.date(e.time)
             Terminal.stderr(Terminal.red(L("WARNING: an escrow use by \(e.manager) on \(day) (\(what.en)) is in the department's audit log but missing from the archive: the archive was altered or put back (log entry \(e.entry), \(audit.path))",
-                                           "警告:部门审计日志中记录了 \(e.manager) 于 \(day) 的托管调阅(\(what.zh)),但档案中没有这条记录:档案已被篡改或被换回旧副本(日志第 \(e.entry) 条,\(audit.path))").text) + "\n")
+                                           "警告：部门审计日志中记录了 \(e.manager) 于 \(day) 的托管调阅（\(what.zh)），但档案中没有这条记录：档案已被篡改或被换回旧副本（日志第 \(e.entry) 条，\(audit.path)）").text) + "\n")
         }
         if audit.altered > 0 {
             Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) has \(audit.altered) line(s) that do not verify (bad signature, malformed or out of chain): it was altered; tell the general manager",
-                                           "警告:部门审计日志 \(audit.path) 中有 \(audit.altered) 行无法核验(签名错误、格式错误或链条断开),日志已被改动;请告知总经理").text) + "\n")
+                                           "警告：部门审计日志 \(audit.path) 中有 \(audit.altered) 行无法核验（签名错误、格式错误或链条断开），日志已被改动；请告知总经理").text) + "\n")
         }
         if audit.unregistered > 0 {
             Terminal.stderr(Terminal.yellow(L("The department's audit log has \(audit.unregistered) entry(ies) signed by keys the registry does not list for that manager: not trusted (run salesvault dept audit to see them)",
-                                              "部门审计日志中有 \(audit.unregistered) 条记录的签名密钥不在部门名册中(或与该经理登记的不符),不予采信(可运行 salesvault dept audit 查看)").text) + "\n")
+                                              "部门审计日志中有 \(audit.unregistered) 条记录的签名密钥不在部门名册中（或与该经理登记的不符），不予采信（可运行 salesvault dept audit 查看）").text) + "\n")
         }
         if let reason = audit.unreadable {
-            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log could not be read: \(reason)", "警告:无法读取部门审计日志:\(reason)").text) + "\n")
+            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log could not be read: \(reason)", "警告：无法读取部门审计日志：\(reason)").text) + "\n")
         }
     }
 

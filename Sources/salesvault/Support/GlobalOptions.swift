@@ -34,7 +34,7 @@ struct PasswordOptions: ParsableArguments {
     /// Asks for (or reads) the password of `path` and unlocks it.
     /// `askRemovals` false: the command shows and asks about removed managers itself (`escrow update`).
     func unlock(_ path: String, access: Vault.Access = .readOnly, remindAlways: Bool = false, askRemovals: Bool = true) throws -> Vault {
-        let secret = try read(prompt: L("Password for \(path): ", "\(path) 的密码:"))
+        let secret = try read(prompt: L("Password for \(path): ", "\(path) 的密码："))
         let vault = try Vault.open(path: path, password: PasswordInput.secureBytes(secret), access: access)
         OwnerUnlock.warnIfAltered(vault, path: path)
         if vault.unfinishedBytes > 0 {

@@ -147,10 +147,10 @@ enum HelpZH {
               salesvault undo B42
             """,
         "dept rotate-admin": """
-            现任管理员密钥(--admin-key)签署一份交接声明,指定新密钥(--new-admin-key,文件不存在时自动生成)
-            以及新密钥开始签名的版本号;部门名册的下一个版本带上这份声明,并由新密钥签名。信任原密钥的档案
-            会认可这份声明:向所有人显示新指纹,并在其下次修改档案时改为信任新密钥。此后原密钥签署的名册
-            一律不被接受:请将原密钥离线保存或销毁。密钥可能被盗时,交接并不能吊销它(DEPARTMENT.md §3.7)。
+            现任管理员密钥（--admin-key）签署一份交接声明，指定新密钥（--new-admin-key，文件不存在时自动生成）
+            以及新密钥开始签名的版本号；部门名册的下一个版本带上这份声明，并由新密钥签名。信任原密钥的档案
+            会认可这份声明：向所有人显示新指纹，并在其下次修改档案时改为信任新密钥。此后原密钥签署的名册
+            一律不被接受：请将原密钥离线保存或销毁。密钥可能被盗时，交接并不能吊销它（DEPARTMENT.md §3.7）。
 
             示例
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
@@ -448,32 +448,32 @@ enum HelpZH {
         "Register a salesperson (their archive is archives/NAME.svault, created by `salesvault init --department`).": "登记销售人员（其档案为 archives/姓名.svault，用 salesvault init --department 创建）。",
         "The salesperson's name (the archive's owner).": "销售人员姓名（档案所有人）。",
         "Set the escrow threshold and the password-rotation rule.": "设置托管所需经理人数和定期更换密码的规定。",
-        "Managers needed together to open an archive (1 = any one alone).": "调阅档案须几名经理共同参与(1 = 任一经理可单独调阅)。",
-        "Days after a password change when reminders start (7–729).": "改密码后第几天开始提醒(7–729)。",
-        "Days after a password change when it is overdue (up to 730).": "改密码后第几天算逾期(最多 730)。",
-        "No periodic rotation (every compliance report says so).": "不要求定期更换密码(每份合规报告都会注明)。",
-        "Periodic rotation again (with the days given or the defaults).": "恢复定期更换密码(按给出的天数或默认天数)。",
-        "The time zone the department counts days in: an IANA name such as Asia/Shanghai (the default) or Asia/Hong_Kong.": "部门计日所用的时区:IANA 名称,如 Asia/Shanghai(默认)或 Asia/Hong_Kong。",
-        "The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).": "档案合规所需的最低 scrypt 成本 2^N(默认并建议 17;只有测试部门才可降低)。",
-        "The manager roles that receive the weekly reports, separated by commas (default: general manager, sales director / 总经理, 销售总监).": "接收周报的经理职务,用逗号分隔(默认:总经理、销售总监)。",
-        "The hour on Friday (department time) the weekly report is due (default 18).": "周五几点前提交周报(部门时间,默认 18 点)。",
-        "The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).": "A 类客户超过几天未联系即列入今日待办和周报的风险预警(默认 7 天)。",
-        "The same for B customers (default 14).": "B 类客户的联系间隔,含义同上(默认 14 天)。",
-        "Show the registry (after checking its signature).": "查看部门名册(先核验签名)。",
-        "Hand the department over to a new administrator key (signed by the current one).": "把部门交接给新的管理员密钥(由现任密钥签署交接声明)。",
-        "The new administrator key file (created if it does not exist).": "新管理员密钥文件(不存在时自动生成)。",
+        "Managers needed together to open an archive (1 = any one alone).": "调阅档案须几名经理共同参与（1 = 任一经理可单独调阅）。",
+        "Days after a password change when reminders start (7–729).": "改密码后第几天开始提醒（7–729）。",
+        "Days after a password change when it is overdue (up to 730).": "改密码后第几天算逾期（最多 730）。",
+        "No periodic rotation (every compliance report says so).": "不要求定期更换密码（每份合规报告都会注明）。",
+        "Periodic rotation again (with the days given or the defaults).": "恢复定期更换密码（按给出的天数或默认天数）。",
+        "The time zone the department counts days in: an IANA name such as Asia/Shanghai (the default) or Asia/Hong_Kong.": "部门计日所用的时区：IANA 名称，如 Asia/Shanghai（默认）或 Asia/Hong_Kong。",
+        "The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).": "档案合规所需的最低 scrypt 成本 2^N（默认并建议 17；只有测试部门才可降低）。",
+        "The manager roles that receive the weekly reports, separated by commas (default: general manager, sales director / 总经理, 销售总监).": "接收周报的经理职务，用逗号分隔（默认：总经理、销售总监）。",
+        "The hour on Friday (department time) the weekly report is due (default 18).": "周五几点前提交周报（部门时间，默认 18 点）。",
+        "The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).": "A 类客户超过几天未联系即列入今日待办和周报的风险预警（默认 7 天）。",
+        "The same for B customers (default 14).": "B 类客户的联系间隔，含义同上（默认 14 天）。",
+        "Show the registry (after checking its signature).": "查看部门名册（先核验签名）。",
+        "Hand the department over to a new administrator key (signed by the current one).": "把部门交接给新的管理员密钥（由现任密钥签署交接声明）。",
+        "The new administrator key file (created if it does not exist).": "新管理员密钥文件（不存在时自动生成）。",
         "Read the new administrator key's passphrase from the first line of this file.": "从该文件第一行读取新管理员密钥的口令。",
-        "With --department: the administrator's fingerprint, as your administrator told you (spaces optional); without a terminal it is required.": "与 --department 同用:管理员告诉您的管理员指纹(空格可省略);不在终端上运行时必须提供。",
-        "Register a manager's audit-log signing key (from their .pub file or svmanager1…).": "登记经理的审计日志签名公钥(取自其 .pub 文件或 svmanager1… 字符串)。",
-        "The manager's public key file (NAME.pub) with its signing-key line.": "经理的公钥文件(姓名.pub),其中须有签名公钥一行。",
+        "With --department: the administrator's fingerprint, as your administrator told you (spaces optional); without a terminal it is required.": "与 --department 同用：管理员告诉您的管理员指纹（空格可省略）；不在终端上运行时必须提供。",
+        "Register a manager's audit-log signing key (from their .pub file or svmanager1…).": "登记经理的审计日志签名公钥（取自其 .pub 文件或 svmanager1… 字符串）。",
+        "The manager's public key file (NAME.pub) with its signing-key line.": "经理的公钥文件（姓名.pub），其中须有签名公钥一行。",
         "The signing key itself.": "签名公钥本身。",
-        "The manager's audit-log signing key (svmanager1…), when the .pub file has none.": "经理的审计日志签名公钥(svmanager1…),在 .pub 文件中没有时填写。",
-        "List the department's audit log of escrow uses, verified and compared with the archives (no key needed).": "列出部门托管调阅审计日志,逐条核验签名并与档案比对(无需任何密钥)。",
+        "The manager's audit-log signing key (svmanager1…), when the .pub file has none.": "经理的审计日志签名公钥（svmanager1…），在 .pub 文件中没有时填写。",
+        "List the department's audit log of escrow uses, verified and compared with the archives (no key needed).": "列出部门托管调阅审计日志，逐条核验签名并与档案比对（无需任何密钥）。",
         "Only this salesperson's archive.": "只看该销售人员的档案。",
-        "Managers' escrow keys: generate, import from age-keygen, show fingerprints.": "经理的托管密钥:生成、从 age-keygen 导入、查看指纹。",
-        "Generate a manager's escrow key (NAME.key and NAME.pub).": "为经理生成托管密钥(姓名.key 和 姓名.pub)。",
-        "Directory for NAME.key and NAME.pub (default: the current one).": "姓名.key 和 姓名.pub 存放的文件夹(默认当前文件夹)。",
-        "Read the new passphrase from the first line of this file (else asked twice).": "从该文件第一行读取新口令(否则询问两次)。",
+        "Managers' escrow keys: generate, import from age-keygen, show fingerprints.": "经理的托管密钥：生成、从 age-keygen 导入、查看指纹。",
+        "Generate a manager's escrow key (NAME.key and NAME.pub).": "为经理生成托管密钥（姓名.key 和 姓名.pub）。",
+        "Directory for NAME.key and NAME.pub (default: the current one).": "姓名.key 和 姓名.pub 存放的文件夹（默认当前文件夹）。",
+        "Read the new passphrase from the first line of this file (else asked twice).": "从该文件第一行读取新口令（否则询问两次）。",
         "Import an age-keygen identity file as a manager's escrow key.": "把 age-keygen 生成的身份文件导入为经理的托管密钥。",
         "The age identity file.": "age 身份文件。",
         "Show a key's public form and fingerprint (a .pub file, an age1…/svadmin1… string, or a secret key file).": "查看密钥的公开形式和指纹（.pub 文件、age1…/svadmin1… 字符串或私钥文件）。",
