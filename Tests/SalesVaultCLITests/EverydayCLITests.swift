@@ -215,3 +215,72 @@ extension EverydayCLITests {
         }
     }
 }
+
+extension EverydayCLITests {
+    /// The command paths under `words`, read from the English help's SUBCOMMANDS section, so that a
+    /// command added later is walked too: ["dept"], ["dept", "init"], … (`words` itself first).
+    func commandPaths(under words: [String] = []) throws -> [[String]] {
+        let r = try runTool(["--lang", "en"] + words + ["--help"], environment: env.merging(["COLUMNS": "10000"]) { $1 })
+        XCTAssertEqual(r.status, 0, "\(words): \(r.stderr)")
+        var paths = [words]
+        var inSubcommands = false
+        for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "SUBCOMMANDS:" { inSubcommands = true; continue }
+            guard inSubcommands else { continue }
+            if line.isEmpty { break }
+            // "  name    abstract" (wrapped abstracts continue further in, the footnote says "See").
+            guard line.hasPrefix("  "), line.dropFirst(2).first != " ", !line.hasPrefix("  See '") else { continue }
+            guard let name = line.dropFirst(2).split(separator: " ").first, name != "help" else { continue }
+            paths += try commandPaths(under: words + [String(name)])
+        }
+        return paths
+    }
+
+    /// The help's lines between the overview and the usage line: the notes and examples (the
+    /// `discussion` of the command's configuration), empty lines and a wrapped overview left out.
+    func notesAndExamples(_ help: String, overview: String, usage: String) -> [Substring] {
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(overview) }),
+              let end = lines.firstIndex(where: { $0.hasPrefix(usage) }), start < end else { return [] }
+        // The overview may wrap: the notes start after the first empty line.
+        let afterOverview = lines[(start + 1)..<end].drop { !$0.isEmpty }
+        return afterOverview.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// Under --lang zh, no command's notes and examples are left in English: for every command whose
+    /// English help has them, the Chinese help has Chinese ones instead (HelpZH.discussions), with
+    /// at least as many example command lines, and without the English first line or English prose.
+    func testEveryCommandsNotesAndExamplesAreInChinese() throws {
+        let paths = try commandPaths()
+        // The walk reaches the whole tree (a broken parse would pass trivially).
+        for expected in [[], ["dept", "policy"], ["keys", "import"], ["escrow", "verify"], ["report", "weekly"], ["import"], ["unlock"]] {
+            XCTAssertTrue(paths.contains(expected), "\(expected) not walked: \(paths)")
+        }
+        XCTAssertGreaterThan(paths.count, 60, "\(paths)")
+        let han = { (s: Substring) in s.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        // English prose: five or more words in a row (command lines are left out before this test).
+        let prose = try NSRegularExpression(pattern: "[A-Za-z]+(?: [A-Za-z]+){4,}")
+        let isExample = { (line: Substring) in line.hasPrefix("  salesvault ") || line.hasPrefix("  printf ") }
+        var withNotes = 0
+        for words in paths {
+            let en = try runTool(["--lang", "en"] + words + ["--help"], environment: env.merging(["COLUMNS": "10000"]) { $1 })
+            XCTAssertEqual(en.status, 0, "\(words): \(en.stderr)")
+            let english = notesAndExamples(en.stdout, overview: "OVERVIEW: ", usage: "USAGE: ")
+            guard let first = english.first else { continue }
+            withNotes += 1
+            let r = try runTool(["--lang", "zh"] + words + ["--help"], environment: env)
+            XCTAssertEqual(r.status, 0, "\(words)")
+            let chinese = notesAndExamples(r.stdout, overview: "概述:", usage: "用法:")
+            let label = "salesvault --lang zh \(words.joined(separator: " ")) --help (HelpZH.discussions[\"\(words.joined(separator: " "))\"])"
+            XCTAssertTrue(chinese.contains(where: han), "\(label): no Chinese notes and examples\n\(r.stdout)")
+            XCTAssertFalse(r.stdout.contains(first.trimmingCharacters(in: .whitespaces)), "\(label): English left: \(first)")
+            for line in chinese where !isExample(line) {
+                let s = String(line)
+                XCTAssertFalse(prose.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil, "\(label): English prose left: \(line)")
+            }
+            XCTAssertGreaterThanOrEqual(chinese.filter(isExample).count, english.filter(isExample).count,
+                                        "\(label): examples missing\n\(chinese.joined(separator: "\n"))")
+        }
+        XCTAssertGreaterThan(withNotes, 30, "commands with notes found in the English help")
+    }
+}

@@ -155,6 +155,278 @@ enum HelpZH {
             示例
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
+        "customer grade": """
+            制度 6.2(2)：每次调整等级，连同调整结果和存在的问题，都要写入工作汇报。--result 和 --problem
+            可以在调整等级时一并填写，也可以事后补充（补充时不写新等级）。
+
+            示例
+              salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "进入短名单" --problem "价格压力大"
+              salesvault customer grade 华东电力 --result "技术交流通过" --problem "对方预算未批"
+            """,
+        // The archive itself
+        "init": """
+            密码在终端输入两次（或用 --password-file / --password-fd 读取）。
+            密码至少 10 个字符（汉字按 2 个计），不能是常见密码，也不能是您的姓名。
+            scrypt 成本按本机校准（约 0.5–1 秒）。
+
+            示例
+              salesvault init zhangwei.svault --owner 张伟
+              salesvault init test.svault --owner Test --password-file pw.txt --insecure-kdf-cost 10
+              salesvault init --department 华东销售部 --owner 张伟   （即 archives/张伟.svault，含托管）
+            """,
+        "status": """
+            只读取明文的档案头，所以不需要密码。这里显示的内容未经认证，要用密码核验请运行 verify。
+            密码已用天数按部门时区的日历日计算（默认 Asia/Shanghai）。
+            档案被截断时退出状态为 4，加不加 --json 都一样。
+
+            示例
+              salesvault status zhangwei.svault
+              salesvault status zhangwei.svault --json
+            """,
+        "verify": """
+            核验密码、两个档案头副本和每一条记录。只有全部真实、完整，退出状态才为 0。
+
+            示例
+              salesvault verify zhangwei.svault
+              salesvault verify zhangwei.svault --password-file pw.txt
+            """,
+        "passwd": """
+            先输入当前密码，再输入两次新密码。数据密钥不变，所以耗时与档案大小无关；但文件的旧副本
+            仍能用旧密码打开，要让旧副本失效，请运行 rekey。
+
+            示例
+              salesvault passwd zhangwei.svault
+              salesvault passwd zhangwei.svault --password-file old.txt --new-password-file new.txt
+            """,
+        "rekey": """
+            更换后，文件的旧副本和旧密码对新文件都不再起作用。密码保持不变。新文件一次性替换旧文件，
+            不会出现只替换一半的情况。
+
+            示例
+              salesvault rekey zhangwei.svault
+            """,
+        "repair": """
+            程序崩溃或磁盘写满后，档案末尾可能留下一段没有完成的保存，或有一个档案头副本已经过时。
+            repair 先说明要做什么，请您确认，再把整个文件复制为 ARCHIVE.backup-DATE，然后修复。
+
+            示例
+              salesvault repair zhangwei.svault
+              salesvault repair zhangwei.svault --yes --password-file pw.txt
+            """,
+        // Import, export, reports
+        "import": """
+            先显示预览：哪些是新增、更新、重复或不合格，每个问题都注明所在的行、列和取值。
+            导入要么全部成功，要么一行也不导入（有一行不合格就什么都不导入，除非加 --only-valid）；
+            整次导入保存为一次更改，可用 salesvault undo 撤销。
+            文件编码自动识别（UTF-8、UTF-16，以及中文版 Excel 保存 CSV 时用的 GB18030/GBK）。
+            加了密码的工作簿（Excel、WPS、LibreOffice）在内存中解密：密码在终端询问（不回显），
+            或用 --workbook-password-file 读取。
+
+            示例
+              salesvault import 客户.xlsx -a 张伟.svault --dry-run
+              salesvault import 客户档案.xlsx -a 张伟.svault --workbook-password-file 工作簿密码.txt
+              salesvault import 客户.csv -a 张伟.svault --rejects 未导入.csv
+              salesvault import 旧客户.csv -a 张伟.svault --on-duplicate skip
+              salesvault import --template all --out 导入模板.xlsx
+            """,
+        "export": """
+            加 --encrypt 时，工作簿用您设定的密码加密（AES-256，与 Excel 2010 及以后版本相同；Excel、WPS 和
+            LibreOffice 输入密码即可打开），明文只存在于内存中。密码请另行告知收件人，切勿随文件一起发送，
+            也不要用档案密码。
+            文件以权限 0600 一次写成（不会只写一半）；文件已存在时，只有加 --force 才会覆盖。绝密字段
+            （联系人个人背景）只有加 --include-secret 才导出。每次导出都记入档案（导出了什么、多少行、
+            文件的 SHA-256）；经理通过托管导出，记为一次托管访问。
+
+            示例
+              salesvault export -a 张伟.svault                          （全部内容，一个工作簿）
+              salesvault export -a 张伟.svault --kind customers --format csv --out 客户.csv
+              salesvault export -a 张伟.svault --format csv --kind log --encoding gb18030
+              salesvault export -a 张伟.svault --encrypt --out 张伟-客户档案.xlsx     （会询问工作簿密码）
+              salesvault escrow open 张伟.svault --identity 李经理.key -- export --out 张伟-交接.xlsx
+            """,
+        "report": """
+            制度 6.5(6)：每周五把本周的档案报送总经理和销售总监，本周新增的内容用颜色标出。
+
+            示例
+              salesvault report weekly -a 张伟.svault                      （本周，XLSX 文件）
+              salesvault report weekly -a 张伟.svault --week 2026-W48 --format html --out 周报.html
+              salesvault report submit -a 华东销售部/archives/张伟.svault   （加密提交给经理）
+              salesvault report department 华东销售部 --identity 王总.key
+            """,
+        "report weekly": """
+            周次按 ISO 周计（周一至周日），以部门时区为准（部门没有另行规定时为 Asia/Shanghai）；
+            周报内容取自档案的变更历史。附录是截至周末的档案：本周新增的行标为绿色，本周修改的单元格标为黄色，
+            另有“本周变更”一列（新增 / 修改），便于黑白打印。
+            正式提交周报请用 report submit：它把周报加密发给经理。
+
+            加 --encrypt 时，工作簿用您设定的密码加密（AES-256，与 Excel、WPS 相同），供用 Excel 而不是
+            salesvault unseal 打开周报的经理使用；明文只在内存中。密码请另行告知，切勿随文件一起发送。
+
+            示例
+              salesvault report weekly -a 张伟.svault
+              salesvault report weekly -a 张伟.svault --week 2026-W48 --format html --out 周报.html
+              salesvault report weekly -a 张伟.svault --encrypt --out 周报-给王总.xlsx
+            """,
+        "report submit": """
+            周报（XLSX 和 HTML，另附一份供部门汇总用的摘要）在内存中用部门总经理和销售总监（或部门规定的
+            其他接收职务）的公钥加密，写到 <department>/reports/<week>/ 下，明文不落盘。提交的内容就此固定：
+            其 SHA-256 记入您档案的变更历史；再次提交会在旁边另存一个新版本。
+
+            示例
+              salesvault report submit -a 华东销售部/archives/张伟.svault
+              salesvault report submit -a 华东销售部/archives/张伟.svault --week 2026-W48
+            """,
+        "report department": """
+            每名销售人员：按时提交、逾期提交还是未提交，新增客户、等级调整、跟进次数、在谈项目、未结案投诉；
+            部门销售漏斗；未提交周报的人员；同时出现在多名销售人员周报中的客户（撞单）。
+
+            示例
+              salesvault report department 华东销售部 --identity 王总.key
+              salesvault report department 华东销售部 --week 2026-W48 --identity 王总.key --out 汇总.xlsx
+            """,
+        // Managers' keys, the department, escrow, compliance
+        "keys": """
+            经理的密钥是 age 编码的 X25519 身份（公钥 age1…，私钥 AGE-SECRET-KEY-1…）。私钥文件本身就是
+            用口令加密的 age 文件：age -d 姓名.key 可输出其中的身份。把密钥加入部门之前，请先打电话核对指纹。
+
+            示例
+              salesvault keys generate 李经理 --dir keys
+              salesvault keys import my-age-key.txt --name 王总
+              salesvault keys show keys/李经理.pub
+            """,
+        "keys import": """
+            该文件可以是未加密的（即 age-keygen 直接生成的），也可以是已用 age 口令加密过的。
+            """,
+        "dept": """
+            department.json 由管理员的 Ed25519 密钥签名（签名在 department.sig 中），每次修改都重新签名。
+            档案在创建时固定这把密钥，不接受未经它签名的名册。
+
+            示例
+              salesvault dept init 华东销售部 --name 华东区销售部 --admin-key admin.key
+              salesvault dept add-manager 华东销售部 李经理 --pub keys/李经理.pub --role 部门经理 --admin-key admin.key
+              salesvault dept add-salesperson 华东销售部 张伟 --admin-key admin.key
+              salesvault dept policy 华东销售部 --threshold 2 --admin-key admin.key
+              salesvault dept show 华东销售部
+            """,
+        "dept add-manager": """
+            新经理要等档案所有人下次运行 salesvault escrow update 后，才能访问其档案
+            （不会在所有人不知情时授权）。
+            """,
+        "dept policy": """
+            --threshold 1：任一经理都可单独调阅档案（默认）。
+            有两名经理时设 --threshold 2：须两人共同调阅（双人控制）。
+            定期更换密码：改密码 --remind-days 天后开始提醒（默认 90），--overdue-days 天后算逾期（默认 180）；
+            或用 --no-periodic-rotation 不要求定期更换。天数按部门时区的日历日计算：--time-zone 后跟 IANA 名称
+            （默认 Asia/Shanghai），与运行命令的机器所在时区无关。
+            salesvault unlock：--unlock-for（默认 8h，最长 24h）和 --unlock-idle（默认 15m）既是默认值，
+            也是销售人员可选的上限。--contact-a 和 --contact-b：A 类、B 类客户超过多少天未联系，
+            就列入今日待办和周报的风险预警（默认 7 天和 14 天）。
+
+            示例
+              salesvault dept policy 华东销售部 --remind-days 90 --overdue-days 180 --admin-key admin.key
+              salesvault dept policy 香港销售部 --time-zone Asia/Hong_Kong --admin-key admin.key
+              salesvault dept policy 华东销售部 --unlock-for 4h --unlock-idle 10m --admin-key admin.key
+              salesvault dept policy 华东销售部 --contact-a 5 --contact-b 10 --admin-key admin.key
+            """,
+        "escrow": """
+            每次使用都会记入档案，档案所有人下次解锁时会看到。
+
+            示例
+              salesvault escrow list archives/张伟.svault
+              salesvault escrow open archives/张伟.svault --identity 李经理.key -- customer list --grade A
+              salesvault escrow open archives/张伟.svault --identity 李经理.key --identity 王总.key   （2-of-2：进入 shell）
+              salesvault escrow open archives/张伟.svault --identity 李经理.key --keep 10m   （由会话代理保留）
+              salesvault escrow open archives/张伟.svault --manager 李经理 -- customer list   （保留期间无需密钥）
+              salesvault escrow verify archives/张伟.svault --identity 李经理.key   （完整校验，不记录）
+              salesvault escrow reset-password archives/张伟.svault --identity 李经理.key
+              salesvault escrow update archives/张伟.svault          （经理有变动后，由档案所有人运行）
+              salesvault escrow check-share archives/张伟.svault --identity 李经理.key   （k-of-n：单独核验自己的份额）
+            """,
+        "escrow open": """
+            在 -- 之后写一条要执行的只读命令（customer list、history、search 等）；不写则进入只读 shell。
+            --keep 10m：让会话代理把这次托管访问（仅限单个经理的密钥）保留一段时间（默认 10m，不超过部门规定的
+            闲置时限，且最长 1 小时）；在此期间，escrow open ARCHIVE --manager NAME -- COMMAND 无需密钥即可执行
+            只读命令。每次使用照样记入档案；salesvault lock ARCHIVE 立即撤销这项访问。
+            """,
+        "escrow verify": """
+            用您的托管槽给出的数据密钥认证两个档案头副本（两者必须一致），按档案头登记的大小核对文件大小，
+            并从第一条记录起逐条认证（含快照）。不显示档案内容，也不写入任何东西，因此不记为托管访问。
+            全部真实时退出状态为 0；档案被改动或损坏时为 4（并说明原因）；您的密钥在档案中没有托管槽时为 3。
+
+            示例
+              salesvault escrow verify archives/张伟.svault --identity 李经理.key
+              salesvault escrow verify archives/张伟.svault --identity 李经理.key --identity 王总.key   （2-of-n）
+            """,
+        "escrow update": """
+            托管门限或份额持有人有变化时，须更换数据密钥：update 会接着执行一次 rekey。
+            """,
+        "compromised": """
+            文件的旧副本（备份、邮件附件）仍能用旧密码和旧数据密钥打开，这一点无法改变。从现在起，
+            这个文件要用新密码打开，新的数据密钥也会重新为部门的托管人加密保存。
+            """,
+        "compliance": """
+            只读取档案头。全部合规时退出状态为 0；有档案密码逾期、超期从未更换、密码或数据密钥的更换日期在未来
+            或早于档案创建、缺少托管、须更换数据密钥或无法读取时为 9；只是“应更换”（due）不算不合规。
+            加 --verify 时，还会用您的托管密钥对每个档案做完整校验（两个档案头副本、文件大小、每一条记录）：
+            有档案被改动或损坏时为 4。适合放进 cron 定时运行。
+
+            天数按部门时区的日历日计算（dept policy --time-zone，默认 Asia/Shanghai），与本机时区无关：
+            --as-of 给出的日期就按这个日历日计，不做时区换算。
+
+            示例
+              salesvault compliance 华东销售部
+              salesvault compliance 华东销售部 --as-of 2027-03-31 --csv > rotation.csv
+              salesvault compliance 华东销售部 --verify --identity 李经理.key
+            """,
+        "reminders": """
+            按部门规定，在每个档案的提醒日和逾期日各生成一个全天事件。再次导入该文件会更新这些事件（UID 不变）。
+
+            示例
+              salesvault reminders --ics 华东销售部 --output rotation.ics
+              salesvault reminders --ics zhangwei.svault
+            """,
+        "unseal": """
+            可以打开用 age -r、age -p 或 age -a 生成的文件，以及 SalesVault 自己生成的 age 文件。
+            加密给密钥的文件须用 --identity 指定密钥：经理的密钥文件（姓名.key，其口令在终端询问，
+            或用 --passphrase-file 读取），或 age-keygen 生成的身份文件。
+            用口令保护的文件，口令在终端询问，或用 --password-file、--password-fd 读取。
+            明文写到 --out 指定的文件（新文件，权限 0600，一次写成）；
+            不加 --out 时写到标准输出，但标准输出不能是终端。
+            整个文件通过认证后才会写出内容。
+
+            示例
+              salesvault unseal report.xlsx.age --identity wang.key --out report.xlsx
+              salesvault unseal notes.txt.age --out notes.txt
+              salesvault unseal data.age --identity key.txt > data.csv
+            """,
+        // The session agent
+        "unlock": """
+            只输入一次密码，照常显示各项提醒，然后把解锁的档案交给您的会话代理（您自己的一个后台进程，
+            把档案保存在锁定内存中）。此后，直到您运行 salesvault lock、档案闲置达到 --idle 或过了 --for
+            的时长，您在自己的任何终端上对该档案运行 customer、contact、log、project、complaint、history、
+            search、stale、undo、import、export 和 report 命令都无需密码。passwd、rekey、compromised 和 escrow
+            仍每次都要输入密码。部门档案的默认时长和最长可选时长由部门规定（见 salesvault dept show）。
+
+            示例
+              salesvault unlock zhangwei.svault              # 早上：解锁 8 小时
+              salesvault unlock zhangwei.svault --for 2h --idle 30m
+              salesvault lock                                 # 下班时（或 lock --all）
+            """,
+        "lock": """
+            不写 ARCHIVE 时，锁定 $SALESVAULT_ARCHIVE 指定的档案。加 --all 则锁定会话代理保管的所有档案，
+            随后会话代理退出。
+
+            示例
+              salesvault lock zhangwei.svault
+              salesvault lock --all
+            """,
+        "agent": """
+            会话代理由 salesvault unlock 启动，没有已解锁的档案时自动退出（见 Docs/AGENT.md）。
+
+            示例
+              salesvault agent
+              salesvault agent --json
+            """,
     ]
 
     /// The help words of a command line (`--help`, `-h`, `help X Y`), or nil when it asks for none.
