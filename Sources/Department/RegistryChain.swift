@@ -153,21 +153,26 @@ extension Registry {
 
     /// True when the `previous` links, through `history/department.<serial>.json` (each
     /// authenticated by the digest the later version names), reach a version at most
-    /// `maxDirectStep` above `pinned` (and not below it).
+    /// `maxDirectStep` above `pinned` (and not below it). Every link goes one version back (two
+    /// after an interrupted save, §3.3) and every version it reaches is read from the history and
+    /// checked against its digest, the last one included: a `previous` is never trusted on its
+    /// own (a black-box round found one file with a `previous` naming a serial near the pin, or a
+    /// far-away one, accepted without any history).
     func linksBack(to pinned: UInt64, layout: Layout?) -> Bool {
         guard let layout else { return false }
         struct Link: Decodable { let serial: UInt64; let previous: Previous? }
         var link = previous
+        var current = serial
         var steps = 0
         while let p = link, steps < 1 << 20 {
-            guard p.serial >= pinned else { return false }
-            if p.serial - pinned <= Self.maxDirectStep { return true }
-            guard let bytes = FileManager.default.contents(atPath: layout.history(serial: p.serial)),
+            guard p.serial >= pinned, p.serial < current, current - p.serial <= 2,
+                  let bytes = FileManager.default.contents(atPath: layout.history(serial: p.serial)),
                   Self.digestHex(Array(bytes)) == p.sha256,
-                  let decoded = try? JSONDecoder().decode(Link.self, from: bytes), decoded.serial == p.serial,
-                  decoded.previous.map({ $0.serial < p.serial }) ?? true
+                  let decoded = try? JSONDecoder().decode(Link.self, from: bytes), decoded.serial == p.serial
             else { return false }
+            if p.serial - pinned <= Self.maxDirectStep { return true }
             link = decoded.previous
+            current = p.serial
             steps += 1
         }
         return false

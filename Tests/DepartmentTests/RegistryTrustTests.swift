@@ -134,6 +134,37 @@ final class RegistryTrustTests: XCTestCase {
         XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header()))
     }
 
+    func testAPreviousIsNeverTrustedWithoutItsHistoryAndLinksGoOneVersionBack() throws {
+        // Found by a black-box round: one signed file whose `previous` names a serial near the
+        // pin (no such history file, or a wrong digest) jumped the pin to 2^31.
+        let pinned = try XCTUnwrap(try header().department).registrySerial
+        let genuine = try [".json", ".sig"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/department" + $0)) }
+        var far = try Registry.load(directory: dir)
+        far.serial = Registry.maxSerial - 1
+        for named in [pinned + 4, pinned + Registry.maxDirectStep, pinned] {
+            far.previous = Registry.Previous(serial: named, sha256: String(repeating: "a", count: 64))
+            try sign(far)
+            XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header()), "previous \(named) without its history") { error in
+                XCTAssertEqual((error as? DepartmentError)?.code, .forgedRegistry)
+            }
+        }
+        // A correct link to the current version (kept in history/) but a jump of thousands in one
+        // step: refused too, since each link goes one version back (two after an interrupted save).
+        for (data, suffix) in zip(genuine, [".json", ".sig"]) { try data.write(to: URL(fileURLWithPath: dir + "/department" + suffix)) }
+        try Registry.change(directory: dir, signer: admin, now: base + 1) { $0.updatedAt = $0.updatedAt }
+        let current = try Registry.load(directory: dir)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.\(current.serial).json"))
+        far.previous = Registry.Previous(serial: current.serial, sha256: Registry.digestHex(Array(bytes)))
+        try sign(far)
+        XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header()), "a linked jump of \(far.serial - current.serial)")
+        // The same link one version up is an ordinary change: accepted.
+        var next = current
+        next.serial = current.serial + 1
+        next.previous = far.previous
+        try sign(next)
+        XCTAssertNoThrow(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+    }
+
     func testTheToolNeverSignsAJump() throws {
         XCTAssertThrowsError(try Registry.change(directory: dir, signer: admin, now: base) { $0.serial += 1_000 }) { error in
             XCTAssertTrue((error as? DepartmentError)?.reason.contains("next serial") == true, "\(error)")
