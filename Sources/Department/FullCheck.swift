@@ -50,7 +50,7 @@ public enum FullCheckText {
     public static func run(path: String, identities: [Curve25519.KeyAgreement.PrivateKey], followLinks: Bool = false) -> Result {
         func unchecked(_ e: VaultError) -> Result {
             let word = e.code == .busy ? "in use" : "unreadable"
-            let en: String, zh: String
+            var en = "", zh = ""
             switch e.code {
             case .busy:
                 en = "in use: the owner has it open (another SalesVault process holds it); run the check again when the owner has closed it"

@@ -27,7 +27,8 @@ final class ArchiveFile {
         }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Self.error(errno, "stat", path) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw Self.notRegular(path, folder: (st.st_mode & S_IFMT) == S_IFDIR) }
+        let type = st.st_mode & 0o170000  // S_IFMT
+        guard type == 0o100000 else { throw Self.notRegular(path, folder: type == 0o040000) }  // S_IFREG, S_IFDIR
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     }
 
