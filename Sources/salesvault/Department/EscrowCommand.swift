@@ -380,7 +380,10 @@ struct EscrowVerify: VaultCommand {
             the file's size against what the header commits, and every record from the first one
             (checkpoint included). Nothing is shown of the archive's content and nothing is written, so
             this is not recorded as an escrow use. Exit status 0 when everything is authentic; 4 when the
-            archive was altered or damaged (the reason is printed); 3 when your keys hold no slot.
+            archive was altered or damaged, or a given key's share is inconsistent (the reason is
+            printed); 3 when your keys hold no slot, or fewer than the k managers' keys needed. When
+            it could not be checked: 2 not found or not an archive file, 1 permission denied, 5 in
+            use (its owner has it open: run the check again when it is closed).
 
             EXAMPLES
               salesvault escrow verify archives/张伟.svault --identity 李经理.key
