@@ -271,17 +271,11 @@ public struct ComplianceReport: Codable, Sendable {
                 // The full check (FORMAT.md §7.1, DEPARTMENT.md §6): both copies, size, every record.
                 let check = FullCheckText.run(path: path, identities: identities)
                 row.verified = check.word
-                if let failure = check.problem {
+                // A failure (evidence: exit 4), or an archive that could not be checked: in use by
+                // its owner, unreadable, too few keys for a k-of-n archive (non-compliant, exit 9).
+                if let problem = check.problem {
                     row.nonCompliant = true
-                    problems.append("verify: " + failure)
-                }
-                // Each key's own share against the commitments; fewer keys than k fail loudly
-                // (FORMAT.md §5.2): "too few keys" is non-compliant (9), "share inconsistent"
-                // evidence of tampering (4).
-                if let finding = EscrowShareReview.verify(inspection, identities: identities) {
-                    if check.problem == nil || finding.verified == "share inconsistent" { row.verified = finding.verified }
-                    row.nonCompliant = true
-                    problems.append(finding.problem)
+                    problems.append("verify: " + problem)
                 }
             }
             if !problems.isEmpty { row.problem = problems.joined(separator: "; ") }
@@ -356,7 +350,8 @@ public enum DepartmentScan {
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         // The same open file, by descriptor, so it cannot be swapped after the check.
-        do { return try ArchiveInspection.inspect(path: "/dev/fd/\(fd)") } catch let e as VaultError {
+        // Without the lock: an archive its owner has open is still read (DEPARTMENT.md §6).
+        do { return try ArchiveInspection.inspect(path: "/dev/fd/\(fd)", locked: false) } catch let e as VaultError {
             throw VaultError(e.code, e.reason.replacingOccurrences(of: "/dev/fd/\(fd)", with: path), recordIndex: e.recordIndex)
         }
     }

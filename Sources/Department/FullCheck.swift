@@ -8,42 +8,105 @@ import VaultFormat
 public enum FullCheckText {
     /// The `verified` codes that are not failures.
     public static let passing: Set<String> = ["yes", "no slot"]
-    /// The codes that are no evidence of tampering (exit 4): the passing ones and "too few
-    /// keys" (fewer keys than a k-of-n archive needs: non-compliant, exit 9, FORMAT.md §5.2).
-    public static let noEvidence: Set<String> = passing.union(["too few keys"])
+    /// The codes that are no evidence of tampering (exit 4): the passing ones, "too few keys"
+    /// (fewer keys than a k-of-n archive needs: non-compliant, exit 9, FORMAT.md §5.2), and the
+    /// archives that could not be checked at all ("in use" by its owner, "unreadable": not
+    /// found, permission denied, not a regular file): non-compliant, never tampering.
+    public static let noEvidence: Set<String> = passing.union(["too few keys", "in use", "unreadable"])
 
-    /// One archive checked: the `verified` code, the failure in English (nil when it passed or
-    /// could not be checked), the same in Chinese, and the library's result when there was one.
+    /// Why an archive could not be checked (no evidence about its bytes either way).
+    public enum Unchecked: Sendable, Equatable {
+        /// The file could not be opened or read as an archive: not found, permission denied,
+        /// in use by another process (`busy`), a folder, a FIFO or a device (`notAnArchive`).
+        case file(VaultError)
+        /// A k-of-n archive and fewer holders among the keys than k.
+        case tooFewKeys(needed: Int, held: Int)
+    }
+
+    /// One archive checked: the `verified` code, the failure in English (nil when it passed),
+    /// the same in Chinese, and the library's result when there was one. `unchecked` says the
+    /// archive could not be checked (then `problem` says why, and it is no evidence of tampering);
+    /// otherwise a `problem` is a failed check: evidence from the archive's bytes.
     public struct Result: Sendable {
         public let word: String
         public let problem: String?
         public let problemZH: String?
         public let check: Vault.FullCheck?
-        public var failed: Bool { problem != nil }
+        public var unchecked: Unchecked? = nil
+        /// The owner named by the header when the full check did not run (`check` gives it otherwise).
+        public var owner: String? = nil
+        /// The check ran and found the archive altered or damaged (exit 4).
+        public var failed: Bool { problem != nil && unchecked == nil }
+        /// The check could not run (not found, unreadable, in use, not a regular file, too few keys).
+        public var couldNotCheck: Bool { unchecked != nil }
     }
 
-    /// Runs the check on the regular file at `path` (never a symbolic link or a FIFO: opened
-    /// without following links and without blocking, then checked through its descriptor).
-    public static func run(path: String, identities: [Curve25519.KeyAgreement.PrivateKey]) -> Result {
-        let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+    /// Runs the check on the regular file at `path`, opened without blocking (a FIFO must not
+    /// hang it) and checked through its descriptor. `followLinks`: a symbolic link is followed
+    /// (`escrow verify`, as `verify` and `status`); the compliance check passes false (a link
+    /// under archives/ is listed as foreign, never opened). Each given key's own share is checked
+    /// first (FORMAT.md §5.2 scheme 3): an inconsistent one is named; fewer holders than k are
+    /// "too few keys", not a forgery.
+    public static func run(path: String, identities: [Curve25519.KeyAgreement.PrivateKey], followLinks: Bool = false) -> Result {
+        func unchecked(_ e: VaultError) -> Result {
+            let word = e.code == .busy ? "in use" : "unreadable"
+            var en = "", zh = ""
+            switch e.code {
+            case .busy:
+                en = "in use: the owner has it open (another SalesVault process holds it); run the check again when the owner has closed it"
+                zh = "正在使用：所有人正打开着该档案（另一个 SalesVault 进程正在使用）；请在所有人关闭后重新校验"
+            case .notFound: (en, zh) = ("cannot open: no such file", "无法打开：文件不存在")
+            case .permissionDenied: (en, zh) = ("cannot open: permission denied", "无法打开：没有权限")
+            case .notAnArchive where e.reason.hasSuffix(" is a folder"): (en, zh) = ("not an archive: a folder", "不是档案：这是文件夹")
+            case .notAnArchive: (en, zh) = ("not an archive (not a regular file)", "不是档案（不是普通文件）")
+            default: (en, zh) = ("cannot read: \(e.reason)", "无法读取：\(e.reason)")
+            }
+            return Result(word: word, problem: en, problemZH: zh, check: nil, unchecked: .file(e))
+        }
+        let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW) | O_CLOEXEC)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            return Result(word: "unreadable", problem: "cannot open: \(reason)", problemZH: "无法打开：\(reason)", check: nil)
+            let code = errno
+            switch code {
+            case ENOENT: return unchecked(VaultError(.notFound, "\(path): no such file"))
+            case EACCES, EPERM: return unchecked(VaultError(.permissionDenied, "open \(path): \(String(cString: strerror(code)))"))
+            case ELOOP: return unchecked(VaultError(.notAnArchive, "\(path) is not a regular file"))
+            default: return unchecked(VaultError(.io, "open \(path): \(String(cString: strerror(code)))"))
+            }
         }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            return Result(word: "unreadable", problem: "not a regular file", problemZH: "不是普通文件", check: nil)
+            return unchecked(VaultError(.notAnArchive, (st.st_mode & S_IFMT) == S_IFDIR ? "\(path) is a folder" : "\(path) is not a regular file"))
+        }
+        let name = "/dev/fd/\(fd)"
+        func named(_ e: VaultError) -> VaultError { VaultError(e.code, e.reason.replacingOccurrences(of: name, with: path), recordIndex: e.recordIndex) }
+        // Each key's own share, from the header read without the lock (FORMAT.md §5.2 scheme 3).
+        if let inspection = try? ArchiveInspection.inspect(path: name, locked: false) {
+            let bad = inspection.checkShares(identities: identities).filter(\.isTamperEvidence)
+            if !bad.isEmpty {
+                let names = bad.map(\.holder.name)
+                return Result(word: "share inconsistent",
+                              problem: "share inconsistent: the escrow share of \(names.joined(separator: ", ")) does not match the archive's commitments (dealt wrongly or altered)",
+                              problemZH: "份额不符：\(names.joined(separator: "、")) 的托管份额与档案的承诺值不符（分发有误或已被改动）", check: nil,
+                              owner: inspection.header.owner)
+            }
+            let (held, needed) = inspection.escrowHolders(among: identities)
+            if needed >= 2, held < needed, held > 0 {
+                return Result(word: "too few keys",
+                              problem: "too few keys: \(needed) managers' keys are needed together, \(held) given: the header was not authenticated",
+                              problemZH: "密钥不足：须 \(needed) 位经理的密钥共同核验，只给了 \(held) 位的；档案头未能核验", check: nil,
+                              unchecked: .tooFewKeys(needed: needed, held: held), owner: inspection.header.owner)
+            }
         }
         let check: Vault.FullCheck
         do {
-            check = try Vault.fullCheck(path: "/dev/fd/\(fd)", escrowIdentities: identities)
-        } catch let e as VaultError {
-            let reason = e.reason.replacingOccurrences(of: "/dev/fd/\(fd)", with: path)
-            let damaged = [.headerDamaged, .truncated, .kdfRefused].contains(e.code)
-            return Result(word: damaged ? "FORGED" : "unreadable", problem: reason, problemZH: "档案头无法读取：\(reason)", check: nil)
+            check = try Vault.fullCheck(path: name, escrowIdentities: identities)
+        } catch let raw as VaultError {
+            let e = named(raw)
+            guard [.headerDamaged, .truncated, .kdfRefused].contains(e.code) else { return unchecked(e) }
+            return Result(word: "FORGED", problem: e.reason, problemZH: "档案头无法读取：\(chineseReason(e.reason))", check: nil)
         } catch {
-            return Result(word: "unreadable", problem: "\(error)", problemZH: "无法读取：\(error)", check: nil)
+            return unchecked(VaultError(.io, "\(error)"))
         }
         return describe(check, path: path, fd: fd)
     }
@@ -77,7 +140,41 @@ public enum FullCheckText {
         case .noAuthenticCopy: return "没有任何档案头副本能用其托管槽给出的密钥通过认证"
         case .truncated(let size, let committed): return "档案被截断：文件 \(size) 字节，档案头登记 \(committed) 字节"
         case .unfinishedAppend(let bytes): return "已登记的记录之后还有 \(bytes) 字节未完成的保存"
-        case .records(let index, let reason): return index.map { "第 \($0) 条记录未通过认证：\(reason)" } ?? "记录与档案头不符：\(reason)"
+        case .records(_, let reason): return chineseReason(reason)
         }
+    }
+
+    /// The library's English reasons (records, checkpoint, escrow slots and shares) in Chinese;
+    /// a reason it does not know stays as it is.
+    public static func chineseReason(_ text: String) -> String {
+        let rules: [(String, String)] = [
+            (#"^record (\d+) failed authentication \(altered, moved, or from another archive\)$"#, "第 $1 条记录未通过认证（被改动、被移动或来自其他档案）"),
+            (#"^record (\d+) is cut short at the end of the body$"#, "第 $1 条记录在正文末尾被截断"),
+            (#"^record (\d+) claims (\d+) bytes, over the limit$"#, "第 $1 条记录声称有 $2 字节，超出上限"),
+            (#"^record (\d+) runs past the end of the body$"#, "第 $1 条记录超出正文末尾"),
+            (#"^record (\d+) is not in the archive at offset (\d+)$"#, "第 $1 条记录不在档案的偏移 $2 处"),
+            (#"^the header's checkpoint does not match record (\d+); records were removed, reordered or replaced$"#,
+             "档案头的检查点与第 $1 条记录不符；记录被删除、调换顺序或替换"),
+            (#"^records do not match the header(.*)$"#, "记录与档案头不符"),
+            (#"^(\d+) of the (\d+) holders must act together; the keys given hold (\d+) \((.*)\)$"#,
+             "须 $2 位托管人中的 $1 位共同操作；所给密钥只持有 $3 份（$4）"),
+            (#"^the escrow slot of (.+) does not open with this key$"#, "$1 的托管槽无法用此密钥打开"),
+            (#"^this key does not hold the slot of (.+)$"#, "此密钥不持有 $1 的托管槽"),
+            (#"^none of the given keys holds an escrow slot of this archive \(holders: (.*)\)$"#, "所给密钥都不持有本档案的托管槽（持有人：$1）"),
+            (#"^none of the given keys holds an escrow slot of this archive$"#, "所给密钥都不持有本档案的托管槽"),
+            (#"^this archive has no escrow slots$"#, "本档案没有托管槽"),
+        ]
+        var out = text
+        for (pattern, template) in rules {
+            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
+            let range = NSRange(out.startIndex..., in: out)
+            if re.firstMatch(in: out, range: range) != nil {
+                out = re.stringByReplacingMatches(in: out, range: range, withTemplate: template)
+                break
+            }
+        }
+        // Wherever it appears (a share check's reason in parentheses).
+        return out.replacingOccurrences(of: "the committed secret does not unwrap the data key", with: "承诺的秘密无法解开数据密钥")
+            .replacingOccurrences(of: "（承诺的秘密无法解开数据密钥）", with: "（承诺的秘密无法解开数据密钥）")
     }
 }

@@ -1,4 +1,9 @@
 import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What can be read from an archive without any key (FORMAT.md §7 steps 1–2, 5): the plaintext
 /// header fields for `status` and the compliance check. Nothing here is authenticated.
@@ -101,9 +106,22 @@ public struct ArchiveInspection: Sendable {
     }
 
     /// Reads an archive's plaintext header without a password (shared lock while reading).
-    public static func inspect(path: String) throws -> ArchiveInspection {
+    /// `locked` false (the compliance check, DEPARTMENT.md §6): no lock, so an archive its owner
+    /// has open (`shell` holds the exclusive lock) is still read. Both copies come from one read;
+    /// a copy torn by a concurrent write fails its checksum and the other, intact one is used
+    /// (FORMAT.md §3.2, §8.1: one copy is intact at every instant). Read again, twice at most,
+    /// should both look damaged or disagree.
+    public static func inspect(path: String, locked: Bool = true) throws -> ArchiveInspection {
         let file = try ArchiveFile(path: path, mode: .read)
-        try file.lock(exclusive: false)
+        if locked {
+            try file.lock(exclusive: false)
+            return try read(file)
+        }
+        for _ in 0..<2 {
+            do { return try read(file) } catch let e as VaultError where e.code == .headerDamaged {
+                usleep(50_000)
+            }
+        }
         return try read(file)
     }
 }

@@ -36,6 +36,11 @@ struct ComplianceCommand: VaultCommand {
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv cannot be used together") }
         if verify && identities.identity.isEmpty { throw ValidationError("--verify needs --identity KEYFILE") }
+        // A key without --verify would be silently ignored (no header is authenticated without it).
+        if !verify && !identities.identity.isEmpty {
+            throw ValidationError(L("--identity needs --verify (the keys are used only for the full check: salesvault compliance DIR --verify --identity KEY)",
+                                    "--identity 须与 --verify 一起使用（密钥只用于完整校验：salesvault compliance 目录 --verify --identity 密钥文件）").text)
+        }
     }
 
     func execute() throws {
@@ -101,7 +106,7 @@ struct ComplianceCommand: VaultCommand {
     private static func verifiedWord(_ v: String?) -> String? {
         guard Language.current == .zh, let v else { return v }
         return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽", "too few keys": "密钥不足", "share inconsistent": "份额不符", "copies disagree": "副本不一致", "records damaged": "记录损坏",
-                "truncated": "被截断", "unfinished append": "未完成的保存", "unreadable": "无法读取"][v] ?? v
+                "truncated": "被截断", "unfinished append": "未完成的保存", "unreadable": "无法读取", "in use": "正在使用"][v] ?? v
     }
 
     private func printTable(_ report: ComplianceReport, verify: Bool) {
@@ -111,16 +116,20 @@ struct ComplianceCommand: VaultCommand {
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
         var rows: [[String]] = []
+        // Problems are printed below the table, one line per archive (a column would be hundreds
+        // of characters wide); JSON and CSV keep their `problem` member and column.
+        var problems: [(archive: String, problem: String, nonCompliant: Bool)] = []
         for r in report.archives {
             if let problem = r.problem, r.owner == nil {
-                rows.append([Terminal.cell(r.archive), Terminal.cell(problem)] + Array(repeating: "", count: header.count - 2))
+                rows.append([Terminal.cell(r.archive)] + Array(repeating: "", count: header.count - 1))
+                problems.append((r.archive, problem, r.nonCompliant))
                 continue
             }
             var rotation = word(r.rotation ?? "", zh)
             if r.mustChangePassword == true { rotation += zh ? "（须修改）" : " (must change)" }
             if let problem = r.problem?.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.hasPrefix("weak KDF") }).joined(separator: "; "),
                !problem.isEmpty {
-                rotation += " " + Terminal.cell(problem)
+                problems.append((r.archive, problem, r.nonCompliant))
             }
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
@@ -144,6 +153,13 @@ struct ComplianceCommand: VaultCommand {
         }
         print(line(header.map { Terminal.bold($0) }))
         for r in rows { print(line(r)) }
+        if !problems.isEmpty {
+            print(zh ? "问题：" : "Problems:")
+            for p in problems {
+                let text = "  \(Terminal.cell(p.archive)): \(Terminal.cell(p.problem))"
+                print(p.nonCompliant ? Terminal.red(text) : text)
+            }
+        }
         let s = report.summary
         let rotation = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")

@@ -391,7 +391,10 @@ struct EscrowVerify: VaultCommand {
             the file's size against what the header commits, and every record from the first one
             (checkpoint included). Nothing is shown of the archive's content and nothing is written, so
             this is not recorded as an escrow use. Exit status 0 when everything is authentic; 4 when the
-            archive was altered or damaged (the reason is printed); 3 when your keys hold no slot.
+            archive was altered or damaged, or a given key's share is inconsistent (the reason is
+            printed); 3 when your keys hold no slot, or fewer than the k managers' keys needed. When
+            it could not be checked: 2 not found or not an archive file, 1 permission denied, 5 in
+            use (its owner has it open: run the check again when it is closed).
 
             EXAMPLES
               salesvault escrow verify archives/张伟.svault --identity 李经理.key
@@ -406,9 +409,24 @@ struct EscrowVerify: VaultCommand {
         guard !keys.isEmpty else {
             throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
         }
-        let result = FullCheckText.run(path: archive, identities: keys)
+        // A symbolic link is followed, as verify, status and check-share do.
+        let result = FullCheckText.run(path: archive, identities: keys, followLinks: true)
         let zh = Language.current == .zh
-        let owner = result.check?.owner ?? "?"
+        let owner = result.check?.owner ?? result.owner ?? "?"
+        // Could not check: the file's own exit status (2 not found or not an archive, 1 permission,
+        // 5 in use), or 3 for too few keys; never 4, which is evidence from the archive's bytes.
+        switch result.unchecked {
+        case .file(let e) where e.code == .busy:
+            throw CLIError(.busy, L("\(archive) is in use (its owner has it open, or another SalesVault process): it was not checked",
+                                    "\(archive) 正在使用中（所有人正打开着它，或另一个 SalesVault 进程正在使用）：未能校验"),
+                           hint: L("run the check again when the owner has closed it", "请在所有人关闭档案后重新校验"))
+        case .file(let e): throw e
+        case .tooFewKeys(let needed, let held):
+            throw CLIError(.wrongKey, L("too few keys: \(needed) managers' keys are needed to check \(archive), \(held) given",
+                                        "密钥不足：校验 \(archive) 须 \(needed) 位经理的密钥，只给了 \(held) 位的"),
+                           hint: L("give --identity for \(needed) managers' keys together", "请用 --identity 同时提供 \(needed) 位经理的密钥"))
+        case nil: break
+        }
         if let problem = result.problem {
             throw CLIError(.damaged, L("\(archive) (\(owner)) failed the full check: \(problem)", "\(archive)（\(owner)）未通过完整校验：\(result.problemZH ?? problem)"),
                            hint: L("the file was altered or damaged: do not rely on what escrow open shows for it; tell the owner and the department's administrator",
@@ -416,7 +434,7 @@ struct EscrowVerify: VaultCommand {
         }
         guard let check = result.check else { throw CLIError(.failure, L("\(archive) could not be checked", "无法校验 \(archive)")) }
         if case .noSlot(let reason) = check.outcome {
-            throw CLIError(.wrongKey, L("these keys check nothing in \(archive): \(reason)", "这些密钥无法校验 \(archive)：\(reason)"),
+            throw CLIError(.wrongKey, L("these keys check nothing in \(archive): \(reason)", "这些密钥无法校验 \(archive)：\(FullCheckText.chineseReason(reason))"),
                            hint: L("give your own key file (and, for shared escrow, enough managers' keys)", "请使用您本人的密钥文件（共同托管时需足够多位经理的密钥）"))
         }
         for (name, copy) in zip(["A", "B"], check.copies ?? []) {

@@ -37,6 +37,9 @@ struct KeyOutputOptions: ParsableArguments {
 
     /// Writes NAME.key (encrypted identity text, 0600) and NAME.pub (0644); prints both names.
     func write(name: String, identityText: String, publicLine: String, fingerprint: String, signingKey: String) throws {
+        // The name becomes two file names and is shown in terminals: the rules of manager names
+        // (DEPARTMENT.md §3.1: no control, bidi or zero-width characters, no path), as dept add-manager.
+        try PersonName.check(name)
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
             throw CLIError(.failure, L("\(name) cannot be a file name", "\(name) 不能用作文件名"), hint: L("use a plain name such as 李经理", "请使用简单的名称，例如 李经理"))
         }

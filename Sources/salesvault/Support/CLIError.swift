@@ -24,7 +24,8 @@ enum ExitStatus: Int32 {
         EXIT STATUS
           0   success
           1   other failure (I/O, full disk, permissions)
-          2   file not found, already exists, not an archive, or unsupported version
+          2   file not found, already exists, not an archive (also a folder, a FIFO
+              or a device), or unsupported version
           3   wrong password (or escrow keys that hold no slot of the archive, or a
               key or passphrase that does not open an age file: unseal)
           4   archive damaged or tampered with (details in the message); also escrow
@@ -44,7 +45,7 @@ enum ExitStatus: Int32 {
 
 /// A user-facing error: what happened, what to do, and the exit status (STYLE 13).
 struct CLIError: Error {
-    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused, wrongKey }
+    enum Kind { case passwordSource, passwordRejected, fileProblem, failure, damaged, needsRepair, cancelled, usage, inputRefused, wrongKey, busy }
     let kind: Kind
     let message: L
     let hint: L?
@@ -65,6 +66,7 @@ struct CLIError: Error {
         case .damaged: return .damaged
         case .needsRepair: return .needsRepair
         case .wrongKey: return .wrongPassword
+        case .busy: return .busy
         }
     }
 }
@@ -133,6 +135,18 @@ enum ErrorReport {
         let detail = e.reason
         switch e.code {
         case .notAnArchive:
+            // ArchiveFile: "PATH is a folder" (a folder given where an archive file belongs).
+            if detail.hasSuffix(" is a folder") {
+                let path = String(detail.dropLast(" is a folder".count))
+                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"),
+                        L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
+                          "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .fileProblem)
+            }
+            if detail.hasSuffix(" is not a regular file") {
+                let path = String(detail.dropLast(" is not a regular file".count))
+                return (L("\(path) is not an archive (not a regular file)", "“\(path)”不是档案（不是普通文件）"),
+                        L("check the path; an archive is a regular .svault file", "请检查路径；档案是普通的 .svault 文件"), .fileProblem)
+            }
             return (L("this is not a SalesVault archive (\(detail))", "这不是 SalesVault 档案文件（\(detail)）"),
                     L("check the file name; archives end in .svault", "请检查文件名；档案文件以 .svault 结尾"), .fileProblem)
         case .unsupportedVersion:
@@ -181,7 +195,7 @@ enum ErrorReport {
                 let path = String(detail[detail.index(after: space)..<detail.index(detail.endIndex, offsetBy: -": Is a directory".count)])
                 return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"),
                         L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
-                          "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .failure)
+                          "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .fileProblem)
             }
             return (L("input/output error: \(detail)", "文件读写出错：\(detail)"),
                     L("check the disk and the file, then try again", "请检查磁盘和文件是否正常，然后重试"), .failure)

@@ -156,7 +156,7 @@ enum HelpZH {
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
         "customer grade": """
-            制度 6.2(2)：每次调整等级，连同调整结果和存在的问题，都要写入工作汇报。--result 和 --problem
+            制度 6.2（2）：每次调整等级，连同调整结果和存在的问题，都要写入工作汇报。--result 和 --problem
             可以在调整等级时一并填写，也可以事后补充（补充时不写新等级）。
 
             示例
@@ -245,7 +245,7 @@ enum HelpZH {
               salesvault escrow open 张伟.svault --identity 李经理.key -- export --out 张伟-交接.xlsx
             """,
         "report": """
-            制度 6.5(6)：每周五把本周的档案报送总经理和销售总监，本周新增的内容用颜色标出。
+            制度 6.5（6）：每周五把本周的档案报送总经理和销售总监，本周新增的内容用颜色标出。
 
             示例
               salesvault report weekly -a 张伟.svault                      （本周，XLSX 文件）
