@@ -307,6 +307,18 @@ enum HelpZH {
               salesvault dept add-salesperson 华东销售部 张伟 --admin-key admin.key
               salesvault dept policy 华东销售部 --threshold 2 --admin-key admin.key
               salesvault dept show 华东销售部
+              salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
+            """,
+        "dept set-signing-key": """
+            适用于签名公钥出现之前就已登记的经理：用 salesvault keys show 姓名.key 可查看其签名公钥。
+            """,
+        "dept audit": """
+            逐行核验：经理的签名、名册中登记的该经理签名公钥、日志各行的前后衔接，以及档案中对应的调阅记录。
+            日志记载的调阅在档案中找不到，或有任何一行核验不通过时，退出状态为 4。
+
+            示例
+              salesvault dept audit 华东销售部
+              salesvault dept audit 华东销售部 张伟
             """,
         "dept add-manager": """
             新经理要等档案所有人下次运行 salesvault escrow update 后，才能访问其档案
