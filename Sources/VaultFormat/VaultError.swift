@@ -45,6 +45,9 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case escrowVerificationFailed
         /// The new password is one of the last five (FORMAT.md §5.4).
         case passwordReused
+        /// The owner's signature, secrets or signed record digest do not match (FORMAT.md §5.6):
+        /// the archive was changed by someone holding the data key (e.g. through escrow).
+        case ownerSignatureInvalid
     }
 
     public let code: Code

@@ -26,8 +26,13 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var department: DepartmentPin?
     /// Escrow uses the owner has not seen yet (FORMAT.md §5.3).
     public var escrowUses: EscrowUses?
-    /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4).
+    /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4; archives written
+    /// before owner signatures; newer ones keep the history in `ownerSecrets`).
     public var passwordHistory: [UInt8]?
+    /// The owner's signing seed and password history, sealed under the password (FORMAT.md §5.5).
+    public var ownerSecrets: [UInt8]?
+    /// The owner's signature over the owner-controlled state (FORMAT.md §5.6).
+    public var ownerSignature: OwnerSignature?
 
     public struct DepartmentPin: Sendable, Equatable {
         public var adminKey: [UInt8]
@@ -65,13 +70,16 @@ public struct ArchiveHeader: Sendable, Equatable {
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
             bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory
+        case ownerSecrets = 0x12, ownerSignature = 0x13
+        /// Fields a manager's escrow use changes: left out of the owner's signature (FORMAT.md §5.6).
+        static let unsigned: Set<Tag> = [.sequence, .recordCount, .bodyLength, .recordChain, .escrowUses, .ownerSignature]
     }
 
     public init(
         sequence: UInt64, owner: String, createdAt: Int64, passwordChangedAt: Int64, dekRotatedAt: Int64,
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
         slots: [KeySlot], checkpoint: Checkpoint? = nil, department: DepartmentPin? = nil, escrowUses: EscrowUses? = nil,
-        passwordHistory: [UInt8]? = nil
+        passwordHistory: [UInt8]? = nil, ownerSecrets: [UInt8]? = nil, ownerSignature: OwnerSignature? = nil
     ) throws {
         self.sequence = sequence
         self.owner = owner
@@ -88,6 +96,8 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.department = department
         self.escrowUses = escrowUses
         self.passwordHistory = passwordHistory
+        self.ownerSecrets = ownerSecrets
+        self.ownerSignature = ownerSignature
         try validate()
     }
 
@@ -123,6 +133,9 @@ public struct ArchiveHeader: Sendable, Equatable {
         if let passwordHistory, passwordHistory.count < 29 || passwordHistory.count > 29 + 49 * FormatV1.passwordHistoryCount {
             throw VaultError(.headerDamaged, "header: password history length")
         }
+        if let ownerSecrets, ownerSecrets.count < OwnerSecrets.minSealedBytes || ownerSecrets.count > OwnerSecrets.maxSealedBytes {
+            throw VaultError(.headerDamaged, "header: owner secrets length")
+        }
         if let checkpoint {
             guard checkpoint.index < recordCount, checkpoint.offset < bodyLength, (checkpoint.index == 0) == (checkpoint.offset == 0),
                   checkpoint.chain.count == 32, checkpoint.index != 0 || checkpoint.chain.allSatisfy({ $0 == 0 })
@@ -153,9 +166,15 @@ public struct ArchiveHeader: Sendable, Equatable {
 
     // MARK: Encoding (canonical, FORMAT.md §4.1)
 
-    public var serialized: [UInt8] {
+    public var serialized: [UInt8] { encoded(forSignature: false) }
+
+    /// The fields the owner signs, in canonical encoding: all but `Tag.unsigned` (FORMAT.md §5.6).
+    var signedFields: [UInt8] { encoded(forSignature: true) }
+
+    private func encoded(forSignature: Bool) -> [UInt8] {
         var w = ByteWriter(capacity: 512)
         func field(_ tag: Tag, _ value: [UInt8]) {
+            if forSignature && Tag.unsigned.contains(tag) { return }
             w.u8(tag.rawValue)
             w.u32(UInt32(value.count))
             w.append(value)
@@ -181,6 +200,8 @@ public struct ArchiveHeader: Sendable, Equatable {
             field(.escrowUses, .be32(escrowUses.unacknowledged) + u64(UInt64(bitPattern: escrowUses.lastUseAt)) + u64(escrowUses.firstIndex))
         }
         if let passwordHistory { field(.passwordHistory, passwordHistory) }
+        if let ownerSecrets { field(.ownerSecrets, ownerSecrets) }
+        if let ownerSignature { field(.ownerSignature, ownerSignature.serialized) }
         return w.bytes
     }
 
@@ -235,6 +256,7 @@ public struct ArchiveHeader: Sendable, Equatable {
             var c = ByteCursor(try value(.escrowUses, length: 20), context: "header")
             escrowUses = EscrowUses(unacknowledged: try c.readU32(), lastUseAt: Int64(bitPattern: try c.readU64()), firstIndex: try c.readU64())
         }
+        let ownerSignature = try values[.ownerSignature].map { try OwnerSignature(parsing: $0) }
         do {
             try self.init(
                 sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
@@ -242,7 +264,8 @@ public struct ArchiveHeader: Sendable, Equatable {
                 dekRotatedAt: Int64(bitPattern: u64(.dekRotatedAt)), dekGeneration: u32(.dekGeneration),
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
                 flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint, department: department,
-                escrowUses: escrowUses, passwordHistory: values[.passwordHistory])
+                escrowUses: escrowUses, passwordHistory: values[.passwordHistory], ownerSecrets: values[.ownerSecrets],
+                ownerSignature: ownerSignature)
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")
         }

@@ -48,6 +48,9 @@ struct Status: VaultCommand {
         let administratorFingerprint: String?
         let escrowUsesUnacknowledged: UInt32
         let lastEscrowUseAt: String?
+        /// FORMAT.md §5.6, header only: `signed`, `unsigned` or `invalid` (JSON.md §6.1).
+        let signature: String
+        let ownerKeyFingerprint: String?
     }
 
     func execute() throws {
@@ -65,6 +68,8 @@ struct Status: VaultCommand {
         // DEPARTMENT.md §5: calendar days in the department's zone, the same rule as `compliance`.
         let registry = try? ArchiveDepartment.registry(forArchive: archive, header: h, override: OwnerUnlock.departmentOverride)
         let rotation = (registry?.rotationPolicy ?? .standard).evaluate(createdAt: h.createdAt, passwordChangedAt: h.passwordChangedAt, asOf: now)
+        // FORMAT.md §5.6 checks 1–4 (no key, the body is not read: `verify` and compliance do).
+        let signature = (try? RecordDigest.check(path: archive, readBody: false)) ?? .invalid("the header could not be read again")
         var flags: [String] = []
         if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }
         if h.flags.contains(.rekeyRequired) { flags.append("rekeyRequired") }
@@ -82,7 +87,9 @@ struct Status: VaultCommand {
             records: h.recordCount, bodyBytes: h.bodyLength, headerCopies: [copyText(info.copyA), copyText(info.copyB)],
             unfinishedBytes: info.unfinishedBytes, truncated: info.isTruncated, flags: flags,
             administratorFingerprint: h.department.map { KeyFile.fingerprint($0.adminKey) },
-            escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) })
+            escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) },
+            signature: { switch signature { case .valid: "signed"; case .unsigned: "unsigned"; case .invalid: "invalid" } }(),
+            ownerKeyFingerprint: h.ownerSignature.map { KeyFile.fingerprint($0.publicKey) })
         if json {
             try JSONOutput.print(report)
             // JSON.md §6.1: the same exit status as the table (4 for a truncated archive).
@@ -106,6 +113,15 @@ struct Status: VaultCommand {
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
+        switch signature {
+        case .valid(let key):
+            rows.append((zh ? "所有者签名" : "Owner signature", zh ? "已签名,签名密钥指纹 \(KeyFile.fingerprint(key))" : "signed, key fingerprint \(KeyFile.fingerprint(key))"))
+        case .unsigned:
+            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.yellow(zh ? "未签名(由早期版本写入,或经过托管重置;下次由您本人保存时签名)"
+                                                                         : "not signed (written by an earlier version, or after an escrow reset; signed at your next change)")))
+        case .invalid(let why):
+            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.red(zh ? "无效:档案被持有数据密钥的人改动(\(why))" : "INVALID: changed by someone holding the data key (\(why))")))
+        }
         if let fp = report.administratorFingerprint {
             rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)(创建时固定)" : "\(fp) (pinned at creation)"))
         }

@@ -443,6 +443,7 @@ enum HelpZH {
         "The manager roles that receive the weekly reports, separated by commas (default: general manager, sales director / 总经理, 销售总监).": "接收周报的经理职务,用逗号分隔(默认:总经理、销售总监)。",
         "The hour on Friday (department time) the weekly report is due (default 18).": "周五几点前提交周报(部门时间,默认 18 点)。",
         "Show the registry (after checking its signature).": "查看部门名册(先核验签名)。",
+        "Enroll a salesperson's archive signing key from their request (enroll/NAME.json), after checking its fingerprint.": "根据销售人员的申请(enroll/姓名.json)登记其档案签名密钥,登记前先核对指纹。",
         "Managers' escrow keys: generate, import from age-keygen, show fingerprints.": "经理的托管密钥:生成、从 age-keygen 导入、查看指纹。",
         "Generate a manager's escrow key (NAME.key and NAME.pub).": "为经理生成托管密钥(姓名.key 和 姓名.pub)。",
         "Directory for NAME.key and NAME.pub (default: the current one).": "姓名.key 和 姓名.pub 存放的文件夹(默认当前文件夹)。",
