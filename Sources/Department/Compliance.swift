@@ -243,8 +243,9 @@ public struct ComplianceReport: Codable, Sendable {
             let verdict = OwnerSignatureVerdict.judge(path: path, header: h, person: enrolled[prefix + name])
             row.signature = verdict.value
             summary.signature[verdict.value, default: 0] += 1
-            // Without a registry there is nothing to enroll into: `not enrolled` is shown, not counted.
-            if let problem = verdict.problem, registry != nil || verdict.value != "not enrolled" {
+            // Without a registered salesperson for the file there is nothing to enroll into: `not
+            // enrolled` is shown, not counted (DEPARTMENT.md §6).
+            if let problem = verdict.problem, enrolled[prefix + name] != nil || verdict.value != "not enrolled" {
                 row.nonCompliant = true
                 problems.append(problem)
             }

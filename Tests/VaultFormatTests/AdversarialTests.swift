@@ -216,7 +216,7 @@ final class AdversarialTests: XCTestCase {
             fields.append(Array(copy.body[offset..<(offset + 5 + length)]))
             offset += 5 + length
         }
-        XCTAssertEqual(fields.count, 12, "eleven required fields and the password history")
+        XCTAssertEqual(fields.count, 13, "eleven required fields, the owner's secrets and signature (FORMAT.md §5.5, §5.6)")
         var swapped = fields
         swapped.swapAt(2, 3)
         let variants: [String: [UInt8]] = [
@@ -231,14 +231,14 @@ final class AdversarialTests: XCTestCase {
             // A well-formed field this version does not know means a newer writer.
             XCTAssertVaultError(name == "unknown field" ? .unsupportedVersion : .headerDamaged, try ArchiveHeader(parsing: body))
         }
-        // Every prefix is refused, except one that ends exactly before the optional last field
-        // (the password history, FORMAT.md §4.2): that parses, to a different header, whose MAC
-        // (computed over the body) then fails.
-        let optionalStart = copy.body.count - fields[11].count
+        // Every prefix is refused, except those that end exactly before an optional last field
+        // (the owner's secrets or signature, FORMAT.md §4.2): those parse, to a different header,
+        // whose MAC (computed over the body) then fails.
+        let optionalStarts = [copy.body.count - fields[12].count - fields[11].count, copy.body.count - fields[12].count]
         for cut in 0..<copy.body.count {
-            if cut == optionalStart {
+            if optionalStarts.contains(cut) {
                 let shorter = try ArchiveHeader(parsing: Array(copy.body[..<cut]))
-                XCTAssertNil(shorter.passwordHistory)
+                XCTAssertNil(shorter.ownerSignature)
                 XCTAssertNotEqual(shorter, copy.header)
             } else {
                 XCTAssertVaultError(.headerDamaged, try ArchiveHeader(parsing: Array(copy.body[..<cut])))

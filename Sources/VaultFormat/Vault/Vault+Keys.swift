@@ -29,6 +29,7 @@ extension Vault {
         // password's KEK (an archive without them gets its signing key now).
         // After an escrow reset (the manager knows the temporary password) always a new key.
         if header.flags.contains(.mustChangePassword) { ownerSecrets = nil }
+        signingSuspended = false
         try beginOwnerSecrets()
         guard var secrets = ownerSecrets else { return }
         secrets.history = history
@@ -48,6 +49,8 @@ extension Vault {
         // The owner's secrets are sealed under the owner's password, which a manager does not
         // know: they and the owner's signature are dropped (FORMAT.md §5.5); the owner's forced
         // password change makes a new signing key, to be enrolled again.
+        signingSuspended = true
+        ownerSecrets = nil
         _ = try writePasswordSlot(temporary, kdf: choice, now: now) { next, _ in
             next.flags.insert(.mustChangePassword)
             next.ownerSecrets = nil
@@ -112,12 +115,6 @@ extension Vault {
         try requireWritable(allowUnfinished: false)
         try requireOwner("a new data key")
         guard let passwordKEK else { throw VaultError(.invalidArgument, "a rekey needs the owner's password") }
-        // Every record is sealed again and signed: first the old ones must be the owner's
-        // (FORMAT.md §6.5 from record 0), and any after the signed count checked as escrow uses.
-        guard tailAccepted else {
-            throw VaultError(.invalidArgument, "the records after the owner's signature were not checked; open the archive with its records first")
-        }
-        if ownerSecrets != nil, case .invalid(let why) = try RecordDigest.check(header, prefix: prefix, file: file) { throw Self.altered(why) }
         let newDEK = try SymmetricKey.generate(bitCount: 256)
         let newKeys = try DerivedKeys(dek: newDEK, archiveID: prefix.archiveID)
         let generation = header.dekGeneration &+ 1
@@ -169,6 +166,9 @@ extension Vault {
             guard index == header.recordCount, constantTimeEquals(oldChain, header.recordChain) else {
                 throw VaultError(.recordsMismatch, "records do not match the header; nothing was changed")
             }
+            // Every record is sealed again and signed up to the old signed count (FORMAT.md
+            // §8.8): first the old ones must be the owner's (§6.5, from record 0).
+            if ownerSecrets != nil, case .invalid(let why) = try RecordDigest.check(header, prefix: prefix, file: file) { throw Self.altered(why) }
             var next = header
             next.sequence += 1
             next.dekGeneration = generation

@@ -46,6 +46,7 @@ extension Vault {
     /// signatures) sealed under the DEK (FORMAT.md §5.4, §5.5).
     func passwordHistory() throws -> PasswordHistory {
         if let ownerSecrets { return ownerSecrets.history }
+        if signingSuspended { return PasswordHistory() }  // dropped by a reset (FORMAT.md §5.5)
         return try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
     }
 
@@ -86,7 +87,7 @@ extension Vault {
     /// Signs `next` when the owner writes it (password or KEK held), FORMAT.md §8.8; through
     /// escrow the signature is left as it is. Reads the records the signature newly covers.
     func signAsOwner(_ next: inout ArchiveHeader, file body: ArchiveFile? = nil, fromStart: Bool = false) throws -> PendingSigning? {
-        guard let kek = passwordKEK, openedThroughEscrow == nil else { return nil }
+        guard !signingSuspended, let kek = passwordKEK, openedThroughEscrow == nil else { return nil }
         // Under a temporary password a manager set (an escrow reset) nothing is signed: the
         // manager knows that password. The owner's own password change makes the new key.
         if ownerSecrets == nil && next.flags.contains(.mustChangePassword) { return nil }
@@ -103,14 +104,20 @@ extension Vault {
         }
         var end = start
         var checkpointDigest: [UInt8]? = next.checkpoint == header.checkpoint && !fromStart ? trustedCheckpointDigest : nil
+        // A rekey re-seals records the archive layer has not checked (escrow uses after the last
+        // signature): the new signature stops where the old one did, so they stay to be checked.
+        let limit = fromStart && !tailAccepted ? trustedDigest.count : nil
         if appended || tailAccepted {
-            end = try RecordDigest.scan(body ?? file, from: start, to: next.bodyLength) { p in
+            var captured: RecordDigest.Position?
+            let full = try RecordDigest.scan(body ?? file, from: start, to: next.bodyLength) { p in
                 if let c = next.checkpoint, p.count == c.index {
                     guard p.bodyLength == c.offset else { throw VaultError(.recordsMismatch, "the checkpoint does not start at record \(c.index)") }
                     checkpointDigest = p.digest
                 }
+                if let limit, p.count == limit { captured = p }
             }
-            guard end.count == next.recordCount else { throw VaultError(.recordsMismatch, "found \(end.count) records, the header lists \(next.recordCount)") }
+            guard full.count == next.recordCount else { throw VaultError(.recordsMismatch, "found \(full.count) records, the header lists \(next.recordCount)") }
+            end = captured ?? full
         }
         if next.checkpoint == nil { checkpointDigest = [UInt8](repeating: 0, count: 32) }
         guard let checkpointDigest else { throw VaultError(.recordsMismatch, "the checkpoint's record digest is not known") }

@@ -43,6 +43,8 @@ public final class Vault {
     var trustedCheckpointDigest: [UInt8]?
     /// The records after `trustedDigest` (escrow uses) were checked by the archive layer.
     var tailAccepted = true
+    /// Set by a password reset: nothing is signed until the owner's own password change.
+    var signingSuspended = false
 
     public enum OwnerSigning: Sendable, Equatable {
         /// Signed; the public key in the header.
