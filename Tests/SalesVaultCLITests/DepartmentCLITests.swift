@@ -280,9 +280,10 @@ final class DepartmentCLITests: XCTestCase {
         var file = [UInt8](try bytes(a))
         for copy in 0..<2 { try HeaderEdit.setPasswordChangedAt(&file, copy: copy, to: at(day: 200)) }
         try Data(file).write(to: URL(fileURLWithPath: a))
-        let plain = try sv(["compliance", dept, "--csv"], now: at(day: 200))
-        XCTAssertTrue(plain.stdout.contains(",ok,"), "without --verify the edit passes: \(plain.stdout)")
-        let verified = try sv(["compliance", dept, "--verify", "--csv"] + li(), now: at(day: 200), expect: 9)
+        // The owner signature covers the date: caught with no key at all, as tampering (exit 4).
+        let plain = try sv(["compliance", dept, "--csv"], now: at(day: 200), expect: 4)
+        XCTAssertTrue(plain.stdout.contains(",INVALID"), "the owner signature no longer matches: \(plain.stdout)")
+        let verified = try sv(["compliance", dept, "--verify", "--csv"] + li(), now: at(day: 200), expect: 4)
         XCTAssertTrue(verified.stdout.contains(",FORGED,"), verified.stdout)
     }
 

@@ -101,7 +101,7 @@ final class OwnerSignatureCLITests: XCTestCase {
 
     func testAnEscrowUseKeepsTheArchiveCompliantAndTheOwnerSignsItAtTheNextChange() throws {
         let a = try newArchive()
-        try sv(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "customer", "list"])
+        try sv(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"])
         try sv(["compliance", dept])
         try sv(["customer", "add", "中兴通讯", "--grade", "B"] + owner(a))
         try sv(["compliance", dept])
