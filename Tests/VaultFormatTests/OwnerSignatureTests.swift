@@ -267,12 +267,14 @@ final class OwnerSignatureCostTests: XCTestCase {
         guard ProcessInfo.processInfo.environment["SALESVAULT_MEASURE"] == "1" else { throw XCTSkip("set SALESVAULT_MEASURE=1 to measure (writes 512 MiB)") }
         let dir = try TempDir()
         let a = dir.path("big.svault")
-        let vault = try Vault.create(path: a, owner: "张伟", password: pw("correct horse"), kdf: fastKDF, now: t0)
-        let record = try Random.bytes(1 << 20)
-        for i in 0..<8 { try vault.append(contentsOf: Array(repeating: record, count: 64), now: t0 + Int64(i)) }
         let small = dir.path("small.svault")
-        let many = try Vault.create(path: small, owner: "张伟", password: pw("correct horse"), kdf: fastKDF, now: t0)
-        try many.append(contentsOf: (0..<200_000).map { _ in [UInt8](repeating: 7, count: 200) }, now: t0)
+        do {
+            let vault = try Vault.create(path: a, owner: "张伟", password: pw("correct horse"), kdf: fastKDF, now: t0)
+            let record = try Random.bytes(1 << 20)
+            for i in 0..<8 { try vault.append(contentsOf: Array(repeating: record, count: 64), now: t0 + Int64(i)) }
+            let many = try Vault.create(path: small, owner: "张伟", password: pw("correct horse"), kdf: fastKDF, now: t0)
+            try many.append(contentsOf: (0..<200_000).map { _ in [UInt8](repeating: 7, count: 200) }, now: t0)
+        }
         for (name, path) in [("512 MiB in 1 MiB records", a), ("200,000 records of 200 bytes (46 MiB)", small)] {
             var best = Double.infinity, header = Double.infinity
             for _ in 0..<3 {
