@@ -78,6 +78,9 @@ public struct ComplianceReport: Codable, Sendable {
         public var escrowUsesUnacknowledged: Int?
         public var lastEscrowUseAt: String?
         public var verified: String?
+        /// The owner signature (FORMAT.md §5.6, DEPARTMENT.md §6), checked with no key: `ok`,
+        /// `not enrolled`, `unsigned` or `INVALID`.
+        public var signature: String?
         /// The password slot's scrypt cost, log2 N (FORMAT.md §5.1 floor: `FormatV1.minScryptLogN`).
         public var kdfLogN: Int?
         /// True when `kdfLogN` is below the department's floor (`Registry.Policy.kdfFloor`):
@@ -100,7 +103,7 @@ public struct ComplianceReport: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case archive, owner, passwordChangedAt, passwordAgeDays, rotation, mustChangePassword, dekRotatedAt, escrow, escrowDetail
             case escrowUsesUnacknowledged, lastEscrowUseAt, verified, kdfLogN, kdfWeak, problem, nonCompliant
-            case escrowUsesLogged, auditLog
+            case escrowUsesLogged, auditLog, signature
         }
 
         /// Evidence of tampering in the audit comparison (exit 4).
@@ -120,6 +123,8 @@ public struct ComplianceReport: Codable, Sendable {
         /// Trusted uses in the department's audit logs, and archives whose log shows tampering.
         public var escrowUsesLogged = 0
         public var auditTampered = 0
+        /// Archives by owner-signature verdict (DEPARTMENT.md §6).
+        public var signature: [String: Int] = [:]
     }
 
     /// Now, or a date given with `--as-of` at `00:00:00Z` (JSON.md §6.2).
@@ -138,6 +143,8 @@ public struct ComplianceReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey { case asOf, department, policy, archives, summary, weeklyReports }
 
     public var isCompliant: Bool { summary.nonCompliant == 0 }
+    /// An owner signature is INVALID somewhere: evidence of tampering (exit status 4).
+    public var isTampered: Bool { (summary.signature["INVALID"] ?? 0) > 0 }
 
     /// True when `--verify` found evidence that an archive was altered or damaged (any `verified`
     /// other than `yes` and `no slot`): the tools exit 4, not 9 (DEPARTMENT.md §6).
@@ -172,6 +179,8 @@ public struct ComplianceReport: Codable, Sendable {
         // The registered salesperson for each archive path (DEPARTMENT.md §6).
         var registered: [String: String] = [:]
         for person in registry?.salespeople ?? [] { registered[person.archive] = person.name }
+        var enrolled: [String: Registry.Salesperson] = [:]
+        for person in registry?.salespeople ?? [] { enrolled[person.archive] = person }
         var rows: [Row] = []
         var summary = Summary()
         var byArchiveID: [String: Int] = [:]
@@ -262,6 +271,16 @@ public struct ComplianceReport: Codable, Sendable {
                     summary.escrowUsesLogged += audit.logged
                 }
             }
+            // The owner signature, no key (FORMAT.md §5.6 checks 1–5; DEPARTMENT.md §6).
+            let verdict = OwnerSignatureVerdict.judge(path: path, header: h, person: enrolled[prefix + name])
+            row.signature = verdict.value
+            summary.signature[verdict.value, default: 0] += 1
+            // Without a registered salesperson for the file there is nothing to enroll into: `not
+            // enrolled` is shown, not counted (DEPARTMENT.md §6).
+            if let problem = verdict.problem, enrolled[prefix + name] != nil || verdict.value != "not enrolled" {
+                row.nonCompliant = true
+                problems.append(problem)
+            }
             if inspection.isTruncated {
                 problems.insert("unreadable: truncated", at: 0)
                 row.nonCompliant = true
@@ -319,6 +338,33 @@ public struct ComplianceReport: Codable, Sendable {
                                                          week: WeeklyReportCheck.lastDueWeek(registry: registry, now: instant))
         }
         return report
+    }
+}
+
+/// The `signature` column of the compliance check (DEPARTMENT.md §6): the owner signature
+/// checked with no key, from record 0, against the key the registry enrolled.
+public enum OwnerSignatureVerdict {
+    public static func judge(path: String, header: ArchiveHeader, person: Registry.Salesperson?) -> (value: String, problem: String?) {
+        let check: RecordDigest.Check
+        do { check = try RecordDigest.check(path: path, readBody: true) } catch {
+            return ("INVALID", "owner signature INVALID: the records could not be read (\(error))")
+        }
+        let enrolledKey = person?.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
+        switch check {
+        case .unsigned:
+            return ("unsigned", "unsigned: no owner signature (written by an earlier version, or after an escrow reset until the owner's new password)"
+                    + (enrolledKey == nil ? "" : "; \(person!.name) has an enrolled key"))
+        case .invalid(let why):
+            return ("INVALID", "owner signature INVALID: \(why): changed by someone holding the data key (e.g. through escrow)")
+        case .valid(let key):
+            guard let enrolledKey else {
+                return ("not enrolled", "not enrolled: the owner key \(KeyFile.fingerprint(key)) is not in the registry (salesvault dept enroll)")
+            }
+            guard enrolledKey == key else {
+                return ("INVALID", "owner signature INVALID: signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person!.name) (\(KeyFile.fingerprint(enrolledKey))); after an escrow reset the owner's new key must be enrolled again")
+            }
+            return ("ok", nil)
+        }
     }
 }
 

@@ -8,6 +8,8 @@ public enum KeyFile {
     public static let passphraseLogN = 18
     public static let adminPublicHRP = "svadmin"
     public static let adminSecretHRP = "svadmin-secret-key-"
+    /// An archive owner's Ed25519 public key (FORMAT.md §5.6) in the registry (DEPARTMENT.md §3.1).
+    public static let ownerPublicHRP = "svowner"
     static let ageIntro = Array("age-encryption.org/v1\n".utf8)
 
     // MARK: Fingerprints
@@ -45,6 +47,18 @@ public enum KeyFile {
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: decoded.data)
         else { throw DepartmentError(.malformed, "not an administrator public key (svadmin1…): \(t.prefix(20))", zh: "不是管理员公钥（svadmin1…）：\(t.prefix(20))") }
         return key
+    }
+
+    /// `svowner1…`: an owner key as the registry and the enrollment requests write it.
+    public static func ownerKeyString(_ raw: [UInt8]) -> String { Bech32.encode(hrp: ownerPublicHRP, data: raw) }
+
+    /// The 32 bytes of an `svowner1…` key.
+    public static func parseOwnerKey(_ text: String) throws -> [UInt8] {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.hasPrefix("svowner1"), let decoded = try? Bech32.decode(t), decoded.hrp == ownerPublicHRP, decoded.data.count == 32,
+              (try? Curve25519.Signing.PublicKey(rawRepresentation: decoded.data)) != nil
+        else { throw DepartmentError(.malformed, "not an owner signing key (svowner1…): \(t.prefix(20))", zh: "不是档案所有者的签名公钥（svowner1…）：\(t.prefix(20))") }
+        return decoded.data
     }
 
     public static func parseRecipient(_ text: String) throws -> Curve25519.KeyAgreement.PublicKey {

@@ -25,10 +25,15 @@ public struct Registry: Codable, Equatable, Sendable {
         public var addedAt: String
         public var archive: String
         public var name: String
-        public init(addedAt: String, archive: String, name: String) {
+        /// The owner key (FORMAT.md §5.6) the administrator enrolled for this salesperson's
+        /// archive, `svowner1…` (DEPARTMENT.md §3.1, §3.8); nil until enrolled, and then left out
+        /// of the file.
+        public var signingKey: String?
+        public init(addedAt: String, archive: String, name: String, signingKey: String? = nil) {
             self.addedAt = addedAt
             self.archive = archive
             self.name = name
+            self.signingKey = signingKey
         }
     }
 
@@ -126,6 +131,7 @@ public struct Registry: Codable, Equatable, Sendable {
         }
         for s in salespeople {
             try PersonName.check(s.name)
+            if let key = s.signingKey { _ = try KeyFile.parseOwnerKey(key) }
             guard s.archive == "archives/\(s.name).svault" else {
                 throw DepartmentError(.invalid, "the archive of \(s.name) must be archives/\(s.name).svault", zh: "\(s.name) 的档案必须是 archives/\(s.name).svault")
             }

@@ -29,7 +29,9 @@ public final class CustomerArchive {
         self.actor = actor ?? vault.header.owner
         recordsAtOpen = vault.header.recordCount
         var snapshot = SnapshotSize()
-        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), onlyKind: nil, snapshot: &snapshot)
+        let signedCount = vault.ownerSignedRecordCount
+        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), onlyKind: nil, snapshot: &snapshot, signedCount: signedCount)
+        if signedCount != nil { vault.acceptRecordsAfterSignature() }
         try state.checkComplete()
         snapshotSize = snapshot
         firstSessionID = state.nextID
@@ -42,7 +44,8 @@ public final class CustomerArchive {
     /// are deferred. Loading the log from the records (`onlyKind`, snapshots without the log)
     /// reads from the first record, skipping snapshots.
     private static func replay(
-        _ vault: Vault, records: UInt64, into start: ArchiveState, onlyKind: EntityKind?, snapshot: inout SnapshotSize
+        _ vault: Vault, records: UInt64, into start: ArchiveState, onlyKind: EntityKind?, snapshot: inout SnapshotSize,
+        signedCount: UInt64? = nil
     ) throws -> ArchiveState {
         var state = start
         var window: [[UInt8]] = []
@@ -57,6 +60,7 @@ public final class CustomerArchive {
         let overhead = FormatV1.recordOverhead
         try vault.forEachRecord(from: checkpoint ?? 0) { index, payload in
             guard index < records else { return }
+            if let signedCount, index >= signedCount { try Self.requireEscrowUse(payload, index: index) }
             if let checkpoint, index == checkpoint {
                 let m = try Snapshot.decodeMeta(payload)
                 guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)", zh: "档案数据有误：第 \(index) 条记录处的快照标注的位置是第 \(m.covers) 条，二者不符") }
@@ -286,6 +290,31 @@ extension CustomerArchive {
 }
 
 // MARK: - Escrow uses (FORMAT.md §5.3)
+
+extension CustomerArchive {
+    /// FORMAT.md §5.6, RECORDS.md §4: a record after the owner's signed count can only be a
+    /// manager's escrow-use record (origin 3, creating one escrow-use entity); anything else was
+    /// written by someone holding the data key.
+    static func requireEscrowUse(_ payload: [UInt8], index: UInt64) throws {
+        let batch = try? BatchCodec.decode(payload)
+        guard let batch, batch.origin == .escrow, batch.events.count == 1,
+              batch.events[0].operation == .create, batch.events[0].kind == .escrowUse
+        else {
+            throw ArchiveError(.corruptRecord,
+                "record \(index) comes after the owner's signature and is not an escrow-use record: it was written by someone holding the data key (e.g. through escrow)",
+                zh: "第 \(index) 条记录位于所有者签名之后，却不是托管访问记录：有人利用数据密钥（例如通过托管）写入了它")
+        }
+    }
+
+    /// Checks the records written after the owner's last signature (escrow uses) without opening
+    /// the whole archive, so that the owner's next write may sign them (FORMAT.md §8.8). Reads
+    /// from the checkpoint; the whole-record digest is checked on the way.
+    public static func checkRecordsAfterSignature(_ vault: Vault) throws {
+        guard let signed = vault.ownerSignedRecordCount else { return }
+        try vault.forEachRecord(from: signed) { index, payload in try requireEscrowUse(payload, index: index) }
+        vault.acceptRecordsAfterSignature()
+    }
+}
 
 extension CustomerArchive {
     /// Records a manager's use of escrow as an `escrowUse` entity, in one append with the

@@ -28,6 +28,8 @@ public enum FormatV1 {
     static let recordAADLabel = Array("SalesVault v1 record".utf8)
     static let escrowSlotLabel = Array("SalesVault v1 escrow slot".utf8)
     static let passwordHistoryLabel = Array("SalesVault v1 password history".utf8)
+    static let ownerSecretsLabel = Array("SalesVault v1 owner secrets".utf8)
+    static let ownerSignatureLabel = Array("SalesVault v1 owner signature".utf8)
     static let reportMACInfo = Array("SalesVault v1 report MAC".utf8)
     /// Scheme 3 escrow (FORMAT.md §5.2): the key derived from the shared secret, and the AAD label
     /// of the DEK wrapped in `shareCommitments`.

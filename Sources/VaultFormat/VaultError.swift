@@ -48,6 +48,9 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         /// A verifiable escrow share does not match the archive's commitments, or `k` shares do
         /// not give the committed secret (FORMAT.md §5.2 scheme 3): dealt wrongly or altered.
         case escrowShareInconsistent
+        /// The owner's signature, secrets or signed record digest do not match (FORMAT.md §5.6):
+        /// the archive was changed by someone holding the data key (e.g. through escrow).
+        case ownerSignatureInvalid
     }
 
     public let code: Code

@@ -86,14 +86,27 @@ struct Scenario {
     /// 1-based positions `inconsistent` fail their own check.
     var threshold: Int?
     var inconsistent: [Int] = []
+    var signature: String?
+    var ownerKey: String?
+}
+
+/// The owner key (FORMAT.md §5.6) of an archive's current header copy, read without a key.
+func ownerKey(_ bytes: [UInt8]) -> String? {
+    counter += 1
+    let path = scratch.appendingPathComponent("o\(counter).svault").path
+    guard (try? Data(bytes).write(to: URL(fileURLWithPath: path))) != nil,
+          let inspection = try? ArchiveInspection.inspect(path: path) else { return nil }
+    return inspection.header.ownerSignature?.publicKey.hexString
 }
 
 nonisolated(unsafe) var scenarios: [Scenario] = []
 func add(_ name: String, _ expect: String, _ comment: String, password pw: String = password, records: [[UInt8]] = [], identities: [String] = [],
-         threshold: Int? = nil, inconsistent: [Int] = [], _ bytes: [UInt8]) throws {
+         threshold: Int? = nil, inconsistent: [Int] = [], _ bytes: [UInt8], signature: String? = nil) throws {
     let hash = expect == "success" ? try SHA256.hash(records.flatMap { $0 }).hexString : "-"
+    let key = expect == "success" ? ownerKey(bytes) : nil
     scenarios.append(Scenario(name: name, expect: expect, password: pw, records: records.count, payloadHash: hash, comment: comment, bytes: bytes,
-                              identities: identities, threshold: threshold, inconsistent: inconsistent))
+                              identities: identities, threshold: threshold, inconsistent: inconsistent,
+                              signature: signature ?? (key == nil ? nil : "valid"), ownerKey: key))
 }
 
 /// Fixed managers' identities for the escrow vectors (FORMAT.md §5.2): never use them elsewhere.
@@ -230,12 +243,41 @@ for copy in 0..<2 {
 }
 try add("header_forged_password_changes", "header failure", "passwordChanges (0x10) edited from 2 to 1 in both copies, checksums recomputed: the MAC fails", forgedChanges)
 
+// Owner signatures (FORMAT.md §5.5, §5.6, §6.5): what a holder of the data key (here through an
+// escrow identity) can and cannot do without the owner's password.
+func asDataKeyHolder(_ bytes: [UInt8], _ edit: (Vault) throws -> Void) throws -> [UInt8] {
+    counter += 1
+    let path = scratch.appendingPathComponent("k\(counter).svault").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let vault = try Vault.open(path: path, escrowIdentities: [managers[0]], access: .readWrite)
+    try edit(vault)
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+let signedBase = try buildEscrow(1)
+let escrowUse = Array("escrow use (not a RECORDS.md batch: the format layer does not read payloads)".utf8)
+try add("success_signed_escrow_use", "success",
+        "owner-signed archive; a manager then appended one record through escrow (FORMAT.md §5.3): 0x13 untouched and still valid, signedRecordCount 3 of 4",
+        records: payloads + [escrowUse], try asDataKeyHolder(signedBase) { try $0.appendEscrowUse(escrowUse, now: created + 86_400) },
+        signature: "valid")
+try add("owner_signature_flipped", "owner signature invalid",
+        "the last byte of the owner's signature (0x13) flipped by a data-key holder, header re-MAC'd: every MAC verifies, the signature does not",
+        try asDataKeyHolder(signedBase) { try $0.rewriteHeaderAsDataKeyHolder { $0.ownerSignature?.signature[63] ^= 0x01 } }, signature: "keyless")
+try add("owner_record_rewritten", "owner signature invalid",
+        "record 1 re-sealed by a data-key holder with other content of the same length, record chain rebuilt, header re-MAC'd: tags and chain verify, the whole-record digest does not",
+        try asDataKeyHolder(signedBase) { try $0.rewriteRecordAsDataKeyHolder(index: 1, payload: Array("call：张经理，budget cancelled".utf8)) },
+        signature: "keyless")
+try add("owner_slot_changed", "owner signature invalid",
+        "the first escrow slot removed by a data-key holder, header re-MAC'd: the signature no longer covers the slot list",
+        try asDataKeyHolder(signedBase) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.slots.remove(at: 1) } }, signature: "keyless")
+
 for s in scenarios {
     var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n"
     if let changes = s.passwordChanges { text += "password-changes: \(changes)\n" }
     if !s.identities.isEmpty { text += "identities: \(s.identities.joined(separator: " "))\n" }
     if let k = s.threshold { text += "threshold: \(k)\n" }
     if !s.inconsistent.isEmpty { text += "inconsistent: \(s.inconsistent.map(String.init).joined(separator: " "))\n" }
+    if let signature = s.signature { text += "signature: \(signature)\n" }
+    if let key = s.ownerKey { text += "owner-key: \(key)\n" }
     text += "\n"
     var data = Data(text.utf8)
     data.append(contentsOf: s.bytes)

@@ -130,11 +130,24 @@ final class DepartmentHardeningTests: XCTestCase {
         if let changedAt { try vault.changePassword(to: pw("battery staple"), kdf: .insecureForTesting(logN: 10), now: changedAt) }
     }
 
+    /// `registry` with the owner key of each registered salesperson's signed archive enrolled
+    /// (DEPARTMENT.md §3.8), as `dept enroll` would after checking the fingerprint.
+    func enrolled(_ registry: Registry) throws -> Registry {
+        var r = registry
+        for i in r.salespeople.indices {
+            // Never a blocking open: one of the tests puts a FIFO at an archive's path.
+            guard let info = try? DepartmentScan.inspect(path: file(r.salespeople[i].archive)),
+                  let key = info.header.ownerSignature?.publicKey else { continue }
+            r.salespeople[i].signingKey = KeyFile.ownerKeyString(key)
+        }
+        return r
+    }
+
     func testARegisteredSalespersonWithoutAnArchiveIsMissingAndNonCompliant() throws {
         let registry = try complianceDepartment()
         try makeArchive("张伟", owner: "张伟", registry: registry, now: base)
         try makeArchive("李娜", owner: "李娜", registry: registry, now: base)
-        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: registry)
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: try enrolled(registry))
         XCTAssertEqual(report.archives.map(\.archive), ["archives/张伟.svault", "archives/李娜.svault", "archives/王芳.svault"].sorted())
         let missing = try XCTUnwrap(report.archives.first { $0.archive == "archives/王芳.svault" })
         XCTAssertEqual(missing.owner, "王芳")
@@ -165,7 +178,7 @@ final class DepartmentHardeningTests: XCTestCase {
         // 李娜's file is 王芳's archive under her name; 王芳's file is a copy of 张伟's.
         try makeArchive("李娜", owner: "王芳", registry: registry, now: base)
         try FileManager.default.copyItem(atPath: file("archives/张伟.svault"), toPath: file("archives/王芳.svault"))
-        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: registry)
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: try enrolled(registry))
         let rows = Dictionary(uniqueKeysWithValues: report.archives.map { ($0.archive, $0) })
         let li = try XCTUnwrap(rows["archives/李娜.svault"])
         XCTAssertTrue(li.nonCompliant)
@@ -192,8 +205,9 @@ final class DepartmentHardeningTests: XCTestCase {
         final class Box: @unchecked Sendable { var report: ComplianceReport?; var skipped: [String]? }
         let box = Box()
         let (directory, at) = (dir, base + day)
+        let withKeys = try enrolled(registry)
         Thread.detachNewThread {
-            box.report = try? ComplianceReport.run(directory: directory, asOf: .instant(at), registry: registry)
+            box.report = try? ComplianceReport.run(directory: directory, asOf: .instant(at), registry: withKeys)
             box.skipped = (try? Reminders.collect([directory], now: at))?.skipped
             done.fulfill()
         }

@@ -68,6 +68,8 @@ final class DepartmentCLITests: XCTestCase {
     func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
         try admin(["add-salesperson", dept, owner], now: now)
         try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
+        // DEPARTMENT.md §3.8: the administrator enrolls the new archive's owner key.
+        try admin(["enroll", dept, owner, "--yes"], now: now)
         return dept + "/archives/\(owner).svault"
     }
 
@@ -118,9 +120,12 @@ final class DepartmentCLITests: XCTestCase {
         try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"], now: at(day: 6))
         let back = try sv(["customer", "list", "-a", a, "--password-file", dir.path("new")], now: at(day: 6))
         XCTAssertTrue(back.stderr.contains("王总 reset your password"), back.stderr)
-        // The password from before the reset is one of the last five: refused.
-        let reused = try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: at(day: 7), expect: 7)
-        XCTAssertTrue(reused.stderr.contains("last 5"), reused.stderr)
+        // The history lives under the owner's password (FORMAT.md §5.5), which the reset could not
+        // re-seal: it starts again with the new password, so that one is refused and the password
+        // from before the reset is not (the documented cost).
+        let reused = try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"], now: at(day: 7), expect: 7)
+        XCTAssertTrue(reused.stderr.contains("same as the current"), reused.stderr)
+        try sv(["passwd", a, "--password-file", dir.path("new"), "--new-password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], now: at(day: 7))
     }
 
     func testEscrowShellIsReadOnlyAndCompromisedRotatesKeyAndPassword() throws {
@@ -279,9 +284,9 @@ final class DepartmentCLITests: XCTestCase {
         var file = [UInt8](try bytes(a))
         for copy in 0..<2 { try HeaderEdit.setPasswordChangedAt(&file, copy: copy, to: at(day: 200)) }
         try Data(file).write(to: URL(fileURLWithPath: a))
-        let plain = try sv(["compliance", dept, "--csv"], now: at(day: 200))
-        XCTAssertTrue(plain.stdout.contains(",ok,"), "without --verify the edit passes: \(plain.stdout)")
-        // Evidence of tampering: exit 4, not 9 (issue 13, DEPARTMENT.md §6).
+        // The owner signature covers the date: caught with no key at all, as tampering (exit 4).
+        let plain = try sv(["compliance", dept, "--csv"], now: at(day: 200), expect: 4)
+        XCTAssertTrue(plain.stdout.contains(",INVALID"), "the owner signature no longer matches: \(plain.stdout)")
         let verified = try sv(["compliance", dept, "--verify", "--csv"] + li(), now: at(day: 200), expect: 4)
         XCTAssertTrue(verified.stdout.contains(",FORGED,"), verified.stdout)
     }
@@ -304,14 +309,14 @@ final class DepartmentCLITests: XCTestCase {
         let csv = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv"], now: at(day: 300), expect: 9)
         // Ages in calendar days in Shanghai (DEPARTMENT.md §5): 2026-07-20 − 2026-05-31 = 50.
         let expected = """
-            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant,escrow_uses_logged,audit_log
-            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes,,
-            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no,,
-            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes,0,none
-            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none
-            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none
-            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none
-            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,overdue (never changed),no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant,escrow_uses_logged,audit_log,signature
+            archives/broken.svault,,,,,,,,,,,,,unreadable: both header copies are damaged (copy A: header copy checksum does not match (torn write or damage); copy B: header copy checksum does not match (torn write or damage)),yes,,,
+            archives/notes.txt,,,,,,,,,,,,,foreign: not a .svault file,no,,,
+            archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,missing,no slot for 赵总,0,,,10,,yes,0,none,ok
+            archives/李娜.svault,李娜,2026-03-02T10:00:00Z,140,due,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none,ok
+            archives/王芳.svault,王芳,2026-05-31T10:00:00Z,50,ok,no,2026-01-01T10:00:00Z,ok,,0,,,10,,no,0,none,ok
+            archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none,ok
+            archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,overdue (never changed),no,2026-01-01T10:00:00Z,ok,,0,,,10,,yes,0,none,ok
 
             """
         // The one CSV writer (JSON.md §6.2): a BOM for Excel, CRLF line ends.
@@ -319,7 +324,7 @@ final class DepartmentCLITests: XCTestCase {
         let zh = try sv(["compliance", dept, "--as-of", "2026-07-20", "--csv", "--lang", "zh"], now: at(day: 300), expect: 9)
         XCTAssertTrue(zh.stdout.hasPrefix("\u{FEFF}档案,所有人,上次改密码,"), zh.stdout)
         // Yes and no in Chinese (issue 12): 是/否, never yes/no.
-        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是,0,none"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,overdue,否,2026-01-01T10:00:00Z,ok,,0,,,10,,是,0,none,ok"), zh.stdout)
         XCTAssertFalse(zh.stdout.contains(",yes") || zh.stdout.contains(",no,"), zh.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)

@@ -107,9 +107,9 @@ final class ReportCLITests: XCTestCase {
         let csv = try sv(["compliance", dir.url.path, "--as-of", "2026-06-09", "--csv"], now: june9Start).stdout
         let logN = try XCTUnwrap((try object(try sv(["status", a, "--json"], now: june9Start))["kdf"] as? [String: Any])?["logN"] as? Int)  // calibrated here
         XCTAssertEqual(csv, "\u{FEFF}" + """
-            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant,escrow_uses_logged,audit_log
-            "archives/notes\r.txt",,,,,,,,,,,,,foreign: not a .svault file,no,,
-            archives/张伟.svault,张伟,2026-03-01T15:30:00Z,100,due,no,2026-01-30T15:30:00Z,none,,0,,,\(logN),,no,,
+            archive,owner,password_changed,password_age_days,rotation,must_change_password,dek_rotated,escrow,escrow_detail,escrow_uses_unacknowledged,last_escrow_use,verified,kdf_log_n,problem,non_compliant,escrow_uses_logged,audit_log,signature
+            "archives/notes\r.txt",,,,,,,,,,,,,foreign: not a .svault file,no,,,
+            archives/张伟.svault,张伟,2026-03-01T15:30:00Z,100,due,no,2026-01-30T15:30:00Z,none,,0,,,\(logN),,no,,,not enrolled
 
             """.replacingOccurrences(of: "\n", with: "\r\n"))
         let report = try object(try sv(["compliance", dir.url.path, "--json"], now: june9Start))

@@ -216,7 +216,7 @@ final class AdversarialTests: XCTestCase {
             fields.append(Array(copy.body[offset..<(offset + 5 + length)]))
             offset += 5 + length
         }
-        XCTAssertEqual(fields.count, 13, "eleven required fields, the password history and the password-change count (0x10)")
+        XCTAssertEqual(fields.count, 14, "eleven required fields, the password-change count (0x10), the owner's secrets and signature (FORMAT.md §4.2, §5.5, §5.6)")
         var swapped = fields
         swapped.swapAt(2, 3)
         let variants: [String: [UInt8]] = [
@@ -232,15 +232,18 @@ final class AdversarialTests: XCTestCase {
             XCTAssertVaultError(name == "unknown field" ? .unsupportedVersion : .headerDamaged, try ArchiveHeader(parsing: body))
         }
         // Every prefix is refused, except those that end exactly before an optional field at the
-        // end (the password history and the password-change count, FORMAT.md §4.2): they parse,
-        // to a different header, whose MAC (computed over the body) then fails.
-        let countStart = copy.body.count - fields[12].count
-        let historyStart = countStart - fields[11].count
+        // end (the password-change count, the owner's secrets or signature, FORMAT.md §4.2): those
+        // parse, to a different header, whose MAC (computed over the body) then fails.
+        let signatureStart = copy.body.count - fields[13].count
+        let secretsStart = signatureStart - fields[12].count
+        let countStart = secretsStart - fields[11].count
+        let optionalStarts = [countStart, secretsStart, signatureStart]
         for cut in 0..<copy.body.count {
-            if cut == historyStart || cut == countStart {
+            if optionalStarts.contains(cut) {
                 let shorter = try ArchiveHeader(parsing: Array(copy.body[..<cut]))
-                XCTAssertNil(shorter.passwordChanges)
-                XCTAssertEqual(shorter.passwordHistory == nil, cut == historyStart)
+                XCTAssertNil(shorter.ownerSignature)
+                XCTAssertEqual(shorter.passwordChanges == nil, cut == countStart)
+                XCTAssertEqual(shorter.ownerSecrets == nil, cut != signatureStart)
                 XCTAssertNotEqual(shorter, copy.header)
             } else {
                 XCTAssertVaultError(.headerDamaged, try ArchiveHeader(parsing: Array(copy.body[..<cut])))

@@ -523,7 +523,9 @@ final class EscrowTests: XCTestCase {
         let path = dir.path("a.svault")
         let li = try Key()
         try makeEscrowArchive(path, plan: plan([("李经理", li)], threshold: 1))
-        XCTAssertNotNil(try ArchiveInspection.inspect(path: path).header.passwordHistory)
+        // In the owner's secrets, under the password (FORMAT.md §5.5), no longer under the DEK.
+        XCTAssertNil(try ArchiveInspection.inspect(path: path).header.passwordHistory)
+        XCTAssertNotNil(try ArchiveInspection.inspect(path: path).header.ownerSecrets)
 
         let vault = try Vault.open(path: path, password: pw(password), access: .readWrite)
         XCTAssertVaultError(.passwordReused, try vault.changePassword(to: pw(password), kdf: fastKDF, now: t0 + 10))
@@ -549,9 +551,11 @@ final class EscrowTests: XCTestCase {
         try vault.resetPassword(temporary: pw("temporary 1"), kdf: fastKDF, now: t0 + 400)
         XCTAssertTrue(vault.header.flags.contains(.mustChangePassword))
         XCTAssertEqual(vault.header.passwordChangedAt, t0 + 400)
-        // The history still holds the owner's own passwords.
-        XCTAssertVaultError(.passwordReused, try vault.changePassword(to: pw(news[0]), kdf: fastKDF, now: t0 + 401))
-        XCTAssertTrue(vault.header.flags.contains(.mustChangePassword), "a refused change keeps the flag")
+        // The history was sealed under the owner's password with the signing key, which the reset
+        // could not re-seal (FORMAT.md §5.5): it is gone, and the owner's old passwords are free.
+        XCTAssertNil(vault.header.ownerSecrets)
+        XCTAssertFalse(try vault.isRecentPassword(pw(news[0])))
+        XCTAssertTrue(vault.header.flags.contains(.mustChangePassword))
         // The temporary password was not entered: the code accepts it as the owner's next password.
         try vault.changePassword(to: pw("temporary 1"), kdf: fastKDF, now: t0 + 402)
         XCTAssertFalse(vault.header.flags.contains(.mustChangePassword))
@@ -581,8 +585,11 @@ final class EscrowTests: XCTestCase {
         do {
             let vault = try Vault.open(path: path, password: pw("temporary"), access: .readWrite)
             XCTAssertEqual(try vault.readAllRecords().count, payloads.count + 1)
-            XCTAssertVaultError(.passwordReused, try vault.changePassword(to: pw(password), kdf: fastKDF, now: t0 + 70))
-            try vault.changePassword(to: pw("mine now"), kdf: fastKDF, now: t0 + 70)
+            // The reset dropped the history with the owner's secrets (FORMAT.md §5.5): the password
+            // from before the reset is accepted again (the documented cost); the new one is entered.
+            try vault.changePassword(to: pw(password), kdf: fastKDF, now: t0 + 70)
+            XCTAssertVaultError(.passwordReused, try vault.changePassword(to: pw(password), kdf: fastKDF, now: t0 + 71))
+            try vault.changePassword(to: pw("mine now"), kdf: fastKDF, now: t0 + 72)
         }
         XCTAssertEqual(try ArchiveInspection.inspect(path: path).header.flags, [])
         XCTAssertVaultError(.wrongPassword, try Vault.open(path: path, password: pw("temporary")))

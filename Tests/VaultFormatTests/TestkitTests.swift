@@ -15,7 +15,9 @@ final class TestkitTests: XCTestCase {
         let archive: [UInt8]
     }
 
-    func loadCases() throws -> [Case] {
+    func loadCases() throws -> [Case] { try Self.loadCases() }
+
+    static func loadCases() throws -> [Case] {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".svtest") }.sorted()
         return try files.map { name in
             let bytes = [UInt8](try Data(contentsOf: Self.directory.appendingPathComponent(name)))
@@ -32,10 +34,13 @@ final class TestkitTests: XCTestCase {
     }
 
     /// The outcome of opening an archive, in the testkit's words.
-    static func outcome(path: String, password: String) -> (String, [[UInt8]]) {
+    static func outcome(path: String, password: String, ownerKey: String? = nil, checkSigning: Bool = false) -> (String, [[UInt8]]) {
         do {
             let vault = try Vault.open(path: path, password: SecureBytes(Array(password.utf8)))
             let records = try vault.readAllRecords()
+            // FORMAT.md §10: a signed success vector names its owner key; the others are unsigned.
+            let signing: Vault.OwnerSigning = ownerKey.map { .signed(publicKey: [UInt8](hex: $0)) } ?? .unsigned
+            guard !checkSigning || vault.ownerSigning == signing else { return ("owner signing \(vault.ownerSigning)", records) }
             return (vault.unfinishedBytes > 0 ? "unfinished append" : "success", records)
         } catch let error as VaultError {
             switch error.code {
@@ -46,6 +51,7 @@ final class TestkitTests: XCTestCase {
             case .kdfRefused: return ("kdf refused", [])
             case .truncated: return ("truncated", [])
             case .recordDamaged, .recordsMismatch: return ("record failure", [])
+            case .ownerSignatureInvalid: return ("owner signature invalid", [])
             default: return ("error: \(error)", [])
             }
         } catch {
@@ -61,7 +67,14 @@ final class TestkitTests: XCTestCase {
         for c in cases {
             let path = dir.path(c.name)
             try writeFile(path, c.archive)
-            let (got, records) = Self.outcome(path: path, password: c.fields["password"] ?? "")
+            let (got, records) = Self.outcome(path: path, password: c.fields["password"] ?? "", ownerKey: c.fields["owner-key"],
+                                              checkSigning: c.fields["expect"] == "success")
+            if c.fields["signature"] == "keyless" {
+                // FORMAT.md §5.6 checks 1–5 need no key: the same verdict without the password.
+                guard case .invalid = try RecordDigest.check(path: path, readBody: true) else { XCTFail("\(c.name): keyless check passed"); continue }
+            } else if c.fields["signature"] == "valid" {
+                XCTAssertEqual(try RecordDigest.check(path: path, readBody: true), .valid(publicKey: [UInt8](hex: c.fields["owner-key"] ?? "")), c.name)
+            }
             let expected = c.fields["expect"] ?? "?"
             XCTAssertEqual(got, expected, "\(c.name): \(c.fields["comment"] ?? "")")
             if expected == "success" {
@@ -132,5 +145,19 @@ final class TestkitTests: XCTestCase {
         XCTAssertEqual(report.copyA, .authentic)
         guard case .damaged = report.copyB else { return XCTFail("copy B: \(report.copyB)") }
         XCTAssertFalse(report.isClean)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Bytes from hexadecimal digits (the testkit's `owner-key:`); invalid digits give no bytes.
+    init(hex: String) {
+        var out: [UInt8] = []
+        var chars = Array(hex.utf8)
+        if chars.count % 2 == 1 { chars = [] }
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let b = UInt8(String(decoding: chars[i...i + 1], as: UTF8.self), radix: 16) else { self = []; return }
+            out.append(b)
+        }
+        self = out
     }
 }

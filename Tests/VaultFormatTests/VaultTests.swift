@@ -188,14 +188,16 @@ final class VaultTests: XCTestCase {
         try seenFrom(rekeyed, 4, expect: [4, 5])
         XCTAssertTrue(try rekeyed.verify().isClean)
 
-        // An authentic header whose checkpoint does not match the records is refused either way.
+        // An authentic header (MAC'd with the DEK, as a DEK holder would write it: the owner's
+        // tool never signs such a header) whose checkpoint does not match the records is refused
+        // either way.
         var forged = rekeyed.header
         forged.checkpoint?.chain[0] ^= 1
-        try rekeyed.writeHeader(forged)
+        try rekeyed.rewriteHeaderAsDataKeyHolder { $0 = forged }
         XCTAssertVaultError(.recordsMismatch, try rekeyed.readAllRecords())
         XCTAssertVaultError(.recordsMismatch, try rekeyed.forEachRecord(from: 3) { _, _ in })
         forged.checkpoint = ArchiveHeader.Checkpoint(index: 2, offset: before.bodyLength, chain: checkpoint.chain)
-        try rekeyed.writeHeader(forged)
+        try rekeyed.rewriteHeaderAsDataKeyHolder { $0 = forged }
         XCTAssertVaultError(.recordsMismatch, try rekeyed.readAllRecords())
         XCTAssertVaultError(.recordsMismatch, try rekeyed.rekey(now: t0 + 40))
 

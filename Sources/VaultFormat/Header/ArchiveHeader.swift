@@ -26,7 +26,8 @@ public struct ArchiveHeader: Sendable, Equatable {
     public var department: DepartmentPin?
     /// Escrow uses the owner has not seen yet (FORMAT.md §5.3).
     public var escrowUses: EscrowUses?
-    /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4).
+    /// The last passwords' slow hashes, sealed under the DEK (FORMAT.md §5.4; archives written
+    /// before owner signatures; newer ones keep the history in `ownerSecrets`).
     public var passwordHistory: [UInt8]?
     /// How many times the owner changed the password (`passwd`, `compromised`): 0 at creation;
     /// an escrow reset does not count. Nil in a header written before the field existed
@@ -35,6 +36,10 @@ public struct ArchiveHeader: Sendable, Equatable {
     /// Feldman commitments of scheme-3 escrow shares and the DEK wrapped under the shared
     /// secret (FORMAT.md §4.2 0x11, §5.2); present exactly when the escrow slots use scheme 3.
     public var shareCommitments: ShareCommitments?
+    /// The owner's signing seed and password history, sealed under the password (FORMAT.md §5.5).
+    public var ownerSecrets: [UInt8]?
+    /// The owner's signature over the owner-controlled state (FORMAT.md §5.6).
+    public var ownerSignature: OwnerSignature?
 
     public struct DepartmentPin: Sendable, Equatable {
         public var adminKey: [UInt8]
@@ -72,7 +77,9 @@ public struct ArchiveHeader: Sendable, Equatable {
     enum Tag: UInt8 {
         case sequence = 1, owner, createdAt, passwordChangedAt, dekRotatedAt, dekGeneration, recordCount,
             bodyLength, recordChain, flags, slots, checkpoint, department, escrowUses, passwordHistory, passwordChanges
-        case shareCommitments = 0x11
+        case shareCommitments = 0x11, ownerSecrets = 0x12, ownerSignature = 0x13
+        /// Fields a manager's escrow use changes: left out of the owner's signature (FORMAT.md §5.6).
+        static let unsigned: Set<Tag> = [.sequence, .recordCount, .bodyLength, .recordChain, .escrowUses, .ownerSignature]
     }
 
     public init(
@@ -80,7 +87,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         dekGeneration: UInt32, recordCount: UInt64, bodyLength: UInt64, recordChain: [UInt8], flags: Flags,
         slots: [KeySlot], checkpoint: Checkpoint? = nil, department: DepartmentPin? = nil, escrowUses: EscrowUses? = nil,
         passwordHistory: [UInt8]? = nil, passwordChanges: UInt32? = nil,
-        shareCommitments: ShareCommitments? = nil
+        shareCommitments: ShareCommitments? = nil, ownerSecrets: [UInt8]? = nil, ownerSignature: OwnerSignature? = nil
     ) throws {
         self.sequence = sequence
         self.owner = owner
@@ -99,6 +106,8 @@ public struct ArchiveHeader: Sendable, Equatable {
         self.passwordHistory = passwordHistory
         self.passwordChanges = passwordChanges
         self.shareCommitments = shareCommitments
+        self.ownerSecrets = ownerSecrets
+        self.ownerSignature = ownerSignature
         try validate()
     }
 
@@ -141,6 +150,9 @@ public struct ArchiveHeader: Sendable, Equatable {
         if let passwordHistory, passwordHistory.count < 29 || passwordHistory.count > 29 + 49 * FormatV1.passwordHistoryCount {
             throw VaultError(.headerDamaged, "header: password history length")
         }
+        if let ownerSecrets, ownerSecrets.count < OwnerSecrets.minSealedBytes || ownerSecrets.count > OwnerSecrets.maxSealedBytes {
+            throw VaultError(.headerDamaged, "header: owner secrets length")
+        }
         if let checkpoint {
             guard checkpoint.index < recordCount, checkpoint.offset < bodyLength, (checkpoint.index == 0) == (checkpoint.offset == 0),
                   checkpoint.chain.count == 32, checkpoint.index != 0 || checkpoint.chain.allSatisfy({ $0 == 0 })
@@ -171,9 +183,15 @@ public struct ArchiveHeader: Sendable, Equatable {
 
     // MARK: Encoding (canonical, FORMAT.md §4.1)
 
-    public var serialized: [UInt8] {
+    public var serialized: [UInt8] { encoded(forSignature: false) }
+
+    /// The fields the owner signs, in canonical encoding: all but `Tag.unsigned` (FORMAT.md §5.6).
+    var signedFields: [UInt8] { encoded(forSignature: true) }
+
+    private func encoded(forSignature: Bool) -> [UInt8] {
         var w = ByteWriter(capacity: 512)
         func field(_ tag: Tag, _ value: [UInt8]) {
+            if forSignature && Tag.unsigned.contains(tag) { return }
             w.u8(tag.rawValue)
             w.u32(UInt32(value.count))
             w.append(value)
@@ -201,6 +219,8 @@ public struct ArchiveHeader: Sendable, Equatable {
         if let passwordHistory { field(.passwordHistory, passwordHistory) }
         if let passwordChanges { field(.passwordChanges, .be32(passwordChanges)) }
         if let shareCommitments { field(.shareCommitments, shareCommitments.serialized) }
+        if let ownerSecrets { field(.ownerSecrets, ownerSecrets) }
+        if let ownerSignature { field(.ownerSignature, ownerSignature.serialized) }
         return w.bytes
     }
 
@@ -258,6 +278,7 @@ public struct ArchiveHeader: Sendable, Equatable {
         }
         var passwordChanges: UInt32?
         if values[.passwordChanges] != nil { passwordChanges = try u32(.passwordChanges) }
+        let ownerSignature = try values[.ownerSignature].map { try OwnerSignature(parsing: $0) }
         do {
             try self.init(
                 sequence: u64(.sequence), owner: owner, createdAt: Int64(bitPattern: u64(.createdAt)),
@@ -266,7 +287,7 @@ public struct ArchiveHeader: Sendable, Equatable {
                 recordCount: u64(.recordCount), bodyLength: u64(.bodyLength), recordChain: value(.recordChain, length: 32),
                 flags: Flags(rawValue: u32(.flags)), slots: slots, checkpoint: checkpoint, department: department,
                 escrowUses: escrowUses, passwordHistory: values[.passwordHistory], passwordChanges: passwordChanges,
-                shareCommitments: shareCommitments)
+                shareCommitments: shareCommitments, ownerSecrets: values[.ownerSecrets], ownerSignature: ownerSignature)
         } catch let error as VaultError where error.code == .invalidArgument {
             throw VaultError(.headerDamaged, "header: \(error.reason)")
         }

@@ -15,7 +15,10 @@ struct PasswordHistory {
 
     /// Opens the header field; nil means an empty history (an archive made before it existed).
     init(sealed: [UInt8]?, key: SymmetricKey, archiveID: [UInt8]) throws {
-        guard let sealed else { return }
+        guard let sealed else {
+            self.init()
+            return
+        }
         let plaintext: [UInt8]
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
@@ -24,6 +27,13 @@ struct PasswordHistory {
             throw VaultError(.headerDamaged, "the password history does not open with this archive's key")
         }
         var c = ByteCursor(plaintext, context: "password history")
+        try self.init(reading: &c)
+        try c.expectEnd()
+    }
+
+    /// Reads `u8 count` then the entries (FORMAT.md §5.4), as in the sealed field or the owner's
+    /// secrets (§5.5).
+    init(reading c: inout ByteCursor) throws {
         let count = Int(try c.readU8())
         guard count <= FormatV1.passwordHistoryCount else { throw VaultError(.headerDamaged, "password history: \(count) entries") }
         for _ in 0..<count {
@@ -31,7 +41,6 @@ struct PasswordHistory {
             guard logN == FormatV1.passwordHistoryLogN else { throw VaultError(.headerDamaged, "password history: cost \(logN)") }
             entries.append(Entry(logN: logN, salt: try c.readBytes(16), hash: try c.readBytes(32)))
         }
-        try c.expectEnd()
     }
 
     /// True when `password` is one of the entries (one scrypt per entry).
@@ -52,7 +61,8 @@ struct PasswordHistory {
         if entries.count > FormatV1.passwordHistoryCount { entries.removeLast(entries.count - FormatV1.passwordHistoryCount) }
     }
 
-    func sealed(key: SymmetricKey, archiveID: [UInt8]) throws -> [UInt8] {
+    /// `u8 count ‖ entries`.
+    var plaintext: [UInt8] {
         var w = ByteWriter()
         w.u8(UInt8(entries.count))
         for e in entries {
@@ -60,7 +70,11 @@ struct PasswordHistory {
             w.append(e.salt)
             w.append(e.hash)
         }
-        let box = try AES.GCM.seal(w.bytes, using: key, authenticating: FormatV1.passwordHistoryLabel + archiveID)
+        return w.bytes
+    }
+
+    func sealed(key: SymmetricKey, archiveID: [UInt8]) throws -> [UInt8] {
+        let box = try AES.GCM.seal(plaintext, using: key, authenticating: FormatV1.passwordHistoryLabel + archiveID)
         return box.nonce.bytes + box.ciphertext + box.tag
     }
 }

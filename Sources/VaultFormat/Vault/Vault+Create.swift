@@ -19,12 +19,16 @@ extension Vault {
         let escrow = try plan.map { try EscrowSealing(dek: dek, holders: $0.holders, threshold: $0.threshold, archiveID: prefix.archiveID) }
         var history = PasswordHistory()
         try history.push(password)
-        let header = try ArchiveHeader(
+        // FORMAT.md §5.5, §5.6: a new signing key, sealed with the history under the password.
+        let secrets = try OwnerSecrets(history: history)
+        var header = try ArchiveHeader(
             sequence: 1, owner: owner, createdAt: now, passwordChangedAt: now, dekRotatedAt: now, dekGeneration: 1,
             recordCount: 0, bodyLength: 0, recordChain: [UInt8](repeating: 0, count: 32), flags: [],
             slots: [.password(sealed.slot)] + (escrow?.slots.map { .escrow($0) } ?? []), department: plan?.pin,
-            passwordHistory: history.sealed(key: keys.historyKey, archiveID: prefix.archiveID), passwordChanges: 0,
-            shareCommitments: escrow?.commitments)
+            passwordChanges: 0, shareCommitments: escrow?.commitments,
+            ownerSecrets: secrets.sealed(kek: sealed.kek, archiveID: prefix.archiveID))
+        header.ownerSignature = try OwnerSignature.sign(
+            header, prefix: prefix, key: secrets.signingKey, signed: .start, checkpointDigest: [UInt8](repeating: 0, count: 32))
         let copy = try HeaderCopy(header: header, prefix: prefix, headerKey: keys.headerKey)
         let temporary = try FileSystem.temporaryPath(beside: path, tag: "new")
         do {

@@ -6,7 +6,7 @@ extension Vault {
     /// True when `password` is one of the last five (FORMAT.md §5.4), so that a command can
     /// refuse it before doing anything else.
     public func isRecentPassword(_ password: SecureBytes) throws -> Bool {
-        try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID).contains(password)
+        try passwordHistory().contains(password)
     }
 
     /// Re-wraps the DEK under a new password; the body is not touched (FORMAT.md §8.4). Refuses
@@ -20,20 +20,29 @@ extension Vault {
     package func changePassword(to newPassword: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, refusingRecent: Bool) throws {
         try requireWritable(allowUnfinished: true)
         try requireOwner("a password change")
-        var history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
+        var history = try passwordHistory()
         guard try !refusingRecent || !history.contains(newPassword) else {
             throw VaultError(.passwordReused, "the new password is one of the last \(FormatV1.passwordHistoryCount) passwords of this archive")
         }
         try history.push(newPassword)
-        let sealedHistory = try history.sealed(key: keys.historyKey, archiveID: prefix.archiveID)
-        let kek = try writePasswordSlot(newPassword, kdf: choice, now: now) { next in
+        // FORMAT.md §5.5: the history lives in the owner's secrets, re-sealed under the new
+        // password's KEK (an archive without them gets its signing key now).
+        // After an escrow reset (the manager knows the temporary password) always a new key.
+        if header.flags.contains(.mustChangePassword) { ownerSecrets = nil }
+        signingSuspended = false
+        try beginOwnerSecrets()
+        guard var secrets = ownerSecrets else { return }
+        secrets.history = history
+        let kek = try writePasswordSlot(newPassword, kdf: choice, now: now) { next, kek in
             next.flags.remove(.mustChangePassword)
-            next.passwordHistory = sealedHistory
+            next.passwordHistory = nil
+            next.ownerSecrets = try secrets.sealed(kek: kek, archiveID: prefix.archiveID)
             // FORMAT.md §4.2 0x10: the owner's changes are counted (an escrow reset is not). A
             // header written before the field existed gets it now, from the old rule: a lower bound.
             let before = next.passwordChanges ?? (next.passwordChangedAt == next.createdAt ? 0 : 1)
             next.passwordChanges = before == .max ? before : before + 1
         }
+        ownerSecrets = secrets
         passwordKEK = kek
     }
 
@@ -41,19 +50,28 @@ extension Vault {
     /// must be changed at the next unlock. Not entered in the password history.
     public func resetPassword(temporary: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64) throws {
         try requireWritable(allowUnfinished: true)
-        _ = try writePasswordSlot(temporary, kdf: choice, now: now) { $0.flags.insert(.mustChangePassword) }
+        // The owner's secrets are sealed under the owner's password, which a manager does not
+        // know: they and the owner's signature are dropped (FORMAT.md §5.5); the owner's forced
+        // password change makes a new signing key, to be enrolled again.
+        signingSuspended = true
+        ownerSecrets = nil
+        _ = try writePasswordSlot(temporary, kdf: choice, now: now) { next, _ in
+            next.flags.insert(.mustChangePassword)
+            next.ownerSecrets = nil
+            next.ownerSignature = nil
+        }
     }
 
     /// Seals the data key under `password` in a new password slot (its place kept), dates the
     /// change, lets `adjust` finish the header, writes it; returns the slot's key-encryption key.
     private func writePasswordSlot(
-        _ password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, adjust: (inout ArchiveHeader) -> Void
+        _ password: SecureBytes, kdf choice: KDFParameters.Choice, now: Int64, adjust: (inout ArchiveHeader, SymmetricKey) throws -> Void
     ) throws -> SymmetricKey {
         let kdf = try KDFParameters.resolve(choice)
         let sealed = try PasswordSlot.seal(dek: dek, password: password, kdf: kdf, archiveID: prefix.archiveID)
         var next = header
         next.slots = next.slots.map { if case .password = $0 { return .password(sealed.slot) } else { return $0 } }
-        adjust(&next)
+        try adjust(&next, sealed.kek)
         next.passwordChangedAt = now
         try writeHeader(next)
         return sealed.kek
@@ -195,6 +213,9 @@ extension Vault {
             guard index == header.recordCount, constantTimeEquals(oldChain, header.recordChain) else {
                 throw VaultError(.recordsMismatch, "records do not match the header; nothing was changed")
             }
+            // Every record is sealed again and signed up to the old signed count (FORMAT.md
+            // §8.8): first the old ones must be the owner's (§6.5, from record 0).
+            if ownerSecrets != nil, case .invalid(let why) = try RecordDigest.check(header, prefix: prefix, file: file) { throw Self.altered(why) }
             var next = header
             next.sequence += 1
             next.dekGeneration = generation
@@ -212,6 +233,7 @@ extension Vault {
             if let plan { next.department = plan.pin }
             let history = try PasswordHistory(sealed: header.passwordHistory, key: keys.historyKey, archiveID: prefix.archiveID)
             next.passwordHistory = header.passwordHistory == nil ? nil : try history.sealed(key: newKeys.historyKey, archiveID: prefix.archiveID)
+            let signing = try signAsOwner(&next, file: out, fromStart: true)
             let copy = try HeaderCopy(header: next, prefix: prefix, headerKey: newKeys.headerKey)
             try out.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
             try out.sync()
@@ -223,6 +245,7 @@ extension Vault {
             keys = newKeys
             codec = newCodec
             header = next
+            signing?.commit(to: self)
             copyStates = [.current, .current]
         } catch {
             FileSystem.remove(temporary)

@@ -15,9 +15,15 @@ extension Vault {
         var reader: BodyReader
         var chain: [UInt8]
         var index: UInt64
+        // The owner checks the whole-record digest the header's signature commits to (FORMAT.md
+        // §6.5, §7 step 6): from the checkpoint's signed digest, or from record 0.
+        let signed = ownerSecrets == nil ? nil : header.ownerSignature
+        let hasher = signed == nil ? nil : try SHA256.Hasher()
+        var digest = [UInt8](repeating: 0, count: 32)
         if let checkpoint, first >= checkpoint.index {
             reader = BodyReader(file: file, bodyLength: Int(header.bodyLength), start: Int(checkpoint.offset))
             (chain, index) = (checkpoint.chain, checkpoint.index)
+            if let signed { digest = signed.checkpointDigest }
         } else {
             reader = BodyReader(file: file, bodyLength: Int(header.bodyLength))
             (chain, index) = ([UInt8](repeating: 0, count: 32), 0)
@@ -27,7 +33,16 @@ extension Vault {
                reader.bodyPosition != Int(checkpoint.offset) || !constantTimeEquals(chain, checkpoint.chain) {
                 throw VaultError(.recordsMismatch, "the header's checkpoint does not match record \(index); records were removed, reordered or replaced")
             }
+            if let signed {
+                if let checkpoint, index == checkpoint.index, digest != signed.checkpointDigest {
+                    throw Self.altered("the records before the checkpoint are not the ones the owner signed")
+                }
+                if index == signed.signedRecordCount, digest != signed.signedDigest || reader.bodyPosition != Int(signed.signedBodyLength) {
+                    throw Self.altered("a record is not the one the owner signed (rewritten, removed or replaced)")
+                }
+            }
             guard let sealed = try reader.next(index: index) else { break }
+            if let hasher { try RecordDigest.advance(&digest, hasher: hasher, index: index, length: sealed.length, sealed: sealed.bytes) }
             if index < first {
                 try sealed.bytes.withUnsafeBytes { raw in
                     try codec.advance(&chain, index: index, nonce: UnsafeRawBufferPointer(rebasing: raw[0..<12]),

@@ -32,6 +32,33 @@ public final class Vault {
     /// The escrow holders whose keys opened the archive (nil when the password did).
     public internal(set) var openedThroughEscrow: [EscrowSlot.Holder]?
 
+    // Owner signatures (FORMAT.md §5.5, §5.6, §6.5).
+    /// What the header's owner signature says (checked without a key at open; an owner's open
+    /// refuses an invalid one, so for the owner this is `.signed` or `.unsigned`).
+    public internal(set) var ownerSigning: OwnerSigning = .unsigned
+    /// True after a write by the owner signed an archive written before owner signatures (a new
+    /// signing key; the password history moved into the owner's secrets). Told to the owner once.
+    public internal(set) var migratedToSigned = false
+    /// The owner's signing key and password history; nil through escrow and on unsigned archives.
+    var ownerSecrets: OwnerSecrets?
+    /// The digest chain at the last position the owner signed (or zero, when migrating).
+    var trustedDigest: RecordDigest.Position = .start
+    /// `d` at the header's checkpoint, when known.
+    var trustedCheckpointDigest: [UInt8]?
+    /// The records after `trustedDigest` (escrow uses) were checked by the archive layer.
+    var tailAccepted = true
+    /// Set by a password reset: nothing is signed until the owner's own password change.
+    var signingSuspended = false
+
+    public enum OwnerSigning: Sendable, Equatable {
+        /// Signed; the public key in the header.
+        case signed(publicKey: [UInt8])
+        /// No owner signature: written by an earlier version, or after an escrow reset.
+        case unsigned
+        /// Seen through escrow only: the owner's open refuses it (`.ownerSignatureInvalid`).
+        case invalid(String)
+    }
+
     /// Escrow slots to write (FORMAT.md §5.2) and the department key to pin (§4.2).
     public struct EscrowPlan: Sendable {
         public let holders: [EscrowSlot.Holder]
@@ -60,6 +87,7 @@ public final class Vault {
         self.passwordKEK = passwordKEK
         keys = try DerivedKeys(dek: dek, archiveID: inspection.prefix.archiveID)
         codec = try RecordCodec(recordKey: keys.recordKey, archiveID: prefix.archiveID, generation: header.dekGeneration)
+        try setUpOwnerSigning()
     }
 
     // MARK: Internals
@@ -105,6 +133,7 @@ public final class Vault {
     func writeHeader(_ proposed: ArchiveHeader) throws {
         var next = proposed
         next.sequence = header.sequence + 1
+        let signing = try signAsOwner(&next)
         try next.validate()
         let copy = try HeaderCopy(header: next, prefix: prefix, headerKey: keys.headerKey)
         let bothCurrent = copyStates[0] == .current && copyStates[1] == .current
@@ -115,6 +144,7 @@ public final class Vault {
         copyStates[first] = .current
         copyStates[second] = .outOfDate(sequence: previous)
         header = next
+        signing?.commit(to: self)
         try writeCopy(copy, at: second)
         copyStates[second] = .current
     }

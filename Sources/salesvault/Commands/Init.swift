@@ -80,6 +80,8 @@ struct Init: VaultCommand {
             for s in vault.header.escrowSlots {
                 print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))  " + Terminal.green(L("written and test-opened", "已写入并验证").text))
             }
+            // DEPARTMENT.md §3.8: the administrator enrolls the new owner key (dept enroll).
+            OwnerUnlock.requestEnrollment(vault, path: archive)
         }
         print(L("Password protection: scrypt cost 2^\(slot.logN) (\(Format.bytes(slot.memoryBytes)) of memory).",
                 "密码保护：scrypt 成本 2^\(slot.logN)（内存 \(Format.bytes(slot.memoryBytes))）。").text)

@@ -25,6 +25,9 @@ struct Passwd: VaultCommand {
     func execute() throws {
         let (vault, next) = try newPassword.unlockAndChoose(archive, with: password)
         try vault.changePassword(to: PasswordInput.secureBytes(next), kdf: kdf.choice, now: Clock.now)
+        // FORMAT.md §5.5: a first (or, after an escrow reset, a new) signing key; DEPARTMENT.md §3.8.
+        if vault.migratedToSigned { OwnerUnlock.tellSigned(vault, path: archive) }
+        OwnerUnlock.requestEnrollment(vault, path: archive)
         if vault.header.passwordSlot.kdf.isWeak {
             print(Terminal.yellow(L("Warning: the new password uses an insecure testing cost; do not keep real data in this archive.",
                                     "警告：新密码使用了不安全的测试参数，请勿在此档案中存放真实数据。").text))

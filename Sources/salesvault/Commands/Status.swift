@@ -54,6 +54,9 @@ struct Status: VaultCommand {
         var rotation: String? = nil
         var dateProblems: [String]? = nil
         var testClock: Bool? = nil
+        /// FORMAT.md §5.6, header only: `signed`, `unsigned` or `invalid` (JSON.md §6.1).
+        let signature: String
+        let ownerKeyFingerprint: String?
     }
 
     func execute() throws {
@@ -72,6 +75,8 @@ struct Status: VaultCommand {
         let registry = try? ArchiveDepartment.registry(forArchive: archive, header: h, override: OwnerUnlock.departmentOverride)
         // The counter decides "never changed"; dates in the future or before creation are named.
         let rotation = (registry?.rotationPolicy ?? .standard).evaluate(h, now: now)
+        // FORMAT.md §5.6 checks 1–4 (no key, the body is not read: `verify` and compliance do).
+        let signature = (try? RecordDigest.check(path: archive, readBody: false)) ?? .invalid("the header could not be read again")
         var flags: [String] = []
         if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }
         if h.flags.contains(.rekeyRequired) { flags.append("rekeyRequired") }
@@ -91,7 +96,9 @@ struct Status: VaultCommand {
             administratorFingerprint: h.department.map { KeyFile.fingerprint($0.adminKey) },
             escrowUsesUnacknowledged: h.escrowUses?.unacknowledged ?? 0, lastEscrowUseAt: h.escrowUses.map { Format.isoDate($0.lastUseAt) },
             passwordChanges: h.passwordChanges, rotation: rotation.status.rawValue,
-            dateProblems: rotation.dateProblems.isEmpty ? nil : rotation.dateProblems.map(\.rawValue), testClock: Clock.isTest ? true : nil)
+            dateProblems: rotation.dateProblems.isEmpty ? nil : rotation.dateProblems.map(\.rawValue), testClock: Clock.isTest ? true : nil,
+            signature: { switch signature { case .valid: "signed"; case .unsigned: "unsigned"; case .invalid: "invalid" } }(),
+            ownerKeyFingerprint: h.ownerSignature.map { KeyFile.fingerprint($0.publicKey) })
         if json {
             try JSONOutput.print(report)
             // JSON.md §6.1: the same exit status as the table (4 for a truncated archive).
@@ -115,6 +122,15 @@ struct Status: VaultCommand {
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
+        switch signature {
+        case .valid(let key):
+            rows.append((zh ? "所有者签名" : "Owner signature", zh ? "已签名，签名密钥指纹 \(KeyFile.fingerprint(key))" : "signed, key fingerprint \(KeyFile.fingerprint(key))"))
+        case .unsigned:
+            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.yellow(zh ? "未签名（由早期版本写入，或经过托管重置；下次由您本人保存时签名）"
+                                                                         : "not signed (written by an earlier version, or after an escrow reset; signed at your next change)")))
+        case .invalid(let why):
+            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.red(zh ? "无效：档案被持有数据密钥的人改动（\(why)）" : "INVALID: changed by someone holding the data key (\(why))")))
+        }
         if let fp = report.administratorFingerprint {
             rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)（创建时固定）" : "\(fp) (pinned at creation)"))
         }

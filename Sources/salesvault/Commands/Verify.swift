@@ -1,4 +1,6 @@
 import ArgumentParser
+import Department
+import SalesArchive
 import VaultFormat
 
 struct Verify: VaultCommand {
@@ -22,6 +24,9 @@ struct Verify: VaultCommand {
     func execute() throws {
         let vault = try password.unlock(archive)
         let report = try vault.verify()
+        // FORMAT.md §7 step 8: the records after the owner's signature are escrow uses (the
+        // digest up to it was checked by verify, from record 0).
+        try CustomerArchive.checkRecordsAfterSignature(vault)
         let zh = Language.current == .zh
         func describe(_ name: String, _ result: Vault.VerifyReport.CopyResult) -> String {
             switch result {
@@ -35,6 +40,15 @@ struct Verify: VaultCommand {
                  : "\(vault.header.owner)'s archive: \(report.records) records (\(Format.bytes(report.payloadBytes))), every record authentic")
         print(describe("A", report.copyA))
         print(describe("B", report.copyB))
+        switch vault.ownerSigning {
+        case .signed(let key):
+            print(zh ? "所有者签名：有效（签名密钥指纹 \(KeyFile.fingerprint(key))），\(vault.header.recordCount) 条记录与签名相符"
+                     : "owner signature: valid (key fingerprint \(KeyFile.fingerprint(key))), the records match it")
+        case .unsigned:
+            print(Terminal.yellow(zh ? "所有者签名：未签名（由早期版本写入，或经过托管重置）" : "owner signature: not signed (written by an earlier version, or after an escrow reset)"))
+        case .invalid(let why):
+            throw VaultError(.ownerSignatureInvalid, why)  // an owner's open refuses it first
+        }
         if report.copyA == .forged || report.copyB == .forged {
             throw CLIError(.damaged, L("a header copy was altered without the key (see above)", "有档案头副本在没有密钥的情况下被改动（见上）"),
                            hint: L("tell your manager; then run salesvault repair \(archive) to rewrite it from the authentic copy",

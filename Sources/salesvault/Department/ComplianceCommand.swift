@@ -73,6 +73,8 @@ struct ComplianceCommand: VaultCommand {
         if report.verifyFailed { throw ExitCode(ExitStatus.damaged.rawValue) }
         // DEPARTMENT.md §7.4: an escrow use logged but removed from the archive is tampering.
         if report.archives.contains(where: \.auditTampered) { throw ExitCode(ExitStatus.damaged.rawValue) }
+        // DEPARTMENT.md §6: an INVALID owner signature is evidence of tampering (4), not only non-compliance.
+        if report.isTampered { throw ExitCode(ExitStatus.damaged.rawValue) }
         if !report.isCompliant { throw ExitCode(ExitStatus.nonCompliant.rawValue) }
     }
 
@@ -88,10 +90,10 @@ struct ComplianceCommand: VaultCommand {
 
     static let csvHeader = ["archive", "owner", "password_changed", "password_age_days", "rotation", "must_change_password", "dek_rotated", "escrow",
                             "escrow_detail", "escrow_uses_unacknowledged", "last_escrow_use", "verified", "kdf_log_n", "problem", "non_compliant",
-                            "escrow_uses_logged", "audit_log"]
+                            "escrow_uses_logged", "audit_log", "signature"]
     static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
                               "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本（log2）", "问题", "不合规",
-                              "审计日志中的托管访问", "审计日志"]
+                              "审计日志中的托管访问", "审计日志", "所有者签名"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         // Yes and no in the reader's language (是/否), like the header; the other values are codes.
@@ -99,7 +101,18 @@ struct ComplianceCommand: VaultCommand {
         return [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map(yes),
                 r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, verifiedWord(r.verified),
                 r.kdfLogN.map(String.init), r.problem,
-                yes(r.nonCompliant), r.escrowUsesLogged.map(String.init), r.auditLog].map { $0 ?? "" }
+                yes(r.nonCompliant), r.escrowUsesLogged.map(String.init), r.auditLog, r.signature].map { $0 ?? "" }
+    }
+
+    /// The owner-signature verdict (DEPARTMENT.md §6), coloured, in the reader's language.
+    static func signatureCell(_ v: String?, zh: Bool) -> String {
+        guard let v else { return "" }
+        let text = zh ? (["ok": "有效", "not enrolled": "未登记", "unsigned": "未签名", "INVALID": "无效（被改动）"][v] ?? v) : v
+        switch v {
+        case "ok": return Terminal.green(text)
+        case "INVALID": return Terminal.red(text)
+        default: return Terminal.yellow(text)
+        }
     }
 
     /// The verification result in the reader's language.
@@ -115,6 +128,7 @@ struct ComplianceCommand: VaultCommand {
         var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护成本", "托管", "托管访问"]
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
+        header.append(zh ? "所有者签名" : "signature")
         var rows: [[String]] = []
         // Problems are printed below the table, one line per archive (a column would be hundreds
         // of characters wide); JSON and CSV keep their `problem` member and column.
@@ -144,6 +158,7 @@ struct ComplianceCommand: VaultCommand {
                 let failed = r.verified.map { !FullCheckText.passing.contains($0) || $0 == "too few keys" } ?? false
                 row.append(failed ? Terminal.red(Self.verifiedWord(r.verified) ?? "") : (Self.verifiedWord(r.verified) ?? ""))
             }
+            row.append(Self.signatureCell(r.signature, zh: zh))
             rows.append(row)
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { displayWidth(stripANSI($0)) }.max() ?? 0 }

@@ -18,11 +18,12 @@ struct DeptCommand: ParsableCommand {
               salesvault dept add-manager 华东销售部 李经理 --pub keys/李经理.pub --role "department manager" --admin-key admin.key
               salesvault dept add-salesperson 华东销售部 张伟 --admin-key admin.key
               salesvault dept policy 华东销售部 --threshold 2 --admin-key admin.key
+              salesvault dept enroll 华东销售部 张伟 --admin-key admin.key
               salesvault dept show 华东销售部
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
         subcommands: [DeptInit.self, DeptAddManager.self, DeptRemoveManager.self, DeptSetSigningKey.self, DeptAddSalesperson.self, DeptPolicy.self,
-                      DeptShow.self, DeptAudit.self, DeptRotateAdmin.self])
+                      DeptEnroll.self, DeptShow.self, DeptAudit.self, DeptRotateAdmin.self])
 }
 
 /// Loads, changes, re-signs and saves the registry, then shows it.
@@ -337,6 +338,49 @@ struct DeptPolicy: VaultCommand {
     }
 }
 
+struct DeptEnroll: VaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll", abstract: "Enroll a salesperson's archive signing key from their request (enroll/NAME.json), after checking its fingerprint.",
+        discussion: """
+            The salesperson's tool writes the request when the archive is created in the department, and
+            again after an escrow password reset (a new signing key). Compare the fingerprint shown with
+            the one the salesperson reads from `salesvault status` before confirming. DEPARTMENT.md §3.8.
+            """)
+    @Argument(help: "The department directory.") var directory: String
+    @Argument(help: "The salesperson's name (the archive's owner).") var name: String
+    @Flag(name: .long, help: "Do not ask for confirmation.") var yes = false
+    @OptionGroup var admin: AdminKeyOptions
+    @OptionGroup var global: GlobalOptions
+
+    func execute() throws {
+        let layout = Layout(directory)
+        let person = try PersonName.normalized(name)
+        let path = EnrollmentRequest.path(layout, name: person)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DepartmentError(.notFound, "no enrollment request from \(person) (\(path)); it is written when \(person) creates the archive or unlocks it with a new signing key",
+                                  zh: "没有 \(person) 的登记申请（\(path)）；该申请在 \(person) 创建档案，或用新的签名密钥解锁档案时生成")
+        }
+        let request = try EnrollmentRequest.load(path: path)
+        guard request.name == person else {
+            throw DepartmentError(.malformed, "\(path) is a request for \(request.name), not \(person)", zh: "\(path) 是 \(request.name) 的申请，不是 \(person) 的")
+        }
+        let fingerprint = KeyFile.fingerprint(try request.key())
+        Terminal.print(L("Enrollment request of \(person): archive \(request.archiveId), requested \(request.requestedAt)",
+                         "\(person) 的登记申请：档案编号 \(request.archiveId)，申请时间 \(request.requestedAt)").text)
+        Terminal.print(L("Owner key fingerprint: \(fingerprint)", "档案签名密钥指纹：\(fingerprint)").text)
+        guard yes || Terminal.confirm(L("Compare it with the fingerprint \(person) reads from `salesvault status`. Enroll? [y/N] ",
+                                        "请与 \(person) 用 salesvault status 看到的指纹核对。确认登记？[y/N] ")) else {
+            throw CLIError(.cancelled, L("not enrolled; the registry is unchanged", "未登记；部门名册未改动"))
+        }
+        try change(directory, admin: admin) { r in
+            try request.apply(to: &r)
+            return L("Enrolled the signing key of \(person) (fingerprint \(fingerprint)); compliance now checks \(person)'s archive against it.",
+                     "已登记 \(person) 的签名密钥（指纹 \(fingerprint)）；合规检查将据此核验 \(person) 的档案。")
+        }
+        unlink(path)
+    }
+}
+
 struct DeptShow: VaultCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the registry (after checking its signature).")
     @Argument(help: "The department directory.") var directory: String
@@ -381,6 +425,16 @@ struct DeptShow: VaultCommand {
             Terminal.print("      " + (signing.map { zh ? "审计签名：\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名：未登记（dept set-signing-key）" : "audit signing key: none (dept set-signing-key)")))
         }
         Terminal.print(zh ? "销售人员：" : "Salespeople:")
-        for s in r.salespeople { Terminal.print("  \(s.name)  \(s.archive)") }
+        for s in r.salespeople {
+            // DEPARTMENT.md §3.8: the enrolled owner key, and any request waiting for `dept enroll`.
+            var key = s.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }.map {
+                (zh ? "签名密钥 " : "signing key ") + KeyFile.fingerprint($0)
+            } ?? (zh ? "签名密钥未登记" : "signing key not enrolled")
+            if let request = EnrollmentRequest.pending(Layout(directory), name: s.name), request.signingKey != s.signingKey,
+               let raw = try? request.key() {
+                key += zh ? "；待登记：\(KeyFile.fingerprint(raw))（salesvault dept enroll）" : "; pending: \(KeyFile.fingerprint(raw)) (salesvault dept enroll)"
+            }
+            Terminal.print("  \(s.name)  \(s.archive)  \(key)")
+        }
     }
 }

@@ -24,6 +24,7 @@ enum OwnerUnlock {
                            hint: L("run: salesvault passwd \(path) (the current password is the temporary one you were given)",
                                    "请运行：salesvault passwd \(path)（当前密码即您收到的临时密码）"))
         }
+        try signing(vault, path: path)
         for notice in review.notices {
             if case .rotation(let r) = notice, let log = ReminderLog.standard(),
                !log.shouldShow(archiveID: vault.prefix.archiveIDHex, day: r.policy.calendar.day(of: Clock.now), force: remindAlways) {
@@ -72,6 +73,43 @@ enum OwnerUnlock {
         }
         return Terminal.confirm(L("Check with your manager that this is right. Remove their access? [y/N] ", "请先与经理核实此变更。确认移除其访问权限？[y/N] "))
             ? .apply : .decline
+    }
+
+    /// Owner signatures at the owner's unlock (FORMAT.md §5.6, §8.8; DEPARTMENT.md §3.8): the
+    /// records a manager appended since the owner's last signature are checked to be escrow uses;
+    /// an archive written by an earlier version is signed at a writing unlock (said once); a key
+    /// the department has not enrolled leaves a request for the administrator.
+    static func signing(_ vault: Vault, path: String) throws {
+        guard vault.openedThroughEscrow == nil else { return }
+        try CustomerArchive.checkRecordsAfterSignature(vault)
+        if vault.access == .readWrite, vault.ownerSigning == .unsigned, !vault.header.flags.contains(.mustChangePassword), vault.unfinishedBytes == 0 {
+            try vault.signAsOwnerNow()
+        }
+        if vault.migratedToSigned { tellSigned(vault, path: path) }
+        requestEnrollment(vault, path: path)
+    }
+
+    /// Said once, when a write gave the archive its (first or new) signing key.
+    static func tellSigned(_ vault: Vault, path: String) {
+        guard case .signed(let key) = vault.ownerSigning else { return }
+        Terminal.stderr(Terminal.yellow(L("\(path) was not signed (written by an earlier version, or after an escrow reset): it now has your signing key (fingerprint \(KeyFile.fingerprint(key))), and its password history is kept under your password only.",
+                                          "\(path) 此前没有签名（由早期版本写入，或经过托管重置）：现已启用您的签名密钥（指纹 \(KeyFile.fingerprint(key))），密码历史只用您的密码保护。").text) + "\n")
+    }
+
+    /// Leaves `enroll/NAME.json` in the department when its registry does not list this key.
+    static func requestEnrollment(_ vault: Vault, path: String) {
+        guard case .signed(let key) = vault.ownerSigning,
+              let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride),
+              let registry = try? ArchiveDepartment.registry(forArchive: path, header: vault.header, override: departmentOverride),
+              let request = EnrollmentRequest.needed(header: vault.header, archiveID: vault.prefix.archiveIDHex, ownerKey: key, registry: registry, now: Clock.now)
+        else { return }
+        do {
+            guard try request.write(layout) else { return }
+            Terminal.stderr(Terminal.yellow(L("Your signing key is not enrolled in the department \(registry.name) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
+                                              "您的签名密钥尚未在部门 \(registry.name) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
+        } catch {
+            Terminal.stderr(L("warning: the enrollment request could not be written (\(error))\n", "警告：无法写入签名密钥登记申请（\(error)）\n").text)
+        }
     }
 
     /// The department folder named by `SALESVAULT_DEPARTMENT`, if any.

@@ -28,7 +28,8 @@ enum ExitStatus: Int32 {
               or a device), or unsupported version
           3   wrong password (or escrow keys that hold no slot of the archive, or a
               key or passphrase that does not open an age file: unseal)
-          4   archive damaged or tampered with (details in the message); also escrow
+          4   archive damaged or tampered with (details in the message), including an
+              owner signature that does not match (changed with the data key); also escrow
               verify and compliance --verify when the full check fails
           5   archive in use by another salesvault process
           6   an interrupted save must be repaired first (salesvault repair)
@@ -217,6 +218,11 @@ enum ErrorReport {
         case .passwordReused:
             return (L("\(detail); the archive is unchanged", "新密码是本档案最近 5 个密码之一；档案未被改动"),
                     L("choose a password you have not used for this archive", "请选择一个此档案未曾用过的密码"), .passwordRejected)
+        case .ownerSignatureInvalid:
+            return (L("the archive no longer matches your signature: it was changed by someone holding the data key, e.g. through escrow (\(detail))",
+                      "档案与您的签名不符：有人利用数据密钥（例如通过托管）改动了档案（\(detail)）"),
+                    L("do not use this copy; restore the archive from a backup and tell your department's administrator",
+                      "请勿使用此副本；请从备份恢复档案，并告知部门管理员"), .damaged)
         }
     }
 }

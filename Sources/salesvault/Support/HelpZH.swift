@@ -309,6 +309,10 @@ enum HelpZH {
               salesvault dept show 华东销售部
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
+        "dept enroll": """
+            销售人员的工具在部门中创建档案时会写入登记申请；经托管重置密码后（启用新的签名密钥）会再次写入。
+            确认登记前，请把显示的指纹与销售人员用 salesvault status 看到的指纹核对。参见 DEPARTMENT.md §3.8。
+            """,
         "dept set-signing-key": """
             适用于签名公钥出现之前就已登记的经理：用 salesvault keys show 姓名.key 可查看其签名公钥。
             """,
@@ -744,6 +748,7 @@ enum HelpZH {
         "The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).": "A 类客户超过几天未联系即列入今日待办和周报的风险预警（默认 7 天）。",
         "The same for B customers (default 14).": "B 类客户的联系间隔，含义同上（默认 14 天）。",
         "Show the registry (after checking its signature).": "查看部门名册（先核验签名）。",
+        "Enroll a salesperson's archive signing key from their request (enroll/NAME.json), after checking its fingerprint.": "根据销售人员的申请（enroll/姓名.json）登记其档案签名密钥，登记前先核对指纹。",
         "Hand the department over to a new administrator key (signed by the current one).": "把部门交接给新的管理员密钥（由现任密钥签署交接声明）。",
         "The new administrator key file (created if it does not exist).": "新管理员密钥文件（不存在时自动生成）。",
         "Read the new administrator key's passphrase from the first line of this file.": "从该文件第一行读取新管理员密钥的口令。",
