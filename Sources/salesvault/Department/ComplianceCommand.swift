@@ -14,8 +14,10 @@ struct ComplianceCommand: VaultCommand {
             overdue, never changed past the limit, has a password or data-key date in the future or
             before its creation, lacks escrow or needs a rekey, or cannot be read; `due` alone is not
             a failure. With --verify each archive also gets the full check (both header copies, the
-            size, every record) through your escrow key: 4 when one was altered or damaged. Suitable
-            for cron.
+            size, every record) through your escrow key: 4 when one was altered or damaged. The owner
+            signature of every archive is checked with no key (the body read up to the signed
+            records): INVALID is 4 with or without --verify; unsigned or not enrolled is 9.
+            Suitable for cron.
 
             Days are calendar days in the department's time zone (`dept policy --time-zone`,
             Asia/Shanghai by default), never the machine's: --as-of takes a date as written.
