@@ -46,6 +46,7 @@ final class AuditLogCLITests: XCTestCase {
     func newArchive(_ owner: String) throws -> String {
         try admin(["add-salesperson", dept, owner])
         try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
+        try admin(["enroll", dept, owner, "--yes"])  // DEPARTMENT.md §3.8: the owner key
         let a = dept + "/archives/\(owner).svault"
         try sv(["customer", "add", "华为技术有限公司", "-a", a, "--password-file", dir.path("pw")])
         return a
@@ -85,7 +86,11 @@ final class AuditLogCLITests: XCTestCase {
         _ = try dir.write("tmp", "temporary river lantern 7\n")
         try sv(["escrow", "reset-password", a] + li() + ["--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"], now: at(day: 3))
         XCTAssertTrue(try String(contentsOfFile: try logPath(a), encoding: .utf8).contains("\"action\":\"resetPassword\",\"archive\""))
-        XCTAssertEqual(try complianceRow(now: at(day: 3), expect: 0)["escrowUsesLogged"] as? Int, 2)
+        // The reset leaves the archive unsigned until the owner's own password change (FORMAT.md
+        // §5.5): non-compliant (9), not tampering.
+        let afterReset = try complianceRow(now: at(day: 3), expect: 9)
+        XCTAssertEqual(afterReset["escrowUsesLogged"] as? Int, 2)
+        XCTAssertEqual(afterReset["signature"] as? String, "unsigned")
         // dept show gives the signing key's fingerprint.
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("audit signing key: "))
     }

@@ -193,7 +193,7 @@ extension EverydayCLITests {
         let groups = ["customer": ["add", "edit", "grade", "show", "list", "remove"], "contact": ["add", "edit", "show", "list", "remove"],
                       "log": ["add", "edit", "remove", "list"], "project": ["add", "stage", "edit", "show", "list"],
                       "complaint": ["file", "route", "resolve", "survey", "withdraw", "show", "list"], "report": ["weekly", "submit", "department"],
-                      "keys": ["generate", "import", "show"], "dept": ["init", "add-manager", "remove-manager", "add-salesperson", "policy", "show", "rotate-admin"],
+                      "keys": ["generate", "import", "show"], "dept": ["init", "add-manager", "remove-manager", "add-salesperson", "policy", "enroll", "show", "rotate-admin"],
                       "escrow": ["open", "verify", "reset-password", "list", "update", "check-share"]]
         var lines: [[String]] = [["init"], ["status"], ["verify"], ["passwd"], ["rekey"], ["repair"], ["agenda"], ["history"], ["search"], ["stale"],
                                  ["undo"], ["import"], ["export"], ["shell"], ["compromised"], ["compliance"], ["reminders"], ["unseal"],

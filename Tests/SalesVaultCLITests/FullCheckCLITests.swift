@@ -47,6 +47,8 @@ final class FullCheckCLITests: XCTestCase {
     func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
         try admin(["add-salesperson", dept, owner], now: now)
         try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
+        // DEPARTMENT.md §3.8: the administrator enrolls the owner key (else compliance says `not enrolled`).
+        try admin(["enroll", dept, owner, "--yes"], now: now)
         return dept + "/archives/\(owner).svault"
     }
 
@@ -218,8 +220,10 @@ final class FullCheckCLITests: XCTestCase {
         XCTAssertTrue((row["problem"] as? String)?.contains("verify: header copies disagree") == true, "\(row)")
         let zh = try sv(["compliance", dept, "--verify", "--lang", "zh"] + li(), now: at(day: 2), expect: 4)
         XCTAssertTrue(zh.stdout.contains("副本不一致"), zh.stdout)
-        // Without --verify the header alone looks fine: the full check is what catches it.
-        try sv(["compliance", dept], now: at(day: 2))
+        // Without --verify no MAC is checked, but copy A's slots and checkpoint are not the ones the
+        // owner signed: the owner signature catches it with no key (FORMAT.md §5.6), exit 4.
+        let keyless = try firstRow(try sv(["compliance", dept, "--json"], now: at(day: 2), expect: 4).stdout)
+        XCTAssertEqual(keyless["signature"] as? String, "INVALID")
     }
 
     /// Finding 6: copy A forged (a higher sequence, its MAC and its slot garbage): `escrow open`
@@ -304,9 +308,12 @@ final class FullCheckCLITests: XCTestCase {
         _ = try dir.write("tmp", "temporary river lantern 7\n")
         try sv(["escrow", "reset-password", b] + li() + ["--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"], now: at(day: 2))
         XCTAssertEqual(try json(try sv(["status", b, "--json"], now: at(day: 2)).stdout)["passwordChanges"] as? Int, 0)
-        let due = try json(try sv(["compliance", dept, "--json"], now: at(day: 100)).stdout)
+        // After the reset 李娜's archive is unsigned until her own password change (FORMAT.md §5.5):
+        // non-compliant (9) for that reason alone, its rotation still `never rotated`.
+        let due = try json(try sv(["compliance", dept, "--json"], now: at(day: 100), expect: 9).stdout)
         let rowB = try XCTUnwrap((due["archives"] as? [[String: Any]])?.first { ($0["owner"] as? String) == "李娜" })
         XCTAssertEqual(rowB["rotation"] as? String, "never rotated")
+        XCTAssertEqual(rowB["signature"] as? String, "unsigned")
         let late = try json(try sv(["compliance", dept, "--json"], now: at(day: 200), expect: 9).stdout)
         let lateB = try XCTUnwrap((late["archives"] as? [[String: Any]])?.first { ($0["owner"] as? String) == "李娜" })
         XCTAssertEqual(lateB["rotation"] as? String, "overdue (never changed)")

@@ -40,6 +40,7 @@ final class VerifiableSharesCLITests: XCTestCase {
     func newArchive(_ owner: String) throws -> String {
         try admin(["add-salesperson", dept, owner])
         try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
+        try admin(["enroll", dept, owner, "--yes"])  // DEPARTMENT.md §3.8: the owner key
         return dept + "/archives/\(owner).svault"
     }
 
