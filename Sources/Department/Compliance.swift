@@ -345,9 +345,14 @@ public struct ComplianceReport: Codable, Sendable {
 /// checked with no key, from record 0, against the key the registry enrolled.
 public enum OwnerSignatureVerdict {
     public static func judge(path: String, header: ArchiveHeader, person: Registry.Salesperson?) -> (value: String, problem: String?) {
+        // As the header was read (DepartmentScan.inspect): without following a link, without
+        // blocking on a FIFO, and without the lock, so that an archive in use is still checked.
+        let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return ("INVALID", "owner signature INVALID: the records could not be read (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
         let check: RecordDigest.Check
-        do { check = try RecordDigest.check(path: path, readBody: true) } catch {
-            return ("INVALID", "owner signature INVALID: the records could not be read (\(error))")
+        do { check = try RecordDigest.check(path: "/dev/fd/\(fd)", readBody: true, locked: false) } catch {
+            return ("INVALID", "owner signature INVALID: the records could not be read (\(error))".replacingOccurrences(of: "/dev/fd/\(fd)", with: path))
         }
         let enrolledKey = person?.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
         switch check {

@@ -1,3 +1,4 @@
+import Foundation
 import VaultCrypto
 
 /// The whole-record digest chain the owner signs (FORMAT.md §6.5):
@@ -60,11 +61,25 @@ public enum RecordDigest {
         case invalid(String)
     }
 
-    public static func check(path: String, readBody: Bool) throws -> Check {
+    /// `locked` false (compliance, DEPARTMENT.md §6): read without the archive's lock, so that an
+    /// archive its owner has open is still checked. The records up to the signed count are never
+    /// rewritten in place (appends go after the committed body; `rekey` writes a new file), and a
+    /// header copy caught half-written is read again, as `ArchiveInspection.inspect` does.
+    public static func check(path: String, readBody: Bool, locked: Bool = true) throws -> Check {
         let file = try ArchiveFile(path: path, mode: .read)
-        try file.lock(exclusive: false)
-        let inspection = try ArchiveInspection.read(file)
-        return try check(inspection.header, prefix: inspection.prefix, file: readBody ? file : nil)
+        if locked {
+            try file.lock(exclusive: false)
+            let inspection = try ArchiveInspection.read(file)
+            return try check(inspection.header, prefix: inspection.prefix, file: readBody ? file : nil)
+        }
+        var inspection: ArchiveInspection?
+        for _ in 0..<2 where inspection == nil {
+            do { inspection = try ArchiveInspection.read(file) } catch let e as VaultError where e.code == .headerDamaged {
+                usleep(50_000)
+            }
+        }
+        let read = try inspection ?? ArchiveInspection.read(file)
+        return try check(read.header, prefix: read.prefix, file: readBody ? file : nil)
     }
 
     static func check(_ header: ArchiveHeader, prefix: ArchivePrefix, file: ArchiveFile?) throws -> Check {
