@@ -50,6 +50,9 @@ enum OwnerUnlock {
     /// the agent's state uses, rather than an unchecked static).
     private static let toldBackupOutOfDate = Locked(false)
 
+    /// A new command in a long-lived process (the session agent serves many in one process).
+    static func forgetBackupWarning() { toldBackupOutOfDate.withLock { $0 = false } }
+
     /// FORMAT.md §7 step 7: the other header copy is damaged, or intact with a lower sequence
     /// (a crash between the two writes of §8.1): the archive opens, with a warning, once per
     /// command; the next write (or `repair`) heals it.
