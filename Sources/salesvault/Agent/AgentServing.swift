@@ -47,6 +47,7 @@ enum AgentServing {
         }
         do {
             let vault = try Vault.open(path: path, keptKeys: keys, access: access)
+            OwnerUnlock.forgetBackupWarning()  // once per served command, not once per agent
             OwnerUnlock.warnIfAltered(vault, path: path)
             return vault
         } catch let e as VaultError where e.code == .wrongPassword {

@@ -47,15 +47,19 @@ enum OwnerUnlock {
                                        "警告：\(path) 的档案头副本 \(altered) 未通过认证，已改用副本 \(other) 打开。文件已被改动或损坏：请运行 salesvault verify \(path)，并告知经理。").text) + "\n")
     }
 
-    /// Set once the backup copy's warning was printed: once per command.
-    nonisolated(unsafe) private static var toldBackupOutOfDate = false
+    /// Set once the backup copy's warning was printed: once per command (the CLI's lock box, as
+    /// the agent's state uses, rather than an unchecked static).
+    private static let toldBackupOutOfDate = Locked(false)
+
+    /// A new command in a long-lived process (the session agent serves many in one process).
+    static func forgetBackupWarning() { toldBackupOutOfDate.withLock { $0 = false } }
 
     /// FORMAT.md §7 step 7: the other header copy is damaged, or intact with a lower sequence
     /// (a crash between the two writes of §8.1): the archive opens, with a warning, once per
     /// command; the next write (or `repair`) heals it.
     static func warnIfBackupOutOfDate(_ vault: Vault, path: String) {
-        guard !toldBackupOutOfDate, vault.copyStates.contains(where: { $0 != .current }) else { return }
-        toldBackupOutOfDate = true
+        guard vault.copyStates.contains(where: { $0 != .current }),
+              toldBackupOutOfDate.withLock({ told in defer { told = true }; return !told }) else { return }
         Terminal.stderr(Terminal.yellow(L("warning: the backup header copy of \(path) is out of date (damaged, or left behind by an interrupted save); the archive opened from the current copy. Your next save, or salesvault repair \(path), rewrites it.",
                                           "警告：\(path) 的备用档案头副本已过期（已损坏，或保存中断时未写完）；档案已用当前副本打开。下次保存或运行 salesvault repair \(path) 时会重写该副本。").text) + "\n")
     }
