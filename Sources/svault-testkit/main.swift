@@ -245,11 +245,11 @@ try add("header_forged_password_changes", "header failure", "passwordChanges (0x
 
 // Owner signatures (FORMAT.md §5.5, §5.6, §6.5): what a holder of the data key (here through an
 // escrow identity) can and cannot do without the owner's password.
-func asDataKeyHolder(_ bytes: [UInt8], _ edit: (Vault) throws -> Void) throws -> [UInt8] {
+func asDataKeyHolder(_ bytes: [UInt8], holders: Int = 1, _ edit: (Vault) throws -> Void) throws -> [UInt8] {
     counter += 1
     let path = scratch.appendingPathComponent("k\(counter).svault").path
     try Data(bytes).write(to: URL(fileURLWithPath: path))
-    let vault = try Vault.open(path: path, escrowIdentities: [managers[0]], access: .readWrite)
+    let vault = try Vault.open(path: path, escrowIdentities: Array(managers.prefix(holders)), access: .readWrite)
     try edit(vault)
     return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
 }
@@ -269,6 +269,18 @@ try add("owner_record_rewritten", "owner signature invalid",
 try add("owner_slot_changed", "owner signature invalid",
         "the first escrow slot removed by a data-key holder, header re-MAC'd: the signature no longer covers the slot list",
         try asDataKeyHolder(signedBase) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.slots.remove(at: 1) } }, signature: "keyless")
+// Every field this version added at once (FORMAT.md §4.2 0x10–0x13): verifiable 2-of-3 escrow
+// (0x11), the password changed twice by the owner (0x10 = 2; owner secrets 0x12 re-sealed each
+// time), owner-signed (0x13), then one escrow use appended by a manager.
+let allFields = try buildEscrow(2) {
+    try $0.changePassword(to: secret("an intermediate password 2"), kdf: kdf, now: created + 86_400)
+    try $0.changePassword(to: secret(otherPassword), kdf: kdf, now: created + 2 * 86_400)
+}
+try add("success_all_new_fields", "success",
+        "verifiable 2-of-3 escrow (0x11), password changed twice (0x10 = 2; the listed password is the last), owner secrets (0x12) and signature (0x13), then one escrow use by a manager: every pair of identities opens it, the signature stays valid",
+        password: otherPassword, records: payloads + [escrowUse], identities: any, threshold: 2,
+        try asDataKeyHolder(allFields, holders: 2) { try $0.appendEscrowUse(escrowUse, now: created + 3 * 86_400) }, signature: "valid")
+scenarios[scenarios.count - 1].passwordChanges = 2
 
 for s in scenarios {
     var text = "expect: \(s.expect)\npassword: \(s.password)\nrecords: \(s.records)\npayload-sha256: \(s.payloadHash)\ncomment: \(s.comment)\n"

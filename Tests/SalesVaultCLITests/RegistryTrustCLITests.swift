@@ -205,6 +205,8 @@ final class RegistryTrustCLITests: XCTestCase {
         let status = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["status", archive, "--json"]).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(status["administratorFingerprint"] as? String, newFP)
         XCTAssertEqual(try holders(), ["李经理", "王总"])
+        // DEPARTMENT.md §3.8: the new key enrolls the owner, and the department is compliant.
+        try admin(["enroll", dept, "张伟", "--yes"], key: "admin2.key", passphrase: "ap2", now: at(day: 2))
         try sv(["compliance", dept], now: at(day: 2))
         // The old key signs nothing the department accepts: the tool refuses…
         try admin(["add-salesperson", dept, "李四"], now: at(day: 3), expect: 8)
