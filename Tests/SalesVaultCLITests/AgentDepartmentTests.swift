@@ -16,19 +16,14 @@ final class AgentDepartmentTests: XCTestCase {
     var env: [String: String] = [:]
 
     override func setUpWithError() throws {
-        dir = try TempDir()
-        let runtime = dir.path("run")
-        XCTAssertEqual(mkdir(runtime, 0o700), 0)
-        env = ["TZ": "UTC", "XDG_RUNTIME_DIR": runtime, "SALESVAULT_DEBUG_KDF_COUNT": "1"]
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        _ = try dir.write("lp", "manager li passphrase\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
-        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
-        try admin(["policy", dept, "--min-kdf-cost", "10"])
-        try admin(["add-salesperson", dept, "张伟"])
-        try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
+        let department = try DepartmentFixture(managers: [.li], now: clock) { dir in
+            let runtime = dir.path("run")
+            XCTAssertEqual(mkdir(runtime, 0o700), 0)
+            return ["XDG_RUNTIME_DIR": runtime, "SALESVAULT_DEBUG_KDF_COUNT": "1"]
+        }
+        dir = department.dir
+        env = department.environment
+        try department.newArchive("张伟", enroll: false, now: clock)
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "-a", archive, "--password-file", dir.path("pw")])
     }
 

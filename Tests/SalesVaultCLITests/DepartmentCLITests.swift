@@ -5,28 +5,10 @@ import XCTest
 /// The department through the built binary (DEPARTMENT.md): escrow open and reset, a forged
 /// registry, a hand-edited header caught by --verify, manager changes, the compliance table for a
 /// fixed date, key interop with the real `age` tools, reminders.
-final class DepartmentCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
-    func at(day: Int) -> Int64 { t0 + Int64(day) * 86_400 }
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        _ = try dir.write("lp", "manager li passphrase\n")
-        _ = try dir.write("wp", "general wang passphrase\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "wang", "--dir", dir.path("k"), "--passphrase-file", dir.path("wp"), "--insecure-kdf-cost", "10"])
-        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
-        try admin(["add-manager", dept, "王总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
-        // The archives of these tests use the insecure testing cost 2^10 (fast); this test
-        // department accepts it (DEPARTMENT.md §6). `testAWeakKDFIsNonCompliantUnderTheDefaultFloor`
-        // checks the real floor.
-        try admin(["policy", dept, "--min-kdf-cost", "10"])
-    }
+final class DepartmentCLITests: DepartmentCLITestCase {
+    // The archives of these tests use the insecure testing cost 2^10 (fast); the shared test
+    // department accepts it (DEPARTMENT.md §6). `testAWeakKDFIsNonCompliantUnderTheDefaultFloor`
+    // checks the real floor.
 
     func testAWeakKDFIsNonCompliantUnderTheDefaultFloor() throws {
         try newArchive("张伟", now: t0)
@@ -50,32 +32,6 @@ final class DepartmentCLITests: XCTestCase {
         try sv(["compliance", dept], now: at(day: 4))
     }
 
-    @discardableResult
-    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        var env = ["TZ": "UTC"]
-        env["SALESVAULT_NOW"] = String(now ?? t0)
-        let r = try runTool(args, environment: env)
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
-    }
-
-    func admin(_ args: [String], now: Int64? = nil) throws {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: now)
-    }
-
-    /// Registers `owner` and creates their archive in the department at `now`.
-    @discardableResult
-    func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
-        try admin(["add-salesperson", dept, owner], now: now)
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
-        // DEPARTMENT.md §3.8: the administrator enrolls the new archive's owner key.
-        try admin(["enroll", dept, owner, "--yes"], now: now)
-        return dept + "/archives/\(owner).svault"
-    }
-
-    func li() -> [String] { ["--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")] }
-    func wang() -> [String] { ["--identity", dir.path("k/wang.key"), "--passphrase-file", dir.path("wp")] }
-    func owner(_ archive: String) -> [String] { ["-a", archive, "--password-file", dir.path("pw")] }
 
     func testAManagerOpensThroughEscrowWithoutThePasswordAndTheOwnerIsTold() throws {
         let a = try newArchive("张伟")

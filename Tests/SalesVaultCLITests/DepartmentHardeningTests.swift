@@ -4,34 +4,10 @@ import XCTest
 /// Issue 11 through the built binary: a registry put back is not signed on top of, names that
 /// would be paths or hide controls are refused, `dept init`'s directory modes, a FIFO among the
 /// archives (DEPARTMENT.md §1, §3.1, §3.4, §6).
-final class DepartmentHardeningCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        _ = try dir.write("lp", "manager li passphrase\n")
-        _ = try dir.write("wp", "general wang passphrase\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "wang", "--dir", dir.path("k"), "--passphrase-file", dir.path("wp"), "--insecure-kdf-cost", "10"])
-        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub")])
-        try admin(["add-manager", dept, "王总", "--pub", dir.path("k/wang.pub")])
-    }
-
-    @discardableResult
-    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try runTool(args, environment: ["TZ": "UTC", "SALESVAULT_NOW": String(now ?? t0)])
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
-    }
-
-    @discardableResult
-    func admin(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], expect: status, file: file, line: line)
+final class DepartmentHardeningCLITests: DepartmentCLITestCase {
+    /// Managers without roles, and the department's default KDF floor.
+    override func makeFixture() throws -> DepartmentFixture {
+        try DepartmentFixture(managers: [DepartmentFixture.Manager.li.withoutRole(), DepartmentFixture.Manager.wang.withoutRole()], lowerKDFFloor: false)
     }
 
     func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }

@@ -9,51 +9,14 @@ import XCTest
 /// `compliance --verify`), the owner's warning, `escrow open` falling back to an authentic copy,
 /// dates that cannot be true, the test clock's switch, the password-change counter, and the
 /// process not being dumpable.
-final class FullCheckCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
-    func at(day: Int) -> Int64 { t0 + Int64(day) * 86_400 }
-
+final class FullCheckCLITests: DepartmentCLITestCase {
     override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
+        try super.setUpWithError()
         _ = try dir.write("pw2", "granite lantern river 7\n")
         _ = try dir.write("pw3", "copper meadow thistle 4\n")
         _ = try dir.write("pw4", "walnut harbour cinder 8\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        _ = try dir.write("lp", "manager li passphrase\n")
-        _ = try dir.write("wp", "general wang passphrase\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "wang", "--dir", dir.path("k"), "--passphrase-file", dir.path("wp"), "--insecure-kdf-cost", "10"])
-        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
-        try admin(["add-manager", dept, "王总", "--pub", dir.path("k/wang.pub"), "--role", "general manager"])
-        try admin(["policy", dept, "--min-kdf-cost", "10"])
     }
 
-    @discardableResult
-    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try runTool(args, environment: ["TZ": "UTC", "SALESVAULT_NOW": String(now ?? t0)])
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
-    }
-
-    func admin(_ args: [String], now: Int64? = nil) throws {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: now)
-    }
-
-    @discardableResult
-    func newArchive(_ owner: String, now: Int64? = nil) throws -> String {
-        try admin(["add-salesperson", dept, owner], now: now)
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
-        // DEPARTMENT.md §3.8: the administrator enrolls the owner key (else compliance says `not enrolled`).
-        try admin(["enroll", dept, owner, "--yes"], now: now)
-        return dept + "/archives/\(owner).svault"
-    }
-
-    func li() -> [String] { ["--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")] }
-    func owner(_ archive: String) -> [String] { ["-a", archive, "--password-file", dir.path("pw")] }
     func json(_ text: String) throws -> [String: Any] { try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) }
     func firstRow(_ text: String) throws -> [String: Any] { try XCTUnwrap((try json(text)["archives"] as? [[String: Any]])?.first) }
 

@@ -8,43 +8,17 @@ import XCTest
 /// a manager holding the data key (taken here with the library, from an escrow identity) rewrites
 /// a record or changes a slot; the owner's next unlock and `compliance` with no key both catch it
 /// (exit 4, the archive named). Enrollment, an escrow reset, and an archive written before.
-final class OwnerSignatureCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        _ = try dir.write("lp", "manager li passphrase\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
-        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
-        try admin(["policy", dept, "--min-kdf-cost", "10"])
-    }
-
-    @discardableResult
-    func sv(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try runTool(args, environment: ["TZ": "UTC", "SALESVAULT_NOW": String(t0)])
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
-    }
-
-    func admin(_ args: [String], expect status: Int32 = 0) throws {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], expect: status)
-    }
-
-    func owner(_ archive: String) -> [String] { ["-a", archive, "--password-file", dir.path("pw")] }
+final class OwnerSignatureCLITests: DepartmentCLITestCase {
+    override func makeFixture() throws -> DepartmentFixture { try DepartmentFixture(managers: [.li]) }
 
     /// 张伟's archive in the department, with one customer; enrolled unless `enroll` is false.
-    func newArchive(enroll: Bool = true) throws -> String {
+    func signedArchive(enroll: Bool = true) throws -> String {
         try admin(["add-salesperson", dept, "张伟"])
         let created = try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         XCTAssertTrue(created.stderr.contains("not enrolled in the department"), created.stderr)
+        let a = f.archive("张伟")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dept + "/enroll/张伟.json"))
         if enroll { try admin(["enroll", dept, "张伟", "--yes"]) }
-        let a = dept + "/archives/张伟.svault"
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A"] + owner(a))
         return a
     }
@@ -57,7 +31,7 @@ final class OwnerSignatureCLITests: XCTestCase {
     }
 
     func testARecordRewrittenWithTheDataKeyIsCaughtByTheOwnerAndByComplianceWithoutAKey() throws {
-        let a = try newArchive()
+        let a = try signedArchive()
         let clean = try sv(["compliance", dept, "--json"])
         XCTAssertTrue(clean.stdout.contains("\"signature\" : \"ok\""), clean.stdout)
         // 华为 becomes 中兴 (the same length), re-sealed under the DEK, chain rebuilt, header re-MAC'd.
@@ -86,7 +60,7 @@ final class OwnerSignatureCLITests: XCTestCase {
     }
 
     func testASlotChangedWithTheDataKeyIsCaughtByTheOwnerAndByComplianceWithoutAKey() throws {
-        let a = try newArchive()
+        let a = try signedArchive()
         // The manager removes the escrow slot (re-MAC'd header): no one else could open it any more.
         try asManager(a) { v in
             try v.rewriteHeaderAsDataKeyHolder { h in h.slots.removeAll { if case .escrow = $0 { return true } else { return false } } }
@@ -100,7 +74,7 @@ final class OwnerSignatureCLITests: XCTestCase {
     }
 
     func testAnEscrowUseKeepsTheArchiveCompliantAndTheOwnerSignsItAtTheNextChange() throws {
-        let a = try newArchive()
+        let a = try signedArchive()
         try sv(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"])
         try sv(["compliance", dept])
         try sv(["customer", "add", "中兴通讯", "--grade", "B"] + owner(a))
@@ -110,7 +84,7 @@ final class OwnerSignatureCLITests: XCTestCase {
     }
 
     func testEnrollmentAndAnEscrowResetThenANewKeyEnrolledAgain() throws {
-        let a = try newArchive(enroll: false)
+        let a = try signedArchive(enroll: false)
         let notYet = try sv(["compliance", dept, "--json"], expect: 9)
         XCTAssertTrue(notYet.stdout.contains("\"signature\" : \"not enrolled\""), notYet.stdout)
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("signing key not enrolled; pending:"))

@@ -6,43 +6,12 @@ import XCTest
 /// Verifiable escrow shares through the built binary (FORMAT.md §5.2 scheme 3, DEPARTMENT.md §4,
 /// §6): `escrow check-share`, `compliance --verify` with too few keys or an inconsistent share,
 /// and archives whose shares an earlier version dealt (scheme 2).
-final class VerifiableSharesCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
-
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        for (file, name, role) in [("li", "李经理", "department manager"), ("wang", "王总", "general manager"), ("chen", "陈审计", "auditor")] {
-            _ = try dir.write(file + "p", "\(file) key passphrase 2026\n")
-            try sv(["keys", "generate", file, "--dir", dir.path("k"), "--passphrase-file", dir.path(file + "p"), "--insecure-kdf-cost", "10"])
-            try admin(["add-manager", dept, name, "--pub", dir.path("k/\(file).pub"), "--role", role])
-        }
-        try admin(["policy", dept, "--min-kdf-cost", "10", "--threshold", "2"])
+final class VerifiableSharesCLITests: DepartmentCLITestCase {
+    override func makeFixture() throws -> DepartmentFixture {
+        try DepartmentFixture(managers: [.li, .wang, .chen], policy: ["--threshold", "2"])
     }
 
-    @discardableResult
-    func sv(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try runTool(args, environment: ["TZ": "UTC", "SALESVAULT_NOW": String(t0)])
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
-    }
-
-    func admin(_ args: [String]) throws {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")])
-    }
-
-    func key(_ file: String) -> [String] { ["--identity", dir.path("k/\(file).key"), "--passphrase-file", dir.path(file + "p")] }
-
-    func newArchive(_ owner: String) throws -> String {
-        try admin(["add-salesperson", dept, owner])
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
-        try admin(["enroll", dept, owner, "--yes"])  // DEPARTMENT.md §3.8: the owner key
-        return dept + "/archives/\(owner).svault"
-    }
+    func key(_ file: String) -> [String] { f.identity(file) }
 
     /// The owner's tool re-dealing the escrow as a malicious or an old writer would.
     func redeal(_ archive: String, legacy: Bool = false, inconsistentShare x: UInt8? = nil) throws {
