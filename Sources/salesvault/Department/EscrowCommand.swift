@@ -34,10 +34,7 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
 
 /// As `openThroughEscrow`, with what the opening found (the holders, for `--keep`).
 private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> EscrowAccess.Opened {
-    let keys = try identities.load()
-    guard !keys.isEmpty else {
-        throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
-    }
+    let keys = try identities.loadRequired()
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
     warnIfHeaderAltered(opened, path: path)
     if let backup = opened.repairBackup {
@@ -349,10 +346,7 @@ struct EscrowCheckShare: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let keys = try identities.load()
-        guard !keys.isEmpty else {
-            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
-        }
+        let keys = try identities.loadRequired()
         let inspection = try ArchiveInspection.inspect(path: archive)
         let checks = inspection.checkShares(identities: keys)
         guard !checks.isEmpty else {
@@ -405,10 +399,7 @@ struct EscrowVerify: VaultCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute() throws {
-        let keys = try identities.load()
-        guard !keys.isEmpty else {
-            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
-        }
+        let keys = try identities.loadRequired()
         // A symbolic link is followed, as verify, status and check-share do.
         let result = FullCheckText.run(path: archive, identities: keys, followLinks: true)
         let zh = Language.current == .zh

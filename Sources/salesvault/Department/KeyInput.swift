@@ -23,6 +23,15 @@ struct IdentityOptions: ParsableArguments {
             return try KeyFile.parseIdentity(text)
         }
     }
+
+    /// `load()`, refused when no --identity is given (the escrow commands need at least one).
+    func loadRequired() throws -> [Curve25519.KeyAgreement.PrivateKey] {
+        let keys = try load()
+        guard !keys.isEmpty else {
+            throw CLIError(.passwordSource, L("give your key file with --identity", "请用 --identity 指定您的密钥文件"), hint: L("e.g. --identity 李经理.key", "例如 --identity 李经理.key"))
+        }
+        return keys
+    }
 }
 
 /// The administrator's signing key for `dept` changes.
