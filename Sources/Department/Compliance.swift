@@ -256,7 +256,7 @@ public struct ComplianceReport: Codable, Sendable {
                 let slots = h.escrowSlots
                 row.escrow = slots.isEmpty ? "none" : "\(slots.count) slot(s), no registry to compare"
             }
-            // DEPARTMENT.md §7.4 (helper AUDIT): the department's audit log against this archive.
+            // DEPARTMENT.md §7.4: the department's audit log against this archive.
             if let registry, prefix == "archives/" {
                 let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
                 if fd >= 0 {
