@@ -126,8 +126,8 @@ enum OwnerUnlock {
         switch notice {
         case .registryRefused(let error):
             let (message, _, _) = ErrorReport.describe(error)
-            Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged",
-                                           "警告：部门名册未通过校验：\(message)；托管设置保持不变").text) + "\n")
+            Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged, and the audit log could not be checked against the managers' registered keys",
+                                           "警告：部门名册未通过校验：\(message)；托管设置保持不变，审计日志也无法与经理登记的签名密钥核对").text) + "\n")
             return
         case .departedRemoved(let who):
             text = L("The department removed \(names(who)): their escrow slot was removed from this archive.",
@@ -197,7 +197,21 @@ enum OwnerUnlock {
             Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) has \(audit.altered) line(s) that do not verify (bad signature, malformed or out of chain): it was altered; tell the general manager",
                                            "警告：部门审计日志 \(audit.path) 中有 \(audit.altered) 行无法核验（签名错误、格式错误或链条断开），日志已被改动；请告知总经理").text) + "\n")
         }
-        if audit.unregistered > 0 {
+        if let size = audit.oversize {
+            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) is \(size) bytes, larger than \(AuditLog.maxBytes >> 20) MiB, far more than escrow uses write: it was padded, so it could not be compared with the archive; tell the general manager",
+                                           "警告：部门审计日志 \(audit.path) 有 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB，远超托管调阅应有的大小：日志已被人为填充，无法与档案核对；请告知总经理").text) + "\n")
+        }
+        if !audit.registryTrusted, audit.unregistered > 0 {
+            // DEPARTMENT.md §7.4: without a verified registry no line is trusted, but a use the
+            // archive lacks is still told.
+            for e in audit.unverifiedMissing {
+                let what = e.action == "resetPassword" ? L("password reset", "重置密码") : e.action == "export" ? L("plaintext export", "导出明文副本") : L("read-only open", "只读打开")
+                Terminal.stderr(Terminal.red(L("WARNING: the department's audit log names an escrow use by \(e.manager) on \(Format.date(e.time)) (\(what.en)) that is missing from the archive; the registry was refused, so the manager's signing key could not be checked (log entry \(e.entry), \(audit.path))",
+                                               "警告：部门审计日志记录了 \(e.manager) 于 \(Format.date(e.time)) 的托管调阅（\(what.zh)），但档案中没有这条记录；部门名册未通过校验，无法核对该经理的签名密钥（日志第 \(e.entry) 条，\(audit.path)）").text) + "\n")
+            }
+            Terminal.stderr(Terminal.yellow(L("The department registry was refused, so the \(audit.unregistered) entry(ies) of the audit log could not be checked against the managers' registered keys: none is trusted (salesvault dept audit shows them once the registry is in order)",
+                                              "部门名册未通过校验，审计日志中的 \(audit.unregistered) 条记录无法与经理登记的签名密钥核对，均不予采信（名册恢复正常后可运行 salesvault dept audit 查看）").text) + "\n")
+        } else if audit.unregistered > 0 {
             Terminal.stderr(Terminal.yellow(L("The department's audit log has \(audit.unregistered) entry(ies) signed by keys the registry does not list for that manager: not trusted (run salesvault dept audit to see them)",
                                               "部门审计日志中有 \(audit.unregistered) 条记录的签名密钥不在部门名册中（或与该经理登记的不符），不予采信（可运行 salesvault dept audit 查看）").text) + "\n")
         }
