@@ -109,8 +109,8 @@ enum OwnerUnlock {
         else { return }
         do {
             guard try request.write(layout) else { return }
-            Terminal.stderr(Terminal.yellow(L("Your signing key is not enrolled in the department \(registry.name) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
-                                              "您的签名密钥尚未在部门 \(registry.name) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
+            Terminal.stderr(Terminal.yellow(L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
+                                              "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
         } catch {
             Terminal.stderr(L("warning: the enrollment request could not be written (\(error))\n", "警告：无法写入签名密钥登记申请（\(error)）\n").text)
         }
@@ -135,7 +135,7 @@ enum OwnerUnlock {
         case .departedStillHold(let who, let removed, let asked):
             var lines = [L("The department removed \(names(who)), who can still open this archive (not applied: \(asked ? "you said no" : "removals are applied only when you confirm them")):",
                            "部门已移除 \(names(who))，但此人仍可打开本档案（未应用：\(asked ? "您选择了不移除" : "移除须经您本人确认")）：").text]
-            for m in removed { lines.append("  - \(m.name)  \(m.fingerprint)") }
+            for m in removed { lines.append("  - \(Terminal.cell(m.name))  \(m.fingerprint)") }
             lines.append(L("Check with your manager, then run: salesvault escrow update \(path) (it shows the change and asks)",
                            "请与经理核实后运行：salesvault escrow update \(path)（会再次显示变更并请您确认）").text)
             text = lines.joined(separator: "\n")
@@ -147,7 +147,7 @@ enum OwnerUnlock {
                     "部门管理员密钥已交接（有原密钥签名）：\(from) → \(to)。您下次修改档案时将改为信任新密钥；请与管理员核对新指纹。").text
         case .escrowChangePending(let added, let threshold):
             var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更，但尚未应用到本档案：").text]
-            for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }
+            for m in added { lines.append("  + \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(m.fingerprint)") }
             if let threshold {
                 lines.append(L("  threshold \(threshold.from) → \(threshold.to)", "  所需经理人数 \(threshold.from) → \(threshold.to)").text)
             }
