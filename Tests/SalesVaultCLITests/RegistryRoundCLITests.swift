@@ -86,4 +86,37 @@ final class RegistryRoundCLITests: XCTestCase {
         XCTAssertTrue(zh.stderr.contains("没有可供确认的终端"), zh.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.dept + "/archives/张伟.svault"))
     }
+
+    /// Finding 8: a serial written `6.0` or `6e0` (re-signed by the administrator) was read as 6.
+    func testASerialWithAFractionOrExponentIsRefused() throws {
+        let path = f.dept + "/department.json"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let regex = try NSRegularExpression(pattern: "(\"serial\"\\s*:\\s*)(\\d+)")
+        let match = try XCTUnwrap(regex.firstMatch(in: original, range: NSRange(original.startIndex..., in: original)))
+        let number = (original as NSString).substring(with: match.range(at: 2))
+        for written in ["\(number).0", "\(number)e0", "\(number)E+0"] {
+            let json = (original as NSString).replacingCharacters(in: match.range(at: 2), with: written)
+            try json.write(toFile: path, atomically: false, encoding: .utf8)
+            let signature = try adminKey().signature(for: Array(json.utf8))
+            try (Base64.encode(signature) + "\n").write(toFile: f.dept + "/department.sig", atomically: false, encoding: .utf8)
+            let r = try f.sv(["dept", "show", f.dept], expect: 2)  // malformed, as any registry that does not parse
+            XCTAssertTrue(r.stderr.contains("the number \(written) is not an integer written as digits"), r.stderr)
+        }
+    }
+
+    /// Finding 8: `status` said "pinned at creation" after the archive followed a hand-over.
+    func testStatusSaysWhichAdministratorKeyTheArchiveIsPinnedToNow() throws {
+        let a = try f.newArchive("张伟")
+        XCTAssertFalse(try f.sv(["status", a]).stdout.contains("pinned at creation"))
+        _ = try f.dir.write("ap2", "second admin pass phrase 2027\n")
+        try f.admin(["rotate-admin", f.dept, "--new-admin-key", f.dir.path("admin2.key"), "--new-admin-passphrase-file", f.dir.path("ap2"),
+                     "--insecure-kdf-cost", "10"], now: f.at(day: 1))
+        try f.sv(["customer", "add", "小米"] + f.owner(a), now: f.at(day: 2))  // a writing unlock pins the new key
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try f.sv(["status", a, "--json"]).stdout.utf8)) as? [String: Any])
+        let pinned = try XCTUnwrap(json["administratorFingerprint"] as? String)
+        let status = try f.sv(["status", a]).stdout
+        XCTAssertTrue(status.contains("\(pinned) (the administrator key this archive is pinned to now; registry serial"), status)
+        XCTAssertFalse(status.contains("pinned at creation"), status)
+        XCTAssertTrue(try f.sv(["status", a, "--lang", "zh"]).stdout.contains("本档案当前固定信任的管理员密钥"))
+    }
 }

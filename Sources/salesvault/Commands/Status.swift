@@ -131,8 +131,10 @@ struct Status: VaultCommand {
         case .invalid(let why):
             rows.append((zh ? "所有者签名" : "Owner signature", Terminal.red(zh ? "无效：档案被持有数据密钥的人改动（\(Terminal.cell(why))）" : "INVALID: changed by someone holding the data key (\(Terminal.cell(why)))")))
         }
-        if let fp = report.administratorFingerprint {
-            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)（创建时固定）" : "\(fp) (pinned at creation)"))
+        if let fp = report.administratorFingerprint, let pin = h.department {
+            // The key pinned now: set at creation, replaced by a hand-over (DEPARTMENT.md §3.7).
+            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)（本档案当前固定信任的管理员密钥；名册版本 \(pin.registrySerial)）"
+                                                              : "\(fp) (the administrator key this archive is pinned to now; registry serial \(pin.registrySerial))"))
         }
         if h.escrowScheme == .shamir {  // FORMAT.md §5.2 scheme 2
             rows.append((zh ? "托管份额" : "Escrow shares", Terminal.yellow(zh ? "份额无法核验（由旧版本写入）；运行 salesvault escrow update 或 rekey 可重新分发"
