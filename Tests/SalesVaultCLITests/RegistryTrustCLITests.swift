@@ -190,6 +190,7 @@ final class RegistryTrustCLITests: XCTestCase {
 
     func testTheAdministratorKeyIsRotatedAndTheOldOneIsThenRefused() throws {
         try initArchive()
+        try admin(["enroll", dept, "张伟", "--yes"])  // DEPARTMENT.md §3.8: compliance below needs the owner key enrolled
         let oldFP = try fingerprint()
         try sv(["dept", "rotate-admin", dept, "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"),
                 "--new-admin-key", dir.path("admin2.key"), "--new-admin-passphrase-file", dir.path("ap2"), "--insecure-kdf-cost", "10"], now: at(day: 1))
