@@ -131,3 +131,24 @@ final class AuditRoundCLITests: XCTestCase {
         XCTAssertEqual(try f.complianceRow(now: f.at(day: 3), expect: 0)["auditLog"] as? String, "none")
     }
 }
+
+/// If time remains (a) of the attack round: a checkpoint naming an ordinary record passed
+/// `verify`, and only opening failed (FORMAT.md §6.4).
+final class CheckpointVerifyCLITests: XCTestCase {
+    func testACheckpointNamingAnOrdinaryRecordFailsVerify() throws {
+        let f = try DepartmentFixture()
+        let a = try f.newArchive("张伟")
+        try f.sv(["verify", a, "--password-file", f.dir.path("pw")])
+        do {
+            let vault = try Vault.open(path: a, password: SecureBytes(Array("horse battery staple".utf8)), access: .readWrite)
+            let ordinary = try vault.record(at: 0, offset: 0)  // a batch of changes, not a snapshot
+            try vault.append(contentsOf: [ordinary], now: f.t0 + 60, checkpoint: true)  // re-signed as the owner's tool would
+        }
+        let r = try f.sv(["verify", a, "--password-file", f.dir.path("pw")], expect: 4)
+        XCTAssertTrue(r.stderr.contains("the header's checkpoint names record") && r.stderr.contains("not the start of a snapshot"), r.stderr)
+        let zh = try f.sv(["verify", a, "--password-file", f.dir.path("pw"), "--lang", "zh"], expect: 4)
+        XCTAssertTrue(zh.stderr.contains("不是快照的开头"), zh.stderr)
+        // Opening fails the same way (it always did).
+        try f.sv(["customer", "list"] + f.owner(a), expect: 4)
+    }
+}
