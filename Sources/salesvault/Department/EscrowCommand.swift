@@ -55,6 +55,10 @@ private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
     let other = altered == "A" ? "B" : "A"
     Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
                                    "档案头被改动：\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证，已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人。").text) + "\n")
+    if let kept = opened.alteredCopyKept {
+        Terminal.stderr(Terminal.red(L("Recording this use rewrote both header copies; the altered copy \(altered) was kept first as evidence in \(kept). Keep that file and show it to the owner and the general manager.",
+                                       "记录此次使用时两份档案头副本都已重写；被改动的副本 \(altered) 已事先作为证据保存到 \(kept)。请保留该文件，并交给档案所有人和总经理查看。").text) + "\n")
+    }
 }
 
 /// Where the use was logged besides the archive (DEPARTMENT.md §7.2).
