@@ -28,12 +28,14 @@ final class DepartmentFixture {
         try admin(["policy", dept, "--min-kdf-cost", "10"])
     }
 
-    /// Runs `salesvault` with the test clock (`now`, default t0) and checks the exit status.
+    /// Runs `salesvault` with the test clock (`now`, default t0) and checks the exit status;
+    /// with `executable`, runs that with `prefix`, the binary's path and `args` (e.g. setpriv).
     @discardableResult
     func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, environment: [String: String] = [:],
-            file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+            executable: String? = nil, prefix: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
         let env = ["TZ": "UTC", "SALESVAULT_NOW": String(now ?? t0)].merging(environment) { $1 }
-        let r = try runTool(args, environment: env)
+        let r = try executable == nil ? runTool(args, environment: env)
+            : runTool(prefix + [Binaries.url("salesvault").path] + args, executable: executable, environment: env)
         XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
         return r
     }
@@ -44,14 +46,14 @@ final class DepartmentFixture {
         try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: now, expect: status, file: file, line: line)
     }
 
-    /// A registered salesperson's archive, created, enrolled, with one customer.
+    /// A registered salesperson's archive, created, enrolled, with one customer (`customer`).
     @discardableResult
-    func newArchive(_ owner: String) throws -> String {
+    func newArchive(_ owner: String, customer: Bool = true) throws -> String {
         try admin(["add-salesperson", dept, owner])
         try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
         try admin(["enroll", dept, owner, "--yes"])  // DEPARTMENT.md §3.8: the owner key
         let a = dept + "/archives/\(owner).svault"
-        try sv(["customer", "add", "华为技术有限公司"] + self.owner(a))
+        if customer { try sv(["customer", "add", "华为技术有限公司"] + self.owner(a)) }
         return a
     }
 
