@@ -126,9 +126,15 @@ final class AuditRoundCLITests: XCTestCase {
         let row = try f.complianceRow(now: f.at(day: 2), expect: 9)
         XCTAssertEqual(row["auditLog"] as? String, "missing")
         XCTAssertTrue((row["problem"] as? String)?.contains("audit log missing: the archive records 1 escrow use(s)") == true, "\(row)")
+        // The owner's unlock says so too (in red), until the use is seen.
+        let list = try f.sv(["customer", "list"] + f.owner(a), now: f.at(day: 2))
+        XCTAssertTrue(list.stderr.contains("this archive records 1 escrow use(s) you have not seen") && list.stderr.contains("but the department has no audit log for it"), list.stderr)
+        let zh = try f.sv(["customer", "list", "--lang", "zh"] + f.owner(a), now: f.at(day: 2))
+        XCTAssertTrue(zh.stderr.contains("但部门中没有本档案的审计日志"), zh.stderr)
         // Once the owner has seen the use (the counter cleared), no log is expected.
         try f.sv(["customer", "add", "小米"] + f.owner(a), now: f.at(day: 3))
         XCTAssertEqual(try f.complianceRow(now: f.at(day: 3), expect: 0)["auditLog"] as? String, "none")
+        XCTAssertFalse(try f.sv(["customer", "list"] + f.owner(a), now: f.at(day: 3)).stderr.contains("no audit log"))
     }
 }
 
