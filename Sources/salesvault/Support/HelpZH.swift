@@ -306,6 +306,7 @@ enum HelpZH {
               salesvault dept add-manager 华东销售部 李经理 --pub keys/李经理.pub --role 部门经理 --admin-key admin.key
               salesvault dept add-salesperson 华东销售部 张伟 --admin-key admin.key
               salesvault dept policy 华东销售部 --threshold 2 --admin-key admin.key
+              salesvault dept enroll 华东销售部 张伟 --admin-key admin.key
               salesvault dept show 华东销售部
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
