@@ -44,6 +44,27 @@ final class AuditRoundCLITests: XCTestCase {
         // Readers take no lock and still see both uses while the reader holds its lock.
         XCTAssertEqual(try f.complianceRow(now: f.at(day: 2), expect: 0)["escrowUsesLogged"] as? Int, 2)
         try f.sv(["dept", "audit", f.dept], now: f.at(day: 2))
+        // Another process holding LOCK_SH (util-linux flock), and LOCK_EX as well: the same.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { throw XCTSkip("/usr/bin/flock (util-linux) is not installed") }
+        XCTAssertEqual(flock(fd, LOCK_UN), 0)  // this process's reader steps aside for the other process
+        for mode in ["-s", "-x"] {
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            holder.arguments = ["-w", "10", mode, "-o", log, "sleep", "5"]  // holds the lock 5 s, then ends by itself (never waits over 10 s)
+            try holder.run()
+            defer { holder.waitUntilExit() }
+            let probe = Glibc.open(log, O_RDONLY)
+            defer { close(probe) }
+            var held = false
+            for _ in 0..<100 where !held {  // until the other process holds its lock
+                if flock(probe, LOCK_EX | LOCK_NB) == 0 { flock(probe, LOCK_UN); usleep(20_000) } else { held = true }
+            }
+            XCTAssertTrue(held, "flock \(mode) holds the log")
+            let start = Date()
+            try open(a, day: mode == "-s" ? 3 : 4)
+            XCTAssertLessThan(Date().timeIntervalSince(start), 4, "flock \(mode): the use did not wait")
+        }
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count, 4)
     }
 
     /// A reader that meets a last line still being written (no LF yet) does not call it tampering.
