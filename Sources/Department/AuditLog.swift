@@ -157,7 +157,7 @@ public enum AuditLog {
 
     static func ioError(_ what: String, _ path: String, _ err: Int32) -> DepartmentError {
         let reason = String(cString: strerror(err))
-        return DepartmentError(.io, "cannot \(what) the audit log \(path): \(reason)", zh: "无法\(what == "write" ? "写入" : "打开")审计日志 \(path)：\(reason)")
+        return DepartmentError(.io, "cannot \(what) the audit log \(path): \(reason)", zh: "无法\(what == "write" ? "写入" : what == "lock" ? "锁定" : "打开")审计日志 \(path)：\(reason)")
     }
 
     /// Opens `path` inside the audit folder without following links and without blocking; refuses
@@ -198,10 +198,17 @@ public enum AuditLog {
         return fd
     }
 
+    /// A log larger than `maxBytes`: far more than escrow uses ever write (some 600 bytes a use),
+    /// so it was padded. Evidence of tampering, like an altered line (DEPARTMENT.md §7.3).
+    public struct Oversize: Error, Sendable {
+        public let path: String
+        public let size: Int64
+    }
+
     static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ioError("open", path, errno) }
-        guard Int(st.st_size) <= maxBytes else { throw DepartmentError(.io, "the audit log \(path) is larger than \(maxBytes >> 20) MiB", zh: "审计日志 \(path) 超过 \(maxBytes >> 20) MiB") }
+        guard Int(st.st_size) <= maxBytes else { throw Oversize(path: path, size: Int64(st.st_size)) }
         var out = [UInt8](repeating: 0, count: Int(st.st_size))
         var done = 0
         while done < out.count {
@@ -227,6 +234,7 @@ public enum AuditLog {
     /// cannot be opened (no permission, a symbolic link, a FIFO) stops the use before anything is written.
     public final class Writer {
         let fd: Int32
+        let lockFD: Int32
         let layout: Layout
         public let path: String
 
@@ -234,26 +242,57 @@ public enum AuditLog {
             self.layout = layout
             path = AuditLog.path(layout, archiveID: archiveID)
             guard let fd = try openLog(layout, archiveID: archiveID, create: true) else { throw ioError("open", path, ENOENT) }
+            do { lockFD = try openWriterLock(layout, archiveID: archiveID) } catch { close(fd); throw error }
             self.fd = fd
         }
 
-        deinit { close(fd) }
+        deinit { close(fd); close(lockFD) }
 
         @discardableResult
         public func append(_ use: Use, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
-            try AuditLog.append(use, fd: fd, path: path, layout: layout, signers: signers)
+            try AuditLog.append(use, fd: fd, lockFD: lockFD, path: path, layout: layout, signers: signers)
         }
     }
 
-    static func append(_ use: Use, fd: Int32, path: String, layout: Layout, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
+    /// The writers' lock of a log (DEPARTMENT.md §7.2): `audit/<archive id>.lock`, opened
+    /// write-only (created mode 0200), so that only someone who may write the department's logs can
+    /// open it, let alone lock it. The log itself is never locked: readers read it without a lock,
+    /// and no lock a reader takes on it (`flock`, `fcntl`) can make an escrow use wait or fail.
+    public static func lockPath(_ layout: Layout, archiveID: String) -> String { directory(layout) + "/\(archiveID).lock" }
+
+    static func openWriterLock(_ layout: Layout, archiveID: String) throws -> Int32 {
+        let path = lockPath(layout, archiveID: archiveID)
+        let dir = open(directory(layout), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard dir >= 0 else { throw ioError("open", directory(layout), errno) }
+        defer { close(dir) }
+        let fd = openat(dir, "\(archiveID).lock", O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o200)
+        guard fd >= 0 else {
+            if errno == ELOOP {
+                throw DepartmentError(.io, "the audit log's lock \(path) is a symbolic link: refused", zh: "审计日志的锁文件 \(path) 是符号链接，已拒绝")
+            }
+            throw ioError("open", path, errno)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw DepartmentError(.io, "the audit log's lock \(path) is not a regular file: refused", zh: "审计日志的锁文件 \(path) 不是普通文件，已拒绝")
+        }
+        return fd
+    }
+
+    static func append(_ use: Use, fd: Int32, lockFD: Int32, path: String, layout: Layout, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
         var waited = 0
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, waited < 500 else { throw ioError("lock", path, errno) }
+        while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, waited < 500 else { throw ioError("lock", lockPath(layout, archiveID: use.archiveID), errno) }
             usleep(10_000)
             waited += 1
         }
-        defer { flock(fd, LOCK_UN) }
-        let existing = try readAll(fd, path: path)
+        defer { flock(lockFD, LOCK_UN) }
+        let existing: [UInt8]
+        do { existing = try readAll(fd, path: path) } catch let big as Oversize {
+            throw DepartmentError(.io, "the audit log \(path) is larger than \(maxBytes >> 20) MiB (\(big.size) bytes): it was padded; tell the administrator",
+                                  zh: "审计日志 \(path) 超过 \(maxBytes >> 20) MiB（\(big.size) 字节），已被人为填充；请告知管理员")
+        }
         var lines = existing.split(separator: 10, omittingEmptySubsequences: false)
         var out: [UInt8] = []
         if let last = lines.last, last.isEmpty { lines.removeLast() } else if !existing.isEmpty { out.append(10) }  // a torn last line is ended
@@ -290,6 +329,9 @@ public enum AuditLog {
             case malformed
             /// The line does not name the previous line's hash or the next number, or another archive.
             case brokenChain = "chain broken"
+            /// The last line, without its LF, that does not verify: a write in progress (readers
+            /// take no lock) or cut short. Neither trusted nor counted as an alteration.
+            case incomplete = "incomplete last line"
         }
         public let number: Int
         public let entry: AuditEntry?
@@ -308,18 +350,20 @@ public enum AuditLog {
     /// Checks the bytes of a log (the test vector's rules, DEPARTMENT.md §7.3).
     public static func verify(_ bytes: [UInt8], archiveID: String, registry: Registry?, path: String = "") -> Checked {
         var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
+        let unterminated = lines.last?.isEmpty == false
+        if !unterminated { lines.removeLast() }
         var out: [Line] = []
         var prev = firstPrev
         for (i, raw) in lines.enumerated() {
             let number = i + 1
             defer { prev = (try? SHA256.hash(Array(raw)).hexString) ?? "" }
+            let last = unterminated && i == lines.count - 1
             let parts = raw.split(separator: 9, omittingEmptySubsequences: false)
             guard parts.count == 2, let entry = AuditEntry.parse(parts[0]), let signature = Base64.decode(parts[1]), signature.count == 64,
                   let key = try? ManagerSigningKey.parse(entry.signingKey)
-            else { out.append(Line(number: number, entry: nil, trust: .malformed)); continue }
+            else { out.append(Line(number: number, entry: nil, trust: last ? .incomplete : .malformed)); continue }
             guard key.isValidSignature(signature, for: signaturePrefix + Array(parts[0])) else {
-                out.append(Line(number: number, entry: entry, trust: .badSignature)); continue
+                out.append(Line(number: number, entry: entry, trust: last ? .incomplete : .badSignature)); continue
             }
             guard entry.prev == prev, entry.entry == number, entry.archive == archiveID else {
                 out.append(Line(number: number, entry: entry, trust: .brokenChain)); continue
@@ -330,12 +374,19 @@ public enum AuditLog {
         return Checked(path: path, lines: out)
     }
 
-    /// Reads and checks the log of `archiveID` in `layout`; nil when there is none.
+    /// Reads and checks the log of `archiveID` in `layout`; nil when there is none. No lock is
+    /// taken (DEPARTMENT.md §7.2): a last line without its LF is read again a few times (a write
+    /// in progress), then judged `incomplete`.
     public static func read(_ layout: Layout, archiveID: String, registry: Registry?) throws -> Checked? {
         guard let fd = try openLog(layout, archiveID: archiveID, create: false) else { return nil }
         defer { close(fd) }
         let path = self.path(layout, archiveID: archiveID)
-        return verify(try readAll(fd, path: path), archiveID: archiveID, registry: registry, path: path)
+        var bytes = try readAll(fd, path: path)
+        for _ in 0..<5 where !bytes.isEmpty && bytes.last != 10 {
+            usleep(20_000)
+            bytes = try readAll(fd, path: path)
+        }
+        return verify(bytes, archiveID: archiveID, registry: registry, path: path)
     }
 
     // MARK: Comparison with the archive (DEPARTMENT.md §7.4)
@@ -389,21 +440,43 @@ public enum AuditLog {
 public struct ArchiveAudit: Sendable {
     public struct Item: Sendable {
         public let line: AuditLog.Line
-        /// For trusted entries: whether the archive still holds the record.
+        /// For trusted entries (and, without a trusted registry, for well-signed entries in
+        /// chain): whether the archive still holds the record.
         public let match: AuditLog.Match?
     }
     public let path: String
-    /// Nil when the department has no log for this archive (no escrow use logged).
+    /// Nil when the department has no log for this archive (no escrow use logged), or it could
+    /// not be read, or it is oversize.
     public let items: [Item]?
     /// Set when the log could not be read (a symbolic link, a FIFO, no permission).
     public let unreadable: String?
+    /// Set when the log is larger than `AuditLog.maxBytes`: padded, evidence of tampering.
+    public var oversize: Int64? = nil
+    /// Whether the lines were checked against a verified registry. Without one (no registry, or
+    /// one refused), no line is trusted; `unverifiedMissing` still names the uses missing.
+    public var registryTrusted: Bool = true
 
     public var logged: Int { items?.filter { $0.line.trust == .trusted }.count ?? 0 }
-    public var missing: [AuditEntry] { items?.compactMap { $0.match == .missing ? $0.line.entry : nil } ?? [] }
+    public var missing: [AuditEntry] { items?.compactMap { $0.line.trust == .trusted && $0.match == .missing ? $0.line.entry : nil } ?? [] }
+    /// Without a trusted registry: entries with a valid signature, in chain, whose use the archive
+    /// lacks. Not trusted (the signer's key could not be checked), but never hidden.
+    public var unverifiedMissing: [AuditEntry] {
+        items?.compactMap { $0.line.trust == .unregisteredKey && $0.match == .missing ? $0.line.entry : nil } ?? []
+    }
     public var altered: Int { items?.filter { [.badSignature, .malformed, .brokenChain].contains($0.line.trust) }.count ?? 0 }
     public var unregistered: Int { items?.filter { $0.line.trust == .unregisteredKey }.count ?? 0 }
-    /// Evidence of tampering: a logged use missing from the archive, or a line altered.
-    public var tampered: Bool { !missing.isEmpty || altered > 0 }
+    /// A last line still being written (or cut short): not trusted, not an alteration.
+    public var incomplete: Int { items?.filter { $0.line.trust == .incomplete }.count ?? 0 }
+    /// Evidence of tampering: a logged use missing from the archive, a line altered, or a log
+    /// padded past the size bound.
+    public var tampered: Bool { !missing.isEmpty || altered > 0 || oversize != nil }
+
+    /// The compliance word (DEPARTMENT.md §6): `escrow use removed`, `altered`, `unreadable`,
+    /// `none`, `ok`.
+    public var word: String {
+        !missing.isEmpty ? "escrow use removed" : (altered > 0 || oversize != nil) ? "altered" : unreadable != nil ? "unreadable" : items == nil ? "none"
+            : unregistered > 0 ? "untrusted lines" : incomplete > 0 ? "incomplete last line" : "ok"
+    }
 
     /// The compliance problem words (DEPARTMENT.md §6, §7.4).
     public var problems: [String] {
@@ -412,6 +485,9 @@ public struct ArchiveAudit: Sendable {
             out.append("escrow use removed: \(missing.count) logged use(s) missing from the archive (entries \(missing.map { String($0.entry) }.joined(separator: ", ")))")
         }
         if altered > 0 { out.append("audit log altered: \(altered) line(s) with a bad signature, malformed or out of chain") }
+        if let oversize {
+            out.append("audit log altered: \(oversize) bytes, larger than \(AuditLog.maxBytes >> 20) MiB (padded; escrow uses write some 600 bytes each)")
+        }
         if let unreadable { out.append("audit log unreadable: \(unreadable)") }
         return out
     }
@@ -431,15 +507,17 @@ public struct ArchiveAudit: Sendable {
         let path = AuditLog.path(layout, archiveID: archiveID)
         do {
             guard let checked = try AuditLog.read(layout, archiveID: archiveID, registry: registry) else {
-                return ArchiveAudit(path: path, items: nil, unreadable: nil)
+                return ArchiveAudit(path: path, items: nil, unreadable: nil, registryTrusted: registry != nil)
             }
             let items = checked.lines.map { line in
-                Item(line: line, match: line.trust == .trusted ? line.entry.map(match) : nil)
+                Item(line: line, match: line.trust == .trusted || (registry == nil && line.trust == .unregisteredKey) ? line.entry.map(match) : nil)
             }
-            return ArchiveAudit(path: path, items: items, unreadable: nil)
+            return ArchiveAudit(path: path, items: items, unreadable: nil, registryTrusted: registry != nil)
+        } catch let big as AuditLog.Oversize {
+            return ArchiveAudit(path: path, items: nil, unreadable: nil, oversize: big.size, registryTrusted: registry != nil)
         } catch {
             let reason = (error as? DepartmentError)?.reason ?? "\(error)"
-            return ArchiveAudit(path: path, items: nil, unreadable: reason)
+            return ArchiveAudit(path: path, items: nil, unreadable: reason, registryTrusted: registry != nil)
         }
     }
 }

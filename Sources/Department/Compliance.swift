@@ -263,10 +263,15 @@ public struct ComplianceReport: Codable, Sendable {
                     let audit = ArchiveAudit.check(layout: Layout(directory), archiveID: id, header: h, file: fd, registry: registry)
                     close(fd)
                     row.escrowUsesLogged = audit.logged
-                    row.auditLog = !audit.missing.isEmpty ? "escrow use removed" : audit.altered > 0 ? "altered"
-                        : audit.unreadable != nil ? "unreadable" : audit.items == nil ? "none" : "ok"
+                    row.auditLog = audit.word
                     problems += audit.problems
                     if audit.tampered || audit.unreadable != nil { row.nonCompliant = true }
+                    // A log deleted while the archive still counts escrow uses (DEPARTMENT.md §6).
+                    if audit.items == nil, audit.unreadable == nil, audit.oversize == nil, let uses = h.escrowUses {
+                        row.auditLog = "missing"
+                        row.nonCompliant = true
+                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow use(s), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted, or uses made before the log existed or outside the department)")
+                    }
                     if audit.tampered { summary.auditTampered += 1 }
                     summary.escrowUsesLogged += audit.logged
                 }

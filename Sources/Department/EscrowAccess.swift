@@ -20,6 +20,36 @@ public enum EscrowAccess {
         public let signers: [Curve25519.Signing.PrivateKey]
         /// The department audit log the use was written to; nil outside a department.
         public let auditLog: String?
+        /// Where the header copy that failed authentication was kept before the use rewrote both
+        /// copies (FORMAT.md §7 step 4, DEPARTMENT.md §4); nil when both copies were authentic.
+        public var alteredCopyKept: String? = nil
+    }
+
+    /// Keeps the bytes of the header copy `name` ("A" or "B") that failed authentication in a
+    /// side file beside the archive, `<archive>.altered-copy-<A|B>-<unix time>` (mode 0600,
+    /// never overwriting), before the escrow use's write replaces it: the evidence survives.
+    static func keepAlteredCopy(_ name: String, path: String, now: Int64) throws -> String {
+        let offset = FormatV1.prefixSize + (name == "A" ? 0 : FormatV1.headerCopySize)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DepartmentError(.io, "cannot read \(path) to keep its altered header copy", zh: "无法读取 \(path)，未能保留被改动的档案头副本")
+        }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(offset))
+        let bytes = try handle.read(upToCount: FormatV1.headerCopySize) ?? Data()
+        var side = "\(path).altered-copy-\(name)-\(now)"
+        var n = 1
+        while FileManager.default.fileExists(atPath: side) { n += 1; side = "\(path).altered-copy-\(name)-\(now)-\(n)" }
+        let fd = Foundation.open(side, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DepartmentError(.io, "cannot keep the altered header copy in \(side): \(reason)", zh: "无法将被改动的档案头副本保存到 \(side)：\(reason)")
+        }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            throw DepartmentError(.io, "cannot keep the altered header copy in \(side)", zh: "无法将被改动的档案头副本保存到 \(side)")
+        }
+        return side
     }
 
     /// Opens `path` with the managers' `identities` and records `action` ("open",
@@ -99,6 +129,17 @@ public enum EscrowAccess {
             // a full backup) so that the use can be recorded.
             backup = try ArchiveRepair.run(vault, path: path, now: now).backup
         }
+        // FORMAT.md §7 step 4: opened from the other copy because one failed authentication. The
+        // use's write rewrites both copies, so the altered one is kept first; if it cannot be,
+        // nothing is recorded or shown (the evidence is not destroyed).
+        var kept: String?
+        if let altered = vault.alteredCopy {
+            do { kept = try keepAlteredCopy(altered, path: path, now: now) } catch {
+                let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
+                throw DepartmentError(.io, "header copy \(altered) fails authentication and could not be kept as evidence (\(reason.0)); nothing was opened, recorded or changed",
+                                      zh: "档案头副本 \(altered) 未通过认证，且无法保留为证据（\(reason.1)）；档案未打开，也未记录或更改任何内容")
+            }
+        }
         let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
         let before = vault.header
         try archive.recordEscrowUse(action: action, managers: holders.map(\.name),
@@ -116,7 +157,7 @@ public enum EscrowAccess {
                                       zh: "无法写入部门审计日志（\(reason.1)）；未显示任何内容，也未打开或重置。此次托管使用的记录已留在档案中（档案所有人会看到），其他均未更改。请联系管理员修复审计文件夹（或清理磁盘空间）后重试")
             }
         }
-        return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath)
+        return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath, alteredCopyKept: kept)
     }
 
     /// The use just recorded (the archive's last record) as signed lines of the audit log.

@@ -250,12 +250,45 @@ public struct Registry: Codable, Equatable, Sendable {
             throw DepartmentError(.forgedRegistry, "department.json does not match its signature: it was changed without the administrator's key",
                                   zh: "department.json 与签名不符：在没有管理员密钥的情况下被修改")
         }
+        try integersOnly(json)
         let registry: Registry
         do { registry = try JSONDecoder().decode(Registry.self, from: Data(json)) } catch {
             throw DepartmentError(.malformed, "department.json: \(error)", zh: "department.json 格式错误：\(error)")
         }
         try registry.validate()
         return registry
+    }
+
+    /// Every number in department.json is an integer written as digits (DEPARTMENT.md §3.1): a
+    /// fraction or an exponent (`6.0`, `6e0`) is refused, even where it equals an integer, so one
+    /// signed version has one reading.
+    static func integersOnly(_ json: [UInt8]) throws {
+        var inString = false
+        var escaped = false
+        var i = 0
+        while i < json.count {
+            let c = json[i]
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "\"") { inString = true; i += 1; continue }
+            if c == UInt8(ascii: "-") || (48...57).contains(c) {
+                var j = i
+                while j < json.count, json[j] == UInt8(ascii: "-") || json[j] == UInt8(ascii: "+") || json[j] == UInt8(ascii: ".")
+                        || json[j] == UInt8(ascii: "e") || json[j] == UInt8(ascii: "E") || (48...57).contains(json[j]) { j += 1 }
+                let token = json[i..<j]
+                if token.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") }) {
+                    let text = String(decoding: token, as: UTF8.self)
+                    throw DepartmentError(.malformed, "department.json: the number \(text) is not an integer written as digits (no fraction or exponent): refused",
+                                          zh: "department.json 中的数字 \(text) 不是纯数字写法的整数（不得带小数或指数）：已拒绝")
+                }
+                i = j
+                continue
+            }
+            i += 1
+        }
     }
 
     /// Checks the registry against what an archive pinned (DEPARTMENT.md §3.2), without the

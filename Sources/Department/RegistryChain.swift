@@ -44,9 +44,14 @@ extension Registry {
 
     /// The bytes `from` signs to hand the department over to `to` from `serial` on:
     /// `"SalesVault admin rotation v1"` ‖ 0x00 ‖ u16 length of the department name (UTF-8,
-    /// big-endian) ‖ name ‖ from (32) ‖ to (32) ‖ u64 serial (big-endian).
-    public static func rotationMessage(department: String, from: [UInt8], to: [UInt8], serial: UInt64) -> [UInt8] {
+    /// big-endian) ‖ name ‖ from (32) ‖ to (32) ‖ u64 serial (big-endian). A name longer than
+    /// the u16 field holds is refused, never truncated (DEPARTMENT.md §3.7).
+    public static func rotationMessage(department: String, from: [UInt8], to: [UInt8], serial: UInt64) throws -> [UInt8] {
         let name = Array(department.utf8)
+        guard name.count <= Int(UInt16.max) else {
+            throw DepartmentError(.invalid, "the department's name is \(name.count) bytes, more than a rotation statement's 16-bit length field holds (65,535): refused",
+                                  zh: "部门名称长达 \(name.count) 字节，超出交接声明 16 位长度字段的上限（65535）：已拒绝")
+        }
         var m = Array("SalesVault admin rotation v1".utf8) + [0]
         m += [UInt8(truncatingIfNeeded: name.count >> 8), UInt8(truncatingIfNeeded: name.count)] + name + from + to
         for shift in stride(from: 56, through: 0, by: -8) { m.append(UInt8(truncatingIfNeeded: serial >> UInt64(shift))) }
@@ -55,7 +60,7 @@ extension Registry {
 
     /// The statement the current key `from` signs for the hand-over to `to` at `serial`.
     public static func rotation(department: String, from: Curve25519.Signing.PrivateKey, to: Curve25519.Signing.PublicKey, serial: UInt64) throws -> AdminRotation {
-        let message = rotationMessage(department: department, from: from.publicKey.rawRepresentation, to: to.rawRepresentation, serial: serial)
+        let message = try rotationMessage(department: department, from: from.publicKey.rawRepresentation, to: to.rawRepresentation, serial: serial)
         return AdminRotation(from: KeyFile.adminPublicString(from.publicKey), serial: serial,
                              signature: Base64.encode(try from.signature(for: message)), to: KeyFile.adminPublicString(to))
     }
@@ -94,7 +99,7 @@ extension Registry {
             }
             let signature = Base64.decode(Array(r.signature.utf8))
             guard let signature, signature.count == Curve25519.Signing.signatureByteCount,
-                  from.isValidSignature(signature, for: Self.rotationMessage(department: name, from: from.rawRepresentation, to: to.rawRepresentation, serial: r.serial))
+                  from.isValidSignature(signature, for: try Self.rotationMessage(department: name, from: from.rawRepresentation, to: to.rawRepresentation, serial: r.serial))
             else {
                 throw DepartmentError(.forgedRegistry, "a rotation of the administrator key (\(KeyFile.fingerprint(from.rawRepresentation)) → \(KeyFile.fingerprint(to.rawRepresentation))) is not signed by the key it hands over: refused",
                                       zh: "管理员密钥交接（\(KeyFile.fingerprint(from.rawRepresentation)) → \(KeyFile.fingerprint(to.rawRepresentation))）没有原密钥的有效签名：已拒绝")

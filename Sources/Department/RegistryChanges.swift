@@ -100,6 +100,7 @@ extension Registry {
     @discardableResult
     public static func create(directory: String, name: String, signer: Curve25519.Signing.PrivateKey, now: Int64, seen seenPath: String? = nil) throws -> Registry {
         let layout = Layout(directory)
+        try PersonName.checkText(name, department: true)
         guard !FileManager.default.fileExists(atPath: layout.registry) else {
             throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
         }
@@ -139,6 +140,7 @@ extension Registry {
     public mutating func addManager(name: String, recipient: Curve25519.KeyAgreement.PublicKey, role: String, now: Int64,
                                     signingKey: Curve25519.Signing.PublicKey? = nil) throws {
         let name = try PersonName.normalized(name)
+        try PersonName.checkText(role, department: false)
         let recipientString = AgeKeys.recipientString(recipient)
         guard !managers.contains(where: { $0.name == name || $0.recipient == recipientString }) else {
             throw DepartmentError(.invalid, "\(name) or this key is already a manager", zh: "\(name) 或此密钥已登记为经理")

@@ -37,6 +37,9 @@ public struct UnlockReview: Sendable {
         /// The department's audit log names escrow uses the archive lacks, or has lines that do not
         /// verify (DEPARTMENT.md §7.4).
         case auditLog(ArchiveAudit)
+        /// The archive counts escrow uses the owner has not seen, but the department has no audit
+        /// log for it: deleted, or uses made before the log existed or outside the department.
+        case auditLogMissing(path: String, uses: Int, lastAt: Int64)
     }
 
     /// A manager the department added, with the fingerprint the owner checks.
@@ -100,6 +103,9 @@ public struct UnlockReview: Sendable {
         if vault.openedThroughEscrow == nil, let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride) {
             let audit = ArchiveAudit.check(layout: layout, vault: vault, registry: registry)
             if audit.tampered || audit.unregistered > 0 || audit.unreadable != nil { notices.append(.auditLog(audit)) }
+            if audit.items == nil, audit.unreadable == nil, audit.oversize == nil, let uses = vault.header.escrowUses {
+                notices.append(.auditLogMissing(path: audit.path, uses: Int(uses.unacknowledged), lastAt: uses.lastUseAt))
+            }
         }
         let remaining = vault.header.escrowSlots
         if let k = remaining.first?.threshold, remaining.count < k {

@@ -306,6 +306,23 @@ extension CustomerArchive {
         }
     }
 
+    /// `verify` (FORMAT.md §6.4, RECORDS.md §6): the header's checkpoint must name the first
+    /// record of a snapshot that says it starts there, as opening requires; otherwise the archive
+    /// verified but would not open from its checkpoint.
+    public static func checkCheckpoint(_ vault: Vault) throws {
+        guard let cp = vault.header.checkpoint else { return }
+        let payload = try vault.record(at: cp.index, offset: cp.offset)
+        let meta: Snapshot.Meta
+        do { meta = try Snapshot.decodeMeta(payload) } catch {
+            throw ArchiveError(.corruptRecord, "the header's checkpoint names record \(cp.index), which is not the start of a snapshot: the archive cannot be opened from it",
+                               zh: "档案头的检查点指向第 \(cp.index) 条记录，但该记录不是快照的开头：档案无法从检查点打开")
+        }
+        guard meta.covers == cp.index else {
+            throw ArchiveError(.corruptRecord, "the snapshot at the checkpoint (record \(cp.index)) says it starts at record \(meta.covers)",
+                               zh: "检查点（第 \(cp.index) 条记录）处的快照标注的起点是第 \(meta.covers) 条记录，二者不符")
+        }
+    }
+
     /// Checks the records written after the owner's last signature (escrow uses) without opening
     /// the whole archive, so that the owner's next write may sign them (FORMAT.md §8.8). Reads
     /// from the checkpoint; the whole-record digest is checked on the way.

@@ -48,7 +48,11 @@ final class AuditLogVectorTests: XCTestCase {
                 ["name": "first line removed", "log": text([line2]), "expect": ["chain broken"]],
                 ["name": "a line by a key the registry does not list", "log": text([line1, line2, foreign]),
                  "expect": ["trusted", "trusted", "key not in the registry"]],
-                ["name": "a torn line", "log": text([line1]) + String(decoding: line2.prefix(40), as: UTF8.self), "expect": ["trusted", "malformed"]],
+                ["name": "a torn line", "log": text([line1]) + String(decoding: line2.prefix(40), as: UTF8.self) + "\n", "expect": ["trusted", "malformed"]],
+                // DEPARTMENT.md §7.3: readers take no lock; a last line without its LF that does
+                // not verify is a write in progress (or cut short), not an alteration.
+                ["name": "a last line being written", "log": text([line1]) + String(decoding: line2.prefix(40), as: UTF8.self),
+                 "expect": ["trusted", "incomplete last line"]],
             ],
         ]
     }
@@ -75,7 +79,7 @@ final class AuditLogVectorTests: XCTestCase {
         try registry.addManager(name: try XCTUnwrap(v["manager"] as? String), recipient: identity.publicKey, role: "department manager", now: 0,
                                 signingKey: signer.publicKey)
         let cases = try XCTUnwrap(v["cases"] as? [[String: Any]])
-        XCTAssertEqual(cases.count, 5)
+        XCTAssertEqual(cases.count, 6)
         for c in cases {
             let log = try XCTUnwrap(c["log"] as? String)
             let checked = AuditLog.verify(Array(log.utf8), archiveID: try XCTUnwrap(v["archive"] as? String), registry: registry)

@@ -580,7 +580,13 @@ final class DepartmentTests: XCTestCase {
         // An escrow use on a_ok, not yet seen by its owner.
         do {
             let vault = try Vault.open(path: archives + "/a_ok.svault", escrowIdentities: [li], access: .readWrite)
+            let before = vault.header
             try vault.appendEscrowUse(Array("escrow open".utf8), now: asOf - day)
+            // As the tool does, the use is also in the department's audit log (DEPARTMENT.md §7.2);
+            // without it, compliance says the log is missing (§6).
+            _ = try EscrowAccess.logUse(vault, before: before, action: "open", now: asOf - day,
+                                        writer: try AuditLog.Writer(layout: Layout(dir.path), archiveID: vault.prefix.archiveIDHex),
+                                        signers: [("李经理", try ManagerSigningKey.derive(from: li))])
         }
         // The magic and a valid prefix, then garbage in both header copies.
         let prefix = Array(try Data(contentsOf: URL(fileURLWithPath: archives + "/a_ok.svault")).prefix(32))

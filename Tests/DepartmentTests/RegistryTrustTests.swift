@@ -221,7 +221,7 @@ final class RegistryTrustTests: XCTestCase {
         let pin = ArchiveHeader.DepartmentPin(adminKey: admin.publicKey.rawRepresentation, registrySerial: 3)
         XCTAssertThrowsError(try rotated.check(against: pin, layout: Layout(dir)))
         // A statement's bytes are fixed (FORMAT of the message in DEPARTMENT.md §3.7).
-        let m = Registry.rotationMessage(department: "D", from: [UInt8](repeating: 1, count: 32), to: [UInt8](repeating: 2, count: 32), serial: 258)
+        let m = try Registry.rotationMessage(department: "D", from: [UInt8](repeating: 1, count: 32), to: [UInt8](repeating: 2, count: 32), serial: 258)
         XCTAssertEqual(m.count, 28 + 1 + 2 + 1 + 64 + 8)
         XCTAssertEqual(Array(m.suffix(8)), [0, 0, 0, 0, 0, 0, 1, 2])
     }
@@ -236,7 +236,7 @@ final class RegistryTrustTests: XCTestCase {
         let to = try Curve25519.Signing.PrivateKey(rawRepresentation: bytes(try XCTUnwrap(v["toSeedHex"] as? String)))
         let name = try XCTUnwrap(v["department"] as? String)
         let serial = UInt64(try XCTUnwrap(v["serial"] as? Int))
-        XCTAssertEqual(Registry.rotationMessage(department: name, from: from.publicKey.rawRepresentation, to: to.publicKey.rawRepresentation, serial: serial),
+        XCTAssertEqual(try Registry.rotationMessage(department: name, from: from.publicKey.rawRepresentation, to: to.publicKey.rawRepresentation, serial: serial),
                        bytes(try XCTUnwrap(v["messageHex"] as? String)))
         let statement = try Registry.rotation(department: name, from: from, to: to.publicKey, serial: serial)
         let expected = try XCTUnwrap(v["statement"] as? [String: Any])

@@ -13,28 +13,21 @@ import Glibc
 /// owner has open; k-of-n shares named; `--identity` without `--verify`; key names; the problems
 /// below the table; the backup copy's warning; Chinese texts of the full check.
 final class AttackRoundCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
+    /// The department, its three managers and the test clock (DepartmentFixture.swift).
+    var f: DepartmentFixture!
+    var dir: TempDir { f.dir }
+    var dept: String { f.dept }
+    var t0: Int64 { f.t0 }
 
     override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        for (file, name, role) in [("li", "李经理", "department manager"), ("wang", "王总", "general manager"), ("chen", "陈审计", "auditor")] {
-            _ = try dir.write(file + "p", "\(file) key passphrase 2026\n")
-            try sv(["keys", "generate", file, "--dir", dir.path("k"), "--passphrase-file", dir.path(file + "p"), "--insecure-kdf-cost", "10"])
-            try admin(["add-manager", dept, name, "--pub", dir.path("k/\(file).pub"), "--role", role])
-        }
-        try admin(["policy", dept, "--min-kdf-cost", "10"])
+        f = try DepartmentFixture(managers: [.li, .wang, .chen])
     }
+
+    override func tearDown() { f = nil }
 
     @discardableResult
     func sv(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try runTool(args, environment: ["TZ": "UTC", "SALESVAULT_NOW": String(t0)])
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
+        try f.sv(args, expect: status, file: file, line: line)
     }
 
     /// As `sv`, killed after 20 s (exit 124): a command that would hang on a FIFO fails the test.
@@ -46,19 +39,12 @@ final class AttackRoundCLITests: XCTestCase {
         return r
     }
 
-    func admin(_ args: [String]) throws {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")])
-    }
+    func admin(_ args: [String]) throws { try f.admin(args) }
 
-    func key(_ file: String) -> [String] { ["--identity", dir.path("k/\(file).key"), "--passphrase-file", dir.path(file + "p")] }
+    func key(_ file: String) -> [String] { f.key(file) }
 
     @discardableResult
-    func newArchive(_ owner: String) throws -> String {
-        try admin(["add-salesperson", dept, owner])
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
-        try admin(["enroll", dept, owner, "--yes"])  // DEPARTMENT.md §3.8: the owner key
-        return dept + "/archives/\(owner).svault"
-    }
+    func newArchive(_ owner: String) throws -> String { try f.newArchive(owner) }
 
     func rows(_ json: String) throws -> [[String: Any]] {
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -160,7 +146,7 @@ final class AttackRoundCLITests: XCTestCase {
     // 6. Key names with control or bidi characters.
     func testKeysGenerateRefusesControlAndBidiCharacters() throws {
         for name in ["li\u{1B}[31m", "li\u{202E}gnp", "a\nb"] {
-            let r = try sv(["keys", "generate", name, "--dir", dir.path("k2"), "--passphrase-file", dir.path("lip"), "--insecure-kdf-cost", "10"], expect: 8)
+            let r = try sv(["keys", "generate", name, "--dir", dir.path("k2"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"], expect: 8)
             XCTAssertTrue(r.stderr.contains("control, bidi or zero-width"), r.stderr)
         }
         XCTAssertTrue(((try? FileManager.default.contentsOfDirectory(atPath: dir.path("k2"))) ?? []).isEmpty)

@@ -14,58 +14,29 @@ func pubRecipient(_ path: String) throws -> String {
 /// the owner's next unlock and by `compliance` without any manager key; forged lines are reported,
 /// not trusted; a log that cannot be written stops the use; age still reads the .pub files.
 final class AuditLogCLITests: XCTestCase {
-    var dir: TempDir!
-    var dept: String { dir.path("D") }
-    let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
-    func at(day: Int) -> Int64 { t0 + Int64(day) * 86_400 }
+    /// The department, 李经理 and the test clock (DepartmentFixture.swift).
+    var f: DepartmentFixture!
+    var dir: TempDir { f.dir }
+    var dept: String { f.dept }
+    var t0: Int64 { f.t0 }
+    func at(day: Int) -> Int64 { f.at(day: day) }
 
-    override func setUpWithError() throws {
-        dir = try TempDir()
-        _ = try dir.write("pw", "horse battery staple\n")
-        _ = try dir.write("ap", "admin pass phrase 2026\n")
-        _ = try dir.write("lp", "manager li passphrase\n")
-        try sv(["dept", "init", dept, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
-        try sv(["keys", "generate", "li", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp"), "--insecure-kdf-cost", "10"])
-        try admin(["add-manager", dept, "李经理", "--pub", dir.path("k/li.pub"), "--role", "department manager"])
-        try admin(["policy", dept, "--min-kdf-cost", "10"])
-    }
+    override func setUpWithError() throws { f = try DepartmentFixture(managers: [.li]) }
+    override func tearDown() { f = nil }
 
     @discardableResult
     func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, executable: String? = nil, prefix: [String] = [],
             file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let env = ["TZ": "UTC", "SALESVAULT_NOW": String(now ?? t0)]
-        let r = try executable == nil ? runTool(args, environment: env) : runTool(prefix + [Binaries.url("salesvault").path] + args, executable: executable, environment: env)
-        XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
-        return r
+        try f.sv(args, now: now, expect: status, executable: executable, prefix: prefix, file: file, line: line)
     }
 
-    func admin(_ args: [String], now: Int64? = nil) throws {
-        try sv(["dept"] + args + ["--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], now: now)
-    }
-
-    func newArchive(_ owner: String) throws -> String {
-        try admin(["add-salesperson", dept, owner])
-        try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
-        try admin(["enroll", dept, owner, "--yes"])  // DEPARTMENT.md §3.8: the owner key
-        let a = dept + "/archives/\(owner).svault"
-        try sv(["customer", "add", "华为技术有限公司", "-a", a, "--password-file", dir.path("pw")])
-        return a
-    }
-
-    func li() -> [String] { ["--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")] }
-    func owner(_ archive: String) -> [String] { ["-a", archive, "--password-file", dir.path("pw")] }
-    func liKey() throws -> Curve25519.KeyAgreement.PrivateKey {
-        let text = try KeyFile.open(try KeyFile.read(dir.path("k/li.key"))) { SecureBytes(Array("manager li passphrase".utf8)) }
-        return try KeyFile.parseIdentity(text)
-    }
-    func logPath(_ archive: String) throws -> String {
-        dept + "/audit/\(try ArchiveInspection.inspect(path: archive).prefix.archiveIDHex).log"
-    }
-    func complianceRow(now: Int64, expect: Int32) throws -> [String: Any] {
-        let r = try sv(["compliance", dept, "--json"], now: now, expect: expect)
-        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        return try XCTUnwrap((report["archives"] as? [[String: Any]])?.first)
-    }
+    func admin(_ args: [String], now: Int64? = nil) throws { try f.admin(args, now: now) }
+    func newArchive(_ owner: String) throws -> String { try f.newArchive(owner, customer: true) }
+    func li() -> [String] { f.key("li") }
+    func owner(_ archive: String) -> [String] { f.owner(archive) }
+    func liKey() throws -> Curve25519.KeyAgreement.PrivateKey { try f.identity("li") }
+    func logPath(_ archive: String) throws -> String { try f.logPath(archive) }
+    func complianceRow(now: Int64, expect: Int32) throws -> [String: Any] { try f.complianceRow(now: now, expect: expect) }
 
     func testAnEscrowUseIsSignedIntoTheDepartmentLog() throws {
         let a = try newArchive("张伟")

@@ -1,4 +1,7 @@
+import Department
 import Foundation
+import VaultCrypto
+@testable import VaultFormat
 import XCTest
 
 /// The test department the department CLI tests share (DEPARTMENT.md): a folder `D` in a fresh
@@ -25,6 +28,8 @@ final class DepartmentFixture {
 
     static let t0: Int64 = 1_767_261_600  // 2026-01-01 10:00 UTC
     static let password = "horse battery staple"
+    var t0: Int64 { Self.t0 }
+    func at(day: Int) -> Int64 { t0 + Int64(day) * 86_400 }
 
     let dir: TempDir
     let managers: [Manager]
@@ -52,10 +57,14 @@ final class DepartmentFixture {
         if !options.isEmpty { try admin(["policy", dept] + options, now: now) }
     }
 
-    /// Runs the built binary at `now` and checks its exit status.
+    /// Runs the built binary at `now` (default t0) and checks its exit status; `environment` adds
+    /// variables; with `executable`, runs that with `prefix`, the binary's path and `args` (e.g. setpriv).
     @discardableResult
-    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try runTool(args, environment: environment.merging(["SALESVAULT_NOW": String(now ?? Self.t0)]) { $1 })
+    func sv(_ args: [String], now: Int64? = nil, expect status: Int32 = 0, environment more: [String: String] = [:],
+            executable: String? = nil, prefix: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        let env = environment.merging(["SALESVAULT_NOW": String(now ?? Self.t0)]) { $1 }.merging(more) { $1 }
+        let r = try executable == nil ? runTool(args, environment: env)
+            : runTool(prefix + [Binaries.url("salesvault").path] + args, executable: executable, environment: env)
         XCTAssertEqual(r.status, status, "\(args.joined(separator: " ")): \(r.stdout)\(r.stderr)", file: file, line: line)
         return r
     }
@@ -68,21 +77,56 @@ final class DepartmentFixture {
     }
 
     /// `owner`'s archive, created in the department with the fingerprint confirmed (DEPARTMENT.md
-    /// §4) and, unless `enroll` is false, the owner key enrolled (§3.8).
+    /// §4), unless `enroll` is false the owner key enrolled (§3.8), and with `customer` one customer.
     @discardableResult
-    func newArchive(_ owner: String, enroll: Bool = true, now: Int64? = nil) throws -> String {
+    func newArchive(_ owner: String, enroll: Bool = true, customer: Bool = false, now: Int64? = nil) throws -> String {
         try admin(["add-salesperson", dept, owner], now: now)
         try sv(["init", "--department", dept, "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept), now: now)
         if enroll { try admin(["enroll", dept, owner, "--yes"], now: now) }
+        if customer { try sv(["customer", "add", "华为技术有限公司"] + self.owner(archive(owner)), now: now) }
         return archive(owner)
     }
 
     func archive(_ owner: String) -> String { dept + "/archives/\(owner).svault" }
 
     /// The options that open as the manager whose key file is `k/<file>.key`.
-    func identity(_ file: String) -> [String] {
-        let m = managers.first { $0.file == file }
-        return ["--identity", dir.path("k/\(file).key"), "--passphrase-file", dir.path(m?.passphraseFile ?? file + "p")]
+    func key(_ file: String) -> [String] {
+        ["--identity", dir.path("k/\(file).key"), "--passphrase-file", dir.path(manager(file).passphraseFile)]
+    }
+
+    func manager(_ file: String) -> Manager {
+        managers.first { $0.file == file } ?? Manager(file: file, name: file, role: nil, passphraseFile: file + "p", passphrase: "")
+    }
+
+    /// The manager's X25519 identity, read from their key file.
+    func identity(_ file: String) throws -> Curve25519.KeyAgreement.PrivateKey {
+        let text = try KeyFile.open(try KeyFile.read(dir.path("k/\(file).key"))) { SecureBytes(Array(self.manager(file).passphrase.utf8)) }
+        return try KeyFile.parseIdentity(text)
+    }
+
+    func logPath(_ archive: String) throws -> String {
+        dept + "/audit/\(try ArchiveInspection.inspect(path: archive).prefix.archiveIDHex).log"
+    }
+
+    /// The first row of `compliance DIR --json`.
+    func complianceRow(now: Int64? = nil, expect: Int32, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let r = try sv(["compliance", dept, "--json"], now: now, expect: expect, file: file, line: line)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return try XCTUnwrap((report["archives"] as? [[String: Any]])?.first)
+    }
+
+    /// The attack of issue 13 as a data-key holder's own tool does it: the last escrow-use record
+    /// cut off the body, and the header rewritten (counts, chain, `escrowUses`) and re-MACed as
+    /// it was `before` the use.
+    func removeLastEscrowUse(_ archive: String, before: ArchiveHeader, manager file: String) throws {
+        let vault = try Vault.open(path: archive, escrowIdentities: [try identity(file)], access: .readWrite)
+        var forged = vault.header
+        forged.recordCount = before.recordCount
+        forged.bodyLength = before.bodyLength
+        forged.recordChain = before.recordChain
+        forged.escrowUses = nil
+        try vault.file.truncate(to: FormatV1.bodyOffset + Int(before.bodyLength))
+        try vault.writeHeader(forged)
     }
 
     /// The owner's options: the archive and the password file.
@@ -96,8 +140,8 @@ class DepartmentCLITestCase: XCTestCase {
     var f: DepartmentFixture!
     var dir: TempDir { f.dir }
     var dept: String { f.dept }
-    let t0 = DepartmentFixture.t0
-    func at(day: Int) -> Int64 { t0 + Int64(day) * 86_400 }
+    var t0: Int64 { DepartmentFixture.t0 }
+    func at(day: Int) -> Int64 { f.at(day: day) }
 
     func makeFixture() throws -> DepartmentFixture { try DepartmentFixture() }
 
@@ -122,7 +166,7 @@ class DepartmentCLITestCase: XCTestCase {
     @discardableResult
     func newArchive(_ owner: String, enroll: Bool = true, now: Int64? = nil) throws -> String { try f.newArchive(owner, enroll: enroll, now: now) }
 
-    func li() -> [String] { f.identity("li") }
-    func wang() -> [String] { f.identity("wang") }
+    func li() -> [String] { f.key("li") }
+    func wang() -> [String] { f.key("wang") }
     func owner(_ archive: String) -> [String] { f.owner(archive) }
 }

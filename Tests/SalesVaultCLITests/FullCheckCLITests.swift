@@ -217,6 +217,13 @@ final class FullCheckCLITests: DepartmentCLITestCase {
         XCTAssertTrue(opened.stdout.contains("华为技术有限公司"), opened.stdout)
         XCTAssertTrue(opened.stderr.contains("header altered: copy A of \(a) does not authenticate under your key; opened from copy B"), opened.stderr)
         XCTAssertFalse(opened.stderr.contains("do not open"), opened.stderr)
+        // Attack round 2 (b): recording the use rewrote both copies, so the forged copy A was kept
+        // first, byte for byte, beside the archive (mode 0600), and the manager is told where.
+        let kept = "\(a).altered-copy-A-\(at(day: 1))"
+        XCTAssertTrue(opened.stderr.contains("the altered copy A was kept first as evidence in \(kept)"), opened.stderr)
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: kept))), copyA)
+        XCTAssertEqual(((try FileManager.default.attributesOfItem(atPath: kept))[.posixPermissions] as? Int), 0o600)
+        XCTAssertNotEqual(Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: a)))[32..<(32 + copySize)]), copyA, "the copy itself was rewritten")
     }
 
     // MARK: Honest dates (finding 3)

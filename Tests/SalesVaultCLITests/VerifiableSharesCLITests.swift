@@ -11,7 +11,7 @@ final class VerifiableSharesCLITests: DepartmentCLITestCase {
         try DepartmentFixture(managers: [.li, .wang, .chen], policy: ["--threshold", "2"])
     }
 
-    func key(_ file: String) -> [String] { f.identity(file) }
+    func key(_ file: String) -> [String] { f.key(file) }
 
     /// The owner's tool re-dealing the escrow as a malicious or an old writer would.
     func redeal(_ archive: String, legacy: Bool = false, inconsistentShare x: UInt8? = nil) throws {

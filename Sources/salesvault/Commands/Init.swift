@@ -72,13 +72,13 @@ struct Init: VaultCommand {
         let slot = vault.header.passwordSlot.kdf
         print(L("Created \(archive) for \(owner).", "已为 \(owner) 创建档案 \(archive)。").text)
         if let registry {
-            print(L("Department \(registry.name), administrator fingerprint \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation)) (pinned).",
-                    "部门 \(registry.name)，管理员指纹 \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation))（已固定）。").text)
+            print(L("Department \(Terminal.cell(registry.name)), administrator fingerprint \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation)) (pinned).",
+                    "部门 \(Terminal.cell(registry.name))，管理员指纹 \(KeyFile.fingerprint(try registry.adminPublicKey.rawRepresentation))（已固定）。").text)
             let k = registry.policy.escrowThreshold
             print(k == 1 ? L("Escrow (any one of them can open it; each use is recorded and shown to you):", "托管（其中任一人可打开；每次使用都会记录并告知您）：").text
                   : L("Escrow (\(k) of them together can open it; each use is recorded and shown to you):", "托管（其中 \(k) 人共同才能打开；每次使用都会记录并告知您）：").text)
             for s in vault.header.escrowSlots {
-                print("  \(s.holder.name)  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))  " + Terminal.green(L("written and test-opened", "已写入并验证").text))
+                print("  \(Terminal.cell(s.holder.name))  \(KeyFile.fingerprint(s.holder.recipient.rawRepresentation))  " + Terminal.green(L("written and test-opened", "已写入并验证").text))
             }
             // DEPARTMENT.md §3.8: the administrator enrolls the new owner key (dept enroll).
             OwnerUnlock.requestEnrollment(vault, path: archive)
@@ -98,12 +98,23 @@ extension Init {
     /// the administrator by phone) on the terminal or with --admin-fingerprint.
     func confirmAdministrator(_ r: Registry, department: String) throws {
         let fingerprint = KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation)
-        Terminal.print(L("Department \(r.name) (\(department)), registry serial \(r.serial).", "部门 \(r.name)（\(department)），名册版本 \(r.serial)。").text)
+        // Without a terminal and without --admin-fingerprint nothing can be confirmed: refused
+        // before anything of the folder is shown, so its unconfirmed fingerprint is never printed
+        // where it could be taken for a trusted one (DEPARTMENT.md §4).
+        guard adminFingerprint != nil || Terminal.canAsk else {
+            throw CLIError(.cancelled, L("the administrator's fingerprint must be confirmed before the archive is created, and there is no terminal to ask on; nothing was created",
+                                         "创建档案前须确认管理员指纹，但当前没有可供确认的终端；未创建任何文件"),
+                           hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
+                                   "请打电话向管理员索取指纹（管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看），然后加上 --admin-fingerprint \"管理员念给您的完整指纹\"（不要从此文件夹中复制）"))
+        }
+        // Names and roles as one line each, controls and bidi escaped (FieldFormat.terminalSafe).
+        let dept = Terminal.cell(r.name)
+        Terminal.print(L("Department \(dept) (\(Terminal.cell(department))), registry serial \(r.serial).", "部门 \(dept)（\(Terminal.cell(department))），名册版本 \(r.serial)。").text)
         Terminal.print(L("Administrator fingerprint: \(fingerprint)", "管理员指纹：\(fingerprint)").text)
         Terminal.print(L("Managers who will be able to open your archive:", "将能打开您档案的经理：").text)
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(m.name) (\(m.role))  \(fp)")
+            Terminal.print("  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
         }
         let compact = { (s: String) in s.filter { !$0.isWhitespace }.uppercased() }
         if let given = adminFingerprint {
@@ -114,12 +125,6 @@ extension Init {
                                        "请勿使用此部门文件夹；请打电话向管理员核实指纹和部门文件夹的位置"))
             }
             return
-        }
-        guard Terminal.canAsk else {
-            throw CLIError(.cancelled, L("the administrator's fingerprint must be confirmed before the archive is created; nothing was created",
-                                         "创建档案前须确认管理员指纹；未创建任何文件"),
-                           hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
-                                   "请打电话向管理员索取指纹（管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看），然后加上 --admin-fingerprint \"管理员念给您的完整指纹\""))
         }
         guard Terminal.confirm(L("Compare this fingerprint with your administrator (by phone). Is it the same? [y/N] ", "请打电话与管理员核对此指纹。是否一致？[y/N] ")) else {
             throw CLIError(.cancelled, L("the administrator's fingerprint was not confirmed; nothing was created", "管理员指纹未获确认；未创建任何文件"),

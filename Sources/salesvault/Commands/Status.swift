@@ -118,7 +118,7 @@ struct Status: VaultCommand {
             (zh ? "密码派生" : "Key derivation",
              "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p) (\(Format.bytes(kdf.memoryBytes)))"
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
-            (zh ? "密钥槽" : "Key slots", report.slots.map { zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管：")) : $0 }.joined(separator: ", ")),
+            (zh ? "密钥槽" : "Key slots", report.slots.map { Terminal.cell(zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管：")) : $0) }.joined(separator: ", ")),
             (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
@@ -129,10 +129,12 @@ struct Status: VaultCommand {
             rows.append((zh ? "所有者签名" : "Owner signature", Terminal.yellow(zh ? "未签名（由早期版本写入，或经过托管重置；下次由您本人保存时签名）"
                                                                          : "not signed (written by an earlier version, or after an escrow reset; signed at your next change)")))
         case .invalid(let why):
-            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.red(zh ? "无效：档案被持有数据密钥的人改动（\(why)）" : "INVALID: changed by someone holding the data key (\(why))")))
+            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.red(zh ? "无效：档案被持有数据密钥的人改动（\(Terminal.cell(why))）" : "INVALID: changed by someone holding the data key (\(Terminal.cell(why)))")))
         }
-        if let fp = report.administratorFingerprint {
-            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)（创建时固定）" : "\(fp) (pinned at creation)"))
+        if let fp = report.administratorFingerprint, let pin = h.department {
+            // The key pinned now: set at creation, replaced by a hand-over (DEPARTMENT.md §3.7).
+            rows.append((zh ? "部门管理员" : "Department key", zh ? "\(fp)（本档案当前固定信任的管理员密钥；名册版本 \(pin.registrySerial)）"
+                                                              : "\(fp) (the administrator key this archive is pinned to now; registry serial \(pin.registrySerial))"))
         }
         if h.escrowScheme == .shamir {  // FORMAT.md §5.2 scheme 2
             rows.append((zh ? "托管份额" : "Escrow shares", Terminal.yellow(zh ? "份额无法核验（由旧版本写入）；运行 salesvault escrow update 或 rekey 可重新分发"

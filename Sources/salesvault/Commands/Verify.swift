@@ -27,6 +27,8 @@ struct Verify: VaultCommand {
         // FORMAT.md §7 step 8: the records after the owner's signature are escrow uses (the
         // digest up to it was checked by verify, from record 0).
         try CustomerArchive.checkRecordsAfterSignature(vault)
+        // FORMAT.md §6.4: the checkpoint names a snapshot's first record, as opening needs.
+        try CustomerArchive.checkCheckpoint(vault)
         let zh = Language.current == .zh
         func describe(_ name: String, _ result: Vault.VerifyReport.CopyResult) -> String {
             switch result {

@@ -11,8 +11,8 @@ struct DeptAudit: VaultCommand {
         commandName: "audit", abstract: "List the department's audit log of escrow uses, verified and compared with the archives (no key needed).",
         discussion: """
             Each line is checked: the manager's signature, the registry's key for that manager, the chain of
-            lines, and the archive's record of the use. Exit 4 when a logged use is missing from its archive
-            or a line does not verify.
+            lines, and the archive's record of the use. Exit 4 when a logged use is missing from its archive,
+            a line does not verify or a log is larger than 64 MiB (padded); exit 1 when a log cannot be read.
 
             EXAMPLES
               salesvault dept audit 华东销售部
@@ -33,6 +33,7 @@ struct DeptAudit: VaultCommand {
             guard !people.isEmpty else { throw DepartmentError(.notFound, "\(name) is not a salesperson of \(registry.name)", zh: "\(name) 不是 \(registry.name) 的销售人员") }
         }
         var tampered = false
+        var unreadable = false
         var seenIDs: Set<String> = []
         Terminal.print(zh ? "部门审计日志 — \(Terminal.cell(registry.name))" : "Audit log — \(Terminal.cell(registry.name))")
         for (owner, path) in people {
@@ -47,8 +48,14 @@ struct DeptAudit: VaultCommand {
             seenIDs.insert(id)
             let audit = ArchiveAudit.check(layout: layout, archiveID: id, header: inspection.header, file: fd, registry: registry)
             guard let items = audit.items else {
-                if let reason = audit.unreadable {
+                if let size = audit.oversize {
+                    // DEPARTMENT.md §7.5: padded past the bound, evidence of tampering (exit 4).
+                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志有 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB：已被人为填充（篡改），无法核对"
+                                                                          : "audit log ALTERED: \(size) bytes, larger than \(AuditLog.maxBytes >> 20) MiB (padded); not checked")))
+                    tampered = true
+                } else if let reason = audit.unreadable {
                     Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志无法读取：\(reason)" : "audit log unreadable: \(reason)")))
+                    unreadable = true
                 } else {
                     Terminal.print("\(Terminal.cell(owner)): " + (zh ? "无托管访问记录" : "no escrow use logged"))
                 }
@@ -71,6 +78,7 @@ struct DeptAudit: VaultCommand {
                 case (.badSignature, _): state = Terminal.red(zh ? "签名错误（伪造或被改动）" : "BAD SIGNATURE (forged or altered)")
                 case (.malformed, _): state = Terminal.red(zh ? "格式错误" : "MALFORMED")
                 case (.brokenChain, _): state = Terminal.red(zh ? "链条断开（有行被删除或插入）" : "CHAIN BROKEN (lines removed or inserted)")
+                case (.incomplete, _): state = Terminal.yellow(zh ? "最后一行不完整（正在写入或写入中断），不予采信" : "incomplete last line (being written, or cut short): not trusted")
                 }
                 let who = Terminal.cell(e?.manager ?? "?")
                 Terminal.print("  #\(item.line.number)  \(when)  \(who)  \(action)  " + (zh ? "记录 " : "record ") + "\(e.map { String($0.record) } ?? "?")  \(state)")
@@ -84,5 +92,7 @@ struct DeptAudit: VaultCommand {
             }
         }
         if tampered { throw ExitCode(ExitStatus.damaged.rawValue) }
+        // A log that cannot be read was not checked: never exit 0 (DEPARTMENT.md §7.5).
+        if unreadable { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 }

@@ -41,7 +41,7 @@ private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout 
     Terminal.print(message.text)
     let managers = registry.managers.map { m -> String in
         let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-        return "  \(m.name) (\(m.role))  \(fp)"
+        return "  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)"
     }
     Terminal.print(L("Managers (escrow holders) now:", "当前经理（托管持有人）：").text)
     for line in managers { Terminal.print(line) }
@@ -419,7 +419,7 @@ struct DeptShow: VaultCommand {
         Terminal.print(zh ? "经理：" : "Managers:")
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(m.name) (\(m.role))  \(fp)")
+            Terminal.print("  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
             // DEPARTMENT.md §7.1: the audit-log signing key.
             let signing = (m.signingKey.flatMap { try? ManagerSigningKey.parse($0) }).map { KeyFile.fingerprint($0.rawRepresentation) }
             Terminal.print("      " + (signing.map { zh ? "审计签名：\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名：未登记（dept set-signing-key）" : "audit signing key: none (dept set-signing-key)")))

@@ -52,6 +52,10 @@ private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
     let other = altered == "A" ? "B" : "A"
     Terminal.stderr(Terminal.red(L("header altered: copy \(altered) of \(path) does not authenticate under your key; opened from copy \(other), which does. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner.",
                                    "档案头被改动：\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证，已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人。").text) + "\n")
+    if let kept = opened.alteredCopyKept {
+        Terminal.stderr(Terminal.red(L("Recording this use rewrote both header copies; the altered copy \(altered) was kept first as evidence in \(kept). Keep that file and show it to the owner and the general manager.",
+                                       "记录此次使用时两份档案头副本都已重写；被改动的副本 \(altered) 已事先作为证据保存到 \(kept)。请保留该文件，并交给档案所有人和总经理查看。").text) + "\n")
+    }
 }
 
 /// Where the use was logged besides the archive (DEPARTMENT.md §7.2).
@@ -265,7 +269,7 @@ struct EscrowUpdate: VaultCommand {
         Terminal.print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置（来自 \(registry.name) 的部门名册，版本 \(registry.serial)）：").text)
         for m in registry.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(m.name) (\(m.role))  \(fp)")
+            Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
         }
         for d in update.departed { Terminal.print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
         if update.plan.holders.isEmpty {

@@ -109,8 +109,8 @@ enum OwnerUnlock {
         else { return }
         do {
             guard try request.write(layout) else { return }
-            Terminal.stderr(Terminal.yellow(L("Your signing key is not enrolled in the department \(registry.name) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
-                                              "您的签名密钥尚未在部门 \(registry.name) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
+            Terminal.stderr(Terminal.yellow(L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
+                                              "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
         } catch {
             Terminal.stderr(L("warning: the enrollment request could not be written (\(error))\n", "警告：无法写入签名密钥登记申请（\(error)）\n").text)
         }
@@ -126,8 +126,8 @@ enum OwnerUnlock {
         switch notice {
         case .registryRefused(let error):
             let (message, _, _) = ErrorReport.describe(error)
-            Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged",
-                                           "警告：部门名册未通过校验：\(message)；托管设置保持不变").text) + "\n")
+            Terminal.stderr(Terminal.red(L("warning: the department registry was refused: \(message); escrow slots are unchanged, and the audit log could not be checked against the managers' registered keys",
+                                           "警告：部门名册未通过校验：\(message)；托管设置保持不变，审计日志也无法与经理登记的签名密钥核对").text) + "\n")
             return
         case .departedRemoved(let who):
             text = L("The department removed \(names(who)): their escrow slot was removed from this archive.",
@@ -135,7 +135,7 @@ enum OwnerUnlock {
         case .departedStillHold(let who, let removed, let asked):
             var lines = [L("The department removed \(names(who)), who can still open this archive (not applied: \(asked ? "you said no" : "removals are applied only when you confirm them")):",
                            "部门已移除 \(names(who))，但此人仍可打开本档案（未应用：\(asked ? "您选择了不移除" : "移除须经您本人确认")）：").text]
-            for m in removed { lines.append("  - \(m.name)  \(m.fingerprint)") }
+            for m in removed { lines.append("  - \(Terminal.cell(m.name))  \(m.fingerprint)") }
             lines.append(L("Check with your manager, then run: salesvault escrow update \(path) (it shows the change and asks)",
                            "请与经理核实后运行：salesvault escrow update \(path)（会再次显示变更并请您确认）").text)
             text = lines.joined(separator: "\n")
@@ -147,7 +147,7 @@ enum OwnerUnlock {
                     "部门管理员密钥已交接（有原密钥签名）：\(from) → \(to)。您下次修改档案时将改为信任新密钥；请与管理员核对新指纹。").text
         case .escrowChangePending(let added, let threshold):
             var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更，但尚未应用到本档案：").text]
-            for m in added { lines.append("  + \(m.name) (\(m.role))  \(m.fingerprint)") }
+            for m in added { lines.append("  + \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(m.fingerprint)") }
             if let threshold {
                 lines.append(L("  threshold \(threshold.from) → \(threshold.to)", "  所需经理人数 \(threshold.from) → \(threshold.to)").text)
             }
@@ -170,6 +170,10 @@ enum OwnerUnlock {
             return
         case .auditLog(let audit):
             tellAudit(audit)
+            return
+        case .auditLogMissing(let log, let uses, let lastAt):
+            Terminal.stderr(Terminal.red(L("WARNING: this archive records \(uses) escrow use(s) you have not seen (the last on \(Format.date(lastAt))), but the department has no audit log for it (\(log)): it was deleted, or the uses were made before the log existed or outside the department; tell the general manager",
+                                           "警告：本档案记录了 \(uses) 次您尚未查看的托管调阅（最近一次为 \(Format.date(lastAt))），但部门中没有本档案的审计日志（\(log)）：日志已被删除，或这些调阅发生在审计日志启用之前或部门之外；请告知总经理").text) + "\n")
             return
         case .rotation(let r):
             // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.
@@ -197,7 +201,21 @@ enum OwnerUnlock {
             Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) has \(audit.altered) line(s) that do not verify (bad signature, malformed or out of chain): it was altered; tell the general manager",
                                            "警告：部门审计日志 \(audit.path) 中有 \(audit.altered) 行无法核验（签名错误、格式错误或链条断开），日志已被改动；请告知总经理").text) + "\n")
         }
-        if audit.unregistered > 0 {
+        if let size = audit.oversize {
+            Terminal.stderr(Terminal.red(L("WARNING: the department's audit log \(audit.path) is \(size) bytes, larger than \(AuditLog.maxBytes >> 20) MiB, far more than escrow uses write: it was padded, so it could not be compared with the archive; tell the general manager",
+                                           "警告：部门审计日志 \(audit.path) 有 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB，远超托管调阅应有的大小：日志已被人为填充，无法与档案核对；请告知总经理").text) + "\n")
+        }
+        if !audit.registryTrusted, audit.unregistered > 0 {
+            // DEPARTMENT.md §7.4: without a verified registry no line is trusted, but a use the
+            // archive lacks is still told.
+            for e in audit.unverifiedMissing {
+                let what = e.action == "resetPassword" ? L("password reset", "重置密码") : e.action == "export" ? L("plaintext export", "导出明文副本") : L("read-only open", "只读打开")
+                Terminal.stderr(Terminal.red(L("WARNING: the department's audit log names an escrow use by \(e.manager) on \(Format.date(e.time)) (\(what.en)) that is missing from the archive; the registry was refused, so the manager's signing key could not be checked (log entry \(e.entry), \(audit.path))",
+                                               "警告：部门审计日志记录了 \(e.manager) 于 \(Format.date(e.time)) 的托管调阅（\(what.zh)），但档案中没有这条记录；部门名册未通过校验，无法核对该经理的签名密钥（日志第 \(e.entry) 条，\(audit.path)）").text) + "\n")
+            }
+            Terminal.stderr(Terminal.yellow(L("The department registry was refused, so the \(audit.unregistered) entry(ies) of the audit log could not be checked against the managers' registered keys: none is trusted (salesvault dept audit shows them once the registry is in order)",
+                                              "部门名册未通过校验，审计日志中的 \(audit.unregistered) 条记录无法与经理登记的签名密钥核对，均不予采信（名册恢复正常后可运行 salesvault dept audit 查看）").text) + "\n")
+        } else if audit.unregistered > 0 {
             Terminal.stderr(Terminal.yellow(L("The department's audit log has \(audit.unregistered) entry(ies) signed by keys the registry does not list for that manager: not trusted (run salesvault dept audit to see them)",
                                               "部门审计日志中有 \(audit.unregistered) 条记录的签名密钥不在部门名册中（或与该经理登记的不符），不予采信（可运行 salesvault dept audit 查看）").text) + "\n")
         }
