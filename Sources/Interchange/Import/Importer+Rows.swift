@@ -178,7 +178,12 @@ extension Importer {
     }
 
     static func logKey(_ customer: String, _ at: Int64, _ text: String) -> String {
-        "\(customer)|\(at)|\(text.filter { !$0.isWhitespace })"
+        var key = customer
+        key.append("|")
+        key.append(String(at))
+        key.append("|")
+        key.append(text.removingWhitespaceCharacters)
+        return key
     }
 
     static func personKey(_ name: String) -> String { Identity.halfWidth(name).lowercased().filter { !$0.isWhitespace } }
@@ -263,13 +268,17 @@ extension Importer {
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String) -> String? {
-            if let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
+            // (Each lookup is skipped when its table is empty: the same answer, without the key.)
+            if !sourceIDs.isEmpty, let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
             if case .valid(let code) = CreditCode.check(text) {
                 if let f = customers.byCredit[code] { return f.ref }
                 if let c = index.customerByCredit[code] { return c.shortID }
             }
-            if let f = customers.byCode[text.lowercased()] { return f.ref }
-            if let c = index.customerByCode[text.lowercased()] { return c.shortID }
+            if !customers.byCode.isEmpty || !index.customerByCode.isEmpty {
+                let lower = text.lowercased()
+                if let f = customers.byCode[lower] { return f.ref }
+                if let c = index.customerByCode[lower] { return c.shortID }
+            }
             let key = Identity.companyKey(text)
             if let f = customers.byKey[key] { return f.ref }
             if let c = index.customerByKey[key] { return c.shortID }
@@ -281,7 +290,7 @@ extension Importer {
         }
         /// A contact or project of `customer` named `name` (file first, then the archive).
         func childRef(_ kind: EntityKind, customer: String, name: String) -> String? {
-            if let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
+            if !sourceIDs.isEmpty, let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
             let key = "\(customer)|\(Self.personKey(name))"
             if let f = (kind == .contact ? people : projects)[key] { return f.ref }
             if let id = archiveID(customer) {

@@ -1,4 +1,5 @@
 import Foundation
+import VaultFormat
 
 /// A change set being planned (RECORDS.md §8): the archive's state plus the events of the
 /// operations planned so far, so that a later operation sees what an earlier one created. Every
@@ -67,7 +68,7 @@ public final class ChangeDraft {
 
     static func normalizedName(_ s: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in s.lowercased().unicodeScalars where !scalar.properties.isWhitespace {
+        for scalar in s.lowercased().unicodeScalars where !scalar.isWhiteSpaceFast {
             out.append(scalar == "（" ? "(" : scalar == "）" ? ")" : scalar)
         }
         return String(out)
@@ -183,7 +184,7 @@ extension ChangeDraft {
     /// created), or by an unambiguous name: exact, then prefix; an ambiguous or unknown name lists
     /// the candidates.
     public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
-        let q = query.trimmingCharacters(in: .whitespaces)
+        let q = query.trimmedSpaces
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try ensureContactLog() }
         if q.hasPrefix("@"), let n = Int(q.dropFirst()) {

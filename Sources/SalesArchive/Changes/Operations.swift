@@ -143,7 +143,7 @@ extension ChangeDraft {
     ) throws -> Entity {
         let c = try resolve(.customer, customer)
         guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式，可选：\(ActivityType.labelsZH)") }
-        let text = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = summary.trimmedWhitespace
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "请填写跟进内容") }
         let people = try contacts.map { try resolve(.contact, $0) }
         for p in people where p["customer"]?.ref != c.id {
