@@ -204,6 +204,14 @@ extension Importer {
         /// The values each record created by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
+        // Room for every row at once (the tables would otherwise be rehashed as they grow).
+        b.status.reserveCapacity(rows.count)
+        b.operationRows.reserveCapacity(rows.count)
+        if rows.contains(where: { $0.kind == .customers }) {
+            customers.reserve(rows.count)
+            fileFields.reserveCapacity(rows.count)
+        }
+        if rows.contains(where: { $0.kind == .log || $0.kind == .complaints }) { logKeys.reserveCapacity(rows.count) }
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover = source.exportedFrom.flatMap { from in
             from.owner == archive.vault.header.owner ? nil : "交接导入：原为 \(from.owner) 的客户（\(from.date) 导出，文件 \(source.fileName)）"
@@ -562,6 +570,11 @@ struct FileCustomers {
     var byCredit: [String: (ref: String, line: Int)] = [:]
     var byCode: [String: (ref: String, line: Int)] = [:]
     var byPhone: [String: (ref: String, line: Int)] = [:]
+
+    mutating func reserve(_ n: Int) {
+        byKey.reserveCapacity(n)
+        byPhone.reserveCapacity(n)
+    }
 
     mutating func register(ref: String, line: Int, key: String, credit: String?, code: String?, phone: String?) {
         if byKey[key] == nil { byKey[key] = (ref, line) }

@@ -36,14 +36,22 @@ public final class ChangeDraft {
         try Limits.check(events)
         let batch = ChangeBatch(at: now, actor: archive.actor, events: events)
         try state.check(batch)
-        let before = events.map { state.entities($0.kind, $0.id) }
+        // The records before and after, only for kinds whose names the index holds so far.
+        let before = events.map { names.tracks($0.kind) ? state.entities($0.kind, $0.id) : nil }
         try state.applyEvents(batch)
-        for (e, old) in zip(events, before) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
+        for (e, old) in zip(events, before) where names.tracks(e.kind) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
         staged.append(events)
         for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
     }
 
     func newID() -> UInt64 { state.nextID }
+
+    /// Room for a change set of `operations` operations (tables that would grow step by step).
+    func reserve(_ operations: Int) {
+        created.reserveCapacity(operations)
+        staged.reserveCapacity(operations)
+        names.capacityHint = operations
+    }
 
     /// Loads the contact log into the archive (the draft's base) when an operation needs it,
     /// then replays the draft's staged events on the new base.
@@ -67,6 +75,26 @@ public final class ChangeDraft {
     }
 
     static func normalizedName(_ s: String) -> String {
+        // Names of ASCII and basic CJK ideographs (nearly all): the same result in one pass over
+        // the scalars, without `lowercased()` and the property tables.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var simple = true
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                if scalar.isWhiteSpaceFast { continue }
+                bytes.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 32) : UInt8(v))
+            } else if scalar.isBasicCJKIdeograph {
+                UTF8.encode(scalar) { bytes.append($0) }
+            } else if v == 0xFF08 || v == 0xFF09 {  // （ ）
+                bytes.append(v == 0xFF08 ? 0x28 : 0x29)
+            } else {
+                simple = false
+                break
+            }
+        }
+        if simple { return String(decoding: bytes, as: UTF8.self) }
         var out = String.UnicodeScalarView()
         for scalar in s.lowercased().unicodeScalars where !scalar.isWhiteSpaceFast {
             out.append(scalar == "（" ? "(" : scalar == "）" ? ")" : scalar)

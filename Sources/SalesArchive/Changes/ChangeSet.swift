@@ -149,14 +149,18 @@ extension CustomerArchive {
     /// Plans `set` against the current state: every operation is tried in order on a draft
     /// that holds the earlier ones' changes; a refused operation is recorded with its number and
     /// the next ones are still checked. Nothing is written.
-    public func plan(_ set: ChangeSet, now: Int64) throws -> ChangePlan {
+    /// With `keepingResults: false` (an import: a large set that needs only the problems and
+    /// the events), `results` stays empty.
+    public func plan(_ set: ChangeSet, now: Int64, keepingResults: Bool = true) throws -> ChangePlan {
         let draft = ChangeDraft(self, now: now)
+        draft.reserve(set.operations.count)
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {
             draft.operationNumber = i + 1
             do {
-                results[i + 1] = try draft.perform(operation)
+                let result = try draft.perform(operation)
+                if keepingResults { results[i + 1] = result }
             } catch let error as ArchiveError {
                 problems.append(ChangePlan.Problem(operation: i + 1, error: error))
             }

@@ -79,7 +79,11 @@ public struct ArchiveState: Sendable {
 
     public init() {}
 
-    public var nextID: UInt64 { (shards.map(\.maxID).max() ?? 0) + 1 }
+    public var nextID: UInt64 {
+        var m: UInt64 = 0
+        for i in shards.indices where shards[i].maxID > m { m = shards[i].maxID }
+        return m + 1
+    }
     public var eventCount: Int { shards.reduce(0) { $0 + $1.eventCount } }
 
     @inline(__always) static func shard(_ id: UInt64) -> Int { Int(id % UInt64(shardCount)) }
