@@ -13,8 +13,8 @@ extension Importer {
         /// Typed fields as input text (not references, not instants), in column order.
         var fields: [(String, String)] = []
         /// Reference fields as written (customer, contacts, project, complainant, decision makers).
-        var refs: [String: String] = [:]
-        var instants: [String: Int64] = [:]
+        var refs = SmallMap<String>()
+        var instants = SmallMap<Int64>()
         var sourceID: String?
         var gradeReason: String?
         var contact: [(String, String)] = []
@@ -158,6 +158,9 @@ extension Importer {
         var complaintKeys = Set<String>()
 
         init(_ state: ArchiveState) {
+            let customers = state.count(.customer)
+            customerByKey.reserveCapacity(customers)
+            customerByPhone.reserveCapacity(customers)
             state.each(.customer) { c in
                 if let name = c["name"]?.text { customerByKey[Identity.companyKey(name)] = c }
                 if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = c }
@@ -564,6 +567,26 @@ extension Importer {
     }
 }
 
+/// A map of a few keys (a row's references or instants: one to four), kept as an array: the
+/// subscripts of a dictionary, without a hash table per row (a million log rows held two).
+struct SmallMap<Value> {
+    private var entries: [(key: String, value: Value)] = []
+
+    subscript(key: String) -> Value? {
+        get {
+            for e in entries where e.key == key { return e.value }
+            return nil
+        }
+        set {
+            if let i = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            } else if let newValue {
+                entries.append((key, newValue))
+            }
+        }
+    }
+}
+
 /// The customers of the file so far, by what identifies them.
 struct FileCustomers {
     var byKey: [String: (ref: String, line: Int)] = [:]
@@ -583,3 +606,5 @@ struct FileCustomers {
         if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
     }
 }
+
+extension SmallMap: Sendable where Value: Sendable {}

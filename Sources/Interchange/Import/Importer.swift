@@ -75,6 +75,7 @@ public final class Importer {
         let refusedAny = !preview.problems.isEmpty
         preview.canCommit = plan.map { $0.isValid && !$0.events.isEmpty } == true && (!refusedAny || options.onlyValid)
             && tables.allSatisfy { $0.problems.isEmpty }
+        if rows.count >= 10_000 { Background.release((rows, built.set, built.operationRows, built.status)) }  // freed off the import's path
         return preview
     }
 

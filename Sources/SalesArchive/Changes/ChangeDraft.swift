@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import VaultFormat
 
@@ -11,8 +12,9 @@ public final class ChangeDraft {
     public private(set) var state: ArchiveState
     /// The time every event of the set is recorded at.
     public let now: Int64
-    /// The events staged so far, in order, grouped by operation.
-    private(set) var staged: [[ChangeEvent]] = []
+    /// The events staged so far, in order (one flat array: a million operations do not need a
+    /// million arrays).
+    private(set) var staged: [ChangeEvent] = []
     /// The record each operation created, by operation number (from 1), for `@n` references.
     private(set) var created: [Int: (kind: EntityKind, id: UInt64)] = [:]
     /// The number of the operation being planned (from 1).
@@ -26,8 +28,8 @@ public final class ChangeDraft {
         self.now = now
     }
 
-    public var events: [ChangeEvent] { staged.flatMap { $0 } }
-    public var eventCount: Int { staged.reduce(0) { $0 + $1.count } }
+    public var events: [ChangeEvent] { staged }
+    public var eventCount: Int { staged.count }
 
     /// Stages `events` for the current operation: checked against the draft's state (creates are
     /// new, changes target existing records, every value within RECORDS.md §2's limits), then
@@ -40,11 +42,21 @@ public final class ChangeDraft {
         let before = events.map { names.tracks($0.kind) ? state.entities($0.kind, $0.id) : nil }
         try state.applyEvents(batch)
         for (e, old) in zip(events, before) where names.tracks(e.kind) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
-        staged.append(events)
+        staged.append(contentsOf: events)
         for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
     }
 
     func newID() -> UInt64 { state.nextID }
+
+    /// Hands the draft's state and events to a background thread to be freed there (a large
+    /// change set's draft holds a record per row: freeing it took a second of the import);
+    /// the draft is empty afterwards.
+    func releaseInBackground() {
+        let held = (state, staged)
+        state = ArchiveState()
+        staged = []
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    }
 
     /// Room for a change set of `operations` operations (tables that would grow step by step).
     func reserve(_ operations: Int) {
@@ -59,7 +71,7 @@ public final class ChangeDraft {
         guard !archive.contactLogLoaded else { return }
         try archive.loadContactLog()
         var s = archive.state
-        for events in staged { try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: events)) }
+        try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: staged))  // event by event, as staged
         state = s
         names = NameIndex()
     }

@@ -165,8 +165,10 @@ extension CustomerArchive {
                 problems.append(ChangePlan.Problem(operation: i + 1, error: error))
             }
         }
-        return ChangePlan(label: set.label, origin: set.origin, now: now, results: results, problems: problems, events: draft.events,
-                          generation: generation)
+        let plan = ChangePlan(label: set.label, origin: set.origin, now: now, results: results, problems: problems, events: draft.events,
+                              generation: generation)
+        if set.operations.count >= 10_000 { draft.releaseInBackground() }
+        return plan
     }
 
     /// Writes a valid plan as one batch (RECORDS.md §8): refused when it has problems or the
