@@ -58,11 +58,24 @@ public final class ChangeDraft {
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
     }
 
-    /// Room for a change set of `operations` operations (tables that would grow step by step).
-    func reserve(_ operations: Int) {
-        created.reserveCapacity(operations)
-        staged.reserveCapacity(operations)
-        names.capacityHint = operations
+    /// Room for a change set's operations (tables that would grow step by step).
+    func reserve(_ operations: [ChangeOperation]) {
+        created.reserveCapacity(operations.count)
+        staged.reserveCapacity(operations.count)
+        names.capacityHint = operations.count
+        guard operations.count >= 1_000 else { return }
+        var creates: [EntityKind: Int] = [:]
+        for op in operations {
+            switch op {
+            case .addCustomer: creates[.customer, default: 0] += 1
+            case .addContact: creates[.contact, default: 0] += 1
+            case .addProject: creates[.project, default: 0] += 1
+            case .logActivity: creates[.activity, default: 0] += 1
+            case .fileComplaint: creates[.complaint, default: 0] += 1
+            default: break
+            }
+        }
+        for (kind, n) in creates { state.reserve(kind, n) }
     }
 
     /// Loads the contact log into the archive (the draft's base) when an operation needs it,

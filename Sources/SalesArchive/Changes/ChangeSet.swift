@@ -153,7 +153,7 @@ extension CustomerArchive {
     /// the events), `results` stays empty.
     public func plan(_ set: ChangeSet, now: Int64, keepingResults: Bool = true) throws -> ChangePlan {
         let draft = ChangeDraft(self, now: now)
-        draft.reserve(set.operations.count)
+        draft.reserve(set.operations)
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {
@@ -218,8 +218,7 @@ extension CustomerArchive {
         let cleanLabel = Self.boundedLabel(label)
         var groups: [[ChangeEvent]] = [[]]
         var bytes = 0
-        for e in events {
-            let size = BatchCodec.encodedSize(e)
+        for (e, size) in zip(events, BatchCodec.encodedSizes(events)) {
             if !groups[groups.count - 1].isEmpty && (groups[groups.count - 1].count >= Self.maxEventsPerRecord || bytes + size > Self.maxBytesPerRecord) {
                 groups.append([])
                 bytes = 0
@@ -236,6 +235,11 @@ extension CustomerArchive {
         }
         // One check over all the records' events (creates before the updates that follow them).
         try state.check(ChangeBatch(at: now, actor: actor, events: events))
+        if events.count >= 1_000 {  // room for the records created, before they are applied
+            var creates: [EntityKind: Int] = [:]
+            for e in events where e.operation == .create { creates[e.kind, default: 0] += 1 }
+            for (kind, n) in creates { state.reserve(kind, n) }
+        }
         let payloads = try batches.map { batch in
             let encoded = BatchCodec.encode(batch)
             // Never seal what could not be read back (limits of RECORDS.md §2).
