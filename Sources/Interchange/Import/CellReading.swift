@@ -109,7 +109,8 @@ enum CellReading {
     /// A moment from a cell: a date-time cell in the machine's time zone, an ISO 8601 instant
     /// (`2026-11-23T01:00:00Z`, as JSON exports write), `2026-03-05 14:30[:05]`, or a date alone
     /// (midnight). `now` resolves 今天.
-    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?) throws -> Int64? {
+    /// `fast: false` skips the fast path for plain ASCII date-times (what it is tested against).
+    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?, fast: Bool = true) throws -> Int64? {
         switch cell {
         case .empty: return nil
         case .date(let c):
@@ -118,7 +119,7 @@ enum CellReading {
         case .number(let d): throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
-            if dayOrder == nil, let at = fastInstant(raw) { return at }
+            if fast, dayOrder == nil, let at = fastInstant(raw) { return at }
             let s = Identity.halfWidth(raw).trimmedWhitespace
             if s.isEmpty { return nil }
             if let utc = iso(s) { return utc }

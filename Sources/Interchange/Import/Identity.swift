@@ -74,6 +74,11 @@ public enum Identity {
             if d.starts(with: Array("0086".utf8)) { d.removeFirst(4) } else if d.starts(with: Array("86".utf8)), d.count == 13 { d.removeFirst(2) }
             return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
         }
+        return phoneKeyGeneral(phone)
+    }
+
+    /// `phoneKey` without its ASCII path (what that path is tested against).
+    static func phoneKeyGeneral(_ phone: String) -> String? {
         var digits = String(halfWidth(phone).unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
         if digits.hasPrefix("0086") { digits.removeFirst(4) } else if digits.hasPrefix("86"), digits.count == 13 { digits.removeFirst(2) }
         return digits.count >= 7 ? digits : nil
@@ -100,6 +105,11 @@ public enum CreditCode {
         // alphabet, so such a text (a company name given as a reference) is malformed either way.
         if text.unicodeScalars.contains(where: \.isBasicCJKIdeograph) { return .malformed }
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return checkASCII(text) }
+        return checkGeneral(text)
+    }
+
+    /// `check` without its shortcuts (what they are tested against).
+    static func checkGeneral(_ text: String) -> Check {
         let code = Identity.halfWidth(text).uppercased().filter { !$0.isWhitespace }
         let chars = Array(code)
         guard chars.count == 18 else { return .malformed }

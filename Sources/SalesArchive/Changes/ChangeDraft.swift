@@ -120,6 +120,11 @@ public final class ChangeDraft {
             }
         }
         if simple { return String(decoding: bytes, as: UTF8.self) }
+        return normalizedNameGeneral(s)
+    }
+
+    /// `normalizedName` without its fast path (what the fast path is tested against).
+    static func normalizedNameGeneral(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in s.lowercased().unicodeScalars where !scalar.isWhiteSpaceFast {
             out.append(scalar == "（" ? "(" : scalar == "）" ? ")" : scalar)

@@ -77,7 +77,12 @@ public enum DateParser {
 
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".
     public static func parse(_ input: String, now: Int64) throws -> Int32 {
-        if let d = fastDay(input) { return d }  // 2026-03-05, 2026/3/5: what the rest below gives them
+        if let d = fastDay(input) { return d }  // 2026-03-05, 2026/3/5: what `parseGeneral` gives them
+        return try parseGeneral(input, now: now)
+    }
+
+    /// `parse` without its fast path (what the fast path is tested against).
+    static func parseGeneral(_ input: String, now: Int64) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map {
             $0.asciiForm

@@ -8,9 +8,7 @@ extension String {
     public var trimmedWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }
-        // White_Space (isWhiteSpaceFast) is exactly Foundation's whitespacesAndNewlines
-        // (general category Z*, U+0009–U+000D, U+0085).
-        if !first.isWhiteSpaceFast && !last.isWhiteSpaceFast { return self }
+        if !first.isTrimmedByFoundation && !last.isTrimmedByFoundation { return self }
         return trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -19,8 +17,8 @@ extension String {
     public var trimmedSpaces: String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }
-        // Zs and the tab are White_Space; a first and last scalar that are not need no trimming.
-        if !first.isWhiteSpaceFast && !last.isWhiteSpaceFast { return self }
+        // Foundation's `whitespaces` is within its `whitespacesAndNewlines`.
+        if !first.isTrimmedByFoundation && !last.isTrimmedByFoundation { return self }
         return trimmingCharacters(in: .whitespaces)
     }
 
@@ -30,4 +28,12 @@ extension String {
         if !unicodeScalars.contains(where: { $0.isWhiteSpaceFast }) { return self }
         return filter { !$0.isWhitespace }
     }
+}
+
+extension Unicode.Scalar {
+    /// Whether Foundation's `whitespacesAndNewlines` holds the scalar: White_Space and, in
+    /// Foundation's tables, the zero-width space U+200B (checked over every scalar by
+    /// ImportFastPathTests).
+    @inline(__always)
+    var isTrimmedByFoundation: Bool { isWhiteSpaceFast || value == 0x200B }
 }
