@@ -32,9 +32,14 @@ extension Importer {
             let name = mapped.table.name
             var sampled = Set<String>()
             let tableIndex = preview.source.tables.firstIndex { $0.name == name } ?? t
+            // Each field column's spec, looked up once per table (mapped columns name fields of their kind).
+            let specs: [FieldSpec?] = mapped.columns.map { column in
+                if case .field(let key) = column.target { return Schema.field(mapped.kind.entity, key: key) }
+                return nil
+            }
             for (offset, tableRow) in mapped.dataRows.enumerated() where tableRow.cells.contains(where: { $0 != .empty }) {
                 var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
-                for column in mapped.columns {
+                for (c, column) in mapped.columns.enumerated() {
                     let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
                     if cell == .empty { continue }
                     func problem(_ en: String, _ zh: String) {
@@ -48,7 +53,7 @@ extension Importer {
                         if !value.isEmpty { row.contact.append((key, value)) }
                     case .computed, .skipped: break
                     case .field(let key):
-                        let spec = Schema.field(mapped.kind.entity, key: key)!  // mapped columns name fields of their kind
+                        let spec = specs[c]!  // mapped columns name fields of their kind
                         switch spec.type {
                         case .reference, .references:
                             let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace

@@ -245,6 +245,12 @@ extension ChangeDraft {
         let q = query.trimmedSpaces
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try ensureContactLog() }
+        // C12 (the id prefix as written, then digits) naming a live record: what the lookups
+        // below find for it, without them (an import refers to archive records so).
+        if q.hasPrefix(kind.idPrefix), q.utf8.count > kind.idPrefix.utf8.count, q.utf8.dropFirst(kind.idPrefix.utf8.count).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           let id = UInt64(q.dropFirst(kind.idPrefix.count)), let e = state.entity(kind, id) {
+            return e
+        }
         if q.hasPrefix("@"), let n = Int(q.dropFirst()) {
             guard let made = created[n], made.kind == kind, let e = state.entity(kind, made.id) else {
                 throw ArchiveError(.notFound, "operation \(n) of this change created no \(kind.en)", zh: "本批第 \(n) 项操作没有新建\(kind.zh)")

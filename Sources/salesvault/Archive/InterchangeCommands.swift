@@ -187,6 +187,7 @@ struct Import: ArchiveCommand {
             }
         }
         let batch = try importer.commit(preview)
+        Background.release(preview)  // the plan's events and the file's cells, freed off the command's path
         Terminal.print(z ? "导入完成：新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: \(t.new) new, \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
