@@ -56,4 +56,15 @@ public enum Background {
     public static func release<T: Sendable>(_ value: T) {
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
     }
+
+    /// The same for an import's preview (its plan holds a record's events per row, its source
+    /// the file's cells), once the command is done with it: nothing reads or changes it on
+    /// either thread any more, only the freeing moves.
+    public static func release(_ preview: ImportPreview) {
+        let box = Dropped(value: preview)
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
+    }
+
+    /// A value only dropped on the other thread, never read there.
+    private struct Dropped<T>: @unchecked Sendable { let value: T }
 }

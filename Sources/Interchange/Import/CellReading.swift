@@ -34,8 +34,27 @@ enum CellReading {
     }
 
     /// `1.23E+17`: what Excel shows a long number as, after losing its last digits.
+    /// The text matches `^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$` (matched by hand: a regular
+    /// expression per identifier cell was a tenth of an import's time). The text is trimmed, so
+    /// the pattern's `$` never meets a final line break.
     static func looksScientific(_ s: String) -> Bool {
-        s.range(of: #"^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$"#, options: .regularExpression) != nil
+        var text = s
+        return text.withUTF8 { b -> Bool in
+            func digit(_ i: Int) -> Bool { i < b.count && b[i] >= 0x30 && b[i] <= 0x39 }
+            guard digit(0) else { return false }
+            var i = 1
+            if i < b.count && b[i] == 0x2E {  // .
+                i += 1
+                guard digit(i) else { return false }
+                while digit(i) { i += 1 }
+            }
+            guard i < b.count, b[i] == 0x45 || b[i] == 0x65 else { return false }  // E e
+            i += 1
+            if i < b.count && b[i] == 0x2B { i += 1 }  // +
+            guard digit(i) else { return false }
+            while digit(i) { i += 1 }
+            return i == b.count
+        }
     }
 
     /// The input text of `cell` for `spec` (nil when empty), and a notice worth telling.
@@ -90,7 +109,8 @@ enum CellReading {
     /// A moment from a cell: a date-time cell in the machine's time zone, an ISO 8601 instant
     /// (`2026-11-23T01:00:00Z`, as JSON exports write), `2026-03-05 14:30[:05]`, or a date alone
     /// (midnight). `now` resolves 今天.
-    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?) throws -> Int64? {
+    /// `fast: false` skips the fast path for plain ASCII date-times (what it is tested against).
+    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?, fast: Bool = true) throws -> Int64? {
         switch cell {
         case .empty: return nil
         case .date(let c):
@@ -99,6 +119,7 @@ enum CellReading {
         case .number(let d): throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
+            if fast, dayOrder == nil, let at = fastInstant(raw) { return at }
             let s = Identity.halfWidth(raw).trimmedWhitespace
             if s.isEmpty { return nil }
             if let utc = iso(s) { return utc }
@@ -117,6 +138,48 @@ enum CellReading {
             } catch let e as ArchiveError {
                 throw Failure(reason: e.reason, reasonZH: e.reasonZH ?? e.reason)
             }
+        }
+    }
+
+    /// `2026-03-05`, `2026-03-05 14:30` or `2026-03-05T14:30:05` in ASCII (the date as
+    /// `DateParser.fastDay` reads it, one space or T, hours, minutes and seconds of one or two
+    /// digits): what the general reading below gives such text, without building strings; nil
+    /// for any other text or any value out of range (the general reading then decides or refuses).
+    static func fastInstant(_ raw: String) -> Int64? {
+        var text = raw
+        return text.withUTF8 { b -> Int64? in
+            var split = b.count
+            for i in 0..<b.count where b[i] == 0x20 || b[i] == 0x54 {  // the first space or T
+                split = i
+                break
+            }
+            guard let day = DateParser.fastDay(UnsafeBufferPointer(rebasing: b[0..<split])) else { return nil }
+            guard split < b.count else { return local(day, second: 0) }
+            var h = 0, m = 0, sec = 0
+            var count = 0, digits = 0
+            for i in (split + 1)..<b.count {
+                let c = b[i]
+                if c >= 0x30 && c <= 0x39 {
+                    digits += 1
+                    guard digits <= 2, count < 3 else { return nil }
+                    let d = Int(c - 0x30)
+                    switch count {
+                    case 0: h = h * 10 + d
+                    case 1: m = m * 10 + d
+                    default: sec = sec * 10 + d
+                    }
+                } else if c == 0x3A {  // :
+                    guard digits > 0 else { return nil }
+                    count += 1
+                    digits = 0
+                } else {
+                    return nil
+                }
+            }
+            guard digits > 0 else { return nil }
+            count += 1
+            guard count >= 2, h < 24, m < 60, sec < 60 else { return nil }
+            return local(day, second: h * 3600 + m * 60 + sec)
         }
     }
 

@@ -27,9 +27,10 @@ public enum Identity {
             }
         }
         if key.isEmpty { return "\u{0}" + name }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: key)
-        return String(out)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(key.count * 3)
+        for scalar in key { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Half-width, lower case, without white space, punctuation, brackets and `<>《》·`.
@@ -37,6 +38,7 @@ public enum Identity {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(name.unicodeScalars.count)
         for scalar in name.unicodeScalars.lazy.map(\.asciiForm) {
+            if scalar.isBasicCJKIdeograph { out.append(scalar); continue }  // what the checks below keep as it is
             if scalar.isASCII {
                 let v = scalar.value
                 if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) { out.append(scalar); continue }
@@ -58,12 +60,25 @@ public enum Identity {
 
     /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
     public static func halfWidth(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
+        if !text.unicodeScalars.contains(where: { $0.value == 0x3000 || (0xFF01...0xFF5E).contains($0.value) }) { return text }  // nothing to fold
+        return String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
     }
 
     /// A phone number as compared: digits only, without +86/0086/86 before an 11-digit mobile;
     /// nil when fewer than 7 digits remain (not a phone number worth matching).
     public static func phoneKey(_ phone: String) -> String? {
+        if phone.utf8.allSatisfy({ $0 < 0x80 }) {  // ASCII: the same digits without building Characters
+            var d: [UInt8] = []
+            d.reserveCapacity(phone.utf8.count)
+            for b in phone.utf8 where b >= 0x30 && b <= 0x39 { d.append(b) }
+            if d.starts(with: Array("0086".utf8)) { d.removeFirst(4) } else if d.starts(with: Array("86".utf8)), d.count == 13 { d.removeFirst(2) }
+            return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
+        }
+        return phoneKeyGeneral(phone)
+    }
+
+    /// `phoneKey` without its ASCII path (what that path is tested against).
+    static func phoneKeyGeneral(_ phone: String) -> String? {
         var digits = String(halfWidth(phone).unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
         if digits.hasPrefix("0086") { digits.removeFirst(4) } else if digits.hasPrefix("86"), digits.count == 13 { digits.removeFirst(2) }
         return digits.count >= 7 ? digits : nil
@@ -86,6 +101,15 @@ public enum CreditCode {
 
     /// Checks `text` (spaces removed, full-width and lower case folded).
     public static func check(_ text: String) -> Check {
+        // A basic CJK ideograph stays what it is through the folding below and is not of the
+        // alphabet, so such a text (a company name given as a reference) is malformed either way.
+        if text.unicodeScalars.contains(where: \.isBasicCJKIdeograph) { return .malformed }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return checkASCII(text) }
+        return checkGeneral(text)
+    }
+
+    /// `check` without its shortcuts (what they are tested against).
+    static func checkGeneral(_ text: String) -> Check {
         let code = Identity.halfWidth(text).uppercased().filter { !$0.isWhitespace }
         let chars = Array(code)
         guard chars.count == 18 else { return .malformed }
@@ -97,6 +121,38 @@ public enum CreditCode {
         guard alphabet.contains(chars[17]) else { return .malformed }
         let r = (31 - sum % 31) % 31
         return chars[17] == alphabet[r] ? .valid(code) : .wrongCheckDigit(expected: alphabet[r])
+    }
+}
+
+extension CreditCode {
+    /// `check` of an ASCII text: the same steps on bytes (half-width folding changes no ASCII;
+    /// upper case is A–Z; the white space removed is the ASCII white space, every ASCII
+    /// character being its own Character but CR LF, which is removed as one).
+    static let alphabetBytes: [UInt8] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    static let alphabetValue: [Int8] = {
+        var table = [Int8](repeating: -1, count: 128)
+        for (i, b) in alphabetBytes.enumerated() { table[Int(b)] = Int8(i) }
+        return table
+    }()
+
+    static func checkASCII(_ text: String) -> Check {
+        var code: [UInt8] = []
+        code.reserveCapacity(18)
+        for b in text.utf8 {
+            if b == 0x20 || (0x09...0x0D).contains(b) { continue }
+            code.append(b >= 0x61 && b <= 0x7A ? b - 32 : b)
+            if code.count > 18 { return .malformed }
+        }
+        guard code.count == 18 else { return .malformed }
+        var sum = 0
+        for i in 0..<17 {
+            let v = alphabetValue[Int(code[i])]
+            guard v >= 0 else { return .malformed }
+            sum += Int(v) * weights[i]
+        }
+        guard alphabetValue[Int(code[17])] >= 0 else { return .malformed }
+        let r = (31 - sum % 31) % 31
+        return code[17] == alphabetBytes[r] ? .valid(String(decoding: code, as: UTF8.self)) : .wrongCheckDigit(expected: alphabet[r])
     }
 }
 

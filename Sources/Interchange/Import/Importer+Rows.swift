@@ -13,8 +13,8 @@ extension Importer {
         /// Typed fields as input text (not references, not instants), in column order.
         var fields: [(String, String)] = []
         /// Reference fields as written (customer, contacts, project, complainant, decision makers).
-        var refs: [String: String] = [:]
-        var instants: [String: Int64] = [:]
+        var refs = SmallMap<String>()
+        var instants = SmallMap<Int64>()
         var sourceID: String?
         var gradeReason: String?
         var contact: [(String, String)] = []
@@ -32,9 +32,14 @@ extension Importer {
             let name = mapped.table.name
             var sampled = Set<String>()
             let tableIndex = preview.source.tables.firstIndex { $0.name == name } ?? t
+            // Each field column's spec, looked up once per table (mapped columns name fields of their kind).
+            let specs: [FieldSpec?] = mapped.columns.map { column in
+                if case .field(let key) = column.target { return Schema.field(mapped.kind.entity, key: key) }
+                return nil
+            }
             for (offset, tableRow) in mapped.dataRows.enumerated() where tableRow.cells.contains(where: { $0 != .empty }) {
                 var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
-                for column in mapped.columns {
+                for (c, column) in mapped.columns.enumerated() {
                     let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
                     if cell == .empty { continue }
                     func problem(_ en: String, _ zh: String) {
@@ -48,7 +53,7 @@ extension Importer {
                         if !value.isEmpty { row.contact.append((key, value)) }
                     case .computed, .skipped: break
                     case .field(let key):
-                        let spec = Schema.field(mapped.kind.entity, key: key)!  // mapped columns name fields of their kind
+                        let spec = specs[c]!  // mapped columns name fields of their kind
                         switch spec.type {
                         case .reference, .references:
                             let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
@@ -158,6 +163,9 @@ extension Importer {
         var complaintKeys = Set<String>()
 
         init(_ state: ArchiveState) {
+            let customers = state.count(.customer)
+            customerByKey.reserveCapacity(customers)
+            customerByPhone.reserveCapacity(customers)
             state.each(.customer) { c in
                 if let name = c["name"]?.text { customerByKey[Identity.companyKey(name)] = c }
                 if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = c }
@@ -178,7 +186,12 @@ extension Importer {
     }
 
     static func logKey(_ customer: String, _ at: Int64, _ text: String) -> String {
-        "\(customer)|\(at)|\(text.filter { !$0.isWhitespace })"
+        var key = customer
+        key.append("|")
+        key.append(String(at))
+        key.append("|")
+        key.append(text.removingWhitespaceCharacters)
+        return key
     }
 
     static func personKey(_ name: String) -> String { Identity.halfWidth(name).lowercased().filter { !$0.isWhitespace } }
@@ -199,6 +212,14 @@ extension Importer {
         /// The values each record created by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
+        // Room for every row at once (the tables would otherwise be rehashed as they grow).
+        b.status.reserveCapacity(rows.count)
+        b.operationRows.reserveCapacity(rows.count)
+        if rows.contains(where: { $0.kind == .customers }) {
+            customers.reserve(rows.count)
+            fileFields.reserveCapacity(rows.count)
+        }
+        if rows.contains(where: { $0.kind == .log || $0.kind == .complaints }) { logKeys.reserveCapacity(rows.count) }
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover = source.exportedFrom.flatMap { from in
             from.owner == archive.vault.header.owner ? nil : "交接导入：原为 \(from.owner) 的客户（\(from.date) 导出，文件 \(source.fileName)）"
@@ -263,13 +284,17 @@ extension Importer {
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String) -> String? {
-            if let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
+            // (Each lookup is skipped when its table is empty: the same answer, without the key.)
+            if !sourceIDs.isEmpty, let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
             if case .valid(let code) = CreditCode.check(text) {
                 if let f = customers.byCredit[code] { return f.ref }
                 if let c = index.customerByCredit[code] { return c.shortID }
             }
-            if let f = customers.byCode[text.lowercased()] { return f.ref }
-            if let c = index.customerByCode[text.lowercased()] { return c.shortID }
+            if !customers.byCode.isEmpty || !index.customerByCode.isEmpty {
+                let lower = text.lowercased()
+                if let f = customers.byCode[lower] { return f.ref }
+                if let c = index.customerByCode[lower] { return c.shortID }
+            }
             let key = Identity.companyKey(text)
             if let f = customers.byKey[key] { return f.ref }
             if let c = index.customerByKey[key] { return c.shortID }
@@ -281,7 +306,7 @@ extension Importer {
         }
         /// A contact or project of `customer` named `name` (file first, then the archive).
         func childRef(_ kind: EntityKind, customer: String, name: String) -> String? {
-            if let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
+            if !sourceIDs.isEmpty, let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
             let key = "\(customer)|\(Self.personKey(name))"
             if let f = (kind == .contact ? people : projects)[key] { return f.ref }
             if let id = archiveID(customer) {
@@ -547,12 +572,37 @@ extension Importer {
     }
 }
 
+/// A map of a few keys (a row's references or instants: one to four), kept as an array: the
+/// subscripts of a dictionary, without a hash table per row (a million log rows held two).
+struct SmallMap<Value> {
+    private var entries: [(key: String, value: Value)] = []
+
+    subscript(key: String) -> Value? {
+        get {
+            for e in entries where e.key == key { return e.value }
+            return nil
+        }
+        set {
+            if let i = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            } else if let newValue {
+                entries.append((key, newValue))
+            }
+        }
+    }
+}
+
 /// The customers of the file so far, by what identifies them.
 struct FileCustomers {
     var byKey: [String: (ref: String, line: Int)] = [:]
     var byCredit: [String: (ref: String, line: Int)] = [:]
     var byCode: [String: (ref: String, line: Int)] = [:]
     var byPhone: [String: (ref: String, line: Int)] = [:]
+
+    mutating func reserve(_ n: Int) {
+        byKey.reserveCapacity(n)
+        byPhone.reserveCapacity(n)
+    }
 
     mutating func register(ref: String, line: Int, key: String, credit: String?, code: String?, phone: String?) {
         if byKey[key] == nil { byKey[key] = (ref, line) }
@@ -561,3 +611,5 @@ struct FileCustomers {
         if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
     }
 }
+
+extension SmallMap: Sendable where Value: Sendable {}

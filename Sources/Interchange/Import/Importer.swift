@@ -31,7 +31,7 @@ public final class Importer {
         for _ in 0..<50 {
             built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
             for (i, problems) in built.problems { rows[i].problems += problems }
-            plan = built.set.operations.isEmpty ? nil : try archive.plan(built.set, now: options.now)
+            plan = built.set.operations.isEmpty ? nil : try archive.plan(built.set, now: options.now, keepingResults: false)
             var newlyRefused = Set(built.problems.keys)
             for p in plan?.problems ?? [] {
                 let row = built.operationRows[p.operation - 1]
@@ -75,6 +75,7 @@ public final class Importer {
         let refusedAny = !preview.problems.isEmpty
         preview.canCommit = plan.map { $0.isValid && !$0.events.isEmpty } == true && (!refusedAny || options.onlyValid)
             && tables.allSatisfy { $0.problems.isEmpty }
+        if rows.count >= 10_000 { Background.release((rows, built.set, built.operationRows, built.status)) }  // freed off the import's path
         return preview
     }
 

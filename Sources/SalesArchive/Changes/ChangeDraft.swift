@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import VaultFormat
 
 /// A change set being planned (RECORDS.md §8): the archive's state plus the events of the
 /// operations planned so far, so that a later operation sees what an earlier one created. Every
@@ -10,8 +12,9 @@ public final class ChangeDraft {
     public private(set) var state: ArchiveState
     /// The time every event of the set is recorded at.
     public let now: Int64
-    /// The events staged so far, in order, grouped by operation.
-    private(set) var staged: [[ChangeEvent]] = []
+    /// The events staged so far, in order (one flat array: a million operations do not need a
+    /// million arrays).
+    private(set) var staged: [ChangeEvent] = []
     /// The record each operation created, by operation number (from 1), for `@n` references.
     private(set) var created: [Int: (kind: EntityKind, id: UInt64)] = [:]
     /// The number of the operation being planned (from 1).
@@ -25,8 +28,8 @@ public final class ChangeDraft {
         self.now = now
     }
 
-    public var events: [ChangeEvent] { staged.flatMap { $0 } }
-    public var eventCount: Int { staged.reduce(0) { $0 + $1.count } }
+    public var events: [ChangeEvent] { staged }
+    public var eventCount: Int { staged.count }
 
     /// Stages `events` for the current operation: checked against the draft's state (creates are
     /// new, changes target existing records, every value within RECORDS.md §2's limits), then
@@ -35,14 +38,45 @@ public final class ChangeDraft {
         try Limits.check(events)
         let batch = ChangeBatch(at: now, actor: archive.actor, events: events)
         try state.check(batch)
-        let before = events.map { state.entities($0.kind, $0.id) }
+        // The records before and after, only for kinds whose names the index holds so far.
+        let before = events.map { names.tracks($0.kind) ? state.entities($0.kind, $0.id) : nil }
         try state.applyEvents(batch)
-        for (e, old) in zip(events, before) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
-        staged.append(events)
+        for (e, old) in zip(events, before) where names.tracks(e.kind) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
+        staged.append(contentsOf: events)
         for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
     }
 
     func newID() -> UInt64 { state.nextID }
+
+    /// Hands the draft's state and events to a background thread to be freed there (a large
+    /// change set's draft holds a record per row: freeing it took a second of the import);
+    /// the draft is empty afterwards.
+    func releaseInBackground() {
+        let held = (state, staged)
+        state = ArchiveState()
+        staged = []
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    }
+
+    /// Room for a change set's operations (tables that would grow step by step).
+    func reserve(_ operations: [ChangeOperation]) {
+        created.reserveCapacity(operations.count)
+        staged.reserveCapacity(operations.count)
+        names.capacityHint = operations.count
+        guard operations.count >= 1_000 else { return }
+        var creates: [EntityKind: Int] = [:]
+        for op in operations {
+            switch op {
+            case .addCustomer: creates[.customer, default: 0] += 1
+            case .addContact: creates[.contact, default: 0] += 1
+            case .addProject: creates[.project, default: 0] += 1
+            case .logActivity: creates[.activity, default: 0] += 1
+            case .fileComplaint: creates[.complaint, default: 0] += 1
+            default: break
+            }
+        }
+        for (kind, n) in creates { state.reserve(kind, n) }
+    }
 
     /// Loads the contact log into the archive (the draft's base) when an operation needs it,
     /// then replays the draft's staged events on the new base.
@@ -50,7 +84,7 @@ public final class ChangeDraft {
         guard !archive.contactLogLoaded else { return }
         try archive.loadContactLog()
         var s = archive.state
-        for events in staged { try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: events)) }
+        try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: staged))  // event by event, as staged
         state = s
         names = NameIndex()
     }
@@ -66,8 +100,33 @@ public final class ChangeDraft {
     }
 
     static func normalizedName(_ s: String) -> String {
+        // Names of ASCII and basic CJK ideographs (nearly all): the same result in one pass over
+        // the scalars, without `lowercased()` and the property tables.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var simple = true
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                if scalar.isWhiteSpaceFast { continue }
+                bytes.append(v >= 0x41 && v <= 0x5A ? UInt8(v + 32) : UInt8(v))
+            } else if scalar.isBasicCJKIdeograph {
+                UTF8.encode(scalar) { bytes.append($0) }
+            } else if v == 0xFF08 || v == 0xFF09 {  // （ ）
+                bytes.append(v == 0xFF08 ? 0x28 : 0x29)
+            } else {
+                simple = false
+                break
+            }
+        }
+        if simple { return String(decoding: bytes, as: UTF8.self) }
+        return normalizedNameGeneral(s)
+    }
+
+    /// `normalizedName` without its fast path (what the fast path is tested against).
+    static func normalizedNameGeneral(_ s: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in s.lowercased().unicodeScalars where !scalar.properties.isWhitespace {
+        for scalar in s.lowercased().unicodeScalars where !scalar.isWhiteSpaceFast {
             out.append(scalar == "（" ? "(" : scalar == "）" ? ")" : scalar)
         }
         return String(out)
@@ -183,9 +242,15 @@ extension ChangeDraft {
     /// created), or by an unambiguous name: exact, then prefix; an ambiguous or unknown name lists
     /// the candidates.
     public func resolve(_ kind: EntityKind, _ query: String) throws -> Entity {
-        let q = query.trimmingCharacters(in: .whitespaces)
+        let q = query.trimmedSpaces
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try ensureContactLog() }
+        // C12 (the id prefix as written, then digits) naming a live record: what the lookups
+        // below find for it, without them (an import refers to archive records so).
+        if q.hasPrefix(kind.idPrefix), q.utf8.count > kind.idPrefix.utf8.count, q.utf8.dropFirst(kind.idPrefix.utf8.count).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           let id = UInt64(q.dropFirst(kind.idPrefix.count)), let e = state.entity(kind, id) {
+            return e
+        }
         if q.hasPrefix("@"), let n = Int(q.dropFirst()) {
             guard let made = created[n], made.kind == kind, let e = state.entity(kind, made.id) else {
                 throw ArchiveError(.notFound, "operation \(n) of this change created no \(kind.en)", zh: "本批第 \(n) 项操作没有新建\(kind.zh)")

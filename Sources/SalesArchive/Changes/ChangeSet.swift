@@ -149,20 +149,26 @@ extension CustomerArchive {
     /// Plans `set` against the current state: every operation is tried in order on a draft
     /// that holds the earlier ones' changes; a refused operation is recorded with its number and
     /// the next ones are still checked. Nothing is written.
-    public func plan(_ set: ChangeSet, now: Int64) throws -> ChangePlan {
+    /// With `keepingResults: false` (an import: a large set that needs only the problems and
+    /// the events), `results` stays empty.
+    public func plan(_ set: ChangeSet, now: Int64, keepingResults: Bool = true) throws -> ChangePlan {
         let draft = ChangeDraft(self, now: now)
+        draft.reserve(set.operations)
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {
             draft.operationNumber = i + 1
             do {
-                results[i + 1] = try draft.perform(operation)
+                let result = try draft.perform(operation)
+                if keepingResults { results[i + 1] = result }
             } catch let error as ArchiveError {
                 problems.append(ChangePlan.Problem(operation: i + 1, error: error))
             }
         }
-        return ChangePlan(label: set.label, origin: set.origin, now: now, results: results, problems: problems, events: draft.events,
-                          generation: generation)
+        let plan = ChangePlan(label: set.label, origin: set.origin, now: now, results: results, problems: problems, events: draft.events,
+                              generation: generation)
+        if set.operations.count >= 10_000 { draft.releaseInBackground() }
+        return plan
     }
 
     /// Writes a valid plan as one batch (RECORDS.md §8): refused when it has problems or the
@@ -212,8 +218,7 @@ extension CustomerArchive {
         let cleanLabel = Self.boundedLabel(label)
         var groups: [[ChangeEvent]] = [[]]
         var bytes = 0
-        for e in events {
-            let size = BatchCodec.encodedSize(e)
+        for (e, size) in zip(events, BatchCodec.encodedSizes(events)) {
             if !groups[groups.count - 1].isEmpty && (groups[groups.count - 1].count >= Self.maxEventsPerRecord || bytes + size > Self.maxBytesPerRecord) {
                 groups.append([])
                 bytes = 0
@@ -230,6 +235,11 @@ extension CustomerArchive {
         }
         // One check over all the records' events (creates before the updates that follow them).
         try state.check(ChangeBatch(at: now, actor: actor, events: events))
+        if events.count >= 1_000 {  // room for the records created, before they are applied
+            var creates: [EntityKind: Int] = [:]
+            for e in events where e.operation == .create { creates[e.kind, default: 0] += 1 }
+            for (kind, n) in creates { state.reserve(kind, n) }
+        }
         let payloads = try batches.map { batch in
             let encoded = BatchCodec.encode(batch)
             // Never seal what could not be read back (limits of RECORDS.md §2).

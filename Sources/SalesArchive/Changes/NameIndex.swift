@@ -7,6 +7,16 @@ struct NameIndex {
     /// Customers by normalized name (no spaces, bracket width folded) → id, for duplicates.
     private var customerNames: [String: UInt64]?
 
+    /// How many records a change set may add (its operation count), so the tables are built
+    /// with room for them instead of growing step by step.
+    var capacityHint = 0
+
+    /// Whether `update` keeps anything of `kind` (an index not built yet needs no updates).
+    @inline(__always)
+    func tracks(_ kind: EntityKind) -> Bool {
+        exact[kind] != nil || (kind == .customer && customerNames != nil)
+    }
+
     /// The fields a record is looked up by, per kind.
     static func nameFields(_ kind: EntityKind) -> [UInt8] {
         ["name", "shortName", "code", "number"].compactMap { Schema.field(kind, key: $0)?.number }
@@ -20,6 +30,7 @@ struct NameIndex {
     mutating func customer(normalized name: String, in state: ArchiveState) -> UInt64? {
         if customerNames == nil {
             var names: [String: UInt64] = [:]
+            names.reserveCapacity(state.count(.customer) + capacityHint)
             state.each(.customer) { e in names[ChangeDraft.normalizedName(e["name"]?.text ?? "")] = e.id }
             customerNames = names
         }

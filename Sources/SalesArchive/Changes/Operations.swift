@@ -143,7 +143,7 @@ extension ChangeDraft {
     ) throws -> Entity {
         let c = try resolve(.customer, customer)
         guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式，可选：\(ActivityType.labelsZH)") }
-        let text = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = summary.trimmedWhitespace
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "请填写跟进内容") }
         let people = try contacts.map { try resolve(.contact, $0) }
         for p in people where p["customer"]?.ref != c.id {
@@ -159,32 +159,32 @@ extension ChangeDraft {
         }
         let id = newID()
         var changes: [FieldChange] = [
-            FieldChange(field: Schema.number(.activity, "customer"), old: nil, new: .ref(c.id)),
-            FieldChange(field: Schema.number(.activity, "type"), old: nil, new: .text(type.rawValue)),
-            FieldChange(field: Schema.number(.activity, "at"), old: nil, new: .int(at)),
-            FieldChange(field: Schema.number(.activity, "summary"), old: nil, new: .text(text)),
+            FieldChange(field: FieldNumbers.activityCustomer, old: nil, new: .ref(c.id)),
+            FieldChange(field: FieldNumbers.activityType, old: nil, new: .text(type.rawValue)),
+            FieldChange(field: FieldNumbers.activityAt, old: nil, new: .int(at)),
+            FieldChange(field: FieldNumbers.activitySummary, old: nil, new: .text(text)),
         ]
-        if !people.isEmpty { changes.append(FieldChange(field: Schema.number(.activity, "contacts"), old: nil, new: .refs(people.map(\.id)))) }
-        if let proj { changes.append(FieldChange(field: Schema.number(.activity, "project"), old: nil, new: .ref(proj.id))) }
-        if let nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: Schema.number(.activity, "nextStep"), old: nil, new: .text(nextStep))) }
-        if let next { changes.append(FieldChange(field: Schema.number(.activity, "nextDate"), old: nil, new: .day(next))) }
-        if let location, !location.isEmpty { changes.append(FieldChange(field: Schema.number(.activity, "location"), old: nil, new: .text(location))) }
+        if !people.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityContacts, old: nil, new: .refs(people.map(\.id)))) }
+        if let proj { changes.append(FieldChange(field: FieldNumbers.activityProject, old: nil, new: .ref(proj.id))) }
+        if let nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityNextStep, old: nil, new: .text(nextStep))) }
+        if let next { changes.append(FieldChange(field: FieldNumbers.activityNextDate, old: nil, new: .day(next))) }
+        if let location, !location.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityLocation, old: nil, new: .text(location))) }
         var events = [ChangeEvent(.create, .activity, id, changes)]
-        let lastField = Schema.number(.customer, "lastContactAt")
+        let lastField = FieldNumbers.customerLastContactAt
         var customerChanges: [FieldChange] = []
         let isLatest = (c[number: lastField]?.int ?? .min) <= at
         if isLatest && c[number: lastField]?.int != at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
-        let followUp = Schema.number(.customer, "nextFollowUp")
+        let followUp = FieldNumbers.customerNextFollowUp
         if let next, isLatest, c[number: followUp] != .day(next) {  // a backdated entry does not move it; the same date is no change
             customerChanges.append(FieldChange(field: followUp, old: c[number: followUp], new: .day(next)))
         }
         if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, c.id, customerChanges)) }
-        let contactLast = Schema.number(.contact, "lastContactAt")
+        let contactLast = FieldNumbers.contactLastContactAt
         for p in people where (p[number: contactLast]?.int ?? .min) < at {
             events.append(ChangeEvent(.update, .contact, p.id, [FieldChange(field: contactLast, old: p[number: contactLast], new: .int(at))]))
         }
         if let proj, let nextStep, !nextStep.isEmpty {
-            let f = Schema.number(.project, "progress")
+            let f = FieldNumbers.projectProgress
             events.append(ChangeEvent(.update, .project, proj.id, [FieldChange(field: f, old: proj[number: f], new: .text(text))]))
         }
         try commit(events, now: now)
@@ -239,4 +239,22 @@ extension ChangeDraft {
         try commit([ChangeEvent(.update, .project, p.id, changes)], now: now)
         return state.entity(.project, p.id)!
     }
+}
+
+/// Field numbers of the contact log's operation, looked up by key once (it runs once per
+/// imported row).
+enum FieldNumbers {
+    static let activityAt = Schema.number(.activity, "at")
+    static let activityContacts = Schema.number(.activity, "contacts")
+    static let activityCustomer = Schema.number(.activity, "customer")
+    static let activityLocation = Schema.number(.activity, "location")
+    static let activityNextDate = Schema.number(.activity, "nextDate")
+    static let activityNextStep = Schema.number(.activity, "nextStep")
+    static let activityProject = Schema.number(.activity, "project")
+    static let activitySummary = Schema.number(.activity, "summary")
+    static let activityType = Schema.number(.activity, "type")
+    static let contactLastContactAt = Schema.number(.contact, "lastContactAt")
+    static let customerLastContactAt = Schema.number(.customer, "lastContactAt")
+    static let customerNextFollowUp = Schema.number(.customer, "nextFollowUp")
+    static let projectProgress = Schema.number(.project, "progress")
 }

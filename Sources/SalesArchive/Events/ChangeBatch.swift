@@ -108,6 +108,19 @@ public enum BatchCodec {
         return w.bytes.count
     }
 
+    /// The bytes each event takes, through one reused buffer (a million events, one allocation).
+    static func encodedSizes(_ events: [ChangeEvent]) -> [Int] {
+        var w = Encoder()
+        var sizes: [Int] = []
+        sizes.reserveCapacity(events.count)
+        for e in events {
+            w.bytes.removeAll(keepingCapacity: true)
+            w.event(e)
+            sizes.append(w.bytes.count)
+        }
+        return sizes
+    }
+
     public static func decode(_ bytes: [UInt8]) throws -> ChangeBatch {
         var events: [ChangeEvent] = []
         let head = try visit(bytes) { op, kind, id, changes in events.append(ChangeEvent(op, kind, id, changes)) }

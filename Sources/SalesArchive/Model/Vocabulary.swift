@@ -19,7 +19,8 @@ extension Vocabulary {
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars.lazy.map(\.asciiForm) {
-            if s.properties.isWhitespace || s == "-" || s == "_" || s == "/" { continue }
+            if s.isBasicCJKIdeograph { out.append(s); continue }  // no case, not white space
+            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" { continue }
             if ("A"..."Z").contains(s) {
                 out.append(Unicode.Scalar(s.value + 32)!)
             } else if s.isASCII {

@@ -79,7 +79,11 @@ public struct ArchiveState: Sendable {
 
     public init() {}
 
-    public var nextID: UInt64 { (shards.map(\.maxID).max() ?? 0) + 1 }
+    public var nextID: UInt64 {
+        var m: UInt64 = 0
+        for i in shards.indices where shards[i].maxID > m { m = shards[i].maxID }
+        return m + 1
+    }
     public var eventCount: Int { shards.reduce(0) { $0 + $1.eventCount } }
 
     @inline(__always) static func shard(_ id: UInt64) -> Int { Int(id % UInt64(shardCount)) }
@@ -187,6 +191,7 @@ public struct ArchiveState: Sendable {
     /// Checks that `batch` applies cleanly (creates are new, changes target existing records)
     /// without copying the state, so a large archive validates in time proportional to the batch.
     public func check(_ batch: ChangeBatch) throws {
+        if batch.events.count <= 8 { return try checkSmall(batch) }
         var created: [EntityKind: Set<UInt64>] = [:]
         for event in batch.events {
             let exists = entityIncludingRemoved(event.kind, event.id) != nil || created[event.kind, default: []].contains(event.id)
@@ -203,6 +208,38 @@ public struct ArchiveState: Sendable {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) restored but not removed")
                 }
             }
+        }
+    }
+
+    /// `check` of a batch of a few events (one operation of a change set being planned): the
+    /// same rules, the ids created so far in a small array instead of a table per kind.
+    private func checkSmall(_ batch: ChangeBatch) throws {
+        var created: [(kind: EntityKind, id: UInt64)] = []
+        for event in batch.events {
+            let exists = entityIncludingRemoved(event.kind, event.id) != nil || created.contains { $0.kind == event.kind && $0.id == event.id }
+            switch event.operation {
+            case .create:
+                guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
+                    throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
+                }
+                created.append((event.kind, event.id))
+            case .update, .remove:
+                guard exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) changed before it was created") }
+            case .restore:
+                guard entityIncludingRemoved(event.kind, event.id)?.removed == true else {
+                    throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) restored but not removed")
+                }
+            }
+        }
+    }
+
+    /// Room for `count` more records of `kind` (split over the shards as ids are), before a
+    /// large change set is applied: the tables do not grow step by step.
+    mutating func reserve(_ kind: EntityKind, _ count: Int) {
+        guard count > 0 else { return }
+        for s in shards.indices {
+            let held = shards[s].tables[kind.index].count
+            shards[s].tables[kind.index].reserveCapacity(held + count / Self.shardCount + 1)
         }
     }
 

@@ -7,8 +7,13 @@ public enum DateParser {
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), or nil if invalid.
     public static func day(year: Int, month: Int, day: Int) -> Int32? {
         guard (1...12).contains(month), (1900...9999).contains(year) else { return nil }
-        let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (1...monthDays[month - 1]).contains(day) else { return nil }
+        let monthDays: Int
+        switch month {
+        case 2: monthDays = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: monthDays = 30
+        default: monthDays = 31
+        }
+        guard (1...monthDays).contains(day) else { return nil }
         return Int32(daysFromCivil(year: year, month: month, day: day))
     }
 
@@ -72,6 +77,12 @@ public enum DateParser {
 
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".
     public static func parse(_ input: String, now: Int64) throws -> Int32 {
+        if let d = fastDay(input) { return d }  // 2026-03-05, 2026/3/5: what `parseGeneral` gives them
+        return try parseGeneral(input, now: now)
+    }
+
+    /// `parse` without its fast path (what the fast path is tested against).
+    static func parseGeneral(_ input: String, now: Int64) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map {
             $0.asciiForm
@@ -109,6 +120,48 @@ public enum DateParser {
         }
         guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else { throw invalid(input) }
         return day
+    }
+
+    /// `2026-03-05` or `2026/3/5` (ASCII, no spaces, a 4-digit year, the same separator twice)
+    /// read without building strings: the day `parse` gives such text (it is not a relative form
+    /// and has no full-width characters to fold); nil for any other text or an invalid date,
+    /// which `parse` then reads, or refuses with its message.
+    public static func fastDay(_ input: String) -> Int32? {
+        var text = input
+        return text.withUTF8 { fastDay($0) }
+    }
+
+    /// `fastDay` over the text's UTF-8 bytes.
+    public static func fastDay(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        var year = 0, month = 0, value = 0
+        var part = 0, digits = 0
+        var separator: UInt8 = 0
+        for b in bytes {
+            if b >= 0x30 && b <= 0x39 {
+                digits += 1
+                guard digits <= 4 else { return nil }
+                value = value * 10 + Int(b - 0x30)
+            } else if b == 0x2D || b == 0x2F {  // - /
+                guard digits > 0 else { return nil }
+                if part == 0 {
+                    guard digits == 4 else { return nil }
+                    separator = b
+                    year = value
+                } else if part == 1 {
+                    guard b == separator else { return nil }
+                    month = value
+                } else {
+                    return nil
+                }
+                part += 1
+                digits = 0
+                value = 0
+            } else {
+                return nil
+            }
+        }
+        guard part == 2, digits > 0 else { return nil }
+        return day(year: year, month: month, day: value)
     }
 
     private static func invalid(_ input: String) -> ArchiveError {

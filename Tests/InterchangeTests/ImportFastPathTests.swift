@@ -1,0 +1,287 @@
+import Foundation
+@testable import Interchange
+@testable import SalesArchive
+import VaultFormat
+import XCTest
+
+/// The import's fast paths (PERFORMANCE.md, "Import and export") give what the general code
+/// gives: each shortcut against the code it short-cuts, over generated inputs, and a generated
+/// import (duplicates written several ways, bad credit codes, +86 phones, log rows naming their
+/// customer by name, code or credit code) with the problems, records and events it must give.
+final class ImportFastPathTests: XCTestCase {
+    /// A fixed-seed generator (the same inputs on every run).
+    struct Seeded {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
+        mutating func string(from scalars: [Unicode.Scalar], maxLength: Int) -> String {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<int(maxLength + 1) { s.append(pick(scalars)) }
+            return String(s)
+        }
+    }
+
+    static func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
+
+    // MARK: The property shortcuts, over every scalar
+
+    func testWhiteSpaceFastIsTheWhiteSpacePropertyAndFoundationsSets() {
+        for v in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            XCTAssertEqual(s.isWhiteSpaceFast, s.properties.isWhitespace, "U+\(String(v, radix: 16))")
+            // Foundation's set adds the zero-width space to White_Space; the trimming shortcuts ask this.
+            XCTAssertEqual(s.isTrimmedByFoundation, CharacterSet.whitespacesAndNewlines.contains(s), "U+\(String(v, radix: 16))")
+            XCTAssertEqual(s.isTrimmedByFoundation, s.isWhiteSpaceFast || v == 0x200B)
+            if CharacterSet.whitespaces.contains(s) { XCTAssertTrue(s.isTrimmedByFoundation, "U+\(String(v, radix: 16))") }
+        }
+    }
+
+    func testBasicCJKIdeographsAreLettersWithoutCaseOrFolding() {
+        let alphabet = Set(CreditCode.alphabet)
+        for v in UInt32(0x4E00)...0x9FEF {
+            let s = Unicode.Scalar(v)!
+            XCTAssertTrue(s.isBasicCJKIdeograph)
+            XCTAssertEqual(s.properties.generalCategory, .otherLetter, "U+\(String(v, radix: 16))")
+            XCTAssertFalse(s.properties.isWhitespace)
+            XCTAssertEqual(s.properties.lowercaseMapping, String(s))
+            XCTAssertEqual(s.properties.uppercaseMapping, String(s))
+            XCTAssertEqual(s.asciiForm, s)
+            XCTAssertFalse("《》·".unicodeScalars.contains(s))
+            XCTAssertFalse(alphabet.contains(Character(s)))
+        }
+        XCTAssertFalse(Unicode.Scalar(0x4DFF)!.isBasicCJKIdeograph)
+        XCTAssertFalse(Unicode.Scalar(0x9FF0)!.isBasicCJKIdeograph)
+    }
+
+    // MARK: Each shortcut against the code it short-cuts
+
+    /// A value or the error's text, to compare two readings.
+    func outcome<T>(_ body: () throws -> T) -> String {
+        do { return "\(try body())" } catch let e as ArchiveError { return "error \(e.code) \(e.reason)" } catch let f as CellReading.Failure {
+            return "failure \(f.reason) | \(f.reasonZH)"
+        } catch { return "error \(error)" }
+    }
+
+    func testFastDatesAreWhatTheGeneralParserReads() {
+        var r = Seeded(state: 1)
+        var inputs = ["2026-03-05", "2026/3/5", "2026-3-05", "2026-02-29", "2028-02-29", "1900-01-01", "1899-12-31", "9999-12-31",
+                      "2026-13-01", "2026-00-10", "2026-01-00", "2026-04-31", "2026/03-05", "2026-03/05", "26-03-05", "02026-03-05",
+                      "2026-0003-05", "2026--03", "2026-03-", "-2026-03-05", "2026-03-05-", "2026.3.5", "03/05/2026", "2026年3月5日",
+                      "２０２６-03-05", " 2026-03-05", "2026-03-05 ", "+3d", "-2d", "今天", "", "2026-03-05T10:00"]
+        let pieces = ["2026", "1900", "0000", "9999", "202", "20261", "1", "01", "2", "02", "12", "13", "29", "30", "31", "32", "003", "-", "/", ".", " ", "年", "月", "日", "d", "+"]
+        for _ in 0..<20_000 {
+            var s = ""
+            for _ in 0..<(1 + r.int(6)) { s += r.pick(pieces) }
+            inputs.append(s)
+        }
+        let now: Int64 = 1_795_824_000
+        for s in inputs {
+            XCTAssertEqual(outcome { try DateParser.parse(s, now: now) }, outcome { try DateParser.parseGeneral(s, now: now) }, s)
+        }
+    }
+
+    func testFastInstantsAreWhatTheGeneralReadingGives() {
+        var r = Seeded(state: 2)
+        var inputs = ["2026-06-01 10:00", "2026-06-01T10:00:05", "2026/6/1 9:5", "2026-06-01", "2026-06-01 24:00", "2026-06-01 23:60",
+                      "2026-06-01 10:00:60", "2026-06-01 10", "2026-06-01 10:00:00:00", "2026-06-01 10::00", "2026-06-01 010:00",
+                      "2026-06-01  10:00", "2026-06-01 10:00 ", " 2026-06-01 10:00", "2026-06-01T10:00:00Z", "2026-06-01 10:00Z",
+                      "2026-06-01 :10", "2026-06-01 10:", "2026-02-30 10:00", "2026年6月1日 10:00", "２０２６-06-01 10:00", "today 10:00", ""]
+        let pieces = ["2026", "-", "06", "6", "/", "01", "1", "31", " ", "T", "10", "9", "23", "24", "59", "60", ":", "Z", "5", "00", "x"]
+        for _ in 0..<20_000 {
+            var s = ""
+            for _ in 0..<(1 + r.int(9)) { s += r.pick(pieces) }
+            inputs.append(s)
+        }
+        let now: Int64 = 1_795_824_000
+        for s in inputs {
+            XCTAssertEqual(outcome { try CellReading.instant(.text(s), now: now, dayOrder: nil) },
+                           outcome { try CellReading.instant(.text(s), now: now, dayOrder: nil, fast: false) }, s)
+        }
+    }
+
+    func testTheScientificNotationMatcherIsTheRegularExpression() {
+        var r = Seeded(state: 3)
+        var inputs = ["1.23E+17", "1E5", "1e+05", "1.E5", ".5E3", "12E3", "1.2.3E4", "1.23E-17", "1.23E+", "1.23", "E5", "1.23E+17x", "", "1.23E++1", "9.99999E+14"]
+        let alphabet = Self.scalars("0123456789.eE+-x ")
+        for _ in 0..<30_000 { inputs.append(r.string(from: alphabet, maxLength: 9)) }
+        for s in inputs {
+            let byRegex = s.range(of: #"^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$"#, options: .regularExpression) != nil
+            XCTAssertEqual(CellReading.looksScientific(s), byRegex, s)
+        }
+    }
+
+    func testCreditCodeShortcutsGiveTheGeneralCheck() {
+        var r = Seeded(state: 4)
+        var inputs = ["91350100M000100Y43", "91350100m000100y43", "91350100M000100Y44", "91350100M000100I43", " 91350100M000100Y43 ",
+                      "9135 0100 M000 100Y 43", "9135\t0100\r\nM000100Y43", "９１350100M000100Y43", "91350100M000100Y4", "91350100M000100Y433",
+                      "腾讯科技（深圳）有限公司", "9135010０M000100Y43", "91350100M000100Y4３", "913501 00M000100Y43中", "ﬀ", "", "\u{3000}91350100M000100Y43"]
+        let alphabet = Self.scalars("0123456789ABCDEFGHJKLMNPQRTUWXYabcxyzIOZSV \t\r\n-") + [Unicode.Scalar(0xFF11)!, Unicode.Scalar(0x3000)!, "中", "é", Unicode.Scalar(0x131)!]
+        for _ in 0..<20_000 {
+            var s = r.pick(["91350100M000100Y43", "91440300708461136T", "", "9144030070846113"])
+            for _ in 0..<r.int(4) {
+                let i = s.unicodeScalars.index(s.unicodeScalars.startIndex, offsetBy: r.int(s.unicodeScalars.count + 1))
+                s.unicodeScalars.insert(r.pick(alphabet), at: i)
+            }
+            inputs.append(s)
+            inputs.append(r.string(from: alphabet, maxLength: 20))
+        }
+        for s in inputs { XCTAssertEqual(CreditCode.check(s), CreditCode.checkGeneral(s), s) }
+    }
+
+    func testPhoneKeysOfASCIIAreTheGeneralOnes() {
+        var r = Seeded(state: 5)
+        var inputs = ["+86 138-0000-0001", "008613800000001", "8613800000001", "86138000000012", "(0571) 8888 6666", "123456", "1234567", "", "0086"]
+        let alphabet = Self.scalars("0123456789+-() 86x") + [Unicode.Scalar(0xFF11)!, "电"]
+        for _ in 0..<20_000 { inputs.append(r.string(from: alphabet, maxLength: 16)) }
+        for s in inputs { XCTAssertEqual(Identity.phoneKey(s), Identity.phoneKeyGeneral(s), s) }
+    }
+
+    func testNormalizedNamesAreTheGeneralOnes() {
+        var r = Seeded(state: 6)
+        // zh-punct: keep (the ASCII brackets are the point: both widths)
+        let alphabet = Self.scalars("腾讯科技深圳有限公司AbCz09 \t()（）.-") + [Unicode.Scalar(0x3000)!, Unicode.Scalar(0xFF21)!, "É", "é", Unicode.Scalar(0x130)!, "Σ", Unicode.Scalar(0x2028)!, Unicode.Scalar(0x301)!]
+        var inputs = ["腾讯科技（深圳）有限公司", "ACME Co. Ltd", "İstanbul", "ΟΔΟΣ", ""]
+        for _ in 0..<20_000 { inputs.append(r.string(from: alphabet, maxLength: 14)) }
+        for s in inputs { XCTAssertEqual(ChangeDraft.normalizedName(s), ChangeDraft.normalizedNameGeneral(s), s) }
+    }
+
+    func testTrimmingAndWhiteSpaceRemovalAreFoundationsAndTheCharacterFilter() {
+        var r = Seeded(state: 7)
+        let spaces = (UInt32(0)...0x3000).compactMap(Unicode.Scalar.init).filter(\.properties.isWhitespace)
+        let alphabet = spaces + Self.scalars("甲a1,") + [Unicode.Scalar(0x301)!, Unicode.Scalar(0x200B)!, Unicode.Scalar(0xFEFF)!]
+        for _ in 0..<20_000 {
+            let s = r.string(from: alphabet, maxLength: 6)
+            XCTAssertEqual(s.trimmedWhitespace, s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
+            XCTAssertEqual(s.trimmedSpaces, s.trimmingCharacters(in: .whitespaces), s.debugDescription)
+            XCTAssertEqual(s.removingWhitespaceCharacters, s.filter { !$0.isWhitespace }, s.debugDescription)
+        }
+    }
+
+    // MARK: A generated import, end to end
+
+    static func credit(_ i: Int, good: Bool = true) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let body = Array("9144030" + String(format: "%010d", i * 7919 % 10_000_000_000))
+        let sum = (0..<17).reduce(0) { $0 + alphabet.firstIndex(of: body[$1])! * CreditCode.weights[$1] }
+        let r = (31 - sum % 31) % 31
+        return String(body) + String(alphabet[good ? r : (r + 1) % 31])
+    }
+
+    func testAGeneratedImportFindsTheSameDuplicatesProblemsRecordsAndEvents() throws {
+        let n = 300
+        var lines = ["客户名称,客户等级,统一社会信用代码,联系电话,客户编号"]
+        for i in 1...n {
+            lines.append("华东\(i)科技有限公司,\(["A", "b", "C级", "重要"][i % 4]),\(i % 3 == 0 ? Self.credit(i) : ""),1380000\(String(format: "%04d", i)),K\(String(format: "%04d", i))")
+        }
+        // Line n + 2 onwards: duplicates written several ways, bad codes, +86 phones.
+        let extra = [
+            "华东5科技 有限公司,A,,,",  // n + 2: line 6's name (customer 5) with a space
+            "华东６科技有限责任公司,B,,,",  // n + 3: line 7's name, full-width digit, another legal suffix
+            "另一家公司,A,\(Self.credit(3)),,",  // n + 4: line 4's credit code
+            "新公司丙,A,,+86 138-0000-0007,",  // n + 5: line 8's phone with +86
+            "坏代码公司,A,\(Self.credit(1000, good: false)),,",  // n + 6: wrong check character
+            "短代码公司,A,12345,,",  // n + 7: not a credit code
+            "科学计数公司,A,,1.38E+10,",  // n + 8: a phone Excel shortened
+            "全新公司丁,D,\(Self.credit(1001)),0086 13912345678,",  // n + 9: new
+        ]
+        lines += extra
+        let f = try ImportFixture()
+        let csv = Data(("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n").utf8)
+        let before = try f.bytes()
+        let refused = try f.importing(csv, name: "客户.csv")  // all or nothing: refused
+        XCTAssertFalse(refused.canCommit)
+        XCTAssertEqual(try f.bytes(), before, "a refused import leaves the archive byte-identical")
+        XCTAssertEqual(refused.problems.map(\.line), [n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8].sorted())
+        let byLine = Dictionary(grouping: refused.problems, by: \.line).mapValues { $0.map(\.reason) }
+        XCTAssertEqual(byLine[n + 2], ["the same customer as line 6 of this file (same name)"])
+        XCTAssertEqual(byLine[n + 3], ["the same customer as line 7 of this file (same name)"])
+        XCTAssertEqual(byLine[n + 4], ["the same customer as line 4 of this file (same credit code)"])
+        XCTAssertEqual(byLine[n + 5], ["the same customer as line 8 of this file (same phone)"])
+        let expected: Character = { if case .wrongCheckDigit(let e) = CreditCode.check(Self.credit(1000, good: false)) { return e }; return "?" }()
+        XCTAssertEqual(byLine[n + 6], ["the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake"])
+        XCTAssertEqual(byLine[n + 7], ["not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)"])
+        XCTAssertEqual(byLine[n + 8], ["1.38E+10 is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again"])
+        XCTAssertEqual(refused.counts[.customers]?.new, n + 1)
+        XCTAssertEqual(refused.counts[.customers]?.refused, 7)
+        XCTAssertEqual(refused.duplicatesRefused, 4)
+        let skipped = try f.importing(csv, name: "客户.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(skipped.counts[.customers]?.duplicate, 4)
+        XCTAssertEqual(skipped.counts[.customers]?.refused, 3)
+
+        // The valid rows, committed: one create per customer (with its grade), no more.
+        let committed = try f.importing(csv, name: "客户.csv") { $0.onlyValid = true }
+        XCTAssertEqual(committed.plan?.events.count, n + 1)
+        XCTAssertEqual(committed.plan?.events.allSatisfy { $0.operation == .create && $0.kind == .customer }, true)
+        do {  // (the archive is closed again before the next import opens it)
+        let a = try f.open()
+        XCTAssertEqual(a.state.count(.customer), n + 1)
+        let c9 = try a.resolve(.customer, "华东9科技有限公司")
+        XCTAssertEqual(c9["phone"]?.text, "13800000009")
+        XCTAssertEqual(c9["grade"]?.text, "B")
+        XCTAssertEqual(c9["creditCode"]?.text, Self.credit(9))
+        XCTAssertEqual(c9["code"]?.text, "K0009")
+        XCTAssertEqual(try a.resolve(.customer, "华东4科技有限公司")["grade"]?.text, "A")
+        XCTAssertEqual(try a.resolve(.customer, "全新公司丁")["phone"]?.text, "0086 13912345678")
+        }
+
+        // The contact log names its customers by full name, by name without the legal suffix,
+        // by code (any case) and by credit code; a name that is no customer and a time that is
+        // no time are refused with their line.
+        var log = ["日期,客户,方式,跟进内容"]
+        var expectedCustomer: [String] = []
+        for i in 1...n {
+            let (who, name): (String, String) = {
+                switch i % 5 {
+                case 0: return ("华东\(i)科技有限公司", "华东\(i)科技有限公司")
+                case 1: return ("华东\(i)科技", "华东\(i)科技有限公司")
+                case 2: return ("k\(String(format: "%04d", i))", "华东\(i)科技有限公司")
+                case 3: return ("K\(String(format: "%04d", i))", "华东\(i)科技有限公司")
+                default: return (Self.credit(3 * (i / 3 + 1)), "华东\(3 * (i / 3 + 1))科技有限公司")
+                }
+            }()
+            log.append("2026-06-\(String(format: "%02d", i % 28 + 1)) 10:\(String(format: "%02d", i % 60)),\(who),\(["电话", "拜访", "微信", "visit"][i % 4]),第\(i)次 跟进")
+            expectedCustomer.append(name)
+        }
+        log.append("2026-06-01 10:00,不存在的公司,电话,无")  // line n + 2
+        log.append("2026-06-03 25:00,华东1科技有限公司,电话,无")  // line n + 3
+        let logCSV = Data((log.joined(separator: "\n") + "\n").utf8)
+        let logRefused = try f.importing(logCSV, name: "跟进.csv", commit: false)
+        XCTAssertEqual(logRefused.problems.map(\.line), [n + 2, n + 3])
+        XCTAssertEqual(logRefused.problems.map(\.reason), [
+            "no customer 不存在的公司 in this file or in the archive; give the customer's full name, code or credit code",
+            "2026-06-03 25:00 is not a date and time; write 2026-03-05 14:30 or 2026-03-05",
+        ])
+        XCTAssertEqual(logRefused.counts[.log]?.new, n)
+        let logged = try f.importing(logCSV, name: "跟进.csv") { $0.onlyValid = true }
+        let events = try XCTUnwrap(logged.plan?.events)
+        XCTAssertEqual(events.filter { $0.kind == .activity && $0.operation == .create }.count, n)
+        XCTAssertTrue(events.allSatisfy { ($0.kind == .activity && $0.operation == .create) || ($0.kind == .customer && $0.operation == .update) })
+        do {
+        let b = try f.open()
+        try b.loadContactLog()
+        let entries = b.state.all(.activity)
+        XCTAssertEqual(entries.count, n)
+        for (i, entry) in entries.enumerated() {
+            let customer = try XCTUnwrap(entry["customer"]?.ref.flatMap { b.state.entity(.customer, $0) })
+            XCTAssertEqual(customer["name"]?.text, expectedCustomer[i], "entry \(i + 1)")
+            XCTAssertEqual(entry["summary"]?.text, "第\(i + 1)次 跟进")
+            XCTAssertEqual(entry["type"]?.text, ["call", "visit", "im", "visit"][(i + 1) % 4])
+        }
+        // Each customer's last contact is its latest entry.
+        var latest: [UInt64: Int64] = [:]
+        for e in entries { latest[e["customer"]!.ref!] = max(latest[e["customer"]!.ref!] ?? .min, e["at"]!.int!) }
+        for (id, at) in latest { XCTAssertEqual(b.state.entity(.customer, id)?["lastContactAt"]?.int, at) }
+        }
+        // Importing the same log again finds every entry a duplicate of the archive's.
+        let again = try f.importing(logCSV, name: "跟进.csv", commit: false)
+        XCTAssertEqual(again.duplicatesRefused, n)
+        XCTAssertTrue(again.problems.contains { $0.reason == "already in the archive's contact log (same customer, time and content)" })
+    }
+}
