@@ -37,17 +37,21 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
     let keys = try identities.loadRequired()
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
     warnIfHeaderAltered(opened, path: path)
-    if let signature = opened.signatureProblem {
-        // FORMAT.md §7 step 8: not refused; the keyless checks are reported.
-        Terminal.stderr(Terminal.red(L("WARNING: the owner signature of \(path) is INVALID: \(signature.en). Someone holding the data key changed the archive: what follows may not be what the owner wrote. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner and the department's administrator.",
-                                       "警告：\(path) 的所有者签名无效：\(signature.zh)。有人利用数据密钥改动了档案，下面显示的内容可能并非所有者本人所写。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人和部门管理员。").text) + "\n")
-    }
+    warnIfSignatureInvalid(opened, path: path)
     if let backup = opened.repairBackup {
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存，已先删除（备份：\(backup)）。\n").text)
     }
     tellAuditLog(opened)
     return opened
+}
+
+/// FORMAT.md §7 step 8: a manager's open is not refused; the keyless owner-signature checks are
+/// reported before anything is shown.
+private func warnIfSignatureInvalid(_ opened: EscrowAccess.Opened, path: String) {
+    guard let signature = opened.signatureProblem else { return }
+    Terminal.stderr(Terminal.red(L("WARNING: the owner signature of \(path) is INVALID: \(signature.en). Someone holding the data key changed the archive: what follows may not be what the owner wrote. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner and the department's administrator.",
+                                   "警告：\(path) 的所有者签名无效：\(signature.zh)。有人利用数据密钥改动了档案，下面显示的内容可能并非所有者本人所写。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人和部门管理员。").text) + "\n")
 }
 
 /// FORMAT.md §7 step 4 (issue 13, finding 6): opened from the other copy because the current one
@@ -117,6 +121,7 @@ struct EscrowOpen: VaultCommand {
             }
             opened = kept
             warnIfHeaderAltered(kept, path: archive)
+            warnIfSignatureInvalid(kept, path: archive)
             tellAuditLog(kept)
         } else {
             // --keep beyond the limits is refused before the archive is opened (and checked again
