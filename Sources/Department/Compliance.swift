@@ -197,13 +197,15 @@ public struct ComplianceReport: Codable, Sendable {
                 continue
             }
             let inspection: ArchiveInspection
+            // One open file for the whole row (DEPARTMENT.md §6): header, audit, signature, full check.
+            let file: DepartmentScan.OpenArchive
             do {
-                guard let opened = try DepartmentScan.inspect(path: path) else {
+                guard let opened = try DepartmentScan.open(path: path) else {
                     rows.append(Row(archive: prefix + name, problem: "foreign: not a regular file (not opened)", nonCompliant: false))
                     summary.foreign += 1
                     continue
                 }
-                inspection = opened
+                (file, inspection) = (opened, opened.inspection)
             } catch let e as VaultError {
                 let foreign = e.code == .notAnArchive
                 rows.append(Row(archive: prefix + name, problem: (foreign ? "foreign: " : "unreadable: ") + e.reason, nonCompliant: !foreign))
@@ -258,10 +260,8 @@ public struct ComplianceReport: Codable, Sendable {
             }
             // DEPARTMENT.md §7.4: the department's audit log against this archive.
             if let registry, prefix == "archives/" {
-                let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
-                if fd >= 0 {
-                    let audit = ArchiveAudit.check(layout: Layout(directory), archiveID: id, header: h, file: fd, registry: registry)
-                    close(fd)
+                do {
+                    let audit = ArchiveAudit.check(layout: Layout(directory), archiveID: id, header: h, file: file.fd, registry: registry)
                     row.escrowUsesLogged = audit.logged
                     row.auditLog = audit.word
                     problems += audit.problems
@@ -277,7 +277,7 @@ public struct ComplianceReport: Codable, Sendable {
                 }
             }
             // The owner signature, no key (FORMAT.md §5.6 checks 1–5; DEPARTMENT.md §6).
-            let verdict = OwnerSignatureVerdict.judge(path: path, header: h, person: enrolled[prefix + name])
+            let verdict = OwnerSignatureVerdict.judge(file, path: path, person: enrolled[prefix + name])
             row.signature = verdict.value
             summary.signature[verdict.value, default: 0] += 1
             // Without a registered salesperson for the file there is nothing to enroll into: `not
@@ -293,7 +293,7 @@ public struct ComplianceReport: Codable, Sendable {
             }
             if !identities.isEmpty {
                 // The full check (FORMAT.md §7.1, DEPARTMENT.md §6): both copies, size, every record.
-                let check = FullCheckText.run(path: path, identities: identities)
+                let check = FullCheckText.run(open: file.fd, path: path, identities: identities)
                 row.verified = check.word
                 // A failure (evidence: exit 4), or an archive that could not be checked: in use by
                 // its owner, unreadable, too few keys for a k-of-n archive (non-compliant, exit 9).
@@ -359,9 +359,18 @@ public enum OwnerSignatureVerdict {
         do { check = try RecordDigest.check(path: "/dev/fd/\(fd)", readBody: true, locked: false) } catch {
             return ("INVALID", "owner signature INVALID: the records could not be read (\(error))".replacingOccurrences(of: "/dev/fd/\(fd)", with: path))
         }
+        return verdict(check, header: header, person: person)
+    }
+
+    /// The verdict of a keyless check against the registry's enrolled key.
+    static func verdict(_ check: RecordDigest.Check, header: ArchiveHeader, person: Registry.Salesperson?) -> (value: String, problem: String?) {
         let enrolledKey = person?.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
         switch check {
         case .unsigned:
+            // FORMAT.md §5.6: unsigned, no reset pending, and a key enrolled: stripped.
+            if let stripped = strippedProblem(header, person: person) {
+                return ("INVALID", "owner signature INVALID: \(stripped): changed by someone holding the data key (e.g. through escrow), or an old copy put back")
+            }
             return ("unsigned", "unsigned: no owner signature (written by an earlier version, or after an escrow reset until the owner's new password)"
                     + (enrolledKey == nil ? "" : "; \(person!.name) has an enrolled key"))
         case .invalid(let why):

@@ -1,5 +1,6 @@
 import Foundation
 import VaultCrypto
+import SalesArchive
 import VaultFormat
 
 /// Enrollment of owner keys (DEPARTMENT.md §3.8): the owner's tool leaves a request in the
@@ -80,6 +81,51 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
     /// The pending request of `name`, if any.
     public static func pending(_ layout: Layout, name: String) -> EnrollmentRequest? {
         try? load(path: path(layout, name: name))
+    }
+
+    /// The checks `dept enroll` makes before anything is shown (DEPARTMENT.md §3.8): every field
+    /// free of control and invisible characters; `archiveId` 32 lowercase hex digits, equal to the
+    /// id of the salesperson's archive in the department (`registry` gives its path); the key a
+    /// strong owner key, equal to the key that validly signs that archive's header now (keyless
+    /// checks of FORMAT.md §5.6 from record 0); `requestedAt` an RFC 3339 UTC time.
+    /// Returns the key enrolled before, if any (the request replaces it).
+    @discardableResult
+    public func validate(layout: Layout, registry: Registry) throws -> [UInt8]? {
+        for (field, value) in [("name", name), ("archiveId", archiveId), ("signingKey", signingKey), ("requestedAt", requestedAt)] {
+            guard !value.unicodeScalars.contains(where: { FieldFormat.isTerminalUnsafe($0) || $0 == "\t" || $0 == "\n" }) else {
+                throw DepartmentError(.malformed, "the enrollment request of \(name.debugDescription) has control or invisible characters in \(field): refused",
+                                      zh: "登记申请（\(name.debugDescription)）的 \(field) 字段含有控制字符或不可见字符，已拒绝")
+            }
+        }
+        let key = try key()
+        guard archiveId.count == 2 * FormatV1.archiveIDSize, archiveId.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
+            throw DepartmentError(.malformed, "the enrollment request of \(name) has no valid archive id (32 lowercase hex digits): refused",
+                                  zh: "\(name) 的登记申请中档案编号格式不对（应为 32 位小写十六进制数字），已拒绝")
+        }
+        guard requestedAt.count == 20, let t = ISO8601DateFormatter().date(from: requestedAt), Registry.timestamp(Int64(t.timeIntervalSince1970)) == requestedAt else {
+            throw DepartmentError(.malformed, "the enrollment request of \(name) has no valid time (requestedAt, e.g. 2026-01-08T09:00:00Z): refused",
+                                  zh: "\(name) 的登记申请中申请时间格式不对（requestedAt，例如 2026-01-08T09:00:00Z），已拒绝")
+        }
+        guard let person = registry.salespeople.first(where: { $0.name == name }) else {
+            throw DepartmentError(.notFound, "\(name) is not a salesperson of this department", zh: "\(name) 不是本部门的销售人员")
+        }
+        let archive = layout.root + "/" + person.archive
+        let inspection: ArchiveInspection
+        do {
+            guard let opened = try DepartmentScan.open(path: archive) else { throw VaultError(.notAnArchive, "\(archive) is not a regular file") }
+            inspection = opened.inspection
+            guard inspection.prefix.archiveIDHex == archiveId else {
+                throw DepartmentError(.invalid, "the request names archive \(archiveId), but \(person.archive) is archive \(inspection.prefix.archiveIDHex): refused (a request must come from \(name)'s own archive)",
+                                      zh: "申请中的档案编号为 \(archiveId)，而 \(person.archive) 的档案编号是 \(inspection.prefix.archiveIDHex)，已拒绝（申请必须来自 \(name) 本人的档案）")
+            }
+            guard case .valid(let signing) = try RecordDigest.check(inspection.header, prefix: inspection.prefix, bodyAt: opened.name), signing == key else {
+                throw DepartmentError(.invalid, "the request's key \(KeyFile.fingerprint(key)) is not the key that validly signs \(person.archive) now: refused (the owner's tool writes the request after signing the archive; ask \(name) to unlock it once)",
+                                      zh: "申请中的密钥 \(KeyFile.fingerprint(key)) 不是当前有效签署 \(person.archive) 的密钥，已拒绝（所有者的软件会在签署档案后生成申请；请 \(name) 先解锁一次档案）")
+            }
+        } catch let e as VaultError {
+            throw DepartmentError(.invalid, "\(person.archive) cannot be read to check the request (\(e.reason)): refused", zh: "无法读取 \(person.archive) 以核对登记申请（\(e.reason)），已拒绝")
+        }
+        return person.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
     }
 
     /// Records the request's key for its salesperson in the registry (a `Registry.change` edit).

@@ -23,6 +23,9 @@ public enum EscrowAccess {
         /// Where the header copy that failed authentication was kept before the use rewrote both
         /// copies (FORMAT.md §7 step 4, DEPARTMENT.md §4); nil when both copies were authentic.
         public var alteredCopyKept: String? = nil
+        /// The keyless owner-signature checks failed (FORMAT.md §5.6, §7 step 8: a manager's
+        /// open is not refused, the failure is reported): what is wrong, English and Chinese.
+        public var signatureProblem: (en: String, zh: String)? = nil
     }
 
     /// Keeps the bytes of the header copy `name` ("A" or "B") that failed authentication in a
@@ -101,6 +104,14 @@ public enum EscrowAccess {
     private static func recordUse(_ vault: Vault, path: String, action: String, now: Int64, signers: [Curve25519.Signing.PrivateKey],
                                   departmentOverride: String?) throws -> Opened {
         let holders = vault.openedThroughEscrow ?? []
+        // FORMAT.md §7 step 8: the keyless checks, before the use's own record is appended.
+        var signatureProblem: (en: String, zh: String)?
+        let registry = try? ArchiveDepartment.registry(forArchive: path, header: vault.header, override: departmentOverride)
+        if let stripped = OwnerSignatureVerdict.strippedProblem(path: path, header: vault.header, registry: registry ?? nil, departmentOverride: departmentOverride) {
+            signatureProblem = stripped
+        } else if case .invalid(let why) = try vault.keylessOwnerSignatureCheck() {
+            signatureProblem = (why, OwnerSignatureVerdict.chinese(why))
+        }
         // Honest use: a manager the department removed is refused by this tool (their key still
         // opens old copies, THREAT-MODEL §7; that is what rekey is for).
         if let registry = try? ArchiveDepartment.registry(forArchive: path, header: vault.header, override: departmentOverride) {
@@ -157,7 +168,7 @@ public enum EscrowAccess {
                                       zh: "无法写入部门审计日志（\(reason.1)）；未显示任何内容，也未打开或重置。此次托管使用的记录已留在档案中（档案所有人会看到），其他均未更改。请联系管理员修复审计文件夹（或清理磁盘空间）后重试")
             }
         }
-        return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath, alteredCopyKept: kept)
+        return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath, alteredCopyKept: kept, signatureProblem: signatureProblem)
     }
 
     /// The use just recorded (the archive's last record) as signed lines of the audit log.

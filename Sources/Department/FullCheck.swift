@@ -39,6 +39,11 @@ public enum FullCheckText {
         public var failed: Bool { problem != nil && unchecked == nil }
         /// The check could not run (not found, unreadable, in use, not a regular file, too few keys).
         public var couldNotCheck: Bool { unchecked != nil }
+        /// The keyless owner-signature checks (FORMAT.md §5.6 checks 1–5, and "stripped" when
+        /// the caller gave the enrolled salesperson) failed: what is wrong, English and Chinese.
+        /// Evidence of tampering (exit 4) for `escrow verify`; compliance reports it in its own
+        /// `signature` column.
+        public var signatureProblem: (en: String, zh: String)? = nil
     }
 
     /// Runs the check on the regular file at `path`, opened without blocking (a FIFO must not
@@ -47,24 +52,12 @@ public enum FullCheckText {
     /// under archives/ is listed as foreign, never opened). Each given key's own share is checked
     /// first (FORMAT.md §5.2 scheme 3): an inconsistent one is named; fewer holders than k are
     /// "too few keys", not a forgery.
-    public static func run(path: String, identities: [Curve25519.KeyAgreement.PrivateKey], followLinks: Bool = false) -> Result {
-        func unchecked(_ e: VaultError) -> Result {
-            let word = e.code == .busy ? "in use" : "unreadable"
-            var en = "", zh = ""
-            switch e.code {
-            case .busy:
-                en = "in use: the owner has it open (another SalesVault process holds it); run the check again when the owner has closed it"
-                zh = "正在使用：所有人正打开着该档案（另一个 SalesVault 进程正在使用）；请在所有人关闭后重新校验"
-            case .notFound: (en, zh) = ("cannot open: no such file", "无法打开：文件不存在")
-            case .permissionDenied: (en, zh) = ("cannot open: permission denied", "无法打开：没有权限")
-            case .notAnArchive where e.reason.hasSuffix(" is a folder"): (en, zh) = ("not an archive: a folder", "不是档案：这是文件夹")
-            case .notAnArchive: (en, zh) = ("not an archive (not a regular file)", "不是档案（不是普通文件）")
-            default: (en, zh) = ("cannot read: \(e.reason)", "无法读取：\(e.reason)")
-            }
-            return Result(word: word, problem: en, problemZH: zh, check: nil, unchecked: .file(e))
-        }
+    /// `person`: the registered salesperson of the archive, for the "stripped" rule.
+    public static func run(path: String, identities: [Curve25519.KeyAgreement.PrivateKey], followLinks: Bool = false,
+                           person: Registry.Salesperson? = nil) -> Result {
         let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW) | O_CLOEXEC)
         guard fd >= 0 else {
+            func unchecked(_ e: VaultError) -> Result { Self.unchecked(e) }
             let code = errno
             switch code {
             case ENOENT: return unchecked(VaultError(.notFound, "\(path): no such file"))
@@ -74,6 +67,46 @@ public enum FullCheckText {
             }
         }
         defer { close(fd) }
+        var result = run(open: fd, path: path, identities: identities)
+        guard result.unchecked == nil, let inspection = try? ArchiveInspection.inspect(path: "/dev/fd/\(fd)", locked: false) else { return result }
+        // FORMAT.md §7 step 8, §7.1: the keyless owner-signature checks, from the same descriptor.
+        if let stripped = OwnerSignatureVerdict.strippedProblem(inspection.header, person: person),
+           let zh = OwnerSignatureVerdict.strippedProblemZH(inspection.header, person: person) {
+            result.signatureProblem = (stripped, zh)
+        } else {
+            switch try? RecordDigest.check(inspection.header, prefix: inspection.prefix, bodyAt: "/dev/fd/\(fd)") {
+            case .invalid(let why)?: result.signatureProblem = (why, OwnerSignatureVerdict.chinese(why))
+            case .valid(let key)?:
+                // DEPARTMENT.md §6: against the key the registry enrolled, as compliance does.
+                if let person, let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), enrolled != key {
+                    result.signatureProblem = ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))); after an escrow reset the owner's new key must be enrolled again",
+                                               "签名密钥为 \(KeyFile.fingerprint(key))，不是 \(person.name) 已登记的密钥（\(KeyFile.fingerprint(enrolled))）；托管重置后，所有者的新密钥须重新登记")
+                }
+            default: break
+            }
+        }
+        return result
+    }
+
+    static func unchecked(_ e: VaultError) -> Result {
+        let word = e.code == .busy ? "in use" : "unreadable"
+        var en = "", zh = ""
+        switch e.code {
+        case .busy:
+            en = "in use: the owner has it open (another SalesVault process holds it); run the check again when the owner has closed it"
+            zh = "正在使用：所有人正打开着该档案（另一个 SalesVault 进程正在使用）；请在所有人关闭后重新校验"
+        case .notFound: (en, zh) = ("cannot open: no such file", "无法打开：文件不存在")
+        case .permissionDenied: (en, zh) = ("cannot open: permission denied", "无法打开：没有权限")
+        case .notAnArchive where e.reason.hasSuffix(" is a folder"): (en, zh) = ("not an archive: a folder", "不是档案：这是文件夹")
+        case .notAnArchive: (en, zh) = ("not an archive (not a regular file)", "不是档案（不是普通文件）")
+        default: (en, zh) = ("cannot read: \(e.reason)", "无法读取：\(e.reason)")
+        }
+        return Result(word: word, problem: en, problemZH: zh, check: nil, unchecked: .file(e))
+    }
+
+    /// The full check through a descriptor already open (the compliance check reads every column
+    /// of a row from one open file, DEPARTMENT.md §6); `path` names it in messages.
+    public static func run(open fd: Int32, path: String, identities: [Curve25519.KeyAgreement.PrivateKey]) -> Result {
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             return unchecked(VaultError(.notAnArchive, (st.st_mode & S_IFMT) == S_IFDIR ? "\(path) is a folder" : "\(path) is not a regular file"))

@@ -62,6 +62,23 @@ public struct UnlockReview: Sendable {
         public let resetAt: Int64
     }
 
+    /// The archive is unsigned, no escrow reset is pending, and the department enrolled the
+    /// owner's key: its owner signature was removed (FORMAT.md §5.6). Refused before anything
+    /// is written, so that it is never signed with a new key (§8.8).
+    public struct StrippedSignature: Error, Sendable {
+        public let en: String
+        public let zh: String
+    }
+
+    /// Throws `StrippedSignature` for an owner's open of a stripped archive (the registry given,
+    /// or the department's, loaded here).
+    public static func refuseStripped(_ vault: Vault, path: String, registry: Registry?, departmentOverride: String?) throws {
+        guard vault.openedThroughEscrow == nil,
+              let why = OwnerSignatureVerdict.strippedProblem(path: path, header: vault.header, registry: registry, departmentOverride: departmentOverride)
+        else { return }
+        throw StrippedSignature(en: why.en, zh: why.zh)
+    }
+
     /// What the owner answered when shown the managers a registry removes (DEPARTMENT.md §4):
     /// a removal is applied only on `.apply`.
     public enum RemovalAnswer: Sendable {
@@ -97,6 +114,8 @@ public struct UnlockReview: Sendable {
                 notices.append(.registryRefused(error))
             }
         }
+        // FORMAT.md §5.6, §8.8: a stripped archive is refused before any write could sign it.
+        try refuseStripped(vault, path: path, registry: registry, departmentOverride: departmentOverride)
         if let registry, h.department != nil { notices += try syncEscrow(vault, registry: registry, confirmRemoval: confirmRemoval) }
         if let uses = vault.header.escrowUses { notices.append(.escrowUses(count: Int(uses.unacknowledged), lastAt: uses.lastUseAt)) }
         // DEPARTMENT.md §7.4: every signed use in the department's log must be in the archive.

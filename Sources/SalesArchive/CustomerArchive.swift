@@ -30,8 +30,12 @@ public final class CustomerArchive {
         recordsAtOpen = vault.header.recordCount
         var snapshot = SnapshotSize()
         let signedCount = vault.ownerSignedRecordCount
-        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), onlyKind: nil, snapshot: &snapshot, signedCount: signedCount)
-        if signedCount != nil { vault.acceptRecordsAfterSignature() }
+        let tail = TailIDs()
+        state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), onlyKind: nil, snapshot: &snapshot, signedCount: signedCount, tail: tail)
+        if let signedCount {
+            try Self.checkTailIDs(tail.ids, signedCount: signedCount, firstID: tail.firstID)
+            vault.acceptRecordsAfterSignature()
+        }
         try state.checkComplete()
         snapshotSize = snapshot
         firstSessionID = state.nextID
@@ -45,7 +49,7 @@ public final class CustomerArchive {
     /// reads from the first record, skipping snapshots.
     private static func replay(
         _ vault: Vault, records: UInt64, into start: ArchiveState, onlyKind: EntityKind?, snapshot: inout SnapshotSize,
-        signedCount: UInt64? = nil
+        signedCount: UInt64? = nil, tail: TailIDs? = nil
     ) throws -> ArchiveState {
         var state = start
         var window: [[UInt8]] = []
@@ -60,7 +64,16 @@ public final class CustomerArchive {
         let overhead = FormatV1.recordOverhead
         try vault.forEachRecord(from: checkpoint ?? 0) { index, payload in
             guard index < records else { return }
-            if let signedCount, index >= signedCount { try Self.requireEscrowUse(payload, index: index) }
+            if let signedCount, index >= signedCount {
+                if index == signedCount, let tail, partsLeft == 0 {
+                    // The ids given before the first escrow use: everything before it applied.
+                    if !window.isEmpty { try state.apply(encoded: window, deferring: deferring, onlyKind: onlyKind) }
+                    window.removeAll(keepingCapacity: true)
+                    windowBytes = 0
+                    tail.firstID = state.nextID
+                }
+                tail?.ids.append(try Self.requireEscrowUse(payload, index: index))
+            }
             if let checkpoint, index == checkpoint {
                 let m = try Snapshot.decodeMeta(payload)
                 guard m.covers == index else { throw ArchiveError(.corruptRecord, "the snapshot at record \(index) says it starts at \(m.covers)", zh: "档案数据有误：第 \(index) 条记录处的快照标注的位置是第 \(m.covers) 条，二者不符") }
@@ -295,7 +308,12 @@ extension CustomerArchive {
     /// FORMAT.md §5.6, RECORDS.md §4: a record after the owner's signed count can only be a
     /// manager's escrow-use record (origin 3, creating one escrow-use entity); anything else was
     /// written by someone holding the data key.
-    static func requireEscrowUse(_ payload: [UInt8], index: UInt64) throws {
+    /// One record after the owner's signature (FORMAT.md §5.6, RECORDS.md §4): a batch of origin
+    /// `escrow` creating one escrow-use entity with an id in range, setting only `action`,
+    /// `managers` and `fingerprints` (text; never `acknowledgedAt`, which only the owner sets,
+    /// nor any other field). Returns the id.
+    @discardableResult
+    static func requireEscrowUse(_ payload: [UInt8], index: UInt64) throws -> UInt64 {
         let batch = try? BatchCodec.decode(payload)
         guard let batch, batch.origin == .escrow, batch.events.count == 1,
               batch.events[0].operation == .create, batch.events[0].kind == .escrowUse
@@ -303,6 +321,45 @@ extension CustomerArchive {
             throw ArchiveError(.corruptRecord,
                 "record \(index) comes after the owner's signature and is not an escrow-use record: it was written by someone holding the data key (e.g. through escrow)",
                 zh: "第 \(index) 条记录位于所有者签名之后，却不是托管访问记录：有人利用数据密钥（例如通过托管）写入了它")
+        }
+        let event = batch.events[0]
+        guard event.id >= 1, event.id <= ArchiveState.maxEntityID else {
+            throw ArchiveError(.corruptRecord,
+                "record \(index) comes after the owner's signature and gives its escrow use the id \(event.id), out of range: it was written by someone holding the data key (e.g. through escrow)",
+                zh: "第 \(index) 条记录位于所有者签名之后，其托管访问记录的编号 \(event.id) 超出范围：有人利用数据密钥（例如通过托管）写入了它")
+        }
+        let fields = event.changes.map(\.field)
+        let onlyText = event.changes.allSatisfy { c in
+            if c.old == nil, case .text? = c.new { return true } else { return false }
+        }
+        guard Set(fields).count == fields.count, fields.allSatisfy({ (1...3).contains($0) }), onlyText else {
+            throw ArchiveError(.corruptRecord,
+                "record \(index) comes after the owner's signature and sets fields an escrow use may not set (only action, managers and fingerprints, as text; \"seen by the owner\" is the owner's): it was written by someone holding the data key (e.g. through escrow)",
+                zh: "第 \(index) 条记录位于所有者签名之后，却设置了托管访问记录不能设置的字段（只能有操作、经理、密钥指纹三项文字；“所有人已知悉”只能由所有人本人设置）：有人利用数据密钥（例如通过托管）写入了它")
+        }
+        return event.id
+    }
+
+    /// The ids of the escrow uses after the signed count, collected while replaying.
+    final class TailIDs {
+        var ids: [UInt64] = []
+        /// `nextID` once every record before the first escrow use was applied.
+        var firstID: UInt64 = 1
+    }
+
+    /// Each escrow use after the owner's signature creates a new id, as the manager's tool does
+    /// (`nextID` at its time, RECORDS.md §3): the tail's ids are `firstID`, `firstID` + 1, …, the
+    /// next ids after every record before them, so none reuses an id of a customer, contact,
+    /// log entry…
+    static func checkTailIDs(_ ids: [UInt64], signedCount: UInt64, firstID: UInt64) throws {
+        for (i, id) in ids.enumerated() {
+            let (expected, overflow) = firstID.addingReportingOverflow(UInt64(i))
+            guard !overflow, id == expected else {
+                let index = signedCount + UInt64(i)
+                throw ArchiveError(.corruptRecord,
+                    "record \(index) comes after the owner's signature and gives its escrow use the id \(id), which is not a new id (already used, or out of order): it was written by someone holding the data key (e.g. through escrow)",
+                    zh: "第 \(index) 条记录位于所有者签名之后，其托管访问记录的编号 \(id) 不是新编号（已被使用或顺序不对）：有人利用数据密钥（例如通过托管）写入了它")
+            }
         }
     }
 
@@ -329,7 +386,8 @@ extension CustomerArchive {
     public static func checkRecordsAfterSignature(_ vault: Vault) throws {
         guard let signed = vault.ownerSignedRecordCount else { return }
         try vault.forEachRecord(from: signed) { index, payload in try requireEscrowUse(payload, index: index) }
-        vault.acceptRecordsAfterSignature()
+        // The ids need the whole state (RECORDS.md §3): opening it checks them and accepts.
+        _ = try CustomerArchive(vault: vault)
     }
 }
 

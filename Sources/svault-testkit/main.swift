@@ -88,6 +88,8 @@ struct Scenario {
     var inconsistent: [Int] = []
     var signature: String?
     var ownerKey: String?
+    /// The owner key the department's registry enrolled (FORMAT.md §10 `enrolled-key:`).
+    var enrolledKey: String?
 }
 
 /// The owner key (FORMAT.md §5.6) of an archive's current header copy, read without a key.
@@ -269,6 +271,13 @@ try add("owner_record_rewritten", "owner signature invalid",
 try add("owner_slot_changed", "owner signature invalid",
         "the first escrow slot removed by a data-key holder, header re-MAC'd: the signature no longer covers the slot list",
         try asDataKeyHolder(signedBase) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.slots.remove(at: 1) } }, signature: "keyless")
+// FORMAT.md §4.2 "stripped": both owner fields removed by a data-key holder, no reset flag, while
+// the department enrolled the owner's key (`enrolled-key:`): invalid, never "unsigned".
+let strippedKey = ownerKey(signedBase)
+try add("owner_stripped", "owner signature invalid",
+        "0x12 and 0x13 removed by a data-key holder (no mustChangePassword), header re-MAC'd, while the registry enrolled the owner key given as enrolled-key: every MAC verifies and the archive looks unsigned, but it is stripped",
+        try asDataKeyHolder(signedBase) { try $0.rewriteHeaderAsDataKeyHolder { h in h.ownerSecrets = nil; h.ownerSignature = nil } }, signature: "stripped")
+scenarios[scenarios.count - 1].enrolledKey = strippedKey
 // Every field this version added at once (FORMAT.md §4.2 0x10–0x13): verifiable 2-of-3 escrow
 // (0x11), the password changed twice by the owner (0x10 = 2; owner secrets 0x12 re-sealed each
 // time), owner-signed (0x13), then one escrow use appended by a manager.
@@ -290,6 +299,7 @@ for s in scenarios {
     if !s.inconsistent.isEmpty { text += "inconsistent: \(s.inconsistent.map(String.init).joined(separator: " "))\n" }
     if let signature = s.signature { text += "signature: \(signature)\n" }
     if let key = s.ownerKey { text += "owner-key: \(key)\n" }
+    if let key = s.enrolledKey { text += "enrolled-key: \(key)\n" }
     text += "\n"
     var data = Data(text.utf8)
     data.append(contentsOf: s.bytes)

@@ -178,3 +178,23 @@ final class SnapshotTests: XCTestCase {
         for n in 0..<parts[0].count { XCTAssertThrowsError(try Snapshot.decodeMeta(Array(parts[0].prefix(n)))) }
     }
 }
+
+/// Hostile entity ids (FORMAT.md §5.6, RECORDS.md §3): no arithmetic trap, a clear refusal.
+final class EntityIDBoundTests: XCTestCase {
+    func testNextIDSaturatesAndCreatingAboveTheBoundIsRefused() throws {
+        var state = ArchiveState()
+        let hostile = ChangeBatch(at: 1, actor: "x", events: [ChangeEvent(.create, .customer, UInt64.max, [FieldChange(field: 1, old: nil, new: .text("A"))])])
+        XCTAssertThrowsError(try state.check(hostile)) { XCTAssertTrue("\($0)".contains("no more ids"), "\($0)") }
+        try state.apply(hostile)  // a record already in an (unsigned) archive: applied, no trap
+        XCTAssertEqual(state.nextID, UInt64.max)
+        let next = ChangeBatch(at: 2, actor: "x", events: [ChangeEvent(.create, .customer, state.nextID, [FieldChange(field: 1, old: nil, new: .text("B"))])])
+        XCTAssertThrowsError(try state.check(next))
+    }
+
+    func testTheEscrowUsesAfterTheSignatureMustTakeTheNextIds() throws {
+        XCTAssertNoThrow(try CustomerArchive.checkTailIDs([7, 8], signedCount: 3, firstID: 7))
+        XCTAssertThrowsError(try CustomerArchive.checkTailIDs([6], signedCount: 3, firstID: 7), "an id already used")
+        XCTAssertThrowsError(try CustomerArchive.checkTailIDs([7, 9], signedCount: 3, firstID: 7), "out of order")
+        XCTAssertThrowsError(try CustomerArchive.checkTailIDs([UInt64.max], signedCount: 3, firstID: UInt64.max - 1))
+    }
+}

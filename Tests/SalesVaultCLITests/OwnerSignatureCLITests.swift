@@ -1,5 +1,6 @@
 import Department
 import Foundation
+import SalesArchive
 import VaultCrypto
 import VaultFormat
 import XCTest
@@ -111,6 +112,7 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         let passwd = try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"])
         XCTAssertTrue(passwd.stderr.contains("now has your signing key"), passwd.stderr)
         XCTAssertTrue(passwd.stderr.contains("not enrolled in the department"), passwd.stderr)
+        XCTAssertTrue(passwd.stderr.contains("reports this archive's signature as INVALID"), "after a reset the old key is enrolled: not \"not enrolled\"")
         let other = try sv(["compliance", dept], expect: 4)
         XCTAssertTrue(other.stdout.contains("not the key enrolled for 张伟"), other.stdout)
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("; pending:"))
@@ -139,5 +141,174 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         XCTAssertTrue(try sv(["status", a]).stdout.contains("signed, key fingerprint"))
         XCTAssertTrue(try sv(["verify", a] + pw).stdout.contains("owner signature: valid"))
         XCTAssertNil(try ArchiveInspection.inspect(path: a).header.passwordHistory, "the history moved under the password")
+    }
+
+    // MARK: Black-box round 3 (issue 13 follow-up)
+
+    /// F1: the owner's fields removed by a data-key holder (no reset flag) while the owner's key is
+    /// enrolled: INVALID (4) in compliance, `verify`, the owner's unlock, `escrow verify`; nothing
+    /// migrated. An escrow reset (which drops them with the flag) still works.
+    func testAStrippedSignatureIsInvalidEverywhereAndNeverSignedWithANewKey() throws {
+        let a = try signedArchive()
+        try asManager(a) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.ownerSecrets = nil; h.ownerSignature = nil } }
+        let compliance = try sv(["compliance", dept], expect: 4)
+        XCTAssertTrue(compliance.stdout.contains("INVALID") && compliance.stdout.contains("owner signature was removed"), compliance.stdout)
+        let unlock = try sv(["customer", "list"] + owner(a), expect: 4)
+        XCTAssertTrue(unlock.stderr.contains("is not signed although your signing key is enrolled"), unlock.stderr)
+        let zh = try sv(["customer", "add", "中兴通讯", "--lang", "zh"] + owner(a), expect: 4)
+        XCTAssertTrue(zh.stderr.contains("签名密钥已在部门登记"), zh.stderr)
+        try sv(["verify", a, "--password-file", dir.path("pw")], expect: 4)
+        _ = try dir.write("other", "another granite password 9\n")
+        try sv(["passwd", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("other"), "--insecure-kdf-cost", "10"], expect: 4)
+        let after = try ArchiveInspection.inspect(path: a).header
+        XCTAssertNil(after.ownerSignature, "never signed with a new key")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/enroll/张伟.json"), "no new enrollment request")
+        let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
+        XCTAssertTrue(verify.stderr.contains("owner signature was removed"), verify.stderr)
+        // The way out: an escrow reset sets the flag; unsigned (9) until the owner's own password.
+        _ = try dir.write("tmp", "temporary river lantern 7\n")
+        _ = try dir.write("new", "my own granite password\n")
+        try sv(["escrow", "reset-password", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"),
+                "--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"])
+        let unsigned = try sv(["compliance", dept, "--json"], expect: 9)
+        XCTAssertTrue(unsigned.stdout.contains("\"signature\" : \"unsigned\""), unsigned.stdout)
+        try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"])
+        try admin(["enroll", dept, "张伟", "--yes"])
+        try sv(["compliance", dept])
+    }
+
+    /// F1: an archive written before owner signatures, whose owner was never enrolled, stays
+    /// unsigned (9) and is signed at the next change.
+    func testALegacyUnsignedArchiveWithoutAnEnrolledKeyStaysUnsigned() throws {
+        let a = try signedArchive(enroll: false)
+        try asManager(a) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.ownerSecrets = nil; h.ownerSignature = nil } }
+        let compliance = try sv(["compliance", dept, "--json"], expect: 9)
+        XCTAssertTrue(compliance.stdout.contains("\"signature\" : \"unsigned\""), compliance.stdout)
+        try sv(["customer", "list"] + owner(a))
+    }
+
+    /// F2: `escrow verify` fails (4) on an invalid owner signature; `escrow open` is not refused
+    /// but says what is wrong.
+    func testEscrowVerifyFailsAndEscrowOpenWarnsOnAnInvalidOwnerSignature() throws {
+        let a = try signedArchive()
+        try asManager(a) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.passwordChangedAt += 86_400 } }
+        let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
+        XCTAssertTrue(verify.stderr.contains("owner signature INVALID") && verify.stderr.contains("a header field or a key slot was changed"), verify.stderr)
+        let zh = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--lang", "zh"], expect: 4)
+        XCTAssertTrue(zh.stderr.contains("所有者签名无效：所有者签名与档案头不符"), zh.stderr)
+        let open = try sv(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"])
+        XCTAssertTrue(open.stderr.contains("WARNING: the owner signature of") && open.stderr.contains("is INVALID"), open.stderr)
+        try sv(["compliance", dept, "--verify", "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
+    }
+
+    /// F3: every column of a compliance row comes from the descriptor opened once: a file renamed
+    /// over the path afterwards changes nothing of the verdict.
+    func testTheSignatureVerdictReadsTheDescriptorOpenedNotThePathAgain() throws {
+        let a = try signedArchive()
+        let forged = a + ".forged"
+        try FileManager.default.copyItem(atPath: a, toPath: forged)
+        try asManager(forged) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.passwordChangedAt += 86_400 } }
+        let registry = try Registry.load(directory: dept)
+        let person = registry.salespeople.first { $0.name == "张伟" }
+        let genuine = try XCTUnwrap(try DepartmentScan.open(path: a))
+        let moved = a + ".genuine"
+        XCTAssertEqual(rename(a, moved), 0)
+        XCTAssertEqual(rename(forged, a), 0)
+        XCTAssertEqual(OwnerSignatureVerdict.judge(genuine, path: a, person: person).value, "ok", "the genuine bytes opened")
+        let forgedOpen = try XCTUnwrap(try DepartmentScan.open(path: a))
+        XCTAssertEqual(rename(moved, a), 0)
+        XCTAssertEqual(OwnerSignatureVerdict.judge(forgedOpen, path: a, person: person).value, "INVALID", "the forged bytes opened, whatever the path holds now")
+    }
+
+    /// F4: a request is checked against the archive before anything is shown.
+    func testEnrollRefusesARequestThatDoesNotMatchTheArchiveOrHasControlCharacters() throws {
+        let a = try signedArchive(enroll: false)
+        let path = dept + "/enroll/张伟.json"
+        let genuine = try EnrollmentRequest.load(path: path)
+        func plant(_ r: EnrollmentRequest) throws {
+            let data = try JSONEncoder().encode(r)
+            try data.write(to: URL(fileURLWithPath: path))
+        }
+        func refused(_ r: EnrollmentRequest, _ text: String) throws {
+            try plant(r)
+            let out = try runTool(["dept", "enroll", dept, "张伟", "--yes", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")],
+                                  stdin: "", environment: ["SALESVAULT_NOW": String(t0)])
+            XCTAssertNotEqual(out.status, 0)
+            XCTAssertTrue(out.stderr.contains(text), out.stderr)
+            XCTAssertFalse(out.stdout.contains("Owner key fingerprint"), "nothing shown before the checks")
+        }
+        var r = genuine
+        r.archiveId = String(repeating: "0", count: 32)
+        try refused(r, "is archive \(try ArchiveInspection.inspect(path: a).prefix.archiveIDHex)")
+        r = genuine
+        r.archiveId = "not hex"
+        try refused(r, "no valid archive id")
+        r = genuine
+        r.requestedAt = "2026-01-08T09:00:00Z\nOwner key fingerprint: 0000"
+        try refused(r, "control or invisible characters in requestedAt")
+        r = genuine
+        r.requestedAt = "yesterday"
+        try refused(r, "no valid time")
+        r = genuine
+        r.signingKey = KeyFile.ownerKeyString(try Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+        try refused(r, "is not the key that validly signs archives/张伟.svault")
+        r = genuine
+        r.signingKey = KeyFile.ownerKeyString([1] + [UInt8](repeating: 0, count: 31))
+        try refused(r, "weak owner signing key")
+        try plant(genuine)
+        try admin(["enroll", dept, "张伟", "--yes"])
+        try sv(["compliance", dept])
+    }
+
+    /// An escrow-use-shaped record appended after the owner's signature by the data-key holder.
+    func appendEscrowUse(_ archive: String, id: UInt64? = nil, extra: [FieldChange] = [], managers: String = "李经理") throws {
+        try asManager(archive) { v in
+            let state = try CustomerArchive(vault: v).state
+            let event = ChangeEvent(.create, .escrowUse, id ?? state.nextID, [
+                FieldChange(field: 1, old: nil, new: .text("open")),
+                FieldChange(field: 2, old: nil, new: .text(managers)),
+                FieldChange(field: 3, old: nil, new: .text("AAAA")),
+            ] + extra)
+            let batch = ChangeBatch(at: t0, actor: "李经理", origin: .escrow, batch: v.header.recordCount, label: "escrow open", events: [event])
+            try v.appendEscrowUse(BatchCodec.encode(batch), now: t0)
+        }
+    }
+
+    /// F5: ids out of range or already used, and F6: fields an escrow use may not set, are refused
+    /// by the owner's tool (4) instead of crashing or being signed.
+    func testEscrowUseRecordsWithHostileIdsOrFieldsAreRefusedByTheOwner() throws {
+        for (what, id, extra) in [("out of range", UInt64.max, [FieldChange]()), ("not a new id", UInt64(1), []),
+                                  ("acknowledged", nil, [FieldChange(field: 4, old: nil, new: .int(t0))]),
+                                  ("extra field", nil, [FieldChange(field: 9, old: nil, new: .text("x"))])] as [(String, UInt64?, [FieldChange])] {
+            try setUpWithError()
+            let a = try signedArchive()
+            try appendEscrowUse(a, id: id, extra: extra)
+            let list = try sv(["customer", "list"] + owner(a), expect: 4)
+            XCTAssertTrue(list.stderr.contains("comes after the owner's signature"), "\(what): \(list.stderr)")
+            XCTAssertFalse(list.stderr.contains("overflow"), what)
+            try sv(["verify", a, "--password-file", dir.path("pw")], expect: 4)
+            _ = try dir.write("other", "another granite password 9\n")
+        try sv(["passwd", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("other"), "--insecure-kdf-cost", "10"], expect: 4)
+            try tearDownWithError()
+        }
+    }
+
+    /// F6: the text of an escrow use is printed escaped in the owner's notice (no forged lines).
+    func testTheEscrowNoticeEscapesNewlinesAndControls() throws {
+        let a = try signedArchive()
+        try appendEscrowUse(a, managers: "李经理\nAll escrow uses were acknowledged.\u{1B}[2J")
+        let list = try sv(["customer", "list"] + owner(a))
+        XCTAssertFalse(list.stderr.contains("\nAll escrow uses"), list.stderr)
+        XCTAssertFalse(list.stderr.contains("\u{1B}[2J"), list.stderr)
+        XCTAssertTrue(list.stderr.contains("李经理 All escrow uses were acknowledged.\\u{1B}[2J"), list.stderr)
+    }
+
+    /// Minor: the test clock in its RFC 3339 form is honoured by escrow open as by every command.
+    func testTheTestClockInRFC3339FormIsHonouredByEscrowOpen() throws {
+        let a = try signedArchive()
+        let out = try runTool(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"],
+                              environment: ["SALESVAULT_NOW": "2026-01-07T12:00:00Z"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertEqual(try ArchiveInspection.inspect(path: a).header.escrowUses?.lastUseAt, 1_767_787_200)
     }
 }

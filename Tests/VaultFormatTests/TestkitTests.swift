@@ -69,6 +69,18 @@ final class TestkitTests: XCTestCase {
             try writeFile(path, c.archive)
             let (got, records) = Self.outcome(path: path, password: c.fields["password"] ?? "", ownerKey: c.fields["owner-key"],
                                               checkSigning: c.fields["expect"] == "success")
+            if c.fields["signature"] == "stripped" {
+                // FORMAT.md §4.2: unsigned, no mustChangePassword, a key enrolled: invalid. The
+                // format layer alone opens it as unsigned; the rule needs the registry's key.
+                let header = try ArchiveInspection.inspect(path: path).header
+                XCTAssertEqual(got, "success", "\(c.name): the archive itself opens, unsigned")
+                XCTAssertEqual([UInt8](hex: c.fields["enrolled-key"] ?? "").count, 32, c.name)
+                let stripped = header.ownerSecrets == nil && header.ownerSignature == nil && !header.flags.contains(.mustChangePassword)
+                XCTAssertEqual(stripped ? "owner signature invalid" : "unsigned", c.fields["expect"], c.name)
+                XCTAssertEqual(try RecordDigest.check(path: path, readBody: true), .unsigned, c.name)
+                passed += 1
+                continue
+            }
             if c.fields["signature"] == "keyless" {
                 // FORMAT.md §5.6 checks 1–5 need no key: the same verdict without the password.
                 guard case .invalid = try RecordDigest.check(path: path, readBody: true) else { XCTFail("\(c.name): keyless check passed"); continue }

@@ -79,10 +79,17 @@ public struct ArchiveState: Sendable {
 
     public init() {}
 
+    /// The largest entity id a change may create (RECORDS.md §3): 2^53 − 1, exact in JSON
+    /// numbers, so that `nextID` can never overflow on ids a hostile record carries.
+    public static let maxEntityID: UInt64 = (1 << 53) - 1
+
+    /// One above the largest id seen; saturates (never traps) on a hostile id, and `check`
+    /// refuses to create an id above `maxEntityID`.
     public var nextID: UInt64 {
         var m: UInt64 = 0
         for i in shards.indices where shards[i].maxID > m { m = shards[i].maxID }
-        return m + 1
+        let (next, overflow) = m.addingReportingOverflow(1)
+        return overflow ? .max : next
     }
     public var eventCount: Int { shards.reduce(0) { $0 + $1.eventCount } }
 
@@ -197,6 +204,10 @@ public struct ArchiveState: Sendable {
             let exists = entityIncludingRemoved(event.kind, event.id) != nil || created[event.kind, default: []].contains(event.id)
             switch event.operation {
             case .create:
+                guard event.id >= 1, event.id <= Self.maxEntityID else {
+                    throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id): no more ids can be given in this archive (ids above \(Self.maxEntityID) are refused); it holds a record with an id out of range",
+                                       zh: "\(event.kind) \(event.id)：本档案已无可用编号（超过 \(Self.maxEntityID) 的编号一律拒绝）；档案中有编号超出范围的记录")
+                }
                 guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }

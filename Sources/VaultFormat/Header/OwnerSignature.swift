@@ -73,8 +73,10 @@ public struct OwnerSignature: Sendable, Equatable {
         } else if !s.checkpointDigest.allSatisfy({ $0 == 0 }) {
             return "the owner signed a checkpoint the header no longer has"
         }
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: s.publicKey),
-              key.isValidSignature(s.signature, for: message(signedPart: s.signedPart, header: header, prefix: prefix))
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: s.publicKey) else { return "the owner key is not a key" }
+        // Strict verification (§5.6 check 4): a small-order or non-canonical key or R is refused.
+        guard key.isStrict else { return "the owner key is a weak key (a point of small order, or not canonical): it signs anything" }
+        guard key.isStrictlyValidSignature(s.signature, for: message(signedPart: s.signedPart, header: header, prefix: prefix))
         else { return "the owner's signature does not match the header (a header field or a key slot was changed)" }
         return nil
     }

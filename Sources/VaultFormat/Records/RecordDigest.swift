@@ -82,6 +82,13 @@ public enum RecordDigest {
         return try check(read.header, prefix: read.prefix, file: readBody ? file : nil)
     }
 
+    /// The keyless checks of `header` as already parsed (FORMAT.md §5.6 checks 1–5), the records
+    /// read from the file at `path` (a `/dev/fd/N` of the descriptor the header came from, so that
+    /// the signature is checked against the same bytes, DEPARTMENT.md §6). No lock.
+    public static func check(_ header: ArchiveHeader, prefix: ArchivePrefix, bodyAt path: String) throws -> Check {
+        try check(header, prefix: prefix, file: ArchiveFile(path: path, mode: .read))
+    }
+
     static func check(_ header: ArchiveHeader, prefix: ArchivePrefix, file: ArchiveFile?) throws -> Check {
         switch (header.ownerSecrets, header.ownerSignature) {
         case (nil, nil): return .unsigned

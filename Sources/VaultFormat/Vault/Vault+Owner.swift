@@ -26,6 +26,12 @@ extension Vault {
         tailAccepted = signature.signedRecordCount == header.recordCount
     }
 
+    /// The keyless checks of FORMAT.md §5.6 (1–5, the records read from record 0) on the header
+    /// this vault opened: what a manager opening through escrow is told (§7 step 8).
+    public func keylessOwnerSignatureCheck() throws -> RecordDigest.Check {
+        try RecordDigest.check(header, prefix: prefix, file: file)
+    }
+
     static func altered(_ what: String) -> VaultError {
         VaultError(.ownerSignatureInvalid, "\(what): the archive was changed by someone holding the data key (e.g. through escrow)")
     }

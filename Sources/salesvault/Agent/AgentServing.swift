@@ -49,6 +49,7 @@ enum AgentServing {
             let vault = try Vault.open(path: path, keptKeys: keys, access: access)
             OwnerUnlock.forgetBackupWarning()  // once per served command, not once per agent
             OwnerUnlock.warnIfAltered(vault, path: path)
+            try OwnerUnlock.refuseIfStripped(vault, path: path)
             return vault
         } catch let e as VaultError where e.code == .wrongPassword {
             // Changed between the agent's check and this open (§4.2): forgotten after the command.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SalesArchive
 import VaultFormat
 
 struct Passwd: VaultCommand {
@@ -45,6 +46,10 @@ extension NewPasswordOptions {
         let current = try password.read(prompt: L("Current password for \(archive): ", "\(archive) 的当前密码："))
         let vault = try Vault.open(path: archive, password: PasswordInput.secureBytes(current), access: .readWrite)
         OwnerUnlock.warnIfAltered(vault, path: archive)
+        // FORMAT.md §5.6, §8.8: a stripped archive is never signed with a new key, and the records
+        // after the owner's signature must be escrow uses (exit 4 otherwise), before any write.
+        try OwnerUnlock.refuseIfStripped(vault, path: archive)
+        try CustomerArchive.checkRecordsAfterSignature(vault)
         let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码："), confirm: true)
         guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
             throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),

@@ -365,9 +365,17 @@ struct DeptEnroll: VaultCommand {
             throw DepartmentError(.malformed, "\(path) is a request for \(request.name), not \(person)", zh: "\(path) 是 \(request.name) 的申请，不是 \(person) 的")
         }
         let fingerprint = KeyFile.fingerprint(try request.key())
-        Terminal.print(L("Enrollment request of \(person): archive \(request.archiveId), requested \(request.requestedAt)",
-                         "\(person) 的登记申请：档案编号 \(request.archiveId)，申请时间 \(request.requestedAt)").text)
-        Terminal.print(L("Owner key fingerprint: \(fingerprint)", "档案签名密钥指纹：\(fingerprint)").text)
+        // DEPARTMENT.md §3.8: checked against the archive before anything is shown; every field
+        // printed escaped (a newline cannot forge a line of this screen).
+        let previous = try request.validate(layout: layout, registry: try Registry.load(directory: directory))
+        Terminal.print(L("Enrollment request of \(Terminal.cell(person)): archive \(Terminal.cell(request.archiveId)), requested \(Terminal.cell(request.requestedAt))",
+                         "\(Terminal.cell(person)) 的登记申请：档案编号 \(Terminal.cell(request.archiveId))，申请时间 \(Terminal.cell(request.requestedAt))").text)
+        Terminal.print(L("Owner key fingerprint: \(fingerprint) (the key that signs archive \(Terminal.cell(request.archiveId)) now)",
+                         "档案签名密钥指纹：\(fingerprint)（即当前签署档案 \(Terminal.cell(request.archiveId)) 的密钥）").text)
+        if let previous, previous != (try request.key()) {
+            Terminal.print(Terminal.red(L("This REPLACES the key enrolled for \(Terminal.cell(person)) (fingerprint \(KeyFile.fingerprint(previous))). A new key is expected only after an escrow password reset: check with \(Terminal.cell(person)) and in the audit log (salesvault dept audit) that there was one.",
+                                          "此操作将替换 \(Terminal.cell(person)) 已登记的密钥（指纹 \(KeyFile.fingerprint(previous))）。只有在托管重置密码之后才应出现新密钥：请与 \(Terminal.cell(person)) 核实，并在审计日志（salesvault dept audit）中确认确有此次重置。").text))
+        }
         guard yes || Terminal.confirm(L("Compare it with the fingerprint \(person) reads from `salesvault status`. Enroll? [y/N] ",
                                         "请与 \(person) 用 salesvault status 看到的指纹核对。确认登记？[y/N] ")) else {
             throw CLIError(.cancelled, L("not enrolled; the registry is unchanged", "未登记；部门名册未改动"))

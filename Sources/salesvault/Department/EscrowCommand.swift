@@ -37,12 +37,21 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
     let keys = try identities.loadRequired()
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
     warnIfHeaderAltered(opened, path: path)
+    warnIfSignatureInvalid(opened, path: path)
     if let backup = opened.repairBackup {
         Terminal.stderr(L("The archive ended with an interrupted save; it was removed first (backup: \(backup)).\n",
                           "档案末尾有一次未完成的保存，已先删除（备份：\(backup)）。\n").text)
     }
     tellAuditLog(opened)
     return opened
+}
+
+/// FORMAT.md §7 step 8: a manager's open is not refused; the keyless owner-signature checks are
+/// reported before anything is shown.
+private func warnIfSignatureInvalid(_ opened: EscrowAccess.Opened, path: String) {
+    guard let signature = opened.signatureProblem else { return }
+    Terminal.stderr(Terminal.red(L("WARNING: the owner signature of \(path) is INVALID: \(signature.en). Someone holding the data key changed the archive: what follows may not be what the owner wrote. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner and the department's administrator.",
+                                   "警告：\(path) 的所有者签名无效：\(signature.zh)。有人利用数据密钥改动了档案，下面显示的内容可能并非所有者本人所写。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人和部门管理员。").text) + "\n")
 }
 
 /// FORMAT.md §7 step 4 (issue 13, finding 6): opened from the other copy because the current one
@@ -116,6 +125,7 @@ struct EscrowOpen: VaultCommand {
             }
             opened = kept
             warnIfHeaderAltered(kept, path: archive)
+            warnIfSignatureInvalid(kept, path: archive)
             tellAuditLog(kept)
         } else {
             // --keep beyond the limits is refused before the archive is opened (and checked again
@@ -405,7 +415,15 @@ struct EscrowVerify: VaultCommand {
     func execute() throws {
         let keys = try identities.loadRequired()
         // A symbolic link is followed, as verify, status and check-share do.
-        let result = FullCheckText.run(path: archive, identities: keys, followLinks: true)
+        // The registered salesperson, for the "stripped" rule (FORMAT.md §5.6): the department's
+        // verified registry, when there is one.
+        let person = (try? ArchiveInspection.inspect(path: archive, locked: false)).flatMap { inspection -> Registry.Salesperson? in
+            guard let registry = (try? ArchiveDepartment.registry(forArchive: archive, header: inspection.header, override: OwnerUnlock.departmentOverride)) ?? nil
+            else { return nil }
+            return OwnerSignatureVerdict.salesperson(forArchive: archive, header: inspection.header, registry: registry,
+                                                     layout: ArchiveDepartment.layout(forArchive: archive, override: OwnerUnlock.departmentOverride))
+        }
+        let result = FullCheckText.run(path: archive, identities: keys, followLinks: true, person: person)
         let zh = Language.current == .zh
         let owner = result.check?.owner ?? result.owner ?? "?"
         // Could not check: the file's own exit status (2 not found or not an archive, 1 permission,
@@ -428,6 +446,13 @@ struct EscrowVerify: VaultCommand {
                                    "文件已被改动或损坏：请勿相信通过托管打开时看到的内容；请告知档案所有人和部门管理员"))
         }
         guard let check = result.check else { throw CLIError(.failure, L("\(archive) could not be checked", "无法校验 \(archive)")) }
+        // FORMAT.md §5.6, §7.1: the keyless owner-signature checks are part of the full check.
+        if let signature = result.signatureProblem {
+            throw CLIError(.damaged, L("\(archive) (\(owner)): owner signature INVALID: \(signature.en): changed by someone holding the data key (e.g. through escrow)",
+                                       "\(archive)（\(owner)）：所有者签名无效：\(signature.zh)；有人利用数据密钥（例如通过托管）改动了档案"),
+                           hint: L("do not rely on what escrow open shows for it; tell the owner and the department's administrator",
+                                   "请勿相信通过托管打开时看到的内容；请告知档案所有人和部门管理员"))
+        }
         if case .noSlot(let reason) = check.outcome {
             throw CLIError(.wrongKey, L("these keys check nothing in \(archive): \(reason)", "这些密钥无法校验 \(archive)：\(FullCheckText.chineseReason(reason))"),
                            hint: L("give your own key file (and, for shared escrow, enough managers' keys)", "请使用您本人的密钥文件（共同托管时需足够多位经理的密钥）"))

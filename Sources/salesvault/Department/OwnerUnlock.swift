@@ -23,6 +23,8 @@ enum OwnerUnlock {
                              "经理于 \(Format.date(reset.resetAt)) 通过托管重置了本档案的密码；请先设置您自己的密码"),
                            hint: L("run: salesvault passwd \(path) (the current password is the temporary one you were given)",
                                    "请运行：salesvault passwd \(path)（当前密码即您收到的临时密码）"))
+        } catch let stripped as UnlockReview.StrippedSignature {
+            throw strippedError(stripped, path: path)
         }
         try signing(vault, path: path)
         for notice in review.notices {
@@ -31,6 +33,22 @@ enum OwnerUnlock {
                 continue  // shown already today (issue 12: not on every command)
             }
             tell(notice, path: path)
+        }
+    }
+
+    /// FORMAT.md §5.6: an archive whose owner signature was removed (exit 4); nothing was written.
+    static func strippedError(_ stripped: UnlockReview.StrippedSignature, path: String) -> CLIError {
+        CLIError(.damaged,
+                 L("\(path) is not signed although your signing key is enrolled: \(stripped.en). Someone holding the data key (e.g. through escrow) changed it, or an old copy was put back; it was not opened and nothing was written",
+                   "\(path) 没有签名，但您的签名密钥已在部门登记：\(stripped.zh)。有人利用数据密钥（例如通过托管）改动了档案，或换回了旧副本；档案未打开，也未写入任何内容"),
+                 hint: L("do not use this copy: restore the archive from a backup and tell your department's administrator. If a manager checks through escrow that the content is right, an escrow reset (salesvault escrow reset-password) lets you choose a new password and a new signing key, which the administrator enrolls again",
+                         "请勿使用此副本：请从备份恢复档案，并告知部门管理员。如经理通过托管核实内容无误，可为您做一次托管重置（salesvault escrow reset-password），之后您设置新密码并生成新的签名密钥，再由管理员重新登记"))
+    }
+
+    /// The same refusal where the session agent opens an archive with kept keys (no unlock review).
+    static func refuseIfStripped(_ vault: Vault, path: String) throws {
+        do { try UnlockReview.refuseStripped(vault, path: path, registry: nil, departmentOverride: departmentOverride) } catch let stripped as UnlockReview.StrippedSignature {
+            throw strippedError(stripped, path: path)
         }
     }
 
@@ -109,8 +127,14 @@ enum OwnerUnlock {
         else { return }
         do {
             guard try request.write(layout) else { return }
-            Terminal.stderr(Terminal.yellow(L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
-                                              "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
+            // After an escrow reset the registry still lists the old key: compliance then says
+            // INVALID (signed with another key), not "not enrolled" (DEPARTMENT.md §6).
+            let replacing = registry.salespeople.first(where: { $0.name == request.name })?.signingKey != nil
+            Terminal.stderr(Terminal.yellow(replacing
+                ? L("Your new signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until it is enrolled, compliance reports this archive's signature as INVALID (signed with a key other than the enrolled one).",
+                    "您的新签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案的签名显示为“无效”（签名密钥与已登记的不同）。").text
+                : L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
+                    "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
         } catch {
             Terminal.stderr(L("warning: the enrollment request could not be written (\(error))\n", "警告：无法写入签名密钥登记申请（\(error)）\n").text)
         }
@@ -235,8 +259,11 @@ enum OwnerUnlock {
             let what = action == "resetPassword" ? L("reset your password", "重置了您的密码")
                 : action == "export" ? L("exported a plaintext (unencrypted) copy of the archive", "导出了本档案的明文（未加密）副本")
                 : L("opened the archive (read-only)", "打开了档案（只读）")
-            Terminal.stderr(Terminal.yellow(L("  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]",
-                                              "  \(Format.date(e.createdAt)) \(e["managers"]?.text ?? e.createdBy) \(what.text) [\(e["fingerprints"]?.text ?? "")]").text) + "\n")
+            // Written by the manager's tool, or by whoever held the data key: escaped, newlines
+            // included, so no line of this notice can be forged (DEPARTMENT.md §4).
+            let who = Terminal.cell(e["managers"]?.text ?? e.createdBy), keys = Terminal.cell(e["fingerprints"]?.text ?? "")
+            Terminal.stderr(Terminal.yellow(L("  \(Format.date(e.createdAt)) \(who) \(what.text) [\(keys)]",
+                                              "  \(Format.date(e.createdAt)) \(who) \(what.text) [\(keys)]").text) + "\n")
         }
         if !writing && !pending.isEmpty {
             Terminal.stderr(L("(shown again until your next change)\n", "（在您下次修改前会继续显示）\n").text)

@@ -202,7 +202,11 @@ enum Clock {
     /// The test clock of an environment: `SALESVAULT_NOW` within 1970 … 9999 (a value outside
     /// would overflow date arithmetic), only with `SALESVAULT_TESTING=1`; nil otherwise.
     static func testNow(_ environment: [String: String]) -> Int64? {
-        guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"], let value = Int64(fixed),
+        // Seconds since 1970, or an RFC 3339 UTC time (2026-01-07T12:00:00Z), which the other
+        // test settings use: a form not understood must not silently give the real clock to
+        // some commands (escrow reset-password, escrow open, enrollment requests) only.
+        guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"],
+              let value = Int64(fixed) ?? ISO8601DateFormatter().date(from: fixed).map({ Int64($0.timeIntervalSince1970) }),
               (0...253_402_300_799).contains(value) else { return nil }
         return value
     }
