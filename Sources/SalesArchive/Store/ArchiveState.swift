@@ -204,10 +204,7 @@ public struct ArchiveState: Sendable {
             let exists = entityIncludingRemoved(event.kind, event.id) != nil || created[event.kind, default: []].contains(event.id)
             switch event.operation {
             case .create:
-                guard event.id >= 1, event.id <= Self.maxEntityID else {
-                    throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id): no more ids can be given in this archive (ids above \(Self.maxEntityID) are refused); it holds a record with an id out of range",
-                                       zh: "\(event.kind) \(event.id)：本档案已无可用编号（超过 \(Self.maxEntityID) 的编号一律拒绝）；档案中有编号超出范围的记录")
-                }
+                try Self.checkNewID(event)
                 guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }
@@ -222,6 +219,14 @@ public struct ArchiveState: Sendable {
         }
     }
 
+    /// A created id is in 1...maxEntityID (FORMAT.md §5.6): above it, the archive has no more ids.
+    private static func checkNewID(_ event: ChangeEvent) throws {
+        guard event.id >= 1, event.id <= maxEntityID else {
+            throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id): no more ids can be given in this archive (ids above \(maxEntityID) are refused); it holds a record with an id out of range",
+                               zh: "\(event.kind) \(event.id)：本档案已无可用编号（超过 \(maxEntityID) 的编号一律拒绝）；档案中有编号超出范围的记录")
+        }
+    }
+
     /// `check` of a batch of a few events (one operation of a change set being planned): the
     /// same rules, the ids created so far in a small array instead of a table per kind.
     private func checkSmall(_ batch: ChangeBatch) throws {
@@ -230,6 +235,7 @@ public struct ArchiveState: Sendable {
             let exists = entityIncludingRemoved(event.kind, event.id) != nil || created.contains { $0.kind == event.kind && $0.id == event.id }
             switch event.operation {
             case .create:
+                try Self.checkNewID(event)
                 guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }
