@@ -182,18 +182,27 @@ public enum AuditLog {
         }
         defer { close(dir) }
         let flags = (create ? O_RDWR | O_APPEND | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
-        let fd = openat(dir, "\(archiveID).log", flags, 0o640)
+        return try openRegular(at: dir, "\(archiveID).log", flags: flags, mode: 0o640, path: path, missingOK: !create,
+                               what: ("the audit log", "审计日志"))
+    }
+
+    /// Opens `name` in the folder `dir` without following a link and refuses anything but a
+    /// regular file (a FIFO would block, a device or folder is not ours); nil only when
+    /// `missingOK` and it does not exist.
+    private static func openRegular(at dir: Int32, _ name: String, flags: Int32, mode: mode_t, path: String, missingOK: Bool,
+                                    what: (en: String, zh: String)) throws -> Int32? {
+        let fd = openat(dir, name, flags, mode)
         guard fd >= 0 else {
-            if !create && errno == ENOENT { return nil }
+            if missingOK && errno == ENOENT { return nil }
             if errno == ELOOP {
-                throw DepartmentError(.io, "the audit log \(path) is a symbolic link: refused", zh: "审计日志 \(path) 是符号链接，已拒绝")
+                throw DepartmentError(.io, "\(what.en) \(path) is a symbolic link: refused", zh: "\(what.zh) \(path) 是符号链接，已拒绝")
             }
             throw ioError("open", path, errno)
         }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw DepartmentError(.io, "the audit log \(path) is not a regular file (a FIFO, device or folder): refused", zh: "审计日志 \(path) 不是普通文件（是管道、设备或文件夹），已拒绝")
+            throw DepartmentError(.io, "\(what.en) \(path) is not a regular file (a FIFO, device or folder): refused", zh: "\(what.zh) \(path) 不是普通文件（是管道、设备或文件夹），已拒绝")
         }
         return fd
     }
@@ -265,18 +274,9 @@ public enum AuditLog {
         let dir = open(directory(layout), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard dir >= 0 else { throw ioError("open", directory(layout), errno) }
         defer { close(dir) }
-        let fd = openat(dir, "\(archiveID).lock", O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o200)
-        guard fd >= 0 else {
-            if errno == ELOOP {
-                throw DepartmentError(.io, "the audit log's lock \(path) is a symbolic link: refused", zh: "审计日志的锁文件 \(path) 是符号链接，已拒绝")
-            }
-            throw ioError("open", path, errno)
-        }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw DepartmentError(.io, "the audit log's lock \(path) is not a regular file: refused", zh: "审计日志的锁文件 \(path) 不是普通文件，已拒绝")
-        }
+        guard let fd = try openRegular(at: dir, "\(archiveID).lock", flags: O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                                       mode: 0o200, path: path, missingOK: false, what: ("the audit log's lock", "审计日志的锁文件"))
+        else { throw ioError("open", path, ENOENT) }
         return fd
     }
 

@@ -103,12 +103,7 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
 
         // A reset through escrow drops the owner's key; the forced passwd makes a new one, which
         // compliance flags until the administrator enrolls it.
-        _ = try dir.write("tmp", "temporary river lantern 7\n")
-        _ = try dir.write("new", "my own granite password\n")
-        try sv(["escrow", "reset-password", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"),
-                "--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"])
-        let unsigned = try sv(["compliance", dept, "--json"], expect: 9)
-        XCTAssertTrue(unsigned.stdout.contains("\"signature\" : \"unsigned\""), unsigned.stdout)
+        try resetThroughEscrowLeavesItUnsigned(a)
         let passwd = try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"])
         XCTAssertTrue(passwd.stderr.contains("now has your signing key"), passwd.stderr)
         XCTAssertTrue(passwd.stderr.contains("not enrolled in the department"), passwd.stderr)
@@ -166,12 +161,7 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
         XCTAssertTrue(verify.stderr.contains("owner signature was removed"), verify.stderr)
         // The way out: an escrow reset sets the flag; unsigned (9) until the owner's own password.
-        _ = try dir.write("tmp", "temporary river lantern 7\n")
-        _ = try dir.write("new", "my own granite password\n")
-        try sv(["escrow", "reset-password", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"),
-                "--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"])
-        let unsigned = try sv(["compliance", dept, "--json"], expect: 9)
-        XCTAssertTrue(unsigned.stdout.contains("\"signature\" : \"unsigned\""), unsigned.stdout)
+        try resetThroughEscrowLeavesItUnsigned(a)
         try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"])
         try admin(["enroll", dept, "张伟", "--yes"])
         try sv(["compliance", dept])
@@ -310,5 +300,17 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
                               environment: ["SALESVAULT_NOW": "2026-01-07T12:00:00Z"])
         XCTAssertEqual(out.status, 0, out.stderr)
         XCTAssertEqual(try ArchiveInspection.inspect(path: a).header.escrowUses?.lastUseAt, 1_767_787_200)
+    }
+
+    /// 李经理 resets `archive`'s password through escrow (temporary password in `tmp`, the owner's
+    /// next one in `new`): the archive has no owner key until the owner's own passwd, and
+    /// compliance says "unsigned" (exit 9).
+    func resetThroughEscrowLeavesItUnsigned(_ archive: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        _ = try dir.write("tmp", "temporary river lantern 7\n")
+        _ = try dir.write("new", "my own granite password\n")
+        try sv(["escrow", "reset-password", archive, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"),
+                "--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"], file: file, line: line)
+        let unsigned = try sv(["compliance", dept, "--json"], expect: 9, file: file, line: line)
+        XCTAssertTrue(unsigned.stdout.contains("\"signature\" : \"unsigned\""), unsigned.stdout, file: file, line: line)
     }
 }
