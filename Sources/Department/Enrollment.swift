@@ -100,11 +100,11 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         let key = try key()
         guard archiveId.count == 2 * FormatV1.archiveIDSize, archiveId.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
             throw DepartmentError(.malformed, "the enrollment request of \(name) has no valid archive id (32 lowercase hex digits): refused",
-                                  zh: "\(name) 的登记申请中档案编号格式不对（应为 32 位小写十六进制数字），已拒绝")
+                                  zh: "\(name) 的登记申请中档案编号无效（应为 32 位小写十六进制数字），已拒绝")
         }
         guard requestedAt.count == 20, let t = ISO8601DateFormatter().date(from: requestedAt), Registry.timestamp(Int64(t.timeIntervalSince1970)) == requestedAt else {
             throw DepartmentError(.malformed, "the enrollment request of \(name) has no valid time (requestedAt, e.g. 2026-01-08T09:00:00Z): refused",
-                                  zh: "\(name) 的登记申请中申请时间格式不对（requestedAt，例如 2026-01-08T09:00:00Z），已拒绝")
+                                  zh: "\(name) 的登记申请中申请时间 requestedAt 无效（格式应如 2026-01-08T09:00:00Z），已拒绝")
         }
         guard let person = registry.salespeople.first(where: { $0.name == name }) else {
             throw DepartmentError(.notFound, "\(name) is not a salesperson of this department", zh: "\(name) 不是本部门的销售人员")
@@ -116,11 +116,11 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
             inspection = opened.inspection
             guard inspection.prefix.archiveIDHex == archiveId else {
                 throw DepartmentError(.invalid, "the request names archive \(archiveId), but \(person.archive) is archive \(inspection.prefix.archiveIDHex): refused (a request must come from \(name)'s own archive)",
-                                      zh: "申请中的档案编号为 \(archiveId)，而 \(person.archive) 的档案编号是 \(inspection.prefix.archiveIDHex)，已拒绝（申请必须来自 \(name) 本人的档案）")
+                                      zh: "登记申请中的档案编号为 \(archiveId)，但 \(person.archive) 的档案编号是 \(inspection.prefix.archiveIDHex)，已拒绝（登记申请必须来自 \(name) 本人的档案）")
             }
             guard case .valid(let signing) = try RecordDigest.check(inspection.header, prefix: inspection.prefix, bodyAt: opened.name), signing == key else {
                 throw DepartmentError(.invalid, "the request's key \(KeyFile.fingerprint(key)) is not the key that validly signs \(person.archive) now: refused (the owner's tool writes the request after signing the archive; ask \(name) to unlock it once)",
-                                      zh: "申请中的密钥 \(KeyFile.fingerprint(key)) 不是当前有效签署 \(person.archive) 的密钥，已拒绝（所有者的软件会在签署档案后生成申请；请 \(name) 先解锁一次档案）")
+                                      zh: "登记申请中的密钥（指纹 \(KeyFile.fingerprint(key))）与当前有效签署 \(person.archive) 的密钥不符，已拒绝（档案所有人的 SalesVault 在签署档案之后才会生成登记申请；请 \(name) 先解锁一次档案）")
             }
         } catch let e as VaultError {
             throw DepartmentError(.invalid, "\(person.archive) cannot be read to check the request (\(e.reason)): refused", zh: "无法读取 \(person.archive) 以核对登记申请（\(e.reason)），已拒绝")

@@ -34,7 +34,7 @@ public enum EscrowAccess {
     static func keepAlteredCopy(_ name: String, path: String, now: Int64) throws -> String {
         let offset = FormatV1.prefixSize + (name == "A" ? 0 : FormatV1.headerCopySize)
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DepartmentError(.io, "cannot read \(path) to keep its altered header copy", zh: "无法读取 \(path)，未能保留被改动的档案头副本")
+            throw DepartmentError(.io, "cannot read \(path) to keep its altered header copy", zh: "无法读取 \(path)，未能保留被改动的档案头副本作为证据")
         }
         defer { try? handle.close() }
         try handle.seek(toOffset: UInt64(offset))
@@ -148,7 +148,7 @@ public enum EscrowAccess {
             do { kept = try keepAlteredCopy(altered, path: path, now: now) } catch {
                 let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
                 throw DepartmentError(.io, "header copy \(altered) fails authentication and could not be kept as evidence (\(reason.0)); nothing was opened, recorded or changed",
-                                      zh: "档案头副本 \(altered) 未通过认证，且无法保留为证据（\(reason.1)）；档案未打开，也未记录或更改任何内容")
+                                      zh: "档案头副本 \(altered) 未通过认证，且无法作为证据保留下来（\(reason.1)）；因此档案未打开，也未记录或更改任何内容")
             }
         }
         let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))

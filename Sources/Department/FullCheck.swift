@@ -80,7 +80,7 @@ public enum FullCheckText {
                 // DEPARTMENT.md §6: against the key the registry enrolled, as compliance does.
                 if let person, let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), enrolled != key {
                     result.signatureProblem = ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))); after an escrow reset the owner's new key must be enrolled again",
-                                               "签名密钥为 \(KeyFile.fingerprint(key))，不是 \(person.name) 已登记的密钥（\(KeyFile.fingerprint(enrolled))）；托管重置后，所有者的新密钥须重新登记")
+                                               "签名密钥为 \(KeyFile.fingerprint(key))，与 \(person.name) 已登记的密钥（\(KeyFile.fingerprint(enrolled))）不符；托管重置后，档案所有人的新签名密钥须由管理员重新登记")
                 }
             default: break
             }
@@ -94,7 +94,7 @@ public enum FullCheckText {
         switch e.code {
         case .busy:
             en = "in use: the owner has it open (another SalesVault process holds it); run the check again when the owner has closed it"
-            zh = "正在使用：所有人正打开着该档案（另一个 SalesVault 进程正在使用）；请在所有人关闭后重新校验"
+            zh = "正在使用：所有人正打开着该档案（另一个 SalesVault 进程正在使用）；请在所有人关闭档案后重新校验"
         case .notFound: (en, zh) = ("cannot open: no such file", "无法打开：文件不存在")
         case .permissionDenied: (en, zh) = ("cannot open: permission denied", "无法打开：没有权限")
         case .notAnArchive where e.reason.hasSuffix(" is a folder"): (en, zh) = ("not an archive: a folder", "不是档案：这是文件夹")

@@ -57,11 +57,11 @@ public enum KeyFile {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard t.hasPrefix("svowner1"), let decoded = try? Bech32.decode(t), decoded.hrp == ownerPublicHRP, decoded.data.count == 32,
               (try? Curve25519.Signing.PublicKey(rawRepresentation: decoded.data)) != nil
-        else { throw DepartmentError(.malformed, "not an owner signing key (svowner1…): \(t.prefix(20))", zh: "不是档案所有者的签名公钥（svowner1…）：\(t.prefix(20))") }
+        else { throw DepartmentError(.malformed, "not an owner signing key (svowner1…): \(t.prefix(20))", zh: "不是档案所有人的签名公钥（svowner1…）：\(t.prefix(20))") }
         // FORMAT.md §5.6: a small-order or non-canonical key verifies forged signatures.
         guard !Curve25519.Signing.isWeakPointEncoding(decoded.data) else {
             throw DepartmentError(.malformed, "a weak owner signing key (a point of small order, or not canonical), refused: \(t.prefix(20))",
-                                  zh: "档案所有者签名公钥强度不足（小阶点或非规范编码），拒绝使用：\(t.prefix(20))")
+                                  zh: "档案所有人的签名公钥强度不足（小阶点或非规范编码），已拒绝：\(t.prefix(20))")
         }
         return decoded.data
     }

@@ -19,24 +19,29 @@ extension OwnerSignatureVerdict {
     /// The same in Chinese.
     public static func strippedProblemZH(_ header: ArchiveHeader, person: Registry.Salesperson?) -> String? {
         guard strippedProblem(header, person: person) != nil, let person, let key = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }) else { return nil }
-        return "所有者签名已被删除（档案头中没有所有者密钥和签名，也没有待完成的托管重置），而部门已为 \(person.name) 登记签名密钥 \(KeyFile.fingerprint(key))"
+        return "所有人签名已被删除（档案头中既没有所有人密钥数据和签名，也没有待完成的托管重置），而部门已为 \(person.name) 登记了签名密钥 \(KeyFile.fingerprint(key))"
     }
 
     /// A keyless check's reason (FORMAT.md §5.6, the library's English) in Chinese; one it does
     /// not know stays as it is.
     public static func chinese(_ why: String) -> String {
         let table: [(String, String)] = [
-            ("the owner's signature was removed", "所有者签名已被删除"),
-            ("the owner's secrets were removed", "所有者密钥数据已被删除"),
-            ("the header lists fewer records than the owner signed", "档案头登记的记录少于所有者签名时的记录（有记录被删除）"),
-            ("the checkpoint lies beyond what the owner signed", "检查点超出了所有者签名的范围"),
-            ("the owner signed a checkpoint the header no longer has", "所有者签名时的检查点已不在档案头中"),
-            ("the owner key is not a key", "所有者公钥无效"),
-            ("the owner key is a weak key", "所有者公钥强度不足（小阶点或非规范编码），任何内容都能“通过”其签名校验"),
-            ("the owner's signature does not match the header", "所有者签名与档案头不符（档案头字段或密钥槽被改动）"),
-            ("the file is shorter than the records the owner signed", "文件比所有者签名的记录短"),
-            ("the records before the checkpoint are not the ones the owner signed", "检查点之前的记录与所有者签名时不同"),
-            ("the records are not the ones the owner signed", "记录与所有者签名时不同（有记录被改写、删除或替换）"),
+            ("the owner's signature was removed", "所有人签名已被删除"),
+            ("the owner's secrets were removed", "所有人密钥数据已被删除"),
+            ("the header lists fewer records than the owner signed", "档案头记载的记录数少于所有人签名时的记录数（有记录被删除）"),
+            ("the checkpoint lies beyond what the owner signed", "检查点超出了所有人签名所覆盖的范围"),
+            ("the owner signed a checkpoint the header no longer has", "所有人签名时的检查点已不在档案头中"),
+            ("the owner key is not a key", "所有人的签名公钥无效"),
+            ("the owner key is a weak key", "所有人的签名公钥强度不足（小阶点或非规范编码），伪造的签名也能通过校验"),
+            ("the owner's signature does not match the header", "所有人签名与档案头不符（档案头字段或密钥槽被改动）"),
+            ("the file is shorter than the records the owner signed", "文件长度不足，缺少所有人签名时已有的记录"),
+            ("the records before the checkpoint are not the ones the owner signed", "检查点之前的记录与所有人签名时不同"),
+            ("the records are not the ones the owner signed", "记录与所有人签名时不同（有记录被改写、删除或替换）"),
+            // The owner's own open (FORMAT.md §5.5): what `salesvault` tells the owner in Chinese.
+            ("the owner's secrets do not open with the password", "所有人密钥数据无法用您的密码打开（已被持有数据密钥的人替换）"),
+            ("the owner's secrets are too short", "所有人密钥数据长度不对"),
+            ("the header is signed with a key that is not the owner's", "档案头的签名密钥不是所有人本人的密钥"),
+            ("a record is not the one the owner signed", "有记录与所有人签名时不同（被改写、删除或替换）"),
         ]
         return table.first { why.hasPrefix($0.0) }?.1 ?? why
     }

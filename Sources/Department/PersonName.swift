@@ -54,12 +54,12 @@ public enum PersonName {
     public static func checkText(_ text: String, department: Bool) throws {
         let (en, zh, max) = department ? ("the department's name", "部门名称", maxDepartmentBytes) : ("a manager's role", "经理职务", maxRoleBytes)
         guard text.utf8.count <= max else {
-            throw DepartmentError(.invalid, "\(en) is \(text.utf8.count) bytes, longer than \(max) bytes (UTF-8): refused", zh: "\(zh)长达 \(text.utf8.count) 字节，超过 \(max) 字节（UTF-8）：已拒绝")
+            throw DepartmentError(.invalid, "\(en) is \(text.utf8.count) bytes, longer than \(max) bytes (UTF-8): refused", zh: "\(zh)长达 \(text.utf8.count) 字节（按 UTF-8 计），超过 \(max) 字节的上限：已拒绝")
         }
         guard !text.unicodeScalars.contains(where: isRefused) else {
             let shown = text.unicodeScalars.map { isRefused($0) ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
             throw DepartmentError(.invalid, "\(en) \"\(shown)\" contains control, line-break, bidi or zero-width characters (shown as \\u{…}): refused; type it plainly",
-                                  zh: "\(zh)“\(shown)”含有控制字符、换行符、双向文字控制符或零宽字符（显示为 \\u{…}），已拒绝；请重新输入")
+                                  zh: "\(zh)“\(shown)”含有控制字符、换行符、双向文字控制符或零宽字符（显示为 \\u{…}），已拒绝；请去掉这些字符后重新输入")
         }
     }
 

@@ -282,7 +282,7 @@ public struct Registry: Codable, Equatable, Sendable {
                 if token.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") }) {
                     let text = String(decoding: token, as: UTF8.self)
                     throw DepartmentError(.malformed, "department.json: the number \(text) is not an integer written as digits (no fraction or exponent): refused",
-                                          zh: "department.json 中的数字 \(text) 不是纯数字写法的整数（不得带小数或指数）：已拒绝")
+                                          zh: "department.json 中的数值 \(text) 不是只用数字书写的整数（不得带小数点或指数）：已拒绝")
                 }
                 i = j
                 continue

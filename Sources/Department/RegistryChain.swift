@@ -50,7 +50,7 @@ extension Registry {
         let name = Array(department.utf8)
         guard name.count <= Int(UInt16.max) else {
             throw DepartmentError(.invalid, "the department's name is \(name.count) bytes, more than a rotation statement's 16-bit length field holds (65,535): refused",
-                                  zh: "部门名称长达 \(name.count) 字节，超出交接声明 16 位长度字段的上限（65535）：已拒绝")
+                                  zh: "部门名称长达 \(name.count) 字节，超出管理员交接声明中 16 位长度字段的上限（65535 字节）：已拒绝")
         }
         var m = Array("SalesVault admin rotation v1".utf8) + [0]
         m += [UInt8(truncatingIfNeeded: name.count >> 8), UInt8(truncatingIfNeeded: name.count)] + name + from + to

@@ -185,7 +185,7 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
         XCTAssertTrue(verify.stderr.contains("owner signature INVALID") && verify.stderr.contains("a header field or a key slot was changed"), verify.stderr)
         let zh = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--lang", "zh"], expect: 4)
-        XCTAssertTrue(zh.stderr.contains("所有者签名无效：所有者签名与档案头不符"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("所有人签名无效：所有人签名与档案头不符"), zh.stderr)
         let open = try sv(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"])
         XCTAssertTrue(open.stderr.contains("WARNING: the owner signature of") && open.stderr.contains("is INVALID"), open.stderr)
         try sv(["compliance", dept, "--verify", "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)

@@ -223,7 +223,7 @@ public struct ArchiveState: Sendable {
     private static func checkNewID(_ event: ChangeEvent) throws {
         guard event.id >= 1, event.id <= maxEntityID else {
             throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id): no more ids can be given in this archive (ids above \(maxEntityID) are refused); it holds a record with an id out of range",
-                               zh: "\(event.kind) \(event.id)：本档案已无可用编号（超过 \(maxEntityID) 的编号一律拒绝）；档案中有编号超出范围的记录")
+                               zh: "\(event.kind) \(event.id)：本档案已无编号可用（大于 \(maxEntityID) 的编号一律拒绝）；档案中有编号超出范围的记录")
         }
     }
 

@@ -124,12 +124,12 @@ struct Status: VaultCommand {
         ]
         switch signature {
         case .valid(let key):
-            rows.append((zh ? "所有者签名" : "Owner signature", zh ? "已签名，签名密钥指纹 \(KeyFile.fingerprint(key))" : "signed, key fingerprint \(KeyFile.fingerprint(key))"))
+            rows.append((zh ? "所有人签名" : "Owner signature", zh ? "已签名，签名密钥指纹 \(KeyFile.fingerprint(key))" : "signed, key fingerprint \(KeyFile.fingerprint(key))"))
         case .unsigned:
-            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.yellow(zh ? "未签名（由早期版本写入，或经过托管重置；下次由您本人保存时签名）"
+            rows.append((zh ? "所有人签名" : "Owner signature", Terminal.yellow(zh ? "未签名（由早期版本写入，或经过托管重置；您下次修改档案时会自动签名）"
                                                                          : "not signed (written by an earlier version, or after an escrow reset; signed at your next change)")))
         case .invalid(let why):
-            rows.append((zh ? "所有者签名" : "Owner signature", Terminal.red(zh ? "无效：档案被持有数据密钥的人改动（\(Terminal.cell(why))）" : "INVALID: changed by someone holding the data key (\(Terminal.cell(why)))")))
+            rows.append((zh ? "所有人签名" : "Owner signature", Terminal.red(zh ? "无效：持有数据密钥的人改动了档案（\(Terminal.cell(OwnerSignatureVerdict.chinese(why)))）" : "INVALID: changed by someone holding the data key (\(Terminal.cell(why)))")))
         }
         if let fp = report.administratorFingerprint, let pin = h.department {
             // The key pinned now: set at creation, replaced by a hand-over (DEPARTMENT.md §3.7).

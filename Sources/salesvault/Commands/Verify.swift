@@ -44,10 +44,10 @@ struct Verify: VaultCommand {
         print(describe("B", report.copyB))
         switch vault.ownerSigning {
         case .signed(let key):
-            print(zh ? "所有者签名：有效（签名密钥指纹 \(KeyFile.fingerprint(key))），\(vault.header.recordCount) 条记录与签名相符"
+            print(zh ? "所有人签名：有效（签名密钥指纹 \(KeyFile.fingerprint(key))），\(vault.header.recordCount) 条记录均与签名相符"
                      : "owner signature: valid (key fingerprint \(KeyFile.fingerprint(key))), the records match it")
         case .unsigned:
-            print(Terminal.yellow(zh ? "所有者签名：未签名（由早期版本写入，或经过托管重置）" : "owner signature: not signed (written by an earlier version, or after an escrow reset)"))
+            print(Terminal.yellow(zh ? "所有人签名：未签名（由早期版本写入，或经过托管重置）" : "owner signature: not signed (written by an earlier version, or after an escrow reset)"))
         case .invalid(let why):
             throw VaultError(.ownerSignatureInvalid, why)  // an owner's open refuses it first
         }

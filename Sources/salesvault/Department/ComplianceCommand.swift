@@ -95,7 +95,7 @@ struct ComplianceCommand: VaultCommand {
                             "escrow_uses_logged", "audit_log", "signature"]
     static let csvHeaderZH = ["档案", "所有人", "上次改密码", "密码已用天数", "换密码状态", "须改密码", "数据密钥更换时间", "托管", "托管说明",
                               "未确认的托管访问", "最近托管访问", "已验证", "密码保护成本（log2）", "问题", "不合规",
-                              "审计日志中的托管访问", "审计日志", "所有者签名"]
+                              "审计日志中的托管访问", "审计日志", "所有人签名"]
 
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         // Yes and no in the reader's language (是/否), like the header; the other values are codes.
@@ -130,7 +130,7 @@ struct ComplianceCommand: VaultCommand {
         var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护成本", "托管", "托管访问"]
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
-        header.append(zh ? "所有者签名" : "signature")
+        header.append(zh ? "所有人签名" : "signature")
         var rows: [[String]] = []
         // Problems are printed below the table, one line per archive (a column would be hundreds
         // of characters wide); JSON and CSV keep their `problem` member and column.

@@ -50,7 +50,7 @@ struct DeptAudit: VaultCommand {
             guard let items = audit.items else {
                 if let size = audit.oversize {
                     // DEPARTMENT.md §7.5: padded past the bound, evidence of tampering (exit 4).
-                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志有 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB：已被人为填充（篡改），无法核对"
+                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志已被篡改：大小 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB（已被人为填充），未予核对"
                                                                           : "audit log ALTERED: \(size) bytes, larger than \(AuditLog.maxBytes >> 20) MiB (padded); not checked")))
                     tampered = true
                 } else if let reason = audit.unreadable {

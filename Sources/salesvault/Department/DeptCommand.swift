@@ -358,11 +358,11 @@ struct DeptEnroll: VaultCommand {
         let path = EnrollmentRequest.path(layout, name: person)
         guard FileManager.default.fileExists(atPath: path) else {
             throw DepartmentError(.notFound, "no enrollment request from \(person) (\(path)); it is written when \(person) creates the archive or unlocks it with a new signing key",
-                                  zh: "没有 \(person) 的登记申请（\(path)）；该申请在 \(person) 创建档案，或用新的签名密钥解锁档案时生成")
+                                  zh: "没有 \(person) 的登记申请（\(path)）；登记申请会在 \(person) 于部门中创建档案，或以新的签名密钥解锁档案时自动生成")
         }
         let request = try EnrollmentRequest.load(path: path)
         guard request.name == person else {
-            throw DepartmentError(.malformed, "\(path) is a request for \(request.name), not \(person)", zh: "\(path) 是 \(request.name) 的申请，不是 \(person) 的")
+            throw DepartmentError(.malformed, "\(path) is a request for \(request.name), not \(person)", zh: "\(path) 是 \(request.name) 的登记申请，不是 \(person) 的")
         }
         let fingerprint = KeyFile.fingerprint(try request.key())
         // DEPARTMENT.md §3.8: checked against the archive before anything is shown; every field
@@ -374,16 +374,16 @@ struct DeptEnroll: VaultCommand {
                          "档案签名密钥指纹：\(fingerprint)（即当前签署档案 \(Terminal.cell(request.archiveId)) 的密钥）").text)
         if let previous, previous != (try request.key()) {
             Terminal.print(Terminal.red(L("This REPLACES the key enrolled for \(Terminal.cell(person)) (fingerprint \(KeyFile.fingerprint(previous))). A new key is expected only after an escrow password reset: check with \(Terminal.cell(person)) and in the audit log (salesvault dept audit) that there was one.",
-                                          "此操作将替换 \(Terminal.cell(person)) 已登记的密钥（指纹 \(KeyFile.fingerprint(previous))）。只有在托管重置密码之后才应出现新密钥：请与 \(Terminal.cell(person)) 核实，并在审计日志（salesvault dept audit）中确认确有此次重置。").text))
+                                          "注意：此操作将替换 \(Terminal.cell(person)) 已登记的签名密钥（指纹 \(KeyFile.fingerprint(previous))）。正常情况下，只有经托管重置密码后才会出现新密钥：请与 \(Terminal.cell(person)) 核实，并在审计日志（salesvault dept audit）中确认确有这次重置。").text))
         }
         guard yes || Terminal.confirm(L("Compare it with the fingerprint \(person) reads from `salesvault status`. Enroll? [y/N] ",
-                                        "请与 \(person) 用 salesvault status 看到的指纹核对。确认登记？[y/N] ")) else {
+                                        "请与 \(person) 在 salesvault status 中看到的指纹核对。确认登记？[y/N] ")) else {
             throw CLIError(.cancelled, L("not enrolled; the registry is unchanged", "未登记；部门名册未改动"))
         }
         try change(directory, admin: admin) { r in
             try request.apply(to: &r)
             return L("Enrolled the signing key of \(person) (fingerprint \(fingerprint)); compliance now checks \(person)'s archive against it.",
-                     "已登记 \(person) 的签名密钥（指纹 \(fingerprint)）；合规检查将据此核验 \(person) 的档案。")
+                     "已登记 \(person) 的签名密钥（指纹 \(fingerprint)）；今后合规检查将据此核验 \(person) 的档案。")
         }
         unlink(path)
     }

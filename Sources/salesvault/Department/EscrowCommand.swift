@@ -51,7 +51,7 @@ private func openedThroughEscrow(_ path: String, identities: IdentityOptions, ac
 private func warnIfSignatureInvalid(_ opened: EscrowAccess.Opened, path: String) {
     guard let signature = opened.signatureProblem else { return }
     Terminal.stderr(Terminal.red(L("WARNING: the owner signature of \(path) is INVALID: \(signature.en). Someone holding the data key changed the archive: what follows may not be what the owner wrote. Run: salesvault escrow verify \(path) --identity KEY, and tell the owner and the department's administrator.",
-                                   "警告：\(path) 的所有者签名无效：\(signature.zh)。有人利用数据密钥改动了档案，下面显示的内容可能并非所有者本人所写。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人和部门管理员。").text) + "\n")
+                                   "警告：\(path) 的所有人签名无效：\(signature.zh)。有人利用数据密钥改动了档案，下面显示的内容可能并非所有人本人所写。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人和部门管理员。").text) + "\n")
 }
 
 /// FORMAT.md §7 step 4 (issue 13, finding 6): opened from the other copy because the current one
@@ -63,7 +63,7 @@ private func warnIfHeaderAltered(_ opened: EscrowAccess.Opened, path: String) {
                                    "档案头被改动：\(path) 的档案头副本 \(altered) 无法用您的密钥通过认证，已改用可通过认证的副本 \(other) 打开。请运行 salesvault escrow verify \(path) --identity 密钥文件，并告知档案所有人。").text) + "\n")
     if let kept = opened.alteredCopyKept {
         Terminal.stderr(Terminal.red(L("Recording this use rewrote both header copies; the altered copy \(altered) was kept first as evidence in \(kept). Keep that file and show it to the owner and the general manager.",
-                                       "记录此次使用时两份档案头副本都已重写；被改动的副本 \(altered) 已事先作为证据保存到 \(kept)。请保留该文件，并交给档案所有人和总经理查看。").text) + "\n")
+                                       "记录本次托管访问时，两份档案头副本均已重写；被改动的副本 \(altered) 已事先作为证据保存到 \(kept)。请妥善保留该文件，并交给档案所有人和总经理查看。").text) + "\n")
     }
 }
 
@@ -449,7 +449,7 @@ struct EscrowVerify: VaultCommand {
         // FORMAT.md §5.6, §7.1: the keyless owner-signature checks are part of the full check.
         if let signature = result.signatureProblem {
             throw CLIError(.damaged, L("\(archive) (\(owner)): owner signature INVALID: \(signature.en): changed by someone holding the data key (e.g. through escrow)",
-                                       "\(archive)（\(owner)）：所有者签名无效：\(signature.zh)；有人利用数据密钥（例如通过托管）改动了档案"),
+                                       "\(archive)（\(owner)）：所有人签名无效：\(signature.zh)；有人利用数据密钥（例如通过托管）改动了档案"),
                            hint: L("do not rely on what escrow open shows for it; tell the owner and the department's administrator",
                                    "请勿相信通过托管打开时看到的内容；请告知档案所有人和部门管理员"))
         }

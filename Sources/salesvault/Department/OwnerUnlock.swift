@@ -42,7 +42,7 @@ enum OwnerUnlock {
                  L("\(path) is not signed although your signing key is enrolled: \(stripped.en). Someone holding the data key (e.g. through escrow) changed it, or an old copy was put back; it was not opened and nothing was written",
                    "\(path) 没有签名，但您的签名密钥已在部门登记：\(stripped.zh)。有人利用数据密钥（例如通过托管）改动了档案，或换回了旧副本；档案未打开，也未写入任何内容"),
                  hint: L("do not use this copy: restore the archive from a backup and tell your department's administrator. If a manager checks through escrow that the content is right, an escrow reset (salesvault escrow reset-password) lets you choose a new password and a new signing key, which the administrator enrolls again",
-                         "请勿使用此副本：请从备份恢复档案，并告知部门管理员。如经理通过托管核实内容无误，可为您做一次托管重置（salesvault escrow reset-password），之后您设置新密码并生成新的签名密钥，再由管理员重新登记"))
+                         "请勿使用此副本：请从备份恢复档案，并告知部门管理员。如经理通过托管核实内容无误，可由经理为您做一次托管重置（salesvault escrow reset-password）；之后您设置新密码、生成新的签名密钥，再由管理员重新登记"))
     }
 
     /// The same refusal where the session agent opens an archive with kept keys (no unlock review).
@@ -115,7 +115,7 @@ enum OwnerUnlock {
     static func tellSigned(_ vault: Vault, path: String) {
         guard case .signed(let key) = vault.ownerSigning else { return }
         Terminal.stderr(Terminal.yellow(L("\(path) was not signed (written by an earlier version, or after an escrow reset): it now has your signing key (fingerprint \(KeyFile.fingerprint(key))), and its password history is kept under your password only.",
-                                          "\(path) 此前没有签名（由早期版本写入，或经过托管重置）：现已启用您的签名密钥（指纹 \(KeyFile.fingerprint(key))），密码历史只用您的密码保护。").text) + "\n")
+                                          "\(path) 此前没有签名（由早期版本写入，或经过托管重置）：现已启用您的签名密钥（指纹 \(KeyFile.fingerprint(key))），密码历史今后只用您的密码加密保存。").text) + "\n")
     }
 
     /// Leaves `enroll/NAME.json` in the department when its registry does not list this key.
@@ -132,9 +132,9 @@ enum OwnerUnlock {
             let replacing = registry.salespeople.first(where: { $0.name == request.name })?.signingKey != nil
             Terminal.stderr(Terminal.yellow(replacing
                 ? L("Your new signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until it is enrolled, compliance reports this archive's signature as INVALID (signed with a key other than the enrolled one).",
-                    "您的新签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案的签名显示为“无效”（签名密钥与已登记的不同）。").text
+                    "您的新签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员生成登记申请（指纹 \(KeyFile.fingerprint(key))）。在管理员登记之前，合规检查会将本档案的签名显示为“无效”（签名密钥与已登记的不同）。").text
                 : L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
-                    "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员留下登记申请（指纹 \(KeyFile.fingerprint(key))）。登记前，合规检查会将本档案显示为“未登记”。").text) + "\n")
+                    "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员生成登记申请（指纹 \(KeyFile.fingerprint(key))）。在管理员登记之前，合规检查会将本档案显示为“未登记”。").text) + "\n")
         } catch {
             Terminal.stderr(L("warning: the enrollment request could not be written (\(error))\n", "警告：无法写入签名密钥登记申请（\(error)）\n").text)
         }

@@ -220,7 +220,7 @@ enum ErrorReport {
                     L("choose a password you have not used for this archive", "请选择一个此档案未曾用过的密码"), .passwordRejected)
         case .ownerSignatureInvalid:
             return (L("the archive no longer matches your signature: it was changed by someone holding the data key, e.g. through escrow (\(detail))",
-                      "档案与您的签名不符：有人利用数据密钥（例如通过托管）改动了档案（\(detail)）"),
+                      "档案与您的签名不符：有人利用数据密钥（例如通过托管）改动了档案（\(OwnerSignatureVerdict.chinese(detail))）"),
                     L("do not use this copy; restore the archive from a backup and tell your department's administrator",
                       "请勿使用此副本；请从备份恢复档案，并告知部门管理员"), .damaged)
         }

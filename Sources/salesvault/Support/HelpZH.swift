@@ -40,7 +40,8 @@ enum HelpZH {
               1   其他错误（读写、磁盘已满、权限）
               2   文件不存在、已存在、不是档案或版本不支持
               3   密码错误（或托管密钥在档案中没有对应的槽，或 unseal 时密钥、口令打不开 age 文件）
-              4   档案损坏或被篡改（详见提示）；escrow verify 与 compliance --verify 完整校验未通过时也是 4
+              4   档案损坏或被篡改（详见提示），包括所有人签名不符（有人利用数据密钥改动了档案）；
+                  escrow verify 与 compliance --verify 完整校验未通过时也是 4
               5   档案正被另一个 salesvault 进程使用
               6   须先修复一次未完成的保存（salesvault repair）
               7   新密码不被接受（太弱、是最近 5 个之一或两次输入不一致），或须先修改密码（托管重置之后）
@@ -311,8 +312,8 @@ enum HelpZH {
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
         "dept enroll": """
-            销售人员的工具在部门中创建档案时会写入登记申请；经托管重置密码后（启用新的签名密钥）会再次写入。
-            确认登记前，请把显示的指纹与销售人员用 salesvault status 看到的指纹核对。参见 DEPARTMENT.md §3.8。
+            销售人员在部门中创建档案时，SalesVault 会自动写入登记申请；经托管重置密码、启用新的签名密钥后，会再次写入。
+            确认登记前，请把屏幕上显示的指纹与销售人员在 salesvault status 中看到的指纹核对。参见 DEPARTMENT.md §3.8。
             """,
         "dept set-signing-key": """
             适用于签名公钥出现之前就已登记的经理：用 salesvault keys show 姓名.key 可查看其签名公钥。
@@ -386,8 +387,8 @@ enum HelpZH {
             只读取档案头。全部合规时退出状态为 0；有档案密码逾期、超期从未更换、密码或数据密钥的更换日期在未来
             或早于档案创建、缺少托管、须更换数据密钥或无法读取时为 9；只是“应更换”（due）不算不合规。
             加 --verify 时，还会用您的托管密钥对每个档案做完整校验（两个档案头副本、文件大小、每一条记录）：
-            有档案被改动或损坏时为 4。每个档案的所有者签名无需任何密钥即可核验（读取已签名的各条记录）：
-            签名无效时为 4（加不加 --verify 都一样）；未签名或签名密钥未登记时为 9。适合放进 cron 定时运行。
+            有档案被改动或损坏时为 4。每个档案的所有人签名都会核验，无需任何密钥（读取签名所涵盖的记录）：
+            签名无效时为 4（无论是否加 --verify）；未签名或签名密钥未登记时为 9。适合放进 cron 定时运行。
 
             天数按部门时区的日历日计算（dept policy --time-zone，默认 Asia/Shanghai），与本机时区无关：
             --as-of 给出的日期就按这个日历日计，不做时区换算。
@@ -751,7 +752,7 @@ enum HelpZH {
         "The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).": "A 类客户超过几天未联系即列入今日待办和周报的风险预警（默认 7 天）。",
         "The same for B customers (default 14).": "B 类客户的联系间隔，含义同上（默认 14 天）。",
         "Show the registry (after checking its signature).": "查看部门名册（先核验签名）。",
-        "Enroll a salesperson's archive signing key from their request (enroll/NAME.json), after checking its fingerprint.": "根据销售人员的申请（enroll/姓名.json）登记其档案签名密钥，登记前先核对指纹。",
+        "Enroll a salesperson's archive signing key from their request (enroll/NAME.json), after checking its fingerprint.": "根据销售人员的登记申请（enroll/姓名.json），核对指纹后登记其档案签名密钥。",
         "Hand the department over to a new administrator key (signed by the current one).": "把部门交接给新的管理员密钥（由现任密钥签署交接声明）。",
         "The new administrator key file (created if it does not exist).": "新管理员密钥文件（不存在时自动生成）。",
         "Read the new administrator key's passphrase from the first line of this file.": "从该文件第一行读取新管理员密钥的口令。",
