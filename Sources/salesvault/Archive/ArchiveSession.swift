@@ -92,7 +92,7 @@ final class ArchiveContext {
             if throughEscrow {
                 throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问只能查看，不能执行会修改档案的命令"),
                                hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
-                                       "只有档案所有者本人能修改档案；如需为其设置新密码，请使用 salesvault escrow reset-password"))
+                                       "只有档案所有人本人能修改档案；如需为其设置新密码，请使用 salesvault escrow reset-password"))
             }
             throw CLIError(.failure, L("this command is not allowed here", "这里不能运行此命令"), hint: L("run it from the command line", "请直接在命令行中运行"))
         }
