@@ -267,10 +267,10 @@ public struct ComplianceReport: Codable, Sendable {
                     problems += audit.problems
                     if audit.tampered || audit.unreadable != nil { row.nonCompliant = true }
                     // A log deleted while the archive still counts escrow uses (DEPARTMENT.md §6).
-                    if audit.items == nil, audit.unreadable == nil, audit.oversize == nil, let uses = h.escrowUses {
+                    if audit.holdsNoLine, let uses = h.escrowUses {
                         row.auditLog = "missing"
                         row.nonCompliant = true
-                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow use(s), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted, or uses made before the log existed or outside the department)")
+                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow use(s), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted or emptied, or uses made before the log existed or outside the department)")
                     }
                     if audit.tampered { summary.auditTampered += 1 }
                     summary.escrowUsesLogged += audit.logged

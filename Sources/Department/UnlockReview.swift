@@ -38,7 +38,7 @@ public struct UnlockReview: Sendable {
         /// verify (DEPARTMENT.md §7.4).
         case auditLog(ArchiveAudit)
         /// The archive counts escrow uses the owner has not seen, but the department has no audit
-        /// log for it: deleted, or uses made before the log existed or outside the department.
+        /// log for it (none, or emptied): deleted, or uses made before the log existed or outside the department.
         case auditLogMissing(path: String, uses: Int, lastAt: Int64)
     }
 
@@ -122,7 +122,7 @@ public struct UnlockReview: Sendable {
         if vault.openedThroughEscrow == nil, let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride) {
             let audit = ArchiveAudit.check(layout: layout, vault: vault, registry: registry)
             if audit.tampered || audit.unregistered > 0 || audit.unreadable != nil { notices.append(.auditLog(audit)) }
-            if audit.items == nil, audit.unreadable == nil, audit.oversize == nil, let uses = vault.header.escrowUses {
+            if audit.holdsNoLine, let uses = vault.header.escrowUses {
                 notices.append(.auditLogMissing(path: audit.path, uses: Int(uses.unacknowledged), lastAt: uses.lastUseAt))
             }
         }

@@ -147,6 +147,14 @@ final class AuditRoundCLITests: XCTestCase {
         let row = try f.complianceRow(now: f.at(day: 2), expect: 9)
         XCTAssertEqual(row["auditLog"] as? String, "missing")
         XCTAssertTrue((row["problem"] as? String)?.contains("audit log missing: the archive records 1 escrow use(s)") == true, "\(row)")
+        // A log emptied of every line (not deleted) is the same: missing, for compliance and the owner.
+        _ = FileManager.default.createFile(atPath: try f.logPath(a), contents: Data())
+        let emptied = try f.complianceRow(now: f.at(day: 2), expect: 9)
+        XCTAssertEqual(emptied["auditLog"] as? String, "missing")
+        XCTAssertTrue((emptied["problem"] as? String)?.contains("deleted or emptied") == true, "\(emptied)")
+        let emptiedUnlock = try f.sv(["customer", "list"] + f.owner(a), now: f.at(day: 2))
+        XCTAssertTrue(emptiedUnlock.stderr.contains("but the department has no audit log for it"), emptiedUnlock.stderr)
+        try FileManager.default.removeItem(atPath: try f.logPath(a))
         // The owner's unlock says so too (in red), until the use is seen.
         let list = try f.sv(["customer", "list"] + f.owner(a), now: f.at(day: 2))
         XCTAssertTrue(list.stderr.contains("this archive records 1 escrow use(s) you have not seen") && list.stderr.contains("but the department has no audit log for it"), list.stderr)
