@@ -153,6 +153,12 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         let zh = try sv(["customer", "add", "中兴通讯", "--lang", "zh"] + owner(a), expect: 4)
         XCTAssertTrue(zh.stderr.contains("签名密钥已在部门登记"), zh.stderr)
         try sv(["verify", a, "--password-file", dir.path("pw")], expect: 4)
+        // `status` reads the department's registry too: not "an earlier version", INVALID.
+        let status = try sv(["status", a])
+        XCTAssertTrue(status.stdout.contains("INVALID") && status.stdout.contains("owner signature was removed"), status.stdout)
+        XCTAssertFalse(status.stdout.contains("earlier version"), status.stdout)
+        XCTAssertTrue(try sv(["status", a, "--lang", "zh"]).stdout.contains("所有人签名已被删除"))
+        XCTAssertTrue(try sv(["status", a, "--json"]).stdout.contains("\"signature\" : \"invalid\""))
         _ = try dir.write("other", "another granite password 9\n")
         try sv(["passwd", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("other"), "--insecure-kdf-cost", "10"], expect: 4)
         let after = try ArchiveInspection.inspect(path: a).header

@@ -76,7 +76,15 @@ struct Status: VaultCommand {
         // The counter decides "never changed"; dates in the future or before creation are named.
         let rotation = (registry?.rotationPolicy ?? .standard).evaluate(h, now: now)
         // FORMAT.md §5.6 checks 1–4 (no key, the body is not read: `verify` and compliance do).
-        let signature = (try? RecordDigest.check(path: archive, readBody: false)) ?? .invalid("the header could not be read again")
+        var signature = (try? RecordDigest.check(path: archive, readBody: false)) ?? .invalid("the header could not be read again")
+        // FORMAT.md §5.6 "stripped": unsigned while the department enrolled this owner's key. Without
+        // a readable registry it cannot be told from an earlier version's archive (compliance can).
+        var strippedZH: String?
+        if case .unsigned = signature,
+           let stripped = OwnerSignatureVerdict.strippedProblem(path: archive, header: h, registry: registry, departmentOverride: OwnerUnlock.departmentOverride) {
+            signature = .invalid(stripped.en)
+            strippedZH = stripped.zh
+        }
         var flags: [String] = []
         if h.flags.contains(.mustChangePassword) { flags.append("mustChangePassword") }
         if h.flags.contains(.rekeyRequired) { flags.append("rekeyRequired") }
@@ -129,7 +137,7 @@ struct Status: VaultCommand {
             rows.append((zh ? "所有人签名" : "Owner signature", Terminal.yellow(zh ? "未签名（由早期版本写入，或经过托管重置；您下次修改档案时会自动签名）"
                                                                          : "not signed (written by an earlier version, or after an escrow reset; signed at your next change)")))
         case .invalid(let why):
-            rows.append((zh ? "所有人签名" : "Owner signature", Terminal.red(zh ? "无效：持有数据密钥的人改动了档案（\(Terminal.cell(OwnerSignatureVerdict.chinese(why)))）" : "INVALID: changed by someone holding the data key (\(Terminal.cell(why)))")))
+            rows.append((zh ? "所有人签名" : "Owner signature", Terminal.red(zh ? "无效：持有数据密钥的人改动了档案（\(Terminal.cell(strippedZH ?? OwnerSignatureVerdict.chinese(why)))）" : "INVALID: changed by someone holding the data key (\(Terminal.cell(why)))")))
         }
         if let fp = report.administratorFingerprint, let pin = h.department {
             // The key pinned now: set at creation, replaced by a hand-over (DEPARTMENT.md §3.7).
