@@ -76,26 +76,38 @@ public struct AuditEntry: Equatable, Sendable {
     public var recordSHA256: String
     public var signingKey: String
     public var time: Int64
+    /// For a `resetPassword`: the owner key (`svowner1…`) the registry enrolled for the archive's
+    /// salesperson when the manager reset it (DEPARTMENT.md §7.2), left out otherwise. It binds
+    /// the reset to that key, so that an old reset cannot excuse a later stripped signature.
+    public var ownerKey: String?
 
     public init(action: String, archive: String, entry: Int, generation: UInt32, manager: String, payloadSHA256: String, prev: String,
-                record: UInt64, recordLength: UInt64, recordOffset: UInt64, recordSHA256: String, signingKey: String, time: Int64) {
+                record: UInt64, recordLength: UInt64, recordOffset: UInt64, recordSHA256: String, signingKey: String, time: Int64,
+                ownerKey: String? = nil) {
         (self.action, self.archive, self.entry, self.generation, self.manager) = (action, archive, entry, generation, manager)
         (self.payloadSHA256, self.prev, self.record, self.recordLength) = (payloadSHA256, prev, record, recordLength)
         (self.recordOffset, self.recordSHA256, self.signingKey, self.time) = (recordOffset, recordSHA256, signingKey, time)
+        self.ownerKey = ownerKey
     }
 
     /// The JSON text signed: keys sorted, no white space, non-ASCII as UTF-8.
     public func json() throws -> [UInt8] {
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "action": action, "archive": archive, "entry": entry, "format": format, "generation": Int(generation), "manager": manager,
             "payloadSHA256": payloadSHA256, "prev": prev, "record": record, "recordLength": recordLength, "recordOffset": recordOffset,
             "recordSHA256": recordSHA256, "signingKey": signingKey, "time": time,
         ]
+        if let ownerKey { object["ownerKey"] = ownerKey }
         return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 
     static func parse(_ json: ArraySlice<UInt8>) -> AuditEntry? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any], object.count == 14 else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return nil }
+        // Fourteen members, and `ownerKey` (a valid owner key) only on a password reset.
+        let ownerKey = object["ownerKey"] as? String
+        guard object.count == (object["ownerKey"] == nil ? 14 : 15), ownerKey.map({ (try? KeyFile.parseOwnerKey($0)) != nil }) ?? true,
+              ownerKey == nil || object["action"] as? String == "resetPassword"
+        else { return nil }
         func int(_ k: String) -> Int64? {
             guard let n = object[k] as? NSNumber, n.doubleValue == Double(n.int64Value) else { return nil }
             return n.int64Value
@@ -113,7 +125,7 @@ public struct AuditEntry: Equatable, Sendable {
         else { return nil }
         return AuditEntry(action: action, archive: archive, entry: Int(entry), generation: UInt32(generation), manager: manager, payloadSHA256: payload,
                           prev: prev, record: UInt64(record), recordLength: UInt64(length), recordOffset: UInt64(offset), recordSHA256: recordHash,
-                          signingKey: key, time: time)
+                          signingKey: key, time: time, ownerKey: ownerKey)
     }
 }
 
@@ -138,9 +150,13 @@ public enum AuditLog {
         public let recordBytes: [UInt8]
         public let payload: [UInt8]
         public let time: Int64
-        public init(archiveID: String, action: String, generation: UInt32, record: UInt64, recordOffset: UInt64, recordBytes: [UInt8], payload: [UInt8], time: Int64) {
+        /// A reset's enrolled owner key (`AuditEntry.ownerKey`).
+        public let ownerKey: String?
+        public init(archiveID: String, action: String, generation: UInt32, record: UInt64, recordOffset: UInt64, recordBytes: [UInt8], payload: [UInt8], time: Int64,
+                    ownerKey: String? = nil) {
             (self.archiveID, self.action, self.generation, self.record) = (archiveID, action, generation, record)
             (self.recordOffset, self.recordBytes, self.payload, self.time) = (recordOffset, recordBytes, payload, time)
+            self.ownerKey = ownerKey
         }
     }
 
@@ -149,7 +165,8 @@ public enum AuditLog {
         let e = AuditEntry(action: use.action, archive: use.archiveID, entry: entry, generation: use.generation, manager: manager,
                            payloadSHA256: try SHA256.hash(use.payload).hexString, prev: prev, record: use.record,
                            recordLength: UInt64(use.recordBytes.count), recordOffset: use.recordOffset,
-                           recordSHA256: try SHA256.hash(use.recordBytes).hexString, signingKey: ManagerSigningKey.string(signer.publicKey), time: use.time)
+                           recordSHA256: try SHA256.hash(use.recordBytes).hexString, signingKey: ManagerSigningKey.string(signer.publicKey), time: use.time,
+                           ownerKey: use.ownerKey)
         let json = try e.json()
         let signature = try signer.signature(for: signaturePrefix + json)
         return json + [9] + Array(Base64.encode(signature).utf8) + [10]

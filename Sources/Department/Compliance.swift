@@ -277,7 +277,10 @@ public struct ComplianceReport: Codable, Sendable {
                 }
             }
             // The owner signature, no key (FORMAT.md §5.6 checks 1–5; DEPARTMENT.md §6).
-            let verdict = OwnerSignatureVerdict.judge(file, path: path, person: enrolled[prefix + name])
+            let context = registry.flatMap { registry in
+                enrolled[prefix + name].map { OwnerSignatureVerdict.Context(person: $0, layout: Layout(directory), registry: registry) }
+            }
+            let verdict = OwnerSignatureVerdict.judge(file, path: path, context: context)
             row.signature = verdict.value
             summary.signature[verdict.value, default: 0] += 1
             // Without a registered salesperson for the file there is nothing to enroll into: `not
@@ -349,27 +352,15 @@ public struct ComplianceReport: Codable, Sendable {
 /// The `signature` column of the compliance check (DEPARTMENT.md §6): the owner signature
 /// checked with no key, from record 0, against the key the registry enrolled.
 public enum OwnerSignatureVerdict {
-    public static func judge(path: String, header: ArchiveHeader, person: Registry.Salesperson?) -> (value: String, problem: String?) {
-        // As the header was read (DepartmentScan.inspect): without following a link, without
-        // blocking on a FIFO, and without the lock, so that an archive in use is still checked.
-        let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return ("INVALID", "owner signature INVALID: the records could not be read (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        let check: RecordDigest.Check
-        do { check = try RecordDigest.check(path: "/dev/fd/\(fd)", readBody: true, locked: false) } catch {
-            return ("INVALID", "owner signature INVALID: the records could not be read (\(error))".replacingOccurrences(of: "/dev/fd/\(fd)", with: path))
-        }
-        return verdict(check, header: header, person: person)
-    }
-
     /// The verdict of a keyless check against the registry's enrolled key.
-    static func verdict(_ check: RecordDigest.Check, header: ArchiveHeader, person: Registry.Salesperson?) -> (value: String, problem: String?) {
+    static func verdict(_ check: RecordDigest.Check, header: ArchiveHeader, person: Registry.Salesperson?,
+                        stripped: () -> (en: String, zh: String)?) -> (value: String, problem: String?) {
         let enrolledKey = person?.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
         switch check {
         case .unsigned:
-            // FORMAT.md §5.6: unsigned, no reset pending, and a key enrolled: stripped.
-            if let stripped = strippedProblem(header, person: person) {
-                return ("INVALID", "owner signature INVALID: \(stripped): changed by someone holding the data key (e.g. through escrow), or an old copy put back")
+            // FORMAT.md §5.6: unsigned, no logged reset pending, and a key enrolled: stripped.
+            if let stripped = stripped() {
+                return ("INVALID", "owner signature INVALID: \(stripped.en): changed by someone holding the data key (e.g. through escrow), or an old copy put back")
             }
             return ("unsigned", "unsigned: no owner signature (written by an earlier version, or after an escrow reset until the owner's new password)"
                     + (enrolledKey == nil ? "" : "; \(person!.name) has an enrolled key"))

@@ -107,7 +107,8 @@ public enum EscrowAccess {
         // FORMAT.md §7 step 8: the keyless checks, before the use's own record is appended.
         var signatureProblem: (en: String, zh: String)?
         let registry = try? ArchiveDepartment.registry(forArchive: path, header: vault.header, override: departmentOverride)
-        if let stripped = OwnerSignatureVerdict.strippedProblem(path: path, header: vault.header, registry: registry ?? nil, departmentOverride: departmentOverride) {
+        if let stripped = OwnerSignatureVerdict.strippedProblem(path: path, archiveID: vault.prefix.archiveIDHex, header: vault.header, registry: registry ?? nil,
+                                                                   departmentOverride: departmentOverride) {
             signatureProblem = stripped
         } else if case .invalid(let why) = try vault.keylessOwnerSignatureCheck() {
             signatureProblem = (why, OwnerSignatureVerdict.chinese(why))
@@ -160,8 +161,13 @@ public enum EscrowAccess {
         var logPath: String?
         if let writer {
             do {
+                // A reset names the owner key the department enrolls now (DEPARTMENT.md §7.2): the
+                // evidence that tells this reset from a data-key holder's stripped signature.
+                let ownerKey = action == "resetPassword"
+                    ? (registry ?? nil).flatMap { OwnerSignatureVerdict.salesperson(forArchive: path, header: before, registry: $0, layout: layout)?.signingKey }
+                    : nil
                 logPath = try logUse(vault, before: before, action: action, now: now, writer: writer,
-                                     signers: zip(holders, signers).map { ($0.name, $1) })
+                                     signers: zip(holders, signers).map { ($0.name, $1) }, ownerKey: ownerKey)
             } catch {
                 let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
                 throw DepartmentError(.io, "the department's audit log could not be written (\(reason.0)); nothing was shown, opened or reset. The escrow use's record stays in the archive (its owner will see it); nothing else changed. Ask the administrator to fix the audit folder (or free disk space), then try again",
@@ -173,7 +179,7 @@ public enum EscrowAccess {
 
     /// The use just recorded (the archive's last record) as signed lines of the audit log.
     static func logUse(_ vault: Vault, before: ArchiveHeader, action: String, now: Int64, writer: AuditLog.Writer,
-                       signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
+                       signers: [(manager: String, key: Curve25519.Signing.PrivateKey)], ownerKey: String? = nil) throws -> String {
         let h = vault.header
         let index = before.recordCount
         let offset = before.bodyLength
@@ -186,7 +192,7 @@ public enum EscrowAccess {
         guard n == length else { throw DepartmentError(.io, "cannot read back \(vault.path)", zh: "无法读回 \(vault.path)") }
         let payload = try vault.record(at: index, offset: offset)
         let use = AuditLog.Use(archiveID: vault.prefix.archiveIDHex, action: action, generation: h.dekGeneration, record: index,
-                               recordOffset: offset, recordBytes: bytes, payload: payload, time: now)
+                               recordOffset: offset, recordBytes: bytes, payload: payload, time: now, ownerKey: ownerKey)
         return try writer.append(use, signers: signers)
     }
 }

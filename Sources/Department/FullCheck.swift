@@ -52,9 +52,9 @@ public enum FullCheckText {
     /// under archives/ is listed as foreign, never opened). Each given key's own share is checked
     /// first (FORMAT.md §5.2 scheme 3): an inconsistent one is named; fewer holders than k are
     /// "too few keys", not a forgery.
-    /// `person`: the registered salesperson of the archive, for the "stripped" rule.
+    /// `context`: the archive's registered salesperson and department, for the "stripped" rule.
     public static func run(path: String, identities: [Curve25519.KeyAgreement.PrivateKey], followLinks: Bool = false,
-                           person: Registry.Salesperson? = nil) -> Result {
+                           context: OwnerSignatureVerdict.Context? = nil) -> Result {
         let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW) | O_CLOEXEC)
         guard fd >= 0 else {
             func unchecked(_ e: VaultError) -> Result { Self.unchecked(e) }
@@ -70,9 +70,9 @@ public enum FullCheckText {
         var result = run(open: fd, path: path, identities: identities)
         guard result.unchecked == nil, let inspection = try? ArchiveInspection.inspect(path: "/dev/fd/\(fd)", locked: false) else { return result }
         // FORMAT.md §7 step 8, §7.1: the keyless owner-signature checks, from the same descriptor.
-        if let stripped = OwnerSignatureVerdict.strippedProblem(inspection.header, person: person),
-           let zh = OwnerSignatureVerdict.strippedProblemZH(inspection.header, person: person) {
-            result.signatureProblem = (stripped, zh)
+        let person = context?.person
+        if let stripped = OwnerSignatureVerdict.stripped(inspection.header, archiveID: inspection.prefix.archiveIDHex, file: fd, department: context) {
+            result.signatureProblem = stripped
         } else {
             switch try? RecordDigest.check(inspection.header, prefix: inspection.prefix, bodyAt: "/dev/fd/\(fd)") {
             case .invalid(let why)?: result.signatureProblem = (why, OwnerSignatureVerdict.chinese(why))

@@ -5,21 +5,83 @@ import VaultFormat
 /// Owner-signature rules that need the department (FORMAT.md §5.6 "stripped", DEPARTMENT.md §6):
 /// shared by the compliance check, `escrow verify`, `escrow open` and the owner's unlock.
 extension OwnerSignatureVerdict {
-    /// An **unsigned** header (no 0x12, no 0x13) without the `mustChangePassword` flag, while the
-    /// registry has enrolled an owner key for this salesperson: the owner's fields were removed
-    /// by someone holding the data key (a legitimate escrow reset always sets the flag, FORMAT.md
-    /// §5.5), or an older copy was put back. Nil when the rule does not apply.
-    public static func strippedProblem(_ header: ArchiveHeader, person: Registry.Salesperson?) -> String? {
-        guard header.ownerSecrets == nil, header.ownerSignature == nil, !header.flags.contains(.mustChangePassword),
+    /// An **unsigned** header (no 0x12, no 0x13) while the registry has enrolled an owner key for
+    /// this salesperson is **stripped** (FORMAT.md §5.6, DEPARTMENT.md §6): the owner's fields were
+    /// removed by someone holding the data key, or an older copy was put back. The one exception
+    /// is an escrow password reset: the `mustChangePassword` flag set **and** `resetLogged()` —
+    /// the department's audit log holds a trusted reset of this archive, still in it, naming the
+    /// key enrolled now (`resetLogged(_:person:)`). The flag alone is the data-key holder's word.
+    /// Nil when the rule does not apply; the reason in English and Chinese otherwise.
+    public static func stripped(_ header: ArchiveHeader, person: Registry.Salesperson?, resetLogged: () -> Bool) -> (en: String, zh: String)? {
+        guard header.ownerSecrets == nil, header.ownerSignature == nil,
               let person, let text = person.signingKey, let key = try? KeyFile.parseOwnerKey(text)
         else { return nil }
-        return "the owner signature was removed (no owner secrets, no signature, no escrow reset pending) although the department enrolled \(person.name)'s key \(KeyFile.fingerprint(key))"
+        let fingerprint = KeyFile.fingerprint(key)
+        guard header.flags.contains(.mustChangePassword) else {
+            return ("the owner signature was removed (no owner secrets, no signature, no escrow reset pending) although the department enrolled \(person.name)'s key \(fingerprint)",
+                    "所有人签名已被删除（档案头中既没有所有人密钥数据和签名，也没有待完成的托管重置），而部门已为 \(person.name) 登记了签名密钥 \(fingerprint)")
+        }
+        if resetLogged() { return nil }
+        return ("the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while \(person.name)'s key \(fingerprint) was enrolled",
+                "所有人签名已被删除，档案被伪装成经过托管重置：部门审计日志中没有在 \(person.name) 的签名密钥 \(fingerprint) 登记期间对本档案所做的托管重置记录")
     }
 
-    /// The same in Chinese.
-    public static func strippedProblemZH(_ header: ArchiveHeader, person: Registry.Salesperson?) -> String? {
-        guard strippedProblem(header, person: person) != nil, let person, let key = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }) else { return nil }
-        return "所有人签名已被删除（档案头中既没有所有人密钥数据和签名，也没有待完成的托管重置），而部门已为 \(person.name) 登记了签名密钥 \(KeyFile.fingerprint(key))"
+    /// Whether `audit` holds a trusted `resetPassword` entry whose record is still in the archive
+    /// and whose `ownerKey` is the key the registry enrolls for `person` now (DEPARTMENT.md §7.2).
+    public static func resetLogged(_ audit: ArchiveAudit, person: Registry.Salesperson) -> Bool {
+        guard let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }) else { return false }
+        return audit.items?.contains { item in
+            guard item.line.trust == .trusted, let entry = item.line.entry, entry.action == "resetPassword",
+                  item.match == .present || item.match == .presentOlderKey,
+                  let named = entry.ownerKey.flatMap({ try? KeyFile.parseOwnerKey($0) })
+            else { return false }
+            return named == enrolled
+        } ?? false
+    }
+
+    /// What the "stripped" rule needs of an archive's department: its registered salesperson, and
+    /// the department (folder and verified registry) whose audit log is read for a reset.
+    public struct Context {
+        public let person: Registry.Salesperson
+        public let layout: Layout
+        public let registry: Registry
+        public init(person: Registry.Salesperson, layout: Layout, registry: Registry) {
+            (self.person, self.layout, self.registry) = (person, layout, registry)
+        }
+
+        /// For the archive at `path`: its department's verified registry (the one given, or loaded
+        /// here); nil outside a department, without a trusted registry, or without a salesperson.
+        public static func of(path: String, header: ArchiveHeader, registry: Registry?, departmentOverride: String?) -> Context? {
+            guard let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride),
+                  let registry = registry ?? (try? ArchiveDepartment.registry(forArchive: path, header: header, override: departmentOverride)) ?? nil,
+                  let person = salesperson(forArchive: path, header: header, registry: registry, layout: layout)
+            else { return nil }
+            return Context(person: person, layout: layout, registry: registry)
+        }
+    }
+
+    /// `stripped` for an open archive (`fd`, its header and id), its department's log read only
+    /// when the reset flag is set.
+    public static func stripped(_ header: ArchiveHeader, archiveID: String, file fd: Int32, department: Context?) -> (en: String, zh: String)? {
+        guard let department else { return nil }
+        return stripped(header, person: department.person) {
+            resetLogged(ArchiveAudit.check(layout: department.layout, archiveID: archiveID, header: header, file: fd, registry: department.registry),
+                        person: department.person)
+        }
+    }
+
+    /// `stripped` for the archive at `path` (the owner's unlock, `escrow open`, `status`) with its
+    /// department's verified registry (none, or one that cannot be trusted: nil, nothing to
+    /// compare with).
+    public static func strippedProblem(path: String, archiveID: String, header: ArchiveHeader, registry: Registry?, departmentOverride: String?) -> (en: String, zh: String)? {
+        guard let department = Context.of(path: path, header: header, registry: registry, departmentOverride: departmentOverride) else { return nil }
+        return stripped(header, person: department.person) {
+            let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            return resetLogged(ArchiveAudit.check(layout: department.layout, archiveID: archiveID, header: header, file: fd, registry: department.registry),
+                               person: department.person)
+        }
     }
 
     /// A keyless check's reason (FORMAT.md §5.6, the library's English) in Chinese; one it does
@@ -60,26 +122,18 @@ extension OwnerSignatureVerdict {
         return registry.salespeople.first { $0.name == owner }
     }
 
-    /// `strippedProblem` for the archive at `path` with its department's verified registry
-    /// (none, or one that cannot be trusted: nil, nothing to compare with).
-    public static func strippedProblem(path: String, header: ArchiveHeader, registry: Registry?, departmentOverride: String?) -> (en: String, zh: String)? {
-        let layout = ArchiveDepartment.layout(forArchive: path, override: departmentOverride)
-        guard let registry = registry ?? (try? ArchiveDepartment.registry(forArchive: path, header: header, override: departmentOverride)) ?? nil
-        else { return nil }
-        let person = salesperson(forArchive: path, header: header, registry: registry, layout: layout)
-        guard let en = strippedProblem(header, person: person), let zh = strippedProblemZH(header, person: person) else { return nil }
-        return (en, zh)
-    }
-
     /// The `signature` column of one archive, from the descriptor the compliance check opened
     /// (DEPARTMENT.md §6): the header already parsed from it, the records read from the same
     /// open file, so that a file renamed in between cannot pair one header with another's records.
-    public static func judge(_ file: DepartmentScan.OpenArchive, path: String, person: Registry.Salesperson?) -> (value: String, problem: String?) {
+    public static func judge(_ file: DepartmentScan.OpenArchive, path: String, context: Context?) -> (value: String, problem: String?) {
         let check: RecordDigest.Check
         do { check = try RecordDigest.check(file.inspection.header, prefix: file.inspection.prefix, bodyAt: file.name) } catch {
             return ("INVALID", "owner signature INVALID: the records could not be read (\(error))".replacingOccurrences(of: file.name, with: path))
         }
-        return verdict(check, header: file.inspection.header, person: person)
+        let header = file.inspection.header
+        return verdict(check, header: header, person: context?.person) {
+            stripped(header, archiveID: file.inspection.prefix.archiveIDHex, file: file.fd, department: context)
+        }
     }
 }
 

@@ -74,7 +74,8 @@ public struct UnlockReview: Sendable {
     /// or the department's, loaded here).
     public static func refuseStripped(_ vault: Vault, path: String, registry: Registry?, departmentOverride: String?) throws {
         guard vault.openedThroughEscrow == nil,
-              let why = OwnerSignatureVerdict.strippedProblem(path: path, header: vault.header, registry: registry, departmentOverride: departmentOverride)
+              let why = OwnerSignatureVerdict.strippedProblem(path: path, archiveID: vault.prefix.archiveIDHex, header: vault.header, registry: registry,
+                                                                departmentOverride: departmentOverride)
         else { return }
         throw StrippedSignature(en: why.en, zh: why.zh)
     }
@@ -104,7 +105,6 @@ public struct UnlockReview: Sendable {
     public static func run(_ vault: Vault, path: String, now: Int64, departmentOverride: String? = nil, allowMustChange: Bool = false,
                            confirmRemoval: (([PendingManager]) -> RemovalAnswer)? = nil) throws -> UnlockReview {
         let h = vault.header
-        if h.flags.contains(.mustChangePassword) && !allowMustChange { throw MustChangePassword(resetAt: h.passwordChangedAt) }
         var notices: [Notice] = []
         var registry: Registry?
         if h.department != nil || ArchiveDepartment.layout(forArchive: path, override: departmentOverride) != nil {
@@ -116,6 +116,8 @@ public struct UnlockReview: Sendable {
         }
         // FORMAT.md §5.6, §8.8: a stripped archive is refused before any write could sign it.
         try refuseStripped(vault, path: path, registry: registry, departmentOverride: departmentOverride)
+        // After it: a reset flag the department's log does not back is not a reset (round 4, N1).
+        if h.flags.contains(.mustChangePassword) && !allowMustChange { throw MustChangePassword(resetAt: h.passwordChangedAt) }
         if let registry, h.department != nil { notices += try syncEscrow(vault, registry: registry, confirmRemoval: confirmRemoval) }
         if let uses = vault.header.escrowUses { notices.append(.escrowUses(count: Int(uses.unacknowledged), lastAt: uses.lastUseAt)) }
         // DEPARTMENT.md §7.4: every signed use in the department's log must be in the archive.

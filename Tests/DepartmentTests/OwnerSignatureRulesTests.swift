@@ -1,4 +1,4 @@
-import Department
+@testable import Department
 import Foundation
 import VaultCrypto
 import VaultFormat
@@ -22,18 +22,49 @@ final class OwnerSignatureRulesTests: XCTestCase {
         return (try ArchiveInspection.inspect(path: path).header, enrolled)
     }
 
-    func testAStrippedHeaderIsInvalidOnlyWithAnEnrolledKeyAndWithoutTheResetFlag() throws {
+    func testAStrippedHeaderIsInvalidOnlyWithAnEnrolledKeyAndWithoutALoggedReset() throws {
         var (header, enrolled) = try strippedVector()
         let person = Registry.Salesperson(addedAt: "2026-01-01T00:00:00Z", archive: "archives/a.svault", name: "testkit owner",
                                           signingKey: KeyFile.ownerKeyString(enrolled))
-        XCTAssertNotNil(OwnerSignatureVerdict.strippedProblem(header, person: person))
-        XCTAssertNotNil(OwnerSignatureVerdict.strippedProblemZH(header, person: person))
+        var asked = 0
+        let logged = { asked += 1; return true }
+        let stripped = try XCTUnwrap(OwnerSignatureVerdict.stripped(header, person: person, resetLogged: logged))
+        XCTAssertTrue(stripped.en.hasPrefix("the owner signature was removed") && stripped.zh.hasPrefix("所有人签名已被删除"), "\(stripped)")
+        XCTAssertEqual(asked, 0, "without the reset flag, no log can excuse it")
         var unenrolled = person
         unenrolled.signingKey = nil
-        XCTAssertNil(OwnerSignatureVerdict.strippedProblem(header, person: unenrolled), "never enrolled: unsigned, not stripped")
-        XCTAssertNil(OwnerSignatureVerdict.strippedProblem(header, person: nil))
+        XCTAssertNil(OwnerSignatureVerdict.stripped(header, person: unenrolled, resetLogged: logged), "never enrolled: unsigned, not stripped")
+        XCTAssertNil(OwnerSignatureVerdict.stripped(header, person: nil, resetLogged: logged))
+        // The reset flag: unsigned, not stripped, only with a logged reset naming the enrolled key.
         header.flags.insert(.mustChangePassword)
-        XCTAssertNil(OwnerSignatureVerdict.strippedProblem(header, person: person), "an escrow reset pending: unsigned, not stripped")
+        XCTAssertNil(OwnerSignatureVerdict.stripped(header, person: person, resetLogged: logged), "a logged escrow reset pending")
+        XCTAssertEqual(asked, 1)
+        let forged = try XCTUnwrap(OwnerSignatureVerdict.stripped(header, person: person) { false }, "the flag alone is the data-key holder's word")
+        XCTAssertTrue(forged.en.contains("made to look reset through escrow") && forged.zh.contains("伪装成经过托管重置"), "\(forged)")
+    }
+
+    /// DEPARTMENT.md §7.2: only a trusted reset line whose record is in the archive and whose
+    /// `ownerKey` is the key enrolled now counts as a reset.
+    func testOnlyATrustedResetNamingTheEnrolledKeyIsALoggedReset() throws {
+        let enrolled = try Curve25519.Signing.PrivateKey().publicKey.rawRepresentation
+        let earlier = try Curve25519.Signing.PrivateKey().publicKey.rawRepresentation
+        let person = Registry.Salesperson(addedAt: "2026-01-01T00:00:00Z", archive: "archives/a.svault", name: "张伟",
+                                          signingKey: KeyFile.ownerKeyString(enrolled))
+        func entry(_ action: String, _ key: [UInt8]?) -> AuditEntry {
+            AuditEntry(action: action, archive: String(repeating: "a", count: 32), entry: 1, generation: 1, manager: "李经理",
+                       payloadSHA256: String(repeating: "0", count: 64), prev: String(repeating: "0", count: 64), record: 3, recordLength: 40,
+                       recordOffset: 0, recordSHA256: String(repeating: "0", count: 64), signingKey: "k", time: 1, ownerKey: key.map(KeyFile.ownerKeyString))
+        }
+        func audit(_ e: AuditEntry, _ trust: AuditLog.Line.Trust = .trusted, _ match: AuditLog.Match = .present) -> ArchiveAudit {
+            ArchiveAudit(path: "log", items: [ArchiveAudit.Item(line: AuditLog.Line(number: 1, entry: e, trust: trust), match: match)], unreadable: nil)
+        }
+        XCTAssertTrue(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", enrolled)), person: person))
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", earlier)), person: person), "a reset of an earlier key")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", nil)), person: person), "a reset naming no key")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("open", enrolled)), person: person), "not a reset")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", enrolled), .unregisteredKey), person: person), "not trusted")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", enrolled), .trusted, .missing), person: person), "its record gone")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(ArchiveAudit(path: "log", items: nil, unreadable: nil), person: person), "no log")
     }
 
     func testAWeakOwnerKeyIsRefusedWhereverOneIsRead() {

@@ -173,6 +173,63 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         try sv(["compliance", dept])
     }
 
+    /// Round 4, N1: the reset flag is the data-key holder's word. A record rewritten, the owner's
+    /// fields removed and `mustChangePassword` set, with no escrow reset in the department's log,
+    /// is INVALID everywhere and never signed with a new key; so is a later strip that points at
+    /// an old, genuine reset made while another key was enrolled.
+    func testAResetFlagWithoutALoggedResetOfTheEnrolledKeyIsStripped() throws {
+        let a = try signedArchive()
+        try asManager(a) { v in
+            try v.rewriteHeaderAsDataKeyHolder { h in
+                h.ownerSecrets = nil
+                h.ownerSignature = nil
+                h.flags.insert(.mustChangePassword)
+            }
+        }
+        let compliance = try sv(["compliance", dept], expect: 4)
+        XCTAssertTrue(compliance.stdout.contains("INVALID") && compliance.stdout.contains("made to look reset through escrow"), compliance.stdout)
+        let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
+        XCTAssertTrue(verify.stderr.contains("made to look reset through escrow"), verify.stderr)
+        let unlock = try sv(["customer", "list"] + owner(a), expect: 4)
+        XCTAssertTrue(unlock.stderr.contains("made to look reset through escrow"), unlock.stderr)
+        XCTAssertFalse(unlock.stderr.contains("reset this archive's password through escrow on"), "no false reset notice: \(unlock.stderr)")
+        let zh = try sv(["customer", "list", "--lang", "zh"] + owner(a), expect: 4)
+        XCTAssertTrue(zh.stderr.contains("伪装成经过托管重置"), zh.stderr)
+        _ = try dir.write("other", "another granite password 9\n")
+        try sv(["passwd", a, "--password-file", dir.path("pw"), "--new-password-file", dir.path("other"), "--insecure-kdf-cost", "10"], expect: 4)
+        XCTAssertNil(try ArchiveInspection.inspect(path: a).header.ownerSignature, "never signed with a new key")
+        XCTAssertTrue(try sv(["status", a]).stdout.contains("made to look reset through escrow"))
+    }
+
+    func testAnOldGenuineResetDoesNotExcuseALaterStrip() throws {
+        let a = try signedArchive()
+        // A genuine reset: logged with the key enrolled then; unsigned (9) until the owner's passwd.
+        try resetThroughEscrowLeavesItUnsigned(a)
+        let line = try String(contentsOfFile: try f.logPath(a), encoding: .utf8)
+        let enrolledBefore = try XCTUnwrap(try Registry.load(directory: dept).salespeople.first?.signingKey)
+        XCTAssertTrue(line.contains("\"action\":\"resetPassword\"") && line.contains("\"ownerKey\":\"\(enrolledBefore)\""), line)
+        try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"])
+        try admin(["enroll", dept, "张伟", "--yes"])
+        try sv(["compliance", dept])
+        // Later, the owner's fields stripped and the flag set again: the logged reset named the
+        // earlier key, not the one enrolled now.
+        try asManager(a) { v in
+            try v.rewriteHeaderAsDataKeyHolder { h in
+                h.ownerSecrets = nil
+                h.ownerSignature = nil
+                h.flags.insert(.mustChangePassword)
+            }
+        }
+        let compliance = try sv(["compliance", dept], expect: 4)
+        XCTAssertTrue(compliance.stdout.contains("made to look reset through escrow"), compliance.stdout)
+        // A genuine second reset (logged, naming the key enrolled now) is the way out.
+        _ = try dir.write("tmp", "temporary river lantern 8\n")
+        try sv(["escrow", "reset-password", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"),
+                "--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"])
+        let unsigned = try sv(["compliance", dept, "--json"], expect: 9)
+        XCTAssertTrue(unsigned.stdout.contains("\"signature\" : \"unsigned\""), unsigned.stdout)
+    }
+
     /// F1: an archive written before owner signatures, whose owner was never enrolled, stays
     /// unsigned (9) and is signed at the next change.
     func testALegacyUnsignedArchiveWithoutAnEnrolledKeyStaysUnsigned() throws {
@@ -205,15 +262,16 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         try FileManager.default.copyItem(atPath: a, toPath: forged)
         try asManager(forged) { v in try v.rewriteHeaderAsDataKeyHolder { h in h.passwordChangedAt += 86_400 } }
         let registry = try Registry.load(directory: dept)
-        let person = registry.salespeople.first { $0.name == "张伟" }
+        let person = try XCTUnwrap(registry.salespeople.first { $0.name == "张伟" })
+        let context = OwnerSignatureVerdict.Context(person: person, layout: Layout(dept), registry: registry)
         let genuine = try XCTUnwrap(try DepartmentScan.open(path: a))
         let moved = a + ".genuine"
         XCTAssertEqual(rename(a, moved), 0)
         XCTAssertEqual(rename(forged, a), 0)
-        XCTAssertEqual(OwnerSignatureVerdict.judge(genuine, path: a, person: person).value, "ok", "the genuine bytes opened")
+        XCTAssertEqual(OwnerSignatureVerdict.judge(genuine, path: a, context: context).value, "ok", "the genuine bytes opened")
         let forgedOpen = try XCTUnwrap(try DepartmentScan.open(path: a))
         XCTAssertEqual(rename(moved, a), 0)
-        XCTAssertEqual(OwnerSignatureVerdict.judge(forgedOpen, path: a, person: person).value, "INVALID", "the forged bytes opened, whatever the path holds now")
+        XCTAssertEqual(OwnerSignatureVerdict.judge(forgedOpen, path: a, context: context).value, "INVALID", "the forged bytes opened, whatever the path holds now")
     }
 
     /// F4: a request is checked against the archive before anything is shown.

@@ -81,7 +81,8 @@ struct Status: VaultCommand {
         // a readable registry it cannot be told from an earlier version's archive (compliance can).
         var strippedZH: String?
         if case .unsigned = signature,
-           let stripped = OwnerSignatureVerdict.strippedProblem(path: archive, header: h, registry: registry, departmentOverride: OwnerUnlock.departmentOverride) {
+           let stripped = OwnerSignatureVerdict.strippedProblem(path: archive, archiveID: info.prefix.archiveIDHex, header: h, registry: registry,
+                                                                   departmentOverride: OwnerUnlock.departmentOverride) {
             signature = .invalid(stripped.en)
             strippedZH = stripped.zh
         }

@@ -417,13 +417,10 @@ struct EscrowVerify: VaultCommand {
         // A symbolic link is followed, as verify, status and check-share do.
         // The registered salesperson, for the "stripped" rule (FORMAT.md §5.6): the department's
         // verified registry, when there is one.
-        let person = (try? ArchiveInspection.inspect(path: archive, locked: false)).flatMap { inspection -> Registry.Salesperson? in
-            guard let registry = (try? ArchiveDepartment.registry(forArchive: archive, header: inspection.header, override: OwnerUnlock.departmentOverride)) ?? nil
-            else { return nil }
-            return OwnerSignatureVerdict.salesperson(forArchive: archive, header: inspection.header, registry: registry,
-                                                     layout: ArchiveDepartment.layout(forArchive: archive, override: OwnerUnlock.departmentOverride))
+        let context = (try? ArchiveInspection.inspect(path: archive, locked: false)).flatMap {
+            OwnerSignatureVerdict.Context.of(path: archive, header: $0.header, registry: nil, departmentOverride: OwnerUnlock.departmentOverride)
         }
-        let result = FullCheckText.run(path: archive, identities: keys, followLinks: true, person: person)
+        let result = FullCheckText.run(path: archive, identities: keys, followLinks: true, context: context)
         let zh = Language.current == .zh
         let owner = result.check?.owner ?? result.owner ?? "?"
         // Could not check: the file's own exit status (2 not found or not an archive, 1 permission,
