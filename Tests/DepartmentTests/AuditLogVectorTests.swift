@@ -18,10 +18,13 @@ final class AuditLogVectorTests: XCTestCase {
         let identity = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: secret)
         let signer = try ManagerSigningKey.derive(from: identity)
         let archive = (0..<16).map { UInt8(0xA0 + $0) }.hexString
-        func use(_ record: UInt64, _ offset: UInt64, _ action: String, _ time: Int64) -> AuditLog.Use {
+        func use(_ record: UInt64, _ offset: UInt64, _ action: String, _ time: Int64, ownerKey: String? = nil) -> AuditLog.Use {
             AuditLog.Use(archiveID: archive, action: action, generation: 1, record: record, recordOffset: offset,
-                         recordBytes: [0, 0, 0, 16] + [UInt8](repeating: UInt8(record), count: 12 + 16 + 16), payload: Array("record \(record) payload".utf8), time: time)
+                         recordBytes: [0, 0, 0, 16] + [UInt8](repeating: UInt8(record), count: 12 + 16 + 16), payload: Array("record \(record) payload".utf8), time: time,
+                         ownerKey: ownerKey)
         }
+        // A reset names the owner key the registry enrolled (DEPARTMENT.md §7.2 `ownerKey`).
+        let ownerKey = KeyFile.ownerKeyString(try Curve25519.Signing.PrivateKey(rawRepresentation: (0..<32).map { UInt8(0x60 + $0) }).publicKey.rawRepresentation)
         let line1 = try AuditLog.line(use(3, 400, "open", 1_767_261_600), entry: 1, prev: AuditLog.firstPrev, manager: "李经理", signer: signer)
         let line2 = try AuditLog.line(use(5, 900, "resetPassword", 1_767_348_000), entry: 2, prev: try SHA256.hash(Array(line1.dropLast())).hexString,
                                       manager: "李经理", signer: signer)
@@ -34,7 +37,12 @@ final class AuditLogVectorTests: XCTestCase {
         let stranger = try ManagerSigningKey.derive(from: try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: (0..<32).map { UInt8(0x40 + $0) }))
         let foreign = try AuditLog.line(use(7, 1_500, "open", 1_767_400_000), entry: 3, prev: try SHA256.hash(Array(line2.dropLast())).hexString,
                                         manager: "李经理", signer: stranger)
+        let reset = try AuditLog.line(use(5, 900, "resetPassword", 1_767_348_000, ownerKey: ownerKey), entry: 2,
+                                      prev: try SHA256.hash(Array(line1.dropLast())).hexString, manager: "李经理", signer: signer)
+        let openNamingAKey = try AuditLog.line(use(3, 400, "open", 1_767_261_600, ownerKey: ownerKey), entry: 1, prev: AuditLog.firstPrev,
+                                               manager: "李经理", signer: signer)
         return [
+            "ownerKey": ownerKey,
             "about": "SalesVault department audit log, DEPARTMENT.md §7. Verify each case's log with registry {manager: signingKey}; expect one result per line.",
             "managerX25519SecretHex": secret.hexString,
             "managerRecipient": AgeKeys.recipientString(identity.publicKey),
@@ -53,6 +61,8 @@ final class AuditLogVectorTests: XCTestCase {
                 // not verify is a write in progress (or cut short), not an alteration.
                 ["name": "a last line being written", "log": text([line1]) + String(decoding: line2.prefix(40), as: UTF8.self),
                  "expect": ["trusted", "incomplete last line"]],
+                ["name": "a reset naming the owner key it replaces (ownerKey, 15 members)", "log": text([line1, reset]), "expect": ["trusted", "trusted"]],
+                ["name": "ownerKey on a line that is not a reset", "log": text([openNamingAKey]), "expect": ["malformed"]],
             ],
         ]
     }
@@ -79,11 +89,14 @@ final class AuditLogVectorTests: XCTestCase {
         try registry.addManager(name: try XCTUnwrap(v["manager"] as? String), recipient: identity.publicKey, role: "department manager", now: 0,
                                 signingKey: signer.publicKey)
         let cases = try XCTUnwrap(v["cases"] as? [[String: Any]])
-        XCTAssertEqual(cases.count, 6)
+        XCTAssertEqual(cases.count, 8)
         for c in cases {
             let log = try XCTUnwrap(c["log"] as? String)
             let checked = AuditLog.verify(Array(log.utf8), archiveID: try XCTUnwrap(v["archive"] as? String), registry: registry)
             XCTAssertEqual(checked.lines.map(\.trust.rawValue), c["expect"] as? [String], "\(c["name"] ?? "")")
+            if (c["name"] as? String)?.hasPrefix("a reset naming") == true {
+                XCTAssertEqual(checked.lines.last?.entry?.ownerKey, v["ownerKey"] as? String)
+            }
         }
     }
 
