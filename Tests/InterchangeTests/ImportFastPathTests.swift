@@ -284,4 +284,152 @@ final class ImportFastPathTests: XCTestCase {
         XCTAssertEqual(again.duplicatesRefused, n)
         XCTAssertTrue(again.problems.contains { $0.reason == "already in the archive's contact log (same customer, time and content)" })
     }
+
+    // MARK: The third optimisation: identity keys computed before the pass, on both cores
+
+    /// `RowKeys.of` gives, for every row the pass plans, what the pass computed itself: the
+    /// company key, credit code check and phone key of a customer row, the company key and
+    /// credit code check of the customer another row names; nothing for excluded rows and rows
+    /// with problems (over enough rows to be split between the cores).
+    func testRowKeysAreTheKeysThePassComputed() {
+        var r = Seeded(state: 9)
+        let nameParts = ["华东", "腾讯科技", "（深圳）", "(深圳)", "有限公司", "有限责任公司", "集团", " ", "Ａ", "abc", "Co.,Ltd.", "·", "《》", "股份", "1", "Ⅻ", "ß", "İ"]
+        var rows: [Importer.Row] = []
+        var excluded = Set<Int>()
+        for i in 0..<6_000 {
+            let kind: ImportKind = [.customers, .log, .contacts, .projects, .complaints][r.int(5)]
+            var row = Importer.Row(mapped: 0, table: 0, rowIndex: i, line: i + 2, kind: kind)
+            let name = (0..<(1 + r.int(4))).map { _ in r.pick(nameParts) }.joined()
+            let credit = r.pick([Self.credit(i), Self.credit(i, good: false), Self.credit(i).lowercased(), "12345", " " + Self.credit(i) + " ", ""])
+            switch kind {
+            case .customers:
+                row.fields.append(("name", name))
+                if r.int(3) > 0 { row.fields.append(("creditCode", credit)) }
+                if r.int(3) > 0 { row.fields.append(("phone", r.pick(["+86 138-0000-\(String(format: "%04d", i))", "0086 13912345678", "021-6000", "１３８００００００００", "12"]))) }
+            default:
+                if r.int(10) > 0 { row.refs["customer"] = r.int(4) == 0 ? credit : name }
+            }
+            if r.int(20) == 0 { row.problems.append(ImportProblem(table: "t", line: i + 2, reason: "x", reasonZH: "x")) }
+            if r.int(20) == 0 { excluded.insert(i) }
+            rows.append(row)
+        }
+        let keys = Importer.RowKeys.of(rows, excluding: excluded)
+        XCTAssertEqual(keys.count, rows.count)
+        for (i, row) in rows.enumerated() {
+            guard !excluded.contains(i) && row.problems.isEmpty else {
+                XCTAssertNil(keys[i], "row \(i)")
+                continue
+            }
+            let k = keys[i]
+            switch row.kind {
+            case .customers:
+                XCTAssertEqual(k?.companyKey, Identity.companyKey(row.field("name") ?? ""), "row \(i)")
+                XCTAssertEqual(k?.credit, row.field("creditCode").map(CreditCode.check), "row \(i)")
+                XCTAssertEqual(k?.phone, row.field("phone").flatMap(Identity.phoneKey), "row \(i)")
+            default:
+                XCTAssertEqual(k?.companyKey, row.refs["customer"].map(Identity.companyKey), "row \(i)")
+                XCTAssertEqual(k?.credit, row.refs["customer"].map(CreditCode.check), "row \(i)")
+                XCTAssertNil(k?.phone)
+            }
+        }
+    }
+
+    /// An import large enough for the keys to be computed on both cores: duplicates of rows in
+    /// either half of the file are found with their lines, and the contact log finds its
+    /// customers by name, name without the legal suffix and credit code.
+    func testALargeImportFindsDuplicatesAcrossTheFileWithTheirLines() throws {
+        let n = 5_000
+        var lines = ["客户名称,客户等级,统一社会信用代码,联系电话"]
+        for i in 1...n {
+            lines.append("华南\(i)贸易有限公司,B,\(i % 4 == 0 ? Self.credit(i) : ""),0755-6\(String(format: "%07d", i))")
+        }
+        lines.append("华南7贸易 有限公司,A,,")  // n + 2: line 8's name with a space
+        lines.append("华南4990贸易有限责任公司,A,,")  // n + 3: line 4991's, another legal suffix
+        lines.append("别的公司,A,\(Self.credit(4)),")  // n + 4: line 5's credit code
+        lines.append("又一家公司,A,,0755 6\(String(format: "%07d", 4000))")  // n + 5: line 4001's phone
+        let f = try ImportFixture()
+        let csv = Data(lines.joined(separator: "\n").utf8)
+        let refused = try f.importing(csv, name: "客户.csv", commit: false)
+        XCTAssertEqual(refused.problems.map(\.line), [n + 2, n + 3, n + 4, n + 5])
+        XCTAssertEqual(refused.problems.map(\.reason), [
+            "the same customer as line 8 of this file (same name)", "the same customer as line 4991 of this file (same name)",
+            "the same customer as line 5 of this file (same credit code)", "the same customer as line 4001 of this file (same phone)",
+        ])
+        XCTAssertEqual(refused.duplicatesRefused, 4)
+        let committed = try f.importing(csv, name: "客户.csv") { $0.onlyValid = true }
+        XCTAssertEqual(committed.plan?.events.count, n)
+
+        var log = ["日期,客户,方式,跟进内容"]
+        for i in 1...n {
+            let who = i % 3 == 0 ? "华南\(i)贸易" : i % 4 == 0 ? Self.credit(i) : "华南\(i)贸易有限公司"
+            log.append("2026-06-01 09:\(String(format: "%02d", i % 60)),\(who),电话,第\(i)次")
+        }
+        log.append("2026-06-01 09:01,华南1贸易有限公司,电话,第1次")  // n + 2: line 2 again
+        log.append("2026-06-01 09:00,华南0贸易有限公司,电话,无")  // n + 3: no such customer
+        let logRefused = try f.importing(Data(log.joined(separator: "\n").utf8), name: "跟进.csv", commit: false)
+        XCTAssertEqual(logRefused.problems.map(\.line), [n + 2, n + 3])
+        XCTAssertEqual(logRefused.problems.first?.reason, "the same entry as line 2 of this file (same customer, time and content)")
+        XCTAssertEqual(logRefused.counts[.log]?.new, n)
+        let events = try XCTUnwrap(try f.importing(Data(log.joined(separator: "\n").utf8), name: "跟进.csv") { $0.onlyValid = true }.plan?.events)
+        XCTAssertEqual(events.filter { $0.kind == .activity }.count, n)
+        let a = try f.open()
+        try a.loadContactLog()
+        for entry in a.state.all(.activity) {
+            let i = Int(entry["summary"]!.text!.dropFirst().dropLast())!
+            XCTAssertEqual(a.state.entity(.customer, entry["customer"]!.ref!)?["name"]?.text, "华南\(i)贸易有限公司")
+        }
+    }
+
+    /// Rows read in chunks on both cores are the rows of one pass in file order: every row's
+    /// values and problems, the date samples (the first of each column) and the warnings about
+    /// numeric identifier cells (counted over the whole column), over sheets of several kinds
+    /// with bad dates, credit codes, numbers where text belongs and empty required cells.
+    func testRowsReadInChunksAreTheRowsOfOnePass() throws {
+        var r = Seeded(state: 21)
+        func cell(_ options: [CellValue]) -> CellValue { r.pick(options) }
+        var customers = [TableRow(line: 1, cells: ["客户名称", "客户等级", "统一社会信用代码", "联系电话", "下次跟进", "客户编号"].map { .text($0) })]
+        for i in 0..<3_000 {
+            customers.append(TableRow(line: i + 2, cells: [
+                r.int(50) == 0 ? .empty : .text("公司\(i)"),
+                cell([.text("A"), .text("b"), .text("C级"), .text("重要"), .text("Z"), .empty, .number(1)]),
+                cell([.text(Self.credit(i)), .text(Self.credit(i, good: false)), .text("12345"), .empty, .number(1e17)]),
+                cell([.text("1380000\(String(format: "%04d", i))"), .text("1.38E+10"), .number(13_800_000_000 + Double(i)), .number(1.5e16), .empty]),
+                cell([.text("2027-03-05"), .text("2027/3/5"), .text("03/05/2027"), .text("2027-02-30"), .text("明天"), .empty,
+                      .date(CivilDateTime(year: 2027, month: 1, day: 2)), .number(46_000), .bool(true)]),
+                cell([.text("K\(i)"), .number(Double(i)), .empty]),
+            ]))
+        }
+        var log = [TableRow(line: 1, cells: ["日期", "客户", "方式", "跟进内容", "下次跟进"].map { .text($0) })]
+        for i in 0..<3_000 {
+            log.append(TableRow(line: i + 2, cells: [
+                cell([.text("2026-06-01 10:00"), .text("2026/6/1 9:05"), .text("2026-06-01"), .text("2026-06-31 10:00"), .text("昨天"), .empty,
+                      .text("2026-06-01 25:00"), .date(CivilDateTime(year: 2026, month: 6, day: 1, secondOfDay: 3_600)), .number(45_000.5)]),
+                .text("公司\(r.int(3_000))"),
+                cell([.text("电话"), .text("拜访"), .text("visit"), .text("飞鸽"), .empty]),
+                r.int(30) == 0 ? .empty : .text("第\(i)次"),
+                cell([.empty, .text("2026-12-01"), .text("x"), .date(CivilDateTime(year: 2026, month: 12, day: 1))]),
+            ]))
+        }
+        let source = ImportSource(fileName: "客户.xlsx", sha256: "", format: .xlsx,
+                                  tables: [Table(name: "客户", rows: customers), Table(name: "跟进记录", rows: log), Table(name: "客户2", rows: Array(customers.prefix(700)))])
+        let f = try ImportFixture()
+        let importer = Importer(archive: try f.open(), options: ImportOptions(now: testNow))
+        var one = ImportPreview(source: source)
+        let tables = importer.mapTables(source, into: &one)
+        XCTAssertEqual(tables.count, 3)
+        let mapped = one
+        let whole = importer.readRows(tables, into: &one, chunk: .max)
+        XCTAssertTrue(whole.contains { !$0.problems.isEmpty })
+        XCTAssertFalse(one.dateSamples.isEmpty)
+        XCTAssertTrue(one.warnings.contains { $0.reason.contains("cell(s) of this column are numbers") })
+        for chunk in [1, 7, 1_000, 2_999] {
+            var p = mapped
+            let rows = importer.readRows(tables, into: &p, chunk: chunk)
+            XCTAssertEqual(rows.count, whole.count, "chunks of \(chunk)")
+            for (a, b) in zip(rows, whole) { XCTAssertEqual("\(a)", "\(b)", "chunks of \(chunk)") }
+            XCTAssertEqual(p.dateSamples, one.dateSamples, "chunks of \(chunk)")
+            XCTAssertEqual(p.warnings, one.warnings, "chunks of \(chunk)")
+            XCTAssertEqual(p.problems, one.problems, "chunks of \(chunk)")
+        }
+    }
 }

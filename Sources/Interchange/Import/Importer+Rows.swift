@@ -21,111 +21,51 @@ extension Importer {
         var problems: [ImportProblem] = []
 
         func field(_ key: String) -> String? { fields.first { $0.0 == key }?.1 }
+
+        /// The row without its values: where it is, its kind and its problems (what the preview
+        /// reports once the rows are planned).
+        var located: Row {
+            var r = Row(mapped: mapped, table: table, rowIndex: rowIndex, line: line, kind: kind)
+            r.problems = problems
+            return r
+        }
     }
 
     /// Pass 1: every cell read by its column's field type; a cell that cannot be read is a
-    /// problem naming the line, the column and the value.
-    func readRows(_ tables: [MappedTable], into preview: inout ImportPreview) -> [Row] {
+    /// problem naming the line, the column and the value. A row's reading depends only on its
+    /// own cells, so a large table is read in chunks on both cores; the chunks' rows, date
+    /// samples and counts are joined in file order, as one pass over the rows gives them.
+    func readRows(_ tables: [MappedTable], into preview: inout ImportPreview, chunk: Int = 16_384) -> [Row] {
         var rows: [Row] = []
         var notices: [String: (ImportProblem, Int)] = [:]
+        let options = self.options
         for (t, mapped) in tables.enumerated() {
             let name = mapped.table.name
-            var sampled = Set<String>()
             let tableIndex = preview.source.tables.firstIndex { $0.name == name } ?? t
             // Each field column's spec, looked up once per table (mapped columns name fields of their kind).
             let specs: [FieldSpec?] = mapped.columns.map { column in
                 if case .field(let key) = column.target { return Schema.field(mapped.kind.entity, key: key) }
                 return nil
             }
-            for (offset, tableRow) in mapped.dataRows.enumerated() where tableRow.cells.contains(where: { $0 != .empty }) {
-                var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
-                for (c, column) in mapped.columns.enumerated() {
-                    let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
-                    if cell == .empty { continue }
-                    func problem(_ en: String, _ zh: String) {
-                        row.problems.append(ImportProblem(table: name, line: row.line, column: column.header, value: Self.plain(cell), reason: en, reasonZH: zh))
-                    }
-                    switch column.target {
-                    case .sourceID: row.sourceID = Self.plain(cell).trimmingCharacters(in: .whitespaces)
-                    case .gradeReason: row.gradeReason = Self.plain(cell).trimmedWhitespace
-                    case .inlineContact(let key):
-                        let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
-                        if !value.isEmpty { row.contact.append((key, value)) }
-                    case .computed, .skipped: break
-                    case .field(let key):
-                        let spec = specs[c]!  // mapped columns name fields of their kind
-                        switch spec.type {
-                        case .reference, .references:
-                            let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
-                            if !value.isEmpty { row.refs[key] = value }
-                        case .instant:
-                            do {
-                                if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder) {
-                                    row.instants[key] = at
-                                    if sampled.insert(key).inserted {
-                                        preview.dateSamples.append(.init(table: name, column: column.header, input: Self.plain(cell),
-                                                                          read: CellReading.dateText(CellReading.civil(at))))
-                                    }
-                                }
-                            } catch let f as CellReading.Failure {
-                                problem(f.reason, f.reasonZH)
-                            } catch {
-                                problem("\(error)", "\(error)")
-                            }
-                        default:
-                            do {
-                                let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
-                                guard let input else { continue }
-                                let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
-                                if key == "creditCode" {
-                                    switch CreditCode.check(input) {
-                                    case .valid: break
-                                    case .malformed:
-                                        problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
-                                                "不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
-                                        continue
-                                    case .wrongCheckDigit(let expected):
-                                        problem("the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
-                                                "校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
-                                        continue
-                                    }
-                                }
-                                if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
-                                    preview.dateSamples.append(.init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d)))
-                                }
-                                if notice == .numericIdentifier {
-                                    let k = "\(name)\u{0}\(column.header)"
-                                    let n = (notices[k]?.1 ?? 0) + 1
-                                    notices[k] = (ImportProblem(
-                                        table: name, line: mapped.headerLine, column: column.header,
-                                        reason: "\(n) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
-                                        reasonZH: "此列有 \(n) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), n)
-                                }
-                                row.fields.append((key, input))
-                            } catch let f as CellReading.Failure {
-                                problem(f.reason, f.reasonZH)
-                            } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
-                                problem("could be day/month or month/day, or is not a date: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy",
-                                        e.code == .ambiguousDate
-                                            ? "无法确定月和日的顺序。请写成 2026-03-05，或加 --date-format dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）"
-                                            : "不是有效日期，请写成 2026-03-05、2026/3/5 或 2026年3月5日")
-                            } catch let e as ArchiveError {
-                                problem(e.reason, e.reasonZH ?? e.reason)
-                            } catch {
-                                problem("\(error)", "\(error)")
-                            }
-                        }
-                    }
+            let count = mapped.dataRows.count
+            let parts: [RowChunk] = count <= chunk
+                ? [Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, 0..<count)]
+                : Parallel.map((count + chunk - 1) / chunk) { i in
+                    Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, i * chunk..<min(count, (i + 1) * chunk))
                 }
-                for key in Self.requiredColumns[mapped.kind]! where mapped.column(key) != nil {
-                    if row.field(key) == nil && row.refs[key] == nil && row.instants[key] == nil
-                        && !row.problems.contains(where: { $0.column == mapped.column(key)?.header }) {
-                        let spec = Schema.field(mapped.kind.entity, key: key)!
-                        row.problems.append(ImportProblem(table: name, line: row.line, column: mapped.column(key)?.header, value: "",
-                                                          reason: "required, but empty", reasonZH: "必填，不能为空"))
-                    }
+            rows.reserveCapacity(rows.count + parts.reduce(0) { $0 + $1.rows.count })
+            var sampled = Set<String>()
+            for part in parts {
+                rows.append(contentsOf: part.rows)
+                for (key, sample) in part.samples where sampled.insert(key).inserted { preview.dateSamples.append(sample) }
+                for (column, n) in part.numericIdentifiers {
+                    let k = "\(name)\u{0}\(column)"
+                    let total = (notices[k]?.1 ?? 0) + n
+                    notices[k] = (ImportProblem(
+                        table: name, line: mapped.headerLine, column: column,
+                        reason: "\(total) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
+                        reasonZH: "此列有 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), total)
                 }
-                rows.append(row)
             }
             if mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty {
                 preview.warnings.append(ImportProblem(table: name, line: mapped.headerLine,
@@ -137,6 +77,115 @@ extension Importer {
         return rows
     }
 
+    /// The rows read from a run of a table's data rows, with the first date sample of each
+    /// column (by field key, in the order met) and the count of numeric identifier cells per
+    /// column (by header, in the order first met).
+    struct RowChunk: Sendable {
+        var rows: [Row] = []
+        var samples: [(String, ImportPreview.DateSample)] = []
+        var numericIdentifiers: [(String, Int)] = []
+    }
+
+    /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row).
+    static func readRowChunk(_ mapped: MappedTable, t: Int, tableIndex: Int, specs: [FieldSpec?], options: ImportOptions,
+                             _ offsets: Range<Int>) -> RowChunk {
+        var out = RowChunk()
+        out.rows.reserveCapacity(offsets.count)
+        let name = mapped.table.name
+        var sampled = Set<String>()
+        for offset in offsets {
+            let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
+            guard tableRow.cells.contains(where: { $0 != .empty }) else { continue }
+            var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
+            for (c, column) in mapped.columns.enumerated() {
+                let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
+                if cell == .empty { continue }
+                func problem(_ en: String, _ zh: String) {
+                    row.problems.append(ImportProblem(table: name, line: row.line, column: column.header, value: Self.plain(cell), reason: en, reasonZH: zh))
+                }
+                switch column.target {
+                case .sourceID: row.sourceID = Self.plain(cell).trimmingCharacters(in: .whitespaces)
+                case .gradeReason: row.gradeReason = Self.plain(cell).trimmedWhitespace
+                case .inlineContact(let key):
+                    let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
+                    if !value.isEmpty { row.contact.append((key, value)) }
+                case .computed, .skipped: break
+                case .field(let key):
+                    let spec = specs[c]!  // mapped columns name fields of their kind
+                    switch spec.type {
+                    case .reference, .references:
+                        let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
+                        if !value.isEmpty { row.refs[key] = value }
+                    case .instant:
+                        do {
+                            if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder) {
+                                row.instants[key] = at
+                                if sampled.insert(key).inserted {
+                                    out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell),
+                                                                   read: CellReading.dateText(CellReading.civil(at)))))
+                                }
+                            }
+                        } catch let f as CellReading.Failure {
+                            problem(f.reason, f.reasonZH)
+                        } catch {
+                            problem("\(error)", "\(error)")
+                        }
+                    default:
+                        do {
+                            let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
+                            guard let input else { continue }
+                            let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                            if key == "creditCode" {
+                                switch CreditCode.check(input) {
+                                case .valid: break
+                                case .malformed:
+                                    problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
+                                            "不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
+                                    continue
+                                case .wrongCheckDigit(let expected):
+                                    problem("the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
+                                            "校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
+                                    continue
+                                }
+                            }
+                            if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
+                                out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d))))
+                            }
+                            if notice == .numericIdentifier {
+                                if let i = out.numericIdentifiers.firstIndex(where: { $0.0 == column.header }) {
+                                    out.numericIdentifiers[i].1 += 1
+                                } else {
+                                    out.numericIdentifiers.append((column.header, 1))
+                                }
+                            }
+                            row.fields.append((key, input))
+                        } catch let f as CellReading.Failure {
+                            problem(f.reason, f.reasonZH)
+                        } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
+                            problem("could be day/month or month/day, or is not a date: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy",
+                                    e.code == .ambiguousDate
+                                        ? "无法确定月和日的顺序。请写成 2026-03-05，或加 --date-format dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）"
+                                        : "不是有效日期，请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+                        } catch let e as ArchiveError {
+                            problem(e.reason, e.reasonZH ?? e.reason)
+                        } catch {
+                            problem("\(error)", "\(error)")
+                        }
+                    }
+                }
+            }
+            for key in Self.requiredColumns[mapped.kind]! where mapped.column(key) != nil {
+                if row.field(key) == nil && row.refs[key] == nil && row.instants[key] == nil
+                    && !row.problems.contains(where: { $0.column == mapped.column(key)?.header }) {
+                    row.problems.append(ImportProblem(table: name, line: row.line, column: mapped.column(key)?.header, value: "",
+                                                      reason: "required, but empty", reasonZH: "必填，不能为空"))
+                }
+            }
+            out.rows.append(row)
+        }
+        return out
+    }
+
     // MARK: - Pass 2: identities, references, duplicates, operations
 
     enum RowStatus { case new, updated, duplicate }
@@ -146,17 +195,65 @@ extension Importer {
         /// The row of each operation (by operation index from 0).
         var operationRows: [Int] = []
         var problems: [Int: [ImportProblem]] = [:]
-        var status: [Int: RowStatus] = [:]
+        var status = RowStatuses()
         var warnings: [ImportProblem] = []
         var duplicatesRefused = 0
     }
 
-    /// The archive's records by what identifies them.
+    /// What identifies a row, from its own text only (no table of the pass looks at it): a
+    /// customer row's company key, valid credit code and phone key; the company key and credit
+    /// code check of the customer another row names. Computed for all rows on both cores before
+    /// the pass in file order, which uses them instead of computing them there.
+    struct RowKeys: Sendable {
+        /// Customers: of the name. Rows naming a customer: of that text.
+        var companyKey: String?
+        /// Customers: the name's credit code when valid. Rows naming a customer: the check of that text.
+        var credit: CreditCode.Check?
+        /// Customers: of the phone.
+        var phone: String?
+
+        init(_ r: Row) {
+            switch r.kind {
+            case .customers:
+                companyKey = Identity.companyKey(r.field("name") ?? "")
+                credit = r.field("creditCode").map(CreditCode.check)
+                phone = r.field("phone").flatMap(Identity.phoneKey)
+            default:
+                if let text = r.refs["customer"] {
+                    companyKey = Identity.companyKey(text)
+                    credit = CreditCode.check(text)
+                }
+            }
+        }
+
+        /// The keys of `rows` not excluded and without problems (the ones the pass plans).
+        static func of(_ rows: [Row], excluding excluded: Set<Int>) -> [RowKeys?] {
+            let wanted: @Sendable (Int, Row) -> Bool = { i, r in !excluded.contains(i) && r.problems.isEmpty }
+            guard rows.count >= 2_048 else { return rows.enumerated().map { wanted($0, $1) ? RowKeys($1) : nil } }
+            return Parallel.chunks(rows.count, chunk: 8_192) { range in range.map { wanted($0, rows[$0]) ? RowKeys(rows[$0]) : nil } }
+        }
+    }
+
+    /// Each row's status by row index (nil: none given), in an array rather than a table of a
+    /// million entries.
+    struct RowStatuses {
+        private var values: [RowStatus?] = []
+
+        init(rows: Int = 0) { values = Array(repeating: nil, count: rows) }
+
+        subscript(row: Int) -> RowStatus? {
+            get { row < values.count ? values[row] : nil }
+            set { values[row] = newValue }
+        }
+    }
+
+    /// The archive's records by what identifies them (customers by their short id: all that the
+    /// pass takes from them).
     struct ArchiveIndex {
-        var customerByKey: [String: Entity] = [:]
-        var customerByCredit: [String: Entity] = [:]
-        var customerByCode: [String: Entity] = [:]
-        var customerByPhone: [String: Entity] = [:]
+        var customerByKey: [String: String] = [:]
+        var customerByCredit: [String: String] = [:]
+        var customerByCode: [String: String] = [:]
+        var customerByPhone: [String: String] = [:]
         var contacts: [UInt64: [Entity]] = [:]
         var projects: [UInt64: [Entity]] = [:]
         var logKeys = Set<String>()
@@ -167,10 +264,11 @@ extension Importer {
             customerByKey.reserveCapacity(customers)
             customerByPhone.reserveCapacity(customers)
             state.each(.customer) { c in
-                if let name = c["name"]?.text { customerByKey[Identity.companyKey(name)] = c }
-                if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = c }
-                if let code = c["code"]?.text { customerByCode[code.lowercased()] = c }
-                if let phone = c["phone"]?.text, let k = Identity.phoneKey(phone) { customerByPhone[k] = c }
+                let id = c.shortID
+                if let name = c["name"]?.text { customerByKey[Identity.companyKey(name)] = id }
+                if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = id }
+                if let code = c["code"]?.text { customerByCode[code.lowercased()] = id }
+                if let phone = c["phone"]?.text, let k = Identity.phoneKey(phone) { customerByPhone[k] = id }
             }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
@@ -202,6 +300,7 @@ extension Importer {
         var b = Build()
         b.set = ChangeSet(label: "import \(source.fileName) sha256:\(source.sha256)", origin: .importFile)
         let index = ArchiveIndex(archive.state)
+        let keys = RowKeys.of(rows, excluding: excluded)
         var customers = FileCustomers()
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
         var mobiles: [String: (ref: String, line: Int)] = [:]
@@ -213,7 +312,8 @@ extension Importer {
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
         // Room for every row at once (the tables would otherwise be rehashed as they grow).
-        b.status.reserveCapacity(rows.count)
+        b.status = RowStatuses(rows: rows.count)
+        b.set.reserveCapacity(rows.count)
         b.operationRows.reserveCapacity(rows.count)
         if rows.contains(where: { $0.kind == .customers }) {
             customers.reserve(rows.count)
@@ -283,21 +383,21 @@ extension Importer {
         }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
-        func customerRef(_ text: String) -> String? {
+        func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
             // (Each lookup is skipped when its table is empty: the same answer, without the key.)
             if !sourceIDs.isEmpty, let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
-            if case .valid(let code) = CreditCode.check(text) {
+            if case .valid(let code) = keys?.credit ?? CreditCode.check(text) {
                 if let f = customers.byCredit[code] { return f.ref }
-                if let c = index.customerByCredit[code] { return c.shortID }
+                if let c = index.customerByCredit[code] { return c }
             }
             if !customers.byCode.isEmpty || !index.customerByCode.isEmpty {
                 let lower = text.lowercased()
                 if let f = customers.byCode[lower] { return f.ref }
-                if let c = index.customerByCode[lower] { return c.shortID }
+                if let c = index.customerByCode[lower] { return c }
             }
-            let key = Identity.companyKey(text)
+            let key = keys?.companyKey ?? Identity.companyKey(text)
             if let f = customers.byKey[key] { return f.ref }
-            if let c = index.customerByKey[key] { return c.shortID }
+            if let c = index.customerByKey[key] { return c }
             if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = archive.state.entity(.customer, id),
                text.uppercased().hasPrefix("C") {
                 return c.shortID
@@ -317,7 +417,7 @@ extension Importer {
         }
         func customerOf(_ i: Int, _ r: Row) -> String? {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
-            guard let ref = customerRef(text) else {
+            guard let ref = customerRef(text, keys: keys[i]) else {
                 refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                        "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
                 return nil
@@ -346,13 +446,14 @@ extension Importer {
             switch r.kind {
             case .customers:
                 let name = r.field("name") ?? ""
-                let credit: String? = r.field("creditCode").flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
-                let key = Identity.companyKey(name)
-                let phone = r.field("phone").flatMap(Identity.phoneKey)
+                let rowKeys = keys[i]!  // computed for every row planned here
+                let credit: String? = rowKeys.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
+                let key = rowKeys.companyKey!
+                let phone = rowKeys.phone
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                if let credit, let c = index.customerByCredit[credit] { match = (c.shortID, nil, ("same credit code", "统一社会信用代码相同")) }
-                else if let c = index.customerByKey[key] { match = (c.shortID, nil, ("same name", "名称相同")) }
-                else if let phone, let c = index.customerByPhone[phone] { match = (c.shortID, nil, ("same phone", "电话相同")) }
+                if let credit, let c = index.customerByCredit[credit] { match = (c, nil, ("same credit code", "统一社会信用代码相同")) }
+                else if let c = index.customerByKey[key] { match = (c, nil, ("same name", "名称相同")) }
+                else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, ("same phone", "电话相同")) }
                 else if let credit, let f = customers.byCredit[credit] { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
                 else if let f = customers.byKey[key] { match = (f.ref, f.line, ("same name", "名称相同")) }
                 else if let phone, let f = customers.byPhone[phone] { match = (f.ref, f.line, ("same phone", "电话相同")) }

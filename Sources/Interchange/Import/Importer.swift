@@ -31,6 +31,14 @@ public final class Importer {
         for _ in 0..<50 {
             built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
             for (i, problems) in built.problems { rows[i].problems += problems }
+            if !options.onlyValid && rows.count >= 10_000 {
+                // Planned once (nothing is planned again without `onlyValid`): the rows' values
+                // as read are not needed any more, only where each row is and its problems. They
+                // are freed off the import's path while the plan runs, so that the plan's records
+                // take their room (a million log rows held 0.4 GB of them).
+                Background.release(rows)
+                rows = rows.map { $0.located }
+            }
             plan = built.set.operations.isEmpty ? nil : try archive.plan(built.set, now: options.now, keepingResults: false)
             var newlyRefused = Set(built.problems.keys)
             for p in plan?.problems ?? [] {
@@ -118,7 +126,7 @@ public final class Importer {
     }
 
     /// Finds each table's kind and header row and maps its columns.
-    private func mapTables(_ source: ImportSource, into preview: inout ImportPreview) -> [MappedTable] {
+    func mapTables(_ source: ImportSource, into preview: inout ImportPreview) -> [MappedTable] {
         var out: [MappedTable] = []
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }

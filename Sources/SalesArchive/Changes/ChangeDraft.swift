@@ -205,23 +205,25 @@ extension ChangeDraft {
     /// Field changes for `fields` (key → input) on `existing` (nil when creating).
     func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
         var out: [FieldChange] = []
-        var seen = Set<UInt8>()
+        out.reserveCapacity(fields.count)
+        var seen = FieldSet()  // (a set of field numbers without a hash table per call)
         for (key, input) in fields {
             guard let spec = Schema.field(kind, key: key) else {
                 throw ArchiveError(
                     .unknownField, "\(kind.en) has no field \(key)", zh: "\(kind.zh)没有字段“\(key)”",
                     candidates: Schema.fields(kind).map(\.key))
             }
-            guard !protected.contains(spec.key) || spec.type != .instant else {
+            let isProtected = protected.contains(spec.key)  // (looked up once for the three checks)
+            guard !isProtected || spec.type != .instant else {
                 throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault (logging a contact, a complaint step), not by hand", zh: "“\(spec.zh)”由系统在登记跟进或办理投诉步骤时自动记录，不能手工修改")
             }
-            guard !protected.contains(spec.key) || !(spec.key == "customer") else {
+            guard !isProtected || !(spec.key == "customer") else {
                 throw ArchiveError(.invalidValue, "a record cannot be moved to another customer; add it again under that customer", zh: "记录不能转到其他客户名下；请在该客户下重新添加")
             }
-            guard !protected.contains(spec.key) else {
+            guard !isProtected else {
                 throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改，请用专门的命令修改（须注明原因）")
             }
-            guard seen.insert(spec.number).inserted else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次，请只保留一个") }
+            guard seen.insert(spec.number) else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次，请只保留一个") }
             let new = try value(for: spec, kind: kind, input: input, now: now)
             let old = existing?[number: spec.number]
             if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
@@ -335,23 +337,27 @@ enum Limits {
     static let maxRefs = 10_000
     static let maxChanges = 255
 
+    @inline(__always)
+    private static func check(_ v: FieldValue?) throws {
+        switch v {
+        case .text(let s)?:
+            guard s.utf8.count <= maxText else {
+                throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "内容超过 1 MiB，无法保存")
+            }
+        case .refs(let r)?:
+            guard r.count <= maxRefs else { throw ArchiveError(.invalidValue, "more than \(maxRefs) references in one field", zh: "一个字段最多关联 \(maxRefs) 条记录") }
+        default: break
+        }
+    }
+
     static func check(_ events: [ChangeEvent]) throws {
         for e in events {
             guard e.changes.count <= maxChanges else {
                 throw ArchiveError(.invalidValue, "more than \(maxChanges) fields changed in one record", zh: "一条记录一次最多修改 \(maxChanges) 个字段")
             }
             for c in e.changes {
-                for v in [c.old, c.new] {
-                    switch v {
-                    case .text(let s)?:
-                        guard s.utf8.count <= maxText else {
-                            throw ArchiveError(.invalidValue, "a text over 1 MiB cannot be stored", zh: "内容超过 1 MiB，无法保存")
-                        }
-                    case .refs(let r)?:
-                        guard r.count <= maxRefs else { throw ArchiveError(.invalidValue, "more than \(maxRefs) references in one field", zh: "一个字段最多关联 \(maxRefs) 条记录") }
-                    default: break
-                    }
-                }
+                try check(c.old)  // (old, then new: without an array of the two per change)
+                try check(c.new)
             }
         }
     }

@@ -11,7 +11,7 @@ extension ChangeDraft {
         if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == "grade" }) { all.append(("grade", Grade.unrated.rawValue)) }
         let id = newID()
         let changes = [FieldChange(field: Schema.number(.customer, "name"), old: nil, new: .text(trimmed))]
-            + (try self.changes(.customer, all, existing: nil, now: now, protected: ["name", "lastContactAt"]))
+            + (try self.changes(.customer, all, existing: nil, now: now, protected: ProtectedFields.newCustomer))
         try commit([ChangeEvent(.create, .customer, id, changes)], now: now)
         return state.entity(.customer, id)!  // just created
     }
@@ -130,7 +130,7 @@ extension ChangeDraft {
         let changes = [
             FieldChange(field: Schema.number(.contact, "customer"), old: nil, new: .ref(c.id)),
             FieldChange(field: Schema.number(.contact, "name"), old: nil, new: .text(trimmed)),
-        ] + (try self.changes(.contact, fields, existing: nil, now: now, protected: ["customer", "name", "lastContactAt"]))
+        ] + (try self.changes(.contact, fields, existing: nil, now: now, protected: ProtectedFields.newContact))
         try commit([ChangeEvent(.create, .contact, id, changes)], now: now)
         return state.entity(.contact, id)!
     }
@@ -201,7 +201,7 @@ extension ChangeDraft {
             FieldChange(field: Schema.number(.project, "name"), old: nil, new: .text(trimmed)),
             FieldChange(field: Schema.number(.project, "stage"), old: nil, new: .text(SalesStage.infoDevelopment.rawValue)),
             FieldChange(field: Schema.number(.project, "stageSince"), old: nil, new: .int(now)),
-        ] + (try self.changes(.project, fields, existing: nil, now: now, protected: ["customer", "name", "stage", "stageSince"]))
+        ] + (try self.changes(.project, fields, existing: nil, now: now, protected: ProtectedFields.newProject))
         try commit([ChangeEvent(.create, .project, id, changes)], now: now)
         return state.entity(.project, id)!
     }
@@ -239,6 +239,14 @@ extension ChangeDraft {
         try commit([ChangeEvent(.update, .project, p.id, changes)], now: now)
         return state.entity(.project, p.id)!
     }
+}
+
+/// The fields a new record's operation does not take from its input, built once (an import
+/// creates a record per row).
+enum ProtectedFields {
+    static let newCustomer: Set<String> = ["name", "lastContactAt"]
+    static let newContact: Set<String> = ["customer", "name", "lastContactAt"]
+    static let newProject: Set<String> = ["customer", "name", "stage", "stageSince"]
 }
 
 /// Field numbers of the contact log's operation, looked up by key once (it runs once per

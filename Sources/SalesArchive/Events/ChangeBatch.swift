@@ -109,7 +109,10 @@ public enum BatchCodec {
     }
 
     /// The bytes each event takes, through one reused buffer (a million events, one allocation).
-    static func encodedSizes(_ events: [ChangeEvent]) -> [Int] {
+    static func encodedSizes(_ events: [ChangeEvent]) -> [Int] { encodedSizes(events[...]) }
+
+    /// The same for a run of the events.
+    static func encodedSizes(_ events: ArraySlice<ChangeEvent>) -> [Int] {
         var w = Encoder()
         var sizes: [Int] = []
         sizes.reserveCapacity(events.count)
@@ -126,6 +129,27 @@ public enum BatchCodec {
         let head = try visit(bytes) { op, kind, id, changes in events.append(ChangeEvent(op, kind, id, changes)) }
         return ChangeBatch(at: head.at, actor: head.actor, origin: head.origin, batch: head.batch, label: head.label,
                            part: head.part, parts: head.parts, events: events)
+    }
+
+    /// True when `bytes` decode to exactly `batch`: `(try? decode(bytes)) == batch`, compared
+    /// event by event as they are read instead of building the decoded batch first (a commit
+    /// checks every record it is about to seal so).
+    static func decodes(_ bytes: [UInt8], as batch: ChangeBatch) -> Bool {
+        var next = 0
+        var same = true
+        guard let head = try? visit(bytes, { op, kind, id, changes in
+            guard same else { return }
+            if next < batch.events.count {
+                let e = batch.events[next]
+                same = e.operation == op && e.kind == kind && e.id == id && e.changes == changes
+            } else {
+                same = false
+            }
+            next += 1
+        }) else { return false }
+        return same && next == batch.events.count
+            && head == BatchHead(at: batch.at, actor: batch.actor, origin: batch.origin, batch: batch.batch, label: batch.label,
+                                 part: batch.part, parts: batch.parts)
     }
 
     /// The batch's time, actor, id and label, read without decoding its events.

@@ -99,6 +99,13 @@ public struct ArchiveState: Sendable {
         shards[Self.shard(id)].tables[kind.index][id]
     }
 
+    /// Whether a record of `kind` has `id`, removed or not: `entityIncludingRemoved(kind, id) != nil`
+    /// without copying the record out of its table.
+    @inline(__always)
+    func holds(_ kind: EntityKind, _ id: UInt64) -> Bool {
+        shards[Self.shard(id)].tables[kind.index].index(forKey: id) != nil
+    }
+
     public func entity(_ kind: EntityKind, _ id: UInt64) -> Entity? {
         guard let e = entityIncludingRemoved(kind, id), !e.removed else { return nil }
         return e
@@ -201,11 +208,11 @@ public struct ArchiveState: Sendable {
         if batch.events.count <= 8 { return try checkSmall(batch) }
         var created: [EntityKind: Set<UInt64>] = [:]
         for event in batch.events {
-            let exists = entityIncludingRemoved(event.kind, event.id) != nil || created[event.kind, default: []].contains(event.id)
+            let exists = holds(event.kind, event.id) || created[event.kind, default: []].contains(event.id)
             switch event.operation {
             case .create:
                 try Self.checkNewID(event)
-                guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
+                guard !exists, !EntityKind.allCases.contains(where: { holds($0, event.id) }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }
                 created[event.kind, default: []].insert(event.id)
@@ -232,11 +239,11 @@ public struct ArchiveState: Sendable {
     private func checkSmall(_ batch: ChangeBatch) throws {
         var created: [(kind: EntityKind, id: UInt64)] = []
         for event in batch.events {
-            let exists = entityIncludingRemoved(event.kind, event.id) != nil || created.contains { $0.kind == event.kind && $0.id == event.id }
+            let exists = holds(event.kind, event.id) || created.contains { $0.kind == event.kind && $0.id == event.id }
             switch event.operation {
             case .create:
                 try Self.checkNewID(event)
-                guard !exists, !EntityKind.allCases.contains(where: { entityIncludingRemoved($0, event.id) != nil }) else {
+                guard !exists, !EntityKind.allCases.contains(where: { holds($0, event.id) }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }
                 created.append((event.kind, event.id))
@@ -277,6 +284,38 @@ public struct ArchiveState: Sendable {
         for event in batch.events {
             try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
         }
+    }
+
+    /// Applies the records of one change set just written, as `apply(_:)` of each in order
+    /// does: the parts followed in order, then each shard's events on its own core (an event
+    /// changes only its own shard, in the same order as one by one); a few events without threads.
+    mutating func apply(batches: [ChangeBatch]) throws {
+        let total = batches.reduce(0) { $0 + $1.events.count }
+        guard total >= 4_096 else {
+            for batch in batches { try apply(batch) }
+            return
+        }
+        for batch in batches {
+            try follow(BatchHead(at: batch.at, actor: batch.actor, origin: batch.origin, batch: batch.batch, label: batch.label,
+                                 part: batch.part, parts: batch.parts), index: batchTimes.count)
+            batchTimes.append(batch.at)
+        }
+        let errors = ErrorBox(Self.shardCount)
+        shards.withUnsafeMutableBufferPointer { buffer in
+            let box = PerShard(buffer)
+            DispatchQueue.concurrentPerform(iterations: Self.shardCount) { s in
+                do {
+                    for batch in batches {
+                        for event in batch.events where ArchiveState.shard(event.id) == s {
+                            try box.buffer[s].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
+                        }
+                    }
+                } catch {
+                    errors.store(s, error)
+                }
+            }
+        }
+        if let error = errors.first { throw error }
     }
 
     /// Applies encoded batches straight from their bytes, in order: each shard's events on its

@@ -1,0 +1,204 @@
+import Foundation
+@testable import SalesArchive
+import VaultCrypto
+import VaultFormat
+import XCTest
+
+/// The commit's shortcuts (PERFORMANCE.md, "After the third optimisation") give what the code
+/// they short-cut gives: a record read back event by event is `decode(bytes) == batch`; the
+/// records of a large change set applied per shard on both cores are the state of applying them
+/// one by one; records encoded and checked concurrently come back in order, errors included.
+final class CommitFastPathTests: XCTestCase {
+    struct Seeded {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func value() -> FieldValue? {
+            switch int(8) {
+            case 0: return nil
+            case 1: return .text(["", "华东科技", "a b", "客户\(int(100))", String(repeating: "备", count: int(50))][int(5)])
+            case 2: return .int(Int64(bitPattern: next()))
+            case 3: return .day(Int32(truncatingIfNeeded: Int64(int(200_000)) - 100_000))
+            case 4: return .ref(UInt64(int(1000)))
+            case 5: return .refs((0..<int(4)).map { _ in UInt64(int(1000)) })
+            case 6: return .flag(int(2) == 0)
+            default: return .money(Money(minorUnits: Int64(int(1_000_000)), currency: ["CNY", "USD"][int(2)])!)
+            }
+        }
+        mutating func event() -> ChangeEvent {
+            let op = [ChangeEvent.Operation.create, .update, .remove, .restore][int(4)]
+            let kind = EntityKind.allCases[int(EntityKind.allCases.count)]
+            let changes = (0..<int(5)).map { _ in FieldChange(field: UInt8(1 + int(30)), old: value(), new: value()) }
+            return ChangeEvent(op, kind, UInt64(1 + int(5000)), changes)
+        }
+    }
+
+    func batch(_ r: inout Seeded, events n: Int, label: String = "import 客户.csv") -> ChangeBatch {
+        ChangeBatch(at: day(0), actor: "张伟", origin: .importFile, batch: 7, label: label, part: 0, parts: 1, events: (0..<n).map { _ in r.event() })
+    }
+
+    /// `decodes(_:as:)` against decoding and comparing, on records and on every way of not being one.
+    func testReadingBackEventByEventIsDecodingAndComparing() throws {
+        var r = Seeded(state: 3)
+        func same(_ bytes: [UInt8], _ b: ChangeBatch, _ what: String) {
+            XCTAssertEqual(BatchCodec.decodes(bytes, as: b), (try? BatchCodec.decode(bytes)) == b, what)
+        }
+        for round in 0..<300 {
+            let b = batch(&r, events: r.int(12))
+            let bytes = BatchCodec.encode(b)
+            XCTAssertTrue(BatchCodec.decodes(bytes, as: b), "round \(round)")
+            same(bytes, b, "round \(round)")
+            // Another batch's events, one event more or less, one event changed, another head.
+            let other = batch(&r, events: b.events.count)
+            same(bytes, other, "round \(round): other events")
+            same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, events: b.events + [r.event()]), "round \(round): one more")
+            if !b.events.isEmpty {
+                same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, events: Array(b.events.dropLast())), "round \(round): one less")
+                var changed = b.events
+                let k = r.int(changed.count)
+                let e = changed[k]
+                changed[k] = ChangeEvent(e.operation, e.kind, e.id, e.changes + [FieldChange(field: 1, old: nil, new: .text("x"))])
+                same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, events: changed), "round \(round): changed")
+            }
+            same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label + "x", events: b.events), "round \(round): label")
+            same(bytes, ChangeBatch(at: b.at + 1, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, events: b.events), "round \(round): time")
+            same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, part: 1, parts: 2, events: b.events), "round \(round): part")
+            // Damaged bytes: cut, extended, one byte changed.
+            same(Array(bytes.prefix(r.int(bytes.count))), b, "round \(round): cut")
+            same(bytes + [0], b, "round \(round): trailing byte")
+            var flipped = bytes
+            flipped[r.int(flipped.count)] ^= UInt8(1 + r.int(255))
+            same(flipped, b, "round \(round): flipped")
+        }
+        // What cannot be read back: a text over the codec's limit, a change of more than 255 fields.
+        let long = ChangeBatch(at: day(0), actor: "张伟", batch: 0, events: [ChangeEvent(.create, .customer, 1, [FieldChange(field: 2, old: nil, new: .text(String(repeating: "a", count: (1 << 20) + 1)))])])
+        XCTAssertFalse(BatchCodec.decodes(BatchCodec.encode(long), as: long))
+        same(BatchCodec.encode(long), long, "long text")
+        let wide = ChangeBatch(at: day(0), actor: "张伟", batch: 0, events: [ChangeEvent(.update, .customer, 1, (0..<300).map { FieldChange(field: UInt8($0 % 30 + 1), old: nil, new: .int(Int64($0))) })])
+        same(BatchCodec.encode(wide), wide, "256 fields")
+    }
+
+    /// A state as comparable lines: every entity of every kind (removed ones too), its bytes and times.
+    func lines(_ s: ArchiveState) -> [String] {
+        var out: [String] = []
+        for kind in EntityKind.allCases {
+            var es: [Entity] = []
+            s.eachIncludingRemoved(kind) { es.append($0) }
+            for e in es.sorted(by: { $0.id < $1.id }) {
+                out.append("\(kind) \(e.id) \(e.createdAt) \(e.updatedAt) \(e.createdBy) \(e.removed) \(e.packed)")
+            }
+        }
+        out.append("nextID \(s.nextID) events \(s.eventCount) times \(s.batchTimes)")
+        return out
+    }
+
+    /// The records of one change set (creates, updates of the same record several times,
+    /// removes and restores of both shards, contact-log entries) applied on both cores are the
+    /// state of applying them in order one by one.
+    func testRecordsAppliedPerShardAreTheStateOfApplyingThemInOrder() throws {
+        var r = Seeded(state: 11)
+        var base = ArchiveState()
+        try base.apply(ChangeBatch(at: day(0), actor: "张伟", events: (1...200).map { ChangeEvent(.create, .customer, UInt64($0), [FieldChange(field: 2, old: nil, new: .text("客户\($0)"))]) }))
+        var next = 1000
+        var live = Set(1...200)
+        var removed = Set<Int>()
+        for round in 0..<3 {
+            var events: [ChangeEvent] = []
+            while events.count < 9_000 {
+                switch r.int(6) {
+                case 0, 1:
+                    next += 1
+                    let kind: EntityKind = r.int(2) == 0 ? .activity : .contact
+                    events.append(ChangeEvent(.create, kind, UInt64(next), [FieldChange(field: 2, old: nil, new: r.value() ?? .int(1)), FieldChange(field: 3, old: nil, new: r.value())]))
+                case 2, 3:
+                    guard let id = live.randomElement(using: &r) else { continue }
+                    events.append(ChangeEvent(.update, .customer, UInt64(id), [FieldChange(field: UInt8(2 + r.int(20)), old: nil, new: r.value()), FieldChange(field: 100, old: nil, new: .text("note"))]))
+                case 4:
+                    guard let id = live.randomElement(using: &r) else { continue }
+                    live.remove(id); removed.insert(id)
+                    events.append(ChangeEvent(.remove, .customer, UInt64(id), []))
+                default:
+                    guard let id = removed.randomElement(using: &r) else { continue }
+                    removed.remove(id); live.insert(id)
+                    events.append(ChangeEvent(.restore, .customer, UInt64(id), []))
+                }
+            }
+            let batches = stride(from: 0, to: events.count, by: 2_500).enumerated().map { part, start in
+                ChangeBatch(at: day(round + 1), actor: "张伟", origin: .importFile, batch: UInt64(base.batchTimes.count), label: "import", part: part, parts: (events.count + 2_499) / 2_500,
+                            events: Array(events[start..<min(events.count, start + 2_500)]))
+            }
+            var oneByOne = base
+            for b in batches { try oneByOne.apply(b) }
+            var perShard = base
+            try perShard.apply(batches: batches)
+            XCTAssertEqual(lines(perShard), lines(oneByOne), "round \(round)")
+            base = oneByOne
+        }
+        // A batch that does not apply (an update before the create) is refused either way.
+        let bad = [ChangeBatch(at: day(9), actor: "张伟", batch: UInt64(base.batchTimes.count), label: "x", events: (0..<5_000).map { ChangeEvent(.update, .contact, UInt64(900_000 + $0), []) })]
+        var s = base
+        XCTAssertThrowsError(try s.apply(batches: bad))
+    }
+
+    func testSizesOfARunOfEventsAreTheirSizesInTheWhole() {
+        var r = Seeded(state: 5)
+        let events = (0..<2_000).map { _ in r.event() }
+        let all = BatchCodec.encodedSizes(events)
+        XCTAssertEqual(all, events.map(BatchCodec.encodedSize))
+        for (a, b) in [(0, 1_000), (1_000, 2_000), (17, 1_234), (0, 0)] {
+            XCTAssertEqual(BatchCodec.encodedSizes(events[a..<b]), Array(all[a..<b]))
+        }
+    }
+
+    func testConcurrentMapKeepsTheOrderAndThrowsTheFirstError() throws {
+        for n in [0, 1, 2, 3, 17, 1000] {
+            XCTAssertEqual(try Concurrent.map(n) { $0 * $0 }, (0..<n).map { $0 * $0 })
+        }
+        struct Failure: Error, Equatable { let i: Int }
+        XCTAssertThrowsError(try Concurrent.map(50) { i -> Int in if i % 7 == 3 { throw Failure(i: i) }; return i }) { error in
+            XCTAssertEqual(error as? Failure, Failure(i: 3))
+        }
+    }
+
+    /// A large change set committed through both cores: the archive as this session holds it is
+    /// the archive as opened again from its records, and a change set whose record cannot be
+    /// read back leaves the archive byte-identical.
+    func testALargeCommitIsTheArchiveReadBackAndARefusedOneChangesNoByte() throws {
+        let fixture = try ArchiveFixture()
+        var a: CustomerArchive! = try fixture.open()
+        var set = ChangeSet(label: "import 客户.csv", origin: .importFile)
+        let note = String(repeating: "备", count: 5_000)
+        for i in 0..<12_000 {
+            set.append(.addCustomer(name: "华东\(i)科技有限公司", fields: [("phone", "138000\(String(format: "%05d", i))"), ("grade", ["A", "B", "C"][i % 3]), ("note", i % 10 == 0 ? note : "")]))
+        }
+        for i in stride(from: 0, to: 12_000, by: 2) {
+            set.append(.logActivity(LogEntry(customer: "@\(i + 1)", type: "电话", summary: "第\(i)次", at: day(-1, hour: i % 20))))
+        }
+        let done = try a.commit(try a.plan(set, now: day(0)))
+        XCTAssertGreaterThan(done.records, 2)
+        XCTAssertGreaterThan(done.events, 20_000)  // sizes computed in halves, records checked and applied on both cores
+        let held = lines(a.state)
+        a = nil
+        let b = try fixture.open()
+        try b.loadContactLog()
+        XCTAssertEqual(lines(b.state), held)
+
+        // A change set refused at commit (a text over the limit in its last record): nothing written.
+        let before = try fixture.bytes()
+        var tooLong = ChangeSet(label: "import", origin: .importFile)
+        for i in 0..<3_000 { tooLong.append(.addCustomer(name: "新客户\(i)", fields: [("note", note)])) }
+        let plan = try b.plan(tooLong, now: day(1))
+        var events = plan.events
+        events.append(ChangeEvent(.update, .customer, events.last!.id, [FieldChange(field: 100, old: nil, new: .text(String(repeating: "a", count: (1 << 20) + 1)))]))
+        XCTAssertThrowsError(try b.write(events, label: "import", origin: .importFile, now: day(1)))
+        XCTAssertEqual(try fixture.bytes(), before)
+    }
+}
+
+extension CommitFastPathTests.Seeded: RandomNumberGenerator {}
