@@ -231,6 +231,31 @@ final class ImportTests: XCTestCase {
 
     // MARK: Several tables
 
+    /// A problem the plan finds (here a name over the 1 KiB limit) is placed on its own sheet
+    /// when a sheet that is not imported (说明) comes first: the sheet's index among the imported
+    /// ones, not among the file's (it used to be out of range).
+    func testAPlanProblemNamesItsSheetWhenAnInstructionsSheetComesFirst() throws {
+        let long = String(repeating: "长", count: 400)  // 1,200 bytes of UTF-8
+        let tables = [
+            Table(name: "说明", rows: [TableRow(line: 1, cells: [.text("请在“客户”表中填写")])]),
+            Table(name: "联系人", rows: [
+                TableRow(line: 1, cells: [.text("客户"), .text("姓名")]),
+                TableRow(line: 2, cells: [.text("甲公司"), .text("王敏")]),
+            ]),
+            Table(name: "客户", rows: [
+                TableRow(line: 1, cells: [.text("客户名称"), .text("客户等级")]),
+                TableRow(line: 2, cells: [.text("甲公司"), .text("A")]),
+                TableRow(line: 3, cells: [.text(long), .text("B")]),
+            ]),
+        ]
+        let f = try ImportFixture()
+        let archive = try f.open()
+        let p = try Importer(archive: archive, options: ImportOptions(now: testNow))
+            .preview(ImportSource(fileName: "客户档案.xlsx", sha256: "x", format: .xlsx, tables: tables))
+        let problem = try XCTUnwrap(p.problems.first { $0.line == 3 }, "\(p.problems)")
+        XCTAssertEqual(problem.table, "客户", "\(problem)")
+    }
+
     func testAWorkbookOfFourSheetsReferringToEachOtherByNameCodeAndCreditCodeImportsTogether() throws {
         let tables = [
             Table(name: "客户", rows: [

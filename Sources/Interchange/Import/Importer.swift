@@ -44,7 +44,7 @@ public final class Importer {
             for p in plan?.problems ?? [] {
                 let row = built.operationRows[p.operation - 1]
                 rows[row].problems.append(ImportProblem(
-                    table: tables[rows[row].table].table.name, line: rows[row].line, column: nil, value: nil,
+                    table: tables[rows[row].mapped].table.name, line: rows[row].line, column: nil, value: nil,
                     reason: p.error.reason + candidates(p.error), reasonZH: (p.error.reasonZH ?? p.error.reason) + candidates(p.error)))
                 newlyRefused.insert(row)
             }
