@@ -304,6 +304,20 @@ public struct ComplianceReport: Codable, Sendable {
                     row.nonCompliant = true
                     problems.append("verify: " + problem)
                 }
+                // With the data key, the records after the owner's signature are checked too
+                // (escrow uses only, FORMAT.md §7.1): a breach makes the signature INVALID.
+                if let tail = check.signatureProblem {
+                    if row.signature != "INVALID" {
+                        if let old = row.signature {
+                            summary.signature[old, default: 1] -= 1
+                            if summary.signature[old] == 0 { summary.signature[old] = nil }
+                        }
+                        row.signature = "INVALID"
+                        summary.signature["INVALID", default: 0] += 1
+                    }
+                    row.nonCompliant = true
+                    problems.append("owner signature INVALID: \(tail.en)")
+                }
             }
             if !problems.isEmpty { row.problem = problems.joined(separator: "; ") }
             summary.archives += 1

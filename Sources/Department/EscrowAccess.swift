@@ -152,6 +152,11 @@ public enum EscrowAccess {
                                       zh: "档案头副本 \(altered) 未通过认证，且无法作为证据保留下来（\(reason.1)）；因此档案未打开，也未记录或更改任何内容")
             }
         }
+        // FORMAT.md §7 step 8: the records after the owner's signature are held to the owner's
+        // rule too (escrow uses only); a breach is reported, not refused (round 4, N2).
+        if signatureProblem == nil, let tail = CustomerArchive.escrowTailProblem(vault) {
+            signatureProblem = (tail.reason, tail.reasonZH ?? tail.reason)
+        }
         let archive = try CustomerArchive(vault: vault, actor: holders.map(\.name).joined(separator: ", "))
         let before = vault.header
         try archive.recordEscrowUse(action: action, managers: holders.map(\.name),

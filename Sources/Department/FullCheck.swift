@@ -1,6 +1,7 @@
 import Foundation
 import VaultCrypto
 import VaultFormat
+import SalesArchive
 
 /// The full check a manager runs with an escrow key (FORMAT.md §7.1, DEPARTMENT.md §4 `escrow
 /// verify`, §6 `compliance --verify`): the library's outcome, in words for people (English and
@@ -141,7 +142,14 @@ public enum FullCheckText {
         } catch {
             return unchecked(VaultError(.io, "\(error)"))
         }
-        return describe(check, path: path, fd: fd)
+        var result = describe(check, path: path, fd: fd)
+        // FORMAT.md §7.1: the records after the owner's signature must be escrow uses, as the
+        // owner's open requires (round 4, N2); checked when the archive can be opened for reading.
+        if result.word == "yes", let vault = try? Vault.open(path: name, escrowIdentities: identities, access: .readOnly),
+           let tail = CustomerArchive.escrowTailProblem(vault) {
+            result.signatureProblem = (tail.reason.replacingOccurrences(of: name, with: path), (tail.reasonZH ?? tail.reason).replacingOccurrences(of: name, with: path))
+        }
+        return result
     }
 
     static func describe(_ check: Vault.FullCheck, path: String, fd: Int32) -> Result {

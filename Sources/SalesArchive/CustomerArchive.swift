@@ -24,17 +24,22 @@ public final class CustomerArchive {
     /// Opens the archive in `vault`: the snapshot at the vault's checkpoint, if any, then every
     /// record after it (RECORDS.md §5, §6). The contact log is read on first use, so opening and
     /// listing customers do not pay for a million log entries.
-    public init(vault: Vault, actor: String? = nil) throws {
+    /// `checkingEscrowTail`: a vault opened through escrow (no owner's secrets) is held to the
+    /// same rule for the records after the owner's signature as the owner's open, using the signed
+    /// count of a header whose keyless check holds (FORMAT.md §5.6, §7 step 8): the full check and
+    /// escrow open report what the owner's tool would refuse.
+    public init(vault: Vault, actor: String? = nil, checkingEscrowTail: Bool = false) throws {
         self.vault = vault
         self.actor = actor ?? vault.header.owner
         recordsAtOpen = vault.header.recordCount
         var snapshot = SnapshotSize()
-        let signedCount = vault.ownerSignedRecordCount
+        let ownerCount = vault.ownerSignedRecordCount
+        let signedCount = ownerCount ?? (checkingEscrowTail ? Self.keylessSignedCount(vault) : nil)
         let tail = TailIDs()
         state = try Self.replay(vault, records: recordsAtOpen, into: ArchiveState(), onlyKind: nil, snapshot: &snapshot, signedCount: signedCount, tail: tail)
         if let signedCount {
             try Self.checkTailIDs(tail.ids, signedCount: signedCount, firstID: tail.firstID)
-            vault.acceptRecordsAfterSignature()
+            if ownerCount != nil { vault.acceptRecordsAfterSignature() }
         }
         try state.checkComplete()
         snapshotSize = snapshot
@@ -338,6 +343,27 @@ extension CustomerArchive {
                 zh: "第 \(index) 条记录位于所有人签名之后，却设置了托管访问记录不能设置的字段（托管访问记录只能以文字填写操作、经理、密钥指纹三项；“所有人已知悉”只能由所有人本人设置）：这条记录是有人利用数据密钥（例如通过托管）写入的")
         }
         return event.id
+    }
+
+    /// The owner's signed record count of a header whose owner signature passes the keyless
+    /// checks (FORMAT.md §5.6 1–5), when records follow it; nil otherwise (unsigned, invalid —
+    /// reported by those checks — or nothing after it).
+    static func keylessSignedCount(_ vault: Vault) -> UInt64? {
+        guard let signature = vault.header.ownerSignature, signature.signedRecordCount < vault.header.recordCount,
+              case .valid? = try? vault.keylessOwnerSignatureCheck()
+        else { return nil }
+        return signature.signedRecordCount
+    }
+
+    /// For a data-key holder (escrow): what the owner's open would refuse in the records after
+    /// the owner's signature (not an escrow-use record, fields it may not set, an id not new), or
+    /// nil. Any other error of opening is left to the caller's own open.
+    public static func escrowTailProblem(_ vault: Vault) -> ArchiveError? {
+        guard keylessSignedCount(vault) != nil else { return nil }
+        do { _ = try CustomerArchive(vault: vault, checkingEscrowTail: true) } catch let e as ArchiveError {
+            return e.reason.contains("after the owner's signature") ? e : nil
+        } catch { return nil }
+        return nil
     }
 
     /// The ids of the escrow uses after the signed count, collected while replaying.

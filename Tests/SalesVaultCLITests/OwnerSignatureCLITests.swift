@@ -328,6 +328,31 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         }
     }
 
+    /// Round 4, N2: a data-key holder's customer appended after the owner's signature is what
+    /// the owner's open refuses; escrow verify and compliance --verify (which hold the data key)
+    /// fail on it too, and escrow open shows it with the warning.
+    func testRecordsAfterTheSignatureAreHeldToTheOwnersRuleByTheDataKeyChecks() throws {
+        let a = try signedArchive()
+        try asManager(a) { v in
+            let state = try CustomerArchive(vault: v).state
+            let event = ChangeEvent(.create, .customer, state.nextID, [FieldChange(field: 1, old: nil, new: .text("Evil Corp"))])
+            let batch = ChangeBatch(at: t0, actor: "张伟", origin: .cli, batch: v.header.recordCount, label: "customer add", events: [event])
+            try v.appendEscrowUse(BatchCodec.encode(batch), now: t0)
+        }
+        try sv(["customer", "list"] + owner(a), expect: 4)
+        let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
+        XCTAssertTrue(verify.stderr.contains("is not an escrow-use record"), verify.stderr)
+        let full = try sv(["compliance", dept, "--verify", "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--json"], expect: 4)
+        XCTAssertTrue(full.stdout.contains("\"signature\" : \"INVALID\"") && full.stdout.contains("is not an escrow-use record"), full.stdout)
+        let open = try sv(["escrow", "open", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"])
+        XCTAssertTrue(open.stderr.contains("is not an escrow-use record"), "reported, not refused: \(open.stderr)")
+        // A genuine escrow use after the signature is not flagged.
+        try setUpWithError()
+        let b = try signedArchive()
+        try appendEscrowUse(b)
+        try sv(["escrow", "verify", b, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")])
+    }
+
     /// F5: ids out of range or already used, and F6: fields an escrow use may not set, are refused
     /// by the owner's tool (4) instead of crashing or being signed.
     func testEscrowUseRecordsWithHostileIdsOrFieldsAreRefusedByTheOwner() throws {
