@@ -203,7 +203,28 @@ public struct Registry: Codable, Equatable, Sendable {
     /// Reads `department.json` and `department.sig` of `directory`, verifying the signature with
     /// the key the file names before trusting anything else in it.
     public static func load(directory: String) throws -> Registry {
-        try load(json: Layout(directory).registry, signature: Layout(directory).signature)
+        let layout = Layout(directory)
+        let registry = try load(json: layout.registry, signature: layout.signature)
+        try refusePutBack(registry, layout: layout)
+        return registry
+    }
+
+    /// DEPARTMENT.md §3.5: a registry older than a version the same administrator key already
+    /// signed — `history/department.<serial + 1>.json`, or a `.prev` pair with a higher serial —
+    /// was put back (which un-enrolls keys, brings back removed managers…): refused. The tool
+    /// keeps a version in history/ only after its save completed, so an interrupted save never
+    /// leaves one.
+    static func refusePutBack(_ registry: Registry, layout: Layout) throws {
+        let next = layout.history(serial: registry.serial + 1)
+        let candidates = [(next, String(next.dropLast(5)) + ".sig"), (layout.registry + ".prev", layout.signature + ".prev")]
+        for (json, signature) in candidates where FileManager.default.fileExists(atPath: json) {
+            guard let newer = try? load(json: json, signature: signature), newer.serial > registry.serial, newer.adminKey == registry.adminKey
+            else { continue }
+            let name = URL(fileURLWithPath: json).lastPathComponent
+            throw DepartmentError(.olderRegistry,
+                "department.json (serial \(registry.serial)) is older than a version the administrator already signed (\(name), serial \(newer.serial)): an older registry was put back; refused. The administrator restores the latest version from history/ (department.<serial>.json and .sig)",
+                zh: "department.json（版本 \(registry.serial)）比管理员已签署的版本（\(name)，版本 \(newer.serial)）旧：有人换回了旧的部门名册，已拒绝。请管理员从 history/ 恢复最新版本（department.<版本>.json 及 .sig）")
+        }
     }
 
     /// For the administrator's own changes: the current pair, or, when it does not verify (a
@@ -212,7 +233,9 @@ public struct Registry: Codable, Equatable, Sendable {
     public static func loadForChange(directory: String) throws -> (registry: Registry, recovered: Bool) {
         let layout = Layout(directory)
         do {
-            return (try load(directory: directory), false)
+            // The administrator's own checks of a put-back version (the key's record and the
+            // previous pair, DEPARTMENT.md §3.3) come after this, with their own message.
+            return (try load(json: layout.registry, signature: layout.signature), false)
         } catch let error as DepartmentError where error.code == .forgedRegistry {
             // Only the one shape a crash leaves: the new JSON renamed, the signature not yet, so
             // department.sig is still the previous one, byte for byte, and the unsigned JSON

@@ -47,6 +47,27 @@ final class RegistryTrustTests: XCTestCase {
         try Data((Base64.encode(try (key ?? admin).signature(for: json)) + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/department.sig"))
     }
 
+    /// Round 4, N3: an older signed version put back in place (un-enrolling an owner key, bringing
+    /// back a removed manager) is refused while history/ holds the next version the same key signed.
+    func testAnOlderVersionPutBackIsRefused() throws {
+        try Registry.change(directory: dir, signer: admin, now: base + day) { r in try r.addSalesperson(named: "王芳", now: base + day) }
+        XCTAssertEqual(try Registry.load(directory: dir).serial, 3)
+        for ext in ["json", "sig"] {
+            let current = URL(fileURLWithPath: dir + "/department.\(ext)")
+            try FileManager.default.removeItem(at: current)
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: dir + "/history/department.2.\(ext)"), to: current)
+        }
+        XCTAssertThrowsError(try Registry.load(directory: dir)) { error in
+            XCTAssertEqual((error as? DepartmentError)?.code, .olderRegistry)
+            XCTAssertTrue("\(error)".contains("an older registry was put back"), "\(error)")
+        }
+        XCTAssertThrowsError(try ArchiveDepartment.registry(forArchive: path, header: try header()))
+        // Only the same key's next version counts: without it (history lost), version 2 loads.
+        try FileManager.default.removeItem(atPath: dir + "/history/department.3.json")
+        try FileManager.default.removeItem(atPath: dir + "/department.json.prev")
+        XCTAssertEqual(try Registry.load(directory: dir).serial, 2)
+    }
+
     func testEachVersionNamesThePreviousOneAndIsKeptInHistory() throws {
         let first = try Array(Data(contentsOf: URL(fileURLWithPath: dir + "/history/department.1.json")))
         XCTAssertNil(try JSONDecoder().decode(Registry.self, from: Data(first)).previous, "the first version names none")
