@@ -173,19 +173,24 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         try sv(["compliance", dept])
     }
 
-    /// Round 4, N1: the reset flag is the data-key holder's word. A record rewritten, the owner's
-    /// fields removed and `mustChangePassword` set, with no escrow reset in the department's log,
-    /// is INVALID everywhere and never signed with a new key; so is a later strip that points at
-    /// an old, genuine reset made while another key was enrolled.
-    func testAResetFlagWithoutALoggedResetOfTheEnrolledKeyIsStripped() throws {
-        let a = try signedArchive()
-        try asManager(a) { v in
+    /// A data-key holder removes the owner's fields and sets the reset flag, with no reset at all.
+    func stripAndFlagAsReset(_ archive: String) throws {
+        try asManager(archive) { v in
             try v.rewriteHeaderAsDataKeyHolder { h in
                 h.ownerSecrets = nil
                 h.ownerSignature = nil
                 h.flags.insert(.mustChangePassword)
             }
         }
+    }
+
+    /// Round 4, N1: the reset flag is the data-key holder's word. A record rewritten, the owner's
+    /// fields removed and `mustChangePassword` set, with no escrow reset in the department's log,
+    /// is INVALID everywhere and never signed with a new key; so is a later strip that points at
+    /// an old, genuine reset made while another key was enrolled.
+    func testAResetFlagWithoutALoggedResetOfTheEnrolledKeyIsStripped() throws {
+        let a = try signedArchive()
+        try stripAndFlagAsReset(a)
         let compliance = try sv(["compliance", dept], expect: 4)
         XCTAssertTrue(compliance.stdout.contains("INVALID") && compliance.stdout.contains("made to look reset through escrow"), compliance.stdout)
         let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
@@ -213,13 +218,7 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         try sv(["compliance", dept])
         // Later, the owner's fields stripped and the flag set again: the logged reset named the
         // earlier key, not the one enrolled now.
-        try asManager(a) { v in
-            try v.rewriteHeaderAsDataKeyHolder { h in
-                h.ownerSecrets = nil
-                h.ownerSignature = nil
-                h.flags.insert(.mustChangePassword)
-            }
-        }
+        try stripAndFlagAsReset(a)
         let compliance = try sv(["compliance", dept], expect: 4)
         XCTAssertTrue(compliance.stdout.contains("made to look reset through escrow"), compliance.stdout)
         // A genuine second reset (logged, naming the key enrolled now) is the way out.
