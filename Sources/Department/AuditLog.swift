@@ -211,6 +211,10 @@ public enum AuditLog {
         let fd = openat(dir, name, flags, mode)
         guard fd >= 0 else {
             if missingOK && errno == ENOENT { return nil }
+            // ENXIO: a FIFO opened write-only without blocking (no reader): not a regular file.
+            if errno == ENXIO {
+                throw DepartmentError(.io, "\(what.en) \(path) is not a regular file (a FIFO, device or folder): refused", zh: "\(what.zh) \(path) 不是普通文件（是管道、设备或文件夹），已拒绝")
+            }
             if errno == ELOOP {
                 throw DepartmentError(.io, "\(what.en) \(path) is a symbolic link: refused", zh: "\(what.zh) \(path) 是符号链接，已拒绝")
             }
@@ -300,7 +304,15 @@ public enum AuditLog {
     static func append(_ use: Use, fd: Int32, lockFD: Int32, path: String, layout: Layout, signers: [(manager: String, key: Curve25519.Signing.PrivateKey)]) throws -> String {
         var waited = 0
         while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, waited < 500 else { throw ioError("lock", lockPath(layout, archiveID: use.archiveID), errno) }
+            let err = errno
+            guard err == EWOULDBLOCK || err == EINTR, waited < 500 else {
+                let lock = lockPath(layout, archiveID: use.archiveID)
+                if err == EWOULDBLOCK || err == EINTR {
+                    throw DepartmentError(.io, "the audit log's lock \(lock) was held by another process for more than 5 seconds (another escrow use, or a stuck process)",
+                                          zh: "审计日志的锁文件 \(lock) 被其他进程占用超过 5 秒（另一次托管访问正在进行，或有进程卡住）")
+                }
+                throw ioError("lock", lock, err)
+            }
             usleep(10_000)
             waited += 1
         }

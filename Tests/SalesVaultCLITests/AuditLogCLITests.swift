@@ -195,6 +195,14 @@ final class AuditLogCLITests: XCTestCase {
         // The owner and compliance say the log cannot be read.
         XCTAssertTrue(try sv(["customer", "list"] + owner(a), now: at(day: 1)).stderr.contains("the department's audit log could not be read"))
         XCTAssertEqual(try complianceRow(now: at(day: 1), expect: 9)["auditLog"] as? String, "unreadable")
+        // Round 4, N4: a FIFO in place of the writers' lock is named as such (not a raw errno).
+        try FileManager.default.removeItem(atPath: log)
+        let lock = String(log.dropLast(4)) + ".lock"
+        try? FileManager.default.removeItem(atPath: lock)
+        XCTAssertEqual(mkfifo(lock, 0o600), 0)
+        let fifoLock = try sv(["escrow", "open", a] + li() + ["--", "customer", "list"], now: at(day: 1), expect: 1)
+        XCTAssertTrue(fifoLock.stderr.contains("the audit log's lock") && fifoLock.stderr.contains("is not a regular file"), fifoLock.stderr)
+        XCTAssertEqual(try bytes(a), before)
     }
 
     /// Outside a department there is no log, and the tool says so.
