@@ -338,7 +338,11 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
             let batch = ChangeBatch(at: t0, actor: "张伟", origin: .cli, batch: v.header.recordCount, label: "customer add", events: [event])
             try v.appendEscrowUse(BatchCodec.encode(batch), now: t0)
         }
-        try sv(["customer", "list"] + owner(a), expect: 4)
+        // Round 4, N4: the owner is told what to do, not only that nothing was changed.
+        let ownerOpen = try sv(["customer", "list"] + owner(a), expect: 4)
+        XCTAssertTrue(ownerOpen.stderr.contains("restore the archive from a backup and tell your department's administrator"), ownerOpen.stderr)
+        let ownerOpenZH = try sv(["customer", "list", "--lang", "zh"] + owner(a), expect: 4)
+        XCTAssertTrue(ownerOpenZH.stderr.contains("请从备份恢复档案，并告知部门管理员"), ownerOpenZH.stderr)
         let verify = try sv(["escrow", "verify", a, "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
         XCTAssertTrue(verify.stderr.contains("is not an escrow-use record"), verify.stderr)
         let full = try sv(["compliance", dept, "--verify", "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp"), "--json"], expect: 4)
