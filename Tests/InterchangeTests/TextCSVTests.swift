@@ -211,6 +211,50 @@ final class TextCSVTests: XCTestCase {
         }
     }
 
+    /// A large text is read in two halves on two cores, the second from a guessed record start
+    /// (CSVReader.parse). At every split point of texts where the guess is wrong (a quoted field
+    /// with line ends, `""`, a stray quote, across the middle), CRLF, lone CR, blank lines, a BOM
+    /// and an unterminated quote, the rows, their line numbers and the errors are those of one pass.
+    func testReadingInTwoHalvesGivesWhatOnePassGives() throws {
+        let texts = [
+            "\u{FEFF}客户,备注\r\n甲公司,\"第一行\r\n第二行\"\r\n\r\n乙公司,\"说\"\"好\"\"的\"\r\n丙,5\" screen\r\n\"丁\n戊\",x\r\n",
+            "a,b\n\"1\n\n2\n3\",x\n\n\n4,\"\"\"\n\"\"\"\n5,6",
+            "a\tb\r1\t2\r\r\"3\r4\"\t5\n6\t\"7\"8\n",
+            "h1,h2\n1,2\n\"open,3\n4,5\n6,7\n",  // unterminated: the error names line 3 from either half
+            "x\n\"\n\"\n\"\n\"\ny\n",
+        ]
+        for text in texts {
+            var whole = text
+            whole.makeContiguousUTF8()
+            let onePass = Result { try whole.utf8.withContiguousStorageIfAvailable { try CSVReader.parse($0, name: "t.csv", delimiter: nil, splitAt: nil) }! }
+            for split in 0...whole.utf8.count {
+                let halves = Result { try whole.utf8.withContiguousStorageIfAvailable { try CSVReader.parse($0, name: "t.csv", delimiter: nil, splitAt: split) }! }
+                switch (onePass, halves) {
+                case let (.success(a), .success(b)):
+                    XCTAssertEqual(a.table.rows, b.table.rows, "split at \(split) of \(text.debugDescription)")
+                    XCTAssertEqual(a.delimiter, b.delimiter)
+                case let (.failure(a), .failure(b)):
+                    XCTAssertEqual("\(a)", "\(b)", "split at \(split) of \(text.debugDescription)")
+                default:
+                    XCTFail("split at \(split) of \(text.debugDescription): \(onePass) against \(halves)")
+                }
+            }
+        }
+        // A file above the size that splits (a quoted field with line ends on every row, so the
+        // middle falls in one sometimes): the same rows as read in one pass.
+        var big = "客户,备注\r\n"
+        var n = 0
+        while big.utf8.count < CSVReader.splitSize + 1_000 {
+            big += n % 3 == 0 ? "公司\(n),\"第\(n)行\r\n续\"\"写\"\"\"\r\n" : "公司\(n),备注\(n)\r\n"
+            n += 1
+        }
+        let split = try CSVReader.read(big, name: "big.csv").table
+        let onePass = try big.utf8.withContiguousStorageIfAvailable { try CSVReader.parse($0, name: "big.csv", delimiter: nil, splitAt: Int.max) }!
+        XCTAssertEqual(split.rows.count, n + 1)
+        XCTAssertEqual(split.rows, onePass.table.rows)
+        XCTAssertEqual(split.rows.last?.line, 1 + n + (n + 1) / 3)
+    }
+
     func testDelimiterDetectionCountsOutsideQuotesOnly() throws {
         XCTAssertEqual(try CSVReader.read("a;b;c\n1;2;3\n", name: "x").delimiter, UInt8(ascii: ";"))
         XCTAssertEqual(try CSVReader.read("\"a,b,c\";d;e\n", name: "x").delimiter, UInt8(ascii: ";"))

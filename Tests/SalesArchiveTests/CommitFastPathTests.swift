@@ -199,6 +199,49 @@ final class CommitFastPathTests: XCTestCase {
         XCTAssertThrowsError(try b.write(events, label: "import", origin: .importFile, now: day(1)))
         XCTAssertEqual(try fixture.bytes(), before)
     }
+
+    /// A large set of log entries planned without results (an import of a contact log) does not
+    /// store the entries in its draft (`ChangeDraft.logEntriesOnly`): the same events and the
+    /// same problems, in the same order, as the general draft (results kept), over entries that
+    /// move and do not move the customer's last contact, follow-up dates, unknown customers,
+    /// contact types and dates in the future; and the committed archive reads back the same.
+    func testALogOnlyPlanIsThePlanOfTheGeneralDraft() throws {
+        let fixture = try ArchiveFixture()
+        var a: CustomerArchive! = try fixture.open()
+        var customers = ChangeSet(label: "customers", origin: .cli)
+        for i in 0..<50 { customers.append(.addCustomer(name: "华东\(i)科技有限公司", fields: [])) }
+        try a.commit(try a.plan(customers, now: day(-10)))
+        var r = Seeded(state: 42)
+        var set = ChangeSet(label: "import 跟进记录.csv", origin: .importFile)
+        for i in 0..<3_000 {
+            let customer = r.int(40) == 0 ? "不存在的公司" : "C\(1 + r.int(50))"
+            let type = ["电话", "拜访", "微信", "飞鸽传书", "other"][r.int(5)]
+            let at = r.int(60) == 0 ? day(3) : day(-9 + r.int(9), hour: r.int(24))
+            let next: String? = r.int(4) == 0 ? "2027-0\(1 + r.int(9))-1\(r.int(9))" : nil
+            set.append(.logActivity(LogEntry(customer: customer, type: type, summary: r.int(30) == 0 ? " " : "第\(i)次跟进", at: at, nextDate: next)))
+        }
+        let general = try a.plan(set, now: day(0), keepingResults: true)
+        let logOnly = try a.plan(set, now: day(0), keepingResults: false)
+        XCTAssertEqual(logOnly.events, general.events)
+        XCTAssertEqual(logOnly.problems.map(\.operation), general.problems.map(\.operation))
+        XCTAssertEqual(logOnly.problems.map(\.error.reason), general.problems.map(\.error.reason))
+        XCTAssertGreaterThan(general.problems.count, 100)
+        XCTAssertGreaterThan(general.events.count, 2_000)
+        XCTAssertTrue(general.events.contains { $0.kind == .customer && $0.operation == .update })
+        // Without the refused operations, it commits; the archive opened again holds the same.
+        var valid = ChangeSet(label: set.label, origin: set.origin)
+        let refused = Set(general.problems.map(\.operation))
+        for (i, op) in set.operations.enumerated() where !refused.contains(i + 1) { valid.append(op) }
+        let plan = try a.plan(valid, now: day(0), keepingResults: false)
+        XCTAssertEqual(plan.problems.count, 0)
+        try a.commit(plan)
+        let held = lines(a.state)
+        a = nil
+        let b = try fixture.open()
+        try b.loadContactLog()
+        XCTAssertEqual(lines(b.state), held)
+        XCTAssertEqual(b.state.count(.activity), set.operations.count - refused.count)
+    }
 }
 
 extension CommitFastPathTests.Seeded: RandomNumberGenerator {}

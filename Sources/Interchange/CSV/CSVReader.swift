@@ -79,17 +79,59 @@ public enum CSVReader {
         return counts[best] > 0 ? detectedDelimiters[best] : detectedDelimiters[0]
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>, name: String, delimiter given: UInt8?) throws -> (table: Table, delimiter: UInt8) {
+    /// Text from this size up is read in two halves on two cores (`parse`).
+    static let splitSize = 4 << 20
+
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
         let n = b.count
-        var i = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
-        let delim = given ?? detectDelimiter(b, from: i)
+        let first = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+        let delim = given ?? detectDelimiter(b, from: first)
         guard delim != quote && delim != lf && delim != cr && delim < 0x80 else { throw badDelimiter(delim) }
+        // A large text in two halves on two cores. Where a record starts cannot be told from the
+        // middle of the text (a quote there may open or close a field), so the second half is a
+        // guess: it is read from the first line start after the middle, as if a record started
+        // there, while the first half is read up to that point. The guess holds when the first
+        // half's last record ends exactly there; then the second half's rows, their line
+        // numbers moved on, are what one pass gives. Otherwise (a quoted field runs across the
+        // middle) its rows are dropped and the text read on from where the first half ended.
+        let middle = splitAt ?? (n >= splitSize ? n / 2 : nil)
+        if let middle, middle < n, let newline = UnsafeBufferPointer(rebasing: b[max(first, middle)...]).firstIndex(of: lf) {
+            let split = max(first, middle) + newline + 1
+            let b = SendableBytes(b)
+            let halves = Parallel.map(2) { half -> Result<Records, Error> in
+                Result { half == 0 ? try records(b.buffer, name: name, delim: delim, from: first, until: split, line: 1)
+                                   : try records(b.buffer, name: name, delim: delim, from: split, until: n, line: 1) }
+            }
+            var head = try halves[0].get()
+            if head.end == split, case .success(let tail) = halves[1] {
+                let moved = head.line - 1
+                head.rows.reserveCapacity(head.rows.count + tail.rows.count)
+                for row in tail.rows { head.rows.append(TableRow(line: row.line + moved, cells: row.cells)) }
+                return (Table(name: name, rows: head.rows), delim)
+            }
+            let rest = try records(b.buffer, name: name, delim: delim, from: head.end, until: n, line: head.line)
+            return (Table(name: name, rows: head.rows + rest.rows), delim)
+        }
+        return (Table(name: name, rows: try records(b, name: name, delim: delim, from: first, until: n, line: 1).rows), delim)
+    }
+
+    /// Rows read from `start`, a record's start on line `line`, until the first record that
+    /// starts at or after `limit`; where that is, and its line.
+    struct Records: Sendable {
+        var rows: [TableRow]
+        var end: Int
+        var line: Int
+    }
+
+    static func records(_ b: UnsafeBufferPointer<UInt8>, name: String, delim: UInt8, from start: Int, until limit: Int, line startLine: Int) throws -> Records {
+        let n = b.count
+        var i = start
         var rows: [TableRow] = []
-        var line = 1
+        var line = startLine
         var width = 0
         var scratch: [UInt8] = []
 
-        while i < n {
+        while i < n && i < limit {
             // A blank line: no record.
             if b[i] == lf { line += 1; i += 1; continue }
             if b[i] == cr {
@@ -151,7 +193,13 @@ public enum CSVReader {
             width = cells.count
             rows.append(TableRow(line: recordLine, cells: cells))
         }
-        return (Table(name: name, rows: rows), delim)
+        return Records(rows: rows, end: i, line: line)
+    }
+
+    /// The text's bytes, read (never written) by both halves of `parse` while it waits for them.
+    struct SendableBytes: @unchecked Sendable {
+        let buffer: UnsafeBufferPointer<UInt8>
+        init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
     }
 
     static func badDelimiter(_ d: UInt8) -> InterchangeError {

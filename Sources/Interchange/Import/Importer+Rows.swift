@@ -562,9 +562,14 @@ extension Importer {
                 }
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
                 let key = Self.logKey(customer, at, summary)
-                if index.logKeys.contains(key) || logKeys[key] != nil {
+                // One hash of the key when it is new (the common case): inserted at once, and the
+                // earlier line put back when it was not.
+                let inArchive = !index.logKeys.isEmpty && index.logKeys.contains(key)
+                let earlierLine = inArchive ? logKeys[key] : logKeys.updateValue(r.line, forKey: key)
+                if inArchive || earlierLine != nil {
+                    if let earlierLine, !inArchive { logKeys[key] = earlierLine }
                     if options.onDuplicate == .refuse {
-                        let (en, zh) = logKeys[key].map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
+                        let (en, zh) = earlierLine.map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
                             ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                         let hint = duplicateHint()
                         refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
@@ -573,7 +578,6 @@ extension Importer {
                     }
                     continue
                 }
-                logKeys[key] = r.line
                 let entry = LogEntry(customer: customer, type: r.field("type") ?? "other", summary: summary, at: at,
                                      contacts: contacts.map { $0.split(separator: ",").map(String.init) } ?? [], project: project,
                                      nextStep: r.field("nextStep"), nextDate: r.field("nextDate"), location: r.field("location"))

@@ -15,8 +15,17 @@ public final class ChangeDraft {
     /// The events staged so far, in order (one flat array: a million operations do not need a
     /// million arrays).
     private(set) var staged: [ChangeEvent] = []
-    /// The record each operation created, by operation number (from 1), for `@n` references.
-    private(set) var created: [Int: (kind: EntityKind, id: UInt64)] = [:]
+    /// The record each operation created, by operation number (from 1; index 0 unused), for
+    /// `@n` references: an array, as operation numbers run 1, 2, 3….
+    private var created: [(kind: EntityKind, id: UInt64)?] = [nil]
+    /// Set by `CustomerArchive.plan` for a large change set of contact-log entries only whose
+    /// results are not kept (an import of a contact log): the entries it creates are not put
+    /// into the draft's state, only their ids counted (`nextID` stays right), because no
+    /// operation of such a set looks one up; everything else (the customer's last contact, the
+    /// checks) is as for any draft, and the commit applies every event to the archive as always.
+    var logEntriesOnly = false
+    /// The local day of `now` (looked up once, not once per log entry).
+    lazy var today: Int32 = DateParser.localDay(now)
     /// The number of the operation being planned (from 1).
     var operationNumber = 0
     /// Names of the draft's records, for lookups in constant time.
@@ -40,9 +49,14 @@ public final class ChangeDraft {
         try state.check(batch)
         // The records before and after, only for kinds whose names the index holds so far.
         let before = events.map { names.tracks($0.kind) ? state.entities($0.kind, $0.id) : nil }
-        try state.applyEvents(batch)
+        if logEntriesOnly {
+            try state.applyEvents(batch, countingOnly: .activity)
+        } else {
+            try state.applyEvents(batch)
+        }
         for (e, old) in zip(events, before) where names.tracks(e.kind) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
         staged.append(contentsOf: events)
+        if operationNumber >= created.count { created.append(contentsOf: repeatElement(nil, count: operationNumber - created.count + 1)) }
         for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
     }
 
@@ -60,7 +74,7 @@ public final class ChangeDraft {
 
     /// Room for a change set's operations (tables that would grow step by step).
     func reserve(_ operations: [ChangeOperation]) {
-        created.reserveCapacity(operations.count)
+        created.reserveCapacity(operations.count + 1)
         staged.reserveCapacity(operations.count)
         names.capacityHint = operations.count
         guard operations.count >= 1_000 else { return }
@@ -75,7 +89,7 @@ public final class ChangeDraft {
             default: break
             }
         }
-        for (kind, n) in creates { state.reserve(kind, n) }
+        for (kind, n) in creates where !(logEntriesOnly && kind == .activity) { state.reserve(kind, n) }  // (not stored then)
     }
 
     /// Loads the contact log into the archive (the draft's base) when an operation needs it,
@@ -84,7 +98,7 @@ public final class ChangeDraft {
         guard !archive.contactLogLoaded else { return }
         try archive.loadContactLog()
         var s = archive.state
-        try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: staged))  // event by event, as staged
+        try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: staged), countingOnly: logEntriesOnly ? .activity : nil)  // event by event, as staged
         state = s
         names = NameIndex()
     }
@@ -254,7 +268,7 @@ extension ChangeDraft {
             return e
         }
         if q.hasPrefix("@"), let n = Int(q.dropFirst()) {
-            guard let made = created[n], made.kind == kind, let e = state.entity(kind, made.id) else {
+            guard n >= 0, n < created.count, let made = created[n], made.kind == kind, let e = state.entity(kind, made.id) else {
                 throw ArchiveError(.notFound, "operation \(n) of this change created no \(kind.en)", zh: "本批第 \(n) 项操作没有新建\(kind.zh)")
             }
             return e

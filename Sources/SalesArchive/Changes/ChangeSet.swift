@@ -156,12 +156,21 @@ extension CustomerArchive {
     /// the events), `results` stays empty.
     public func plan(_ set: ChangeSet, now: Int64, keepingResults: Bool = true) throws -> ChangePlan {
         let draft = ChangeDraft(self, now: now)
+        // A large set of log entries only, results not kept (an import of a contact log): the
+        // entries are not stored in the draft (ChangeDraft.logEntriesOnly).
+        draft.logEntriesOnly = !keepingResults && set.operations.count >= 1_000
+            && set.operations.allSatisfy { if case .logActivity = $0 { return true } else { return false } }
         draft.reserve(set.operations)
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {
             draft.operationNumber = i + 1
             do {
+                if draft.logEntriesOnly, case let .logActivity(l) = operation {
+                    _ = try draft.stageLogEntry(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,
+                                                nextStep: l.nextStep, nextDate: l.nextDate, location: l.location, now: now)
+                    continue
+                }
                 let result = try draft.perform(operation)
                 if keepingResults { results[i + 1] = result }
             } catch let error as ArchiveError {
@@ -219,19 +228,22 @@ extension CustomerArchive {
         if events.contains(where: { $0.kind == .activity && $0.id < firstSessionID }) { try loadContactLog() }
         try Limits.check(events)
         let cleanLabel = Self.boundedLabel(label)
-        var groups: [[ChangeEvent]] = [[]]
-        var bytes = 0
         // Each event's size depends on it alone: a large set's sizes are computed in halves on both cores.
         let sizes = events.count < 20_000 ? BatchCodec.encodedSizes(events)
             : try Concurrent.map(2) { half in BatchCodec.encodedSizes(events[half == 0 ? 0..<events.count / 2 : events.count / 2..<events.count]) }.flatMap { $0 }
-        for (e, size) in zip(events, sizes) {
-            if !groups[groups.count - 1].isEmpty && (groups[groups.count - 1].count >= Self.maxEventsPerRecord || bytes + size > Self.maxBytesPerRecord) {
-                groups.append([])
+        // Where each record starts: a record takes events while it has fewer than the most
+        // events and their bytes fit (at least one event each); then each record's events are
+        // copied out at once.
+        var starts = [0]
+        var bytes = 0
+        for (i, size) in sizes.enumerated() {
+            if i > starts[starts.count - 1] && (i - starts[starts.count - 1] >= Self.maxEventsPerRecord || bytes + size > Self.maxBytesPerRecord) {
+                starts.append(i)
                 bytes = 0
             }
-            groups[groups.count - 1].append(e)
             bytes += size
         }
+        let groups: [[ChangeEvent]] = starts.indices.map { g in Array(events[starts[g]..<(g + 1 < starts.count ? starts[g + 1] : events.count)]) }
         guard groups.count <= BatchCodec.maxParts else {
             throw ArchiveError(.invalidValue, "the change is too large for one batch", zh: "这次更改量太大，无法作为一个批次保存，请拆成几次操作")
         }

@@ -141,6 +141,17 @@ extension ChangeDraft {
         customer: String, type typeText: String, summary: String, at: Int64, contacts: [String] = [], project: String? = nil,
         nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
     ) throws -> Entity {
+        let id = try stageLogEntry(customer: customer, type: typeText, summary: summary, at: at, contacts: contacts, project: project,
+                                   nextStep: nextStep, nextDate: nextDate, location: location, now: now)
+        return state.entity(.activity, id)!
+    }
+
+    /// `logActivity` without its result: stages the entry's events and returns its id (what a
+    /// draft of log entries only, `logEntriesOnly`, plans).
+    func stageLogEntry(
+        customer: String, type typeText: String, summary: String, at: Int64, contacts: [String] = [], project: String? = nil,
+        nextStep: String? = nil, nextDate: String? = nil, location: String? = nil, now: Int64
+    ) throws -> UInt64 {
         let c = try resolve(.customer, customer)
         guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式，可选：\(ActivityType.labelsZH)") }
         let text = summary.trimmedWhitespace
@@ -154,7 +165,7 @@ extension ChangeDraft {
             throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer", zh: "项目 \(proj.displayName) 属于其他客户")
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
-        guard DateParser.localDay(at) <= DateParser.localDay(now) else {
+        guard DateParser.localDay(at) <= today else {
             throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期（\(DateParser.format(DateParser.localDay(at)))）晚于今天，不能提前记录")
         }
         let id = newID()
@@ -188,7 +199,7 @@ extension ChangeDraft {
             events.append(ChangeEvent(.update, .project, proj.id, [FieldChange(field: f, old: proj[number: f], new: .text(text))]))
         }
         try commit(events, now: now)
-        return state.entity(.activity, id)!
+        return id
     }
 
     @discardableResult

@@ -86,11 +86,11 @@ public enum VocabularyKind: String, CaseIterable, Sendable {
     case grade, stage, activityType, complaintStatus, satisfaction, decisionRole, attitude
 
     /// The vocabulary's operations, bound to its type.
-    private struct Table {
-        let parse: (String) -> String?
-        let label: (String, Bool) -> String?
+    private struct Table: Sendable {
+        let parse: @Sendable (String) -> String?
+        let label: @Sendable (String, Bool) -> String?
         let codes: [String]
-        let labels: (Bool) -> [String]
+        let labels: @Sendable (Bool) -> [String]
 
         init<V: Vocabulary>(_: V.Type) {
             parse = { V.parse($0)?.rawValue }
@@ -100,15 +100,20 @@ public enum VocabularyKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// Each vocabulary's table, built once (not four closures and an array per cell read).
+    private static let gradeTable = Table(Grade.self), stageTable = Table(SalesStage.self), activityTypeTable = Table(ActivityType.self),
+                       complaintStatusTable = Table(ComplaintStatus.self), satisfactionTable = Table(Satisfaction.self),
+                       decisionRoleTable = Table(DecisionRole.self), attitudeTable = Table(Attitude.self)
+
     private var table: Table {
         switch self {
-        case .grade: return Table(Grade.self)
-        case .stage: return Table(SalesStage.self)
-        case .activityType: return Table(ActivityType.self)
-        case .complaintStatus: return Table(ComplaintStatus.self)
-        case .satisfaction: return Table(Satisfaction.self)
-        case .decisionRole: return Table(DecisionRole.self)
-        case .attitude: return Table(Attitude.self)
+        case .grade: return Self.gradeTable
+        case .stage: return Self.stageTable
+        case .activityType: return Self.activityTypeTable
+        case .complaintStatus: return Self.complaintStatusTable
+        case .satisfaction: return Self.satisfactionTable
+        case .decisionRole: return Self.decisionRoleTable
+        case .attitude: return Self.attitudeTable
         }
     }
 

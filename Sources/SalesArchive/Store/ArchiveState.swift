@@ -206,16 +206,21 @@ public struct ArchiveState: Sendable {
     /// without copying the state, so a large archive validates in time proportional to the batch.
     public func check(_ batch: ChangeBatch) throws {
         if batch.events.count <= 8 { return try checkSmall(batch) }
-        var created: [EntityKind: Set<UInt64>] = [:]
+        // Ids from `fresh` up are held by no kind (every id stored or counted raises `nextID`
+        // above it): a create of such an id needs no lookup in the tables. The ids created by
+        // the batch, with their kind, in one table (an id is created once, of one kind).
+        let fresh = nextID
+        var created: [UInt64: EntityKind] = [:]
+        created.reserveCapacity(batch.events.count(where: { $0.operation == .create }))
         for event in batch.events {
-            let exists = holds(event.kind, event.id) || created[event.kind, default: []].contains(event.id)
+            let exists = holds(event.kind, event.id) || created[event.id] == event.kind
             switch event.operation {
             case .create:
                 try Self.checkNewID(event)
-                guard !exists, !EntityKind.allCases.contains(where: { holds($0, event.id) }) else {
+                guard created[event.id] == nil, event.id >= fresh || !EntityKind.allCases.contains(where: { holds($0, event.id) }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }
-                created[event.kind, default: []].insert(event.id)
+                created[event.id] = event.kind
             case .update, .remove:
                 guard exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) changed before it was created") }
             case .restore:
@@ -268,8 +273,14 @@ public struct ArchiveState: Sendable {
     }
 
     /// Applies a batch's events without recording it as a record (a change set being planned).
-    mutating func applyEvents(_ batch: ChangeBatch) throws {
+    /// With `countingOnly`, the records of that kind it creates are not stored, only their ids
+    /// noted (`nextID` counts them): a draft whose set never looks them up (`ChangeDraft.logEntriesOnly`).
+    mutating func applyEvents(_ batch: ChangeBatch, countingOnly skipped: EntityKind? = nil) throws {
         for event in batch.events {
+            if let skipped, event.kind == skipped, event.operation == .create {
+                shards[Self.shard(event.id)].note(event.id)
+                continue
+            }
             try shards[Self.shard(event.id)].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor,
                                                    tracking: false)
         }
