@@ -323,15 +323,37 @@ final class ImportFastPathTests: XCTestCase {
             let k = keys[i]
             switch row.kind {
             case .customers:
-                XCTAssertEqual(k?.companyKey, Identity.companyKey(row.field("name") ?? ""), "row \(i)")
+                XCTAssertEqual(k?.companyKey, TextKey(Identity.companyKey(row.field("name") ?? "")), "row \(i)")
                 XCTAssertEqual(k?.credit, row.field("creditCode").map(CreditCode.check), "row \(i)")
                 XCTAssertEqual(k?.phone, row.field("phone").flatMap(Identity.phoneKey), "row \(i)")
             default:
-                XCTAssertEqual(k?.companyKey, row.refs["customer"].map(Identity.companyKey), "row \(i)")
+                XCTAssertEqual(k?.companyKey, row.refs["customer"].map { TextKey(Identity.companyKey($0)) }, "row \(i)")
                 XCTAssertEqual(k?.credit, row.refs["customer"].map(CreditCode.check), "row \(i)")
                 XCTAssertNil(k?.phone)
             }
         }
+    }
+
+    /// Keys of the import's tables are equal exactly when their texts are equal as `String`s
+    /// (canonical equivalence), and equal keys hash alike: over pairs of ASCII, Chinese,
+    /// full-width, precomposed and decomposed Latin, a compatibility ideograph and the ideograph
+    /// it stands for, the Kelvin and Ångström signs, Hangul syllables and their jamo, ideographic
+    /// tone marks and Greek question marks, each alone and inside a Chinese company name.
+    func testTextKeysAreEqualExactlyWhenTheStringsAre() {
+        let pieces = ["", "a", "K", "\u{212A}", "Å", "\u{212B}", "A\u{30A}", "é", "e\u{301}", "豈", "\u{F900}", "\u{8C48}", "한", "\u{1112}\u{1161}\u{11AB}",
+                      "；", ";", "\u{37E}", "〪", "中\u{302A}", "（深圳）", "(深圳)", "腾讯", "ｔｅｎｃｅｎｔ", "tencent", "—", "…", "\u{0}", "a\u{301}\u{327}", "a\u{327}\u{301}"]
+        var texts = pieces
+        for p in pieces { texts.append("上海\(p)科技有限公司") }
+        for a in texts {
+            for b in texts {
+                XCTAssertEqual(TextKey(a) == TextKey(b), a == b, "\(a.debugDescription) against \(b.debugDescription)")
+                if a == b { XCTAssertEqual(TextKey(a).hashValue, TextKey(b).hashValue, a.debugDescription) }
+            }
+        }
+        // In a table, as the import uses them.
+        var table: [TextKey: Int] = [:]
+        for (i, t) in texts.enumerated() where table[TextKey(t)] == nil { table[TextKey(t)] = i }
+        XCTAssertEqual(table.count, Set(texts).count)
     }
 
     /// An import large enough for the keys to be computed on both cores: duplicates of rows in

@@ -206,7 +206,7 @@ extension Importer {
     /// the pass in file order, which uses them instead of computing them there.
     struct RowKeys: Sendable {
         /// Customers: of the name. Rows naming a customer: of that text.
-        var companyKey: String?
+        var companyKey: TextKey?
         /// Customers: the name's credit code when valid. Rows naming a customer: the check of that text.
         var credit: CreditCode.Check?
         /// Customers: of the phone.
@@ -215,12 +215,12 @@ extension Importer {
         init(_ r: Row) {
             switch r.kind {
             case .customers:
-                companyKey = Identity.companyKey(r.field("name") ?? "")
+                companyKey = TextKey(Identity.companyKey(r.field("name") ?? ""))
                 credit = r.field("creditCode").map(CreditCode.check)
                 phone = r.field("phone").flatMap(Identity.phoneKey)
             default:
                 if let text = r.refs["customer"] {
-                    companyKey = Identity.companyKey(text)
+                    companyKey = TextKey(Identity.companyKey(text))
                     credit = CreditCode.check(text)
                 }
             }
@@ -250,14 +250,14 @@ extension Importer {
     /// The archive's records by what identifies them (customers by their short id: all that the
     /// pass takes from them).
     struct ArchiveIndex {
-        var customerByKey: [String: String] = [:]
+        var customerByKey: [TextKey: String] = [:]
         var customerByCredit: [String: String] = [:]
         var customerByCode: [String: String] = [:]
         var customerByPhone: [String: String] = [:]
         var contacts: [UInt64: [Entity]] = [:]
         var projects: [UInt64: [Entity]] = [:]
-        var logKeys = Set<String>()
-        var complaintKeys = Set<String>()
+        var logKeys = Set<TextKey>()
+        var complaintKeys = Set<TextKey>()
 
         init(_ state: ArchiveState) {
             let customers = state.count(.customer)
@@ -265,7 +265,7 @@ extension Importer {
             customerByPhone.reserveCapacity(customers)
             state.each(.customer) { c in
                 let id = c.shortID
-                if let name = c["name"]?.text { customerByKey[Identity.companyKey(name)] = id }
+                if let name = c["name"]?.text { customerByKey[TextKey(Identity.companyKey(name))] = id }
                 if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = id }
                 if let code = c["code"]?.text { customerByCode[code.lowercased()] = id }
                 if let phone = c["phone"]?.text, let k = Identity.phoneKey(phone) { customerByPhone[k] = id }
@@ -283,13 +283,13 @@ extension Importer {
         }
     }
 
-    static func logKey(_ customer: String, _ at: Int64, _ text: String) -> String {
+    static func logKey(_ customer: String, _ at: Int64, _ text: String) -> TextKey {
         var key = customer
         key.append("|")
         key.append(String(at))
         key.append("|")
         key.append(text.removingWhitespaceCharacters)
-        return key
+        return TextKey(key)
     }
 
     static func personKey(_ name: String) -> String { Identity.halfWidth(name).lowercased().filter { !$0.isWhitespace } }
@@ -305,7 +305,7 @@ extension Importer {
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
-        var logKeys: [String: Int] = [:]
+        var logKeys: [TextKey: Int] = [:]
         var sourceIDs: [String: String] = [:]
         var sourceIDLines: [String: Int] = [:]
         /// The values each record created by this file was given (for `update` of a later row).
@@ -395,7 +395,7 @@ extension Importer {
                 if let f = customers.byCode[lower] { return f.ref }
                 if let c = index.customerByCode[lower] { return c }
             }
-            let key = keys?.companyKey ?? Identity.companyKey(text)
+            let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
             if let f = customers.byKey[key] { return f.ref }
             if let c = index.customerByKey[key] { return c }
             if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = archive.state.entity(.customer, id),
@@ -699,7 +699,7 @@ struct SmallMap<Value> {
 
 /// The customers of the file so far, by what identifies them.
 struct FileCustomers {
-    var byKey: [String: (ref: String, line: Int)] = [:]
+    var byKey: [TextKey: (ref: String, line: Int)] = [:]
     var byCredit: [String: (ref: String, line: Int)] = [:]
     var byCode: [String: (ref: String, line: Int)] = [:]
     var byPhone: [String: (ref: String, line: Int)] = [:]
@@ -709,7 +709,7 @@ struct FileCustomers {
         byPhone.reserveCapacity(n)
     }
 
-    mutating func register(ref: String, line: Int, key: String, credit: String?, code: String?, phone: String?) {
+    mutating func register(ref: String, line: Int, key: TextKey, credit: String?, code: String?, phone: String?) {
         if byKey[key] == nil { byKey[key] = (ref, line) }
         if let credit, byCredit[credit] == nil { byCredit[credit] = (ref, line) }
         if let code, byCode[code.lowercased()] == nil { byCode[code.lowercased()] = (ref, line) }
