@@ -123,9 +123,13 @@ public struct AuditEntry: Equatable, Sendable {
               let offset = int("recordOffset"), offset >= 0, let recordHash = hex("recordSHA256", 64),
               let key = object["signingKey"] as? String, let time = int("time")
         else { return nil }
-        return AuditEntry(action: action, archive: archive, entry: Int(entry), generation: UInt32(generation), manager: manager, payloadSHA256: payload,
-                          prev: prev, record: UInt64(record), recordLength: UInt64(length), recordOffset: UInt64(offset), recordSHA256: recordHash,
-                          signingKey: key, time: time, ownerKey: ownerKey)
+        let parsed = AuditEntry(action: action, archive: archive, entry: Int(entry), generation: UInt32(generation), manager: manager, payloadSHA256: payload,
+                               prev: prev, record: UInt64(record), recordLength: UInt64(length), recordOffset: UInt64(offset), recordSHA256: recordHash,
+                               signingKey: key, time: time, ownerKey: ownerKey)
+        // Only the form the writer signs (round 4, N6): keys sorted, no white space, integers
+        // as digits — not `1e3`, `1000.0` or a key given twice, which JSON readers take alike.
+        guard let canonical = try? parsed.json(), canonical.elementsEqual(json) else { return nil }
+        return parsed
     }
 }
 
@@ -317,14 +321,22 @@ public enum AuditLog {
             waited += 1
         }
         defer { flock(lockFD, LOCK_UN) }
-        let existing: [UInt8]
+        var existing: [UInt8]
         do { existing = try readAll(fd, path: path) } catch let big as Oversize {
             throw DepartmentError(.io, "the audit log \(path) is larger than \(maxBytes >> 20) MiB (\(big.size) bytes): it was padded; tell the administrator",
                                   zh: "审计日志 \(path) 超过 \(maxBytes >> 20) MiB（\(big.size) 字节），已被人为填充；请告知管理员")
         }
+        // A last line without its LF, while this writer holds the lock, is what a writer that
+        // died left (DEPARTMENT.md §7.2): cut off, so that a crash never becomes a malformed
+        // line ("altered") once the next line follows it (round 4, N5).
+        if let end = existing.last, end != 10 {
+            let whole = existing.lastIndex(of: 10).map { $0 + 1 } ?? 0
+            guard ftruncate(fd, off_t(whole)) == 0 else { throw ioError("write", path, errno) }
+            existing.removeSubrange(whole...)
+        }
         var lines = existing.split(separator: 10, omittingEmptySubsequences: false)
         var out: [UInt8] = []
-        if let last = lines.last, last.isEmpty { lines.removeLast() } else if !existing.isEmpty { out.append(10) }  // a torn last line is ended
+        if let last = lines.last, last.isEmpty { lines.removeLast() }
         var prev = try lines.last.map { try SHA256.hash(Array($0)).hexString } ?? firstPrev
         var number = lines.count + 1
         for (manager, key) in signers {
@@ -332,6 +344,12 @@ public enum AuditLog {
             prev = try SHA256.hash(Array(line.dropLast())).hexString
             number += 1
             out += line
+        }
+        // A use whose lines would take the log past its limit is refused (round 4, N5): every
+        // reader would then call the log padded.
+        guard existing.count + out.count <= maxBytes else {
+            throw DepartmentError(.io, "the audit log \(path) is full (\(maxBytes >> 20) MiB, some 100,000 uses): nothing was shown, opened or reset; tell the administrator",
+                                  zh: "审计日志 \(path) 已满（\(maxBytes >> 20) MiB，约 10 万次托管访问）：未显示、打开或重置任何内容；请告知管理员")
         }
         let written = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let err = errno

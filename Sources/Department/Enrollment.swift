@@ -46,14 +46,17 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         let path = Self.path(layout, name: name)
         if let existing = try? Self.load(path: path), existing.archiveId == archiveId, existing.signingKey == signingKey { return false }
         let folder = Self.folder(layout)
-        if !FileManager.default.fileExists(atPath: folder) {
+        var st = stat()
+        if lstat(folder, &st) != 0 {
             guard mkdir(folder, 0o750) == 0 || errno == EEXIST else {
                 throw DepartmentError(.io, "cannot create \(folder): \(String(cString: strerror(errno)))", zh: "无法创建目录 \(folder)：\(String(cString: strerror(errno)))")
             }
+        } else if (st.st_mode & S_IFMT) != S_IFDIR {
+            // Round 4, N7: a symbolic link (or a file) in its place is not followed.
+            throw DepartmentError(.io, "\(folder) is not a folder (a symbolic link or a file is in its place): nothing was written there",
+                                  zh: "\(folder) 不是文件夹（该位置是符号链接或文件），未在其中写入任何内容")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let bytes = Array(try encoder.encode(self)) + [10]
+        let bytes = canonical
         let tmp = folder + "/.\(name).json.tmp-\(getpid())"
         unlink(tmp)
         defer { unlink(tmp) }
@@ -69,13 +72,54 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         return true
     }
 
+    /// The most a request may take (one is some 300 bytes).
+    static let maxSize = 4096
+
+    /// Reads a request (round 4, N4 and N7): a regular file, not followed if it is a symbolic
+    /// link, not waited on if it is a FIFO, refused unread above `maxSize`; exactly the form the
+    /// owner's tool writes (the four members once each, sorted, nothing else: a member given
+    /// twice or an extra one, never shown to the administrator, is refused).
     public static func load(path: String) throws -> EnrollmentRequest {
-        let bytes = try KeyFile.read(path)
-        guard bytes.count <= 4096, let request = try? JSONDecoder().decode(EnrollmentRequest.self, from: Data(bytes)) else {
-            throw DepartmentError(.malformed, "\(path) is not an enrollment request", zh: "\(path) 不是有效的登记申请")
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP {
+                throw DepartmentError(.malformed, "\(path) is a symbolic link, not an enrollment request: refused", zh: "\(path) 是符号链接，不是登记申请，已拒绝")
+            }
+            if errno == ENOENT { throw DepartmentError(.notFound, "\(path) does not exist", zh: "\(path) 不存在") }
+            throw DepartmentError(.io, "cannot read \(path): \(String(cString: strerror(errno)))", zh: "无法读取 \(path)：\(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw DepartmentError(.malformed, "\(path) is not a regular file (a FIFO, device or folder), not an enrollment request: refused",
+                                  zh: "\(path) 不是普通文件（是管道、设备或文件夹），不是登记申请，已拒绝")
+        }
+        guard st.st_size <= maxSize else {
+            throw DepartmentError(.malformed, "\(path) is \(st.st_size) bytes, far more than an enrollment request (at most \(maxSize)): refused unread",
+                                  zh: "\(path) 有 \(st.st_size) 字节，远超登记申请的大小（最多 \(maxSize) 字节），未读取，已拒绝")
+        }
+        var bytes = [UInt8](repeating: 0, count: maxSize + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw DepartmentError(.io, "cannot read \(path): \(String(cString: strerror(errno)))", zh: "无法读取 \(path)：\(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeLast(bytes.count - count)
+        guard count <= maxSize, let request = try? JSONDecoder().decode(EnrollmentRequest.self, from: Data(bytes)), request.canonical == bytes else {
+            throw DepartmentError(.malformed, "\(path) is not an enrollment request as SalesVault writes it", zh: "\(path) 不是 SalesVault 生成的有效登记申请")
         }
         _ = try request.key()
         return request
+    }
+
+    /// The bytes `write` puts in the file (the only form `load` takes).
+    public var canonical: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(self)).map(Array.init) ?? []) + [10]
     }
 
     /// The pending request of `name`, if any.

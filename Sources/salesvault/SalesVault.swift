@@ -63,6 +63,10 @@ struct SalesVault: ParsableCommand {
         } else if let item = arguments.first(where: { $0.hasPrefix("--lang=") }), let lang = Language(rawValue: String(item.dropFirst(7))) {
             Language.current = lang
         }
+        if let problem = Clock.testClockProblem(ProcessInfo.processInfo.environment) {
+            Terminal.stderr((Language.current == .zh ? "错误：" : "error: ") + problem + "\n")
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         guard Language.current == .zh else { return main(arguments) }
         // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
         if let words = HelpZH.helpRequest(arguments) {

@@ -41,6 +41,13 @@ final class AuditLogVectorTests: XCTestCase {
                                       prev: try SHA256.hash(Array(line1.dropLast())).hexString, manager: "李经理", signer: signer)
         let openNamingAKey = try AuditLog.line(use(3, 400, "open", 1_767_261_600, ownerKey: ownerKey), entry: 1, prev: AuditLog.firstPrev,
                                                manager: "李经理", signer: signer)
+        // Round 4, N6: the first line with its time written 1.7672616e9 and signed as written:
+        // JSON readers take it as the same number, but only the canonical form is a line.
+        let json1 = Array(line1.prefix { $0 != 9 })
+        let canonicalTime = Array("\"time\":1767261600".utf8)
+        let t = try XCTUnwrap((0...(json1.count - canonicalTime.count)).first { Array(json1[$0..<$0 + canonicalTime.count]) == canonicalTime })
+        let exponentJSON = Array(json1[..<t]) + Array("\"time\":1.7672616e9".utf8) + Array(json1[(t + canonicalTime.count)...])
+        let exponent = exponentJSON + [9] + Array(Base64.encode(try signer.signature(for: AuditLog.signaturePrefix + exponentJSON)).utf8) + [10]
         return [
             "ownerKey": ownerKey,
             "about": "SalesVault department audit log, DEPARTMENT.md §7. Verify each case's log with registry {manager: signingKey}; expect one result per line.",
@@ -63,6 +70,7 @@ final class AuditLogVectorTests: XCTestCase {
                  "expect": ["trusted", "incomplete last line"]],
                 ["name": "a reset naming the owner key it replaces (ownerKey, 15 members)", "log": text([line1, reset]), "expect": ["trusted", "trusted"]],
                 ["name": "ownerKey on a line that is not a reset", "log": text([openNamingAKey]), "expect": ["malformed"]],
+                ["name": "a number not in canonical form (time 1.7672616e9, signed as written)", "log": text([exponent]), "expect": ["malformed"]],
             ],
         ]
     }
@@ -89,7 +97,7 @@ final class AuditLogVectorTests: XCTestCase {
         try registry.addManager(name: try XCTUnwrap(v["manager"] as? String), recipient: identity.publicKey, role: "department manager", now: 0,
                                 signingKey: signer.publicKey)
         let cases = try XCTUnwrap(v["cases"] as? [[String: Any]])
-        XCTAssertEqual(cases.count, 8)
+        XCTAssertEqual(cases.count, 9)
         for c in cases {
             let log = try XCTUnwrap(c["log"] as? String)
             let checked = AuditLog.verify(Array(log.utf8), archiveID: try XCTUnwrap(v["archive"] as? String), registry: registry)

@@ -81,6 +81,35 @@ final class AuditRoundCLITests: XCTestCase {
         let row = try f.complianceRow(now: f.at(day: 2), expect: 0)
         XCTAssertEqual(row["auditLog"] as? String, "incomplete last line")
         XCTAssertEqual(row["escrowUsesLogged"] as? Int, 1)
+        // Round 4, N5: the next use cuts the dead writer's torn line off instead of ending it,
+        // so the log is whole again (before, it was "altered", exit 4, for good).
+        try open(a, day: 3)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 3, "two whole lines and the final LF")
+        XCTAssertFalse(lines.contains { $0.hasPrefix("{\"action\":\"open\",\"archive\":") && !$0.contains("\t") })
+        let after = try f.sv(["dept", "audit", f.dept], now: f.at(day: 3))
+        XCTAssertFalse(after.stdout.contains("incomplete") || after.stdout.contains("ALTERED"), after.stdout)
+        let whole = try f.complianceRow(now: f.at(day: 3), expect: 0)
+        XCTAssertEqual(whole["escrowUsesLogged"] as? Int, 2)
+    }
+
+    /// Round 4, N5: a use whose line would take the log past 64 MiB is refused ("full", fails
+    /// closed) instead of written, after which every reader called the log padded.
+    func testAUseThatWouldOverfillTheLogIsRefused() throws {
+        let a = try f.newArchive("张伟", customer: true)
+        try open(a, day: 1)
+        let log = try f.logPath(a)
+        XCTAssertEqual(truncate(log, off_t(AuditLog.maxBytes - 1)), 0)  // sparse: fast
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: log))
+        try handle.seekToEnd()
+        handle.write(Data("\n".utf8))
+        try handle.close()
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
+        XCTAssertEqual(size, AuditLog.maxBytes)
+        let refused = try open(a, day: 2, expect: 1)
+        XCTAssertTrue(refused.stderr.contains("is full (64 MiB"), refused.stderr)
+        XCTAssertFalse(refused.stdout.contains("华为"), "nothing shown")
+        XCTAssertEqual(try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int), AuditLog.maxBytes, "nothing written")
     }
 
     /// Finding 4: a log padded past 64 MiB turned "escrow use removed" (4) into "unreadable" (9).

@@ -100,18 +100,36 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("salesvault repair"), r.stderr)
     }
 
-    /// Finding 9: `SALESVAULT_NOW` out of range crashed the tool (SIGILL); it is ignored instead.
-    func testAnOutOfRangeTestClockDoesNotCrash() throws {
+    /// Finding 9: `SALESVAULT_NOW` out of range crashed the tool (SIGILL). Round 4, N6: it was
+    /// then silently ignored (the real clock used, `status` saying nothing), as was any value
+    /// not understood, and 2026-02-30 became March 2. Now, with the testing switch, such a value
+    /// stops every command with an error naming it (exit 64, nothing written); without the
+    /// switch the variable is ignored, as always.
+    func testATestClockThatIsNotATimeStopsTheToolWithoutACrash() throws {
         let dir = try TempDir()
         let pw = try dir.write("pw", "horse battery staple 9\n")
-        for value in ["9223372036854775807", "-9223372036854775808", "99999999999999"] {
-            let r = try runTool(["init", dir.path("a\(value.count).svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"],
-                                environment: ["SALESVAULT_NOW": value])
-            XCTAssertEqual(r.status, 0, "\(value): \(r.stderr)")
-            XCTAssertEqual(try runTool(["status", dir.path("a\(value.count).svault")], environment: ["SALESVAULT_NOW": value]).status, 0)
-            let add = try runTool(["customer", "add", "甲", "-a", dir.path("a\(value.count).svault"), "--password-file", pw], environment: ["SALESVAULT_NOW": value])
-            XCTAssertEqual(add.status, 0, "\(value): \(add.stderr)")  // crashed with SIGILL before
+        for (i, value) in ["9223372036854775807", "-9223372036854775808", "99999999999999", "abc", "1e9", " 1767790000", "1767790000.5",
+                           "2026-02-30T00:00:00Z", "2026-01-07T12:00:60Z", "10000-01-01T00:00:00Z", "253402300800", ""].enumerated() {
+            let path = dir.path("a\(i).svault")
+            let r = try runTool(["init", path, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: ["SALESVAULT_NOW": value])
+            XCTAssertEqual(r.status, 64, "\(value.debugDescription): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("SALESVAULT_NOW=") && r.stderr.contains("is not a time"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path), value)
+            let zh = try runTool(["--lang", "zh", "status", path], environment: ["SALESVAULT_NOW": value])
+            XCTAssertEqual(zh.status, 64)
+            XCTAssertTrue(zh.stderr.contains("不是有效时间"), zh.stderr)
+            // Without the testing switch the variable means nothing.
+            let plain = try runTool(["init", path, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"],
+                                    environment: ["SALESVAULT_NOW": value, "SALESVAULT_TESTING": ""])
+            XCTAssertEqual(plain.status, 0, "\(value.debugDescription): \(plain.stderr)")
+            let add = try runTool(["customer", "add", "甲", "-a", path, "--password-file", pw], environment: ["SALESVAULT_NOW": value, "SALESVAULT_TESTING": ""])
+            XCTAssertEqual(add.status, 0, "\(value.debugDescription): \(add.stderr)")
         }
+        // The forms it takes: seconds, and RFC 3339 UTC naming a real day.
+        let ok = try runTool(["init", dir.path("ok.svault"), "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"],
+                             environment: ["SALESVAULT_NOW": "2028-02-29T08:00:00Z"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(try runTool(["status", dir.path("ok.svault")], environment: ["SALESVAULT_NOW": "1767790000"]).stdout.contains("test clock in use"))
     }
 
     /// Finding 6: with stderr full the tool died (SIGILL) even after saving a change; with stdout

@@ -279,8 +279,7 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         let path = dept + "/enroll/张伟.json"
         let genuine = try EnrollmentRequest.load(path: path)
         func plant(_ r: EnrollmentRequest) throws {
-            let data = try JSONEncoder().encode(r)
-            try data.write(to: URL(fileURLWithPath: path))
+            try Data(r.canonical).write(to: URL(fileURLWithPath: path))
         }
         func refused(_ r: EnrollmentRequest, _ text: String) throws {
             try plant(r)
@@ -311,6 +310,72 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         try plant(genuine)
         try admin(["enroll", dept, "张伟", "--yes"])
         try sv(["compliance", dept])
+    }
+
+    /// Round 4, N4 and N7: a request that is not exactly what the owner's tool writes (a member
+    /// twice, an extra member never shown, a 200 KB file), or that is not a regular file (a
+    /// symbolic link, a FIFO, a folder), is refused with a reason and nothing enrolled; the
+    /// owner's tool writes no request through an `enroll` link, and says what to do when it
+    /// cannot write one.
+    func testEnrollTakesOnlyARequestAsTheOwnersToolWritesIt() throws {
+        let a = try signedArchive(enroll: false)
+        let path = dept + "/enroll/张伟.json"
+        let genuine = try Data(contentsOf: URL(fileURLWithPath: path))
+        let text = String(decoding: genuine, as: UTF8.self)
+        XCTAssertEqual(Array(genuine), try EnrollmentRequest.load(path: path).canonical)
+        func enroll() throws -> RunResult {
+            try runTool(["dept", "enroll", dept, "张伟", "--yes", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")],
+                        stdin: "", environment: ["SALESVAULT_NOW": String(t0)])
+        }
+        let registryBefore = try Data(contentsOf: URL(fileURLWithPath: dept + "/department.json"))
+        func refused(_ expected: String) throws {
+            let out = try enroll()
+            XCTAssertNotEqual(out.status, 0)
+            XCTAssertTrue(out.stderr.contains(expected), out.stderr)
+            XCTAssertFalse(out.stdout.contains("Owner key fingerprint"), "nothing shown")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dept + "/department.json")), registryBefore, "nothing enrolled")
+        }
+        func plant(_ s: String) throws {
+            try? FileManager.default.removeItem(atPath: path)
+            try Data(s.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        let key = try XCTUnwrap(text.range(of: "\"signingKey\""))
+        try plant(text.replacingCharacters(in: key, with: "\"signingKey\" : \"svowner1aaaa\",\n  \"signingKey\""))
+        try refused("not an enrollment request as SalesVault writes it")
+        try plant(text.replacingCharacters(in: key, with: "\"note\" : \"\\u001b[2J\",\n  \"signingKey\""))
+        try refused("not an enrollment request as SalesVault writes it")
+        try plant(text + String(repeating: " ", count: 200_000))
+        try refused("far more than an enrollment request")
+        try FileManager.default.removeItem(atPath: path)
+        try Data(genuine).write(to: URL(fileURLWithPath: dir.path("elsewhere.json")))
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: dir.path("elsewhere.json"))
+        try refused("is a symbolic link")
+        try FileManager.default.removeItem(atPath: path)
+        XCTAssertEqual(mkfifo(path, 0o600), 0)
+        try refused("is not a regular file")
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        try refused("is not a regular file")
+        try FileManager.default.removeItem(atPath: path)
+        // The genuine request, as written, is taken.
+        try Data(genuine).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try enroll().status, 0)
+
+        // The owner's tool: `enroll` a link to another folder gets nothing; a file in its place
+        // gets a warning that says what it means and what to do.
+        try admin(["add-salesperson", dept, "王芳"])
+        try FileManager.default.removeItem(atPath: dept + "/enroll")
+        let outside = dir.path("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: dept + "/enroll", withDestinationPath: outside)
+        let created = try sv(["init", "--department", dept, "--owner", "王芳", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"] + adminFingerprintOption(dept))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing written through the link")
+        XCTAssertTrue(created.stderr.contains("is not a folder") && created.stderr.contains("tell the department's administrator"), created.stderr)
+        try FileManager.default.removeItem(atPath: dept + "/enroll")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dept + "/enroll"))
+        let zh = try sv(["customer", "list", "--lang", "zh"] + owner(f.archive("王芳")))
+        XCTAssertTrue(zh.stderr.contains("请告知部门管理员检查部门文件夹中的 enroll/ 目录"), zh.stderr)
+        _ = a
     }
 
     /// An escrow-use-shaped record appended after the owner's signature by the data-key holder.

@@ -136,7 +136,10 @@ enum OwnerUnlock {
                 : L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
                     "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员生成登记申请（指纹 \(KeyFile.fingerprint(key))）。在管理员登记之前，合规检查会将本档案显示为“未登记”。").text) + "\n")
         } catch {
-            Terminal.stderr(L("warning: the enrollment request could not be written (\(error))\n", "警告：无法写入签名密钥登记申请（\(error)）\n").text)
+            // Round 4, N4: what it means and what to do.
+            let reason = (error as? DepartmentError).map { L($0.reason, $0.reasonZH).text } ?? "\(error)"
+            Terminal.stderr(L("warning: the enrollment request for your signing key could not be written (\(reason)). Until your key is enrolled, compliance reports this archive's signature as not enrolled or INVALID: tell the department's administrator, who can check the department folder's enroll/ folder; your tool writes the request again at your next unlock.\n",
+                              "警告：无法写入签名密钥登记申请（\(reason)）。在您的签名密钥登记之前，合规检查会将本档案的签名显示为“未登记”或“无效”。请告知部门管理员检查部门文件夹中的 enroll/ 目录；下次解锁时会自动重新生成申请。\n").text)
         }
     }
 

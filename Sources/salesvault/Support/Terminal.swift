@@ -202,12 +202,31 @@ enum Clock {
     /// The test clock of an environment: `SALESVAULT_NOW` within 1970 … 9999 (a value outside
     /// would overflow date arithmetic), only with `SALESVAULT_TESTING=1`; nil otherwise.
     static func testNow(_ environment: [String: String]) -> Int64? {
-        // Seconds since 1970, or an RFC 3339 UTC time (2026-01-07T12:00:00Z), which the other
-        // test settings use: a form not understood must not silently give the real clock to
-        // some commands (escrow reset-password, escrow open, enrollment requests) only.
-        guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"],
-              let value = Int64(fixed) ?? ISO8601DateFormatter().date(from: fixed).map({ Int64($0.timeIntervalSince1970) }),
-              (0...253_402_300_799).contains(value) else { return nil }
-        return value
+        guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"] else { return nil }
+        return parse(fixed)
+    }
+
+    /// Seconds since 1970 (digits only), or an RFC 3339 UTC time (2026-01-07T12:00:00Z), which
+    /// the other test settings use, naming a real day (not 2026-02-30); within 1970 … 9999.
+    static func parse(_ text: String) -> Int64? {
+        let value: Int64
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = Int64(text) {
+            value = seconds
+        } else {
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            // The formatter moves 2026-02-30 to March: only a time it writes back the same is one.
+            guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
+            value = Int64(date.timeIntervalSince1970)
+        }
+        return (0...253_402_300_799).contains(value) ? value : nil
+    }
+
+    /// Round 4, N6: with the testing switch, a `SALESVAULT_NOW` that is not a time stops every
+    /// command instead of leaving it on the real clock unsaid; nil when there is nothing to say.
+    static func testClockProblem(_ environment: [String: String]) -> String? {
+        guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"], parse(fixed) == nil else { return nil }
+        return L("SALESVAULT_NOW=\(Terminal.cell(fixed)) is not a time: give seconds since 1970 or an RFC 3339 UTC time such as 2026-01-07T12:00:00Z (years 1970–9999), or unset it",
+                 "SALESVAULT_NOW=\(Terminal.cell(fixed)) 不是有效时间：请填写自 1970 年起的秒数，或 2026-01-07T12:00:00Z 这样的 RFC 3339 UTC 时间（1970–9999 年），或取消该设置").text
     }
 }
