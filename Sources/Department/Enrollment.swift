@@ -134,7 +134,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
     /// checks of FORMAT.md §5.6 from record 0); `requestedAt` an RFC 3339 UTC time.
     /// Returns the key enrolled before, if any (the request replaces it).
     @discardableResult
-    public func validate(layout: Layout, registry: Registry) throws -> [UInt8]? {
+    public func validate(layout: Layout, registry: Registry, now: Int64? = nil) throws -> [UInt8]? {
         for (field, value) in [("name", name), ("archiveId", archiveId), ("signingKey", signingKey), ("requestedAt", requestedAt)] {
             guard !value.unicodeScalars.contains(where: { FieldFormat.isTerminalUnsafe($0) || $0 == "\t" || $0 == "\n" }) else {
                 throw DepartmentError(.malformed, "the enrollment request of \(name.debugDescription) has control or invisible characters in \(field): refused",
@@ -149,6 +149,12 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         guard requestedAt.count == 20, let t = ISO8601DateFormatter().date(from: requestedAt), Registry.timestamp(Int64(t.timeIntervalSince1970)) == requestedAt else {
             throw DepartmentError(.malformed, "the enrollment request of \(name) has no valid time (requestedAt, e.g. 2026-01-08T09:00:00Z): refused",
                                   zh: "\(name) 的登记申请中申请时间 requestedAt 无效（格式应如 2026-01-08T09:00:00Z），已拒绝")
+        }
+        // Round 4, N7: a request is made when the owner unlocks, so never later than now (a day
+        // of clock difference between two computers allowed).
+        if let now, Int64(t.timeIntervalSince1970) > now + 86_400 {
+            throw DepartmentError(.malformed, "the enrollment request of \(name) is dated \(requestedAt), after today: the owner's computer clock is wrong, or the request was edited; refused",
+                                  zh: "\(name) 的登记申请日期为 \(requestedAt)，晚于今天：所有人电脑的时钟有误，或申请被改动过，已拒绝")
         }
         guard let person = registry.salespeople.first(where: { $0.name == name }) else {
             throw DepartmentError(.notFound, "\(name) is not a salesperson of this department", zh: "\(name) 不是本部门的销售人员")

@@ -302,6 +302,9 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         r.requestedAt = "yesterday"
         try refused(r, "no valid time")
         r = genuine
+        r.requestedAt = "2099-01-08T09:00:00Z"  // round 4, N7
+        try refused(r, "is dated 2099-01-08T09:00:00Z, after today")
+        r = genuine
         r.signingKey = KeyFile.ownerKeyString(try Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
         try refused(r, "is not the key that validly signs archives/张伟.svault")
         r = genuine

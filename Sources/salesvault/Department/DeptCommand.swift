@@ -367,7 +367,7 @@ struct DeptEnroll: VaultCommand {
         let fingerprint = KeyFile.fingerprint(try request.key())
         // DEPARTMENT.md §3.8: checked against the archive before anything is shown; every field
         // printed escaped (a newline cannot forge a line of this screen).
-        let previous = try request.validate(layout: layout, registry: try Registry.load(directory: directory))
+        let previous = try request.validate(layout: layout, registry: try Registry.load(directory: directory), now: Clock.now)
         Terminal.print(L("Enrollment request of \(Terminal.cell(person)): archive \(Terminal.cell(request.archiveId)), requested \(Terminal.cell(request.requestedAt))",
                          "\(Terminal.cell(person)) 的登记申请：档案编号 \(Terminal.cell(request.archiveId))，申请时间 \(Terminal.cell(request.requestedAt))").text)
         Terminal.print(L("Owner key fingerprint: \(fingerprint) (the key that signs archive \(Terminal.cell(request.archiveId)) now)",
