@@ -5,7 +5,8 @@ struct NameIndex {
     /// Per kind: lower-cased name, short name, code or number → live record ids.
     private var exact: [EntityKind: [String: Set<UInt64>]] = [:]
     /// Customers by normalized name (no spaces, bracket width folded) → id, for duplicates.
-    private var customerNames: [String: UInt64]?
+    /// (Keyed by `TextKey`: compared by bytes, not through Unicode normalisation at every probe.)
+    private var customerNames: [TextKey: UInt64]?
 
     /// How many records a change set may add (its operation count), so the tables are built
     /// with room for them instead of growing step by step.
@@ -29,12 +30,12 @@ struct NameIndex {
 
     mutating func customer(normalized name: String, in state: ArchiveState) -> UInt64? {
         if customerNames == nil {
-            var names: [String: UInt64] = [:]
+            var names: [TextKey: UInt64] = [:]
             names.reserveCapacity(state.count(.customer) + capacityHint)
-            state.each(.customer) { e in names[ChangeDraft.normalizedName(e["name"]?.text ?? "")] = e.id }
+            state.each(.customer) { e in names[TextKey(ChangeDraft.normalizedName(e["name"]?.text ?? ""))] = e.id }
             customerNames = names
         }
-        return customerNames?[name]
+        return customerNames?[TextKey(name)]
     }
 
     private mutating func build(_ kind: EntityKind, _ state: ArchiveState) {
@@ -60,8 +61,8 @@ struct NameIndex {
             }
         }
         if kind == .customer, customerNames != nil {
-            let o = old?["name"]?.text.map(ChangeDraft.normalizedName)
-            let n = new?["name"]?.text.map(ChangeDraft.normalizedName)
+            let o = old?["name"]?.text.map { TextKey(ChangeDraft.normalizedName($0)) }
+            let n = new?["name"]?.text.map { TextKey(ChangeDraft.normalizedName($0)) }
             if o != n {
                 if let o, customerNames![o] == old?.id { customerNames![o] = nil }
                 if let n, let id = new?.id { customerNames![n] = id }
