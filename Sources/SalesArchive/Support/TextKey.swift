@@ -1,12 +1,10 @@
-import Foundation
-
 /// A text as a key of hash tables of names (the import's company keys and log entries, a
 /// draft's customer names): compared and hashed by its bytes in Unicode normalization form C. Two texts are the same key exactly when they are
 /// equal as Swift `String`s (canonical equivalence), but a comparison is a `memcmp`: a table of
 /// a million keys of Chinese text compared `String`s through the normalising path at every
 /// probe of every lookup. Text of ASCII, CJK ideographs (U+4E00–U+9FFF), CJK punctuation and
 /// full-width forms is in form C as it is (none of these decomposes or combines); other text is
-/// normalised first.
+/// normalised first, as the standard library normalises for `==`.
 public struct TextKey: Hashable, Sendable {
     public let text: String
 
@@ -16,7 +14,11 @@ public struct TextKey: Hashable, Sendable {
             inert = false
             break
         }
-        var t = inert ? s : s.precomposedStringWithCanonicalMapping
+        // Normalised by the standard library's own NFC (`_nfcCodeUnits`: the code units its
+        // `==` and hashing compare), not Foundation's: ICU's Unicode version can differ from the
+        // standard library's (Unicode 16's Tulu-Tigalari and Kirat Rai compositions), and a key
+        // must be equal exactly when the Strings are.
+        var t = inert ? s : String(decoding: s._nfcCodeUnits, as: UTF8.self)
         t.makeContiguousUTF8()
         text = t
     }
