@@ -45,6 +45,16 @@ final class ImportFixture {
 final class ImportTests: XCTestCase {
     func utf8(_ s: String) -> Data { Data(s.utf8) }
 
+    /// A row of empty cells (`,,,`) is no row: the preview's row count is the rows it accounts
+    /// for (black-box finding: "4 data row(s)" over 1 new and 2 refused).
+    func testARowOfEmptyCellsIsNotCountedAsARow() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,客户等级,联系电话,备注\na,A,1,x\n,,,\n   \n\nb,Z,2,y\n"), name: "空行.csv", commit: false)
+        XCTAssertEqual(p.tables.first?.rows, 3)
+        let c = try XCTUnwrap(p.counts[.customers])
+        XCTAssertEqual(c.new + c.updated + c.duplicate + c.refused, 3)
+    }
+
     // MARK: Encodings and real files
 
     func testAGB18030CSVFromChineseExcelImportsWithFourByteCharactersAndItsInlineContact() throws {

@@ -201,6 +201,9 @@ public enum Columns {
     /// The target of `header` in a table of `kind`: the user's mapping first, then the names
     /// above; a header written in both languages ("客户名称 / Name") by either half.
     public static func target(_ header: String, kind: ImportKind, mapping: ColumnMapping = ColumnMapping()) -> ColumnTarget? {
+        // A cell of over 1 KiB is no header (the header search looks at every cell of the first
+        // rows): not folded, which took seconds per MiB of a hostile cell (black-box finding).
+        guard header.utf8.count <= 1024 else { return nil }
         if let t = mapping.target(header, kind: kind) { return t }
         let map = tables[kind]!
         if let t = map[normalise(header)] { return t }

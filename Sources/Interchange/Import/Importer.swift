@@ -192,7 +192,9 @@ public final class Importer {
                     reason: "the required column \(spec.en) (\(spec.zh)) is missing",
                     reasonZH: "缺少必填列“\(spec.zh)”"))
             }
-            var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line, rows: mapped.dataRows.count)
+            // Rows with something in them (a row of empty cells, `,,,`, is no row: it is not read).
+            var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line,
+                                                     rows: mapped.dataRows.count { $0.cells.contains { $0 != .empty } })
             if let first = mapped.dataRows.first(where: { $0.cells.contains { $0 != .empty } }) {
                 summary.sample = columns.prefix(4).compactMap { c in
                     let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""

@@ -57,16 +57,19 @@ enum Render {
 
     /// At most `width` columns of `s` made one-line and safe (Terminal.cell), "…" when cut.
     static func truncate(_ s: String, _ width: Int) -> String {
-        let s = Terminal.cell(s)
+        // Only the start is shown: escaped from a prefix (every character takes a column or
+        // more once escaped), not the whole of a long value.
+        let head = s.prefix(max(0, width) * 2 + 8)
+        let cut = head.endIndex != s.endIndex
         var out = ""
         var w = 0
-        for ch in s {
+        for ch in Terminal.cell(String(head)) {
             let cw = displayWidth(String(ch))
             if w + cw > width - 1 { return out + "…" }
             out.append(ch)
             w += cw
         }
-        return out
+        return cut ? out + "…" : out
     }
 
     /// Prints one entity as label: value lines, made safe for the terminal (Terminal.safe); a

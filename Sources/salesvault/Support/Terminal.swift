@@ -226,7 +226,7 @@ enum Clock {
     /// command instead of leaving it on the real clock unsaid; nil when there is nothing to say.
     static func testClockProblem(_ environment: [String: String]) -> String? {
         guard environment["SALESVAULT_TESTING"] == "1", let fixed = environment["SALESVAULT_NOW"], parse(fixed) == nil else { return nil }
-        return L("SALESVAULT_NOW=\(Terminal.cell(fixed)) is not a time: give seconds since 1970 or an RFC 3339 UTC time such as 2026-01-07T12:00:00Z (years 1970–9999), or unset it",
-                 "SALESVAULT_NOW=\(Terminal.cell(fixed)) 不是有效时间：请填写自 1970 年起的秒数，或 2026-01-07T12:00:00Z 这样的 RFC 3339 UTC 时间（1970–9999 年），或取消该设置").text
+        return L("SALESVAULT_NOW=\(Terminal.cell(fixed)) is not a time: give seconds since 1970, or a UTC time written exactly like 2026-01-07T12:00:00Z (capital T and Z, no fraction; years 1970–9999), or unset it",
+                 "SALESVAULT_NOW=\(Terminal.cell(fixed)) 不是有效时间：请填写自 1970 年起的秒数，或严格按 2026-01-07T12:00:00Z 格式书写的 UTC 时间（大写 T 和 Z，不带小数秒；1970–9999 年），或取消该设置").text
     }
 }
