@@ -42,12 +42,15 @@ public enum CSVReader {
     /// field with no closing quote, naming the line where that field starts, and for a
     /// delimiter that is a quote, CR, LF or not ASCII.
     public static func read(_ text: String, name: String, delimiter: UInt8? = nil) throws -> (table: Table, delimiter: UInt8) {
-        if let result = try text.utf8.withContiguousStorageIfAvailable({ try parse($0, name: name, delimiter: delimiter) }) {
-            return result
-        }
+        try parse(text, name: name, delimiter: delimiter)
+    }
+
+    /// `body` over the UTF-8 bytes of `text` (made contiguous first when it is not).
+    static func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
         var copy = text
         copy.makeContiguousUTF8()
-        return try copy.utf8.withContiguousStorageIfAvailable { try parse($0, name: name, delimiter: delimiter) }!
+        return try copy.utf8.withContiguousStorageIfAvailable(body)!
     }
 
     /// Decodes `data` (with `encoding`, or the detected one) and reads it as above.
@@ -82,10 +85,14 @@ public enum CSVReader {
     /// Text from this size up is read in two halves on two cores (`parse`).
     static let splitSize = 4 << 20
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
-        let n = b.count
-        let first = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
-        let delim = given ?? detectDelimiter(b, from: first)
+    static func parse(_ input: String, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
+        var contiguous = input
+        contiguous.makeContiguousUTF8()  // (no copy when it is already: each half reads the same bytes)
+        let text = contiguous
+        let (n, first, delim) = withBytes(text) { b in
+            let first = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0  // a UTF-8 BOM left at the start
+            return (b.count, first, given ?? detectDelimiter(b, from: first))
+        }
         guard delim != quote && delim != lf && delim != cr && delim < 0x80 else { throw badDelimiter(delim) }
         // A large text in two halves on two cores. Where a record starts cannot be told from the
         // middle of the text (a quote there may open or close a field), so the second half is a
@@ -95,12 +102,14 @@ public enum CSVReader {
         // numbers moved on, are what one pass gives. Otherwise (a quoted field runs across the
         // middle) its rows are dropped and the text read on from where the first half ended.
         let middle = splitAt ?? (n >= splitSize ? n / 2 : nil)
-        if let middle, middle < n, let newline = UnsafeBufferPointer(rebasing: b[max(first, middle)...]).firstIndex(of: lf) {
+        let newline = middle.flatMap { m in m < n ? withBytes(text) { UnsafeBufferPointer(rebasing: $0[max(first, m)...]).firstIndex(of: lf) } : nil }
+        if let middle, let newline {
             let split = max(first, middle) + newline + 1
-            let b = SendableBytes(b)
             let halves = Parallel.map(2) { half -> Result<Records, Error> in
-                Result { half == 0 ? try records(b.buffer, name: name, delim: delim, from: first, until: split, line: 1)
-                                   : try records(b.buffer, name: name, delim: delim, from: split, until: n, line: 1) }
+                Result { try withBytes(text) { b in
+                    half == 0 ? try records(b, name: name, delim: delim, from: first, until: split, line: 1)
+                              : try records(b, name: name, delim: delim, from: split, until: n, line: 1)
+                } }
             }
             var head = try halves[0].get()
             if head.end == split, case .success(let tail) = halves[1] {
@@ -109,10 +118,10 @@ public enum CSVReader {
                 for row in tail.rows { head.rows.append(TableRow(line: row.line + moved, cells: row.cells)) }
                 return (Table(name: name, rows: head.rows), delim)
             }
-            let rest = try records(b.buffer, name: name, delim: delim, from: head.end, until: n, line: head.line)
+            let rest = try withBytes(text) { try records($0, name: name, delim: delim, from: head.end, until: n, line: head.line) }
             return (Table(name: name, rows: head.rows + rest.rows), delim)
         }
-        return (Table(name: name, rows: try records(b, name: name, delim: delim, from: first, until: n, line: 1).rows), delim)
+        return (Table(name: name, rows: try withBytes(text) { try records($0, name: name, delim: delim, from: first, until: n, line: 1) }.rows), delim)
     }
 
     /// Rows read from `start`, a record's start on line `line`, until the first record that
@@ -194,12 +203,6 @@ public enum CSVReader {
             rows.append(TableRow(line: recordLine, cells: cells))
         }
         return Records(rows: rows, end: i, line: line)
-    }
-
-    /// The text's bytes, read (never written) by both halves of `parse` while it waits for them.
-    struct SendableBytes: @unchecked Sendable {
-        let buffer: UnsafeBufferPointer<UInt8>
-        init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
     }
 
     static func badDelimiter(_ d: UInt8) -> InterchangeError {
