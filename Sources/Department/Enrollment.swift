@@ -80,35 +80,23 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
     /// owner's tool writes (the four members once each, sorted, nothing else: a member given
     /// twice or an extra one, never shown to the administrator, is refused).
     public static func load(path: String) throws -> EnrollmentRequest {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ELOOP {
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(path, limit: maxSize) } catch {
+            switch error {
+            case .missing: throw DepartmentError(.notFound, "\(path) does not exist", zh: "\(path) 不存在")
+            case .symbolicLink:
                 throw DepartmentError(.malformed, "\(path) is a symbolic link, not an enrollment request: refused", zh: "\(path) 是符号链接，不是登记申请，已拒绝")
+            case .notRegular:
+                throw DepartmentError(.malformed, "\(path) is not a regular file (a FIFO, device or folder), not an enrollment request: refused",
+                                      zh: "\(path) 不是普通文件（是管道、设备或文件夹），不是登记申请，已拒绝")
+            case .tooLarge(let size):
+                throw DepartmentError(.malformed, "\(path) is \(size) bytes, far more than an enrollment request (at most \(maxSize)): refused unread",
+                                      zh: "\(path) 有 \(size) 字节，远超登记申请的大小（最多 \(maxSize) 字节），未读取，已拒绝")
+            case .io(let e):
+                throw DepartmentError(.io, "cannot read \(path): \(String(cString: strerror(e)))", zh: "无法读取 \(path)：\(String(cString: strerror(e)))")
             }
-            if errno == ENOENT { throw DepartmentError(.notFound, "\(path) does not exist", zh: "\(path) 不存在") }
-            throw DepartmentError(.io, "cannot read \(path): \(String(cString: strerror(errno)))", zh: "无法读取 \(path)：\(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            throw DepartmentError(.malformed, "\(path) is not a regular file (a FIFO, device or folder), not an enrollment request: refused",
-                                  zh: "\(path) 不是普通文件（是管道、设备或文件夹），不是登记申请，已拒绝")
-        }
-        guard st.st_size <= maxSize else {
-            throw DepartmentError(.malformed, "\(path) is \(st.st_size) bytes, far more than an enrollment request (at most \(maxSize)): refused unread",
-                                  zh: "\(path) 有 \(st.st_size) 字节，远超登记申请的大小（最多 \(maxSize) 字节），未读取，已拒绝")
-        }
-        var bytes = [UInt8](repeating: 0, count: maxSize + 1)
-        var count = 0
-        while count < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw DepartmentError(.io, "cannot read \(path): \(String(cString: strerror(errno)))", zh: "无法读取 \(path)：\(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            count += n
-        }
-        bytes.removeLast(bytes.count - count)
-        guard count <= maxSize, let request = try? JSONDecoder().decode(EnrollmentRequest.self, from: Data(bytes)), request.canonical == bytes else {
+        guard let request = try? JSONDecoder().decode(EnrollmentRequest.self, from: Data(bytes)), request.canonical == bytes else {
             throw DepartmentError(.malformed, "\(path) is not an enrollment request as SalesVault writes it", zh: "\(path) 不是 SalesVault 生成的有效登记申请")
         }
         _ = try request.key()

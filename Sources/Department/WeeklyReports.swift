@@ -329,24 +329,7 @@ public enum SubmissionCheck {
 
     /// The bytes of a regular file (never through a symbolic link, never more than `limit`).
     public static func readRegular(_ path: String, limit: Int) -> Data? {
-        let fd = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= limit else { return nil }
-        var out = Data(count: Int(st.st_size))
-        var done = 0
-        let ok = out.withUnsafeMutableBytes { raw -> Bool in
-            while done < raw.count {
-                let n = read(fd, raw.baseAddress! + done, raw.count - done)
-                if n <= 0 { return n == 0 }
-                done += n
-            }
-            return true
-        }
-        guard ok else { return nil }
-        out.count = done
-        return out
+        (try? RegularFile.read(path, limit: limit)).map { Data($0) }
     }
 
     /// When a salesperson was registered (nil when the registry's date cannot be read).

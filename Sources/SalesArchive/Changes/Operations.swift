@@ -165,7 +165,7 @@ extension ChangeDraft {
             throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer", zh: "项目 \(proj.displayName) 属于其他客户")
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
-        guard DateParser.localDay(at) <= today else {
+        guard DateParser.localDay(at) <= (now == self.now ? today : DateParser.localDay(now)) else {
             throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期（\(DateParser.format(DateParser.localDay(at)))）晚于今天，不能提前记录")
         }
         let id = newID()
