@@ -38,6 +38,9 @@ public struct ImportOptions: Sendable {
     public var kind: ImportKind?
     /// The time the import is planned at (and "today" for dates).
     public var now: Int64
+    /// Whether a contact log that imports as it is may be planned in bulk (`Importer.bulkLog`);
+    /// false only to compare it with the general reading.
+    var planInBulk = true
 
     public init(now: Int64) { self.now = now }
 }
@@ -120,6 +123,8 @@ public struct ImportPreview {
     public internal(set) var duplicatesRefused = 0
     /// The change set's plan, when something can be imported.
     public internal(set) var plan: ChangePlan?
+    /// Whether the plan was made by the bulk reading of a contact log (`Importer.bulkLog`).
+    var plannedInBulk = false
 
     /// True when committing would import every row (or, with `onlyValid`, the valid ones) and
     /// there is something to import.

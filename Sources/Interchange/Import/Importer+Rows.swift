@@ -67,14 +67,18 @@ extension Importer {
                         reasonZH: "此列有 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), total)
                 }
             }
-            if mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty {
-                preview.warnings.append(ImportProblem(table: name, line: mapped.headerLine,
-                                                      reason: "no contact-type column: every entry will be recorded as \"other\"",
-                                                      reasonZH: "文件中没有“跟进方式”列，所有记录的跟进方式将记为“其他”"))
-            }
+            if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }
         }
         preview.warnings += notices.values.map(\.0).sorted { ($0.table, $0.column ?? "") < ($1.table, $1.column ?? "") }
         return rows
+    }
+
+    /// A warning when a contact log has no contact-type column.
+    static func noTypeColumnWarning(_ mapped: MappedTable) -> ImportProblem? {
+        guard mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty else { return nil }
+        return ImportProblem(table: mapped.table.name, line: mapped.headerLine,
+                             reason: "no contact-type column: every entry will be recorded as \"other\"",
+                             reasonZH: "文件中没有“跟进方式”列，所有记录的跟进方式将记为“其他”")
     }
 
     /// The rows read from a run of a table's data rows, with the first date sample of each
@@ -256,8 +260,8 @@ extension Importer {
         var customerByPhone: [String: String] = [:]
         var contacts: [UInt64: [Entity]] = [:]
         var projects: [UInt64: [Entity]] = [:]
-        var logKeys = Set<TextKey>()
-        var complaintKeys = Set<TextKey>()
+        var logKeys = Set<LogKey>()
+        var complaintKeys = Set<LogKey>()
 
         init(_ state: ArchiveState) {
             let customers = state.count(.customer)
@@ -283,13 +287,42 @@ extension Importer {
         }
     }
 
-    static func logKey(_ customer: String, _ at: Int64, _ text: String) -> TextKey {
-        var key = customer
-        key.append("|")
-        key.append(String(at))
-        key.append("|")
-        key.append(text.removingWhitespaceCharacters)
-        return TextKey(key)
+    /// The customer a reference names: a source id of this file, a credit code, a code or a
+    /// name (compared as company names are), in the file first, then in the archive; nil when
+    /// none. (Each lookup is skipped when its table is empty: the same answer, without the key.)
+    static func customerRef(_ text: String, keys: RowKeys?, file customers: FileCustomers, sourceIDs: [String: String],
+                            index: ArchiveIndex, state: ArchiveState) -> String? {
+        if !sourceIDs.isEmpty, let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
+        if case .valid(let code) = keys?.credit ?? CreditCode.check(text) {
+            if let f = customers.byCredit[code] { return f.ref }
+            if let c = index.customerByCredit[code] { return c }
+        }
+        if !customers.byCode.isEmpty || !index.customerByCode.isEmpty {
+            let lower = text.lowercased()
+            if let f = customers.byCode[lower] { return f.ref }
+            if let c = index.customerByCode[lower] { return c }
+        }
+        let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
+        if let f = customers.byKey[key] { return f.ref }
+        if let c = index.customerByKey[key] { return c }
+        if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = state.entity(.customer, id),
+           text.uppercased().hasPrefix("C") {
+            return c.shortID
+        }
+        return nil
+    }
+
+    /// What makes two log entries (or complaints) the same: the customer (as referred to), the
+    /// time, and the text without white space. (Equal exactly when the text `customer|at|text`
+    /// is, which the key once was: `|` composes with nothing, so the three parts compare apart.)
+    struct LogKey: Hashable, Sendable {
+        let customer: String
+        let at: Int64
+        let text: TextKey
+    }
+
+    static func logKey(_ customer: String, _ at: Int64, _ text: String) -> LogKey {
+        LogKey(customer: customer, at: at, text: TextKey(text.removingWhitespaceCharacters))
     }
 
     static func personKey(_ name: String) -> String { Identity.halfWidth(name).lowercased().filter { !$0.isWhitespace } }
@@ -298,14 +331,14 @@ extension Importer {
     /// status, and the problems found here (duplicates, references that name nothing).
     func buildChangeSet(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource) -> Build {
         var b = Build()
-        b.set = ChangeSet(label: "import \(source.fileName) sha256:\(source.sha256)", origin: .importFile)
+        b.set = ChangeSet(label: Self.label(source), origin: .importFile)
         let index = ArchiveIndex(archive.state)
         let keys = RowKeys.of(rows, excluding: excluded)
         var customers = FileCustomers()
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
-        var logKeys: [TextKey: Int] = [:]
+        var logKeys: [LogKey: Int] = [:]
         var sourceIDs: [String: String] = [:]
         var sourceIDLines: [String: Int] = [:]
         /// The values each record created by this file was given (for `update` of a later row).
@@ -384,25 +417,7 @@ extension Importer {
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
-            // (Each lookup is skipped when its table is empty: the same answer, without the key.)
-            if !sourceIDs.isEmpty, let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
-            if case .valid(let code) = keys?.credit ?? CreditCode.check(text) {
-                if let f = customers.byCredit[code] { return f.ref }
-                if let c = index.customerByCredit[code] { return c }
-            }
-            if !customers.byCode.isEmpty || !index.customerByCode.isEmpty {
-                let lower = text.lowercased()
-                if let f = customers.byCode[lower] { return f.ref }
-                if let c = index.customerByCode[lower] { return c }
-            }
-            let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
-            if let f = customers.byKey[key] { return f.ref }
-            if let c = index.customerByKey[key] { return c }
-            if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = archive.state.entity(.customer, id),
-               text.uppercased().hasPrefix("C") {
-                return c.shortID
-            }
-            return nil
+            Self.customerRef(text, keys: keys, file: customers, sourceIDs: sourceIDs, index: index, state: archive.state)
         }
         /// A contact or project of `customer` named `name` (file first, then the archive).
         func childRef(_ kind: EntityKind, customer: String, name: String) -> String? {

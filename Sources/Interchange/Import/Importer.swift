@@ -18,6 +18,10 @@ public final class Importer {
     public func preview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
         let tables = mapTables(source, into: &preview)
+        if try bulkLog(source, tables: tables, into: &preview) {
+            if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
+            return preview
+        }
         if tables.contains(where: { $0.kind == .log }) || tables.contains(where: { $0.kind == .customers }) {
             try archive.loadContactLog()  // duplicates of log entries, and customers' logs
         }
@@ -72,12 +76,7 @@ public final class Importer {
             }
             preview.counts[r.kind] = c
         }
-        if let zone = source.exportedFrom?.timeZone, zone != TimeZone.current.identifier {
-            preview.warnings.append(ImportProblem(
-                table: source.fileName, line: 0,
-                reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): imported times may be off by some hours; to keep them, import with TZ=\(zone)",
-                reasonZH: "导出文件中的时间按 \(zone) 时区记录，本机时区为 \(TimeZone.current.identifier)，导入后的时间可能相差几个小时。如需保持一致，请先设置 TZ=\(zone) 再导入。"))
-        }
+        if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
         preview.warnings += built.warnings
         preview.plan = plan
         let refusedAny = !preview.problems.isEmpty
@@ -86,6 +85,18 @@ public final class Importer {
         if rows.count >= 10_000 { Background.release((rows, built.set, built.operationRows, built.status)) }  // freed off the import's path
         return preview
     }
+
+    /// A warning when an export's times were written in another time zone than this machine's.
+    static func zoneWarning(_ source: ImportSource) -> ImportProblem? {
+        guard let zone = source.exportedFrom?.timeZone, zone != TimeZone.current.identifier else { return nil }
+        return ImportProblem(
+            table: source.fileName, line: 0,
+            reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): imported times may be off by some hours; to keep them, import with TZ=\(zone)",
+            reasonZH: "导出文件中的时间按 \(zone) 时区记录，本机时区为 \(TimeZone.current.identifier)，导入后的时间可能相差几个小时。如需保持一致，请先设置 TZ=\(zone) 再导入。")
+    }
+
+    /// The label of an import's batch: the file's name and SHA-256.
+    static func label(_ source: ImportSource) -> String { "import \(source.fileName) sha256:\(source.sha256)" }
 
     private func candidates(_ error: ArchiveError) -> String {
         error.candidates.isEmpty ? "" : " (" + error.candidates.prefix(5).joined(separator: "; ") + ")"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A text as a key of hash tables of names (the import's company keys and log entries, a
 /// draft's customer names): compared and hashed by its bytes in Unicode normalization form C. Two texts are the same key exactly when they are
 /// equal as Swift `String`s (canonical equivalence), but a comparison is a `memcmp`: a table of
@@ -7,6 +9,9 @@
 /// normalised first, as the standard library normalises for `==`.
 public struct TextKey: Hashable, Sendable {
     public let text: String
+    /// The hash of the bytes, computed once: a table compares it before the bytes (a probe
+    /// that meets other keys then reads none of their text).
+    let bytesHash: Int
 
     public init(_ s: String) {
         var inert = true
@@ -21,6 +26,7 @@ public struct TextKey: Hashable, Sendable {
         var t = inert ? s : String(decoding: s._nfcCodeUnits, as: UTF8.self)
         t.makeContiguousUTF8()
         text = t
+        bytesHash = hashOfBytes(t)
     }
 
     /// Characters that are in normalization form C in any text (NFC_QC = Yes, combining class 0,
@@ -31,13 +37,43 @@ public struct TextKey: Hashable, Sendable {
             || (0xFF01...0xFF5E).contains(v) || (0x2010...0x2027).contains(v)
     }
 
-    public static func == (a: TextKey, b: TextKey) -> Bool {
-        a.text.utf8.count == b.text.utf8.count && a.text.utf8.withContiguousStorageIfAvailable { x in
-            b.text.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }!
-        }!
+    public static func == (a: TextKey, b: TextKey) -> Bool { a.bytesHash == b.bytesHash && sameBytes(a.text, b.text) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytesHash) }
+}
+
+/// A text as a key compared and hashed by its exact bytes (not by canonical equivalence, as
+/// `String`s and `TextKey`s compare): for tables that remember what was read from a text, where
+/// each spelling of a text must be read itself.
+public struct ExactText: Hashable, Sendable {
+    public let text: String
+    /// As `TextKey.bytesHash`.
+    let bytesHash: Int
+
+    public init(_ text: String) {
+        var t = text
+        t.makeContiguousUTF8()
+        self.text = t
+        bytesHash = hashOfBytes(t)
     }
 
-    public func hash(into hasher: inout Hasher) {
-        text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }!
-    }
+    public static func == (a: ExactText, b: ExactText) -> Bool { a.bytesHash == b.bytesHash && sameBytes(a.text, b.text) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytesHash) }
+}
+
+/// The hash of a contiguous UTF-8 string's bytes (with this process's seed).
+@inline(__always)
+func hashOfBytes(_ s: String) -> Int {
+    var hasher = Hasher()
+    s.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }!
+    return hasher.finalize()
+}
+
+/// Whether two contiguous UTF-8 strings hold the same bytes (one `memcmp`).
+@inline(__always)
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }!
+    }!
 }
