@@ -38,47 +38,51 @@ extension Importer {
             : Parallel.map((count + chunk - 1) / chunk) { i in
                 Self.readBulkChunk(mapped, specs: specs, options: options, i * chunk..<min(count, (i + 1) * chunk))
             }
-        var rows: [BulkRow] = []
+        // Each chunk's entries (customers not yet found), joined in file order.
+        var entries: [BulkLogEntry] = []
         var samples: [ImportPreview.DateSample] = []
         var sampled = Set<String>()
-        rows.reserveCapacity(count)
+        entries.reserveCapacity(count)
         for part in parts {
             guard let part else { return false }
-            rows.append(contentsOf: part.rows)
+            entries.append(contentsOf: part.entries)
             for (key, sample) in part.samples where sampled.insert(key).inserted { samples.append(sample) }
         }
-        guard !rows.isEmpty else { return false }
+        guard !entries.isEmpty else { return false }
         // The customers, by the exact text of the cell (a log names each customer many times);
         // then duplicates, by what makes two entries the same.
         let index = ArchiveIndex(archive.state)
         let state = archive.state
-        var customers: [ExactText: String] = [:]
+        var customers: [ExactText: (ref: String, id: UInt64)] = [:]
         var seen = Set<LogKey>()
-        seen.reserveCapacity(rows.count)
-        var entries: [BulkLogEntry] = []
-        entries.reserveCapacity(rows.count)
-        for row in rows {
-            let ref: String
-            if let known = customers[ExactText(row.customer)] {
-                ref = known
-            } else {
-                guard let found = Self.customerRef(row.customer, keys: nil, file: FileCustomers(), sourceIDs: [:], index: index, state: state) else { return false }
-                customers[ExactText(row.customer)] = found
-                ref = found
+        seen.reserveCapacity(entries.count)
+        var i = 0
+        for part in parts {
+            for (text, summaryKey) in zip(part!.customers, part!.summaryKeys) {
+                let customer: (ref: String, id: UInt64)
+                if let known = customers[ExactText(text)] {
+                    customer = known
+                } else {
+                    guard let ref = Self.customerRef(text, keys: nil, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
+                          ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return false }
+                    customer = (ref, id)
+                    // (A copy of the text as the key: the keys then lie together in memory, not
+                    // across the cells of a whole file, and the lookups that compare them stay fast.)
+                    customers[ExactText(String(decoding: Array(text.utf8), as: UTF8.self))] = customer
+                }
+                let key = LogKey(customer: customer.ref, at: entries[i].at, text: summaryKey)
+                guard index.logKeys.isEmpty || !index.logKeys.contains(key), seen.insert(key).inserted else { return false }
+                entries[i].customer = customer.id
+                i += 1
             }
-            guard ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return false }
-            let key = LogKey(customer: ref, at: row.at, text: row.summaryKey)
-            guard index.logKeys.isEmpty || !index.logKeys.contains(key), seen.insert(key).inserted else { return false }
-            entries.append(BulkLogEntry(customer: id, type: row.type ?? "other", summary: row.summary, at: row.at,
-                                        nextStep: row.nextStep, nextDate: row.nextDate, location: row.location))
         }
-        Background.release(rows)
+        Background.release(parts)
         guard let plan = archive.planLog(entries, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
         Background.release(entries)
         if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }
         preview.dateSamples += samples
         var counts = ImportPreview.Counts()
-        counts.new = rows.count
+        counts.new = entries.count
         preview.counts[.log] = counts
         preview.plan = plan
         preview.canCommit = !plan.events.isEmpty
@@ -86,21 +90,12 @@ extension Importer {
         return true
     }
 
-    /// One row of a log read in bulk: its cells as the general reading takes them.
-    struct BulkRow: Sendable {
-        var customer = ""
-        var at: Int64 = 0
-        var type: String?
-        var summary = ""
-        /// The summary as `logKey` compares it.
-        var summaryKey = TextKey("")
-        var nextStep: String?
-        var nextDate: String?
-        var location: String?
-    }
-
+    /// Rows of a log read in bulk: each row's entry (its customer not yet found), the customer
+    /// as written, and the summary as `logKey` compares it.
     struct BulkChunk: Sendable {
-        var rows: [BulkRow] = []
+        var entries: [BulkLogEntry] = []
+        var customers: [String] = []
+        var summaryKeys: [TextKey] = []
         var samples: [(String, ImportPreview.DateSample)] = []
     }
 
@@ -108,14 +103,17 @@ extension Importer {
     /// has a problem or a cell that is not text.
     static func readBulkChunk(_ mapped: MappedTable, specs: [FieldSpec?], options: ImportOptions, _ offsets: Range<Int>) -> BulkChunk? {
         var out = BulkChunk()
-        out.rows.reserveCapacity(offsets.count)
+        out.entries.reserveCapacity(offsets.count)
+        out.customers.reserveCapacity(offsets.count)
+        out.summaryKeys.reserveCapacity(offsets.count)
         let name = mapped.table.name
         var sampled = Set<String>()
         var types: [ExactText: String] = [:]  // a few values, each read once
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.cells.contains(where: { $0 != .empty }) else { continue }
-            var row = BulkRow()
+            var row = BulkLogEntry(customer: 0, type: "other", summary: "", at: 0)
+            var customer = ""
             var has = (customer: false, at: false, summary: false)
             for (c, column) in mapped.columns.enumerated() {
                 let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
@@ -128,7 +126,7 @@ extension Importer {
                 case .reference, .references:
                     let value = FormulaGuard.restore(raw).trimmedWhitespace
                     if !value.isEmpty {
-                        row.customer = value
+                        customer = value
                         has.customer = true
                     }
                 case .instant:
@@ -172,8 +170,9 @@ extension Importer {
                 }
             }
             guard has.customer, has.at, has.summary else { return nil }  // required, but empty
-            row.summaryKey = logKey("", 0, row.summary).text
-            out.rows.append(row)
+            out.summaryKeys.append(logKey("", 0, row.summary).text)
+            out.customers.append(customer)
+            out.entries.append(row)
         }
         return out
     }

@@ -48,8 +48,9 @@ extension CustomerArchive {
         var types: [ExactText: ActivityType] = [:]
         for e in entries {
             var customer: (last: FieldValue?, followUp: FieldValue?)
-            if let known = customers[e.customer] {
-                customer = known
+            let slot = customers.index(forKey: e.customer)
+            if let slot {
+                customer = customers.values[slot]
             } else {
                 guard let c = state.entity(.customer, e.customer) else { return nil }
                 customer = (c[number: lastField], c[number: followUpField])
@@ -94,7 +95,7 @@ extension CustomerArchive {
                 customer.followUp = .day(next)
             }
             if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, e.customer, customerChanges)) }
-            customers[e.customer] = customer
+            if let slot { customers.values[slot] = customer } else { customers[e.customer] = customer }
         }
         guard (try? Limits.check(events)) != nil else { return nil }
         return ChangePlan(label: label, origin: origin, now: now, results: [:], problems: [], events: events, generation: generation)

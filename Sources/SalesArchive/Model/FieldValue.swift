@@ -7,8 +7,9 @@ public enum FieldValue: Equatable, Hashable, Sendable {
     case ref(UInt64)
     case refs([UInt64])
     case flag(Bool)
-    /// An amount and its currency (RECORDS.md §2 value type 8).
-    case money(Money)
+    /// An amount and its currency (RECORDS.md §2 value type 8). Boxed: a value is then 17
+    /// bytes, not 25 (amounts are few; texts, instants and references are most values).
+    indirect case money(Money)
 
     public var text: String? { if case .text(let s) = self { return s } else { return nil } }
     public var int: Int64? { if case .int(let v) = self { return v } else { return nil } }

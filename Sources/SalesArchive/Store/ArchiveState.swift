@@ -207,21 +207,31 @@ public struct ArchiveState: Sendable {
     public func check(_ batch: ChangeBatch) throws {
         if batch.events.count <= 8 { return try checkSmall(batch) }
         // Ids from `fresh` up are held by no kind (every id stored or counted raises `nextID`
-        // above it): a create of such an id needs no lookup in the tables. The ids created by
-        // the batch, with their kind, in one table (an id is created once, of one kind).
+        // above it): a create of such an id needs no lookup in the tables, and the batch's
+        // creates of such ids (all of them, in a change set just planned) are noted by kind in
+        // an array indexed from `fresh` (0: not created). Other created ids, with their kind, in
+        // one table (an id is created once, of one kind).
         let fresh = nextID
+        var top = fresh
+        for event in batch.events where event.operation == .create && event.id > top && event.id <= Self.maxEntityID { top = event.id }
+        var createdFresh = [UInt8](repeating: 0, count: top - fresh < 1 << 26 ? Int(top - fresh) + 1 : 0)
         var created: [UInt64: EntityKind] = [:]
-        created.reserveCapacity(batch.events.count(where: { $0.operation == .create }))
         for event in batch.events {
-            let exists = holds(event.kind, event.id) || created[event.id] == event.kind
+            let slot = event.id >= fresh && event.id - fresh < UInt64(createdFresh.count) ? Int(event.id - fresh) : nil
             switch event.operation {
             case .create:
                 try Self.checkNewID(event)
+                if let slot {
+                    guard createdFresh[slot] == 0 else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice") }
+                    createdFresh[slot] = event.kind.rawValue
+                    continue
+                }
                 guard created[event.id] == nil, event.id >= fresh || !EntityKind.allCases.contains(where: { holds($0, event.id) }) else {
                     throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) created twice")
                 }
                 created[event.id] = event.kind
             case .update, .remove:
+                let exists = slot.map { createdFresh[$0] == event.kind.rawValue } ?? (holds(event.kind, event.id) || created[event.id] == event.kind)
                 guard exists else { throw ArchiveError(.corruptRecord, "\(event.kind) \(event.id) changed before it was created") }
             case .restore:
                 guard entityIncludingRemoved(event.kind, event.id)?.removed == true else {
