@@ -98,6 +98,71 @@ final class CommitFastPathTests: XCTestCase {
         return out
     }
 
+    /// The check of a large batch (fresh creates noted in an array from `nextID`, others in a
+    /// table) accepts and refuses exactly what checking its events one by one against the state
+    /// and the creates before them does: creates of fresh, held, repeated and far-off ids (beyond
+    /// the array), under one kind or two; updates and removes of held ids, of ids the batch
+    /// created under the same or another kind, and of ids nobody holds; restores.
+    func testTheCheckOfALargeBatchIsTheCheckOfItsEventsInOrder() throws {
+        var base = ArchiveState()
+        try base.apply(ChangeBatch(at: day(0), actor: "张伟", events: (1...200).map { ChangeEvent(.create, .customer, UInt64($0), [FieldChange(field: 2, old: nil, new: .text("客户\($0)"))]) }
+            + (201...220).map { ChangeEvent(.create, .contact, UInt64($0), []) }))
+        try base.apply(ChangeBatch(at: day(1), actor: "张伟", events: [ChangeEvent(.remove, .customer, 7, [])]))
+        let fresh = base.nextID
+        func expected(_ events: [ChangeEvent]) -> Bool {
+            var created: [UInt64: EntityKind] = [:]
+            for e in events {
+                switch e.operation {
+                case .create:
+                    guard e.id >= 1, e.id <= ArchiveState.maxEntityID, created[e.id] == nil,
+                          !EntityKind.allCases.contains(where: { base.holds($0, e.id) }) else { return false }
+                    created[e.id] = e.kind
+                case .update, .remove:
+                    guard base.holds(e.kind, e.id) || created[e.id] == e.kind else { return false }
+                case .restore:
+                    guard base.entityIncludingRemoved(e.kind, e.id)?.removed == true else { return false }
+                }
+            }
+            return true
+        }
+        var r = Seeded(state: 31)
+        var outcomes = Set<Bool>()
+        for round in 0..<2_000 {
+            var events: [ChangeEvent] = []
+            var made: [(EntityKind, UInt64)] = []
+            let careful = round % 2 == 0  // (mostly batches that pass: fresh creates, then changes of what they made)
+            for n in 0..<(9 + r.int(40)) {
+                let kind: EntityKind = [.customer, .contact, .activity][r.int(3)]
+                if careful && r.int(40) != 0 {
+                    if made.isEmpty || r.int(2) == 0 {
+                        made.append((kind, fresh + UInt64(n)))
+                        events.append(ChangeEvent(.create, kind, fresh + UInt64(n), []))
+                    } else {
+                        let (k, id) = r.int(4) == 0 ? (EntityKind.customer, UInt64(1 + r.int(200))) : made[r.int(made.count)]
+                        events.append(ChangeEvent(.update, k, id, []))
+                    }
+                    continue
+                }
+                let id: UInt64
+                switch r.int(10) {
+                case 0: id = UInt64(1 + r.int(230))  // held (or just above what is held)
+                case 1: id = fresh + (1 << 26) + UInt64(r.int(3))  // beyond the array
+                case 2: id = made.isEmpty ? fresh : made[r.int(made.count)].1  // created by the batch
+                case 3: id = ArchiveState.maxEntityID + UInt64(r.int(2))
+                default: id = fresh + UInt64(r.int(60))
+                }
+                let op: ChangeEvent.Operation = r.int(20) == 0 ? .restore : r.int(3) == 0 ? [.update, .remove][r.int(2)] : .create
+                if op == .create { made.append((kind, id)) }
+                events.append(ChangeEvent(op, r.int(4) == 0 && !made.isEmpty ? made[r.int(made.count)].0 : kind, id, []))
+            }
+            let batch = ChangeBatch(at: day(2), actor: "张伟", events: events)
+            let accepted = (try? base.check(batch)) != nil
+            XCTAssertEqual(accepted, expected(events), "round \(round): \(events.map { "\($0.operation) \($0.kind) \($0.id)" })")
+            outcomes.insert(accepted)
+        }
+        XCTAssertEqual(outcomes, [true, false], "both accepted and refused batches were checked")
+    }
+
     /// The records of one change set (creates, updates of the same record several times,
     /// removes and restores of both shards, contact-log entries) applied on both cores are the
     /// state of applying them in order one by one.
