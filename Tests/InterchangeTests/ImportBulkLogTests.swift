@@ -30,6 +30,10 @@ final class ImportBulkLogTests: XCTestCase {
         let bulk = try f.importing(data, name: name, commit: false)
         let general = try f.importing(data, name: name, commit: false) { $0.planInBulk = false }
         XCTAssertFalse(general.plannedInBulk)
+        // Read in chunks of 97 rows on both cores (a duplicate then lies in another chunk).
+        let chunked = try f.importing(data, name: name, commit: false) { $0.bulkChunk = 97 }
+        XCTAssertEqual(chunked.plannedInBulk, bulk.plannedInBulk)
+        assertSame(chunked, bulk, "in chunks of 97 rows")
         return (bulk, general)
     }
 

@@ -41,6 +41,8 @@ public struct ImportOptions: Sendable {
     /// Whether a contact log that imports as it is may be planned in bulk (`Importer.bulkLog`);
     /// false only to compare it with the general reading.
     var planInBulk = true
+    /// Rows a core reads at a time in bulk (smaller only to test the joining of chunks).
+    var bulkChunk = 16_384
 
     public init(now: Int64) { self.now = now }
 }

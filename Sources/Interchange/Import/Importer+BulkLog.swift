@@ -31,14 +31,19 @@ extension Importer {
             return nil
         }
         let options = self.options
+        // The archive's customers by what identifies them, and the customer each of their names
+        // refers to (a log names its customers mostly as the archive holds their names).
+        let index = ArchiveIndex(archive.state)
+        let state = archive.state
+        let named = Self.customersByName(index: index, state: state)
         let count = mapped.dataRows.count
-        let chunk = 16_384
+        let chunk = max(1, options.bulkChunk)
         let parts: [BulkChunk?] = count <= chunk
-            ? [Self.readBulkChunk(mapped, specs: specs, options: options, 0..<count)]
+            ? [Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, 0..<count)]
             : Parallel.map((count + chunk - 1) / chunk) { i in
-                Self.readBulkChunk(mapped, specs: specs, options: options, i * chunk..<min(count, (i + 1) * chunk))
+                Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, i * chunk..<min(count, (i + 1) * chunk))
             }
-        // Each chunk's entries (customers not yet found), joined in file order.
+        // Each chunk's entries, joined in file order.
         var entries: [BulkLogEntry] = []
         var samples: [ImportPreview.DateSample] = []
         var sampled = Set<String>()
@@ -49,33 +54,20 @@ extension Importer {
             for (key, sample) in part.samples where sampled.insert(key).inserted { samples.append(sample) }
         }
         guard !entries.isEmpty else { return false }
-        // The customers, by the exact text of the cell (a log names each customer many times);
-        // then duplicates, by what makes two entries the same.
-        let index = ArchiveIndex(archive.state)
-        let state = archive.state
-        var customers: [ExactText: (ref: String, id: UInt64)] = [:]
-        var seen = Set<LogKey>()
-        seen.reserveCapacity(entries.count)
-        var i = 0
-        for part in parts {
-            for (text, summaryKey) in zip(part!.customers, part!.summaryKeys) {
-                let customer: (ref: String, id: UInt64)
-                if let known = customers[ExactText(text)] {
-                    customer = known
-                } else {
-                    guard let ref = Self.customerRef(text, keys: nil, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
-                          ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return false }
-                    customer = (ref, id)
-                    // (A copy of the text as the key: the keys then lie together in memory, not
-                    // across the cells of a whole file, and the lookups that compare them stay fast.)
-                    customers[ExactText(String(decoding: Array(text.utf8), as: UTF8.self))] = customer
+        // Duplicates within the file: equal keys have equal texts, so the keys are split between
+        // the cores by their text's hash, each core looking for duplicates among its own.
+        let keys = parts.map { $0!.keys }
+        let unique = Parallel.map(2) { half in
+            var seen = Set<LogKey>()
+            seen.reserveCapacity(count / 2 + 1)
+            for part in keys {
+                for key in part where key.text.bytesHash & 1 == half {
+                    guard seen.insert(key).inserted else { return false }
                 }
-                let key = LogKey(customer: customer.ref, at: entries[i].at, text: summaryKey)
-                guard index.logKeys.isEmpty || !index.logKeys.contains(key), seen.insert(key).inserted else { return false }
-                entries[i].customer = customer.id
-                i += 1
             }
+            return true
         }
+        guard unique.allSatisfy({ $0 }) else { return false }
         Background.release(parts)
         guard let plan = archive.planLog(entries, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
         Background.release(entries)
@@ -90,22 +82,44 @@ extension Importer {
         return true
     }
 
-    /// Rows of a log read in bulk: each row's entry (its customer not yet found), the customer
-    /// as written, and the summary as `logKey` compares it.
+    /// Rows of a log read in bulk: each row's entry and what makes it the same as another.
     struct BulkChunk: Sendable {
         var entries: [BulkLogEntry] = []
-        var customers: [String] = []
-        var summaryKeys: [TextKey] = []
+        var keys: [LogKey] = []
         var samples: [(String, ImportPreview.DateSample)] = []
+    }
+
+    /// The customer each archive customer's name refers to, as `customerRef` finds it for a
+    /// log row that writes the name so (by its exact text), found on both cores.
+    static func customersByName(index: ArchiveIndex, state: ArchiveState) -> [ExactText: (ref: String, id: UInt64)] {
+        var held: [String] = []
+        held.reserveCapacity(state.count(.customer))
+        state.each(.customer) { c in if let name = c["name"]?.text { held.append(name) } }
+        let names = held
+        let found: [(ref: String, id: UInt64)?] = Parallel.chunks(names.count, chunk: 8_192) { range in
+            range.map { i in customer(names[i], index: index, state: state) }
+        }
+        var out = [ExactText: (ref: String, id: UInt64)](minimumCapacity: names.count)
+        for (name, f) in zip(names, found) { if let f { out[ExactText(name)] = f } }
+        return out
+    }
+
+    /// The archive customer a log row of a file of log entries only names (no customer, source
+    /// id or code of the file to look at first), with its id.
+    static func customer(_ text: String, index: ArchiveIndex, state: ArchiveState) -> (ref: String, id: UInt64)? {
+        guard let ref = customerRef(text, keys: nil, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
+              ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return nil }
+        return (ref, id)
     }
 
     /// The rows at `offsets` of `mapped`, read as `readRowChunk` reads them; nil when one of them
     /// has a problem or a cell that is not text.
-    static func readBulkChunk(_ mapped: MappedTable, specs: [FieldSpec?], options: ImportOptions, _ offsets: Range<Int>) -> BulkChunk? {
+    static func readBulkChunk(_ mapped: MappedTable, specs: [FieldSpec?], options: ImportOptions, index: ArchiveIndex, state: ArchiveState,
+                              named: [ExactText: (ref: String, id: UInt64)], _ offsets: Range<Int>) -> BulkChunk? {
         var out = BulkChunk()
         out.entries.reserveCapacity(offsets.count)
-        out.customers.reserveCapacity(offsets.count)
-        out.summaryKeys.reserveCapacity(offsets.count)
+        out.keys.reserveCapacity(offsets.count)
+        var found: [ExactText: (ref: String, id: UInt64)] = [:]  // names not written as the archive holds them
         let name = mapped.table.name
         var sampled = Set<String>()
         var types: [ExactText: String] = [:]  // a few values, each read once
@@ -170,8 +184,13 @@ extension Importer {
                 }
             }
             guard has.customer, has.at, has.summary else { return nil }  // required, but empty
-            out.summaryKeys.append(logKey("", 0, row.summary).text)
-            out.customers.append(customer)
+            let text = ExactText(customer)
+            guard let c = named[text] ?? found[text] ?? Self.customer(customer, index: index, state: state) else { return nil }
+            if named[text] == nil { found[text] = c }
+            row.customer = c.id
+            let key = logKey(c.ref, row.at, row.summary)
+            guard index.logKeys.isEmpty || !index.logKeys.contains(key) else { return nil }  // already in the archive's log
+            out.keys.append(key)
             out.entries.append(row)
         }
         return out

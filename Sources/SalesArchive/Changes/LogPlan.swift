@@ -34,27 +34,73 @@ extension CustomerArchive {
     /// today, or a value is over RECORDS.md §2's limits): planning the change set then names the
     /// problem. `CommitFastPathTests` compares the two plans.
     public func planLog(_ entries: [BulkLogEntry], label: String, origin: ChangeBatch.Origin, now: Int64) -> ChangePlan? {
+        let today = DateParser.localDay(now)
+        let first = state.nextID
+        // Each entry's own event (it depends on the entry alone, its id on its place: one id
+        // per entry), on both cores for a large log; nil as soon as one entry is refused.
+        let halves = entries.count >= 20_000 ? 2 : 1
+        let parts = (try? Concurrent.map(halves) { h -> OwnEvents? in
+            let range = h == 0 ? 0..<entries.count / halves : entries.count / halves..<entries.count
+            return Self.ownEvents(entries, range, firstID: first + UInt64(range.lowerBound), today: today, now: now)
+        }) ?? []
+        guard parts.count == halves, parts.allSatisfy({ $0 != nil }) else { return nil }
+        // Then, in order, each customer's last contact and next follow-up, as `stageLogEntry`
+        // changes them when the entry is the latest (followed here by id).
         let lastField = FieldNumbers.customerLastContactAt
         let followUpField = FieldNumbers.customerNextFollowUp
-        let today = DateParser.localDay(now)
+        var customers: [UInt64: (last: FieldValue?, followUp: FieldValue?)] = [:]
+        var events: [ChangeEvent] = []
+        events.reserveCapacity(entries.count + entries.count / 2)
+        var i = 0
+        for part in parts {
+            for (own, next) in zip(part!.events, part!.nextDays) {
+                let e = entries[i]
+                i += 1
+                events.append(own)
+                var customer: (last: FieldValue?, followUp: FieldValue?)
+                let slot = customers.index(forKey: e.customer)
+                if let slot {
+                    customer = customers.values[slot]
+                } else {
+                    guard let c = state.entity(.customer, e.customer) else { return nil }
+                    customer = (c[number: lastField], c[number: followUpField])
+                }
+                var changes: [FieldChange] = []
+                let isLatest = (customer.last?.int ?? .min) <= e.at
+                if isLatest && customer.last?.int != e.at {
+                    changes.append(FieldChange(field: lastField, old: customer.last, new: .int(e.at)))
+                    customer.last = .int(e.at)
+                }
+                if let next, isLatest, customer.followUp != .day(next) {
+                    changes.append(FieldChange(field: followUpField, old: customer.followUp, new: .day(next)))
+                    customer.followUp = .day(next)
+                }
+                if !changes.isEmpty { events.append(ChangeEvent(.update, .customer, e.customer, changes)) }
+                if let slot { customers.values[slot] = customer } else { customers[e.customer] = customer }
+            }
+        }
+        guard (try? Limits.check(events)) != nil else { return nil }
+        return ChangePlan(label: label, origin: origin, now: now, results: [:], problems: [], events: events, generation: generation)
+    }
+
+    /// The create events of `entries[range]` (ids from `firstID`) and their next dates.
+    struct OwnEvents: Sendable {
+        var events: [ChangeEvent] = []
+        var nextDays: [Int32?] = []
+    }
+
+    /// The events `stageLogEntry` makes for the entries themselves, with its checks of the
+    /// type, summary, next date and day; nil when one of them is refused.
+    static func ownEvents(_ entries: [BulkLogEntry], _ range: Range<Int>, firstID: UInt64, today: Int32, now: Int64) -> OwnEvents? {
         // Two days before today's start, every zone's offsets (−12 to +14 hours) keep an
         // instant within an earlier local day: those need no look-up of the zone.
         let surelyPast = DateParser.startOfDay(today) - 2 * 86_400
-        var nextID = state.nextID
-        var events: [ChangeEvent] = []
-        events.reserveCapacity(entries.count + entries.count / 2)
-        /// Each customer's last contact and next follow-up as the entries so far left them, by id.
-        var customers: [UInt64: (last: FieldValue?, followUp: FieldValue?)] = [:]
+        var out = OwnEvents()
+        out.events.reserveCapacity(range.count)
+        out.nextDays.reserveCapacity(range.count)
         var types: [ExactText: ActivityType] = [:]
-        for e in entries {
-            var customer: (last: FieldValue?, followUp: FieldValue?)
-            let slot = customers.index(forKey: e.customer)
-            if let slot {
-                customer = customers.values[slot]
-            } else {
-                guard let c = state.entity(.customer, e.customer) else { return nil }
-                customer = (c[number: lastField], c[number: followUpField])
-            }
+        var id = firstID
+        for e in entries[range] {
             let type: ActivityType
             if let known = types[ExactText(e.type)] {
                 type = known
@@ -71,8 +117,6 @@ extension CustomerArchive {
                 next = day
             }
             guard e.at < surelyPast || DateParser.localDay(e.at) <= today else { return nil }
-            let id = nextID
-            nextID += 1
             var changes: [FieldChange] = [
                 FieldChange(field: FieldNumbers.activityCustomer, old: nil, new: .ref(e.customer)),
                 FieldChange(field: FieldNumbers.activityType, old: nil, new: .text(type.rawValue)),
@@ -82,22 +126,10 @@ extension CustomerArchive {
             if let nextStep = e.nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityNextStep, old: nil, new: .text(nextStep))) }
             if let next { changes.append(FieldChange(field: FieldNumbers.activityNextDate, old: nil, new: .day(next))) }
             if let location = e.location, !location.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityLocation, old: nil, new: .text(location))) }
-            events.append(ChangeEvent(.create, .activity, id, changes))
-            // The customer's fields, as `stageLogEntry` changes them.
-            var customerChanges: [FieldChange] = []
-            let isLatest = (customer.last?.int ?? .min) <= e.at
-            if isLatest && customer.last?.int != e.at {
-                customerChanges.append(FieldChange(field: lastField, old: customer.last, new: .int(e.at)))
-                customer.last = .int(e.at)
-            }
-            if let next, isLatest, customer.followUp != .day(next) {
-                customerChanges.append(FieldChange(field: followUpField, old: customer.followUp, new: .day(next)))
-                customer.followUp = .day(next)
-            }
-            if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, e.customer, customerChanges)) }
-            if let slot { customers.values[slot] = customer } else { customers[e.customer] = customer }
+            out.events.append(ChangeEvent(.create, .activity, id, changes))
+            out.nextDays.append(next)
+            id += 1
         }
-        guard (try? Limits.check(events)) != nil else { return nil }
-        return ChangePlan(label: label, origin: origin, now: now, results: [:], problems: [], events: events, generation: generation)
+        return out
     }
 }

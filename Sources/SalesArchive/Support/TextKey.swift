@@ -11,7 +11,7 @@ public struct TextKey: Hashable, Sendable {
     public let text: String
     /// The hash of the bytes, computed once: a table compares it before the bytes (a probe
     /// that meets other keys then reads none of their text).
-    let bytesHash: Int
+    public let bytesHash: Int
 
     public init(_ s: String) {
         var inert = true
