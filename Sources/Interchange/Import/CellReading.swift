@@ -110,7 +110,10 @@ enum CellReading {
     /// (`2026-11-23T01:00:00Z`, as JSON exports write), `2026-03-05 14:30[:05]`, or a date alone
     /// (midnight). `now` resolves 今天.
     /// `fast: false` skips the fast path for plain ASCII date-times (what it is tested against).
-    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?, fast: Bool = true) throws -> Int64? {
+    /// `startOfDay` is `DateParser.startOfDay` (or a table of its results: it asks the time
+    /// zone, behind a lock, every time).
+    static func instant(_ cell: CellValue, now: Int64, dayOrder: ImportOptions.DayOrder?, fast: Bool = true,
+                        startOfDay: (Int32) -> Int64 = DateParser.startOfDay) throws -> Int64? {
         switch cell {
         case .empty: return nil
         case .date(let c):
@@ -119,7 +122,7 @@ enum CellReading {
         case .number(let d): throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
-            if fast, dayOrder == nil, let at = fastInstant(raw) { return at }
+            if fast, dayOrder == nil, let at = fastInstant(raw, startOfDay: startOfDay) { return at }
             let s = Identity.halfWidth(raw).trimmedWhitespace
             if s.isEmpty { return nil }
             if let utc = iso(s) { return utc }
@@ -145,7 +148,7 @@ enum CellReading {
     /// `DateParser.fastDay` reads it, one space or T, hours, minutes and seconds of one or two
     /// digits): what the general reading below gives such text, without building strings; nil
     /// for any other text or any value out of range (the general reading then decides or refuses).
-    static func fastInstant(_ raw: String) -> Int64? {
+    static func fastInstant(_ raw: String, startOfDay: (Int32) -> Int64 = DateParser.startOfDay) -> Int64? {
         var text = raw
         return text.withUTF8 { b -> Int64? in
             var split = b.count
@@ -154,7 +157,7 @@ enum CellReading {
                 break
             }
             guard let day = DateParser.fastDay(UnsafeBufferPointer(rebasing: b[0..<split])) else { return nil }
-            guard split < b.count else { return local(day, second: 0) }
+            guard split < b.count else { return startOfDay(day) }
             var h = 0, m = 0, sec = 0
             var count = 0, digits = 0
             for i in (split + 1)..<b.count {
@@ -179,7 +182,7 @@ enum CellReading {
             guard digits > 0 else { return nil }
             count += 1
             guard count >= 2, h < 24, m < 60, sec < 60 else { return nil }
-            return local(day, second: h * 3600 + m * 60 + sec)
+            return startOfDay(day) + Int64(h * 3600 + m * 60 + sec)
         }
     }
 

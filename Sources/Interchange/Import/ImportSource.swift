@@ -57,7 +57,7 @@ public struct ImportSource: Sendable {
     /// Reads `data` as the file `fileName`.
     public static func read(_ data: Data, fileName: String, encoding: TextEncoding? = nil,
                             workbookPassword: PasswordProvider = { nil }) throws -> ImportSource {
-        let digest = try SHA256.hash(Array(data)).hexString
+        let digest = try data.withUnsafeBytes { try SHA256.hash($0) }.hexString  // (not through a copy of the file)
         let head = [UInt8](data.prefix(8))
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             let tables = try XLSXReader.read(data)

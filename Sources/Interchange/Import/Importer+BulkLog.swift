@@ -92,22 +92,21 @@ extension Importer {
     /// The customer each archive customer's name refers to, as `customerRef` finds it for a
     /// log row that writes the name so (by its exact text), found on both cores.
     static func customersByName(index: ArchiveIndex, state: ArchiveState) -> [ExactText: (ref: String, id: UInt64)] {
-        var held: [String] = []
-        held.reserveCapacity(state.count(.customer))
-        state.each(.customer) { c in if let name = c["name"]?.text { held.append(name) } }
-        let names = held
+        let names = index.names
         let found: [(ref: String, id: UInt64)?] = Parallel.chunks(names.count, chunk: 8_192) { range in
-            range.map { i in customer(names[i], index: index, state: state) }
+            range.map { i in
+                customer(names[i].name, keys: RowKeys(companyKey: names[i].key, credit: CreditCode.check(names[i].name)), index: index, state: state)
+            }
         }
         var out = [ExactText: (ref: String, id: UInt64)](minimumCapacity: names.count)
-        for (name, f) in zip(names, found) { if let f { out[ExactText(name)] = f } }
+        for (name, f) in zip(names, found) { if let f { out[ExactText(name.name)] = f } }
         return out
     }
 
     /// The archive customer a log row of a file of log entries only names (no customer, source
     /// id or code of the file to look at first), with its id.
-    static func customer(_ text: String, index: ArchiveIndex, state: ArchiveState) -> (ref: String, id: UInt64)? {
-        guard let ref = customerRef(text, keys: nil, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
+    static func customer(_ text: String, keys: RowKeys? = nil, index: ArchiveIndex, state: ArchiveState) -> (ref: String, id: UInt64)? {
+        guard let ref = customerRef(text, keys: keys, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
               ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return nil }
         return (ref, id)
     }
@@ -121,8 +120,15 @@ extension Importer {
         out.keys.reserveCapacity(offsets.count)
         var found: [ExactText: (ref: String, id: UInt64)] = [:]  // names not written as the archive holds them
         let name = mapped.table.name
-        var sampled = Set<String>()
+        var sampled = [Bool](repeating: false, count: mapped.columns.count)  // (a column per field)
         var types: [ExactText: String] = [:]  // a few values, each read once
+        var days: [Int32: Int64] = [:]  // the start of each day met, asked of the time zone once
+        func startOfDay(_ day: Int32) -> Int64 {
+            if let known = days[day] { return known }
+            let start = DateParser.startOfDay(day)
+            days[day] = start
+            return start
+        }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.cells.contains(where: { $0 != .empty }) else { continue }
@@ -145,11 +151,12 @@ extension Importer {
                     }
                 case .instant:
                     let read: Int64?
-                    do { read = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder) } catch { return nil }
+                    do { read = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: startOfDay) } catch { return nil }
                     guard let at = read else { continue }
                     row.at = at
                     has.at = true
-                    if sampled.insert(key).inserted {
+                    if !sampled[c] {
+                        sampled[c] = true
                         out.samples.append((key, .init(table: name, column: column.header, input: raw, read: CellReading.dateText(CellReading.civil(at)))))
                     }
                 default:
@@ -167,7 +174,8 @@ extension Importer {
                         return nil
                     }
                     guard let input else { continue }
-                    if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
+                    if spec.type == .date, case .day(let d) = value, !sampled[c] {
+                        sampled[c] = true
                         out.samples.append((key, .init(table: name, column: column.header, input: raw, read: DateParser.format(d))))
                     }
                     switch key {

@@ -216,6 +216,12 @@ extension Importer {
         /// Customers: of the phone.
         var phone: String?
 
+        /// The keys of a text that names a customer, as computed elsewhere.
+        init(companyKey: TextKey, credit: CreditCode.Check) {
+            self.companyKey = companyKey
+            self.credit = credit
+        }
+
         init(_ r: Row) {
             switch r.kind {
             case .customers:
@@ -263,16 +269,47 @@ extension Importer {
         var logKeys = Set<LogKey>()
         var complaintKeys = Set<LogKey>()
 
+        /// Each customer's name with its company key (for `Importer.customersByName`).
+        var names: [(name: String, key: TextKey)] = []
+
+        /// What identifies one customer record (it depends on the record alone).
+        struct CustomerKeys: Sendable {
+            var name: String?
+            var nameKey: TextKey?
+            var credit: String?
+            var code: String?
+            var phone: String?
+
+            init(_ c: Entity) {
+                name = c["name"]?.text
+                nameKey = name.map { TextKey(Identity.companyKey($0)) }
+                if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { credit = v }
+                code = c["code"]?.text?.lowercased()
+                phone = c["phone"]?.text.flatMap(Identity.phoneKey)
+            }
+        }
+
         init(_ state: ArchiveState) {
-            let customers = state.count(.customer)
-            customerByKey.reserveCapacity(customers)
-            customerByPhone.reserveCapacity(customers)
-            state.each(.customer) { c in
+            // The customers' keys on both cores, then the tables filled in the records' order
+            // (a later customer with the same key takes it, as before).
+            var held: [Entity] = []
+            held.reserveCapacity(state.count(.customer))
+            state.each(.customer) { held.append($0) }
+            let customers = held
+            let keys = customers.count < 4_096 ? customers.map(CustomerKeys.init)
+                : Parallel.chunks(customers.count, chunk: 8_192) { range in range.map { CustomerKeys(customers[$0]) } }
+            customerByKey.reserveCapacity(customers.count)
+            customerByPhone.reserveCapacity(customers.count)
+            names.reserveCapacity(customers.count)
+            for (c, k) in zip(customers, keys) {
                 let id = c.shortID
-                if let name = c["name"]?.text { customerByKey[TextKey(Identity.companyKey(name))] = id }
-                if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { customerByCredit[v] = id }
-                if let code = c["code"]?.text { customerByCode[code.lowercased()] = id }
-                if let phone = c["phone"]?.text, let k = Identity.phoneKey(phone) { customerByPhone[k] = id }
+                if let key = k.nameKey, let name = k.name {
+                    customerByKey[key] = id
+                    names.append((name, key))
+                }
+                if let credit = k.credit { customerByCredit[credit] = id }
+                if let code = k.code { customerByCode[code] = id }
+                if let phone = k.phone { customerByPhone[phone] = id }
             }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
