@@ -11,9 +11,9 @@ extension Importer {
     /// `CustomerArchive.planLog`, without the rows, operations and draft of the general reading
     /// (a million rows held four times over). It gives exactly what the general reading gives such
     /// a file: the same plan, counts, date samples and warnings (`ImportBulkLogTests` compares
-    /// the two). Nil for any other file, and as soon as one row is not of that kind (a problem, a
-    /// duplicate, a cell that is not text): the general reading then plans the file and names
-    /// every problem.
+    /// the two). False (the preview untouched) for any other file, and as soon as one row is not
+    /// of that kind (a problem, a duplicate, a cell that is not text): the general reading then
+    /// plans the file and names every problem.
     func bulkLog(_ source: ImportSource, tables: [MappedTable], into preview: inout ImportPreview) throws -> Bool {
         guard options.planInBulk, tables.count == 1, let mapped = tables.first, mapped.kind == .log, mapped.problems.isEmpty,
               mapped.columns.allSatisfy({ column in
