@@ -65,15 +65,9 @@ extension CustomerArchive {
                     guard let c = state.entity(.customer, e.customer) else { return nil }
                     customer = (c[number: lastField], c[number: followUpField])
                 }
-                var changes: [FieldChange] = []
-                let isLatest = (customer.last?.int ?? .min) <= e.at
-                if isLatest && customer.last?.int != e.at {
-                    changes.append(FieldChange(field: lastField, old: customer.last, new: .int(e.at)))
-                    customer.last = .int(e.at)
-                }
-                if let next, isLatest, customer.followUp != .day(next) {
-                    changes.append(FieldChange(field: followUpField, old: customer.followUp, new: .day(next)))
-                    customer.followUp = .day(next)
+                let changes = ChangeDraft.lastContactChanges(last: customer.last, followUp: customer.followUp, at: e.at, next: next)
+                for change in changes {
+                    if change.field == lastField { customer.last = change.new } else { customer.followUp = change.new }
                 }
                 if !changes.isEmpty { events.append(ChangeEvent(.update, .customer, e.customer, changes)) }
                 if let slot { customers.values[slot] = customer } else { customers[e.customer] = customer }
@@ -117,15 +111,7 @@ extension CustomerArchive {
                 next = day
             }
             guard e.at < surelyPast || DateParser.localDay(e.at) <= today else { return nil }
-            var changes: [FieldChange] = [
-                FieldChange(field: FieldNumbers.activityCustomer, old: nil, new: .ref(e.customer)),
-                FieldChange(field: FieldNumbers.activityType, old: nil, new: .text(type.rawValue)),
-                FieldChange(field: FieldNumbers.activityAt, old: nil, new: .int(e.at)),
-                FieldChange(field: FieldNumbers.activitySummary, old: nil, new: .text(text)),
-            ]
-            if let nextStep = e.nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityNextStep, old: nil, new: .text(nextStep))) }
-            if let next { changes.append(FieldChange(field: FieldNumbers.activityNextDate, old: nil, new: .day(next))) }
-            if let location = e.location, !location.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityLocation, old: nil, new: .text(location))) }
+            let changes = ChangeDraft.entryChanges(customer: e.customer, type: type, at: e.at, summary: text, nextStep: e.nextStep, next: next, location: e.location)
             out.events.append(ChangeEvent(.create, .activity, id, changes))
             out.nextDays.append(next)
             id += 1

@@ -169,26 +169,11 @@ extension ChangeDraft {
             throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期（\(DateParser.format(DateParser.localDay(at)))）晚于今天，不能提前记录")
         }
         let id = newID()
-        var changes: [FieldChange] = [
-            FieldChange(field: FieldNumbers.activityCustomer, old: nil, new: .ref(c.id)),
-            FieldChange(field: FieldNumbers.activityType, old: nil, new: .text(type.rawValue)),
-            FieldChange(field: FieldNumbers.activityAt, old: nil, new: .int(at)),
-            FieldChange(field: FieldNumbers.activitySummary, old: nil, new: .text(text)),
-        ]
-        if !people.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityContacts, old: nil, new: .refs(people.map(\.id)))) }
-        if let proj { changes.append(FieldChange(field: FieldNumbers.activityProject, old: nil, new: .ref(proj.id))) }
-        if let nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityNextStep, old: nil, new: .text(nextStep))) }
-        if let next { changes.append(FieldChange(field: FieldNumbers.activityNextDate, old: nil, new: .day(next))) }
-        if let location, !location.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityLocation, old: nil, new: .text(location))) }
+        let changes = Self.entryChanges(customer: c.id, type: type, at: at, summary: text, contacts: people.map(\.id), project: proj?.id,
+                                        nextStep: nextStep, next: next, location: location)
         var events = [ChangeEvent(.create, .activity, id, changes)]
-        let lastField = FieldNumbers.customerLastContactAt
-        var customerChanges: [FieldChange] = []
-        let isLatest = (c[number: lastField]?.int ?? .min) <= at
-        if isLatest && c[number: lastField]?.int != at { customerChanges.append(FieldChange(field: lastField, old: c[number: lastField], new: .int(at))) }
-        let followUp = FieldNumbers.customerNextFollowUp
-        if let next, isLatest, c[number: followUp] != .day(next) {  // a backdated entry does not move it; the same date is no change
-            customerChanges.append(FieldChange(field: followUp, old: c[number: followUp], new: .day(next)))
-        }
+        let customerChanges = Self.lastContactChanges(last: c[number: FieldNumbers.customerLastContactAt],
+                                                      followUp: c[number: FieldNumbers.customerNextFollowUp], at: at, next: next)
         if !customerChanges.isEmpty { events.append(ChangeEvent(.update, .customer, c.id, customerChanges)) }
         let contactLast = FieldNumbers.contactLastContactAt
         for p in people where (p[number: contactLast]?.int ?? .min) < at {
@@ -200,6 +185,36 @@ extension ChangeDraft {
         }
         try commit(events, now: now)
         return id
+    }
+
+    /// The fields of a new contact-log entry (also `CustomerArchive.planLog`'s).
+    static func entryChanges(customer: UInt64, type: ActivityType, at: Int64, summary: String, contacts: [UInt64] = [], project: UInt64? = nil,
+                             nextStep: String?, next: Int32?, location: String?) -> [FieldChange] {
+        var changes: [FieldChange] = [
+            FieldChange(field: FieldNumbers.activityCustomer, old: nil, new: .ref(customer)),
+            FieldChange(field: FieldNumbers.activityType, old: nil, new: .text(type.rawValue)),
+            FieldChange(field: FieldNumbers.activityAt, old: nil, new: .int(at)),
+            FieldChange(field: FieldNumbers.activitySummary, old: nil, new: .text(summary)),
+        ]
+        if !contacts.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityContacts, old: nil, new: .refs(contacts))) }
+        if let project { changes.append(FieldChange(field: FieldNumbers.activityProject, old: nil, new: .ref(project))) }
+        if let nextStep, !nextStep.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityNextStep, old: nil, new: .text(nextStep))) }
+        if let next { changes.append(FieldChange(field: FieldNumbers.activityNextDate, old: nil, new: .day(next))) }
+        if let location, !location.isEmpty { changes.append(FieldChange(field: FieldNumbers.activityLocation, old: nil, new: .text(location))) }
+        return changes
+    }
+
+    /// What an entry at `at` (with next date `next`) changes of its customer, whose last contact
+    /// and next follow-up are `last` and `followUp`: both, when it is the latest entry (a
+    /// backdated entry moves neither; the same value is no change).
+    static func lastContactChanges(last: FieldValue?, followUp: FieldValue?, at: Int64, next: Int32?) -> [FieldChange] {
+        var changes: [FieldChange] = []
+        let isLatest = (last?.int ?? .min) <= at
+        if isLatest && last?.int != at { changes.append(FieldChange(field: FieldNumbers.customerLastContactAt, old: last, new: .int(at))) }
+        if let next, isLatest, followUp != .day(next) {
+            changes.append(FieldChange(field: FieldNumbers.customerNextFollowUp, old: followUp, new: .day(next)))
+        }
+        return changes
     }
 
     @discardableResult
