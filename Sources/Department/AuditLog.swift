@@ -312,8 +312,8 @@ public enum AuditLog {
             guard err == EWOULDBLOCK || err == EINTR, waited < 500 else {
                 let lock = lockPath(layout, archiveID: use.archiveID)
                 if err == EWOULDBLOCK || err == EINTR {
-                    throw DepartmentError(.io, "the audit log's lock \(lock) was held by another process for more than 5 seconds (another escrow use, or a stuck process)",
-                                          zh: "审计日志的锁文件 \(lock) 被其他进程占用超过 5 秒（另一次托管访问正在进行，或有进程卡住）")
+                    throw DepartmentError(.busy, "the audit log's lock \(lock) was held by another process for more than 5 seconds (another escrow use, or a stuck process)",
+                                          zh: "审计日志的锁文件 \(lock) 被其他进程占用超过 5 秒（可能有另一次托管访问正在进行，或有进程卡住）")
                 }
                 throw ioError("lock", lock, err)
             }
@@ -349,7 +349,7 @@ public enum AuditLog {
         // reader would then call the log padded.
         guard existing.count + out.count <= maxBytes else {
             throw DepartmentError(.io, "the audit log \(path) is full (\(maxBytes >> 20) MiB, some 100,000 uses): nothing was shown, opened or reset; tell the administrator",
-                                  zh: "审计日志 \(path) 已满（\(maxBytes >> 20) MiB，约 10 万次托管访问）：未显示、打开或重置任何内容；请告知管理员")
+                                  zh: "审计日志 \(path) 已满（已达 \(maxBytes >> 20) MiB，约 10 万次托管访问）：未显示任何内容，也未打开或重置；请告知管理员")
         }
         let written = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let err = errno

@@ -17,6 +17,9 @@ public struct DepartmentError: Error, Equatable, Sendable, CustomStringConvertib
         case alreadyExists
         /// A file could not be read or written.
         case io
+        /// Another process holds a lock this one waited for too long (the audit log's writers'
+        /// lock): nothing is wrong with the files; trying again later is the remedy.
+        case busy
     }
 
     public let code: Code

@@ -54,7 +54,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         } else if (st.st_mode & S_IFMT) != S_IFDIR {
             // Round 4, N7: a symbolic link (or a file) in its place is not followed.
             throw DepartmentError(.io, "\(folder) is not a folder (a symbolic link or a file is in its place): nothing was written there",
-                                  zh: "\(folder) 不是文件夹（该位置是符号链接或文件），未在其中写入任何内容")
+                                  zh: "\(folder) 不是文件夹，而是符号链接或文件，未写入任何内容")
         }
         let bytes = canonical
         let tmp = folder + "/.\(name).json.tmp-\(getpid())"
@@ -97,7 +97,8 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
             }
         }
         guard let request = try? JSONDecoder().decode(EnrollmentRequest.self, from: Data(bytes)), request.canonical == bytes else {
-            throw DepartmentError(.malformed, "\(path) is not an enrollment request as SalesVault writes it", zh: "\(path) 不是 SalesVault 生成的有效登记申请")
+            throw DepartmentError(.malformed, "\(path) is not an enrollment request as SalesVault writes it (it may have been altered); ask the salesperson to unlock their archive once: that writes a new request",
+                                  zh: "\(path) 不是 SalesVault 生成的有效登记申请（可能被改动过）；请该销售人员重新解锁一次档案，会自动重新生成申请")
         }
         _ = try request.key()
         return request
@@ -142,7 +143,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         // of clock difference between two computers allowed).
         if let now, Int64(t.timeIntervalSince1970) > now + 86_400 {
             throw DepartmentError(.malformed, "the enrollment request of \(name) is dated \(requestedAt), after today: the owner's computer clock is wrong, or the request was edited; refused",
-                                  zh: "\(name) 的登记申请日期为 \(requestedAt)，晚于今天：所有人电脑的时钟有误，或申请被改动过，已拒绝")
+                                  zh: "\(name) 的登记申请时间为 \(requestedAt)，晚于今天（可能是档案所有人电脑的时钟有误，或申请被改动过），已拒绝")
         }
         guard let person = registry.salespeople.first(where: { $0.name == name }) else {
             throw DepartmentError(.notFound, "\(name) is not a salesperson of this department", zh: "\(name) 不是本部门的销售人员")

@@ -173,6 +173,9 @@ public enum EscrowAccess {
                     : nil
                 logPath = try logUse(vault, before: before, action: action, now: now, writer: writer,
                                      signers: zip(holders, signers).map { ($0.name, $1) }, ownerKey: ownerKey)
+            } catch let e as DepartmentError where e.code == .busy {
+                throw DepartmentError(.busy, "\(e.reason); nothing was shown, opened or reset. The escrow use's record stays in the archive (its owner will see it); nothing else changed. Wait a minute and try again; if it happens again, tell the department's administrator",
+                                      zh: "\(e.reasonZH)；未显示任何内容，也未打开或重置。此次托管使用的记录已留在档案中（档案所有人会看到），其他均未更改。请稍等一分钟后重试；如仍出现此错误，请告知部门管理员")
             } catch {
                 let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
                 throw DepartmentError(.io, "the department's audit log could not be written (\(reason.0)); nothing was shown, opened or reset. The escrow use's record stays in the archive (its owner will see it); nothing else changed. Ask the administrator to fix the audit folder (or free disk space), then try again",

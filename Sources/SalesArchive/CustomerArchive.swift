@@ -325,13 +325,13 @@ extension CustomerArchive {
         else {
             throw ArchiveError(.corruptRecord,
                 "record \(index) comes after the owner's signature and is not an escrow-use record: it was written by someone holding the data key (e.g. through escrow)",
-                zh: "第 \(index) 条记录位于所有人签名之后，却不是托管访问记录：这条记录是有人利用数据密钥（例如通过托管）写入的")
+                zh: "第 \(index) 条记录位于所有人签名之后，却不是托管访问记录：这条记录是有人利用数据密钥（例如通过托管）写入的", writtenWithoutOwner: true)
         }
         let event = batch.events[0]
         guard event.id >= 1, event.id <= ArchiveState.maxEntityID else {
             throw ArchiveError(.corruptRecord,
                 "record \(index) comes after the owner's signature and gives its escrow use the id \(event.id), out of range: it was written by someone holding the data key (e.g. through escrow)",
-                zh: "第 \(index) 条记录位于所有人签名之后，其托管访问记录的编号 \(event.id) 超出范围：这条记录是有人利用数据密钥（例如通过托管）写入的")
+                zh: "第 \(index) 条记录位于所有人签名之后，其托管访问记录的编号 \(event.id) 超出范围：这条记录是有人利用数据密钥（例如通过托管）写入的", writtenWithoutOwner: true)
         }
         let fields = event.changes.map(\.field)
         let onlyText = event.changes.allSatisfy { c in
@@ -340,7 +340,7 @@ extension CustomerArchive {
         guard Set(fields).count == fields.count, fields.allSatisfy({ (1...3).contains($0) }), onlyText else {
             throw ArchiveError(.corruptRecord,
                 "record \(index) comes after the owner's signature and sets fields an escrow use may not set (only action, managers and fingerprints, as text; \"seen by the owner\" is the owner's): it was written by someone holding the data key (e.g. through escrow)",
-                zh: "第 \(index) 条记录位于所有人签名之后，却设置了托管访问记录不能设置的字段（托管访问记录只能以文字填写操作、经理、密钥指纹三项；“所有人已知悉”只能由所有人本人设置）：这条记录是有人利用数据密钥（例如通过托管）写入的")
+                zh: "第 \(index) 条记录位于所有人签名之后，却设置了托管访问记录不能设置的字段（托管访问记录只能以文字填写操作、经理、密钥指纹三项；“所有人已知悉”只能由所有人本人设置）：这条记录是有人利用数据密钥（例如通过托管）写入的", writtenWithoutOwner: true)
         }
         return event.id
     }
@@ -384,7 +384,7 @@ extension CustomerArchive {
                 let index = signedCount + UInt64(i)
                 throw ArchiveError(.corruptRecord,
                     "record \(index) comes after the owner's signature and gives its escrow use the id \(id), which is not a new id (already used, or out of order): it was written by someone holding the data key (e.g. through escrow)",
-                    zh: "第 \(index) 条记录位于所有人签名之后，其托管访问记录的编号 \(id) 不是新编号（已被占用或顺序不对）：这条记录是有人利用数据密钥（例如通过托管）写入的")
+                    zh: "第 \(index) 条记录位于所有人签名之后，其托管访问记录的编号 \(id) 不是新编号（已被占用或顺序不对）：这条记录是有人利用数据密钥（例如通过托管）写入的", writtenWithoutOwner: true)
             }
         }
     }

@@ -52,6 +52,48 @@ final class ImportBulkLogTests: XCTestCase {
         XCTAssertTrue(a.plan?.events == b.plan?.events, "\(what): the events differ", line: line)
     }
 
+    /// A row may name an archive customer by its short name or an alias, as `log add` may (both
+    /// readings alike); a short name or alias of two customers is refused as ambiguous, with
+    /// what to write instead; a customer's own name still wins over another's alias.
+    func testARowFindsACustomerByItsShortNameOrAliasAndRefusesOneThatNamesTwo() throws {
+        let f = try ImportFixture()
+        let customers = """
+            客户名称,简称,别名
+            深圳华为技术有限公司,华为,老华、HW
+            星光电子有限公司,星光,
+            星光照明有限公司,星光,
+            北方重工集团,,华南1电子
+            华南1电子有限公司,,
+
+            """
+        XCTAssertTrue(try f.importing(Data(customers.utf8), name: "客户.csv").canCommit)
+        let (huawei, south) = try { () throws -> (UInt64, UInt64) in
+            let a = try f.open()  // closed before the imports below
+            return (try a.resolve(.customer, "深圳华为技术有限公司").id, try a.resolve(.customer, "华南1电子有限公司").id)
+        }()
+        let clean = "日期,客户,方式,跟进内容\n2026-11-02,华为,电话,报价\n2026-11-03,老华,拜访,演示\n2026-11-04,ｈｗ,电话,回访\n2026-11-05,华南1电子,电话,首次联系\n"
+        let (bulk, general) = try previews(Data(clean.utf8), in: f)
+        XCTAssertTrue(bulk.plannedInBulk)
+        assertSame(bulk, general, "names by short name and alias")
+        XCTAssertEqual(bulk.counts[.log]?.new, 4, "\(bulk.problems)")
+        let refs = (bulk.plan?.events ?? []).filter { $0.kind == .activity && $0.operation == .create }
+            .compactMap { e in e.changes.first { $0.field == Schema.field(.activity, key: "customer")?.number }?.new?.ref }
+        XCTAssertEqual(refs, [huawei, huawei, huawei, south], "the short name, both aliases; a customer's own name before another's alias")
+        let ambiguous = "日期,客户,方式,跟进内容\n2026-11-02,星光,电话,报价\n"
+        let (b2, g2) = try previews(Data(ambiguous.utf8), in: f)
+        assertSame(b2, g2, "a short name of two customers")
+        XCTAssertFalse(b2.canCommit)
+        XCTAssertEqual(b2.problems.count, 1)
+        XCTAssertEqual(b2.problems.first?.line, 2)
+        XCTAssertTrue(b2.problems.first?.reason.contains("short name or alias of more than one customer") == true, "\(b2.problems)")
+        XCTAssertTrue(b2.problems.first?.reasonZH.contains("多个客户的简称或别名") == true, "\(b2.problems)")
+        // Contacts name their customer the same way.
+        let people = "客户,姓名,手机\n老华,王敏,13800000001\n"
+        let p = try f.importing(Data(people.utf8), name: "联系人.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(try f.open().state.all(.contact).first?["customer"]?.ref, huawei)
+    }
+
     /// A generated log: its customers named every way a log names them (full name, without the
     /// legal suffix, with a space, code in either case, credit code, record id, a canonically
     /// equivalent spelling), contact types and their synonyms, dates with and without times in

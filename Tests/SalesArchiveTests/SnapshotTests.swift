@@ -193,7 +193,9 @@ final class EntityIDBoundTests: XCTestCase {
 
     func testTheEscrowUsesAfterTheSignatureMustTakeTheNextIds() throws {
         XCTAssertNoThrow(try CustomerArchive.checkTailIDs([7, 8], signedCount: 3, firstID: 7))
-        XCTAssertThrowsError(try CustomerArchive.checkTailIDs([6], signedCount: 3, firstID: 7), "an id already used")
+        XCTAssertThrowsError(try CustomerArchive.checkTailIDs([6], signedCount: 3, firstID: 7), "an id already used") { error in
+            XCTAssertEqual((error as? ArchiveError)?.writtenWithoutOwner, true, "told apart from damage by a flag, not by its English text")
+        }
         XCTAssertThrowsError(try CustomerArchive.checkTailIDs([7, 9], signedCount: 3, firstID: 7), "out of order")
         XCTAssertThrowsError(try CustomerArchive.checkTailIDs([UInt64.max], signedCount: 3, firstID: UInt64.max - 1))
     }

@@ -67,6 +67,28 @@ final class AuditRoundCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count, 4)
     }
 
+    /// A writers' lock held past the 5 s wait: the use stops with "busy" (exit 5), says that
+    /// nothing was shown and to try again, and the log is as it was; with the lock free, it works.
+    func testAWritersLockHeldTooLongSaysBusyAndTryAgain() throws {
+        let a = try f.newArchive("张伟", customer: true)
+        try open(a, day: 1)
+        let log = try f.logPath(a)
+        let before = try Data(contentsOf: URL(fileURLWithPath: log))
+        let lock = f.dept + "/audit/\(URL(fileURLWithPath: log).deletingPathExtension().lastPathComponent).lock"
+        let fd = Glibc.open(lock, O_WRONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0, "this test holds the writers' lock")
+        let refused = try open(a, day: 2, expect: 5)
+        XCTAssertTrue(refused.stderr.contains("more than 5 seconds") && refused.stderr.contains("try again"), refused.stderr)
+        XCTAssertFalse(refused.stdout.contains("华为"), "nothing shown: \(refused.stdout)")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: log)), before, "the log is as it was")
+        let zh = try f.sv(["--lang", "zh", "escrow", "open", a] + f.key("li") + ["--", "customer", "list"], now: f.at(day: 3), expect: 5)
+        XCTAssertTrue(zh.stderr.contains("超过 5 秒") && zh.stderr.contains("请稍等一分钟后重试"), zh.stderr)
+        XCTAssertEqual(flock(fd, LOCK_UN), 0)
+        XCTAssertTrue(try open(a, day: 4).stdout.contains("华为"))
+    }
+
     /// A reader that meets a last line still being written (no LF yet) does not call it tampering.
     func testAnUnfinishedLastLineIsNotTrustedNorTampering() throws {
         let a = try f.newArchive("张伟", customer: true)

@@ -264,6 +264,9 @@ extension Importer {
         var customerByCredit: [String: String] = [:]
         var customerByCode: [String: String] = [:]
         var customerByPhone: [String: String] = [:]
+        /// Customers by their short names and aliases (compared as company names are), for a
+        /// reference that names none by its name: "" when a name is another's too (ambiguous).
+        var customerByOtherName: [TextKey: String] = [:]
         var contacts: [UInt64: [Entity]] = [:]
         var projects: [UInt64: [Entity]] = [:]
         var logKeys = Set<LogKey>()
@@ -279,6 +282,7 @@ extension Importer {
             var credit: String?
             var code: String?
             var phone: String?
+            var otherNames: [TextKey] = []
 
             init(_ c: Entity) {
                 name = c["name"]?.text
@@ -286,6 +290,7 @@ extension Importer {
                 if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { credit = v }
                 code = c["code"]?.text?.lowercased()
                 phone = c["phone"]?.text.flatMap(Identity.phoneKey)
+                otherNames = c.otherNames.map { TextKey(Identity.companyKey($0)) }.filter { !$0.text.isEmpty && $0 != nameKey }
             }
         }
 
@@ -310,6 +315,9 @@ extension Importer {
                 if let credit = k.credit { customerByCredit[credit] = id }
                 if let code = k.code { customerByCode[code] = id }
                 if let phone = k.phone { customerByPhone[phone] = id }
+                for other in k.otherNames where customerByOtherName[other] != id {
+                    customerByOtherName[other] = customerByOtherName[other] == nil ? id : ""
+                }
             }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
@@ -342,6 +350,7 @@ extension Importer {
         let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
         if let f = customers.byKey[key] { return f.ref }
         if let c = index.customerByKey[key] { return c }
+        if !index.customerByOtherName.isEmpty, let c = index.customerByOtherName[key], !c.isEmpty { return c }
         if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = state.entity(.customer, id),
            text.uppercased().hasPrefix("C") {
             return c.shortID
@@ -470,8 +479,13 @@ extension Importer {
         func customerOf(_ i: Int, _ r: Row) -> String? {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
             guard let ref = customerRef(text, keys: keys[i]) else {
-                refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
-                       "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
+                if index.customerByOtherName[keys[i]?.companyKey ?? TextKey(Identity.companyKey(text))] == "" {
+                    refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in the archive; give the customer's full name, code or credit code",
+                           "“\(text)”是档案中多个客户的简称或别名，无法确定是哪一个，请填写客户全称、客户编号或统一社会信用代码")
+                } else {
+                    refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
+                           "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
+                }
                 return nil
             }
             return ref

@@ -344,6 +344,17 @@ extension Lookup {
     }
 }
 
+extension Entity {
+    /// A customer's short name and aliases (field 22), as written: the names besides its own
+    /// name, code and number that a command finds it by (an import finds it by them too).
+    public var otherNames: [String] {
+        var out: [String] = []
+        if let short = self["shortName"]?.text?.trimmedWhitespace, !short.isEmpty { out.append(short) }
+        if let aliases = self["aliases"]?.text { out += Lookup.splitAliases(aliases) }
+        return out
+    }
+}
+
 /// The limits of RECORDS.md §2, checked when an operation is planned, so that nothing that
 /// could not be read back is ever sealed.
 enum Limits {

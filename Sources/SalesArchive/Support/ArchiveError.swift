@@ -13,12 +13,16 @@ public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The same reason in Chinese, where one is written.
     public let reasonZH: String?
     public let candidates: [String]
+    /// What was found: a record written after the owner's signature by someone holding the data
+    /// key (FORMAT.md §5.6), which is treated as a stripped signature rather than as damage.
+    public let writtenWithoutOwner: Bool
 
-    public init(_ code: Code, _ reason: String, zh: String? = nil, candidates: [String] = []) {
+    public init(_ code: Code, _ reason: String, zh: String? = nil, candidates: [String] = [], writtenWithoutOwner: Bool = false) {
         self.code = code
         self.reason = reason
         self.reasonZH = zh
         self.candidates = candidates
+        self.writtenWithoutOwner = writtenWithoutOwner
     }
 
     public var description: String { "\(code.rawValue): \(reason)" }

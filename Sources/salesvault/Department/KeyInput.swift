@@ -70,6 +70,8 @@ extension ErrorReport {
             return (message, L("nothing was changed", "未做任何更改").text, .inputRefused)
         case .io:
             return (message, nil, .failure)
+        case .busy:
+            return (message, L("wait a minute and try again", "请稍等一分钟后重试").text, .busy)
         }
     }
 }

@@ -111,7 +111,7 @@ enum ErrorReport {
             case .invalidDate, .ambiguousDate: L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
             case .unknownField: L("fields: \(e.candidates.joined(separator: ", "))", "可用字段：\(e.candidates.joined(separator: ", "))")
             // A record a data-key holder wrote after the owner's signature (FORMAT.md §5.6): as for a stripped signature.
-            case .corruptRecord where e.reason.contains("after the owner's signature"):
+            case .corruptRecord where e.writtenWithoutOwner:
                 L("nothing was changed. Do not use this copy: restore the archive from a backup and tell your department's administrator",
                   "未做任何更改。请勿使用此副本：请从备份恢复档案，并告知部门管理员")
             default: L("nothing was changed", "未做任何更改")
