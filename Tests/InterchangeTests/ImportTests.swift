@@ -200,6 +200,27 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(again.problems.first?.reasonZH.contains("档案中已有 C") == true, "\(again.problems)")
     }
 
+    /// Invisible characters pasted with a name (a zero-width space from a web page, a BOM, a bidi
+    /// mark, a zero-width joiner) do not make another company or person; a NUL in a name is
+    /// refused with its line, as damaged data.
+    func testInvisibleCharactersDoNotHideADuplicateAndANulInANameIsRefused() throws {
+        let f = try ImportFixture()
+        let text = "客户名称,客户等级\n中兴通讯,A\n中\u{200B}兴通讯\u{FEFF},B\n\u{200E}中兴\u{2060}通讯,C\n华\u{0}为,D\n"
+        let p = try f.importing(utf8(text), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [3, 4, 5], "\(p.problems)")
+        XCTAssertTrue(p.problems[0].reasonZH.contains("第 2 行"), p.problems[0].reasonZH)
+        XCTAssertTrue(p.problems[1].reasonZH.contains("第 2 行"), p.problems[1].reasonZH)
+        XCTAssertTrue(p.problems[2].reason.contains("control character U+0000"), p.problems[2].reason)
+        XCTAssertTrue(p.problems[2].reasonZH.contains("不能含有控制字符 U+0000"), p.problems[2].reasonZH)
+        XCTAssertEqual(Importer.personKey("王\u{200D}敏"), Importer.personKey("王敏"))
+        XCTAssertEqual(Importer.personKey("Wang\u{200B} Min"), Importer.personKey("wangmin"))
+        XCTAssertNotEqual(Identity.companyKey("中兴通讯"), Identity.companyKey("中兴"), "only invisible characters are dropped")
+        // A tab or line break inside a name (Alt+Enter in an Excel cell) is kept, not refused.
+        let kept = try f.importing(utf8("客户名称\n\"多\n行公司\"\n\"tab\there\"\n"), name: "d.csv")
+        XCTAssertTrue(kept.problems.isEmpty, "\(kept.problems)")
+        XCTAssertEqual(kept.counts[.customers]?.new, 2)
+    }
+
     func testAWrongCreditCodeCheckDigitIsRefusedWithTheExpectedOne() throws {
         XCTAssertEqual(CreditCode.check("91350100M000100Y43"), .valid("91350100M000100Y43"))
         XCTAssertEqual(CreditCode.check("91350100m000100y43"), .valid("91350100M000100Y43"), "lower case folded")

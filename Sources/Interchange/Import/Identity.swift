@@ -33,7 +33,9 @@ public enum Identity {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Half-width, lower case, without white space, punctuation, brackets and `<>《》·`.
+    /// Half-width, lower case, without white space, punctuation, brackets, `<>《》·` and invisible
+    /// format characters (zero-width spaces and joiners, bidi marks, a stray BOM pasted from a web
+    /// page or a chat).
     private static func fold(_ name: String) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(name.unicodeScalars.count)
@@ -48,7 +50,7 @@ public enum Identity {
             let p = scalar.properties
             switch p.generalCategory {
             case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
-                 .otherPunctuation, .spaceSeparator, .control:
+                 .otherPunctuation, .spaceSeparator, .control, .format:  // format: zero-width and bidi marks, BOM
                 continue
             default: break
             }

@@ -371,7 +371,13 @@ extension Importer {
         LogKey(customer: customer, at: at, text: TextKey(text.removingWhitespaceCharacters))
     }
 
-    static func personKey(_ name: String) -> String { Identity.halfWidth(name).lowercased().filter { !$0.isWhitespace } }
+    /// A person's or project's name as compared: half-width, lower case, without white space or
+    /// invisible format characters (zero-width, bidi marks).
+    static func personKey(_ name: String) -> String {
+        let folded = Identity.halfWidth(name).lowercased()
+        guard folded.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .format }) else { return folded }
+        return String(String.UnicodeScalarView(folded.unicodeScalars.filter { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }))
+    }
 
     /// Pass 2 over the rows not excluded: the change set, its operations' rows, each row's
     /// status, and the problems found here (duplicates, references that name nothing).
