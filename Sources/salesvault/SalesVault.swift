@@ -10,9 +10,10 @@ struct SalesVault: ParsableCommand {
         commandName: "salesvault",
         abstract: "Keep a salesperson's customer archive encrypted, with a password they choose.",
         discussion: """
-            Each archive is one encrypted file (AES-256-GCM under a random data key, wrapped by a key
-            derived from your password with scrypt). Passwords are never taken on the command line:
-            you are asked on the terminal, or scripts pass --password-file / --password-fd.
+            Each archive is one encrypted file (AES-256-GCM under a random data key,
+            wrapped by a key derived from your password with scrypt). Passwords are never
+            taken on the command line: you are asked on the terminal, or scripts pass
+            --password-file / --password-fd.
 
             EXAMPLES
               salesvault init zhangwei.svault --owner 张伟

@@ -247,6 +247,13 @@ extension EverydayCLITests {
         return afterOverview.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
+    /// The columns a line takes on a terminal: East Asian wide characters take two.
+    func columns(_ line: Substring) -> Int {
+        let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+                                           0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD]
+        return line.unicodeScalars.reduce(0) { n, s in n + (wide.contains { $0.contains(s.value) } ? 2 : 1) }
+    }
+
     /// Under --lang zh, no command's notes and examples are left in English: for every command whose
     /// English help has them, the Chinese help has Chinese ones instead (HelpZH.discussions), with
     /// at least as many example command lines, and without the English first line or English prose.
@@ -268,6 +275,11 @@ extension EverydayCLITests {
             let english = notesAndExamples(en.stdout, overview: "OVERVIEW: ", usage: "USAGE: ")
             guard let first = english.first else { continue }
             withNotes += 1
+            // The notes are wrapped in the source to fit 80 columns (CJK characters take two):
+            // the parser's own wrapping at 80 columns never breaks them into ragged lines.
+            for line in english where !isExample(line) {
+                XCTAssertLessThanOrEqual(columns(line), 80, "\(words): a line of the notes wider than 80 columns: \(line)")
+            }
             let r = try runTool(["--lang", "zh"] + words + ["--help"], environment: env)
             XCTAssertEqual(r.status, 0, "\(words)")
             let chinese = notesAndExamples(r.stdout, overview: "概述：", usage: "用法：")

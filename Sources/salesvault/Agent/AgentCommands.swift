@@ -8,14 +8,14 @@ struct Unlock: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Unlock an archive for a while: later commands on it need no password.",
         discussion: """
-            Asks for the password once, shows the usual reminders, and hands the unlocked archive
-            to your session agent (a background process of yours that keeps it in locked memory).
-            Until you run `salesvault lock`, or the archive is idle for --idle, or --for has passed,
-            customer, contact, log, project, complaint, history, search, stale, undo, import,
-            export and report commands on it run without the password, from any of your terminals.
-            passwd, rekey, compromised and escrow always ask for the password again.
-            In a department, its policy sets the defaults and the longest you may choose
-            (salesvault dept show).
+            Asks for the password once, shows the usual reminders, and hands the unlocked
+            archive to your session agent (a background process of yours that keeps it in
+            locked memory). Until you run `salesvault lock`, or the archive is idle for
+            --idle, or --for has passed, customer, contact, log, project, complaint,
+            history, search, stale, undo, import, export and report commands on it run
+            without the password, from any of your terminals. passwd, rekey, compromised
+            and escrow always ask for the password again. In a department, its policy sets
+            the defaults and the longest you may choose (salesvault dept show).
 
             EXAMPLES
               salesvault unlock zhangwei.svault              # the morning: until 8 hours from now
@@ -82,8 +82,8 @@ struct Lock: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lock an unlocked archive now: the agent wipes its keys.",
         discussion: """
-            Without ARCHIVE: the archive in $SALESVAULT_ARCHIVE. With --all: every archive the
-            agent holds; the agent then exits.
+            Without ARCHIVE: the archive in $SALESVAULT_ARCHIVE. With --all: every archive
+            the agent holds; the agent then exits.
 
             EXAMPLES
               salesvault lock zhangwei.svault

@@ -9,13 +9,13 @@ struct AgendaCommand: ArchiveCommand {
         commandName: "agenda",
         abstract: "Show whom to follow up today: overdue and due follow-ups, this week, bids and signings, surveys, silent A/B customers.",
         discussion: """
-            Follow-ups (each customer's next follow-up date) overdue and due today, then the rest of
-            this week (or the next --days N days); bids and signings expected within 30 days;
-            resolved complaints waiting for their satisfaction survey; A customers not contacted for
-            more than 7 days and B customers for more than 14, or the intervals the department sets
-            (dept policy --contact-a/--contact-b; as in the weekly report); customers
-            whose nearest expected date suggests another grade (regulation 6.1). The shell shows it
-            first.
+            Follow-ups (each customer's next follow-up date) overdue and due today, then
+            the rest of this week (or the next --days N days); bids and signings expected
+            within 30 days; resolved complaints waiting for their satisfaction survey; A
+            customers not contacted for more than 7 days and B customers for more than 14,
+            or the intervals the department sets (dept policy --contact-a/--contact-b; as
+            in the weekly report); customers whose nearest expected date suggests another
+            grade (regulation 6.1). The shell shows it first.
 
             EXAMPLES
               salesvault agenda

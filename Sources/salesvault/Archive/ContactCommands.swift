@@ -7,8 +7,9 @@ struct ContactCommand: ParsableCommand {
         commandName: "contact",
         abstract: "Record the people at a customer: role in the decision, attitude, background.",
         discussion: """
-            A contact's personal background (education, family, interests) is the most sensitive
-            information in the archive: it is hidden in listings unless --include-secret is given.
+            A contact's personal background (education, family, interests) is the most
+            sensitive information in the archive: it is hidden in listings unless
+            --include-secret is given.
 
             EXAMPLES
               salesvault contact add 华为 王敏 --title 采购经理 --role decisionMaker --attitude supportive
@@ -118,7 +119,8 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Log calls, visits and other contacts (every important contact updates the customer's record).",
         discussion: """
-            Types: call 电话, visit 拜访, event 活动, meeting 会议, presales 售前支持, email 邮件, im 微信/IM, other.
+            Types: call 电话, visit 拜访, event 活动, meeting 会议, presales 售前支持,
+            email 邮件, im 微信/IM, other.
 
             EXAMPLES
               salesvault log add 华为 visit "介绍解决方案,客户关注交付周期" --with 王敏 --next-step "发报价" --next-date 2026-12-03
@@ -126,7 +128,8 @@ struct LogCommand: ParsableCommand {
               salesvault log edit L40 --next-date 2026-12-05 --reason "客户改约"
               salesvault log remove L41 --reason "重复录入"
 
-            A date-only --at is 09:00 that day (now, if that is still ahead today); a later day is refused.
+            A date-only --at is 09:00 that day (now, if that is still ahead today); a
+            later day is refused.
             """,
         subcommands: [Add.self, Edit.self, Remove.self, List.self])
 

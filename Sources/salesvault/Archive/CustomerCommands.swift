@@ -8,8 +8,9 @@ struct CustomerCommand: ParsableCommand {
         commandName: "customer",
         abstract: "Add, change, grade, show, list and remove customers.",
         discussion: """
-            Grades (regulation 6.1): A important (sign or bid within 1 month), B intent (2–3 months),
-            C potential (3–6 months, no date yet), D development (has plans we may join), unrated.
+            Grades (regulation 6.1): A important (sign or bid within 1 month), B intent
+            (2–3 months), C potential (3–6 months, no date yet), D development (has plans
+            we may join), unrated.
 
             EXAMPLES
               salesvault customer add 华为技术有限公司 --grade B --industry 通信 -a zhangwei.svault
@@ -162,8 +163,9 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "grade", abstract: "Change a customer's grade, with the reason, the result and the problems met (for the work report).",
             discussion: """
-                Regulation 6.2(2): every grade change, its result and the problems met go into the work
-                report. Give --result and --problem with the change, or later without a grade.
+                Regulation 6.2(2): every grade change, its result and the problems met go into
+                the work report. Give --result and --problem with the change, or later without
+                a grade.
 
                 EXAMPLES
                   salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "进入短名单" --problem "价格压力大"

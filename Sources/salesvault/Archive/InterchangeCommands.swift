@@ -37,12 +37,13 @@ struct Import: ArchiveCommand {
         commandName: "import",
         abstract: "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.",
         discussion: """
-            A preview comes first: what is new, updated, duplicate or refused, and every problem
-            with its line, column and value. The import is all or nothing (one bad row and nothing
-            is imported, unless --only-valid), saved as one change that `salesvault undo` removes.
-            Encodings are detected (UTF-8, UTF-16, GB18030/GBK as Chinese Excel writes CSV).
-            A password-encrypted workbook (Excel, WPS, LibreOffice) is decrypted in memory: its
-            password is asked (no echo) or read with --workbook-password-file.
+            A preview comes first: what is new, updated, duplicate or refused, and every
+            problem with its line, column and value. The import is all or nothing (one bad
+            row and nothing is imported, unless --only-valid), saved as one change that
+            `salesvault undo` removes. Encodings are detected (UTF-8, UTF-16, GB18030/GBK
+            as Chinese Excel writes CSV). A password-encrypted workbook (Excel, WPS,
+            LibreOffice) is decrypted in memory: its password is asked (no echo) or read
+            with --workbook-password-file.
 
             EXAMPLES
               salesvault import 客户.xlsx -a 张伟.svault --dry-run
@@ -302,15 +303,15 @@ struct Export: ArchiveCommand {
         commandName: "export",
         abstract: "Export the archive to Excel (XLSX, default), CSV or JSON: plaintext that leaves the vault, recorded in the history.",
         discussion: """
-            With --encrypt the workbook is encrypted with a password you choose (AES-256, as Excel
-            2010 and later do; Excel, WPS and LibreOffice open it with the password): the
-            plaintext exists only in memory. Tell the recipient the password separately, never
-            with the file, and do not use the archive's password.
-            The file is written with permissions 0600, all at once (never half-written), and an
-            existing file is only replaced with --force. Secret fields (a contact's personal
-            background) only with --include-secret. The export is recorded in the archive (what,
-            how many rows, the file's SHA-256), and a manager's export through escrow is recorded
-            as an escrow use.
+            With --encrypt the workbook is encrypted with a password you choose (AES-256,
+            as Excel 2010 and later do; Excel, WPS and LibreOffice open it with the
+            password): the plaintext exists only in memory. Tell the recipient the
+            password separately, never with the file, and do not use the archive's
+            password. The file is written with permissions 0600, all at once (never
+            half-written), and an existing file is only replaced with --force. Secret
+            fields (a contact's personal background) only with --include-secret. The
+            export is recorded in the archive (what, how many rows, the file's SHA-256),
+            and a manager's export through escrow is recorded as an escrow use.
 
             EXAMPLES
               salesvault export -a 张伟.svault                          (every kind, one workbook)

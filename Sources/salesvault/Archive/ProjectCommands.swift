@@ -7,10 +7,11 @@ struct ProjectCommand: ParsableCommand {
         commandName: "project",
         abstract: "Follow projects through the five sales stages.",
         discussion: """
-            Stages (regulation 7.1): 1 infoDevelopment 信息开发, 2 projectInitiation 项目立项,
-            3 bidding 招投标, 4 businessNegotiation 商务谈判, 5 contract 合同签订与执行; then won,
-            lost or abandoned. Moving to the next stage needs nothing; going back, skipping a
-            stage, closing as lost/abandoned or reopening needs --reason.
+            Stages (regulation 7.1): 1 infoDevelopment 信息开发, 2 projectInitiation
+            项目立项, 3 bidding 招投标, 4 businessNegotiation 商务谈判, 5 contract
+            合同签订与执行; then won, lost or abandoned. Moving to the next stage needs
+            nothing; going back, skipping a stage, closing as lost/abandoned or reopening
+            needs --reason.
 
             EXAMPLES
               salesvault project add 华为 "园区网络改造" --budget "300万" --expected-sign 2027-01-15
@@ -135,8 +136,8 @@ struct ComplaintCommand: ParsableCommand {
         commandName: "complaint",
         abstract: "Carry a customer complaint from filing to the satisfaction survey (regulation 6.4).",
         discussion: """
-            file → route (the sales manager AND the sales director must both be notified) →
-            resolve (under a coordinator, not the person complained about) → survey.
+            file → route (the sales manager AND the sales director must both be notified)
+            → resolve (under a coordinator, not the person complained about) → survey.
 
             EXAMPLES
               salesvault complaint file 华为 --about "售后部 李强" --description "上门维修迟到两天"

@@ -13,8 +13,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "The weekly report (周报): build it, hand it in sealed to the managers, and the department's view.",
         discussion: """
-            Regulation 6.5(6): every Friday the week's archive goes to the general manager and the
-            sales director, with the week's additions marked in colour.
+            Regulation 6.5(6): every Friday the week's archive goes to the general manager
+            and the sales director, with the week's additions marked in colour.
 
             EXAMPLES
               salesvault report weekly -a 张伟.svault                      (this week, an XLSX file)
@@ -83,15 +83,17 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "weekly", abstract: "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).",
             discussion: """
-                The week is an ISO week (Monday to Sunday) in the department's time zone (Asia/Shanghai
-                unless the department says otherwise); what it shows comes from the archive's history.
-                The appendix is the archive as at the week's end: rows added this week in green, cells
-                changed this week in amber, and a 本周变更 column (新增 / 修改) for black-and-white print.
-                To hand the report in, use `report submit`: it seals it to the managers instead.
+                The week is an ISO week (Monday to Sunday) in the department's time zone
+                (Asia/Shanghai unless the department says otherwise); what it shows comes from
+                the archive's history. The appendix is the archive as at the week's end: rows
+                added this week in green, cells changed this week in amber, and a 本周变更
+                column (新增 / 修改) for black-and-white print. To hand the report in, use
+                `report submit`: it seals it to the managers instead.
 
-                With --encrypt the workbook is encrypted with a password you choose (AES-256, as Excel and
-                WPS do), for a manager who opens it in Excel instead of with `salesvault unseal`; the
-                plaintext stays in memory. Tell the password separately, never with the file.
+                With --encrypt the workbook is encrypted with a password you choose (AES-256,
+                as Excel and WPS do), for a manager who opens it in Excel instead of with
+                `salesvault unseal`; the plaintext stays in memory. Tell the password
+                separately, never with the file.
 
                 EXAMPLES
                   salesvault report weekly -a 张伟.svault
@@ -166,11 +168,12 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "submit", abstract: "Hand in the week's report, sealed (age format) to the managers whose role receives reports.",
             discussion: """
-                The report (XLSX and HTML, and a summary for the department view) is encrypted in memory
-                to the public keys of the department's general manager and sales director (or the roles
-                the department's policy names) and written to <department>/reports/<week>/. Nothing in
-                plaintext touches the disk. What was sent is frozen: its SHA-256 is recorded in your
-                archive's history, and submitting again makes a new version beside it.
+                The report (XLSX and HTML, and a summary for the department view) is encrypted
+                in memory to the public keys of the department's general manager and sales
+                director (or the roles the department's policy names) and written to
+                <department>/reports/<week>/. Nothing in plaintext touches the disk. What was
+                sent is frozen: its SHA-256 is recorded in your archive's history, and
+                submitting again makes a new version beside it.
 
                 EXAMPLES
                   salesvault report submit -a 华东销售部/archives/张伟.svault
@@ -219,9 +222,10 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "department", abstract: "The department's view of a week: every sealed report your key opens, in one table.",
             discussion: """
-                Per salesperson: submitted on time, late or not at all, new customers, grade moves,
-                contacts logged, pipeline, open complaints; the department's funnel; who has not
-                submitted; customers that appear in more than one salesperson's report (撞单).
+                Per salesperson: submitted on time, late or not at all, new customers, grade
+                moves, contacts logged, pipeline, open complaints; the department's funnel;
+                who has not submitted; customers that appear in more than one salesperson's
+                report (撞单).
 
                 EXAMPLES
                   salesvault report department 华东销售部 --identity 王总.key

@@ -11,9 +11,10 @@ struct Shell: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Unlock an archive once and run many commands; locks itself when idle.",
         discussion: """
-            Type the same commands as on the command line, without `salesvault` and without the
-            archive: `customer list`, `log add 华为 call "…"`, `history --since today`. `exit` or
-            Ctrl-D leaves and wipes the keys. Commands can also come on standard input (scripts).
+            Type the same commands as on the command line, without `salesvault` and
+            without the archive: `customer list`, `log add 华为 call "…"`, `history
+            --since today`. `exit` or Ctrl-D leaves and wipes the keys. Commands can also
+            come on standard input (scripts).
 
             EXAMPLES
               salesvault shell zhangwei.svault

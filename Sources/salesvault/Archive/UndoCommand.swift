@@ -6,9 +6,10 @@ struct Undo: ArchiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Undo a change (a batch shown by `history`): its inverse is saved as a new change.",
         discussion: """
-            Every change is a batch with an id (B1234) that `history` shows. Undo writes the
-            opposite changes as a new batch, so nothing is erased and the undo can itself be undone.
-            It is refused, and nothing is written, when a later change touched the same fields.
+            Every change is a batch with an id (B1234) that `history` shows. Undo writes
+            the opposite changes as a new batch, so nothing is erased and the undo can
+            itself be undone. It is refused, and nothing is written, when a later change
+            touched the same fields.
 
             EXAMPLES
               salesvault history --since 2026-11-23

@@ -6,9 +6,10 @@ struct Init: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new encrypted archive protected by a password you choose.",
         discussion: """
-            The password is asked twice on the terminal (or read with --password-file / --password-fd).
-            It must be at least 10 characters (Chinese characters count double), not a well-known
-            password, and not your name. The scrypt cost is calibrated on this machine (about 0.5–1 s).
+            The password is asked twice on the terminal (or read with --password-file /
+            --password-fd). It must be at least 10 characters (Chinese characters count
+            double), not a well-known password, and not your name. The scrypt cost is
+            calibrated on this machine (about 0.5–1 s).
 
             EXAMPLES
               salesvault init zhangwei.svault --owner 张伟

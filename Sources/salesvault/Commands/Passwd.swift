@@ -6,9 +6,9 @@ struct Passwd: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Change an archive's password (only its key slot is rewritten).",
         discussion: """
-            Asks for the current password, then the new one twice. The data key stays the same, so
-            the cost does not depend on the archive's size; old copies of the file still open with
-            the old password; run `rekey` to make them useless.
+            Asks for the current password, then the new one twice. The data key stays the
+            same, so the cost does not depend on the archive's size; old copies of the
+            file still open with the old password; run `rekey` to make them useless.
 
             EXAMPLES
               salesvault passwd zhangwei.svault

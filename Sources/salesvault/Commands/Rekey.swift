@@ -5,8 +5,8 @@ struct Rekey: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replace the archive's data key and re-encrypt every record.",
         discussion: """
-            Makes old copies of the file and old passwords useless against the new file. The
-            password stays the same. The new file replaces the old one atomically.
+            Makes old copies of the file and old passwords useless against the new file.
+            The password stays the same. The new file replaces the old one atomically.
 
             EXAMPLES
               salesvault rekey zhangwei.svault

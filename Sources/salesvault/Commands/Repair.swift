@@ -7,9 +7,10 @@ struct Repair: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove an interrupted save from the end of an archive, keeping a backup copy.",
         discussion: """
-            After a crash or a full disk, an archive can end with part of a save that was never
-            completed, or have one header copy out of date. `repair` shows what it will do, asks
-            for confirmation, copies the whole file to ARCHIVE.backup-DATE, then fixes it.
+            After a crash or a full disk, an archive can end with part of a save that was
+            never completed, or have one header copy out of date. `repair` shows what it
+            will do, asks for confirmation, copies the whole file to ARCHIVE.backup-DATE,
+            then fixes it.
 
             EXAMPLES
               salesvault repair zhangwei.svault

@@ -7,10 +7,11 @@ struct Status: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show an archive's owner, dates, protection and size, without its password.",
         discussion: """
-            Reads only the plaintext header, so no password is needed. These fields are not
-            authenticated here: `verify` checks them with the password. The password's age is
-            counted in calendar days in the department's time zone (Asia/Shanghai by default).
-            Exit status 4 when the archive is truncated, with or without --json.
+            Reads only the plaintext header, so no password is needed. These fields are
+            not authenticated here: `verify` checks them with the password. The password's
+            age is counted in calendar days in the department's time zone (Asia/Shanghai
+            by default). Exit status 4 when the archive is truncated, with or without
+            --json.
 
             EXAMPLES
               salesvault status zhangwei.svault

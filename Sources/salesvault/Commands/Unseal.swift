@@ -10,14 +10,13 @@ struct Unseal: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an age file (for an age key or a passphrase, binary or armored).",
         discussion: """
-            Opens files made with `age -r`, `age -p` or `age -a`, and SalesVault's own
-            age files. A file for a key needs --identity: a manager's key file
-            (NAME.key; its passphrase is asked, or read with --passphrase-file) or an
-            age-keygen identity file. For a file protected by a passphrase, the
-            passphrase is asked on the terminal, or read with --password-file or
-            --password-fd. The plaintext goes to --out (a new file, mode 0600, written
-            atomically) or to standard output when that is not a terminal. Nothing is
-            written unless the whole file is authentic.
+            Opens files made with `age -r`, `age -p` or `age -a`, and SalesVault's own age
+            files. A file for a key needs --identity: a manager's key file (NAME.key; its
+            passphrase is asked, or read with --passphrase-file) or an age-keygen identity
+            file. For a file protected by a passphrase, the passphrase is asked on the
+            terminal, or read with --password-file or --password-fd. The plaintext goes to
+            --out (a new file, mode 0600, written atomically) or to standard output when
+            that is not a terminal. Nothing is written unless the whole file is authentic.
 
             EXAMPLES
               salesvault unseal report.xlsx.age --identity wang.key --out report.xlsx

@@ -7,8 +7,8 @@ struct Verify: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "Unlock an archive and authenticate every byte of it.",
         discussion: """
-            Checks the password, both header copies and every record. Exit status 0 only when
-            everything is authentic and complete.
+            Checks the password, both header copies and every record. Exit status 0 only
+            when everything is authentic and complete.
 
             EXAMPLES
               salesvault verify zhangwei.svault

@@ -10,17 +10,19 @@ struct ComplianceCommand: VaultCommand {
         commandName: "compliance",
         abstract: "Check every archive of a department without any password: rotation, escrow, escrow uses.",
         discussion: """
-            Reads only the headers. Exit status 0 when everything is compliant, 9 when an archive is
-            overdue, never changed past the limit, has a password or data-key date in the future or
-            before its creation, lacks escrow or needs a rekey, or cannot be read; `due` alone is not
-            a failure. With --verify each archive also gets the full check (both header copies, the
-            size, every record) through your escrow key: 4 when one was altered or damaged. The owner
-            signature of every archive is checked with no key (the body read up to the signed
-            records): INVALID is 4 with or without --verify; unsigned or not enrolled is 9.
-            Suitable for cron.
+            Reads only the headers. Exit status 0 when everything is compliant, 9 when an
+            archive is overdue, never changed past the limit, has a password or data-key
+            date in the future or before its creation, lacks escrow or needs a rekey, or
+            cannot be read; `due` alone is not a failure. With --verify each archive also
+            gets the full check (both header copies, the size, every record) through your
+            escrow key: 4 when one was altered or damaged. The owner signature of every
+            archive is checked with no key (the body read up to the signed records):
+            INVALID is 4 with or without --verify; unsigned or not enrolled is 9. Suitable
+            for cron.
 
-            Days are calendar days in the department's time zone (`dept policy --time-zone`,
-            Asia/Shanghai by default), never the machine's: --as-of takes a date as written.
+            Days are calendar days in the department's time zone (`dept policy
+            --time-zone`, Asia/Shanghai by default), never the machine's: --as-of takes a
+            date as written.
 
             EXAMPLES
               salesvault compliance 华东销售部
@@ -222,8 +224,9 @@ struct RemindersCommand: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "reminders", abstract: "Calendar events (iCalendar, .ics) for the password-change dates of archives.",
         discussion: """
-            One all-day event on each archive's reminder date and one on its overdue date, under the
-            department's rule. Importing the file again updates the events (stable UIDs).
+            One all-day event on each archive's reminder date and one on its overdue date,
+            under the department's rule. Importing the file again updates the events
+            (stable UIDs).
 
             EXAMPLES
               salesvault reminders --ics 华东销售部 --output rotation.ics

@@ -10,9 +10,10 @@ struct DeptAudit: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "List the department's audit log of escrow uses, verified and compared with the archives (no key needed).",
         discussion: """
-            Each line is checked: the manager's signature, the registry's key for that manager, the chain of
-            lines, and the archive's record of the use. Exit 4 when a logged use is missing from its archive,
-            a line does not verify or a log is larger than 64 MiB (padded); exit 1 when a log cannot be read.
+            Each line is checked: the manager's signature, the registry's key for that
+            manager, the chain of lines, and the archive's record of the use. Exit 4 when
+            a logged use is missing from its archive, a line does not verify or a log is
+            larger than 64 MiB (padded); exit 1 when a log cannot be read.
 
             EXAMPLES
               salesvault dept audit 华东销售部

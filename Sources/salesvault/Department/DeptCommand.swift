@@ -10,8 +10,9 @@ struct DeptCommand: ParsableCommand {
         commandName: "dept",
         abstract: "The department: a signed registry of managers (escrow holders), salespeople and policy.",
         discussion: """
-            department.json is signed by the administrator's Ed25519 key (department.sig); every change
-            is re-signed. Archives pin that key when they are created and refuse a registry it did not sign.
+            department.json is signed by the administrator's Ed25519 key (department.sig);
+            every change is re-signed. Archives pin that key when they are created and
+            refuse a registry it did not sign.
 
             EXAMPLES
               salesvault dept init 华东销售部 --name 华东区销售部 --admin-key admin.key
@@ -93,12 +94,14 @@ struct DeptRotateAdmin: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate-admin", abstract: "Hand the department over to a new administrator key (signed by the current one).",
         discussion: """
-            The current key (--admin-key) signs a statement naming the new key (--new-admin-key, created
-            when the file does not exist) and the serial from which it signs; the registry's next version
-            carries the statement and is signed by the new key. Archives that trust the current key follow
-            the statement: each shows the new fingerprint to its owner and pins it at the owner's next
-            change. From then on the old key signs nothing the department's archives accept: keep it
-            offline or destroy it. A key that may have been stolen is not revoked by this (DEPARTMENT.md §3.7).
+            The current key (--admin-key) signs a statement naming the new key
+            (--new-admin-key, created when the file does not exist) and the serial from
+            which it signs; the registry's next version carries the statement and is
+            signed by the new key. Archives that trust the current key follow the
+            statement: each shows the new fingerprint to its owner and pins it at the
+            owner's next change. From then on the old key signs nothing the department's
+            archives accept: keep it offline or destroy it. A key that may have been
+            stolen is not revoked by this (DEPARTMENT.md §3.7).
             """)
     @Argument(help: "The department directory.") var directory: String
     @OptionGroup var admin: AdminKeyOptions
@@ -132,7 +135,10 @@ struct DeptRotateAdmin: VaultCommand {
 struct DeptAddManager: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "add-manager", abstract: "Add a manager who can open archives through escrow.",
-        discussion: "Archives give the new manager access at their owner's next `salesvault escrow update` (never silently).")
+        discussion: """
+            Archives give the new manager access at their owner's next `salesvault
+            escrow update` (never silently).
+            """)
     @Argument(help: "The department directory.") var directory: String
     @Argument(help: "The manager's name.") var name: String
     @Option(name: .long, help: ArgumentHelp("The manager's public key file (NAME.pub).", valueName: "file")) var pub: String?
@@ -172,7 +178,10 @@ struct DeptAddManager: VaultCommand {
 struct DeptSetSigningKey: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-signing-key", abstract: "Register a manager's audit-log signing key (from their .pub file or svmanager1…).",
-        discussion: "For a manager added before signing keys existed: `salesvault keys show NAME.key` prints it.")
+        discussion: """
+            For a manager added before signing keys existed: `salesvault keys show
+            NAME.key` prints it.
+            """)
     @Argument(help: "The department directory.") var directory: String
     @Argument(help: "The manager's name.") var name: String
     @Option(name: .long, help: ArgumentHelp("The manager's public key file (NAME.pub) with its signing-key line.", valueName: "file")) var pub: String?
@@ -246,15 +255,17 @@ struct DeptPolicy: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Set the escrow threshold and the password-rotation rule.",
         discussion: """
-            --threshold 1: any one manager can open an archive alone (the default). --threshold 2 with two
-            managers: both must act together (dual control). Rotation: reminder after --remind-days
-            (default 90), overdue after --overdue-days (default 180), or --no-periodic-rotation.
-            Days are calendar days in the department's time zone: --time-zone with an IANA name
-            (default Asia/Shanghai), whatever the zone of the machine that runs a command.
-            `salesvault unlock`: --unlock-for (default 8h, at most 24h) and --unlock-idle (default
-            15m) are both its defaults and the longest a salesperson may choose. --contact-a and
-            --contact-b: after how many days without a contact A and B customers are listed by the
-            agenda and the weekly report's attention list (default 7 and 14).
+            --threshold 1: any one manager can open an archive alone (the default).
+            --threshold 2 with two managers: both must act together (dual control).
+            Rotation: reminder after --remind-days (default 90), overdue after
+            --overdue-days (default 180), or --no-periodic-rotation. Days are calendar
+            days in the department's time zone: --time-zone with an IANA name (default
+            Asia/Shanghai), whatever the zone of the machine that runs a command.
+            `salesvault unlock`: --unlock-for (default 8h, at most 24h) and --unlock-idle
+            (default 15m) are both its defaults and the longest a salesperson may choose.
+            --contact-a and --contact-b: after how many days without a contact A and B
+            customers are listed by the agenda and the weekly report's attention list
+            (default 7 and 14).
 
             EXAMPLES
               salesvault dept policy 华东销售部 --remind-days 90 --overdue-days 180 --admin-key admin.key
@@ -342,9 +353,10 @@ struct DeptEnroll: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll", abstract: "Enroll a salesperson's archive signing key from their request (enroll/NAME.json), after checking its fingerprint.",
         discussion: """
-            The salesperson's tool writes the request when the archive is created in the department, and
-            again after an escrow password reset (a new signing key). Compare the fingerprint shown with
-            the one the salesperson reads from `salesvault status` before confirming. DEPARTMENT.md §3.8.
+            The salesperson's tool writes the request when the archive is created in the
+            department, and again after an escrow password reset (a new signing key).
+            Compare the fingerprint shown with the one the salesperson reads from
+            `salesvault status` before confirming. DEPARTMENT.md §3.8.
             """)
     @Argument(help: "The department directory.") var directory: String
     @Argument(help: "The salesperson's name (the archive's owner).") var name: String

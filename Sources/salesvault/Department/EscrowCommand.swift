@@ -10,7 +10,8 @@ struct EscrowCommand: ParsableCommand {
         commandName: "escrow",
         abstract: "Managers' access without the password (key escrow): open read-only, reset a password, list, update.",
         discussion: """
-            Every use is recorded in the archive and shown to its owner at the next unlock.
+            Every use is recorded in the archive and shown to its owner at the next
+            unlock.
 
             EXAMPLES
               salesvault escrow list archives/张伟.svault
@@ -80,11 +81,12 @@ struct EscrowOpen: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "open", abstract: "Open an archive read-only with a manager's key (or k managers' keys); the use is recorded.",
         discussion: """
-            After `--`, one read command to run (customer list, history, search, …); without it, a read-only shell.
-            --keep 10m: your session agent keeps this escrow access (one manager's key only) for that long
-            (default 10m, at most the department's idle limit and 1 hour); meanwhile
-            `escrow open ARCHIVE --manager NAME -- COMMAND` runs read commands without your key. Every use
-            is still recorded in the archive; `salesvault lock ARCHIVE` forgets the access at once.
+            After `--`, one read command to run (customer list, history, search, …);
+            without it, a read-only shell. --keep 10m: your session agent keeps this
+            escrow access (one manager's key only) for that long (default 10m, at most the
+            department's idle limit and 1 hour); meanwhile `escrow open ARCHIVE --manager
+            NAME -- COMMAND` runs read commands without your key. Every use is still
+            recorded in the archive; `salesvault lock ARCHIVE` forgets the access at once.
             """)
     @Argument(help: "The archive file.") var archive: String
     @OptionGroup var identities: IdentityOptions
@@ -259,7 +261,10 @@ struct EscrowList: VaultCommand {
 struct EscrowUpdate: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "update", abstract: "The owner gives the department's current managers access (shows names and fingerprints first).",
-        discussion: "A change of threshold, or of the holders of shares, takes a new data key: update then runs a rekey.")
+        discussion: """
+            A change of threshold, or of the holders of shares, takes a new data key:
+            update then runs a rekey.
+            """)
     @Argument(help: "The archive file.") var archive: String
     @Flag(name: .long, help: "Do not ask for confirmation.") var yes = false
     @OptionGroup var password: PasswordOptions
@@ -311,9 +316,10 @@ struct Compromised: VaultCommand {
     static let configuration = CommandConfiguration(
         abstract: "The password may have leaked: choose a new one and rotate the data key (rekey) at once.",
         discussion: """
-            Old copies of the file (backups, e-mail attachments) keep opening with the old password and
-            data key; nothing can change that. From now on this file needs the new password, and its new
-            data key is wrapped again for the department's escrow holders.
+            Old copies of the file (backups, e-mail attachments) keep opening with the old
+            password and data key; nothing can change that. From now on this file needs
+            the new password, and its new data key is wrapped again for the department's
+            escrow holders.
             """)
     @Argument(help: "The archive file.") var archive: String
     @OptionGroup var password: PasswordOptions
@@ -348,12 +354,13 @@ struct EscrowCheckShare: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-share", abstract: "Check your own escrow share of a k-of-n archive, alone (nothing is opened or recorded).",
         discussion: """
-            Exit 0 when your share is consistent with the archive's commitments: with any k-1 other
-            managers whose shares are consistent too, you will recover the same secret. Exit 4 when
-            it is not (the escrow was dealt wrongly or altered: tell the department's administrator).
-            Exit 1 when the shares cannot be checked (written by an earlier version: the owner runs
-            `escrow update` or `rekey`). Opening the data key and checking the header need k managers
-            together: `escrow open`, or `compliance --verify` with k keys.
+            Exit 0 when your share is consistent with the archive's commitments: with any
+            k-1 other managers whose shares are consistent too, you will recover the same
+            secret. Exit 4 when it is not (the escrow was dealt wrongly or altered: tell
+            the department's administrator). Exit 1 when the shares cannot be checked
+            (written by an earlier version: the owner runs `escrow update` or `rekey`).
+            Opening the data key and checking the header need k managers together: `escrow
+            open`, or `compliance --verify` with k keys.
             """)
     @Argument(help: "The archive file.") var archive: String
     @OptionGroup var identities: IdentityOptions
@@ -395,14 +402,16 @@ struct EscrowVerify: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check a whole archive with a manager's key: both header copies, its size, every record (read-only, not recorded).",
         discussion: """
-            Authenticates both header copies under the data key your escrow slot gives (they must agree),
-            the file's size against what the header commits, and every record from the first one
-            (checkpoint included). Nothing is shown of the archive's content and nothing is written, so
-            this is not recorded as an escrow use. Exit status 0 when everything is authentic; 4 when the
-            archive was altered or damaged, or a given key's share is inconsistent (the reason is
-            printed); 3 when your keys hold no slot, or fewer than the k managers' keys needed. When
-            it could not be checked: 2 not found or not an archive file, 1 permission denied, 5 in
-            use (its owner has it open: run the check again when it is closed).
+            Authenticates both header copies under the data key your escrow slot gives
+            (they must agree), the file's size against what the header commits, and every
+            record from the first one (checkpoint included). Nothing is shown of the
+            archive's content and nothing is written, so this is not recorded as an escrow
+            use. Exit status 0 when everything is authentic; 4 when the archive was
+            altered or damaged, or a given key's share is inconsistent (the reason is
+            printed); 3 when your keys hold no slot, or fewer than the k managers' keys
+            needed. When it could not be checked: 2 not found or not an archive file, 1
+            permission denied, 5 in use (its owner has it open: run the check again when
+            it is closed).
 
             EXAMPLES
               salesvault escrow verify archives/张伟.svault --identity 李经理.key

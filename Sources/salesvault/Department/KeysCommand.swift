@@ -8,9 +8,10 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys",
         abstract: "Managers' escrow keys: generate, import from age-keygen, show fingerprints.",
         discussion: """
-            A manager's key is an X25519 identity in age's encodings (age1… public, AGE-SECRET-KEY-1…
-            secret). The secret key file is itself an age passphrase-encrypted file: `age -d NAME.key`
-            prints the identity. Compare fingerprints by phone before adding a key to a department.
+            A manager's key is an X25519 identity in age's encodings (age1… public,
+            AGE-SECRET-KEY-1… secret). The secret key file is itself an age
+            passphrase-encrypted file: `age -d NAME.key` prints the identity. Compare
+            fingerprints by phone before adding a key to a department.
 
             EXAMPLES
               salesvault keys generate 李经理 --dir keys
@@ -83,7 +84,10 @@ struct KeysGenerate: VaultCommand {
 struct KeysImport: VaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import an age-keygen identity file as a manager's escrow key.",
-        discussion: "The file may be plain (as age-keygen writes it) or already passphrase-encrypted with age.")
+        discussion: """
+            The file may be plain (as age-keygen writes it) or already
+            passphrase-encrypted with age.
+            """)
     @Argument(help: "The age identity file.") var file: String
     @Option(name: .long, help: "The manager's name (the file names).") var name: String
     @Option(name: .long, help: ArgumentHelp("Passphrase of FILE if it is encrypted.", valueName: "file")) var currentPassphraseFile: String?

@@ -29,8 +29,8 @@ enum ExitStatus: Int32 {
           3   wrong password (or escrow keys that hold no slot of the archive, or a
               key or passphrase that does not open an age file: unseal)
           4   archive damaged or tampered with (details in the message), including an
-              owner signature that does not match (changed with the data key); also escrow
-              verify and compliance --verify when the full check fails
+              owner signature that does not match (changed with the data key); also
+              escrow verify and compliance --verify when the full check fails
           5   archive in use by another salesvault process
           6   an interrupted save must be repaired first (salesvault repair)
           7   new password rejected (too weak, one of the last five, or the two entries
