@@ -16,8 +16,16 @@ public final class CustomerArchive {
     public var label = ""
     /// Counts the change sets written in this session (a plan commits only onto its own).
     var generation = 0
-    /// False until the contact log (the bulk of a large archive) has been loaded.
-    public private(set) var contactLogLoaded = false
+    /// False until the contact log (the bulk of a large archive) has been loaded: the entries
+    /// written before this session, and those of large change sets of this session that were
+    /// saved without being applied (`deferredLog`).
+    public var contactLogLoaded: Bool { olderLogLoaded && deferredLog.isEmpty }
+    /// The entries written before this session are in the state.
+    private var olderLogLoaded = false
+    /// Records of this session whose new log entries were saved but not applied to the state
+    /// (a large import of log entries only: a command that ends after it never needs them);
+    /// read back from the records by `loadContactLog()` (RECORDS.md §5).
+    private(set) var deferredLog: [Range<UInt64>] = []
     private let recordsAtOpen: UInt64
     let firstSessionID: UInt64
 
@@ -44,16 +52,16 @@ public final class CustomerArchive {
         try state.checkComplete()
         snapshotSize = snapshot
         firstSessionID = state.nextID
-        contactLogLoaded = recordsAtOpen == 0
+        olderLogLoaded = recordsAtOpen == 0
     }
 
     /// Applies the records before `records` to `state`, a few MiB at a time. A full replay starts
     /// at the checkpoint's snapshot; when the snapshot carries the contact log (RECORDS.md §6.1)
     /// the log events after it are applied too (changes to older entries wait), otherwise they
     /// are deferred. Loading the log from the records (`onlyKind`, snapshots without the log)
-    /// reads from the first record, skipping snapshots.
+    /// reads from the record `from` (the first by default), skipping snapshots.
     private static func replay(
-        _ vault: Vault, records: UInt64, into start: ArchiveState, onlyKind: EntityKind?, snapshot: inout SnapshotSize,
+        _ vault: Vault, from first: UInt64 = 0, records: UInt64, into start: ArchiveState, onlyKind: EntityKind?, snapshot: inout SnapshotSize,
         signedCount: UInt64? = nil, tail: TailIDs? = nil
     ) throws -> ArchiveState {
         var state = start
@@ -67,7 +75,7 @@ public final class CustomerArchive {
         var meta: Snapshot.Meta?
         var partsLeft = 0
         let overhead = FormatV1.recordOverhead
-        try vault.forEachRecord(from: checkpoint ?? 0) { index, payload in
+        try vault.forEachRecord(from: checkpoint ?? (onlyKind == nil ? 0 : first)) { index, payload in
             guard index < records else { return }
             if let signedCount, index >= signedCount {
                 if index == signedCount, let tail, partsLeft == 0 {
@@ -137,19 +145,29 @@ public final class CustomerArchive {
         return state
     }
 
+    /// Notes records just saved whose new log entries were not applied (`write`).
+    func noteDeferredLog(_ records: Range<UInt64>) { deferredLog.append(records) }
+
     /// Loads the contact-log entries written before this session (entries logged in this
     /// session are in the state already): from the snapshot's log parts and the records after
     /// the snapshot when the snapshot carries the log (RECORDS.md §6.1), otherwise by one more
-    /// pass over every record.
+    /// pass over every record; then the entries of this session's records that were saved
+    /// without being applied (`deferredLog`), from those records.
     public func loadContactLog() throws {
-        guard !contactLogLoaded else { return }
-        if state.logIsPartial {
-            try state.loadWholeLog(reading: readLogPart)
-        } else {
-            var unused = SnapshotSize()
-            state = try Self.replay(vault, records: recordsAtOpen, into: state, onlyKind: .activity, snapshot: &unused)
+        if !olderLogLoaded {
+            if state.logIsPartial {
+                try state.loadWholeLog(reading: readLogPart)
+            } else {
+                var unused = SnapshotSize()
+                state = try Self.replay(vault, records: recordsAtOpen, into: state, onlyKind: .activity, snapshot: &unused)
+            }
+            olderLogLoaded = true
         }
-        contactLogLoaded = true
+        while let range = deferredLog.first {
+            var unused = SnapshotSize()
+            state = try Self.replay(vault, from: range.lowerBound, records: range.upperBound, into: state, onlyKind: .activity, snapshot: &unused)
+            deferredLog.removeFirst()
+        }
     }
 
     /// Loads the contact-log entries of one customer: when the snapshot carries the log, only
@@ -157,7 +175,7 @@ public final class CustomerArchive {
     /// entry was moved to this customer after the snapshot) the whole log.
     public func loadContactLog(customer: UInt64) throws {
         guard !contactLogLoaded else { return }
-        if state.logIsPartial, try state.loadLog(customer: customer, reading: readLogPart) { return }
+        if deferredLog.isEmpty, state.logIsPartial, try state.loadLog(customer: customer, reading: readLogPart) { return }
         try loadContactLog()
     }
 
@@ -206,7 +224,7 @@ public final class CustomerArchive {
     public func writeSnapshot(now: Int64) throws {
         let h = vault.header
         let full = (state.logDirectory?.segments.count ?? Snapshot.compactAfterSegments) >= Snapshot.compactAfterSegments
-        if full || state.hasPendingLog { try loadContactLog() }
+        if full || state.hasPendingLog || !deferredLog.isEmpty { try loadContactLog() }
         let plan = try state.logPlan(full: full)
         let (records, directory) = try Snapshot.encode(state, covers: h.recordCount, at: now, log: plan, offset: h.bodyLength)
         try vault.append(contentsOf: records, now: now, checkpoint: true)

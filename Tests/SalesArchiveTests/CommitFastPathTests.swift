@@ -248,6 +248,8 @@ final class CommitFastPathTests: XCTestCase {
         let done = try a.commit(try a.plan(set, now: day(0)))
         XCTAssertGreaterThan(done.records, 2)
         XCTAssertGreaterThan(done.events, 20_000)  // sizes computed in halves, records checked and applied on both cores
+        XCTAssertFalse(a.contactLogLoaded, "the new log entries are saved, not applied (all creates)")
+        try a.loadContactLog()  // read back from the records just written
         let held = lines(a.state)
         a = nil
         let b = try fixture.open()

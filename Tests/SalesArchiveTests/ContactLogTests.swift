@@ -517,3 +517,137 @@ final class ContactLogTests: XCTestCase {
         assertCorrupt({ _ = try read(bare) }, "log parts without a directory")
     }
 }
+
+// MARK: - New entries saved without being applied (a large import of a contact log)
+
+extension ContactLogTests {
+    /// One change set of `count` new entries over the customers, and the last contact of the
+    /// first customer (as an import of a contact log writes it); returns the entries' ids.
+    @discardableResult
+    func importLog(_ a: CustomerArchive, _ count: Int, at: Int64, seed: Int) throws -> [UInt64] {
+        let first = a.state.nextID
+        var events: [ChangeEvent] = []
+        for i in 0..<count {
+            let customer = customers[(i * 5 + seed) % customers.count]
+            events.append(ChangeEvent(.create, .activity, first + UInt64(i), [
+                FieldChange(field: 1, old: nil, new: .ref(customer)), FieldChange(field: 4, old: nil, new: .text("call")),
+                FieldChange(field: 6, old: nil, new: .text("导入\(seed)-\(i)")),
+            ]))
+        }
+        events.append(ChangeEvent(.update, .customer, customers[0], [FieldChange(field: 18, old: nil, new: .int(at))]))
+        try a.commit(events, now: at)
+        return (0..<count).map { first + UInt64($0) }
+    }
+
+    func customerDump(_ a: CustomerArchive) -> [String] {
+        a.state.all(.customer).map { e in "\(e.id) \(e.updatedAt) " + e.values.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ",") }
+    }
+
+    /// A large set of new entries is saved without being applied: the session counts their ids
+    /// (new entries after it take the next ones), reads them back from the records when a
+    /// change or a query needs them, and then holds exactly what a new session reads.
+    func testALargeImportOfNewEntriesIsReadBackWhenNeededAndEqualsTheRecords() throws {
+        let path = try create("a.svault")
+        do {
+            let a = try open(path)
+            try addCustomers(a, 6)
+            try logCalls(a, 10, at: day(1), seed: 1)
+        }
+        /// What a session holds, then what a new session reads (the session closed first).
+        func assertAsReadAgain(_ a: inout CustomerArchive?, _ what: String, line: UInt = #line) throws {
+            let held = (entries(a!), customerDump(a!), a!.state.nextID, a!.state.batchTimes)
+            a = nil
+            let b = try read(path)
+            try b.loadContactLog()
+            XCTAssertEqual(held.0, entries(b), what, line: line)
+            XCTAssertEqual(held.1, customerDump(b), what, line: line)
+            XCTAssertEqual(held.2, b.state.nextID, what, line: line)
+            XCTAssertEqual(held.3, b.state.batchTimes, what, line: line)
+        }
+        var a: CustomerArchive? = try open(path)
+        _ = try a!.children(.activity, of: customers[2])  // the older log read
+        XCTAssertTrue(a!.contactLogLoaded)
+        let before = a!.state.count(.activity)
+        let imported = try importLog(a!, 5_000, at: day(2), seed: 2)
+        XCTAssertFalse(a!.contactLogLoaded, "saved, not applied")
+        XCTAssertEqual(a!.deferredLog.count, 1)
+        XCTAssertEqual(a!.state.count(.activity), before)
+        XCTAssertEqual(a!.state.nextID, imported.last! + 1, "their ids are counted")
+        XCTAssertEqual(a!.state.entity(.customer, customers[0])?["lastContactAt"], .int(day(2)), "the other events are applied")
+        // New entries need none of them, and take the next ids.
+        let later = try logCalls(a!, 3, at: day(3), seed: 3)
+        XCTAssertEqual(later.first, imported.last! + 1)
+        XCTAssertFalse(a!.deferredLog.isEmpty)
+        // A change to one of them reads them back first.
+        try change(a!, .update, imported[10], summary: "导入后修改", at: day(3, hour: 12))
+        XCTAssertTrue(a!.contactLogLoaded)
+        XCTAssertEqual(a!.state.count(.activity), before + 5_000 + 3)
+        XCTAssertEqual(a!.state.entity(.activity, imported[10])?["summary"]?.text, "导入后修改")
+        try assertAsReadAgain(&a, "after a change to an entry saved without being applied")
+
+        // Queries read them back too: one customer's entries.
+        a = try open(path)
+        try importLog(a!, 4_100, at: day(4), seed: 4)
+        XCTAssertFalse(a!.deferredLog.isEmpty)
+        let of1 = try a!.children(.activity, of: customers[1]).map(\.id)
+        XCTAssertTrue(a!.deferredLog.isEmpty)
+        XCTAssertGreaterThan(of1.count, 800, "the imported entries are there")
+        try assertAsReadAgain(&a, "after one customer's entries were asked for")
+        do {
+            let b = try read(path)
+            XCTAssertEqual(of1, try b.children(.activity, of: customers[1]).map(\.id))
+        }
+        // Undoing the import in the same session.
+        a = try open(path)
+        try a!.loadContactLog()
+        let liveBefore = a!.state.all(.activity).count
+        try importLog(a!, 4_200, at: day(5), seed: 5)
+        XCTAssertFalse(a!.deferredLog.isEmpty)
+        try a!.undo(batch: a!.vault.header.recordCount - 1, now: day(5, hour: 12))
+        XCTAssertTrue(a!.contactLogLoaded)
+        XCTAssertEqual(a!.state.all(.activity).count, liveBefore, "the live entries: as before the import")
+        try assertAsReadAgain(&a, "after the import was undone in its session")
+        // A small set is applied at once.
+        a = try open(path)
+        try a!.loadContactLog()
+        let held = a!.state.count(.activity)
+        try importLog(a!, 100, at: day(6), seed: 6)
+        XCTAssertTrue(a!.contactLogLoaded)
+        XCTAssertEqual(a!.state.count(.activity), held + 100)
+    }
+
+    /// With a snapshot that carries the log: one customer's entries, a snapshot written in the
+    /// same session, and the next session's log all hold the entries saved without being applied.
+    func testEntriesSavedWithoutBeingAppliedAreInTheNextSnapshotAndInACustomersLog() throws {
+        let plainPath = try create("plain.svault")
+        let snapPath = try create("snap.svault")
+        try workload(plainPath, snapshots: false)
+        try workload(snapPath, snapshots: true)
+        var snapshotAt: UInt64 = 0
+        let plain = try open(plainPath)
+        try importLog(plain, 4_500, at: day(5), seed: 7)
+        try plain.loadContactLog()
+        do {
+            let a = try open(snapPath)
+            XCTAssertTrue(a.state.logIsPartial)
+            try importLog(a, 4_500, at: day(5), seed: 7)
+            XCTAssertFalse(a.deferredLog.isEmpty)
+            XCTAssertEqual(try a.children(.activity, of: customers[3]).map(\.id), try plain.children(.activity, of: customers[3]).map(\.id))
+        }
+        do {
+            let a = try open(snapPath)
+            try importLog(a, 4_400, at: day(6), seed: 8)
+            snapshotAt = a.vault.header.recordCount
+            try a.writeSnapshot(now: day(6, hour: 20))
+            XCTAssertTrue(a.deferredLog.isEmpty, "read back for the snapshot")
+        }
+        try importLog(plain, 4_400, at: day(6), seed: 8)
+        try plain.loadContactLog()
+        let b = try read(snapPath)
+        XCTAssertEqual(b.vault.header.checkpoint?.index, snapshotAt, "opened from the new snapshot")
+        XCTAssertTrue(b.state.logIsPartial)
+        try b.loadContactLog()
+        XCTAssertEqual(entries(b), entries(plain))
+        XCTAssertEqual(customerDump(b), customerDump(plain))
+    }
+}

@@ -215,6 +215,9 @@ extension CustomerArchive {
 
     // MARK: The one way records are written
 
+    /// Fewest events of a change set whose new log entries are saved without being applied.
+    static let deferredLogMinimum = 4_096
+
     /// Most events and bytes in one record of a change set.
     static let maxEventsPerRecord = 50_000
     static let maxBytesPerRecord = 4 << 20
@@ -225,7 +228,11 @@ extension CustomerArchive {
     @discardableResult
     func write(_ events: [ChangeEvent], label: String, origin: ChangeBatch.Origin, now: Int64) throws -> CommittedBatch {
         guard !events.isEmpty else { throw ArchiveError(.missingValue, "nothing to change", zh: "没有需要保存的更改") }
-        if events.contains(where: { $0.kind == .activity && $0.id < firstSessionID }) { try loadContactLog() }
+        // Changes to entries written before this session, or to entries of this session saved
+        // without being applied: those entries first. (A new entry needs none: its id is new.)
+        if !contactLogLoaded && events.contains(where: { $0.kind == .activity && ($0.id < firstSessionID || ($0.operation != .create && !deferredLog.isEmpty)) }) {
+            try loadContactLog()
+        }
         try Limits.check(events)
         let cleanLabel = Self.boundedLabel(label)
         // Each event's size depends on it alone: a large set's sizes are computed in halves on both cores.
@@ -253,9 +260,15 @@ extension CustomerArchive {
         }
         // One check over all the records' events (creates before the updates that follow them).
         try state.check(ChangeBatch(at: now, actor: actor, events: events))
+        // A large set whose log events are all new entries (an import of a contact log) saves
+        // them without applying them: their ids are counted, and `loadContactLog()` reads them
+        // back from these records when a command needs the log (most imports end first).
+        let deferLog = events.count >= Self.deferredLogMinimum
+            && !events.contains { $0.kind == .activity && $0.operation != .create }
+            && events.contains { $0.kind == .activity }
         if events.count >= 1_000 {  // room for the records created, before they are applied
             var creates: [EntityKind: Int] = [:]
-            for e in events where e.operation == .create { creates[e.kind, default: 0] += 1 }
+            for e in events where e.operation == .create && !(deferLog && e.kind == .activity) { creates[e.kind, default: 0] += 1 }
             for (kind, n) in creates { state.reserve(kind, n) }
         }
         // Each record encoded and read back on its own, on both cores when there are several
@@ -270,7 +283,8 @@ extension CustomerArchive {
             return encoded
         }
         try vault.append(contentsOf: payloads, now: now)
-        try state.apply(batches: batches)  // cannot fail after `check`
+        try state.apply(batches: batches, counting: deferLog ? .activity : nil)  // cannot fail after `check`
+        if deferLog { noteDeferredLog(id..<(id + UInt64(batches.count))) }
         generation += 1
         return CommittedBatch(batch: id, records: batches.count, events: events.count)
     }

@@ -310,9 +310,11 @@ public struct ArchiveState: Sendable {
     /// Applies the records of one change set just written, as `apply(_:)` of each in order
     /// does: the parts followed in order, then each shard's events on its own core (an event
     /// changes only its own shard, in the same order as one by one); a few events without threads.
-    mutating func apply(batches: [ChangeBatch]) throws {
+    /// With `counting`, the records of that kind it creates are not stored, only their ids noted
+    /// (`nextID` counts them), as opening does for a kind it defers.
+    mutating func apply(batches: [ChangeBatch], counting skipped: EntityKind? = nil) throws {
         let total = batches.reduce(0) { $0 + $1.events.count }
-        guard total >= 4_096 else {
+        guard total >= 4_096 || skipped != nil else {
             for batch in batches { try apply(batch) }
             return
         }
@@ -328,6 +330,10 @@ public struct ArchiveState: Sendable {
                 do {
                     for batch in batches {
                         for event in batch.events where ArchiveState.shard(event.id) == s {
+                            if let skipped, event.kind == skipped, event.operation == .create {
+                                box.buffer[s].note(event.id)
+                                continue
+                            }
                             try box.buffer[s].apply(event.operation, event.kind, event.id, event.changes, at: batch.at, actor: batch.actor)
                         }
                     }
