@@ -221,6 +221,25 @@ final class CommitFastPathTests: XCTestCase {
         }
     }
 
+    /// Reading a record back compares texts byte for byte: a canonically equivalent spelling (that
+    /// `==` calls equal) is not what was written.
+    func testAReadBackComparesTextsByTheirBytes() throws {
+        let composed = [FieldChange(field: 6, old: nil, new: .text("Café 客户"))]
+        let decomposed = [FieldChange(field: 6, old: nil, new: .text("Cafe\u{301} 客户"))]
+        XCTAssertEqual(composed, decomposed, "equal as Strings")
+        XCTAssertFalse(FieldChange.identical(composed, decomposed))
+        XCTAssertTrue(FieldChange.identical(composed, [FieldChange(field: 6, old: nil, new: .text("Café 客户"))]))
+        XCTAssertFalse(FieldChange.identical(composed, [FieldChange(field: 7, old: nil, new: .text("Café 客户"))]))
+        XCTAssertFalse(FieldChange.identical(composed, [FieldChange(field: 6, old: .text(""), new: .text("Café 客户"))]))
+        XCTAssertFalse(FieldChange.identical(composed, composed + composed))
+        XCTAssertTrue(FieldChange.identical([FieldChange(field: 1, old: .int(3), new: .ref(4))], [FieldChange(field: 1, old: .int(3), new: .ref(4))]))
+        XCTAssertFalse(FieldChange.identical([FieldChange(field: 1, old: .int(3), new: .ref(4))], [FieldChange(field: 1, old: .int(3), new: .ref(5))]))
+        let event = ChangeEvent(.create, .activity, 9, composed)
+        let batch = ChangeBatch(at: 1, actor: "张伟", events: [event])
+        XCTAssertTrue(BatchCodec.decodes(BatchCodec.encode(batch), as: batch))
+        XCTAssertFalse(BatchCodec.decodes(BatchCodec.encode(batch), as: ChangeBatch(at: 1, actor: "张伟", events: [ChangeEvent(.create, .activity, 9, decomposed)])))
+    }
+
     func testConcurrentMapKeepsTheOrderAndThrowsTheFirstError() throws {
         for n in [0, 1, 2, 3, 17, 1000] {
             XCTAssertEqual(try Concurrent.map(n) { $0 * $0 }, (0..<n).map { $0 * $0 })

@@ -43,17 +43,16 @@ extension Importer {
             : Parallel.map((count + chunk - 1) / chunk) { i in
                 Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, i * chunk..<min(count, (i + 1) * chunk))
             }
-        // Each chunk's entries, joined in file order.
-        var entries: [BulkLogEntry] = []
+        // Each chunk's entries, in file order (planned as they are, not joined).
         var samples: [ImportPreview.DateSample] = []
         var sampled = Set<String>()
-        entries.reserveCapacity(count)
+        var entryCount = 0
         for part in parts {
             guard let part else { return false }
-            entries.append(contentsOf: part.entries)
+            entryCount += part.entries.count
             for (key, sample) in part.samples where sampled.insert(key).inserted { samples.append(sample) }
         }
-        guard !entries.isEmpty else { return false }
+        guard entryCount > 0 else { return false }
         // Duplicates within the file: equal keys have equal texts, so the keys are split between
         // the cores by their text's hash, each core looking for duplicates among its own.
         let keys = parts.map { $0!.keys }
@@ -68,13 +67,14 @@ extension Importer {
             return true
         }
         guard unique.allSatisfy({ $0 }) else { return false }
+        let chunks = parts.map { $0!.entries }
         Background.release(parts)
-        guard let plan = archive.planLog(entries, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
-        Background.release(entries)
+        guard let plan = archive.planLog(chunks: chunks, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
+        Background.release(chunks)
         if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }
         preview.dateSamples += samples
         var counts = ImportPreview.Counts()
-        counts.new = entries.count
+        counts.new = entryCount
         preview.counts[.log] = counts
         preview.plan = plan
         preview.canCommit = !plan.events.isEmpty

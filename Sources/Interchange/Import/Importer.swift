@@ -141,8 +141,7 @@ public final class Importer {
         var out: [MappedTable] = []
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
-            let nonEmpty = table.rows.filter { $0.cells.contains { $0 != .empty } }
-            guard !nonEmpty.isEmpty else { continue }
+            guard table.rows.contains(where: { $0.cells.contains { $0 != .empty } }) else { continue }
             let named = options.kind ?? ImportKind(name: table.name)
             // The header: among the first ten non-empty rows, the one whose cells map best (a
             // title row above the header is common).

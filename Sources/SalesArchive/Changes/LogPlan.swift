@@ -34,28 +34,37 @@ extension CustomerArchive {
     /// today, or a value is over RECORDS.md §2's limits): planning the change set then names the
     /// problem. `CommitFastPathTests` compares the two plans.
     public func planLog(_ entries: [BulkLogEntry], label: String, origin: ChangeBatch.Origin, now: Int64) -> ChangePlan? {
+        let halves = entries.count >= 20_000 ? [Array(entries[..<(entries.count / 2)]), Array(entries[(entries.count / 2)...])] : [entries]
+        return planLog(chunks: halves, label: label, origin: origin, now: now)
+    }
+
+    /// `planLog` of the entries of `chunks` in order (as read in parts, not joined into one
+    /// array first); each chunk's own events are made on both cores.
+    public func planLog(chunks: [[BulkLogEntry]], label: String, origin: ChangeBatch.Origin, now: Int64) -> ChangePlan? {
         let today = DateParser.localDay(now)
-        let first = state.nextID
+        var ids: [UInt64] = []
+        var next = state.nextID
+        for chunk in chunks {
+            ids.append(next)
+            next += UInt64(chunk.count)
+        }
+        let firstIDs = ids
+        let total = Int(next - state.nextID)
         // Each entry's own event (it depends on the entry alone, its id on its place: one id
         // per entry), on both cores for a large log; nil as soon as one entry is refused.
-        let halves = entries.count >= 20_000 ? 2 : 1
-        let parts = (try? Concurrent.map(halves) { h -> OwnEvents? in
-            let range = h == 0 ? 0..<entries.count / halves : entries.count / halves..<entries.count
-            return Self.ownEvents(entries, range, firstID: first + UInt64(range.lowerBound), today: today, now: now)
+        let parts = (try? Concurrent.map(chunks.count) { c -> OwnEvents? in
+            Self.ownEvents(chunks[c], chunks[c].indices, firstID: firstIDs[c], today: today, now: now)
         }) ?? []
-        guard parts.count == halves, parts.allSatisfy({ $0 != nil }) else { return nil }
+        guard parts.count == chunks.count, parts.allSatisfy({ $0 != nil }) else { return nil }
         // Then, in order, each customer's last contact and next follow-up, as `stageLogEntry`
         // changes them when the entry is the latest (followed here by id).
         let lastField = FieldNumbers.customerLastContactAt
         let followUpField = FieldNumbers.customerNextFollowUp
         var customers: [UInt64: (last: FieldValue?, followUp: FieldValue?)] = [:]
         var events: [ChangeEvent] = []
-        events.reserveCapacity(entries.count + entries.count / 2)
-        var i = 0
-        for part in parts {
-            for (own, next) in zip(part!.events, part!.nextDays) {
-                let e = entries[i]
-                i += 1
+        events.reserveCapacity(total + total / 2)
+        for (part, chunk) in zip(parts, chunks) {
+            for (own, (next, e)) in zip(part!.events, zip(part!.nextDays, chunk)) {
                 events.append(own)
                 var customer: (last: FieldValue?, followUp: FieldValue?)
                 let slot = customers.index(forKey: e.customer)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One field's change inside an event: old value (nil for a create or a newly set field) and new
 /// value (nil when cleared).
 /// (The field number is stored last: 48 bytes a change instead of 72, for the million events of
@@ -143,7 +145,7 @@ public enum BatchCodec {
             guard same else { return }
             if next < batch.events.count {
                 let e = batch.events[next]
-                same = e.operation == op && e.kind == kind && e.id == id && e.changes == changes
+                same = e.operation == op && e.kind == kind && e.id == id && FieldChange.identical(e.changes, changes)
             } else {
                 same = false
             }
@@ -359,5 +361,32 @@ public enum BatchCodec {
             case let t: throw ArchiveError(.corruptRecord, "unknown value type \(t)")
             }
         }
+    }
+}
+
+extension FieldChange {
+    /// The same changes with the same bytes: texts compared byte for byte (a `memcmp`), not by
+    /// canonical equivalence as `==` compares `String`s: what reading a record back must give.
+    static func identical(_ a: [FieldChange], _ b: [FieldChange]) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            guard x.field == y.field, FieldValue.identical(x.old, y.old), FieldValue.identical(x.new, y.new) else { return false }
+        }
+        return true
+    }
+}
+
+extension FieldValue {
+    /// Equal, with texts of the same bytes (see `FieldChange.identical`).
+    static func identical(_ a: FieldValue?, _ b: FieldValue?) -> Bool {
+        if case .text(let x)? = a {
+            guard case .text(let y)? = b else { return false }
+            guard x.utf8.count == y.utf8.count else { return false }
+            let fast: Bool?? = x.utf8.withContiguousStorageIfAvailable { p in
+                y.utf8.withContiguousStorageIfAvailable { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 }
+            }
+            return (fast ?? nil) ?? x.utf8.elementsEqual(y.utf8)
+        }
+        return a == b
     }
 }
