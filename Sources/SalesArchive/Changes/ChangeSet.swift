@@ -263,13 +263,17 @@ extension CustomerArchive {
         // A large set whose log events are all new entries (an import of a contact log) saves
         // them without applying them: their ids are counted, and `loadContactLog()` reads them
         // back from these records when a command needs the log (most imports end first).
-        let deferLog = events.count >= Self.deferredLogMinimum
-            && !events.contains { $0.kind == .activity && $0.operation != .create }
-            && events.contains { $0.kind == .activity }
+        // (Creates counted by kind, and whether every log event is a create, in one pass.)
+        var creates = [Int](repeating: 0, count: 256)  // by raw value
+        var logChanges = false
+        for e in events {
+            if e.operation == .create { creates[Int(e.kind.rawValue)] += 1 } else if e.kind == .activity { logChanges = true }
+        }
+        let deferLog = events.count >= Self.deferredLogMinimum && !logChanges && creates[Int(EntityKind.activity.rawValue)] > 0
         if events.count >= 1_000 {  // room for the records created, before they are applied
-            var creates: [EntityKind: Int] = [:]
-            for e in events where e.operation == .create && !(deferLog && e.kind == .activity) { creates[e.kind, default: 0] += 1 }
-            for (kind, n) in creates { state.reserve(kind, n) }
+            for kind in EntityKind.allCases where creates[Int(kind.rawValue)] > 0 && !(deferLog && kind == .activity) {
+                state.reserve(kind, creates[Int(kind.rawValue)])
+            }
         }
         // Each record encoded and read back on its own, on both cores when there are several
         // (a record depends only on its own events: the same bytes in the same order).
