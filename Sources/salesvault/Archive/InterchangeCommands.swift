@@ -166,6 +166,7 @@ struct Import: ArchiveCommand {
         }
         let z = Render.zh
         if dryRun {
+            Background.release(preview)  // its plan and the file's cells, freed off the command's path
             Terminal.print(L("Dry run: nothing was imported.", "以上为预览，未导入任何数据。"))
             if preview.tables.allSatisfy({ $0.rows == 0 }) { throw ExitCode(ExitStatus.inputRefused.rawValue) }
             if !preview.canCommit && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0) {
