@@ -212,11 +212,16 @@ final class ImportBulkLogTests: XCTestCase {
         let a = try f.open()
         let removed = try a.resolve(.customer, "华南60电子有限公司").id
         try a.perform(.remove(.customer, "C\(removed)"), now: testNow - 3_600)
-        let live = a.state.all(.customer).map(\.id)
+        let near = a.state.all(.customer).map(\.id)
+        // A customer whose id is millions above the others: the entries naming it are followed
+        // in a table, the others in arrays indexed by id (`FollowUps`).
+        let far = a.state.nextID + 5_000_000
+        try a.commit([ChangeEvent(.create, .customer, far, [FieldChange(field: 2, old: nil, new: .text("远方贸易有限公司"))])], now: testNow - 3_000)
         var r = Seeded(state: 5)
         for round in 0..<40 {
             var entries: [BulkLogEntry] = []
             let bad = round % 2 == 1
+            let live = round % 4 < 2 ? near : near + [far]
             for n in 0..<60 {
                 var e = BulkLogEntry(customer: r.pick(live), type: r.pick(["call", "电话", "拜访", "Visit", "其他"]), summary: r.pick(["约见", " 报价 ", "a b"]),
                                      at: testNow - Int64(r.int(400)) * 86_400 + Int64(r.int(86_400)),
@@ -244,6 +249,11 @@ final class ImportBulkLogTests: XCTestCase {
                 XCTAssertTrue(bulk.events == general.events, "round \(round): the events differ")
                 XCTAssertEqual(bulk.label, general.label)
             }
+            // The same entries in chunks (as the bulk reading gives them) plan the same.
+            let cut = [0, r.int(20), 20 + r.int(20), 60]
+            let chunked = a.planLog(chunks: (0..<3).map { Array(entries[cut[$0]..<cut[$0 + 1]]) }, label: "log", origin: .importFile, now: testNow)
+            XCTAssertEqual(chunked == nil, bulk == nil, "round \(round)")
+            XCTAssertTrue(chunked?.events == bulk?.events, "round \(round): in chunks")
         }
     }
 }

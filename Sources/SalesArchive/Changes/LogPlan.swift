@@ -60,16 +60,15 @@ extension CustomerArchive {
         // changes them when the entry is the latest (followed here by id).
         let lastField = FieldNumbers.customerLastContactAt
         let followUpField = FieldNumbers.customerNextFollowUp
-        var customers: [UInt64: (last: FieldValue?, followUp: FieldValue?)] = [:]
+        var customers = FollowUps(ids: parts.map { $0!.customers })
         var events: [ChangeEvent] = []
         events.reserveCapacity(total + total / 2)
         for (part, chunk) in zip(parts, chunks) {
             for (own, (next, e)) in zip(part!.events, zip(part!.nextDays, chunk)) {
                 events.append(own)
                 var customer: (last: FieldValue?, followUp: FieldValue?)
-                let slot = customers.index(forKey: e.customer)
-                if let slot {
-                    customer = customers.values[slot]
+                if let held = customers[e.customer] {
+                    customer = held
                 } else {
                     guard let c = state.entity(.customer, e.customer) else { return nil }
                     customer = (c[number: lastField], c[number: followUpField])
@@ -79,17 +78,44 @@ extension CustomerArchive {
                     if change.field == lastField { customer.last = change.new } else { customer.followUp = change.new }
                 }
                 if !changes.isEmpty { events.append(ChangeEvent(.update, .customer, e.customer, changes)) }
-                if let slot { customers.values[slot] = customer } else { customers[e.customer] = customer }
+                customers[e.customer] = customer
             }
         }
         guard (try? Limits.check(events)) != nil else { return nil }
         return ChangePlan(label: label, origin: origin, now: now, results: [:], problems: [], events: events, generation: generation)
     }
 
-    /// The create events of `entries[range]` (ids from `firstID`) and their next dates.
+    /// The create events of `entries[range]` (ids from `firstID`) and their next dates, and the
+    /// smallest and largest customer id they name.
     struct OwnEvents: Sendable {
         var events: [ChangeEvent] = []
         var nextDays: [Int32?] = []
+        var customers: ClosedRange<UInt64>?
+    }
+
+    /// Each customer's last contact and next follow-up as the entries change them, by id: in
+    /// arrays indexed by id when the ids the entries name span few more than there are entries
+    /// (a lookup is then an index, not a hash-table probe), otherwise in a table.
+    struct FollowUps {
+        typealias Held = (last: FieldValue?, followUp: FieldValue?)
+        private let low: UInt64
+        private var dense: [Held?]
+        private var table: [UInt64: Held] = [:]
+
+        init(ids ranges: [ClosedRange<UInt64>?]) {
+            let met = ranges.compactMap { $0 }
+            guard let low = met.map(\.lowerBound).min(), let high = met.map(\.upperBound).max(), high - low < 1 << 22 else {
+                (self.low, dense) = (0, [])
+                return
+            }
+            self.low = low
+            dense = [Held?](repeating: nil, count: Int(high - low) + 1)
+        }
+
+        subscript(id: UInt64) -> Held? {
+            get { dense.isEmpty ? table[id] : dense[Int(id - low)] }
+            set { if dense.isEmpty { table[id] = newValue } else { dense[Int(id - low)] = newValue } }
+        }
     }
 
     /// The events `stageLogEntry` makes for the entries themselves, with its checks of the
@@ -123,6 +149,7 @@ extension CustomerArchive {
             let changes = ChangeDraft.entryChanges(customer: e.customer, type: type, at: e.at, summary: text, nextStep: e.nextStep, next: next, location: e.location)
             out.events.append(ChangeEvent(.create, .activity, id, changes))
             out.nextDays.append(next)
+            out.customers = out.customers.map { min($0.lowerBound, e.customer)...max($0.upperBound, e.customer) } ?? e.customer...e.customer
             id += 1
         }
         return out
