@@ -133,7 +133,7 @@ public enum EscrowAccess {
         do { writer = try layout.map { try AuditLog.Writer(layout: $0, archiveID: vault.prefix.archiveIDHex) } } catch {
             let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
             throw DepartmentError(.io, "the department's audit log cannot be written (\(reason.0)); nothing was opened, recorded or changed. Ask the administrator to fix the audit folder",
-                                  zh: "无法写入部门审计日志（\(reason.1)）；档案未打开，也未记录或更改任何内容。请联系管理员修复审计文件夹")
+                                  zh: "无法写入部门审计日志：\(reason.1)。档案未打开，也未记录或更改任何内容。请联系管理员修复审计文件夹")
         }
         var backup: String?
         if vault.unfinishedBytes > 0 {
@@ -179,7 +179,7 @@ public enum EscrowAccess {
             } catch {
                 let reason = (error as? DepartmentError).map { ($0.reason, $0.reasonZH) } ?? ("\(error)", "\(error)")
                 throw DepartmentError(.io, "the department's audit log could not be written (\(reason.0)); nothing was shown, opened or reset. The escrow use's record stays in the archive (its owner will see it); nothing else changed. Ask the administrator to fix the audit folder (or free disk space), then try again",
-                                      zh: "无法写入部门审计日志（\(reason.1)）；未显示任何内容，也未打开或重置。此次托管使用的记录已留在档案中（档案所有人会看到），其他均未更改。请联系管理员修复审计文件夹（或清理磁盘空间）后重试")
+                                      zh: "无法写入部门审计日志：\(reason.1)。未显示任何内容，也未打开或重置。此次托管使用的记录已留在档案中（档案所有人会看到），其他均未更改。请联系管理员修复审计文件夹（或清理磁盘空间）后重试")
             }
         }
         return Opened(archive: archive, holders: holders, repairBackup: backup, signers: signers, auditLog: logPath, alteredCopyKept: kept, signatureProblem: signatureProblem)
