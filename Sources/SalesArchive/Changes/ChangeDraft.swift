@@ -110,12 +110,12 @@ public final class ChangeDraft {
         guard trimmed.utf8.count <= 1024 else {
             throw ArchiveError(.invalidValue, "a name over 1 KiB is not a name (\(trimmed.prefix(40))…)", zh: "名称过长（超过 1 KiB），请检查是否粘贴有误：\(trimmed.prefix(40))……")
         }
-        // NUL and the other control characters (tabs and line breaks aside) are no part of a
-        // name: binary data or a damaged file.
-        if let bad = trimmed.unicodeScalars.first(where: { ($0.value < 0x20 && ![0x09, 0x0A, 0x0D].contains($0.value)) || (0x7F...0x9F).contains($0.value) }) {
-            let code = "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)
-            throw ArchiveError(.invalidValue, "a \(kind.en) name cannot contain the control character \(code) (such as NUL): the text is damaged or binary; correct it and try again",
-                               zh: "\(kind.zh)名称中不能含有控制字符 \(code)（如 NUL），内容可能已损坏或是二进制数据，请更正后重试")
+        // NUL is no part of a name: binary data or a damaged file (it would also cut the name
+        // short in any program reading it as a C string). Other control characters are kept
+        // and shown escaped (THREAT-MODEL.md §13).
+        guard !trimmed.unicodeScalars.contains("\u{0}") else {
+            throw ArchiveError(.invalidValue, "a \(kind.en) name cannot contain the NUL character (U+0000): the text is damaged or binary; correct it and try again",
+                               zh: "\(kind.zh)名称中不能含有空字符（U+0000），内容可能已损坏或是二进制数据，请更正后重试")
         }
         return trimmed
     }
@@ -393,9 +393,4 @@ enum Limits {
             }
         }
     }
-}
-
-extension String {
-    /// Zeros before the text up to `width` characters ("41" → "0041").
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
