@@ -221,6 +221,24 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(kept.counts[.customers]?.new, 2)
     }
 
+    /// Two archive customers whose names are the same company name once folded (one written with
+    /// its legal suffix): a row naming one of them exactly goes to that one, every time.
+    func testARowNamingACustomerExactlyGoesToItWhenAnotherFoldsToTheSameName() throws {
+        let f = try ImportFixture()
+        let (long, short): (UInt64, UInt64) = try {
+            let a = try f.open()
+            let long = try a.addCustomer(name: "上海浦东发展银行股份有限公司", now: testNow - 7_200).id
+            try a.addCustomer(name: "华为技术有限公司", now: testNow - 7_100)
+            let short = try a.addCustomer(name: "上海浦东发展银行", now: testNow - 7_000).id
+            return (long, short)
+        }()
+        let p = try f.importing(utf8("客户,姓名\n上海浦东发展银行,甲\n上海浦东发展银行股份有限公司,乙\n"), name: "联系人.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let people = try f.open().state.all(.contact)
+        XCTAssertEqual(people.first { $0["name"]?.text == "甲" }?["customer"]?.ref, short)
+        XCTAssertEqual(people.first { $0["name"]?.text == "乙" }?["customer"]?.ref, long)
+    }
+
     func testAWrongCreditCodeCheckDigitIsRefusedWithTheExpectedOne() throws {
         XCTAssertEqual(CreditCode.check("91350100M000100Y43"), .valid("91350100M000100Y43"))
         XCTAssertEqual(CreditCode.check("91350100m000100y43"), .valid("91350100M000100Y43"), "lower case folded")

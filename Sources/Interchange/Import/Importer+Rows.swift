@@ -261,6 +261,9 @@ extension Importer {
     /// pass takes from them).
     struct ArchiveIndex {
         var customerByKey: [TextKey: String] = [:]
+        /// Customers by their exact name (canonically equal): found before their company key,
+        /// which two customers' names may share (上海浦东发展银行 and …股份有限公司).
+        var customerByName: [TextKey: String] = [:]
         var customerByCredit: [String: String] = [:]
         var customerByCode: [String: String] = [:]
         var customerByPhone: [String: String] = [:]
@@ -279,6 +282,7 @@ extension Importer {
         struct CustomerKeys: Sendable {
             var name: String?
             var nameKey: TextKey?
+            var exactName: TextKey?
             var credit: String?
             var code: String?
             var phone: String?
@@ -287,6 +291,7 @@ extension Importer {
             init(_ c: Entity) {
                 name = c["name"]?.text
                 nameKey = name.map { TextKey(Identity.companyKey($0)) }
+                exactName = name.map { TextKey($0.trimmedWhitespace) }
                 if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { credit = v }
                 code = c["code"]?.text?.lowercased()
                 phone = c["phone"]?.text.flatMap(Identity.phoneKey)
@@ -300,6 +305,7 @@ extension Importer {
             var held: [Entity] = []
             held.reserveCapacity(state.count(.customer))
             state.each(.customer) { held.append($0) }
+            held.sort { $0.id < $1.id }  // the records' order: the same answer in every run
             let customers = held
             let keys = customers.count < 4_096 ? customers.map(CustomerKeys.init)
                 : Parallel.chunks(customers.count, chunk: 8_192) { range in range.map { CustomerKeys(customers[$0]) } }
@@ -312,6 +318,7 @@ extension Importer {
                     customerByKey[key] = id
                     names.append((name, key))
                 }
+                if let exact = k.exactName { customerByName[exact] = id }
                 if let credit = k.credit { customerByCredit[credit] = id }
                 if let code = k.code { customerByCode[code] = id }
                 if let phone = k.phone { customerByPhone[phone] = id }
@@ -349,6 +356,7 @@ extension Importer {
         }
         let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
         if let f = customers.byKey[key] { return f.ref }
+        if let c = index.customerByName[TextKey(text.trimmedWhitespace)] { return c }
         if let c = index.customerByKey[key] { return c }
         if !index.customerByOtherName.isEmpty, let c = index.customerByOtherName[key], !c.isEmpty { return c }
         if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = state.entity(.customer, id),
