@@ -1,5 +1,3 @@
-import Foundation
-
 /// One field's change inside an event: old value (nil for a create or a newly set field) and new
 /// value (nil when cleared).
 /// (The field number is stored last: 48 bytes a change instead of 72, for the million events of
@@ -381,11 +379,7 @@ extension FieldValue {
     static func identical(_ a: FieldValue?, _ b: FieldValue?) -> Bool {
         if case .text(let x)? = a {
             guard case .text(let y)? = b else { return false }
-            guard x.utf8.count == y.utf8.count else { return false }
-            let fast: Bool?? = x.utf8.withContiguousStorageIfAvailable { p in
-                y.utf8.withContiguousStorageIfAvailable { q in p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 }
-            }
-            return (fast ?? nil) ?? x.utf8.elementsEqual(y.utf8)
+            return sameBytes(x, y)
         }
         return a == b
     }
