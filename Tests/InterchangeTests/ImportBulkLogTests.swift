@@ -53,22 +53,30 @@ final class ImportBulkLogTests: XCTestCase {
     }
 
     /// A row may name an archive customer by its short name or an alias, as `log add` may (both
-    /// readings alike); a short name or alias of two customers is refused as ambiguous, with
-    /// what to write instead; a customer's own name still wins over another's alias.
+    /// readings alike); a short name or alias of two customers (an archive written before such
+    /// pairs were refused) is refused as ambiguous, with what to write instead; a customer's own
+    /// name still wins over another's alias. A file cannot give two customers one short name.
     func testARowFindsACustomerByItsShortNameOrAliasAndRefusesOneThatNamesTwo() throws {
         let f = try ImportFixture()
         let customers = """
             客户名称,简称,别名
             深圳华为技术有限公司,华为,老华、HW
             星光电子有限公司,星光,
-            星光照明有限公司,星光,
+            星光照明有限公司,,
             北方重工集团,,华南1电子
             华南1电子有限公司,,
 
             """
         XCTAssertTrue(try f.importing(Data(customers.utf8), name: "客户.csv").canCommit)
+        let twice = try f.importing(Data("客户名称,简称\n星光灯具有限公司,星 光\n".utf8), name: "客户.csv", commit: false)
+        XCTAssertEqual(twice.problems.map(\.line), [2], "the short name of another customer, written alike")
+        XCTAssertTrue(twice.problems.first?.reasonZH.contains("已是 C2 星光电子有限公司 的名称、简称或别名") == true, "\(twice.problems)")
         let (huawei, south) = try { () throws -> (UInt64, UInt64) in
             let a = try f.open()  // closed before the imports below
+            // 星光 given to a second customer as an archive of before the rule holds it.
+            let lighting = try a.resolve(.customer, "星光照明有限公司")
+            try a.commit([ChangeEvent(.update, .customer, lighting.id, [FieldChange(field: Schema.number(.customer, "shortName"), old: nil, new: .text("星光"))])],
+                         now: testNow - 60)
             return (try a.resolve(.customer, "深圳华为技术有限公司").id, try a.resolve(.customer, "华南1电子有限公司").id)
         }()
         let clean = "日期,客户,方式,跟进内容\n2026-11-02,华为,电话,报价\n2026-11-03,老华,拜访,演示\n2026-11-04,ｈｗ,电话,回访\n2026-11-05,华南1电子,电话,首次联系\n"

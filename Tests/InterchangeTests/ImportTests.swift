@@ -215,6 +215,14 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Importer.personKey("王\u{200D}敏"), Importer.personKey("王敏"))
         XCTAssertEqual(Importer.personKey("Wang\u{200B} Min"), Importer.personKey("wangmin"))
         XCTAssertNotEqual(Identity.companyKey("中兴通讯"), Identity.companyKey("中兴"), "only invisible characters are dropped")
+        // Invisible characters that are not format characters: the combining grapheme joiner,
+        // the Hangul fillers, a variation selector.
+        for hidden in ["中\u{034F}兴通讯", "中兴\u{3164}通讯", "\u{FFA0}中兴通讯", "中兴通讯\u{FE0F}"] {
+            XCTAssertEqual(Identity.companyKey(hidden), Identity.companyKey("中兴通讯"), hidden.debugDescription)
+        }
+        XCTAssertEqual(Importer.personKey("王\u{034F}敏\u{3164}"), Importer.personKey("王敏"))
+        let hidden = try f.importing(utf8("客户名称\n中兴通讯\n中\u{034F}兴通讯\n中兴\u{3164}通讯\n"), name: "h.csv", commit: false)
+        XCTAssertEqual(hidden.problems.map(\.line), [3, 4], "\(hidden.problems)")
         // A tab or line break inside a name (Alt+Enter in an Excel cell) is kept, not refused.
         let kept = try f.importing(utf8("客户名称\n\"多\n行公司\"\n\"tab\there\"\n"), name: "d.csv")
         XCTAssertTrue(kept.problems.isEmpty, "\(kept.problems)")
@@ -237,6 +245,27 @@ final class ImportTests: XCTestCase {
         let people = try f.open().state.all(.contact)
         XCTAssertEqual(people.first { $0["name"]?.text == "甲" }?["customer"]?.ref, short)
         XCTAssertEqual(people.first { $0["name"]?.text == "乙" }?["customer"]?.ref, long)
+        // A row writing neither name exactly (but alike) is refused as ambiguous, listing both,
+        // in the general reading and in the log's bulk reading, and imports nothing.
+        let before = try f.bytes()
+        for text in ["客户,姓名\n上海浦东发展银行有限公司,丙\n", "日期,客户,方式,跟进内容\n2026-11-02,上海 浦东发展银行,电话,报价\n"] {
+            let q = try f.importing(utf8(text), name: text.hasPrefix("日期") ? "跟进记录.csv" : "联系人.csv", commit: false)
+            XCTAssertFalse(q.canCommit)
+            XCTAssertEqual(q.problems.map(\.line), [2], "\(q.problems)")
+            XCTAssertTrue(q.problems.first?.reasonZH.contains("与档案中多个客户的名称相近") == true, "\(q.problems)")
+            XCTAssertTrue(q.problems.first?.reasonZH.contains("C\(long) 上海浦东发展银行股份有限公司") == true, "\(q.problems)")
+            XCTAssertTrue(q.problems.first?.reason.contains("C\(short) 上海浦东发展银行") == true, "\(q.problems)")
+        }
+        XCTAssertEqual(try f.bytes(), before)
+        // A customer row written alike is a duplicate (refused by default); updating it needs the
+        // exact name, or which one to update is not known.
+        let dup = try f.importing(utf8("客户名称,备注\n上海浦东发展银行（有限公司）,新备注\n"), name: "c.csv", commit: false)
+        XCTAssertTrue(dup.problems.first?.reasonZH.contains("名称相同") == true, "\(dup.problems)")
+        let upd = try f.importing(utf8("客户名称,备注\n上海浦东发展银行（有限公司）,新备注\n"), name: "c.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(upd.problems.first?.reasonZH.contains("无法确定要更新哪一个") == true, "\(upd.problems)")
+        let exact = try f.importing(utf8("客户名称,备注\n上海浦东发展银行,新备注\n"), name: "c.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(exact.problems.isEmpty, "\(exact.problems)")
+        XCTAssertEqual(try f.open().state.entity(.customer, short)?["note"]?.text, "新备注")
     }
 
     func testAWrongCreditCodeCheckDigitIsRefusedWithTheExpectedOne() throws {
@@ -354,6 +383,45 @@ final class ImportTests: XCTestCase {
             .preview(ImportSource(fileName: "客户档案.xlsx", sha256: "x", format: .xlsx, tables: tables))
         XCTAssertEqual(again.total.new, 0)
         XCTAssertEqual(again.total.duplicate, 7, "2 customers, 2 contacts, 1 project, 2 log entries")
+    }
+
+    /// The other sheets of a workbook may name a customer by the short name or an alias its 客户
+    /// sheet gives it (as they may name an archive customer so); one the sheet gives to two of its
+    /// customers is refused as ambiguous.
+    func testOtherSheetsFindACustomerByTheShortNameOrAliasItsSheetGives() throws {
+        func workbook(_ customers: [[CellValue]], log: [[CellValue]]) -> ImportSource {
+            let header: [CellValue] = [.text("客户名称"), .text("简称"), .text("别名")]
+            let logHeader: [CellValue] = [.text("日期"), .text("客户"), .text("方式"), .text("跟进内容")]
+            return ImportSource(fileName: "客户档案.xlsx", sha256: "x", format: .xlsx, tables: [
+                Table(name: "客户", rows: ([header] + customers).enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element) }),
+                Table(name: "跟进记录", rows: ([logHeader] + log).enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element) }),
+            ])
+        }
+        let f = try ImportFixture()
+        let archive = try f.open()
+        let source = workbook(
+            [[.text("深圳市腾讯计算机系统有限公司"), .text("腾讯"), .text("鹅厂、Tencent")], [.text("阿里巴巴（中国）有限公司"), .text("阿里"), .empty]],
+            log: [[.text("2026-11-20"), .text("腾讯"), .text("拜访"), .text("介绍方案")], [.text("2026-11-21"), .text("鹅 厂"), .text("电话"), .text("回访")],
+                  [.text("2026-11-22"), .text("ＴＥＮＣＥＮＴ"), .text("电话"), .text("报价")], [.text("2026-11-23"), .text("阿里"), .text("电话"), .text("约见")]])
+        let importer = Importer(archive: archive, options: ImportOptions(now: testNow))
+        let p = try importer.preview(source)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        _ = try importer.commit(p)
+        try archive.loadContactLog()
+        let tencent = try archive.resolve(.customer, "深圳市腾讯计算机系统有限公司").id
+        let ali = try archive.resolve(.customer, "阿里巴巴（中国）有限公司").id
+        XCTAssertEqual(archive.state.all(.activity).sorted { $0["at"]!.int! < $1["at"]!.int! }.map { $0["customer"]?.ref }, [tencent, tencent, tencent, ali])
+        // A short name the sheet gives twice: the rows naming it are refused (and the second
+        // customer's short name itself, which would name two).
+        let g = try ImportFixture()
+        let twice = try Importer(archive: try g.open(), options: ImportOptions(now: testNow)).preview(workbook(
+            [[.text("星光电子有限公司"), .text("星光"), .empty], [.text("星光照明有限公司"), .text("星光"), .empty]],
+            log: [[.text("2026-11-20"), .text("星光"), .text("电话"), .text("报价")]]))
+        XCTAssertFalse(twice.canCommit)
+        let logProblem = twice.problems.first { $0.table == "跟进记录" }
+        XCTAssertEqual(logProblem?.line, 2, "\(twice.problems)")
+        XCTAssertTrue(logProblem?.reasonZH.contains("多个客户的简称或别名") == true, "\(twice.problems)")
+        XCTAssertTrue(twice.problems.contains { $0.table == "客户" && $0.line == 3 && $0.reasonZH.contains("不能再用作本客户的简称") }, "\(twice.problems)")
     }
 
     func testAReferenceToACustomerNobodyHasIsRefusedWithTheColumn() throws {

@@ -118,6 +118,17 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.customers.first { $0.name == "苏州精密机械" }?.creditCode, "91320500MA1MXXXX1X")
     }
 
+    /// Next week's plan says what was last done with a customer: of entries logged at the same
+    /// minute, the one logged last, in every run (it once depended on a hash table's order).
+    func testNextWeeksPlanNamesTheEntryLoggedLastOfTheSameMinute() throws {
+        for i in 1...20 {
+            try archive.logActivity(customer: "华东电力", type: "call", summary: "第\(i)条", at: h(11, day: 2), now: h(11, day: 2) + Int64(i))
+        }
+        let plan = try XCTUnwrap(try build().nextWeek.first { $0.customer == "华东电力有限公司" })
+        XCTAssertEqual(plan.what, "继续跟进（上次：第20条）")
+        XCTAssertEqual(try build(zh: false).nextWeek.first { $0.customer == "华东电力有限公司" }?.what, "follow up (last: 第20条)")
+    }
+
     func testResultAndProblemsGivenLaterJoinTheGradeChange() throws {
         try archive.noteGrade("上海老客户", result: "客户同意延到一季度", problem: "预算冻结", now: h(9, day: 3))
         let r = try build()

@@ -113,6 +113,31 @@ extension EverydayCLITests {
         try sv(["log", "add", "浦发", "call", "约拜访"], day: 0)
         let ambiguous = try sv(["customer", "show", "银行", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(ambiguous.stderr.contains("C1 上海浦东发展银行") && ambiguous.stderr.contains("C2 中国工商银行"), ambiguous.stderr)
+        // Another customer's alias, written alike, as an alias or a short name: refused (the
+        // lookup would find two), and the archive unchanged.
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
+        let clash = try sv(["customer", "edit", "工商", "--alias", "浦\u{200B}发", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(clash.stderr.contains("已是 C1 上海浦东发展银行 的名称、简称或别名"), clash.stderr)
+        try sv(["customer", "edit", "工商", "--set", "shortName=浦发", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before)
+    }
+
+    /// `contact add` of a person the customer already has (the same name written alike, or the
+    /// same mobile number) asks for `--force`, as `customer add` does for a customer.
+    func testContactAddAsksBeforeAddingTheSamePersonTwice() throws {
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        try sv(["customer", "add", "中兴通讯"], day: 0)
+        try sv(["contact", "add", "华为", "王敏", "--mobile", "138 0000 0001"], day: 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
+        let name = try sv(["contact", "add", "华为", "王 敏", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(name.stderr.contains("可能已有该联系人") && name.stderr.contains("王敏（姓名相同）") && name.stderr.contains("--force"), name.stderr)
+        let mobile = try sv(["contact", "add", "华为", "王小敏", "--mobile", "+86 13800000001"], day: 0, expect: 8)
+        XCTAssertTrue(mobile.stderr.contains("the same mobile number"), mobile.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before, "nothing added")
+        try sv(["contact", "add", "中兴", "王敏"], day: 0)  // another customer's contact of that name
+        try sv(["contact", "add", "华为", "王敏", "--force"], day: 0)
+        let list = try sv(["contact", "list", "--json"], day: 0)
+        XCTAssertEqual(list.stdout.components(separatedBy: "王敏").count - 1, 3, list.stdout)
     }
 }
 

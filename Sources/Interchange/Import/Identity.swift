@@ -6,65 +6,11 @@ import VaultFormat
 /// without the differences people type, the 统一社会信用代码 with its check digit, and phone
 /// numbers without their punctuation and country code.
 public enum Identity {
-    /// The legal suffixes that do not distinguish one company from another, longest first.
-    static let legalSuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团", "公司",
-                                "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh"]
-    /// The suffixes as `companyKey` compares them (folded once).
-    static let foldedSuffixes: [[Unicode.Scalar]] = legalSuffixes.map { Array(fold($0)) }.sorted { $0.count > $1.count }
-
-    /// A company name as compared for duplicates: full-width forms folded to half-width, case
-    /// folded, spaces, punctuation and brackets removed (their content kept: 腾讯科技（深圳）有限公司
-    /// and 腾讯科技(深圳)有限公司 match), and the legal suffixes above removed from the end. A name
-    /// that folds to nothing ("……", "()") is compared as written.
-    public static func companyKey(_ name: String) -> String {
-        var key = fold(name)
-        var changed = true
-        while changed {
-            changed = false
-            for suffix in foldedSuffixes where key.count > suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
-                key.removeLast(suffix.count)
-                changed = true
-            }
-        }
-        if key.isEmpty { return "\u{0}" + name }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(key.count * 3)
-        for scalar in key { UTF8.encode(scalar) { bytes.append($0) } }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Half-width, lower case, without white space, punctuation, brackets, `<>《》·` and invisible
-    /// format characters (zero-width spaces and joiners, bidi marks, a stray BOM pasted from a web
-    /// page or a chat).
-    private static func fold(_ name: String) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(name.unicodeScalars.count)
-        for scalar in name.unicodeScalars.lazy.map(\.asciiForm) {
-            if scalar.isBasicCJKIdeograph { out.append(scalar); continue }  // what the checks below keep as it is
-            if scalar.isASCII {
-                let v = scalar.value
-                if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) { out.append(scalar); continue }
-                if (0x41...0x5A).contains(v) { out.append(Unicode.Scalar(v + 32)!); continue }
-                continue  // ASCII punctuation, spaces and controls
-            }
-            let p = scalar.properties
-            switch p.generalCategory {
-            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
-                 .otherPunctuation, .spaceSeparator, .control, .format:  // format: zero-width and bidi marks, BOM
-                continue
-            default: break
-            }
-            if p.isWhitespace || "《》·".unicodeScalars.contains(scalar) { continue }
-            out.append(contentsOf: p.lowercaseMapping.unicodeScalars)
-        }
-        return out
-    }
+    /// A company name as compared for duplicates (`CompanyName.key`, which the domain owns).
+    public static func companyKey(_ name: String) -> String { CompanyName.key(name) }
 
     /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
-    public static func halfWidth(_ text: String) -> String {
-        if !text.unicodeScalars.contains(where: { $0.value == 0x3000 || (0xFF01...0xFF5E).contains($0.value) }) { return text }  // nothing to fold
-        return String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
-    }
+    public static func halfWidth(_ text: String) -> String { CompanyName.halfWidth(text) }
 
     /// A phone number as compared: digits only, without +86/0086/86 before an 11-digit mobile;
     /// nil when fewer than 7 digits remain (not a phone number worth matching).
@@ -158,8 +104,9 @@ extension CreditCode {
     }
 }
 
-/// A customer that may be the same company as a new one: the record and why.
+/// A record that may be the same company (or person) as a new one: the record and why.
 public struct LikelyDuplicate: Sendable {
+    /// The customer (or, for `likelyDuplicateContacts`, the contact) already in the archive.
     public let customer: Entity
     public let reason: String
     public let reasonZH: String
@@ -184,5 +131,23 @@ extension Identity {
             }
         }
         return out
+    }
+
+    /// Contacts of the customer `customer` that look like the person about to be added to it:
+    /// the same name once width, case, spaces and invisible characters are ignored, or the same
+    /// mobile number. `contact add` asks for `--force` when any is found (two people of one
+    /// company may share a name; usually it is the same person entered twice).
+    public static func likelyDuplicateContacts(customer: UInt64, name: String, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        let key = CompanyName.personKey(name)
+        let mobileKey = mobile.flatMap(Self.phoneKey)
+        var out: [LikelyDuplicate] = []
+        for p in state.all(.contact) where p["customer"]?.ref == customer {
+            if let n = p["name"]?.text, CompanyName.personKey(n) == key {
+                out.append(LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同"))
+            } else if let mobileKey, let other = p["mobile"]?.text, Self.phoneKey(other) == mobileKey {
+                out.append(LikelyDuplicate(customer: p, reason: "the same mobile number", reasonZH: "手机号相同"))
+            }
+        }
+        return out.sorted { $0.customer.id < $1.customer.id }
     }
 }

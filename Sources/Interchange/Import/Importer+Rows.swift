@@ -270,6 +270,10 @@ extension Importer {
         /// Customers by their short names and aliases (compared as company names are), for a
         /// reference that names none by its name: "" when a name is another's too (ambiguous).
         var customerByOtherName: [TextKey: String] = [:]
+        /// Company keys that two or more customers' names share (上海浦东发展银行 and
+        /// 上海浦东发展银行股份有限公司), with those customers' short ids in record order: a
+        /// reference that writes neither name exactly is ambiguous.
+        var sharedKeys: [TextKey: [String]] = [:]
         var contacts: [UInt64: [Entity]] = [:]
         var projects: [UInt64: [Entity]] = [:]
         var logKeys = Set<LogKey>()
@@ -315,6 +319,7 @@ extension Importer {
             for (c, k) in zip(customers, keys) {
                 let id = c.shortID
                 if let key = k.nameKey, let name = k.name {
+                    if let earlier = customerByKey[key] { sharedKeys[key, default: [earlier]].append(id) }
                     customerByKey[key] = id
                     names.append((name, key))
                 }
@@ -357,7 +362,8 @@ extension Importer {
         let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
         if let f = customers.byKey[key] { return f.ref }
         if let c = index.customerByName[TextKey(text.trimmedWhitespace)] { return c }
-        if let c = index.customerByKey[key] { return c }
+        if let c = index.customerByKey[key] { return index.sharedKeys.isEmpty || index.sharedKeys[key] == nil ? c : nil }  // (ambiguous)
+        if !customers.byOtherName.isEmpty, let f = customers.byOtherName[key] { return f.ref.isEmpty ? nil : f.ref }
         if !index.customerByOtherName.isEmpty, let c = index.customerByOtherName[key], !c.isEmpty { return c }
         if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = state.entity(.customer, id),
            text.uppercased().hasPrefix("C") {
@@ -380,12 +386,8 @@ extension Importer {
     }
 
     /// A person's or project's name as compared: half-width, lower case, without white space or
-    /// invisible format characters (zero-width, bidi marks).
-    static func personKey(_ name: String) -> String {
-        let folded = Identity.halfWidth(name).lowercased()
-        guard folded.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .format }) else { return folded }
-        return String(String.UnicodeScalarView(folded.unicodeScalars.filter { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }))
-    }
+    /// invisible characters (zero-width, bidi marks, U+034F, Hangul fillers).
+    static func personKey(_ name: String) -> String { CompanyName.personKey(name) }
 
     /// Pass 2 over the rows not excluded: the change set, its operations' rows, each row's
     /// status, and the problems found here (duplicates, references that name nothing).
@@ -493,9 +495,15 @@ extension Importer {
         func customerOf(_ i: Int, _ r: Row) -> String? {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
             guard let ref = customerRef(text, keys: keys[i]) else {
-                if index.customerByOtherName[keys[i]?.companyKey ?? TextKey(Identity.companyKey(text))] == "" {
-                    refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in the archive; give the customer's full name, code or credit code",
-                           "“\(text)”是档案中多个客户的简称或别名，无法确定是哪一个，请填写客户全称、客户编号或统一社会信用代码")
+                let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(text))
+                if let shared = index.sharedKeys[key] {
+                    let listed = shared.prefix(5).map { id in archive.state.entity(.customer, archiveID(id) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? id }
+                    refuse(i, header(r, "customer"), text, "\(text) matches more than one customer in the archive (\(listed.joined(separator: "; "))); give the customer's full name as the archive writes it, its code or credit code",
+                           "“\(text)”与档案中多个客户的名称相近（\(listed.joined(separator: "；"))），无法确定是哪一个，请按档案中的写法填写客户全称，或填写客户编号、统一社会信用代码")
+                } else if index.customerByOtherName[key] == "" || customers.byOtherName[key]?.ref == "" {
+                    let inFile = customers.byOtherName[key]?.ref == ""
+                    refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in \(inFile ? "this file" : "the archive"); give the customer's full name, code or credit code",
+                           "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一个，请填写客户全称、客户编号或统一社会信用代码")
                 } else {
                     refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
@@ -532,7 +540,18 @@ extension Importer {
                 let phone = rowKeys.phone
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
                 if let credit, let c = index.customerByCredit[credit] { match = (c, nil, ("same credit code", "统一社会信用代码相同")) }
-                else if let c = index.customerByKey[key] { match = (c, nil, ("same name", "名称相同")) }
+                else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
+                    match = (c, nil, ("same name", "名称相同"))
+                } else if let shared = index.sharedKeys[key] {
+                    // Names written alike by two archive customers, neither exactly: a duplicate
+                    // of both, and an update would not know which to change.
+                    if options.onDuplicate == .update {
+                        refuse(i, header(r, "name"), name, "\(name) matches more than one customer in the archive (\(shared.prefix(5).joined(separator: ", "))); write the name exactly as the archive does, or give the credit code, to say which to update",
+                               "“\(name)”与档案中多个客户的名称相近（\(shared.prefix(5).joined(separator: "、"))），无法确定要更新哪一个；请按档案中的写法填写客户名称，或填写统一社会信用代码")
+                        continue
+                    }
+                    match = (shared.last!, nil, ("same name", "名称相同"))
+                }
                 else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, ("same phone", "电话相同")) }
                 else if let credit, let f = customers.byCredit[credit] { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
                 else if let f = customers.byKey[key] { match = (f.ref, f.line, ("same name", "名称相同")) }
@@ -553,6 +572,9 @@ extension Importer {
                     b.status[i] = .new
                 }
                 customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+                for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {
+                    customers.register(ref: ref, line: r.line, otherName: TextKey(Identity.companyKey(other)), besides: key)
+                }
                 registerSourceID(r, ref)
                 // A contact person on the customer's row.
                 if let person = r.contact.first(where: { $0.0 == "name" })?.1 {
@@ -787,6 +809,19 @@ struct FileCustomers {
     mutating func reserve(_ n: Int) {
         byKey.reserveCapacity(n)
         byPhone.reserveCapacity(n)
+    }
+
+    /// Customers of the file by their short names and aliases (compared as company names are):
+    /// ref "" when the file gives one to two customers (ambiguous).
+    var byOtherName: [TextKey: (ref: String, line: Int)] = [:]
+
+    mutating func register(ref: String, line: Int, otherName: TextKey, besides own: TextKey) {
+        guard !otherName.text.isEmpty, otherName != own else { return }
+        if let earlier = byOtherName[otherName] {
+            if earlier.ref != ref { byOtherName[otherName] = ("", line) }
+        } else {
+            byOtherName[otherName] = (ref, line)
+        }
     }
 
     mutating func register(ref: String, line: Int, key: TextKey, credit: String?, code: String?, phone: String?) {

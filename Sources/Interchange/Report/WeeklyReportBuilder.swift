@@ -138,13 +138,17 @@ public enum WeeklyReportBuilder {
 
         // Projects by customer, their nearest expected date, and first activity per customer.
         var firstActivity: [UInt64: Int64] = [:]
-        var lastActivity: [UInt64: (at: Int64, nextStep: String?, summary: String?)] = [:]
+        // The last entry of a customer: the latest time, and of entries at the same time the
+        // one logged last (the highest id), so that every run gives the same one.
+        var lastActivity: [UInt64: (at: Int64, id: UInt64, nextStep: String?, summary: String?)] = [:]
         state.eachIncludingRemoved(.activity) { a in
             guard atEnd.exists(a), let c = atEnd.value(a, "customer")?.ref else { return }
             let at = atEnd.value(a, "at")?.int ?? a.createdAt
             guard at < week.upperBound else { return }
             if at < firstActivity[c] ?? .max { firstActivity[c] = at }
-            if at >= lastActivity[c]?.at ?? .min { lastActivity[c] = (at, atEnd.value(a, "nextStep")?.text, atEnd.value(a, "summary")?.text) }
+            if lastActivity[c].map({ ($0.at, $0.id) < (at, a.id) }) ?? true {
+                lastActivity[c] = (at, a.id, atEnd.value(a, "nextStep")?.text, atEnd.value(a, "summary")?.text)
+            }
         }
         var nearest: [UInt64: Int32] = [:]
         state.eachIncludingRemoved(.project) { p in

@@ -346,9 +346,7 @@ extension Lookup {
         return out
     }
 
-    static func splitAliases(_ text: String) -> [String] {
-        text.split(whereSeparator: { "、,，;；".contains($0) }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
-    }
+    static func splitAliases(_ text: String) -> [String] { CompanyName.splitAliases(text) }
 }
 
 extension Entity {

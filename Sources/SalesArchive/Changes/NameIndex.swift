@@ -7,6 +7,10 @@ struct NameIndex {
     /// Customers by normalized name (no spaces, bracket width folded) → id, for duplicates.
     /// (Keyed by `TextKey`: compared by bytes, not through Unicode normalisation at every probe.)
     private var customerNames: [TextKey: UInt64]?
+    /// Customers by the company key (`CompanyName.key`) of their name, short name and each
+    /// alias → ids, for short names and aliases that would name two customers. (Entries of
+    /// names a record no longer has may remain: a caller checks the record itself.)
+    private var companyKeys: [TextKey: Set<UInt64>]?
 
     /// How many records a change set may add (its operation count), so the tables are built
     /// with room for them instead of growing step by step.
@@ -15,7 +19,7 @@ struct NameIndex {
     /// Whether `update` keeps anything of `kind` (an index not built yet needs no updates).
     @inline(__always)
     func tracks(_ kind: EntityKind) -> Bool {
-        exact[kind] != nil || (kind == .customer && customerNames != nil)
+        exact[kind] != nil || (kind == .customer && (customerNames != nil || companyKeys != nil))
     }
 
     /// The fields a record is looked up by, per kind.
@@ -36,6 +40,23 @@ struct NameIndex {
             customerNames = names
         }
         return customerNames?[TextKey(name)]
+    }
+
+    /// The customers one of whose names (name, short name, alias) has the company key `key`,
+    /// as far as the index knows (stale entries included; see `companyKeys`).
+    mutating func customers(companyKey key: String, in state: ArchiveState) -> Set<UInt64> {
+        if companyKeys == nil {
+            var table: [TextKey: Set<UInt64>] = [:]
+            table.reserveCapacity(state.count(.customer))
+            state.each(.customer) { e in for k in Self.companyKeys(of: e) { table[k, default: []].insert(e.id) } }
+            companyKeys = table
+        }
+        return companyKeys?[TextKey(key)] ?? []
+    }
+
+    /// The company keys of a customer's name, short name and aliases.
+    static func companyKeys(of e: Entity) -> [TextKey] {
+        ([e["name"]?.text].compactMap { $0 } + e.otherNames).map { TextKey(CompanyName.key($0)) }
     }
 
     private mutating func build(_ kind: EntityKind, _ state: ArchiveState) {
@@ -67,6 +88,9 @@ struct NameIndex {
                 if let o, customerNames![o] == old?.id { customerNames![o] = nil }
                 if let n, let id = new?.id { customerNames![n] = id }
             }
+        }
+        if kind == .customer, companyKeys != nil, let e = new {
+            for k in Self.companyKeys(of: e) { companyKeys![k, default: []].insert(e.id) }
         }
     }
 }

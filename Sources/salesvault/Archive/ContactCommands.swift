@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalesArchive
+import Interchange
 
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,7 @@ struct ContactCommand: ParsableCommand {
         @Option(help: "E-mail.") var email: String?
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
+        @Flag(help: "Add the person even if the customer has a contact of the same name or mobile number.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -39,7 +41,19 @@ struct ContactCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("title", title), ("department", department), ("role", role), ("attitude", attitude),
                                      ("mobile", mobile), ("email", email)]) + (try parseAssignments(assignments))
-            let e = try context.use { try $0.addContact(customer: customer, name: name, fields: fields, now: Clock.now) }
+            let e = try context.use { archive in
+                if !force {
+                    let c = try archive.resolve(.customer, customer)
+                    let phone = fields.last { Schema.field(.contact, key: $0.0)?.key == "mobile" }?.1
+                    let likely = Identity.likelyDuplicateContacts(customer: c.id, name: name, mobile: phone, in: archive.state)
+                    if !likely.isEmpty {
+                        throw CLIError(.inputRefused, L("\(c.displayName) may already have this contact: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
+                                                        "\(c.displayName) 可能已有该联系人：" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")),
+                                       hint: L("nothing was added; if it is another person, add them again with --force", "本次未添加。如确认是另一个人，请加上 --force 重新添加"))
+                    }
+                }
+                return try archive.addContact(customer: customer, name: name, fields: fields, now: Clock.now)
+            }
             Terminal.print(L("Added contact \(e.shortID) \(e.displayName).", "已添加联系人 \(e.shortID) \(e.displayName)。").text)
         }
     }

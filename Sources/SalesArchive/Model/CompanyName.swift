@@ -1,0 +1,90 @@
+import VaultFormat
+
+/// Company and person names as compared for "the same one" (INTERCHANGE.md §4): what an import
+/// finds duplicates and references by, and what keeps two customers from sharing a short name
+/// or an alias. The domain owns it; `Identity` (Interchange) uses it.
+public enum CompanyName {
+    /// The legal suffixes that do not distinguish one company from another, longest first.
+    static let legalSuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团", "公司",
+                                "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh"]
+    /// The suffixes as `key` compares them (folded once).
+    static let foldedSuffixes: [[Unicode.Scalar]] = legalSuffixes.map { Array(fold($0)) }.sorted { $0.count > $1.count }
+
+    /// A company name as compared for duplicates: full-width forms folded to half-width, case
+    /// folded, spaces, punctuation and brackets removed (their content kept: 腾讯科技（深圳）有限公司
+    /// and 腾讯科技(深圳)有限公司 match), invisible characters removed, and the legal suffixes above
+    /// removed from the end. A name that folds to nothing ("……", "()") is compared as written.
+    public static func key(_ name: String) -> String {
+        var key = fold(name)
+        var changed = true
+        while changed {
+            changed = false
+            for suffix in foldedSuffixes where key.count > suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+                key.removeLast(suffix.count)
+                changed = true
+            }
+        }
+        if key.isEmpty { return "\u{0}" + name }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(key.count * 3)
+        for scalar in key { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Half-width, lower case, without white space, punctuation, brackets, `<>《》·` and invisible
+    /// characters: format characters (zero-width spaces and joiners, bidi marks, a stray BOM
+    /// pasted from a web page or a chat) and the other default-ignorable ones (the combining
+    /// grapheme joiner U+034F, the Hangul fillers U+3164 and U+FFA0, variation selectors), which
+    /// no font shows.
+    static func fold(_ name: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(name.unicodeScalars.count)
+        for scalar in name.unicodeScalars.lazy.map(\.asciiForm) {
+            if scalar.isBasicCJKIdeograph { out.append(scalar); continue }  // what the checks below keep as it is
+            if scalar.isASCII {
+                let v = scalar.value
+                if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) { out.append(scalar); continue }
+                if (0x41...0x5A).contains(v) { out.append(Unicode.Scalar(v + 32)!); continue }
+                continue  // ASCII punctuation, spaces and controls
+            }
+            let p = scalar.properties
+            switch p.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+                 .otherPunctuation, .spaceSeparator, .control, .format:  // format: zero-width and bidi marks, BOM
+                continue
+            default: break
+            }
+            if p.isWhitespace || p.isDefaultIgnorableCodePoint || "《》·".unicodeScalars.contains(scalar) { continue }
+            out.append(contentsOf: p.lowercaseMapping.unicodeScalars)
+        }
+        return out
+    }
+
+    /// Whether a scalar is invisible in a name: white space, a format character or another
+    /// default-ignorable one (what `personKey` leaves out).
+    @inline(__always)
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        let p = scalar.properties
+        return p.isWhitespace || p.generalCategory == .format || p.isDefaultIgnorableCodePoint
+    }
+
+    /// A person's or project's name as compared: half-width, lower case, without white space or
+    /// invisible characters.
+    public static func personKey(_ name: String) -> String {
+        let folded = halfWidth(name).lowercased()
+        guard folded.unicodeScalars.contains(where: isInvisible) else { return folded }
+        return String(String.UnicodeScalarView(folded.unicodeScalars.filter { !isInvisible($0) }))
+    }
+
+    /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
+    public static func halfWidth(_ text: String) -> String {
+        if !text.unicodeScalars.contains(where: { $0.value == 0x3000 || (0xFF01...0xFF5E).contains($0.value) }) { return text }  // nothing to fold
+        return String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
+    }
+
+    /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; or ；, each trimmed,
+    /// empty ones left out.
+    public static func splitAliases(_ text: String) -> [String] {
+        text.split(whereSeparator: { "、,，;；".contains($0) }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+    }
+}
