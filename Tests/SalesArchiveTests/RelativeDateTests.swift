@@ -46,4 +46,35 @@ final class RelativeDateTests: XCTestCase {
         XCTAssertEqual(DateParser.localDay(l["at"]!.int!), d(2026, 11, 24))
         XCTAssertThrowsError(try DateParser.parseInstant("明天", now: now), "what has not happened is not logged")
     }
+
+    /// `localMinute` writes what a `DateFormatter` with `yyyy-MM-dd HH:mm` writes, in zones with
+    /// daylight saving, half- and quarter-hour offsets, before 1970 and around the changes.
+    func testLocalMinuteIsWhatADateFormatterWrites() throws {
+        for id in ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/London", "UTC"] {
+            let zone = try XCTUnwrap(TimeZone(identifier: id))
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = zone
+            f.dateFormat = "yyyy-MM-dd HH:mm"
+            var r = SplitMix(seed: 7)
+            var instants: [Int64] = [0, -1, -86_400 * 365 * 50, 1_795_392_000, 253_402_200_000, 1_710_054_000, 1_730_613_600]
+            for _ in 0..<3_000 { instants.append(Int64(r.next() % 8_000_000_000) - 2_000_000_000) }
+            for t in instants {
+                XCTAssertEqual(DateParser.localMinute(t, in: zone), f.string(from: Date(timeIntervalSince1970: TimeInterval(t))), "\(id) \(t)")
+            }
+        }
+    }
+}
+
+/// A small seeded generator (the same numbers in every run).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

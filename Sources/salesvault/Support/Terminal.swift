@@ -143,7 +143,9 @@ func displayWidth(_ s: String) -> Int {
         let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
             || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-        return width + (wide ? 2 : (scalar.properties.generalCategory == .nonspacingMark ? 0 : 1))
+        if wide { return width + 2 }
+        if v < 0x300 { return width + 1 }  // (no nonspacing mark below U+0300: no property lookup)
+        return width + (scalar.properties.generalCategory == .nonspacingMark ? 0 : 1)
     }
 }
 
@@ -152,13 +154,8 @@ func padded(_ s: String, to width: Int) -> String {
 }
 
 enum Format {
-    static func date(_ seconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone.current
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
+    /// `yyyy-MM-dd HH:mm` in the machine's time zone.
+    static func date(_ seconds: Int64) -> String { DateParser.localMinute(seconds) }
 
     static func isoDate(_ seconds: Int64) -> String {
         let formatter = ISO8601DateFormatter()
