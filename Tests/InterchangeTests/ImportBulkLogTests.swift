@@ -33,11 +33,11 @@ final class ImportBulkLogTests: XCTestCase {
         // Read in chunks of 97 rows on both cores (a duplicate then lies in another chunk).
         let chunked = try f.importing(data, name: name, commit: false) { $0.bulkChunk = 97 }
         XCTAssertEqual(chunked.plannedInBulk, bulk.plannedInBulk)
-        assertSame(chunked, bulk, "in chunks of 97 rows")
+        Self.assertSame(chunked, bulk, "in chunks of 97 rows")
         return (bulk, general)
     }
 
-    func assertSame(_ a: ImportPreview, _ b: ImportPreview, _ what: String, line: UInt = #line) {
+    static func assertSame(_ a: ImportPreview, _ b: ImportPreview, _ what: String, line: UInt = #line) {
         XCTAssertEqual(a.counts, b.counts, what, line: line)
         XCTAssertEqual(a.problems, b.problems, what, line: line)
         XCTAssertEqual(a.warnings, b.warnings, what, line: line)
@@ -63,7 +63,7 @@ final class ImportBulkLogTests: XCTestCase {
             深圳华为技术有限公司,华为,老华、HW
             星光电子有限公司,星光,
             星光照明有限公司,,
-            北方重工集团,,华南1电子
+            北方重工集团,,
             华南1电子有限公司,,
 
             """
@@ -73,23 +73,26 @@ final class ImportBulkLogTests: XCTestCase {
         XCTAssertTrue(twice.problems.first?.reasonZH.contains("已是 C2 星光电子有限公司 的名称、简称或别名") == true, "\(twice.problems)")
         let (huawei, south) = try { () throws -> (UInt64, UInt64) in
             let a = try f.open()  // closed before the imports below
-            // 星光 given to a second customer as an archive of before the rule holds it.
+            // 星光 given to a second customer, and another's name as an alias, as an archive of
+            // before the rule holds them.
             let lighting = try a.resolve(.customer, "星光照明有限公司")
-            try a.commit([ChangeEvent(.update, .customer, lighting.id, [FieldChange(field: Schema.number(.customer, "shortName"), old: nil, new: .text("星光"))])],
+            let north = try a.resolve(.customer, "北方重工集团")
+            try a.commit([ChangeEvent(.update, .customer, lighting.id, [FieldChange(field: Schema.number(.customer, "shortName"), old: nil, new: .text("星光"))]),
+                          ChangeEvent(.update, .customer, north.id, [FieldChange(field: Schema.number(.customer, "aliases"), old: nil, new: .text("华南1电子"))])],
                          now: testNow - 60)
             return (try a.resolve(.customer, "深圳华为技术有限公司").id, try a.resolve(.customer, "华南1电子有限公司").id)
         }()
         let clean = "日期,客户,方式,跟进内容\n2026-11-02,华为,电话,报价\n2026-11-03,老华,拜访,演示\n2026-11-04,ｈｗ,电话,回访\n2026-11-05,华南1电子,电话,首次联系\n"
         let (bulk, general) = try previews(Data(clean.utf8), in: f)
         XCTAssertTrue(bulk.plannedInBulk)
-        assertSame(bulk, general, "names by short name and alias")
+        Self.assertSame(bulk, general, "names by short name and alias")
         XCTAssertEqual(bulk.counts[.log]?.new, 4, "\(bulk.problems)")
         let refs = (bulk.plan?.events ?? []).filter { $0.kind == .activity && $0.operation == .create }
             .compactMap { e in e.changes.first { $0.field == Schema.field(.activity, key: "customer")?.number }?.new?.ref }
         XCTAssertEqual(refs, [huawei, huawei, huawei, south], "the short name, both aliases; a customer's own name before another's alias")
         let ambiguous = "日期,客户,方式,跟进内容\n2026-11-02,星光,电话,报价\n"
         let (b2, g2) = try previews(Data(ambiguous.utf8), in: f)
-        assertSame(b2, g2, "a short name of two customers")
+        Self.assertSame(b2, g2, "a short name of two customers")
         XCTAssertFalse(b2.canCommit)
         XCTAssertEqual(b2.problems.count, 1)
         XCTAssertEqual(b2.problems.first?.line, 2)
@@ -153,7 +156,7 @@ final class ImportBulkLogTests: XCTestCase {
             XCTAssertTrue(bulk.canCommit, name)
             XCTAssertEqual(bulk.counts[.log]?.new, 3_000, name)
             XCTAssertTrue(bulk.plan?.events.contains { $0.kind == .customer && $0.changes.contains { $0.old != nil } } == true, "\(name): last contacts with old values")
-            assertSame(bulk, general, name)
+            Self.assertSame(bulk, general, name)
         }
         // Committed in bulk, the archive holds what the general commit would hold.
         let g = try fixture()
@@ -195,18 +198,18 @@ final class ImportBulkLogTests: XCTestCase {
             let (bulk, general) = try previews(data, in: f)
             XCTAssertFalse(bulk.plannedInBulk, what)
             XCTAssertFalse(bulk.problems.isEmpty, what)
-            assertSame(bulk, general, what)
+            Self.assertSame(bulk, general, what)
             for configure in [{ (o: inout ImportOptions) in o.onlyValid = true }, { $0.onDuplicate = .skip }] {
                 let a = try f.importing(data, name: "跟进.csv", commit: false, configure: configure)
                 let b = try f.importing(data, name: "跟进.csv", commit: false) { configure(&$0); $0.planInBulk = false }
-                assertSame(a, b, "\(what), options")
+                Self.assertSame(a, b, "\(what), options")
             }
         }
         // Contacts refer to other records by name: the general way, even when clean.
         let withContacts = "日期,客户,方式,跟进内容,联系人\n2026-07-01 10:00,华南1电子有限公司,电话,无,\n"
         let (bulk, general) = try previews(Data(withContacts.utf8), in: f)
         XCTAssertFalse(bulk.plannedInBulk)
-        assertSame(bulk, general, "a contacts column")
+        Self.assertSame(bulk, general, "a contacts column")
         // The clean rows alone are planned in bulk.
         XCTAssertTrue(try f.importing(Data(([header] + clean).joined(separator: "\n").utf8), name: "跟进.csv", commit: false).plannedInBulk)
     }

@@ -25,8 +25,8 @@ final class NameMatchTests: XCTestCase {
         let before = try fixture.bytes()
         try a.edit(.customer, "C1", fields: [("alias", "浦发")], now: day(1))
         XCTAssertEqual(try fixture.bytes(), before)
-        XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "浦发")], now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
-        XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "工行")], now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
+        XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "浦发")], now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["C1 上海浦东发展银行"]) }
+        XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "工行")], now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["C2 中国工商银行"]) }
         XCTAssertEqual(try fixture.bytes(), before)
         // A prefix still wins over a match inside another name (what worked before still works).
         try a.addCustomer(name: "银行卡中心", now: day(1))
@@ -48,7 +48,7 @@ final class NameMatchTests: XCTestCase {
         func refused(_ what: String, _ body: () throws -> Any, naming owner: Entity, line: UInt = #line) {
             XCTAssertThrowsError(try body(), what, line: line) { error in
                 let e = error as? ArchiveError
-                XCTAssertEqual(e?.code, .ambiguous, "\(what): \(error)", line: line)
+                XCTAssertEqual(e?.code, .invalidValue, "\(what): \(error)", line: line)
                 XCTAssertEqual(e?.candidates, ["\(owner.shortID) \(owner.displayName)"], what, line: line)
                 XCTAssertTrue(e?.reasonZH?.contains("不能再用作本客户的") == true, "\(what): \(String(describing: e?.reasonZH))", line: line)
             }
@@ -80,5 +80,72 @@ final class NameMatchTests: XCTestCase {
         // Once C1 is removed, its alias is free for another customer.
         try a.remove(.customer, spdb.shortID, now: day(3))
         try a.edit(.customer, "华为技术有限公司", fields: [("alias", "浦发")], now: day(3))
+    }
+
+    /// The rule holds the other way and through undo (black-box round, 2026-12-01): a name
+    /// (new customer or rename) written like another's short name or alias is refused; undo that
+    /// would give a customer back a name another took meanwhile is refused; a line break
+    /// separates aliases; aliases are kept once each; one that folds to nothing is refused.
+    func testNamesAliasesAndUndoKeepEveryNameToOneCustomer() throws {
+        let fixture = try ArchiveFixture()
+        let a = try fixture.open()
+        let spdb = try a.addCustomer(name: "上海浦东发展银行股份有限公司", fields: [("aliases", "浦发银行、SPDB")], now: day(0))
+        let icbc = try a.addCustomer(name: "中国工商银行", now: day(0))
+        func refused(_ what: String, naming other: Entity?, _ body: () throws -> Any, line: UInt = #line) {
+            XCTAssertThrowsError(try body(), what, line: line) { error in
+                XCTAssertEqual((error as? ArchiveError)?.code, .invalidValue, "\(what): \(error)", line: line)
+                if let other { XCTAssertEqual((error as? ArchiveError)?.candidates, ["\(other.shortID) \(other.displayName)"], what, line: line) }
+            }
+        }
+        let before = try fixture.bytes()
+        refused("a rename to another's alias", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("name", "浦发银行")], now: day(1)) }
+        refused("a rename to another's alias with a suffix", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("name", "SPDB有限公司")], now: day(1)) }
+        refused("a new customer named as another's alias", naming: spdb) { try a.addCustomer(name: "SPDB Limited", now: day(1)) }
+        refused("a line break inside aliases", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "研究\n浦发银行")], now: day(1)) }
+        refused("an alias of punctuation", naming: nil) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "——")], now: day(1)) }
+        refused("an alias that is only a legal suffix", naming: nil) { try a.edit(.customer, "C\(icbc.id)", fields: [("shortName", "有限公司")], now: day(1)) }
+        XCTAssertEqual(try fixture.bytes(), before)
+        // Aliases kept once each (compared as company names), a line break separating them.
+        try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行、工行\nＩＣＢＣ、icbc；、 ")], now: day(1))
+        XCTAssertEqual(a.state.entity(.customer, icbc.id)?["aliases"]?.text, "工行、ＩＣＢＣ")
+        try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "、 ;　；")], now: day(1))
+        XCTAssertNil(a.state.entity(.customer, icbc.id)?["aliases"], "separators alone clear the field")
+        // In one change set, a customer created earlier in it is named without an id.
+        var set = ChangeSet(label: "t")
+        set.append(.addCustomer(name: "兴业银行股份有限公司", fields: [("shortName", "兴业")]))
+        set.append(.addCustomer(name: "兴业证券股份有限公司", fields: [("shortName", "兴 业")]))
+        let plan = try a.plan(set, now: day(1))
+        XCTAssertEqual(plan.problems.map(\.operation), [2])
+        XCTAssertTrue(plan.problems.first?.error.reasonZH?.contains("已是本批新增的客户“兴业银行股份有限公司”的名称") == true, "\(plan.problems)")
+        // Undo: a short name cleared, then taken by another; a rename, then the old name taken
+        // as an alias; a removal, then the short name taken: each undo refused, nothing written.
+        let jia = try a.addCustomer(name: "甲科技有限公司", fields: [("shortName", "甲科")], now: day(2))
+        let yi = try a.addCustomer(name: "乙贸易有限公司", now: day(2))
+        let cleared = try a.perform(.edit(.customer, "C\(jia.id)", fields: [("shortName", "")]), now: day(2))
+        _ = cleared
+        let clearedBatch = a.vault.header.recordCount - 1
+        try a.edit(.customer, "C\(yi.id)", fields: [("shortName", "甲科")], now: day(2))
+        let renamed = try { () throws -> UInt64 in
+            try a.edit(.customer, "C\(yi.id)", fields: [("name", "丙公司")], now: day(3))
+            return a.vault.header.recordCount - 1
+        }()
+        try a.edit(.customer, "C\(icbc.id)", fields: [("alias", "乙贸易")], now: day(3))
+        let kept = try fixture.bytes()
+        for (batch, what) in [(clearedBatch, "甲科"), (renamed, "乙贸易有限公司")] {
+            XCTAssertThrowsError(try a.undo(batch: batch, now: day(4)), what) { error in
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("现已用于") == true, "\(what): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains(what) == true, "\(what): \(error)")
+            }
+        }
+        XCTAssertEqual(try fixture.bytes(), kept)
+        let gold = try a.addCustomer(name: "金山软件有限公司", fields: [("shortName", "金山")], now: day(4))
+        try a.remove(.customer, "C\(gold.id)", now: day(4))
+        let removal = a.vault.header.recordCount - 1
+        try a.edit(.customer, "C\(icbc.id)", fields: [("alias", "金山")], now: day(4))
+        XCTAssertThrowsError(try a.undo(batch: removal, now: day(5))) { XCTAssertTrue(($0 as? ArchiveError)?.reasonZH?.contains("金山") == true, "\($0)") }
+        // Freed again, the undo goes through.
+        try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行")], now: day(5))
+        try a.undo(batch: removal, now: day(5))
+        XCTAssertEqual(try a.resolve(.customer, "金山").id, gold.id)
     }
 }

@@ -134,10 +134,20 @@ extension EverydayCLITests {
         let mobile = try sv(["contact", "add", "华为", "王小敏", "--mobile", "+86 13800000001"], day: 0, expect: 8)
         XCTAssertTrue(mobile.stderr.contains("the same mobile number"), mobile.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before, "nothing added")
+        try sv(["contact", "add", "华为", "赵六", "--mobile", "１３８０００００００１"], day: 0, expect: 8)  // full-width digits
         try sv(["contact", "add", "中兴", "王敏"], day: 0)  // another customer's contact of that name
         try sv(["contact", "add", "华为", "王敏", "--force"], day: 0)
         let list = try sv(["contact", "list", "--json"], day: 0)
         XCTAssertEqual(list.stdout.components(separatedBy: "王敏").count - 1, 3, list.stdout)
+        // Editing a contact into another of the same customer asks the same; so does renaming a
+        // customer like another.
+        try sv(["contact", "add", "华为", "李雷", "--mobile", "13900000002"], day: 0)
+        let edited = try sv(["contact", "edit", "李雷", "--set", "mobile=+86 138 0000 0001", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(edited.stderr.contains("修改后与该客户的其他联系人重复") && edited.stderr.contains("手机号相同"), edited.stderr)
+        try sv(["contact", "edit", "李雷", "--set", "mobile=13900000003"], day: 0)
+        let renamed = try sv(["customer", "edit", "中兴", "--set", "name=华为技术（有限公司）", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(renamed.stderr.contains("新名称与其他客户相近") && renamed.stderr.contains("--force"), renamed.stderr)
+        try sv(["customer", "edit", "中兴", "--set", "name=华为技术（有限公司）", "--force"], day: 0)
     }
 }
 

@@ -61,6 +61,24 @@ final class TerminalSafetyTests: ArchiveCommandTestCase {
         XCTAssertEqual(shown["name"] as? String, nasty)
     }
 
+    /// A value cut to fit a table column is cut between escapes, never inside one (black-box
+    /// finding: `history` printed `x\u{…`); the invisible characters that could make two names
+    /// look alike (U+3164, U+FFA0, U+034F, U+00AD) are escaped too.
+    func testACutValueNeverEndsInsideAnEscapeAndInvisibleLettersAreShown() throws {
+        try sv(["customer", "add", "甲\u{3164}公司\u{00AD}", "--set", "note=start"])
+        for n in stride(from: 4, through: 40, by: 2) {
+            try sv(["customer", "edit", "C1", "--set", "note=" + String(repeating: "x", count: n) + "\u{1B}[31m\u{202E}"])
+        }
+        let history = try sv(["history"])
+        let pieces = history.stdout.components(separatedBy: "\\u{").dropFirst()
+        XCTAssertGreaterThan(pieces.count, 10)
+        for piece in pieces {
+            XCTAssertNotNil(piece.range(of: "^[0-9A-F]{1,6}\\}", options: .regularExpression), "an escape cut short: \\u{\(piece.prefix(12))")
+        }
+        let list = try sv(["customer", "list"])
+        XCTAssertTrue(list.stdout.contains("甲\\u{3164}公司\\u{AD}"), list.stdout)
+    }
+
     func testErrorsNamingHostileTextAreEscaped() throws {
         try sv(["customer", "add", nasty])
         try sv(["customer", "add", "Evil\u{1B}[2Jother"])

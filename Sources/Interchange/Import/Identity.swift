@@ -137,12 +137,12 @@ extension Identity {
     /// the same name once width, case, spaces and invisible characters are ignored, or the same
     /// mobile number. `contact add` asks for `--force` when any is found (two people of one
     /// company may share a name; usually it is the same person entered twice).
-    public static func likelyDuplicateContacts(customer: UInt64, name: String, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
-        let key = CompanyName.personKey(name)
+    public static func likelyDuplicateContacts(customer: UInt64, name: String?, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        let key = name.map(CompanyName.personKey)
         let mobileKey = mobile.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
         for p in state.all(.contact) where p["customer"]?.ref == customer {
-            if let n = p["name"]?.text, CompanyName.personKey(n) == key {
+            if let key, let n = p["name"]?.text, CompanyName.personKey(n) == key {
                 out.append(LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同"))
             } else if let mobileKey, let other = p["mobile"]?.text, Self.phoneKey(other) == mobileKey {
                 out.append(LikelyDuplicate(customer: p, reason: "the same mobile number", reasonZH: "手机号相同"))

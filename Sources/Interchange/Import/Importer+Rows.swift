@@ -303,7 +303,9 @@ extension Importer {
             }
         }
 
-        init(_ state: ArchiveState) {
+        /// With `customersOnly`, the customers' tables alone (contacts, projects and the log's
+        /// keys left empty: what a list of customers is compared with).
+        init(_ state: ArchiveState, customersOnly: Bool = false) {
             // The customers' keys on both cores, then the tables filled in the records' order
             // (a later customer with the same key takes it, as before).
             var held: [Entity] = []
@@ -331,6 +333,7 @@ extension Importer {
                     customerByOtherName[other] = customerByOtherName[other] == nil ? id : ""
                 }
             }
+            if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
             state.each(.activity) { l in
@@ -552,6 +555,7 @@ extension Importer {
                     }
                     match = (shared.last!, nil, ("same name", "名称相同"))
                 }
+                else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, ("the same as its short name or an alias", "与其简称或别名相同")) }
                 else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, ("same phone", "电话相同")) }
                 else if let credit, let f = customers.byCredit[credit] { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
                 else if let f = customers.byKey[key] { match = (f.ref, f.line, ("same name", "名称相同")) }

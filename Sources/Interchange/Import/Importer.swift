@@ -22,10 +22,15 @@ public final class Importer {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
             return preview
         }
+        var rows = readRows(tables, into: &preview)
+        if bulkCustomers(source, tables: tables, rows: rows, into: &preview) {
+            if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
+            if rows.count >= 10_000 { Background.release(rows) }
+            return preview
+        }
         if tables.contains(where: { $0.kind == .log }) || tables.contains(where: { $0.kind == .customers }) {
             try archive.loadContactLog()  // duplicates of log entries, and customers' logs
         }
-        var rows = readRows(tables, into: &preview)
         var excluded = Set<Int>()
         for (i, r) in rows.enumerated() where !r.problems.isEmpty { excluded.insert(i) }
         // Plans the rows not excluded; with `onlyValid`, a row refused by the plan is excluded
@@ -49,7 +54,7 @@ public final class Importer {
                 let row = built.operationRows[p.operation - 1]
                 rows[row].problems.append(ImportProblem(
                     table: tables[rows[row].mapped].table.name, line: rows[row].line, column: nil, value: nil,
-                    reason: p.error.reason + candidates(p.error), reasonZH: (p.error.reasonZH ?? p.error.reason) + candidates(p.error)))
+                    reason: p.error.reason + candidates(p.error), reasonZH: (p.error.reasonZH ?? p.error.reason) + candidates(p.error, zh: true)))
                 newlyRefused.insert(row)
             }
             if newlyRefused.isEmpty || !options.onlyValid { break }
@@ -98,8 +103,9 @@ public final class Importer {
     /// The label of an import's batch: the file's name and SHA-256.
     static func label(_ source: ImportSource) -> String { "import \(source.fileName) sha256:\(source.sha256)" }
 
-    private func candidates(_ error: ArchiveError) -> String {
-        error.candidates.isEmpty ? "" : " (" + error.candidates.prefix(5).joined(separator: "; ") + ")"
+    private func candidates(_ error: ArchiveError, zh: Bool = false) -> String {
+        if error.candidates.isEmpty || error.candidates.allSatisfy(error.reason.contains) { return "" }  // (named already)
+        return zh ? "（" + error.candidates.prefix(5).joined(separator: "；") + "）" : " (" + error.candidates.prefix(5).joined(separator: "; ") + ")"
     }
 
     /// Commits a preview's plan as one batch (labelled with the file's name and SHA-256).

@@ -225,6 +225,15 @@ extension ChangeDraft {
 
     /// Field changes for `fields` (key → input) on `existing` (nil when creating).
     func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
+        try Self.changes(kind, fields, existing: existing, now: now, protected: protected) { spec, input in
+            try self.value(for: spec, kind: kind, input: input, now: now)
+        }
+    }
+
+    /// `changes` with each value read by `value` (a reference needs a draft to be looked up in;
+    /// every other type is read by the static `value(for:input:now:)`, on any thread).
+    static func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String>,
+                        value: (FieldSpec, String) throws -> FieldValue?) throws -> [FieldChange] {
         var out: [FieldChange] = []
         out.reserveCapacity(fields.count)
         var seen = FieldSet()  // (a set of field numbers without a hash table per call)
@@ -245,7 +254,7 @@ extension ChangeDraft {
                 throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改，请用专门的命令修改（须注明原因）")
             }
             guard seen.insert(spec.number) else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次，请只保留一个") }
-            let new = try value(for: spec, kind: kind, input: input, now: now)
+            let new = try value(spec, input)
             let old = existing?[number: spec.number]
             if old != new { out.append(FieldChange(field: spec.number, old: old, new: new)) }
         }

@@ -12,8 +12,8 @@ extension ChangeDraft {
         let id = newID()
         let changes = [FieldChange(field: Schema.number(.customer, "name"), old: nil, new: .text(trimmed))]
             + (try self.changes(.customer, all, existing: nil, now: now, protected: ProtectedFields.newCustomer))
-        try checkOtherNames(changes, customer: id, before: nil)
-        try commit([ChangeEvent(.create, .customer, id, changes)], now: now)
+        let checked = try checkNames(changes, customer: id, before: nil)
+        try commit([ChangeEvent(.create, .customer, id, checked)], now: now)
         return state.entity(.customer, id)!  // just created
     }
 
@@ -47,67 +47,33 @@ extension ChangeDraft {
         }
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
-        if kind == .customer { try checkOtherNames(changes, customer: e.id, before: e) }
-        try commit([ChangeEvent(.update, kind, e.id, changes)], now: now)
+        let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
+        try commit([ChangeEvent(.update, kind, e.id, checked)], now: now)
         return state.entity(kind, e.id)!
     }
 
-    /// A customer's aliases with `added` joined to them (、-separated): each trimmed, not empty, not
-    /// already the name or alias of another customer (it would find two).
+    /// A customer's aliases with `added` joined to them (、-separated): each trimmed, not empty, one
+    /// name (no separator in it), not another customer's code (a lookup by it would find two).
+    /// Names of other customers, short names and aliases are checked by `checkNames`.
     func aliases(of e: Entity, adding added: [String]) throws -> String {
         var list = Lookup.splitAliases(e["aliases"]?.text ?? "")
         for alias in added {
             let a = try Self.name(alias, of: .customer)
-            guard !a.contains(where: { "、,，;；".contains($0) }) else {
+            guard CompanyName.splitAliases(a) == [a] else {
                 throw ArchiveError(.invalidValue, "give one alias per --alias", zh: "每个 --alias 只填一个别名")
             }
             var clash: Entity?
-            state.each(.customer) { c in if c.id != e.id && Lookup.names(of: c).contains(a.lowercased()) { clash = c } }
+            state.each(.customer) { c in
+                if c.id != e.id && [c["code"]?.text, c["number"]?.text].contains(where: { $0?.lowercased() == a.lowercased() }) { clash = c }
+            }
             if let clash {
-                throw ArchiveError(.ambiguous, "\(a) already names \(clash.shortID) \(clash.displayName)", zh: "“\(a)”已是 \(clash.shortID) \(clash.displayName) 的名称或别名，不能重复使用",
+                throw ArchiveError(.invalidValue, "\(a) is the code of \(clash.shortID) \(clash.displayName); choose another alias",
+                                   zh: "“\(a)”是 \(clash.shortID) \(clash.displayName) 的客户编号，不能用作别名，请换一个",
                                    candidates: ["\(clash.shortID) \(clash.displayName)"])
             }
             if !Lookup.names(of: e).contains(a.lowercased()) && !list.contains(where: { $0.lowercased() == a.lowercased() }) { list.append(a) }
         }
         return list.joined(separator: "、")
-    }
-
-    /// Checks the short name and aliases customer `id` gets from `changes` (INTERCHANGE.md §4):
-    /// each one a name (not over 1 KiB, no NUL), and none already the name, short name or alias
-    /// of another customer once compared as company names are (a command or an import looking
-    /// the customer up by it would find two). Names the customer had before are not checked
-    /// again: an archive written before this check may hold such a pair, and editing something
-    /// else must not fail on it.
-    func checkOtherNames(_ changes: [FieldChange], customer id: UInt64, before: Entity?) throws {
-        let shortField = Schema.number(.customer, "shortName"), aliasesField = Schema.number(.customer, "aliases")
-        var given: [(String, isShort: Bool)] = []
-        for c in changes where c.field == shortField || c.field == aliasesField {
-            guard let text = c.new?.text else { continue }
-            if c.field == shortField { given.append((text.trimmedWhitespace, true)) } else { given += Lookup.splitAliases(text).map { ($0, false) } }
-        }
-        guard !given.isEmpty else { return }
-        let name = changes.first { $0.field == Schema.number(.customer, "name") }?.new?.text ?? before?["name"]?.text ?? ""
-        let own = CompanyName.key(name)
-        let had = Set((before?.otherNames ?? []).map(CompanyName.key))
-        for (other, isShort) in given where !other.isEmpty {
-            let (what, whatZH) = isShort ? ("short name", "简称") : ("alias", "别名")
-            guard other.utf8.count <= 1024 else {
-                throw ArchiveError(.invalidValue, "a \(what) over 1 KiB is not a name (\(other.prefix(40))…)", zh: "\(whatZH)过长（超过 1 KiB），请检查是否粘贴有误：\(other.prefix(40))……")
-            }
-            guard !other.unicodeScalars.contains("\u{0}") else {
-                throw ArchiveError(.invalidValue, "a \(what) cannot contain the NUL character (U+0000): the text is damaged or binary; correct it and try again",
-                                   zh: "\(whatZH)中不能含有空字符（U+0000），内容可能已损坏或是二进制数据，请更正后重试")
-            }
-            let key = CompanyName.key(other)
-            if key == own || had.contains(key) { continue }
-            for cid in names.customers(companyKey: key, in: state).sorted() where cid != id {
-                guard let c = state.entity(.customer, cid), NameIndex.companyKeys(of: c).contains(TextKey(key)) else { continue }  // a name it no longer has
-                throw ArchiveError(
-                    .ambiguous, "\(other) already names \(c.shortID) \(c.displayName) (as its name, short name or alias, written alike); a \(what) must name one customer only, or looking it up finds two: choose another",
-                    zh: "“\(other)”已是 \(c.shortID) \(c.displayName) 的名称、简称或别名（写法相近），不能再用作本客户的\(whatZH)，否则按此名称查找会找到两个客户；请换一个\(whatZH)",
-                    candidates: ["\(c.shortID) \(c.displayName)"])
-            }
-        }
     }
 
     /// Regrades a customer; the reason is required and kept in the history (regulation 6.2).

@@ -150,6 +150,9 @@ extension CustomerArchive {
             ArchiveError(.invalidTransition, "\(name) cannot be undone: \(en)", zh: "无法撤销批次 \(name)：\(zh)")
         }
         var removed = Set<UInt64>()
+        // Customers by the company keys of their names (CustomerNames), built when a customer's
+        // names come back: a short name or alias another customer took meanwhile is a clash.
+        var keys: [TextKey: [UInt64]]?
         for e in inverse {
             if e.operation == .remove { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
@@ -163,6 +166,21 @@ extension CustomerArchive {
                 if let clash {
                     throw refuse("two customers would be named \(own) (\(entity.shortID) and \(clash.shortID))",
                                  "将出现两个同名客户“\(own)”（\(entity.shortID) 与 \(clash.shortID)）")
+                }
+                let touched: Set<UInt8> = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName"), Schema.number(.customer, "aliases")]
+                if e.operation == .restore || e.changes.contains(where: { touched.contains($0.field) }) {
+                    if keys == nil {
+                        var table: [TextKey: [UInt64]] = [:]
+                        after.each(.customer) { c in for k in Set(NameIndex.companyKeys(of: c)) { table[k, default: []].append(c.id) } }
+                        keys = table
+                    }
+                    let (name, others) = CustomerNames.names(of: entity)
+                    let before = e.operation == .restore ? nil : state.entity(.customer, e.id)
+                    if let c = CustomerNames.clash(id: e.id, name: name, others: others, before: before, in: after, candidates: { (keys?[TextKey($0)] ?? []).sorted() }) {
+                        let given = c.given.field == "name" ? ("its name \(c.given.text)", "其名称“\(c.given.text)”") : ("\(c.given.text)", "“\(c.given.text)”")
+                        throw refuse("\(entity.shortID) \(entity.displayName) would get back \(given.0), which now also names \(c.other.shortID) \(c.other.displayName) (a lookup would find two); change that customer's names first",
+                                     "\(entity.shortID) \(entity.displayName) 将恢复\(given.1)，而该名称现已用于 \(c.other.shortID) \(c.other.displayName)（按此名称查找会找到两个客户）；请先修改该客户的名称、简称或别名")
+                    }
                 }
             }
         }

@@ -82,9 +82,16 @@ public enum CompanyName {
         return String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
     }
 
-    /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; or ；, each trimmed,
-    /// empty ones left out.
+    /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; ； or a line break
+    /// (Alt+Enter in an Excel cell), each trimmed, empty ones left out.
     public static func splitAliases(_ text: String) -> [String] {
-        text.split(whereSeparator: { "、,，;；".contains($0) }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+        text.split(whereSeparator: { "、,，;；\n\r\u{2028}\u{2029}".contains($0) || $0 == "\r\n" }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+    }
+
+    /// Whether a name names no company in particular: it folds to nothing (only punctuation,
+    /// "——") or to a legal suffix alone ("有限公司", "集团").
+    public static func namesNothing(_ name: String) -> Bool {
+        let folded = fold(name)
+        return folded.isEmpty || foldedSuffixes.contains { $0.elementsEqual(folded) }
     }
 }

@@ -64,11 +64,14 @@ public enum FieldFormat {
     }
 
     /// Whether `scalar` is one `terminalSafe` escapes (tab and LF aside): a control, DEL, a bidi
-    /// control, or a zero-width or invisible format character.
+    /// control, or a zero-width or invisible character (format characters, the soft hyphen, the
+    /// combining grapheme joiner, the Hangul fillers, Mongolian variation selectors: what could
+    /// make two names look alike on screen).
     public static func isTerminalUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF, 0xFFF9...0xFFFB: return true
+        case 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0xFEFF, 0xFFF9...0xFFFB: return true
+        case 0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B...0x180F, 0x3164, 0xFFA0: return true
         default: return false
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalesArchive
+import Interchange
 import VaultCrypto
 import VaultFormat
 
@@ -185,11 +186,41 @@ struct FieldAssignments: ParsableArguments {
         try Self.apply(try parseAssignments(assignments), to: kind, query, in: context)
     }
 
-    static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
+    static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext, force: Bool = true) throws {
+        if !force { try checkLikelyDuplicate(pairs, kind: kind, query, in: context) }
         let before = context.archive.vault.header.recordCount
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         Terminal.print(context.archive.vault.header.recordCount == before
             ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")
             : L("Updated \(e.shortID) \(e.displayName).", "已更新 \(e.shortID) \(e.displayName)。"))
+    }
+
+    /// A customer renamed like another customer, or a contact given the name or mobile of
+    /// another contact of its customer, is refused unless `--force`, as `customer add` and
+    /// `contact add` refuse a likely duplicate.
+    static func checkLikelyDuplicate(_ pairs: [(String, String)], kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
+        func given(_ key: String) -> String? { pairs.last { Schema.field(kind, key: $0.0)?.key == key }?.1 }
+        let likely: [LikelyDuplicate]
+        let e: Entity
+        switch kind {
+        case .customer:
+            guard let name = given("name") else { return }
+            e = try context.archive.resolve(.customer, query)
+            likely = Identity.likelyDuplicates(name: name, creditCode: given("creditCode"), phone: given("phone"), in: context.archive.state).filter { $0.customer.id != e.id }
+        case .contact:
+            let (name, mobile) = (given("name"), given("mobile"))
+            guard name != nil || mobile != nil else { return }
+            e = try context.archive.resolve(.contact, query)
+            guard let customer = e["customer"]?.ref else { return }
+            likely = Identity.likelyDuplicateContacts(customer: customer, name: name, mobile: mobile, in: context.archive.state).filter { $0.customer.id != e.id }
+        default: return
+        }
+        guard !likely.isEmpty else { return }
+        let list = likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
+        let listZH = likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
+        throw CLIError(.inputRefused, kind == .customer ? L("the new name looks like another customer's: \(list)", "新名称与其他客户相近：\(listZH)")
+                                                        : L("\(e.displayName) would look like another contact of the customer: \(list)", "修改后与该客户的其他联系人重复：\(listZH)"),
+                       hint: L("nothing was changed; if it is really another \(kind == .customer ? "company" : "person"), change it again with --force",
+                               "本次未修改。如确认是另一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新修改"))
     }
 }

@@ -62,11 +62,14 @@ struct ContactCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a contact's fields.")
         @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
         @OptionGroup var fields: FieldAssignments
+        @Flag(help: "Change it even if the customer has another contact of that name or mobile number.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
         var capability: Capability { .write }
-        func run(in context: ArchiveContext) throws { try fields.apply(to: .contact, contact, in: context) }
+        func run(in context: ArchiveContext) throws {
+            try FieldAssignments.apply(try parseAssignments(fields.assignments), to: .contact, contact, in: context, force: force)
+        }
     }
 
     struct Show: ArchiveCommand {

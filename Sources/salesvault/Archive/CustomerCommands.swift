@@ -61,6 +61,7 @@ struct CustomerCommand: ParsableCommand {
         @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; an empty VALUE clears).", valueName: "field=value"))
         var assignments: [String] = []
         @Option(help: ArgumentHelp("Add another name the customer is found by, e.g. 浦发 (repeatable).", valueName: "name")) var alias: [String] = []
+        @Flag(help: "Rename it even if another customer has a similar name, the same credit code or the same phone.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -70,7 +71,7 @@ struct CustomerCommand: ParsableCommand {
 
         var capability: Capability { .write }
         func run(in context: ArchiveContext) throws {
-            try FieldAssignments.apply(try parseAssignments(assignments) + alias.map { ("alias", $0) }, to: .customer, customer, in: context)
+            try FieldAssignments.apply(try parseAssignments(assignments) + alias.map { ("alias", $0) }, to: .customer, customer, in: context, force: force)
         }
     }
 

@@ -63,10 +63,13 @@ enum Render {
         let cut = head.endIndex != s.endIndex
         var out = ""
         var w = 0
-        for ch in Terminal.cell(String(head)) {
-            let cw = displayWidth(String(ch))
+        let escaped = Terminal.cell(String(head))
+        // Character by character, each escaped on its own when any is (an escape such as
+        // `\u{202E}` is kept whole or left out, never cut in the middle).
+        for ch in escaped == String(head) ? escaped.map(String.init) : head.map({ Terminal.cell(String($0)) }) {
+            let cw = displayWidth(ch)
             if w + cw > width - 1 { return out + "…" }
-            out.append(ch)
+            out += ch
             w += cw
         }
         return cut ? out + "…" : out

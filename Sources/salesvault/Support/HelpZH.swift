@@ -565,6 +565,8 @@ enum HelpZH {
         "Any other field, as FIELD=VALUE (repeatable).": "其他字段，写成 字段=值（可重复）。",
         "Add it even if a customer with a similar name, the same credit code or the same phone exists.": "即使已有名称相近、信用代码或电话相同的客户，也照样添加。",
         "Add the person even if the customer has a contact of the same name or mobile number.": "即使该客户下已有同名或手机号相同的联系人，也照样添加。",
+        "Rename it even if another customer has a similar name, the same credit code or the same phone.": "即使已有名称相近、信用代码或电话相同的客户，也照样改名。",
+        "Change it even if the customer has another contact of that name or mobile number.": "即使该客户下已有同名或手机号相同的联系人，也照样修改。",
         "Change a customer's fields (not the grade: use `customer grade`).": "修改客户信息（等级请用 customer grade）。",
         "Customer id (C12), name, alias, or part of one.": "客户编号（C12）、名称、别名或其中一部分。",
         "Customer id (C12) or name (any part of it, or an alias).": "客户编号（C12）或名称（名称任一部分或别名均可）。",

@@ -1,0 +1,183 @@
+import Foundation
+@testable import Interchange
+@testable import SalesArchive
+import XCTest
+
+/// The bulk planning of a list of new customers (`Importer.bulkCustomers`,
+/// `CustomerArchive.planCustomers`) gives what the general reading gives the same file: the
+/// same plan (every event and id), counts, warnings, date samples and problems, and the same
+/// archive once committed; a file with anything the bulk planning does not take (a problem, a
+/// duplicate, a short name, a contact person, a handover) goes the general way.
+final class ImportBulkCustomerTests: XCTestCase {
+    typealias Seeded = ImportFastPathTests.Seeded
+    let header = "客户名称,客户等级,统一社会信用代码,联系电话,行业,地区,地址,备注,下次跟进,客户编号,客户来源,邮箱"
+
+    /// `n` generated customers: grades written every way, valid credit codes on some, phones
+    /// with and without +86, notes with commas, quotes and line breaks, dates in several forms,
+    /// codes, sources, e-mails, empty cells.
+    func rows(_ n: Int, from start: Int = 0, seed: UInt64 = 5) -> [String] {
+        var r = Seeded(state: seed)
+        return (start..<start + n).map { i in
+            let grade = r.pick(["A", "b", "B类", "C", "D", "未评级", "", "a级"])
+            let credit = i % 3 == 0 ? ImportFastPathTests.credit(i + 1) : ""
+            let phone = r.pick(["", "021-\(60_000_000 + i)", "+86 139\(String(format: "%08d", i))", "139 \(String(format: "%08d", i))"])
+            let note = r.pick(["", "需要报价单", "\"含逗号,和\"\"引号\"\"\"", "\"两行\n备注\""])  // zh-punct: keep
+            let next = r.pick(["", "2027-02-\(i % 28 + 1)", "2027/3/\(i % 28 + 1)", "2027年4月\(i % 28 + 1)日"])
+            return "华东\(i)号精密机械有限公司,\(grade),\(credit),\(phone),\(r.pick(["制造业", "", "医疗"])),\(r.pick(["上海", "苏州", ""])),"
+                + "\(r.pick(["", "上海市浦东新区\(i)号"])),\(note),\(next),\(r.pick(["", "K\(i)"])),\(r.pick(["", "展会", "转介绍"])),\(r.pick(["", "x\(i)@example.cn"]))"
+        }
+    }
+
+    /// A phone of one of `rows`, written another way (+86 before it).
+    func phone(of rows: [String]) -> String {
+        let phone = rows.lazy.map { $0.split(separator: ",", omittingEmptySubsequences: false)[3] }.first { $0.hasPrefix("021-") }!
+        return "+86 " + phone
+    }
+
+    func data(_ lines: [String], header: String? = nil) -> Data { Data(([header ?? self.header] + lines).joined(separator: "\n").utf8) }
+
+    /// Previews `data` both ways (nothing committed) and holds them to the same result.
+    @discardableResult
+    func previews(_ data: Data, in f: ImportFixture, _ what: String, configure: @escaping (inout ImportOptions) -> Void = { _ in },
+                  line: UInt = #line) throws -> (bulk: ImportPreview, general: ImportPreview) {
+        let bulk = try f.importing(data, name: "客户.csv", commit: false, configure: configure)
+        let general = try f.importing(data, name: "客户.csv", commit: false) { configure(&$0); $0.planInBulk = false }
+        XCTAssertFalse(general.plannedInBulk, what, line: line)
+        ImportBulkLogTests.assertSame(bulk, general, what, line: line)
+        return (bulk, general)
+    }
+
+    func testACleanCustomerListIsPlannedInBulkAsTheGeneralReadingPlansIt() throws {
+        let f = try ImportFixture()
+        // Into an empty archive, then (later ids, an archive to compare with) into one holding some.
+        let first = data(rows(300))
+        let (bulk, _) = try previews(first, in: f, "300 new customers")
+        XCTAssertTrue(bulk.plannedInBulk)
+        XCTAssertEqual(bulk.counts[.customers]?.new, 300)
+        XCTAssertTrue(bulk.canCommit)
+        XCTAssertFalse(bulk.dateSamples.isEmpty, "the date column's reading is shown")
+        let g = try ImportFixture()
+        XCTAssertTrue(try f.importing(first, name: "客户.csv").plannedInBulk)
+        XCTAssertFalse(try g.importing(first, name: "客户.csv") { $0.planInBulk = false }.plannedInBulk)
+        let more = data(rows(200, from: 300, seed: 9))
+        let (bulk2, _) = try previews(more, in: f, "200 more customers")
+        XCTAssertTrue(bulk2.plannedInBulk)
+        XCTAssertEqual(bulk2.plan?.events.first?.id, try f.open().state.nextID, "ids follow the archive's")
+        XCTAssertTrue(try f.importing(more, name: "客户.csv").plannedInBulk)
+        XCTAssertFalse(try g.importing(more, name: "客户.csv") { $0.planInBulk = false }.plannedInBulk)
+        // The two archives hold the same customers, field by field, and the same next id.
+        let (a, b) = (try f.open(), try g.open())
+        XCTAssertEqual(a.state.nextID, b.state.nextID)
+        let left = a.state.all(.customer).sorted { $0.id < $1.id }
+        let right = b.state.all(.customer).sorted { $0.id < $1.id }
+        XCTAssertEqual(left.count, 500)
+        XCTAssertEqual(left.map(\.id), right.map(\.id))
+        for (x, y) in zip(left, right) {
+            for spec in Schema.fields(.customer) { XCTAssertEqual(x[number: spec.number], y[number: spec.number], "\(x.shortID) \(spec.key)") }
+        }
+        XCTAssertEqual(left.first { $0.displayName == "华东0号精密机械有限公司" }?["creditCode"]?.text, ImportFastPathTests.credit(1))
+    }
+
+    /// Anything the bulk planning does not take sends the file the general way, with the same
+    /// result; also under --only-valid and --on-duplicate skip and update.
+    func testAListWithAnythingElseIsPlannedTheGeneralWay() throws {
+        let f = try ImportFixture()
+        try f.importing(data(rows(20, from: 1_000, seed: 3)), name: "旧客户.csv")
+        let clean = rows(120)
+        let bad = [
+            ("the same company twice, written alike", "华东7号 精密机械（有限公司）,B,,,,,,,,,,"),
+            ("the same credit code twice", "别的公司,B,\(ImportFastPathTests.credit(1)),,,,,,,,,"),
+            ("the same phone twice", "电话相同的公司,B,,\(phone(of: clean)),,,,,,,,"),
+            ("an archive customer", "华东1005号精密机械有限公司,A,,,,,,,,,,"),
+            ("a grade that is none", "等级不对的公司,Z,,,,,,,,,,"),
+            ("a wrong check digit", "校验位错的公司,B,\(ImportFastPathTests.credit(5, good: false)),,,,,,,,,"),
+            ("a name with NUL", "坏\u{0}名字,B,,,,,,,,,,"),
+            ("a date that is no date", "日期错的公司,B,,,,,,,2027-02-30,,,"),
+        ]
+        for (what, row) in bad {
+            let file = data(Array(clean.prefix(60)) + [row] + Array(clean.suffix(60)))
+            let (bulk, _) = try previews(file, in: f, what)
+            XCTAssertFalse(bulk.plannedInBulk, what)
+            for configure in [{ (o: inout ImportOptions) in o.onlyValid = true }, { $0.onDuplicate = .skip }, { $0.onDuplicate = .update }] {
+                try previews(file, in: f, "\(what), options", configure: configure)
+            }
+        }
+        // Columns that make more than a customer, or check it against every other: the general way.
+        for (what, header, row) in [
+            ("a short name", "客户名称,简称", "甲公司,甲"), ("aliases", "客户名称,别名", "甲公司,甲、甲甲"),  // zh-punct: keep
+            ("a contact person", "客户名称,客户等级,行业,联系人,手机", "甲公司,B,制造业,王敏,13800000001"), ("a record id", "客户名称,记录号", "甲公司,X1"),  // zh-punct: keep
+        ] {
+            let (bulk, general) = try previews(data([row], header: header), in: f, what)
+            XCTAssertFalse(bulk.plannedInBulk, what)
+            XCTAssertTrue(general.canCommit, "\(what): \(general.problems) \(general.tables) \(general.counts) \(general.warnings)")
+        }
+        // The clean rows alone are planned in bulk.
+        XCTAssertTrue(try f.importing(data(clean), name: "客户.csv", commit: false).plannedInBulk)
+    }
+
+    /// A handover (another salesperson's export) notes on each new customer where it came from:
+    /// the general way.
+    func testAHandoverIsPlannedTheGeneralWay() throws {
+        let f = try ImportFixture()
+        let table = Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称")]), TableRow(line: 2, cells: [.text("交接来的公司")])])
+        let source = ImportSource(fileName: "李四.xlsx", sha256: "x", format: .xlsx, tables: [table],
+                                  exportedFrom: ImportSource.Origin(owner: "李四", date: "2026-11-20", timeZone: nil))
+        let preview = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertFalse(preview.plannedInBulk)
+        XCTAssertTrue(preview.plan?.events.first?.changes.contains { $0.new?.text?.contains("交接导入：原为 李四 的客户") == true } == true)
+    }
+
+    /// `planCustomers` refuses (nil) exactly what planning the customers as operations refuses,
+    /// and otherwise gives the same events: names empty, blank, too long, with NUL, written like
+    /// another's in the list or the archive; fields unknown, given twice, protected, unreadable;
+    /// every grade; a short name or alias (always the general way).
+    func testPlanCustomersIsThePlanOfTheOperations() throws {
+        let f = try ImportFixture()
+        try f.importing(data(rows(10, from: 500)), name: "旧客户.csv")
+        let a = try f.open()
+        var r = Seeded(state: 11)
+        var bulkPlans = 0
+        for round in 0..<60 {
+            var customers: [BulkCustomer] = []
+            let bad = round % 2 == 1
+            for n in 0..<40 {
+                var fields: [(String, String)] = []
+                if r.int(2) == 0 { fields.append(("grade", r.pick(["A", "b", "未评级", "D类"]))) }
+                if r.int(2) == 0 { fields.append(("phone", "0755-\(round * 100 + n)")) }
+                if r.int(3) == 0 { fields.append(("nextFollowUp", r.pick(["2027-01-05", "2027年2月3日"]))) }
+                if r.int(3) == 0 { fields.append(("note", r.pick(["多行\n备注", " 两边有空格 "]))) }
+                var c = BulkCustomer(name: "第\(round)轮\(n)号公司", fields: fields)
+                if bad && n == r.int(40) {
+                    switch r.int(12) {
+                    case 0: c.name = ""
+                    case 1: c.name = "   "
+                    case 2: c.name = String(repeating: "长", count: 400)
+                    case 3: c.name = "坏\u{0}名"
+                    case 4: c.name = customers.first?.name.replacingOccurrences(of: "公司", with: " 公司") ?? "华东500号精密机械有限公司"
+                    case 5: c.name = "华东500号精密机械有限公司"
+                    case 6: c.fields.append(("colour", "红"))
+                    case 7: c.fields += [("industry", "一"), ("industry", "二")]
+                    case 8: c.fields.append(("lastContactAt", "2026-01-01"))
+                    case 9: c.fields.append(("grade", "Z"))
+                    case 10: c.fields.append(("shortName", "简称"))
+                    default: c.fields.append(("note", String(repeating: "注", count: 30_000)))
+                    }
+                }
+                customers.append(c)
+            }
+            let bulk = a.planCustomers(customers, label: "t", origin: .importFile, now: testNow)
+            var set = ChangeSet(label: "t", origin: .importFile)
+            for c in customers { set.append(.addCustomer(name: c.name, fields: c.fields)) }
+            let general = try a.plan(set, now: testNow, keepingResults: false)
+            let shortName = customers.contains { $0.fields.contains { $0.0 == "shortName" } }
+            if general.problems.isEmpty && !shortName {
+                let plan = try XCTUnwrap(bulk, "round \(round): planned by operations, not in bulk")
+                XCTAssertTrue(plan.events == general.events, "round \(round): the events differ")
+                bulkPlans += 1
+            } else {
+                XCTAssertNil(bulk, "round \(round): \(general.problems.first.map { "\($0.error)" } ?? "a short name")")
+            }
+        }
+        XCTAssertGreaterThan(bulkPlans, 25)
+    }
+}
