@@ -70,7 +70,7 @@ final class ImportBulkLogTests: XCTestCase {
         XCTAssertTrue(try f.importing(Data(customers.utf8), name: "客户.csv").canCommit)
         let twice = try f.importing(Data("客户名称,简称\n星光灯具有限公司,星 光\n".utf8), name: "客户.csv", commit: false)
         XCTAssertEqual(twice.problems.map(\.line), [2], "the short name of another customer, written alike")
-        XCTAssertTrue(twice.problems.first?.reasonZH.contains("已是 C2 星光电子有限公司 的名称、简称或别名") == true, "\(twice.problems)")
+        XCTAssertTrue(twice.problems.first?.reasonZH.contains("与客户 C2 星光电子有限公司 的名称、简称或别名相同或相近") == true, "\(twice.problems)")
         let (huawei, south) = try { () throws -> (UInt64, UInt64) in
             let a = try f.open()  // closed before the imports below
             // 星光 given to a second customer, and another's name as an alias, as an archive of

@@ -260,9 +260,9 @@ final class ImportTests: XCTestCase {
         // A customer row written alike is a duplicate (refused by default); updating it needs the
         // exact name, or which one to update is not known.
         let dup = try f.importing(utf8("客户名称,备注\n上海浦东发展银行（有限公司）,新备注\n"), name: "c.csv", commit: false)
-        XCTAssertTrue(dup.problems.first?.reasonZH.contains("名称相同") == true, "\(dup.problems)")
+        XCTAssertTrue(dup.problems.first?.reasonZH.contains("档案中已有 C\(short) 上海浦东发展银行（名称相同；与 C\(long) 的名称也相近）") == true, "\(dup.problems)")
         let upd = try f.importing(utf8("客户名称,备注\n上海浦东发展银行（有限公司）,新备注\n"), name: "c.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(upd.problems.first?.reasonZH.contains("无法确定要更新哪一个") == true, "\(upd.problems)")
+        XCTAssertTrue(upd.problems.first?.reasonZH.contains("无法确定要更新哪一家") == true, "\(upd.problems)")
         let exact = try f.importing(utf8("客户名称,备注\n上海浦东发展银行,新备注\n"), name: "c.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(exact.problems.isEmpty, "\(exact.problems)")
         XCTAssertEqual(try f.open().state.entity(.customer, short)?["note"]?.text, "新备注")

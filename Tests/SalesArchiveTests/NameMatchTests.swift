@@ -64,7 +64,7 @@ final class NameMatchTests: XCTestCase {
             XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("别名过长") == true, "\(error)")
         }
         XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("shortName", "华\u{0}为")], now: day(1))) { error in
-            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("简称中不能含有空字符") == true, "\(error)")
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("简称中含有无效字符（U+0000）") == true, "\(error)")
         }
         XCTAssertEqual(try fixture.bytes(), before, "nothing refused was saved")
         // Its own name, or a name of its own again, is no clash; nor is a name nobody has.
@@ -116,7 +116,7 @@ final class NameMatchTests: XCTestCase {
         set.append(.addCustomer(name: "兴业证券股份有限公司", fields: [("shortName", "兴 业")]))
         let plan = try a.plan(set, now: day(1))
         XCTAssertEqual(plan.problems.map(\.operation), [2])
-        XCTAssertTrue(plan.problems.first?.error.reasonZH?.contains("已是本批新增的客户“兴业银行股份有限公司”的名称") == true, "\(plan.problems)")
+        XCTAssertTrue(plan.problems.first?.error.reasonZH?.contains("与本批新增的客户“兴业银行股份有限公司”的名称") == true, "\(plan.problems)")
         // Undo: a short name cleared, then taken by another; a rename, then the old name taken
         // as an alias; a removal, then the short name taken: each undo refused, nothing written.
         let jia = try a.addCustomer(name: "甲科技有限公司", fields: [("shortName", "甲科")], now: day(2))
@@ -133,7 +133,7 @@ final class NameMatchTests: XCTestCase {
         let kept = try fixture.bytes()
         for (batch, what) in [(clearedBatch, "甲科"), (renamed, "乙贸易有限公司")] {
             XCTAssertThrowsError(try a.undo(batch: batch, now: day(4)), what) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("现已用于") == true, "\(what): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("现已被") == true, "\(what): \(error)")
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains(what) == true, "\(what): \(error)")
             }
         }

@@ -117,7 +117,7 @@ extension EverydayCLITests {
         // lookup would find two), and the archive unchanged.
         let before = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
         let clash = try sv(["customer", "edit", "工商", "--alias", "浦\u{200B}发", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(clash.stderr.contains("已是 C1 上海浦东发展银行 的名称、简称或别名"), clash.stderr)
+        XCTAssertTrue(clash.stderr.contains("与客户 C1 上海浦东发展银行 的名称、简称或别名相同或相近"), clash.stderr)
         try sv(["customer", "edit", "工商", "--set", "shortName=浦发", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before)
     }
@@ -143,10 +143,10 @@ extension EverydayCLITests {
         // customer like another.
         try sv(["contact", "add", "华为", "李雷", "--mobile", "13900000002"], day: 0)
         let edited = try sv(["contact", "edit", "李雷", "--set", "mobile=+86 138 0000 0001", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(edited.stderr.contains("修改后与该客户的其他联系人重复") && edited.stderr.contains("手机号相同"), edited.stderr)
+        XCTAssertTrue(edited.stderr.contains("修改后可能与该客户的以下联系人重复") && edited.stderr.contains("手机号相同"), edited.stderr)
         try sv(["contact", "edit", "李雷", "--set", "mobile=13900000003"], day: 0)
         let renamed = try sv(["customer", "edit", "中兴", "--set", "name=华为技术（有限公司）", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(renamed.stderr.contains("新名称与其他客户相近") && renamed.stderr.contains("--force"), renamed.stderr)
+        XCTAssertTrue(renamed.stderr.contains("新名称可能与以下客户重复") && renamed.stderr.contains("--force"), renamed.stderr)
         try sv(["customer", "edit", "中兴", "--set", "name=华为技术（有限公司）", "--force"], day: 0)
     }
 }

@@ -363,6 +363,7 @@ extension Importer {
             if let c = index.customerByCode[lower] { return c }
         }
         let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
+        if !customers.byExactName.isEmpty, let f = customers.byExactName[TextKey(text.trimmedWhitespace)] { return f.ref }
         if let f = customers.byKey[key] { return f.ref }
         if let c = index.customerByName[TextKey(text.trimmedWhitespace)] { return c }
         if let c = index.customerByKey[key] { return index.sharedKeys.isEmpty || index.sharedKeys[key] == nil ? c : nil }  // (ambiguous)
@@ -406,6 +407,7 @@ extension Importer {
         var logKeys: [LogKey: Int] = [:]
         var sourceIDs: [String: String] = [:]
         var sourceIDLines: [String: Int] = [:]
+        var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
@@ -469,6 +471,7 @@ extension Importer {
         /// is noted (references to it name the first row).
         func registerSourceID(_ r: Row, _ ref: String) {
             guard let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
+            if sourceIDOfRef[ref] == nil { sourceIDOfRef[ref] = id }
             if sourceIDs[id] == nil {
                 sourceIDs[id] = ref
                 sourceIDLines[id] = r.line
@@ -478,6 +481,13 @@ extension Importer {
                     reason: "the id \(id) was already given at line \(sourceIDLines[id] ?? 0); references to it mean that earlier row",
                     reasonZH: "记录号 \(id) 已在第 \(sourceIDLines[id] ?? 0) 行出现；其他行引用 \(id) 时，均指第 \(sourceIDLines[id] ?? 0) 行的记录"))
             }
+        }
+        /// Whether row `r` and the record `ref` the file made earlier have different record ids
+        /// (记录号): two records of the file however alike, not duplicates of each other (an export
+        /// of an archive where one was added with --force beside the other).
+        func distinctRecords(_ r: Row, _ ref: String) -> Bool {
+            guard ref.hasPrefix("@"), let id = r.sourceID?.uppercased(), !id.isEmpty, let other = sourceIDOfRef[ref] else { return false }
+            return id != other
         }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
@@ -502,11 +512,11 @@ extension Importer {
                 if let shared = index.sharedKeys[key] {
                     let listed = shared.prefix(5).map { id in archive.state.entity(.customer, archiveID(id) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? id }
                     refuse(i, header(r, "customer"), text, "\(text) matches more than one customer in the archive (\(listed.joined(separator: "; "))); give the customer's full name as the archive writes it, its code or credit code",
-                           "“\(text)”与档案中多个客户的名称相近（\(listed.joined(separator: "；"))），无法确定是哪一个，请按档案中的写法填写客户全称，或填写客户编号、统一社会信用代码")
+                           "“\(text)”与档案中多个客户的名称相近（\(listed.joined(separator: "、"))），无法确定是哪一家。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
                 } else if index.customerByOtherName[key] == "" || customers.byOtherName[key]?.ref == "" {
                     let inFile = customers.byOtherName[key]?.ref == ""
                     refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in \(inFile ? "this file" : "the archive"); give the customer's full name, code or credit code",
-                           "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一个，请填写客户全称、客户编号或统一社会信用代码")
+                           "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
                 } else {
                     refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
@@ -550,16 +560,17 @@ extension Importer {
                     // of both, and an update would not know which to change.
                     if options.onDuplicate == .update {
                         refuse(i, header(r, "name"), name, "\(name) matches more than one customer in the archive (\(shared.prefix(5).joined(separator: ", "))); write the name exactly as the archive does, or give the credit code, to say which to update",
-                               "“\(name)”与档案中多个客户的名称相近（\(shared.prefix(5).joined(separator: "、"))），无法确定要更新哪一个；请按档案中的写法填写客户名称，或填写统一社会信用代码")
+                               "“\(name)”与档案中多个客户的名称相近（\(shared.prefix(5).joined(separator: "、"))），无法确定要更新哪一家。请按档案中的写法填写客户全称，或改填统一社会信用代码")
                         continue
                     }
-                    match = (shared.last!, nil, ("same name", "名称相同"))
+                    let others = shared.dropLast().prefix(4)
+                    match = (shared.last!, nil, ("same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
                 }
-                else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, ("the same as its short name or an alias", "与其简称或别名相同")) }
+                else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, ("the same as its short name or an alias", "简称或别名相同")) }
                 else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, ("same phone", "电话相同")) }
-                else if let credit, let f = customers.byCredit[credit] { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
-                else if let f = customers.byKey[key] { match = (f.ref, f.line, ("same name", "名称相同")) }
-                else if let phone, let f = customers.byPhone[phone] { match = (f.ref, f.line, ("same phone", "电话相同")) }
+                else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
+                else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same name", "名称相同")) }
+                else if let phone, let f = customers.byPhone[phone], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same phone", "电话相同")) }
                 var ref: String
                 if let match {
                     guard let settled = settle(i, r, .customer, match, value: name) else { continue }
@@ -576,6 +587,7 @@ extension Importer {
                     b.status[i] = .new
                 }
                 customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+                customers.register(ref: ref, line: r.line, exactName: TextKey(name.trimmedWhitespace), key: key)
                 for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {
                     customers.register(ref: ref, line: r.line, otherName: TextKey(Identity.companyKey(other)), besides: key)
                 }
@@ -594,9 +606,9 @@ extension Importer {
                 let pkey = "\(customer)|\(Self.personKey(name))"
                 let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                if let existing = childRef(.contact, customer: customer, name: name) {
+                if let existing = childRef(.contact, customer: customer, name: name), !distinctRecords(r, existing) {
                     match = (existing, people[pkey]?.line, ("same name at the same customer", "同一客户下姓名相同"))
-                } else if let mobile, let f = mobiles[mobile] {
+                } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
                     match = (f.ref, f.line, ("same mobile", "手机号相同"))
                 } else if let mobile, let id = archiveID(customer),
                           let p = index.contacts[id]?.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey).map { "\(customer)|\($0)" } == mobile }) {
@@ -818,6 +830,24 @@ struct FileCustomers {
     /// Customers of the file by their short names and aliases (compared as company names are):
     /// ref "" when the file gives one to two customers (ambiguous).
     var byOtherName: [TextKey: (ref: String, line: Int)] = [:]
+    /// By exact name, only when two customers of the file share a company key (found by their
+    /// exact names first, as the archive's are).
+    var byExactName: [TextKey: (ref: String, line: Int)] = [:]
+    private var sharedKeys = Set<TextKey>()
+    private var exactOfKey: [TextKey: (name: TextKey, ref: String, line: Int)] = [:]
+
+    /// Notes a customer's exact name; kept in `byExactName` once another shares its company key.
+    mutating func register(ref: String, line: Int, exactName: TextKey, key: TextKey) {
+        if let first = exactOfKey[key] {
+            if first.ref != ref {
+                if byExactName.isEmpty || !sharedKeys.contains(key) { byExactName[first.name] = (first.ref, first.line) }
+                sharedKeys.insert(key)
+                if byExactName[exactName] == nil { byExactName[exactName] = (ref, line) }
+            }
+        } else {
+            exactOfKey[key] = (exactName, ref, line)
+        }
+    }
 
     mutating func register(ref: String, line: Int, otherName: TextKey, besides own: TextKey) {
         guard !otherName.text.isEmpty, otherName != own else { return }

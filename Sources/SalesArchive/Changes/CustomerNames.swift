@@ -67,18 +67,18 @@ enum CustomerNames {
     /// The refusal of a clash, saying what to do.
     static func error(_ clash: Clash) -> ArchiveError {
         let who = clash.otherIsNew ? clash.other.displayName : "\(clash.other.shortID) \(clash.other.displayName)"
-        let whoZH = clash.otherIsNew ? "本批新增的客户“\(clash.other.displayName)”" : " \(clash.other.shortID) \(clash.other.displayName) "
+        let whoZH = clash.otherIsNew ? "本批新增的客户“\(clash.other.displayName)”" : "客户 \(clash.other.shortID) \(clash.other.displayName) "
         let text = clash.given.text
         if clash.given.field == "name" {
             return ArchiveError(
                 .invalidValue, "\(text) is already the short name or an alias of \(who): looking it up would find two customers; if this is another company, first change that customer's short name or aliases",
-                zh: "“\(text)”已是\(whoZH)的简称或别名，按此名称查找会找到两个客户；如确属另一家公司，请先修改该客户的简称或别名",
+                zh: "“\(text)”已是\(whoZH)的简称或别名，按此名称查找会同时找到两个客户。如确属两家不同的公司，请先修改\(whoZH)的简称或别名",
                 candidates: [who])
         }
         let (what, whatZH) = clash.given.field == "shortName" ? ("short name", "简称") : ("alias", "别名")
         return ArchiveError(
             .invalidValue, "\(text) already names \(who) (as its name, short name or an alias, written alike): as this customer's \(what) it would find two customers; choose another \(what)",
-            zh: "“\(text)”已是\(whoZH)的名称、简称或别名（写法相近），不能再用作本客户的\(whatZH)，否则按此名称查找会找到两个客户；请换一个\(whatZH)",
+            zh: "“\(text)”与\(whoZH)的名称、简称或别名相同或相近，不能再用作本客户的\(whatZH)，否则按此名称查找会同时找到两个客户。请换一个\(whatZH)",
             candidates: [who])
     }
 }
@@ -105,15 +105,15 @@ extension ChangeDraft {
         for other in others where !had.contains(CompanyName.key(other.text)) {
             let (what, whatZH) = other.field == "shortName" ? ("a short name", "简称") : ("an alias", "别名")
             guard other.text.utf8.count <= 1024 else {
-                throw ArchiveError(.invalidValue, "\(what) over 1 KiB is not a name (\(other.text.prefix(40))…)", zh: "\(whatZH)过长（超过 1 KiB），请检查是否粘贴有误：\(other.text.prefix(40))……")
+                throw ArchiveError(.invalidValue, "\(what) over 1 KiB is not a name (\(other.text.prefix(40))…)", zh: "\(whatZH)过长（超过 1 KiB），请检查是否粘贴有误：“\(other.text.prefix(40))……”")
             }
             guard !other.text.unicodeScalars.contains("\u{0}") else {
                 throw ArchiveError(.invalidValue, "\(what) cannot contain the NUL character (U+0000): the text is damaged or binary; correct it and try again",
-                                   zh: "\(whatZH)中不能含有空字符（U+0000），内容可能已损坏或是二进制数据，请更正后重试")
+                                   zh: "\(whatZH)中含有无效字符（U+0000），内容可能已损坏或误粘贴了非文字内容，请检查后重新填写")
             }
             guard !CompanyName.namesNothing(other.text) else {
                 throw ArchiveError(.invalidValue, "\(other.text) cannot be \(what): without punctuation and legal suffixes such as 有限公司 nothing of it is left to find a customer by",
-                                   zh: "“\(other.text)”不能用作\(whatZH)：去掉标点和“有限公司”等后缀后没有剩下任何文字，无法用来查找客户")
+                                   zh: "“\(other.text)”不能用作\(whatZH)：去掉标点和“有限公司”等后缀后已无任何文字，无法用于查找客户。请换一个\(whatZH)")
             }
         }
         let base = archive.state

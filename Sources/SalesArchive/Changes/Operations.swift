@@ -68,7 +68,7 @@ extension ChangeDraft {
             }
             if let clash {
                 throw ArchiveError(.invalidValue, "\(a) is the code of \(clash.shortID) \(clash.displayName); choose another alias",
-                                   zh: "“\(a)”是 \(clash.shortID) \(clash.displayName) 的客户编号，不能用作别名，请换一个",
+                                   zh: "“\(a)”是 \(clash.shortID) \(clash.displayName) 的客户编号，不能用作别名，请换一个别名",
                                    candidates: ["\(clash.shortID) \(clash.displayName)"])
             }
             if !Lookup.names(of: e).contains(a.lowercased()) && !list.contains(where: { $0.lowercased() == a.lowercased() }) { list.append(a) }

@@ -179,7 +179,7 @@ extension CustomerArchive {
                     if let c = CustomerNames.clash(id: e.id, name: name, others: others, before: before, in: after, candidates: { (keys?[TextKey($0)] ?? []).sorted() }) {
                         let given = c.given.field == "name" ? ("its name \(c.given.text)", "其名称“\(c.given.text)”") : ("\(c.given.text)", "“\(c.given.text)”")
                         throw refuse("\(entity.shortID) \(entity.displayName) would get back \(given.0), which now also names \(c.other.shortID) \(c.other.displayName) (a lookup would find two); change that customer's names first",
-                                     "\(entity.shortID) \(entity.displayName) 将恢复\(given.1)，而该名称现已用于 \(c.other.shortID) \(c.other.displayName)（按此名称查找会找到两个客户）；请先修改该客户的名称、简称或别名")
+                                     "\(entity.shortID) \(entity.displayName) 将恢复\(given.1)，但该名称现已被 \(c.other.shortID) \(c.other.displayName) 使用，按此名称查找会同时找到两个客户。请先修改 \(c.other.shortID) 的名称、简称或别名，再重试")
                     }
                 }
             }

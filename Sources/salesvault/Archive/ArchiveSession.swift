@@ -218,9 +218,9 @@ struct FieldAssignments: ParsableArguments {
         guard !likely.isEmpty else { return }
         let list = likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
         let listZH = likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-        throw CLIError(.inputRefused, kind == .customer ? L("the new name looks like another customer's: \(list)", "新名称与其他客户相近：\(listZH)")
-                                                        : L("\(e.displayName) would look like another contact of the customer: \(list)", "修改后与该客户的其他联系人重复：\(listZH)"),
+        throw CLIError(.inputRefused, kind == .customer ? L("the new name looks like another customer's: \(list)", "新名称可能与以下客户重复：\(listZH)")
+                                                        : L("\(e.displayName) would look like another contact of the customer: \(list)", "修改后可能与该客户的以下联系人重复：\(listZH)"),
                        hint: L("nothing was changed; if it is really another \(kind == .customer ? "company" : "person"), change it again with --force",
-                               "本次未修改。如确认是另一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新修改"))
+                               "本次未修改。如确认不是同一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新执行。"))
     }
 }
