@@ -56,25 +56,12 @@ final class RelativeDateTests: XCTestCase {
             f.locale = Locale(identifier: "en_US_POSIX")
             f.timeZone = zone
             f.dateFormat = "yyyy-MM-dd HH:mm"
-            var r = SplitMix(seed: 7)
+            var r = CommitFastPathTests.Seeded(state: 7)
             var instants: [Int64] = [0, -1, -86_400 * 365 * 50, 1_795_392_000, 253_402_200_000, 1_710_054_000, 1_730_613_600]
             for _ in 0..<3_000 { instants.append(Int64(r.next() % 8_000_000_000) - 2_000_000_000) }
             for t in instants {
                 XCTAssertEqual(DateParser.localMinute(t, in: zone), f.string(from: Date(timeIntervalSince1970: TimeInterval(t))), "\(id) \(t)")
             }
         }
-    }
-}
-
-/// A small seeded generator (the same numbers in every run).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
