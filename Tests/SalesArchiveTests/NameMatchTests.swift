@@ -108,6 +108,9 @@ final class NameMatchTests: XCTestCase {
         // Aliases kept once each (compared as company names), a line break separating them.
         try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行、工行\nＩＣＢＣ、icbc；、 ")], now: day(1))
         XCTAssertEqual(a.state.entity(.customer, icbc.id)?["aliases"]?.text, "工行、ＩＣＢＣ")
+        let tidy = try fixture.bytes()
+        try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行,工 行、ＩＣＢＣ")], now: day(1))
+        XCTAssertEqual(try fixture.bytes(), tidy, "the same aliases once tidied: nothing to save")
         try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "、 ;　；")], now: day(1))
         XCTAssertNil(a.state.entity(.customer, icbc.id)?["aliases"], "separators alone clear the field")
         // In one change set, a customer created earlier in it is named without an id.

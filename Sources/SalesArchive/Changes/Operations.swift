@@ -48,6 +48,7 @@ extension ChangeDraft {
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
         let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
+        guard !checked.isEmpty else { return e }  // (aliases the same once tidied)
         try commit([ChangeEvent(.update, kind, e.id, checked)], now: now)
         return state.entity(kind, e.id)!
     }
