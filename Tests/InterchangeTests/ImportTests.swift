@@ -268,6 +268,30 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try f.open().state.entity(.customer, short)?["note"]?.text, "新备注")
     }
 
+    /// Two contacts of one name at a customer (the second added with --force): a row naming one
+    /// with its mobile number is that one, so `--on-duplicate update` changes nothing when the
+    /// file holds what the archive holds (black-box finding: the first took the second's mobile).
+    func testTwoContactsOfOneNameAreToldApartByTheirMobile() throws {
+        let f = try ImportFixture()
+        let (first, second): (UInt64, UInt64) = try {
+            let a = try f.open()
+            try a.addCustomer(name: "甲公司", now: testNow - 7_200)
+            let first = try a.addContact(customer: "甲公司", name: "李雷", fields: [("mobile", "13800000001")], now: testNow - 7_100).id
+            let second = try a.addContact(customer: "甲公司", name: "李雷", fields: [("mobile", "13800000002")], now: testNow - 7_000).id
+            return (first, second)
+        }()
+        let before = try f.bytes()
+        let p = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,李雷,13800000002,\n"), name: "r.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.counts[.contacts]?.duplicate, 1, "\(p.counts) \(p.problems)")
+        XCTAssertEqual(try f.bytes(), before, "nothing to change")
+        let q = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,李雷,13800000002,经理\n"), name: "r.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(q.counts[.contacts]?.updated, 1, "\(q.counts) \(q.problems)")
+        let a = try f.open()
+        XCTAssertEqual(a.state.entity(.contact, second)?["title"]?.text, "经理")
+        XCTAssertNil(a.state.entity(.contact, first)?["title"])
+        XCTAssertEqual(a.state.entity(.contact, first)?["mobile"]?.text, "13800000001")
+    }
+
     func testAWrongCreditCodeCheckDigitIsRefusedWithTheExpectedOne() throws {
         XCTAssertEqual(CreditCode.check("91350100M000100Y43"), .valid("91350100M000100Y43"))
         XCTAssertEqual(CreditCode.check("91350100m000100y43"), .valid("91350100M000100Y43"), "lower case folded")

@@ -104,6 +104,13 @@ final class NameMatchTests: XCTestCase {
         refused("a line break inside aliases", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "研究\n浦发银行")], now: day(1)) }
         refused("an alias of punctuation", naming: nil) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "——")], now: day(1)) }
         refused("an alias that is only a legal suffix", naming: nil) { try a.edit(.customer, "C\(icbc.id)", fields: [("shortName", "有限公司")], now: day(1)) }
+        for suffixes in ["有限公司集团", "股份有限公司集团", "Co., Ltd. 集团", "（有限公司）"] {
+            refused("only legal suffixes: \(suffixes)", naming: nil) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行、" + suffixes)], now: day(1)) }
+        }
+        // Look-alike characters compared as their compatibility forms, braille blanks as nothing.
+        refused("mathematical letters", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("alias", "𝕊ℙ𝔻𝔹")], now: day(1)) }
+        refused("a braille blank", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("alias", "浦\u{2800}发银行")], now: day(1)) }
+        refused("NEL and small commas separate aliases", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行\u{85}研究﹑浦发银行")], now: day(1)) }
         XCTAssertEqual(try fixture.bytes(), before)
         // Aliases kept once each (compared as company names), a line break separating them.
         try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行、工行\nＩＣＢＣ、icbc；、 ")], now: day(1))

@@ -146,7 +146,11 @@ extension EverydayCLITests {
         XCTAssertTrue(edited.stderr.contains("修改后可能与该客户的以下联系人重复") && edited.stderr.contains("手机号相同"), edited.stderr)
         try sv(["contact", "edit", "李雷", "--set", "mobile=13900000003"], day: 0)
         let renamed = try sv(["customer", "edit", "中兴", "--set", "name=华为技术（有限公司）", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(renamed.stderr.contains("新名称可能与以下客户重复") && renamed.stderr.contains("--force"), renamed.stderr)
+        XCTAssertTrue(renamed.stderr.contains("修改后可能与以下客户重复") && renamed.stderr.contains("--force"), renamed.stderr)
+        // A phone another customer has, set by edit: asked the same.
+        try sv(["customer", "edit", "中兴", "--set", "phone=021-5555 0000"], day: 0)
+        let phone = try sv(["customer", "edit", "华为", "--set", "phone=(021) 5555-0000"], day: 0, expect: 8)
+        XCTAssertTrue(phone.stderr.contains("the same phone number"), phone.stderr)
         try sv(["customer", "edit", "中兴", "--set", "name=华为技术（有限公司）", "--force"], day: 0)
     }
 }

@@ -116,13 +116,13 @@ extension Identity {
     /// Customers of `state` that look like the company about to be added (INTERCHANGE.md §4):
     /// the same name once width, spaces, brackets and legal suffixes are ignored, the same
     /// credit code, or the same phone number. `customer add` asks for `--force` when any is found.
-    public static func likelyDuplicates(name: String, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
-        let key = companyKey(name)
+    public static func likelyDuplicates(name: String?, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        let key = name.map(companyKey)
         let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
         let phoneKey = phone.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
         for c in state.all(.customer) {
-            if let n = c["name"]?.text, companyKey(n) == key {
+            if let key, let n = c["name"]?.text, companyKey(n) == key {
                 out.append(LikelyDuplicate(customer: c, reason: "a similar name", reasonZH: "名称相近"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))

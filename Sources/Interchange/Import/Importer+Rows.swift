@@ -494,14 +494,22 @@ extension Importer {
         func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
             Self.customerRef(text, keys: keys, file: customers, sourceIDs: sourceIDs, index: index, state: archive.state)
         }
-        /// A contact or project of `customer` named `name` (file first, then the archive).
-        func childRef(_ kind: EntityKind, customer: String, name: String) -> String? {
+        /// A contact or project of `customer` named `name` (file first, then the archive); of
+        /// archive contacts of that name, the one with the mobile number `mobile` first (two
+        /// people of one name at a customer, added with --force, are told apart so).
+        func childRef(_ kind: EntityKind, customer: String, name: String, mobile: String? = nil) -> String? {
             if !sourceIDs.isEmpty, let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
             let key = "\(customer)|\(Self.personKey(name))"
             if let f = (kind == .contact ? people : projects)[key] { return f.ref }
             if let id = archiveID(customer) {
                 let candidates = (kind == .contact ? index.contacts : index.projects)[id] ?? []
-                if let e = candidates.first(where: { Self.personKey($0["name"]?.text ?? "") == Self.personKey(name) }) { return e.shortID }
+                let key = Self.personKey(name)
+                let named = candidates.filter { Self.personKey($0["name"]?.text ?? "") == key }
+                if named.count > 1, let mobile = mobile.flatMap(Identity.phoneKey),
+                   let e = named.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey) == mobile }) {
+                    return e.shortID
+                }
+                if let e = named.first { return e.shortID }
             }
             return nil
         }
@@ -606,7 +614,7 @@ extension Importer {
                 let pkey = "\(customer)|\(Self.personKey(name))"
                 let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                if let existing = childRef(.contact, customer: customer, name: name), !distinctRecords(r, existing) {
+                if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
                     match = (existing, people[pkey]?.line, ("same name at the same customer", "同一客户下姓名相同"))
                 } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
                     match = (f.ref, f.line, ("same mobile", "手机号相同"))

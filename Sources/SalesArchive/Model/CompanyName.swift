@@ -1,3 +1,4 @@
+import Foundation
 import VaultFormat
 
 /// Company and person names as compared for "the same one" (INTERCHANGE.md §4): what an import
@@ -54,7 +55,16 @@ public enum CompanyName {
                 continue
             default: break
             }
-            if p.isWhitespace || p.isDefaultIgnorableCodePoint || "《》·".unicodeScalars.contains(scalar) { continue }
+            if p.isWhitespace || p.isDefaultIgnorableCodePoint || scalar.value == 0x2800 || "《》·".unicodeScalars.contains(scalar) { continue }
+            if p.changesWhenNFKCCaseFolded {
+                // A compatibility form (ℭ𝕄𝔹 as CMB, ① as 1, 兀 of the compatibility block as 兀):
+                // compared as its NFKC form, folded the same way.
+                let mapped = String(Character(scalar)).precomposedStringWithCompatibilityMapping
+                if mapped.unicodeScalars.count != 1 || mapped.unicodeScalars.first != scalar {
+                    out.append(contentsOf: fold(mapped))
+                    continue
+                }
+            }
             out.append(contentsOf: p.lowercaseMapping.unicodeScalars)
         }
         return out
@@ -65,7 +75,7 @@ public enum CompanyName {
     @inline(__always)
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         let p = scalar.properties
-        return p.isWhitespace || p.generalCategory == .format || p.isDefaultIgnorableCodePoint
+        return p.isWhitespace || p.generalCategory == .format || p.isDefaultIgnorableCodePoint || scalar.value == 0x2800
     }
 
     /// A person's or project's name as compared: half-width, lower case, without white space or
@@ -82,16 +92,26 @@ public enum CompanyName {
         return String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
     }
 
-    /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; ； or a line break
-    /// (Alt+Enter in an Excel cell), each trimmed, empty ones left out.
+    /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; ； (and their
+    /// half-width and small forms ､ ﹑ ﹐) or a line break (Alt+Enter in an Excel cell, NEL, the
+    /// Unicode line and paragraph separators), each trimmed, empty ones left out.
     public static func splitAliases(_ text: String) -> [String] {
-        text.split(whereSeparator: { "、,，;；\n\r\u{2028}\u{2029}".contains($0) || $0 == "\r\n" }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+        text.split(whereSeparator: { "、,，;；､﹑﹐\n\r\u{85}\u{2028}\u{2029}".contains($0) || $0 == "\r\n" }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
     }
 
     /// Whether a name names no company in particular: it folds to nothing (only punctuation,
-    /// "——") or to a legal suffix alone ("有限公司", "集团").
+    /// "——") or to legal suffixes alone ("有限公司", "集团", "有限公司集团", "Co., Ltd. 集团").
     public static func namesNothing(_ name: String) -> Bool {
-        let folded = fold(name)
-        return folded.isEmpty || foldedSuffixes.contains { $0.elementsEqual(folded) }
+        var folded = fold(name)
+        var changed = true
+        while changed && !folded.isEmpty {
+            changed = false
+            for suffix in foldedSuffixes where folded.count >= suffix.count && folded.suffix(suffix.count).elementsEqual(suffix) {
+                folded.removeLast(suffix.count)
+                changed = true
+                break
+            }
+        }
+        return folded.isEmpty
     }
 }

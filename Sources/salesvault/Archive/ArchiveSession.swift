@@ -204,9 +204,10 @@ struct FieldAssignments: ParsableArguments {
         let e: Entity
         switch kind {
         case .customer:
-            guard let name = given("name") else { return }
+            let (name, credit, phone) = (given("name"), given("creditCode"), given("phone"))
+            guard name != nil || credit != nil || phone != nil else { return }
             e = try context.archive.resolve(.customer, query)
-            likely = Identity.likelyDuplicates(name: name, creditCode: given("creditCode"), phone: given("phone"), in: context.archive.state).filter { $0.customer.id != e.id }
+            likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state).filter { $0.customer.id != e.id }
         case .contact:
             let (name, mobile) = (given("name"), given("mobile"))
             guard name != nil || mobile != nil else { return }
@@ -218,7 +219,7 @@ struct FieldAssignments: ParsableArguments {
         guard !likely.isEmpty else { return }
         let list = likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
         let listZH = likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-        throw CLIError(.inputRefused, kind == .customer ? L("the new name looks like another customer's: \(list)", "新名称可能与以下客户重复：\(listZH)")
+        throw CLIError(.inputRefused, kind == .customer ? L("\(e.displayName) would look like another customer: \(list)", "修改后可能与以下客户重复：\(listZH)")
                                                         : L("\(e.displayName) would look like another contact of the customer: \(list)", "修改后可能与该客户的以下联系人重复：\(listZH)"),
                        hint: L("nothing was changed; if it is really another \(kind == .customer ? "company" : "person"), change it again with --force",
                                "本次未修改。如确认不是同一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新执行。"))

@@ -61,7 +61,7 @@ struct CustomerCommand: ParsableCommand {
         @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; an empty VALUE clears).", valueName: "field=value"))
         var assignments: [String] = []
         @Option(help: ArgumentHelp("Add another name the customer is found by, e.g. 浦发 (repeatable).", valueName: "name")) var alias: [String] = []
-        @Flag(help: "Rename it even if another customer has a similar name, the same credit code or the same phone.") var force = false
+        @Flag(help: "Change it even if another customer then has a similar name, the same credit code or the same phone.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
