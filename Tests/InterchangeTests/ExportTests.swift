@@ -100,7 +100,8 @@ final class ExportTests: XCTestCase {
             let a = try f.open()
             try a.addCustomer(name: "上海浦东发展银行股份有限公司", fields: [("grade", "B")], now: testNow - 3_600)
             try a.addContact(customer: "上海浦东发展银行股份有限公司", name: "陈静", now: testNow - 3_000)
-            try a.addContact(customer: "C1", name: "王 敏", fields: [("title", "另一位王敏")], now: testNow - 2_400)
+            let second = try a.addContact(customer: "C1", name: "王 敏", fields: [("title", "另一位王敏")], now: testNow - 2_400)
+            try a.logActivity(customer: "C1", type: "call", summary: "与第二位王敏通话", at: testNow - 2_000, contacts: [second.shortID], now: testNow - 2_000)
             var options = Exporter.Options(kinds: ImportKind.order, format: format, now: testNow)
             options.includeSecret = true
             let output = try Exporter.write(a, options: options)
@@ -111,6 +112,12 @@ final class ExportTests: XCTestCase {
                 x.mapValues { $0.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "|") }.sorted() }
             }
             XCTAssertEqual(described(try comparable(g.open())), described(try comparable(a)), "\(format)")
+            // The entry is with the second 王敏, not the first of that name.
+            let b = try g.open()
+            try b.loadContactLog()
+            let entry = try XCTUnwrap(b.state.all(.activity).first { $0["summary"]?.text == "与第二位王敏通话" }, "\(format)")
+            let with = try XCTUnwrap(entry["contacts"]?.refs.first, "\(format)")
+            XCTAssertEqual(b.state.entity(.contact, with)?["title"]?.text, "另一位王敏", "\(format)")
             // Without record ids the look-alikes are duplicates, as for any file.
             let plain = "客户名称\n上海浦东发展银行\n上海浦东发展银行股份有限公司\n"
             let q = try ImportFixture().importing(Data(plain.utf8), name: "c.csv", commit: false)

@@ -157,5 +157,14 @@ final class NameMatchTests: XCTestCase {
         try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行")], now: day(5))
         try a.undo(batch: removal, now: day(5))
         XCTAssertEqual(try a.resolve(.customer, "金山").id, gold.id)
+        // A rename undone after another customer took the old name: refused, saying what to do.
+        let ding = try a.addCustomer(name: "丁公司", now: day(5))
+        try a.edit(.customer, "C\(ding.id)", fields: [("name", "戊公司")], now: day(5))
+        let rename = a.vault.header.recordCount - 1
+        let other = try a.addCustomer(name: "丁公司", now: day(5))
+        XCTAssertThrowsError(try a.undo(batch: rename, now: day(6))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("将出现两个同名客户“丁公司”"), true, "\(error)")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("请先将 C\(other.id) 改名，再撤销"), true, "\(error)")
+        }
     }
 }

@@ -60,18 +60,34 @@ public enum Exporter {
     public static func tables(_ archive: CustomerArchive, options: Options) throws -> [ExportTable] {
         if options.kinds.contains(.log) { try archive.loadContactLog() }
         let state = archive.state
+        let byID = sharedContactNames(state)
         return options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
             let headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
             let rows: [[Value]] = state.all(kind.entity).map { e in
-                [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh) }
+                [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) }
             }
             return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
         }
     }
 
-    /// A field's value for export: references by name, vocabularies by label.
-    static func value(_ spec: FieldSpec, _ v: FieldValue?, state: ArchiveState, zh: Bool) -> Value {
+    /// Contacts whose name another contact of their customer shares (one added with --force):
+    /// referred to by their record id (R7), which the file's 记录号 column resolves on import,
+    /// not by a name that would find the first of them.
+    static func sharedContactNames(_ state: ArchiveState) -> Set<UInt64> {
+        var seen: [String: UInt64] = [:]
+        var shared = Set<UInt64>()
+        state.each(.contact) { p in
+            guard let c = p["customer"]?.ref else { return }
+            let key = "\(c)|\(CompanyName.personKey(p["name"]?.text ?? ""))"
+            if let other = seen[key] { shared.formUnion([other, p.id]) } else { seen[key] = p.id }
+        }
+        return shared
+    }
+
+    /// A field's value for export: references by name (by record id for the ids of `byID`),
+    /// vocabularies by label.
+    static func value(_ spec: FieldSpec, _ v: FieldValue?, state: ArchiveState, zh: Bool, byID: Set<UInt64> = []) -> Value {
         guard let v else { return .empty }
         switch (spec.type, v) {
         case (.instant, .int(let i)): return .instant(i)
@@ -82,8 +98,8 @@ public enum Exporter {
         case (.vocabulary(.grade), .text(let s)): return .text(s == Grade.unrated.rawValue ? (Grade.unrated.label(zh: zh)) : s)
         case (.vocabulary(let vocab), .text(let s)): return .text(vocab.label(s, zh: zh) ?? s)
         case (_, .text(let s)): return .text(s)
-        case (_, .ref(let id)): return .text(name(id, state))
-        case (_, .refs(let ids)): return .text(ids.map { name($0, state) }.joined(separator: zh ? "、" : ", "))
+        case (_, .ref(let id)): return .text(byID.contains(id) ? EntityKind.contact.idPrefix + String(id) : name(id, state))
+        case (_, .refs(let ids)): return .text(ids.map { byID.contains($0) ? EntityKind.contact.idPrefix + String($0) : name($0, state) }.joined(separator: zh ? "、" : ", "))
         }
     }
 

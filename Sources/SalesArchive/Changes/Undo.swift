@@ -164,8 +164,8 @@ extension CustomerArchive {
                 var clash: Entity?
                 after.each(.customer) { c in if c.id != entity.id && ChangeDraft.normalizedName(c["name"]?.text ?? "") == key { clash = c } }
                 if let clash {
-                    throw refuse("two customers would be named \(own) (\(entity.shortID) and \(clash.shortID))",
-                                 "将出现两个同名客户“\(own)”（\(entity.shortID) 与 \(clash.shortID)）")
+                    throw refuse("two customers would be named \(own) (\(entity.shortID) and \(clash.shortID)); rename \(clash.shortID) first, then undo again",
+                                 "将出现两个同名客户“\(own)”（\(entity.shortID) 与 \(clash.shortID)）。请先将 \(clash.shortID) 改名，再撤销")
                 }
                 let touched: Set<UInt8> = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName"), Schema.number(.customer, "aliases")]
                 if e.operation == .restore || e.changes.contains(where: { touched.contains($0.field) }) {
