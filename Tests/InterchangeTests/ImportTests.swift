@@ -177,6 +177,11 @@ final class ImportTests: XCTestCase {
         let refused = try f.importing(utf8(text), name: "p.csv", commit: false)
         XCTAssertEqual(refused.problems.count, 1)
         XCTAssertEqual(refused.problems.first?.column, "预计签约")
+        XCTAssertTrue(refused.problems.first?.reason.contains("could be day/month or month/day") == true, "\(refused.problems)")
+        // A date that is none is said to be none, in both languages (it once read as ambiguous in English).
+        let none = try f.importing(utf8("项目名称,客户,预计签约\n甲项目,甲公司,2027/2/30\n"), name: "p.csv", commit: false)
+        XCTAssertTrue(none.problems.first?.reason.contains("not a date") == true, "\(none.problems)")
+        XCTAssertTrue(none.problems.first?.reasonZH.contains("不是有效日期") == true, "\(none.problems)")
         try f.importing(utf8(text), name: "p.csv") { $0.dayOrder = .dayMonthYear }
         let p = try f.open().resolve(.project, "园区网络改造")
         XCTAssertEqual(p["expectedSign"], .day(DateParser.day(year: 2027, month: 5, day: 3)!))

@@ -111,6 +111,10 @@ final class NameMatchTests: XCTestCase {
         refused("mathematical letters", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("alias", "𝕊ℙ𝔻𝔹")], now: day(1)) }
         refused("a braille blank", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("alias", "浦\u{2800}发银行")], now: day(1)) }
         refused("NEL and small commas separate aliases", naming: spdb) { try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行\u{85}研究﹑浦发银行")], now: day(1)) }
+        for nothing in ["——", "（）", "...", "\u{3164}", "《》"] {
+            refused("a customer name of punctuation or invisible characters only: \(nothing.debugDescription)", naming: nil) { try a.addCustomer(name: nothing, now: day(1)) }
+        }
+        refused("a rename to punctuation only", naming: nil) { try a.edit(.customer, "C\(icbc.id)", fields: [("name", "——")], now: day(1)) }
         XCTAssertEqual(try fixture.bytes(), before)
         // Aliases kept once each (compared as company names), a line break separating them.
         try a.edit(.customer, "C\(icbc.id)", fields: [("aliases", "工行、工行\nＩＣＢＣ、icbc；、 ")], now: day(1))

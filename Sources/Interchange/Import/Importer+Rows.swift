@@ -166,7 +166,9 @@ extension Importer {
                         } catch let f as CellReading.Failure {
                             problem(f.reason, f.reasonZH)
                         } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
-                            problem("could be day/month or month/day, or is not a date: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy",
+                            problem(e.code == .ambiguousDate
+                                        ? "could be day/month or month/day: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy"
+                                        : "not a date: write 2026-03-05, 2026/3/5 or 2026年3月5日",
                                     e.code == .ambiguousDate
                                         ? "无法确定月和日的顺序。请写成 2026-03-05，或加 --date-format dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）"
                                         : "不是有效日期，请写成 2026-03-05、2026/3/5 或 2026年3月5日")

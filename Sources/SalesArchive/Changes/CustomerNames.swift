@@ -101,6 +101,10 @@ extension ChangeDraft {
             if out[i].old == out[i].new { out.remove(at: i) }
         }
         let (name, others) = CustomerNames.names(out, before: before)
+        if name != before?["name"]?.text, CompanyName.fold(name).isEmpty {
+            throw ArchiveError(.invalidValue, "\(name) is not a company name: it has no letter, digit or character, only punctuation or invisible characters; give the customer's full name",
+                               zh: "“\(name)”不是客户名称：只有标点或不可见字符，没有任何文字，请填写客户全称")
+        }
         let had = Set((before?.otherNames ?? []).map(CompanyName.key))
         for other in others where !had.contains(CompanyName.key(other.text)) {
             let (what, whatZH) = other.field == "shortName" ? ("a short name", "简称") : ("an alias", "别名")
