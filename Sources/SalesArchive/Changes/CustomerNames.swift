@@ -5,6 +5,9 @@
 /// finds one. Names a customer already had are not checked again: an archive written before the
 /// rule may hold such a pair, and editing something else must not fail on it.
 enum CustomerNames {
+    /// The fields the rule looks at: name, short name, aliases.
+    static let fields: Set<UInt8> = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName"), Schema.number(.customer, "aliases")]
+
     /// A name of a customer as the rule compares it.
     struct Given {
         let text: String
@@ -16,8 +19,6 @@ enum CustomerNames {
     struct Clash {
         let given: Given
         let other: Entity
-        /// True when `other` is only being created by the same change set (no id to show yet).
-        let otherIsNew: Bool
     }
 
     /// The customer's names after `changes` on `before` (nil: a new customer).
@@ -50,7 +51,7 @@ enum CustomerNames {
             if key == own || had.contains(key) { continue }
             for cid in candidates(key) where cid != id {
                 guard let c = state.entity(.customer, cid), NameIndex.companyKeys(of: c).contains(TextKey(key)) else { continue }
-                return Clash(given: other, other: c, otherIsNew: false)
+                return Clash(given: other, other: c)
             }
         }
         // The name: not another customer's short name or alias (two names alike are duplicates,
@@ -58,16 +59,17 @@ enum CustomerNames {
         if !had.contains(own) {
             for cid in candidates(own) where cid != id {
                 guard let c = state.entity(.customer, cid), c.otherNames.contains(where: { CompanyName.key($0) == own }) else { continue }
-                return Clash(given: Given(text: name, field: "name"), other: c, otherIsNew: false)
+                return Clash(given: Given(text: name, field: "name"), other: c)
             }
         }
         return nil
     }
 
-    /// The refusal of a clash, saying what to do.
-    static func error(_ clash: Clash) -> ArchiveError {
-        let who = clash.otherIsNew ? clash.other.displayName : "\(clash.other.shortID) \(clash.other.displayName)"
-        let whoZH = clash.otherIsNew ? "本批新增的客户“\(clash.other.displayName)”" : "客户 \(clash.other.shortID) \(clash.other.displayName) "
+    /// The refusal of a clash, saying what to do; `otherIsNew` when the other customer is only
+    /// being created by the same change set (no id to show yet).
+    static func error(_ clash: Clash, otherIsNew: Bool) -> ArchiveError {
+        let who = otherIsNew ? clash.other.displayName : "\(clash.other.shortID) \(clash.other.displayName)"
+        let whoZH = otherIsNew ? "本批新增的客户“\(clash.other.displayName)”" : "客户 \(clash.other.shortID) \(clash.other.displayName) "
         let text = clash.given.text
         if clash.given.field == "name" {
             return ArchiveError(
@@ -88,8 +90,7 @@ extension ChangeDraft {
     /// alias also not over 1 KiB, without NUL, and not one that folds to nothing) and returns the
     /// changes with the aliases tidied: each once (compared as company names), joined with 、.
     func checkNames(_ changes: [FieldChange], customer id: UInt64, before: Entity?) throws -> [FieldChange] {
-        let fields: Set<UInt8> = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName"), Schema.number(.customer, "aliases")]
-        guard changes.contains(where: { fields.contains($0.field) }) else { return changes }
+        guard changes.contains(where: { CustomerNames.fields.contains($0.field) }) else { return changes }
         let aliasesField = Schema.number(.customer, "aliases")
         var out = changes
         // The aliases given: each once, in the order given, joined with 、 (a cleared field stays cleared).
@@ -120,10 +121,8 @@ extension ChangeDraft {
                                    zh: "“\(other.text)”不能用作\(whatZH)：去掉标点和“有限公司”等后缀后已无任何文字，无法用于查找客户。请换一个\(whatZH)")
             }
         }
-        let base = archive.state
-        if var clash = CustomerNames.clash(id: id, name: name, others: others, before: before, in: state, candidates: { names.customers(companyKey: $0, in: state).sorted() }) {
-            clash = CustomerNames.Clash(given: clash.given, other: clash.other, otherIsNew: base.entity(.customer, clash.other.id) == nil)
-            throw CustomerNames.error(clash)
+        if let clash = CustomerNames.clash(id: id, name: name, others: others, before: before, in: state, candidates: { names.customers(companyKey: $0, in: state).sorted() }) {
+            throw CustomerNames.error(clash, otherIsNew: archive.state.entity(.customer, clash.other.id) == nil)
         }
         return out
     }

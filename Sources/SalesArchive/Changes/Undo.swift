@@ -167,8 +167,7 @@ extension CustomerArchive {
                     throw refuse("two customers would be named \(own) (\(entity.shortID) and \(clash.shortID)); rename \(clash.shortID) first, then undo again",
                                  "将出现两个同名客户“\(own)”（\(entity.shortID) 与 \(clash.shortID)）。请先将 \(clash.shortID) 改名，再撤销")
                 }
-                let touched: Set<UInt8> = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName"), Schema.number(.customer, "aliases")]
-                if e.operation == .restore || e.changes.contains(where: { touched.contains($0.field) }) {
+                if e.operation == .restore || e.changes.contains(where: { CustomerNames.fields.contains($0.field) }) {
                     if keys == nil {
                         var table: [TextKey: [UInt64]] = [:]
                         after.each(.customer) { c in for k in Set(NameIndex.companyKeys(of: c)) { table[k, default: []].append(c.id) } }

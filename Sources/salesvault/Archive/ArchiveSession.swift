@@ -217,11 +217,17 @@ struct FieldAssignments: ParsableArguments {
         default: return
         }
         guard !likely.isEmpty else { return }
-        let list = likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; ")
-        let listZH = likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")
-        throw CLIError(.inputRefused, kind == .customer ? L("\(e.displayName) would look like another customer: \(list)", "修改后可能与以下客户重复：\(listZH)")
-                                                        : L("\(e.displayName) would look like another contact of the customer: \(list)", "修改后可能与该客户的以下联系人重复：\(listZH)"),
-                       hint: L("nothing was changed; if it is really another \(kind == .customer ? "company" : "person"), change it again with --force",
-                               "本次未修改。如确认不是同一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新执行。"))
+        throw likelyDuplicateRefusal(likely, kind == .customer ? L("\(e.displayName) would look like another customer: ", "修改后可能与以下客户重复：")
+                                                               : L("\(e.displayName) would look like another contact of the customer: ", "修改后可能与该客户的以下联系人重复："),
+                                     hint: L("nothing was changed; if it is really another \(kind == .customer ? "company" : "person"), change it again with --force",
+                                             "本次未修改。如确认不是同一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新执行。"))
+    }
+
+    /// The refusal of a likely duplicate (`customer add`, `contact add`, the edits): `lead`, then
+    /// each record found and why, and what to do in `hint`.
+    static func likelyDuplicateRefusal(_ likely: [LikelyDuplicate], _ lead: L, hint: L) -> CLIError {
+        CLIError(.inputRefused, L(lead.en + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
+                                  lead.zh + likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")),
+                 hint: hint)
     }
 }

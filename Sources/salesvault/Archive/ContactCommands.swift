@@ -47,9 +47,8 @@ struct ContactCommand: ParsableCommand {
                     let phone = fields.last { Schema.field(.contact, key: $0.0)?.key == "mobile" }?.1
                     let likely = Identity.likelyDuplicateContacts(customer: c.id, name: name, mobile: phone, in: archive.state)
                     if !likely.isEmpty {
-                        throw CLIError(.inputRefused, L("\(c.displayName) may already have this contact: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
-                                                        "\(c.displayName) 可能已有该联系人：" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)（\($0.reasonZH)）" }.joined(separator: "；")),
-                                       hint: L("nothing was added; if it is another person, add them again with --force", "本次未添加。如确认不是同一个人，请加上 --force 重新添加。"))
+                        throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(c.displayName) may already have this contact: ", "\(c.displayName) 可能已有该联系人："),
+                                                                      hint: L("nothing was added; if it is another person, add them again with --force", "本次未添加。如确认不是同一个人，请加上 --force 重新添加。"))
                     }
                 }
                 return try archive.addContact(customer: customer, name: name, fields: fields, now: Clock.now)

@@ -44,9 +44,8 @@ struct CustomerCommand: ParsableCommand {
             let credit = fields.first { Schema.field(.customer, key: $0.0)?.key == "creditCode" }?.1
             let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state)
             if !force, !likely.isEmpty {
-                throw CLIError(.inputRefused, L("\(name) may already be in the archive: " + likely.map { "\($0.customer.shortID) \($0.customer.displayName) (\($0.reason))" }.joined(separator: "; "),
-                                                "档案中可能已有该客户：" + likely.map { "\($0.customer.shortID) \($0.customer.displayName)(\($0.reasonZH))" }.joined(separator: ";")),
-                               hint: L("nothing was added; if it is a different company, add it again with --force", "本次未添加。如确认是另一家公司，请加上 --force 重新添加"))
+                throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(name) may already be in the archive: ", "档案中可能已有该客户："),
+                                                              hint: L("nothing was added; if it is a different company, add it again with --force", "本次未添加。如确认是另一家公司，请加上 --force 重新添加"))
             }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue
