@@ -255,6 +255,72 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(split.rows.last?.line, 1 + n + (n + 1) / 3)
     }
 
+    /// A UTF-8 CSV is read from its bytes (no String of the whole file): the same table, and the
+    /// same error, as decoding the text and reading that; every prefix and flipped byte of a
+    /// tricky file, with and without a BOM.
+    func testUTF8FileReadFromItsBytesAgreesWithItsDecodedText() throws {
+        let text = "客户名称,\"备注\"\r\n\"甲\"\"乙\",\"多\r\n行\"\r\n𠮷,x\r\n  a\tb;c\n"
+        let starts = ["", "a,b\n", " \u{3000}\n", "\u{3000}{", " {\"a\": 1}\n", "{\u{301}", String(repeating: " ", count: 4_095) + "{", String(repeating: " ", count: 4_094) + "客"]
+        for bom in [false, true] {
+            let bytes = (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8)
+            var inputs: [[UInt8]] = (0...bytes.count).map { Array(bytes.prefix($0)) }
+            inputs += starts.map { (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(($0 + text).utf8) }
+            for index in bytes.indices {
+                for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                    var copy = bytes
+                    copy[index] ^= flip
+                    inputs.append(copy)
+                }
+            }
+            for input in inputs {
+                let data = Data(input)
+                let fromBytes = Result { try ImportSource.read(data, fileName: "f.csv") }
+                var json = false
+                let fromText = Result { () throws -> [Table] in
+                    let encoding = TextEncoding.detect(data)
+                    let decoded = try TextEncoding.decode(data, as: encoding)
+                    if decoded.first(where: { !$0.isWhitespace }) == "{" {
+                        json = true
+                        return try JSONExport.tables(from: Data(decoded.utf8), fileName: "f.csv").0
+                    }
+                    return [try CSVReader.read(decoded, name: "f.csv").table]
+                }
+                switch (fromBytes, fromText) {
+                case let (.success(a), .success(b)):
+                    if case .json = a.format { XCTAssertTrue(json, "\(input)") } else { XCTAssertFalse(json, "\(input)") }
+                    XCTAssertEqual(a.tables, b, "\(input)")
+                case let (.failure(a), .failure(b)):
+                    XCTAssertEqual("\(a)", "\(b)", "\(input)")
+                default:
+                    XCTFail("\(input): \(fromBytes) against \(fromText)")
+                }
+            }
+        }
+    }
+
+    /// The check of a large UTF-8 text on two cores finds the first bad byte a single pass
+    /// finds, wherever it is (in either half, at the split, a character cut by the split).
+    func testUTF8CheckInTwoPartsFindsTheFirstBadByte() {
+        let unit = Array("客户𠮷a,".utf8)  // 3 + 3 + 4 + 2 bytes
+        var good: [UInt8] = []
+        while good.count < (1 << 20) + 10 { good += unit }
+        good.withUnsafeBufferPointer { XCTAssertNil(TextEncoding.firstInvalidUTF8(in: $0)) }
+        let middle = good.count / 2
+        for position in [0, 5, middle - 4, middle - 1, middle, middle + 1, middle + 3, good.count - 1] + (0..<40).map({ _ in Int.random(in: 0..<good.count) }) {
+            for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xE5, 0x41], [0xED, 0xA0, 0x80], [0x80]] {
+                var copy = good
+                copy.replaceSubrange(position..<min(copy.count, position + bad.count), with: bad)
+                let expected = copy.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8Offset($0) }
+                let found = copy.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }
+                XCTAssertEqual(found, expected < copy.count ? expected : nil, "\(bad) at \(position)")
+                if bad != [0x80] { XCTAssertNotNil(found, "\(bad) at \(position)") }  // (0x80 in a character's middle is still one)
+            }
+        }
+        // Cut in the middle of a character at the very end.
+        let cut = Array(good.dropLast(1) + [0xF0, 0xA0])
+        XCTAssertEqual(cut.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }, cut.count - 2)
+    }
+
     func testDelimiterDetectionCountsOutsideQuotesOnly() throws {
         XCTAssertEqual(try CSVReader.read("a;b;c\n1;2;3\n", name: "x").delimiter, UInt8(ascii: ";"))
         XCTAssertEqual(try CSVReader.read("\"a,b,c\";d;e\n", name: "x").delimiter, UInt8(ascii: ";"))

@@ -87,12 +87,21 @@ public enum CSVReader {
 
     static func parse(_ input: String, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
         var contiguous = input
-        contiguous.makeContiguousUTF8()  // (no copy when it is already: each half reads the same bytes)
-        let text = contiguous
-        let (n, first, delim) = withBytes(text) { b in
-            let first = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0  // a UTF-8 BOM left at the start
-            return (b.count, first, given ?? detectDelimiter(b, from: first))
-        }
+        contiguous.makeContiguousUTF8()  // (no copy when it is already)
+        return try withBytes(contiguous) { try parse(bytes: $0, name: name, delimiter: given, splitAt: splitAt) }
+    }
+
+    /// Reads `data`, well-formed UTF-8 (the caller has checked: `TextEncoding.firstInvalidUTF8`),
+    /// as `read(_:name:delimiter:)` reads its text, straight from the bytes: no String of the
+    /// whole file is made first (a 100 MB file's copy and second check).
+    public static func read(utf8 data: Data, name: String, delimiter: UInt8? = nil) throws -> (table: Table, delimiter: UInt8) {
+        try data.withUnsafeBytes { raw in try parse(bytes: raw.bindMemory(to: UInt8.self), name: name, delimiter: delimiter) }
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
+        let n = bytes.count
+        let first = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0  // a UTF-8 BOM left at the start
+        let delim = given ?? detectDelimiter(bytes, from: first)
         guard delim != quote && delim != lf && delim != cr && delim < 0x80 else { throw badDelimiter(delim) }
         // A large text in two halves on two cores. Where a record starts cannot be told from the
         // middle of the text (a quote there may open or close a field), so the second half is a
@@ -102,14 +111,15 @@ public enum CSVReader {
         // numbers moved on, are what one pass gives. Otherwise (a quoted field runs across the
         // middle) its rows are dropped and the text read on from where the first half ended.
         let middle = splitAt ?? (n >= splitSize ? n / 2 : nil)
-        let newline = middle.flatMap { m in m < n ? withBytes(text) { UnsafeBufferPointer(rebasing: $0[max(first, m)...]).firstIndex(of: lf) } : nil }
+        let newline = middle.flatMap { m in m < n ? UnsafeBufferPointer(rebasing: bytes[max(first, m)...]).firstIndex(of: lf) : nil }
         if let middle, let newline {
             let split = max(first, middle) + newline + 1
+            let shared = SharedBytes(bytes)  // (read by both halves while this call lasts)
             let halves = Parallel.map(2) { half -> Result<Records, Error> in
-                Result { try withBytes(text) { b in
-                    half == 0 ? try records(b, name: name, delim: delim, from: first, until: split, line: 1)
-                              : try records(b, name: name, delim: delim, from: split, until: n, line: 1)
-                } }
+                Result {
+                    half == 0 ? try records(shared.buffer, name: name, delim: delim, from: first, until: split, line: 1)
+                              : try records(shared.buffer, name: name, delim: delim, from: split, until: n, line: 1)
+                }
             }
             var head = try halves[0].get()
             if head.end == split, case .success(let tail) = halves[1] {
@@ -118,10 +128,10 @@ public enum CSVReader {
                 for row in tail.rows { head.rows.append(TableRow(line: row.line + moved, cells: row.cells)) }
                 return (Table(name: name, rows: head.rows), delim)
             }
-            let rest = try withBytes(text) { try records($0, name: name, delim: delim, from: head.end, until: n, line: head.line) }
+            let rest = try records(bytes, name: name, delim: delim, from: head.end, until: n, line: head.line)
             return (Table(name: name, rows: head.rows + rest.rows), delim)
         }
-        return (Table(name: name, rows: try withBytes(text) { try records($0, name: name, delim: delim, from: first, until: n, line: 1) }.rows), delim)
+        return (Table(name: name, rows: try records(bytes, name: name, delim: delim, from: first, until: n, line: 1).rows), delim)
     }
 
     /// Rows read from `start`, a record's start on line `line`, until the first record that

@@ -85,7 +85,13 @@ public struct ImportSource: Sendable {
                                    hint: "open it in Excel or WPS and save it again as .xlsx (or as CSV)",
                                    hintZH: "请在 Excel 或 WPS 中打开，重新另存为 .xlsx（或 CSV）后再导入")
         }
-        let enc = encoding ?? TextEncoding.detect(data)
+        let (enc, checked) = encoding.map { ($0, false) } ?? TextEncoding.detectChecking(data)
+        if enc == .utf8 || enc == .utf8BOM, !fileName.lowercased().hasSuffix(".json"), startsWithBrace(data) == false {
+            // UTF-8 CSV, read from the bytes once they are checked (the same table as from the text).
+            if !checked { try data.withUnsafeBytes { try TextEncoding.checkUTF8($0.bindMemory(to: UInt8.self), as: enc) } }
+            let (table, delimiter) = try CSVReader.read(utf8: data, name: fileName)
+            return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+        }
         let text = try TextEncoding.decode(data, as: enc)
         if fileName.lowercased().hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "{" {
             let (tables, from) = try JSONExport.tables(from: Data(text.utf8), fileName: fileName)
@@ -93,6 +99,16 @@ public struct ImportSource: Sendable {
         }
         let (table, delimiter) = try CSVReader.read(text, name: fileName)
         return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
+    }
+
+    /// Whether the first character of UTF-8 `data` that is not white space (after a BOM) is
+    /// `{`, as the decoded text's would be (a JSON export); nil when its first 4 KiB do not tell.
+    static func startsWithBrace(_ data: Data) -> Bool? {
+        let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        let head = String(decoding: body.prefix(4_096), as: UTF8.self)
+        // (Not the last character of the 4 KiB: it may be cut, or go on past them.)
+        guard let i = head.firstIndex(where: { !$0.isWhitespace }), head.index(after: i) < head.endIndex || body.count <= 4_096 else { return nil }
+        return head[i] == "{"
     }
 
     /// The origin an export's 说明/About sheet states (导出自 / exported from, 导出时间 / exported at).
