@@ -298,6 +298,25 @@ final class TextCSVTests: XCTestCase {
         }
     }
 
+    /// The check agrees with the standard library's validation on every lead byte and second
+    /// byte, with telling third and fourth bytes, between ASCII and in runs of eight.
+    func testUTF8CheckAgreesWithTheStandardLibrary() {
+        let telling: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xE5, 0xFF]
+        for lead in 0x80...0xFF {
+            for second in 0...0xFF {
+                for third in telling {
+                    let bytes = Array("abcdefgh".utf8) + [UInt8(lead), UInt8(second), third, 0x80] + Array("ijklmnop".utf8)
+                    let ours = bytes.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8Offset($0) }
+                    let valid = String(validating: bytes, as: UTF8.self) != nil
+                    XCTAssertEqual(ours == bytes.count, valid, "\(bytes)")
+                    if ours < bytes.count {
+                        XCTAssertNotNil(String(validating: bytes[..<ours], as: UTF8.self), "\(bytes)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The check of a large UTF-8 text on two cores finds the first bad byte a single pass
     /// finds, wherever it is (in either half, at the split, a character cut by the split).
     func testUTF8CheckInTwoPartsFindsTheFirstBadByte() {
@@ -306,7 +325,7 @@ final class TextCSVTests: XCTestCase {
         while good.count < (1 << 20) + 10 { good += unit }
         good.withUnsafeBufferPointer { XCTAssertNil(TextEncoding.firstInvalidUTF8(in: $0)) }
         let middle = good.count / 2
-        for position in [0, 5, middle - 4, middle - 1, middle, middle + 1, middle + 3, good.count - 1] + (0..<40).map({ _ in Int.random(in: 0..<good.count) }) {
+        for position in [0, 5, middle - 4, middle - 1, middle, middle + 1, middle + 3, good.count - 1] + (0..<12).map({ _ in Int.random(in: 0..<good.count) }) {
             for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xE5, 0x41], [0xED, 0xA0, 0x80], [0x80]] {
                 var copy = good
                 copy.replaceSubrange(position..<min(copy.count, position + bad.count), with: bad)
@@ -316,6 +335,13 @@ final class TextCSVTests: XCTestCase {
                 if bad != [0x80] { XCTAssertNotNil(found, "\(bad) at \(position)") }  // (0x80 in a character's middle is still one)
             }
         }
+        // Independently of our check: what it finds is where the longest well-formed start ends,
+        // as the standard library's validation tells.
+        var copy = good
+        copy[middle + 1] = 0xFF
+        let found = copy.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }
+        XCTAssertNotNil(String(validating: copy[..<found!], as: UTF8.self))
+        XCTAssertNil(String(validating: copy[..<(found! + 1)], as: UTF8.self))
         // Cut in the middle of a character at the very end.
         let cut = Array(good.dropLast(1) + [0xF0, 0xA0])
         XCTAssertEqual(cut.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }, cut.count - 2)

@@ -21,17 +21,22 @@ extension Importer {
         let keys = RowKeys.of(rows, excluding: [])
         let index = ArchiveIndex(archive.state, customersOnly: true)
         var credits = Set<String>(), names = Set<TextKey>(minimumCapacity: rows.count), phones = Set<String>(minimumCapacity: rows.count)
-        for k in keys {
-            guard let k, let key = k.companyKey else { return false }
-            let credit: String? = k.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
-            if let credit, index.customerByCredit[credit] != nil { return false }
-            if index.customerByKey[key] != nil || index.customerByOtherName[key] != nil { return false }
-            if let phone = k.phone, index.customerByPhone[phone] != nil { return false }
+        // (An archive table that is empty is not asked: the same answer, without hashing the key.)
+        let archiveCredits = !index.customerByCredit.isEmpty, archiveNames = !index.customerByKey.isEmpty || !index.customerByOtherName.isEmpty
+        let archivePhones = !index.customerByPhone.isEmpty
+        for i in keys.indices {
+            guard let key = keys[i]?.companyKey else { return false }
+            let credit: String? = keys[i]!.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
+            let phone = keys[i]!.phone
+            if archiveCredits, let credit, index.customerByCredit[credit] != nil { return false }
+            if archiveNames && (index.customerByKey[key] != nil || index.customerByOtherName[key] != nil) { return false }
+            if archivePhones, let phone, index.customerByPhone[phone] != nil { return false }
             if let credit, !credits.insert(credit).inserted { return false }
             if !names.insert(key).inserted { return false }
-            if let phone = k.phone, !phones.insert(phone).inserted { return false }
+            if let phone, !phones.insert(phone).inserted { return false }
         }
-        let customers = rows.map { r in BulkCustomer(name: r.field("name") ?? "", fields: r.fields.filter { $0.0 != "name" }) }
+        let customers = rows.count < 8_192 ? rows.map(BulkCustomer.init)
+            : Parallel.chunks(rows.count, chunk: 8_192) { range in range.map { BulkCustomer(rows[$0]) } }
         guard let plan = archive.planCustomers(customers, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
         if customers.count >= 10_000 { Background.release(customers) }
         var counts = ImportPreview.Counts()
@@ -41,5 +46,12 @@ extension Importer {
         preview.plannedInBulk = true
         preview.canCommit = !plan.events.isEmpty
         return true
+    }
+}
+
+extension BulkCustomer {
+    /// A customer row of the file as `planCustomers` takes it.
+    init(_ row: Importer.Row) {
+        self.init(name: row.field("name") ?? "", fields: row.fields.filter { $0.0 != "name" })
     }
 }

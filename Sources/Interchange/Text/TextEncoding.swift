@@ -246,8 +246,19 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         func cont(_ j: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
             j < b.count && range.contains(b[j])
         }
-        while i < b.count {
+        let n = b.count
+        while i < n {
             let c = b[i]
+            // The common cases first: eight ASCII bytes at once, then a 3-byte character (CJK).
+            if c < 0x80 {
+                i += 1
+                while i + 8 <= n, UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                continue
+            }
+            if c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < n && b[i + 1] & 0xC0 == 0x80 && b[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
             switch c {
             case 0x00...0x7F: i += 1; continue
             case 0xC2...0xDF: if cont(i + 1) { i += 2; continue }

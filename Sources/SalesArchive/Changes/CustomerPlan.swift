@@ -24,8 +24,16 @@ extension CustomerArchive {
     /// the general way): planning the change set then names the problem. `CustomerPlanTests`
     /// compares the two plans.
     public func planCustomers(_ customers: [BulkCustomer], label: String, origin: ChangeBatch.Origin, now: Int64) -> ChangePlan? {
+        // The keys the list gives its fields by: a few texts, the same row after row, each
+        // looked up in the schema once (not once per field of each row).
+        var keys: [String] = []
+        for customer in customers {
+            for (key, _) in customer.fields where !keys.contains(key) { keys.append(key) }
+        }
         let otherNames: Set<String> = ["shortName", "aliases"]
-        guard !customers.contains(where: { $0.fields.contains { otherNames.contains(Schema.field(.customer, key: $0.0)?.key ?? "") } }),
+        let gradeKey = "grade"
+        let gradeSpellings = keys.filter { Schema.field(.customer, key: $0)?.key == gradeKey }
+        guard !keys.contains(where: { otherNames.contains(Schema.field(.customer, key: $0)?.key ?? "") }),
               Schema.fields(.customer).allSatisfy({ spec in
                   switch spec.type {
                   case .reference, .references: return false  // (needs a draft to look up; customers have none)
@@ -36,7 +44,6 @@ extension CustomerArchive {
         let first = state.nextID
         guard !customers.isEmpty, first + UInt64(customers.count) - 1 <= ArchiveState.maxEntityID else { return nil }
         let nameField = Schema.number(.customer, "name")
-        let gradeKey = "grade"
         // Each customer's event and its name as compared (`ChangeDraft.normalizedName`).
         let chunk = 8_192
         let parts = (try? Concurrent.map((customers.count + chunk - 1) / chunk) { c -> ([ChangeEvent], [TextKey])? in
@@ -49,7 +56,7 @@ extension CustomerArchive {
                 let customer = customers[i]
                 guard let name = try? ChangeDraft.name(customer.name, of: .customer) else { return nil }
                 var all = customer.fields
-                if !all.contains(where: { Schema.field(.customer, key: $0.0)?.key == gradeKey }) { all.append((gradeKey, Grade.unrated.rawValue)) }
+                if !all.contains(where: { gradeSpellings.contains($0.0) }) { all.append((gradeKey, Grade.unrated.rawValue)) }
                 guard let changes = try? ChangeDraft.changes(.customer, all, existing: nil, now: now, protected: ProtectedFields.newCustomer, value: { spec, input in
                     try ChangeDraft.value(for: spec, input: input, now: now)
                 }) else { return nil }
