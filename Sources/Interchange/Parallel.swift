@@ -55,22 +55,13 @@ private final class Slots<T>: @unchecked Sendable {
 
 /// Freeing large values off the critical path.
 public enum Background {
-    /// Set once, before any work, by a command-line process that exits when the command is
-    /// done (`salesvault import`, `export`, `report`): a large value given to `release` is then
-    /// kept until the exit instead of freed. Freeing a million rows' cells takes a core for
-    /// half a second, which the import's next steps need (a 2-core machine has one other);
-    /// the system reclaims the memory at the exit in one step. (Freed memory is not wiped
-    /// either way: THREAT-MODEL §9 covers what stays in a process's memory.) A long-lived
-    /// process (the agent, the tests) leaves it false, so memory is given back.
-    nonisolated(unsafe) public static var keepUntilExit = false
-
     /// Takes a reference to `value` and drops it on a background thread, so that when the caller
     /// drops its own, right after, the freeing of a large structure (the 2.3 million cells of a
     /// 100,000-customer workbook, its shared-string table: a quarter of a second) happens there
     /// instead of on the caller's thread. A command-line process that exits meanwhile leaves the
-    /// memory to the system. With `keepUntilExit`, kept instead.
+    /// memory to the system. (Kept until the exit instead, the memory is not reused: measured
+    /// slower, by the kernel's fresh pages.)
     public static func release<T: Sendable>(_ value: T) {
-        if keepUntilExit { return keep(Dropped(value: value)) }
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
     }
 
@@ -79,16 +70,9 @@ public enum Background {
     /// either thread any more, only the freeing moves.
     public static func release(_ preview: ImportPreview) {
         let box = Dropped(value: preview)
-        if keepUntilExit { return keep(box) }
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
-    }
-
-    /// A reference never given back (`keepUntilExit`).
-    private static func keep<T>(_ box: Dropped<T>) {
-        _ = Unmanaged.passRetained(Kept(box))
     }
 
     /// A value only dropped on the other thread, never read there.
     private struct Dropped<T>: @unchecked Sendable { let value: T }
-    private final class Kept<T> { let box: Dropped<T>; init(_ box: Dropped<T>) { self.box = box } }
 }

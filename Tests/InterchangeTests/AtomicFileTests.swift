@@ -170,6 +170,22 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try AtomicFile.readInput("\(dir)/empty.csv"), Data())
     }
 
+    /// A file of 8 MiB and more is read into memory mapped for it (its pages made at once): the
+    /// same bytes, kept valid in copies after the first value is gone, and the same limit.
+    func testReadInputReadsALargeFileThroughItsOwnMapping() throws {
+        for size in [8 << 20, (9 << 20) + 3] {
+            let path = "\(dir)/large-\(size).csv"
+            let data = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 12) })
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: data))
+            var read: Data? = try AtomicFile.readInput(path, limit: size)
+            let copy = read!.subdata(in: 5..<(size - 5))
+            XCTAssertEqual(read, data)
+            read = nil
+            XCTAssertEqual(copy, data.subdata(in: 5..<(size - 5)))
+            assertError(.unreadableFile, try AtomicFile.readInput(path, limit: size - 1), contains: "larger than", zh: "超过")
+        }
+    }
+
     /// A FIFO with no writer would block a plain open() for ever; readInput must return an error
     /// at once. Should it block, the test opens the FIFO for writing to free it, then fails.
     func testReadInputOnAFIFOFailsAtOnce() throws {

@@ -197,6 +197,7 @@ public enum AtomicFile {
         if let kind = FileKind(st.st_mode), kind != .regular { throw unreadable(path, kind) }
         if Int(st.st_size) > limit { throw tooLarge(path, size: Int(st.st_size), limit: limit) }
 
+        if Int(st.st_size) >= 8 << 20, let data = try readLarge(fd, path: path, size: Int(st.st_size)) { return data }
         var data = Data(count: Int(st.st_size))
         var total = 0
         while true {
@@ -217,6 +218,33 @@ public enum AtomicFile {
         if total > limit { throw tooLarge(path, size: total, limit: limit) }
         data.count = total
         return data
+    }
+
+    /// A large file read into memory mapped for it with its pages made at once (`MAP_POPULATE`:
+    /// one call instead of a page fault per 4 KiB, a tenth of a second for 100 MB); nil, with
+    /// the file read from the start again, when it turns out longer than `size` (it grows).
+    private static func readLarge(_ fd: Int32, path: String, size: Int) throws -> Data? {
+        let memory = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
+        guard let memory, memory != MAP_FAILED else { return nil }
+        var total = 0
+        while total < size {
+            let got = read(fd, memory + total, size - total)
+            if got < 0 {
+                if errno == EINTR { continue }
+                let err = errno
+                munmap(memory, size)
+                throw unreadable(path, err)
+            }
+            if got == 0 { break }
+            total += got
+        }
+        var probe: UInt8 = 0
+        if total == size, read(fd, &probe, 1) != 0 {  // more than `size`: read it the general way
+            munmap(memory, size)
+            guard lseek(fd, 0, SEEK_SET) == 0 else { throw unreadable(path, errno) }
+            return nil
+        }
+        return Data(bytesNoCopy: memory, count: total, deallocator: .custom { pointer, _ in munmap(pointer, size) })
     }
 
     // MARK: - Steps of `write`

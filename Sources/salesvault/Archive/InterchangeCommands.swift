@@ -119,7 +119,6 @@ struct Import: ArchiveCommand {
 
     func run(in context: ArchiveContext) throws {
         Self.tuneAllocator()
-        Background.keepUntilExit = true  // this process ends with the command: large values are left to the exit
         var workbookPassword: String?
         let source = try ImportSource.load(file!, encoding: try textEncoding(encoding)) {  // validate: a file unless --template
             workbookPassword = try PasswordInput.read(
