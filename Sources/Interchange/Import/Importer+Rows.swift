@@ -305,6 +305,18 @@ extension Importer {
             }
         }
 
+        /// The customers' tables, as filled on one core.
+        struct Tables: Sendable {
+            var customerByKey: [TextKey: String] = [:]
+            var customerByName: [TextKey: String] = [:]
+            var customerByCredit: [String: String] = [:]
+            var customerByCode: [String: String] = [:]
+            var customerByPhone: [String: String] = [:]
+            var customerByOtherName: [TextKey: String] = [:]
+            var sharedKeys: [TextKey: [String]] = [:]
+            var names: [(name: String, key: TextKey)] = []
+        }
+
         /// With `customersOnly`, the customers' tables alone (contacts, projects and the log's
         /// keys left empty: what a list of customers is compared with).
         init(_ state: ArchiveState, customersOnly: Bool = false) {
@@ -317,24 +329,38 @@ extension Importer {
             let customers = held
             let keys = customers.count < 4_096 ? customers.map(CustomerKeys.init)
                 : Parallel.chunks(customers.count, chunk: 8_192) { range in range.map { CustomerKeys(customers[$0]) } }
-            customerByKey.reserveCapacity(customers.count)
-            customerByPhone.reserveCapacity(customers.count)
-            names.reserveCapacity(customers.count)
-            for (c, k) in zip(customers, keys) {
-                let id = c.shortID
-                if let key = k.nameKey, let name = k.name {
-                    if let earlier = customerByKey[key] { sharedKeys[key, default: [earlier]].append(id) }
-                    customerByKey[key] = id
-                    names.append((name, key))
+            // The tables are independent of each other: those of the names on one core, the
+            // others on the other (each filled in the records' order).
+            let ids = customers.map(\.shortID)
+            let filled = Parallel.map(2) { part -> Tables in
+                var t = Tables()
+                if part == 0 {
+                    t.customerByKey.reserveCapacity(ids.count)
+                    t.customerByName.reserveCapacity(ids.count)
+                    t.names.reserveCapacity(ids.count)
+                    for (id, k) in zip(ids, keys) {
+                        if let key = k.nameKey, let name = k.name {
+                            if let earlier = t.customerByKey[key] { t.sharedKeys[key, default: [earlier]].append(id) }
+                            t.customerByKey[key] = id
+                            t.names.append((name, key))
+                        }
+                        if let exact = k.exactName { t.customerByName[exact] = id }
+                    }
+                } else {
+                    t.customerByPhone.reserveCapacity(ids.count)
+                    for (id, k) in zip(ids, keys) {
+                        if let credit = k.credit { t.customerByCredit[credit] = id }
+                        if let code = k.code { t.customerByCode[code] = id }
+                        if let phone = k.phone { t.customerByPhone[phone] = id }
+                        for other in k.otherNames where t.customerByOtherName[other] != id {
+                            t.customerByOtherName[other] = t.customerByOtherName[other] == nil ? id : ""
+                        }
+                    }
                 }
-                if let exact = k.exactName { customerByName[exact] = id }
-                if let credit = k.credit { customerByCredit[credit] = id }
-                if let code = k.code { customerByCode[code] = id }
-                if let phone = k.phone { customerByPhone[phone] = id }
-                for other in k.otherNames where customerByOtherName[other] != id {
-                    customerByOtherName[other] = customerByOtherName[other] == nil ? id : ""
-                }
+                return t
             }
+            (customerByKey, customerByName, sharedKeys, names) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys, filled[0].names)
+            (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
