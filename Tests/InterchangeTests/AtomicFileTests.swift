@@ -186,6 +186,26 @@ final class AtomicFileTests: XCTestCase {
         }
     }
 
+    /// A file that grows, shrinks or is rewritten while it is read is refused (a half-written
+    /// last row must not be imported), small and large alike.
+    func testReadInputRefusesAFileThatChangesWhileItIsRead() throws {
+        for size in [1_000, (8 << 20) + 1] {
+            let path = "\(dir)/changing-\(size).csv"
+            let data = Data(repeating: UInt8(ascii: "x"), count: size)
+            let changes: [() -> Void] = [
+                { let h = FileHandle(forWritingAtPath: path)!; h.seekToEndOfFile(); h.write(Data("甲,备注前半".utf8)); h.closeFile() },  // appended
+                { _ = truncate(path, off_t(size / 2)) },  // truncated
+                { var t = [timespec(tv_sec: 1_700_000_000, tv_nsec: 5), timespec(tv_sec: 1_700_000_000, tv_nsec: 5)]; _ = utimensat(AT_FDCWD, path, &t, 0) },  // rewritten in place
+            ]
+            for change in changes {
+                XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: data))
+                XCTAssertEqual(try AtomicFile.readInput(path, limit: 1 << 30, afterRead: nil), data)
+                assertError(.unreadableFile, try AtomicFile.readInput(path, limit: 1 << 30, afterRead: change),
+                            contains: "it changed while it was being read", zh: "读取过程中文件发生了变化")
+            }
+        }
+    }
+
     /// A FIFO with no writer would block a plain open() for ever; readInput must return an error
     /// at once. Should it block, the test opens the FIFO for writing to free it, then fails.
     func testReadInputOnAFIFOFailsAtOnce() throws {

@@ -123,6 +123,38 @@ final class TextCSVTests: XCTestCase {
         }
     }
 
+    /// A GBK file with a row pasted in from a UTF-8 file, and a UTF-8 file with a GBK cell (both
+    /// detected as GB18030), are refused naming the UTF-8 line, not stored as mojibake; GBK text
+    /// (iconv's, a line of each length up to 40 characters) never looks like such a line.
+    func testAUTF8LineInAGBKFileIsRefusedNotReadAsMojibake() throws {
+        let gbk = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data("客户名称,客户等级,行业\n华为技术有限公司,A,通信\n".utf8))
+        let pasted = gbk + Data("追加客户甲乙丙,A,通信\n".utf8)
+        XCTAssertEqual(TextEncoding.detect(pasted), .gb18030)
+        XCTAssertThrowsError(try TextEncoding.decode(pasted, as: .gb18030)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .encoding)
+            XCTAssertTrue(e?.reason.contains("Line 3 is UTF-8 text") ?? false, e?.reason ?? "")
+            XCTAssertTrue(e?.reasonZH.contains("第 3 行是 UTF-8 编码") ?? false, e?.reasonZH ?? "")
+            XCTAssertTrue(e?.hint?.contains("--encoding utf-8") ?? false)
+        }
+        let mixed = Data("name,grade,note\n华为,A,中文\n中兴,B,深圳\n腾讯,C,".utf8)
+            + (try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data("广州公司".utf8))) + Data("\n".utf8)
+        XCTAssertEqual(TextEncoding.detect(mixed), .gb18030)
+        XCTAssertThrowsError(try ImportSource.read(mixed, fileName: "mj.csv")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("Line 2 is UTF-8 text") ?? false, "\(error)")
+        }
+        // GBK text of every length, in one file: read as it is.
+        let chars = Array("客户名称等级统一社会信用代码联系电话行业地区地址备注下次跟进华为技术有限公司深圳南山区科技园中兴通讯股份腾讯计算机系统")
+        var text = ""
+        for length in 1...40 {
+            for offset in stride(from: 0, to: chars.count, by: 3) {
+                text += String((0..<length).map { chars[(offset + $0 * 7) % chars.count] }) + ",A\r\n"
+            }
+        }
+        let gbkText = try Tool.run("iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data(text.utf8))
+        XCTAssertEqual(try TextEncoding.decode(gbkText, as: .gb18030), text)
+    }
+
     func testTruncatedGB18030AtEndIsAnError() {
         XCTAssertThrowsError(try TextEncoding.decode(Data([0x41, 0x0A, 0xBF]), as: .gb18030)) { error in
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 2 (byte 2)") ?? false, "\(error)")

@@ -191,6 +191,21 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
 
     // MARK: - 1. GB18030 CSV
 
+    /// A file with nothing to import (empty, a BOM alone, blank lines) says so in a dry run too,
+    /// not only when importing for real, and changes nothing.
+    func testADryRunOfAFileWithNothingToImportSaysWhy() throws {
+        let before = try bytes(archive)
+        for (name, content) in [("empty.csv", ""), ("bom.csv", "\u{FEFF}"), ("blank.csv", "\u{FEFF}\r\n\r\n")] {
+            let path = try dir.write(name, content)
+            for dryRun in [true, false] {
+                let r = try sv(["--lang", "zh", "import", path] + (dryRun ? ["--dry-run"] : ["--yes"]), expect: 8)
+                XCTAssertTrue(r.stderr.contains("中没有可导入的数据"), "\(name) \(dryRun): \(r.stdout)\(r.stderr)")
+                XCTAssertTrue(r.stderr.contains("import --template customers"), r.stderr)
+            }
+        }
+        XCTAssertEqual(try bytes(archive), before)
+    }
+
     func testAGB18030CSVFromChineseExcelImportsWithItsFourByteCharacters() throws {
         let csv = try writeGB18030("客户.csv", header
             + "上海𠮷祥贸易有限公司,A,91310000132206713C,021-62345678,2026-12-15,王敏,13812345678\r\n"

@@ -186,7 +186,15 @@ public enum AtomicFile {
     /// directory, a FIFO, a device, a socket or a larger file is an `.unreadableFile` error. A
     /// FIFO is never opened for blocking: the type is checked with `stat` before opening, and
     /// again with `fstat` on the descriptor, which is opened O_NONBLOCK.
+    /// A file that changes while it is read (its size or modification time differ after the
+    /// read: still being saved, or written to by another program) is refused, not read half-way.
     public static func readInput(_ path: String, limit: Int = 1 << 30) throws -> Data {
+        try readInput(path, limit: limit, afterRead: nil)
+    }
+
+    /// `readInput`, with `afterRead` run between the read and the check that the file did not
+    /// change (for tests).
+    static func readInput(_ path: String, limit: Int, afterRead: (() -> Void)?) throws -> Data {
         var st = stat()
         guard stat(path, &st) == 0 else { throw unreadable(path, errno) }
         if let kind = FileKind(st.st_mode), kind != .regular { throw unreadable(path, kind) }
@@ -197,8 +205,20 @@ public enum AtomicFile {
         if let kind = FileKind(st.st_mode), kind != .regular { throw unreadable(path, kind) }
         if Int(st.st_size) > limit { throw tooLarge(path, size: Int(st.st_size), limit: limit) }
 
-        if Int(st.st_size) >= 8 << 20, let data = try readLarge(fd, path: path, size: Int(st.st_size)) { return data }
-        var data = Data(count: Int(st.st_size))
+        let data = try readAll(fd, path: path, size: Int(st.st_size), limit: limit)
+        afterRead?()
+        var after = stat()
+        guard fstat(fd, &after) == 0 else { throw unreadable(path, errno) }
+        if after.st_size != st.st_size || after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec {
+            throw changedWhileRead(path)
+        }
+        return data
+    }
+
+    /// The bytes of the open file `fd`, `size` long when it was looked at.
+    private static func readAll(_ fd: Int32, path: String, size: Int, limit: Int) throws -> Data {
+        if size >= 8 << 20, let data = try readLarge(fd, path: path, size: size) { return data }
+        var data = Data(count: size)
         var total = 0
         while true {
             if total == data.count {

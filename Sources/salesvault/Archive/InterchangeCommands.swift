@@ -168,6 +168,7 @@ struct Import: ArchiveCommand {
         if dryRun {
             Background.release(preview)  // its plan and the file's cells, freed off the command's path
             Terminal.print(L("Dry run: nothing was imported.", "以上为预览，未导入任何数据。"))
+            if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             if preview.tables.allSatisfy({ $0.rows == 0 }) { throw ExitCode(ExitStatus.inputRefused.rawValue) }
             if !preview.canCommit && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0) {
                 throw ExitCode(ExitStatus.inputRefused.rawValue)
@@ -175,12 +176,7 @@ struct Import: ArchiveCommand {
             return
         }
         guard preview.canCommit else {
-            if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty {
-                throw CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
-                                                "“\(preview.source.fileName)”中没有可导入的数据：找不到可识别的表头，或表头下没有数据"),
-                               hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
-                                       "第一行应为列名，如“客户名称”“客户等级”；可运行 salesvault import --template customers 生成模板作参考"))
-            }
+            if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
                 Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入：文件中的记录在档案中均已存在。"))
                 return
@@ -210,6 +206,14 @@ struct Import: ArchiveCommand {
         Terminal.print(z ? "导入完成：新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: \(t.new) new, \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
+}
+
+/// A file with no rows under a header SalesVault recognises (empty, blank, or a BOM alone).
+private func nothingToImport(_ preview: ImportPreview) -> CLIError {
+    CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
+                              "“\(preview.source.fileName)”中没有可导入的数据：找不到可识别的表头，或表头下没有数据"),
+             hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
+                     "第一行应为列名，如“客户名称”“客户等级”；可运行 salesvault import --template customers 生成模板作参考"))
 }
 
 /// The preview as people read it.
