@@ -311,9 +311,10 @@ final class TextCSVTests: XCTestCase {
                 let fromText = Result { () throws -> [Table] in
                     let encoding = TextEncoding.detect(data)
                     let decoded = try TextEncoding.decode(data, as: encoding)
-                    if decoded.first(where: { !$0.isWhitespace }) == "{" {
+                    let body = Data(decoded.drop(while: { $0.isWhitespace }).utf8)
+                    if decoded.first(where: { !$0.isWhitespace }) == "{", (try? JSONSerialization.jsonObject(with: body)) is [String: Any] {
                         json = true
-                        return try JSONExport.tables(from: Data(decoded.utf8), fileName: "f.csv").0
+                        return try JSONExport.tables(from: body, fileName: "f.csv").0
                     }
                     return [try CSVReader.read(decoded, name: "f.csv").table]
                 }
@@ -346,6 +347,24 @@ final class TextCSVTests: XCTestCase {
                     }
                 }
             }
+        }
+    }
+
+    /// A CSV whose first cell starts with “{” is read as the CSV its name says; a JSON export
+    /// is read as JSON whatever its name, also after an ideographic space or NBSP; a file named
+    /// .json that is no JSON is refused as JSON.
+    func testAFileStartingWithABraceIsJSONOnlyWhenItIsJSON() throws {
+        let csv = try ImportSource.read(Data("{客户名称},客户等级\n甲公司,A\n".utf8), fileName: "brace.csv")
+        guard case .csv = csv.format else { return XCTFail("\(csv.format)") }
+        XCTAssertEqual(csv.tables[0].rows[1].cells, [.text("甲公司"), .text("A")])
+        let export = Data(#"{"format": "salesvault-export", "version": 1, "customers": []}"#.utf8)
+        for (lead, name) in [("", "e.json"), ("\u{3000}", "e.json"), ("\u{A0}\n", "e.txt"), (" ", "e.csv")] {
+            let result = Result { try ImportSource.read(Data(lead.utf8) + export, fileName: name) }
+            if case .success(let source) = result, case .csv = source.format { XCTFail("\(name) after \(lead.debugDescription) read as CSV") }
+            if case .failure(let error) = result { XCTAssertFalse("\(error)".contains("not a JSON object"), "\(name): \(error)") }
+        }
+        XCTAssertThrowsError(try ImportSource.read(Data("{客户名称},客户等级\n".utf8), fileName: "brace.json")) { error in
+            XCTAssertTrue("\(error)".contains("not a SalesVault JSON export"), "\(error)")
         }
     }
 
@@ -384,6 +403,13 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(try CSVReader.read("\"a,b,c\";d;e\n", name: "x").delimiter, UInt8(ascii: ";"))
         XCTAssertEqual(try CSVReader.read("\n\na\tb\n", name: "x").delimiter, UInt8(ascii: "\t"))
         XCTAssertEqual(try CSVReader.read("single\nrow\n", name: "x").delimiter, UInt8(ascii: ","))
+        // A pipe-separated file (no comma, tab or semicolon in its first line); a bilingual
+        // header with a pipe in each cell stays comma-separated.
+        let (piped, pipe) = try CSVReader.read("客户名称|客户等级|备注\n华为|A|x,y\n", name: "x")
+        XCTAssertEqual(pipe, UInt8(ascii: "|"))
+        XCTAssertEqual(piped.rows[1].cells, [.text("华为"), .text("A"), .text("x,y")])
+        XCTAssertEqual(try CSVReader.read("客户名称|Name,客户等级|Grade\n华为,A\n", name: "x").delimiter, UInt8(ascii: ","))
+        XCTAssertEqual(try CSVReader.read("\"a|b\"\n1\n", name: "x").delimiter, UInt8(ascii: ","), "a | inside quotes is no delimiter")
         let (given, delimiter) = try CSVReader.read("a;b,c\n", name: "x", delimiter: UInt8(ascii: ","))
         XCTAssertEqual(delimiter, UInt8(ascii: ","))
         XCTAssertEqual(given.rows[0].cells, [.text("a;b"), .text("c")])

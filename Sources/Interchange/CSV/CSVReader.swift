@@ -35,10 +35,13 @@ public enum CSVReader {
     static let cr = UInt8(ascii: "\r")
     /// The delimiters recognised by detection, in the order that breaks a tie.
     public static let detectedDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";")]
+    /// Detected only in a first line without any of `detectedDelimiters`.
+    static let pipe = UInt8(ascii: "|")
 
     /// Splits decoded text into rows. `name` names the table (the file name, shown in errors).
     /// Without `delimiter`, the one of `,` `\t` `;` that occurs most often in the first non-blank
-    /// line outside quotes is used (`,` when none occurs). Throws `.malformedText` for a quoted
+    /// line outside quotes is used; `|` when that line has none of them but has `|` (`,` when
+    /// none occurs). Throws `.malformedText` for a quoted
     /// field with no closing quote, naming the line where that field starts, and for a
     /// delimiter that is a quote, CR, LF or not ASCII.
     public static func read(_ text: String, name: String, delimiter: UInt8? = nil) throws -> (table: Table, delimiter: UInt8) {
@@ -68,17 +71,21 @@ public enum CSVReader {
         var i = start
         while i < b.count && (b[i] == lf || b[i] == cr) { i += 1 }
         var counts = [0, 0, 0]
+        var pipes = 0
         var inQuotes = false
         while i < b.count {
             let c = b[i]
             if c == quote { inQuotes.toggle() }
             else if !inQuotes {
                 if c == lf || c == cr { break }
-                if let k = detectedDelimiters.firstIndex(of: c) { counts[k] += 1 }
+                if let k = detectedDelimiters.firstIndex(of: c) { counts[k] += 1 } else if c == pipe { pipes += 1 }
             }
             i += 1
         }
         let best = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!
+        // `|` only when the line has none of the others: a header written in two languages
+        // ("客户名称|Name,客户等级|Grade") has a `|` in each cell.
+        if counts[best] == 0 && pipes > 0 { return pipe }
         return counts[best] > 0 ? detectedDelimiters[best] : detectedDelimiters[0]
     }
 

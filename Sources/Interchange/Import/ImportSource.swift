@@ -93,9 +93,17 @@ public struct ImportSource: Sendable {
             return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
         }
         let text = try TextEncoding.decode(data, as: enc)
-        if fileName.lowercased().hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "{" {
-            let (tables, from) = try JSONExport.tables(from: Data(text.utf8), fileName: fileName)
-            return ImportSource(fileName: fileName, sha256: digest, format: .json, tables: tables, exportedFrom: from)
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".json") || text.first(where: { !$0.isWhitespace }) == "{" {
+            // JSON allows only ASCII white space before its object; an editor's U+3000 or NBSP
+            // there is dropped. A file named as CSV or text whose first cell starts with “{”
+            // (and which is no JSON object at all) is the CSV its name says.
+            let body = Data(text.drop(while: { $0.isWhitespace }).utf8)
+            let namedAsText = [".csv", ".tsv", ".txt"].contains(where: { lower.hasSuffix($0) })
+            if !namedAsText || (try? JSONSerialization.jsonObject(with: body)) is [String: Any] {
+                let (tables, from) = try JSONExport.tables(from: body, fileName: fileName)
+                return ImportSource(fileName: fileName, sha256: digest, format: .json, tables: tables, exportedFrom: from)
+            }
         }
         let (table, delimiter) = try CSVReader.read(text, name: fileName)
         return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
