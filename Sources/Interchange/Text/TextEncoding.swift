@@ -357,12 +357,15 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
 
     static func invalidBytes(_ encoding: TextEncoding, offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> InterchangeError {
         let line = line(ofByte: offset, in: bytes, encoding: encoding)
-        let shown = bytes[offset..<min(offset + 4, bytes.count)].map { String(format: "%02X", $0) }.joined(separator: " ")
+        // The byte that cannot be read, then (for context) the few after it; positions from 1.
+        let hex = { (b: UInt8) in String(format: "%02X", b) }
+        let after = bytes[min(offset + 1, bytes.count)..<min(offset + 4, bytes.count)].map(hex).joined(separator: " ")
+        let position = (offset + 1).withThousandsSeparators
         let suggested = encoding == .gb18030 ? "utf-8" : "gb18030"
         return InterchangeError(
             .encoding,
-            "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(offset.withThousandsSeparators)) has the bytes \(shown).",
-            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line.withThousandsSeparators) 行（第 \(offset.withThousandsSeparators) 字节）有无法识别的内容（\(shown)）。",
+            "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(position) of the file) has the byte \(hex(bytes[offset]))\(after.isEmpty ? "" : " (followed by \(after))"), which cannot be read so.",
+            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line.withThousandsSeparators) 行（文件第 \(position) 个字节）有无法识别的字节 \(hex(bytes[offset]))\(after.isEmpty ? "" : "（其后为 \(after)）")。",
             hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
                 + "or open the file in Excel and save it again as \"CSV UTF-8\".",
             hintZH: "请用 --encoding 指定文件的实际编码（例如 --encoding \(suggested)）；"
