@@ -164,7 +164,7 @@ extension AtomicFile {
             "Cannot read \(path): it changed while it was being read (it may still be being saved, or another program is writing to it).",
             zh: "无法读取“\(path)”：读取过程中文件发生了变化（可能仍在保存，或有其他程序正在写入）。",
             hint: "Wait until the file is saved and closed (in Excel or WPS, or the program that writes it), then import it again.",
-            hintZH: "请等文件保存完毕、在 Excel、WPS 或写入它的程序中关闭后，再重新导入。")
+            hintZH: "请等文件保存完毕，并在 Excel、WPS 或其他正在使用它的程序中关闭该文件，然后重新导入。")
     }
 
     static func tooLarge(_ path: String, size: Int, limit: Int) -> InterchangeError {

@@ -349,9 +349,9 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         InterchangeError(
             .encoding,
             "Line \(line.withThousandsSeparators) is UTF-8 text, but the file is read as GBK/GB18030: read so, that line would be stored garbled. The file mixes two encodings (rows pasted in from another file?), or it is UTF-8 throughout.",
-            zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但文件按 GBK/GB18030 读取，这一行会变成乱码。文件可能混用了两种编码（例如从其他文件粘贴进来的行），也可能整个文件都是 UTF-8。",
+            zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但当前按 GBK/GB18030 编码读取文件，该行会显示为乱码。文件可能混用了两种编码（例如部分行是从其他文件粘贴过来的），也可能整个文件都是 UTF-8 编码。",
             hint: "If the whole file is UTF-8, import it with --encoding utf-8; otherwise open it in Excel or WPS, check that line, and save the whole file again as \"CSV UTF-8\".",
-            hintZH: "如果整个文件都是 UTF-8，请加 --encoding utf-8 重新导入；否则请用 Excel 或 WPS 打开文件，确认该行显示正常后，将整个文件另存为“CSV UTF-8（逗号分隔）”再导入。"
+            hintZH: "如果整个文件都是 UTF-8 编码，请加上 --encoding utf-8 后重新导入；否则请用 Excel 或 WPS 打开文件，确认该行显示正常后，将整个文件另存为“CSV UTF-8（逗号分隔）”，再重新导入。"
         )
     }
 
@@ -365,7 +365,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         return InterchangeError(
             .encoding,
             "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(position) of the file) has the byte \(hex(bytes[offset]))\(after.isEmpty ? "" : " (followed by \(after))"), which cannot be read so.",
-            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line.withThousandsSeparators) 行（文件第 \(position) 个字节）有无法识别的字节 \(hex(bytes[offset]))\(after.isEmpty ? "" : "（其后为 \(after)）")。",
+            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line.withThousandsSeparators) 行（即文件第 \(position) 个字节处）有无法识别的字节 \(hex(bytes[offset]))\(after.isEmpty ? "" : "（后面紧跟 \(after)）")。",
             hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
                 + "or open the file in Excel and save it again as \"CSV UTF-8\".",
             hintZH: "请用 --encoding 指定文件的实际编码（例如 --encoding \(suggested)）；"
