@@ -261,7 +261,7 @@ extension Importer {
 
     /// The archive's records by what identifies them (customers by their short id: all that the
     /// pass takes from them).
-    struct ArchiveIndex {
+    struct ArchiveIndex: Sendable {
         var customerByKey: [TextKey: String] = [:]
         /// Customers by their exact name (canonically equal): found before their company key,
         /// which two customers' names may share (上海浦东发展银行 and …股份有限公司).
@@ -305,17 +305,8 @@ extension Importer {
             }
         }
 
-        /// The customers' tables, as filled on one core.
-        struct Tables: Sendable {
-            var customerByKey: [TextKey: String] = [:]
-            var customerByName: [TextKey: String] = [:]
-            var customerByCredit: [String: String] = [:]
-            var customerByCode: [String: String] = [:]
-            var customerByPhone: [String: String] = [:]
-            var customerByOtherName: [TextKey: String] = [:]
-            var sharedKeys: [TextKey: [String]] = [:]
-            var names: [(name: String, key: TextKey)] = []
-        }
+        /// No table filled (one core's half of `init`'s tables).
+        private init() {}
 
         /// With `customersOnly`, the customers' tables alone (contacts, projects and the log's
         /// keys left empty: what a list of customers is compared with).
@@ -332,8 +323,8 @@ extension Importer {
             // The tables are independent of each other: those of the names on one core, the
             // others on the other (each filled in the records' order).
             let ids = customers.map(\.shortID)
-            let filled = Parallel.map(2) { part -> Tables in
-                var t = Tables()
+            let filled = Parallel.map(2) { part -> ArchiveIndex in
+                var t = ArchiveIndex()
                 if part == 0 {
                     t.customerByKey.reserveCapacity(ids.count)
                     t.customerByName.reserveCapacity(ids.count)
