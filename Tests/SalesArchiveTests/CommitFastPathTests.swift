@@ -215,7 +215,27 @@ final class CommitFastPathTests: XCTestCase {
         var r = Seeded(state: 5)
         let events = (0..<2_000).map { _ in r.event() }
         let all = BatchCodec.encodedSizes(events)
-        XCTAssertEqual(all, events.map(BatchCodec.encodedSize))
+        // Counted, not written: the count is what the encoder writes, for every kind of value and
+        // at every varint length (ids, counts and text lengths across 2^7, 2^14, … 2^63).
+        func written(_ e: ChangeEvent) -> Int {
+            var w = BatchCodec.Encoder()
+            w.event(e)
+            return w.bytes.count
+        }
+        XCTAssertEqual(all, events.map(written))
+        var edges: [ChangeEvent] = []
+        for bits in [0, 1, 6, 7, 8, 13, 14, 15, 20, 21, 27, 28, 34, 35, 41, 42, 48, 49, 55, 56, 62, 63, 64] {
+            let v: UInt64 = bits == 64 ? .max : bits == 0 ? 0 : (1 << UInt64(bits)) - 1
+            let values: [FieldValue?] = [.ref(v), .int(Int64(bitPattern: v)), .int(-Int64(bitPattern: v >> 1)), .day(Int32(truncatingIfNeeded: Int64(bitPattern: v))),
+                                         .refs([v, v >> 3]), .text(String(repeating: "客", count: min(Int(v % 50_000), 20_000))), .text(String(repeating: "a", count: min(Int(v % 20_000), 16_385))),
+                                         .money(Money(minorUnits: Int64(bitPattern: v >> 1), currency: "CNY")!), .flag(bits % 2 == 0), nil]
+            edges.append(ChangeEvent(.update, .customer, v, values.enumerated().map { FieldChange(field: UInt8($0.offset + 1), old: $0.element, new: Array(values.reversed())[$0.offset]) }))
+        }
+        for length in [126, 127, 128, 129, 16_383, 16_384, 16_385] {
+            edges.append(ChangeEvent(.create, .activity, 1, [FieldChange(field: 3, old: nil, new: .text(String(repeating: "x", count: length)))]))
+            edges.append(ChangeEvent(.create, .activity, 1, (0..<length % 300).map { FieldChange(field: UInt8($0 % 250 + 1), old: nil, new: .ref(UInt64($0))) }))
+        }
+        XCTAssertEqual(BatchCodec.encodedSizes(edges), edges.map(written))
         for (a, b) in [(0, 1_000), (1_000, 2_000), (17, 1_234), (0, 0)] {
             XCTAssertEqual(BatchCodec.encodedSizes(events[a..<b]), Array(all[a..<b]))
         }
