@@ -20,13 +20,6 @@ enum Parallel {
     }
 }
 
-/// Bytes that the iterations of `Parallel.map` only read while the caller keeps them alive
-/// (inside its `withUnsafeBytes`).
-struct SharedBytes: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<UInt8>
-    init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
-}
-
 /// One slot per iteration of `concurrentPerform`: each iteration writes only its own slot, and
 /// the slots are read after it returns (the one unchecked type for that).
 private final class Slots<T>: @unchecked Sendable {

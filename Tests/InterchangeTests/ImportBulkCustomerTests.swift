@@ -179,5 +179,16 @@ final class ImportBulkCustomerTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(bulkPlans, 25)
+        // A list that spells its field keys more than 64 ways (each case of "industry" is the
+        // field) is planned the general way, and plans there.
+        let fresh = try ImportFixture().open()
+        let spellings = (0..<70).map { n in String("industry".enumerated().map { n >> $0.offset & 1 == 1 ? Character($0.element.uppercased()) : $0.element }) }
+        XCTAssertEqual(Set(spellings).count, 70)
+        let customers = spellings.enumerated().map { BulkCustomer(name: "拼写\($0.offset)号科技有限公司", fields: [($0.element, "制造业")]) }
+        XCTAssertNil(fresh.planCustomers(customers, label: "t", origin: .importFile, now: testNow))
+        XCTAssertNotNil(fresh.planCustomers(Array(customers.prefix(64)), label: "t", origin: .importFile, now: testNow))
+        var set = ChangeSet(label: "t", origin: .importFile)
+        for c in customers { set.append(.addCustomer(name: c.name, fields: c.fields)) }
+        XCTAssertEqual(try fresh.plan(set, now: testNow, keepingResults: false).problems.count, 0)
     }
 }

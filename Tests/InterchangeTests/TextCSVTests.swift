@@ -374,14 +374,14 @@ final class TextCSVTests: XCTestCase {
         let unit = Array("客户𠮷a,".utf8)  // 3 + 3 + 4 + 2 bytes
         var good: [UInt8] = []
         while good.count < (1 << 20) + 10 { good += unit }
-        good.withUnsafeBufferPointer { XCTAssertNil(TextEncoding.firstInvalidUTF8(in: $0)) }
+        XCTAssertNil(TextEncoding.firstInvalidUTF8(Data(good)))
         let middle = good.count / 2
         for position in [0, 5, middle - 4, middle - 1, middle, middle + 1, middle + 3, good.count - 1] + (0..<12).map({ _ in Int.random(in: 0..<good.count) }) {
             for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xE5, 0x41], [0xED, 0xA0, 0x80], [0x80]] {
                 var copy = good
                 copy.replaceSubrange(position..<min(copy.count, position + bad.count), with: bad)
                 let expected = copy.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8Offset($0) }
-                let found = copy.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }
+                let found = TextEncoding.firstInvalidUTF8(Data(copy))
                 XCTAssertEqual(found, expected < copy.count ? expected : nil, "\(bad) at \(position)")
                 if bad != [0x80] { XCTAssertNotNil(found, "\(bad) at \(position)") }  // (0x80 in a character's middle is still one)
             }
@@ -390,12 +390,12 @@ final class TextCSVTests: XCTestCase {
         // as the standard library's validation tells.
         var copy = good
         copy[middle + 1] = 0xFF
-        let found = copy.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }
+        let found = TextEncoding.firstInvalidUTF8(Data(copy))
         XCTAssertNotNil(String(validating: copy[..<found!], as: UTF8.self))
         XCTAssertNil(String(validating: copy[..<(found! + 1)], as: UTF8.self))
         // Cut in the middle of a character at the very end.
         let cut = Array(good.dropLast(1) + [0xF0, 0xA0])
-        XCTAssertEqual(cut.withUnsafeBufferPointer { TextEncoding.firstInvalidUTF8(in: $0) }, cut.count - 2)
+        XCTAssertEqual(TextEncoding.firstInvalidUTF8(Data(cut)), cut.count - 2)
     }
 
     func testDelimiterDetectionCountsOutsideQuotesOnly() throws {

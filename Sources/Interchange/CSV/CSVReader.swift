@@ -93,19 +93,22 @@ public enum CSVReader {
     static let splitSize = 4 << 20
 
     static func parse(_ input: String, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
-        var contiguous = input
-        contiguous.makeContiguousUTF8()  // (no copy when it is already)
-        return try withBytes(contiguous) { try parse(bytes: $0, name: name, delimiter: given, splitAt: splitAt) }
+        try parse(withBytes(input) { Data(buffer: $0) }, name: name, delimiter: given, splitAt: splitAt)
     }
 
     /// Reads `data`, well-formed UTF-8 (the caller has checked: `TextEncoding.firstInvalidUTF8`),
     /// as `read(_:name:delimiter:)` reads its text, straight from the bytes: no String of the
     /// whole file is made first (a 100 MB file's copy and second check).
     public static func read(utf8 data: Data, name: String, delimiter: UInt8? = nil) throws -> (table: Table, delimiter: UInt8) {
-        try data.withUnsafeBytes { raw in try parse(bytes: raw.bindMemory(to: UInt8.self), name: name, delimiter: delimiter) }
+        try parse(data, name: name, delimiter: delimiter)
     }
 
-    static func parse(bytes: UnsafeBufferPointer<UInt8>, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
+    static func parse(_ data: Data, name: String, delimiter given: UInt8?, splitAt: Int? = nil) throws -> (table: Table, delimiter: UInt8) {
+        try data.withUnsafeBytes { raw in try parse(raw.bindMemory(to: UInt8.self), of: data, name: name, delimiter: given, splitAt: splitAt) }
+    }
+
+    /// `bytes` are `data`'s (each half of a large text reads them from `data` itself).
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, of data: Data, name: String, delimiter given: UInt8?, splitAt: Int?) throws -> (table: Table, delimiter: UInt8) {
         let n = bytes.count
         let first = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0  // a UTF-8 BOM left at the start
         let delim = given ?? detectDelimiter(bytes, from: first)
@@ -121,12 +124,11 @@ public enum CSVReader {
         let newline = middle.flatMap { m in m < n ? UnsafeBufferPointer(rebasing: bytes[max(first, m)...]).firstIndex(of: lf) : nil }
         if let middle, let newline {
             let split = max(first, middle) + newline + 1
-            let shared = SharedBytes(bytes)  // (read by both halves while this call lasts)
             let halves = Parallel.map(2) { half -> Result<Records, Error> in
-                Result {
-                    half == 0 ? try records(shared.buffer, name: name, delim: delim, from: first, until: split, line: 1)
-                              : try records(shared.buffer, name: name, delim: delim, from: split, until: n, line: 1)
-                }
+                Result { try data.withUnsafeBytes { raw in
+                    half == 0 ? try records(raw.bindMemory(to: UInt8.self), name: name, delim: delim, from: first, until: split, line: 1)
+                              : try records(raw.bindMemory(to: UInt8.self), name: name, delim: delim, from: split, until: n, line: 1)
+                } }
             }
             var head = try halves[0].get()
             if head.end == split, case .success(let tail) = halves[1] {

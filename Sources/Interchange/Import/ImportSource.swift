@@ -88,7 +88,7 @@ public struct ImportSource: Sendable {
         let (enc, checked) = encoding.map { ($0, false) } ?? TextEncoding.detectChecking(data)
         if enc == .utf8 || enc == .utf8BOM, !fileName.lowercased().hasSuffix(".json"), startsWithBrace(data) == false {
             // UTF-8 CSV, read from the bytes once they are checked (the same table as from the text).
-            if !checked { try data.withUnsafeBytes { try TextEncoding.checkUTF8($0.bindMemory(to: UInt8.self), as: enc) } }
+            if !checked { try TextEncoding.checkUTF8(data, as: enc) }
             let (table, delimiter) = try CSVReader.read(utf8: data, name: fileName)
             return ImportSource(fileName: fileName, sha256: digest, format: .csv(enc, delimiter: delimiter), tables: [table])
         }

@@ -83,7 +83,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         if data.starts(with: [0xFF, 0xFE]) { return (.utf16LE, false) }
         if data.starts(with: [0xFE, 0xFF]) { return (.utf16BE, false) }
         if let utf16 = utf16ByNULPattern(data) { return (utf16, false) }
-        if data.withUnsafeBytes({ firstInvalidUTF8(in: $0.bindMemory(to: UInt8.self)) }) == nil { return (.utf8, true) }
+        if firstInvalidUTF8(data) == nil { return (.utf8, true) }
         return (mostlyUTF8(data) ? .utf8 : .gb18030, false)
     }
 
@@ -211,37 +211,38 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         return String(decoding: units, as: UTF16.self)
     }
 
-    /// The offset of the first byte that does not begin a valid UTF-8 sequence (Unicode 3.9,
-    /// table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). Only called once the
-    /// standard library has said the bytes are invalid.
-    /// Throws `decode`'s error for `bytes` that are not well-formed UTF-8 (a BOM is).
-    static func checkUTF8(_ bytes: UnsafeBufferPointer<UInt8>, as encoding: TextEncoding) throws {
-        if let offset = firstInvalidUTF8(in: bytes) { throw invalidBytes(encoding, offset: offset, in: bytes) }
+    /// Throws `decode`'s error for `data` that is not well-formed UTF-8 (a BOM is).
+    static func checkUTF8(_ data: Data, as encoding: TextEncoding) throws {
+        guard let offset = firstInvalidUTF8(data) else { return }
+        throw data.withUnsafeBytes { invalidBytes(encoding, offset: offset, in: $0.bindMemory(to: UInt8.self)) }
     }
 
-    /// Where the first byte of `bytes` that is not part of well-formed UTF-8 is; nil when every
+    /// Where the first byte of `data` that is not part of well-formed UTF-8 is; nil when every
     /// byte is. A large text is checked in two parts on two cores, split before a byte that
     /// starts a character (so each part is well-formed exactly when its share of the whole is).
-    static func firstInvalidUTF8(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var at = bytes.count / 2
-        while at < bytes.count && bytes[at] & 0xC0 == 0x80 && at - bytes.count / 2 < 4 { at += 1 }  // (4: not UTF-8 anyway)
-        if bytes.count < 1 << 20 || at >= bytes.count || bytes[at] & 0xC0 == 0x80 {
-            let end = firstInvalidUTF8Offset(bytes)
-            return end < bytes.count ? end : nil
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var at = bytes.count / 2
+            while at < bytes.count && bytes[at] & 0xC0 == 0x80 && at - bytes.count / 2 < 4 { at += 1 }  // (4: not UTF-8 anyway)
+            if bytes.count < 1 << 20 || at >= bytes.count || bytes[at] & 0xC0 == 0x80 {
+                let end = firstInvalidUTF8Offset(bytes)
+                return end < bytes.count ? end : nil
+            }
+            let split = at
+            let ends = Parallel.map(2) { part in
+                data.withUnsafeBytes { raw in
+                    let b = raw.bindMemory(to: UInt8.self)
+                    return (part == 0 ? 0 : split) + firstInvalidUTF8Offset(UnsafeBufferPointer(rebasing: part == 0 ? b[..<split] : b[split...]))
+                }
+            }
+            if ends[0] < split { return ends[0] }
+            return ends[1] < bytes.count ? ends[1] : nil
         }
-        let shared = SharedBytes(bytes)
-        let split = at
-        let ends = Parallel.map(2) { part in
-            let b = shared.buffer
-            let piece = UnsafeBufferPointer(rebasing: part == 0 ? b[..<split] : b[split...])
-            return (part == 0 ? 0 : split) + firstInvalidUTF8Offset(piece)
-        }
-        if ends[0] < split { return ends[0] }
-        return ends[1] < bytes.count ? ends[1] : nil
     }
 
     /// The byte after the last well-formed UTF-8 character from the start of `b` (`b.count` when
-    /// all are).
+    /// all are): Unicode table 3-7, no overlongs, no surrogates, nothing above U+10FFFF.
     static func firstInvalidUTF8Offset(_ b: UnsafeBufferPointer<UInt8>) -> Int {
         var i = 0
         func cont(_ j: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {

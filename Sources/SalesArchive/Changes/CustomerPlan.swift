@@ -25,10 +25,14 @@ extension CustomerArchive {
     /// compares the two plans.
     public func planCustomers(_ customers: [BulkCustomer], label: String, origin: ChangeBatch.Origin, now: Int64) -> ChangePlan? {
         // The keys the list gives its fields by: a few texts, the same row after row, each
-        // looked up in the schema once (not once per field of each row).
+        // looked up in the schema once (not once per field of each row). More spellings than a
+        // customer has fields twice over: planned the general way (the same answer).
         var keys: [String] = []
         for customer in customers {
-            for (key, _) in customer.fields where !keys.contains(key) { keys.append(key) }
+            for (key, _) in customer.fields where !keys.contains(key) {
+                guard keys.count < 64 else { return nil }
+                keys.append(key)
+            }
         }
         let otherNames: Set<String> = ["shortName", "aliases"]
         let gradeKey = "grade"

@@ -118,6 +118,10 @@ public enum BatchCodec {
     /// The same for a run of the events.
     static func encodedSizes(_ events: ArraySlice<ChangeEvent>) -> [Int] { events.map(encodedSize) }
 
+    /// A signed value as its varint is written (RECORDS.md §2: zigzag, small magnitudes short).
+    @inline(__always)
+    static func zigzag(_ i: Int64) -> UInt64 { UInt64(bitPattern: i) << 1 ^ UInt64(bitPattern: i >> 63) }
+
     @inline(__always)
     static func varintSize(_ v: UInt64) -> Int { max(1, (64 - v.leadingZeroBitCount + 6) / 7) }
 
@@ -130,11 +134,11 @@ public enum BatchCodec {
         switch v {
         case nil, .flag: return 1
         case .text(let s): return 1 + textSize(s)
-        case .int(let i): return 1 + varintSize(UInt64(bitPattern: i) << 1 ^ UInt64(bitPattern: i >> 63))
+        case .int(let i): return 1 + varintSize(zigzag(i))
         case .day(let d): return 1 + varintSize(UInt64(UInt32(bitPattern: d)))
         case .ref(let r): return 1 + varintSize(r)
         case .refs(let rs): return 1 + varintSize(UInt64(rs.count)) + rs.reduce(0) { $0 + varintSize($1) }
-        case .money(let m): return 1 + varintSize(UInt64(bitPattern: m.minorUnits) << 1 ^ UInt64(bitPattern: m.minorUnits >> 63)) + textSize(m.currency)
+        case .money(let m): return 1 + varintSize(zigzag(m.minorUnits)) + textSize(m.currency)
         }
     }
 
@@ -271,12 +275,12 @@ public enum BatchCodec {
             switch v {
             case nil: u8(0)
             case .text(let s): u8(1); text(s)
-            case .int(let i): u8(2); varint(UInt64(bitPattern: i) << 1 ^ UInt64(bitPattern: i >> 63))
+            case .int(let i): u8(2); varint(zigzag(i))
             case .day(let d): u8(3); varint(UInt64(UInt32(bitPattern: d)))
             case .ref(let r): u8(4); varint(r)
             case .refs(let rs): u8(5); varint(UInt64(rs.count)); for r in rs { varint(r) }
             case .flag(let b): u8(b ? 7 : 6)
-            case .money(let m): u8(8); varint(UInt64(bitPattern: m.minorUnits) << 1 ^ UInt64(bitPattern: m.minorUnits >> 63)); text(m.currency)
+            case .money(let m): u8(8); varint(zigzag(m.minorUnits)); text(m.currency)
             }
         }
     }
