@@ -4,6 +4,8 @@ public struct InterchangeError: Error, Equatable, Sendable, CustomStringConverti
     public enum Code: String, Sendable {
         /// The input cannot be read: missing, a directory, a FIFO or device, too large.
         case unreadableFile
+        /// The input is there but reading it failed: permission denied, a disk error.
+        case readFailed
         /// The bytes are not text in the detected or given encoding.
         case encoding
         /// A CSV/TSV file that cannot be split into rows (an unterminated quote…).

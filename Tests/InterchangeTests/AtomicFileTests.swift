@@ -164,10 +164,35 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: data))
         XCTAssertEqual(try AtomicFile.readInput(path), data)
         XCTAssertEqual(try AtomicFile.readInput(path, limit: data.count), data)
+        // The size shown rounded down, so never as more than it is.
         assertError(.unreadableFile, try AtomicFile.readInput(path, limit: 1 << 20),
-                    contains: "larger than 1 MB", zh: "超过 1 MB")
+                    contains: "larger than the 1 MB that a file to import may have (at least 2.8 MB)", zh: "超过了导入文件 1 MB 的上限（至少 2.8 MB）")
+        // Just over the limit: no size that would read as the limit itself ("1.0 MB").
+        let justOver = "\(dir)/just-over.csv"
+        XCTAssertTrue(FileManager.default.createFile(atPath: justOver, contents: Data(count: (1 << 20) + 1)))
+        XCTAssertThrowsError(try AtomicFile.readInput(justOver, limit: 1 << 20)) {
+            let e = $0 as? InterchangeError
+            XCTAssertEqual(e?.reasonZH, "无法读取“\(justOver)”：文件超过了导入文件 1 MB 的上限。")
+            XCTAssertFalse(e?.reason.contains("at least") ?? true)
+        }
         XCTAssertTrue(FileManager.default.createFile(atPath: "\(dir)/empty.csv", contents: Data()))
         XCTAssertEqual(try AtomicFile.readInput("\(dir)/empty.csv"), Data())
+    }
+
+    /// A missing input is a file problem (exit 2); one that is there but cannot be read
+    /// (permissions, a failing disk) is a failure of reading (exit 1, as for an archive), with a
+    /// hint about access rather than about choosing a folder to write to. (The tests run as
+    /// root, who may read any file: the errors are made from the errno the read would give.)
+    func testAnInputThatCannotBeReadIsAFailureOfReadingNotAMissingFile() throws {
+        assertError(.unreadableFile, try AtomicFile.readInput("\(dir)/nope.csv"), contains: "does not exist", zh: "不存在")
+        for err in [EACCES, EPERM] {
+            let e = AtomicFile.unreadable("in.csv", err)
+            XCTAssertEqual(e.code, .readFailed)
+            XCTAssertEqual(e.reasonZH, "无法读取“in.csv”：没有访问权限。")
+            XCTAssertTrue(e.hintZH?.contains("没有读取该文件的权限") == true, e.hintZH ?? "")
+        }
+        XCTAssertEqual(AtomicFile.unreadable("in.csv", EIO).code, .readFailed)
+        for err in [ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP] { XCTAssertEqual(AtomicFile.unreadable("in.csv", err).code, .unreadableFile) }
     }
 
     /// A file of 8 MiB and more is read into memory mapped for it (its pages made at once): the

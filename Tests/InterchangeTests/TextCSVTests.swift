@@ -323,7 +323,8 @@ final class TextCSVTests: XCTestCase {
                     if case .json = a.format { XCTAssertTrue(json, "\(input)") } else { XCTAssertFalse(json, "\(input)") }
                     XCTAssertEqual(a.tables, b, "\(input)")
                 case let (.failure(a), .failure(b)):
-                    XCTAssertEqual("\(a)", "\(b)", "\(input)")
+                    // (The import names the file in an encoding error, which the decoder cannot.)
+                    XCTAssertEqual("\(a)", "\((b as? InterchangeError)?.naming("f.csv") ?? b)", "\(input)")
                 default:
                     XCTFail("\(input): \(fromBytes) against \(fromText)")
                 }
@@ -453,8 +454,78 @@ final class TextCSVTests: XCTestCase {
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 2 (byte 7 of the file)") ?? false, "\(error)")
         }
         XCTAssertThrowsError(try TextEncoding.decode(Data([0x61, 0x00, 0x62]), as: .utf16LE)) { error in
-            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 1 (byte 3 of the file) has the byte 62, which") ?? false, "\(error)")
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 1 (byte 3 of the file) has a last byte that is half of a character") ?? false, "\(error)")
         }
+    }
+
+    /// UTF-16 that breaks off is described as UTF-16 (half a character, a cut-off file), in a
+    /// message that names the file; a file whose BOM says UTF-16 is to be saved again, not read
+    /// as GB18030, and one read as UTF-16 without a BOM is pointed to the other encodings.
+    func testBrokenUTF16NamesTheFileAndIsNotSentToGB18030() {
+        let cut = Data([0xFF, 0xFE, 0x61, 0x00, 0x00, 0xD8])  // "a", then half of a character
+        XCTAssertThrowsError(try ImportSource.read(cut, fileName: "客户.txt")) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .encoding)
+            XCTAssertEqual(e?.reasonZH, "“客户.txt”不是有效的 UTF-16LE（Excel 的“Unicode 文本”） 编码文本：第 1 行（即文件第 5 个字节处）有半个字符（UTF-16 编码单元 D800 缺少与之配对的另一半）。")
+            XCTAssertTrue(e?.reason.hasPrefix("客户.txt is not valid UTF-16") ?? false, e?.reason ?? "")
+            XCTAssertFalse((e?.hint ?? "gb18030").contains("gb18030"), e?.hint ?? "")
+            XCTAssertTrue(e?.hintZH?.contains("重新保存") ?? false, e?.hintZH ?? "")
+        }
+        XCTAssertThrowsError(try ImportSource.read(Data([0x61, 0x00, 0x62]), fileName: "x.csv", encoding: .utf16LE)) { error in
+            XCTAssertTrue((error as? InterchangeError)?.hint?.contains("--encoding utf-8") ?? false, "\(error)")
+        }
+        // A UTF-8 error and the mixed-encodings error name the file too.
+        XCTAssertThrowsError(try ImportSource.read(Data([0x61, 0x2C, 0x62, 0x0A, 0xFF, 0x0A]), fileName: "甲.csv", encoding: .utf8)) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.hasPrefix("“甲.csv”不是有效的 UTF-8") ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try ImportSource.read(Data("客户名称\n".utf8) + Data([0xFF, 0xFE, 0x0A]), fileName: "乙.csv")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.hasPrefix("“乙.csv”第 1 行是 UTF-8 编码") ?? false, "\(error)")
+        }
+    }
+
+    /// A line of more columns than a spreadsheet can have is refused, with its line, at once
+    /// (a 20 MB line of commas used to take minutes); the most a spreadsheet has reads.
+    func testALineOfMoreColumnsThanExcelHasIsRefused() throws {
+        let most = Data(("客户名称" + String(repeating: ",", count: 16_383) + "\n甲公司\n").utf8)
+        XCTAssertEqual(try CSVReader.read(utf8: most, name: "wide.csv").table.rows[0].cells.count, 16_384)
+        let wider = Data(("客户名称\n甲公司" + String(repeating: ",", count: 16_384) + "\n").utf8)
+        for data in [wider, Data(String(repeating: ",", count: 10_000_000).utf8)] {
+            XCTAssertThrowsError(try CSVReader.read(utf8: data, name: "wide.csv")) { error in
+                let e = error as? InterchangeError
+                XCTAssertEqual(e?.code, .malformedText)
+                XCTAssertTrue(e?.reasonZH.contains("超过 16,384 列") ?? false, "\(error)")
+                XCTAssertTrue(e?.reason.contains("line \(data == wider ? 2 : 1) has more than 16,384 columns") ?? false, "\(error)")
+            }
+        }
+    }
+
+    /// A JSON export that is not whole names the line and byte where it breaks, or that it is
+    /// cut off, and (as it says it is an export) asks for a new export; a key given twice in one
+    /// object (whose records JSON would silently keep only one of) is refused with its line.
+    func testADamagedJSONExportNamesWhereAndAKeyGivenTwiceIsRefused() throws {
+        let head = #"{"format": "salesvault-export", "jsonVersion": 1, "#
+        let broken = Data((" \n" + head + "\n\"customers\": [{\"name\": \"甲\"},\n {\"name\": }]}").utf8)
+        XCTAssertThrowsError(try ImportSource.read(broken, fileName: "e.json")) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.reasonZH, "“e.json”是已损坏的 SalesVault JSON 导出文件：第 4 行（即文件第 \(broken.count - 2) 个字节处）不符合 JSON 格式")
+            XCTAssertTrue(e?.hintZH?.contains("重新导出") ?? false, e?.hintZH ?? "")
+        }
+        let cut = Data((head + #""customers": [{"name": "甲"#).utf8)
+        XCTAssertThrowsError(try ImportSource.read(cut, fileName: "e.json")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("it ends in the middle") ?? false, "\(error)")
+        }
+        for twice in [head + "\"customers\": [{\"name\": \"甲\"}],\n\"customers\": [{\"name\": \"乙\"}]}",
+                      head + "\"customers\": [{\"name\": \"甲\"}],\n\"\\u0063ustomers\": []}",
+                      head + "\"customers\": [\n{\"name\": \"甲\", \"name\": \"乙\"}]}"] {
+            XCTAssertThrowsError(try ImportSource.read(Data(twice.utf8), fileName: "e.json")) { error in
+                let e = error as? InterchangeError
+                XCTAssertTrue(e?.reasonZH.contains("第 2 行在同一个对象中再次出现了") ?? false, "\(twice): \(error)")
+            }
+        }
+        // The same key in different objects, and keys that only look alike, are no duplicates.
+        let fine = head + #""customers": [{"name": "甲", "grade": "A"}, {"name": "乙", "Name": "x"}], "contacts": [{"name": "张"}]}"#
+        XCTAssertNil(JSONExport.duplicateKey(in: Data(fine.utf8)))
+        XCTAssertNoThrow(try ImportSource.read(Data(fine.utf8), fileName: "e.json"))
     }
 
     func testAQuoteOrLineEndAsDelimiterIsAnErrorNotACrash() {

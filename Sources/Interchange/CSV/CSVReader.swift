@@ -209,6 +209,9 @@ public enum CSVReader {
                     cells.append(i == start ? .empty : .text(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)))
                 }
                 if i < n && b[i] == delim {
+                    // More columns than Excel or WPS can hold: no spreadsheet, and reading on
+                    // would take minutes (a line of millions of commas).
+                    guard cells.count < XLSXReader.maxColumn else { throw tooManyColumns(name: name, line: recordLine) }
                     i += 1
                     continue
                 }
@@ -231,6 +234,15 @@ public enum CSVReader {
             zh: "分隔符（0x\(String(d, radix: 16, uppercase: true))）无效：分隔符必须是英文字符，且不能是引号或换行。",
             hint: "Use a comma, a tab or a semicolon, or leave the delimiter out to detect it.",
             hintZH: "请使用逗号、制表符或分号作分隔符，或不指定分隔符，由程序自动识别。")
+    }
+
+    static func tooManyColumns(name: String, line: Int) -> InterchangeError {
+        InterchangeError(
+            .malformedText,
+            "\(name): line \(line.withThousandsSeparators) has more than \(XLSXReader.maxColumn.withThousandsSeparators) columns, more than Excel or WPS can hold; it is not a table that can be imported.",
+            zh: "\(name)：第 \(line.withThousandsSeparators) 行超过 \(XLSXReader.maxColumn.withThousandsSeparators) 列，超出了 Excel 和 WPS 的列数上限，无法作为表格导入。",
+            hint: "Check that this is the file you meant; a table saved from Excel or WPS as \"CSV UTF-8\" imports as it is.",
+            hintZH: "请确认文件选对了；从 Excel 或 WPS 另存为“CSV UTF-8（逗号分隔）”的表格可以直接导入。")
     }
 
     static func unterminatedQuote(name: String, line: Int, column: Int) -> InterchangeError {

@@ -23,16 +23,37 @@ enum JSONExport {
 
     /// The tables of a JSON export: one per kind present, columns 记录号 and the fields' Chinese
     /// labels in schema order, each record a row (its line is its position in its list, from 1).
-    static func tables(from data: Data, fileName: String) throws -> ([Table], ImportSource.Origin?) {
+    /// `bytesBefore`: how many bytes of the file come before `data`'s first (its BOM), nil when
+    /// its bytes are not the file's (another encoding): a problem is then named by its line only.
+    static func tables(from data: Data, fileName: String, bytesBefore: Int? = 0) throws -> ([Table], ImportSource.Origin?) {
         let bad = { (why: String, zh: String) in
             InterchangeError(.malformedText, "\(fileName) is not a SalesVault JSON export: \(why)", zh: "“\(fileName)”不是 SalesVault 导出的 JSON 文件：\(zh)",
                              hint: "import the XLSX or CSV file instead, or export again with --format json",
                              hintZH: "请改为导入 XLSX 或 CSV 文件，或重新用 --format json 导出")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let root = object as? [String: Any] else {
-            throw bad("not a JSON object", "内容不是 JSON 对象")
+        // A file that says it is an export but is not one whole (edited by hand, cut off): made
+        // again from the archive, not replaced by a spreadsheet.
+        let claimsExport = data.prefix(4_096).range(of: Data("\"\(marker)\"".utf8)) != nil
+        let damaged = { (why: String, zh: String) in
+            claimsExport
+                ? InterchangeError(.malformedText, "\(fileName) is a damaged SalesVault JSON export: \(why)", zh: "“\(fileName)”是已损坏的 SalesVault JSON 导出文件：\(zh)",
+                                   hint: "it may have been edited by hand or not copied whole: export it again from the archive (salesvault export --format json)",
+                                   hintZH: "文件可能被手工改动过，或没有完整复制：请从档案重新导出（salesvault export --format json）")
+                : bad(why, zh)
         }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            let (why, zh) = syntaxError(error, in: data, bytesBefore: bytesBefore)
+            throw damaged(why, zh)
+        }
+        guard let root = object as? [String: Any] else { throw bad("not a JSON object", "内容不是 JSON 对象") }
         guard root["format"] as? String == marker else { throw bad("no \"format\": \"\(marker)\"", "缺少 \"format\": \"\(marker)\"") }
+        // JSON keeps only one of a key given twice in an object: the other's records would be
+        // lost without a word.
+        if let (key, line) = duplicateKey(in: data) {
+            throw damaged("line \(line.withThousandsSeparators) gives \"\(key)\" a second time in the same object (only one of the two would be read)",
+                          "第 \(line.withThousandsSeparators) 行在同一个对象中再次出现了“\(key)”（两者只会读取其一）")
+        }
         guard (root["jsonVersion"] as? Int).map({ $0 <= 1 }) == true else { throw bad("a newer jsonVersion", "jsonVersion 比本程序新，请升级 SalesVault") }
         var tables: [Table] = []
         for kind in ImportKind.order {
@@ -50,6 +71,65 @@ enum JSONExport {
         }
         let origin = (root["owner"] as? String).map { ImportSource.Origin(owner: $0, date: String(((root["exportedAt"] as? String) ?? "").prefix(10))) }
         return (tables, origin)
+    }
+
+    /// Where and why `data` is not JSON, from the parser's error ("… around character N.", N
+    /// counted in bytes from 0), as a line and a byte of the file.
+    static func syntaxError(_ error: Error, in data: Data, bytesBefore: Int?) -> (String, String) {
+        let debug = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
+        if debug.contains("end of file") || data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            return ("it ends in the middle (it seems cut off)", "文件在中途结束（似乎不完整）")
+        }
+        guard let range = debug.range(of: "character "),
+              let offset = Int(debug[range.upperBound...].prefix(while: \.isNumber)), offset >= 0, offset <= data.count
+        else { return ("it is not valid JSON", "内容不是有效的 JSON") }
+        let line = data.prefix(offset).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let l = line.withThousandsSeparators
+        guard let bytesBefore else { return ("line \(l) is not valid JSON", "第 \(l) 行不符合 JSON 格式") }
+        let p = (bytesBefore + offset + 1).withThousandsSeparators
+        return ("line \(l) (byte \(p) of the file) is not valid JSON", "第 \(l) 行（即文件第 \(p) 个字节处）不符合 JSON 格式")
+    }
+
+    /// The first key given twice in one object of `data` (well-formed JSON), with its line.
+    static func duplicateKey(in data: Data) -> (String, Int)? {
+        data.withUnsafeBytes { raw -> (String, Int)? in
+            let b = raw.bindMemory(to: UInt8.self)
+            let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+            var objects: [Set<String>?] = []  // the keys of each open object; nil for an array
+            var expectKey = false
+            var line = 1
+            var i = 0
+            while i < b.count {
+                switch b[i] {
+                case 0x0A: line += 1
+                case UInt8(ascii: "{"): objects.append([]); expectKey = true
+                case UInt8(ascii: "["): objects.append(nil); expectKey = false
+                case UInt8(ascii: "}"), UInt8(ascii: "]"): if !objects.isEmpty { objects.removeLast() }; expectKey = false
+                case UInt8(ascii: ","): expectKey = objects.last.map { $0 != nil } ?? false
+                case UInt8(ascii: ":"): expectKey = false
+                case quote:
+                    let start = i + 1
+                    var escaped = false
+                    i += 1
+                    while i < b.count && b[i] != quote {
+                        if b[i] == backslash { escaped = true; i += 1 }
+                        i += 1
+                    }
+                    if expectKey, objects.last != nil, i <= b.count {
+                        let token = UnsafeBufferPointer(rebasing: b[start..<min(i, b.count)])
+                        // (An escaped key read as JSON reads it: "\u0063ustomers" is "customers".)
+                        let key = escaped
+                            ? ((try? JSONSerialization.jsonObject(with: Data("[\"".utf8) + Data(token) + Data("\"]".utf8))) as? [String])?.first ?? String(decoding: token, as: UTF8.self)
+                            : String(decoding: token, as: UTF8.self)
+                        if !objects[objects.count - 1]!.insert(key).inserted { return (key, line) }
+                    }
+                    expectKey = false
+                default: break
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 
     private static func cell(_ value: Any?) -> CellValue {

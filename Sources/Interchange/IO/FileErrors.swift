@@ -142,11 +142,18 @@ extension AtomicFile {
 
     static func unreadable(_ path: String, _ err: Int32) -> InterchangeError {
         let cause = SystemCause(err)
+        // Missing or misnamed: a file problem (exit 2). There but not readable (permissions, a
+        // failing disk): a failure of reading (exit 1), as for an archive.
+        let missing = [ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP].contains(err)
+        let (hint, hintZH) = err == EACCES || err == EPERM
+            ? ("You may not read this file: ask its owner for access, or copy it into your own folder and import the copy.",
+               "您没有读取该文件的权限：请联系文件所有者开放权限，或将文件复制到您自己的文件夹后导入副本。")
+            : (cause.hint, cause.hintZH)
         return InterchangeError(
-            .unreadableFile,
+            missing ? .unreadableFile : .readFailed,
             "Cannot read \(path): \(cause.english).",
             zh: "无法读取“\(path)”：\(cause.chinese)。",
-            hint: cause.hint, hintZH: cause.hintZH)
+            hint: hint, hintZH: hintZH)
     }
 
     static func unreadable(_ path: String, _ kind: FileKind) -> InterchangeError {
@@ -168,11 +175,15 @@ extension AtomicFile {
     }
 
     static func tooLarge(_ path: String, size: Int, limit: Int) -> InterchangeError {
-        let (mb, limitMB) = (size >> 20, limit >> 20)
+        // The size (at least this much: a growing file is not read to its end) in MB with one
+        // decimal, rounded down; left out when that would read as the limit itself.
+        let tenths = (size * 10) >> 20
+        let limitMB = (limit >> 20).withThousandsSeparators
+        let shown = tenths > (limit >> 20) * 10 ? "\((tenths / 10).withThousandsSeparators).\(tenths % 10)" : nil
         return InterchangeError(
             .unreadableFile,
-            "Cannot read \(path): it is larger than \(limitMB.withThousandsSeparators) MB (\(mb.withThousandsSeparators) MB or more).",
-            zh: "无法读取“\(path)”：文件超过 \(limitMB.withThousandsSeparators) MB 的上限（至少 \(mb.withThousandsSeparators) MB）。",
+            "Cannot read \(path): it is larger than the \(limitMB) MB that a file to import may have\(shown.map { " (at least \($0) MB)" } ?? "").",
+            zh: "无法读取“\(path)”：文件超过了导入文件 \(limitMB) MB 的上限\(shown.map { "（至少 \($0) MB）" } ?? "")。",
             hint: "Split the file into smaller files and import them one by one.",
             hintZH: "请把文件拆分成几个较小的文件，分别导入。")
     }

@@ -231,6 +231,16 @@ public struct ColumnMapping: Sendable {
 
     public init() {}
 
+    /// Reads the mapping file at `path` (at most 1 MiB, its encoding detected as an import's).
+    public init(contentsOf path: String) throws {
+        let data = try AtomicFile.readInput(path, limit: 1 << 20)
+        let text: String
+        do { text = try TextEncoding.decode(data, as: TextEncoding.detect(data)) } catch let error as InterchangeError {
+            throw error.naming(URL(fileURLWithPath: path).lastPathComponent)
+        }
+        try self.init(text: text)
+    }
+
     /// Parses a mapping file's text; every line that cannot be used is an error naming it.
     public init(text: String) throws {
         for (i, raw) in text.components(separatedBy: .newlines).enumerated() {

@@ -85,6 +85,15 @@ public struct ImportSource: Sendable {
                                    hint: "open it in Excel or WPS and save it again as .xlsx (or as CSV)",
                                    hintZH: "请在 Excel 或 WPS 中打开，重新另存为 .xlsx（或 CSV）后再导入")
         }
+        do {
+            return try readText(data, fileName: fileName, digest: digest, encoding: encoding)
+        } catch let error as InterchangeError where error.code == .encoding {
+            throw error.naming(fileName)
+        }
+    }
+
+    /// A text file: CSV/TSV in its encoding, or a JSON export.
+    private static func readText(_ data: Data, fileName: String, digest: String, encoding: TextEncoding?) throws -> ImportSource {
         let (enc, checked) = encoding.map { ($0, false) } ?? TextEncoding.detectChecking(data)
         if enc == .utf8 || enc == .utf8BOM, !fileName.lowercased().hasSuffix(".json"), startsWithBrace(data) == false {
             // UTF-8 CSV, read from the bytes once they are checked (the same table as from the text).
@@ -98,10 +107,16 @@ public struct ImportSource: Sendable {
             // JSON allows only ASCII white space before its object; an editor's U+3000 or NBSP
             // there is dropped. A file named as CSV or text whose first cell starts with “{”
             // (and which is no JSON object at all) is the CSV its name says.
-            let body = Data(text.drop(while: { $0.isWhitespace }).utf8)
+            // (Each replaced by as many spaces as its bytes, so that a problem's line and byte
+            // are the file's.)
+            let lead = text.prefix(while: { $0.isWhitespace })
+            let spaced = lead.map { $0.isASCII ? String($0) : String(repeating: " ", count: $0.utf8.count) }.joined()
+            let body = Data((spaced + text.dropFirst(lead.count)).utf8)
             let namedAsText = [".csv", ".tsv", ".txt"].contains(where: { lower.hasSuffix($0) })
             if !namedAsText || (try? JSONSerialization.jsonObject(with: body)) is [String: Any] {
-                let (tables, from) = try JSONExport.tables(from: body, fileName: fileName)
+                // (A byte of the body is one of the file in UTF-8, after its BOM.)
+                let before: Int? = enc == .utf8 ? 0 : enc == .utf8BOM ? 3 : nil
+                let (tables, from) = try JSONExport.tables(from: body, fileName: fileName, bytesBefore: before)
                 return ImportSource(fileName: fileName, sha256: digest, format: .json, tables: tables, exportedFrom: from)
             }
         }

@@ -200,13 +200,13 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             if UTF16.isLeadSurrogate(unit), u + 1 < units.count, UTF16.isTrailSurrogate(units[u + 1]) {
                 u += 2
             } else if UTF16.isLeadSurrogate(unit) || UTF16.isTrailSurrogate(unit) {
-                throw invalidBytes(encoding, offset: start + 2 * u, in: bytes)
+                throw invalidUTF16(encoding, offset: start + 2 * u, unit: unit, withBOM: start == 2, in: bytes)
             } else {
                 u += 1
             }
         }
         if (bytes.count - start) % 2 == 1 {
-            throw invalidBytes(encoding, offset: bytes.count - 1, in: bytes)
+            throw invalidUTF16(encoding, offset: bytes.count - 1, unit: nil, withBOM: start == 2, in: bytes)
         }
         return String(decoding: units, as: UTF16.self)
     }
@@ -372,6 +372,41 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             hintZH: "请用 --encoding 指定文件的实际编码（例如 --encoding \(suggested)）；"
                 + "或者用 Excel 打开该文件，另存为“CSV UTF-8（逗号分隔）”后再导入。"
         )
+    }
+}
+
+extension TextEncoding {
+    /// UTF-16 that breaks off: half of a character (`unit`, a surrogate without its pair) or an
+    /// odd last byte (`unit` nil). A file whose BOM says UTF-16 is damaged (cut off, or joined
+    /// from pieces), not in another encoding: it is saved again, not read otherwise.
+    static func invalidUTF16(_ encoding: TextEncoding, offset: Int, unit: UInt16?, withBOM: Bool, in bytes: UnsafeBufferPointer<UInt8>) -> InterchangeError {
+        let line = line(ofByte: offset, in: bytes, encoding: encoding).withThousandsSeparators
+        let position = (offset + 1).withThousandsSeparators
+        let what = unit.map { (String(format: "half of a character (the UTF-16 unit %04X without its other half)", $0),
+                               String(format: "有半个字符（UTF-16 编码单元 %04X 缺少与之配对的另一半）", $0)) }
+            ?? ("a last byte that is half of a character (the file has an odd number of bytes: it seems cut off)",
+                "最后一个字节只是半个字符（文件字节数为奇数，可能没有完整保存或复制）")
+        let (hint, hintZH) = withBOM
+            ? ("The file starts as UTF-16 (Excel's \"Unicode text\") but is damaged there. Open it in Excel or WPS and save it again (as \"CSV UTF-8\", for example), or copy it again from where it came from.",
+               "文件开头标明是 UTF-16 编码（Excel 的“Unicode 文本”），但此处已损坏。请用 Excel 或 WPS 打开后重新保存（例如另存为“CSV UTF-8（逗号分隔）”），或从原处重新复制该文件。")
+            : ("Give the file's real encoding with --encoding (for example --encoding utf-8 or --encoding gb18030); or open the file in Excel and save it again as \"CSV UTF-8\".",
+               "请用 --encoding 指定文件的实际编码（例如 --encoding utf-8 或 --encoding gb18030）；或者用 Excel 打开该文件，另存为“CSV UTF-8（逗号分隔）”后再导入。")
+        return InterchangeError(
+            .encoding,
+            "The file is not valid \(encoding.displayName) text: line \(line) (byte \(position) of the file) has \(what.0).",
+            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line) 行（即文件第 \(position) 个字节处）\(what.1)。",
+            hint: hint, hintZH: hintZH)
+    }
+}
+
+extension InterchangeError {
+    /// This encoding error with the file it is about named in it ("“客户.csv”不是有效的…"),
+    /// as the reader of the bytes, which knows no name, could not.
+    func naming(_ fileName: String) -> InterchangeError {
+        guard code == .encoding else { return self }
+        let english = reason.hasPrefix("The file ") ? "\(fileName) " + reason.dropFirst("The file ".count) : "\(fileName): \(reason)"
+        let zh = reasonZH.hasPrefix("文件") ? "“\(fileName)”" + reasonZH.dropFirst("文件".count) : "“\(fileName)”\(reasonZH)"
+        return InterchangeError(code, english, zh: zh, hint: hint, hintZH: hintZH)
     }
 }
 

@@ -145,10 +145,7 @@ struct Import: ArchiveCommand {
         opts.onlyValid = onlyValid
         opts.dayOrder = dateFormat.flatMap(ImportOptions.DayOrder.init(name:))
         if let kind { opts.kind = try kinds([kind]).first }
-        if let mapping {
-            let data = try AtomicFile.readInput(mapping, limit: 1 << 20)
-            opts.mapping = try ColumnMapping(text: try TextEncoding.decode(data, as: TextEncoding.detect(data)))
-        }
+        if let mapping { opts.mapping = try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
         ImportReport.show(preview)

@@ -123,7 +123,7 @@ enum ErrorReport {
         case let e as InterchangeError:
             let status: ExitStatus = switch e.code {
             case .unreadableFile, .exists: .fileProblem
-            case .writeFailed: .failure
+            case .writeFailed, .readFailed: .failure
             case .wrongWorkbookPassword: .wrongPassword
             case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping, .report: .inputRefused
             }
