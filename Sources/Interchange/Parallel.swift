@@ -66,6 +66,13 @@ public enum Background {
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
     }
 
+    /// The same for an object the caller is done with and that nothing else uses (a command's
+    /// unlocked archive once the command has finished): only its freeing moves.
+    public static func release(dropping object: AnyObject) {
+        let box = Dropped(value: object)
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
+    }
+
     /// A value only dropped on the other thread, never read there.
     private struct Dropped<T>: @unchecked Sendable { let value: T }
 }

@@ -192,9 +192,16 @@ extension Importer {
                 }
             }
             guard has.customer, has.at, has.summary else { return nil }  // required, but empty
+            // (The archive's names once: most rows write the name as the archive has it.)
             let text = ExactText(customer)
-            guard let c = named[text] ?? found[text] ?? Self.customer(customer, index: index, state: state) else { return nil }
-            if named[text] == nil { found[text] = c }
+            let c: (ref: String, id: UInt64)
+            if let known = named[text] ?? found[text] {
+                c = known
+            } else {
+                guard let other = Self.customer(customer, index: index, state: state) else { return nil }
+                found[text] = other
+                c = other
+            }
             row.customer = c.id
             let key = logKey(c.ref, row.at, row.summary)
             guard index.logKeys.isEmpty || !index.logKeys.contains(key) else { return nil }  // already in the archive's log
