@@ -71,6 +71,19 @@ best() {
   done
   echo "$b" >"$name.wall"
 }
+# best_on NAME N SEED CMD...: best_of N runs of CMD, each on a.svault freshly copied from SEED
+# (the copy outside the clock): an import is measured as sqlite3's is, best of 3 from the same
+# starting point.
+best_on() {
+  local name="$1" n="$2" seed="$3"; shift 3
+  local b=""
+  for _ in $(seq "$n"); do
+    cp -f "$seed" a.svault
+    run "$name" "$@"
+    b=$(python3 -c "import sys; a=sys.argv[1]; w=float(sys.argv[2]); print(w if a=='' else min(float(a), w))" "$b" "$(cat "$name.wall")")
+  done
+  echo "$b" >"$name.wall"
+}
 size() { stat -c %s "$1"; }
 # expect NAME TEXT: NAME's output mentions TEXT (a count), or the run is not what was meant.
 expect() { grep -q -- "$2" "$1.out" || { echo "error: $1 did not mention $2:" >&2; tail -n 20 "$1.out" >&2; exit 1; }; }
@@ -82,16 +95,18 @@ cut -d' ' -f1-3 /proc/loadavg >load.start
 
 "$bin" init a.svault --owner 张伟 --password-file pw --insecure-kdf-cost 10 >/dev/null 2>&1
 
-echo "Importing the customers (dry run, then for real), then the contact log into the same archive…"
-run imp_cust_dry "$bin" import customers.csv -a a.svault --password-file pw --dry-run
+echo "Importing the customers (dry run, then for real), then the contact log into the same archive (best of 3, each from the same archive)…"
+cp a.svault empty.svault
+best_on imp_cust_dry 3 empty.svault "$bin" import customers.csv -a a.svault --password-file pw --dry-run
 expect imp_cust_dry "$customers"
-run imp_cust "$bin" import customers.csv -a a.svault --password-file pw --yes
+best_on imp_cust 3 empty.svault "$bin" import customers.csv -a a.svault --password-file pw --yes
 expect imp_cust "$customers"
+cp a.svault customers.svault
 if [ "$log_dry" = 1 ]; then
-  run imp_log_dry "$bin" import log.csv -a a.svault --password-file pw --dry-run
+  best_on imp_log_dry 3 customers.svault "$bin" import log.csv -a a.svault --password-file pw --dry-run
   expect imp_log_dry "$log"
 fi
-run imp_log "$bin" import log.csv -a a.svault --password-file pw --yes
+best_on imp_log 3 customers.svault "$bin" import log.csv -a a.svault --password-file pw --yes
 expect imp_log "$log"
 archive_bytes=$(size a.svault)
 
@@ -191,7 +206,7 @@ print("|---|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 print()
-print("archive after both imports: %.1f MB; openpyxl wrote %d rows × %d columns; sqlite3 and the exports: best of 3"
+print("archive after both imports: %.1f MB; openpyxl wrote %d rows × %d columns; every figure: best of 3 (each import from the same archive)"
       % (archive_bytes / MB, py_rows, py_cols))
 print("(sqlite3: .import --csv into a new on-disk file, one transaction, default journal and synchronous=FULL; it resolves no")
 print(" references and checks nothing. Our export writes 0600 with fsync and records the export in the archive; sqlite3's")

@@ -166,13 +166,13 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try AtomicFile.readInput(path, limit: data.count), data)
         // The size shown rounded down, so never as more than it is.
         assertError(.unreadableFile, try AtomicFile.readInput(path, limit: 1 << 20),
-                    contains: "larger than the 1 MB that a file to import may have (at least 2.8 MB)", zh: "超过了导入文件 1 MB 的上限（至少 2.8 MB）")
+                    contains: "larger than the 1 MB that a file to import may have (at least 2.8 MB)", zh: "文件大小超过了 1 MB 的上限（至少有 2.8 MB）")
         // Just over the limit: no size that would read as the limit itself ("1.0 MB").
         let justOver = "\(dir)/just-over.csv"
         XCTAssertTrue(FileManager.default.createFile(atPath: justOver, contents: Data(count: (1 << 20) + 1)))
         XCTAssertThrowsError(try AtomicFile.readInput(justOver, limit: 1 << 20)) {
             let e = $0 as? InterchangeError
-            XCTAssertEqual(e?.reasonZH, "无法读取“\(justOver)”：文件超过了导入文件 1 MB 的上限。")
+            XCTAssertEqual(e?.reasonZH, "无法导入“\(justOver)”：文件大小超过了 1 MB 的上限。")
             XCTAssertFalse(e?.reason.contains("at least") ?? true)
         }
         XCTAssertTrue(FileManager.default.createFile(atPath: "\(dir)/empty.csv", contents: Data()))
@@ -189,7 +189,7 @@ final class AtomicFileTests: XCTestCase {
             let e = AtomicFile.unreadable("in.csv", err)
             XCTAssertEqual(e.code, .readFailed)
             XCTAssertEqual(e.reasonZH, "无法读取“in.csv”：没有访问权限。")
-            XCTAssertTrue(e.hintZH?.contains("没有读取该文件的权限") == true, e.hintZH ?? "")
+            XCTAssertTrue(e.hintZH?.contains("开通读取权限") == true, e.hintZH ?? "")
         }
         XCTAssertEqual(AtomicFile.unreadable("in.csv", EIO).code, .readFailed)
         for err in [ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP] { XCTAssertEqual(AtomicFile.unreadable("in.csv", err).code, .unreadableFile) }

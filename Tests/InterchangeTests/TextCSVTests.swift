@@ -454,7 +454,7 @@ final class TextCSVTests: XCTestCase {
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 2 (byte 7 of the file)") ?? false, "\(error)")
         }
         XCTAssertThrowsError(try TextEncoding.decode(Data([0x61, 0x00, 0x62]), as: .utf16LE)) { error in
-            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 1 (byte 3 of the file) has a last byte that is half of a character") ?? false, "\(error)")
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("its last byte (line 1, byte 3 of the file) is half of a character") ?? false, "\(error)")
         }
     }
 
@@ -466,10 +466,10 @@ final class TextCSVTests: XCTestCase {
         XCTAssertThrowsError(try ImportSource.read(cut, fileName: "客户.txt")) { error in
             let e = error as? InterchangeError
             XCTAssertEqual(e?.code, .encoding)
-            XCTAssertEqual(e?.reasonZH, "“客户.txt”不是有效的 UTF-16LE（Excel 的“Unicode 文本”） 编码文本：第 1 行（即文件第 5 个字节处）有半个字符（UTF-16 编码单元 D800 缺少与之配对的另一半）。")
+            XCTAssertEqual(e?.reasonZH, "“客户.txt”不是有效的 UTF-16LE 编码文本（即 Excel 的“Unicode 文本”）：第 1 行（文件第 5 个字节处）有一个不完整的字符（UTF-16 编码单元 D800 缺少与之配对的另一半）。")
             XCTAssertTrue(e?.reason.hasPrefix("客户.txt is not valid UTF-16") ?? false, e?.reason ?? "")
             XCTAssertFalse((e?.hint ?? "gb18030").contains("gb18030"), e?.hint ?? "")
-            XCTAssertTrue(e?.hintZH?.contains("重新保存") ?? false, e?.hintZH ?? "")
+            XCTAssertTrue(e?.hintZH?.contains("重新复制") ?? false, e?.hintZH ?? "")
         }
         XCTAssertThrowsError(try ImportSource.read(Data([0x61, 0x00, 0x62]), fileName: "x.csv", encoding: .utf16LE)) { error in
             XCTAssertTrue((error as? InterchangeError)?.hint?.contains("--encoding utf-8") ?? false, "\(error)")
@@ -507,7 +507,7 @@ final class TextCSVTests: XCTestCase {
         let broken = Data((" \n" + head + "\n\"customers\": [{\"name\": \"甲\"},\n {\"name\": }]}").utf8)
         XCTAssertThrowsError(try ImportSource.read(broken, fileName: "e.json")) { error in
             let e = error as? InterchangeError
-            XCTAssertEqual(e?.reasonZH, "“e.json”是已损坏的 SalesVault JSON 导出文件：第 4 行（即文件第 \(broken.count - 2) 个字节处）不符合 JSON 格式")
+            XCTAssertEqual(e?.reasonZH, "“e.json”是 SalesVault 的 JSON 导出文件，但已损坏：第 4 行（文件第 \(broken.count - 2) 个字节处）不符合 JSON 格式。")
             XCTAssertTrue(e?.hintZH?.contains("重新导出") ?? false, e?.hintZH ?? "")
         }
         let cut = Data((head + #""customers": [{"name": "甲"#).utf8)
@@ -519,7 +519,7 @@ final class TextCSVTests: XCTestCase {
                       head + "\"customers\": [\n{\"name\": \"甲\", \"name\": \"乙\"}]}"] {
             XCTAssertThrowsError(try ImportSource.read(Data(twice.utf8), fileName: "e.json")) { error in
                 let e = error as? InterchangeError
-                XCTAssertTrue(e?.reasonZH.contains("第 2 行在同一个对象中再次出现了") ?? false, "\(twice): \(error)")
+                XCTAssertTrue(e?.reasonZH.contains("第 2 行重复出现了") ?? false, "\(twice): \(error)")
             }
         }
         // The same key in different objects, and keys that only look alike, are no duplicates.

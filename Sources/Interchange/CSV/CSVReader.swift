@@ -240,9 +240,9 @@ public enum CSVReader {
         InterchangeError(
             .malformedText,
             "\(name): line \(line.withThousandsSeparators) has more than \(XLSXReader.maxColumn.withThousandsSeparators) columns, more than Excel or WPS can hold; it is not a table that can be imported.",
-            zh: "\(name)：第 \(line.withThousandsSeparators) 行超过 \(XLSXReader.maxColumn.withThousandsSeparators) 列，超出了 Excel 和 WPS 的列数上限，无法作为表格导入。",
-            hint: "Check that this is the file you meant; a table saved from Excel or WPS as \"CSV UTF-8\" imports as it is.",
-            hintZH: "请确认文件选对了；从 Excel 或 WPS 另存为“CSV UTF-8（逗号分隔）”的表格可以直接导入。")
+            zh: "“\(name)”第 \(line.withThousandsSeparators) 行超过 \(XLSXReader.maxColumn.withThousandsSeparators) 列，超出了 Excel 和 WPS 的列数上限，无法作为表格导入。",
+            hint: "Check that you chose the right file. A table from Excel or WPS: save it as \"CSV UTF-8\" and import that.",
+            hintZH: "请确认选择的文件是否正确。如果是 Excel 或 WPS 表格，请另存为“CSV UTF-8（逗号分隔）”后再导入。")
     }
 
     static func unterminatedQuote(name: String, line: Int, column: Int) -> InterchangeError {

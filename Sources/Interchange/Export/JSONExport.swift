@@ -27,18 +27,18 @@ enum JSONExport {
     /// its bytes are not the file's (another encoding): a problem is then named by its line only.
     static func tables(from data: Data, fileName: String, bytesBefore: Int? = 0) throws -> ([Table], ImportSource.Origin?) {
         let bad = { (why: String, zh: String) in
-            InterchangeError(.malformedText, "\(fileName) is not a SalesVault JSON export: \(why)", zh: "“\(fileName)”不是 SalesVault 导出的 JSON 文件：\(zh)",
-                             hint: "import the XLSX or CSV file instead, or export again with --format json",
-                             hintZH: "请改为导入 XLSX 或 CSV 文件，或重新用 --format json 导出")
+            InterchangeError(.malformedText, "\(fileName) is not a SalesVault JSON export: \(why).", zh: "“\(fileName)”不是 SalesVault 导出的 JSON 文件：\(zh)。",
+                             hint: "SalesVault imports only the JSON files it exports. Import the XLSX or CSV file instead; for SalesVault's own data, export it again with salesvault export --format json.",
+                             hintZH: "SalesVault 只能导入自己导出的 JSON 文件。请改为导入 XLSX 或 CSV 文件；如果要导入的是 SalesVault 的数据，请用 salesvault export --format json 重新导出。")
         }
         // A file that says it is an export but is not one whole (edited by hand, cut off): made
         // again from the archive, not replaced by a spreadsheet.
         let claimsExport = data.prefix(4_096).range(of: Data("\"\(marker)\"".utf8)) != nil
         let damaged = { (why: String, zh: String) in
             claimsExport
-                ? InterchangeError(.malformedText, "\(fileName) is a damaged SalesVault JSON export: \(why)", zh: "“\(fileName)”是已损坏的 SalesVault JSON 导出文件：\(zh)",
-                                   hint: "it may have been edited by hand or not copied whole: export it again from the archive (salesvault export --format json)",
-                                   hintZH: "文件可能被手工改动过，或没有完整复制：请从档案重新导出（salesvault export --format json）")
+                ? InterchangeError(.malformedText, "\(fileName) is a SalesVault JSON export, but damaged: \(why).", zh: "“\(fileName)”是 SalesVault 的 JSON 导出文件，但已损坏：\(zh)。",
+                                   hint: "It may have been changed by hand, or not copied whole. Copy it again from where it came from, or export it again from the archive (salesvault export --format json), then import it.",
+                                   hintZH: "文件可能被手动修改过，或者没有完整复制。请从原处重新复制该文件，或从档案重新导出（salesvault export --format json）后再导入。")
                 : bad(why, zh)
         }
         let object: Any
@@ -51,8 +51,8 @@ enum JSONExport {
         // JSON keeps only one of a key given twice in an object: the other's records would be
         // lost without a word.
         if let (key, line) = duplicateKey(in: data) {
-            throw damaged("line \(line.withThousandsSeparators) gives \"\(key)\" a second time in the same object (only one of the two would be read)",
-                          "第 \(line.withThousandsSeparators) 行在同一个对象中再次出现了“\(key)”（两者只会读取其一）")
+            throw damaged("line \(line.withThousandsSeparators) gives the field \"\(key)\" a second time (it may appear only once at the same level)",
+                          "第 \(line.withThousandsSeparators) 行重复出现了“\(key)”字段（同一层级中只能出现一次）")
         }
         guard (root["jsonVersion"] as? Int).map({ $0 <= 1 }) == true else { throw bad("a newer jsonVersion", "jsonVersion 比本程序新，请升级 SalesVault") }
         var tables: [Table] = []
@@ -78,7 +78,7 @@ enum JSONExport {
     static func syntaxError(_ error: Error, in data: Data, bytesBefore: Int?) -> (String, String) {
         let debug = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
         if debug.contains("end of file") || data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
-            return ("it ends in the middle (it seems cut off)", "文件在中途结束（似乎不完整）")
+            return ("it ends in the middle: its content is not complete", "文件在中途就结束了，内容不完整")
         }
         guard let range = debug.range(of: "character "),
               let offset = Int(debug[range.upperBound...].prefix(while: \.isNumber)), offset >= 0, offset <= data.count
@@ -87,7 +87,7 @@ enum JSONExport {
         let l = line.withThousandsSeparators
         guard let bytesBefore else { return ("line \(l) is not valid JSON", "第 \(l) 行不符合 JSON 格式") }
         let p = (bytesBefore + offset + 1).withThousandsSeparators
-        return ("line \(l) (byte \(p) of the file) is not valid JSON", "第 \(l) 行（即文件第 \(p) 个字节处）不符合 JSON 格式")
+        return ("line \(l) (byte \(p) of the file) is not valid JSON", "第 \(l) 行（文件第 \(p) 个字节处）不符合 JSON 格式")
     }
 
     /// The first key given twice in one object of `data` (well-formed JSON), with its line.

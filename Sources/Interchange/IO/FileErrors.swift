@@ -146,8 +146,8 @@ extension AtomicFile {
         // failing disk): a failure of reading (exit 1), as for an archive.
         let missing = [ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP].contains(err)
         let (hint, hintZH) = err == EACCES || err == EPERM
-            ? ("You may not read this file: ask its owner for access, or copy it into your own folder and import the copy.",
-               "您没有读取该文件的权限：请联系文件所有者开放权限，或将文件复制到您自己的文件夹后导入副本。")
+            ? ("Ask the file's owner to let you read it, or to send you the file; save it in your own folder and import it from there.",
+               "请联系文件所有者为您开通读取权限，或请对方把文件发给您，保存到自己的文件夹后再导入。")
             : (cause.hint, cause.hintZH)
         return InterchangeError(
             missing ? .unreadableFile : .readFailed,
@@ -182,9 +182,9 @@ extension AtomicFile {
         let shown = tenths > (limit >> 20) * 10 ? "\((tenths / 10).withThousandsSeparators).\(tenths % 10)" : nil
         return InterchangeError(
             .unreadableFile,
-            "Cannot read \(path): it is larger than the \(limitMB) MB that a file to import may have\(shown.map { " (at least \($0) MB)" } ?? "").",
-            zh: "无法读取“\(path)”：文件超过了导入文件 \(limitMB) MB 的上限\(shown.map { "（至少 \($0) MB）" } ?? "")。",
-            hint: "Split the file into smaller files and import them one by one.",
-            hintZH: "请把文件拆分成几个较小的文件，分别导入。")
+            "Cannot import \(path): it is larger than the \(limitMB) MB that a file to import may have\(shown.map { " (at least \($0) MB)" } ?? "").",
+            zh: "无法导入“\(path)”：文件大小超过了 \(limitMB) MB 的上限\(shown.map { "（至少有 \($0) MB）" } ?? "")。",
+            hint: "Split it into smaller files (each of at most \(limitMB) MB) and import them one by one, or ask whoever provides the data to export it in parts.",
+            hintZH: "请把文件拆分成几个较小的文件（每个不超过 \(limitMB) MB），分别导入；也可以请数据提供方分批导出。")
     }
 }

@@ -67,6 +67,19 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         }
     }
 
+    /// "UTF-16LE 编码（即 Excel 的“Unicode 文本”）": the encoding named in a Chinese sentence,
+    /// its note after the word 编码, not inside the name. `text`: "编码文本".
+    public func phraseZH(text: Bool = false) -> String {
+        let (name, note): (String, String?) = switch self {
+        case .utf8: ("UTF-8", nil)
+        case .utf8BOM: ("UTF-8", "带 BOM")
+        case .utf16LE: ("UTF-16LE", "即 Excel 的“Unicode 文本”")
+        case .utf16BE: ("UTF-16BE", nil)
+        case .gb18030: ("GBK/GB18030", nil)
+        }
+        return "\(name) 编码\(text ? "文本" : "")" + (note.map { "（\($0)）" } ?? "")
+    }
+
     /// Guesses the encoding of a file (objectui#2556's order): a BOM decides (UTF-8, UTF-16LE,
     /// UTF-16BE); then UTF-16 without a BOM when the NUL bytes of ASCII text are plainly on one
     /// side of each byte pair; then strict UTF-8 if the bytes are valid UTF-8 (pure ASCII is
@@ -350,7 +363,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         InterchangeError(
             .encoding,
             "Line \(line.withThousandsSeparators) is UTF-8 text, but the file is read as GBK/GB18030: read so, that line would be stored garbled. The file mixes two encodings (rows pasted in from another file?), or it is UTF-8 throughout.",
-            zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但当前按 GBK/GB18030 编码读取文件，该行会显示为乱码。文件可能混用了两种编码（例如部分行是从其他文件粘贴过来的），也可能整个文件都是 UTF-8 编码。",
+            zh: "第 \(line.withThousandsSeparators) 行是 UTF-8 编码，但文件正按 GBK/GB18030 编码读取，该行会显示为乱码。可能整个文件都是 UTF-8 编码，也可能文件混用了两种编码（例如部分行是从其他文件粘贴过来的）。",
             hint: "If the whole file is UTF-8, import it with --encoding utf-8; otherwise open it in Excel or WPS, check that line, and save the whole file again as \"CSV UTF-8\".",
             hintZH: "如果整个文件都是 UTF-8 编码，请加上 --encoding utf-8 后重新导入；否则请用 Excel 或 WPS 打开文件，确认该行显示正常后，将整个文件另存为“CSV UTF-8（逗号分隔）”，再重新导入。"
         )
@@ -366,7 +379,7 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         return InterchangeError(
             .encoding,
             "The file is not valid \(encoding.displayName) text: line \(line.withThousandsSeparators) (byte \(position) of the file) has the byte \(hex(bytes[offset]))\(after.isEmpty ? "" : " (followed by \(after))"), which cannot be read so.",
-            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line.withThousandsSeparators) 行（即文件第 \(position) 个字节处）有无法识别的字节 \(hex(bytes[offset]))\(after.isEmpty ? "" : "（后面紧跟 \(after)）")。",
+            zh: "文件不是有效的 \(encoding.phraseZH(text: true))：第 \(line.withThousandsSeparators) 行（文件第 \(position) 个字节处）有无法识别的字节 \(hex(bytes[offset]))\(after.isEmpty ? "" : "（后面紧跟 \(after)）")。",
             hint: "Give the file's real encoding with --encoding (for example --encoding \(suggested)); "
                 + "or open the file in Excel and save it again as \"CSV UTF-8\".",
             hintZH: "请用 --encoding 指定文件的实际编码（例如 --encoding \(suggested)）；"
@@ -382,19 +395,19 @@ extension TextEncoding {
     static func invalidUTF16(_ encoding: TextEncoding, offset: Int, unit: UInt16?, withBOM: Bool, in bytes: UnsafeBufferPointer<UInt8>) -> InterchangeError {
         let line = line(ofByte: offset, in: bytes, encoding: encoding).withThousandsSeparators
         let position = (offset + 1).withThousandsSeparators
-        let what = unit.map { (String(format: "half of a character (the UTF-16 unit %04X without its other half)", $0),
-                               String(format: "有半个字符（UTF-16 编码单元 %04X 缺少与之配对的另一半）", $0)) }
-            ?? ("a last byte that is half of a character (the file has an odd number of bytes: it seems cut off)",
-                "最后一个字节只是半个字符（文件字节数为奇数，可能没有完整保存或复制）")
+        let what = unit.map { (String(format: "line \(line) (byte \(position) of the file) has half of a character (the UTF-16 unit %04X without its other half)", $0),
+                               String(format: "第 \(line) 行（文件第 \(position) 个字节处）有一个不完整的字符（UTF-16 编码单元 %04X 缺少与之配对的另一半）", $0)) }
+            ?? ("its last byte (line \(line), byte \(position) of the file) is half of a character (the file has an odd number of bytes: it seems cut off)",
+                "文件的最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符（文件字节数为奇数，可能没有完整保存或复制）")
         let (hint, hintZH) = withBOM
-            ? ("The file starts as UTF-16 (Excel's \"Unicode text\") but is damaged there. Open it in Excel or WPS and save it again (as \"CSV UTF-8\", for example), or copy it again from where it came from.",
-               "文件开头标明是 UTF-16 编码（Excel 的“Unicode 文本”），但此处已损坏。请用 Excel 或 WPS 打开后重新保存（例如另存为“CSV UTF-8（逗号分隔）”），或从原处重新复制该文件。")
-            : ("Give the file's real encoding with --encoding (for example --encoding utf-8 or --encoding gb18030); or open the file in Excel and save it again as \"CSV UTF-8\".",
-               "请用 --encoding 指定文件的实际编码（例如 --encoding utf-8 或 --encoding gb18030）；或者用 Excel 打开该文件，另存为“CSV UTF-8（逗号分隔）”后再导入。")
+            ? ("The file says at its start that it is UTF-16, but it is damaged. Copy it again from where it came from; or open it in Excel or WPS, check its content, and save it as \"CSV UTF-8\" to import.",
+               "该文件开头标明为 UTF-16 编码，但内容已损坏。请从原处重新复制该文件；或用 Excel 或 WPS 打开，确认内容无误后另存为“CSV UTF-8（逗号分隔）”再导入。")
+            : ("Open the file in Excel or WPS and save it as \"CSV UTF-8\" to import; if you know its real encoding, you can also give it with --encoding (for example --encoding utf-8 or --encoding gb18030).",
+               "请用 Excel 或 WPS 打开该文件，另存为“CSV UTF-8（逗号分隔）”后再导入；如果知道文件的实际编码，也可以用 --encoding 指定（例如 --encoding utf-8 或 --encoding gb18030）。")
         return InterchangeError(
             .encoding,
-            "The file is not valid \(encoding.displayName) text: line \(line) (byte \(position) of the file) has \(what.0).",
-            zh: "文件不是有效的 \(encoding.displayNameZH) 编码文本：第 \(line) 行（即文件第 \(position) 个字节处）\(what.1)。",
+            "The file is not valid \(encoding.displayName) text: \(what.0).",
+            zh: "文件不是有效的 \(encoding.phraseZH(text: true))：\(what.1)。",
             hint: hint, hintZH: hintZH)
     }
 }

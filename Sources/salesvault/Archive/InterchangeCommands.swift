@@ -227,7 +227,7 @@ enum ImportReport {
         case .csv(let e, let d):
             let delimiter = d == UInt8(ascii: "\t") ? (z ? "制表符分隔" : "tab-separated") : d == UInt8(ascii: ";") ? (z ? "分号分隔" : "semicolon-separated")
                 : d == UInt8(ascii: "|") ? (z ? "竖线（|）分隔" : "pipe-separated (|)") : (z ? "逗号分隔" : "comma-separated")
-            format = z ? "CSV 文本，\(delimiter)，\(e.displayNameZH) 编码" : "text file, \(delimiter), \(e.displayName)"
+            format = z ? "CSV 文本，\(delimiter)，\(e.phraseZH())" : "text file, \(delimiter), \(e.displayName)"
         }
         Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
