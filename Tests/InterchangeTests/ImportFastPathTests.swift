@@ -152,6 +152,35 @@ final class ImportFastPathTests: XCTestCase {
         for s in inputs { XCTAssertEqual(ChangeDraft.normalizedName(s), ChangeDraft.normalizedNameGeneral(s), s) }
     }
 
+    /// Header folding without Foundation is the Foundation-based folding it replaced, and a cell
+    /// folded once for every kind maps as each lookup of it did.
+    func testHeaderFoldingIsTheFoundationBasedOne() {
+        func reference(_ header: String) -> String {
+            var s = Identity.halfWidth(header).lowercased()
+            s = s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+            if s.hasSuffix(")"), let open = s.lastIndex(of: "("), open != s.startIndex { s = String(s[..<open]) }
+            return String(s.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "*" && $0 != "_" && $0 != "-" }.map(Character.init))
+        }
+        var r = Seeded(state: 8)
+        let spaces = (UInt32(0)...0x3000).compactMap(Unicode.Scalar.init).filter(\.properties.isWhitespace)
+        // zh-punct: keep (both widths of brackets and separators are the point)
+        let alphabet = spaces + Self.scalars("客户名称等级AbZz09*_-()（）/|／") + [Unicode.Scalar(0xFF21)!, Unicode.Scalar(0x130)!, "É", Unicode.Scalar(0x301)!, Unicode.Scalar(0xFF0A)!]
+        var inputs = ["客户名称(必填)", "客户名称（必填）", "* 客户名称 *", "Company Name", "(备注)", "İ", "客户名称/Company", "手机 | Mobile", "x\u{3000}y", ""]
+        for _ in 0..<20_000 { inputs.append(r.string(from: alphabet, maxLength: 10)) }
+        let mapping = try! ColumnMapping(text: "客户全称（旧）= name\nx = -")
+        for s in inputs {
+            XCTAssertEqual(Columns.normalise(s), reference(s), s.debugDescription)
+            let folded = Columns.HeaderText(s)
+            for kind in ImportKind.allCases {
+                // (The lookup as it was: the whole, then each part between separators.)
+                let map = Columns.tables[kind]!
+                let expected = mapping.target(s, kind: kind) ?? map[reference(s)]
+                    ?? s.split(whereSeparator: { "/|／".contains($0) }).lazy.compactMap { map[reference(String($0))] }.first
+                XCTAssertEqual(Columns.target(folded, kind: kind, mapping: mapping), expected, s.debugDescription)
+            }
+        }
+    }
+
     func testTrimmingAndWhiteSpaceRemovalAreFoundationsAndTheCharacterFilter() {
         var r = Seeded(state: 7)
         let spaces = (UInt32(0)...0x3000).compactMap(Unicode.Scalar.init).filter(\.properties.isWhitespace)

@@ -67,11 +67,39 @@ public enum ColumnTarget: Hashable, Sendable {
 public enum Columns {
     /// A header as compared: half-width, lower case, without spaces, `*` (required marks), and
     /// a trailing bracketed note (客户名称(必填)).
+    /// (Scalar by scalar, without Foundation: the header search folds every cell of a table's
+    /// first rows, 16,384 of them in a row as wide as Excel's. ColumnsTests holds it to the
+    /// Foundation-based folding it replaces.)
     public static func normalise(_ header: String) -> String {
         var s = Identity.halfWidth(header).lowercased()
-        s = s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+        // （ and ） as ( and ): one scalar each (half-width folding has made them so already).
+        if s.unicodeScalars.contains(where: { $0.value == 0xFF08 || $0.value == 0xFF09 }) {
+            s = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value == 0xFF08 ? "(" : $0.value == 0xFF09 ? ")" : $0 }))
+        }
         if s.hasSuffix(")"), let open = s.lastIndex(of: "("), open != s.startIndex { s = String(s[..<open]) }
-        return String(s.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "*" && $0 != "_" && $0 != "-" }.map(Character.init))
+        let dropped = { (u: Unicode.Scalar) -> Bool in
+            u.value < 0x80 ? u == " " || (0x09...0x0D).contains(u.value) || u == "*" || u == "_" || u == "-" : u.properties.isWhitespace
+        }
+        guard s.unicodeScalars.contains(where: dropped) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !dropped($0) }))
+    }
+
+    /// A header cell folded once (`normalise`, and each part of "客户名称/Company"), to be looked
+    /// up for several kinds: the header search asks every kind about the same cells.
+    struct HeaderText {
+        /// Nil for a cell of over 1 KiB, which is no header.
+        let whole: String?
+        /// The parts between `/`, `|` and `／`, when there are such separators.
+        let parts: [String]
+
+        init(_ header: String) {
+            // A cell of over 1 KiB is no header (the header search looks at every cell of the
+            // first rows): not folded, which took seconds per MiB of a hostile cell.
+            guard header.utf8.count <= 1024 else { (whole, parts) = (nil, []); return }
+            whole = normalise(header)
+            parts = header.contains(where: { "/|／".contains($0) })
+                ? header.split(whereSeparator: { "/|／".contains($0) }).map { normalise(String($0)) } : []
+        }
     }
 
     static let synonyms: [ImportKind: [String: [String]]] = [
@@ -174,7 +202,7 @@ public enum Columns {
     ]
 
     /// Every name → target of one kind, built once.
-    private static let tables: [ImportKind: [String: ColumnTarget]] = {
+    static let tables: [ImportKind: [String: ColumnTarget]] = {
         var out: [ImportKind: [String: ColumnTarget]] = [:]
         for kind in ImportKind.allCases {
             var map: [String: ColumnTarget] = [:]
@@ -201,14 +229,16 @@ public enum Columns {
     /// The target of `header` in a table of `kind`: the user's mapping first, then the names
     /// above; a header written in both languages ("客户名称 / Name") by either half.
     public static func target(_ header: String, kind: ImportKind, mapping: ColumnMapping = ColumnMapping()) -> ColumnTarget? {
-        // A cell of over 1 KiB is no header (the header search looks at every cell of the first
-        // rows): not folded, which took seconds per MiB of a hostile cell (black-box finding).
-        guard header.utf8.count <= 1024 else { return nil }
-        if let t = mapping.target(header, kind: kind) { return t }
+        target(HeaderText(header), kind: kind, mapping: mapping)
+    }
+
+    static func target(_ header: HeaderText, kind: ImportKind, mapping: ColumnMapping) -> ColumnTarget? {
+        guard let whole = header.whole else { return nil }
+        if let t = mapping.target(normalised: whole, kind: kind) { return t }
         let map = tables[kind]!
-        if let t = map[normalise(header)] { return t }
-        for part in header.split(whereSeparator: { "/|／".contains($0) }) {
-            if let t = map[normalise(String(part))] { return t }
+        if let t = map[whole] { return t }
+        for part in header.parts {
+            if let t = map[part] { return t }
         }
         return nil
     }
@@ -278,7 +308,11 @@ public struct ColumnMapping: Sendable {
     }
 
     func target(_ header: String, kind: ImportKind) -> ColumnTarget? {
-        let n = Columns.normalise(header)
+        entries.isEmpty ? nil : target(normalised: Columns.normalise(header), kind: kind)
+    }
+
+    /// `target` of a header already folded by `Columns.normalise`.
+    func target(normalised n: String, kind: ImportKind) -> ColumnTarget? {
         for e in entries.reversed() where e.header == n && (e.kind == nil || e.kind == kind) {
             if case .field(let key) = e.target {
                 guard let spec = Schema.field(kind.entity, key: key) else { continue }  // a field of another kind

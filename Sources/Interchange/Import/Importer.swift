@@ -154,8 +154,9 @@ public final class Importer {
             var best: (row: Int, kind: ImportKind, score: Int)?
             for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.cells.contains(where: { $0 != .empty }) {
                 let kinds = named.map { [$0] } ?? ImportKind.order
+                let texts = row.cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
                 for kind in kinds {
-                    let score = headerScore(row, kind: kind)
+                    let score = headerScore(texts, kind: kind)
                     if score > (best?.score ?? 0) { best = (i, kind, score) }
                 }
                 if i > 20 { break }
@@ -230,11 +231,11 @@ public final class Importer {
     ]
 
     /// How many of a row's cells name a field of `kind` (required fields count double).
-    private func headerScore(_ row: TableRow, kind: ImportKind) -> Int {
+    private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind) -> Int {
         var score = 0
         var targets = Set<String>()
-        for cell in row.cells {
-            guard case .text(let t) = cell, let target = Columns.target(t, kind: kind, mapping: options.mapping) else { continue }
+        for text in texts {
+            guard let text, let target = Columns.target(text, kind: kind, mapping: options.mapping) else { continue }
             switch target {
             case .field(let key):
                 if targets.insert(key).inserted { score += Self.requiredColumns[kind]!.contains(key) ? 2 : 1 }
