@@ -522,6 +522,50 @@ final class TextCSVTests: XCTestCase {
                 XCTAssertTrue(e?.reasonZH.contains("第 2 行重复出现了") ?? false, "\(twice): \(error)")
             }
         }
+        // An export whose "format" comes after 4 KiB of records (the keys are written sorted)
+        // is still known as one; lines ending in CR alone are counted; the position of an
+        // unescaped control character is found too.
+        let records = (0..<200).map { #"{"name": "客户\#($0)", "grade": "A"}"# }.joined(separator: ",\n")
+        let late = "{\"customers\": [\n" + records + ",\n]\n, \"format\": \"salesvault-export\", \"jsonVersion\": 1}"
+        XCTAssertGreaterThan(late.utf8.count, 4_096)
+        XCTAssertThrowsError(try ImportSource.read(Data(late.replacingOccurrences(of: "\"客户50\"", with: "\"客户50").utf8), fileName: "e.json")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("是 SalesVault 的 JSON 导出文件，但已损坏") ?? false, "\(error)")
+        }
+        let cr = Data((head + "\r\"customers\": [\r{\"name\": \"甲\"},\r{\"name\": }]}").utf8)
+        XCTAssertThrowsError(try ImportSource.read(cr, fileName: "e.json")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 4 行") ?? false, "\(error)")
+        }
+        let tab = Data((head + "\n\"customers\": [{\"name\": \"甲\t乙\"}]}").utf8)
+        XCTAssertThrowsError(try ImportSource.read(tab, fileName: "e.json")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reason.contains("line 2 (byte") ?? false, "\(error)")
+        }
+        // A second "format" that would hide the first is a key given twice.
+        let format2 = head + "\n\"format\": \"other\"}"
+        XCTAssertThrowsError(try ImportSource.read(Data(format2.utf8), fileName: "e.json")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 2 行重复出现了“format”字段") ?? false, "\(error)")
+        }
+        // Empty, not an object, newer, and a list an export does not hold.
+        let cases: [(String, String)] = [
+            ("  \n", "文件是空的"),
+            ("\"hello\"", "内容不是 JSON 对象"),
+            (#"{"format": "salesvault-export", "jsonVersion": 2, "customers": []}"#, "由更新版本的 SalesVault 导出（jsonVersion 2）"),
+            (#"{"format": "salesvault-export", "jsonVersion": "1", "customers": []}"#, "“jsonVersion”缺失或不是数字"),
+            (#"{"format": "salesvault-export", "jsonVersion": 1, "customers": [], "logs": [{"text": "x"}]}"#, "“logs”不是导出文件中的数据列表"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try ImportSource.read(Data(text.utf8), fileName: "e.json")) { error in
+                XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains(expected) ?? false, "\(text): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try ImportSource.read(Data(cases[2].0.utf8), fileName: "e.json")) { error in
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请升级 SalesVault 后再导入。")
+        }
+        // A key of a record that no field has is a column of its own (mapped as a header, or
+        // listed as not imported), never left out unseen.
+        let remark = head + #""customers": [{"id": "C1", "name": "甲", "remark": "重要备注", "zzz": 1, "flag": true}]}"#
+        let table = try ImportSource.read(Data(remark.utf8), fileName: "e.json").tables[0]
+        XCTAssertEqual(Array(table.rows[0].cells.suffix(3)), [.text("flag"), .text("remark"), .text("zzz")])
+        XCTAssertEqual(Array(table.rows[1].cells.suffix(3)), [.bool(true), .text("重要备注"), .text("1")], "a number 1 is no flag")
         // The same key in different objects, and keys that only look alike, are no duplicates.
         let fine = head + #""customers": [{"name": "甲", "grade": "A"}, {"name": "乙", "Name": "x"}], "contacts": [{"name": "张"}]}"#
         XCTAssertNil(JSONExport.duplicateKey(in: Data(fine.utf8)))

@@ -32,8 +32,9 @@ enum JSONExport {
                              hintZH: "SalesVault 只能导入自己导出的 JSON 文件。请改为导入 XLSX 或 CSV 文件；如果要导入的是 SalesVault 的数据，请用 salesvault export --format json 重新导出。")
         }
         // A file that says it is an export but is not one whole (edited by hand, cut off): made
-        // again from the archive, not replaced by a spreadsheet.
-        let claimsExport = data.prefix(4_096).range(of: Data("\"\(marker)\"".utf8)) != nil
+        // again from the archive, not replaced by a spreadsheet. (Anywhere in the file: the keys
+        // are written sorted, "format" after the lists of records.)
+        let claimsExport = contains(data, Data("\"\(marker)\"".utf8))
         let damaged = { (why: String, zh: String) in
             claimsExport
                 ? InterchangeError(.malformedText, "\(fileName) is a SalesVault JSON export, but damaged: \(why).", zh: "“\(fileName)”是 SalesVault 的 JSON 导出文件，但已损坏：\(zh)。",
@@ -41,31 +42,53 @@ enum JSONExport {
                                    hintZH: "文件可能被手动修改过，或者没有完整复制。请从原处重新复制该文件，或从档案重新导出（salesvault export --format json）后再导入。")
                 : bad(why, zh)
         }
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { throw bad("the file is empty", "文件是空的") }
         let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+        do { object = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch {
             let (why, zh) = syntaxError(error, in: data, bytesBefore: bytesBefore)
             throw damaged(why, zh)
         }
-        guard let root = object as? [String: Any] else { throw bad("not a JSON object", "内容不是 JSON 对象") }
-        guard root["format"] as? String == marker else { throw bad("no \"format\": \"\(marker)\"", "缺少 \"format\": \"\(marker)\"") }
+        guard let root = object as? [String: Any] else { throw damaged("it is not a JSON object ({…})", "内容不是 JSON 对象（{…}）") }
         // JSON keeps only one of a key given twice in an object: the other's records would be
-        // lost without a word.
+        // lost without a word (also a second "format" that would hide the first).
         if let (key, line) = duplicateKey(in: data) {
             throw damaged("line \(line.withThousandsSeparators) gives the field \"\(key)\" a second time (it may appear only once at the same level)",
                           "第 \(line.withThousandsSeparators) 行重复出现了“\(key)”字段（同一层级中只能出现一次）")
         }
-        guard (root["jsonVersion"] as? Int).map({ $0 <= 1 }) == true else { throw bad("a newer jsonVersion", "jsonVersion 比本程序新，请升级 SalesVault") }
+        guard root["format"] as? String == marker else { throw bad("no \"format\": \"\(marker)\"", "缺少 \"format\": \"\(marker)\"") }
+        guard let version = root["jsonVersion"] as? Int else {
+            throw damaged("its \"jsonVersion\" is missing or not a number", "“jsonVersion”缺失或不是数字")
+        }
+        guard version <= 1 else {
+            throw InterchangeError(.malformedText, "\(fileName) was exported by a newer SalesVault (jsonVersion \(version)), which this one cannot read.",
+                                   zh: "“\(fileName)”由更新版本的 SalesVault 导出（jsonVersion \(version)），本程序无法读取。",
+                                   hint: "Update SalesVault, then import the file again.", hintZH: "请升级 SalesVault 后再导入。")
+        }
+        // A list an export does not hold ("logs", "Customers"): its records would be left out.
+        let header: Set<String> = ["format", "jsonVersion", "owner", "exportedBy", "exportedAt", "includeSecret"]
+        if let other = root.keys.sorted().first(where: { !header.contains($0) && !ImportKind.order.map(key).contains($0) }) {
+            let lists = ImportKind.order.map(key).joined(separator: ", ")
+            throw damaged("\"\(other)\" is none of the lists an export holds (\(lists)): its content would be left out",
+                          "“\(other)”不是导出文件中的数据列表（应为 \(lists) 之一），其内容将无法导入")
+        }
         var tables: [Table] = []
         for kind in ImportKind.order {
             guard let list = root[key(kind)] else { continue }
-            guard let records = list as? [[String: Any]] else { throw bad("\"\(key(kind))\" is not a list of records", "“\(key(kind))”不是记录列表") }
+            guard let records = list as? [[String: Any]] else { throw damaged("\"\(key(kind))\" is not a list of records", "“\(key(kind))”不是记录列表") }
             let specs = Schema.fields(kind.entity)
             let keys = ["id"] + specs.map(\.key)
+            // A key no field has ("remark", "Grade"): a column of its own, which the import maps
+            // like a spreadsheet's header or lists as not imported (never dropped unseen).
+            let known = Set(keys + ["kind", "createdAt", "createdBy", "updatedAt"])
+            var extra: [String] = []
+            for record in records {
+                for key in record.keys.sorted() where !known.contains(key) && !extra.contains(key) { extra.append(key) }
+            }
             // Headers as the Chinese labels, which map back like any spreadsheet's (and read well in
             // the preview); the values are looked up by key.
-            var rows = [TableRow(line: 0, cells: (["记录号"] + specs.map(\.zh)).map { .text($0) })]
+            var rows = [TableRow(line: 0, cells: (["记录号"] + specs.map(\.zh) + extra).map { .text($0) })]
             for (i, record) in records.enumerated() {
-                rows.append(TableRow(line: i + 1, cells: keys.map { cell(record[$0]) }))
+                rows.append(TableRow(line: i + 1, cells: (keys + extra).map { cell(record[$0]) }))
             }
             tables.append(Table(name: kind.sheetName(zh: true), rows: rows))
         }
@@ -80,14 +103,38 @@ enum JSONExport {
         if debug.contains("end of file") || data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             return ("it ends in the middle: its content is not complete", "文件在中途就结束了，内容不完整")
         }
-        guard let range = debug.range(of: "character "),
+        guard let range = debug.range(of: "character ", options: .backwards),
               let offset = Int(debug[range.upperBound...].prefix(while: \.isNumber)), offset >= 0, offset <= data.count
         else { return ("it is not valid JSON", "内容不是有效的 JSON") }
-        let line = data.prefix(offset).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let line = lineOf(offset, in: data)
         let l = line.withThousandsSeparators
         guard let bytesBefore else { return ("line \(l) is not valid JSON", "第 \(l) 行不符合 JSON 格式") }
         let p = (bytesBefore + offset + 1).withThousandsSeparators
         return ("line \(l) (byte \(p) of the file) is not valid JSON", "第 \(l) 行（文件第 \(p) 个字节处）不符合 JSON 格式")
+    }
+
+    /// The line of byte `offset`: lines end in LF, CRLF or CR alone.
+    static func lineOf(_ offset: Int, in data: Data) -> Int {
+        data.withUnsafeBytes { raw in
+            let b = raw.bindMemory(to: UInt8.self)
+            var line = 1
+            for i in 0..<min(offset, b.count) where b[i] == 0x0A || (b[i] == 0x0D && (i + 1 >= b.count || b[i + 1] != 0x0A)) { line += 1 }
+            return line
+        }
+    }
+
+    /// Whether `needle` (not empty) occurs in `data`.
+    static func contains(_ data: Data, _ needle: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            let b = raw.bindMemory(to: UInt8.self), n = [UInt8](needle)
+            guard b.count >= n.count else { return false }
+            var i = 0
+            while i <= b.count - n.count {
+                if b[i] == n[0] && (1..<n.count).allSatisfy({ b[i + $0] == n[$0] }) { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// The first key given twice in one object of `data` (well-formed JSON), with its line.
@@ -102,6 +149,7 @@ enum JSONExport {
             while i < b.count {
                 switch b[i] {
                 case 0x0A: line += 1
+                case 0x0D: if i + 1 >= b.count || b[i + 1] != 0x0A { line += 1 }  // (a line ending in CR alone)
                 case UInt8(ascii: "{"): objects.append([]); expectKey = true
                 case UInt8(ascii: "["): objects.append(nil); expectKey = false
                 case UInt8(ascii: "}"), UInt8(ascii: "]"): if !objects.isEmpty { objects.removeLast() }; expectKey = false
@@ -136,8 +184,10 @@ enum JSONExport {
         switch value {
         case nil, is NSNull: return .empty
         case let s as String: return .text(s)
+        // (A JSON number is an NSNumber, which `as Bool` would take for 0 and 1: only true and
+        // false, NSNumbers of type "c", are flags.)
+        case let n as NSNumber: return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .text(n.stringValue)
         case let b as Bool: return .bool(b)
-        case let n as NSNumber: return .text(n.stringValue)
         case let list as [Any]: return .text(list.map { "\($0)" }.joined(separator: ","))
         case let money as [String: Any]:
             if let amount = money["amount"] as? String, let currency = money["currency"] as? String { return .text("\(currency) \(amount)") }
