@@ -483,6 +483,32 @@ final class TextCSVTests: XCTestCase {
         }
     }
 
+    /// A file read with --encoding against its own BOM is told to drop --encoding (not sent to
+    /// gb18030); UTF-8 cut in the middle of its last character says so; a UTF-16 BOM decides the
+    /// byte order whichever UTF-16 was asked for.
+    func testTheBOMAndACutLastCharacterAreNamed() throws {
+        let utf16 = Data([0xFF, 0xFE]) + "客户名称\n甲公司\n".data(using: .utf16LittleEndian)!
+        for forced in [TextEncoding.utf8, .gb18030] {
+            XCTAssertThrowsError(try ImportSource.read(utf16, fileName: "u.txt", encoding: forced)) { error in
+                let e = error as? InterchangeError
+                XCTAssertTrue(e?.reasonZH.contains("文件开头带有 UTF-16LE 编码（即 Excel 的“Unicode 文本”）的标记（BOM）") ?? false, "\(forced): \(error)")
+                XCTAssertEqual(e?.hintZH, "请去掉 --encoding 后重新导入，程序会按该标记自动识别编码。")
+            }
+        }
+        for bom in [false, true] {
+            let whole = Data((bom ? "\u{FEFF}" : "") .utf8) + Data("客户名称\n甲公司\n乙公司".utf8)
+            XCTAssertThrowsError(try ImportSource.read(whole.dropLast(2), fileName: "c.csv")) { error in
+                let e = error as? InterchangeError
+                XCTAssertTrue(e?.reason.contains("it ends in the middle of a character (its last byte, line 3, is only the start of one)") ?? false, "\(error)")
+                XCTAssertTrue(e?.hintZH?.contains("重新复制") ?? false, "\(error)")
+            }
+        }
+        let big = Data([0xFE, 0xFF]) + "客户名称\n甲公司\n".data(using: .utf16BigEndian)!
+        let source = try ImportSource.read(big, fileName: "b.txt", encoding: .utf16LE)
+        XCTAssertEqual(source.format, .csv(.utf16BE, delimiter: UInt8(ascii: ",")))
+        XCTAssertEqual(source.tables[0].rows[1].cells, [.text("甲公司")])
+    }
+
     /// A line of more columns than a spreadsheet can have is refused, with its line, at once
     /// (a 20 MB line of commas used to take minutes); the most a spreadsheet has reads.
     func testALineOfMoreColumnsThanExcelHasIsRefused() throws {

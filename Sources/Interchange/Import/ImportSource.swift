@@ -94,7 +94,11 @@ public struct ImportSource: Sendable {
 
     /// A text file: CSV/TSV in its encoding, or a JSON export.
     private static func readText(_ data: Data, fileName: String, digest: String, encoding: TextEncoding?) throws -> ImportSource {
-        let (enc, checked) = encoding.map { ($0, false) } ?? TextEncoding.detectChecking(data)
+        var (enc, checked) = encoding.map { ($0, false) } ?? TextEncoding.detectChecking(data)
+        // UTF-16 is read in the order its BOM gives, whichever of the two was asked for.
+        if enc == .utf16LE || enc == .utf16BE, data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            enc = data.starts(with: [0xFF, 0xFE]) ? .utf16LE : .utf16BE
+        }
         if enc == .utf8 || enc == .utf8BOM, !fileName.lowercased().hasSuffix(".json"), startsWithBrace(data) == false {
             // UTF-8 CSV, read from the bytes once they are checked (the same table as from the text).
             if !checked { try TextEncoding.checkUTF8(data, as: enc) }

@@ -375,6 +375,30 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         let hex = { (b: UInt8) in String(format: "%02X", b) }
         let after = bytes[min(offset + 1, bytes.count)..<min(offset + 4, bytes.count)].map(hex).joined(separator: " ")
         let position = (offset + 1).withThousandsSeparators
+        // A file that starts with another encoding's mark (BOM) was read as this one by --encoding:
+        // the mark says what it is.
+        let marked: TextEncoding? = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? .utf8BOM
+            : bytes.starts(with: [0xFF, 0xFE]) ? .utf16LE : bytes.starts(with: [0xFE, 0xFF]) ? .utf16BE : nil
+        if let marked, marked != encoding, !(marked == .utf8BOM && encoding == .utf8) {
+            return InterchangeError(
+                .encoding,
+                "The file is not valid \(encoding.displayName) text: it starts with the mark of \(marked.displayName) (a BOM).",
+                zh: "文件不是有效的 \(encoding.phraseZH(text: true))：文件开头带有 \(marked.phraseZH())的标记（BOM）。",
+                hint: "Import it without --encoding: the mark tells how the file is written.",
+                hintZH: "请去掉 --encoding 后重新导入，程序会按该标记自动识别编码。")
+        }
+        // UTF-8 whose last character is cut: the file ends where a character has begun.
+        if encoding == .utf8 || encoding == .utf8BOM, offset < bytes.count, (0xC2...0xF4).contains(bytes[offset]),
+           bytes.count - offset < (bytes[offset] >= 0xF0 ? 4 : bytes[offset] >= 0xE0 ? 3 : 2),
+           bytes[(offset + 1)...].allSatisfy({ (0x80...0xBF).contains($0) }) {
+            let n = bytes.count - offset
+            return InterchangeError(
+                .encoding,
+                "The file is not valid \(encoding.displayName) text: it ends in the middle of a character (\(n == 1 ? "its last byte" : "its last \(n) bytes"), line \(line.withThousandsSeparators), \(n == 1 ? "is" : "are") only the start of one); it seems cut off.",
+                zh: "文件不是有效的 \(encoding.phraseZH(text: true))：文件在一个字符的中间结束（第 \(line.withThousandsSeparators) 行，最后 \(n) 个字节只是某个字符的开头），可能没有完整保存或复制。",
+                hint: "Copy the file again from where it came from, or open it in Excel or WPS and save it again.",
+                hintZH: "请从原处重新复制该文件，或用 Excel 或 WPS 打开后重新保存。")
+        }
         let suggested = encoding == .gb18030 ? "utf-8" : "gb18030"
         return InterchangeError(
             .encoding,
@@ -397,8 +421,11 @@ extension TextEncoding {
         let position = (offset + 1).withThousandsSeparators
         let what = unit.map { (String(format: "line \(line) (byte \(position) of the file) has half of a character (the UTF-16 unit %04X without its other half)", $0),
                                String(format: "第 \(line) 行（文件第 \(position) 个字节处）有一个不完整的字符（UTF-16 编码单元 %04X 缺少与之配对的另一半）", $0)) }
-            ?? ("its last byte (line \(line), byte \(position) of the file) is half of a character (the file has an odd number of bytes: it seems cut off)",
-                "文件的最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符（文件字节数为奇数，可能没有完整保存或复制）")
+            ?? (withBOM
+                ? ("its last byte (line \(line), byte \(position) of the file) is half of a character (the file has an odd number of bytes: it seems cut off)",
+                   "文件的最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符（文件字节数为奇数，可能没有完整保存或复制）")
+                : ("its last byte (line \(line), byte \(position) of the file) is half of a character (the file has an odd number of bytes: it may not be UTF-16 at all, or be cut off)",
+                   "文件的最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符（文件字节数为奇数：文件可能并不是 UTF-16 编码，或没有完整保存）"))
         let (hint, hintZH) = withBOM
             ? ("The file says at its start that it is UTF-16, but it is damaged. Copy it again from where it came from; or open it in Excel or WPS, check its content, and save it as \"CSV UTF-8\" to import.",
                "该文件开头标明为 UTF-16 编码，但内容已损坏。请从原处重新复制该文件；或用 Excel 或 WPS 打开，确认内容无误后另存为“CSV UTF-8（逗号分隔）”再导入。")
