@@ -195,6 +195,23 @@ final class AtomicFileTests: XCTestCase {
         for err in [ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP] { XCTAssertEqual(AtomicFile.unreadable("in.csv", err).code, .unreadableFile) }
     }
 
+    /// A name that reached the program with U+FFFD (its bytes were not UTF-8) is said to be so,
+    /// not "missing"; a name with a line break or an escape is shown on one line, escaped, in
+    /// errors and as the import's file name (it cannot print a line of its own).
+    func testFileNamesInMessagesAreOneLineAndANonUTF8NameIsNamedSo() throws {
+        assertError(.unreadableFile, try AtomicFile.readInput("\(dir)/\u{FFFD}\u{FFFD}.csv"), contains: "not written in UTF-8", zh: "文件名不是 UTF-8 编码")
+        let forged = "x\n导入完成：新增 3 条。\n\u{1B}[2J.csv"
+        XCTAssertThrowsError(try AtomicFile.readInput("\(dir)/no/\(forged)")) { error in
+            let e = error as? InterchangeError
+            XCTAssertFalse((e?.reason ?? "\n").contains("\n") || (e?.reasonZH ?? "\n").contains("\n") || (e?.reason ?? "\u{1B}").contains("\u{1B}"), "\(error)")
+        }
+        let path = "\(dir)/\(forged)"
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("客户名称\n甲公司\n".utf8)))
+        let source = try ImportSource.load(path)
+        XCTAssertFalse(source.fileName.contains("\n") || source.fileName.contains("\u{1B}"), source.fileName)
+        XCTAssertTrue(source.fileName.contains("导入完成"), source.fileName)
+    }
+
     /// A file of 8 MiB and more is read into memory mapped for it (its pages made at once): the
     /// same bytes, kept valid in copies after the first value is gone, and the same limit.
     func testReadInputReadsALargeFileThroughItsOwnMapping() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -95,11 +96,15 @@ struct SystemCause {
 }
 
 extension AtomicFile {
+    /// A path as an error shows it: one line, its control characters escaped (a file named with
+    /// a line break cannot make a message print a line of its own).
+    static func shown(_ path: String) -> String { FieldFormat.terminalSafe(path) }
+
     static func exists(_ path: String) -> InterchangeError {
         InterchangeError(
             .exists,
-            "\(path) already exists; add --force to replace it.",
-            zh: "文件“\(path)”已存在；如要覆盖，请加上 --force。",
+            "\(shown(path)) already exists; add --force to replace it.",
+            zh: "文件“\(shown(path))”已存在；如要覆盖，请加上 --force。",
             hint: "Choose another file name with --out, or add --force to replace it.",
             hintZH: "请用 --out 换一个文件名，或加上 --force 覆盖。")
     }
@@ -108,8 +113,8 @@ extension AtomicFile {
     static func protected(_ path: String) -> InterchangeError {
         InterchangeError(
             .writeFailed,
-            "\(path) is the archive or the file being read; writing there would destroy it, so nothing was written.",
-            zh: "“\(path)”是当前打开的档案或正在读取的文件，写入会将其损坏，因此未写入任何内容。",
+            "\(shown(path)) is the archive or the file being read; writing there would destroy it, so nothing was written.",
+            zh: "“\(shown(path))”是当前打开的档案或正在读取的文件，写入会将其损坏，因此未写入任何内容。",
             hint: "Choose another file name.",
             hintZH: "请换一个文件名。")
     }
@@ -118,15 +123,15 @@ extension AtomicFile {
         if kind == .symlink {
             return InterchangeError(
                 .writeFailed,
-                "Cannot write \(path): it is a symbolic link, and SalesVault does not write through links.",
-                zh: "无法写入“\(path)”：它是一个符号链接（快捷方式），为安全起见不会通过链接写入。",
+                "Cannot write \(shown(path)): it is a symbolic link, and SalesVault does not write through links.",
+                zh: "无法写入“\(shown(path))”：它是一个符号链接（快捷方式），为安全起见不会通过链接写入。",
                 hint: "Give the path of the real file, or a new file name.",
                 hintZH: "请给出实际文件的路径，或换一个新文件名。")
         }
         return InterchangeError(
             .writeFailed,
-            "Cannot write \(path): it is \(kind.english), not a regular file.",
-            zh: "无法写入“\(path)”：它是\(kind.chinese)，不是普通文件。",
+            "Cannot write \(shown(path)): it is \(kind.english), not a regular file.",
+            zh: "无法写入“\(shown(path))”：它是\(kind.chinese)，不是普通文件。",
             hint: "Give a file name for the output, for example report.csv.",
             hintZH: "请给出要保存的文件名，例如 report.csv。")
     }
@@ -135,12 +140,22 @@ extension AtomicFile {
         let cause = SystemCause(err)
         return InterchangeError(
             .writeFailed,
-            "Cannot write \(path): \(cause.english). Nothing was changed.",
-            zh: "无法写入“\(path)”：\(cause.chinese)。原有文件未被改动。",
+            "Cannot write \(shown(path)): \(cause.english). Nothing was changed.",
+            zh: "无法写入“\(shown(path))”：\(cause.chinese)。原有文件未被改动。",
             hint: cause.hint, hintZH: cause.hintZH)
     }
 
     static func unreadable(_ path: String, _ err: Int32) -> InterchangeError {
+        // A name whose bytes are not UTF-8 (a GBK name from a zip made on Windows) reaches the
+        // program with U+FFFD in their place: not the file's name, so "not found" would mislead.
+        if err == ENOENT, path.unicodeScalars.contains("\u{FFFD}") {
+            return InterchangeError(
+                .unreadableFile,
+                "Cannot read \(shown(path)): the file's name is not written in UTF-8 (a name from a zip made on Windows, in GBK?), so it cannot be opened by that name.",
+                zh: "无法读取“\(shown(path))”：文件名不是 UTF-8 编码（例如在 Windows 上打包的 zip 解压出的 GBK 文件名），无法按此名称打开文件。",
+                hint: "Rename the file (in the file manager, or with convmv -f gbk -t utf-8 --notest FILE), then import it under its new name.",
+                hintZH: "请先给文件改名（在文件管理器中重命名，或运行 convmv -f gbk -t utf-8 --notest 文件名），再用新文件名导入。")
+        }
         let cause = SystemCause(err)
         // Missing or misnamed: a file problem (exit 2). There but not readable (permissions, a
         // failing disk): a failure of reading (exit 1), as for an archive.
@@ -151,16 +166,16 @@ extension AtomicFile {
             : (cause.hint, cause.hintZH)
         return InterchangeError(
             missing ? .unreadableFile : .readFailed,
-            "Cannot read \(path): \(cause.english).",
-            zh: "无法读取“\(path)”：\(cause.chinese)。",
+            "Cannot read \(shown(path)): \(cause.english).",
+            zh: "无法读取“\(shown(path))”：\(cause.chinese)。",
             hint: hint, hintZH: hintZH)
     }
 
     static func unreadable(_ path: String, _ kind: FileKind) -> InterchangeError {
         InterchangeError(
             .unreadableFile,
-            "Cannot read \(path): it is \(kind.english), not a regular file.",
-            zh: "无法读取“\(path)”：它是\(kind.chinese)，不是普通文件。",
+            "Cannot read \(shown(path)): it is \(kind.english), not a regular file.",
+            zh: "无法读取“\(shown(path))”：它是\(kind.chinese)，不是普通文件。",
             hint: "Give the path of the CSV or XLSX file itself.",
             hintZH: "请给出 CSV 或 XLSX 文件本身的路径。")
     }
@@ -168,8 +183,8 @@ extension AtomicFile {
     static func changedWhileRead(_ path: String) -> InterchangeError {
         InterchangeError(
             .unreadableFile,
-            "Cannot read \(path): it changed while it was being read (it may still be being saved, or another program is writing to it).",
-            zh: "无法读取“\(path)”：读取过程中文件发生了变化（可能仍在保存，或有其他程序正在写入）。",
+            "Cannot read \(shown(path)): it changed while it was being read (it may still be being saved, or another program is writing to it).",
+            zh: "无法读取“\(shown(path))”：读取过程中文件发生了变化（可能仍在保存，或有其他程序正在写入）。",
             hint: "Wait until the file is saved and closed (in Excel or WPS, or the program that writes it), then import it again.",
             hintZH: "请等文件保存完毕，并在 Excel、WPS 或其他正在使用它的程序中关闭该文件，然后重新导入。")
     }
@@ -179,11 +194,11 @@ extension AtomicFile {
         // decimal, rounded down; left out when that would read as the limit itself.
         let tenths = (size * 10) >> 20
         let limitMB = (limit >> 20).withThousandsSeparators
-        let shown = tenths > (limit >> 20) * 10 ? "\((tenths / 10).withThousandsSeparators).\(tenths % 10)" : nil
+        let atLeast = tenths > (limit >> 20) * 10 ? "\((tenths / 10).withThousandsSeparators).\(tenths % 10)" : nil
         return InterchangeError(
             .unreadableFile,
-            "Cannot import \(path): it is larger than the \(limitMB) MB that a file to import may have\(shown.map { " (at least \($0) MB)" } ?? "").",
-            zh: "无法导入“\(path)”：文件大小超过了 \(limitMB) MB 的上限\(shown.map { "（至少有 \($0) MB）" } ?? "")。",
+            "Cannot import \(shown(path)): it is larger than the \(limitMB) MB that a file to import may have\(atLeast.map { " (at least \($0) MB)" } ?? "").",
+            zh: "无法导入“\(shown(path))”：文件大小超过了 \(limitMB) MB 的上限\(atLeast.map { "（至少有 \($0) MB）" } ?? "")。",
             hint: "Split it into smaller files (each of at most \(limitMB) MB) and import them one by one, or ask whoever provides the data to export it in parts.",
             hintZH: "请把文件拆分成几个较小的文件（每个不超过 \(limitMB) MB），分别导入；也可以请数据提供方分批导出。")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import VaultCrypto
 import VaultFormat
+import SalesArchive
 
 /// A file to import, read into tables (INTERCHANGE.md §1): an XLSX workbook, a CSV/TSV file in
 /// any of the encodings Excel writes, or SalesVault's own JSON export. Nothing about the
@@ -50,7 +51,8 @@ public struct ImportSource: Sendable {
     /// Reads the file at `path`; `encoding` overrides detection for text files.
     public static func load(_ path: String, encoding: TextEncoding? = nil, workbookPassword: PasswordProvider = { nil }) throws -> ImportSource {
         let data = try AtomicFile.readInput(path, limit: 1 << 30)
-        let name = URL(fileURLWithPath: path).lastPathComponent
+        // (As messages and the batch label show it: one line, control characters escaped.)
+        let name = FieldFormat.terminalSafe(URL(fileURLWithPath: path).lastPathComponent)
         return try read(data, fileName: name, encoding: encoding, workbookPassword: workbookPassword)
     }
 
