@@ -297,3 +297,25 @@ private final class ResultBox: Sendable {
     func set(_ error: any Error) { value.withLock { $0 = error } }
     func get() -> (any Error)? { value.withLock { $0 } }
 }
+
+/// The memory an import needs is asked for before the file becomes tables: a clear refusal,
+/// not a process stopped by a failed allocation.
+final class MemoryBudgetTests: XCTestCase {
+    func testTheBudgetIsWhatTheSystemAndTheAddressSpaceLimitLeave() {
+        let meminfo = "MemTotal:       24000000 kB\nMemAvailable:    2000000 kB\nSwapFree:         500000 kB\n"
+        XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: nil), 2_500_000 << 10)
+        XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: 1_000_000 << 10), 700_000 << 10)
+        XCTAssertNil(MemoryBudget.available(meminfo: nil, status: nil, addressSpaceLimit: nil))
+        XCTAssertNotNil(MemoryBudget.available(), "this machine's /proc/meminfo is read")
+    }
+
+    func testAnImportThatWouldNotFitIsRefusedWithTheFiguresAndOneThatFitsIsNot() throws {
+        XCTAssertNoThrow(try MemoryBudget.check(importOf: 100 << 20, name: "log.csv", available: 4 << 30))
+        XCTAssertNoThrow(try MemoryBudget.check(importOf: 100 << 20, name: "log.csv", available: nil))
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 1 << 30, name: "大.csv", available: 8 << 30)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .readFailed)
+            XCTAssertEqual(e?.reasonZH, "导入“大.csv”（1.0 GB）大约需要 16.1 GB 内存，而这台电脑目前只有 8.0 GB 可用内存。")
+        }
+    }
+}

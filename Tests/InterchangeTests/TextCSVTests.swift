@@ -220,14 +220,17 @@ final class TextCSVTests: XCTestCase {
 
         let (last, _) = try CSVReader.read("a,b\n1,2", name: "x.csv")
         XCTAssertEqual(last.rows.last?.cells, [.text("1"), .text("2")])
+        // (Empty cells at the end of a record are not kept: a missing cell reads as empty.)
         let (trailing, _) = try CSVReader.read("a,b\n1,", name: "x.csv")
-        XCTAssertEqual(trailing.rows.last?.cells, [.text("1"), .empty])
+        XCTAssertEqual(trailing.rows.last?.cells, [.text("1")])
+        let (inner, _) = try CSVReader.read("a,b,c\n,2,,\n", name: "x.csv")
+        XCTAssertEqual(inner.rows.last?.cells, [.empty, .text("2")], "empty cells before a value are kept")
         XCTAssertEqual(try CSVReader.read("", name: "x.csv").table.rows, [])
     }
 
     func testWhitespaceAndStrayQuotesAreKeptAsExcelKeepsThem() throws {
         let (table, _) = try CSVReader.read("  a , b\t,5\" screen,\"ab\"c,\"\"\n", name: "x.csv")
-        XCTAssertEqual(table.rows[0].cells, [.text("  a "), .text(" b\t"), .text("5\" screen"), .text("abc"), .empty])
+        XCTAssertEqual(table.rows[0].cells, [.text("  a "), .text(" b\t"), .text("5\" screen"), .text("abc")], "(the last cell, \"\", is empty: not kept)")
     }
 
     func testUnterminatedQuoteNamesTheLineWhereTheFieldStarts() throws {
@@ -512,8 +515,12 @@ final class TextCSVTests: XCTestCase {
     /// A line of more columns than a spreadsheet can have is refused, with its line, at once
     /// (a 20 MB line of commas used to take minutes); the most a spreadsheet has reads.
     func testALineOfMoreColumnsThanExcelHasIsRefused() throws {
-        let most = Data(("客户名称" + String(repeating: ",", count: 16_383) + "\n甲公司\n").utf8)
+        let most = Data(("客户名称" + String(repeating: ",", count: 16_382) + ",x\n甲公司\n").utf8)
         XCTAssertEqual(try CSVReader.read(utf8: most, name: "wide.csv").table.rows[0].cells.count, 16_384)
+        // Rows padded with empty cells to Excel's width keep no empty cells at their end (they
+        // took 24 bytes each: 16,384 a row, 24 times the file's size).
+        let padded = Data(("客户名称,备注\n" + String(repeating: "甲公司" + String(repeating: ",", count: 16_383) + "\n", count: 50)).utf8)
+        XCTAssertEqual(try CSVReader.read(utf8: padded, name: "wide.csv").table.rows.map(\.cells.count), [2] + Array(repeating: 1, count: 50))
         let wider = Data(("客户名称\n甲公司" + String(repeating: ",", count: 16_384) + "\n").utf8)
         for data in [wider, Data(String(repeating: ",", count: 10_000_000).utf8)] {
             XCTAssertThrowsError(try CSVReader.read(utf8: data, name: "wide.csv")) { error in

@@ -222,6 +222,15 @@ public enum CSVReader {
                 break
             }
             width = cells.count
+            // Empty cells at the end of a record are not kept (a missing cell reads as empty):
+            // Excel pads every row to the widest, and 16,384 empty cells a row took 24 times the
+            // file's size in memory.
+            if cells.last == .empty {
+                var end = cells.count
+                while end > 0 && cells[end - 1] == .empty { end -= 1 }
+                // (Into an array of their own when most of the room would be left unused.)
+                if end * 2 < cells.capacity { cells = Array(cells[..<end]) } else { cells.removeSubrange(end...) }
+            }
             rows.append(TableRow(line: recordLine, cells: cells))
         }
         return Records(rows: rows, end: i, line: line)

@@ -53,6 +53,7 @@ public struct ImportSource: Sendable {
         let data = try AtomicFile.readInput(path, limit: 1 << 30)
         // (As messages and the batch label show it: one line, control characters escaped.)
         let name = FieldFormat.terminalSafe(URL(fileURLWithPath: path).lastPathComponent)
+        try MemoryBudget.check(importOf: data.count, name: name)
         return try read(data, fileName: name, encoding: encoding, workbookPassword: workbookPassword)
     }
 

@@ -23,9 +23,9 @@ enum ExitStatus: Int32 {
     static let help = """
         EXIT STATUS
           0   success
-          1   other failure (I/O, full disk, permissions)
-          2   file not found, already exists, not an archive (also a folder, a FIFO
-              or a device), or unsupported version
+          1   other failure (I/O, full disk, permissions, not enough memory)
+          2   file not found, already exists, too large to import, not an archive
+              (also a folder, a FIFO or a device), or unsupported version
           3   wrong password (or escrow keys that hold no slot of the archive, or a
               key or passphrase that does not open an age file: unseal)
           4   archive damaged or tampered with (details in the message), including an

@@ -1,0 +1,51 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whether the memory an import needs is there, asked before the file is read into tables: a
+/// file of 1 GiB (the limit) takes many times its size as cells, records and events, and a
+/// process that cannot allocate stops without a message (PERFORMANCE.md: a 100 MB contact log
+/// peaks near 1 GB; a customer list at about 16 times its size).
+enum MemoryBudget {
+    /// What an import of `size` bytes is counted to need: 16 times the file, and the program.
+    static func need(forImportOf size: Int) -> Int { size * 16 + (64 << 20) }
+
+    /// The memory this process can still take: what the system has free (MemAvailable and free
+    /// swap), and under a limit of the address space (`ulimit -v`), what is left below it. Nil
+    /// when neither can be read (then nothing is refused).
+    static func available(meminfo: String? = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+                          status: String? = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                          addressSpaceLimit: Int? = addressSpaceLimit()) -> Int? {
+        func kB(_ text: String?, _ key: String) -> Int? {
+            guard let line = text?.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 << 10 }
+        }
+        var budget: Int?
+        if let free = kB(meminfo, "MemAvailable") { budget = free + (kB(meminfo, "SwapFree") ?? 0) }
+        if let limit = addressSpaceLimit {
+            let left = limit - (kB(status, "VmSize") ?? 0)
+            budget = min(budget ?? left, left)
+        }
+        return budget
+    }
+
+    static func addressSpaceLimit() -> Int? {
+        var r = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &r) == 0, r.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: r.rlim_cur)
+    }
+
+    /// Throws when importing `size` bytes of `name` would need more memory than there is.
+    static func check(importOf size: Int, name: String, available: Int? = available()) throws {
+        let need = need(forImportOf: size)
+        guard let available, need > available else { return }
+        let gb = { (n: Int) in String(format: "%.1f", Double(max(n, 0)) / Double(1 << 30)) }
+        throw InterchangeError(
+            .readFailed,
+            "\(name) (\(gb(size)) GB) would need about \(gb(need)) GB of memory to import, and this computer has \(gb(available)) GB free.",
+            zh: "导入“\(name)”（\(gb(size)) GB）大约需要 \(gb(need)) GB 内存，而这台电脑目前只有 \(gb(available)) GB 可用内存。",
+            hint: "Split the file into smaller files and import them one by one, or close other programs and try again.",
+            hintZH: "请把文件拆分成几个较小的文件分别导入，或关闭其他程序后重试。")
+    }
+}
