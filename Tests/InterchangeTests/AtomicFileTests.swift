@@ -317,5 +317,8 @@ final class MemoryBudgetTests: XCTestCase {
             XCTAssertEqual(e?.code, .readFailed)
             XCTAssertEqual(e?.reasonZH, "导入“大.csv”（1.0 GB）大约需要 16.1 GB 内存，而这台电脑目前只有 8.0 GB 可用内存。")
         }
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 147 << 20, name: "宽.csv", available: 2 << 30)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导入“宽.csv”（147 MB）大约需要 2.4 GB 内存，而这台电脑目前只有 2.0 GB 可用内存。")
+        }
     }
 }
