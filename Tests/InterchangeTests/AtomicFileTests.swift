@@ -319,6 +319,9 @@ final class MemoryBudgetTests: XCTestCase {
         }
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 147 << 20, name: "宽.csv", available: 2 << 30)) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导入“宽.csv”（147 MB）大约需要 2.4 GB 内存，而这台电脑目前只有 2.0 GB 可用内存。")
+            // The part size the hint gives fits: (2 GiB - 64 MiB) / 16, with a fifth to spare.
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请把文件拆分成几个较小的文件（每个不超过 99 MB），分别导入。")
+            XCTAssertLessThanOrEqual(MemoryBudget.need(forImportOf: 99 << 20), 2 << 30)
         }
     }
 }

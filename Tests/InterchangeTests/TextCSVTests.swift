@@ -494,7 +494,7 @@ final class TextCSVTests: XCTestCase {
         for forced in [TextEncoding.utf8, .gb18030] {
             XCTAssertThrowsError(try ImportSource.read(utf16, fileName: "u.txt", encoding: forced)) { error in
                 let e = error as? InterchangeError
-                XCTAssertTrue(e?.reasonZH.contains("文件开头带有 UTF-16LE 编码（即 Excel 的“Unicode 文本”）的标记（BOM）") ?? false, "\(forced): \(error)")
+                XCTAssertEqual(e?.reasonZH, "“u.txt”开头的标记（BOM）表明它是 UTF-16LE 编码（即 Excel 的“Unicode 文本”），与 --encoding 指定的 \(forced.phraseZH())不符。")
                 XCTAssertEqual(e?.hintZH, "请去掉 --encoding 后重新导入，程序会按该标记自动识别编码。")
             }
         }
@@ -502,7 +502,7 @@ final class TextCSVTests: XCTestCase {
             let whole = Data((bom ? "\u{FEFF}" : "") .utf8) + Data("客户名称\n甲公司\n乙公司".utf8)
             XCTAssertThrowsError(try ImportSource.read(whole.dropLast(2), fileName: "c.csv")) { error in
                 let e = error as? InterchangeError
-                XCTAssertTrue(e?.reason.contains("it ends in the middle of a character (its last byte, line 3, is only the start of one)") ?? false, "\(error)")
+                XCTAssertTrue(e?.reason.contains("its last character (line 3) is not complete, only its first byte is there") ?? false, "\(error)")
                 XCTAssertTrue(e?.hintZH?.contains("重新复制") ?? false, "\(error)")
             }
         }
@@ -579,11 +579,11 @@ final class TextCSVTests: XCTestCase {
         }
         // Empty, not an object, newer, and a list an export does not hold.
         let cases: [(String, String)] = [
-            ("  \n", "文件是空的"),
-            ("\"hello\"", "内容不是 JSON 对象"),
+            ("  \n", "“e.json”是空文件，无法导入。"),
+            ("\"hello\"", "文件最外层不是 JSON 对象"),
             (#"{"format": "salesvault-export", "jsonVersion": 2, "customers": []}"#, "由更新版本的 SalesVault 导出（jsonVersion 2）"),
-            (#"{"format": "salesvault-export", "jsonVersion": "1", "customers": []}"#, "“jsonVersion”缺失或不是数字"),
-            (#"{"format": "salesvault-export", "jsonVersion": 1, "customers": [], "logs": [{"text": "x"}]}"#, "“logs”不是导出文件中的数据列表"),
+            (#"{"format": "salesvault-export", "jsonVersion": "1", "customers": []}"#, "“jsonVersion”（版本号）应为数字"),
+            (#"{"format": "salesvault-export", "jsonVersion": 1, "customers": [], "logs": [{"text": "x"}]}"#, "其中的“logs”不是可识别的数据列表名称（只能是 customers、contacts、projects、log、complaints 之一）"),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try ImportSource.read(Data(text.utf8), fileName: "e.json")) { error in

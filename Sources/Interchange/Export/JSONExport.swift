@@ -42,13 +42,17 @@ enum JSONExport {
                                    hintZH: "文件可能被手动修改过，或者没有完整复制。请从原处重新复制该文件，或从档案重新导出（salesvault export --format json）后再导入。")
                 : bad(why, zh)
         }
-        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { throw bad("the file is empty", "文件是空的") }
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            throw InterchangeError(.malformedText, "\(fileName) is empty: there is nothing to import.", zh: "“\(fileName)”是空文件，无法导入。",
+                                   hint: "Check that you chose the right file; if it was copied, copy it again from where it came from, or export it again from the archive (salesvault export --format json).",
+                                   hintZH: "请确认选对了文件；如果文件是复制来的，请从原处重新复制，或从档案重新导出（salesvault export --format json）。")
+        }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch {
             let (why, zh) = syntaxError(error, in: data, bytesBefore: bytesBefore)
             throw damaged(why, zh)
         }
-        guard let root = object as? [String: Any] else { throw damaged("it is not a JSON object ({…})", "内容不是 JSON 对象（{…}）") }
+        guard let root = object as? [String: Any] else { throw damaged("its outermost value is not a JSON object ({…})", "文件最外层不是 JSON 对象（{…}）") }
         // JSON keeps only one of a key given twice in an object: the other's records would be
         // lost without a word (also a second "format" that would hide the first).
         if let (key, line) = duplicateKey(in: data) {
@@ -56,9 +60,8 @@ enum JSONExport {
                           "第 \(line.withThousandsSeparators) 行重复出现了“\(key)”字段（同一层级中只能出现一次）")
         }
         guard root["format"] as? String == marker else { throw bad("no \"format\": \"\(marker)\"", "缺少 \"format\": \"\(marker)\"") }
-        guard let version = root["jsonVersion"] as? Int else {
-            throw damaged("its \"jsonVersion\" is missing or not a number", "“jsonVersion”缺失或不是数字")
-        }
+        guard let given = root["jsonVersion"] else { throw bad("no \"jsonVersion\" (version number)", "缺少“jsonVersion”（版本号）") }
+        guard let version = given as? Int else { throw damaged("its \"jsonVersion\" (version number) is not a number", "“jsonVersion”（版本号）应为数字") }
         guard version <= 1 else {
             throw InterchangeError(.malformedText, "\(fileName) was exported by a newer SalesVault (jsonVersion \(version)), which this one cannot read.",
                                    zh: "“\(fileName)”由更新版本的 SalesVault 导出（jsonVersion \(version)），本程序无法读取。",
@@ -67,9 +70,8 @@ enum JSONExport {
         // A list an export does not hold ("logs", "Customers"): its records would be left out.
         let header: Set<String> = ["format", "jsonVersion", "owner", "exportedBy", "exportedAt", "includeSecret"]
         if let other = root.keys.sorted().first(where: { !header.contains($0) && !ImportKind.order.map(key).contains($0) }) {
-            let lists = ImportKind.order.map(key).joined(separator: ", ")
-            throw damaged("\"\(other)\" is none of the lists an export holds (\(lists)): its content would be left out",
-                          "“\(other)”不是导出文件中的数据列表（应为 \(lists) 之一），其内容将无法导入")
+            throw damaged("\"\(other)\" is not the name of a list it can hold (only \(ImportKind.order.map(key).joined(separator: ", "))), so its content could not be imported",
+                          "其中的“\(other)”不是可识别的数据列表名称（只能是 \(ImportKind.order.map(key).joined(separator: "、")) 之一），这部分内容无法导入")
         }
         var tables: [Table] = []
         for kind in ImportKind.order {

@@ -151,10 +151,10 @@ extension AtomicFile {
         if err == ENOENT, path.unicodeScalars.contains("\u{FFFD}") {
             return InterchangeError(
                 .unreadableFile,
-                "Cannot read \(shown(path)): the file's name is not written in UTF-8 (a name from a zip made on Windows, in GBK?), so it cannot be opened by that name.",
-                zh: "无法读取“\(shown(path))”：文件名不是 UTF-8 编码（例如在 Windows 上打包的 zip 解压出的 GBK 文件名），无法按此名称打开文件。",
-                hint: "Rename the file (in the file manager, or with convmv -f gbk -t utf-8 --notest FILE), then import it under its new name.",
-                hintZH: "请先给文件改名（在文件管理器中重命名，或运行 convmv -f gbk -t utf-8 --notest 文件名），再用新文件名导入。")
+                "Cannot read \(shown(path)): the file's name is not written in UTF-8, so the program cannot open the file by this name (common for Chinese names in a zip made on Windows, written in GBK).",
+                zh: "无法读取“\(shown(path))”：文件名不是 UTF-8 编码，程序无法按这个名称打开文件（常见于解压在 Windows 上打包的 zip 文件后，中文文件名为 GBK 编码）。",
+                hint: "Give the file a new name in the file manager (客户.csv, say) and import it under that name; or, in its folder, run convmv -f gbk -t utf-8 --notest *.csv to turn the names into UTF-8.",
+                hintZH: "请先在文件管理器中给该文件改一个新名字（例如“客户.csv”），再用新文件名导入；也可以在文件所在的文件夹中运行 convmv -f gbk -t utf-8 --notest *.csv，把文件名转换为 UTF-8。")
         }
         let cause = SystemCause(err)
         // Missing or misnamed: a file problem (exit 2). There but not readable (permissions, a

@@ -40,13 +40,15 @@ enum MemoryBudget {
     static func check(importOf size: Int, name: String, available: Int? = available()) throws {
         let need = need(forImportOf: size)
         guard let available, need > available else { return }
+        // The largest part that fits, with a fifth to spare.
+        let part = max(available - (64 << 20), 0) / 16 * 4 / 5
         // (In GB with one decimal; under 1 GB in MB.)
         let amount = { (n: Int) in n >= 1 << 30 ? String(format: "%.1f GB", Double(n) / Double(1 << 30)) : "\(max(n, 0) >> 20) MB" }
         throw InterchangeError(
             .readFailed,
             "\(name) (\(amount(size))) would need about \(amount(need)) of memory to import, and this computer has \(amount(available)) free.",
             zh: "导入“\(name)”（\(amount(size))）大约需要 \(amount(need)) 内存，而这台电脑目前只有 \(amount(available)) 可用内存。",
-            hint: "Split the file into smaller files and import them one by one, or close other programs and try again.",
-            hintZH: "请把文件拆分成几个较小的文件分别导入，或关闭其他程序后重试。")
+            hint: "Split the file into smaller files (each of at most \(amount(part))) and import them one by one.",
+            hintZH: "请把文件拆分成几个较小的文件（每个不超过 \(amount(part))），分别导入。")
     }
 }

@@ -382,8 +382,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         if let marked, marked != encoding, !(marked == .utf8BOM && encoding == .utf8) {
             return InterchangeError(
                 .encoding,
-                "The file is not valid \(encoding.displayName) text: it starts with the mark of \(marked.displayName) (a BOM).",
-                zh: "文件不是有效的 \(encoding.phraseZH(text: true))：文件开头带有 \(marked.phraseZH())的标记（BOM）。",
+                "The file starts with the mark (BOM) of \(marked.displayName), not the \(encoding.displayName) that --encoding gives.",
+                zh: "文件开头的标记（BOM）表明它是 \(marked.phraseZH())，与 --encoding 指定的 \(encoding.phraseZH())不符。",
                 hint: "Import it without --encoding: the mark tells how the file is written.",
                 hintZH: "请去掉 --encoding 后重新导入，程序会按该标记自动识别编码。")
         }
@@ -394,10 +394,10 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
             let n = bytes.count - offset
             return InterchangeError(
                 .encoding,
-                "The file is not valid \(encoding.displayName) text: it ends in the middle of a character (\(n == 1 ? "its last byte" : "its last \(n) bytes"), line \(line.withThousandsSeparators), \(n == 1 ? "is" : "are") only the start of one); it seems cut off.",
-                zh: "文件不是有效的 \(encoding.phraseZH(text: true))：文件在一个字符的中间结束（第 \(line.withThousandsSeparators) 行，最后 \(n) 个字节只是某个字符的开头），可能没有完整保存或复制。",
-                hint: "Copy the file again from where it came from, or open it in Excel or WPS and save it again.",
-                hintZH: "请从原处重新复制该文件，或用 Excel 或 WPS 打开后重新保存。")
+                "The file is not valid \(encoding.displayName) text: its last character (line \(line.withThousandsSeparators)) is not complete, only its first \(n == 1 ? "byte is" : "\(n) bytes are") there. The file may not have been saved or copied whole.",
+                zh: "文件不是有效的 \(encoding.phraseZH(text: true))：文件末尾（第 \(line.withThousandsSeparators) 行）的最后一个字符不完整，只有开头的 \(n) 个字节。文件可能没有完整保存或复制。",
+                hint: "Copy or download the file again from where it came from, then import it. If the original is the same, open it in Excel or WPS, check that its last line is complete, and save it as \"CSV UTF-8\".",
+                hintZH: "请从原处重新复制或下载该文件后再导入。如果原文件也是这样，请用 Excel 或 WPS 打开，检查最后一行是否完整，再另存为“CSV UTF-8（逗号分隔）”。")
         }
         let suggested = encoding == .gb18030 ? "utf-8" : "gb18030"
         return InterchangeError(
@@ -422,10 +422,10 @@ extension TextEncoding {
         let what = unit.map { (String(format: "line \(line) (byte \(position) of the file) has half of a character (the UTF-16 unit %04X without its other half)", $0),
                                String(format: "第 \(line) 行（文件第 \(position) 个字节处）有一个不完整的字符（UTF-16 编码单元 %04X 缺少与之配对的另一半）", $0)) }
             ?? (withBOM
-                ? ("its last byte (line \(line), byte \(position) of the file) is half of a character (the file has an odd number of bytes: it seems cut off)",
-                   "文件的最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符（文件字节数为奇数，可能没有完整保存或复制）")
-                : ("its last byte (line \(line), byte \(position) of the file) is half of a character (the file has an odd number of bytes: it may not be UTF-16 at all, or be cut off)",
-                   "文件的最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符（文件字节数为奇数：文件可能并不是 UTF-16 编码，或没有完整保存）"))
+                ? ("the file has an odd number of bytes: its last byte (line \(line), byte \(position) of the file) is half of a character. It may not have been saved or copied whole",
+                   "文件的字节数为奇数，最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符。文件可能没有完整保存或复制")
+                : ("the file has an odd number of bytes: its last byte (line \(line), byte \(position) of the file) is half of a character. It may not be UTF-16 at all, or not have been saved or copied whole",
+                   "文件的字节数为奇数，最后一个字节（第 \(line) 行，文件第 \(position) 个字节处）只是半个字符。文件可能不是 UTF-16 编码，也可能没有完整保存或复制"))
         let (hint, hintZH) = withBOM
             ? ("The file says at its start that it is UTF-16, but it is damaged. Copy it again from where it came from; or open it in Excel or WPS, check its content, and save it as \"CSV UTF-8\" to import.",
                "该文件开头标明为 UTF-16 编码，但内容已损坏。请从原处重新复制该文件；或用 Excel 或 WPS 打开，确认内容无误后另存为“CSV UTF-8（逗号分隔）”再导入。")
