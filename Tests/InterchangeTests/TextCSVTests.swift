@@ -176,7 +176,9 @@ final class TextCSVTests: XCTestCase {
         XCTAssertNil(TextEncoding(name: "big5"))
         for encoding in TextEncoding.allCases { XCTAssertEqual(TextEncoding(name: encoding.name), encoding) }
         XCTAssertEqual(TextEncoding.gb18030.displayName, "GB18030 (GBK)")
-        XCTAssertEqual(TextEncoding.gb18030.displayNameZH, "GBK/GB18030")
+        XCTAssertEqual(TextEncoding.gb18030.phraseZH(), "GBK/GB18030 编码")
+        XCTAssertEqual(TextEncoding.utf16LE.phraseZH(text: true), "UTF-16LE 编码文本（即 Excel 的“Unicode 文本”）")
+        XCTAssertEqual(TextEncoding.utf8BOM.phraseZH(), "UTF-8 编码（带 BOM）")
     }
 
     // MARK: - Reader

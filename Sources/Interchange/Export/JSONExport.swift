@@ -34,7 +34,7 @@ enum JSONExport {
         // A file that says it is an export but is not one whole (edited by hand, cut off): made
         // again from the archive, not replaced by a spreadsheet. (Anywhere in the file: the keys
         // are written sorted, "format" after the lists of records.)
-        let claimsExport = contains(data, Data("\"\(marker)\"".utf8))
+        let claimsExport = data.range(of: Data("\"\(marker)\"".utf8)) != nil
         let damaged = { (why: String, zh: String) in
             claimsExport
                 ? InterchangeError(.malformedText, "\(fileName) is a SalesVault JSON export, but damaged: \(why).", zh: "“\(fileName)”是 SalesVault 的 JSON 导出文件，但已损坏：\(zh)。",
@@ -102,41 +102,18 @@ enum JSONExport {
     /// counted in bytes from 0), as a line and a byte of the file.
     static func syntaxError(_ error: Error, in data: Data, bytesBefore: Int?) -> (String, String) {
         let debug = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
-        if debug.contains("end of file") || data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+        if debug.contains("end of file") {
             return ("it ends in the middle: its content is not complete", "文件在中途就结束了，内容不完整")
         }
         guard let range = debug.range(of: "character ", options: .backwards),
               let offset = Int(debug[range.upperBound...].prefix(while: \.isNumber)), offset >= 0, offset <= data.count
         else { return ("it is not valid JSON", "内容不是有效的 JSON") }
-        let line = lineOf(offset, in: data)
+        // (Lines end in LF, CRLF or CR alone, as everywhere in the import.)
+        let line = data.withUnsafeBytes { TextEncoding.line(ofByte: offset, in: $0.bindMemory(to: UInt8.self), encoding: .utf8) }
         let l = line.withThousandsSeparators
         guard let bytesBefore else { return ("line \(l) is not valid JSON", "第 \(l) 行不符合 JSON 格式") }
         let p = (bytesBefore + offset + 1).withThousandsSeparators
         return ("line \(l) (byte \(p) of the file) is not valid JSON", "第 \(l) 行（文件第 \(p) 个字节处）不符合 JSON 格式")
-    }
-
-    /// The line of byte `offset`: lines end in LF, CRLF or CR alone.
-    static func lineOf(_ offset: Int, in data: Data) -> Int {
-        data.withUnsafeBytes { raw in
-            let b = raw.bindMemory(to: UInt8.self)
-            var line = 1
-            for i in 0..<min(offset, b.count) where b[i] == 0x0A || (b[i] == 0x0D && (i + 1 >= b.count || b[i + 1] != 0x0A)) { line += 1 }
-            return line
-        }
-    }
-
-    /// Whether `needle` (not empty) occurs in `data`.
-    static func contains(_ data: Data, _ needle: Data) -> Bool {
-        data.withUnsafeBytes { raw in
-            let b = raw.bindMemory(to: UInt8.self), n = [UInt8](needle)
-            guard b.count >= n.count else { return false }
-            var i = 0
-            while i <= b.count - n.count {
-                if b[i] == n[0] && (1..<n.count).allSatisfy({ b[i + $0] == n[$0] }) { return true }
-                i += 1
-            }
-            return false
-        }
     }
 
     /// The first key given twice in one object of `data` (well-formed JSON), with its line.

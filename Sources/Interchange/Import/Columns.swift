@@ -68,7 +68,7 @@ public enum Columns {
     /// A header as compared: half-width, lower case, without spaces, `*` (required marks), and
     /// a trailing bracketed note (客户名称(必填)).
     /// (Scalar by scalar, without Foundation: the header search folds every cell of a table's
-    /// first rows, 16,384 of them in a row as wide as Excel's. ColumnsTests holds it to the
+    /// first rows, 16,384 of them in a row as wide as Excel's. ImportFastPathTests holds it to the
     /// Foundation-based folding it replaces.)
     public static func normalise(_ header: String) -> String {
         var s = Identity.halfWidth(header).lowercased()

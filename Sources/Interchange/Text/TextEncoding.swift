@@ -56,17 +56,6 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         }
     }
 
-    /// The name shown to the user, in Chinese.
-    public var displayNameZH: String {
-        switch self {
-        case .utf8: "UTF-8"
-        case .utf8BOM: "UTF-8（带 BOM）"
-        case .utf16LE: "UTF-16LE（Excel 的“Unicode 文本”）"
-        case .utf16BE: "UTF-16BE"
-        case .gb18030: "GBK/GB18030"
-        }
-    }
-
     /// "UTF-16LE 编码（即 Excel 的“Unicode 文本”）": the encoding named in a Chinese sentence,
     /// its note after the word 编码, not inside the name. `text`: "编码文本".
     public func phraseZH(text: Bool = false) -> String {
