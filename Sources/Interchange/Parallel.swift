@@ -1,4 +1,5 @@
 import Dispatch
+import SalesArchive
 
 /// Work spread over every core (the XLSX writer's rows and deflate blocks, the weekly report's
 /// appendix): `body` must only read what it shares.
@@ -17,6 +18,22 @@ enum Parallel {
         let size = max(1, chunk)
         let n = (count + size - 1) / size
         return map(n) { i in body(i * size..<min(count, (i + 1) * size)) }.flatMap { $0 }
+    }
+}
+
+extension Parallel {
+    /// `body(i)` for each `i` in `0..<count`, computed concurrently in consecutive chunks of at
+    /// most `chunk` indices, each written straight into its place in the result: what
+    /// `chunks { $0.map(body) }` gives, without the chunks' arrays and the copy that joins them
+    /// (a copy of a value holding references retains each of them, and freeing the chunks
+    /// releases each again: a tenth of reading a large import's rows).
+    static func fill<T: Sendable>(_ count: Int, chunk: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        Concurrent.emitting(count, chunk: chunk) { range, emit in for i in range { emit(body(i)) } }.items
+    }
+
+    /// `Concurrent.emitting`: chunks that each emit their items into place.
+    static func emitting<T: Sendable, R: Sendable>(_ count: Int, chunk: Int, _ body: @Sendable (Range<Int>, (T) -> Void) -> R) -> (items: [T], results: [R]) {
+        Concurrent.emitting(count, chunk: chunk, body)
     }
 }
 
@@ -48,31 +65,28 @@ private final class Slots<T>: @unchecked Sendable {
 
 /// Freeing large values off the critical path.
 public enum Background {
-    /// Takes a reference to `value` and drops it on a background thread, so that when the caller
-    /// drops its own, right after, the freeing of a large structure (the 2.3 million cells of a
-    /// 100,000-customer workbook, its shared-string table: a quarter of a second) happens there
-    /// instead of on the caller's thread. A command-line process that exits meanwhile leaves the
-    /// memory to the system. (Kept until the exit instead, the memory is not reused: measured
-    /// slower, by the kernel's fresh pages.)
-    public static func release<T: Sendable>(_ value: T) {
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
+    /// Frees `value` on a background thread: the freeing of a large structure (the 2.3 million
+    /// cells of a 100,000-customer workbook, its shared-string table: a quarter of a second)
+    /// happens there instead of on the caller's thread. The caller gives its last use of the
+    /// value (`consume` where the compiler could keep a copy): a copy the caller kept would be
+    /// the last one dropped, on its own thread. A command-line process that exits meanwhile
+    /// leaves the memory to the system. (Kept until the exit instead, the memory is not reused:
+    /// measured slower, by the kernel's fresh pages.)
+    public static func release<T>(_ value: consuming T) {
+        releaseInBackground(value)
     }
 
-    /// The same for an import's preview (its plan holds a record's events per row, its source
-    /// the file's cells), once the command is done with it: nothing reads or changes it on
-    /// either thread any more, only the freeing moves.
-    public static func release(_ preview: ImportPreview) {
-        let box = Dropped(value: preview)
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
+    /// The same for the value of a variable, which gives it up (left holding `empty`): then no
+    /// copy stays with the caller, whatever the compiler keeps alive to the end of its scope.
+    public static func release<T>(_ value: inout T, leaving empty: T) {
+        var taken = empty
+        swap(&taken, &value)
+        releaseInBackground(consume taken)
     }
 
     /// The same for an object the caller is done with and that nothing else uses (a command's
     /// unlocked archive once the command has finished): only its freeing moves.
-    public static func release(dropping object: AnyObject) {
-        let box = Dropped(value: object)
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
+    public static func release(dropping object: consuming AnyObject) {
+        releaseInBackground(object)
     }
-
-    /// A value only dropped on the other thread, never read there.
-    private struct Dropped<T>: @unchecked Sendable { let value: T }
 }

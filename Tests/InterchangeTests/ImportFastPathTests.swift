@@ -135,6 +135,47 @@ final class ImportFastPathTests: XCTestCase {
         for s in inputs { XCTAssertEqual(CreditCode.check(s), CreditCode.checkGeneral(s), s) }
     }
 
+    func testCompanyKeysRemoveTheLegalSuffixesAsTheFullComparisonDoes() {
+        // The key as it was made before its shortcut (each suffix compared in full).
+        func reference(_ name: String) -> String {
+            var key = CompanyName.fold(name)
+            var changed = true
+            while changed {
+                changed = false
+                for suffix in CompanyName.foldedSuffixes where key.count > suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+                    key.removeLast(suffix.count)
+                    changed = true
+                }
+            }
+            return key.isEmpty ? "\u{0}" + name : String(String.UnicodeScalarView(key))
+        }
+        var r = Seeded(state: 11)
+        let pieces = CompanyName.legalSuffixes + ["华为", "技术", "司", "公", "团", "Ltd", "（深圳）", " ", "A", "限"]
+        for _ in 0..<20_000 {
+            let name = (0..<r.int(5)).map { _ in r.pick(pieces) }.joined()
+            XCTAssertEqual(CompanyName.key(name), reference(name), name)
+        }
+    }
+
+    /// A value handed to `Background.release` is freed on another thread, even when the
+    /// background block runs at once: the caller keeps no copy to free last.
+    func testAReleasedValueIsFreedOnAnotherThread() {
+        final class Tracer: @unchecked Sendable {
+            let freed: (pthread_t) -> Void
+            init(_ freed: @escaping (pthread_t) -> Void) { self.freed = freed }
+            deinit { freed(pthread_self()) }
+        }
+        let caller = pthread_self()
+        for _ in 0..<50 {
+            let done = expectation(description: "freed")
+            var values = (0..<1_000).map { _ in Tracer { thread in if thread == caller { XCTFail("freed on the caller's thread") } } }
+            values.append(Tracer { _ in done.fulfill() })
+            Background.release(&values, leaving: [])
+            XCTAssertTrue(values.isEmpty)
+            wait(for: [done], timeout: 30)
+        }
+    }
+
     func testPhoneKeysOfASCIIAreTheGeneralOnes() {
         var r = Seeded(state: 5)
         var inputs = ["+86 138-0000-0001", "008613800000001", "8613800000001", "86138000000012", "(0571) 8888 6666", "123456", "1234567", "", "0086"]
@@ -184,9 +225,11 @@ final class ImportFastPathTests: XCTestCase {
     func testTrimmingAndWhiteSpaceRemovalAreFoundationsAndTheCharacterFilter() {
         var r = Seeded(state: 7)
         let spaces = (UInt32(0)...0x3000).compactMap(Unicode.Scalar.init).filter(\.properties.isWhitespace)
-        let alphabet = spaces + Self.scalars("甲a1,") + [Unicode.Scalar(0x301)!, Unicode.Scalar(0x200B)!, Unicode.Scalar(0xFEFF)!]
-        for _ in 0..<20_000 {
-            let s = r.string(from: alphabet, maxLength: 6)
+        // (Scalars of one to four UTF-8 bytes at either end; texts short enough to be stored in
+        // the String itself and long enough to be stored apart, which the shortcut reads alike.)
+        let alphabet = spaces + Self.scalars("甲a1,é𠮷") + [Unicode.Scalar(0x301)!, Unicode.Scalar(0x200B)!, Unicode.Scalar(0xFEFF)!]
+        for i in 0..<30_000 {
+            let s = r.string(from: alphabet, maxLength: i % 3 == 0 ? 24 : 6)
             XCTAssertEqual(s.trimmedWhitespace, s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
             XCTAssertEqual(s.trimmedSpaces, s.trimmingCharacters(in: .whitespaces), s.debugDescription)
             XCTAssertEqual(s.removingWhitespaceCharacters, s.filter { !$0.isWhitespace }, s.debugDescription)

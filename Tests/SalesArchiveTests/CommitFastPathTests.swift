@@ -270,6 +270,26 @@ final class CommitFastPathTests: XCTestCase {
         }
     }
 
+    /// Chunks that emit into place: the items of every chunk in order with no gap where a chunk
+    /// emitted fewer than it had indices (or none), each chunk's own result in order, values that
+    /// hold references kept whole, and one chunk for a chunk size of Int.max.
+    func testConcurrentEmittingJoinsTheChunksItemsInOrderWithoutGaps() {
+        for (count, chunk) in [(0, 4), (1, 4), (10, 3), (1_000, 7), (5_000, 1_024), (37, .max)] {
+            // Index i is emitted unless i % 5 == 2, and every index of the chunks whose number is a multiple of 4 is dropped.
+            let (items, results) = Concurrent.emitting(count, chunk: chunk) { range, emit -> [Int] in
+                let c = range.lowerBound / max(1, chunk)
+                for i in range where i % 5 != 2 && c % 4 != 1 { emit(("项\(i)", [i, i * i])) }
+                return [range.lowerBound, range.count]
+            }
+            let expected = (0..<count).filter { $0 % 5 != 2 && ($0 / max(1, chunk)) % 4 != 1 }
+            XCTAssertEqual(items.map(\.0), expected.map { "项\($0)" }, "count \(count), chunk \(chunk)")
+            XCTAssertEqual(items.map(\.1), expected.map { [$0, $0 * $0] })
+            let starts = Array(stride(from: 0, to: count, by: max(1, min(chunk, count))))
+            XCTAssertEqual(results.map { $0[0] }, starts)
+            XCTAssertEqual(results.map { $0[1] }.reduce(0, +), count)
+        }
+    }
+
     /// A large change set committed through both cores: the archive as this session holds it is
     /// the archive as opened again from its records, and a change set whose record cannot be
     /// read back leaves the archive byte-identical.

@@ -59,12 +59,18 @@ enum CellReading {
 
     /// The input text of `cell` for `spec` (nil when empty), and a notice worth telling.
     static func input(_ cell: CellValue, _ spec: FieldSpec, dayOrder: ImportOptions.DayOrder?) throws -> (String?, Notice?) {
+        try input(cell, spec, identifier: identifierFields.contains(spec.key), dayOrder: dayOrder)
+    }
+
+    /// `input` with whether the field is one of `identifierFields` known (looked up once per
+    /// column, not per cell).
+    static func input(_ cell: CellValue, _ spec: FieldSpec, identifier: Bool, dayOrder: ImportOptions.DayOrder?) throws -> (String?, Notice?) {
         switch cell {
         case .empty: return (nil, nil)
         case .text(let raw):
             let s = FormulaGuard.restore(raw).trimmedWhitespace
             if s.isEmpty { return (nil, nil) }
-            if identifierFields.contains(spec.key), looksScientific(s) {
+            if identifier, looksScientific(s) {
                 throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
                               reasonZH: "“\(s)”已被 Excel 改成科学计数法，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")
             }
@@ -80,7 +86,7 @@ enum CellReading {
             case .flag:
                 return (d != 0 ? "是" : "否", nil)
             default:
-                if identifierFields.contains(spec.key) {
+                if identifier {
                     guard d == d.rounded(), abs(d) < 1e15 else {
                         throw Failure(reason: "\(number(d)) is a number too long for Excel to keep exactly; its last digits are lost. Format the column as text and type it again",
                                       reasonZH: "“\(number(d))”位数过多（超过 15 位），Excel 无法完整保存，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")

@@ -19,7 +19,12 @@ public enum Identity {
             var d: [UInt8] = []
             d.reserveCapacity(phone.utf8.count)
             for b in phone.utf8 where b >= 0x30 && b <= 0x39 { d.append(b) }
-            if d.starts(with: Array("0086".utf8)) { d.removeFirst(4) } else if d.starts(with: Array("86".utf8)), d.count == 13 { d.removeFirst(2) }
+            // (0086 and 86 compared as bytes: two arrays made per phone were a third of this.)
+            if d.count >= 4 && d[0] == 0x30 && d[1] == 0x30 && d[2] == 0x38 && d[3] == 0x36 {
+                d.removeFirst(4)
+            } else if d.count == 13 && d[0] == 0x38 && d[1] == 0x36 {
+                d.removeFirst(2)
+            }
             return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
         }
         return phoneKeyGeneral(phone)

@@ -18,27 +18,45 @@ extension Importer {
         else { return false }
         // Duplicates, as the general reading finds them: of an archive customer (credit code,
         // company name, phone), then of an earlier row of the file.
-        let keys = RowKeys.of(rows, excluding: [])
+        var keys = RowKeys.of(rows, excluding: [])
         let index = ArchiveIndex(archive.state, customersOnly: true)
-        var credits = Set<String>(), names = Set<TextKey>(minimumCapacity: rows.count), phones = Set<String>(minimumCapacity: rows.count)
         // (An archive table that is empty is not asked: the same answer, without hashing the key.)
         let archiveCredits = !index.customerByCredit.isEmpty, archiveNames = !index.customerByKey.isEmpty || !index.customerByOtherName.isEmpty
         let archivePhones = !index.customerByPhone.isEmpty
-        for i in keys.indices {
-            guard let key = keys[i]?.companyKey else { return false }
-            let credit: String? = keys[i]!.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
-            let phone = keys[i]!.phone
-            if archiveCredits, let credit, index.customerByCredit[credit] != nil { return false }
-            if archiveNames && (index.customerByKey[key] != nil || index.customerByOtherName[key] != nil) { return false }
-            if archivePhones, let phone, index.customerByPhone[phone] != nil { return false }
-            if let credit, !credits.insert(credit).inserted { return false }
-            if !names.insert(key).inserted { return false }
-            if let phone, !phones.insert(phone).inserted { return false }
+        guard keys.allSatisfy({ $0?.companyKey != nil }) else { return false }
+        // Equal keys fall in the same half (names by their hash, credit codes and phones by
+        // their last byte), so each core looks for duplicates among its half of each key alone.
+        let unique = Parallel.map(2) { [keys] half -> Bool in
+            var credits = Set<String>(minimumCapacity: keys.count / 2 + 1), names = Set<TextKey>(minimumCapacity: keys.count / 2 + 1)
+            var phones = Set<String>(minimumCapacity: keys.count / 2 + 1)
+            for i in keys.indices {
+                let key = keys[i]!.companyKey!
+                let credit: String? = keys[i]!.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
+                let phone = keys[i]!.phone
+                if key.bytesHash & 1 == half {
+                    if archiveNames && (index.customerByKey[key] != nil || index.customerByOtherName[key] != nil) { return false }
+                    if !names.insert(key).inserted { return false }
+                }
+                if let credit, Int(credit.utf8.last ?? 0) & 1 == half {
+                    if archiveCredits, index.customerByCredit[credit] != nil { return false }
+                    if !credits.insert(credit).inserted { return false }
+                }
+                if let phone, Int(phone.utf8.last ?? 0) & 1 == half {
+                    if archivePhones, index.customerByPhone[phone] != nil { return false }
+                    if !phones.insert(phone).inserted { return false }
+                }
+            }
+            Background.release(&credits, leaving: [])  // (freed off the import's path)
+            Background.release(&names, leaving: [])
+            Background.release(&phones, leaving: [])
+            return true
         }
-        let customers = rows.count < 8_192 ? rows.map(BulkCustomer.init)
-            : Parallel.chunks(rows.count, chunk: 8_192) { range in range.map { BulkCustomer(rows[$0]) } }
+        guard unique.allSatisfy({ $0 }) else { return false }
+        if keys.count >= 10_000 { Background.release(&keys, leaving: []) }
+        var customers = rows.count < 8_192 ? rows.map(BulkCustomer.init)
+            : Parallel.fill(rows.count, chunk: 8_192) { BulkCustomer(rows[$0]) }
         guard let plan = archive.planCustomers(customers, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
-        if customers.count >= 10_000 { Background.release(customers) }
+        if customers.count >= 10_000 { Background.release(&customers, leaving: []) }
         var counts = ImportPreview.Counts()
         counts.new = rows.count
         preview.counts[.customers] = counts

@@ -38,7 +38,7 @@ extension Importer {
         let named = Self.customersByName(index: index, state: state)
         let count = mapped.dataRows.count
         let chunk = max(1, options.bulkChunk)
-        let parts: [BulkChunk?] = count <= chunk
+        var parts: [BulkChunk?] = count <= chunk
             ? [Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, 0..<count)]
             : Parallel.map((count + chunk - 1) / chunk) { i in
                 Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, i * chunk..<min(count, (i + 1) * chunk))
@@ -67,10 +67,10 @@ extension Importer {
             return true
         }
         guard unique.allSatisfy({ $0 }) else { return false }
-        let chunks = parts.map { $0!.entries }
-        Background.release(parts)
+        var chunks = parts.map { $0!.entries }
+        Background.release(&parts, leaving: [])
         guard let plan = archive.planLog(chunks: chunks, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
-        Background.release(chunks)
+        Background.release(&chunks, leaving: [])
         if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }
         preview.dateSamples += samples
         var counts = ImportPreview.Counts()
@@ -93,10 +93,8 @@ extension Importer {
     /// log row that writes the name so (by its exact text), found on both cores.
     static func customersByName(index: ArchiveIndex, state: ArchiveState) -> [ExactText: (ref: String, id: UInt64)] {
         let names = index.names
-        let found: [(ref: String, id: UInt64)?] = Parallel.chunks(names.count, chunk: 8_192) { range in
-            range.map { i in
-                customer(names[i].name, keys: RowKeys(companyKey: names[i].key, credit: CreditCode.check(names[i].name)), index: index, state: state)
-            }
+        let found: [(ref: String, id: UInt64)?] = Parallel.fill(names.count, chunk: 8_192) { i in
+            customer(names[i].name, keys: RowKeys(companyKey: names[i].key, credit: CreditCode.check(names[i].name)), index: index, state: state)
         }
         var out = [ExactText: (ref: String, id: UInt64)](minimumCapacity: names.count)
         for (name, f) in zip(names, found) { if let f { out[ExactText(name.name)] = f } }

@@ -47,16 +47,12 @@ extension Importer {
                 if case .field(let key) = column.target { return Schema.field(mapped.kind.entity, key: key) }
                 return nil
             }
-            let count = mapped.dataRows.count
-            let parts: [RowChunk] = count <= chunk
-                ? [Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, 0..<count)]
-                : Parallel.map((count + chunk - 1) / chunk) { i in
-                    Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, i * chunk..<min(count, (i + 1) * chunk))
-                }
-            rows.reserveCapacity(rows.count + parts.reduce(0) { $0 + $1.rows.count })
+            let (read, parts) = Parallel.emitting(mapped.dataRows.count, chunk: chunk) { range, emit in
+                Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, range, emit)
+            }
+            if rows.isEmpty { rows = read } else { rows += read }
             var sampled = Set<String>()
             for part in parts {
-                rows.append(contentsOf: part.rows)
                 for (key, sample) in part.samples where sampled.insert(key).inserted { preview.dateSamples.append(sample) }
                 for (column, n) in part.numericIdentifiers {
                     let k = "\(name)\u{0}\(column)"
@@ -81,27 +77,33 @@ extension Importer {
                              reasonZH: "文件中没有“跟进方式”列，所有记录的跟进方式将记为“其他”")
     }
 
-    /// The rows read from a run of a table's data rows, with the first date sample of each
-    /// column (by field key, in the order met) and the count of numeric identifier cells per
-    /// column (by header, in the order first met).
+    /// What reading a run of a table's data rows finds besides the rows: the first date sample
+    /// of each column (by field key, in the order met) and the count of numeric identifier
+    /// cells per column (by header, in the order first met).
     struct RowChunk: Sendable {
-        var rows: [Row] = []
         var samples: [(String, ImportPreview.DateSample)] = []
         var numericIdentifiers: [(String, Int)] = []
     }
 
-    /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row).
+    /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row), giving
+    /// each row that has something in it to `emit`, in order.
     static func readRowChunk(_ mapped: MappedTable, t: Int, tableIndex: Int, specs: [FieldSpec?], options: ImportOptions,
-                             _ offsets: Range<Int>) -> RowChunk {
+                             _ offsets: Range<Int>, _ emit: (Row) -> Void) -> RowChunk {
         var out = RowChunk()
-        out.rows.reserveCapacity(offsets.count)
         let name = mapped.table.name
         var sampled = Set<String>()
+        // What each row asks of the columns, found once: whether a column holds identifiers,
+        // and the required columns the table has (with their headers).
+        let columns = mapped.columns
+        let identifiers = specs.map { $0.map { CellReading.identifierFields.contains($0.key) } ?? false }
+        let required: [(key: String, header: String)] = Self.requiredColumns[mapped.kind]!.compactMap { key in mapped.column(key).map { (key, $0.header) } }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.cells.contains(where: { $0 != .empty }) else { continue }
             var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
-            for (c, column) in mapped.columns.enumerated() {
+            row.fields.reserveCapacity(columns.count)
+            for c in columns.indices {
+                let column = columns[c]
                 let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
                 if cell == .empty { continue }
                 func problem(_ en: String, _ zh: String) {
@@ -136,7 +138,7 @@ extension Importer {
                         }
                     default:
                         do {
-                            let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
+                            let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
                             guard let input else { continue }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
                             if key == "creditCode" {
@@ -180,14 +182,14 @@ extension Importer {
                     }
                 }
             }
-            for key in Self.requiredColumns[mapped.kind]! where mapped.column(key) != nil {
+            for (key, header) in required {
                 if row.field(key) == nil && row.refs[key] == nil && row.instants[key] == nil
-                    && !row.problems.contains(where: { $0.column == mapped.column(key)?.header }) {
-                    row.problems.append(ImportProblem(table: name, line: row.line, column: mapped.column(key)?.header, value: "",
+                    && !row.problems.contains(where: { $0.column == header }) {
+                    row.problems.append(ImportProblem(table: name, line: row.line, column: header, value: "",
                                                       reason: "required, but empty", reasonZH: "必填，不能为空"))
                 }
             }
-            out.rows.append(row)
+            emit(row)
         }
         return out
     }
@@ -242,7 +244,7 @@ extension Importer {
         static func of(_ rows: [Row], excluding excluded: Set<Int>) -> [RowKeys?] {
             let wanted: @Sendable (Int, Row) -> Bool = { i, r in !excluded.contains(i) && r.problems.isEmpty }
             guard rows.count >= 2_048 else { return rows.enumerated().map { wanted($0, $1) ? RowKeys($1) : nil } }
-            return Parallel.chunks(rows.count, chunk: 8_192) { range in range.map { wanted($0, rows[$0]) ? RowKeys(rows[$0]) : nil } }
+            return Parallel.fill(rows.count, chunk: 8_192) { i in wanted(i, rows[i]) ? RowKeys(rows[i]) : nil }
         }
     }
 
@@ -319,7 +321,7 @@ extension Importer {
             held.sort { $0.id < $1.id }  // the records' order: the same answer in every run
             let customers = held
             let keys = customers.count < 4_096 ? customers.map(CustomerKeys.init)
-                : Parallel.chunks(customers.count, chunk: 8_192) { range in range.map { CustomerKeys(customers[$0]) } }
+                : Parallel.fill(customers.count, chunk: 8_192) { CustomerKeys(customers[$0]) }
             // The tables are independent of each other: those of the names on one core, the
             // others on the other (each filled in the records' order).
             let ids = customers.map(\.shortID)

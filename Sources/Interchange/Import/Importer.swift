@@ -25,7 +25,7 @@ public final class Importer {
         var rows = readRows(tables, into: &preview)
         if bulkCustomers(source, tables: tables, rows: rows, into: &preview) {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
-            if rows.count >= 10_000 { Background.release(rows) }
+            if rows.count >= 10_000 { Background.release(&rows, leaving: []) }
             return preview
         }
         if tables.contains(where: { $0.kind == .log }) || tables.contains(where: { $0.kind == .customers }) {
@@ -45,8 +45,9 @@ public final class Importer {
                 // as read are not needed any more, only where each row is and its problems. They
                 // are freed off the import's path while the plan runs, so that the plan's records
                 // take their room (a million log rows held 0.4 GB of them).
-                Background.release(rows)
-                rows = rows.map { $0.located }
+                var read = rows.map { $0.located }
+                swap(&read, &rows)
+                Background.release(&read, leaving: [])
             }
             plan = built.set.operations.isEmpty ? nil : try archive.plan(built.set, now: options.now, keepingResults: false)
             var newlyRefused = Set(built.problems.keys)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import VaultFormat
 
@@ -66,10 +65,12 @@ public final class ChangeDraft {
     /// change set's draft holds a record per row: freeing it took a second of the import);
     /// the draft is empty afterwards.
     func releaseInBackground() {
-        let held = (state, staged)
-        state = ArchiveState()
-        staged = []
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+        var held = ArchiveState()
+        swap(&held, &state)
+        SalesArchive.releaseInBackground(consume held)
+        var events: [ChangeEvent] = []
+        swap(&events, &staged)
+        SalesArchive.releaseInBackground(consume events)
     }
 
     /// Room for a change set's operations (tables that would grow step by step).

@@ -36,7 +36,6 @@ extension CustomerArchive {
         }
         let otherNames: Set<String> = ["shortName", "aliases"]
         let gradeKey = "grade"
-        let gradeSpellings = keys.filter { Schema.field(.customer, key: $0)?.key == gradeKey }
         guard !keys.contains(where: { otherNames.contains(Schema.field(.customer, key: $0)?.key ?? "") }),
               Schema.fields(.customer).allSatisfy({ spec in
                   switch spec.type {
@@ -48,37 +47,62 @@ extension CustomerArchive {
         let first = state.nextID
         guard !customers.isEmpty, first + UInt64(customers.count) - 1 <= ArchiveState.maxEntityID else { return nil }
         let nameField = Schema.number(.customer, "name")
-        // Each customer's event and its name as compared (`ChangeDraft.normalizedName`).
-        let chunk = 8_192
-        let parts = (try? Concurrent.map((customers.count + chunk - 1) / chunk) { c -> ([ChangeEvent], [TextKey])? in
-            let range = c * chunk..<min(customers.count, (c + 1) * chunk)
-            var events: [ChangeEvent] = []
+        // What `ChangeDraft.changes` asks of a field by its key alone (known, not protected),
+        // asked once per key: any key it would refuse plans the list the general way.
+        var specs: [FieldSpec] = []
+        for key in keys {
+            guard let spec = Schema.field(.customer, key: key), !ProtectedFields.newCustomer.contains(spec.key) else { return nil }
+            specs.append(spec)
+        }
+        // A customer without a grade is unrated (as `addCustomer` makes it).
+        guard let gradeSpec = Schema.field(.customer, key: gradeKey),
+              let unrated = try? ChangeDraft.value(for: gradeSpec, input: Grade.unrated.rawValue, now: now) else { return nil }
+        // Each customer's event and its name as compared (`ChangeDraft.normalizedName`): its
+        // changes as `ChangeDraft.changes` makes them (the name's first, then each field given
+        // and not empty in the order given, a field given twice refused), each value read by
+        // `ChangeDraft.value`.
+        // (Each chunk's events are written into their place in the plan's list.)
+        let fieldKeys = keys, fieldSpecs = specs
+        let (events, parts) = Concurrent.emitting(customers.count, chunk: 8_192) { range, emit -> [TextKey]? in
             var names: [TextKey] = []
-            events.reserveCapacity(range.count)
             names.reserveCapacity(range.count)
+            var k = 0  // the key of the field before (fields come in the same order row after row)
             for i in range {
                 let customer = customers[i]
                 guard let name = try? ChangeDraft.name(customer.name, of: .customer) else { return nil }
-                var all = customer.fields
-                if !all.contains(where: { gradeSpellings.contains($0.0) }) { all.append((gradeKey, Grade.unrated.rawValue)) }
-                guard let changes = try? ChangeDraft.changes(.customer, all, existing: nil, now: now, protected: ProtectedFields.newCustomer, value: { spec, input in
-                    try ChangeDraft.value(for: spec, input: input, now: now)
-                }) else { return nil }
-                events.append(ChangeEvent(.create, .customer, first + UInt64(i), [FieldChange(field: nameField, old: nil, new: .text(name))] + changes))
+                var changes: [FieldChange] = []
+                changes.reserveCapacity(customer.fields.count + 2)
+                changes.append(FieldChange(field: nameField, old: nil, new: .text(name)))
+                var seen = FieldSet()
+                var graded = false
+                for (key, input) in customer.fields {
+                    if k + 1 < fieldKeys.count && fieldKeys[k + 1] == key { k += 1 } else if fieldKeys[k] != key { k = fieldKeys.firstIndex(of: key)! }
+                    let number = fieldSpecs[k].number
+                    guard seen.insert(number) else { return nil }
+                    if number == gradeSpec.number { graded = true }  // (every spelling of the grade is its field)
+                    let value: FieldValue?
+                    do { value = try ChangeDraft.value(for: fieldSpecs[k], input: input, now: now) } catch { return nil }
+                    if let value { changes.append(FieldChange(field: number, old: nil, new: value)) }  // (empty: no change)
+                }
+                if !graded {
+                    guard seen.insert(gradeSpec.number) else { return nil }
+                    changes.append(FieldChange(field: gradeSpec.number, old: nil, new: unrated))
+                }
+                emit(ChangeEvent(.create, .customer, first + UInt64(i), changes))
                 names.append(TextKey(ChangeDraft.normalizedName(name)))
             }
-            return (events, names)
-        }) ?? []
-        guard parts.count == (customers.count + chunk - 1) / chunk, parts.allSatisfy({ $0 != nil }) else { return nil }
+            return names
+        }
+        guard events.count == customers.count, parts.allSatisfy({ $0 != nil }) else { return nil }
         // A name the archive or an earlier customer of the list has (as `addCustomer` refuses it).
         var seen = Set<TextKey>(minimumCapacity: state.count(.customer) + customers.count)
         state.each(.customer) { e in seen.insert(TextKey(ChangeDraft.normalizedName(e["name"]?.text ?? ""))) }
         for part in parts {
-            for name in part!.1 { guard seen.insert(name).inserted else { return nil } }
+            for name in part! { guard seen.insert(name).inserted else { return nil } }
         }
-        var events: [ChangeEvent] = []
-        events.reserveCapacity(customers.count)
-        for part in parts { events += part!.0 }
+        // (The table of names is freed off the plan's path: a hundred thousand texts.)
+        releaseInBackground(consume seen)
+        releaseInBackground(consume parts)
         guard (try? Limits.check(events)) != nil else { return nil }
         return ChangePlan(label: label, origin: origin, now: now, results: [:], problems: [], events: events, generation: generation)
     }

@@ -20,7 +20,9 @@ public enum CompanyName {
         var changed = true
         while changed {
             changed = false
-            for suffix in foldedSuffixes where key.count > suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+            // (The last scalars compared first: most names end in none of the suffixes' ends,
+            // or in 司, which only the suffixes ending in 公司 share.)
+            for suffix in foldedSuffixes where key.count > suffix.count && key.last == suffix.last && key.suffix(suffix.count).elementsEqual(suffix) {
                 key.removeLast(suffix.count)
                 changed = true
             }

@@ -6,10 +6,39 @@ extension String {
     /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives it, without the round trip through
     /// Foundation when there is nothing to trim (every cell of an import goes through here).
     public var trimmedWhitespace: String {
+        if let trimmed = utf8.withContiguousStorageIfAvailable({ !Self.edgeIsTrimmed($0) }), trimmed { return self }
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }
         if !first.isTrimmedByFoundation && !last.isTrimmedByFoundation { return self }
         return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Whether the first or the last scalar of valid UTF-8 `b` is one `trimmedWhitespace`
+    /// removes (false for no bytes), read from the bytes: an ASCII byte at either end is
+    /// checked as it is, another end decoded (the `unicodeScalars` view's `last` was a tenth of
+    /// reading an import's cells).
+    @inline(__always)
+    static func edgeIsTrimmed(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        guard n > 0 else { return false }
+        @inline(__always) func scalar(at i: Int) -> Unicode.Scalar {
+            let lead = UInt32(b[i])
+            var v: UInt32, k: Int
+            if lead < 0xE0 { v = lead & 0x1F; k = 1 } else if lead < 0xF0 { v = lead & 0x0F; k = 2 } else { v = lead & 0x07; k = 3 }
+            for j in 1...k where i + j < n { v = v << 6 | UInt32(b[i + j] & 0x3F) }
+            return Unicode.Scalar(v) ?? " "  // (valid UTF-8 always decodes)
+        }
+        let first = b[0]
+        if first < 0x80 {
+            if first == 0x20 || (first >= 0x09 && first <= 0x0D) { return true }
+        } else if scalar(at: 0).isTrimmedByFoundation {
+            return true
+        }
+        let last = b[n - 1]
+        if last < 0x80 { return last == 0x20 || (last >= 0x09 && last <= 0x0D) }
+        var i = n - 1
+        while i > 0 && b[i] & 0xC0 == 0x80 { i -= 1 }
+        return scalar(at: i).isTrimmedByFoundation
     }
 
     /// The text without spaces and tabs at either end, as `trimmingCharacters(in: .whitespaces)`
