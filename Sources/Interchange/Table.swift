@@ -1,3 +1,5 @@
+import SalesArchive
+
 /// A cell as a spreadsheet or CSV file holds it, before the schema gives it a meaning.
 public enum CellValue: Equatable, Sendable {
     case empty
@@ -27,6 +29,18 @@ public struct CivilDateTime: Equatable, Hashable, Sendable {
     }
 }
 
+extension CellValue {
+    /// Whether the cell holds something: not empty, and not text of white space alone (a space
+    /// or an ideographic space typed into a cell), which an import reads as an empty cell.
+    public var hasContent: Bool {
+        switch self {
+        case .empty: return false
+        case .text(let text): return !text.trimmedWhitespace.isEmpty
+        default: return true
+        }
+    }
+}
+
 /// One row of a table: where it is in the user's file (a CSV's physical line where the record
 /// starts, header counted, from 1; an XLSX sheet's row number) and its cells by column.
 public struct TableRow: Equatable, Sendable {
@@ -37,6 +51,10 @@ public struct TableRow: Equatable, Sendable {
         self.line = line
         self.cells = cells
     }
+
+    /// Whether any cell holds something (`CellValue.hasContent`): a row of empty cells or of
+    /// white space alone (`,,,`, ` , `) is no row, and an import skips it.
+    public var hasContent: Bool { cells.contains(where: \.hasContent) }
 }
 
 /// A sheet of a workbook, or the whole of a CSV file: its name, and its rows in file order

@@ -304,7 +304,13 @@ final class MemoryBudgetTests: XCTestCase {
     func testTheBudgetIsWhatTheSystemAndTheAddressSpaceLimitLeave() {
         let meminfo = "MemTotal:       24000000 kB\nMemAvailable:    2000000 kB\nSwapFree:         500000 kB\n"
         XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: nil), 2_500_000 << 10)
-        XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: 1_000_000 << 10), 700_000 << 10)
+        XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: 1_000_000 << 10, threadReserve: 0), 700_000 << 10)
+        // Under a limit of the address space, the import's threads' stacks are left out first
+        // (without it, a 3 MB list under `ulimit -v` 300000 was let in and hung or crashed).
+        XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: 1_000_000 << 10,
+                                              threadReserve: MemoryBudget.threadReserve(cores: 2, stack: 8 << 20)), (700_000 << 10) - 5 * (9 << 20))
+        XCTAssertEqual(MemoryBudget.available(meminfo: meminfo, status: "VmSize:  300000 kB\n", addressSpaceLimit: nil, threadReserve: 1 << 30), 2_500_000 << 10,
+                       "without a limit, the threads' address space is not memory")
         XCTAssertNil(MemoryBudget.available(meminfo: nil, status: nil, addressSpaceLimit: nil))
         XCTAssertNotNil(MemoryBudget.available(), "this machine's /proc/meminfo is read")
     }

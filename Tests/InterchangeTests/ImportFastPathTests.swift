@@ -136,7 +136,8 @@ final class ImportFastPathTests: XCTestCase {
     }
 
     func testCompanyKeysRemoveTheLegalSuffixesAsTheFullComparisonDoes() {
-        // The key as it was made before its shortcut (each suffix compared in full).
+        // The key as it was made before its shortcut (each suffix compared in full, the longest
+        // first again after each one removed).
         func reference(_ name: String) -> String {
             var key = CompanyName.fold(name)
             var changed = true
@@ -145,6 +146,7 @@ final class ImportFastPathTests: XCTestCase {
                 for suffix in CompanyName.foldedSuffixes where key.count > suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
                     key.removeLast(suffix.count)
                     changed = true
+                    break
                 }
             }
             return key.isEmpty ? "\u{0}" + name : String(String.UnicodeScalarView(key))

@@ -50,9 +50,63 @@ final class ImportTests: XCTestCase {
     func testARowOfEmptyCellsIsNotCountedAsARow() throws {
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称,客户等级,联系电话,备注\na,A,1,x\n,,,\n   \n\nb,Z,2,y\n"), name: "空行.csv", commit: false)
-        XCTAssertEqual(p.tables.first?.rows, 3)
+        // (The row of spaces is no row either: see the next test.)
+        XCTAssertEqual(p.tables.first?.rows, 2)
         let c = try XCTUnwrap(p.counts[.customers])
-        XCTAssertEqual(c.new + c.updated + c.duplicate + c.refused, 3)
+        XCTAssertEqual(c.new + c.updated + c.duplicate + c.refused, 2)
+        XCTAssertEqual(c.refused, 1, "the grade Z")
+    }
+
+    /// A row of white space alone (a space, an ideographic space, in one cell or several) is no
+    /// row either: skipped as an empty row is, not refused as a row missing its customer name
+    /// (black-box finding: `" , "` stopped the whole import with "required, but empty").
+    func testARowOfWhiteSpaceAloneIsSkippedAsAnEmptyRowIs() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,备注\na,x\n , \n\u{3000}\n\t,\u{3000} \nb,y\n"), name: "空白行.csv", commit: false)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.tables.first?.rows, 2)
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        XCTAssertTrue(p.canCommit)
+        // In a contact log (planned another way), and as the first data row the preview shows.
+        _ = try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let log = try f.importing(utf8("客户名称,联系时间,内容\n \u{3000}, ,\n甲公司,2026-11-02 10:00,电话沟通\n"), name: "log.csv", commit: false)
+        XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
+        XCTAssertEqual(log.tables.first?.rows, 1)
+        XCTAssertEqual(log.tables.first?.sample.first?.1, "甲公司")
+        // A cell of white space in a row that has something else is an empty cell of that row.
+        let missing = try f.importing(utf8("客户名称,备注\n\u{3000},x\n"), name: "缺名称.csv", commit: false)
+        XCTAssertEqual(missing.problems.map(\.reasonZH), ["必填，不能为空"])
+    }
+
+    /// Cells to the right of the header's last cell are listed as columns without a header, as
+    /// a column under an empty header cell is, not dropped without a word.
+    func testCellsBeyondTheHeaderAreListedAsColumnsWithoutAHeader() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,备注\n甲公司,x,多出来的\n乙公司,y\n丙公司,z,, ,又一列\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.unused.map(\.header), ["(C)", "(E)"], "column D holds white space alone")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 3)
+    }
+
+    /// A customer name of punctuation or invisible characters alone is refused by an import as
+    /// `customer add` refuses it (INTERCHANGE.md §4), with its line, whether the list is planned
+    /// in bulk or the general way.
+    func testANameWithoutAnyTextIsRefusedAsCustomerAddRefusesIt() throws {
+        let f = try ImportFixture()
+        for name in ["——", "（）", "\u{3164}", "……", "·\u{200B}·"] {
+            for bulk in [true, false] {
+                let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\(name),B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk }
+                XCTAssertEqual(p.problems.map(\.line), [3], "\(name.debugDescription) bulk \(bulk): \(p.problems)")
+                XCTAssertTrue(p.problems.first?.reasonZH.contains("不是客户名称") == true, "\(p.problems)")
+                XCTAssertFalse(p.canCommit)
+                let valid = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\(name),B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk; $0.onlyValid = true }
+                XCTAssertEqual(valid.counts[.customers]?.new, 1, "--only-valid imports the rest")
+            }
+        }
+        XCTAssertThrowsError(try f.open().addCustomer(name: "——", now: testNow))
+        XCTAssertTrue(CompanyName.hasNoText("\u{3164}\u{FFA0}——"))
+        XCTAssertFalse(CompanyName.hasNoText("（Ａ）"))
+        XCTAssertFalse(CompanyName.hasNoText("①"))
     }
 
     // MARK: Encodings and real files
@@ -189,6 +243,17 @@ final class ImportTests: XCTestCase {
     }
 
     // MARK: Duplicates
+
+    /// A legal suffix written twice is removed twice: 有限公司有限公司 is not 有限 left over.
+    func testALegalSuffixWrittenTwiceIsRemovedTwice() throws {
+        XCTAssertEqual(Identity.companyKey("星河电子有限公司有限公司"), Identity.companyKey("星河电子"))
+        XCTAssertEqual(Identity.companyKey("星河电子集团有限公司"), Identity.companyKey("星河电子"))
+        XCTAssertEqual(Identity.companyKey("星河电子有限公司集团"), Identity.companyKey("星河电子"))
+        XCTAssertNotEqual(Identity.companyKey("星河电子有限"), Identity.companyKey("星河电子"))
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称\n星河电子\n星河电子有限公司有限公司\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [3], "\(p.problems)")
+    }
 
     func testTheSameCompanyWrittenThreeWaysIsOneCustomer() throws {
         let f = try ImportFixture()

@@ -12,11 +12,12 @@ enum MemoryBudget {
     static func need(forImportOf size: Int) -> Int { size * 16 + (64 << 20) }
 
     /// The memory this process can still take: what the system has free (MemAvailable and free
-    /// swap), and under a limit of the address space (`ulimit -v`), what is left below it. Nil
-    /// when neither can be read (then nothing is refused).
+    /// swap), and under a limit of the address space (`ulimit -v`), what is left below it once
+    /// the import's threads have their address space (`threadReserve`). Nil when neither can be
+    /// read (then nothing is refused).
     static func available(meminfo: String? = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
                           status: String? = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-                          addressSpaceLimit: Int? = addressSpaceLimit()) -> Int? {
+                          addressSpaceLimit: Int? = addressSpaceLimit(), threadReserve: Int = threadReserve()) -> Int? {
         func kB(_ text: String?, _ key: String) -> Int? {
             guard let line = text?.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
             return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 << 10 }
@@ -24,10 +25,28 @@ enum MemoryBudget {
         var budget: Int?
         if let free = kB(meminfo, "MemAvailable") { budget = free + (kB(meminfo, "SwapFree") ?? 0) }
         if let limit = addressSpaceLimit {
-            let left = limit - (kB(status, "VmSize") ?? 0)
+            let left = limit - (kB(status, "VmSize") ?? 0) - threadReserve
             budget = min(budget ?? left, left)
         }
         return budget
+    }
+
+    /// The address space the threads an import starts take under a limit of it, besides the
+    /// memory they use: a stack each (RLIMIT_STACK, 8 MB by default) for a worker per core, the
+    /// thread that frees large values and libdispatch's own, and a malloc arena's first heap
+    /// (glibc reserves 64 MB of address space for a thread's arena; 1 MB of it is counted, as
+    /// glibc falls back to the main arena when it cannot). A thread libdispatch cannot start
+    /// under the limit is retried for ever or stops the process (a 3 MB list under `ulimit -v`
+    /// 300000 hung or crashed with 117 MB left and 110 MB counted as its need).
+    static func threadReserve(cores: Int = ProcessInfo.processInfo.activeProcessorCount, stack: Int = stackLimit()) -> Int {
+        (cores + 3) * (stack + (1 << 20))
+    }
+
+    /// A thread's stack size (RLIMIT_STACK; 8 MB when unlimited or not readable).
+    static func stackLimit() -> Int {
+        var r = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &r) == 0, r.rlim_cur != rlim_t.max else { return 8 << 20 }
+        return min(Int(clamping: r.rlim_cur), 1 << 30)
     }
 
     static func addressSpaceLimit() -> Int? {

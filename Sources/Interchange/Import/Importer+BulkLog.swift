@@ -129,7 +129,7 @@ extension Importer {
         }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
-            guard tableRow.cells.contains(where: { $0 != .empty }) else { continue }
+            guard tableRow.hasContent else { continue }
             var row = BulkLogEntry(customer: 0, type: "other", summary: "", at: 0)
             var customer = ""
             var has = (customer: false, at: false, summary: false)

@@ -99,7 +99,7 @@ extension Importer {
         let required: [(key: String, header: String)] = Self.requiredColumns[mapped.kind]!.compactMap { key in mapped.column(key).map { (key, $0.header) } }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
-            guard tableRow.cells.contains(where: { $0 != .empty }) else { continue }
+            guard tableRow.hasContent else { continue }
             var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
             row.fields.reserveCapacity(columns.count)
             for c in columns.indices {

@@ -148,12 +148,12 @@ public final class Importer {
         var out: [MappedTable] = []
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
-            guard table.rows.contains(where: { $0.cells.contains { $0 != .empty } }) else { continue }
+            guard table.rows.contains(where: \.hasContent) else { continue }
             let named = options.kind ?? ImportKind(name: table.name)
             // The header: among the first ten non-empty rows, the one whose cells map best (a
             // title row above the header is common).
             var best: (row: Int, kind: ImportKind, score: Int)?
-            for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.cells.contains(where: { $0 != .empty }) {
+            for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.hasContent {
                 let kinds = named.map { [$0] } ?? ImportKind.order
                 let texts = row.cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
                 for kind in kinds {
@@ -162,7 +162,7 @@ public final class Importer {
                 }
                 if i > 20 { break }
             }
-            let headerIndex = best?.row ?? table.rows.firstIndex { $0.cells.contains { $0 != .empty } }!
+            let headerIndex = best?.row ?? table.rows.firstIndex(where: \.hasContent)!
             guard let kind = best?.kind ?? named else {
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: table.rows[headerIndex].line,
@@ -177,7 +177,7 @@ public final class Importer {
             for (c, cell) in header.cells.enumerated() {
                 let text = Self.plain(cell).trimmedWhitespace
                 guard !text.isEmpty else {
-                    if table.rows[(headerIndex + 1)...].contains(where: { c < $0.cells.count && $0.cells[c] != .empty }) {
+                    if table.rows[(headerIndex + 1)...].contains(where: { c < $0.cells.count && $0.cells[c].hasContent }) {
                         preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false))
                     }
                     continue
@@ -201,6 +201,15 @@ public final class Importer {
                 seen[target] = text
                 columns.append(MappedColumn(index: c, header: text, target: target))
             }
+            // Cells to the right of the header's last cell: columns without a header, listed
+            // as such (not read, and not dropped without a word).
+            var beyond = Set<Int>()
+            for row in table.rows[(headerIndex + 1)...] where row.cells.count > header.cells.count {
+                for c in header.cells.count..<row.cells.count where row.cells[c].hasContent { beyond.insert(c) }
+            }
+            for c in beyond.sorted() {
+                preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false))
+            }
             var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[(headerIndex + 1)...], columns: columns,
                                      problems: problems)
             for key in Self.requiredColumns[kind]! where mapped.column(key) == nil {
@@ -210,10 +219,10 @@ public final class Importer {
                     reason: "the required column \(spec.en) (\(spec.zh)) is missing",
                     reasonZH: "缺少必填列“\(spec.zh)”"))
             }
-            // Rows with something in them (a row of empty cells, `,,,`, is no row: it is not read).
+            // Rows with something in them (a row of empty cells or of white space alone, `,,,` or ` , `, is no row: it is not read).
             var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line,
-                                                     rows: mapped.dataRows.count { $0.cells.contains { $0 != .empty } })
-            if let first = mapped.dataRows.first(where: { $0.cells.contains { $0 != .empty } }) {
+                                                     rows: mapped.dataRows.count(where: \.hasContent))
+            if let first = mapped.dataRows.first(where: \.hasContent) {
                 summary.sample = columns.prefix(4).compactMap { c in
                     let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""
                     return value.isEmpty ? nil : (c.header, String(value.prefix(30)))

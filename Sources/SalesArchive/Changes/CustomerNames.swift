@@ -102,7 +102,7 @@ extension ChangeDraft {
             if out[i].old == out[i].new { out.remove(at: i) }
         }
         let (name, others) = CustomerNames.names(out, before: before)
-        if name != before?["name"]?.text, CompanyName.fold(name).isEmpty {
+        if name != before?["name"]?.text, CompanyName.hasNoText(name) {
             throw ArchiveError(.invalidValue, "\(name) is not a company name: it has no letter, digit or character, only punctuation or invisible characters; give the customer's full name",
                                zh: "“\(name)”不是客户名称：只有标点或不可见字符，没有任何文字，请填写客户全称")
         }

@@ -17,7 +17,7 @@ extension CustomerArchive {
     /// compared, with each other and with the archive's, in order. The draft's work per
     /// customer (a check and an application of its event, the name index, the record looked up
     /// again) is what a list of new customers does not need: nothing in it refers to another.
-    /// Nil when any customer would be refused (its name empty, over 1 KiB, with NUL, or another
+    /// Nil when any customer would be refused (its name empty, without any text, over 1 KiB, with NUL, or another
     /// customer's once spaces and bracket width are ignored; a field unknown, given twice,
     /// protected or not readable; a value over RECORDS.md §2's limits), and for a list that
     /// gives a short name or an alias (checked against every other customer's names one by one,
@@ -69,7 +69,7 @@ extension CustomerArchive {
             var k = 0  // the key of the field before (fields come in the same order row after row)
             for i in range {
                 let customer = customers[i]
-                guard let name = try? ChangeDraft.name(customer.name, of: .customer) else { return nil }
+                guard let name = try? ChangeDraft.name(customer.name, of: .customer), !CompanyName.hasNoText(name) else { return nil }
                 var changes: [FieldChange] = []
                 changes.reserveCapacity(customer.fields.count + 2)
                 changes.append(FieldChange(field: nameField, old: nil, new: .text(name)))

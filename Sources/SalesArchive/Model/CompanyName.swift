@@ -22,9 +22,12 @@ public enum CompanyName {
             changed = false
             // (The last scalars compared first: most names end in none of the suffixes' ends,
             // or in 司, which only the suffixes ending in 公司 share.)
+            // (After each suffix removed, the longest are compared again: 有限公司有限公司 loses
+            // 有限公司 twice, not 有限公司 and then 公司, which left 有限.)
             for suffix in foldedSuffixes where key.count > suffix.count && key.last == suffix.last && key.suffix(suffix.count).elementsEqual(suffix) {
                 key.removeLast(suffix.count)
                 changed = true
+                break
             }
         }
         if key.isEmpty { return "\u{0}" + name }
@@ -99,6 +102,21 @@ public enum CompanyName {
     /// Unicode line and paragraph separators), each trimmed, empty ones left out.
     public static func splitAliases(_ text: String) -> [String] {
         text.split(whereSeparator: { "、,，;；､﹑﹐\n\r\u{85}\u{2028}\u{2029}".contains($0) || $0 == "\r\n" }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
+    }
+
+    /// Whether a name has no letter, digit or character at all, only punctuation, white space
+    /// or invisible characters ("——", "（）", a Hangul filler): `fold` leaves nothing of it.
+    /// No customer can be named so, however the name is given (`customer add`, an import).
+    public static func hasNoText(_ name: String) -> Bool {
+        // (Most names start with a character or a letter: found at once.)
+        for scalar in name.unicodeScalars {
+            if scalar.isBasicCJKIdeograph { return false }
+            if scalar.isASCII {
+                let v = scalar.value | 0x20  // (capitals as small letters)
+                if (0x30...0x39).contains(scalar.value) || (0x61...0x7A).contains(v) { return false }
+            }
+        }
+        return fold(name).isEmpty
     }
 
     /// Whether a name names no company in particular: it folds to nothing (only punctuation,
