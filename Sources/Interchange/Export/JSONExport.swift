@@ -18,7 +18,7 @@ enum JSONExport {
         for kind in options.kinds {
             out[key(kind)] = archive.state.all(kind.entity).map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
         }
-        return try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return try SortedJSON.data(out)
     }
 
     /// The tables of a JSON export: one per kind present, columns 记录号 and the fields' Chinese

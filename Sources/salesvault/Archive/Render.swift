@@ -36,7 +36,7 @@ enum Render {
     }
 
     static func printJSON(_ object: Any) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try SortedJSON.data(object)
         print(String(decoding: data, as: UTF8.self))
     }
 
