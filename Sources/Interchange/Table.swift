@@ -30,12 +30,13 @@ public struct CivilDateTime: Equatable, Hashable, Sendable {
 }
 
 extension CellValue {
-    /// Whether the cell holds something: not empty, and not text of white space alone (a space
-    /// or an ideographic space typed into a cell), which an import reads as an empty cell.
+    /// Whether the cell holds something: not empty, and not text that shows nothing (a space or
+    /// an ideographic space typed into a cell, a stray BOM or zero-width character:
+    /// `String.showsNothing`).
     public var hasContent: Bool {
         switch self {
         case .empty: return false
-        case .text(let text): return !text.trimmedWhitespace.isEmpty
+        case .text(let text): return !text.showsNothing
         default: return true
         }
     }
@@ -53,7 +54,8 @@ public struct TableRow: Equatable, Sendable {
     }
 
     /// Whether any cell holds something (`CellValue.hasContent`): a row of empty cells or of
-    /// white space alone (`,,,`, ` , `) is no row, and an import skips it.
+    /// white space and invisible characters alone (`,,,`, ` , `, a BOM) is no row, and an import
+    /// skips it.
     public var hasContent: Bool { cells.contains(where: \.hasContent) }
 }
 

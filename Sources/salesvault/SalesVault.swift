@@ -38,6 +38,8 @@ struct SalesVault: ParsableCommand {
         // No core dumps: they would write keys and plaintext to disk (Docs/THREAT-MODEL.md).
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+        // Under `ulimit -v`, one malloc arena for every thread (agent_shim.h).
+        sv_fit_malloc_to_address_space_limit()
         // Not dumpable (THREAT-MODEL §9): no core dump even if a limit is raised again, no ptrace
         // attach and no /proc/PID/mem by other processes of the same user.
         _ = sv_set_not_dumpable()

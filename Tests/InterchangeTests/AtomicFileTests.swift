@@ -318,16 +318,31 @@ final class MemoryBudgetTests: XCTestCase {
     func testAnImportThatWouldNotFitIsRefusedWithTheFiguresAndOneThatFitsIsNot() throws {
         XCTAssertNoThrow(try MemoryBudget.check(importOf: 100 << 20, name: "log.csv", available: 4 << 30))
         XCTAssertNoThrow(try MemoryBudget.check(importOf: 100 << 20, name: "log.csv", available: nil))
-        XCTAssertThrowsError(try MemoryBudget.check(importOf: 1 << 30, name: "大.csv", available: 8 << 30)) { error in
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 1 << 30, name: "大.csv", available: 8 << 30, underLimit: false)) { error in
             let e = error as? InterchangeError
             XCTAssertEqual(e?.code, .readFailed)
             XCTAssertEqual(e?.reasonZH, "导入“大.csv”（1.0 GB）大约需要 16.1 GB 内存，而这台电脑目前只有 8.0 GB 可用内存。")
         }
-        XCTAssertThrowsError(try MemoryBudget.check(importOf: 147 << 20, name: "宽.csv", available: 2 << 30)) { error in
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 147 << 20, name: "宽.csv", available: 2 << 30, underLimit: false)) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导入“宽.csv”（147 MB）大约需要 2.4 GB 内存，而这台电脑目前只有 2.0 GB 可用内存。")
             // The part size the hint gives fits: (2 GiB - 64 MiB) / 16, with a fifth to spare.
             XCTAssertEqual((error as? InterchangeError)?.hintZH, "请把文件拆分成几个较小的文件（每个不超过 99 MB），分别导入。")
             XCTAssertLessThanOrEqual(MemoryBudget.need(forImportOf: 99 << 20), 2 << 30)
+        }
+        // Under `ulimit -v`: the limit is named as what leaves no memory, not the computer (which
+        // has plenty), and raising it is the advice; a small file's size is not rounded to 3 MB
+        // (black-box finding: "这台电脑目前只有 0 MB 可用内存", "每个不超过 0 MB" for a 4.1 MB log).
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 4_138_312, name: "log.csv", available: 0, underLimit: true)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.reasonZH, "导入“log.csv”（3.9 MB）大约需要 127 MB 内存，而本程序的内存受上限（ulimit -v）限制，只能再使用 0.0 MB。")
+            XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试。")
+            XCTAssertEqual(e?.hint, "Raise the limit (ulimit -v) and try again.")
+        }
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 30 << 20, name: "客户.csv", available: 300 << 20, underLimit: true)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请提高内存上限（ulimit -v）后重试，或把文件拆分成几个较小的文件（每个不超过 11 MB），分别导入。")
+        }
+        XCTAssertThrowsError(try MemoryBudget.check(importOf: 30 << 20, name: "客户.csv", available: 70 << 20, underLimit: false)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序、释放内存后重试。")
         }
     }
 }

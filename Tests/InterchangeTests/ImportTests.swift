@@ -62,7 +62,7 @@ final class ImportTests: XCTestCase {
     /// (black-box finding: `" , "` stopped the whole import with "required, but empty").
     func testARowOfWhiteSpaceAloneIsSkippedAsAnEmptyRowIs() throws {
         let f = try ImportFixture()
-        let p = try f.importing(utf8("客户名称,备注\na,x\n , \n\u{3000}\n\t,\u{3000} \nb,y\n"), name: "空白行.csv", commit: false)
+        let p = try f.importing(utf8("客户名称,备注\na,x\n , \n\u{3000}\n\t,\u{3000} \n\u{2060},\u{FEFF}\n\u{3164}\u{200B}\nb,y\n"), name: "空白行.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.tables.first?.rows, 2)
         XCTAssertEqual(p.counts[.customers]?.new, 2)
@@ -84,6 +84,7 @@ final class ImportTests: XCTestCase {
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称,备注\n甲公司,x,多出来的\n乙公司,y\n丙公司,z,, ,又一列\n"), name: "c.csv", commit: false)
         XCTAssertEqual(p.unused.map(\.header), ["(C)", "(E)"], "column D holds white space alone")
+        XCTAssertEqual(p.unused.map(\.headerless), [true, true])
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 3)
     }
@@ -93,20 +94,41 @@ final class ImportTests: XCTestCase {
     /// in bulk or the general way.
     func testANameWithoutAnyTextIsRefusedAsCustomerAddRefusesIt() throws {
         let f = try ImportFixture()
-        for name in ["——", "（）", "\u{3164}", "……", "·\u{200B}·"] {
+        // Punctuation, invisible characters, symbols, combining marks alone, legal suffixes alone.
+        let names = ["——", "（）", "\u{3164}", "……", "·\u{200B}·", "\u{301}", "—\u{301}", "\u{20DD}\u{489}", "★★", "¥", "😀", "有限公司", "Co., Ltd.", "集团有限公司集团"]
+        for name in names {
             for bulk in [true, false] {
-                let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\(name),B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk }
+                let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\"\(name)\",B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk }
                 XCTAssertEqual(p.problems.map(\.line), [3], "\(name.debugDescription) bulk \(bulk): \(p.problems)")
                 XCTAssertTrue(p.problems.first?.reasonZH.contains("不是客户名称") == true, "\(p.problems)")
                 XCTAssertFalse(p.canCommit)
-                let valid = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\(name),B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk; $0.onlyValid = true }
+                let valid = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\"\(name)\",B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk; $0.onlyValid = true }
                 XCTAssertEqual(valid.counts[.customers]?.new, 1, "--only-valid imports the rest")
             }
         }
-        XCTAssertThrowsError(try f.open().addCustomer(name: "——", now: testNow))
+        for name in names {
+            XCTAssertThrowsError(try f.open().addCustomer(name: name, now: testNow), name.debugDescription) { error in
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是客户名称") == true, "\(error)")
+            }
+            XCTAssertTrue(CompanyName.hasNoText(name), name.debugDescription)
+        }
         XCTAssertTrue(CompanyName.hasNoText("\u{3164}\u{FFA0}——"))
-        XCTAssertFalse(CompanyName.hasNoText("（Ａ）"))
-        XCTAssertFalse(CompanyName.hasNoText("①"))
+        // Names with a letter, digit or character, however odd, are names.
+        for name in ["（Ａ）", "①", "𠮷", "Ω公司", "A", "1", "Ⅻ", "〇", "集团1", "有限", "公司A", "e\u{301}", "😀甲"] {
+            XCTAssertFalse(CompanyName.hasNoText(name), name.debugDescription)
+        }
+        // A row that is another customer's duplicate (by credit code, phone or name) is refused
+        // for its name all the same, not skipped or used to update that customer.
+        let code = ImportFastPathTests.credit(7)
+        try f.importing(utf8("客户名称,客户等级,统一社会信用代码,联系电话\n星河电子有限公司,B,\(code),13900000001\n"), name: "base.csv")
+        for row in ["——,A,\(code),", "——,A,,+86 139 0000 0001"] {
+            for duplicate in [ImportOptions.OnDuplicate.skip, .update] {
+                let p = try f.importing(utf8("客户名称,客户等级,统一社会信用代码,联系电话\n\(row)\n"), name: "d.csv", commit: false) { $0.onDuplicate = duplicate }
+                XCTAssertEqual(p.problems.map(\.line), [2], "\(row) \(duplicate): \(p.problems)")
+                XCTAssertTrue(p.problems.first?.reasonZH.contains("不是客户名称") == true, "\(p.problems)")
+                XCTAssertFalse(p.canCommit)
+            }
+        }
     }
 
     // MARK: Encodings and real files
@@ -576,6 +598,33 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("以本行为准") }, "\(p.warnings)")
         let c = try f.open().resolve(.customer, "腾讯科技（深圳）有限公司")
         XCTAssertEqual(c["grade"]?.text, "B")
+        XCTAssertEqual(c["region"]?.text, "深圳")
+    }
+
+    /// Three rows of one customer, the second and third giving the same grade: the third is
+    /// compared with what the second gave, not with the first (black-box finding: the import
+    /// was refused with "当前已是 A 级，无需调整"); the same for a customer of the archive that
+    /// two rows update.
+    func testRowsThatUpdateARecordAfterAnotherRowDidAreComparedWithThatRow() throws {
+        let f = try ImportFixture()
+        let code = ImportFastPathTests.credit(3)
+        let text = "客户名称,客户等级,统一社会信用代码,联系电话\n星河电子有限公司,B,\(code),13800138000\n星河电子,A,\(code),\n星河电子有限公司,A,,13800138000\n"
+        let p = try f.importing(utf8(text), name: "c.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertTrue(p.canCommit)
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+        XCTAssertEqual(p.counts[.customers]?.updated, 1)
+        XCTAssertEqual(p.counts[.customers]?.duplicate, 1, "the third row changes nothing")
+        XCTAssertEqual(try f.open().resolve(.customer, "星河电子有限公司")["grade"]?.text, "A")
+        // Now in the archive (grade A): two rows set C, then a third sets D and a region.
+        let again = "客户名称,客户等级,地区\n星河电子,C,\n星河电子有限公司,C,\n星河电子,D,深圳\n"
+        let q = try f.importing(utf8(again), name: "d.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        XCTAssertEqual(q.counts[.customers]?.updated, 2)
+        XCTAssertEqual(q.counts[.customers]?.duplicate, 1)
+        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.contains("与第 3 行为同一记录") }, "\(q.warnings)")
+        let c = try f.open().resolve(.customer, "星河电子有限公司")
+        XCTAssertEqual(c["grade"]?.text, "D")
         XCTAssertEqual(c["region"]?.text, "深圳")
     }
 

@@ -206,6 +206,17 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try bytes(archive), before)
     }
 
+    /// Columns without a header are listed apart, with advice that can be followed (a header
+    /// to write), not "--mapping", which names columns by their headers.
+    func testColumnsWithoutAHeaderAreListedWithAdviceThatCanBeFollowed() throws {
+        let path = try dir.write("wide.csv", "客户名称,传真\n甲公司,0571-1,多出来的\n")
+        let zh = try sv(["--lang", "zh", "import", path, "--dry-run"])
+        XCTAssertTrue(zh.stdout.contains("以下列没有表头，不会导入（如需导入，请在表头行为这些列填上列名，如“备注”）：\n  wide.csv：(C)"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  wide.csv:“传真”"), zh.stdout)
+        let en = try sv(["--lang", "en", "import", path, "--dry-run"])
+        XCTAssertTrue(en.stdout.contains("These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):\n  wide.csv: (C)"), en.stdout)
+    }
+
     func testAGB18030CSVFromChineseExcelImportsWithItsFourByteCharacters() throws {
         let csv = try writeGB18030("客户.csv", header
             + "上海𠮷祥贸易有限公司,A,91310000132206713C,021-62345678,2026-12-15,王敏,13812345678\r\n"

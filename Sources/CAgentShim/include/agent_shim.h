@@ -1,5 +1,6 @@
-// System calls of the session agent (Docs/AGENT.md) that Swift cannot import: `prctl` is
-// variadic, and the `CMSG_*` macros that lay out an SCM_RIGHTS control message are macros.
+// System calls of the session agent (Docs/AGENT.md) and the process that Swift cannot import:
+// `prctl` is variadic, the `CMSG_*` macros that lay out an SCM_RIGHTS control message are
+// macros, and `mallopt` is in <malloc.h>, which the Glibc module leaves out.
 // Each function checks its bounds and returns -1 with errno set on failure.
 #ifndef SALESVAULT_AGENT_SHIM_H
 #define SALESVAULT_AGENT_SHIM_H
@@ -12,6 +13,13 @@
 
 /// prctl(PR_SET_DUMPABLE, 0): no core dump, no ptrace by the same uid, /proc files root-owned.
 int sv_set_not_dumpable(void);
+/// Under a limit of the address space (RLIMIT_AS, `ulimit -v`), mallopt(M_ARENA_MAX, 1): one
+/// malloc arena for every thread. glibc reserves 64 MB of address space for each thread's own
+/// arena (up to eight per core), which the limit counts though little of it is used: an
+/// allocation failed with memory to spare and the program stopped (a 28 MB customer list under
+/// limits of 710-840 MB, where it needs about 540 MB; Interchange's MemoryBudget counts on
+/// this). Nothing changes without a limit. Call once at start, before any thread.
+void sv_fit_malloc_to_address_space_limit(void);
 /// prctl(PR_GET_DUMPABLE): 0 or 1, or -1.
 int sv_get_dumpable(void);
 /// getsockopt(SO_PEERCRED): the connected peer's uid and pid.

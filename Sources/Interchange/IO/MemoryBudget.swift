@@ -56,18 +56,33 @@ enum MemoryBudget {
     }
 
     /// Throws when importing `size` bytes of `name` would need more memory than there is.
-    static func check(importOf size: Int, name: String, available: Int? = available()) throws {
+    /// `underLimit`: whether the process runs under a limit of its address space (then the
+    /// memory left is what the limit leaves, not what the computer has free).
+    static func check(importOf size: Int, name: String, available: Int? = available(), underLimit: Bool = addressSpaceLimit() != nil) throws {
         let need = need(forImportOf: size)
         guard let available, need > available else { return }
         // The largest part that fits, with a fifth to spare.
         let part = max(available - (64 << 20), 0) / 16 * 4 / 5
-        // (In GB with one decimal; under 1 GB in MB.)
-        let amount = { (n: Int) in n >= 1 << 30 ? String(format: "%.1f GB", Double(n) / Double(1 << 30)) : "\(max(n, 0) >> 20) MB" }
-        throw InterchangeError(
-            .readFailed,
-            "\(name) (\(amount(size))) would need about \(amount(need)) of memory to import, and this computer has \(amount(available)) free.",
-            zh: "导入“\(name)”（\(amount(size))）大约需要 \(amount(need)) 内存，而这台电脑目前只有 \(amount(available)) 可用内存。",
-            hint: "Split the file into smaller files (each of at most \(amount(part))) and import them one by one.",
-            hintZH: "请把文件拆分成几个较小的文件（每个不超过 \(amount(part))），分别导入。")
+        // (In GB with one decimal; under 1 GB in MB, under 10 MB with one decimal; a maximum
+        // rounded down.)
+        func amount(_ n: Int, down: Bool = false) -> String {
+            let n = max(n, 0)
+            if n >= 1 << 30 { return String(format: "%.1f GB", Double(n) / Double(1 << 30)) }
+            if n < 10 << 20 { return String(format: "%.1f MB", (Double(n) / Double(1 << 20) * 10).rounded(down ? .down : .toNearestOrAwayFromZero) / 10) }
+            return "\(down ? n >> 20 : (n + (1 << 19)) >> 20) MB"
+        }
+        let en = "\(name) (\(amount(size))) would need about \(amount(need)) of memory to import, and "
+            + (underLimit ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)." : "this computer has \(amount(available, down: true)) free.")
+        let zh = "导入“\(name)”（\(amount(size))）大约需要 \(amount(need)) 内存，"
+            + (underLimit ? "而本程序的内存受上限（ulimit -v）限制，只能再使用 \(amount(available, down: true))。" : "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。")
+        // A part too small to be worth it: only more memory helps.
+        let split = part >= 1 << 20
+        let hint = underLimit
+            ? "Raise the limit (ulimit -v)" + (split ? ", or split the file into smaller files (each of at most \(amount(part, down: true))) and import them one by one." : " and try again.")
+            : split ? "Split the file into smaller files (each of at most \(amount(part, down: true))) and import them one by one." : "Close other programs to free memory and try again."
+        let hintZH = underLimit
+            ? "请提高内存上限（ulimit -v）后重试" + (split ? "，或把文件拆分成几个较小的文件（每个不超过 \(amount(part, down: true))），分别导入。" : "。")
+            : split ? "请把文件拆分成几个较小的文件（每个不超过 \(amount(part, down: true))），分别导入。" : "请关闭其他程序、释放内存后重试。"
+        throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
     }
 }

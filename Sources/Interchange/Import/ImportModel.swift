@@ -94,6 +94,9 @@ public struct ImportPreview {
         public let table: String
         public let header: String
         public let computed: Bool
+        /// A column without a header (`header` is its letter in brackets, "(E)"): one that
+        /// `--mapping` cannot name.
+        public var headerless = false
     }
 
     /// How a date column's first value was read ("2026/3/5 → 2026-03-05").

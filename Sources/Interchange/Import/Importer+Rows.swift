@@ -141,6 +141,12 @@ extension Importer {
                             let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
                             guard let input else { continue }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                            if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
+                                // (Refused as the row's own problem: also when the row is another customer's duplicate.)
+                                let e = CompanyName.notAName(input)
+                                problem(e.reason, e.reasonZH ?? e.reason)
+                                continue
+                            }
                             if key == "creditCode" {
                                 switch CreditCode.check(input) {
                                 case .valid: break
@@ -429,7 +435,7 @@ extension Importer {
         var sourceIDs: [String: String] = [:]
         var sourceIDLines: [String: Int] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
-        /// The values each record created by this file was given (for `update` of a later row).
+        /// The values each record created or updated by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
         // Room for every row at once (the tables would otherwise be rehashed as they grow).
@@ -483,6 +489,7 @@ extension Importer {
             case .update:
                 let status = update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
                                     table: tables[r.mapped].table.name, add: add)
+                fileFields[match.ref] = Self.merged(fileFields[match.ref], r)
                 b.status[i] = status
             }
             return match.ref
@@ -678,6 +685,7 @@ extension Importer {
                         var row = r
                         row.fields = fields
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
+                        fileFields[ref] = Self.merged(fileFields[ref], row)
                         if let stage, let id = archiveID(ref), let p = archive.state.entity(.project, id),
                            (try? ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: stage, now: options.now)) != p["stage"] {
                             _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 调整"), row: i)
@@ -779,9 +787,19 @@ extension Importer {
     }
 
     /// Operations that fill record `ref` with the row's values that differ from what it holds
-    /// (a grade change with its reason); `.duplicate` when nothing differs. For a record an
-    /// earlier row of the file creates (`earlier`), the values are compared with that row's, the
-    /// later row wins, and a note says so.
+    /// (a grade change with its reason); `.duplicate` when nothing differs. For a record earlier
+    /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
+    /// are compared with theirs, the later row wins, and a note says so.
+    /// The values the rows of the file have given a record once row `r` updates it too (what a
+    /// later row is compared with): `earlier`'s, each field `r` gives replaced.
+    static func merged(_ earlier: (line: Int, fields: [(String, String)])?, _ r: Row) -> (line: Int, fields: [(String, String)]) {
+        var fields = earlier?.fields ?? []
+        for (key, input) in r.fields where key != "name" {
+            if let i = fields.firstIndex(where: { $0.0 == key }) { fields[i].1 = input } else { fields.append((key, input)) }
+        }
+        return (r.line, fields)
+    }
+
     private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: (line: Int, fields: [(String, String)])?,
                         warnings: inout [ImportProblem], table: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
@@ -795,13 +813,14 @@ extension Importer {
             case .reference, .references: value = nil
             default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
             }
-            if let existing {
-                if value != nil && value == existing[number: spec.number] { continue }
-            } else if let earlier {
-                let before = earlier.fields.first { $0.0 == key }?.1
-                let beforeValue = before.flatMap { try? ChangeDraft.value(for: spec, input: $0, now: options.now) }
+            // (Compared with what an earlier row of the file gave the field, if one did: the
+            // record holds that by now; else with the archive's record.)
+            if let before = earlier?.fields.last(where: { $0.0 == key })?.1 {
+                let beforeValue = try? ChangeDraft.value(for: spec, input: before, now: options.now)
                 if before == input || (value != nil && value == beforeValue) { continue }
-                if before != nil { differing.append(spec.zh) }
+                differing.append(spec.zh)
+            } else if let existing {
+                if value != nil && value == existing[number: spec.number] { continue }
             }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
         }

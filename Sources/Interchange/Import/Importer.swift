@@ -178,7 +178,7 @@ public final class Importer {
                 let text = Self.plain(cell).trimmedWhitespace
                 guard !text.isEmpty else {
                     if table.rows[(headerIndex + 1)...].contains(where: { c < $0.cells.count && $0.cells[c].hasContent }) {
-                        preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false))
+                        preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false, headerless: true))
                     }
                     continue
                 }
@@ -208,7 +208,7 @@ public final class Importer {
                 for c in header.cells.count..<row.cells.count where row.cells[c].hasContent { beyond.insert(c) }
             }
             for c in beyond.sorted() {
-                preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false))
+                preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false, headerless: true))
             }
             var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[(headerIndex + 1)...], columns: columns,
                                      problems: problems)

@@ -102,10 +102,7 @@ extension ChangeDraft {
             if out[i].old == out[i].new { out.remove(at: i) }
         }
         let (name, others) = CustomerNames.names(out, before: before)
-        if name != before?["name"]?.text, CompanyName.hasNoText(name) {
-            throw ArchiveError(.invalidValue, "\(name) is not a company name: it has no letter, digit or character, only punctuation or invisible characters; give the customer's full name",
-                               zh: "“\(name)”不是客户名称：只有标点或不可见字符，没有任何文字，请填写客户全称")
-        }
+        if name != before?["name"]?.text, CompanyName.hasNoText(name) { throw CompanyName.notAName(name) }
         let had = Set((before?.otherNames ?? []).map(CompanyName.key))
         for other in others where !had.contains(CompanyName.key(other.text)) {
             let (what, whatZH) = other.field == "shortName" ? ("a short name", "简称") : ("an alias", "别名")
@@ -116,9 +113,9 @@ extension ChangeDraft {
                 throw ArchiveError(.invalidValue, "\(what) cannot contain the NUL character (U+0000): the text is damaged or binary; correct it and try again",
                                    zh: "\(whatZH)中含有无效字符（U+0000），内容可能已损坏或误粘贴了非文字内容，请检查后重新填写")
             }
-            guard !CompanyName.namesNothing(other.text) else {
-                throw ArchiveError(.invalidValue, "\(other.text) cannot be \(what): without punctuation and legal suffixes such as 有限公司 nothing of it is left to find a customer by",
-                                   zh: "“\(other.text)”不能用作\(whatZH)：去掉标点和“有限公司”等后缀后已无任何文字，无法用于查找客户。请换一个\(whatZH)")
+            guard !CompanyName.hasNoText(other.text) else {
+                throw ArchiveError(.invalidValue, "\(other.text) cannot be \(what): without punctuation, symbols and legal suffixes such as 有限公司 nothing of it is left to find a customer by",
+                                   zh: "“\(other.text)”不能用作\(whatZH)：去掉标点、符号和“有限公司”等后缀后已无任何文字，无法用于查找客户。请换一个\(whatZH)")
             }
         }
         if let clash = CustomerNames.clash(id: id, name: name, others: others, before: before, in: state, candidates: { names.customers(companyKey: $0, in: state).sorted() }) {

@@ -104,24 +104,17 @@ public enum CompanyName {
         text.split(whereSeparator: { "、,，;；､﹑﹐\n\r\u{85}\u{2028}\u{2029}".contains($0) || $0 == "\r\n" }).map { String($0).trimmedWhitespace }.filter { !$0.isEmpty }
     }
 
-    /// Whether a name has no letter, digit or character at all, only punctuation, white space
-    /// or invisible characters ("——", "（）", a Hangul filler): `fold` leaves nothing of it.
-    /// No customer can be named so, however the name is given (`customer add`, an import).
+    /// Whether a name has no letter, digit or character once `fold` has left out punctuation,
+    /// white space and invisible characters and the legal suffixes are removed from its end:
+    /// "——", "（）", a Hangul filler, "★", a combining accent alone, "有限公司", "Co., Ltd. 集团".
+    /// No customer can be named so, however the name is given (`customer add`, an import), and
+    /// no short name or alias can be such a name.
     public static func hasNoText(_ name: String) -> Bool {
-        // (Most names start with a character or a letter: found at once.)
+        // (Most names hold a digit, or a character that is in no legal suffix: found at once.)
         for scalar in name.unicodeScalars {
-            if scalar.isBasicCJKIdeograph { return false }
-            if scalar.isASCII {
-                let v = scalar.value | 0x20  // (capitals as small letters)
-                if (0x30...0x39).contains(scalar.value) || (0x61...0x7A).contains(v) { return false }
-            }
+            if scalar.isBasicCJKIdeograph && !suffixCharacters.contains(scalar) { return false }
+            if (0x30...0x39).contains(scalar.value) { return false }
         }
-        return fold(name).isEmpty
-    }
-
-    /// Whether a name names no company in particular: it folds to nothing (only punctuation,
-    /// "——") or to legal suffixes alone ("有限公司", "集团", "有限公司集团", "Co., Ltd. 集团").
-    public static func namesNothing(_ name: String) -> Bool {
         var folded = fold(name)
         var changed = true
         while changed && !folded.isEmpty {
@@ -132,6 +125,20 @@ public enum CompanyName {
                 break
             }
         }
-        return folded.isEmpty
+        return !folded.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .otherLetter, .decimalNumber, .letterNumber, .otherNumber: return true
+            default: return false  // marks, symbols, modifier letters alone
+            }
+        }
+    }
+
+    /// The characters of the Chinese legal suffixes.
+    static let suffixCharacters = Set(legalSuffixes.joined().unicodeScalars.filter(\.isBasicCJKIdeograph))
+
+    /// The refusal of a customer name that `hasNoText`.
+    public static func notAName(_ name: String) -> ArchiveError {
+        ArchiveError(.invalidValue, "\(name) is not a company name: without punctuation, symbols and legal suffixes such as 有限公司 no letter, digit or character is left; give the customer's full name",
+                     zh: "“\(name)”不是客户名称：去掉标点、符号和“有限公司”等后缀后没有任何文字，请填写客户全称")
     }
 }

@@ -2,6 +2,15 @@ import Foundation
 import VaultFormat
 
 extension String {
+    /// Whether the text shows nothing: white space and invisible characters alone (format
+    /// characters such as U+200B, U+2060 and a BOM, the Hangul fillers, the braille blank:
+    /// `CompanyName.isInvisible`), or no text. What an import reads as an empty cell when it
+    /// looks for rows and columns that hold something.
+    public var showsNothing: Bool {
+        for scalar in unicodeScalars where !CompanyName.isInvisible(scalar) { return false }  // (most texts: at the first)
+        return true
+    }
+
     /// The text without white space or line breaks at either end, as
     /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives it, without the round trip through
     /// Foundation when there is nothing to trim (every cell of an import goes through here).

@@ -245,7 +245,16 @@ enum ImportReport {
                 Terminal.print(z ? "    首行数据：\(pairs)" : "    first row: \(pairs)")
             }
         }
-        let unmapped = p.unused.filter { !$0.computed }
+        let unmapped = p.unused.filter { !$0.computed && !$0.headerless }
+        let headerless = p.unused.filter(\.headerless)
+        if !headerless.isEmpty {
+            // (--mapping names columns by their header: these have none to name.)
+            Terminal.print(Terminal.yellow(z ? "以下列没有表头，不会导入（如需导入，请在表头行为这些列填上列名，如“备注”）："
+                                             : "These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):"))
+            let list = headerless.prefix(30).map { z ? "  \(Terminal.cell($0.table))：\($0.header)" : "  \(Terminal.cell($0.table)): \($0.header)" }
+            for line in list { Terminal.print(line) }
+            if headerless.count > 30 { Terminal.print(z ? "  ……另有 \(headerless.count - 30) 列" : "  … and \(headerless.count - 30) more") }
+        }
         if !unmapped.isEmpty {
             Terminal.print(Terminal.yellow(z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
             for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table)):“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(c.table)): \(Terminal.cell(c.header))") }
