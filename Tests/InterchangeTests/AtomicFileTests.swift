@@ -334,15 +334,16 @@ final class MemoryBudgetTests: XCTestCase {
         // (black-box finding: "这台电脑目前只有 0 MB 可用内存", "每个不超过 0 MB" for a 4.1 MB log).
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 4_138_312, name: "log.csv", available: 0, underLimit: true)) { error in
             let e = error as? InterchangeError
-            XCTAssertEqual(e?.reasonZH, "导入“log.csv”（3.9 MB）大约需要 127 MB 内存，而本程序的内存受上限（ulimit -v）限制，只能再使用 0.0 MB。")
+            XCTAssertEqual(e?.reasonZH, "导入“log.csv”（3.9 MB）大约需要 127 MB 内存，但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
             XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试。")
             XCTAssertEqual(e?.hint, "Raise the limit (ulimit -v) and try again.")
         }
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 30 << 20, name: "客户.csv", available: 300 << 20, underLimit: true)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请提高内存上限（ulimit -v）后重试，或把文件拆分成几个较小的文件（每个不超过 11 MB），分别导入。")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导入“客户.csv”（30 MB）大约需要 544 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 300 MB。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请提高内存上限（ulimit -v）后重试，或将文件拆分为几个较小的文件（每个不超过 11 MB）后分别导入。")
         }
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 30 << 20, name: "客户.csv", available: 70 << 20, underLimit: false)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序、释放内存后重试。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存，然后重试。")
         }
     }
 }

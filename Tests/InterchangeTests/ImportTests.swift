@@ -100,7 +100,7 @@ final class ImportTests: XCTestCase {
             for bulk in [true, false] {
                 let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\"\(name)\",B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk }
                 XCTAssertEqual(p.problems.map(\.line), [3], "\(name.debugDescription) bulk \(bulk): \(p.problems)")
-                XCTAssertTrue(p.problems.first?.reasonZH.contains("不是客户名称") == true, "\(p.problems)")
+                XCTAssertTrue(p.problems.first?.reasonZH.contains("不是有效的客户名称") == true, "\(p.problems)")
                 XCTAssertFalse(p.canCommit)
                 let valid = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n\"\(name)\",B\n"), name: "c.csv", commit: false) { $0.planInBulk = bulk; $0.onlyValid = true }
                 XCTAssertEqual(valid.counts[.customers]?.new, 1, "--only-valid imports the rest")
@@ -108,7 +108,7 @@ final class ImportTests: XCTestCase {
         }
         for name in names {
             XCTAssertThrowsError(try f.open().addCustomer(name: name, now: testNow), name.debugDescription) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是客户名称") == true, "\(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是有效的客户名称") == true, "\(error)")
             }
             XCTAssertTrue(CompanyName.hasNoText(name), name.debugDescription)
         }
@@ -125,7 +125,7 @@ final class ImportTests: XCTestCase {
             for duplicate in [ImportOptions.OnDuplicate.skip, .update] {
                 let p = try f.importing(utf8("客户名称,客户等级,统一社会信用代码,联系电话\n\(row)\n"), name: "d.csv", commit: false) { $0.onDuplicate = duplicate }
                 XCTAssertEqual(p.problems.map(\.line), [2], "\(row) \(duplicate): \(p.problems)")
-                XCTAssertTrue(p.problems.first?.reasonZH.contains("不是客户名称") == true, "\(p.problems)")
+                XCTAssertTrue(p.problems.first?.reasonZH.contains("不是有效的客户名称") == true, "\(p.problems)")
                 XCTAssertFalse(p.canCommit)
             }
         }

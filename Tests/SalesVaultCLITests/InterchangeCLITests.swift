@@ -211,10 +211,23 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
     func testColumnsWithoutAHeaderAreListedWithAdviceThatCanBeFollowed() throws {
         let path = try dir.write("wide.csv", "客户名称,传真\n甲公司,0571-1,多出来的\n")
         let zh = try sv(["--lang", "zh", "import", path, "--dry-run"])
-        XCTAssertTrue(zh.stdout.contains("以下列没有表头，不会导入（如需导入，请在表头行为这些列填上列名，如“备注”）：\n  wide.csv：(C)"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("以下列没有表头，不会导入（如需导入，请在表头行中为这些列填写列名，如“备注”）：\n  wide.csv：C 列"), zh.stdout)
         XCTAssertTrue(zh.stdout.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  wide.csv:“传真”"), zh.stdout)
         let en = try sv(["--lang", "en", "import", path, "--dry-run"])
-        XCTAssertTrue(en.stdout.contains("These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):\n  wide.csv: (C)"), en.stdout)
+        XCTAssertTrue(en.stdout.contains("These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):\n  wide.csv: column C"), en.stdout)
+    }
+
+    /// `--set name=` followed by a combining mark alone is read as FIELD=VALUE and refused for
+    /// its value (black-box finding: "--set 的格式应为 字段=值", exit 1); a --set without "=" is
+    /// a usage error (exit 64).
+    func testASetWhoseValueStartsWithACombiningMarkIsReadAsFieldAndValue() throws {
+        try sv(["customer", "add", "星河电子有限公司"])
+        let before = try bytes(archive)
+        let mark = try sv(["--lang", "zh", "customer", "edit", "C1", "--set", "name=\u{301}"], expect: 8)
+        XCTAssertTrue(mark.stderr.contains("不是有效的客户名称"), mark.stderr)
+        let bare = try sv(["--lang", "zh", "customer", "edit", "C1", "--set", "industry"], expect: 64)
+        XCTAssertTrue(bare.stderr.contains("--set 的格式应为 字段=值"), bare.stderr)
+        XCTAssertEqual(try bytes(archive), before)
     }
 
     func testAGB18030CSVFromChineseExcelImportsWithItsFourByteCharacters() throws {

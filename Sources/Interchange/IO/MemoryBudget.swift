@@ -71,18 +71,23 @@ enum MemoryBudget {
             if n < 10 << 20 { return String(format: "%.1f MB", (Double(n) / Double(1 << 20) * 10).rounded(down ? .down : .toNearestOrAwayFromZero) / 10) }
             return "\(down ? n >> 20 : (n + (1 << 19)) >> 20) MB"
         }
+        let left = available >= 1 << 20
         let en = "\(name) (\(amount(size))) would need about \(amount(need)) of memory to import, and "
-            + (underLimit ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)." : "this computer has \(amount(available, down: true)) free.")
+            + (!underLimit ? "this computer has \(amount(available, down: true)) free."
+                : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
+                : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
         let zh = "导入“\(name)”（\(amount(size))）大约需要 \(amount(need)) 内存，"
-            + (underLimit ? "而本程序的内存受上限（ulimit -v）限制，只能再使用 \(amount(available, down: true))。" : "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。")
+            + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
+                : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
+                : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
         // A part too small to be worth it: only more memory helps.
         let split = part >= 1 << 20
         let hint = underLimit
             ? "Raise the limit (ulimit -v)" + (split ? ", or split the file into smaller files (each of at most \(amount(part, down: true))) and import them one by one." : " and try again.")
             : split ? "Split the file into smaller files (each of at most \(amount(part, down: true))) and import them one by one." : "Close other programs to free memory and try again."
         let hintZH = underLimit
-            ? "请提高内存上限（ulimit -v）后重试" + (split ? "，或把文件拆分成几个较小的文件（每个不超过 \(amount(part, down: true))），分别导入。" : "。")
-            : split ? "请把文件拆分成几个较小的文件（每个不超过 \(amount(part, down: true))），分别导入。" : "请关闭其他程序、释放内存后重试。"
+            ? "请提高内存上限（ulimit -v）后重试" + (split ? "，或将文件拆分为几个较小的文件（每个不超过 \(amount(part, down: true))）后分别导入。" : "。")
+            : split ? "请把文件拆分成几个较小的文件（每个不超过 \(amount(part, down: true))），分别导入。" : "请关闭其他程序以释放内存，然后重试。"
         throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
     }
 }

@@ -143,8 +143,7 @@ extension Importer {
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
                             if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
                                 // (Refused as the row's own problem: also when the row is another customer's duplicate.)
-                                let e = CompanyName.notAName(input)
-                                problem(e.reason, e.reasonZH ?? e.reason)
+                                problem(CompanyName.notANameReason.en, CompanyName.notANameReason.zh)
                                 continue
                             }
                             if key == "creditCode" {

@@ -115,7 +115,7 @@ extension ChangeDraft {
             }
             guard !CompanyName.hasNoText(other.text) else {
                 throw ArchiveError(.invalidValue, "\(other.text) cannot be \(what): without punctuation, symbols and legal suffixes such as 有限公司 nothing of it is left to find a customer by",
-                                   zh: "“\(other.text)”不能用作\(whatZH)：去掉标点、符号和“有限公司”等后缀后已无任何文字，无法用于查找客户。请换一个\(whatZH)")
+                                   zh: "“\(other.text)”不能用作\(whatZH)：去掉标点符号和“有限公司”等后缀后已无任何文字，无法用来查找客户。请换一个\(whatZH)")
             }
         }
         if let clash = CustomerNames.clash(id: id, name: name, others: others, before: before, in: state, candidates: { names.customers(companyKey: $0, in: state).sorted() }) {

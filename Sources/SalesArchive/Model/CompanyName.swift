@@ -136,9 +136,14 @@ public enum CompanyName {
     /// The characters of the Chinese legal suffixes.
     static let suffixCharacters = Set(legalSuffixes.joined().unicodeScalars.filter(\.isBasicCJKIdeograph))
 
+    /// Why a name that `hasNoText` is refused, without the name (an import's problem shows the
+    /// value beside it).
+    public static let notANameReason = (
+        en: "not a company name: without punctuation, symbols and legal suffixes such as 有限公司 no letter, digit or character is left; give the customer's full name",
+        zh: "不是有效的客户名称（去掉标点符号和“有限公司”等后缀后已无任何文字），请填写客户全称")
+
     /// The refusal of a customer name that `hasNoText`.
     public static func notAName(_ name: String) -> ArchiveError {
-        ArchiveError(.invalidValue, "\(name) is not a company name: without punctuation, symbols and legal suffixes such as 有限公司 no letter, digit or character is left; give the customer's full name",
-                     zh: "“\(name)”不是客户名称：去掉标点、符号和“有限公司”等后缀后没有任何文字，请填写客户全称")
+        ArchiveError(.invalidValue, "\(name) is \(notANameReason.en)", zh: "“\(name)”\(notANameReason.zh)")
     }
 }

@@ -163,11 +163,14 @@ enum ArchiveSession {
 /// `key=value` pairs for fields without an option of their own.
 func parseAssignments(_ items: [String]) throws -> [(String, String)] {
     try items.map { item in
-        guard let eq = item.firstIndex(of: "=") else {
-            throw CLIError(.failure, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值，收到的是 \(item)"),
+        // (At the first "=" scalar: a combining mark after it, `name=\u{301}`, makes one
+        // character of the two, which a search for the character "=" does not find.)
+        guard let eq = item.unicodeScalars.firstIndex(of: "=") else {
+            throw CLIError(.usage, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值，收到的是 \(item)"),
                            hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
         }
-        return (String(item[..<eq]), String(item[item.index(after: eq)...]))
+        let scalars = item.unicodeScalars
+        return (String(scalars[..<eq]), String(scalars[scalars.index(after: eq)...]))
     }
 }
 

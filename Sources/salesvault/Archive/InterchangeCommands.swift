@@ -249,9 +249,12 @@ enum ImportReport {
         let headerless = p.unused.filter(\.headerless)
         if !headerless.isEmpty {
             // (--mapping names columns by their header: these have none to name.)
-            Terminal.print(Terminal.yellow(z ? "以下列没有表头，不会导入（如需导入，请在表头行为这些列填上列名，如“备注”）："
+            Terminal.print(Terminal.yellow(z ? "以下列没有表头，不会导入（如需导入，请在表头行中为这些列填写列名，如“备注”）："
                                              : "These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):"))
-            let list = headerless.prefix(30).map { z ? "  \(Terminal.cell($0.table))：\($0.header)" : "  \(Terminal.cell($0.table)): \($0.header)" }
+            let list = headerless.prefix(30).map { c in
+                let letter = c.header.trimmingCharacters(in: CharacterSet(charactersIn: "()"))  // "(C)"
+                return z ? "  \(Terminal.cell(c.table))：\(letter) 列" : "  \(Terminal.cell(c.table)): column \(letter)"
+            }
             for line in list { Terminal.print(line) }
             if headerless.count > 30 { Terminal.print(z ? "  ……另有 \(headerless.count - 30) 列" : "  … and \(headerless.count - 30) more") }
         }
