@@ -73,6 +73,10 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
         XCTAssertEqual(log.tables.first?.rows, 1)
         XCTAssertEqual(log.tables.first?.sample.first?.1, "甲公司")
+        // What shows nothing, told from the first byte where it can be (ASCII, CJK) and from the
+        // Unicode properties otherwise.
+        for text in ["", " ", "\t\r\n", "\u{3000}\u{2060}", "\u{FEFF}", "\u{3164}\u{200B}", "\u{A0}", "\u{2800}"] { XCTAssertTrue(text.showsNothing, text.debugDescription) }
+        for text in ["a", "~", "!", "\u{4000}", "华", "\u{9FFF}", "\u{3400}", "é", "\u{E000}", " x", "\u{3000}甲", "😀"] { XCTAssertFalse(text.showsNothing, text.debugDescription) }
         // A cell of white space in a row that has something else is an empty cell of that row.
         let missing = try f.importing(utf8("客户名称,备注\n\u{3000},x\n"), name: "缺名称.csv", commit: false)
         XCTAssertEqual(missing.problems.map(\.reasonZH), ["必填，不能为空"])

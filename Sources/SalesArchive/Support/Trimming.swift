@@ -7,7 +7,11 @@ extension String {
     /// `CompanyName.isInvisible`), or no text. What an import reads as an empty cell when it
     /// looks for rows and columns that hold something.
     public var showsNothing: Bool {
-        for scalar in unicodeScalars where !CompanyName.isInvisible(scalar) { return false }  // (most texts: at the first)
+        // (Most texts start with a visible ASCII character or a CJK ideograph, U+4000–U+9FFF,
+        // lead bytes E4–E9: told from the first byte, without the Unicode properties that
+        // made a million-row log a tenth of a second slower per pass.)
+        if let first = utf8.first, (0x21...0x7E).contains(first) || (0xE4...0xE9).contains(first) { return false }
+        for scalar in unicodeScalars where !CompanyName.isInvisible(scalar) { return false }
         return true
     }
 
