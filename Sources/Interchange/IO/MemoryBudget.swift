@@ -33,9 +33,9 @@ enum MemoryBudget {
 
     /// The address space the threads an import starts take under a limit of it, besides the
     /// memory they use: a stack each (RLIMIT_STACK, 8 MB by default) for a worker per core, the
-    /// thread that frees large values and libdispatch's own, and a malloc arena's first heap
-    /// (glibc reserves 64 MB of address space for a thread's arena; 1 MB of it is counted, as
-    /// glibc falls back to the main arena when it cannot). A thread libdispatch cannot start
+    /// thread that frees large values and libdispatch's own, and 1 MB each for their share of
+    /// the heap (not an arena each: under a limit the CLI keeps every thread to one malloc
+    /// arena, `sv_fit_malloc_to_address_space_limit`). A thread libdispatch cannot start
     /// under the limit is retried for ever or stops the process (a 3 MB list under `ulimit -v`
     /// 300000 hung or crashed with 117 MB left and 110 MB counted as its need).
     static func threadReserve(cores: Int = ProcessInfo.processInfo.activeProcessorCount, stack: Int = stackLimit()) -> Int {

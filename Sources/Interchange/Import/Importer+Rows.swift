@@ -785,10 +785,6 @@ extension Importer {
         return b
     }
 
-    /// Operations that fill record `ref` with the row's values that differ from what it holds
-    /// (a grade change with its reason); `.duplicate` when nothing differs. For a record earlier
-    /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
-    /// are compared with theirs, the later row wins, and a note says so.
     /// The values the rows of the file have given a record once row `r` updates it too (what a
     /// later row is compared with): `earlier`'s, each field `r` gives replaced.
     static func merged(_ earlier: (line: Int, fields: [(String, String)])?, _ r: Row) -> (line: Int, fields: [(String, String)]) {
@@ -799,6 +795,10 @@ extension Importer {
         return (r.line, fields)
     }
 
+    /// Operations that fill record `ref` with the row's values that differ from what it holds
+    /// (a grade change with its reason); `.duplicate` when nothing differs. For a record earlier
+    /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
+    /// are compared with theirs, the later row wins, and a note says so.
     private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: (line: Int, fields: [(String, String)])?,
                         warnings: inout [ImportProblem], table: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }

@@ -219,7 +219,8 @@ public final class Importer {
                     reason: "the required column \(spec.en) (\(spec.zh)) is missing",
                     reasonZH: "缺少必填列“\(spec.zh)”"))
             }
-            // Rows with something in them (a row of empty cells or of white space alone, `,,,` or ` , `, is no row: it is not read).
+            // Rows with something in them (`TableRow.hasContent`: a row of empty cells, `,,,`, or of white
+            // space or invisible characters alone, ` , `, is no row: it is not read).
             var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line,
                                                      rows: mapped.dataRows.count(where: \.hasContent))
             if let first = mapped.dataRows.first(where: \.hasContent) {

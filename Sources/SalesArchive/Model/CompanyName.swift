@@ -17,24 +17,30 @@ public enum CompanyName {
     /// removed from the end. A name that folds to nothing ("……", "()") is compared as written.
     public static func key(_ name: String) -> String {
         var key = fold(name)
-        var changed = true
-        while changed {
-            changed = false
-            // (The last scalars compared first: most names end in none of the suffixes' ends,
-            // or in 司, which only the suffixes ending in 公司 share.)
-            // (After each suffix removed, the longest are compared again: 有限公司有限公司 loses
-            // 有限公司 twice, not 有限公司 and then 公司, which left 有限.)
-            for suffix in foldedSuffixes where key.count > suffix.count && key.last == suffix.last && key.suffix(suffix.count).elementsEqual(suffix) {
-                key.removeLast(suffix.count)
-                changed = true
-                break
-            }
-        }
+        removeSuffixes(&key, leavingSomething: true)
         if key.isEmpty { return "\u{0}" + name }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(key.count * 3)
         for scalar in key { UTF8.encode(scalar) { bytes.append($0) } }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Removes the legal suffixes from the end of a folded name, the longest first each time
+    /// (有限公司有限公司 loses 有限公司 twice, not 有限公司 and then 公司, which left 有限);
+    /// `leavingSomething`: never the whole name (a key), else down to nothing.
+    static func removeSuffixes(_ folded: inout [Unicode.Scalar], leavingSomething: Bool) {
+        var changed = true
+        while changed {
+            changed = false
+            // (The last scalars compared first: most names end in none of the suffixes' ends,
+            // or in 司, which only the suffixes ending in 公司 share.)
+            for suffix in foldedSuffixes where folded.count > suffix.count - (leavingSomething ? 0 : 1) && folded.last == suffix.last
+                && folded.suffix(suffix.count).elementsEqual(suffix) {
+                folded.removeLast(suffix.count)
+                changed = true
+                break
+            }
+        }
     }
 
     /// Half-width, lower case, without white space, punctuation, brackets, `<>《》·` and invisible
@@ -116,15 +122,7 @@ public enum CompanyName {
             if (0x30...0x39).contains(scalar.value) { return false }
         }
         var folded = fold(name)
-        var changed = true
-        while changed && !folded.isEmpty {
-            changed = false
-            for suffix in foldedSuffixes where folded.count >= suffix.count && folded.suffix(suffix.count).elementsEqual(suffix) {
-                folded.removeLast(suffix.count)
-                changed = true
-                break
-            }
-        }
+        removeSuffixes(&folded, leavingSomething: false)
         return !folded.contains { scalar in
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .otherLetter, .decimalNumber, .letterNumber, .otherNumber: return true
