@@ -427,6 +427,29 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(same.counts[.customers]?.duplicate, 1, "nothing differs: counted as a duplicate, nothing written")
     }
 
+    /// Two rows of one file moving the same project compare with each other, not each with the
+    /// archive: the second row asking for the stage the first set is no change (it was refused as
+    /// "当前已是…"), a stage after it is a move from there, and a project the file creates takes
+    /// a later row's stage too (it was dropped without a word).
+    func testRowsMovingOneProjectCompareWithTheEarlierRowNotTheArchive() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        try f.importing(utf8("项目名称,客户\n园区网络,甲公司\n"), name: "p.csv")
+        let same = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,2\n园区网络,甲公司,2\n"), name: "q.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(same.problems.isEmpty, "\(same.problems.map(\.reasonZH))")
+        XCTAssertTrue(same.canCommit)
+        XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
+        let on = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,2\n园区网络,甲公司,3\n"), name: "r.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(on.problems.isEmpty, "\(on.problems.map(\.reasonZH))")
+        XCTAssertEqual(on.counts[.projects]?.updated, 1)
+        XCTAssertEqual(on.counts[.projects]?.duplicate, 1)
+        XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.bidding.rawValue)
+        let created = try f.importing(utf8("项目名称,客户,销售阶段\n机房扩容,甲公司,2\n机房扩容,甲公司,3\n机房扩容,甲公司,3\n"), name: "s.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(created.problems.isEmpty, "\(created.problems.map(\.reasonZH))")
+        XCTAssertEqual(created.counts[.projects]?.new, 1)
+        XCTAssertEqual(try f.open().resolve(.project, "机房扩容")["stage"]?.text, SalesStage.bidding.rawValue)
+    }
+
     // MARK: Several tables
 
     /// A problem the plan finds (here a name over the 1 KiB limit) is placed on its own sheet

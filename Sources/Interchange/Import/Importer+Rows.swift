@@ -436,6 +436,9 @@ extension Importer {
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created or updated by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
+        /// The stage each project created or moved by this file is at after its rows so far (a
+        /// later row compares with that, not with the archive).
+        var fileStages: [String: SalesStage] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
         // Room for every row at once (the tables would otherwise be rehashed as they grow).
         b.status = RowStatuses(rows: rows.count)
@@ -685,18 +688,26 @@ extension Importer {
                         row.fields = fields
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
                         fileFields[ref] = Self.merged(fileFields[ref], row)
-                        if let stage, let id = archiveID(ref), let p = archive.state.entity(.project, id),
-                           (try? ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: stage, now: options.now)) != p["stage"] {
-                            _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 调整"), row: i)
-                            b.status[i] = .updated
+                        if let stage {
+                            // Where the project is now: after an earlier row of this file, or in the archive.
+                            let current = fileStages[ref] ?? archiveID(ref).flatMap { archive.state.entity(.project, $0) }
+                                .flatMap { $0["stage"]?.text }.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+                            let wanted = SalesStage.parse(stage.trimmedWhitespace)
+                            if wanted != current {  // a stage that is none is refused by setStage, naming it
+                                _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 调整"), row: i)
+                                b.status[i] = .updated
+                                if let wanted { fileStages[ref] = wanted }
+                            }
                         }
                     }
                 } else {
                     let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
                     ref = "@\(n)"
                     fileFields[ref] = (r.line, fields)
-                    if let stage, SalesStage.parse(stage) != .infoDevelopment && stage != "1" {
+                    fileStages[ref] = .infoDevelopment
+                    if let stage, SalesStage.parse(stage.trimmedWhitespace) != .infoDevelopment {
                         _ = add(.setStage(ref, stage: stage, reason: "导入时的销售阶段（来自 \(source.fileName)）"), row: i)
+                        if let wanted = SalesStage.parse(stage.trimmedWhitespace) { fileStages[ref] = wanted }
                     }
                     b.status[i] = .new
                 }
