@@ -584,6 +584,14 @@ final class ImportTests: XCTestCase {
         let mapped = try f.importing(utf8(text), name: "c.csv") { $0.mapping = mapping }
         XCTAssertTrue(mapped.problems.isEmpty, "\(mapped.problems)")
         XCTAssertEqual(mapped.unused.map(\.header), ["最近联系"])
+        XCTAssertTrue(mapped.warnings.isEmpty, "\(mapped.warnings)")
+        // A line whose header the file does not have (a typo; a header of another kind's table)
+        // is said, with its line: it did nothing.
+        let typo = try ColumnMapping(text: "单位 名称 = name\n传真 = -\n联系人: 单位全称 = customer\n")  // zh-punct: keep
+        let told = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = typo; $0.kind = .customers }
+        XCTAssertEqual(told.warnings.map(\.reasonZH), ["对照表第 1 行的表头“单位 名称”在文件中不存在，该行未起作用，请核对表头是否与文件中的写法一致",
+                                                     "对照表第 3 行的表头“单位全称”在文件中不存在，该行未起作用，请核对表头是否与文件中的写法一致"])
+        XCTAssertEqual(told.unused.map(\.header), ["单位全称", "最近联系"], "the column the line meant is still listed")
         XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = 不存在的字段\n")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 1 行") == true)
         }

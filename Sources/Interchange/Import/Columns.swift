@@ -256,6 +256,9 @@ public struct ColumnMapping: Sendable {
         let kind: ImportKind?
         let header: String
         let target: ColumnTarget
+        /// The line of the mapping file and the header as written there (for a line no column uses).
+        var line = 0
+        var written = ""
     }
     private var entries: [Entry] = []
 
@@ -292,7 +295,7 @@ public struct ColumnMapping: Sendable {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): the header is empty", zh: "对照表第 \(i + 1) 行没有写表头")
             }
             if right == "-" {
-                entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .skipped))
+                entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .skipped, line: i + 1, written: left))
                 continue
             }
             let kinds = kind.map { [$0] } ?? ImportKind.allCases
@@ -303,8 +306,15 @@ public struct ColumnMapping: Sendable {
                                        hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
                                        hintZH: "请填写字段名，如 name、grade、creditCode、mobile，或其中文名称（客户名称、客户等级……）")
             }
-            entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .field(right)))
+            entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .field(right), line: i + 1, written: left))
         }
+    }
+
+    /// The lines whose header is none of `headers` (each table's kind and its headers folded by
+    /// `Columns.normalise`): a header written otherwise than in the file, which would do nothing.
+    func unmatched(_ headers: [(kind: ImportKind, normalised: Set<String>)]) -> [(line: Int, header: String)] {
+        entries.filter { e in !headers.contains { (e.kind == nil || e.kind == $0.kind) && $0.normalised.contains(e.header) } }
+            .map { ($0.line, $0.written) }
     }
 
     func target(_ header: String, kind: ImportKind) -> ColumnTarget? {

@@ -146,6 +146,7 @@ public final class Importer {
     /// Finds each table's kind and header row and maps its columns.
     func mapTables(_ source: ImportSource, into preview: inout ImportPreview) -> [MappedTable] {
         var out: [MappedTable] = []
+        var headers: [(kind: ImportKind, normalised: Set<String>)] = []
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
@@ -171,6 +172,7 @@ public final class Importer {
                 continue
             }
             let header = table.rows[headerIndex]
+            headers.append((kind, Set(header.cells.map { Columns.normalise(Self.plain($0).trimmedWhitespace) })))
             var columns: [MappedColumn] = []
             var problems: [ImportProblem] = []
             var seen: [ColumnTarget: String] = [:]
@@ -231,6 +233,14 @@ public final class Importer {
             }
             preview.tables.append(summary)
             out.append(mapped)
+        }
+        // A mapping line naming a header no imported table has (a typo, or another file's
+        // header) is said, not ignored.
+        for (line, text) in options.mapping.unmatched(headers) {
+            preview.warnings.append(ImportProblem(
+                table: "--mapping", line: 0,
+                reason: "line \(line) of the mapping file names the column \(text), which the file does not have; that line did nothing (check that the header is written as in the file)",
+                reasonZH: "对照表第 \(line) 行的表头“\(text)”在文件中不存在，该行未起作用，请核对表头是否与文件中的写法一致"))
         }
         return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }
     }
