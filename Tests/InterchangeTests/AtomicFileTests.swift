@@ -346,4 +346,27 @@ final class MemoryBudgetTests: XCTestCase {
             XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存，然后重试。")
         }
     }
+
+    /// An export is counted before its tables are built (black-box finding: an XLSX export of
+    /// 100,000 customers under `ulimit -v` 400000 stopped with SIGABRT, exit 134, no message).
+    func testAnExportThatWouldNotFitIsRefusedWithTheFiguresAndAWayOut() throws {
+        let cells = 100_001 * 23  // 100,000 customers of 22 fields and the record id, the header
+        XCTAssertNoThrow(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .xlsx, available: 4 << 30))
+        XCTAssertNoThrow(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .xlsx, available: nil))
+        // What such an export took under `ulimit -v` (PERFORMANCE.md: it ran with 110 MB left
+        // for CSV, 450 MB for XLSX, 430 MB for JSON, and stopped with less) is within the count.
+        XCTAssertGreaterThan(MemoryBudget.need(forExportOf: cells, format: .csv), 110 << 20)
+        XCTAssertGreaterThan(MemoryBudget.need(forExportOf: cells, format: .xlsx), 450 << 20)
+        XCTAssertGreaterThan(MemoryBudget.need(forExportOf: cells, format: .json), 430 << 20)
+        XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .xlsx, available: 300 << 20, underLimit: true)) { error in
+            let e = error as? InterchangeError
+            XCTAssertEqual(e?.code, .readFailed)
+            XCTAssertEqual(e?.reasonZH, "导出 100000 条记录（XLSX）大约需要 503 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 300 MB。")
+            XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试；也可以改为导出 CSV（--format csv，占用内存较少），用 --kind 按类分别导出。")
+        }
+        XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .csv, available: 100 << 20, underLimit: false)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导出 100000 条记录（CSV）大约需要 152 MB 内存，而这台电脑目前只有 100 MB 可用内存。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存，然后重试；也可以用 --kind 按类分别导出。")
+        }
+    }
 }

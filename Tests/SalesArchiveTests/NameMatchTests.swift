@@ -28,6 +28,11 @@ final class NameMatchTests: XCTestCase {
         XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "浦发")], now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["C1 上海浦东发展银行"]) }
         XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "工行")], now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.candidates, ["C2 中国工商银行"]) }
         XCTAssertEqual(try fixture.bytes(), before)
+        // An empty --alias says so (it said "请填写客户名称", as if the name were missing).
+        XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "  ")], now: day(1))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "--alias 后未填写别名，请填写要添加的别名")
+        }
+        XCTAssertEqual(try fixture.bytes(), before)
         // A prefix still wins over a match inside another name (what worked before still works).
         try a.addCustomer(name: "银行卡中心", now: day(1))
         XCTAssertEqual(try a.resolve(.customer, "银行").displayName, "银行卡中心")

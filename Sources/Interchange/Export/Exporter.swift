@@ -110,8 +110,18 @@ public enum Exporter {
 
     /// The file's bytes in `options.format`.
     public static func write(_ archive: CustomerArchive, options: Options) throws -> Output {
+        // Whether the memory it needs is there, asked once the archive (and the log, if asked
+        // for) is open and before the tables are built.
+        if options.kinds.contains(.log) { try archive.loadContactLog() }
+        var rows = 0
+        var cells = 0
+        for kind in options.kinds {
+            let n = archive.state.count(kind.entity)
+            rows += n
+            cells += (n + 1) * (Schema.fields(kind.entity).count + 1)
+        }
+        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format)
         let tables = try tables(archive, options: options)
-        let rows = tables.reduce(0) { $0 + $1.rows.count }
         let data: Data
         switch options.format {
         case .csv:

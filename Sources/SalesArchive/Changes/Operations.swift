@@ -59,6 +59,9 @@ extension ChangeDraft {
     func aliases(of e: Entity, adding added: [String]) throws -> String {
         var list = Lookup.splitAliases(e["aliases"]?.text ?? "")
         for alias in added {
+            guard !alias.trimmedWhitespace.isEmpty else {
+                throw ArchiveError(.missingValue, "--alias is empty: give the alias to add", zh: "--alias 后未填写别名，请填写要添加的别名")
+            }
             let a = try Self.name(alias, of: .customer)
             guard CompanyName.splitAliases(a) == [a] else {
                 throw ArchiveError(.invalidValue, "give one alias per --alias", zh: "每个 --alias 只填一个别名")
