@@ -361,12 +361,12 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .xlsx, available: 300 << 20, underLimit: true)) { error in
             let e = error as? InterchangeError
             XCTAssertEqual(e?.code, .readFailed)
-            XCTAssertEqual(e?.reasonZH, "导出 100000 条记录（XLSX）大约需要 503 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 300 MB。")
-            XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试；也可以改为导出 CSV（--format csv，占用内存较少），用 --kind 按类分别导出。")
+            XCTAssertEqual(e?.reasonZH, "导出 100000 条记录（XLSX 格式）大约需要 503 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 300 MB。")
+            XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试；也可以改为导出 CSV（--format csv，占用内存较少），或用 --kind 按记录类型（客户、联系人、项目等）分别导出。")
         }
         XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .csv, available: 100 << 20, underLimit: false)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导出 100000 条记录（CSV）大约需要 152 MB 内存，而这台电脑目前只有 100 MB 可用内存。")
-            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存，然后重试；也可以用 --kind 按类分别导出。")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导出 100000 条记录（CSV 格式）大约需要 152 MB 内存，而这台电脑目前只有 100 MB 可用内存。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存后重试；也可以用 --kind 按记录类型（客户、联系人、项目等）分别导出。")
         }
     }
 }

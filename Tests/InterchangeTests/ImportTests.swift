@@ -439,6 +439,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(same.problems.isEmpty, "\(same.problems.map(\.reasonZH))")
         XCTAssertTrue(same.canCommit)
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
+        XCTAssertTrue(try f.open().history().contains { $0.reason == "根据导入文件“q.csv”调整" }, "the move gives the file as its reason")
         let on = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,2\n园区网络,甲公司,3\n"), name: "r.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(on.problems.isEmpty, "\(on.problems.map(\.reasonZH))")
         XCTAssertEqual(on.counts[.projects]?.updated, 1)
@@ -448,6 +449,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(created.problems.isEmpty, "\(created.problems.map(\.reasonZH))")
         XCTAssertEqual(created.counts[.projects]?.new, 1)
         XCTAssertEqual(try f.open().resolve(.project, "机房扩容")["stage"]?.text, SalesStage.bidding.rawValue)
+        XCTAssertTrue(try f.open().history().contains { $0.reason == "根据导入文件“s.csv”设定（新建项目）" })
     }
 
     // MARK: Several tables
@@ -589,8 +591,8 @@ final class ImportTests: XCTestCase {
         // is said, with its line: it did nothing.
         let typo = try ColumnMapping(text: "单位 名称 = name\n传真 = -\n联系人: 单位全称 = customer\n")  // zh-punct: keep
         let told = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = typo; $0.kind = .customers }
-        XCTAssertEqual(told.warnings.map(\.reasonZH), ["对照表第 1 行的表头“单位 名称”在文件中不存在，该行未起作用，请核对表头是否与文件中的写法一致",
-                                                     "对照表第 3 行的表头“单位全称”在文件中不存在，该行未起作用，请核对表头是否与文件中的写法一致"])
+        XCTAssertEqual(told.warnings.map(\.reasonZH), ["对照表第 1 行的列名“单位 名称”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。",
+                                                     "对照表第 3 行的列名“单位全称”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。"])
         XCTAssertEqual(told.unused.map(\.header), ["单位全称", "最近联系"], "the column the line meant is still listed")
         XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = 不存在的字段\n")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 1 行") == true)

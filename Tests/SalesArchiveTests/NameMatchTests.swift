@@ -30,7 +30,7 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(try fixture.bytes(), before)
         // An empty --alias says so (it said "请填写客户名称", as if the name were missing).
         XCTAssertThrowsError(try a.edit(.customer, "华为", fields: [("alias", "  ")], now: day(1))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "--alias 后未填写别名，请填写要添加的别名")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "--alias 后的别名为空，请填写要添加的别名。")
         }
         XCTAssertEqual(try fixture.bytes(), before)
         // A prefix still wins over a match inside another name (what worked before still works).

@@ -18,6 +18,25 @@ final class TerminalSafeTextTests: XCTestCase {
         }
     }
 
+    /// A variation selector stays after the character whose look it selects (❤️, 邉󠄀) and is
+    /// escaped where it selects nothing (black-box finding: a name of U+FE0F alone was refused
+    /// with a message that showed it as nothing between the quotes).
+    func testAVariationSelectorThatSelectsNothingIsEscaped() {
+        for text in ["❤\u{FE0F}", "邉\u{E0100}", "王敏 ☎\u{FE0E}"] {
+            XCTAssertEqual(FieldFormat.terminalSafe(text), text)
+        }
+        XCTAssertEqual(FieldFormat.terminalSafe("\u{FE0F}"), "\\u{FE0F}")
+        XCTAssertEqual(FieldFormat.terminalSafe("“\u{FE0F}”"), "“\u{FE0F}”", "after a quotation mark it selects the mark's look")
+        XCTAssertEqual(FieldFormat.terminalSafe("a \u{FE0F}"), "a \\u{FE0F}")
+        XCTAssertEqual(FieldFormat.terminalSafe("❤\u{FE0F}\u{FE0F}"), "❤\u{FE0F}\\u{FE0F}")
+        XCTAssertEqual(FieldFormat.terminalSafe("\u{200B}\u{FE0F}"), "\\u{200B}\\u{FE0F}")
+        XCTAssertEqual(FieldFormat.terminalSafe("a\n\u{FE0F}", keepingNewlines: true), "a\n\\u{FE0F}")
+        for text in ["\u{FE0F}", "a \u{FE0F}\u{E0100}", "❤\u{FE0F}\u{FE0F}x", "\u{1B}\u{FE0F}"] {
+            let once = FieldFormat.terminalSafe(text)
+            XCTAssertEqual(FieldFormat.terminalSafe(once), once, "a second pass changes nothing")
+        }
+    }
+
     func testTabsAndLineBreaksBecomeSpacesInCellsAndLineBreaksStayInMessages() {
         XCTAssertEqual(FieldFormat.terminalSafe("a\tb\nc\r\nd"), "a b c d")
         XCTAssertEqual(FieldFormat.terminalSafe("a\tb\nc\r\nd", keepingNewlines: true), "a b\nc\nd")

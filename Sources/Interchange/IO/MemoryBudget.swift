@@ -88,14 +88,14 @@ enum MemoryBudget {
             + (!underLimit ? "this computer has \(amount(available, down: true)) free."
                 : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
                 : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
-        let zh = "导出 \(rows) 条记录（\(format.rawValue.uppercased())）大约需要 \(amount(need)) 内存，"
+        let zh = "导出 \(rows) 条记录（\(format.rawValue.uppercased()) 格式）大约需要 \(amount(need)) 内存，"
             + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
                 : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
                 : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
         let hint = (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")
-            + (format == .csv ? "; or export one kind at a time (--kind)." : "; or export as CSV (--format csv, less memory), one kind at a time (--kind).")
-        let hintZH = (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序以释放内存，然后重试")
-            + (format == .csv ? "；也可以用 --kind 按类分别导出。" : "；也可以改为导出 CSV（--format csv，占用内存较少），用 --kind 按类分别导出。")
+            + (format == .csv ? "; or export one kind of record at a time (--kind customers, contacts, projects…)." : "; or export as CSV (--format csv, less memory), or one kind of record at a time (--kind customers, contacts, projects…).")
+        let hintZH = (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序以释放内存后重试")
+            + (format == .csv ? "；也可以用 --kind 按记录类型（客户、联系人、项目等）分别导出。" : "；也可以改为导出 CSV（--format csv，占用内存较少），或用 --kind 按记录类型（客户、联系人、项目等）分别导出。")
         throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
     }
 

@@ -490,7 +490,7 @@ extension Importer {
                 b.status[i] = .duplicate
             case .update:
                 let status = update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
-                                    table: tables[r.mapped].table.name, add: add)
+                                    table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                 fileFields[match.ref] = Self.merged(fileFields[match.ref], r)
                 b.status[i] = status
             }
@@ -686,7 +686,7 @@ extension Importer {
                         ref = existing
                         var row = r
                         row.fields = fields
-                        b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, add: add)
+                        b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                         fileFields[ref] = Self.merged(fileFields[ref], row)
                         if let stage {
                             // Where the project is now: after an earlier row of this file, or in the archive.
@@ -694,7 +694,7 @@ extension Importer {
                                 .flatMap { $0["stage"]?.text }.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
                             let wanted = SalesStage.parse(stage.trimmedWhitespace)
                             if wanted != current {  // a stage that is none is refused by setStage, naming it
-                                _ = add(.setStage(ref, stage: stage, reason: "按导入文件 \(source.fileName) 调整"), row: i)
+                                _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”调整"), row: i)
                                 b.status[i] = .updated
                                 if let wanted { fileStages[ref] = wanted }
                             }
@@ -706,7 +706,7 @@ extension Importer {
                     fileFields[ref] = (r.line, fields)
                     fileStages[ref] = .infoDevelopment
                     if let stage, SalesStage.parse(stage.trimmedWhitespace) != .infoDevelopment {
-                        _ = add(.setStage(ref, stage: stage, reason: "导入时的销售阶段（来自 \(source.fileName)）"), row: i)
+                        _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）"), row: i)
                         if let wanted = SalesStage.parse(stage.trimmedWhitespace) { fileStages[ref] = wanted }
                     }
                     b.status[i] = .new
@@ -811,7 +811,7 @@ extension Importer {
     /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
     /// are compared with theirs, the later row wins, and a note says so.
     private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: (line: Int, fields: [(String, String)])?,
-                        warnings: inout [ImportProblem], table: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
+                        warnings: inout [ImportProblem], table: String, fileName: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
         var fields: [(String, String)] = []
         var grade: String?
@@ -846,7 +846,7 @@ extension Importer {
             changed = true
         }
         if let grade {
-            _ = add(.setGrade(ref, grade: grade, reason: r.gradeReason ?? "按导入文件调整"), row)
+            _ = add(.setGrade(ref, grade: grade, reason: r.gradeReason ?? "根据导入文件“\(fileName)”调整"), row)
             changed = true
         }
         return changed ? .updated : .duplicate

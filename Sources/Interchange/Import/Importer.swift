@@ -240,7 +240,7 @@ public final class Importer {
             preview.warnings.append(ImportProblem(
                 table: "--mapping", line: 0,
                 reason: "line \(line) of the mapping file names the column \(text), which the file does not have; that line did nothing (check that the header is written as in the file)",
-                reasonZH: "对照表第 \(line) 行的表头“\(text)”在文件中不存在，该行未起作用，请核对表头是否与文件中的写法一致"))
+                reasonZH: "对照表第 \(line) 行的列名“\(text)”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。"))
         }
         return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }
     }

@@ -60,7 +60,7 @@ extension ChangeDraft {
         var list = Lookup.splitAliases(e["aliases"]?.text ?? "")
         for alias in added {
             guard !alias.trimmedWhitespace.isEmpty else {
-                throw ArchiveError(.missingValue, "--alias is empty: give the alias to add", zh: "--alias 后未填写别名，请填写要添加的别名")
+                throw ArchiveError(.missingValue, "--alias is empty: give the alias to add", zh: "--alias 后的别名为空，请填写要添加的别名。")
             }
             let a = try Self.name(alias, of: .customer)
             guard CompanyName.splitAliases(a) == [a] else {

@@ -36,10 +36,19 @@ public enum FieldFormat {
     /// break (LF, or CR LF) is kept when `keepingNewlines` (messages, `show`) and otherwise
     /// (table cells, one-line fields) becomes one space. Everything else (Chinese, English,
     /// emoji, a backslash) is unchanged, and the result is unchanged by a second pass.
+    /// A variation selector (U+FE00–U+FE0F, U+E0100–U+E01EF) is kept after the character it
+    /// selects the look of (the emoji of "❤️") and escaped where it selects nothing: first, after
+    /// white space, after an escaped character or after another selector (a name of U+FE0F
+    /// alone printed as nothing at all).
     /// Human output only: JSON and CSV carry the exact text.
     public static func terminalSafe(_ text: String, keepingNewlines: Bool = false) -> String {
         let scalars = text.unicodeScalars
-        guard scalars.contains(where: { $0 == "\t" || $0 == "\n" || isTerminalUnsafe($0) }) else { return text }
+        var previous: Unicode.Scalar?
+        let needed = scalars.contains { scalar in
+            defer { previous = scalar }
+            return scalar == "\t" || scalar == "\n" || isTerminalUnsafe(scalar) || (isVariationSelector(scalar) && !selects(after: previous))
+        }
+        guard needed else { return text }
         // Built as a String (an escape appended with `String.append`): appending a sequence to a
         // `UnicodeScalarView` built a new string each time, quadratic in a long field of
         // control characters (black-box finding: a 1 MiB cell of NUL bytes took 73 s).
@@ -47,20 +56,35 @@ public enum FieldFormat {
         out.reserveCapacity(text.utf8.count)
         var iterator = scalars.makeIterator()
         var pending = iterator.next()
+        var before: Unicode.Scalar?  // the scalar before as written, nil when it was escaped (or none)
         while let scalar = pending {
             pending = iterator.next()
             if scalar == "\r" && pending == "\n" { continue }  // CR LF is one line break
             if scalar == "\n" {
                 out.append(keepingNewlines ? "\n" : " ")
+                before = scalar
             } else if scalar == "\t" {
                 out.append(" ")
-            } else if isTerminalUnsafe(scalar) {
+                before = scalar
+            } else if isTerminalUnsafe(scalar) || (isVariationSelector(scalar) && !selects(after: before)) {
                 out.append("\\u{\(String(scalar.value, radix: 16, uppercase: true))}")
+                before = nil
             } else {
                 out.unicodeScalars.append(scalar)
+                before = scalar
             }
         }
         return out
+    }
+
+    static func isVariationSelector(_ scalar: Unicode.Scalar) -> Bool {
+        (0xFE00...0xFE0F).contains(scalar.value) || (0xE0100...0xE01EF).contains(scalar.value)
+    }
+
+    /// Whether a variation selector after `previous` has a character to select the look of.
+    static func selects(after previous: Unicode.Scalar?) -> Bool {
+        guard let previous else { return false }
+        return !previous.properties.isWhitespace && !isVariationSelector(previous) && !isTerminalUnsafe(previous)
     }
 
     /// Whether `scalar` is one `terminalSafe` escapes (tab and LF aside): a control, DEL, a bidi
