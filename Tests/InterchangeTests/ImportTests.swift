@@ -592,8 +592,45 @@ final class ImportTests: XCTestCase {
         let typo = try ColumnMapping(text: "单位 名称 = name\n传真 = -\n联系人: 单位全称 = customer\n")  // zh-punct: keep
         let told = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = typo; $0.kind = .customers }
         XCTAssertEqual(told.warnings.map(\.reasonZH), ["对照表第 1 行的列名“单位 名称”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。",
-                                                     "对照表第 3 行的列名“单位全称”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。"])
+                                                     "对照表第 3 行只用于“联系人”数据，而导入文件中没有这类数据，该行已忽略。"])
         XCTAssertEqual(told.unused.map(\.header), ["单位全称", "最近联系"], "the column the line meant is still listed")
+    }
+
+    /// Black-box findings on the mapping's warnings: a CRLF file's lines were counted twice; a
+    /// line whose header the file has, in a table that was not recognised, was said to name a
+    /// column the file does not have; a header mapped twice took the later line silently; a
+    /// JSON export's keys were mapped beside its fields.
+    func testAMappingsLinesAreNumberedAsWrittenAndItsWarningsSayWhatIsWrong() throws {
+        let f = try ImportFixture()
+        let text = "单位全称,级别,传真,所属行业\n甲公司,A,0571-1,制造\n"
+        let crlf = try ColumnMapping(text: "单位全称 = name\r\n级别 = grade\r\n不存在 = note\r\n")
+        let p = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = crlf }
+        XCTAssertEqual(p.warnings.map(\.reasonZH), ["对照表第 3 行的列名“不存在”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。"])
+        XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\r\n\r\n级别 = nmae\r\n")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("对照表第 3 行") == true, "\(error)")
+        }
+        // The customer name not mapped: the table is not recognised, and that is what is said;
+        // the lines naming its columns are not said to name columns it lacks.
+        let partial = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "级别 = grade\n传真 = -\n") }
+        XCTAssertTrue(partial.warnings.contains { $0.reasonZH.contains("未导入") }, "\(partial.warnings)")
+        XCTAssertFalse(partial.warnings.contains { $0.table == "--mapping" }, "\(partial.warnings)")
+        XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\n单位全称 = shortName\n")) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 1 行和第 2 行都写了列名“单位全称”，一列只能对应一个字段")
+        }
+        XCTAssertNoThrow(try ColumnMapping(text: "单位全称 = name\n单位全称 = name\n客户: 单位全称 = shortName\n"), "the same twice, or for one kind: no conflict")
+        let prefixed = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "单位全称 = name\n客户表: 级别 = grade\n客户: 行业 = industry\n") }
+        XCTAssertEqual(prefixed.warnings.map(\.reasonZH), [
+            "对照表第 2 行的列名“客户表: 级别”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。",
+            "对照表第 3 行的列名“行业”在导入文件的“客户”表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。",
+        ])
+        // SalesVault's own JSON: the mapping is not used, and that is said.
+        try f.importing(utf8("客户名称,客户等级\n甲公司,A\n"), name: "c.csv")
+        let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: [.customers], format: .json, now: testNow))
+        let g = try ImportFixture(owner: "李娜")
+        let fromJSON = try g.importing(json, name: "e.json", commit: false) { $0.mapping = try! ColumnMapping(text: "name = shortName\n传真 = note\n") }
+        XCTAssertTrue(fromJSON.problems.isEmpty, "\(fromJSON.problems)")
+        XCTAssertEqual(fromJSON.counts[.customers]?.new, 1)
+        XCTAssertEqual(fromJSON.warnings.map(\.reasonZH), ["导入 SalesVault 导出的 JSON 文件时不使用对照表（字段名已固定），对照表已忽略。"])
         XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = 不存在的字段\n")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 1 行") == true)
         }

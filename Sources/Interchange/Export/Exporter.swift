@@ -120,16 +120,17 @@ public enum Exporter {
             rows += n
             cells += (n + 1) * (Schema.fields(kind.entity).count + 1)
         }
-        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format)
+        if options.format == .csv && options.kinds.count != 1 {
+            throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据，请用 --kind 指定",
+                                   hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
+                                   hintZH: "例如 --kind customers；如需全部导出，请用 --format xlsx 导出为一个工作簿")
+        }
+        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: options.kinds.count, encrypted: options.workbookPassword != nil)
         let tables = try tables(archive, options: options)
         let data: Data
         switch options.format {
         case .csv:
-            guard tables.count == 1, let table = tables.first else {
-                throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据，请用 --kind 指定",
-                                       hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
-                                       hintZH: "例如 --kind customers；如需全部导出，请用 --format xlsx 导出为一个工作簿")
-            }
+            let table = tables[0]  // (one kind, checked above)
             var writer = CSVWriter(encoding: options.encoding)
             writer.append(table.headers)
             for row in table.rows { writer.append(row.map { csvText($0) }) }

@@ -1,4 +1,5 @@
 import Foundation
+import VaultFormat
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// file of 1 GiB (the limit) takes many times its size as cells, records and events, and a
 /// process that cannot allocate stops without a message (PERFORMANCE.md: a 100 MB contact log
 /// peaks near 1 GB; a customer list at about 16 times its size).
-enum MemoryBudget {
+public enum MemoryBudget {
     /// What an import of `size` bytes is counted to need: 16 times the file, and the program.
     static func need(forImportOf size: Int) -> Int { size * 16 + (64 << 20) }
 
@@ -56,10 +57,11 @@ enum MemoryBudget {
     }
 
     /// An amount of memory for a message: in GB with one decimal; under 1 GB in MB, under 10 MB
-    /// with one decimal; a maximum (`down`) rounded down.
+    /// with one decimal, under 1 MB in KB; a maximum (`down`) rounded down.
     static func amount(_ n: Int, down: Bool = false) -> String {
         let n = max(n, 0)
         if n >= 1 << 30 { return String(format: "%.1f GB", Double(n) / Double(1 << 30)) }
+        if n < 1 << 20 { return "\(down ? n >> 10 : (n + 512) >> 10) KB" }
         if n < 10 << 20 { return String(format: "%.1f MB", (Double(n) / Double(1 << 20) * 10).rounded(down ? .down : .toNearestOrAwayFromZero) / 10) }
         return "\(down ? n >> 20 : (n + (1 << 19)) >> 20) MB"
     }
@@ -80,7 +82,10 @@ enum MemoryBudget {
     /// Throws when exporting `rows` records (`cells` values) as `format` would need more memory
     /// than there is: said before anything is built, instead of the process stopping without a
     /// message half-way (an XLSX export of 100,000 customers peaks near 520 MB).
-    static func check(exportOf rows: Int, cells: Int, format: Exporter.Format, available: Int? = available(), underLimit: Bool = addressSpaceLimit() != nil) throws {
+    /// `kinds`: how many kinds are exported (one kind at a time is advice only for several);
+    /// `encrypted`: an encrypted workbook (a CSV, plaintext, is then no advice).
+    static func check(exportOf rows: Int, cells: Int, format: Exporter.Format, kinds: Int = 1, encrypted: Bool = false,
+                      available: Int? = available(), underLimit: Bool = addressSpaceLimit() != nil) throws {
         let need = need(forExportOf: cells, format: format)
         guard let available, need > available else { return }
         let left = available >= 1 << 20
@@ -92,11 +97,44 @@ enum MemoryBudget {
             + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
                 : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
                 : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+        let csv = format != .csv && !encrypted && kinds == 1
+        let oneKind = kinds > 1
         let hint = (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")
-            + (format == .csv ? "; or export one kind of record at a time (--kind customers, contacts, projects…)." : "; or export as CSV (--format csv, less memory), or one kind of record at a time (--kind customers, contacts, projects…).")
+            + (csv ? "; or export as CSV (--format csv, less memory)." : oneKind ? "; or export one kind of record at a time (--kind customers, contacts, projects…)." : ".")
         let hintZH = (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序以释放内存后重试")
-            + (format == .csv ? "；也可以用 --kind 按记录类型（客户、联系人、项目等）分别导出。" : "；也可以改为导出 CSV（--format csv，占用内存较少），或用 --kind 按记录类型（客户、联系人、项目等）分别导出。")
+            + (csv ? "；也可以改为导出 CSV（--format csv，占用内存较少）。" : oneKind ? "；也可以用 --kind 按记录类型（客户、联系人、项目等）分别导出。" : "。")
         throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
+    }
+
+    /// What opening an archive whose records take `bytes` is counted to need besides the
+    /// program and its threads (`available`): three times the records, and 8 MB. (A 15.6 MB
+    /// archive of 100,000 customers opened under `ulimit -v` with 55 MB left by that count, and
+    /// stopped with 35 MB; the contact log, not read when the archive opens, is counted too.)
+    static func need(forOpening bytes: Int) -> Int { bytes * 3 + (8 << 20) }
+
+    /// Throws when opening `vault`'s records would need more memory than there is, before they
+    /// are read: under a tight `ulimit -v` the process stopped with SIGABRT while applying
+    /// them, or waited for ever for a thread it could not start (with the archive locked).
+    public static func check(opening vault: Vault) throws {
+        try check(openingArchiveOf: Int(clamping: vault.header.bodyLength), name: URL(fileURLWithPath: vault.path).lastPathComponent,
+                  available: available(), underLimit: addressSpaceLimit() != nil)
+    }
+
+    static func check(openingArchiveOf bytes: Int, name: String, available: Int?, underLimit: Bool) throws {
+        let need = need(forOpening: bytes)
+        guard let available, need > available else { return }
+        let left = available >= 1 << 20
+        let en = "opening \(name) (\(amount(bytes)) of records) would need about \(amount(need)) of memory, and "
+            + (!underLimit ? "this computer has \(amount(available, down: true)) free."
+                : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
+                : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
+        let zh = "打开档案“\(name)”（记录共 \(amount(bytes))）大约需要 \(amount(need)) 内存，"
+            + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
+                : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
+                : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+        throw InterchangeError(.readFailed, en, zh: zh,
+                               hint: underLimit ? "Raise the limit (ulimit -v) and try again; the archive is unchanged." : "Close other programs to free memory and try again; the archive is unchanged.",
+                               hintZH: underLimit ? "请提高内存上限（ulimit -v）后重试。档案未作任何改动。" : "请关闭其他程序以释放内存后重试。档案未作任何改动。")
     }
 
     /// Throws when importing `size` bytes of `name` would need more memory than there is.

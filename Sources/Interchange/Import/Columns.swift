@@ -276,7 +276,8 @@ public struct ColumnMapping: Sendable {
 
     /// Parses a mapping file's text; every line that cannot be used is an error naming it.
     public init(text: String) throws {
-        for (i, raw) in text.components(separatedBy: .newlines).enumerated() {
+        // (CR LF is one line break: split at each of CR and LF, it counted every line twice.)
+        for (i, raw) in text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: .newlines).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.lastIndex(where: { $0 == "=" || $0 == "＝" }) else {
@@ -294,8 +295,15 @@ public struct ColumnMapping: Sendable {
             guard !left.isEmpty else {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): the header is empty", zh: "对照表第 \(i + 1) 行没有写表头")
             }
+            // One header given twice for one kind: which line counts would be a guess.
+            let header = Columns.normalise(left)
+            if let earlier = entries.first(where: { $0.header == header && $0.kind == kind && $0.target != (right == "-" ? .skipped : .field(right)) }) {
+                throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) both map the column \(left); a column maps to one field",
+                                       zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行都写了列名“\(left)”，一列只能对应一个字段",
+                                       hint: "delete one of the two lines", hintZH: "请删除其中一行")
+            }
             if right == "-" {
-                entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .skipped, line: i + 1, written: left))
+                entries.append(Entry(kind: kind, header: header, target: .skipped, line: i + 1, written: left))
                 continue
             }
             let kinds = kind.map { [$0] } ?? ImportKind.allCases
@@ -306,15 +314,39 @@ public struct ColumnMapping: Sendable {
                                        hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
                                        hintZH: "请填写字段名，如 name、grade、creditCode、mobile，或其中文名称（客户名称、客户等级……）")
             }
-            entries.append(Entry(kind: kind, header: Columns.normalise(left), target: .field(right), line: i + 1, written: left))
+            entries.append(Entry(kind: kind, header: header, target: .field(right), line: i + 1, written: left))
         }
     }
 
-    /// The lines whose header is none of `headers` (each table's kind and its headers folded by
-    /// `Columns.normalise`): a header written otherwise than in the file, which would do nothing.
-    func unmatched(_ headers: [(kind: ImportKind, normalised: Set<String>)]) -> [(line: Int, header: String)] {
-        entries.filter { e in !headers.contains { (e.kind == nil || e.kind == $0.kind) && $0.normalised.contains(e.header) } }
-            .map { ($0.line, $0.written) }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// A line that does nothing for a file, and why: its header is in no table of the file
+    /// (`kind` nil), or in no table of its kind (`kind`; `kindMissing` when the file has no table
+    /// of that kind at all).
+    struct Unused {
+        let line: Int
+        let header: String
+        let kind: ImportKind?
+        let kindMissing: Bool
+    }
+
+    /// The lines that do nothing for a file whose imported tables have `imported` (each one's
+    /// kind and its header cells folded by `Columns.normalise`), its other tables (of no kind
+    /// found) `others`. A line whose header a table not imported has is not said here (that
+    /// table's own warning says why it was not imported).
+    func unused(imported: [(kind: ImportKind, normalised: Set<String>)], others: Set<String>) -> [Unused] {
+        entries.compactMap { e in
+            if let kind = e.kind {
+                let ofKind = imported.filter { $0.kind == kind }
+                if ofKind.contains(where: { $0.normalised.contains(e.header) }) { return nil }
+                if ofKind.isEmpty && (others.contains(e.header) || imported.contains { $0.normalised.contains(e.header) }) {
+                    return Unused(line: e.line, header: e.written, kind: kind, kindMissing: true)
+                }
+                return Unused(line: e.line, header: e.written, kind: kind, kindMissing: ofKind.isEmpty)
+            }
+            if others.contains(e.header) || imported.contains(where: { $0.normalised.contains(e.header) }) { return nil }
+            return Unused(line: e.line, header: e.written, kind: nil, kindMissing: false)
+        }
     }
 
     func target(_ header: String, kind: ImportKind) -> ColumnTarget? {

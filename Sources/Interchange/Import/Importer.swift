@@ -147,6 +147,16 @@ public final class Importer {
     func mapTables(_ source: ImportSource, into preview: inout ImportPreview) -> [MappedTable] {
         var out: [MappedTable] = []
         var headers: [(kind: ImportKind, normalised: Set<String>)] = []
+        var otherHeaders = Set<String>()  // cells that may be headers of tables not imported
+        // SalesVault's own JSON names its fields itself: a mapping is not used (its keys would
+        // map beside the fields they are).
+        let mapping = source.format == .json ? ColumnMapping() : options.mapping
+        if source.format == .json && !options.mapping.isEmpty {
+            preview.warnings.append(ImportProblem(
+                table: "--mapping", line: 0,
+                reason: "a mapping file is not used for a SalesVault JSON export, whose fields have their own names; it was ignored",
+                reasonZH: "导入 SalesVault 导出的 JSON 文件时不使用对照表（字段名已固定），对照表已忽略。"))
+        }
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
@@ -158,13 +168,16 @@ public final class Importer {
                 let kinds = named.map { [$0] } ?? ImportKind.order
                 let texts = row.cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
                 for kind in kinds {
-                    let score = headerScore(texts, kind: kind)
+                    let score = headerScore(texts, kind: kind, mapping: mapping)
                     if score > (best?.score ?? 0) { best = (i, kind, score) }
                 }
                 if i > 20 { break }
             }
             let headerIndex = best?.row ?? table.rows.firstIndex(where: \.hasContent)!
             guard let kind = best?.kind ?? named else {
+                for row in table.rows.prefix(21) {
+                    for cell in row.cells { otherHeaders.insert(Columns.normalise(Self.plain(cell).trimmedWhitespace)) }
+                }
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: table.rows[headerIndex].line,
                     reason: "\(table.name) was not imported: the columns a kind of record needs are missing (such as 客户名称), so it is not clear what it holds",
@@ -184,7 +197,7 @@ public final class Importer {
                     }
                     continue
                 }
-                guard let target = Columns.target(text, kind: kind, mapping: options.mapping) else {
+                guard let target = Columns.target(text, kind: kind, mapping: mapping) else {
                     preview.unused.append(.init(table: table.name, header: text, computed: false))
                     continue
                 }
@@ -236,11 +249,25 @@ public final class Importer {
         }
         // A mapping line naming a header no imported table has (a typo, or another file's
         // header) is said, not ignored.
-        for (line, text) in options.mapping.unmatched(headers) {
-            preview.warnings.append(ImportProblem(
-                table: "--mapping", line: 0,
-                reason: "line \(line) of the mapping file names the column \(text), which the file does not have; that line did nothing (check that the header is written as in the file)",
-                reasonZH: "对照表第 \(line) 行的列名“\(text)”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。"))
+        for u in mapping.unused(imported: headers, others: otherHeaders) {
+            let check = (en: " (check that the header is written exactly as in the file)", zh: "请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。")
+            var en: String
+            var zh: String
+            if let kind = u.kind, u.kindMissing {
+                en = "line \(u.line) of the mapping file is for \(kind.sheetName(zh: false).lowercased()) only, and the file has none; that line was ignored"
+                zh = "对照表第 \(u.line) 行只用于“\(kind.sheetName(zh: true))”数据，而导入文件中没有这类数据，该行已忽略。"
+            } else if let kind = u.kind {
+                en = "line \(u.line) of the mapping file names the column \(u.header), which the file's \(kind.sheetName(zh: false).lowercased()) do not have; that line was ignored" + check.en
+                zh = "对照表第 \(u.line) 行的列名“\(u.header)”在导入文件的“\(kind.sheetName(zh: true))”表头中找不到，该行已忽略。" + check.zh
+            } else {
+                en = "line \(u.line) of the mapping file names the column \(u.header), which the file does not have; that line was ignored" + check.en
+                zh = "对照表第 \(u.line) 行的列名“\(u.header)”在导入文件的表头中找不到，该行已忽略。" + check.zh
+                if u.header.contains(where: { $0 == ":" || $0 == "：" }) {
+                    en += "; to give a kind of record before the colon, write customers, contacts, projects, log or complaints (or 客户, 联系人, 项目, 跟进记录, 投诉)"
+                    zh += "如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。"
+                }
+            }
+            preview.warnings.append(ImportProblem(table: "--mapping", line: 0, reason: en, reasonZH: zh))
         }
         return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }
     }
@@ -252,11 +279,11 @@ public final class Importer {
     ]
 
     /// How many of a row's cells name a field of `kind` (required fields count double).
-    private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind) -> Int {
+    private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping) -> Int {
         var score = 0
         var targets = Set<String>()
         for text in texts {
-            guard let text, let target = Columns.target(text, kind: kind, mapping: options.mapping) else { continue }
+            guard let text, let target = Columns.target(text, kind: kind, mapping: mapping) else { continue }
             switch target {
             case .field(let key):
                 if targets.insert(key).inserted { score += Self.requiredColumns[kind]!.contains(key) ? 2 : 1 }

@@ -192,7 +192,7 @@ extension ChangeDraft {
             }
         case .vocabulary(let vocabulary):
             guard let code = vocabulary.parse(text) else {
-                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.codes.joined(separator: ", "))",
+                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.labels(zh: false).joined(separator: ", "))",
                                    zh: "\(spec.zh)没有“\(text)”这一项，可选：\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }
             return .text(code)

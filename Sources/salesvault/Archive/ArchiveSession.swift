@@ -80,6 +80,7 @@ final class ArchiveContext {
         // Inside the agent: the kept keys, no password, no KDF (Docs/AGENT.md §4.2, §5).
         let vault = try AgentServing.request.map { try AgentServing.open($0, path: path, access: access) }
             ?? options.password.unlock(path, access: access)
+        try MemoryBudget.check(opening: vault)
         let archive = try CustomerArchive(vault: vault)
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
         return ArchiveContext(archive, allowed: [.read, .write, .export])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Interchange
 import SalesArchive
 import VaultFormat
 
@@ -40,6 +41,7 @@ struct Shell: VaultCommand {
             return
         }
         let vault = try password.unlock(archive, access: .readWrite, remindAlways: true)
+        try MemoryBudget.check(opening: vault)
         let context = ArchiveContext(try CustomerArchive(vault: vault), allowed: [.read, .write, .export])
         try OwnerUnlock.showEscrowUses(context.archive, writing: true)
         OwnerUnlock.acknowledgeEscrowUses(context.archive)  // the owner opened the shell: seen
