@@ -450,6 +450,12 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(created.counts[.projects]?.new, 1)
         XCTAssertEqual(try f.open().resolve(.project, "机房扩容")["stage"]?.text, SalesStage.bidding.rawValue)
         XCTAssertTrue(try f.open().history().contains { $0.reason == "根据导入文件“s.csv”设定（新建项目）" })
+        // A won project opened again by a file is allowed (the file wins) and said.
+        let won = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,2\n"), name: "t.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(won.problems.isEmpty, "\(won.problems.map(\.reasonZH))")
+        XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将其重新打开为“2 项目立项”，请确认"])
+        XCTAssertEqual(won.warnings.first?.line, 3)
+        XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
     }
 
     // MARK: Several tables
