@@ -392,6 +392,10 @@ final class MemoryBudgetTests: XCTestCase {
             XCTAssertEqual(e?.reasonZH, "打开档案“张伟.svault”（记录共 15 MB）大约需要 53 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 40 MB。")
             XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试。档案未作任何改动。")
         }
+        // A command that builds more (history, undo, a report) counts more; never less than opening.
+        XCTAssertEqual(MemoryBudget.need(forOpening: 15_600_000, times: 32), 15_600_000 * 32 + (8 << 20))
+        XCTAssertEqual(MemoryBudget.need(forOpening: 15_600_000, times: 1), MemoryBudget.need(forOpening: 15_600_000))
+        XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 15_600_000, name: "a.svault", times: 13, available: 190 << 20, underLimit: true))
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 2_000, name: "a.svault", available: -(5 << 20), underLimit: true)) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录共 2 KB）大约需要 8.0 MB 内存，但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
         }

@@ -456,6 +456,8 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将其重新打开为“2 项目立项”，请确认"])
         XCTAssertEqual(won.warnings.first?.line, 3)
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
+        let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请确认"])
     }
 
     // MARK: Several tables
@@ -624,6 +626,15 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 1 行和第 2 行都写了列名“单位全称”，一列只能对应一个字段")
         }
         XCTAssertNoThrow(try ColumnMapping(text: "单位全称 = name\n单位全称 = name\n客户: 单位全称 = shortName\n"), "the same twice, or for one kind: no conflict")
+        XCTAssertNoThrow(try ColumnMapping(text: "客户: 单位全称 = name\n客户: 单位全称 = 客户名称\n"), "a field by its key and by its label is one field")
+        XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\n单位全称 = 客户名称\n"), "for every kind they differ: a contact's 客户名称 is its customer")
+        // A line for the kind wins over a line for every kind, in either order (the later line
+        // won, and the file was then not recognised as customers).
+        for lines in ["客户: 单位全称 = name\n单位全称 = note\n", "单位全称 = note\n客户: 单位全称 = name\n"] {
+            let either = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: lines) }
+            XCTAssertTrue(either.problems.isEmpty, "\(lines): \(either.problems)")
+            XCTAssertEqual(either.counts[.customers]?.new, 1, lines)
+        }
         let prefixed = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "单位全称 = name\n客户表: 级别 = grade\n客户: 行业 = industry\n") }
         XCTAssertEqual(prefixed.warnings.map(\.reasonZH), [
             "对照表第 2 行的列名“客户表: 级别”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。",

@@ -866,4 +866,32 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let records = try history().filter { ($0["kind"] as? String) == "export" }
         XCTAssertEqual(records.count, 1)
     }
+
+    /// On a terminal the preview's headings are coloured, not printed as escapes (black-box
+    /// finding: `\u{1B}[33m提醒：\u{1B}[0m` showed as text: the coloured heading went through the
+    /// escaping of stored text).
+    func testThePreviewsHeadingsAreColouredOnATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("util-linux script is not installed (Scripts/test installs bsdutils)") }
+        let csv = try dir.write("c.csv", "客户名称,客户等级,传真\n甲公司,Z,0571-1\n")
+        let command = [Binaries.url("salesvault").path, "--lang", "zh", "import", csv, "--dry-run", "-a", archive, "--password-file", dir.path("pw")]
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        var e = env
+        e["SV_COMMAND"] = command
+        let r = try runTool(["-c", "unset NO_COLOR; exec script -qec \"$SV_COMMAND\" /dev/null"], executable: "/bin/sh", environment: e)
+        XCTAssertTrue(r.stdout.contains("\u{1B}[33m以下列无法识别"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\u{1B}[31m问题（共 1 处）：\u{1B}[0m"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("\\u{1B}"), r.stdout)
+    }
+
+    /// A CSV of several kinds is refused as a usage error before the password is asked (it was
+    /// found after the archive was opened: a wrong password, or a memory limit, was said first).
+    func testACSVOfSeveralKindsIsRefusedBeforeTheArchiveIsOpened() throws {
+        _ = try dir.write("wrong", "not the password\n")
+        for args in [["export", "--format", "csv"], ["export", "--kind", "all", "--out", dir.path("x.csv")], ["export", "--kind", "customers", "--kind", "log", "--format", "csv"]] {
+            let r = try runTool(["--lang", "zh"] + args + ["-a", archive, "--password-file", dir.path("wrong")], environment: env)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("CSV 文件只能包含一类数据"), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.csv")))
+    }
 }

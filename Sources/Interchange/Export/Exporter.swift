@@ -115,17 +115,19 @@ public enum Exporter {
         if options.kinds.contains(.log) { try archive.loadContactLog() }
         var rows = 0
         var cells = 0
+        var withRows = 0  // kinds that have records (one at a time helps only for several)
         for kind in options.kinds {
             let n = archive.state.count(kind.entity)
             rows += n
             cells += (n + 1) * (Schema.fields(kind.entity).count + 1)
+            if n > 0 { withRows += 1 }
         }
         if options.format == .csv && options.kinds.count != 1 {
             throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据，请用 --kind 指定",
                                    hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
                                    hintZH: "例如 --kind customers；如需全部导出，请用 --format xlsx 导出为一个工作簿")
         }
-        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: options.kinds.count, encrypted: options.workbookPassword != nil)
+        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: withRows, encrypted: options.workbookPassword != nil)
         let tables = try tables(archive, options: options)
         let data: Data
         switch options.format {

@@ -110,18 +110,19 @@ public enum MemoryBudget {
     /// program and its threads (`available`): three times the records, and 8 MB. (A 15.6 MB
     /// archive of 100,000 customers opened under `ulimit -v` with 55 MB left by that count, and
     /// stopped with 35 MB; the contact log, not read when the archive opens, is counted too.)
-    static func need(forOpening bytes: Int) -> Int { bytes * 3 + (8 << 20) }
+    static func need(forOpening bytes: Int, times: Int = 3) -> Int { bytes * max(times, 3) + (8 << 20) }
 
     /// Throws when opening `vault`'s records would need more memory than there is, before they
     /// are read: under a tight `ulimit -v` the process stopped with SIGABRT while applying
     /// them, or waited for ever for a thread it could not start (with the archive locked).
-    public static func check(opening vault: Vault) throws {
+    /// `times`: what the command counts on besides (`need(forOpening:times:)`; at least 3).
+    public static func check(opening vault: Vault, times: Int = 3) throws {
         try check(openingArchiveOf: Int(clamping: vault.header.bodyLength), name: URL(fileURLWithPath: vault.path).lastPathComponent,
-                  available: available(), underLimit: addressSpaceLimit() != nil)
+                  times: times, available: available(), underLimit: addressSpaceLimit() != nil)
     }
 
-    static func check(openingArchiveOf bytes: Int, name: String, available: Int?, underLimit: Bool) throws {
-        let need = need(forOpening: bytes)
+    static func check(openingArchiveOf bytes: Int, name: String, times: Int = 3, available: Int?, underLimit: Bool) throws {
+        let need = need(forOpening: bytes, times: times)
         guard let available, need > available else { return }
         let left = available >= 1 << 20
         let en = "opening \(name) (\(amount(bytes)) of records) would need about \(amount(need)) of memory, and "

@@ -297,7 +297,13 @@ public struct ColumnMapping: Sendable {
             }
             // One header given twice for one kind: which line counts would be a guess.
             let header = Columns.normalise(left)
-            if let earlier = entries.first(where: { $0.header == header && $0.kind == kind && $0.target != (right == "-" ? .skipped : .field(right)) }) {
+            // (A field compared by what it means for each kind: `name` and 客户名称 are one.)
+            func meaning(_ target: ColumnTarget) -> [String?] {
+                guard case .field(let text) = target else { return [nil] }
+                return (kind.map { [$0] } ?? ImportKind.allCases).map { Schema.field($0.entity, key: text)?.key }
+            }
+            let target: ColumnTarget = right == "-" ? .skipped : .field(right)
+            if let earlier = entries.first(where: { $0.header == header && $0.kind == kind && meaning($0.target) != meaning(target) }) {
                 throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) both map the column \(left); a column maps to one field",
                                        zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行都写了列名“\(left)”，一列只能对应一个字段",
                                        hint: "delete one of the two lines", hintZH: "请删除其中一行")
@@ -354,13 +360,16 @@ public struct ColumnMapping: Sendable {
     }
 
     /// `target` of a header already folded by `Columns.normalise`.
+    /// A line for the kind wins over a line for every kind, wherever each is written.
     func target(normalised n: String, kind: ImportKind) -> ColumnTarget? {
-        for e in entries.reversed() where e.header == n && (e.kind == nil || e.kind == kind) {
-            if case .field(let key) = e.target {
-                guard let spec = Schema.field(kind.entity, key: key) else { continue }  // a field of another kind
-                return .field(spec.key)
+        for own in [true, false] {
+            for e in entries.reversed() where e.header == n && (own ? e.kind == kind : e.kind == nil) {
+                if case .field(let key) = e.target {
+                    guard let spec = Schema.field(kind.entity, key: key) else { continue }  // a field of another kind
+                    return .field(spec.key)
+                }
+                return e.target
             }
-            return e.target
         }
         return nil
     }

@@ -50,9 +50,15 @@ public struct ImportSource: Sendable {
 
     /// Reads the file at `path`; `encoding` overrides detection for text files.
     public static func load(_ path: String, encoding: TextEncoding? = nil, workbookPassword: PasswordProvider = { nil }) throws -> ImportSource {
-        let data = try AtomicFile.readInput(path, limit: 1 << 30)
         // (As messages and the batch label show it: one line, control characters escaped.)
         let name = FieldFormat.terminalSafe(URL(fileURLWithPath: path).lastPathComponent)
+        // Counted before the file is read too, from its size (reading it under a tight `ulimit
+        // -v` stopped the process: black-box finding), and again from what was read.
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
+           let size = attributes[.size] as? Int, size <= 1 << 30 {
+            try MemoryBudget.check(importOf: size, name: name)
+        }
+        let data = try AtomicFile.readInput(path, limit: 1 << 30)
         try MemoryBudget.check(importOf: data.count, name: name)
         return try read(data, fileName: name, encoding: encoding, workbookPassword: workbookPassword)
     }

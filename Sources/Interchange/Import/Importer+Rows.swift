@@ -697,12 +697,15 @@ extension Importer {
                                 _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”调整"), row: i)
                                 b.status[i] = .updated
                                 if let wanted { fileStages[ref] = wanted }
-                                // A closed project opened again by a file (an older list?) is said.
+                                // A closed project opened again, or closed otherwise, by a file (an
+                                // older list?) is said.
                                 if let wanted, current.isClosed {
                                     updateWarnings.append(ImportProblem(
                                         table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
-                                        reason: "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
-                                        reasonZH: "项目“\(name)”已结束（\(current.zh)），此行会将其重新打开为“\(wanted.zh)”，请确认"))
+                                        reason: wanted.isClosed ? "the project \(name) is closed (\(current.en)); this row changes its outcome to \(wanted.en)"
+                                            : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
+                                        reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请确认"
+                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新打开为“\(wanted.zh)”，请确认"))
                                 }
                             }
                         }

@@ -32,6 +32,8 @@ struct AgendaCommand: ArchiveCommand {
     }
 
     var capability: Capability { ics == nil ? .read : .export }
+    /// (Its JSON needed more than 80 MB left for a 15.6 MB archive: black-box sweep.)
+    var memoryTimesRecords: Int { 6 }
 
     /// The department's contact intervals (DEPARTMENT.md §3.1), or 7 and 14 days outside a
     /// department or when its registry cannot be read (the agenda still shows, with the defaults).

@@ -29,6 +29,11 @@ enum Capability: Sendable {
 protocol ArchiveCommand: VaultCommand {
     var options: ArchiveOptions { get }
     var capability: Capability { get }
+    /// The memory the command is counted to need once the archive is open, as times its
+    /// records' bytes (`MemoryBudget.check(opening:times:)`): what it builds besides the open
+    /// archive (the history, the log, a report) refused clearly when it would not fit, instead
+    /// of stopping the process half-way under a tight `ulimit -v`.
+    var memoryTimesRecords: Int { get }
     func run(in context: ArchiveContext) throws
 }
 
@@ -37,6 +42,9 @@ extension ArchiveCommand {
     /// that follow a change (escrow uses acknowledged, a snapshot when due).
     func execute() throws { try executeOnArchive() }
 
+    /// Most commands: the open archive's own three times (`MemoryBudget.need(forOpening:)`).
+    var memoryTimesRecords: Int { 3 }
+
     /// Through the agent when the archive is unlocked there, else unlocked for this command.
     func executeOnArchive() throws {
         // Unlocked with `salesvault unlock`: the agent runs it (Docs/AGENT.md §4.2).
@@ -44,7 +52,7 @@ extension ArchiveCommand {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        let context = try ArchiveContext.unlock(options, capability: capability)
+        let context = try ArchiveContext.unlock(options, capability: capability, memoryTimesRecords: memoryTimesRecords)
         try context.run(self)
         if capability == .write { OwnerUnlock.acknowledgeEscrowUses(context.archive) }
         // The command is done: the archive's records in memory (a hundred thousand customers
@@ -69,7 +77,7 @@ final class ArchiveContext {
     }
 
     /// Unlocks the archive named by `options` (or $SALESVAULT_ARCHIVE) with the owner's password.
-    static func unlock(_ options: ArchiveOptions, capability: Capability) throws -> ArchiveContext {
+    static func unlock(_ options: ArchiveOptions, capability: Capability, memoryTimesRecords: Int = 3) throws -> ArchiveContext {
         guard let path = options.archive ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] else {
             throw CLIError(.failure, L("which archive? none was given", "未指定档案文件"),
                            hint: L("pass -a FILE, or set SALESVAULT_ARCHIVE", "请用 -a 指定档案文件，或设置环境变量 SALESVAULT_ARCHIVE"))
@@ -80,7 +88,7 @@ final class ArchiveContext {
         // Inside the agent: the kept keys, no password, no KDF (Docs/AGENT.md §4.2, §5).
         let vault = try AgentServing.request.map { try AgentServing.open($0, path: path, access: access) }
             ?? options.password.unlock(path, access: access)
-        try MemoryBudget.check(opening: vault)
+        try MemoryBudget.check(opening: vault, times: memoryTimesRecords)
         let archive = try CustomerArchive(vault: vault)
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
         return ArchiveContext(archive, allowed: [.read, .write, .export])

@@ -249,7 +249,7 @@ enum ImportReport {
         let headerless = p.unused.filter(\.headerless)
         if !headerless.isEmpty {
             // (--mapping names columns by their header: these have none to name.)
-            Terminal.print(Terminal.yellow(z ? "以下列没有表头，不会导入（如需导入，请在表头行中为这些列填写列名，如“备注”）："
+            Terminal.printPainted(Terminal.yellow(z ? "以下列没有表头，不会导入（如需导入，请在表头行中为这些列填写列名，如“备注”）："
                                              : "These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):"))
             let list = headerless.prefix(30).map { c in
                 let letter = c.header.trimmingCharacters(in: CharacterSet(charactersIn: "()"))  // "(C)"
@@ -259,7 +259,7 @@ enum ImportReport {
             if headerless.count > 30 { Terminal.print(z ? "  ……另有 \(headerless.count - 30) 列" : "  … and \(headerless.count - 30) more") }
         }
         if !unmapped.isEmpty {
-            Terminal.print(Terminal.yellow(z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
+            Terminal.printPainted(Terminal.yellow(z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
             for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table)):“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(c.table)): \(Terminal.cell(c.header))") }
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
@@ -281,7 +281,7 @@ enum ImportReport {
                          })
         }
         if !p.problems.isEmpty {
-            Terminal.print(Terminal.red(z ? "问题（共 \(p.problems.count) 处）：" : "Problems (\(p.problems.count)):"))
+            Terminal.printPainted(Terminal.red(z ? "问题（共 \(p.problems.count) 处）：" : "Problems (\(p.problems.count)):"))
             for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json)) }
             if p.problems.count > shownProblems {
                 Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
@@ -292,7 +292,7 @@ enum ImportReport {
             }
         }
         if !p.warnings.isEmpty {
-            Terminal.print(Terminal.yellow(z ? "提醒：" : "Notes:"))
+            Terminal.printPainted(Terminal.yellow(z ? "提醒：" : "Notes:"))
             for w in p.warnings { Terminal.print("  " + line(w, z, json: p.source.format == .json)) }
         }
     }
@@ -360,6 +360,12 @@ struct Export: ArchiveCommand {
         }
         if encrypt, let out, let named = Exporter.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()), named != .xlsx {
             throw ValidationError(L("--encrypt writes an encrypted Excel workbook: name the --out file .xlsx", "--encrypt 只能生成加密的 Excel 工作簿，--out 文件名须以 .xlsx 结尾").text)
+        }
+        // A CSV of several kinds: said before the password is asked and the archive opened.
+        let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        if (format ?? named) == .csv, let kinds = try? kinds(kind), kinds.count != 1 {
+            throw ValidationError(L("a CSV file holds one kind; choose one with --kind (e.g. --kind customers), or export everything as one workbook with --format xlsx",
+                                    "CSV 文件只能包含一类数据，请用 --kind 指定（例如 --kind customers）；如需全部导出，请用 --format xlsx 导出为一个工作簿").text)
         }
     }
 

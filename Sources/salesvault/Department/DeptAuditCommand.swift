@@ -51,11 +51,11 @@ struct DeptAudit: VaultCommand {
             guard let items = audit.items else {
                 if let size = audit.oversize {
                     // DEPARTMENT.md §7.5: padded past the bound, evidence of tampering (exit 4).
-                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志已被篡改：大小 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB（已被人为填充），未予核对"
+                    Terminal.printPainted(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志已被篡改：大小 \(size) 字节，超过 \(AuditLog.maxBytes >> 20) MiB（已被人为填充），未予核对"
                                                                           : "audit log ALTERED: \(size) bytes, larger than \(AuditLog.maxBytes >> 20) MiB (padded); not checked")))
                     tampered = true
                 } else if let reason = audit.unreadable {
-                    Terminal.print(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志无法读取：\(reason)" : "audit log unreadable: \(reason)")))
+                    Terminal.printPainted(Terminal.red("\(Terminal.cell(owner)): " + (zh ? "审计日志无法读取：\(reason)" : "audit log unreadable: \(reason)")))
                     unreadable = true
                 } else {
                     Terminal.print("\(Terminal.cell(owner)): " + (zh ? "无托管访问记录" : "no escrow use logged"))
@@ -89,7 +89,7 @@ struct DeptAudit: VaultCommand {
         // Logs of archives that are not (or no longer) in the folder.
         if name == nil, let files = try? FileManager.default.contentsOfDirectory(atPath: layout.audit) {
             for file in files.sorted() where file.hasSuffix(".log") && !seenIDs.contains(String(file.dropLast(4))) {
-                Terminal.print(Terminal.yellow(zh ? "audit/\(file)：没有对应的档案（档案已删除或被替换）" : "audit/\(file): no archive of the department has this id (deleted or replaced)"))
+                Terminal.printPainted(Terminal.yellow(zh ? "audit/\(file)：没有对应的档案（档案已删除或被替换）" : "audit/\(file): no archive of the department has this id (deleted or replaced)"))
             }
         }
         if tampered { throw ExitCode(ExitStatus.damaged.rawValue) }

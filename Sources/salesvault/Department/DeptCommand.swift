@@ -385,7 +385,7 @@ struct DeptEnroll: VaultCommand {
         Terminal.print(L("Owner key fingerprint: \(fingerprint) (the key that signs archive \(Terminal.cell(request.archiveId)) now)",
                          "档案签名密钥指纹：\(fingerprint)（即当前签署档案 \(Terminal.cell(request.archiveId)) 的密钥）").text)
         if let previous, previous != (try request.key()) {
-            Terminal.print(Terminal.red(L("This REPLACES the key enrolled for \(Terminal.cell(person)) (fingerprint \(KeyFile.fingerprint(previous))). A new key is expected only after an escrow password reset: check with \(Terminal.cell(person)) and in the audit log (salesvault dept audit) that there was one.",
+            Terminal.printPainted(Terminal.red(L("This REPLACES the key enrolled for \(Terminal.cell(person)) (fingerprint \(KeyFile.fingerprint(previous))). A new key is expected only after an escrow password reset: check with \(Terminal.cell(person)) and in the audit log (salesvault dept audit) that there was one.",
                                           "注意：此操作将替换 \(Terminal.cell(person)) 已登记的签名密钥（指纹 \(KeyFile.fingerprint(previous))）。正常情况下，只有经托管重置密码后才会出现新密钥：请与 \(Terminal.cell(person)) 核实，并在审计日志（salesvault dept audit）中确认确有这次重置。").text))
         }
         guard yes || Terminal.confirm(L("Compare it with the fingerprint \(person) reads from `salesvault status`. Enroll? [y/N] ",

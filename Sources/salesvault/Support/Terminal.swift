@@ -72,6 +72,11 @@ enum Terminal {
 
     static func print(_ message: L) { print(message.text) }
 
+    /// Prints what `paint` (or `yellow`, `red`…) returned: its text is safe already, and its
+    /// colour codes must reach the terminal (through `print` they were escaped: the heading
+    /// showed as `\u{1B}[33m提醒：\u{1B}[0m` on a terminal).
+    static func printPainted(_ painted: String) { Swift.print(painted) }
+
     /// Colours `text` on a terminal; the text itself is made `safe` first, so only the colour
     /// codes added here reach the terminal as escapes.
     static func paint(_ text: String, _ code: String) -> String {
