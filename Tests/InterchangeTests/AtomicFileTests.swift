@@ -395,7 +395,9 @@ final class MemoryBudgetTests: XCTestCase {
         // A command that builds more (history, undo, a report) counts more; never less than opening.
         XCTAssertEqual(MemoryBudget.need(forOpening: 15_600_000, times: 32), 15_600_000 * 32 + (8 << 20))
         XCTAssertEqual(MemoryBudget.need(forOpening: 15_600_000, times: 1), MemoryBudget.need(forOpening: 15_600_000))
-        XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 15_600_000, name: "a.svault", times: 13, available: 190 << 20, underLimit: true))
+        XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 15_600_000, name: "a.svault", times: 13, available: 190 << 20, underLimit: true)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录共 15 MB）并执行此命令大约需要 201 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 190 MB。")
+        }
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 2_000, name: "a.svault", available: -(5 << 20), underLimit: true)) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录共 2 KB）大约需要 8.0 MB 内存，但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
         }

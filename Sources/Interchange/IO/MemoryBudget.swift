@@ -125,11 +125,12 @@ public enum MemoryBudget {
         let need = need(forOpening: bytes, times: times)
         guard let available, need > available else { return }
         let left = available >= 1 << 20
-        let en = "opening \(name) (\(amount(bytes)) of records) would need about \(amount(need)) of memory, and "
+        let command = times > 3  // (what the command builds is counted too)
+        let en = "opening \(name) (\(amount(bytes)) of records)\(command ? " and running this command" : "") would need about \(amount(need)) of memory, and "
             + (!underLimit ? "this computer has \(amount(available, down: true)) free."
                 : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
                 : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
-        let zh = "打开档案“\(name)”（记录共 \(amount(bytes))）大约需要 \(amount(need)) 内存，"
+        let zh = "打开档案“\(name)”（记录共 \(amount(bytes))）\(command ? "并执行此命令" : "")大约需要 \(amount(need)) 内存，"
             + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
                 : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
                 : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")

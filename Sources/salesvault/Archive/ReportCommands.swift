@@ -113,9 +113,16 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         var capability: Capability { .export }
-        /// The week's report and its file built in memory (a 15.6 MB archive: 416 MB at its
-        /// peak; under `ulimit -v` it stopped with up to 480 MB left for XLSX: black-box sweep).
-        var memoryTimesRecords: Int { 32 }
+        /// The week's report and its file built in memory: a 15.6 MB archive of 100,000
+        /// customers, under `ulimit -v`, needed more than 350 MB left for Markdown, 530 MB for
+        /// HTML and 740 MB for XLSX (sweeps before this count).
+        var memoryTimesRecords: Int {
+            switch format ?? out.flatMap({ ReportRender.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }) ?? .xlsx {
+            case .md: return 24
+            case .html: return 36
+            case .xlsx: return 60
+            }
+        }
 
         func validate() throws {
             if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
