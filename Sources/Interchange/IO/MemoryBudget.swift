@@ -66,6 +66,16 @@ public enum MemoryBudget {
         return "\(down ? n >> 20 : (n + (1 << 19)) >> 20) MB"
     }
 
+    /// The end of a refusal: what is left, of the computer's memory or under the limit.
+    static func left(_ available: Int, underLimit: Bool) -> (en: String, zh: String) {
+        if !underLimit { return ("this computer has \(amount(available, down: true)) free.", "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。") }
+        if available >= 1 << 20 {
+            return ("this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v).",
+                    "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。")
+        }
+        return ("this program's memory is limited (ulimit -v): less than 1 MB is left.", "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+    }
+
     /// What an export of `cells` values (rows times columns, the header's included) in `format`
     /// is counted to need besides the open archive and its threads: what a 100,000-customer
     /// export (2.3 million cells) took under `ulimit -v` before this check (it ran with about
@@ -88,15 +98,10 @@ public enum MemoryBudget {
                       available: Int? = available(), underLimit: Bool = addressSpaceLimit() != nil) throws {
         let need = need(forExportOf: cells, format: format)
         guard let available, need > available else { return }
-        let left = available >= 1 << 20
         let en = "exporting \(rows) record(s) as \(format.rawValue.uppercased()) would need about \(amount(need)) of memory, and "
-            + (!underLimit ? "this computer has \(amount(available, down: true)) free."
-                : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
-                : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
+            + left(available, underLimit: underLimit).en
         let zh = "导出 \(rows) 条记录（\(format.rawValue.uppercased()) 格式）大约需要 \(amount(need)) 内存，"
-            + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
-                : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
-                : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+            + left(available, underLimit: underLimit).zh
         let csv = format != .csv && !encrypted && kinds == 1
         let oneKind = kinds > 1
         let hint = (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")
@@ -124,16 +129,11 @@ public enum MemoryBudget {
     static func check(openingArchiveOf bytes: Int, name: String, times: Int = 3, available: Int?, underLimit: Bool) throws {
         let need = need(forOpening: bytes, times: times)
         guard let available, need > available else { return }
-        let left = available >= 1 << 20
         let command = times > 3  // (what the command builds is counted too)
         let en = "opening \(name) (\(amount(bytes)) of records)\(command ? " and running this command" : "") would need about \(amount(need)) of memory, and "
-            + (!underLimit ? "this computer has \(amount(available, down: true)) free."
-                : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
-                : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
+            + left(available, underLimit: underLimit).en
         let zh = "打开档案“\(name)”（记录共 \(amount(bytes))）\(command ? "并执行此命令" : "")大约需要 \(amount(need)) 内存，"
-            + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
-                : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
-                : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+            + left(available, underLimit: underLimit).zh
         throw InterchangeError(.readFailed, en, zh: zh,
                                hint: underLimit ? "Raise the limit (ulimit -v) and try again; the archive is unchanged." : "Close other programs to free memory and try again; the archive is unchanged.",
                                hintZH: underLimit ? "请提高内存上限（ulimit -v）后重试。档案未作任何改动。" : "请关闭其他程序以释放内存后重试。档案未作任何改动。")
@@ -147,15 +147,10 @@ public enum MemoryBudget {
         guard let available, need > available else { return }
         // The largest part that fits, with a fifth to spare.
         let part = max(available - (64 << 20), 0) / 16 * 4 / 5
-        let left = available >= 1 << 20
         let en = "\(name) (\(amount(size))) would need about \(amount(need)) of memory to import, and "
-            + (!underLimit ? "this computer has \(amount(available, down: true)) free."
-                : left ? "this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v)."
-                : "this program's memory is limited (ulimit -v): less than 1 MB is left.")
+            + left(available, underLimit: underLimit).en
         let zh = "导入“\(name)”（\(amount(size))）大约需要 \(amount(need)) 内存，"
-            + (!underLimit ? "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。"
-                : left ? "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。"
-                : "但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+            + left(available, underLimit: underLimit).zh
         // A part too small to be worth it: only more memory helps.
         let split = part >= 1 << 20
         let hint = underLimit
