@@ -376,6 +376,16 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .xlsx, encrypted: true, available: 100 << 20, underLimit: true)) { error in
             XCTAssertEqual((error as? InterchangeError)?.hintZH, "请提高内存上限（ulimit -v）后重试。")
         }
+        // Several kinds asked for, one with records: neither a CSV (of several kinds, refused)
+        // nor one kind at a time helps.
+        XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .xlsx, kinds: 5, withRecords: 1, available: 100 << 20, underLimit: true)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请提高内存上限（ulimit -v）后重试。")
+        }
+        // Amounts: a maximum is rounded down in GB too; just under 1 MB is not "1024 KB".
+        XCTAssertEqual(MemoryBudget.amount(Int(2.06 * Double(1 << 30)), down: true), "2.0 GB")
+        XCTAssertEqual(MemoryBudget.amount(Int(2.06 * Double(1 << 30))), "2.1 GB")
+        XCTAssertEqual(MemoryBudget.amount((1 << 20) - 100), "1.0 MB")
+        XCTAssertEqual(MemoryBudget.amount((1 << 20) - 100, down: true), "1023 KB")
     }
 
     /// Opening an archive is counted before its records are read (black-box findings: under

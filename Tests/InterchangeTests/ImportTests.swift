@@ -599,7 +599,7 @@ final class ImportTests: XCTestCase {
         // is said, with its line: it did nothing.
         let typo = try ColumnMapping(text: "单位 名称 = name\n传真 = -\n联系人: 单位全称 = customer\n")  // zh-punct: keep
         let told = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = typo; $0.kind = .customers }
-        XCTAssertEqual(told.warnings.map(\.reasonZH), ["对照表第 1 行的列名“单位 名称”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。",
+        XCTAssertEqual(told.warnings.map(\.reasonZH), ["对照表第 1 行的列名“单位 名称”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。",
                                                      "对照表第 3 行只用于“联系人”数据，而导入文件中没有这类数据，该行已忽略。"])
         XCTAssertEqual(told.unused.map(\.header), ["单位全称", "最近联系"], "the column the line meant is still listed")
     }
@@ -613,7 +613,7 @@ final class ImportTests: XCTestCase {
         let text = "单位全称,级别,传真,所属行业\n甲公司,A,0571-1,制造\n"
         let crlf = try ColumnMapping(text: "单位全称 = name\r\n级别 = grade\r\n不存在 = note\r\n")
         let p = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = crlf }
-        XCTAssertEqual(p.warnings.map(\.reasonZH), ["对照表第 3 行的列名“不存在”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。"])
+        XCTAssertEqual(p.warnings.map(\.reasonZH), ["对照表第 3 行的列名“不存在”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。"])
         XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\r\n\r\n级别 = nmae\r\n")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("对照表第 3 行") == true, "\(error)")
         }
@@ -627,7 +627,10 @@ final class ImportTests: XCTestCase {
         }
         XCTAssertNoThrow(try ColumnMapping(text: "单位全称 = name\n单位全称 = name\n客户: 单位全称 = shortName\n"), "the same twice, or for one kind: no conflict")
         XCTAssertNoThrow(try ColumnMapping(text: "客户: 单位全称 = name\n客户: 单位全称 = 客户名称\n"), "a field by its key and by its label is one field")
-        XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\n单位全称 = 客户名称\n"), "for every kind they differ: a contact's 客户名称 is its customer")
+        XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\n单位全称 = nmae\n")) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 2 行：没有“nmae”这个字段", "a misspelt field is said as such, not as a second mapping")
+        }
+        XCTAssertNoThrow(try ColumnMapping(text: "单位全称 = name\n单位全称 = 客户名称\n"), "for every kind: the same field where both mean one")
         // A line for the kind wins over a line for every kind, in either order (the later line
         // won, and the file was then not recognised as customers).
         for lines in ["客户: 单位全称 = name\n单位全称 = note\n", "单位全称 = note\n客户: 单位全称 = name\n"] {
@@ -637,8 +640,8 @@ final class ImportTests: XCTestCase {
         }
         let prefixed = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "单位全称 = name\n客户表: 级别 = grade\n客户: 行业 = industry\n") }
         XCTAssertEqual(prefixed.warnings.map(\.reasonZH), [
-            "对照表第 2 行的列名“客户表: 级别”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。",
-            "对照表第 3 行的列名“行业”在导入文件的“客户”表头中找不到，该行已忽略。请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。",
+            "对照表第 2 行的列名“客户表: 级别”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。",
+            "对照表第 3 行的列名“行业”在导入文件的“客户”表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。",
         ])
         // SalesVault's own JSON: the mapping is not used, and that is said.
         try f.importing(utf8("客户名称,客户等级\n甲公司,A\n"), name: "c.csv")

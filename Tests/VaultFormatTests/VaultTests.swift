@@ -34,6 +34,28 @@ final class VaultTests: XCTestCase {
         XCTAssertEqual(vault.unfinishedBytes, 0)
     }
 
+    /// The copy a killed `repair` was making of its backup (`.NAME.backup-….partial-…`) is
+    /// removed by the next writer, as a killed rekey's temporary is; one a live repair holds
+    /// locked is kept (crash harness, seed 755409485: it stayed beside the archive for ever).
+    func testTheCopyOfAKilledRepairsBackupIsRemovedByTheNextWriter() throws {
+        let dir = try TempDir()
+        let path = dir.path("a.svault")
+        _ = try makeArchive(path, payloads: [[1]])
+        let abandoned = dir.path(".a.svault.backup-2026-11-30T020120Z.partial-6atn9m")
+        let live = dir.path(".a.svault.backup-2026-11-30T020121Z.partial-7btn9m")
+        let other = dir.path(".b.svault.backup-2026-11-30T020120Z.partial-6atn9m")
+        for f in [abandoned, live, other] { XCTAssertTrue(FileManager.default.createFile(atPath: f, contents: Data([1, 2, 3]))) }
+        let fd = open(live, O_RDONLY)
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        defer { close(fd) }
+        _ = try Vault.open(path: path, password: pw("correct horse"), access: .readOnly)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: abandoned), "a reader removes nothing")
+        _ = try Vault.open(path: path, password: pw("correct horse"), access: .readWrite)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live), "a live repair's copy is kept")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other), "another archive's is not this one's to remove")
+    }
+
     func testNewArchiveIsMode0600AndRefusesToOverwrite() throws {
         let dir = try TempDir()
         let path = dir.path("a.svault")

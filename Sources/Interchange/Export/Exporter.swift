@@ -110,6 +110,11 @@ public enum Exporter {
 
     /// The file's bytes in `options.format`.
     public static func write(_ archive: CustomerArchive, options: Options) throws -> Output {
+        if options.format == .csv && options.kinds.count != 1 {
+            throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据，请用 --kind 指定",
+                                   hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
+                                   hintZH: "例如 --kind customers；如需全部导出，请用 --format xlsx 导出为一个工作簿")
+        }
         // Whether the memory it needs is there, asked once the archive (and the log, if asked
         // for) is open and before the tables are built.
         if options.kinds.contains(.log) { try archive.loadContactLog() }
@@ -122,23 +127,18 @@ public enum Exporter {
             cells += (n + 1) * (Schema.fields(kind.entity).count + 1)
             if n > 0 { withRows += 1 }
         }
-        if options.format == .csv && options.kinds.count != 1 {
-            throw InterchangeError(.mapping, "a CSV file holds one kind; choose one with --kind", zh: "CSV 文件只能包含一类数据，请用 --kind 指定",
-                                   hint: "e.g. --kind customers, or export everything as one workbook with --format xlsx",
-                                   hintZH: "例如 --kind customers；如需全部导出，请用 --format xlsx 导出为一个工作簿")
-        }
-        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: withRows, encrypted: options.workbookPassword != nil)
-        let tables = try tables(archive, options: options)
+        try MemoryBudget.check(exportOf: rows, cells: cells, format: options.format, kinds: options.kinds.count, withRecords: withRows,
+                               encrypted: options.workbookPassword != nil)
         let data: Data
         switch options.format {
         case .csv:
-            let table = tables[0]  // (one kind, checked above)
+            let table = try tables(archive, options: options)[0]  // (one kind, checked above)
             var writer = CSVWriter(encoding: options.encoding)
             writer.append(table.headers)
             for row in table.rows { writer.append(row.map { csvText($0) }) }
             data = try writer.data()
         case .xlsx:
-            let book = workbook(tables, archive: archive, options: options)
+            let book = workbook(try tables(archive, options: options), archive: archive, options: options)
             defer { Background.release(book) }
             if let password = options.workbookPassword {
                 var plain = Array(try XLSXWriter.write(book))

@@ -4,17 +4,18 @@ import VaultFormat
 import Glibc
 #endif
 
-/// Whether the memory an import needs is there, asked before the file is read into tables: a
-/// file of 1 GiB (the limit) takes many times its size as cells, records and events, and a
-/// process that cannot allocate stops without a message (PERFORMANCE.md: a 100 MB contact log
-/// peaks near 1 GB; a customer list at about 16 times its size).
+/// Whether the memory a command needs is there, asked before it is taken: an import before the
+/// file is read into tables (a file of 1 GiB, the limit, takes many times its size as cells,
+/// records and events: a 100 MB contact log peaks near 1 GB, a customer list at about 16 times
+/// its size), an export before its tables are built, any command before the archive's records
+/// are read. A process that cannot allocate stops without a message (PERFORMANCE.md).
 public enum MemoryBudget {
     /// What an import of `size` bytes is counted to need: 16 times the file, and the program.
     static func need(forImportOf size: Int) -> Int { size * 16 + (64 << 20) }
 
     /// The memory this process can still take: what the system has free (MemAvailable and free
     /// swap), and under a limit of the address space (`ulimit -v`), what is left below it once
-    /// the import's threads have their address space (`threadReserve`). Nil when neither can be
+    /// the threads it starts have their address space (`threadReserve`). Nil when neither can be
     /// read (then nothing is refused).
     static func available(meminfo: String? = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
                           status: String? = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
@@ -60,8 +61,9 @@ public enum MemoryBudget {
     /// with one decimal, under 1 MB in KB; a maximum (`down`) rounded down.
     static func amount(_ n: Int, down: Bool = false) -> String {
         let n = max(n, 0)
-        if n >= 1 << 30 { return String(format: "%.1f GB", Double(n) / Double(1 << 30)) }
-        if n < 1 << 20 { return "\(down ? n >> 10 : (n + 512) >> 10) KB" }
+        if n >= 1 << 30 { return String(format: "%.1f GB", (Double(n) / Double(1 << 30) * 10).rounded(down ? .down : .toNearestOrAwayFromZero) / 10) }
+        let kb = down ? n >> 10 : (n + 512) >> 10
+        if kb < 1024 { return "\(kb) KB" }
         if n < 10 << 20 { return String(format: "%.1f MB", (Double(n) / Double(1 << 20) * 10).rounded(down ? .down : .toNearestOrAwayFromZero) / 10) }
         return "\(down ? n >> 20 : (n + (1 << 19)) >> 20) MB"
     }
@@ -92,9 +94,10 @@ public enum MemoryBudget {
     /// Throws when exporting `rows` records (`cells` values) as `format` would need more memory
     /// than there is: said before anything is built, instead of the process stopping without a
     /// message half-way (an XLSX export of 100,000 customers peaks near 520 MB).
-    /// `kinds`: how many kinds are exported (one kind at a time is advice only for several);
+    /// `kinds`: how many kinds are asked for (a CSV, of one kind, is advice only for one);
+    /// `withRecords`: how many of them have records (one at a time is advice only for several);
     /// `encrypted`: an encrypted workbook (a CSV, plaintext, is then no advice).
-    static func check(exportOf rows: Int, cells: Int, format: Exporter.Format, kinds: Int = 1, encrypted: Bool = false,
+    static func check(exportOf rows: Int, cells: Int, format: Exporter.Format, kinds: Int = 1, withRecords: Int? = nil, encrypted: Bool = false,
                       available: Int? = available(), underLimit: Bool = addressSpaceLimit() != nil) throws {
         let need = need(forExportOf: cells, format: format)
         guard let available, need > available else { return }
@@ -103,7 +106,7 @@ public enum MemoryBudget {
         let zh = "导出 \(rows) 条记录（\(format.rawValue.uppercased()) 格式）大约需要 \(amount(need)) 内存，"
             + left(available, underLimit: underLimit).zh
         let csv = format != .csv && !encrypted && kinds == 1
-        let oneKind = kinds > 1
+        let oneKind = (withRecords ?? kinds) > 1
         let hint = (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")
             + (csv ? "; or export as CSV (--format csv, less memory)." : oneKind ? "; or export one kind of record at a time (--kind customers, contacts, projects…)." : ".")
         let hintZH = (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序以释放内存后重试")

@@ -295,32 +295,33 @@ public struct ColumnMapping: Sendable {
             guard !left.isEmpty else {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): the header is empty", zh: "对照表第 \(i + 1) 行没有写表头")
             }
-            // One header given twice for one kind: which line counts would be a guess.
             let header = Columns.normalise(left)
-            // (A field compared by what it means for each kind: `name` and 客户名称 are one.)
-            func meaning(_ target: ColumnTarget) -> [String?] {
-                guard case .field(let text) = target else { return [nil] }
-                return (kind.map { [$0] } ?? ImportKind.allCases).map { Schema.field($0.entity, key: text)?.key }
-            }
-            let target: ColumnTarget = right == "-" ? .skipped : .field(right)
-            if let earlier = entries.first(where: { $0.header == header && $0.kind == kind && meaning($0.target) != meaning(target) }) {
-                throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) both map the column \(left); a column maps to one field",
-                                       zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行都写了列名“\(left)”，一列只能对应一个字段",
-                                       hint: "delete one of the two lines", hintZH: "请删除其中一行")
-            }
-            if right == "-" {
-                entries.append(Entry(kind: kind, header: header, target: .skipped, line: i + 1, written: left))
-                continue
-            }
             let kinds = kind.map { [$0] } ?? ImportKind.allCases
-            let found = kinds.contains { Schema.field($0.entity, key: right) != nil }
-            guard found else {
+            if right != "-" && !kinds.contains(where: { Schema.field($0.entity, key: right) != nil }) {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): no field \(right)",
                                        zh: "对照表第 \(i + 1) 行：没有“\(right)”这个字段",
                                        hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
                                        hintZH: "请填写字段名，如 name、grade、creditCode、mobile，或其中文名称（客户名称、客户等级……）")
             }
-            entries.append(Entry(kind: kind, header: header, target: .field(right), line: i + 1, written: left))
+            // One header given twice for one kind, meaning two things: which line counts would
+            // be a guess. What a line means for a kind: a field's key (`name` and 客户名称 are
+            // one), "-" (left out), or nothing (a field of another kind: the line is not used).
+            let target: ColumnTarget = right == "-" ? .skipped : .field(right)
+            func meaning(_ target: ColumnTarget, _ k: ImportKind) -> String? {
+                guard case .field(let text) = target else { return "-" }
+                return Schema.field(k.entity, key: text)?.key
+            }
+            if let earlier = entries.first(where: { e in
+                e.header == header && e.kind == kind && kinds.contains { k in
+                    let a = meaning(e.target, k), b = meaning(target, k)
+                    return a != nil && b != nil && a != b
+                }
+            }) {
+                throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) both map the column \(left); a column maps to one field",
+                                       zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行都写了列名“\(left)”，一列只能对应一个字段",
+                                       hint: "delete one of the two lines", hintZH: "请删除其中一行")
+            }
+            entries.append(Entry(kind: kind, header: header, target: target, line: i + 1, written: left))
         }
     }
 
@@ -345,9 +346,7 @@ public struct ColumnMapping: Sendable {
             if let kind = e.kind {
                 let ofKind = imported.filter { $0.kind == kind }
                 if ofKind.contains(where: { $0.normalised.contains(e.header) }) { return nil }
-                if ofKind.isEmpty && (others.contains(e.header) || imported.contains { $0.normalised.contains(e.header) }) {
-                    return Unused(line: e.line, header: e.written, kind: kind, kindMissing: true)
-                }
+                if ofKind.isEmpty && others.contains(e.header) { return nil }  // (perhaps that table's kind)
                 return Unused(line: e.line, header: e.written, kind: kind, kindMissing: ofKind.isEmpty)
             }
             if others.contains(e.header) || imported.contains(where: { $0.normalised.contains(e.header) }) { return nil }

@@ -692,7 +692,7 @@ extension Importer {
                             // Where the project is now: after an earlier row of this file, or in the archive.
                             let current = fileStages[ref] ?? archiveID(ref).flatMap { archive.state.entity(.project, $0) }
                                 .flatMap { $0["stage"]?.text }.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
-                            let wanted = SalesStage.parse(stage.trimmedWhitespace)
+                            let wanted = SalesStage.read(stage.trimmedWhitespace)
                             if wanted != current {  // a stage that is none is refused by setStage, naming it
                                 _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”调整"), row: i)
                                 b.status[i] = .updated
@@ -715,9 +715,9 @@ extension Importer {
                     ref = "@\(n)"
                     fileFields[ref] = (r.line, fields)
                     fileStages[ref] = .infoDevelopment
-                    if let stage, SalesStage.parse(stage.trimmedWhitespace) != .infoDevelopment {
+                    if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
                         _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）"), row: i)
-                        if let wanted = SalesStage.parse(stage.trimmedWhitespace) { fileStages[ref] = wanted }
+                        if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
                     }
                     b.status[i] = .new
                 }

@@ -250,7 +250,7 @@ public final class Importer {
         // A mapping line naming a header no imported table has (a typo, or another file's
         // header) is said, not ignored.
         for u in mapping.unused(imported: headers, others: otherHeaders) {
-            let check = (en: " (check that the header is written exactly as in the file)", zh: "请核对写法是否与导入文件表头完全一致（包括空格、全角/半角）。")
+            let check = (en: " (check that the header is written exactly as in the file)", zh: "请核对写法是否与导入文件表头一致。")
             var en: String
             var zh: String
             if let kind = u.kind, u.kindMissing {

@@ -247,7 +247,7 @@ extension ChangeDraft {
     @discardableResult
     func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
-        guard let stage = SalesStage.parse(stageText) ?? Int(stageText).flatMap({ (1...5).contains($0) ? SalesStage.allCases[$0 - 1] : nil }) else {
+        guard let stage = SalesStage.read(stageText) else {
             throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "没有“\(stageText)”这个阶段，请填 1–5 或 \(SalesStage.labelsZH)")
         }
         let field = Schema.number(.project, "stage")

@@ -227,6 +227,12 @@ public enum SalesStage: String, Vocabulary {
         case .abandoned: return "放弃"
         }
     }
+    /// A stage as a user writes it: a name or synonym (`立项`, `won`) or its number 1–5 (`2`,
+    /// `02`), as `project stage` and an import read it.
+    public static func read(_ text: String) -> SalesStage? {
+        parse(text) ?? Int(text.trimmingCharacters(in: .whitespaces)).flatMap { (1...5).contains($0) ? allCases[$0 - 1] : nil }
+    }
+
     /// Position in the five-stage sequence; terminal outcomes come after.
     public var order: Int { SalesStage.allCases.firstIndex(of: self)! }  // allCases holds every case
     public var isClosed: Bool { self == .won || self == .lost || self == .abandoned }

@@ -197,8 +197,8 @@ enum FileSystem {
         try syncDirectory(of: final)
     }
 
-    /// Removes temporary files that a killed `create` or `rekey` left beside `path`. A file still
-    /// locked by a live process is kept.
+    /// Removes temporary files that a killed `create`, `rekey` or `repair` (its backup's copy,
+    /// `.NAME.backup-….partial-…`) left beside `path`. A file still locked by a live process is kept.
     @discardableResult
     static func removeAbandonedTemporaries(beside path: String) -> Int {
         let dir = directory(of: path)
@@ -210,7 +210,9 @@ enum FileSystem {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            guard name.hasSuffix(".tmp"), name.hasPrefix(base + ".rekey-") || name.hasPrefix(base + ".new-") else { continue }
+            let temporary = name.hasSuffix(".tmp") && (name.hasPrefix(base + ".rekey-") || name.hasPrefix(base + ".new-"))
+            let backupCopy = name.hasPrefix("." + base + ".backup-") && name.contains(".partial-")
+            guard temporary || backupCopy else { continue }
             let full = dir + "/" + name
             let fd = open(full, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }

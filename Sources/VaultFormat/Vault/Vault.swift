@@ -164,6 +164,9 @@ public final class Vault {
         let temp = (folder.isEmpty ? "" : folder + "/") + "." + name + ".partial-" + String(UInt32.random(in: .min ... .max), radix: 36)
         let backup = try ArchiveFile(creating: temp)
         defer { FileSystem.remove(temp) }  // after the link, only the temporary name goes
+        // Locked while written: a repair killed here leaves the file unlocked, and the next
+        // writer removes it (`removeAbandonedTemporaries`); a live one's is kept.
+        try backup.lock(exclusive: true)
         let size = try file.size()
         var offset = 0
         while offset < size {

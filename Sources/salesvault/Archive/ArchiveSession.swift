@@ -69,6 +69,9 @@ final class ArchiveContext {
     let allowed: Set<Capability>
     /// Set when a manager opened the archive through escrow.
     let throughEscrow: Bool
+    /// What was counted when the archive was opened (`ArchiveCommand.memoryTimesRecords`): a
+    /// command that builds more (in a shell, through escrow) is counted again before it runs.
+    var countedTimes = 3
 
     init(_ archive: CustomerArchive, allowed: Set<Capability>, throughEscrow: Bool = false) {
         self.archive = archive
@@ -91,7 +94,9 @@ final class ArchiveContext {
         try MemoryBudget.check(opening: vault, times: memoryTimesRecords)
         let archive = try CustomerArchive(vault: vault)
         try OwnerUnlock.showEscrowUses(archive, writing: writing)
-        return ArchiveContext(archive, allowed: [.read, .write, .export])
+        let context = ArchiveContext(archive, allowed: [.read, .write, .export])
+        context.countedTimes = memoryTimesRecords
+        return context
     }
 
     /// Runs `command` on this archive if the context allows what it declares; the one place
@@ -109,6 +114,10 @@ final class ArchiveContext {
                                        "只有档案所有人本人能修改档案；如需为其设置新密码，请使用 salesvault escrow reset-password"))
             }
             throw CLIError(.failure, L("this command is not allowed here", "这里不能运行此命令"), hint: L("run it from the command line", "请直接在命令行中运行"))
+        }
+        if command.memoryTimesRecords > countedTimes {
+            // (The open archive is in use already: what is left is counted after it.)
+            try MemoryBudget.check(opening: archive.vault, times: command.memoryTimesRecords - 3)
         }
         archive.label = ArchiveSession.label(for: words ?? AgentServing.request?.words ?? Array(CommandLine.arguments.dropFirst()))
         command.global.apply()

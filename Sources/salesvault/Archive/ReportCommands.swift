@@ -195,6 +195,8 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         var capability: Capability { .export }
+        /// Both files of the report (XLSX and HTML) built in memory (`Weekly.memoryTimesRecords`).
+        var memoryTimesRecords: Int { 66 + 36 }
 
         func run(in context: ArchiveContext) throws {
             guard !context.throughEscrow else {
