@@ -56,14 +56,18 @@ public enum EscrowAccess {
     }
 
     /// Opens `path` with the managers' `identities` and records `action` ("open",
-    /// "resetPassword") as an escrow use at `now`.
+    /// "resetPassword") as an escrow use at `now`. `admit` is asked about the vault before its
+    /// records are read or anything is recorded (the tool's memory check): when it throws,
+    /// nothing is opened, recorded or changed.
     public static func open(
-        _ path: String, identities: [Curve25519.KeyAgreement.PrivateKey], action: String, now: Int64, departmentOverride: String? = nil
+        _ path: String, identities: [Curve25519.KeyAgreement.PrivateKey], action: String, now: Int64, departmentOverride: String? = nil,
+        admit: (Vault) throws -> Void = { _ in }
     ) throws -> Opened {
         guard !identities.isEmpty else {
             throw DepartmentError(.invalid, "give your key file (--identity)", zh: "请用 --identity 指定您的密钥文件")
         }
         let vault = try Vault.open(path: path, escrowIdentities: identities, access: .readWrite)
+        try admit(vault)
         let signers = try (vault.openedThroughEscrow ?? []).map { holder in
             guard let identity = identities.first(where: { $0.publicKey == holder.recipient }) else {
                 throw DepartmentError(.invalid, "no key given for \(holder.name)", zh: "未提供 \(holder.name) 的密钥")
@@ -78,9 +82,10 @@ public enum EscrowAccess {
     /// like any escrow open: the owner sees every use made through a kept key.
     public static func reopen(
         _ path: String, dataKey: SymmetricKey, holders: [EscrowSlot.Holder], signers: [Curve25519.Signing.PrivateKey], action: String, now: Int64,
-        departmentOverride: String? = nil
+        departmentOverride: String? = nil, admit: (Vault) throws -> Void = { _ in }
     ) throws -> Opened {
         let vault = try Vault.open(path: path, escrowDataKey: dataKey, holders: holders, access: .readWrite)
+        try admit(vault)
         return try recordUse(vault, path: path, action: action, now: now, signers: signers, departmentOverride: departmentOverride)
     }
 

@@ -321,12 +321,12 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 1 << 30, name: "大.csv", available: 8 << 30, underLimit: false)) { error in
             let e = error as? InterchangeError
             XCTAssertEqual(e?.code, .readFailed)
-            XCTAssertEqual(e?.reasonZH, "导入“大.csv”（1.0 GB）大约需要 16.1 GB 内存，而这台电脑目前只有 8.0 GB 可用内存。")
+            XCTAssertEqual(e?.reasonZH, "导入“大.csv”（1.0 GB）大约需要 16.1 GB 内存，但本机目前只有 8.0 GB 可用内存。")
         }
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 147 << 20, name: "宽.csv", available: 2 << 30, underLimit: false)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导入“宽.csv”（147 MB）大约需要 2.4 GB 内存，而这台电脑目前只有 2.0 GB 可用内存。")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导入“宽.csv”（147 MB）大约需要 2.4 GB 内存，但本机目前只有 2.0 GB 可用内存。")
             // The part size the hint gives fits: (2 GiB - 64 MiB) / 16, with a fifth to spare.
-            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请把文件拆分成几个较小的文件（每个不超过 99 MB），分别导入。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请将文件拆分为几个较小的文件（每个不超过 99 MB）后分别导入。")
             XCTAssertLessThanOrEqual(MemoryBudget.need(forImportOf: 99 << 20), 2 << 30)
         }
         // Under `ulimit -v`: the limit is named as what leaves no memory, not the computer (which
@@ -343,7 +343,7 @@ final class MemoryBudgetTests: XCTestCase {
             XCTAssertEqual((error as? InterchangeError)?.hintZH, "请提高内存上限（ulimit -v）后重试，或将文件拆分为几个较小的文件（每个不超过 11 MB）后分别导入。")
         }
         XCTAssertThrowsError(try MemoryBudget.check(importOf: 30 << 20, name: "客户.csv", available: 70 << 20, underLimit: false)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存，然后重试。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序、释放内存后重试。")
         }
     }
 
@@ -365,8 +365,8 @@ final class MemoryBudgetTests: XCTestCase {
             XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试；也可以改为导出 CSV（--format csv，占用内存较少）。")
         }
         XCTAssertThrowsError(try MemoryBudget.check(exportOf: 100_000, cells: cells, format: .csv, available: 100 << 20, underLimit: false)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导出 100000 条记录（CSV 格式）大约需要 152 MB 内存，而这台电脑目前只有 100 MB 可用内存。")
-            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序以释放内存后重试。", "one kind already: no advice to export one kind at a time")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "导出 100000 条记录（CSV 格式）大约需要 152 MB 内存，但本机目前只有 100 MB 可用内存。")
+            XCTAssertEqual((error as? InterchangeError)?.hintZH, "请关闭其他程序、释放内存后重试。", "one kind already: no advice to export one kind at a time")
         }
         // Several kinds: one at a time; an encrypted workbook is not advised to become a CSV
         // (plaintext) (black-box findings).
@@ -399,17 +399,19 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 15_600_000, name: "张伟.svault", available: 40 << 20, underLimit: true)) { error in
             let e = error as? InterchangeError
             XCTAssertEqual(e?.code, .readFailed)
-            XCTAssertEqual(e?.reasonZH, "打开档案“张伟.svault”（记录共 15 MB）大约需要 53 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 40 MB。")
+            XCTAssertEqual(e?.reasonZH, "打开档案“张伟.svault”（记录数据 15 MB）大约需要 53 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 40 MB。")
             XCTAssertEqual(e?.hintZH, "请提高内存上限（ulimit -v）后重试。档案未作任何改动。")
         }
         // A command that builds more (history, undo, a report) counts more; never less than opening.
         XCTAssertEqual(MemoryBudget.need(forOpening: 15_600_000, times: 32), 15_600_000 * 32 + (8 << 20))
         XCTAssertEqual(MemoryBudget.need(forOpening: 15_600_000, times: 1), MemoryBudget.need(forOpening: 15_600_000))
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 15_600_000, name: "a.svault", times: 13, available: 190 << 20, underLimit: true)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录共 15 MB）并执行此命令大约需要 201 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 190 MB。")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录数据 15 MB）并执行此命令大约需要 201 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 190 MB。")
         }
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 2_000, name: "a.svault", available: -(5 << 20), underLimit: true)) { error in
-            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录共 2 KB）大约需要 8.0 MB 内存，但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”大约需要 8.0 MB 内存，但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
+            XCTAssertEqual((error as? InterchangeError)?.reason, "opening a.svault would need about 8.0 MB of memory, and this program's memory is limited (ulimit -v): less than 1 MB is left.",
+                           "(under 1 MB, the records' size is not said: \"0 KB of records\" read oddly)")
         }
     }
 }

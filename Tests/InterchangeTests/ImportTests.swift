@@ -453,7 +453,7 @@ final class ImportTests: XCTestCase {
         // A won project opened again by a file is allowed (the file wins) and said.
         let won = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,2\n"), name: "t.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(won.problems.isEmpty, "\(won.problems.map(\.reasonZH))")
-        XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将其重新打开为“2 项目立项”，请确认"])
+        XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请确认"])
         XCTAssertEqual(won.warnings.first?.line, 3)
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
         let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
@@ -623,7 +623,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(partial.warnings.contains { $0.reasonZH.contains("未导入") }, "\(partial.warnings)")
         XCTAssertFalse(partial.warnings.contains { $0.table == "--mapping" }, "\(partial.warnings)")
         XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = name\n单位全称 = shortName\n")) { error in
-            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 1 行和第 2 行都写了列名“单位全称”，一列只能对应一个字段")
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 1 行和第 2 行把同一列“单位全称”对应到了不同字段，一列只能对应一个字段")
         }
         XCTAssertNoThrow(try ColumnMapping(text: "单位全称 = name\n单位全称 = name\n客户: 单位全称 = shortName\n"), "the same twice, or for one kind: no conflict")
         XCTAssertNoThrow(try ColumnMapping(text: "客户: 单位全称 = name\n客户: 单位全称 = 客户名称\n"), "a field by its key and by its label is one field")
@@ -640,7 +640,7 @@ final class ImportTests: XCTestCase {
         }
         let prefixed = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "单位全称 = name\n客户表: 级别 = grade\n客户: 行业 = industry\n") }
         XCTAssertEqual(prefixed.warnings.map(\.reasonZH), [
-            "对照表第 2 行的列名“客户表: 级别”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。",
+            "对照表第 2 行的列名“客户表: 级别”在导入文件的表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。如果冒号前是要指定数据类型，请写“客户”“联系人”“项目”“跟进记录”或“投诉”。",
             "对照表第 3 行的列名“行业”在导入文件的“客户”表头中找不到，该行已忽略。请核对写法是否与导入文件表头一致。",
         ])
         // SalesVault's own JSON: the mapping is not used, and that is said.
@@ -650,10 +650,55 @@ final class ImportTests: XCTestCase {
         let fromJSON = try g.importing(json, name: "e.json", commit: false) { $0.mapping = try! ColumnMapping(text: "name = shortName\n传真 = note\n") }
         XCTAssertTrue(fromJSON.problems.isEmpty, "\(fromJSON.problems)")
         XCTAssertEqual(fromJSON.counts[.customers]?.new, 1)
-        XCTAssertEqual(fromJSON.warnings.map(\.reasonZH), ["导入 SalesVault 导出的 JSON 文件时不使用对照表（字段名已固定），对照表已忽略。"])
+        XCTAssertEqual(fromJSON.warnings.map(\.reasonZH), ["SalesVault 导出的 JSON 文件字段名固定，无需对照表，已忽略 --mapping。"])
         XCTAssertThrowsError(try ColumnMapping(text: "单位全称 = 不存在的字段\n")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("第 1 行") == true)
         }
+    }
+
+    /// A mapping line for every kind can make a table read as another kind: `传真 = name` beside
+    /// 客户名称 made a customer list read as contacts, and every row was refused without a word
+    /// about why. Now the change of kind is said, with what to do.
+    func testAMappingThatMakesATableReadAsAnotherKindSaysSo() throws {
+        let f = try ImportFixture()
+        let text = "客户名称,传真,客户等级\n甲公司,0571-1,A\n"
+        let p = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "传真 = name\n") }
+        XCTAssertEqual(p.tables.first?.kind, .contacts)
+        let table = try XCTUnwrap(p.tables.first?.name)
+        let told = "按对照表，“\(table)”被识别为“联系人”数据（不用对照表时为“客户”数据）。如果该表是客户数据，请加上 --kind customers 后重新导入，并核对对照表。"
+        XCTAssertTrue(p.warnings.contains {
+            $0.reasonZH == told && $0.reason == "with the mapping file, \(table) reads as contacts (without it, as customers). If it holds customers, import it again with --kind customers, and check the mapping file"
+                && $0.line == 1
+        }, "\(p.warnings)")
+        // A line for contacts only does the same (a contact list is what it describes): said too.
+        let own = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "联系人: 传真 = name\n") }  // zh-punct: keep
+        XCTAssertEqual(own.tables.first?.kind, .contacts)
+        XCTAssertTrue(own.warnings.contains { $0.reasonZH == told }, "\(own.warnings)")
+        // The kind given, as the warning says: read as customers, nothing more about the kind.
+        let given = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "联系人: 传真 = name\n"); $0.kind = .customers }  // zh-punct: keep
+        XCTAssertEqual(given.tables.first?.kind, .customers)
+        XCTAssertFalse(given.warnings.contains { $0.reasonZH.contains("按对照表") }, "\(given.warnings)")
+        XCTAssertEqual(given.counts[.customers]?.new, 1)
+        // A mapping that does not change the kind: no such warning.
+        let same = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "传真 = note\n") }
+        XCTAssertEqual(same.tables.first?.kind, .customers)
+        XCTAssertFalse(same.warnings.contains { $0.reasonZH.contains("按对照表") }, "\(same.warnings)")
+    }
+
+    /// The rejects file's reason column is a message: a refused value's invisible characters (a
+    /// right-to-left override, a zero-width space) are shown escaped there, as on the terminal,
+    /// while the row's own cells keep them exactly.
+    func testTheRejectsReasonsShowInvisibleCharactersEscaped() throws {
+        let f = try ImportFixture()
+        let grade = "Z\u{202E}\u{200B}"
+        let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n乙公司,\(grade)\n"), name: "c.csv") { $0.onlyValid = true }
+        XCTAssertEqual(p.refused.count, 1)
+        let rejects = try XCTUnwrap(try Rejects.data(p, zh: true))
+        let (table, _) = try CSVReader.read(try TextEncoding.decode(rejects, as: .detect(rejects)), name: "r")
+        XCTAssertEqual(table.rows[1].cells.prefix(2), [.text("乙公司"), .text(grade)], "the row as it was")
+        guard case .text(let reason) = table.rows[1].cells.last else { return XCTFail("no reason: \(table.rows[1])") }
+        XCTAssertFalse(reason.unicodeScalars.contains { FieldFormat.isTerminalUnsafe($0) }, reason)
+        XCTAssertTrue(reason.contains("“Z\\u{202E}”"), "the value named in the reason, escaped: \(reason)")
     }
 
     func testFormulaNeutralisingIsUndoneOnImport() throws {

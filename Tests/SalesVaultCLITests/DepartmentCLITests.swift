@@ -6,6 +6,38 @@ import XCTest
 /// registry, a hand-edited header caught by --verify, manager changes, the compliance table for a
 /// fixed date, key interop with the real `age` tools, reminders.
 final class DepartmentCLITests: DepartmentCLITestCase {
+    /// Opening through escrow counts the memory the records need before reading them, as the
+    /// owner's opening does (it was not counted: under a tight `ulimit -v` the owner's opening
+    /// stopped with SIGABRT or waited for ever, the archive locked). Swept over limits around
+    /// where the program can start at all: never a signal, never a hang; a refusal names the
+    /// memory and leaves the archive and the department's audit log exactly as they were.
+    func testEscrowOpenUnderAMemoryLimitIsRefusedBeforeReadingNeverCrashes() throws {
+        let archive = try f.newArchive("张伟", customer: true)
+        let env = f.environment.merging(["SALESVAULT_NOW": String(t0 + 60)]) { $1 }
+        var refused = 0, opened = 0
+        for limit in stride(from: 100_000, through: 400_000, by: 10_000) {
+            let before = try bytes(archive)
+            let log = try? bytes(try f.logPath(archive))
+            let r = try runTool(["60", "/bin/sh", "-c", "ulimit -v \(limit); exec \"$0\" \"$@\"", Binaries.url("salesvault").path,
+                                 "escrow", "open", archive] + f.key("li") + ["--", "customer", "list"],
+                                executable: "/usr/bin/timeout", environment: env)
+            XCTAssertNotEqual(r.status, 124, "ulimit -v \(limit): hung")
+            XCTAssertLessThan(r.status, 128, "ulimit -v \(limit): stopped by a signal: \(r.stderr)")
+            if r.stderr.contains("ulimit -v") && r.stderr.contains("memory") {
+                refused += 1
+                XCTAssertEqual(r.status, 1, r.stderr)
+                XCTAssertTrue(r.stderr.contains("the archive is unchanged"), r.stderr)
+                XCTAssertEqual(try bytes(archive), before, "ulimit -v \(limit): refused, and the archive as it was")
+                XCTAssertEqual(try? bytes(try f.logPath(archive)), log, "ulimit -v \(limit): nothing recorded in the audit log")
+            } else if r.status == 0 {
+                opened += 1
+                XCTAssertTrue(r.stdout.contains("华为技术有限公司"), r.stdout)
+            }
+        }
+        XCTAssertGreaterThan(refused, 0, "some limit between 100 and 400 MB leaves the program started but without the memory to open")
+        XCTAssertGreaterThan(opened, 0, "and a larger one opens it")
+    }
+
     // The archives of these tests use the insecure testing cost 2^10 (fast); the shared test
     // department accepts it (DEPARTMENT.md §6). `testAWeakKDFIsNonCompliantUnderTheDefaultFloor`
     // checks the real floor.

@@ -298,7 +298,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
 
         let rejects = dir.path("R.csv")
         let withRejects = try sv(["--lang", "zh", "import", csv, "--yes", "--rejects", rejects], expect: 8)
-        XCTAssertTrue(withRejects.stdout.contains("1 行未通过检查"), withRejects.stdout)
+        XCTAssertTrue(withRejects.stdout.contains("1 行不合格"), withRejects.stdout)
         XCTAssertEqual(try bytes(archive), before)
         XCTAssertTrue(FileManager.default.fileExists(atPath: rejects))
         XCTAssertEqual(try mode(rejects), 0o600)

@@ -70,7 +70,7 @@ public enum MemoryBudget {
 
     /// The end of a refusal: what is left, of the computer's memory or under the limit.
     static func left(_ available: Int, underLimit: Bool) -> (en: String, zh: String) {
-        if !underLimit { return ("this computer has \(amount(available, down: true)) free.", "而这台电脑目前只有 \(amount(available, down: true)) 可用内存。") }
+        if !underLimit { return ("this computer has \(amount(available, down: true)) free.", "但本机目前只有 \(amount(available, down: true)) 可用内存。") }
         if available >= 1 << 20 {
             return ("this program may take only \(amount(available, down: true)) more: its memory is limited (ulimit -v).",
                     "但本程序受内存上限（ulimit -v）限制，最多还能使用 \(amount(available, down: true))。")
@@ -109,7 +109,7 @@ public enum MemoryBudget {
         let oneKind = (withRecords ?? kinds) > 1
         let hint = (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")
             + (csv ? "; or export as CSV (--format csv, less memory)." : oneKind ? "; or export one kind of record at a time (--kind customers, contacts, projects…)." : ".")
-        let hintZH = (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序以释放内存后重试")
+        let hintZH = (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序、释放内存后重试")
             + (csv ? "；也可以改为导出 CSV（--format csv，占用内存较少）。" : oneKind ? "；也可以用 --kind 按记录类型（客户、联系人、项目等）分别导出。" : "。")
         throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
     }
@@ -133,13 +133,15 @@ public enum MemoryBudget {
         let need = need(forOpening: bytes, times: times)
         guard let available, need > available else { return }
         let command = times > 3  // (what the command builds is counted too)
-        let en = "opening \(name) (\(amount(bytes)) of records)\(command ? " and running this command" : "") would need about \(amount(need)) of memory, and "
+        // (The records' size only where it says something: "0 KB of records" read oddly.)
+        let size = bytes >= 1 << 20 ? (en: " (\(amount(bytes)) of records)", zh: "（记录数据 \(amount(bytes))）") : (en: "", zh: "")
+        let en = "opening \(name)\(size.en)\(command ? " and running this command" : "") would need about \(amount(need)) of memory, and "
             + left(available, underLimit: underLimit).en
-        let zh = "打开档案“\(name)”（记录共 \(amount(bytes))）\(command ? "并执行此命令" : "")大约需要 \(amount(need)) 内存，"
+        let zh = "打开档案“\(name)”\(size.zh)\(command ? "并执行此命令" : "")大约需要 \(amount(need)) 内存，"
             + left(available, underLimit: underLimit).zh
         throw InterchangeError(.readFailed, en, zh: zh,
                                hint: underLimit ? "Raise the limit (ulimit -v) and try again; the archive is unchanged." : "Close other programs to free memory and try again; the archive is unchanged.",
-                               hintZH: underLimit ? "请提高内存上限（ulimit -v）后重试。档案未作任何改动。" : "请关闭其他程序以释放内存后重试。档案未作任何改动。")
+                               hintZH: underLimit ? "请提高内存上限（ulimit -v）后重试。档案未作任何改动。" : "请关闭其他程序、释放内存后重试。档案未作任何改动。")
     }
 
     /// Throws when importing `size` bytes of `name` would need more memory than there is.
@@ -161,7 +163,7 @@ public enum MemoryBudget {
             : split ? "Split the file into smaller files (each of at most \(amount(part, down: true))) and import them one by one." : "Close other programs to free memory and try again."
         let hintZH = underLimit
             ? "请提高内存上限（ulimit -v）后重试" + (split ? "，或将文件拆分为几个较小的文件（每个不超过 \(amount(part, down: true))）后分别导入。" : "。")
-            : split ? "请把文件拆分成几个较小的文件（每个不超过 \(amount(part, down: true))），分别导入。" : "请关闭其他程序以释放内存，然后重试。"
+            : split ? "请将文件拆分为几个较小的文件（每个不超过 \(amount(part, down: true))）后分别导入。" : "请关闭其他程序、释放内存后重试。"
         throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
     }
 }

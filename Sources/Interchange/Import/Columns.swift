@@ -282,8 +282,8 @@ public struct ColumnMapping: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.lastIndex(where: { $0 == "=" || $0 == "＝" }) else {
                 throw InterchangeError(.mapping, "mapping line \(i + 1): expected HEADER = FIELD, got \(line)",
-                                       zh: "对照表第 \(i + 1) 行格式不对，应为“表头 = 字段”，实际是：\(line)",
-                                       hint: "e.g. 单位全称 = name, or 联系人：手机号码 = mobile", hintZH: "例如：单位全称 = name，或 联系人：手机号码 = mobile")
+                                       zh: "对照表第 \(i + 1) 行格式不对：应为“表头 = 字段”，实际为“\(line)”",
+                                       hint: "e.g. 单位全称 = name, or 联系人：手机号码 = mobile", hintZH: "例如“单位全称 = name”或“联系人：手机号码 = mobile”")
             }
             var left = line[..<eq].trimmingCharacters(in: .whitespaces)
             let right = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
@@ -293,13 +293,14 @@ public struct ColumnMapping: Sendable {
                 left = left[left.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
             guard !left.isEmpty else {
-                throw InterchangeError(.mapping, "mapping line \(i + 1): the header is empty", zh: "对照表第 \(i + 1) 行没有写表头")
+                throw InterchangeError(.mapping, "mapping line \(i + 1): the header is empty", zh: "对照表第 \(i + 1) 行缺少表头（等号左边为空）")
             }
             let header = Columns.normalise(left)
             let kinds = kind.map { [$0] } ?? ImportKind.allCases
             if right != "-" && !kinds.contains(where: { Schema.field($0.entity, key: right) != nil }) {
-                throw InterchangeError(.mapping, "mapping line \(i + 1): no field \(right)",
-                                       zh: "对照表第 \(i + 1) 行：没有“\(right)”这个字段",
+                // (With a kind: the field may be another kind's, which is worth saying.)
+                throw InterchangeError(.mapping, kind.map { "mapping line \(i + 1): \($0.sheetName(zh: false).lowercased()) have no field \(right)" } ?? "mapping line \(i + 1): no field \(right)",
+                                       zh: kind.map { "对照表第 \(i + 1) 行：“\($0.sheetName(zh: true))”数据中没有“\(right)”这个字段" } ?? "对照表第 \(i + 1) 行：没有“\(right)”这个字段",
                                        hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
                                        hintZH: "请填写字段名，如 name、grade、creditCode、mobile，或其中文名称（客户名称、客户等级……）")
             }
@@ -317,8 +318,8 @@ public struct ColumnMapping: Sendable {
                     return a != nil && b != nil && a != b
                 }
             }) {
-                throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) both map the column \(left); a column maps to one field",
-                                       zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行都写了列名“\(left)”，一列只能对应一个字段",
+                throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) map the column \(left) to different fields; a column maps to one field",
+                                       zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行把同一列“\(left)”对应到了不同字段，一列只能对应一个字段",
                                        hint: "delete one of the two lines", hintZH: "请删除其中一行")
             }
             entries.append(Entry(kind: kind, header: header, target: target, line: i + 1, written: left))

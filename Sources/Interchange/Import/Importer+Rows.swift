@@ -705,7 +705,7 @@ extension Importer {
                                         reason: wanted.isClosed ? "the project \(name) is closed (\(current.en)); this row changes its outcome to \(wanted.en)"
                                             : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
                                         reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请确认"
-                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新打开为“\(wanted.zh)”，请确认"))
+                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请确认"))
                                 }
                             }
                         }

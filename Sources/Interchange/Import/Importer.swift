@@ -155,25 +155,25 @@ public final class Importer {
             preview.warnings.append(ImportProblem(
                 table: "--mapping", line: 0,
                 reason: "a mapping file is not used for a SalesVault JSON export, whose fields have their own names; it was ignored",
-                reasonZH: "导入 SalesVault 导出的 JSON 文件时不使用对照表（字段名已固定），对照表已忽略。"))
+                reasonZH: "SalesVault 导出的 JSON 文件字段名固定，无需对照表，已忽略 --mapping。"))
         }
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
             let named = options.kind ?? ImportKind(name: table.name)
-            // The header: among the first ten non-empty rows, the one whose cells map best (a
-            // title row above the header is common).
-            var best: (row: Int, kind: ImportKind, score: Int)?
-            for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.hasContent {
-                let kinds = named.map { [$0] } ?? ImportKind.order
-                let texts = row.cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
-                for kind in kinds {
-                    let score = headerScore(texts, kind: kind, mapping: mapping)
-                    if score > (best?.score ?? 0) { best = (i, kind, score) }
-                }
-                if i > 20 { break }
-            }
+            let best = header(of: table, named: named, mapping: mapping)
             let headerIndex = best?.row ?? table.rows.firstIndex(where: \.hasContent)!
+            // A mapping line for every kind can make a table read as another kind (`传真 = name`
+            // beside 客户名称: a customer list read as contacts, every row then refused): said.
+            if named == nil, !mapping.isEmpty, let kind = best?.kind,
+               let plain = header(of: table, named: nil, mapping: ColumnMapping())?.kind, plain != kind {
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: table.rows[headerIndex].line,
+                    reason: "with the mapping file, \(table.name) reads as \(kind.sheetName(zh: false).lowercased()) (without it, as \(plain.sheetName(zh: false).lowercased())). "
+                        + "If it holds \(plain.sheetName(zh: false).lowercased()), import it again with --kind \(plain.rawValue), and check the mapping file",
+                    reasonZH: "按对照表，“\(table.name)”被识别为“\(kind.sheetName(zh: true))”数据（不用对照表时为“\(plain.sheetName(zh: true))”数据）。"
+                        + "如果该表是\(plain.sheetName(zh: true))数据，请加上 --kind \(plain.rawValue) 后重新导入，并核对对照表。"))
+            }
             guard let kind = best?.kind ?? named else {
                 for row in table.rows.prefix(21) {
                     for cell in row.cells { otherHeaders.insert(Columns.normalise(Self.plain(cell).trimmedWhitespace)) }
@@ -264,7 +264,7 @@ public final class Importer {
                 zh = "对照表第 \(u.line) 行的列名“\(u.header)”在导入文件的表头中找不到，该行已忽略。" + check.zh
                 if u.header.contains(where: { $0 == ":" || $0 == "：" }) {
                     en += "; to give a kind of record before the colon, write customers, contacts, projects, log or complaints (or 客户, 联系人, 项目, 跟进记录, 投诉)"
-                    zh += "如冒号前是想指定数据类型，请写成 客户、联系人、项目、跟进记录 或 投诉。"
+                    zh += "如果冒号前是要指定数据类型，请写“客户”“联系人”“项目”“跟进记录”或“投诉”。"
                 }
             }
             preview.warnings.append(ImportProblem(table: "--mapping", line: 0, reason: en, reasonZH: zh))
@@ -279,6 +279,23 @@ public final class Importer {
     ]
 
     /// How many of a row's cells name a field of `kind` (required fields count double).
+    /// The header of `table`: among the first ten non-empty rows (up to 21 while none maps), the
+    /// one whose cells map best to a kind (`named`, or any), with its kind (a title row above the
+    /// header is common); nil when no row has the columns a kind needs.
+    private func header(of table: Table, named: ImportKind?, mapping: ColumnMapping) -> (row: Int, kind: ImportKind, score: Int)? {
+        var best: (row: Int, kind: ImportKind, score: Int)?
+        for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.hasContent {
+            let kinds = named.map { [$0] } ?? ImportKind.order
+            let texts = row.cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
+            for kind in kinds {
+                let score = headerScore(texts, kind: kind, mapping: mapping)
+                if score > (best?.score ?? 0) { best = (i, kind, score) }
+            }
+            if i > 20 { break }
+        }
+        return best
+    }
+
     private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping) -> Int {
         var score = 0
         var targets = Set<String>()

@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 
 /// The refused rows of an import, to fix and import again (INTERCHANGE.md §5.3): in the input's
 /// own format and encoding (a CSV keeps its delimiter; a JSON export's rows become a workbook),
@@ -9,11 +10,14 @@ public enum Rejects {
         guard !preview.refused.isEmpty else { return nil }
         let reasonHeader = zh ? "未导入原因" : "Why not imported"
         let byTable = Dictionary(grouping: preview.refused, by: \.table)
+        // The reason is a message to read: a refused value's invisible or control characters (a
+        // zero-width space, a right-to-left override) are shown escaped, as on the terminal; the
+        // row's own cells stay exactly as they were.
         func reasons(_ r: ImportPreview.Refused) -> String {
-            r.reasons.map { p in
+            FieldFormat.terminalSafe(r.reasons.map { p in
                 let column = p.column.map { zh ? "“\($0)”：" : "\($0): " } ?? ""
                 return column + (zh ? p.reasonZH : p.reason)
-            }.joined(separator: zh ? "；" : "; ")
+            }.joined(separator: zh ? "；" : "; "))
         }
         func headerRow(_ t: Int) -> TableRow? {
             let table = preview.source.tables[t]

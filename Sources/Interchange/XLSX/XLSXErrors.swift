@@ -20,7 +20,7 @@ enum XLSXErrors {
             .malformedWorkbook, "The file is not an Excel workbook (.xlsx): it does not start like one.",
             zh: "这个文件不是 Excel 工作簿（.xlsx），文件开头的内容不对。",
             hint: "Check that you picked the right file. A CSV file must end in .csv; " + resaveHint,
-            hintZH: "请确认选对了文件。CSV 文件的扩展名应是 .csv;" + resaveHintZH)
+            hintZH: "请确认选对了文件。CSV 文件的扩展名应为 .csv；" + resaveHintZH)
     }
 
     static func damagedZip() -> InterchangeError {

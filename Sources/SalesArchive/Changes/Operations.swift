@@ -261,7 +261,7 @@ extension ChangeDraft {
                 stage.isClosed ? "closing a project as \(stage.en)" :
                 stage.order < current.order ? "going back from \(current.reference(zh: false)) to \(stage.reference(zh: false))"
                     : "skipping from \(current.reference(zh: false)) to \(stage.reference(zh: false))"
-            let whatZH = current.isClosed ? "重新打开已\(current == .abandoned ? "放弃" : current.zh)的项目" :
+            let whatZH = current.isClosed ? "重新启动已\(current == .abandoned ? "放弃" : current.zh)的项目" :
                 stage.isClosed ? "将项目关闭为“\(stage.zh)”" :
                 stage.order < current.order ? "从\(current.reference(zh: true))退回\(stage.reference(zh: true))"
                     : "从\(current.reference(zh: true))跳到\(stage.reference(zh: true))"

@@ -1,6 +1,7 @@
 import CAgentShim
 import Department
 import Foundation
+import Interchange
 import VaultCrypto
 import VaultFormat
 
@@ -100,7 +101,8 @@ enum AgentServing {
             throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive)，而不是 \(path)"))
         }
         do {
-            return try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, signers: signers, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+            return try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, signers: signers, action: action, now: Clock.now,
+                                           departmentOverride: OwnerUnlock.departmentOverride, admit: { try MemoryBudget.check(opening: $0) })
         } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
             state.withLock { $0.rejected = true }
             throw CLIError(.wrongKey, L("the kept escrow access no longer opens \(path) (its data key was renewed or the escrow changed); the agent has forgotten it",

@@ -155,10 +155,10 @@ struct Import: ArchiveCommand {
             try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!] + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
             if onlyValid || dryRun {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
-                                 "有 \(preview.refused.count) 行未通过检查，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
+                                 "有 \(preview.refused.count) 行不合格，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
             } else {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",
-                                 "有 \(preview.refused.count) 行未通过检查，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
+                                 "有 \(preview.refused.count) 行不合格，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
             }
         }
         let z = Render.zh
@@ -231,7 +231,7 @@ enum ImportReport {
         }
         Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
-            Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
+            Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
         }
         for t in p.tables where t.rows > 0 {
             let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"
@@ -266,7 +266,7 @@ enum ImportReport {
         var seen = Set<String>()
         let computed = p.unused.filter { $0.computed && seen.insert($0.header).inserted }
         if !computed.isEmpty {
-            Terminal.print(z ? "以下列由系统自动生成，导入时忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
+            Terminal.print(z ? "下列各列由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
         }
         for d in p.dateSamples {
@@ -274,7 +274,7 @@ enum ImportReport {
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
-            Render.table(z ? ["", "新增", "更新", "重复", "未通过"] : ["", "new", "updated", "duplicate", "refused"],
+            Render.table(z ? ["", "新增", "更新", "重复", "不合格"] : ["", "new", "updated", "duplicate", "refused"],
                          kinds.map { k in
                              let c = p.counts[k]!
                              return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)", "\(c.duplicate)", "\(c.refused)"]

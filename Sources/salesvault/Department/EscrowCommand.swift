@@ -1,6 +1,7 @@
 import ArgumentParser
 import Department
 import Foundation
+import Interchange
 import SalesArchive
 import VaultCrypto
 import VaultFormat
@@ -36,7 +37,10 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
 /// As `openThroughEscrow`, with what the opening found (the holders, for `--keep`).
 private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> EscrowAccess.Opened {
     let keys = try identities.loadRequired()
-    let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
+    // (The memory its records need is counted before they are read, as for the owner: under a
+    // tight limit the process stopped with SIGABRT while reading them, the archive locked.)
+    let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride,
+                                       admit: { try MemoryBudget.check(opening: $0) })
     warnIfHeaderAltered(opened, path: path)
     warnIfSignatureInvalid(opened, path: path)
     if let backup = opened.repairBackup {

@@ -88,7 +88,7 @@ enum HelpZH {
             """,
         "project": """
             销售阶段（制度 7.1）：1 信息开发，2 项目立项，3 招投标，4 商务谈判，5 合同签订与执行；之后为
-            赢单、丢单或放弃。进入下一阶段无需说明；退回、跳过阶段、以丢单或放弃关闭、重新打开须注明原因（--reason）。
+            赢单、丢单或放弃。进入下一阶段无需说明；退回、跳过阶段、以丢单或放弃关闭、重新启动须注明原因（--reason）。
 
             示例
               salesvault project add 华为 "园区网络改造" --budget 300万 --expected-sign 2027-01-15
@@ -497,7 +497,11 @@ enum HelpZH {
     static func text(_ english: String) -> String {
         if let t = texts[english] { return t }
         if let r = english.range(of: " (values: ", options: .backwards), english.hasSuffix(")") {
-            return text(String(english[..<r.lowerBound])) + "（可选值：" + english[r.upperBound...].dropLast() + "）"
+            // "a, b, c; default: b" → "a、b、c；默认：b"
+            let inner = english[r.upperBound...].dropLast()
+            let parts = inner.components(separatedBy: "; default: ")
+            let values = parts[0].components(separatedBy: ", ").joined(separator: "、")
+            return text(String(english[..<r.lowerBound])) + "（可选值：" + values + (parts.count > 1 ? "；默认：" + parts[1...].joined(separator: "; default: ") : "") + "）"
         }
         for (suffix, zh) in [(" (default: ", "（默认："), (" (values: ", "（可选值：")] {
             if let r = english.range(of: suffix), english.hasSuffix(")") {
@@ -625,7 +629,7 @@ enum HelpZH {
         "Decision makers: contact ids or names, comma-separated.": "决策人：联系人编号或姓名，用逗号分隔。",
         "Move a project to another stage.": "调整项目所处阶段。",
         "Project id (P3) or name (any part of it).": "项目编号（P3）或名称（任一部分均可）。",
-        "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).": "原因（退回、跳过阶段、以丢单或放弃关闭、重新打开时必填）。",
+        "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).": "原因（退回、跳过阶段、以丢单或放弃关闭、重新启动时必填）。",
         "Change a project's fields (not its stage).": "修改项目信息（阶段请用 project stage）。",
         "Show a project with its stage history.": "查看项目及其阶段变更记录。",
         "List projects, of one customer or all.": "列出某个客户或全部客户的项目。",
@@ -683,7 +687,7 @@ enum HelpZH {
         "The ISO week, e.g. 2026-W48 (default: this week).": "ISO 周次，如 2026-W48（默认本周）。",
         "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件（age 密钥或口令，二进制或文本格式）。",
         // Import, export, reports: options
-        "A file of `header = field` lines for columns not recognised.": "列映射文件，每行写 `表头 = 字段`，用于识别不了的列。",
+        "A file of `header = field` lines for columns not recognised.": "列对照表文件：每行写一条“表头 = 字段”，用于程序无法自动识别的列。",
         "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。",
         "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，不回显）。",
         "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV：utf-8-bom（默认，Excel 可直接打开）或 gb18030。",
@@ -705,13 +709,13 @@ enum HelpZH {
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：所有人姓名、周报、周次）。",
         "The template's format: xlsx (default) or csv.": "模板格式：xlsx（默认）或 csv。",
         "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
-        "What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.": "表头看不出内容时，说明 CSV 里是什么：customers、contacts、projects、log、complaints。",
-        "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）:customers、contacts、projects、log、complaints 或 all(默认)。",
-        "Where to write the template.": "模板写到哪里。",
+        "What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.": "无法从表头判断数据类型时，指定 CSV 文件的内容：customers、contacts、projects、log、complaints。",
+        "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）：customers、contacts、projects、log、complaints 或 all（默认）。",
+        "Where to write the template.": "模板的保存路径。",
         "With --dry-run: also show secret fields (a contact's personal background).": "与 --dry-run 一起用：也显示绝密字段（联系人个人背景）。",
         "With --encrypt: the workbook's password, from the first line of this file.": "与 --encrypt 一起用：工作簿密码取该文件第一行。",
         "With --rejects or --template: replace an existing file.": "与 --rejects 或 --template 一起用：覆盖已有文件。",
-        "Write an empty template instead: customers, contacts, projects, log, complaints or all.": "改为生成空白模板:customers、contacts、projects、log、complaints 或 all。",
+        "Write an empty template instead: customers, contacts, projects, log, complaints or all.": "改为生成空白模板：customers、contacts、projects、log、complaints 或 all。",
         "Write the refused rows, with the reason, to this file (same format and encoding as the input).": "把不合格的行连同原因写到该文件（格式和编码与原文件相同）。",
         "Write the view to this file instead of the terminal.": "把汇总写到该文件，而不是显示在终端。",
         "Write to this file instead of standard output.": "写到该文件，而不是标准输出。",
