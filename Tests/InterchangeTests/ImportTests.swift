@@ -453,11 +453,13 @@ final class ImportTests: XCTestCase {
         // A won project opened again by a file is allowed (the file wins) and said.
         let won = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,2\n"), name: "t.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(won.problems.isEmpty, "\(won.problems.map(\.reasonZH))")
-        XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请确认"])
-        XCTAssertEqual(won.warnings.first?.line, 3)
+        // (The stage is named among what differs from the earlier row: it was left out.)
+        XCTAssertEqual(won.warnings.map(\.reasonZH), ["与第 2 行为同一记录，但销售阶段不同，以本行为准", "项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请确认"])
+        XCTAssertEqual(won.warnings.map(\.line), [3, 3])
+        XCTAssertEqual(won.warnings.first?.reason, "the same record as line 2 with other values (stage): this later row's values are used")
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
         let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请确认"])
+        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["与第 2 行为同一记录，但销售阶段不同，以本行为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请确认"])
     }
 
     // MARK: Several tables
@@ -683,6 +685,69 @@ final class ImportTests: XCTestCase {
         let same = try f.importing(utf8(text), name: "c.csv", commit: false) { $0.mapping = try! ColumnMapping(text: "传真 = note\n") }
         XCTAssertEqual(same.tables.first?.kind, .customers)
         XCTAssertFalse(same.warnings.contains { $0.reasonZH.contains("按对照表") }, "\(same.warnings)")
+    }
+
+    /// Black-box findings on mappings: a line for every kind naming a contact's field in a
+    /// customer list (`Cell = mobile`) was dropped without a word, and `customers: Cell = mobile`
+    /// was refused though the list carries a contact person's mobile; a line naming another
+    /// kind's field for a column the file has did nothing silently; 140,000 lines took 52 s
+    /// (each compared with every earlier one) and each was warned about, a long header whole.
+    func testAMappingReachesTheContactColumnsOfACustomerListAndSaysWhatItCannotDo() throws {
+        let f = try ImportFixture()
+        let text = "公司,Cell,Person\n星河电子,13800138000,王五\n"
+        for lines in ["公司 = name\nCell = mobile\nPerson = 联系人\n", "公司 = name\n客户: Cell = mobile\n客户: Person = 联系人姓名\n"] {  // zh-punct: keep
+            let g = try ImportFixture()
+            let p = try g.importing(utf8(text), name: "c.csv") { $0.mapping = try! ColumnMapping(text: lines) }
+            XCTAssertTrue(p.problems.isEmpty, "\(lines): \(p.problems)")
+            XCTAssertEqual(p.tables.first?.kind, .customers, "\(lines): \(p.tables) \(p.warnings)")
+            XCTAssertFalse(p.unused.contains { $0.header == "Cell" }, "\(lines): \(p.unused)")
+            let c = try g.open().resolve(.customer, "星河电子")
+            let contacts = try g.open().children(.contact, of: c.id)
+            XCTAssertEqual(contacts.first?["mobile"]?.text, "13800138000", lines)
+        }
+        // A field no table of the file can take, for a column it has: said, with the field.
+        let other = try f.importing(utf8("公司,项目进展\n星河电子,A\n"), name: "c.csv", commit: false) {
+            $0.mapping = try! ColumnMapping(text: "公司 = name\n项目进展 = progress\n")
+        }
+        XCTAssertEqual(other.warnings.filter { $0.table == "--mapping" }.map(\.reasonZH),
+                       ["对照表第 2 行把列名“项目进展”对应到“进展（progress）”，但“客户”数据没有这个字段，该行已忽略。"])
+        // Many lines that do nothing: twenty said, then how many more; a long header cut.
+        var many = "公司 = name\n" + String(repeating: "长", count: 200) + " = note\n"
+        for i in 0..<100_000 { many += "列\(i) = -\n" }
+        let mapping = try ColumnMapping(text: many)
+        let told = try f.importing(utf8("公司\n星河电子\n"), name: "c.csv", commit: false) { $0.mapping = mapping }
+        let said = told.warnings.filter { $0.table == "--mapping" }
+        XCTAssertEqual(said.count, Importer.mappingWarningsShown + 1)
+        XCTAssertTrue(said[0].reasonZH.contains("“" + String(repeating: "长", count: 60) + "…”"), said[0].reasonZH)
+        XCTAssertEqual(said.last?.reasonZH, "对照表另有 \(100_001 - Importer.mappingWarningsShown) 行同样未起作用，已忽略；请确认对照表与导入文件是否对应。")
+        XCTAssertThrowsError(try ColumnMapping(text: many + "列99999 = name\n")) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 100002 行和第 100003 行把同一列“列99999”对应到了不同字段，一列只能对应一个字段",
+                           "a conflict found by the header, not by going through every line")
+        }
+    }
+
+    /// A mapping file of more than 1 MB is refused as a mapping (it was given the advice for a
+    /// file to import: split it); for SalesVault's own JSON, whose fields need no mapping, the
+    /// mapping file is not read at all (a bad line in it stopped the import).
+    func testAMappingFileTooLargeIsSaidAsSuchAndOneForJSONIsNotRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("map-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let big = dir.appendingPathComponent("map.txt")
+        try Data(String(repeating: "列 = -\n", count: 200_000).utf8).write(to: big)
+        XCTAssertThrowsError(try ColumnMapping(contentsOf: big.path)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.code, .mapping)
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表文件“map.txt”超过 1 MB 上限；对照表每列只需一行。")
+        }
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\n甲公司,A\n"), name: "c.csv")
+        let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: [.customers], format: .json, now: testNow))
+        let g = try ImportFixture(owner: "李娜")
+        let p = try g.importing(json, name: "e.json", commit: false) { $0.mapping = .notRead }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.warnings.map(\.reasonZH), ["SalesVault 导出的 JSON 文件字段名固定，无需对照表，已忽略 --mapping。"])
+        XCTAssertTrue(ColumnMapping.notRead.given && ColumnMapping.notRead.isEmpty)
+        XCTAssertFalse(ColumnMapping().given)
     }
 
     /// The rejects file's reason column is a message: a refused value's invisible characters (a

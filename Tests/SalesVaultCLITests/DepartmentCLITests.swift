@@ -10,6 +10,35 @@ final class DepartmentCLITests: DepartmentCLITestCase {
     /// owner's opening does (it was not counted: under a tight `ulimit -v` the owner's opening
     /// stopped with SIGABRT or waited for ever, the archive locked). Swept over limits around
     /// where the program can start at all: never a signal, never a hang; a refusal names the
+    /// scrypt that cannot get its memory (a tight `ulimit -v`) is said as such: an owner's
+    /// password was reported as a "cryptographic failure", a manager's key file as "not a valid
+    /// age file (scryptWorkFactorTooHigh(18))" (black-box finding). Swept where the program
+    /// starts but 2^18's 256 MB do not fit: each run works or names the memory.
+    func testScryptShortOfMemoryIsSaidAsSuchForPasswordsAndKeyFiles() throws {
+        try sv(["keys", "generate", "strong", "--dir", dir.path("k"), "--passphrase-file", dir.path("lp")])  // the default cost, 2^18
+        let archive = dir.path("own.svault")
+        try sv(["init", archive, "--owner", "张伟", "--password-file", dir.path("pw")])  // the default cost
+        var said = (key: 0, password: 0)
+        for limit in stride(from: 150_000, through: 350_000, by: 50_000) {
+            func run(_ args: [String]) throws -> RunResult {
+                let r = try runTool(["60", "/bin/sh", "-c", "ulimit -v \(limit); exec \"$0\" \"$@\"", Binaries.url("salesvault").path] + args,
+                                    executable: "/usr/bin/timeout", environment: f.environment.merging(["SALESVAULT_NOW": String(t0)]) { $1 })
+                XCTAssertLessThan(r.status, 124, "ulimit -v \(limit) \(args[0]): \(r.stderr)")
+                return r
+            }
+            let key = try run(["escrow", "open", archive, "--identity", dir.path("k/strong.key"), "--passphrase-file", dir.path("lp"), "--", "customer", "list"])
+            if key.stderr.contains("not enough memory to open the key file: its passphrase protection (scrypt 2^18) needs about 257 MB") { said.key += 1 }
+            XCTAssertFalse(key.stderr.contains("not a valid age file"), key.stderr)
+            let owner = try run(["customer", "list", "-a", archive, "--password-file", dir.path("pw")])
+            if owner.stderr.contains("not enough memory for the password protection (scrypt needs about") { said.password += 1 } else {
+                XCTAssertEqual(owner.status, 0, "ulimit -v \(limit): \(owner.stderr)")
+            }
+            XCTAssertFalse(owner.stderr.contains("cryptographic failure"), owner.stderr)
+        }
+        XCTAssertGreaterThan(said.key, 0)
+        XCTAssertGreaterThan(said.password, 0)
+    }
+
     /// memory and leaves the archive and the department's audit log exactly as they were.
     func testEscrowOpenUnderAMemoryLimitIsRefusedBeforeReadingNeverCrashes() throws {
         let archive = try f.newArchive("张伟", customer: true)

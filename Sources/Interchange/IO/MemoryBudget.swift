@@ -114,6 +114,25 @@ public enum MemoryBudget {
         throw InterchangeError(.readFailed, en, zh: zh, hint: hint, hintZH: hintZH)
     }
 
+    /// Throws when printing `items` records as JSON (`--json` of a listing: `cells` values)
+    /// would need more memory than is left, before anything is built: counted as an export's
+    /// JSON is (under `ulimit -v`, `customer list --json` of 100,000 customers stopped with
+    /// SIGABRT or SIGSEGV where the table it replaces ran).
+    public static func check(listingOf items: Int, cells: Int) throws {
+        try check(listingOf: items, cells: cells, available: available(), underLimit: addressSpaceLimit() != nil)
+    }
+
+    static func check(listingOf items: Int, cells: Int, available: Int?, underLimit: Bool) throws {
+        let need = need(forExportOf: cells, format: .json)
+        guard let available, need > available else { return }
+        let en = "printing \(items) record(s) as JSON would need about \(amount(need)) of memory, and " + left(available, underLimit: underLimit).en
+        let zh = "以 JSON 格式输出 \(items) 条记录大约需要 \(amount(need)) 内存，" + left(available, underLimit: underLimit).zh
+        throw InterchangeError(.readFailed, en, zh: zh,
+                               hint: (underLimit ? "Raise the limit (ulimit -v) and try again" : "Close other programs to free memory and try again")
+                                   + ", or leave out --json (a table needs less).",
+                               hintZH: (underLimit ? "请提高内存上限（ulimit -v）后重试" : "请关闭其他程序、释放内存后重试") + "，或去掉 --json（以表格显示，占用内存较少）。")
+    }
+
     /// What opening an archive whose records take `bytes` is counted to need besides the
     /// program and its threads (`available`): three times the records, and 8 MB. (A 15.6 MB
     /// archive of 100,000 customers opened under `ulimit -v` with 55 MB left by that count, and

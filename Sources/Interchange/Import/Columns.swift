@@ -261,11 +261,28 @@ public struct ColumnMapping: Sendable {
         var written = ""
     }
     private var entries: [Entry] = []
+    /// Each header's entries, in the order written (a line looked up by its header, not found by
+    /// going through every line: a mapping of 140,000 lines took 52 s with the archive locked).
+    private var byHeader: [String: [Int]] = [:]
+    /// Whether a mapping file was given, read or not (`notRead`).
+    public private(set) var given = false
 
     public init() {}
 
+    /// A mapping file given for an import that does not use one (SalesVault's own JSON export):
+    /// not read, so that nothing in it can stop the import; the preview says it was ignored.
+    public static let notRead: ColumnMapping = { var m = ColumnMapping(); m.given = true; return m }()
+
     /// Reads the mapping file at `path` (at most 1 MiB, its encoding detected as an import's).
     public init(contentsOf path: String) throws {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 1 << 20 {
+            // (Not the advice for a file to import, to split it: a mapping is one short line a column.)
+            let name = AtomicFile.shown(URL(fileURLWithPath: path).lastPathComponent)
+            throw InterchangeError(.mapping, "the mapping file \(name) is larger than 1 MB; a mapping has one short line per column",
+                                   zh: "对照表文件“\(name)”超过 1 MB 上限；对照表每列只需一行。",
+                                   hint: "check that --mapping names the mapping file, not the file to import", hintZH: "请确认 --mapping 后写的是对照表文件，而不是要导入的文件。")
+        }
         let data = try AtomicFile.readInput(path, limit: 1 << 20)
         let text: String
         do { text = try TextEncoding.decode(data, as: TextEncoding.detect(data)) } catch let error as InterchangeError {
@@ -276,6 +293,7 @@ public struct ColumnMapping: Sendable {
 
     /// Parses a mapping file's text; every line that cannot be used is an error naming it.
     public init(text: String) throws {
+        given = true
         // (CR LF is one line break: split at each of CR and LF, it counted every line twice.)
         for (i, raw) in text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: .newlines).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -297,7 +315,7 @@ public struct ColumnMapping: Sendable {
             }
             let header = Columns.normalise(left)
             let kinds = kind.map { [$0] } ?? ImportKind.allCases
-            if right != "-" && !kinds.contains(where: { Schema.field($0.entity, key: right) != nil }) {
+            if right != "-" && !kinds.contains(where: { Self.field(right, kind: $0) != nil }) {
                 // (With a kind: the field may be another kind's, which is worth saying.)
                 throw InterchangeError(.mapping, kind.map { "mapping line \(i + 1): \($0.sheetName(zh: false).lowercased()) have no field \(right)" } ?? "mapping line \(i + 1): no field \(right)",
                                        zh: kind.map { "对照表第 \(i + 1) 行：“\($0.sheetName(zh: true))”数据中没有“\(right)”这个字段" } ?? "对照表第 \(i + 1) 行：没有“\(right)”这个字段",
@@ -310,18 +328,22 @@ public struct ColumnMapping: Sendable {
             let target: ColumnTarget = right == "-" ? .skipped : .field(right)
             func meaning(_ target: ColumnTarget, _ k: ImportKind) -> String? {
                 guard case .field(let text) = target else { return "-" }
-                return Schema.field(k.entity, key: text)?.key
+                return Self.field(text, kind: k).map { "\($0)" }
             }
-            if let earlier = entries.first(where: { e in
-                e.header == header && e.kind == kind && kinds.contains { k in
+            var conflicting: Entry?
+            for j in byHeader[header] ?? [] where conflicting == nil {
+                let e = entries[j]
+                if e.kind == kind && kinds.contains(where: { k in
                     let a = meaning(e.target, k), b = meaning(target, k)
                     return a != nil && b != nil && a != b
-                }
-            }) {
+                }) { conflicting = e }
+            }
+            if let earlier = conflicting {
                 throw InterchangeError(.mapping, "mapping lines \(earlier.line) and \(i + 1) map the column \(left) to different fields; a column maps to one field",
                                        zh: "对照表第 \(earlier.line) 行和第 \(i + 1) 行把同一列“\(left)”对应到了不同字段，一列只能对应一个字段",
                                        hint: "delete one of the two lines", hintZH: "请删除其中一行")
             }
+            byHeader[header, default: []].append(entries.count)
             entries.append(Entry(kind: kind, header: header, target: target, line: i + 1, written: left))
         }
     }
@@ -336,6 +358,9 @@ public struct ColumnMapping: Sendable {
         let header: String
         let kind: ImportKind?
         let kindMissing: Bool
+        /// The field the line names, which no table that has its header can take (a field of
+        /// another kind only): the header is in the file, the line still did nothing.
+        var field: String?
     }
 
     /// The lines that do nothing for a file whose imported tables have `imported` (each one's
@@ -350,7 +375,11 @@ public struct ColumnMapping: Sendable {
                 if ofKind.isEmpty && others.contains(e.header) { return nil }  // (perhaps that table's kind)
                 return Unused(line: e.line, header: e.written, kind: kind, kindMissing: ofKind.isEmpty)
             }
-            if others.contains(e.header) || imported.contains(where: { $0.normalised.contains(e.header) }) { return nil }
+            let having = imported.filter { $0.normalised.contains(e.header) }
+            if case .field(let key) = e.target, let first = having.first, having.allSatisfy({ Self.field(key, kind: $0.kind) == nil }) {
+                return Unused(line: e.line, header: e.written, kind: first.kind, kindMissing: false, field: key)
+            }
+            if others.contains(e.header) || !having.isEmpty { return nil }
             return Unused(line: e.line, header: e.written, kind: nil, kindMissing: false)
         }
     }
@@ -362,15 +391,28 @@ public struct ColumnMapping: Sendable {
     /// `target` of a header already folded by `Columns.normalise`.
     /// A line for the kind wins over a line for every kind, wherever each is written.
     func target(normalised n: String, kind: ImportKind) -> ColumnTarget? {
+        guard let lines = byHeader[n] else { return nil }
         for own in [true, false] {
-            for e in entries.reversed() where e.header == n && (own ? e.kind == kind : e.kind == nil) {
+            for e in lines.reversed().lazy.map({ self.entries[$0] }) where own ? e.kind == kind : e.kind == nil {
                 if case .field(let key) = e.target {
-                    guard let spec = Schema.field(kind.entity, key: key) else { continue }  // a field of another kind
-                    return .field(spec.key)
+                    guard let target = Self.field(key, kind: kind) else { continue }  // a field of another kind
+                    return target
                 }
                 return e.target
             }
         }
+        return nil
+    }
+
+    /// What a mapping's field (a key or a label) is in a table of `kind`: one of its fields, or
+    /// for a customer list one of the contact person's columns it may carry (手机, 职务, 微信:
+    /// `Cell = mobile` was dropped without a word); nil when the kind has no such field.
+    static func field(_ text: String, kind: ImportKind) -> ColumnTarget? {
+        if let spec = Schema.field(kind.entity, key: text) { return .field(spec.key) }
+        guard kind == .customers else { return nil }
+        let n = Columns.normalise(text)
+        if let (key, _) = Columns.inlineContact.first(where: { $0.value.contains { Columns.normalise($0) == n } }) { return .inlineContact(key) }
+        if let spec = Schema.field(.contact, key: text), spec.key != "name", Columns.inlineContact[spec.key] != nil { return .inlineContact(spec.key) }
         return nil
     }
 }

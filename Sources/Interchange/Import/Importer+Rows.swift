@@ -686,7 +686,11 @@ extension Importer {
                         ref = existing
                         var row = r
                         row.fields = fields
-                        b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                        // (The stage is compared below, with what an earlier row of the file set.)
+                        let stageSpec = Schema.field(.project, key: "stage")!  // a schema literal
+                        let otherStage = stage.flatMap { s in fileStages[ref].map { SalesStage.read(s.trimmedWhitespace) != $0 } } == true
+                        b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
+                                             warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                         fileFields[ref] = Self.merged(fileFields[ref], row)
                         if let stage {
                             // Where the project is now: after an earlier row of this file, or in the archive.
@@ -820,12 +824,15 @@ extension Importer {
     /// (a grade change with its reason); `.duplicate` when nothing differs. For a record earlier
     /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
     /// are compared with theirs, the later row wins, and a note says so.
+    /// `alsoDiffering`: fields the caller compares itself that differ from the earlier row's (a
+    /// project's stage), named in the note too.
     private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: (line: Int, fields: [(String, String)])?,
+                        alsoDiffering: [(en: String, zh: String)] = [],
                         warnings: inout [ImportProblem], table: String, fileName: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
         var fields: [(String, String)] = []
         var grade: String?
-        var differing: [String] = []
+        var differing = alsoDiffering
         for (key, input) in r.fields where key != "name" {
             guard let spec = Schema.field(kind, key: key) else { continue }
             let value: FieldValue?
@@ -838,7 +845,7 @@ extension Importer {
             if let before = earlier?.fields.last(where: { $0.0 == key })?.1 {
                 let beforeValue = try? ChangeDraft.value(for: spec, input: before, now: options.now)
                 if before == input || (value != nil && value == beforeValue) { continue }
-                differing.append(spec.zh)
+                differing.append((spec.en, spec.zh))
             } else if let existing {
                 if value != nil && value == existing[number: spec.number] { continue }
             }
@@ -847,8 +854,8 @@ extension Importer {
         if let earlier, !differing.isEmpty {
             warnings.append(ImportProblem(
                 table: table, line: r.line,
-                reason: "the same record as line \(earlier.line) with other values (\(differing.joined(separator: ", "))): this later row's values are used",
-                reasonZH: "与第 \(earlier.line) 行为同一记录，但\(differing.joined(separator: "、"))不同，以本行为准"))
+                reason: "the same record as line \(earlier.line) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",
+                reasonZH: "与第 \(earlier.line) 行为同一记录，但\(differing.map(\.zh).joined(separator: "、"))不同，以本行为准"))
         }
         var changed = false
         if !fields.isEmpty {

@@ -151,7 +151,7 @@ public final class Importer {
         // SalesVault's own JSON names its fields itself: a mapping is not used (its keys would
         // map beside the fields they are).
         let mapping = source.format == .json ? ColumnMapping() : options.mapping
-        if source.format == .json && !options.mapping.isEmpty {
+        if source.format == .json && options.mapping.given {
             preview.warnings.append(ImportProblem(
                 table: "--mapping", line: 0,
                 reason: "a mapping file is not used for a SalesVault JSON export, whose fields have their own names; it was ignored",
@@ -249,11 +249,20 @@ public final class Importer {
         }
         // A mapping line naming a header no imported table has (a typo, or another file's
         // header) is said, not ignored.
-        for u in mapping.unused(imported: headers, others: otherHeaders) {
+        let unused = mapping.unused(imported: headers, others: otherHeaders)
+        for u in unused.prefix(Self.mappingWarningsShown) {
             let check = (en: " (check that the header is written exactly as in the file)", zh: "请核对写法是否与导入文件表头一致。")
             var en: String
             var zh: String
-            if let kind = u.kind, u.kindMissing {
+            // (A header as written, cut: a line of 900,000 characters was echoed whole.)
+            let written = u.header.count > 60 ? String(u.header.prefix(60)) + "…" : u.header
+            let u = ColumnMapping.Unused(line: u.line, header: written, kind: u.kind, kindMissing: u.kindMissing, field: u.field)
+            if let kind = u.kind, let field = u.field {
+                let spec = ImportKind.allCases.lazy.compactMap { Schema.field($0.entity, key: field) }.first
+                let shown = spec.map { "\($0.zh)（\($0.key)）" } ?? field
+                en = "line \(u.line) of the mapping file maps the column \(u.header) to \(spec?.key ?? field), which \(kind.sheetName(zh: false).lowercased()) do not have; that line was ignored"
+                zh = "对照表第 \(u.line) 行把列名“\(u.header)”对应到“\(shown)”，但“\(kind.sheetName(zh: true))”数据没有这个字段，该行已忽略。"
+            } else if let kind = u.kind, u.kindMissing {
                 en = "line \(u.line) of the mapping file is for \(kind.sheetName(zh: false).lowercased()) only, and the file has none; that line was ignored"
                 zh = "对照表第 \(u.line) 行只用于“\(kind.sheetName(zh: true))”数据，而导入文件中没有这类数据，该行已忽略。"
             } else if let kind = u.kind {
@@ -268,6 +277,12 @@ public final class Importer {
                 }
             }
             preview.warnings.append(ImportProblem(table: "--mapping", line: 0, reason: en, reasonZH: zh))
+        }
+        if unused.count > Self.mappingWarningsShown {
+            let more = unused.count - Self.mappingWarningsShown
+            preview.warnings.append(ImportProblem(table: "--mapping", line: 0,
+                                                  reason: "\(more) more line(s) of the mapping file did nothing and were ignored (check that it is the mapping meant for this file)",
+                                                  reasonZH: "对照表另有 \(more) 行同样未起作用，已忽略；请确认对照表与导入文件是否对应。"))
         }
         return out.sorted { ImportKind.order.firstIndex(of: $0.kind)! < ImportKind.order.firstIndex(of: $1.kind)! }
     }
@@ -295,6 +310,9 @@ public final class Importer {
         }
         return best
     }
+
+    /// How many of a mapping's lines that did nothing are named one by one.
+    static let mappingWarningsShown = 20
 
     private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping) -> Int {
         var score = 0

@@ -26,9 +26,14 @@ public enum Scrypt {
         guard (1...40).contains(logN) else { throw CryptoError.invalidParameter("scrypt logN \(logN)") }
         guard r >= 1, p >= 1, r * p < (1 << 30) else { throw CryptoError.invalidParameter("scrypt r=\(r) p=\(p)") }
         guard outputByteCount > 0 else { throw CryptoError.invalidParameter("scrypt output length") }
-        return try deriveKey(
-            password: password, salt: salt, n: UInt64(1) << UInt64(logN), r: r, p: p,
-            maxMemory: memoryRequired(logN: logN, r: r, p: p), outputByteCount: outputByteCount)
+        let memory = memoryRequired(logN: logN, r: r, p: p)
+        do {
+            return try deriveKey(password: password, salt: salt, n: UInt64(1) << UInt64(logN), r: r, p: p, maxMemory: memory, outputByteCount: outputByteCount)
+        } catch CryptoError.openSSLFailure {
+            // The parameters are valid and the limit is what they need: what fails is getting
+            // the memory (under `ulimit -v` an owner's or a manager's key was called wrong or bad).
+            throw CryptoError.kdfOutOfMemory(bytes: memory)
+        }
     }
 
     static func deriveKey(

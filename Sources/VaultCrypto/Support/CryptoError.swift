@@ -15,6 +15,9 @@ public enum CryptoError: Error, Equatable, Sendable {
     case lowOrderPoint
     /// OpenSSL reported a failure in `function`; `detail` is OpenSSL's first queued error string.
     case openSSLFailure(function: String, detail: String)
+    /// scrypt, with parameters it accepts, could not get the `bytes` of memory it needs (a tight
+    /// `ulimit -v`, or a computer short of memory): not a wrong password and not a bad file.
+    case kdfOutOfMemory(bytes: UInt64)
 }
 
 extension CryptoError: CustomStringConvertible {
@@ -26,6 +29,7 @@ extension CryptoError: CustomStringConvertible {
         case .invalidParameter(let what): return "invalid parameter: \(what)"
         case .lowOrderPoint: return "X25519 produced an all-zero shared secret"
         case .openSSLFailure(let f, let d): return "OpenSSL \(f) failed: \(d)"
+        case .kdfOutOfMemory(let bytes): return "scrypt could not get the \(bytes >> 20) MB of memory it needs"
         }
     }
 }

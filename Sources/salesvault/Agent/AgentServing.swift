@@ -95,14 +95,14 @@ enum AgentServing {
 
     /// Opens `path` with the request's kept escrow access and records the use (§10); nil when the
     /// request is the owner's.
-    static func openThroughKeptEscrow(_ request: Request, path: String, action: String) throws -> EscrowAccess.Opened? {
+    static func openThroughKeptEscrow(_ request: Request, path: String, action: String, memoryTimes: Int = 3) throws -> EscrowAccess.Opened? {
         guard case .escrow(let dataKey, let holders, let signers) = request.keys else { return nil }
         guard Vault.canonicalPath(path) == request.archive else {
             throw CLIError(.failure, L("the agent was asked about \(request.archive), not \(path)", "会话代理收到的请求针对 \(request.archive)，而不是 \(path)"))
         }
         do {
             return try EscrowAccess.reopen(path, dataKey: dataKey, holders: holders, signers: signers, action: action, now: Clock.now,
-                                           departmentOverride: OwnerUnlock.departmentOverride, admit: { try MemoryBudget.check(opening: $0) })
+                                           departmentOverride: OwnerUnlock.departmentOverride, admit: { try MemoryBudget.check(opening: $0, times: memoryTimes) })
         } catch let e as VaultError where e.code == .wrongPassword || e.code == .headerAuthenticationFailed {
             state.withLock { $0.rejected = true }
             throw CLIError(.wrongKey, L("the kept escrow access no longer opens \(path) (its data key was renewed or the escrow changed); the agent has forgotten it",

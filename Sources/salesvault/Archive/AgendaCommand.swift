@@ -50,7 +50,12 @@ struct AgendaCommand: ArchiveCommand {
             Terminal.stderr(L("Wrote \(agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count) follow-ups to \(ics).\n",
                               "已将 \(agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count) 项跟进写入日历文件 \(ics)。\n").text)
         }
-        if json { return try Render.printJSON(AgendaView.json(agenda, archive: context.archive)) }
+        if json {
+            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count
+                + agenda.silent.count + agenda.gradeHints.count
+            try Render.checkJSON(items: items, fieldsEach: 5)
+            return try Render.printJSON(AgendaView.json(agenda, archive: context.archive))
+        }
         AgendaView.show(agenda, archive: context.archive, now: now)
     }
 }

@@ -104,7 +104,7 @@ struct ContactCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
                 let list = try customer.map { try archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.contact)
-                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
                 let customerSpec = Schema.field(.contact, key: "customer")!  // a schema literal
                 Render.table(z ? ["编号", "姓名", "客户", "职务", "决策角色", "态度"] : ["id", "name", "customer", "title", "role", "attitude"],
@@ -249,7 +249,7 @@ struct LogCommand: ParsableCommand {
                 var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.all(.activity) }()
                 list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
                 list = Array(list.prefix(limit))
-                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
                 let customerSpec = Schema.field(.activity, key: "customer")!  // a schema literal
                 Render.table(z ? ["时间", "客户", "方式", "内容", "下一步", "下次日期"] : ["when", "customer", "type", "summary", "next step", "next date"],

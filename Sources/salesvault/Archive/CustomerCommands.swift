@@ -94,6 +94,7 @@ struct CustomerCommand: ParsableCommand {
                 let complaints = try archive.children(.complaint, of: c.id)
                 let hint = archive.gradeHint(c, now: Clock.now)
                 if json {
+                    try Render.checkJSON(items: 1 + contacts.count + projects.count + log.count + complaints.count, fieldsEach: 16)
                     var object = Render.json(c, archive: archive, includeSecret: includeSecret)
                     object["contacts"] = contacts.map { Render.json($0, archive: archive, includeSecret: includeSecret) }
                     object["projects"] = projects.map { Render.json($0, archive: archive) }
@@ -150,7 +151,7 @@ struct CustomerCommand: ParsableCommand {
             }
             try context.use { archive in
                 let list = archive.customers(grades: grades)
-                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
                 Render.table(z ? ["编号", "等级", "客户", "行业", "最近联系"] : ["id", "grade", "customer", "industry", "last contact"],
                              list.map { [$0.shortID, Render.grade($0["grade"]?.text), $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })

@@ -136,7 +136,7 @@ struct Import: ArchiveCommand {
             case .xlsx, .json: wanted = ["xlsx"]
             }
             if !ext.isEmpty && !wanted.contains(ext) {
-                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "未通过的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
+                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "不合格的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
                                hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名，例如 未导入.\(wanted[0])"))
             }
         }
@@ -145,7 +145,8 @@ struct Import: ArchiveCommand {
         opts.onlyValid = onlyValid
         opts.dayOrder = dateFormat.flatMap(ImportOptions.DayOrder.init(name:))
         if let kind { opts.kind = try kinds([kind]).first }
-        if let mapping { opts.mapping = try ColumnMapping(contentsOf: mapping) }
+        // (SalesVault's own JSON uses no mapping: not read, so nothing in it stops the import.)
+        if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
         ImportReport.show(preview)

@@ -121,7 +121,7 @@ struct ProjectCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
                 let list = try customer.map { try archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.project)
-                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                if json { return try Render.printJSON(list, archive: archive) }
                 let customerSpec = Schema.field(.project, key: "customer")!  // a schema literal
                 Render.table(Render.zh ? ["编号", "项目", "客户", "阶段", "预计签约"] : ["id", "project", "customer", "stage", "expected signing"],
                              list.map { [$0.shortID, $0.displayName, Render.text(.project, customerSpec, $0["customer"], archive: archive),
@@ -287,7 +287,7 @@ struct ComplaintCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
                 let list = archive.state.all(.complaint)
-                if json { return try Render.printJSON(list.map { Render.json($0, archive: archive) }) }
+                if json { return try Render.printJSON(list, archive: archive) }
                 let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal
                 Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "通报经理时间", "通报总监时间", "满意度"]
                                          : ["number", "customer", "about", "status", "manager notified", "director notified", "satisfaction"],

@@ -1,4 +1,5 @@
 import Foundation
+import Interchange
 import SalesArchive
 
 /// Labels, tables and JSON for customer-archive output.
@@ -33,6 +34,18 @@ enum Render {
 
     static func idString(_ id: UInt64, archive: CustomerArchive) -> String {
         FieldFormat.shortID(id, state: archive.state)
+    }
+
+    /// Refuses a JSON listing of `items` records of about `fieldsEach` values that would not fit
+    /// in memory, before it is built (`MemoryBudget.check(listingOf:cells:)`).
+    static func checkJSON(items: Int, fieldsEach: Int) throws {
+        try MemoryBudget.check(listingOf: items, cells: items * fieldsEach)
+    }
+
+    /// Prints `list` as a JSON array of its entities, counted first (`checkJSON`).
+    static func printJSON(_ list: [Entity], archive: CustomerArchive) throws {
+        try checkJSON(items: list.count, fieldsEach: list.first.map { Schema.fields($0.kind).count + 4 } ?? 0)
+        try printJSON(list.map { json($0, archive: archive) })
     }
 
     static func printJSON(_ object: Any) throws {

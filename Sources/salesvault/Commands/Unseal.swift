@@ -149,6 +149,12 @@ struct Unseal: VaultCommand {
         case .scryptNotAlone: return header("a passphrase recipient is mixed with other recipients", "口令收件人与其他收件人混在一起")
         case .x25519LowOrderShare:
             return CLIError(.damaged, L("the file header holds an invalid key exchange value (a crafted file)", "文件头含有无效的密钥交换数据（可能是恶意构造的文件）"), hint: damaged)
+        case .scryptWorkFactorTooHigh(let n) where n <= AgeFile.defaultMaxLogN:
+            // Within the accepted cost, refused by the KDF itself: its memory.
+            let mb = Scrypt.memoryRequired(logN: n, r: 8, p: 1) >> 20
+            return CLIError(.failure, L("not enough memory for the passphrase protection (scrypt 2^\(n) needs about \(mb) MB); nothing was decrypted",
+                                        "内存不足：口令保护（scrypt 2^\(n)）约需 \(mb) MB 内存，未解密任何内容"),
+                            hint: L("raise the memory limit (ulimit -v) or close other programs, and try again", "请提高内存上限（ulimit -v）或关闭其他程序后重试"))
         case .scryptWorkFactorTooHigh(let n):
             let cost = n > 62 ? "∞" : "2^\(n)"
             return CLIError(.inputRefused, L("the passphrase protection asks for too much work (\(cost), more than 2^\(AgeFile.defaultMaxLogN)); refused", "口令保护要求的计算量过大（\(cost)，超过 2^\(AgeFile.defaultMaxLogN)）；拒绝处理"),

@@ -34,13 +34,22 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
     try openedThroughEscrow(path, identities: identities, action: action).archive
 }
 
+/// What a command given after `escrow open … --` counts on besides opening the archive
+/// (`ArchiveCommand.memoryTimesRecords`; 3 for a shell or a command that is not an archive's):
+/// counted before the archive is read and the use recorded, so that a command refused for its
+/// memory leaves no escrow use behind.
+func memoryTimes(of command: [String]) -> Int {
+    guard !command.isEmpty, let parsed = try? SalesVault.parseAsRoot(command) as? any ArchiveCommand else { return 3 }
+    return parsed.memoryTimesRecords
+}
+
 /// As `openThroughEscrow`, with what the opening found (the holders, for `--keep`).
-private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> EscrowAccess.Opened {
+private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String, memoryTimes: Int = 3) throws -> EscrowAccess.Opened {
     let keys = try identities.loadRequired()
     // (The memory its records need is counted before they are read, as for the owner: under a
     // tight limit the process stopped with SIGABRT while reading them, the archive locked.)
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride,
-                                       admit: { try MemoryBudget.check(opening: $0) })
+                                       admit: { try MemoryBudget.check(opening: $0, times: memoryTimes) })
     warnIfHeaderAltered(opened, path: path)
     warnIfSignatureInvalid(opened, path: path)
     if let backup = opened.repairBackup {
@@ -126,7 +135,7 @@ struct EscrowOpen: VaultCommand {
                                hint: L("open it with your key: salesvault escrow open \(archive) --identity KEY [--keep 10m]",
                                        "请用您的密钥打开：salesvault escrow open \(archive) --identity 密钥文件 [--keep 10m]"))
             }
-            guard let kept = try AgentServing.openThroughKeptEscrow(request, path: archive, action: action) else {
+            guard let kept = try AgentServing.openThroughKeptEscrow(request, path: archive, action: action, memoryTimes: memoryTimes(of: command)) else {
                 throw CLIError(.failure, L("the agent holds no escrow access for this command", "会话代理没有可用于此命令的托管访问"))
             }
             opened = kept
@@ -140,7 +149,7 @@ struct EscrowOpen: VaultCommand {
                 try EscrowAccess.checkKeepable(header)
                 _ = try SessionLimits.forArchive(archive, header: header, departmentOverride: OwnerUnlock.departmentOverride).resolveEscrowKeep(AgentDuration.seconds(keep))
             }
-            opened = try openedThroughEscrow(archive, identities: identities, action: action)
+            opened = try openedThroughEscrow(archive, identities: identities, action: action, memoryTimes: memoryTimes(of: command))
         }
         let archiveOpened = opened.archive
         let by = archiveOpened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
@@ -149,6 +158,7 @@ struct EscrowOpen: VaultCommand {
                           "已通过托管以 \(by) 的身份只读打开 \(archive)（\(owner)）。此次使用已记录，并会告知 \(owner)。\n").text)
         if let keep { try keepAccess(opened, keep: keep) }
         let context = ArchiveContext(archiveOpened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
+        context.countedTimes = memoryTimes(of: command)
         if command.isEmpty {
             if keep != nil { return }  // kept: no shell; later commands name --manager
             try Shell.loop(context, name: archive, owner: owner, idleMinutes: idleMinutes)
