@@ -66,6 +66,23 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try comparable(g.open()), original)
     }
 
+    /// A note longer than an Excel cell holds: the workbook export is refused naming the
+    /// record, the field and a format that holds it whole (the writer named a cell, S2); JSON
+    /// keeps the text whole.
+    func testATextLongerThanAnExcelCellIsRefusedNamingTheRecordAndJSONKeepsIt() throws {
+        let f = try ImportFixture()
+        let long = String(repeating: "长", count: 2) + String(repeating: "N", count: 40_000)  // (within the 64 KiB a value may have)
+        try f.open().addCustomer(name: "长备注有限公司", fields: [("note", long)], now: testNow)
+        XCTAssertThrowsError(try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.customers], format: .xlsx, now: testNow))) { error in
+            let e = error as? InterchangeError
+            XCTAssertTrue(e?.reasonZH.contains("长备注有限公司") == true && e?.reasonZH.contains("有 40002 个字符") == true, e?.reasonZH ?? "\(error)")
+            XCTAssertTrue(e?.reasonZH.contains("“备注”") == true, e?.reasonZH ?? "")
+            XCTAssertTrue(e?.hintZH?.contains("--format json") == true, e?.hintZH ?? "")
+        }
+        let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: [.customers], format: .json, now: testNow))
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains(long))
+    }
+
     func testARoundTripThroughXLSXReproducesEveryRecord() throws { try roundTrip(.xlsx) }
 
     /// §6.5: with a workbook password the bytes are an encrypted workbook (its SHA-256 is that

@@ -750,6 +750,17 @@ final class ImportTests: XCTestCase {
         XCTAssertFalse(ColumnMapping().given)
     }
 
+    /// A handover's About sheet says whose export it is, and that goes into each imported
+    /// customer's note: one line, short, nothing invisible (black-box finding: an owner of
+    /// "张伟\nAll checks passed…" printed a line of its own in the preview).
+    func testAHandoversOwnerIsOneShortLine() throws {
+        XCTAssertEqual(ImportSource.Origin(owner: "张伟\nAll checks passed", date: "2026-11-30")?.owner, "张伟 All checks passed")
+        XCTAssertEqual(ImportSource.Origin(owner: " 张\u{200B}伟\u{202E} ", date: "2026-11-30T08:00")?.owner, "张伟")
+        XCTAssertEqual(ImportSource.Origin(owner: "张伟", date: "2026-11-30T08:00")?.date, "2026-11-30")
+        XCTAssertEqual(ImportSource.Origin(owner: String(repeating: "长", count: 5_000), date: "")?.owner, String(repeating: "长", count: 64) + "…")
+        XCTAssertNil(ImportSource.Origin(owner: "\u{202E}\n", date: ""))
+    }
+
     /// The rejects file's reason column is a message: a refused value's invisible characters (a
     /// right-to-left override, a zero-width space) are shown escaped there, as on the terminal,
     /// while the row's own cells keep them exactly.

@@ -272,6 +272,26 @@ final class WeeklyReportTests: XCTestCase {
 
     /// The workbook read by openpyxl: the fill of every cell of the appendix sheets, and the
     /// 本周变更 column. Fills exactly on the new rows and the changed cells, nowhere else.
+    /// Black-box finding: a note longer than an Excel cell holds (the archive keeps 64 KiB, a
+    /// cell 32,767 characters) stopped every weekly report's workbook, `report submit`
+    /// included. A report is read, not imported: the text is cut to fit and says so.
+    func testATextLongerThanAnExcelCellIsCutInTheReportsWorkbookAndSaysSo() throws {
+        let long = String(repeating: "N", count: 40_000) + "𠮷"  // (within the 64 KiB a value may have)
+        try archive.edit(.customer, "华东电力", fields: [("note", long)], now: h(9, day: 2))
+        let r = try build()
+        let book = try XLSXReader.read(try ReportRender.data(r, format: .xlsx, zh: true))
+        let cells = book.flatMap { $0.rows.flatMap(\.cells) }.compactMap { c -> String? in if case .text(let t) = c { t } else { nil } }
+        let cut = try XCTUnwrap(cells.first { $0.hasPrefix("NNN") }, "the note is in the appendix")
+        XCTAssertTrue(cut.hasSuffix(ReportText.cutMarker(zh: true)), String(cut.suffix(40)))
+        XCTAssertLessThanOrEqual(cut.utf16.count, XLSXWriter.maxCellTextLength)
+        XCTAssertGreaterThan(cut.utf16.count, XLSXWriter.maxCellTextLength - 100, "cut where the cell ends, not earlier")
+        XCTAssertTrue(ReportRender.html(r, zh: true).contains(long), "the HTML report keeps the text whole")
+        // The writer alone, without a marker: still refused (an export must not lose text).
+        XCTAssertThrowsError(try XLSXWriter.write(XLSXWorkbook(sheets: [XLSXSheet(name: "S", columns: [], rows: [[XLSXCell(.text(long))]])])))
+        XCTAssertEqual(SheetWriter.cut("ab𠮷c", to: 4, marker: "…"), "ab…", "a character of two UTF-16 units is not split")
+        XCTAssertEqual(SheetWriter.cut("ab𠮷c", to: 5, marker: "…"), "ab𠮷…")
+    }
+
     func testTheXLSXReadByOpenpyxlHasFillsOnExactlyTheNewRowsAndChangedCells() throws {
         let r = try build()
         let path = fixture.file("周报.xlsx")

@@ -852,6 +852,51 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(try String(contentsOfFile: json, encoding: .utf8).contains("\"salesvault-export\""))
         try sv(["export", "--format", "csv", "--kind", "customers", "--out", dir.path("k.xlsx")], expect: 64)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("k.xlsx")))
+        // A name whose ending is no format wrote a workbook named .tsv (black-box finding).
+        let tsv = try sv(["export", "--out", dir.path("k.tsv")], expect: 64)
+        XCTAssertTrue(tsv.stderr.contains("not a format SalesVault writes") && tsv.stderr.contains("--format"), tsv.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("k.tsv")))
+        try sv(["export", "--format", "csv", "--kind", "customers", "--out", dir.path("k.txt")])  // the format given: the name is the user's
+        XCTAssertEqual(Array(try bytes(dir.path("k.txt")).prefix(3)), [0xEF, 0xBB, 0xBF])
+        // One kind given twice is one kind (it was refused as several for a CSV).
+        try sv(["export", "--kind", "customers", "--kind", "customers", "--out", dir.path("twice.csv")])
+    }
+
+    /// Black-box finding: with no terminal to ask for a workbook's password, the hint named the
+    /// archive's password options, which were given; it names the workbook's.
+    func testNoTerminalForAWorkbookPasswordNamesTheWorkbooksOption() throws {
+        let tty = open("/dev/tty", O_RDWR)
+        if tty >= 0 {
+            close(tty)
+            throw XCTSkip("this process has a controlling terminal, the prompt would wait for input")
+        }
+        try sv(["customer", "add", "甲公司"])
+        let r = try sv(["export", "--encrypt", "--out", dir.path("e.xlsx")], expect: nil)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("no terminal") && r.stderr.contains("--workbook-password-file FILE"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("--password-fd"), r.stderr)
+    }
+
+    /// Black-box finding: a manager's export refused for its file or its workbook password was
+    /// refused after the archive was opened, so the archive and the department's audit log
+    /// recorded an "export" of no file. Now refused before anything is opened or recorded.
+    func testAManagersExportRefusedForItsFileRecordsNothing() throws {
+        let (owned, manager) = try departmentArchive()
+        let existing = dir.path("已有.xlsx")
+        try Data("old".utf8).write(to: URL(fileURLWithPath: existing))
+        _ = try dir.write("weak", "123456\n")
+        let before = try bytes(owned)
+        for (args, status, words) in [(["--out", existing], Int32(2), "exists"),
+                                      (["--out", owned, "--force", "--format", "xlsx"], 1, "is the archive"),
+                                      (["--out", dir.path("no/such/dir/h.xlsx")], 1, "h.xlsx"),
+                                      (["--out", dir.path("w.xlsx"), "--encrypt", "--workbook-password-file", dir.path("weak")], 7, "password")] {
+            let r = try tool(["escrow", "open", owned] + manager + ["--", "export"] + args, expect: nil)
+            XCTAssertEqual(r.status, status, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(words), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("through escrow as"), "refused before opening: \(r.stderr)")
+            XCTAssertEqual(try bytes(owned), before, "\(args): no use recorded")
+        }
+        XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "old")
     }
 
     /// M9: an export killed between writing and recording left plaintext unrecorded or a

@@ -138,7 +138,9 @@ public enum Exporter {
             for row in table.rows { writer.append(row.map { csvText($0) }) }
             data = try writer.data()
         case .xlsx:
-            let book = workbook(try tables(archive, options: options), archive: archive, options: options)
+            let tables = try tables(archive, options: options)
+            try checkCellTexts(tables, zh: options.zh)
+            let book = workbook(tables, archive: archive, options: options)
             defer { Background.release(book) }
             if let password = options.workbookPassword {
                 var plain = Array(try XLSXWriter.write(book))
@@ -181,6 +183,30 @@ public enum Exporter {
             return XLSXCell(.date(CivilDateTime(year: c.year, month: c.month, day: c.day)))
         case .instant(let i): return XLSXCell(.dateTime(CellReading.civil(i)))
         case .flag(let b): return XLSXCell(.text(b ? "是" : "否"))
+        }
+    }
+
+    /// Refuses an export whose text would not fit an Excel cell (32,767 characters; a note may
+    /// have 64 KiB), naming the record, the field and a format that holds it, before the
+    /// workbook is built (the writer named only a cell, such as S2).
+    static func checkCellTexts(_ tables: [ExportTable], zh: Bool) throws {
+        let limit = XLSXWriter.maxCellTextLength
+        for t in tables {
+            for (r, row) in t.rows.enumerated() {
+                for (c, value) in row.enumerated() {
+                    guard case .text(let s) = value, s.utf8.count > limit, s.utf16.count > limit else { continue }
+                    // The record: its first two texts other than this one (its id and its name).
+                    let record = row.lazy.compactMap { v -> String? in if case .text(let t) = v, t != s, !t.isEmpty { return t } else { return nil } }.prefix(2)
+                    let named = FieldFormat.terminalSafe(record.map { String($0.prefix(40)) }.joined(separator: " "))
+                    let header = c < t.headers.count ? t.headers[c] : ""
+                    throw InterchangeError(
+                        .writeFailed,
+                        "\(t.name), row \(r + 2)\(named.isEmpty ? "" : " (\(named))"): \(header) has \(s.utf16.count) characters, more than the 32,767 an Excel cell holds; the workbook was not written",
+                        zh: "“\(t.name)”表第 \(r + 2) 行\(named.isEmpty ? "" : "（\(named)）")的“\(header)”有 \(s.utf16.count) 个字符，超过了 Excel 单元格最多能放的 32,767 个字符，工作簿没有生成。",
+                        hint: "export as JSON or CSV (--format json or --format csv), which hold it whole, or shorten that text",
+                        hintZH: "请改用 JSON 或 CSV 格式导出（--format json 或 --format csv），可完整保留这段文字；或者把这段文字改短。")
+                }
+            }
         }
     }
 

@@ -94,7 +94,7 @@ enum JSONExport {
             }
             tables.append(Table(name: kind.sheetName(zh: true), rows: rows))
         }
-        let origin = (root["owner"] as? String).map { ImportSource.Origin(owner: $0, date: String(((root["exportedAt"] as? String) ?? "").prefix(10))) }
+        let origin = (root["owner"] as? String).flatMap { ImportSource.Origin(owner: $0, date: String(((root["exportedAt"] as? String) ?? "").prefix(10))) }
         return (tables, origin)
     }
 

@@ -29,22 +29,7 @@ public enum AtomicFile {
     /// failure of `beforeCommit` leaves no file).
     public static func write(_ data: Data, to path: String, replacing: Bool, protecting: [String] = [],
                              beforeCommit: (() throws -> Void)? = nil) throws {
-        var st = stat()
-        if lstat(path, &st) == 0 {
-            if let kind = FileKind(st.st_mode), kind != .regular {
-                throw notAFile(path, kind)
-            }
-            for other in protecting {
-                var o = stat()
-                if stat(other, &o) == 0, o.st_dev == st.st_dev, o.st_ino == st.st_ino { throw protected(path) }
-            }
-            // Whatever the caller protects: an output never replaces an archive (FORMAT.md magic).
-            if isArchive(path) { throw protected(path) }
-            if !replacing { throw exists(path) }
-        } else if errno != ENOENT {
-            throw failure(path, errno)
-        }
-
+        try checkDestination(path, replacing: replacing, protecting: protecting, folder: false)
         let (directory, base) = split(path)
         removeLeftovers(directory, base)
         if let fd = unnamedFile(in: directory) {
@@ -66,6 +51,33 @@ public enum AtomicFile {
             return
         }
         try writeNamed(data, to: path, directory: directory, base: base, replacing: replacing, beforeCommit: beforeCommit)
+    }
+
+    /// Throws what `write` refuses `path` for before writing anything: not a regular file (a
+    /// link, a folder, a FIFO), a protected file or an archive, a file that exists when not
+    /// `replacing`; with `folder`, also a folder that does not exist (`write` finds that when it
+    /// creates the file). For a command that must know before it does anything that leaves a
+    /// trace (a manager's export through escrow is recorded as a use).
+    public static func checkDestination(_ path: String, replacing: Bool, protecting: [String] = [], folder: Bool = true) throws {
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            if let kind = FileKind(st.st_mode), kind != .regular {
+                throw notAFile(path, kind)
+            }
+            for other in protecting {
+                var o = stat()
+                if stat(other, &o) == 0, o.st_dev == st.st_dev, o.st_ino == st.st_ino { throw protected(path) }
+            }
+            // Whatever the caller protects: an output never replaces an archive (FORMAT.md magic).
+            if isArchive(path) { throw protected(path) }
+            if !replacing { throw exists(path) }
+        } else if errno != ENOENT {
+            throw failure(path, errno)
+        } else if folder {
+            var d = stat()
+            if stat(split(path).directory, &d) != 0 { throw failure(path, errno) }
+            if (d.st_mode & S_IFMT) != S_IFDIR { throw failure(path, ENOTDIR) }
+        }
     }
 
     /// Whether the file at `path` starts with a SalesVault archive's magic (`SVAULT\r\n`).

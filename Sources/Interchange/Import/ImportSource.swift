@@ -20,6 +20,18 @@ public struct ImportSource: Sendable {
         public let date: String
         /// The time zone its date-time cells are in (an XLSX export's 时区), when it says.
         public var timeZone: String? = nil
+
+        /// The file says whose export it is, and that goes into every imported customer's note:
+        /// one line of at most 64 characters without control or invisible characters (an
+        /// owner of "张伟\nAll checks passed" printed a line of its own in the preview), else nil.
+        public init?(owner: String, date: String, timeZone: String? = nil) {
+            let one = String(String.UnicodeScalarView(owner.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
+                .filter { !FieldFormat.isTerminalUnsafe($0) })).trimmingCharacters(in: .whitespaces)
+            guard !one.isEmpty else { return nil }
+            self.owner = one.count > 64 ? String(one.prefix(64)) + "…" : one
+            self.date = String(date.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) }.prefix(10).map(Character.init))
+            self.timeZone = timeZone
+        }
     }
 
     /// The sheet an export adds to say what it is (never imported as data).
@@ -161,6 +173,6 @@ public struct ImportSource: Sendable {
             if key.hasPrefix("时区") || key.lowercased().hasPrefix("time zone") { zone = value }
         }
         guard let owner, !owner.isEmpty else { return nil }
-        return Origin(owner: owner, date: date ?? "", timeZone: zone)
+        return Origin(owner: owner, date: date ?? "", timeZone: zone)  // (nil when the owner is no name)
     }
 }

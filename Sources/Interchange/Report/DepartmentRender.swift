@@ -123,8 +123,10 @@ public enum DepartmentRender {
     public static func workbook(_ v: DepartmentView, zh: Bool) -> XLSXWorkbook {
         let t = tables(v, zh: zh)
         let sheets = t.all.map { s in
-            XLSXSheet(name: String(s.title.drop { $0 != "、" && $0 != " " }.dropFirst().prefix(28)), columns: s.headers.map { XLSXColumn($0) },
-                      rows: s.rows.map { $0.map { XLSXCell(.text(FormulaGuard.neutralise($0.text)), fill: $0.fill) } })
+            var sheet = XLSXSheet(name: String(s.title.drop { $0 != "、" && $0 != " " }.dropFirst().prefix(28)), columns: s.headers.map { XLSXColumn($0) },
+                                  rows: s.rows.map { $0.map { XLSXCell(.text(FormulaGuard.neutralise($0.text)), fill: $0.fill) } })
+            sheet.cutMarker = ReportText.cutMarker(zh: zh)
+            return sheet
         }
         return XLSXWorkbook(sheets: sheets, title: t.title, creator: v.department)
     }

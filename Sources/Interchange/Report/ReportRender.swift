@@ -244,6 +244,7 @@ public enum ReportRender {
         sheets.append(XLSXSheet(
             name: zh ? "图例" : "Legend", columns: [XLSXColumn(zh ? "颜色" : "Colour", width: 10), XLSXColumn(zh ? "含义" : "Meaning", width: 70)],
             rows: ReportSection.legend(zh: zh).map { [XLSXCell(.empty, fill: $0.fill), .text($0.text)] }, freezeHeader: false, autoFilter: false))
+        for i in sheets.indices { sheets[i].cutMarker = ReportText.cutMarker(zh: zh) }
         return XLSXWorkbook(sheets: sheets, title: ReportText.title(r, zh: zh), creator: r.owner,
                             created: Date(timeIntervalSince1970: TimeInterval(r.generatedAt)))
     }

@@ -5,6 +5,11 @@ import SalesArchive
 /// The words, dates and amounts of the reports, in the reader's language (REPORTS.md §1).
 /// Dates and times are the department's (its time zone), never the machine's.
 public enum ReportText {
+    /// The end of a text cut to fit an Excel cell in a report's workbook (XLSXSheet.cutMarker).
+    public static func cutMarker(zh: Bool) -> String {
+        zh ? "……（内容过长，Excel 单元格放不下，已截断；全文请在档案中查看）" : "… (cut: too long for an Excel cell; the whole text is in the archive)"
+    }
+
     /// The fills of the marks (the same in HTML and XLSX): new rows green, changed cells amber.
     public static let newFill = "C6EFCE"
     public static let changedFill = "FFEB9C"

@@ -27,6 +27,21 @@ enum SheetWriter {
         var rowCount: Int { rowStart.count - 1 + (hasHeader ? 1 : 0) }
     }
 
+    /// `text` cut to whole characters so that with `marker` it is at most `limit` UTF-16 units
+    /// (what Excel counts).
+    static func cut(_ text: String, to limit: Int, marker: String) -> String {
+        let budget = limit - marker.utf16.count
+        var out = ""
+        var used = 0
+        for ch in text {
+            let n = ch.utf16.count
+            if used + n > budget { break }
+            out.append(ch)
+            used += n
+        }
+        return out + marker
+    }
+
     /// The first step for `sheet`: styles and shared strings in order of use. Throws for a
     /// sheet beyond Excel's limits, a text longer than a cell holds, or a fill that is not a colour.
     static func plan(_ sheet: XLSXSheet, styles: inout StyleTable, strings: inout SharedStringTable) throws -> Plan {
@@ -38,7 +53,10 @@ enum SheetWriter {
         }
         func checkedText(_ s: String, _ ref: @autoclosure () -> String) throws -> String {
             let limit = XLSXWriter.maxCellTextLength
-            guard s.utf8.count <= limit || s.utf16.count <= limit else { throw XLSXErrors.textTooLong(sheet.name, ref()) }
+            guard s.utf8.count <= limit || s.utf16.count <= limit else {
+                guard let marker = sheet.cutMarker else { throw XLSXErrors.textTooLong(sheet.name, ref()) }
+                return cut(s, to: limit, marker: marker)
+            }
             return s
         }
         let dateFormat = styles.numberFormat(StyleTable.dateFormat)

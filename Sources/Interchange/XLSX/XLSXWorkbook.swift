@@ -31,6 +31,10 @@ public struct XLSXSheet: Sendable {
     public var freezeHeader: Bool
     /// Puts filter buttons on the header row.
     public var autoFilter: Bool
+    /// For a sheet to read (a report), not to import: a text longer than a cell holds is cut to
+    /// fit and ends with this marker, instead of the workbook being refused (a note of 40,000
+    /// characters stopped every weekly report, `report submit` included).
+    public var cutMarker: String?
 
     public init(name: String, columns: [XLSXColumn], rows: [[XLSXCell]], freezeHeader: Bool = true,
                 autoFilter: Bool = true) {

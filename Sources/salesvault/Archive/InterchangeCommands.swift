@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interchange
 import SalesArchive
+import VaultFormat
 
 extension ImportKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
@@ -14,13 +15,15 @@ extension Templates.Format: ExpressibleByArgument {}
 /// `--kind` as users give it: a kind, several, or `all`.
 func kinds(_ given: [String]) throws -> [ImportKind] {
     if given.isEmpty || given.contains(where: { $0.lowercased() == "all" || $0 == "全部" }) { return ImportKind.order }
+    // (Each kind once: `--kind customers --kind customers` was refused as several kinds for CSV.)
+    var seen = Set<ImportKind>()
     return try given.map { word in
         guard let kind = ImportKind(name: word) else {
             throw CLIError(.usage, L("\(word) is not a kind of record", "不支持的数据类别“\(word)”"),
                            hint: L("use customers, contacts, projects, log, complaints or all", "可选：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉）或 all（全部）"))
         }
         return kind
-    }
+    }.filter { seen.insert($0).inserted }
 }
 
 func textEncoding(_ name: String?) throws -> TextEncoding? {
@@ -125,7 +128,7 @@ struct Import: ArchiveCommand {
                 file: workbookPasswordFile, fd: nil,
                 prompt: L("\(file!) is an encrypted workbook. Its password (the one that opens it in Excel or WPS): ",
                           "“\(file!)”设有打开密码，请输入该密码（即在 Excel 或 WPS 中打开此文件时输入的密码；输入时不显示）："),
-                confirm: false)
+                confirm: false, options: "--workbook-password-file FILE")
             return workbookPassword
         }
         if let rejects {
@@ -310,7 +313,8 @@ enum ImportReport {
         }
         if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
         if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
-        return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + (z ? p.reasonZH : p.reason)
+        // (The reason made one line: a name with a line break in it printed a line of its own.)
+        return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + Terminal.cell(z ? p.reasonZH : p.reason)
     }
 }
 
@@ -370,9 +374,36 @@ struct Export: ArchiveCommand {
         }
     }
 
+    /// The file an export writes: `--out`, or the owner's name, 客户档案, the day and the format.
+    static func defaultPath(owner: String, format: Exporter.Format, now: Int64) -> String {
+        let day = DateParser.format(DateParser.localDay(now))
+        let owner = String(owner.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) && $0 != "/" })
+        return "\(owner)-客户档案-\(day).\(format.rawValue)"
+    }
+
+    /// What can be refused before the archive at `archive` is opened: through escrow the opening
+    /// is recorded as a use of kind "export", and an export refused afterwards (the file exists,
+    /// is the archive, the workbook password is weak) left a recorded export of no file.
+    func preflight(archive: String) throws {
+        let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        let owner = (try? ArchiveInspection.inspect(path: archive))?.header.owner ?? ""
+        let path = out ?? Self.defaultPath(owner: owner, format: format ?? named ?? .xlsx, now: Clock.now)
+        try AtomicFile.checkDestination(path, replacing: force, protecting: [archive] + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 })
+        if encrypt, let workbookPasswordFile {
+            let secret = try PasswordInput.read(file: workbookPasswordFile, fd: nil, prompt: L("", ""), confirm: false)
+            try WorkbookPasswordCheck.require(secret, owner: owner)
+        }
+    }
+
     func run(in context: ArchiveContext) throws {
         let archive = context.archive
-        let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        let ext = out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
+        let named = Exporter.Format(rawValue: ext)
+        // (`--out x.tsv` wrote a workbook named .tsv: a name whose ending says no format needs --format.)
+        if format == nil, named == nil, !ext.isEmpty {
+            throw CLIError(.usage, L("\(out!) ends in .\(ext), which is not a format SalesVault writes", "文件名 \(out!) 的扩展名 .\(ext) 不是可导出的格式"),
+                           hint: L("name the file .xlsx, .csv or .json, or give the format with --format", "请将扩展名改为 .xlsx、.csv 或 .json，或用 --format 指定格式"))
+        }
         if let format, let named, format != named {
             throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
                            hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue)，或改用 --format \(named.rawValue)"))
@@ -388,9 +419,7 @@ struct Export: ArchiveCommand {
         if encrypt {
             opts.workbookPassword = try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: archive.vault)
         }
-        let day = DateParser.format(DateParser.localDay(opts.now))
-        let owner = String(archive.vault.header.owner.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) && $0 != "/" })
-        let path = out ?? "\(owner)-客户档案-\(day).\(format.rawValue)"
+        let path = out ?? Self.defaultPath(owner: archive.vault.header.owner, format: format, now: opts.now)
         let output = try Exporter.write(archive, options: opts)
         // The export is recorded once the file is complete and just before it gets its name: no
         // exported file exists unrecorded (a manager's export is recorded as an escrow use).

@@ -246,9 +246,10 @@ struct ReportCommand: ParsableCommand {
                 """)
         @Argument(help: "The department directory.") var directory: String
         @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).", valueName: "week")) var week: String?
-        @Option(help: "html or xlsx (default: what --out's name ends in).") var format: ReportRender.Format?
+        /// What the view is written as (not Markdown: its help listed md, then refused it).
+        enum ViewFormat: String, ExpressibleByArgument, CaseIterable { case html, xlsx }
+        @Option(help: "html or xlsx (default: what --out's name ends in).") var format: ViewFormat?
         func validate() throws {
-            if format == .md { throw ValidationError(L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx").text) }
             if format != nil && out == nil { throw ValidationError(L("--format needs --out FILE", "--format 须与 --out 文件名一起使用").text) }
             if identities.identity.isEmpty { throw ValidationError(L("give your key with --identity KEYFILE", "请用 --identity 指定您的密钥文件").text) }
         }
@@ -271,12 +272,12 @@ struct ReportCommand: ParsableCommand {
                 }
             }
             if let out {
-                let format = format ?? ReportRender.Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased()) ?? .html
+                let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+                if format == nil, ext == "md" { throw CLIError(.usage, L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx")) }
                 let data: Data
-                switch format {
+                switch format ?? ViewFormat(rawValue: ext) ?? .html {
                 case .html: data = Data(DepartmentRender.html(view, zh: zh).utf8)
                 case .xlsx: data = try XLSXWriter.write(DepartmentRender.workbook(view, zh: zh))
-                case .md: throw CLIError(.usage, L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx"))
                 }
                 try AtomicFile.write(data, to: out, replacing: force)
                 Terminal.stderr(L("Note: \(Terminal.cell(out)) is plaintext; keep it safe.\n", "注意：\(Terminal.cell(out)) 是汇总的明文副本，没有加密，请妥善保管，勿外传。\n").text)

@@ -145,7 +145,7 @@ enum WorkbookPasswordCheck {
             file: file, fd: nil,
             prompt: L("Choose the workbook's password (not the archive's; you will tell it to the recipient separately): ",
                       "请为工作簿设置打开密码（不要与档案密码相同；稍后请另行告知接收人）："),
-            confirm: true)
+            confirm: true, options: "--workbook-password-file FILE")
         try require(secret, archive: archive)
         return secret
     }
@@ -157,18 +157,23 @@ enum WorkbookPasswordCheck {
     }
 
     static func require(_ password: String, archive: Vault) throws {
-        guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            throw CLIError(.passwordRejected, L("the workbook password contains control characters (tabs, line breaks, invisible characters), which Excel and WPS cannot type",
-                                                "打开密码中含有制表符、换行符等不可见的控制字符，在 Excel 和 WPS 中无法输入"),
-                           hint: L("remove them: use only characters you can type on the keyboard", "请去掉其中的不可见字符，只用能直接从键盘输入的字符（字母、数字、标点或汉字）"))
-        }
-        try NewPasswordCheck.require(password, owner: archive.header.owner)
+        try require(password, owner: archive.header.owner)
         if (try? archive.isRecentPassword(PasswordInput.secureBytes(password))) == true {
             throw CLIError(.passwordRejected, L("the workbook password is this archive's password (or a recent one): the recipient would learn it",
                                                 "打开密码不能与档案密码（或最近用过的档案密码）相同，否则接收人就会知道您的档案密码"),
                            hint: L("choose a different password for the workbook and tell it to the recipient separately",
                                    "请为工作簿另设一个密码，并另行告知接收人"))
         }
+    }
+
+    /// The checks that need no archive: no control characters, and strong enough.
+    static func require(_ password: String, owner: String) throws {
+        guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw CLIError(.passwordRejected, L("the workbook password contains control characters (tabs, line breaks, invisible characters), which Excel and WPS cannot type",
+                                                "打开密码中含有制表符、换行符等不可见的控制字符，在 Excel 和 WPS 中无法输入"),
+                           hint: L("remove them: use only characters you can type on the keyboard", "请去掉其中的不可见字符，只用能直接从键盘输入的字符（字母、数字、标点或汉字）"))
+        }
+        try NewPasswordCheck.require(password, owner: owner)
     }
 }
 

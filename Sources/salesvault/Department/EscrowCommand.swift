@@ -122,6 +122,9 @@ struct EscrowOpen: VaultCommand {
         // A manager's export (a handover) is recorded as an escrow use of its own kind.
         let exporting = command.first == "export"
         let action = exporting ? "export" : "open"
+        // An export that would be refused for its file or its password is refused before the
+        // archive is opened and the use recorded (a recorded "export" of no file misled the owner).
+        if exporting, let export = (try? SalesVault.parseAsRoot(command)) as? Export { try export.preflight(archive: archive) }
         let opened: EscrowAccess.Opened
         if let manager {
             // Kept escrow access (Docs/AGENT.md §10): run by the agent, which opens the archive

@@ -9,7 +9,9 @@ import Glibc
 enum PasswordInput {
     static let maxBytes = 4096
 
-    static func read(file: String?, fd: Int32?, prompt: L, confirm: Bool) throws -> String {
+    /// `options`: what a script gives instead of a terminal, named when there is none (the
+    /// archive's options were named for a workbook's password, which they are not).
+    static func read(file: String?, fd: Int32?, prompt: L, confirm: Bool, options: String = "--password-file FILE or --password-fd N") throws -> String {
         if let file {
             // A plain read loop, so that pipes work too (`--password-file <(pass show …)`).
             let fd = open(file, O_RDONLY | O_CLOEXEC)
@@ -29,9 +31,9 @@ enum PasswordInput {
                          hint: L("pass an open descriptor, e.g. --password-fd 3 3<file", "请传入已打开的描述符，例如 --password-fd 3 3<file"))
             }
         }
-        let first = try prompted(prompt)
+        let first = try prompted(prompt, options: options)
         if confirm {
-            let again = try prompted(L("Repeat the password: ", "再次输入密码："))
+            let again = try prompted(L("Repeat the password: ", "再次输入密码："), options: options)
             guard again == first else {
                 throw CLIError(.passwordRejected, L("the two passwords differ", "两次输入的密码不一致"),
                                hint: L("run the command again and type the same password twice", "请重新运行命令，两次输入相同的密码"))
@@ -85,11 +87,11 @@ enum PasswordInput {
 
     /// Prompts on /dev/tty with echo off (FORMAT.md §2): the bytes up to the first CR, LF or end
     /// of input, refused when empty, not UTF-8, or longer than `maxBytes`.
-    private static func prompted(_ prompt: L) throws -> String {
+    private static func prompted(_ prompt: L, options: String) throws -> String {
         let tty = open(AgentServing.terminalPath, O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
             throw CLIError(.passwordSource, L("no terminal to ask for the password", "没有可用于输入密码的终端"),
-                           hint: L("use --password-file FILE or --password-fd N in scripts", "脚本中请使用 --password-file FILE 或 --password-fd N"))
+                           hint: L("use \(options) in scripts", "脚本中请使用 \(options.replacingOccurrences(of: " or ", with: " 或 "))"))
         }
         defer { close(tty) }
         _ = prompt.text.withCString { write(tty, $0, strlen($0)) }
