@@ -184,6 +184,12 @@ extension Registry {
         guard !salespeople.contains(where: { $0.name == name }) else {
             throw DepartmentError(.invalid, "\(name) is already registered", zh: "\(name) 已在部门名册中")
         }
+        // Names that differ in case alone name one file on a Windows share or a Mac (archives/
+        // NAME.svault, the reports): one salesperson's archive would be the other's.
+        if let other = salespeople.first(where: { $0.name.lowercased() == name.lowercased() }) {
+            throw DepartmentError(.invalid, "\(name) differs from the registered \(other.name) only in upper and lower case: on a Windows share or a Mac their archives and reports would be one file; choose another name (e.g. add a staff number)",
+                                  zh: "“\(name)”与已登记的“\(other.name)”仅大小写不同：在 Windows 共享盘或 Mac 上，两人的档案和周报会被当作同一个文件。请换一个名字（例如加上工号）。")
+        }
         salespeople.append(.init(addedAt: Registry.timestamp(now), archive: "archives/\(name).svault", name: name))
     }
 }

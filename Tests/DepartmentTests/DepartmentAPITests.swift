@@ -35,6 +35,19 @@ final class DepartmentAPITests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
+    /// Black-box finding: `zhang` was registered beside `Zhang`; on a Windows share or a Mac
+    /// their archives (archives/NAME.svault) and reports are one file. Refused, naming both.
+    func testASalespersonWhoseNameDiffersOnlyInCaseIsRefused() throws {
+        var r = Registry(name: "华东区销售部", adminKey: admin.publicKey, now: base)
+        try r.addSalesperson(named: "Zhang Wei", now: base)
+        XCTAssertThrowsError(try r.addSalesperson(named: "zhang wei", now: base)) { error in
+            XCTAssertEqual((error as? DepartmentError)?.reasonZH,
+                           "“zhang wei”与已登记的“Zhang Wei”仅大小写不同：在 Windows 共享盘或 Mac 上，两人的档案和周报会被当作同一个文件。请换一个名字（例如加上工号）。")
+        }
+        XCTAssertNoThrow(try r.addSalesperson(named: "Zhang Wei 2", now: base))
+        XCTAssertEqual(r.salespeople.map(\.name), ["Zhang Wei", "Zhang Wei 2"])
+    }
+
     func ownerUnlock(at now: Int64, access: Vault.Access = .readWrite, removal: UnlockReview.RemovalAnswer? = nil) throws -> (Vault, UnlockReview) {
         let vault = try Vault.open(path: path, password: pw("correct horse"), access: access)
         return (vault, try UnlockReview.run(vault, path: path, now: now, confirmRemoval: removal.map { answer in { _ in answer } }))

@@ -705,6 +705,15 @@ final class ImportTests: XCTestCase {
             let contacts = try g.open().children(.contact, of: c.id)
             XCTAssertEqual(contacts.first?["mobile"]?.text, "13800138000", lines)
         }
+        // A contact person's column without the person's name column: listed as not imported,
+        // and why (with or without a mapping, it was dropped without a word).
+        for (csv, lines) in [("客户名称,手机\n星河电子,13800138000\n", ""), ("客户名称,Cell\n星河电子,13800138000\n", "Cell = mobile\n")] {
+            let orphan = try f.importing(utf8(csv), name: "c.csv", commit: false) { if !lines.isEmpty { $0.mapping = try! ColumnMapping(text: lines) } }
+            let header = lines.isEmpty ? "手机" : "Cell"
+            XCTAssertTrue(orphan.unused.contains { $0.header == header }, "\(orphan.unused)")
+            XCTAssertTrue(orphan.warnings.contains { $0.reasonZH == "“\(header)”属于联系人信息，但表中没有“联系人”（姓名）列，这些列未导入。" }, "\(orphan.warnings)")
+            XCTAssertEqual(orphan.counts[.customers]?.new, 1)
+        }
         // A field no table of the file can take, for a column it has: said, with the field.
         let other = try f.importing(utf8("公司,项目进展\n星河电子,A\n"), name: "c.csv", commit: false) {
             $0.mapping = try! ColumnMapping(text: "公司 = name\n项目进展 = progress\n")

@@ -266,6 +266,15 @@ final class WeeklyReportTests: XCTestCase {
         let md = ReportRender.markdown(r, zh: true)
         XCTAssertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*\\*x\\*\\*"), md)
         XCTAssertTrue(md.contains("| 华东电力有限公司 | B → A（上调） |"), md)
+        // Zero-width and invisible characters are shown, as on the terminal, in every format
+        // (black-box finding: "Acme\u{200B}Trading" read as "AcmeTrading" in all three).
+        try archive.addCustomer(name: "Acme\u{200B}Trading", now: h(13, day: 3))
+        let z = try build()
+        XCTAssertTrue(ReportRender.html(z, zh: true).contains("Acme\\u{200B}Trading"))
+        XCTAssertTrue(ReportRender.markdown(z, zh: true).contains("Acme\\u{200B}Trading"))
+        let texts = try XLSXReader.read(try ReportRender.data(z, format: .xlsx, zh: true)).flatMap { $0.rows.flatMap(\.cells) }
+        XCTAssertTrue(texts.contains(.text("Acme\\u{200B}Trading")), "the appendix shows it")
+        XCTAssertFalse(texts.contains { if case .text(let t) = $0 { t.unicodeScalars.contains("\u{200B}") } else { false } })
     }
 
     // MARK: - Real readers

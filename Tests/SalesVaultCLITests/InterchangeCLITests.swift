@@ -889,11 +889,20 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         for (args, status, words) in [(["--out", existing], Int32(2), "exists"),
                                       (["--out", owned, "--force", "--format", "xlsx"], 1, "is the archive"),
                                       (["--out", dir.path("no/such/dir/h.xlsx")], 1, "h.xlsx"),
-                                      (["--out", dir.path("w.xlsx"), "--encrypt", "--workbook-password-file", dir.path("weak")], 7, "password")] {
+                                      (["--out", dir.path("w.xlsx"), "--encrypt", "--workbook-password-file", dir.path("weak")], 7, "password"),
+                                      // Options that the export itself refuses, and a usage error (printed as a raw parser object).
+                                      (["--out", dir.path("h.tsv")], 64, "not a format"),
+                                      (["--kind", "bogus", "--out", dir.path("h.xlsx")], 64, "bogus"),
+                                      (["--format", "csv", "--out", dir.path("h.csv")], 64, "a CSV file holds one kind"),
+                                      (["--out", ""], 64, "--out"),
+                                      // The department's own files: a --force export replaced the signed audit log.
+                                      (["--format", "json", "--force", "--out", URL(fileURLWithPath: owned).deletingLastPathComponent()
+                                            .deletingLastPathComponent().appendingPathComponent("audit/x.json").path], 2, "department's own folders")] {
             let r = try tool(["escrow", "open", owned] + manager + ["--", "export"] + args, expect: nil)
             XCTAssertEqual(r.status, status, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(words), "\(args): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("through escrow as"), "refused before opening: \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("CommandError"), r.stderr)
             XCTAssertEqual(try bytes(owned), before, "\(args): no use recorded")
         }
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "old")

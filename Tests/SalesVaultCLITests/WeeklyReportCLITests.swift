@@ -136,7 +136,10 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("尚未设置周报接收人（须为以下角色之一：区域总裁）"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2026-W47/张伟.manifest.json"))
         let bad = try sv(["report", "weekly", "--week", "2027-W53"] + owner(a), expect: 64)
-        XCTAssertTrue(bad.stderr.contains("2027-W53 is not a week"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("2027 has 52 ISO weeks: there is no 2027-W53") && bad.stderr.contains("2028-W01"), "said as such (it said: write it as 2026-W48): \(bad.stderr)")
+        let zh = try sv(["report", "weekly", "--lang", "zh", "--week", "2027-W53"] + owner(a), expect: 64)
+        XCTAssertTrue(zh.stderr.contains("2027 年只有 52 周，没有第 53 周（2027-W53）"), zh.stderr)
+        XCTAssertTrue(try sv(["report", "weekly", "--week", "2026-W99"] + owner(a), expect: 64).stderr.contains("2026-W99 is not a week"))
     }
 
     func testTheDepartmentViewShowsOnTimeLateMissingAndACustomerTwoSalespeopleHave() throws {

@@ -141,7 +141,7 @@ extension AtomicFile {
         return InterchangeError(
             .writeFailed,
             "Cannot write \(shown(path)): \(cause.english). Nothing was changed.",
-            zh: "无法写入“\(shown(path))”：\(cause.chinese)。原有文件未被改动。",
+            zh: "无法写入“\(shown(path))”：\(cause.chinese)。未做任何改动。",
             hint: cause.hint, hintZH: cause.hintZH)
     }
 

@@ -316,9 +316,11 @@ public struct ColumnMapping: Sendable {
             let header = Columns.normalise(left)
             let kinds = kind.map { [$0] } ?? ImportKind.allCases
             if right != "-" && !kinds.contains(where: { Self.field(right, kind: $0) != nil }) {
-                // (With a kind: the field may be another kind's, which is worth saying.)
-                throw InterchangeError(.mapping, kind.map { "mapping line \(i + 1): \($0.sheetName(zh: false).lowercased()) have no field \(right)" } ?? "mapping line \(i + 1): no field \(right)",
-                                       zh: kind.map { "对照表第 \(i + 1) 行：“\($0.sheetName(zh: true))”数据中没有“\(right)”这个字段" } ?? "对照表第 \(i + 1) 行：没有“\(right)”这个字段",
+                // (With a kind: the field may be another kind's, which is worth saying. A long
+                // one cut: a line of a megabyte was echoed whole.)
+                let field = right.count > 60 ? String(right.prefix(60)) + "…" : right
+                throw InterchangeError(.mapping, kind.map { "mapping line \(i + 1): \($0.sheetName(zh: false).lowercased()) have no field \(field)" } ?? "mapping line \(i + 1): no field \(field)",
+                                       zh: kind.map { "对照表第 \(i + 1) 行：“\($0.sheetName(zh: true))”数据中没有“\(field)”这个字段" } ?? "对照表第 \(i + 1) 行：没有“\(field)”这个字段",
                                        hint: "use a field name such as name, grade, creditCode, mobile (or its Chinese label)",
                                        hintZH: "请填写字段名，如 name、grade、creditCode、mobile，或其中文名称（客户名称、客户等级……）")
             }

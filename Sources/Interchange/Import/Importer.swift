@@ -216,6 +216,21 @@ public final class Importer {
                 seen[target] = text
                 columns.append(MappedColumn(index: c, header: text, target: target))
             }
+            // A contact person's mobile, title or WeChat in a customer list without the person's
+            // name column has no contact to go to: listed as not imported, and why (they were
+            // dropped without a word).
+            if kind == .customers, !columns.contains(where: { $0.target == .inlineContact("name") }) {
+                let orphans = columns.filter { if case .inlineContact = $0.target { true } else { false } }
+                if !orphans.isEmpty {
+                    columns.removeAll { if case .inlineContact = $0.target { true } else { false } }
+                    for o in orphans { preview.unused.append(.init(table: table.name, header: o.header, computed: false)) }
+                    let names = orphans.map(\.header)
+                    preview.warnings.append(ImportProblem(
+                        table: table.name, line: header.line,
+                        reason: "the contact person's columns \(names.joined(separator: ", ")) were not imported: the table has no column with the person's name (联系人)",
+                        reasonZH: "\(names.map { "“\($0)”" }.joined(separator: "、"))属于联系人信息，但表中没有“联系人”（姓名）列，这些列未导入。"))
+                }
+            }
             // Cells to the right of the header's last cell: columns without a header, listed
             // as such (not read, and not dropped without a word).
             var beyond = Set<Int>()

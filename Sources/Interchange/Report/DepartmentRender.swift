@@ -124,7 +124,7 @@ public enum DepartmentRender {
         let t = tables(v, zh: zh)
         let sheets = t.all.map { s in
             var sheet = XLSXSheet(name: String(s.title.drop { $0 != "、" && $0 != " " }.dropFirst().prefix(28)), columns: s.headers.map { XLSXColumn($0) },
-                                  rows: s.rows.map { $0.map { XLSXCell(.text(FormulaGuard.neutralise($0.text)), fill: $0.fill) } })
+                                  rows: s.rows.map { $0.map { XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill) } })
             sheet.cutMarker = ReportText.cutMarker(zh: zh)
             return sheet
         }

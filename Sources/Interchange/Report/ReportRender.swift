@@ -46,12 +46,11 @@ public enum ReportRender {
         }
     }
 
-    /// Explicit direction marks and overrides (U+061C, U+200E–200F, U+202A–202E, U+2066–2069).
+    /// Direction marks and overrides, and the zero-width and invisible characters the terminal
+    /// shows escaped (`FieldFormat.isTerminalUnsafe`): shown in a report as their code, never
+    /// obeyed or hidden (a manager saw "Acme\u{200B}Trading" and "AcmeTrading" as one name).
     static func isBidiControl(_ ch: Unicode.Scalar) -> Bool {
-        switch ch.value {
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
-        }
+        ch.value >= 0xA0 && FieldFormat.isTerminalUnsafe(ch)
     }
 
     static func e(_ s: String) -> String {
@@ -196,6 +195,8 @@ public enum ReportRender {
             let day = calendar.day(of: i)
             let (y, m, d) = DateParser.civil(Int32(clamping: day))
             c = XLSXCell(.dateTime(CivilDateTime(year: y, month: m, day: d, secondOfDay: Int((i - calendar.start(of: day)) % 86_400))))
+        case .text(let s):
+            c = Exporter.xlsxCell(.text(ReportText.visible(s)))
         default:
             c = Exporter.xlsxCell(v)
         }
@@ -215,7 +216,7 @@ public enum ReportRender {
                 rows.append([.text(section.empty)])
             } else {
                 rows.append(section.headers.map { XLSXCell(.text($0), fill: "D9E1F2", bold: true) })
-                for row in section.rows { rows.append(row.map { XLSXCell(.text(FormulaGuard.neutralise($0.text)), fill: $0.fill) }) }
+                for row in section.rows { rows.append(row.map { XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill) }) }
                 widest = max(widest, section.headers.count)
             }
             rows.append([])
@@ -240,7 +241,7 @@ public enum ReportRender {
         }
         sheets.append(XLSXSheet(
             name: zh ? "变更明细" : "Changes", columns: changeHeaders(zh: zh).map { XLSXColumn($0) },
-            rows: r.changes.map { c in changeCells(c, calendar).map { XLSXCell(.text(FormulaGuard.neutralise($0))) } }))
+            rows: r.changes.map { c in changeCells(c, calendar).map { XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0)))) } }))
         sheets.append(XLSXSheet(
             name: zh ? "图例" : "Legend", columns: [XLSXColumn(zh ? "颜色" : "Colour", width: 10), XLSXColumn(zh ? "含义" : "Meaning", width: 70)],
             rows: ReportSection.legend(zh: zh).map { [XLSXCell(.empty, fill: $0.fill), .text($0.text)] }, freezeHeader: false, autoFilter: false))

@@ -5,6 +5,10 @@ import SalesArchive
 /// The words, dates and amounts of the reports, in the reader's language (REPORTS.md §1).
 /// Dates and times are the department's (its time zone), never the machine's.
 public enum ReportText {
+    /// A text of a report's workbook with its invisible characters (zero-width, direction
+    /// marks, controls) shown as their code, as on the terminal; line breaks kept.
+    public static func visible(_ s: String) -> String { FieldFormat.terminalSafe(s, keepingNewlines: true) }
+
     /// The end of a text cut to fit an Excel cell in a report's workbook (XLSXSheet.cutMarker).
     public static func cutMarker(zh: Bool) -> String {
         zh ? "……（内容过长，Excel 单元格放不下，已截断；全文请在档案中查看）" : "… (cut: too long for an Excel cell; the whole text is in the archive)"

@@ -49,8 +49,8 @@ struct CustomerCommand: ParsableCommand {
             }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue
-            Terminal.print(L("Added \(e.shortID) \(e.displayName) (grade \(grade)).",
-                    "已添加 \(e.shortID) \(e.displayName)（\(grade == Grade.unrated.rawValue ? "未评级" : "等级 \(grade)")）。").text)
+            Terminal.print(L("Added \(e.shortID) \(Terminal.cell(e.displayName)) (grade \(grade)).",
+                    "已添加 \(e.shortID) \(Terminal.cell(e.displayName))（\(grade == Grade.unrated.rawValue ? "未评级" : "等级 \(grade)")）。").text)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Department
 import Foundation
 import Interchange
 import SalesArchive
@@ -374,6 +375,22 @@ struct Export: ArchiveCommand {
         }
     }
 
+    /// Refuses an output inside the department's own folders or over its registry (the audit
+    /// log, the sealed reports, the keys, department.json): a manager's `--force` export
+    /// replaced the signed audit log with plaintext customers (black-box finding).
+    static func checkNotDepartmentFile(_ path: String, archive: String) throws {
+        guard let layout = ArchiveDepartment.layout(forArchive: archive, override: OwnerUnlock.departmentOverride) else { return }
+        func real(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        let folder = real(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        let target = folder + "/" + URL(fileURLWithPath: path).lastPathComponent
+        let protectedFolders = [layout.audit, layout.reports, layout.keys].map(real)
+        let protectedFiles = [layout.registry, layout.signature].map(real)
+        guard protectedFolders.contains(where: { folder == $0 || folder.hasPrefix($0 + "/") }) || protectedFiles.contains(target) else { return }
+        throw CLIError(.fileProblem, L("\(path) is in the department's own folders (audit log, reports, keys, registry); an export is never written there",
+                                       "\(path) 位于部门自身的文件夹中（审计日志、周报、密钥或部门名册），导出文件不能写在这里"),
+                       hint: L("write it elsewhere, e.g. --out ~/交接/客户.xlsx", "请改写到其他位置，例如 --out ~/交接/客户.xlsx"))
+    }
+
     /// The file an export writes: `--out`, or the owner's name, 客户档案, the day and the format.
     static func defaultPath(owner: String, format: Exporter.Format, now: Int64) -> String {
         let day = DateParser.format(DateParser.localDay(now))
@@ -385,9 +402,10 @@ struct Export: ArchiveCommand {
     /// is recorded as a use of kind "export", and an export refused afterwards (the file exists,
     /// is the archive, the workbook password is weak) left a recorded export of no file.
     func preflight(archive: String) throws {
-        let named = out.flatMap { Exporter.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        let format = try checkedOptions().format
         let owner = (try? ArchiveInspection.inspect(path: archive))?.header.owner ?? ""
-        let path = out ?? Self.defaultPath(owner: owner, format: format ?? named ?? .xlsx, now: Clock.now)
+        let path = out ?? Self.defaultPath(owner: owner, format: format, now: Clock.now)
+        try Self.checkNotDepartmentFile(path, archive: archive)
         try AtomicFile.checkDestination(path, replacing: force, protecting: [archive] + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 })
         if encrypt, let workbookPasswordFile {
             let secret = try PasswordInput.read(file: workbookPasswordFile, fd: nil, prompt: L("", ""), confirm: false)
@@ -395,8 +413,12 @@ struct Export: ArchiveCommand {
         }
     }
 
-    func run(in context: ArchiveContext) throws {
-        let archive = context.archive
+    /// The options read and checked against each other, without the archive: the format (given,
+    /// or what `--out` ends in), the kinds and the CSV encoding.
+    func checkedOptions() throws -> (format: Exporter.Format, kinds: [ImportKind], encoding: TextEncoding?) {
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw CLIError(.usage, L("--out names no file", "--out 后的文件名为空"), hint: L("give a file name, e.g. --out 客户.xlsx", "请填写文件名，例如 --out 客户.xlsx"))
+        }
         let ext = out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
         let named = Exporter.Format(rawValue: ext)
         // (`--out x.tsv` wrote a workbook named .tsv: a name whose ending says no format needs --format.)
@@ -409,17 +431,23 @@ struct Export: ArchiveCommand {
                            hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue)，或改用 --format \(named.rawValue)"))
         }
         let format = format ?? named ?? .xlsx
-        var opts = Exporter.Options(kinds: try kinds(kind), format: format, now: Clock.now)
+        let e = try textEncoding(encoding)
+        if e != nil, format != .csv { throw CLIError(.usage, L("--encoding is for CSV files", "--encoding 只用于 CSV 文件"), hint: L("add --format csv", "请加上 --format csv")) }
+        return (format, try kinds(kind), e)
+    }
+
+    func run(in context: ArchiveContext) throws {
+        let archive = context.archive
+        let (format, chosen, encoding) = try checkedOptions()
+        var opts = Exporter.Options(kinds: chosen, format: format, now: Clock.now)
         opts.includeSecret = includeSecret
         opts.zh = Render.zh
-        if let e = try textEncoding(encoding) {
-            guard format == .csv else { throw CLIError(.usage, L("--encoding is for CSV files", "--encoding 只用于 CSV 文件"), hint: L("add --format csv", "请加上 --format csv")) }
-            opts.encoding = e
-        }
+        if let encoding { opts.encoding = encoding }
         if encrypt {
             opts.workbookPassword = try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: archive.vault)
         }
         let path = out ?? Self.defaultPath(owner: archive.vault.header.owner, format: format, now: opts.now)
+        try Self.checkNotDepartmentFile(path, archive: archive.vault.path)
         let output = try Exporter.write(archive, options: opts)
         // The export is recorded once the file is complete and just before it gets its name: no
         // exported file exists unrecorded (a manager's export is recorded as an escrow use).

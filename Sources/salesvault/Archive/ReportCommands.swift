@@ -28,6 +28,12 @@ struct ReportCommand: ParsableCommand {
     static func week(_ text: String?, calendar: DepartmentCalendar) throws -> ISOWeek {
         guard let text else { return calendar.week(of: Clock.now) }
         guard let week = ISOWeek(parsing: text) else {
+            // A week 53 of a year of 52 weeks: said as such, not as a format to follow.
+            let t = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "-", with: "")
+            if t.hasSuffix("W53"), let year = ISOWeek(parsing: t.replacingOccurrences(of: "W53", with: "W52"))?.year {
+                throw CLIError(.usage, L("\(year) has 52 ISO weeks: there is no \(year)-W53", "\(year) 年只有 52 周，没有第 53 周（\(year)-W53）"),
+                               hint: L("its last week is \(year)-W52; the week after it is \(year + 1)-W01", "该年最后一周是 \(year)-W52，其后一周是 \(year + 1)-W01"))
+            }
             throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次，请按 2026-W48 的格式填写（即 2026 年第 48 周）"))
         }
         return week

@@ -122,9 +122,23 @@ struct EscrowOpen: VaultCommand {
         // A manager's export (a handover) is recorded as an escrow use of its own kind.
         let exporting = command.first == "export"
         let action = exporting ? "export" : "open"
-        // An export that would be refused for its file or its password is refused before the
-        // archive is opened and the use recorded (a recorded "export" of no file misled the owner).
-        if exporting, let export = (try? SalesVault.parseAsRoot(command)) as? Export { try export.preflight(archive: archive) }
+        // The command after `--` is read and checked before the archive is opened: a usage error,
+        // a command that cannot run here, or an export refused for its options, its file or its
+        // password opens nothing and records no use (a recorded "export" of no file misled the
+        // owner, and a usage error printed a raw parser object).
+        var parsed: ParsableCommand?
+        if let first = command.first {
+            guard !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else {
+                throw CLIError(.failure, L("\(first) cannot run through escrow", "\(first) 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
+            }
+            do { parsed = try SalesVault.parseAsRoot(command) } catch {
+                guard SalesVault.exitCode(for: error) == .validationFailure else { SalesVault.exit(withError: error) }  // (--help: shown, exit 0)
+                let message = SalesVault.fullMessage(for: error)
+                Terminal.stderr((Language.current == .zh ? HelpZH.usageError(message) : message) + "\n")
+                throw ExitCode.validationFailure
+            }
+            if let export = parsed as? Export { try export.preflight(archive: archive) }
+        }
         let opened: EscrowAccess.Opened
         if let manager {
             // Kept escrow access (Docs/AGENT.md §10): run by the agent, which opens the archive
@@ -167,10 +181,7 @@ struct EscrowOpen: VaultCommand {
             try Shell.loop(context, name: archive, owner: owner, idleMinutes: idleMinutes)
             return
         }
-        guard let first = command.first, !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else {
-            throw CLIError(.failure, L("\(command.first ?? "") cannot run through escrow", "\(command.first ?? "") 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
-        }
-        var parsed = try SalesVault.parseAsRoot(command)
+        guard var parsed else { return }
         if parsed is any ArchiveCommand {
             try context.run(parsed: parsed, words: command)
         } else {
