@@ -729,6 +729,8 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(said.count, Importer.mappingWarningsShown + 1)
         XCTAssertTrue(said[0].reasonZH.contains("“" + String(repeating: "长", count: 60) + "…”"), said[0].reasonZH)
         XCTAssertEqual(said.last?.reasonZH, "对照表另有 \(100_001 - Importer.mappingWarningsShown) 行同样未起作用，已忽略；请确认对照表与导入文件是否对应。")
+        XCTAssertNoThrow(try ColumnMapping(text: String(repeating: "公司 = name\n", count: 100_000)), "one line written again and again: checked once")
+        XCTAssertThrowsError(try ColumnMapping(text: String(repeating: "公司 = name\n", count: 1_000) + "公司 = note\n"), "and still against a different line")
         XCTAssertThrowsError(try ColumnMapping(text: many + "列99999 = name\n")) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "对照表第 100002 行和第 100003 行把同一列“列99999”对应到了不同字段，一列只能对应一个字段",
                            "a conflict found by the header, not by going through every line")

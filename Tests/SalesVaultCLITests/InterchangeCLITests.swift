@@ -886,7 +886,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try Data("old".utf8).write(to: URL(fileURLWithPath: existing))
         _ = try dir.write("weak", "123456\n")
         let before = try bytes(owned)
-        for (args, status, words) in [(["--out", existing], Int32(2), "exists"),
+        // The department's folder reached through a link and `..`: compared by inode, not by spelling.
+        try FileManager.default.createSymbolicLink(atPath: dir.path("lnk"), withDestinationPath: URL(fileURLWithPath: owned).deletingLastPathComponent().path)
+        for (args, status, words) in [(["--format", "json", "--force", "--out", dir.path("lnk/../audit/y.json")], Int32(2), "department's own folders"),(["--out", existing], Int32(2), "exists"),
                                       (["--out", owned, "--force", "--format", "xlsx"], 1, "is the archive"),
                                       (["--out", dir.path("no/such/dir/h.xlsx")], 1, "h.xlsx"),
                                       (["--out", dir.path("w.xlsx"), "--encrypt", "--workbook-password-file", dir.path("weak")], 7, "password"),

@@ -194,7 +194,8 @@ public enum Exporter {
         for t in tables {
             for (r, row) in t.rows.enumerated() {
                 for (c, value) in row.enumerated() {
-                    guard case .text(let s) = value, s.utf8.count > limit, s.utf16.count > limit else { continue }
+                    // (Measured as written: a text that starts like a formula gets a leading ').
+                    guard case .text(let s) = value, s.utf8.count >= limit, FormulaGuard.neutralise(s).utf16.count > limit else { continue }
                     // The record: its first two texts other than this one (its id and its name).
                     let record = row.lazy.compactMap { v -> String? in if case .text(let t) = v, t != s, !t.isEmpty { return t } else { return nil } }.prefix(2)
                     let named = FieldFormat.terminalSafe(record.map { String($0.prefix(40)) }.joined(separator: " "))

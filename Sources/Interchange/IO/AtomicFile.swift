@@ -77,6 +77,7 @@ public enum AtomicFile {
             var d = stat()
             if stat(split(path).directory, &d) != 0 { throw failure(path, errno) }
             if (d.st_mode & S_IFMT) != S_IFDIR { throw failure(path, ENOTDIR) }
+            if access(split(path).directory, W_OK) != 0 { throw failure(path, errno) }
         }
     }
 

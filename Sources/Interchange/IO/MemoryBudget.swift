@@ -123,7 +123,9 @@ public enum MemoryBudget {
     }
 
     static func check(listingOf items: Int, cells: Int, available: Int?, underLimit: Bool) throws {
-        let need = need(forExportOf: cells, format: .json)
+        // (Per value as an export's JSON; 16 MB besides, not an export's 64: a listing of ten
+        // records is never refused where the table prints.)
+        let need = cells * 200 + (16 << 20)
         guard let available, need > available else { return }
         let en = "printing \(items) record(s) as JSON would need about \(amount(need)) of memory, and " + left(available, underLimit: underLimit).en
         let zh = "以 JSON 格式输出 \(items) 条记录大约需要 \(amount(need)) 内存，" + left(available, underLimit: underLimit).zh

@@ -294,6 +294,7 @@ public struct ColumnMapping: Sendable {
     /// Parses a mapping file's text; every line that cannot be used is an error naming it.
     public init(text: String) throws {
         given = true
+        var distinct = Set<String>()
         // (CR LF is one line break: split at each of CR and LF, it counted every line twice.)
         for (i, raw) in text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: .newlines).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -331,6 +332,12 @@ public struct ColumnMapping: Sendable {
             func meaning(_ target: ColumnTarget, _ k: ImportKind) -> String? {
                 guard case .field(let text) = target else { return "-" }
                 return Self.field(text, kind: k).map { "\($0)" }
+            }
+            // A line written again exactly (for the same kind, the same meaning) is checked and
+            // looked up once: 150,000 repeats of one line were each compared with every other.
+            if !distinct.insert("\(kind?.rawValue ?? "*")|\(header)|\(target)").inserted {
+                entries.append(Entry(kind: kind, header: header, target: target, line: i + 1, written: left))
+                continue
             }
             var conflicting: Entry?
             for j in byHeader[header] ?? [] where conflicting == nil {

@@ -688,7 +688,7 @@ extension Importer {
                         row.fields = fields
                         // (The stage is compared below, with what an earlier row of the file set.)
                         let stageSpec = Schema.field(.project, key: "stage")!  // a schema literal
-                        let otherStage = stage.flatMap { s in fileStages[ref].map { SalesStage.read(s.trimmedWhitespace) != $0 } } == true
+                        let otherStage = stage.flatMap { s in SalesStage.read(s.trimmedWhitespace).flatMap { w in fileStages[ref].map { w != $0 } } } == true
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
                                              warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                         fileFields[ref] = Self.merged(fileFields[ref], row)

@@ -44,18 +44,18 @@ struct AgendaCommand: ArchiveCommand {
     func run(in context: ArchiveContext) throws {
         let now = Clock.now
         let agenda = try context.archive.agenda(now: now, days: days, intervals: Self.intervals(of: context.archive))
+        if json {  // (counted before the calendar file is written, not after)
+            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count
+                + agenda.silent.count + agenda.gradeHints.count
+            try Render.checkJSON(items: items, fieldsEach: 5)
+        }
         if let ics {
             let text = Reminders.calendar(events: AgendaView.events(agenda, archive: context.archive), now: now)
             try AtomicFile.write(Data(text.utf8), to: ics, replacing: true, protecting: [context.archive.vault.path])
             Terminal.stderr(L("Wrote \(agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count) follow-ups to \(ics).\n",
                               "已将 \(agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count) 项跟进写入日历文件 \(ics)。\n").text)
         }
-        if json {
-            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count
-                + agenda.silent.count + agenda.gradeHints.count
-            try Render.checkJSON(items: items, fieldsEach: 5)
-            return try Render.printJSON(AgendaView.json(agenda, archive: context.archive))
-        }
+        if json { return try Render.printJSON(AgendaView.json(agenda, archive: context.archive)) }
         AgendaView.show(agenda, archive: context.archive, now: now)
     }
 }

@@ -378,14 +378,29 @@ struct Export: ArchiveCommand {
     /// Refuses an output inside the department's own folders or over its registry (the audit
     /// log, the sealed reports, the keys, department.json): a manager's `--force` export
     /// replaced the signed audit log with plaintext customers (black-box finding).
+    /// Compared by device and inode, not by spelling: a path in another case on a
+    /// case-insensitive volume, `..` after a link or a bind mount name the same folder.
     static func checkNotDepartmentFile(_ path: String, archive: String) throws {
         guard let layout = ArchiveDepartment.layout(forArchive: archive, override: OwnerUnlock.departmentOverride) else { return }
-        func real(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
-        let folder = real(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        let target = folder + "/" + URL(fileURLWithPath: path).lastPathComponent
-        let protectedFolders = [layout.audit, layout.reports, layout.keys].map(real)
-        let protectedFiles = [layout.registry, layout.signature].map(real)
-        guard protectedFolders.contains(where: { folder == $0 || folder.hasPrefix($0 + "/") }) || protectedFiles.contains(target) else { return }
+        func identity(_ p: String) -> [UInt64]? {
+            var st = stat()
+            return stat(p, &st) == 0 ? [UInt64(st.st_dev), UInt64(st.st_ino)] : nil
+        }
+        let folders = Set([layout.audit, layout.reports, layout.keys].compactMap(identity))
+        let files = Set([layout.registry, layout.signature].compactMap(identity))
+        var inside = identity(path).map(files.contains) ?? false
+        // The output's folder and every folder above it, from the folder as the kernel resolves it.
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !inside, let resolved = realpath(parent.isEmpty ? "." : parent, nil) {
+            var folder = URL(fileURLWithPath: String(cString: resolved))
+            free(resolved)
+            while true {
+                if let id = identity(folder.path), folders.contains(id) { inside = true; break }
+                if folder.path == "/" { break }
+                folder.deleteLastPathComponent()
+            }
+        }
+        guard inside else { return }
         throw CLIError(.fileProblem, L("\(path) is in the department's own folders (audit log, reports, keys, registry); an export is never written there",
                                        "\(path) 位于部门自身的文件夹中（审计日志、周报、密钥或部门名册），导出文件不能写在这里"),
                        hint: L("write it elsewhere, e.g. --out ~/交接/客户.xlsx", "请改写到其他位置，例如 --out ~/交接/客户.xlsx"))
@@ -407,7 +422,9 @@ struct Export: ArchiveCommand {
         let path = out ?? Self.defaultPath(owner: owner, format: format, now: Clock.now)
         try Self.checkNotDepartmentFile(path, archive: archive)
         try AtomicFile.checkDestination(path, replacing: force, protecting: [archive] + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 })
-        if encrypt, let workbookPasswordFile {
+        // (A regular file only: a pipe, `<(pass show …)`, can be read once, by the export itself.)
+        var st = stat()
+        if encrypt, let workbookPasswordFile, stat(workbookPasswordFile, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
             let secret = try PasswordInput.read(file: workbookPasswordFile, fd: nil, prompt: L("", ""), confirm: false)
             try WorkbookPasswordCheck.require(secret, owner: owner)
         }
@@ -443,11 +460,11 @@ struct Export: ArchiveCommand {
         opts.includeSecret = includeSecret
         opts.zh = Render.zh
         if let encoding { opts.encoding = encoding }
+        let path = out ?? Self.defaultPath(owner: archive.vault.header.owner, format: format, now: opts.now)
+        try Self.checkNotDepartmentFile(path, archive: archive.vault.path)
         if encrypt {
             opts.workbookPassword = try WorkbookPasswordCheck.ask(file: workbookPasswordFile, archive: archive.vault)
         }
-        let path = out ?? Self.defaultPath(owner: archive.vault.header.owner, format: format, now: opts.now)
-        try Self.checkNotDepartmentFile(path, archive: archive.vault.path)
         let output = try Exporter.write(archive, options: opts)
         // The export is recorded once the file is complete and just before it gets its name: no
         // exported file exists unrecorded (a manager's export is recorded as an escrow use).
