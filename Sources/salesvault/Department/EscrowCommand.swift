@@ -34,15 +34,6 @@ private func openThroughEscrow(_ path: String, identities: IdentityOptions, acti
     try openedThroughEscrow(path, identities: identities, action: action).archive
 }
 
-/// What a command given after `escrow open … --` counts on besides opening the archive
-/// (`ArchiveCommand.memoryTimesRecords`; 3 for a shell or a command that is not an archive's):
-/// counted before the archive is read and the use recorded, so that a command refused for its
-/// memory leaves no escrow use behind.
-func memoryTimes(of command: [String]) -> Int {
-    guard !command.isEmpty, let parsed = try? SalesVault.parseAsRoot(command) as? any ArchiveCommand else { return 3 }
-    return parsed.memoryTimesRecords
-}
-
 /// As `openThroughEscrow`, with what the opening found (the holders, for `--keep`).
 private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String, memoryTimes: Int = 3) throws -> EscrowAccess.Opened {
     let keys = try identities.loadRequired()
@@ -139,6 +130,9 @@ struct EscrowOpen: VaultCommand {
             }
             if let export = parsed as? Export { try export.preflight(archive: archive) }
         }
+        // What the command counts on besides opening the archive (3 for a shell or a command
+        // that is not an archive's), counted before the records are read and the use recorded.
+        let times = (parsed as? any ArchiveCommand)?.memoryTimesRecords ?? 3
         let opened: EscrowAccess.Opened
         if let manager {
             // Kept escrow access (Docs/AGENT.md §10): run by the agent, which opens the archive
@@ -152,7 +146,7 @@ struct EscrowOpen: VaultCommand {
                                hint: L("open it with your key: salesvault escrow open \(archive) --identity KEY [--keep 10m]",
                                        "请用您的密钥打开：salesvault escrow open \(archive) --identity 密钥文件 [--keep 10m]"))
             }
-            guard let kept = try AgentServing.openThroughKeptEscrow(request, path: archive, action: action, memoryTimes: memoryTimes(of: command)) else {
+            guard let kept = try AgentServing.openThroughKeptEscrow(request, path: archive, action: action, memoryTimes: times) else {
                 throw CLIError(.failure, L("the agent holds no escrow access for this command", "会话代理没有可用于此命令的托管访问"))
             }
             opened = kept
@@ -166,7 +160,7 @@ struct EscrowOpen: VaultCommand {
                 try EscrowAccess.checkKeepable(header)
                 _ = try SessionLimits.forArchive(archive, header: header, departmentOverride: OwnerUnlock.departmentOverride).resolveEscrowKeep(AgentDuration.seconds(keep))
             }
-            opened = try openedThroughEscrow(archive, identities: identities, action: action, memoryTimes: memoryTimes(of: command))
+            opened = try openedThroughEscrow(archive, identities: identities, action: action, memoryTimes: times)
         }
         let archiveOpened = opened.archive
         let by = archiveOpened.vault.openedThroughEscrow?.map(\.name).joined(separator: ", ") ?? "?"
@@ -175,7 +169,7 @@ struct EscrowOpen: VaultCommand {
                           "已通过托管以 \(by) 的身份只读打开 \(archive)（\(owner)）。此次使用已记录，并会告知 \(owner)。\n").text)
         if let keep { try keepAccess(opened, keep: keep) }
         let context = ArchiveContext(archiveOpened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
-        context.countedTimes = memoryTimes(of: command)
+        context.countedTimes = times
         if command.isEmpty {
             if keep != nil { return }  // kept: no shell; later commands name --manager
             try Shell.loop(context, name: archive, owner: owner, idleMinutes: idleMinutes)
