@@ -160,7 +160,7 @@ public enum KeyFile {
                 // `ulimit -v`), not the key file, which a black-box sweep was told was invalid.
                 let mb = Scrypt.memoryRequired(logN: n, r: 8, p: 1) >> 20
                 throw DepartmentError(.io, "not enough memory to open the key file: its passphrase protection (scrypt 2^\(n)) needs about \(mb) MB; raise the memory limit (ulimit -v) or close other programs, and try again",
-                                      zh: "内存不足，无法打开密钥文件：其口令保护（scrypt 2^\(n)）约需 \(mb) MB 内存。请提高内存上限（ulimit -v）或关闭其他程序后重试。")
+                                      zh: "内存不足，无法打开密钥文件：解开其口令保护（scrypt 2^\(n)）约需 \(mb) MB 内存。请提高内存上限（ulimit -v）或关闭其他程序后重试。")
             default: throw DepartmentError(.malformed, "the key file is not a valid age file (\(e))", zh: "密钥文件不是有效的 age 文件（\(e)）")
             }
         }

@@ -203,7 +203,7 @@ public enum Exporter {
                     throw InterchangeError(
                         .writeFailed,
                         "\(t.name), row \(r + 2)\(named.isEmpty ? "" : " (\(named))"): \(header) has \(s.utf16.count) characters, more than the 32,767 an Excel cell holds; the workbook was not written",
-                        zh: "“\(t.name)”表第 \(r + 2) 行\(named.isEmpty ? "" : "（\(named)）")的“\(header)”有 \(s.utf16.count) 个字符，超过了 Excel 单元格最多能放的 32,767 个字符，工作簿没有生成。",
+                        zh: "“\(t.name)”表第 \(r + 2) 行\(named.isEmpty ? "" : "（\(named)）")的“\(header)”有 \(s.utf16.count) 个字符，超过了 Excel 单元格最多能放的 32767 个字符，因此未生成工作簿。",
                         hint: "export as JSON or CSV (--format json or --format csv), which hold it whole, or shorten that text",
                         hintZH: "请改用 JSON 或 CSV 格式导出（--format json 或 --format csv），可完整保留这段文字；或者把这段文字改短。")
                 }

@@ -228,7 +228,7 @@ public final class Importer {
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: header.line,
                         reason: "the contact person's columns \(names.joined(separator: ", ")) were not imported: the table has no column with the person's name (联系人)",
-                        reasonZH: "\(names.map { "“\($0)”" }.joined(separator: "、"))属于联系人信息，但表中没有“联系人”（姓名）列，这些列未导入。"))
+                        reasonZH: "\(names.map { "“\($0)”" }.joined())属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。"))
                 }
             }
             // Cells to the right of the header's last cell: columns without a header, listed
@@ -271,21 +271,20 @@ public final class Importer {
             var zh: String
             // (A header as written, cut: a line of 900,000 characters was echoed whole.)
             let written = u.header.count > 60 ? String(u.header.prefix(60)) + "…" : u.header
-            let u = ColumnMapping.Unused(line: u.line, header: written, kind: u.kind, kindMissing: u.kindMissing, field: u.field)
             if let kind = u.kind, let field = u.field {
                 let spec = ImportKind.allCases.lazy.compactMap { Schema.field($0.entity, key: field) }.first
                 let shown = spec.map { "\($0.zh)（\($0.key)）" } ?? field
-                en = "line \(u.line) of the mapping file maps the column \(u.header) to \(spec?.key ?? field), which \(kind.sheetName(zh: false).lowercased()) do not have; that line was ignored"
-                zh = "对照表第 \(u.line) 行把列名“\(u.header)”对应到“\(shown)”，但“\(kind.sheetName(zh: true))”数据没有这个字段，该行已忽略。"
+                en = "line \(u.line) of the mapping file maps the column \(written) to \(spec?.key ?? field), which \(kind.sheetName(zh: false).lowercased()) do not have; that line was ignored"
+                zh = "对照表第 \(u.line) 行把列名“\(written)”对应到“\(shown)”，但“\(kind.sheetName(zh: true))”数据没有这个字段，该行已忽略。"
             } else if let kind = u.kind, u.kindMissing {
                 en = "line \(u.line) of the mapping file is for \(kind.sheetName(zh: false).lowercased()) only, and the file has none; that line was ignored"
                 zh = "对照表第 \(u.line) 行只用于“\(kind.sheetName(zh: true))”数据，而导入文件中没有这类数据，该行已忽略。"
             } else if let kind = u.kind {
-                en = "line \(u.line) of the mapping file names the column \(u.header), which the file's \(kind.sheetName(zh: false).lowercased()) do not have; that line was ignored" + check.en
-                zh = "对照表第 \(u.line) 行的列名“\(u.header)”在导入文件的“\(kind.sheetName(zh: true))”表头中找不到，该行已忽略。" + check.zh
+                en = "line \(u.line) of the mapping file names the column \(written), which the file's \(kind.sheetName(zh: false).lowercased()) do not have; that line was ignored" + check.en
+                zh = "对照表第 \(u.line) 行的列名“\(written)”在导入文件的“\(kind.sheetName(zh: true))”表头中找不到，该行已忽略。" + check.zh
             } else {
-                en = "line \(u.line) of the mapping file names the column \(u.header), which the file does not have; that line was ignored" + check.en
-                zh = "对照表第 \(u.line) 行的列名“\(u.header)”在导入文件的表头中找不到，该行已忽略。" + check.zh
+                en = "line \(u.line) of the mapping file names the column \(written), which the file does not have; that line was ignored" + check.en
+                zh = "对照表第 \(u.line) 行的列名“\(written)”在导入文件的表头中找不到，该行已忽略。" + check.zh
                 if u.header.contains(where: { $0 == ":" || $0 == "：" }) {
                     en += "; to give a kind of record before the colon, write customers, contacts, projects, log or complaints (or 客户, 联系人, 项目, 跟进记录, 投诉)"
                     zh += "如果冒号前是要指定数据类型，请写“客户”“联系人”“项目”“跟进记录”或“投诉”。"
@@ -308,7 +307,6 @@ public final class Importer {
         .log: ["customer", "at", "summary"], .complaints: ["customer", "receivedAt", "subject", "description"],
     ]
 
-    /// How many of a row's cells name a field of `kind` (required fields count double).
     /// The header of `table`: among the first ten non-empty rows (up to 21 while none maps), the
     /// one whose cells map best to a kind (`named`, or any), with its kind (a title row above the
     /// header is common); nil when no row has the columns a kind needs.
@@ -329,6 +327,7 @@ public final class Importer {
     /// How many of a mapping's lines that did nothing are named one by one.
     static let mappingWarningsShown = 20
 
+    /// How many of a row's cells name a field of `kind` (required fields count double).
     private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping) -> Int {
         var score = 0
         var targets = Set<String>()

@@ -111,7 +111,7 @@ enum XLSXErrors {
     static func textTooLong(_ sheet: String, _ cell: String) -> InterchangeError {
         InterchangeError(
             .writeFailed, "The text for cell \(cell) of sheet \"\(sheet)\" is longer than the 32,767 characters an Excel cell holds; the workbook was not written.",
-            zh: "工作表“\(sheet)”的单元格 \(cell) 文字超过了 Excel 单元格最多能放的 32,767 个字符，工作簿没有生成。",
+            zh: "工作表“\(sheet)”的单元格 \(cell) 文字超过了 Excel 单元格最多能放的 32767 个字符，因此未生成工作簿。",
             hint: "Shorten that text, or export as CSV, which has no such limit.",
             hintZH: "请把这段文字改短一些，或者导出为 CSV（CSV 没有这个限制）。")
     }

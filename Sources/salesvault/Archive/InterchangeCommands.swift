@@ -402,8 +402,8 @@ struct Export: ArchiveCommand {
         }
         guard inside else { return }
         throw CLIError(.fileProblem, L("\(path) is in the department's own folders (audit log, reports, keys, registry); an export is never written there",
-                                       "\(path) 位于部门自身的文件夹中（审计日志、周报、密钥或部门名册），导出文件不能写在这里"),
-                       hint: L("write it elsewhere, e.g. --out ~/交接/客户.xlsx", "请改写到其他位置，例如 --out ~/交接/客户.xlsx"))
+                                       "\(path) 位于部门专用的位置（审计日志、周报、密钥文件夹或部门名册），导出文件不能写在这里"),
+                       hint: L("write it elsewhere, e.g. --out ~/交接/客户.xlsx", "请改为保存到其他位置，例如 --out ~/交接/客户.xlsx"))
     }
 
     /// The file an export writes: `--out`, or the owner's name, 客户档案, the day and the format.

@@ -131,7 +131,7 @@ enum ErrorReport {
             return (L(e.reason, e.reasonZH).text, hint, status)
         case CryptoError.kdfOutOfMemory(let bytes):
             return (L("not enough memory for the password protection (scrypt needs about \(bytes >> 20) MB)",
-                      "内存不足：密码保护计算（scrypt）约需 \(bytes >> 20) MB 内存").text,
+                      "内存不足：密码保护所用的 scrypt 运算约需 \(bytes >> 20) MB 内存").text,
                     L("raise the memory limit (ulimit -v) or close other programs, and try again", "请提高内存上限（ulimit -v）或关闭其他程序后重试").text, .failure)
         case let e as CryptoError:
             return (L("cryptographic failure: \(e)", "加密运算失败：\(e)").text, nil, .failure)
