@@ -408,6 +408,11 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 15_600_000, name: "a.svault", times: 13, available: 190 << 20, underLimit: true)) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”（记录数据 15 MB）并执行此命令大约需要 201 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 190 MB。")
         }
+        // What a command needs besides its records (a new password's scrypt) is counted with them.
+        XCTAssertNoThrow(try MemoryBudget.check(openingArchiveOf: 2_000, name: "a.svault", available: 200 << 20, underLimit: true))
+        XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 2_000, name: "a.svault", extra: 257 << 20, available: 200 << 20, underLimit: true)) { error in
+            XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”并执行此命令大约需要 265 MB 内存，但本程序受内存上限（ulimit -v）限制，最多还能使用 200 MB。")
+        }
         XCTAssertThrowsError(try MemoryBudget.check(openingArchiveOf: 2_000, name: "a.svault", available: -(5 << 20), underLimit: true)) { error in
             XCTAssertEqual((error as? InterchangeError)?.reasonZH, "打开档案“a.svault”大约需要 8.0 MB 内存，但本程序受内存上限（ulimit -v）限制，剩余可用内存不足 1 MB。")
             XCTAssertEqual((error as? InterchangeError)?.reason, "opening a.svault would need about 8.0 MB of memory, and this program's memory is limited (ulimit -v): less than 1 MB is left.",

@@ -6,11 +6,7 @@ import XCTest
 /// registry, a hand-edited header caught by --verify, manager changes, the compliance table for a
 /// fixed date, key interop with the real `age` tools, reminders.
 final class DepartmentCLITests: DepartmentCLITestCase {
-    /// Opening through escrow counts the memory the records need before reading them, as the
-    /// owner's opening does (it was not counted: under a tight `ulimit -v` the owner's opening
-    /// stopped with SIGABRT or waited for ever, the archive locked). Swept over limits around
-    /// where the program can start at all: never a signal, never a hang; a refusal names the
-    /// scrypt that cannot get its memory (a tight `ulimit -v`) is said as such: an owner's
+    /// A scrypt that cannot get its memory (a tight `ulimit -v`) is said as such: an owner's
     /// password was reported as a "cryptographic failure", a manager's key file as "not a valid
     /// age file (scryptWorkFactorTooHigh(18))" (black-box finding). Swept where the program
     /// starts but 2^18's 256 MB do not fit: each run works or names the memory.
@@ -39,6 +35,10 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         XCTAssertGreaterThan(said.password, 0)
     }
 
+    /// Opening through escrow counts the memory the records need before reading them, as the
+    /// owner's opening does (it was not counted: under a tight `ulimit -v` the owner's opening
+    /// stopped with SIGABRT or waited for ever, the archive locked). Swept over limits around
+    /// where the program can start at all: never a signal, never a hang; a refusal names the
     /// memory and leaves the archive and the department's audit log exactly as they were.
     func testEscrowOpenUnderAMemoryLimitIsRefusedBeforeReadingNeverCrashes() throws {
         let archive = try f.newArchive("张伟", customer: true)
@@ -65,6 +65,37 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         }
         XCTAssertGreaterThan(refused, 0, "some limit between 100 and 400 MB leaves the program started but without the memory to open")
         XCTAssertGreaterThan(opened, 0, "and a larger one opens it")
+    }
+
+    /// A manager's password reset counts the new password's scrypt (the calibrated cost, 128 MB
+    /// to 1 GB) with the records before the archive is opened: short of memory, it is refused
+    /// before the escrow use is recorded. (It was counted only when scrypt ran, after the use had
+    /// been recorded in the archive and the department's audit log.) Swept upwards until a
+    /// reset goes through: every refusal leaves the archive and the audit log as they were.
+    func testEscrowResetShortOfMemoryForTheNewPasswordIsRefusedBeforeTheUseIsRecorded() throws {
+        let archive = try f.newArchive("张伟", customer: true)
+        try Data("Temp-Reset-2026-xyz".utf8).write(to: URL(fileURLWithPath: dir.path("tmp")))
+        let env = f.environment.merging(["SALESVAULT_NOW": String(t0 + 60)]) { $1 }
+        var refused = 0, reset = false
+        for limit in stride(from: 150_000, through: 1_400_000, by: 50_000) {
+            let before = try bytes(archive)
+            let log = try? bytes(try f.logPath(archive))
+            let r = try runTool(["120", "/bin/sh", "-c", "ulimit -v \(limit); exec \"$0\" \"$@\"", Binaries.url("salesvault").path,
+                                 "escrow", "reset-password", archive] + f.key("li") + ["--new-password-file", dir.path("tmp")],
+                                executable: "/usr/bin/timeout", environment: env)
+            XCTAssertNotEqual(r.status, 124, "ulimit -v \(limit): hung")
+            XCTAssertLessThan(r.status, 128, "ulimit -v \(limit): stopped by a signal: \(r.stderr)")
+            if r.status == 0 {
+                reset = true
+                break
+            }
+            XCTAssertTrue(r.stderr.contains("memory"), "ulimit -v \(limit): \(r.stderr)")
+            XCTAssertEqual(try bytes(archive), before, "ulimit -v \(limit): refused, and the archive as it was: \(r.stderr)")
+            XCTAssertEqual(try? bytes(try f.logPath(archive)), log, "ulimit -v \(limit): nothing recorded in the audit log: \(r.stderr)")
+            if r.stderr.contains("running this command") { refused += 1 }
+        }
+        XCTAssertGreaterThan(refused, 0, "some limit lets the archive open but leaves too little for the new password's scrypt")
+        XCTAssertTrue(reset, "and a larger one resets it")
     }
 
     // The archives of these tests use the insecure testing cost 2^10 (fast); the shared test

@@ -144,16 +144,17 @@ public enum MemoryBudget {
     /// Throws when opening `vault`'s records would need more memory than there is, before they
     /// are read: under a tight `ulimit -v` the process stopped with SIGABRT while applying
     /// them, or waited for ever for a thread it could not start (with the archive locked).
-    /// `times`: what the command counts on besides (`need(forOpening:times:)`; at least 3).
-    public static func check(opening vault: Vault, times: Int = 3) throws {
+    /// `times`: what the command counts on besides (`need(forOpening:times:)`; at least 3);
+    /// `extra`: bytes the command needs besides its records (a new password's scrypt).
+    public static func check(opening vault: Vault, times: Int = 3, extra: Int = 0) throws {
         try check(openingArchiveOf: Int(clamping: vault.header.bodyLength), name: URL(fileURLWithPath: vault.path).lastPathComponent,
-                  times: times, available: available(), underLimit: addressSpaceLimit() != nil)
+                  times: times, extra: extra, available: available(), underLimit: addressSpaceLimit() != nil)
     }
 
-    static func check(openingArchiveOf bytes: Int, name: String, times: Int = 3, available: Int?, underLimit: Bool) throws {
-        let need = need(forOpening: bytes, times: times)
+    static func check(openingArchiveOf bytes: Int, name: String, times: Int = 3, extra: Int = 0, available: Int?, underLimit: Bool) throws {
+        let need = need(forOpening: bytes, times: times) + max(extra, 0)
         guard let available, need > available else { return }
-        let command = times > 3  // (what the command builds is counted too)
+        let command = times > 3 || extra > 0  // (what the command builds is counted too)
         // (The records' size only where it says something: "0 KB of records" read oddly.)
         let size = bytes >= 1 << 20 ? (en: " (\(amount(bytes)) of records)", zh: "（记录数据 \(amount(bytes))）") : (en: "", zh: "")
         let en = "opening \(name)\(size.en)\(command ? " and running this command" : "") would need about \(amount(need)) of memory, and "

@@ -30,17 +30,18 @@ struct EscrowCommand: ParsableCommand {
 
 /// Opens `path` through escrow (the Department's one way: removed managers refused, an
 /// interrupted save removed first with a backup, the use recorded before anything is shown).
-private func openThroughEscrow(_ path: String, identities: IdentityOptions, action: String) throws -> CustomerArchive {
-    try openedThroughEscrow(path, identities: identities, action: action).archive
+private func openThroughEscrow(_ path: String, identities: IdentityOptions, action: String, extraMemory: Int = 0) throws -> CustomerArchive {
+    try openedThroughEscrow(path, identities: identities, action: action, extraMemory: extraMemory).archive
 }
 
 /// As `openThroughEscrow`, with what the opening found (the holders, for `--keep`).
-private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String, memoryTimes: Int = 3) throws -> EscrowAccess.Opened {
+private func openedThroughEscrow(_ path: String, identities: IdentityOptions, action: String, memoryTimes: Int = 3,
+                                 extraMemory: Int = 0) throws -> EscrowAccess.Opened {
     let keys = try identities.loadRequired()
     // (The memory its records need is counted before they are read, as for the owner: under a
     // tight limit the process stopped with SIGABRT while reading them, the archive locked.)
     let opened = try EscrowAccess.open(path, identities: keys, action: action, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride,
-                                       admit: { try MemoryBudget.check(opening: $0, times: memoryTimes) })
+                                       admit: { try MemoryBudget.check(opening: $0, times: memoryTimes, extra: extraMemory) })
     warnIfHeaderAltered(opened, path: path)
     warnIfSignatureInvalid(opened, path: path)
     if let backup = opened.repairBackup {
@@ -211,8 +212,12 @@ struct EscrowResetPassword: VaultCommand {
         let temporary = try PasswordInput.read(file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd,
                                                prompt: L("Temporary password for \(owner): ", "\(owner) 的临时密码："), confirm: true)
         try NewPasswordCheck.require(temporary, owner: owner)
-        let opened = try openThroughEscrow(archive, identities: identities, action: "resetPassword")
-        try opened.vault.resetPassword(temporary: PasswordInput.secureBytes(temporary), kdf: kdf.choice, now: Clock.now)
+        // The new password's cost is chosen, and its scrypt memory counted, before the archive is
+        // opened: short of memory, the reset is refused before the escrow use is recorded.
+        let cost = try KDFParameters.resolve(kdf.choice)
+        let choice: KDFParameters.Choice = cost.isWeak ? .insecureForTesting(logN: cost.logN) : .fixed(logN: cost.logN)
+        let opened = try openThroughEscrow(archive, identities: identities, action: "resetPassword", extraMemory: Int(clamping: cost.memoryBytes))
+        try opened.vault.resetPassword(temporary: PasswordInput.secureBytes(temporary), kdf: choice, now: Clock.now)
         Terminal.print(L("Temporary password set for \(archive) (\(owner)). Give it to \(owner) in person; they must choose their own password at the next unlock. The reset is recorded in the archive.",
                 "已为 \(archive)（\(owner)）设置临时密码。请当面交给 \(owner)；其下次解锁时必须设置自己的密码。此次重置已记录在档案中。").text)
     }
