@@ -306,17 +306,26 @@ public enum SubmissionCheck {
             let path = folder.directory + "/" + f.name
             // The listed size is checked before anything is read (a manifest cannot make the
             // check read a gigabyte): one open file, its size from fstat.
-            guard f.name == URL(fileURLWithPath: f.name).lastPathComponent, !f.name.hasPrefix("."),
-                  f.name.hasPrefix(ReportFolder.base(m.owner, version: m.version) + "."),
-                  let data = readRegular(path, limit: min(f.bytes, maxSealedBytes))
-            else {
+            let changed = ("\(f.name) is not the file version \(m.version)'s manifest lists (changed after submission)",
+                           "\(f.name) 与第 \(m.version) 版提交清单不符，提交后可能被改动过")
+            let data: Data
+            do throws(RegularFile.Refusal) {
+                guard f.name == URL(fileURLWithPath: f.name).lastPathComponent, !f.name.hasPrefix("."),
+                      f.name.hasPrefix(ReportFolder.base(m.owner, version: m.version) + ".")
+                else { throw .missing }
+                data = Data(try RegularFile.read(path, limit: min(f.bytes, maxSealedBytes)))
+            } catch .tooLarge {
+                // There, but longer than listed (it was called missing), or than a check reads.
+                guard f.bytes <= maxSealedBytes else {
+                    return ("\(f.name), listed in version \(m.version)'s manifest, is larger than the \(maxSealedBytes >> 20) MB a check reads",
+                            "第 \(m.version) 版提交清单中的 \(f.name) 超过核对时可读取的上限 \(maxSealedBytes >> 20) MB")
+                }
+                return changed
+            } catch {
                 return ("\(f.name), listed in version \(m.version)'s manifest, is missing or not a regular file",
                         "第 \(m.version) 版提交清单中的 \(f.name) 缺失或不是普通文件")
             }
-            guard data.count == f.bytes, (try? SHA256.hash(Array(data)).hexString) == f.sha256 else {
-                return ("\(f.name) is not the file version \(m.version)'s manifest lists (changed after submission)",
-                        "\(f.name) 与第 \(m.version) 版提交清单不符，提交后可能被改动过")
-            }
+            guard data.count == f.bytes, (try? SHA256.hash(Array(data)).hexString) == f.sha256 else { return changed }
         }
         guard m.files.contains(where: { $0.name.hasSuffix(".json.age") }) else {
             return ("version \(m.version)'s manifest lists no summary", "第 \(m.version) 版提交清单中没有周报摘要文件")

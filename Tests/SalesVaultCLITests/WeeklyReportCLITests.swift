@@ -253,6 +253,27 @@ extension WeeklyReportCLITests {
         XCTAssertTrue(v.contains("张伟（提交内容校验未通过）"), "listed among those who have not submitted: \(v)")
     }
 
+    /// A sealed file longer than its manifest lists was called missing ("缺失或不是普通文件");
+    /// it is there and was changed after submission (black-box finding). A shorter one says so
+    /// already; a missing one is still called missing.
+    func testASealedFileLongerThanItsManifestSaysIsCalledChangedNotMissing() throws {
+        let li = try newArchive("李娜")
+        try week(li, customer: "杭州数据科技")
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(li), now: at(day: 4, hour: 10))
+        let html = dept + "/reports/2026-W48/李娜.html.age"
+        let original = try bytes(html)
+        try (original + Data([0x0A])).write(to: URL(fileURLWithPath: html))
+        var v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("李娜.html.age 与第 1 版提交清单不符，提交后可能被改动过"), v)
+        XCTAssertFalse(line(v, "李娜").contains("缺失"), v)
+        try original.dropLast().write(to: URL(fileURLWithPath: html))
+        v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("李娜.html.age 与第 1 版提交清单不符"), v)
+        try FileManager.default.removeItem(atPath: html)
+        v = try view()
+        XCTAssertTrue(line(v, "李娜").contains("第 1 版提交清单中的 李娜.html.age 缺失或不是普通文件"), v)
+    }
+
     /// F2, F3: a report from another archive in the owner's name, and a manifest whose time was
     /// edited to look on time, do not count.
     func testAReportFromAnotherArchiveOrWithAnEditedTimeDoesNotCount() throws {
