@@ -88,6 +88,29 @@ final class TerminalSafetyTests: ArchiveCommandTestCase {
         XCTAssertTrue(missing.stderr.contains("error"), missing.stderr)
     }
 
+    /// A line break in a name given on the command line was printed as it was in the error
+    /// naming it, so the name could start a line that reads as the program's own (black-box
+    /// finding). An error is one line and its hint another; candidates stay one a line.
+    func testALineBreakInANameCannotStartALineOfTheError() throws {
+        try sv(["customer", "add", "华为技术有限公司"])
+        try sv(["customer", "add", "华为软件有限公司"])
+        let forged = "华为技术有限公司\nsalesvault: error: 伪造的一行"
+        let added = try sv(["customer", "add", forged])  // (a name's line break is kept as a space)
+        XCTAssertFalse(added.stdout.contains("\nsalesvault"), added.stdout)
+        for args in [["customer", "add", forged], ["customer", "show", "没有\n这家"], ["customer", "show", "没有\nsalesvault: error: 伪造的一行"]] {
+            let r = try sv(args, expect: 8)
+            // (From the error on: a warning about the test archive's dates may come first.)
+            let all = r.stderr.split(separator: "\n").map(String.init)
+            let lines = Array(all[(all.firstIndex { $0.hasPrefix("salesvault: error: ") } ?? 0)...])
+            XCTAssertEqual(lines.count, 2, "\(args): the error and its hint: \(r.stderr)")
+            XCTAssertTrue(lines.last?.hasPrefix("hint: ") ?? false, r.stderr)
+            XCTAssertFalse(all.contains { $0.hasPrefix("salesvault: error: 伪造") }, r.stderr)
+        }
+        let ambiguous = try sv(["customer", "show", "华为"], expect: 8)
+        XCTAssertTrue(ambiguous.stderr.contains("candidates:\n  C1 华为技术有限公司\n  C2 华为软件有限公司") ||
+                      ambiguous.stderr.contains("candidates:\n  C2 华为软件有限公司\n  C1 华为技术有限公司"), ambiguous.stderr)
+    }
+
     func testInitRefusesAnOwnerWithControlOrBidiCharacters() throws {
         for owner in ["张\u{1B}[2J伟", "Zhang\u{202E}Wei", "Zhang\rWei", "Zhang\u{200B}Wei"] {
             let r = try runTool(["init", dir.path("b.svault"), "--owner", owner, "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], environment: env)

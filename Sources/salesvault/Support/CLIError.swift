@@ -86,10 +86,15 @@ enum ErrorReport {
     }
 
     /// The message and hint for people, made safe for a terminal (names, notes and file names
-    /// in them are shown with visible escapes; Terminal.safe), and the exit status.
+    /// in them are shown with visible escapes; Terminal.safe), and the exit status. Each is one
+    /// line: a line break in a name or a file name (the archive keeps them, THREAT-MODEL §13)
+    /// cannot start a line of its own that reads as the program's ("salesvault: error: …"). The
+    /// one message of several lines, an ambiguous name's candidates, has each candidate made
+    /// one line.
     static func describe(_ error: Error) -> (String, String?, ExitStatus) {
         let (message, hint, status) = describeUnescaped(error)
-        return (Terminal.safe(message), hint.map(Terminal.safe), status)
+        let listed = (error as? ArchiveError).map { !$0.candidates.isEmpty && $0.code != .unknownField } ?? false
+        return (listed ? Terminal.safe(message) : FieldFormat.terminalSafe(message), hint.map { FieldFormat.terminalSafe($0) }, status)
     }
 
     private static func describeUnescaped(_ error: Error) -> (String, String?, ExitStatus) {
@@ -102,7 +107,8 @@ enum ErrorReport {
         case let e as ArchiveError:
             var message = L(e.reason, e.reasonZH ?? e.reason).text
             if !e.candidates.isEmpty {
-                message += (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ") + e.candidates.joined(separator: "\n  ")
+                message = FieldFormat.terminalSafe(message) + (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ")
+                    + e.candidates.map { FieldFormat.terminalSafe($0) }.joined(separator: "\n  ")
             }
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
             let hint: L? = switch e.code {
