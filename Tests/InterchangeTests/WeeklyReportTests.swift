@@ -120,6 +120,26 @@ final class WeeklyReportTests: XCTestCase {
 
     /// Next week's plan says what was last done with a customer: of entries logged at the same
     /// minute, the one logged last, in every run (it once depended on a hash table's order).
+    /// A record counts as new only if it still exists at the week's end, as in the lists
+    /// (black-box finding: a list imported, undone and imported again, and a customer added then
+    /// removed, made 5 new customers in the counts against 2 in the list).
+    func testUndoneAndRemovedRecordsAreNotCountedAsNew() throws {
+        let a = archive!
+        try a.addCustomer(name: "撤销后重加有限公司", now: h(1, day: 1))
+        try a.addContact(customer: "撤销后重加", name: "周敏", now: h(1, day: 1) + 60)
+        let batches = try a.history().filter { $0.at >= h(1, day: 1) && $0.at < h(2, day: 1) }.map(\.batch).sorted()
+        XCTAssertEqual(batches.count, 2)
+        for b in batches.reversed() { _ = try a.undo(batch: b, now: h(2, day: 1)) }
+        try a.addCustomer(name: "撤销后重加有限公司", now: h(3, day: 1))
+        try a.addCustomer(name: "加了又删有限公司", now: h(4, day: 1))
+        _ = try a.remove(.customer, "加了又删有限公司", now: h(5, day: 1))
+        let r = try build()
+        XCTAssertEqual(r.newCustomers.map(\.customer).sorted(), ["撤销后重加有限公司", "苏州精密机械"])
+        XCTAssertEqual(r.thisWeek.newCustomers, 2, "as many as the list")
+        XCTAssertEqual(r.thisWeek.newContacts, 1, "the undone contact is not counted")
+        XCTAssertEqual(r.lastWeek.newCustomers, 2)
+    }
+
     func testNextWeeksPlanNamesTheEntryLoggedLastOfTheSameMinute() throws {
         for i in 1...20 {
             try archive.logActivity(customer: "华东电力", type: "call", summary: "第\(i)条", at: h(11, day: 2), now: h(11, day: 2) + Int64(i))

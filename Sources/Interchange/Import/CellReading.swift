@@ -37,6 +37,32 @@ enum CellReading {
     /// The text matches `^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$` (matched by hand: a regular
     /// expression per identifier cell was a tenth of an import's time). The text is trimmed, so
     /// the pattern's `$` never meets a final line break.
+    /// Excel's error values (what a cell shows when its formula fails), as read from a
+    /// workbook (`t="e"`) or from a CSV Excel saved: never a value to import.
+    static let excelErrors: Set<String> = ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                                           "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
+
+    /// `s` when it is one of `excelErrors` (in any case), else nil.
+    static func excelError(_ s: String) -> String? {
+        guard s.utf8.first == UInt8(ascii: "#"), s.utf8.count <= 14 else { return nil }
+        return excelErrors.contains(s.uppercased()) ? s : nil
+    }
+
+    /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as the ASCII they
+    /// stand for.
+    static func halfWidth(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if (0xFF01...0xFF5E).contains(u.value), let a = Unicode.Scalar(u.value - 0xFEE0) {
+                out.append(a)
+            } else {
+                out.append(u.value == 0x3000 ? " " : u)
+            }
+        }
+        return String(out)
+    }
+
     static func looksScientific(_ s: String) -> Bool {
         var text = s
         return text.withUTF8 { b -> Bool in
@@ -68,8 +94,15 @@ enum CellReading {
         switch cell {
         case .empty: return (nil, nil)
         case .text(let raw):
-            let s = FormulaGuard.restore(raw).trimmedWhitespace
+            var s = FormulaGuard.restore(raw).trimmedWhitespace
             if s.isEmpty { return (nil, nil) }
+            if let error = excelError(s) {
+                throw Failure(reason: "\(error) is what Excel shows for a formula that failed, not a value; correct the formula or clear the cell, and import again",
+                              reasonZH: "“\(error)”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
+            }
+            // Codes and numbers typed with a Chinese input method in full width (１３８…, ９１…)
+            // are kept as the ASCII they stand for: search and export find them as typed elsewhere.
+            if identifier { s = halfWidth(s) }
             if identifier, looksScientific(s) {
                 throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
                               reasonZH: "“\(s)”已被 Excel 改成科学计数法，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")

@@ -51,6 +51,14 @@ extension Importer {
                 Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, range, emit)
             }
             if rows.isEmpty { rows = read } else { rows += read }
+            let totals = parts.flatMap(\.totals)
+            if let first = totals.first {
+                let lines = totals.prefix(5).map { "\($0.line)" }.joined(separator: ", ") + (totals.count > 5 ? ", …" : "")
+                preview.warnings.append(ImportProblem(
+                    table: name, line: first.line, value: first.word,
+                    reason: "\(totals.count) total row(s) not imported (line \(lines)): a row that starts with \"\(first.word)\" sums up the others, it is no record",
+                    reasonZH: "汇总行未导入：第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”等开头，是对其他行的汇总，不是记录（共 \(totals.count) 行）"))
+            }
             var sampled = Set<String>()
             for part in parts {
                 for (key, sample) in part.samples where sampled.insert(key).inserted { preview.dateSamples.append(sample) }
@@ -83,6 +91,23 @@ extension Importer {
     struct RowChunk: Sendable {
         var samples: [(String, ImportPreview.DateSample)] = []
         var numericIdentifiers: [(String, Int)] = []
+        /// Rows left out as totals (`totalsWord`): their line and first cell.
+        var totals: [(line: Int, word: String)] = []
+    }
+
+    /// What a sheet's totals row starts with (合计：, Total): such a row sums up the others and is
+    /// no record (black-box finding: a 合计 row became a customer named 合计).
+    static let totalsWords: Set<String> = ["合计", "总计", "小计", "共计", "总数", "合计数", "汇总", "total", "totals", "subtotal", "grand total"]
+
+    /// The first non-empty cell of `row` when it is one of `totalsWords` (a colon after it
+    /// allowed), else nil.
+    static func totalsWord(_ row: TableRow) -> String? {
+        guard let first = row.cells.first(where: { $0 != .empty }), case .text(let raw) = first else { return nil }
+        let text = raw.trimmedWhitespace
+        guard text.utf8.count <= 16 else { return nil }
+        var word = text
+        while let last = word.last, last == ":" || last == "：" || last == " " { word.removeLast() }
+        return totalsWords.contains(word.lowercased()) ? text : nil
     }
 
     /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row), giving
@@ -96,10 +121,22 @@ extension Importer {
         // and the required columns the table has (with their headers).
         let columns = mapped.columns
         let identifiers = specs.map { $0.map { CellReading.identifierFields.contains($0.key) } ?? false }
+        // A customer list's contact-person columns read as the contact's fields (text ones).
+        let contactSpecs: [FieldSpec?] = columns.map { column in
+            guard case .inlineContact(let key) = column.target, let spec = Schema.field(.contact, key: key) else { return nil }
+            switch spec.type {
+            case .reference, .references, .instant: return nil
+            default: return spec
+            }
+        }
         let required: [(key: String, header: String)] = Self.requiredColumns[mapped.kind]!.compactMap { key in mapped.column(key).map { (key, $0.header) } }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.hasContent else { continue }
+            if let word = totalsWord(tableRow) {
+                out.totals.append((tableRow.line, word))
+                continue
+            }
             var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
             row.fields.reserveCapacity(columns.count)
             for c in columns.indices {
@@ -113,8 +150,32 @@ extension Importer {
                 case .sourceID: row.sourceID = Self.plain(cell).trimmingCharacters(in: .whitespaces)
                 case .gradeReason: row.gradeReason = Self.plain(cell).trimmedWhitespace
                 case .inlineContact(let key):
-                    let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
-                    if !value.isEmpty { row.contact.append((key, value)) }
+                    // Read and checked as in a contact list (a mobile in scientific notation, an
+                    // Excel error value): it was taken as it was (black-box finding).
+                    guard let spec = contactSpecs[c] else {
+                        let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
+                        if !value.isEmpty { row.contact.append((key, value)) }
+                        continue
+                    }
+                    do {
+                        let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
+                        guard let input else { continue }
+                        _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                        if notice == .numericIdentifier {
+                            if let i = out.numericIdentifiers.firstIndex(where: { $0.0 == column.header }) {
+                                out.numericIdentifiers[i].1 += 1
+                            } else {
+                                out.numericIdentifiers.append((column.header, 1))
+                            }
+                        }
+                        row.contact.append((key, input))
+                    } catch let f as CellReading.Failure {
+                        problem(f.reason, f.reasonZH)
+                    } catch let e as ArchiveError {
+                        problem(e.reason, e.reasonZH ?? e.reason)
+                    } catch {
+                        problem("\(error)", "\(error)")
+                    }
                 case .computed, .skipped: break
                 case .field(let key):
                     let spec = specs[c]!  // mapped columns name fields of their kind

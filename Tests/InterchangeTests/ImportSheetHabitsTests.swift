@@ -1,0 +1,82 @@
+import Foundation
+@testable import Interchange
+@testable import SalesArchive
+import XCTest
+
+/// What a salesperson's own sheets hold besides records (black-box findings of a Chinese
+/// salesperson's week): a totals row, Excel's error values, identifiers typed in full width, and
+/// a contact person's mobile on a customer list, which was taken as it was.
+final class ImportSheetHabitsTests: XCTestCase {
+    func utf8(_ s: String) -> Data { Data(s.utf8) }
+
+    func testATotalsRowIsLeftOutWithAWarningNotImportedAsACustomer() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("序号,客户名称,客户等级,备注\n1,甲有限公司,A,\n2,乙有限公司,B,\n合计：,,,2家\n"), name: "名单.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.hasPrefix("汇总行未导入") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "汇总行未导入：第 4 行以“合计：”等开头，是对其他行的汇总，不是记录（共 1 行）")
+        XCTAssertEqual(warning.line, 4)
+        let a = try f.open()
+        XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["乙有限公司", "甲有限公司"])
+
+        // In a workbook, the word in the name column (the first cell), in English, several.
+        let source = ImportSource(fileName: "c.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "客户", rows: [
+            TableRow(line: 1, cells: [.text("客户名称"), .text("客户等级")]),
+            TableRow(line: 2, cells: [.text("丙有限公司"), .text("C")]),
+            TableRow(line: 3, cells: [.text("小计"), .number(1)]),
+            TableRow(line: 4, cells: [.text("Total"), .number(1)]),
+        ])])
+        let q = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(q.counts[.customers]?.new, 1)
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "汇总行未导入：第 3、4 行以“小计”等开头，是对其他行的汇总，不是记录（共 2 行）" }, "\(q.warnings)")
+        // A company whose name only starts with the word is a company.
+        let r = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(ImportSource.read(utf8("客户名称\n合计科技有限公司\n"), fileName: "x.csv"))
+        XCTAssertEqual(r.counts[.customers]?.new, 1)
+    }
+
+    func testExcelErrorValuesAreRefusedNotImportedAsText() throws {
+        let f = try ImportFixture()
+        let source = ImportSource(fileName: "c.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "客户", rows: [
+            TableRow(line: 1, cells: [.text("客户名称"), .text("电话"), .text("地址"), .text("备注")]),
+            TableRow(line: 2, cells: [.text("甲有限公司"), .text("#N/A"), .text("上海"), .empty]),
+            TableRow(line: 3, cells: [.text("乙有限公司"), .text("021-1234"), .empty, .text("#REF!")]),
+            TableRow(line: 4, cells: [.text("丙有限公司"), .empty, .empty, .text("#话题 讨论")]),
+        ])])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.problems.map(\.line), [2, 3])
+        XCTAssertEqual(p.problems.map(\.column), ["电话", "备注"])
+        XCTAssertEqual(p.problems.first?.reasonZH, "“#N/A”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
+        // The same from a CSV that Excel saved.
+        let csv = try f.importing(utf8("客户名称,电话\n丁有限公司,#VALUE!\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(csv.problems.map(\.value), ["#VALUE!"])
+    }
+
+    func testIdentifiersTypedInFullWidthAreStoredAsTheirASCII() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,统一社会信用代码,电话,联系人,手机\n全角有限公司,９１４４０３００７０８４６１１３６Ｔ,０２１－６２３４５６７８,王敏,１３９００１３９０００\n"),
+                                name: "全角.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let a = try f.open()
+        let c = try a.resolve(.customer, "全角有限公司")
+        XCTAssertEqual(c["creditCode"]?.text, "91440300708461136T")
+        XCTAssertEqual(c["phone"]?.text, "021-62345678")
+        XCTAssertEqual(a.state.all(.contact).first?["mobile"]?.text, "13900139000")
+    }
+
+    func testAContactPersonsMobileOnACustomerListIsCheckedAsInAContactList() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,客户等级,联系人,手机\n科学计数有限公司,B,乙,1.38001E+10\n正常有限公司,B,丙,13800138000\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [2])
+        XCTAssertEqual(p.problems.first?.column, "手机")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("科学计数法") ?? false, "\(p.problems)")
+        let source = ImportSource(fileName: "c.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "客户", rows: [
+            TableRow(line: 1, cells: [.text("客户名称"), .text("联系人"), .text("手机")]),
+            TableRow(line: 2, cells: [.text("甲有限公司"), .text("张三"), .number(1_234_567_890_123_456_789)]),
+            TableRow(line: 3, cells: [.text("乙有限公司"), .text("李四"), .number(13_800_138_000)]),
+        ])])
+        let q = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(q.problems.map(\.line), [2], "a number too long for Excel: \(q.problems)")
+        XCTAssertTrue(q.warnings.contains { $0.column == "手机" && $0.reasonZH.contains("开头的 0") }, "a mobile as a number is noted: \(q.warnings)")
+    }
+}
