@@ -160,6 +160,34 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertThrowsError(try archive.noteGrade("上海老客户", result: " ", problem: "", now: h(10, day: 3)))
     }
 
+    /// Two grade changes of one customer in a week: each keeps what was given for it. (A result
+    /// given later completed every earlier change of the customer: the report's answers for the
+    /// first change showed on the second and were lost from the first, black-box finding.)
+    func testEachGradeChangeOfACustomerKeepsTheResultGivenForIt() throws {
+        let a = archive!
+        try a.setGrade("苏州精密", to: "B", reason: "需求明确", now: h(1, day: 2))
+        try a.setGrade("苏州精密", to: "A", reason: "预算批复", now: h(2, day: 2))
+        var r = try build()
+        let changes = r.gradeChanges.filter { $0.customer == "苏州精密机械" }
+        XCTAssertEqual(changes.map(\.to), ["B", "A"])
+        let (first, second) = (try XCTUnwrap(changes[0].batch), try XCTUnwrap(changes[1].batch))
+        // Given for each (as the report's prompt does), the second first.
+        try a.noteGrade("苏州精密", result: "结果二", problem: "问题二", change: second, now: h(3, day: 2))
+        try a.noteGrade("苏州精密", result: "结果一", problem: "问题一", change: first, now: h(4, day: 2))
+        r = try build()
+        var mine = r.gradeChanges.filter { $0.customer == "苏州精密机械" }
+        XCTAssertEqual(mine.map(\.result), ["结果一", "结果二"])
+        XCTAssertEqual(mine.map(\.problem), ["问题一", "问题二"])
+        // A result given without naming the change completes the latest one before it.
+        try a.noteGrade("苏州精密", result: "结果二（更正）", problem: "", now: h(5, day: 2))
+        r = try build()
+        mine = r.gradeChanges.filter { $0.customer == "苏州精密机械" }
+        XCTAssertEqual(mine.map(\.result), ["结果一", "结果二（更正）"])
+        XCTAssertEqual(mine.map(\.problem), ["问题一", "问题二"])
+        // Not in the summary (REPORTS.md §2): the batch is the report's own.
+        XCTAssertFalse(String(decoding: try r.json(), as: UTF8.self).contains("\"batch\""))
+    }
+
     func testTheAppendixShowsTheWeeksEndAndMarksExactlyTheNewRowsAndTheChangedCells() throws {
         let r = try build()
         let customers = try XCTUnwrap(r.appendix.first { $0.kind == .customer })

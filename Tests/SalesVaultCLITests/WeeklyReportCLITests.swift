@@ -432,4 +432,32 @@ extension WeeklyReportCLITests {
         let again = try sv(["report", "weekly", "--week", "2026-W48", "--out", dir.path("r2.md"), "--force", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 11))
         XCTAssertFalse(again.stderr.contains("缺少调整结果"), again.stderr)
     }
+
+    /// Two grade changes of one customer: each answer is recorded for the change it was typed
+    /// for (black-box finding: both rows showed the second answers, the first were lost; with
+    /// only the first answered, the second row showed them too).
+    func testTheAnswersTypedForEachOfTwoGradeChangesStayWithTheirChange() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("util-linux script is not installed (Scripts/test installs bsdutils)") }
+        let a = try newArchive("张伟")
+        try sv(["customer", "add", "华东电力", "--grade", "B"] + owner(a), now: at(day: 0, hour: 1))
+        try sv(["customer", "grade", "华东电力", "C", "--reason", "项目推迟"] + owner(a), now: at(day: 0, hour: 2))
+        try sv(["customer", "grade", "华东电力", "D", "--reason", "预算取消"] + owner(a), now: at(day: 1, hour: 2))
+        func report(_ answers: String, _ name: String) throws -> String {
+            let md = dir.path(name)
+            let command = ([Binaries.url("salesvault").path, "--lang", "zh", "report", "weekly", "--week", "2026-W48", "--out", md] + owner(a))
+                .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            let r = try runTool(["-qec", command, "/dev/null"], executable: "/usr/bin/script", stdin: answers,
+                                environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "TMPDIR": tmp])
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            return try String(contentsOfFile: md, encoding: .utf8)
+        }
+        // Only the first answered: the second stays to be given.
+        var text = try report("已发邀标\n无\n\n\n", "r1.md")
+        XCTAssertTrue(text.contains("| 项目推迟 | 已发邀标 | 无 |"), text)
+        XCTAssertTrue(text.contains("| 预算取消 | 待补充 | 待补充 |"), text)
+        // Then the second.
+        text = try report("结果二\n问题二\n", "r2.md")
+        XCTAssertTrue(text.contains("| 项目推迟 | 已发邀标 | 无 |"), text)
+        XCTAssertTrue(text.contains("| 预算取消 | 结果二 | 问题二 |"), text)
+    }
 }

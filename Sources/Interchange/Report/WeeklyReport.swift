@@ -58,6 +58,16 @@ public struct WeeklyReport: Codable, Sendable {
         /// The nearest expected bidding or signing day of the customer's open projects.
         public var expectedDay: Int32?
         public var up: Bool
+        /// The batch of the change (what a result given later names; not in the summary).
+        public var batch: UInt64? = nil
+
+        enum CodingKeys: String, CodingKey { case customer, customerID, from, to, at, reason, result, problem, expectedDay, up }
+
+        /// Equal as the summary carries them (the batch aside).
+        public static func == (a: GradeChange, b: GradeChange) -> Bool {
+            (a.customer, a.customerID, a.from, a.to, a.at, a.reason) == (b.customer, b.customerID, b.from, b.to, b.at, b.reason)
+                && (a.result, a.problem, a.expectedDay, a.up) == (b.result, b.problem, b.expectedDay, b.up)
+        }
     }
 
     public struct NewCustomer: Codable, Equatable, Sendable {

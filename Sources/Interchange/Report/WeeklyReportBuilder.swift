@@ -104,27 +104,40 @@ public enum WeeklyReportBuilder {
             lastWeek: counts(lastBatches, overlay: atStart, state: state),
             gradeChanges: [], newCustomers: [], activities: [], stageMoves: [], attention: [], complaints: [], nextWeek: [], customers: [])
 
-        // Grade changes, with their result and problems (in the change, or noted afterwards).
-        var notesAfter: [UInt64: [(at: Int64, result: String?, problem: String?)]] = [:]
-        for (_, b) in batches where b.at >= week.lowerBound {
-            // Only updates that carry notes and no field change (`customer grade C12 --result …`).
-            for e in b.events where e.kind == .customer && e.operation == .update && e.changes.allSatisfy({ Schema.isNote($0.field) }) {
+        // Grade changes, with their result and problems (in the change, or noted afterwards). A
+        // note names the batch of the change it completes (as the report's prompt writes it);
+        // one that names none (`customer grade C12 --result …`) completes the customer's latest
+        // grade change before it. (Every note used to complete every earlier change of the
+        // customer: answers typed for one change showed on another, black-box finding.)
+        let gradeField = Schema.field(.customer, key: "grade")!.number
+        var latestChange: [UInt64: UInt64] = [:]  // customer → batch of its latest grade change so far
+        var notesFor: [UInt64: [(result: String?, problem: String?)]] = [:]  // batch of a change → its notes, in order
+        for (index, b) in batches {
+            for e in b.events where e.kind == .customer && e.operation == .update {
+                if e.changes.contains(where: { $0.field == gradeField }) {
+                    latestChange[e.id] = b.batch ?? index
+                    continue
+                }
+                // Only updates that carry notes and no field change.
+                guard e.changes.allSatisfy({ Schema.isNote($0.field) }) else { continue }
                 let r = e.changes.first { $0.field == Schema.resultField }?.new?.text
                 let p = e.changes.first { $0.field == Schema.problemField }?.new?.text
-                if r != nil || p != nil { notesAfter[e.id, default: []].append((b.at, r, p)) }
+                guard r != nil || p != nil else { continue }
+                let named = e.changes.first { $0.field == Schema.gradeChangeField }?.new?.int.flatMap { $0 >= 0 ? UInt64($0) : nil }
+                guard let change = named ?? latestChange[e.id] else { continue }
+                notesFor[change, default: []].append((r, p))
             }
         }
-        let gradeField = Schema.field(.customer, key: "grade")!.number
-        for b in thisBatches {
+        for (index, b) in batches where week.contains(b.at) {
+            let id = b.batch ?? index
             for e in b.events where e.kind == .customer && e.operation == .update {
                 guard let c = e.changes.first(where: { $0.field == gradeField }) else { continue }
                 let from = c.old?.text ?? Grade.unrated.rawValue
                 let to = c.new?.text ?? Grade.unrated.rawValue
                 var result = e.changes.first { $0.field == Schema.resultField }?.new?.text
                 var problem = e.changes.first { $0.field == Schema.problemField }?.new?.text
-                // The change's own result and problems; what it lacks, from the latest notes given
-                // after it (and before the customer's next grade change, whose notes are its own).
-                for n in notesAfter[e.id] ?? [] where n.at >= b.at {
+                // The change's own result and problems; what it lacks, from the latest notes given for it.
+                for n in notesFor[id] ?? [] {
                     if (e.changes.first { $0.field == Schema.resultField }) == nil, let r = n.result { result = r }
                     if (e.changes.first { $0.field == Schema.problemField }) == nil, let p = n.problem { problem = p }
                 }
@@ -132,7 +145,7 @@ public enum WeeklyReportBuilder {
                 report.gradeChanges.append(WeeklyReport.GradeChange(
                     customer: name(e.id), customerID: shortID(.customer, e.id), from: from, to: to, at: b.at,
                     reason: e.changes.first { $0.field == Schema.reasonField }?.new?.text ?? "", result: result, problem: problem,
-                    expectedDay: nil, up: rank(to) < rank(from)))
+                    expectedDay: nil, up: rank(to) < rank(from), batch: id))
             }
         }
 

@@ -9,7 +9,7 @@ public enum ChangeOperation: Sendable {
     case edit(EntityKind, String, fields: [(String, String)])
     case setGrade(String, grade: String, reason: String, result: String = "", problem: String = "")
     /// The result of a customer's last grade change and the problems met, given afterwards.
-    case noteGrade(String, result: String, problem: String)
+    case noteGrade(String, result: String, problem: String, change: UInt64? = nil)
     case remove(EntityKind, String)
     case addContact(customer: String, name: String, fields: [(String, String)])
     case logActivity(LogEntry)
@@ -124,7 +124,7 @@ extension ChangeDraft {
         case let .edit(kind, query, fields): return try edit(kind, query, fields: fields, now: now)
         case let .setGrade(query, grade, reason, result, problem):
             return try setGrade(query, to: grade, reason: reason, result: result, problem: problem, now: now)
-        case let .noteGrade(query, result, problem): return try noteGrade(query, result: result, problem: problem, now: now)
+        case let .noteGrade(query, result, problem, change): return try noteGrade(query, result: result, problem: problem, change: change, now: now)
         case let .remove(kind, query): return try remove(kind, query, now: now)
         case let .addContact(customer, name, fields): return try addContact(customer: customer, name: name, fields: fields, now: now)
         case let .logActivity(l):

@@ -99,15 +99,17 @@ extension ChangeDraft {
         return state.entity(.customer, e.id)!
     }
 
-    /// The result and the problems of a customer's last grade change, given afterwards: an update
-    /// that carries only these notes (RECORDS.md §2); the weekly report joins it to the change.
-    func noteGrade(_ query: String, result: String, problem: String, now: Int64) throws -> Entity {
+    /// The result and the problems of a customer's grade change, given afterwards: an update
+    /// that carries only these notes (RECORDS.md §2); the weekly report joins it to the change of
+    /// batch `change`, or without it to the customer's latest grade change before it.
+    func noteGrade(_ query: String, result: String, problem: String, change: UInt64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.customer, query)
-        let notes = Self.gradeNotes(result: result, problem: problem)
+        var notes = Self.gradeNotes(result: result, problem: problem)
         guard !notes.isEmpty else {
             throw ArchiveError(.missingValue, "give the result (--result) or the problems met (--problem) of the grade change",
                                zh: "请填写等级调整的结果（--result）或遇到的问题（--problem）")
         }
+        if let change, change <= UInt64(Int64.max) { notes.append(FieldChange(field: Schema.gradeChangeField, old: nil, new: .int(Int64(change)))) }
         try commit([ChangeEvent(.update, .customer, e.id, notes)], now: now)
         return state.entity(.customer, e.id)!
     }

@@ -18,8 +18,8 @@ extension CustomerArchive {
 
     /// Adds the result and the problems met to a customer's last grade change (regulation 6.2(2)).
     @discardableResult
-    public func noteGrade(_ query: String, result: String, problem: String, now: Int64) throws -> Entity {
-        try perform(.noteGrade(query, result: result, problem: problem), now: now)
+    public func noteGrade(_ query: String, result: String, problem: String, change: UInt64? = nil, now: Int64) throws -> Entity {
+        try perform(.noteGrade(query, result: result, problem: problem, change: change), now: now)
     }
 
     @discardableResult

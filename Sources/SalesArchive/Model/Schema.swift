@@ -65,6 +65,10 @@ public enum Schema {
     /// report), in the grade change's event or in a later update that carries only them.
     public static let resultField: UInt8 = 101
     public static let problemField: UInt8 = 102
+    /// In a later update that carries only a result and problems: the batch of the grade change
+    /// they complete (an integer; RECORDS.md §2). Without it they complete the customer's latest
+    /// grade change before them.
+    public static let gradeChangeField: UInt8 = 103
 
     /// Fields 100 and up are notes that travel with a change (RECORDS.md §2): kept in the
     /// history, never stored on the record.

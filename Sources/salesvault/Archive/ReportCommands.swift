@@ -71,7 +71,7 @@ struct ReportCommand: ParsableCommand {
                 let result = (g.result ?? "").isEmpty ? Terminal.ask(L("\(head): result (Enter to skip): ", "\(head)：调整结果（直接回车跳过）：")) : nil
                 let problem = (g.problem ?? "").isEmpty ? Terminal.ask(L("\(head): problems met (Enter to skip): ", "\(head)：存在的问题（直接回车跳过）：")) : nil
                 if result != nil || problem != nil {
-                    try archive.noteGrade(g.customerID, result: result ?? "", problem: problem ?? "", now: Clock.now)
+                    try archive.noteGrade(g.customerID, result: result ?? "", problem: problem ?? "", change: g.batch, now: Clock.now)
                     noted = true
                 }
             }
