@@ -222,8 +222,9 @@ final class WeeklyReportTests: XCTestCase {
         let stale = r.attention.filter { $0.kind == "stale" }
         XCTAssertEqual(stale.count, 2)
         let more = try XCTUnwrap(r.attention.first { $0.kind == "more" && $0.subject == "stale" })
-        XCTAssertEqual(more.days, 2, "three never-contacted A customers and 上海老客户 (B, never contacted), two shown")
-        XCTAssertEqual(ReportText.attention(more, zh: true).what, "……另有 2 项")
+        XCTAssertEqual(more.days, 1, "three never-contacted A customers added 10 days ago, two shown (上海老客户, B, never contacted, added as long ago, is within its 14 days)")
+        XCTAssertEqual(ReportText.attention(more, zh: true).what, "……另有 1 项")
+        XCTAssertFalse(stale.contains { $0.customer == "上海老客户集团" })
         XCTAssertEqual(r.attention.firstIndex { $0.kind == "more" }, 2, "the count follows its kind")
     }
 

@@ -40,7 +40,7 @@ final class AgendaTests: XCTestCase {
         XCTAssertEqual(agenda.expected.map { "\($0.project.displayName) \($0.isBid ? "bid" : "sign") \(DateParser.format($0.day))" },
                        ["数据中心 sign 2026-12-05"], "within 30 days, open projects only")
         XCTAssertEqual(agenda.surveys.map(\.displayName), ["TS-2026-0001"])
-        XCTAssertEqual(agenda.silent.map(\.customer.displayName), ["浪潮信息"], "the A customer never contacted")
+        XCTAssertEqual(agenda.silent.map(\.customer.displayName), [], "浪潮信息 (A), never contacted, was added 2 days ago: within its 7 days")
         XCTAssertEqual(agenda.gradeHints.map { "\($0.customer.displayName) \($0.grade.rawValue)→\($0.suggested.rawValue)" },
                        ["华为技术有限公司 A→B", "联想集团 C→A"])
 
@@ -58,10 +58,15 @@ final class AgendaTests: XCTestCase {
 
     func testTheWeeklyReportAndTheAgendaShareTheIntervals() {
         let rule = ContactIntervals.standard
-        XCTAssertTrue(rule.isPast(grade: "A", last: day(0), asOf: day(8)))
-        XCTAssertFalse(rule.isPast(grade: "A", last: day(0), asOf: day(7)))
-        XCTAssertFalse(rule.isPast(grade: "C", last: nil, asOf: day(7)))
-        XCTAssertTrue(rule.isPast(grade: "B", last: nil, asOf: day(0)))
+        XCTAssertTrue(rule.isPast(grade: "A", last: day(0), since: day(0), asOf: day(8)))
+        XCTAssertFalse(rule.isPast(grade: "A", last: day(0), since: day(0), asOf: day(7)))
+        XCTAssertFalse(rule.isPast(grade: "C", last: nil, since: day(-30), asOf: day(7)))
+        // Never contacted: counted from when the customer was added (one added today is not
+        // overdue; black-box finding).
+        XCTAssertFalse(rule.isPast(grade: "B", last: nil, since: day(0), asOf: day(0)))
+        XCTAssertFalse(rule.isPast(grade: "B", last: nil, since: day(0), asOf: day(14)))
+        XCTAssertTrue(rule.isPast(grade: "B", last: nil, since: day(0), asOf: day(15)))
+        XCTAssertTrue(rule.isPast(grade: "A", last: nil, since: day(-8), asOf: day(0)))
         XCTAssertTrue(ContactIntervals.isOverdue(next: 10, lastContactDay: 9, today: 11))
         XCTAssertFalse(ContactIntervals.isOverdue(next: 10, lastContactDay: 10, today: 11))
     }

@@ -334,6 +334,8 @@ final class ChangeSetTests: XCTestCase {
         for i in 0..<6 { try a.addCustomer(name: "客户\(i)", now: day(0)) }
         let order = a.stale(days: 0, now: day(1)).map(\.id)
         XCTAssertEqual(order, order.sorted(), "same grade, never contacted: by id, every time")
+        XCTAssertFalse(a.stale(days: 3, now: day(1)).contains { $0.displayName.hasPrefix("客户") }, "added a day ago: not silent for 3 days")
+        XCTAssertEqual(a.stale(days: 3, now: day(4)).filter { $0.displayName.hasPrefix("客户") }.count, 6)
         XCTAssertNil(Money.parse("¥¥5"))
         XCTAssertNil(Money.parse("USD $5"))
     }

@@ -277,7 +277,7 @@ public enum WeeklyReportBuilder {
             report.customers.append(WeeklyReport.CustomerKey(id: c.shortID, name: name(c.id), creditCode: atEnd.value(c, "creditCode")?.text, grade: grade))
             let last = atEnd.value(c, "lastContactAt")?.int
             // The rules the agenda shares (SalesArchive's ContactIntervals).
-            if intervals.isPast(grade: grade, last: last, asOf: endInstant) {
+            if intervals.isPast(grade: grade, last: last, since: c.createdAt, asOf: endInstant) {
                 report.attention.append(WeeklyReport.Attention(kind: "stale", customer: name(c.id), subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
                                                                days: ContactIntervals.silentDays(last: last, asOf: endInstant)))
             }

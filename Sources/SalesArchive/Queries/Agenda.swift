@@ -24,10 +24,12 @@ public struct ContactIntervals: Sendable, Equatable {
     /// Whole days from `last` to `asOf`, or nil when never contacted.
     public static func silentDays(last: Int64?, asOf: Int64) -> Int? { last.map { Int((asOf - $0) / 86_400) } }
 
-    /// Whether a customer of `grade` last contacted at `last` is past its interval at `asOf`.
-    public func isPast(grade: String?, last: Int64?, asOf: Int64) -> Bool {
+    /// Whether a customer of `grade` last contacted at `last` is past its interval at `asOf`;
+    /// one never contacted counts from when it was added (`since`): a customer added today is not
+    /// overdue (black-box finding: every customer of a list imported today was).
+    public func isPast(grade: String?, last: Int64?, since added: Int64, asOf: Int64) -> Bool {
         guard let limit = limit(for: grade) else { return false }
-        return Self.silentDays(last: last, asOf: asOf).map { $0 > limit } ?? true
+        return (Self.silentDays(last: last, asOf: asOf) ?? Self.silentDays(last: added, asOf: asOf)!) > limit
     }
 
     /// A follow-up planned for `next` is overdue on `today` when no contact was made on or after
@@ -120,7 +122,7 @@ extension CustomerArchive {
                 }
             }
             let grade = c["grade"]?.text
-            if intervals.isPast(grade: grade, last: last, asOf: now) {
+            if intervals.isPast(grade: grade, last: last, since: c.createdAt, asOf: now) {
                 agenda.silent.append(Agenda.Silent(customer: c, grade: grade ?? "", lastContact: last, days: ContactIntervals.silentDays(last: last, asOf: now)))
             }
             if let hint = gradeHint(c, now: now) {
