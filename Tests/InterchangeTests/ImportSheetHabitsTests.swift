@@ -79,4 +79,69 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(q.problems.map(\.line), [2], "a number too long for Excel: \(q.problems)")
         XCTAssertTrue(q.warnings.contains { $0.column == "手机" && $0.reasonZH.contains("开头的 0") }, "a mobile as a number is noted: \(q.warnings)")
     }
+
+    /// 客户名称, 联系人, 手机 read as contacts refused every row of a customer list ("no such
+    /// customer"); a file of one table whose customers the archive has none of is that list.
+    func testACustomerListWithItsContactPersonIsNotReadAsContactsOfUnknownCustomers() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,联系人,手机\n多人联系有限公司,王强,13800000001\n另一家有限公司,李娜,13900000002\n"), name: "m.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.contains("因此按客户名单导入（每行一家客户及其联系人）") && $0.reasonZH.contains("--kind contacts") }, "\(p.warnings)")
+        let a = try f.open()
+        XCTAssertEqual(a.state.all(.contact).map(\.displayName).sorted(), ["李娜", "王强"])
+        // Customers the archive has: contacts, as before.
+        let source = try ImportSource.read(utf8("客户名称,联系人,手机\n多人联系有限公司,赵六,13700000003\n"), fileName: "c.csv")
+        let q = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(q.counts[.contacts]?.new, 1, "\(q.problems)")
+        XCTAssertNil(q.counts[.customers])
+        XCTAssertFalse(q.warnings.contains { $0.reasonZH.contains("按客户名单导入") })
+    }
+
+    /// A log row naming a customer whose own row in the file was refused was told the customer
+    /// is nowhere in the file; it is told which row to correct.
+    func testALogRowNamingARefusedCustomerRowNamesThatRow() throws {
+        let f = try ImportFixture()
+        let source = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [
+                TableRow(line: 1, cells: [.text("客户名称"), .text("统一社会信用代码")]),
+                TableRow(line: 2, cells: [.text("南京紫金软件股份有限公司"), .text("91320100MA1XXXXX10")]),
+            ]),
+            Table(name: "跟进记录", rows: [
+                TableRow(line: 1, cells: [.text("客户名称"), .text("跟进时间"), .text("跟进内容")]),
+                TableRow(line: 2, cells: [.text("南京紫金软件股份有限公司"), .text("2026-11-20 10:00"), .text("电话沟通")]),
+            ]),
+        ])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        let log = try XCTUnwrap(p.problems.first { $0.table == "跟进记录" }, "\(p.problems)")
+        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”在本文件“客户”第 2 行，但该行未通过检查，本行因此也无法导入；请先修正该行")
+    }
+
+    /// A customer name merged over its contacts' rows (A2:A4) is the customer of each row; a
+    /// title merged across columns stays one cell (black-box finding: the rows below the first
+    /// were refused as naming no customer).
+    func testAValueMergedOverSeveralRowsIsReadInEachOfThem() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n华东电力有限公司\n"), name: "c.csv")
+        let path = f.file("merged.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "联系人"
+            ws.append(["华东电力联系人名单"]); ws.merge_cells("A1:C1")
+            ws.append(["客户名称", "姓名", "手机"])
+            ws.append(["华东电力有限公司", "张三", "13800000001"])
+            ws.append([None, "李四", "13800000002"])
+            ws.append([None, "王五", "13800000003"])
+            ws.merge_cells("A3:A5")
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "merged.xlsx")
+        XCTAssertEqual(source.tables.first?.rows.map(\.cells.first), [.text("华东电力联系人名单"), .text("客户名称"), .text("华东电力有限公司"),
+                                                                     .text("华东电力有限公司"), .text("华东电力有限公司")])
+        XCTAssertEqual(source.tables.first?.rows.first?.cells.count, 1, "the title is not copied across its columns")
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.contacts]?.new, 3)
+    }
 }
+

@@ -157,6 +157,19 @@ extension EverydayCLITests {
 
 extension EverydayCLITests {
     /// Every value in Chinese and the wording a Chinese sales manager would use (issue 12).
+    /// `--set` takes a field as an import's column names it (`电话`, `地址`, `联系人手机`): `customer
+    /// edit --set 电话=…` was refused while `import` took the column 电话 (black-box finding).
+    func testSetTakesTheColumnNamesAnImportTakes() throws {
+        try sv(["customer", "add", "华夏银行", "--set", "地址=北京市东城区"], day: 0)
+        try sv(["customer", "edit", "华夏", "--set", "电话=010-85238000", "--set", "公司名称=华夏银行股份有限公司"], day: 0)
+        try sv(["contact", "add", "华夏", "王敏", "--set", "手机=13812345678"], day: 0)
+        let show = try sv(["customer", "show", "华夏", "--json"], day: 0).stdout
+        XCTAssertTrue(show.contains("\"phone\" : \"010-85238000\"") && show.contains("北京市东城区") && show.contains("华夏银行股份有限公司"), show)
+        XCTAssertTrue(try sv(["contact", "list", "--json"], day: 0).stdout.contains("13812345678"))
+        let unknown = try sv(["--lang", "zh", "customer", "edit", "华夏", "--set", "颜色=红"], day: 0, expect: 8)
+        XCTAssertTrue(unknown.stderr.contains("客户没有字段“颜色”") && unknown.stderr.contains("也可以用导入表格的中文列名"), unknown.stderr)
+    }
+
     func testValuesAndWordingInChinese() throws {
         let zh = ["--lang", "zh"]
         try sv(["customer", "add", "华为技术有限公司"], day: 0)

@@ -510,6 +510,23 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         return out
     }
 
+    /// Importing one's own export promised a handover note that is written only for another
+    /// salesperson's export (black-box finding); the preview says whose export it is.
+    func testImportingYourOwnExportPromisesNoHandoverNote() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "A"])
+        let xlsx = dir.path("自己.xlsx")
+        try sv(["export", "--out", xlsx])
+        let same = try newArchive("b.svault", owner: "张伟")
+        let own = try sv(on: same, ["--lang", "zh", "import", xlsx, "--yes"])
+        XCTAssertTrue(own.stdout.contains("来源：本人的客户档案（"), own.stdout)
+        XCTAssertFalse(own.stdout.contains("注明交接来源"), own.stdout)
+        let other = try newArchive("c.svault", owner: "李娜")
+        let handover = try sv(on: other, ["--lang", "zh", "import", xlsx, "--yes"])
+        XCTAssertTrue(handover.stdout.contains("来源：张伟 的客户档案（") && handover.stdout.contains("新增客户的备注中将注明交接来源"), handover.stdout)
+        let note = try sv(on: other, ["customer", "show", "华为", "--json"]).stdout
+        XCTAssertTrue(note.contains("交接导入：原为 张伟 的客户"), note)
+    }
+
     func testARoundTripThroughXLSXAndJSONKeepsEveryRecord() throws {
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "--industry", "通信", "--region", "深圳", "--phone", "0755-28780808",
                 "--set", "creditCode=91440300708461136T", "--set", "nextFollowUp=2026-12-15", "--set", "note=老客户"])

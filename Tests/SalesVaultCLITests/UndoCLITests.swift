@@ -35,6 +35,15 @@ final class UndoCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(entries.last?["label"] as? String, "customer add")
     }
 
+    /// The hint of a batch that does not exist named list and search (black-box finding).
+    func testAnUnknownBatchPointsToTheHistory() throws {
+        try sv(["customer", "add", "甲"])
+        let r = try sv(["--lang", "zh", "undo", "B99"], expect: 8)
+        XCTAssertTrue(r.stderr.contains("档案中没有批次 B99"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("提示：可用 salesvault history 查看每次更改及其批次号（如 B42）；未做任何更改"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("list 命令"), r.stderr)
+    }
+
     func testTheShellReportsErrorsAsTheCommandLineDoesAndRefusesVerify() throws {
         try sv(["customer", "add", "甲"])
         let r = try runTool(["shell", dir.path("a.svault"), "--password-file", dir.path("pw"), "--lang", "zh"],

@@ -488,6 +488,15 @@ extension Importer {
         let index = ArchiveIndex(archive.state)
         let keys = RowKeys.of(rows, excluding: excluded)
         var customers = FileCustomers()
+        // The file's customer rows refused already, by company key: a row that names one is told
+        // so (it was told the customer is nowhere in the file, black-box finding).
+        var refusedCustomers: [TextKey: (table: String, line: Int)] = [:]
+        for i in excluded where rows[i].kind == .customers {
+            if let name = rows[i].field("name") {
+                let key = TextKey(Identity.companyKey(name))
+                if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[rows[i].mapped].table.name, rows[i].line) }
+            }
+        }
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
@@ -616,6 +625,9 @@ extension Importer {
                     let inFile = customers.byOtherName[key]?.ref == ""
                     refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in \(inFile ? "this file" : "the archive"); give the customer's full name, code or credit code",
                            "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
+                } else if let refused = refusedCustomers[key] {
+                    refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
+                           "客户“\(text)”在本文件“\(refused.table)”第 \(refused.line) 行，但该行未通过检查，本行因此也无法导入；请先修正该行")
                 } else {
                     refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")

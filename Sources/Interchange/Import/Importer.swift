@@ -161,8 +161,26 @@ public final class Importer {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
             let named = options.kind ?? ImportKind(name: table.name)
-            let best = header(of: table, named: named, mapping: mapping)
+            var best = header(of: table, named: named, mapping: mapping)
             let headerIndex = best?.row ?? table.rows.firstIndex(where: \.hasContent)!
+            // 客户名称, 联系人, 手机 reads as contacts and as a customer list with its contact
+            // persons. A file of one table whose customers the archive has none of is the list
+            // (every row was refused as naming no customer, black-box finding); said, with --kind.
+            // (Only without a mapping, and when the person's column is a contact person's
+            // (联系人), not a contact list's own (姓名).)
+            if named == nil, mapping.isEmpty, best?.kind == .contacts, source.tables.filter({ $0.rows.contains(where: \.hasContent) }).count == 1,
+               let list = header(of: table, named: .customers, mapping: mapping), list.row == headerIndex,
+               table.rows[headerIndex].cells.contains(where: { cell in
+                   guard case .text(let t) = cell else { return false }
+                   return Columns.target(Columns.HeaderText(t), kind: .customers, mapping: mapping) == .inlineContact("name")
+               }),
+               namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping) {
+                best = list
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: table.rows[headerIndex].line,
+                    reason: "\(table.name) could hold contacts or customers; the archive has none of its customers, so it is read as a customer list with each customer's contact person. If it holds contacts, import their customers first, or use --kind contacts",
+                    reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入。"))
+            }
             // A mapping line for every kind can make a table read as another kind (`传真 = name`
             // beside 客户名称: a customer list read as contacts, every row then refused): said.
             if named == nil, !mapping.isEmpty, let kind = best?.kind,
@@ -322,6 +340,31 @@ public final class Importer {
             if i > 20 { break }
         }
         return best
+    }
+
+    /// Whether the first 20 customers the customer column of `table` names (read as contacts)
+    /// are none of them in the archive.
+    private func namesNoArchiveCustomer(_ table: Table, headerRow: Int, mapping: ColumnMapping) -> Bool {
+        let header = table.rows[headerRow].cells
+        guard let column = header.indices.first(where: { c in
+            guard case .text(let t) = header[c] else { return false }
+            return Columns.target(Columns.HeaderText(t), kind: .contacts, mapping: mapping) == .field("customer")
+        }) else { return false }
+        var sampled = 0
+        for row in table.rows[(headerRow + 1)...] where column < row.cells.count {
+            let name = Self.plain(row.cells[column]).trimmedWhitespace
+            guard !name.isEmpty else { continue }
+            do {
+                _ = try archive.resolve(.customer, name)
+                return false
+            } catch let e as ArchiveError where e.code == .notFound {
+                sampled += 1
+            } catch {
+                return false  // (several match: the archive has it)
+            }
+            if sampled == 20 { break }
+        }
+        return sampled > 0
     }
 
     /// How many of a mapping's lines that did nothing are named one by one.

@@ -23,6 +23,7 @@ enum SheetParser {
         var capture = false
         var inInline = false
         var phoneticDepth = 0
+        var merges: [(column: Int, top: Int, bottom: Int)] = []  // merged ranges, by their first column
 
         func fail(_ detail: String, _ zh: String) -> InterchangeError {
             XLSXErrors.badContent(part, detail, zh: zh)
@@ -93,6 +94,13 @@ enum SheetParser {
             case "is" where inCell:
                 inInline = true
                 cell.hasValue = true
+            case "mergeCell" where !inSheetData:
+                // `A2:A4`: one value shown over several rows (a customer over its contacts' rows).
+                if let ref = attributes["ref"], let colon = ref.firstIndex(of: ":"),
+                   let from = CellReference.parse(String(ref[..<colon])), let to = CellReference.parse(String(ref[ref.index(after: colon)...])),
+                   to.row > from.row, merges.count < 100_000 {
+                    merges.append((from.column, from.row, to.row))
+                }
             case "rPh" where inInline: phoneticDepth += 1
             case "t" where inInline && phoneticDepth == 0: capture = true
             default: break
@@ -115,8 +123,44 @@ enum SheetParser {
         }, text: { text in
             if capture { cell.value += text }
         })
+        if !merges.isEmpty { try fillMerged(&rows, merges, budget: &budget) }
         cellBudget = budget
         return rows
+    }
+
+    /// Each merged range's value in every row it spans, in its first column (what Excel shows
+    /// there; the file keeps it in the top cell only): a customer name merged over its contacts'
+    /// rows was read as empty in all but the first (black-box finding). Columns a range spans
+    /// to the right are left empty (a value merged across columns belongs to the first one).
+    /// Rows the range spans that hold nothing are made; every cell filled counts against the
+    /// workbook's cell budget.
+    static func fillMerged(_ rows: inout [TableRow], _ merges: [(column: Int, top: Int, bottom: Int)], budget: inout Int) throws {
+        var index: [Int: Int] = [:]  // row number → position in `rows`
+        for (i, r) in rows.enumerated() { index[r.line] = i }
+        var added: [TableRow] = []
+        for m in merges {
+            guard let top = index[m.top], m.column - 1 < rows[top].cells.count else { continue }
+            let value = rows[top].cells[m.column - 1]
+            guard value != .empty else { continue }
+            for line in (m.top + 1)...min(m.bottom, XLSXReader.maxRow) {
+                budget -= m.column
+                guard budget >= 0 else { throw XLSXErrors.tooManyCells() }
+                func fill(_ row: inout TableRow) {
+                    if row.cells.count < m.column { row.cells += repeatElement(CellValue.empty, count: m.column - row.cells.count) }
+                    if row.cells[m.column - 1] == .empty { row.cells[m.column - 1] = value }
+                }
+                if let i = index[line] {
+                    if i >= 0 { fill(&rows[i]) } else { fill(&added[-1 - i]) }
+                } else {
+                    var cells = [CellValue](repeating: .empty, count: m.column)
+                    cells[m.column - 1] = value
+                    index[line] = -1 - added.count
+                    added.append(TableRow(line: line, cells: cells))
+                }
+            }
+        }
+        guard !added.isEmpty else { return }
+        rows = (rows + added).sorted { $0.line < $1.line }
     }
 
     private static func cellValue(_ cell: PendingCell, part: String, row: Int, sharedStrings: [String],

@@ -178,7 +178,19 @@ enum ArchiveSession {
     }
 }
 
-/// `key=value` pairs for fields without an option of their own.
+/// `key=value` pairs for fields without an option of their own. A field may also be named as an
+/// import's column names it (`电话`, `公司名称`): it is then given by its key (`customer edit
+/// --set 电话=…` was refused while `import` took the column 电话, black-box finding).
+func parseAssignments(_ items: [String], kind: EntityKind) throws -> [(String, String)] {
+    try parseAssignments(items).map { name, value in
+        guard Schema.field(kind, key: name) == nil, let importKind = ImportKind.allCases.first(where: { $0.entity == kind }),
+              case .field(let key)? = Columns.target(name.trimmingCharacters(in: .whitespaces), kind: importKind)
+        else { return (name, value) }
+        return (key, value)
+    }
+}
+
+/// `key=value` pairs as written.
 func parseAssignments(_ items: [String]) throws -> [(String, String)] {
     try items.map { item in
         // (At the first "=" scalar: a combining mark after it, `name=\u{301}`, makes one
@@ -208,7 +220,7 @@ struct FieldAssignments: ParsableArguments {
     }
 
     func apply(to kind: EntityKind, _ query: String, in context: ArchiveContext) throws {
-        try Self.apply(try parseAssignments(assignments), to: kind, query, in: context)
+        try Self.apply(try parseAssignments(assignments, kind: kind), to: kind, query, in: context)
     }
 
     static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext, force: Bool = true) throws {

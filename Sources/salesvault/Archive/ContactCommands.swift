@@ -40,7 +40,7 @@ struct ContactCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("title", title), ("department", department), ("role", role), ("attitude", attitude),
-                                     ("mobile", mobile), ("email", email)]) + (try parseAssignments(assignments))
+                                     ("mobile", mobile), ("email", email)]) + (try parseAssignments(assignments, kind: .contact))
             let e = try context.use { archive in
                 if !force {
                     let c = try archive.resolve(.customer, customer)
@@ -67,7 +67,7 @@ struct ContactCommand: ParsableCommand {
 
         var capability: Capability { .write }
         func run(in context: ArchiveContext) throws {
-            try FieldAssignments.apply(try parseAssignments(fields.assignments), to: .contact, contact, in: context, force: force)
+            try FieldAssignments.apply(try parseAssignments(fields.assignments, kind: .contact), to: .contact, contact, in: context, force: force)
         }
     }
 

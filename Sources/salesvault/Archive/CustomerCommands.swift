@@ -40,7 +40,7 @@ struct CustomerCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("grade", grade), ("code", code), ("industry", industry), ("region", region), ("phone", phone),
-                                     ("address", address), ("source", source)]) + (try parseAssignments(assignments))
+                                     ("address", address), ("source", source)]) + (try parseAssignments(assignments, kind: .customer))
             let credit = fields.first { Schema.field(.customer, key: $0.0)?.key == "creditCode" }?.1
             let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state)
             if !force, !likely.isEmpty {
@@ -70,7 +70,7 @@ struct CustomerCommand: ParsableCommand {
 
         var capability: Capability { .write }
         func run(in context: ArchiveContext) throws {
-            try FieldAssignments.apply(try parseAssignments(assignments) + alias.map { ("alias", $0) }, to: .customer, customer, in: context, force: force)
+            try FieldAssignments.apply(try parseAssignments(assignments, kind: .customer) + alias.map { ("alias", $0) }, to: .customer, customer, in: context, force: force)
         }
     }
 

@@ -153,7 +153,7 @@ struct Import: ArchiveCommand {
         if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
-        ImportReport.show(preview)
+        ImportReport.show(preview, owner: context.archive.vault.header.owner)
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
@@ -222,7 +222,8 @@ private func nothingToImport(_ preview: ImportPreview) -> CLIError {
 enum ImportReport {
     static let shownProblems = 50
 
-    static func show(_ p: ImportPreview) {
+    /// `owner`: the archive's; an export of the owner's own archive is no handover.
+    static func show(_ p: ImportPreview, owner: String) {
         let z = Render.zh
         let format: String
         switch p.source.format {
@@ -236,7 +237,12 @@ enum ImportReport {
         }
         Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
-            Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
+            // (The note is written only for another salesperson's export: Importer's handover.)
+            if from.owner == owner {
+                Terminal.print(z ? "来源：本人的客户档案（\(from.date) 导出）。" : "From: your own archive, exported \(from.date)")
+            } else {
+                Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
+            }
         }
         for t in p.tables where t.rows > 0 {
             let kind = t.kind.map { z ? $0.sheetName(zh: true) : $0.rawValue } ?? "?"

@@ -42,7 +42,7 @@ struct ProjectCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let fields = fieldPairs([("budget", budget), ("expectedBid", expectedBid), ("expectedSign", expectedSign), ("bidMethod", bidMethod),
                                      ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
-                + (try parseAssignments(assignments))
+                + (try parseAssignments(assignments, kind: .project))
             let e = try context.use { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
             Terminal.print(L("Added project \(e.shortID) \(e.displayName) at stage 1.", "已添加项目 \(e.shortID) \(e.displayName)，处于第 1 阶段。").text)
         }

@@ -34,7 +34,15 @@ struct Undo: ArchiveCommand {
     func run(in context: ArchiveContext) throws {
         let id = CustomerArchive.batchID(batch)!  // checked in validate
         try context.use { archive in
-            let events = try archive.undoEvents(batch: id)
+            let events: [ChangeEvent]
+            do {
+                events = try archive.undoEvents(batch: id)
+            } catch let e as ArchiveError where e.code == .notFound {
+                // (The generic hint named list and search: a batch is found in the history.)
+                throw CLIError(.inputRefused, L(e.reason, e.reasonZH ?? e.reason),
+                               hint: L("salesvault history lists each change with its batch id (B42); nothing was changed",
+                                       "可用 salesvault history 查看每次更改及其批次号（如 B42）；未做任何更改"))
+            }
             let z = Render.zh
             if dryRun {
                 let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
