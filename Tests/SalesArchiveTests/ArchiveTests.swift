@@ -195,8 +195,10 @@ final class CodecAndDateTests: XCTestCase {
 
     func testDatesAcceptTheThreeFormsAndRefuseAmbiguity() throws {
         let expected = DateParser.day(year: 2026, month: 3, day: 5)
-        for text in ["2026-03-05", "2026/3/5", "2026年3月5日", " 2026-3-5 ", "２０２６／３／５", "２０２６年３月５日"] { XCTAssertEqual(try DateParser.parse(text, now: 0), expected, text) }
-        for text in ["03/05/2026", "5.3.2026", "2026-02-30", "2026-13-01", "next week", "2026-03", "26-03-05"] {
+        for text in ["2026-03-05", "2026/3/5", "2026年3月5日", " 2026-3-5 ", "２０２６／３／５", "２０２６年３月５日", "2026.03.05", "2026.3.5"] {
+            XCTAssertEqual(try DateParser.parse(text, now: 0), expected, text)
+        }
+        for text in ["03/05/2026", "5.3.2026", "2026-02-30", "2026-13-01", "next week", "2026-03", "26-03-05", "2026.3-5", "2026.13.05"] {
             XCTAssertThrowsError(try DateParser.parse(text, now: 0), text)
         }
         XCTAssertEqual(DateParser.format(DateParser.day(year: 2024, month: 2, day: 29)!), "2024-02-29")

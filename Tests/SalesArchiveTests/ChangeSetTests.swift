@@ -226,6 +226,7 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "招投标", "bidding"), (.stage, "商务谈判", "businessNegotiation"), (.stage, "立项", "projectInitiation"), (.stage, "3", "bidding"),
             (.stage, "信息开发", "infoDevelopment"),
             (.grade, "未评级", "unrated"), (.grade, "unrated", "unrated"), (.grade, "重要客户", "A"), (.grade, "B级", "B"), (.grade, "ｃ", "C"),
+            (.grade, "重点客户", "A"), (.grade, "B类客户", "B"), (.grade, "d级客户", "D"),
             (.satisfaction, "很满意", "verySatisfied"), (.satisfaction, "非常满意", "verySatisfied"), (.satisfaction, "very satisfied", "verySatisfied"),
             (.satisfaction, "不满意", "dissatisfied"),
             (.decisionRole, "决策者", "decisionMaker"), (.decisionRole, "decision maker", "decisionMaker"), (.decisionRole, "内线", "coach"),

@@ -166,8 +166,34 @@ extension EverydayCLITests {
         let show = try sv(["customer", "show", "华夏", "--json"], day: 0).stdout
         XCTAssertTrue(show.contains("\"phone\" : \"010-85238000\"") && show.contains("北京市东城区") && show.contains("华夏银行股份有限公司"), show)
         XCTAssertTrue(try sv(["contact", "list", "--json"], day: 0).stdout.contains("13812345678"))
+        // The options of `customer add` work for `customer edit` too.
+        try sv(["customer", "edit", "华夏", "--phone", "010-85238001", "--region", "北京"], day: 0)
+        XCTAssertTrue(try sv(["customer", "show", "华夏", "--json"], day: 0).stdout.contains("010-85238001"))
+        let none = try sv(["--lang", "zh", "customer", "edit", "华夏"], day: 0, expect: 64)
+        XCTAssertTrue(none.stderr.contains("请至少给出一个要修改的内容"), none.stderr)
         let unknown = try sv(["--lang", "zh", "customer", "edit", "华夏", "--set", "颜色=红"], day: 0, expect: 8)
         XCTAssertTrue(unknown.stderr.contains("客户没有字段“颜色”") && unknown.stderr.contains("也可以用导入表格的中文列名"), unknown.stderr)
+    }
+
+    /// The Chinese help listed the English codes of values (call, visit…; infoDevelopment…;
+    /// unrated) and the usage line `<subcommand>` (black-box finding): the Chinese labels first.
+    func testTheChineseHelpListsValuesByTheirChineseLabels() throws {
+        let log = try runTool(["--lang", "zh", "log", "add", "--help"], environment: env).stdout
+        XCTAssertTrue(log.contains("跟进方式：电话（call）、拜访（visit）"), log)
+        XCTAssertFalse(log.contains("call, visit"), log)
+        let stage = try runTool(["--lang", "zh", "project", "stage", "--help"], environment: env).stdout
+        XCTAssertTrue(stage.contains("3 招投标（bidding）"), stage)
+        let grade = try runTool(["--lang", "zh", "customer", "grade", "--help"], environment: env).stdout
+        XCTAssertTrue(grade.contains("A、B、C、D 或 未评级"), grade)
+        let project = try runTool(["--lang", "zh", "project", "add", "--help"], environment: env).stdout
+        XCTAssertTrue(project.contains("思科：领先；新华三：入围"), project)
+        let top = try runTool(["--lang", "zh", "--help"], environment: env).stdout
+        XCTAssertTrue(top.contains("用法：salesvault <子命令>"), top)
+        // The labels the help lists are taken.
+        try sv(["customer", "add", "华夏银行", "--grade", "重点客户"], day: 0)
+        try sv(["log", "add", "华夏", "拜访", "介绍方案", "--next-date", "2026.11.30"], day: 0)
+        try sv(["customer", "grade", "华夏", "B类客户", "--reason", "预算推迟"], day: 0)
+        XCTAssertTrue(try sv(["customer", "show", "华夏", "--json"], day: 0).stdout.contains("\"grade\" : \"B\""))
     }
 
     func testValuesAndWordingInChinese() throws {

@@ -136,6 +136,9 @@ public enum Grade: String, Vocabulary {
         "a级": .a, "a类": .a, "重要": .a, "important": .a, "b级": .b, "b类": .b, "意向": .b, "intent": .b,
         "c级": .c, "c类": .c, "潜力": .c, "潜在客户": .c, "potential": .c, "d级": .d, "d类": .d, "发展": .d, "development": .d,
         "未分级": .unrated, "无": .unrated, "none": .unrated,
+        // What sheets write (black-box finding: 重点客户 and B类客户 were refused while 重要 was taken).
+        "a级客户": .a, "a类客户": .a, "重点客户": .a, "重要客户": .a, "b级客户": .b, "b类客户": .b, "意向客户": .b,
+        "c级客户": .c, "c类客户": .c, "d级客户": .d, "d类客户": .d, "发展客户": .d,
     ]
     case a = "A", b = "B", c = "C", d = "D", unrated
 

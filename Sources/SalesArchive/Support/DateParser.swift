@@ -131,7 +131,8 @@ public enum DateParser {
         if !current.isEmpty { parts.append(Int(current) ?? -1) }
         let sepSet = String(separators)
         let chinese = sepSet == "年月日" || sepSet == "年月"
-        guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" else {
+        // (2026.12.05: common in Chinese sheets, the year first as in the other forms.)
+        guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" || sepSet == ".." else {
             if parts.count == 3, parts[0] <= 31, parts[2] >= 1900 {
                 throw ArchiveError(
                     .ambiguousDate, "\(input) could be day/month or month/day; write it as YYYY-MM-DD (e.g. 2026-03-05)",

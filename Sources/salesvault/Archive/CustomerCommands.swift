@@ -60,17 +60,31 @@ struct CustomerCommand: ParsableCommand {
         @Option(name: .customLong("set"), help: ArgumentHelp("FIELD=VALUE to change (repeatable; an empty VALUE clears).", valueName: "field=value"))
         var assignments: [String] = []
         @Option(help: ArgumentHelp("Add another name the customer is found by, e.g. 浦发 (repeatable).", valueName: "name")) var alias: [String] = []
+        // The options `customer add` has (`customer edit 华夏 --phone …` was refused as giving no --set).
+        @Option(help: "Customer code.") var code: String?
+        @Option(help: "Industry.") var industry: String?
+        @Option(help: "Region.") var region: String?
+        @Option(help: "Phone.") var phone: String?
+        @Option(help: "Address.") var address: String?
+        @Option(help: "Where the customer came from.") var source: String?
         @Flag(help: "Change it even if another customer then has a similar name, the same credit code or the same phone.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
+        var named: [(String, String)] {
+            fieldPairs([("code", code), ("industry", industry), ("region", region), ("phone", phone), ("address", address), ("source", source)])
+        }
+
         func validate() throws {
-            if assignments.isEmpty && alias.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE or --alias NAME") }
+            if assignments.isEmpty && alias.isEmpty && named.isEmpty {
+                throw ValidationError("give at least one --set FIELD=VALUE, --phone, --address … or --alias NAME")
+            }
         }
 
         var capability: Capability { .write }
         func run(in context: ArchiveContext) throws {
-            try FieldAssignments.apply(try parseAssignments(assignments, kind: .customer) + alias.map { ("alias", $0) }, to: .customer, customer, in: context, force: force)
+            try FieldAssignments.apply(named + (try parseAssignments(assignments, kind: .customer)) + alias.map { ("alias", $0) }, to: .customer, customer,
+                                       in: context, force: force)
         }
     }
 

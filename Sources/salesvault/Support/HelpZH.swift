@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SalesArchive
 
 /// Help and usage errors in Chinese (issue 12): swift-argument-parser has no localisation, so the
 /// help it renders from the commands' metadata (unwrapped) is rendered again with Chinese texts:
@@ -469,7 +470,7 @@ enum HelpZH {
     static func translateLine(_ line: String) -> String {
         if let t = headings[line] { return t }
         if line.hasPrefix("OVERVIEW: ") { return "概述：" + text(String(line.dropFirst(10))) }
-        if line.hasPrefix("USAGE: ") { return "用法：" + line.dropFirst(7) }
+        if line.hasPrefix("USAGE: ") { return "用法：" + line.dropFirst(7).replacingOccurrences(of: "<subcommand>", with: "<子命令>") }
         if line.hasPrefix("  See '"), line.contains("for detailed help") { return "  查看某个子命令的详细说明：salesvault help <子命令>" }
         // An option or argument line: "  -a, --archive <file>   The archive file…": the help starts
         // at column 26 (after one space when the names fill the column), else after two spaces.
@@ -510,9 +511,26 @@ enum HelpZH {
                 return text(base) + zh + value + "）"
             }
         }
-        for (prefix, zh) in prefixes where english.hasPrefix(prefix) { return zh + english.dropFirst(prefix.count) }
+        for (prefix, zh) in prefixes where english.hasPrefix(prefix) { return zh + codeList(english.dropFirst(prefix.count)) }
         return english
     }
+
+    /// "call, visit, other." as 电话（call）、拜访（visit）、其他（other）。: the Chinese labels, which the
+    /// commands take too, with the codes (the English codes leaked into the Chinese help).
+    static func codeList(_ codes: Substring) -> String {
+        let end = codes.hasSuffix(".") ? "。" : ""
+        let items = codes.dropLast(end.isEmpty ? 0 : 1).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return items.map { code in vocabularyZH[code].map { "\($0)（\(code)）" } ?? code }.joined(separator: "、") + end
+    }
+
+    /// Every vocabulary code's Chinese label (codes that two vocabularies share have one label).
+    static let vocabularyZH: [String: String] = {
+        var out: [String: String] = [:]
+        func add<V: Vocabulary>(_ type: V.Type) { for v in V.allCases { out[v.rawValue] = out[v.rawValue] ?? v.zh } }
+        add(ActivityType.self); add(SalesStage.self); add(DecisionRole.self); add(Attitude.self); add(Satisfaction.self)
+        add(CompetitorPosition.self); add(ComplaintStatus.self); add(Grade.self)
+        return out
+    }()
 
     static let headings: [String: String] = [
         "ARGUMENTS:": "参数：", "OPTIONS:": "选项：", "SUBCOMMANDS:": "子命令：", "EXAMPLES": "示例",
@@ -563,7 +581,7 @@ enum HelpZH {
         "Add, change, grade, show, list and remove customers.": "添加、修改、评级、查看、列出和移除客户。",
         "Add a customer.": "添加客户。",
         "The customer's full name.": "客户全称。",
-        "Grade: A, B, C, D or unrated (default unrated).": "等级：A、B、C、D 或 unrated（默认未评级）。",
+        "Grade: A, B, C, D or unrated (default unrated).": "等级：A、B、C、D 或 未评级（也可写 unrated），默认未评级。",
         "Customer code.": "客户编号。", "Industry.": "行业。", "Region.": "地区。", "Phone.": "电话。", "Address.": "地址。",
         "Where the customer came from.": "客户来源。",
         "Any other field, as FIELD=VALUE (repeatable).": "其他字段，写成 字段=值（可重复）。",
@@ -580,7 +598,7 @@ enum HelpZH {
         "FIELD=VALUE to change (repeatable; an empty VALUE clears).": "要修改的 字段=值（可重复；值留空即清除）。",
         "Add another name the customer is found by, e.g. 浦发 (repeatable).": "添加客户的别名，如 浦发（可重复），之后用别名也能找到该客户。",
         "Change a customer's grade, with the reason, the result and the problems met (for the work report).": "调整客户等级，并注明原因、结果和存在的问题（写入工作汇报）。",
-        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级：A、B、C、D 或 unrated（不填则只补充上次调整的结果或问题）。",
+        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级：A、B、C、D 或 未评级（也可写 unrated）；不填则只补充上次调整的结果或问题。",
         "Why the grade changes (required with a new grade).": "调整原因（调整等级时必填）。",
         "The result of the change (for the weekly report).": "调整结果（写入周报）。",
         "Problems met (for the weekly report).": "存在的问题（写入周报）。",
@@ -691,7 +709,7 @@ enum HelpZH {
         "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。",
         "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，不回显）。",
         "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV：utf-8-bom（默认，Excel 可直接打开）或 gb18030。",
-        "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其位置，如 \"思科：leading；新华三：shortlisted\"。",
+        "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其位置，如 \"思科：领先；新华三：入围\"。",
         "Do not ask before importing (scripts; a terminal asks by default).": "导入前不再询问（用于脚本；在终端默认会询问）。",
         "Do not ask for missing grade-change results on the terminal.": "不在终端询问缺少的等级调整结果。",
         "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).": "用您设定的密码加密工作簿（仅 XLSX；Excel、WPS、LibreOffice 均可打开）。",
@@ -844,6 +862,7 @@ enum HelpZH {
     static let validation: [String: String] = [
         "give at least one --set FIELD=VALUE": "请至少给出一个 --set 字段=值",
         "give at least one --set FIELD=VALUE or --alias NAME": "请至少给出一个 --set 字段=值 或 --alias 别名",
+        "give at least one --set FIELD=VALUE, --phone, --address … or --alias NAME": "请至少给出一个要修改的内容：--set 字段=值、--phone、--address 等，或 --alias 别名",
         "say who was notified: --manager, --director, or both": "请注明通报了谁：--manager（经理）、--director（总监），或两者都选",
         "say what to correct: --type, --summary, --at, --with, --project, --next-step, --next-date or --location":
             "请说明要更正什么：--type、--summary、--at、--with、--project、--next-step、--next-date 或 --location",
