@@ -64,6 +64,8 @@ public struct TableRow: Equatable, Sendable {
 public struct Table: Equatable, Sendable {
     public var name: String
     public var rows: [TableRow]
+    /// A workbook's hidden sheet (a tab the user does not see): not imported.
+    public var hidden = false
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

@@ -143,5 +143,29 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.contacts]?.new, 3)
     }
+
+    /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,
+    /// or refused as having no known columns; it is left out, and the preview says so.
+    func testAHiddenSheetIsNotImportedAndTheWarningSaysHowToImportIt() throws {
+        let f = try ImportFixture()
+        let path = f.file("hidden.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级"]); ws.append(["华东电力有限公司", "A"])
+            old = wb.create_sheet("旧版备份"); old.append(["客户名称", "客户等级"]); old.append(["旧的客户有限公司", "B"])
+            old.sheet_state = "hidden"
+            lists = wb.create_sheet("下拉选项"); lists.append(["A", "B", "C", "D"]); lists.sheet_state = "veryHidden"
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "hidden.xlsx")
+        XCTAssertEqual(source.tables.map(\.hidden), [false, true, true])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("处于隐藏状态") }.map(\.table), ["旧版备份", "下拉选项"])
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "工作表“旧版备份”在工作簿中处于隐藏状态，未导入；如需导入，请在 Excel 中取消隐藏后重新导入" })
+        XCTAssertFalse(p.warnings.contains { $0.reasonZH.contains("找不到必需的列") }, "\(p.warnings)")
+    }
 }
 

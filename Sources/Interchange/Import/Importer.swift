@@ -160,6 +160,16 @@ public final class Importer {
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
+            // A hidden sheet (an old copy, the lists behind a drop-down) is not what the user sees
+            // as the data: imported without a word, or refused as having no known columns, it
+            // surprised (black-box finding).
+            if table.hidden {
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: 0,
+                    reason: "the sheet \(table.name) is hidden in the workbook and was not imported; to import it, unhide it in Excel and import again",
+                    reasonZH: "工作表“\(table.name)”在工作簿中处于隐藏状态，未导入；如需导入，请在 Excel 中取消隐藏后重新导入"))
+                continue
+            }
             let named = options.kind ?? ImportKind(name: table.name)
             var best = header(of: table, named: named, mapping: mapping)
             let headerIndex = best?.row ?? table.rows.firstIndex(where: \.hasContent)!

@@ -5,6 +5,8 @@ struct WorkbookInfo {
     struct Sheet {
         let name: String
         let relationshipID: String
+        /// `state="hidden"` or `"veryHidden"`: a tab the user does not see.
+        var hidden = false
     }
     var sheets: [Sheet] = []
     var date1904 = false
@@ -21,7 +23,8 @@ struct WorkbookInfo {
                 guard let sheetName = attributes["name"], let id = attributes["id"] else {
                     throw XLSXErrors.badContent(part, "a sheet has no name or no part", zh: "有一个工作表缺少名称或内容")
                 }
-                sheets.append(Sheet(name: OOXMLString.decode(sheetName), relationshipID: id))
+                let state = attributes["state"]
+                sheets.append(Sheet(name: OOXMLString.decode(sheetName), relationshipID: id, hidden: state == "hidden" || state == "veryHidden"))
             default: break
             }
         })

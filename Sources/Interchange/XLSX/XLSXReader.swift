@@ -58,7 +58,9 @@ public enum XLSXReader {
             let rows = try SheetParser.parse(
                 xml, part: relation.target, sharedStrings: sharedStrings, styles: styles,
                 date1904: workbook.date1904, cellBudget: &cellBudget)
-            tables.append(Table(name: sheet.name, rows: rows))
+            var table = Table(name: sheet.name, rows: rows)
+            table.hidden = sheet.hidden
+            tables.append(table)
         }
         return tables
     }
