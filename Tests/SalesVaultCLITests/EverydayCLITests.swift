@@ -196,6 +196,21 @@ extension EverydayCLITests {
         XCTAssertTrue(try sv(["customer", "show", "华夏", "--json"], day: 0).stdout.contains("\"grade\" : \"B\""))
     }
 
+    /// A grade change's result given later showed in the history as an empty 修改 row (black-box
+    /// finding); it is shown, and in --json.
+    func testTheHistoryShowsAGradeChangesResultAndProblems() throws {
+        try sv(["customer", "add", "华夏银行", "--grade", "B"], day: 0)
+        try sv(["customer", "grade", "华夏", "A", "--reason", "预算批复"], day: 0)
+        try sv(["customer", "grade", "华夏", "--result", "进入短名单", "--problem", "价格压力"], day: 0, hour: 11)
+        let table = try sv(["--lang", "zh", "history"], day: 0, hour: 12).stdout
+        XCTAssertTrue(table.contains("原因及说明"), table)
+        XCTAssertTrue(table.contains("调整结果：进入短名单；存在的问题：价格压力"), table)
+        let json = try sv(["history", "--json"], day: 0, hour: 12).stdout
+        XCTAssertTrue(json.contains("\"result\" : \"进入短名单\"") && json.contains("\"problem\" : \"价格压力\""), json)
+        let status = try runTool(["--lang", "zh", "status", dir.path("day.svault")], environment: env).stdout
+        XCTAssertTrue(status.contains("天前）") && status.contains("条（连同加密开销共"), status)
+    }
+
     func testValuesAndWordingInChinese() throws {
         let zh = ["--lang", "zh"]
         try sv(["customer", "add", "华为技术有限公司"], day: 0)

@@ -45,6 +45,8 @@ struct History: ArchiveCommand {
                     if let old = h.old { o["old"] = Render.jsonValue(old, spec: h.field, archive: archive) }
                     if let new = h.new { o["new"] = Render.jsonValue(new, spec: h.field, archive: archive) }
                     if let r = h.reason { o["reason"] = r }
+                    if let r = h.result { o["result"] = r }
+                    if let p = h.problem { o["problem"] = p }
                     o["batch"] = "B\(h.batch)"
                     o["label"] = h.label
                     return o
@@ -56,13 +58,17 @@ struct History: ArchiveCommand {
             let z = Render.zh
             let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
                 : [.create: "added", .update: "changed", .remove: "removed", .restore: "restored"]
-            Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason"],
+            Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因及说明"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason, notes"],
                          shown.map { h in
                              let change = h.field.map { f in
                                  "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
                              } ?? ""
+                             // (A grade change's result and problems, given with it or later: the later
+                             // update showed as an empty 修改 row, black-box finding.)
+                             let notes = [h.reason, h.result.map { z ? "调整结果：\($0)" : "result: \($0)" }, h.problem.map { z ? "存在的问题：\($0)" : "problems: \($0)" }]
+                                 .compactMap { $0 }.joined(separator: z ? "；" : "; ")
                              return ["B\(h.batch)", Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
-                                     Render.truncate(change, 50), h.reason ?? ""]
+                                     Render.truncate(change, 50), Render.truncate(notes, 60)]
                          })
             print(z ? "共 \(shown.count) 项变更" : "\(shown.count) changes")
         }

@@ -122,14 +122,15 @@ struct Status: VaultCommand {
             (zh ? "档案编号" : "Archive ID", report.archiveId),
             (zh ? "创建时间" : "Created", Format.date(h.createdAt)),
             (zh ? "密码修改" : "Password changed",
-             "\(Format.date(h.passwordChangedAt)) (" + (zh ? "\(report.passwordAgeDays) 天前" : "\(report.passwordAgeDays) days ago") + ")"),
+             Format.date(h.passwordChangedAt) + (zh ? "（\(report.passwordAgeDays) 天前）" : " (\(report.passwordAgeDays) days ago)")),
             (zh ? "数据密钥轮换" : "Data key rotated",
-             "\(Format.date(h.dekRotatedAt)) (" + (zh ? "第 \(h.dekGeneration) 代" : "generation \(h.dekGeneration)") + ")"),
+             Format.date(h.dekRotatedAt) + (zh ? "（第 \(h.dekGeneration) 代）" : " (generation \(h.dekGeneration))")),
             (zh ? "密码派生" : "Key derivation",
-             "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p) (\(Format.bytes(kdf.memoryBytes)))"
+             "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p)" + (zh ? "（\(Format.bytes(kdf.memoryBytes))）" : " (\(Format.bytes(kdf.memoryBytes)))")
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
             (zh ? "密钥槽" : "Key slots", report.slots.map { Terminal.cell(zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管：")) : $0) }.joined(separator: ", ")),
-            (zh ? "记录" : "Records", "\(h.recordCount) (\(Format.bytes(h.bodyLength)))"),
+            // (The records' bytes on disk; verify counts what they hold, without the sealing.)
+            (zh ? "记录" : "Records", zh ? "\(h.recordCount) 条（连同加密开销共 \(Format.bytes(h.bodyLength))）" : "\(h.recordCount) (\(Format.bytes(h.bodyLength)) with their sealing)"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
         switch signature {
