@@ -15,7 +15,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.hasPrefix("汇总行未导入") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "汇总行未导入：第 4 行以“合计：”等开头，是对其他行的汇总，不是记录（共 1 行）")
+        XCTAssertEqual(warning.reasonZH, "汇总行未导入：第 4 行以“合计：”开头，是对其他行的汇总，不是记录（共 1 行）")
         XCTAssertEqual(warning.line, 4)
         let a = try f.open()
         XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["乙有限公司", "甲有限公司"])
@@ -166,6 +166,49 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("处于隐藏状态") }.map(\.table), ["旧版备份", "下拉选项"])
         XCTAssertTrue(p.warnings.contains { $0.reasonZH == "工作表“旧版备份”在工作簿中处于隐藏状态，未导入；如需导入，请在 Excel 中取消隐藏后重新导入" })
         XCTAssertFalse(p.warnings.contains { $0.reasonZH.contains("找不到必需的列") }, "\(p.warnings)")
+    }
+
+    /// Findings of the review of the above (helper-77): a merge starting on a row another merge
+    /// made trapped; a merge past the data made rows of nothing but its value.
+    func testMergesOverRowsThatAreNotThereNeitherTrapNorMakeRowsPastTheData() throws {
+        var rows = [TableRow(line: 1, cells: [.text("客户名称"), .text("电话")]), TableRow(line: 2, cells: [.text("甲公司"), .text("010-1")])]
+        var budget = 1_000
+        try SheetParser.fillMerged(&rows, [(1, 2, 4), (2, 3, 5), (1, 1, 1_048_576)], budget: &budget)
+        XCTAssertEqual(rows, [TableRow(line: 1, cells: [.text("客户名称"), .text("电话")]), TableRow(line: 2, cells: [.text("甲公司"), .text("010-1")])],
+                       "nothing past line 2, the last with cells of its own")
+        rows.append(TableRow(line: 6, cells: [.text("乙公司")]))
+        try SheetParser.fillMerged(&rows, [(1, 2, 4), (1, 3, 5), (2, 2, 3)], budget: &budget)
+        XCTAssertEqual(rows.map(\.line), [1, 2, 3, 4, 6])
+        XCTAssertEqual(rows[2].cells, [.text("甲公司"), .text("010-1")])
+        XCTAssertEqual(rows[3].cells, [.text("甲公司")], "a range whose top row another range made gives nothing")
+    }
+
+    /// The customer-list reading of 客户名称, 联系人, 手机 (helper-77): not when a column would
+    /// go to the company instead of the person (电话, 邮箱), nor when a customer is named twice
+    /// (several people of one customer: a contact list).
+    func testTheCustomerListReadingKeepsToListsOfOnePersonACustomer() throws {
+        let f = try ImportFixture()
+        let a = try f.open()
+        func kind(_ text: String) throws -> ImportKind? {
+            try Importer(archive: a, options: ImportOptions(now: testNow)).preview(ImportSource.read(utf8(text), fileName: "k.csv")).tables.first?.kind
+        }
+        XCTAssertEqual(try kind("客户名称,联系人,手机,职务\n丁公司,张三,13800138000,采购经理\n"), .customers)
+        XCTAssertEqual(try kind("客户名称,联系人,手机,职务,邮箱,电话\n丁公司,张三,13800138000,采购经理,z@ding.com,010-66668888\n"), .contacts)
+        XCTAssertEqual(try kind("客户名称,联系人,手机\n甲公司,张三,13800138000\n甲公司,李四,13900139000\n乙公司,赵六,13600136000\n"), .contacts)
+    }
+
+    /// Totals rows (helper-77): spaces inside the word and a bracketed tail; an English word only
+    /// when the rest of the row is numbers (a company may be called Total); a failed VLOOKUP in
+    /// a reference column is said as such.
+    func testTotalsRowsAsSheetsWriteThemAndAnExcelErrorInAReference() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n合 计,\n合　计,\n合计（2家）,\nTotal,B\nTotal,3\n"), name: "t.csv", commit: false)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 2, "甲公司 and the company called Total")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("汇总行未导入：第 3、4、5、7 行以“合 计”等开头") }, "\(p.warnings)")
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let q = try f.importing(utf8("客户名称,姓名\n#N/A,张三\n"), name: "r.csv", commit: false)
+        XCTAssertEqual(q.problems.first?.reasonZH, "“#N/A”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
     }
 }
 

@@ -188,6 +188,27 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertFalse(String(decoding: try r.json(), as: UTF8.self).contains("\"batch\""))
     }
 
+    /// One batch (an import) changes the grades of several customers: a result given for one
+    /// of them is that customer's alone (black-box finding: it showed on every change of the
+    /// batch); a note naming a batch without a change of its customer completes nothing.
+    func testAResultGivenForOneCustomerOfABatchIsThatCustomersAlone() throws {
+        let a = archive!
+        var set = ChangeSet(label: "import 等级.csv", origin: .importFile)
+        set.append(.setGrade("华东电力", grade: "C", reason: "导入"))
+        set.append(.setGrade("苏州精密", grade: "A", reason: "导入"))
+        try a.commit(try a.plan(set, now: h(1, day: 2)))
+        var r = try build()
+        let batch = try XCTUnwrap(r.gradeChanges.first { $0.customer == "苏州精密机械" }?.batch)
+        XCTAssertEqual(r.gradeChanges.first { $0.customer == "华东电力有限公司" && $0.to == "C" }?.batch, batch, "one batch")
+        try a.noteGrade("苏州精密", result: "苏州的结果", problem: "苏州的问题", change: batch, now: h(2, day: 2))
+        try a.noteGrade("华东电力", result: "不属于它的批次", problem: "", change: batch + 100, now: h(3, day: 2))
+        r = try build()
+        XCTAssertEqual(r.gradeChanges.first { $0.customer == "苏州精密机械" }?.result, "苏州的结果")
+        let other = try XCTUnwrap(r.gradeChanges.first { $0.customer == "华东电力有限公司" && $0.to == "C" })
+        XCTAssertNil(other.result, "another customer's note, and a note naming no change of its customer, complete nothing")
+        XCTAssertNil(other.problem)
+    }
+
     func testTheAppendixShowsTheWeeksEndAndMarksExactlyTheNewRowsAndTheChangedCells() throws {
         let r = try build()
         let customers = try XCTUnwrap(r.appendix.first { $0.kind == .customer })

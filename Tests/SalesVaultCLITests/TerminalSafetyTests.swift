@@ -106,6 +106,8 @@ final class TerminalSafetyTests: ArchiveCommandTestCase {
             XCTAssertTrue(lines.last?.hasPrefix("hint: ") ?? false, r.stderr)
             XCTAssertFalse(all.contains { $0.hasPrefix("salesvault: error: 伪造") }, r.stderr)
         }
+        // The line break is shown as \n, not as a space that could not be told from one typed.
+        XCTAssertTrue(try sv(["customer", "show", "没有\n这家"], expect: 8).stderr.contains("no customer matches 没有\\n这家"))
         let ambiguous = try sv(["customer", "show", "华为"], expect: 8)
         XCTAssertTrue(ambiguous.stderr.contains("candidates:\n  C1 华为技术有限公司\n  C2 华为软件有限公司") ||
                       ambiguous.stderr.contains("candidates:\n  C2 华为软件有限公司\n  C1 华为技术有限公司"), ambiguous.stderr)

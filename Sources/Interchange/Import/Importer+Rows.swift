@@ -57,7 +57,7 @@ extension Importer {
                 preview.warnings.append(ImportProblem(
                     table: name, line: first.line, value: first.word,
                     reason: "\(totals.count) total row(s) not imported (line \(lines)): a row that starts with \"\(first.word)\" sums up the others, it is no record",
-                    reasonZH: "汇总行未导入：第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”等开头，是对其他行的汇总，不是记录（共 \(totals.count) 行）"))
+                    reasonZH: "汇总行未导入：第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”\(totals.count > 1 ? "等" : "")开头，是对其他行的汇总，不是记录（共 \(totals.count) 行）"))
             }
             var sampled = Set<String>()
             for part in parts {
@@ -99,15 +99,29 @@ extension Importer {
     /// no record (black-box finding: a 合计 row became a customer named 合计).
     static let totalsWords: Set<String> = ["合计", "总计", "小计", "共计", "总数", "合计数", "汇总", "total", "totals", "subtotal", "grand total"]
 
-    /// The first non-empty cell of `row` when it is one of `totalsWords` (a colon after it
-    /// allowed), else nil.
+    /// The first non-empty cell of `row` when it is one of `totalsWords` once its spaces are
+    /// dropped (合 计, 合　计) and a colon or a bracketed tail after it (合计：, 合计（2家）), else
+    /// nil. An English word counts only when the row's other cells are numbers or empty: a
+    /// company may be called Total.
     static func totalsWord(_ row: TableRow) -> String? {
-        guard let first = row.cells.first(where: { $0 != .empty }), case .text(let raw) = first else { return nil }
+        guard let i = row.cells.firstIndex(where: { $0 != .empty }), case .text(let raw) = row.cells[i] else { return nil }
         let text = raw.trimmedWhitespace
-        guard text.utf8.count <= 16 else { return nil }
-        var word = text
-        while let last = word.last, last == ":" || last == "：" || last == " " { word.removeLast() }
-        return totalsWords.contains(word.lowercased()) ? text : nil
+        guard text.utf8.count <= 40 else { return nil }
+        var word = String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        if let open = word.firstIndex(where: { $0 == "(" || $0 == "（" || $0 == "[" || $0 == "【" }), open != word.startIndex { word = String(word[..<open]) }
+        while let last = word.last, last == ":" || last == "：" { word.removeLast() }
+        let lowered = word.lowercased()
+        guard totalsWords.contains(lowered) else { return nil }
+        if lowered.unicodeScalars.allSatisfy(\.isASCII) {
+            for cell in row.cells[(i + 1)...] {
+                switch cell {
+                case .empty, .number: continue
+                case .text(let t) where Double(t.trimmedWhitespace.replacingOccurrences(of: ",", with: "")) != nil || t.trimmedWhitespace.isEmpty: continue
+                default: return nil
+                }
+            }
+        }
+        return text
     }
 
     /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row), giving
@@ -182,6 +196,11 @@ extension Importer {
                     switch spec.type {
                     case .reference, .references:
                         let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
+                        if let error = CellReading.excelError(value) {  // (a failed VLOOKUP, most often)
+                            problem("\(error) is what Excel shows for a formula that failed, not a value; correct the formula or clear the cell, and import again",
+                                    "“\(error)”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
+                            continue
+                        }
                         if !value.isEmpty { row.refs[key] = value }
                     case .instant:
                         do {

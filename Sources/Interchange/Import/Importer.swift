@@ -176,20 +176,20 @@ public final class Importer {
             // 客户名称, 联系人, 手机 reads as contacts and as a customer list with its contact
             // persons. A file of one table whose customers the archive has none of is the list
             // (every row was refused as naming no customer, black-box finding); said, with --kind.
-            // (Only without a mapping, and when the person's column is a contact person's
-            // (联系人), not a contact list's own (姓名).)
-            if named == nil, mapping.isEmpty, best?.kind == .contacts, source.tables.filter({ $0.rows.contains(where: \.hasContent) }).count == 1,
+            // (Only without a mapping; when every column is the customer's name or a contact
+            // person's (联系人, 手机, 职务, 微信: a 电话 or 邮箱 would go to the company instead of
+            // the person), with 联系人 among them; and when no customer is named twice, as a
+            // contact list of several people a customer does.)
+            if named == nil, mapping.isEmpty, best?.kind == .contacts,
+               source.tables.filter({ !$0.hidden && $0.rows.contains(where: \.hasContent) }).count == 1,
                let list = header(of: table, named: .customers, mapping: mapping), list.row == headerIndex,
-               table.rows[headerIndex].cells.contains(where: { cell in
-                   guard case .text(let t) = cell else { return false }
-                   return Columns.target(Columns.HeaderText(t), kind: .customers, mapping: mapping) == .inlineContact("name")
-               }),
+               readsAsCustomerList(table.rows[headerIndex], mapping: mapping),
                namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping) {
                 best = list
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: table.rows[headerIndex].line,
                     reason: "\(table.name) could hold contacts or customers; the archive has none of its customers, so it is read as a customer list with each customer's contact person. If it holds contacts, import their customers first, or use --kind contacts",
-                    reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入。"))
+                    reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入"))
             }
             // A mapping line for every kind can make a table read as another kind (`传真 = name`
             // beside 客户名称: a customer list read as contacts, every row then refused): said.
@@ -352,14 +352,35 @@ public final class Importer {
         return best
     }
 
+    /// Whether every column of `header` is, for a customer list, the customer's name or a
+    /// contact person's column, with the person's name among them.
+    private func readsAsCustomerList(_ header: TableRow, mapping: ColumnMapping) -> Bool {
+        var person = false
+        for cell in header.cells {
+            guard case .text(let t) = cell, !t.trimmedWhitespace.isEmpty else { continue }
+            switch Columns.target(Columns.HeaderText(t), kind: .customers, mapping: mapping) {
+            case .field("name")?: continue
+            case .inlineContact(let key)?: if key == "name" { person = true }
+            default: return false
+            }
+        }
+        return person
+    }
+
     /// Whether the first 20 customers the customer column of `table` names (read as contacts)
-    /// are none of them in the archive.
+    /// are none of them in the archive, and none of the first 200 is named twice.
     private func namesNoArchiveCustomer(_ table: Table, headerRow: Int, mapping: ColumnMapping) -> Bool {
         let header = table.rows[headerRow].cells
         guard let column = header.indices.first(where: { c in
             guard case .text(let t) = header[c] else { return false }
             return Columns.target(Columns.HeaderText(t), kind: .contacts, mapping: mapping) == .field("customer")
         }) else { return false }
+        var seen = Set<String>()
+        for row in table.rows[(headerRow + 1)...].prefix(200) where column < row.cells.count {
+            let name = Self.plain(row.cells[column]).trimmedWhitespace
+            guard !name.isEmpty else { continue }
+            guard seen.insert(CompanyName.key(name)).inserted else { return false }  // several people of one customer
+        }
         var sampled = 0
         for row in table.rows[(headerRow + 1)...] where column < row.cells.count {
             let name = Self.plain(row.cells[column]).trimmedWhitespace

@@ -110,12 +110,20 @@ public enum WeeklyReportBuilder {
         // grade change before it. (Every note used to complete every earlier change of the
         // customer: answers typed for one change showed on another, black-box finding.)
         let gradeField = Schema.field(.customer, key: "grade")!.number
+        // Keyed by the change's batch and customer: one batch (an import) changes the grades
+        // of many customers (black-box finding: one customer's result showed on every change of
+        // its batch). A note that names a batch without a grade change of its customer made
+        // before the note completes nothing.
+        struct ChangeKey: Hashable { let batch: UInt64, customer: UInt64 }
         var latestChange: [UInt64: UInt64] = [:]  // customer → batch of its latest grade change so far
-        var notesFor: [UInt64: [(result: String?, problem: String?)]] = [:]  // batch of a change → its notes, in order
+        var changed = Set<ChangeKey>()  // the grade changes met so far
+        var notesFor: [ChangeKey: [(result: String?, problem: String?)]] = [:]  // a change → its notes, in order
         for (index, b) in batches {
+            let batch = b.batch ?? index
             for e in b.events where e.kind == .customer && e.operation == .update {
                 if e.changes.contains(where: { $0.field == gradeField }) {
-                    latestChange[e.id] = b.batch ?? index
+                    latestChange[e.id] = batch
+                    changed.insert(ChangeKey(batch: batch, customer: e.id))
                     continue
                 }
                 // Only updates that carry notes and no field change.
@@ -123,9 +131,15 @@ public enum WeeklyReportBuilder {
                 let r = e.changes.first { $0.field == Schema.resultField }?.new?.text
                 let p = e.changes.first { $0.field == Schema.problemField }?.new?.text
                 guard r != nil || p != nil else { continue }
-                let named = e.changes.first { $0.field == Schema.gradeChangeField }?.new?.int.flatMap { $0 >= 0 ? UInt64($0) : nil }
-                guard let change = named ?? latestChange[e.id] else { continue }
-                notesFor[change, default: []].append((r, p))
+                let key: ChangeKey
+                if let named = e.changes.first(where: { $0.field == Schema.gradeChangeField })?.new {
+                    guard let n = named.int, n >= 0, changed.contains(ChangeKey(batch: UInt64(n), customer: e.id)) else { continue }
+                    key = ChangeKey(batch: UInt64(n), customer: e.id)
+                } else {
+                    guard let latest = latestChange[e.id] else { continue }
+                    key = ChangeKey(batch: latest, customer: e.id)
+                }
+                notesFor[key, default: []].append((r, p))
             }
         }
         for (index, b) in batches where week.contains(b.at) {
@@ -137,7 +151,7 @@ public enum WeeklyReportBuilder {
                 var result = e.changes.first { $0.field == Schema.resultField }?.new?.text
                 var problem = e.changes.first { $0.field == Schema.problemField }?.new?.text
                 // The change's own result and problems; what it lacks, from the latest notes given for it.
-                for n in notesFor[id] ?? [] {
+                for n in notesFor[ChangeKey(batch: id, customer: e.id)] ?? [] {
                     if (e.changes.first { $0.field == Schema.resultField }) == nil, let r = n.result { result = r }
                     if (e.changes.first { $0.field == Schema.problemField }) == nil, let p = n.problem { problem = p }
                 }

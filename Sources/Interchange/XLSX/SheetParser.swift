@@ -132,17 +132,21 @@ enum SheetParser {
     /// there; the file keeps it in the top cell only): a customer name merged over its contacts'
     /// rows was read as empty in all but the first (black-box finding). Columns a range spans
     /// to the right are left empty (a value merged across columns belongs to the first one).
-    /// Rows the range spans that hold nothing are made; every cell filled counts against the
-    /// workbook's cell budget.
+    /// Rows the range spans that hold nothing are made, up to the sheet's last row with cells
+    /// of its own (a range merged past the data, or over a whole column, made rows of nothing
+    /// but that value, black-box finding); every cell filled counts against the workbook's cell
+    /// budget. Only a range's top row as written gives a value (not one an earlier range filled).
     static func fillMerged(_ rows: inout [TableRow], _ merges: [(column: Int, top: Int, bottom: Int)], budget: inout Int) throws {
-        var index: [Int: Int] = [:]  // row number → position in `rows`
+        guard let last = rows.last?.line else { return }
+        var index: [Int: Int] = [:]  // row number → position in `rows` (or −1 − position in `added`)
         for (i, r) in rows.enumerated() { index[r.line] = i }
         var added: [TableRow] = []
-        for m in merges {
-            guard let top = index[m.top], m.column - 1 < rows[top].cells.count else { continue }
+        for m in merges where m.top < last {
+            // (A top row made by another range has no value of its own: negative index.)
+            guard let top = index[m.top], top >= 0, m.column - 1 < rows[top].cells.count else { continue }
             let value = rows[top].cells[m.column - 1]
             guard value != .empty else { continue }
-            for line in (m.top + 1)...min(m.bottom, XLSXReader.maxRow) {
+            for line in (m.top + 1)...min(m.bottom, last) {
                 budget -= m.column
                 guard budget >= 0 else { throw XLSXErrors.tooManyCells() }
                 func fill(_ row: inout TableRow) {

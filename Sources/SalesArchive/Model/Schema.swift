@@ -138,11 +138,12 @@ public enum Schema {
         FieldSpec(1, "customer", "customer", "客户", .reference(.customer)),
         FieldSpec(2, "project", "project", "项目", .reference(.project)),
         FieldSpec(3, "contacts", "with", "联系人", .references(.contact)),
-        FieldSpec(4, "type", "type", "方式", .vocabulary(.activityType)),
+        // (The report's words: exports, templates and messages said 方式, 下一步, 下次日期.)
+        FieldSpec(4, "type", "type", "跟进方式", .vocabulary(.activityType)),
         FieldSpec(5, "at", "when", "时间", .instant),
         FieldSpec(6, "summary", "summary", "跟进内容"),
-        FieldSpec(7, "nextStep", "next step", "下一步"),
-        FieldSpec(8, "nextDate", "next date", "下次日期", .date),
+        FieldSpec(7, "nextStep", "next step", "下一步计划"),
+        FieldSpec(8, "nextDate", "next date", "下次跟进日期", .date),
         FieldSpec(9, "location", "location", "地点"),
     ]
 

@@ -141,7 +141,8 @@ public enum DateParser {
             throw invalid(input)
         }
         guard String(text.prefix(while: { $0.isNumber })).count == 4 else {
-            throw ArchiveError(.ambiguousDate, "\(input): the year must come first (YYYY-MM-DD)", zh: "\(input)：年份必须写在最前面（YYYY-MM-DD）")
+            throw ArchiveError(.ambiguousDate, "\(input): the year must come first, with its four digits (YYYY-MM-DD)",
+                               zh: "\(input)：年份须写全四位并放在最前面（YYYY-MM-DD）")
         }
         guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else { throw invalid(input) }
         return day

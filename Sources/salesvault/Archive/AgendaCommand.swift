@@ -82,7 +82,7 @@ enum AgendaView {
             [f.customer.shortID, Render.truncate(f.customer.displayName, 24), Render.vocabulary(Grade.self, f.customer["grade"]?.text),
              "\(day(f.day)) \(weekday(f.day))", Render.truncate(f.nextStep ?? "", 30)]
         }
-        let followHeader = (["id", "customer", "grade", "date", "next step"], ["编号", "客户", "等级", "日期", "下一步"])
+        let followHeader = (["id", "customer", "grade", "date", "next step"], ["编号", "客户", "等级", "日期", "下一步计划"])
         section("Overdue follow-ups", "已逾期的跟进", followHeader.0 + ["overdue"], followHeader.1 + ["逾期"],
                 a.overdue.map { follow($0) + [z ? "\(a.today - $0.day) 天" : "\(a.today - $0.day) d"] })
         section("Due today", "今天要跟进", followHeader.0, followHeader.1, a.dueToday.map(follow))

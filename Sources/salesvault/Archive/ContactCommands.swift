@@ -252,7 +252,7 @@ struct LogCommand: ParsableCommand {
                 if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
                 let customerSpec = Schema.field(.activity, key: "customer")!  // a schema literal
-                Render.table(z ? ["时间", "客户", "方式", "内容", "下一步", "下次日期"] : ["when", "customer", "type", "summary", "next step", "next date"],
+                Render.table(z ? ["时间", "客户", "跟进方式", "跟进内容", "下一步计划", "下次跟进日期"] : ["when", "customer", "type", "summary", "next step", "next date"],
                              list.map { [Format.date($0["at"]?.int ?? 0), Render.text(.activity, customerSpec, $0["customer"], archive: archive),
                                          Render.vocabulary(ActivityType.self, $0["type"]?.text), Render.truncate($0["summary"]?.text ?? "", 40),
                                          $0["nextStep"]?.text ?? "", $0["nextDate"]?.day.map(DateParser.format) ?? ""] })

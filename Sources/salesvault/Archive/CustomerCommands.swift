@@ -138,7 +138,7 @@ struct CustomerCommand: ParsableCommand {
                 section("Projects", "项目", projects.map { [$0.shortID, $0.displayName, Render.vocabulary(SalesStage.self, $0["stage"]?.text), $0["expectedSign"]?.day.map(DateParser.format) ?? ""] },
                         z ? ["编号", "项目", "阶段", "预计签约"] : ["id", "project", "stage", "expected signing"])
                 section("Recent contact log", "最近跟进", log.prefix(10).map { [Format.date($0["at"]?.int ?? 0), Render.vocabulary(ActivityType.self, $0["type"]?.text), Render.truncate($0["summary"]?.text ?? "", 50), $0["nextStep"]?.text ?? ""] },
-                        z ? ["时间", "方式", "内容", "下一步"] : ["when", "type", "summary", "next step"])
+                        z ? ["时间", "跟进方式", "跟进内容", "下一步计划"] : ["when", "type", "summary", "next step"])
                 section("Complaints", "投诉", complaints.map { [$0.displayName, Render.vocabulary(ComplaintStatus.self, $0["status"]?.text), Render.truncate($0["subject"]?.text ?? "", 20)] },
                         z ? ["编号", "状态", "被投诉"] : ["number", "status", "about"])
             }

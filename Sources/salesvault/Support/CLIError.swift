@@ -94,7 +94,13 @@ enum ErrorReport {
     static func describe(_ error: Error) -> (String, String?, ExitStatus) {
         let (message, hint, status) = describeUnescaped(error)
         let listed = (error as? ArchiveError).map { !$0.candidates.isEmpty && $0.code != .unknownField } ?? false
-        return (listed ? Terminal.safe(message) : FieldFormat.terminalSafe(message), hint.map { FieldFormat.terminalSafe($0) }, status)
+        return (listed ? Terminal.safe(message) : oneLine(message), hint.map(oneLine), status)
+    }
+
+    /// `text` on one line, safe for a terminal, a line break shown as `\n` (a space could not be
+    /// told from one typed).
+    static func oneLine(_ text: String) -> String {
+        FieldFormat.terminalSafe(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\\n"))
     }
 
     private static func describeUnescaped(_ error: Error) -> (String, String?, ExitStatus) {
@@ -107,8 +113,8 @@ enum ErrorReport {
         case let e as ArchiveError:
             var message = L(e.reason, e.reasonZH ?? e.reason).text
             if !e.candidates.isEmpty {
-                message = FieldFormat.terminalSafe(message) + (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ")
-                    + e.candidates.map { FieldFormat.terminalSafe($0) }.joined(separator: "\n  ")
+                message = oneLine(message) + (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ")
+                    + e.candidates.map(oneLine).joined(separator: "\n  ")
             }
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
             let hint: L? = switch e.code {
