@@ -318,7 +318,7 @@ public enum SubmissionCheck {
                 // There, but longer than listed (it was called missing), or than a check reads.
                 guard f.bytes <= maxSealedBytes else {
                     return ("\(f.name), listed in version \(m.version)'s manifest, is larger than the \(maxSealedBytes >> 20) MB a check reads",
-                            "第 \(m.version) 版提交清单中的 \(f.name) 超过核对时可读取的上限 \(maxSealedBytes >> 20) MB")
+                            "第 \(m.version) 版提交清单中的 \(f.name) 超过 \(maxSealedBytes >> 20) MB，超出核对时可读取的上限，无法核对")
                 }
                 return changed
             } catch {

@@ -14,8 +14,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("序号,客户名称,客户等级,备注\n1,甲有限公司,A,\n2,乙有限公司,B,\n合计：,,,2家\n"), name: "名单.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
-        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.hasPrefix("汇总行未导入") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "汇总行未导入：第 4 行以“合计：”开头，是对其他行的汇总，不是记录（共 1 行）")
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是汇总（合计）行") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "第 4 行以“合计：”开头，是汇总（合计）行，不是实际数据，共 1 行未导入")
         XCTAssertEqual(warning.line, 4)
         let a = try f.open()
         XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["乙有限公司", "甲有限公司"])
@@ -29,7 +29,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         ])])
         let q = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(q.counts[.customers]?.new, 1)
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "汇总行未导入：第 3、4 行以“小计”等开头，是对其他行的汇总，不是记录（共 2 行）" }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "第 3、4 行以“小计”等开头，是汇总（合计）行，不是实际数据，共 2 行未导入" }, "\(q.warnings)")
         // A company whose name only starts with the word is a company.
         let r = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(ImportSource.read(utf8("客户名称\n合计科技有限公司\n"), fileName: "x.csv"))
         XCTAssertEqual(r.counts[.customers]?.new, 1)
@@ -114,7 +114,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         ])
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         let log = try XCTUnwrap(p.problems.first { $0.table == "跟进记录" }, "\(p.problems)")
-        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”在本文件“客户”第 2 行，但该行未通过检查，本行因此也无法导入；请先修正该行")
+        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”所在的行（本文件“客户”第 2 行）不合格，因此本行也无法导入；请先改正那一行")
     }
 
     /// A customer name merged over its contacts' rows (A2:A4) is the customer of each row; a
@@ -205,7 +205,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n合 计,\n合　计,\n合计（2家）,\nTotal,B\nTotal,3\n"), name: "t.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2, "甲公司 and the company called Total")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("汇总行未导入：第 3、4、5、7 行以“合 计”等开头") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 3、4、5、7 行以“合 计”等开头，是汇总（合计）行") }, "\(p.warnings)")
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let q = try f.importing(utf8("客户名称,姓名\n#N/A,张三\n"), name: "r.csv", commit: false)
         XCTAssertEqual(q.problems.first?.reasonZH, "“#N/A”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")

@@ -172,7 +172,7 @@ extension EverydayCLITests {
         let none = try sv(["--lang", "zh", "customer", "edit", "华夏"], day: 0, expect: 64)
         XCTAssertTrue(none.stderr.contains("请至少给出一个要修改的内容"), none.stderr)
         let unknown = try sv(["--lang", "zh", "customer", "edit", "华夏", "--set", "颜色=红"], day: 0, expect: 8)
-        XCTAssertTrue(unknown.stderr.contains("客户没有字段“颜色”") && unknown.stderr.contains("也可以用导入表格的中文列名"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("客户没有字段“颜色”") && unknown.stderr.contains("也可以直接用导入表格中的中文列名"), unknown.stderr)
     }
 
     /// The Chinese help listed the English codes of values (call, visit…; infoDevelopment…;
@@ -182,9 +182,13 @@ extension EverydayCLITests {
         XCTAssertTrue(log.contains("跟进方式：电话（call）、拜访（visit）"), log)
         XCTAssertFalse(log.contains("call, visit"), log)
         let stage = try runTool(["--lang", "zh", "project", "stage", "--help"], environment: env).stdout
-        XCTAssertTrue(stage.contains("3 招投标（bidding）"), stage)
+        XCTAssertTrue(stage.contains("阶段（填编号或名称）：1 信息开发（infoDevelopment）") && stage.contains("3 招投标（bidding）"), stage)
+        // Each list its own labels: neutral is 一般 for a satisfaction, 中立 for an attitude.
+        let survey = try runTool(["--lang", "zh", "complaint", "survey", "--help"], environment: env).stdout
+        XCTAssertTrue(survey.contains("一般（neutral）") && !survey.contains("中立"), survey)
+        XCTAssertTrue(try runTool(["--lang", "zh", "contact", "add", "--help"], environment: env).stdout.contains("中立（neutral）"))
         let grade = try runTool(["--lang", "zh", "customer", "grade", "--help"], environment: env).stdout
-        XCTAssertTrue(grade.contains("A、B、C、D 或 未评级"), grade)
+        XCTAssertTrue(grade.contains("A、B、C、D 或未评级（也可写 unrated）；不填新等级时"), grade)
         let project = try runTool(["--lang", "zh", "project", "add", "--help"], environment: env).stdout
         XCTAssertTrue(project.contains("思科：领先；新华三：入围"), project)
         let top = try runTool(["--lang", "zh", "--help"], environment: env).stdout
@@ -208,7 +212,7 @@ extension EverydayCLITests {
         let json = try sv(["history", "--json"], day: 0, hour: 12).stdout
         XCTAssertTrue(json.contains("\"result\" : \"进入短名单\"") && json.contains("\"problem\" : \"价格压力\""), json)
         let status = try runTool(["--lang", "zh", "status", dir.path("day.svault")], environment: env).stdout
-        XCTAssertTrue(status.contains("天前）") && status.contains("条（连同加密开销共"), status)
+        XCTAssertTrue(status.contains("天前）") && status.contains("条（加密后共"), status)
     }
 
     func testValuesAndWordingInChinese() throws {

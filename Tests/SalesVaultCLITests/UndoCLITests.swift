@@ -40,7 +40,7 @@ final class UndoCLITests: ArchiveCommandTestCase {
         try sv(["customer", "add", "甲"])
         let r = try sv(["--lang", "zh", "undo", "B99"], expect: 8)
         XCTAssertTrue(r.stderr.contains("档案中没有批次 B99"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("提示：可用 salesvault history 查看每次更改及其批次号（如 B42）；未做任何更改"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("提示：档案未作任何改动。可运行 salesvault history 查看每次更改及其批次号（如 B42）"), r.stderr)
         XCTAssertFalse(r.stderr.contains("list 命令"), r.stderr)
     }
 

@@ -57,7 +57,7 @@ extension Importer {
                 preview.warnings.append(ImportProblem(
                     table: name, line: first.line, value: first.word,
                     reason: "\(totals.count) total row(s) not imported (line \(lines)): a row that starts with \"\(first.word)\" sums up the others, it is no record",
-                    reasonZH: "汇总行未导入：第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”\(totals.count > 1 ? "等" : "")开头，是对其他行的汇总，不是记录（共 \(totals.count) 行）"))
+                    reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”\(totals.count > 1 ? "等" : "")开头，是汇总（合计）行，不是实际数据，共 \(totals.count) 行未导入"))
             }
             var sampled = Set<String>()
             for part in parts {
@@ -93,6 +93,15 @@ extension Importer {
         var numericIdentifiers: [(String, Int)] = []
         /// Rows left out as totals (`totalsWord`): their line and first cell.
         var totals: [(line: Int, word: String)] = []
+
+        /// One more numeric identifier cell in the column headed `header`.
+        mutating func countNumericIdentifier(_ header: String) {
+            if let i = numericIdentifiers.firstIndex(where: { $0.0 == header }) {
+                numericIdentifiers[i].1 += 1
+            } else {
+                numericIdentifiers.append((header, 1))
+            }
+        }
     }
 
     /// What a sheet's totals row starts with (合计：, Total): such a row sums up the others and is
@@ -175,13 +184,7 @@ extension Importer {
                         let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
                         guard let input else { continue }
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
-                        if notice == .numericIdentifier {
-                            if let i = out.numericIdentifiers.firstIndex(where: { $0.0 == column.header }) {
-                                out.numericIdentifiers[i].1 += 1
-                            } else {
-                                out.numericIdentifiers.append((column.header, 1))
-                            }
-                        }
+                        if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                         row.contact.append((key, input))
                     } catch let f as CellReading.Failure {
                         problem(f.reason, f.reasonZH)
@@ -242,13 +245,7 @@ extension Importer {
                             if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
                                 out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d))))
                             }
-                            if notice == .numericIdentifier {
-                                if let i = out.numericIdentifiers.firstIndex(where: { $0.0 == column.header }) {
-                                    out.numericIdentifiers[i].1 += 1
-                                } else {
-                                    out.numericIdentifiers.append((column.header, 1))
-                                }
-                            }
+                            if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                             row.fields.append((key, input))
                         } catch let f as CellReading.Failure {
                             problem(f.reason, f.reasonZH)
@@ -646,7 +643,7 @@ extension Importer {
                            "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
                 } else if let refused = refusedCustomers[key] {
                     refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
-                           "客户“\(text)”在本文件“\(refused.table)”第 \(refused.line) 行，但该行未通过检查，本行因此也无法导入；请先修正该行")
+                           "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）不合格，因此本行也无法导入；请先改正那一行")
                 } else {
                     refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")

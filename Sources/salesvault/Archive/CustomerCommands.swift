@@ -23,12 +23,7 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a customer.")
         @Argument(help: "The customer's full name.") var name: String
         @Option(help: "Grade: A, B, C, D or unrated (default unrated).") var grade: String?
-        @Option(help: "Customer code.") var code: String?
-        @Option(help: "Industry.") var industry: String?
-        @Option(help: "Region.") var region: String?
-        @Option(help: "Phone.") var phone: String?
-        @Option(help: "Address.") var address: String?
-        @Option(help: "Where the customer came from.") var source: String?
+        @OptionGroup var named: CustomerFieldOptions
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
         @Flag(help: "Add it even if a customer with a similar name, the same credit code or the same phone exists.") var force = false
@@ -39,10 +34,9 @@ struct CustomerCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let fields = fieldPairs([("grade", grade), ("code", code), ("industry", industry), ("region", region), ("phone", phone),
-                                     ("address", address), ("source", source)]) + (try parseAssignments(assignments, kind: .customer))
+            let fields = fieldPairs([("grade", grade)]) + named.pairs + (try parseAssignments(assignments, kind: .customer))
             let credit = fields.first { Schema.field(.customer, key: $0.0)?.key == "creditCode" }?.1
-            let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state)
+            let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: named.phone, in: context.archive.state)
             if !force, !likely.isEmpty {
                 throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(name) may already be in the archive: ", "档案中可能已有该客户："),
                                                               hint: L("nothing was added; if it is a different company, add it again with --force", "本次未添加。如确认是另一家公司，请加上 --force 重新添加"))
@@ -61,29 +55,20 @@ struct CustomerCommand: ParsableCommand {
         var assignments: [String] = []
         @Option(help: ArgumentHelp("Add another name the customer is found by, e.g. 浦发 (repeatable).", valueName: "name")) var alias: [String] = []
         // The options `customer add` has (`customer edit 华夏 --phone …` was refused as giving no --set).
-        @Option(help: "Customer code.") var code: String?
-        @Option(help: "Industry.") var industry: String?
-        @Option(help: "Region.") var region: String?
-        @Option(help: "Phone.") var phone: String?
-        @Option(help: "Address.") var address: String?
-        @Option(help: "Where the customer came from.") var source: String?
+        @OptionGroup var named: CustomerFieldOptions
         @Flag(help: "Change it even if another customer then has a similar name, the same credit code or the same phone.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
-        var named: [(String, String)] {
-            fieldPairs([("code", code), ("industry", industry), ("region", region), ("phone", phone), ("address", address), ("source", source)])
-        }
-
         func validate() throws {
-            if assignments.isEmpty && alias.isEmpty && named.isEmpty {
+            if assignments.isEmpty && alias.isEmpty && named.pairs.isEmpty {
                 throw ValidationError("give at least one --set FIELD=VALUE, --phone, --address … or --alias NAME")
             }
         }
 
         var capability: Capability { .write }
         func run(in context: ArchiveContext) throws {
-            try FieldAssignments.apply(named + (try parseAssignments(assignments, kind: .customer)) + alias.map { ("alias", $0) }, to: .customer, customer,
+            try FieldAssignments.apply(named.pairs + (try parseAssignments(assignments, kind: .customer)) + alias.map { ("alias", $0) }, to: .customer, customer,
                                        in: context, force: force)
         }
     }
@@ -228,5 +213,20 @@ struct CustomerCommand: ParsableCommand {
             let e = try context.use { try $0.remove(.customer, customer, now: Clock.now) }
             Terminal.print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName)；其历史记录仍保留。").text)
         }
+    }
+}
+
+/// A customer's fields that have options of their own (`customer add` and `customer edit`).
+struct CustomerFieldOptions: ParsableArguments {
+    @Option(help: "Customer code.") var code: String?
+    @Option(help: "Industry.") var industry: String?
+    @Option(help: "Region.") var region: String?
+    @Option(help: "Phone.") var phone: String?
+    @Option(help: "Address.") var address: String?
+    @Option(help: "Where the customer came from.") var source: String?
+
+    /// The fields given, as key and input.
+    var pairs: [(String, String)] {
+        fieldPairs([("code", code), ("industry", industry), ("region", region), ("phone", phone), ("address", address), ("source", source)])
     }
 }

@@ -41,7 +41,7 @@ struct Undo: ArchiveCommand {
                 // (The generic hint named list and search: a batch is found in the history.)
                 throw CLIError(.inputRefused, L(e.reason, e.reasonZH ?? e.reason),
                                hint: L("salesvault history lists each change with its batch id (B42); nothing was changed",
-                                       "可用 salesvault history 查看每次更改及其批次号（如 B42）；未做任何更改"))
+                                       "档案未作任何改动。可运行 salesvault history 查看每次更改及其批次号（如 B42）"))
             }
             let z = Render.zh
             if dryRun {

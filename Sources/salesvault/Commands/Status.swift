@@ -130,7 +130,7 @@ struct Status: VaultCommand {
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
             (zh ? "密钥槽" : "Key slots", report.slots.map { Terminal.cell(zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管：")) : $0) }.joined(separator: ", ")),
             // (The records' bytes on disk; verify counts what they hold, without the sealing.)
-            (zh ? "记录" : "Records", zh ? "\(h.recordCount) 条（连同加密开销共 \(Format.bytes(h.bodyLength))）" : "\(h.recordCount) (\(Format.bytes(h.bodyLength)) with their sealing)"),
+            (zh ? "记录" : "Records", zh ? "\(h.recordCount) 条（加密后共 \(Format.bytes(h.bodyLength))）" : "\(h.recordCount) (\(Format.bytes(h.bodyLength)) with their sealing)"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
         switch signature {

@@ -38,7 +38,7 @@ struct Verify: VaultCommand {
             case .forged: return Terminal.red(zh ? "档案头副本 \(name)：认证失败（被改动）" : "header copy \(name): fails authentication (altered)")
             }
         }
-        print(zh ? "\(vault.header.owner) 的档案：\(report.records) 条记录（内容 \(Format.bytes(report.payloadBytes))，不含加密开销），每条记录均通过认证"
+        print(zh ? "\(vault.header.owner) 的档案：\(report.records) 条记录（加密前内容共 \(Format.bytes(report.payloadBytes))），每条记录均通过认证"
                  : "\(vault.header.owner)'s archive: \(report.records) records (\(Format.bytes(report.payloadBytes)) of content, without their sealing), every record authentic")
         print(describe("A", report.copyA))
         print(describe("B", report.copyB))

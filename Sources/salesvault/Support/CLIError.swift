@@ -122,7 +122,7 @@ enum ErrorReport {
             case .notFound: L("list what exists with the list command, or search", "可用 list 命令或 search 查看已有记录")
             case .invalidDate, .ambiguousDate: L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
             case .unknownField: L("fields: \(e.candidates.joined(separator: ", ")) (or the column names an import takes, e.g. 电话)",
-                                  "可用字段：\(e.candidates.joined(separator: "、"))；也可以用导入表格的中文列名，如 电话、地址")
+                                  "可用字段：\(e.candidates.joined(separator: "、"))；也可以直接用导入表格中的中文列名，如“电话”“地址”")
             // A record a data-key holder wrote after the owner's signature (FORMAT.md §5.6): as for a stripped signature.
             case .corruptRecord where e.writtenWithoutOwner:
                 L("nothing was changed. Do not use this copy: restore the archive from a backup and tell your department's administrator",

@@ -511,35 +511,33 @@ enum HelpZH {
                 return text(base) + zh + value + "）"
             }
         }
-        for (prefix, zh) in prefixes where english.hasPrefix(prefix) { return zh + codeList(english.dropFirst(prefix.count)) }
+        for (prefix, zh, labels) in prefixes where english.hasPrefix(prefix) { return zh + codeList(english.dropFirst(prefix.count), labels: labels) }
         return english
     }
 
     /// "call, visit, other." as 电话（call）、拜访（visit）、其他（other）。: the Chinese labels, which the
     /// commands take too, with the codes (the English codes leaked into the Chinese help).
-    static func codeList(_ codes: Substring) -> String {
+    static func codeList(_ codes: Substring, labels: [String: String]) -> String {
         let end = codes.hasSuffix(".") ? "。" : ""
         let items = codes.dropLast(end.isEmpty ? 0 : 1).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return items.map { code in vocabularyZH[code].map { "\($0)（\(code)）" } ?? code }.joined(separator: "、") + end
+        return items.map { code in labels[code].map { "\($0)（\(code)）" } ?? code }.joined(separator: "、") + end
     }
 
-    /// Every vocabulary code's Chinese label (codes that two vocabularies share have one label).
-    static let vocabularyZH: [String: String] = {
-        var out: [String: String] = [:]
-        func add<V: Vocabulary>(_ type: V.Type) { for v in V.allCases { out[v.rawValue] = out[v.rawValue] ?? v.zh } }
-        add(ActivityType.self); add(SalesStage.self); add(DecisionRole.self); add(Attitude.self); add(Satisfaction.self)
-        add(CompetitorPosition.self); add(ComplaintStatus.self); add(Grade.self)
-        return out
-    }()
+    /// A vocabulary's codes and Chinese labels (each list its own: `neutral` is 中立 for an
+    /// attitude, 一般 for a satisfaction).
+    static func labels<V: Vocabulary>(_ type: V.Type) -> [String: String] {
+        Dictionary(V.allCases.map { ($0.rawValue, $0.zh) }, uniquingKeysWith: { a, _ in a })
+    }
 
     static let headings: [String: String] = [
         "ARGUMENTS:": "参数：", "OPTIONS:": "选项：", "SUBCOMMANDS:": "子命令：", "EXAMPLES": "示例",
         "  -h, --help              Show help information.": "  -h, --help              显示帮助。",
     ]
 
-    static let prefixes: [(String, String)] = [
-        ("Type: ", "跟进方式："), ("Role in the decision: ", "决策角色："), ("Attitude: ", "态度："), ("Satisfaction: ", "满意度："),
-        ("Stage: 1–5, or ", "阶段：1–5，或 "),
+    static let prefixes: [(String, String, [String: String])] = [
+        ("Type: ", "跟进方式：", labels(ActivityType.self)), ("Role in the decision: ", "决策角色：", labels(DecisionRole.self)),
+        ("Attitude: ", "态度：", labels(Attitude.self)), ("Satisfaction: ", "满意度：", labels(Satisfaction.self)),
+        ("Stage: 1–5, or ", "阶段（填编号或名称）：", labels(SalesStage.self)),
     ]
 
     static let texts: [String: String] = [
@@ -581,7 +579,7 @@ enum HelpZH {
         "Add, change, grade, show, list and remove customers.": "添加、修改、评级、查看、列出和移除客户。",
         "Add a customer.": "添加客户。",
         "The customer's full name.": "客户全称。",
-        "Grade: A, B, C, D or unrated (default unrated).": "等级：A、B、C、D 或 未评级（也可写 unrated），默认未评级。",
+        "Grade: A, B, C, D or unrated (default unrated).": "等级：A、B、C、D 或未评级（也可写 unrated），默认为未评级。",
         "Customer code.": "客户编号。", "Industry.": "行业。", "Region.": "地区。", "Phone.": "电话。", "Address.": "地址。",
         "Where the customer came from.": "客户来源。",
         "Any other field, as FIELD=VALUE (repeatable).": "其他字段，写成 字段=值（可重复）。",
@@ -598,7 +596,7 @@ enum HelpZH {
         "FIELD=VALUE to change (repeatable; an empty VALUE clears).": "要修改的 字段=值（可重复；值留空即清除）。",
         "Add another name the customer is found by, e.g. 浦发 (repeatable).": "添加客户的别名，如 浦发（可重复），之后用别名也能找到该客户。",
         "Change a customer's grade, with the reason, the result and the problems met (for the work report).": "调整客户等级，并注明原因、结果和存在的问题（写入工作汇报）。",
-        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级：A、B、C、D 或 未评级（也可写 unrated）；不填则只补充上次调整的结果或问题。",
+        "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).": "新等级：A、B、C、D 或未评级（也可写 unrated）；不填新等级时，只为上次等级调整补充调整结果或存在的问题。",
         "Why the grade changes (required with a new grade).": "调整原因（调整等级时必填）。",
         "The result of the change (for the weekly report).": "调整结果（写入周报）。",
         "Problems met (for the weekly report).": "存在的问题（写入周报）。",
@@ -627,8 +625,8 @@ enum HelpZH {
         "Contacts met, comma-separated ids or names.": "见到的联系人，编号或姓名，用逗号分隔。",
         "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人，编号或姓名，用逗号分隔（留空即清除）。",
         "The project it concerns.": "相关项目。", "The project it concerns (empty clears).": "相关项目（留空即清除）。",
-        "Next step.": "下一步。", "Next step (empty clears).": "下一步（留空即清除）。",
-        "Date of the next step.": "下一步的日期。", "Date of the next step (empty clears).": "下一步的日期（留空即清除）。",
+        "Next step.": "下一步计划。", "Next step (empty clears).": "下一步计划（留空即清除）。",
+        "Date of the next step.": "下次跟进日期。", "Date of the next step (empty clears).": "下次跟进日期（留空即清除）。",
         "Where.": "地点。", "Where (empty clears).": "地点（留空即清除）。",
         "Correct a contact log entry (the old values stay in the history).": "更正一条跟进记录（原内容保留在变更历史中）。",
         "Log entry id (L40).": "跟进记录编号（L40）。",
@@ -709,7 +707,7 @@ enum HelpZH {
         "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。",
         "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，不回显）。",
         "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV：utf-8-bom（默认，Excel 可直接打开）或 gb18030。",
-        "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其位置，如 \"思科：领先；新华三：入围\"。",
+        "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其竞争地位，如“思科：领先；新华三：入围”。",
         "Do not ask before importing (scripts; a terminal asks by default).": "导入前不再询问（用于脚本；在终端默认会询问）。",
         "Do not ask for missing grade-change results on the terminal.": "不在终端询问缺少的等级调整结果。",
         "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).": "用您设定的密码加密工作簿（仅 XLSX；Excel、WPS、LibreOffice 均可打开）。",
