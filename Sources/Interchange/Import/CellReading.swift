@@ -1,5 +1,6 @@
 import Foundation
 import SalesArchive
+import VaultFormat
 
 /// Reading one cell as the input of one field (INTERCHANGE.md §3): text stays text, numbers in
 /// ID columns are checked for what Excel does to them, dates come from date cells or from the
@@ -33,10 +34,6 @@ enum CellReading {
         return date + String(format: " %02d:%02d", s / 3600, s % 3600 / 60) + (s % 60 == 0 ? "" : String(format: ":%02d", s % 60))
     }
 
-    /// `1.23E+17`: what Excel shows a long number as, after losing its last digits.
-    /// The text matches `^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$` (matched by hand: a regular
-    /// expression per identifier cell was a tenth of an import's time). The text is trimmed, so
-    /// the pattern's `$` never meets a final line break.
     /// Excel's error values (what a cell shows when its formula fails), as read from a
     /// workbook (`t="e"`) or from a CSV Excel saved: never a value to import.
     static let excelErrors: Set<String> = ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
@@ -48,21 +45,22 @@ enum CellReading {
         return excelErrors.contains(s.uppercased()) ? s : nil
     }
 
-    /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as the ASCII they
-    /// stand for.
+    /// `s` with each scalar in its `asciiForm` (full-width ASCII and the ideographic space).
     static func halfWidth(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else { return s }
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            if (0xFF01...0xFF5E).contains(u.value), let a = Unicode.Scalar(u.value - 0xFEE0) {
-                out.append(a)
-            } else {
-                out.append(u.value == 0x3000 ? " " : u)
-            }
-        }
-        return String(out)
+        guard s.unicodeScalars.contains(where: { $0.asciiForm != $0 }) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map(\.asciiForm)))
     }
 
+    /// The refusal of a cell holding one of `excelErrors`.
+    static func excelErrorFailure(_ error: String) -> Failure {
+        Failure(reason: "\(error) is what Excel shows for a formula that failed, not a value; correct the formula or clear the cell, and import again",
+                reasonZH: "“\(error)”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
+    }
+
+    /// `1.23E+17`: what Excel shows a long number as, after losing its last digits.
+    /// The text matches `^[0-9](\.[0-9]+)?[eE][+]?[0-9]+$` (matched by hand: a regular
+    /// expression per identifier cell was a tenth of an import's time). The text is trimmed, so
+    /// the pattern's `$` never meets a final line break.
     static func looksScientific(_ s: String) -> Bool {
         var text = s
         return text.withUTF8 { b -> Bool in
@@ -96,10 +94,7 @@ enum CellReading {
         case .text(let raw):
             var s = FormulaGuard.restore(raw).trimmedWhitespace
             if s.isEmpty { return (nil, nil) }
-            if let error = excelError(s) {
-                throw Failure(reason: "\(error) is what Excel shows for a formula that failed, not a value; correct the formula or clear the cell, and import again",
-                              reasonZH: "“\(error)”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
-            }
+            if let error = excelError(s) { throw excelErrorFailure(error) }
             // Codes and numbers typed with a Chinese input method in full width (１３８…, ９１…)
             // are kept as the ASCII they stand for: search and export find them as typed elsewhere.
             if identifier { s = halfWidth(s) }

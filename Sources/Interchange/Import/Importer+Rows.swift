@@ -116,7 +116,7 @@ extension Importer {
         guard let i = row.cells.firstIndex(where: { $0 != .empty }), case .text(let raw) = row.cells[i] else { return nil }
         let text = raw.trimmedWhitespace
         guard text.utf8.count <= 40 else { return nil }
-        var word = String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        var word = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.isWhiteSpaceFast }))
         if let open = word.firstIndex(where: { $0 == "(" || $0 == "（" || $0 == "[" || $0 == "【" }), open != word.startIndex { word = String(word[..<open]) }
         while let last = word.last, last == ":" || last == "：" { word.removeLast() }
         let lowered = word.lowercased()
@@ -200,8 +200,8 @@ extension Importer {
                     case .reference, .references:
                         let value = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
                         if let error = CellReading.excelError(value) {  // (a failed VLOOKUP, most often)
-                            problem("\(error) is what Excel shows for a formula that failed, not a value; correct the formula or clear the cell, and import again",
-                                    "“\(error)”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")
+                            let f = CellReading.excelErrorFailure(error)
+                            problem(f.reason, f.reasonZH)
                             continue
                         }
                         if !value.isEmpty { row.refs[key] = value }
