@@ -202,10 +202,10 @@ final class ImportSheetHabitsTests: XCTestCase {
     /// a reference column is said as such.
     func testTotalsRowsAsSheetsWriteThemAndAnExcelErrorInAReference() throws {
         let f = try ImportFixture()
-        let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n合 计,\n合　计,\n合计（2家）,\nTotal,B\nTotal,3\n"), name: "t.csv", commit: false)
+        let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n合 计,\n合　计,\n合计（2家）,\nTotal,B\nTotal,3\n　共计,\n SubTotal ,4\n"), name: "t.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2, "甲公司 and the company called Total")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 3、4、5、7 行以“合 计”等开头，是汇总（合计）行") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 3、4、5、7、8、… 行以“合 计”等开头，是汇总（合计）行，不是实际数据，共 6 行未导入") }, "\(p.warnings)")
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let q = try f.importing(utf8("客户名称,姓名\n#N/A,张三\n"), name: "r.csv", commit: false)
         XCTAssertEqual(q.problems.first?.reasonZH, "“#N/A”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")

@@ -235,6 +235,22 @@ final class ChangeSetTests: XCTestCase {
         for (vocabulary, input, code) in synonyms { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
     }
 
+    /// `parse` looks text up as it is before folding it: right only because every key of a
+    /// vocabulary's index is its own folded form (folding is idempotent on the keys).
+    func testEveryIndexKeyIsItsOwnFoldedForm() {
+        func check<V: Vocabulary>(_: V.Type) {
+            let index = V.index()
+            XCTAssertFalse(index.isEmpty)
+            for (key, code) in index {
+                XCTAssertEqual(V.fold(key), key, "\(V.self): \(key)")
+                XCTAssertEqual(V.parse(key)?.rawValue, code, "\(V.self): \(key)")
+                XCTAssertEqual(V.parse(" \(key.uppercased()) ")?.rawValue, code, "\(V.self): \(key), folded first")
+            }
+        }
+        check(Grade.self); check(SalesStage.self); check(ActivityType.self); check(ComplaintStatus.self)
+        check(Satisfaction.self); check(DecisionRole.self); check(Attitude.self); check(CompetitorPosition.self)
+    }
+
     func testFieldsAreTypedAndRenderedFromTheSchema() throws {
         XCTAssertEqual(Schema.field(.project, key: "budget")?.type, .money)
         XCTAssertEqual(Schema.field(.project, key: "stageSince")?.type, .instant)

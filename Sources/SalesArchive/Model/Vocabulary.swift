@@ -56,9 +56,12 @@ extension Vocabulary {
     /// Parses a code, either label (with or without its leading number or letter, "A 重要客户",
     /// "重要客户"), or a synonym, ignoring case, spaces and character width.
     public static func parse(_ text: String) -> Self? {
+        let index = VocabularyIndex.all[ObjectIdentifier(Self.self)] ?? Self.index()
+        // Text already in folded form (微信, b, 重要客户: what most cells of an import hold) is
+        // its own key, as folding it again would give it back; only other text is folded.
+        if let code = index[text] { return Self(rawValue: code) }
         let t = fold(text)
         guard !t.isEmpty else { return nil }
-        let index = VocabularyIndex.all[ObjectIdentifier(Self.self)] ?? Self.index()
         return index[t].flatMap(Self.init(rawValue:))
     }
 
