@@ -66,6 +66,9 @@ public struct Table: Equatable, Sendable {
     public var rows: [TableRow]
     /// A workbook's hidden sheet (a tab the user does not see): not imported.
     public var hidden = false
+    /// The numbers of the rows a workbook's sheet hides (by a filter, or by hand), in order: they
+    /// are imported, and the preview says which (a filtered list holds more than it shows).
+    public var hiddenRows: [Int] = []
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

@@ -80,6 +80,21 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(q.warnings.contains { $0.column == "手机" && $0.reasonZH.contains("开头的 0") }, "a mobile as a number is noted: \(q.warnings)")
     }
 
+    /// A mobile or title on a customer's row without the contact person's name has no person to
+    /// go to: it is not imported, and the preview says so with the lines (it went without a word).
+    func testAContactPersonsCellsWithoutTheirNameAreSaidNotImported() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,客户等级,联系人,手机,职务\n甲有限公司,B,张三,13800138000,经理\n乙有限公司,B,,13900139000,采购\n丙有限公司,C,,,\n"),
+                                name: "c.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 3)
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("没有填联系人姓名") }, "\(p.warnings)")
+        XCTAssertEqual(warning.line, 3)
+        XCTAssertEqual(warning.reasonZH, "第 3 行填了“手机”“职务”，但没有填联系人姓名，这些联系人信息未导入（共 1 行）。如需导入，请补上联系人姓名后重新导入")
+        let a = try f.open()
+        XCTAssertEqual(a.state.all(.contact).map(\.displayName), ["张三"], "only the named person is a contact")
+    }
+
     /// 客户名称, 联系人, 手机 read as contacts refused every row of a customer list ("no such
     /// customer"); a file of one table whose customers the archive has none of is that list.
     func testACustomerListWithItsContactPersonIsNotReadAsContactsOfUnknownCustomers() throws {
@@ -166,6 +181,29 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("处于隐藏状态") }.map(\.table), ["旧版备份", "下拉选项"])
         XCTAssertTrue(p.warnings.contains { $0.reasonZH == "工作表“旧版备份”在工作簿中处于隐藏状态，未导入；如需导入，请在 Excel 中取消隐藏后重新导入" })
         XCTAssertFalse(p.warnings.contains { $0.reasonZH.contains("找不到必需的列") }, "\(p.warnings)")
+    }
+
+    /// Rows a filter or the user hides are imported (a filtered list holds more than it shows),
+    /// and the preview names them; an empty hidden row is not named.
+    func testHiddenRowsAreImportedAndTheWarningNamesThem() throws {
+        let f = try ImportFixture()
+        let path = f.file("filtered.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级"])
+            for name, grade in [("甲有限公司", "A"), ("乙有限公司", "C"), ("丙有限公司", "A"), ("丁有限公司", "D")]: ws.append([name, grade])
+            ws.row_dimensions[3].hidden = True; ws.row_dimensions[5].hidden = True; ws.row_dimensions[9].hidden = True
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "filtered.xlsx")
+        XCTAssertEqual(source.tables.first?.hiddenRows, [3, 5, 9])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.counts[.customers]?.new, 4)
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("隐藏") }, "\(p.warnings)")
+        XCTAssertEqual(warning.line, 3)
+        XCTAssertEqual(warning.reasonZH, "第 3、5 行在表格中是隐藏的（可能是筛选后未显示的行），也会一并导入（共 2 行）。如不需要导入，请在表格中删除这些行后重新导入")
+        XCTAssertTrue(warning.reason.hasPrefix("2 hidden row(s) (line 3, 5) are imported too"), warning.reason)
     }
 
     /// Findings of the review of the above (helper-77): a merge starting on a row another merge

@@ -59,6 +59,33 @@ extension Importer {
                     reason: "\(totals.count) total row(s) not imported (line \(lines)): a row that starts with \"\(first.word)\" sums up the others, it is no record",
                     reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”\(totals.count > 1 ? "等" : "")开头，是汇总（合计）行，不是实际数据，共 \(totals.count) 行未导入"))
             }
+            if !mapped.table.hiddenRows.isEmpty {
+                let hiddenLines = Set(mapped.table.hiddenRows)
+                let shown = read.lazy.map(\.line).filter { hiddenLines.contains($0) }
+                if let first = shown.first {
+                    let count = shown.count
+                    let lines = shown.prefix(5).map { "\($0)" }.joined(separator: ", ") + (count > 5 ? ", …" : "")
+                    preview.warnings.append(ImportProblem(
+                        table: name, line: first,
+                        reason: "\(count) hidden row(s) (line \(lines)) are imported too: the sheet hides them (a filter, or by hand); "
+                            + "if they should not be imported, delete them from the sheet and import again",
+                        reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行在表格中是隐藏的（可能是筛选后未显示的行），也会一并导入（共 \(count) 行）。"
+                            + "如不需要导入，请在表格中删除这些行后重新导入"))
+                }
+            }
+            let nameless = parts.flatMap(\.namelessContacts)
+            if let first = nameless.first {
+                let lines = nameless.prefix(5).map { "\($0)" }.joined(separator: ", ") + (nameless.count > 5 ? ", …" : "")
+                let headers = mapped.columns.compactMap { c -> String? in
+                    if case .inlineContact(let key) = c.target, key != "name" { return c.header } else { return nil }
+                }
+                preview.warnings.append(ImportProblem(
+                    table: name, line: first,
+                    reason: "\(nameless.count) row(s) (line \(lines)) give a contact person's \(headers.joined(separator: ", ")) but no name (联系人): "
+                        + "those cells were not imported; add the person's name and import the file again",
+                    reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行填了\(headers.map { "“\($0)”" }.joined())，但没有填联系人姓名，"
+                        + "这些联系人信息未导入（共 \(nameless.count) 行）。如需导入，请补上联系人姓名后重新导入"))
+            }
             var sampled = Set<String>()
             for part in parts {
                 for (key, sample) in part.samples where sampled.insert(key).inserted { preview.dateSamples.append(sample) }
@@ -93,6 +120,9 @@ extension Importer {
         var numericIdentifiers: [(String, Int)] = []
         /// Rows left out as totals (`totalsWord`): their line and first cell.
         var totals: [(line: Int, word: String)] = []
+        /// Lines of a customer list whose contact-person cells (手机, 职务, 微信) have no person's
+        /// name beside them: those cells are not imported, and said so (they went without a word).
+        var namelessContacts: [Int] = []
 
         /// One more numeric identifier cell in the column headed `header`.
         mutating func countNumericIdentifier(_ header: String) {
@@ -271,6 +301,10 @@ extension Importer {
                         }
                     }
                 }
+            }
+            if !row.contact.isEmpty && !row.contact.contains(where: { $0.0 == "name" }) {
+                out.namelessContacts.append(row.line)
+                row.contact = []
             }
             for (key, header) in required {
                 if row.field(key) == nil && row.refs[key] == nil && row.instants[key] == nil

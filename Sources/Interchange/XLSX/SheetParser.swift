@@ -10,9 +10,12 @@ enum SheetParser {
         var hasValue = false
     }
 
+    /// `hiddenRows` gets the numbers of the rows the sheet hides (`<row hidden="1">`, a filter's
+    /// or the user's), in order, whether or not they hold anything.
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
-                      cellBudget: inout Int) throws -> [TableRow] {
+                      cellBudget: inout Int, hiddenRows: inout [Int]) throws -> [TableRow] {
         var rows: [TableRow] = []
+        var hidden: [Int] = []
         var budget = cellBudget
         var inSheetData = false
         var rowNumber = 0
@@ -64,6 +67,7 @@ enum SheetParser {
                         throw fail("there are more than 1,048,576 rows", "行数超过了 1,048,576")
                     }
                 }
+                if let h = attributes["hidden"], h == "1" || h == "true" { hidden.append(rowNumber) }
                 inRow = true
                 rowCells = []
                 cell = PendingCell()  // a cell without a reference follows the previous one in this row
@@ -125,6 +129,7 @@ enum SheetParser {
         })
         if !merges.isEmpty { try fillMerged(&rows, merges, budget: &budget) }
         cellBudget = budget
+        hiddenRows = hidden
         return rows
     }
 
