@@ -206,6 +206,52 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(warning.reason.hasPrefix("2 hidden row(s) (line 3, 5) are imported too"), warning.reason)
     }
 
+    /// A header of two rows (联系方式 over 电话 and 邮箱): read as one, in a CSV as written and in
+    /// a workbook with the merges Excel makes; the refused rows' file has the header as read.
+    func testAHeaderOfTwoRowsIsReadAsOne() throws {
+        let f = try ImportFixture()
+        let csv = "客户名称,客户等级,联系方式,,备注\n,,电话,邮箱,\n甲有限公司,A,010-62345678,a@jia.cn,老客户\n乙有限公司,B,021-55556666,,\n丙有限公司,X,,,\n"
+        let p = try f.importing(utf8(csv), name: "two.csv", commit: false)
+        XCTAssertEqual(p.tables.first?.headerLine, 1)
+        XCTAssertEqual(p.tables.first?.subHeaderLine, 2)
+        XCTAssertEqual(p.problems.map(\.line), [5], "only 丙's grade: \(p.problems)")
+        XCTAssertTrue(p.unused.isEmpty, "\(p.unused)")
+        let rejects = try XCTUnwrap(try Rejects.data(p, zh: true))
+        let lines = String(decoding: rejects, as: UTF8.self).split(separator: "\r\n").map(String.init)
+        XCTAssertEqual(lines.first?.replacingOccurrences(of: "\u{FEFF}", with: ""), "客户名称,客户等级,电话,邮箱,备注,未导入原因")
+        XCTAssertEqual(lines.count, 2, "\(lines)")
+        let q = try f.importing(utf8(csv.replacingOccurrences(of: "丙有限公司,X", with: "丙有限公司,C")), name: "two.csv")
+        XCTAssertEqual(q.counts[.customers]?.new, 3)
+        do {
+            let a = try f.open()
+            let jia = try XCTUnwrap(a.state.all(.customer).first { $0.displayName == "甲有限公司" })
+            XCTAssertEqual(jia["phone"]?.text, "010-62345678")
+            XCTAssertEqual(jia["email"]?.text, "a@jia.cn")
+            XCTAssertEqual(jia["note"]?.text, "老客户")
+        }
+
+        let g = try ImportFixture()
+        let path = g.file("two.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级", "联系方式", None]); ws.append([None, None, "电话", "邮箱"])
+            ws.append(["甲有限公司", "A", "010-62345678", "a@jia.cn"]); ws.append(["乙有限公司", "B", "021-55556666", None])
+            ws.merge_cells("A1:A2"); ws.merge_cells("B1:B2"); ws.merge_cells("C1:D1")
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "two.xlsx")
+        let x = try Importer(archive: g.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertTrue(x.problems.isEmpty, "\(x.problems)")
+        XCTAssertEqual(x.counts[.customers]?.new, 2)
+        XCTAssertTrue(x.unused.isEmpty, "\(x.unused)")
+
+        // A data row that happens to follow a header with an empty cell is not a header.
+        let d = try f.importing(utf8("客户名称,,客户等级\n丁有限公司,电话,A\n"), name: "one.csv", commit: false)
+        XCTAssertNil(d.tables.first?.subHeaderLine)
+        XCTAssertEqual(d.counts[.customers]?.new, 1)
+    }
+
     /// Findings of the review of the above (helper-77): a merge starting on a row another merge
     /// made trapped; a merge past the data made rows of nothing but its value.
     func testMergesOverRowsThatAreNotThereNeitherTrapNorMakeRowsPastTheData() throws {

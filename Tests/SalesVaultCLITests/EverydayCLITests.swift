@@ -243,7 +243,7 @@ extension EverydayCLITests {
         let route = try sv(["complaint", "route", "TS-2026-0001", "--manager"] + zh, day: 0)
         XCTAssertEqual(route.stdout, "TS-2026-0001 已通报经理，待通报总监。\n")
         let complaints = try sv(["complaint", "list"] + zh, day: 0)
-        XCTAssertTrue(complaints.stdout.contains("通报经理时间") && complaints.stdout.contains("通报总监时间"), complaints.stdout)
+        XCTAssertTrue(complaints.stdout.contains("通报销售经理日期") && complaints.stdout.contains("通报销售总监日期"), complaints.stdout)
 
         let history = try sv(["history"] + zh, day: 0)
         for english in ["receivedAt", "nextStep", "summary", "decisionMaker", "supportive", "infoDevelopment", "received", "unrated"] {

@@ -84,6 +84,10 @@ public struct ImportPreview {
         public let kind: ImportKind?
         public let headerLine: Int
         public let rows: Int
+        /// A header of two rows (联系方式 over 手机 and 电话): the second row's line, and the
+        /// header as read, each column by its lower cell where it has one.
+        public var subHeaderLine: Int?
+        public var combinedHeader: TableRow?
         /// The first data row's first values by header, so that the user sees the text as read
         /// (mojibake from a wrong encoding shows here).
         public var sample: [(header: String, value: String)] = []

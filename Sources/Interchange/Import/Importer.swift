@@ -212,7 +212,10 @@ public final class Importer {
                     reasonZH: "“\(table.name)”未导入：找不到必需的列（如“客户名称”），无法判断是哪类数据"))
                 continue
             }
-            let header = table.rows[headerIndex]
+            var header = table.rows[headerIndex]
+            var dataStart = headerIndex + 1
+            let combined = twoRowHeader(table, headerIndex, kind: kind, mapping: mapping)
+            if let combined { header = combined; dataStart += 1 }
             headers.append((kind, Set(header.cells.map { Columns.normalise(Self.plain($0).trimmedWhitespace) })))
             var columns: [MappedColumn] = []
             var problems: [ImportProblem] = []
@@ -220,7 +223,7 @@ public final class Importer {
             for (c, cell) in header.cells.enumerated() {
                 let text = Self.plain(cell).trimmedWhitespace
                 guard !text.isEmpty else {
-                    if table.rows[(headerIndex + 1)...].contains(where: { c < $0.cells.count && $0.cells[c].hasContent }) {
+                    if table.rows[dataStart...].contains(where: { c < $0.cells.count && $0.cells[c].hasContent }) {
                         preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false, headerless: true))
                     }
                     continue
@@ -262,13 +265,13 @@ public final class Importer {
             // Cells to the right of the header's last cell: columns without a header, listed
             // as such (not read, and not dropped without a word).
             var beyond = Set<Int>()
-            for row in table.rows[(headerIndex + 1)...] where row.cells.count > header.cells.count {
+            for row in table.rows[dataStart...] where row.cells.count > header.cells.count {
                 for c in header.cells.count..<row.cells.count where row.cells[c].hasContent { beyond.insert(c) }
             }
             for c in beyond.sorted() {
                 preview.unused.append(.init(table: table.name, header: "(\(Self.columnLetter(c)))", computed: false, headerless: true))
             }
-            var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[(headerIndex + 1)...], columns: columns,
+            var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[dataStart...], columns: columns,
                                      problems: problems)
             for key in Self.requiredColumns[kind]! where mapped.column(key) == nil {
                 let spec = Schema.field(kind.entity, key: key)!
@@ -286,6 +289,10 @@ public final class Importer {
                     [dataRows[(dataRows.startIndex + r.lowerBound)..<(dataRows.startIndex + r.upperBound)].count(where: \.hasContent)]
                 }.reduce(0, +)
             var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line, rows: contentRows)
+            if combined != nil {
+                summary.subHeaderLine = table.rows[headerIndex + 1].line
+                summary.combinedHeader = header
+            }
             if let first = mapped.dataRows.first(where: \.hasContent) {
                 summary.sample = columns.prefix(4).compactMap { c in
                     let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""
@@ -355,6 +362,39 @@ public final class Importer {
             if i > 20 { break }
         }
         return best
+    }
+
+    /// A header of two rows, as a sheet groups columns (联系方式 over 手机 and 电话, 客户名称
+    /// beside them, merged down or not): the header row and the one below it as one row, each
+    /// column named by its lower cell where that has text, else by its upper one; nil when the
+    /// row below is not such a second row. It is when it is the next line, every cell in it
+    /// is a column name of `kind`, and each stands under an empty cell, a group's name (that
+    /// names no field) or the same field's name (a header merged down over both rows), at least
+    /// one of them not the last. (Read as data, the second row was refused for its empty
+    /// customer name, and the columns under the group were not imported.)
+    func twoRowHeader(_ table: Table, _ headerIndex: Int, kind: ImportKind, mapping: ColumnMapping) -> TableRow? {
+        let upper = table.rows[headerIndex]
+        guard headerIndex + 1 < table.rows.count else { return nil }
+        let lower = table.rows[headerIndex + 1]
+        guard lower.line == upper.line + 1 else { return nil }
+        func target(_ cell: CellValue) -> ColumnTarget? {
+            guard case .text(let t) = cell else { return nil }
+            return Columns.target(Columns.HeaderText(t), kind: kind, mapping: mapping)
+        }
+        var cells = upper.cells
+        var adds = false
+        for (c, cell) in lower.cells.enumerated() where cell.hasContent {
+            guard let below = target(cell) else { return nil }
+            let above = c < upper.cells.count ? upper.cells[c] : .empty
+            if above.hasContent, let aboveTarget = target(above) {
+                guard aboveTarget == below else { return nil }
+            } else {
+                adds = true
+            }
+            while cells.count <= c { cells.append(.empty) }
+            cells[c] = cell
+        }
+        return adds ? TableRow(line: upper.line, cells: cells) : nil
     }
 
     /// Whether every column of `header` is, for a customer list, the customer's name or a

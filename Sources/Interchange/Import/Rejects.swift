@@ -22,7 +22,8 @@ public enum Rejects {
         func headerRow(_ t: Int) -> TableRow? {
             let table = preview.source.tables[t]
             guard let summary = preview.tables.first(where: { $0.name == table.name }) else { return nil }
-            return table.rows.first { $0.line == summary.headerLine }
+            // (A header of two rows is written as the one row it was read as: it imports the same.)
+            return summary.combinedHeader ?? table.rows.first { $0.line == summary.headerLine }
         }
         switch preview.source.format {
         case .csv(let encoding, let delimiter):

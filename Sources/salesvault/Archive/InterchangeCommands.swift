@@ -249,7 +249,8 @@ enum ImportReport {
             if p.source.format == .json {
                 Terminal.print(z ? "  \(kind)：\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
             } else {
-                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(t.headerLine) 行，共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line \(t.headerLine), \(t.rows) data row(s)")
+                let lines = t.subHeaderLine.map { "\(t.headerLine)–\($0)" } ?? "\(t.headerLine)"
+                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(t.rows) data row(s)")
             }
             if !t.sample.isEmpty {
                 let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "，" : ", ")

@@ -289,7 +289,7 @@ struct ComplaintCommand: ParsableCommand {
                 let list = archive.state.all(.complaint)
                 if json { return try Render.printJSON(list, archive: archive) }
                 let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal
-                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "通报经理时间", "通报总监时间", "满意度"]
+                Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "通报销售经理日期", "通报销售总监日期", "满意度"]
                                          : ["number", "customer", "about", "status", "manager notified", "director notified", "satisfaction"],
                              list.map { [$0.displayName, Render.text(.complaint, customerSpec, $0["customer"], archive: archive), Render.truncate($0["subject"]?.text ?? "", 16),
                                          Render.vocabulary(ComplaintStatus.self, $0["status"]?.text), $0["managerNotifiedAt"]?.int.map(Format.date) ?? "-",
