@@ -14,9 +14,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("序号,客户名称,客户等级,备注\n1,甲有限公司,A,\n2,乙有限公司,B,\n合计：,,,2家\n"), name: "名单.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
-        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是汇总（合计）行") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 4 行以“合计：”开头，是汇总（合计）行，不是实际数据，共 1 行未导入")
-        XCTAssertEqual(warning.line, 4)
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是合计/小计行") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "第 4 行是合计/小计行（“合计：”），不是实际数据，已跳过（共 1 行）")
+        XCTAssertEqual(warning.reason, "line 4: totals row (\"合计：\"), not records; skipped (1 in all)")
+        XCTAssertEqual(warning.line, 0, "the lines are in the text")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["乙有限公司", "甲有限公司"])
 
@@ -29,7 +30,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         ])])
         let q = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(q.counts[.customers]?.new, 1)
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "第 3、4 行以“小计”等开头，是汇总（合计）行，不是实际数据，共 2 行未导入" }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "第 3、4 行是合计/小计行（“小计”等），不是实际数据，已跳过（共 2 行）" }, "\(q.warnings)")
         // A company whose name only starts with the word is a company.
         let r = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(ImportSource.read(utf8("客户名称\n合计科技有限公司\n"), fileName: "x.csv"))
         XCTAssertEqual(r.counts[.customers]?.new, 1)
@@ -88,9 +89,8 @@ final class ImportSheetHabitsTests: XCTestCase {
                                 name: "c.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 3)
-        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("没有填联系人姓名") }, "\(p.warnings)")
-        XCTAssertEqual(warning.line, 3)
-        XCTAssertEqual(warning.reasonZH, "第 3 行填了“手机”“职务”，但没有填联系人姓名，这些联系人信息未导入（共 1 行）。如需导入，请补上联系人姓名后重新导入")
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("没填联系人姓名") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "第 3 行填了联系人的手机、职务，但没填联系人姓名，这些信息未导入（共 1 行）。补上姓名后可重新导入")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.contact).map(\.displayName), ["张三"], "only the named person is a contact")
     }
@@ -201,9 +201,84 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(p.counts[.customers]?.new, 4)
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("隐藏") }, "\(p.warnings)")
-        XCTAssertEqual(warning.line, 3)
-        XCTAssertEqual(warning.reasonZH, "第 3、5 行在表格中是隐藏的（可能是筛选后未显示的行），也会一并导入（共 2 行）。如不需要导入，请在表格中删除这些行后重新导入")
-        XCTAssertTrue(warning.reason.hasPrefix("2 hidden row(s) (line 3, 5) are imported too"), warning.reason)
+        XCTAssertEqual(warning.line, 0)
+        XCTAssertEqual(warning.reasonZH, "第 3、5 行是隐藏行（可能被筛选隐藏），同样会被导入（共 2 行）；如不需要，请在表格中删除后重新导入")
+        XCTAssertTrue(warning.reason.hasPrefix("lines 3, 5 are hidden in the sheet"), warning.reason)
+    }
+
+    /// Findings of helper-79's black-box round: totals rows as sheets write them (full width,
+    /// traditional, a region's 小计, 合计金额), and names that only look like them.
+    func testTotalsRowsInEveryFormASheetHasThemAndCompaniesThatOnlyLookLikeThem() throws {
+        let f = try ImportFixture()
+        let totals = ["ＴＯＴＡＬ,,8", "ｔｏｔａｌ,,", "Ｓｕｂｔｏｔａｌ,,3", "Sub-total,,", "Grand Total,,9", "合计 4家,,", "合计金额,,100", "合计数,,",
+                      "华北区小计,,5", "小计:华北区,,", "小计：华北区,,", "合計,,", "總計,,", "Total 12,,"]
+        let companies = ["Total Solutions,A,", "合计科技有限公司,B,", "小计算机服务部,C,", "总计划咨询有限公司,C,", "总部经济研究院,D,", "Totalplay,B,", "华北合计,A,"]
+        let csv = "客户名称,客户等级,年销售额\n" + (companies + totals).joined(separator: "\n") + "\n"
+        let p = try f.importing(utf8(csv), name: "t.csv", commit: false)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, companies.count, "\(p.warnings)")
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("合计/小计行") })
+        XCTAssertTrue(warning.reasonZH.hasSuffix("（共 \(totals.count) 行）"), warning.reasonZH)
+    }
+
+    /// A row that repeats the header (sheets pasted together) is skipped and said; placeholder
+    /// names of a contact person (无, -, —) are no person.
+    func testARepeatedHeaderIsSkippedAndAPlaceholderIsNoContactPerson() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,行业,联系电话,联系人,手机\n甲有限公司,制造,010-1,无,13800000001\n客户名称,行业,联系电话,联系人,手机\n乙有限公司,零售,010-2,—,\n丙有限公司,零售,010-3,-,13900000002\n"),
+                                name: "p.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 3)
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3 行与表头相同（可能是复制粘贴时带上的表头），已跳过（共 1 行）" }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 2、5 行填了联系人的手机，但没填联系人姓名，这些信息未导入（共 2 行）。补上姓名后可重新导入" }, "\(p.warnings)")
+        let a = try f.open()
+        XCTAssertEqual(a.state.all(.contact).count, 0, "无, — and - are no one")
+        XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["丙有限公司", "乙有限公司", "甲有限公司"])
+    }
+
+    /// 联系人 over 姓名, 手机 and 职务 (the most common two-row header of a Chinese customer list),
+    /// in a CSV and in a workbook whose merged cells fill the lower row; 下次跟进 over 下一步计划
+    /// and 下次跟进日期 in a contact log.
+    func testAGroupThatNamesAFieldOverItsNameColumnIsReadAsThatField() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,客户等级,联系人,,,备注\n,,姓名,手机,职务,\n北京华信科技有限公司,A,王强,13800000001,经理,老客户\n"), name: "c.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.tables.first?.subHeaderLine, 2)
+        XCTAssertTrue(p.unused.isEmpty, "\(p.unused)")
+        do {
+            let a = try f.open()
+            let wang = try XCTUnwrap(a.state.all(.contact).first)
+            XCTAssertEqual(wang.displayName, "王强")
+            XCTAssertEqual(wang["mobile"]?.text, "13800000001")
+            XCTAssertEqual(wang["title"]?.text, "经理")
+        }
+        let log = try f.importing(utf8("日期,客户,方式,跟进内容,下次跟进,\n,,,,下一步计划,下次跟进日期\n2026-11-20,北京华信科技有限公司,电话,报价,发合同,2026-12-01\n"), name: "l.csv")
+        XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
+        XCTAssertEqual(log.counts[.log]?.new, 1)
+        XCTAssertTrue(log.unused.isEmpty, "\(log.unused)")
+
+        let g = try ImportFixture()
+        let path = g.file("m.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级", "联系人", None, None]); ws.append([None, None, "姓名", "手机", "职务"])
+            ws.append(["甲有限公司", "A", "张三", "13800000001", "经理"]); ws.append(["乙有限公司", "B", "李四", "13900000002", "采购"])
+            ws.merge_cells("A1:A2"); ws.merge_cells("B1:B2"); ws.merge_cells("C1:E1")
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "m.xlsx")
+        let archive = try g.open()
+        let importer = Importer(archive: archive, options: ImportOptions(now: testNow))
+        let x = try importer.preview(source)
+        XCTAssertTrue(x.problems.isEmpty, "\(x.problems)")
+        XCTAssertEqual(x.tables.first?.headerLine, 1, "the header is lines 1–2")
+        XCTAssertEqual(x.tables.first?.subHeaderLine, 2)
+        XCTAssertEqual(x.counts[.customers]?.new, 2)
+        XCTAssertTrue(x.unused.isEmpty, "\(x.unused)")
+        _ = try importer.commit(x)
+        XCTAssertEqual(archive.state.all(.contact).map { "\($0.displayName) \($0["mobile"]?.text ?? "") \($0["title"]?.text ?? "")" }.sorted(),
+                       ["张三 13800000001 经理", "李四 13900000002 采购"])
     }
 
     /// A header of two rows (联系方式 over 电话 and 邮箱): read as one, in a CSV as written and in
@@ -289,7 +364,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n合 计,\n合　计,\n合计（2家）,\nTotal,B\nTotal,3\n　共计,\n SubTotal ,4\n"), name: "t.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2, "甲公司 and the company called Total")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 3、4、5、7、8、… 行以“合 计”等开头，是汇总（合计）行，不是实际数据，共 6 行未导入") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3、4、5、7、8、9 行是合计/小计行（“合 计”等），不是实际数据，已跳过（共 6 行）" }, "\(p.warnings)")
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let q = try f.importing(utf8("客户名称,姓名\n#N/A,张三\n"), name: "r.csv", commit: false)
         XCTAssertEqual(q.problems.first?.reasonZH, "“#N/A”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")

@@ -51,40 +51,42 @@ extension Importer {
                 Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, range, emit)
             }
             if rows.isEmpty { rows = read } else { rows += read }
+            // (Warnings about many rows name them in the text, the table alone before it.)
             let totals = parts.flatMap(\.totals)
             if let first = totals.first {
-                let lines = totals.prefix(5).map { "\($0.line)" }.joined(separator: ", ") + (totals.count > 5 ? ", …" : "")
+                let more = totals.count > 1
                 preview.warnings.append(ImportProblem(
-                    table: name, line: first.line, value: first.word,
-                    reason: "\(totals.count) total row(s) not imported (line \(lines)): a row that starts with \"\(first.word)\" sums up the others, it is no record",
-                    reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行以“\(first.word)”\(totals.count > 1 ? "等" : "")开头，是汇总（合计）行，不是实际数据，共 \(totals.count) 行未导入"))
+                    table: name, line: 0,
+                    reason: "line\(more ? "s" : "") \(Self.lineList(totals.map(\.line), zh: false)): totals row\(more ? "s" : "") (\"\(first.word)\"\(more ? "…" : "")), not records; skipped (\(totals.count) in all)",
+                    reasonZH: "第 \(Self.lineList(totals.map(\.line), zh: true)) 行是合计/小计行（“\(first.word)”\(more ? "等" : "")），不是实际数据，已跳过（共 \(totals.count) 行）"))
+            }
+            let repeated = parts.flatMap(\.repeatedHeaders)
+            if !repeated.isEmpty {
+                preview.warnings.append(ImportProblem(
+                    table: name, line: 0,
+                    reason: "line\(repeated.count > 1 ? "s" : "") \(Self.lineList(repeated, zh: false)) repeat the header (sheets pasted together?); skipped",
+                    reasonZH: "第 \(Self.lineList(repeated, zh: true)) 行与表头相同（可能是复制粘贴时带上的表头），已跳过（共 \(repeated.count) 行）"))
             }
             if !mapped.table.hiddenRows.isEmpty {
                 let hiddenLines = Set(mapped.table.hiddenRows)
-                let shown = read.lazy.map(\.line).filter { hiddenLines.contains($0) }
-                if let first = shown.first {
-                    let count = shown.count
-                    let lines = shown.prefix(5).map { "\($0)" }.joined(separator: ", ") + (count > 5 ? ", …" : "")
+                let lines = read.map(\.line).filter { hiddenLines.contains($0) }
+                if !lines.isEmpty {
                     preview.warnings.append(ImportProblem(
-                        table: name, line: first,
-                        reason: "\(count) hidden row(s) (line \(lines)) are imported too: the sheet hides them (a filter, or by hand); "
-                            + "if they should not be imported, delete them from the sheet and import again",
-                        reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行在表格中是隐藏的（可能是筛选后未显示的行），也会一并导入（共 \(count) 行）。"
-                            + "如不需要导入，请在表格中删除这些行后重新导入"))
+                        table: name, line: 0,
+                        reason: "line\(lines.count > 1 ? "s" : "") \(Self.lineList(lines, zh: false)) \(lines.count > 1 ? "are" : "is") hidden in the sheet (by a filter, or by hand) "
+                            + "and \(lines.count > 1 ? "are" : "is") read like the others (\(lines.count) in all); if they should not be imported, delete them from the sheet and import again",
+                        reasonZH: "第 \(Self.lineList(lines, zh: true)) 行是隐藏行（可能被筛选隐藏），同样会被导入（共 \(lines.count) 行）；如不需要，请在表格中删除后重新导入"))
                 }
             }
             let nameless = parts.flatMap(\.namelessContacts)
-            if let first = nameless.first {
-                let lines = nameless.prefix(5).map { "\($0)" }.joined(separator: ", ") + (nameless.count > 5 ? ", …" : "")
-                let headers = mapped.columns.compactMap { c -> String? in
-                    if case .inlineContact(let key) = c.target, key != "name" { return c.header } else { return nil }
-                }
+            if !nameless.isEmpty {
+                var headers: [String] = []
+                for part in parts { for h in part.namelessHeaders where !headers.contains(h) { headers.append(h) } }
                 preview.warnings.append(ImportProblem(
-                    table: name, line: first,
-                    reason: "\(nameless.count) row(s) (line \(lines)) give a contact person's \(headers.joined(separator: ", ")) but no name (联系人): "
-                        + "those cells were not imported; add the person's name and import the file again",
-                    reasonZH: "第 \(lines.replacingOccurrences(of: ", ", with: "、")) 行填了\(headers.map { "“\($0)”" }.joined())，但没有填联系人姓名，"
-                        + "这些联系人信息未导入（共 \(nameless.count) 行）。如需导入，请补上联系人姓名后重新导入"))
+                    table: name, line: 0,
+                    reason: "line\(nameless.count > 1 ? "s" : "") \(Self.lineList(nameless, zh: false)) give a contact person's \(headers.joined(separator: ", ")) but no name (联系人): "
+                        + "those cells were not imported (\(nameless.count) row\(nameless.count > 1 ? "s" : "")); add the person's name and import the file again",
+                    reasonZH: "第 \(Self.lineList(nameless, zh: true)) 行填了联系人的\(headers.joined(separator: "、"))，但没填联系人姓名，这些信息未导入（共 \(nameless.count) 行）。补上姓名后可重新导入"))
             }
             var sampled = Set<String>()
             for part in parts {
@@ -121,8 +123,12 @@ extension Importer {
         /// Rows left out as totals (`totalsWord`): their line and first cell.
         var totals: [(line: Int, word: String)] = []
         /// Lines of a customer list whose contact-person cells (手机, 职务, 微信) have no person's
-        /// name beside them: those cells are not imported, and said so (they went without a word).
+        /// name beside them, and the headers of those cells: not imported, and said so (they went
+        /// without a word).
         var namelessContacts: [Int] = []
+        var namelessHeaders: [String] = []
+        /// Lines that repeat the header (sheets pasted together, a print title copied).
+        var repeatedHeaders: [Int] = []
 
         /// One more numeric identifier cell in the column headed `header`.
         mutating func countNumericIdentifier(_ header: String) {
@@ -134,41 +140,96 @@ extension Importer {
         }
     }
 
-    /// What a sheet's totals row starts with (合计：, Total): such a row sums up the others and is
-    /// no record (black-box finding: a 合计 row became a customer named 合计).
-    static let totalsWords: Set<String> = ["合计", "总计", "小计", "共计", "总数", "合计数", "汇总", "total", "totals", "subtotal", "grand total"]
-    /// The first character of each of `totalsWords`, in either case.
-    static let totalsInitials: Set<Unicode.Scalar> = Set(totalsWords.flatMap { word in
-        [word.unicodeScalars.first!] + word.uppercased().unicodeScalars.prefix(1)
-    })
+    /// What a sheet's totals row says, folded (`totalsFold`): such a row sums up the others and
+    /// is no record (black-box findings: 合计, then ＴＯＴＡＬ, 合計, 华北区小计 and 合计金额 became
+    /// customers). The Chinese words longest first.
+    static let totalsWordsCJK = ["合计数", "总合计", "合计", "总计", "小计", "共计", "总数", "汇总"]
+    static let totalsWordsASCII = ["grandtotal", "subtotals", "subtotal", "totals", "total"]
+    /// What may follow a Chinese totals word in the same cell: 合计金额, 合计数量.
+    static let totalsTails: Set<String> = ["金额", "数", "数量", "额", "值", "行"]
+    /// The characters a totals word may start with (in full width, traditional or either case
+    /// too), and the last characters of 华北区小计: every other row is done at once.
+    static let totalsInitials: Set<Unicode.Scalar> = ["合", "总", "總", "小", "共", "汇", "彙", "t", "T", "ｔ", "Ｔ", "s", "S", "ｓ", "Ｓ", "g", "G", "ｇ", "Ｇ"]
+    static let totalsFinals: Set<Unicode.Scalar> = ["计", "計"]
 
-    /// The first non-empty cell of `row` when it is one of `totalsWords` once its spaces are
-    /// dropped (合 计, 合　计) and a colon or a bracketed tail after it (合计：, 合计（2家）), else
-    /// nil. An English word counts only when the row's other cells are numbers or empty: a
-    /// company may be called Total.
+    /// What people write in a name cell for "no one": not a contact person's name.
+    static let placeholderNames: Set<String> = ["-", "--", "—", "——", "/", "无", "暂无", "没有", "不详", "未知", "待定", "n/a", "na", "none", "null", "?", "？", "…", "..."]
+
+    /// Whether `row` repeats the header: each of its cells in a mapped column is empty or that
+    /// column's header, at least two of them (or the only one) the header.
+    static func repeatsHeader(_ row: TableRow, _ columns: [MappedColumn]) -> Bool {
+        var same = 0
+        for column in columns {
+            let cell = column.index < row.cells.count ? row.cells[column.index] : .empty
+            guard cell.hasContent else { continue }
+            guard case .text(let t) = cell, t.utf8.count >= column.header.utf8.count, t.trimmedWhitespace.utf8.elementsEqual(column.header.utf8) else { return false }
+            same += 1
+        }
+        return same > 0 && same >= min(2, columns.count)
+    }
+
+    /// Up to `limit` lines, joined: "3、5、8" (or "3, 5, 8"), "…" after them when there are more.
+    static func lineList(_ lines: [Int], zh: Bool, limit: Int = 20) -> String {
+        lines.prefix(limit).map(String.init).joined(separator: zh ? "、" : ", ") + (lines.count > limit ? (zh ? " 等" : ", …") : "")
+    }
+
+    /// Text as totals words are compared: full width made ASCII, white space, `-`, `_` and `·`
+    /// dropped, lower case, and the traditional 計 總 彙 數 as 计 总 汇 数.
+    static func totalsFold(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars.lazy.map(\.asciiForm) {
+            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "·" { continue }
+            switch s {
+            case "計": out.append("计")
+            case "總": out.append("总")
+            case "彙": out.append("汇")
+            case "數": out.append("数")
+            case "A"..."Z": out.append(Unicode.Scalar(s.value + 32)!)
+            default: out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    /// The first non-empty cell of `row` when it is a totals row's label, else nil. It is one
+    /// when, folded, it is a totals word alone or followed by a colon, a bracket or a number
+    /// (合计：, 合计（2家）, 合计 4家, Total 12), or by 金额, 数量… (合计金额); or, when the row's
+    /// other cells are numbers or empty, a region's 小计 (华北区小计, at most 12 characters). An
+    /// English word counts only when the row's other cells are numbers or empty: a company may
+    /// be called Total. (合计科技, 小计算机服务部, 总计划咨询 are names: other text follows.)
     static func totalsWord(_ row: TableRow) -> String? {
         guard let i = row.cells.firstIndex(where: { $0 != .empty }), case .text(let raw) = row.cells[i] else { return nil }
-        // Every totals word starts with one of these: most rows are done here, before the
-        // folding below (which walks characters and lowercases: a fifth of a 100,000-customer
-        // import's CPU when it ran on every row).
-        guard let first = raw.unicodeScalars.first(where: { !$0.isWhiteSpaceFast }), totalsInitials.contains(first) else { return nil }
+        // Most rows are done here, before the folding below (which, run on every row, was a
+        // fifth of a 100,000-customer import's CPU).
+        guard let first = raw.unicodeScalars.first(where: { !$0.isWhiteSpaceFast }),
+              totalsInitials.contains(first) || raw.unicodeScalars.last(where: { !$0.isWhiteSpaceFast }).map(totalsFinals.contains) == true
+        else { return nil }
         let text = raw.trimmedWhitespace
-        guard text.utf8.count <= 40 else { return nil }
-        var word = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.isWhiteSpaceFast }))
-        if let open = word.firstIndex(where: { $0 == "(" || $0 == "（" || $0 == "[" || $0 == "【" }), open != word.startIndex { word = String(word[..<open]) }
-        while let last = word.last, last == ":" || last == "：" { word.removeLast() }
-        let lowered = word.lowercased()
-        guard totalsWords.contains(lowered) else { return nil }
-        if lowered.unicodeScalars.allSatisfy(\.isASCII) {
+        guard text.utf8.count <= 60 else { return nil }
+        let folded = totalsFold(text)
+        func restIsNumbers() -> Bool {
             for cell in row.cells[(i + 1)...] {
                 switch cell {
                 case .empty, .number: continue
                 case .text(let t) where Double(t.trimmedWhitespace.replacingOccurrences(of: ",", with: "")) != nil || t.trimmedWhitespace.isEmpty: continue
-                default: return nil
+                default: return false
                 }
             }
+            return true
         }
-        return text
+        func endsWord(_ tail: Substring) -> Bool {
+            guard let next = tail.unicodeScalars.first else { return true }
+            return ":：(（[【".unicodeScalars.contains(next) || ("0"..."9").contains(next)
+        }
+        if let word = totalsWordsCJK.first(where: { folded.hasPrefix($0) }) {
+            let tail = folded.dropFirst(word.count)
+            if endsWord(tail) || totalsTails.contains(String(tail)) { return text }
+        }
+        if let word = totalsWordsASCII.first(where: { folded.hasPrefix($0) }), endsWord(folded.dropFirst(word.count)) {
+            return restIsNumbers() ? text : nil
+        }
+        if folded.count <= 12, ["小计", "合计", "总计"].contains(where: { folded.hasSuffix($0) }), restIsNumbers() { return text }
+        return nil
     }
 
     /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row), giving
@@ -198,6 +259,10 @@ extension Importer {
                 out.totals.append((tableRow.line, word))
                 continue
             }
+            if repeatsHeader(tableRow, columns) {
+                out.repeatedHeaders.append(tableRow.line)
+                continue
+            }
             var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
             row.fields.reserveCapacity(columns.count)
             for c in columns.indices {
@@ -221,6 +286,8 @@ extension Importer {
                     do {
                         let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
                         guard let input else { continue }
+                        // 无, -, 不详 in place of a name: no person (they became contacts named 无).
+                        if key == "name" && Self.placeholderNames.contains(input.lowercased()) { continue }
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
                         if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                         row.contact.append((key, input))
@@ -304,6 +371,11 @@ extension Importer {
             }
             if !row.contact.isEmpty && !row.contact.contains(where: { $0.0 == "name" }) {
                 out.namelessContacts.append(row.line)
+                for (key, _) in row.contact {
+                    if let header = columns.first(where: { $0.target == .inlineContact(key) })?.header, !out.namelessHeaders.contains(header) {
+                        out.namelessHeaders.append(header)
+                    }
+                }
                 row.contact = []
             }
             for (key, header) in required {

@@ -214,8 +214,15 @@ public final class Importer {
             }
             var header = table.rows[headerIndex]
             var dataStart = headerIndex + 1
-            let combined = twoRowHeader(table, headerIndex, kind: kind, mapping: mapping)
-            if let combined { header = combined; dataStart += 1 }
+            // A header of two rows: the row found and the one below it, or the one above it and
+            // the row found (a workbook whose merged header cells fill the lower row).
+            var combined: (header: TableRow, lowerIndex: Int)?
+            if headerIndex > 0, let above = twoRowHeader(table, headerIndex - 1, kind: kind, mapping: mapping), above.lowerIndex == headerIndex {
+                combined = above
+            } else {
+                combined = twoRowHeader(table, headerIndex, kind: kind, mapping: mapping)
+            }
+            if let combined { header = combined.header; dataStart = combined.lowerIndex + 1 }
             headers.append((kind, Set(header.cells.map { Columns.normalise(Self.plain($0).trimmedWhitespace) })))
             var columns: [MappedColumn] = []
             var problems: [ImportProblem] = []
@@ -289,8 +296,8 @@ public final class Importer {
                     [dataRows[(dataRows.startIndex + r.lowerBound)..<(dataRows.startIndex + r.upperBound)].count(where: \.hasContent)]
                 }.reduce(0, +)
             var summary = ImportPreview.TableSummary(name: table.name, kind: kind, headerLine: header.line, rows: contentRows)
-            if combined != nil {
-                summary.subHeaderLine = table.rows[headerIndex + 1].line
+            if let combined {
+                summary.subHeaderLine = table.rows[combined.lowerIndex].line
                 summary.combinedHeader = header
             }
             if let first = mapped.dataRows.first(where: \.hasContent) {
@@ -364,38 +371,83 @@ public final class Importer {
         return best
     }
 
-    /// A header of two rows, as a sheet groups columns (联系方式 over 手机 and 电话, 客户名称
-    /// beside them, merged down or not): the header row and the one below it as one row, each
-    /// column named by its lower cell where that has text, else by its upper one; nil when the
-    /// row below is not such a second row. It is when it is the next line, every cell in it
-    /// is a column name of `kind`, and each stands under an empty cell, a group's name (that
-    /// names no field) or the same field's name (a header merged down over both rows), at least
-    /// one of them not the last. (Read as data, the second row was refused for its empty
-    /// customer name, and the columns under the group were not imported.)
-    func twoRowHeader(_ table: Table, _ headerIndex: Int, kind: ImportKind, mapping: ColumnMapping) -> TableRow? {
-        let upper = table.rows[headerIndex]
-        guard headerIndex + 1 < table.rows.count else { return nil }
-        let lower = table.rows[headerIndex + 1]
-        guard lower.line == upper.line + 1 else { return nil }
+    /// A header of two rows, as a sheet groups columns (联系方式 over 电话 and 邮箱, 联系人 over
+    /// 姓名, 手机 and 职务; 客户名称 beside them, merged down over both rows or not): the row at
+    /// `upperIndex` and the next row with content (at most one empty line between) read as one
+    /// header row, with the lower row's index; nil when the lower row is not such a second row.
+    ///
+    /// Each upper cell with text spans itself and the empty upper cells right of it; one that
+    /// spans several columns is a group. Under a group, each lower cell names its column (a
+    /// name word, 姓名, takes the group's own field: 联系人 over 姓名 is the contact person's
+    /// name); under a single upper cell, a lower cell must name the same field (the header merged
+    /// down) or be empty; under no upper cell it names its column. It is a second row when the
+    /// upper row names a field, the lower row has only text, some of it under a group or no
+    /// upper cell naming a field, and fewer of its cells name nothing than name a field, at least
+    /// two (those are then columns not imported, listed as such). (Read as data, the second row was refused
+    /// for its empty customer name, and the columns under the group were not imported.)
+    func twoRowHeader(_ table: Table, _ upperIndex: Int, kind: ImportKind, mapping: ColumnMapping) -> (header: TableRow, lowerIndex: Int)? {
+        let upper = table.rows[upperIndex]
+        guard upper.hasContent,
+              let lowerIndex = table.rows.indices.dropFirst(upperIndex + 1).prefix(2).first(where: { table.rows[$0].hasContent })
+        else { return nil }
+        let lower = table.rows[lowerIndex]
+        guard lower.line - upper.line <= 2 else { return nil }
         func target(_ cell: CellValue) -> ColumnTarget? {
             guard case .text(let t) = cell else { return nil }
             return Columns.target(Columns.HeaderText(t), kind: kind, mapping: mapping)
         }
-        var cells = upper.cells
-        var adds = false
-        for (c, cell) in lower.cells.enumerated() where cell.hasContent {
-            guard let below = target(cell) else { return nil }
-            let above = c < upper.cells.count ? upper.cells[c] : .empty
-            if above.hasContent, let aboveTarget = target(above) {
-                guard aboveTarget == below else { return nil }
-            } else {
-                adds = true
+        func up(_ c: Int) -> CellValue { c < upper.cells.count ? upper.cells[c] : .empty }
+        guard upper.cells.contains(where: { $0.hasContent && target($0) != nil }) else { return nil }  // (not a title row)
+        let width = max(upper.cells.count, lower.cells.count)
+        // Where each upper cell's span ends (exclusive).
+        var owner = [Int?](repeating: nil, count: width)
+        var spanEnd: [Int: Int] = [:]
+        var current: Int?
+        for c in 0..<width {
+            if up(c).hasContent {
+                if let o = current { spanEnd[o] = c }
+                current = c
             }
-            while cells.count <= c { cells.append(.empty) }
-            cells[c] = cell
+            owner[c] = current
         }
-        return adds ? TableRow(line: upper.line, cells: cells) : nil
+        if let o = current { spanEnd[o] = width }
+        var cells = upper.cells + Array(repeating: CellValue.empty, count: width - upper.cells.count)
+        var named = 0, unnamed = 0, adds = false
+        for (c, cell) in lower.cells.enumerated() where cell.hasContent {
+            guard case .text(let text) = cell else { return nil }
+            let below = target(cell)
+            guard let o = owner[c] else {
+                if below != nil { named += 1; adds = true } else { unnamed += 1 }
+                cells[c] = cell
+                continue
+            }
+            let group = spanEnd[o]! - o > 1
+            if !group {
+                guard let below, below == target(up(o)) else { return nil }  // the header merged down
+                named += 1
+                continue
+            }
+            adds = true
+            if below != nil {
+                named += 1
+                cells[c] = cell
+            } else if Self.nameWords.contains(Columns.normalise(text.trimmedWhitespace)), target(up(o)) != nil {
+                named += 1
+                cells[c] = up(o)  // 联系人 over 姓名: the group's field
+            } else {
+                // (Under the group's own first cell when that names a field, text that names
+                // nothing is that field's value: a data row.)
+                if c == o && target(up(o)) != nil { return nil }
+                unnamed += 1
+                cells[c] = cell
+            }
+        }
+        guard adds, named > 0, unnamed == 0 || (named >= 2 && unnamed < named) else { return nil }
+        return (TableRow(line: upper.line, cells: cells), lowerIndex)
     }
+
+    /// The words of a name column under a group (联系人 over 姓名), as `Columns.normalise` gives them.
+    static let nameWords: Set<String> = Set(["姓名", "名字", "名称", "name", "全名"].map { Columns.normalise($0) })
 
     /// Whether every column of `header` is, for a customer list, the customer's name or a
     /// contact person's column, with the person's name among them.

@@ -193,7 +193,7 @@ extension ChangeDraft {
         case .vocabulary(let vocabulary):
             guard let code = vocabulary.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.labels(zh: false).joined(separator: ", "))",
-                                   zh: "\(spec.zh)没有“\(text)”这一项，可选：\(vocabulary.labels(zh: true).joined(separator: "、"))")
+                                   zh: "无法识别\(spec.zh)“\(text)”，请填以下之一：\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }
             return .text(code)
         case .reference, .references:

@@ -254,7 +254,7 @@ enum ImportReport {
             }
             if !t.sample.isEmpty {
                 let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "，" : ", ")
-                Terminal.print(z ? "    首行数据：\(pairs)" : "    first row: \(pairs)")
+                Terminal.print(z ? "    第一条数据：\(pairs)" : "    first row: \(pairs)")
             }
         }
         let unmapped = p.unused.filter { !$0.computed && !$0.headerless }
