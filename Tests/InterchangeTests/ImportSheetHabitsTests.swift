@@ -14,9 +14,9 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("序号,客户名称,客户等级,备注\n1,甲有限公司,A,\n2,乙有限公司,B,\n合计：,,,2家\n"), name: "名单.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
-        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是合计/小计行") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 4 行是合计/小计行（“合计：”），不是实际数据，已跳过（共 1 行）")
-        XCTAssertEqual(warning.reason, "line 4: totals row (\"合计：\"), not records; skipped (1 in all)")
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("合计/小计行") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "第 4 行看起来是合计/小计行（“合计：”），已跳过（共 1 行）")
+        XCTAssertEqual(warning.reason, "line 4 looks like totals (\"合计：\"), not records; skipped (1 in all)")
         XCTAssertEqual(warning.line, 0, "the lines are in the text")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["乙有限公司", "甲有限公司"])
@@ -30,7 +30,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         ])])
         let q = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(q.counts[.customers]?.new, 1)
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "第 3、4 行是合计/小计行（“小计”等），不是实际数据，已跳过（共 2 行）" }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH == "第 3、4 行看起来是合计/小计行（“小计”等），已跳过（共 2 行）" }, "\(q.warnings)")
         // A company whose name only starts with the word is a company.
         let r = try Importer(archive: a, options: ImportOptions(now: testNow)).preview(ImportSource.read(utf8("客户名称\n合计科技有限公司\n"), fileName: "x.csv"))
         XCTAssertEqual(r.counts[.customers]?.new, 1)
@@ -89,8 +89,8 @@ final class ImportSheetHabitsTests: XCTestCase {
                                 name: "c.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 3)
-        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("没填联系人姓名") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 3 行填了联系人的手机、职务，但没填联系人姓名，这些信息未导入（共 1 行）。补上姓名后可重新导入")
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("联系人姓名为空") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "第 3 行有联系人的手机、职务，但联系人姓名为空或写的是“无”等，这些信息未导入（共 1 行）。如需保留，请补上姓名后加 --on-duplicate skip 重新导入")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.contact).map(\.displayName), ["张三"], "only the named person is a contact")
     }
@@ -202,7 +202,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.counts[.customers]?.new, 4)
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("隐藏") }, "\(p.warnings)")
         XCTAssertEqual(warning.line, 0)
-        XCTAssertEqual(warning.reasonZH, "第 3、5 行是隐藏行（可能被筛选隐藏），同样会被导入（共 2 行）；如不需要，请在表格中删除后重新导入")
+        XCTAssertEqual(warning.reasonZH, "第 3、5 行为隐藏行（可能是筛选时隐藏的，共 2 行），也会一并导入；如不需要，请先在表格中删除")
         XCTAssertTrue(warning.reason.hasPrefix("lines 3, 5 are hidden in the sheet"), warning.reason)
     }
 
@@ -221,6 +221,45 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(warning.reasonZH.hasSuffix("（共 \(totals.count) 行）"), warning.reasonZH)
     }
 
+    /// helper-80: a record whose name starts like a totals word is a record when the rest of its
+    /// row has text (a log of 小计（深圳）餐饮管理有限公司 was skipped, then "nothing to import");
+    /// more totals words, footers, section headings and instruction rows; header rows repeated
+    /// as sheets write them; more placeholders for a contact's name, and 无 in a contact list.
+    func testRowsThatAreNoRecordsAndRecordsThatOnlyLookLikeThem() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\n小计（深圳）餐饮管理有限公司,A\n汇总1号便利店,B\n合计（北京）科技有限公司,B\n"), name: "c.csv")
+        let log = try f.importing(utf8("客户,跟进方式,时间,跟进内容\n小计（深圳）餐饮管理有限公司,拜访,2026-03-02 10:00,现场演示\n汇总1号便利店,电话,2026-03-03 15:00,确认订单数量\n"),
+                                  name: "l.csv")
+        XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
+        XCTAssertEqual(log.counts[.log]?.new, 2, "\(log.warnings)")
+        XCTAssertFalse(log.warnings.contains { $0.reasonZH.contains("合计") }, "\(log.warnings)")
+
+        let rows = ["甲有限公司,A,", "汇总2号便利店,,", "累计,,15", "总共,,", "总额,,¥1,700,000", "总金额,,", "合计人民币,,", "共15家,,", "客户总数,,15家",
+                    "Sum,,8", "小结,,", "汇总表,,", "本月新增客户合计：,,", "华北区小计,,15家", "合\u{200B}计,,", "Total,,\"¥1,700,000\"", "华北区小计,,170万元",
+                    "TOTAL 88 Trading Co. Ltd,,", "制表人：张伟,,", "制表日期：2026-03-01,,", "注：以上数据截至3月底,,", "一、华东区,,", "必填,选填,选填",
+                    "客户名称*,客户等级,年销售额", "客户名称,,", "客户名称（全称）,等级,所属行业"]
+        let p = try f.importing(utf8("客户名称,客户等级,年销售额\n" + rows.joined(separator: "\n") + "\n"), name: "t.csv", commit: false)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 3, "甲, 汇总2号便利店 and TOTAL 88 Trading: \(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 4–18 行看起来是合计/小计行（“累计”等），已跳过（共 15 行）") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 20–24 行看起来是表格的说明") && $0.reasonZH.hasSuffix("（共 5 行）") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 25–27 行与表头重复（可能是复制时带上的表头），已跳过（共 3 行）" }, "\(p.warnings)")
+
+        // A two-row header repeated further down is skipped, both its rows.
+        let two = try f.importing(utf8("客户名称,行业,联系方式,\n,,电话,邮箱\n乙有限公司,制造,010-1,\n客户名称,行业,联系方式,\n,,电话,邮箱\n丙有限公司,零售,010-2,\n"),
+                                  name: "two.csv", commit: false)
+        XCTAssertTrue(two.problems.isEmpty, "\(two.problems)")
+        XCTAssertEqual(two.counts[.customers]?.new, 2)
+        XCTAssertTrue(two.warnings.contains { $0.reasonZH.hasPrefix("第 4、5 行与表头重复") }, "\(two.warnings)")
+
+        for name in ["暂无联系人", "（无）", "空", "未填", "待补充", "不详。", "x", "0", "未知姓名", "无名", "某某", "\\", "、", "．", "不清楚", "无人", "--无--"] {
+            XCTAssertTrue(Importer.isPlaceholderName(name), name)
+        }
+        for name in ["王无忌", "空军", "张三", "Xu", "某某某公司的王总"] { XCTAssertFalse(Importer.isPlaceholderName(name), name) }
+        let contacts = try f.importing(utf8("客户,姓名,手机\n甲有限公司,无,13800000001\n"), name: "r.csv", commit: false)
+        XCTAssertEqual(contacts.problems.first?.reasonZH, "“无”不是联系人姓名，请填写联系人的姓名，或删除该行")
+    }
+
     /// A row that repeats the header (sheets pasted together) is skipped and said; placeholder
     /// names of a contact person (无, -, —) are no person.
     func testARepeatedHeaderIsSkippedAndAPlaceholderIsNoContactPerson() throws {
@@ -229,8 +268,8 @@ final class ImportSheetHabitsTests: XCTestCase {
                                 name: "p.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 3)
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3 行与表头相同（可能是复制粘贴时带上的表头），已跳过（共 1 行）" }, "\(p.warnings)")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 2、5 行填了联系人的手机，但没填联系人姓名，这些信息未导入（共 2 行）。补上姓名后可重新导入" }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3 行与表头重复（可能是复制时带上的表头），已跳过（共 1 行）" }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 2、5 行有联系人的手机，但联系人姓名为空或写的是“无”等，这些信息未导入（共 2 行）。如需保留，请补上姓名后加 --on-duplicate skip 重新导入" }, "\(p.warnings)")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.contact).count, 0, "无, — and - are no one")
         XCTAssertEqual(a.state.all(.customer).map(\.displayName).sorted(), ["丙有限公司", "乙有限公司", "甲有限公司"])
@@ -364,7 +403,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n合 计,\n合　计,\n合计（2家）,\nTotal,B\nTotal,3\n　共计,\n SubTotal ,4\n"), name: "t.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2, "甲公司 and the company called Total")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3、4、5、7、8、9 行是合计/小计行（“合 计”等），不是实际数据，已跳过（共 6 行）" }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3–5、7–9 行看起来是合计/小计行（“合 计”等），已跳过（共 6 行）" }, "\(p.warnings)")
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let q = try f.importing(utf8("客户名称,姓名\n#N/A,张三\n"), name: "r.csv", commit: false)
         XCTAssertEqual(q.problems.first?.reasonZH, "“#N/A”是 Excel 公式出错时显示的结果，不是实际内容。请在表格中改正公式或清空该单元格后重新导入")

@@ -233,7 +233,7 @@ final class ChangeSetTests: XCTestCase {
             (.attitude, "支持", "supportive"), (.complaintStatus, "已处理", "resolved"),
             // helper-79: what sheets also write.
             (.grade, "A（重要客户）", "A"), (.grade, "B (意向客户)", "B"), (.grade, "暂无", "unrated"), (.grade, "未定级", "unrated"), (.grade, "N/A", "unrated"),
-            (.activityType, "VX", "im"), (.activityType, "Tel", "call"), (.activityType, "见面", "visit"), (.activityType, "来访", "visit"),
+            (.activityType, "VX", "im"), (.activityType, "Tel", "call"), (.activityType, "见面", "visit"), (.activityType, "来访", "meeting"), (.activityType, "腾讯会议", "meeting"), (.activityType, "回访", "call"),
         ]
         for (vocabulary, input, code) in synonyms { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
     }

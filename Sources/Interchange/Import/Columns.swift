@@ -202,6 +202,22 @@ public enum Columns {
     ]
 
     /// Every name → target of one kind, built once.
+    /// The first character of every header name of every kind (as `normalise` folds it): a
+    /// cell that starts with none of them names no field (`Importer.repeatsHeader` asks it of
+    /// every data row before anything dearer).
+    static let initials: Set<Unicode.Scalar> = Set(tables.values.flatMap { $0.keys.compactMap(\.unicodeScalars.first) })
+
+    /// The first character `normalise` would keep of `text` (full width made half, lower case,
+    /// white space and `*` `_` `-` skipped).
+    static func initial(_ text: String) -> Unicode.Scalar? {
+        for s in text.unicodeScalars {
+            let a = s.asciiForm
+            if a.isWhiteSpaceFast || a == "*" || a == "_" || a == "-" { continue }
+            return ("A"..."Z").contains(a) ? Unicode.Scalar(a.value + 32)! : a
+        }
+        return nil
+    }
+
     static let tables: [ImportKind: [String: ColumnTarget]] = {
         var out: [ImportKind: [String: ColumnTarget]] = [:]
         for kind in ImportKind.allCases {

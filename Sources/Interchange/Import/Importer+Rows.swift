@@ -57,15 +57,22 @@ extension Importer {
                 let more = totals.count > 1
                 preview.warnings.append(ImportProblem(
                     table: name, line: 0,
-                    reason: "line\(more ? "s" : "") \(Self.lineList(totals.map(\.line), zh: false)): totals row\(more ? "s" : "") (\"\(first.word)\"\(more ? "…" : "")), not records; skipped (\(totals.count) in all)",
-                    reasonZH: "第 \(Self.lineList(totals.map(\.line), zh: true)) 行是合计/小计行（“\(first.word)”\(more ? "等" : "")），不是实际数据，已跳过（共 \(totals.count) 行）"))
+                    reason: "\(Self.lineList(totals.map(\.line), zh: false)) look\(more ? "" : "s") like totals (\"\(first.word)\"\(more ? "…" : "")), not records; skipped (\(totals.count) in all)",
+                    reasonZH: "\(Self.lineList(totals.map(\.line), zh: true))看起来是合计/小计行（“\(first.word)”\(more ? "等" : "")），已跳过（共 \(totals.count) 行）"))
+            }
+            let notes = parts.flatMap(\.noteRows)
+            if !notes.isEmpty {
+                preview.warnings.append(ImportProblem(
+                    table: name, line: 0,
+                    reason: "\(Self.lineList(notes, zh: false)) look\(notes.count > 1 ? "" : "s") like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 under the headers), not records; skipped",
+                    reasonZH: "\(Self.lineList(notes, zh: true))看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”），不是客户资料，已跳过（共 \(notes.count) 行）"))
             }
             let repeated = parts.flatMap(\.repeatedHeaders)
             if !repeated.isEmpty {
                 preview.warnings.append(ImportProblem(
                     table: name, line: 0,
-                    reason: "line\(repeated.count > 1 ? "s" : "") \(Self.lineList(repeated, zh: false)) repeat the header (sheets pasted together?); skipped",
-                    reasonZH: "第 \(Self.lineList(repeated, zh: true)) 行与表头相同（可能是复制粘贴时带上的表头），已跳过（共 \(repeated.count) 行）"))
+                    reason: "\(Self.lineList(repeated, zh: false)) repeat\(repeated.count > 1 ? "" : "s") the header (sheets pasted together?); skipped",
+                    reasonZH: "\(Self.lineList(repeated, zh: true))与表头重复（可能是复制时带上的表头），已跳过（共 \(repeated.count) 行）"))
             }
             if !mapped.table.hiddenRows.isEmpty {
                 let hiddenLines = Set(mapped.table.hiddenRows)
@@ -73,9 +80,9 @@ extension Importer {
                 if !lines.isEmpty {
                     preview.warnings.append(ImportProblem(
                         table: name, line: 0,
-                        reason: "line\(lines.count > 1 ? "s" : "") \(Self.lineList(lines, zh: false)) \(lines.count > 1 ? "are" : "is") hidden in the sheet (by a filter, or by hand) "
-                            + "and \(lines.count > 1 ? "are" : "is") read like the others (\(lines.count) in all); if they should not be imported, delete them from the sheet and import again",
-                        reasonZH: "第 \(Self.lineList(lines, zh: true)) 行是隐藏行（可能被筛选隐藏），同样会被导入（共 \(lines.count) 行）；如不需要，请在表格中删除后重新导入"))
+                        reason: "\(Self.lineList(lines, zh: false)) \(lines.count > 1 ? "are" : "is") hidden in the sheet (by a filter, or by hand; \(lines.count) in all) "
+                            + "and \(lines.count > 1 ? "are" : "is") read like the others; if they should not be imported, delete them from the sheet first",
+                        reasonZH: "\(Self.lineList(lines, zh: true))为隐藏行（可能是筛选时隐藏的，共 \(lines.count) 行），也会一并导入；如不需要，请先在表格中删除"))
                 }
             }
             let nameless = parts.flatMap(\.namelessContacts)
@@ -84,9 +91,10 @@ extension Importer {
                 for part in parts { for h in part.namelessHeaders where !headers.contains(h) { headers.append(h) } }
                 preview.warnings.append(ImportProblem(
                     table: name, line: 0,
-                    reason: "line\(nameless.count > 1 ? "s" : "") \(Self.lineList(nameless, zh: false)) give a contact person's \(headers.joined(separator: ", ")) but no name (联系人): "
-                        + "those cells were not imported (\(nameless.count) row\(nameless.count > 1 ? "s" : "")); add the person's name and import the file again",
-                    reasonZH: "第 \(Self.lineList(nameless, zh: true)) 行填了联系人的\(headers.joined(separator: "、"))，但没填联系人姓名，这些信息未导入（共 \(nameless.count) 行）。补上姓名后可重新导入"))
+                    reason: "\(Self.lineList(nameless, zh: false)) give\(nameless.count > 1 ? "" : "s") a contact person's \(headers.joined(separator: ", ")) but no name (联系人 empty, or 无 and the like): "
+                        + "those cells were not imported (\(nameless.count) row\(nameless.count > 1 ? "s" : "")). To keep them, add the names and import the file again with --on-duplicate skip",
+                    reasonZH: "\(Self.lineList(nameless, zh: true))有联系人的\(headers.joined(separator: "、"))，但联系人姓名为空或写的是“无”等，这些信息未导入（共 \(nameless.count) 行）。"
+                        + "如需保留，请补上姓名后加 --on-duplicate skip 重新导入"))
             }
             var sampled = Set<String>()
             for part in parts {
@@ -109,9 +117,9 @@ extension Importer {
     /// A warning when a contact log has no contact-type column.
     static func noTypeColumnWarning(_ mapped: MappedTable) -> ImportProblem? {
         guard mapped.kind == .log && mapped.column("type") == nil && !mapped.dataRows.isEmpty else { return nil }
-        return ImportProblem(table: mapped.table.name, line: mapped.headerLine,
+        return ImportProblem(table: mapped.table.name, line: 0,
                              reason: "no contact-type column: every entry will be recorded as \"other\"",
-                             reasonZH: "文件中没有“跟进方式”列，所有记录的跟进方式将记为“其他”")
+                             reasonZH: "表中没有“跟进方式”列，所有记录的跟进方式将记为“其他”")
     }
 
     /// What reading a run of a table's data rows finds besides the rows: the first date sample
@@ -129,6 +137,8 @@ extension Importer {
         var namelessHeaders: [String] = []
         /// Lines that repeat the header (sheets pasted together, a print title copied).
         var repeatedHeaders: [Int] = []
+        /// Lines that are a sheet's notes, not records (`isNoteRow`).
+        var noteRows: [Int] = []
 
         /// One more numeric identifier cell in the column headed `header`.
         mutating func countNumericIdentifier(_ header: String) {
@@ -140,45 +150,149 @@ extension Importer {
         }
     }
 
+    /// Whether `name` (a contact person's) stands for "no one": empty once punctuation and
+    /// brackets are dropped (—, （无）, --无--), or one of the words people write instead of a name
+    /// (无, 暂无, 不详, 未知姓名, 暂无联系人, 待补充, x, 0).
+    static func isPlaceholderName(_ name: String) -> Bool {
+        var core = String.UnicodeScalarView()
+        for s in name.unicodeScalars.lazy.map(\.asciiForm) {
+            switch s.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+                 .otherPunctuation, .mathSymbol, .spaceSeparator, .format, .control: continue
+            default: core.append(s.properties.lowercaseMapping.unicodeScalars.first ?? s)
+            }
+        }
+        let text = String(core)
+        if text.isEmpty || placeholderNames.contains(text) { return true }
+        for word in ["联系人", "姓名", "名字"] where text.hasSuffix(word) {
+            if placeholderNames.contains(String(text.dropLast(word.count))) { return true }
+        }
+        return false
+    }
+
+    /// What people write in a name cell for "no one" (after `isPlaceholderName` drops
+    /// punctuation and lower-cases).
+    static let placeholderNames: Set<String> = ["无", "暂无", "没有", "不详", "未知", "待定", "空", "未填", "待补充", "待补", "不清楚", "无人", "某某", "无名",
+                                                "n/a", "na", "none", "null", "nil", "x", "xx", "0", "未提供", "待确认"]
+
+    /// Whether `row` repeats the header: each of its cells in a mapped column is empty, that
+    /// column's header as the file wrote it (either row of a two-row header) or another name of
+    /// the same field (客户名称* for 客户名称, 所属行业 for 行业), and at least one is.
+    static func repeatsHeader(_ row: TableRow, _ columns: [MappedColumn], _ headerTexts: [Set<String>], initials: Set<Unicode.Scalar>) -> Bool {
+        var same = 0, other = 0, keyColumn = false
+        for (k, column) in columns.enumerated() {
+            let cell = column.index < row.cells.count ? row.cells[column.index] : .empty
+            guard cell.hasContent else { continue }
+            guard case .text(let t) = cell, t.utf8.count <= 60 else { return false }
+            let key = column.target == .field("name") || column.target == .field("customer")
+            // (Most rows are done here: a record's name starts as no header word does.)
+            guard let initial = Columns.initial(t), initials.contains(initial) else {
+                if key { return false }
+                other += 1
+                continue
+            }
+            let text = t.trimmedWhitespace
+            if text.utf8.elementsEqual(column.header.utf8) || (k < headerTexts.count && headerTexts[k].contains(text)) {
+                same += 1
+                keyColumn = keyColumn || key
+                continue
+            }
+            // The key column (the name) decides first: a record's name is no header word.
+            // (A value is rarely a header word: asked after the cheap comparisons.)
+            let header = Columns.HeaderText(text)
+            if ImportKind.order.contains(where: { Columns.target(header, kind: $0, mapping: ColumnMapping()) == column.target }) {
+                same += 1
+                keyColumn = keyColumn || key
+            } else {
+                if key { return false }
+                other += 1  // (所属行业 over 行业: another header word, or a value)
+            }
+        }
+        return same > 0 && (other == 0 || (keyColumn && same >= 2 && other < same))
+    }
+
+    /// Words a sheet's instruction row puts under each header (必填, 选填).
+    static let instructionWords: Set<String> = ["必填", "选填", "可选", "非必填", "必填项", "选填项", "可不填", "可空", "*必填", "必填*", "（必填）", "（必填）",
+                                                "（选填）", "（选填）", "required", "optional"]
+    /// What a footer's first cell starts with (制表人：张伟, 注：以上数据截至3月底), folded.
+    static let footerWords = ["制表人", "制表日期", "制表时间", "制表", "填表人", "填表日期", "审核人", "审核", "统计人", "统计日期", "统计时间",
+                              "注", "备注", "说明", "数据来源", "截止日期", "截至日期"]
+
+    /// Whether `row` is a sheet's note, not a record: an instruction row (必填, 选填 under the
+    /// headers); a footer (制表人：张伟, 注：…: its first cell a footer word and a colon, the rest
+    /// of the row empty); or a section heading (一、华东区, the rest empty).
+    static func isNoteRow(_ row: TableRow, _ columns: [MappedColumn]) -> Bool {
+        guard let i = row.cells.firstIndex(where: \.hasContent), case .text(let raw) = row.cells[i] else { return false }
+        guard let first = raw.unicodeScalars.first(where: { !$0.isWhiteSpaceFast })?.asciiForm else { return false }
+        if "必选可非*(（ro".unicodeScalars.contains(first) {
+            var any = false
+            var all = true
+            for column in columns {
+                let cell = column.index < row.cells.count ? row.cells[column.index] : .empty
+                guard cell.hasContent else { continue }
+                guard case .text(let t) = cell, instructionWords.contains(t.trimmedWhitespace.lowercased()) else { all = false; break }
+                any = true
+            }
+            if any && all { return true }
+        }
+        let footer = "制填审统注备说数截".unicodeScalars.contains(first), section = "一二三四五六七八九十".unicodeScalars.contains(first)
+        guard footer || section, row.cells[(i + 1)...].allSatisfy({ !$0.hasContent }) else { return false }
+        let text = raw.trimmedWhitespace
+        if footer {
+            let folded = totalsFold(text)
+            if let word = footerWords.first(where: { folded.hasPrefix($0) }), folded.dropFirst(word.count).first == ":" { return true }
+        }
+        if section {
+            let numeral = text.unicodeScalars.prefix { "一二三四五六七八九十".unicodeScalars.contains($0) }
+            let after = text.unicodeScalars.dropFirst(numeral.count).first
+            if after == "、" || after == "." || after == "．" { return text.unicodeScalars.count <= 20 }
+        }
+        return false
+    }
+
+    /// Lines named in a message: runs of consecutive lines as ranges, at most `limit` items:
+    /// "第 3–29、40 行", "第 3、5 行等" (zh); "line 3", "lines 3–29, 40, …".
+    static func lineList(_ lines: [Int], zh: Bool, limit: Int = 20) -> String {
+        var items: [String] = []
+        var k = 0
+        while k < lines.count && items.count < limit {
+            var end = k
+            while end + 1 < lines.count && lines[end + 1] == lines[end] + 1 { end += 1 }
+            if end > k + 1 {
+                items.append("\(lines[k])–\(lines[end])")
+            } else {
+                items += lines[k...end].map(String.init)
+            }
+            k = end + 1
+        }
+        let more = k < lines.count
+        if zh { return "第 \(items.joined(separator: "、")) 行" + (more ? "等" : "") }
+        return (lines.count > 1 ? "lines " : "line ") + items.joined(separator: ", ") + (more ? ", …" : "")
+    }
+
     /// What a sheet's totals row says, folded (`totalsFold`): such a row sums up the others and
     /// is no record (black-box findings: 合计, then ＴＯＴＡＬ, 合計, 华北区小计 and 合计金额 became
     /// customers). The Chinese words longest first.
-    static let totalsWordsCJK = ["合计数", "总合计", "合计", "总计", "小计", "共计", "总数", "汇总"]
-    static let totalsWordsASCII = ["grandtotal", "subtotals", "subtotal", "totals", "total"]
-    /// What may follow a Chinese totals word in the same cell: 合计金额, 合计数量.
-    static let totalsTails: Set<String> = ["金额", "数", "数量", "额", "值", "行"]
-    /// The characters a totals word may start with (in full width, traditional or either case
-    /// too), and the last characters of 华北区小计: every other row is done at once.
-    static let totalsInitials: Set<Unicode.Scalar> = ["合", "总", "總", "小", "共", "汇", "彙", "t", "T", "ｔ", "Ｔ", "s", "S", "ｓ", "Ｓ", "g", "G", "ｇ", "Ｇ"]
-    static let totalsFinals: Set<Unicode.Scalar> = ["计", "計"]
+    static let totalsWordsCJK = ["合计数", "总合计", "总金额", "合计", "总计", "小计", "共计", "总数", "汇总", "累计", "总共", "总额", "小结"]
+    static let totalsWordsASCII = ["grandtotal", "subtotals", "subtotal", "totals", "total", "sum"]
+    /// What may follow a Chinese totals word in the same cell: 合计金额, 合计人民币, 汇总表.
+    static let totalsTails: Set<String> = ["金额", "数", "数量", "额", "值", "行", "人民币", "表", "家"]
+    /// What a count may be followed by: 合计 4家, 共15家.
+    static let countUnits: Set<Unicode.Scalar> = ["家", "个", "条", "项", "行", "人", "户", "笔", "次", "元", "万"]
+    /// What a region's 小计 ends with (华北区小计, 客户总数, 本月新增客户合计).
+    static let totalsEndings = ["小计", "合计", "总计", "总数", "汇总", "累计"]
+    /// The characters a totals row's label may start with (in full width, traditional or either
+    /// case too), and the last ones of 华北区小计: every other row is done at once.
+    static let totalsInitials: Set<Unicode.Scalar> = ["合", "总", "總", "小", "共", "汇", "彙", "累", "t", "T", "ｔ", "Ｔ", "s", "S", "ｓ", "Ｓ", "g", "G", "ｇ", "Ｇ"]
+    static let totalsFinals: Set<Unicode.Scalar> = ["计", "計", "数", "數", "总", "總", ":", "："]
 
-    /// What people write in a name cell for "no one": not a contact person's name.
-    static let placeholderNames: Set<String> = ["-", "--", "—", "——", "/", "无", "暂无", "没有", "不详", "未知", "待定", "n/a", "na", "none", "null", "?", "？", "…", "..."]
-
-    /// Whether `row` repeats the header: each of its cells in a mapped column is empty or that
-    /// column's header, at least two of them (or the only one) the header.
-    static func repeatsHeader(_ row: TableRow, _ columns: [MappedColumn]) -> Bool {
-        var same = 0
-        for column in columns {
-            let cell = column.index < row.cells.count ? row.cells[column.index] : .empty
-            guard cell.hasContent else { continue }
-            guard case .text(let t) = cell, t.utf8.count >= column.header.utf8.count, t.trimmedWhitespace.utf8.elementsEqual(column.header.utf8) else { return false }
-            same += 1
-        }
-        return same > 0 && same >= min(2, columns.count)
-    }
-
-    /// Up to `limit` lines, joined: "3、5、8" (or "3, 5, 8"), "…" after them when there are more.
-    static func lineList(_ lines: [Int], zh: Bool, limit: Int = 20) -> String {
-        lines.prefix(limit).map(String.init).joined(separator: zh ? "、" : ", ") + (lines.count > limit ? (zh ? " 等" : ", …") : "")
-    }
-
-    /// Text as totals words are compared: full width made ASCII, white space, `-`, `_` and `·`
-    /// dropped, lower case, and the traditional 計 總 彙 數 as 计 总 汇 数.
+    /// Text as totals words are compared: full width made ASCII, white space, invisible
+    /// characters, `-`, `_` and `·` dropped, lower case, and the traditional 計 總 彙 數 as 计 总
+    /// 汇 数.
     static func totalsFold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars.lazy.map(\.asciiForm) {
-            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "·" { continue }
+            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "·" || s.properties.generalCategory == .format { continue }
             switch s {
             case "計": out.append("计")
             case "總": out.append("总")
@@ -191,12 +305,27 @@ extension Importer {
         return String(out)
     }
 
-    /// The first non-empty cell of `row` when it is a totals row's label, else nil. It is one
-    /// when, folded, it is a totals word alone or followed by a colon, a bracket or a number
-    /// (合计：, 合计（2家）, 合计 4家, Total 12), or by 金额, 数量… (合计金额); or, when the row's
-    /// other cells are numbers or empty, a region's 小计 (华北区小计, at most 12 characters). An
-    /// English word counts only when the row's other cells are numbers or empty: a company may
-    /// be called Total. (合计科技, 小计算机服务部, 总计划咨询 are names: other text follows.)
+    /// Whether a cell holds nothing or an amount or count: a number, or text that starts with a
+    /// digit or a currency sign (2家, 170万元, ¥1,700,000).
+    static func isAmount(_ cell: CellValue) -> Bool {
+        switch cell {
+        case .empty, .number: return true
+        case .text(let t):
+            guard let first = t.unicodeScalars.first(where: { !$0.isWhiteSpaceFast }) else { return true }
+            return ("0"..."9").contains(first.asciiForm) || "¥￥$€+-.".unicodeScalars.contains(first.asciiForm)
+        default: return false
+        }
+    }
+
+    /// The first non-empty cell of `row` when the row is a totals row, else nil. It is one when
+    /// every other cell holds nothing or an amount (`isAmount`: a record has other text, a grade,
+    /// a contact, a type), and its first cell, folded, is: a totals word alone, or followed by a
+    /// colon and a few words (小计：华北区), by a bracketed note that ends the cell (合计（2家）), by a
+    /// count (合计 4家), or by 金额, 人民币… (合计金额); 共 and a count (共15家); Total, Subtotal,
+    /// Grand total or Sum followed by nothing with a letter (Total 12, Total:); or at most 14
+    /// characters ending in 小计, 合计, 总数… (华北区小计, 本月新增客户合计：). 合计（北京）科技有限公司
+    /// and 汇总1号便利店 are names (something follows the bracket, or the number), and so is Total
+    /// Solutions or TOTAL 88 Trading (letters).
     static func totalsWord(_ row: TableRow) -> String? {
         guard let i = row.cells.firstIndex(where: { $0 != .empty }), case .text(let raw) = row.cells[i] else { return nil }
         // Most rows are done here, before the folding below (which, run on every row, was a
@@ -204,31 +333,33 @@ extension Importer {
         guard let first = raw.unicodeScalars.first(where: { !$0.isWhiteSpaceFast }),
               totalsInitials.contains(first) || raw.unicodeScalars.last(where: { !$0.isWhiteSpaceFast }).map(totalsFinals.contains) == true
         else { return nil }
+        guard row.cells[(i + 1)...].allSatisfy(isAmount) else { return nil }
         let text = raw.trimmedWhitespace
         guard text.utf8.count <= 60 else { return nil }
-        let folded = totalsFold(text)
-        func restIsNumbers() -> Bool {
-            for cell in row.cells[(i + 1)...] {
-                switch cell {
-                case .empty, .number: continue
-                case .text(let t) where Double(t.trimmedWhitespace.replacingOccurrences(of: ",", with: "")) != nil || t.trimmedWhitespace.isEmpty: continue
-                default: return false
-                }
-            }
-            return true
+        var folded = Substring(totalsFold(text))
+        while let last = folded.last, last == ":" || last == "：" { folded.removeLast() }
+        func isCount(_ tail: Substring) -> Bool {
+            let digits = tail.unicodeScalars.prefix { ("0"..."9").contains($0) }
+            guard !digits.isEmpty else { return false }
+            return tail.unicodeScalars.dropFirst(digits.count).allSatisfy { countUnits.contains($0) }
         }
-        func endsWord(_ tail: Substring) -> Bool {
-            guard let next = tail.unicodeScalars.first else { return true }
-            return ":：(（[【".unicodeScalars.contains(next) || ("0"..."9").contains(next)
+        func endsLabel(_ tail: Substring) -> Bool {
+            guard let next = tail.first else { return true }
+            if next == ":" || next == "：" { return tail.count <= 11 }
+            let pairs: [Character: Character] = ["(": ")", "（": "）", "[": "]", "【": "】"]
+            if let close = pairs[next] { return tail.last == close && !tail.dropFirst().dropLast().contains(close) }
+            return isCount(tail)
         }
         if let word = totalsWordsCJK.first(where: { folded.hasPrefix($0) }) {
             let tail = folded.dropFirst(word.count)
-            if endsWord(tail) || totalsTails.contains(String(tail)) { return text }
+            if endsLabel(tail) || totalsTails.contains(String(tail)) { return text }
         }
-        if let word = totalsWordsASCII.first(where: { folded.hasPrefix($0) }), endsWord(folded.dropFirst(word.count)) {
-            return restIsNumbers() ? text : nil
+        if folded.hasPrefix("共"), isCount(folded.dropFirst()) { return text }
+        if let word = totalsWordsASCII.first(where: { folded.hasPrefix($0) }),
+           !folded.dropFirst(word.count).unicodeScalars.contains(where: { ("a"..."z").contains($0) }) {
+            return text
         }
-        if folded.count <= 12, ["小计", "合计", "总计"].contains(where: { folded.hasSuffix($0) }), restIsNumbers() { return text }
+        if folded.count <= 14, totalsEndings.contains(where: { folded.hasSuffix($0) }) { return text }
         return nil
     }
 
@@ -252,6 +383,8 @@ extension Importer {
             }
         }
         let required: [(key: String, header: String)] = Self.requiredColumns[mapped.kind]!.compactMap { key in mapped.column(key).map { (key, $0.header) } }
+        // The first characters of the header words and of this table's own headers.
+        let headerInitials = Columns.initials.union(mapped.headerTexts.flatMap { $0.compactMap(Columns.initial) })
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.hasContent else { continue }
@@ -259,8 +392,12 @@ extension Importer {
                 out.totals.append((tableRow.line, word))
                 continue
             }
-            if repeatsHeader(tableRow, columns) {
+            if repeatsHeader(tableRow, columns, mapped.headerTexts, initials: headerInitials) {
                 out.repeatedHeaders.append(tableRow.line)
+                continue
+            }
+            if isNoteRow(tableRow, columns) {
+                out.noteRows.append(tableRow.line)
                 continue
             }
             var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
@@ -287,7 +424,7 @@ extension Importer {
                         let (input, notice) = try CellReading.input(cell, spec, dayOrder: options.dayOrder)
                         guard let input else { continue }
                         // 无, -, 不详 in place of a name: no person (they became contacts named 无).
-                        if key == "name" && Self.placeholderNames.contains(input.lowercased()) { continue }
+                        if key == "name" && Self.isPlaceholderName(input) { continue }
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
                         if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                         row.contact.append((key, input))
@@ -329,6 +466,12 @@ extension Importer {
                             let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
                             guard let input else { continue }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                            if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
+                                // (无, 暂无 became a contact named 无.)
+                                problem("\(input) is not a person's name: write the contact's name, or delete the row",
+                                        "“\(input)”不是联系人姓名，请填写联系人的姓名，或删除该行")
+                                continue
+                            }
                             if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
                                 // (Refused as the row's own problem: also when the row is another customer's duplicate.)
                                 problem(CompanyName.notANameReason.en, CompanyName.notANameReason.zh)

@@ -137,6 +137,9 @@ public final class Importer {
         let dataRows: ArraySlice<TableRow>
         let columns: [MappedColumn]
         var problems: [ImportProblem] = []
+        /// Each column's header texts as the file wrote them (both rows of a two-row header), by
+        /// column as in `columns`: a data row that repeats them is no record.
+        var headerTexts: [Set<String>] = []
 
         func column(_ key: String) -> MappedColumn? {
             columns.first { if case .field(let k) = $0.target { return k == key } else { return false } }
@@ -217,8 +220,10 @@ public final class Importer {
             // A header of two rows: the row found and the one below it, or the one above it and
             // the row found (a workbook whose merged header cells fill the lower row).
             var combined: (header: TableRow, lowerIndex: Int)?
+            var upperIndex = headerIndex
             if headerIndex > 0, let above = twoRowHeader(table, headerIndex - 1, kind: kind, mapping: mapping), above.lowerIndex == headerIndex {
                 combined = above
+                upperIndex = headerIndex - 1
             } else {
                 combined = twoRowHeader(table, headerIndex, kind: kind, mapping: mapping)
             }
@@ -226,7 +231,7 @@ public final class Importer {
             headers.append((kind, Set(header.cells.map { Columns.normalise(Self.plain($0).trimmedWhitespace) })))
             var columns: [MappedColumn] = []
             var problems: [ImportProblem] = []
-            var seen: [ColumnTarget: String] = [:]
+            var seen: [ColumnTarget: (text: String, column: Int)] = [:]
             for (c, cell) in header.cells.enumerated() {
                 let text = Self.plain(cell).trimmedWhitespace
                 guard !text.isEmpty else {
@@ -245,13 +250,14 @@ public final class Importer {
                 default: break
                 }
                 if let other = seen[target] {
+                    let a = "\(Self.columnLetter(other.column))", b = "\(Self.columnLetter(c))"
                     problems.append(ImportProblem(
                         table: table.name, line: header.line, column: text,
-                        reason: "columns \(other) and \(text) both mean the same field; keep one, or map one elsewhere with --mapping",
-                        reasonZH: "“\(other)”和“\(text)”两列对应同一个字段，请删除其中一列，或用 --mapping 另行指定"))
+                        reason: "columns \(a) (\(other.text)) and \(b) (\(text)) both mean the same field; keep one, or map one elsewhere with --mapping",
+                        reasonZH: "\(a) 列“\(other.text)”和 \(b) 列“\(text)”对应同一个字段，请删除其中一列，或用 --mapping 另行指定"))
                     continue
                 }
-                seen[target] = text
+                seen[target] = (text, c)
                 columns.append(MappedColumn(index: c, header: text, target: target))
             }
             // A contact person's mobile, title or WeChat in a customer list without the person's
@@ -280,6 +286,14 @@ public final class Importer {
             }
             var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[dataStart...], columns: columns,
                                      problems: problems)
+            let headerRows = [table.rows[upperIndex]] + (combined.map { [table.rows[$0.lowerIndex]] } ?? [])
+            mapped.headerTexts = columns.map { column in
+                Set(headerRows.compactMap { row in
+                    guard column.index < row.cells.count else { return nil }
+                    let text = Self.plain(row.cells[column.index]).trimmedWhitespace
+                    return text.isEmpty ? nil : text
+                })
+            }
             for key in Self.requiredColumns[kind]! where mapped.column(key) == nil {
                 let spec = Schema.field(kind.entity, key: key)!
                 mapped.problems.append(ImportProblem(
@@ -303,7 +317,7 @@ public final class Importer {
             if let first = mapped.dataRows.first(where: \.hasContent) {
                 summary.sample = columns.prefix(4).compactMap { c in
                     let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""
-                    return value.isEmpty ? nil : (c.header, String(value.prefix(30)))
+                    return value.isEmpty ? nil : (c.header, value.count > 30 ? String(value.prefix(29)) + "…" : value)
                 }
             }
             preview.tables.append(summary)

@@ -180,7 +180,13 @@ struct Import: ArchiveCommand {
         guard preview.canCommit else {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
-                Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入：文件中的记录在档案中均已存在。"))
+                if preview.total.duplicate > 0 {
+                    Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入：文件中的记录在档案中均已存在。"))
+                } else {
+                    // (Every row left out as totals, notes or a repeated header: not "already there".)
+                    Terminal.print(L("Nothing to import: every row was left out (see the notes above); if some are records, change the file and import it again.",
+                                     "没有可导入的数据：文件中的行都已跳过（见上面的提醒）。如果其中有真实记录，请修改文件后重新导入。"))
+                }
                 return
             }
             let n = preview.problems.count, rows = preview.refused.count
