@@ -227,23 +227,23 @@ final class ImportSheetHabitsTests: XCTestCase {
     /// as sheets write them; more placeholders for a contact's name, and 无 in a contact list.
     func testRowsThatAreNoRecordsAndRecordsThatOnlyLookLikeThem() throws {
         let f = try ImportFixture()
-        try f.importing(utf8("客户名称,客户等级\n小计（深圳）餐饮管理有限公司,A\n汇总1号便利店,B\n合计（北京）科技有限公司,B\n"), name: "c.csv")
-        let log = try f.importing(utf8("客户,跟进方式,时间,跟进内容\n小计（深圳）餐饮管理有限公司,拜访,2026-03-02 10:00,现场演示\n汇总1号便利店,电话,2026-03-03 15:00,确认订单数量\n"),
+        try f.importing(utf8("客户名称,客户等级\n小计（深圳）餐饮管理有限公司,A\n汇总1号便利店,B\n合计（北京）科技有限公司,B\nTotal,B\n"), name: "c.csv")
+        let log = try f.importing(utf8("客户,跟进方式,时间,跟进内容\n小计（深圳）餐饮管理有限公司,拜访,2026-03-02 10:00,现场演示\n汇总1号便利店,电话,2026-03-03 15:00,确认订单数量\nTotal,,2026-03-11 10:00,3台设备\n"),
                                   name: "l.csv")
         XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
-        XCTAssertEqual(log.counts[.log]?.new, 2, "\(log.warnings)")
+        XCTAssertEqual(log.counts[.log]?.new, 3, "\(log.warnings)")
         XCTAssertFalse(log.warnings.contains { $0.reasonZH.contains("合计") }, "\(log.warnings)")
 
-        let rows = ["甲有限公司,A,", "汇总2号便利店,,", "累计,,15", "总共,,", "总额,,¥1,700,000", "总金额,,", "合计人民币,,", "共15家,,", "客户总数,,15家",
+        let rows = ["甲有限公司,A,", "汇总2号便利店,,", "累计,,15", "总共,,", "总额,,\"¥1,700,000\"", "总金额,,", "合计人民币,,", "共15家,,", "客户总数,,15家",
                     "Sum,,8", "小结,,", "汇总表,,", "本月新增客户合计：,,", "华北区小计,,15家", "合\u{200B}计,,", "Total,,\"¥1,700,000\"", "华北区小计,,170万元",
-                    "TOTAL 88 Trading Co. Ltd,,", "制表人：张伟,,", "制表日期：2026-03-01,,", "注：以上数据截至3月底,,", "一、华东区,,", "必填,选填,选填",
+                    "TOTAL 88 Trading Co. Ltd,,", "Total Energies,,2 Place Jean Millier", "Sum,,555-0100", "Subtotal,,13800138000", "制表人：张伟,,", "制表日期：2026-03-01,,", "注：以上数据截至3月底,,", "一、华东区,,", "必填,选填,选填",
                     "客户名称*,客户等级,年销售额", "客户名称,,", "客户名称（全称）,等级,所属行业"]
         let p = try f.importing(utf8("客户名称,客户等级,年销售额\n" + rows.joined(separator: "\n") + "\n"), name: "t.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
-        XCTAssertEqual(p.counts[.customers]?.new, 3, "甲, 汇总2号便利店 and TOTAL 88 Trading: \(p.warnings)")
+        XCTAssertEqual(p.counts[.customers]?.new, 6, "甲, 汇总2号便利店, TOTAL 88 Trading, Total Energies, Sum and Subtotal with a mobile: \(p.warnings)")
         XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 4–18 行看起来是合计/小计行（“累计”等），已跳过（共 15 行）") }, "\(p.warnings)")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 20–24 行看起来是表格的说明") && $0.reasonZH.hasSuffix("（共 5 行）") }, "\(p.warnings)")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 25–27 行与表头重复（可能是复制时带上的表头），已跳过（共 3 行）" }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 23–27 行看起来是表格的说明") && $0.reasonZH.hasSuffix("（共 5 行）") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 28–30 行与表头重复（可能是复制时带上的表头），已跳过（共 3 行）" }, "\(p.warnings)")
 
         // A two-row header repeated further down is skipped, both its rows.
         let two = try f.importing(utf8("客户名称,行业,联系方式,\n,,电话,邮箱\n乙有限公司,制造,010-1,\n客户名称,行业,联系方式,\n,,电话,邮箱\n丙有限公司,零售,010-2,\n"),
@@ -252,10 +252,11 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(two.counts[.customers]?.new, 2)
         XCTAssertTrue(two.warnings.contains { $0.reasonZH.hasPrefix("第 4、5 行与表头重复") }, "\(two.warnings)")
 
-        for name in ["暂无联系人", "（无）", "空", "未填", "待补充", "不详。", "x", "0", "未知姓名", "无名", "某某", "\\", "、", "．", "不清楚", "无人", "--无--"] {
+        for name in ["暂无联系人", "（无）", "空", "未填", "待补充", "不详。", "x", "0", "未知姓名", "某某", "\\", "、", "．", "不清楚", "无人", "--无--"] {
             XCTAssertTrue(Importer.isPlaceholderName(name), name)
         }
-        for name in ["王无忌", "空军", "张三", "Xu", "某某某公司的王总"] { XCTAssertFalse(Importer.isPlaceholderName(name), name) }
+        for name in ["王无忌", "空军", "张三", "Xu", "某某某公司的王总", "Na", "无名"] { XCTAssertFalse(Importer.isPlaceholderName(name), name) }
+        for name in ["N/A", "n.a."] { XCTAssertTrue(Importer.isPlaceholderName(name), name) }
         let contacts = try f.importing(utf8("客户,姓名,手机\n甲有限公司,无,13800000001\n"), name: "r.csv", commit: false)
         XCTAssertEqual(contacts.problems.first?.reasonZH, "“无”不是联系人姓名，请填写联系人的姓名，或删除该行")
     }

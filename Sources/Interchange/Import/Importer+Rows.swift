@@ -164,6 +164,7 @@ extension Importer {
         }
         let text = String(core)
         if text.isEmpty || placeholderNames.contains(text) { return true }
+        if text == "na" { return name.contains("/") || name.contains(".") }  // N/A, n.a. (Na is a name)
         for word in ["联系人", "姓名", "名字"] where text.hasSuffix(word) {
             if placeholderNames.contains(String(text.dropLast(word.count))) { return true }
         }
@@ -172,8 +173,8 @@ extension Importer {
 
     /// What people write in a name cell for "no one" (after `isPlaceholderName` drops
     /// punctuation and lower-cases).
-    static let placeholderNames: Set<String> = ["无", "暂无", "没有", "不详", "未知", "待定", "空", "未填", "待补充", "待补", "不清楚", "无人", "某某", "无名",
-                                                "n/a", "na", "none", "null", "nil", "x", "xx", "0", "未提供", "待确认"]
+    static let placeholderNames: Set<String> = ["无", "暂无", "没有", "不详", "未知", "待定", "空", "未填", "待补充", "待补", "不清楚", "无人", "某某",
+                                                "none", "null", "nil", "x", "xx", "0", "未提供", "待确认"]
 
     /// Whether `row` repeats the header: each of its cells in a mapped column is empty, that
     /// column's header as the file wrote it (either row of a two-row header) or another name of
@@ -305,14 +306,27 @@ extension Importer {
         return String(out)
     }
 
-    /// Whether a cell holds nothing or an amount or count: a number, or text that starts with a
-    /// digit or a currency sign (2家, 170万元, ¥1,700,000).
+    /// Whether a cell holds nothing or an amount or count: a number, or text that is one with
+    /// a currency sign, thousands separators or a unit (¥1,700,000, 170万元, 15家, 12%). Not a
+    /// phone (0755-…, 138…, +33 1 …), a date, an address (2 Place…) or other text: a record's
+    /// row has such cells (black-box findings: a customer called Total with an address, a log
+    /// entry of 3台设备, were skipped).
     static func isAmount(_ cell: CellValue) -> Bool {
         switch cell {
         case .empty, .number: return true
         case .text(let t):
-            guard let first = t.unicodeScalars.first(where: { !$0.isWhiteSpaceFast }) else { return true }
-            return ("0"..."9").contains(first.asciiForm) || "¥￥$€+-.".unicodeScalars.contains(first.asciiForm)
+            var text = Substring(t.trimmedWhitespace)
+            if text.isEmpty { return true }
+            while let first = text.first, "¥￥$€+-".contains(first) { text = text.dropFirst() }
+            for unit in ["万元", "亿元", "元", "万", "亿", "家", "个", "条", "项", "行", "人", "户", "笔", "次", "%"] where text.hasSuffix(unit) {
+                text = text.dropLast(unit.count)
+                break
+            }
+            let digits = text.filter { $0 != "," && $0 != "，" }
+            // (A leading 0 is a phone's or a code's, and eleven digits from 1 a mobile's.)
+            if digits.count > 1 && digits.first == "0" && !digits.hasPrefix("0.") { return false }
+            if digits.count == 11 && digits.first == "1" && digits.allSatisfy(\.isASCII) { return false }
+            return !digits.isEmpty && digits.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) && Double(digits) != nil
         default: return false
         }
     }
