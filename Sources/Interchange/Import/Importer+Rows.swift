@@ -52,28 +52,22 @@ extension Importer {
             }
             if rows.isEmpty { rows = read } else { rows += read }
             // (Warnings about many rows name them in the text, the table alone before it.)
+            func skipped(_ lines: [Int], _ en: (_ s: String) -> String, _ zh: String) {
+                guard !lines.isEmpty else { return }
+                preview.warnings.append(ImportProblem(table: name, line: 0, reason: "\(Self.lineList(lines, zh: false)) " + en(lines.count > 1 ? "" : "s"),
+                                                      reasonZH: Self.lineList(lines, zh: true) + zh + "（共 \(lines.count) 行）"))
+            }
             let totals = parts.flatMap(\.totals)
             if let first = totals.first {
                 let more = totals.count > 1
-                preview.warnings.append(ImportProblem(
-                    table: name, line: 0,
-                    reason: "\(Self.lineList(totals.map(\.line), zh: false)) look\(more ? "" : "s") like totals (\"\(first.word)\"\(more ? "…" : "")), not records; skipped (\(totals.count) in all)",
-                    reasonZH: "\(Self.lineList(totals.map(\.line), zh: true))看起来是合计/小计行（“\(first.word)”\(more ? "等" : "")），已跳过（共 \(totals.count) 行）"))
+                skipped(totals.map(\.line), { "look\($0) like totals (\"\(first.word)\"\(more ? "…" : "")), not records; skipped (\(totals.count) in all)" },
+                        "看起来是合计/小计行（“\(first.word)”\(more ? "等" : "")），已跳过")
             }
-            let notes = parts.flatMap(\.noteRows)
-            if !notes.isEmpty {
-                preview.warnings.append(ImportProblem(
-                    table: name, line: 0,
-                    reason: "\(Self.lineList(notes, zh: false)) look\(notes.count > 1 ? "" : "s") like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 under the headers), not records; skipped",
-                    reasonZH: "\(Self.lineList(notes, zh: true))看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”），不是客户资料，已跳过（共 \(notes.count) 行）"))
-            }
-            let repeated = parts.flatMap(\.repeatedHeaders)
-            if !repeated.isEmpty {
-                preview.warnings.append(ImportProblem(
-                    table: name, line: 0,
-                    reason: "\(Self.lineList(repeated, zh: false)) repeat\(repeated.count > 1 ? "" : "s") the header (sheets pasted together?); skipped",
-                    reasonZH: "\(Self.lineList(repeated, zh: true))与表头重复（可能是复制时带上的表头），已跳过（共 \(repeated.count) 行）"))
-            }
+            skipped(parts.flatMap(\.noteRows),
+                    { "look\($0) like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 under the headers), not records; skipped" },
+                    "看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”），不是客户资料，已跳过")
+            skipped(parts.flatMap(\.repeatedHeaders), { "repeat\($0) the header (sheets pasted together?); skipped" },
+                    "与表头重复（可能是复制时带上的表头），已跳过")
             if !mapped.table.hiddenRows.isEmpty {
                 let hiddenLines = Set(mapped.table.hiddenRows)
                 let lines = read.map(\.line).filter { hiddenLines.contains($0) }
