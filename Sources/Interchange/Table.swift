@@ -69,6 +69,9 @@ public struct Table: Equatable, Sendable {
     /// The numbers of the rows a workbook's sheet hides (by a filter, or by hand), in order: they
     /// are imported, and the preview says which (a filtered list holds more than it shows).
     public var hiddenRows: [Int] = []
+    /// The columns a workbook's sheet hides (0 for A), in order: imported like the others, and
+    /// named in the preview.
+    public var hiddenColumns: [Int] = []
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

@@ -206,6 +206,116 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(warning.reason.hasPrefix("lines 3, 5 are hidden in the sheet"), warning.reason)
     }
 
+    func testHiddenColumnsWithDataAreImportedAndTheWarningNamesThem() throws {
+        let f = try ImportFixture()
+        let path = f.file("hidden-cols.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级", "备注", "地址", "行业"])
+            ws.append(["甲有限公司", "A", "内部：回款慢", "", ""])
+            ws.append(["乙有限公司", "B", "", "", ""])
+            ws.column_dimensions["C"].hidden = True; ws.column_dimensions["D"].hidden = True
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "hidden-cols.xlsx")
+        XCTAssertEqual(source.tables.first?.hiddenColumns, [2, 3])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        // Column D is hidden but empty: nothing of it is imported, so it is not named.
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("隐藏列") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "C 列“备注”在表格中是隐藏列，其内容也会一并导入；如不需要，请先在表格中删除该列")
+        XCTAssertEqual(warning.reason, "column C (备注) is hidden in the sheet and imported like the others; if it should not be, delete it from the sheet first")
+        XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("隐藏列") }.count, 1)
+    }
+
+    func testAUnitsRowUnderTheHeaderIsANoteAndAnInstructionRowInASCIIBracketsToo() throws {
+        let f = try ImportFixture()
+        // Units in brackets of either width, after 单位：, in columns mapped or not.
+        _ = try f.importing(utf8("客户名称\n甲有限公司\n"), name: "客户.csv")
+        let p = try f.importing(utf8("项目名称,客户,预计金额,注册资本,占比\n,,（万元）,单位：万元,%\n甲项目,甲有限公司,120,50,10\n"), name: "项目.csv", commit: false)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.projects]?.new, 1)
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 2 行看起来是表格的说明") && $0.reasonZH.contains("不是数据行") }, "\(p.warnings)")
+        for units in ["(万元)", "[元]", "单位:元", "RMB", "（人民币万元）"] {
+            XCTAssertTrue(Importer.isUnitText(units), units)
+        }
+        for value in ["万科", "元宇宙科技", "(北京)", "100万元", "人民"] {
+            XCTAssertFalse(Importer.isUnitText(value), value)
+        }
+        // (必填) written with ASCII brackets is an instruction row like （必填）.
+        let q = try f.importing(utf8("客户名称,客户等级\n(必填),(选填)\n乙有限公司,B\n"), name: "c.csv", commit: false)
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        XCTAssertEqual(q.counts[.customers]?.new, 1)
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("第 2 行看起来是表格的说明") }, "\(q.warnings)")
+        // A row of a record is none of these, whatever it starts with.
+        let r = try f.importing(utf8("客户名称,客户等级\n万元商贸有限公司,B\n(必填)商行,C\n"), name: "d.csv", commit: false)
+        XCTAssertEqual(r.counts[.customers]?.new, 2, "\(r.warnings)")
+    }
+
+    /// 预算（万元） with 120 under it is 1,200,000 元 (it was read as 120 元), and so is a units
+    /// row's （万元）; a cell with its own unit or currency keeps it.
+    func testAnAmountColumnsUnitFromItsHeaderOrAUnitsRowIsApplied() throws {
+        let f = try ImportFixture()
+        _ = try f.importing(utf8("客户名称\n甲有限公司\n乙有限公司\n丙有限公司\n"), name: "客户.csv")
+        let p = try f.importing(utf8("项目名称,客户,预算（万元）,金额(USD)\n甲项目,甲有限公司,120,\"1,500\"\n乙项目,乙有限公司,300万,\n丙项目,丙有限公司,12.5,$20\n"), name: "项目.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.projects]?.new, 3)
+        let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
+        XCTAssertEqual(note.reasonZH, "“预算（万元）”列的金额按“万元”读取：表中的 120 即 120万元（1,200,000 元）")
+        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason.contains("USD 120") }, "\(p.warnings)")
+        var a: CustomerArchive? = try f.open()
+        let projects = a!.state.all(.project).sorted { $0.id < $1.id }
+        a = nil
+        let budgets = projects.map { $0["budget"] }
+        XCTAssertEqual(budgets, [.money(Money(minorUnits: 120_000_000, currency: "CNY")!), .money(Money(minorUnits: 300_000_000, currency: "CNY")!),
+                                 .money(Money(minorUnits: 12_500_000, currency: "CNY")!)])
+        let amounts = projects.map { $0["amount"] }
+        XCTAssertEqual(amounts, [.money(Money(minorUnits: 150_000, currency: "USD")!), nil, .money(Money(minorUnits: 2_000, currency: "USD")!)])
+        // A units row under the header; a number cell of a workbook too.
+        let source = ImportSource(fileName: "p.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "项目", rows: [
+            TableRow(line: 1, cells: [.text("项目名称"), .text("客户"), .text("预算")]),
+            TableRow(line: 2, cells: [.empty, .empty, .text("（万元）")]),
+            TableRow(line: 3, cells: [.text("丁项目"), .text("甲有限公司"), .number(80)]),
+        ])])
+        a = try f.open()
+        let importer = Importer(archive: a!, options: ImportOptions(now: testNow))
+        let q = try importer.preview(source)
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        _ = try importer.commit(q)
+        XCTAssertEqual(a!.state.all(.project).first { $0.displayName == "丁项目" }?["budget"], .money(Money(minorUnits: 80_000_000, currency: "CNY")!))
+        // A unit that is no amount's is not used: 预算（个） reads 5 as 5 元.
+        XCTAssertNil(Importer.headerUnit("预算（个）").flatMap { Importer.isAmountUnit($0) ? $0 : nil })
+        XCTAssertEqual(Importer.headerUnit("预算【万元】"), "万元")
+        XCTAssertEqual(Importer.withUnit("1,200.5", "万元"), "1,200.5万元")
+        XCTAssertEqual(Importer.withUnit("300万", "万元"), "300万")
+    }
+
+    func testAPhoneCellWithoutADigitIsRefusedAndNoneWordsLeaveItEmpty() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,联系电话,联系人,手机\n甲有限公司,见名片,王敏,无\n乙有限公司,无,李强,—\n丙有限公司,０２１－１２３,赵六,选填\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [2, 4], "\(p.problems)")
+        XCTAssertEqual(p.problems.map(\.column), ["联系电话", "手机"])
+        XCTAssertEqual(p.problems.first?.reasonZH, "联系电话“见名片”中没有数字，不是电话号码；请填写号码，没有可留空")
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+        // The same rule for every command: a phone typed without a digit is refused.
+        let spec = try XCTUnwrap(Schema.field(.contact, key: "mobile"))
+        XCTAssertThrowsError(try ChangeDraft.value(for: spec, input: "微信联系", now: testNow))
+        XCTAssertEqual(try ChangeDraft.value(for: spec, input: "１３９ ００１３ ９０００", now: testNow), .text("１３９ ００１３ ９０００"))
+        // 无 and — leave the phone empty: 乙 imported without one.
+        let q = try f.importing(utf8("客户名称,联系电话\n乙有限公司,无\n丁有限公司,N/A\n"), name: "e.csv")
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        let a = try f.open()
+        XCTAssertEqual(a.state.all(.customer).compactMap { $0["phone"] }.count, 0, "no phone stored")
+    }
+
+    func testThePreviewsFirstRowIsTheFirstRecordNotARowThatIsSkipped() throws {
+        let f = try ImportFixture()
+        let source = try ImportSource.read(utf8("客户名称,客户等级\n(必填),(选填)\n客户名称,客户等级\n合计,2家\n甲有限公司,A\n"), fileName: "c.csv")
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.tables.first?.sample.map(\.value), ["甲有限公司", "A"])
+    }
+
     /// Findings of helper-79's black-box round: totals rows as sheets write them (full width,
     /// traditional, a region's 小计, 合计金额), and names that only look like them.
     func testTotalsRowsInEveryFormASheetHasThemAndCompaniesThatOnlyLookLikeThem() throws {

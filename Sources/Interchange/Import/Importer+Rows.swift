@@ -64,8 +64,8 @@ extension Importer {
                         "看起来是合计/小计行（“\(first.word)”\(more ? "等" : "")），已跳过")
             }
             skipped(parts.flatMap(\.noteRows),
-                    { "look\($0) like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 under the headers), not records; skipped" },
-                    "看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”），不是客户资料，已跳过")
+                    { "look\($0) like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 or units such as （万元） under the headers), not records; skipped" },
+                    "看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”“（万元）”），不是数据行，已跳过")
             skipped(parts.flatMap(\.repeatedHeaders), { "repeat\($0) the header (sheets pasted together?); skipped" },
                     "与表头重复（可能是复制时带上的表头），已跳过")
             if !mapped.table.hiddenRows.isEmpty {
@@ -165,6 +165,12 @@ extension Importer {
         return false
     }
 
+    /// Whether `input` in the phone field `key` says there is none (无, 暂无, —, /, N/A): left
+    /// empty. Other text without a digit is refused as no phone number (`ChangeDraft.value`).
+    static func isNoPhone(_ key: String, _ input: String) -> Bool {
+        ChangeDraft.isPhoneField(key) && !input.unicodeScalars.contains(where: ChangeDraft.isDigit) && isPlaceholderName(input)
+    }
+
     /// What people write in a name cell for "no one" (after `isPlaceholderName` drops
     /// punctuation and lower-cases).
     static let placeholderNames: Set<String> = ["无", "暂无", "没有", "不详", "未知", "待定", "空", "未填", "待补充", "待补", "不清楚", "无人", "某某",
@@ -206,29 +212,41 @@ extension Importer {
         return same > 0 && (other == 0 || (keyColumn && same >= 2 && other < same))
     }
 
-    /// Words a sheet's instruction row puts under each header (必填, 选填).
-    static let instructionWords: Set<String> = ["必填", "选填", "可选", "非必填", "必填项", "选填项", "可不填", "可空", "*必填", "必填*", "（必填）", "（必填）",
-                                                "（选填）", "（选填）", "required", "optional"]
+    /// Words a sheet's instruction row puts under each header (必填, 选填), in their `asciiForm`
+    /// as cells are compared: （必填） and (必填) alike.
+    static let instructionWords: Set<String> = ["必填", "选填", "可选", "非必填", "必填项", "选填项", "可不填", "可空", "*必填", "必填*",
+                                                // zh-punct: keep (as `asciiForm` makes （必填）)
+                                                "(必填)", "(选填)", "required", "optional"]
     /// What a footer's first cell starts with (制表人：张伟, 注：以上数据截至3月底), folded.
     static let footerWords = ["制表人", "制表日期", "制表时间", "制表", "填表人", "填表日期", "审核人", "审核", "统计人", "统计日期", "统计时间",
                               "注", "备注", "说明", "数据来源", "截止日期", "截至日期"]
 
     /// Whether `row` is a sheet's note, not a record: an instruction row (必填, 选填 under the
-    /// headers); a footer (制表人：张伟, 注：…: its first cell a footer word and a colon, the rest
+    /// headers); a units row (（万元）, 单位：元 under the headers); a footer (制表人：张伟, 注：…: its first cell a footer word and a colon, the rest
     /// of the row empty); or a section heading (一、华东区, the rest empty).
     static func isNoteRow(_ row: TableRow, _ columns: [MappedColumn]) -> Bool {
         guard let i = row.cells.firstIndex(where: \.hasContent), case .text(let raw) = row.cells[i] else { return false }
         guard let first = raw.unicodeScalars.first(where: { !$0.isWhiteSpaceFast })?.asciiForm else { return false }
-        if "必选可非*(（ro".unicodeScalars.contains(first) {
+        if "必选可非*(（roRO".unicodeScalars.contains(first) {
             var any = false
             var all = true
             for column in columns {
                 let cell = column.index < row.cells.count ? row.cells[column.index] : .empty
                 guard cell.hasContent else { continue }
-                guard case .text(let t) = cell, instructionWords.contains(t.trimmedWhitespace.lowercased()) else { all = false; break }
+                guard case .text(let t) = cell, instructionWords.contains(CellReading.halfWidth(t.trimmedWhitespace).lowercased()) else { all = false; break }
                 any = true
             }
             if any && all { return true }
+        }
+        // A units row under the headers: （万元）, 单位：元, % (every cell of the row that has
+        // something in it, mapped or not, is a unit; a record always has its name).
+        if "(（[【单元万亿千百人%个家天年月rRcCyY".unicodeScalars.contains(first)
+            && row.cells.allSatisfy({ cell in
+                guard cell.hasContent else { return true }
+                if case .text(let t) = cell { return isUnitText(t) }
+                return false
+            }) {
+            return true
         }
         let footer = "制填审统注备说数截".unicodeScalars.contains(first), section = "一二三四五六七八九十".unicodeScalars.contains(first)
         guard footer || section, row.cells[(i + 1)...].allSatisfy({ !$0.hasContent }) else { return false }
@@ -243,6 +261,68 @@ extension Importer {
             if after == "、" || after == "." || after == "．" { return text.unicodeScalars.count <= 20 }
         }
         return false
+    }
+
+    /// Units a units row under the headers gives (in brackets or not, after 单位：), as
+    /// `isUnitText` compares them (in their `asciiForm`, lower case).
+    static let unitWords: Set<String> = ["元", "万元", "亿元", "千元", "百万元", "人民币", "人民币元", "人民币万元", "万", "亿", "rmb", "cny", "rmb万元",
+                                         "%", "人", "个", "家", "天", "年", "月", "日", "次", "台", "套", "件", "平方米", "m2", "㎡",
+                                         "yyyy-mm-dd", "yyyy/mm/dd", "年-月-日", "年/月/日"]
+
+    /// Whether a cell of a units row says a unit: （万元）, [元], 单位：万元, RMB, %.
+    static func isUnitText(_ text: String) -> Bool {
+        unitText(text).map { unitWords.contains($0.lowercased()) } ?? false
+    }
+
+    /// A units cell's unit (（万元） and 单位：万元 give 万元, (USD) USD), in half width; nil for a
+    /// long text.
+    static func unitText(_ text: String) -> String? {
+        var t = CellReading.halfWidth(text.trimmedWhitespace)
+        guard t.utf8.count <= 40 else { return nil }
+        if let open = t.first, let close = t.last, t.count >= 2,
+           (open == "(" && close == ")") || (open == "[" && close == "]") || (open == "【" && close == "】") {
+            t = String(t.dropFirst().dropLast()).trimmedWhitespace
+        }
+        let lower = t.lowercased()
+        // zh-punct: keep (the prefixes as `asciiForm` makes them)
+        for prefix in ["单位:", "单位", "units:", "unit:", "unit", "币种:"] where lower.hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count)).trimmedWhitespace
+            break
+        }
+        return t
+    }
+
+    /// Whether `row` is a units row: every cell with something in it a unit, and one at least.
+    static func isUnitsRow(_ row: TableRow) -> Bool {
+        var any = false
+        for cell in row.cells where cell.hasContent {
+            guard case .text(let t) = cell, isUnitText(t) else { return false }
+            any = true
+        }
+        return any
+    }
+
+    /// The unit a header gives its column in brackets at its end: 预算（万元）, 金额(USD), 金额【万元】.
+    static func headerUnit(_ header: String) -> String? {
+        let h = CellReading.halfWidth(header.trimmedWhitespace)
+        guard let close = h.last, close == ")" || close == "]" || close == "】" else { return nil }
+        let open: Character = close == ")" ? "(" : close == "]" ? "[" : "【"
+        guard let i = h.lastIndex(of: open), i != h.startIndex else { return nil }
+        return unitText(String(h[i...]))
+    }
+
+    /// Whether `unit` written after a number makes an amount (万元, 万, 美元, USD, 元), and so is
+    /// an amount column's unit.
+    static func isAmountUnit(_ unit: String) -> Bool {
+        !unit.isEmpty && Money.parse("1" + unit) != nil
+    }
+
+    /// `input` (an amount cell's text) with the column's unit after it when it is a plain
+    /// number (120, 1,200.5); as it is when it has its own unit or currency (300万, $5).
+    static func withUnit(_ input: String, _ unit: String?) -> String {
+        guard let unit, !input.isEmpty,
+              input.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." || $0 == "," }) else { return input }
+        return input + unit
     }
 
     /// Lines named in a message: runs of consecutive lines as ranges, at most `limit` items:
@@ -371,6 +451,14 @@ extension Importer {
         return nil
     }
 
+    /// Whether a data row of `mapped` is read as a record: it has something in it and is no
+    /// totals row, repeated header or note (the rows `readRowChunk` skips with a warning).
+    static func isRecordRow(_ row: TableRow, _ mapped: MappedTable) -> Bool {
+        guard row.hasContent, totalsWord(row) == nil, !isNoteRow(row, mapped.columns) else { return false }
+        let initials = Columns.initials.union(mapped.headerTexts.flatMap { $0.compactMap(Columns.initial) })
+        return !repeatsHeader(row, mapped.columns, mapped.headerTexts, initials: initials)
+    }
+
     /// Reads the data rows at `offsets` of `mapped` (what `readRows` does for each row), giving
     /// each row that has something in it to `emit`, in order.
     static func readRowChunk(_ mapped: MappedTable, t: Int, tableIndex: Int, specs: [FieldSpec?], options: ImportOptions,
@@ -433,6 +521,7 @@ extension Importer {
                         guard let input else { continue }
                         // 无, -, 不详 in place of a name: no person (they became contacts named 无).
                         if key == "name" && Self.isPlaceholderName(input) { continue }
+                        if Self.isNoPhone(key, input) { continue }
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
                         if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                         row.contact.append((key, input))
@@ -472,7 +561,9 @@ extension Importer {
                     default:
                         do {
                             let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
-                            guard let input else { continue }
+                            guard var input else { continue }
+                            if Self.isNoPhone(key, input) { continue }
+                            if column.unit != nil { input = Self.withUnit(input, column.unit) }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
                             if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
                                 // (无, 暂无 became a contact named 无.)

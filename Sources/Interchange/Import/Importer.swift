@@ -127,6 +127,9 @@ public final class Importer {
         let index: Int
         let header: String
         let target: ColumnTarget
+        /// An amount column's unit, from its header (预算（万元）) or a units row under it
+        /// (（万元）): written after each plain number of the column (120 → 120万元).
+        var unit: String? = nil
     }
 
     struct MappedTable {
@@ -275,6 +278,42 @@ public final class Importer {
                         reasonZH: "\(names.map { "“\($0)”" }.joined())属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。"))
                 }
             }
+            // The unit of an amount column: 预算（万元） or a units row under the header gives
+            // 万元, and 120 in it is 1,200,000 元 (it was read as 120 元). A unit that is no
+            // amount's (（个）) is not used.
+            let unitsRow = table.rows[dataStart...].first(where: \.hasContent).flatMap { Self.isUnitsRow($0) ? $0 : nil }
+            for k in columns.indices {
+                guard case .field(let key) = columns[k].target, Schema.field(kind.entity, key: key)?.type == .money else { continue }
+                var unit = Self.headerUnit(columns[k].header)
+                if unit == nil, let unitsRow, columns[k].index < unitsRow.cells.count, case .text(let t) = unitsRow.cells[columns[k].index] {
+                    unit = Self.unitText(t)
+                }
+                guard let unit, Self.isAmountUnit(unit) else { continue }
+                columns[k].unit = unit
+                if Money.parse("1" + unit).map({ $0 != Money(minorUnits: 100, currency: Money.defaultCurrency) }) == true {
+                    let m = Money.parse("120" + unit)
+                    let example = m?.description ?? "", exampleZH = m.map { $0.currency == "CNY" ? $0.grouped + " 元" : $0.description } ?? ""
+                    preview.warnings.append(ImportProblem(
+                        table: table.name, line: header.line, column: columns[k].header,
+                        reason: "amounts in \(columns[k].header) are read in \(unit), as its \(unitsRow == nil || Self.headerUnit(columns[k].header) != nil ? "header" : "units row") says: 120 is read as 120\(unit) (\(example))",
+                        reasonZH: "“\(columns[k].header)”列的金额按“\(unit)”读取：表中的 120 即 120\(unit)（\(exampleZH)）"))
+                }
+            }
+            // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
+            // not expect it in the archive): named, with what to do.
+            let hiddenColumns = Set(table.hiddenColumns)
+            let hiddenMapped = hiddenColumns.isEmpty ? [] : columns.filter { column in
+                hiddenColumns.contains(column.index)
+                    && table.rows[dataStart...].contains { column.index < $0.cells.count && $0.cells[column.index].hasContent }
+            }
+            if !hiddenMapped.isEmpty {
+                let en = hiddenMapped.map { "\(Self.columnLetter($0.index)) (\($0.header))" }.joined(separator: ", ")
+                let zh = hiddenMapped.map { "\(Self.columnLetter($0.index)) 列“\($0.header)”" }.joined(separator: "、")
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: header.line,
+                    reason: "column\(hiddenMapped.count > 1 ? "s" : "") \(en) \(hiddenMapped.count > 1 ? "are" : "is") hidden in the sheet and imported like the others; if \(hiddenMapped.count > 1 ? "they" : "it") should not be, delete \(hiddenMapped.count > 1 ? "them" : "it") from the sheet first",
+                    reasonZH: "\(zh)在表格中是隐藏列，其内容也会一并导入；如不需要，请先在表格中删除\(hiddenMapped.count > 1 ? "这些列" : "该列")"))
+            }
             // Cells to the right of the header's last cell: columns without a header, listed
             // as such (not read, and not dropped without a word).
             var beyond = Set<Int>()
@@ -314,7 +353,8 @@ public final class Importer {
                 summary.subHeaderLine = table.rows[combined.lowerIndex].line
                 summary.combinedHeader = header
             }
-            if let first = mapped.dataRows.first(where: \.hasContent) {
+            // (The first row that is read as a record: not a totals row, a note or the header again.)
+            if let first = mapped.dataRows.first(where: { Self.isRecordRow($0, mapped) }) {
                 summary.sample = columns.prefix(4).compactMap { c in
                     let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""
                     return value.isEmpty ? nil : (c.header, value.count > 30 ? String(value.prefix(29)) + "…" : value)

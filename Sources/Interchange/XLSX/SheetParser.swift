@@ -11,11 +11,13 @@ enum SheetParser {
     }
 
     /// `hiddenRows` gets the numbers of the rows the sheet hides (`<row hidden="1">`, a filter's
-    /// or the user's), in order, whether or not they hold anything.
+    /// or the user's), in order, whether or not they hold anything; `hiddenColumns` the indexes
+    /// (0 for A) of the columns it hides (`<col min max hidden="1">`), in order.
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
-                      cellBudget: inout Int, hiddenRows: inout [Int]) throws -> [TableRow] {
+                      cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int]) throws -> [TableRow] {
         var rows: [TableRow] = []
         var hidden: [Int] = []
+        var hiddenColumnSet = Set<Int>()
         var budget = cellBudget
         var inSheetData = false
         var rowNumber = 0
@@ -105,6 +107,14 @@ enum SheetParser {
                    to.row > from.row, merges.count < 100_000 {
                     merges.append((from.column, from.row, to.row))
                 }
+            case "col" where !inSheetData:
+                // `<col min="3" max="3" hidden="1"/>`: columns the user does not see (a range at
+                // most 16,384 wide, and only the first 1,000 hidden ones kept: all that is named).
+                if let h = attributes["hidden"], h == "1" || h == "true",
+                   let lo = attributes["min"].flatMap({ Int($0) }), let hi = attributes["max"].flatMap({ Int($0) }),
+                   lo >= 1, hi >= lo, hi <= XLSXReader.maxColumn {
+                    for c in lo...hi where hiddenColumnSet.count < 1_000 { hiddenColumnSet.insert(c - 1) }
+                }
             case "rPh" where inInline: phoneticDepth += 1
             case "t" where inInline && phoneticDepth == 0: capture = true
             default: break
@@ -130,6 +140,7 @@ enum SheetParser {
         if !merges.isEmpty { try fillMerged(&rows, merges, budget: &budget) }
         cellBudget = budget
         hiddenRows = hidden
+        hiddenColumns = hiddenColumnSet.sorted()
         return rows
     }
 

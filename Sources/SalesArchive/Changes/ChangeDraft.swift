@@ -161,6 +161,10 @@ extension ChangeDraft {
     /// The longest text a user may type into one field.
     public static let maxInputText = 64 << 10
 
+    /// Whether a text field holds a phone number (at least one digit, ASCII or full width).
+    @inline(__always) package static func isPhoneField(_ key: String) -> Bool { key == "phone" || key == "mobile" }
+    package static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) || ("\u{FF10}"..."\u{FF19}").contains(s) }
+
     /// A typed value from user input for every type but references (which need the state):
     /// what an import checks cell by cell before planning, with the same rules as every command.
     public static func value(for spec: FieldSpec, input: String, now: Int64) throws -> FieldValue? {
@@ -170,7 +174,13 @@ extension ChangeDraft {
             throw ArchiveError(.invalidValue, "\(spec.key): text over 64 KiB", zh: "\(spec.zh)内容过长（上限 64 KiB），请精简")
         }
         switch spec.type {
-        case .text: return .text(text)
+        case .text:
+            if Self.isPhoneField(spec.key), !text.unicodeScalars.contains(where: Self.isDigit) {
+                // (选填, 见名片, 联系方式 taken as a phone: search and duplicates found nothing by it.)
+                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not a phone number (it has no digit); write the number, or leave it empty",
+                                   zh: "\(spec.zh)“\(text)”中没有数字，不是电话号码；请填写号码，没有可留空")
+            }
+            return .text(text)
         case .integer:
             guard let v = Int64(text) else { throw ArchiveError(.invalidValue, "\(spec.key): \(input) is not a number", zh: "\(spec.zh)须填写数字，“\(input)”不是数字") }
             return .int(v)
