@@ -291,6 +291,30 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(Importer.withUnit("300万", "万元"), "300万")
     }
 
+    /// 联系人 over 姓名/电话/邮箱 beside 公司信息 over 电话/地址: the person's phone and e-mail, and
+    /// the company's (refused as the same column twice before).
+    func testUnderAContactGroupPhoneAndEmailAreThePersonsBesideTheCompanys() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,联系人,,,公司信息,\n,姓名,电话,邮箱,电话,地址\n甲有限公司,王强,13800000001,wq@jia.cn,010-12345678,北京\n"), name: "c.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertTrue(p.unused.isEmpty, "\(p.unused)")
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+        var a: CustomerArchive? = try f.open()
+        let customer = try XCTUnwrap(a!.state.all(.customer).first)
+        XCTAssertEqual(customer["phone"]?.text, "010-12345678")
+        XCTAssertEqual(customer["address"]?.text, "北京")
+        XCTAssertNil(customer["email"])
+        let wang = try XCTUnwrap(a!.state.all(.contact).first)
+        a = nil
+        XCTAssertEqual(wang.displayName, "王强")
+        XCTAssertEqual(wang["phone"]?.text, "13800000001")
+        XCTAssertEqual(wang["email"]?.text, "wq@jia.cn")
+        // One header row: 联系人电话 and 联系人邮箱 are the person's too.
+        let q = try f.importing(utf8("客户名称,联系人,联系人电话,联系人邮箱\n乙有限公司,李娜,021-5555,ln@yi.cn\n"), name: "d.csv")
+        XCTAssertTrue(q.problems.isEmpty && q.unused.isEmpty, "\(q.problems) \(q.unused)")
+        XCTAssertEqual(try f.open().state.all(.contact).first { $0.displayName == "李娜" }?["email"]?.text, "ln@yi.cn")
+    }
+
     func testAPhoneCellWithoutADigitIsRefusedAndNoneWordsLeaveItEmpty() throws {
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称,联系电话,联系人,手机\n甲有限公司,见名片,王敏,无\n乙有限公司,无,李强,—\n丙有限公司,０２１－１２３,赵六,选填\n"), name: "c.csv", commit: false)

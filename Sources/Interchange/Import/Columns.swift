@@ -199,6 +199,8 @@ public enum Columns {
         "mobile": ["手机", "手机号", "手机号码", "联系人手机", "mobile"],
         "title": ["职务", "职位", "联系人职务", "title", "position"],
         "wechat": ["微信", "微信号", "wechat"],
+        "phone": ["联系人电话", "联系人座机", "联系人固话", "contactphone"],
+        "email": ["联系人邮箱", "联系人电子邮箱", "联系人email", "contactemail"],
     ]
 
     /// Every name → target of one kind, built once.

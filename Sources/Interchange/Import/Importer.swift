@@ -189,7 +189,7 @@ public final class Importer {
             if named == nil, mapping.isEmpty, best?.kind == .contacts,
                source.tables.filter({ !$0.hidden && $0.rows.contains(where: \.hasContent) }).count == 1,
                let list = header(of: table, named: .customers, mapping: mapping), list.row == headerIndex,
-               readsAsCustomerList(table.rows[headerIndex], mapping: mapping),
+               readsAsCustomerList(table, headerIndex, mapping: mapping),
                namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping) {
                 best = list
                 preview.warnings.append(ImportProblem(
@@ -482,9 +482,15 @@ public final class Importer {
                 continue
             }
             adds = true
-            if below != nil {
+            if let below {
                 named += 1
                 cells[c] = cell
+                // 联系人 over 电话 and 邮箱 in a customer list: the person's, not the company's
+                // (联系人 over 姓名/电话 beside 公司 over 电话 were refused as the same column twice).
+                if target(up(o)) == .inlineContact("name"), let key = Self.contactKey(below),
+                   let name = Columns.inlineContact[key]?.first(where: { $0.hasPrefix("联系人") }) {
+                    cells[c] = .text(name)
+                }
             } else if Self.nameWords.contains(Columns.normalise(text.trimmedWhitespace)), target(up(o)) != nil {
                 named += 1
                 cells[c] = up(o)  // 联系人 over 姓名: the group's field
@@ -500,18 +506,32 @@ public final class Importer {
         return (TableRow(line: upper.line, cells: cells), lowerIndex)
     }
 
+    /// The contact person's field a customer list's column under 联系人 stands for: 电话 (the
+    /// customer's phone elsewhere) is the person's phone there.
+    static func contactKey(_ target: ColumnTarget) -> String? {
+        switch target {
+        case .inlineContact(let key) where key != "name": return key
+        case .field(let key) where Columns.inlineContact[key] != nil && key != "name": return key
+        default: return nil
+        }
+    }
+
     /// The words of a name column under a group (联系人 over 姓名), as `Columns.normalise` gives them.
     static let nameWords: Set<String> = Set(["姓名", "名字", "名称", "name", "全名"].map { Columns.normalise($0) })
 
-    /// Whether every column of `header` is, for a customer list, the customer's name or a
-    /// contact person's column, with the person's name among them.
-    private func readsAsCustomerList(_ header: TableRow, mapping: ColumnMapping) -> Bool {
+    /// Whether every column of the header at `headerIndex` is, for a customer list, the
+    /// customer's name or a contact person's column, with the person's name among them.
+    /// With a header of two rows (联系人 over 姓名/电话/邮箱 beside 公司信息 over 电话/地址), what is
+    /// the person's and what the company's is written: the customer's fields may be there too.
+    private func readsAsCustomerList(_ table: Table, _ headerIndex: Int, mapping: ColumnMapping) -> Bool {
+        let combined = twoRowHeader(table, headerIndex, kind: .customers, mapping: mapping)?.header
         var person = false
-        for cell in header.cells {
+        for cell in (combined ?? table.rows[headerIndex]).cells {
             guard case .text(let t) = cell, !t.trimmedWhitespace.isEmpty else { continue }
             switch Columns.target(Columns.HeaderText(t), kind: .customers, mapping: mapping) {
             case .field("name")?: continue
             case .inlineContact(let key)?: if key == "name" { person = true }
+            case .field?: if combined == nil { return false }
             default: return false
             }
         }
