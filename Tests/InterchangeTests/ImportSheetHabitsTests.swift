@@ -338,6 +338,9 @@ final class ImportSheetHabitsTests: XCTestCase {
         let source = try ImportSource.read(utf8("客户名称,客户等级\n(必填),(选填)\n客户名称,客户等级\n合计,2家\n甲有限公司,A\n"), fileName: "c.csv")
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(p.tables.first?.sample.map(\.value), ["甲有限公司", "A"])
+        // The rows the preview counts are those it accounts for: the three skipped are not.
+        XCTAssertEqual(p.tables.first?.rows, 1)
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
     }
 
     /// Findings of helper-79's black-box round: totals rows as sheets write them (full width,

@@ -83,7 +83,7 @@ public struct ImportPreview {
         public let name: String
         public let kind: ImportKind?
         public let headerLine: Int
-        public let rows: Int
+        public internal(set) var rows: Int
         /// A header of two rows (联系方式 over 手机 and 电话): the second row's line, and the
         /// header as read, each column by its lower cell where it has one.
         public var subHeaderLine: Int?

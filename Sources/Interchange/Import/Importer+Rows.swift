@@ -68,6 +68,12 @@ extension Importer {
                     "看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”“（万元）”），不是数据行，已跳过")
             skipped(parts.flatMap(\.repeatedHeaders), { "repeat\($0) the header (sheets pasted together?); skipped" },
                     "与表头重复（可能是复制时带上的表头），已跳过")
+            // The table's data rows as the preview counts them: the rows it accounts for (new,
+            // updated, duplicate, refused), without those skipped (a units row was counted).
+            let left = totals.count + parts.reduce(0) { $0 + $1.noteRows.count + $1.repeatedHeaders.count }
+            if left > 0, let k = preview.tables.firstIndex(where: { $0.name == name && $0.kind == mapped.kind }) {
+                preview.tables[k].rows = max(0, preview.tables[k].rows - left)
+            }
             if !mapped.table.hiddenRows.isEmpty {
                 let hiddenLines = Set(mapped.table.hiddenRows)
                 let lines = read.map(\.line).filter { hiddenLines.contains($0) }
