@@ -262,8 +262,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.projects]?.new, 3)
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
-        XCTAssertEqual(note.reasonZH, "“预算（万元）”列的金额按“万元”读取：表中的 120 即 120万元（1,200,000 元）")
-        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason.contains("USD 120") }, "\(p.warnings)")
+        XCTAssertEqual(note.reasonZH, "“预算（万元）”列的金额按“万元”读取：如第 2 行的 120 即 120万元（1,200,000 元）")
+        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason.contains("1,500 on line 2 is read as 1,500USD (USD 1,500)") }, "\(p.warnings)")
         var a: CustomerArchive? = try f.open()
         let projects = a!.state.all(.project).sorted { $0.id < $1.id }
         a = nil

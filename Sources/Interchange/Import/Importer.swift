@@ -291,12 +291,29 @@ public final class Importer {
                 guard let unit, Self.isAmountUnit(unit) else { continue }
                 columns[k].unit = unit
                 if Money.parse("1" + unit).map({ $0 != Money(minorUnits: 100, currency: Money.defaultCurrency) }) == true {
-                    let m = Money.parse("120" + unit)
+                    // The example is the column's first plain number, so that the user checks it
+                    // against the sheet (120 when there is none).
+                    let column = columns[k].index
+                    let first = table.rows[dataStart...].prefix(1_000).lazy.compactMap { row -> (line: Int, text: String)? in
+                        guard column < row.cells.count else { return nil }
+                        let text: String
+                        switch row.cells[column] {
+                        case .number(let d): text = CellReading.number(d)
+                        case .text(let t): text = CellReading.halfWidth(t.trimmedWhitespace)
+                        default: return nil
+                        }
+                        return Self.withUnit(text, unit) != text ? (row.line, text) : nil
+                    }.first
+                    let number = first?.text ?? "120"
+                    let m = Money.parse(number + unit)
                     let example = m?.description ?? "", exampleZH = m.map { $0.currency == "CNY" ? $0.grouped + " 元" : $0.description } ?? ""
+                    let source = unitsRow == nil || Self.headerUnit(columns[k].header) != nil ? "header" : "units row"
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: header.line, column: columns[k].header,
-                        reason: "amounts in \(columns[k].header) are read in \(unit), as its \(unitsRow == nil || Self.headerUnit(columns[k].header) != nil ? "header" : "units row") says: 120 is read as 120\(unit) (\(example))",
-                        reasonZH: "“\(columns[k].header)”列的金额按“\(unit)”读取：表中的 120 即 120\(unit)（\(exampleZH)）"))
+                        reason: "amounts in \(columns[k].header) are read in \(unit), as its \(source) says: "
+                            + (first.map { "\(number) on line \($0.line)" } ?? "120") + " is read as \(number)\(unit) (\(example))",
+                        reasonZH: "“\(columns[k].header)”列的金额按“\(unit)”读取："
+                            + (first.map { "如第 \($0.line) 行的 \(number)" } ?? "如 120") + " 即 \(number)\(unit)（\(exampleZH)）"))
                 }
             }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
