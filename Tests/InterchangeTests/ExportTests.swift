@@ -83,6 +83,27 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(String(decoding: json, as: UTF8.self).contains(long))
     }
 
+    /// Amounts in US dollars and euros come back as they were (the workbook shows them with
+    /// `[$USD] #,##0.00`; they were read back as yuan: black-box finding).
+    func testAmountsInOtherCurrenciesRoundTripThroughXLSX() throws {
+        let f = try ImportFixture()
+        do {
+            let a = try f.open()
+            try a.addCustomer(name: "海外贸易有限公司", fields: [], now: testNow)
+            try a.addProject(customer: "海外贸易有限公司", name: "海外门店", fields: [("budget", "USD 1,200.50"), ("amount", "€300")], now: testNow)
+            try a.addProject(customer: "海外贸易有限公司", name: "国内门店", fields: [("budget", "12.5万")], now: testNow)
+        }
+        let output = try Exporter.write(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow))
+        let g = try ImportFixture(owner: "张伟")
+        let p = try g.importing(output.data, name: "export.xlsx")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let projects = try g.open().state.all(.project)
+        let abroad = try XCTUnwrap(projects.first { $0.displayName == "海外门店" })
+        XCTAssertEqual(abroad["budget"], .money(Money.parse("USD 1200.50")!))
+        XCTAssertEqual(abroad["amount"], .money(Money.parse("€300")!))
+        XCTAssertEqual(projects.first { $0.displayName == "国内门店" }?["budget"], .money(Money.parse("125000")!))
+    }
+
     func testARoundTripThroughXLSXReproducesEveryRecord() throws { try roundTrip(.xlsx) }
 
     /// §6.5: with a workbook password the bytes are an encrypted workbook (its SHA-256 is that

@@ -262,8 +262,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.projects]?.new, 3)
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
-        XCTAssertEqual(note.reasonZH, "“预算（万元）”列的金额按“万元”读取：如第 2 行的 120 即 120万元（1,200,000 元）")
-        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason.contains("1,500 on line 2 is read as 1,500USD (USD 1,500)") }, "\(p.warnings)")
+        XCTAssertEqual(note.reasonZH, "“预算（万元）”列的金额按表头所注单位“万元”读取：如第 2 行的 120 即 120万元，合 1,200,000 元")
+        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason == "amounts in 金额(USD) are read in USD, as its header says: 1,500 on line 2 is USD 1,500" }, "\(p.warnings)")
         var a: CustomerArchive? = try f.open()
         let projects = a!.state.all(.project).sorted { $0.id < $1.id }
         a = nil
@@ -315,12 +315,116 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(try f.open().state.all(.contact).first { $0.displayName == "李娜" }?["email"]?.text, "ln@yi.cn")
     }
 
+    /// helper-82's findings on amounts with a unit: digits and separators as people type them,
+    /// units written in the header in other ways, number cells scaled before rounding, and
+    /// formats that show a unit or currency.
+    func testAmountsWithAUnitAsPeopleWriteThem() throws {
+        XCTAssertEqual(Importer.withUnit("１２０", "万元"), "120万元")
+        XCTAssertEqual(Importer.withUnit("1 200", "万元"), "1200万元")
+        XCTAssertEqual(Importer.withUnit("1\u{A0}200", "万元"), "1200万元")
+        XCTAssertEqual(Importer.withUnit("1，200", "万元"), "1,200万元")
+        XCTAssertEqual(Importer.withUnit("０.５", "万元"), "0.5万元")
+        XCTAssertEqual(Importer.withUnit("１２.５万", "万元"), "１２.５万")
+        XCTAssertEqual(Importer.headerUnit("预算/万元"), "万元")
+        XCTAssertEqual(Importer.headerUnit("预算（含税，万元）"), "万元")
+        XCTAssertEqual(Importer.headerUnit("预算[万元]"), "万元")
+        XCTAssertNil(Importer.headerUnit("客户名称/Company"))
+        XCTAssertEqual(Money.parse("12.5万美元"), Money(minorUnits: 12_500_000, currency: "USD"))
+        XCTAssertEqual(Money.parse("5K USD"), Money(minorUnits: 500_000, currency: "USD"))
+        XCTAssertEqual(Importer.amountText(0.123456, "万元"), "CNY 1,234.56")
+        XCTAssertEqual(Importer.amountText(99.999, "万元"), "CNY 999,990")
+        XCTAssertEqual(NumberFormat.amountUnit("[$USD-409] #,##0.00"), .currency("USD"))
+        XCTAssertEqual(NumberFormat.amountUnit("0.00\"万元\""), .unit("万元"))
+        XCTAssertNil(NumberFormat.amountUnit("\"¥\"#,##0.00"), "yuan, as a number cell is")
+        XCTAssertNil(NumberFormat.amountUnit("0\"人\""))
+        XCTAssertNil(NumberFormat.amountUnit("0%"))
+
+        let f = try ImportFixture()
+        _ = try f.importing(utf8("客户名称\n甲有限公司\n"), name: "客户.csv")
+        let p = try f.importing(utf8("项目名称,客户,预算（万元）,金额【万元】\nA1,甲有限公司,１２０,\"1 200\"\nA2,甲有限公司,\"1，200\",０.５\n"), name: "p.csv")
+        XCTAssertTrue(p.problems.isEmpty && p.unused.isEmpty, "\(p.problems) \(p.unused)")
+        let path = f.file("units.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "项目"
+            ws.append(["项目名称", "客户", "预算（万元）", "金额"])
+            ws.append(["B1", "甲有限公司", 0.123456, 120]); ws["D2"].number_format = '0.00"万元"'
+            ws.append(["B2", "甲有限公司", 12.345678, 20]); ws["D3"].number_format = '[$USD-409] #,##0.00'
+            wb.save(sys.argv[1])
+            """, path])
+        let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "units.xlsx")
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        let projects = Dictionary(uniqueKeysWithValues: try f.open().state.all(.project).map { ($0.displayName, $0) })
+        XCTAssertEqual(projects["A1"]?["budget"], .money(Money.parse("1200000")!))
+        XCTAssertEqual(projects["A1"]?["amount"], .money(Money.parse("12000000")!))
+        XCTAssertEqual(projects["A2"]?["budget"], .money(Money.parse("12000000")!))
+        XCTAssertEqual(projects["A2"]?["amount"], .money(Money.parse("5000")!))
+        XCTAssertEqual(projects["B1"]?["budget"], .money(Money.parse("1234.56")!))
+        XCTAssertEqual(projects["B1"]?["amount"], .money(Money.parse("1200000")!))
+        XCTAssertEqual(projects["B2"]?["budget"], .money(Money.parse("123456.78")!))
+        XCTAssertEqual(projects["B2"]?["amount"], .money(Money.parse("USD 20")!))
+    }
+
+    /// Rows that say how to fill the sheet in are notes only right under the header; a units
+    /// row that disagrees with the header is asked about; a unit that is no amount's is said.
+    func testNotesUnderTheHeaderOnlyAndUnitsThatDisagreeOrAreNoAmounts() throws {
+        let f = try ImportFixture()
+        _ = try f.importing(utf8("客户名称\n甲有限公司\n"), name: "客户.csv")
+        // Further down, a row named 万 or 元 is a record (a customer list of one column).
+        let c = try f.importing(utf8("客户名称\n乙有限公司\n万\n元\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(c.counts[.customers]?.new, 3, "\(c.warnings)")
+        // A units row further down is no note: refused as the row it is (nothing skipped unsaid).
+        let d = try f.importing(utf8("项目名称,客户,预算\nQ,甲有限公司,12.5\n,,（万元）\n"), name: "d.csv", commit: false)
+        XCTAssertEqual(Set(d.problems.map(\.line)), [3], "\(d.problems)")
+        XCTAssertTrue(d.warnings.allSatisfy { !$0.reasonZH.contains("表格的说明") }, "\(d.warnings)")
+        // Instructions and units mixed, with currencies, right under the header.
+        let e = try f.importing(utf8("项目名称,客户,预算,金额\n必填,必填,（万元）,USD\n(必填),,,\nE1,甲有限公司,2,3\n"), name: "e.csv")
+        XCTAssertTrue(e.problems.isEmpty, "\(e.problems)")
+        XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("第 2、3 行看起来是表格的说明") }, "\(e.warnings)")
+        XCTAssertTrue(e.warnings.contains { $0.reasonZH == "“预算”列的金额按第 2 行所注单位“万元”读取：如第 4 行的 2 即 2万元，合 20,000 元" }, "\(e.warnings)")
+        XCTAssertTrue(e.warnings.contains { $0.reasonZH == "“金额”列的金额按第 2 行所注单位“USD”读取：如第 4 行的 3 即 USD 3" }, "\(e.warnings)")
+        let e1 = try XCTUnwrap(try f.open().state.all(.project).first { $0.displayName == "E1" })
+        XCTAssertEqual(e1["budget"], .money(Money.parse("20000")!))
+        XCTAssertEqual(e1["amount"], .money(Money.parse("USD 3")!))
+        // The header says 万元, the units row 元: which one decides a factor of 10,000.
+        let g = try f.importing(utf8("项目名称,客户,预算（万元）\n,,（元）\nG1,甲有限公司,5\n"), name: "g.csv", commit: false)
+        XCTAssertFalse(g.canCommit)
+        XCTAssertTrue(g.problems.contains { $0.reasonZH.contains("两者不一致") && $0.line == 2 }, "\(g.problems)")
+        // 预算（个） is no amount's unit: read as yuan, and said.
+        let h = try f.importing(utf8("项目名称,客户,预算（个）\nH1,甲有限公司,5\n"), name: "h.csv", commit: false)
+        XCTAssertTrue(h.warnings.contains { $0.reasonZH == "“个”（表头）不是金额单位，“预算（个）”列的数字按元读取" }, "\(h.warnings)")
+        // A negative amount is said to be one.
+        let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
+        XCTAssertEqual(n.problems.first?.reasonZH, "预算不能填负数")
+    }
+
+    /// 公司信息 over 电话 alone is a group (the company's phone); in a contact list, the company's
+    /// columns under such a group are not the person's.
+    func testACompanyGroupOverOneColumnAndInAContactList() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,联系人,,公司信息\n,姓名,电话,电话\n甲有限公司,王五,13900000005,021-55556666\n"), name: "c.csv")
+        XCTAssertTrue(p.problems.isEmpty && p.unused.isEmpty, "\(p.problems) \(p.unused)")
+        do {
+            let a = try f.open()
+            XCTAssertEqual(a.state.all(.customer).first?["phone"]?.text, "021-55556666")
+            XCTAssertEqual(a.state.all(.contact).first?["phone"]?.text, "13900000005")
+        }
+        // A contact list (the customer is in the archive): 公司信息's 电话 is not the contact's.
+        let q = try f.importing(utf8("客户,联系人,,公司信息,\n,姓名,手机,电话,地址\n甲有限公司,赵六,13700000007,010-88889999,北京\n"), name: "d.csv")
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        XCTAssertEqual(q.counts[.contacts]?.new, 1)
+        XCTAssertEqual(Set(q.unused.map(\.header)), ["公司信息·电话", "公司信息·地址"])
+        let zhao = try XCTUnwrap(try f.open().state.all(.contact).first { $0.displayName == "赵六" })
+        XCTAssertNil(zhao["phone"])
+        XCTAssertEqual(zhao["mobile"]?.text, "13700000007")
+    }
+
     func testAPhoneCellWithoutADigitIsRefusedAndNoneWordsLeaveItEmpty() throws {
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称,联系电话,联系人,手机\n甲有限公司,见名片,王敏,无\n乙有限公司,无,李强,—\n丙有限公司,０２１－１２３,赵六,选填\n"), name: "c.csv", commit: false)
         XCTAssertEqual(p.problems.map(\.line), [2, 4], "\(p.problems)")
         XCTAssertEqual(p.problems.map(\.column), ["联系电话", "手机"])
-        XCTAssertEqual(p.problems.first?.reasonZH, "联系电话“见名片”中没有数字，不是电话号码；请填写号码，没有可留空")
+        XCTAssertEqual(p.problems.first?.reasonZH, "联系电话“见名片”中没有 0–9 的数字，不是电话号码；请填写号码，没有可留空")
         XCTAssertEqual(p.counts[.customers]?.new, 1)
         // The same rule for every command: a phone typed without a digit is refused.
         let spec = try XCTUnwrap(Schema.field(.contact, key: "mobile"))

@@ -152,7 +152,8 @@ final class XLSXTests: XCTestCase {
             .bool(true), .number(0.125), .text("=1+1"),
         ])
         XCTAssertEqual(tables[0].rows[2].cells, [
-            .text("控制\u{8}字符 _x0041_"), .empty, .text("1234567890123456789"), .number(-99.99),
+            // (A money cell in US dollars is read as the amount it shows, with its currency.)
+            .text("控制\u{8}字符 _x0041_"), .empty, .text("1234567890123456789"), .text("USD -99.99"),
         ])
         XCTAssertEqual(tables[2].rows, [TableRow(line: 1, cells: [.text("no header")])])
     }

@@ -77,6 +77,10 @@ public enum Columns {
             s = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value == 0xFF08 ? "(" : $0.value == 0xFF09 ? ")" : $0 }))
         }
         if s.hasSuffix(")"), let open = s.lastIndex(of: "("), open != s.startIndex { s = String(s[..<open]) }
+        // (金额【万元】, 金额[万元]: a bracketed note too.)
+        for (o, c) in [("【", "】"), ("[", "]")] where s.hasSuffix(c) {
+            if let open = s.lastIndex(of: Character(o)), open != s.startIndex { s = String(s[..<open]) }
+        }
         let dropped = { (u: Unicode.Scalar) -> Bool in
             u.value < 0x80 ? u == " " || (0x09...0x0D).contains(u.value) || u == "*" || u == "_" || u == "-" : u.properties.isWhitespace
         }
@@ -142,7 +146,7 @@ public enum Columns {
             "customer": ["客户", "客户名称", "公司", "公司名称", "单位", "单位名称", "所属客户", "company", "customer", "account", "统一社会信用代码", "客户编号"],
             "name": ["项目名称", "项目", "项目名", "商机名称", "project", "projectname", "name"],
             "stage": ["销售阶段", "阶段", "项目阶段", "stage"],
-            "budget": ["预算", "项目预算", "budget"],
+            "budget": ["预算", "项目预算", "预算金额", "客户预算", "budget"],
             "procurementPlan": ["采购计划", "procurementplan"],
             "bidMethod": ["采购方式", "招标方式", "bidmethod"],
             "expectedBid": ["预计投标", "预计投标日期", "投标日期", "expectedbid"],
@@ -150,7 +154,7 @@ public enum Columns {
             "requirements": ["需求", "客户需求", "requirements"],
             "decisionMakers": ["决策人", "decisionmakers"],
             "competition": ["竞争情况", "竞争对手", "competition"],
-            "amount": ["金额", "合同金额", "项目金额", "amount"],
+            "amount": ["金额", "合同金额", "项目金额", "预计金额", "成交金额", "签约金额", "amount"],
             "progress": ["进展", "项目进展", "progress"],
             "problems": ["存在问题", "问题", "problems"],
         ],

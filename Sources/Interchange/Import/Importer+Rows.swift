@@ -65,7 +65,7 @@ extension Importer {
             }
             skipped(parts.flatMap(\.noteRows),
                     { "look\($0) like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 or units such as （万元） under the headers), not records; skipped" },
-                    "看起来是表格的说明（如“制表人：”、“一、华东区”这类分组标题，或表头下的“必填/选填”“（万元）”），不是数据行，已跳过")
+                    "看起来是表格的说明（如“制表人：”等表尾说明、“一、华东区”等分组标题，或表头下注明“必填/选填”“（万元）”的行），不是数据行，已跳过")
             skipped(parts.flatMap(\.repeatedHeaders), { "repeat\($0) the header (sheets pasted together?); skipped" },
                     "与表头重复（可能是复制时带上的表头），已跳过")
             // The table's data rows as the preview counts them: the rows it accounts for (new,
@@ -228,8 +228,11 @@ extension Importer {
                               "注", "备注", "说明", "数据来源", "截止日期", "截至日期"]
 
     /// Whether `row` is a sheet's note, not a record: an instruction row (必填, 选填 under the
-    /// headers); a units row (（万元）, 单位：元 under the headers); a footer (制表人：张伟, 注：…: its first cell a footer word and a colon, the rest
+    /// headers); a footer (制表人：张伟, 注：…: its first cell a footer word and a colon, the rest
     /// of the row empty); or a section heading (一、华东区, the rest empty).
+    /// An instruction row is one anywhere (sheets pasted together repeat it under their
+    /// header); units rows only right under the header (`MappedTable.noteLines`: further down
+    /// such a row is a record's, a contact named 万).
     static func isNoteRow(_ row: TableRow, _ columns: [MappedColumn]) -> Bool {
         guard let i = row.cells.firstIndex(where: \.hasContent), case .text(let raw) = row.cells[i] else { return false }
         guard let first = raw.unicodeScalars.first(where: { !$0.isWhiteSpaceFast })?.asciiForm else { return false }
@@ -243,16 +246,6 @@ extension Importer {
                 any = true
             }
             if any && all { return true }
-        }
-        // A units row under the headers: （万元）, 单位：元, % (every cell of the row that has
-        // something in it, mapped or not, is a unit; a record always has its name).
-        if "(（[【单元万亿千百人%个家天年月rRcCyY".unicodeScalars.contains(first)
-            && row.cells.allSatisfy({ cell in
-                guard cell.hasContent else { return true }
-                if case .text(let t) = cell { return isUnitText(t) }
-                return false
-            }) {
-            return true
         }
         let footer = "制填审统注备说数截".unicodeScalars.contains(first), section = "一二三四五六七八九十".unicodeScalars.contains(first)
         guard footer || section, row.cells[(i + 1)...].allSatisfy({ !$0.hasContent }) else { return false }
@@ -277,7 +270,8 @@ extension Importer {
 
     /// Whether a cell of a units row says a unit: （万元）, [元], 单位：万元, RMB, %.
     static func isUnitText(_ text: String) -> Bool {
-        unitText(text).map { unitWords.contains($0.lowercased()) } ?? false
+        guard let t = unitText(text), !t.isEmpty, !t.unicodeScalars.contains(where: { ("0"..."9").contains($0) }) else { return false }
+        return unitWords.contains(t.lowercased()) || isAmountUnit(t)
     }
 
     /// A units cell's unit (（万元） and 单位：万元 give 万元, (USD) USD), in half width; nil for a
@@ -298,23 +292,55 @@ extension Importer {
         return t
     }
 
-    /// Whether `row` is a units row: every cell with something in it a unit, and one at least.
-    static func isUnitsRow(_ row: TableRow) -> Bool {
+    /// Whether a cell of a row under the header says how to fill the column in: 必填, 选填,
+    /// (必填), required, or a unit.
+    static func isHeaderNote(_ text: String) -> Bool {
+        instructionWords.contains(CellReading.halfWidth(text.trimmedWhitespace).lowercased()) || isUnitText(text)
+    }
+
+    /// Whether `row` (right under the header) says how to fill the columns in, not a record:
+    /// each cell with something in it in a mapped column is an instruction or a unit (必填,
+    /// （万元）, in any mix), one at least; or, with none in a mapped column, each other cell is.
+    static func isHeaderNoteRow(_ row: TableRow, _ columns: [MappedColumn]) -> Bool {
         var any = false
+        for column in columns where column.index < row.cells.count && row.cells[column.index].hasContent {
+            guard case .text(let t) = row.cells[column.index], isHeaderNote(t) else { return false }
+            any = true
+        }
+        if any { return true }
         for cell in row.cells where cell.hasContent {
-            guard case .text(let t) = cell, isUnitText(t) else { return false }
+            guard case .text(let t) = cell, isHeaderNote(t) else { return false }
             any = true
         }
         return any
     }
 
-    /// The unit a header gives its column in brackets at its end: 预算（万元）, 金额(USD), 金额【万元】.
+    /// The unit a header gives its column in brackets at its end (预算（万元）, 金额(USD),
+    /// 金额【万元】; the last part of 预算（含税，万元）) or after a slash (预算/万元).
     static func headerUnit(_ header: String) -> String? {
         let h = CellReading.halfWidth(header.trimmedWhitespace)
-        guard let close = h.last, close == ")" || close == "]" || close == "】" else { return nil }
-        let open: Character = close == ")" ? "(" : close == "]" ? "[" : "【"
-        guard let i = h.lastIndex(of: open), i != h.startIndex else { return nil }
-        return unitText(String(h[i...]))
+        if let close = h.last, close == ")" || close == "]" || close == "】" {
+            let open: Character = close == ")" ? "(" : close == "]" ? "[" : "【"
+            guard let i = h.lastIndex(of: open), i != h.startIndex else { return nil }
+            let inner = String(h[h.index(after: i)..<h.index(before: h.endIndex)])
+            let last = inner.split(whereSeparator: { ",，、;；".contains($0) }).last.map(String.init) ?? inner
+            return unitText(last)
+        }
+        // (客户名称/Company is two names of a column: only a unit after the slash is one.)
+        if let slash = h.lastIndex(where: { $0 == "/" || $0 == "／" }), slash != h.startIndex,
+           let tail = unitText(String(h[h.index(after: slash)...])), !tail.isEmpty, isAmountUnit(tail) {
+            return tail
+        }
+        return nil
+    }
+
+    /// A number cell of an amount column with `unit` as the amount it stands for, to the fen
+    /// (CNY 1,234.56 for 0.123456 in 万元); nil for a negative or too large one (read as it is).
+    static func amountText(_ d: Double, _ unit: String) -> String? {
+        guard let one = Money.parse("1" + unit) else { return nil }
+        let minor = (d * Double(one.minorUnits)).rounded()
+        guard minor.isFinite, minor >= 0, minor < 9e15, let m = Money(minorUnits: Int64(minor), currency: one.currency) else { return nil }
+        return m.description
     }
 
     /// Whether `unit` written after a number makes an amount (万元, 万, 美元, USD, 元), and so is
@@ -325,10 +351,15 @@ extension Importer {
 
     /// `input` (an amount cell's text) with the column's unit after it when it is a plain
     /// number (120, 1,200.5); as it is when it has its own unit or currency (300万, $5).
+    /// (Digits and separators in full width too, and spaces between digit groups: １２０, 1 200,
+    /// 1，200 were read as yuan.)
     static func withUnit(_ input: String, _ unit: String?) -> String {
-        guard let unit, !input.isEmpty,
-              input.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." || $0 == "," }) else { return input }
-        return input + unit
+        guard let unit else { return input }
+        let text = CellReading.halfWidth(input.trimmedWhitespace)
+        guard text.unicodeScalars.contains(where: { ("0"..."9").contains($0) }),
+              text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." || $0 == "," || $0 == "，" || $0.properties.isWhitespace })
+        else { return input }
+        return text.filter { !$0.isWhitespace } + unit
     }
 
     /// Lines named in a message: runs of consecutive lines as ranges, at most `limit` items:
@@ -460,7 +491,7 @@ extension Importer {
     /// Whether a data row of `mapped` is read as a record: it has something in it and is no
     /// totals row, repeated header or note (the rows `readRowChunk` skips with a warning).
     static func isRecordRow(_ row: TableRow, _ mapped: MappedTable) -> Bool {
-        guard row.hasContent, totalsWord(row) == nil, !isNoteRow(row, mapped.columns) else { return false }
+        guard row.hasContent, !mapped.noteLines.contains(row.line), totalsWord(row) == nil, !isNoteRow(row, mapped.columns) else { return false }
         let initials = Columns.initials.union(mapped.headerTexts.flatMap { $0.compactMap(Columns.initial) })
         return !repeatsHeader(row, mapped.columns, mapped.headerTexts, initials: initials)
     }
@@ -490,6 +521,10 @@ extension Importer {
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.hasContent else { continue }
+            if mapped.noteLines.contains(tableRow.line) {
+                out.noteRows.append(tableRow.line)
+                continue
+            }
             if let word = totalsWord(tableRow) {
                 out.totals.append((tableRow.line, word))
                 continue
@@ -569,7 +604,11 @@ extension Importer {
                             let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
                             guard var input else { continue }
                             if Self.isNoPhone(key, input) { continue }
-                            if column.unit != nil { input = Self.withUnit(input, column.unit) }
+                            if let unit = column.unit {
+                                // (A number cell scaled before it is rounded to a fen: 0.123456 万元
+                                // is 1,234.56 元, not 0.12 万元.)
+                                if case .number(let d) = cell, let exact = Self.amountText(d, unit) { input = exact } else { input = Self.withUnit(input, unit) }
+                            }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
                             if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
                                 // (无, 暂无 became a contact named 无.)

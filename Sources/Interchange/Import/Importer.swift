@@ -143,6 +143,9 @@ public final class Importer {
         /// Each column's header texts as the file wrote them (both rows of a two-row header), by
         /// column as in `columns`: a data row that repeats them is no record.
         var headerTexts: [Set<String>] = []
+        /// The lines of the rows right under the header that say how to fill it in (必填,
+        /// （万元）): not records.
+        var noteLines: Set<Int> = []
 
         func column(_ key: String) -> MappedColumn? {
             columns.first { if case .field(let k) = $0.target { return k == key } else { return false } }
@@ -278,43 +281,67 @@ public final class Importer {
                         reasonZH: "\(names.map { "“\($0)”" }.joined())属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。"))
                 }
             }
+            // The rows right under the header that say how to fill it in, not records: 必填/选填
+            // and units (（万元）), in any mix, at most three (elsewhere such a row is read as a
+            // record: a contact named 万 further down was skipped).
+            var noteLines = Set<Int>()
+            var unitsRows: [TableRow] = []
+            for row in table.rows[dataStart...] where row.hasContent {
+                guard noteLines.count < 3, Self.isHeaderNoteRow(row, columns) else { break }
+                noteLines.insert(row.line)
+                if row.cells.contains(where: { if case .text(let t) = $0 { Self.isUnitText(t) } else { false } }) { unitsRows.append(row) }
+            }
             // The unit of an amount column: 预算（万元） or a units row under the header gives
-            // 万元, and 120 in it is 1,200,000 元 (it was read as 120 元). A unit that is no
-            // amount's (（个）) is not used.
-            let unitsRow = table.rows[dataStart...].first(where: \.hasContent).flatMap { Self.isUnitsRow($0) ? $0 : nil }
+            // 万元, and 120 in it is 1,200,000 元 (it was read as 120 元).
             for k in columns.indices {
-                guard case .field(let key) = columns[k].target, Schema.field(kind.entity, key: key)?.type == .money else { continue }
-                var unit = Self.headerUnit(columns[k].header)
-                if unit == nil, let unitsRow, columns[k].index < unitsRow.cells.count, case .text(let t) = unitsRow.cells[columns[k].index] {
-                    unit = Self.unitText(t)
+                guard case .field(let key) = columns[k].target, let spec = Schema.field(kind.entity, key: key), spec.type == .money else { continue }
+                let column = columns[k].index, headerText = columns[k].header
+                let fromHeader = Self.headerUnit(headerText)
+                var fromRow: (unit: String, line: Int)?
+                for row in unitsRows where column < row.cells.count {
+                    if case .text(let t) = row.cells[column], let u = Self.unitText(t), !u.isEmpty { fromRow = (u, row.line); break }
                 }
-                guard let unit, Self.isAmountUnit(unit) else { continue }
+                if let h = fromHeader, let r = fromRow, Money.parse("1" + h) != Money.parse("1" + r.unit) {
+                    // (Which one is meant decides a factor of 10,000: asked, not guessed.)
+                    problems.append(ImportProblem(
+                        table: table.name, line: r.line, column: headerText, value: r.unit,
+                        reason: "the header of \(headerText) says \(h), the units row under it \(r.unit): write one unit for the column and import again",
+                        reasonZH: "“\(headerText)”列的表头写的是“\(h)”，表头下的单位行写的是“\(r.unit)”，两者不一致。请统一为一个单位后重新导入"))
+                    continue
+                }
+                guard let unit = fromHeader ?? fromRow?.unit else { continue }
+                let source = fromHeader != nil ? (en: "its header", zh: "表头") : (en: "the units row on line \(fromRow!.line)", zh: "第 \(fromRow!.line) 行")
+                guard Self.isAmountUnit(unit) else {
+                    // 预算（个）: no amount's unit; the numbers are read as yuan, and said so.
+                    if Self.unitWords.contains(unit.lowercased()) {
+                        preview.warnings.append(ImportProblem(
+                            table: table.name, line: header.line, column: headerText,
+                            reason: "\(unit) (\(source.en)) is no unit of an amount; the numbers of \(headerText) are read as yuan",
+                            reasonZH: "“\(unit)”（\(source.zh)）不是金额单位，“\(headerText)”列的数字按元读取"))
+                    }
+                    continue
+                }
                 columns[k].unit = unit
-                if Money.parse("1" + unit).map({ $0 != Money(minorUnits: 100, currency: Money.defaultCurrency) }) == true {
-                    // The example is the column's first plain number, so that the user checks it
-                    // against the sheet (120 when there is none).
-                    let column = columns[k].index
-                    let first = table.rows[dataStart...].prefix(1_000).lazy.compactMap { row -> (line: Int, text: String)? in
-                        guard column < row.cells.count else { return nil }
-                        let text: String
-                        switch row.cells[column] {
-                        case .number(let d): text = CellReading.number(d)
-                        case .text(let t): text = CellReading.halfWidth(t.trimmedWhitespace)
-                        default: return nil
-                        }
-                        return Self.withUnit(text, unit) != text ? (row.line, text) : nil
-                    }.first
-                    let number = first?.text ?? "120"
-                    let m = Money.parse(number + unit)
-                    let example = m?.description ?? "", exampleZH = m.map { $0.currency == "CNY" ? $0.grouped + " 元" : $0.description } ?? ""
-                    let source = unitsRow == nil || Self.headerUnit(columns[k].header) != nil ? "header" : "units row"
-                    preview.warnings.append(ImportProblem(
-                        table: table.name, line: header.line, column: columns[k].header,
-                        reason: "amounts in \(columns[k].header) are read in \(unit), as its \(source) says: "
-                            + (first.map { "\(number) on line \($0.line)" } ?? "120") + " is read as \(number)\(unit) (\(example))",
-                        reasonZH: "“\(columns[k].header)”列的金额按“\(unit)”读取："
-                            + (first.map { "如第 \($0.line) 行的 \(number)" } ?? "如 120") + " 即 \(number)\(unit)（\(exampleZH)）"))
-                }
+                guard let one = Money.parse("1" + unit), one != Money(minorUnits: 100, currency: Money.defaultCurrency) else { continue }
+                // The example is the column's first plain number, so that the user checks it
+                // against the sheet (120 when there is none).
+                let first = table.rows[dataStart...].prefix(1_000).lazy.compactMap { row -> (line: Int, text: String)? in
+                    guard column < row.cells.count, !noteLines.contains(row.line) else { return nil }
+                    switch row.cells[column] {
+                    case .number(let d): return (row.line, CellReading.number(d))
+                    case .text(let t): return Self.withUnit(t, unit) != t ? (row.line, t.trimmedWhitespace) : nil
+                    default: return nil
+                    }
+                }.first
+                let number = first?.text ?? "120"
+                guard let m = Money.parse(Self.withUnit(number, unit)) else { continue }
+                let scaled = one.minorUnits != 100  // (万元, 万美元; USD alone only names the currency)
+                let valueEN = m.description, valueZH = m.currency == "CNY" ? m.grouped + " 元" : m.description
+                let cell = first.map { (en: "\(number) on line \($0.line)", zh: "如第 \($0.line) 行的 \(number)") } ?? (en: "120", zh: "如 120")
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: header.line, column: headerText,
+                    reason: "amounts in \(headerText) are read in \(unit), as \(source.en) says: \(cell.en) is \(scaled ? "\(number)\(unit), " : "")\(valueEN)",
+                    reasonZH: "“\(headerText)”列的金额按\(source.zh)所注单位“\(unit)”读取：\(cell.zh) 即 " + (scaled ? "\(number)\(unit)，合 \(valueZH)" : valueZH)))
             }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
             // not expect it in the archive): named, with what to do.
@@ -342,6 +369,7 @@ public final class Importer {
             }
             var mapped = MappedTable(table: table, kind: kind, headerLine: header.line, dataRows: table.rows[dataStart...], columns: columns,
                                      problems: problems)
+            mapped.noteLines = noteLines
             let headerRows = [table.rows[upperIndex]] + (combined.map { [table.rows[$0.lowerIndex]] } ?? [])
             mapped.headerTexts = columns.map { column in
                 Set(headerRows.compactMap { row in
@@ -492,14 +520,24 @@ public final class Importer {
                 cells[c] = cell
                 continue
             }
-            let group = spanEnd[o]! - o > 1
+            // (An upper cell that names no field is a group even over one column: 公司信息 over 电话.)
+            let group = spanEnd[o]! - o > 1 || target(up(o)) == nil
             if !group {
                 guard let below, below == target(up(o)) else { return nil }  // the header merged down
                 named += 1
                 continue
             }
             adds = true
-            if let below {
+            if kind == .contacts, Self.isCompanyGroup(up(o)), Self.nameWords.contains(Columns.normalise(text.trimmedWhitespace)) {
+                named += 1
+                cells[c] = .text("客户名称")  // 公司信息 over 名称: the contact's customer
+            } else if kind == .contacts, Self.isCompanyGroup(up(o)), below != .field("customer"),
+                      below != nil || Columns.target(Columns.HeaderText(text), kind: .customers, mapping: mapping) != nil {
+                // In a contact list, 公司信息 over 电话 and 地址 is the company's, not the person's
+                // (its phone became the contact's): listed as not imported.
+                named += 1
+                cells[c] = .text(Self.plain(up(o)).trimmedWhitespace + "·" + text.trimmedWhitespace)
+            } else if let below {
                 named += 1
                 cells[c] = cell
                 // 联系人 over 电话 and 邮箱 in a customer list: the person's, not the company's
@@ -521,6 +559,13 @@ public final class Importer {
         }
         guard adds, named > 0, unnamed == 0 || (named >= 2 && unnamed < named) else { return nil }
         return (TableRow(line: upper.line, cells: cells), lowerIndex)
+    }
+
+    /// Whether a group of a two-row header is the company's (公司信息, 单位信息, 客户信息, 企业…).
+    static func isCompanyGroup(_ cell: CellValue) -> Bool {
+        guard case .text(let t) = cell else { return false }
+        let n = Columns.normalise(t.trimmedWhitespace)
+        return ["公司", "单位", "客户", "企业", "company", "customer", "organisation", "organization"].contains { n.hasPrefix($0) }
     }
 
     /// The contact person's field a customer list's column under 联系人 stands for: 电话 (the

@@ -222,6 +222,9 @@ enum SheetParser {
             if styles.isDate(cell.style), let date = ExcelDate.civil(serial: number, date1904: date1904) {
                 return .date(date)
             }
+            // A number shown as an amount with its currency or unit (what our export writes for
+            // US$, 120 shown as 120万元): the amount as the sheet shows it (it was read as yuan).
+            if let unit = styles.amountUnit(cell.style) { return .text(unit.text(CellReading.number(number))) }
             return .number(number)
         }
     }

@@ -3,11 +3,15 @@ import Foundation
 /// Which cell styles (`cellXfs` indexes) show numbers as dates or times.
 struct StyleInfo {
     var isDateStyle: [Bool]
+    /// By style, the amount a number format shows a number as (`NumberFormat.amountUnit`): a
+    /// currency or a unit such as 万元; nil for most.
+    var amountUnits: [NumberFormat.AmountUnit?] = []
     static let empty = StyleInfo(isDateStyle: [])
 
     init(isDateStyle: [Bool]) { self.isDateStyle = isDateStyle }
 
     init(_ xml: Data, part: String) throws {
+        var customUnits: [Int: NumberFormat.AmountUnit] = [:]
         var customDates: [Int: Bool] = [:]
         var xfFormats: [Int] = []
         var inCellXfs = false
@@ -16,6 +20,7 @@ struct StyleInfo {
             case "numFmt":
                 if let id = attributes["numFmtId"].flatMap({ Int($0) }), let code = attributes["formatCode"] {
                     customDates[id] = NumberFormat.isDateCode(code)
+                    if let unit = NumberFormat.amountUnit(code) { customUnits[id] = unit }
                 }
             case "cellXfs": inCellXfs = true
             case "xf" where inCellXfs:
@@ -26,7 +31,10 @@ struct StyleInfo {
             if name == "cellXfs" { inCellXfs = false }
         })
         isDateStyle = xfFormats.map { customDates[$0] ?? NumberFormat.isBuiltInDate($0) }
+        if !customUnits.isEmpty { amountUnits = xfFormats.map { customUnits[$0] } }
     }
+
+    func amountUnit(_ style: Int) -> NumberFormat.AmountUnit? { style >= 0 && style < amountUnits.count ? amountUnits[style] : nil }
 
     func isDate(_ style: Int) -> Bool { style >= 0 && style < isDateStyle.count && isDateStyle[style] }
 }

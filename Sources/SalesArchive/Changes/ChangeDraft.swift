@@ -177,8 +177,9 @@ extension ChangeDraft {
         case .text:
             if Self.isPhoneField(spec.key), !text.unicodeScalars.contains(where: Self.isDigit) {
                 // (选填, 见名片, 联系方式 taken as a phone: search and duplicates found nothing by it.)
-                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not a phone number (it has no digit); write the number, or leave it empty",
-                                   zh: "\(spec.zh)“\(text)”中没有数字，不是电话号码；请填写号码，没有可留空")
+                let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+                throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a phone number (it has no digit 0–9); write the number, or leave it empty",
+                                   zh: "\(spec.zh)“\(shown)”中没有 0–9 的数字，不是电话号码；请填写号码，没有可留空")
             }
             return .text(text)
         case .integer:
@@ -187,6 +188,9 @@ extension ChangeDraft {
         case .instant:
             throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录，不能手工填写")
         case .money:
+            if text.hasPrefix("-") || text.hasPrefix("－"), Money.parse(String(text.dropFirst())) != nil {
+                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh)不能填负数")
+            }
             guard let m = Money.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
                                    zh: "\(spec.zh)“\(text)”无法识别为金额，请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")

@@ -77,8 +77,10 @@ extension Money {
         ("HK$", "HKD"), ("HKD", "HKD"), ("港币", "HKD"), ("港元", "HKD"),
         ("EUR", "EUR"), ("€", "EUR"), ("欧元", "EUR"),
     ]
-    /// Multipliers written after the number.
-    private static let multipliers: [(String, Int)] = [("百万", 6), ("千万", 7), ("万", 4), ("亿", 8), ("千", 3)]
+    /// The currency words, longest first: 美元 is found before 元 (120万美元 was no amount).
+    private static let currencyWordsLongestFirst = currencyWords.sorted { $0.0.count > $1.0.count }
+    /// Multipliers written after the number (upper case: 5k is 5K).
+    private static let multipliers: [(String, Int)] = [("百万", 6), ("千万", 7), ("万", 4), ("亿", 8), ("千", 3), ("K", 3), ("M", 6)]
 
     /// Parses what people write for an amount: `3000000`, `3,000,000`, `¥3000000`, `300万`,
     /// `1.2亿`, `3000000.50`, `USD 1,200`, `300万元`. Refuses anything else (nil): other words,
@@ -93,7 +95,7 @@ extension Money {
         var changed = true
         while changed {
             changed = false
-            for (word, code) in currencyWords {
+            for (word, code) in currencyWordsLongestFirst {
                 let w = word.uppercased()
                 if s.hasPrefix(w) || s.hasSuffix(w) {
                     guard currency == nil || currency == code else { return nil }
