@@ -338,6 +338,13 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertNil(NumberFormat.amountUnit("\"¥\"#,##0.00"), "yuan, as a number cell is")
         XCTAssertNil(NumberFormat.amountUnit("0\"人\""))
         XCTAssertNil(NumberFormat.amountUnit("0%"))
+        // Formats that show yuan in 万 by dividing (a comma after the digits, a literal point):
+        // the cell holds yuan, read as it is.
+        XCTAssertNil(NumberFormat.amountUnit("#,##0.0,\"万\""))
+        XCTAssertNil(NumberFormat.amountUnit("0!.0,\"万\""))
+        XCTAssertNil(NumberFormat.amountUnit("0\\.0000\"万\""))
+        XCTAssertEqual(NumberFormat.amountUnit("[Red]#,##0.00\"万元\";[Red]-#,##0.00\"万元\""), .unit("万元"))
+        XCTAssertEqual(NumberFormat.amountUnit("[$USD-409]#,##0.0,"), .currency("USD"), "a currency keeps the cell's own number")
 
         let f = try ImportFixture()
         _ = try f.importing(utf8("客户名称\n甲有限公司\n"), name: "客户.csv")

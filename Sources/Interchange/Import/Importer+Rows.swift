@@ -93,7 +93,7 @@ extension Importer {
                     table: name, line: 0,
                     reason: "\(Self.lineList(nameless, zh: false)) give\(nameless.count > 1 ? "" : "s") a contact person's \(headers.joined(separator: ", ")) but no name (联系人 empty, or 无 and the like): "
                         + "those cells were not imported (\(nameless.count) row\(nameless.count > 1 ? "s" : "")). To keep them, add the names and import the file again with --on-duplicate skip",
-                    reasonZH: "\(Self.lineList(nameless, zh: true))有联系人的\(headers.joined(separator: "、"))，但联系人姓名为空或写的是“无”等，这些信息未导入（共 \(nameless.count) 行）。"
+                    reasonZH: "\(Self.lineList(nameless, zh: true))有联系人的\(headers.map { $0.hasPrefix("联系人") && $0.count > 3 ? String($0.dropFirst(3)) : $0 }.joined(separator: "、"))，但联系人姓名为空或写的是“无”等，这些信息未导入（共 \(nameless.count) 行）。"
                         + "如需保留，请补上姓名后加 --on-duplicate skip 重新导入"))
             }
             var sampled = Set<String>()

@@ -277,8 +277,8 @@ public final class Importer {
                     let names = orphans.map(\.header)
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: header.line,
-                        reason: "the contact person's columns \(names.joined(separator: ", ")) were not imported: the table has no column with the person's name (联系人)",
-                        reasonZH: "\(names.map { "“\($0)”" }.joined())属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。"))
+                        reason: "the contact person's columns \(names.joined(separator: ", ")) were not imported: the table has no column with the person's name (联系人); to import them, add a 联系人 column with the names",
+                        reasonZH: "\(names.map { "“\($0)”" }.joined())属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。如需导入，请在表中增加“联系人”列并填写姓名"))
                 }
             }
             // The rows right under the header that say how to fill it in, not records: 必填/选填

@@ -34,6 +34,10 @@ enum NumberFormat {
         // Quoted literals: a unit after the digits ("万元"), a currency before them ("US$").
         var literals: [(text: String, afterDigits: Bool)] = []
         var seenDigit = false
+        // A comma after the last digit placeholder divides what is shown by 1,000 (#,##0.0,"万"
+        // shows 12,345 元 as 12.3万), as does a literal decimal point (0!.0,"万"): the cell holds
+        // yuan, and the unit is only how it is shown.
+        var scaled = false, commaAfterDigits = false
         var i = section.startIndex
         while i < section.endIndex {
             let ch = section[i]
@@ -42,9 +46,28 @@ enum NumberFormat {
                 i = section.index(after: end)
                 continue
             }
-            if ch == "0" || ch == "#" || ch == "?" { seenDigit = true }
+            if ch == "!" || ch == "\\" {  // an escaped character: a literal
+                let next = section.index(after: i)
+                if next < section.endIndex, section[next] == "." { scaled = true }
+                i = next < section.endIndex ? section.index(after: next) : next
+                continue
+            }
+            if ch == "[", let end = section[i...].firstIndex(of: "]") {  // colours, conditions, locales
+                i = section.index(after: end)
+                continue
+            }
+            if ch == "0" || ch == "#" || ch == "?" {
+                seenDigit = true
+                commaAfterDigits = false
+            } else if ch == ",", seenDigit {
+                commaAfterDigits = true
+            } else if commaAfterDigits {
+                scaled = true
+            }
             i = section.index(after: i)
         }
+        if commaAfterDigits { scaled = true }
+        if scaled { return nil }
         for literal in literals {
             let t = literal.text.trimmingCharacters(in: .whitespaces)
             guard !t.isEmpty else { continue }
