@@ -262,8 +262,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.projects]?.new, 3)
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
-        XCTAssertEqual(note.reasonZH, "“预算（万元）”列的金额按表头所注单位“万元”读取：如第 2 行的 120 即 120万元，合 1,200,000 元")
-        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason == "amounts in 金额(USD) are read in USD, as its header says: 1,500 on line 2 is USD 1,500" }, "\(p.warnings)")
+        XCTAssertEqual(note.reasonZH, "本列金额按表头所注单位“万元”读取（如第 2 行的 120 即 120万元，合 1,200,000 元）")
+        XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason == "the column's amounts are read in USD, as its header says (1,500 on line 2 is USD 1,500)" }, "\(p.warnings)")
         var a: CustomerArchive? = try f.open()
         let projects = a!.state.all(.project).sorted { $0.id < $1.id }
         a = nil
@@ -388,8 +388,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         let e = try f.importing(utf8("项目名称,客户,预算,金额\n必填,必填,（万元）,USD\n(必填),,,\nE1,甲有限公司,2,3\n"), name: "e.csv")
         XCTAssertTrue(e.problems.isEmpty, "\(e.problems)")
         XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("第 2、3 行看起来是表格的说明") }, "\(e.warnings)")
-        XCTAssertTrue(e.warnings.contains { $0.reasonZH == "“预算”列的金额按第 2 行所注单位“万元”读取：如第 4 行的 2 即 2万元，合 20,000 元" }, "\(e.warnings)")
-        XCTAssertTrue(e.warnings.contains { $0.reasonZH == "“金额”列的金额按第 2 行所注单位“USD”读取：如第 4 行的 3 即 USD 3" }, "\(e.warnings)")
+        XCTAssertTrue(e.warnings.contains { $0.column == "预算" && $0.reasonZH == "本列金额按第 2 行所注单位“万元”读取（如第 4 行的 2 即 2万元，合 20,000 元）" }, "\(e.warnings)")
+        XCTAssertTrue(e.warnings.contains { $0.column == "金额" && $0.reasonZH == "本列金额按第 2 行所注单位“USD”读取（如第 4 行的 3 即 USD 3）" }, "\(e.warnings)")
         let e1 = try XCTUnwrap(try f.open().state.all(.project).first { $0.displayName == "E1" })
         XCTAssertEqual(e1["budget"], .money(Money.parse("20000")!))
         XCTAssertEqual(e1["amount"], .money(Money.parse("USD 3")!))
@@ -399,7 +399,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(g.problems.contains { $0.reasonZH.contains("两者不一致") && $0.line == 2 }, "\(g.problems)")
         // 预算（个） is no amount's unit: read as yuan, and said.
         let h = try f.importing(utf8("项目名称,客户,预算（个）\nH1,甲有限公司,5\n"), name: "h.csv", commit: false)
-        XCTAssertTrue(h.warnings.contains { $0.reasonZH == "“个”（表头）不是金额单位，“预算（个）”列的数字按元读取" }, "\(h.warnings)")
+        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "“个”（表头）不是金额单位，本列数字按元读取" }, "\(h.warnings)")
         // A negative amount is said to be one.
         let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
         XCTAssertEqual(n.problems.first?.reasonZH, "预算不能填负数")

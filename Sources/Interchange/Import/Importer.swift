@@ -305,8 +305,8 @@ public final class Importer {
                     // (Which one is meant decides a factor of 10,000: asked, not guessed.)
                     problems.append(ImportProblem(
                         table: table.name, line: r.line, column: headerText, value: r.unit,
-                        reason: "the header of \(headerText) says \(h), the units row under it \(r.unit): write one unit for the column and import again",
-                        reasonZH: "“\(headerText)”列的表头写的是“\(h)”，表头下的单位行写的是“\(r.unit)”，两者不一致。请统一为一个单位后重新导入"))
+                        reason: "the header says \(h), the units row under it \(r.unit): write one unit for the column and import again",
+                        reasonZH: "表头写的是“\(h)”，表头下的单位行写的是“\(r.unit)”，两者不一致。请统一为一个单位后重新导入"))
                     continue
                 }
                 guard let unit = fromHeader ?? fromRow?.unit else { continue }
@@ -316,8 +316,8 @@ public final class Importer {
                     if Self.unitWords.contains(unit.lowercased()) {
                         preview.warnings.append(ImportProblem(
                             table: table.name, line: header.line, column: headerText,
-                            reason: "\(unit) (\(source.en)) is no unit of an amount; the numbers of \(headerText) are read as yuan",
-                            reasonZH: "“\(unit)”（\(source.zh)）不是金额单位，“\(headerText)”列的数字按元读取"))
+                            reason: "\(unit) (\(source.en)) is no unit of an amount; the column's numbers are read as yuan",
+                            reasonZH: "“\(unit)”（\(source.zh)）不是金额单位，本列数字按元读取"))
                     }
                     continue
                 }
@@ -340,8 +340,8 @@ public final class Importer {
                 let cell = first.map { (en: "\(number) on line \($0.line)", zh: "如第 \($0.line) 行的 \(number)") } ?? (en: "120", zh: "如 120")
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: header.line, column: headerText,
-                    reason: "amounts in \(headerText) are read in \(unit), as \(source.en) says: \(cell.en) is \(scaled ? "\(number)\(unit), " : "")\(valueEN)",
-                    reasonZH: "“\(headerText)”列的金额按\(source.zh)所注单位“\(unit)”读取：\(cell.zh) 即 " + (scaled ? "\(number)\(unit)，合 \(valueZH)" : valueZH)))
+                    reason: "the column's amounts are read in \(unit), as \(source.en) says (\(cell.en) is \(scaled ? "\(number)\(unit), " : "")\(valueEN))",
+                    reasonZH: "本列金额按\(source.zh)所注单位“\(unit)”读取（\(cell.zh) 即 " + (scaled ? "\(number)\(unit)，合 \(valueZH)）" : "\(valueZH)）")))
             }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
             // not expect it in the archive): named, with what to do.
