@@ -59,6 +59,12 @@ public struct TableRow: Equatable, Sendable {
     public var hasContent: Bool { cells.contains(where: \.hasContent) }
 }
 
+/// A cell of a table: its row's line and its column (0 for A).
+public struct CellPosition: Hashable, Sendable {
+    public let line: Int
+    public let column: Int
+}
+
 /// A sheet of a workbook, or the whole of a CSV file: its name, and its rows in file order
 /// (the header is the first non-empty row; callers decide).
 public struct Table: Equatable, Sendable {
@@ -72,6 +78,9 @@ public struct Table: Equatable, Sendable {
     /// The columns a workbook's sheet hides (0 for A), in order: imported like the others, and
     /// named in the preview.
     public var hiddenColumns: [Int] = []
+    /// A workbook's number cells whose format shows an amount's currency or unit (`[$USD]
+    /// #,##0.00`, `0.00"万元"`), by line and column: an amount column reads them as shown.
+    var amountUnits: [CellPosition: NumberFormat.AmountUnit] = [:]
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

@@ -335,7 +335,11 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(Importer.amountText(99.999, "万元"), "CNY 999,990")
         XCTAssertEqual(NumberFormat.amountUnit("[$USD-409] #,##0.00"), .currency("USD"))
         XCTAssertEqual(NumberFormat.amountUnit("0.00\"万元\""), .unit("万元"))
-        XCTAssertNil(NumberFormat.amountUnit("\"¥\"#,##0.00"), "yuan, as a number cell is")
+        XCTAssertEqual(NumberFormat.amountUnit("\"¥\"#,##0.00"), .currency("CNY"), "yuan, the cell's own (over a 万元 header)")
+        XCTAssertEqual(NumberFormat.amountUnit("$#,##0.00"), .currency("USD"))
+        XCTAssertNil(NumberFormat.amountUnit("[>100]0\"万\";0\"元\""), "a condition: which unit depends on the value")
+        XCTAssertNil(NumberFormat.amountUnit("0.00\"万元\";-0.00"), "sections that differ")
+        XCTAssertEqual(NumberFormat.amountUnit("\"¥\"#,##0.00;\"¥\"-#,##0.00;\"-\""), .currency("CNY"), "an accounting format's zero section shows no number")
         XCTAssertNil(NumberFormat.amountUnit("0\"人\""))
         XCTAssertNil(NumberFormat.amountUnit("0%"))
         // Formats that show yuan in 万 by dividing (a comma after the digits, a literal point):
@@ -357,6 +361,7 @@ final class ImportSheetHabitsTests: XCTestCase {
             ws.append(["项目名称", "客户", "预算（万元）", "金额"])
             ws.append(["B1", "甲有限公司", 0.123456, 120]); ws["D2"].number_format = '0.00"万元"'
             ws.append(["B2", "甲有限公司", 12.345678, 20]); ws["D3"].number_format = '[$USD-409] #,##0.00'
+            ws.append(["B3", "甲有限公司", 120, 1200000]); ws["C4"].number_format = '"¥"#,##0.00'; ws["D4"].number_format = '#,##0.0,"万"'
             wb.save(sys.argv[1])
             """, path])
         let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "units.xlsx")
@@ -370,6 +375,22 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(projects["B1"]?["amount"], .money(Money.parse("1200000")!))
         XCTAssertEqual(projects["B2"]?["budget"], .money(Money.parse("123456.78")!))
         XCTAssertEqual(projects["B2"]?["amount"], .money(Money.parse("USD 20")!))
+        // A cell shown as ¥120.00 under 预算（万元） is 120 元, its own; 1,200,000 shown as 1,200.0万 is 1,200,000 元.
+        XCTAssertEqual(projects["B3"]?["budget"], .money(Money.parse("120")!))
+        XCTAssertEqual(projects["B3"]?["amount"], .money(Money.parse("1200000")!))
+        // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
+        let phones = f.file("phones.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "联系电话", "客户编号"])
+            ws.append(["丙有限公司", 13800000000, 6]); ws["B2"].number_format = '0"万"'; ws["C2"].number_format = '[$USD-409]0'
+            wb.save(sys.argv[1])
+            """, phones])
+        _ = try f.importing(Data(contentsOf: URL(fileURLWithPath: phones)), name: "phones.xlsx")
+        let c = try XCTUnwrap(try f.open().state.all(.customer).first { $0.displayName == "丙有限公司" })
+        XCTAssertEqual(c["phone"]?.text, "13800000000")
+        XCTAssertEqual(c["code"]?.text, "6")
     }
 
     /// Rows that say how to fill the sheet in are notes only right under the header; a units
@@ -402,7 +423,12 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "“个”（表头）不是金额单位，本列数字按元读取" }, "\(h.warnings)")
         // A negative amount is said to be one.
         let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
-        XCTAssertEqual(n.problems.first?.reasonZH, "预算不能填负数")
+        XCTAssertEqual(n.problems.first?.reasonZH, "预算不能为负数，请填写正数或留空")
+        for negative in ["（5）", "(5)", "\u{2212}5", "－5"] {
+            XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "budget")!, input: negative, now: testNow)) { error in
+                XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算不能为负数，请填写正数或留空", negative)
+            }
+        }
     }
 
     /// 公司信息 over 电话 alone is a group (the company's phone); in a contact list, the company's

@@ -152,9 +152,10 @@ final class XLSXTests: XCTestCase {
             .bool(true), .number(0.125), .text("=1+1"),
         ])
         XCTAssertEqual(tables[0].rows[2].cells, [
-            // (A money cell in US dollars is read as the amount it shows, with its currency.)
-            .text("控制\u{8}字符 _x0041_"), .empty, .text("1234567890123456789"), .text("USD -99.99"),
+            .text("控制\u{8}字符 _x0041_"), .empty, .text("1234567890123456789"), .number(-99.99),
         ])
+        // (A money cell in US dollars is noted with its currency, for an amount column.)
+        XCTAssertEqual(tables[0].amountUnits[CellPosition(line: 3, column: 3)], .currency("USD"))
         XCTAssertEqual(tables[2].rows, [TableRow(line: 1, cells: [.text("no header")])])
     }
 

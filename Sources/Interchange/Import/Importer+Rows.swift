@@ -334,6 +334,25 @@ extension Importer {
         return nil
     }
 
+    /// The input of an amount column's cell that a unit changes: a number cell whose format
+    /// shows a currency or unit (`shown`: USD 20, 120万元; it wins over the column's), or a plain
+    /// number under the column's `unit` (120 → 120万元). Nil when neither applies.
+    static func amountInput(_ cell: CellValue, unit: String?, shown: NumberFormat.AmountUnit?) -> String? {
+        switch cell {
+        case .number(let d):
+            switch shown {
+            case .currency(let code)?: return code + " " + CellReading.number(d)
+            case .unit(let u)?: return amountText(d, u) ?? (CellReading.number(d) + u)
+            case nil: return unit.map { amountText(d, $0) ?? (CellReading.number(d) + $0) }
+            }
+        case .text(let t):
+            guard let unit else { return nil }
+            let with = withUnit(t, unit)
+            return with == t ? nil : with
+        default: return nil
+        }
+    }
+
     /// A number cell of an amount column with `unit` as the amount it stands for, to the fen
     /// (CNY 1,234.56 for 0.123456 in 万元); nil for a negative or too large one (read as it is).
     static func amountText(_ d: Double, _ unit: String) -> String? {
@@ -604,10 +623,9 @@ extension Importer {
                             let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
                             guard var input else { continue }
                             if Self.isNoPhone(key, input) { continue }
-                            if let unit = column.unit {
-                                // (A number cell scaled before it is rounded to a fen: 0.123456 万元
-                                // is 1,234.56 元, not 0.12 万元.)
-                                if case .number(let d) = cell, let exact = Self.amountText(d, unit) { input = exact } else { input = Self.withUnit(input, unit) }
+                            if spec.type == .money, let amount = Self.amountInput(cell, unit: column.unit,
+                                                                                   shown: mapped.table.amountUnits[CellPosition(line: tableRow.line, column: column.index)]) {
+                                input = amount
                             }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
                             if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {

@@ -114,7 +114,7 @@ public final class Importer {
         guard preview.canCommit, let plan = preview.plan else {
             let n = preview.problems.count
             let rows = preview.refused.count
-            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s) in \(rows) row(s) of the file", zh: "未导入任何数据：文件中有 \(n) 处问题（涉及 \(rows) 行）",
+            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), zh: "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（在表头或整张表上）"),
                                    hint: "fix the file as listed above and import it again (--rejects FILE writes those rows with the reasons), or import only the rows without problems with --only-valid",
                                    hintZH: "请按上面的问题清单修改文件后重新导入（可加 --rejects 文件名，把这些行连同原因单独导出）；如只想先导入没有问题的行，请加 --only-valid")
         }
@@ -325,16 +325,16 @@ public final class Importer {
                 guard let one = Money.parse("1" + unit), one != Money(minorUnits: 100, currency: Money.defaultCurrency) else { continue }
                 // The example is the column's first plain number, so that the user checks it
                 // against the sheet (120 when there is none).
-                let first = table.rows[dataStart...].prefix(1_000).lazy.compactMap { row -> (line: Int, text: String)? in
-                    guard column < row.cells.count, !noteLines.contains(row.line) else { return nil }
-                    switch row.cells[column] {
-                    case .number(let d): return (row.line, CellReading.number(d))
-                    case .text(let t): return Self.withUnit(t, unit) != t ? (row.line, t.trimmedWhitespace) : nil
-                    default: return nil
-                    }
+                // (A cell whose format shows its own unit is not the column's: not an example.)
+                let first = table.rows[dataStart...].prefix(1_000).lazy.compactMap { row -> (line: Int, text: String, input: String)? in
+                    guard column < row.cells.count, !noteLines.contains(row.line),
+                          table.amountUnits[CellPosition(line: row.line, column: column)] == nil,
+                          let input = Self.amountInput(row.cells[column], unit: unit, shown: nil), Money.parse(input) != nil else { return nil }
+                    let cell = row.cells[column]
+                    return (row.line, { if case .number(let d) = cell { CellReading.number(d) } else { Self.plain(cell).trimmedWhitespace } }(), input)
                 }.first
                 let number = first?.text ?? "120"
-                guard let m = Money.parse(Self.withUnit(number, unit)) else { continue }
+                guard let m = Money.parse(first?.input ?? Self.withUnit(number, unit)) else { continue }
                 let scaled = one.minorUnits != 100  // (万元, 万美元; USD alone only names the currency)
                 let valueEN = m.description, valueZH = m.currency == "CNY" ? m.grouped + " 元" : m.description
                 let cell = first.map { (en: "\(number) on line \($0.line)", zh: "如第 \($0.line) 行的 \(number)") } ?? (en: "120", zh: "如 120")

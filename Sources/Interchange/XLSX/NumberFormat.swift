@@ -20,24 +20,32 @@ enum NumberFormat {
         }
     }
 
-    /// The currency or unit of a format's first section, when the money type reads it as one
-    /// (`Money.parse`): `[$USD-409]` gives USD, `0.00"万元"` 万元, `"¥"#,##0` ¥ (yuan, as a
-    /// number cell is anyway: nil). Nil for every other format (dates, %, 0"人").
+    /// The currency or unit a format shows its numbers with, when the money type reads it as
+    /// one (`Money.parse`): `[$USD-409]`, `$#,##0` or `"US$"0.00` give USD, `"¥"#,##0` CNY,
+    /// `0.00"万元"` 万元. Nil for every other format (dates, %, 0"人"), for one whose sections
+    /// differ or that has conditions (`[>100]0"万";0"元"`), and for a unit of one that divides
+    /// what it shows (`#,##0.0,"万"`, `0!.0,"万"`: the cell holds yuan).
     static func amountUnit(_ code: String) -> AmountUnit? {
-        let section = code.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? code
-        guard section.utf8.count <= 200 else { return nil }
-        // [$USD], [$USD-409], [$€-407]: the text between "[$" and "-" or "]".
-        if let open = section.range(of: "[$") , let close = section[open.upperBound...].firstIndex(where: { $0 == "]" || $0 == "-" }) {
-            let symbol = String(section[open.upperBound..<close])
-            if !symbol.isEmpty, let m = Money.parse(symbol + " 1"), m.currency != Money.defaultCurrency { return .currency(m.currency) }
+        guard code.utf8.count <= 400 else { return nil }
+        var units: [AmountUnit?] = []
+        for section in code.split(separator: ";", omittingEmptySubsequences: false).prefix(3) {
+            guard let unit = sectionUnit(String(section)) else { return nil }
+            if unit.digits { units.append(unit.value) }  // (a zero section of "-" shows no number)
         }
-        // Quoted literals: a unit after the digits ("万元"), a currency before them ("US$").
+        guard let first = units.first, units.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+
+    /// One section's currency or unit (the inner nil when it shows none), and whether it shows a
+    /// number; nil when the section has a condition.
+    private static func sectionUnit(_ section: String) -> (value: AmountUnit?, digits: Bool)? {
         var literals: [(text: String, afterDigits: Bool)] = []
+        var currency: String?
         var seenDigit = false
         // A comma after the last digit placeholder divides what is shown by 1,000 (#,##0.0,"万"
         // shows 12,345 元 as 12.3万), as does a literal decimal point (0!.0,"万"): the cell holds
         // yuan, and the unit is only how it is shown.
-        var scaled = false, commaAfterDigits = false
+        var commaAfterDigits = false, scaled = false
         var i = section.startIndex
         while i < section.endIndex {
             let ch = section[i]
@@ -48,14 +56,23 @@ enum NumberFormat {
             }
             if ch == "!" || ch == "\\" {  // an escaped character: a literal
                 let next = section.index(after: i)
-                if next < section.endIndex, section[next] == "." { scaled = true }
-                i = next < section.endIndex ? section.index(after: next) : next
+                guard next < section.endIndex else { break }
+                if section[next] == "." { scaled = true }
+                literals.append((String(section[next]), seenDigit))
+                i = section.index(after: next)
                 continue
             }
-            if ch == "[", let end = section[i...].firstIndex(of: "]") {  // colours, conditions, locales
+            if ch == "[", let end = section[i...].firstIndex(of: "]") {  // colours, conditions, locales, currencies
+                let inner = section[section.index(after: i)..<end]
+                if let c = inner.first, "<>=".contains(c) { return nil }
+                if inner.hasPrefix("$") {
+                    let symbol = inner.dropFirst().prefix { $0 != "-" }
+                    if !symbol.isEmpty, let m = Money.parse(symbol + " 1") { currency = m.currency }
+                }
                 i = section.index(after: end)
                 continue
             }
+            if "$¥￥€£".contains(ch), let m = Money.parse(String(ch) + "1") { currency = currency ?? m.currency }
             if ch == "0" || ch == "#" || ch == "?" {
                 seenDigit = true
                 commaAfterDigits = false
@@ -67,14 +84,17 @@ enum NumberFormat {
             i = section.index(after: i)
         }
         if commaAfterDigits { scaled = true }
-        if scaled { return nil }
-        for literal in literals {
+        // (Divided, the number shown is not the cell's: a unit after it says nothing of the
+        // cell; a currency still does, the cell's number being in it.)
+        for literal in literals where !scaled || !literal.afterDigits {
             let t = literal.text.trimmingCharacters(in: .whitespaces)
             guard !t.isEmpty else { continue }
-            if literal.afterDigits, let m = Money.parse("1" + t), m != Money(minorUnits: 100, currency: Money.defaultCurrency) { return .unit(t) }
-            if !literal.afterDigits, let m = Money.parse(t + "1"), m.currency != Money.defaultCurrency { return .currency(m.currency) }
+            if literal.afterDigits, Money.parse("1" + t) != nil, t.unicodeScalars.contains(where: { $0.value > 0x7F || $0.properties.isAlphabetic }) {
+                return (.unit(t), seenDigit)
+            }
+            if !literal.afterDigits, let m = Money.parse(t + "1") { currency = currency ?? m.currency }
         }
-        return nil
+        return (currency.map { .currency($0) }, seenDigit)
     }
 
     /// Built-in formats that show dates or times: 14–22 and 45–47 everywhere; 27–36 and 50–58

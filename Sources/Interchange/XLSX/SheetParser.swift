@@ -12,9 +12,12 @@ enum SheetParser {
 
     /// `hiddenRows` gets the numbers of the rows the sheet hides (`<row hidden="1">`, a filter's
     /// or the user's), in order, whether or not they hold anything; `hiddenColumns` the indexes
-    /// (0 for A) of the columns it hides (`<col min max hidden="1">`), in order.
+    /// (0 for A) of the columns it hides (`<col min max hidden="1">`), in order; `amountUnits`
+    /// the number cells whose format shows an amount's currency or unit.
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
-                      cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int]) throws -> [TableRow] {
+                      cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int],
+                      amountUnits: inout [CellPosition: NumberFormat.AmountUnit]) throws -> [TableRow] {
+        var amounts: [CellPosition: NumberFormat.AmountUnit] = [:]
         var rows: [TableRow] = []
         var hidden: [Int] = []
         var hiddenColumnSet = Set<Int>()
@@ -51,6 +54,12 @@ enum SheetParser {
                 rowCells.append(contentsOf: repeatElement(CellValue.empty, count: added))
             }
             rowCells[index] = value
+            // A number shown as an amount with its currency or unit (what our export writes for
+            // US$, 120 shown as 120万元): noted, for an amount column to read it as shown (it was
+            // read as yuan); every other column reads the number.
+            if case .number = value, let unit = styles.amountUnit(cell.style), amounts.count < 5_000_000 {
+                amounts[CellPosition(line: rowNumber, column: index)] = unit
+            }
         }
 
         try XMLEvents.parse(xml, part: part, start: { name, attributes in
@@ -141,6 +150,7 @@ enum SheetParser {
         cellBudget = budget
         hiddenRows = hidden
         hiddenColumns = hiddenColumnSet.sorted()
+        amountUnits = amounts
         return rows
     }
 
@@ -222,9 +232,6 @@ enum SheetParser {
             if styles.isDate(cell.style), let date = ExcelDate.civil(serial: number, date1904: date1904) {
                 return .date(date)
             }
-            // A number shown as an amount with its currency or unit (what our export writes for
-            // US$, 120 shown as 120万元): the amount as the sheet shows it (it was read as yuan).
-            if let unit = styles.amountUnit(cell.style) { return .text(unit.text(CellReading.number(number))) }
             return .number(number)
         }
     }

@@ -56,13 +56,16 @@ public enum XLSXReader {
             guard relation.type.hasSuffix("/worksheet") else { continue }
             guard let xml = try package.read(relation.target) else { throw XLSXErrors.missingPart(relation.target) }
             var hiddenRows: [Int] = [], hiddenColumns: [Int] = []
+            var amountUnits: [CellPosition: NumberFormat.AmountUnit] = [:]
             let rows = try SheetParser.parse(
                 xml, part: relation.target, sharedStrings: sharedStrings, styles: styles,
-                date1904: workbook.date1904, cellBudget: &cellBudget, hiddenRows: &hiddenRows, hiddenColumns: &hiddenColumns)
+                date1904: workbook.date1904, cellBudget: &cellBudget, hiddenRows: &hiddenRows, hiddenColumns: &hiddenColumns,
+                amountUnits: &amountUnits)
             var table = Table(name: sheet.name, rows: rows)
             table.hidden = sheet.hidden
             table.hiddenRows = hiddenRows
             table.hiddenColumns = hiddenColumns
+            table.amountUnits = amountUnits
             tables.append(table)
         }
         return tables

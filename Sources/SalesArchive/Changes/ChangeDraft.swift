@@ -188,14 +188,20 @@ extension ChangeDraft {
         case .instant:
             throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录，不能手工填写")
         case .money:
-            if text.hasPrefix("-") || text.hasPrefix("－"), Money.parse(String(text.dropFirst())) != nil {
-                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh)不能填负数")
+            // (-5, －5, −5, (5) and （5） are negative amounts as accountants write them: said so.)
+            let negative = ["-", "－", "\u{2212}"].contains { text.hasPrefix($0) } ? String(text.dropFirst())
+                : (text.hasPrefix("(") && text.hasSuffix(")")) || (text.hasPrefix("（") && text.hasSuffix("）")) ? String(text.dropFirst().dropLast()) : nil
+            if let negative, let m = Money.parse(negative), m.minorUnits > 0 {
+                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write a positive amount, or leave it empty",
+                                   zh: "\(spec.zh)不能为负数，请填写正数或留空")
             }
             guard let m = Money.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
                                    zh: "\(spec.zh)“\(text)”无法识别为金额，请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")
             }
-            guard m.minorUnits >= 0 else { throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative", zh: "\(spec.zh)不能填负数") }
+            guard m.minorUnits >= 0 else {
+                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write a positive amount, or leave it empty", zh: "\(spec.zh)不能为负数，请填写正数或留空")
+            }
             return .money(m)
         case .date: return .day(try DateParser.parse(text, now: now))
         case .flag:
