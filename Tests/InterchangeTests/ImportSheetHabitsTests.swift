@@ -452,6 +452,33 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(zhao["mobile"]?.text, "13700000007")
     }
 
+    /// A customer list as a workbook: 客户名称, 电话 and 地址 merged over two rows beside a
+    /// 联系人信息 group over 姓名 and 手机 (helper-83: read as contacts of unknown customers, and
+    /// 联系人信息's 姓名 lost with the person).
+    func testAMergedCustomerListWithAContactInfoGroupIsReadAsCustomers() throws {
+        let f = try ImportFixture()
+        let path = f.file("merged.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Sheet1"
+            ws.append(["客户名称", "联系人信息", None, "电话", "地址"])
+            ws.append([None, "姓名", "手机", None, None])
+            ws.append(["新星有限公司", "王五", "13900000005", "021-55556666", "上海"])
+            for r in ["A1:A2", "B1:C1", "D1:D2", "E1:E2"]: ws.merge_cells(r)
+            wb.save(sys.argv[1])
+            """, path])
+        let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "merged.xlsx")
+        XCTAssertTrue(p.problems.isEmpty && p.unused.isEmpty, "\(p.problems) \(p.unused)")
+        XCTAssertEqual(p.counts[.customers]?.new, 1, "\(p.tables.map(\.kind)) \(p.warnings)")
+        let a = try f.open()
+        let customer = try XCTUnwrap(a.state.all(.customer).first)
+        XCTAssertEqual(customer["phone"]?.text, "021-55556666")
+        XCTAssertEqual(customer["address"]?.text, "上海")
+        let wang = try XCTUnwrap(a.state.all(.contact).first)
+        XCTAssertEqual(wang.displayName, "王五")
+        XCTAssertEqual(wang["mobile"]?.text, "13900000005")
+    }
+
     func testAPhoneCellWithoutADigitIsRefusedAndNoneWordsLeaveItEmpty() throws {
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称,联系电话,联系人,手机\n甲有限公司,见名片,王敏,无\n乙有限公司,无,李强,—\n丙有限公司,０２１－１２３,赵六,选填\n"), name: "c.csv", commit: false)

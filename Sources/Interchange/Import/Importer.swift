@@ -496,6 +496,14 @@ public final class Importer {
             return Columns.target(Columns.HeaderText(t), kind: kind, mapping: mapping)
         }
         func up(_ c: Int) -> CellValue { c < upper.cells.count ? upper.cells[c] : .empty }
+        // A group's field: its own, or for a group of the contact person (联系人信息, 联系人资料,
+        // Contact info) the person's name (its 姓名 was lost, and the person with it).
+        func groupTarget(_ o: Int) -> ColumnTarget? {
+            if let own = target(up(o)) { return own }
+            guard case .text(let t) = up(o) else { return nil }
+            let n = Columns.normalise(t.trimmedWhitespace)
+            return n.hasPrefix("联系人") || n.hasPrefix("contact") ? target(.text("联系人")) : nil
+        }
         guard upper.cells.contains(where: { $0.hasContent && target($0) != nil }) else { return nil }  // (not a title row)
         let width = max(upper.cells.count, lower.cells.count)
         // Where each upper cell's span ends (exclusive).
@@ -542,13 +550,14 @@ public final class Importer {
                 cells[c] = cell
                 // 联系人 over 电话 and 邮箱 in a customer list: the person's, not the company's
                 // (联系人 over 姓名/电话 beside 公司 over 电话 were refused as the same column twice).
-                if target(up(o)) == .inlineContact("name"), let key = Self.contactKey(below),
+                if groupTarget(o) == .inlineContact("name"), let key = Self.contactKey(below),
                    let name = Columns.inlineContact[key]?.first(where: { $0.hasPrefix("联系人") }) {
                     cells[c] = .text(name)
                 }
-            } else if Self.nameWords.contains(Columns.normalise(text.trimmedWhitespace)), target(up(o)) != nil {
+            } else if Self.nameWords.contains(Columns.normalise(text.trimmedWhitespace)), groupTarget(o) != nil {
                 named += 1
-                cells[c] = up(o)  // 联系人 over 姓名: the group's field
+                // 联系人 over 姓名: the group's field (联系人信息 over 姓名: the person's name too).
+                cells[c] = target(up(o)) != nil ? up(o) : .text("联系人")
             } else {
                 // (Under the group's own first cell when that names a field, text that names
                 // nothing is that field's value: a data row.)
@@ -586,7 +595,9 @@ public final class Importer {
     /// With a header of two rows (联系人 over 姓名/电话/邮箱 beside 公司信息 over 电话/地址), what is
     /// the person's and what the company's is written: the customer's fields may be there too.
     private func readsAsCustomerList(_ table: Table, _ headerIndex: Int, mapping: ColumnMapping) -> Bool {
+        // (The header found may be the lower row, merged header cells filling it.)
         let combined = twoRowHeader(table, headerIndex, kind: .customers, mapping: mapping)?.header
+            ?? (headerIndex > 0 ? twoRowHeader(table, headerIndex - 1, kind: .customers, mapping: mapping).flatMap { $0.lowerIndex == headerIndex ? $0.header : nil } : nil)
         var person = false
         for cell in (combined ?? table.rows[headerIndex]).cells {
             guard case .text(let t) = cell, !t.trimmedWhitespace.isEmpty else { continue }
