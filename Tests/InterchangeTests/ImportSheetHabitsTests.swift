@@ -343,10 +343,12 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertNil(NumberFormat.amountUnit("0\"人\""))
         XCTAssertNil(NumberFormat.amountUnit("0%"))
         // Formats that show yuan in 万 by dividing (a comma after the digits, a literal point):
-        // the cell holds yuan, read as it is.
-        XCTAssertNil(NumberFormat.amountUnit("#,##0.0,\"万\""))
-        XCTAssertNil(NumberFormat.amountUnit("0!.0,\"万\""))
-        XCTAssertNil(NumberFormat.amountUnit("0\\.0000\"万\""))
+        // the cell holds yuan, its own unit (over a 万元 header too).
+        XCTAssertEqual(NumberFormat.amountUnit("#,##0.0,\"万\""), .currency("CNY"))
+        XCTAssertEqual(NumberFormat.amountUnit("0!.0,\"万\""), .currency("CNY"))
+        XCTAssertEqual(NumberFormat.amountUnit("0\\.0000\"万\""), .currency("CNY"))
+        XCTAssertEqual(NumberFormat.amountUnit("#,##0,\"K\""), .currency("CNY"))
+        XCTAssertNil(NumberFormat.amountUnit("#,##0,\"人\""), "no amount's unit: no amount")
         XCTAssertEqual(NumberFormat.amountUnit("[Red]#,##0.00\"万元\";[Red]-#,##0.00\"万元\""), .unit("万元"))
         XCTAssertEqual(NumberFormat.amountUnit("[$USD-409]#,##0.0,"), .currency("USD"), "a currency keeps the cell's own number")
 
@@ -362,6 +364,7 @@ final class ImportSheetHabitsTests: XCTestCase {
             ws.append(["B1", "甲有限公司", 0.123456, 120]); ws["D2"].number_format = '0.00"万元"'
             ws.append(["B2", "甲有限公司", 12.345678, 20]); ws["D3"].number_format = '[$USD-409] #,##0.00'
             ws.append(["B3", "甲有限公司", 120, 1200000]); ws["C4"].number_format = '"¥"#,##0.00'; ws["D4"].number_format = '#,##0.0,"万"'
+            ws.append(["B4", "甲有限公司", 1200000, None]); ws["C5"].number_format = '0!.0,"万"'
             wb.save(sys.argv[1])
             """, path])
         let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "units.xlsx")
@@ -378,6 +381,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         // A cell shown as ¥120.00 under 预算（万元） is 120 元, its own; 1,200,000 shown as 1,200.0万 is 1,200,000 元.
         XCTAssertEqual(projects["B3"]?["budget"], .money(Money.parse("120")!))
         XCTAssertEqual(projects["B3"]?["amount"], .money(Money.parse("1200000")!))
+        XCTAssertEqual(projects["B4"]?["budget"], .money(Money.parse("1200000")!), "shown as 120.0万 under 预算（万元）: 1,200,000 元")
         // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
         let phones = f.file("phones.xlsx")
         try Tools.python(["-c", """

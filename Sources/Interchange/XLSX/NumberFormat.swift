@@ -22,9 +22,10 @@ enum NumberFormat {
 
     /// The currency or unit a format shows its numbers with, when the money type reads it as
     /// one (`Money.parse`): `[$USD-409]`, `$#,##0` or `"US$"0.00` give USD, `"¥"#,##0` CNY,
-    /// `0.00"万元"` 万元. Nil for every other format (dates, %, 0"人"), for one whose sections
-    /// differ or that has conditions (`[>100]0"万";0"元"`), and for a unit of one that divides
-    /// what it shows (`#,##0.0,"万"`, `0!.0,"万"`: the cell holds yuan).
+    /// `0.00"万元"` 万元; a format that divides what it shows (`#,##0.0,"万"`, `0!.0,"万"`) its
+    /// currency, yuan unless it says another (the cell holds yuan). Nil for every other format
+    /// (dates, %, 0"人") and for one whose sections differ or that has conditions
+    /// (`[>100]0"万";0"元"`).
     static func amountUnit(_ code: String) -> AmountUnit? {
         guard code.utf8.count <= 400 else { return nil }
         var units: [AmountUnit?] = []
@@ -86,9 +87,15 @@ enum NumberFormat {
         if commaAfterDigits { scaled = true }
         // (Divided, the number shown is not the cell's: a unit after it says nothing of the
         // cell; a currency still does, the cell's number being in it.)
-        for literal in literals where !scaled || !literal.afterDigits {
+        for literal in literals {
             let t = literal.text.trimmingCharacters(in: .whitespaces)
             guard !t.isEmpty else { continue }
+            if scaled && literal.afterDigits {
+                // (#,##0.0,"万" shows 1,200,000 as 1,200.0万: the cell holds yuan, its own unit,
+                // also under a 预算（万元） header.)
+                if Money.parse("1" + t) != nil { currency = currency ?? Money.defaultCurrency }
+                continue
+            }
             if literal.afterDigits, Money.parse("1" + t) != nil, t.unicodeScalars.contains(where: { $0.value > 0x7F || $0.properties.isAlphabetic }) {
                 return (.unit(t), seenDigit)
             }
