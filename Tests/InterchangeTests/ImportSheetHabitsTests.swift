@@ -339,6 +339,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(NumberFormat.amountUnit("$#,##0.00"), .currency("USD"))
         XCTAssertNil(NumberFormat.amountUnit("[>100]0\"万\";0\"元\""), "a condition: which unit depends on the value")
         XCTAssertNil(NumberFormat.amountUnit("0.00\"万元\";-0.00"), "sections that differ")
+        XCTAssertEqual(NumberFormat.amountUnit("#,##0.00\"万元\";[Red]-#,##0.00\"万元\";0"), .unit("万元"), "a zero is 0 in any unit")
         XCTAssertEqual(NumberFormat.amountUnit("\"¥\"#,##0.00;\"¥\"-#,##0.00;\"-\""), .currency("CNY"), "an accounting format's zero section shows no number")
         XCTAssertNil(NumberFormat.amountUnit("0\"人\""))
         XCTAssertNil(NumberFormat.amountUnit("0%"))
@@ -446,8 +447,15 @@ final class ImportSheetHabitsTests: XCTestCase {
             XCTAssertEqual(a.state.all(.customer).first?["phone"]?.text, "021-55556666")
             XCTAssertEqual(a.state.all(.contact).first?["phone"]?.text, "13900000005")
         }
-        // A contact list (the customer is in the archive): 公司信息's 电话 is not the contact's.
-        let q = try f.importing(utf8("客户,联系人,,公司信息,\n,姓名,手机,电话,地址\n甲有限公司,赵六,13700000007,010-88889999,北京\n"), name: "d.csv")
+        // The person's columns grouped beside the company's: a customer list, also of a customer
+        // the archive has (a duplicate, refused by default, nothing lost) ...
+        let csv = utf8("客户,联系人,,公司信息,\n,姓名,手机,电话,地址\n甲有限公司,赵六,13700000007,010-88889999,北京\n")
+        let r = try f.importing(csv, name: "d.csv", commit: false)
+        XCTAssertEqual(r.tables.first?.kind, .customers)
+        XCTAssertEqual(r.counts[.customers]?.refused, 1, "\(r.problems)")
+        XCTAssertTrue(r.warnings.contains { $0.reasonZH.contains("--kind contacts") }, "\(r.warnings)")
+        // ... and read as a contact list when asked: 公司信息's 电话 is not the contact's.
+        let q = try f.importing(csv, name: "d.csv") { $0.kind = .contacts }
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
         XCTAssertEqual(q.counts[.contacts]?.new, 1)
         XCTAssertEqual(Set(q.unused.map(\.header)), ["公司信息·电话", "公司信息·地址"])
@@ -481,6 +489,43 @@ final class ImportSheetHabitsTests: XCTestCase {
         let wang = try XCTUnwrap(a.state.all(.contact).first)
         XCTAssertEqual(wang.displayName, "王五")
         XCTAssertEqual(wang["mobile"]?.text, "13900000005")
+    }
+
+    /// helper-84: groups alone in the upper row (客户信息 over 名称|电话 beside 联系人信息 over
+    /// 姓名|手机: the upper row was taken for a title); and a customer the archive has, with its
+    /// 电话 and 地址 merged over both rows beside a 联系人 group: read as the customer list it is
+    /// (as contacts, the company's phone went to the person and the address was dropped).
+    func testGroupsAloneInTheUpperRowAndAGroupedListOfKnownCustomers() throws {
+        let f = try ImportFixture()
+        _ = try f.importing(utf8("客户名称\n甲有限公司\n"), name: "客户.csv")
+        let path = f.file("groups.xlsx"), known = f.file("known.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Sheet"
+            ws.append(["客户信息", None, "联系人信息", None]); ws.append(["名称", "电话", "姓名", "手机"])
+            ws.append(["丁有限公司", "010-11112222", "张三", "13800000000"])
+            ws.merge_cells("A1:B1"); ws.merge_cells("C1:D1"); wb.save(sys.argv[1])
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Sheet"
+            ws.append(["客户名称", "电话", "地址", "联系人", None]); ws.append([None, None, None, "姓名", "手机"])
+            ws.append(["甲有限公司", "010-33334444", "上海", "王五", "13900000000"])
+            for r in ["A1:A2", "B1:B2", "C1:C2", "D1:E1"]: ws.merge_cells(r)
+            wb.save(sys.argv[2])
+            """, path, known])
+        let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "groups.xlsx")
+        XCTAssertTrue(p.problems.isEmpty && p.unused.isEmpty, "\(p.problems) \(p.unused)")
+        XCTAssertEqual(p.counts[.customers]?.new, 1)
+        let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: known)), name: "known.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(q.problems.isEmpty && q.unused.isEmpty, "\(q.problems) \(q.unused)")
+        XCTAssertEqual(q.counts[.customers]?.updated, 1, "\(q.tables.map(\.kind))")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.contains("表头把联系人的列单独分组") }, "\(q.warnings)")
+        let a = try f.open()
+        let jia = try XCTUnwrap(a.state.all(.customer).first { $0.displayName == "甲有限公司" })
+        XCTAssertEqual(jia["phone"]?.text, "010-33334444")
+        XCTAssertEqual(jia["address"]?.text, "上海")
+        let people = Dictionary(uniqueKeysWithValues: a.state.all(.contact).map { ($0.displayName, $0) })
+        XCTAssertEqual(people["张三"]?["mobile"]?.text, "13800000000")
+        XCTAssertEqual(people["王五"]?["mobile"]?.text, "13900000000")
+        XCTAssertNil(people["王五"]?["phone"], "the company's phone is not the person's")
     }
 
     func testAPhoneCellWithoutADigitIsRefusedAndNoneWordsLeaveItEmpty() throws {

@@ -191,14 +191,24 @@ public final class Importer {
             // contact list of several people a customer does.)
             if named == nil, mapping.isEmpty, best?.kind == .contacts,
                source.tables.filter({ !$0.hidden && $0.rows.contains(where: \.hasContent) }).count == 1,
-               let list = header(of: table, named: .customers, mapping: mapping), list.row == headerIndex,
-               readsAsCustomerList(table, headerIndex, mapping: mapping),
-               namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping) {
+               // (With a header of two rows the two readings may find its upper and its lower row.)
+               let list = header(of: table, named: .customers, mapping: mapping), abs(list.row - headerIndex) <= 1,
+               let reading = customerListReading(table, list.row, mapping: mapping),
+               reading == .grouped || (list.row == headerIndex && namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping)) {
                 best = list
-                preview.warnings.append(ImportProblem(
-                    table: table.name, line: table.rows[headerIndex].line,
-                    reason: "\(table.name) could hold contacts or customers; the archive has none of its customers, so it is read as a customer list with each customer's contact person. If it holds contacts, import their customers first, or use --kind contacts",
-                    reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入"))
+                if reading == .grouped {
+                    // (The header groups the person's columns under 联系人: the others are the
+                    // company's, whether or not the archive has the customers.)
+                    preview.warnings.append(ImportProblem(
+                        table: table.name, line: table.rows[headerIndex].line,
+                        reason: "\(table.name) groups the contact person's columns under one header beside the company's, so it is read as a customer list with each customer's contact person. If it holds contacts, use --kind contacts",
+                        reasonZH: "“\(table.name)”的表头把联系人的列单独分组，其余为客户本身的信息，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请加 --kind contacts 重新导入"))
+                } else {
+                    preview.warnings.append(ImportProblem(
+                        table: table.name, line: table.rows[headerIndex].line,
+                        reason: "\(table.name) could hold contacts or customers; the archive has none of its customers, so it is read as a customer list with each customer's contact person. If it holds contacts, import their customers first, or use --kind contacts",
+                        reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入"))
+                }
             }
             // A mapping line for every kind can make a table read as another kind (`传真 = name`
             // beside 客户名称: a customer list read as contacts, every row then refused): said.
@@ -504,7 +514,10 @@ public final class Importer {
             let n = Columns.normalise(t.trimmedWhitespace)
             return n.hasPrefix("联系人") || n.hasPrefix("contact") ? target(.text("联系人")) : nil
         }
-        guard upper.cells.contains(where: { $0.hasContent && target($0) != nil }) else { return nil }  // (not a title row)
+        // (Not a title row: a cell names a field, or a group of the person or of the company.)
+        guard upper.cells.indices.contains(where: { c in
+            upper.cells[c].hasContent && (target(upper.cells[c]) != nil || groupTarget(c) != nil || Self.isCompanyGroup(upper.cells[c]))
+        }) else { return nil }
         let width = max(upper.cells.count, lower.cells.count)
         // Where each upper cell's span ends (exclusive).
         var owner = [Int?](repeating: nil, count: width)
@@ -590,25 +603,28 @@ public final class Importer {
     /// The words of a name column under a group (联系人 over 姓名), as `Columns.normalise` gives them.
     static let nameWords: Set<String> = Set(["姓名", "名字", "名称", "name", "全名"].map { Columns.normalise($0) })
 
-    /// Whether every column of the header at `headerIndex` is, for a customer list, the
-    /// customer's name or a contact person's column, with the person's name among them.
-    /// With a header of two rows (联系人 over 姓名/电话/邮箱 beside 公司信息 over 电话/地址), what is
-    /// the person's and what the company's is written: the customer's fields may be there too.
-    private func readsAsCustomerList(_ table: Table, _ headerIndex: Int, mapping: ColumnMapping) -> Bool {
+    /// How the header at `headerIndex` reads as a customer list (nil: it does not): `.plain`
+    /// when its columns are the customer's name and a contact person's; `.grouped` when a
+    /// header of two rows groups the person's columns under 联系人 (or 联系人信息…) and the
+    /// company's fields stand beside them (电话, 地址 merged over both rows).
+    enum CustomerListReading { case plain, grouped }
+
+    private func customerListReading(_ table: Table, _ headerIndex: Int, mapping: ColumnMapping) -> CustomerListReading? {
         // (The header found may be the lower row, merged header cells filling it.)
         let combined = twoRowHeader(table, headerIndex, kind: .customers, mapping: mapping)?.header
             ?? (headerIndex > 0 ? twoRowHeader(table, headerIndex - 1, kind: .customers, mapping: mapping).flatMap { $0.lowerIndex == headerIndex ? $0.header : nil } : nil)
-        var person = false
+        var person = false, personField = false, companyField = false
         for cell in (combined ?? table.rows[headerIndex]).cells {
             guard case .text(let t) = cell, !t.trimmedWhitespace.isEmpty else { continue }
             switch Columns.target(Columns.HeaderText(t), kind: .customers, mapping: mapping) {
             case .field("name")?: continue
-            case .inlineContact(let key)?: if key == "name" { person = true }
-            case .field?: if combined == nil { return false }
-            default: return false
+            case .inlineContact(let key)?: if key == "name" { person = true } else { personField = true }
+            case .field?: if combined == nil { return nil } else { companyField = true }
+            default: return nil
             }
         }
-        return person
+        guard person else { return nil }
+        return combined != nil && personField && companyField ? .grouped : .plain
     }
 
     /// Whether the first 20 customers the customer column of `table` names (read as contacts)

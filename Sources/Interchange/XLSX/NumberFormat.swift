@@ -31,7 +31,7 @@ enum NumberFormat {
         var units: [AmountUnit?] = []
         for section in code.split(separator: ";", omittingEmptySubsequences: false).prefix(3) {
             guard let unit = sectionUnit(String(section)) else { return nil }
-            if unit.digits { units.append(unit.value) }  // (a zero section of "-" shows no number)
+            if unit.digits && units.count < 2 { units.append(unit.value) }  // (a zero's section shows 0 or "-", in any unit)
         }
         guard let first = units.first, units.allSatisfy({ $0 == first }) else { return nil }
         return first
