@@ -423,6 +423,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         let g = try f.importing(utf8("项目名称,客户,预算（万元）\n,,（元）\nG1,甲有限公司,5\n"), name: "g.csv", commit: false)
         XCTAssertFalse(g.canCommit)
         XCTAssertTrue(g.problems.contains { $0.reasonZH.contains("两者不一致") && $0.line == 2 }, "\(g.problems)")
+        // 必填 under 预算（万元） is an instruction, not a unit that disagrees with the header.
+        let i = try f.importing(utf8("项目名称,客户,预算（万元）\n必填,必填,必填\nI1,甲有限公司,3\n"), name: "i.csv")
+        XCTAssertTrue(i.problems.isEmpty, "\(i.problems)")
+        XCTAssertEqual(try f.open().state.all(.project).first { $0.displayName == "I1" }?["budget"], .money(Money.parse("30000")!))
         // 预算（个） is no amount's unit: read as yuan, and said.
         let h = try f.importing(utf8("项目名称,客户,预算（个）\nH1,甲有限公司,5\n"), name: "h.csv", commit: false)
         XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "“个”（表头）不是金额单位，本列数字按元读取" }, "\(h.warnings)")

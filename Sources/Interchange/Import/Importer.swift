@@ -309,7 +309,8 @@ public final class Importer {
                 let fromHeader = Self.headerUnit(headerText)
                 var fromRow: (unit: String, line: Int)?
                 for row in unitsRows where column < row.cells.count {
-                    if case .text(let t) = row.cells[column], let u = Self.unitText(t), !u.isEmpty { fromRow = (u, row.line); break }
+                    // (必填 under 预算（万元） is an instruction, not a unit that disagrees.)
+                    if case .text(let t) = row.cells[column], Self.isUnitText(t), let u = Self.unitText(t) { fromRow = (u, row.line); break }
                 }
                 if let h = fromHeader, let r = fromRow, Money.parse("1" + h) != Money.parse("1" + r.unit) {
                     // (Which one is meant decides a factor of 10,000: asked, not guessed.)

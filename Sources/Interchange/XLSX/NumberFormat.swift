@@ -6,18 +6,10 @@ enum NumberFormat {
     /// What a number format shows around a number that says what amount it is: a currency
     /// (`[$USD] #,##0.00`, `[$€-407]`, `"¥"#,##0.00`) before it, or a unit (`0.00"万元"`,
     /// `#,##0"万"`) after it.
+    /// (`Importer.amountInput` writes a cell's number with it as the money type reads it.)
     enum AmountUnit: Equatable, Sendable {
         case currency(String)
         case unit(String)
-
-        /// The number `text` (as `CellReading.number` writes it) with the currency or unit, as
-        /// the money type reads it: USD 120, 120万元.
-        func text(_ number: String) -> String {
-            switch self {
-            case .currency(let c): return c + " " + number
-            case .unit(let u): return number + u
-            }
-        }
     }
 
     /// The currency or unit a format shows its numbers with, when the money type reads it as
