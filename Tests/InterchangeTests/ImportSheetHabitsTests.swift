@@ -102,7 +102,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("客户名称,联系人,手机\n多人联系有限公司,王强,13800000001\n另一家有限公司,李娜,13900000002\n"), name: "m.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.contains("因此按客户名单导入（每行一家客户及其联系人）") && $0.reasonZH.contains("--kind contacts") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.contains("因此按客户名单导入（每行为一家客户及其联系人）") && $0.reasonZH.contains("--kind contacts") }, "\(p.warnings)")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.contact).map(\.displayName).sorted(), ["李娜", "王强"])
         // Customers the archive has: contacts, as before.
@@ -236,7 +236,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("项目名称,客户,预计金额,注册资本,占比\n,,（万元）,单位：万元,%\n甲项目,甲有限公司,120,50,10\n"), name: "项目.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.projects]?.new, 1)
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 2 行看起来是表格的说明") && $0.reasonZH.contains("不是数据行") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 2 行看起来是说明性内容") && $0.reasonZH.contains("不是数据，已跳过") }, "\(p.warnings)")
         for units in ["(万元)", "[元]", "单位:元", "RMB", "（人民币万元）"] {
             XCTAssertTrue(Importer.isUnitText(units), units)
         }
@@ -247,7 +247,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let q = try f.importing(utf8("客户名称,客户等级\n(必填),(选填)\n乙有限公司,B\n"), name: "c.csv", commit: false)
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
         XCTAssertEqual(q.counts[.customers]?.new, 1)
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("第 2 行看起来是表格的说明") }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("第 2 行看起来是说明性内容") }, "\(q.warnings)")
         // A row of a record is none of these, whatever it starts with.
         let r = try f.importing(utf8("客户名称,客户等级\n万元商贸有限公司,B\n(必填)商行,C\n"), name: "d.csv", commit: false)
         XCTAssertEqual(r.counts[.customers]?.new, 2, "\(r.warnings)")
@@ -331,6 +331,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertNil(Importer.headerUnit("客户名称/Company"))
         XCTAssertEqual(Money.parse("12.5万美元"), Money(minorUnits: 12_500_000, currency: "USD"))
         XCTAssertEqual(Money.parse("5K USD"), Money(minorUnits: 500_000, currency: "USD"))
+        XCTAssertEqual(Money.parse("50万日元"), Money(minorUnits: 50_000_000, currency: "JPY"), "日元, not 元")
+        XCTAssertEqual(Money.parse("£1,200"), Money(minorUnits: 120_000, currency: "GBP"))
+        XCTAssertEqual(Money.parse("GBP 3.5"), Money(minorUnits: 350, currency: "GBP"))
+        XCTAssertEqual(Money.parse("¥300"), Money(minorUnits: 30_000, currency: "CNY"), "¥ alone is the yuan")
         XCTAssertEqual(Importer.amountText(0.123456, "万元"), "CNY 1,234.56")
         XCTAssertEqual(Importer.amountText(99.999, "万元"), "CNY 999,990")
         XCTAssertEqual(NumberFormat.amountUnit("[$USD-409] #,##0.00"), .currency("USD"))
@@ -342,7 +346,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(NumberFormat.amountUnit("#,##0.00\"万元\";[Red]-#,##0.00\"万元\";0"), .unit("万元"), "a zero is 0 in any unit")
         XCTAssertEqual(NumberFormat.amountUnit("\"¥\"#,##0.00;\"¥\"-#,##0.00;\"-\""), .currency("CNY"), "an accounting format's zero section shows no number")
         XCTAssertNil(NumberFormat.amountUnit("0\"人\""))
-        XCTAssertNil(NumberFormat.amountUnit("0%"))
+        XCTAssertEqual(NumberFormat.amountUnit("0%"), .percent, "a share, no amount: refused in an amount column (below)")
         // Formats that show yuan in 万 by dividing (a comma after the digits, a literal point):
         // the cell holds yuan, its own unit (over a 万元 header too).
         XCTAssertEqual(NumberFormat.amountUnit("#,##0.0,\"万\""), .currency("CNY"))
@@ -383,6 +387,24 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(projects["B3"]?["budget"], .money(Money.parse("120")!))
         XCTAssertEqual(projects["B3"]?["amount"], .money(Money.parse("1200000")!))
         XCTAssertEqual(projects["B4"]?["budget"], .money(Money.parse("1200000")!), "shown as 120.0万 under 预算（万元）: 1,200,000 元")
+        // A percentage in an amount column is no amount: refused as it shows (0.5 was 0.50 元), with
+        // the built-in 0% and a custom 0.0%; the archive is as before.
+        XCTAssertEqual(NumberFormat.amountUnit("0.0%"), .percent)
+        let percent = f.file("percent.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "项目"
+            ws.append(["项目名称", "客户", "预算", "金额"])
+            ws.append(["P1", "甲有限公司", 0.5, 3]); ws["C2"].number_format = '0%'
+            ws.append(["P2", "甲有限公司", 7, 0.125]); ws["D3"].number_format = '0.0%'
+            wb.save(sys.argv[1])
+            """, percent])
+        let before = try f.bytes()
+        let r = try f.importing(Data(contentsOf: URL(fileURLWithPath: percent)), name: "percent.xlsx")
+        XCTAssertEqual(r.problems.map(\.line), [2, 3], "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("预算“50%”无法识别为金额") }, "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额“12.5%”无法识别为金额") }, "\(r.problems)")
+        XCTAssertEqual(try f.bytes(), before)
         // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
         let phones = f.file("phones.xlsx")
         try Tools.python(["-c", """
@@ -413,7 +435,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         // Instructions and units mixed, with currencies, right under the header.
         let e = try f.importing(utf8("项目名称,客户,预算,金额\n必填,必填,（万元）,USD\n(必填),,,\nE1,甲有限公司,2,3\n"), name: "e.csv")
         XCTAssertTrue(e.problems.isEmpty, "\(e.problems)")
-        XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("第 2、3 行看起来是表格的说明") }, "\(e.warnings)")
+        XCTAssertTrue(e.warnings.contains { $0.reasonZH.hasPrefix("第 2、3 行看起来是说明性内容") }, "\(e.warnings)")
         XCTAssertTrue(e.warnings.contains { $0.column == "预算" && $0.reasonZH == "本列金额按第 2 行所注单位“万元”读取（如第 4 行的 2 即 2万元，合 20,000 元）" }, "\(e.warnings)")
         XCTAssertTrue(e.warnings.contains { $0.column == "金额" && $0.reasonZH == "本列金额按第 2 行所注单位“USD”读取（如第 4 行的 3 即 USD 3）" }, "\(e.warnings)")
         let e1 = try XCTUnwrap(try f.open().state.all(.project).first { $0.displayName == "E1" })
@@ -429,13 +451,24 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(try f.open().state.all(.project).first { $0.displayName == "I1" }?["budget"], .money(Money.parse("30000")!))
         // 预算（个） is no amount's unit: read as yuan, and said.
         let h = try f.importing(utf8("项目名称,客户,预算（个）\nH1,甲有限公司,5\n"), name: "h.csv", commit: false)
-        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "“个”（表头）不是金额单位，本列数字按元读取" }, "\(h.warnings)")
+        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "表头中的“个”不是金额单位，本列数字按“元”读取" }, "\(h.warnings)")
         // A negative amount is said to be one.
         let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
-        XCTAssertEqual(n.problems.first?.reasonZH, "预算不能为负数，请填写正数或留空")
-        for negative in ["（5）", "(5)", "\u{2212}5", "－5"] {
+        XCTAssertEqual(n.problems.first?.reasonZH, "预算不能为负数，请填写 0 或正数，或留空")
+        for negative in ["（5）", "(5)", "\u{2212}5", "－5", "\u{2013}5", "¥-5", "USD -5", "(-5)", "- 5万", "（￥5）"] {
             XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "budget")!, input: negative, now: testNow)) { error in
-                XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算不能为负数，请填写正数或留空", negative)
+                XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算不能为负数，请填写 0 或正数，或留空", negative)
+            }
+        }
+        // A plus sign and a minus zero are amounts; a range, and a minus between digits, are not, and
+        // get the general message (not "negative").
+        let budget = Schema.field(.project, key: "budget")!
+        XCTAssertEqual(try ChangeDraft.value(for: budget, input: "+5", now: testNow), .money(Money.parse("5")!))
+        XCTAssertEqual(try ChangeDraft.value(for: budget, input: "＋3万", now: testNow), .money(Money.parse("30000")!))
+        XCTAssertEqual(try ChangeDraft.value(for: budget, input: "-0", now: testNow), .money(Money.parse("0")!))
+        for notAmount in ["3-5万", "5-", "(+5)", "--5", "-"] {
+            XCTAssertThrowsError(try ChangeDraft.value(for: budget, input: notAmount, now: testNow)) { error in
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("无法识别为金额") == true, "\(notAmount): \(error)")
             }
         }
     }
@@ -521,7 +554,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: known)), name: "known.xlsx") { $0.onDuplicate = .update }
         XCTAssertTrue(q.problems.isEmpty && q.unused.isEmpty, "\(q.problems) \(q.unused)")
         XCTAssertEqual(q.counts[.customers]?.updated, 1, "\(q.tables.map(\.kind))")
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH.contains("表头把联系人的列单独分组") }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.contains("联系人相关的列在表头里单独成组") }, "\(q.warnings)")
         let a = try f.open()
         let jia = try XCTUnwrap(a.state.all(.customer).first { $0.displayName == "甲有限公司" })
         XCTAssertEqual(jia["phone"]?.text, "010-33334444")
@@ -537,7 +570,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try f.importing(utf8("客户名称,联系电话,联系人,手机\n甲有限公司,见名片,王敏,无\n乙有限公司,无,李强,—\n丙有限公司,０２１－１２３,赵六,选填\n"), name: "c.csv", commit: false)
         XCTAssertEqual(p.problems.map(\.line), [2, 4], "\(p.problems)")
         XCTAssertEqual(p.problems.map(\.column), ["联系电话", "手机"])
-        XCTAssertEqual(p.problems.first?.reasonZH, "联系电话“见名片”中没有 0–9 的数字，不是电话号码；请填写号码，没有可留空")
+        XCTAssertEqual(p.problems.first?.reasonZH, "联系电话填的是“见名片”，不是电话号码；请填写号码，没有可留空")
         XCTAssertEqual(p.counts[.customers]?.new, 1)
         // The same rule for every command: a phone typed without a digit is refused.
         let spec = try XCTUnwrap(Schema.field(.contact, key: "mobile"))
@@ -596,7 +629,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 6, "甲, 汇总2号便利店, TOTAL 88 Trading, Total Energies, Sum and Subtotal with a mobile: \(p.warnings)")
         XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 4–18 行看起来是合计/小计行（“累计”等），已跳过（共 15 行）") }, "\(p.warnings)")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 23–27 行看起来是表格的说明") && $0.reasonZH.hasSuffix("（共 5 行）") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("第 23–27 行看起来是说明性内容") && $0.reasonZH.hasSuffix("（共 5 行）") }, "\(p.warnings)")
         XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 28–30 行与表头重复（可能是复制时带上的表头），已跳过（共 3 行）" }, "\(p.warnings)")
 
         // A two-row header repeated further down is skipped, both its rows.

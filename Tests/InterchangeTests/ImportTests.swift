@@ -711,7 +711,7 @@ final class ImportTests: XCTestCase {
             let orphan = try f.importing(utf8(csv), name: "c.csv", commit: false) { if !lines.isEmpty { $0.mapping = try! ColumnMapping(text: lines) } }
             let header = lines.isEmpty ? "手机" : "Cell"
             XCTAssertTrue(orphan.unused.contains { $0.header == header }, "\(orphan.unused)")
-            XCTAssertTrue(orphan.warnings.contains { $0.reasonZH == "“\(header)”属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。如需导入，请在表中增加“联系人”列并填写姓名" }, "\(orphan.warnings)")
+            XCTAssertTrue(orphan.warnings.contains { $0.reasonZH == "“\(header)”列属于联系人信息，但表中没有“联系人”（姓名）列，因此该列未导入。如需导入，请在表中增加“联系人”列并填写姓名" }, "\(orphan.warnings)")
             XCTAssertEqual(orphan.counts[.customers]?.new, 1)
         }
         // A field no table of the file can take, for a column it has: said, with the field.

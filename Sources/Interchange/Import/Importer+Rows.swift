@@ -65,7 +65,7 @@ extension Importer {
             }
             skipped(parts.flatMap(\.noteRows),
                     { "look\($0) like the sheet's notes (a footer such as 制表人：, a heading such as 一、华东区, or 必填/选填 or units such as （万元） under the headers), not records; skipped" },
-                    "看起来是表格的说明（如“制表人：”等表尾说明、“一、华东区”等分组标题，或表头下注明“必填/选填”“（万元）”的行），不是数据行，已跳过")
+                    "看起来是说明性内容（如“制表人：”等表尾说明、“一、华东区”等分组标题，或表头下注明“必填/选填”“（万元）”的行），不是数据，已跳过")
             skipped(parts.flatMap(\.repeatedHeaders), { "repeat\($0) the header (sheets pasted together?); skipped" },
                     "与表头重复（可能是复制时带上的表头），已跳过")
             // The table's data rows as the preview counts them: the rows it accounts for (new,
@@ -343,6 +343,7 @@ extension Importer {
             switch shown {
             case .currency(let code)?: return code + " " + CellReading.number(d)
             case .unit(let u)?: return amountText(d, u) ?? (CellReading.number(d) + u)
+            case .percent?: return CellReading.number(d * 100) + "%"  // (no amount: refused, as shown)
             case nil: return unit.map { amountText(d, $0) ?? (CellReading.number(d) + $0) }
             }
         case .text(let t):

@@ -114,7 +114,7 @@ public final class Importer {
         guard preview.canCommit, let plan = preview.plan else {
             let n = preview.problems.count
             let rows = preview.refused.count
-            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), zh: "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（在表头或整张表上）"),
+            throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), zh: "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）"),
                                    hint: "fix the file as listed above and import it again (--rejects FILE writes those rows with the reasons), or import only the rows without problems with --only-valid",
                                    hintZH: "请按上面的问题清单修改文件后重新导入（可加 --rejects 文件名，把这些行连同原因单独导出）；如只想先导入没有问题的行，请加 --only-valid")
         }
@@ -202,12 +202,12 @@ public final class Importer {
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: table.rows[headerIndex].line,
                         reason: "\(table.name) groups the contact person's columns under one header beside the company's, so it is read as a customer list with each customer's contact person. If it holds contacts, use --kind contacts",
-                        reasonZH: "“\(table.name)”的表头把联系人的列单独分组，其余为客户本身的信息，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请加 --kind contacts 重新导入"))
+                        reasonZH: "“\(table.name)”中，联系人相关的列在表头里单独成组，其余列是客户本身的信息，因此按客户名单导入（每行为一家客户及其联系人）。如果这是联系人数据，请加 --kind contacts 重新导入"))
                 } else {
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: table.rows[headerIndex].line,
                         reason: "\(table.name) could hold contacts or customers; the archive has none of its customers, so it is read as a customer list with each customer's contact person. If it holds contacts, import their customers first, or use --kind contacts",
-                        reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入"))
+                        reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；表中的客户在档案里都找不到，因此按客户名单导入（每行为一家客户及其联系人）。如果这是联系人数据，请先导入对应客户，或加 --kind contacts 重新导入"))
                 }
             }
             // A mapping line for every kind can make a table read as another kind (`传真 = name`
@@ -288,7 +288,7 @@ public final class Importer {
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: header.line,
                         reason: "the contact person's columns \(names.joined(separator: ", ")) were not imported: the table has no column with the person's name (联系人); to import them, add a 联系人 column with the names",
-                        reasonZH: "\(names.map { "“\($0)”" }.joined())属于联系人信息，但表中没有“联系人”（姓名）列，因此未导入。如需导入，请在表中增加“联系人”列并填写姓名"))
+                        reasonZH: "\(names.map { "“\($0)”" }.joined())列属于联系人信息，但表中没有“联系人”（姓名）列，因此\(names.count > 1 ? "这些列" : "该列")未导入。如需导入，请在表中增加“联系人”列并填写姓名"))
                 }
             }
             // The rows right under the header that say how to fill it in, not records: 必填/选填
@@ -317,7 +317,7 @@ public final class Importer {
                     problems.append(ImportProblem(
                         table: table.name, line: r.line, column: headerText, value: r.unit,
                         reason: "the header says \(h), the units row under it \(r.unit): write one unit for the column and import again",
-                        reasonZH: "表头写的是“\(h)”，表头下的单位行写的是“\(r.unit)”，两者不一致。请统一为一个单位后重新导入"))
+                        reasonZH: "表头写的是“\(h)”，表头下方的单位行写的是“\(r.unit)”，两者不一致，请统一单位后重新导入"))
                     continue
                 }
                 guard let unit = fromHeader ?? fromRow?.unit else { continue }
@@ -328,7 +328,7 @@ public final class Importer {
                         preview.warnings.append(ImportProblem(
                             table: table.name, line: header.line, column: headerText,
                             reason: "\(unit) (\(source.en)) is no unit of an amount; the column's numbers are read as yuan",
-                            reasonZH: "“\(unit)”（\(source.zh)）不是金额单位，本列数字按元读取"))
+                            reasonZH: "\(source.zh)中的“\(unit)”不是金额单位，本列数字按“元”读取"))
                     }
                     continue
                 }

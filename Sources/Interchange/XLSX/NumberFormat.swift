@@ -10,13 +10,15 @@ enum NumberFormat {
     enum AmountUnit: Equatable, Sendable {
         case currency(String)
         case unit(String)
+        /// A percentage (`0%`, `0.00%`): the cell's number is a share, no amount (0.5 shows 50%).
+        case percent
     }
 
     /// The currency or unit a format shows its numbers with, when the money type reads it as
     /// one (`Money.parse`): `[$USD-409]`, `$#,##0` or `"US$"0.00` give USD, `"¥"#,##0` CNY,
-    /// `0.00"万元"` 万元; a format that divides what it shows (`#,##0.0,"万"`, `0!.0,"万"`) its
+    /// `0.00"万元"` 万元, `0.0%` a percentage; a format that divides what it shows (`#,##0.0,"万"`, `0!.0,"万"`) its
     /// currency, yuan unless it says another (the cell holds yuan). Nil for every other format
-    /// (dates, %, 0"人") and for one whose sections differ or that has conditions
+    /// (dates, 0"人") and for one whose sections differ or that has conditions
     /// (`[>100]0"万";0"元"`).
     static func amountUnit(_ code: String) -> AmountUnit? {
         guard code.utf8.count <= 400 else { return nil }
@@ -38,7 +40,7 @@ enum NumberFormat {
         // A comma after the last digit placeholder divides what is shown by 1,000 (#,##0.0,"万"
         // shows 12,345 元 as 12.3万), as does a literal decimal point (0!.0,"万"): the cell holds
         // yuan, and the unit is only how it is shown.
-        var commaAfterDigits = false, scaled = false
+        var commaAfterDigits = false, scaled = false, percent = false
         var i = section.startIndex
         while i < section.endIndex {
             let ch = section[i]
@@ -66,6 +68,7 @@ enum NumberFormat {
                 continue
             }
             if "$¥￥€£".contains(ch), let m = Money.parse(String(ch) + "1") { currency = currency ?? m.currency }
+            if ch == "%" { percent = true }
             if ch == "0" || ch == "#" || ch == "?" {
                 seenDigit = true
                 commaAfterDigits = false
@@ -77,6 +80,7 @@ enum NumberFormat {
             i = section.index(after: i)
         }
         if commaAfterDigits { scaled = true }
+        if percent { return (.percent, seenDigit) }
         // (Divided, the number shown is not the cell's: a unit after it says nothing of the
         // cell; a currency still does, the cell's number being in it.)
         for literal in literals {

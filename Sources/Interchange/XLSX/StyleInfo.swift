@@ -31,7 +31,10 @@ struct StyleInfo {
             if name == "cellXfs" { inCellXfs = false }
         })
         isDateStyle = xfFormats.map { customDates[$0] ?? NumberFormat.isBuiltInDate($0) }
-        if !customUnits.isEmpty { amountUnits = xfFormats.map { customUnits[$0] } }
+        // (Built-in formats 9 and 10 are 0% and 0.00%.)
+        if !customUnits.isEmpty || xfFormats.contains(where: { $0 == 9 || $0 == 10 }) {
+            amountUnits = xfFormats.map { customUnits[$0] ?? ($0 == 9 || $0 == 10 ? .percent : nil) }
+        }
     }
 
     func amountUnit(_ style: Int) -> NumberFormat.AmountUnit? { style >= 0 && style < amountUnits.count ? amountUnits[style] : nil }

@@ -161,6 +161,31 @@ extension ChangeDraft {
     /// The longest text a user may type into one field.
     public static let maxInputText = 64 << 10
 
+    /// An amount written with a sign or in accountants' brackets: the text without them, and
+    /// whether that makes it negative. A sign (`-` `－` `−` `–` `+` `＋`) counts only with no
+    /// digit before it and a digit after it (`¥-5`, `USD -5`, `- 5`; not `3-5万`, a range);
+    /// brackets (`(5)`, `（5）`, and `(-5)` too) only around the whole. Nil for text with neither.
+    static func signedAmount(_ text: String) -> (unsigned: String, negative: Bool)? {
+        var s = Substring(text)
+        var negative = false
+        var changed = false
+        if (s.hasPrefix("(") && s.hasSuffix(")")) || (s.hasPrefix("（") && s.hasSuffix("）")), s.count > 2 {
+            s = s.dropFirst().dropLast()
+            negative = true
+            changed = true
+        }
+        let minus: Set<Character> = ["-", "－", "\u{2212}", "\u{2013}"]
+        let plus: Set<Character> = ["+", "＋"]
+        if let i = s.firstIndex(where: { minus.contains($0) || plus.contains($0) }),
+           !s[..<i].unicodeScalars.contains(where: isDigit),
+           let next = s[s.index(after: i)...].first(where: { !$0.isWhitespace }), next.unicodeScalars.contains(where: isDigit) {
+            if minus.contains(s[i]) { negative = true } else if negative { return nil }  // ((+5) is no form anyone writes)
+            s.remove(at: i)
+            changed = true
+        }
+        return changed ? (String(s), negative) : nil
+    }
+
     /// Whether a text field holds a phone number (at least one digit, ASCII or full width).
     @inline(__always) package static func isPhoneField(_ key: String) -> Bool { key == "phone" || key == "mobile" }
     package static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) || ("\u{FF10}"..."\u{FF19}").contains(s) }
@@ -179,7 +204,7 @@ extension ChangeDraft {
                 // (选填, 见名片, 联系方式 taken as a phone: search and duplicates found nothing by it.)
                 let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
                 throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a phone number (it has no digit 0–9); write the number, or leave it empty",
-                                   zh: "\(spec.zh)“\(shown)”中没有 0–9 的数字，不是电话号码；请填写号码，没有可留空")
+                                   zh: "\(spec.zh)填的是“\(shown)”，不是电话号码；请填写号码，没有可留空")
             }
             return .text(text)
         case .integer:
@@ -188,19 +213,21 @@ extension ChangeDraft {
         case .instant:
             throw ArchiveError(.invalidValue, "\(spec.key) is set by SalesVault, not typed in", zh: "\(spec.zh)由系统记录，不能手工填写")
         case .money:
-            // (-5, －5, −5, (5) and （5） are negative amounts as accountants write them: said so.)
-            let negative = ["-", "－", "\u{2212}"].contains { text.hasPrefix($0) } ? String(text.dropFirst())
-                : (text.hasPrefix("(") && text.hasSuffix(")")) || (text.hasPrefix("（") && text.hasSuffix("）")) ? String(text.dropFirst().dropLast()) : nil
-            if let negative, let m = Money.parse(negative), m.minorUnits > 0 {
-                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write a positive amount, or leave it empty",
-                                   zh: "\(spec.zh)不能为负数，请填写正数或留空")
+            // (-5, －5, −5, –5, ¥-5, USD -5, (5), （5） and (-5) are negative amounts as people write
+            // them: said so. +5 and -0 are amounts.)
+            if let signed = Self.signedAmount(text), let m = Money.parse(signed.unsigned) {
+                guard !signed.negative || m.minorUnits == 0 else {
+                    throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write 0 or a positive amount, or leave it empty",
+                                       zh: "\(spec.zh)不能为负数，请填写 0 或正数，或留空")
+                }
+                return .money(m)
             }
             guard let m = Money.parse(text) else {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
                                    zh: "\(spec.zh)“\(text)”无法识别为金额，请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")
             }
             guard m.minorUnits >= 0 else {
-                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write a positive amount, or leave it empty", zh: "\(spec.zh)不能为负数，请填写正数或留空")
+                throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write 0 or a positive amount, or leave it empty", zh: "\(spec.zh)不能为负数，请填写 0 或正数，或留空")
             }
             return .money(m)
         case .date: return .day(try DateParser.parse(text, now: now))

@@ -76,6 +76,8 @@ extension Money {
         ("US$", "USD"), ("USD", "USD"), ("美元", "USD"), ("$", "USD"),
         ("HK$", "HKD"), ("HKD", "HKD"), ("港币", "HKD"), ("港元", "HKD"),
         ("EUR", "EUR"), ("€", "EUR"), ("欧元", "EUR"),
+        ("GBP", "GBP"), ("£", "GBP"), ("英镑", "GBP"),
+        ("JPY", "JPY"), ("JP¥", "JPY"), ("日元", "JPY"), ("円", "JPY"),  // (¥ alone is the yuan here)
     ]
     /// The currency words, longest first: 美元 is found before 元 (120万美元 was no amount).
     private static let currencyWordsLongestFirst = currencyWords.sorted { $0.0.count > $1.0.count }

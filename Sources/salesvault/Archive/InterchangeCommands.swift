@@ -197,7 +197,7 @@ struct Import: ArchiveCommand {
                 hintEN += "; or import only the rows without problems with --only-valid"
                 hintZH += "；如只想先导入没有问题的行，请加 --only-valid"
             }
-            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（在表头或整张表上）")),
+            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）")),
                            hint: L(hintEN, hintZH))
         }
         let t = preview.total
