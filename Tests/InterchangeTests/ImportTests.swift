@@ -164,6 +164,25 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.dateSamples.first?.read, "2026-12-08")
     }
 
+    /// A customer row that adds its contact person counts the person as a new contact: a row
+    /// whose customer the archive had said 新增 0 条、跳过重复 1 条 while it added the person.
+    func testAContactPersonAddedFromACustomerRowIsCountedAsANewContact() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
+        let csv = utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王五,13800138000\n乙有限公司,B,赵六,13800138001\n丙有限公司,C,,\n")
+        let p = try f.importing(csv, name: "c2.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        XCTAssertEqual(p.counts[.customers]?.duplicate, 1, "甲 is as the file has it")
+        XCTAssertEqual(p.counts[.contacts]?.new, 2, "王五 (of 甲, in the archive) and 赵六")
+        XCTAssertEqual(p.total.new, 4)
+        XCTAssertEqual(try f.open().state.all(.contact).count, 2)
+        // Imported again: the people are there, and nothing is counted for them.
+        let q = try f.importing(csv, name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertNil(q.counts[.contacts], "\(q.counts)")
+        XCTAssertEqual(q.total.new, 0)
+    }
+
     func testAUTF8BOMCSVWithCRLFRowsAndQuotedNewlinesKeepsTheNewlineAndCountsLines() throws {
         let text = "\u{FEFF}客户名称,备注,客户等级\r\n甲公司,\"第一行\r\n第二行\",A\r\n乙公司,\"他说\"\"好\"\"\",Z\r\n"
         let f = try ImportFixture()

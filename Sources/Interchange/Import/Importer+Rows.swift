@@ -708,6 +708,9 @@ extension Importer {
         var status = RowStatuses()
         var warnings: [ImportProblem] = []
         var duplicatesRefused = 0
+        /// The customer rows that add their contact person (counted as new contacts: a row whose
+        /// customer was in the archive already said 新增 0 条 while it added the person).
+        var inlineContacts = Set<Int>()
     }
 
     /// What identifies a row, from its own text only (no table of the pass looks at it): a
@@ -1145,6 +1148,7 @@ extension Importer {
                     if people[pkey] == nil && childRef(.contact, customer: ref, name: person) == nil {
                         let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
                         people[pkey] = ("@\(n)", r.line)
+                        b.inlineContacts.insert(i)
                     }
                 }
             case .contacts:

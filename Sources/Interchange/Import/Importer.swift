@@ -79,6 +79,7 @@ public final class Importer {
                 case .updated: c.updated += 1
                 case .duplicate: c.duplicate += 1
                 }
+                if built.inlineContacts.contains(i) { preview.counts[.contacts, default: .init()].new += 1 }
             }
             preview.counts[r.kind] = c
         }
