@@ -81,6 +81,9 @@ public struct Table: Equatable, Sendable {
     /// A workbook's number cells whose format shows an amount's currency or unit (`[$USD]
     /// #,##0.00`, `0.00"万元"`), by line and column: an amount column reads them as shown.
     var amountUnits: [CellPosition: NumberFormat.AmountUnit] = [:]
+    /// A workbook's whole-number cells whose format shows them through a digit pattern
+    /// (`"C"000` shows 1 as C001, `00000` 123 as 00123), as shown: an identifier column reads them so.
+    var shownNumbers: [CellPosition: String] = [:]
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

@@ -420,6 +420,42 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(c["code"]?.text, "6")
     }
 
+    /// A code or phone number that the sheet shows through a digit pattern (`"C"000` shows 1 as
+    /// C001, `00000` shows 123 as 00123, `000-0000-0000`) is read as shown, in the customer's
+    /// and the contact person's columns; other columns read the number.
+    func testCodesAndPhonesShownThroughADigitPatternAreReadAsShown() throws {
+        XCTAssertEqual(NumberFormat.digitPattern("\"C\"000")?.render(1), "C001")
+        XCTAssertEqual(NumberFormat.digitPattern("\"C\"000")?.render(12345), "C12345", "the leftmost placeholder takes the digits left over")
+        XCTAssertEqual(NumberFormat.digitPattern("00000")?.render(123), "00123")
+        XCTAssertEqual(NumberFormat.digitPattern("000-0000-0000")?.render(13800138000), "138-0013-8000")
+        XCTAssertEqual(NumberFormat.digitPattern("\\C#00")?.render(7), "C07")
+        XCTAssertEqual(NumberFormat.digitPattern("\"010-\"0;\"-\"0")?.render(88886666), "010-88886666", "the first section: positive numbers")
+        for plain in ["0", "#", "##0", "General", "#,##0", "0.00", "0%", "0E+00", "@", "[<100]000", "yyyy-mm-dd", "000\"万元\"", "0.0\"C\""] {
+            XCTAssertNil(NumberFormat.digitPattern(plain), plain)
+        }
+        let f = try ImportFixture()
+        let path = f.file("codes.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户编号", "联系电话", "联系人", "手机", "备注"])
+            ws.append(["甲有限公司", 1, 88886666, "王五", 13800138000, 42])
+            ws["B2"].number_format = '"C"000'; ws["C2"].number_format = '"010-"0'; ws["E2"].number_format = '000-0000-0000'; ws["F2"].number_format = '00000'
+            ws.append(["乙有限公司", 123, 5, None, None, None])
+            ws["B3"].number_format = '00000'
+            wb.save(sys.argv[1])
+            """, path])
+        let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "codes.xlsx")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let a = try f.open()
+        let c = try XCTUnwrap(a.state.all(.customer).first { $0.displayName == "甲有限公司" })
+        XCTAssertEqual(c["code"]?.text, "C001")
+        XCTAssertEqual(c["phone"]?.text, "010-88886666")
+        XCTAssertEqual(c["note"]?.text, "42", "not an identifier: the number")
+        XCTAssertEqual(a.state.all(.contact).first?["mobile"]?.text, "138-0013-8000")
+        XCTAssertEqual(a.state.all(.customer).first { $0.displayName == "乙有限公司" }?["code"]?.text, "00123")
+    }
+
     /// Rows that say how to fill the sheet in are notes only right under the header; a units
     /// row that disagrees with the header is asked about; a unit that is no amount's is said.
     func testNotesUnderTheHeaderOnlyAndUnitsThatDisagreeOrAreNoAmounts() throws {

@@ -527,6 +527,12 @@ extension Importer {
         // and the required columns the table has (with their headers).
         let columns = mapped.columns
         let identifiers = specs.map { $0.map { CellReading.identifierFields.contains($0.key) } ?? false }
+        let identifierColumns = columns.indices.map { c in
+            switch columns[c].target {
+            case .field(let key), .inlineContact(let key): CellReading.identifierFields.contains(key)
+            default: false
+            }
+        }
         // A customer list's contact-person columns read as the contact's fields (text ones).
         let contactSpecs: [FieldSpec?] = columns.map { column in
             guard case .inlineContact(let key) = column.target, let spec = Schema.field(.contact, key: key) else { return nil }
@@ -561,8 +567,15 @@ extension Importer {
             row.fields.reserveCapacity(columns.count)
             for c in columns.indices {
                 let column = columns[c]
-                let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
+                var cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
                 if cell == .empty { continue }
+                // A code or phone number the sheet shows through a digit pattern (C001, 00123)
+                // is read as shown.
+                if case .number = cell, !mapped.table.shownNumbers.isEmpty, identifierColumns[c],
+                   let shown = mapped.table.shownNumbers[CellPosition(line: tableRow.line, column: column.index)] {
+                    cell = shown.isEmpty ? .empty : .text(shown)
+                    if cell == .empty { continue }
+                }
                 func problem(_ en: String, _ zh: String) {
                     row.problems.append(ImportProblem(table: name, line: row.line, column: column.header, value: Self.plain(cell), reason: en, reasonZH: zh))
                 }

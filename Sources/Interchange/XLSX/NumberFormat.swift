@@ -100,6 +100,78 @@ enum NumberFormat {
         return (currency.map { .currency($0) }, seenDigit)
     }
 
+    /// A format that shows a whole number through digit placeholders and literal text alone
+    /// (`000000`, `"C"000`, `000-0000-0000`, `"010-"0`, `\C000`): how Excel users keep a code's
+    /// leading zeros or write a phone number. An identifier column reads such a cell as it shows
+    /// (`C001`, not 1).
+    struct DigitPattern: Equatable, Sendable {
+        enum Part: Equatable, Sendable {
+            case literal(String)
+            /// `0` (a zero when there is no digit for it) or `#` (nothing).
+            case digit(zero: Bool)
+        }
+        let parts: [Part]
+
+        /// `n` as the format shows it: digits fill the placeholders from the right, the
+        /// leftmost takes every digit left over.
+        func render(_ n: UInt64) -> String {
+            var digits = n == 0 ? [] : Array(String(n))
+            var filled = [String](repeating: "", count: parts.count)
+            let placeholders = parts.indices.filter { if case .digit = parts[$0] { true } else { false } }
+            for p in placeholders.reversed() {
+                guard case .digit(let zero) = parts[p] else { continue }
+                if p == placeholders.first {
+                    filled[p] = digits.isEmpty ? (zero ? "0" : "") : String(digits)
+                    digits = []
+                } else if let last = digits.popLast() {
+                    filled[p] = String(last)
+                } else if zero {
+                    filled[p] = "0"
+                }
+            }
+            return parts.indices.map { i in if case .literal(let t) = parts[i] { t } else { filled[i] } }.joined()
+        }
+    }
+
+    /// The digit pattern of a format's first section (what positive numbers show); nil for any
+    /// other format (decimals, thousands separators, %, dates, conditions, `@`, an amount's unit
+    /// or currency: `0"万"`), and for one that
+    /// shows a number as plain digits do (`0`, `#`, `##0`).
+    static func digitPattern(_ code: String) -> DigitPattern? {
+        guard code.utf8.count <= 200, let section = code.split(separator: ";", omittingEmptySubsequences: false).first else { return nil }
+        var parts: [DigitPattern.Part] = []
+        var i = section.startIndex
+        while i < section.endIndex {
+            let ch = section[i]
+            switch ch {
+            case "\"":
+                guard let end = section[section.index(after: i)...].firstIndex(of: "\"") else { return nil }
+                parts.append(.literal(String(section[section.index(after: i)..<end])))
+                i = section.index(after: end)
+                continue
+            case "\\", "!":
+                let next = section.index(after: i)
+                guard next < section.endIndex else { return nil }
+                parts.append(.literal(String(section[next])))
+                i = section.index(after: next)
+                continue
+            case "0": parts.append(.digit(zero: true))
+            case "#": parts.append(.digit(zero: false))
+            case "-", "(", ")", " ", "+": parts.append(.literal(String(ch)))
+            default: return nil
+            }
+            i = section.index(after: i)
+        }
+        let zeros = parts.filter { $0 == .digit(zero: true) }.count
+        let texts = parts.compactMap { if case .literal(let t) = $0 { t.trimmingCharacters(in: .whitespaces) } else { nil } }.filter { !$0.isEmpty }
+        // (A unit or currency (0"万", "¥"000) shows an amount: a phone shown as 13800000000万 is its digits.)
+        guard !texts.contains(where: { t in t.unicodeScalars.contains { $0.value > 0x7F || $0.properties.isAlphabetic }
+                                            && (Money.parse("1" + t) != nil || Money.parse(t + "1") != nil) }) else { return nil }
+        let literals = parts.contains { if case .literal(let t) = $0 { !t.isEmpty } else { false } }
+        guard parts.contains(where: { if case .digit = $0 { true } else { false } }), literals || zeros > 1 else { return nil }
+        return DigitPattern(parts: parts)
+    }
+
     /// Built-in formats that show dates or times: 14–22 and 45–47 everywhere; 27–36 and 50–58
     /// are the dates of the Chinese, Japanese and Korean locales (ECMA-376 Part 1, 18.8.30).
     static func isBuiltInDate(_ id: Int) -> Bool {

@@ -13,11 +13,13 @@ enum SheetParser {
     /// `hiddenRows` gets the numbers of the rows the sheet hides (`<row hidden="1">`, a filter's
     /// or the user's), in order, whether or not they hold anything; `hiddenColumns` the indexes
     /// (0 for A) of the columns it hides (`<col min max hidden="1">`), in order; `amountUnits`
-    /// the number cells whose format shows an amount's currency or unit.
+    /// the number cells whose format shows an amount's currency or unit; `shownNumbers` the whole
+    /// numbers whose format shows them through a digit pattern (`C001`, `00123`), as shown.
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
                       cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int],
-                      amountUnits: inout [CellPosition: NumberFormat.AmountUnit]) throws -> [TableRow] {
+                      amountUnits: inout [CellPosition: NumberFormat.AmountUnit], shownNumbers: inout [CellPosition: String]) throws -> [TableRow] {
         var amounts: [CellPosition: NumberFormat.AmountUnit] = [:]
+        var shown: [CellPosition: String] = [:]
         var rows: [TableRow] = []
         var hidden: [Int] = []
         var hiddenColumnSet = Set<Int>()
@@ -59,6 +61,11 @@ enum SheetParser {
             // read as yuan); every other column reads the number.
             if case .number = value, let unit = styles.amountUnit(cell.style), amounts.count < 5_000_000 {
                 amounts[CellPosition(line: rowNumber, column: index)] = unit
+            }
+            // A code or phone number shown through a digit pattern (C001 for 1, 00123): noted as
+            // shown, for an identifier column (it read the bare number, the zeros lost).
+            if case .number(let d) = value, d >= 0, d < 1e15, d == d.rounded(), let pattern = styles.digitPattern(cell.style), shown.count < 5_000_000 {
+                shown[CellPosition(line: rowNumber, column: index)] = pattern.render(UInt64(d))
             }
         }
 
@@ -151,6 +158,7 @@ enum SheetParser {
         hiddenRows = hidden
         hiddenColumns = hiddenColumnSet.sorted()
         amountUnits = amounts
+        shownNumbers = shown
         return rows
     }
 

@@ -6,12 +6,15 @@ struct StyleInfo {
     /// By style, the amount a number format shows a number as (`NumberFormat.amountUnit`): a
     /// currency or a unit such as 万元; nil for most.
     var amountUnits: [NumberFormat.AmountUnit?] = []
+    /// By style, the digit pattern its format shows a whole number with (`NumberFormat.digitPattern`).
+    var digitPatterns: [NumberFormat.DigitPattern?] = []
     static let empty = StyleInfo(isDateStyle: [])
 
     init(isDateStyle: [Bool]) { self.isDateStyle = isDateStyle }
 
     init(_ xml: Data, part: String) throws {
         var customUnits: [Int: NumberFormat.AmountUnit] = [:]
+        var customPatterns: [Int: NumberFormat.DigitPattern] = [:]
         var customDates: [Int: Bool] = [:]
         var xfFormats: [Int] = []
         var inCellXfs = false
@@ -21,6 +24,7 @@ struct StyleInfo {
                 if let id = attributes["numFmtId"].flatMap({ Int($0) }), let code = attributes["formatCode"] {
                     customDates[id] = NumberFormat.isDateCode(code)
                     if let unit = NumberFormat.amountUnit(code) { customUnits[id] = unit }
+                    if let pattern = NumberFormat.digitPattern(code) { customPatterns[id] = pattern }
                 }
             case "cellXfs": inCellXfs = true
             case "xf" where inCellXfs:
@@ -31,11 +35,14 @@ struct StyleInfo {
             if name == "cellXfs" { inCellXfs = false }
         })
         isDateStyle = xfFormats.map { customDates[$0] ?? NumberFormat.isBuiltInDate($0) }
+        if !customPatterns.isEmpty { digitPatterns = xfFormats.map { customPatterns[$0] } }
         // (Built-in formats 9 and 10 are 0% and 0.00%.)
         if !customUnits.isEmpty || xfFormats.contains(where: { $0 == 9 || $0 == 10 }) {
             amountUnits = xfFormats.map { customUnits[$0] ?? ($0 == 9 || $0 == 10 ? .percent : nil) }
         }
     }
+
+    func digitPattern(_ style: Int) -> NumberFormat.DigitPattern? { style >= 0 && style < digitPatterns.count ? digitPatterns[style] : nil }
 
     func amountUnit(_ style: Int) -> NumberFormat.AmountUnit? { style >= 0 && style < amountUnits.count ? amountUnits[style] : nil }
 

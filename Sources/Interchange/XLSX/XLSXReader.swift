@@ -57,15 +57,17 @@ public enum XLSXReader {
             guard let xml = try package.read(relation.target) else { throw XLSXErrors.missingPart(relation.target) }
             var hiddenRows: [Int] = [], hiddenColumns: [Int] = []
             var amountUnits: [CellPosition: NumberFormat.AmountUnit] = [:]
+            var shownNumbers: [CellPosition: String] = [:]
             let rows = try SheetParser.parse(
                 xml, part: relation.target, sharedStrings: sharedStrings, styles: styles,
                 date1904: workbook.date1904, cellBudget: &cellBudget, hiddenRows: &hiddenRows, hiddenColumns: &hiddenColumns,
-                amountUnits: &amountUnits)
+                amountUnits: &amountUnits, shownNumbers: &shownNumbers)
             var table = Table(name: sheet.name, rows: rows)
             table.hidden = sheet.hidden
             table.hiddenRows = hiddenRows
             table.hiddenColumns = hiddenColumns
             table.amountUnits = amountUnits
+            table.shownNumbers = shownNumbers
             tables.append(table)
         }
         return tables
