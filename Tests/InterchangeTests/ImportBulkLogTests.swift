@@ -187,6 +187,11 @@ final class ImportBulkLogTests: XCTestCase {
             ("a date after today", "2027-01-05,华南1电子有限公司,电话,未来,"),
             ("a duplicate in the file", clean[7]),
             ("a duplicate of the archive", "2026-06-15 09:00,华南1电子有限公司,电话,首次联系,"),
+            // (Found by customer and time first, then by text: the customer named another way, the
+            // text with spaces.)
+            ("a duplicate of the archive, its customer named without the legal suffix", "2026-06-15 09:00,华南1电子,电话,首次联系,"),
+            ("a duplicate in the file, its customer named without the legal suffix", "2026-07-08 10:07,华南8电子,电话,第7次,"),
+            ("a duplicate in the file, its text with spaces", "2026-07-08 10:07,华南8电子有限公司,电话,第 7 次,"),
             ("an empty summary", "2026-07-01 10:00，华南1电子有限公司，电话，，"),
             ("an unknown type", "2026-07-01 10:00,华南1电子有限公司,飞鸽传书,无,"),
             ("a next date that is no date", "2026-07-01 10:00,华南1电子有限公司,电话,无,2026-02-30"),

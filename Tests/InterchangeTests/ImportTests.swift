@@ -251,6 +251,28 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(a.state.count(.customer), before)
     }
 
+    /// A large file's SHA-256 is computed on a thread of its own while the file is read: the
+    /// same digest as `sha256sum` gives (a CSV, a workbook, and a file that cannot be read,
+    /// whose error is the reading's).
+    func testALargeFilesDigestIsTheFilesWhileItIsReadBesideIt() throws {
+        let f = try ImportFixture()
+        var text = "客户名称,客户等级,备注\n"
+        for i in 0..<60_000 { text += "客户\(i)号有限公司,A,第\(i)行的备注：用来把文件写到四兆以上\n" }
+        let data = utf8(text)
+        XCTAssertGreaterThan(data.count, 4 << 20, "large enough for the digest's own thread")
+        let path = f.file("大文件.csv")
+        try data.write(to: URL(fileURLWithPath: path))
+        let expected = String(String(decoding: try Tool.run("sha256sum", [path]), as: UTF8.self).prefix(64))
+        XCTAssertEqual(try ImportSource.read(data, fileName: "大文件.csv").sha256, expected)
+        XCTAssertEqual(try ImportSource.load(path).sha256, expected)
+        // A file that cannot be read throws the reading's error, digest or not.
+        var broken = data
+        broken.append(contentsOf: Array("\"没有结束的引号,A,x\n".utf8))
+        XCTAssertThrowsError(try ImportSource.read(broken, fileName: "坏.csv")) { error in
+            XCTAssertEqual((error as? InterchangeError)?.code, .malformedText, "\(error)")
+        }
+    }
+
     // MARK: Text stays text
 
     func testExcelsScientificNotationInAnIDColumnIsRefusedAsMangledAndNumericPhonesAreFlagged() throws {

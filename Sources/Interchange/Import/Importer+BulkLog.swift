@@ -25,24 +25,48 @@ extension Importer {
               })
         else { return false }
         try archive.loadContactLog()  // duplicates of entries already logged
-        let name = mapped.table.name
         let specs: [FieldSpec?] = mapped.columns.map { column in
             if case .field(let key) = column.target { return Schema.field(mapped.kind.entity, key: key) }
             return nil
         }
         let options = self.options
-        // The archive's customers by what identifies them, and the customer each of their names
-        // refers to (a log names its customers mostly as the archive holds their names).
-        let index = ArchiveIndex(archive.state)
+        // The customer each archive customer's exact name refers to (a log names its customers
+        // mostly as the archive holds their names); the archive's customers by all that
+        // identifies them (every name's company key) only for the names written otherwise.
         let state = archive.state
-        let named = Self.customersByName(index: index, state: state)
+        let named = Self.customersByExactName(state)
+        // The archive's log entries, and by customer and time: an entry's text is compared with
+        // theirs only when both are the same (most differ in them).
+        let logKeys = ArchiveIndex.logKeys(state)
+        let logged = Set(logKeys.compactMap { key in UInt64(key.customer.dropFirst()).map { EntryTime(customer: $0, at: key.at) } })
         let count = mapped.dataRows.count
         let chunk = max(1, options.bulkChunk)
         var parts: [BulkChunk?] = count <= chunk
-            ? [Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, 0..<count)]
+            ? [Self.readBulkChunk(mapped, specs: specs, options: options, named: named, logKeys: logKeys, logged: logged, 0..<count)]
             : Parallel.map((count + chunk - 1) / chunk) { i in
-                Self.readBulkChunk(mapped, specs: specs, options: options, index: index, state: state, named: named, i * chunk..<min(count, (i + 1) * chunk))
+                Self.readBulkChunk(mapped, specs: specs, options: options, named: named, logKeys: logKeys, logged: logged, i * chunk..<min(count, (i + 1) * chunk))
             }
+        // The customers of the rows that do not write an archive customer's name exactly, found
+        // as the general reading finds them; any not found, and the file goes that way.
+        let missed = Array(Set(parts.flatMap { $0?.missed.map(\.name) ?? [] }))
+        if !missed.isEmpty {
+            let index = ArchiveIndex(state, customersOnly: true)
+            let found: [(ref: String, id: UInt64)?] = Parallel.fill(missed.count, chunk: 1_024) { Self.customer(missed[$0], index: index, state: state) }
+            var customers: [String: (ref: String, id: UInt64)] = [:]
+            for (name, c) in zip(missed, found) {
+                guard let c else { return false }
+                customers[name] = c
+            }
+            for p in parts.indices {
+                guard let part = parts[p] else { return false }
+                for (entry, name) in part.missed {
+                    let c = customers[name]!
+                    let e = part.entries[entry]
+                    if !logged.isEmpty, logged.contains(EntryTime(customer: c.id, at: e.at)), logKeys.contains(Self.logKey(c.ref, e.at, e.summary)) { return false }
+                    parts[p]!.entries[entry].customer = c.id
+                }
+            }
+        }
         // Each chunk's entries, in file order (planned as they are, not joined).
         var samples: [ImportPreview.DateSample] = []
         var sampled = Set<String>()
@@ -53,21 +77,31 @@ extension Importer {
             for (key, sample) in part.samples where sampled.insert(key).inserted { samples.append(sample) }
         }
         guard entryCount > 0 else { return false }
-        // Duplicates within the file: equal keys have equal texts, so the keys are split between
-        // the cores by their text's hash, each core looking for duplicates among its own.
-        let keys = parts.map { $0!.keys }
-        let unique = Parallel.map(2) { half in
-            var seen = Set<LogKey>()
-            seen.reserveCapacity(count / 2 + 1)
-            for part in keys {
-                for key in part where key.text.bytesHash & 1 == half {
-                    guard seen.insert(key).inserted else { return false }
+        // Duplicates within the file: two entries are the same when their customer, time and
+        // text without white space are. Entries that share customer and time are found first
+        // (split between the cores by the two, each core looking among its own), and the texts
+        // compared of those alone: no text key is made for the others.
+        var chunks = parts.map { $0!.entries }
+        let sharing = Parallel.map(2) { [chunks, entryCount] half -> [EntryTime] in
+            var seen = Set<EntryTime>(minimumCapacity: entryCount / 2 + 1)
+            var again: [EntryTime] = []
+            for part in chunks {
+                for e in part {
+                    let time = EntryTime(customer: e.customer, at: e.at)
+                    if time.half == half && !seen.insert(time).inserted { again.append(time) }
                 }
             }
-            return true
+            return again
         }
-        guard unique.allSatisfy({ $0 }) else { return false }
-        var chunks = parts.map { $0!.entries }
+        if sharing.contains(where: { !$0.isEmpty }) {
+            let times = Set(sharing.joined())
+            var texts = Set<LogKey>()
+            for part in chunks {
+                for e in part where times.contains(EntryTime(customer: e.customer, at: e.at)) {
+                    guard texts.insert(Self.logKey("C\(e.customer)", e.at, e.summary)).inserted else { return false }
+                }
+            }
+        }
         Background.release(&parts, leaving: [])
         guard let plan = archive.planLog(chunks: chunks, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
         Background.release(&chunks, leaving: [])
@@ -82,22 +116,66 @@ extension Importer {
         return true
     }
 
-    /// Rows of a log read in bulk: each row's entry and what makes it the same as another.
+    /// A log entry's customer and time: two entries that differ in them are not the same.
+    struct EntryTime: Hashable, Sendable {
+        let customer: UInt64
+        let at: Int64
+        /// Which core looks at it for duplicates (equal ones on the same).
+        var half: Int { Int((customer ^ UInt64(bitPattern: at) ^ UInt64(bitPattern: at) >> 6) & 1) }
+    }
+
+    /// Rows of a log read in bulk: each row's entry, and the dates sampled.
     struct BulkChunk: Sendable {
         var entries: [BulkLogEntry] = []
-        var keys: [LogKey] = []
+        /// The entries (by index) whose customer is written otherwise than an archive customer's
+        /// exact name, with that text: their customer is still 0, and not yet compared with the
+        /// archive's log.
+        var missed: [(entry: Int, name: String)] = []
         var samples: [(String, ImportPreview.DateSample)] = []
     }
 
-    /// The customer each archive customer's name refers to, as `customerRef` finds it for a
-    /// log row that writes the name so (by its exact text), found on both cores.
-    static func customersByName(index: ArchiveIndex, state: ArchiveState) -> [ExactText: (ref: String, id: UInt64)] {
-        let names = index.names
-        let found: [(ref: String, id: UInt64)?] = Parallel.fill(names.count, chunk: 8_192) { i in
-            customer(names[i].name, keys: RowKeys(companyKey: names[i].key, credit: CreditCode.check(names[i].name)), index: index, state: state)
+    /// The customer each archive customer's exact name refers to, as `customerRef` finds it for a
+    /// log row that writes the name so: the last customer in the records' order whose name is
+    /// canonically that one (`ArchiveIndex.customerByName`). Names that `customerRef` would find
+    /// otherwise first, a valid credit code or a customer's code, are left out (the general
+    /// lookup finds them). No company key is made: it costs as much as the rest of this.
+    static func customersByExactName(_ state: ArchiveState) -> [ExactText: (ref: String, id: UInt64)] {
+        var held: [Entity] = []
+        held.reserveCapacity(state.count(.customer))
+        state.each(.customer) { held.append($0) }
+        held.sort { $0.id < $1.id }
+        let customers = held
+        // What each name is looked up by, on both cores; the tables in the records' order.
+        struct Keys: Sendable {
+            var exact: ExactText?
+            var trimmed: TextKey?
+            var lowercased: String?
+            var code: String?
         }
-        var out = [ExactText: (ref: String, id: UInt64)](minimumCapacity: names.count)
-        for (name, f) in zip(names, found) { if let f { out[ExactText(name.name)] = f } }
+        let keys: [Keys] = Parallel.fill(customers.count, chunk: 8_192) { i in
+            let c = customers[i]
+            var k = Keys(code: c["code"]?.text?.lowercased())
+            if let name = c["name"]?.text {
+                k.trimmed = TextKey(name.trimmedWhitespace)
+                if case .valid = CreditCode.check(name) {} else {
+                    k.exact = ExactText(name)
+                    k.lowercased = name.lowercased()
+                }
+            }
+            return k
+        }
+        var codes = Set<String>()
+        var byName = [TextKey: Int](minimumCapacity: customers.count)  // (the index of the last)
+        for (i, k) in keys.enumerated() {
+            if let code = k.code { codes.insert(code) }
+            if let trimmed = k.trimmed { byName[trimmed] = i }
+        }
+        var out = [ExactText: (ref: String, id: UInt64)](minimumCapacity: customers.count)
+        for k in keys {
+            guard let exact = k.exact, let trimmed = k.trimmed, let i = byName[trimmed] else { continue }
+            if !codes.isEmpty, let lower = k.lowercased, codes.contains(lower) { continue }
+            out[exact] = (customers[i].shortID, customers[i].id)
+        }
         return out
     }
 
@@ -111,12 +189,10 @@ extension Importer {
 
     /// The rows at `offsets` of `mapped`, read as `readRowChunk` reads them; nil when one of them
     /// has a problem or a cell that is not text.
-    static func readBulkChunk(_ mapped: MappedTable, specs: [FieldSpec?], options: ImportOptions, index: ArchiveIndex, state: ArchiveState,
-                              named: [ExactText: (ref: String, id: UInt64)], _ offsets: Range<Int>) -> BulkChunk? {
+    static func readBulkChunk(_ mapped: MappedTable, specs: [FieldSpec?], options: ImportOptions, named: [ExactText: (ref: String, id: UInt64)],
+                              logKeys: Set<LogKey>, logged: Set<EntryTime>, _ offsets: Range<Int>) -> BulkChunk? {
         var out = BulkChunk()
         out.entries.reserveCapacity(offsets.count)
-        out.keys.reserveCapacity(offsets.count)
-        var found: [ExactText: (ref: String, id: UInt64)] = [:]  // names not written as the archive holds them
         let name = mapped.table.name
         var sampled = [Bool](repeating: false, count: mapped.columns.count)  // (a column per field)
         var types: [ExactText: String] = [:]  // a few values, each read once
@@ -190,20 +266,15 @@ extension Importer {
                 }
             }
             guard has.customer, has.at, has.summary else { return nil }  // required, but empty
-            // (The archive's names once: most rows write the name as the archive has it.)
-            let text = ExactText(customer)
-            let c: (ref: String, id: UInt64)
-            if let known = named[text] ?? found[text] {
-                c = known
-            } else {
-                guard let other = Self.customer(customer, index: index, state: state) else { return nil }
-                found[text] = other
-                c = other
+            // (Most rows write the name as the archive has it; the others are found later.)
+            guard let c = named[ExactText(customer)] else {
+                out.missed.append((out.entries.count, customer))
+                out.entries.append(row)
+                continue
             }
             row.customer = c.id
-            let key = logKey(c.ref, row.at, row.summary)
-            guard index.logKeys.isEmpty || !index.logKeys.contains(key) else { return nil }  // already in the archive's log
-            out.keys.append(key)
+            if !logged.isEmpty, logged.contains(EntryTime(customer: c.id, at: row.at)),
+               logKeys.contains(logKey(c.ref, row.at, row.summary)) { return nil }  // already in the archive's log
             out.entries.append(row)
         }
         return out

@@ -801,9 +801,6 @@ extension Importer {
         var logKeys = Set<LogKey>()
         var complaintKeys = Set<LogKey>()
 
-        /// Each customer's name with its company key (for `Importer.customersByName`).
-        var names: [(name: String, key: TextKey)] = []
-
         /// What identifies one customer record (it depends on the record alone).
         struct CustomerKeys: Sendable {
             var name: String?
@@ -848,12 +845,10 @@ extension Importer {
                 if part == 0 {
                     t.customerByKey.reserveCapacity(ids.count)
                     t.customerByName.reserveCapacity(ids.count)
-                    t.names.reserveCapacity(ids.count)
                     for (id, k) in zip(ids, keys) {
-                        if let key = k.nameKey, let name = k.name {
+                        if let key = k.nameKey {
                             if let earlier = t.customerByKey[key] { t.sharedKeys[key, default: [earlier]].append(id) }
                             t.customerByKey[key] = id
-                            t.names.append((name, key))
                         }
                         if let exact = k.exactName { t.customerByName[exact] = id }
                     }
@@ -870,19 +865,26 @@ extension Importer {
                 }
                 return t
             }
-            (customerByKey, customerByName, sharedKeys, names) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys, filled[0].names)
+            (customerByKey, customerByName, sharedKeys) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys)
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
-            state.each(.activity) { l in
-                if let c = l["customer"]?.ref, let at = l["at"]?.int { logKeys.insert(Importer.logKey("C\(c)", at, l["summary"]?.text ?? "")) }
-            }
+            logKeys = Self.logKeys(state)
             state.each(.complaint) { t in
                 if let c = t["customer"]?.ref, let at = t["receivedAt"]?.int {
                     complaintKeys.insert(Importer.logKey("C\(c)", at, t["description"]?.text ?? ""))
                 }
             }
+        }
+
+        /// What makes each entry of the archive's contact log the same as another (`logKey`).
+        static func logKeys(_ state: ArchiveState) -> Set<LogKey> {
+            var keys = Set<LogKey>()
+            state.each(.activity) { l in
+                if let c = l["customer"]?.ref, let at = l["at"]?.int { keys.insert(Importer.logKey("C\(c)", at, l["summary"]?.text ?? "")) }
+            }
+            return keys
         }
     }
 
