@@ -49,9 +49,12 @@ printf 'bench-interchange-password' > pw
 
 # run NAME CMD...: wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one run, in
 # NAME.wall, NAME.cpu and NAME.rss; the command's output in NAME.out (shown and fatal when it fails).
+# Written data is flushed first (sync, outside the clock): the files just generated or copied
+# would otherwise be written back to disk while the next command runs and fsyncs.
 run() {
   local name="$1"; shift
   local t0 t1 e r u k
+  sync
   t0=$(date +%s%N)
   if ! /usr/bin/time -f '%e %M %U %S' -o "$name.time" "$@" >"$name.out" 2>&1; then
     echo "error: $name failed: $*" >&2; tail -n 20 "$name.out" >&2; exit 1

@@ -124,6 +124,9 @@ extension Importer {
         var half: Int { Int((customer ^ UInt64(bitPattern: at) ^ UInt64(bitPattern: at) >> 6) & 1) }
     }
 
+    /// What a column of a log read in bulk gives its row.
+    enum BulkRole { case none, customer, at, type, summary, nextStep, nextDate, location }
+
     /// Rows of a log read in bulk: each row's entry, and the dates sampled.
     struct BulkChunk: Sendable {
         var entries: [BulkLogEntry] = []
@@ -203,64 +206,85 @@ extension Importer {
             days[day] = start
             return start
         }
+        // What each column gives, found once (not a column's header and field spec per cell: a
+        // million rows' worth of references taken and dropped).
+        let columns = mapped.columns
+        let roles: [BulkRole] = columns.indices.map { c in
+            guard case .field(let key) = columns[c].target, let spec = specs[c] else { return .none }
+            switch spec.type {
+            case .reference, .references: return .customer
+            case .instant: return .at
+            default:
+                switch key {
+                case "type": return .type
+                case "summary": return .summary
+                case "nextStep": return .nextStep
+                case "nextDate": return .nextDate
+                default: return .location
+                }
+            }
+        }
+        let cellIndexes = columns.map(\.index)
+        let dateColumns = specs.map { $0?.type == .date }
+        func sample(_ c: Int, _ raw: String, _ read: String) {
+            sampled[c] = true
+            guard case .field(let key) = columns[c].target else { return }
+            out.samples.append((key, .init(table: name, column: columns[c].header, input: raw, read: read)))
+        }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.hasContent else { continue }
             var row = BulkLogEntry(customer: 0, type: "other", summary: "", at: 0)
             var customer = ""
             var has = (customer: false, at: false, summary: false)
-            for (c, column) in mapped.columns.enumerated() {
-                let cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
+            for c in roles.indices {
+                let index = cellIndexes[c]
+                let cell = index < tableRow.cells.count ? tableRow.cells[index] : .empty
                 guard case .text(let raw) = cell else {
                     if cell == .empty { continue }
                     return nil
                 }
-                guard case .field(let key) = column.target, let spec = specs[c] else { continue }  // a source id
-                switch spec.type {
-                case .reference, .references:
+                let role = roles[c]
+                switch role {
+                case .none: continue  // a source id
+                case .customer:
                     let value = FormulaGuard.restore(raw).trimmedWhitespace
                     if !value.isEmpty {
                         customer = value
                         has.customer = true
                     }
-                case .instant:
+                case .at:
                     let read: Int64?
                     do { read = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: startOfDay) } catch { return nil }
                     guard let at = read else { continue }
                     row.at = at
                     has.at = true
-                    if !sampled[c] {
-                        sampled[c] = true
-                        out.samples.append((key, .init(table: name, column: column.header, input: raw, read: CellReading.dateText(CellReading.civil(at)))))
-                    }
+                    if !sampled[c] { sample(c, raw, CellReading.dateText(CellReading.civil(at))) }
                 default:
-                    if key == "type", let known = types[ExactText(raw)] {
+                    if role == .type, let known = types[ExactText(raw)] {
                         row.type = known
                         continue
                     }
                     let input: String?
                     let value: FieldValue?
                     do {
-                        input = try CellReading.input(cell, spec, dayOrder: options.dayOrder).0
+                        input = try CellReading.input(cell, specs[c]!, dayOrder: options.dayOrder).0
                         guard let input else { continue }
-                        value = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                        value = try ChangeDraft.value(for: specs[c]!, input: input, now: options.now)
                     } catch {
                         return nil
                     }
                     guard let input else { continue }
-                    if spec.type == .date, case .day(let d) = value, !sampled[c] {
-                        sampled[c] = true
-                        out.samples.append((key, .init(table: name, column: column.header, input: raw, read: DateParser.format(d))))
-                    }
-                    switch key {
-                    case "type":
+                    if dateColumns[c], case .day(let d) = value, !sampled[c] { sample(c, raw, DateParser.format(d)) }
+                    switch role {
+                    case .type:
                         row.type = input
                         types[ExactText(raw)] = input
-                    case "summary":
+                    case .summary:
                         row.summary = input
                         has.summary = true
-                    case "nextStep": row.nextStep = input
-                    case "nextDate": row.nextDate = input
+                    case .nextStep: row.nextStep = input
+                    case .nextDate: row.nextDate = input
                     default: row.location = input
                     }
                 }
