@@ -430,8 +430,22 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(NumberFormat.digitPattern("000-0000-0000")?.render(13800138000), "138-0013-8000")
         XCTAssertEqual(NumberFormat.digitPattern("\\C#00")?.render(7), "C07")
         XCTAssertEqual(NumberFormat.digitPattern("\"010-\"0;\"-\"0")?.render(88886666), "010-88886666", "the first section: positive numbers")
-        for plain in ["0", "#", "##0", "General", "#,##0", "0.00", "0%", "0E+00", "@", "[<100]000", "yyyy-mm-dd", "000\"万元\"", "0.0\"C\""] {
+        // A colour or WPS's locale tag changes nothing shown, nor does _) (a space); zero with a
+        // section of its own, a negative number, a fraction: not shown by the pattern.
+        XCTAssertEqual(NumberFormat.digitPattern("[Red]\"C\"000")?.render(5), "C005")
+        XCTAssertEqual(NumberFormat.digitPattern("[$-804]\"C\"000")?.render(5), "C005")
+        XCTAssertEqual(NumberFormat.digitPattern("\"C\"000_)")?.render(5), "C005 ")
+        XCTAssertNil(NumberFormat.digitPattern("\"C\"000;\"N\"000;\"Z\"")?.text(0), "zero shows Z")
+        XCTAssertEqual(NumberFormat.digitPattern("\"C\"000;\"N\"000")?.text(0), "C000")
+        XCTAssertNil(NumberFormat.digitPattern("\"C\"000;\"N\"000")?.text(-5))
+        XCTAssertNil(NumberFormat.digitPattern("\"C\"000")?.text(5.5))
+        for plain in ["0", "#", "##0", "General", "#,##0", "0.00", "0%", "0E+00", "@", "[<100]000", "yyyy-mm-dd", "000\"万元\"", "0.0\"C\"",
+                      "[DBNum1]000", "[$USD-409]000", "\"\u{202E}\"000", "\"X\n\"000", "\"\u{200B}\"000", "*0000"] {
             XCTAssertNil(NumberFormat.digitPattern(plain), plain)
+        }
+        // A fraction in a code or phone column is said to be one (it was called too long).
+        XCTAssertThrowsError(try CellReading.input(.number(5.5), Schema.field(.customer, key: "phone")!, dayOrder: nil)) { error in
+            XCTAssertEqual((error as? CellReading.Failure)?.reasonZH, "“5.5”是带小数的数字，不是编号或电话号码。请在 Excel 中把该列设为“文本”格式，再重新填写")
         }
         let f = try ImportFixture()
         let path = f.file("codes.xlsx")
@@ -491,7 +505,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         // A negative amount is said to be one.
         let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
         XCTAssertEqual(n.problems.first?.reasonZH, "预算不能为负数，请填写 0 或正数，或留空")
-        for negative in ["（5）", "(5)", "\u{2212}5", "－5", "\u{2013}5", "¥-5", "USD -5", "(-5)", "- 5万", "（￥5）"] {
+        for negative in ["（5）", "(5)", "\u{2212}5", "－5", "\u{2013}5", "¥-5", "USD -5", "(-5)", "- 5万", "（￥5）", "-¥5", "-$5", "-GBP 5", "－￥5万"] {
             XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "budget")!, input: negative, now: testNow)) { error in
                 XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算不能为负数，请填写 0 或正数，或留空", negative)
             }

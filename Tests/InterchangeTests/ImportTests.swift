@@ -164,6 +164,38 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.dateSamples.first?.read, "2026-12-08")
     }
 
+    /// A text that is one customer's code (or credit code) and another customer's exact name
+    /// names neither: a log row or a contact that writes it is refused, naming both (the code
+    /// was taken, and entries went to the other customer without a word: black-box finding).
+    /// The other spellings of each still find them.
+    func testATextThatIsOneCustomersCodeAndAnothersNameIsRefusedAsAmbiguous() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户编号,统一社会信用代码\n北京甲科技有限公司,BJ01,\nBJ01,X9,\n深圳丙电子有限公司,,91440300708461136T\n91440300708461136T,CC,\n"), name: "客户.csv")
+        let ids = Dictionary(uniqueKeysWithValues: try f.open().state.all(.customer).map { ($0.displayName, $0.id) })
+        XCTAssertEqual(ids.count, 4)
+        for ambiguous in ["BJ01", "bj01", "91440300708461136T"] {
+            let p = try f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-01 10:00,\(ambiguous),电话,问候\n"), name: "跟进.csv", commit: false)
+            XCTAssertFalse(p.canCommit, ambiguous)
+            XCTAssertTrue(p.problems.first?.reasonZH.contains("无法确定是哪一家") == true, "\(ambiguous): \(p.problems)")
+            XCTAssertTrue(p.problems.first?.reasonZH.contains("既是客户") == true, "\(ambiguous): \(p.problems)")
+            let c = try f.importing(utf8("联系人,客户\n王敏,\(ambiguous)\n"), name: "联系人.csv", commit: false)
+            XCTAssertFalse(c.canCommit, "a contact's customer too: \(ambiguous)")
+        }
+        let before = try f.bytes()
+        _ = try? f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-01 10:00,BJ01,电话,问候\n"), name: "跟进.csv")
+        XCTAssertEqual(try f.bytes(), before, "refused: the archive as it was")
+        // Written another way, each is found.
+        let p = try f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-01 10:00,北京甲科技有限公司,电话,一\n2026-06-01 11:00,X9,电话,二\n2026-06-01 12:00,深圳丙电子,电话,三\n2026-06-01 13:00,CC,电话,四\n"), name: "跟进2.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let archive = try f.open()
+        try archive.loadContactLog()
+        let log = Dictionary(uniqueKeysWithValues: archive.state.all(.activity).map { ($0["summary"]?.text ?? "", $0["customer"]?.ref) })
+        XCTAssertEqual(log["一"], ids["北京甲科技有限公司"])
+        XCTAssertEqual(log["二"], ids["BJ01"])
+        XCTAssertEqual(log["三"], ids["深圳丙电子有限公司"])
+        XCTAssertEqual(log["四"], ids["91440300708461136T"])
+    }
+
     /// A customer row that adds its contact person counts the person as a new contact: a row
     /// whose customer the archive had said 新增 0 条、跳过重复 1 条 while it added the person.
     func testAContactPersonAddedFromACustomerRowIsCountedAsANewContact() throws {
@@ -177,6 +209,20 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.counts[.contacts]?.new, 2, "王五 (of 甲, in the archive) and 赵六")
         XCTAssertEqual(p.total.new, 4)
         XCTAssertEqual(try f.open().state.all(.contact).count, 2)
+        // 客户名称, 联系人, 手机 alone reads as contacts too; with customers the archive has and a
+        // row without a person it is still a customer list, and said so (it was read as contacts
+        // and the row without a person refused: black-box finding).
+        let list = utf8("客户名称,联系人,手机\n甲有限公司,王五,13800138000\n丁有限公司,钱七,13800138002\n丙有限公司,,\n")
+        let again = try f.importing(list, name: "c3.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(again.problems.isEmpty, "\(again.problems)")
+        XCTAssertEqual(again.counts[.customers]?.new, 1, "丁")
+        XCTAssertEqual(again.counts[.customers]?.duplicate, 2)
+        XCTAssertEqual(again.counts[.contacts]?.new, 1, "钱七")
+        XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("有的行填了客户但没有填联系人，因此按客户名单导入") }, "\(again.warnings)")
+        // Every row with its person, of customers the archive has: contacts, as before.
+        let people = try f.importing(utf8("客户名称,联系人,手机\n甲有限公司,孙八,13800138003\n乙有限公司,周九,13800138004\n"), name: "c4.csv", commit: false)
+        XCTAssertEqual(people.counts[.contacts]?.new, 2, "\(people.counts)")
+        XCTAssertNil(people.counts[.customers])
         // Imported again: the people are there, and nothing is counted for them.
         let q = try f.importing(csv, name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertNil(q.counts[.contacts], "\(q.counts)")

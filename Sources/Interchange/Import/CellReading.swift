@@ -115,6 +115,11 @@ enum CellReading {
                 return (d != 0 ? "是" : "否", nil)
             default:
                 if identifier {
+                    // (5.5 is no code or number: it was called too long to keep exactly.)
+                    guard d == d.rounded() || abs(d) >= 1e15 else {
+                        throw Failure(reason: "\(number(d)) is a number with decimals, not a code or phone number; format the column as text and type it again",
+                                      reasonZH: "“\(number(d))”是带小数的数字，不是编号或电话号码。请在 Excel 中把该列设为“文本”格式，再重新填写")
+                    }
                     guard d == d.rounded(), abs(d) < 1e15 else {
                         throw Failure(reason: "\(number(d)) is a number too long for Excel to keep exactly; its last digits are lost. Format the column as text and type it again",
                                       reasonZH: "“\(number(d))”位数过多（超过 15 位），Excel 无法完整保存，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")

@@ -195,9 +195,18 @@ public final class Importer {
                // (With a header of two rows the two readings may find its upper and its lower row.)
                let list = header(of: table, named: .customers, mapping: mapping), abs(list.row - headerIndex) <= 1,
                let reading = customerListReading(table, list.row, mapping: mapping),
-               reading == .grouped || (list.row == headerIndex && namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping)) {
+               reading == .grouped || (list.row == headerIndex && namesNoArchiveCustomer(table, headerRow: headerIndex, mapping: mapping))
+                   || (list.row == headerIndex && hasCustomerWithoutPerson(table, headerRow: headerIndex, mapping: mapping)) {
+                let withoutPerson = reading != .grouped && hasCustomerWithoutPerson(table, headerRow: headerIndex, mapping: mapping)
                 best = list
-                if reading == .grouped {
+                if withoutPerson {
+                    // (A customer list imported again, its customers now in the archive, was read
+                    // as contacts, and its rows without a person refused: black-box finding.)
+                    preview.warnings.append(ImportProblem(
+                        table: table.name, line: table.rows[headerIndex].line,
+                        reason: "\(table.name) could hold contacts or customers; some rows name a customer but no contact person, so it is read as a customer list with each customer's contact person. If it holds contacts, fill in every person's name, or use --kind contacts",
+                        reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单；有的行填了客户但没有填联系人，因此按客户名单导入（每行为一家客户及其联系人）。如果这是联系人数据，请补全联系人姓名，或加 --kind contacts 重新导入"))
+                } else if reading == .grouped {
                     // (The header groups the person's columns under 联系人: the others are the
                     // company's, whether or not the archive has the customers.)
                     preview.warnings.append(ImportProblem(
@@ -631,6 +640,29 @@ public final class Importer {
 
     /// Whether the first 20 customers the customer column of `table` names (read as contacts)
     /// are none of them in the archive, and none of the first 200 is named twice.
+    /// Whether a table read as contacts has a row that names a customer but no person (in its
+    /// first 200 rows), no customer being named twice (as a contact list of several people of one
+    /// customer does): then it is a customer list, some of whose customers have no contact person.
+    private func hasCustomerWithoutPerson(_ table: Table, headerRow: Int, mapping: ColumnMapping) -> Bool {
+        let header = table.rows[headerRow].cells
+        func column(_ target: ColumnTarget) -> Int? {
+            header.indices.first { c in
+                guard case .text(let t) = header[c] else { return false }
+                return Columns.target(Columns.HeaderText(t), kind: .contacts, mapping: mapping) == target
+            }
+        }
+        guard let customer = column(.field("customer")), let person = column(.field("name")) else { return false }
+        var seen = Set<String>()
+        var without = false
+        for row in table.rows[(headerRow + 1)...].prefix(200) where customer < row.cells.count {
+            let name = Self.plain(row.cells[customer]).trimmedWhitespace
+            guard !name.isEmpty else { continue }
+            guard seen.insert(CompanyName.key(name)).inserted else { return false }  // several people of one customer
+            if person >= row.cells.count || Self.plain(row.cells[person]).trimmedWhitespace.isEmpty { without = true }
+        }
+        return without
+    }
+
     private func namesNoArchiveCustomer(_ table: Table, headerRow: Int, mapping: ColumnMapping) -> Bool {
         let header = table.rows[headerRow].cells
         guard let column = header.indices.first(where: { c in

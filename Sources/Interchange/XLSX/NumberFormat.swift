@@ -111,6 +111,15 @@ enum NumberFormat {
             case digit(zero: Bool)
         }
         let parts: [Part]
+        /// Whether the format has a section of its own for zero (a third: `"C"000;"N"000;"无"`).
+        var zeroHasOwnSection = false
+
+        /// A whole number cell as the format shows it; nil for what the pattern does not show
+        /// (a negative number, a fraction, more than 15 digits, zero when its section is another).
+        func text(_ d: Double) -> String? {
+            guard d >= 0, d < 1e15, d == d.rounded(), !(d == 0 && zeroHasOwnSection) else { return nil }
+            return render(UInt64(d))
+        }
 
         /// `n` as the format shows it: digits fill the placeholders from the right, the
         /// leftmost takes every digit left over.
@@ -138,7 +147,8 @@ enum NumberFormat {
     /// or currency: `0"万"`), and for one that
     /// shows a number as plain digits do (`0`, `#`, `##0`).
     static func digitPattern(_ code: String) -> DigitPattern? {
-        guard code.utf8.count <= 200, let section = code.split(separator: ";", omittingEmptySubsequences: false).first else { return nil }
+        let sections = code.split(separator: ";", omittingEmptySubsequences: false)
+        guard code.utf8.count <= 200, let section = sections.first else { return nil }
         var parts: [DigitPattern.Part] = []
         var i = section.startIndex
         while i < section.endIndex {
@@ -155,6 +165,21 @@ enum NumberFormat {
                 parts.append(.literal(String(section[next])))
                 i = section.index(after: next)
                 continue
+            case "[":
+                // A colour (`[Red]`, `[Color10]`) or a locale without a currency (`[$-804]`, what
+                // WPS adds) changes nothing shown; conditions, currencies, `[DBNum1]` do.
+                guard let end = section[i...].firstIndex(of: "]") else { return nil }
+                let inner = section[section.index(after: i)..<end].lowercased()
+                let colours = ["black", "blue", "cyan", "green", "magenta", "red", "white", "yellow"]
+                guard colours.contains(inner) || (inner.hasPrefix("color") && Int(inner.dropFirst(5)) != nil) || inner.hasPrefix("$-") else { return nil }
+                i = section.index(after: end)
+                continue
+            case "_":  // (the width of the next character, as a space)
+                let next = section.index(after: i)
+                guard next < section.endIndex else { return nil }
+                parts.append(.literal(" "))
+                i = section.index(after: next)
+                continue
             case "0": parts.append(.digit(zero: true))
             case "#": parts.append(.digit(zero: false))
             case "-", "(", ")", " ", "+": parts.append(.literal(String(ch)))
@@ -163,13 +188,17 @@ enum NumberFormat {
             i = section.index(after: i)
         }
         let zeros = parts.filter { $0 == .digit(zero: true) }.count
+        // (No control, invisible or bidi character: a phone number is shown on terminals.)
+        guard !parts.contains(where: { part in
+            if case .literal(let t) = part { t.unicodeScalars.contains { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) } } else { false }
+        }) else { return nil }
         let texts = parts.compactMap { if case .literal(let t) = $0 { t.trimmingCharacters(in: .whitespaces) } else { nil } }.filter { !$0.isEmpty }
         // (A unit or currency (0"万", "¥"000) shows an amount: a phone shown as 13800000000万 is its digits.)
         guard !texts.contains(where: { t in t.unicodeScalars.contains { $0.value > 0x7F || $0.properties.isAlphabetic }
                                             && (Money.parse("1" + t) != nil || Money.parse(t + "1") != nil) }) else { return nil }
         let literals = parts.contains { if case .literal(let t) = $0 { !t.isEmpty } else { false } }
         guard parts.contains(where: { if case .digit = $0 { true } else { false } }), literals || zeros > 1 else { return nil }
-        return DigitPattern(parts: parts)
+        return DigitPattern(parts: parts, zeroHasOwnSection: sections.count >= 3)
     }
 
     /// Built-in formats that show dates or times: 14–22 and 45–47 everywhere; 27–36 and 50–58

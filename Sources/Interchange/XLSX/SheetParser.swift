@@ -64,8 +64,8 @@ enum SheetParser {
             }
             // A code or phone number shown through a digit pattern (C001 for 1, 00123): noted as
             // shown, for an identifier column (it read the bare number, the zeros lost).
-            if case .number(let d) = value, d >= 0, d < 1e15, d == d.rounded(), let pattern = styles.digitPattern(cell.style), shown.count < 5_000_000 {
-                shown[CellPosition(line: rowNumber, column: index)] = pattern.render(UInt64(d))
+            if case .number(let d) = value, let pattern = styles.digitPattern(cell.style), let text = pattern.text(d), shown.count < 5_000_000 {
+                shown[CellPosition(line: rowNumber, column: index)] = text
             }
         }
 

@@ -162,8 +162,9 @@ extension ChangeDraft {
     public static let maxInputText = 64 << 10
 
     /// An amount written with a sign or in accountants' brackets: the text without them, and
-    /// whether that makes it negative. A sign (`-` `－` `−` `–` `+` `＋`) counts only with no
-    /// digit before it and a digit after it (`¥-5`, `USD -5`, `- 5`; not `3-5万`, a range);
+    /// whether that makes it negative. A sign (`-` `－` `−` `–` `+` `＋`) counts first in the
+    /// text (`-¥5`, `-USD 5`), or with no digit before it and a digit after it (`¥-5`, `USD -5`,
+    /// `- 5`; not `3-5万`, a range);
     /// brackets (`(5)`, `（5）`, and `(-5)` too) only around the whole. Nil for text with neither.
     static func signedAmount(_ text: String) -> (unsigned: String, negative: Bool)? {
         var s = Substring(text)
@@ -178,7 +179,7 @@ extension ChangeDraft {
         let plus: Set<Character> = ["+", "＋"]
         if let i = s.firstIndex(where: { minus.contains($0) || plus.contains($0) }),
            !s[..<i].unicodeScalars.contains(where: isDigit),
-           let next = s[s.index(after: i)...].first(where: { !$0.isWhitespace }), next.unicodeScalars.contains(where: isDigit) {
+           let next = s[s.index(after: i)...].first(where: { !$0.isWhitespace }), next.unicodeScalars.contains(where: isDigit) || i == s.startIndex {
             if minus.contains(s[i]) { negative = true } else if negative { return nil }  // ((+5) is no form anyone writes)
             s.remove(at: i)
             changed = true
