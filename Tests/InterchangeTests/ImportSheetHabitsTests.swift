@@ -15,7 +15,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("合计/小计行") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 4 行看起来是合计/小计行（“合计：”），已跳过（共 1 行）")
+        XCTAssertEqual(warning.reasonZH, "第 4 行看起来是合计/小计行（“合计：”），已跳过")
         XCTAssertEqual(warning.reason, "line 4 looks like totals (\"合计：\"), not records; skipped (1 in all)")
         XCTAssertEqual(warning.line, 0, "the lines are in the text")
         let a = try f.open()
@@ -90,7 +90,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 3)
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("联系人姓名为空") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 3 行有联系人的手机、职务，但联系人姓名为空或写的是“无”等，这些信息未导入（共 1 行）。如需保留，请补上姓名后加 --on-duplicate skip 重新导入")
+        XCTAssertEqual(warning.reasonZH, "第 3 行有联系人的手机、职务，但联系人姓名为空或写的是“无”等，这些信息未导入。如需保留，请补上姓名后加 --on-duplicate skip 重新导入")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.contact).map(\.displayName), ["张三"], "only the named person is a contact")
     }
@@ -402,8 +402,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         let before = try f.bytes()
         let r = try f.importing(Data(contentsOf: URL(fileURLWithPath: percent)), name: "percent.xlsx")
         XCTAssertEqual(r.problems.map(\.line), [2, 3], "\(r.problems)")
-        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("预算“50%”无法识别为金额") }, "\(r.problems)")
-        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额“12.5%”无法识别为金额") }, "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("预算显示为“50%”，是百分比，无法识别为金额。") }, "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额显示为“12.5%”，是百分比，无法识别为金额。") }, "\(r.problems)")
         XCTAssertEqual(try f.bytes(), before)
         // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
         let phones = f.file("phones.xlsx")
@@ -445,7 +445,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         }
         // A fraction in a code or phone column is said to be one (it was called too long).
         XCTAssertThrowsError(try CellReading.input(.number(5.5), Schema.field(.customer, key: "phone")!, dayOrder: nil)) { error in
-            XCTAssertEqual((error as? CellReading.Failure)?.reasonZH, "“5.5”是带小数的数字，不是编号或电话号码。请在 Excel 中把该列设为“文本”格式，再重新填写")
+            XCTAssertEqual((error as? CellReading.Failure)?.reasonZH, "“5.5”是带小数的数字，不像编号或电话号码。请先在 Excel 中把该列的单元格格式设为“文本”，再重新输入这些内容")
         }
         let f = try ImportFixture()
         let path = f.file("codes.xlsx")
@@ -501,7 +501,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(try f.open().state.all(.project).first { $0.displayName == "I1" }?["budget"], .money(Money.parse("30000")!))
         // 预算（个） is no amount's unit: read as yuan, and said.
         let h = try f.importing(utf8("项目名称,客户,预算（个）\nH1,甲有限公司,5\n"), name: "h.csv", commit: false)
-        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "表头中的“个”不是金额单位，本列数字按“元”读取" }, "\(h.warnings)")
+        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "表头中的单位“个”不是金额单位，该列数字已按“元”计算，请核对" }, "\(h.warnings)")
         // A negative amount is said to be one.
         let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
         XCTAssertEqual(n.problems.first?.reasonZH, "预算不能为负数，请填写 0 或正数，或留空")
@@ -706,7 +706,7 @@ final class ImportSheetHabitsTests: XCTestCase {
                                 name: "p.csv")
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 3)
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3 行与表头重复（可能是复制时带上的表头），已跳过（共 1 行）" }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 3 行与表头重复（可能是复制时带上的表头），已跳过" }, "\(p.warnings)")
         XCTAssertTrue(p.warnings.contains { $0.reasonZH == "第 2、5 行有联系人的手机，但联系人姓名为空或写的是“无”等，这些信息未导入（共 2 行）。如需保留，请补上姓名后加 --on-duplicate skip 重新导入" }, "\(p.warnings)")
         let a = try f.open()
         XCTAssertEqual(a.state.all(.contact).count, 0, "无, — and - are no one")

@@ -176,8 +176,7 @@ final class ImportTests: XCTestCase {
         for ambiguous in ["BJ01", "bj01", "91440300708461136T"] {
             let p = try f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-01 10:00,\(ambiguous),电话,问候\n"), name: "跟进.csv", commit: false)
             XCTAssertFalse(p.canCommit, ambiguous)
-            XCTAssertTrue(p.problems.first?.reasonZH.contains("无法确定是哪一家") == true, "\(ambiguous): \(p.problems)")
-            XCTAssertTrue(p.problems.first?.reasonZH.contains("既是客户") == true, "\(ambiguous): \(p.problems)")
+            XCTAssertTrue(p.problems.first?.reasonZH.contains("无法确定对应哪家客户") == true, "\(ambiguous): \(p.problems)")
             let c = try f.importing(utf8("联系人,客户\n王敏,\(ambiguous)\n"), name: "联系人.csv", commit: false)
             XCTAssertFalse(c.canCommit, "a contact's customer too: \(ambiguous)")
         }
@@ -218,7 +217,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(again.counts[.customers]?.new, 1, "丁")
         XCTAssertEqual(again.counts[.customers]?.duplicate, 2)
         XCTAssertEqual(again.counts[.contacts]?.new, 1, "钱七")
-        XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("有的行填了客户但没有填联系人，因此按客户名单导入") }, "\(again.warnings)")
+        XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("由于部分行只填了客户、没有填联系人，系统按客户名单导入") }, "\(again.warnings)")
         // Every row with its person, of customers the archive has: contacts, as before.
         let people = try f.importing(utf8("客户名称,联系人,手机\n甲有限公司,孙八,13800138003\n乙有限公司,周九,13800138004\n"), name: "c4.csv", commit: false)
         XCTAssertEqual(people.counts[.contacts]?.new, 2, "\(people.counts)")

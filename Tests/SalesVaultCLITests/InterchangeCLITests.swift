@@ -247,7 +247,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try bytes(archive), before, "a dry run saves nothing")
 
         let done = try sv(["--lang", "zh", "import", csv, "--yes"])
-        XCTAssertTrue(done.stdout.contains("导入完成：新增 2 条"), done.stdout)
+        XCTAssertTrue(done.stdout.contains("导入完成：新增 4 条（其中客户 2 家、联系人 2 位）、更新 0 条"), done.stdout)
         let batch = try batchID(in: done.stdout)
 
         let customers = try list("customer")
@@ -322,7 +322,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(again.stderr.contains("已存在"), again.stderr)
         XCTAssertEqual(try bytes(archive), before, "a rejects file that cannot be written stops the import")
         let valid = try sv(["--lang", "zh", "import", csv, "--only-valid", "--yes", "--rejects", rejects, "--force"])
-        XCTAssertTrue(valid.stdout.contains("新增 1 条") && valid.stdout.contains("未导入 1 行"), "1 row (a customer and its contact): \(valid.stdout)")
+        XCTAssertTrue(valid.stdout.contains("新增 2 条（其中客户 1 家、联系人 1 位）") && valid.stdout.contains("未导入 1 行"), "1 row (a customer and its contact): \(valid.stdout)")
         let names = Set(try list("customer").compactMap { $0["name"] as? String })
         XCTAssertEqual(names, ["北京𠮷利有限公司"])
         XCTAssertEqual(try list("contact").compactMap { $0["name"] as? String }, ["赵六"])
@@ -336,7 +336,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             + "杭州新客户有限公司,C,,0571-88888888,,孙九,13600001111\n"
             + "南京新客户有限公司,D,,025-66666666,,,\n")
         let done = try sv(["--lang", "en", "import", csv, "--yes"])
-        XCTAssertTrue(done.stdout.contains("Imported: 2 new"), "rows are counted: \(done.stdout)")
+        XCTAssertTrue(done.stdout.contains("Imported: 3 new (2 customers, 1 contact), 0 updated"), "records are counted by kind: \(done.stdout)")
         let batch = try batchID(in: done.stdout)
         XCTAssertTrue(try history().contains { $0["batch"] as? String == batch && ($0["label"] as? String)?.hasPrefix("import new.csv") == true })
         XCTAssertEqual(try list("customer").count, 3)

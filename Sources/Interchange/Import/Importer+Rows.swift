@@ -55,7 +55,7 @@ extension Importer {
             func skipped(_ lines: [Int], _ en: (_ s: String) -> String, _ zh: String) {
                 guard !lines.isEmpty else { return }
                 preview.warnings.append(ImportProblem(table: name, line: 0, reason: "\(Self.lineList(lines, zh: false)) " + en(lines.count > 1 ? "" : "s"),
-                                                      reasonZH: Self.lineList(lines, zh: true) + zh + "（共 \(lines.count) 行）"))
+                                                      reasonZH: Self.lineList(lines, zh: true) + zh + (lines.count > 1 ? "（共 \(lines.count) 行）" : "")))
             }
             let totals = parts.flatMap(\.totals)
             if let first = totals.first {
@@ -93,7 +93,7 @@ extension Importer {
                     table: name, line: 0,
                     reason: "\(Self.lineList(nameless, zh: false)) give\(nameless.count > 1 ? "" : "s") a contact person's \(headers.joined(separator: ", ")) but no name (联系人 empty, or 无 and the like): "
                         + "those cells were not imported (\(nameless.count) row\(nameless.count > 1 ? "s" : "")). To keep them, add the names and import the file again with --on-duplicate skip",
-                    reasonZH: "\(Self.lineList(nameless, zh: true))有联系人的\(headers.map { $0.hasPrefix("联系人") && $0.count > 3 ? String($0.dropFirst(3)) : $0 }.joined(separator: "、"))，但联系人姓名为空或写的是“无”等，这些信息未导入（共 \(nameless.count) 行）。"
+                    reasonZH: "\(Self.lineList(nameless, zh: true))有联系人的\(headers.map { $0.hasPrefix("联系人") && $0.count > 3 ? String($0.dropFirst(3)) : $0 }.joined(separator: "、"))，但联系人姓名为空或写的是“无”等，这些信息未导入\(nameless.count > 1 ? "（共 \(nameless.count) 行）" : "")。"
                         + "如需保留，请补上姓名后加 --on-duplicate skip 重新导入"))
             }
             var sampled = Set<String>()
@@ -1091,7 +1091,7 @@ extension Importer {
                 func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
                 if let found = Self.customerByCode(text, keys: keys[i], file: customers, index: index), let other = found.otherByName {
                     refuse(i, header(r, "customer"), text, "\(text) is the code or credit code of one customer (\(shown(found.ref))) and the name of another (\(shown(other))); give the one meant by another of its names: full name, code or credit code",
-                           "“\(text)”既是客户（\(shown(found.ref))）的编号或统一社会信用代码，又是另一个客户（\(shown(other))）的名称，无法确定是哪一家。请改用不会混淆的写法：客户全称、客户编号或统一社会信用代码")
+                           "“\(text)”无法确定对应哪家客户：它与 \(shown(found.ref)) 的编号（或统一社会信用代码）相同，又与 \(shown(other)) 的客户名称相同。请改填客户全称、客户编号或统一社会信用代码，以便准确对应")
                 } else if let shared = index.sharedKeys[key] {
                     let listed = shared.prefix(5).map { id in archive.state.entity(.customer, archiveID(id) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? id }
                     refuse(i, header(r, "customer"), text, "\(text) matches more than one customer in the archive (\(listed.joined(separator: "; "))); give the customer's full name as the archive writes it, its code or credit code",

@@ -224,6 +224,11 @@ extension ChangeDraft {
                 return .money(m)
             }
             guard let m = Money.parse(text) else {
+                if text.trimmingCharacters(in: .whitespaces).hasSuffix("%") || text.trimmingCharacters(in: .whitespaces).hasSuffix("％") {
+                    // (A percentage cell in an amount column of a spreadsheet: 0.5 shown as 50%.)
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(text) is a percentage, not an amount; if a spreadsheet cell shows it, set the cell's format to General or Number and type the amount again",
+                                       zh: "\(spec.zh)显示为“\(text)”，是百分比，无法识别为金额。如果是 Excel 单元格设成了百分比格式，请将格式改为“常规”或“数值”后重新填写金额")
+                }
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
                                    zh: "\(spec.zh)“\(text)”无法识别为金额，请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")
             }

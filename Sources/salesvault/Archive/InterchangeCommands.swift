@@ -211,8 +211,9 @@ struct Import: ArchiveCommand {
         }
         let batch = try importer.commit(preview)
         Background.release(preview)  // the plan's events and the file's cells, freed off the command's path
-        Terminal.print(z ? "导入完成：新增 \(t.new) 条、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
-                         : "Imported: \(t.new) new, \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
+        let split = ImportReport.newByKind(preview)
+        Terminal.print(z ? "导入完成：新增 \(t.new) 条\(split)、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
+                         : "Imported: \(t.new) new\(split), \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
 }
 
@@ -227,6 +228,38 @@ private func nothingToImport(_ preview: ImportPreview) -> CLIError {
 /// The preview as people read it.
 enum ImportReport {
     static let shownProblems = 50
+
+    /// The new records by kind when they are of more than one kind (a customer list's contact
+    /// persons are contacts of their own): "（其中客户 2 家、联系人 2 位）", " (2 customers, 2 contacts)".
+    static func newByKind(_ p: ImportPreview) -> String {
+        let parts = ImportKind.order.compactMap { k -> (ImportKind, Int)? in
+            guard let n = p.counts[k]?.new, n > 0 else { return nil }
+            return (k, n)
+        }
+        guard parts.count > 1 else { return "" }
+        if Render.zh {
+            return "（其中" + parts.map { k, n in
+                switch k {
+                case .customers: return "客户 \(n) 家"
+                case .contacts: return "联系人 \(n) 位"
+                case .projects: return "项目 \(n) 个"
+                case .log: return "跟进记录 \(n) 条"
+                case .complaints: return "投诉 \(n) 条"
+                }
+            }.joined(separator: "、") + "）"
+        }
+        return " (" + parts.map { k, n in
+            let one: String, many: String
+            switch k {
+            case .customers: (one, many) = ("customer", "customers")
+            case .contacts: (one, many) = ("contact", "contacts")
+            case .projects: (one, many) = ("project", "projects")
+            case .log: (one, many) = ("log entry", "log entries")
+            case .complaints: (one, many) = ("complaint", "complaints")
+            }
+            return "\(n) \(n == 1 ? one : many)"
+        }.joined(separator: ", ") + ")"
+    }
 
     /// `owner`: the archive's; an export of the owner's own archive is no handover.
     static func show(_ p: ImportPreview, owner: String) {
@@ -328,7 +361,13 @@ enum ImportReport {
         if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
         if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
         // (The reason made one line: a name with a line break in it printed a line of its own.)
-        return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + Terminal.cell(z ? p.reasonZH : p.reason)
+        return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + Terminal.cell(z ? fullStop(p.reasonZH) : p.reason)
+    }
+
+    /// A Chinese reason as a sentence: a full stop at its end unless it has one.
+    static func fullStop(_ s: String) -> String {
+        guard let last = s.last, !"。！？…".contains(last) else { return s }
+        return s + "。"
     }
 }
 
