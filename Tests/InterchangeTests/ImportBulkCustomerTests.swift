@@ -191,4 +191,55 @@ final class ImportBulkCustomerTests: XCTestCase {
         for c in customers { set.append(.addCustomer(name: c.name, fields: c.fields)) }
         XCTAssertEqual(try fresh.plan(set, now: testNow, keepingResults: false).problems.count, 0)
     }
+
+    /// A code names one customer (`checkCode`) in bulk as in the general way: a code given
+    /// twice, another customer's code or name (in the list or the archive, any case), or a name
+    /// that is another's code is refused by the general plan, naming it, and `planCustomers`
+    /// gives nil; a code equal to its own customer's name is no clash.
+    func testACodeNamesOneCustomerInBulkAsInTheGeneralWay() throws {
+        let f = try ImportFixture()
+        try f.importing(Data("客户名称,客户编号\n档案里的公司,ARC1\n".utf8), name: "档案.csv")
+        try checkCodes(try f.open())
+        // Through the import: a list whose code is an archive customer's is refused on its row.
+        let before = try f.bytes()
+        let p = try f.importing(Data("客户名称,客户编号\n新来的公司,ARC1\n".utf8), name: "客户.csv", commit: false)
+        XCTAssertFalse(p.canCommit)
+        XCTAssertEqual(p.problems.map(\.line), [2])
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("客户编号“ARC1”已被客户 C1 档案里的公司 使用") == true, "\(p.problems)")
+        XCTAssertEqual(try f.bytes(), before)
+    }
+
+    private func checkCodes(_ a: CustomerArchive) throws {
+        let base = (1...5).map { BulkCustomer(name: "编号\($0)号科技有限公司", fields: [("code", "Q\($0)")]) }
+        func plans(_ customers: [BulkCustomer]) throws -> (bulk: ChangePlan?, general: ChangePlan) {
+            var set = ChangeSet(label: "t", origin: .importFile)
+            for c in customers { set.append(.addCustomer(name: c.name, fields: c.fields)) }
+            return (a.planCustomers(customers, label: "t", origin: .importFile, now: testNow), try a.plan(set, now: testNow, keepingResults: false))
+        }
+        let clean = try plans(base)
+        XCTAssertTrue(clean.general.problems.isEmpty, "\(clean.general.problems)")
+        XCTAssertTrue(try XCTUnwrap(clean.bulk).events == clean.general.events)
+        var own = base
+        own[0].fields = [("code", "编号1号科技有限公司")]
+        let ownName = try plans(own)
+        XCTAssertTrue(ownName.general.problems.isEmpty, "its own name as its code: \(ownName.general.problems)")
+        XCTAssertNotNil(ownName.bulk)
+        let cases: [(String, (inout [BulkCustomer]) -> Void, String)] = [
+            ("a code given twice", { $0[3].fields = [("code", "q1")] }, "客户编号“q1”已被本批新增的客户“编号1号科技有限公司”使用"),
+            ("an archive customer's code", { $0[2].fields = [("code", "arc1")] }, "客户编号“arc1”已被客户 C1 档案里的公司 使用"),
+            ("an archive customer's name", { $0[2].fields = [("code", "档案里的公司")] }, "“档案里的公司”是客户 C1 档案里的公司 的名称或简称，不能用作客户编号"),
+            ("another customer's name in the list", { $0[4].fields = [("code", "编号2号科技有限公司")] }, "不能用作客户编号"),
+            ("a name that is an archive customer's code", { $0[1].name = "Arc1" }, "“Arc1”是客户 C1 档案里的公司 的客户编号，不能用作客户名称"),
+            ("a name that is an earlier code in the list", { $0[4].name = "Q2" }, "“Q2”是本批新增的客户“编号2号科技有限公司”的客户编号，不能用作客户名称"),
+        ]
+        for (what, change, message) in cases {
+            var customers = base
+            change(&customers)
+            let (bulk, general) = try plans(customers)
+            XCTAssertNil(bulk, what)
+            XCTAssertEqual(general.problems.count, 1, "\(what): \(general.problems)")
+            let reason = general.problems.first?.error.reasonZH ?? ""
+            XCTAssertTrue(reason.contains(message), "\(what): \(reason)")
+        }
+    }
 }

@@ -87,6 +87,86 @@ final class NameMatchTests: XCTestCase {
         try a.edit(.customer, "华为技术有限公司", fields: [("alias", "浦发")], now: day(3))
     }
 
+    /// A code (客户编号) names one customer: `customer add --code` or `--set code=` with another
+    /// customer's code or name, and a name or short name that is another's code, are refused with
+    /// the archive unchanged (helper-86: `customer add --code BJ01` made two customers one
+    /// lookup found, and a log's rows went to the first). Its own code again, a code freed by a
+    /// removal, and a pair an older archive holds do not stop edits.
+    func testACodeNamesOneCustomer() throws {
+        let fixture = try ArchiveFixture()
+        let a = try fixture.open()
+        let jia = try a.addCustomer(name: "北京甲科技有限公司", fields: [("code", "BJ01")], now: day(0))
+        let yi = try a.addCustomer(name: "上海乙贸易有限公司", fields: [("shortName", "乙贸易")], now: day(0))
+        let before = try fixture.bytes()
+        func refused(_ what: String, _ body: () throws -> Any, _ message: String, line: UInt = #line) {
+            XCTAssertThrowsError(try body(), what, line: line) { error in
+                let e = error as? ArchiveError
+                XCTAssertEqual(e?.code, .invalidValue, "\(what): \(error)", line: line)
+                XCTAssertTrue(e?.reasonZH?.contains(message) == true, "\(what): \(String(describing: e?.reasonZH))", line: line)
+                XCTAssertEqual(e?.candidates.count, 1, what, line: line)
+            }
+        }
+        refused("a new customer with a code taken", { try a.addCustomer(name: "深圳丙电子有限公司", fields: [("code", "BJ01")], now: day(1)) },
+                "客户编号“BJ01”已被客户 C1 北京甲科技有限公司 使用，按此编号查找会同时找到两个客户，请换一个编号")
+        refused("the same code in other case", { try a.edit(.customer, "乙", fields: [("code", "bj01")], now: day(1)) }, "已被客户 C1 北京甲科技有限公司 使用")
+        refused("another's name as a code", { try a.edit(.customer, "甲", fields: [("code", "上海乙贸易有限公司")], now: day(1)) },
+                "“上海乙贸易有限公司”是客户 C2 上海乙贸易有限公司 的名称或简称，不能用作客户编号")
+        refused("another's short name as a code", { try a.edit(.customer, "甲", fields: [("code", "乙贸易")], now: day(1)) }, "的名称或简称，不能用作客户编号")
+        refused("a name that is another's code", { try a.addCustomer(name: "BJ01", now: day(1)) },
+                "“BJ01”是客户 C1 北京甲科技有限公司 的客户编号，不能用作客户名称")
+        refused("a short name that is another's code", { try a.edit(.customer, "乙", fields: [("shortName", "bj01")], now: day(1)) }, "的客户编号，不能用作简称")
+        XCTAssertEqual(try fixture.bytes(), before, "nothing refused was saved")
+        // Its own code again or in another case, and a code nobody has, are no clash.
+        try a.edit(.customer, "甲", fields: [("code", "BJ01"), ("note", "重点")], now: day(1))
+        try a.edit(.customer, "乙", fields: [("code", "SH01")], now: day(1))
+        XCTAssertEqual(try a.resolve(.customer, "sh01").id, yi.id)
+        // A pair written before the rule: other edits still work.
+        try a.commit([ChangeEvent(.update, .customer, yi.id, [FieldChange(field: Schema.number(.customer, "code"), old: .text("SH01"), new: .text("BJ01"))])], now: day(2))
+        try a.edit(.customer, "上海乙贸易有限公司", fields: [("note", "老档案")], now: day(2))
+        try a.edit(.customer, "上海乙贸易有限公司", fields: [("code", "SH01")], now: day(2))
+        // Once C1 is removed, its code is free; undoing the removal would bring it back to two.
+        try a.remove(.customer, jia.shortID, now: day(3))
+        let removal = a.vault.header.recordCount - 1
+        let bing = try a.addCustomer(name: "深圳丙电子有限公司", fields: [("code", "SZ01")], now: day(3))
+        try a.edit(.customer, "深圳丙电子有限公司", fields: [("code", "BJ01")], now: day(3))
+        let kept = try fixture.bytes()
+        XCTAssertThrowsError(try a.undo(batch: removal, now: day(4))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("将恢复“BJ01”，但它现已是 C\(bing.id) 深圳丙电子有限公司 的客户编号"), true, "\(error)")
+        }
+        XCTAssertEqual(try fixture.bytes(), kept)
+        // A code edit undone after another customer took the old code as its name: refused too.
+        try a.edit(.customer, "深圳丙电子有限公司", fields: [("code", "SZ02")], now: day(4))
+        let recode = a.vault.header.recordCount - 1
+        try a.addCustomer(name: "BJ01", now: day(4))
+        XCTAssertThrowsError(try a.undo(batch: recode, now: day(5))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("的名称或简称，按此查找会同时找到两个客户"), true, "\(error)")
+        }
+        try a.edit(.customer, "BJ01", fields: [("name", "北京丁有限公司")], now: day(5))
+        try a.undo(batch: recode, now: day(5))
+        XCTAssertEqual(try a.resolve(.customer, "bj01").id, bing.id)
+    }
+
+    /// A contact's name that lists several people (王敏、李雷) is refused, however given, with the
+    /// archive unchanged (it became one contact of that name: helper-86); one person's name with
+    /// a space, a dot or a hyphen is a name.
+    func testAContactNameThatListsSeveralPeopleIsRefused() throws {
+        let fixture = try ArchiveFixture()
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        let wang = try a.addContact(customer: "华为", name: "王敏", now: day(0))
+        let before = try fixture.bytes()
+        for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "Li Lei, Han Meimei"] {  // zh-punct: keep
+            XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是把几位联系人写在了一起") == true, "\(name): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try a.edit(.contact, wang.shortID, fields: [("name", "王敏、李雷")], now: day(1)))
+        XCTAssertEqual(try fixture.bytes(), before)
+        for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "王敏、", "李雷（采购）"] {
+            XCTAssertNoThrow(try a.addContact(customer: "华为", name: name, now: day(1)), name)
+        }
+    }
+
     /// The rule holds the other way and through undo (black-box round, 2026-12-01): a name
     /// (new customer or rename) written like another's short name or alias is refused; undo that
     /// would give a customer back a name another took meanwhile is refused; a line break

@@ -120,6 +120,16 @@ extension EverydayCLITests {
         XCTAssertTrue(clash.stderr.contains("与客户 C1 上海浦东发展银行 的名称、简称或别名相同或相近"), clash.stderr)
         try sv(["customer", "edit", "工商", "--set", "shortName=浦发", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before)
+        // A code another customer has (or is named), even with --force: refused, saying whose it is.
+        try sv(["customer", "edit", "浦东", "--set", "code=BJ01"], day: 0)
+        let coded = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
+        for args in [["customer", "add", "北京甲科技有限公司", "--code", "bj01"], ["customer", "add", "北京甲科技有限公司", "--code", "BJ01", "--force"],
+                     ["customer", "add", "BJ01"], ["customer", "edit", "工商", "--set", "shortName=bj01"], ["customer", "edit", "工商", "--set", "code=上海浦东发展银行"]] {
+            let r = try sv(args + ["--lang", "zh"], day: 0, expect: 8)
+            XCTAssertTrue(r.stderr.contains("客户编号") && r.stderr.contains("按此") && r.stderr.contains("同时找到两个客户"), "\(args): \(r.stderr)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), coded)
+        try sv(["customer", "add", "北京甲科技有限公司", "--code", "BJ02"], day: 0)
     }
 
     /// `contact add` of a person the customer already has (the same name written alike, or the

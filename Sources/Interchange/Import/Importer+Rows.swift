@@ -724,6 +724,9 @@ extension Importer {
         /// The customer rows that add their contact person (counted as new contacts: a row whose
         /// customer was in the archive already said 新增 0 条 while it added the person).
         var inlineContacts = Set<Int>()
+        /// The customer rows whose contact person the customer has already and whose values
+        /// update it (`--on-duplicate update`): counted as updated contacts.
+        var inlineContactUpdates = Set<Int>()
     }
 
     /// What identifies a row, from its own text only (no table of the pass looks at it): a
@@ -1181,9 +1184,24 @@ extension Importer {
                 // A contact person on the customer's row.
                 if let person = r.contact.first(where: { $0.0 == "name" })?.1 {
                     let pkey = "\(ref)|\(Self.personKey(person))"
-                    if people[pkey] == nil && childRef(.contact, customer: ref, name: person) == nil {
+                    let mobile = r.contact.first(where: { $0.0 == "mobile" })?.1
+                    if let known = people[pkey]?.ref ?? childRef(.contact, customer: ref, name: person, mobile: mobile) {
+                        // A person the customer has (in the archive or an earlier row): with
+                        // --on-duplicate update the row's values update it, as a contact list's
+                        // row would (its mobile was left as it was, without a word).
+                        if options.onDuplicate == .update {
+                            var row = r
+                            row.fields = r.contact
+                            let status = update(.contact, ref: known, row, row: i, earlier: fileFields[known], warnings: &updateWarnings,
+                                                table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                            fileFields[known] = Self.merged(fileFields[known], row)
+                            if status == .updated { b.inlineContactUpdates.insert(i) }
+                        }
+                        if people[pkey] == nil { people[pkey] = (known, r.line) }
+                    } else {
                         let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
                         people[pkey] = ("@\(n)", r.line)
+                        fileFields["@\(n)"] = (r.line, r.contact)
                         b.inlineContacts.insert(i)
                     }
                 }

@@ -80,6 +80,7 @@ public final class Importer {
                 case .duplicate: c.duplicate += 1
                 }
                 if built.inlineContacts.contains(i) { preview.counts[.contacts, default: .init()].new += 1 }
+                if built.inlineContactUpdates.contains(i) { preview.counts[.contacts, default: .init()].updated += 1 }
             }
             preview.counts[r.kind] = c
         }

@@ -118,7 +118,21 @@ public final class ChangeDraft {
             throw ArchiveError(.invalidValue, "a \(kind.en) name cannot contain the NUL character (U+0000): the text is damaged or binary; correct it and try again",
                                zh: "\(kind.zh)名称中不能含有空字符（U+0000），内容可能已损坏或是二进制数据，请更正后重试")
         }
+        // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
+        if kind == .contact, Self.severalPeople(trimmed) {
+            throw ArchiveError(.invalidValue, "\(trimmed) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
+                               zh: "“\(trimmed)”像是把几位联系人写在了一起。请每次只填一位联系人（导入文件中每行一位，其他人另起一行，客户名称照填）")
+        }
         return trimmed
+    }
+
+    /// Whether a contact's name is a list of people: parts separated by 、 ， , ； ; / ／ or a
+    /// line break, at least two of them with a letter or ideograph.
+    static func severalPeople(_ name: String) -> Bool {
+        let separators: Set<Character> = ["、", "，", ",", "；", ";", "/", "／", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
+        guard name.contains(where: separators.contains) else { return false }
+        let parts = name.split(whereSeparator: separators.contains)
+        return parts.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count >= 2
     }
 
     static func normalizedName(_ s: String) -> String {

@@ -124,3 +124,52 @@ extension ChangeDraft {
         return out
     }
 }
+
+extension ChangeDraft {
+    /// The rule that a customer's code (客户编号) names it alone (RECORDS.md §3): a lookup finds a
+    /// customer by its name, short name or code, lower case, so a new or changed code is not
+    /// another live customer's code, name or short name, and a new or changed name or short name
+    /// is not another customer's code. (Two customers with one code made a log's rows go to the
+    /// one the lookup found first: black-box finding.) What a customer already had is not checked
+    /// again: an archive written before the rule may hold such a pair.
+    func checkCode(_ changes: [FieldChange], customer id: UInt64, before: Entity?) throws {
+        let codeField = Schema.number(.customer, "code")
+        let nameFields = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName")]
+        guard changes.contains(where: { $0.field == codeField || nameFields.contains($0.field) }) else { return }
+        func who(_ e: Entity) -> (en: String, zh: String) {
+            archive.state.entity(.customer, e.id) == nil
+                ? (e.displayName, "本批新增的客户“\(e.displayName)”")
+                : ("\(e.shortID) \(e.displayName)", "客户 \(e.shortID) \(e.displayName) ")
+        }
+        func others(_ text: String) -> [Entity] {
+            names.ids(.customer, named: text.lowercased(), in: state).sorted().compactMap { other in
+                other == id ? nil : state.entity(.customer, other)
+            }
+        }
+        if let change = changes.last(where: { $0.field == codeField }), let code = change.new?.text, !code.isEmpty,
+           code.lowercased() != before?["code"]?.text?.lowercased() {
+            for e in others(code) {
+                let (en, zh) = who(e)
+                if e["code"]?.text?.lowercased() == code.lowercased() {
+                    throw ArchiveError(.invalidValue, "code \(code) is already the code of \(en): a lookup by it would find two customers; choose another code",
+                                       zh: "客户编号“\(code)”已被\(zh)使用，按此编号查找会同时找到两个客户，请换一个编号",
+                                       candidates: [en])
+                }
+                throw ArchiveError(.invalidValue, "\(code) is the name or short name of \(en): as a code it would find two customers; choose another code",
+                                   zh: "“\(code)”是\(zh)的名称或简称，不能用作客户编号，否则按此查找会同时找到两个客户，请换一个编号",
+                                   candidates: [en])
+            }
+        }
+        for field in nameFields {
+            guard let change = changes.last(where: { $0.field == field }), let text = change.new?.text?.trimmedWhitespace, !text.isEmpty,
+                  text.lowercased() != before?[number: field]?.text?.trimmedWhitespace.lowercased() else { continue }
+            for e in others(text) where e["code"]?.text?.lowercased() == text.lowercased() {
+                let (en, zh) = who(e)
+                let (what, whatZH) = field == nameFields[0] ? ("name", "客户名称") : ("short name", "简称")
+                throw ArchiveError(.invalidValue, "\(text) is the code of \(en): as a \(what) it would find two customers; if this is another company, first change that customer's code",
+                                   zh: "“\(text)”是\(zh)的客户编号，不能用作\(whatZH)，否则按此查找会同时找到两个客户。如确属另一家公司，请先修改\(zh)的客户编号",
+                                   candidates: [en])
+            }
+        }
+    }
+}

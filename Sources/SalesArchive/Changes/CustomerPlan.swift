@@ -63,9 +63,14 @@ extension CustomerArchive {
         // `ChangeDraft.value`.
         // (Each chunk's events are written into their place in the plan's list.)
         let fieldKeys = keys, fieldSpecs = specs
-        let (events, parts) = Concurrent.emitting(customers.count, chunk: 8_192) { range, emit -> [TextKey]? in
+        // A list that gives codes: each customer's code and name, lower case as a lookup compares
+        // them, for the rule of `checkCode`.
+        let codeNumber = Schema.number(.customer, "code")
+        let givesCodes = specs.contains { $0.number == codeNumber }
+        let (events, parts) = Concurrent.emitting(customers.count, chunk: 8_192) { range, emit -> (names: [TextKey], codes: [(String, String)], lowered: [String])? in
             var names: [TextKey] = []
             names.reserveCapacity(range.count)
+            var codes: [(String, String)] = [], lowered: [String] = []
             var k = 0  // the key of the field before (fields come in the same order row after row)
             for i in range {
                 let customer = customers[i]
@@ -83,6 +88,7 @@ extension CustomerArchive {
                     let value: FieldValue?
                     do { value = try ChangeDraft.value(for: fieldSpecs[k], input: input, now: now) } catch { return nil }
                     if let value { changes.append(FieldChange(field: number, old: nil, new: value)) }  // (empty: no change)
+                    if givesCodes && number == codeNumber, let code = value?.text, !code.isEmpty { codes.append((code.lowercased(), name.lowercased())) }
                 }
                 if !graded {
                     guard seen.insert(gradeSpec.number) else { return nil }
@@ -90,15 +96,34 @@ extension CustomerArchive {
                 }
                 emit(ChangeEvent(.create, .customer, first + UInt64(i), changes))
                 names.append(TextKey(ChangeDraft.normalizedName(name)))
+                if givesCodes { lowered.append(name.lowercased()) }
             }
-            return names
+            return (names, codes, lowered)
         }
         guard events.count == customers.count, parts.allSatisfy({ $0 != nil }) else { return nil }
         // A name the archive or an earlier customer of the list has (as `addCustomer` refuses it).
         var seen = Set<TextKey>(minimumCapacity: state.count(.customer) + customers.count)
         state.each(.customer) { e in seen.insert(TextKey(ChangeDraft.normalizedName(e["name"]?.text ?? ""))) }
         for part in parts {
-            for name in part! { guard seen.insert(name).inserted else { return nil } }
+            for name in part!.names { guard seen.insert(name).inserted else { return nil } }
+        }
+        // A code that is another customer's code, name or short name, or a name that is another
+        // customer's code: planned the general way, which names it (`checkCode`).
+        if givesCodes {
+            var codes = Set<String>(), listNames = Set<String>()
+            var archiveNames = Set<String>(), archiveCodes = Set<String>()
+            state.each(.customer) { e in
+                for key in ["name", "shortName"] { if let t = e[key]?.text { archiveNames.insert(t.lowercased()) } }
+                if let t = e["code"]?.text { archiveCodes.insert(t.lowercased()); archiveNames.insert(t.lowercased()) }
+            }
+            for part in parts { listNames.formUnion(part!.lowered) }
+            for part in parts {
+                for (code, own) in part!.codes {
+                    guard codes.insert(code).inserted, !archiveNames.contains(code) else { return nil }
+                    if code != own && listNames.contains(code) { return nil }
+                }
+            }
+            guard listNames.isDisjoint(with: archiveCodes) else { return nil }
         }
         // (The table of names is freed off the plan's path: a hundred thousand texts.)
         releaseInBackground(consume seen)

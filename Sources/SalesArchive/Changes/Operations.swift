@@ -13,6 +13,7 @@ extension ChangeDraft {
         let changes = [FieldChange(field: Schema.number(.customer, "name"), old: nil, new: .text(trimmed))]
             + (try self.changes(.customer, all, existing: nil, now: now, protected: ProtectedFields.newCustomer))
         let checked = try checkNames(changes, customer: id, before: nil)
+        try checkCode(checked, customer: id, before: nil)
         try commit([ChangeEvent(.create, .customer, id, checked)], now: now)
         return state.entity(.customer, id)!  // just created
     }
@@ -48,6 +49,7 @@ extension ChangeDraft {
         let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
         let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
+        if kind == .customer { try checkCode(checked, customer: e.id, before: e) }
         guard !checked.isEmpty else { return e }  // (aliases the same once tidied)
         try commit([ChangeEvent(.update, kind, e.id, checked)], now: now)
         return state.entity(kind, e.id)!

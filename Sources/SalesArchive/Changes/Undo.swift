@@ -153,6 +153,10 @@ extension CustomerArchive {
         // Customers by the company keys of their names (CustomerNames), built when a customer's
         // names come back: a short name or alias another customer took meanwhile is a clash.
         var keys: [TextKey: [UInt64]]?
+        // Customers by their names, short names and codes in lower case (`checkCode`), built
+        // when a customer's code or names come back.
+        var lowered: [String: [(id: UInt64, code: Bool)]]?
+        let codeRuleFields: Set<UInt8> = [Schema.number(.customer, "code"), Schema.number(.customer, "name"), Schema.number(.customer, "shortName")]
         for e in inverse {
             if e.operation == .remove { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
@@ -179,6 +183,26 @@ extension CustomerArchive {
                         let given = c.given.field == "name" ? ("its name \(c.given.text)", "其名称“\(c.given.text)”") : ("\(c.given.text)", "“\(c.given.text)”")
                         throw refuse("\(entity.shortID) \(entity.displayName) would get back \(given.0), which now also names \(c.other.shortID) \(c.other.displayName) (a lookup would find two); change that customer's names first",
                                      "\(entity.shortID) \(entity.displayName) 将恢复\(given.1)，但该名称现已被 \(c.other.shortID) \(c.other.displayName) 使用，按此名称查找会同时找到两个客户。请先修改 \(c.other.shortID) 的名称、简称或别名，再重试")
+                    }
+                }
+                if e.operation == .restore || e.changes.contains(where: { codeRuleFields.contains($0.field) }) {
+                    if lowered == nil {
+                        var table: [String: [(id: UInt64, code: Bool)]] = [:]
+                        after.each(.customer) { c in
+                            for key in ["name", "shortName", "code"] {
+                                if let t = c[key]?.text?.trimmedWhitespace.lowercased(), !t.isEmpty { table[t, default: []].append((c.id, key == "code")) }
+                            }
+                        }
+                        lowered = table
+                    }
+                    let before = e.operation == .restore ? nil : state.entity(.customer, e.id)
+                    for key in ["code", "name", "shortName"] {
+                        guard let text = entity[key]?.text?.trimmedWhitespace, !text.isEmpty,
+                              text.lowercased() != before?[key]?.text?.trimmedWhitespace.lowercased(),
+                              let other = lowered?[text.lowercased()]?.first(where: { $0.id != entity.id && (key == "code" || $0.code) }),
+                              let c = after.entity(.customer, other.id) else { continue }
+                        throw refuse("\(entity.shortID) \(entity.displayName) would get back \(text), which is now \(c.shortID) \(c.displayName)'s \(other.code ? "code" : "name") (a lookup would find two); change that customer's code or name first",
+                                     "\(entity.shortID) \(entity.displayName) 将恢复“\(text)”，但它现已是 \(c.shortID) \(c.displayName) 的\(other.code ? "客户编号" : "名称或简称")，按此查找会同时找到两个客户。请先修改 \(c.shortID) 的客户编号或名称，再重试")
                     }
                 }
             }
