@@ -332,6 +332,11 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(Money.parse("12.5万美元"), Money(minorUnits: 12_500_000, currency: "USD"))
         XCTAssertEqual(Money.parse("5K USD"), Money(minorUnits: 500_000, currency: "USD"))
         XCTAssertEqual(Money.parse("50万日元"), Money(minorUnits: 50_000_000, currency: "JPY"), "日元, not 元")
+        XCTAssertEqual(Money.parse("1.5万日元"), Money(minorUnits: 1_500_000, currency: "JPY"))
+        XCTAssertNil(Money.parse("JPY 100.5"), "1 yen is the smallest amount")
+        XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "budget")!, input: "100.5日元", now: 0)) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算“100.5日元”带有小数，但日元金额的最小单位是 1，请填写整数金额")
+        }
         XCTAssertEqual(Money.parse("£1,200"), Money(minorUnits: 120_000, currency: "GBP"))
         XCTAssertEqual(Money.parse("GBP 3.5"), Money(minorUnits: 350, currency: "GBP"))
         XCTAssertEqual(Money.parse("¥300"), Money(minorUnits: 30_000, currency: "CNY"), "¥ alone is the yuan")
@@ -390,6 +395,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         // A percentage in an amount column is no amount: refused as it shows (0.5 was 0.50 元), with
         // the built-in 0% and a custom 0.0%; the archive is as before.
         XCTAssertEqual(NumberFormat.amountUnit("0.0%"), .percent)
+        XCTAssertEqual(NumberFormat.amountUnit("0\\%"), .percentSign, "a percent sign written as a literal: 50 shows 50%")
+        XCTAssertEqual(NumberFormat.amountUnit("#,##0\"%\""), .percentSign)
         let percent = f.file("percent.xlsx")
         try Tools.python(["-c", """
             import sys, openpyxl
@@ -397,12 +404,16 @@ final class ImportSheetHabitsTests: XCTestCase {
             ws.append(["项目名称", "客户", "预算", "金额"])
             ws.append(["P1", "甲有限公司", 0.5, 3]); ws["C2"].number_format = '0%'
             ws.append(["P2", "甲有限公司", 7, 0.125]); ws["D3"].number_format = '0.0%'
+            ws.append(["P3", "甲有限公司", 50, 3]); ws["C4"].number_format = '0\\%'
+            ws.append(["P4", "甲有限公司", 7, 12]); ws["D5"].number_format = '0"%"'
             wb.save(sys.argv[1])
             """, percent])
         let before = try f.bytes()
         let r = try f.importing(Data(contentsOf: URL(fileURLWithPath: percent)), name: "percent.xlsx")
-        XCTAssertEqual(r.problems.map(\.line), [2, 3], "\(r.problems)")
+        XCTAssertEqual(r.problems.map(\.line), [2, 3, 4, 5], "\(r.problems)")
         XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("预算显示为“50%”，是百分比，无法识别为金额。") }, "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.line == 4 && $0.reasonZH.hasPrefix("预算显示为“50%”，是百分比") }, "a literal sign: \(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.line == 5 && $0.reasonZH.hasPrefix("金额显示为“12%”，是百分比") }, "a literal sign: \(r.problems)")
         XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额显示为“12.5%”，是百分比，无法识别为金额。") }, "\(r.problems)")
         XCTAssertEqual(try f.bytes(), before)
         // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
@@ -442,6 +453,16 @@ final class ImportSheetHabitsTests: XCTestCase {
         for plain in ["0", "#", "##0", "General", "#,##0", "0.00", "0%", "0E+00", "@", "[<100]000", "yyyy-mm-dd", "000\"万元\"", "0.0\"C\"",
                       "[DBNum1]000", "[$USD-409]000", "\"\u{202E}\"000", "\"X\n\"000", "\"\u{200B}\"000", "*0000"] {
             XCTAssertNil(NumberFormat.digitPattern(plain), plain)
+        }
+        // Numbers in messages and values as Excel shows them, never in programmer notation.
+        XCTAssertEqual(CellReading.number(1234567890123456), "1234567890123460")
+        XCTAssertEqual(CellReading.number(1.234567890123456789e19), "12345678901234600000")
+        XCTAssertEqual(CellReading.number(-1e16), "-10000000000000000")
+        XCTAssertEqual(CellReading.number(0.1 + 0.2), "0.3")
+        XCTAssertEqual(CellReading.number(13800138000), "13800138000")
+        XCTAssertEqual(CellReading.number(5.5), "5.5")
+        XCTAssertThrowsError(try CellReading.input(.number(1.234567890123456789e19), Schema.field(.customer, key: "phone")!, dayOrder: nil)) { error in
+            XCTAssertTrue((error as? CellReading.Failure)?.reasonZH.hasPrefix("“12345678901234600000”位数过多") == true, "\(error)")
         }
         // A fraction in a code or phone column is said to be one (it was called too long).
         XCTAssertThrowsError(try CellReading.input(.number(5.5), Schema.field(.customer, key: "phone")!, dayOrder: nil)) { error in

@@ -362,7 +362,14 @@ final class XLSXTests: XCTestCase {
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"9999999\"><c r=\"A9999999\"><v>1</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "row number 9999999")
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "XFE1")
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>99999</v></c></row></sheetData></worksheet>"]), .malformedWorkbook, saying: "shared string")
-        assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "this is not XML <<<"]), .malformedWorkbook, saying: "not valid XML")
+        let notXML = try variant("xl/worksheets/sheet1.xml", ["--text", "this is not XML <<<"])
+        assertCode(notXML, .malformedWorkbook, saying: "not valid XML")
+        XCTAssertThrowsError(try XLSXReader.read(notXML)) { error in
+            // (In Chinese throughout: it said “（line 1, error 4）”.)
+            let zh = (error as? InterchangeError)?.reasonZH ?? ""
+            XCTAssertTrue(zh.contains("内容格式不正确（第 1 行，错误代码"), zh)
+            XCTAssertNil(zh.range(of: "line|error", options: .regularExpression), zh)
+        }
         assertCode(try variant("xl/worksheets/sheet1.xml", ["--text", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet \(ns)/>"]), .malformedWorkbook, saying: "DOCTYPE")
         // The same in UTF-16 (converted before the check), and any encoding OPC does not allow.
         let laughs = "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"

@@ -22,8 +22,20 @@ enum CellReading {
 
     /// A number as a spreadsheet shows it: integers without a decimal point, others in the
     /// shortest form that reads back exactly.
+    /// A number cell's value as Excel shows it in a General cell: at most 15 significant digits,
+    /// without an exponent where it can (1234567890123456 → 1234567890123460, 0.1 + 0.2 → 0.3;
+    /// messages had said 1.234567890123457e+19 and 1234567890123456.0).
     static func number(_ d: Double) -> String {
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        guard d.isFinite else { return "\(d)" }
+        if d == d.rounded(), abs(d) < 1e21 {
+            // "1.23456789012346e+15": the 15 digits, then zeros up to the exponent.
+            let e = String(format: "%.14e", abs(d))
+            guard let mark = e.firstIndex(of: "e"), let exponent = Int(e[e.index(after: mark)...]) else { return "\(d)" }
+            let digits = e[..<mark].filter { $0 != "." }
+            return (d < 0 ? "-" : "") + digits + String(repeating: "0", count: max(0, exponent + 1 - digits.count))
+        }
+        if abs(d) >= 1e-4 && abs(d) < 1e15 { return String(format: "%.15g", d) }
         return "\(d)"
     }
 

@@ -344,6 +344,7 @@ extension Importer {
             case .currency(let code)?: return code + " " + CellReading.number(d)
             case .unit(let u)?: return amountText(d, u) ?? (CellReading.number(d) + u)
             case .percent?: return CellReading.number(d * 100) + "%"  // (no amount: refused, as shown)
+            case .percentSign?: return CellReading.number(d) + "%"
             case nil: return unit.map { amountText(d, $0) ?? (CellReading.number(d) + $0) }
             }
         case .text(let t):

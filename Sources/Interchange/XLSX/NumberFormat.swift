@@ -12,6 +12,9 @@ enum NumberFormat {
         case unit(String)
         /// A percentage (`0%`, `0.00%`): the cell's number is a share, no amount (0.5 shows 50%).
         case percent
+        /// A percent sign written as a literal (`0\%`, `0"%"`): the number shown as it is, with
+        /// a percent sign (50 shows 50%), no amount either.
+        case percentSign
     }
 
     /// The currency or unit a format shows its numbers with, when the money type reads it as
@@ -81,6 +84,7 @@ enum NumberFormat {
         }
         if commaAfterDigits { scaled = true }
         if percent { return (.percent, seenDigit) }
+        if literals.contains(where: { $0.text.contains("%") || $0.text.contains("％") }) { return (.percentSign, seenDigit) }
         // (Divided, the number shown is not the cell's: a unit after it says nothing of the
         // cell; a currency still does, the cell's number being in it.)
         for literal in literals {

@@ -46,10 +46,10 @@ enum XLSXErrors {
             hint: resaveHint, hintZH: resaveHintZH)
     }
 
-    static func badXML(_ part: String, _ detail: String) -> InterchangeError {
+    static func badXML(_ part: String, _ detail: String, zh detailZH: String) -> InterchangeError {
         InterchangeError(
             .malformedWorkbook, "The workbook is damaged: \(part) is not valid XML (\(detail)).",
-            zh: "这个工作簿已损坏：\(part) 的内容格式不正确（\(detail)）。",
+            zh: "这个工作簿已损坏：其中的 \(part) 内容格式不正确（\(detailZH)）。",
             hint: resaveHint, hintZH: resaveHintZH)
     }
 

@@ -39,7 +39,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
     static func parse(_ data: Data, part: String, start: @escaping Start, end: @escaping End = { _ in },
                       text: @escaping Text = { _ in }) throws {
         let data = try utf8(data, part: part)
-        if hasDoctype(data) { throw XLSXErrors.badXML(part, "a DOCTYPE is not allowed") }
+        if hasDoctype(data) { throw XLSXErrors.badXML(part, "a DOCTYPE is not allowed", zh: "含有不允许的 DOCTYPE 声明") }
         let events = XMLEvents(part: part, start: start, end: end, text: text)
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
@@ -52,7 +52,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
         // the root can change what was read.
         _ = parser.parse()
         if let failure = events.failure { throw failure }
-        guard events.rootEnded else { throw XLSXErrors.badXML(part, "it ends before its last element closes") }
+        guard events.rootEnded else { throw XLSXErrors.badXML(part, "it ends before its last element closes", zh: "内容不完整，文件可能被截断") }
     }
 
     /// Encodings in which "<!DOCTYPE" is the same bytes as in ASCII. OPC allows only UTF-8 and
@@ -68,7 +68,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
     static func utf8(_ data: Data, part: String) throws -> Data {
         let head = [UInt8](data.prefix(4))
         guard head.count >= 2 else { return data }
-        let unsupported = XLSXErrors.badXML(part, "it is in a text encoding SalesVault does not read (use UTF-8)")
+        let unsupported = XLSXErrors.badXML(part, "it is in a text encoding SalesVault does not read (use UTF-8)", zh: "使用了无法读取的文字编码，应为 UTF-8")
         var littleEndian: Bool?
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0x3C, 0x00]) {
             littleEndian = true
@@ -81,7 +81,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
             var body = data
             if head[0] == 0xFF || head[0] == 0xFE { body = data.dropFirst(2) }
             guard var text = String(data: body, encoding: littleEndian ? .utf16LittleEndian : .utf16BigEndian) else {
-                throw XLSXErrors.badXML(part, "it is not valid UTF-16")
+                throw XLSXErrors.badXML(part, "it is not valid UTF-16", zh: "不是有效的 UTF-16 文字")
             }
             if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text.removeSubrange(..<end.upperBound) }
             return Data(text.utf8)
@@ -159,7 +159,7 @@ final class XMLEvents: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
         guard failure == nil, !rootEnded else { return }
-        stop(parser, XLSXErrors.badXML(part, "line \(parser.lineNumber), error \((parseError as NSError).code)"))
+        stop(parser, XLSXErrors.badXML(part, "line \(parser.lineNumber), error \((parseError as NSError).code)", zh: "第 \(parser.lineNumber) 行，错误代码 \((parseError as NSError).code)"))
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -238,6 +238,10 @@ extension ChangeDraft {
                 return .money(m)
             }
             guard let m = Money.parse(text) else {
+                if let any = Money.parseAnyFraction(text), Money.zeroDecimal.contains(any.currency) {
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(text) has decimals, and 1 is the smallest amount in \(any.currency); write a whole amount",
+                                       zh: "\(spec.zh)“\(text)”带有小数，但\(any.currency == "JPY" ? "日元" : any.currency)金额的最小单位是 1，请填写整数金额")
+                }
                 if text.trimmingCharacters(in: .whitespaces).hasSuffix("%") || text.trimmingCharacters(in: .whitespaces).hasSuffix("％") {
                     // (A percentage cell in an amount column of a spreadsheet: 0.5 shown as 50%.)
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is a percentage, not an amount; if a spreadsheet cell shows it, set the cell's format to General or Number and type the amount again",

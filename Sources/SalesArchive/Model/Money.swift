@@ -88,6 +88,16 @@ extension Money {
     /// `1.2亿`, `3000000.50`, `USD 1,200`, `300万元`. Refuses anything else (nil): other words,
     /// negative amounts, more than two decimals after scaling, amounts that do not fit.
     public static func parse(_ input: String, defaultCurrency: String = Money.defaultCurrency) -> Money? {
+        guard let m = parseAnyFraction(input, defaultCurrency: defaultCurrency) else { return nil }
+        return zeroDecimal.contains(m.currency) && m.minorUnits % 100 != 0 ? nil : m
+    }
+
+    /// Currencies without a minor unit in use (ISO 4217 exponent 0): an amount in them has no
+    /// decimals (JPY 100.5 is no amount).
+    static let zeroDecimal: Set<String> = ["JPY", "KRW"]
+
+    /// `parse` without the rule of `zeroDecimal` (to say why an amount was refused).
+    static func parseAnyFraction(_ input: String, defaultCurrency: String = Money.defaultCurrency) -> Money? {
         let halfWidth = input.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? input
         var s = halfWidth.filter { !$0.isWhitespace }.uppercased()
         guard !s.isEmpty else { return nil }
