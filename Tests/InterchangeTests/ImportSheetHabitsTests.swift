@@ -267,6 +267,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         var a: CustomerArchive? = try f.open()
         let projects = a!.state.all(.project).sorted { $0.id < $1.id }
         a = nil
+        // 面议 or 待定 is no amount: the example fits the column's unit, and an empty cell is the way.
+        let words = try f.importing(utf8("项目名称,客户,预算（万元）,金额\n戊项目,甲有限公司,面议,待定\n"), name: "p2.csv", commit: false)
+        XCTAssertEqual(words.problems.map(\.reasonZH), ["预算“面议”不是金额，请填写数字，如 120（即 120万元）；金额尚未确定的请留空",
+                                                        "金额“待定”不是金额，请填写数字，如 300万 或 3000000；金额尚未确定的请留空"])
         let budgets = projects.map { $0["budget"] }
         XCTAssertEqual(budgets, [.money(Money(minorUnits: 120_000_000, currency: "CNY")!), .money(Money(minorUnits: 300_000_000, currency: "CNY")!),
                                  .money(Money(minorUnits: 12_500_000, currency: "CNY")!)])
