@@ -339,7 +339,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(Money.parse("1.5万日元"), Money(minorUnits: 1_500_000, currency: "JPY"))
         XCTAssertNil(Money.parse("JPY 100.5"), "1 yen is the smallest amount")
         XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "budget")!, input: "100.5日元", now: 0)) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算“100.5日元”带有小数，但日元金额的最小单位是 1，请填写整数金额")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "预算“100.5日元”带有小数，但日元金额不能有小数，请填写整数金额")
         }
         XCTAssertEqual(Money.parse("£1,200"), Money(minorUnits: 120_000, currency: "GBP"))
         XCTAssertEqual(Money.parse("GBP 3.5"), Money(minorUnits: 350, currency: "GBP"))
@@ -415,10 +415,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         let before = try f.bytes()
         let r = try f.importing(Data(contentsOf: URL(fileURLWithPath: percent)), name: "percent.xlsx")
         XCTAssertEqual(r.problems.map(\.line), [2, 3, 4, 5], "\(r.problems)")
-        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("预算显示为“50%”，是百分比，无法识别为金额。") }, "\(r.problems)")
-        XCTAssertTrue(r.problems.contains { $0.line == 4 && $0.reasonZH.hasPrefix("预算显示为“50%”，是百分比") }, "a literal sign: \(r.problems)")
-        XCTAssertTrue(r.problems.contains { $0.line == 5 && $0.reasonZH.hasPrefix("金额显示为“12%”，是百分比") }, "a literal sign: \(r.problems)")
-        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额显示为“12.5%”，是百分比，无法识别为金额。") }, "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("预算显示为“50%”，这是百分比，无法识别为金额。") }, "\(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.line == 4 && $0.reasonZH.hasPrefix("预算显示为“50%”，这是百分比") }, "a literal sign: \(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.line == 5 && $0.reasonZH.hasPrefix("金额显示为“12%”，这是百分比") }, "a literal sign: \(r.problems)")
+        XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额显示为“12.5%”，这是百分比，无法识别为金额。") }, "\(r.problems)")
         XCTAssertEqual(try f.bytes(), before)
         // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
         let phones = f.file("phones.xlsx")
@@ -470,7 +470,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         }
         // A fraction in a code or phone column is said to be one (it was called too long).
         XCTAssertThrowsError(try CellReading.input(.number(5.5), Schema.field(.customer, key: "phone")!, dayOrder: nil)) { error in
-            XCTAssertEqual((error as? CellReading.Failure)?.reasonZH, "“5.5”是带小数的数字，不像编号或电话号码。请先在 Excel 中把该列的单元格格式设为“文本”，再重新输入这些内容")
+            XCTAssertEqual((error as? CellReading.Failure)?.reasonZH, "“5.5”是带小数的数字，不像编号或电话号码。请先在 Excel 中把该列的单元格格式设为“文本”，再重新输入该列内容")
         }
         let f = try ImportFixture()
         let path = f.file("codes.xlsx")
@@ -526,7 +526,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(try f.open().state.all(.project).first { $0.displayName == "I1" }?["budget"], .money(Money.parse("30000")!))
         // 预算（个） is no amount's unit: read as yuan, and said.
         let h = try f.importing(utf8("项目名称,客户,预算（个）\nH1,甲有限公司,5\n"), name: "h.csv", commit: false)
-        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "表头中的单位“个”不是金额单位，该列数字已按“元”计算，请核对" }, "\(h.warnings)")
+        XCTAssertTrue(h.warnings.contains { $0.column == "预算（个）" && $0.reasonZH == "表头中的单位“个”不是金额单位，该列数字已按“元”处理，请核对" }, "\(h.warnings)")
         // A negative amount is said to be one.
         let n = try f.importing(utf8("项目名称,客户,预算\nN1,甲有限公司,-5\n"), name: "n.csv", commit: false)
         XCTAssertEqual(n.problems.first?.reasonZH, "预算不能为负数，请填写 0 或正数，或留空")

@@ -223,7 +223,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(again.counts[.customers]?.new, 1, "丁")
         XCTAssertEqual(again.counts[.customers]?.duplicate, 2)
         XCTAssertEqual(again.counts[.contacts]?.new, 1, "钱七")
-        XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("由于部分行只填了客户、没有填联系人，系统按客户名单导入") }, "\(again.warnings)")
+        XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("由于部分行只填了客户名称、没有填联系人，系统将按客户名单导入") }, "\(again.warnings)")
         // Every row with its person, of customers the archive has: contacts, as before.
         let people = try f.importing(utf8("客户名称,联系人,手机\n甲有限公司,孙八,13800138003\n乙有限公司,周九,13800138004\n"), name: "c4.csv", commit: false)
         XCTAssertEqual(people.counts[.contacts]?.new, 2, "\(people.counts)")
@@ -242,7 +242,7 @@ final class ImportTests: XCTestCase {
         let list = try f.importing(utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王敏、李雷,13800138000\n乙有限公司,B,赵六,13800138001\n"), name: "c.csv")
         XCTAssertFalse(list.canCommit)
         XCTAssertEqual(list.problems.map(\.line), [2], "\(list.problems)")
-        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”像是把几位联系人写在了一起") == true, "\(list.problems)")
+        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”看起来是把多位联系人写在了一起") == true, "\(list.problems)")
         XCTAssertEqual(try f.bytes(), before)
         try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
         let contacts = try f.importing(utf8("客户,联系人,手机\n甲有限公司,王敏/李雷,13800138000\n"), name: "p.csv", commit: false)
@@ -278,7 +278,7 @@ final class ImportTests: XCTestCase {
         let twice = utf8("客户名称,客户等级,联系人,手机\n乙有限公司,B,赵六,13700137000\n乙有限公司,B,赵六,13700137001\n")
         let t = try f.importing(twice, name: "c3.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(t.problems.isEmpty, "\(t.problems)")
-        XCTAssertTrue(t.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行为同一记录，但手机不同，以本行为准") }, "\(t.warnings)")
+        XCTAssertTrue(t.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行是同一联系人，但手机不同，将以本行内容为准") }, "\(t.warnings)")
         let zhao = try XCTUnwrap(try f.open().state.all(.contact).first { $0.displayName == "赵六" })
         XCTAssertEqual(zhao["mobile"]?.text, "13700137001")
     }
@@ -595,12 +595,12 @@ final class ImportTests: XCTestCase {
         let won = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,2\n"), name: "t.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(won.problems.isEmpty, "\(won.problems.map(\.reasonZH))")
         // (The stage is named among what differs from the earlier row: it was left out.)
-        XCTAssertEqual(won.warnings.map(\.reasonZH), ["与第 2 行为同一记录，但销售阶段不同，以本行为准", "项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请确认"])
+        XCTAssertEqual(won.warnings.map(\.reasonZH), ["与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请确认"])
         XCTAssertEqual(won.warnings.map(\.line), [3, 3])
         XCTAssertEqual(won.warnings.first?.reason, "the same record as line 2 with other values (stage): this later row's values are used")
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
         let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["与第 2 行为同一记录，但销售阶段不同，以本行为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请确认"])
+        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请确认"])
     }
 
     // MARK: Several tables
@@ -962,7 +962,7 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(Data(text.utf8), name: "c.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(p.counts[.customers]?.new, 1)
         XCTAssertEqual(p.counts[.customers]?.updated, 1)
-        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("以本行为准") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行是同一客户，但") && $0.reasonZH.contains("将以本行内容为准") }, "\(p.warnings)")
         let c = try f.open().resolve(.customer, "腾讯科技（深圳）有限公司")
         XCTAssertEqual(c["grade"]?.text, "B")
         XCTAssertEqual(c["region"]?.text, "深圳")
@@ -989,7 +989,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
         XCTAssertEqual(q.counts[.customers]?.updated, 2)
         XCTAssertEqual(q.counts[.customers]?.duplicate, 1)
-        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.contains("与第 3 行为同一记录") }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.contains("与第 3 行是同一客户") }, "\(q.warnings)")
         let c = try f.open().resolve(.customer, "星河电子有限公司")
         XCTAssertEqual(c["grade"]?.text, "D")
         XCTAssertEqual(c["region"]?.text, "深圳")

@@ -107,13 +107,13 @@ final class NameMatchTests: XCTestCase {
             }
         }
         refused("a new customer with a code taken", { try a.addCustomer(name: "深圳丙电子有限公司", fields: [("code", "BJ01")], now: day(1)) },
-                "客户编号“BJ01”已被客户 C1 北京甲科技有限公司 使用，按此编号查找会同时找到两个客户，请换一个编号")
-        refused("the same code in other case", { try a.edit(.customer, "乙", fields: [("code", "bj01")], now: day(1)) }, "已被客户 C1 北京甲科技有限公司 使用")
+                "客户编号“BJ01”已被客户 C1（北京甲科技有限公司）使用，按此编号查找时会同时找到两个客户，请换一个编号")
+        refused("the same code in other case", { try a.edit(.customer, "乙", fields: [("code", "bj01")], now: day(1)) }, "已被客户 C1（北京甲科技有限公司）使用")
         refused("another's name as a code", { try a.edit(.customer, "甲", fields: [("code", "上海乙贸易有限公司")], now: day(1)) },
-                "“上海乙贸易有限公司”是客户 C2 上海乙贸易有限公司 的名称或简称，不能用作客户编号")
+                "“上海乙贸易有限公司”是客户 C2（上海乙贸易有限公司）的名称或简称，不能用作客户编号")
         refused("another's short name as a code", { try a.edit(.customer, "甲", fields: [("code", "乙贸易")], now: day(1)) }, "的名称或简称，不能用作客户编号")
         refused("a name that is another's code", { try a.addCustomer(name: "BJ01", now: day(1)) },
-                "“BJ01”是客户 C1 北京甲科技有限公司 的客户编号，不能用作客户名称")
+                "“BJ01”是客户 C1（北京甲科技有限公司）的客户编号，不能用作客户名称，否则按此查找时会同时找到两个客户。如果这确实是另一家公司，请先修改客户 C1 的客户编号")
         refused("a short name that is another's code", { try a.edit(.customer, "乙", fields: [("shortName", "bj01")], now: day(1)) }, "的客户编号，不能用作简称")
         XCTAssertEqual(try fixture.bytes(), before, "nothing refused was saved")
         // Its own code again or in another case, and a code nobody has, are no clash.
@@ -131,7 +131,7 @@ final class NameMatchTests: XCTestCase {
         try a.edit(.customer, "深圳丙电子有限公司", fields: [("code", "BJ01")], now: day(3))
         let kept = try fixture.bytes()
         XCTAssertThrowsError(try a.undo(batch: removal, now: day(4))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("将恢复“BJ01”，但它现已是 C\(bing.id) 深圳丙电子有限公司 的客户编号"), true, "\(error)")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("撤销后，客户 C1（北京甲科技有限公司）的客户编号会改回“BJ01”，但“BJ01”现已是客户 C\(bing.id)（深圳丙电子有限公司）的客户编号"), true, "\(error)")
         }
         XCTAssertEqual(try fixture.bytes(), kept)
         // A code edit undone after another customer took the old code as its name: refused too.
@@ -139,7 +139,7 @@ final class NameMatchTests: XCTestCase {
         let recode = a.vault.header.recordCount - 1
         try a.addCustomer(name: "BJ01", now: day(4))
         XCTAssertThrowsError(try a.undo(batch: recode, now: day(5))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("的名称或简称，按此查找会同时找到两个客户"), true, "\(error)")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("的名称或简称，按此查找时会同时找到两个客户"), true, "\(error)")
         }
         try a.edit(.customer, "BJ01", fields: [("name", "北京丁有限公司")], now: day(5))
         try a.undo(batch: recode, now: day(5))
@@ -157,7 +157,7 @@ final class NameMatchTests: XCTestCase {
         let before = try fixture.bytes()
         for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "Li Lei, Han Meimei"] {  // zh-punct: keep
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是把几位联系人写在了一起") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("看起来是把多位联系人写在了一起") == true, "\(name): \(error)")
             }
         }
         XCTAssertThrowsError(try a.edit(.contact, wang.shortID, fields: [("name", "王敏、李雷")], now: day(1)))

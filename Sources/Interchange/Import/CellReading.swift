@@ -130,7 +130,7 @@ enum CellReading {
                     // (5.5 is no code or number: it was called too long to keep exactly.)
                     guard d == d.rounded() || abs(d) >= 1e15 else {
                         throw Failure(reason: "\(number(d)) is a number with decimals, not a code or phone number; format the column as text and type it again",
-                                      reasonZH: "“\(number(d))”是带小数的数字，不像编号或电话号码。请先在 Excel 中把该列的单元格格式设为“文本”，再重新输入这些内容")
+                                      reasonZH: "“\(number(d))”是带小数的数字，不像编号或电话号码。请先在 Excel 中把该列的单元格格式设为“文本”，再重新输入该列内容")
                     }
                     guard d == d.rounded(), abs(d) < 1e15 else {
                         throw Failure(reason: "\(number(d)) is a number too long for Excel to keep exactly; its last digits are lost. Format the column as text and type it again",

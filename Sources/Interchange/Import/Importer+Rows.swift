@@ -1431,7 +1431,7 @@ extension Importer {
             warnings.append(ImportProblem(
                 table: table, line: r.line,
                 reason: "the same record as line \(earlier.line) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",
-                reasonZH: "与第 \(earlier.line) 行为同一记录，但\(differing.map(\.zh).joined(separator: "、"))不同，以本行为准"))
+                reasonZH: "与第 \(earlier.line) 行是同一\(kind.zh)，但\(differing.map(\.zh).joined(separator: "、"))不同，将以本行内容为准"))
         }
         var changed = false
         if !fields.isEmpty {

@@ -206,7 +206,7 @@ public final class Importer {
                     preview.warnings.append(ImportProblem(
                         table: table.name, line: table.rows[headerIndex].line,
                         reason: "\(table.name) could hold contacts or customers; some rows name a customer but no contact person, so it is read as a customer list with each customer's contact person. If it holds contacts, fill in every person's name, or use --kind contacts",
-                        reasonZH: "“\(table.name)”既可视为联系人数据，也可视为客户名单。由于部分行只填了客户、没有填联系人，系统按客户名单导入（每行为一家客户及其联系人）。如果这是联系人数据，请补全联系人姓名，或在导入命令末尾加上 --kind contacts（表示按联系人导入）后重新导入"))
+                        reasonZH: "“\(table.name)”既可以按联系人导入，也可以按客户名单导入。由于部分行只填了客户名称、没有填联系人，系统将按客户名单导入（每行是一家客户及其联系人）。如果这其实是联系人数据，请补全联系人姓名，或在导入命令末尾加上 --kind contacts（表示按联系人导入）后重新导入"))
                 } else if reading == .grouped {
                     // (The header groups the person's columns under 联系人: the others are the
                     // company's, whether or not the archive has the customers.)
@@ -339,7 +339,7 @@ public final class Importer {
                         preview.warnings.append(ImportProblem(
                             table: table.name, line: header.line, column: headerText,
                             reason: "\(unit) (\(source.en)) is no unit of an amount; the column's numbers are read as yuan",
-                            reasonZH: "\(source.zh)中的单位“\(unit)”不是金额单位，该列数字已按“元”计算，请核对"))
+                            reasonZH: "\(source.zh)中的单位“\(unit)”不是金额单位，该列数字已按“元”处理，请核对"))
                     }
                     continue
                 }

@@ -49,7 +49,7 @@ enum XLSXErrors {
     static func badXML(_ part: String, _ detail: String, zh detailZH: String) -> InterchangeError {
         InterchangeError(
             .malformedWorkbook, "The workbook is damaged: \(part) is not valid XML (\(detail)).",
-            zh: "这个工作簿已损坏：其中的 \(part) 内容格式不正确（\(detailZH)）。",
+            zh: "这个 Excel 文件已损坏，无法读取：文件内部的 \(part) 格式不正确（\(detailZH)）。",
             hint: resaveHint, hintZH: resaveHintZH)
     }
 

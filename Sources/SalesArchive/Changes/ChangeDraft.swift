@@ -121,7 +121,7 @@ public final class ChangeDraft {
         // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
         if kind == .contact, Self.severalPeople(trimmed) {
             throw ArchiveError(.invalidValue, "\(trimmed) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
-                               zh: "“\(trimmed)”像是把几位联系人写在了一起。请每次只填一位联系人（导入文件中每行一位，其他人另起一行，客户名称照填）")
+                               zh: "“\(trimmed)”看起来是把多位联系人写在了一起。每次只能填一位联系人；导入文件中每行填一位，其他联系人请另起一行，客户名称照常填写")
         }
         return trimmed
     }
@@ -240,12 +240,12 @@ extension ChangeDraft {
             guard let m = Money.parse(text) else {
                 if let any = Money.parseAnyFraction(text), Money.zeroDecimal.contains(any.currency) {
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) has decimals, and 1 is the smallest amount in \(any.currency); write a whole amount",
-                                       zh: "\(spec.zh)“\(text)”带有小数，但\(any.currency == "JPY" ? "日元" : any.currency)金额的最小单位是 1，请填写整数金额")
+                                       zh: "\(spec.zh)“\(text)”带有小数，但\(any.currency == "JPY" ? "日元" : any.currency == "KRW" ? "韩元" : any.currency)金额不能有小数，请填写整数金额")
                 }
                 if text.trimmingCharacters(in: .whitespaces).hasSuffix("%") || text.trimmingCharacters(in: .whitespaces).hasSuffix("％") {
                     // (A percentage cell in an amount column of a spreadsheet: 0.5 shown as 50%.)
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is a percentage, not an amount; if a spreadsheet cell shows it, set the cell's format to General or Number and type the amount again",
-                                       zh: "\(spec.zh)显示为“\(text)”，是百分比，无法识别为金额。如果是 Excel 单元格设成了百分比格式，请将格式改为“常规”或“数值”后重新填写金额")
+                                       zh: "\(spec.zh)显示为“\(text)”，这是百分比，无法识别为金额。如果是 Excel 单元格被设成了百分比格式，请把格式改为“常规”或“数值”，再重新填写金额")
                 }
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not an amount (e.g. 300万, 3,000,000, ¥3000000.50, USD 1200)",
                                    zh: "\(spec.zh)“\(text)”无法识别为金额，请写成 300万、3,000,000、¥3000000.50 或 USD 1200 等形式")

@@ -138,8 +138,8 @@ extension ChangeDraft {
         guard changes.contains(where: { $0.field == codeField || nameFields.contains($0.field) }) else { return }
         func who(_ e: Entity) -> (en: String, zh: String) {
             archive.state.entity(.customer, e.id) == nil
-                ? (e.displayName, "本批新增的客户“\(e.displayName)”")
-                : ("\(e.shortID) \(e.displayName)", "客户 \(e.shortID) \(e.displayName) ")
+                ? (e.displayName, "本次同时新增的客户“\(e.displayName)”")
+                : ("\(e.shortID) \(e.displayName)", "客户 \(e.shortID)（\(e.displayName)）")
         }
         func others(_ text: String) -> [Entity] {
             names.ids(.customer, named: text.lowercased(), in: state).sorted().compactMap { other in
@@ -152,11 +152,11 @@ extension ChangeDraft {
                 let (en, zh) = who(e)
                 if e["code"]?.text?.lowercased() == code.lowercased() {
                     throw ArchiveError(.invalidValue, "code \(code) is already the code of \(en): a lookup by it would find two customers; choose another code",
-                                       zh: "客户编号“\(code)”已被\(zh)使用，按此编号查找会同时找到两个客户，请换一个编号",
+                                       zh: "客户编号“\(code)”已被\(zh)使用，按此编号查找时会同时找到两个客户，请换一个编号",
                                        candidates: [en])
                 }
                 throw ArchiveError(.invalidValue, "\(code) is the name or short name of \(en): as a code it would find two customers; choose another code",
-                                   zh: "“\(code)”是\(zh)的名称或简称，不能用作客户编号，否则按此查找会同时找到两个客户，请换一个编号",
+                                   zh: "“\(code)”是\(zh)的名称或简称，不能用作客户编号，否则按此查找时会同时找到两个客户。请换一个编号",
                                    candidates: [en])
             }
         }
@@ -167,7 +167,7 @@ extension ChangeDraft {
                 let (en, zh) = who(e)
                 let (what, whatZH) = field == nameFields[0] ? ("name", "客户名称") : ("short name", "简称")
                 throw ArchiveError(.invalidValue, "\(text) is the code of \(en): as a \(what) it would find two customers; if this is another company, first change that customer's code",
-                                   zh: "“\(text)”是\(zh)的客户编号，不能用作\(whatZH)，否则按此查找会同时找到两个客户。如确属另一家公司，请先修改\(zh)的客户编号",
+                                   zh: "“\(text)”是\(zh)的客户编号，不能用作\(whatZH)，否则按此查找时会同时找到两个客户。如果这确实是另一家公司，请先修改\(archive.state.entity(.customer, e.id) == nil ? zh : "客户 \(e.shortID) ")的客户编号",
                                    candidates: [en])
             }
         }

@@ -201,8 +201,9 @@ extension CustomerArchive {
                               text.lowercased() != before?[key]?.text?.trimmedWhitespace.lowercased(),
                               let other = lowered?[text.lowercased()]?.first(where: { $0.id != entity.id && (key == "code" || $0.code) }),
                               let c = after.entity(.customer, other.id) else { continue }
+                        let fieldZH = key == "code" ? "客户编号" : key == "name" ? "名称" : "简称"
                         throw refuse("\(entity.shortID) \(entity.displayName) would get back \(text), which is now \(c.shortID) \(c.displayName)'s \(other.code ? "code" : "name") (a lookup would find two); change that customer's code or name first",
-                                     "\(entity.shortID) \(entity.displayName) 将恢复“\(text)”，但它现已是 \(c.shortID) \(c.displayName) 的\(other.code ? "客户编号" : "名称或简称")，按此查找会同时找到两个客户。请先修改 \(c.shortID) 的客户编号或名称，再重试")
+                                     "撤销后，客户 \(entity.shortID)（\(entity.displayName)）的\(fieldZH)会改回“\(text)”，但“\(text)”现已是客户 \(c.shortID)（\(c.displayName)）的\(other.code ? "客户编号" : "名称或简称")，按此查找时会同时找到两个客户。请先修改 \(c.shortID) 的客户编号或名称，再重新撤销")
                     }
                 }
             }

@@ -212,7 +212,7 @@ struct Import: ArchiveCommand {
         let batch = try importer.commit(preview)
         Background.release(preview)  // the plan's events and the file's cells, freed off the command's path
         let split = ImportReport.newByKind(preview)
-        Terminal.print(z ? "导入完成：新增 \(t.new) 条\(split)、更新 \(t.updated) 条、跳过重复 \(t.duplicate) 条\(t.refused > 0 ? "、未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
+        Terminal.print(z ? "导入完成：新增 \(t.new) 条\(split)，更新 \(t.updated) 条，跳过重复记录 \(t.duplicate) 条\(t.refused > 0 ? "，未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: \(t.new) new\(split), \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
 }
@@ -238,7 +238,7 @@ enum ImportReport {
         }
         guard parts.count > 1 else { return "" }
         if Render.zh {
-            return "（其中" + parts.map { k, n in
+            return "（" + parts.map { k, n in
                 switch k {
                 case .customers: return "客户 \(n) 家"
                 case .contacts: return "联系人 \(n) 位"
