@@ -227,7 +227,7 @@ final class ImportBulkCustomerTests: XCTestCase {
         let cases: [(String, (inout [BulkCustomer]) -> Void, String)] = [
             ("a code given twice", { $0[3].fields = [("code", "q1")] }, "客户编号“q1”已被本次同时新增的客户“编号1号科技有限公司”使用"),
             ("an archive customer's code", { $0[2].fields = [("code", "arc1")] }, "客户编号“arc1”已被客户 C1（档案里的公司）使用"),
-            ("an archive customer's name", { $0[2].fields = [("code", "档案里的公司")] }, "“档案里的公司”是客户 C1（档案里的公司）的名称或简称，不能用作客户编号"),
+            ("an archive customer's name", { $0[2].fields = [("code", "档案里的公司")] }, "“档案里的公司”是客户 C1（档案里的公司）的名称、简称或别名，不能用作客户编号"),
             ("another customer's name in the list", { $0[4].fields = [("code", "编号2号科技有限公司")] }, "不能用作客户编号"),
             ("a name that is an archive customer's code", { $0[1].name = "Arc1" }, "“Arc1”是客户 C1（档案里的公司）的客户编号，不能用作客户名称"),
             ("a name that is an earlier code in the list", { $0[4].name = "Q2" }, "“Q2”是本次同时新增的客户“编号2号科技有限公司”的客户编号，不能用作客户名称"),

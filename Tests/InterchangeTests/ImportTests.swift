@@ -281,6 +281,34 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(t.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行是同一联系人，但手机不同，将以本行内容为准") }, "\(t.warnings)")
         let zhao = try XCTUnwrap(try f.open().state.all(.contact).first { $0.displayName == "赵六" })
         XCTAssertEqual(zhao["mobile"]?.text, "13700137001")
+        XCTAssertEqual(t.counts[.contacts]?.new, 1, "one new person, its later row no update: \(t.counts)")
+        XCTAssertNil(t.counts[.contacts]?.updated == 0 ? nil : t.counts[.contacts]?.updated, "\(t.counts)")
+        // An archive person on two rows (written with a space once): one updated contact.
+        let two = utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王五,13600136000\n甲有限公司,A,王 五,13600136001\n")
+        let u = try f.importing(two, name: "c4.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(u.counts[.contacts]?.updated, 1, "\(u.counts)")
+    }
+
+    /// A row that refers to a record of a refused row (a customer row's contact person, whose
+    /// customer's code clashes) gets that row's problem alone, not the internal 本批第 1 项操作没有新建客户;
+    /// a later row of a log referring to it is told which line to correct.
+    func testARowReferringToARefusedRowsRecordIsToldWhichLineToCorrect() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户编号\n原有科技有限公司,BJ01\n"), name: "c1.csv")
+        let p = try f.importing(utf8("客户编号,客户名称,客户等级,联系人,手机\nBJ01,批量甲有限公司,C,甲,13500000000\n"), name: "w1.csv", commit: false)
+        XCTAssertEqual(p.problems.count, 1, "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("客户编号“BJ01”已被客户 C1（原有科技有限公司）使用") == true, "\(p.problems)")
+        XCTAssertFalse(p.problems.contains { $0.reasonZH.contains("本批第") }, "\(p.problems)")
+        // A workbook's log sheet writing that customer: told which sheet and line to correct.
+        let source = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户编号"), .text("客户名称")]),
+                                     TableRow(line: 2, cells: [.text("BJ01"), .text("批量甲有限公司")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("日期"), .text("客户"), .text("方式"), .text("跟进内容")]),
+                                       TableRow(line: 2, cells: [.text("2026-06-01 10:00"), .text("批量甲有限公司"), .text("电话"), .text("问候")])]),
+        ])
+        let q = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(q.problems.count, 2, "\(q.problems)")
+        XCTAssertTrue(q.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "“客户”第 2 行的客户未能导入，本行因此也无法导入，请先改正“客户”第 2 行" }, "\(q.problems)")
     }
 
     func testAUTF8BOMCSVWithCRLFRowsAndQuotedNewlinesKeepsTheNewlineAndCountsLines() throws {

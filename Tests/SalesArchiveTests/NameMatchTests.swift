@@ -110,12 +110,16 @@ final class NameMatchTests: XCTestCase {
                 "客户编号“BJ01”已被客户 C1（北京甲科技有限公司）使用，按此编号查找时会同时找到两个客户，请换一个编号")
         refused("the same code in other case", { try a.edit(.customer, "乙", fields: [("code", "bj01")], now: day(1)) }, "已被客户 C1（北京甲科技有限公司）使用")
         refused("another's name as a code", { try a.edit(.customer, "甲", fields: [("code", "上海乙贸易有限公司")], now: day(1)) },
-                "“上海乙贸易有限公司”是客户 C2（上海乙贸易有限公司）的名称或简称，不能用作客户编号")
-        refused("another's short name as a code", { try a.edit(.customer, "甲", fields: [("code", "乙贸易")], now: day(1)) }, "的名称或简称，不能用作客户编号")
+                "“上海乙贸易有限公司”是客户 C2（上海乙贸易有限公司）的名称、简称或别名，不能用作客户编号")
+        refused("another's short name as a code", { try a.edit(.customer, "甲", fields: [("code", "乙贸易")], now: day(1)) }, "的名称、简称或别名，不能用作客户编号")
         refused("a name that is another's code", { try a.addCustomer(name: "BJ01", now: day(1)) },
                 "“BJ01”是客户 C1（北京甲科技有限公司）的客户编号，不能用作客户名称，否则按此查找时会同时找到两个客户。如果这确实是另一家公司，请先修改客户 C1 的客户编号")
         refused("a short name that is another's code", { try a.edit(.customer, "乙", fields: [("shortName", "bj01")], now: day(1)) }, "的客户编号，不能用作简称")
+        refused("aliases that hold another's code", { try a.edit(.customer, "乙", fields: [("aliases", "乙乙、bj01")], now: day(1)) }, "“bj01”是客户 C1（北京甲科技有限公司）的客户编号，不能用作别名")
         XCTAssertEqual(try fixture.bytes(), before, "nothing refused was saved")
+        try a.edit(.customer, "乙", fields: [("aliases", "东方乙")], now: day(1))
+        refused("another's alias as a code", { try a.edit(.customer, "甲", fields: [("code", "东方乙")], now: day(1)) }, "“东方乙”是客户 C2（上海乙贸易有限公司）的名称、简称或别名，不能用作客户编号")
+        try a.edit(.customer, "乙", fields: [("aliases", "")], now: day(1))
         // Its own code again or in another case, and a code nobody has, are no clash.
         try a.edit(.customer, "甲", fields: [("code", "BJ01"), ("note", "重点")], now: day(1))
         try a.edit(.customer, "乙", fields: [("code", "SH01")], now: day(1))
@@ -139,7 +143,7 @@ final class NameMatchTests: XCTestCase {
         let recode = a.vault.header.recordCount - 1
         try a.addCustomer(name: "BJ01", now: day(4))
         XCTAssertThrowsError(try a.undo(batch: recode, now: day(5))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("的名称或简称，按此查找时会同时找到两个客户"), true, "\(error)")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH?.contains("的名称、简称或别名，按此查找时会同时找到两个客户"), true, "\(error)")
         }
         try a.edit(.customer, "BJ01", fields: [("name", "北京丁有限公司")], now: day(5))
         try a.undo(batch: recode, now: day(5))

@@ -981,6 +981,7 @@ extension Importer {
             }
         }
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
+        var updatedPeople = Set<String>()  // archive contacts a customer row updates (counted once)
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [LogKey: Int] = [:]
@@ -1204,7 +1205,8 @@ extension Importer {
                             let status = update(.contact, ref: known, row, row: i, earlier: fileFields[known], warnings: &updateWarnings,
                                                 table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                             fileFields[known] = Self.merged(fileFields[known], row)
-                            if status == .updated { b.inlineContactUpdates.insert(i) }
+                            // (Counted once per archive contact: a person the file itself added is new.)
+                            if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
                         }
                         if people[pkey] == nil { people[pkey] = (known, r.line) }
                     } else {

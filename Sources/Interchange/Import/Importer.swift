@@ -53,6 +53,23 @@ public final class Importer {
             var newlyRefused = Set(built.problems.keys)
             for p in plan?.problems ?? [] {
                 let row = built.operationRows[p.operation - 1]
+                if let n = p.error.unmadeReference, n >= 1, n <= built.operationRows.count {
+                    // A record of a row that was refused, referred to: that row's problem is the
+                    // one to fix (it said 本批第 5 项操作没有新建客户).
+                    let other = built.operationRows[n - 1]
+                    if other != row {
+                        let kind = p.error.unmadeKind ?? .customer
+                        let otherTable = tables[rows[other].mapped].table.name, here = tables[rows[row].mapped].table.name
+                        let at = (en: (otherTable == here ? "" : "\(otherTable) ") + "line \(rows[other].line)",
+                                  zh: (otherTable == here ? "" : "“\(otherTable)”") + "第 \(rows[other].line) 行")
+                        rows[row].problems.append(ImportProblem(
+                            table: here, line: rows[row].line, column: nil, value: nil,
+                            reason: "the \(kind.en) of \(at.en) was not imported, so neither is this row: correct \(at.en) first",
+                            reasonZH: "\(at.zh)的\(kind.zh)未能导入，本行因此也无法导入，请先改正\(at.zh)"))
+                    }
+                    newlyRefused.insert(row)
+                    continue
+                }
                 rows[row].problems.append(ImportProblem(
                     table: tables[rows[row].mapped].table.name, line: rows[row].line, column: nil, value: nil,
                     reason: p.error.reason + candidates(p.error), reasonZH: (p.error.reasonZH ?? p.error.reason) + candidates(p.error, zh: true)))

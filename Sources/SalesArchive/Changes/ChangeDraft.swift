@@ -357,7 +357,10 @@ extension ChangeDraft {
         }
         if q.hasPrefix("@"), let n = Int(q.dropFirst()) {
             guard n >= 0, n < created.count, let made = created[n], made.kind == kind, let e = state.entity(kind, made.id) else {
-                throw ArchiveError(.notFound, "operation \(n) of this change created no \(kind.en)", zh: "本批第 \(n) 项操作没有新建\(kind.zh)")
+                var error = ArchiveError(.notFound, "operation \(n) of this change created no \(kind.en)", zh: "本批第 \(n) 项操作没有新建\(kind.zh)")
+                error.unmadeReference = n
+                error.unmadeKind = kind
+                throw error
             }
             return e
         }

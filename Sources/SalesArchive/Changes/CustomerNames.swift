@@ -135,7 +135,8 @@ extension ChangeDraft {
     func checkCode(_ changes: [FieldChange], customer id: UInt64, before: Entity?) throws {
         let codeField = Schema.number(.customer, "code")
         let nameFields = [Schema.number(.customer, "name"), Schema.number(.customer, "shortName")]
-        guard changes.contains(where: { $0.field == codeField || nameFields.contains($0.field) }) else { return }
+        let aliasesField = Schema.number(.customer, "aliases")
+        guard changes.contains(where: { $0.field == codeField || $0.field == aliasesField || nameFields.contains($0.field) }) else { return }
         func who(_ e: Entity) -> (en: String, zh: String) {
             archive.state.entity(.customer, e.id) == nil
                 ? (e.displayName, "本次同时新增的客户“\(e.displayName)”")
@@ -148,24 +149,38 @@ extension ChangeDraft {
         }
         if let change = changes.last(where: { $0.field == codeField }), let code = change.new?.text, !code.isEmpty,
            code.lowercased() != before?["code"]?.text?.lowercased() {
-            for e in others(code) {
+            // (Another's alias too: a lookup finds a customer by its aliases.)
+            let byAlias = names.customers(companyKey: CompanyName.key(code), in: state).sorted().compactMap { other -> Entity? in
+                guard other != id, let e = state.entity(.customer, other),
+                      Lookup.splitAliases(e["aliases"]?.text ?? "").contains(where: { $0.lowercased() == code.lowercased() }) else { return nil }
+                return e
+            }
+            for e in others(code) + byAlias {
                 let (en, zh) = who(e)
                 if e["code"]?.text?.lowercased() == code.lowercased() {
                     throw ArchiveError(.invalidValue, "code \(code) is already the code of \(en): a lookup by it would find two customers; choose another code",
                                        zh: "客户编号“\(code)”已被\(zh)使用，按此编号查找时会同时找到两个客户，请换一个编号",
                                        candidates: [en])
                 }
-                throw ArchiveError(.invalidValue, "\(code) is the name or short name of \(en): as a code it would find two customers; choose another code",
-                                   zh: "“\(code)”是\(zh)的名称或简称，不能用作客户编号，否则按此查找时会同时找到两个客户。请换一个编号",
+                throw ArchiveError(.invalidValue, "\(code) is the name, short name or an alias of \(en): as a code it would find two customers; choose another code",
+                                   zh: "“\(code)”是\(zh)的名称、简称或别名，不能用作客户编号，否则按此查找时会同时找到两个客户。请换一个编号",
                                    candidates: [en])
             }
         }
+        // A name, short name or alias given: not another's code.
+        var given: [(text: String, what: String, whatZH: String)] = []
         for field in nameFields {
             guard let change = changes.last(where: { $0.field == field }), let text = change.new?.text?.trimmedWhitespace, !text.isEmpty,
                   text.lowercased() != before?[number: field]?.text?.trimmedWhitespace.lowercased() else { continue }
+            given.append(field == nameFields[0] ? (text, "name", "客户名称") : (text, "short name", "简称"))
+        }
+        if let change = changes.last(where: { $0.field == aliasesField }), let text = change.new?.text {
+            let had = Set(Lookup.splitAliases(before?["aliases"]?.text ?? "").map { $0.lowercased() })
+            for alias in Lookup.splitAliases(text) where !had.contains(alias.lowercased()) { given.append((alias, "alias", "别名")) }
+        }
+        for (text, what, whatZH) in given {
             for e in others(text) where e["code"]?.text?.lowercased() == text.lowercased() {
                 let (en, zh) = who(e)
-                let (what, whatZH) = field == nameFields[0] ? ("name", "客户名称") : ("short name", "简称")
                 throw ArchiveError(.invalidValue, "\(text) is the code of \(en): as a \(what) it would find two customers; if this is another company, first change that customer's code",
                                    zh: "“\(text)”是\(zh)的客户编号，不能用作\(whatZH)，否则按此查找时会同时找到两个客户。如果这确实是另一家公司，请先修改\(archive.state.entity(.customer, e.id) == nil ? zh : "客户 \(e.shortID) ")的客户编号",
                                    candidates: [en])

@@ -156,7 +156,8 @@ extension CustomerArchive {
         // Customers by their names, short names and codes in lower case (`checkCode`), built
         // when a customer's code or names come back.
         var lowered: [String: [(id: UInt64, code: Bool)]]?
-        let codeRuleFields: Set<UInt8> = [Schema.number(.customer, "code"), Schema.number(.customer, "name"), Schema.number(.customer, "shortName")]
+        let codeRuleFields: Set<UInt8> = [Schema.number(.customer, "code"), Schema.number(.customer, "name"), Schema.number(.customer, "shortName"),
+                                          Schema.number(.customer, "aliases")]
         for e in inverse {
             if e.operation == .remove { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
@@ -192,18 +193,21 @@ extension CustomerArchive {
                             for key in ["name", "shortName", "code"] {
                                 if let t = c[key]?.text?.trimmedWhitespace.lowercased(), !t.isEmpty { table[t, default: []].append((c.id, key == "code")) }
                             }
+                            for alias in Lookup.splitAliases(c["aliases"]?.text ?? "") { table[alias.lowercased(), default: []].append((c.id, false)) }
                         }
                         lowered = table
                     }
                     let before = e.operation == .restore ? nil : state.entity(.customer, e.id)
-                    for key in ["code", "name", "shortName"] {
-                        guard let text = entity[key]?.text?.trimmedWhitespace, !text.isEmpty,
-                              text.lowercased() != before?[key]?.text?.trimmedWhitespace.lowercased(),
+                    let hadAliases = Set(Lookup.splitAliases(before?["aliases"]?.text ?? "").map { $0.lowercased() })
+                    let texts: [(String, String)] = ["code", "name", "shortName"].compactMap { key -> (String, String)? in entity[key]?.text.map { (key, $0.trimmedWhitespace) } }
+                        + Lookup.splitAliases(entity["aliases"]?.text ?? "").filter { !hadAliases.contains($0.lowercased()) }.map { ("aliases", $0) }
+                    for (key, text) in texts {
+                        guard !text.isEmpty, key == "aliases" || text.lowercased() != before?[key]?.text?.trimmedWhitespace.lowercased(),
                               let other = lowered?[text.lowercased()]?.first(where: { $0.id != entity.id && (key == "code" || $0.code) }),
                               let c = after.entity(.customer, other.id) else { continue }
-                        let fieldZH = key == "code" ? "客户编号" : key == "name" ? "名称" : "简称"
+                        let fieldZH = key == "code" ? "客户编号" : key == "name" ? "名称" : key == "shortName" ? "简称" : "别名"
                         throw refuse("\(entity.shortID) \(entity.displayName) would get back \(text), which is now \(c.shortID) \(c.displayName)'s \(other.code ? "code" : "name") (a lookup would find two); change that customer's code or name first",
-                                     "撤销后，客户 \(entity.shortID)（\(entity.displayName)）的\(fieldZH)会改回“\(text)”，但“\(text)”现已是客户 \(c.shortID)（\(c.displayName)）的\(other.code ? "客户编号" : "名称或简称")，按此查找时会同时找到两个客户。请先修改 \(c.shortID) 的客户编号或名称，再重新撤销")
+                                     "撤销后，客户 \(entity.shortID)（\(entity.displayName)）的\(fieldZH)会改回“\(text)”，但“\(text)”现已是客户 \(c.shortID)（\(c.displayName)）的\(other.code ? "客户编号" : "名称、简称或别名")，按此查找时会同时找到两个客户。请先修改 \(c.shortID) 的客户编号或名称，再重新撤销")
                     }
                 }
             }

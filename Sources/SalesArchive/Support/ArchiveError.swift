@@ -16,6 +16,10 @@ public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible 
     /// What was found: a record written after the owner's signature by someone holding the data
     /// key (FORMAT.md §5.6), which is treated as a stripped signature rather than as damage.
     public let writtenWithoutOwner: Bool
+    /// A reference to what operation `n` of the same change set was to create (`@n`), refused
+    /// because that operation created nothing (it was itself refused): n and the kind wanted.
+    public internal(set) var unmadeReference: Int?
+    public internal(set) var unmadeKind: EntityKind?
 
     public init(_ code: Code, _ reason: String, zh: String? = nil, candidates: [String] = [], writtenWithoutOwner: Bool = false) {
         self.code = code
