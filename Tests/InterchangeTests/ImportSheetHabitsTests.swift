@@ -401,6 +401,11 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(NumberFormat.amountUnit("0.0%"), .percent)
         XCTAssertEqual(NumberFormat.amountUnit("0\\%"), .percentSign, "a percent sign written as a literal: 50 shows 50%")
         XCTAssertEqual(NumberFormat.amountUnit("#,##0\"%\""), .percentSign)
+        XCTAssertNil(NumberFormat.amountUnit("0_%"), "_% is the width of a percent sign, not one")
+        XCTAssertNil(NumberFormat.amountUnit("0*%"), "*% fills the cell with percent signs: no scaling")
+        XCTAssertEqual(NumberFormat.amountUnit("[$¥-411]#,##0.00"), .currency("JPY"), "the yen of a Japanese locale")
+        XCTAssertEqual(NumberFormat.amountUnit("[$¥-ja-JP]#,##0"), .currency("JPY"))
+        XCTAssertEqual(NumberFormat.amountUnit("[$¥-804]#,##0.00"), .currency("CNY"))
         let percent = f.file("percent.xlsx")
         try Tools.python(["-c", """
             import sys, openpyxl

@@ -159,14 +159,19 @@ final class NameMatchTests: XCTestCase {
         try a.addCustomer(name: "华为技术有限公司", now: day(0))
         let wang = try a.addContact(customer: "华为", name: "王敏", now: day(0))
         let before = try fixture.bytes()
-        for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "Li Lei, Han Meimei"] {  // zh-punct: keep
+        for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "王敏&李雷", "王敏|李雷", "王敏\\李雷", "Li Lei/Han Meimei"] {  // zh-punct: keep
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("看起来是把多位联系人写在了一起") == true, "\(name): \(error)")
             }
         }
         XCTAssertThrowsError(try a.edit(.contact, wang.shortID, fields: [("name", "王敏、李雷")], now: day(1)))
         XCTAssertEqual(try fixture.bytes(), before)
-        for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "王敏、", "李雷（采购）"] {
+        for name in ["、", ",", "——"] {
+            XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是联系人姓名") == true, "\(name): \(error)")
+            }
+        }
+        for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "王敏、", "李雷（采购）", "Smith, John", "Li, Wei"] {
             XCTAssertNoThrow(try a.addContact(customer: "华为", name: name, now: day(1)), name)
         }
     }

@@ -42,6 +42,9 @@ final class UndoCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(r.stderr.contains("档案中没有批次 B99"), r.stderr)
         XCTAssertTrue(r.stderr.contains("提示：档案未作任何改动。可运行 salesvault history 查看每次更改及其批次号（如 B42）"), r.stderr)
         XCTAssertFalse(r.stderr.contains("list 命令"), r.stderr)
+        // Not a batch id at all: said in Chinese too (it was English under --lang zh).
+        let bad = try sv(["--lang", "zh", "undo", "XYZ"], expect: 64)
+        XCTAssertTrue(bad.stderr.contains("“XYZ”不是批次号，请按 salesvault history 中显示的写法填写，例如 B42"), bad.stderr)
     }
 
     func testTheShellReportsErrorsAsTheCommandLineDoesAndRefusesVerify() throws {

@@ -52,6 +52,12 @@ enum NumberFormat {
                 i = section.index(after: end)
                 continue
             }
+            if ch == "_" || ch == "*" {  // the width of the next character, or it repeated as a fill: not shown as such
+                let next = section.index(after: i)
+                guard next < section.endIndex else { break }
+                i = section.index(after: next)
+                continue
+            }
             if ch == "!" || ch == "\\" {  // an escaped character: a literal
                 let next = section.index(after: i)
                 guard next < section.endIndex else { break }
@@ -65,7 +71,10 @@ enum NumberFormat {
                 if let c = inner.first, "<>=".contains(c) { return nil }
                 if inner.hasPrefix("$") {
                     let symbol = inner.dropFirst().prefix { $0 != "-" }
-                    if !symbol.isEmpty, let m = Money.parse(symbol + " 1") { currency = m.currency }
+                    let locale = inner.dropFirst().drop { $0 != "-" }.dropFirst().lowercased()
+                    if (symbol == "¥" || symbol == "￥") && (locale == "411" || locale.hasPrefix("ja")) {
+                        currency = "JPY"  // the yen of a Japanese locale ([$¥-411], [$¥-ja-JP]); ¥ alone is the yuan
+                    } else if !symbol.isEmpty, let m = Money.parse(symbol + " 1") { currency = m.currency }
                 }
                 i = section.index(after: end)
                 continue

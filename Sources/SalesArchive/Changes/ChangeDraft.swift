@@ -118,6 +118,11 @@ public final class ChangeDraft {
             throw ArchiveError(.invalidValue, "a \(kind.en) name cannot contain the NUL character (U+0000): the text is damaged or binary; correct it and try again",
                                zh: "\(kind.zh)名称中不能含有空字符（U+0000），内容可能已损坏或是二进制数据，请更正后重试")
         }
+        // 、 or - alone is no person's name (a placeholder).
+        if kind == .contact, !trimmed.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
+            throw ArchiveError(.invalidValue, "\(trimmed) is not a person's name: write the contact's name",
+                               zh: "“\(trimmed)”不是联系人姓名，请填写联系人的姓名")
+        }
         // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
         if kind == .contact, Self.severalPeople(trimmed) {
             throw ArchiveError(.invalidValue, "\(trimmed) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
@@ -126,10 +131,12 @@ public final class ChangeDraft {
         return trimmed
     }
 
-    /// Whether a contact's name is a list of people: parts separated by 、 ， , ； ; / ／ or a
-    /// line break, at least two of them with a letter or ideograph.
+    /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ | ｜ \
+    /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
+    /// at least two of them with a letter or ideograph.
     static func severalPeople(_ name: String) -> Bool {
-        let separators: Set<Character> = ["、", "，", ",", "；", ";", "/", "／", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
+        var separators: Set<Character> = ["、", "，", "；", ";", "/", "／", "&", "＆", "|", "｜", "\\", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
+        if name.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) { separators.insert(",") }
         guard name.contains(where: separators.contains) else { return false }
         let parts = name.split(whereSeparator: separators.contains)
         return parts.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count >= 2

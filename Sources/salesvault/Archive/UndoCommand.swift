@@ -23,7 +23,7 @@ struct Undo: ArchiveCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if CustomerArchive.batchID(batch) == nil { throw ValidationError("\(batch) is not a batch id; give it as history shows it, e.g. B42") }
+        if CustomerArchive.batchID(batch) == nil { throw ValidationError(L("\(batch) is not a batch id; give it as history shows it, e.g. B42", "“\(batch)”不是批次号，请按 salesvault history 中显示的写法填写，例如 B42").text) }
     }
 
     var capability: Capability { !dryRun ? .write : .read }
@@ -65,7 +65,7 @@ struct Undo: ArchiveCommand {
                 return
             }
             let done = try archive.undo(batch: id, now: Clock.now)
-            print(z ? "已撤销批次 B\(id)：共 \(done.events) 项变更，保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) changes, saved as \(done.name).")
+            print(z ? "已撤销批次 B\(id)：共 \(done.events) 项变更，保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) change\(done.events == 1 ? "" : "s"), saved as \(done.name).")
         }
     }
 }
