@@ -425,6 +425,12 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(r.problems.contains { $0.line == 5 && $0.reasonZH.hasPrefix("金额显示为“12%”，这是百分比") }, "a literal sign: \(r.problems)")
         XCTAssertTrue(r.problems.contains { $0.reasonZH.hasPrefix("金额显示为“12.5%”，这是百分比，无法识别为金额。") }, "\(r.problems)")
         XCTAssertEqual(try f.bytes(), before)
+        // The rejects workbook (no number formats in it) writes those cells as they showed, so
+        // that imported again they are refused again (50% had come back as 0.5 元).
+        let rejects = try XCTUnwrap(try Rejects.data(r, zh: true))
+        let again = try f.importing(rejects, name: "rejects.xlsx", commit: false)
+        XCTAssertEqual(again.problems.map(\.line), [2, 3, 4, 5], "\(again.problems)")
+        XCTAssertTrue(again.problems.allSatisfy { $0.reasonZH.contains("这是百分比") }, "\(again.problems)")
         // Only an amount column reads a format's unit: a phone shown as 13800000000万 or USD 8888 is its digits.
         let phones = f.file("phones.xlsx")
         try Tools.python(["-c", """

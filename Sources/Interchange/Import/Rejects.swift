@@ -47,7 +47,8 @@ public enum Rejects {
                 let width = max(header.count, refused.map { table.rows[$0.row].cells.count }.max() ?? 0)
                 while header.count < width { header.append("") }
                 let rows = refused.sorted(by: { $0.row < $1.row }).map { r in
-                    var cells = table.rows[r.row].cells.map(cell)
+                    let row = table.rows[r.row]
+                    var cells = row.cells.enumerated().map { c, value in shown(value, table, CellPosition(line: row.line, column: c)) }
                     while cells.count < width { cells.append(.empty) }
                     return cells + [XLSXCell(.text(reasons(r)), fill: "FFFFC7CE")]
                 }
@@ -55,6 +56,16 @@ public enum Rejects {
             }
             return try XLSXWriter.write(XLSXWorkbook(sheets: sheets, title: zh ? "未导入的行" : "Rows not imported"))
         }
+    }
+
+    /// A number cell whose format said what it is (50% of a percentage, JPY 100.5, 120万元, a code
+    /// C001 through a digit pattern) written as the text it showed: the rejects workbook has no
+    /// number formats, and the bare number imported again would read otherwise (0.5 元, 100.5 元).
+    static func shown(_ value: CellValue, _ table: Table, _ position: CellPosition) -> XLSXCell {
+        guard case .number = value else { return cell(value) }
+        if let text = table.shownNumbers[position] { return XLSXCell(.text(text)) }
+        if let unit = table.amountUnits[position], let text = Importer.amountInput(value, unit: nil, shown: unit) { return XLSXCell(.text(text)) }
+        return cell(value)
     }
 
     /// A cell written back as the file had it (text as text, dates as dates).
