@@ -476,6 +476,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(CellReading.number(0.1 + 0.2), "0.3")
         XCTAssertEqual(CellReading.number(13800138000), "13800138000")
         XCTAssertEqual(CellReading.number(5.5), "5.5")
+        XCTAssertEqual(CellReading.number(1e22), "1E+22")
+        XCTAssertEqual(CellReading.number(1.5e-5), "1.5E-05")
+        XCTAssertEqual(CellReading.number(-2.25e30), "-2.25E+30")
+        XCTAssertEqual(try CellReading.input(.number(1.234567890123456789e19), Schema.field(.project, key: "budget")!, dayOrder: nil).0, "12345678901234600000")
         XCTAssertThrowsError(try CellReading.input(.number(1.234567890123456789e19), Schema.field(.customer, key: "phone")!, dayOrder: nil)) { error in
             XCTAssertTrue((error as? CellReading.Failure)?.reasonZH.hasPrefix("“12345678901234600000”位数过多") == true, "\(error)")
         }

@@ -36,7 +36,15 @@ enum CellReading {
             return (d < 0 ? "-" : "") + digits + String(repeating: "0", count: max(0, exponent + 1 - digits.count))
         }
         if abs(d) >= 1e-4 && abs(d) < 1e15 { return String(format: "%.15g", d) }
-        return "\(d)"
+        // Very large or small: Excel's scientific form, 1E+22, 1.5E-05 (not 1e+22).
+        let e = String(format: "%.5E", d)
+        guard let mark = e.firstIndex(of: "E") else { return "\(d)" }
+        var mantissa = String(e[..<mark])
+        while mantissa.hasSuffix("0") { mantissa.removeLast() }
+        if mantissa.hasSuffix(".") { mantissa.removeLast() }
+        let exponent = e[e.index(after: mark)...]
+        let digits = exponent.dropFirst().drop { $0 == "0" }
+        return mantissa + "E" + String(exponent.prefix(1)) + (digits.count < 2 ? String(repeating: "0", count: 2 - digits.count) : "") + digits
     }
 
     static func dateText(_ c: CivilDateTime) -> String {
@@ -122,7 +130,9 @@ enum CellReading {
                 throw Failure(reason: "\(number(d)) is a number, not a date; format the cell as a date or write 2026-03-05",
                               reasonZH: "“\(number(d))”是数字，不是日期；请把单元格设为日期格式，或写成 2026-03-05")
             case .money:
-                return (String(format: "%.2f", d), nil)
+                // (Beyond 10^15 yuan: as Excel shows it, which is then refused as no amount,
+                // not with binary noise: 12345678901234569216.00.)
+                return (abs(d) < 1e15 ? String(format: "%.2f", d) : number(d), nil)
             case .flag:
                 return (d != 0 ? "是" : "否", nil)
             default:
