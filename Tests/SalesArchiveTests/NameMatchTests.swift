@@ -108,6 +108,8 @@ final class NameMatchTests: XCTestCase {
         }
         refused("a new customer with a code taken", { try a.addCustomer(name: "深圳丙电子有限公司", fields: [("code", "BJ01")], now: day(1)) },
                 "客户编号“BJ01”已被客户 C1（北京甲科技有限公司）使用，按此编号查找时会同时找到两个客户，请换一个编号")
+        refused("the same code in full width", { try a.addCustomer(name: "全角有限公司", fields: [("code", "ＢＪ０１")], now: day(1)) }, "客户编号“BJ01”已被客户 C1")
+        refused("the same code with a zero-width space", { try a.addCustomer(name: "全角有限公司", fields: [("code", "BJ\u{200B}01")], now: day(1)) }, "客户编号“BJ01”已被客户 C1")
         refused("the same code in other case", { try a.edit(.customer, "乙", fields: [("code", "bj01")], now: day(1)) }, "已被客户 C1（北京甲科技有限公司）使用")
         refused("another's name as a code", { try a.edit(.customer, "甲", fields: [("code", "上海乙贸易有限公司")], now: day(1)) },
                 "“上海乙贸易有限公司”是客户 C2（上海乙贸易有限公司）的名称、简称或别名，不能用作客户编号")

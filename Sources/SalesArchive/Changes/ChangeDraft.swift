@@ -131,6 +131,20 @@ public final class ChangeDraft {
         return trimmed
     }
 
+    /// `text` with full-width ASCII (U+FF01–FF5E) as ASCII, the ideographic space as a space, and
+    /// format characters (zero-width spaces, joiners, BOM, bidi marks) dropped.
+    static func plainIdentifier(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            switch s.value {
+            case 0xFF01...0xFF5E: out.append(Unicode.Scalar(s.value - 0xFEE0)!)
+            case 0x3000: out.append(" ")
+            default: if s.properties.generalCategory != .format { out.append(s) }
+            }
+        }
+        return String(out).trimmedWhitespace
+    }
+
     /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ | ｜ \
     /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
     /// at least two of them with a letter or ideograph.
@@ -227,6 +241,13 @@ extension ChangeDraft {
                 let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
                 throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a phone number (it has no digit 0–9); write the number, or leave it empty",
                                    zh: "\(spec.zh)填的是“\(shown)”，不是电话号码；请填写号码，没有可留空")
+            }
+            if spec.key == "code" || spec.key == "creditCode" {
+                // A code as the import reads one: full-width letters and digits as ASCII, no
+                // invisible characters (ＢＪ０１ or BJ\u{200B}01 beside BJ01 looked the same and
+                // were two codes).
+                let folded = Self.plainIdentifier(text)
+                return folded.isEmpty ? nil : .text(folded)
             }
             return .text(text)
         case .integer:
