@@ -287,6 +287,13 @@ final class ImportTests: XCTestCase {
         let two = utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王五,13600136000\n甲有限公司,A,王 五,13600136001\n")
         let u = try f.importing(two, name: "c4.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(u.counts[.contacts]?.updated, 1, "\(u.counts)")
+        // Another name with a person's mobile at the same customer is that person (as in a
+        // contact list), not a second contact beside them.
+        let alias = utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王小五,13900139000\n")
+        for mode in [ImportOptions.OnDuplicate.skip, .update] {
+            let m = try f.importing(alias, name: "c5.csv", commit: false) { $0.onDuplicate = mode }
+            XCTAssertNil(m.counts[.contacts]?.new == 0 ? nil : m.counts[.contacts]?.new, "\(mode): \(m.counts)")
+        }
     }
 
     /// A row that refers to a record of a refused row (a customer row's contact person, whose

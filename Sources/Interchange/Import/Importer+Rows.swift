@@ -1195,7 +1195,16 @@ extension Importer {
                 if let person = r.contact.first(where: { $0.0 == "name" })?.1 {
                     let pkey = "\(ref)|\(Self.personKey(person))"
                     let mobile = r.contact.first(where: { $0.0 == "mobile" })?.1
-                    if let known = people[pkey]?.ref ?? childRef(.contact, customer: ref, name: person, mobile: mobile) {
+                    // The same mobile at the same customer is the same person, as in a contact
+                    // list (王小敏 with 王敏's mobile was added beside her: helper-88).
+                    let mobileKey = mobile.flatMap(Identity.phoneKey).map { "\(ref)|\($0)" }
+                    func byMobile() -> String? {
+                        guard let mobileKey else { return nil }
+                        if let f = mobiles[mobileKey] { return f.ref }
+                        guard let id = archiveID(ref) else { return nil }
+                        return index.contacts[id]?.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey).map { "\(ref)|\($0)" } == mobileKey })?.shortID
+                    }
+                    if let known = people[pkey]?.ref ?? childRef(.contact, customer: ref, name: person, mobile: mobile) ?? byMobile() {
                         // A person the customer has (in the archive or an earlier row): with
                         // --on-duplicate update the row's values update it, as a contact list's
                         // row would (its mobile was left as it was, without a word).
@@ -1209,9 +1218,11 @@ extension Importer {
                             if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
                         }
                         if people[pkey] == nil { people[pkey] = (known, r.line) }
+                        if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = (known, r.line) }
                     } else {
                         let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
                         people[pkey] = ("@\(n)", r.line)
+                        if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = ("@\(n)", r.line) }
                         fileFields["@\(n)"] = (r.line, r.contact)
                         b.inlineContacts.insert(i)
                     }
