@@ -406,6 +406,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(NumberFormat.amountUnit("[$¥-411]#,##0.00"), .currency("JPY"), "the yen of a Japanese locale")
         XCTAssertEqual(NumberFormat.amountUnit("[$¥-ja-JP]#,##0"), .currency("JPY"))
         XCTAssertEqual(NumberFormat.amountUnit("[$¥-804]#,##0.00"), .currency("CNY"))
+        for code in ["[$¥-411]0.00;-0.00", "[$¥-411]#,##0;-#,##0", "[$¥-411]0;0"] {
+            XCTAssertEqual(NumberFormat.amountUnit(code), .currency("JPY"), "a negative section without the sign is still yen: \(code)")
+        }
+        XCTAssertNil(NumberFormat.amountUnit("[$¥-411]0;[$USD]0"), "two currencies")
         let percent = f.file("percent.xlsx")
         try Tools.python(["-c", """
             import sys, openpyxl

@@ -110,6 +110,9 @@ final class NameMatchTests: XCTestCase {
                 "客户编号“BJ01”已被客户 C1（北京甲科技有限公司）使用，按此编号查找时会同时找到两个客户，请换一个编号")
         refused("the same code in full width", { try a.addCustomer(name: "全角有限公司", fields: [("code", "ＢＪ０１")], now: day(1)) }, "客户编号“BJ01”已被客户 C1")
         refused("the same code with a zero-width space", { try a.addCustomer(name: "全角有限公司", fields: [("code", "BJ\u{200B}01")], now: day(1)) }, "客户编号“BJ01”已被客户 C1")
+        XCTAssertEqual(try a.resolve(.customer, "ＢＪ０１").id, jia.id, "a code typed in full width is found")
+        refused("an alias in full width that is another's code", { try a.edit(.customer, "乙", fields: [("aliases", "ＢＪ０１")], now: day(1)) }, "的客户编号，不能用作别名")
+        refused("an alias with a BOM that is another's code", { try a.edit(.customer, "乙", fields: [("aliases", "\u{FEFF}BJ01")], now: day(1)) }, "的客户编号，不能用作别名")
         refused("the same code in other case", { try a.edit(.customer, "乙", fields: [("code", "bj01")], now: day(1)) }, "已被客户 C1（北京甲科技有限公司）使用")
         refused("another's name as a code", { try a.edit(.customer, "甲", fields: [("code", "上海乙贸易有限公司")], now: day(1)) },
                 "“上海乙贸易有限公司”是客户 C2（上海乙贸易有限公司）的名称、简称或别名，不能用作客户编号")
@@ -161,7 +164,7 @@ final class NameMatchTests: XCTestCase {
         try a.addCustomer(name: "华为技术有限公司", now: day(0))
         let wang = try a.addContact(customer: "华为", name: "王敏", now: day(0))
         let before = try fixture.bytes()
-        for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "王敏&李雷", "王敏|李雷", "王敏\\李雷", "Li Lei/Han Meimei"] {  // zh-punct: keep
+        for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "王敏&李雷", "王敏+李雷", "王敏|李雷", "王敏\\李雷", "Li Lei/Han Meimei"] {  // zh-punct: keep
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("看起来是把多位联系人写在了一起") == true, "\(name): \(error)")
             }

@@ -30,7 +30,12 @@ enum NumberFormat {
             guard let unit = sectionUnit(String(section)) else { return nil }
             if unit.digits && units.count < 2 { units.append(unit.value) }  // (a zero's section shows 0 or "-", in any unit)
         }
-        guard let first = units.first, units.allSatisfy({ $0 == first }) else { return nil }
+        // A section that shows no currency or unit says nothing ([$¥-411]0.00;-0.00: the negative
+        // section without the sign of yen is still yen); two that show different ones, nil.
+        // (A unit on one section only, 0.00"万元";-0.00, says nothing of what the other shows.)
+        let shown = units.compactMap { $0 }
+        guard let first = shown.first, shown.allSatisfy({ $0 == first }) else { return nil }
+        if shown.count < units.count, case .unit = first { return nil }
         return first
     }
 

@@ -145,11 +145,11 @@ public final class ChangeDraft {
         return String(out).trimmedWhitespace
     }
 
-    /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ | ｜ \
+    /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ + ＋ | ｜ \
     /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
     /// at least two of them with a letter or ideograph.
     static func severalPeople(_ name: String) -> Bool {
-        var separators: Set<Character> = ["、", "，", "；", ";", "/", "／", "&", "＆", "|", "｜", "\\", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
+        var separators: Set<Character> = ["、", "，", "；", ";", "/", "／", "&", "＆", "+", "＋", "|", "｜", "\\", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
         if name.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) { separators.insert(",") }
         guard name.contains(where: separators.contains) else { return false }
         let parts = name.split(whereSeparator: separators.contains)
@@ -410,6 +410,18 @@ extension ChangeDraft {
 /// Name and id lookup over a state (shared by drafts and read-only queries).
 enum Lookup {
     static func resolve(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity {
+        do {
+            return try resolveAsWritten(kind, q, in: state)
+        } catch let error as ArchiveError where error.code == .notFound {
+            // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
+            // stored folded: found by its plain form.
+            let plain = ChangeDraft.plainIdentifier(q)
+            guard plain != q, !plain.isEmpty, let e = try? resolveAsWritten(kind, plain, in: state) else { throw error }
+            return e
+        }
+    }
+
+    private static func resolveAsWritten(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity {
         let folded = q.lowercased()
         var idText = q
         if idText.uppercased().hasPrefix(kind.idPrefix) { idText = String(idText.dropFirst(kind.idPrefix.count)) }

@@ -178,7 +178,9 @@ extension ChangeDraft {
             let had = Set(Lookup.splitAliases(before?["aliases"]?.text ?? "").map { $0.lowercased() })
             for alias in Lookup.splitAliases(text) where !had.contains(alias.lowercased()) { given.append((alias, "alias", "别名")) }
         }
-        for (text, what, whatZH) in given {
+        for (given, what, whatZH) in given {
+            // (Compared as a code is stored: ＳＨ０１ or SH01 with a BOM is SH01.)
+            let text = Self.plainIdentifier(given)
             for e in others(text) where e["code"]?.text?.lowercased() == text.lowercased() {
                 let (en, zh) = who(e)
                 throw ArchiveError(.invalidValue, "\(text) is the code of \(en): as a \(what) it would find two customers; if this is another company, first change that customer's code",

@@ -114,6 +114,10 @@ extension CustomerArchive {
             var archiveNames = Set<String>(), archiveCodes = Set<String>()
             state.each(.customer) { e in
                 for key in ["name", "shortName"] { if let t = e[key]?.text { archiveNames.insert(t.lowercased()) } }
+                for alias in Lookup.splitAliases(e["aliases"]?.text ?? "") {
+                    archiveNames.insert(alias.lowercased())
+                    archiveNames.insert(ChangeDraft.plainIdentifier(alias).lowercased())
+                }
                 if let t = e["code"]?.text { archiveCodes.insert(t.lowercased()); archiveNames.insert(t.lowercased()) }
             }
             for part in parts { listNames.formUnion(part!.lowered) }
