@@ -316,6 +316,17 @@ final class ImportTests: XCTestCase {
         let q = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(q.problems.count, 2, "\(q.problems)")
         XCTAssertTrue(q.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "“客户”第 2 行的客户未能导入，本行因此也无法导入，请先改正“客户”第 2 行" }, "\(q.problems)")
+        // A customer row refused as a duplicate of an earlier row of the file: a log row naming
+        // it is told which row (it was told the customer is nowhere in the file: helper-90).
+        let twice = ImportSource(fileName: "w2.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("统一社会信用代码")]),
+                                     TableRow(line: 2, cells: [.text("新丁公司"), .text("91310000132206713C")]),
+                                     TableRow(line: 3, cells: [.text("新戊公司"), .text("91310000132206713C")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("日期"), .text("客户"), .text("方式"), .text("跟进内容")]),
+                                       TableRow(line: 2, cells: [.text("2026-06-01 10:00"), .text("新戊公司"), .text("电话"), .text("问候")])]),
+        ])
+        let d = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(twice)
+        XCTAssertTrue(d.problems.contains { $0.table == "跟进记录" && $0.reasonZH.contains("本文件“客户”第 3 行") }, "\(d.problems)")
     }
 
     func testAUTF8BOMCSVWithCRLFRowsAndQuotedNewlinesKeepsTheNewlineAndCountsLines() throws {

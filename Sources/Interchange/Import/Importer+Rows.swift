@@ -1015,6 +1015,12 @@ extension Importer {
         func refuse(_ i: Int, _ column: String?, _ value: String?, _ en: String, _ zh: String) {
             let r = rows[i]
             b.problems[i, default: []].append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: value, reason: en, reasonZH: zh))
+            // (A customer row refused in this pass, as a duplicate of another row: rows naming it
+            // are told so, not that it is nowhere in the file.)
+            if r.kind == .customers, let name = r.field("name") {
+                let key = TextKey(Identity.companyKey(name))
+                if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[r.mapped].table.name, r.line) }
+            }
         }
         func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
         func archiveID(_ ref: String) -> UInt64? { ref.hasPrefix("C") || ref.hasPrefix("R") || ref.hasPrefix("P") ? UInt64(ref.dropFirst()) : nil }
