@@ -124,6 +124,9 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(try fixture.bytes(), before, "nothing refused was saved")
         try a.edit(.customer, "乙", fields: [("aliases", "东方乙")], now: day(1))
         refused("another's alias as a code", { try a.edit(.customer, "甲", fields: [("code", "东方乙")], now: day(1)) }, "“东方乙”是客户 C2（上海乙贸易有限公司）的名称、简称或别名，不能用作客户编号")
+        // An alias in full width, then another's code written plainly: the same clash.
+        try a.edit(.customer, "乙", fields: [("aliases", "ＸＹ０１")], now: day(1))
+        refused("a code that is another's alias in full width", { try a.edit(.customer, "甲", fields: [("code", "xy01")], now: day(1)) }, "的名称、简称或别名，不能用作客户编号")
         try a.edit(.customer, "乙", fields: [("aliases", "")], now: day(1))
         // Its own code again or in another case, and a code nobody has, are no clash.
         try a.edit(.customer, "甲", fields: [("code", "BJ01"), ("note", "重点")], now: day(1))

@@ -20,8 +20,6 @@ enum CellReading {
         case numericIdentifier
     }
 
-    /// A number as a spreadsheet shows it: integers without a decimal point, others in the
-    /// shortest form that reads back exactly.
     /// A number cell's value as Excel shows it in a General cell: at most 15 significant digits,
     /// without an exponent where it can (1234567890123456 → 1234567890123460, 0.1 + 0.2 → 0.3;
     /// messages had said 1.234567890123457e+19 and 1234567890123456.0).

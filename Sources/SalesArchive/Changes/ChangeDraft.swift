@@ -131,18 +131,12 @@ public final class ChangeDraft {
         return trimmed
     }
 
-    /// `text` with full-width ASCII (U+FF01–FF5E) as ASCII, the ideographic space as a space, and
-    /// format characters (zero-width spaces, joiners, BOM, bidi marks) dropped.
+    /// `text` half-width (`CompanyName.halfWidth`) and without format characters (zero-width
+    /// spaces, joiners, BOM, bidi marks): a code as it is stored and compared.
     static func plainIdentifier(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            switch s.value {
-            case 0xFF01...0xFF5E: out.append(Unicode.Scalar(s.value - 0xFEE0)!)
-            case 0x3000: out.append(" ")
-            default: if s.properties.generalCategory != .format { out.append(s) }
-            }
-        }
-        return String(out).trimmedWhitespace
+        let visible = text.unicodeScalars.contains { $0.properties.generalCategory == .format }
+            ? String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .format })) : text
+        return CompanyName.halfWidth(visible).trimmedWhitespace
     }
 
     /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ + ＋ | ｜ \
@@ -270,7 +264,7 @@ extension ChangeDraft {
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) has decimals, and 1 is the smallest amount in \(any.currency); write a whole amount",
                                        zh: "\(spec.zh)“\(text)”带有小数，但\(any.currency == "JPY" ? "日元" : any.currency == "KRW" ? "韩元" : any.currency)金额不能有小数，请填写整数金额")
                 }
-                if text.trimmingCharacters(in: .whitespaces).hasSuffix("%") || text.trimmingCharacters(in: .whitespaces).hasSuffix("％") {
+                if text.hasSuffix("%") || text.hasSuffix("％") {
                     // (A percentage cell in an amount column of a spreadsheet: 0.5 shown as 50%.)
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is a percentage, not an amount; if a spreadsheet cell shows it, set the cell's format to General or Number and type the amount again",
                                        zh: "\(spec.zh)显示为“\(text)”，这是百分比，无法识别为金额。如果是 Excel 单元格被设成了百分比格式，请把格式改为“常规”或“数值”，再重新填写金额")

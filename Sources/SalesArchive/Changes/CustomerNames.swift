@@ -152,7 +152,7 @@ extension ChangeDraft {
             // (Another's alias too: a lookup finds a customer by its aliases.)
             let byAlias = names.customers(companyKey: CompanyName.key(code), in: state).sorted().compactMap { other -> Entity? in
                 guard other != id, let e = state.entity(.customer, other),
-                      Lookup.splitAliases(e["aliases"]?.text ?? "").contains(where: { $0.lowercased() == code.lowercased() }) else { return nil }
+                      Lookup.splitAliases(e["aliases"]?.text ?? "").contains(where: { Self.plainIdentifier($0).lowercased() == code.lowercased() }) else { return nil }
                 return e
             }
             for e in others(code) + byAlias {

@@ -193,7 +193,9 @@ extension CustomerArchive {
                             for key in ["name", "shortName", "code"] {
                                 if let t = c[key]?.text?.trimmedWhitespace.lowercased(), !t.isEmpty { table[t, default: []].append((c.id, key == "code")) }
                             }
-                            for alias in Lookup.splitAliases(c["aliases"]?.text ?? "") { table[alias.lowercased(), default: []].append((c.id, false)) }
+                            for alias in Lookup.splitAliases(c["aliases"]?.text ?? "") {
+                                table[ChangeDraft.plainIdentifier(alias).lowercased(), default: []].append((c.id, false))
+                            }
                         }
                         lowered = table
                     }
@@ -203,7 +205,7 @@ extension CustomerArchive {
                         + Lookup.splitAliases(entity["aliases"]?.text ?? "").filter { !hadAliases.contains($0.lowercased()) }.map { ("aliases", $0) }
                     for (key, text) in texts {
                         guard !text.isEmpty, key == "aliases" || text.lowercased() != before?[key]?.text?.trimmedWhitespace.lowercased(),
-                              let other = lowered?[text.lowercased()]?.first(where: { $0.id != entity.id && (key == "code" || $0.code) }),
+                              let other = lowered?[ChangeDraft.plainIdentifier(text).lowercased()]?.first(where: { $0.id != entity.id && (key == "code" || $0.code) }),
                               let c = after.entity(.customer, other.id) else { continue }
                         let fieldZH = key == "code" ? "客户编号" : key == "name" ? "名称" : key == "shortName" ? "简称" : "别名"
                         throw refuse("\(entity.shortID) \(entity.displayName) would get back \(text), which is now \(c.shortID) \(c.displayName)'s \(other.code ? "code" : "name") (a lookup would find two); change that customer's code or name first",
