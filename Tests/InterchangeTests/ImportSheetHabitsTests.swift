@@ -129,7 +129,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         ])
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         let log = try XCTUnwrap(p.problems.first { $0.table == "跟进记录" }, "\(p.problems)")
-        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”所在的行（本文件“客户”第 2 行）不合格，因此本行也无法导入；请先改正那一行")
+        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”所在的行（本文件“客户”第 2 行）有误，因此本行也无法导入。请先改正该行")
     }
 
     /// A customer name merged over its contacts' rows (A2:A4) is the customer of each row; a
@@ -269,8 +269,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         a = nil
         // 面议 or 待定 is no amount: the example fits the column's unit, and an empty cell is the way.
         let words = try f.importing(utf8("项目名称,客户,预算（万元）,金额\n戊项目,甲有限公司,面议,待定\n"), name: "p2.csv", commit: false)
-        XCTAssertEqual(words.problems.map(\.reasonZH), ["预算“面议”不是金额，请填写数字，如 120（即 120万元）；金额尚未确定的请留空",
-                                                        "金额“待定”不是金额，请填写数字，如 300万 或 3000000；金额尚未确定的请留空"])
+        XCTAssertEqual(words.problems.map(\.reasonZH), ["预算“面议”不是有效金额，请填写数字，如 120（即 120万元）；预算尚未确定的请留空",
+                                                        "金额“待定”不是有效金额，请填写数字，如 300万 或 3000000；金额尚未确定的请留空"])
         let budgets = projects.map { $0["budget"] }
         XCTAssertEqual(budgets, [.money(Money(minorUnits: 120_000_000, currency: "CNY")!), .money(Money(minorUnits: 300_000_000, currency: "CNY")!),
                                  .money(Money(minorUnits: 12_500_000, currency: "CNY")!)])
@@ -739,7 +739,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         for name in ["王无忌", "空军", "张三", "Xu", "某某某公司的王总", "Na", "无名"] { XCTAssertFalse(Importer.isPlaceholderName(name), name) }
         for name in ["N/A", "n.a."] { XCTAssertTrue(Importer.isPlaceholderName(name), name) }
         let contacts = try f.importing(utf8("客户,姓名,手机\n甲有限公司,无,13800000001\n"), name: "r.csv", commit: false)
-        XCTAssertEqual(contacts.problems.first?.reasonZH, "“无”不是联系人姓名，请填写联系人的姓名，或删除该行")
+        XCTAssertEqual(contacts.problems.first?.reasonZH, "“无”不是有效的联系人姓名，请填写联系人姓名，或删除该行")
     }
 
     /// A row that repeats the header (sheets pasted together) is skipped and said; placeholder

@@ -315,7 +315,7 @@ final class ImportTests: XCTestCase {
         ])
         let q = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(q.problems.count, 2, "\(q.problems)")
-        XCTAssertTrue(q.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "“客户”第 2 行的客户未能导入，本行因此也无法导入，请先改正“客户”第 2 行" }, "\(q.problems)")
+        XCTAssertTrue(q.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "“客户”第 2 行的客户未能导入，因此本行也无法导入。请先改正“客户”第 2 行" }, "\(q.problems)")
         // A customer row refused as a duplicate of an earlier row of the file: a log row naming
         // it is told which row (it was told the customer is nowhere in the file: helper-90).
         let twice = ImportSource(fileName: "w2.xlsx", sha256: "", format: .xlsx, tables: [

@@ -176,7 +176,7 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(try fixture.bytes(), before)
         for name in ["、", ",", "——"] {
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是联系人姓名") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是有效的联系人姓名") == true, "\(name): \(error)")
             }
         }
         for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "王敏、", "李雷（采购）", "Smith, John", "Li, Wei"] {

@@ -44,7 +44,7 @@ final class UndoCLITests: ArchiveCommandTestCase {
         XCTAssertFalse(r.stderr.contains("list 命令"), r.stderr)
         // Not a batch id at all: said in Chinese too (it was English under --lang zh).
         let bad = try sv(["--lang", "zh", "undo", "XYZ"], expect: 64)
-        XCTAssertTrue(bad.stderr.contains("“XYZ”不是批次号，请按 salesvault history 中显示的写法填写，例如 B42"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("“XYZ”不是有效的批次号，请按 salesvault history 中显示的格式填写，如 B42"), bad.stderr)
     }
 
     func testTheShellReportsErrorsAsTheCommandLineDoesAndRefusesVerify() throws {

@@ -643,7 +643,7 @@ extension Importer {
                                 // in a 万元 column would be 3,000,000万元).
                                 let example = column.unit.map { (en: "120 (120\($0))", zh: "120（即 120\($0)）") } ?? (en: "300万 or 3000000", zh: "300万 或 3000000")
                                 problem("\(input) is not an amount: write a number, e.g. \(example.en), or leave the cell empty if it is not known yet",
-                                        "\(spec.zh)“\(input)”不是金额，请填写数字，如 \(example.zh)；金额尚未确定的请留空")
+                                        "\(spec.zh)“\(input)”不是有效金额，请填写数字，如 \(example.zh)；\(spec.zh)尚未确定的请留空")
                                 continue
                             }
                             if spec.type == .money, let amount = Self.amountInput(cell, unit: column.unit,
@@ -654,7 +654,7 @@ extension Importer {
                             if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
                                 // (无, 暂无 became a contact named 无.)
                                 problem("\(input) is not a person's name: write the contact's name, or delete the row",
-                                        "“\(input)”不是联系人姓名，请填写联系人的姓名，或删除该行")
+                                        "“\(input)”不是有效的联系人姓名，请填写联系人姓名，或删除该行")
                                 continue
                             }
                             if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
@@ -1121,7 +1121,7 @@ extension Importer {
                            "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
                 } else if let refused = refusedCustomers[key] {
                     refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
-                           "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）不合格，因此本行也无法导入；请先改正那一行")
+                           "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）有误，因此本行也无法导入。请先改正该行")
                 } else {
                     refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")

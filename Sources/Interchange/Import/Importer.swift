@@ -65,7 +65,7 @@ public final class Importer {
                         rows[row].problems.append(ImportProblem(
                             table: here, line: rows[row].line, column: nil, value: nil,
                             reason: "the \(kind.en) of \(at.en) was not imported, so neither is this row: correct \(at.en) first",
-                            reasonZH: "\(at.zh)的\(kind.zh)未能导入，本行因此也无法导入，请先改正\(at.zh)"))
+                            reasonZH: "\(at.zh)的\(kind.zh)未能导入，因此本行也无法导入。请先改正\(at.zh)"))
                     }
                     newlyRefused.insert(row)
                     continue

@@ -121,7 +121,7 @@ public final class ChangeDraft {
         // 、 or - alone is no person's name (a placeholder).
         if kind == .contact, !trimmed.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
             throw ArchiveError(.invalidValue, "\(trimmed) is not a person's name: write the contact's name",
-                               zh: "“\(trimmed)”不是联系人姓名，请填写联系人的姓名")
+                               zh: "“\(trimmed)”不是有效的联系人姓名，请填写联系人姓名")
         }
         // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
         if kind == .contact, Self.severalPeople(trimmed) {

@@ -86,7 +86,7 @@ struct Import: ArchiveCommand {
     func validate() throws {
         if template == nil && file == nil { throw ValidationError("give the file to import, or --template KIND") }
         if template != nil && file != nil { throw ValidationError("--template writes an empty template; give no file to import with it") }
-        if let dateFormat, ImportOptions.DayOrder(name: dateFormat) == nil { throw ValidationError(L("--date-format takes dd/mm/yyyy or mm/dd/yyyy", "--date-format 只能填 dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）").text) }
+        if let dateFormat, ImportOptions.DayOrder(name: dateFormat) == nil { throw ValidationError(L("--date-format takes dd/mm/yyyy or mm/dd/yyyy", "--date-format 只能设为 dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）").text) }
     }
 
     func execute() throws {

@@ -23,7 +23,7 @@ struct Undo: ArchiveCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if CustomerArchive.batchID(batch) == nil { throw ValidationError(L("\(batch) is not a batch id; give it as history shows it, e.g. B42", "“\(batch)”不是批次号，请按 salesvault history 中显示的写法填写，例如 B42").text) }
+        if CustomerArchive.batchID(batch) == nil { throw ValidationError(L("\(batch) is not a batch id; give it as history shows it, e.g. B42", "“\(batch)”不是有效的批次号，请按 salesvault history 中显示的格式填写，如 B42").text) }
     }
 
     var capability: Capability { !dryRun ? .write : .read }
