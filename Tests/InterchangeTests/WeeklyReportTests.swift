@@ -33,7 +33,7 @@ final class WeeklyReportTests: XCTestCase {
         try a.addContact(customer: "上海老客户", name: "王芳", now: lastWeek + 120)
         try a.addProject(customer: "上海老客户", name: "数据中心扩容", fields: [("budget", "100万"), ("expectedSign", "2026-12-10")], now: lastWeek + 180)
 
-        try a.addCustomer(name: "苏州精密机械", fields: [("grade", "C"), ("source", "转介绍"), ("creditCode", "91320500MA1MXXXX1X")], now: h(2))
+        try a.addCustomer(name: "苏州精密机械", fields: [("grade", "C"), ("source", "转介绍"), ("creditCode", "91320500MA1MXXXX11")], now: h(2))
         try a.addContact(customer: "苏州精密", name: "李强", now: h(3))
         try a.setGrade("华东电力", to: "A", reason: "已确认 12 月招标", result: "进入短名单", problem: "价格压力大", now: h(4))
         try a.setGrade("上海老客户", to: "B", reason: "项目延期", now: h(5))
@@ -115,7 +115,7 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertTrue(r.attention.contains { $0.kind == "upcoming" && $0.customer == "上海老客户集团" }, "\(r.attention)")
         // The customer added next week is not in this week's report.
         XCTAssertFalse(r.customers.contains { $0.name == "下周才来的客户" })
-        XCTAssertEqual(r.customers.first { $0.name == "苏州精密机械" }?.creditCode, "91320500MA1MXXXX1X")
+        XCTAssertEqual(r.customers.first { $0.name == "苏州精密机械" }?.creditCode, "91320500MA1MXXXX11")
     }
 
     /// Next week's plan says what was last done with a customer: of entries logged at the same

@@ -158,6 +158,32 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.customer, "bj01").id, bing.id)
     }
 
+    /// A 统一社会信用代码 is checked against GB 32100-2015 however it is set (an import checked it;
+    /// `customer add --set creditCode=` and an edit did not: helper-90), and stored as the
+    /// standard writes it (capitals, no spaces, no invisible characters).
+    func testACreditCodeIsCheckedHoweverItIsSet() throws {
+        let fixture = try ArchiveFixture()
+        let a = try fixture.open()
+        let c = try a.addCustomer(name: "福州甲科技有限公司", fields: [("creditCode", "91350100m000100y43")], now: day(0))
+        XCTAssertEqual(a.state.entity(.customer, c.id)?["creditCode"]?.text, "91350100M000100Y43", "lower case stored as the standard writes it")
+        let before = try fixture.bytes()
+        for (what, input, message) in [("a wrong check character", "91350100M000100Y44", "统一社会信用代码“91350100M000100Y44”的校验位有误（按 GB 32100-2015 应为 3），请核对是否录错"),
+                                       ("a letter not of the code", "91350100M000100I43", "“91350100M000100I43”不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）"),
+                                       ("17 characters", "91350100M000100Y4", "不是有效的统一社会信用代码")] {
+            for body in [{ try a.addCustomer(name: "福州乙贸易有限公司", fields: [("creditCode", input)], now: day(1)) as Any },
+                         { try a.edit(.customer, "福州甲", fields: [("creditCode", input)], now: day(1)) as Any }] {
+                XCTAssertThrowsError(try body(), what) { error in
+                    let e = error as? ArchiveError
+                    XCTAssertEqual(e?.code, .invalidValue, "\(what): \(error)")
+                    XCTAssertTrue(e?.reasonZH?.contains(message) == true, "\(what): \(String(describing: e?.reasonZH))")
+                }
+            }
+        }
+        XCTAssertEqual(try fixture.bytes(), before, "nothing written")
+        try a.edit(.customer, "福州甲", fields: [("creditCode", "9135 0100 M000 100Y\u{200B}43")], now: day(1))
+        XCTAssertEqual(a.state.entity(.customer, c.id)?["creditCode"]?.text, "91350100M000100Y43", "spaces and a zero-width space dropped")
+    }
+
     /// A contact's name that lists several people (王敏、李雷) is refused, however given, with the
     /// archive unchanged (it became one contact of that name: helper-86); one person's name with
     /// a space, a dot or a hyphen is a name.

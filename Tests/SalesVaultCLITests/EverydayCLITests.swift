@@ -130,6 +130,12 @@ extension EverydayCLITests {
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), coded)
         try sv(["customer", "add", "北京甲科技有限公司", "--code", "BJ02"], day: 0)
+        // A 统一社会信用代码 with a wrong check character, on the command line as in an import.
+        let added = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
+        let credit = try sv(["customer", "add", "福州甲科技有限公司", "--set", "creditCode=91350100M000100Y44", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(credit.stderr.contains("校验位有误（按 GB 32100-2015 应为 3）"), credit.stderr)
+        try sv(["customer", "edit", "北京甲", "--set", "creditCode=91350100M000100Y44"], day: 0, expect: 8)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), added)
     }
 
     /// `contact add` of a person the customer already has (the same name written alike, or the

@@ -147,7 +147,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let li = try newArchive("李娜")
         let wang = try newArchive("王强")
         try newArchive("赵敏")
-        try week(zhang, customer: "苏州精密机械有限公司", creditCode: "91320500MA1MXXXX1X")
+        try week(zhang, customer: "苏州精密机械有限公司", creditCode: "91320500MA1MXXXX11")
         try week(li, customer: "杭州数据科技")
         try week(wang, customer: "苏州精密机械（集团）")
         try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))  // Friday 10:00 Shanghai

@@ -650,19 +650,8 @@ extension Importer {
                                                                                    shown: mapped.table.amountUnits[CellPosition(line: tableRow.line, column: column.index)]) {
                                 input = amount
                             }
-                            let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
-                            if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
-                                // (无, 暂无 became a contact named 无.)
-                                problem("\(input) is not a person's name: write the contact's name, or delete the row",
-                                        "“\(input)”不是有效的联系人姓名，请填写联系人姓名，或删除该行")
-                                continue
-                            }
-                            if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
-                                // (Refused as the row's own problem: also when the row is another customer's duplicate.)
-                                problem(CompanyName.notANameReason.en, CompanyName.notANameReason.zh)
-                                continue
-                            }
-                            if key == "creditCode" {
+                            if key == "creditCode" {  // (said in the column's words, before the domain says it its way)
+                                input = ChangeDraft.plainIdentifier(input)  // (as stored: a zero-width space is not a mistake to show)
                                 switch CreditCode.check(input) {
                                 case .valid: break
                                 case .malformed:
@@ -674,6 +663,18 @@ extension Importer {
                                             "校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
                                     continue
                                 }
+                            }
+                            let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                            if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
+                                // (无, 暂无 became a contact named 无.)
+                                problem("\(input) is not a person's name: write the contact's name, or delete the row",
+                                        "“\(input)”不是有效的联系人姓名，请填写联系人姓名，或删除该行")
+                                continue
+                            }
+                            if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
+                                // (Refused as the row's own problem: also when the row is another customer's duplicate.)
+                                problem(CompanyName.notANameReason.en, CompanyName.notANameReason.zh)
+                                continue
                             }
                             if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
                                 out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d))))

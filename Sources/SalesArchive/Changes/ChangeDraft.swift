@@ -133,7 +133,7 @@ public final class ChangeDraft {
 
     /// `text` half-width (`CompanyName.halfWidth`) and without format characters (zero-width
     /// spaces, joiners, BOM, bidi marks): a code as it is stored and compared.
-    static func plainIdentifier(_ text: String) -> String {
+    package static func plainIdentifier(_ text: String) -> String {
         let visible = text.unicodeScalars.contains { $0.properties.generalCategory == .format }
             ? String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .format })) : text
         return CompanyName.halfWidth(visible).trimmedWhitespace
@@ -241,6 +241,20 @@ extension ChangeDraft {
                 // invisible characters (ＢＪ０１ or BJ\u{200B}01 beside BJ01 looked the same and
                 // were two codes).
                 let folded = Self.plainIdentifier(text)
+                if spec.key == "creditCode", !folded.isEmpty {
+                    let shown = folded.count > 40 ? String(folded.prefix(40)) + "…" : folded
+                    // GB 32100-2015's check character, on every path (an import checked it,
+                    // `customer add --set creditCode=` did not); stored as the standard writes it.
+                    switch CreditCode.check(folded) {
+                    case .valid(let code): return .text(code)
+                    case .malformed:
+                        throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
+                                           zh: "“\(shown)”不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
+                    case .wrongCheckDigit(let expected):
+                        throw ArchiveError(.invalidValue, "\(spec.key): the check character of \(shown) is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
+                                           zh: "统一社会信用代码“\(shown)”的校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
+                    }
+                }
                 return folded.isEmpty ? nil : .text(folded)
             }
             return .text(text)
