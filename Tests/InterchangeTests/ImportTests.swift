@@ -243,11 +243,26 @@ final class ImportTests: XCTestCase {
         XCTAssertFalse(list.canCommit)
         XCTAssertEqual(list.problems.map(\.line), [2], "\(list.problems)")
         XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”看起来是把多位联系人写在了一起") == true, "\(list.problems)")
+        XCTAssertEqual(list.problems.first?.column, "联系人", "the column named (it was not: helper-90)")
         XCTAssertEqual(try f.bytes(), before)
         try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
         let contacts = try f.importing(utf8("客户,联系人,手机\n甲有限公司,王敏/李雷,13800138000\n"), name: "p.csv", commit: false)
         XCTAssertFalse(contacts.canCommit)
         XCTAssertEqual(contacts.problems.map(\.line), [2], "\(contacts.problems)")
+        XCTAssertEqual(contacts.problems.first?.column, "联系人")
+        // A name with the list's mark left on it (王敏、) is the person's name; a log row's
+        // 联系人 written 王敏/李雷 names two people, as 王敏、李雷 does (it named no one).
+        try f.importing(utf8("客户,联系人,手机\n甲有限公司,王敏、,13800138000\n甲有限公司,、李雷,13800138002\n"), name: "p2.csv")
+        XCTAssertEqual(Set(try f.open().state.all(.contact).map(\.displayName)), ["王敏", "李雷"])
+        let again = try f.importing(utf8("客户名称,客户等级,联系人\n甲有限公司,A,王敏、\n"), name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(again.problems.isEmpty, "\(again.problems)")
+        XCTAssertEqual(again.counts[.contacts]?.new ?? 0, 0, "王敏、 is the 王敏 the customer has")
+        let log = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-26,电话,谈报价,王敏/李雷\n"), name: "log.csv")
+        XCTAssertTrue(log.canCommit && log.problems.isEmpty, "\(log.problems)")
+        let a = try f.open()
+        try a.loadContactLog()
+        let entry = try XCTUnwrap(a.state.all(.activity).first)
+        XCTAssertEqual(entry["contacts"]?.refs.count, 2, "two people")
     }
 
     /// With `--on-duplicate update`, a customer row's contact person whom the customer has

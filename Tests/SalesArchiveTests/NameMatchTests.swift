@@ -205,9 +205,18 @@ final class NameMatchTests: XCTestCase {
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是有效的联系人姓名") == true, "\(name): \(error)")
             }
         }
-        for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "王敏、", "李雷（采购）", "Smith, John", "Li, Wei"] {
-            XCTAssertNoThrow(try a.addContact(customer: "华为", name: name, now: day(1)), name)
+        for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "李雷（采购）", "Smith, John", "Li, Wei"] {
+            XCTAssertEqual(try a.addContact(customer: "华为", name: name, now: day(1)).displayName, name)
         }
+        // The list's mark left before or after one name is not part of it (王敏、 was stored so).
+        for (name, stored) in [("赵六、", "赵六"), ("、钱七 ", "钱七"), ("孙八，", "孙八"), ("周九/", "周九"), ("Wu Shi,", "Wu Shi")] {
+            XCTAssertEqual(try a.addContact(customer: "华为", name: name, now: day(1)).displayName, stored, name)
+        }
+        // A log entry's contacts written 王敏/李雷 are two people, as 王敏、李雷 are.
+        let li = try a.addContact(customer: "华为", name: "李雷", now: day(1))
+        let logged = try a.logActivity(customer: "华为", type: "call", summary: "谈报价", at: day(1), now: day(1))
+        let entry = try a.editLog(logged.shortID, fields: [("contacts", "王敏/李雷")], now: day(1))
+        XCTAssertEqual(entry["contacts"]?.refs, [wang.id, li.id])
     }
 
     /// The rule holds the other way and through undo (black-box round, 2026-12-01): a name

@@ -598,8 +598,11 @@ extension Importer {
                         if key == "name" && Self.isPlaceholderName(input) { continue }
                         if Self.isNoPhone(key, input) { continue }
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
+                        // The person's name as a contact list's is read (王敏、李雷 refused in
+                        // the column's words; 王敏、 is 王敏).
+                        let read = key == "name" ? try ChangeDraft.name(input, of: .contact) : input
                         if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
-                        row.contact.append((key, input))
+                        row.contact.append((key, read))
                     } catch let f as CellReading.Failure {
                         problem(f.reason, f.reasonZH)
                     } catch let e as ArchiveError {
@@ -670,6 +673,9 @@ extension Importer {
                                 problem("\(input) is not a person's name: write the contact's name, or delete the row",
                                         "“\(input)”不是有效的联系人姓名，请填写联系人姓名，或删除该行")
                                 continue
+                            }
+                            if key == "name" && mapped.kind == .contacts {
+                                input = try ChangeDraft.name(input, of: .contact)  // (王敏、 is 王敏; 王敏、李雷 refused here, in the column)
                             }
                             if key == "name" && mapped.kind == .customers && CompanyName.hasNoText(input) {
                                 // (Refused as the row's own problem: also when the row is another customer's duplicate.)
@@ -1132,7 +1138,8 @@ extension Importer {
             return ref
         }
         func names(_ text: String) -> [String] {
-            text.split(whereSeparator: { ",，、;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // (As a change set reads the field: 王敏/李雷 is two people, as 王敏、李雷 is.)
+            text.split(whereSeparator: { $0 == "," || ChangeDraft.personSeparators.contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
             guard let text = r.refs[key] else { return nil }

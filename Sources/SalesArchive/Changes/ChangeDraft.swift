@@ -105,7 +105,7 @@ public final class ChangeDraft {
     }
 
     /// A name as typed: trimmed, not empty, within the limit of any typed value.
-    static func name(_ input: String, of kind: EntityKind) throws -> String {
+    package static func name(_ input: String, of kind: EntityKind) throws -> String {
         let trimmed = input.trimmedWhitespace
         guard !trimmed.isEmpty else { throw ArchiveError(.missingValue, "a \(kind.en) needs a name", zh: "请填写\(kind.zh)名称") }
         guard trimmed.utf8.count <= 1024 else {
@@ -123,12 +123,19 @@ public final class ChangeDraft {
             throw ArchiveError(.invalidValue, "\(trimmed) is not a person's name: write the contact's name",
                                zh: "“\(trimmed)”不是有效的联系人姓名，请填写联系人姓名")
         }
-        // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
-        if kind == .contact, Self.severalPeople(trimmed) {
-            throw ArchiveError(.invalidValue, "\(trimmed) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
-                               zh: "“\(trimmed)”看起来是把多位联系人写在了一起。每次只能填一位联系人；导入文件中每行填一位，其他联系人请另起一行，客户名称照常填写")
+        // 王敏、 or 、王敏: the person's name without the list's mark (it was kept in the name).
+        var name = trimmed
+        if kind == .contact, let first = name.first, let last = name.last,
+           Self.personSeparators.contains(first) || Self.personSeparators.contains(last) || first == "," || last == "," {
+            name = String(name.drop { Self.personSeparators.contains($0) || $0 == "," || $0.isWhitespace }).trimmedWhitespace
+            while let end = name.last, Self.personSeparators.contains(end) || end == "," { name = String(name.dropLast()).trimmedWhitespace }
         }
-        return trimmed
+        // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
+        if kind == .contact, Self.severalPeople(name) {
+            throw ArchiveError(.invalidValue, "\(name) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
+                               zh: "“\(name)”看起来是把多位联系人写在了一起。每次只能填一位联系人；导入文件中每行填一位，其他联系人请另起一行，客户名称照常填写")
+        }
+        return name
     }
 
     /// `text` half-width (`CompanyName.halfWidth`) and without format characters (zero-width
@@ -143,12 +150,16 @@ public final class ChangeDraft {
     /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
     /// at least two of them with a letter or ideograph.
     static func severalPeople(_ name: String) -> Bool {
-        var separators: Set<Character> = ["、", "，", "；", ";", "/", "／", "&", "＆", "+", "＋", "|", "｜", "\\", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
+        var separators = personSeparators
         if name.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) { separators.insert(",") }
         guard name.contains(where: separators.contains) else { return false }
         let parts = name.split(whereSeparator: separators.contains)
         return parts.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count >= 2
     }
+
+    /// What separates people listed in one text: 、 ， ； ; / ／ & ＆ + ＋ | ｜ \ and line breaks (and `,`
+    /// where the names are Chinese).
+    package static let personSeparators: Set<Character> = ["、", "，", "；", ";", "/", "／", "&", "＆", "+", "＋", "|", "｜", "\\", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
 
     static func normalizedName(_ s: String) -> String {
         // Names of ASCII and basic CJK ideographs (nearly all): the same result in one pass over
@@ -319,7 +330,8 @@ extension ChangeDraft {
             return .ref(try resolve(target, text).id)
         case .references(let target):
             var ids: [UInt64] = []
-            for part in text.split(whereSeparator: { ",，、;；".contains($0) }) where !part.trimmingCharacters(in: .whitespaces).isEmpty {
+            // (People listed as a contact's name could not be: 王敏/李雷 is two, as 王敏、李雷 is.)
+            for part in text.split(whereSeparator: { $0 == "," || Self.personSeparators.contains($0) }) where !part.trimmingCharacters(in: .whitespaces).isEmpty {
                 let id = try resolve(target, String(part)).id
                 if !ids.contains(id) { ids.append(id) }  // the same person named twice counts once
             }
