@@ -45,6 +45,15 @@ final class UndoCLITests: ArchiveCommandTestCase {
         // Not a batch id at all: said in Chinese too (it was English under --lang zh).
         let bad = try sv(["--lang", "zh", "undo", "XYZ"], expect: 64)
         XCTAssertTrue(bad.stderr.contains("“XYZ”不是有效的批次号，请按 salesvault history 中显示的格式填写，如 B42"), bad.stderr)
+        // Typed in full width (a Chinese input method), it is the batch (it was not a batch id).
+        let wide = try sv(["--lang", "zh", "undo", "Ｂ９９"], expect: 8)
+        XCTAssertTrue(wide.stderr.contains("档案中没有批次 B99"), wide.stderr)
+        // Without a batch, or with a bad option value: the hint in Chinese too (it was English).
+        let missing = try sv(["--lang", "zh", "undo"], expect: 64)
+        XCTAssertTrue(missing.stderr.contains("提示：<batch>  要撤销的批次（如 B42，见 history）。"), missing.stderr)
+        let option = try sv(["--lang", "zh", "import", "a.csv", "--on-duplicate", "foo"], expect: 64)
+        XCTAssertTrue(option.stderr.contains("档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。"), option.stderr)
+        XCTAssertFalse(option.stderr.contains("A row already"), option.stderr)
     }
 
     func testTheShellReportsErrorsAsTheCommandLineDoesAndRefusesVerify() throws {

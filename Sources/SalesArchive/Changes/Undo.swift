@@ -6,7 +6,7 @@ import Foundation
 extension CustomerArchive {
     /// The batch named by `text`: `B12`, `b12` or `12` (ASCII digits only).
     public static func batchID(_ text: String) -> UInt64? {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = CompanyName.halfWidth(text).trimmingCharacters(in: .whitespacesAndNewlines)  // (Ｂ１ typed with a Chinese input method is B1)
         let digits = t.uppercased().hasPrefix("B") ? String(t.dropFirst()) : t
         guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
         return UInt64(digits)

@@ -827,7 +827,16 @@ enum HelpZH {
         for raw in english.components(separatedBy: "\n") where !raw.isEmpty {
             var line = raw
             if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
-            else if line.hasPrefix("Help:  ") { line = "提示：" + text(String(line.dropFirst(7))) }
+            else if line.hasPrefix("Help:  ") {
+                // "--on-duplicate <on-duplicate>  A row already…": the argument, then its help
+                // (looked up without the argument: it was left in English).
+                let rest = String(line.dropFirst(7))
+                if let gap = rest.range(of: "  ") {
+                    line = "提示：" + rest[..<gap.lowerBound] + "  " + text(String(rest[gap.upperBound...]).trimmingCharacters(in: .whitespaces))
+                } else {
+                    line = "提示：" + text(rest)
+                }
+            }
             else if line.hasPrefix("Usage: ") { line = "用法：" + line.dropFirst(7) }
             else if line.contains("See 'salesvault") && line.contains("--help") { line = "查看帮助：" + (line.components(separatedBy: "'").dropFirst().first ?? "salesvault --help") }
             lines.append(line)
