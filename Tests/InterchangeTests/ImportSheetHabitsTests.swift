@@ -253,6 +253,39 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(r.counts[.customers]?.new, 2, "\(r.warnings)")
     }
 
+    /// An amount too large to keep, or finer than a fen, is said to be so (1E+22 万元 was "not an
+    /// amount" with examples; 1E-07 万元 was stored as 0.00: helper-90); the units note's example
+    /// is not a 0 (0 即 0万元 explains nothing).
+    func testAnAmountTooLargeOrFinerThanAFenIsSaidToBeSo() throws {
+        let f = try ImportFixture()
+        _ = try f.importing(utf8("客户名称\n甲有限公司\n"), name: "客户.csv")
+        let before = try f.bytes()
+        let source = ImportSource(fileName: "p.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "项目", rows: [
+            TableRow(line: 1, cells: [.text("项目名称"), .text("客户"), .text("预算（万元）")]),
+            TableRow(line: 2, cells: [.text("甲项目"), .text("甲有限公司"), .number(0)]),
+            TableRow(line: 3, cells: [.text("乙项目"), .text("甲有限公司"), .number(1e22)]),
+            TableRow(line: 4, cells: [.text("丙项目"), .text("甲有限公司"), .number(1e-7)]),
+            TableRow(line: 5, cells: [.text("丁项目"), .text("甲有限公司"), .number(12)]),
+        ])])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertFalse(p.canCommit)
+        XCTAssertEqual(p.problems.map(\.line), [3, 4], "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("数额过大，超出可保存的范围，请核对金额是否录错") == true, "\(p.problems)")
+        XCTAssertTrue(p.problems.last?.reasonZH.contains("精确到了分（0.01）以下，金额最多保留到分") == true, "\(p.problems)")
+        let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
+        XCTAssertTrue(note.reasonZH.contains("如第 5 行的 12 即 12万元"), note.reasonZH)
+        XCTAssertEqual(try f.bytes(), before)
+        // The same typed in a text file, and on the command line's way in (the domain's value).
+        let csv = try f.importing(utf8("项目名称,客户,预算（万元）\n甲项目,甲有限公司,99999999999999999999\n乙项目,甲有限公司,0.0000001\n"), name: "p.csv", commit: false)
+        XCTAssertEqual(csv.problems.count, 2, "\(csv.problems)")
+        XCTAssertTrue(csv.problems.allSatisfy { $0.reasonZH.contains("数额过大") || $0.reasonZH.contains("精确到了分（0.01）以下") }, "\(csv.problems)")
+        let budget = try XCTUnwrap(Schema.field(.project, key: "budget"))
+        XCTAssertThrowsError(try ChangeDraft.value(for: budget, input: "0.001", now: testNow)) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("精确到了分（0.01）以下") == true, "\(error)")
+        }
+        XCTAssertEqual(try ChangeDraft.value(for: budget, input: "0.01", now: testNow), .money(Money(minorUnits: 1, currency: "CNY")!))
+    }
+
     /// 预算（万元） with 120 under it is 1,200,000 元 (it was read as 120 元), and so is a units
     /// row's （万元）; a cell with its own unit or currency keeps it.
     func testAnAmountColumnsUnitFromItsHeaderOrAUnitsRowIsApplied() throws {

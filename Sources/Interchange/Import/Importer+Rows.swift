@@ -342,10 +342,10 @@ extension Importer {
         case .number(let d):
             switch shown {
             case .currency(let code)?: return code + " " + CellReading.number(d)
-            case .unit(let u)?: return amountText(d, u) ?? (CellReading.number(d) + u)
+            case .unit(let u)?: return amountText(d, u) ?? (refusedText(d) + u)
             case .percent?: return CellReading.number(d * 100) + "%"  // (no amount: refused, as shown)
             case .percentSign?: return CellReading.number(d) + "%"
-            case nil: return unit.map { amountText(d, $0) ?? (CellReading.number(d) + $0) }
+            case nil: return unit.map { amountText(d, $0) ?? (refusedText(d) + $0) }
             }
         case .text(let t):
             guard let unit else { return nil }
@@ -360,8 +360,16 @@ extension Importer {
     static func amountText(_ d: Double, _ unit: String) -> String? {
         guard let one = Money.parse("1" + unit) else { return nil }
         let minor = (d * Double(one.minorUnits)).rounded()
-        guard minor.isFinite, minor >= 0, minor < 9e15, let m = Money(minorUnits: Int64(minor), currency: one.currency) else { return nil }
+        guard minor.isFinite, minor >= 0, minor < 9e15, minor > 0 || d == 0,  // (1E-07 万元 was 0.00)
+              let m = Money(minorUnits: Int64(minor), currency: one.currency) else { return nil }
         return m.description
+    }
+
+    /// A number `amountText` refused, written out in full for the money type to say why
+    /// (1E+22 is a number too large, 1E-07 finer than a fen; as `1E+22万元` it was no amount).
+    static func refusedText(_ d: Double) -> String {
+        guard d > 0, d.isFinite else { return CellReading.number(d) }
+        return Decimal(d).description
     }
 
     /// Whether `unit` written after a number makes an amount (万元, 万, 美元, USD, 元), and so is

@@ -368,7 +368,8 @@ public final class Importer {
                 let first = table.rows[dataStart...].prefix(1_000).lazy.compactMap { row -> (line: Int, text: String, input: String)? in
                     guard column < row.cells.count, !noteLines.contains(row.line),
                           table.amountUnits[CellPosition(line: row.line, column: column)] == nil,
-                          let input = Self.amountInput(row.cells[column], unit: unit, shown: nil), Money.parse(input) != nil else { return nil }
+                          let input = Self.amountInput(row.cells[column], unit: unit, shown: nil),
+                          let m = Money.parse(input), m.minorUnits > 0 else { return nil }  // (0 made a poor example: 0 即 0万元)
                     let cell = row.cells[column]
                     return (row.line, { if case .number(let d) = cell { CellReading.number(d) } else { Self.plain(cell).trimmedWhitespace } }(), input)
                 }.first

@@ -289,6 +289,16 @@ extension ChangeDraft {
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) has decimals, and 1 is the smallest amount in \(any.currency); write a whole amount",
                                        zh: "\(spec.zh)“\(text)”带有小数，但\(any.currency == "JPY" ? "日元" : any.currency == "KRW" ? "韩元" : any.currency)金额不能有小数，请填写整数金额")
                 }
+                switch Money.refusal(text) {
+                case .finerThanHundredth?:
+                    // (1E-07 in a 万元 column was stored as 0.00; 0.001 was "not an amount".)
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(text) is finer than a cent (0.01), the smallest amount kept; round it to the cent",
+                                       zh: "\(spec.zh)“\(text)”精确到了分（0.01）以下，金额最多保留到分，请四舍五入到分后再填")
+                case .tooLarge?:
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(text) is too large to be kept as an amount; check the number for a typing mistake",
+                                       zh: "\(spec.zh)“\(text)”数额过大，超出可保存的范围，请核对金额是否录错")
+                case nil: break
+                }
                 if text.hasSuffix("%") || text.hasSuffix("％") {
                     // (A percentage cell in an amount column of a spreadsheet: 0.5 shown as 50%.)
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is a percentage, not an amount; if a spreadsheet cell shows it, set the cell's format to General or Number and type the amount again",

@@ -96,8 +96,24 @@ extension Money {
     /// decimals (JPY 100.5 is no amount).
     static let zeroDecimal: Set<String> = ["JPY", "KRW"]
 
+    /// Why a text written as an amount is none, when it is one but for its size: finer than a
+    /// hundredth of its currency (0.001, 1E-07万元), or more than the 2^63 hundredths an amount
+    /// is stored in (an amount of nineteen digits).
+    enum Refusal: Equatable { case finerThanHundredth, tooLarge }
+
+    static func refusal(_ input: String) -> Refusal? {
+        var why: Refusal?
+        _ = parseAnyFraction(input, refusal: &why)
+        return why
+    }
+
     /// `parse` without the rule of `zeroDecimal` (to say why an amount was refused).
     static func parseAnyFraction(_ input: String, defaultCurrency: String = Money.defaultCurrency) -> Money? {
+        var why: Refusal?
+        return parseAnyFraction(input, defaultCurrency: defaultCurrency, refusal: &why)
+    }
+
+    private static func parseAnyFraction(_ input: String, defaultCurrency: String = Money.defaultCurrency, refusal: inout Refusal?) -> Money? {
         let halfWidth = input.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? input
         var s = halfWidth.filter { !$0.isWhitespace }.uppercased()
         guard !s.isEmpty else { return nil }
@@ -146,17 +162,17 @@ extension Money {
             digits.removeLast()
             shift += 1
         }
-        guard shift >= 0 else { return nil }  // finer than a hundredth
+        guard shift >= 0 else { refusal = .finerThanHundredth; return nil }
         var value: Int64 = 0
         for ch in digits {
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int64(ch.asciiValue! - 48))  // checked digit
-            guard !o1, !o2 else { return nil }
+            guard !o1, !o2 else { refusal = .tooLarge; return nil }
             value = a
         }
         for _ in 0..<shift {
             let (m, o) = value.multipliedReportingOverflow(by: 10)
-            guard !o else { return nil }
+            guard !o else { refusal = .tooLarge; return nil }
             value = m
         }
         return Money(minorUnits: value, currency: currency ?? defaultCurrency)
