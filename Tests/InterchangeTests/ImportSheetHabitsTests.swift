@@ -270,18 +270,43 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertFalse(p.canCommit)
         XCTAssertEqual(p.problems.map(\.line), [3, 4], "\(p.problems)")
-        XCTAssertTrue(p.problems.first?.reasonZH.contains("数额过大，超出可保存的范围，请核对金额是否录错") == true, "\(p.problems)")
-        XCTAssertTrue(p.problems.last?.reasonZH.contains("精确到了分（0.01）以下，金额最多保留到分") == true, "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("金额过大，超出可保存的范围，请核对是否录错（如多输了 0 或单位填错）") == true, "\(p.problems)")
+        XCTAssertTrue(p.problems.last?.reasonZH.contains("小数位过多：金额最多精确到分") == true, "\(p.problems)")
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
         XCTAssertTrue(note.reasonZH.contains("如第 5 行的 12 即 12万元"), note.reasonZH)
         XCTAssertEqual(try f.bytes(), before)
+        // A column without a unit: a number cell finer than a fen was rounded to it without a
+        // word (0.001 stored as 0.00, 1234.567 as 1234.57: helper-92); 1E+22 was "no amount".
+        // A large 万元 number within what an amount keeps is read as Excel shows it.
+        let plain = ImportSource(fileName: "q.xlsx", sha256: "", format: .xlsx, tables: [Table(name: "项目", rows: [
+            TableRow(line: 1, cells: [.text("项目名称"), .text("客户"), .text("预算"), .text("金额（万元）")]),
+            TableRow(line: 2, cells: [.text("甲项目"), .text("甲有限公司"), .number(0.001), .empty]),
+            TableRow(line: 3, cells: [.text("乙项目"), .text("甲有限公司"), .number(1234.567), .empty]),
+            TableRow(line: 4, cells: [.text("丙项目"), .text("甲有限公司"), .number(1e22), .empty]),
+            TableRow(line: 5, cells: [.text("丁项目"), .text("甲有限公司"), .number(1234.56), .number(12345678901.23)]),
+            TableRow(line: 6, cells: [.text("戊项目"), .text("甲有限公司"), .number(0.1 + 0.2), .empty]),
+        ])])
+        do {  // (the archive closed before the next import opens it)
+            let archive = try f.open()
+            let importer = Importer(archive: archive, options: ImportOptions(now: testNow))
+            let q = try importer.preview(plain)
+            XCTAssertEqual(q.problems.map(\.line), [2, 3, 4], "\(q.problems)")
+            XCTAssertEqual(q.problems.map { $0.reasonZH.contains("小数位过多") }, [true, true, false], "\(q.problems)")
+            XCTAssertTrue(q.problems.last?.reasonZH.contains("金额过大") == true, "\(q.problems)")
+            let valid = try Importer(archive: archive, options: { var o = ImportOptions(now: testNow); o.onlyValid = true; return o }()).preview(plain)
+            _ = try Importer(archive: archive, options: { var o = ImportOptions(now: testNow); o.onlyValid = true; return o }()).commit(valid)
+            let ding = try XCTUnwrap(archive.state.all(.project).first { $0.displayName == "丁项目" })
+            XCTAssertEqual(ding["budget"], .money(Money(minorUnits: 123_456, currency: "CNY")!))
+            XCTAssertEqual(ding["amount"], .money(Money(minorUnits: 12_345_678_901_230_000, currency: "CNY")!), "as Excel shows it, not 12345678901.230000128")
+            XCTAssertEqual(archive.state.all(.project).first { $0.displayName == "戊项目" }?["budget"], .money(Money(minorUnits: 30, currency: "CNY")!))
+        }
         // The same typed in a text file, and on the command line's way in (the domain's value).
         let csv = try f.importing(utf8("项目名称,客户,预算（万元）\n甲项目,甲有限公司,99999999999999999999\n乙项目,甲有限公司,0.0000001\n"), name: "p.csv", commit: false)
         XCTAssertEqual(csv.problems.count, 2, "\(csv.problems)")
-        XCTAssertTrue(csv.problems.allSatisfy { $0.reasonZH.contains("数额过大") || $0.reasonZH.contains("精确到了分（0.01）以下") }, "\(csv.problems)")
+        XCTAssertTrue(csv.problems.allSatisfy { $0.reasonZH.contains("金额过大") || $0.reasonZH.contains("小数位过多") }, "\(csv.problems)")
         let budget = try XCTUnwrap(Schema.field(.project, key: "budget"))
         XCTAssertThrowsError(try ChangeDraft.value(for: budget, input: "0.001", now: testNow)) { error in
-            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("精确到了分（0.01）以下") == true, "\(error)")
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("小数位过多") == true, "\(error)")
         }
         XCTAssertEqual(try ChangeDraft.value(for: budget, input: "0.01", now: testNow), .money(Money(minorUnits: 1, currency: "CNY")!))
     }

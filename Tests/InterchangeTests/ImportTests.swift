@@ -242,7 +242,7 @@ final class ImportTests: XCTestCase {
         let list = try f.importing(utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王敏、李雷,13800138000\n乙有限公司,B,赵六,13800138001\n"), name: "c.csv")
         XCTAssertFalse(list.canCommit)
         XCTAssertEqual(list.problems.map(\.line), [2], "\(list.problems)")
-        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”看起来是把多位联系人写在了一起") == true, "\(list.problems)")
+        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”似乎填了多位联系人") == true, "\(list.problems)")
         XCTAssertEqual(list.problems.first?.column, "联系人", "the column named (it was not: helper-90)")
         XCTAssertEqual(try f.bytes(), before)
         try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
@@ -259,10 +259,32 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(again.counts[.contacts]?.new ?? 0, 0, "王敏、 is the 王敏 the customer has")
         let log = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-26,电话,谈报价,王敏/李雷\n"), name: "log.csv")
         XCTAssertTrue(log.canCommit && log.problems.isEmpty, "\(log.problems)")
-        let a = try f.open()
-        try a.loadContactLog()
-        let entry = try XCTUnwrap(a.state.all(.activity).first)
+        var a: CustomerArchive? = try f.open()
+        try a!.loadContactLog()
+        let entry = try XCTUnwrap(a!.state.all(.activity).first)
         XCTAssertEqual(entry["contacts"]?.refs.count, 2, "two people")
+        a = nil
+        // A person whose name has a comma, named in a log row: that one person (it was refused
+        // as Smith and John).
+        try f.importing(utf8("客户,联系人\n甲有限公司,\"Smith, John\"\n"), name: "p3.csv")
+        let smith = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-25,电话,约拜访,\"Smith, John\"\n"), name: "log2.csv")
+        XCTAssertTrue(smith.canCommit && smith.problems.isEmpty, "\(smith.problems)")
+    }
+
+    /// A row whose name is one archive customer's and whose credit code is another's is refused
+    /// with --on-duplicate update, naming both (the credit code's customer was updated without a
+    /// word: helper-92).
+    func testAnUpdateRowNamingOneCustomerWithAnothersCreditCodeIsRefused() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,统一社会信用代码\n一号有限公司,91350100M000100Y43\n二号有限公司,91310000132206713C\n"), name: "c.csv")
+        let before = try f.bytes()
+        let p = try f.importing(utf8("客户名称,统一社会信用代码,行业\n一号有限公司,91310000132206713c,金融\n"), name: "u.csv") { $0.onDuplicate = .update }
+        XCTAssertFalse(p.canCommit)
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["客户名称与档案中的 C1 一号有限公司 相同，统一社会信用代码却是 C2 二号有限公司 的，无法确定要更新哪一家。请核对名称和统一社会信用代码"])
+        XCTAssertEqual(try f.bytes(), before)
+        // Name and code of the same customer: updated.
+        let same = try f.importing(utf8("客户名称,统一社会信用代码,行业\n二号有限公司,91310000132206713c,金融\n"), name: "u2.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(same.counts[.customers]?.updated, 1, "\(same.problems)")
     }
 
     /// With `--on-duplicate update`, a customer row's contact person whom the customer has

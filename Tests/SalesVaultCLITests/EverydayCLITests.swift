@@ -133,9 +133,18 @@ extension EverydayCLITests {
         // A 统一社会信用代码 with a wrong check character, on the command line as in an import.
         let added = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
         let credit = try sv(["customer", "add", "福州甲科技有限公司", "--set", "creditCode=91350100M000100Y44", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(credit.stderr.contains("校验位有误（按 GB 32100-2015 应为 3）"), credit.stderr)
+        XCTAssertTrue(credit.stderr.contains("校验位（最后一位）有误，按 GB 32100-2015 应为 3"), credit.stderr)
         try sv(["customer", "edit", "北京甲", "--set", "creditCode=91350100M000100Y44"], day: 0, expect: 8)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), added)
+        // The same code with a zero-width character in it is the same code (it was added beside
+        // it: helper-92).
+        try sv(["customer", "add", "福州甲科技有限公司", "--set", "creditCode=91350100m000100y43"], day: 0)
+        let coded2 = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
+        for code in ["9135\u{200B}0100M000100Y43", "9135\u{200D}0100M000100Y43", "\u{FEFF}91350100M000100Y43"] {
+            let r = try sv(["customer", "add", "福州乙贸易有限公司", "--set", "creditCode=\(code)", "--lang", "zh"], day: 0, expect: 8)
+            XCTAssertTrue(r.stderr.contains("统一社会信用代码相同"), r.stderr)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), coded2)
     }
 
     /// `contact add` of a person the customer already has (the same name written alike, or the
@@ -151,6 +160,9 @@ extension EverydayCLITests {
         XCTAssertTrue(mobile.stderr.contains("the same mobile number"), mobile.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before, "nothing added")
         try sv(["contact", "add", "华为", "赵六", "--mobile", "１３８０００００００１"], day: 0, expect: 8)  // full-width digits
+        for name in ["王敏、", "、王敏", "王敏/", "王敏，"] {  // (the list's mark is not part of the name: she was added again)
+            try sv(["contact", "add", "华为", name], day: 0, expect: 8)
+        }
         try sv(["contact", "add", "中兴", "王敏"], day: 0)  // another customer's contact of that name
         try sv(["contact", "add", "华为", "王敏", "--force"], day: 0)
         let list = try sv(["contact", "list", "--json"], day: 0)

@@ -50,9 +50,9 @@ final class UndoCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(wide.stderr.contains("档案中没有批次 B99"), wide.stderr)
         // Without a batch, or with a bad option value: the hint in Chinese too (it was English).
         let missing = try sv(["--lang", "zh", "undo"], expect: 64)
-        XCTAssertTrue(missing.stderr.contains("提示：<batch>  要撤销的批次（如 B42，见 history）。"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("提示：<batch>：要撤销的批次号，如 B42；批次号可运行 salesvault history 查看。"), missing.stderr)
         let option = try sv(["--lang", "zh", "import", "a.csv", "--on-duplicate", "foo"], expect: 64)
-        XCTAssertTrue(option.stderr.contains("档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。"), option.stderr)
+        XCTAssertTrue(option.stderr.contains("提示：--on-duplicate：遇到重复行（档案中已有或文件前面已出现）时如何处理：refuse 拒绝（默认）、skip 跳过、update 更新已有记录。"), option.stderr)
         XCTAssertFalse(option.stderr.contains("A row already"), option.stderr)
     }
 

@@ -128,9 +128,11 @@ enum CellReading {
                 throw Failure(reason: "\(number(d)) is a number, not a date; format the cell as a date or write 2026-03-05",
                               reasonZH: "“\(number(d))”是数字，不是日期；请把单元格设为日期格式，或写成 2026-03-05")
             case .money:
-                // (Beyond 10^15 yuan: as Excel shows it, which is then refused as no amount,
-                // not with binary noise: 12345678901234569216.00.)
-                return (abs(d) < 1e15 ? String(format: "%.2f", d) : number(d), nil)
+                // As Excel shows it (15 significant digits: no binary noise), written out where
+                // Excel would show an exponent: the money type then says what is wrong with
+                // 1234.567 or 1E-07 (finer than a fen: they were rounded to it without a word)
+                // and with 1E+22 (too large: it was called no amount).
+                return (Importer.fullNumber(d), nil)
             case .flag:
                 return (d != 0 ? "是" : "否", nil)
             default:

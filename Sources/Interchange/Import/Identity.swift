@@ -72,7 +72,8 @@ extension Identity {
     /// mobile number. `contact add` asks for `--force` when any is found (two people of one
     /// company may share a name; usually it is the same person entered twice).
     public static func likelyDuplicateContacts(customer: UInt64, name: String?, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
-        let key = name.map(CompanyName.personKey)
+        // (The name as it will be stored: 王敏、 is 王敏, and was added beside her.)
+        let key = name.map { CompanyName.personKey((try? ChangeDraft.name($0, of: .contact)) ?? $0) }
         let mobileKey = mobile.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
         for p in state.all(.contact) where p["customer"]?.ref == customer {

@@ -365,10 +365,16 @@ extension Importer {
         return m.description
     }
 
-    /// A number `amountText` refused, written out in full for the money type to say why
-    /// (1E+22 is a number too large, 1E-07 finer than a fen; as `1E+22万元` it was no amount).
-    static func refusedText(_ d: Double) -> String {
-        guard d > 0, d.isFinite else { return CellReading.number(d) }
+    /// A number `amountText` refused, written out for the money type to say why (1E+22 is a
+    /// number too large, 1E-07 finer than a fen; as `1E+22万元` it was no amount).
+    static func refusedText(_ d: Double) -> String { fullNumber(d) }
+
+    /// A number cell as Excel shows it (15 significant digits), written out in full where Excel
+    /// shows an exponent (1E+22, 1E-07): digits the money type reads exactly (12345678901.23, not
+    /// the binary 12345678901.230000128).
+    static func fullNumber(_ d: Double) -> String {
+        let shown = CellReading.number(d)
+        guard d.isFinite, shown.contains("E") else { return shown }
         return Decimal(d).description
     }
 
@@ -667,11 +673,11 @@ extension Importer {
                                 case .valid: break
                                 case .malformed:
                                     problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
-                                            "不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
+                                            "不是有效的统一社会信用代码：应由 18 位数字或字母组成（字母不含 I、O、S、V、Z）")
                                     continue
                                 case .wrongCheckDigit(let expected):
                                     problem("the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
-                                            "校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
+                                            "校验位（最后一位）有误，按 GB 32100-2015 应为 \(expected)，请对照营业执照逐位核对")
                                     continue
                                 }
                             }
@@ -1152,7 +1158,10 @@ extension Importer {
         func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
             guard let text = r.refs[key] else { return nil }
             var refs: [String] = []
-            for name in names(text) {
+            // (One person whose name has a comma, Smith, John, as the archive reads the field.)
+            let whole = text.trimmedWhitespace
+            let listed = whole.contains(",") && childRef(.contact, customer: customer, name: whole) != nil ? [whole] : names(text)
+            for name in listed {
                 guard let ref = childRef(.contact, customer: customer, name: name) else {
                     refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
                            "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
@@ -1173,7 +1182,19 @@ extension Importer {
                 let key = rowKeys.companyKey!
                 let phone = rowKeys.phone
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                if let credit, let c = index.customerByCredit[credit] { match = (c, nil, ("same credit code", "统一社会信用代码相同")) }
+                if let credit, let c = index.customerByCredit[credit] {
+                    // The name one archive customer's and the credit code another's: an update
+                    // would not know which (it updated the credit code's without a word: helper-92).
+                    if options.onDuplicate == .update,
+                       let named = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)], named != c {
+                        func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
+                        refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
+                               "the name is \(shown(named))'s in the archive and the credit code \(shown(c))'s: which to update is not clear; check the name and the credit code",
+                               "客户名称与档案中的 \(shown(named)) 相同，统一社会信用代码却是 \(shown(c)) 的，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                        continue
+                    }
+                    match = (c, nil, ("same credit code", "统一社会信用代码相同"))
+                }
                 else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
                     match = (c, nil, ("same name", "名称相同"))
                 } else if let shared = index.sharedKeys[key] {

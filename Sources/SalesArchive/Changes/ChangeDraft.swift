@@ -121,7 +121,7 @@ public final class ChangeDraft {
         // 、 or - alone is no person's name (a placeholder).
         if kind == .contact, !trimmed.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
             throw ArchiveError(.invalidValue, "\(trimmed) is not a person's name: write the contact's name",
-                               zh: "“\(trimmed)”不是有效的联系人姓名，请填写联系人姓名")
+                               zh: "“\(trimmed)”中没有文字，不是有效的联系人姓名，请填写联系人的姓名")
         }
         // 王敏、 or 、王敏: the person's name without the list's mark (it was kept in the name).
         var name = trimmed
@@ -133,7 +133,7 @@ public final class ChangeDraft {
         // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
         if kind == .contact, Self.severalPeople(name) {
             throw ArchiveError(.invalidValue, "\(name) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
-                               zh: "“\(name)”看起来是把多位联系人写在了一起。每次只能填一位联系人；导入文件中每行填一位，其他联系人请另起一行，客户名称照常填写")
+                               zh: "“\(name)”似乎填了多位联系人，联系人姓名每次只能填一位。导入文件中请每行填一位，其他联系人另起一行，并填写相同的客户名称")
         }
         return name
     }
@@ -260,10 +260,10 @@ extension ChangeDraft {
                     case .valid(let code): return .text(code)
                     case .malformed:
                         throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
-                                           zh: "“\(shown)”不是有效的统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
+                                           zh: "“\(shown)”不是有效的统一社会信用代码：应由 18 位数字或字母组成（字母不含 I、O、S、V、Z）")
                     case .wrongCheckDigit(let expected):
                         throw ArchiveError(.invalidValue, "\(spec.key): the check character of \(shown) is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
-                                           zh: "统一社会信用代码“\(shown)”的校验位有误（按 GB 32100-2015 应为 \(expected)），请核对是否录错")
+                                           zh: "统一社会信用代码“\(shown)”的校验位（最后一位）有误，按 GB 32100-2015 应为 \(expected)，请对照营业执照逐位核对")
                     }
                 }
                 return folded.isEmpty ? nil : .text(folded)
@@ -293,10 +293,10 @@ extension ChangeDraft {
                 case .finerThanHundredth?:
                     // (1E-07 in a 万元 column was stored as 0.00; 0.001 was "not an amount".)
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is finer than a cent (0.01), the smallest amount kept; round it to the cent",
-                                       zh: "\(spec.zh)“\(text)”精确到了分（0.01）以下，金额最多保留到分，请四舍五入到分后再填")
+                                       zh: "\(spec.zh)“\(text)”小数位过多：金额最多精确到分，请四舍五入到分后再填")
                 case .tooLarge?:
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is too large to be kept as an amount; check the number for a typing mistake",
-                                       zh: "\(spec.zh)“\(text)”数额过大，超出可保存的范围，请核对金额是否录错")
+                                       zh: "\(spec.zh)“\(text)”金额过大，超出可保存的范围，请核对是否录错（如多输了 0 或单位填错）")
                 case nil: break
                 }
                 if text.hasSuffix("%") || text.hasSuffix("％") {
@@ -339,18 +339,34 @@ extension ChangeDraft {
         case .reference(let target):
             return .ref(try resolve(target, text).id)
         case .references(let target):
-            var ids: [UInt64] = []
-            // (People listed as a contact's name could not be: 王敏/李雷 is two, as 王敏、李雷 is.)
-            for part in text.split(whereSeparator: { $0 == "," || Self.personSeparators.contains($0) }) where !part.trimmingCharacters(in: .whitespaces).isEmpty {
-                let id = try resolve(target, String(part)).id
-                if !ids.contains(id) { ids.append(id) }  // the same person named twice counts once
-            }
+            let ids = try resolveList(target, text).map(\.id)
             if ids.isEmpty { return nil }
             guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
         default:
             return try Self.value(for: spec, input: input, now: now)
         }
+    }
+
+    /// The records one text names (a log's 联系人, `log add --with`): parts separated by `,` or
+    /// the marks a person's name cannot list people with (`personSeparators`: 王敏/李雷 is two, as
+    /// 王敏、李雷 is), each looked up, each record once. A text with `,` that is one record's
+    /// whole name (`Smith, John`, a name `contact add` takes) is that record (it was Smith and
+    /// John, each found as Smith, John: the same person twice).
+    func resolveList(_ target: EntityKind, _ text: String) throws -> [Entity] {
+        let parts = text.split(whereSeparator: { $0 == "," || Self.personSeparators.contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let whole = text.trimmedWhitespace
+        if parts.count > 1, whole.contains(","), let one = try? resolve(target, whole),
+           CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(whole) {
+            return [one]
+        }
+        var out: [Entity] = []
+        for part in parts {
+            let e = try resolve(target, part)
+            if !out.contains(where: { $0.id == e.id }) { out.append(e) }  // the same person named twice counts once
+        }
+        return out
     }
 
     /// Field changes for `fields` (key → input) on `existing` (nil when creating).

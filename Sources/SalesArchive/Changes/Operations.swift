@@ -39,14 +39,16 @@ extension ChangeDraft {
         case .escrowUse, .export:
             throw ArchiveError(.invalidValue, "\(kind.en) records are evidence and cannot be edited", zh: "\(kind.zh)属于审计留痕，不能修改")
         }
-        for (key, value) in fields where Schema.field(kind, key: key)?.key == "name" {
+        var named = fields
+        for (i, (key, value)) in fields.enumerated() where Schema.field(kind, key: key)?.key == "name" {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ArchiveError(.missingValue, "a name cannot be cleared", zh: "名称不能清空") }
             let newName = try Self.name(value, of: kind)
             if kind == .customer {
                 if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "客户“\(newName)”已存在（\(clash.shortID)），不能重名") }
             }
+            if kind == .contact { named[i].1 = newName }  // (王敏、 is stored as 王敏, as `addContact` stores it)
         }
-        let changes = try self.changes(kind, fields, existing: e, now: now, protected: protected)
+        let changes = try self.changes(kind, named, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
         let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
         if kind == .customer { try checkCode(checked, customer: e.id, before: e) }
@@ -170,7 +172,11 @@ extension ChangeDraft {
         guard let type = ActivityType.parse(typeText) else { throw ArchiveError(.invalidValue, "\(typeText) is not a contact type; use \(ActivityType.codes)", zh: "没有“\(typeText)”这种跟进方式，可选：\(ActivityType.labelsZH)") }
         let text = summary.trimmedWhitespace
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a contact log entry needs a summary", zh: "请填写跟进内容") }
-        let people = try contacts.map { try resolve(.contact, $0) }
+        // (Each given text may name several people, as a log's 联系人 field does: 王敏/李雷.)
+        var people: [Entity] = []
+        for text in contacts {
+            for e in try resolveList(.contact, text) where !people.contains(where: { $0.id == e.id }) { people.append(e) }
+        }
         for p in people where p["customer"]?.ref != c.id {
             throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)（\(p.shortID)）不是 \(c.displayName) 的联系人")
         }

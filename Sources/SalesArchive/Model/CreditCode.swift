@@ -25,7 +25,9 @@ public enum CreditCode {
 
     /// `check` without its shortcuts (what they are tested against).
     package static func checkGeneral(_ text: String) -> Check {
-        let code = CompanyName.halfWidth(text).uppercased().filter { !$0.isWhitespace }
+        // (Without format characters, as the code is stored: 9135\u{200B}0100… beside 91350100…
+        // was another customer's code unnoticed.)
+        let code = ChangeDraft.plainIdentifier(text).uppercased().filter { !$0.isWhitespace }
         let chars = Array(code)
         guard chars.count == 18 else { return .malformed }
         var sum = 0

@@ -689,7 +689,7 @@ enum HelpZH {
         "List customers not contacted for N days, A and B customers first.": "列出 N 天未联系的客户，A、B 类在前。",
         "Days without contact.": "未联系天数。",
         "Undo a change (a batch shown by `history`): its inverse is saved as a new change.": "撤销一次更改（history 中的批次）：反向更改另存为新批次。",
-        "The batch to undo (B42, as `history` shows it).": "要撤销的批次（如 B42，见 history）。",
+        "The batch to undo (B42, as `history` shows it).": "要撤销的批次号，如 B42；批次号可运行 salesvault history 查看。",
         "Only show what the undo would change.": "只显示撤销会改动什么，不保存。",
         "Unlock an archive once and run many commands; locks itself when idle.": "解锁一次连续操作多条命令；空闲时自动锁定。",
         "Lock (and leave) after this many minutes without input.": "无输入多少分钟后自动锁定退出。",
@@ -704,7 +704,7 @@ enum HelpZH {
         "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件（age 密钥或口令，二进制或文本格式）。",
         // Import, export, reports: options
         "A file of `header = field` lines for columns not recognised.": "列对照表文件：每行写一条“表头 = 字段”，用于程序无法自动识别的列。",
-        "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "档案中或文件前面已有的行：拒绝（默认）、跳过，或更新已有记录。",
+        "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.": "遇到重复行（档案中已有或文件前面已出现）时如何处理：refuse 拒绝（默认）、skip 跳过、update 更新已有记录。",
         "An encrypted workbook's password, from the first line of this file (default: asked, no echo).": "加密工作簿的密码，取该文件第一行（默认在终端询问，不回显）。",
         "CSV only: utf-8-bom (default, opens in Excel) or gb18030.": "仅用于 CSV：utf-8-bom（默认，Excel 可直接打开）或 gb18030。",
         "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".": "竞争情况：竞争对手及其竞争地位，如“思科：领先；新华三：入围”。",
@@ -832,7 +832,10 @@ enum HelpZH {
                 // (looked up without the argument: it was left in English).
                 let rest = String(line.dropFirst(7))
                 if let gap = rest.range(of: "  ") {
-                    line = "提示：" + rest[..<gap.lowerBound] + "  " + text(String(rest[gap.upperBound...]).trimmingCharacters(in: .whitespaces))
+                    // (--on-duplicate <on-duplicate>: the option alone; <batch> as the usage line writes it.)
+                    let name = rest[..<gap.lowerBound]
+                    let shown = name.hasPrefix("-") ? String(name.prefix { $0 != " " }) : String(name)
+                    line = "提示：" + shown + "：" + text(String(rest[gap.upperBound...]).trimmingCharacters(in: .whitespaces))
                 } else {
                     line = "提示：" + text(rest)
                 }
