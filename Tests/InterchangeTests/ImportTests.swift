@@ -244,6 +244,10 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(list.problems.map(\.line), [2], "\(list.problems)")
         XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”似乎填了多位联系人") == true, "\(list.problems)")
         XCTAssertEqual(list.problems.first?.column, "联系人", "the column named (it was not: helper-90)")
+        // On a customer list the advice is a contact list (another row of the customer was a
+        // duplicate customer row), and the mobile is not said to be a person's without a name.
+        XCTAssertTrue(list.problems.first?.reasonZH.contains("其他联系人请用联系人名单导入") == true, "\(list.problems)")
+        XCTAssertFalse(list.warnings.contains { $0.reasonZH.contains("姓名为空") }, "\(list.warnings)")
         XCTAssertEqual(try f.bytes(), before)
         try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
         let contacts = try f.importing(utf8("客户,联系人,手机\n甲有限公司,王敏/李雷,13800138000\n"), name: "p.csv", commit: false)

@@ -614,6 +614,13 @@ extension Importer {
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
                         // The person's name as a contact list's is read (王敏、李雷 refused in
                         // the column's words; 王敏、 is 王敏).
+                        if key == "name", ChangeDraft.severalPeople(ChangeDraft.plainIdentifier(input)) {
+                            // (A customer list carries one person a row: "另起一行" there made a
+                            // duplicate customer row.)
+                            problem("\(input) looks like several people; a customer list takes one contact person a row: list the others in a contact list (one a row, with the customer's name)",
+                                    "“\(input)”似乎填了多位联系人。客户名单每行只能带一位联系人，其他联系人请用联系人名单导入（每行一位，并填写客户名称）")
+                            continue
+                        }
                         let read = key == "name" ? try ChangeDraft.name(input, of: .contact) : input
                         if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                         row.contact.append((key, read))
@@ -718,7 +725,9 @@ extension Importer {
                     }
                 }
             }
-            if !row.contact.isEmpty && !row.contact.contains(where: { $0.0 == "name" }) {
+            // (A name refused, 王敏、李雷, is the row's problem: not a person without a name.)
+            let nameHeader = columns.first(where: { $0.target == .inlineContact("name") })?.header
+            if !row.contact.isEmpty && !row.contact.contains(where: { $0.0 == "name" }) && !row.problems.contains(where: { $0.column != nil && $0.column == nameHeader }) {
                 out.namelessContacts.append(row.line)
                 for (key, _) in row.contact {
                     if let header = columns.first(where: { $0.target == .inlineContact(key) })?.header, !out.namelessHeaders.contains(header) {

@@ -149,7 +149,7 @@ public final class ChangeDraft {
     /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ + ＋ | ｜ \
     /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
     /// at least two of them with a letter or ideograph.
-    static func severalPeople(_ name: String) -> Bool {
+    package static func severalPeople(_ name: String) -> Bool {
         var separators = personSeparators
         if name.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) { separators.insert(",") }
         guard name.contains(where: separators.contains) else { return false }
@@ -397,7 +397,25 @@ extension ChangeDraft {
                 throw ArchiveError(.invalidValue, "a record cannot be moved to another customer; add it again under that customer", zh: "记录不能转到其他客户名下；请在该客户下重新添加")
             }
             guard !isProtected else {
-                throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改，请用专门的命令修改（须注明原因）")
+                // Which command sets it (a name has no command of its own: "use its own command"
+                // sent people looking for one: helper-92).
+                switch (kind, spec.key) {
+                case (_, "name"):
+                    let example = kind == .contact ? "contact add 华为 王敏" : kind == .project ? "project add 华为 智慧园区" : "customer add 华为技术有限公司"
+                    throw ArchiveError(.invalidValue, "the name is the command's own argument (\(example)), not a --set field",
+                                       zh: "\(spec.zh)请直接写在命令中（如 salesvault \(example)），不用 --set 填写")
+                case (.customer, "grade"):
+                    throw ArchiveError(.invalidValue, "a customer's grade is changed with customer grade, which records the reason",
+                                       zh: "客户等级请用 salesvault customer grade 修改，并注明调整原因")
+                case (.project, "stage"), (.project, "stageSince"):
+                    throw ArchiveError(.invalidValue, "a project's stage is moved with project stage, which records the reason",
+                                       zh: "项目阶段请用 salesvault project stage 修改，并注明原因")
+                case (.complaint, _):
+                    throw ArchiveError(.invalidValue, "\(spec.key) is recorded by the complaint's steps (complaint route, resolve, survey, withdraw)",
+                                       zh: "“\(spec.zh)”由投诉办理的各步命令记录（complaint route、resolve、survey、withdraw），不能直接修改")
+                default:
+                    throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改，请用专门的命令修改（须注明原因）")
+                }
             }
             guard seen.insert(spec.number) else { throw ArchiveError(.invalidValue, "\(spec.key) given twice", zh: "“\(spec.zh)”填了两次，请只保留一个") }
             let new = try value(spec, input)

@@ -143,8 +143,10 @@ struct CustomerCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             var grades: Set<Grade>?
             if let grade {
-                grades = Set(try grade.split(separator: ",").map { text -> Grade in
-                    guard let g = Grade.parse(String(text)) else { throw ArchiveError(.invalidValue, "\(text) is not a grade; use \(Grade.codes)") }
+                grades = Set(try grade.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map { text -> Grade in
+                    guard let g = Grade.parse(String(text)) else {
+                        throw ArchiveError(.invalidValue, "\(text) is not a grade; use \(Grade.codes)", zh: "没有“\(text)”这个等级，请填 \(Grade.labelsZH)")
+                    }
                     return g
                 })
             }

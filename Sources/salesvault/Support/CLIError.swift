@@ -201,7 +201,8 @@ enum ErrorReport {
             return (L("the archive's records do not match its header: \(detail)", "档案记录与档案头不符：\(detail)"),
                     L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
         case .unfinishedAppend:
-            return (L("the archive ends with an interrupted save (\(detail))", "档案末尾有一次未完成的保存（\(detail)）"),
+            // (The detail is the format layer's English: the Chinese says it in its own words.)
+            return (L("the archive ends with an interrupted save (\(detail))", "档案末尾有一次未完成的保存（上次保存时可能被中断），档案内已保存的内容不受影响"),
                     L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行：salesvault repair 档案（会保留备份）"), .needsRepair)
         case .busy:
             return (L("the archive is in use: \(detail)", "档案正在被使用：\(detail)"),
