@@ -132,7 +132,7 @@ final class ImportFastPathTests: XCTestCase {
             inputs.append(s)
             inputs.append(r.string(from: alphabet, maxLength: 20))
         }
-        for s in inputs { XCTAssertEqual(CreditCode.check(s), CreditCode.checkGeneral(s), s) }
+        for s in inputs { XCTAssertEqual(CreditCode.checkCode(s), CreditCode.checkGeneral(s), s) }
     }
 
     func testCompanyKeysRemoveTheLegalSuffixesAsTheFullComparisonDoes() {

@@ -621,6 +621,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(CreditCode.check("91350100m000100y43"), .valid("91350100M000100Y43"), "lower case folded")
         XCTAssertEqual(CreditCode.check("91350100M000100Y44"), .wrongCheckDigit(expected: "3"))
         XCTAssertEqual(CreditCode.check("91350100M000100I43"), .malformed, "I is not in the alphabet")
+        XCTAssertEqual(CreditCode.check("000000000000000000"), .placeholder, "eighteen zeros: what is typed for no code")
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称,统一社会信用代码\n甲公司,91350100M000100Y44\n"), name: "c.csv", commit: false)
         XCTAssertTrue(p.problems.first?.reasonZH.contains("应为 3") == true, "\(p.problems)")

@@ -182,6 +182,13 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(try fixture.bytes(), before, "nothing written")
         try a.edit(.customer, "福州甲", fields: [("creditCode", "9135 0100 M000 100Y\u{200B}43")], now: day(1))
         XCTAssertEqual(a.state.entity(.customer, c.id)?["creditCode"]?.text, "91350100M000100Y43", "spaces and a zero-width space dropped")
+        // Found by it (an import names a customer so; customer show found nothing: helper-92).
+        XCTAssertEqual(try a.resolve(.customer, "91350100m000100y43").id, c.id)
+        XCTAssertThrowsError(try a.resolve(.customer, "91310000132206713C"), "another valid code names no one")
+        // Eighteen zeros is a placeholder, not a code (every such customer of a file was one duplicate).
+        XCTAssertThrowsError(try a.addCustomer(name: "福州丙有限公司", fields: [("creditCode", "000000000000000000")], now: day(1))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空") == true, "\(error)")
+        }
     }
 
     /// A contact's name that lists several people (王敏、李雷) is refused, however given, with the

@@ -678,6 +678,10 @@ extension Importer {
                                 input = ChangeDraft.plainIdentifier(input)  // (as stored: a zero-width space is not a mistake to show)
                                 switch CreditCode.check(input) {
                                 case .valid: break
+                                case .placeholder:
+                                    problem("eighteen zeros is no company's code; leave the cell empty when it is not known",
+                                            "全为 0 是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空")
+                                    continue
                                 case .malformed:
                                     problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
                                             "不是有效的统一社会信用代码：应由 18 位数字或字母组成（字母不含 I、O、S、V、Z）")

@@ -258,6 +258,9 @@ extension ChangeDraft {
                     // `customer add --set creditCode=` did not); stored as the standard writes it.
                     switch CreditCode.check(folded) {
                     case .valid(let code): return .text(code)
+                    case .placeholder:
+                        throw ArchiveError(.invalidValue, "\(spec.key): eighteen zeros is no company's code; leave it empty when it is not known",
+                                           zh: "“\(shown)”是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空")
                     case .malformed:
                         throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
                                            zh: "“\(shown)”不是有效的统一社会信用代码：应由 18 位数字或字母组成（字母不含 I、O、S、V、Z）")
@@ -480,8 +483,17 @@ enum Lookup {
             // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
             // stored folded: found by its plain form.
             let plain = ChangeDraft.plainIdentifier(q)
-            guard plain != q, !plain.isEmpty, let e = try? resolveAsWritten(kind, plain, in: state) else { throw error }
-            return e
+            if plain != q, !plain.isEmpty, let e = try? resolveAsWritten(kind, plain, in: state) { return e }
+            // A customer's 统一社会信用代码, as an import names a customer by it (`customer show
+            // 9131…` found nothing: helper-92).
+            if kind == .customer, case .valid(let code) = CreditCode.check(q) {
+                var found: [Entity] = []
+                state.each(.customer) { c in
+                    if let t = c["creditCode"]?.text, case .valid(code) = CreditCode.check(t) { found.append(c) }
+                }
+                if found.count == 1 { return found[0] }
+            }
+            throw error
         }
     }
 

@@ -12,10 +12,19 @@ public enum CreditCode {
         case malformed
         /// The check character is wrong; `expected` is what it should be.
         case wrongCheckDigit(expected: Character)
+        /// Eighteen zeros: what is typed where the code is not known (it passes the check, and
+        /// made every such customer of a file one duplicate).
+        case placeholder
     }
 
     /// Checks `text` (spaces removed, full-width and lower case folded).
     public static func check(_ text: String) -> Check {
+        let result = checkCode(text)
+        if case .valid(let code) = result, code == "000000000000000000" { return .placeholder }
+        return result
+    }
+
+    package static func checkCode(_ text: String) -> Check {
         // A basic CJK ideograph stays what it is through the folding below and is not of the
         // alphabet, so such a text (a company name given as a reference) is malformed either way.
         if text.unicodeScalars.contains(where: \.isBasicCJKIdeograph) { return .malformed }
