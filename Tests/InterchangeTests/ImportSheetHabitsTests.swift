@@ -304,6 +304,11 @@ final class ImportSheetHabitsTests: XCTestCase {
         let csv = try f.importing(utf8("项目名称,客户,预算（万元）\n甲项目,甲有限公司,99999999999999999999\n乙项目,甲有限公司,0.0000001\n"), name: "p.csv", commit: false)
         XCTAssertEqual(csv.problems.count, 2, "\(csv.problems)")
         XCTAssertTrue(csv.problems.allSatisfy { $0.reasonZH.contains("金额过大") || $0.reasonZH.contains("小数位过多") }, "\(csv.problems)")
+        // A CSV saved by Excel writes a wide number as shown: 1.23457E+11 is said to be that.
+        let shown = try f.importing(utf8("项目名称,客户,预算\n甲项目,甲有限公司,1.23457E+11\n乙项目,甲有限公司,1E+22\n"), name: "p3.csv", commit: false)
+        XCTAssertEqual(shown.problems.map(\.reasonZH), ["1.23457E+11", "1E+22"].map {
+            "“\($0)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列加宽或设为“数值”格式，重新保存后再导入"
+        }, "\(shown.problems)")
         let budget = try XCTUnwrap(Schema.field(.project, key: "budget"))
         XCTAssertThrowsError(try ChangeDraft.value(for: budget, input: "0.001", now: testNow)) { error in
             XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("小数位过多") == true, "\(error)")
