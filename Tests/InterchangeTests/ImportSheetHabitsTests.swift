@@ -325,7 +325,11 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.projects]?.new, 3)
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
-        XCTAssertEqual(note.reasonZH, "本列金额按表头所注单位“万元”读取（如第 2 行的 120 即 120万元，合 1,200,000 元）")
+        // A cell with its own unit keeps it, and the note says so with the first (¥5 under 万元 was
+        // 5 元 without a word: helper-92).
+        XCTAssertEqual(note.reasonZH, "本列金额按表头所注单位“万元”读取（如第 2 行的 120 即 120万元，合 1,200,000 元）。自带单位或币种的单元格按其自身单位读取，如第 3 行的“300万”即 3,000,000 元，请核对")
+        let yuan = try f.importing(utf8("项目名称,客户,预算（万元）\n己项目,甲有限公司,12\n庚项目,甲有限公司,¥5\n"), name: "p4.csv", commit: false)
+        XCTAssertTrue(yuan.warnings.contains { $0.reasonZH.hasSuffix("如第 3 行的“¥5”即 5 元，请核对") }, "\(yuan.warnings)")
         XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason == "the column's amounts are read in USD, as its header says (1,500 on line 2 is USD 1,500)" }, "\(p.warnings)")
         var a: CustomerArchive? = try f.open()
         let projects = a!.state.all(.project).sorted { $0.id < $1.id }

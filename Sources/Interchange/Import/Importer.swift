@@ -378,10 +378,23 @@ public final class Importer {
                 let scaled = one.minorUnits != 100  // (万元, 万美元; USD alone only names the currency)
                 let valueEN = m.description, valueZH = m.currency == "CNY" ? m.grouped + " 元" : m.description
                 let cell = first.map { (en: "\(number) on line \($0.line)", zh: "如第 \($0.line) 行的 \(number)") } ?? (en: "120", zh: "如 120")
+                // A cell with its own currency or unit keeps it (¥5 under 万元 is 5 元): said, with
+                // the first such cell, where the header's unit scales (it was taken without a word).
+                var own: (en: String, zh: String) = ("", "")
+                if scaled, let mine = table.rows[dataStart...].prefix(10_000).lazy.compactMap({ row -> (line: Int, text: String, money: Money)? in
+                    guard column < row.cells.count, !noteLines.contains(row.line), case .text(let raw) = row.cells[column] else { return nil }
+                    let t = raw.trimmedWhitespace
+                    guard !t.isEmpty, Self.withUnit(t, unit) == t, let m = Money.parse(t), m.minorUnits > 0 else { return nil }
+                    return (row.line, t, m)
+                }).first {
+                    let shownZH = mine.money.currency == "CNY" ? mine.money.grouped + " 元" : mine.money.description
+                    own = ("; a cell with its own unit or currency keeps it: \(mine.text) on line \(mine.line) is \(mine.money.description)",
+                           "。自带单位或币种的单元格按其自身单位读取，如第 \(mine.line) 行的“\(mine.text)”即 \(shownZH)，请核对")
+                }
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: header.line, column: headerText,
-                    reason: "the column's amounts are read in \(unit), as \(source.en) says (\(cell.en) is \(scaled ? "\(number)\(unit), " : "")\(valueEN))",
-                    reasonZH: "本列金额按\(source.zh)所注单位“\(unit)”读取（\(cell.zh) 即 " + (scaled ? "\(number)\(unit)，合 \(valueZH)）" : "\(valueZH)）")))
+                    reason: "the column's amounts are read in \(unit), as \(source.en) says (\(cell.en) is \(scaled ? "\(number)\(unit), " : "")\(valueEN))" + own.en,
+                    reasonZH: "本列金额按\(source.zh)所注单位“\(unit)”读取（\(cell.zh) 即 " + (scaled ? "\(number)\(unit)，合 \(valueZH)）" : "\(valueZH)）") + own.zh))
             }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
             // not expect it in the archive): named, with what to do.
