@@ -84,6 +84,9 @@ public struct Table: Equatable, Sendable {
     /// A workbook's whole-number cells whose format shows them through a digit pattern
     /// (`"C"000` shows 1 as C001, `00000` 123 as 00123), as shown: an identifier column reads them so.
     var shownNumbers: [CellPosition: String] = [:]
+    /// A workbook's formula cells whose result the file does not hold (a program wrote the
+    /// formula and nothing computed it): read as empty, and named in the preview.
+    public var uncomputedFormulas: [CellPosition] = []
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

@@ -159,6 +159,29 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.counts[.contacts]?.new, 3)
     }
 
+    /// A formula whose result the file does not hold (openpyxl writes none; Excel and WPS do
+    /// when they save) is read as an empty cell, and the preview names where (a credit code of
+    /// =A1&B1 was imported as no code without a word: helper-92).
+    func testAFormulaWithoutItsResultIsNamed() throws {
+        let f = try ImportFixture()
+        let path = f.file("formula.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级", "统一社会信用代码", "备注"])
+            ws.append(["华东电力有限公司", "A", "=\\"91350100M000100\\"&\\"Y43\\"", "老客户"])
+            ws.append(["华南电力有限公司", "B", "", "=D2"])
+            ws.append(["华北电力有限公司", "C", "91310000132206713C", ""])
+            wb.save(sys.argv[1])
+            """, path])
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: path)), fileName: "formula.xlsx")
+        XCTAssertEqual(source.tables.first?.uncomputedFormulas, [CellPosition(line: 2, column: 2), CellPosition(line: 3, column: 3)])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.counts[.customers]?.new, 3, "\(p.problems)")
+        let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是公式") }, "\(p.warnings)")
+        XCTAssertEqual(warning.reasonZH, "第 2、3 行的“统一社会信用代码”“备注”是公式，但文件中没有保存计算结果（文件可能由程序生成，未用 Excel 或 WPS 保存过），这些单元格按空白处理。请用 Excel 或 WPS 打开并保存该文件后再导入")
+    }
+
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,
     /// or refused as having no known columns; it is left out, and the preview says so.
     func testAHiddenSheetIsNotImportedAndTheWarningSaysHowToImportIt() throws {
@@ -411,8 +434,17 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(Money.parse("£1,200"), Money(minorUnits: 120_000, currency: "GBP"))
         XCTAssertEqual(Money.parse("GBP 3.5"), Money(minorUnits: 350, currency: "GBP"))
         XCTAssertEqual(Money.parse("¥300"), Money(minorUnits: 30_000, currency: "CNY"), "¥ alone is the yuan")
-        XCTAssertEqual(Importer.amountText(0.123456, "万元"), "CNY 1,234.56")
-        XCTAssertEqual(Importer.amountText(99.999, "万元"), "CNY 999,990")
+        XCTAssertEqual(Importer.amountInput(.number(0.123456), unit: "万元", shown: nil).flatMap { Money.parse($0) }?.description, "CNY 1,234.56")
+        XCTAssertEqual(Importer.amountInput(.number(99.999), unit: "万元", shown: nil).flatMap { Money.parse($0) }?.description, "CNY 999,990")
+        // Digits the money type reads exactly: no rounding to the fen before (1.0000001 万元 was
+        // 10,000.00 元), the stored number where Excel's 15 digits cut the fen, Excel's where
+        // the stored one is binary noise.
+        XCTAssertNil(Importer.amountInput(.number(1.0000001), unit: "万元", shown: nil).flatMap { Money.parse($0) })
+        XCTAssertEqual(Importer.fullNumber(12345678901234.56), "12345678901234.56")
+        XCTAssertEqual(Importer.fullNumber(0.1 + 0.2), "0.3")
+        XCTAssertEqual(Importer.fullNumber(5), "5")
+        XCTAssertEqual(Importer.fullNumber(1e22), "10000000000000000000000")
+        XCTAssertEqual(Importer.fullNumber(1e-7), "0.0000001")
         XCTAssertEqual(NumberFormat.amountUnit("[$USD-409] #,##0.00"), .currency("USD"))
         XCTAssertEqual(NumberFormat.amountUnit("0.00\"万元\""), .unit("万元"))
         XCTAssertEqual(NumberFormat.amountUnit("\"¥\"#,##0.00"), .currency("CNY"), "yuan, the cell's own (over a 万元 header)")

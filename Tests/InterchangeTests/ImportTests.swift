@@ -273,6 +273,8 @@ final class ImportTests: XCTestCase {
         try f.importing(utf8("客户,联系人\n甲有限公司,\"Smith, John\"\n"), name: "p3.csv")
         let smith = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-25,电话,约拜访,\"Smith, John\"\n"), name: "log2.csv")
         XCTAssertTrue(smith.canCommit && smith.problems.isEmpty, "\(smith.problems)")
+        let mixed = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-24,电话,约拜访,\"Smith, John、王敏\"\n"), name: "log3.csv")
+        XCTAssertTrue(mixed.canCommit && mixed.problems.isEmpty, "as an export writes it: \(mixed.problems)")
     }
 
     /// A row whose name is one archive customer's and whose credit code is another's is refused
@@ -284,8 +286,14 @@ final class ImportTests: XCTestCase {
         let before = try f.bytes()
         let p = try f.importing(utf8("客户名称,统一社会信用代码,行业\n一号有限公司,91310000132206713c,金融\n"), name: "u.csv") { $0.onDuplicate = .update }
         XCTAssertFalse(p.canCommit)
-        XCTAssertEqual(p.problems.map(\.reasonZH), ["客户名称与档案中的 C1 一号有限公司 相同，统一社会信用代码却是 C2 二号有限公司 的，无法确定要更新哪一家。请核对名称和统一社会信用代码"])
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["客户名称指向档案中的 C1 一号有限公司，统一社会信用代码却是 C2 二号有限公司 的，无法确定要更新哪一家。请核对名称和统一社会信用代码"])
         XCTAssertEqual(try f.bytes(), before)
+        // The name being the other's alias: the same (helper-94).
+        try f.open().edit(.customer, "一号", fields: [("aliases", "一号司")], now: testNow)
+        let aliased = try f.bytes()
+        let alias = try f.importing(utf8("客户名称,统一社会信用代码,行业\n一号司,91310000132206713C,金融\n"), name: "u1.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(alias.problems.first?.reasonZH.hasPrefix("客户名称指向档案中的 C1 一号有限公司，统一社会信用代码却是 C2 二号有限公司 的") == true, "\(alias.problems)")
+        XCTAssertEqual(try f.bytes(), aliased)
         // Name and code of the same customer: updated.
         let same = try f.importing(utf8("客户名称,统一社会信用代码,行业\n二号有限公司,91310000132206713c,金融\n"), name: "u2.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(same.counts[.customers]?.updated, 1, "\(same.problems)")

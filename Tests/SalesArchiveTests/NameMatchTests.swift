@@ -185,6 +185,13 @@ final class NameMatchTests: XCTestCase {
         // Found by it (an import names a customer so; customer show found nothing: helper-92).
         XCTAssertEqual(try a.resolve(.customer, "91350100m000100y43").id, c.id)
         XCTAssertThrowsError(try a.resolve(.customer, "91310000132206713C"), "another valid code names no one")
+        // Two customers of one code (a duplicate added on purpose): both named, not "not found".
+        let twin = try a.addCustomer(name: "福州甲科技有限公司二部", fields: [("creditCode", "91350100M000100Y43")], now: day(1))
+        XCTAssertThrowsError(try a.resolve(.customer, "91350100M000100Y43")) { error in
+            XCTAssertEqual((error as? ArchiveError)?.code, .ambiguous)
+            XCTAssertEqual((error as? ArchiveError)?.candidates.count, 2, "\(error)")
+        }
+        try a.remove(.customer, twin.shortID, now: day(1))
         // Eighteen zeros is a placeholder, not a code (every such customer of a file was one duplicate).
         XCTAssertThrowsError(try a.addCustomer(name: "福州丙有限公司", fields: [("creditCode", "000000000000000000")], now: day(1))) { error in
             XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空") == true, "\(error)")
@@ -234,6 +241,20 @@ final class NameMatchTests: XCTestCase {
         // Renamed with the mark: stored without it (王敏、 was stored as typed).
         let renamed = try a.edit(.contact, li.shortID, fields: [("name", "李雷、")], now: day(1))
         XCTAssertEqual(renamed.displayName, "李雷")
+        // A full stop after the name is not part of it; a phone number in it is refused.
+        XCTAssertEqual(try a.addContact(customer: "华为", name: "吴十。", now: day(1)).displayName, "吴十")
+        XCTAssertThrowsError(try a.addContact(customer: "华为", name: "郑十一（13800138005）", now: day(1))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("的姓名中含有号码，请把号码填在手机或电话中") == true, "\(error)")
+        }
+        // Mixed with another name, a name with a comma is still one person (an export writes
+        // Brown, Anna、王敏); given with the logged customer, a name found among its people alone
+        // (another customer's 王敏 made it ambiguous: helper-94).
+        try a.addCustomer(name: "中兴通讯", now: day(1))
+        try a.addContact(customer: "中兴", name: "王敏", now: day(1))
+        let mixed = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["Brown, Anna、王敏"], now: day(1))
+        XCTAssertEqual(mixed["contacts"]?.refs, [smith.id, wang.id])
+        let spaced = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["Brown,Anna"], now: day(1))
+        XCTAssertEqual(spaced["contacts"]?.refs, [smith.id])
     }
 
     /// The rule holds the other way and through undo (black-box round, 2026-12-01): a name

@@ -315,6 +315,18 @@ extension Importer {
         return any
     }
 
+    /// A field named as an import's column names it (`电话`, `预算（万元）`), and the value as the
+    /// import reads it under that header: a plain number in the header's amount unit (`预算（万元）=5`
+    /// is 5万元; the command line stored 5 元: helper-94). Nil when the name is no column's.
+    public static func assignment(_ name: String, _ value: String, kind: ImportKind) -> (key: String, value: String)? {
+        let header = name.trimmingCharacters(in: .whitespaces)
+        guard case .field(let key)? = Columns.target(header, kind: kind) else { return nil }
+        if let spec = Schema.field(kind.entity, key: key), case .money = spec.type, let unit = headerUnit(header), isAmountUnit(unit) {
+            return (key, withUnit(value, unit))
+        }
+        return (key, value)
+    }
+
     /// The unit a header gives its column in brackets at its end (预算（万元）, 金额(USD),
     /// 金额【万元】; the last part of 预算（含税，万元）) or after a slash (预算/万元).
     static func headerUnit(_ header: String) -> String? {
@@ -342,10 +354,10 @@ extension Importer {
         case .number(let d):
             switch shown {
             case .currency(let code)?: return code + " " + CellReading.number(d)
-            case .unit(let u)?: return amountText(d, u) ?? (refusedText(d) + u)
+            case .unit(let u)?: return fullNumber(d) + u
             case .percent?: return CellReading.number(d * 100) + "%"  // (no amount: refused, as shown)
             case .percentSign?: return CellReading.number(d) + "%"
-            case nil: return unit.map { amountText(d, $0) ?? (refusedText(d) + $0) }
+            case nil: return unit.map { fullNumber(d) + $0 }
             }
         case .text(let t):
             guard let unit else { return nil }
@@ -355,27 +367,23 @@ extension Importer {
         }
     }
 
-    /// A number cell of an amount column with `unit` as the amount it stands for, to the fen
-    /// (CNY 1,234.56 for 0.123456 in 万元); nil for a negative or too large one (read as it is).
-    static func amountText(_ d: Double, _ unit: String) -> String? {
-        guard let one = Money.parse("1" + unit) else { return nil }
-        let minor = (d * Double(one.minorUnits)).rounded()
-        guard minor.isFinite, minor >= 0, minor < 9e15, minor > 0 || d == 0,  // (1E-07 万元 was 0.00)
-              let m = Money(minorUnits: Int64(minor), currency: one.currency) else { return nil }
-        return m.description
-    }
-
-    /// A number `amountText` refused, written out for the money type to say why (1E+22 is a
-    /// number too large, 1E-07 finer than a fen; as `1E+22万元` it was no amount).
-    static func refusedText(_ d: Double) -> String { fullNumber(d) }
-
-    /// A number cell as Excel shows it (15 significant digits), written out in full where Excel
-    /// shows an exponent (1E+22, 1E-07): digits the money type reads exactly (12345678901.23, not
-    /// the binary 12345678901.230000128).
+    /// A number cell of an amount column as the digits the money type reads, with the column's
+    /// unit after it where it has one (`1.2345678` `万元`: scaled by the money type, exactly, and
+    /// refused as finer than a fen; it was rounded to the fen first: helper-94). The number as
+    /// Excel shows it (15 significant digits: 0.1 + 0.2 is 0.3, not 0.30000000000000004), or, where
+    /// that cuts an amount written to the fen, the shortest digits that are the stored number
+    /// (12345678901234.56, shown 12345678901234.6: our own export came back 4 fen off), and in
+    /// full where Excel shows an exponent (1E+22, 1E-07: refused as too large, finer than a fen).
     static func fullNumber(_ d: Double) -> String {
         let shown = CellReading.number(d)
-        guard d.isFinite, shown.contains("E") else { return shown }
-        return Decimal(d).description
+        guard d.isFinite else { return shown }
+        if shown.contains("E") { return Decimal(d).description }
+        var exact = "\(d)"  // (Swift's shortest text that reads back as d)
+        if exact.hasSuffix(".0") { exact.removeLast(2) }
+        if exact != shown, !exact.contains("e"), let dot = exact.firstIndex(of: "."), exact.distance(from: dot, to: exact.endIndex) <= 3 {
+            return exact
+        }
+        return shown
     }
 
     /// Whether `unit` written after a number makes an amount (万元, 万, 美元, USD, 元), and so is
@@ -1171,9 +1179,12 @@ extension Importer {
         func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
             guard let text = r.refs[key] else { return nil }
             var refs: [String] = []
-            // (One person whose name has a comma, Smith, John, as the archive reads the field.)
-            let whole = text.trimmedWhitespace
-            let listed = whole.contains(",") && childRef(.contact, customer: customer, name: whole) != nil ? [whole] : names(text)
+            // (One person whose name has a comma, Smith, John, also in a list, Smith, John、王敏, as an
+            // export writes it and the archive reads the field: it was Smith and John.)
+            var listed: [String] = []
+            for part in text.split(whereSeparator: { ChangeDraft.personSeparators.contains($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+                if part.contains(","), childRef(.contact, customer: customer, name: part) == nil { listed += names(part) } else { listed.append(part) }
+            }
             for name in listed {
                 guard let ref = childRef(.contact, customer: customer, name: name) else {
                     refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
@@ -1199,11 +1210,12 @@ extension Importer {
                     // The name one archive customer's and the credit code another's: an update
                     // would not know which (it updated the credit code's without a word: helper-92).
                     if options.onDuplicate == .update,
-                       let named = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)], named != c {
+                       let named = (index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)])
+                           ?? index.customerByOtherName[key].flatMap({ $0.isEmpty ? nil : $0 }), named != c {  // (or its short name or alias: helper-94)
                         func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
                         refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
-                               "the name is \(shown(named))'s in the archive and the credit code \(shown(c))'s: which to update is not clear; check the name and the credit code",
-                               "客户名称与档案中的 \(shown(named)) 相同，统一社会信用代码却是 \(shown(c)) 的，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                               "the name is \(shown(named))'s (its name, short name or alias) in the archive and the credit code \(shown(c))'s: which to update is not clear; check the name and the credit code",
+                               "客户名称指向档案中的 \(shown(named))，统一社会信用代码却是 \(shown(c)) 的，无法确定要更新哪一家。请核对名称和统一社会信用代码")
                         continue
                     }
                     match = (c, nil, ("same credit code", "统一社会信用代码相同"))

@@ -396,6 +396,17 @@ public final class Importer {
                     reason: "the column's amounts are read in \(unit), as \(source.en) says (\(cell.en) is \(scaled ? "\(number)\(unit), " : "")\(valueEN))" + own.en,
                     reasonZH: "本列金额按\(source.zh)所注单位“\(unit)”读取（\(cell.zh) 即 " + (scaled ? "\(number)\(unit)，合 \(valueZH)）" : "\(valueZH)）") + own.zh))
             }
+            // Formulas whose result the file does not hold are empty cells here: said, with where.
+            let mappedIndexes = Set(columns.map(\.index))
+            let uncomputed = table.uncomputedFormulas.filter { $0.line > header.line && mappedIndexes.contains($0.column) && !noteLines.contains($0.line) }
+            if !uncomputed.isEmpty {
+                let lines = Array(Set(uncomputed.map(\.line))).sorted()
+                let headers = columns.filter { c in uncomputed.contains { $0.column == c.index } }.map(\.header)
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: lines[0],
+                    reason: "\(Self.lineList(lines, zh: false)): the cells of \(headers.joined(separator: ", ")) are formulas whose results the file does not hold (a program wrote it, and no spreadsheet saved it); they are read as empty. Open the file in Excel or WPS, save it, and import it again",
+                    reasonZH: "\(Self.lineList(lines, zh: true))的“\(headers.joined(separator: "”“"))”是公式，但文件中没有保存计算结果（文件可能由程序生成，未用 Excel 或 WPS 保存过），这些单元格按空白处理。请用 Excel 或 WPS 打开并保存该文件后再导入"))
+            }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
             // not expect it in the archive): named, with what to do.
             let hiddenColumns = Set(table.hiddenColumns)

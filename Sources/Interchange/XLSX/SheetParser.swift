@@ -8,6 +8,7 @@ enum SheetParser {
         var type = "n"
         var value = ""
         var hasValue = false
+        var hasFormula = false
     }
 
     /// `hiddenRows` gets the numbers of the rows the sheet hides (`<row hidden="1">`, a filter's
@@ -17,12 +18,14 @@ enum SheetParser {
     /// numbers whose format shows them through a digit pattern (`C001`, `00123`), as shown.
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
                       cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int],
-                      amountUnits: inout [CellPosition: NumberFormat.AmountUnit], shownNumbers: inout [CellPosition: String]) throws -> [TableRow] {
+                      amountUnits: inout [CellPosition: NumberFormat.AmountUnit], shownNumbers: inout [CellPosition: String],
+                      uncomputed: inout [CellPosition]) throws -> [TableRow] {
         var amounts: [CellPosition: NumberFormat.AmountUnit] = [:]
         var shown: [CellPosition: String] = [:]
         var rows: [TableRow] = []
         var hidden: [Int] = []
         var hiddenColumnSet = Set<Int>()
+        var formulas: [CellPosition] = []
         var budget = cellBudget
         var inSheetData = false
         var rowNumber = 0
@@ -56,6 +59,13 @@ enum SheetParser {
                 rowCells.append(contentsOf: repeatElement(CellValue.empty, count: added))
             }
             rowCells[index] = value
+            // A formula whose result the file does not hold (written by a program, never opened
+            // and saved by Excel): an empty cell here, named (a credit code of =A1&B1 was
+            // imported as no code without a word: helper-92).
+            // (openpyxl writes `<f>…</f><v />`; a text result may be empty, a number's cannot.)
+            if cell.hasFormula && (!cell.hasValue || (cell.value.isEmpty && cell.type != "str")) && formulas.count < 1_000 {
+                formulas.append(CellPosition(line: rowNumber, column: index))
+            }
             // A number shown as an amount with its currency or unit (what our export writes for
             // US$, 120 shown as 120万元): noted, for an amount column to read it as shown (it was
             // read as yuan); every other column reads the number.
@@ -113,6 +123,8 @@ enum SheetParser {
             case "v" where inCell:
                 capture = true
                 cell.hasValue = true
+            case "f" where inCell:
+                cell.hasFormula = true
             case "is" where inCell:
                 inInline = true
                 cell.hasValue = true
@@ -157,6 +169,7 @@ enum SheetParser {
         cellBudget = budget
         hiddenRows = hidden
         hiddenColumns = hiddenColumnSet.sorted()
+        uncomputed = formulas
         amountUnits = amounts
         shownNumbers = shown
         return rows

@@ -58,16 +58,18 @@ public enum XLSXReader {
             var hiddenRows: [Int] = [], hiddenColumns: [Int] = []
             var amountUnits: [CellPosition: NumberFormat.AmountUnit] = [:]
             var shownNumbers: [CellPosition: String] = [:]
+            var uncomputed: [CellPosition] = []
             let rows = try SheetParser.parse(
                 xml, part: relation.target, sharedStrings: sharedStrings, styles: styles,
                 date1904: workbook.date1904, cellBudget: &cellBudget, hiddenRows: &hiddenRows, hiddenColumns: &hiddenColumns,
-                amountUnits: &amountUnits, shownNumbers: &shownNumbers)
+                amountUnits: &amountUnits, shownNumbers: &shownNumbers, uncomputed: &uncomputed)
             var table = Table(name: sheet.name, rows: rows)
             table.hidden = sheet.hidden
             table.hiddenRows = hiddenRows
             table.hiddenColumns = hiddenColumns
             table.amountUnits = amountUnits
             table.shownNumbers = shownNumbers
+            table.uncomputedFormulas = uncomputed
             tables.append(table)
         }
         return tables

@@ -130,6 +130,19 @@ public final class ChangeDraft {
             name = String(name.drop { Self.personSeparators.contains($0) || $0 == "," || $0.isWhitespace }).trimmedWhitespace
             while let end = name.last, Self.personSeparators.contains(end) || end == "," { name = String(name.dropLast()).trimmedWhitespace }
         }
+        while kind == .contact, name.count > 1, name.last == "。" { name = String(name.dropLast()).trimmedWhitespace }  // (王敏。 was another 王敏)
+        // A phone number in the name (王敏（13800138005）): the number has its own field.
+        if kind == .contact {
+            var run = 0, longest = 0
+            for scalar in name.unicodeScalars {
+                run = ("0"..."9").contains(scalar) || ("\u{FF10}"..."\u{FF19}").contains(scalar) ? run + 1 : 0
+                longest = max(longest, run)
+            }
+            if longest >= 7 {
+                throw ArchiveError(.invalidValue, "\(name) has a phone number in the name; give the number as the mobile or phone, and the name alone",
+                                   zh: "“\(name)”的姓名中含有号码，请把号码填在手机或电话中，姓名只填姓名")
+            }
+        }
         // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
         if kind == .contact, Self.severalPeople(name) {
             throw ArchiveError(.invalidValue, "\(name) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
@@ -351,23 +364,44 @@ extension ChangeDraft {
         }
     }
 
-    /// The records one text names (a log's 联系人, `log add --with`): parts separated by `,` or
-    /// the marks a person's name cannot list people with (`personSeparators`: 王敏/李雷 is two, as
-    /// 王敏、李雷 is), each looked up, each record once. A text with `,` that is one record's
-    /// whole name (`Smith, John`, a name `contact add` takes) is that record (it was Smith and
-    /// John, each found as Smith, John: the same person twice).
-    func resolveList(_ target: EntityKind, _ text: String) throws -> [Entity] {
-        let parts = text.split(whereSeparator: { $0 == "," || Self.personSeparators.contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let whole = text.trimmedWhitespace
-        if parts.count > 1, whole.contains(","), let one = try? resolve(target, whole),
-           CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(whole) {
-            return [one]
-        }
+    /// The records one text names (a log's 联系人, `log add --with`): parts separated by the marks
+    /// a person's name cannot list people with (`personSeparators`: 王敏/李雷 is two, as 王敏、李雷
+    /// is) or by `,`, each looked up, each record once. A part with `,` that is one record's whole
+    /// name (`Smith, John`, a name `contact add` takes; also in `Smith, John、王敏`, as an export
+    /// writes it) is that record (it was Smith and John). With `customer`, a contact is looked
+    /// for among that customer's first (`log add 华为 … --with 王敏` was ambiguous with another
+    /// customer's 王敏: helper-94).
+    func resolveList(_ target: EntityKind, _ text: String, customer: UInt64? = nil) throws -> [Entity] {
         var out: [Entity] = []
+        func add(_ e: Entity) { if !out.contains(where: { $0.id == e.id }) { out.append(e) } }  // (named twice: once)
+        func find(_ part: String) throws -> Entity {
+            // An id (R12) or a record of this change (@3): as `resolve` finds them (an import's
+            // references), without looking at any name.
+            let isID = part.hasPrefix("@") || (part.hasPrefix(target.idPrefix) && part.dropFirst(target.idPrefix.count).allSatisfy(\.isASCIIDigit) && part.count > target.idPrefix.count)
+            if let customer, !isID {
+                // This customer's people: the same name (as written alike), else the one whose
+                // name holds the text.
+                let key = CompanyName.personKey(part), folded = part.lowercased()
+                var named: [Entity] = [], near: [Entity] = []
+                state.each(target) { e in
+                    guard e["customer"]?.ref == customer else { return }
+                    if CompanyName.personKey(e["name"]?.text ?? "") == key { named.append(e) }
+                    else if Lookup.names(of: e).contains(where: { $0.contains(folded) }) { near.append(e) }
+                }
+                if named.count == 1 { return named[0] }
+                if named.isEmpty && near.count == 1 { return near[0] }
+            }
+            return try resolve(target, part)
+        }
+        let parts = text.split(whereSeparator: { Self.personSeparators.contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for part in parts {
-            let e = try resolve(target, part)
-            if !out.contains(where: { $0.id == e.id }) { out.append(e) }  // the same person named twice counts once
+            guard part.contains(",") else { add(try find(part)); continue }
+            if let one = try? find(part), CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(part) {
+                add(one)
+                continue
+            }
+            for sub in part.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !sub.isEmpty { add(try find(sub)) }
         }
         return out
     }
@@ -492,6 +526,11 @@ enum Lookup {
                     if let t = c["creditCode"]?.text, case .valid(code) = CreditCode.check(t) { found.append(c) }
                 }
                 if found.count == 1 { return found[0] }
+                if found.count > 1 {  // (added with --force, or restored by an undo: said, not "not found")
+                    throw ArchiveError(.ambiguous, "\(q) is the credit code of \(found.count) customers; give the name or the id",
+                                       zh: "统一社会信用代码“\(code)”对应 \(found.count) 个客户，请输入客户名称或编号",
+                                       candidates: found.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                }
             }
             throw error
         }

@@ -175,7 +175,7 @@ extension ChangeDraft {
         // (Each given text may name several people, as a log's 联系人 field does: 王敏/李雷.)
         var people: [Entity] = []
         for text in contacts {
-            for e in try resolveList(.contact, text) where !people.contains(where: { $0.id == e.id }) { people.append(e) }
+            for e in try resolveList(.contact, text, customer: c.id) where !people.contains(where: { $0.id == e.id }) { people.append(e) }
         }
         for p in people where p["customer"]?.ref != c.id {
             throw ArchiveError(.invalidValue, "\(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(p.displayName)（\(p.shortID)）不是 \(c.displayName) 的联系人")

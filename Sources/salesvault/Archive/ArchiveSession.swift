@@ -184,9 +184,9 @@ enum ArchiveSession {
 func parseAssignments(_ items: [String], kind: EntityKind) throws -> [(String, String)] {
     try parseAssignments(items).map { name, value in
         guard Schema.field(kind, key: name) == nil, let importKind = ImportKind.allCases.first(where: { $0.entity == kind }),
-              case .field(let key)? = Columns.target(name.trimmingCharacters(in: .whitespaces), kind: importKind)
+              let read = Importer.assignment(name, value, kind: importKind)
         else { return (name, value) }
-        return (key, value)
+        return read
     }
 }
 
