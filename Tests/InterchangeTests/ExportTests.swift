@@ -66,6 +66,24 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try comparable(g.open()), original)
     }
 
+    /// A JSON export whose amount was edited into a number: read as written and refused as
+    /// finer than a fen, the value shown as it reads (it was ["currency": "CNY", "amount": …], in
+    /// an order that changed from run to run: helper-94).
+    func testAnAmountEditedIntoANumberInAJSONExportIsReadAsWritten() throws {
+        let f = try ImportFixture()
+        let a = try f.open()
+        try a.addCustomer(name: "甲有限公司", now: testNow)
+        try a.addProject(customer: "甲", name: "甲项目", fields: [("budget", "1000")], now: testNow)
+        let json = try JSONExport.data(a, options: Exporter.Options(kinds: [.customers, .projects], format: .json, now: testNow))
+        let text = String(decoding: json, as: UTF8.self)
+        let edited = text.replacingOccurrences(of: "\"1000.00\"", with: "1234.567")
+        XCTAssertNotEqual(edited, text, text)
+        let g = try ImportFixture(owner: "张伟")
+        let p = try g.importing(Data(edited.utf8), name: "export.json", commit: false)
+        XCTAssertEqual(p.problems.map(\.value), ["CNY 1234.567"], "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("小数位过多") == true, "\(p.problems)")
+    }
+
     /// A note longer than an Excel cell holds: the workbook export is refused naming the
     /// record, the field and a format that holds it whole (the writer named a cell, S2); JSON
     /// keeps the text whole.

@@ -170,6 +170,13 @@ enum JSONExport {
         case let list as [Any]: return .text(list.map { "\($0)" }.joined(separator: ","))
         case let money as [String: Any]:
             if let amount = money["amount"] as? String, let currency = money["currency"] as? String { return .text("\(currency) \(amount)") }
+            // (An amount edited into a number: read as written, not shown as ["currency": …, …]
+            // in an order that changed from run to run: helper-94.)
+            if let amount = money["amount"] as? NSNumber, let currency = money["currency"] as? String { return .text("\(currency) \(amount.stringValue)") }
+            // Anything else as JSON text, its keys sorted.
+            if let data = try? JSONSerialization.data(withJSONObject: money, options: [.sortedKeys, .withoutEscapingSlashes]) {
+                return .text(String(decoding: data, as: UTF8.self))
+            }
             return .text("\(money)")
         default: return .text("\(value!)")
         }

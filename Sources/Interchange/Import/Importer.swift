@@ -403,7 +403,7 @@ public final class Importer {
                 let lines = Array(Set(uncomputed.map(\.line))).sorted()
                 let headers = columns.filter { c in uncomputed.contains { $0.column == c.index } }.map(\.header)
                 preview.warnings.append(ImportProblem(
-                    table: table.name, line: lines[0],
+                    table: table.name, line: 0,  // (the lines are in the text, as for hidden rows)
                     reason: "\(Self.lineList(lines, zh: false)): the cells of \(headers.joined(separator: ", ")) are formulas whose results the file does not hold (a program wrote it, and no spreadsheet saved it); they are read as empty. Open the file in Excel or WPS, save it, and import it again",
                     reasonZH: "\(Self.lineList(lines, zh: true))的“\(headers.joined(separator: "”“"))”是公式，但文件中没有保存计算结果（文件可能由程序生成，未用 Excel 或 WPS 保存过），这些单元格按空白处理。请用 Excel 或 WPS 打开并保存该文件后再导入"))
             }
