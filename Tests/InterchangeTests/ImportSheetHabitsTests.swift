@@ -179,7 +179,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(p.counts[.customers]?.new, 3, "\(p.problems)")
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是公式") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 2、3 行的“统一社会信用代码”“备注”是公式，但文件中没有保存计算结果（文件可能由程序生成，未用 Excel 或 WPS 保存过），这些单元格按空白处理。请用 Excel 或 WPS 打开并保存该文件后再导入")
+        XCTAssertEqual(warning.reasonZH, "第 2、3 行的“统一社会信用代码”“备注”是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入")
     }
 
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,
@@ -330,7 +330,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         // A CSV saved by Excel writes a wide number as shown: 1.23457E+11 is said to be that.
         let shown = try f.importing(utf8("项目名称,客户,预算\n甲项目,甲有限公司,1.23457E+11\n乙项目,甲有限公司,1E+22\n"), name: "p3.csv", commit: false)
         XCTAssertEqual(shown.problems.map(\.reasonZH), ["1.23457E+11", "1E+22"].map {
-            "“\($0)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列加宽或设为“数值”格式，重新保存后再导入"
+            "“\($0)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列设为“数值”格式（或加宽该列），核对金额后重新保存再导入"
         }, "\(shown.problems)")
         let budget = try XCTUnwrap(Schema.field(.project, key: "budget"))
         XCTAssertThrowsError(try ChangeDraft.value(for: budget, input: "0.001", now: testNow)) { error in
@@ -350,7 +350,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
         // A cell with its own unit keeps it, and the note says so with the first (¥5 under 万元 was
         // 5 元 without a word: helper-92).
-        XCTAssertEqual(note.reasonZH, "本列金额按表头所注单位“万元”读取（如第 2 行的 120 即 120万元，合 1,200,000 元）。自带单位或币种的单元格按其自身单位读取，如第 3 行的“300万”即 3,000,000 元，请核对")
+        XCTAssertEqual(note.reasonZH, "本列金额按表头所注单位“万元”读取（如第 2 行的 120 即 120万元，合 1,200,000 元）。单元格中自带单位或币种的，按其自身单位读取，如第 3 行的“300万”即 3,000,000 元，请核对")
         let yuan = try f.importing(utf8("项目名称,客户,预算（万元）\n己项目,甲有限公司,12\n庚项目,甲有限公司,¥5\n"), name: "p4.csv", commit: false)
         XCTAssertTrue(yuan.warnings.contains { $0.reasonZH.hasSuffix("如第 3 行的“¥5”即 5 元，请核对") }, "\(yuan.warnings)")
         XCTAssertTrue(p.warnings.contains { $0.column == "金额(USD)" && $0.reason == "the column's amounts are read in USD, as its header says (1,500 on line 2 is USD 1,500)" }, "\(p.warnings)")

@@ -242,11 +242,11 @@ final class ImportTests: XCTestCase {
         let list = try f.importing(utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王敏、李雷,13800138000\n乙有限公司,B,赵六,13800138001\n"), name: "c.csv")
         XCTAssertFalse(list.canCommit)
         XCTAssertEqual(list.problems.map(\.line), [2], "\(list.problems)")
-        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”似乎填了多位联系人") == true, "\(list.problems)")
+        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”像是填了多位联系人") == true, "\(list.problems)")
         XCTAssertEqual(list.problems.first?.column, "联系人", "the column named (it was not: helper-90)")
         // On a customer list the advice is a contact list (another row of the customer was a
         // duplicate customer row), and the mobile is not said to be a person's without a name.
-        XCTAssertTrue(list.problems.first?.reasonZH.contains("其他联系人请用联系人名单导入") == true, "\(list.problems)")
+        XCTAssertTrue(list.problems.first?.reasonZH.contains("其余联系人请通过联系人名单导入") == true, "\(list.problems)")
         XCTAssertFalse(list.warnings.contains { $0.reasonZH.contains("姓名为空") }, "\(list.warnings)")
         XCTAssertEqual(try f.bytes(), before)
         try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
@@ -286,13 +286,13 @@ final class ImportTests: XCTestCase {
         let before = try f.bytes()
         let p = try f.importing(utf8("客户名称,统一社会信用代码,行业\n一号有限公司,91310000132206713c,金融\n"), name: "u.csv") { $0.onDuplicate = .update }
         XCTAssertFalse(p.canCommit)
-        XCTAssertEqual(p.problems.map(\.reasonZH), ["客户名称指向档案中的 C1 一号有限公司，统一社会信用代码却是 C2 二号有限公司 的，无法确定要更新哪一家。请核对名称和统一社会信用代码"])
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["客户名称对应档案中的 C1 一号有限公司，统一社会信用代码却属于 C2 二号有限公司，无法确定要更新哪一家。请核对名称和统一社会信用代码"])
         XCTAssertEqual(try f.bytes(), before)
         // The name being the other's alias: the same (helper-94).
         try f.open().edit(.customer, "一号", fields: [("aliases", "一号司")], now: testNow)
         let aliased = try f.bytes()
         let alias = try f.importing(utf8("客户名称,统一社会信用代码,行业\n一号司,91310000132206713C,金融\n"), name: "u1.csv") { $0.onDuplicate = .update }
-        XCTAssertTrue(alias.problems.first?.reasonZH.hasPrefix("客户名称指向档案中的 C1 一号有限公司，统一社会信用代码却是 C2 二号有限公司 的") == true, "\(alias.problems)")
+        XCTAssertTrue(alias.problems.first?.reasonZH.hasPrefix("客户名称对应档案中的 C1 一号有限公司，统一社会信用代码却属于 C2 二号有限公司") == true, "\(alias.problems)")
         XCTAssertEqual(try f.bytes(), aliased)
         // Name and code of the same customer: updated.
         let same = try f.importing(utf8("客户名称,统一社会信用代码,行业\n二号有限公司,91310000132206713c,金融\n"), name: "u2.csv") { $0.onDuplicate = .update }

@@ -194,7 +194,7 @@ final class NameMatchTests: XCTestCase {
         try a.remove(.customer, twin.shortID, now: day(1))
         // Eighteen zeros is a placeholder, not a code (every such customer of a file was one duplicate).
         XCTAssertThrowsError(try a.addCustomer(name: "福州丙有限公司", fields: [("creditCode", "000000000000000000")], now: day(1))) { error in
-            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空") == true, "\(error)")
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("是占位数字，不是真实的统一社会信用代码；如不清楚请留空") == true, "\(error)")
         }
     }
 
@@ -209,7 +209,7 @@ final class NameMatchTests: XCTestCase {
         let before = try fixture.bytes()
         for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "王敏&李雷", "王敏+李雷", "王敏|李雷", "王敏\\李雷", "Li Lei/Han Meimei"] {  // zh-punct: keep
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("似乎填了多位联系人") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是填了多位联系人") == true, "\(name): \(error)")
             }
         }
         XCTAssertThrowsError(try a.edit(.contact, wang.shortID, fields: [("name", "王敏、李雷")], now: day(1)))
@@ -244,7 +244,7 @@ final class NameMatchTests: XCTestCase {
         // A full stop after the name is not part of it; a phone number in it is refused.
         XCTAssertEqual(try a.addContact(customer: "华为", name: "吴十。", now: day(1)).displayName, "吴十")
         XCTAssertThrowsError(try a.addContact(customer: "华为", name: "郑十一（13800138005）", now: day(1))) { error in
-            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("的姓名中含有号码，请把号码填在手机或电话中") == true, "\(error)")
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("中含有号码。请把号码填到“手机”或“电话”中") == true, "\(error)")
         }
         // Mixed with another name, a name with a comma is still one person (an export writes
         // Brown, Anna、王敏); given with the logged customer, a name found among its people alone

@@ -148,14 +148,14 @@ extension EverydayCLITests {
         // A field that has its own command names it (a name has none: "请用专门的命令" sent
         // people looking for one: helper-92); a grade filter in Chinese under --lang zh.
         let name = try sv(["contact", "add", "北京甲", "张三", "--set", "name=李四", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(name.stderr.contains("姓名请直接写在命令中（如 salesvault contact add 华为 王敏），不用 --set 填写"), name.stderr)
+        XCTAssertTrue(name.stderr.contains("姓名请直接写在命令中（如 salesvault contact add 华为 王敏），不能用 --set 填写"), name.stderr)
         let grade = try sv(["customer", "edit", "北京甲", "--set", "grade=A", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(grade.stderr.contains("客户等级请用 salesvault customer grade 修改，并注明调整原因"), grade.stderr)
         let filter = try sv(["customer", "list", "--grade", "Z", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(filter.stderr.contains("没有“Z”这个等级"), filter.stderr)
         XCTAssertEqual(try sv(["customer", "list", "--grade", "A，B", "--lang", "zh"], day: 0).status, 0)
         let missing = try sv(["import", "--lang", "zh"], day: 0, expect: 64)
-        XCTAssertTrue(missing.stderr.contains("请给出要导入的文件，或用 --template 类型 生成空白模板"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("请指定要导入的文件，或用 --template 加模板类型生成空白模板"), missing.stderr)
     }
 
     /// `contact add` of a person the customer already has (the same name written alike, or the

@@ -124,7 +124,7 @@ enum CellReading {
                 // (A CSV saved by Excel writes a wide number as its cell showed it: 1.23457E+11.
                 // It was "no amount" with examples.)
                 throw Failure(reason: "\(s) is an amount Excel showed in scientific notation; its last digits may be lost. Widen the column or format it as Number in Excel, save again and import",
-                              reasonZH: "“\(s)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列加宽或设为“数值”格式，重新保存后再导入")
+                              reasonZH: "“\(s)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列设为“数值”格式（或加宽该列），核对金额后重新保存再导入")
             }
             if spec.type == .date, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
             return (s, nil)

@@ -626,7 +626,7 @@ extension Importer {
                             // (A customer list carries one person a row: "另起一行" there made a
                             // duplicate customer row.)
                             problem("\(input) looks like several people; a customer list takes one contact person a row: list the others in a contact list (one a row, with the customer's name)",
-                                    "“\(input)”似乎填了多位联系人。客户名单每行只能带一位联系人，其他联系人请用联系人名单导入（每行一位，并填写客户名称）")
+                                    "“\(input)”像是填了多位联系人。客户名单每行只能填一位联系人，其余联系人请通过联系人名单导入（每行一位，并填写所属客户名称）")
                             continue
                         }
                         let read = key == "name" ? try ChangeDraft.name(input, of: .contact) : input
@@ -688,7 +688,7 @@ extension Importer {
                                 case .valid: break
                                 case .placeholder:
                                     problem("eighteen zeros is no company's code; leave the cell empty when it is not known",
-                                            "全为 0 是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空")
+                                            "全为 0，是占位数字，不是真实的统一社会信用代码；如不清楚请留空")
                                     continue
                                 case .malformed:
                                     problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
@@ -1215,7 +1215,7 @@ extension Importer {
                         func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
                         refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
                                "the name is \(shown(named))'s (its name, short name or alias) in the archive and the credit code \(shown(c))'s: which to update is not clear; check the name and the credit code",
-                               "客户名称指向档案中的 \(shown(named))，统一社会信用代码却是 \(shown(c)) 的，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                               "客户名称对应档案中的 \(shown(named))，统一社会信用代码却属于 \(shown(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
                         continue
                     }
                     match = (c, nil, ("same credit code", "统一社会信用代码相同"))

@@ -389,7 +389,7 @@ public final class Importer {
                 }).first {
                     let shownZH = mine.money.currency == "CNY" ? mine.money.grouped + " 元" : mine.money.description
                     own = ("; a cell with its own unit or currency keeps it: \(mine.text) on line \(mine.line) is \(mine.money.description)",
-                           "。自带单位或币种的单元格按其自身单位读取，如第 \(mine.line) 行的“\(mine.text)”即 \(shownZH)，请核对")
+                           "。单元格中自带单位或币种的，按其自身单位读取，如第 \(mine.line) 行的“\(mine.text)”即 \(shownZH)，请核对")
                 }
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: header.line, column: headerText,
@@ -405,7 +405,7 @@ public final class Importer {
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: 0,  // (the lines are in the text, as for hidden rows)
                     reason: "\(Self.lineList(lines, zh: false)): the cells of \(headers.joined(separator: ", ")) are formulas whose results the file does not hold (a program wrote it, and no spreadsheet saved it); they are read as empty. Open the file in Excel or WPS, save it, and import it again",
-                    reasonZH: "\(Self.lineList(lines, zh: true))的“\(headers.joined(separator: "”“"))”是公式，但文件中没有保存计算结果（文件可能由程序生成，未用 Excel 或 WPS 保存过），这些单元格按空白处理。请用 Excel 或 WPS 打开并保存该文件后再导入"))
+                    reasonZH: "\(Self.lineList(lines, zh: true))的“\(headers.joined(separator: "”“"))”是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入"))
             }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
             // not expect it in the archive): named, with what to do.

@@ -121,7 +121,7 @@ public final class ChangeDraft {
         // 、 or - alone is no person's name (a placeholder).
         if kind == .contact, !trimmed.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
             throw ArchiveError(.invalidValue, "\(trimmed) is not a person's name: write the contact's name",
-                               zh: "“\(trimmed)”中没有文字，不是有效的联系人姓名，请填写联系人的姓名")
+                               zh: "“\(trimmed)”只有符号，没有文字，不是有效的联系人姓名，请填写联系人的姓名")
         }
         // 王敏、 or 、王敏: the person's name without the list's mark (it was kept in the name).
         var name = trimmed
@@ -140,13 +140,13 @@ public final class ChangeDraft {
             }
             if longest >= 7 {
                 throw ArchiveError(.invalidValue, "\(name) has a phone number in the name; give the number as the mobile or phone, and the name alone",
-                                   zh: "“\(name)”的姓名中含有号码，请把号码填在手机或电话中，姓名只填姓名")
+                                   zh: "姓名“\(name)”中含有号码。请把号码填到“手机”或“电话”中，姓名只填姓名")
             }
         }
         // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
         if kind == .contact, Self.severalPeople(name) {
             throw ArchiveError(.invalidValue, "\(name) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
-                               zh: "“\(name)”似乎填了多位联系人，联系人姓名每次只能填一位。导入文件中请每行填一位，其他联系人另起一行，并填写相同的客户名称")
+                               zh: "“\(name)”像是填了多位联系人，联系人姓名每次只能填一位。导入文件中请每行填一位，其他联系人另起一行，并填写相同的客户名称")
         }
         return name
     }
@@ -154,6 +154,9 @@ public final class ChangeDraft {
     /// `text` half-width (`CompanyName.halfWidth`) and without format characters (zero-width
     /// spaces, joiners, BOM, bidi marks): a code as it is stored and compared.
     package static func plainIdentifier(_ text: String) -> String {
+        // (ASCII, nearly every code: no format character and nothing full width; the property
+        // lookup of every scalar below was a cost of every customer of a large import.)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.trimmedWhitespace }
         let visible = text.unicodeScalars.contains { $0.properties.generalCategory == .format }
             ? String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .format })) : text
         return CompanyName.halfWidth(visible).trimmedWhitespace
@@ -273,7 +276,7 @@ extension ChangeDraft {
                     case .valid(let code): return .text(code)
                     case .placeholder:
                         throw ArchiveError(.invalidValue, "\(spec.key): eighteen zeros is no company's code; leave it empty when it is not known",
-                                           zh: "“\(shown)”是占位用的数字，不是真实的统一社会信用代码；不清楚的请留空")
+                                           zh: "“\(shown)”是占位数字，不是真实的统一社会信用代码；如不清楚请留空")
                     case .malformed:
                         throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
                                            zh: "“\(shown)”不是有效的统一社会信用代码：应由 18 位数字或字母组成（字母不含 I、O、S、V、Z）")
@@ -440,16 +443,16 @@ extension ChangeDraft {
                 case (_, "name"):
                     let example = kind == .contact ? "contact add 华为 王敏" : kind == .project ? "project add 华为 智慧园区" : "customer add 华为技术有限公司"
                     throw ArchiveError(.invalidValue, "the name is the command's own argument (\(example)), not a --set field",
-                                       zh: "\(spec.zh)请直接写在命令中（如 salesvault \(example)），不用 --set 填写")
+                                       zh: "\(spec.zh)请直接写在命令中（如 salesvault \(example)），不能用 --set 填写")
                 case (.customer, "grade"):
                     throw ArchiveError(.invalidValue, "a customer's grade is changed with customer grade, which records the reason",
                                        zh: "客户等级请用 salesvault customer grade 修改，并注明调整原因")
                 case (.project, "stage"), (.project, "stageSince"):
                     throw ArchiveError(.invalidValue, "a project's stage is moved with project stage, which records the reason",
-                                       zh: "项目阶段请用 salesvault project stage 修改，并注明原因")
+                                       zh: "项目阶段请用 salesvault project stage 修改，并注明调整原因")
                 case (.complaint, _):
                     throw ArchiveError(.invalidValue, "\(spec.key) is recorded by the complaint's steps (complaint route, resolve, survey, withdraw)",
-                                       zh: "“\(spec.zh)”由投诉办理的各步命令记录（complaint route、resolve、survey、withdraw），不能直接修改")
+                                       zh: "“\(spec.zh)”随投诉处理各环节的命令（complaint route、resolve、survey、withdraw）自动更新，不能直接修改")
                 default:
                     throw ArchiveError(.invalidValue, "\(spec.key) cannot be set here; use its own command (it needs a reason)", zh: "“\(spec.zh)”不能在这里改，请用专门的命令修改（须注明原因）")
                 }
@@ -528,7 +531,7 @@ enum Lookup {
                 if found.count == 1 { return found[0] }
                 if found.count > 1 {  // (added with --force, or restored by an undo: said, not "not found")
                     throw ArchiveError(.ambiguous, "\(q) is the credit code of \(found.count) customers; give the name or the id",
-                                       zh: "统一社会信用代码“\(code)”对应 \(found.count) 个客户，请输入客户名称或编号",
+                                       zh: "统一社会信用代码“\(code)”对应 \(found.count) 个客户，请改用客户名称或编号查找",
                                        candidates: found.prefix(20).map { "\($0.shortID) \($0.displayName)" })
                 }
             }

@@ -202,8 +202,8 @@ enum ErrorReport {
                     L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
         case .unfinishedAppend:
             // (The detail is the format layer's English: the Chinese says it in its own words.)
-            return (L("the archive ends with an interrupted save (\(detail))", "档案末尾有一次未完成的保存（上次保存时可能被中断），档案内已保存的内容不受影响"),
-                    L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行 salesvault repair 加上档案文件名，如 salesvault repair zhangwei.svault（修复前会自动备份）"), .needsRepair)
+            return (L("the archive ends with an interrupted save (\(detail))", "档案中有一次未完成的保存（上次保存可能被中断），之前已保存的内容不受影响"),
+                    L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行 salesvault repair 加档案文件名进行修复，如 salesvault repair zhangwei.svault（修复前会自动备份）"), .needsRepair)
         case .busy:
             return (L("the archive is in use: \(detail)", "档案正在被使用：\(detail)"),
                     L("close the other salesvault session and try again", "请关闭另一个 salesvault 会话后重试"), .busy)
