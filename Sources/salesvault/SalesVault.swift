@@ -54,16 +54,16 @@ struct SalesVault: ParsableCommand {
         }
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.count >= 2, arguments[0] == "--lang" {
-            if let lang = Language(rawValue: arguments[1]) { Language.current = lang }
+            if let lang = Language(argument: arguments[1]) { Language.current = lang }
             arguments.removeFirst(2)
-        } else if let first = arguments.first, first.hasPrefix("--lang="), let lang = Language(rawValue: String(first.dropFirst(7))) {
+        } else if let first = arguments.first, first.hasPrefix("--lang="), let lang = Language(argument: String(first.dropFirst(7))) {
             Language.current = lang
             arguments.removeFirst()
         }
         // `--lang` anywhere on the line, read before parsing: help and usage errors follow it too.
-        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count, let lang = Language(rawValue: arguments[i + 1]) {
+        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count, let lang = Language(argument: arguments[i + 1]) {
             Language.current = lang
-        } else if let item = arguments.first(where: { $0.hasPrefix("--lang=") }), let lang = Language(rawValue: String(item.dropFirst(7))) {
+        } else if let item = arguments.first(where: { $0.hasPrefix("--lang=") }), let lang = Language(argument: String(item.dropFirst(7))) {
             Language.current = lang
         }
         if let problem = Clock.testClockProblem(ProcessInfo.processInfo.environment) {

@@ -154,6 +154,12 @@ extension EverydayCLITests {
         let filter = try sv(["customer", "list", "--grade", "Z", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(filter.stderr.contains("没有“Z”这个等级"), filter.stderr)
         XCTAssertEqual(try sv(["customer", "list", "--grade", "A，B", "--lang", "zh"], day: 0).status, 0)
+        // --lang in capitals or as people name it (it was the parser's English); a bad date's
+        // advice said once (message and hint said it twice).
+        let capital = try sv(["customer", "list", "--grade", "Z", "--lang", "ZH"], day: 0, expect: 8)
+        XCTAssertTrue(capital.stderr.contains("没有“Z”这个等级"), capital.stderr)
+        let date = try sv(["log", "add", "北京甲", "call", "约拜访", "--at", "2026-13-45", "--lang", "zh-CN"], day: 0, expect: 8)
+        XCTAssertEqual(date.stderr.components(separatedBy: "2026-03-05").count, 2, date.stderr)
         let missing = try sv(["import", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(missing.stderr.contains("请指定要导入的文件，或用 --template 加模板类型生成空白模板"), missing.stderr)
     }

@@ -117,10 +117,16 @@ enum ErrorReport {
                     + e.candidates.map(oneLine).joined(separator: "\n  ")
             }
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
+            let saysHow = L(e.reason, e.reasonZH ?? e.reason).text.contains("2026-03-05")
             let hint: L? = switch e.code {
+            // (The ids are the candidates': "e.g. C12" was a customer's id given for a contact.)
+            case .ambiguous where !e.candidates.isEmpty: L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
             case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
             case .notFound: L("list what exists with the list command, or search", "可用 list 命令或 search 查看已有记录")
-            case .invalidDate, .ambiguousDate: L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+            // (Not when the message already says how: it was said twice.)
+            case .invalidDate where !saysHow, .ambiguousDate where !saysHow:
+                L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+            case .invalidDate, .ambiguousDate: L("nothing was changed", "未做任何更改")
             case .unknownField: L("fields: \(e.candidates.joined(separator: ", ")) (or the column names an import takes, e.g. 电话)",
                                   "可用字段：\(e.candidates.joined(separator: "、"))；也可以直接用导入表格中的中文列名，如“电话”“地址”")
             // A record a data-key holder wrote after the owner's signature (FORMAT.md §5.6): as for a stripped signature.

@@ -11,7 +11,17 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-extension Language: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {
+    /// `zh`, `en`, in any case, and the ways people name them (`ZH`, `zh-CN`, `中文`: `--lang ZH`
+    /// was refused in the parser's English: helper-94).
+    init?(argument: String) {
+        switch argument.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-") {
+        case "zh", "zh-cn", "zh-hans", "cn", "chinese", "中文", "汉语", "简体中文": self = .zh
+        case "en", "en-us", "en-gb", "english", "英文", "英语": self = .en
+        default: return nil
+        }
+    }
+}
 
 /// Where the archive's current password comes from (STYLE 21: never from argv).
 struct PasswordOptions: ParsableArguments {
