@@ -179,7 +179,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(p.counts[.customers]?.new, 3, "\(p.problems)")
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("是公式") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "第 2、3 行的“统一社会信用代码”“备注”是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入")
+        XCTAssertEqual(warning.reasonZH, "单元格 C2、D3 是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入")
     }
 
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,
@@ -445,6 +445,9 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(Importer.fullNumber(5), "5")
         XCTAssertEqual(Importer.fullNumber(1e22), "10000000000000000000000")
         XCTAssertEqual(Importer.fullNumber(1e-7), "0.0000001")
+        // A cell formatted with its currency (our own export's "¥"#,##0.00) is read exactly too.
+        XCTAssertEqual(Importer.amountInput(.number(12345678901234.56), unit: nil, shown: .currency("CNY")).flatMap { Money.parse($0) },
+                       Money(minorUnits: 1_234_567_890_123_456, currency: "CNY"))
         XCTAssertEqual(NumberFormat.amountUnit("[$USD-409] #,##0.00"), .currency("USD"))
         XCTAssertEqual(NumberFormat.amountUnit("0.00\"万元\""), .unit("万元"))
         XCTAssertEqual(NumberFormat.amountUnit("\"¥\"#,##0.00"), .currency("CNY"), "yuan, the cell's own (over a 万元 header)")

@@ -255,6 +255,21 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(mixed["contacts"]?.refs, [smith.id, wang.id])
         let spaced = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["Brown,Anna"], now: day(1))
         XCTAssertEqual(spaced["contacts"]?.refs, [smith.id])
+        // Corrected with log edit: among the entry's customer's people too (helper-96); a name
+        // the customer has not is said of that customer, not listed among others'.
+        let edited = try a.editLog(mixed.shortID, fields: [("contacts", "王敏")], now: day(1))
+        XCTAssertEqual(edited["contacts"]?.refs, [wang.id])
+        try a.addCustomer(name: "大唐电信", now: day(1))
+        XCTAssertThrowsError(try a.logActivity(customer: "大唐", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏"], now: day(1))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "大唐电信 下没有联系人“王敏”")
+        }
+        // Brown, Anna of another customer is not this one's Brown and Anna.
+        let brown = try a.addContact(customer: "大唐", name: "Brown", now: day(1)), anna = try a.addContact(customer: "大唐", name: "Anna", now: day(1))
+        let split = try a.logActivity(customer: "大唐", type: "call", summary: "约拜访", at: day(1), contacts: ["Brown, Anna"], now: day(1))
+        XCTAssertEqual(split["contacts"]?.refs, [brown.id, anna.id])
+        // Marks of a list after the name, mixed, and a number with separators in a name.
+        XCTAssertEqual(try a.addContact(customer: "大唐", name: "赵十、，/。", now: day(1)).displayName, "赵十")
+        XCTAssertThrowsError(try a.addContact(customer: "大唐", name: "钱十二 138-0013-8005", now: day(1)))
     }
 
     /// The rule holds the other way and through undo (black-box round, 2026-12-01): a name

@@ -219,11 +219,13 @@ extension EverydayCLITests {
         let unknown = try sv(["--lang", "zh", "customer", "edit", "华夏", "--set", "颜色=红"], day: 0, expect: 8)
         XCTAssertTrue(unknown.stderr.contains("客户没有字段“颜色”") && unknown.stderr.contains("也可以直接用导入表格中的中文列名"), unknown.stderr)
         // A column's unit in its name is the import's: 预算（万元）=5 is 50,000 元 (it was 5 元:
-        // helper-94); an amount with its own unit keeps it.
+        // helper-94); one with its own unit or currency as well is refused (helper-96).
         try sv(["project", "add", "华夏", "智慧网点", "--set", "预算（万元）=5", "--set", "金额(亿元)=1.5"], day: 0)
-        try sv(["project", "add", "华夏", "数据中心", "--set", "预算（万元）=¥800"], day: 0)
+        let both = try sv(["project", "add", "华夏", "数据中心", "--set", "预算（万元）=¥800", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(both.stderr.contains("已注明单位“万元”，值“¥800”又自带单位或币种"), both.stderr)
         let projects = try sv(["project", "list", "--json"], day: 0).stdout
-        XCTAssertTrue(projects.contains("\"50000.00\"") && projects.contains("\"150000000.00\"") && projects.contains("\"800.00\""), projects)
+        XCTAssertTrue(projects.contains("\"50000.00\"") && projects.contains("\"150000000.00\""), projects)
+        XCTAssertFalse(projects.contains("数据中心"), "¥800 under 预算（万元）: which is meant is not clear, refused")
     }
 
     /// The Chinese help listed the English codes of values (call, visit…; infoDevelopment…;

@@ -318,11 +318,18 @@ extension Importer {
     /// A field named as an import's column names it (`电话`, `预算（万元）`), and the value as the
     /// import reads it under that header: a plain number in the header's amount unit (`预算（万元）=5`
     /// is 5万元; the command line stored 5 元: helper-94). Nil when the name is no column's.
-    public static func assignment(_ name: String, _ value: String, kind: ImportKind) -> (key: String, value: String)? {
+    public static func assignment(_ name: String, _ value: String, kind: ImportKind) throws -> (key: String, value: String)? {
         let header = name.trimmingCharacters(in: .whitespaces)
         guard case .field(let key)? = Columns.target(header, kind: kind) else { return nil }
         if let spec = Schema.field(kind.entity, key: key), case .money = spec.type, let unit = headerUnit(header), isAmountUnit(unit) {
-            return (key, withUnit(value, unit))
+            let read = withUnit(value, unit)
+            // A value with its own unit or currency under a name with one: which is meant is not
+            // clear (¥5 under 预算（万元） was 5 元 without a word: helper-96).
+            if read == value, !value.trimmedWhitespace.isEmpty, Money.parse("1" + unit).map({ $0.minorUnits != 100 }) ?? false {
+                throw ArchiveError(.invalidValue, "\(header) names the unit \(unit) and \(value) has its own; write the number alone (5), or give the field as \(key)=\(value)",
+                                   zh: "“\(header)”已注明单位“\(unit)”，值“\(value)”又自带单位或币种，无法确定以哪个为准。请只写数字（如 5），或改用 \(key)=\(value)")
+            }
+            return (key, read)
         }
         return (key, value)
     }
@@ -353,7 +360,7 @@ extension Importer {
         switch cell {
         case .number(let d):
             switch shown {
-            case .currency(let code)?: return code + " " + CellReading.number(d)
+            case .currency(let code)?: return code + " " + fullNumber(d)  // (¥ 12345678901234.56 came back .60: helper-96)
             case .unit(let u)?: return fullNumber(d) + u
             case .percent?: return CellReading.number(d * 100) + "%"  // (no amount: refused, as shown)
             case .percentSign?: return CellReading.number(d) + "%"

@@ -400,12 +400,15 @@ public final class Importer {
             let mappedIndexes = Set(columns.map(\.index))
             let uncomputed = table.uncomputedFormulas.filter { $0.line > header.line && mappedIndexes.contains($0.column) && !noteLines.contains($0.line) }
             if !uncomputed.isEmpty {
-                let lines = Array(Set(uncomputed.map(\.line))).sorted()
-                let headers = columns.filter { c in uncomputed.contains { $0.column == c.index } }.map(\.header)
+                // The cells by their names (C2、D3): lines and columns listed apart read as every
+                // column of every line (helper-96).
+                let cells = uncomputed.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+                let named = cells.prefix(10).map { CellReference.name(column: $0.column + 1, row: $0.line) }
+                let more = cells.count > 10 ? (en: " and \(cells.count - 10) more", zh: " 等共 \(cells.count) 个") : (en: "", zh: " ")
                 preview.warnings.append(ImportProblem(
-                    table: table.name, line: 0,  // (the lines are in the text, as for hidden rows)
-                    reason: "\(Self.lineList(lines, zh: false)): the cells of \(headers.joined(separator: ", ")) are formulas whose results the file does not hold (a program wrote it, and no spreadsheet saved it); they are read as empty. Open the file in Excel or WPS, save it, and import it again",
-                    reasonZH: "\(Self.lineList(lines, zh: true))的“\(headers.joined(separator: "”“"))”是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入"))
+                    table: table.name, line: 0,  // (the cells are in the text, as hidden rows' lines are)
+                    reason: "cells \(named.joined(separator: ", "))\(more.en) are formulas whose results the file does not hold (a program wrote it, and no spreadsheet saved it); they are read as empty. Open the file in Excel or WPS, save it, and import it again",
+                    reasonZH: "单元格 \(named.joined(separator: "、"))\(more.zh)是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入"))
             }
             // Columns the sheet hides are imported like the others (a user who hid 内部备注 may
             // not expect it in the archive): named, with what to do.

@@ -128,17 +128,17 @@ public final class ChangeDraft {
         if kind == .contact, let first = name.first, let last = name.last,
            Self.personSeparators.contains(first) || Self.personSeparators.contains(last) || first == "," || last == "," {
             name = String(name.drop { Self.personSeparators.contains($0) || $0 == "," || $0.isWhitespace }).trimmedWhitespace
-            while let end = name.last, Self.personSeparators.contains(end) || end == "," { name = String(name.dropLast()).trimmedWhitespace }
+            while let end = name.last, Self.personSeparators.contains(end) || end == "," || end == "。" { name = String(name.dropLast()).trimmedWhitespace }
         }
-        while kind == .contact, name.count > 1, name.last == "。" { name = String(name.dropLast()).trimmedWhitespace }  // (王敏。 was another 王敏)
+        // (王敏。 was another 王敏; 赵十、，/。 kept its marks before the full stop: helper-96.)
+        while kind == .contact, name.count > 1, let end = name.last, end == "。" || Self.personSeparators.contains(end) || end == "," {
+            name = String(name.dropLast()).trimmedWhitespace
+        }
         // A phone number in the name (王敏（13800138005）): the number has its own field.
         if kind == .contact {
-            var run = 0, longest = 0
-            for scalar in name.unicodeScalars {
-                run = ("0"..."9").contains(scalar) || ("\u{FF10}"..."\u{FF19}").contains(scalar) ? run + 1 : 0
-                longest = max(longest, run)
-            }
-            if longest >= 7 {
+            // (Counted over the whole name: 138-0013-8005 and 138 0013 8005 are a number too.)
+            let digits = name.unicodeScalars.filter { ("0"..."9").contains($0) || ("\u{FF10}"..."\u{FF19}").contains($0) }.count
+            if digits >= 7 {
                 throw ArchiveError(.invalidValue, "\(name) has a phone number in the name; give the number as the mobile or phone, and the name alone",
                                    zh: "姓名“\(name)”中含有号码。请把号码填到“手机”或“电话”中，姓名只填姓名")
             }
@@ -350,7 +350,7 @@ extension ChangeDraft {
     }
 
     /// Converts user input to a value of the field's type; nil for an empty input (clears).
-    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64) throws -> FieldValue? {
+    public func value(for spec: FieldSpec, kind: EntityKind, input: String, now: Int64, customer: UInt64? = nil) throws -> FieldValue? {
         let text = input.trimmedWhitespace
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else { return try Self.value(for: spec, input: input, now: now) }  // throws "over 64 KiB"
@@ -358,7 +358,7 @@ extension ChangeDraft {
         case .reference(let target):
             return .ref(try resolve(target, text).id)
         case .references(let target):
-            let ids = try resolveList(target, text).map(\.id)
+            let ids = try resolveList(target, text, customer: target == .contact ? customer : nil).map(\.id)
             if ids.isEmpty { return nil }
             guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
@@ -393,6 +393,16 @@ extension ChangeDraft {
                 }
                 if named.count == 1 { return named[0] }
                 if named.isEmpty && near.count == 1 { return near[0] }
+                // Several of this customer's, or none: said of this customer (other customers'
+                // people were listed, to be refused when chosen: helper-96).
+                let owner = state.entity(.customer, customer)?.displayName ?? ""
+                let several = named.isEmpty ? near : named
+                if several.count > 1 {
+                    throw ArchiveError(.ambiguous, "\(part) matches \(several.count) contacts of \(owner); give more of the name or the id",
+                                       zh: "“\(part)”匹配到 \(owner) 的 \(several.count) 位联系人，请输入更完整的姓名或编号",
+                                       candidates: several.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                }
+                throw ArchiveError(.notFound, "\(owner) has no contact \(part)", zh: "\(owner) 下没有联系人“\(part)”")
             }
             return try resolve(target, part)
         }
@@ -412,7 +422,9 @@ extension ChangeDraft {
     /// Field changes for `fields` (key → input) on `existing` (nil when creating).
     func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
         try Self.changes(kind, fields, existing: existing, now: now, protected: protected) { spec, input in
-            try self.value(for: spec, kind: kind, input: input, now: now)
+            // (A log entry's people looked for among its customer's first, as `log add` does:
+            // `log edit --with 王敏` was ambiguous with another customer's 王敏: helper-96.)
+            try self.value(for: spec, kind: kind, input: input, now: now, customer: kind == .activity ? existing?["customer"]?.ref : nil)
         }
     }
 

@@ -184,7 +184,7 @@ enum ArchiveSession {
 func parseAssignments(_ items: [String], kind: EntityKind) throws -> [(String, String)] {
     try parseAssignments(items).map { name, value in
         guard Schema.field(kind, key: name) == nil, let importKind = ImportKind.allCases.first(where: { $0.entity == kind }),
-              let read = Importer.assignment(name, value, kind: importKind)
+              let read = try Importer.assignment(name, value, kind: importKind)
         else { return (name, value) }
         return read
     }

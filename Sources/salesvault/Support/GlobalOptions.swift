@@ -15,10 +15,13 @@ extension Language: ExpressibleByArgument {
     /// `zh`, `en`, in any case, and the ways people name them (`ZH`, `zh-CN`, `中文`: `--lang ZH`
     /// was refused in the parser's English: helper-94).
     init?(argument: String) {
-        switch argument.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-") {
-        case "zh", "zh-cn", "zh-hans", "cn", "chinese", "中文", "汉语", "简体中文": self = .zh
-        case "en", "en-us", "en-gb", "english", "英文", "英语": self = .en
-        default: return nil
+        // (A locale's form too: zh_CN.UTF-8, zh-TW.)
+        let word = argument.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-").prefix { $0 != "." }
+        switch word {
+        case "cn", "chinese", "中文", "汉语", "简体中文", "繁體中文": self = .zh
+        case "english", "英文", "英语": self = .en
+        default:
+            if word == "zh" || word.hasPrefix("zh-") { self = .zh } else if word == "en" || word.hasPrefix("en-") { self = .en } else { return nil }
         }
     }
 }
