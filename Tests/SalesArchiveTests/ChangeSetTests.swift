@@ -315,6 +315,11 @@ final class ChangeSetTests: XCTestCase {
         try a.undo(batch: b2, now: day(1))
         try a.undo(batch: b1, now: day(1))
         XCTAssertEqual(try a.resolve(.customer, "丁公司")["grade"]?.text, "C")
+        // Undone already: said so (it said the undo itself had changed the record: helper-96).
+        let undoOfB1 = a.vault.header.recordCount - 1
+        XCTAssertThrowsError(try a.undo(batch: b1, now: day(1))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "批次 B\(b1) 已经由批次 B\(undoOfB1) 撤销过了；如需恢复其中的更改，请撤销 B\(undoOfB1)")
+        }
     }
 
     func testUndoingARestoreIsRefusedWhileALaterRecordRefersToIt() throws {

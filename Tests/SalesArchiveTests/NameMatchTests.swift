@@ -184,6 +184,7 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(a.state.entity(.customer, c.id)?["creditCode"]?.text, "91350100M000100Y43", "spaces and a zero-width space dropped")
         // Found by it (an import names a customer so; customer show found nothing: helper-92).
         XCTAssertEqual(try a.resolve(.customer, "91350100m000100y43").id, c.id)
+        XCTAssertEqual(try a.resolve(.customer, "9135-0100-M000-100Y43").id, c.id, "with dashes, as copied from a form")
         XCTAssertThrowsError(try a.resolve(.customer, "91310000132206713C"), "another valid code names no one")
         // Two customers of one code (a duplicate added on purpose): both named, not "not found".
         let twin = try a.addCustomer(name: "福州甲科技有限公司二部", fields: [("creditCode", "91350100M000100Y43")], now: day(1))

@@ -160,6 +160,8 @@ extension EverydayCLITests {
         XCTAssertTrue(capital.stderr.contains("没有“Z”这个等级"), capital.stderr)
         let date = try sv(["log", "add", "北京甲", "call", "约拜访", "--at", "2026-13-45", "--lang", "zh-CN"], day: 0, expect: 8)
         XCTAssertEqual(date.stderr.components(separatedBy: "2026-03-05").count, 2, date.stderr)
+        let nofile = try sv(["customer", "list", "-a", dir.path("nonexist.svault"), "--lang", "zh"], day: 0, expect: 2)
+        XCTAssertTrue(nofile.stderr.contains("找不到文件“") && !nofile.stderr.contains("no such file"), nofile.stderr)
         let missing = try sv(["import", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(missing.stderr.contains("请指定要导入的文件，或用 --template 加模板类型生成空白模板"), missing.stderr)
     }

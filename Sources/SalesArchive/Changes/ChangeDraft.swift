@@ -535,7 +535,7 @@ enum Lookup {
             if plain != q, !plain.isEmpty, let e = try? resolveAsWritten(kind, plain, in: state) { return e }
             // A customer's 统一社会信用代码, as an import names a customer by it (`customer show
             // 9131…` found nothing: helper-92).
-            if kind == .customer, case .valid(let code) = CreditCode.check(q) {
+            if kind == .customer, case .valid(let code) = CreditCode.check(q.replacingOccurrences(of: "-", with: "")) {  // (9135-0100-… as copied from a form)
                 var found: [Entity] = []
                 state.each(.customer) { c in
                     if let t = c["creditCode"]?.text, case .valid(code) = CreditCode.check(t) { found.append(c) }

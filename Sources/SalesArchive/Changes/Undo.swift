@@ -95,6 +95,12 @@ extension CustomerArchive {
             case .update: fields[key, default: []].formUnion(e.changes.map(\.field).filter { !Schema.isNote($0) })
             }
         }
+        // Undone already (and that undo not undone): said so, not "changed again by" the undo
+        // itself (helper-96).
+        if let done = later.first(where: { $0.label == "undo \(name)" && !cancelled.contains($0.id) }) {
+            throw ArchiveError(.invalidTransition, "\(name) was undone already, by B\(done.id); to bring its changes back, undo B\(done.id)",
+                               zh: "批次 \(name) 已经由批次 B\(done.id) 撤销过了；如需恢复其中的更改，请撤销 B\(done.id)")
+        }
         for b in later where !cancelled.contains(b.id) {
             let what = b.label.isEmpty ? "" : " (\(b.label))"
             for e in b.events {

@@ -181,7 +181,9 @@ enum ErrorReport {
             return (L("unsupported archive version: \(detail)", "不支持的档案版本：\(detail)"),
                     L("open it with a newer SalesVault", "请使用更新版本的 SalesVault 打开"), .fileProblem)
         case .notFound:
-            return (L("file not found: \(detail)", "找不到文件：\(detail)"), L("check the path", "请检查路径"), .fileProblem)
+            // (The Chinese without the system's English: 找不到文件：a.svault: no such file.)
+            let path = detail.hasSuffix(": no such file") ? String(detail.dropLast(": no such file".count)) : detail
+            return (L("file not found: \(detail)", "找不到文件“\(path)”"), L("check the path", "请检查文件名和所在文件夹是否正确"), .fileProblem)
         case .alreadyExists:
             return (L("\(detail); nothing was changed", "\(detail)；未做任何更改"),
                     L("choose another file name; never delete an archive or a backup to make room: move it to another folder first", "请换一个文件名；不要为腾出名称而删除档案或备份，可先把它移到别的文件夹"), .fileProblem)
