@@ -629,7 +629,7 @@ extension Importer {
                         _ = try ChangeDraft.value(for: spec, input: input, now: options.now)
                         // The person's name as a contact list's is read (王敏、李雷 refused in
                         // the column's words; 王敏、 is 王敏).
-                        if key == "name", ChangeDraft.severalPeople(ChangeDraft.plainIdentifier(input)) {
+                        if key == "name", ChangeDraft.severalPeople(input) {
                             // (A customer list carries one person a row: "另起一行" there made a
                             // duplicate customer row.)
                             problem("\(input) looks like several people; a customer list takes one contact person a row: list the others in a contact list (one a row, with the customer's name)",
@@ -688,24 +688,6 @@ extension Importer {
                             if spec.type == .money, let amount = Self.amountInput(cell, unit: column.unit,
                                                                                    shown: mapped.table.amountUnits[CellPosition(line: tableRow.line, column: column.index)]) {
                                 input = amount
-                            }
-                            if key == "creditCode" {  // (said in the column's words, before the domain says it its way)
-                                input = ChangeDraft.plainIdentifier(input)  // (as stored: a zero-width space is not a mistake to show)
-                                switch CreditCode.check(input) {
-                                case .valid: break
-                                case .placeholder:
-                                    problem("eighteen zeros is no company's code; leave the cell empty when it is not known",
-                                            "全为 0，是占位数字，不是真实的统一社会信用代码；如不清楚请留空")
-                                    continue
-                                case .malformed:
-                                    problem("not a unified social credit code: 18 digits or capitals (without I, O, Z, S, V)",
-                                            "不是有效的统一社会信用代码：应由 18 位数字或字母组成（字母不含 I、O、S、V、Z）")
-                                    continue
-                                case .wrongCheckDigit(let expected):
-                                    problem("the check character is wrong (GB 32100-2015 gives \(expected)); check the code for a typing mistake",
-                                            "校验位（最后一位）有误，按 GB 32100-2015 应为 \(expected)，请对照营业执照逐位核对")
-                                    continue
-                                }
                             }
                             let value = try ChangeDraft.value(for: spec, input: input, now: options.now)
                             if key == "name" && mapped.kind == .contacts && Self.isPlaceholderName(input) {
@@ -1179,10 +1161,6 @@ extension Importer {
             }
             return ref
         }
-        func names(_ text: String) -> [String] {
-            // (As a change set reads the field: 王敏/李雷 is two people, as 王敏、李雷 is.)
-            text.split(whereSeparator: { $0 == "," || ChangeDraft.personSeparators.contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
         func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
             guard let text = r.refs[key] else { return nil }
             var refs: [String] = []
@@ -1190,7 +1168,11 @@ extension Importer {
             // export writes it and the archive reads the field: it was Smith and John.)
             var listed: [String] = []
             for part in text.split(whereSeparator: { ChangeDraft.personSeparators.contains($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
-                if part.contains(","), childRef(.contact, customer: customer, name: part) == nil { listed += names(part) } else { listed.append(part) }
+                if part.contains(","), childRef(.contact, customer: customer, name: part) == nil {
+                    listed += part.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                } else {
+                    listed.append(part)
+                }
             }
             for name in listed {
                 guard let ref = childRef(.contact, customer: customer, name: name) else {

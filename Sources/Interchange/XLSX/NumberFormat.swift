@@ -20,9 +20,11 @@ enum NumberFormat {
     /// The currency or unit a format shows its numbers with, when the money type reads it as
     /// one (`Money.parse`): `[$USD-409]`, `$#,##0` or `"US$"0.00` give USD, `"¥"#,##0` CNY,
     /// `0.00"万元"` 万元, `0.0%` a percentage; a format that divides what it shows (`#,##0.0,"万"`, `0!.0,"万"`) its
-    /// currency, yuan unless it says another (the cell holds yuan). Nil for every other format
-    /// (dates, 0"人") and for one whose sections differ or that has conditions
-    /// (`[>100]0"万";0"元"`).
+    /// currency, yuan unless it says another (the cell holds yuan). Of the sections (positive;
+    /// negative), one that shows no currency or unit says nothing; nil when two show different
+    /// ones, when a unit after the number is shown by one section only, for a format with
+    /// conditions (`[>100]0"万";0"元"`) and for every other format (dates, 0"人"). `¥` of a
+    /// Japanese locale (`[$¥-411]`, `[$¥-ja-JP]`) is JPY.
     static func amountUnit(_ code: String) -> AmountUnit? {
         guard code.utf8.count <= 400 else { return nil }
         var units: [AmountUnit?] = []

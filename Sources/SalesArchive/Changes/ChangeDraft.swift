@@ -123,16 +123,13 @@ public final class ChangeDraft {
             throw ArchiveError(.invalidValue, "\(trimmed) is not a person's name: write the contact's name",
                                zh: "“\(trimmed)”只有符号，没有文字，不是有效的联系人姓名，请填写联系人的姓名")
         }
-        // 王敏、 or 、王敏: the person's name without the list's mark (it was kept in the name).
+        // 王敏、, 、王敏, 王敏。 or 赵十、，/。: the person's name without the marks around it (they
+        // were kept in the name, which was then another 王敏). (It has a letter: checked above.)
         var name = trimmed
-        if kind == .contact, let first = name.first, let last = name.last,
-           Self.personSeparators.contains(first) || Self.personSeparators.contains(last) || first == "," || last == "," {
-            name = String(name.drop { Self.personSeparators.contains($0) || $0 == "," || $0.isWhitespace }).trimmedWhitespace
-            while let end = name.last, Self.personSeparators.contains(end) || end == "," || end == "。" { name = String(name.dropLast()).trimmedWhitespace }
-        }
-        // (王敏。 was another 王敏; 赵十、，/。 kept its marks before the full stop: helper-96.)
-        while kind == .contact, name.count > 1, let end = name.last, end == "。" || Self.personSeparators.contains(end) || end == "," {
-            name = String(name.dropLast()).trimmedWhitespace
+        if kind == .contact {
+            let mark = { (c: Character) in Self.personSeparators.contains(c) || c == "," || c == "。" || c.isWhitespace }
+            name = String(name.drop(while: mark))
+            while let end = name.last, mark(end) { name.removeLast() }
         }
         // A phone number in the name (王敏（13800138005）): the number has its own field.
         if kind == .contact {
