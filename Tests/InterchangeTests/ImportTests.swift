@@ -202,7 +202,7 @@ final class ImportTests: XCTestCase {
     }
 
     /// A customer row that adds its contact person counts the person as a new contact: a row
-    /// whose customer the archive had said 新增 0 条、跳过重复 1 条 while it added the person.
+    /// whose customer the archive had said 新增 0 条、跳过重复 1 条 (now 无变化) while it added the person.
     func testAContactPersonAddedFromACustomerRowIsCountedAsANewContact() throws {
         let f = try ImportFixture()
         try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c1.csv")
@@ -210,7 +210,7 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(csv, name: "c2.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
-        XCTAssertEqual(p.counts[.customers]?.duplicate, 1, "甲 is as the file has it")
+        XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "甲 is as the file has it")
         XCTAssertEqual(p.counts[.contacts]?.new, 2, "王五 (of 甲, in the archive) and 赵六")
         XCTAssertEqual(p.total.new, 4)
         XCTAssertEqual(try f.open().state.all(.contact).count, 2)
@@ -221,7 +221,7 @@ final class ImportTests: XCTestCase {
         let again = try f.importing(list, name: "c3.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(again.problems.isEmpty, "\(again.problems)")
         XCTAssertEqual(again.counts[.customers]?.new, 1, "丁")
-        XCTAssertEqual(again.counts[.customers]?.duplicate, 2)
+        XCTAssertEqual(again.counts[.customers]?.unchanged, 2)
         XCTAssertEqual(again.counts[.contacts]?.new, 1, "钱七")
         XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("由于部分行只填了客户名称、没有填联系人，系统将按客户名单导入") }, "\(again.warnings)")
         // Every row with its person, of customers the archive has: contacts, as before.
@@ -275,6 +275,19 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(smith.canCommit && smith.problems.isEmpty, "\(smith.problems)")
         let mixed = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-24,电话,约拜访,\"Smith, John、王敏\"\n"), name: "log3.csv")
         XCTAssertTrue(mixed.canCommit && mixed.problems.isEmpty, "as an export writes it: \(mixed.problems)")
+        // 王敏 李雷 with a space: two people in a log row, refused as one contact's name.
+        let spaced = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-23,电话,谈样品,王敏 李雷\n"), name: "log4.csv")
+        XCTAssertTrue(spaced.canCommit && spaced.problems.isEmpty, "\(spaced.problems)")
+        a = try f.open()
+        try a!.loadContactLog()
+        let spacedEntry = try XCTUnwrap(a!.state.all(.activity).first { $0["summary"]?.text == "谈样品" })
+        XCTAssertEqual(Set(spacedEntry["contacts"]!.refs.compactMap { a!.state.entity(.contact, $0)?.displayName }), ["王敏", "李雷"])
+        a = nil
+        let keep = try f.bytes()
+        let person = try f.importing(utf8("客户,联系人,手机\n甲有限公司,赵六 钱七,13800138009\n"), name: "p4.csv", commit: false)
+        XCTAssertFalse(person.canCommit)
+        XCTAssertTrue(person.problems.first?.reasonZH.contains("像是用空格隔开的多位联系人") == true, "\(person.problems)")
+        XCTAssertEqual(try f.bytes(), keep)
     }
 
     /// A row whose name is one archive customer's and whose credit code is another's is refused
@@ -315,7 +328,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
         let p = try f.importing(changed, name: "c2.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
-        XCTAssertEqual(p.counts[.customers]?.duplicate, 1)
+        XCTAssertEqual(p.counts[.customers]?.unchanged, 1)
         XCTAssertEqual(p.counts[.contacts]?.updated, 1, "\(p.counts)")
         XCTAssertEqual(try wang()["mobile"]?.text, "13900139000")
         XCTAssertEqual(try wang()["title"]?.text, "经理")
@@ -614,7 +627,7 @@ final class ImportTests: XCTestCase {
         }()
         let before = try f.bytes()
         let p = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,李雷,13800000002,\n"), name: "r.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(p.counts[.contacts]?.duplicate, 1, "\(p.counts) \(p.problems)")
+        XCTAssertEqual(p.counts[.contacts]?.unchanged, 1, "\(p.counts) \(p.problems)")
         XCTAssertEqual(try f.bytes(), before, "nothing to change")
         let q = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,李雷,13800000002,经理\n"), name: "r.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(q.counts[.contacts]?.updated, 1, "\(q.counts) \(q.problems)")
@@ -661,7 +674,7 @@ final class ImportTests: XCTestCase {
             XCTAssertTrue(try a.history().contains { $0.reason == "年度采购额翻倍" })
         }
         let same = try f.importing(utf8("客户名称,客户等级\n甲公司,A\n"), name: "e.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(same.counts[.customers]?.duplicate, 1, "nothing differs: counted as a duplicate, nothing written")
+        XCTAssertEqual(same.counts[.customers]?.unchanged, 1, "nothing differs: counted as unchanged, nothing written")
     }
 
     /// Two rows of one file moving the same project compare with each other, not each with the
@@ -680,7 +693,7 @@ final class ImportTests: XCTestCase {
         let on = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,2\n园区网络,甲公司,3\n"), name: "r.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(on.problems.isEmpty, "\(on.problems.map(\.reasonZH))")
         XCTAssertEqual(on.counts[.projects]?.updated, 1)
-        XCTAssertEqual(on.counts[.projects]?.duplicate, 1)
+        XCTAssertEqual(on.counts[.projects]?.unchanged, 1)
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.bidding.rawValue)
         let created = try f.importing(utf8("项目名称,客户,销售阶段\n机房扩容,甲公司,2\n机房扩容,甲公司,3\n机房扩容,甲公司,3\n"), name: "s.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(created.problems.isEmpty, "\(created.problems.map(\.reasonZH))")
@@ -1077,14 +1090,14 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(p.canCommit)
         XCTAssertEqual(p.counts[.customers]?.new, 1)
         XCTAssertEqual(p.counts[.customers]?.updated, 1)
-        XCTAssertEqual(p.counts[.customers]?.duplicate, 1, "the third row changes nothing")
+        XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "the third row changes nothing")
         XCTAssertEqual(try f.open().resolve(.customer, "星河电子有限公司")["grade"]?.text, "A")
         // Now in the archive (grade A): two rows set C, then a third sets D and a region.
         let again = "客户名称,客户等级,地区\n星河电子,C,\n星河电子有限公司,C,\n星河电子,D,深圳\n"
         let q = try f.importing(utf8(again), name: "d.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
         XCTAssertEqual(q.counts[.customers]?.updated, 2)
-        XCTAssertEqual(q.counts[.customers]?.duplicate, 1)
+        XCTAssertEqual(q.counts[.customers]?.unchanged, 1)
         XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.contains("与第 3 行是同一客户") }, "\(q.warnings)")
         let c = try f.open().resolve(.customer, "星河电子有限公司")
         XCTAssertEqual(c["grade"]?.text, "D")

@@ -220,7 +220,16 @@ final class NameMatchTests: XCTestCase {
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不是有效的联系人姓名") == true, "\(name): \(error)")
             }
         }
-        for name in ["欧阳 娜娜", "阿卜杜·热合曼", "Mary-Jane Li", "李雷（采购）", "Smith, John", "Li, Wei"] {
+        // Two Chinese names with a space between them are two people (王敏 李雷 was one contact
+        // of that name); the message says how to write one person's name.
+        for name in ["王敏 李雷", "王敏　李雷", "王敏 李雷 张伟", "欧阳娜娜 李雷"] {
+            XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是用空格隔开的多位联系人") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("请去掉中间的空格") == true, "\(name): \(error)")
+            }
+        }
+        XCTAssertEqual(try fixture.bytes(), before)
+        for name in ["欧阳 娜娜", "张 伟", "司马 相如", "阿卜杜·热合曼", "Mary-Jane Li", "John Smith", "李雷（采购）", "Smith, John", "Li, Wei"] {
             XCTAssertEqual(try a.addContact(customer: "华为", name: name, now: day(1)).displayName, name)
         }
         // The list's mark left before or after one name is not part of it (王敏、 was stored so).
@@ -237,6 +246,12 @@ final class NameMatchTests: XCTestCase {
         let smith = try a.addContact(customer: "华为", name: "Brown, Anna", now: day(1))
         let both = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏/李雷"], now: day(1))
         XCTAssertEqual(both["contacts"]?.refs, [wang.id, li.id])
+        // So are 王敏 李雷 with a space (not found as one name); 欧阳 娜娜 is one person.
+        let spacedTwo = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏 李雷"], now: day(1))
+        XCTAssertEqual(spacedTwo["contacts"]?.refs, [wang.id, li.id])
+        let ouyang = try a.resolve(.contact, "欧阳 娜娜")
+        let spacedOne = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["欧阳 娜娜、王敏"], now: day(1))
+        XCTAssertEqual(spacedOne["contacts"]?.refs, [ouyang.id, wang.id])
         let one = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["Brown, Anna"], now: day(1))
         XCTAssertEqual(one["contacts"]?.refs, [smith.id])
         // Renamed with the mark: stored without it (王敏、 was stored as typed).

@@ -183,9 +183,16 @@ extension EverydayCLITests {
             try sv(["contact", "add", "华为", name], day: 0, expect: 8)
         }
         try sv(["contact", "add", "中兴", "王敏"], day: 0)  // another customer's contact of that name
+        // A name ending in a full stop gets one, not two, in the confirmation.
+        let jr = try sv(["contact", "add", "中兴", "Smith, John Jr.", "--lang", "en"], day: 0)
+        XCTAssertTrue(jr.stdout.contains("Smith, John Jr.") && !jr.stdout.contains("Jr.."), jr.stdout)
+        // Two names with a space between them are two people, said how to write one.
+        let two = try sv(["contact", "add", "中兴", "赵六 钱七", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(two.stderr.contains("像是用空格隔开的多位联系人") && two.stderr.contains("请去掉中间的空格"), two.stderr)
         try sv(["contact", "add", "华为", "王敏", "--force"], day: 0)
         let list = try sv(["contact", "list", "--json"], day: 0)
         XCTAssertEqual(list.stdout.components(separatedBy: "王敏").count - 1, 3, list.stdout)
+        XCTAssertFalse(list.stdout.contains("赵六 钱七"), list.stdout)
         // Editing a contact into another of the same customer asks the same; so does renaming a
         // customer like another.
         try sv(["contact", "add", "华为", "李雷", "--mobile", "13900000002"], day: 0)

@@ -759,6 +759,33 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(leftovers, [], "no temporary file is left behind")
     }
 
+    /// With --on-duplicate update, a row that changes nothing is said as 无变化 (it was counted
+    /// and reported as 跳过重复, a duplicate left out, though nothing had been left out), and a
+    /// file that changes nothing at all says so instead of "already in the archive".
+    func testAnUpdateRowThatChangesNothingIsSaidUnchangedNotSkipped() throws {
+        let first = try dir.write("c1.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n乙有限公司,C,零售\n")
+        let plain = try sv(["--lang", "zh", "import", first, "--yes"])
+        XCTAssertTrue(plain.stdout.contains("导入完成：新增 2 条，更新 0 条，已保存为批次"), "no 跳过重复记录 0 条: \(plain.stdout)")
+        let second = try dir.write("c2.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n乙有限公司,C,批发\n")
+        let preview = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--dry-run"])
+        XCTAssertTrue(preview.stdout.contains("无变化"), preview.stdout)
+        let r = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(r.stdout.contains("更新 1 条，1 条与档案一致无需更新"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("跳过重复"), r.stdout)
+        let before = try bytes(archive)
+        let again = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(again.stdout.contains("无需更新：档案中的记录与文件内容完全一致。"), again.stdout)
+        XCTAssertEqual(try bytes(archive), before)
+        let en = try sv(["--lang", "en", "import", second, "--on-duplicate", "update", "--dry-run"])
+        XCTAssertTrue(en.stdout.contains("unchanged"), en.stdout)
+        // Skipping still says what it left out.
+        let skipped = try sv(["--lang", "zh", "import", second, "--on-duplicate", "skip", "--yes"])
+        XCTAssertTrue(skipped.stdout.contains("无需导入：文件中的记录在档案中均已存在。"), skipped.stdout)
+        let third = try dir.write("c3.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n丁有限公司,C,零售\n")
+        let some = try sv(["--lang", "zh", "import", third, "--on-duplicate", "skip", "--yes"])
+        XCTAssertTrue(some.stdout.contains("新增 1 条，更新 0 条，跳过重复记录 1 条"), some.stdout)
+    }
+
     /// Regression (found by this file's first run): a zero-byte file and a file none of whose columns is known are "imported" with
     /// exit status 0 and the false message "Nothing to import: every row is already in the archive."
     /// (`Import.run`: `!preview.canCommit`, no problems, nothing new → that message.) Expected: an

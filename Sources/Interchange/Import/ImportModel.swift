@@ -73,6 +73,11 @@ public struct ImportPreview {
     public struct Counts: Sendable, Equatable {
         public var new = 0
         public var updated = 0
+        /// Rows that stand for a record already there and change nothing in it
+        /// (`--on-duplicate update`: the record is as the row has it).
+        public var unchanged = 0
+        /// Rows left out as the same record as one already there or earlier in the file
+        /// (`--on-duplicate skip`, and an identical log entry or complaint under `update`).
         public var duplicate = 0
         public var refused = 0
         public init() {}
@@ -144,6 +149,7 @@ public struct ImportPreview {
         for c in counts.values {
             t.new += c.new
             t.updated += c.updated
+            t.unchanged += c.unchanged
             t.duplicate += c.duplicate
             t.refused += c.refused
         }

@@ -751,7 +751,7 @@ extension Importer {
 
     // MARK: - Pass 2: identities, references, duplicates, operations
 
-    enum RowStatus { case new, updated, duplicate }
+    enum RowStatus { case new, updated, unchanged, duplicate }
 
     struct Build {
         var set = ChangeSet(label: "")
@@ -1170,6 +1170,8 @@ extension Importer {
             for part in text.split(whereSeparator: { ChangeDraft.personSeparators.contains($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
                 if part.contains(","), childRef(.contact, customer: customer, name: part) == nil {
                     listed += part.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                } else if let people = ChangeDraft.spacedPeople(part), childRef(.contact, customer: customer, name: part) == nil {
+                    listed += people  // 王敏 李雷: two people
                 } else {
                     listed.append(part)
                 }
@@ -1467,7 +1469,7 @@ extension Importer {
     }
 
     /// Operations that fill record `ref` with the row's values that differ from what it holds
-    /// (a grade change with its reason); `.duplicate` when nothing differs. For a record earlier
+    /// (a grade change with its reason); `.unchanged` when nothing differs. For a record earlier
     /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
     /// are compared with theirs, the later row wins, and a note says so.
     /// `alsoDiffering`: fields the caller compares itself that differ from the earlier row's (a
@@ -1512,7 +1514,7 @@ extension Importer {
             _ = add(.setGrade(ref, grade: grade, reason: r.gradeReason ?? "根据导入文件“\(fileName)”调整"), row)
             changed = true
         }
-        return changed ? .updated : .duplicate
+        return changed ? .updated : .unchanged
     }
 }
 

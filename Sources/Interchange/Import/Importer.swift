@@ -94,6 +94,7 @@ public final class Importer {
                 switch built.status[i] ?? .new {
                 case .new: c.new += 1
                 case .updated: c.updated += 1
+                case .unchanged: c.unchanged += 1
                 case .duplicate: c.duplicate += 1
                 }
                 if built.inlineContacts.contains(i) { preview.counts[.contacts, default: .init()].new += 1 }

@@ -140,7 +140,13 @@ public final class ChangeDraft {
                                    zh: "姓名“\(name)”中含有号码。请把号码填到“手机”或“电话”中，姓名只填姓名")
             }
         }
-        // 王敏、李雷 in one cell or argument is two people, not a contact of that name.
+        // 王敏、李雷 in one cell or argument is two people, not a contact of that name; so is
+        // 王敏 李雷, two Chinese names with a space between them (王 敏, spaced to line up
+        // with three-character names, is one).
+        if kind == .contact, Self.spacedPeople(name) != nil {
+            throw ArchiveError(.invalidValue, "\(name) looks like several people separated by spaces; give one contact at a time (if it is one person's name, write it without the space)",
+                               zh: "“\(name)”像是用空格隔开的多位联系人，联系人姓名每次只能填一位。如果是一位联系人的姓名，请去掉中间的空格（少数民族姓名中间用“·”分隔）")
+        }
         if kind == .contact, Self.severalPeople(name) {
             throw ArchiveError(.invalidValue, "\(name) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
                                zh: "“\(name)”像是填了多位联系人，联系人姓名每次只能填一位。导入文件中请每行填一位，其他联系人另起一行，并填写相同的客户名称")
@@ -163,12 +169,39 @@ public final class ChangeDraft {
     /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
     /// at least two of them with a letter or ideograph.
     package static func severalPeople(_ name: String) -> Bool {
+        if spacedPeople(name) != nil { return true }
         var separators = personSeparators
         if name.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) { separators.insert(",") }
         guard name.contains(where: separators.contains) else { return false }
         let parts = name.split(whereSeparator: separators.contains)
         return parts.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count >= 2
     }
+
+    /// The people of `text` when it is Chinese names separated by spaces (王敏 李雷, 王敏　李雷
+    /// 张伟): two parts or more, each of two to four ideographs and nothing else. One name
+    /// spaced (nil): a one-character part (王 敏, spaced to line up with longer names), a compound
+    /// surname and its given name (欧阳 娜娜), names in Latin letters (John Smith).
+    package static func spacedPeople(_ text: String) -> [String]? {
+        // (A line break is a list's separator: `severalPeople` says so.)
+        let space = { (c: Character) in c.isWhitespace && !c.isNewline }
+        guard text.contains(where: space), !text.contains(where: \.isNewline) else { return nil }
+        let parts = text.split(whereSeparator: space)
+        guard parts.count >= 2 else { return nil }
+        if parts.count == 2, compoundSurnames.contains(String(parts[0])) { return nil }
+        for part in parts {
+            guard (2...4).contains(part.count), part.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) else { return nil }
+        }
+        return parts.map(String.init)
+    }
+
+    /// Chinese surnames of two characters (复姓), as people write them apart from the given name.
+    static let compoundSurnames: Set<String> = [
+        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "司空",
+        "夏侯", "轩辕", "令狐", "钟离", "闻人", "独孤", "南宫", "西门", "端木", "申屠", "澹台", "公冶", "太史",
+        "万俟", "呼延", "拓跋", "百里", "东郭", "濮阳", "淳于", "单于", "赫连", "第五", "左丘", "公羊", "谷梁",
+        "乐正", "漆雕", "壤驷", "公良", "梁丘", "巫马", "鲜于", "闾丘", "亓官", "仉督", "子车", "颛孙", "段干",
+        "司寇", "微生", "羊舌", "东门", "南门", "哥舒", "宗政", "公西", "叱干", "完颜", "纳兰",
+    ]
 
     /// What separates people listed in one text: 、 ， ； ; / ／ & ＆ + ＋ | ｜ \ and line breaks (and `,`
     /// where the names are Chinese).
@@ -406,6 +439,15 @@ extension ChangeDraft {
         let parts = text.split(whereSeparator: { Self.personSeparators.contains($0) })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for part in parts {
+            // 王敏 李雷: two people, unless one record has that whole name.
+            if let people = Self.spacedPeople(part) {
+                if let one = try? find(part), CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(part) {
+                    add(one)
+                } else {
+                    for person in people { add(try find(person)) }
+                }
+                continue
+            }
             guard part.contains(",") else { add(try find(part)); continue }
             if let one = try? find(part), CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(part) {
                 add(one)

@@ -180,7 +180,9 @@ struct Import: ArchiveCommand {
         guard preview.canCommit else {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
-                if preview.total.duplicate > 0 {
+                if preview.total.duplicate == 0 && preview.total.unchanged > 0 {
+                    Terminal.print(L("Nothing to update: the archive's records are already as the file has them.", "无需更新：档案中的记录与文件内容完全一致。"))
+                } else if preview.total.duplicate + preview.total.unchanged > 0 {
                     Terminal.print(L("Nothing to import: every row is already in the archive.", "无需导入：文件中的记录在档案中均已存在。"))
                 } else {
                     // (Every row left out as totals, notes or a repeated header: not "already there".)
@@ -212,8 +214,13 @@ struct Import: ArchiveCommand {
         let batch = try importer.commit(preview)
         Background.release(preview)  // the plan's events and the file's cells, freed off the command's path
         let split = ImportReport.newByKind(preview)
-        Terminal.print(z ? "导入完成：新增 \(t.new) 条\(split)，更新 \(t.updated) 条，跳过重复记录 \(t.duplicate) 条\(t.refused > 0 ? "，未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
-                         : "Imported: \(t.new) new\(split), \(t.updated) updated, \(t.duplicate) duplicate(s) skipped\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
+        // (Rows that changed nothing said as such; duplicates left out only when there are some.)
+        let unchangedZH = t.unchanged > 0 ? "，\(t.unchanged) 条与档案一致无需更新" : ""
+        let unchangedEN = t.unchanged > 0 ? ", \(t.unchanged) already as in the file" : ""
+        let duplicateZH = t.duplicate > 0 ? "，跳过重复记录 \(t.duplicate) 条" : ""
+        let duplicateEN = t.duplicate > 0 ? ", \(t.duplicate) duplicate(s) skipped" : ""
+        Terminal.print(z ? "导入完成：新增 \(t.new) 条\(split)，更新 \(t.updated) 条\(unchangedZH)\(duplicateZH)\(t.refused > 0 ? "，未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
+                         : "Imported: \(t.new) new\(split), \(t.updated) updated\(unchangedEN)\(duplicateEN)\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
 }
 
@@ -325,10 +332,14 @@ enum ImportReport {
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
-            Render.table(z ? ["", "新增", "更新", "重复", "不合格"] : ["", "new", "updated", "duplicate", "refused"],
+            // (无变化, rows that change nothing under --on-duplicate update, only when there are some.)
+            let unchanged = kinds.contains { p.counts[$0]!.unchanged > 0 }
+            Render.table(z ? ["", "新增", "更新"] + (unchanged ? ["无变化"] : []) + ["重复", "不合格"]
+                           : ["", "new", "updated"] + (unchanged ? ["unchanged"] : []) + ["duplicate", "refused"],
                          kinds.map { k in
                              let c = p.counts[k]!
-                             return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)", "\(c.duplicate)", "\(c.refused)"]
+                             return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)"] + (unchanged ? ["\(c.unchanged)"] : [])
+                                 + ["\(c.duplicate)", "\(c.refused)"]
                          })
         }
         if !p.problems.isEmpty {

@@ -41,3 +41,9 @@ struct L {
     }
     var text: String { Language.current == .zh ? zh : en }
 }
+
+/// An English sentence ending in `name`: the full stop once (`Added contact P3 Smith, John Jr.`
+/// had two).
+func sentence(endingWith name: String) -> String {
+    name.hasSuffix(".") ? name : name + "."
+}
