@@ -70,6 +70,11 @@ struct SalesVault: ParsableCommand {
             Terminal.stderr((Language.current == .zh ? "错误：" : "error: ") + problem + "\n")
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+        // `salesvault customer bogus`: an unknown command, said as one (the parser named an option).
+        if let problem = UnknownCommand.problem(arguments, root: Self.self) {
+            Terminal.stderr(problem + "\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         guard Language.current == .zh else { return main(arguments) }
         // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
         if let words = HelpZH.helpRequest(arguments) {

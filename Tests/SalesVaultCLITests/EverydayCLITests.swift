@@ -164,6 +164,18 @@ extension EverydayCLITests {
         XCTAssertTrue(nofile.stderr.contains("找不到文件“") && !nofile.stderr.contains("no such file"), nofile.stderr)
         let missing = try sv(["import", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(missing.stderr.contains("请指定要导入的文件，或用 --template 加模板类型生成空白模板"), missing.stderr)
+        // A word that is not a command is said to be one, with the commands there are and the
+        // nearest (the parser said the next option, -a, was unknown: helper-96).
+        let bogus = try sv(["customer", "bogus", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(bogus.stderr.contains("salesvault customer 下没有“bogus”这个命令") && bogus.stderr.contains("可用的命令：add、edit、show、list、grade、remove"), bogus.stderr)
+        XCTAssertFalse(bogus.stderr.contains("-a"), bogus.stderr)
+        let typo = try sv(["custmer", "list", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(typo.stderr.contains("没有“custmer”这个命令") && typo.stderr.contains("您要输入的是不是：salesvault customer"), typo.stderr)
+        let swapped = try sv(["customer", "lsit", "--lang", "en"], day: 0, expect: 64)
+        XCTAssertTrue(swapped.stderr.contains("Unknown command 'lsit'") && swapped.stderr.contains("Did you mean: salesvault customer list"), swapped.stderr)
+        // Commands, options and help as before.
+        XCTAssertEqual(try sv(["customer", "list", "--lang", "zh"], day: 0).status, 0)
+        XCTAssertTrue(try runTool(["help", "customer", "--lang", "zh"]).stdout.contains("添加、修改、评级"))
     }
 
     /// `contact add` of a person the customer already has (the same name written alike, or the
