@@ -283,6 +283,8 @@ final class ImportTests: XCTestCase {
         let spacedEntry = try XCTUnwrap(a!.state.all(.activity).first { $0["summary"]?.text == "谈样品" })
         XCTAssertEqual(Set(spacedEntry["contacts"]!.refs.compactMap { a!.state.entity(.contact, $0)?.displayName }), ["王敏", "李雷"])
         a = nil
+        let joined = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-22,电话,谈合同,王敏和李雷\n"), name: "log5.csv")
+        XCTAssertTrue(joined.canCommit && joined.problems.isEmpty, "\(joined.problems)")
         let keep = try f.bytes()
         let person = try f.importing(utf8("客户,联系人,手机\n甲有限公司,赵六 钱七,13800138009\n"), name: "p4.csv", commit: false)
         XCTAssertFalse(person.canCommit)

@@ -249,6 +249,15 @@ final class NameMatchTests: XCTestCase {
         // So are 王敏 李雷 with a space (not found as one name); 欧阳 娜娜 is one person.
         let spacedTwo = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏 李雷"], now: day(1))
         XCTAssertEqual(spacedTwo["contacts"]?.refs, [wang.id, li.id])
+        // 王敏和李雷 too, when no contact has that name; 王和平 (a name with 和) is that person.
+        let joined = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏和李雷"], now: day(1))
+        XCTAssertEqual(joined["contacts"]?.refs, [wang.id, li.id])
+        let heping = try a.addContact(customer: "华为", name: "王和平", now: day(1))
+        let named = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王和平"], now: day(1))
+        XCTAssertEqual(named["contacts"]?.refs, [heping.id])
+        XCTAssertThrowsError(try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏和赵本"], now: day(1))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "华为技术有限公司 下没有联系人“王敏和赵本”", "the whole text said, not a part")
+        }
         let ouyang = try a.resolve(.contact, "欧阳 娜娜")
         let spacedOne = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["欧阳 娜娜、王敏"], now: day(1))
         XCTAssertEqual(spacedOne["contacts"]?.refs, [ouyang.id, wang.id])

@@ -1172,6 +1172,9 @@ extension Importer {
                     listed += part.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 } else if let people = ChangeDraft.spacedPeople(part), childRef(.contact, customer: customer, name: part) == nil {
                     listed += people  // 王敏 李雷: two people
+                } else if let people = ChangeDraft.conjoinedPeople(part), childRef(.contact, customer: customer, name: part) == nil,
+                          people.allSatisfy({ childRef(.contact, customer: customer, name: $0) != nil }) {
+                    listed += people  // 王敏和李雷: two people the customer has (和 is in names too: 王和平)
                 } else {
                     listed.append(part)
                 }

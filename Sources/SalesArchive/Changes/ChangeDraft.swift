@@ -194,6 +194,19 @@ public final class ChangeDraft {
         return parts.map(String.init)
     }
 
+    /// The people of `text` when it is Chinese names joined by 和, 与, 及 or 跟 (王敏和李雷): each
+    /// part two to four ideographs. Only a reading to try when no record has the whole name.
+    package static func conjoinedPeople(_ text: String) -> [String]? {
+        let joiners: Set<Character> = ["和", "与", "及", "跟"]
+        guard text.contains(where: joiners.contains) else { return nil }
+        let parts = text.split(whereSeparator: joiners.contains)
+        guard parts.count >= 2, parts.count == text.filter(joiners.contains).count + 1 else { return nil }
+        for part in parts {
+            guard (2...4).contains(part.count), part.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) else { return nil }
+        }
+        return parts.map(String.init)
+    }
+
     /// Chinese surnames of two characters (复姓), as people write them apart from the given name.
     static let compoundSurnames: Set<String> = [
         "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "司空",
@@ -445,6 +458,17 @@ extension ChangeDraft {
                     add(one)
                 } else {
                     for person in people { add(try find(person)) }
+                }
+                continue
+            }
+            // 王敏和李雷: the name when a record has it (和 is in names: 王和平), else the two
+            // people when each is found (else the name's not-found error).
+            if let people = Self.conjoinedPeople(part) {
+                do {
+                    add(try find(part))
+                } catch let e as ArchiveError where e.code == .notFound {
+                    guard let found = try? people.map(find) else { throw e }
+                    found.forEach(add)
                 }
                 continue
             }
