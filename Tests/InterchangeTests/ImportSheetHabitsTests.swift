@@ -247,9 +247,30 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.counts[.customers]?.new, 2)
         // Column D is hidden but empty: nothing of it is imported, so it is not named.
         let warning = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("隐藏列") }, "\(p.warnings)")
-        XCTAssertEqual(warning.reasonZH, "C 列“备注”在表格中是隐藏列，其内容也会一并导入；如不需要，请先在表格中删除该列")
-        XCTAssertEqual(warning.reason, "column C (备注) is hidden in the sheet and imported like the others; if it should not be, delete it from the sheet first")
+        XCTAssertEqual(warning.reasonZH, "C 列“备注”在表格中是隐藏列，其内容也会一并导入；如不需要导入，可在 --mapping 对照表中写一行“备注 = -”，或先在表格中删除该列")
+        XCTAssertEqual(warning.reason, "column C (备注) is hidden in the sheet and imported like the others; if it should not be, leave it out with a --mapping line `备注 = -`, or delete it from the sheet")
         XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("隐藏列") }.count, 1)
+        // The mapping line it gives leaves the column out, and the warning goes.
+        let mapping = f.file("map.txt")
+        try Data("备注 = -\n".utf8).write(to: URL(fileURLWithPath: mapping))
+        var options = ImportOptions(now: testNow)
+        options.mapping = try ColumnMapping(contentsOf: mapping)
+        let mapped = try Importer(archive: f.open(), options: options).preview(source)
+        XCTAssertFalse(mapped.warnings.contains { $0.reasonZH.contains("隐藏列") }, "\(mapped.warnings)")
+        // A hidden column the table cannot be without (客户名称 as column A) is not to be
+        // deleted: the warning says it is imported, and no more.
+        let nameHidden = f.file("hidden-a.xlsx")
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级"])
+            ws.append(["甲有限公司", "A"])
+            ws.column_dimensions["A"].hidden = True
+            wb.save(sys.argv[1])
+            """, nameHidden])
+        let a = try Importer(archive: f.open(), options: ImportOptions(now: testNow))
+            .preview(ImportSource.read(Data(contentsOf: URL(fileURLWithPath: nameHidden)), fileName: "hidden-a.xlsx"))
+        XCTAssertEqual(a.warnings.first { $0.reasonZH.contains("隐藏列") }?.reasonZH, "A 列“客户名称”在表格中是隐藏列，其内容也会一并导入")
     }
 
     func testAUnitsRowUnderTheHeaderIsANoteAndAnInstructionRowInASCIIBracketsToo() throws {

@@ -418,13 +418,20 @@ public final class Importer {
                 hiddenColumns.contains(column.index)
                     && table.rows[dataStart...].contains { column.index < $0.cells.count && $0.cells[column.index].hasContent }
             }
-            if !hiddenMapped.isEmpty {
-                let en = hiddenMapped.map { "\(Self.columnLetter($0.index)) (\($0.header))" }.joined(separator: ", ")
-                let zh = hiddenMapped.map { "\(Self.columnLetter($0.index)) 列“\($0.header)”" }.joined(separator: "、")
+            // (A column the table cannot be without, 客户名称 hidden as column A, is said to be
+            // imported, not to be deleted: that would refuse the whole table.)
+            let required = Set(Self.requiredColumns[kind] ?? [])
+            let isRequired = { (c: MappedColumn) in if case .field(let key) = c.target { return required.contains(key) } else { return false } }
+            for (columns, optional) in [(hiddenMapped.filter { !isRequired($0) }, true), (hiddenMapped.filter(isRequired), false)] where !columns.isEmpty {
+                let en = columns.map { "\(Self.columnLetter($0.index)) (\($0.header))" }.joined(separator: ", ")
+                let zh = columns.map { "\(Self.columnLetter($0.index)) 列“\($0.header)”" }.joined(separator: "、")
+                let many = columns.count > 1
                 preview.warnings.append(ImportProblem(
                     table: table.name, line: header.line,
-                    reason: "column\(hiddenMapped.count > 1 ? "s" : "") \(en) \(hiddenMapped.count > 1 ? "are" : "is") hidden in the sheet and imported like the others; if \(hiddenMapped.count > 1 ? "they" : "it") should not be, delete \(hiddenMapped.count > 1 ? "them" : "it") from the sheet first",
-                    reasonZH: "\(zh)在表格中是隐藏列，其内容也会一并导入；如不需要，请先在表格中删除\(hiddenMapped.count > 1 ? "这些列" : "该列")"))
+                    reason: "column\(many ? "s" : "") \(en) \(many ? "are" : "is") hidden in the sheet and imported like the others"
+                        + (optional ? "; if \(many ? "they" : "it") should not be, leave \(many ? "them" : "it") out with a --mapping line `\(columns[0].header) = -`, or delete \(many ? "them" : "it") from the sheet" : ""),
+                    reasonZH: "\(zh)在表格中是隐藏列，其内容也会一并导入"
+                        + (optional ? "；如不需要导入，可在 --mapping 对照表中写一行“\(columns[0].header) = -”，或先在表格中删除\(many ? "这些列" : "该列")" : "")))
             }
             // Cells to the right of the header's last cell: columns without a header, listed
             // as such (not read, and not dropped without a word).
