@@ -292,6 +292,48 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), keep)
     }
 
+    /// With --on-duplicate update, a log row of an entry the archive has (same customer, time
+    /// and content) updates its other cells, and a complaint row adds the steps the complaint has
+    /// not had (they were dropped, and the file said to be in the archive already: helper-97).
+    func testUpdateFillsALogEntryAndAComplaintFromTheirRows() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
+        try f.importing(utf8("客户,跟进方式,时间,跟进内容\n甲有限公司,电话,2026-11-20 09:00,谈价格\n"), name: "l1.csv")
+        let text = "客户,跟进方式,时间,跟进内容,下一步计划,下次跟进日期\n甲有限公司,电话,2026-11-20 09:00,谈价格,发报价,2026-12-20\n"
+        let skipped = try f.importing(utf8(text), name: "l2.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(skipped.counts[.log]?.duplicate, 1)
+        let p = try f.importing(utf8(text), name: "l2.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.log]?.updated, 1, "\(p.counts)")
+        var a: CustomerArchive? = try f.open()
+        try a!.loadContactLog()
+        let entries = a!.state.all(.activity)
+        XCTAssertEqual(entries.count, 1, "updated, not added")
+        XCTAssertEqual(entries.first?["nextStep"]?.text, "发报价")
+        XCTAssertTrue(try a!.history().contains { $0.reason == "根据导入文件“l2.csv”更新" })
+        a = nil
+        let before = try f.bytes()
+        let again = try f.importing(utf8(text), name: "l2.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(again.counts[.log]?.unchanged, 1, "\(again.counts)")
+        XCTAssertFalse(again.canCommit)
+        XCTAssertEqual(try f.bytes(), before)
+        // A complaint: the managers told, from a later copy of the list.
+        try f.importing(utf8("客户,受理时间,被投诉人,投诉内容\n甲有限公司,2026-11-20,王五,发货延误\n"), name: "t1.csv")
+        let told = "客户,受理时间,被投诉人,投诉内容,已通报销售经理\n甲有限公司,2026-11-20,王五,发货延误,2026-11-21\n"
+        let q = try f.importing(utf8(told), name: "t2.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        XCTAssertEqual(q.counts[.complaints]?.updated, 1, "\(q.counts)")
+        let complaint = try XCTUnwrap(try f.open().state.all(.complaint).first)
+        XCTAssertNotNil(complaint["managerNotifiedAt"], "the step recorded")
+        XCTAssertEqual(try f.open().state.all(.complaint).count, 1)
+        let same = try f.importing(utf8(told), name: "t2.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(same.counts[.complaints]?.unchanged, 1, "\(same.counts)")
+        // A recorded step the file says otherwise: left as recorded, and said.
+        let other = try f.importing(utf8("客户,受理时间,被投诉人,投诉内容,已通报销售经理\n甲有限公司,2026-11-20,王五,发货延误,2026-11-23\n"), name: "t3.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(other.counts[.complaints]?.unchanged, 1, "\(other.counts)")
+        XCTAssertTrue(other.warnings.contains { $0.reasonZH.contains("导入不会修改投诉已记录的处理进度") }, "\(other.warnings)")
+    }
+
     /// A row whose name is one archive customer's and whose credit code is another's is refused
     /// with --on-duplicate update, naming both (the credit code's customer was updated without a
     /// word: helper-92).

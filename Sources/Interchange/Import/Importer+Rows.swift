@@ -1161,6 +1161,97 @@ extension Importer {
             }
             return ref
         }
+        // The archive's log entries by what makes them the same (made once, for the first row
+        // that updates one).
+        var entriesByKey: [LogKey: UInt64]?
+        func archiveEntry(_ key: LogKey) -> UInt64? {
+            if entriesByKey == nil {
+                var map: [LogKey: UInt64] = [:]
+                archive.state.each(.activity) { l in
+                    if let c = l["customer"]?.ref, let at = l["at"]?.int { map[Importer.logKey("C\(c)", at, l["summary"]?.text ?? "")] = l.id }
+                }
+                entriesByKey = map
+            }
+            return entriesByKey?[key]
+        }
+        /// The log entry `id` given the row's cells that differ from it (`.editLog`, the file
+        /// named as the reason); `.unchanged` when none does.
+        func updateLog(_ id: UInt64, _ r: Row, contacts: String?, project: String?, row: Int) -> RowStatus {
+            guard let entry = archive.state.entity(.activity, id) else { return .duplicate }
+            var fields: [(String, String)] = []
+            for key in ["type", "nextStep", "nextDate", "location"] {
+                guard let input = r.field(key), let spec = Schema.field(.activity, key: key) else { continue }
+                let value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+                if value != nil && value == entry[number: spec.number] { continue }
+                fields.append((key, input))
+            }
+            if let contacts, !contacts.isEmpty {
+                let ids = contacts.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
+                if ids.contains(nil) || Set(ids.compactMap { $0 }) != Set(entry["contacts"]?.refs ?? []) { fields.append(("contacts", contacts)) }
+            }
+            if let project {
+                if project.hasPrefix("@") || UInt64(project.dropFirst()) != entry["project"]?.ref { fields.append(("project", project)) }
+            }
+            guard !fields.isEmpty else { return .unchanged }
+            _ = add(.editLog(entry.shortID, fields: fields, at: nil, reason: "根据导入文件“\(source.fileName)”更新"), row: row)
+            return .updated
+        }
+        var complaintsByKey: [LogKey: UInt64]?
+        func archiveComplaint(_ key: LogKey) -> UInt64? {
+            if complaintsByKey == nil {
+                var map: [LogKey: UInt64] = [:]
+                archive.state.each(.complaint) { t in
+                    if let c = t["customer"]?.ref, let at = t["receivedAt"]?.int { map[Importer.logKey("C\(c)", at, t["description"]?.text ?? "")] = t.id }
+                }
+                complaintsByKey = map
+            }
+            return complaintsByKey?[key]
+        }
+        /// The archive's complaint `id` taken on by the steps of the row it has not had (the
+        /// managers told, resolved, surveyed); a step it had is left as recorded (a warning
+        /// names the row when the file says otherwise). `.unchanged` when nothing is added.
+        func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus {
+            guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
+            let ref = t.shortID
+            var added = false, differs: [String] = []
+            let manager = t["managerNotifiedAt"] == nil ? r.instants["managerNotifiedAt"] : nil
+            let director = t["directorNotifiedAt"] == nil ? r.instants["directorNotifiedAt"] : nil
+            if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(m) { differs.append("managerNotifiedAt") }
+            if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(d) { differs.append("directorNotifiedAt") }
+            if let m = manager, let d = director, m == d {
+                _ = add(.routeComplaint(ref, manager: true, director: true, at: m), row: i)
+                added = true
+            } else {
+                for (isManager, at) in [(true, manager), (false, director)].compactMap({ $0.1 == nil ? nil : ($0.0, $0.1!) }).sorted(by: { $0.1 < $1.1 }) {
+                    _ = add(.routeComplaint(ref, manager: isManager, director: !isManager, at: at), row: i)
+                    added = true
+                }
+            }
+            if let coordinator = r.field("coordinator"), let resolution = r.field("resolution") {
+                if t["resolvedAt"] == nil {
+                    _ = add(.resolveComplaint(ref, coordinator: coordinator, resolution: resolution, at: r.instants["resolvedAt"]), row: i)
+                    added = true
+                } else if t["resolution"]?.text != resolution {
+                    differs.append("resolution")
+                }
+            }
+            if let satisfaction = r.field("satisfaction") {
+                if t["surveyedAt"] == nil {
+                    _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
+                    added = true
+                } else if let had = t["satisfaction"]?.text, (try? ChangeDraft.value(for: Schema.field(.complaint, key: "satisfaction")!, input: satisfaction, now: options.now))?.text != had {
+                    differs.append("satisfaction")
+                }
+            }
+            if !differs.isEmpty {
+                let specs = differs.compactMap { Schema.field(.complaint, key: $0) }
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line,
+                    reason: "complaint \(ref) has these steps recorded otherwise (\(specs.map(\.en).joined(separator: ", "))); an import does not change a complaint's recorded steps: use salesvault complaint to correct it",
+                    reasonZH: "投诉 \(ref) 已记录的\(specs.map(\.zh).joined(separator: "、"))与文件不同；导入不会修改投诉已记录的处理进度，如需更正请用 salesvault complaint 命令"))
+            }
+            return added ? .updated : .unchanged
+        }
         func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
             guard let text = r.refs[key] else { return nil }
             var refs: [String] = []
@@ -1403,6 +1494,11 @@ extension Importer {
                             ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                         let hint = duplicateHint()
                         refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
+                    } else if options.onDuplicate == .update, inArchive, earlierLine == nil, let id = archiveEntry(key) {
+                        // The archive's entry with the row's other cells (next step, next date,
+                        // way, place, people, project): they were dropped, and the file said to be
+                        // in the archive already (helper-97).
+                        b.status[i] = updateLog(id, r, contacts: contacts, project: project, row: i)
                     } else {
                         b.status[i] = .duplicate
                     }
@@ -1430,6 +1526,10 @@ extension Importer {
                         let hint = duplicateHint()
                         refuse(i, header(r, "description"), description, "already in the archive or this file (same customer, time and content)" + hint.0,
                                "档案或本文件中已有这条投诉（客户、时间、内容均相同）" + hint.1)
+                    } else if options.onDuplicate == .update, logKeys[key] == nil, let id = archiveComplaint(key) {
+                        // The steps the archive's complaint has not had yet, from the row
+                        // (通报, 处理, 回访): they were dropped without a word (helper-97).
+                        b.status[i] = updateComplaint(id, r, row: i)
                     } else {
                         b.status[i] = .duplicate
                     }
