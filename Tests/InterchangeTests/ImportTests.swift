@@ -285,6 +285,10 @@ final class ImportTests: XCTestCase {
         a = nil
         let joined = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-22,电话,谈合同,王敏和李雷\n"), name: "log5.csv")
         XCTAssertTrue(joined.canCommit && joined.problems.isEmpty, "\(joined.problems)")
+        // As on the command line: with a comma beside, and a compound surname among them.
+        try f.importing(utf8("客户,联系人\n甲有限公司,欧阳 娜娜\n"), name: "p5.csv")
+        let mixedSpaced = try f.importing(utf8("客户,日期,方式,内容,联系人\n甲有限公司,2026-11-21,电话,谈交付,\"王敏 李雷,欧阳 娜娜\"\n甲有限公司,2026-11-21,拜访,看样品,王敏 欧阳 娜娜\n"), name: "log6.csv")
+        XCTAssertTrue(mixedSpaced.canCommit && mixedSpaced.problems.isEmpty, "\(mixedSpaced.problems)")
         let keep = try f.bytes()
         let person = try f.importing(utf8("客户,联系人,手机\n甲有限公司,赵六 钱七,13800138009\n"), name: "p4.csv", commit: false)
         XCTAssertFalse(person.canCommit)

@@ -222,7 +222,7 @@ final class NameMatchTests: XCTestCase {
         }
         // Two Chinese names with a space between them are two people (王敏 李雷 was one contact
         // of that name); the message says how to write one person's name.
-        for name in ["王敏 李雷", "王敏　李雷", "王敏 李雷 张伟", "欧阳娜娜 李雷"] {
+        for name in ["王敏 李雷", "王敏　李雷", "王敏 李雷 张伟", "欧阳娜娜 李雷", "王 敏 李雷", "陈 十三 卫十四", "李雷 王敏 张 伟", "赵六\u{200B} 钱七", "王敏 欧阳 娜娜"] {
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是用空格隔开的多位联系人") == true, "\(name): \(error)")
                 XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("请去掉中间的空格") == true, "\(name): \(error)")
@@ -258,7 +258,18 @@ final class NameMatchTests: XCTestCase {
         XCTAssertThrowsError(try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏和赵本"], now: day(1))) { error in
             XCTAssertEqual((error as? ArchiveError)?.reasonZH, "华为技术有限公司 下没有联系人“王敏和赵本”", "the whole text said, not a part")
         }
+        // The same with a comma beside, or a one-character part (helper-97: 王敏 李雷,孙伟 was
+        // looked for as 王敏 李雷).
+        let zhang = try a.addContact(customer: "华为", name: "孙伟", now: day(1))
+        let comma = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏 李雷,孙伟"], now: day(1))
+        XCTAssertEqual(comma["contacts"]?.refs, [wang.id, li.id, zhang.id])
+        let single = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王 敏 李雷"], now: day(1))
+        XCTAssertEqual(single["contacts"]?.refs, [wang.id, li.id])
+        let ids = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["\(wang.shortID) \(li.shortID)"], now: day(1))
+        XCTAssertEqual(ids["contacts"]?.refs, [wang.id, li.id])
         let ouyang = try a.resolve(.contact, "欧阳 娜娜")
+        let withSurname = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏 欧阳 娜娜"], now: day(1))
+        XCTAssertEqual(withSurname["contacts"]?.refs, [wang.id, ouyang.id])
         let spacedOne = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["欧阳 娜娜、王敏"], now: day(1))
         XCTAssertEqual(spacedOne["contacts"]?.refs, [ouyang.id, wang.id])
         let one = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["Brown, Anna"], now: day(1))

@@ -1256,20 +1256,9 @@ extension Importer {
             guard let text = r.refs[key] else { return nil }
             var refs: [String] = []
             // (One person whose name has a comma, Smith, John, also in a list, Smith, John、王敏, as an
-            // export writes it and the archive reads the field: it was Smith and John.)
-            var listed: [String] = []
-            for part in text.split(whereSeparator: { ChangeDraft.personSeparators.contains($0) }).map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
-                if part.contains(","), childRef(.contact, customer: customer, name: part) == nil {
-                    listed += part.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                } else if let people = ChangeDraft.spacedPeople(part), childRef(.contact, customer: customer, name: part) == nil {
-                    listed += people  // 王敏 李雷: two people
-                } else if let people = ChangeDraft.conjoinedPeople(part), childRef(.contact, customer: customer, name: part) == nil,
-                          people.allSatisfy({ childRef(.contact, customer: customer, name: $0) != nil }) {
-                    listed += people  // 王敏和李雷: two people the customer has (和 is in names too: 王和平)
-                } else {
-                    listed.append(part)
-                }
-            }
+            // export writes it and the archive reads the field: it was Smith and John; 王敏 李雷
+            // and 王敏和李雷 are two people, as on the command line.)
+            let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil }
             for name in listed {
                 guard let ref = childRef(.contact, customer: customer, name: name) else {
                     refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",

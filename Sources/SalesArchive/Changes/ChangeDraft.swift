@@ -178,20 +178,59 @@ public final class ChangeDraft {
     }
 
     /// The people of `text` when it is Chinese names separated by spaces (王敏 李雷, 王敏　李雷
-    /// 张伟): two parts or more, each of two to four ideographs and nothing else. One name
-    /// spaced (nil): a one-character part (王 敏, spaced to line up with longer names), a compound
-    /// surname and its given name (欧阳 娜娜), names in Latin letters (John Smith).
+    /// 张伟, 王 敏 李雷, 王敏 欧阳 娜娜): nil when it is one name. A one-character part (王 敏,
+    /// spaced to line up with longer names) or a compound surname (欧阳 娜娜) goes with the part
+    /// after it; then two names or more, each of two to four ideographs, are several people.
+    /// Names in Latin letters (John Smith) are one. Invisible format characters are not counted
+    /// (赵六\u{200B} 钱七 is two).
     package static func spacedPeople(_ text: String) -> [String]? {
         // (A line break is a list's separator: `severalPeople` says so.)
         let space = { (c: Character) in c.isWhitespace && !c.isNewline }
         guard text.contains(where: space), !text.contains(where: \.isNewline) else { return nil }
-        let parts = text.split(whereSeparator: space)
-        guard parts.count >= 2 else { return nil }
-        if parts.count == 2, compoundSurnames.contains(String(parts[0])) { return nil }
-        for part in parts {
-            guard (2...4).contains(part.count), part.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) else { return nil }
+        let isIdeograph = { (v: UInt32) in (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) }
+        let tokens = text.split(whereSeparator: space).map { token in
+            String(String.UnicodeScalarView(token.unicodeScalars.filter { $0.properties.generalCategory != .format }))
+        }.filter { !$0.isEmpty }
+        guard tokens.count >= 2, tokens.allSatisfy({ $0.unicodeScalars.allSatisfy { isIdeograph($0.value) } }) else { return nil }
+        var names: [(shown: String, letters: Int)] = []
+        var i = 0
+        while i < tokens.count {
+            let token = tokens[i]
+            if (token.count == 1 || compoundSurnames.contains(token)), i + 1 < tokens.count {
+                names.append((token + " " + tokens[i + 1], token.count + tokens[i + 1].count))
+                i += 2
+            } else {
+                names.append((token, token.count))
+                i += 1
+            }
         }
-        return parts.map(String.init)
+        guard names.count >= 2, names.allSatisfy({ (2...4).contains($0.letters) }) else { return nil }
+        return names.map(\.shown)
+    }
+
+    /// The names to look up in `text`, a list of people (a log entry's 联系人, `--with`): parts
+    /// separated by `personSeparators`, then in each part that is not one person's whole name
+    /// (`isWhole`: `Smith, John`, `王和平`) the people it lists by `,` (each part again),
+    /// spaces (`spacedPeople`: 王敏 李雷; ids too: R2 R3) or 和/与/及/跟 when each is a whole name
+    /// (王敏和李雷). The command line and an import read a list alike (helper-97).
+    package static func peopleNamed(_ text: String, isWhole: (String) -> Bool) -> [String] {
+        func expand(_ part: String) -> [String] {
+            if isWhole(part) { return [part] }
+            if part.contains(",") {
+                let subs = part.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                if subs.count > 1 { return subs.flatMap(expand) }
+            }
+            if let people = spacedPeople(part) { return people }
+            let tokens = part.split(whereSeparator: { $0.isWhitespace })
+            if tokens.count > 1, tokens.allSatisfy({ t in t.count > 1 && t.first!.isASCII && t.first!.isUppercase && t.dropFirst().allSatisfy(\.isASCIIDigit) }) {
+                return tokens.map(String.init)  // R2 R3: ids
+            }
+            if let people = conjoinedPeople(part), people.allSatisfy(isWhole) { return people }
+            return [part]
+        }
+        return text.split(whereSeparator: { personSeparators.contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .flatMap(expand)
     }
 
     /// The people of `text` when it is Chinese names joined by 和, 与, 及 or 跟 (王敏和李雷): each
@@ -449,36 +488,10 @@ extension ChangeDraft {
             }
             return try resolve(target, part)
         }
-        let parts = text.split(whereSeparator: { Self.personSeparators.contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for part in parts {
-            // 王敏 李雷: two people, unless one record has that whole name.
-            if let people = Self.spacedPeople(part) {
-                if let one = try? find(part), CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(part) {
-                    add(one)
-                } else {
-                    for person in people { add(try find(person)) }
-                }
-                continue
-            }
-            // 王敏和李雷: the name when a record has it (和 is in names: 王和平), else the two
-            // people when each is found (else the name's not-found error).
-            if let people = Self.conjoinedPeople(part) {
-                do {
-                    add(try find(part))
-                } catch let e as ArchiveError where e.code == .notFound {
-                    guard let found = try? people.map(find) else { throw e }
-                    found.forEach(add)
-                }
-                continue
-            }
-            guard part.contains(",") else { add(try find(part)); continue }
-            if let one = try? find(part), CompanyName.personKey(one["name"]?.text ?? "") == CompanyName.personKey(part) {
-                add(one)
-                continue
-            }
-            for sub in part.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !sub.isEmpty { add(try find(sub)) }
+        let names = Self.peopleNamed(text) { whole in
+            (try? find(whole)).map { CompanyName.personKey($0["name"]?.text ?? "") == CompanyName.personKey(whole) } ?? false
         }
+        for name in names { add(try find(name)) }
         return out
     }
 
