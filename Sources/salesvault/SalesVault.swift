@@ -70,6 +70,7 @@ struct SalesVault: ParsableCommand {
             Terminal.stderr((Language.current == .zh ? "错误：" : "error: ") + problem + "\n")
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+        arguments = UnknownCommand.movingLanguage(arguments, root: Self.self)
         // `salesvault customer bogus`: an unknown command, said as one (the parser named an option).
         if let problem = UnknownCommand.problem(arguments, root: Self.self) {
             Terminal.stderr(problem + "\n")

@@ -242,7 +242,7 @@ final class ImportTests: XCTestCase {
         let list = try f.importing(utf8("客户名称,客户等级,联系人,手机\n甲有限公司,A,王敏、李雷,13800138000\n乙有限公司,B,赵六,13800138001\n"), name: "c.csv")
         XCTAssertFalse(list.canCommit)
         XCTAssertEqual(list.problems.map(\.line), [2], "\(list.problems)")
-        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”像是填了多位联系人") == true, "\(list.problems)")
+        XCTAssertTrue(list.problems.first?.reasonZH.contains("“王敏、李雷”看起来是多位联系人") == true, "\(list.problems)")
         XCTAssertEqual(list.problems.first?.column, "联系人", "the column named (it was not: helper-90)")
         // On a customer list the advice is a contact list (another row of the customer was a
         // duplicate customer row), and the mobile is not said to be a person's without a name.
@@ -292,7 +292,7 @@ final class ImportTests: XCTestCase {
         let keep = try f.bytes()
         let person = try f.importing(utf8("客户,联系人,手机\n甲有限公司,赵六 钱七,13800138009\n"), name: "p4.csv", commit: false)
         XCTAssertFalse(person.canCommit)
-        XCTAssertTrue(person.problems.first?.reasonZH.contains("像是用空格隔开的多位联系人") == true, "\(person.problems)")
+        XCTAssertTrue(person.problems.first?.reasonZH.contains("中间有空格，看起来是多位联系人") == true, "\(person.problems)")
         XCTAssertEqual(try f.bytes(), keep)
     }
 

@@ -210,7 +210,7 @@ final class NameMatchTests: XCTestCase {
         let before = try fixture.bytes()
         for name in ["王敏、李雷", "王敏,李雷", "王敏，李雷", "王敏/李雷", "王敏；李雷", "王敏\n李雷", "王敏&李雷", "王敏+李雷", "王敏|李雷", "王敏\\李雷", "Li Lei/Han Meimei"] {  // zh-punct: keep
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是填了多位联系人") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("看起来是多位联系人") == true, "\(name): \(error)")
             }
         }
         XCTAssertThrowsError(try a.edit(.contact, wang.shortID, fields: [("name", "王敏、李雷")], now: day(1)))
@@ -224,8 +224,8 @@ final class NameMatchTests: XCTestCase {
         // of that name); the message says how to write one person's name.
         for name in ["王敏 李雷", "王敏　李雷", "王敏 李雷 张伟", "欧阳娜娜 李雷", "王 敏 李雷", "陈 十三 卫十四", "李雷 王敏 张 伟", "赵六\u{200B} 钱七", "王敏 欧阳 娜娜"] {
             XCTAssertThrowsError(try a.addContact(customer: "华为", name: name, now: day(1)), name) { error in
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("像是用空格隔开的多位联系人") == true, "\(name): \(error)")
-                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("请去掉中间的空格") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("中间有空格，看起来是多位联系人") == true, "\(name): \(error)")
+                XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("请去掉空格") == true, "\(name): \(error)")
             }
         }
         XCTAssertEqual(try fixture.bytes(), before)

@@ -115,7 +115,12 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(r.stdout.contains("Added C1"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Logged L2"), r.stdout)
         XCTAssertTrue(r.stdout.contains("1 customers"), r.stdout)
-        XCTAssertTrue(r.stderr.contains("bogus"), "an unknown command is reported and the shell goes on: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("Unknown command 'bogus'"), "an unknown command is reported and the shell goes on: \(r.stderr)")
+        XCTAssertFalse(r.stderr.contains("Commands: init"), "only the commands the shell runs are listed: \(r.stderr)")
+        // A misspelt command in the shell: said with the nearest, as on the command line (helper-97).
+        let typo = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "custmer list\ncustomer lsit\n", environment: e)
+        XCTAssertTrue(typo.stderr.contains("您是不是要输入：customer list"), typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("customer 下没有“lsit”这个命令"), typo.stderr)
         XCTAssertTrue(r.stdout.contains("0 customers not contacted"), r.stdout)
         let clean = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: "customer list\n", environment: e)
         XCTAssertEqual(clean.status, 0, clean.stderr)

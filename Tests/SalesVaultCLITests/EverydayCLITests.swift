@@ -170,9 +170,23 @@ extension EverydayCLITests {
         XCTAssertTrue(bogus.stderr.contains("salesvault customer 下没有“bogus”这个命令") && bogus.stderr.contains("可用的命令：add、edit、show、list、grade、remove"), bogus.stderr)
         XCTAssertFalse(bogus.stderr.contains("-a"), bogus.stderr)
         let typo = try sv(["custmer", "list", "--lang", "zh"], day: 0, expect: 64)
-        XCTAssertTrue(typo.stderr.contains("没有“custmer”这个命令") && typo.stderr.contains("您要输入的是不是：salesvault customer"), typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("没有“custmer”这个命令") && typo.stderr.contains("您是不是要输入：salesvault customer list"), typo.stderr)
         let swapped = try sv(["customer", "lsit", "--lang", "en"], day: 0, expect: 64)
         XCTAssertTrue(swapped.stderr.contains("Unknown command 'lsit'") && swapped.stderr.contains("Did you mean: salesvault customer list"), swapped.stderr)
+        // An option before the command is said to go after it, with the line as it should be;
+        // --lang among the commands is taken; control characters are shown escaped (helper-97).
+        let early = try runTool(["--lang", "zh", "-a", dir.path(archiveName), "customer", "list"])
+        XCTAssertEqual(early.status, 64)
+        XCTAssertTrue(early.stderr.contains("选项 -a 要写在命令之后，例如：salesvault customer list -a "), early.stderr)
+        XCTAssertEqual(try sv(["customer", "--lang", "zh", "list"], day: 0).status, 0)
+        let control = try sv(["customer", "li\u{1B}[2Jst", "--lang", "en"], day: 0, expect: 64)
+        XCTAssertFalse(control.stderr.contains("\u{1B}"), control.stderr)
+        XCTAssertTrue(control.stderr.contains("\\u{1B}"), control.stderr)
+        let meant = try sv(["customer", "ls", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(meant.stderr.contains("您是不是要输入：salesvault customer list"), meant.stderr)
+        // A group alone shows its help in Chinese (it was the parser's English: helper-98).
+        let group = try runTool(["--lang", "zh", "customer"])
+        XCTAssertTrue(group.stdout.contains("概述：添加、修改、评级"), group.stdout + group.stderr)
         // Commands, options and help as before.
         XCTAssertEqual(try sv(["customer", "list", "--lang", "zh"], day: 0).status, 0)
         XCTAssertTrue(try runTool(["help", "customer", "--lang", "zh"]).stdout.contains("添加、修改、评级"))
@@ -198,9 +212,11 @@ extension EverydayCLITests {
         // A name ending in a full stop gets one, not two, in the confirmation.
         let jr = try sv(["contact", "add", "中兴", "Smith, John Jr.", "--lang", "en"], day: 0)
         XCTAssertTrue(jr.stdout.contains("Smith, John Jr.") && !jr.stdout.contains("Jr.."), jr.stdout)
+        let sr = try sv(["contact", "add", "中兴", "Doe, Jane Sr.", "--lang", "zh"], day: 0)
+        XCTAssertTrue(sr.stdout.contains("Doe, Jane Sr.") && !sr.stdout.contains("Sr.。"), sr.stdout)
         // Two names with a space between them are two people, said how to write one.
         let two = try sv(["contact", "add", "中兴", "赵六 钱七", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(two.stderr.contains("像是用空格隔开的多位联系人") && two.stderr.contains("请去掉中间的空格"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("中间有空格，看起来是多位联系人") && two.stderr.contains("请去掉空格"), two.stderr)
         try sv(["contact", "add", "华为", "王敏", "--force"], day: 0)
         let list = try sv(["contact", "list", "--json"], day: 0)
         XCTAssertEqual(list.stdout.components(separatedBy: "王敏").count - 1, 3, list.stdout)

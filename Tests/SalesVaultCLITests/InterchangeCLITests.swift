@@ -298,7 +298,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
 
         let rejects = dir.path("R.csv")
         let withRejects = try sv(["--lang", "zh", "import", csv, "--yes", "--rejects", rejects], expect: 8)
-        XCTAssertTrue(withRejects.stdout.contains("1 行不合格"), withRejects.stdout)
+        XCTAssertTrue(withRejects.stdout.contains("1 行无法导入"), withRejects.stdout)
         XCTAssertEqual(try bytes(archive), before)
         XCTAssertTrue(FileManager.default.fileExists(atPath: rejects))
         XCTAssertEqual(try mode(rejects), 0o600)
@@ -765,12 +765,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
     func testAnUpdateRowThatChangesNothingIsSaidUnchangedNotSkipped() throws {
         let first = try dir.write("c1.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n乙有限公司,C,零售\n")
         let plain = try sv(["--lang", "zh", "import", first, "--yes"])
-        XCTAssertTrue(plain.stdout.contains("导入完成：新增 2 条，更新 0 条，已保存为批次"), "no 跳过重复记录 0 条: \(plain.stdout)")
+        XCTAssertTrue(plain.stdout.contains("导入完成：新增 2 条，更新 0 条。本次导入已记为批次"), "no 跳过重复记录 0 条: \(plain.stdout)")
         let second = try dir.write("c2.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n乙有限公司,C,批发\n")
         let preview = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--dry-run"])
         XCTAssertTrue(preview.stdout.contains("无变化"), preview.stdout)
         let r = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--yes"])
-        XCTAssertTrue(r.stdout.contains("更新 1 条，1 条与档案一致无需更新"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("新增 0 条，更新 1 条，另有 1 条与档案一致，未作改动。本次导入已记为批次"), r.stdout)
         XCTAssertFalse(r.stdout.contains("跳过重复"), r.stdout)
         let before = try bytes(archive)
         let again = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--yes"])

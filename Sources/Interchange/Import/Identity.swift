@@ -57,7 +57,9 @@ extension Identity {
         var out: [LikelyDuplicate] = []
         for c in state.all(.customer) {
             if let key, let n = c["name"]?.text, companyKey(n) == key {
-                out.append(LikelyDuplicate(customer: c, reason: "a similar name", reasonZH: "名称相近"))
+                // (The same name written the same way is said so: 名称相近 read as a guess.)
+                let same = n.trimmedWhitespace == name?.trimmedWhitespace
+                out.append(LikelyDuplicate(customer: c, reason: same ? "the same name" : "a similar name", reasonZH: same ? "名称相同" : "名称相近"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
             } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {

@@ -633,7 +633,7 @@ extension Importer {
                             // (A customer list carries one person a row: "另起一行" there made a
                             // duplicate customer row.)
                             problem("\(input) looks like several people; a customer list takes one contact person a row: list the others in a contact list (one a row, with the customer's name)",
-                                    "“\(input)”像是填了多位联系人。客户名单每行只能填一位联系人，其余联系人请通过联系人名单导入（每行一位，并填写所属客户名称）")
+                                    "“\(input)”看起来是多位联系人。客户名单每行只能填一位联系人，其余联系人请通过联系人名单导入（每行一位，并填写所属客户名称）")
                             continue
                         }
                         let read = key == "name" ? try ChangeDraft.name(input, of: .contact) : input

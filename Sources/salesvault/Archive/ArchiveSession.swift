@@ -229,7 +229,7 @@ struct FieldAssignments: ParsableArguments {
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         Terminal.print(context.archive.vault.header.recordCount == before
             ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")
-            : L("Updated \(e.shortID) \(sentence(endingWith: e.displayName))", "已更新 \(e.shortID) \(e.displayName)。"))
+            : L("Updated \(e.shortID) \(sentence(endingWith: e.displayName))", "已更新 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))"))
     }
 
     /// A customer renamed like another customer, or a contact given the name or mobile of

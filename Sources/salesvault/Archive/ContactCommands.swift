@@ -53,7 +53,7 @@ struct ContactCommand: ParsableCommand {
                 }
                 return try archive.addContact(customer: customer, name: name, fields: fields, now: Clock.now)
             }
-            Terminal.print(L("Added contact \(e.shortID) \(sentence(endingWith: e.displayName))", "已添加联系人 \(e.shortID) \(e.displayName)。").text)
+            Terminal.print(L("Added contact \(e.shortID) \(sentence(endingWith: e.displayName))", "已添加联系人 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))").text)
         }
     }
 
@@ -125,7 +125,7 @@ struct ContactCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.remove(.contact, contact, now: Clock.now) }
-            Terminal.print(L("Removed \(e.shortID) \(sentence(endingWith: e.displayName))", "已移除 \(e.shortID) \(e.displayName)。").text)
+            Terminal.print(L("Removed \(e.shortID) \(sentence(endingWith: e.displayName))", "已移除 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))").text)
         }
     }
 }

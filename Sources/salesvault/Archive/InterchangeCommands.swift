@@ -140,7 +140,7 @@ struct Import: ArchiveCommand {
             case .xlsx, .json: wanted = ["xlsx"]
             }
             if !ext.isEmpty && !wanted.contains(ext) {
-                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "不合格的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
+                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "无法导入的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
                                hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名，例如 未导入.\(wanted[0])"))
             }
         }
@@ -160,10 +160,10 @@ struct Import: ArchiveCommand {
             try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!] + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
             if onlyValid || dryRun {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
-                                 "有 \(preview.refused.count) 行不合格，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
+                                 "有 \(preview.refused.count) 行无法导入，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
             } else {
                 Terminal.print(L("The \(preview.refused.count) refused row(s) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",
-                                 "有 \(preview.refused.count) 行不合格，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
+                                 "有 \(preview.refused.count) 行无法导入，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
             }
         }
         let z = Render.zh
@@ -199,7 +199,7 @@ struct Import: ArchiveCommand {
                 hintEN += "; or import only the rows without problems with --only-valid"
                 hintZH += "；如只想先导入没有问题的行，请加 --only-valid"
             }
-            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）")),
+            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), "文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）") + "，未导入任何数据"),
                            hint: L(hintEN, hintZH))
         }
         let t = preview.total
@@ -215,12 +215,13 @@ struct Import: ArchiveCommand {
         Background.release(preview)  // the plan's events and the file's cells, freed off the command's path
         let split = ImportReport.newByKind(preview)
         // (Rows that changed nothing said as such; duplicates left out only when there are some.)
-        let unchangedZH = t.unchanged > 0 ? "，\(t.unchanged) 条与档案一致无需更新" : ""
-        let unchangedEN = t.unchanged > 0 ? ", \(t.unchanged) already as in the file" : ""
-        let duplicateZH = t.duplicate > 0 ? "，跳过重复记录 \(t.duplicate) 条" : ""
-        let duplicateEN = t.duplicate > 0 ? ", \(t.duplicate) duplicate(s) skipped" : ""
-        Terminal.print(z ? "导入完成：新增 \(t.new) 条\(split)，更新 \(t.updated) 条\(unchangedZH)\(duplicateZH)\(t.refused > 0 ? "，未导入 \(t.refused) 行" : "")，已保存为批次 \(batch.name)。如需整批撤销，请运行：salesvault undo \(batch.name)"
-                         : "Imported: \(t.new) new\(split), \(t.updated) updated\(unchangedEN)\(duplicateEN)\(t.refused > 0 ? ", \(t.refused) row(s) left out" : ""); saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
+        var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.updated) 条"]
+        var enParts = ["\(t.new) new\(split)", "\(t.updated) updated"]
+        if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) duplicate(s) skipped") }
+        if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) row(s) left out") }
+        if t.unchanged > 0 { zhParts.append("另有 \(t.unchanged) 条与档案一致，未作改动"); enParts.append("\(t.unchanged) already as in the file") }
+        Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
+                         : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
 }
 
@@ -296,7 +297,7 @@ enum ImportReport {
                 Terminal.print(z ? "  \(kind)：\(t.rows) 条" : "  \(kind): \(t.rows) record(s)")
             } else {
                 let lines = t.subHeaderLine.map { "\(t.headerLine)–\($0)" } ?? "\(t.headerLine)"
-                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 行" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(t.rows) data row(s)")
+                Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 条数据" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(t.rows) data row(s)")
             }
             if !t.sample.isEmpty {
                 let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "，" : ", ")
@@ -334,8 +335,8 @@ enum ImportReport {
         if !kinds.isEmpty {
             // (无变化, rows that change nothing under --on-duplicate update, only when there are some.)
             let unchanged = kinds.contains { p.counts[$0]!.unchanged > 0 }
-            Render.table(z ? ["", "新增", "更新"] + (unchanged ? ["无变化"] : []) + ["重复", "不合格"]
-                           : ["", "new", "updated"] + (unchanged ? ["unchanged"] : []) + ["duplicate", "refused"],
+            Render.table(z ? ["", "新增", "更新"] + (unchanged ? ["无变化"] : []) + ["跳过", "无法导入"]
+                           : ["", "new", "updated"] + (unchanged ? ["unchanged"] : []) + ["skipped", "refused"],
                          kinds.map { k in
                              let c = p.counts[k]!
                              return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)"] + (unchanged ? ["\(c.unchanged)"] : [])
@@ -349,7 +350,7 @@ enum ImportReport {
                 Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
             }
             if p.duplicatesRefused > 0 {
-                Terminal.print(z ? "重复的行：如不导入，请加 --on-duplicate skip；如要用文件内容更新已有记录（不同之处以文件为准），请加 --on-duplicate update。"
+                Terminal.print(z ? "重复的行如要跳过，请加 --on-duplicate skip；如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。"
                                  : "Duplicates: to leave them out use --on-duplicate skip; to update the existing records with the file's values (the file's values win) use --on-duplicate update.")
             }
         }
@@ -370,7 +371,9 @@ enum ImportReport {
             parts.append(z ? "\(table) 第 \(p.line) 行" : "\(table) line \(p.line)")
         }
         if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
-        if let v = p.value, !v.isEmpty { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
+        // (The value once: not again when the reason quotes it, 无法识别客户等级“Z”.)
+        let reason = z ? p.reasonZH : p.reason
+        if let v = p.value, !v.isEmpty, !reason.contains("“\(v)”"), !reason.contains("\"\(v)\"") { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
         // (The reason made one line: a name with a line break in it printed a line of its own.)
         return parts.joined(separator: z ? "，" : ", ") + (z ? "：" : ": ") + Terminal.cell(z ? fullStop(p.reasonZH) : p.reason)
     }

@@ -107,8 +107,15 @@ struct Shell: VaultCommand {
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
+            // An unknown command said as one, with the nearest (helper-97: the parser said
+            // "2 unexpected arguments").
+            if let problem = UnknownCommand.problem(UnknownCommand.movingLanguage(words, root: SalesVault.self), root: SalesVault.self, program: "", hidden: outsideOnly) {
+                Terminal.stderr(problem + "\n")
+                if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
+                continue
+            }
             do {
-                var command = try SalesVault.parseAsRoot(words)
+                var command = try SalesVault.parseAsRoot(UnknownCommand.movingLanguage(words, root: SalesVault.self))
                 if command is any ArchiveCommand, agent {
                     guard let status = try AgentClient.forwardShellLine(archive, words: words) else {
                         Terminal.stderr(Terminal.red(L("\(archive) is no longer unlocked (locked, or idle for too long): leaving the shell. Run salesvault unlock or salesvault shell again.",

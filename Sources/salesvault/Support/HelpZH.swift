@@ -217,8 +217,8 @@ enum HelpZH {
             """,
         // Import, export, reports
         "import": """
-            先显示预览：哪些是新增、更新、重复或不合格，每个问题都注明所在的行、列和取值。
-            导入要么全部成功，要么一行也不导入（有一行不合格就什么都不导入，除非加 --only-valid）；
+            先显示预览：哪些新增、哪些更新、哪些跳过或无法导入，每个问题都注明所在的行、列和取值。
+            导入要么全部成功，要么一行也不导入（只要有一行有问题，就一行也不导入，除非加 --only-valid）；
             整次导入保存为一次更改，可用 salesvault undo 撤销。
             文件编码自动识别（UTF-8、UTF-16，以及中文版 Excel 保存 CSV 时用的 GB18030/GBK）。
             加了密码的工作簿（Excel、WPS、LibreOffice）在内存中解密：密码在终端询问（不回显），
@@ -454,6 +454,14 @@ enum HelpZH {
     static func helpRequest(_ arguments: [String]) -> [String]? {
         if arguments.isEmpty { return [] }  // `salesvault` alone shows its help
         if arguments.first == "help" { return Array(arguments.dropFirst()) }
+        // A group alone (`salesvault customer`): its help, as the parser shows it, in Chinese
+        // (it was the parser's English: helper-98).
+        var command: ParsableCommand.Type = SalesVault.self
+        for word in arguments {
+            guard let next = command.configuration.subcommands.first(where: { UnknownCommand.names(of: $0).contains(word) }) else { command = SalesVault.self; break }
+            command = next
+        }
+        if command != SalesVault.self, !command.configuration.subcommands.isEmpty { return arguments }
         guard arguments.contains("--help") || arguments.contains("-h") else { return nil }
         return Array(arguments.prefix { !$0.hasPrefix("-") })
     }
@@ -713,7 +721,7 @@ enum HelpZH {
         "Encrypt the workbook with a password you choose (XLSX only; opens in Excel, WPS, LibreOffice).": "用您设定的密码加密工作簿（仅 XLSX；Excel、WPS、LibreOffice 均可打开）。",
         "Encrypt the workbook with a password you choose (XLSX only; the password is asked twice, no echo).": "用您设定的密码加密工作簿（仅 XLSX；密码输入两次，不回显）。",
         "How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.": "03/05/2026 这类日期的读法：dd/mm/yyyy 或 mm/dd/yyyy。",
-        "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).": "只导入合格的行，不合格的略过（默认：有任何一行不合格就全部不导入）。",
+        "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).": "只导入没有问题的行，有问题的行略过（默认：只要有一行有问题，就全部不导入）。",
         "Include contacts' personal background (secret).": "包括联系人个人背景（绝密）。",
         "Only show what would be imported; save nothing.": "只预览将要导入的内容，不保存。",
         "Print CSV (for spreadsheets).": "以 CSV 格式输出（供电子表格使用）。",
@@ -732,7 +740,7 @@ enum HelpZH {
         "With --encrypt: the workbook's password, from the first line of this file.": "与 --encrypt 一起用：工作簿密码取该文件第一行。",
         "With --rejects or --template: replace an existing file.": "与 --rejects 或 --template 一起用：覆盖已有文件。",
         "Write an empty template instead: customers, contacts, projects, log, complaints or all.": "改为生成空白模板：customers、contacts、projects、log、complaints 或 all。",
-        "Write the refused rows, with the reason, to this file (same format and encoding as the input).": "把不合格的行连同原因写到该文件（格式和编码与原文件相同）。",
+        "Write the refused rows, with the reason, to this file (same format and encoding as the input).": "把无法导入的行连同原因写到该文件（格式和编码与原文件相同）。",
         "Write the view to this file instead of the terminal.": "把汇总写到该文件，而不是显示在终端。",
         "Write to this file instead of standard output.": "写到该文件，而不是标准输出。",
         "html or xlsx (default: what --out's name ends in).": "html 或 xlsx（默认按 --out 的扩展名）。",

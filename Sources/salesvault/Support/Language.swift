@@ -42,8 +42,9 @@ struct L {
     var text: String { Language.current == .zh ? zh : en }
 }
 
-/// An English sentence ending in `name`: the full stop once (`Added contact P3 Smith, John Jr.`
-/// had two).
-func sentence(endingWith name: String) -> String {
-    name.hasSuffix(".") ? name : name + "."
+/// A sentence ending in `name`: no full stop after one that ends a sentence already
+/// (`Added contact P3 Smith, John Jr.` and `已添加联系人 R2 Doe, Jane Sr.` had two).
+func sentence(endingWith name: String, zh: Bool = false) -> String {
+    guard let last = name.last, !".!?…。！？".contains(last) else { return name }
+    return name + (zh ? "。" : ".")
 }

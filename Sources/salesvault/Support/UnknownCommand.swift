@@ -1,41 +1,118 @@
 import ArgumentParser
+import SalesArchive
 
-/// A word where a command expects one of its subcommands (`salesvault customer bogus`,
-/// `salesvault custmer list`): said as an unknown command, with the commands there are and the
-/// nearest one (swift-argument-parser said the next option, `-a`, was unknown, or that the word
-/// was an unexpected argument).
+/// The words of a command line before the parser reads them: a word where a command expects one
+/// of its subcommands (`salesvault customer bogus`, `salesvault custmer list`) is said to be an
+/// unknown command, with the commands there are and the nearest one (swift-argument-parser said
+/// the next option, `-a`, was unknown, or that the word was an unexpected argument); an option
+/// before the command (`salesvault -a a.svault customer list`) is said to go after it.
 enum UnknownCommand {
     /// The message for `arguments` (without the program's name and a leading `--lang`), or nil
     /// when every word before the first option names a command (the parser then reads the rest).
-    static func problem(_ arguments: [String], root: ParsableCommand.Type) -> String? {
+    /// `program`: what the user types before the command (`salesvault`; nothing in the shell);
+    /// `hidden`: commands not to list (those the shell does not run).
+    static func problem(_ arguments: [String], root: ParsableCommand.Type, program: String = "salesvault", hidden: Set<String> = []) -> String? {
         var command = root
-        var path = ["salesvault"]
-        for word in arguments {
+        var path = program.isEmpty ? [] : [program]
+        let zh = Language.current == .zh
+        for (index, word) in arguments.enumerated() {
             let subcommands = command.configuration.subcommands
-            // (An option, `help`, or a command without subcommands: the parser's to read.)
-            guard !subcommands.isEmpty, !word.hasPrefix("-"), word != "help", command.configuration.defaultSubcommand == nil else { return nil }
-            if let next = subcommands.first(where: { names(of: $0).contains(word) }) {
+            // (`help`, or a command without subcommands: the parser's to read.)
+            guard !subcommands.isEmpty, word != "help", command.configuration.defaultSubcommand == nil else { return nil }
+            let shown = subcommands.filter { $0.configuration.shouldDisplay && !hidden.contains(name(of: $0)) }.map(name(of:))
+            if word.hasPrefix("-") {
+                if ["--help", "-h", "--version", "--lang"].contains(word) || word.hasPrefix("--lang=") { return nil }
+                // An option before the command: where it goes, with the command named after it
+                // when the line has one.
+                let rest = Array(arguments[index...])
+                let (commands, options) = split(rest, from: command)
+                let option = FieldFormat.terminalSafe(word)
+                if !commands.isEmpty {
+                    let line = (path + commands + options).map(shownWord).joined(separator: " ")
+                    return zh ? "salesvault: 用法错误：选项 \(option) 要写在命令之后，例如：\(line)"
+                              : "Error: the option \(option) goes after the command, as in: \(line)"
+                }
+                let example = (path + (command == root ? ["customer", "list"] : [shown.first ?? ""]) + options).map(shownWord).joined(separator: " ")
+                return zh ? "salesvault: 用法错误：选项 \(option) 要写在命令之后，例如：\(example)\n可用的命令：" + shown.joined(separator: "、")
+                          : "Error: the option \(option) goes after the command, as in: \(example)\nCommands: " + shown.joined(separator: ", ")
+            }
+            if let next = subcommands.first(where: { names(of: $0).contains(word) }), !hidden.contains(name(of: next)) {
                 command = next
                 path.append(word)
                 continue
             }
-            let shown = subcommands.filter { $0.configuration.shouldDisplay }.map(name(of:))
             let near = nearest(word, among: shown)
-            let where_ = path.joined(separator: " ")
-            if Language.current == .zh {
-                var lines = ["salesvault: 用法错误：\(path.count > 1 ? where_ + " 下" : "")没有“\(word)”这个命令"]
-                if let near { lines.append("您要输入的是不是：\(where_) \(near)") }
+            let whereText = path.joined(separator: " ")
+            let said = shownWord(word)
+            // The line with the nearest command in place of the word, up to the first option.
+            let tail = arguments[(index + 1)...].prefix { !$0.hasPrefix("-") }.map(shownWord)
+            let suggestion = near.map { (path + [$0] + tail).joined(separator: " ") }
+            let help = path.isEmpty ? "help" : (path + ["--help"]).joined(separator: " ")
+            if zh {
+                var lines = ["salesvault: 用法错误：\(path.count > (program.isEmpty ? 0 : 1) ? whereText + " 下" : "")没有“\(said)”这个命令"]
+                if let suggestion { lines.append("您是不是要输入：\(suggestion)") }
                 lines.append("可用的命令：" + shown.joined(separator: "、"))
-                lines.append("查看帮助：\(where_) --help")
+                lines.append("查看帮助：\(help)")
                 return lines.joined(separator: "\n")
             }
-            var lines = ["Error: Unknown command '\(word)'\(path.count > 1 ? " for '\(where_)'" : "")"]
-            if let near { lines.append("Did you mean: \(where_) \(near)") }
+            var lines = ["Error: Unknown command '\(said)'\(path.count > (program.isEmpty ? 0 : 1) ? " for '\(whereText)'" : "")"]
+            if let suggestion { lines.append("Did you mean: \(suggestion)") }
             lines.append("Commands: " + shown.joined(separator: ", "))
-            lines.append("  See '\(where_) --help' for more information.")
+            lines.append("  See '\(help)' for more information.")
             return lines.joined(separator: "\n")
         }
         return nil
+    }
+
+    /// `--lang X` written among the commands (`customer --lang zh list`), moved after them: every
+    /// command takes it, no group does (the parser said there was no --lang option).
+    static func movingLanguage(_ arguments: [String], root: ParsableCommand.Type) -> [String] {
+        var command = root
+        var words: [String] = [], moved: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            guard !command.configuration.subcommands.isEmpty else { break }
+            if word == "--lang", i + 1 < arguments.count {
+                moved += [word, arguments[i + 1]]
+                i += 2
+                continue
+            }
+            if word.hasPrefix("--lang=") {
+                moved.append(word)
+                i += 1
+                continue
+            }
+            guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(word) }) else { break }
+            command = next
+            words.append(word)
+            i += 1
+        }
+        guard !moved.isEmpty, command.configuration.subcommands.isEmpty else { return arguments }
+        return words + Array(arguments[i...]) + moved
+    }
+
+    /// The words of `rest` that name commands below `command`, in order, and the others.
+    private static func split(_ rest: [String], from command: ParsableCommand.Type) -> (commands: [String], options: [String]) {
+        var current = command
+        var commands: [String] = [], options: [String] = []
+        for word in rest {
+            if !word.hasPrefix("-"), let next = current.configuration.subcommands.first(where: { names(of: $0).contains(word) }) {
+                current = next
+                commands.append(word)
+            } else {
+                options.append(word)
+            }
+        }
+        return (commands, options)
+    }
+
+    /// A word as the message shows it: control characters escaped, at most 40 characters, in
+    /// quotes when it has a space.
+    private static func shownWord(_ word: String) -> String {
+        var text = FieldFormat.terminalSafe(word)
+        if text.count > 40 { text = String(text.prefix(40)) + "…" }
+        return text.contains(" ") || text.isEmpty ? "\"\(text)\"" : text
     }
 
     static func name(of command: ParsableCommand.Type) -> String {
@@ -46,14 +123,29 @@ enum UnknownCommand {
         [name(of: command)] + command.configuration.aliases
     }
 
-    /// The shown command nearest to `word` (two edits at most, and fewer than half its letters).
+    /// Words people use for a command, English and Chinese (a suggestion, never run as it).
+    static let synonyms: [String: [String]] = [
+        "ls": ["list"], "rm": ["remove"], "del": ["remove"], "delete": ["remove"], "new": ["add", "init"], "create": ["add", "init"],
+        "view": ["show"], "get": ["show"], "modify": ["edit"], "change": ["edit"],
+        "添加": ["add"], "新增": ["add"], "新建": ["add", "init"], "列表": ["list"], "列出": ["list"], "查看": ["show"], "显示": ["show"],
+        "修改": ["edit"], "编辑": ["edit"], "删除": ["remove"], "移除": ["remove"], "评级": ["grade"], "等级": ["grade"],
+        "客户": ["customer"], "联系人": ["contact"], "跟进": ["log"], "跟进记录": ["log"], "项目": ["project"], "投诉": ["complaint"],
+        "导入": ["import"], "导出": ["export"], "报表": ["report"], "周报": ["report"], "撤销": ["undo"], "搜索": ["search"], "查找": ["search"],
+        "状态": ["status"], "历史": ["history"], "改密码": ["passwd"], "密码": ["passwd"], "部门": ["dept"], "托管": ["escrow"],
+    ]
+
+    /// The shown command nearest to `word`: one people mean by it (ls → list, 客户 → customer),
+    /// else the nearest by spelling (two edits at most, and fewer than half its letters).
     static func nearest(_ word: String, among names: [String]) -> String? {
+        if let meant = synonyms[word.lowercased()]?.first(where: names.contains) { return meant }
         let w = Array(word.lowercased())
         var best: (String, Int)?
         for name in names {
             let d = distance(w, Array(name))
             if d <= 2 && d * 2 < max(w.count, 2), best == nil || d < best!.1 { best = (name, d) }
         }
+        // (escrow reset → reset-password, log ad → add: the one command that starts so.)
+        if best == nil, w.count >= 2, case let prefixed = names.filter({ $0.hasPrefix(String(w)) }), prefixed.count == 1 { return prefixed[0] }
         return best?.0
     }
 
