@@ -268,6 +268,9 @@ final class NameMatchTests: XCTestCase {
         let ids = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["\(wang.shortID) \(li.shortID)"], now: day(1))
         XCTAssertEqual(ids["contacts"]?.refs, [wang.id, li.id])
         let ouyang = try a.resolve(.contact, "欧阳 娜娜")
+        // Found with the space left out too, as contact add calls it the same name (helper-97).
+        XCTAssertEqual(try a.resolve(.contact, "欧阳娜娜").id, ouyang.id)
+        XCTAssertEqual(try a.resolve(.contact, "张伟").displayName, "张 伟")
         let withSurname = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏 欧阳 娜娜"], now: day(1))
         XCTAssertEqual(withSurname["contacts"]?.refs, [wang.id, ouyang.id])
         let spacedOne = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["欧阳 娜娜、王敏"], now: day(1))

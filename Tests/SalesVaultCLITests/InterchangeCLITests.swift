@@ -106,9 +106,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try jsonList(try sv(["history", "--json"] + (path.map { ["-a", $0] } ?? [])).stdout)
     }
 
-    /// `B12` from "saved as B12" / "保存为批次 B12".
+    /// `B12` from "saved as B12" / "本次导入已记为批次 B12".
     func batchID(in output: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        for marker in ["saved as ", "保存为批次 "] {
+        for marker in ["saved as ", "记为批次 "] {
             if let range = output.range(of: marker) {
                 let digits = output[range.upperBound...].dropFirst().prefix { $0.isNumber }
                 if output[range.upperBound...].first == "B", !digits.isEmpty { return "B" + digits }
@@ -241,7 +241,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let before = try bytes(archive)
         let dry = try sv(["--lang", "zh", "import", csv, "--dry-run"])
         XCTAssertTrue(dry.stdout.contains("GBK/GB18030 编码"), dry.stdout)
-        XCTAssertTrue(dry.stdout.contains("客户数据，表头在第 1 行，共 2 行"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("客户数据，表头在第 1 行，共 2 条数据"), dry.stdout)
         XCTAssertNotNil(dry.stdout.range(of: #"客户\s+2\s+0\s+0\s+0"#, options: .regularExpression), "2 new customers: \(dry.stdout)")
         XCTAssertTrue(dry.stdout.contains("以上为预览，未导入任何数据"), dry.stdout)
         XCTAssertEqual(try bytes(archive), before, "a dry run saves nothing")
@@ -293,7 +293,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(refused.stderr.contains("未导入任何数据"), refused.stderr)
         XCTAssertTrue(refused.stdout.contains("第 3 行"), refused.stdout)
         XCTAssertTrue(refused.stdout.contains("“客户等级”列"), refused.stdout)
-        XCTAssertTrue(refused.stdout.contains("值“Z”"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("无法识别客户等级“Z”"), refused.stdout)
+        XCTAssertEqual(refused.stdout.components(separatedBy: "“Z”").count, 2, "the value said once: \(refused.stdout)")
         XCTAssertEqual(try bytes(archive), before, "nothing was imported")
 
         let rejects = dir.path("R.csv")

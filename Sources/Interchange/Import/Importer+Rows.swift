@@ -767,6 +767,10 @@ extension Importer {
         /// The customer rows whose contact person the customer has already and whose values
         /// update it (`--on-duplicate update`): counted as updated contacts.
         var inlineContactUpdates = Set<Int>()
+        /// The customer rows whose contact person the archive has as the row has it (update:
+        /// `.unchanged`) or that leave it as it is (skip: `.duplicate`): counted so (they were
+        /// not counted at all: helper-97).
+        var inlineContactKept: [Int: RowStatus] = [:]
     }
 
     /// What identifies a row, from its own text only (no table of the pass looks at it): a
@@ -1358,6 +1362,9 @@ extension Importer {
                             fileFields[known] = Self.merged(fileFields[known], row)
                             // (Counted once per archive contact: a person the file itself added is new.)
                             if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
+                            if status == .unchanged, !known.hasPrefix("@"), people[pkey] == nil, !updatedPeople.contains(known) { b.inlineContactKept[i] = .unchanged }
+                        } else if !known.hasPrefix("@"), people[pkey] == nil {
+                            b.inlineContactKept[i] = .duplicate  // (skip: the person left as the archive has them)
                         }
                         if people[pkey] == nil { people[pkey] = (known, r.line) }
                         if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = (known, r.line) }

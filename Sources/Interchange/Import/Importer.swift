@@ -99,6 +99,11 @@ public final class Importer {
                 }
                 if built.inlineContacts.contains(i) { preview.counts[.contacts, default: .init()].new += 1 }
                 if built.inlineContactUpdates.contains(i) { preview.counts[.contacts, default: .init()].updated += 1 }
+                switch built.inlineContactKept[i] {
+                case .unchanged?: preview.counts[.contacts, default: .init()].unchanged += 1
+                case .duplicate?: preview.counts[.contacts, default: .init()].duplicate += 1
+                default: break
+                }
             }
             preview.counts[r.kind] = c
         }

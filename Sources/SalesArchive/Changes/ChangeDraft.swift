@@ -218,7 +218,7 @@ public final class ChangeDraft {
             if isWhole(part) { return [part] }
             if part.contains(",") {
                 let subs = part.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                if subs.count > 1 { return subs.flatMap(expand) }
+                return subs.flatMap(expand)  // (",,," names no one: the field cleared)
             }
             if let people = spacedPeople(part) { return people }
             let tokens = part.split(whereSeparator: { $0.isWhitespace })
@@ -609,6 +609,23 @@ enum Lookup {
             // stored folded: found by its plain form.
             let plain = ChangeDraft.plainIdentifier(q)
             if plain != q, !plain.isEmpty, let e = try? resolveAsWritten(kind, plain, in: state) { return e }
+            // A person's name with its spaces left out or put in (张三 for 张 三, 欧阳娜娜 for
+            // 欧阳 娜娜): the same name, as `contact add` says (helper-97).
+            if kind == .contact {
+                let squeezed = String(q.lowercased().filter { !$0.isWhitespace })
+                var found: [Entity] = []
+                if !squeezed.isEmpty {
+                    state.each(.contact) { e in
+                        if Self.names(of: e).contains(where: { String($0.filter { !$0.isWhitespace }) == squeezed }) { found.append(e) }
+                    }
+                }
+                if found.count == 1 { return found[0] }
+                if found.count > 1 {
+                    throw ArchiveError(.ambiguous, "\(q) matches \(found.count) contact records; give more of the name or the id",
+                                       zh: "“\(q)”匹配到 \(found.count) 个联系人，请输入更完整的名称或编号",
+                                       candidates: found.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                }
+            }
             // A customer's 统一社会信用代码, as an import names a customer by it (`customer show
             // 9131…` found nothing: helper-92).
             if kind == .customer, case .valid(let code) = CreditCode.check(q.replacingOccurrences(of: "-", with: "")) {  // (9135-0100-… as copied from a form)
