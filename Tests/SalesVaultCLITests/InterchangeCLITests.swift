@@ -782,6 +782,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Skipping still says what it left out.
         let skipped = try sv(["--lang", "zh", "import", second, "--on-duplicate", "skip", "--yes"])
         XCTAssertTrue(skipped.stdout.contains("无需导入：文件中的记录在档案中均已存在。"), skipped.stdout)
+        // --only-valid, the valid rows unchanged and one refused: said so, not "fix the file".
+        let mixed = try dir.write("c4.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n戊有限公司,Z,零售\n")
+        let onlyValid = try sv(["--lang", "zh", "import", mixed, "--on-duplicate", "update", "--only-valid", "--yes"], expect: 8)
+        XCTAssertTrue(onlyValid.stderr.contains("没有需要导入的内容：没有问题的行与档案一致或已跳过；另有 1 行无法导入"), onlyValid.stderr)
+        XCTAssertEqual(try bytes(archive), before)
         let third = try dir.write("c3.csv", "客户名称,客户等级,行业\n甲有限公司,B,制造\n丁有限公司,C,零售\n")
         let some = try sv(["--lang", "zh", "import", third, "--on-duplicate", "skip", "--yes"])
         XCTAssertTrue(some.stdout.contains("新增 1 条，更新 0 条，跳过重复记录 1 条"), some.stdout)

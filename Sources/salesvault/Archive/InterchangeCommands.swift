@@ -192,6 +192,13 @@ struct Import: ArchiveCommand {
                 return
             }
             let n = preview.problems.count, rows = preview.refused.count
+            // --only-valid, and the rows without problems change nothing: said so (it said to fix
+            // the file, as though they had been refused too: helper-97).
+            if onlyValid, preview.total.new + preview.total.updated == 0, preview.total.unchanged + preview.total.duplicate > 0 {
+                throw CLIError(.inputRefused, L("nothing to import: the rows without problems are already in the archive as the file has them; \(rows) row(s) have problems (listed above)",
+                                                "没有需要导入的内容：没有问题的行与档案一致或已跳过；另有 \(rows) 行无法导入（见上面的问题清单）"),
+                               hint: L("fix those rows and import the file again", "请修改这些行后重新导入"))
+            }
             var hintEN = "fix the file as listed above and import it again"
             var hintZH = "请按上面的问题清单修改文件后重新导入"
             if rejects == nil { hintEN += " (--rejects FILE writes those rows with the reasons)"; hintZH += "（可加 --rejects 文件名，把这些行连同原因单独导出）" }
