@@ -1169,13 +1169,7 @@ extension Importer {
         // that updates one).
         var entriesByKey: [LogKey: UInt64]?
         func archiveEntry(_ key: LogKey) -> UInt64? {
-            if entriesByKey == nil {
-                var map: [LogKey: UInt64] = [:]
-                archive.state.each(.activity) { l in
-                    if let c = l["customer"]?.ref, let at = l["at"]?.int { map[Importer.logKey("C\(c)", at, l["summary"]?.text ?? "")] = l.id }
-                }
-                entriesByKey = map
-            }
+            if entriesByKey == nil { entriesByKey = Self.recordsByKey(archive.state, .activity, at: "at", text: "summary") }
             return entriesByKey?[key]
         }
         /// The log entry `id` given the row's cells that differ from it (`.editLog`, the file
@@ -1202,13 +1196,7 @@ extension Importer {
         }
         var complaintsByKey: [LogKey: UInt64]?
         func archiveComplaint(_ key: LogKey) -> UInt64? {
-            if complaintsByKey == nil {
-                var map: [LogKey: UInt64] = [:]
-                archive.state.each(.complaint) { t in
-                    if let c = t["customer"]?.ref, let at = t["receivedAt"]?.int { map[Importer.logKey("C\(c)", at, t["description"]?.text ?? "")] = t.id }
-                }
-                complaintsByKey = map
-            }
+            if complaintsByKey == nil { complaintsByKey = Self.recordsByKey(archive.state, .complaint, at: "receivedAt", text: "description") }
             return complaintsByKey?[key]
         }
         /// The archive's complaint `id` taken on by the steps of the row it has not had (the
@@ -1565,6 +1553,16 @@ extension Importer {
             if let i = fields.firstIndex(where: { $0.0 == key }) { fields[i].1 = input } else { fields.append((key, input)) }
         }
         return (r.line, fields)
+    }
+
+    /// The archive's log entries or complaints by what makes one the same as another (`logKey`:
+    /// customer, time `at`, text `text`).
+    static func recordsByKey(_ state: ArchiveState, _ kind: EntityKind, at: String, text: String) -> [LogKey: UInt64] {
+        var map: [LogKey: UInt64] = [:]
+        state.each(kind) { e in
+            if let c = e["customer"]?.ref, let time = e[at]?.int { map[Importer.logKey("C\(c)", time, e[text]?.text ?? "")] = e.id }
+        }
+        return map
     }
 
     /// Operations that fill record `ref` with the row's values that differ from what it holds
