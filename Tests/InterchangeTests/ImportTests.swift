@@ -336,8 +336,16 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(same.counts[.complaints]?.unchanged, 1, "\(same.counts)")
         // A recorded step the file says otherwise: left as recorded, and said.
         let other = try f.importing(utf8("客户,受理时间,被投诉人,投诉内容,已通报销售经理\n甲有限公司,2026-11-20,王五,发货延误,2026-11-23\n"), name: "t3.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(other.counts[.complaints]?.unchanged, 1, "\(other.counts)")
-        XCTAssertTrue(other.warnings.contains { $0.reasonZH.contains("导入不会修改投诉已记录的处理进度") }, "\(other.warnings)")
+        // (It was warned about, then counted unchanged with 无需更新: helper-99.)
+        XCTAssertFalse(other.canCommit)
+        XCTAssertEqual(other.counts[.complaints]?.refused, 1, "\(other.counts)")
+        let number = try XCTUnwrap(complaint["number"]?.text)
+        XCTAssertEqual(other.problems.first?.reasonZH, "投诉 \(number) 已记录的已通报销售经理与文件不同。投诉已记录的处理进度不能通过导入修改，请核对文件后重新导入")
+        XCTAssertEqual(other.problems.first?.column, "已通报销售经理")
+        // A log row's people by their ids, as `log add --with R3` takes them (helper-99).
+        let wang = try f.open().addContact(customer: "甲有限公司", name: "王敏", now: testNow - 60)
+        let byID = try f.importing(utf8("客户,跟进方式,时间,跟进内容,联系人\n甲有限公司,电话,2026-11-26 10:00,约时间,\(wang.shortID)\n"), name: "l3.csv")
+        XCTAssertTrue(byID.canCommit && byID.problems.isEmpty, "\(byID.problems)")
     }
 
     /// A row whose name is one archive customer's and whose credit code is another's is refused

@@ -118,9 +118,10 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(r.stderr.contains("Unknown command 'bogus'"), "an unknown command is reported and the shell goes on: \(r.stderr)")
         XCTAssertFalse(r.stderr.contains("Commands: init"), "only the commands the shell runs are listed: \(r.stderr)")
         // A misspelt command in the shell: said with the nearest, as on the command line (helper-97).
-        let typo = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "custmer list\ncustomer lsit\n", environment: e)
+        let typo = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "custmer list\ncustomer lsit\ncustomer\n", environment: e)
         XCTAssertTrue(typo.stderr.contains("您是不是要输入：customer list"), typo.stderr)
         XCTAssertTrue(typo.stderr.contains("customer 下没有“lsit”这个命令"), typo.stderr)
+        XCTAssertTrue(typo.stdout.contains("概述：添加、修改、评级"), "a group alone: its Chinese help (helper-99): \(typo.stdout)")
         XCTAssertTrue(r.stdout.contains("0 customers not contacted"), r.stdout)
         let clean = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: "customer list\n", environment: e)
         XCTAssertEqual(clean.status, 0, clean.stderr)

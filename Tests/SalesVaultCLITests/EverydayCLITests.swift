@@ -182,6 +182,8 @@ extension EverydayCLITests {
         let control = try sv(["customer", "li\u{1B}[2Jst", "--lang", "en"], day: 0, expect: 64)
         XCTAssertFalse(control.stderr.contains("\u{1B}"), control.stderr)
         XCTAssertTrue(control.stderr.contains("\\u{1B}"), control.stderr)
+        let option = try sv(["customer", "list", "--gr\u{1B}ade", "A", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertFalse(option.stderr.contains("\u{1B}"), "an unknown option's control character shown escaped (helper-99): \(option.stderr)")
         let meant = try sv(["customer", "ls", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(meant.stderr.contains("您是不是要输入：salesvault customer list"), meant.stderr)
         // A group alone shows its help in Chinese (it was the parser's English: helper-98).

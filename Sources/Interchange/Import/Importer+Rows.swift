@@ -1135,6 +1135,11 @@ extension Importer {
                     return e.shortID
                 }
                 if let e = named.first { return e.shortID }
+                // Its id (R3, P8), as `log add --with R3` takes it (helper-99): this customer's.
+                let plain = ChangeDraft.plainIdentifier(name).uppercased()
+                if plain.hasPrefix(kind.idPrefix), let n = UInt64(plain.dropFirst(kind.idPrefix.count)), let e = archive.state.entity(kind, n), e["customer"]?.ref == id {
+                    return e.shortID
+                }
             }
             return nil
         }
@@ -1200,16 +1205,31 @@ extension Importer {
             return complaintsByKey?[key]
         }
         /// The archive's complaint `id` taken on by the steps of the row it has not had (the
-        /// managers told, resolved, surveyed); a step it had is left as recorded (a warning
-        /// names the row when the file says otherwise). `.unchanged` when nothing is added.
-        func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus {
+        /// managers told, resolved, surveyed); `.unchanged` when nothing is added. A step it has
+        /// that the row gives otherwise refuses the row (nil): a recorded step is not changed
+        /// (it was warned about and the row then counted as unchanged: helper-99).
+        func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
             guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
             let ref = t.shortID
-            var added = false, differs: [String] = []
-            let manager = t["managerNotifiedAt"] == nil ? r.instants["managerNotifiedAt"] : nil
-            let director = t["directorNotifiedAt"] == nil ? r.instants["directorNotifiedAt"] : nil
+            var differs: [String] = []
             if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(m) { differs.append("managerNotifiedAt") }
             if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(d) { differs.append("directorNotifiedAt") }
+            if r.field("coordinator") != nil, let resolution = r.field("resolution"), t["resolvedAt"] != nil, t["resolution"]?.text != resolution { differs.append("resolution") }
+            if let satisfaction = r.field("satisfaction"), t["surveyedAt"] != nil, let had = t["satisfaction"]?.text,
+               (try? ChangeDraft.value(for: Schema.field(.complaint, key: "satisfaction")!, input: satisfaction, now: options.now))?.text != had {
+                differs.append("satisfaction")
+            }
+            if !differs.isEmpty {
+                let specs = differs.compactMap { Schema.field(.complaint, key: $0) }
+                let number = t["number"]?.text ?? ref
+                refuse(i, specs.first.flatMap { header(r, $0.key) }, nil,
+                       "complaint \(number) has \(specs.map(\.en).joined(separator: ", ")) recorded otherwise; a complaint's recorded steps are not changed by an import: check the file and import it again",
+                       "投诉 \(number) 已记录的\(specs.map(\.zh).joined(separator: "、"))与文件不同。投诉已记录的处理进度不能通过导入修改，请核对文件后重新导入")
+                return nil
+            }
+            var added = false
+            let manager = t["managerNotifiedAt"] == nil ? r.instants["managerNotifiedAt"] : nil
+            let director = t["directorNotifiedAt"] == nil ? r.instants["directorNotifiedAt"] : nil
             if let m = manager, let d = director, m == d {
                 _ = add(.routeComplaint(ref, manager: true, director: true, at: m), row: i)
                 added = true
@@ -1219,28 +1239,13 @@ extension Importer {
                     added = true
                 }
             }
-            if let coordinator = r.field("coordinator"), let resolution = r.field("resolution") {
-                if t["resolvedAt"] == nil {
-                    _ = add(.resolveComplaint(ref, coordinator: coordinator, resolution: resolution, at: r.instants["resolvedAt"]), row: i)
-                    added = true
-                } else if t["resolution"]?.text != resolution {
-                    differs.append("resolution")
-                }
+            if let coordinator = r.field("coordinator"), let resolution = r.field("resolution"), t["resolvedAt"] == nil {
+                _ = add(.resolveComplaint(ref, coordinator: coordinator, resolution: resolution, at: r.instants["resolvedAt"]), row: i)
+                added = true
             }
-            if let satisfaction = r.field("satisfaction") {
-                if t["surveyedAt"] == nil {
-                    _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
-                    added = true
-                } else if let had = t["satisfaction"]?.text, (try? ChangeDraft.value(for: Schema.field(.complaint, key: "satisfaction")!, input: satisfaction, now: options.now))?.text != had {
-                    differs.append("satisfaction")
-                }
-            }
-            if !differs.isEmpty {
-                let specs = differs.compactMap { Schema.field(.complaint, key: $0) }
-                updateWarnings.append(ImportProblem(
-                    table: tables[r.mapped].table.name, line: r.line,
-                    reason: "complaint \(ref) has these steps recorded otherwise (\(specs.map(\.en).joined(separator: ", "))); an import does not change a complaint's recorded steps: use salesvault complaint to correct it",
-                    reasonZH: "投诉 \(ref) 已记录的\(specs.map(\.zh).joined(separator: "、"))与文件不同；导入不会修改投诉已记录的处理进度，如需更正请用 salesvault complaint 命令"))
+            if let satisfaction = r.field("satisfaction"), t["surveyedAt"] == nil {
+                _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
+                added = true
             }
             return added ? .updated : .unchanged
         }
@@ -1513,7 +1518,7 @@ extension Importer {
                     } else if options.onDuplicate == .update, logKeys[key] == nil, let id = archiveComplaint(key) {
                         // The steps the archive's complaint has not had yet, from the row
                         // (通报, 处理, 回访): they were dropped without a word (helper-97).
-                        b.status[i] = updateComplaint(id, r, row: i)
+                        if let status = updateComplaint(id, r, row: i) { b.status[i] = status }
                     } else {
                         b.status[i] = .duplicate
                     }

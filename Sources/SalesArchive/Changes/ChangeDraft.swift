@@ -145,11 +145,11 @@ public final class ChangeDraft {
         // with three-character names, is one).
         if kind == .contact, Self.spacedPeople(name) != nil {
             throw ArchiveError(.invalidValue, "\(name) looks like several people separated by spaces; give one contact at a time (if it is one person's name, write it without the space)",
-                               zh: "“\(name)”中间有空格，看起来是多位联系人。每次只能添加一位联系人，请分开添加；如果这是一个人的姓名，请去掉空格（少数民族姓名请用“·”分隔，如“阿依古丽·买买提”）")
+                               zh: "“\(name)”中间有空格，看起来是多位联系人。联系人姓名只能填一位，多位联系人请分别添加；如果这是一个人的姓名，请去掉空格（少数民族姓名请用“·”分隔，如“阿依古丽·买买提”）")
         }
         if kind == .contact, Self.severalPeople(name) {
             throw ArchiveError(.invalidValue, "\(name) looks like several people in one name; give one contact at a time (in a file: one per row, the others on rows of their own with the same customer)",
-                               zh: "“\(name)”看起来是多位联系人。每次只能添加一位联系人，请分开添加（导入文件中请每行填一位，其他联系人另起一行，并填写相同的客户名称）")
+                               zh: "“\(name)”看起来是多位联系人。联系人姓名只能填一位，多位联系人请分别添加（导入文件中请每行填一位，其他联系人另起一行，并填写相同的客户名称）")
         }
         return name
     }

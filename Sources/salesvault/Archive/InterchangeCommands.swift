@@ -41,13 +41,14 @@ struct Import: ArchiveCommand {
         commandName: "import",
         abstract: "Import customers, contacts, projects, contact log and complaints from Excel (XLSX), CSV/TSV or a SalesVault JSON export.",
         discussion: """
-            A preview comes first: what is new, updated, duplicate or refused, and every
-            problem with its line, column and value. The import is all or nothing (one bad
-            row and nothing is imported, unless --only-valid), saved as one change that
-            `salesvault undo` removes. Encodings are detected (UTF-8, UTF-16, GB18030/GBK
-            as Chinese Excel writes CSV). A password-encrypted workbook (Excel, WPS,
-            LibreOffice) is decrypted in memory: its password is asked (no echo) or read
-            with --workbook-password-file.
+            A preview comes first: what is new, updated, unchanged, skipped or refused,
+            and every problem with its line, column and value. The import is all or
+            nothing (one bad row and nothing is imported, unless --only-valid), saved
+            as one change that `salesvault undo` removes. Encodings are detected
+            (UTF-8, UTF-16, GB18030/GBK as Chinese Excel writes CSV). A
+            password-encrypted workbook (Excel, WPS, LibreOffice) is decrypted in
+            memory: its password is asked (no echo) or read with
+            --workbook-password-file.
 
             EXAMPLES
               salesvault import 客户.xlsx -a 张伟.svault --dry-run

@@ -98,6 +98,11 @@ struct Shell: VaultCommand {
                 print(HelpZH.help(for: Array(words.prefix { !$0.hasPrefix("-") })))
                 continue
             }
+            // A group alone (customer): its help in Chinese, as on the command line (helper-99).
+            if Language.current == .zh, first != "help", let group = HelpZH.helpRequest(words), !group.isEmpty {
+                print(HelpZH.help(for: group))
+                continue
+            }
             if first == "help" {
                 print(Language.current == .zh ? HelpZH.help(for: Array(words.dropFirst())) : SalesVault.helpMessage())
                 continue

@@ -217,8 +217,9 @@ enum HelpZH {
             """,
         // Import, export, reports
         "import": """
-            先显示预览：哪些新增、哪些更新、哪些跳过或无法导入，每个问题都注明所在的行、列和取值。
-            导入要么全部成功，要么一行也不导入（只要有一行有问题，就一行也不导入，除非加 --only-valid）；
+            先显示预览：哪些新增、哪些更新、哪些无变化、哪些跳过或无法导入，
+            每个问题都注明所在的行、列和取值。导入要么全部成功，要么一行也不导入：
+            只要有一行有问题，就全部不导入（加 --only-valid 则只导入没有问题的行）；
             整次导入保存为一次更改，可用 salesvault undo 撤销。
             文件编码自动识别（UTF-8、UTF-16，以及中文版 Excel 保存 CSV 时用的 GB18030/GBK）。
             加了密码的工作簿（Excel、WPS、LibreOffice）在内存中解密：密码在终端询问（不回显），
@@ -833,7 +834,8 @@ enum HelpZH {
     static func usageError(_ english: String) -> String {
         var lines: [String] = []
         for raw in english.components(separatedBy: "\n") where !raw.isEmpty {
-            var line = raw
+            // (A word typed with control characters in it, shown escaped: helper-99.)
+            var line = FieldFormat.terminalSafe(raw)
             if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
             else if line.hasPrefix("Help:  ") {
                 // "--on-duplicate <on-duplicate>  A row already…": the argument, then its help
