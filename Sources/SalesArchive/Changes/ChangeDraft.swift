@@ -171,7 +171,7 @@ public final class ChangeDraft {
     package static func severalPeople(_ name: String) -> Bool {
         if spacedPeople(name) != nil { return true }
         var separators = personSeparators
-        if name.unicodeScalars.contains(where: { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) { separators.insert(",") }
+        if name.unicodeScalars.contains(where: isNameIdeograph) { separators.insert(",") }
         guard name.contains(where: separators.contains) else { return false }
         let parts = name.split(whereSeparator: separators.contains)
         return parts.filter { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }.count >= 2
@@ -187,11 +187,10 @@ public final class ChangeDraft {
         // (A line break is a list's separator: `severalPeople` says so.)
         let space = { (c: Character) in c.isWhitespace && !c.isNewline }
         guard text.contains(where: space), !text.contains(where: \.isNewline) else { return nil }
-        let isIdeograph = { (v: UInt32) in (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) }
         let tokens = text.split(whereSeparator: space).map { token in
             String(String.UnicodeScalarView(token.unicodeScalars.filter { $0.properties.generalCategory != .format }))
         }.filter { !$0.isEmpty }
-        guard tokens.count >= 2, tokens.allSatisfy({ $0.unicodeScalars.allSatisfy { isIdeograph($0.value) } }) else { return nil }
+        guard tokens.count >= 2, tokens.allSatisfy({ $0.unicodeScalars.allSatisfy(isNameIdeograph) }) else { return nil }
         var names: [(shown: String, letters: Int)] = []
         var i = 0
         while i < tokens.count {
@@ -241,9 +240,14 @@ public final class ChangeDraft {
         let parts = text.split(whereSeparator: joiners.contains)
         guard parts.count >= 2, parts.count == text.filter(joiners.contains).count + 1 else { return nil }
         for part in parts {
-            guard (2...4).contains(part.count), part.unicodeScalars.allSatisfy({ (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }) else { return nil }
+            guard (2...4).contains(part.count), part.unicodeScalars.allSatisfy(isNameIdeograph) else { return nil }
         }
         return parts.map(String.init)
+    }
+
+    /// An ideograph a Chinese name is written in (the CJK Unified Ideographs and Extension A).
+    static func isNameIdeograph(_ s: Unicode.Scalar) -> Bool {
+        (0x4E00...0x9FFF).contains(s.value) || (0x3400...0x4DBF).contains(s.value)
     }
 
     /// Chinese surnames of two characters (复姓), as people write them apart from the given name.

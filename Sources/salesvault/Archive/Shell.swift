@@ -114,15 +114,16 @@ struct Shell: VaultCommand {
             }
             // An unknown command said as one, with the nearest (helper-97: the parser said
             // "2 unexpected arguments").
-            if let problem = UnknownCommand.problem(UnknownCommand.movingLanguage(words, root: SalesVault.self), root: SalesVault.self, program: "", hidden: outsideOnly) {
+            let commandWords = UnknownCommand.movingLanguage(words, root: SalesVault.self)
+            if let problem = UnknownCommand.problem(commandWords, root: SalesVault.self, program: "", hidden: outsideOnly) {
                 Terminal.stderr(problem + "\n")
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
             do {
-                var command = try SalesVault.parseAsRoot(UnknownCommand.movingLanguage(words, root: SalesVault.self))
+                var command = try SalesVault.parseAsRoot(commandWords)
                 if command is any ArchiveCommand, agent {
-                    guard let status = try AgentClient.forwardShellLine(archive, words: words) else {
+                    guard let status = try AgentClient.forwardShellLine(archive, words: commandWords) else {
                         Terminal.stderr(Terminal.red(L("\(archive) is no longer unlocked (locked, or idle for too long): leaving the shell. Run salesvault unlock or salesvault shell again.",
                                                        "\(archive) 已不再处于解锁状态（已锁定或闲置超时），退出 shell。请重新运行 salesvault unlock 或 salesvault shell。").text) + "\n")
                         if firstFailure == nil { firstFailure = ExitStatus.failure.rawValue }
@@ -130,7 +131,7 @@ struct Shell: VaultCommand {
                     }
                     if status != 0 { throw ExitCode(status) }
                 } else if command is any ArchiveCommand, let context {
-                    try context.run(parsed: command, words: words)
+                    try context.run(parsed: command, words: commandWords)
                 } else {
                     try command.run()  // status, help texts: they need no open archive
                 }

@@ -457,12 +457,10 @@ enum HelpZH {
         if arguments.first == "help" { return Array(arguments.dropFirst()) }
         // A group alone (`salesvault customer`): its help, as the parser shows it, in Chinese
         // (it was the parser's English: helper-98).
-        var command: ParsableCommand.Type = SalesVault.self
-        for word in arguments {
-            guard let next = command.configuration.subcommands.first(where: { UnknownCommand.names(of: $0).contains(word) }) else { command = SalesVault.self; break }
-            command = next
+        if let group = UnknownCommand.command(named: arguments, root: SalesVault.self), group != SalesVault.self,
+           !group.configuration.subcommands.isEmpty {
+            return arguments
         }
-        if command != SalesVault.self, !command.configuration.subcommands.isEmpty { return arguments }
         guard arguments.contains("--help") || arguments.contains("-h") else { return nil }
         return Array(arguments.prefix { !$0.hasPrefix("-") })
     }

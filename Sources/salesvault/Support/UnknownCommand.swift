@@ -115,6 +115,16 @@ enum UnknownCommand {
         return text.contains(" ") || text.isEmpty ? "\"\(text)\"" : text
     }
 
+    /// The command `words` name from `root` (`customer` → Customer), or nil when a word names none.
+    static func command(named words: [String], root: ParsableCommand.Type) -> ParsableCommand.Type? {
+        var command = root
+        for word in words {
+            guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(word) }) else { return nil }
+            command = next
+        }
+        return command
+    }
+
     static func name(of command: ParsableCommand.Type) -> String {
         command.configuration.commandName ?? command._commandName
     }
