@@ -229,6 +229,8 @@ public enum Exporter {
         let kinds = tables.map { zh ? "\($0.name) \($0.rows.count) 条" : "\($0.name) \($0.rows.count)" }.joined(separator: zh ? "、" : ", ")
         let lines: [(String, XLSXCell)] = [
             (zh ? "档案所有人" : "Exported from", .text(archive.vault.header.owner)),
+            // (Which archive: its rows' 记录号 are that archive's record ids, §4.1.)
+            (zh ? "档案编号" : "Archive ID", .text(archive.vault.prefix.archiveIDHex)),
             (zh ? "导出时间" : "Exported at", XLSXCell(.dateTime(at))),
             (zh ? "时区" : "Time zone", .text(TimeZone.current.identifier)),
             (zh ? "导出人" : "Exported by", .text(archive.actor)),

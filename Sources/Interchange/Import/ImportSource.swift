@@ -20,17 +20,24 @@ public struct ImportSource: Sendable {
         public let date: String
         /// The time zone its date-time cells are in (an XLSX export's 时区), when it says.
         public var timeZone: String? = nil
+        /// The archive it was exported from (its 档案编号, 32 lower-case hex digits), when it
+        /// says: an export of the archive it is imported into has that archive's record ids in
+        /// its 记录号 column (INTERCHANGE.md §4.1).
+        public var archiveID: String? = nil
 
         /// The file says whose export it is, and that goes into every imported customer's note:
         /// one line of at most 64 characters without control or invisible characters (an
         /// owner of "张伟\nAll checks passed" printed a line of its own in the preview), else nil.
-        public init?(owner: String, date: String, timeZone: String? = nil) {
+        public init?(owner: String, date: String, timeZone: String? = nil, archiveID: String? = nil) {
             let one = String(String.UnicodeScalarView(owner.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
                 .filter { !FieldFormat.isTerminalUnsafe($0) })).trimmingCharacters(in: .whitespaces)
             guard !one.isEmpty else { return nil }
             self.owner = one.count > 64 ? String(one.prefix(64)) + "…" : one
             self.date = String(date.unicodeScalars.filter { !FieldFormat.isTerminalUnsafe($0) }.prefix(10).map(Character.init))
             self.timeZone = timeZone
+            // (Only an id as an export writes it; anything else is no archive's.)
+            let id = archiveID?.trimmingCharacters(in: .whitespaces).lowercased()
+            self.archiveID = id.flatMap { $0.utf8.count == 32 && $0.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) ? $0 : nil }
         }
     }
 
@@ -190,14 +197,16 @@ public struct ImportSource: Sendable {
         var owner: String?
         var date: String?
         var zone: String?
+        var id: String?
         for row in about.rows where row.cells.count >= 2 {
             guard case .text(let key) = row.cells[0] else { continue }
             let value = Importer.plain(row.cells[1])
             if key.hasPrefix("档案所有人") || key.hasPrefix("导出自") || key.lowercased().hasPrefix("exported from") { owner = value }
             if key.hasPrefix("导出时间") || key.lowercased().hasPrefix("exported at") { date = String(value.prefix(10)) }
             if key.hasPrefix("时区") || key.lowercased().hasPrefix("time zone") { zone = value }
+            if key.hasPrefix("档案编号") || key.lowercased().hasPrefix("archive id") { id = value }
         }
         guard let owner, !owner.isEmpty else { return nil }
-        return Origin(owner: owner, date: date ?? "", timeZone: zone)  // (nil when the owner is no name)
+        return Origin(owner: owner, date: date ?? "", timeZone: zone, archiveID: id)  // (nil when the owner is no name)
     }
 }

@@ -19,7 +19,9 @@ extension Importer {
               mapped.columns.allSatisfy({ column in
                   switch column.target {
                   case .field(let key): return Self.bulkLogFields.contains(key)
-                  case .sourceID: return true  // (a log entry is referred to by nothing: not read)
+                  // (A log entry is referred to by nothing: not read, but in an export of this
+                  // archive, where it names the entry the row is: §4.1.)
+                  case .sourceID: return !Self.isExportOfThisArchive(source, archive)
                   default: return false
                   }
               })

@@ -1043,6 +1043,10 @@ extension Importer {
             from.owner == archive.vault.header.owner ? nil : "交接导入：原为 \(from.owner) 的客户（\(from.date) 导出，文件 \(source.fileName)）"
         }
 
+        // An export of this very archive (its 档案编号): its 记录号 are this archive's ids, and a
+        // row whose text was edited in the sheet is still the record it was exported from.
+        let ownIDs = Self.isExportOfThisArchive(source, archive)
+
         func add(_ op: ChangeOperation, row: Int) -> Int {
             b.operationRows.append(row)
             return b.set.append(op)
@@ -1114,6 +1118,44 @@ extension Importer {
             guard ref.hasPrefix("@"), let id = r.sourceID?.uppercased(), !id.isEmpty, let other = sourceIDOfRef[ref] else { return false }
             return id != other
         }
+        /// The archive's record of `kind` a row's 记录号 names, when the file is an export of this
+        /// archive (its 档案编号 is this archive's: §4.1) and the record is the row's by one more
+        /// thing the row says (`agrees`: a backup's export shares the archive's id, and a record
+        /// added since may have the id of another there). Nil otherwise: the row is matched by
+        /// its content, as any file's.
+        func ownRecord(_ r: Row, _ kind: EntityKind, agrees: (Entity) -> Bool) -> Entity? {
+            guard ownIDs, let id = r.sourceID.map(ChangeDraft.plainIdentifier)?.uppercased(), id.hasPrefix(kind.idPrefix),
+                  let n = UInt64(id.dropFirst(kind.idPrefix.count)), let e = archive.state.entity(kind, n), agrees(e) else { return nil }
+            return e
+        }
+        /// The record of `kind` a row of an export of this archive is, by its 记录号: at the
+        /// row's customer, and the same by its name or by another value the row gives it (a
+        /// renamed contact by its mobile or title, a renamed project by its stage or budget).
+        func ownChild(_ r: Row, _ kind: EntityKind, customer: String) -> Entity? {
+            ownRecord(r, kind) { e in
+                e["customer"]?.ref == archiveID(customer)
+                    && (Self.personKey(e["name"]?.text ?? "") == Self.personKey(r.field("name") ?? "") || sharesAValue(r, e, labels: true))
+            }
+        }
+        /// Whether a row gives record `e` a value (other than its name) that `e` has, of a field
+        /// whose values tell records apart: a text, an amount or a date, not a label many
+        /// records share (a grade, an industry), unless `labels` (a contact's role or a
+        /// project's stage, of one customer's few: a contact may have nothing else).
+        func sharesAValue(_ r: Row, _ e: Entity, labels: Bool = false) -> Bool {
+            r.fields.contains { key, input in
+                guard key != "name", labels || !Self.sharedByMany.contains(key), let spec = Schema.field(e.kind, key: key),
+                      labels || [.text, .money, .date].contains(spec.type), let had = e[number: spec.number],
+                      let value = try? ChangeDraft.value(for: spec, input: input, now: options.now) else { return false }
+                return value == had
+            }
+        }
+        /// A record's new name from the row of an export of this archive that is it (renamed in
+        /// the file): the rename, with `--on-duplicate update`; nothing when the name is the same.
+        func rename(_ kind: EntityKind, _ e: Entity, to name: String, row i: Int) -> Bool {
+            guard options.onDuplicate == .update, !name.isEmpty, name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace else { return false }
+            _ = add(.edit(kind, e.shortID, fields: [("name", name)]), row: i)
+            return true
+        }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
@@ -1179,10 +1221,12 @@ extension Importer {
         }
         /// The log entry `id` given the row's cells that differ from it (`.editLog`, the file
         /// named as the reason); `.unchanged` when none does.
-        func updateLog(_ id: UInt64, _ r: Row, contacts: String?, project: String?, row: Int) -> RowStatus {
+        /// `own`: the row is the entry by its 记录号 (§4.1), so its text (跟进内容) and time are
+        /// compared too.
+        func updateLog(_ id: UInt64, _ r: Row, contacts: String?, project: String?, row: Int, own: Bool = false) -> RowStatus {
             guard let entry = archive.state.entity(.activity, id) else { return .duplicate }
             var fields: [(String, String)] = []
-            for key in ["type", "nextStep", "nextDate", "location"] {
+            for key in (own ? ["type", "summary", "nextStep", "nextDate", "location"] : ["type", "nextStep", "nextDate", "location"]) {
                 guard let input = r.field(key), let spec = Schema.field(.activity, key: key) else { continue }
                 let value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
                 if value != nil && value == entry[number: spec.number] { continue }
@@ -1195,8 +1239,9 @@ extension Importer {
             if let project {
                 if project.hasPrefix("@") || UInt64(project.dropFirst()) != entry["project"]?.ref { fields.append(("project", project)) }
             }
-            guard !fields.isEmpty else { return .unchanged }
-            _ = add(.editLog(entry.shortID, fields: fields, at: nil, reason: "根据导入文件“\(source.fileName)”更新"), row: row)
+            let at = own ? r.instants["at"].flatMap { $0 == entry["at"]?.int ? nil : $0 } : nil
+            guard !fields.isEmpty || at != nil else { return .unchanged }
+            _ = add(.editLog(entry.shortID, fields: fields, at: at, reason: "根据导入文件“\(source.fileName)”更新"), row: row)
             return .updated
         }
         var complaintsByKey: [LogKey: UInt64]?
@@ -1277,7 +1322,13 @@ extension Importer {
                 let key = rowKeys.companyKey!
                 let phone = rowKeys.phone
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                if let credit, let c = index.customerByCredit[credit] {
+                let own = ownRecord(r, .customer) { e in TextKey(Identity.companyKey(e["name"]?.text ?? "")) == key || sharesAValue(r, e) }
+                if let own {
+                    match = (own.shortID, nil, ("same record id", "记录号相同"))
+                    // (Its new name found by the rows that name it, also when this row is refused.)
+                    customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+                }
+                else if let credit, let c = index.customerByCredit[credit] {
                     // The name one archive customer's and the credit code another's: an update
                     // would not know which (it updated the credit code's without a word: helper-92).
                     if options.onDuplicate == .update,
@@ -1313,6 +1364,7 @@ extension Importer {
                 if let match {
                     guard let settled = settle(i, r, .customer, match, value: name) else { continue }
                     ref = settled
+                    if let own, rename(.customer, own, to: name, row: i) { b.status[i] = .updated }
                 } else {
                     var fields = r.fields.filter { $0.0 != "name" }
                     if let handover {
@@ -1375,7 +1427,11 @@ extension Importer {
                 let pkey = "\(customer)|\(Self.personKey(name))"
                 let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
+                let own = ownChild(r, .contact, customer: customer)
+                if let own {
+                    match = (own.shortID, nil, ("same record id", "记录号相同"))
+                    if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
+                } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
                     match = (existing, people[pkey]?.line, ("same name at the same customer", "同一客户下姓名相同"))
                 } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
                     match = (f.ref, f.line, ("same mobile", "手机号相同"))
@@ -1387,6 +1443,7 @@ extension Importer {
                 if let match {
                     guard let settled = settle(i, r, .contact, match, value: name) else { continue }
                     ref = settled
+                    if let own, rename(.contact, own, to: name, row: i) { b.status[i] = .updated }
                 } else {
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
                     fileFields[ref] = (r.line, r.fields)
@@ -1403,10 +1460,13 @@ extension Importer {
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
                 let stage = r.field("stage")
                 var ref: String
-                if let existing = childRef(.project, customer: customer, name: name) {
+                let own = ownChild(r, .project, customer: customer)
+                if let own, projects["\(customer)|\(Self.personKey(name))"] == nil { projects["\(customer)|\(Self.personKey(name))"] = (own.shortID, r.line) }
+                if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
                     switch options.onDuplicate {
                     case .refuse:
-                        let (en, zh) = duplicateText((existing, projects["\(customer)|\(Self.personKey(name))"]?.line), ("same name at the same customer", "同一客户下项目名称相同"), r)
+                        let (en, zh) = duplicateText((existing, own == nil ? projects["\(customer)|\(Self.personKey(name))"]?.line : nil),
+                                                     own == nil ? ("same name at the same customer", "同一客户下项目名称相同") : ("same record id", "记录号相同"), r)
                         let hint = duplicateHint()
                         refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
                         continue
@@ -1422,6 +1482,7 @@ extension Importer {
                         let otherStage = stage.flatMap { s in SalesStage.read(s.trimmedWhitespace).flatMap { w in fileStages[ref].map { w != $0 } } } == true
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
                                              warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                        if let own, rename(.project, own, to: name, row: i) { b.status[i] = .updated }
                         fileFields[ref] = Self.merged(fileFields[ref], row)
                         if let stage {
                             // Where the project is now: after an earlier row of this file, or in the archive.
@@ -1471,6 +1532,20 @@ extension Importer {
                     }
                 }
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
+                // An entry of this archive by its 记录号 (of an export of it), its time or its text
+                // the same: the row is that entry, its content edited in the sheet or not.
+                if let own = ownRecord(r, .activity, agrees: { e in
+                    e["customer"]?.ref == archiveID(customer) && (e["at"]?.int == at || e["summary"]?.text == summary)
+                }) {
+                    switch options.onDuplicate {
+                    case .refuse:
+                        _ = duplicateHint()
+                        refuse(i, header(r, "summary"), summary, "already in the archive's contact log as \(own.shortID) (same record id)", "档案中已有这条跟进记录（\(own.shortID)，记录号相同）")
+                    case .skip: b.status[i] = .duplicate
+                    case .update: b.status[i] = updateLog(own.id, r, contacts: contacts, project: project, row: i, own: true)
+                    }
+                    continue
+                }
                 let key = Self.logKey(customer, at, summary)
                 // One hash of the key when it is new (the common case): inserted at once, and the
                 // earlier line put back when it was not.
@@ -1508,6 +1583,32 @@ extension Importer {
                         refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(p)”（本文件和档案中都没有）")
                         continue
                     }
+                }
+                // A complaint of this archive by its 记录号 (of an export of it), its number, time
+                // or text the same: the row is that complaint, its text edited in the sheet or not.
+                if let own = ownRecord(r, .complaint, agrees: { e in
+                    e["customer"]?.ref == archiveID(customer)
+                        && ((r.field("number")).map { $0.trimmedWhitespace == e["number"]?.text } ?? false || e["receivedAt"]?.int == received || e["description"]?.text == description)
+                }) {
+                    switch options.onDuplicate {
+                    case .refuse:
+                        _ = duplicateHint()
+                        refuse(i, header(r, "description"), description, "already in the archive as \(own["number"]?.text ?? own.shortID) (same record id)",
+                               "档案中已有这条投诉（\(own["number"]?.text ?? own.shortID)，记录号相同）")
+                    case .skip: b.status[i] = .duplicate
+                    case .update:
+                        // Its steps, then its words (被投诉人/部门, 投诉内容, 渠道) as the sheet now has them.
+                        var fields: [(String, String)] = []
+                        for key in ["subject", "description", "channel"] {
+                            guard let input = r.field(key), let spec = Schema.field(.complaint, key: key) else { continue }
+                            if let value = try? ChangeDraft.value(for: spec, input: input, now: options.now), value == own[number: spec.number] { continue }
+                            fields.append((key, input))
+                        }
+                        guard let status = updateComplaint(own.id, r, row: i) else { continue }  // (a recorded step otherwise: refused)
+                        if !fields.isEmpty { _ = add(.edit(.complaint, own.shortID, fields: fields), row: i) }
+                        b.status[i] = fields.isEmpty ? status : .updated
+                    }
+                    continue
                 }
                 let key = Self.logKey(customer, received, description)
                 if index.complaintKeys.contains(key) || logKeys[key] != nil {
@@ -1550,6 +1651,15 @@ extension Importer {
         return b
     }
 
+    /// Text fields whose values many records share (what `sharesAValue` does not count).
+    static let sharedByMany: Set<String> = ["industry", "region", "source", "status", "department", "bidMethod", "channel"]
+
+    /// Whether `source` is an export of `archive` itself, by the archive id its 说明 sheet or
+    /// JSON header gives (INTERCHANGE.md §4.1): its 记录号 are then this archive's record ids.
+    static func isExportOfThisArchive(_ source: ImportSource, _ archive: CustomerArchive) -> Bool {
+        source.exportedFrom?.archiveID.map { $0 == archive.vault.prefix.archiveIDHex } ?? false
+    }
+
     /// The values the rows of the file have given a record once row `r` updates it too (what a
     /// later row is compared with): `earlier`'s, each field `r` gives replaced.
     static func merged(_ earlier: (line: Int, fields: [(String, String)])?, _ r: Row) -> (line: Int, fields: [(String, String)]) {
@@ -1587,7 +1697,12 @@ extension Importer {
             guard let spec = Schema.field(kind, key: key) else { continue }
             let value: FieldValue?
             switch spec.type {
-            case .reference, .references: value = nil
+            case .reference, .references:
+                // Resolved already (R3,R4; @5 for a record of the file): the archive's records
+                // as they are compared by their ids (a project's 决策人 was an update each time).
+                let ids = input.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
+                let one: Bool = { if case .reference = spec.type { return true } else { return false } }()
+                value = ids.contains(nil) || ids.isEmpty ? nil : one && ids.count == 1 ? .ref(ids[0]!) : .refs(ids.compactMap { $0 })
             default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
             }
             // (Compared with what an earlier row of the file gave the field, if one did: the
