@@ -528,6 +528,41 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(note.contains("交接导入：原为 张伟 的客户"), note)
     }
 
+    /// The everyday way to correct many records: export, edit in Excel (openpyxl here), import
+    /// back with --on-duplicate update. The renamed customer is renamed and the edited entry
+    /// changed, not added beside them (helper-99), the preview says why, and undo reverses it.
+    func testAnExportEditedInASpreadsheetAndImportedBackUpdatesItsRecords() throws {
+        try requireOpenpyxl()
+        try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "--set", "creditCode=91440300708461136T"])
+        try sv(["log", "add", "华为", "call", "电话沟通需求"])
+        let xlsx = dir.path("改名.xlsx")
+        try sv(["export", "--out", xlsx])
+        let edit = try python("""
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for ws in wb.worksheets:
+                for row in ws.iter_rows():
+                    for c in row:
+                        if c.value == "华为技术有限公司": c.value = "华为终端有限公司"
+                        if c.value == "电话沟通需求": c.value = "电话沟通需求，对方要求下周报价"
+            wb.save(sys.argv[1])
+            """, [xlsx])
+        XCTAssertEqual(edit.status, 0, edit.stderr)
+        let before = try bytes(archive)
+        let preview = try sv(["--lang", "zh", "import", xlsx, "--on-duplicate", "update", "--dry-run"])
+        XCTAssertTrue(preview.stdout.contains("来源：本档案（") && preview.stdout.contains("各行按“记录号”对应档案中的原记录"), preview.stdout)
+        XCTAssertEqual(try bytes(archive), before)
+        let r = try sv(["--lang", "zh", "import", xlsx, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(r.stdout.contains("新增 0 条，更新 2 条"), r.stdout)
+        let shown = try sv(["customer", "show", "C1", "--json"]).stdout
+        XCTAssertTrue(shown.contains("华为终端有限公司"), shown)
+        let log = try sv(["log", "list", "--json"]).stdout
+        XCTAssertTrue(log.contains("电话沟通需求，对方要求下周报价") && !log.contains("\"电话沟通需求\""), log)
+        XCTAssertEqual(try sv(["customer", "list", "--json"]).stdout.components(separatedBy: "\"C").count - 1, 1, "one customer")
+        try sv(["undo", try batchID(in: r.stdout)])
+        XCTAssertTrue(try sv(["customer", "show", "C1", "--json"]).stdout.contains("华为技术有限公司"))
+    }
+
     func testARoundTripThroughXLSXAndJSONKeepsEveryRecord() throws {
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "--industry", "通信", "--region", "深圳", "--phone", "0755-28780808",
                 "--set", "creditCode=91440300708461136T", "--set", "nextFollowUp=2026-12-15", "--set", "note=老客户"])

@@ -1656,7 +1656,7 @@ extension Importer {
 
     /// Whether `source` is an export of `archive` itself, by the archive id its 说明 sheet or
     /// JSON header gives (INTERCHANGE.md §4.1): its 记录号 are then this archive's record ids.
-    static func isExportOfThisArchive(_ source: ImportSource, _ archive: CustomerArchive) -> Bool {
+    public static func isExportOfThisArchive(_ source: ImportSource, _ archive: CustomerArchive) -> Bool {
         source.exportedFrom?.archiveID.map { $0 == archive.vault.prefix.archiveIDHex } ?? false
     }
 

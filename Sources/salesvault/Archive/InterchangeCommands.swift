@@ -154,7 +154,7 @@ struct Import: ArchiveCommand {
         if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
-        ImportReport.show(preview, owner: context.archive.vault.header.owner)
+        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: Importer.isExportOfThisArchive(preview.source, context.archive))
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
@@ -278,7 +278,8 @@ enum ImportReport {
     }
 
     /// `owner`: the archive's; an export of the owner's own archive is no handover.
-    static func show(_ p: ImportPreview, owner: String) {
+    /// `thisArchive`: the file is an export of the archive it goes into (INTERCHANGE.md §4.1).
+    static func show(_ p: ImportPreview, owner: String, thisArchive: Bool = false) {
         let z = Render.zh
         let format: String
         switch p.source.format {
@@ -293,7 +294,10 @@ enum ImportReport {
         Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
             // (The note is written only for another salesperson's export: Importer's handover.)
-            if from.owner == owner {
+            if thisArchive {
+                Terminal.print(z ? "来源：本档案（\(from.date) 导出）。各行按“记录号”对应档案中的原记录。"
+                                 : "From: this archive, exported \(from.date); each row is the record its ID names")
+            } else if from.owner == owner {
                 Terminal.print(z ? "来源：本人的客户档案（\(from.date) 导出）。" : "From: your own archive, exported \(from.date)")
             } else {
                 Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
