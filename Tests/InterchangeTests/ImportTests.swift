@@ -348,6 +348,30 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(byID.canCommit && byID.problems.isEmpty, "\(byID.problems)")
     }
 
+    /// A log row with a date and no time (midnight) is the entry `log add --at` that date made
+    /// (09:00) when the customer and the content are the same: a duplicate, in the bulk and the
+    /// general reading alike (helper-99 M4: it was added a second time).
+    func testADateOnlyLogRowIsTheEntryLoggedByHandThatDay() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
+        let nine = try DateParser.parseInstant("2026-11-20", now: testNow)
+        try f.open().logActivity(customer: "甲有限公司", type: "call", summary: "谈价格", at: nine, now: testNow - 60)
+        let text = "客户,跟进方式,时间,跟进内容\n甲有限公司,电话,2026-11-20,谈价格\n甲有限公司,电话,2026-11-21,谈价格\n"
+        for bulk in [true, false] {
+            let refused = try f.importing(utf8(text), name: "l.csv", commit: false) { $0.planInBulk = bulk }
+            XCTAssertEqual(refused.problems.map(\.line), [2], "bulk \(bulk): \(refused.problems)")
+            XCTAssertEqual(refused.problems.first?.reasonZH.hasPrefix("档案中已有这条跟进记录"), true, "\(refused.problems)")
+            let skipped = try f.importing(utf8(text), name: "l.csv", commit: false) { $0.planInBulk = bulk; $0.onDuplicate = .skip }
+            XCTAssertEqual(skipped.counts[.log]?.duplicate, 1, "bulk \(bulk): \(skipped.counts)")
+            XCTAssertEqual(skipped.counts[.log]?.new, 1, "bulk \(bulk): \(skipped.counts)")
+        }
+        // A time given is that time: 2026-11-20 00:00 written out is the same as the date alone,
+        // 10:00 is another entry.
+        let other = try f.importing(utf8("客户,跟进方式,时间,跟进内容\n甲有限公司,电话,2026-11-20 10:00,谈价格\n"), name: "l2.csv", commit: false)
+        XCTAssertTrue(other.problems.isEmpty, "\(other.problems)")
+        XCTAssertEqual(other.counts[.log]?.new, 1)
+    }
+
     /// A row whose name is one archive customer's and whose credit code is another's is refused
     /// with --on-duplicate update, naming both (the credit code's customer was updated without a
     /// word: helper-92).

@@ -65,6 +65,7 @@ extension Importer {
                     let c = customers[name]!
                     let e = part.entries[entry]
                     if !logged.isEmpty, logged.contains(EntryTime(customer: c.id, at: e.at)), logKeys.contains(Self.logKey(c.ref, e.at, e.summary)) { return false }
+                    if !logged.isEmpty, Self.loggedAtNine(c, at: e.at, summary: e.summary, logged: logged, logKeys: logKeys) { return false }
                     parts[p]!.entries[entry].customer = c.id
                 }
             }
@@ -186,6 +187,15 @@ extension Importer {
 
     /// The archive customer a log row of a file of log entries only names (no customer, source
     /// id or code of the file to look at first), with its id.
+    /// Whether the archive has, at 09:00 of the date of midnight `at`, the entry of customer `c`
+    /// with `summary` (a date-only row's twin: `dateOnlyTwin`); the time zone is asked only for
+    /// a customer with an entry at that moment.
+    static func loggedAtNine(_ c: (ref: String, id: UInt64), at: Int64, summary: String, logged: Set<EntryTime>, logKeys: Set<LogKey>) -> Bool {
+        let nine = at + Int64(DateParser.dateOnlyHour) * 3_600
+        guard logged.contains(EntryTime(customer: c.id, at: nine)), dateOnlyTwin(at) == nine else { return false }
+        return logKeys.contains(logKey(c.ref, nine, summary))
+    }
+
     static func customer(_ text: String, keys: RowKeys? = nil, index: ArchiveIndex, state: ArchiveState) -> (ref: String, id: UInt64)? {
         guard let ref = customerRef(text, keys: keys, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
               ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return nil }
@@ -301,6 +311,7 @@ extension Importer {
             row.customer = c.id
             if !logged.isEmpty, logged.contains(EntryTime(customer: c.id, at: row.at)),
                logKeys.contains(logKey(c.ref, row.at, row.summary)) { return nil }  // already in the archive's log
+            if !logged.isEmpty, loggedAtNine(c, at: row.at, summary: row.summary, logged: logged, logKeys: logKeys) { return nil }  // (at 09:00 of a date)
             out.entries.append(row)
         }
         return out

@@ -1546,10 +1546,16 @@ extension Importer {
                     }
                     continue
                 }
-                let key = Self.logKey(customer, at, summary)
+                var key = Self.logKey(customer, at, summary)
                 // One hash of the key when it is new (the common case): inserted at once, and the
                 // earlier line put back when it was not.
-                let inArchive = !index.logKeys.isEmpty && index.logKeys.contains(key)
+                var inArchive = !index.logKeys.isEmpty && index.logKeys.contains(key)
+                // A date without a time (midnight) is also the entry `log add --at` that date
+                // made (09:00): the same entry (helper-99: it was added a second time).
+                if !inArchive, !index.logKeys.isEmpty, let twin = Self.dateOnlyTwin(at), index.logKeys.contains(Self.logKey(customer, twin, summary)) {
+                    key = Self.logKey(customer, twin, summary)
+                    inArchive = true
+                }
                 let earlierLine = inArchive ? logKeys[key] : logKeys.updateValue(r.line, forKey: key)
                 if inArchive || earlierLine != nil {
                     if let earlierLine, !inArchive { logKeys[key] = earlierLine }
@@ -1649,6 +1655,14 @@ extension Importer {
         }
         b.warnings += updateWarnings
         return b
+    }
+
+    /// The moment `log add --at DATE` gives a date (09:00, DateParser.dateOnlyHour) when `at` is
+    /// local midnight, what a date without a time in a file reads as; nil otherwise. A log row
+    /// at midnight is a duplicate of an entry of that day at 09:00 with its content too
+    /// (INTERCHANGE.md §4).
+    static func dateOnlyTwin(_ at: Int64) -> Int64? {
+        DateParser.startOfDay(DateParser.localDay(at)) == at ? at + Int64(DateParser.dateOnlyHour) * 3_600 : nil
     }
 
     /// Text fields whose values many records share (what `sharesAValue` does not count).
