@@ -372,6 +372,25 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(other.counts[.log]?.new, 1)
     }
 
+    /// A complaint's resolution or survey given without its time is recorded at the import, and
+    /// the preview says which rows and which column to fill in (helper-99 M6: said nothing).
+    func testAComplaintStepWithoutItsTimeIsDatedAtTheImportAndSaid() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
+        let text = "客户,受理时间,被投诉人,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间,满意度\n"
+            + "甲有限公司,2026-11-10,王五,发货延误,2026-11-10,2026-11-10,赵强,补发,2026-11-12,满意\n"
+            + "甲有限公司,2026-11-11,王五,少发一箱,2026-11-11,2026-11-11,赵强,补发,,满意\n"
+        let p = try f.importing(utf8(text), name: "t.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let today = DateParser.format(DateParser.localDay(testNow))
+        XCTAssertEqual(p.warnings.filter { $0.reasonZH.contains("将记为今天") }.map(\.reasonZH), [
+            "第 3 行填写了处理结果，但没有填写处理时间，处理时间将记为今天（\(today)，即导入当天）。如知道实际日期，请在“处理时间”列补填后再导入",
+            "第 2、3 行填写了满意度，但没有填写回访时间，回访时间将记为今天（\(today)，即导入当天）。如知道实际日期，请在“回访时间”列补填后再导入",
+        ])
+        let surveyed = try f.open().state.all(.complaint).compactMap { $0["surveyedAt"]?.int }
+        XCTAssertEqual(surveyed.map { DateParser.localDay($0) }, [DateParser.localDay(testNow), DateParser.localDay(testNow)])
+    }
+
     /// A row whose name is one archive customer's and whose credit code is another's is refused
     /// with --on-duplicate update, naming both (the credit code's customer was updated without a
     /// word: helper-92).

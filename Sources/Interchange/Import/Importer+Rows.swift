@@ -1043,6 +1043,13 @@ extension Importer {
             from.owner == archive.vault.header.owner ? nil : "交接导入：原为 \(from.owner) 的客户（\(from.date) 导出，文件 \(source.fileName)）"
         }
 
+        // Complaint steps given without their time (处理时间, 回访时间), by table: dated at the
+        // import, and said (helper-99 M6: a survey of last month was dated today without a word).
+        var undatedSteps: [String: (resolved: [Int], surveyed: [Int])] = [:]
+        func noteUndated(_ r: Row, resolved: Bool) {
+            let table = tables[r.mapped].table.name
+            if resolved { undatedSteps[table, default: ([], [])].resolved.append(r.line) } else { undatedSteps[table, default: ([], [])].surveyed.append(r.line) }
+        }
         // An export of this very archive (its 档案编号): its 记录号 are this archive's ids, and a
         // row whose text was edited in the sheet is still the record it was exported from.
         let ownIDs = Self.isExportOfThisArchive(source, archive)
@@ -1286,10 +1293,12 @@ extension Importer {
             }
             if let coordinator = r.field("coordinator"), let resolution = r.field("resolution"), t["resolvedAt"] == nil {
                 _ = add(.resolveComplaint(ref, coordinator: coordinator, resolution: resolution, at: r.instants["resolvedAt"]), row: i)
+                if r.instants["resolvedAt"] == nil { noteUndated(r, resolved: true) }
                 added = true
             }
             if let satisfaction = r.field("satisfaction"), t["surveyedAt"] == nil {
                 _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
+                if r.instants["surveyedAt"] == nil { noteUndated(r, resolved: false) }
                 added = true
             }
             return added ? .updated : .unchanged
@@ -1646,11 +1655,22 @@ extension Importer {
                 }
                 if let coordinator = r.field("coordinator"), let resolution = r.field("resolution") {
                     _ = add(.resolveComplaint(ref, coordinator: coordinator, resolution: resolution, at: r.instants["resolvedAt"]), row: i)
+                    if r.instants["resolvedAt"] == nil { noteUndated(r, resolved: true) }
                 }
                 if let satisfaction = r.field("satisfaction") {
                     _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
+                    if r.instants["surveyedAt"] == nil { noteUndated(r, resolved: false) }
                 }
                 b.status[i] = .new
+            }
+        }
+        let today = DateParser.format(DateParser.localDay(options.now))
+        for (table, steps) in undatedSteps.sorted(by: { $0.key < $1.key }) {
+            for (lines, what, column, en) in [(steps.resolved, "处理结果", "处理时间", ("a resolution", "resolved")), (steps.surveyed, "满意度", "回访时间", ("a satisfaction", "surveyed"))] where !lines.isEmpty {
+                updateWarnings.append(ImportProblem(
+                    table: table, line: 0,
+                    reason: "\(Self.lineList(lines, zh: false)) give\(lines.count > 1 ? "" : "s") \(en.0) but no time it was \(en.1): recorded as \(en.1) today (\(today)), the day of the import. If you know when, fill in the column \(column) and import again",
+                    reasonZH: "\(Self.lineList(lines, zh: true))填写了\(what)，但没有填写\(column)，\(column)将记为今天（\(today)，即导入当天）。如知道实际日期，请在“\(column)”列补填后再导入"))
             }
         }
         b.warnings += updateWarnings
