@@ -116,6 +116,9 @@ final class ChangeSetTests: XCTestCase {
 
         let undone = try a.undo(batch: done.batch, now: day(2))
         XCTAssertEqual(try snapshotJSON(a), prior, "every entity as before")
+        // The grade's change back says why, in Chinese as every reason the tool writes.
+        let reasons = try a.history().filter { $0.batch == undone.batch }.compactMap(\.reason)
+        XCTAssertTrue(reasons.contains("撤销批次 B\(done.batch)"), "\(reasons)")
         a = nil
         a = try open()
         XCTAssertEqual(try snapshotJSON(a), prior, "and after reopening")

@@ -137,7 +137,7 @@ extension CustomerArchive {
             case .update:
                 var changes = e.changes.filter { !Schema.isNote($0.field) }.map { FieldChange(field: $0.field, old: $0.new, new: $0.old) }
                 if e.changes.contains(where: { $0.field == Schema.reasonField }) {
-                    changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text("undo of \(name)")))
+                    changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text("撤销批次 \(name)")))
                 }
                 if !changes.isEmpty { inverse.append(ChangeEvent(.update, e.kind, e.id, changes)) }
             }
