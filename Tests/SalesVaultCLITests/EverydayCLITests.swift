@@ -189,6 +189,9 @@ extension EverydayCLITests {
         // A group alone shows its help in Chinese (it was the parser's English: helper-98).
         let group = try runTool(["--lang", "zh", "customer"])
         XCTAssertTrue(group.stdout.contains("概述：添加、修改、评级"), group.stdout + group.stderr)
+        // Also with --lang after the group (it was a usage error, no option --lang: helper-99).
+        let after = try runTool(["customer", "--lang", "zh"])
+        XCTAssertTrue(after.stdout.contains("概述：添加、修改、评级"), after.stdout + after.stderr)
         // Commands, options and help as before.
         XCTAssertEqual(try sv(["customer", "list", "--lang", "zh"], day: 0).status, 0)
         XCTAssertTrue(try runTool(["help", "customer", "--lang", "zh"]).stdout.contains("添加、修改、评级"))

@@ -65,7 +65,8 @@ enum UnknownCommand {
     }
 
     /// `--lang X` written among the commands (`customer --lang zh list`), moved after them: every
-    /// command takes it, no group does (the parser said there was no --lang option).
+    /// command takes it, no group does (the parser said there was no --lang option); after a
+    /// group alone (`customer --lang zh`), left out as a leading one is.
     static func movingLanguage(_ arguments: [String], root: ParsableCommand.Type) -> [String] {
         var command = root
         var words: [String] = [], moved: [String] = []
@@ -88,7 +89,10 @@ enum UnknownCommand {
             words.append(word)
             i += 1
         }
-        guard !moved.isEmpty, command.configuration.subcommands.isEmpty else { return arguments }
+        guard !moved.isEmpty else { return arguments }
+        // A group alone (`customer --lang zh`): left out, as before the commands (the language
+        // is read from anywhere on the line before parsing); the group's help follows it.
+        guard command.configuration.subcommands.isEmpty else { return words + Array(arguments[i...]) }
         return words + Array(arguments[i...]) + moved
     }
 
