@@ -389,6 +389,11 @@ final class ImportTests: XCTestCase {
         ])
         let surveyed = try f.open().state.all(.complaint).compactMap { $0["surveyedAt"]?.int }
         XCTAssertEqual(surveyed.map { DateParser.localDay($0) }, [DateParser.localDay(testNow), DateParser.localDay(testNow)])
+        // A step the archive's rules refuse names its column (it named none: helper-99).
+        let early = "客户,受理时间,被投诉人,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间\n"
+            + "甲有限公司,2026-11-15,王五,错发型号,2026-11-15,2026-11-15,赵强,换货,2026-11-01\n"
+        let q = try f.importing(utf8(early), name: "t2.csv", commit: false)
+        XCTAssertEqual(q.problems.map(\.column), ["处理时间"], "\(q.problems)")
     }
 
     /// A row whose name is one archive customer's and whose credit code is another's is refused

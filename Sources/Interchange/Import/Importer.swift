@@ -71,7 +71,8 @@ public final class Importer {
                     continue
                 }
                 rows[row].problems.append(ImportProblem(
-                    table: tables[rows[row].mapped].table.name, line: rows[row].line, column: nil, value: nil,
+                    table: tables[rows[row].mapped].table.name, line: rows[row].line,
+                    column: Self.column(of: built.set.operations[p.operation - 1], in: tables[rows[row].mapped]), value: nil,
                     reason: p.error.reason + candidates(p.error), reasonZH: (p.error.reasonZH ?? p.error.reason) + candidates(p.error, zh: true)))
                 newlyRefused.insert(row)
             }
@@ -115,6 +116,20 @@ public final class Importer {
             && tables.allSatisfy { $0.problems.isEmpty }
         if rows.count >= 10_000 { Background.release((rows, built.set, built.operationRows, built.status)) }  // freed off the import's path
         return preview
+    }
+
+    /// The column of a complaint row that a step refused by the archive's rules comes from (its
+    /// time's, else its value's), nil for other operations (helper-99: a step's date error named
+    /// no column).
+    static func column(of operation: ChangeOperation, in table: MappedTable) -> String? {
+        let keys: [String]
+        switch operation {
+        case .routeComplaint(_, let manager, _, _): keys = [manager ? "managerNotifiedAt" : "directorNotifiedAt"]
+        case .resolveComplaint: keys = ["resolvedAt", "resolution"]
+        case .surveyComplaint: keys = ["surveyedAt", "satisfaction"]
+        default: return nil
+        }
+        return keys.lazy.compactMap { table.column($0)?.header }.first
     }
 
     /// A warning when an export's times were written in another time zone than this machine's.
