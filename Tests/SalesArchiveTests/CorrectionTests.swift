@@ -29,6 +29,24 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(try fixture.open(.readOnly).resolve(.activity, visit.shortID)["nextDate"]?.day, DateParser.day(year: 2026, month: 12, day: 5), "read back from disk")
     }
 
+    /// A person added to an entry by an edit has it as their last contact when it is later than
+    /// theirs (it stayed as it was: helper-99); one taken out keeps theirs.
+    func testAPersonAddedToAnEntryByAnEditGetsItAsTheirLastContact() throws {
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.addContact(customer: "华为", name: "王敏", now: day(0))
+        try a.addContact(customer: "华为", name: "李雷", now: day(0))
+        try a.logActivity(customer: "华为", type: "call", summary: "与李雷通话", at: day(0), contacts: ["李雷"], now: day(0))
+        let visit = try a.logActivity(customer: "华为", type: "visit", summary: "拜访", at: day(2), contacts: ["李雷"], now: day(2))
+        try a.editLog(visit.shortID, fields: [("contacts", "王敏")], reason: "记错了人", now: day(3))
+        XCTAssertEqual(try a.resolve(.contact, "王敏")["lastContactAt"]?.int, day(2))
+        XCTAssertEqual(try a.resolve(.contact, "李雷")["lastContactAt"]?.int, day(2), "kept")
+        // An earlier entry does not move a later last contact back.
+        let first = try a.history().first { $0.kind == .activity }!.id
+        try a.editLog("L\(first)", fields: [("contacts", "王敏、李雷")], reason: "补记", now: day(3))
+        XCTAssertEqual(try a.resolve(.contact, "王敏")["lastContactAt"]?.int, day(2))
+    }
+
     func testRemovingALogEntryNeedsAReasonAndTheCustomerFallsBackToTheEntryBefore() throws {
         var a: CustomerArchive! = try fixture.open()
         try a.addCustomer(name: "华为", now: day(0))

@@ -41,7 +41,21 @@ extension ChangeDraft {
         }
         guard !changes.isEmpty else { return entry }  // nothing changes: nothing is written
         if let why = reason?.trimmedWhitespace, !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
-        try commit([ChangeEvent(.update, .activity, entry.id, changes)], now: now)
+        // People the edit adds: their last contact is the entry's when later, as logging it with
+        // them would have made it (it stayed as it was: helper-99). (People taken out keep theirs:
+        // the entry happened; RECORDS.md §3.)
+        var events = [ChangeEvent(.update, .activity, entry.id, changes)]
+        let contactsField = Schema.number(.activity, "contacts")
+        if let newPeople = changes.first(where: { $0.field == contactsField })?.new?.refs {
+            let had = Set(entry[number: contactsField]?.refs ?? [])
+            let when = at ?? entry["at"]?.int ?? now
+            let last = FieldNumbers.contactLastContactAt
+            for id in newPeople where !had.contains(id) {
+                guard let p = state.entity(.contact, id), (p[number: last]?.int ?? .min) < when else { continue }
+                events.append(ChangeEvent(.update, .contact, id, [FieldChange(field: last, old: p[number: last], new: .int(when))]))
+            }
+        }
+        try commit(events, now: now)
         try followCustomer(customerID, after: entry, now: now)
         return state.entity(.activity, entry.id)!
     }
@@ -62,7 +76,8 @@ extension ChangeDraft {
 
     /// After `entry` (as it was before) was edited or removed: the customer's last contact and
     /// next follow-up are those of its latest remaining entry, when they were this entry's
-    /// (values typed by hand or imported stay as they are). Contacts' last contacts do not move.
+    /// (values typed by hand or imported stay as they are). Contacts' last contacts do not move
+    /// back (a person the edit adds gets the entry's time, in `editLog`).
     private func followCustomer(_ customerID: UInt64, after entry: Entity, now: Int64) throws {
         guard let c = state.entity(.customer, customerID) else { return }
         var entries: [Entity] = []
