@@ -252,6 +252,12 @@ final class NameMatchTests: XCTestCase {
         // 王敏和李雷 too, when no contact has that name; 王和平 (a name with 和) is that person.
         let joined = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏和李雷"], now: day(1))
         XCTAssertEqual(joined["contacts"]?.refs, [wang.id, li.id])
+        // Not a new contact of that name either, when each is one already (it was: helper-99);
+        // nor a contact renamed so.
+        XCTAssertThrowsError(try a.addContact(customer: "华为", name: "王敏和李雷", now: day(1))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "“王敏和李雷”看起来是多位联系人（王敏、李雷 都已是该客户的联系人）。联系人姓名只能填一位，多位联系人请分别添加")
+        }
+        XCTAssertThrowsError(try a.edit(.contact, smith.shortID, fields: [("name", "王敏与李雷")], now: day(1)))
         let heping = try a.addContact(customer: "华为", name: "王和平", now: day(1))
         let named = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王和平"], now: day(1))
         XCTAssertEqual(named["contacts"]?.refs, [heping.id])

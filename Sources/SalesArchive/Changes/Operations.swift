@@ -46,7 +46,10 @@ extension ChangeDraft {
             if kind == .customer {
                 if let clash = customer(sameNameAs: newName), clash.id != e.id { throw ArchiveError(.invalidValue, "\(newName) is already in the archive as \(clash.shortID)", zh: "客户“\(newName)”已存在（\(clash.shortID)），不能重名") }
             }
-            if kind == .contact { named[i].1 = newName }  // (王敏、 is stored as 王敏, as `addContact` stores it)
+            if kind == .contact {
+                named[i].1 = newName  // (王敏、 is stored as 王敏, as `addContact` stores it)
+                if let customerID = e["customer"]?.ref { try refuseJoinedPeople(newName, customer: customerID, besides: e.id) }
+            }
         }
         let changes = try self.changes(kind, named, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
@@ -142,6 +145,7 @@ extension ChangeDraft {
     func addContact(customer: String, name: String, fields: [(String, String)] = [], now: Int64) throws -> Entity {
         let c = try resolve(.customer, customer)
         let trimmed = try Self.name(name, of: .contact)
+        try refuseJoinedPeople(trimmed, customer: c.id)
         let id = newID()
         let changes = [
             FieldChange(field: Schema.number(.contact, "customer"), old: nil, new: .ref(c.id)),
@@ -149,6 +153,21 @@ extension ChangeDraft {
         ] + (try self.changes(.contact, fields, existing: nil, now: now, protected: ProtectedFields.newContact))
         try commit([ChangeEvent(.create, .contact, id, changes)], now: now)
         return state.entity(.contact, id)!
+    }
+
+    /// Refuses `name` for a contact of customer `customerID` when it is people of that customer
+    /// joined by 和, 与, 及 or 跟 (`王敏和李雷`, each already a contact), as a list of people reads
+    /// it (RECORDS.md §4): it was added as a person of that name (helper-99). `besides`: the
+    /// contact being renamed, not counted.
+    func refuseJoinedPeople(_ name: String, customer customerID: UInt64, besides: UInt64? = nil) throws {
+        guard let parts = Self.conjoinedPeople(name) else { return }
+        var known = Set<String>()
+        state.each(.contact) { p in
+            if p.id != besides, p["customer"]?.ref == customerID, let n = p["name"]?.text { known.insert(CompanyName.personKey(n)) }
+        }
+        guard parts.allSatisfy({ known.contains(CompanyName.personKey($0)) }) else { return }
+        throw ArchiveError(.invalidValue, "\(name) looks like several people (\(parts.joined(separator: ", ")) are each a contact of this customer); a contact's name is one person's",
+                           zh: "“\(name)”看起来是多位联系人（\(parts.joined(separator: "、")) 都已是该客户的联系人）。联系人姓名只能填一位，多位联系人请分别添加")
     }
 
     /// Logs a call, visit, activity…; updates the customer's (and the contacts') last contact.
