@@ -2,6 +2,7 @@ import Foundation
 @testable import Interchange
 @testable import SalesArchive
 import VaultCrypto
+import VaultFormat
 import XCTest
 
 /// Export, and the round trip the issue asks for: export to XLSX or JSON, import into a new
@@ -252,18 +253,71 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(other.counts[.contacts]?.new, 1, "李蕾 beside 李雷: \(other.counts)")
         XCTAssertEqual(other.counts[.complaints]?.new, 1, "\(other.counts)")
         XCTAssertTrue(other.problems.contains { $0.reasonZH.hasPrefix("客户编号“007”已被客户 C2（𠮷野家餐饮有限公司）使用") }, "\(other.problems)")
-        // A 记录号 the row's content does not bear out (C1 on 吉野家's row, as a backup's export
-        // might give a record added since): matched by content, C1 left as it was.
+        // The older, unedited export now: its names are older than the archive's (renamed since
+        // the export), and it would undo those renames: refused, saying so (helper-100).
+        let stale = try f.importing(original, name: "旧.xlsx", commit: false) { $0.onDuplicate = .update }
+        XCTAssertFalse(stale.canCommit)
+        XCTAssertTrue(stale.problems.contains { $0.reasonZH.hasPrefix("C2 吉野家餐饮有限公司 的客户名称在导出之后又修改过（批次 B") }, "\(stale.problems.map(\.reasonZH))")
+        // A 记录号 that names no such record, another kind's, or one given by an earlier row (a
+        // row copied in the sheet and changed): refused, naming the id (helper-100: the copy
+        // overwrote the record).
         try Tools.python(["-c", """
             import sys, openpyxl
-            wb = openpyxl.load_workbook(sys.argv[1]); ws = wb["客户"]
-            for row in ws.iter_rows(min_row=2):
-                if row[2].value == "吉野家餐饮有限公司": row[0].value = "C1"; row[1].value = "008"; row[2].value = "松屋餐饮有限公司"
+            wb = openpyxl.load_workbook(sys.argv[1])
+            ws = wb["客户"]; ws.append(["C1", "009", "松屋餐饮有限公司"]); ws.append(["C99", "010", "吉利餐饮有限公司"]); ws.append(["R3", "011", "麦当劳餐饮有限公司"])
             wb.save(sys.argv[1])
             """, path])
         let wrong = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(wrong.counts[.customers]?.new, 1, "\(wrong.counts) \(wrong.problems)")
+        XCTAssertEqual(Set(wrong.problems.filter { $0.table == "客户" }.map(\.reasonZH)), [
+            "记录号 C1 已在第 2 行出现，同一条记录在文件中出现了两次。如果本行是新的客户，请清空本行的记录号",
+            "档案中没有记录号为 C99 的客户。请核对；新增的客户请不填记录号",
+            "记录号 R3 是联系人的记录号，不是客户的。请核对；新增的客户请不填记录号",
+        ], "\(wrong.problems)")
         XCTAssertEqual(try f.open().state.entity(.customer, 1)?["name"]?.text, "上海浦东发展银行")
+        // A record removed since the export is not brought back by it, and the row says so
+        // (helper-100: it came back as a new record).
+        do {
+            let a = try f.open()
+            try a.loadContactLog()
+            let entry = try XCTUnwrap(a.state.all(.activity).first { $0["summary"]?.text == "电话回访，约定下周到店" })
+            try a.removeLog(entry.shortID, reason: "重复录入", now: testNow)
+        }
+        let entry = try XCTUnwrap(try f.open().history().first { $0.operation == .remove && $0.kind == .activity })
+        let removed = try f.importing(edited, name: "导出.xlsx", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(removed.problems.contains { $0.reasonZH.hasPrefix("L\(entry.id) 电话回访，约定下周到店 已从档案中删除（批次 B") && $0.reasonZH.contains("salesvault undo B") },
+                      "\(removed.problems.map(\.reasonZH))")
+    }
+
+    /// An export of a copy of the archive that went its own way (a backup restored and changed
+    /// beside the original, whose ids now name other records): its 记录号 are not this archive's,
+    /// rows are matched by content, and the preview says why (helper-100: the copy's records
+    /// renamed other records of the original). So is an export that names no archive.
+    func testAnExportOfACopyThatWentItsOwnWayIsMatchedByContentAndSaid() throws {
+        let f = try populated()
+        let copy = f.file("备份.svault")
+        try FileManager.default.copyItem(atPath: f.path, toPath: copy)
+        try f.open().addContact(customer: "C2", name: "张三", fields: [("mobile", "13800000001")], now: testNow - 60)
+        let other = try CustomerArchive(vault: Vault.open(path: copy, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
+        try other.addContact(customer: "C2", name: "张四", fields: [("mobile", "13900000002")], now: testNow - 30)
+        var options = Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)
+        options.includeSecret = true
+        let data = try Exporter.write(other, options: options).data
+        let p = try f.importing(data, name: "备份导出.xlsx", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.contacts]?.new, 1, "张四 beside 张三, not a rename of it: \(p.counts)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("“记录号”列不作为本档案的记录号使用：文件导出自本档案的另一个副本") }, "\(p.warnings.map(\.reasonZH))")
+        // The same file with its 档案编号 and 档案版本 taken out of 说明.
+        let path = f.file("无编号.xlsx")
+        try data.write(to: URL(fileURLWithPath: path))
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1]); ws = wb["说明"]
+            for row in ws.iter_rows():
+                if row[0].value in ("档案编号", "档案版本"): row[1].value = None
+            wb.save(sys.argv[1])
+            """, path])
+        let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "无编号.xlsx", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("“记录号”列不作为本档案的记录号使用：文件没有注明导出自哪个档案") }, "\(q.warnings.map(\.reasonZH))")
     }
 
     func testTheXLSXExportHasTypedCellsANeutralisedFormulaAndNoSecretFieldUnlessAsked() throws {

@@ -50,6 +50,11 @@ final class ArchiveTests: XCTestCase {
             try a.surveyComplaint("TS-2026-0001", satisfaction: "satisfied", comment: "好", now: day(4, hour: 16))
         }
         let a = try open()
+        // The complaint made to be about its coordinator afterwards: refused as resolving it so
+        // is (helper-100: an import's edit of 被投诉人 let it through).
+        XCTAssertThrowsError(try a.edit(.complaint, "TS-2026-0001", fields: [("subject", "刘经理")], now: day(5))) { error in
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "被投诉人不能担任该投诉的协调人，而刘经理是该投诉的协调人")
+        }
         let huawei = try a.resolve(.customer, "华为")
         XCTAssertEqual(huawei["grade"]?.text, "B")
         XCTAssertEqual(huawei["lastContactAt"]?.int, day(1))

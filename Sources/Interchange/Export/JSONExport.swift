@@ -12,7 +12,8 @@ enum JSONExport {
     static func data(_ archive: CustomerArchive, options: Exporter.Options) throws -> Data {
         if options.kinds.contains(.log) { try archive.loadContactLog() }
         var out: [String: Any] = [
-            "format": marker, "jsonVersion": 1, "owner": archive.vault.header.owner, "archiveID": archive.vault.prefix.archiveIDHex, "exportedBy": archive.actor,
+            "format": marker, "jsonVersion": 1, "owner": archive.vault.header.owner, "archiveID": archive.vault.prefix.archiveIDHex, "archiveVersion": archive.version.text,
+            "exportedBy": archive.actor,
             "exportedAt": FieldFormat.isoInstant(options.now), "includeSecret": options.includeSecret,
         ]
         for kind in options.kinds {
@@ -68,7 +69,7 @@ enum JSONExport {
                                    hint: "Update SalesVault, then import the file again.", hintZH: "请升级 SalesVault 后再导入。")
         }
         // A list an export does not hold ("logs", "Customers"): its records would be left out.
-        let header: Set<String> = ["format", "jsonVersion", "owner", "archiveID", "exportedBy", "exportedAt", "includeSecret"]
+        let header: Set<String> = ["format", "jsonVersion", "owner", "archiveID", "archiveVersion", "exportedBy", "exportedAt", "includeSecret"]
         if let other = root.keys.sorted().first(where: { !header.contains($0) && !ImportKind.order.map(key).contains($0) }) {
             throw damaged("\"\(other)\" is not the name of a list it can hold (only \(ImportKind.order.map(key).joined(separator: ", "))), so its content could not be imported",
                           "其中的“\(other)”不是可识别的数据列表名称（只能是 \(ImportKind.order.map(key).joined(separator: "、")) 之一），这部分内容无法导入")
@@ -95,7 +96,7 @@ enum JSONExport {
             tables.append(Table(name: kind.sheetName(zh: true), rows: rows))
         }
         let origin = (root["owner"] as? String).flatMap { ImportSource.Origin(owner: $0, date: String(((root["exportedAt"] as? String) ?? "").prefix(10)),
-                                                                                   archiveID: root["archiveID"] as? String) }
+                                                                                   archiveID: root["archiveID"] as? String, version: root["archiveVersion"] as? String) }
         return (tables, origin)
     }
 

@@ -24,11 +24,13 @@ public struct ImportSource: Sendable {
         /// says: an export of the archive it is imported into has that archive's record ids in
         /// its 记录号 column (INTERCHANGE.md §4.1).
         public var archiveID: String? = nil
+        /// Where that archive's history stood at the export (档案版本), when it says.
+        public var version: ArchiveVersion? = nil
 
         /// The file says whose export it is, and that goes into every imported customer's note:
         /// one line of at most 64 characters without control or invisible characters (an
         /// owner of "张伟\nAll checks passed" printed a line of its own in the preview), else nil.
-        public init?(owner: String, date: String, timeZone: String? = nil, archiveID: String? = nil) {
+        public init?(owner: String, date: String, timeZone: String? = nil, archiveID: String? = nil, version: String? = nil) {
             let one = String(String.UnicodeScalarView(owner.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }
                 .filter { !FieldFormat.isTerminalUnsafe($0) })).trimmingCharacters(in: .whitespaces)
             guard !one.isEmpty else { return nil }
@@ -37,6 +39,7 @@ public struct ImportSource: Sendable {
             self.timeZone = timeZone
             // (Only an id as an export writes it; anything else is no archive's.)
             let id = archiveID?.trimmingCharacters(in: .whitespaces).lowercased()
+            self.version = version.flatMap(ArchiveVersion.init(text:))
             self.archiveID = id.flatMap { $0.utf8.count == 32 && $0.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) ? $0 : nil }
         }
     }
@@ -198,6 +201,7 @@ public struct ImportSource: Sendable {
         var date: String?
         var zone: String?
         var id: String?
+        var version: String?
         for row in about.rows where row.cells.count >= 2 {
             guard case .text(let key) = row.cells[0] else { continue }
             let value = Importer.plain(row.cells[1])
@@ -205,8 +209,9 @@ public struct ImportSource: Sendable {
             if key.hasPrefix("导出时间") || key.lowercased().hasPrefix("exported at") { date = String(value.prefix(10)) }
             if key.hasPrefix("时区") || key.lowercased().hasPrefix("time zone") { zone = value }
             if key.hasPrefix("档案编号") || key.lowercased().hasPrefix("archive id") { id = value }
+            if key.hasPrefix("档案版本") || key.lowercased().hasPrefix("archive version") { version = value }
         }
         guard let owner, !owner.isEmpty else { return nil }
-        return Origin(owner: owner, date: date ?? "", timeZone: zone, archiveID: id)  // (nil when the owner is no name)
+        return Origin(owner: owner, date: date ?? "", timeZone: zone, archiveID: id, version: version)  // (nil when the owner is no name)
     }
 }

@@ -21,7 +21,7 @@ extension Importer {
                   case .field(let key): return Self.bulkLogFields.contains(key)
                   // (A log entry is referred to by nothing: not read, but in an export of this
                   // archive, where it names the entry the row is: §4.1.)
-                  case .sourceID: return !Self.isExportOfThisArchive(source, archive)
+                  case .sourceID: return Self.recordIDs(of: source, into: archive) == .file
                   default: return false
                   }
               })

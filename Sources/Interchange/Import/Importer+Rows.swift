@@ -1052,7 +1052,26 @@ extension Importer {
         }
         // An export of this very archive (its 档案编号): its 记录号 are this archive's ids, and a
         // row whose text was edited in the sheet is still the record it was exported from.
-        let ownIDs = Self.isExportOfThisArchive(source, archive)
+        let recordIDs = Self.recordIDs(of: source, into: archive)
+        let ownIDs = recordIDs == .thisArchive
+        // The file's times written in another time zone (a warning says so): an entry's time is
+        // not changed by such a file.
+        let zoneShifted = Self.zoneWarning(source) != nil
+
+        // An export of this archive's owner whose 记录号 are not taken as this archive's: said,
+        // as edited names and texts then come in as new records (nothing said so: helper-100).
+        if recordIDs == .unnamedArchive || recordIDs == .otherCopy,
+           let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
+            let why = recordIDs == .otherCopy
+                ? ("it was exported from another copy of this archive (a backup restored, or a copy that was changed on its own)",
+                   "文件导出自本档案的另一个副本（如恢复的备份，或另行修改过的复制件），与本档案的记录号对不上")
+                : ("it does not say which archive it was exported from (an export made before 2026-12-03, or its 说明 sheet changed)",
+                   "文件没有注明导出自哪个档案（2026-12-03 之前导出的文件，或“说明”工作表被改动过）")
+            updateWarnings.append(ImportProblem(
+                table: t.table.name, line: 0, column: t.column(ofTarget: .sourceID)?.header,
+                reason: "the column \(t.column(ofTarget: .sourceID)?.header ?? "ID") is not read as this archive's record ids: \(why.0). Rows are matched by their names, times and content, so a record renamed or edited in the file comes in as a new one. To edit records in a spreadsheet, export them again and edit the new file",
+                reasonZH: "“\(t.column(ofTarget: .sourceID)?.header ?? "记录号")”列不作为本档案的记录号使用：\(why.1)。各行将按名称、时间和内容与档案比对，在表格中改过名称或内容的记录会作为新记录导入。如需在表格中修改档案记录，请重新导出，在新文件中修改后再导入"))
+        }
 
         func add(_ op: ChangeOperation, row: Int) -> Int {
             b.operationRows.append(row)
@@ -1126,35 +1145,89 @@ extension Importer {
             return id != other
         }
         /// The archive's record of `kind` a row's 记录号 names, when the file is an export of this
-        /// archive (its 档案编号 is this archive's: §4.1) and the record is the row's by one more
-        /// thing the row says (`agrees`: a backup's export shares the archive's id, and a record
-        /// added since may have the id of another there). Nil otherwise: the row is matched by
-        /// its content, as any file's.
-        func ownRecord(_ r: Row, _ kind: EntityKind, agrees: (Entity) -> Bool) -> Entity? {
-            guard ownIDs, let id = r.sourceID.map(ChangeDraft.plainIdentifier)?.uppercased(), id.hasPrefix(kind.idPrefix),
-                  let n = UInt64(id.dropFirst(kind.idPrefix.count)), let e = archive.state.entity(kind, n), agrees(e) else { return nil }
-            return e
-        }
-        /// The record of `kind` a row of an export of this archive is, by its 记录号: at the
-        /// row's customer, and the same by its name or by another value the row gives it (a
-        /// renamed contact by its mobile or title, a renamed project by its stage or budget).
-        func ownChild(_ r: Row, _ kind: EntityKind, customer: String) -> Entity? {
-            ownRecord(r, kind) { e in
-                e["customer"]?.ref == archiveID(customer)
-                    && (Self.personKey(e["name"]?.text ?? "") == Self.personKey(r.field("name") ?? "") || sharesAValue(r, e, labels: true))
+        /// archive (§4.1: its 档案编号, owner and 档案版本 are this archive's), `.none` when the
+        /// file's ids are its own or the row has none (a row added in the sheet); a 记录号 that
+        /// names no live record of that kind, of the row's customer (`customer`, for what belongs
+        /// to one), or that an earlier row of the file gave, refuses the row (`.refused`).
+        enum Own { case none, record(Entity), refused }
+        var ownLines: [String: (table: String, line: Int)] = [:]
+        func ownRecord(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String? = nil) -> Own {
+            guard ownIDs, let given = r.sourceID, !given.isEmpty else { return .none }
+            let id = Identity.halfWidth(ChangeDraft.plainIdentifier(given)).filter { !$0.isWhitespace }.uppercased()
+            let column = tables[r.mapped].column(ofTarget: .sourceID)?.header
+            guard let k = EntityKind.allCases.first(where: { !$0.idPrefix.isEmpty && id.hasPrefix($0.idPrefix) }),
+                  let n = UInt64(id.dropFirst(k.idPrefix.count)), [.customer, .contact, .project, .activity, .complaint].contains(k) else {
+                refuse(i, column, given, "\(given) is not a record id of this archive (C12, R3…); leave it empty for a new \(kind.en)",
+                       "“\(given)”不是本档案的记录号（如 C12、R3）。请核对；新增的\(kind.zh)请不填记录号")
+                return .refused
             }
-        }
-        /// Whether a row gives record `e` a value (other than its name) that `e` has, of a field
-        /// whose values tell records apart: a text, an amount or a date, not a label many
-        /// records share (a grade, an industry), unless `labels` (a contact's role or a
-        /// project's stage, of one customer's few: a contact may have nothing else).
-        func sharesAValue(_ r: Row, _ e: Entity, labels: Bool = false) -> Bool {
-            r.fields.contains { key, input in
-                guard key != "name", labels || !Self.sharedByMany.contains(key), let spec = Schema.field(e.kind, key: key),
-                      labels || [.text, .money, .date].contains(spec.type), let had = e[number: spec.number],
-                      let value = try? ChangeDraft.value(for: spec, input: input, now: options.now) else { return false }
-                return value == had
+            guard k == kind else {
+                refuse(i, column, given, "\(id) is the id of a \(k.en), not of a \(kind.en); check it, and leave it empty for a new \(kind.en)",
+                       "记录号 \(id) 是\(k.zh)的记录号，不是\(kind.zh)的。请核对；新增的\(kind.zh)请不填记录号")
+                return .refused
             }
+            guard let e = archive.state.entities(kind, n) else {
+                refuse(i, column, given, "the archive has no \(kind.en) \(id); check it, and leave it empty for a new \(kind.en)",
+                       "档案中没有记录号为 \(id) 的\(kind.zh)。请核对；新增的\(kind.zh)请不填记录号")
+                return .refused
+            }
+            guard archive.state.entity(kind, n) != nil else {
+                // Removed since (it was added again as new, without a word: helper-100).
+                let by = (try? changesSinceExport())?[FieldKey(kind, n, nil)].map { "B\($0)" }
+                refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring it back, undo that batch\(by.map { " (salesvault undo \($0))" } ?? ""), or take the row out of the file",
+                       "\(id) \(e.displayName) 已从档案中删除\(by.map { "（批次 \($0)）" } ?? "")，本行不再导入。如需恢复，请撤销该批次\(by.map { "（salesvault undo \($0)）" } ?? "")；否则请从文件中删去本行")
+                return .refused
+            }
+            if let customer, let owner = e["customer"]?.ref, owner != archiveID(customer) {
+                let ownerName = archive.state.entity(.customer, owner).map { "\($0.shortID) \($0.displayName)" } ?? "C\(owner)"
+                refuse(i, header(r, "customer"), r.refs["customer"], "\(id) \(e.displayName) is \(ownerName)'s; a record does not move to another customer: check the customer, or add it again under that customer without the id",
+                       "\(id) \(e.displayName) 属于 \(ownerName)，记录不能转到其他客户名下。请核对客户；如确属其他客户，请不填记录号，作为新记录添加")
+                return .refused
+            }
+            let table = tables[r.mapped].table.name
+            if let earlier = ownLines[id] {
+                let at = earlier.table == table ? "第 \(earlier.line) 行" : "“\(earlier.table)”第 \(earlier.line) 行"
+                let atEN = earlier.table == table ? "line \(earlier.line)" : "\(earlier.table) line \(earlier.line)"
+                refuse(i, column, given, "\(id) was given at \(atEN) already: one record twice in the file. If this row is a new \(kind.en), leave its id empty",
+                       "记录号 \(id) 已在\(at)出现，同一条记录在文件中出现了两次。如果本行是新的\(kind.zh)，请清空本行的记录号")
+                return .refused
+            }
+            ownLines[id] = (table, r.line)
+            return .record(e)
+        }
+        /// What happened to the archive after the export (by field), read once, when asked.
+        var sinceExport: [FieldKey: UInt64]?
+        func changesSinceExport() throws -> [FieldKey: UInt64] {
+            if let sinceExport { return sinceExport }
+            let found = try source.exportedFrom?.version.map { try archive.changes(since: $0) } ?? [:]
+            sinceExport = found
+            return found
+        }
+        /// Refuses the row of record `e` (an export of this archive) when it would change a field
+        /// that was changed after the export: the file's value is the older one (an old export
+        /// undid later edits without a word: helper-100). `fields`: the row's typed values;
+        /// `name`, `at`: its name and time, when they are compared too.
+        func refusesStale(_ i: Int, _ r: Row, _ e: Entity, fields: [(String, String)], name: String? = nil, at: Int64? = nil) -> Bool {
+            guard options.onDuplicate == .update, let changed = try? changesSinceExport(), !changed.isEmpty else { return false }
+            var stale: [(spec: FieldSpec, batch: UInt64)] = []
+            func check(_ spec: FieldSpec, differs: Bool) {
+                if differs, let batch = changed[FieldKey(e.kind, e.id, spec.number)] { stale.append((spec, batch)) }
+            }
+            for (key, input) in fields {
+                guard let spec = Schema.field(e.kind, key: key) else { continue }
+                switch spec.type {
+                case .reference, .references: continue
+                default: check(spec, differs: (try? ChangeDraft.value(for: spec, input: input, now: options.now)) != e[number: spec.number])
+                }
+            }
+            if let name, let spec = Schema.field(e.kind, key: "name") { check(spec, differs: name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace) }
+            if let at, let spec = Schema.field(e.kind, key: "at") { check(spec, differs: at != e["at"]?.int) }
+            guard !stale.isEmpty else { return false }
+            let batches = Set(stale.map(\.batch)).sorted().map { "B\($0)" }.joined(separator: "、")
+            refuse(i, header(r, stale[0].spec.key), nil,
+                   "\(e.shortID) \(e.displayName): \(stale.map(\.spec.en).joined(separator: ", ")) changed after this file was exported (\(batches)); the file has the older value and would undo that change. Export again and edit the new file",
+                   "\(e.shortID) \(e.displayName) 的\(stale.map(\.spec.zh).joined(separator: "、"))在导出之后又修改过（批次 \(batches)），文件中是导出时的旧内容，导入会覆盖新的修改。请重新导出，在新文件中修改后再导入")
+            return true
         }
         /// A record's new name from the row of an export of this archive that is it (renamed in
         /// the file): the rename, with `--on-duplicate update`; nothing when the name is the same.
@@ -1246,7 +1319,8 @@ extension Importer {
             if let project {
                 if project.hasPrefix("@") || UInt64(project.dropFirst()) != entry["project"]?.ref { fields.append(("project", project)) }
             }
-            let at = own ? r.instants["at"].flatMap { $0 == entry["at"]?.int ? nil : $0 } : nil
+            // (Not when the file's times are another zone's: each would move by hours: helper-100.)
+            let at = own && !zoneShifted ? r.instants["at"].flatMap { $0 == entry["at"]?.int ? nil : $0 } : nil
             guard !fields.isEmpty || at != nil else { return .unchanged }
             _ = add(.editLog(entry.shortID, fields: fields, at: at, reason: "根据导入文件“\(source.fileName)”更新"), row: row)
             return .updated
@@ -1331,7 +1405,14 @@ extension Importer {
                 let key = rowKeys.companyKey!
                 let phone = rowKeys.phone
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                let own = ownRecord(r, .customer) { e in TextKey(Identity.companyKey(e["name"]?.text ?? "")) == key || sharesAValue(r, e) }
+                let own: Entity?
+                switch ownRecord(i, r, .customer) {
+                case .refused: continue
+                case .none: own = nil
+                case .record(let e):
+                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" }, name: name) { continue }
+                    own = e
+                }
                 if let own {
                     match = (own.shortID, nil, ("same record id", "记录号相同"))
                     // (Its new name found by the rows that name it, also when this row is refused.)
@@ -1436,7 +1517,14 @@ extension Importer {
                 let pkey = "\(customer)|\(Self.personKey(name))"
                 let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                let own = ownChild(r, .contact, customer: customer)
+                let own: Entity?
+                switch ownRecord(i, r, .contact, customer: customer) {
+                case .refused: continue
+                case .none: own = nil
+                case .record(let e):
+                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" }, name: name) { continue }
+                    own = e
+                }
                 if let own {
                     match = (own.shortID, nil, ("same record id", "记录号相同"))
                     if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
@@ -1469,7 +1557,14 @@ extension Importer {
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
                 let stage = r.field("stage")
                 var ref: String
-                let own = ownChild(r, .project, customer: customer)
+                let own: Entity?
+                switch ownRecord(i, r, .project, customer: customer) {
+                case .refused: continue
+                case .none: own = nil
+                case .record(let e):
+                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" }, name: name) { continue }
+                    own = e
+                }
                 if let own, projects["\(customer)|\(Self.personKey(name))"] == nil { projects["\(customer)|\(Self.personKey(name))"] = (own.shortID, r.line) }
                 if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
                     switch options.onDuplicate {
@@ -1543,9 +1638,15 @@ extension Importer {
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
                 // An entry of this archive by its 记录号 (of an export of it), its time or its text
                 // the same: the row is that entry, its content edited in the sheet or not.
-                if let own = ownRecord(r, .activity, agrees: { e in
-                    e["customer"]?.ref == archiveID(customer) && (e["at"]?.int == at || e["summary"]?.text == summary)
-                }) {
+                let ownEntry: Entity?
+                switch ownRecord(i, r, .activity, customer: customer) {
+                case .refused: continue
+                case .none: ownEntry = nil
+                case .record(let e):
+                    if refusesStale(i, r, e, fields: r.fields, at: zoneShifted ? nil : at) { continue }
+                    ownEntry = e
+                }
+                if let own = ownEntry {
                     switch options.onDuplicate {
                     case .refuse:
                         _ = duplicateHint()
@@ -1601,10 +1702,26 @@ extension Importer {
                 }
                 // A complaint of this archive by its 记录号 (of an export of it), its number, time
                 // or text the same: the row is that complaint, its text edited in the sheet or not.
-                if let own = ownRecord(r, .complaint, agrees: { e in
-                    e["customer"]?.ref == archiveID(customer)
-                        && ((r.field("number")).map { $0.trimmedWhitespace == e["number"]?.text } ?? false || e["receivedAt"]?.int == received || e["description"]?.text == description)
-                }) {
+                let ownComplaint: Entity?
+                switch ownRecord(i, r, .complaint, customer: customer) {
+                case .refused: continue
+                case .none: ownComplaint = nil
+                case .record(let e):
+                    if refusesStale(i, r, e, fields: r.fields.filter { ["subject", "description", "channel"].contains($0.0) }) { continue }
+                    ownComplaint = e
+                }
+                if let own = ownComplaint {
+                    // Its 受理时间 and 投诉人 as registered (they were dropped without a word: helper-100).
+                    var fixed: [FieldSpec] = []
+                    if received != own["receivedAt"]?.int, !zoneShifted { fixed.append(Schema.field(.complaint, key: "receivedAt")!) }
+                    if let c = complainant, archiveID(c) != own["complainant"]?.ref { fixed.append(Schema.field(.complaint, key: "complainant")!) }
+                    if options.onDuplicate == .update, !fixed.isEmpty {
+                        let number = own["number"]?.text ?? own.shortID
+                        refuse(i, header(r, fixed[0].key), nil,
+                               "complaint \(number) was registered with another \(fixed.map(\.en).joined(separator: " and ")); what a complaint was registered with is not changed by an import: check the file",
+                               "投诉 \(number) 登记的\(fixed.map(\.zh).joined(separator: "、"))与文件不同。投诉登记时的信息不能通过导入修改，请核对文件后重新导入")
+                        continue
+                    }
                     switch options.onDuplicate {
                     case .refuse:
                         _ = duplicateHint()
@@ -1685,13 +1802,28 @@ extension Importer {
         DateParser.startOfDay(DateParser.localDay(at)) == at ? at + Int64(DateParser.dateOnlyHour) * 3_600 : nil
     }
 
-    /// Text fields whose values many records share (what `sharesAValue` does not count).
-    static let sharedByMany: Set<String> = ["industry", "region", "source", "status", "department", "bidMethod", "channel"]
+    /// Whose record ids a file's 记录号 are (INTERCHANGE.md §4.1).
+    public enum RecordIDs: Equatable, Sendable {
+        /// The file's own (any file but those below).
+        case file
+        /// This archive's: an export of it (档案编号), by its owner, of its history (档案版本).
+        case thisArchive
+        /// An export of this archive's owner that does not say which archive (written before
+        /// 2026-12-03, or its 说明 sheet edited): the file's own, and said so.
+        case unnamedArchive
+        /// An export of this archive's id whose history is not this archive's (a copy that went
+        /// its own way, such as a restored backup), or whose owner is another: the file's own,
+        /// and said so.
+        case otherCopy
+    }
 
-    /// Whether `source` is an export of `archive` itself, by the archive id its 说明 sheet or
-    /// JSON header gives (INTERCHANGE.md §4.1): its 记录号 are then this archive's record ids.
-    public static func isExportOfThisArchive(_ source: ImportSource, _ archive: CustomerArchive) -> Bool {
-        source.exportedFrom?.archiveID.map { $0 == archive.vault.prefix.archiveIDHex } ?? false
+    /// Whose record ids the 记录号 of `source` are, going into `archive`.
+    public static func recordIDs(of source: ImportSource, into archive: CustomerArchive) -> RecordIDs {
+        guard let from = source.exportedFrom else { return .file }
+        guard let id = from.archiveID else { return from.owner == archive.vault.header.owner ? .unnamedArchive : .file }
+        guard id == archive.vault.prefix.archiveIDHex else { return .file }
+        guard from.owner == archive.vault.header.owner, let version = from.version, archive.descends(from: version) else { return .otherCopy }
+        return .thisArchive
     }
 
     /// The values the rows of the file have given a record once row `r` updates it too (what a

@@ -190,6 +190,7 @@ public final class Importer {
         func column(_ key: String) -> MappedColumn? {
             columns.first { if case .field(let k) = $0.target { return k == key } else { return false } }
         }
+        func column(ofTarget target: ColumnTarget) -> MappedColumn? { columns.first { $0.target == target } }
     }
 
     /// Finds each table's kind and header row and maps its columns.

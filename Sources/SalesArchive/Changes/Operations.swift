@@ -53,6 +53,14 @@ extension ChangeDraft {
         }
         let changes = try self.changes(kind, named, existing: e, now: now, protected: protected)
         guard !changes.isEmpty else { return e }
+        // The person a resolved complaint is about cannot be its coordinator, however the
+        // complaint comes to be about them (an edit of 被投诉人: helper-100).
+        if kind == .complaint, let who = e["coordinator"]?.text, !who.isEmpty,
+           let subject = changes.first(where: { $0.field == Schema.number(.complaint, "subject") })?.new?.text,
+           Self.normalizedName(subject).contains(Self.normalizedName(who)) {
+            throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling, and \(who) coordinates it",
+                               zh: "被投诉人不能担任该投诉的协调人，而\(who)是该投诉的协调人")
+        }
         let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
         if kind == .customer { try checkCode(checked, customer: e.id, before: e) }
         guard !checked.isEmpty else { return e }  // (aliases the same once tidied)

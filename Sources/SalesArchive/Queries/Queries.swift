@@ -161,3 +161,81 @@ extension ArchiveState {
         entityIncludingRemoved(kind, id)
     }
 }
+
+/// Where an archive's history stood when something was read from it (an export): how many
+/// records it had and when the last was saved. An archive whose record of that number was saved
+/// at that time has the same history up to there (a copy that went its own way since, such as
+/// a restored backup, saved other records under the same numbers: INTERCHANGE.md §4.1).
+public struct ArchiveVersion: Equatable, Sendable {
+    public let records: Int
+    public let lastSavedAt: Int64
+
+    public init(records: Int, lastSavedAt: Int64) {
+        self.records = records
+        self.lastSavedAt = lastSavedAt
+    }
+
+    /// `17 2026-12-03T06:29:05Z`, as an export writes it.
+    public var text: String { "\(records) \(FieldFormat.isoInstant(lastSavedAt))" }
+
+    /// The version `text` gives, or nil.
+    public init?(text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
+        guard parts.count == 2, let n = Int(parts[0]), n > 0, let at = Self.utc(String(parts[1])) else { return nil }
+        self.init(records: n, lastSavedAt: at)
+    }
+
+    /// `2026-12-03T06:29:05Z` (what `FieldFormat.isoInstant` writes), or nil.
+    static func utc(_ s: String) -> Int64? {
+        let b = Array(s.utf8)
+        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
+        func number(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
+        guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13), let mi = number(14..<16), let sec = number(17..<19),
+              h < 24, mi < 60, sec < 60, let day = DateParser.day(year: y, month: mo, day: d) else { return nil }
+        return Int64(day) * 86_400 + Int64(h * 3_600 + mi * 60 + sec)
+    }
+}
+
+/// A record's field (or the record itself, `field` nil: created, removed or restored).
+public struct FieldKey: Hashable, Sendable {
+    public let kind: EntityKind
+    public let id: UInt64
+    public let field: UInt8?
+
+    public init(_ kind: EntityKind, _ id: UInt64, _ field: UInt8?) {
+        self.kind = kind
+        self.id = id
+        self.field = field
+    }
+}
+
+extension CustomerArchive {
+    /// Where the archive's history stands now.
+    public var version: ArchiveVersion {
+        ArchiveVersion(records: state.batchTimes.count, lastSavedAt: state.batchTimes.last ?? vault.header.createdAt)
+    }
+
+    /// Whether the archive's history is `version`'s up to there (its record of that number was
+    /// saved at that time).
+    public func descends(from version: ArchiveVersion) -> Bool {
+        let times = state.batchTimes
+        return version.records <= times.count && times[version.records - 1] == version.lastSavedAt
+    }
+
+    /// The fields changed, and the records created, removed or restored, by the records from
+    /// `version` on (what happened to the archive since then), each with the batch that did it.
+    public func changes(since version: ArchiveVersion) throws -> [FieldKey: UInt64] {
+        var out: [FieldKey: UInt64] = [:]
+        guard version.records < state.batchTimes.count else { return out }
+        try vault.forEachRecord(from: UInt64(version.records)) { index, payload in
+            if Snapshot.isSnapshot(payload) { return }
+            let batch = try BatchCodec.decode(payload)
+            let id = batch.batch ?? index
+            for event in batch.events {
+                if event.operation != .update { out[FieldKey(event.kind, event.id, nil)] = id }
+                for c in event.changes where !Schema.isNote(c.field) { out[FieldKey(event.kind, event.id, c.field)] = id }
+            }
+        }
+        return out
+    }
+}

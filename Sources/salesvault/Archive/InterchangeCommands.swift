@@ -154,7 +154,7 @@ struct Import: ArchiveCommand {
         if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
-        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: Importer.isExportOfThisArchive(preview.source, context.archive))
+        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: Importer.recordIDs(of: preview.source, into: context.archive) == .thisArchive)
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
