@@ -288,6 +288,56 @@ final class ExportTests: XCTestCase {
                       "\(removed.problems.map(\.reasonZH))")
     }
 
+    /// What an export of this archive may not change by its 记录号: a complaint's 受理时间 (what
+    /// it was registered with), and a log entry's time when the file's times are another time
+    /// zone's (each would move by hours); its other edits are made (helper-100: both were
+    /// dropped or moved without a word).
+    func testAnExportOfThisArchiveChangesNoRegisteredTimeAndNoTimeOfAnotherZone() throws {
+        let f = try populated()
+        var options = Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)
+        options.includeSecret = true
+        let path = f.file("导出.xlsx")
+        try Exporter.write(f.open(), options: options).data.write(to: URL(fileURLWithPath: path))
+        let zone = TimeZone.current.identifier == "Pacific/Auckland" ? "Asia/Shanghai" : "Pacific/Auckland"
+        try Tools.python(["-c", """
+            import sys, datetime, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for row in wb["说明"].iter_rows():
+                if row[0].value == "时区": row[1].value = sys.argv[2]
+            ws = wb["跟进记录"]
+            head = [c.value for c in ws[1]]
+            for row in ws.iter_rows(min_row=2):
+                if row[head.index("跟进内容")].value == "电话回访":
+                    row[head.index("跟进内容")].value = "电话回访，已约到店"
+                    row[head.index("时间")].value = row[head.index("时间")].value + datetime.timedelta(hours=8)
+            wb.save(sys.argv[1])
+            """, path, zone])
+        let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.log]?.updated, 1, "\(p.counts)")
+        do {
+            let a = try f.open()
+            try a.loadContactLog()
+            let entry = try XCTUnwrap(a.state.all(.activity).first { $0["summary"]?.text == "电话回访，已约到店" })
+            XCTAssertEqual(entry["at"]?.int, testNow - 5 * 86_400 - 86_400, "its time as it was")
+        }
+        // A complaint's 受理时间 given otherwise: refused, saying it is what it was registered with.
+        let again = f.file("受理.xlsx")
+        try Exporter.write(f.open(), options: options).data.write(to: URL(fileURLWithPath: again))
+        try Tools.python(["-c", """
+            import sys, datetime, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1]); ws = wb["投诉"]
+            head = [c.value for c in ws[1]]
+            ws.cell(row=2, column=head.index("受理时间") + 1).value = datetime.datetime(2026, 11, 1, 9, 0)
+            wb.save(sys.argv[1])
+            """, again])
+        let before = try f.bytes()
+        let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: again)), name: "受理.xlsx") { $0.onDuplicate = .update }
+        XCTAssertEqual(q.problems.map(\.reasonZH), ["投诉 TS-2026-0001 登记的受理时间与文件不同。投诉登记时的信息不能通过导入修改，请核对文件后重新导入"])
+        XCTAssertEqual(q.problems.first?.column, "受理时间")
+        XCTAssertEqual(try f.bytes(), before)
+    }
+
     /// An export of a copy of the archive that went its own way (a backup restored and changed
     /// beside the original, whose ids now name other records): its 记录号 are not this archive's,
     /// rows are matched by content, and the preview says why (helper-100: the copy's records
