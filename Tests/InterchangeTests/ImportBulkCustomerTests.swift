@@ -124,7 +124,7 @@ final class ImportBulkCustomerTests: XCTestCase {
                                   exportedFrom: ImportSource.Origin(owner: "李四", date: "2026-11-20", timeZone: nil))
         let preview = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertFalse(preview.plannedInBulk)
-        XCTAssertTrue(preview.plan?.events.first?.changes.contains { $0.new?.text?.contains("交接导入：原为 李四 的客户") == true } == true)
+        XCTAssertTrue(preview.plan?.events.first?.changes.contains { $0.new?.text?.contains("交接导入：原为李四的客户") == true } == true)
     }
 
     /// `planCustomers` refuses (nil) exactly what planning the customers as operations refuses,

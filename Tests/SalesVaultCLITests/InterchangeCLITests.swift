@@ -523,9 +523,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertFalse(own.stdout.contains("注明交接来源"), own.stdout)
         let other = try newArchive("c.svault", owner: "李娜")
         let handover = try sv(on: other, ["--lang", "zh", "import", xlsx, "--yes"])
-        XCTAssertTrue(handover.stdout.contains("来源：张伟 的客户档案（") && handover.stdout.contains("新增客户的备注中将注明交接来源"), handover.stdout)
+        XCTAssertTrue(handover.stdout.contains("来源：张伟的客户档案（") && handover.stdout.contains("新增客户的备注中将注明交接来源"), handover.stdout)
         let note = try sv(on: other, ["customer", "show", "华为", "--json"]).stdout
-        XCTAssertTrue(note.contains("交接导入：原为 张伟 的客户"), note)
+        XCTAssertTrue(note.contains("交接导入：原为张伟的客户"), note)
     }
 
     /// The everyday way to correct many records: export, edit in Excel (openpyxl here), import
@@ -653,7 +653,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // The successor imports the handover: the new customers say where they came from.
         let successor = try newArchive("李娜.svault", owner: "李娜")
         let imported = try sv(on: successor, ["--lang", "zh", "import", handover, "--yes"])
-        XCTAssertTrue(imported.stdout.contains("来源：张伟 的客户档案"), imported.stdout)
+        XCTAssertTrue(imported.stdout.contains("来源：张伟的客户档案"), imported.stdout)
         XCTAssertTrue(imported.stdout.contains("新增 2 条"), imported.stdout)
         let customer = try XCTUnwrap(try list("customer", on: successor).first)
         XCTAssertEqual(customer["name"] as? String, "华为技术有限公司")

@@ -219,7 +219,7 @@ public enum Exporter {
         }
         sheets.append(aboutSheet(archive, options: options, tables: tables))
         let owner = archive.vault.header.owner
-        return XLSXWorkbook(sheets: sheets, title: options.zh ? "\(owner) 的客户档案（导出）" : "Customer archive of \(owner) (export)",
+        return XLSXWorkbook(sheets: sheets, title: options.zh ? "\(ChineseText.possessive(owner))客户档案（导出）" : "Customer archive of \(owner) (export)",
                             creator: archive.actor, created: Date(timeIntervalSince1970: TimeInterval(options.now)))
     }
 

@@ -1021,7 +1021,7 @@ extension Importer {
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [LogKey: Int] = [:]
         var sourceIDs: [String: String] = [:]
-        var sourceIDLines: [String: Int] = [:]
+        var sourceIDLines: [String: (table: String, line: Int)] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created or updated by this file was given (for `update` of a later row).
         var fileFields: [String: (line: Int, fields: [(String, String)])] = [:]
@@ -1040,7 +1040,7 @@ extension Importer {
         if rows.contains(where: { $0.kind == .log || $0.kind == .complaints }) { logKeys.reserveCapacity(rows.count) }
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover = source.exportedFrom.flatMap { from in
-            from.owner == archive.vault.header.owner ? nil : "交接导入：原为 \(from.owner) 的客户（\(from.date) 导出，文件 \(source.fileName)）"
+            from.owner == archive.vault.header.owner ? nil : "交接导入：原为\(ChineseText.possessive(from.owner))客户（\(from.date) 导出，文件 \(source.fileName)）"
         }
 
         // Complaint steps given without their time (处理时间, 回访时间), by table: dated at the
@@ -1127,14 +1127,17 @@ extension Importer {
         func registerSourceID(_ r: Row, _ ref: String) {
             guard let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
             if sourceIDOfRef[ref] == nil { sourceIDOfRef[ref] = id }
+            let table = tables[r.mapped].table.name
             if sourceIDs[id] == nil {
                 sourceIDs[id] = ref
-                sourceIDLines[id] = r.line
-            } else {
+                sourceIDLines[id] = (table, r.line)
+            } else if let earlier = sourceIDLines[id] {
+                // (The earlier row named with its sheet when another's: helper-100.)
+                let at = earlier.table == table ? (en: "line \(earlier.line)", zh: "第 \(earlier.line) 行") : (en: "\(earlier.table) line \(earlier.line)", zh: "“\(earlier.table)”第 \(earlier.line) 行")
                 updateWarnings.append(ImportProblem(
-                    table: tables[r.mapped].table.name, line: r.line, column: nil, value: r.sourceID,
-                    reason: "the id \(id) was already given at line \(sourceIDLines[id] ?? 0); references to it mean that earlier row",
-                    reasonZH: "记录号 \(id) 已在第 \(sourceIDLines[id] ?? 0) 行出现；其他行引用 \(id) 时，均指第 \(sourceIDLines[id] ?? 0) 行的记录"))
+                    table: table, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
+                    reason: "the id \(id) was already given at \(at.en); references to it mean that earlier row",
+                    reasonZH: "记录号 \(id) 已在\(at.zh)出现；其他行引用 \(id) 时，均指\(at.zh)的记录"))
             }
         }
         /// Whether row `r` and the record `ref` the file made earlier have different record ids

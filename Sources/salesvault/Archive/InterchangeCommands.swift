@@ -50,8 +50,14 @@ struct Import: ArchiveCommand {
             memory: its password is asked (no echo) or read with
             --workbook-password-file.
 
+            To correct many records at once: export them (XLSX or JSON), edit the
+            file, import it back with --on-duplicate update. Each row is then the
+            record its ID (记录号) names: renamed, its texts changed; nothing new
+            is added beside it. Only an export of this very archive is read so.
+
             EXAMPLES
               salesvault import 客户.xlsx -a 张伟.svault --dry-run
+              salesvault import 导出.xlsx -a 张伟.svault --on-duplicate update
               salesvault import 客户档案.xlsx -a 张伟.svault --workbook-password-file 工作簿密码.txt
               salesvault import 客户.csv -a 张伟.svault --rejects 未导入.csv
               salesvault import 旧客户.csv -a 张伟.svault --on-duplicate skip
@@ -300,7 +306,7 @@ enum ImportReport {
             } else if from.owner == owner {
                 Terminal.print(z ? "来源：本人的客户档案（\(from.date) 导出）。" : "From: your own archive, exported \(from.date)")
             } else {
-                Terminal.print(z ? "来源：\(from.owner) 的客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
+                Terminal.print(z ? "来源：\(ChineseText.possessive(from.owner))客户档案（\(from.date) 导出）。新增客户的备注中将注明交接来源。" : "From: the archive of \(from.owner), exported \(from.date) (the customers added will say so in their notes)")
             }
         }
         for t in p.tables where t.rows > 0 {
@@ -341,7 +347,7 @@ enum ImportReport {
                              : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
         }
         for d in p.dateSamples {
-            Terminal.print(z ? "日期读取示例：\(d.table) 的“\(d.column)”列，\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
+            Terminal.print(z ? "日期读取示例：“\(d.table)”的“\(d.column)”列，\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {

@@ -225,8 +225,13 @@ enum HelpZH {
             加了密码的工作簿（Excel、WPS、LibreOffice）在内存中解密：密码在终端询问（不回显），
             或用 --workbook-password-file 读取。
 
+            批量修改档案记录：先导出（XLSX 或 JSON），在文件中修改，再加 --on-duplicate update 导入。
+            各行按“记录号”对应档案中的原记录：改了名称的改名，改了内容的更新内容，不会另外新增记录。
+            只有从本档案导出的文件才按记录号对应。
+
             示例
               salesvault import 客户.xlsx -a 张伟.svault --dry-run
+              salesvault import 导出.xlsx -a 张伟.svault --on-duplicate update
               salesvault import 客户档案.xlsx -a 张伟.svault --workbook-password-file 工作簿密码.txt
               salesvault import 客户.csv -a 张伟.svault --rejects 未导入.csv
               salesvault import 旧客户.csv -a 张伟.svault --on-duplicate skip
