@@ -338,6 +338,31 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
     }
 
+    /// A rename by an export of this archive to a name like another record's is refused, naming
+    /// both and the command that makes it anyway, as `customer edit` and `contact edit` ask for
+    /// --force (helper-100: made without a word).
+    func testARenameToAnotherRecordsNameIsRefusedAsTheEditCommandsAsk() throws {
+        let f = try populated()
+        let path = f.file("导出.xlsx")
+        try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for row in wb["客户"].iter_rows(min_row=2):
+                if row[2].value == "𠮷野家餐饮有限公司": row[2].value = "上海浦东发展银行股份有限公司"
+            for row in wb["联系人"].iter_rows(min_row=2):
+                for c in row:
+                    if c.value == "李雷": c.value = "王敏"
+            wb.save(sys.argv[1])
+            """, path])
+        let before = try f.bytes()
+        let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司 改名为“上海浦东发展银行股份有限公司”后，将与档案中的 C1 上海浦东发展银行 名称相近。如确实是不同的客户，请用 salesvault customer edit C2 --set name=上海浦东发展银行股份有限公司 --force 改名" },
+                      "\(p.problems.map(\.reasonZH))")
+        XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("把 R4 李雷 改名为“王敏”后，将与档案中的 R3 王敏 姓名相同") }, "\(p.problems.map(\.reasonZH))")
+        XCTAssertEqual(try f.bytes(), before)
+    }
+
     /// An export of a copy of the archive that went its own way (a backup restored and changed
     /// beside the original, whose ids now name other records): its 记录号 are not this archive's,
     /// rows are matched by content, and the preview says why (helper-100: the copy's records

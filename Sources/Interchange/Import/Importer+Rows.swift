@@ -1234,8 +1234,29 @@ extension Importer {
         }
         /// A record's new name from the row of an export of this archive that is it (renamed in
         /// the file): the rename, with `--on-duplicate update`; nothing when the name is the same.
+        /// A rename to a name like another record's (a customer's similar name, a contact of the
+        /// same customer of that name) refuses the row, as `customer edit` and `contact edit` ask
+        /// for --force before it (the import made it without a word: helper-100).
         func rename(_ kind: EntityKind, _ e: Entity, to name: String, row i: Int) -> Bool {
             guard options.onDuplicate == .update, !name.isEmpty, name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace else { return false }
+            let others: [(Entity, String)]
+            switch kind {
+            case .customer:
+                others = Identity.likelyDuplicates(name: name, creditCode: nil, phone: nil, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, $0.reasonZH) }
+            case .contact:
+                others = e["customer"]?.ref.map { c in
+                    Identity.likelyDuplicateContacts(customer: c, name: name, mobile: nil, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, "姓名相同") }
+                } ?? []
+            default:
+                others = []
+            }
+            if let (other, why) = others.first {
+                let command = kind == .customer ? "customer" : "contact"
+                refuse(i, header(rows[i], "name"), name,
+                       "renaming \(e.shortID) \(e.displayName) to \(name) would make it like \(other.shortID) \(other.displayName); if they are different, rename it with salesvault \(command) edit \(e.shortID) --set name=\(name) --force",
+                       "把 \(e.shortID) \(e.displayName) 改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName) \(why)。如确实是不同的\(kind.zh)，请用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名")
+                return false
+            }
             _ = add(.edit(kind, e.shortID, fields: [("name", name)]), row: i)
             return true
         }
