@@ -158,3 +158,35 @@ public struct ImportPreview {
 
     init(source: ImportSource) { self.source = source }
 }
+
+extension ImportPreview {
+    /// What the import changes in records the archive has (`--on-duplicate update`), field by
+    /// field, old → new (`C1 华为技术有限公司：客户名称 华为技术有限公司 → 华为终端有限公司`): the
+    /// preview showed only counts, not which record would change how (helper-100). Fields kept
+    /// up by SalesVault itself (last contact, next follow-up, status, stage since) are left out.
+    public func updates(in state: ArchiveState, zh: Bool) -> [String] {
+        guard let plan else { return [] }
+        let automatic: Set<String> = ["lastContactAt", "nextFollowUp", "status", "stageSince"]
+        var out: [String] = []
+        for event in plan.events where event.operation == .update {
+            guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)
+            for c in event.changes where !Schema.isNote(c.field) {
+                guard let spec = Schema.field(event.kind, number: c.field), !automatic.contains(spec.key) else { continue }
+                let show = { (v: FieldValue?) in
+                    v == nil ? (zh ? "（空）" : "(empty)")
+                        : Self.short(FieldFormat.text(spec, v, zh: zh, state: state, instant: { DateParser.localMinute($0) }), 40)
+                }
+                let name = event.kind == .activity ? "" : " " + Self.short(e.displayName, 30)
+                out.append(zh ? "\(e.shortID)\(name)：\(spec.zh) \(show(c.old)) → \(show(c.new))"
+                              : "\(e.shortID)\(name): \(spec.en) \(show(c.old)) → \(show(c.new))")
+            }
+        }
+        return out
+    }
+
+    /// `text` on one line (line breaks as spaces), at most `limit` characters (…).
+    static func short(_ text: String, _ limit: Int) -> String {
+        let one = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return one.count > limit ? String(one.prefix(limit - 1)) + "…" : one
+    }
+}

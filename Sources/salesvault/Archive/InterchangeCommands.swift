@@ -160,7 +160,8 @@ struct Import: ArchiveCommand {
         if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
-        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: Importer.recordIDs(of: preview.source, into: context.archive) == .thisArchive)
+        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: Importer.recordIDs(of: preview.source, into: context.archive) == .thisArchive,
+                          state: context.archive.state)
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
@@ -285,7 +286,8 @@ enum ImportReport {
 
     /// `owner`: the archive's; an export of the owner's own archive is no handover.
     /// `thisArchive`: the file is an export of the archive it goes into (INTERCHANGE.md §4.1).
-    static func show(_ p: ImportPreview, owner: String, thisArchive: Bool = false) {
+    /// `state`: the archive's, to say which records an update changes and how.
+    static func show(_ p: ImportPreview, owner: String, thisArchive: Bool = false, state: ArchiveState? = nil) {
         let z = Render.zh
         let format: String
         switch p.source.format {
@@ -360,6 +362,13 @@ enum ImportReport {
                              return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)"] + (unchanged ? ["\(c.unchanged)"] : [])
                                  + ["\(c.duplicate)", "\(c.refused)"]
                          })
+        }
+        // Which records change how (only counts were shown: helper-100).
+        let changes = state.map { p.updates(in: $0, zh: z) } ?? []
+        if !changes.isEmpty, p.problems.isEmpty || p.canCommit {
+            Terminal.print(z ? "将修改的内容：" : "Changes to records:")
+            for c in changes.prefix(20) { Terminal.print("  " + Terminal.cell(c)) }
+            if changes.count > 20 { Terminal.print(z ? "  ……另有 \(changes.count - 20) 项" : "  … and \(changes.count - 20) more") }
         }
         if !p.problems.isEmpty {
             Terminal.printPainted(Terminal.red(z ? "问题（共 \(p.problems.count) 处）：" : "Problems (\(p.problems.count)):"))
