@@ -363,6 +363,31 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
     }
 
+    /// A record renamed in one sheet only, the others naming it as it was: found by that name in
+    /// both imports of the file (the second found no such customer: helper-100).
+    func testARecordRenamedInOneSheetIsFoundByItsOldNameAgainAfterTheRename() throws {
+        let f = try populated()
+        let path = f.file("导出.xlsx")
+        try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for row in wb["客户"].iter_rows(min_row=2):
+                if row[2].value == "𠮷野家餐饮有限公司": row[2].value = "吉野家餐饮有限公司"
+            for row in wb["联系人"].iter_rows(min_row=2):
+                for c in row:
+                    if c.value == "李雷": c.value = "李蕾"
+            wb.save(sys.argv[1])
+            """, path])
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let first = try f.importing(data, name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(first.problems.isEmpty, "\(first.problems)")
+        XCTAssertEqual(first.counts[.customers]?.updated, 1, "\(first.counts)")
+        let second = try f.importing(data, name: "导出.xlsx", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(second.problems.isEmpty, "\(second.problems.map(\.reasonZH))")
+        XCTAssertEqual(second.counts.values.map { $0.new + $0.updated }.reduce(0, +), 0, "\(second.counts)")
+    }
+
     /// An export of a copy of the archive that went its own way (a backup restored and changed
     /// beside the original, whose ids now name other records): its 记录号 are not this archive's,
     /// rows are matched by content, and the preview says why (helper-100: the copy's records

@@ -1199,12 +1199,29 @@ extension Importer {
             return .record(e)
         }
         /// What happened to the archive after the export (by field), read once, when asked.
-        var sinceExport: [FieldKey: UInt64]?
-        func changesSinceExport() throws -> [FieldKey: UInt64] {
+        var sinceExport: (batches: [FieldKey: UInt64], formerNames: [FieldKey: String])?
+        func changesSinceExport() throws -> [FieldKey: UInt64] { try readSinceExport().batches }
+        func readSinceExport() throws -> (batches: [FieldKey: UInt64], formerNames: [FieldKey: String]) {
             if let sinceExport { return sinceExport }
-            let found = try source.exportedFrom?.version.map { try archive.changes(since: $0) } ?? [:]
+            let found = try source.exportedFrom?.version.map { try archive.changes(since: $0) } ?? ([:], [:])
             sinceExport = found
             return found
+        }
+        /// The record of `kind` that had the name `name` at the export and was renamed since
+        /// (an export's other sheets name it so: a second import of the file found no such
+        /// customer: helper-100); `customer` for a contact or project, its customer's ref.
+        func formerlyNamed(_ kind: EntityKind, _ name: String, customer: String? = nil) -> String? {
+            guard ownIDs, let former = try? readSinceExport().formerNames, !former.isEmpty else { return nil }
+            let owner = customer.flatMap(archiveID)
+            for (key, old) in former where key.kind == kind {
+                guard let e = archive.state.entity(kind, key.id) else { continue }
+                if kind == .customer {
+                    if Identity.companyKey(old) == Identity.companyKey(name) { return e.shortID }
+                } else if e["customer"]?.ref == owner, Self.personKey(old) == Self.personKey(name) {
+                    return e.shortID
+                }
+            }
+            return nil
         }
         /// Refuses the row of record `e` (an export of this archive) when it would change a field
         /// that was changed after the export: the file's value is the older one (an old export
@@ -1264,6 +1281,7 @@ extension Importer {
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
             Self.customerRef(text, keys: keys, file: customers, sourceIDs: sourceIDs, index: index, state: archive.state)
+                ?? formerlyNamed(.customer, text)
         }
         /// A contact or project of `customer` named `name` (file first, then the archive); of
         /// archive contacts of that name, the one with the mobile number `mobile` first (two
@@ -1281,6 +1299,7 @@ extension Importer {
                     return e.shortID
                 }
                 if let e = named.first { return e.shortID }
+                if let former = formerlyNamed(kind, name, customer: customer) { return former }
                 // Its id (R3, P8), as `log add --with R3` takes it (helper-99): this customer's.
                 let plain = ChangeDraft.plainIdentifier(name).uppercased()
                 if plain.hasPrefix(kind.idPrefix), let n = UInt64(plain.dropFirst(kind.idPrefix.count)), let e = archive.state.entity(kind, n), e["customer"]?.ref == id {

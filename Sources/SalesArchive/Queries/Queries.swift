@@ -222,20 +222,29 @@ extension CustomerArchive {
         return version.records <= times.count && times[version.records - 1] == version.lastSavedAt
     }
 
-    /// The fields changed, and the records created, removed or restored, by the records from
-    /// `version` on (what happened to the archive since then), each with the batch that did it.
-    public func changes(since version: ArchiveVersion) throws -> [FieldKey: UInt64] {
+    /// What happened to the archive since `version`: the fields changed, and the records
+    /// created, removed or restored (field nil), each with the last batch that did it; and the
+    /// name each customer, contact or project renamed since had then.
+    public func changes(since version: ArchiveVersion) throws -> (batches: [FieldKey: UInt64], formerNames: [FieldKey: String]) {
         var out: [FieldKey: UInt64] = [:]
-        guard version.records < state.batchTimes.count else { return out }
+        var names: [FieldKey: String] = [:]
+        guard version.records < state.batchTimes.count else { return (out, names) }
         try vault.forEachRecord(from: UInt64(version.records)) { index, payload in
             if Snapshot.isSnapshot(payload) { return }
             let batch = try BatchCodec.decode(payload)
             let id = batch.batch ?? index
             for event in batch.events {
                 if event.operation != .update { out[FieldKey(event.kind, event.id, nil)] = id }
-                for c in event.changes where !Schema.isNote(c.field) { out[FieldKey(event.kind, event.id, c.field)] = id }
+                for c in event.changes where !Schema.isNote(c.field) {
+                    let key = FieldKey(event.kind, event.id, c.field)
+                    out[key] = id
+                    if names[key] == nil, [.customer, .contact, .project].contains(event.kind), c.field == Schema.number(event.kind, "name"),
+                       let old = c.old?.text {
+                        names[key] = old
+                    }
+                }
             }
         }
-        return out
+        return (out, names)
     }
 }
