@@ -87,11 +87,20 @@ final class ImportFastPathTests: XCTestCase {
         }
     }
 
+    /// ISO instants with an offset from UTC, as other programs write them (they were refused:
+    /// helper-100), are the same moment as in UTC.
+    func testAnISOInstantWithAnOffsetIsThatMoment() throws {
+        let utc = try XCTUnwrap(try CellReading.instant(.text("2026-11-23T01:00:00Z"), now: 0, dayOrder: nil))
+        XCTAssertEqual(try CellReading.instant(.text("2026-11-23T09:00:00+08:00"), now: 0, dayOrder: nil), utc)
+        XCTAssertEqual(try CellReading.instant(.text("2026-11-22T20:00:00-05:00"), now: 0, dayOrder: nil), utc)
+        XCTAssertThrowsError(try CellReading.instant(.text("2026-11-23T09:00:00+25:00"), now: 0, dayOrder: nil))
+    }
+
     func testFastInstantsAreWhatTheGeneralReadingGives() {
         var r = Seeded(state: 2)
         var inputs = ["2026-06-01 10:00", "2026-06-01T10:00:05", "2026/6/1 9:5", "2026-06-01", "2026-06-01 24:00", "2026-06-01 23:60",
                       "2026-06-01 10:00:60", "2026-06-01 10", "2026-06-01 10:00:00:00", "2026-06-01 10::00", "2026-06-01 010:00",
-                      "2026-06-01  10:00", "2026-06-01 10:00 ", " 2026-06-01 10:00", "2026-06-01T10:00:00Z", "2026-06-01 10:00Z",
+                      "2026-06-01  10:00", "2026-06-01 10:00 ", " 2026-06-01 10:00", "2026-06-01T10:00:00Z", "2026-06-01 10:00Z", "2026-06-01T10:00:00+08:00", "2026-06-01T10:00:00-05:30",
                       "2026-06-01 :10", "2026-06-01 10:", "2026-02-30 10:00", "2026年6月1日 10:00", "２０２６-06-01 10:00", "today 10:00", ""]
         let pieces = ["2026", "-", "06", "6", "/", "01", "1", "31", " ", "T", "10", "9", "23", "24", "59", "60", ":", "Z", "5", "00", "x"]
         for _ in 0..<20_000 {
