@@ -394,6 +394,7 @@ final class ImportTests: XCTestCase {
             + "甲有限公司,2026-11-15,王五,错发型号,2026-11-15,2026-11-15,赵强,换货,2026-11-01\n"
         let q = try f.importing(utf8(early), name: "t2.csv", commit: false)
         XCTAssertEqual(q.problems.map(\.column), ["处理时间"], "\(q.problems)")
+        XCTAssertEqual(q.problems.first?.reasonZH, "日期（2026-11-01）早于该投诉的受理时间（2026-11-15），请核对")
     }
 
     /// A row whose name is one archive customer's and whose credit code is another's is refused

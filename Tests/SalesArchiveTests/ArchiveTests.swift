@@ -33,6 +33,17 @@ final class ArchiveTests: XCTestCase {
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    /// A complaint's channel given as the English help offers it is kept in Chinese, as the
+    /// Chinese help lists it (phone showed among Chinese words in the 投诉 sheet: helper-100).
+    func testAComplaintsChannelInEnglishIsKeptInChinese() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为", now: day(0))
+        let phoned = try a.fileComplaint(customer: "华为", about: "售后 王五", description: "未回电", channel: " Phone ", receivedAt: day(0), now: day(0))
+        XCTAssertEqual(phoned["channel"]?.text, "电话")
+        let other = try a.fileComplaint(customer: "华为", about: "售后 王五", description: "未上门", channel: "经销商转达", receivedAt: day(0), now: day(0))
+        XCTAssertEqual(other["channel"]?.text, "经销商转达")
+    }
+
     func testASalespersonsWeekIsKeptAndReplayedExactly() throws {
         do {
             let a = try open()

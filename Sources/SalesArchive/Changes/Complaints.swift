@@ -56,7 +56,7 @@ extension ChangeDraft {
             FieldChange(field: Schema.number(.complaint, "description"), old: nil, new: .text(text)),
             FieldChange(field: Schema.number(.complaint, "status"), old: nil, new: .text(ComplaintStatus.received.rawValue)),
         ]
-        if let channel, !channel.isEmpty { changes.append(FieldChange(field: Schema.number(.complaint, "channel"), old: nil, new: .text(channel))) }
+        if let channel, !channel.isEmpty { changes.append(FieldChange(field: Schema.number(.complaint, "channel"), old: nil, new: .text(Self.channelText(channel)))) }
         if let person { changes.append(FieldChange(field: Schema.number(.complaint, "complainant"), old: nil, new: .ref(person.id))) }
         try commit([ChangeEvent(.create, .complaint, id, changes)], now: now)
         return state.entity(.complaint, id)!
@@ -123,6 +123,16 @@ extension ChangeDraft {
         return state.entity(.complaint, e.id)!
     }
 
+    /// A complaint's channel as it is kept: the words the English help offers (phone, visit,
+    /// letter, email, IM) in Chinese, as the Chinese help lists them (电话、来访、信函、邮件、即时通讯);
+    /// the 投诉 sheet showed phone and email among Chinese words (helper-100). Any other text as
+    /// given.
+    static func channelText(_ given: String) -> String {
+        let words = ["phone": "电话", "telephone": "电话", "call": "电话", "visit": "来访", "letter": "信函", "mail": "信函",
+                     "email": "邮件", "e-mail": "邮件", "im": "即时通讯", "wechat": "微信"]
+        return words[given.trimmedWhitespace.lowercased()] ?? given
+    }
+
     /// When a step happened: `at` (a date given with --at, DateParser.parseInstant) or now; never
     /// in the future, never on a day before the steps it follows (regulation 6.4: nothing skips or
     /// reorders a step); on the same day as the step before, not before it.
@@ -134,8 +144,8 @@ extension ChangeDraft {
             // A date-only step on the day of the step before it is recorded just after that step.
             guard DateParser.localDay(at) == DateParser.localDay(earlier) else {
                 let spec = Schema.field(.complaint, key: key)
-                throw ArchiveError(.invalidTransition, "the date is before an earlier step of this complaint (\(spec?.en ?? key))",
-                                   zh: "日期早于该投诉上一步（\(spec?.zh ?? key)）的时间，请核对")
+                throw ArchiveError(.invalidTransition, "the date (\(DateParser.format(DateParser.localDay(at)))) is before an earlier step of this complaint (\(spec?.en ?? key): \(DateParser.format(DateParser.localDay(earlier))))",
+                                   zh: "日期（\(DateParser.format(DateParser.localDay(at)))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.format(DateParser.localDay(earlier)))），请核对")
             }
             at = earlier
         }
