@@ -274,6 +274,13 @@ final class ExportTests: XCTestCase {
             "记录号 R3 是联系人的记录号，不是客户的。请核对；新增的客户请不填记录号",
         ], "\(wrong.problems)")
         XCTAssertEqual(try f.open().state.entity(.customer, 1)?["name"]?.text, "上海浦东发展银行")
+        // Their rejects workbook says the archive and its version too, so that the rows,
+        // corrected, are read by their 记录号 as the export's (they were the file's own ids).
+        let rejects = try XCTUnwrap(try Rejects.data(wrong, zh: true))
+        let back = try ImportSource.read(rejects, fileName: "未导入.xlsx").exportedFrom
+        XCTAssertEqual(back?.archiveID, id)
+        XCTAssertEqual(back?.version, try ImportSource.read(original, fileName: "e.xlsx").exportedFrom?.version)
+        XCTAssertNotNil(back?.version)
         // A record removed since the export is not brought back by it, and the row says so
         // (helper-100: it came back as a new record).
         do {

@@ -54,6 +54,18 @@ public enum Rejects {
                 }
                 sheets.append(XLSXSheet(name: table.name, columns: (header + [reasonHeader]).map { XLSXColumn($0) }, rows: rows))
             }
+            // An export's 说明, with what says whose and which archive it came from: the rows,
+            // corrected, import as the export's would (its 记录号 were read as the file's own, and
+            // edited records came back as new ones: helper-100).
+            if let from = preview.source.exportedFrom {
+                let lines: [(String, String?)] = [
+                    ("档案所有人", from.owner), ("导出时间", from.date), ("时区", from.timeZone), ("档案编号", from.archiveID), ("档案版本", from.version?.text),
+                    ("注意", zh ? "本文件是导入时未能导入的行，内容为客户资料的明文副本。改正后可重新导入；用完请及时删除。"
+                                : "The rows an import refused: a plaintext copy of customer data. Correct and import them again; delete the file after use."),
+                ]
+                sheets.append(XLSXSheet(name: ImportSource.aboutSheet.zh, columns: [XLSXColumn("事项"), XLSXColumn("内容", width: 80)],
+                                        rows: lines.compactMap { k, v in v.map { [.text(k), .text($0)] } }, freezeHeader: false, autoFilter: false))
+            }
             return try XLSXWriter.write(XLSXWorkbook(sheets: sheets, title: zh ? "未导入的行" : "Rows not imported"))
         }
     }
