@@ -257,7 +257,7 @@ final class ExportTests: XCTestCase {
         // the export), and it would undo those renames: refused, saying so (helper-100).
         let stale = try f.importing(original, name: "旧.xlsx", commit: false) { $0.onDuplicate = .update }
         XCTAssertFalse(stale.canCommit)
-        XCTAssertTrue(stale.problems.contains { $0.reasonZH.hasPrefix("C2 吉野家餐饮有限公司 的客户名称在导出之后又修改过（批次 B") }, "\(stale.problems.map(\.reasonZH))")
+        XCTAssertTrue(stale.problems.contains { $0.reasonZH.hasPrefix("C2 吉野家餐饮有限公司的客户名称在本文件导出后已在档案中修改过（批次 B") }, "\(stale.problems.map(\.reasonZH))")
         // A 记录号 that names no such record, another kind's, or one given by an earlier row (a
         // row copied in the sheet and changed): refused, naming the id (helper-100: the copy
         // overwrote the record).
@@ -269,9 +269,9 @@ final class ExportTests: XCTestCase {
             """, path])
         let wrong = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(Set(wrong.problems.filter { $0.table == "客户" }.map(\.reasonZH)), [
-            "记录号 C1 已在第 2 行出现，同一条记录在文件中出现了两次。如果本行是新的客户，请清空本行的记录号",
-            "档案中没有记录号为 C99 的客户。请核对；新增的客户请不填记录号",
-            "记录号 R3 是联系人的记录号，不是客户的。请核对；新增的客户请不填记录号",
+            "记录号 C1 在第 2 行已经出现过，同一条记录不能在文件中出现两次。如果本行是新增的客户，请清空本行的记录号；否则请删去重复的一行",
+            "档案中没有记录号为 C99 的客户。请核对；如果是新增的客户，请将记录号留空",
+            "R3 是联系人的记录号，不是客户的记录号。请核对；如果是新增的客户，请将记录号留空",
         ], "\(wrong.problems)")
         XCTAssertEqual(try f.open().state.entity(.customer, 1)?["name"]?.text, "上海浦东发展银行")
         // Their rejects workbook says the archive and its version too, so that the rows,
@@ -291,42 +291,52 @@ final class ExportTests: XCTestCase {
         }
         let entry = try XCTUnwrap(try f.open().history().first { $0.operation == .remove && $0.kind == .activity })
         let removed = try f.importing(edited, name: "导出.xlsx", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertTrue(removed.problems.contains { $0.reasonZH.hasPrefix("L\(entry.id) 电话回访，约定下周到店 已从档案中删除（批次 B") && $0.reasonZH.contains("salesvault undo B") },
+        XCTAssertTrue(removed.problems.contains { $0.reasonZH.hasPrefix("L\(entry.id) 电话回访，约定下周到店已从档案中移除（批次 B") && $0.reasonZH.contains("salesvault undo B") },
                       "\(removed.problems.map(\.reasonZH))")
     }
 
-    /// What an export of this archive may not change by its 记录号: a complaint's 受理时间 (what
-    /// it was registered with), and a log entry's time when the file's times are another time
-    /// zone's (each would move by hours); its other edits are made (helper-100: both were
-    /// dropped or moved without a word).
-    func testAnExportOfThisArchiveChangesNoRegisteredTimeAndNoTimeOfAnotherZone() throws {
+    /// An export of this archive written in another time zone (its 时区): its wall-clock times
+    /// are read in that zone, so the entries it did not touch keep their times and the one whose
+    /// time was edited gets the moment written (helper-101: the edit was dropped, or with the
+    /// zone read as this machine's every time moved by hours); a complaint's 受理时间 is what it
+    /// was registered with.
+    func testAnExportOfAnotherZoneIsReadInItAndNoRegisteredTimeChanges() throws {
         let f = try populated()
         var options = Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)
         options.includeSecret = true
         let path = f.file("导出.xlsx")
         try Exporter.write(f.open(), options: options).data.write(to: URL(fileURLWithPath: path))
-        let zone = TimeZone.current.identifier == "Pacific/Auckland" ? "Asia/Shanghai" : "Pacific/Auckland"
+        // The same export as a machine in `zone` writes it: every date-time cell as its clock shows it.
+        let zone = TimeZone.current.identifier == "Asia/Shanghai" ? "Europe/Berlin" : "Asia/Shanghai"
+        let at = Date(timeIntervalSince1970: TimeInterval(testNow))
+        let shift = TimeZone(identifier: zone)!.secondsFromGMT(for: at) - TimeZone.current.secondsFromGMT(for: at)
         try Tools.python(["-c", """
             import sys, datetime, openpyxl
-            wb = openpyxl.load_workbook(sys.argv[1])
+            wb = openpyxl.load_workbook(sys.argv[1]); shift = datetime.timedelta(seconds=int(sys.argv[3]))
             for row in wb["说明"].iter_rows():
                 if row[0].value == "时区": row[1].value = sys.argv[2]
-            ws = wb["跟进记录"]
-            head = [c.value for c in ws[1]]
+            for ws in wb.worksheets:
+                if ws.title == "说明": continue
+                for row in ws.iter_rows(min_row=2):
+                    for c in row:
+                        if isinstance(c.value, datetime.datetime) and "h" in c.number_format: c.value = c.value + shift  # (a moment, not a date)
+            ws = wb["跟进记录"]; head = [c.value for c in ws[1]]
             for row in ws.iter_rows(min_row=2):
                 if row[head.index("跟进内容")].value == "电话回访":
                     row[head.index("跟进内容")].value = "电话回访，已约到店"
-                    row[head.index("时间")].value = row[head.index("时间")].value + datetime.timedelta(hours=8)
+                    row[head.index("时间")].value = datetime.datetime(2026, 11, 22, 10, 0)
             wb.save(sys.argv[1])
-            """, path, zone])
+            """, path, zone, String(shift)])
         let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
-        XCTAssertEqual(p.counts[.log]?.updated, 1, "\(p.counts)")
+        XCTAssertEqual(p.counts[.log]?.updated, 1, "the edited entry only: \(p.counts)")
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.contains("已按 \(zone) 时区读取") }, "\(p.warnings.map(\.reasonZH))")
         do {
             let a = try f.open()
             try a.loadContactLog()
             let entry = try XCTUnwrap(a.state.all(.activity).first { $0["summary"]?.text == "电话回访，已约到店" })
-            XCTAssertEqual(entry["at"]?.int, testNow - 5 * 86_400 - 86_400, "its time as it was")
+            let day = try XCTUnwrap(DateParser.day(year: 2026, month: 11, day: 22))
+            XCTAssertEqual(entry["at"]?.int, DateParser.startOfDay(day, in: TimeZone(identifier: zone)!) + 10 * 3_600, "10:00 in \(zone)")
         }
         // A complaint's 受理时间 given otherwise: refused, saying it is what it was registered with.
         let again = f.file("受理.xlsx")
@@ -340,7 +350,7 @@ final class ExportTests: XCTestCase {
             """, again])
         let before = try f.bytes()
         let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: again)), name: "受理.xlsx") { $0.onDuplicate = .update }
-        XCTAssertEqual(q.problems.map(\.reasonZH), ["投诉 TS-2026-0001 登记的受理时间与文件不同。投诉登记时的信息不能通过导入修改，请核对文件后重新导入"])
+        XCTAssertEqual(q.problems.map(\.reasonZH), ["文件中投诉 TS-2026-0001 的受理时间与登记时不一致。投诉登记后，受理时间不能再修改。请在文件中改回登记时的内容，再重新导入"])
         XCTAssertEqual(q.problems.first?.column, "受理时间")
         XCTAssertEqual(try f.bytes(), before)
     }
@@ -364,9 +374,9 @@ final class ExportTests: XCTestCase {
             """, path])
         let before = try f.bytes()
         let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
-        XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司 改名为“上海浦东发展银行股份有限公司”后，将与档案中的 C1 上海浦东发展银行 名称相近。如确实是不同的客户，请用 salesvault customer edit C2 --set name=上海浦东发展银行股份有限公司 --force 改名" },
+        XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司改名为“上海浦东发展银行股份有限公司”后，将与档案中的 C1 上海浦东发展银行名称相近。如确实是不同的客户，请先用 salesvault customer edit C2 --set name=上海浦东发展银行股份有限公司 --force 改名，再重新导入本文件" },
                       "\(p.problems.map(\.reasonZH))")
-        XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("把 R4 李雷 改名为“王敏”后，将与档案中的 R3 王敏 姓名相同") }, "\(p.problems.map(\.reasonZH))")
+        XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("把 R4 李雷改名为“王敏”后，将与档案中的 R3 王敏姓名相同") }, "\(p.problems.map(\.reasonZH))")
         XCTAssertEqual(try f.bytes(), before)
     }
 
@@ -395,6 +405,58 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(second.counts.values.map { $0.new + $0.updated }.reduce(0, +), 0, "\(second.counts)")
     }
 
+    /// An export of this archive whose cells were emptied clears those fields with --on-duplicate
+    /// update (they were said 无变化: helper-101); a complaint's coordinator given otherwise is
+    /// refused as its other recorded steps are; a field changed since the export and undone is
+    /// the export's again, and the file's new value of it is no older than the archive's.
+    func testAnExportOfThisArchiveClearsEmptiedCellsAndTellsAnUndoneChangeFromALaterOne() throws {
+        let f = try populated()
+        let path = f.file("导出.xlsx")
+        try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
+        // Changed after the export, then undone: back to the export's 金融.
+        do {
+            let a = try f.open()
+            try a.edit(.customer, "C1", fields: [("industry", "保险")], now: testNow)
+            let batch = try XCTUnwrap(try a.history().last?.batch)
+            try a.undo(batch: batch, now: testNow)
+        }
+        func edit(_ script: String) throws -> Data {
+            try Tools.python(["-c", """
+                import sys, openpyxl
+                wb = openpyxl.load_workbook(sys.argv[1])
+                def column(ws, name): return [c.value for c in ws[1]].index(name)
+                """ + "\n" + script + """
+
+                wb.save(sys.argv[1])
+                """, path])
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        let coordinator = try edit("""
+            ws = wb["投诉"]; ws.cell(row=2, column=column(ws, "协调人") + 1).value = "钱七"
+            """)
+        let refused = try f.importing(coordinator, name: "导出.xlsx", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(refused.problems.contains { $0.reasonZH.hasPrefix("投诉 TS-2026-0001 已记录的协调人与文件不同") }, "\(refused.problems.map(\.reasonZH))")
+        let cleared = try edit("""
+            ws = wb["投诉"]; ws.cell(row=2, column=column(ws, "协调人") + 1).value = "赵强"
+            ws = wb["客户"]
+            for row in ws.iter_rows(min_row=2):
+                if row[column(ws, "客户名称")].value == "上海浦东发展银行": row[column(ws, "行业")].value = "证券"; row[column(ws, "联系电话")].value = None
+            ws = wb["联系人"]
+            for row in ws.iter_rows(min_row=2):
+                if row[column(ws, "姓名")].value == "王敏": row[column(ws, "职务")].value = None
+            """)
+        let p = try f.importing(cleared, name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
+        let shown = p.updates(in: try f.open().state, zh: true)
+        XCTAssertTrue(p.canCommit || shown.isEmpty)
+        let a = try f.open()
+        let bank = try XCTUnwrap(a.state.entity(.customer, 1))
+        XCTAssertEqual(bank["industry"]?.text, "证券")
+        XCTAssertNil(bank["phone"], "cleared")
+        XCTAssertNil(try a.resolve(.contact, "王敏")["title"], "cleared")
+        XCTAssertTrue(try a.history().contains { $0.kind == .contact && $0.field?.key == "title" && $0.new == nil })
+    }
+
     /// An export of a copy of the archive that went its own way (a backup restored and changed
     /// beside the original, whose ids now name other records): its 记录号 are not this archive's,
     /// rows are matched by content, and the preview says why (helper-100: the copy's records
@@ -403,28 +465,35 @@ final class ExportTests: XCTestCase {
         let f = try populated()
         let copy = f.file("备份.svault")
         try FileManager.default.copyItem(atPath: f.path, toPath: copy)
+        // (Both saved in the same second: the record count and time alike, the content not:
+        // helper-101 found such a copy taken for this archive.)
         try f.open().addContact(customer: "C2", name: "张三", fields: [("mobile", "13800000001")], now: testNow - 60)
         let other = try CustomerArchive(vault: Vault.open(path: copy, password: SecureBytes(Array("pw".utf8)), access: .readWrite))
-        try other.addContact(customer: "C2", name: "张四", fields: [("mobile", "13900000002")], now: testNow - 30)
+        try other.addContact(customer: "C2", name: "张四", fields: [("mobile", "13900000002")], now: testNow - 60)
         var options = Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)
         options.includeSecret = true
         let data = try Exporter.write(other, options: options).data
         let p = try f.importing(data, name: "备份导出.xlsx", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.counts[.contacts]?.new, 1, "张四 beside 张三, not a rename of it: \(p.counts)")
-        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("“记录号”列不作为本档案的记录号使用：文件导出自本档案的另一个副本") }, "\(p.warnings.map(\.reasonZH))")
-        // The same file with its 档案编号 and 档案版本 taken out of 说明.
+        XCTAssertTrue(p.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件是从本档案的另一个副本导出的") }, "\(p.warnings.map(\.reasonZH))")
+        // The same file with its 档案版本 taken out of 说明.
         let path = f.file("无编号.xlsx")
         try data.write(to: URL(fileURLWithPath: path))
         try Tools.python(["-c", """
             import sys, openpyxl
             wb = openpyxl.load_workbook(sys.argv[1]); ws = wb["说明"]
             for row in ws.iter_rows():
-                if row[0].value in ("档案编号", "档案版本"): row[1].value = None
+                if row[0].value == "档案版本": row[1].value = None
             wb.save(sys.argv[1])
             """, path])
         let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "无编号.xlsx", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("“记录号”列不作为本档案的记录号使用：文件没有注明导出自哪个档案") }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件“说明”工作表中的“档案版本”缺失或被改动过") }, "\(q.warnings.map(\.reasonZH))")
+        // A CSV export has no 说明: its ids, written as this archive's, are not read as them, and
+        // that is said (nothing was: helper-101).
+        let csv = try Exporter.write(f.open(), options: Exporter.Options(kinds: [.customers], format: .csv, now: testNow)).data
+        let c = try f.importing(csv, name: "客户.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(c.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）") }, "\(c.warnings.map(\.reasonZH))")
     }
 
     func testTheXLSXExportHasTypedCellsANeutralisedFormulaAndNoSecretFieldUnlessAsked() throws {

@@ -348,6 +348,18 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(byID.canCommit && byID.problems.isEmpty, "\(byID.problems)")
     }
 
+    /// 未评级 in an update (as an export writes a customer without a grade) does not take a
+    /// graded customer's grade away (a colleague's export downgraded A: helper-101).
+    func testUnratedInAnUpdateKeepsTheCustomersGrade() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "c.csv")
+        let p = try f.importing(utf8("客户名称,客户等级,行业\n甲有限公司,未评级,制造\n"), name: "u.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.counts[.customers]?.updated, 1, "\(p.counts)")
+        let c = try XCTUnwrap(try f.open().state.all(.customer).first)
+        XCTAssertEqual(c["grade"]?.text, "A")
+        XCTAssertEqual(c["industry"]?.text, "制造")
+    }
+
     /// A log row with a date and no time (midnight) is the entry `log add --at` that date made
     /// (09:00) when the customer and the content are the same: a duplicate, in the bulk and the
     /// general reading alike (helper-99 M4: it was added a second time).
@@ -394,7 +406,7 @@ final class ImportTests: XCTestCase {
             + "甲有限公司,2026-11-15,王五,错发型号,2026-11-15,2026-11-15,赵强,换货,2026-11-01\n"
         let q = try f.importing(utf8(early), name: "t2.csv", commit: false)
         XCTAssertEqual(q.problems.map(\.column), ["处理时间"], "\(q.problems)")
-        XCTAssertEqual(q.problems.first?.reasonZH, "日期（2026-11-01）早于该投诉的受理时间（2026-11-15），请核对")
+        XCTAssertEqual(q.problems.first?.reasonZH, "所填日期（2026-11-01）早于该投诉的受理时间（2026-11-15），投诉各环节须按先后顺序登记，请核对日期")
     }
 
     /// A row whose name is one archive customer's and whose credit code is another's is refused
@@ -890,7 +902,7 @@ final class ImportTests: XCTestCase {
         let log = archive.state.all(.activity)
         XCTAssertEqual(log.count, 2)
         XCTAssertEqual(log.first { $0["summary"]?.text == "介绍方案" }?["project"]?.ref, project.id)
-        XCTAssertEqual(log.first { $0["summary"]?.text == "介绍方案" }?["at"]?.int, CellReading.local(DateParser.day(year: 2026, month: 11, day: 20)!, second: 36_000))
+        XCTAssertEqual(log.first { $0["summary"]?.text == "介绍方案" }?["at"]?.int, DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 20)!) + 36_000)
         XCTAssertEqual(jia["lastContactAt"]?.int, archive.state.entity(.customer, jia.id)?["lastContactAt"]?.int)
         // The same file again: every row is a duplicate, and the log is not doubled.
         let again = try Importer(archive: archive, options: { var o = ImportOptions(now: testNow); o.onDuplicate = .skip; return o }())
@@ -1284,7 +1296,7 @@ final class RealWorkbookImportTests: XCTestCase {
         XCTAssertEqual(project["budget"]?.money, Money(minorUnits: 300_000_000, currency: "CNY"))
         XCTAssertEqual(try archive.resolve(.contact, "王敏")["keyPerson"], .flag(true))
         try archive.loadContactLog()
-        XCTAssertEqual(archive.state.all(.activity).first?["at"]?.int, CellReading.local(DateParser.day(year: 2026, month: 11, day: 20)!, second: 14 * 3600 + 1800))
+        XCTAssertEqual(archive.state.all(.activity).first?["at"]?.int, DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 20)!) + 14 * 3600 + 1800)
     }
 
     func testALibreOfficeWorkbookConvertedFromCSVImports() throws {

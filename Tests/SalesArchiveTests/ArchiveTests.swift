@@ -64,7 +64,7 @@ final class ArchiveTests: XCTestCase {
         // The complaint made to be about its coordinator afterwards: refused as resolving it so
         // is (helper-100: an import's edit of 被投诉人 let it through).
         XCTAssertThrowsError(try a.edit(.complaint, "TS-2026-0001", fields: [("subject", "刘经理")], now: day(5))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "被投诉人不能担任该投诉的协调人，而刘经理是该投诉的协调人")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "修改后的被投诉人包含刘经理，而刘经理是该投诉的协调人；被投诉人不能担任协调人，请核对被投诉人/部门")
         }
         let huawei = try a.resolve(.customer, "华为")
         XCTAssertEqual(huawei["grade"]?.text, "B")

@@ -255,7 +255,7 @@ final class NameMatchTests: XCTestCase {
         // Not a new contact of that name either, when each is one already (it was: helper-99);
         // nor a contact renamed so.
         XCTAssertThrowsError(try a.addContact(customer: "华为", name: "王敏和李雷", now: day(1))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "“王敏和李雷”看起来是多位联系人（王敏、李雷 都已是该客户的联系人）。联系人姓名只能填一位，多位联系人请分别添加")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "“王敏和李雷”看起来是多位联系人（王敏、李雷都已是该客户的联系人）。每条联系人记录只能填一个人的姓名，多位联系人请分别添加")
         }
         XCTAssertThrowsError(try a.edit(.contact, smith.shortID, fields: [("name", "王敏与李雷")], now: day(1)))
         let heping = try a.addContact(customer: "华为", name: "王和平", now: day(1))

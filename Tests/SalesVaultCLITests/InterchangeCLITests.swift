@@ -550,7 +550,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(edit.status, 0, edit.stderr)
         let before = try bytes(archive)
         let preview = try sv(["--lang", "zh", "import", xlsx, "--on-duplicate", "update", "--dry-run"])
-        XCTAssertTrue(preview.stdout.contains("来源：本档案（") && preview.stdout.contains("各行按“记录号”对应档案中的原记录"), preview.stdout)
+        XCTAssertTrue(preview.stdout.contains("来源：本档案（") && preview.stdout.contains("各行按“记录号”与档案中的原记录一一对应"), preview.stdout)
         // Which records change how, not only how many (helper-100).
         XCTAssertTrue(preview.stdout.contains("将修改的内容：\n  C1 华为技术有限公司：客户名称 华为技术有限公司 → 华为终端有限公司"), preview.stdout)
         XCTAssertNotNil(preview.stdout.range(of: #"  L[0-9]+：跟进内容 电话沟通需求 → 电话沟通需求，对方要求下周报价"#, options: .regularExpression), preview.stdout)

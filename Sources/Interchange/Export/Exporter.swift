@@ -231,7 +231,7 @@ public enum Exporter {
             (zh ? "档案所有人" : "Exported from", .text(archive.vault.header.owner)),
             // (Which archive: its rows' 记录号 are that archive's record ids, §4.1.)
             (zh ? "档案编号" : "Archive ID", .text(archive.vault.prefix.archiveIDHex)),
-            (zh ? "档案版本" : "Archive version", .text(archive.version.text)),
+            (zh ? "档案版本" : "Archive version", .text((try? archive.version().text) ?? "")),
             (zh ? "导出时间" : "Exported at", XLSXCell(.dateTime(at))),
             (zh ? "时区" : "Time zone", .text(TimeZone.current.identifier)),
             (zh ? "导出人" : "Exported by", .text(archive.actor)),

@@ -12,7 +12,7 @@ enum JSONExport {
     static func data(_ archive: CustomerArchive, options: Exporter.Options) throws -> Data {
         if options.kinds.contains(.log) { try archive.loadContactLog() }
         var out: [String: Any] = [
-            "format": marker, "jsonVersion": 1, "owner": archive.vault.header.owner, "archiveID": archive.vault.prefix.archiveIDHex, "archiveVersion": archive.version.text,
+            "format": marker, "jsonVersion": 1, "owner": archive.vault.header.owner, "archiveID": archive.vault.prefix.archiveIDHex, "archiveVersion": try archive.version().text,
             "exportedBy": archive.actor,
             "exportedAt": FieldFormat.isoInstant(options.now), "includeSecret": options.includeSecret,
         ]

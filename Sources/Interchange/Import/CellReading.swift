@@ -185,7 +185,7 @@ enum CellReading {
         case .empty: return nil
         case .date(let c):
             guard let day = DateParser.day(year: c.year, month: c.month, day: c.day) else { throw notAnInstant(dateText(c)) }
-            return local(day, second: c.secondOfDay)
+            return startOfDay(day) + Int64(c.secondOfDay)
         case .number(let d): throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
@@ -204,7 +204,7 @@ enum CellReading {
             }
             if let order = dayOrder, let iso = reorder(datePart, order) { datePart = iso }
             do {
-                return local(try DateParser.parse(datePart, now: now), second: second)
+                return startOfDay(try DateParser.parse(datePart, now: now)) + Int64(second)
             } catch let e as ArchiveError {
                 throw Failure(reason: e.reason, reasonZH: e.reasonZH ?? e.reason)
             }
@@ -273,11 +273,6 @@ enum CellReading {
         let t = time.split(separator: ":").compactMap { Int($0) }
         guard t.count == 3, (0..<24).contains(t[0]), (0..<60).contains(t[1]), (0..<60).contains(t[2]) else { return nil }
         return Int64(day) * 86_400 + Int64(t[0] * 3600 + t[1] * 60 + t[2]) - Int64(offset)
-    }
-
-    /// The instant of `second` after local midnight of `day` (the machine's zone, as DateParser).
-    static func local(_ day: Int32, second: Int) -> Int64 {
-        DateParser.startOfDay(day) + Int64(second)
     }
 
     /// A moment as a spreadsheet cell shows it in the machine's time zone.

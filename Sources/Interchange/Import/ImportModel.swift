@@ -43,6 +43,15 @@ public struct ImportOptions: Sendable {
     var planInBulk = true
     /// Rows a core reads at a time in bulk (smaller only to test the joining of chunks).
     var bulkChunk = 16_384
+    /// The time zone the file's wall-clock times are in, when an export says so (its 时区) and
+    /// it is not this machine's: they are read in it (INTERCHANGE.md §6.2; they were read in
+    /// this machine's, hours off: helper-101). Set by `Importer.preview`.
+    var fileTimeZone: TimeZone?
+
+    /// Midnight at the start of `day` where the file's times are.
+    func startOfDay(_ day: Int32) -> Int64 {
+        fileTimeZone.map { DateParser.startOfDay(day, in: $0) } ?? DateParser.startOfDay(day)
+    }
 
     public init(now: Int64) { self.now = now }
 }
@@ -124,6 +133,8 @@ public struct ImportPreview {
     }
 
     public let source: ImportSource
+    /// Whether a table of the file has a record id column (记录号).
+    public var hasRecordIDs = false
     public internal(set) var tables: [TableSummary] = []
     public internal(set) var counts: [ImportKind: Counts] = [:]
     /// Why rows are refused (every one, in file order).

@@ -214,7 +214,7 @@ extension Importer {
         var days: [Int32: Int64] = [:]  // the start of each day met, asked of the time zone once
         func startOfDay(_ day: Int32) -> Int64 {
             if let known = days[day] { return known }
-            let start = DateParser.startOfDay(day)
+            let start = options.startOfDay(day)
             days[day] = start
             return start
         }

@@ -660,7 +660,7 @@ extension Importer {
                         if !value.isEmpty { row.refs[key] = value }
                     case .instant:
                         do {
-                            if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder) {
+                            if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: options.startOfDay) {
                                 row.instants[key] = at
                                 if sampled.insert(key).inserted {
                                     out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell),
@@ -1054,23 +1054,36 @@ extension Importer {
         // row whose text was edited in the sheet is still the record it was exported from.
         let recordIDs = Self.recordIDs(of: source, into: archive)
         let ownIDs = recordIDs == .thisArchive
-        // The file's times written in another time zone (a warning says so): an entry's time is
-        // not changed by such a file.
-        let zoneShifted = Self.zoneWarning(source) != nil
+        // The file's times written in a time zone this machine does not know (a warning says
+        // so): an entry's time is not changed by such a file. (One it knows: read in it.)
+        let zoneShifted = source.exportedFrom?.timeZone.map { $0 != TimeZone.current.identifier && TimeZone(identifier: $0) == nil } ?? false
 
         // An export of this archive's owner whose 记录号 are not taken as this archive's: said,
         // as edited names and texts then come in as new records (nothing said so: helper-100).
-        if recordIDs == .unnamedArchive || recordIDs == .otherCopy,
-           let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
-            let why = recordIDs == .otherCopy
-                ? ("it was exported from another copy of this archive (a backup restored, or a copy that was changed on its own)",
-                   "文件导出自本档案的另一个副本（如恢复的备份，或另行修改过的复制件），与本档案的记录号对不上")
-                : ("it does not say which archive it was exported from (an export made before 2026-12-03, or its 说明 sheet changed)",
-                   "文件没有注明导出自哪个档案（2026-12-03 之前导出的文件，或“说明”工作表被改动过）")
+        // (A file without 说明 whose ids are written as SalesVault writes them: a CSV export, or
+        // a workbook whose 说明 was deleted; nothing was said: helper-101.)
+        var notTrusted: RecordIDs.Why?
+        if case .notThisArchive(let why) = recordIDs { notTrusted = why }
+        if source.exportedFrom == nil, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }),
+           rows.contains(where: { $0.mapped == tables.firstIndex(where: { $0.table.name == t.table.name }) && Self.looksLikeRecordID($0.sourceID) }) {
+            notTrusted = .noAboutSheet
+        }
+        if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
+            let why: (String, String)
+            switch whyNot {
+            case .otherCopy: why = ("it was exported from another copy of this archive (a backup restored, or a copy that was changed on its own)",
+                                    "文件是从本档案的另一个副本导出的（例如从备份恢复的档案，或在别处单独修改过的副本），记录号与本档案对不上")
+            case .noArchiveID: why = ("it does not say which archive it was exported from (an older SalesVault's export, or its 说明 sheet changed)",
+                                      "文件没有注明导出自哪个档案（可能是较早版本的 SalesVault 导出的文件，或“说明”工作表被改动过）")
+            case .noVersion: why = ("its 说明 sheet gives no readable 档案版本 (changed or deleted)", "文件“说明”工作表中的“档案版本”缺失或被改动过")
+            case .otherOwner: why = ("its 说明 sheet names another owner than this archive's", "文件“说明”工作表中的档案所有人与本档案不同")
+            case .otherArchive: why = ("it was exported from another archive of yours", "文件是从您的另一个档案导出的")
+            case .noAboutSheet: why = ("it has no 说明 sheet saying which archive it came from (a CSV file has none)", "文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）")
+            }
             updateWarnings.append(ImportProblem(
                 table: t.table.name, line: 0, column: t.column(ofTarget: .sourceID)?.header,
                 reason: "the column \(t.column(ofTarget: .sourceID)?.header ?? "ID") is not read as this archive's record ids: \(why.0). Rows are matched by their names, times and content, so a record renamed or edited in the file comes in as a new one. To edit records in a spreadsheet, export them again and edit the new file",
-                reasonZH: "“\(t.column(ofTarget: .sourceID)?.header ?? "记录号")”列不作为本档案的记录号使用：\(why.1)。各行将按名称、时间和内容与档案比对，在表格中改过名称或内容的记录会作为新记录导入。如需在表格中修改档案记录，请重新导出，在新文件中修改后再导入"))
+                reasonZH: "本文件中的记录号不能用来对应本档案的记录：\(why.1)。导入时将按名称、时间和内容与档案比对，表格中改过名称或内容的行可能作为新记录导入，也可能对应不上原记录。如需在表格中修改档案记录，请从本档案重新导出，在新文件中修改后再导入"))
         }
 
         func add(_ op: ChangeOperation, row: Int) -> Int {
@@ -1161,30 +1174,30 @@ extension Importer {
             guard let k = EntityKind.allCases.first(where: { !$0.idPrefix.isEmpty && id.hasPrefix($0.idPrefix) }),
                   let n = UInt64(id.dropFirst(k.idPrefix.count)), [.customer, .contact, .project, .activity, .complaint].contains(k) else {
                 refuse(i, column, given, "\(given) is not a record id of this archive (C12, R3…); leave it empty for a new \(kind.en)",
-                       "“\(given)”不是本档案的记录号（如 C12、R3）。请核对；新增的\(kind.zh)请不填记录号")
+                       "“\(given)”不是本档案的记录号（本档案的记录号形如 C12、R3）。请核对；如果是新增的\(kind.zh)，请将记录号留空")
                 return .refused
             }
             guard k == kind else {
                 refuse(i, column, given, "\(id) is the id of a \(k.en), not of a \(kind.en); check it, and leave it empty for a new \(kind.en)",
-                       "记录号 \(id) 是\(k.zh)的记录号，不是\(kind.zh)的。请核对；新增的\(kind.zh)请不填记录号")
+                       "\(id) 是\(k.zh)的记录号，不是\(kind.zh)的记录号。请核对；如果是新增的\(kind.zh)，请将记录号留空")
                 return .refused
             }
             guard let e = archive.state.entities(kind, n) else {
                 refuse(i, column, given, "the archive has no \(kind.en) \(id); check it, and leave it empty for a new \(kind.en)",
-                       "档案中没有记录号为 \(id) 的\(kind.zh)。请核对；新增的\(kind.zh)请不填记录号")
+                       "档案中没有记录号为 \(id) 的\(kind.zh)。请核对；如果是新增的\(kind.zh)，请将记录号留空")
                 return .refused
             }
             guard archive.state.entity(kind, n) != nil else {
                 // Removed since (it was added again as new, without a word: helper-100).
                 let by = (try? changesSinceExport())?[FieldKey(kind, n, nil)].map { "B\($0)" }
                 refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring it back, undo that batch\(by.map { " (salesvault undo \($0))" } ?? ""), or take the row out of the file",
-                       "\(id) \(e.displayName) 已从档案中删除\(by.map { "（批次 \($0)）" } ?? "")，本行不再导入。如需恢复，请撤销该批次\(by.map { "（salesvault undo \($0)）" } ?? "")；否则请从文件中删去本行")
+                       "\(id) \(e.displayName)已从档案中移除\(by.map { "（批次 \($0)）" } ?? "")，本行不能导入。如需恢复，请先撤销移除它的批次\(by.map { "（salesvault undo \($0)）" } ?? "（批次号可用 salesvault history 查看）")后再导入；否则请从文件中删去本行")
                 return .refused
             }
             if let customer, let owner = e["customer"]?.ref, owner != archiveID(customer) {
                 let ownerName = archive.state.entity(.customer, owner).map { "\($0.shortID) \($0.displayName)" } ?? "C\(owner)"
                 refuse(i, header(r, "customer"), r.refs["customer"], "\(id) \(e.displayName) is \(ownerName)'s; a record does not move to another customer: check the customer, or add it again under that customer without the id",
-                       "\(id) \(e.displayName) 属于 \(ownerName)，记录不能转到其他客户名下。请核对客户；如确属其他客户，请不填记录号，作为新记录添加")
+                       "\(id) \(e.displayName)属于 \(ownerName)，不能转到其他客户名下。请核对客户名称；如确属其他客户，请清空本行记录号，作为新的\(kind.zh)导入")
                 return .refused
             }
             let table = tables[r.mapped].table.name
@@ -1192,16 +1205,16 @@ extension Importer {
                 let at = earlier.table == table ? "第 \(earlier.line) 行" : "“\(earlier.table)”第 \(earlier.line) 行"
                 let atEN = earlier.table == table ? "line \(earlier.line)" : "\(earlier.table) line \(earlier.line)"
                 refuse(i, column, given, "\(id) was given at \(atEN) already: one record twice in the file. If this row is a new \(kind.en), leave its id empty",
-                       "记录号 \(id) 已在\(at)出现，同一条记录在文件中出现了两次。如果本行是新的\(kind.zh)，请清空本行的记录号")
+                       "记录号 \(id) 在\(at)已经出现过，同一条记录不能在文件中出现两次。如果本行是新增的\(kind.zh)，请清空本行的记录号；否则请删去重复的一行")
                 return .refused
             }
             ownLines[id] = (table, r.line)
             return .record(e)
         }
         /// What happened to the archive after the export (by field), read once, when asked.
-        var sinceExport: (batches: [FieldKey: UInt64], formerNames: [FieldKey: String])?
+        var sinceExport: (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?])?
         func changesSinceExport() throws -> [FieldKey: UInt64] { try readSinceExport().batches }
-        func readSinceExport() throws -> (batches: [FieldKey: UInt64], formerNames: [FieldKey: String]) {
+        func readSinceExport() throws -> (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?]) {
             if let sinceExport { return sinceExport }
             let found = try source.exportedFrom?.version.map { try archive.changes(since: $0) } ?? ([:], [:])
             sinceExport = found
@@ -1211,10 +1224,11 @@ extension Importer {
         /// (an export's other sheets name it so: a second import of the file found no such
         /// customer: helper-100); `customer` for a contact or project, its customer's ref.
         func formerlyNamed(_ kind: EntityKind, _ name: String, customer: String? = nil) -> String? {
-            guard ownIDs, let former = try? readSinceExport().formerNames, !former.isEmpty else { return nil }
+            guard ownIDs, let then = try? readSinceExport().atVersion, !then.isEmpty else { return nil }
             let owner = customer.flatMap(archiveID)
-            for (key, old) in former where key.kind == kind {
-                guard let e = archive.state.entity(kind, key.id) else { continue }
+            let nameField = Schema.field(kind, key: "name")?.number
+            for (key, value) in then where key.kind == kind && key.field == nameField {
+                guard let old = value?.text, let e = archive.state.entity(kind, key.id) else { continue }
                 if kind == .customer {
                     if Identity.companyKey(old) == Identity.companyKey(name) { return e.shortID }
                 } else if e["customer"]?.ref == owner, Self.personKey(old) == Self.personKey(name) {
@@ -1228,10 +1242,13 @@ extension Importer {
         /// undid later edits without a word: helper-100). `fields`: the row's typed values;
         /// `name`, `at`: its name and time, when they are compared too.
         func refusesStale(_ i: Int, _ r: Row, _ e: Entity, fields: [(String, String)], name: String? = nil, at: Int64? = nil) -> Bool {
-            guard options.onDuplicate == .update, let changed = try? changesSinceExport(), !changed.isEmpty else { return false }
+            guard options.onDuplicate == .update, let since = try? readSinceExport(), !since.batches.isEmpty else { return false }
             var stale: [(spec: FieldSpec, batch: UInt64)] = []
+            // (Changed since and not back to what it was then: after an undo it is the export's
+            // value again, and the row is no older than the archive: helper-101.)
             func check(_ spec: FieldSpec, differs: Bool) {
-                if differs, let batch = changed[FieldKey(e.kind, e.id, spec.number)] { stale.append((spec, batch)) }
+                let key = FieldKey(e.kind, e.id, spec.number)
+                if differs, let batch = since.batches[key], let then = since.atVersion[key], then != e[number: spec.number] { stale.append((spec, batch)) }
             }
             for (key, input) in fields {
                 guard let spec = Schema.field(e.kind, key: key) else { continue }
@@ -1246,7 +1263,7 @@ extension Importer {
             let batches = Set(stale.map(\.batch)).sorted().map { "B\($0)" }.joined(separator: "、")
             refuse(i, header(r, stale[0].spec.key), nil,
                    "\(e.shortID) \(e.displayName): \(stale.map(\.spec.en).joined(separator: ", ")) changed after this file was exported (\(batches)); the file has the older value and would undo that change. Export again and edit the new file",
-                   "\(e.shortID) \(e.displayName) 的\(stale.map(\.spec.zh).joined(separator: "、"))在导出之后又修改过（批次 \(batches)），文件中是导出时的旧内容，导入会覆盖新的修改。请重新导出，在新文件中修改后再导入")
+                   "\(e.shortID) \(e.displayName)的\(stale.map(\.spec.zh).joined(separator: "、"))在本文件导出后已在档案中修改过（批次 \(batches)），与文件中的内容不同，导入会覆盖那次修改。请重新导出，在新文件中修改后再导入")
             return true
         }
         /// A record's new name from the row of an export of this archive that is it (renamed in
@@ -1271,11 +1288,29 @@ extension Importer {
                 let command = kind == .customer ? "customer" : "contact"
                 refuse(i, header(rows[i], "name"), name,
                        "renaming \(e.shortID) \(e.displayName) to \(name) would make it like \(other.shortID) \(other.displayName); if they are different, rename it with salesvault \(command) edit \(e.shortID) --set name=\(name) --force",
-                       "把 \(e.shortID) \(e.displayName) 改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName) \(why)。如确实是不同的\(kind.zh)，请用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名")
+                       "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)\(why)。如确实是不同的\(kind.zh)，请先用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名，再重新导入本文件")
                 return false
             }
             _ = add(.edit(kind, e.shortID, fields: [("name", name)]), row: i)
             return true
+        }
+        /// The fields of record `e` whose cells the row of an export of this archive leaves empty
+        /// (cleared in the sheet), as `key = ""` (a clear); not the name, the grade, the stage,
+        /// references or what `except` names. An empty cell of any other file changes nothing
+        /// (§4); in an export of this archive it was the field's value (helper-101: a cleared
+        /// 行业 or 职务 was said 无变化).
+        func cleared(_ r: Row, _ e: Entity, except: Set<String> = []) -> [(String, String)] {
+            guard options.onDuplicate == .update else { return [] }
+            let given = Set(r.fields.map(\.0))
+            return tables[r.mapped].columns.compactMap { column -> (String, String)? in
+                guard case .field(let key) = column.target, !given.contains(key), !except.contains(key),
+                      !["name", "grade", "stage", "customer", "summary", "type", "at"].contains(key),
+                      let spec = Schema.field(e.kind, key: key), r.refs[key] == nil, r.instants[key] == nil, e[number: spec.number] != nil else { return nil }
+                switch spec.type {
+                case .reference, .references, .instant: return nil
+                default: return (key, "")
+                }
+            }
         }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
@@ -1355,6 +1390,7 @@ extension Importer {
                 if value != nil && value == entry[number: spec.number] { continue }
                 fields.append((key, input))
             }
+            if own { fields += cleared(r, entry, except: ["contacts", "project"]) }
             if let contacts, !contacts.isEmpty {
                 let ids = contacts.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
                 if ids.contains(nil) || Set(ids.compactMap { $0 }) != Set(entry["contacts"]?.refs ?? []) { fields.append(("contacts", contacts)) }
@@ -1384,6 +1420,14 @@ extension Importer {
             if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(m) { differs.append("managerNotifiedAt") }
             if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(d) { differs.append("directorNotifiedAt") }
             if r.field("coordinator") != nil, let resolution = r.field("resolution"), t["resolvedAt"] != nil, t["resolution"]?.text != resolution { differs.append("resolution") }
+            // (Who coordinated and what the survey said, recorded with their step: the same; they
+            // were left as they were without a word: helper-101.)
+            if let coordinator = r.field("coordinator"), t["resolvedAt"] != nil, t["coordinator"]?.text != coordinator.trimmedWhitespace { differs.append("coordinator") }
+            if t["surveyedAt"] != nil {
+                for key in ["surveyComment", "surveyedBy"] {
+                    if let given = r.field(key), let had = t[key]?.text, had != given.trimmedWhitespace { differs.append(key) }
+                }
+            }
             if let satisfaction = r.field("satisfaction"), t["surveyedAt"] != nil, let had = t["satisfaction"]?.text,
                (try? ChangeDraft.value(for: Schema.field(.complaint, key: "satisfaction")!, input: satisfaction, now: options.now))?.text != had {
                 differs.append("satisfaction")
@@ -1453,7 +1497,7 @@ extension Importer {
                 case .refused: continue
                 case .none: own = nil
                 case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" }, name: name) { continue }
+                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) { continue }
                     own = e
                 }
                 if let own {
@@ -1498,6 +1542,10 @@ extension Importer {
                     guard let settled = settle(i, r, .customer, match, value: name) else { continue }
                     ref = settled
                     if let own, rename(.customer, own, to: name, row: i) { b.status[i] = .updated }
+                    if let own, case let clear = cleared(r, own), !clear.isEmpty {
+                        _ = add(.edit(.customer, own.shortID, fields: clear), row: i)
+                        b.status[i] = .updated
+                    }
                 } else {
                     var fields = r.fields.filter { $0.0 != "name" }
                     if let handover {
@@ -1565,7 +1613,7 @@ extension Importer {
                 case .refused: continue
                 case .none: own = nil
                 case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" }, name: name) { continue }
+                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) { continue }
                     own = e
                 }
                 if let own {
@@ -1584,6 +1632,10 @@ extension Importer {
                     guard let settled = settle(i, r, .contact, match, value: name) else { continue }
                     ref = settled
                     if let own, rename(.contact, own, to: name, row: i) { b.status[i] = .updated }
+                    if let own, case let clear = cleared(r, own), !clear.isEmpty {
+                        _ = add(.edit(.contact, own.shortID, fields: clear), row: i)
+                        b.status[i] = .updated
+                    }
                 } else {
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
                     fileFields[ref] = (r.line, r.fields)
@@ -1605,7 +1657,7 @@ extension Importer {
                 case .refused: continue
                 case .none: own = nil
                 case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" }, name: name) { continue }
+                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) { continue }
                     own = e
                 }
                 if let own, projects["\(customer)|\(Self.personKey(name))"] == nil { projects["\(customer)|\(Self.personKey(name))"] = (own.shortID, r.line) }
@@ -1630,6 +1682,10 @@ extension Importer {
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
                                              warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                         if let own, rename(.project, own, to: name, row: i) { b.status[i] = .updated }
+                        if let own, case let clear = cleared(r, own), !clear.isEmpty {
+                            _ = add(.edit(.project, own.shortID, fields: clear), row: i)
+                            b.status[i] = .updated
+                        }
                         fileFields[ref] = Self.merged(fileFields[ref], row)
                         if let stage {
                             // Where the project is now: after an earlier row of this file, or in the archive.
@@ -1686,7 +1742,7 @@ extension Importer {
                 case .refused: continue
                 case .none: ownEntry = nil
                 case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields, at: zoneShifted ? nil : at) { continue }
+                    if refusesStale(i, r, e, fields: r.fields + cleared(r, e, except: ["contacts", "project"]), at: zoneShifted ? nil : at) { continue }
                     ownEntry = e
                 }
                 if let own = ownEntry {
@@ -1762,7 +1818,7 @@ extension Importer {
                         let number = own["number"]?.text ?? own.shortID
                         refuse(i, header(r, fixed[0].key), nil,
                                "complaint \(number) was registered with another \(fixed.map(\.en).joined(separator: " and ")); what a complaint was registered with is not changed by an import: check the file",
-                               "投诉 \(number) 登记的\(fixed.map(\.zh).joined(separator: "、"))与文件不同。投诉登记时的信息不能通过导入修改，请核对文件后重新导入")
+                               "文件中投诉 \(number) 的\(fixed.map(\.zh).joined(separator: "、"))与登记时不一致。投诉登记后，\(fixed.map(\.zh).joined(separator: "、"))不能再修改。请在文件中改回登记时的内容，再重新导入")
                         continue
                     }
                     switch options.onDuplicate {
@@ -1837,6 +1893,13 @@ extension Importer {
         return b
     }
 
+    /// Whether `id` is written as SalesVault writes record ids (C12, R3, P8, L15, T1).
+    static func looksLikeRecordID(_ id: String?) -> Bool {
+        guard let id = id?.trimmedWhitespace.uppercased(), let first = id.first, "CRPLT".contains(first) else { return false }
+        let digits = id.dropFirst()
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    }
+
     /// The moment `log add --at DATE` gives a date (09:00, DateParser.dateOnlyHour) when `at` is
     /// local midnight, what a date without a time in a file reads as; nil otherwise. A log row
     /// at midnight is a duplicate of an entry of that day at 09:00 with its content too
@@ -1851,22 +1914,36 @@ extension Importer {
         case file
         /// This archive's: an export of it (档案编号), by its owner, of its history (档案版本).
         case thisArchive
-        /// An export of this archive's owner that does not say which archive (written before
-        /// 2026-12-03, or its 说明 sheet edited): the file's own, and said so.
-        case unnamedArchive
-        /// An export of this archive's id whose history is not this archive's (a copy that went
-        /// its own way, such as a restored backup), or whose owner is another: the file's own,
-        /// and said so.
-        case otherCopy
+        /// Ids that look like this archive's, in a file that may be an export of it, but are
+        /// not taken as its: the file's own, and the preview says why (edited names and texts
+        /// come in as new records).
+        case notThisArchive(Why)
+
+        public enum Why: Equatable, Sendable {
+            /// An export that does not say which archive (an older SalesVault's, or its 说明 edited).
+            case noArchiveID
+            /// This archive's id without a readable 档案版本.
+            case noVersion
+            /// This archive's id with another owner.
+            case otherOwner
+            /// A copy of this archive that went its own way (a restored backup).
+            case otherCopy
+            /// Another archive of this owner.
+            case otherArchive
+            /// No 说明 sheet (a CSV file, or the sheet deleted), with ids written as SalesVault's.
+            case noAboutSheet
+        }
     }
 
     /// Whose record ids the 记录号 of `source` are, going into `archive`.
     public static func recordIDs(of source: ImportSource, into archive: CustomerArchive) -> RecordIDs {
+        let owner = archive.vault.header.owner
         guard let from = source.exportedFrom else { return .file }
-        guard let id = from.archiveID else { return from.owner == archive.vault.header.owner ? .unnamedArchive : .file }
-        guard id == archive.vault.prefix.archiveIDHex else { return .file }
-        guard from.owner == archive.vault.header.owner, let version = from.version, archive.descends(from: version) else { return .otherCopy }
-        return .thisArchive
+        guard let id = from.archiveID else { return from.owner == owner ? .notThisArchive(.noArchiveID) : .file }
+        guard id == archive.vault.prefix.archiveIDHex else { return from.owner == owner ? .notThisArchive(.otherArchive) : .file }
+        guard from.owner == owner else { return .notThisArchive(.otherOwner) }
+        guard let version = from.version else { return .notThisArchive(.noVersion) }
+        return archive.descends(from: version) ? .thisArchive : .notThisArchive(.otherCopy)
     }
 
     /// The values the rows of the file have given a record once row `r` updates it too (what a
@@ -1923,6 +2000,9 @@ extension Importer {
             } else if let existing {
                 if value != nil && value == existing[number: spec.number] { continue }
             }
+            // (未评级, as an export writes a customer without a grade, does not take one's grade
+            // away: a colleague's export downgraded A to 未评级: helper-101.)
+            if kind == .customer && key == "grade", value == .text(Grade.unrated.rawValue), let had = existing?["grade"]?.text, had != Grade.unrated.rawValue { continue }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
         }
         if let earlier, !differing.isEmpty {

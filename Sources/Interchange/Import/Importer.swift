@@ -7,7 +7,7 @@ import SalesArchive
 /// whole planned as one change set, so that a dry run shows exactly what a commit would do.
 public final class Importer {
     let archive: CustomerArchive
-    let options: ImportOptions
+    private(set) var options: ImportOptions
 
     public init(archive: CustomerArchive, options: ImportOptions) {
         self.archive = archive
@@ -17,7 +17,9 @@ public final class Importer {
     /// Plans the import of `source`; nothing is written.
     public func preview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
+        options.fileTimeZone = Self.fileZone(source)
         let tables = mapTables(source, into: &preview)
+        preview.hasRecordIDs = tables.contains { $0.column(ofTarget: .sourceID) != nil }
         if try bulkLog(source, tables: tables, into: &preview) {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
             return preview
@@ -132,9 +134,26 @@ public final class Importer {
         return keys.lazy.compactMap { table.column($0)?.header }.first
     }
 
-    /// A warning when an export's times were written in another time zone than this machine's.
+    /// The zone an export's times were written in (its 时区), when it is another than this
+    /// machine's and a zone this machine knows: they are read in it.
+    static func fileZone(_ source: ImportSource) -> TimeZone? {
+        guard let id = source.exportedFrom?.timeZone, id != TimeZone.current.identifier, let zone = TimeZone(identifier: id),
+              zone.secondsFromGMT(for: Date()) != TimeZone.current.secondsFromGMT(for: Date()) || zone.nextDaylightSavingTimeTransition != TimeZone.current.nextDaylightSavingTimeTransition
+        else { return nil }
+        return zone
+    }
+
+    /// A note when an export's times were written in another time zone than this machine's:
+    /// read in that zone when it is known, else a warning that they may be hours off.
     static func zoneWarning(_ source: ImportSource) -> ImportProblem? {
         guard let zone = source.exportedFrom?.timeZone, zone != TimeZone.current.identifier else { return nil }
+        if fileZone(source) != nil {
+            return ImportProblem(
+                table: source.fileName, line: 0,
+                reason: "the export's times are in \(zone) (this machine's in \(TimeZone.current.identifier)): they are read in \(zone), the same moments as exported",
+                reasonZH: "导出文件中的时间按 \(zone) 时区记录（本机时区为 \(TimeZone.current.identifier)），已按 \(zone) 时区读取，与导出时的时间一致。")
+        }
+        guard TimeZone(identifier: zone) == nil else { return nil }  // (another name of this machine's offset)
         return ImportProblem(
             table: source.fileName, line: 0,
             reason: "the export's times are in \(zone), this machine's in \(TimeZone.current.identifier): imported times may be off by some hours; to keep them, import with TZ=\(zone)",

@@ -60,7 +60,7 @@ public enum Rejects {
             if let from = preview.source.exportedFrom {
                 let lines: [(String, String?)] = [
                     ("档案所有人", from.owner), ("导出时间", from.date), ("时区", from.timeZone), ("档案编号", from.archiveID), ("档案版本", from.version?.text),
-                    ("注意", zh ? "本文件是导入时未能导入的行，内容为客户资料的明文副本。改正后可重新导入；用完请及时删除。"
+                    ("注意", zh ? "本文件列出导入时未能导入的行，原因见各表最后一列“未导入原因”。本文件是客户资料的明文副本，没有加密，请妥善保管。改正后可直接重新导入（请勿改动本“说明”工作表，否则记录号无法对应）；用完请及时删除。"
                                 : "The rows an import refused: a plaintext copy of customer data. Correct and import them again; delete the file after use."),
                 ]
                 sheets.append(XLSXSheet(name: ImportSource.aboutSheet.zh, columns: [XLSXColumn("事项"), XLSXColumn("内容", width: 80)],

@@ -145,7 +145,7 @@ extension ChangeDraft {
             guard DateParser.localDay(at) == DateParser.localDay(earlier) else {
                 let spec = Schema.field(.complaint, key: key)
                 throw ArchiveError(.invalidTransition, "the date (\(DateParser.format(DateParser.localDay(at)))) is before an earlier step of this complaint (\(spec?.en ?? key): \(DateParser.format(DateParser.localDay(earlier))))",
-                                   zh: "日期（\(DateParser.format(DateParser.localDay(at)))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.format(DateParser.localDay(earlier)))），请核对")
+                                   zh: "所填日期（\(DateParser.format(DateParser.localDay(at)))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.format(DateParser.localDay(earlier)))），投诉各环节须按先后顺序登记，请核对日期")
             }
             at = earlier
         }

@@ -59,7 +59,7 @@ extension ChangeDraft {
            let subject = changes.first(where: { $0.field == Schema.number(.complaint, "subject") })?.new?.text,
            Self.normalizedName(subject).contains(Self.normalizedName(who)) {
             throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling, and \(who) coordinates it",
-                               zh: "被投诉人不能担任该投诉的协调人，而\(who)是该投诉的协调人")
+                               zh: "修改后的被投诉人包含\(who)，而\(who)是该投诉的协调人；被投诉人不能担任协调人，请核对被投诉人/部门")
         }
         let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
         if kind == .customer { try checkCode(checked, customer: e.id, before: e) }
@@ -175,7 +175,7 @@ extension ChangeDraft {
         }
         guard parts.allSatisfy({ known.contains(CompanyName.personKey($0)) }) else { return }
         throw ArchiveError(.invalidValue, "\(name) looks like several people (\(parts.joined(separator: ", ")) are each a contact of this customer); a contact's name is one person's",
-                           zh: "“\(name)”看起来是多位联系人（\(parts.joined(separator: "、")) 都已是该客户的联系人）。联系人姓名只能填一位，多位联系人请分别添加")
+                           zh: "“\(name)”看起来是多位联系人（\(parts.joined(separator: "、"))都已是该客户的联系人）。每条联系人记录只能填一个人的姓名，多位联系人请分别添加")
     }
 
     /// Logs a call, visit, activity…; updates the customer's (and the contacts') last contact.

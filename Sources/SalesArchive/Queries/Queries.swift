@@ -1,4 +1,6 @@
 import Foundation
+import VaultCrypto
+import VaultFormat
 
 /// Read-only questions about the archive.
 extension CustomerArchive {
@@ -163,26 +165,31 @@ extension ArchiveState {
 }
 
 /// Where an archive's history stood when something was read from it (an export): how many
-/// records it had and when the last was saved. An archive whose record of that number was saved
-/// at that time has the same history up to there (a copy that went its own way since, such as
-/// a restored backup, saved other records under the same numbers: INTERCHANGE.md §4.1).
+/// records it had, when the last was saved, and the SHA-256 of that record's content (its first
+/// 8 bytes, hex). An archive whose record of that number is that one has the same history up to
+/// there; a copy that went its own way (a restored backup) saved other records under the same
+/// numbers, also in the same second (helper-101: the time alone told two such copies apart only
+/// when they saved in different seconds). INTERCHANGE.md §4.1.
 public struct ArchiveVersion: Equatable, Sendable {
     public let records: Int
     public let lastSavedAt: Int64
+    public let digest: String
 
-    public init(records: Int, lastSavedAt: Int64) {
+    public init(records: Int, lastSavedAt: Int64, digest: String) {
         self.records = records
         self.lastSavedAt = lastSavedAt
+        self.digest = digest
     }
 
-    /// `17 2026-12-03T06:29:05Z`, as an export writes it.
-    public var text: String { "\(records) \(FieldFormat.isoInstant(lastSavedAt))" }
+    /// `17 2026-12-03T06:29:05Z 3fa9c2d1e07b4a65`, as an export writes it.
+    public var text: String { "\(records) \(FieldFormat.isoInstant(lastSavedAt)) \(digest)" }
 
     /// The version `text` gives, or nil.
     public init?(text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
-        guard parts.count == 2, let n = Int(parts[0]), n > 0, let at = Self.utc(String(parts[1])) else { return nil }
-        self.init(records: n, lastSavedAt: at)
+        guard parts.count == 3, let n = Int(parts[0]), n > 0, let at = Self.utc(String(parts[1])),
+              parts[2].utf8.count == 16, parts[2].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        self.init(records: n, lastSavedAt: at, digest: String(parts[2]))
     }
 
     /// `2026-12-03T06:29:05Z` (what `FieldFormat.isoInstant` writes), or nil.
@@ -211,24 +218,38 @@ public struct FieldKey: Hashable, Sendable {
 
 extension CustomerArchive {
     /// Where the archive's history stands now.
-    public var version: ArchiveVersion {
-        ArchiveVersion(records: state.batchTimes.count, lastSavedAt: state.batchTimes.last ?? vault.header.createdAt)
+    public func version() throws -> ArchiveVersion {
+        let n = state.batchTimes.count
+        return ArchiveVersion(records: n, lastSavedAt: state.batchTimes.last ?? vault.header.createdAt, digest: try recordDigest(n - 1) ?? "")
     }
 
-    /// Whether the archive's history is `version`'s up to there (its record of that number was
-    /// saved at that time).
+    /// Whether the archive's history is `version`'s up to there (its record of that number is
+    /// that one: saved at that time, of that content).
     public func descends(from version: ArchiveVersion) -> Bool {
         let times = state.batchTimes
-        return version.records <= times.count && times[version.records - 1] == version.lastSavedAt
+        guard version.records <= times.count, times[version.records - 1] == version.lastSavedAt else { return false }
+        return (try? recordDigest(version.records - 1)) == version.digest
+    }
+
+    /// The first 8 bytes of the SHA-256 of record `index`'s content, hex; nil for no record.
+    private func recordDigest(_ index: Int) throws -> String? {
+        guard index >= 0 else { return nil }
+        struct Found: Error { let digest: String }
+        do {
+            try vault.forEachRecord(from: UInt64(index)) { _, payload in throw Found(digest: try SHA256.hash(payload).prefix(8).hexString) }
+        } catch let found as Found {
+            return found.digest
+        }
+        return nil
     }
 
     /// What happened to the archive since `version`: the fields changed, and the records
     /// created, removed or restored (field nil), each with the last batch that did it; and the
-    /// name each customer, contact or project renamed since had then.
-    public func changes(since version: ArchiveVersion) throws -> (batches: [FieldKey: UInt64], formerNames: [FieldKey: String]) {
+    /// value each changed field had then (`atVersion`).
+    public func changes(since version: ArchiveVersion) throws -> (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?]) {
         var out: [FieldKey: UInt64] = [:]
-        var names: [FieldKey: String] = [:]
-        guard version.records < state.batchTimes.count else { return (out, names) }
+        var then: [FieldKey: FieldValue?] = [:]
+        guard version.records < state.batchTimes.count else { return (out, then) }
         try vault.forEachRecord(from: UInt64(version.records)) { index, payload in
             if Snapshot.isSnapshot(payload) { return }
             let batch = try BatchCodec.decode(payload)
@@ -238,13 +259,10 @@ extension CustomerArchive {
                 for c in event.changes where !Schema.isNote(c.field) {
                     let key = FieldKey(event.kind, event.id, c.field)
                     out[key] = id
-                    if names[key] == nil, [.customer, .contact, .project].contains(event.kind), c.field == Schema.number(event.kind, "name"),
-                       let old = c.old?.text {
-                        names[key] = old
-                    }
+                    if then.index(forKey: key) == nil { then[key] = .some(c.old) }
                 }
             }
         }
-        return (out, names)
+        return (out, then)
     }
 }

@@ -78,9 +78,12 @@ public enum DateParser {
     }
 
     /// The instant of local midnight at the start of `day`.
-    public static func startOfDay(_ day: Int32) -> Int64 {
+    public static func startOfDay(_ day: Int32) -> Int64 { startOfDay(day, in: .current) }
+
+    /// The instant of midnight at the start of `day` in `zone`.
+    public static func startOfDay(_ day: Int32, in zone: TimeZone) -> Int64 {
         let utc = Int64(day) * 86_400
-        let offset = Int64(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))))
+        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))))
         return utc - offset
     }
 

@@ -302,9 +302,13 @@ enum ImportReport {
         Terminal.print(z ? "文件：\(Terminal.cell(p.source.fileName))（\(format)）" : "File: \(Terminal.cell(p.source.fileName)) (\(format))")
         if let from = p.source.exportedFrom {
             // (The note is written only for another salesperson's export: Importer's handover.)
-            if thisArchive {
-                Terminal.print(z ? "来源：本档案（\(from.date) 导出）。各行按“记录号”对应档案中的原记录。"
+            if thisArchive && p.hasRecordIDs {
+                Terminal.print(z ? "来源：本档案（\(from.date) 导出）。各行按“记录号”与档案中的原记录一一对应。"
                                  : "From: this archive, exported \(from.date); each row is the record its ID names")
+            } else if thisArchive {
+                // (The 记录号 column deleted: it said each row is the record its 记录号 names: helper-101.)
+                Terminal.print(z ? "来源：本档案（\(from.date) 导出）。文件中没有“记录号”列，各行按名称、时间和内容与档案比对。"
+                                 : "From: this archive, exported \(from.date); the file has no ID column: rows are matched by their names, times and content")
             } else if from.owner == owner {
                 Terminal.print(z ? "来源：本人的客户档案（\(from.date) 导出）。" : "From: your own archive, exported \(from.date)")
             } else {

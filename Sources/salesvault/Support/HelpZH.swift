@@ -225,9 +225,10 @@ enum HelpZH {
             加了密码的工作簿（Excel、WPS、LibreOffice）在内存中解密：密码在终端询问（不回显），
             或用 --workbook-password-file 读取。
 
-            批量修改档案记录：先导出（XLSX 或 JSON），在文件中修改，再加 --on-duplicate update 导入。
-            各行按“记录号”对应档案中的原记录：改了名称的改名，改了内容的更新内容，不会另外新增记录。
-            只有从本档案导出的文件才按记录号对应。
+            批量修改档案记录：先导出（XLSX 或 JSON），在文件中修改，
+            再加 --on-duplicate update 导入。各行按“记录号”找到档案中的原记录
+            直接修改（包括改名），不会重复新增；新增的记录请把“记录号”留空。
+            请勿改动“记录号”列和“说明”工作表。只有从本档案导出的文件才按记录号对应。
 
             示例
               salesvault import 客户.xlsx -a 张伟.svault --dry-run
