@@ -355,25 +355,33 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
     }
 
-    /// A rename by an export of this archive to a name like another record's is refused, naming
-    /// both and the command that makes it anyway, as `customer edit` and `contact edit` ask for
-    /// --force (helper-100: made without a word).
-    func testARenameToAnotherRecordsNameIsRefusedAsTheEditCommandsAsk() throws {
-        let f = try populated()
+    /// An XLSX export of `f` with 𠮷野家餐饮有限公司 renamed `customer` in its 客户 sheet and 李雷
+    /// renamed `contact` in its 联系人 sheet (the other sheets naming them as they were), as a
+    /// spreadsheet program (openpyxl) saves it.
+    func exportRenaming(_ f: ImportFixture, customer: String, contact: String) throws -> Data {
         let path = f.file("导出.xlsx")
         try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
         try Tools.python(["-c", """
             import sys, openpyxl
             wb = openpyxl.load_workbook(sys.argv[1])
             for row in wb["客户"].iter_rows(min_row=2):
-                if row[2].value == "𠮷野家餐饮有限公司": row[2].value = "上海浦东发展银行股份有限公司"
+                if row[2].value == "𠮷野家餐饮有限公司": row[2].value = sys.argv[2]
             for row in wb["联系人"].iter_rows(min_row=2):
                 for c in row:
-                    if c.value == "李雷": c.value = "王敏"
+                    if c.value == "李雷": c.value = sys.argv[3]
             wb.save(sys.argv[1])
-            """, path])
+            """, path, customer, contact])
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    /// A rename by an export of this archive to a name like another record's is refused, naming
+    /// both and the command that makes it anyway, as `customer edit` and `contact edit` ask for
+    /// --force (helper-100: made without a word).
+    func testARenameToAnotherRecordsNameIsRefusedAsTheEditCommandsAsk() throws {
+        let f = try populated()
+        let data = try exportRenaming(f, customer: "上海浦东发展银行股份有限公司", contact: "王敏")
         let before = try f.bytes()
-        let p = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
+        let p = try f.importing(data, name: "导出.xlsx") { $0.onDuplicate = .update }
         XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司改名为“上海浦东发展银行股份有限公司”后，将与档案中的 C1 上海浦东发展银行名称相近。如确实是不同的客户，请先用 salesvault customer edit C2 --set name=上海浦东发展银行股份有限公司 --force 改名，再重新导入本文件" },
                       "\(p.problems.map(\.reasonZH))")
         XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("把 R4 李雷改名为“王敏”后，将与档案中的 R3 王敏姓名相同") }, "\(p.problems.map(\.reasonZH))")
@@ -384,19 +392,7 @@ final class ExportTests: XCTestCase {
     /// both imports of the file (the second found no such customer: helper-100).
     func testARecordRenamedInOneSheetIsFoundByItsOldNameAgainAfterTheRename() throws {
         let f = try populated()
-        let path = f.file("导出.xlsx")
-        try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
-        try Tools.python(["-c", """
-            import sys, openpyxl
-            wb = openpyxl.load_workbook(sys.argv[1])
-            for row in wb["客户"].iter_rows(min_row=2):
-                if row[2].value == "𠮷野家餐饮有限公司": row[2].value = "吉野家餐饮有限公司"
-            for row in wb["联系人"].iter_rows(min_row=2):
-                for c in row:
-                    if c.value == "李雷": c.value = "李蕾"
-            wb.save(sys.argv[1])
-            """, path])
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data = try exportRenaming(f, customer: "吉野家餐饮有限公司", contact: "李蕾")
         let first = try f.importing(data, name: "导出.xlsx") { $0.onDuplicate = .update }
         XCTAssertTrue(first.problems.isEmpty, "\(first.problems)")
         XCTAssertEqual(first.counts[.customers]?.updated, 1, "\(first.counts)")

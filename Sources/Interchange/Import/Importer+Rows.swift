@@ -1211,6 +1211,16 @@ extension Importer {
             ownLines[id] = (table, r.line)
             return .record(e)
         }
+        /// The record a customer, contact or project row of an export of this archive is by its
+        /// 记录号 (`ownRecord`), its name and fields not older than the archive's (`refusesStale`):
+        /// `.some(nil)` for none, nil when the row is refused.
+        func ownNamed(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String? = nil, name: String) -> Entity?? {
+            switch ownRecord(i, r, kind, customer: customer) {
+            case .refused: return nil
+            case .none: return .some(nil)
+            case .record(let e): return refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) ? nil : e
+            }
+        }
         /// What happened to the archive after the export (by field), read once, when asked.
         var sinceExport: (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?])?
         func changesSinceExport() throws -> [FieldKey: UInt64] { try readSinceExport().batches }
@@ -1492,14 +1502,7 @@ extension Importer {
                 let key = rowKeys.companyKey!
                 let phone = rowKeys.phone
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                let own: Entity?
-                switch ownRecord(i, r, .customer) {
-                case .refused: continue
-                case .none: own = nil
-                case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) { continue }
-                    own = e
-                }
+                guard let own = ownNamed(i, r, .customer, name: name) else { continue }
                 if let own {
                     match = (own.shortID, nil, ("same record id", "记录号相同"))
                     // (Its new name found by the rows that name it, also when this row is refused.)
@@ -1608,14 +1611,7 @@ extension Importer {
                 let pkey = "\(customer)|\(Self.personKey(name))"
                 let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
                 var match: (ref: String, line: Int?, why: (en: String, zh: String))?
-                let own: Entity?
-                switch ownRecord(i, r, .contact, customer: customer) {
-                case .refused: continue
-                case .none: own = nil
-                case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) { continue }
-                    own = e
-                }
+                guard let own = ownNamed(i, r, .contact, customer: customer, name: name) else { continue }
                 if let own {
                     match = (own.shortID, nil, ("same record id", "记录号相同"))
                     if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
@@ -1652,14 +1648,7 @@ extension Importer {
                 guard (b.problems[i]?.count ?? 0) == before else { continue }
                 let stage = r.field("stage")
                 var ref: String
-                let own: Entity?
-                switch ownRecord(i, r, .project, customer: customer) {
-                case .refused: continue
-                case .none: own = nil
-                case .record(let e):
-                    if refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) { continue }
-                    own = e
-                }
+                guard let own = ownNamed(i, r, .project, customer: customer, name: name) else { continue }
                 if let own, projects["\(customer)|\(Self.personKey(name))"] == nil { projects["\(customer)|\(Self.personKey(name))"] = (own.shortID, r.line) }
                 if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
                     switch options.onDuplicate {
