@@ -253,27 +253,8 @@ enum CellReading {
         }
     }
 
-    /// `2026-11-23T01:00:00Z` (UTC, as exports write instants), or with an offset from UTC,
-    /// `2026-11-23T09:00:00+08:00` (as other programs write them: it was refused, helper-100),
-    /// or nil.
-    static func iso(_ s: String) -> Int64? {
-        var offset = 0
-        let time: Substring
-        if s.hasSuffix("Z"), s.count == 20 {
-            time = s.dropFirst(11).dropLast()
-        } else if s.count == 25, s.utf8.count == 25, let sign = s.dropFirst(19).first, sign == "+" || sign == "-" {
-            let o = s.suffix(5).split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
-            guard o.count == 2, let h = o[0], let m = o[1], (0...14).contains(h), (0..<60).contains(m) else { return nil }
-            offset = (sign == "+" ? 1 : -1) * (h * 3600 + m * 60)
-            time = s.dropFirst(11).prefix(8)
-        } else {
-            return nil
-        }
-        guard s.dropFirst(10).first == "T" || s.dropFirst(10).first == " ", let day = try? DateParser.parse(String(s.prefix(10)), now: 0) else { return nil }
-        let t = time.split(separator: ":").compactMap { Int($0) }
-        guard t.count == 3, (0..<24).contains(t[0]), (0..<60).contains(t[1]), (0..<60).contains(t[2]) else { return nil }
-        return Int64(day) * 86_400 + Int64(t[0] * 3600 + t[1] * 60 + t[2]) - Int64(offset)
-    }
+    /// An ISO instant (`FieldFormat.instant(iso:)`), or nil.
+    static func iso(_ s: String) -> Int64? { FieldFormat.instant(iso: s) }
 
     /// A moment as a spreadsheet cell shows it in the machine's time zone.
     static func civil(_ instant: Int64) -> CivilDateTime {

@@ -135,6 +135,8 @@ public struct ImportPreview {
     public let source: ImportSource
     /// Whether a table of the file has a record id column (记录号).
     public var hasRecordIDs = false
+    /// Whose record ids the file's 记录号 are (INTERCHANGE.md §4.1).
+    public internal(set) var recordIDs: Importer.RecordIDs = .file
     public internal(set) var tables: [TableSummary] = []
     public internal(set) var counts: [ImportKind: Counts] = [:]
     /// Why rows are refused (every one, in file order).

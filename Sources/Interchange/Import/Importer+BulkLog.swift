@@ -21,7 +21,7 @@ extension Importer {
                   case .field(let key): return Self.bulkLogFields.contains(key)
                   // (A log entry is referred to by nothing: not read, but in an export of this
                   // archive, where it names the entry the row is: §4.1.)
-                  case .sourceID: return Self.recordIDs(of: source, into: archive) == .file
+                  case .sourceID: return recordIDs == .file
                   default: return false
                   }
               })
@@ -185,8 +185,6 @@ extension Importer {
         return out
     }
 
-    /// The archive customer a log row of a file of log entries only names (no customer, source
-    /// id or code of the file to look at first), with its id.
     /// Whether the archive has, at 09:00 of the date of midnight `at`, the entry of customer `c`
     /// with `summary` (a date-only row's twin: `dateOnlyTwin`); the time zone is asked only for
     /// a customer with an entry at that moment.
@@ -196,6 +194,8 @@ extension Importer {
         return logKeys.contains(logKey(c.ref, nine, summary))
     }
 
+    /// The archive customer a log row of a file of log entries only names (no customer, source
+    /// id or code of the file to look at first), with its id.
     static func customer(_ text: String, keys: RowKeys? = nil, index: ArchiveIndex, state: ArchiveState) -> (ref: String, id: UInt64)? {
         guard let ref = customerRef(text, keys: keys, file: FileCustomers(), sourceIDs: [:], index: index, state: state),
               ref.hasPrefix("C"), let id = UInt64(ref.dropFirst()) else { return nil }

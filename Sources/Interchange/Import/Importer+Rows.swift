@@ -1052,7 +1052,6 @@ extension Importer {
         }
         // An export of this very archive (its 档案编号): its 记录号 are this archive's ids, and a
         // row whose text was edited in the sheet is still the record it was exported from.
-        let recordIDs = Self.recordIDs(of: source, into: archive)
         let ownIDs = recordIDs == .thisArchive
         // The file's times written in a time zone this machine does not know (a warning says
         // so): an entry's time is not changed by such a file. (One it knows: read in it.)
@@ -1064,8 +1063,8 @@ extension Importer {
         // a workbook whose 说明 was deleted; nothing was said: helper-101.)
         var notTrusted: RecordIDs.Why?
         if case .notThisArchive(let why) = recordIDs { notTrusted = why }
-        if source.exportedFrom == nil, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }),
-           rows.contains(where: { $0.mapped == tables.firstIndex(where: { $0.table.name == t.table.name }) && Self.looksLikeRecordID($0.sourceID) }) {
+        if source.exportedFrom == nil, let t = tables.firstIndex(where: { $0.column(ofTarget: .sourceID) != nil }),
+           rows.contains(where: { $0.mapped == t && $0.sourceID.flatMap(Self.recordID) != nil }) {
             notTrusted = .noAboutSheet
         }
         if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
@@ -1169,14 +1168,13 @@ extension Importer {
         var ownLines: [String: (table: String, line: Int)] = [:]
         func ownRecord(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String? = nil) -> Own {
             guard ownIDs, let given = r.sourceID, !given.isEmpty else { return .none }
-            let id = Identity.halfWidth(ChangeDraft.plainIdentifier(given)).filter { !$0.isWhitespace }.uppercased()
             let column = tables[r.mapped].column(ofTarget: .sourceID)?.header
-            guard let k = EntityKind.allCases.first(where: { !$0.idPrefix.isEmpty && id.hasPrefix($0.idPrefix) }),
-                  let n = UInt64(id.dropFirst(k.idPrefix.count)), [.customer, .contact, .project, .activity, .complaint].contains(k) else {
+            guard let (k, n) = Self.recordID(given) else {
                 refuse(i, column, given, "\(given) is not a record id of this archive (C12, R3…); leave it empty for a new \(kind.en)",
                        "“\(given)”不是本档案的记录号（本档案的记录号形如 C12、R3）。请核对；如果是新增的\(kind.zh)，请将记录号留空")
                 return .refused
             }
+            let id = k.idPrefix + String(n)
             guard k == kind else {
                 refuse(i, column, given, "\(id) is the id of a \(k.en), not of a \(kind.en); check it, and leave it empty for a new \(kind.en)",
                        "\(id) 是\(k.zh)的记录号，不是\(kind.zh)的记录号。请核对；如果是新增的\(kind.zh)，请将记录号留空")
@@ -1189,7 +1187,7 @@ extension Importer {
             }
             guard archive.state.entity(kind, n) != nil else {
                 // Removed since (it was added again as new, without a word: helper-100).
-                let by = (try? changesSinceExport())?[FieldKey(kind, n, nil)].map { "B\($0)" }
+                let by = (try? readSinceExport())?.batches[FieldKey(kind, n, nil)].map { "B\($0)" }
                 refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring it back, undo that batch\(by.map { " (salesvault undo \($0))" } ?? ""), or take the row out of the file",
                        "\(id) \(e.displayName)已从档案中移除\(by.map { "（批次 \($0)）" } ?? "")，本行不能导入。如需恢复，请先撤销移除它的批次\(by.map { "（salesvault undo \($0)）" } ?? "（批次号可用 salesvault history 查看）")后再导入；否则请从文件中删去本行")
                 return .refused
@@ -1223,7 +1221,6 @@ extension Importer {
         }
         /// What happened to the archive after the export (by field), read once, when asked.
         var sinceExport: (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?])?
-        func changesSinceExport() throws -> [FieldKey: UInt64] { try readSinceExport().batches }
         func readSinceExport() throws -> (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?]) {
             if let sinceExport { return sinceExport }
             let found = try source.exportedFrom?.version.map { try archive.changes(since: $0) } ?? ([:], [:])
@@ -1276,18 +1273,21 @@ extension Importer {
                    "\(e.shortID) \(e.displayName)的\(stale.map(\.spec.zh).joined(separator: "、"))在本文件导出后已在档案中修改过（批次 \(batches)），与文件中的内容不同，导入会覆盖那次修改。请重新导出，在新文件中修改后再导入")
             return true
         }
-        /// A record's new name from the row of an export of this archive that is it (renamed in
-        /// the file): the rename, with `--on-duplicate update`; nothing when the name is the same.
+        /// What the row of an export of this archive changes in its record `e` beside its other
+        /// fields (`update`), as one edit, with `--on-duplicate update`: its name when the file
+        /// renamed it, the fields whose cells it emptied (`cleared`); false when nothing.
         /// A rename to a name like another record's (a customer's similar name, a contact of the
         /// same customer of that name) refuses the row, as `customer edit` and `contact edit` ask
         /// for --force before it (the import made it without a word: helper-100).
-        func rename(_ kind: EntityKind, _ e: Entity, to name: String, row i: Int) -> Bool {
-            guard options.onDuplicate == .update, !name.isEmpty, name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace else { return false }
+        func renameAndClear(_ e: Entity, to name: String, _ r: Row, row i: Int) -> Bool {
+            let kind = e.kind
+            var fields = cleared(r, e)
+            let renamed = options.onDuplicate == .update && !name.isEmpty && name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace
             let others: [(Entity, String)]
-            switch kind {
-            case .customer:
+            switch (renamed, kind) {
+            case (true, .customer):
                 others = Identity.likelyDuplicates(name: name, creditCode: nil, phone: nil, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, $0.reasonZH) }
-            case .contact:
+            case (true, .contact):
                 others = e["customer"]?.ref.map { c in
                     Identity.likelyDuplicateContacts(customer: c, name: name, mobile: nil, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, "姓名相同") }
                 } ?? []
@@ -1301,7 +1301,9 @@ extension Importer {
                        "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)\(why)。如确实是不同的\(kind.zh)，请先用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名，再重新导入本文件")
                 return false
             }
-            _ = add(.edit(kind, e.shortID, fields: [("name", name)]), row: i)
+            if renamed { fields.append(("name", name)) }
+            guard !fields.isEmpty else { return false }
+            _ = add(.edit(kind, e.shortID, fields: fields), row: i)
             return true
         }
         /// The fields of record `e` whose cells the row of an export of this archive leaves empty
@@ -1544,11 +1546,7 @@ extension Importer {
                 if let match {
                     guard let settled = settle(i, r, .customer, match, value: name) else { continue }
                     ref = settled
-                    if let own, rename(.customer, own, to: name, row: i) { b.status[i] = .updated }
-                    if let own, case let clear = cleared(r, own), !clear.isEmpty {
-                        _ = add(.edit(.customer, own.shortID, fields: clear), row: i)
-                        b.status[i] = .updated
-                    }
+                    if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
                 } else {
                     var fields = r.fields.filter { $0.0 != "name" }
                     if let handover {
@@ -1627,11 +1625,7 @@ extension Importer {
                 if let match {
                     guard let settled = settle(i, r, .contact, match, value: name) else { continue }
                     ref = settled
-                    if let own, rename(.contact, own, to: name, row: i) { b.status[i] = .updated }
-                    if let own, case let clear = cleared(r, own), !clear.isEmpty {
-                        _ = add(.edit(.contact, own.shortID, fields: clear), row: i)
-                        b.status[i] = .updated
-                    }
+                    if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
                 } else {
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
                     fileFields[ref] = (r.line, r.fields)
@@ -1670,11 +1664,7 @@ extension Importer {
                         let otherStage = stage.flatMap { s in SalesStage.read(s.trimmedWhitespace).flatMap { w in fileStages[ref].map { w != $0 } } } == true
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
                                              warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
-                        if let own, rename(.project, own, to: name, row: i) { b.status[i] = .updated }
-                        if let own, case let clear = cleared(r, own), !clear.isEmpty {
-                            _ = add(.edit(.project, own.shortID, fields: clear), row: i)
-                            b.status[i] = .updated
-                        }
+                        if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
                         fileFields[ref] = Self.merged(fileFields[ref], row)
                         if let stage {
                             // Where the project is now: after an earlier row of this file, or in the archive.
@@ -1882,11 +1872,13 @@ extension Importer {
         return b
     }
 
-    /// Whether `id` is written as SalesVault writes record ids (C12, R3, P8, L15, T1).
-    static func looksLikeRecordID(_ id: String?) -> Bool {
-        guard let id = id?.trimmedWhitespace.uppercased(), let first = id.first, "CRPLT".contains(first) else { return false }
-        let digits = id.dropFirst()
-        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    /// The record `given` names as SalesVault writes record ids (C12, R3, P8, L15, T1: a kind's
+    /// prefix and a number; full-width, spaced or lower case alike), or nil.
+    static func recordID(_ given: String) -> (EntityKind, UInt64)? {
+        let id = Identity.halfWidth(ChangeDraft.plainIdentifier(given)).filter { !$0.isWhitespace }.uppercased()
+        guard let k = [EntityKind.customer, .contact, .project, .activity, .complaint].first(where: { id.hasPrefix($0.idPrefix) }),
+              let n = UInt64(id.dropFirst(k.idPrefix.count)) else { return nil }
+        return (k, n)
     }
 
     /// The moment `log add --at DATE` gives a date (09:00, DateParser.dateOnlyHour) when `at` is

@@ -8,6 +8,8 @@ import SalesArchive
 public final class Importer {
     let archive: CustomerArchive
     private(set) var options: ImportOptions
+    /// Whose record ids the file's 记录号 are (`recordIDs(of:into:)`), found once per preview.
+    private(set) var recordIDs: RecordIDs = .file
 
     public init(archive: CustomerArchive, options: ImportOptions) {
         self.archive = archive
@@ -18,6 +20,8 @@ public final class Importer {
     public func preview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
         options.fileTimeZone = Self.fileZone(source)
+        recordIDs = Self.recordIDs(of: source, into: archive)
+        preview.recordIDs = recordIDs
         let tables = mapTables(source, into: &preview)
         preview.hasRecordIDs = tables.contains { $0.column(ofTarget: .sourceID) != nil }
         if try bulkLog(source, tables: tables, into: &preview) {

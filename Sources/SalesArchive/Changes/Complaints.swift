@@ -95,7 +95,7 @@ extension ChangeDraft {
         let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !who.isEmpty, !result.isEmpty else { throw ArchiveError(.missingValue, "give the coordinator and the resolution", zh: "请填写协调人和处理结果") }
-        guard !Self.normalizedName(e["subject"]?.text ?? "").contains(Self.normalizedName(who)) else {
+        guard !Self.isAbout(e["subject"]?.text ?? "", who) else {
             throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling", zh: "被投诉人不能担任该投诉的协调人")
         }
         let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"])
@@ -121,6 +121,12 @@ extension ChangeDraft {
         values.append(("status", .text(ComplaintStatus.surveyed.rawValue)))
         try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
         return state.entity(.complaint, e.id)!
+    }
+
+    /// Whether a complaint whose 被投诉人/部门 is `subject` is about `person` (who then cannot
+    /// coordinate it: regulation 6.4), names compared as RECORDS.md §4 compares them.
+    static func isAbout(_ subject: String, _ person: String) -> Bool {
+        normalizedName(subject).contains(normalizedName(person))
     }
 
     /// A complaint's channel as it is kept: the words the English help offers (phone, visit,

@@ -57,7 +57,7 @@ extension ChangeDraft {
         // complaint comes to be about them (an edit of 被投诉人: helper-100).
         if kind == .complaint, let who = e["coordinator"]?.text, !who.isEmpty,
            let subject = changes.first(where: { $0.field == Schema.number(.complaint, "subject") })?.new?.text,
-           Self.normalizedName(subject).contains(Self.normalizedName(who)) {
+           Self.isAbout(subject, who) {
             throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling, and \(who) coordinates it",
                                zh: "修改后的被投诉人包含\(who)，而\(who)是该投诉的协调人；被投诉人不能担任协调人，请核对被投诉人/部门")
         }

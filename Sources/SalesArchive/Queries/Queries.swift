@@ -175,31 +175,18 @@ public struct ArchiveVersion: Equatable, Sendable {
     public let lastSavedAt: Int64
     public let digest: String
 
-    public init(records: Int, lastSavedAt: Int64, digest: String) {
-        self.records = records
-        self.lastSavedAt = lastSavedAt
-        self.digest = digest
-    }
-
     /// `17 2026-12-03T06:29:05Z 3fa9c2d1e07b4a65`, as an export writes it.
     public var text: String { "\(records) \(FieldFormat.isoInstant(lastSavedAt)) \(digest)" }
+}
+
+extension ArchiveVersion {
 
     /// The version `text` gives, or nil.
     public init?(text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
-        guard parts.count == 3, let n = Int(parts[0]), n > 0, let at = Self.utc(String(parts[1])),
+        guard parts.count == 3, let n = Int(parts[0]), n > 0, parts[1].hasSuffix("Z"), let at = FieldFormat.instant(iso: String(parts[1])),
               parts[2].utf8.count == 16, parts[2].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
         self.init(records: n, lastSavedAt: at, digest: String(parts[2]))
-    }
-
-    /// `2026-12-03T06:29:05Z` (what `FieldFormat.isoInstant` writes), or nil.
-    static func utc(_ s: String) -> Int64? {
-        let b = Array(s.utf8)
-        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
-        func number(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
-        guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13), let mi = number(14..<16), let sec = number(17..<19),
-              h < 24, mi < 60, sec < 60, let day = DateParser.day(year: y, month: mo, day: d) else { return nil }
-        return Int64(day) * 86_400 + Int64(h * 3_600 + mi * 60 + sec)
     }
 }
 

@@ -160,7 +160,7 @@ struct Import: ArchiveCommand {
         if let mapping { opts.mapping = source.format == .json ? .notRead : try ColumnMapping(contentsOf: mapping) }
         let importer = Importer(archive: context.archive, options: opts)
         let preview = try importer.preview(source)
-        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: Importer.recordIDs(of: preview.source, into: context.archive) == .thisArchive,
+        ImportReport.show(preview, owner: context.archive.vault.header.owner, thisArchive: preview.recordIDs == .thisArchive,
                           state: context.archive.state)
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
