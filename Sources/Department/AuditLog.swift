@@ -177,8 +177,7 @@ public enum AuditLog {
     }
 
     static func ioError(_ what: String, _ path: String, _ err: Int32) -> DepartmentError {
-        let reason = String(cString: strerror(err))
-        return DepartmentError(.io, "cannot \(what) the audit log \(path): \(reason)", zh: "无法\(what == "write" ? "写入" : what == "lock" ? "锁定" : "打开")审计日志 \(path)：\(reason)")
+        DepartmentError.system(err, "cannot \(what) the audit log \(path)", zh: "无法\(what == "write" ? "写入" : what == "lock" ? "锁定" : "打开")审计日志 \(path)")
     }
 
     /// Opens `path` inside the audit folder without following links and without blocking; refuses

@@ -1,3 +1,10 @@
+import SalesArchive
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Errors of the department layer (STYLE 11): a stable code, an English reason and a Chinese one.
 public struct DepartmentError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
@@ -30,6 +37,12 @@ public struct DepartmentError: Error, Equatable, Sendable, CustomStringConvertib
         self.code = code
         self.reason = reason
         self.reasonZH = zh ?? reason
+    }
+
+    /// A failed system call: the system's English text after `reason`, the cause in Chinese
+    /// (`SystemCause`) after `zh` (无法写入 X：磁盘空间不足, not the system's English).
+    public static func system(_ err: Int32, _ reason: String, zh: String) -> DepartmentError {
+        DepartmentError(.io, "\(reason): \(String(cString: strerror(err)))", zh: "\(zh)：\(SystemCause(err).chinese)")
     }
 
     public var description: String { "\(code.rawValue): \(reason)" }

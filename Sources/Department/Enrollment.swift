@@ -49,7 +49,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         var st = stat()
         if lstat(folder, &st) != 0 {
             guard mkdir(folder, 0o750) == 0 || errno == EEXIST else {
-                throw DepartmentError(.io, "cannot create \(folder): \(String(cString: strerror(errno)))", zh: "无法创建目录 \(folder)：\(String(cString: strerror(errno)))")
+                throw DepartmentError.system(errno, "cannot create \(folder)", zh: "无法创建目录 \(folder)")
             }
         } else if (st.st_mode & S_IFMT) != S_IFDIR {
             // Round 4, N7: a symbolic link (or a file) in its place is not followed.
@@ -62,7 +62,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         defer { unlink(tmp) }
         try KeyFile.writeNew(bytes, to: tmp, mode: 0o640)
         guard rename(tmp, path) == 0 else {
-            throw DepartmentError(.io, "cannot write \(path): \(String(cString: strerror(errno)))", zh: "无法写入 \(path)：\(String(cString: strerror(errno)))")
+            throw DepartmentError.system(errno, "cannot write \(path)", zh: "无法写入 \(path)")
         }
         let dir = Foundation.open(folder, O_RDONLY | O_DIRECTORY)
         if dir >= 0 {
@@ -93,7 +93,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
                 throw DepartmentError(.malformed, "\(path) is \(size) bytes, far more than an enrollment request (at most \(maxSize)): refused unread",
                                       zh: "\(path) 有 \(size) 字节，远超登记申请的大小（最多 \(maxSize) 字节），未读取，已拒绝")
             case .io(let e):
-                throw DepartmentError(.io, "cannot read \(path): \(String(cString: strerror(e)))", zh: "无法读取 \(path)：\(String(cString: strerror(e)))")
+                throw DepartmentError.system(e, "cannot read \(path)", zh: "无法读取 \(path)")
             }
         }
         guard let request = try? JSONDecoder().decode(EnrollmentRequest.self, from: Data(bytes)), request.canonical == bytes else {

@@ -44,8 +44,7 @@ public enum EscrowAccess {
         while FileManager.default.fileExists(atPath: side) { n += 1; side = "\(path).altered-copy-\(name)-\(now)-\(n)" }
         let fd = Foundation.open(side, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw DepartmentError(.io, "cannot keep the altered header copy in \(side): \(reason)", zh: "无法将被改动的档案头副本保存到 \(side)：\(reason)")
+            throw DepartmentError.system(errno, "cannot keep the altered header copy in \(side)", zh: "无法将被改动的档案头副本保存到 \(side)")
         }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -62,9 +62,9 @@ public enum FullCheckText {
             let code = errno
             switch code {
             case ENOENT: return unchecked(VaultError(.notFound, "\(path): no such file"))
-            case EACCES, EPERM: return unchecked(VaultError(.permissionDenied, "open \(path): \(String(cString: strerror(code)))"))
+            case EACCES, EPERM: return unchecked(VaultError(.permissionDenied, "open \(path): \(String(cString: strerror(code)))", systemError: code, operation: "open", path: path))
             case ELOOP: return unchecked(VaultError(.notAnArchive, "\(path) is not a regular file"))
-            default: return unchecked(VaultError(.io, "open \(path): \(String(cString: strerror(code)))"))
+            default: return unchecked(VaultError(.io, "open \(path): \(String(cString: strerror(code)))", systemError: code, operation: "open", path: path))
             }
         }
         defer { close(fd) }

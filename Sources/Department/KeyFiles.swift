@@ -174,7 +174,7 @@ public enum KeyFile {
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             if errno == EEXIST { throw DepartmentError(.alreadyExists, "\(path) exists already", zh: "\(path) 已存在") }
-            throw DepartmentError(.io, "cannot create \(path): \(String(cString: strerror(errno)))", zh: "无法创建 \(path)：\(String(cString: strerror(errno)))")
+            throw DepartmentError.system(errno, "cannot create \(path)", zh: "无法创建 \(path)")
         }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }

@@ -190,8 +190,7 @@ extension Registry {
         var isDir: ObjCBool = false
         if !(FileManager.default.fileExists(atPath: layout.historyDirectory, isDirectory: &isDir) && isDir.boolValue) {
             guard mkdir(layout.historyDirectory, 0o750) == 0 || errno == EEXIST, chmod(layout.historyDirectory, 0o750) == 0 else {
-                let reason = String(cString: strerror(errno))
-                throw DepartmentError(.io, "cannot create \(layout.historyDirectory): \(reason)", zh: "无法创建目录 \(layout.historyDirectory)：\(reason)")
+                throw DepartmentError.system(errno, "cannot create \(layout.historyDirectory)", zh: "无法创建目录 \(layout.historyDirectory)")
             }
         }
         let path = layout.history(serial: serial)
@@ -202,7 +201,7 @@ extension Registry {
             defer { unlink(tmp) }
             try KeyFile.writeNew(bytes, to: tmp, mode: 0o644)
             guard rename(tmp, target) == 0 else {
-                throw DepartmentError(.io, "cannot write \(target): \(String(cString: strerror(errno)))", zh: "无法写入 \(target)：\(String(cString: strerror(errno)))")
+                throw DepartmentError.system(errno, "cannot write \(target)", zh: "无法写入 \(target)")
             }
         }
     }

@@ -106,16 +106,13 @@ extension Registry {
         }
         let seen = try seenPath.map(SeenRegistries.load(path:))
         let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
-        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw DepartmentError(.io, "cannot create \(parent): \(error.localizedDescription)", zh: "无法创建目录 \(parent)：\(error.localizedDescription)")
-        }
+        try makeFolders(parent)
         for dir in [layout.root, layout.keys, layout.archives, layout.reports, layout.audit] {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue { continue }
             // Not by umask: the department's files are for its members only.
             guard mkdir(dir, 0o750) == 0, chmod(dir, 0o750) == 0 else {
-                let reason = String(cString: strerror(errno))
-                throw DepartmentError(.io, "cannot create \(dir): \(reason)", zh: "无法创建目录 \(dir)：\(reason)")
+                throw DepartmentError.system(errno, "cannot create \(dir)", zh: "无法创建目录 \(dir)")
             }
         }
         var registry = Registry(name: name, adminKey: signer.publicKey, now: now)
@@ -191,5 +188,23 @@ extension Registry {
                                   zh: "“\(name)”与已登记的“\(other.name)”仅大小写不同：在 Windows 共享盘或 Mac 上，两人的档案和周报会被当作同一个文件。请换一个名字（例如加上工号）。")
         }
         salespeople.append(.init(addedAt: Registry.timestamp(now), archive: "archives/\(name).svault", name: name))
+    }
+}
+
+extension Registry {
+    /// `mkdir -p` of the folder a department goes into, each failure said with its cause in both
+    /// languages (Foundation's error on Linux is English only, "A file with the same name already
+    /// exists" for a file where a folder belongs).
+    static func makeFolders(_ path: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw DepartmentError.system(ENOTDIR, "cannot create \(path)", zh: "无法创建目录 \(path)") }
+            return
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if parent != path { try makeFolders(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw DepartmentError.system(errno, "cannot create \(path)", zh: "无法创建目录 \(path)")
+        }
     }
 }

@@ -46,7 +46,7 @@ public struct SeenRegistries: Codable, Equatable, Sendable {
         defer { unlink(tmp) }
         try KeyFile.writeNew(bytes, to: tmp, mode: 0o600)
         guard rename(tmp, path) == 0 else {
-            throw DepartmentError(.io, "cannot write \(path): \(String(cString: strerror(errno)))", zh: "无法写入 \(path)：\(String(cString: strerror(errno)))")
+            throw DepartmentError.system(errno, "cannot write \(path)", zh: "无法写入 \(path)")
         }
         let dir = Foundation.open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
         if dir >= 0 {

@@ -56,11 +56,20 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: Code
     public let reason: String
     public let recordIndex: Int?
+    /// For a failed system call: its `errno`, the operation (`write`, `fsync`, `open`…) and the
+    /// path, so a caller can say the cause in the user's language (the reason has the system's
+    /// English text).
+    public let systemError: Int32?
+    public let operation: String?
+    public let path: String?
 
-    public init(_ code: Code, _ reason: String, recordIndex: Int? = nil) {
+    public init(_ code: Code, _ reason: String, recordIndex: Int? = nil, systemError: Int32? = nil, operation: String? = nil, path: String? = nil) {
         self.code = code
         self.reason = reason
         self.recordIndex = recordIndex
+        self.systemError = systemError
+        self.operation = operation
+        self.path = path
     }
 
     public var description: String { "\(code.rawValue): \(reason)" }

@@ -254,4 +254,22 @@ final class DepartmentHardeningTests: XCTestCase {
             XCTAssertEqual(st.st_mode & 0o777, 0o750, sub)
         }
     }
+
+    /// A department folder that cannot be made (its parent is a file): the Chinese reason says the
+    /// cause in Chinese, not the system's English (`Not a directory`), which the English keeps.
+    func testAFolderThatCannotBeMadeIsSaidInBothLanguages() throws {
+        try write(Data("x".utf8), root.appendingPathComponent("plain").path)
+        let inside = root.appendingPathComponent("plain/dept").path
+        XCTAssertThrowsError(try Registry.create(directory: inside, name: "华东区销售部", signer: admin, now: base)) { error in
+            guard let e = error as? DepartmentError else { return XCTFail("got \(error)") }
+            XCTAssertEqual(e.code, .io)
+            XCTAssertTrue(e.reasonZH.hasPrefix("无法创建目录 "), e.reasonZH)
+            XCTAssertTrue(e.reasonZH.hasSuffix("：路径中有一部分不是文件夹"), e.reasonZH)
+            XCTAssertFalse(e.reasonZH.contains("directory"), e.reasonZH)
+            XCTAssertTrue(e.reason.contains("Not a directory"), e.reason)
+        }
+        let full = DepartmentError.system(ENOSPC, "cannot write x", zh: "无法写入 x")
+        XCTAssertEqual(full.reasonZH, "无法写入 x：磁盘空间不足")
+        XCTAssertEqual(full.reason, "cannot write x: No space left on device")
+    }
 }

@@ -58,6 +58,48 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: small).sorted(), ["fill", "r.ics"], "no temporary file left")
     }
 
+    /// helper-101: a save on a full disk said `磁盘已满：write …/a.svault: No space left on
+    /// device` (the system's English inside the Chinese); now the cause and what to do are
+    /// Chinese, the file is named, and the archive is byte for byte as before.
+    func testASaveOnAFullDiskIsSaidInChineseAndTheArchiveIsAsBefore() throws {
+        let dir = try TempDir()
+        let small = dir.path("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small]
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [small]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let archive = small + "/a.svault"
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: archive))
+        FileManager.default.createFile(atPath: small + "/fill", contents: nil)
+        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: small + "/fill"))
+        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
+        try? filler.close()
+        // (Enough to need new pages: a small change can fit in the last page the file has.)
+        let rows = (1...300).map { "测试公司\($0)有限公司,B,\(String(repeating: "备注", count: 40))" }
+        let csv = try dir.write("c.csv", "客户名称,等级,备注\n" + rows.joined(separator: "\n") + "\n")
+        let zh = try runTool(["import", csv, "-a", archive, "--password-file", pw, "--yes", "--lang", "zh"])
+        XCTAssertEqual(zh.status, 1, zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("无法写入“\(archive)”：磁盘空间不足；档案保持原样"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("请清理磁盘空间"), zh.stderr)
+        XCTAssertFalse(zh.stderr.contains("No space"), "no English of the system in the Chinese message: \(zh.stderr)")
+        let en = try runTool(["import", csv, "-a", archive, "--password-file", pw, "--yes", "--lang", "en"])
+        XCTAssertEqual(en.status, 1, en.stderr)
+        XCTAssertTrue(en.stderr.contains("the disk is full"), en.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: archive)), before, "the archive is byte for byte as before")
+    }
+
     /// Finding 4: `rekey` and `compromised` on a symbolic link replaced the link with a new file
     /// and left the real file with the old, compromised data key.
     func testRekeyAndCompromisedThroughASymlinkRotateTheRealFileAndKeepTheLink() throws {

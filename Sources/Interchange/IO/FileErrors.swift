@@ -46,55 +46,6 @@ enum FileKind: Equatable {
     }
 }
 
-/// The cause of a failed system call, in both languages, with what to do about it.
-struct SystemCause {
-    let english: String
-    let chinese: String
-    let hint: String
-    let hintZH: String
-
-    init(_ err: Int32) {
-        switch err {
-        case ENOSPC:
-            (english, chinese) = ("the disk is full", "磁盘空间不足")
-            (hint, hintZH) = ("Free some disk space, or save to another disk, then run the command again.",
-                              "请清理磁盘空间，或换一个有空间的磁盘（如 U 盘）保存，然后重新运行命令。")
-        case EDQUOT:
-            (english, chinese) = ("your disk quota is used up", "您的磁盘配额已用完")
-            (hint, hintZH) = ("Delete files you no longer need, or ask the administrator for more space.",
-                              "请删除不再需要的文件，或请管理员增加配额。")
-        case EACCES, EPERM:
-            (english, chinese) = ("permission denied", "没有访问权限")
-            (hint, hintZH) = ("Choose a folder you are allowed to use (your home folder, for example).",
-                              "请换一个您有权限使用的文件夹（例如个人主目录）。")
-        case EROFS:
-            (english, chinese) = ("the disk is read-only", "磁盘是只读的")
-            (hint, hintZH) = ("Save to a disk that can be written to.", "请保存到可以写入的磁盘。")
-        case ENOENT:
-            (english, chinese) = ("the file or folder does not exist", "文件或文件夹不存在")
-            (hint, hintZH) = ("Check the path; create the folder first if needed.", "请检查路径是否正确；如文件夹不存在，请先创建。")
-        case ENOTDIR:
-            (english, chinese) = ("part of the path is not a folder", "路径中有一部分不是文件夹")
-            (hint, hintZH) = ("Check the path.", "请检查路径是否正确。")
-        case ENAMETOOLONG:
-            (english, chinese) = ("the name is too long", "文件名太长")
-            (hint, hintZH) = ("Use a shorter file name or folder path.", "请使用较短的文件名或路径。")
-        case EIO:
-            (english, chinese) = ("the disk reported a read/write error (it may be failing or was removed)",
-                                  "磁盘读写出错（磁盘可能有故障或已被拔出）")
-            (hint, hintZH) = ("Check the disk, then try again or use another disk.", "请检查磁盘后重试，或换一个磁盘。")
-        case EMFILE, ENFILE:
-            (english, chinese) = ("too many files are open", "同时打开的文件太多")
-            (hint, hintZH) = ("Close other programs and try again.", "请关闭其他程序后重试。")
-        default:
-            let text = String(cString: strerror(err))
-            (english, chinese) = ("system error \(err): \(text)", "系统错误 \(err)（\(text)）")
-            (hint, hintZH) = ("Try again; if it keeps failing, show this message to the administrator.",
-                              "请重试；如果一直失败，请把这条信息发给管理员。")
-        }
-    }
-}
-
 extension AtomicFile {
     /// A path as an error shows it: one line, its control characters escaped (a file named with
     /// a line break cannot make a message print a line of its own).

@@ -105,7 +105,7 @@ public enum ReportSubmission {
         guard mkdir(path, 0o750) == 0 || errno == EEXIST else {
             let code = errno
             throw InterchangeError(.writeFailed, "cannot create \(path): \(String(cString: strerror(code)))",
-                                   zh: "无法创建文件夹 \(path)：\(code == ENOSPC ? "磁盘空间不足" : code == EACCES ? "没有写入权限" : String(cString: strerror(code)))")
+                                   zh: "无法创建文件夹 \(path)：\(SystemCause(code).chinese)")
         }
     }
 }

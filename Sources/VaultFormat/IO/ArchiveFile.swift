@@ -140,13 +140,19 @@ final class ArchiveFile {
 
     static func error(_ code: Int32, _ operation: String, _ path: String) -> VaultError {
         let text = String(cString: strerror(code))
-        switch code {
-        case ENOENT: return VaultError(.notFound, "\(path): no such file")
-        case EEXIST: return VaultError(.alreadyExists, "\(path) already exists")
-        case EACCES, EPERM, EROFS: return VaultError(.permissionDenied, "\(operation) \(path): \(text)")
-        case ENOSPC, EDQUOT: return VaultError(.diskFull, "\(operation) \(path): \(text)")
-        default: return VaultError(.io, "\(operation) \(path): \(text)")
+        let kind: VaultError.Code = switch code {
+        case ENOENT: .notFound
+        case EEXIST: .alreadyExists
+        case EACCES, EPERM, EROFS: .permissionDenied
+        case ENOSPC, EDQUOT: .diskFull
+        default: .io
         }
+        let reason = switch code {
+        case ENOENT: "\(path): no such file"
+        case EEXIST: "\(path) already exists"
+        default: "\(operation) \(path): \(text)"
+        }
+        return VaultError(kind, reason, systemError: code, operation: operation, path: path)
     }
 }
 

@@ -1,5 +1,6 @@
 import CAgentShim
 import Foundation
+import SalesArchive
 import VaultCrypto
 import VaultFormat
 
@@ -212,7 +213,7 @@ enum AgentClient {
         var pid = pid_t()
         let rc = sv_spawn_detached(path, argv, envp, &pid)
         guard rc == 0 else {
-            throw CLIError(.failure, L("the session agent could not be started (\(String(cString: strerror(rc))))", "会话代理无法启动（\(String(cString: strerror(rc)))）"))
+            throw CLIError(.failure, L("the session agent could not be started (\(String(cString: strerror(rc))))", "会话代理无法启动（\(SystemCause(rc).chinese)）"))
         }
         // Ready once it listens (at most 5 s).
         for _ in 0..<250 {

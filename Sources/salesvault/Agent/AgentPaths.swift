@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 
 #if canImport(Glibc)
 import Glibc
@@ -23,10 +24,10 @@ enum AgentPaths {
         }
         var st = stat()
         if lstat(base, &st) != 0 {
-            guard errno == ENOENT else { throw problem(base, L("cannot be examined (\(String(cString: strerror(errno))))", "无法检查（\(String(cString: strerror(errno)))）")) }
+            guard errno == ENOENT else { throw problem(base, L("cannot be examined (\(String(cString: strerror(errno))))", "无法检查（\(SystemCause(errno).chinese)）")) }
             guard create else { return nil }
             if mkdir(base, 0o700) != 0 && errno != EEXIST {
-                throw problem(base, L("cannot be created (\(String(cString: strerror(errno))))", "无法创建（\(String(cString: strerror(errno)))）"))
+                throw problem(base, L("cannot be created (\(String(cString: strerror(errno))))", "无法创建（\(SystemCause(errno).chinese)）"))
             }
         }
         guard isPrivateDirectory(base, uid: uid, exactMode: true) else {

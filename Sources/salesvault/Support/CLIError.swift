@@ -159,8 +159,26 @@ enum ErrorReport {
         }
     }
 
+    /// What a failed system call was doing, as the Chinese message says it (无法写入…).
+    static func systemVerb(_ operation: String?) -> String {
+        switch operation {
+        case "write", "fsync", "truncate": "写入"
+        case "create": "创建"
+        case "replace": "替换"
+        case "fsync directory": "写入文件夹"
+        case "open directory": "打开文件夹"
+        case "lock": "锁定"
+        case "open": "打开"
+        case "read", "stat": "读取"
+        default: "访问"
+        }
+    }
+
     static func describe(_ e: VaultError) -> (L, L?, ExitStatus) {
         let detail = e.reason
+        // A failed system call: the cause in the user's language (the reason has the system's
+        // English, "write a.svault: No space left on device").
+        let failed = e.systemError.flatMap { err in e.path.map { (SystemCause(err), systemVerb(e.operation), $0) } }
         switch e.code {
         case .notAnArchive:
             // ArchiveFile: "PATH is a folder" (a folder given where an archive file belongs).
@@ -216,8 +234,16 @@ enum ErrorReport {
             return (L("the archive is in use: \(detail)", "档案正在被使用：\(detail)"),
                     L("close the other salesvault session and try again", "请关闭另一个 salesvault 会话后重试"), .busy)
         case .permissionDenied:
+            if let (cause, verb, path) = failed {
+                return (L("permission denied: \(detail)", "无法\(verb)“\(path)”：\(cause.chinese)"),
+                        L("check the file's owner and permissions", "请检查文件的所有者和权限，或换一个您有权限使用的文件夹"), .failure)
+            }
             return (L("permission denied: \(detail)", "没有权限：\(detail)"), L("check the file's owner and permissions", "请检查文件所有者和权限"), .failure)
         case .diskFull:
+            if let (cause, verb, path) = failed {
+                return (L("the disk is full: \(detail); the archive is as it was before", "无法\(verb)“\(path)”：\(cause.chinese)；档案保持原样"),
+                        L("free some space and try again", cause.hintZH), .failure)
+            }
             return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满：\(detail)；档案保持原样"),
                     L("free some space and try again", "请释放磁盘空间后重试"), .failure)
         case .io:
@@ -227,6 +253,9 @@ enum ErrorReport {
                 return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"),
                         L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
                           "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .fileProblem)
+            }
+            if let (cause, verb, path) = failed {
+                return (L("input/output error: \(detail)", "无法\(verb)“\(path)”：\(cause.chinese)"), L("check the disk and the file, then try again", cause.hintZH), .failure)
             }
             return (L("input/output error: \(detail)", "文件读写出错：\(detail)"),
                     L("check the disk and the file, then try again", "请检查磁盘和文件是否正常，然后重试"), .failure)

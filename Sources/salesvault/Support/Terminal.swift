@@ -66,7 +66,7 @@ enum Terminal {
     static func write(_ data: Data) throws {
         fflush(nil)
         guard writeAll([UInt8](data), to: STDOUT_FILENO) else {
-            throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败（\(String(cString: strerror(errno)))）"))
+            throw CLIError(.failure, L("the output could not be written (\(String(cString: strerror(errno))))", "输出写入失败（\(SystemCause(errno).chinese)）"))
         }
     }
 
