@@ -141,6 +141,62 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.resolve(.customer, "1")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
     }
 
+    /// helper-101: a removed customer's contacts, projects and log entries stayed live (listed,
+    /// exported, and the export did not import back: `找不到客户`). Now they go with it in the same
+    /// change set, with the reason given; a customer with a complaint not closed stays; undo
+    /// brings everything back.
+    func testACustomerIsRemovedWithItsRecordsAndNotWithAComplaintStillOpen() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        try a.addCustomer(name: "中兴通讯股份有限公司", now: day(0))
+        try a.addContact(customer: "华为技术有限公司", name: "王敏", now: day(0))
+        try a.addContact(customer: "中兴通讯股份有限公司", name: "李雷", now: day(0))
+        try a.addProject(customer: "华为技术有限公司", name: "园区网络改造", now: day(0))
+        try a.logActivity(customer: "华为技术有限公司", type: "call", summary: "谈了报价", at: day(0, hour: 11), contacts: ["王敏"], now: day(0, hour: 11))
+        try a.logActivity(customer: "中兴通讯股份有限公司", type: "visit", summary: "拜访", at: day(0, hour: 12), now: day(0, hour: 12))
+        let ts = try a.fileComplaint(customer: "华为技术有限公司", about: "售后部 李强", description: "上门维修迟到两天", receivedAt: day(1), now: day(1))
+        let huawei = try a.resolve(.customer, "华为技术有限公司")
+        // A complaint not closed: nothing is removed, the file is as before.
+        for step in 0..<3 {
+            let before = try bytes()
+            XCTAssertThrowsError(try a.remove(.customer, "华为技术有限公司", reason: "客户已注销", now: day(2)), "step \(step)") { error in
+                let e = error as? ArchiveError
+                XCTAssertEqual(e?.code, .invalidTransition, "\(error)")
+                XCTAssertTrue(e?.reasonZH?.contains("还有未结案的投诉（\(ts.displayName)）") ?? false, "\(error)")
+            }
+            XCTAssertEqual(try bytes(), before)
+            XCTAssertEqual(a.state.dependents(ofCustomer: huawei.id).contacts.count, 1)
+            switch step {
+            case 0: try a.routeComplaint(ts.displayName, manager: true, director: true, now: day(2))
+            case 1: try a.resolveComplaint(ts.displayName, coordinator: "刘经理", resolution: "更换工程师并致歉", now: day(2))
+            default: break
+            }
+        }
+        try a.surveyComplaint(ts.displayName, satisfaction: "satisfied", comment: nil, now: day(3))
+        let records = try a.batches().count
+        try a.remove(.customer, "华为技术有限公司", reason: "客户已注销", now: day(3))
+        XCTAssertEqual(try a.batches().count, records + 1, "one change set")
+        XCTAssertTrue(a.state.dependents(ofCustomer: huawei.id).isEmpty, "nothing of it left live")
+        XCTAssertEqual(a.state.all(.contact).map(\.displayName), ["李雷"])
+        XCTAssertEqual(a.state.all(.project).count, 0)
+        XCTAssertEqual(a.state.all(.complaint).count, 0)
+        XCTAssertEqual(a.state.all(.activity).map { $0["summary"]?.text }, ["拜访"], "the other customer's entry stays")
+        let (index, last) = try XCTUnwrap(try a.batches().last)
+        XCTAssertEqual(last.events.filter { $0.operation == .remove }.count, 5, "the customer, its contact, project, entry and complaint")
+        XCTAssertEqual(last.events.last?.kind, .customer)
+        XCTAssertEqual(last.events.last?.changes.first?.new, .text("客户已注销"), "the reason is kept")
+        // Undo brings them all back.
+        try a.undo(batch: index, now: day(4))
+        let back = a.state.dependents(ofCustomer: huawei.id)
+        XCTAssertEqual(back.contacts.map(\.displayName), ["王敏"])
+        XCTAssertEqual([back.projects.count, back.log.count, back.complaints.count], [1, 1, 1])
+        XCTAssertNotNil(a.state.entity(.customer, huawei.id))
+        // A contact is removed alone, with its reason.
+        try a.remove(.contact, "王敏", reason: "已离职", now: day(4))
+        XCTAssertEqual(try a.batches().last?.batch.events.first?.changes.first?.new, .text("已离职"))
+        XCTAssertEqual(a.state.all(.activity).count, 2, "its entries stay: they are the customer's")
+    }
+
     func testTheContactLogLoadsOnFirstUseAndKeepsEntriesLoggedBefore() throws {
         do {
             let a = try open()

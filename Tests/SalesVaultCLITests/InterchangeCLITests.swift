@@ -531,6 +531,42 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
     /// The everyday way to correct many records: export, edit in Excel (openpyxl here), import
     /// back with --on-duplicate update. The renamed customer is renamed and the edited entry
     /// changed, not added beside them (helper-99), the preview says why, and undo reverses it.
+    /// helper-101: a removed customer's contacts and log entries stayed live, were exported, and
+    /// the export did not import back (`找不到客户`). Now `customer remove` takes them along (and
+    /// says so), the export has none of them, and it imports whole into another archive.
+    func testARemovedCustomersRecordsGoWithItAndItsExportImportsWhole() throws {
+        try requireOpenpyxl()
+        try sv(["customer", "add", "华为技术有限公司"])
+        try sv(["customer", "add", "中兴通讯股份有限公司"])
+        try sv(["contact", "add", "华为技术有限公司", "王敏"])
+        try sv(["contact", "add", "中兴通讯股份有限公司", "李雷"])
+        try sv(["log", "add", "华为技术有限公司", "call", "谈了报价"])
+        try sv(["log", "add", "中兴通讯股份有限公司", "visit", "上门拜访"])
+        let filed = try sv(["complaint", "file", "华为技术有限公司", "--about", "售后部 李强", "--description", "上门维修迟到两天"]).stdout
+        let ts = try XCTUnwrap(filed.range(of: #"TS-[0-9]{4}-[0-9]{4}"#, options: .regularExpression).map { String(filed[$0]) }, filed)
+        let before = try bytes(archive)
+        let open = try sv(["--lang", "zh", "customer", "remove", "C1"], expect: 8)
+        XCTAssertTrue(open.stderr.contains("还有未结案的投诉（TS-"), open.stderr)
+        XCTAssertEqual(try bytes(archive), before, "nothing removed")
+        try sv(["complaint", "withdraw", ts, "--reason", "客户来电撤诉"])
+        let removed = try sv(["--lang", "zh", "customer", "remove", "华为技术有限公司", "--reason", "客户已注销"])
+        XCTAssertTrue(removed.stdout.contains("已移除 C1 华为技术有限公司，连同其 1 位联系人、1 条跟进记录、1 条投诉；变更历史仍保留，如需恢复，请运行 salesvault undo B"), removed.stdout)
+        XCTAssertEqual(try list("contact").map { $0["name"] as? String }, ["李雷"])
+        XCTAssertEqual(try list("log").count, 1)
+        let xlsx = dir.path("全部.xlsx")
+        try sv(["export", "--out", xlsx])
+        let other = try newArchive("b.svault", owner: "李娜")
+        let imported = try sv(on: other, ["--lang", "zh", "import", xlsx, "--yes"])
+        XCTAssertTrue(imported.stdout.contains("导入完成："), imported.stdout + imported.stderr)
+        XCTAssertEqual(try list("customer", on: other).map { $0["name"] as? String }, ["中兴通讯股份有限公司"])
+        XCTAssertEqual(try list("contact", on: other).map { $0["name"] as? String }, ["李雷"])
+        XCTAssertEqual(try list("log", on: other).count, 1)
+        // Undo brings the customer back with what went with it.
+        try sv(["undo", try batchID(in: removed.stdout.replacingOccurrences(of: "salesvault undo ", with: "记为批次 "))])
+        XCTAssertEqual(try list("contact").count, 2)
+        XCTAssertEqual(try list("log").count, 2)
+    }
+
     func testAnExportEditedInASpreadsheetAndImportedBackUpdatesItsRecords() throws {
         try requireOpenpyxl()
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A", "--set", "creditCode=91440300708461136T"])

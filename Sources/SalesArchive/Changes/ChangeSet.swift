@@ -10,7 +10,9 @@ public enum ChangeOperation: Sendable {
     case setGrade(String, grade: String, reason: String, result: String = "", problem: String = "")
     /// The result of a customer's last grade change and the problems met, given afterwards.
     case noteGrade(String, result: String, problem: String, change: UInt64? = nil)
-    case remove(EntityKind, String)
+    /// A record removed from view (its history stays), with an optional reason; a customer with
+    /// its contacts, projects, log entries and closed complaints (RECORDS.md §4).
+    case remove(EntityKind, String, reason: String = "")
     case addContact(customer: String, name: String, fields: [(String, String)])
     case logActivity(LogEntry)
     case addProject(customer: String, name: String, fields: [(String, String)])
@@ -125,7 +127,7 @@ extension ChangeDraft {
         case let .setGrade(query, grade, reason, result, problem):
             return try setGrade(query, to: grade, reason: reason, result: result, problem: problem, now: now)
         case let .noteGrade(query, result, problem, change): return try noteGrade(query, result: result, problem: problem, change: change, now: now)
-        case let .remove(kind, query): return try remove(kind, query, now: now)
+        case let .remove(kind, query, reason): return try remove(kind, query, reason: reason, now: now)
         case let .addContact(customer, name, fields): return try addContact(customer: customer, name: name, fields: fields, now: now)
         case let .logActivity(l):
             return try logActivity(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,

@@ -7,7 +7,8 @@ extension ChangeDraft {
     /// notifications, resolved with a coordinator and a result, surveyed with a satisfaction), or nil.
     static func complaintStepProblem(_ e: Entity) -> (en: String, zh: String)? {
         let status = e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:)) ?? .received
-        if status != .received && (e["managerNotifiedAt"] == nil || e["directorNotifiedAt"] == nil) {
+        // (Withdrawn or found unfounded may be before routing: regulation 6.4 closes it so.)
+        if ![.received, .withdrawn, .unfounded].contains(status) && (e["managerNotifiedAt"] == nil || e["directorNotifiedAt"] == nil) {
             return ("\(status.en) without both the manager and the director notified", "状态为“\(status.zh)”，但尚未同时通报经理和总监")
         }
         if [.resolved, .surveyed, .closed].contains(status) && (e["coordinator"] == nil || e["resolution"] == nil) {

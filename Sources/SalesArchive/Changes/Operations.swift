@@ -138,14 +138,39 @@ extension ChangeDraft {
         return notes
     }
 
-    /// Removes a record from view (its history stays).
-    func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
+    /// Removes a record from view (its history stays), with an optional reason. A customer goes
+    /// with its contacts, projects, contact-log entries and complaints, in the same change set
+    /// (undo brings them back together): a record left live would name a customer no list shows,
+    /// and an export would give rows no import can place (RECORDS.md §4). A customer with a
+    /// complaint still to be resolved or surveyed (regulation 6.4) is not removed.
+    func remove(_ kind: EntityKind, _ query: String, reason: String = "", now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
         let q = query.trimmingCharacters(in: .whitespaces).lowercased()
         guard q == e.shortID.lowercased() || q == String(e.id) || q == e["name"]?.text?.lowercased() else {
             throw ArchiveError(.invalidValue, "to remove \(e.shortID) \(e.displayName), give its id or its full name", zh: "为防误删，移除 \(e.shortID) \(e.displayName) 须输入编号或完整名称", candidates: ["\(e.shortID) \(e.displayName)"])
         }
-        try commit([ChangeEvent(.remove, kind, e.id, [])], now: now)
+        var events: [ChangeEvent] = []
+        if kind == .customer {
+            try ensureContactLog()  // (its entries are among what goes with it)
+            let dependents = state.dependents(ofCustomer: e.id)
+            let unfinished = dependents.complaints.filter { c in
+                let status = complaintStatus(c)
+                return status.isOpen || status == .resolved
+            }
+            if !unfinished.isEmpty {
+                let ids = unfinished.map { $0.displayName }
+                throw ArchiveError(.invalidTransition,
+                                   "\(e.shortID) \(e.displayName) has a complaint not closed yet (\(ids.joined(separator: ", "))); finish it (complaint route, resolve, survey) or withdraw it first (regulation 6.4)",
+                                   zh: "\(e.shortID) \(e.displayName) 还有未结案的投诉（\(ids.joined(separator: "、"))），投诉须跟进到满意度回访为止（第 6.4 条）；请先办结（complaint route、resolve、survey）或撤销（complaint withdraw）后再移除客户")
+            }
+            for d in dependents.log { events.append(ChangeEvent(.remove, .activity, d.id, [])) }
+            for d in dependents.complaints { events.append(ChangeEvent(.remove, .complaint, d.id, [])) }
+            for d in dependents.projects { events.append(ChangeEvent(.remove, .project, d.id, [])) }
+            for d in dependents.contacts { events.append(ChangeEvent(.remove, .contact, d.id, [])) }
+        }
+        let why = reason.trimmedWhitespace
+        events.append(ChangeEvent(.remove, kind, e.id, why.isEmpty ? [] : [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))]))
+        try commit(events, now: now)
         return e
     }
 

@@ -23,8 +23,8 @@ extension CustomerArchive {
     }
 
     @discardableResult
-    public func remove(_ kind: EntityKind, _ query: String, now: Int64) throws -> Entity {
-        try perform(.remove(kind, query), now: now)
+    public func remove(_ kind: EntityKind, _ query: String, reason: String = "", now: Int64) throws -> Entity {
+        try perform(.remove(kind, query, reason: reason), now: now)
     }
 
     @discardableResult

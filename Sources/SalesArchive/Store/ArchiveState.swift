@@ -125,6 +125,17 @@ public struct ArchiveState: Sendable {
         }
     }
 
+    /// A customer's live records of the other kinds, each in id order: what goes with it when it
+    /// is removed (`customer remove`).
+    public func dependents(ofCustomer id: UInt64) -> CustomerDependents {
+        func of(_ kind: EntityKind) -> [Entity] {
+            var out: [Entity] = []
+            each(kind) { if $0["customer"]?.ref == id { out.append($0) } }
+            return out.sorted { $0.id < $1.id }
+        }
+        return CustomerDependents(contacts: of(.contact), projects: of(.project), log: of(.activity), complaints: of(.complaint))
+    }
+
     /// Every entity of a kind, removed ones included (numbering must never reuse theirs).
     public func eachIncludingRemoved(_ kind: EntityKind, _ body: (Entity) throws -> Void) rethrows {
         for shard in shards {
@@ -414,4 +425,14 @@ final class ErrorBox: @unchecked Sendable {
     }
     func store(_ i: Int, _ e: Error) { if slots[i] == nil { slots[i] = e } }
     var first: Error? { (0..<count).lazy.compactMap { self.slots[$0] }.first }
+}
+
+/// A customer's live contacts, projects, contact-log entries and complaints.
+public struct CustomerDependents: Sendable {
+    public let contacts: [Entity]
+    public let projects: [Entity]
+    public let log: [Entity]
+    public let complaints: [Entity]
+
+    public var isEmpty: Bool { contacts.isEmpty && projects.isEmpty && log.isEmpty && complaints.isEmpty }
 }

@@ -116,7 +116,8 @@ struct ContactCommand: ParsableCommand {
 
     struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a contact from lists (history is kept).")
-        @Argument(help: "Contact id (R3) or name (any part of it).") var contact: String
+        @Argument(help: "Contact id (R3) or its full name.") var contact: String
+        @Option(help: "Why (kept in the history), e.g. 已离职.") var reason: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -124,7 +125,7 @@ struct ContactCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let e = try context.use { try $0.remove(.contact, contact, now: Clock.now) }
+            let e = try context.use { try $0.remove(.contact, contact, reason: reason ?? "", now: Clock.now) }
             Terminal.print(L("Removed \(e.shortID) \(sentence(endingWith: e.displayName))", "已移除 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))").text)
         }
     }

@@ -203,8 +203,15 @@ struct CustomerCommand: ParsableCommand {
     }
 
     struct Remove: ArchiveCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a customer from lists (its history is kept).")
-        @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a customer from lists (its history is kept).",
+            discussion: """
+                Its contacts, projects, contact-log entries and closed complaints go with it, in
+                one change that `salesvault undo` brings back. A customer with a complaint not
+                closed yet (not surveyed or withdrawn) is not removed.
+                """)
+        @Argument(help: "Customer id (C12) or its full name.") var customer: String
+        @Option(help: "Why (kept in the history).") var reason: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -212,8 +219,22 @@ struct CustomerCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let e = try context.use { try $0.remove(.customer, customer, now: Clock.now) }
-            Terminal.print(L("Removed \(e.shortID) \(e.displayName); its history is kept.", "已移除 \(e.shortID) \(e.displayName)；其历史记录仍保留。").text)
+            let (e, gone, batch) = try context.use { archive -> (Entity, CustomerDependents, String) in
+                let found = try archive.resolve(.customer, customer)
+                _ = try archive.children(.activity, of: found.id)  // (its log read, to count it)
+                let gone = archive.state.dependents(ofCustomer: found.id)
+                let batch = "B\(archive.vault.header.recordCount)"
+                return (try archive.remove(.customer, customer, reason: reason ?? "", now: Clock.now), gone, batch)
+            }
+            let counts = [(gone.contacts.count, "contact", "contacts", "位联系人"), (gone.projects.count, "project", "projects", "个项目"),
+                          (gone.log.count, "contact-log entry", "contact-log entries", "条跟进记录"),
+                          (gone.complaints.count, "complaint", "complaints", "条投诉")].filter { $0.0 > 0 }
+            let en = counts.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
+            let zh = counts.map { "\($0.0) \($0.3)" }
+            Terminal.print(L(counts.isEmpty ? "Removed \(e.shortID) \(e.displayName); its history is kept (to bring it back: salesvault undo \(batch))."
+                               : "Removed \(e.shortID) \(e.displayName) with its \(en.joined(separator: ", ")); the history is kept (to bring them back: salesvault undo \(batch)).",
+                             counts.isEmpty ? "已移除 \(e.shortID) \(e.displayName)，变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。"
+                               : "已移除 \(e.shortID) \(e.displayName)，连同其 \(zh.joined(separator: "、"))；变更历史仍保留，如需恢复，请运行 salesvault undo \(batch)。").text)
         }
     }
 }

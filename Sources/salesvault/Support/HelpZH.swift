@@ -157,6 +157,14 @@ enum HelpZH {
             示例
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
+        "customer remove": """
+            客户的联系人、项目、跟进记录和已结案的投诉随客户一并移除，作为一次更改保存，可用 salesvault undo
+            整批恢复。客户还有未结案的投诉（尚未回访或撤销）时，不能移除。
+
+            示例
+              salesvault customer remove C12 --reason "客户已注销"
+              salesvault customer remove 华为技术有限公司
+            """,
         "customer grade": """
             制度 6.2（2）：每次调整等级，连同调整结果和存在的问题，都要写入工作汇报。--result 和 --problem
             可以在调整等级时一并填写，也可以事后补充（补充时不写新等级）。
@@ -646,6 +654,10 @@ enum HelpZH {
         "Why it is corrected (kept in the history).": "更正原因（记入变更历史）。",
         "Remove a contact log entry entered by mistake (it stays in the history).": "删除误录的跟进记录（仍保留在变更历史中）。",
         "Why (required; kept in the history).": "原因（必填，记入变更历史）。",
+        "Why (kept in the history).": "原因（记入变更历史）。",
+        "Why (kept in the history), e.g. 已离职.": "原因（记入变更历史），如“已离职”。",
+        "Customer id (C12) or its full name.": "客户编号（C12）或完整名称。",
+        "Contact id (R3) or its full name.": "联系人编号（R3）或完整姓名。",
         "List the contact log, newest first.": "列出跟进记录，最新的在前。",
         "Only entries on or after this date.": "只列出该日期及以后的记录。",
         "At most this many entries.": "最多列出多少条。",
