@@ -16,6 +16,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["log", "remove", "L3"], day: 1, expect: 64)  // --reason is required
         let removed = try sv(["log", "remove", "L3", "--reason", "重复录入", "--lang", "zh"], day: 1)
         XCTAssertTrue(removed.stdout.contains("已删除 L3"), removed.stdout)
+        // The list shows the ids log edit and log remove take, and how many there are.
+        let listed = try sv(["log", "list", "--lang", "zh"], day: 1)
+        XCTAssertTrue(listed.stdout.hasPrefix("编号") && listed.stdout.contains("\nL2 ") && !listed.stdout.contains("\nL3 "), listed.stdout)
+        XCTAssertTrue(listed.stdout.hasSuffix("共 1 条跟进记录\n"), listed.stdout)
+        try sv(["log", "add", "华为", "call", "再次沟通"], day: 1)
+        let cut = try sv(["log", "list", "--limit", "1"], day: 1)
+        XCTAssertTrue(cut.stdout.hasSuffix("2 entries; the latest 1 shown (add --limit 2 to see all)\n"), cut.stdout)
 
         let history = try sv(["history", "--since", "2026-11-24", "--json"], day: 1)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])

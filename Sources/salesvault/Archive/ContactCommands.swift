@@ -249,14 +249,20 @@ struct LogCommand: ParsableCommand {
             try context.use { archive in
                 var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.all(.activity) }()
                 list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
+                let total = list.count
                 list = Array(list.prefix(limit))
                 if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
                 let customerSpec = Schema.field(.activity, key: "customer")!  // a schema literal
-                Render.table(z ? ["时间", "客户", "跟进方式", "跟进内容", "下一步计划", "下次跟进日期"] : ["when", "customer", "type", "summary", "next step", "next date"],
-                             list.map { [Format.date($0["at"]?.int ?? 0), Render.text(.activity, customerSpec, $0["customer"], archive: archive),
+                // (The id first: log edit and log remove take it, and an export's 记录号 is it.)
+                Render.table(z ? ["编号", "时间", "客户", "跟进方式", "跟进内容", "下一步计划", "下次跟进日期"] : ["id", "when", "customer", "type", "summary", "next step", "next date"],
+                             list.map { [$0.shortID, Format.date($0["at"]?.int ?? 0), Render.text(.activity, customerSpec, $0["customer"], archive: archive),
                                          Render.vocabulary(ActivityType.self, $0["type"]?.text), Render.truncate($0["summary"]?.text ?? "", 40),
                                          $0["nextStep"]?.text ?? "", $0["nextDate"]?.day.map(DateParser.format) ?? ""] })
+                // (How many, and that the oldest are left out when --limit cut them.)
+                print(total > list.count
+                      ? (z ? "共 \(total) 条跟进记录，显示最近的 \(list.count) 条；如需查看更多，请加 --limit \(total)" : "\(total) entries; the latest \(list.count) shown (add --limit \(total) to see all)")
+                      : (z ? "共 \(total) 条跟进记录" : "\(total) entries"))
             }
         }
     }
