@@ -860,6 +860,39 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(problem.table, "客户", "\(problem)")
     }
 
+    /// helper-101: `--kind log` on a workbook read every sheet as contact log, and refused the
+    /// customers' and contacts' rows for want of a time. Now it imports the sheets of that kind
+    /// (and one that says no kind), and says which sheets of another kind were left out.
+    func testKindOnAWorkbookImportsOnlyTheSheetsOfThatKind() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let tables = [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称")]), TableRow(line: 2, cells: [.text("丙公司")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("甲公司"), .text("王敏")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("日期"), .text("客户"), .text("方式"), .text("跟进内容")]),
+                                       TableRow(line: 2, cells: [.text("2026-11-21 15:30"), .text("甲公司"), .text("电话"), .text("约下周见面")])]),
+            Table(name: "Sheet4", rows: [TableRow(line: 1, cells: [.text("日期"), .text("客户"), .text("内容")]),
+                                     TableRow(line: 2, cells: [.text("2026-11-22 09:30"), .text("甲公司"), .text("发了报价")])]),
+        ]
+        let archive = try f.open()
+        var options = ImportOptions(now: testNow)
+        options.kind = .log
+        let importer = Importer(archive: archive, options: options)
+        let p = try importer.preview(ImportSource(fileName: "w.xlsx", sha256: "x", format: .xlsx, tables: tables))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.log]?.new, 2, "\(p.counts)")
+        XCTAssertNil(p.counts[.customers])
+        XCTAssertNil(p.counts[.contacts])
+        XCTAssertTrue(p.warnings.contains { $0.table == "客户" && $0.reasonZH.hasPrefix("工作表“客户”是客户数据，未导入：--kind log 只导入跟进记录工作表") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("工作表“联系人”是联系人数据，未导入") }, "\(p.warnings)")
+        _ = try importer.commit(p)
+        XCTAssertEqual(archive.state.all(.customer).map(\.displayName), ["甲公司"])
+        XCTAssertEqual(archive.state.all(.contact).count, 0)
+        // One sheet: --kind is what it holds, as for a CSV.
+        let one = try Importer(archive: archive, options: options).preview(ImportSource(fileName: "o.xlsx", sha256: "x", format: .xlsx, tables: [tables[3]]))
+        XCTAssertTrue(one.warnings.allSatisfy { !$0.reasonZH.contains("未导入") }, "\(one.warnings)")
+    }
+
     func testAWorkbookOfFourSheetsReferringToEachOtherByNameCodeAndCreditCodeImportsTogether() throws {
         let tables = [
             Table(name: "客户", rows: [

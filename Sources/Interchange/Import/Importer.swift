@@ -230,6 +230,9 @@ public final class Importer {
                 reason: "a mapping file is not used for a SalesVault JSON export, whose fields have their own names; it was ignored",
                 reasonZH: "SalesVault 导出的 JSON 文件字段名固定，无需对照表，已忽略 --mapping。"))
         }
+        let dataSheets = source.tables.filter {
+            $0.name != ImportSource.aboutSheet.zh && $0.name != ImportSource.aboutSheet.en && !$0.hidden && $0.rows.contains(where: \.hasContent)
+        }.count
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
@@ -241,6 +244,17 @@ public final class Importer {
                     table: table.name, line: 0,
                     reason: "the sheet \(table.name) is hidden in the workbook and was not imported; to import it, unhide it in Excel and import again",
                     reasonZH: "工作表“\(table.name)”在工作簿中处于隐藏状态，未导入；如需导入，请在 Excel 中取消隐藏后重新导入"))
+                continue
+            }
+            // --kind on a workbook of several sheets: the sheets of that kind (by their name or
+            // their columns), and those that say no kind; a sheet of another kind is left out, and
+            // said (it was read as the kind given, and every row refused: helper-101).
+            if let only = options.kind, dataSheets > 1,
+               let own = ImportKind(name: table.name) ?? header(of: table, named: nil, mapping: mapping)?.kind, own != only {
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: 0,
+                    reason: "the sheet \(table.name) holds \(own.sheetName(zh: false).lowercased()) and was not imported: --kind \(only.rawValue) imports only the sheets of \(only.sheetName(zh: false).lowercased()); to import the whole workbook, leave --kind out",
+                    reasonZH: "工作表“\(table.name)”是\(own.sheetName(zh: true))数据，未导入：--kind \(only.rawValue) 只导入\(only.sheetName(zh: true))工作表；如需导入整个工作簿，请去掉 --kind"))
                 continue
             }
             let named = options.kind ?? ImportKind(name: table.name)

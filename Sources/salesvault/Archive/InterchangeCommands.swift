@@ -69,7 +69,7 @@ struct Import: ArchiveCommand {
     var workbookPasswordFile: String?
     @Option(help: ArgumentHelp("The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.", valueName: "name"))
     var encoding: String?
-    @Option(help: ArgumentHelp("What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.", valueName: "kind"))
+    @Option(help: ArgumentHelp("What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints.", valueName: "kind"))
     var kind: String?
     @Option(help: ArgumentHelp("A file of `header = field` lines for columns not recognised.", valueName: "file")) var mapping: String?
     @Option(help: "A row already in the archive or earlier in the file: refuse (default), skip, or update the existing record.")

@@ -750,7 +750,7 @@ enum HelpZH {
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：所有人姓名、周报、周次）。",
         "The template's format: xlsx (default) or csv.": "模板格式：xlsx（默认）或 csv。",
         "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
-        "What a CSV file holds when its headers do not say it: customers, contacts, projects, log, complaints.": "无法从表头判断数据类型时，指定 CSV 文件的内容：customers、contacts、projects、log、complaints。",
+        "What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints.": "无法从表头判断数据类型时，指定 CSV 文件的内容；用于工作簿时，只导入该类数据的工作表。可选：customers、contacts、projects、log、complaints。",
         "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）：customers、contacts、projects、log、complaints 或 all（默认）。",
         "Where to write the template.": "模板的保存路径。",
         "With --dry-run: also show secret fields (a contact's personal background).": "与 --dry-run 一起用：也显示绝密字段（联系人个人背景）。",
