@@ -60,7 +60,7 @@ public struct EnrollmentRequest: Codable, Equatable, Sendable {
         let tmp = folder + "/.\(name).json.tmp-\(getpid())"
         unlink(tmp)
         defer { unlink(tmp) }
-        try KeyFile.writeNew(bytes, to: tmp, mode: 0o640)
+        try KeyFile.writeNew(bytes, to: tmp, mode: 0o640, shownAs: path)
         guard rename(tmp, path) == 0 else {
             throw DepartmentError.system(errno, "cannot write \(path)", zh: "无法写入 \(path)")
         }

@@ -170,17 +170,22 @@ public enum KeyFile {
     // MARK: Files
 
     /// Writes `bytes` to a new file (never over an existing one) with `mode`, durably.
-    public static func writeNew(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
+    /// Writes `bytes` to a new file at `path` (never over an existing one) and syncs it.
+    /// `shownAs`: the name errors give (the file a temporary one becomes), with the cause in
+    /// both languages (a full disk said so, not only "cannot write": helper-103).
+    public static func writeNew(_ bytes: [UInt8], to path: String, mode: mode_t, shownAs shown: String? = nil) throws {
+        let name = shown ?? path
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             if errno == EEXIST { throw DepartmentError(.alreadyExists, "\(path) exists already", zh: "\(path) 已存在") }
-            throw DepartmentError.system(errno, "cannot create \(path)", zh: "无法创建 \(path)")
+            throw DepartmentError.system(errno, "cannot create \(name)", zh: "无法创建 \(name)")
         }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(fd) == 0 else {
+        let err: Int32 = written < 0 ? errno : written != bytes.count ? ENOSPC : fsync(fd) != 0 ? errno : 0
+        guard err == 0 else {
             unlink(path)
-            throw DepartmentError(.io, "cannot write \(path)", zh: "无法写入 \(path)")
+            throw DepartmentError.system(err, "cannot write \(name)", zh: "无法写入 \(name)")
         }
     }
 

@@ -343,8 +343,8 @@ public struct Registry: Codable, Equatable, Sendable {
             unlink(tmpJSON)
             unlink(tmpSig)
         }
-        try KeyFile.writeNew(json, to: tmpJSON, mode: 0o644)
-        try KeyFile.writeNew(signature, to: tmpSig, mode: 0o644)
+        try KeyFile.writeNew(json, to: tmpJSON, mode: 0o644, shownAs: layout.registry)
+        try KeyFile.writeNew(signature, to: tmpSig, mode: 0o644, shownAs: layout.signature)
         // Keep the current pair (if it verifies) for recovery from a crash between the renames.
         if (try? Registry.load(directory: directory)) != nil {
             for (from, to) in [(layout.registry, layout.registry + ".prev"), (layout.signature, layout.signature + ".prev")] {

@@ -199,7 +199,7 @@ extension Registry {
             let tmp = target + ".tmp-\(getpid())"
             unlink(tmp)
             defer { unlink(tmp) }
-            try KeyFile.writeNew(bytes, to: tmp, mode: 0o644)
+            try KeyFile.writeNew(bytes, to: tmp, mode: 0o644, shownAs: target)
             guard rename(tmp, target) == 0 else {
                 throw DepartmentError.system(errno, "cannot write \(target)", zh: "无法写入 \(target)")
             }

@@ -44,7 +44,7 @@ public struct SeenRegistries: Codable, Equatable, Sendable {
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
         defer { unlink(tmp) }
-        try KeyFile.writeNew(bytes, to: tmp, mode: 0o600)
+        try KeyFile.writeNew(bytes, to: tmp, mode: 0o600, shownAs: path)
         guard rename(tmp, path) == 0 else {
             throw DepartmentError.system(errno, "cannot write \(path)", zh: "无法写入 \(path)")
         }

@@ -883,14 +883,30 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.counts[.log]?.new, 2, "\(p.counts)")
         XCTAssertNil(p.counts[.customers])
         XCTAssertNil(p.counts[.contacts])
-        XCTAssertTrue(p.warnings.contains { $0.table == "客户" && $0.reasonZH.hasPrefix("工作表“客户”是客户数据，未导入：--kind log 只导入跟进记录工作表") }, "\(p.warnings)")
-        XCTAssertTrue(p.warnings.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("工作表“联系人”是联系人数据，未导入") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.table == "--kind log" && $0.reasonZH == "只导入跟进记录，以下工作表已略过：“客户”、“联系人”。如需导入整个工作簿，请去掉 --kind" }, "\(p.warnings)")
         _ = try importer.commit(p)
         XCTAssertEqual(archive.state.all(.customer).map(\.displayName), ["甲公司"])
         XCTAssertEqual(archive.state.all(.contact).count, 0)
         // One sheet: --kind is what it holds, as for a CSV.
         let one = try Importer(archive: archive, options: options).preview(ImportSource(fileName: "o.xlsx", sha256: "x", format: .xlsx, tables: [tables[3]]))
-        XCTAssertTrue(one.warnings.allSatisfy { !$0.reasonZH.contains("未导入") }, "\(one.warnings)")
+        XCTAssertTrue(one.warnings.allSatisfy { !$0.reasonZH.contains("略过") && !$0.reasonZH.contains("表头看起来") }, "\(one.warnings)")
+        // Sheets named as one kind holding another's columns: the headers decide (helper-103:
+        // the log's rows became customers and the customers' sheet was left out).
+        let swapped = [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户"), .text("跟进方式"), .text("时间"), .text("跟进内容")]),
+                                     TableRow(line: 2, cells: [.text("甲公司"), .text("电话"), .text("2026-11-21 15:30"), .text("问候")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("客户等级")]),
+                                       TableRow(line: 2, cells: [.text("丁公司"), .text("A")])]),
+        ]
+        var customersOnly = ImportOptions(now: testNow)
+        customersOnly.kind = .customers
+        let s = try Importer(archive: archive, options: customersOnly).preview(ImportSource(fileName: "s.xlsx", sha256: "x", format: .xlsx, tables: swapped))
+        XCTAssertEqual(s.counts[.customers]?.new, 1, "\(s.counts)")
+        XCTAssertTrue(s.problems.isEmpty, "\(s.problems)")
+        XCTAssertTrue(s.warnings.contains { $0.table == "--kind customers" && $0.reasonZH.contains("“客户”（跟进记录）") }, "\(s.warnings)")
+        // One table whose headers say another kind: read as told, and said.
+        let csv = try Importer(archive: archive, options: customersOnly).preview(try ImportSource.read(utf8("客户,时间,跟进内容\n甲公司,2026-11-21 15:30,问候\n"), fileName: "l.csv"))
+        XCTAssertTrue(csv.warnings.contains { $0.reasonZH.hasPrefix("已按 --kind customers 作为客户读取，但表头看起来是跟进记录；") }, "\(csv.warnings)")
     }
 
     func testAWorkbookOfFourSheetsReferringToEachOtherByNameCodeAndCreditCodeImportsTogether() throws {

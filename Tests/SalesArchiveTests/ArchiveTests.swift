@@ -162,7 +162,7 @@ final class ArchiveTests: XCTestCase {
             XCTAssertThrowsError(try a.remove(.customer, "华为技术有限公司", reason: "客户已注销", now: day(2)), "step \(step)") { error in
                 let e = error as? ArchiveError
                 XCTAssertEqual(e?.code, .invalidTransition, "\(error)")
-                XCTAssertTrue(e?.reasonZH?.contains("还有未结案的投诉（\(ts.displayName)）") ?? false, "\(error)")
+                XCTAssertTrue(e?.reasonZH?.contains("还有未结案的投诉 \(ts.displayName)，暂不能移除") ?? false, "\(error)")
             }
             XCTAssertEqual(try bytes(), before)
             XCTAssertEqual(a.state.dependents(ofCustomer: huawei.id).contacts.count, 1)
@@ -195,6 +195,19 @@ final class ArchiveTests: XCTestCase {
         try a.remove(.contact, "王敏", reason: "已离职", now: day(4))
         XCTAssertEqual(try a.batches().last?.batch.events.first?.changes.first?.new, .text("已离职"))
         XCTAssertEqual(a.state.all(.activity).count, 2, "its entries stay: they are the customer's")
+        // That removal undone after the customer's: refused (helper-103: the contact came back
+        // under a customer no list shows), until the customer's removal is undone first.
+        let contactRemoval = try XCTUnwrap(try a.batches().last?.index)
+        try a.remove(.customer, "华为技术有限公司", now: day(4))
+        let customerRemoval = try XCTUnwrap(try a.batches().last?.index)
+        let before = try bytes()
+        XCTAssertThrowsError(try a.undo(batch: contactRemoval, now: day(5))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("其所属客户 C\(huawei.id) 华为技术有限公司 已被移除") ?? false, "\(error)")
+        }
+        XCTAssertEqual(try bytes(), before)
+        try a.undo(batch: customerRemoval, now: day(5))
+        try a.undo(batch: contactRemoval, now: day(5))
+        XCTAssertEqual(a.state.dependents(ofCustomer: huawei.id).contacts.map(\.displayName), ["王敏"])
     }
 
     func testTheContactLogLoadsOnFirstUseAndKeepsEntriesLoggedBefore() throws {

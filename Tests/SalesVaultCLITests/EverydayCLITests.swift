@@ -58,7 +58,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
 
         try sv(["complaint", "withdraw", "TS-2026-0001"], day: 1, expect: 64)
         let w = try sv(["complaint", "withdraw", "TS-2026-0001", "--reason", "客户撤诉", "--lang", "zh"], day: 1)
-        XCTAssertTrue(w.stdout.contains("客户已撤诉"), w.stdout)
+        XCTAssertTrue(w.stdout.contains("投诉 TS-2026-0001 已结案（客户撤诉）"), w.stdout)
         try sv(["complaint", "withdraw", "TS-2026-0002", "--unfounded", "--reason", "经核实报价无误"], day: 1)
         let list = try sv(["complaint", "list", "--lang", "zh"], day: 1)
         XCTAssertTrue(list.stdout.contains("已撤诉") && list.stdout.contains("投诉不成立"), list.stdout)

@@ -91,7 +91,7 @@ final class HardeningCLITests: XCTestCase {
         let csv = try dir.write("c.csv", "客户名称,等级,备注\n" + rows.joined(separator: "\n") + "\n")
         let zh = try runTool(["import", csv, "-a", archive, "--password-file", pw, "--yes", "--lang", "zh"])
         XCTAssertEqual(zh.status, 1, zh.stderr)
-        XCTAssertTrue(zh.stderr.contains("无法写入“\(archive)”：磁盘空间不足；档案保持原样"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("磁盘空间不足，无法写入“\(archive)”。档案未做任何更改"), zh.stderr)
         XCTAssertTrue(zh.stderr.contains("请清理磁盘空间"), zh.stderr)
         XCTAssertFalse(zh.stderr.contains("No space"), "no English of the system in the Chinese message: \(zh.stderr)")
         let en = try runTool(["import", csv, "-a", archive, "--password-file", pw, "--yes", "--lang", "en"])

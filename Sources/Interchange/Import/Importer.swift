@@ -230,6 +230,7 @@ public final class Importer {
                 reason: "a mapping file is not used for a SalesVault JSON export, whose fields have their own names; it was ignored",
                 reasonZH: "SalesVault 导出的 JSON 文件字段名固定，无需对照表，已忽略 --mapping。"))
         }
+        var leftOut: [(sheet: String, kind: ImportKind?)] = []  // by --kind
         let dataSheets = source.tables.filter {
             $0.name != ImportSource.aboutSheet.zh && $0.name != ImportSource.aboutSheet.en && !$0.hidden && $0.rows.contains(where: \.hasContent)
         }.count
@@ -246,19 +247,32 @@ public final class Importer {
                     reasonZH: "工作表“\(table.name)”在工作簿中处于隐藏状态，未导入；如需导入，请在 Excel 中取消隐藏后重新导入"))
                 continue
             }
-            // --kind on a workbook of several sheets: the sheets of that kind (by their name or
-            // their columns), and those that say no kind; a sheet of another kind is left out, and
-            // said (it was read as the kind given, and every row refused: helper-101).
-            if let only = options.kind, dataSheets > 1,
-               let own = ImportKind(name: table.name) ?? header(of: table, named: nil, mapping: mapping)?.kind, own != only {
-                preview.warnings.append(ImportProblem(
-                    table: table.name, line: 0,
-                    reason: "the sheet \(table.name) holds \(own.sheetName(zh: false).lowercased()) and was not imported: --kind \(only.rawValue) imports only the sheets of \(only.sheetName(zh: false).lowercased()); to import the whole workbook, leave --kind out",
-                    reasonZH: "工作表“\(table.name)”是\(own.sheetName(zh: true))数据，未导入：--kind \(only.rawValue) 只导入\(only.sheetName(zh: true))工作表；如需导入整个工作簿，请去掉 --kind"))
-                continue
+            // --kind on a workbook of several sheets: the sheets that can be read as that kind,
+            // unless their headers say another kind more clearly (a sheet named 客户 holding log
+            // columns is the log's: helper-103); the others are left out, and said (they were read
+            // as the kind given, and every row refused: helper-101). Customers and contacts share
+            // their columns (a customer list with contact persons): between them the kind given
+            // stands.
+            if let only = options.kind, dataSheets > 1 {
+                let given = header(of: table, named: only, mapping: mapping)
+                let plain = header(of: table, named: nil, mapping: mapping)
+                let clearer = plain.map { p in p.kind != only && p.score > (given?.score ?? 0) && Set([p.kind, only]) != [.customers, .contacts] } ?? false
+                if given == nil || clearer {
+                    leftOut.append((table.name, plain?.kind ?? ImportKind(name: table.name)))
+                    continue
+                }
             }
             let named = options.kind ?? ImportKind(name: table.name)
             var best = header(of: table, named: named, mapping: mapping)
+            // --kind on one table whose headers say another kind more clearly (log columns read
+            // as customers made every entry a customer: helper-103): read as told, and said.
+            if let only = options.kind, dataSheets == 1, let plain = header(of: table, named: nil, mapping: mapping),
+               plain.kind != only, plain.score > (best?.score ?? 0), Set([plain.kind, only]) != [.customers, .contacts] {
+                preview.warnings.append(ImportProblem(
+                    table: table.name, line: table.rows[best?.row ?? plain.row].line,
+                    reason: "read as \(only.sheetName(zh: false).lowercased()) as --kind \(only.rawValue) says, but its headers look like \(plain.kind.sheetName(zh: false).lowercased()); if that is what it holds, import it again with --kind \(plain.kind.rawValue) or without --kind",
+                    reasonZH: "已按 --kind \(only.rawValue) 作为\(only.sheetName(zh: true))读取，但表头看起来是\(plain.kind.sheetName(zh: true))；如果确实如此，请改用 --kind \(plain.kind.rawValue) 或去掉 --kind 后重新导入"))
+            }
             let headerIndex = best?.row ?? table.rows.firstIndex(where: \.hasContent)!
             // 客户名称, 联系人, 手机 reads as contacts and as a customer list with its contact
             // persons. A file of one table whose customers the archive has none of is the list
@@ -540,6 +554,16 @@ public final class Importer {
             }
             preview.tables.append(summary)
             out.append(mapped)
+        }
+        if let only = options.kind, !leftOut.isEmpty {
+            // (Its kind beside a sheet's name, unless the name is the kind's: “联系人”, not “联系人”（联系人）.)
+            let named = leftOut.map { l in (l.sheet, l.kind.flatMap { ImportKind(name: l.sheet) == $0 ? nil : $0 }) }
+            let en = named.map { "\($0.0)" + ($0.1.map { " (\($0.sheetName(zh: false).lowercased()))" } ?? "") }
+            let zh = named.map { "“\($0.0)”" + ($0.1.map { "（\($0.sheetName(zh: true))）" } ?? "") }
+            preview.warnings.append(ImportProblem(
+                table: "--kind \(only.rawValue)", line: 0,
+                reason: "only the sheets of \(only.sheetName(zh: false).lowercased()) are imported; left out: \(en.joined(separator: ", ")). To import the whole workbook, leave --kind out",
+                reasonZH: "只导入\(only.sheetName(zh: true))，以下工作表已略过：\(zh.joined(separator: "、"))。如需导入整个工作簿，请去掉 --kind"))
         }
         // A mapping line naming a header no imported table has (a typo, or another file's
         // header) is said, not ignored.

@@ -167,6 +167,16 @@ extension CustomerArchive {
         for e in inverse {
             if e.operation == .remove { removed.insert(e.id) }
             guard let entity = after.entity(e.kind, e.id) else { continue }
+            // A record brought back (or moved) under a customer removed meanwhile would be listed
+            // and exported under a customer no list shows (helper-103: a contact's removal undone
+            // after its customer's).
+            if e.kind != .customer, let field = Schema.field(e.kind, key: "customer"),
+               e.operation == .restore || e.changes.contains(where: { $0.field == field.number }),
+               let owner = entity["customer"]?.ref, after.entity(.customer, owner) == nil {
+                let gone = after.entityIncludingRemoved(.customer, owner).map { "\($0.shortID) \($0.displayName)" } ?? "C\(owner)"
+                throw refuse("\(entity.shortID) \(entity.displayName) would come back under \(gone), which has been removed since; undo that customer's removal first (history lists it)",
+                             "撤销后 \(entity.shortID) \(entity.displayName) 将恢复，但其所属客户 \(gone) 已被移除。请先撤销移除该客户的批次（可用 history 查看），再撤销本批次")
+            }
             if e.kind == .complaint, let problem = ChangeDraft.complaintStepProblem(entity) {
                 throw refuse("\(entity.displayName) would be left \(problem.en)", "撤销后投诉 \(entity.displayName) 将不合规：\(problem.zh)")
             }

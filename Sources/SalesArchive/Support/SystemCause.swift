@@ -41,6 +41,9 @@ public struct SystemCause: Sendable {
             (english, chinese) = ("the disk reported a read/write error (it may be failing or was removed)",
                                   "磁盘读写出错（磁盘可能有故障或已被拔出）")
             (hint, hintZH) = ("Check the disk, then try again or use another disk.", "请检查磁盘后重试，或换一个磁盘。")
+        case EEXIST:
+            (english, chinese) = ("a file or folder of that name exists already", "已有同名的文件或文件夹")
+            (hint, hintZH) = ("Choose another name, or move the file that is in the way.", "请换一个名称，或先移走占用该名称的文件。")
         case EISDIR:
             (english, chinese) = ("it is a folder, not a file", "这是文件夹，不是文件")
             (hint, hintZH) = ("Give the path of a file, not of a folder.", "请给出文件的路径，而不是文件夹的路径。")

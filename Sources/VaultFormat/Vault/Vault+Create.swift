@@ -32,7 +32,8 @@ extension Vault {
         let copy = try HeaderCopy(header: header, prefix: prefix, headerKey: keys.headerKey)
         let temporary = try FileSystem.temporaryPath(beside: path, tag: "new")
         do {
-            let file = try ArchiveFile(creating: temporary)
+            let file: ArchiveFile
+            do { file = try ArchiveFile(creating: temporary) } catch let e as VaultError { throw e.naming(path, insteadOf: temporary) }
             try file.lock(exclusive: true)
             try file.write(prefix.serialized + copy.bytes + copy.bytes, at: 0)
             try file.sync()
@@ -45,7 +46,22 @@ extension Vault {
             return try Vault(path: path, file: file, access: .readWrite, inspection: inspection, dek: dek, passwordKEK: sealed.kek)
         } catch {
             FileSystem.remove(temporary)
-            throw error
+            throw (error as? VaultError)?.naming(path, insteadOf: temporary) ?? error
         }
+    }
+}
+
+extension VaultError {
+    /// The same error naming `path` where it named `temporary`, the file that was to become it
+    /// (`a.svault.new-8f7f….tmp` means nothing to a user: helper-103); a file not found there is
+    /// its folder missing.
+    func naming(_ path: String, insteadOf temporary: String) -> VaultError {
+        guard self.path == temporary || reason.contains(temporary) else { return self }
+        if code == .notFound {
+            let folder = FileSystem.directory(of: path)
+            return VaultError(.notFound, "\(folder): no such folder", systemError: systemError, operation: operation, path: folder)
+        }
+        return VaultError(code, reason.replacingOccurrences(of: temporary, with: path), recordIndex: recordIndex,
+                          systemError: systemError, operation: operation, path: path)
     }
 }

@@ -168,7 +168,8 @@ extension Vault {
         guard generation > header.dekGeneration else { throw VaultError(.limitExceeded, "key generation counter exhausted") }
         let newCodec = try RecordCodec(recordKey: newKeys.recordKey, archiveID: prefix.archiveID, generation: generation)
         let temporary = try FileSystem.temporaryPath(beside: path, tag: "rekey")
-        let out = try ArchiveFile(creating: temporary)
+        let out: ArchiveFile
+        do { out = try ArchiveFile(creating: temporary) } catch let e as VaultError { throw e.naming(path, insteadOf: temporary) }
         do {
             try out.lock(exclusive: true)
             var writer = BufferedWriter(file: out, offset: FormatV1.bodyOffset)
@@ -249,7 +250,7 @@ extension Vault {
             copyStates = [.current, .current]
         } catch {
             FileSystem.remove(temporary)
-            throw error
+            throw (error as? VaultError)?.naming(path, insteadOf: temporary) ?? error
         }
     }
 

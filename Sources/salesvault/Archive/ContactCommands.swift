@@ -248,8 +248,13 @@ struct LogCommand: ParsableCommand {
             let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now)) } ?? .min
             try context.use { archive in
                 var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.all(.activity) }()
-                list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { ($0["at"]?.int ?? 0) > ($1["at"]?.int ?? 0) }
+                // (Newest first; of one time, the later entered first: --limit keeps the latest.)
+                list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { (($0["at"]?.int ?? 0), $0.id) > (($1["at"]?.int ?? 0), $1.id) }
                 let total = list.count
+                guard total > 0 || json else {
+                    print(Render.zh ? "暂无跟进记录。" : "No contact-log entries.")
+                    return
+                }
                 list = Array(list.prefix(limit))
                 if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
@@ -261,8 +266,8 @@ struct LogCommand: ParsableCommand {
                                          $0["nextStep"]?.text ?? "", $0["nextDate"]?.day.map(DateParser.format) ?? ""] })
                 // (How many, and that the oldest are left out when --limit cut them.)
                 print(total > list.count
-                      ? (z ? "共 \(total) 条跟进记录，显示最近的 \(list.count) 条；如需查看更多，请加 --limit \(total)" : "\(total) entries; the latest \(list.count) shown (add --limit \(total) to see all)")
-                      : (z ? "共 \(total) 条跟进记录" : "\(total) entries"))
+                      ? (z ? "共 \(total) 条跟进记录，仅显示最近 \(list.count) 条。如需全部显示，请加 --limit \(total)。" : "\(total) entries; the latest \(list.count) shown (add --limit \(total) to see all)")
+                      : (z ? "共 \(total) 条跟进记录" : total == 1 ? "1 entry" : "\(total) entries"))
             }
         }
     }

@@ -231,10 +231,11 @@ struct CustomerCommand: ParsableCommand {
                           (gone.complaints.count, "complaint", "complaints", "条投诉")].filter { $0.0 > 0 }
             let en = counts.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
             let zh = counts.map { "\($0.0) \($0.3)" }
+            let zhList = zh.count > 1 ? zh.dropLast().joined(separator: "、") + "和 " + zh.last! : zh.joined()
             Terminal.print(L(counts.isEmpty ? "Removed \(e.shortID) \(e.displayName); its history is kept (to bring it back: salesvault undo \(batch))."
                                : "Removed \(e.shortID) \(e.displayName) with its \(en.joined(separator: ", ")); the history is kept (to bring them back: salesvault undo \(batch)).",
-                             counts.isEmpty ? "已移除 \(e.shortID) \(e.displayName)，变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。"
-                               : "已移除 \(e.shortID) \(e.displayName)，连同其 \(zh.joined(separator: "、"))；变更历史仍保留，如需恢复，请运行 salesvault undo \(batch)。").text)
+                             counts.isEmpty ? "已移除客户 \(e.shortID) \(e.displayName)。变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。"
+                               : "已移除客户 \(e.shortID) \(e.displayName)，及其名下 \(zhList)。变更历史仍保留；如需恢复，请运行 salesvault undo \(batch)。").text)
         }
     }
 }

@@ -251,8 +251,8 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
-            Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "\(e.displayName) 已认定投诉不成立，原因已记入变更历史。")
-                                     : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "\(e.displayName) 客户已撤诉，原因已记入变更历史。"))
+            Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "投诉 \(e.displayName) 已认定不成立并结案，原因已记入变更历史。")
+                                     : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "投诉 \(e.displayName) 已结案（客户撤诉），原因已记入变更历史。"))
         }
     }
 

@@ -198,6 +198,10 @@ enum ErrorReport {
         case .unsupportedVersion:
             return (L("unsupported archive version: \(detail)", "不支持的档案版本：\(detail)"),
                     L("open it with a newer SalesVault", "请使用更新版本的 SalesVault 打开"), .fileProblem)
+        case .notFound where detail.hasSuffix(": no such folder"):
+            let folder = String(detail.dropLast(": no such folder".count))
+            return (L("the folder \(folder) does not exist; nothing was created", "文件夹“\(folder)”不存在，未创建任何文件"),
+                    L("create the folder first, or give a path in a folder that exists", "请先创建该文件夹，或换一个已有的文件夹"), .fileProblem)
         case .notFound:
             // (The Chinese without the system's English: 找不到文件：a.svault: no such file.)
             let path = detail.hasSuffix(": no such file") ? String(detail.dropLast(": no such file".count)) : detail
@@ -231,18 +235,20 @@ enum ErrorReport {
             return (L("the archive ends with an interrupted save (\(detail))", "档案中有一次未完成的保存（上次保存可能被中断），之前已保存的内容不受影响"),
                     L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行 salesvault repair 加档案文件名进行修复，如 salesvault repair zhangwei.svault（修复前会自动备份）"), .needsRepair)
         case .busy:
-            return (L("the archive is in use: \(detail)", "档案正在被使用：\(detail)"),
+            // ArchiveFile: "PATH is in use by another SalesVault process".
+            let busyPath = detail.hasSuffix(" is in use by another SalesVault process") ? String(detail.dropLast(" is in use by another SalesVault process".count)) : nil
+            return (L("the archive is in use: \(detail)", busyPath.map { "档案“\($0)”正在被另一个 SalesVault 程序使用" } ?? "档案正在被使用：\(detail)"),
                     L("close the other salesvault session and try again", "请关闭另一个 salesvault 会话后重试"), .busy)
         case .permissionDenied:
             if let (cause, verb, path) = failed {
-                return (L("permission denied: \(detail)", "无法\(verb)“\(path)”：\(cause.chinese)"),
+                return (L("permission denied: \(detail)", "\(cause.chinese)，无法\(verb)“\(path)”"),
                         L("check the file's owner and permissions", "请检查文件的所有者和权限，或换一个您有权限使用的文件夹"), .failure)
             }
             return (L("permission denied: \(detail)", "没有权限：\(detail)"), L("check the file's owner and permissions", "请检查文件所有者和权限"), .failure)
         case .diskFull:
             if let (cause, verb, path) = failed {
-                return (L("the disk is full: \(detail); the archive is as it was before", "无法\(verb)“\(path)”：\(cause.chinese)；档案保持原样"),
-                        L("free some space and try again", cause.hintZH), .failure)
+                return (L("the disk is full: \(detail); the archive is as it was before", "\(cause.chinese)，无法\(verb)“\(path)”。档案未做任何更改"),
+                        L("free some space and try again", "请清理磁盘空间后重试；或把档案文件复制到空间充足的位置（如 U 盘），再用 -a 指定新位置"), .failure)
             }
             return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满：\(detail)；档案保持原样"),
                     L("free some space and try again", "请释放磁盘空间后重试"), .failure)
@@ -255,7 +261,7 @@ enum ErrorReport {
                           "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .fileProblem)
             }
             if let (cause, verb, path) = failed {
-                return (L("input/output error: \(detail)", "无法\(verb)“\(path)”：\(cause.chinese)"), L("check the disk and the file, then try again", cause.hintZH), .failure)
+                return (L("input/output error: \(detail)", "\(cause.chinese)，无法\(verb)“\(path)”"), L("check the disk and the file, then try again", cause.hintZH), .failure)
             }
             return (L("input/output error: \(detail)", "文件读写出错：\(detail)"),
                     L("check the disk and the file, then try again", "请检查磁盘和文件是否正常，然后重试"), .failure)

@@ -158,8 +158,8 @@ enum HelpZH {
               salesvault dept rotate-admin 华东销售部 --admin-key admin.key --new-admin-key admin-2027.key
             """,
         "customer remove": """
-            客户的联系人、项目、跟进记录和已结案的投诉随客户一并移除，作为一次更改保存，可用 salesvault undo
-            整批恢复。客户还有未结案的投诉（尚未回访或撤销）时，不能移除。
+            客户名下的联系人、项目、跟进记录和已结案的投诉随客户一并移除。整个操作记为一次更改，
+            可用 salesvault undo 一次性恢复。客户还有未结案的投诉（尚未回访或撤销）时，不能移除。
 
             示例
               salesvault customer remove C12 --reason "客户已注销"
@@ -624,7 +624,7 @@ enum HelpZH {
         "Show a customer with its contacts, projects, recent contacts and complaints.": "查看客户及其联系人、项目、近期跟进和投诉。",
         "List customers, A first.": "列出客户，A 类在前。",
         "Only these grades, e.g. A or A,B.": "只列出这些等级，如 A 或 A,B。",
-        "Remove a customer from lists (its history is kept).": "从列表中移除客户（变更历史保留）。",
+        "Remove a customer from lists (its history is kept).": "从档案中移除客户（变更历史仍保留）。",
         "Include secret fields (a contact's personal background).": "包括绝密字段（联系人个人背景）。",
         // Contacts
         "Record the people at a customer: role in the decision, attitude, background.": "记录客户方的人员：决策角色、态度、个人背景。",
@@ -636,7 +636,7 @@ enum HelpZH {
         "Show a contact.": "查看联系人。",
         "Include the personal background (secret).": "显示个人背景（绝密）。",
         "List contacts, of one customer or all.": "列出某个客户或全部客户的联系人。",
-        "Remove a contact from lists (history is kept).": "从列表中移除联系人（变更历史保留）。",
+        "Remove a contact from lists (history is kept).": "从档案中移除联系人（变更历史仍保留）。",
         // Contact log
         "Log calls, visits and other contacts (every important contact updates the customer's record).": "登记电话、拜访等跟进记录（每次重要联系都会更新客户档案）。",
         "Log one contact with a customer.": "登记一次与客户的联系。",
@@ -750,7 +750,7 @@ enum HelpZH {
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：所有人姓名、周报、周次）。",
         "The template's format: xlsx (default) or csv.": "模板格式：xlsx（默认）或 csv。",
         "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
-        "What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints.": "无法从表头判断数据类型时，指定 CSV 文件的内容；用于工作簿时，只导入该类数据的工作表。可选：customers、contacts、projects、log、complaints。",
+        "What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints.": "指定数据类型：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉）。CSV 表头无法判断类型时用它指明；用于工作簿时，只导入该类型的工作表。",
         "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）：customers、contacts、projects、log、complaints 或 all（默认）。",
         "Where to write the template.": "模板的保存路径。",
         "With --dry-run: also show secret fields (a contact's personal background).": "与 --dry-run 一起用：也显示绝密字段（联系人个人背景）。",
