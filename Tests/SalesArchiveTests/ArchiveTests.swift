@@ -163,6 +163,8 @@ final class ArchiveTests: XCTestCase {
                 let e = error as? ArchiveError
                 XCTAssertEqual(e?.code, .invalidTransition, "\(error)")
                 XCTAssertTrue(e?.reasonZH?.contains("还有未结案的投诉 \(ts.displayName)，暂不能移除") ?? false, "\(error)")
+                // (Resolved: only the survey is left, not route, resolve or withdraw.)
+                XCTAssertEqual(e?.reasonZH?.hasSuffix("请先完成满意度回访（complaint survey）"), step == 2, "\(error)")
             }
             XCTAssertEqual(try bytes(), before)
             XCTAssertEqual(a.state.dependents(ofCustomer: huawei.id).contacts.count, 1)

@@ -553,6 +553,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(removed.stdout.contains("已移除客户 C1 华为技术有限公司，及其名下 1 位联系人、1 条跟进记录和 1 条投诉。变更历史仍保留；如需恢复，请运行 salesvault undo B"), removed.stdout)
         XCTAssertEqual(try list("contact").map { $0["name"] as? String }, ["李雷"])
         XCTAssertEqual(try list("log").count, 1)
+        // Its history is still shown by its id (helper-103: 找不到“C1”对应的客户).
+        let past = try sv(["--lang", "zh", "history", "C1"])
+        XCTAssertTrue(past.stdout.contains("客户已注销") && past.stdout.contains("谈了报价"), past.stdout)
         let xlsx = dir.path("全部.xlsx")
         try sv(["export", "--out", xlsx])
         let other = try newArchive("b.svault", owner: "李娜")

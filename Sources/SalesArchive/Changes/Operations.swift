@@ -161,7 +161,7 @@ extension ChangeDraft {
                 let ids = unfinished.map { $0.displayName }
                 throw ArchiveError(.invalidTransition,
                                    "\(e.shortID) \(e.displayName) has a complaint not closed yet (\(ids.joined(separator: ", "))); finish it (complaint route, resolve, survey) or withdraw it first (regulation 6.4)",
-                                   zh: "客户 \(e.shortID) \(e.displayName)还有未结案的投诉 \(ids.joined(separator: "、"))，暂不能移除。按制度第 6.4 条，投诉须跟进至满意度回访。请先办结（complaint route、resolve、survey）或撤销（complaint withdraw）该投诉")
+                                   zh: "客户 \(e.shortID) \(e.displayName)还有未结案的投诉 \(ids.joined(separator: "、"))，暂不能移除。按制度第 6.4 条，投诉须跟进至满意度回访。\(unfinished.allSatisfy { complaintStatus($0) == .resolved } ? "请先完成满意度回访（complaint survey）" : "请先办结（complaint route、resolve、survey）或撤销（complaint withdraw）该投诉")")
             }
             for d in dependents.log { events.append(ChangeEvent(.remove, .activity, d.id, [])) }
             for d in dependents.complaints { events.append(ChangeEvent(.remove, .complaint, d.id, [])) }

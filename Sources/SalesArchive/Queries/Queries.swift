@@ -158,6 +158,19 @@ extension CustomerArchive {
 }
 
 extension ArchiveState {
+    /// A removed customer by its id (C12) or its full name (the latest so named), whose history
+    /// is still there to show (`history C12` after `customer remove`).
+    public func removedCustomer(_ query: String) -> Entity? {
+        let q = query.trimmedSpaces
+        var found: Entity?
+        eachIncludingRemoved(.customer) { e in
+            guard e.removed else { return }
+            if q.uppercased() == e.shortID || q == String(e.id) { found = e; return }
+            if q == e["name"]?.text, found.map({ $0.shortID != q.uppercased() && $0.id < e.id }) ?? true { found = e }
+        }
+        return found
+    }
+
     /// An entity even if removed (history still names it).
     public func entities(_ kind: EntityKind, _ id: UInt64) -> Entity? {
         entityIncludingRemoved(kind, id)

@@ -29,7 +29,13 @@ struct History: ArchiveCommand {
         let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .min
         let to = try until.map { DateParser.startOfDay(try DateParser.parse($0, now: now)) } ?? .max
         try context.use { archive in
-            let who = try customer.map { try archive.resolve(.customer, $0).id }
+            // (A removed customer's history too: the removal says it is kept.)
+            let who = try customer.map { q -> UInt64 in
+                do { return try archive.resolve(.customer, q).id } catch let e as ArchiveError where e.code == .notFound {
+                    guard let gone = archive.state.removedCustomer(q) else { throw e }
+                    return gone.id
+                }
+            }
             // The table names log entries: one customer's, or all of them.
             if let who { try archive.loadContactLog(customer: who) } else { try archive.loadContactLog() }
             let entries = try archive.history(since: from, until: to, customer: who, includeSecret: includeSecret)
