@@ -884,6 +884,11 @@ final class ImportTests: XCTestCase {
         XCTAssertNil(p.counts[.customers])
         XCTAssertNil(p.counts[.contacts])
         XCTAssertTrue(p.warnings.contains { $0.table == "--kind log" && $0.reasonZH == "只导入跟进记录，以下工作表已略过：“客户”、“联系人”。如需导入整个工作簿，请去掉 --kind" }, "\(p.warnings)")
+        // A row naming a customer of a sheet left out: not said to be nowhere in the file.
+        let elsewhere = try Importer(archive: archive, options: options).preview(ImportSource(fileName: "w.xlsx", sha256: "x", format: .xlsx, tables: [
+            tables[0], Table(name: "跟进记录", rows: [tables[2].rows[0], TableRow(line: 2, cells: [.text("2026-11-21 15:30"), .text("丙公司"), .text("电话"), .text("问候")])]),
+        ]))
+        XCTAssertTrue(elsewhere.problems.contains { $0.reasonZH.hasPrefix("找不到客户“丙公司”：档案中没有，本次按 --kind 导入的工作表中也没有（其他工作表已略过）") }, "\(elsewhere.problems)")
         _ = try importer.commit(p)
         XCTAssertEqual(archive.state.all(.customer).map(\.displayName), ["甲公司"])
         XCTAssertEqual(archive.state.all(.contact).count, 0)

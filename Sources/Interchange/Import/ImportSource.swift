@@ -47,6 +47,11 @@ public struct ImportSource: Sendable {
     /// The sheet an export adds to say what it is (never imported as data).
     public static let aboutSheet = (zh: "说明", en: "About")
 
+    /// How many of its tables hold data to import: not an export's 说明, not hidden, not empty.
+    var dataSheetCount: Int {
+        tables.filter { $0.name != Self.aboutSheet.zh && $0.name != Self.aboutSheet.en && !$0.hidden && $0.rows.contains(where: \.hasContent) }.count
+    }
+
     public let fileName: String
     /// Lower-case hex of the file's bytes as read.
     public internal(set) var sha256: String

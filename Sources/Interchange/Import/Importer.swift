@@ -231,9 +231,7 @@ public final class Importer {
                 reasonZH: "SalesVault 导出的 JSON 文件字段名固定，无需对照表，已忽略 --mapping。"))
         }
         var leftOut: [(sheet: String, kind: ImportKind?)] = []  // by --kind
-        let dataSheets = source.tables.filter {
-            $0.name != ImportSource.aboutSheet.zh && $0.name != ImportSource.aboutSheet.en && !$0.hidden && $0.rows.contains(where: \.hasContent)
-        }.count
+        let dataSheets = source.dataSheetCount
         for table in source.tables {
             if table.name == ImportSource.aboutSheet.zh || table.name == ImportSource.aboutSheet.en { continue }
             guard table.rows.contains(where: \.hasContent) else { continue }
