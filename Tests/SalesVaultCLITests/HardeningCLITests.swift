@@ -18,6 +18,25 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try runTool(["verify", archive, "--password-file", other]).status, 3)
     }
 
+    /// Mounts a tmpfs of `size` at `path` (made if missing), to fill; skips the test where that
+    /// cannot be done (not root). Returns what unmounts it.
+    func mountSmallDisk(at path: String, size: String) throws -> () -> Void {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path]
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
+        return {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [path]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+    }
+
     /// Finding 6: `reminders --ics` on a full disk left a 0-byte calendar and a raw Cocoa error;
     /// now the file is written atomically: the old calendar stays, the error says the disk is full.
     func testRemindersOnAFullDiskKeepTheOldCalendarAndSaySo() throws {
@@ -26,20 +45,8 @@ final class HardeningCLITests: XCTestCase {
         let pw = try dir.write("pw", "horse battery staple 9\n")
         XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
         let small = dir.path("small")
-        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=16k", "tmpfs", small]
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [small]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
+        let unmount = try mountSmallDisk(at: small, size: "16k")
+        defer { unmount() }
         let calendar = small + "/r.ics"
         XCTAssertEqual(try runTool(["reminders", "--ics", archive, "--output", calendar]).status, 0)
         let old = try Data(contentsOf: URL(fileURLWithPath: calendar))
@@ -64,20 +71,8 @@ final class HardeningCLITests: XCTestCase {
     func testASaveOnAFullDiskIsSaidInChineseAndTheArchiveIsAsBefore() throws {
         let dir = try TempDir()
         let small = dir.path("small")
-        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small]
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [small]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
+        let unmount = try mountSmallDisk(at: small, size: "64k")
+        defer { unmount() }
         let archive = small + "/a.svault"
         let pw = try dir.write("pw", "horse battery staple 9\n")
         XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
