@@ -889,6 +889,23 @@ final class ImportTests: XCTestCase {
             tables[0], Table(name: "跟进记录", rows: [tables[2].rows[0], TableRow(line: 2, cells: [.text("2026-11-21 15:30"), .text("丙公司"), .text("电话"), .text("问候")])]),
         ]))
         XCTAssertTrue(elsewhere.problems.contains { $0.reasonZH.hasPrefix("找不到客户“丙公司”：档案中没有，本次按 --kind 导入的工作表中也没有（其他工作表已略过）") }, "\(elsewhere.problems)")
+        // A customer in no sheet at all is told so as before (helper-105: it was told to leave --kind out).
+        let nowhere = try Importer(archive: archive, options: options).preview(ImportSource(fileName: "w.xlsx", sha256: "x", format: .xlsx, tables: [
+            tables[0], Table(name: "跟进记录", rows: [tables[2].rows[0], TableRow(line: 2, cells: [.text("2026-11-21 15:30"), .text("戊公司"), .text("电话"), .text("问候")])]),
+        ]))
+        XCTAssertTrue(nowhere.problems.contains { $0.reasonZH.hasPrefix("找不到客户“戊公司”（本文件和档案中都没有）") }, "\(nowhere.problems)")
+        // --kind customers on a 客户 sheet and a 联系人 sheet of 客户名称, 联系人, 手机: the contacts'
+        // sheet is left out (helper-105: read as customers, its every row a duplicate).
+        var customersKind = ImportOptions(now: testNow)
+        customersKind.kind = .customers
+        let pair = try Importer(archive: archive, options: customersKind).preview(ImportSource(fileName: "p.xlsx", sha256: "x", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("行业")]), TableRow(line: 2, cells: [.text("己公司"), .text("通信")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("联系人"), .text("手机")]),
+                                      TableRow(line: 2, cells: [.text("己公司"), .text("王敏"), .text("13800138000")])]),
+        ]))
+        XCTAssertTrue(pair.problems.isEmpty, "\(pair.problems)")
+        XCTAssertEqual(pair.counts[.customers]?.new, 1, "\(pair.counts)")
+        XCTAssertTrue(pair.warnings.contains { $0.table == "--kind customers" && $0.reasonZH.contains("“联系人”") }, "\(pair.warnings)")
         _ = try importer.commit(p)
         XCTAssertEqual(archive.state.all(.customer).map(\.displayName), ["甲公司"])
         XCTAssertEqual(archive.state.all(.contact).count, 0)

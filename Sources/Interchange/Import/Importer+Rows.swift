@@ -1355,6 +1355,17 @@ extension Importer {
             }
             return nil
         }
+        // The cell texts of the sheets --kind left out (made on the first row that needs them):
+        // a customer found there is said to be in a sheet left out.
+        var leftOutTexts: Set<String>?
+        func inLeftOutSheet(_ text: String) -> Bool {
+            guard options.kind != nil else { return false }
+            if leftOutTexts == nil {
+                let imported = Set(tables.map(\.table.name))
+                leftOutTexts = Set(source.tables.filter { !imported.contains($0.name) }.flatMap { $0.rows.flatMap { $0.cells.map { Self.plain($0).trimmedWhitespace } } })
+            }
+            return leftOutTexts!.contains(text.trimmedWhitespace)
+        }
         func customerOf(_ i: Int, _ r: Row) -> String? {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
             guard let ref = customerRef(text, keys: keys[i]) else {
@@ -1374,7 +1385,7 @@ extension Importer {
                 } else if let refused = refusedCustomers[key] {
                     refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
                            "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）有误，因此本行也无法导入。请先改正该行")
-                } else if options.kind != nil, source.dataSheetCount > Set(tables.map(\.table.name)).count {
+                } else if inLeftOutSheet(text) {
                     // (Sheets --kind left out may hold it: "in this file" would contradict the file.)
                     refuse(i, header(r, "customer"), text, "no customer \(text) in the archive or in the sheets imported (--kind left the others out); import the customer first, or import the whole workbook without --kind",
                            "找不到客户“\(text)”：档案中没有，本次按 --kind 导入的工作表中也没有（其他工作表已略过）。请先导入该客户，或去掉 --kind 导入整个工作簿")

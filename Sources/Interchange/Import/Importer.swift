@@ -255,8 +255,12 @@ public final class Importer {
                 let given = header(of: table, named: only, mapping: mapping)
                 let plain = header(of: table, named: nil, mapping: mapping)
                 let clearer = plain.map { p in p.kind != only && p.score > (given?.score ?? 0) && Set([p.kind, only]) != [.customers, .contacts] } ?? false
-                if given == nil || clearer {
-                    leftOut.append((table.name, plain?.kind ?? ImportKind(name: table.name)))
+                // (Between customers and contacts a sheet named as the other is the other's: a
+                // 联系人 sheet of 客户名称, 联系人, 手机 read as customers was every row a
+                // duplicate of the 客户 sheet: helper-105.)
+                let namedOther = ImportKind(name: table.name).map { $0 != only && Set([$0, only]) == [.customers, .contacts] } ?? false
+                if given == nil || clearer || namedOther {
+                    leftOut.append((table.name, namedOther ? ImportKind(name: table.name) : plain?.kind ?? ImportKind(name: table.name)))
                     continue
                 }
             }

@@ -242,7 +242,13 @@ struct Import: ArchiveCommand {
 
 /// A file with no rows under a header SalesVault recognises (empty, blank, or a BOM alone).
 private func nothingToImport(_ preview: ImportPreview) -> CLIError {
-    CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
+    // Every sheet left out by --kind: the workbook has none of that kind (its headers were read).
+    if let left = preview.warnings.first(where: { $0.table.hasPrefix("--kind ") }), let kind = ImportKind(name: String(left.table.dropFirst("--kind ".count))) {
+        return CLIError(.inputRefused, L("\(preview.source.fileName) has no sheet of \(kind.sheetName(zh: false).lowercased()) to import with \(left.table)",
+                                         "“\(preview.source.fileName)”中没有\(kind.sheetName(zh: true))工作表，按 \(left.table) 没有可导入的数据"),
+                        hint: L("leave --kind out to import the whole workbook, or give the kind its sheets hold", "如需导入整个工作簿，请去掉 --kind；或按工作表的实际内容换用其他 --kind"))
+    }
+    return CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
                               "“\(preview.source.fileName)”中没有可导入的数据：找不到可识别的表头，或表头下没有数据"),
              hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
                      "第一行应为列名，如“客户名称”“客户等级”；可运行 salesvault import --template customers 生成模板作参考"))

@@ -248,7 +248,7 @@ enum ErrorReport {
         case .diskFull:
             if let (cause, verb, path) = failed {
                 return (L("the disk is full: \(detail); the archive is as it was before", "\(cause.chinese)，无法\(verb)“\(path)”。档案未做任何更改"),
-                        L("free some space and try again", "请清理磁盘空间后重试；或把档案文件复制到空间充足的位置（如 U 盘），再用 -a 指定新位置"), .failure)
+                        L("free some space and try again", cause.hintZH), .failure)
             }
             return (L("the disk is full: \(detail); the archive is as it was before", "磁盘已满：\(detail)；档案保持原样"),
                     L("free some space and try again", "请释放磁盘空间后重试"), .failure)
