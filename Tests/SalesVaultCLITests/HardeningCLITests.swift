@@ -95,6 +95,20 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: archive)), before, "the archive is byte for byte as before")
     }
 
+    /// helper-105: `dept init F` where F is a file wrote a new administrator key, then failed
+    /// with the system's `File exists`; now it is refused first, in Chinese, and no key is left.
+    func testADepartmentWhereAFileIsIsRefusedBeforeAKeyIsWritten() throws {
+        let dir = try TempDir()
+        let file = try dir.write("F", "hi\n")
+        let passphrase = try dir.write("ap", "admin passphrase 2026\n")
+        let r = try runTool(["dept", "init", file, "--name", "华东区销售部", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", passphrase,
+                             "--insecure-kdf-cost", "10", "--lang", "zh"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("“\(file)”已存在，且不是文件夹；未创建任何内容"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("admin.key")), "no key left behind")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "hi\n")
+    }
+
     /// Finding 4: `rekey` and `compromised` on a symbolic link replaced the link with a new file
     /// and left the real file with the old, compromised data key.
     func testRekeyAndCompromisedThroughASymlinkRotateTheRealFileAndKeepTheLink() throws {

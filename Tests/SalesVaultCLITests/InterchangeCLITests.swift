@@ -556,6 +556,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // Its history is still shown by its id (helper-103: 找不到“C1”对应的客户).
         let past = try sv(["--lang", "zh", "history", "C1"])
         XCTAssertTrue(past.stdout.contains("客户已注销") && past.stdout.contains("谈了报价"), past.stdout)
+        XCTAssertTrue(try sv(["--lang", "zh", "history", "华为"]).stdout.contains("客户已注销"), "by a part of its name (helper-105)")
         let xlsx = dir.path("全部.xlsx")
         try sv(["export", "--out", xlsx])
         let other = try newArchive("b.svault", owner: "李娜")

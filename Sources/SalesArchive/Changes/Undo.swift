@@ -120,8 +120,8 @@ extension CustomerArchive {
                     let referred = EntityKind.allCases.lazy.compactMap { self.state.entities($0, target) }.first.map { "\($0.shortID) \($0.displayName)" } ?? "#\(target)"
                     throw ArchiveError(
                         .invalidTransition,
-                        "\(name) cannot be undone: \(record), saved later by B\(b.id)\(what), refers to \(referred), which \(name) created; undo B\(b.id) first",
-                        zh: "无法撤销批次 \(name)：之后由批次 B\(b.id) 保存的 \(record) 关联了本批次新建的 \(referred)；请先撤销 B\(b.id)")
+                        "\(name) cannot be undone: \(record), saved later by B\(b.id)\(what), refers to \(referred), which \(name) created or brought back; undo B\(b.id) first",
+                        zh: "无法撤销批次 \(name)：之后由批次 B\(b.id) 保存的 \(record) 关联了本批次新建或恢复的 \(referred)；请先撤销 B\(b.id)")
                 }
             }
         }

@@ -158,8 +158,9 @@ extension CustomerArchive {
 }
 
 extension ArchiveState {
-    /// A removed customer by its id (C12) or its full name (the latest so named), whose history
-    /// is still there to show (`history C12` after `customer remove`).
+    /// A removed customer by its id (C12), its full name (the latest so named), or a part of its
+    /// name that no other removed customer's has, whose history is still there to show
+    /// (`history C12` after `customer remove`).
     public func removedCustomer(_ query: String) -> Entity? {
         let q = query.trimmedSpaces
         var found: Entity?
@@ -168,7 +169,11 @@ extension ArchiveState {
             if q.uppercased() == e.shortID || q == String(e.id) { found = e; return }
             if q == e["name"]?.text, found.map({ $0.shortID != q.uppercased() && $0.id < e.id }) ?? true { found = e }
         }
-        return found
+        if found != nil || q.isEmpty { return found }
+        // Any part of its name, as lookups take it, when that names one removed customer only.
+        var parts: [Entity] = []
+        eachIncludingRemoved(.customer) { e in if e.removed, e["name"]?.text?.localizedCaseInsensitiveContains(q) == true { parts.append(e) } }
+        return parts.count == 1 ? parts[0] : nil
     }
 
     /// An entity even if removed (history still names it).

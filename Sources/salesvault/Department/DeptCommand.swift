@@ -64,6 +64,13 @@ struct DeptInit: VaultCommand {
         guard !FileManager.default.fileExists(atPath: layout.registry) else {
             throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
         }
+        // A file where the department's folder belongs: said before a new administrator key is
+        // written (helper-105: the key was left behind by the failed init).
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), !isFolder.boolValue {
+            throw DepartmentError(.alreadyExists, "\(directory) exists already and is not a folder; nothing was created",
+                                  zh: "“\(directory)”已存在，且不是文件夹；未创建任何内容")
+        }
         let signer = try adminKeyOrNew(path: admin.adminKey, passphraseFile: admin.adminPassphraseFile, insecureKdfCost: insecureKdfCost)
         try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey))
         Terminal.print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
