@@ -70,6 +70,24 @@ final class ExportTests: XCTestCase {
     /// A JSON export whose amount was edited into a number: read as written and refused as
     /// finer than a fen, the value shown as it reads (it was ["currency": "CNY", "amount": …], in
     /// an order that changed from run to run: helper-94).
+    /// An archive written before a customer's removal took its records along holds them live:
+    /// their rows are not exported (they named a customer no import could find: helper-101), in
+    /// the tables and in JSON alike; the other customer's rows are.
+    func testRecordsOfARemovedCustomerLeftLiveByAnOlderArchiveAreNotExported() throws {
+        let f = try populated()
+        let a = try f.open()
+        let bank = try a.resolve(.customer, "上海浦东发展银行")
+        try a.commit([ChangeEvent(.remove, .customer, bank.id, [])], now: testNow)  // as an older tool removed it
+        try a.loadContactLog()
+        XCTAssertEqual(a.state.dependents(ofCustomer: bank.id).contacts.count, 2, "its contacts are live, as in such an archive")
+        let tables = try Exporter.tables(a, options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow))
+        let rows = Dictionary(uniqueKeysWithValues: tables.map { ($0.kind, $0.rows.count) })
+        XCTAssertEqual(rows, [.customers: 1, .contacts: 0, .projects: 0, .log: 1, .complaints: 0])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONExport.data(a, options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))) as? [String: Any])
+        XCTAssertEqual((json["contacts"] as? [Any])?.count, 0)
+        XCTAssertEqual((json["log"] as? [Any])?.count, 1)
+    }
+
     func testAnAmountEditedIntoANumberInAJSONExportIsReadAsWritten() throws {
         let f = try ImportFixture()
         let a = try f.open()

@@ -64,11 +64,20 @@ public enum Exporter {
         return options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
             let headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
-            let rows: [[Value]] = state.all(kind.entity).map { e in
+            let rows: [[Value]] = exported(kind, state).map { e in
                 [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) }
             }
             return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
         }
+    }
+
+    /// The records of a kind an export writes: live ones, and of the other kinds only those of a
+    /// live customer (an archive written before removals took a customer's records along may
+    /// hold them live: their rows named a customer no import could find, INTERCHANGE.md §6).
+    static func exported(_ kind: ImportKind, _ state: ArchiveState) -> [Entity] {
+        let all = state.all(kind.entity)
+        guard kind != .customers else { return all }
+        return all.filter { e in e["customer"]?.ref.map { state.entity(.customer, $0) != nil } ?? true }
     }
 
     /// Contacts whose name another contact of their customer shares (one added with --force):
