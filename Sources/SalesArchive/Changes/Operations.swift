@@ -141,7 +141,7 @@ extension ChangeDraft {
     /// Removes a record from view (its history stays), with an optional reason. A customer goes
     /// with its contacts, projects, contact-log entries and complaints, in the same change set
     /// (undo brings them back together): a record left live would name a customer no list shows,
-    /// and an export would give rows no import can place (RECORDS.md §4). A customer with a
+    /// and an export would give rows no import can place (RECORDS.md §3). A customer with a
     /// complaint still to be resolved or surveyed (regulation 6.4) is not removed.
     func remove(_ kind: EntityKind, _ query: String, reason: String = "", now: Int64) throws -> Entity {
         let e = try resolve(kind, query)
