@@ -105,32 +105,51 @@ extension Registry {
             throw DepartmentError(.alreadyExists, "\(layout.registry) exists already", zh: "\(layout.registry) 已存在")
         }
         let seen = try seenPath.map(SeenRegistries.load(path:))
-        let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
-        try makeFolders(parent)
-        for dir in [layout.root, layout.keys, layout.archives, layout.reports, layout.audit] {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue { continue }
-            // Not by umask: the department's files are for its members only.
-            guard mkdir(dir, 0o750) == 0, chmod(dir, 0o750) == 0 else {
-                throw DepartmentError.system(errno, "cannot create \(dir)", zh: "无法创建目录 \(dir)")
+        // What this call makes is taken away again when it fails (a full disk): no half-made
+        // department is left behind (helper-103), only what was there before.
+        var made: [String] = []
+        let hadSignature = FileManager.default.fileExists(atPath: layout.signature)
+        let hadHistory = FileManager.default.fileExists(atPath: layout.historyDirectory)
+        do {
+            let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
+            try makeFolders(parent, made: &made)
+            for dir in [layout.root, layout.keys, layout.archives, layout.reports, layout.audit] {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue { continue }
+                // Not by umask: the department's files are for its members only.
+                guard mkdir(dir, 0o750) == 0 else {
+                    throw DepartmentError.system(errno, "cannot create \(dir)", zh: "无法创建目录 \(dir)")
+                }
+                made.append(dir)
+                guard chmod(dir, 0o750) == 0 else {
+                    throw DepartmentError.system(errno, "cannot create \(dir)", zh: "无法创建目录 \(dir)")
+                }
             }
-        }
-        var registry = Registry(name: name, adminKey: signer.publicKey, now: now)
-        if let last = seen?.departments[name] {
-            guard last.serial < maxSerial else {
-                throw DepartmentError(.invalid, "this administrator key signed serial \(last.serial) of \(name), the bound (\(maxSerial)): no further version can be signed",
-                                      zh: "此管理员密钥已为 \(name) 签署到版本 \(last.serial)，已达上限（\(maxSerial)），无法再签署新版本")
+            var registry = Registry(name: name, adminKey: signer.publicKey, now: now)
+            if let last = seen?.departments[name] {
+                guard last.serial < maxSerial else {
+                    throw DepartmentError(.invalid, "this administrator key signed serial \(last.serial) of \(name), the bound (\(maxSerial)): no further version can be signed",
+                                          zh: "此管理员密钥已为 \(name) 签署到版本 \(last.serial)，已达上限（\(maxSerial)），无法再签署新版本")
+                }
+                registry.serial = last.serial + 1
             }
-            registry.serial = last.serial + 1
+            try registry.validate()
+            let written = try registry.save(directory: directory, signer: signer)
+            if let seenPath, var record = seen {
+                record.record(name: registry.name, serial: registry.serial, bytes: written)
+                try record.save(path: seenPath)
+            }
+            try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
+            return registry
+        } catch {
+            // Files first (in folders that were there), then the folders made, innermost first
+            // (each held only what this call wrote).
+            try? FileManager.default.removeItem(atPath: layout.registry)
+            if !hadSignature { try? FileManager.default.removeItem(atPath: layout.signature) }
+            if !hadHistory { try? FileManager.default.removeItem(atPath: layout.historyDirectory) }
+            for dir in made.reversed() { try? FileManager.default.removeItem(atPath: dir) }
+            throw error
         }
-        try registry.validate()
-        let written = try registry.save(directory: directory, signer: signer)
-        if let seenPath, var record = seen {
-            record.record(name: registry.name, serial: registry.serial, bytes: written)
-            try record.save(path: seenPath)
-        }
-        try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
-        return registry
     }
 
     /// Adds a manager (an escrow holder); the name and the key must both be new.
@@ -195,15 +214,17 @@ extension Registry {
     /// `mkdir -p` of the folder a department goes into, each failure said with its cause in both
     /// languages (Foundation's error on Linux is English only, "A file with the same name already
     /// exists" for a file where a folder belongs).
-    static func makeFolders(_ path: String) throws {
+    /// The folders it creates are added to `made`, outermost first.
+    static func makeFolders(_ path: String, made: inout [String]) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw DepartmentError.system(ENOTDIR, "cannot create \(path)", zh: "无法创建目录 \(path)") }
             return
         }
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        if parent != path { try makeFolders(parent) }
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+        if parent != path { try makeFolders(parent, made: &made) }
+        if mkdir(path, 0o755) == 0 { made.append(path); return }
+        guard errno == EEXIST else {
             throw DepartmentError.system(errno, "cannot create \(path)", zh: "无法创建目录 \(path)")
         }
     }

@@ -30,7 +30,7 @@ final class CorrectionTests: XCTestCase {
     }
 
     /// A person added to an entry by an edit has it as their last contact when it is later than
-    /// theirs (it stayed as it was: helper-99); one taken out keeps theirs.
+    /// theirs (it stayed as it was: helper-99); one taken out goes back to their latest entry.
     func testAPersonAddedToAnEntryByAnEditGetsItAsTheirLastContact() throws {
         let a = try fixture.open()
         try a.addCustomer(name: "华为", now: day(0))
@@ -40,11 +40,49 @@ final class CorrectionTests: XCTestCase {
         let visit = try a.logActivity(customer: "华为", type: "visit", summary: "拜访", at: day(2), contacts: ["李雷"], now: day(2))
         try a.editLog(visit.shortID, fields: [("contacts", "王敏")], reason: "记错了人", now: day(3))
         XCTAssertEqual(try a.resolve(.contact, "王敏")["lastContactAt"]?.int, day(2))
-        XCTAssertEqual(try a.resolve(.contact, "李雷")["lastContactAt"]?.int, day(2), "kept")
+        XCTAssertEqual(try a.resolve(.contact, "李雷")["lastContactAt"]?.int, day(0), "taken out: his latest remaining entry's")
         // An earlier entry does not move a later last contact back.
         let first = try a.history().first { $0.kind == .activity }!.id
         try a.editLog("L\(first)", fields: [("contacts", "王敏、李雷")], reason: "补记", now: day(3))
         XCTAssertEqual(try a.resolve(.contact, "王敏")["lastContactAt"]?.int, day(2))
+    }
+
+    /// Contacts' last contacts follow an entry that set them, as the customer's does: an entry
+    /// moved later or earlier, or removed; undo puts them back (they stayed where the entry had
+    /// put them, and a visit dated a week wrong left its people "contacted" that day).
+    func testContactsLastContactFollowsAnEntryMovedOrRemoved() throws {
+        var a: CustomerArchive! = try fixture.open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.addContact(customer: "华为", name: "王敏", now: day(0))
+        try a.addContact(customer: "华为", name: "李雷", now: day(0))
+        try a.logActivity(customer: "华为", type: "call", summary: "电话", at: day(1), contacts: ["王敏"], now: day(1))
+        let visit = try a.logActivity(customer: "华为", type: "visit", summary: "拜访", at: day(2), contacts: ["王敏", "李雷"], now: day(2))
+        func last(_ name: String) throws -> Int64? { try a.resolve(.contact, name)["lastContactAt"]?.int }
+
+        try a.editLog(visit.shortID, fields: [], at: day(4), reason: "日期录错", now: day(5))
+        XCTAssertEqual(try last("王敏"), day(4))
+        XCTAssertEqual(try last("李雷"), day(4))
+        try a.editLog(visit.shortID, fields: [], at: day(0), reason: "日期又录错", now: day(5))
+        XCTAssertEqual(try last("王敏"), day(1), "back to her latest remaining entry")
+        XCTAssertEqual(try last("李雷"), day(0))
+        XCTAssertEqual(try a.resolve(.customer, "华为")["lastContactAt"]?.int, day(1))
+
+        let before = try fixture.bytes()
+        try a.removeLog(visit.shortID, reason: "重复录入", now: day(5))
+        XCTAssertNotEqual(try fixture.bytes(), before)
+        XCTAssertEqual(try last("王敏"), day(1))
+        XCTAssertNil(try last("李雷"), "no entry left: none")
+        let removal = try XCTUnwrap(try a.history().last { $0.kind == .activity && $0.operation == .remove }).batch
+        XCTAssertTrue(try a.history().contains { $0.batch == removal && $0.kind == .contact }, "in the same change set as the removal")
+        try a.undo(batch: removal, now: day(6))
+        XCTAssertEqual(try last("李雷"), day(0), "undo puts it back")
+        XCTAssertEqual(try last("王敏"), day(1))
+
+        try a.editLog(visit.shortID, fields: [], at: day(1, hour: 15), reason: "更正时间", now: day(6))
+        a = nil
+        let reopened: CustomerArchive! = try fixture.open(.readOnly)
+        XCTAssertEqual(try reopened.resolve(.contact, "李雷")["lastContactAt"]?.int, day(1, hour: 15), "read back from disk")
+        XCTAssertEqual(try reopened.resolve(.contact, "王敏")["lastContactAt"]?.int, day(1, hour: 15))
     }
 
     func testRemovingALogEntryNeedsAReasonAndTheCustomerFallsBackToTheEntryBefore() throws {

@@ -23,6 +23,10 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["log", "add", "华为", "call", "再次沟通"], day: 1)
         let cut = try sv(["log", "list", "--limit", "1"], day: 1)
         XCTAssertTrue(cut.stdout.hasSuffix("2 entries; the latest 1 shown (add --limit 2 to see all)\n"), cut.stdout)
+        // A number below 1 is said to be one (it was "--limit 后面缺少取值": -1 read as an option).
+        let negative = try sv(["log", "list", "--limit", "-1", "--lang", "zh"], day: 1, expect: 64)
+        XCTAssertTrue(negative.stderr.contains("--limit 至少为 1"), negative.stderr)
+        XCTAssertFalse(negative.stderr.contains("缺少取值"), negative.stderr)
 
         let history = try sv(["history", "--since", "2026-11-24", "--json"], day: 1)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])

@@ -95,6 +95,38 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: archive)), before, "the archive is byte for byte as before")
     }
 
+    /// helper-103: `dept init` on a full disk left a half-made department folder (no
+    /// department.json) and the new administrator key behind; now neither is left, and the cause
+    /// is said in Chinese. Run again once there is room, it creates the department.
+    func testADepartmentThatCannotBeWrittenLeavesNoFolderAndNoKey() throws {
+        let dir = try TempDir()
+        let small = dir.path("small")
+        let unmount = try mountSmallDisk(at: small, size: "64k")
+        defer { unmount() }
+        FileManager.default.createFile(atPath: small + "/fill", contents: nil)
+        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: small + "/fill"))
+        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
+        try? filler.close()
+        let department = small + "/销售/华东区销售部"
+        let key = dir.path("admin.key")
+        let passphrase = try dir.write("ap", "admin passphrase 2026\n")
+        let args = ["dept", "init", department, "--name", "华东区销售部", "--admin-key", key, "--admin-passphrase-file", passphrase,
+                    "--insecure-kdf-cost", "10", "--lang", "zh"]
+        let r = try runTool(args)
+        XCTAssertNotEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stderr.contains("磁盘空间不足"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("No space"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("刚生成的管理员密钥 \(key) 已一并删除"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: small + "/销售"), "no half-made department")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: key), "no key left behind")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: key + ".seen"))
+        try FileManager.default.removeItem(atPath: small + "/fill")
+        let again = try runTool(args)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: department + "/department.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: key))
+    }
+
     /// helper-105: `dept init F` where F is a file wrote a new administrator key, then failed
     /// with the system's `File exists`; now it is refused first, in Chinese, and no key is left.
     func testADepartmentWhereAFileIsIsRefusedBeforeAKeyIsWritten() throws {

@@ -41,21 +41,8 @@ extension ChangeDraft {
         }
         guard !changes.isEmpty else { return entry }  // nothing changes: nothing is written
         if let why = reason?.trimmedWhitespace, !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
-        // People the edit adds: their last contact is the entry's when later, as logging it with
-        // them would have made it (it stayed as it was: helper-99). (People taken out keep theirs:
-        // the entry happened; RECORDS.md §3.)
-        var events = [ChangeEvent(.update, .activity, entry.id, changes)]
-        let contactsField = Schema.number(.activity, "contacts")
-        if let newPeople = changes.first(where: { $0.field == contactsField })?.new?.refs {
-            let had = Set(entry[number: contactsField]?.refs ?? [])
-            let when = at ?? entry["at"]?.int ?? now
-            let last = FieldNumbers.contactLastContactAt
-            for id in newPeople where !had.contains(id) {
-                guard let p = state.entity(.contact, id), (p[number: last]?.int ?? .min) < when else { continue }
-                events.append(ChangeEvent(.update, .contact, id, [FieldChange(field: last, old: p[number: last], new: .int(when))]))
-            }
-        }
-        try commit(events, now: now)
+        try commit([ChangeEvent(.update, .activity, entry.id, changes)], now: now)
+        try followContacts(after: entry, now: now)
         try followCustomer(customerID, after: entry, now: now)
         return state.entity(.activity, entry.id)!
     }
@@ -70,14 +57,44 @@ extension ChangeDraft {
         }
         let entry = try resolve(.activity, query)
         try commit([ChangeEvent(.remove, .activity, entry.id, [FieldChange(field: Schema.reasonField, old: nil, new: .text(why))])], now: now)
+        try followContacts(after: entry, now: now)
         if let customerID = entry["customer"]?.ref { try followCustomer(customerID, after: entry, now: now) }
         return entry
     }
 
+    /// After `entry` (as it was before) was edited or removed: the last contact of each person it
+    /// named before or names now is the time of their latest remaining entry, when this entry
+    /// set it (it was this entry's time) or a remaining entry is later (a person the edit adds,
+    /// an entry moved later); a time this entry did not set otherwise stays, and a person with no
+    /// entry left whose last contact was this entry's has none (RECORDS.md §3).
+    private func followContacts(after entry: Entity, now: Int64) throws {
+        let contactsField = FieldNumbers.activityContacts, last = FieldNumbers.contactLastContactAt
+        let current = state.entity(.activity, entry.id)
+        var people: [UInt64] = entry[number: contactsField]?.refs ?? []
+        for id in current?[number: contactsField]?.refs ?? [] where !people.contains(id) { people.append(id) }
+        guard !people.isEmpty else { return }
+        var latest: [UInt64: Int64] = [:]
+        let wanted = Set(people)
+        state.each(.activity) { e in
+            guard let at = e["at"]?.int else { return }
+            for id in e[number: contactsField]?.refs ?? [] where wanted.contains(id) { latest[id] = max(latest[id] ?? .min, at) }
+        }
+        let before = entry["at"]?.int
+        var events: [ChangeEvent] = []
+        for id in people {
+            guard let p = state.entity(.contact, id) else { continue }
+            let had = p[number: last]?.int
+            let setByEntry = had != nil && had == before && (entry[number: contactsField]?.refs ?? []).contains(id)
+            let new: Int64? = latest[id]
+            guard setByEntry ? new != had : (new ?? .min) > (had ?? .min) else { continue }
+            events.append(ChangeEvent(.update, .contact, id, [FieldChange(field: last, old: p[number: last], new: new.map(FieldValue.int))]))
+        }
+        if !events.isEmpty { try commit(events, now: now) }
+    }
+
     /// After `entry` (as it was before) was edited or removed: the customer's last contact and
     /// next follow-up are those of its latest remaining entry, when they were this entry's
-    /// (values typed by hand or imported stay as they are). Contacts' last contacts do not move
-    /// back (a person the edit adds gets the entry's time, in `editLog`).
+    /// (values typed by hand or imported stay as they are). Contacts follow in `followContacts`.
     private func followCustomer(_ customerID: UInt64, after entry: Entity, now: Int64) throws {
         guard let c = state.entity(.customer, customerID) else { return }
         var entries: [Entity] = []

@@ -20,9 +20,7 @@ extension CustomerArchive {
     /// only that customer's entries are read (RECORDS.md §5).
     public func children(_ kind: EntityKind, of customerID: UInt64) throws -> [Entity] {
         if kind == .activity { try loadContactLog(customer: customerID) }
-        var out: [Entity] = []
-        state.each(kind) { e in if e["customer"]?.ref == customerID { out.append(e) } }
-        return out.sorted { $0.id < $1.id }
+        return state.children(kind, ofCustomer: customerID)
     }
 
     /// The grade the nearest expected bidding or signing date suggests, when it contradicts the

@@ -128,12 +128,15 @@ public struct ArchiveState: Sendable {
     /// A customer's live records of the other kinds, each in id order: what goes with it when it
     /// is removed (`customer remove`).
     public func dependents(ofCustomer id: UInt64) -> CustomerDependents {
-        func of(_ kind: EntityKind) -> [Entity] {
-            var out: [Entity] = []
-            each(kind) { if $0["customer"]?.ref == id { out.append($0) } }
-            return out.sorted { $0.id < $1.id }
-        }
-        return CustomerDependents(contacts: of(.contact), projects: of(.project), log: of(.activity), complaints: of(.complaint))
+        CustomerDependents(contacts: children(.contact, ofCustomer: id), projects: children(.project, ofCustomer: id),
+                           log: children(.activity, ofCustomer: id), complaints: children(.complaint, ofCustomer: id))
+    }
+
+    /// The live records of a kind that name customer `id`, by id (the log only as far as loaded).
+    func children(_ kind: EntityKind, ofCustomer id: UInt64) -> [Entity] {
+        var out: [Entity] = []
+        each(kind) { if $0["customer"]?.ref == id { out.append($0) } }
+        return out.sorted { $0.id < $1.id }
     }
 
     /// Every entity of a kind, removed ones included (numbering must never reuse theirs).

@@ -234,7 +234,8 @@ struct LogCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the contact log, newest first.")
         @Argument(help: "Customer id or name (any part of it, or an alias) (default: all).") var customer: String?
         @Option(help: "Only entries on or after this date.") var since: String?
-        @Option(help: "At most this many entries.") var limit: Int = 50
+        // (Unconditional: `--limit -1` is a wrong number, not a missing one.)
+        @Option(parsing: .unconditional, help: "At most this many entries.") var limit: Int = 50
 
         func validate() throws { if limit < 1 { throw ValidationError("--limit must be 1 or more") } }
         @Flag(help: "Print JSON.") var json = false

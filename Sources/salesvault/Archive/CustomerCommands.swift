@@ -221,7 +221,7 @@ struct CustomerCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let (e, gone, batch) = try context.use { archive -> (Entity, CustomerDependents, String) in
                 let found = try archive.resolve(.customer, customer)
-                _ = try archive.children(.activity, of: found.id)  // (its log read, to count it)
+                try archive.loadContactLog(customer: found.id)  // (its log read, to count it)
                 let gone = archive.state.dependents(ofCustomer: found.id)
                 let batch = "B\(archive.vault.header.recordCount)"
                 return (try archive.remove(.customer, customer, reason: reason ?? "", now: Clock.now), gone, batch)

@@ -71,8 +71,23 @@ struct DeptInit: VaultCommand {
             throw DepartmentError(.alreadyExists, "\(directory) exists already and is not a folder; nothing was created",
                                   zh: "“\(directory)”已存在，且不是文件夹；未创建任何内容")
         }
+        let newKey = !FileManager.default.fileExists(atPath: admin.adminKey)
+        let seen = SeenRegistries.path(forAdminKey: admin.adminKey)
+        let hadSeen = FileManager.default.fileExists(atPath: seen)
         let signer = try adminKeyOrNew(path: admin.adminKey, passphraseFile: admin.adminPassphraseFile, insecureKdfCost: insecureKdfCost)
-        try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: SeenRegistries.path(forAdminKey: admin.adminKey))
+        do {
+            try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: seen)
+        } catch {
+            // Nothing of the department is left (`Registry.create` took it away): a key this run
+            // made signs nothing, and is taken away too (helper-105: the failed run left one).
+            if newKey && !FileManager.default.fileExists(atPath: layout.registry) {
+                unlink(admin.adminKey)
+                if !hadSeen { unlink(seen) }
+                Terminal.stderr(L("The new administrator key \(admin.adminKey) was removed again: the department was not created.",
+                                  "部门未能创建，刚生成的管理员密钥 \(admin.adminKey) 已一并删除。").text + "\n")
+            }
+            throw error
+        }
         Terminal.print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
         Terminal.print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
                 "管理员指纹：\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
