@@ -21,7 +21,7 @@ struct AgendaCommand: ArchiveCommand {
               salesvault agenda
               salesvault agenda --days 14 --ics followups.ics
             """)
-    @Option(help: "Look this many days ahead for follow-ups (default: to the end of this week).") var days: Int?
+    @Option(parsing: .unconditional, help: "Look this many days ahead for follow-ups (default: to the end of this week).") var days: Int?
     @Option(help: ArgumentHelp("Also write the follow-ups as calendar events (iCalendar) to this file.", valueName: "file")) var ics: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: ArchiveOptions

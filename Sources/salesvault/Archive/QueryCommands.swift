@@ -121,7 +121,7 @@ struct Stale: ArchiveCommand {
             EXAMPLES
               salesvault stale --days 14
             """)
-    @Option(help: "Days without contact.") var days: Int = 14
+    @Option(parsing: .unconditional, help: "Days without contact.") var days: Int = 14
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions

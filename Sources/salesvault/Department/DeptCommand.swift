@@ -296,26 +296,26 @@ struct DeptPolicy: VaultCommand {
               salesvault dept policy 华东销售部 --contact-a 5 --contact-b 10 --admin-key admin.key
             """)
     @Argument(help: "The department directory.") var directory: String
-    @Option(name: .long, help: "Managers needed together to open an archive (1 = any one alone).") var threshold: Int?
-    @Option(name: .long, help: "Days after a password change when reminders start (7–729).") var remindDays: Int?
-    @Option(name: .long, help: "Days after a password change when it is overdue (up to 730).") var overdueDays: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Managers needed together to open an archive (1 = any one alone).") var threshold: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Days after a password change when reminders start (7–729).") var remindDays: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Days after a password change when it is overdue (up to 730).") var overdueDays: Int?
     @Flag(name: .long, help: "No periodic rotation (every compliance report says so).") var noPeriodicRotation = false
     @Flag(name: .long, help: "Periodic rotation again (with the days given or the defaults).") var periodicRotation = false
     @Option(name: .long, help: ArgumentHelp("The time zone the department counts days in: an IANA name such as Asia/Shanghai (the default) or Asia/Hong_Kong.", valueName: "name"))
     var timeZone: String?
-    @Option(name: .long, help: ArgumentHelp("The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The lowest scrypt cost 2^N an archive may have and be compliant (default and recommended 17; lower only for test departments).", valueName: "N"))
     var minKdfCost: Int?
     @Option(name: .long, help: ArgumentHelp("The manager roles that receive the weekly reports, separated by commas (default: general manager, sales director / 总经理, 销售总监).", valueName: "roles"))
     var reportRoles: String?
-    @Option(name: .long, help: ArgumentHelp("The hour on Friday (department time) the weekly report is due (default 18).", valueName: "hour"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The hour on Friday (department time) the weekly report is due (default 18).", valueName: "hour"))
     var reportDueHour: Int?
     @Option(name: .long, help: ArgumentHelp("The longest a salesperson may keep an archive unlocked (salesvault unlock --for), and the default: 30m, 4h (default 8h, at most 24h).", valueName: "duration"))
     var unlockFor: String?
     @Option(name: .long, help: ArgumentHelp("The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).", valueName: "duration"))
     var unlockIdle: String?
-    @Option(name: .long, help: ArgumentHelp("The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).", valueName: "days"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).", valueName: "days"))
     var contactA: Int?
-    @Option(name: .long, help: ArgumentHelp("The same for B customers (default 14).", valueName: "days"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The same for B customers (default 14).", valueName: "days"))
     var contactB: Int?
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
