@@ -140,7 +140,11 @@ public struct Registry: Codable, Equatable, Sendable {
             throw DepartmentError(.invalid, "a salesperson is listed twice", zh: "销售人员重复")
         }
         let k = policy.escrowThreshold
-        guard k >= 1, k == 1 || k <= managers.count else {
+        guard k >= 1 else {
+            throw DepartmentError(.invalid, "the escrow threshold is the number of managers who must act together: 1 or more (got \(k))",
+                                  zh: "托管门限是须共同调阅的经理人数，至少为 1（输入的是 \(k)）")
+        }
+        guard k == 1 || k <= managers.count else {
             throw DepartmentError(.invalid, "an escrow threshold of \(k) needs at least \(k) managers (there are \(managers.count))",
                                   zh: "托管门限 \(k) 需要至少 \(k) 名经理（现有 \(managers.count) 名）")
         }

@@ -135,11 +135,13 @@ extension Registry {
             }
             try registry.validate()
             let written = try registry.save(directory: directory, signer: signer)
+            try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
+            // Last: a record of a registry that a failure then took away would make the next
+            // try's serial 2 (helper-106).
             if let seenPath, var record = seen {
                 record.record(name: registry.name, serial: registry.serial, bytes: written)
                 try record.save(path: seenPath)
             }
-            try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
             return registry
         } catch {
             // Files first (in folders that were there), then the folders made, innermost first

@@ -85,6 +85,43 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(try reopened.resolve(.contact, "王敏")["lastContactAt"]?.int, day(1, hour: 15))
     }
 
+    /// helper-106 H1, H2: an undo writes back the values its batch replaced, which later
+    /// batches may have moved on from. The last contacts of what it touches follow the entries
+    /// left after it: an older removal undone gives the people on the entry brought back, and
+    /// the customer, its time; a contact brought back gets the time its entry has now.
+    func testAnOlderUndoLeavesTheLastContactsTheEntriesGive() throws {
+        let a = try fixture.open()
+        try a.addCustomer(name: "甲公司", now: day(0))
+        for name in ["甲一", "甲二", "甲三"] { try a.addContact(customer: "甲", name: name, now: day(0)) }
+        try a.logActivity(customer: "甲", type: "call", summary: "x", at: day(0), now: day(0))
+        let visit = try a.logActivity(customer: "甲", type: "visit", summary: "s1", at: day(2), contacts: ["甲一", "甲二"], now: day(2))
+        let call = try a.logActivity(customer: "甲", type: "call", summary: "s2", at: day(2), contacts: ["甲二"], now: day(2))
+        func last(_ kind: EntityKind, _ name: String) throws -> Int64? { try a.resolve(kind, name)["lastContactAt"]?.int }
+        func latestBatch() throws -> UInt64 { try a.history().map(\.batch).max()! }
+
+        try a.removeLog(visit.shortID, reason: "重复", now: day(3))
+        let removedVisit = try latestBatch()
+        try a.removeLog(call.shortID, reason: "重复", now: day(3))
+        XCTAssertNil(try last(.contact, "甲二"))
+        XCTAssertEqual(try last(.customer, "甲"), day(0))
+        try a.undo(batch: removedVisit, now: day(4))
+        XCTAssertEqual(try last(.contact, "甲一"), day(2))
+        XCTAssertEqual(try last(.contact, "甲二"), day(2), "on the entry brought back (it was left without one)")
+        XCTAssertEqual(try last(.customer, "甲"), day(2), "the entry brought back is its latest")
+
+        // A contact removed, its entry moved meanwhile, then brought back: the entry's time now.
+        let third = try a.logActivity(customer: "甲", type: "call", summary: "s3", at: day(3), contacts: ["甲三"], now: day(4))
+        try a.remove(.contact, "甲三", reason: "已离职", now: day(4))
+        let removedContact = try latestBatch()
+        try a.editLog(third.shortID, fields: [], at: day(1), reason: "日期录错", now: day(4))
+        try a.undo(batch: removedContact, now: day(5))
+        XCTAssertEqual(try last(.contact, "甲三"), day(1), "it had day 3, which no entry has any more")
+        XCTAssertEqual(try last(.customer, "甲"), day(2))
+        let undoBatch = try latestBatch()
+        XCTAssertTrue(try a.history().contains { $0.batch == undoBatch && $0.kind == .contact && $0.field?.key == "lastContactAt" },
+                      "in the undo's own change set")
+    }
+
     func testRemovingALogEntryNeedsAReasonAndTheCustomerFallsBackToTheEntryBefore() throws {
         var a: CustomerArchive! = try fixture.open()
         try a.addCustomer(name: "华为", now: day(0))

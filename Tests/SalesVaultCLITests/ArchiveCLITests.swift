@@ -158,6 +158,34 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(r.stdout.contains("Locked."), r.stdout)
     }
 
+    /// An archive written before a customer's removal took its records along holds them live
+    /// under the removed customer: listings leave them out, as exports do (they were listed,
+    /// naming a customer `customer show` could not find).
+    func testListingsLeaveOutRecordsOfARemovedCustomerAnOlderArchiveHolds() throws {
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        try sv(["customer", "add", "中兴通讯股份有限公司"], day: 0)
+        for name in ["华为", "中兴"] {
+            try sv(["contact", "add", name, "王\(name)"], day: 0)
+            try sv(["project", "add", name, "\(name)园区"], day: 0)
+            try sv(["log", "add", name, "call", "与\(name)通话"], day: 0)
+            try sv(["complaint", "file", name, "--about", "物流部", "--description", "\(name)发货延迟"], day: 0)
+        }
+        do {  // removed as a tool written before 2026-12-03 removed it: the customer alone
+            let password = SecureBytes(Array("horse battery staple".utf8))
+            let archive = try CustomerArchive(vault: Vault.open(path: dir.path("week.svault"), password: password, access: .readWrite))
+            let c = try archive.resolve(.customer, "华为")
+            try archive.commit([ChangeEvent(.remove, .customer, c.id, [])], now: monday + 86_400)
+            try archive.loadContactLog()
+            XCTAssertEqual(archive.state.all(.contact).count, 2, "its contact is live, as in such an archive")
+        }
+        for (words, kept, gone) in [(["contact", "list"], "王中兴", "王华为"), (["project", "list"], "中兴园区", "华为园区"),
+                                    (["log", "list"], "与中兴通话", "与华为通话"), (["complaint", "list"], "中兴发货延迟", "华为发货延迟")] {
+            let r = try sv(words + ["--json"], day: 1)
+            XCTAssertTrue(r.stdout.contains(kept), "\(words): \(r.stdout)")
+            XCTAssertFalse(r.stdout.contains(gone), "\(words): \(r.stdout)")
+        }
+    }
+
     func testAChangeToALongArchiveSavesASnapshotAndTheNextOpenStartsThere() throws {
         try sv(["customer", "add", "华为技术有限公司", "--grade", "A"], day: 0)
         do {  // 20,000 one-record changes, as 20,000 commands would have written them

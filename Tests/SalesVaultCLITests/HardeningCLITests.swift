@@ -125,6 +125,31 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: department + "/department.json"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: key))
+
+        // A key that was there is kept, and no record of a registry that was taken away is
+        // written beside it (helper-106: KEY.seen named serial 1, and the next try made serial 2),
+        // wherever the disk fills up.
+        try FileManager.default.removeItem(atPath: small + "/销售")
+        let kept = dir.path("kept.key")
+        try FileManager.default.copyItem(atPath: key, toPath: kept)
+        let keyBytes = try Data(contentsOf: URL(fileURLWithPath: kept))
+        var failures = 0
+        for kib in stride(from: 24, through: 60, by: 2) {
+            FileManager.default.createFile(atPath: small + "/fill", contents: Data(count: kib * 1024))
+            let r = try runTool(["dept", "init", small + "/D", "--name", "华南区销售部", "--admin-key", kept, "--admin-passphrase-file", passphrase, "--lang", "zh"])
+            if r.status == 0 {
+                try FileManager.default.removeItem(atPath: small + "/D")
+                try FileManager.default.removeItem(atPath: kept + ".seen")
+            } else {
+                failures += 1
+                XCTAssertTrue(r.stderr.contains("磁盘空间不足"), "\(kib) KiB: \(r.stderr)")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: small + "/D"), "\(kib) KiB: no half-made department")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: kept + ".seen"), "\(kib) KiB: no record of a registry taken away")
+            }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: kept)), keyBytes, "\(kib) KiB: the key is kept as it was")
+            try FileManager.default.removeItem(atPath: small + "/fill")
+        }
+        XCTAssertGreaterThan(failures, 0, "the disk filled up at some size")
     }
 
     /// helper-105: `dept init F` where F is a file wrote a new administrator key, then failed

@@ -74,11 +74,7 @@ public enum Exporter {
     /// The records of a kind an export writes: live ones, and of the other kinds only those of a
     /// live customer (an archive written before removals took a customer's records along may
     /// hold them live: their rows named a customer no import could find, INTERCHANGE.md §6).
-    static func exported(_ kind: ImportKind, _ state: ArchiveState) -> [Entity] {
-        let all = state.all(kind.entity)
-        guard kind != .customers else { return all }
-        return all.filter { e in e["customer"]?.ref.map { state.entity(.customer, $0) != nil } ?? true }
-    }
+    static func exported(_ kind: ImportKind, _ state: ArchiveState) -> [Entity] { state.allOfLiveCustomers(kind.entity) }
 
     /// Contacts whose name another contact of their customer shares (one added with --force):
     /// referred to by their record id (R7), which the file's 记录号 column resolves on import,

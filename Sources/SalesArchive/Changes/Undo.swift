@@ -66,8 +66,49 @@ extension CustomerArchive {
         try checkNothingLaterTouches(target, later: later)
         let inverse = Self.inverse(of: target.events, name: name)
         guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改，无需撤销") }
-        try checkRules(after: inverse, name: name)
-        return inverse
+        let after = try checkRules(after: inverse, name: name)
+        return inverse + Self.lastContacts(following: inverse, before: state, after: after)
+    }
+
+    /// The last contacts an undo leaves to follow (RECORDS.md §8): of the customers and contacts
+    /// of the entries it brings back, removes or changes, and of the customers and contacts it
+    /// brings back, each the time of their latest entry left (absent when none), where that is
+    /// not what they have after the inverse. The inverse writes back the values the batch
+    /// replaced, which later batches may have moved on from (helper-106: an older removal undone
+    /// left a person on the entry brought back without a last contact; a contact brought back
+    /// had a time its entry, edited meanwhile, no longer had).
+    static func lastContacts(following inverse: [ChangeEvent], before: ArchiveState, after: ArchiveState) -> [ChangeEvent] {
+        let customerField = FieldNumbers.activityCustomer, contactsField = FieldNumbers.activityContacts
+        var customers = Set<UInt64>(), contacts = Set<UInt64>()
+        for e in inverse {
+            switch e.kind {
+            case .customer where e.operation == .restore: customers.insert(e.id)
+            case .contact where e.operation == .restore: contacts.insert(e.id)
+            case .activity:
+                for entry in [before.entityIncludingRemoved(.activity, e.id), after.entityIncludingRemoved(.activity, e.id)].compactMap({ $0 }) {
+                    if let c = entry[number: customerField]?.ref { customers.insert(c) }
+                    contacts.formUnion(entry[number: contactsField]?.refs ?? [])
+                }
+            default: break
+            }
+        }
+        guard !customers.isEmpty || !contacts.isEmpty else { return [] }
+        var latestOfCustomer: [UInt64: Int64] = [:], latestOfContact: [UInt64: Int64] = [:]
+        after.each(.activity) { entry in
+            guard let at = entry[number: FieldNumbers.activityAt]?.int else { return }
+            if let c = entry[number: customerField]?.ref, customers.contains(c) { latestOfCustomer[c] = max(latestOfCustomer[c] ?? .min, at) }
+            for p in entry[number: contactsField]?.refs ?? [] where contacts.contains(p) { latestOfContact[p] = max(latestOfContact[p] ?? .min, at) }
+        }
+        var events: [ChangeEvent] = []
+        for (kind, ids, latest, field) in [(EntityKind.customer, customers, latestOfCustomer, FieldNumbers.customerLastContactAt),
+                                           (.contact, contacts, latestOfContact, FieldNumbers.contactLastContactAt)] {
+            for id in ids.sorted() {
+                guard let record = after.entity(kind, id) else { continue }
+                let wanted = latest[id].map(FieldValue.int)
+                if record[number: field] != wanted { events.append(ChangeEvent(.update, kind, id, [FieldChange(field: field, old: record[number: field], new: wanted)])) }
+            }
+        }
+        return events
     }
 
     /// Refuses when a later batch changed a field `target` changed, changed or removed a record it
@@ -147,7 +188,8 @@ extension CustomerArchive {
 
     /// The state after the undo must obey RECORDS.md §3 like any change: a complaint's steps in
     /// order, customer names unique, no live record referring to a record the undo removes.
-    private func checkRules(after inverse: [ChangeEvent], name: String) throws {
+    /// Returns the state after the inverse.
+    private func checkRules(after inverse: [ChangeEvent], name: String) throws -> ArchiveState {
         var after = state
         let batch = ChangeBatch(at: 0, actor: actor, events: inverse)
         try after.check(batch)
@@ -230,7 +272,7 @@ extension CustomerArchive {
                 }
             }
         }
-        guard !removed.isEmpty else { return }
+        guard !removed.isEmpty else { return after }
         for kind in EntityKind.allCases where kind != .escrowUse && kind != .export {
             let refFields = Schema.fields(kind).filter { if case .reference = $0.type { return true }; if case .references = $0.type { return true }; return false }
             guard !refFields.isEmpty else { continue }
@@ -245,6 +287,7 @@ extension CustomerArchive {
                              "\(e.shortID) \(e.displayName) 仍关联 \(gone)，而撤销会删除该记录；请先解除关联")
             }
         }
+        return after
     }
 
     static func describe(_ key: EntityKey, state: ArchiveState) -> String {

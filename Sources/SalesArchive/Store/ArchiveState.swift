@@ -118,6 +118,15 @@ public struct ArchiveState: Sendable {
         return out.sorted { $0.id < $1.id }
     }
 
+    /// The live records of a kind that belong to a live customer (or to none), by id: what
+    /// listings and exports show. An archive written before a customer's removal took its
+    /// records along (RECORDS.md §3, 2026-12-03) may hold them live under a removed customer.
+    public func allOfLiveCustomers(_ kind: EntityKind) -> [Entity] {
+        let records = all(kind)
+        guard kind != .customer else { return records }
+        return records.filter { e in e["customer"]?.ref.map { entity(.customer, $0) != nil } ?? true }
+    }
+
     /// Live entities of a kind, unordered (for scans).
     public func each(_ kind: EntityKind, _ body: (Entity) throws -> Void) rethrows {
         for shard in shards {

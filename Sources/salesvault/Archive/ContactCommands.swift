@@ -103,7 +103,7 @@ struct ContactCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
-                let list = try customer.map { try archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.contact)
+                let list = try customer.map { try archive.children(.contact, of: try archive.resolve(.customer, $0).id) } ?? archive.state.allOfLiveCustomers(.contact)
                 if json { return try Render.printJSON(list, archive: archive) }
                 let z = Render.zh
                 let customerSpec = Schema.field(.contact, key: "customer")!  // a schema literal
@@ -248,7 +248,7 @@ struct LogCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now)) } ?? .min
             try context.use { archive in
-                var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.all(.activity) }()
+                var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.allOfLiveCustomers(.activity) }()
                 // (Newest first; of one time, the later entered first: --limit keeps the latest.)
                 list = list.filter { ($0["at"]?.int ?? 0) >= from }.sorted { (($0["at"]?.int ?? 0), $0.id) > (($1["at"]?.int ?? 0), $1.id) }
                 let total = list.count

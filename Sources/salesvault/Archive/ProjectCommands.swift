@@ -120,7 +120,7 @@ struct ProjectCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
-                let list = try customer.map { try archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.all(.project)
+                let list = try customer.map { try archive.children(.project, of: try archive.resolve(.customer, $0).id) } ?? archive.state.allOfLiveCustomers(.project)
                 if json { return try Render.printJSON(list, archive: archive) }
                 let customerSpec = Schema.field(.project, key: "customer")!  // a schema literal
                 Render.table(Render.zh ? ["编号", "项目", "客户", "阶段", "预计签约"] : ["id", "project", "customer", "stage", "expected signing"],
@@ -286,7 +286,7 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
-                let list = archive.state.all(.complaint)
+                let list = archive.state.allOfLiveCustomers(.complaint)
                 if json { return try Render.printJSON(list, archive: archive) }
                 let customerSpec = Schema.field(.complaint, key: "customer")!  // a schema literal
                 Render.table(Render.zh ? ["编号", "客户", "被投诉", "状态", "通报销售经理日期", "通报销售总监日期", "满意度"]

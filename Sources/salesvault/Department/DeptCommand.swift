@@ -309,9 +309,9 @@ struct DeptPolicy: VaultCommand {
     var reportRoles: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The hour on Friday (department time) the weekly report is due (default 18).", valueName: "hour"))
     var reportDueHour: Int?
-    @Option(name: .long, help: ArgumentHelp("The longest a salesperson may keep an archive unlocked (salesvault unlock --for), and the default: 30m, 4h (default 8h, at most 24h).", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The longest a salesperson may keep an archive unlocked (salesvault unlock --for), and the default: 30m, 4h (default 8h, at most 24h).", valueName: "duration"))
     var unlockFor: String?
-    @Option(name: .long, help: ArgumentHelp("The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).", valueName: "duration"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The longest an unlocked archive may stay unused before it locks (salesvault unlock --idle), and the default (default 15m).", valueName: "duration"))
     var unlockIdle: String?
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The most days an A customer may go without a contact before the agenda and the weekly report list it (default 7).", valueName: "days"))
     var contactA: Int?
@@ -323,8 +323,11 @@ struct DeptPolicy: VaultCommand {
     /// Whole minutes of a duration option (the registry keeps minutes).
     private func minutes(_ text: String?, _ option: String) throws -> Int? {
         guard let text else { return nil }
-        guard let seconds = AgentDuration.seconds(text), seconds >= 60, seconds % 60 == 0 else {
-            throw CLIError(.usage, L("\(option) takes whole minutes, such as 10m, 4h or 1h30m", "\(option) 须为整分钟数，例如 10m、4h 或 1h30m"))
+        guard let seconds = AgentDuration.seconds(text), seconds % 60 == 0 else {
+            throw CLIError(.usage, L("\(option) takes whole minutes, such as 10m, 4h or 1h30m; nothing was changed", "\(option) 须为整分钟数，例如 10m、4h 或 1h30m；未做任何更改"))
+        }
+        guard seconds >= 60 else {
+            throw CLIError(.usage, L("\(option) must be at least 1 minute (1m); nothing was changed", "\(option) 至少为 1 分钟（1m）；未做任何更改"))
         }
         return Int(seconds / 60)
     }
