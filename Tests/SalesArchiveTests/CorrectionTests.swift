@@ -122,6 +122,25 @@ final class CorrectionTests: XCTestCase {
                       "in the undo's own change set")
     }
 
+    /// helper-106 M1: a summary corrected moved the customer's follow-up to the date of an older
+    /// entry (a backdated one, which had not set it); only a change of an entry's time, people
+    /// or next date moves what it set.
+    func testCorrectingASummaryMovesNoFollowUpAndNoLastContact() throws {
+        let a = try fixture.open()
+        try a.addCustomer(name: "丁公司", now: day(0))
+        try a.addContact(customer: "丁", name: "丁一", now: day(0))
+        try a.logActivity(customer: "丁", type: "call", summary: "a", at: day(0), nextStep: "报价", nextDate: "2026-12-10", now: day(0))
+        let b = try a.logActivity(customer: "丁", type: "call", summary: "b", at: day(2), now: day(2))
+        try a.logActivity(customer: "丁", type: "call", summary: "c", at: day(1), contacts: ["丁一"], nextStep: "演示", nextDate: "2026-12-20", now: day(2))
+        let before = try a.resolve(.customer, "丁")
+        XCTAssertEqual(before["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 10))
+        try a.editLog(b.shortID, fields: [("summary", "b2")], reason: "错别字", now: day(3))
+        let after = try a.resolve(.customer, "丁")
+        XCTAssertEqual(after["nextFollowUp"], before["nextFollowUp"])
+        XCTAssertEqual(after["lastContactAt"], before["lastContactAt"])
+        XCTAssertEqual(try a.resolve(.activity, b.shortID)["summary"]?.text, "b2")
+    }
+
     func testRemovingALogEntryNeedsAReasonAndTheCustomerFallsBackToTheEntryBefore() throws {
         var a: CustomerArchive! = try fixture.open()
         try a.addCustomer(name: "华为", now: day(0))
@@ -191,7 +210,13 @@ final class CorrectionTests: XCTestCase {
         let now = day(2, hour: 15)
         XCTAssertEqual(try DateParser.parseInstant("2026-11-24", now: now), day(1, hour: 9))
         XCTAssertEqual(try DateParser.parseInstant("2026-11-25", now: day(2, hour: 8)), day(2, hour: 8), "today before 09:00: now")
-        XCTAssertThrowsError(try DateParser.parseInstant("2026-11-26", now: now)) { XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue) }
+        XCTAssertThrowsError(try DateParser.parseInstant("2026-11-26", now: now)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue)
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "2026-11-26还没到，只能登记已经发生的事", "the date once (helper-106)")
+        }
+        XCTAssertThrowsError(try DateParser.parseInstant("2026/11/26", now: now)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "2026/11/26（2026-11-26）还没到，只能登记已经发生的事")
+        }
 
         let a = try fixture.open()
         try a.addCustomer(name: "华为", now: day(0))

@@ -42,8 +42,11 @@ extension ChangeDraft {
         guard !changes.isEmpty else { return entry }  // nothing changes: nothing is written
         if let why = reason?.trimmedWhitespace, !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
         try commit([ChangeEvent(.update, .activity, entry.id, changes)], now: now)
-        try followContacts(after: entry, now: now)
-        try followCustomer(customerID, after: entry, now: now)
+        // Only a change of its time, people or next date moves what the entry set (helper-106:
+        // a summary corrected moved the customer's follow-up to an older entry's date).
+        let moved = Set(changes.map(\.field))
+        if !moved.isDisjoint(with: [FieldNumbers.activityAt, FieldNumbers.activityContacts]) { try followContacts(after: entry, now: now) }
+        if !moved.isDisjoint(with: [FieldNumbers.activityAt, FieldNumbers.activityNextDate]) { try followCustomer(customerID, after: entry, now: now) }
         return state.entity(.activity, entry.id)!
     }
 

@@ -96,8 +96,12 @@ public enum DateParser {
     public static func parseInstant(_ input: String, now: Int64) throws -> Int64 {
         let d = try parse(input, now: now)
         guard d <= localDay(now) else {
-            throw ArchiveError(.invalidValue, "\(input) (\(format(d))) is in the future: only what has happened can be recorded",
-                               zh: "\(input)（\(format(d))）还没到，只能登记已经发生的事")
+            // (The date it means only when the input did not say it so: 下周三 (2026-12-09), not
+            // 2026-12-25 (2026-12-25): helper-106.)
+            let shown = input.trimmingCharacters(in: .whitespaces) == format(d) ? input : "\(input)（\(format(d))）"
+            let shownEN = input.trimmingCharacters(in: .whitespaces) == format(d) ? input : "\(input) (\(format(d)))"
+            throw ArchiveError(.invalidValue, "\(shownEN) is in the future: only what has happened can be recorded",
+                               zh: "\(shown)还没到，只能登记已经发生的事")
         }
         return min(startOfDay(d) + Int64(dateOnlyHour) * 3_600, now)
     }

@@ -88,6 +88,7 @@ struct DeptInit: VaultCommand {
             }
             throw error
         }
+        if newKey { sayNewAdminKey(admin.adminKey) }
         Terminal.print(L("Created the department \(name) in \(directory).", "已在 \(directory) 创建部门 \(name)。").text)
         Terminal.print(L("Administrator fingerprint: \(KeyFile.fingerprint(signer.publicKey.rawRepresentation))",
                 "管理员指纹：\(KeyFile.fingerprint(signer.publicKey.rawRepresentation))").text)
@@ -107,9 +108,14 @@ private func adminKeyOrNew(path: String, passphraseFile: String?, insecureKdfCos
     let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
     try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
                          to: path, mode: 0o600)
-    Terminal.print(L("Administrator key: \(path) (passphrase-protected; keep it away from the department directory)",
-            "管理员密钥：\(path)（受口令保护；请勿与部门目录放在一起）").text)
     return signer
+}
+
+/// Said once the command that made a new administrator key has done its work (helper-106: said
+/// before a `dept init` that then failed and took the key away).
+private func sayNewAdminKey(_ path: String) {
+    Terminal.print(L("Administrator key: \(path) (passphrase-protected; keep it away from the department directory)",
+                     "管理员密钥：\(path)（受口令保护；请勿与部门目录放在一起）").text)
 }
 
 struct DeptRotateAdmin: VaultCommand {
@@ -143,7 +149,9 @@ struct DeptRotateAdmin: VaultCommand {
             throw DepartmentError(.forgedRegistry, "\(admin.adminKey) is not the department's administrator key (\(KeyFile.fingerprint(old.publicKey.rawRepresentation))); only the current key can hand it over",
                                   zh: "\(admin.adminKey) 不是本部门的管理员密钥（\(KeyFile.fingerprint(old.publicKey.rawRepresentation))），只有现任管理员密钥才能交接")
         }
+        let newKey = !FileManager.default.fileExists(atPath: newAdminKey)
         let new = try adminKeyOrNew(path: newAdminKey, passphraseFile: newAdminPassphraseFile, insecureKdfCost: insecureKdfCost)
+        if newKey { sayNewAdminKey(newAdminKey) }  // (kept whatever follows: the registry may already trust it)
         let change = try Registry.rotateAdmin(directory: directory, old: old, new: new, now: Clock.now,
                                               seenOld: SeenRegistries.path(forAdminKey: admin.adminKey), seenNew: SeenRegistries.path(forAdminKey: newAdminKey))
         let (from, to) = (KeyFile.fingerprint(old.publicKey.rawRepresentation), KeyFile.fingerprint(new.publicKey.rawRepresentation))
