@@ -110,6 +110,7 @@ extension Registry {
         var made: [String] = []
         let hadSignature = FileManager.default.fileExists(atPath: layout.signature)
         let hadHistory = FileManager.default.fileExists(atPath: layout.historyDirectory)
+        var historyFiles: [String] = []
         do {
             let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
             try makeFolders(parent, made: &made)
@@ -134,6 +135,15 @@ extension Registry {
                 registry.serial = last.serial + 1
             }
             try registry.validate()
+            // A registry of this serial kept from before is not written over (helper-107: it
+            // was, silently), and one this call writes is taken away if it fails.
+            let kept = layout.history(serial: registry.serial)
+            let keptFiles = [kept, String(kept.dropLast(5)) + ".sig"]
+            if let there = keptFiles.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                throw DepartmentError(.alreadyExists, "\(there) exists already: \(directory) holds part of another department; nothing was created. Choose an empty folder, or move that one away",
+                                      zh: "\(there) 已存在：\(directory) 中有其他部门留下的文件，未创建任何内容。请换一个空文件夹，或先将该文件夹移走")
+            }
+            historyFiles = keptFiles
             let written = try registry.save(directory: directory, signer: signer)
             try keepInHistory(layout, serial: registry.serial, json: written, signature: try KeyFile.read(layout.signature))
             // Last: a record of a registry that a failure then took away would make the next
@@ -148,6 +158,7 @@ extension Registry {
             // (each held only what this call wrote).
             try? FileManager.default.removeItem(atPath: layout.registry)
             if !hadSignature { try? FileManager.default.removeItem(atPath: layout.signature) }
+            for file in historyFiles { unlink(file) }
             if !hadHistory { try? FileManager.default.removeItem(atPath: layout.historyDirectory) }
             for dir in made.reversed() { try? FileManager.default.removeItem(atPath: dir) }
             throw error

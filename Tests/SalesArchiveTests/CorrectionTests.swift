@@ -122,6 +122,24 @@ final class CorrectionTests: XCTestCase {
                       "in the undo's own change set")
     }
 
+    /// helper-107 F1: undoing an older entry took the customer's follow-up away although a
+    /// remaining entry has a next date; it is that entry's, as `log remove` gives it.
+    func testAnUndoneEntryLeavesTheFollowUpOfTheLatestEntryWithOne() throws {
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.logActivity(customer: "华为", type: "visit", summary: "a", at: day(5), nextStep: "s", nextDate: "2026-12-08", now: day(5))
+        let first = try a.history().map(\.batch).max()!
+        try a.logActivity(customer: "华为", type: "visit", summary: "b", at: day(3), nextStep: "s2", nextDate: "2026-12-20", now: day(5))
+        XCTAssertEqual(try a.resolve(.customer, "华为")["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 8))
+        try a.undo(batch: first, now: day(6))
+        let c = try a.resolve(.customer, "华为")
+        XCTAssertEqual(c["nextFollowUp"]?.day, DateParser.day(year: 2026, month: 12, day: 20))
+        XCTAssertEqual(c["lastContactAt"]?.int, day(3))
+        let undo = try a.history().map(\.batch).max()!
+        let fields = try a.history().filter { $0.batch == undo && $0.kind == .customer }.map { "\($0.field?.key ?? ""):\($0.new.map { "\($0)" } ?? "-")" }
+        XCTAssertEqual(fields.filter { $0.hasPrefix("nextFollowUp") }.count, 2, "set back by the inverse, then to the entry left's, in the undo's change set: \(fields)")
+    }
+
     /// helper-106 M1: a summary corrected moved the customer's follow-up to the date of an older
     /// entry (a backdated one, which had not set it); only a change of an entry's time, people
     /// or next date moves what it set.

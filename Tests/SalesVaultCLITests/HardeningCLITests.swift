@@ -150,6 +150,31 @@ final class HardeningCLITests: XCTestCase {
             try FileManager.default.removeItem(atPath: small + "/fill")
         }
         XCTAssertGreaterThan(failures, 0, "the disk filled up at some size")
+
+        // A history folder that was there: the files written into it are taken away too
+        // (helper-107: department.1.json was left), and one there before is never written over.
+        failures = 0
+        for kib in stride(from: 24, through: 60, by: 2) {
+            try FileManager.default.createDirectory(atPath: small + "/E/history", withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: small + "/fill", contents: Data(count: kib * 1024))
+            let r = try runTool(["dept", "init", small + "/E", "--name", "华北区销售部", "--admin-key", kept, "--admin-passphrase-file", passphrase, "--lang", "zh"])
+            if r.status != 0 {
+                failures += 1
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: small + "/E"), ["history"], "\(kib) KiB: \(r.stderr)")
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: small + "/E/history"), [], "\(kib) KiB: \(r.stderr)")
+            }
+            try FileManager.default.removeItem(atPath: small + "/E")
+            try? FileManager.default.removeItem(atPath: kept + ".seen")
+            try FileManager.default.removeItem(atPath: small + "/fill")
+        }
+        XCTAssertGreaterThan(failures, 0, "the disk filled up at some size")
+        try FileManager.default.createDirectory(atPath: dir.path("F/history"), withIntermediateDirectories: true)
+        let old = try dir.write("F/history/department.1.json", "old registry\n")
+        let refused = try runTool(["dept", "init", dir.path("F"), "--name", "华北区销售部", "--admin-key", kept, "--admin-passphrase-file", passphrase, "--lang", "zh"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("中有其他部门留下的文件，未创建任何内容"), refused.stderr)
+        XCTAssertEqual(try String(contentsOfFile: old, encoding: .utf8), "old registry\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("F/department.json")))
     }
 
     /// helper-105: `dept init F` where F is a file wrote a new administrator key, then failed

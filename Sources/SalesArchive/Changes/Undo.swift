@@ -73,20 +73,26 @@ extension CustomerArchive {
     /// The last contacts an undo leaves to follow (RECORDS.md §8): of the customers and contacts
     /// of the entries it brings back, removes or changes, and of the customers and contacts it
     /// brings back, each the time of their latest entry left (absent when none), where that is
-    /// not what they have after the inverse. The inverse writes back the values the batch
+    /// not what they have after the inverse; and of the customers of those entries that have a
+    /// next date, the follow-up: the next date of their latest entry that has one. The inverse writes back the values the batch
     /// replaced, which later batches may have moved on from (helper-106: an older removal undone
     /// left a person on the entry brought back without a last contact; a contact brought back
     /// had a time its entry, edited meanwhile, no longer had).
     static func lastContacts(following inverse: [ChangeEvent], before: ArchiveState, after: ArchiveState) -> [ChangeEvent] {
         let customerField = FieldNumbers.activityCustomer, contactsField = FieldNumbers.activityContacts
+        let nextField = FieldNumbers.activityNextDate
         var customers = Set<UInt64>(), contacts = Set<UInt64>()
+        var followUps = Set<UInt64>()  // customers of a touched entry with a next date
         for e in inverse {
             switch e.kind {
             case .customer where e.operation == .restore: customers.insert(e.id)
             case .contact where e.operation == .restore: contacts.insert(e.id)
             case .activity:
                 for entry in [before.entityIncludingRemoved(.activity, e.id), after.entityIncludingRemoved(.activity, e.id)].compactMap({ $0 }) {
-                    if let c = entry[number: customerField]?.ref { customers.insert(c) }
+                    if let c = entry[number: customerField]?.ref {
+                        customers.insert(c)
+                        if entry[number: nextField] != nil { followUps.insert(c) }
+                    }
                     contacts.formUnion(entry[number: contactsField]?.refs ?? [])
                 }
             default: break
@@ -94,20 +100,37 @@ extension CustomerArchive {
         }
         guard !customers.isEmpty || !contacts.isEmpty else { return [] }
         var latestOfCustomer: [UInt64: Int64] = [:], latestOfContact: [UInt64: Int64] = [:]
+        // The next date of each such customer's latest entry that has one (by time, then id), as
+        // `log remove` gives it (helper-107: an undone entry took the follow-up away with it).
+        var nextOf: [UInt64: (at: Int64, id: UInt64, next: FieldValue)] = [:]
         after.each(.activity) { entry in
             guard let at = entry[number: FieldNumbers.activityAt]?.int else { return }
-            if let c = entry[number: customerField]?.ref, customers.contains(c) { latestOfCustomer[c] = max(latestOfCustomer[c] ?? .min, at) }
+            if let c = entry[number: customerField]?.ref, customers.contains(c) {
+                latestOfCustomer[c] = max(latestOfCustomer[c] ?? .min, at)
+                if followUps.contains(c), let next = entry[number: nextField], (nextOf[c].map { ($0.at, $0.id) < (at, entry.id) } ?? true) {
+                    nextOf[c] = (at, entry.id, next)
+                }
+            }
             for p in entry[number: contactsField]?.refs ?? [] where contacts.contains(p) { latestOfContact[p] = max(latestOfContact[p] ?? .min, at) }
         }
-        var events: [ChangeEvent] = []
+        // (One update per record: a customer's last contact and follow-up together.)
+        var changes: [EntityKey: [FieldChange]] = [:]
         for (kind, ids, latest, field) in [(EntityKind.customer, customers, latestOfCustomer, FieldNumbers.customerLastContactAt),
                                            (.contact, contacts, latestOfContact, FieldNumbers.contactLastContactAt)] {
-            for id in ids.sorted() {
+            for id in ids {
                 guard let record = after.entity(kind, id) else { continue }
                 let wanted = latest[id].map(FieldValue.int)
-                if record[number: field] != wanted { events.append(ChangeEvent(.update, kind, id, [FieldChange(field: field, old: record[number: field], new: wanted)])) }
+                if record[number: field] != wanted { changes[EntityKey(kind, id), default: []].append(FieldChange(field: field, old: record[number: field], new: wanted)) }
             }
         }
+        for id in followUps {
+            guard let record = after.entity(.customer, id) else { continue }
+            let field = FieldNumbers.customerNextFollowUp
+            if record[number: field] != nextOf[id]?.next {
+                changes[EntityKey(.customer, id), default: []].append(FieldChange(field: field, old: record[number: field], new: nextOf[id]?.next))
+            }
+        }
+        let events = changes.keys.sorted { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }.map { ChangeEvent(.update, $0.kind, $0.id, changes[$0]!) }
         return events
     }
 

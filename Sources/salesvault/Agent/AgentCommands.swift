@@ -26,10 +26,10 @@ struct Unlock: VaultCommand {
     @Argument(help: ArgumentHelp("The archive file (default: $SALESVAULT_ARCHIVE).", valueName: "file"))
     var archive: String?
 
-    @Option(name: .customLong("for"), help: ArgumentHelp("Forget it after this long, however it is used: 30m, 2h, 1h30m (default 8h, at most 24h; in a department, its policy's limit).", valueName: "duration"))
+    @Option(name: .customLong("for"), parsing: .unconditional, help: ArgumentHelp("Forget it after this long, however it is used: 30m, 2h, 1h30m (default 8h, at most 24h; in a department, its policy's limit).", valueName: "duration"))
     var duration: String?
 
-    @Option(help: ArgumentHelp("Forget it after this long without a command (default 15m, at least 1m; in a department, its policy's limit).", valueName: "duration"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Forget it after this long without a command (default 15m, at least 1m; in a department, its policy's limit).", valueName: "duration"))
     var idle: String?
 
     @OptionGroup var password: PasswordOptions

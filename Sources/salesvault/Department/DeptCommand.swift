@@ -331,6 +331,9 @@ struct DeptPolicy: VaultCommand {
     /// Whole minutes of a duration option (the registry keeps minutes).
     private func minutes(_ text: String?, _ option: String) throws -> Int? {
         guard let text else { return nil }
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix("-") {  // (-1h: below a minute, not "whole minutes")
+            throw CLIError(.usage, L("\(option) must be at least 1 minute (1m); nothing was changed", "\(option) 至少为 1 分钟（1m）；未做任何更改"))
+        }
         guard let seconds = AgentDuration.seconds(text), seconds % 60 == 0 else {
             throw CLIError(.usage, L("\(option) takes whole minutes, such as 10m, 4h or 1h30m; nothing was changed", "\(option) 须为整分钟数，例如 10m、4h 或 1h30m；未做任何更改"))
         }
