@@ -64,17 +64,12 @@ public enum Exporter {
         return options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
             let headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
-            let rows: [[Value]] = exported(kind, state).map { e in
+            let rows: [[Value]] = state.allOfLiveCustomers(kind.entity).map { e in
                 [.text(e.shortID)] + specs.map { value($0, e[number: $0.number], state: state, zh: options.zh, byID: byID) }
             }
             return ExportTable(kind: kind, name: kind.sheetName(zh: options.zh), headers: headers, rows: rows)
         }
     }
-
-    /// The records of a kind an export writes: live ones, and of the other kinds only those of a
-    /// live customer (an archive written before removals took a customer's records along may
-    /// hold them live: their rows named a customer no import could find, INTERCHANGE.md §6).
-    static func exported(_ kind: ImportKind, _ state: ArchiveState) -> [Entity] { state.allOfLiveCustomers(kind.entity) }
 
     /// Contacts whose name another contact of their customer shares (one added with --force):
     /// referred to by their record id (R7), which the file's 记录号 column resolves on import,

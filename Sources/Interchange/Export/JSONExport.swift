@@ -17,7 +17,7 @@ enum JSONExport {
             "exportedAt": FieldFormat.isoInstant(options.now), "includeSecret": options.includeSecret,
         ]
         for kind in options.kinds {
-            out[key(kind)] = Exporter.exported(kind, archive.state).map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
+            out[key(kind)] = archive.state.allOfLiveCustomers(kind.entity).map { FieldFormat.json($0, state: archive.state, includeSecret: options.includeSecret) }
         }
         return try SortedJSON.data(out)
     }

@@ -76,12 +76,7 @@ extension ChangeDraft {
         var people: [UInt64] = entry[number: contactsField]?.refs ?? []
         for id in current?[number: contactsField]?.refs ?? [] where !people.contains(id) { people.append(id) }
         guard !people.isEmpty else { return }
-        var latest: [UInt64: Int64] = [:]
-        let wanted = Set(people)
-        state.each(.activity) { e in
-            guard let at = e["at"]?.int else { return }
-            for id in e[number: contactsField]?.refs ?? [] where wanted.contains(id) { latest[id] = max(latest[id] ?? .min, at) }
-        }
+        let latest = state.latestEntries(customers: [], contacts: Set(people)).contacts
         let before = entry["at"]?.int
         var events: [ChangeEvent] = []
         for id in people {

@@ -67,18 +67,18 @@ extension CustomerArchive {
         let inverse = Self.inverse(of: target.events, name: name)
         guard !inverse.isEmpty else { throw ArchiveError(.invalidValue, "\(name) changed nothing", zh: "批次 \(name) 没有实际更改，无需撤销") }
         let after = try checkRules(after: inverse, name: name)
-        return inverse + Self.lastContacts(following: inverse, before: state, after: after)
+        return inverse + Self.logDates(following: inverse, before: state, after: after)
     }
 
-    /// The last contacts an undo leaves to follow (RECORDS.md §8): of the customers and contacts
-    /// of the entries it brings back, removes or changes, and of the customers and contacts it
-    /// brings back, each the time of their latest entry left (absent when none), where that is
-    /// not what they have after the inverse; and of the customers of those entries that have a
-    /// next date, the follow-up: the next date of their latest entry that has one. The inverse writes back the values the batch
-    /// replaced, which later batches may have moved on from (helper-106: an older removal undone
-    /// left a person on the entry brought back without a last contact; a contact brought back
-    /// had a time its entry, edited meanwhile, no longer had).
-    static func lastContacts(following inverse: [ChangeEvent], before: ArchiveState, after: ArchiveState) -> [ChangeEvent] {
+    /// The dates the log gives that an undo leaves to follow (RECORDS.md §8): the last contact
+    /// of the customers and contacts of the entries it brings back, removes or changes, and of
+    /// the customers and contacts it brings back, is the time of their latest entry left (absent
+    /// when none); the follow-up of the customers of those entries that have a next date is the
+    /// next date of their latest entry that has one. Each only where it is not that after the
+    /// inverse, which writes back the values the batch replaced: later batches may have moved on
+    /// from them (helper-106: a person on an entry brought back left without a last contact;
+    /// helper-107: an undone entry took the follow-up away with it).
+    static func logDates(following inverse: [ChangeEvent], before: ArchiveState, after: ArchiveState) -> [ChangeEvent] {
         let customerField = FieldNumbers.activityCustomer, contactsField = FieldNumbers.activityContacts
         let nextField = FieldNumbers.activityNextDate
         var customers = Set<UInt64>(), contacts = Set<UInt64>()
@@ -99,19 +99,16 @@ extension CustomerArchive {
             }
         }
         guard !customers.isEmpty || !contacts.isEmpty else { return [] }
-        var latestOfCustomer: [UInt64: Int64] = [:], latestOfContact: [UInt64: Int64] = [:]
+        let (latestOfCustomer, latestOfContact) = after.latestEntries(customers: customers, contacts: contacts)
         // The next date of each such customer's latest entry that has one (by time, then id), as
-        // `log remove` gives it (helper-107: an undone entry took the follow-up away with it).
+        // `log remove` gives it.
         var nextOf: [UInt64: (at: Int64, id: UInt64, next: FieldValue)] = [:]
-        after.each(.activity) { entry in
-            guard let at = entry[number: FieldNumbers.activityAt]?.int else { return }
-            if let c = entry[number: customerField]?.ref, customers.contains(c) {
-                latestOfCustomer[c] = max(latestOfCustomer[c] ?? .min, at)
-                if followUps.contains(c), let next = entry[number: nextField], (nextOf[c].map { ($0.at, $0.id) < (at, entry.id) } ?? true) {
-                    nextOf[c] = (at, entry.id, next)
-                }
+        if !followUps.isEmpty {
+            after.each(.activity) { entry in
+                guard let c = entry[number: customerField]?.ref, followUps.contains(c), let at = entry[number: FieldNumbers.activityAt]?.int,
+                      let next = entry[number: nextField], nextOf[c].map({ ($0.at, $0.id) < (at, entry.id) }) ?? true else { return }
+                nextOf[c] = (at, entry.id, next)
             }
-            for p in entry[number: contactsField]?.refs ?? [] where contacts.contains(p) { latestOfContact[p] = max(latestOfContact[p] ?? .min, at) }
         }
         // (One update per record: a customer's last contact and follow-up together.)
         var changes: [EntityKey: [FieldChange]] = [:]
@@ -130,8 +127,7 @@ extension CustomerArchive {
                 changes[EntityKey(.customer, id), default: []].append(FieldChange(field: field, old: record[number: field], new: nextOf[id]?.next))
             }
         }
-        let events = changes.keys.sorted { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }.map { ChangeEvent(.update, $0.kind, $0.id, changes[$0]!) }
-        return events
+        return changes.keys.sorted { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }.map { ChangeEvent(.update, $0.kind, $0.id, changes[$0]!) }
     }
 
     /// Refuses when a later batch changed a field `target` changed, changed or removed a record it

@@ -120,7 +120,8 @@ public struct ArchiveState: Sendable {
 
     /// The live records of a kind that belong to a live customer (or to none), by id: what
     /// listings and exports show. An archive written before a customer's removal took its
-    /// records along (RECORDS.md §3, 2026-12-03) may hold them live under a removed customer.
+    /// records along (RECORDS.md §3, 2026-12-03) may hold them live under a removed customer:
+    /// their rows would name a customer no import could find (INTERCHANGE.md §6).
     public func allOfLiveCustomers(_ kind: EntityKind) -> [Entity] {
         let records = all(kind)
         guard kind != .customer else { return records }
@@ -146,6 +147,18 @@ public struct ArchiveState: Sendable {
         var out: [Entity] = []
         each(kind) { if $0["customer"]?.ref == id { out.append($0) } }
         return out.sorted { $0.id < $1.id }
+    }
+
+    /// The time of the latest live contact-log entry of each of `customers` and naming each of
+    /// `contacts` (absent for one with none): what their last contact is (RECORDS.md §3, §8).
+    func latestEntries(customers: Set<UInt64>, contacts: Set<UInt64>) -> (customers: [UInt64: Int64], contacts: [UInt64: Int64]) {
+        var ofCustomer: [UInt64: Int64] = [:], ofContact: [UInt64: Int64] = [:]
+        each(.activity) { entry in
+            guard let at = entry[number: FieldNumbers.activityAt]?.int else { return }
+            if let c = entry[number: FieldNumbers.activityCustomer]?.ref, customers.contains(c) { ofCustomer[c] = max(ofCustomer[c] ?? .min, at) }
+            for p in entry[number: FieldNumbers.activityContacts]?.refs ?? [] where contacts.contains(p) { ofContact[p] = max(ofContact[p] ?? .min, at) }
+        }
+        return (ofCustomer, ofContact)
     }
 
     /// Every entity of a kind, removed ones included (numbering must never reuse theirs).
