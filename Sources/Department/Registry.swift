@@ -142,7 +142,7 @@ public struct Registry: Codable, Equatable, Sendable {
         let k = policy.escrowThreshold
         guard k >= 1 else {
             throw DepartmentError(.invalid, "the escrow threshold is the number of managers who must act together: 1 or more (got \(k))",
-                                  zh: "托管门限是须共同调阅的经理人数，至少为 1（输入的是 \(k)）")
+                                  zh: "托管门限指需要共同操作才能调阅档案的经理人数，至少为 1（填写的是 \(k)）")
         }
         guard k == 1 || k <= managers.count else {
             throw DepartmentError(.invalid, "an escrow threshold of \(k) needs at least \(k) managers (there are \(managers.count))",
@@ -152,21 +152,21 @@ public struct Registry: Codable, Equatable, Sendable {
         if r.periodic {
             guard r.remindDays >= 7, r.remindDays < r.overdueDays, r.overdueDays <= 730 else {
                 throw DepartmentError(.invalid, "rotation days must satisfy 7 ≤ reminder < overdue ≤ 730 (got \(r.remindDays) and \(r.overdueDays))",
-                                      zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730（所设为 \(r.remindDays) 和 \(r.overdueDays)）")
+                                      zh: "轮换天数须满足 7 ≤ 提醒 < 逾期 ≤ 730（填写的是提醒 \(r.remindDays) 天、逾期 \(r.overdueDays) 天）")
             }
         }
         if let floor = policy.minKDFLogN, !(FormatV1.minTestingScryptLogN...FormatV1.maxScryptLogN).contains(floor) {
             throw DepartmentError(.invalid, "the minimum scrypt cost must be 2^\(FormatV1.minTestingScryptLogN)…2^\(FormatV1.maxScryptLogN) (got 2^\(floor))",
-                                  zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间（所设为 2^\(floor)）")
+                                  zh: "密码保护成本下限须在 2^\(FormatV1.minTestingScryptLogN) 到 2^\(FormatV1.maxScryptLogN) 之间（填写的是 2^\(floor)）")
         }
         for (grade, days) in [("A", policy.contactDaysA), ("B", policy.contactDaysB)] {
             if let days, !(1...365).contains(days) {
                 throw DepartmentError(.invalid, "the contact interval of \(grade) customers must be 1…365 days (got \(days))",
-                                      zh: "\(grade) 类客户的联系间隔须为 1 至 365 天（所设为 \(days) 天）")
+                                      zh: "\(grade) 类客户的联系间隔须为 1 至 365 天（填写的是 \(days) 天）")
             }
         }
         if let hour = policy.reportDueHour, !(1...24).contains(hour) {
-            throw DepartmentError(.invalid, "the weekly report's due hour must be 1…24 (got \(hour))", zh: "周报截止时间须为 1 至 24 点（所设为 \(hour)）")
+            throw DepartmentError(.invalid, "the weekly report's due hour must be 1…24 (got \(hour))", zh: "周报截止时间须为 1 至 24 点（填写的是 \(hour)）")
         }
         if let roles = policy.reportRoles, roles.isEmpty || roles.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw DepartmentError(.invalid, "name at least one role that receives the weekly reports", zh: "请至少指定一个接收周报的经理角色")

@@ -141,7 +141,7 @@ extension Registry {
             let keptFiles = [kept, String(kept.dropLast(5)) + ".sig"]
             if let there = keptFiles.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 throw DepartmentError(.alreadyExists, "\(there) exists already: \(directory) holds part of another department; nothing was created. Choose an empty folder, or move that one away",
-                                      zh: "\(there) 已存在：\(directory) 中有其他部门留下的文件，未创建任何内容。请换一个空文件夹，或先将该文件夹移走")
+                                      zh: "文件夹 \(directory) 中已有其他部门的文件（\(there)），未创建任何内容。请换一个空文件夹，或先把该文件夹移走。")
             }
             historyFiles = keptFiles
             let written = try registry.save(directory: directory, signer: signer)

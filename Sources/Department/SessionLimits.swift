@@ -58,11 +58,11 @@ public struct SessionLimits: Equatable, Sendable {
         let maxMinutes = policy.unlockMaxMinutes ?? Int(defaultAbsolute / 60)
         guard (1...Int(maxAbsolute / 60)).contains(maxMinutes) else {
             throw DepartmentError(.invalid, "the unlock limit must be 1 minute to 24 hours (got \(maxMinutes) minutes)",
-                                  zh: "解锁时长上限须在 1 分钟到 24 小时之间（所设为 \(maxMinutes) 分钟）")
+                                  zh: "解锁时长上限须在 1 分钟到 24 小时之间（填写的是 \(maxMinutes) 分钟）")
         }
         if let idle = policy.unlockIdleMinutes, !(1...maxMinutes).contains(idle) {
             throw DepartmentError(.invalid, "the idle limit must be 1 minute up to the unlock limit of \(maxMinutes) minutes (got \(idle) minutes)",
-                                  zh: "闲置锁定时间须在 1 分钟到解锁时长上限 \(maxMinutes) 分钟之间（所设为 \(idle) 分钟）")
+                                  zh: "闲置锁定时间须在 1 分钟到解锁时长上限 \(maxMinutes) 分钟之间（填写的是 \(idle) 分钟）")
         }
     }
 

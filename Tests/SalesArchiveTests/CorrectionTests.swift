@@ -230,7 +230,7 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(try DateParser.parseInstant("2026-11-25", now: day(2, hour: 8)), day(2, hour: 8), "today before 09:00: now")
         XCTAssertThrowsError(try DateParser.parseInstant("2026-11-26", now: now)) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue)
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "2026-11-26还没到，只能登记已经发生的事", "the date once (helper-106)")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "2026-11-26 还没到，只能登记已经发生的事", "the date once (helper-106)")
         }
         XCTAssertThrowsError(try DateParser.parseInstant("2026/11/26", now: now)) {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "2026/11/26（2026-11-26）还没到，只能登记已经发生的事")

@@ -28,7 +28,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(negative.stderr.contains("--limit 至少为 1"), negative.stderr)
         XCTAssertFalse(negative.stderr.contains("缺少取值"), negative.stderr)
         let stale = try sv(["stale", "--days", "-5", "--lang", "zh"], day: 1, expect: 64)
-        XCTAssertTrue(stale.stderr.contains("--days 须在 0 到 36500 之间"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("--days 须在 0 到 36500 天之间"), stale.stderr)
 
         let history = try sv(["history", "--since", "2026-11-24", "--json"], day: 1)
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])

@@ -116,7 +116,7 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertNotEqual(r.status, 0, r.stdout)
         XCTAssertTrue(r.stderr.contains("磁盘空间不足"), r.stderr)
         XCTAssertFalse(r.stderr.contains("No space"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("刚生成的管理员密钥 \(key) 已一并删除"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("部门创建失败，刚生成的管理员密钥 \(key) 也已删除"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: small + "/销售"), "no half-made department")
         XCTAssertFalse(FileManager.default.fileExists(atPath: key), "no key left behind")
         XCTAssertFalse(FileManager.default.fileExists(atPath: key + ".seen"))
@@ -172,7 +172,7 @@ final class HardeningCLITests: XCTestCase {
         let old = try dir.write("F/history/department.1.json", "old registry\n")
         let refused = try runTool(["dept", "init", dir.path("F"), "--name", "华北区销售部", "--admin-key", kept, "--admin-passphrase-file", passphrase, "--lang", "zh"])
         XCTAssertEqual(refused.status, 2, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("中有其他部门留下的文件，未创建任何内容"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("中已有其他部门的文件（"), refused.stderr)
         XCTAssertEqual(try String(contentsOfFile: old, encoding: .utf8), "old registry\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("F/department.json")))
     }

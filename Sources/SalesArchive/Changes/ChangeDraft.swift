@@ -488,7 +488,7 @@ extension ChangeDraft {
                                        zh: "“\(part)”匹配到 \(owner) 的 \(several.count) 位联系人，请输入更完整的姓名或编号",
                                        candidates: several.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
                 }
-                throw ArchiveError(.notFound, "\(owner) has no contact \(part)", zh: "\(owner)下没有联系人“\(part)”")
+                throw ArchiveError(.notFound, "\(owner) has no contact \(part)", zh: "\(owner)没有名为“\(part)”的联系人")
             }
             return try resolve(target, part)
         }

@@ -98,7 +98,7 @@ public enum DateParser {
         guard d <= localDay(now) else {
             // (The date it means only when the input did not say it so: 下周三 (2026-12-09), not
             // 2026-12-25 (2026-12-25): helper-106.)
-            let shown = input.trimmingCharacters(in: .whitespaces) == format(d) ? input : "\(input)（\(format(d))）"
+            let shown = input.trimmingCharacters(in: .whitespaces) == format(d) ? input + " " : "\(input)（\(format(d))）"
             let shownEN = input.trimmingCharacters(in: .whitespaces) == format(d) ? input : "\(input) (\(format(d)))"
             throw ArchiveError(.invalidValue, "\(shownEN) is in the future: only what has happened can be recorded",
                                zh: "\(shown)还没到，只能登记已经发生的事")

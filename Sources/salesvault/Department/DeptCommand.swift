@@ -84,7 +84,7 @@ struct DeptInit: VaultCommand {
                 unlink(admin.adminKey)
                 if !hadSeen { unlink(seen) }
                 Terminal.stderr(L("The new administrator key \(admin.adminKey) was removed again: the department was not created.",
-                                  "部门未能创建，刚生成的管理员密钥 \(admin.adminKey) 已一并删除。").text + "\n")
+                                  "部门创建失败，刚生成的管理员密钥 \(admin.adminKey) 也已删除。").text + "\n")
             }
             throw error
         }

@@ -925,8 +925,8 @@ enum HelpZH {
         "say who was notified: --manager, --director, or both": "请注明通报了谁：--manager（经理）、--director（总监），或两者都选",
         "say what to correct: --type, --summary, --at, --with, --project, --next-step, --next-date or --location":
             "请说明要更正什么：--type、--summary、--at、--with、--project、--next-step、--next-date 或 --location",
-        "--days must be from 0 to 366": "--days 须在 0 到 366 之间",
-        "--days must be from 0 to 36500": "--days 须在 0 到 36500 之间",
+        "--days must be from 0 to 366": "--days 须在 0 到 366 天之间",
+        "--days must be from 0 to 36500": "--days 须在 0 到 36500 天之间",
         "--limit must be 1 or more": "--limit 至少为 1",
         "--password-file and --password-fd cannot be used together": "--password-file 和 --password-fd 不能同时使用",
         "--idle-minutes must be more than 0 and at most 1440": "--idle-minutes 须大于 0 且不超过 1440",
