@@ -204,6 +204,14 @@ public enum FullCheckText {
             (#"^none of the given keys holds an escrow slot of this archive \(holders: (.*)\)$"#, "所给密钥都不持有本档案的托管槽（持有人：$1）"),
             (#"^none of the given keys holds an escrow slot of this archive$"#, "所给密钥都不持有本档案的托管槽"),
             (#"^this archive has no escrow slots$"#, "本档案没有托管槽"),
+            (#"^the file does not start with the SalesVault signature$"#, "文件开头没有 SalesVault 档案的标识"),
+            (#"^the file ends inside its prefix$"#, "文件在档案开头部分就结束了"),
+            (#"^(.+) ends inside its header \((\d+) bytes\)$"#, "“$1”在档案头中间就结束了（只有 $2 字节）"),
+            (#"^the file ends inside record (\d+)$"#, "文件在第 $1 条记录中间结束"),
+            (#"^the escrow slot of (.+) has an unusable ephemeral key$"#, "$1 的托管槽中的临时公钥无法使用"),
+            (#"^the slot of (.+) holds (\d+) bytes$"#, "$1 的托管槽长度不对（$2 字节）"),
+            (#"^X25519 gave an all-zero secret$"#, "密钥协商结果全为零，无法使用"),
+            (#"^(.+) is (\d+) bytes but its header commits (\d+)$"#, "“$1”只有 $2 字节，而档案头登记为 $3 字节"),
         ]
         var out = text
         for (pattern, template) in rules {

@@ -1238,6 +1238,30 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.customer, "乙公司")["note"]?.text, "+86 138")
     }
 
+    /// JSON adds no apostrophe, so its import takes none off: a note `'=SUM(A1)` exported to
+    /// JSON and imported again (a handover, an update) is kept as written (helper-109 H2: it came
+    /// back as `=SUM(A1)`, and an update "changed" it). A CSV's neutralised cell still loses the
+    /// apostrophe the export added.
+    func testAJSONExportKeepsALeadingApostropheThroughItsImport() throws {
+        let f = try ImportFixture()
+        let json = try { () throws -> Data in
+            let a = try f.open()
+            try a.addCustomer(name: "甲有限公司", fields: [("note", "'=SUM(A1)")], now: testNow)
+            try a.addCustomer(name: "乙有限公司", fields: [("note", "=1+1")], now: testNow)
+            return try JSONExport.data(a, options: Exporter.Options(kinds: [.customers], format: .json, now: testNow))
+        }()
+        let g = try ImportFixture(owner: "李娜")
+        try g.importing(json, name: "export.json")
+        let b = try g.open()
+        let note = try XCTUnwrap(try b.resolve(.customer, "甲有限公司")["note"]?.text)
+        XCTAssertTrue(note.contains("'=SUM(A1)"), note)
+        let other = try XCTUnwrap(try b.resolve(.customer, "乙有限公司")["note"]?.text)
+        XCTAssertTrue(other.contains("=1+1") && !other.contains("'=1+1"), other)
+        // Into the same archive with update: nothing changes.
+        let again = try f.importing(json, name: "export.json", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(again.counts[.customers]?.updated ?? 0, 0, "\(again.counts)")
+    }
+
     /// Attack round M1: one stray byte in a UTF-8 file made the whole file GB18030 and the names
     /// mojibake, imported without a word. Now it is refused with the byte's line.
     func testAUTF8FileWithOneDamagedByteIsRefusedNotReadAsGB18030() throws {

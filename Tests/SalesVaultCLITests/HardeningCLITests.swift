@@ -18,6 +18,36 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try runTool(["verify", archive, "--password-file", other]).status, 3)
     }
 
+    /// A file that is not an archive, a truncated archive and an archive without escrow are said
+    /// wholly in Chinese under --lang zh (helper-110 M4: the format layer's English was kept
+    /// inside the Chinese sentence, e.g. 档案被截断：a.svault is 43152 bytes but its header …).
+    func testArchiveProblemsAreSaidWhollyInChinese() throws {
+        let dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        let archive = dir.path("a.svault")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        XCTAssertEqual(try runTool(["customer", "add", "华为", "-a", archive, "--password-file", pw]).status, 0)
+        let latin = try NSRegularExpression(pattern: "[A-Za-z]+(?: [A-Za-z]+){2,}")
+        func chinese(_ r: RunResult, _ expected: String, _ status: Int32, file: StaticString = #filePath, line: UInt = #line) {
+            XCTAssertEqual(r.status, status, r.stderr, file: file, line: line)
+            XCTAssertTrue(r.stderr.contains(expected), r.stderr, file: file, line: line)
+            let first = String(r.stderr.split(separator: "\n").first ?? "")
+            XCTAssertNil(latin.firstMatch(in: first, range: NSRange(first.startIndex..., in: first)), "English left: \(first)", file: file, line: line)
+        }
+        let empty = try dir.write("empty.svault", "这不是档案\n")
+        chinese(try runTool(["--lang", "zh", "customer", "list", "-a", empty, "--password-file", pw]), "文件开头没有 SalesVault 档案的标识", 2)
+        let cut = dir.path("cut.svault")
+        try FileManager.default.copyItem(atPath: archive, toPath: cut)
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: cut)[.size] as? Int)
+        XCTAssertEqual(truncate(cut, off_t(size - 100)), 0)
+        chinese(try runTool(["--lang", "zh", "customer", "list", "-a", cut, "--password-file", pw]), "在档案头中间就结束了", 4)
+        let key = dir.path("k")
+        _ = try dir.write("kp", "manager pass phrase 1\n")
+        XCTAssertEqual(try runTool(["keys", "generate", "li", "--dir", key, "--passphrase-file", dir.path("kp"), "--insecure-kdf-cost", "10"]).status, 0)
+        chinese(try runTool(["--lang", "zh", "escrow", "open", archive, "--identity", key + "/li.key", "--passphrase-file", dir.path("kp"), "--", "customer", "list"]),
+                "本档案没有托管槽", 3)
+    }
+
     /// Mounts a tmpfs of `size` at `path` (made if missing), to fill; skips the test where that
     /// cannot be done (not root). Returns what unmounts it.
     func mountSmallDisk(at path: String, size: String) throws -> () -> Void {

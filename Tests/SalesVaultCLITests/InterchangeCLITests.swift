@@ -707,6 +707,40 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(try list("contact", on: successor).first?["mobile"] as? String, "13812345678")
     }
 
+    /// A manager's export through escrow never writes over the key or passphrase file it was
+    /// opened with, even with --force (helper-109 H1: the key, and with it access to every
+    /// archive of the department, was replaced by a plaintext workbook). Refused before the
+    /// archive is opened: nothing is recorded.
+    func testAManagersEscrowExportNeverWritesOverTheKeyItWasOpenedWith() throws {
+        let (owned, manager) = try departmentArchive()
+        let before = try bytes(owned)
+        for (file, format) in [(dir.path("k/li.key"), "xlsx"), (dir.path("lp"), "csv")] {
+            let kept = try bytes(file)
+            let r = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--", "export", "--kind", "customers", "--out", file, "--format", format, "--force"], expect: 1)
+            XCTAssertTrue(r.stderr.contains("正在读取的文件") && r.stderr.contains("未写入任何内容"), r.stderr)
+            XCTAssertEqual(try bytes(file), kept, "\(file) is as it was")
+        }
+        XCTAssertEqual(try bytes(owned), before, "nothing recorded in the archive")
+        // The same key still opens the archive.
+        try tool(["escrow", "open", owned] + manager + ["--", "customer", "list"])
+    }
+
+    /// A command that would change the archive, given through escrow, is a usage error refused
+    /// before the archive is opened: no use recorded, nothing shown to the owner (helper-109 M1,
+    /// helper-110 M9: exit 1, and each attempt recorded as a read-only open).
+    func testAWriteCommandThroughEscrowIsRefusedBeforeTheArchiveOpens() throws {
+        let (owned, manager) = try departmentArchive()
+        let csv = try dir.write("new.csv", "客户名称\n新客户有限公司\n")
+        let before = try bytes(owned)
+        for command in [["import", csv, "--yes"], ["customer", "add", "某某公司"], ["undo", "B1"], ["report", "weekly", "--out", dir.path("w.md")]] {
+            let r = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--"] + command, expect: 64)
+            XCTAssertTrue(r.stderr.contains("托管访问只能查看"), "\(command): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("已通过托管"), "\(command): not opened: \(r.stderr)")
+        }
+        XCTAssertEqual(try bytes(owned), before, "no use recorded")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("w.md")))
+    }
+
     /// Regression (found by this file's first run): after a manager's escrow *export* (plaintext left the vault), the owner's notice
     /// says the manager "opened the archive (read-only)" / "打开了档案(只读)" — the same words as a
     /// mere look. `OwnerUnlock.showEscrowUses` only distinguishes `resetPassword`.

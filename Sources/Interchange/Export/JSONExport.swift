@@ -164,7 +164,10 @@ enum JSONExport {
     private static func cell(_ value: Any?) -> CellValue {
         switch value {
         case nil, is NSNull: return .empty
-        case let s as String: return .text(s)
+        // The import takes a leading apostrophe off every text cell before = + - @ (what a
+        // spreadsheet export adds, `FormulaGuard`); JSON adds none, so its texts get one here for
+        // that to take off again: `'=SUM(A1)` stays as written (helper-109 H2: it lost it).
+        case let s as String: return .text(FormulaGuard.neutralise(s))
         // (A JSON number is an NSNumber, which `as Bool` would take for 0 and 1: only true and
         // false, NSNumbers of type "c", are flags.)
         case let n as NSNumber: return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .text(n.stringValue)

@@ -610,8 +610,8 @@ extension Importer {
                     row.problems.append(ImportProblem(table: name, line: row.line, column: column.header, value: Self.plain(cell), reason: en, reasonZH: zh))
                 }
                 switch column.target {
-                case .sourceID: row.sourceID = Self.plain(cell).trimmingCharacters(in: .whitespaces)
-                case .gradeReason: row.gradeReason = Self.plain(cell).trimmedWhitespace
+                case .sourceID: row.sourceID = FormulaGuard.restore(Self.plain(cell)).trimmingCharacters(in: .whitespaces)
+                case .gradeReason: row.gradeReason = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
                 case .inlineContact(let key):
                     // Read and checked as in a contact list (a mobile in scientific notation, an
                     // Excel error value): it was taken as it was (black-box finding).

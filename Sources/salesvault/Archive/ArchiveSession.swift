@@ -73,6 +73,17 @@ final class ArchiveContext {
     /// command that builds more (in a shell, through escrow) is counted again before it runs.
     var countedTimes = 3
 
+    /// The files this command read a manager's key or passphrase from (escrow open): an
+    /// export or report never writes over them, as it never writes over a password file.
+    var keyFiles: [String] = []
+
+    /// A command that would change the archive, given through escrow (usage: exit 64).
+    static var readOnlyEscrow: CLIError {
+        CLIError(.usage, L("escrow access is read-only: this command would change the archive", "托管访问只能查看，不能执行会修改档案的命令"),
+                 hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
+                         "只有档案所有人本人能修改档案；如需为其设置新密码，请使用 salesvault escrow reset-password"))
+    }
+
     init(_ archive: CustomerArchive, allowed: Set<Capability>, throughEscrow: Bool = false) {
         self.archive = archive
         self.allowed = allowed
@@ -108,11 +119,7 @@ final class ArchiveContext {
                            hint: L("leave the shell (exit) to work on another archive", "如需处理其他档案，请先输入 exit 退出当前会话"))
         }
         guard allowed.contains(command.capability) else {
-            if throughEscrow {
-                throw CLIError(.failure, L("escrow access is read-only: this command would change the archive", "托管访问只能查看，不能执行会修改档案的命令"),
-                               hint: L("only the owner can change the archive; to give the owner a new password use: salesvault escrow reset-password",
-                                       "只有档案所有人本人能修改档案；如需为其设置新密码，请使用 salesvault escrow reset-password"))
-            }
+            if throughEscrow { throw Self.readOnlyEscrow }
             throw CLIError(.failure, L("this command is not allowed here", "这里不能运行此命令"), hint: L("run it from the command line", "请直接在命令行中运行"))
         }
         if command.memoryTimesRecords > countedTimes {

@@ -519,12 +519,12 @@ struct Export: ArchiveCommand {
     /// What can be refused before the archive at `archive` is opened: through escrow the opening
     /// is recorded as a use of kind "export", and an export refused afterwards (the file exists,
     /// is the archive, the workbook password is weak) left a recorded export of no file.
-    func preflight(archive: String) throws {
+    func preflight(archive: String, keyFiles: [String]) throws {
         let format = try checkedOptions().format
         let owner = (try? ArchiveInspection.inspect(path: archive))?.header.owner ?? ""
         let path = out ?? Self.defaultPath(owner: owner, format: format, now: Clock.now)
         try Self.checkNotDepartmentFile(path, archive: archive)
-        try AtomicFile.checkDestination(path, replacing: force, protecting: [archive] + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 })
+        try AtomicFile.checkDestination(path, replacing: force, protecting: [archive] + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 } + keyFiles)
         // (A regular file only: a pipe, `<(pass show …)`, can be read once, by the export itself.)
         var st = stat()
         if encrypt, let workbookPasswordFile, stat(workbookPasswordFile, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
@@ -572,7 +572,7 @@ struct Export: ArchiveCommand {
         // The export is recorded once the file is complete and just before it gets its name: no
         // exported file exists unrecorded (a manager's export is recorded as an escrow use).
         // Never over the archive, nor over a file this command read a password from.
-        let read = [options.password.passwordFile, workbookPasswordFile].compactMap { $0 }
+        let read = [options.password.passwordFile, workbookPasswordFile].compactMap { $0 } + context.keyFiles
         try AtomicFile.write(output.data, to: path, replacing: force, protecting: [archive.vault.path] + read) {
             guard !context.throughEscrow else { return }
             let note = ExportNote(format: encrypt ? "xlsx-encrypted" : format.rawValue, kinds: opts.kinds.map(\.rawValue), rows: output.rows,

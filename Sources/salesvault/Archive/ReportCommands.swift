@@ -162,7 +162,7 @@ struct ReportCommand: ParsableCommand {
             // Never over the archive, nor over the department's signed registry.
             let department = ArchiveDepartment.layout(forArchive: archive.vault.path, override: OwnerUnlock.departmentOverride)
             let protected = [archive.vault.path] + (department.map { [$0.registry, $0.signature] } ?? [])
-                + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 }
+                + [options.password.passwordFile, workbookPasswordFile].compactMap { $0 } + context.keyFiles
             try AtomicFile.write(data, to: path, replacing: force, protecting: protected) {
                 guard !context.throughEscrow else { return }
                 let note = ExportNote(format: "weekly-report-\(format.rawValue)\(encrypt ? "-encrypted" : "")", kinds: [report.week], rows: report.customers.count,

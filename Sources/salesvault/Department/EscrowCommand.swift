@@ -129,7 +129,12 @@ struct EscrowOpen: VaultCommand {
                 Terminal.stderr((Language.current == .zh ? HelpZH.usageError(message) : message) + "\n")
                 throw ExitCode.validationFailure
             }
-            if let export = parsed as? Export { try export.preflight(archive: archive) }
+            // A command that would change the archive is refused here, before the archive is
+            // opened: refused after it, each attempt was recorded and shown to the owner as a use.
+            if let command = parsed as? any ArchiveCommand, ![.read, .export].contains(command.capability) || (command.capability == .export && !exporting) {
+                throw ArchiveContext.readOnlyEscrow
+            }
+            if let export = parsed as? Export { try export.preflight(archive: archive, keyFiles: keyFiles) }
         }
         // What the command counts on besides opening the archive (3 for a shell or a command
         // that is not an archive's), counted before the records are read and the use recorded.
@@ -171,6 +176,7 @@ struct EscrowOpen: VaultCommand {
         if let keep { try keepAccess(opened, keep: keep) }
         let context = ArchiveContext(archiveOpened, allowed: exporting ? [.read, .export] : [.read], throughEscrow: true)
         context.countedTimes = times
+        context.keyFiles = keyFiles
         if command.isEmpty {
             if keep != nil { return }  // kept: no shell; later commands name --manager
             try Shell.loop(context, name: archive, owner: owner, idleMinutes: idleMinutes)
@@ -184,6 +190,9 @@ struct EscrowOpen: VaultCommand {
         }
     }
 
+
+    /// The manager's key and passphrase files given: never written over by an export.
+    var keyFiles: [String] { identities.identity + identities.passphraseFile }
 
     /// `--keep`: one manager's access, for at most the department's idle limit and an hour.
     private func keepAccess(_ opened: EscrowAccess.Opened, keep: String) throws {

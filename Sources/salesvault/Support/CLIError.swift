@@ -193,7 +193,7 @@ enum ErrorReport {
                 return (L("\(path) is not an archive (not a regular file)", "“\(path)”不是档案（不是普通文件）"),
                         L("check the path; an archive is a regular .svault file", "请检查路径；档案是普通的 .svault 文件"), .fileProblem)
             }
-            return (L("this is not a SalesVault archive (\(detail))", "这不是 SalesVault 档案文件（\(detail)）"),
+            return (L("this is not a SalesVault archive (\(detail))", "这不是 SalesVault 档案文件（\(FullCheckText.chineseReason(detail))）"),
                     L("check the file name; archives end in .svault", "请检查文件名；档案文件以 .svault 结尾"), .fileProblem)
         case .unsupportedVersion:
             return (L("unsupported archive version: \(detail)", "不支持的档案版本：\(detail)"),
@@ -222,7 +222,7 @@ enum ErrorReport {
             return (L("the archive's password settings are refused: \(detail)", "档案的密码参数被拒绝：\(detail)"),
                     L("this file was not made by SalesVault or was altered; restore it from a backup", "此文件并非 SalesVault 生成或已被改动；请从备份恢复"), .damaged)
         case .truncated:
-            return (L("the archive is truncated: \(detail)", "档案被截断：\(detail)"),
+            return (L("the archive is truncated: \(detail)", "档案被截断：\(FullCheckText.chineseReason(detail))"),
                     L("restore the archive from a backup; part of it is missing", "请从备份恢复；档案缺失了一部分"), .damaged)
         case .recordDamaged:
             return (L("record \(e.recordIndex.map(String.init) ?? "?") of the archive is damaged or was altered: \(detail)", "档案第 \(e.recordIndex.map(String.init) ?? "?") 条记录已损坏或被改动：\(detail)"),
@@ -270,7 +270,7 @@ enum ErrorReport {
         case .limitExceeded:
             return (L("limit reached: \(detail)", "超出限制：\(detail)"), nil, .failure)
         case .noEscrowSlot:
-            return (L("these keys do not open the archive: \(detail); the archive is unchanged", "这些密钥无法打开档案：\(detail)；档案未被改动"),
+            return (L("these keys do not open the archive: \(detail); the archive is unchanged", "这些密钥无法打开档案：\(FullCheckText.chineseReason(detail))；档案未被改动"),
                     L("check that you gave your own key file (and, for a shared policy, the other managers' keys too)", "请确认使用的是您本人的密钥文件（共同托管时还需其他经理的密钥）"), .wrongPassword)
         case .escrowVerificationFailed:
             return (L("escrow check failed: \(detail); nothing was kept", "托管校验失败：\(detail)；未保留任何更改"),
