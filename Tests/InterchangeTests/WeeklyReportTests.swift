@@ -140,6 +140,31 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.lastWeek.newCustomers, 2)
     }
 
+    /// A batch undone within the week, and its undo, count for nothing: not as grade changes (up
+    /// and down), nor a complaint resolved (helper-109 M2: an import undone the same week still
+    /// counted 投诉已处理 1, and its grade change as one raise and one lowering, each 待补充). The
+    /// change list keeps both.
+    func testABatchUndoneWithinTheWeekCountsForNothing() throws {
+        let a = archive!
+        let before = try build()
+        try a.setGrade("苏州精密", to: "A", reason: "误操作", now: h(1, day: 3))
+        try a.routeComplaint("TS-2026-0001", manager: true, director: true, now: h(2, day: 3))
+        try a.resolveComplaint("TS-2026-0001", coordinator: "王经理", resolution: "已更换工程师", now: h(3, day: 3))
+        let made = Set(try a.history().filter { $0.at >= h(1, day: 3) && $0.at <= h(3, day: 3) }.map(\.batch)).sorted()
+        XCTAssertEqual(made.count, 3)
+        XCTAssertEqual(try build().thisWeek.complaintsClosed, before.thisWeek.complaintsClosed + 1, "counted while it stands")
+        _ = try a.undo(batch: made[2], now: h(4, day: 3))
+        _ = try a.undo(batch: made[0], now: h(5, day: 3))
+        let r = try build()
+        XCTAssertEqual(r.thisWeek.complaintsClosed, before.thisWeek.complaintsClosed, "the resolution was undone")
+        XCTAssertEqual(r.thisWeek.gradeUp, before.thisWeek.gradeUp)
+        XCTAssertEqual(r.thisWeek.gradeDown, before.thisWeek.gradeDown)
+        XCTAssertEqual(r.gradeChanges.map(\.customer), before.gradeChanges.map(\.customer), "\(r.gradeChanges)")
+        for at in [h(1, day: 3), h(3, day: 3), h(4, day: 3), h(5, day: 3)] {
+            XCTAssertTrue(r.changes.contains { $0.at == at }, "the change list keeps what was done and undone: \(at)")
+        }
+    }
+
     func testNextWeeksPlanNamesTheEntryLoggedLastOfTheSameMinute() throws {
         for i in 1...20 {
             try archive.logActivity(customer: "华东电力", type: "call", summary: "第\(i)条", at: h(11, day: 2), now: h(11, day: 2) + Int64(i))
@@ -147,6 +172,16 @@ final class WeeklyReportTests: XCTestCase {
         let plan = try XCTUnwrap(try build().nextWeek.first { $0.customer == "华东电力有限公司" })
         XCTAssertEqual(plan.what, "继续跟进（上次：第20条）")
         XCTAssertEqual(try build(zh: false).nextWeek.first { $0.customer == "华东电力有限公司" }?.what, "follow up (last: 第20条)")
+    }
+
+    /// Next week's plan gives the next step written with the follow-up's date, not the empty one
+    /// of a later entry without a date (helper-110 M1: 修改方案 was lost from the plan).
+    func testNextWeeksPlanKeepsTheNextStepGivenWithTheFollowUpsDate() throws {
+        try archive.logActivity(customer: "华东电力", type: "visit", summary: "方案评审会", at: h(10, day: 3), nextStep: "修改方案", nextDate: "2026-12-02", now: h(10, day: 3))
+        try archive.logActivity(customer: "华东电力", type: "other", summary: "请王敏吃饭", at: h(12, day: 3), now: h(12, day: 3))
+        let plan = try XCTUnwrap(try build().nextWeek.first { $0.customer == "华东电力有限公司" })
+        XCTAssertEqual(plan.what, "修改方案")
+        XCTAssertEqual(DateParser.format(plan.day), "2026-12-02")
     }
 
     func testResultAndProblemsGivenLaterJoinTheGradeChange() throws {

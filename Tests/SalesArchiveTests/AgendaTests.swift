@@ -27,6 +27,24 @@ final class AgendaTests: XCTestCase {
         return a
     }
 
+    /// The next step shown with a follow-up is the one given with its date: a later entry
+    /// without a next date leaves the follow-up, and its next step, as they were (helper-110: the
+    /// agenda showed that later entry's empty next step).
+    func testAFollowUpKeepsTheNextStepGivenWithItsDate() throws {
+        let fixture = try ArchiveFixture()
+        let a = try makeArchive(fixture)
+        try a.logActivity(customer: "华为", type: "visit", summary: "方案评审会", at: day(2, hour: 9), nextStep: "修改方案", nextDate: "2026-11-27", now: day(2, hour: 9))
+        try a.logActivity(customer: "华为", type: "other", summary: "请王敏吃饭", at: day(2, hour: 11), now: day(2, hour: 11))
+        let agenda = try a.agenda(now: now)
+        let item = try XCTUnwrap(agenda.upcoming.first { $0.customer.displayName == "华为技术有限公司" })
+        XCTAssertEqual(DateParser.format(item.day), "2026-11-27")
+        XCTAssertEqual(item.nextStep, "修改方案")
+        // A follow-up set by hand to another day: the latest entry's next step, as before.
+        try a.logActivity(customer: "中兴", type: "call", summary: "再约", at: day(2, hour: 10), nextStep: "寄样品", now: day(2, hour: 10))
+        XCTAssertEqual(try a.agenda(now: now).dueToday.first { $0.customer.displayName == "中兴通讯" }?.nextStep, "上门演示",
+                       "中兴's follow-up (today) was given with 上门演示")
+    }
+
     func testTheAgendaForAFixedClock() throws {
         let fixture = try ArchiveFixture()
         let a = try makeArchive(fixture)

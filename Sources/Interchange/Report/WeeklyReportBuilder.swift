@@ -77,8 +77,15 @@ public enum WeeklyReportBuilder {
         for (_, b) in batches.reversed() where b.at >= lastStart && b.at < week.lowerBound {
             for e in b.events.reversed() { atLastStart.revert(e) }
         }
-        let thisBatches = batches.filter { week.contains($0.batch.at) }.map(\.batch)
-        let lastBatches = batches.filter { $0.batch.at >= lastStart && $0.batch.at < week.lowerBound }.map(\.batch)
+        // A batch undone within the same week, and its undo, count for nothing: what was made and
+        // taken back that week happened for nobody (helper-109 M2: an import undone the same
+        // week still counted its complaints resolved, and each grade change twice, up and down).
+        // The change list keeps them (what was done and undone, and by whom).
+        let cancelledThis = Self.cancelled(batches, in: week), cancelledLast = Self.cancelled(batches, in: lastStart..<week.lowerBound)
+        let weekBatches = batches.filter { week.contains($0.batch.at) }
+        let thisBatches = weekBatches.filter { !cancelledThis.contains($0.batch.batch ?? $0.index) }.map(\.batch)
+        let lastBatches = batches.filter { $0.batch.at >= lastStart && $0.batch.at < week.lowerBound && !cancelledLast.contains($0.batch.batch ?? $0.index) }
+            .map(\.batch)
 
         // Names as at the week's end too (a customer renamed the Monday after keeps this week's name).
         func name(_ id: UInt64?) -> String {
@@ -142,7 +149,7 @@ public enum WeeklyReportBuilder {
                 notesFor[key, default: []].append((r, p))
             }
         }
-        for (index, b) in batches where week.contains(b.at) {
+        for (index, b) in batches where week.contains(b.at) && !cancelledThis.contains(b.batch ?? index) {
             let id = b.batch ?? index
             for e in b.events where e.kind == .customer && e.operation == .update {
                 guard let c = e.changes.first(where: { $0.field == gradeField }) else { continue }
@@ -168,11 +175,17 @@ public enum WeeklyReportBuilder {
         // The last entry of a customer: the latest time, and of entries at the same time the
         // one logged last (the highest id), so that every run gives the same one.
         var lastActivity: [UInt64: (at: Int64, id: UInt64, nextStep: String?, summary: String?)] = [:]
+        // The latest entry with a next date: its next step goes with the follow-up it set (as
+        // the agenda shows it), not an empty one of a later entry without a date (helper-110).
+        var lastDated: [UInt64: (at: Int64, id: UInt64, day: Int32, nextStep: String?)] = [:]
         state.eachIncludingRemoved(.activity) { a in
             guard atEnd.exists(a), let c = atEnd.value(a, "customer")?.ref else { return }
             let at = atEnd.value(a, "at")?.int ?? a.createdAt
             guard at < week.upperBound else { return }
             if at < firstActivity[c] ?? .max { firstActivity[c] = at }
+            if let day = atEnd.value(a, "nextDate")?.day, lastDated[c].map({ ($0.at, $0.id) < (at, a.id) }) ?? true {
+                lastDated[c] = (at, a.id, day, atEnd.value(a, "nextStep")?.text)
+            }
             if lastActivity[c].map({ ($0.at, $0.id) < (at, a.id) }) ?? true {
                 lastActivity[c] = (at, a.id, atEnd.value(a, "nextStep")?.text, atEnd.value(a, "summary")?.text)
             }
@@ -296,13 +309,17 @@ public enum WeeklyReportBuilder {
                                                                days: ContactIntervals.silentDays(last: last, asOf: endInstant)))
             }
             if let next = atEnd.value(c, "nextFollowUp")?.day {
+                // The next step given with this follow-up's date (by the latest entry with a next
+                // date, when that is this day), else the latest entry's.
+                let step = lastDated[c.id].flatMap { $0.day == next ? $0.nextStep ?? "" : nil } ?? lastActivity[c.id]?.nextStep
+                let nextStep = step?.isEmpty == false ? step : nil
                 if ContactIntervals.isOverdue(next: next, lastContactDay: last.map { Int32(clamping: o.calendar.day(of: $0)) }, today: refDay) {
-                    report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: name(c.id), subject: lastActivity[c.id]?.nextStep ?? "",
+                    report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: name(c.id), subject: nextStep ?? "",
                                                                    day: next, days: Int(refDay - next)))
                 }
                 if next >= nextMonday && next < nextMonday + 7 {
-                    let last = lastActivity[c.id]
-                    let what = last?.nextStep ?? last?.summary.map { o.zh ? "继续跟进（上次：\($0)）" : "follow up (last: \($0))" } ?? (o.zh ? "继续跟进" : "follow up")
+                    let summary = lastActivity[c.id]?.summary
+                    let what = nextStep ?? summary.map { o.zh ? "继续跟进（上次：\($0)）" : "follow up (last: \($0))" } ?? (o.zh ? "继续跟进" : "follow up")
                     report.nextWeek.append(WeeklyReport.Plan(day: next, customer: name(c.id), what: what))
                 }
             }
@@ -330,8 +347,22 @@ public enum WeeklyReportBuilder {
         report.nextWeek.sort { ($0.day, $0.customer) < ($1.day, $1.customer) }
 
         report.appendix = appendix(state: state, overlayEnd: atEnd, overlayStart: atStart, created: created, batches: thisBatches, options: o)
-        report.changes = changeList(thisBatches, state: state, created: created, options: o)
+        report.changes = changeList(weekBatches.map(\.batch), state: state, created: created, options: o)
         return report
+    }
+
+    /// The ids of the batches of `period` that an undo in the same period took back, with those
+    /// undos. (An undo of an undo stands: it brought the first batch's changes back.)
+    static func cancelled(_ batches: [(index: UInt64, batch: ChangeBatch)], in period: Range<Int64>) -> Set<UInt64> {
+        var seen = Set<UInt64>(), cancelled = Set<UInt64>()
+        for (index, b) in batches where period.contains(b.at) {
+            let id = b.batch ?? index
+            seen.insert(id)
+            if let undone = b.undoes, seen.contains(undone), !cancelled.contains(undone), !cancelled.contains(id) {
+                cancelled.formUnion([undone, id])
+            }
+        }
+        return cancelled
     }
 
     /// The counts of a period's batches; `overlay` gives the values at the period's end. A

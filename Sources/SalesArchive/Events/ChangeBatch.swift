@@ -48,6 +48,12 @@ public struct ChangeBatch: Equatable, Sendable {
     public let parts: Int
     public let events: [ChangeEvent]
 
+    /// The batch this one undoes (labelled `undo B<id>` by `undo`, RECORDS.md §8); nil for any other.
+    public var undoes: UInt64? {
+        guard origin == .cli, label.hasPrefix("undo B") else { return nil }
+        return UInt64(label.dropFirst("undo B".count))
+    }
+
     public init(
         at: Int64, actor: String, origin: Origin = .cli, batch: UInt64? = nil, label: String = "", part: Int = 0, parts: Int = 1,
         events: [ChangeEvent]

@@ -102,17 +102,26 @@ extension CustomerArchive {
         var agenda = Agenda(today: today, until: until)
         agenda.intervals = intervals
 
+        // The next step of a follow-up is the one given with its date: of the customer's latest
+        // entry with a next date, when that is the follow-up's day; else the latest entry's. (A
+        // later entry without a next date left the follow-up as it was but showed its own empty
+        // next step: helper-110.)
         var latest: [UInt64: (at: Int64, id: UInt64, nextStep: String?)] = [:]
+        var dated: [UInt64: (at: Int64, id: UInt64, day: Int32, nextStep: String?)] = [:]
         state.each(.activity) { e in
             guard let c = e["customer"]?.ref else { return }
             let at = e["at"]?.int ?? e.createdAt
+            if let day = e["nextDate"]?.day, dated[c].map({ ($0.at, $0.id) < (at, e.id) }) ?? true {
+                dated[c] = (at, e.id, day, e["nextStep"]?.text)
+            }
             if let l = latest[c], (l.at, l.id) > (at, e.id) { return }
             latest[c] = (at, e.id, e["nextStep"]?.text)
         }
         for c in customers() {
             let last = c["lastContactAt"]?.int
             if let next = c["nextFollowUp"]?.day {
-                let item = Agenda.FollowUp(customer: c, day: next, nextStep: latest[c.id]?.nextStep)
+                let step = dated[c.id].flatMap { $0.day == next ? $0.nextStep ?? "" : nil } ?? latest[c.id]?.nextStep
+                let item = Agenda.FollowUp(customer: c, day: next, nextStep: step?.isEmpty == true ? nil : step)
                 if next == today {
                     agenda.dueToday.append(item)
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
