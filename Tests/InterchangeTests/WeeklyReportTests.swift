@@ -184,6 +184,25 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(DateParser.format(plan.day), "2026-12-02")
     }
 
+    /// A project added and won or lost in the same week: its value and expected date shown as
+    /// before → after from what it was created with, not "- → 300万元" (helper-110 M2).
+    func testAProjectAddedAndClosedInTheWeekShowsNoChangeItDidNotHave() throws {
+        let a = archive!
+        try a.addProject(customer: "苏州精密", name: "智能产线", fields: [("budget", "1.2亿"), ("expectedSign", "2026-12-10")], now: h(9, day: 2))
+        try a.edit(.project, "智能产线", fields: [("amount", "1.15亿")], now: h(10, day: 2))
+        try a.setStage("智能产线", to: "won", reason: "签约", now: h(11, day: 2))
+        try a.addProject(customer: "苏州精密", name: "备件采购", fields: [("budget", "300万")], now: h(12, day: 2))
+        try a.setStage("备件采购", to: "lost", reason: "价格", now: h(13, day: 2))
+        let r = try build()
+        let rows = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.contains("项目进展") }).rows.map { $0.map(\.text) }
+        let won = try XCTUnwrap(rows.first { $0.first == "智能产线" })
+        XCTAssertEqual(won[4], "1.2亿元 → 1.15亿元", "\(won)")
+        XCTAssertEqual(won[5], "2026-12-10", "\(won)")
+        let lost = try XCTUnwrap(rows.first { $0.first == "备件采购" })
+        XCTAssertEqual(lost[4], "300万元", "\(lost)")
+        XCTAssertEqual(lost[5], "", "\(lost)")
+    }
+
     func testResultAndProblemsGivenLaterJoinTheGradeChange() throws {
         try archive.noteGrade("上海老客户", result: "客户同意延到一季度", problem: "预算冻结", now: h(9, day: 3))
         let r = try build()

@@ -73,9 +73,10 @@ public struct ReportSection: Sendable {
                 : ["Project", "Customer", "Stage", "Bucket", "Value", "Expected date", "Days in stage", "Reason"],
             rows: r.stageMoves.map { m in
                 let stage = m.from == m.to ? ReportText.stage(m.to, zh: zh) : "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))"
-                let value = m.valueBefore == m.valueAfter || m.bucket == "new" ? ReportText.money(m.valueAfter, zh: zh)
+                // (A new project's "before" is what it was created with: unchanged, one value.)
+                let value = m.valueBefore == m.valueAfter ? ReportText.money(m.valueAfter, zh: zh)
                     : "\(ReportText.money(m.valueBefore, zh: zh).isEmpty ? "-" : ReportText.money(m.valueBefore, zh: zh)) → \(ReportText.money(m.valueAfter, zh: zh).isEmpty ? "-" : ReportText.money(m.valueAfter, zh: zh))"
-                let expected = m.expectedBefore == m.expectedAfter || m.bucket == "new" ? ReportText.day(m.expectedAfter)
+                let expected = m.expectedBefore == m.expectedAfter ? ReportText.day(m.expectedAfter)
                     : "\(m.expectedBefore.map { DateParser.format($0) } ?? "-") → \(m.expectedAfter.map { DateParser.format($0) } ?? "-")"
                 return [c(m.project), c(m.customer), c(stage), c(ReportText.bucket(m.bucket, zh: zh)), c(value), c(expected),
                         c(m.daysInStage.map(String.init) ?? ""), c(m.reason ?? "")]

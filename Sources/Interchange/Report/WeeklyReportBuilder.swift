@@ -217,6 +217,14 @@ public enum WeeklyReportBuilder {
         var projectTouched: [UInt64] = []
         var complaintTouched: Set<UInt64> = []
         let stageField = Schema.field(.project, key: "stage")!.number
+        let budgetField = Schema.field(.project, key: "budget")!.number
+        let amountField = Schema.field(.project, key: "amount")!.number
+        let expectedSignField = Schema.field(.project, key: "expectedSign")!.number
+        let expectedBidField = Schema.field(.project, key: "expectedBid")!.number
+        // A project created this week: its value and expected date as it was created, the
+        // "before" of its row (they were shown as "- → 300万元", a change that never happened,
+        // for a project won or lost the week it was added: helper-110).
+        var createdWith: [UInt64: (money: WeeklyReport.MoneyValue?, expected: Int32?)] = [:]
         for b in thisBatches {
             for e in b.events {
                 if e.operation == .create { created.insert(e.id) }
@@ -235,6 +243,11 @@ public enum WeeklyReportBuilder {
                         nextStep: atEnd.value(a, "nextStep")?.text, nextDay: atEnd.value(a, "nextDate")?.day))
                 case (.project, _):
                     if !projectTouched.contains(e.id) { projectTouched.append(e.id) }
+                    if e.operation == .create {
+                        let given = { (field: UInt8) in e.changes.first { $0.field == field }?.new }
+                        createdWith[e.id] = ((given(amountField)?.money ?? given(budgetField)?.money).map { .init(minorUnits: $0.minorUnits, currency: $0.currency) },
+                                             given(expectedSignField)?.day ?? given(expectedBidField)?.day)
+                    }
                     if e.operation == .update, let c = e.changes.first(where: { $0.field == stageField }) {
                         stageEvents[e.id, default: []].append((b.at, c.old?.text ?? "", c.new?.text ?? "",
                                                                e.changes.first { $0.field == Schema.reasonField }?.new?.text))
@@ -247,8 +260,6 @@ public enum WeeklyReportBuilder {
         }
         report.activities.sort { $0.at < $1.at }
 
-        let budgetField = Schema.field(.project, key: "budget")!.number
-        let amountField = Schema.field(.project, key: "amount")!.number
         func money(_ p: Entity, _ overlay: Overlay) -> WeeklyReport.MoneyValue? {
             (overlay.value(p, amountField)?.money ?? overlay.value(p, budgetField)?.money).map { .init(minorUnits: $0.minorUnits, currency: $0.currency) }
         }
@@ -259,9 +270,9 @@ public enum WeeklyReportBuilder {
             let isNew = created.contains(id)
             let from = isNew ? "" : (atStart.value(p, stageField)?.text ?? SalesStage.infoDevelopment.rawValue)
             let to = atEnd.value(p, stageField)?.text ?? SalesStage.infoDevelopment.rawValue
-            let before = isNew ? nil : money(p, atStart)
+            let before = isNew ? createdWith[id]?.money : money(p, atStart)
             let after = money(p, atEnd)
-            let expBefore = isNew ? nil : expected(p, atStart)
+            let expBefore = isNew ? createdWith[id]?.expected : expected(p, atStart)
             let expAfter = expected(p, atEnd)
             guard isNew || !moves.isEmpty || before != after || expBefore != expAfter else { continue }
             let order = { (s: String) in SalesStage(rawValue: s)?.order ?? 0 }
