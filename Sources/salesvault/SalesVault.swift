@@ -76,19 +76,28 @@ struct SalesVault: ParsableCommand {
             Terminal.stderr(problem + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
-        guard Language.current == .zh else { return main(arguments) }
+        let zh = Language.current == .zh
         // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
-        if let words = HelpZH.helpRequest(arguments) {
+        if zh, let words = HelpZH.helpRequest(arguments) {
             print(HelpZH.help(for: words))
             Foundation.exit(0)
         }
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            // An option the command does not have, said before its own rules' complaint.
+            let message = UnknownCommand.unknownOption(arguments, root: Self.self) ?? fullMessage(for: error)
+            Terminal.stderr((zh ? HelpZH.usageError(message) : message) + "\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        do {
             try command.run()
         } catch let exit as ExitCode {
             Self.exit(withError: exit)
         } catch {
-            guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            guard zh, exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
             Terminal.stderr(HelpZH.usageError(fullMessage(for: error)) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }

@@ -73,6 +73,34 @@ final class ArchiveTests: XCTestCase {
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,
+    /// however it is given, so that search finds it by the number (helper-110 M5: stored as
+    /// typed, `search 13800138000` found nothing).
+    func testAPhoneInFullWidthDigitsIsStoredAsASCII() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为", fields: [("phone", "０２１－８８８８６６６６")], now: day(0))
+        try a.addContact(customer: "华为", name: "王敏", fields: [("mobile", "１３８００１３８０００")], now: day(0))
+        try a.edit(.contact, "王敏", fields: [("phone", "０７５５\u{200B}１２３４")], now: day(1))
+        XCTAssertEqual(try a.resolve(.customer, "华为")["phone"]?.text, "021-88886666")
+        let wang = try a.resolve(.contact, "王敏")
+        XCTAssertEqual(wang["mobile"]?.text, "13800138000")
+        XCTAssertEqual(wang["phone"]?.text, "07551234")
+    }
+
+    /// A customer whose name has a space inside (an ideographic one, as a Chinese input method
+    /// types it) is found with the space left out or typed as an ASCII space (helper-110 M6:
+    /// found by neither, while the duplicate check already ignored it).
+    func testACustomerNameWithASpaceInsideIsFoundWithOrWithoutIt() throws {
+        let a = try open()
+        try a.addCustomer(name: "苏州\u{3000}工业园区管委会", now: day(0))
+        try a.addCustomer(name: "苏州高新区", now: day(0))
+        for q in ["苏州工业园区", "苏州 工业园区", "苏州工业园区管委会", "工业园区管委会"] {
+            XCTAssertEqual(try a.resolve(.customer, q).displayName, "苏州\u{3000}工业园区管委会", q)
+        }
+        XCTAssertThrowsError(try a.resolve(.customer, "苏州")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
+        XCTAssertThrowsError(try a.resolve(.customer, "杭州 工业园区")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound) }
+    }
+
     /// A complaint's channel given as the English help offers it is kept in Chinese, as the
     /// Chinese help lists it (phone showed among Chinese words in the 投诉 sheet: helper-100).
     func testAComplaintsChannelInEnglishIsKeptInChinese() throws {

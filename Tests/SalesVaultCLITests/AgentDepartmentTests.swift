@@ -139,13 +139,15 @@ final class AgentDepartmentTests: XCTestCase {
         }
         XCTAssertEqual(try unacknowledgedEscrowUses(), 3, "each use through the kept key is recorded")
 
-        // Read-only, as any escrow access; another manager name is not served.
-        let write = try sv(["escrow", "open", archive, "--manager", "李经理", "--", "customer", "add", "Acme"], expect: 1)
-        XCTAssertTrue(write.stderr.contains("read-only"), write.stderr)
-        let list = try sv(["customer", "list", "-a", archive, "--password-file", dir.path("pw")])
-        XCTAssertFalse(list.stdout.contains("Acme"), list.stdout)
+        // Another manager name is not served. Read-only, as any escrow access: a change is
+        // refused before anything is asked of the agent (no use recorded).
         let other = try sv(["escrow", "open", archive, "--manager", "王总", "--", "customer", "list"], expect: 1)
         XCTAssertTrue(other.stderr.contains("refused"), other.stderr)
+        let write = try sv(["escrow", "open", archive, "--manager", "李经理", "--", "customer", "add", "Acme"], expect: 64)
+        XCTAssertTrue(write.stderr.contains("read-only"), write.stderr)
+        XCTAssertEqual(try unacknowledgedEscrowUses(), 3, "refused before the archive was opened: no use recorded")
+        let list = try sv(["customer", "list", "-a", archive, "--password-file", dir.path("pw")])
+        XCTAssertFalse(list.stdout.contains("Acme"), list.stdout)
 
         // `lock` forgets it: the manager's key is needed again.
         try sv(["lock", archive])

@@ -131,11 +131,13 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let opened = try sv(["escrow", "open", a] + li() + ["--", "customer", "list", "--json"], now: at(day: 1))
         XCTAssertTrue(opened.stdout.contains("华为技术有限公司"), opened.stdout)
         XCTAssertTrue(opened.stderr.contains("through escrow as 李经理"), opened.stderr)
-        // Read-only: a change is refused and nothing is written.
+        // Read-only: a change is refused before the archive is opened, as a usage error, and
+        // nothing is written (no use is recorded for an open that did not happen).
         let before = try bytes(a)
-        let write = try sv(["escrow", "open", a] + wang() + ["--", "customer", "add", "Acme"], now: at(day: 1), expect: 1)
+        let write = try sv(["escrow", "open", a] + wang() + ["--", "customer", "add", "Acme"], now: at(day: 1), expect: 64)
         XCTAssertTrue(write.stderr.contains("read-only"), write.stderr)
-        XCTAssertGreaterThan(try bytes(a).count, before.count, "the attempt itself was recorded")
+        XCTAssertEqual(try bytes(a), before, "refused before opening: nothing recorded")
+        try sv(["escrow", "open", a] + wang() + ["--", "search", "华为"], now: at(day: 1))
         let list = try sv(["customer", "list", "--json"] + owner(a), now: at(day: 2))
         XCTAssertFalse(list.stdout.contains("Acme"))
         // A key that is not a manager's opens nothing.
@@ -181,7 +183,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         try sv(["customer", "add", "华为"] + owner(a))
         // A scripted read-only shell: reads work, the change fails, the status is the first failure.
         let shell = try runTool(["escrow", "open", a] + li(), stdin: "customer list\ncustomer add Acme\nsearch 华为\n", environment: ["SALESVAULT_NOW": String(t0)])
-        XCTAssertEqual(shell.status, 1, shell.stderr)
+        XCTAssertEqual(shell.status, 64, shell.stderr)
         XCTAssertTrue(shell.stdout.contains("华为"), shell.stdout)
         XCTAssertTrue(shell.stderr.contains("read-only"), shell.stderr)
         // compromised: a new data key (escrow slots re-made for the same managers) and a new password.

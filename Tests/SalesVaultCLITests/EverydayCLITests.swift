@@ -389,6 +389,13 @@ extension EverydayCLITests {
         XCTAssertTrue(unknown.stderr.contains("没有 --colour 这个选项"), unknown.stderr)
         let invalid = try sv(["log", "edit", "L1", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(invalid.stderr.contains("请说明要更正什么"), invalid.stderr)
+        // An option the command does not have is named as such, not hidden behind the command's
+        // own rule (helper-110 M7: `customer edit X --bogus 1` asked for something to change).
+        let bogus = try sv(["customer", "edit", "C1", "--bogus", "1", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(bogus.stderr.contains("没有 --bogus 这个选项") && bogus.stderr.contains("用法：salesvault customer edit"), bogus.stderr)
+        let amount = try sv(["project", "edit", "P1", "--amount", "x"], day: 0, expect: 64)
+        XCTAssertTrue(amount.stderr.contains("Unknown option '--amount'") && amount.stderr.contains("salesvault project edit --help"), amount.stderr)
+        XCTAssertTrue(invalid.stderr.contains("请说明要更正什么"), "a known option's rule is still said")
     }
 }
 

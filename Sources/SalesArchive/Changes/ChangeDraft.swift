@@ -349,6 +349,11 @@ extension ChangeDraft {
                 throw ArchiveError(.invalidValue, "\(spec.key): \(shown) is not a phone number (it has no digit 0–9); write the number, or leave it empty",
                                    zh: "\(spec.zh)填的是“\(shown)”，不是电话号码；请填写号码，没有可留空")
             }
+            if Self.isPhoneField(spec.key) {
+                // Digits typed in full width (１３８…, a Chinese input method's) stored as the ASCII
+                // they stand for, as an import stores them: search found nothing by 138… (helper-110).
+                return .text(Self.plainIdentifier(text))
+            }
             if spec.key == "code" || spec.key == "creditCode" {
                 // A code as the import reads one: full-width letters and digits as ASCII, no
                 // invisible characters (ＢＪ０１ or BJ\u{200B}01 beside BJ01 looked the same and
@@ -628,6 +633,28 @@ enum Lookup {
                     throw ArchiveError(.ambiguous, "\(q) matches \(found.count) contact records; give more of the name or the id",
                                        zh: "“\(q)”匹配到 \(found.count) 个联系人，请输入更完整的名称或编号",
                                        candidates: found.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                }
+            }
+            // A customer's or project's name with its spaces left out or put in (苏州工业园区 or
+            // 苏州 工业园区 for 苏州　工业园区管委会): found as written, start or anywhere, the spaces
+            // (an ideographic one too) ignored on both sides (helper-110: only the duplicate check
+            // ignored them; the name then could not be found).
+            if kind != .contact {
+                let squeezed = String(q.lowercased().filter { !$0.isWhitespace })
+                if !squeezed.isEmpty {
+                    var exact: [Entity] = [], prefixed: [Entity] = [], containing: [Entity] = []
+                    state.each(kind) { e in
+                        let names = Self.names(of: e).map { String($0.filter { !$0.isWhitespace }) }
+                        if names.contains(squeezed) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(squeezed) }) { prefixed.append(e) }
+                        else if names.contains(where: { $0.contains(squeezed) }) { containing.append(e) }
+                    }
+                    let matches = exact.count == 1 ? exact : (exact.isEmpty && prefixed.isEmpty ? containing : exact + prefixed)
+                    if matches.count == 1 { return matches[0] }
+                    if matches.count > 1 {
+                        throw ArchiveError(.ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
+                                           zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
+                                           candidates: matches.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                    }
                 }
             }
             // A customer's 统一社会信用代码, as an import names a customer by it (`customer show

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import SalesArchive
 
@@ -120,6 +121,34 @@ enum UnknownCommand {
     }
 
     /// The command `words` name from `root` (`customer` → Customer), or nil when a word names none.
+    /// The parser's message for the first `--option` of `arguments` that the command they name
+    /// does not have, or nil. The parser checks a command's own rules (`validate`) before it
+    /// looks for unknown options, so `customer edit 浦发 --bogus 1` was told to give something
+    /// to change, not that --bogus does not exist (helper-110): asked when `validate` refused.
+    static func unknownOption(_ arguments: [String], root: ParsableCommand.Type) -> String? {
+        var command = root
+        var path = ["salesvault"]
+        for word in arguments {
+            guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(word) }) else { break }
+            command = next
+            path.append(word)
+        }
+        let help = SalesVault.helpMessage(for: command, columns: 10_000)
+        var known: Set<String> = ["--help", "--version", "--lang", "--serve"]
+        if let re = try? NSRegularExpression(pattern: "--[A-Za-z0-9][A-Za-z0-9-]*") {
+            for m in re.matches(in: help, range: NSRange(help.startIndex..., in: help)) {
+                if let r = Range(m.range, in: help) { known.insert(String(help[r])) }
+            }
+        }
+        for word in arguments.prefix(while: { $0 != "--" }) where word.hasPrefix("--") && word.count > 2 {
+            let name = String(word.prefix { $0 != "=" })
+            guard !known.contains(name) else { continue }
+            let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
+            return "Error: Unknown option '\(name)'\nUsage: \(usage)\n  See '\(path.joined(separator: " ")) --help' for more information."
+        }
+        return nil
+    }
+
     static func command(named words: [String], root: ParsableCommand.Type) -> ParsableCommand.Type? {
         var command = root
         for word in words {
