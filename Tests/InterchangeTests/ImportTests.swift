@@ -1262,6 +1262,23 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(again.counts[.customers]?.updated ?? 0, 0, "\(again.counts)")
     }
 
+    /// A day written relative to the day it is read (今天, 昨天, 下周三) is refused in a file: it
+    /// gave the day of the import, not of the writing (helper-109 M4). The refusal of a date
+    /// without a year does not suggest those forms either.
+    func testARelativeDayInAFileIsRefused() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("客户名称,下次跟进\n甲有限公司,明天\n乙有限公司,2026-12-20\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.value), ["明天"], "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("相对日期") == true, "\(p.problems)")
+        try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
+        let log = try f.importing(utf8("客户,类型,时间,内容,下次跟进日期\n甲有限公司,电话,昨天,约时间,2026-12-20\n甲有限公司,拜访,2026-11-20 10:00,演示,下周三\n甲有限公司,电话,12月1日,报价,\n"),
+                                  name: "log.csv", commit: false)
+        XCTAssertEqual(log.problems.compactMap(\.value).sorted(), ["12月1日", "下周三", "昨天"].sorted(), "\(log.problems)")
+        for problem in log.problems {
+            XCTAssertFalse(problem.reasonZH.contains("下周三、3天后"), "no relative form suggested for a file: \(problem.reasonZH)")
+        }
+    }
+
     /// Attack round M1: one stray byte in a UTF-8 file made the whole file GB18030 and the names
     /// mojibake, imported without a word. Now it is refused with the byte's line.
     func testAUTF8FileWithOneDamagedByteIsRefusedNotReadAsGB18030() throws {

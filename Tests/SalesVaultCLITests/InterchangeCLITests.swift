@@ -705,6 +705,13 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(note.contains("交接导入") && note.contains("张伟"), note)
         XCTAssertTrue(note.contains("老客户"), "the original note is kept: \(note)")
         XCTAssertEqual(try list("contact", on: successor).first?["mobile"] as? String, "13812345678")
+        // The same file again with --on-duplicate update changes nothing: the note keeps where
+        // the customer came from (helper-109 M3: the update took it away).
+        let before = try bytes(successor)
+        let again = try sv(on: successor, ["--lang", "zh", "import", handover, "--on-duplicate", "update", "--yes"], expect: nil)
+        XCTAssertFalse(again.stdout.contains("更新 1") || again.stdout.contains("更新 2"), again.stdout + again.stderr)
+        XCTAssertEqual(try bytes(successor), before, "nothing to change, nothing written: \(again.stdout)")
+        XCTAssertEqual(try XCTUnwrap(try list("customer", on: successor).first)["note"] as? String, note)
     }
 
     /// A manager's export through escrow never writes over the key or passphrase file it was

@@ -127,6 +127,7 @@ enum CellReading {
                               reasonZH: "“\(s)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列设为“数值”格式（或加宽该列），核对金额后重新保存再导入")
             }
             if spec.type == .date, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
+            if spec.type == .date, DateParser.isRelative(s) { throw relativeDate(s) }
             return (s, nil)
         case .number(let d):
             switch spec.type {
@@ -203,12 +204,22 @@ enum CellReading {
                 second = h * 3600 + m * 60 + (time.count == 3 ? time[2]! : 0)
             }
             if let order = dayOrder, let iso = reorder(datePart, order) { datePart = iso }
+            if DateParser.isRelative(datePart) { throw relativeDate(s) }
             do {
                 return startOfDay(try DateParser.parse(datePart, now: now)) + Int64(second)
             } catch let e as ArchiveError {
-                throw Failure(reason: e.reason, reasonZH: e.reasonZH ?? e.reason)
+                // (Without the relative forms a command takes, which a file must not give.)
+                throw Failure(reason: e.reason.replacingOccurrences(of: ", today, tomorrow, next wed or +3d", with: ""),
+                              reasonZH: (e.reasonZH ?? e.reason).replacingOccurrences(of: "，或今天、明天、下周三、3天后", with: ""))
             }
         }
+    }
+
+    /// A day written relative to the day it is read (今天, 下周三): a file is read on another day
+    /// than it was written, so it gave the day of the import (helper-109 M4).
+    static func relativeDate(_ s: String) -> Failure {
+        Failure(reason: "\(s) is a day counted from the day it is read, and a file is imported on another day than it was written; write the date, e.g. 2026-03-05",
+                reasonZH: "“\(s)”是相对日期，导入哪天就会算成哪天，与填表当天不符；文件中请填写具体日期，如 2026-03-05")
     }
 
     /// `2026-03-05`, `2026-03-05 14:30` or `2026-03-05T14:30:05` in ASCII (the date as

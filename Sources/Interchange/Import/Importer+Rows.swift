@@ -1559,7 +1559,15 @@ extension Importer {
                 else if let phone, let f = customers.byPhone[phone], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same phone", "电话相同")) }
                 var ref: String
                 if let match {
-                    guard let settled = settle(i, r, .customer, match, value: name) else { continue }
+                    // A handover's row that updates a customer keeps the note of where it came
+                    // from, as a new one gets it: the same file imported again changes nothing
+                    // (helper-109 M3: the update took the handover note away).
+                    var row = r
+                    if let handover, options.onDuplicate == .update {
+                        row.fields.removeAll { $0.0 == "note" }
+                        row.fields.append(("note", [r.field("note"), handover].compactMap { $0 }.joined(separator: "\n")))
+                    }
+                    guard let settled = settle(i, row, .customer, match, value: name) else { continue }
                     ref = settled
                     if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
                 } else {

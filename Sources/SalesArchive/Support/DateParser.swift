@@ -112,6 +112,13 @@ public enum DateParser {
         return try parseGeneral(input, now: now)
     }
 
+    /// Whether `input` names a day relative to the day it is read (今天, 明天, 下周三, 3天后, +3d,
+    /// today …): what a command takes, and a file must not give (INTERCHANGE.md §3).
+    public static func isRelative(_ input: String) -> Bool {
+        let text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
+        return relativeDay(text, today: 0) != nil
+    }
+
     /// `parse` without its fast path (what the fast path is tested against).
     static func parseGeneral(_ input: String, now: Int64) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
