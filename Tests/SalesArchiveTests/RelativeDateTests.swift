@@ -49,6 +49,44 @@ final class RelativeDateTests: XCTestCase {
 
     /// `localMinute` writes what a `DateFormatter` with `yyyy-MM-dd HH:mm` writes, in zones with
     /// daylight saving, half- and quarter-hour offsets, before 1970 and around the changes.
+    /// `--at` takes a time of day after the date, or alone for today (helper-110 M8: 昨天下午3点,
+    /// 昨天 15:00 and 2026-12-03 15:00 were "not a date"); a month and day without the year is
+    /// said to lack it. The clock: Wednesday 2026-11-25 12:00 in the machine's zone. (下午13点 is
+    /// 13:00, as written.)
+    func testAMomentTakesATimeOfDayAndAMissingYearIsSaid() throws {
+        let today = DateParser.localDay(self.now)
+        let now = DateParser.startOfDay(today) + 12 * 3600  // (noon in the machine's zone, whatever it is)
+        func at(_ d: Int32, _ h: Int, _ m: Int = 0) -> Int64 { DateParser.startOfDay(d) + Int64(h * 3600 + m * 60) }
+        let cases: [(String, Int64)] = [
+            ("昨天 15:00", at(today - 1, 15)), ("昨天15:00", at(today - 1, 15)), ("昨天下午3点", at(today - 1, 15)),
+            ("2026-11-24 15:30", at(today - 1, 15, 30)), ("2026-11-24T08:05:30", at(today - 1, 8, 5) + 30),
+            ("２０２６－１１－２４　１５：３０", at(today - 1, 15, 30)), ("前天上午10点半", at(today - 2, 10, 30)),
+            ("昨天晚上8点15分", at(today - 1, 20, 15)), ("昨天下午3点一刻", at(today - 1, 15, 15)), ("昨天中午1点", at(today - 1, 13)), ("昨天下午13点", at(today - 1, 13)),
+            ("十点", at(today, 10)), ("上午9:45", at(today, 9, 45)), ("11:59", at(today, 11, 59)),
+            ("2026年11月24号", at(today - 1, 9)), ("昨天", at(today - 1, 9)),
+        ]
+        for (input, expected) in cases {
+            XCTAssertEqual(try DateParser.parseInstant(input, now: now), expected, input)
+        }
+        for future in ["下午3点", "12:01", "明天 9:00"] {
+            XCTAssertThrowsError(try DateParser.parseInstant(future, now: now), future) {
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("还没到"), "\(future): \($0)")
+            }
+        }
+        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00"] {
+            XCTAssertThrowsError(try DateParser.parseInstant(bad, now: now), bad) {
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("时间不对"), "\(bad): \($0)")
+            }
+        }
+        for noYear in ["12月1日", "12月1号", "12/1"] {
+            XCTAssertThrowsError(try DateParser.parse(noYear, now: now), noYear) {
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("没有写年份；请写全，如 2026年12月1日"), "\(noYear): \($0)")
+            }
+        }
+        // A date alone is still 09:00 and a moment only in a file's own forms is unchanged.
+        XCTAssertEqual(try DateParser.parse("2026年3月5号", now: now), try DateParser.parse("2026-03-05", now: now))
+    }
+
     func testLocalMinuteIsWhatADateFormatterWrites() throws {
         for id in ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/London", "UTC"] {
             let zone = try XCTUnwrap(TimeZone(identifier: id))

@@ -375,7 +375,7 @@ extension EverydayCLITests {
         }
         XCTAssertFalse(help.stdout.contains("OVERVIEW") || help.stdout.contains("Why (required"), help.stdout)
         let log = try runTool(["log", "--help", "--lang", "zh"], environment: env)
-        XCTAssertTrue(log.stdout.contains("示例\n") && log.stdout.contains("不能登记以后的日期") && !log.stdout.contains("EXAMPLES"), log.stdout)
+        XCTAssertTrue(log.stdout.contains("示例\n") && log.stdout.contains("不能登记以后的时间") && !log.stdout.contains("EXAMPLES"), log.stdout)
         let root = try runTool(["--help", "--lang", "zh"], environment: env)
         XCTAssertTrue(root.stdout.contains("退出状态") && root.stdout.contains("64  命令行用法错误") && !root.stdout.contains("EXIT STATUS"), root.stdout)
         let group = try runTool(["help", "complaint", "--lang", "zh"], environment: env)

@@ -94,7 +94,19 @@ public enum DateParser {
     /// When something happened, from a date typed by a user: 09:00 local time that day, or now
     /// when that is later than now (today's date before 09:00); a day after today is refused.
     public static func parseInstant(_ input: String, now: Int64) throws -> Int64 {
-        let d = try parse(input, now: now)
+        // A time of day after the date, or alone for today (2026-12-03 15:00, 昨天 15:00,
+        // 昨天下午3点, 下午3点半, 15:00): the moment itself (helper-110: only a date was taken).
+        let (datePart, second) = try splitTime(input)
+        let d = datePart.isEmpty ? localDay(now) : try parse(datePart, now: now)
+        if let second, d <= localDay(now) {
+            let at = startOfDay(d) + Int64(second)
+            guard at <= now else {
+                throw ArchiveError(.invalidValue, "\(input) is in the future: only what has happened can be recorded",
+                                   zh: "\(input) 还没到，只能登记已经发生的事")
+            }
+            return at
+        }
+        let input = datePart.isEmpty ? input : datePart
         guard d <= localDay(now) else {
             // (The date it means only when the input did not say it so: 下周三 (2026-12-09), not
             // 2026-12-25 (2026-12-25): helper-106.)
@@ -104,6 +116,50 @@ public enum DateParser {
                                zh: "\(shown)还没到，只能登记已经发生的事")
         }
         return min(startOfDay(d) + Int64(dateOnlyHour) * 3_600, now)
+    }
+
+    /// `input` as its date and its time of day in seconds after midnight, when it ends in one:
+    /// `15:00`, `15:00:30`, `下午3点`, `3点半`, `晚上8点15分`, `十点` (after a date, with or without a
+    /// space, or alone: the date part is then empty). 下午, 傍晚 and 晚上 add 12 hours to 1–11;
+    /// 中午 to 1–5. (input, nil) when it ends in no time.
+    static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
+        let text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
+        let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上"
+        let patterns = [
+            "^(.*?)[ T]*(\(marks))?\\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$",
+            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})[点時时](半|一刻|三刻|([0-9]{1,2})分?|([零一二三四五六七八九十]{1,3})分?)?$",
+        ]
+        for (n, pattern) in patterns.enumerated() {
+            guard let re = try? NSRegularExpression(pattern: pattern),
+                  let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
+            func group(_ i: Int) -> String? { Range(m.range(at: i), in: text).map { String(text[$0]) } }
+            let date = (group(1) ?? "").trimmingCharacters(in: .whitespaces)
+            let mark = group(2)
+            guard let hourText = group(3), var hour = Int(hourText) ?? chineseNumber(hourText).map(Int.init) else { continue }
+            var minute = 0, second = 0
+            if n == 0 {
+                minute = Int(group(4) ?? "") ?? -1
+                second = group(5).flatMap { Int($0) } ?? 0
+            } else if let rest = group(4) {
+                switch rest {
+                case "半": minute = 30
+                case "一刻": minute = 15
+                case "三刻": minute = 45
+                default: minute = group(5).flatMap { Int($0) } ?? group(6).flatMap { chineseNumber($0).map(Int.init) } ?? -1
+                }
+            }
+            switch mark {
+            case "下午", "傍晚", "晚上": if (1...11).contains(hour) { hour += 12 }
+            case "中午": if (1...5).contains(hour) { hour += 12 }
+            default: break
+            }
+            guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+                throw ArchiveError(.invalidDate, "\(input): the time of day is not one; write it as 15:30 or 下午3点半",
+                                   zh: "\(input) 中的时间不对；请写成 15:30 或 下午3点半")
+            }
+            return (date, hour * 3600 + minute * 60 + second)
+        }
+        return (input, nil)
     }
 
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".
@@ -144,7 +200,13 @@ public enum DateParser {
         }
         if !current.isEmpty { parts.append(Int(current) ?? -1) }
         let sepSet = String(separators)
-        let chinese = sepSet == "年月日" || sepSet == "年月"
+        let chinese = sepSet == "年月日" || sepSet == "年月" || sepSet == "年月号"  // (2026年12月1号, as said)
+        // 12月1日, 12/1: a month and day without the year (said so, with the year it would be).
+        if parts.count == 2, ["月日", "月", "月号", "/", "-", "."].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
+            let year = civil(localDay(now)).year
+            throw ArchiveError(.invalidDate, "\(input) has no year; write it in full, e.g. \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])",
+                               zh: "\(input) 没有写年份；请写全，如 \(year)年\(parts[0])月\(parts[1])日 或 \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])")
+        }
         // (2026.12.05: common in Chinese sheets, the year first as in the other forms.)
         guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" || sepSet == ".." else {
             if parts.count == 3, parts[0] <= 31, parts[2] >= 1900 {

@@ -146,7 +146,8 @@ struct LogCommand: ParsableCommand {
               salesvault log remove L41 --reason "重复录入"
 
             A date-only --at is 09:00 that day (now, if that is still ahead today); a
-            later day is refused.
+            time may follow (--at "2026-12-03 15:00", 昨天下午3点, or 15:30 for today);
+            a later day or time is refused.
             """,
         subcommands: [Add.self, Edit.self, Remove.self, List.self])
 
@@ -155,7 +156,7 @@ struct LogCommand: ParsableCommand {
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Type: \(ActivityType.codes).") var type: String
         @Argument(help: "What happened.") var summary: String
-        @Option(help: "When (a date; default now).") var at: String?
+        @Option(help: "When (a date, and a time if you like: 昨天下午3点; default now).") var at: String?
         @Option(help: "Contacts met, comma-separated ids or names.") var with: String?
         @Option(help: "The project it concerns.") var project: String?
         @Option(help: "Next step.") var nextStep: String?
