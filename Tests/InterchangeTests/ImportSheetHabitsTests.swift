@@ -314,7 +314,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertFalse(p.canCommit)
         XCTAssertEqual(p.problems.map(\.line), [3, 4], "\(p.problems)")
-        XCTAssertTrue(p.problems.first?.reasonZH.contains("金额过大，超出可保存的范围，请核对是否录错（如多输了 0 或单位填错）") == true, "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("”过大，超出可保存的范围，请核对是否录错（如多输了 0 或单位填错）") == true, "\(p.problems)")
         XCTAssertTrue(p.problems.last?.reasonZH.contains("小数位过多：金额最多精确到分") == true, "\(p.problems)")
         let note = try XCTUnwrap(p.warnings.first { $0.column == "预算（万元）" }, "\(p.warnings)")
         XCTAssertTrue(note.reasonZH.contains("如第 5 行的 12 即 12万元"), note.reasonZH)
@@ -336,7 +336,7 @@ final class ImportSheetHabitsTests: XCTestCase {
             let q = try importer.preview(plain)
             XCTAssertEqual(q.problems.map(\.line), [2, 3, 4], "\(q.problems)")
             XCTAssertEqual(q.problems.map { $0.reasonZH.contains("小数位过多") }, [true, true, false], "\(q.problems)")
-            XCTAssertTrue(q.problems.last?.reasonZH.contains("金额过大") == true, "\(q.problems)")
+            XCTAssertTrue(q.problems.last?.reasonZH.contains("”过大，超出可保存的范围") == true, "\(q.problems)")
             let valid = try Importer(archive: archive, options: { var o = ImportOptions(now: testNow); o.onlyValid = true; return o }()).preview(plain)
             _ = try Importer(archive: archive, options: { var o = ImportOptions(now: testNow); o.onlyValid = true; return o }()).commit(valid)
             let ding = try XCTUnwrap(archive.state.all(.project).first { $0.displayName == "丁项目" })
@@ -347,7 +347,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         // The same typed in a text file, and on the command line's way in (the domain's value).
         let csv = try f.importing(utf8("项目名称,客户,预算（万元）\n甲项目,甲有限公司,99999999999999999999\n乙项目,甲有限公司,0.0000001\n"), name: "p.csv", commit: false)
         XCTAssertEqual(csv.problems.count, 2, "\(csv.problems)")
-        XCTAssertTrue(csv.problems.allSatisfy { $0.reasonZH.contains("金额过大") || $0.reasonZH.contains("小数位过多") }, "\(csv.problems)")
+        XCTAssertTrue(csv.problems.allSatisfy { $0.reasonZH.contains("”过大，超出可保存的范围") || $0.reasonZH.contains("小数位过多") }, "\(csv.problems)")
         // A CSV saved by Excel writes a wide number as shown: 1.23457E+11 is said to be that.
         let shown = try f.importing(utf8("项目名称,客户,预算\n甲项目,甲有限公司,1.23457E+11\n乙项目,甲有限公司,1E+22\n"), name: "p3.csv", commit: false)
         XCTAssertEqual(shown.problems.map(\.reasonZH), ["1.23457E+11", "1E+22"].map {
@@ -792,7 +792,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         // The same rule for every command: a phone typed without a digit is refused.
         let spec = try XCTUnwrap(Schema.field(.contact, key: "mobile"))
         XCTAssertThrowsError(try ChangeDraft.value(for: spec, input: "微信联系", now: testNow))
-        XCTAssertEqual(try ChangeDraft.value(for: spec, input: "１３９ ００１３ ９０００", now: testNow), .text("１３９ ００１３ ９０００"))
+        // Full-width digits are a phone, stored as the ASCII they stand for (since 2026-12-04).
+        XCTAssertEqual(try ChangeDraft.value(for: spec, input: "１３９ ００１３ ９０００", now: testNow), .text("139 0013 9000"))
         // 无 and — leave the phone empty: 乙 imported without one.
         let q = try f.importing(utf8("客户名称,联系电话\n乙有限公司,无\n丁有限公司,N/A\n"), name: "e.csv")
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")

@@ -203,6 +203,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 XCTAssertTrue(r.stderr.contains("import --template customers"), r.stderr)
             }
         }
+        // A header and nothing under it (an empty template): the header was read, and is said
+        // to be alone (helper-109: "no recognisable header, or no data under it").
+        let header = try dir.write("header.csv", "\u{FEFF}客户名称,客户等级\r\n")
+        let alone = try sv(["--lang", "zh", "import", header, "--dry-run"], expect: 8)
+        XCTAssertTrue(alone.stderr.contains("只有表头（第 1 行），表头下面没有数据"), alone.stderr)
         XCTAssertEqual(try bytes(archive), before)
     }
 

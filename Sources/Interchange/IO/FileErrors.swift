@@ -56,8 +56,9 @@ extension AtomicFile {
             .exists,
             "\(shown(path)) already exists; add --force to replace it.",
             zh: "文件“\(shown(path))”已存在；如要覆盖，请加上 --force。",
-            hint: "Choose another file name with --out, or add --force to replace it.",
-            hintZH: "请用 --out 换一个文件名，或加上 --force 覆盖。")
+            // (Not "with --out": the file may be a --rejects file, helper-109.)
+            hint: "Choose another file name, or add --force to replace it.",
+            hintZH: "请换一个文件名，或加上 --force 覆盖。")
     }
 
     /// The destination is the open archive or the file being imported: never overwritten.

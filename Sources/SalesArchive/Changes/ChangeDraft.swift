@@ -406,7 +406,7 @@ extension ChangeDraft {
                                        zh: "\(spec.zh)“\(text)”小数位过多：金额最多精确到分，请四舍五入到分后再填")
                 case .tooLarge?:
                     throw ArchiveError(.invalidValue, "\(spec.key): \(text) is too large to be kept as an amount; check the number for a typing mistake",
-                                       zh: "\(spec.zh)“\(text)”金额过大，超出可保存的范围，请核对是否录错（如多输了 0 或单位填错）")
+                                       zh: "\(spec.zh)“\(text)”过大，超出可保存的范围，请核对是否录错（如多输了 0 或单位填错）")
                 case nil: break
                 }
                 if text.hasSuffix("%") || text.hasSuffix("％") {

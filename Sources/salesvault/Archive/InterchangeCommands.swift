@@ -248,6 +248,13 @@ private func nothingToImport(_ preview: ImportPreview) -> CLIError {
                                          "“\(preview.source.fileName)”中没有\(kind.sheetName(zh: true))工作表，按 \(left.table) 没有可导入的数据"),
                         hint: L("leave --kind out to import the whole workbook, or give the kind its sheets hold", "如需导入整个工作簿，请去掉 --kind；或按工作表的实际内容换用其他 --kind"))
     }
+    // A header read, and nothing under it (an empty template, a header copied alone): said so,
+    // not "no header found" (helper-109).
+    if let t = preview.tables.first(where: { $0.kind != nil }) {
+        return CLIError(.inputRefused, L("\(preview.source.fileName) has a header (line \(t.headerLine)) but no rows under it to import",
+                                         "“\(preview.source.fileName)”只有表头（第 \(t.headerLine) 行），表头下面没有数据"),
+                        hint: L("fill in one row per record under the header, then import the file again", "请在表头下每行填写一条记录，再重新导入"))
+    }
     return CLIError(.inputRefused, L("\(preview.source.fileName) has nothing to import: no rows under a header SalesVault recognises",
                               "“\(preview.source.fileName)”中没有可导入的数据：找不到可识别的表头，或表头下没有数据"),
              hint: L("the first row must name the columns (客户名称, 客户等级…); salesvault import --template customers writes an example",
@@ -586,7 +593,8 @@ struct Export: ArchiveCommand {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data, not encrypted and not protected by the archive's password. Keep it safe, do not pass it on, and delete it when done.\n",
                               "注意：\(shown) 是客户资料的明文副本，没有加密，不受档案密码保护。请妥善保管，勿外传，用完及时删除。\n").text)
         }
-        Terminal.print(L("Exported \(output.rows) record(s) to \(path) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
-                         "已导出 \(output.rows) 条记录到 \(path)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
+        // (The name as the note above shows it: a newline in it was printed raw, helper-109.)
+        Terminal.print(L("Exported \(output.rows) record(s) to \(shown) (SHA-256 \(output.sha256.prefix(16))…)\(context.throughEscrow ? "; recorded as an escrow use, which the owner will see" : "; recorded in the archive's history").",
+                         "已导出 \(output.rows) 条记录到 \(shown)（SHA-256 \(output.sha256.prefix(16))…）\(context.throughEscrow ? "，本次导出已记为一次托管访问，档案所有人会看到" : "，本次导出已记入档案历史")。"))
     }
 }

@@ -77,12 +77,16 @@ struct ReportCommand: ParsableCommand {
             }
             if noted { report = try WeeklyReportBuilder.build(archive, options: options) }
         }
-        let still = report.incompleteGradeChanges.count
-        if still > 0 {
-            Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked red in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
-                              "注意：仍有 \(still) 项等级调整缺少调整结果或存在的问题，已在周报中标红。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
-        }
         return report
+    }
+
+    /// Said once the report is written (it was said before, and then the writing could fail:
+    /// helper-110): grade changes still without their result or problems, marked red.
+    static func sayIncomplete(_ report: WeeklyReport) {
+        let still = report.incompleteGradeChanges.count
+        guard still > 0 else { return }
+        Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked red in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
+                          "注意：仍有 \(still) 项等级调整缺少调整结果或存在的问题，已在周报中标红。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
     }
 
     struct Weekly: ArchiveCommand {
@@ -176,8 +180,9 @@ struct ReportCommand: ParsableCommand {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
                               "注意：\(shown) 是客户资料的明文副本，没有加密，请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`（加密后只有总经理和销售总监能打开）。\n").text)
             }
-            Terminal.print(L("Wrote the report of \(report.week) to \(path): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
-                             "已生成 \(report.week) 周报：\(path)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 个，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
+            Terminal.print(L("Wrote the report of \(report.week) to \(shown): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
+                             "已生成 \(report.week) 周报：\(shown)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 个，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
+            ReportCommand.sayIncomplete(report)
         }
     }
 
@@ -222,14 +227,18 @@ struct ReportCommand: ParsableCommand {
             let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
             let html = try ReportRender.data(report, format: .html, zh: zh)
             let result = try ReportSubmission.submit(report, xlsx: xlsx, html: html, registry: registry, layout: layout, archive: archive, now: Clock.now)
-            let to = result.manifest.recipients.map { zh ? "\($0.name)（\($0.role)）" : "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+            // (A role written in English, as the registry's examples write it, said in Chinese.)
+            let roleZH = ["general manager": "总经理", "sales director": "销售总监", "department manager": "部门经理", "sales manager": "销售经理"]
+            let to = result.manifest.recipients.map { zh ? "\($0.name)（\(roleZH[$0.role.lowercased()] ?? $0.role)）" : "\($0.name) (\($0.role))" }
+                .joined(separator: zh ? "、" : ", ")
             let due = registry.reportDue(ISOWeek(parsing: report.week)!)
             let late = Clock.now > due
             Terminal.print(L("Submitted the report of \(report.week) (version \(result.version)), sealed to \(to):",
-                             "已提交 \(report.week) 周报（第 \(result.version) 版），已加密存入部门周报文件夹，仅 \(to) 可以打开："))
+                             "已提交 \(report.week) 周报（第 \(result.version) 版），已加密存入部门周报文件夹，仅 \(to)可以打开："))
             for p in result.paths { Terminal.print("  " + p) }
             Terminal.print(L("SHA-256 of the manifest \(result.manifestSHA256.prefix(16))… recorded in your archive's history.",
                              "提交清单的校验值（SHA-256）\(result.manifestSHA256.prefix(16))… 已记入档案历史，已提交的内容不会再被改动。"))
+            ReportCommand.sayIncomplete(report)
             if late {
                 Terminal.stderr(L("Note: submitted after the deadline (Friday \(registry.reportDueHour):00); it counts as late.\n",
                                   "注意：已超过截止时间（周五 \(registry.reportDueHour):00），记为逾期提交。\n").text)

@@ -233,7 +233,8 @@ enum ErrorReport {
         case .unfinishedAppend:
             // (The detail is the format layer's English: the Chinese says it in its own words.)
             return (L("the archive ends with an interrupted save (\(detail))", "档案中有一次未完成的保存（上次保存可能被中断），之前已保存的内容不受影响"),
-                    L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行 salesvault repair 加档案文件名进行修复，如 salesvault repair zhangwei.svault（修复前会自动备份）"), .needsRepair)
+                    e.path.map { p in L("run: salesvault repair \(Terminal.cell(p)) (it keeps a backup copy)", "请运行 salesvault repair \(Terminal.cell(p)) 进行修复（修复前会自动备份）") }
+                        ?? L("run: salesvault repair ARCHIVE (it keeps a backup copy)", "请运行 salesvault repair 加档案文件名进行修复，如 salesvault repair zhangwei.svault（修复前会自动备份）"), .needsRepair)
         case .busy:
             // ArchiveFile: "PATH is in use by another SalesVault process".
             let busyPath = detail.hasSuffix(" is in use by another SalesVault process") ? String(detail.dropLast(" is in use by another SalesVault process".count)) : nil
