@@ -243,6 +243,10 @@ final class ArchiveTests: XCTestCase {
             }
         }
         try a.surveyComplaint(ts.displayName, satisfaction: "satisfied", comment: nil, now: day(3))
+        // A second survey is said to be one (helper-110: "the survey follows the resolution").
+        XCTAssertThrowsError(try a.surveyComplaint(ts.displayName, satisfaction: "verySatisfied", comment: nil, now: day(3))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "\(ts.displayName) 已做过满意度回访，无需再次回访")
+        }
         let records = try a.batches().count
         try a.remove(.customer, "华为技术有限公司", reason: "客户已注销", now: day(3))
         XCTAssertEqual(try a.batches().count, records + 1, "one change set")

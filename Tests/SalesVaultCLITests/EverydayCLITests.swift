@@ -363,6 +363,11 @@ extension EverydayCLITests {
         try FileManager.default.createDirectory(atPath: dir.path("华东销售部"), withIntermediateDirectories: true)
         let folder = try sv(["customer", "list", "-a", dir.path("华东销售部")] + zh, day: 0, expect: 2)  // 2: not an archive file, as everywhere in the CLI
         XCTAssertTrue(folder.stderr.contains("是文件夹，不是档案文件") && !folder.stderr.contains("Is a directory") && !folder.stderr.contains("请检查磁盘"), folder.stderr)
+        // Not a department's folder: no archives/ in it to point at (helper-110).
+        XCTAssertTrue(folder.stderr.contains("请指定档案文件本身") && !folder.stderr.contains("archives/姓名.svault"), folder.stderr)
+        try FileManager.default.createDirectory(atPath: dir.path("华东销售部/archives"), withIntermediateDirectories: true)
+        let department = try sv(["customer", "list", "-a", dir.path("华东销售部")] + zh, day: 0, expect: 2)
+        XCTAssertTrue(department.stderr.contains("华东销售部/archives/姓名.svault"), department.stderr)
     }
 }
 

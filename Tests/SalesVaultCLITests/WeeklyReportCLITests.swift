@@ -140,6 +140,13 @@ final class WeeklyReportCLITests: XCTestCase {
         let zh = try sv(["report", "weekly", "--lang", "zh", "--week", "2027-W53"] + owner(a), expect: 64)
         XCTAssertTrue(zh.stderr.contains("2027 年只有 52 周，没有第 53 周（2027-W53）"), zh.stderr)
         XCTAssertTrue(try sv(["report", "weekly", "--week", "2026-W99"] + owner(a), expect: 64).stderr.contains("2026-W99 is not a week"))
+        // A week not begun: refused, nothing written or recorded (helper-109: built empty and
+        // recorded as an export).
+        let before = try bytes(a)
+        let future = try sv(["report", "weekly", "--lang", "zh", "--week", "2099-W01", "--out", dir.path("future.md")] + owner(a), expect: 8)
+        XCTAssertTrue(future.stderr.contains("2099 年第 1 周尚未开始，暂无可汇报的内容"), future.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("future.md")))
+        XCTAssertEqual(try bytes(a), before)
     }
 
     func testTheDepartmentViewShowsOnTimeLateMissingAndACustomerTwoSalespeopleHave() throws {

@@ -112,7 +112,22 @@ extension ChangeDraft {
     func surveyComplaint(_ query: String, satisfaction text: String, comment: String?, by surveyor: String? = nil, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .resolved else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution", zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，投诉处理完毕后才能做满意度回访")
+            // Surveyed already, or closed without one: said as such (helper-110: "the survey
+            // follows the resolution" read as if it had not been resolved).
+            switch complaintStatus(e) {
+            case .surveyed:
+                throw ArchiveError(.invalidTransition, "\(e.displayName) has been surveyed already; there is no second survey",
+                                   zh: "\(e.displayName) 已做过满意度回访，无需再次回访")
+            case .closed:
+                throw ArchiveError(.invalidTransition, "\(e.displayName) is closed; it takes no survey any more",
+                                   zh: "\(e.displayName) 已关闭，不能再做满意度回访")
+            case .withdrawn, .unfounded:
+                throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en): there is nothing to survey",
+                                   zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，无需满意度回访")
+            default:
+                throw ArchiveError(.invalidTransition, "\(e.displayName) is \(complaintStatus(e).en); the survey follows the resolution",
+                                   zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，投诉处理完毕后才能做满意度回访")
+            }
         }
         guard let s = Satisfaction.parse(text) else { throw ArchiveError(.invalidValue, "\(text) is not one of \(Satisfaction.codes)", zh: "没有“\(text)”这个满意度选项，可选：\(Satisfaction.labelsZH)") }
         let when = try stepTime(e, at: at, now: now, after: ["resolvedAt"])

@@ -64,7 +64,9 @@ struct Import: ArchiveCommand {
               salesvault import --template all --out 导入模板.xlsx
             """)
     @Argument(help: "The file to import (.xlsx, .csv, .tsv, .txt or .json).") var file: String?
-    @Flag(help: "Only show what would be imported; save nothing.") var dryRun = false
+    // (A dry run with --rejects writes the refused rows: the way to get them before importing,
+    // helper-109 read "save nothing" as the opposite.)
+    @Flag(help: "Only show what would be imported; the archive is not changed (a --rejects file is still written).") var dryRun = false
     @Option(help: ArgumentHelp("An encrypted workbook's password, from the first line of this file (default: asked, no echo).", valueName: "file"))
     var workbookPasswordFile: String?
     @Option(help: ArgumentHelp("The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.", valueName: "name"))

@@ -36,6 +36,14 @@ struct ReportCommand: ParsableCommand {
             }
             throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次，请按 2026-W48 的格式填写（即 2026 年第 48 周）"))
         }
+        // A week not begun has nothing to report (2099-W01 was built, empty, and recorded as
+        // an export: helper-109).
+        let current = calendar.week(of: Clock.now)
+        guard week.monday <= current.monday else {
+            throw CLIError(.inputRefused, L("\(week) has not begun yet: there is nothing to report (this week is \(current))",
+                                            "\(ReportText.weekZH(week.description))尚未开始，暂无可汇报的内容（本周为\(ReportText.weekZH(current.description))）"),
+                           hint: L("leave --week out for this week's report", "不加 --week 即为本周周报"))
+        }
         return week
     }
 

@@ -159,6 +159,18 @@ enum ErrorReport {
         }
     }
 
+    /// What to give instead of the folder `path`: an archive in it when it is a department's
+    /// (it has archives/), else an archive file (a folder without archives/ was told to look
+    /// in its archives/ folder, which did not exist: helper-110).
+    static func folderHint(_ path: String) -> L {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path + "/archives", isDirectory: &isDir), isDir.boolValue {
+            return L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
+                     "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）")
+        }
+        return L("give the archive file itself (NAME.svault), not the folder it is in", "请指定档案文件本身（如 姓名.svault），而不是它所在的文件夹")
+    }
+
     /// What a failed system call was doing, as the Chinese message says it (无法写入…).
     static func systemVerb(_ operation: String?) -> String {
         switch operation {
@@ -184,9 +196,7 @@ enum ErrorReport {
             // ArchiveFile: "PATH is a folder" (a folder given where an archive file belongs).
             if detail.hasSuffix(" is a folder") {
                 let path = String(detail.dropLast(" is a folder".count))
-                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"),
-                        L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
-                          "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .fileProblem)
+                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"), folderHint(path), .fileProblem)
             }
             if detail.hasSuffix(" is not a regular file") {
                 let path = String(detail.dropLast(" is not a regular file".count))
@@ -257,9 +267,7 @@ enum ErrorReport {
             // "read 华东销售部: Is a directory": a folder given where an archive file belongs.
             if detail.hasSuffix(": Is a directory"), let space = detail.firstIndex(of: " ") {
                 let path = String(detail[detail.index(after: space)..<detail.index(detail.endIndex, offsetBy: -": Is a directory".count)])
-                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"),
-                        L("give the archive file, e.g. \(path)/archives/NAME.svault (a department folder goes to compliance and reminders)",
-                          "请指定档案文件，例如 \(path)/archives/姓名.svault（部门文件夹用于 compliance、reminders 等命令）"), .fileProblem)
+                return (L("\(path) is a folder, not an archive file", "“\(path)”是文件夹，不是档案文件"), folderHint(path), .fileProblem)
             }
             if let (cause, verb, path) = failed {
                 return (L("input/output error: \(detail)", "\(cause.chinese)，无法\(verb)“\(path)”"), L("check the disk and the file, then try again", cause.hintZH), .failure)

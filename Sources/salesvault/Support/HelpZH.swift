@@ -741,7 +741,7 @@ enum HelpZH {
         "How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.": "03/05/2026 这类日期的读法：dd/mm/yyyy 或 mm/dd/yyyy。",
         "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).": "只导入没有问题的行，有问题的行略过（默认：只要有一行有问题，就全部不导入）。",
         "Include contacts' personal background (secret).": "包括联系人个人背景（绝密）。",
-        "Only show what would be imported; save nothing.": "只预览将要导入的内容，不保存。",
+        "Only show what would be imported; the archive is not changed (a --rejects file is still written).": "只预览将要导入的内容，不改动档案（如指定了 --rejects，仍会写出未导入的行）。",
         "Print CSV (for spreadsheets).": "以 CSV 格式输出（供电子表格使用）。",
         "Replace --out if it exists.": "--out 指定的文件已存在时覆盖。",
         "Replace the file if it exists.": "文件已存在时覆盖。",
