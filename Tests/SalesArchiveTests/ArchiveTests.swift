@@ -73,6 +73,33 @@ final class ArchiveTests: XCTestCase {
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    /// An entry on a project sets the project's progress to its summary, and not again when
+    /// the progress already says it (helper-110: "进展 现场演示平台 → 现场演示平台" was recorded).
+    func testAnEntryLeavesAProjectsProgressThatAlreadySaysIt() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为", now: day(0))
+        try a.addProject(customer: "华为", name: "园区网络", now: day(0))
+        try a.logActivity(customer: "华为", type: "visit", summary: "现场演示平台", at: day(1), project: "园区网络", nextStep: "发报价", now: day(1))
+        XCTAssertEqual(try a.resolve(.project, "园区网络")["progress"]?.text, "现场演示平台")
+        try a.logActivity(customer: "华为", type: "call", summary: "现场演示平台", at: day(2), project: "园区网络", nextStep: "发报价", now: day(2))
+        let last = try XCTUnwrap(try a.batches().last?.batch)
+        XCTAssertFalse(last.events.contains { $0.kind == .project }, "\(last.events)")
+    }
+
+    /// A removed record named by its id is said to be removed, with the way back (helper-110:
+    /// "找不到“L31”对应的跟进记录", as if it had never been).
+    func testARemovedRecordsIdSaysItWasRemoved() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为", now: day(0))
+        let entry = try a.logActivity(customer: "华为", type: "call", summary: "约时间", at: day(1), now: day(1))
+        _ = try a.remove(.activity, entry.shortID, reason: "重复录入", now: day(1))
+        XCTAssertThrowsError(try a.resolve(.activity, entry.shortID)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound)
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "跟进记录 \(entry.shortID) 已被删除；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
+        }
+        XCTAssertThrowsError(try a.resolve(.activity, "L999")) { XCTAssertFalse((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被删除")) }
+    }
+
     /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,
     /// however it is given, so that search finds it by the number (helper-110 M5: stored as
     /// typed, `search 13800138000` found nothing).

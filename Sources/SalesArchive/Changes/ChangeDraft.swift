@@ -692,6 +692,12 @@ enum Lookup {
             }
             return e
         }
+        // An id with its prefix (L31) of a record removed: said so, with the way back (it was
+        // "no contact log entry matches L31", as if it had never been: helper-110).
+        if q.uppercased().hasPrefix(kind.idPrefix), let id = UInt64(idText), state.entityIncludingRemoved(kind, id)?.removed == true {
+            throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed; to bring it back, undo the change that removed it (see salesvault history)",
+                               zh: "\(kind.zh) \(kind.idPrefix)\(id) 已被删除；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
+        }
         // Exact (name, short name, code, number or an alias), then the start of one, then
         // anywhere in one: the first of these that finds anything decides.
         var exact: [Entity] = []

@@ -251,7 +251,9 @@ extension ChangeDraft {
         for p in people where (p[number: contactLast]?.int ?? .min) < at {
             events.append(ChangeEvent(.update, .contact, p.id, [FieldChange(field: contactLast, old: p[number: contactLast], new: .int(at))]))
         }
-        if let proj, let nextStep, !nextStep.isEmpty {
+        // (Not when the project's progress already says it: a change from a text to the same
+        // text was recorded, helper-110.)
+        if let proj, let nextStep, !nextStep.isEmpty, proj[number: FieldNumbers.projectProgress] != .text(text) {
             let f = FieldNumbers.projectProgress
             events.append(ChangeEvent(.update, .project, proj.id, [FieldChange(field: f, old: proj[number: f], new: .text(text))]))
         }

@@ -102,7 +102,7 @@ public enum DateParser {
             let at = startOfDay(d) + Int64(second)
             guard at <= now else {
                 throw ArchiveError(.invalidValue, "\(input) is in the future: only what has happened can be recorded",
-                                   zh: "\(input) 还没到，只能登记已经发生的事")
+                                   zh: "“\(input)”还没到，只能登记已经发生的事")
             }
             return at
         }
@@ -155,7 +155,7 @@ public enum DateParser {
             }
             guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
                 throw ArchiveError(.invalidDate, "\(input): the time of day is not one; write it as 15:30 or 下午3点半",
-                                   zh: "\(input) 中的时间不对；请写成 15:30 或 下午3点半")
+                                   zh: "“\(input)”中的时间不对；请写成 15:30 或下午3点半")
             }
             return (date, hour * 3600 + minute * 60 + second)
         }
@@ -205,7 +205,7 @@ public enum DateParser {
         if parts.count == 2, ["月日", "月", "月号", "/", "-", "."].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
             let year = civil(localDay(now)).year
             throw ArchiveError(.invalidDate, "\(input) has no year; write it in full, e.g. \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])",
-                               zh: "\(input) 没有写年份；请写全，如 \(year)年\(parts[0])月\(parts[1])日 或 \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])")
+                               zh: "“\(input)”没有写年份；请写全，如 \(year)年\(parts[0])月\(parts[1])日或 \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])")
         }
         // (2026.12.05: common in Chinese sheets, the year first as in the other forms.)
         guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" || sepSet == ".." else {

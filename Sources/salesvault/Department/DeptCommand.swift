@@ -453,7 +453,7 @@ struct DeptShow: VaultCommand {
         // (Full-width colons and brackets in Chinese, as every other line: helper-109, helper-110.)
         let fingerprint = KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation)
         Terminal.print(zh ? "部门：\(r.name)（版本 \(r.serial)，更新于 \(r.updatedAt)）" : "Department: \(r.name)  (serial \(r.serial), \(r.updatedAt))")
-        Terminal.print(zh ? "管理员指纹：\(fingerprint)（签名与此密钥相符；请与您的管理员密钥指纹核对）"
+        Terminal.print(zh ? "管理员指纹：\(fingerprint)（部门信息由此密钥签名；请与管理员告知的指纹核对）"
                           : "Administrator fingerprint: \(fingerprint)  (signed by this key; compare it with your administrator's fingerprint)")
         for rot in r.adminRotations ?? [] {
             let (from, to) = ((try? KeyFile.parseAdminPublic(rot.from)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?",

@@ -79,7 +79,7 @@ enum HelpZH {
             跟进方式：电话、拜访、活动、会议、售前支持、邮件、微信/IM、其他（中英文均可）。
             日期可写 2026-12-03、2026/12/3、2026年12月3日，也可写 今天、明天、后天、下周三、3天后、+3d。
             只写日期的 --at 记为当天 09:00（若今天还没到 9 点则记为现在）；也可以带上时间，
-            如 --at "2026-12-03 15:00"、昨天下午3点，只写 15:30 即为今天；不能登记以后的时间。
+            如 --at "2026-12-03 15:00"、--at 昨天下午3点；只写 15:30 表示今天 15:30。不能登记以后的时间。
             记错了用 log edit 更正、log remove 删除，原内容和原因都保留在变更历史中。
 
             示例
@@ -642,7 +642,7 @@ enum HelpZH {
         "Log calls, visits and other contacts (every important contact updates the customer's record).": "登记电话、拜访等跟进记录（每次重要联系都会更新客户档案）。",
         "Log one contact with a customer.": "登记一次与客户的联系。",
         "What happened.": "跟进内容。",
-        "When (a date, and a time if you like: 昨天下午3点; default now).": "时间（日期，也可带时刻，如 昨天下午3点；默认现在）。",
+        "When (a date, and a time if you like: 昨天下午3点; default now).": "时间（日期，也可带时刻，如“昨天下午3点”；默认现在）。",
         "When (a date).": "时间（日期）。",
         "Contacts met, comma-separated ids or names.": "见到的联系人，编号或姓名，用逗号分隔。",
         "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人，编号或姓名，用逗号分隔（留空即清除）。",
