@@ -1279,6 +1279,27 @@ final class ImportTests: XCTestCase {
         }
     }
 
+    /// A handover imported again with --on-duplicate update leaves the new owner's own note
+    /// when the file gives none (helper-111: it was replaced by the handover line).
+    func testAHandoverUpdatedAgainLeavesTheNewOwnersNote() throws {
+        let f = try ImportFixture()
+        let json = try { () throws -> Data in
+            let a = try f.open()
+            try a.addCustomer(name: "京东集团", fields: [("phone", "010-1234")], now: testNow)
+            return try JSONExport.data(a, options: Exporter.Options(kinds: [.customers], format: .json, now: testNow))
+        }()
+        let g = try ImportFixture(owner: "王芳")
+        try g.importing(json, name: "ho.json")
+        try { () throws in
+            let b = try g.open()
+            XCTAssertTrue(try b.resolve(.customer, "京东集团")["note"]?.text?.hasPrefix("交接导入：") == true)
+            try b.edit(.customer, "京东集团", fields: [("note", "王芳自己的备注")], now: testNow + 60)
+        }()
+        let again = try g.importing(json, name: "ho-copy.json") { $0.onDuplicate = .update }
+        XCTAssertEqual(again.counts[.customers]?.updated ?? 0, 0, "\(again.counts)")
+        XCTAssertEqual(try g.open().resolve(.customer, "京东集团")["note"]?.text, "王芳自己的备注")
+    }
+
     /// Attack round M1: one stray byte in a UTF-8 file made the whole file GB18030 and the names
     /// mojibake, imported without a word. Now it is refused with the byte's line.
     func testAUTF8FileWithOneDamagedByteIsRefusedNotReadAsGB18030() throws {

@@ -163,6 +163,14 @@ final class WeeklyReportTests: XCTestCase {
         for at in [h(1, day: 3), h(3, day: 3), h(4, day: 3), h(5, day: 3)] {
             XCTAssertTrue(r.changes.contains { $0.at == at }, "the change list keeps what was done and undone: \(at)")
         }
+        // An undo undone: the grade change stands again, with its own reason (helper-111: an
+        // entry added, undone and brought back counted for nothing).
+        let undoOfGrade = try XCTUnwrap(Set(try a.history().filter { $0.at == h(5, day: 3) }.map(\.batch)).first)
+        _ = try a.undo(batch: undoOfGrade, now: h(6, day: 3))
+        let again = try build()
+        XCTAssertEqual(again.gradeChanges.count, before.gradeChanges.count + 1, "\(again.gradeChanges)")
+        XCTAssertEqual(again.gradeChanges.first { $0.customer == "苏州精密机械" }?.reason, "误操作")
+        XCTAssertEqual(again.thisWeek.gradeUp, before.thisWeek.gradeUp + 1)
     }
 
     func testNextWeeksPlanNamesTheEntryLoggedLastOfTheSameMinute() throws {

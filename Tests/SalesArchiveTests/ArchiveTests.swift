@@ -126,6 +126,15 @@ final class ArchiveTests: XCTestCase {
         }
         XCTAssertThrowsError(try a.resolve(.customer, "苏州")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
         XCTAssertThrowsError(try a.resolve(.customer, "杭州 工业园区")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound) }
+        // A name whose start is another's start once the space is left out: both match, as
+        // written or not (helper-111: the one written without a space was picked silently).
+        try a.addCustomer(name: "苏州工业设备厂", now: day(0))
+        XCTAssertThrowsError(try a.resolve(.customer, "苏州工业")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
+        XCTAssertEqual(try a.resolve(.customer, "苏州工业设备").displayName, "苏州工业设备厂")
+        // Projects alike: the exact name with its space beats a longer one without.
+        try a.addProject(customer: "苏州工业设备厂", name: "北京 项目一", now: day(0))
+        try a.addProject(customer: "苏州工业设备厂", name: "北京项目一二", now: day(0))
+        XCTAssertEqual(try a.resolve(.project, "北京项目一").displayName, "北京 项目一")
     }
 
     /// A complaint's channel given as the English help offers it is kept in Chinese, as the

@@ -73,7 +73,8 @@ final class RelativeDateTests: XCTestCase {
                 XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("还没到"), "\(future): \($0)")
             }
         }
-        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00"] {
+        XCTAssertEqual(try DateParser.parseInstant("昨天凌晨12点", now: now), at(today - 1, 0))
+        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00", "昨天晚上12点", "昨天中午6点", "昨天上午13点", "昨天下午0点"] {
             XCTAssertThrowsError(try DateParser.parseInstant(bad, now: now), bad) {
                 XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("时间不对"), "\(bad): \($0)")
             }

@@ -401,6 +401,14 @@ extension EverydayCLITests {
         let amount = try sv(["project", "edit", "P1", "--amount", "x"], day: 0, expect: 64)
         XCTAssertTrue(amount.stderr.contains("Unknown option '--amount'") && amount.stderr.contains("salesvault project edit --help"), amount.stderr)
         XCTAssertTrue(invalid.stderr.contains("请说明要更正什么"), "a known option's rule is still said")
+        // A value that starts with "-" is the option's value (helper-111: --at -1d, a documented
+        // date, was "missing a value"; --next-step -h printed the help and saved nothing).
+        try sv(["customer", "add", "横杠测试有限公司"], day: 2)
+        try sv(["log", "add", "横杠测试", "call", "回电", "--at", "-1d", "--next-step", "-h", "--location", "--5号楼"], day: 2)
+        let entry = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(entry["nextStep"] as? String, "-h")
+        XCTAssertEqual(entry["location"] as? String, "--5号楼")
+        XCTAssertEqual((entry["at"] as? String)?.prefix(10), "2026-11-24", "\(entry)")
     }
 }
 

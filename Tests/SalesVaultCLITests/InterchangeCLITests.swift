@@ -749,6 +749,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             XCTAssertTrue(r.stderr.contains("托管访问只能查看"), "\(command): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("已通过托管"), "\(command): not opened: \(r.stderr)")
         }
+        // A group named alone, or a command that is not an archive's: refused before the opening
+        // too (helper-111: a use was recorded, then the command failed).
+        for command in [["report"], ["unlock"]] {
+            let r = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--"] + command, expect: 64)
+            XCTAssertTrue(r.stderr.contains("不能通过托管运行"), "\(command): \(r.stderr)")
+        }
         XCTAssertEqual(try bytes(owned), before, "no use recorded")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("w.md")))
     }

@@ -1562,10 +1562,16 @@ extension Importer {
                     // A handover's row that updates a customer keeps the note of where it came
                     // from, as a new one gets it: the same file imported again changes nothing
                     // (helper-109 M3: the update took the handover note away).
+                    // A row without a note leaves the note as it is (the new owner's own note
+                    // was replaced by the handover line: helper-111); one with a note keeps the
+                    // handover line the customer already has (of an earlier import of this
+                    // export, or of the same export under another name), else this one.
                     var row = r
-                    if let handover, options.onDuplicate == .update {
+                    if let handover, options.onDuplicate == .update, let given = r.field("note") {
+                        let existing = archiveID(match.ref).flatMap { archive.state.entity(.customer, $0)?["note"]?.text } ?? ""
+                        let line = existing.split(separator: "\n").last { $0.hasPrefix("交接导入：") }.map(String.init) ?? handover
                         row.fields.removeAll { $0.0 == "note" }
-                        row.fields.append(("note", [r.field("note"), handover].compactMap { $0 }.joined(separator: "\n")))
+                        row.fields.append(("note", [given, line].joined(separator: "\n")))
                     }
                     guard let settled = settle(i, row, .customer, match, value: name) else { continue }
                     ref = settled

@@ -366,12 +366,19 @@ public enum WeeklyReportBuilder {
     /// undos. (An undo of an undo stands: it brought the first batch's changes back.)
     static func cancelled(_ batches: [(index: UInt64, batch: ChangeBatch)], in period: Range<Int64>) -> Set<UInt64> {
         var seen = Set<UInt64>(), cancelled = Set<UInt64>()
+        var partner: [UInt64: UInt64] = [:]  // each cancelled batch → the one it cancels with
         for (index, b) in batches where period.contains(b.at) {
             let id = b.batch ?? index
-            seen.insert(id)
-            if let undone = b.undoes, seen.contains(undone), !cancelled.contains(undone), !cancelled.contains(id) {
-                cancelled.formUnion([undone, id])
+            guard seen.insert(id).inserted, let undone = b.undoes, seen.contains(undone) else { continue }
+            if let first = partner[undone] {
+                // An undo of an undo: the first batch stands again (helper-111: an entry added,
+                // undone and brought back counted for nothing), and the two undos cancel.
+                cancelled.remove(first)
+                partner[first] = nil
             }
+            cancelled.formUnion([undone, id])
+            partner[undone] = id
+            partner[id] = undone
         }
         return cancelled
     }

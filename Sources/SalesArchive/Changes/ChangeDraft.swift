@@ -635,28 +635,6 @@ enum Lookup {
                                        candidates: found.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
                 }
             }
-            // A customer's or project's name with its spaces left out or put in (苏州工业园区 or
-            // 苏州 工业园区 for 苏州　工业园区管委会): found as written, start or anywhere, the spaces
-            // (an ideographic one too) ignored on both sides (helper-110: only the duplicate check
-            // ignored them; the name then could not be found).
-            if kind != .contact {
-                let squeezed = String(q.lowercased().filter { !$0.isWhitespace })
-                if !squeezed.isEmpty {
-                    var exact: [Entity] = [], prefixed: [Entity] = [], containing: [Entity] = []
-                    state.each(kind) { e in
-                        let names = Self.names(of: e).map { String($0.filter { !$0.isWhitespace }) }
-                        if names.contains(squeezed) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(squeezed) }) { prefixed.append(e) }
-                        else if names.contains(where: { $0.contains(squeezed) }) { containing.append(e) }
-                    }
-                    let matches = exact.count == 1 ? exact : (exact.isEmpty && prefixed.isEmpty ? containing : exact + prefixed)
-                    if matches.count == 1 { return matches[0] }
-                    if matches.count > 1 {
-                        throw ArchiveError(.ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
-                                           zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
-                                           candidates: matches.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
-                    }
-                }
-            }
             // A customer's 统一社会信用代码, as an import names a customer by it (`customer show
             // 9131…` found nothing: helper-92).
             if kind == .customer, case .valid(let code) = CreditCode.check(q.replacingOccurrences(of: "-", with: "")) {  // (9135-0100-… as copied from a form)
@@ -700,13 +678,20 @@ enum Lookup {
         }
         // Exact (name, short name, code, number or an alias), then the start of one, then
         // anywhere in one: the first of these that finds anything decides.
+        // A customer's or project's names are compared without their spaces, an ideographic one
+        // too (苏州工业园区 or 苏州 工业园区 find 苏州　工业园区管委会; helper-110, helper-111: the
+        // spaces made a name unfindable, or another one found first). A person's are compared as
+        // written first (张 三 and 张三 may be two people), then in `resolve`.
+        let squeeze = kind != .contact
+        func key(_ text: String) -> String { squeeze && text.contains(where: \.isWhitespace) ? String(text.filter { !$0.isWhitespace }) : text }
+        let wanted = key(folded)
         var exact: [Entity] = []
         var prefixed: [Entity] = []
         var containing: [Entity] = []
         state.each(kind) { e in
-            let names = Self.names(of: e)
-            if names.contains(folded) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(folded) }) { prefixed.append(e) }
-            else if names.contains(where: { $0.contains(folded) }) { containing.append(e) }
+            let names = Self.names(of: e).map(key)
+            if names.contains(wanted) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(wanted) }) { prefixed.append(e) }
+            else if names.contains(where: { $0.contains(wanted) }) { containing.append(e) }
         }
         if exact.count == 1 { return exact[0] }
         let matches = (exact.isEmpty && prefixed.isEmpty ? containing : exact + prefixed).sorted { $0.id < $1.id }

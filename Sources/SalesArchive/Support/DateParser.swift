@@ -120,8 +120,9 @@ public enum DateParser {
 
     /// `input` as its date and its time of day in seconds after midnight, when it ends in one:
     /// `15:00`, `15:00:30`, `下午3点`, `3点半`, `晚上8点15分`, `十点` (after a date, with or without a
-    /// space, or alone: the date part is then empty). 下午, 傍晚 and 晚上 add 12 hours to 1–11;
-    /// 中午 to 1–5. (input, nil) when it ends in no time.
+    /// space, or alone: the date part is then empty). A part of the day takes its own hours
+    /// (下午3点 is 15:00, 下午15点 too; 凌晨12点 is 00:00; 下午0点 and 晚上12点 are refused).
+    /// (input, nil) when it ends in no time.
     static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
         let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上"
@@ -148,12 +149,20 @@ public enum DateParser {
                 default: minute = group(5).flatMap { Int($0) } ?? group(6).flatMap { chineseNumber($0).map(Int.init) } ?? -1
                 }
             }
+            // The hours each part of the day takes, as written (凌晨12点 is midnight; 晚上12点,
+            // 中午6点, 上午13点 and 下午0点 are no time of that part: helper-111).
+            var fits = true
             switch mark {
-            case "下午", "傍晚", "晚上": if (1...11).contains(hour) { hour += 12 }
-            case "中午": if (1...5).contains(hour) { hour += 12 }
+            case "凌晨": if hour == 12 { hour = 0 }; fits = (0...6).contains(hour)
+            case "早上", "早晨": fits = (4...10).contains(hour)
+            case "上午": fits = (0...12).contains(hour)
+            case "中午": if (1...2).contains(hour) { hour += 12 }; fits = (11...14).contains(hour)
+            case "下午": if (1...7).contains(hour) { hour += 12 }; fits = (12...19).contains(hour)
+            case "傍晚": if (4...8).contains(hour) { hour += 12 }; fits = (16...20).contains(hour)
+            case "晚上": if (6...11).contains(hour) { hour += 12 }; fits = (18...23).contains(hour)
             default: break
             }
-            guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+            guard fits, (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
                 throw ArchiveError(.invalidDate, "\(input): the time of day is not one; write it as 15:30 or 下午3点半",
                                    zh: "“\(input)”中的时间不对；请写成 15:30 或下午3点半")
             }

@@ -23,12 +23,12 @@ struct ContactCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact person to a customer.")
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "The person's name.") var name: String
-        @Option(help: "Job title.") var title: String?
-        @Option(help: "Department.") var department: String?
-        @Option(help: "Role in the decision: \(DecisionRole.codes).") var role: String?
-        @Option(help: "Attitude: \(Attitude.codes).") var attitude: String?
-        @Option(help: "Mobile number (kept as text).") var mobile: String?
-        @Option(help: "E-mail.") var email: String?
+        @Option(parsing: .unconditional, help: "Job title.") var title: String?
+        @Option(parsing: .unconditional, help: "Department.") var department: String?
+        @Option(parsing: .unconditional, help: "Role in the decision: \(DecisionRole.codes).") var role: String?
+        @Option(parsing: .unconditional, help: "Attitude: \(Attitude.codes).") var attitude: String?
+        @Option(parsing: .unconditional, help: "Mobile number (kept as text).") var mobile: String?
+        @Option(parsing: .unconditional, help: "E-mail.") var email: String?
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
         @Flag(help: "Add the person even if the customer has a contact of the same name or mobile number.") var force = false
@@ -117,7 +117,7 @@ struct ContactCommand: ParsableCommand {
     struct Remove: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a contact from lists (history is kept).")
         @Argument(help: "Contact id (R3) or its full name.") var contact: String
-        @Option(help: "Why (kept in the history), e.g. 已离职.") var reason: String?
+        @Option(parsing: .unconditional, help: "Why (kept in the history), e.g. 已离职.") var reason: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -156,12 +156,12 @@ struct LogCommand: ParsableCommand {
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Type: \(ActivityType.codes).") var type: String
         @Argument(help: "What happened.") var summary: String
-        @Option(help: "When (a date, and a time if you like: 昨天下午3点; default now).") var at: String?
-        @Option(help: "Contacts met, comma-separated ids or names.") var with: String?
-        @Option(help: "The project it concerns.") var project: String?
-        @Option(help: "Next step.") var nextStep: String?
-        @Option(help: "Date of the next step.") var nextDate: String?
-        @Option(help: "Where.") var location: String?
+        @Option(parsing: .unconditional, help: "When (a date, and a time if you like: 昨天下午3点; default now).") var at: String?
+        @Option(parsing: .unconditional, help: "Contacts met, comma-separated ids or names.") var with: String?
+        @Option(parsing: .unconditional, help: "The project it concerns.") var project: String?
+        @Option(parsing: .unconditional, help: "Next step.") var nextStep: String?
+        @Option(parsing: .unconditional, help: "Date of the next step.") var nextDate: String?
+        @Option(parsing: .unconditional, help: "Where.") var location: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -183,15 +183,15 @@ struct LogCommand: ParsableCommand {
     struct Edit: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Correct a contact log entry (the old values stay in the history).")
         @Argument(help: "Log entry id (L40).") var entry: String
-        @Option(help: "Type: \(ActivityType.codes).") var type: String?
-        @Option(help: "What happened.") var summary: String?
-        @Option(help: "When (a date).") var at: String?
-        @Option(help: "Contacts met, comma-separated ids or names (empty clears).") var with: String?
-        @Option(help: "The project it concerns (empty clears).") var project: String?
-        @Option(help: "Next step (empty clears).") var nextStep: String?
-        @Option(help: "Date of the next step (empty clears).") var nextDate: String?
-        @Option(help: "Where (empty clears).") var location: String?
-        @Option(help: "Why it is corrected (kept in the history).") var reason: String?
+        @Option(parsing: .unconditional, help: "Type: \(ActivityType.codes).") var type: String?
+        @Option(parsing: .unconditional, help: "What happened.") var summary: String?
+        @Option(parsing: .unconditional, help: "When (a date, and a time if you like: 昨天下午3点).") var at: String?
+        @Option(parsing: .unconditional, help: "Contacts met, comma-separated ids or names (empty clears).") var with: String?
+        @Option(parsing: .unconditional, help: "The project it concerns (empty clears).") var project: String?
+        @Option(parsing: .unconditional, help: "Next step (empty clears).") var nextStep: String?
+        @Option(parsing: .unconditional, help: "Date of the next step (empty clears).") var nextDate: String?
+        @Option(parsing: .unconditional, help: "Where (empty clears).") var location: String?
+        @Option(parsing: .unconditional, help: "Why it is corrected (kept in the history).") var reason: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -234,7 +234,7 @@ struct LogCommand: ParsableCommand {
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List the contact log, newest first.")
         @Argument(help: "Customer id or name (any part of it, or an alias) (default: all).") var customer: String?
-        @Option(help: "Only entries on or after this date.") var since: String?
+        @Option(parsing: .unconditional, help: "Only entries on or after this date.") var since: String?
         // (Unconditional: `--limit -1` is a wrong number, not a missing one.)
         @Option(parsing: .unconditional, help: "At most this many entries.") var limit: Int = 50
 

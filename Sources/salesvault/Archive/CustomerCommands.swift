@@ -22,7 +22,7 @@ struct CustomerCommand: ParsableCommand {
     struct Add: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "Add a customer.")
         @Argument(help: "The customer's full name.") var name: String
-        @Option(help: "Grade: A, B, C, D or unrated (default unrated).") var grade: String?
+        @Option(parsing: .unconditional, help: "Grade: A, B, C, D or unrated (default unrated).") var grade: String?
         @OptionGroup var named: CustomerFieldOptions
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
@@ -132,7 +132,7 @@ struct CustomerCommand: ParsableCommand {
 
     struct List: ArchiveCommand {
         static let configuration = CommandConfiguration(abstract: "List customers, A first.")
-        @Option(help: "Only these grades, e.g. A or A,B.") var grade: String?
+        @Option(parsing: .unconditional, help: "Only these grades, e.g. A or A,B.") var grade: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -175,9 +175,9 @@ struct CustomerCommand: ParsableCommand {
                 """)
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "New grade: A, B, C, D or unrated (leave out to add the result or problems of the last change).") var grade: String?
-        @Option(help: "Why the grade changes (required with a new grade).") var reason: String?
-        @Option(help: "The result of the change (for the weekly report).") var result: String?
-        @Option(help: "Problems met (for the weekly report).") var problem: String?
+        @Option(parsing: .unconditional, help: "Why the grade changes (required with a new grade).") var reason: String?
+        @Option(parsing: .unconditional, help: "The result of the change (for the weekly report).") var result: String?
+        @Option(parsing: .unconditional, help: "Problems met (for the weekly report).") var problem: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -211,7 +211,7 @@ struct CustomerCommand: ParsableCommand {
                 closed yet (not surveyed or withdrawn) is not removed.
                 """)
         @Argument(help: "Customer id (C12) or its full name.") var customer: String
-        @Option(help: "Why (kept in the history).") var reason: String?
+        @Option(parsing: .unconditional, help: "Why (kept in the history).") var reason: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -242,12 +242,12 @@ struct CustomerCommand: ParsableCommand {
 
 /// A customer's fields that have options of their own (`customer add` and `customer edit`).
 struct CustomerFieldOptions: ParsableArguments {
-    @Option(help: "Customer code.") var code: String?
-    @Option(help: "Industry.") var industry: String?
-    @Option(help: "Region.") var region: String?
-    @Option(help: "Phone.") var phone: String?
-    @Option(help: "Address.") var address: String?
-    @Option(help: "Where the customer came from.") var source: String?
+    @Option(parsing: .unconditional, help: "Customer code.") var code: String?
+    @Option(parsing: .unconditional, help: "Industry.") var industry: String?
+    @Option(parsing: .unconditional, help: "Region.") var region: String?
+    @Option(parsing: .unconditional, help: "Phone.") var phone: String?
+    @Option(parsing: .unconditional, help: "Address.") var address: String?
+    @Option(parsing: .unconditional, help: "Where the customer came from.") var source: String?
 
     /// The fields given, as key and input.
     var pairs: [(String, String)] {

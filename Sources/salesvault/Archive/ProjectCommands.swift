@@ -24,13 +24,13 @@ struct ProjectCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a project (it starts at stage 1).")
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Argument(help: "Project name.") var name: String
-        @Option(help: "Budget.") var budget: String?
-        @Option(help: "Expected bidding date.") var expectedBid: String?
-        @Option(help: "Expected signing date.") var expectedSign: String?
-        @Option(help: "Bid method (public tender, negotiated bid, …).") var bidMethod: String?
-        @Option(help: "Requirements.") var requirements: String?
-        @Option(help: "Decision makers: contact ids or names, comma-separated.") var decisionMakers: String?
-        @Option(help: "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".") var competition: String?
+        @Option(parsing: .unconditional, help: "Budget.") var budget: String?
+        @Option(parsing: .unconditional, help: "Expected bidding date.") var expectedBid: String?
+        @Option(parsing: .unconditional, help: "Expected signing date.") var expectedSign: String?
+        @Option(parsing: .unconditional, help: "Bid method (public tender, negotiated bid, …).") var bidMethod: String?
+        @Option(parsing: .unconditional, help: "Requirements.") var requirements: String?
+        @Option(parsing: .unconditional, help: "Decision makers: contact ids or names, comma-separated.") var decisionMakers: String?
+        @Option(parsing: .unconditional, help: "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".") var competition: String?
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
         @OptionGroup var options: ArchiveOptions
@@ -52,7 +52,7 @@ struct ProjectCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move a project to another stage.")
         @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @Argument(help: "Stage: 1–5, or \(SalesStage.codes).") var stage: String
-        @Option(help: "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).") var reason: String?
+        @Option(parsing: .unconditional, help: "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).") var reason: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -154,8 +154,8 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
         @Option(help: "Who or which department the complaint is about.") var about: String
         @Option(help: "What the customer complains about.") var description: String
-        @Option(help: "How it came in: phone, visit, letter, email, IM.") var channel: String?
-        @Option(help: "The contact who complained.") var complainant: String?
+        @Option(parsing: .unconditional, help: "How it came in: phone, visit, letter, email, IM.") var channel: String?
+        @Option(parsing: .unconditional, help: "The contact who complained.") var complainant: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -178,7 +178,7 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Complaint number (TS-2026-0001) or id.") var complaint: String
         @Flag(help: "The sales manager was notified.") var manager = false
         @Flag(help: "The sales director was notified.") var director = false
-        @Option(help: "When it was done, if not today (2026-03-05, 2026/3/5, 2026年3月5日).") var at: String?
+        @Option(parsing: .unconditional, help: "When it was done, if not today (2026-03-05, 2026/3/5, 2026年3月5日).") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -204,7 +204,7 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Complaint number or id.") var complaint: String
         @Option(help: "Who coordinated the handling (the sales manager).") var coordinator: String
         @Option(help: "What was done.") var resolution: String
-        @Option(help: "When it was resolved, if not today.") var at: String?
+        @Option(parsing: .unconditional, help: "When it was resolved, if not today.") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -221,9 +221,9 @@ struct ComplaintCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record the satisfaction survey of a resolved complaint.")
         @Argument(help: "Complaint number or id.") var complaint: String
         @Option(help: "Satisfaction: \(Satisfaction.codes).") var satisfaction: String
-        @Option(help: "The customer's comment.") var comment: String?
-        @Option(help: "Who ran the survey.") var by: String?
-        @Option(help: "When the survey was made, if not today.") var at: String?
+        @Option(parsing: .unconditional, help: "The customer's comment.") var comment: String?
+        @Option(parsing: .unconditional, help: "Who ran the survey.") var by: String?
+        @Option(parsing: .unconditional, help: "When the survey was made, if not today.") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -243,7 +243,7 @@ struct ComplaintCommand: ParsableCommand {
         @Argument(help: "Complaint number or id.") var complaint: String
         @Flag(help: "The complaint was found unfounded (不成立) rather than withdrawn by the customer.") var unfounded = false
         @Option(help: "Why (required; kept in the history).") var reason: String
-        @Option(help: "When, if not today.") var at: String?
+        @Option(parsing: .unconditional, help: "When, if not today.") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 

@@ -11,8 +11,8 @@ struct History: ArchiveCommand {
               salesvault history 华为 --since 2026/11/1 --json
             """)
     @Argument(help: "Customer id or name (any part of it, or an alias) (default: everything).") var customer: String?
-    @Option(help: "Only changes on or after this date.") var since: String?
-    @Option(help: "Only changes before this date.") var until: String?
+    @Option(parsing: .unconditional, help: "Only changes on or after this date.") var since: String?
+    @Option(parsing: .unconditional, help: "Only changes before this date.") var until: String?
     @Flag(help: "Include changes to contacts' personal background (secret).") var includeSecret = false
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: ArchiveOptions

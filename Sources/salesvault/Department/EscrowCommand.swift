@@ -134,6 +134,13 @@ struct EscrowOpen: VaultCommand {
             if let command = parsed as? any ArchiveCommand, ![.read, .export].contains(command.capability) || (command.capability == .export && !exporting) {
                 throw ArchiveContext.readOnlyEscrow
             }
+            // Nor a command that is not one of the archive's (a group named alone, `report`;
+            // `unlock`): refused before the opening was recorded (helper-111: a use was
+            // recorded, then the command failed).
+            if !(parsed is any ArchiveCommand), !["compliance", "reminders"].contains(first) {
+                throw CLIError(.usage, L("\(first) cannot run through escrow", "\(first) 不能通过托管运行"),
+                               hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
+            }
             if let export = parsed as? Export { try export.preflight(archive: archive, keyFiles: keyFiles) }
         }
         // What the command counts on besides opening the archive (3 for a shell or a command

@@ -643,7 +643,7 @@ enum HelpZH {
         "Log one contact with a customer.": "登记一次与客户的联系。",
         "What happened.": "跟进内容。",
         "When (a date, and a time if you like: 昨天下午3点; default now).": "时间（日期，也可带时刻，如“昨天下午3点”；默认现在）。",
-        "When (a date).": "时间（日期）。",
+        "When (a date, and a time if you like: 昨天下午3点).": "时间（日期，也可带时刻，如“昨天下午3点”）。",
         "Contacts met, comma-separated ids or names.": "见到的联系人，编号或姓名，用逗号分隔。",
         "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人，编号或姓名，用逗号分隔（留空即清除）。",
         "The project it concerns.": "相关项目。", "The project it concerns (empty clears).": "相关项目（留空即清除）。",
