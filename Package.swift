@@ -79,7 +79,9 @@ let package = Package(
             dependencies: ["VaultFormat", "VaultCrypto"],
             exclude: ["Testkit"]
         ),
-        .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto"]),
+        // What more than one test target uses (their temporary folders removed at exit).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SalesArchiveTests", dependencies: ["SalesArchive", "VaultFormat", "VaultCrypto", "TestSupport"]),
         .testTarget(name: "DepartmentTests", dependencies: ["Department", "SalesArchive", "VaultFormat", "VaultCrypto"], exclude: ["Vectors"]),
         .testTarget(
             name: "InterchangeTests",
@@ -88,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SalesVaultCLITests",
-            dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto"],
+            dependencies: ["SalesArchive", "Department", "VaultFormat", "VaultCrypto", "TestSupport"],
             exclude: ["Fixtures"]
         ),
     ]
