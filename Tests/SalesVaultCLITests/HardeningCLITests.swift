@@ -46,6 +46,14 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try runTool(["keys", "generate", "li", "--dir", key, "--passphrase-file", dir.path("kp"), "--insecure-kdf-cost", "10"]).status, 0)
         chinese(try runTool(["--lang", "zh", "escrow", "open", archive, "--identity", key + "/li.key", "--passphrase-file", dir.path("kp"), "--", "customer", "list"]),
                 "本档案没有托管槽", 3)
+        // An interrupted save: the hint names this archive, not an example (helper-109).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: archive))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("中断".utf8))
+        try handle.close()
+        let unfinished = try runTool(["--lang", "zh", "customer", "add", "小米", "-a", archive, "--password-file", pw])
+        XCTAssertEqual(unfinished.status, 6, unfinished.stderr)
+        XCTAssertTrue(unfinished.stderr.contains("请运行 salesvault repair \(archive) 进行修复"), unfinished.stderr)
     }
 
     /// Mounts a tmpfs of `size` at `path` (made if missing), to fill; skips the test where that

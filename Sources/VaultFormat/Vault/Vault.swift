@@ -101,7 +101,7 @@ public final class Vault {
         guard access == .readWrite else { throw VaultError(.invalidArgument, "the archive was opened read-only") }
         if !allowUnfinished && unfinishedBytes > 0 {
             throw VaultError(
-                .unfinishedAppend, "\(path) ends with \(unfinishedBytes) bytes of an interrupted save; run repair first")
+                .unfinishedAppend, "\(path) ends with \(unfinishedBytes) bytes of an interrupted save; run repair first", path: path)
         }
     }
 
