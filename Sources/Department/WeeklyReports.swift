@@ -109,6 +109,15 @@ extension Registry {
         return managers.filter { roles.contains(Self.foldRole($0.role)) }
     }
 
+    /// A manager as a reader sees them beside their role: 王总（总经理）, 王总 (general manager). The
+    /// common roles written in English, as the registry's examples write them, are said in
+    /// Chinese to a Chinese reader; any other role as written.
+    public static func nameWithRole(_ m: Manager, zh: Bool) -> String {
+        guard zh else { return "\(m.name) (\(m.role))" }
+        let chinese = ["general manager": "总经理", "sales director": "销售总监", "department manager": "部门经理", "sales manager": "销售经理"]
+        return "\(m.name)（\(chinese[foldRole(m.role)] ?? m.role)）"
+    }
+
     static func foldRole(_ role: String) -> String {
         role.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }

@@ -751,7 +751,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         }
         // A group named alone, or a command that is not an archive's: refused before the opening
         // too (helper-111: a use was recorded, then the command failed).
-        for command in [["report"], ["unlock"]] {
+        for command in [["report"], ["unlock"], ["passwd"]] {
             let r = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--"] + command, expect: 64)
             XCTAssertTrue(r.stderr.contains("不能通过托管运行"), "\(command): \(r.stderr)")
         }

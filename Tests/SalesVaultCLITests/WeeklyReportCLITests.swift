@@ -76,6 +76,9 @@ final class WeeklyReportCLITests: XCTestCase {
         try week(a, customer: "苏州精密机械甲乙丙")
         let submitted = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
         XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报（第 1 版），已加密存入部门周报文件夹，仅 王总（总经理）、陈总监（销售总监）可以打开"), submitted.stdout)
+        // The department's own listing names the receivers the same way (Registry.nameWithRole).
+        let shown = try sv(["dept", "show", dept, "--lang", "zh"], now: at(day: 4, hour: 2))
+        XCTAssertTrue(shown.stdout.contains("周报接收人：王总（总经理）、陈总监（销售总监）"), shown.stdout)
         let folder = dept + "/reports/2026-W48"
         for suffix in [".xlsx.age", ".html.age", ".json.age", ".manifest.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟" + suffix), suffix)

@@ -64,7 +64,7 @@ struct ReportCommand: ParsableCommand {
         var options = WeeklyReportBuilder.Options(week: try Self.week(week, calendar: calendar), calendar: calendar, now: Clock.now)
         options.includeSecret = includeSecret
         options.zh = Render.zh
-        options.recipients = (department?.0.reportRecipients ?? []).map { "\($0.name)(\($0.role))" }
+        options.recipients = (department?.0.reportRecipients ?? []).map { Registry.nameWithRole($0, zh: Render.zh) }
         let intervals = department?.0.contactIntervals ?? .standard
         (options.staleA, options.staleB) = (intervals.a, intervals.b)
         var report = try WeeklyReportBuilder.build(archive, options: options)
@@ -235,10 +235,7 @@ struct ReportCommand: ParsableCommand {
             let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
             let html = try ReportRender.data(report, format: .html, zh: zh)
             let result = try ReportSubmission.submit(report, xlsx: xlsx, html: html, registry: registry, layout: layout, archive: archive, now: Clock.now)
-            // (A role written in English, as the registry's examples write it, said in Chinese.)
-            let roleZH = ["general manager": "总经理", "sales director": "销售总监", "department manager": "部门经理", "sales manager": "销售经理"]
-            let to = result.manifest.recipients.map { zh ? "\($0.name)（\(roleZH[$0.role.lowercased()] ?? $0.role)）" : "\($0.name) (\($0.role))" }
-                .joined(separator: zh ? "、" : ", ")
+            let to = registry.reportRecipients.map { Registry.nameWithRole($0, zh: zh) }.joined(separator: zh ? "、" : ", ")
             let due = registry.reportDue(ISOWeek(parsing: report.week)!)
             let late = Clock.now > due
             Terminal.print(L("Submitted the report of \(report.week) (version \(result.version)), sealed to \(to):",

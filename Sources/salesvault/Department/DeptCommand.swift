@@ -463,7 +463,7 @@ struct DeptShow: VaultCommand {
         let rule = r.rotationPolicy.ruleText
         Terminal.print(zh ? "密码轮换：\(rule.zh)" : "Rotation: \(rule.en)")
         Terminal.print("\(zh ? "计日时区：" : "Days counted in: ")\(r.policy.timeZone ?? DepartmentCalendar.defaultZoneName)")
-        let receivers = r.reportRecipients.map { zh ? "\($0.name)（\($0.role)）" : "\($0.name)(\($0.role))" }.joined(separator: zh ? "、" : ", ")
+        let receivers = r.reportRecipients.map { Registry.nameWithRole($0, zh: zh) }.joined(separator: zh ? "、" : ", ")
         Terminal.print("\(zh ? "周报接收人：" : "Weekly reports to: ")\(receivers.isEmpty ? (zh ? "（无：请添加角色为 总经理 或 销售总监 的经理）" : "(none: add a manager whose role is general manager or sales director)") : receivers)"
                        + (zh ? "；每周五 \(r.reportDueHour):00 前提交" : "; due Fridays by \(r.reportDueHour):00"))
         Terminal.print("\(zh ? "密码保护成本下限：" : "Minimum password cost: ")2^\(r.policy.kdfFloor)" + (r.policy.kdfFloor < FormatV1.minScryptLogN ? (zh ? "（安全性不足，仅限测试）" : " (INSECURE, tests only)") : ""))

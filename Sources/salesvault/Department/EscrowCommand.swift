@@ -120,9 +120,10 @@ struct EscrowOpen: VaultCommand {
         // owner, and a usage error printed a raw parser object).
         var parsed: ParsableCommand?
         if let first = command.first {
-            guard !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else {
-                throw CLIError(.failure, L("\(first) cannot run through escrow", "\(first) 不能通过托管运行"), hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
-            }
+            // (A usage error, exit 64, as a write command is: it was exit 1.)
+            let notThroughEscrow = CLIError(.usage, L("\(first) cannot run through escrow", "\(first) 不能通过托管运行"),
+                                            hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
+            guard !Shell.outsideOnly.contains(first) || ["compliance", "reminders"].contains(first) else { throw notThroughEscrow }
             do { parsed = try SalesVault.parseAsRoot(command) } catch {
                 guard SalesVault.exitCode(for: error) == .validationFailure else { SalesVault.exit(withError: error) }  // (--help: shown, exit 0)
                 let message = SalesVault.fullMessage(for: error)
@@ -137,10 +138,7 @@ struct EscrowOpen: VaultCommand {
             // Nor a command that is not one of the archive's (a group named alone, `report`;
             // `unlock`): refused before the opening was recorded (helper-111: a use was
             // recorded, then the command failed).
-            if !(parsed is any ArchiveCommand), !["compliance", "reminders"].contains(first) {
-                throw CLIError(.usage, L("\(first) cannot run through escrow", "\(first) 不能通过托管运行"),
-                               hint: L("run a read command: customer list, history, search …", "请运行读取命令：customer list、history、search 等"))
-            }
+            if !(parsed is any ArchiveCommand), !["compliance", "reminders"].contains(first) { throw notThroughEscrow }
             if let export = parsed as? Export { try export.preflight(archive: archive, keyFiles: keyFiles) }
         }
         // What the command counts on besides opening the archive (3 for a shell or a command

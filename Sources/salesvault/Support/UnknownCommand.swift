@@ -120,7 +120,6 @@ enum UnknownCommand {
         return text.contains(" ") || text.isEmpty ? "\"\(text)\"" : text
     }
 
-    /// The command `words` name from `root` (`customer` → Customer), or nil when a word names none.
     /// The parser's message for the first `--option` of `arguments` that the command they name
     /// does not have, or nil. The parser checks a command's own rules (`validate`) before it
     /// looks for unknown options, so `customer edit 浦发 --bogus 1` was told to give something
@@ -149,6 +148,7 @@ enum UnknownCommand {
         return nil
     }
 
+    /// The command `words` name from `root` (`customer` → Customer), or nil when a word names none.
     static func command(named words: [String], root: ParsableCommand.Type) -> ParsableCommand.Type? {
         var command = root
         for word in words {
