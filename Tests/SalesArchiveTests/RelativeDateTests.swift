@@ -34,6 +34,33 @@ final class RelativeDateTests: XCTestCase {
         }
     }
 
+    /// `isRelative`'s fast answer (digits and date separators name no relative day) is the
+    /// general reading's answer for every relative form above, dates written out, and texts
+    /// that mix the two kinds of character.
+    func testIsRelativeAnswersAsTheGeneralReadingDoes() {
+        func general(_ s: String) -> Bool {
+            let text = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
+            return DateParser.relativeDay(text, today: 0) != nil
+        }
+        let relative = ["今天", "today", "Today", "明天", "tomorrow", "后天", "大后天", "昨天", "前天", "今日", "明日", "本周五", "周五", "周日",
+                        "下周三", "上周一", "next wed", "this fri", "3天后", "3 天后", "三天后", "两周后", "2个星期后", "3天前", "3日后", "3日前",
+                        "+3d", "-2d", "+1w", "＋３ｄ", "in 3 days", "2 days ago", " 明天 ", "\u{3000}3天后"]
+        let plain = ["2026-03-05", "2026/3/5", "2026.3.5", "2026年3月5日", "2026年12月1号", "２０２６／３／５", "2026-03-05 14:30", "2026-03-05T14:30",
+                     "", " ", "-3", "+3", "3", "12月1日", "日", "年月日", "T", "３日"]
+        let mixed = ["2026-03-05x", "+3d ", "3d", "-3w", "3w", "2026/3/5 明天", "3号后", "Tt", "d", "五日后"]
+        for s in relative { XCTAssertTrue(DateParser.isRelative(s), s) }
+        for s in plain { XCTAssertFalse(DateParser.isRelative(s), s) }
+        for s in relative + plain + mixed { XCTAssertEqual(DateParser.isRelative(s), general(s), s) }
+        // Every text of the fast answer's characters is answered no by the general reading too.
+        let alphabet = Array("0123456789-/.:T 年月日号０９／")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let s = String((0..<Int.random(in: 1...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            XCTAssertFalse(general(s), s)
+            XCTAssertFalse(DateParser.isRelative(s), s)
+        }
+    }
+
     func testEveryDateFieldAndOptionTakesRelativeDates() throws {
         let fixture = try ArchiveFixture()
         let a = try fixture.open()

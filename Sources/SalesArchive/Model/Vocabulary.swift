@@ -50,6 +50,12 @@ extension Vocabulary {
                 if out[short] == nil { out[short] = v.rawValue }
             }
         }
+        // The upper-case form of an ASCII word (B, VIP, QQ: what sheets write), whose folding is
+        // that word: found without folding it (`parse` takes a key as its own folded form).
+        for (word, code) in out where word.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }) {
+            let upper = word.uppercased()
+            if out[upper] == nil { out[upper] = code }
+        }
         return out
     }
 
