@@ -21,8 +21,12 @@ public struct InterchangeError: Error, Equatable, Sendable, CustomStringConverti
         case mapping
         /// The output file exists and `--force` was not given.
         case exists
-        /// The output cannot be written (disk full, permissions, not a regular file).
+        /// The output cannot be written (disk full, permissions, a missing folder).
         case writeFailed
+        /// The output is no file that may be written: a symbolic link, a folder, a FIFO, a
+        /// device or a socket, or the open archive or the file being read (exit status 2 in the
+        /// CLI, as an input file of those kinds is).
+        case notAFile
         /// A weekly report that cannot be made, sent or opened (no recipients, a damaged report).
         case report
     }

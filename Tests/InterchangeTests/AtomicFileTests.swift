@@ -97,9 +97,9 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(symlink(target, "\(dir)/link.csv"), 0)
         XCTAssertEqual(symlink("\(dir)/nowhere.csv", "\(dir)/dangling.csv"), 0)
         for replacing in [false, true] {
-            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/link.csv", replacing: replacing),
+            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/link.csv", replacing: replacing),
                         contains: "symbolic link", zh: "符号链接")
-            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/dangling.csv", replacing: replacing),
+            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/dangling.csv", replacing: replacing),
                         contains: "symbolic link", zh: "符号链接")
         }
         XCTAssertEqual(FileManager.default.contents(atPath: target), Data("target".utf8))
@@ -111,12 +111,12 @@ final class AtomicFileTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: "\(dir)/folder.csv", withIntermediateDirectories: false)
         XCTAssertEqual(mkfifo("\(dir)/fifo.csv", 0o600), 0)
         for replacing in [false, true] {
-            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/folder.csv", replacing: replacing),
+            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/folder.csv", replacing: replacing),
                         contains: "a folder (directory), not a regular file", zh: "文件夹")
-            assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/fifo.csv", replacing: replacing),
+            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/fifo.csv", replacing: replacing),
                         contains: "a pipe (FIFO)", zh: "管道")
         }
-        assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "/dev/null", replacing: true),
+        assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "/dev/null", replacing: true),
                     contains: "a device", zh: "设备文件")
         XCTAssertEqual(try entries(dir), ["fifo.csv", "folder.csv"])
         XCTAssertEqual(try entries("\(dir)/folder.csv"), [])

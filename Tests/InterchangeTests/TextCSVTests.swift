@@ -80,6 +80,21 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(try TextEncoding.decode(Data([0xFE, 0xFF]) + be, as: .utf16LE), text)
     }
 
+    /// Mostly Chinese UTF-16 without a BOM has too few NUL bytes for the quarter rule; its NUL
+    /// bytes on one side alone still say UTF-16 (it was read as GB18030 and refused).
+    func testChineseUTF16WithoutBOMIsRecognisedByItsNULBytesOnOneSide() throws {
+        let text = "客户名称\t客户等级\t备注\n深圳华信达科技有限公司\t重要客户\t年度框架协议已签，明年预算增加\n"
+        let le = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: Data(text.utf8))
+        let be = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16BE"], input: Data(text.utf8))
+        XCTAssertEqual(TextEncoding.detect(le), .utf16LE)
+        XCTAssertEqual(TextEncoding.detect(be), .utf16BE)
+        XCTAssertEqual(try ImportSource.read(le, fileName: "客户.txt").format, .csv(.utf16LE, delimiter: UInt8(ascii: "\t")))
+        XCTAssertEqual(try TextEncoding.decode(be, as: .utf16BE), text)
+        // NUL bytes on both sides, or a lone surrogate: not taken for UTF-16 by this rule.
+        XCTAssertNotEqual(TextEncoding.detect(Data([0xBF, 0xCD, 0x00, 0xBB, 0xA7, 0x00, 0x00, 0x41] + Array(repeating: 0xB0, count: 14))), .utf16LE)
+        XCTAssertNotEqual(TextEncoding.detect(Data([0x3D, 0xD8] + Array(le.dropFirst(2)))), .utf16LE, "a lone high surrogate first")
+    }
+
     func testDetectionOfPlainFiles() {
         XCTAssertEqual(TextEncoding.detect(Data("a,b\n1,2\n".utf8)), .utf8)
         XCTAssertEqual(TextEncoding.detect(Data("客户,等级\n".utf8)), .utf8)

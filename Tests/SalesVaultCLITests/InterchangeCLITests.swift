@@ -728,7 +728,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let before = try bytes(owned)
         for (file, format) in [(dir.path("k/li.key"), "xlsx"), (dir.path("lp"), "csv")] {
             let kept = try bytes(file)
-            let r = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--", "export", "--kind", "customers", "--out", file, "--format", format, "--force"], expect: 1)
+            let r = try tool(["--lang", "zh", "escrow", "open", owned] + manager + ["--", "export", "--kind", "customers", "--out", file, "--format", format, "--force"], expect: 2)
             XCTAssertTrue(r.stderr.contains("正在读取的文件") && r.stderr.contains("未写入任何内容"), r.stderr)
             XCTAssertEqual(try bytes(file), kept, "\(file) is as it was")
         }
@@ -872,17 +872,21 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 XCTAssertEqual(try bytes(archive), before, "\(what): the archive is byte-identical")
             }
         }
-        // An export never writes through a FIFO or a directory either.
-        let into = try svWithTimeout(["export", "--format", "csv", "--kind", "customers", "--out", fifo, "--force"])
-        XCTAssertNotEqual(into.status, 124, "export to a FIFO hung")
-        XCTAssertNotEqual(into.status, 0, into.stdout)
-        XCTAssertEqual(try bytes(archive), before, "a failed export records nothing")
+        // An export never writes through a FIFO or a directory either: exit status 2, as
+        // importing from one is (`salesvault --help`: "also a folder, a FIFO or a device").
+        for (out, words) in [(fifo, "管道"), (folder, "文件夹")] {
+            let into = try svWithTimeout(["--lang", "zh", "export", "--format", "csv", "--kind", "customers", "--out", out, "--force"])
+            XCTAssertNotEqual(into.status, 124, "export to \(out) hung")
+            XCTAssertEqual(into.status, 2, into.stdout + into.stderr)
+            XCTAssertTrue(into.stderr.contains(words), into.stderr)
+            XCTAssertEqual(try bytes(archive), before, "a failed export records nothing")
+        }
         // Nor through a symbolic link, even with --force: the file it points to stays as it was.
         let target = try dir.write("elsewhere.txt", "keep me\n")
         let link = dir.path("link.csv")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
         let through = try svWithTimeout(["--lang", "zh", "export", "--format", "csv", "--kind", "customers", "--out", link, "--force"])
-        XCTAssertEqual(through.status, 1, through.stdout + through.stderr)
+        XCTAssertEqual(through.status, 2, through.stdout + through.stderr)
         XCTAssertTrue(through.stderr.contains("符号链接"), through.stderr)
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "keep me\n")
         XCTAssertEqual(try bytes(archive), before)
@@ -1002,20 +1006,20 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
     func testNoOutputEverReplacesTheArchiveOrTheFileBeingImported() throws {
         try sv(["customer", "add", "甲公司"])
         let before = try bytes(archive)
-        let export = try sv(["export", "--out", archive, "--force", "--format", "xlsx"], expect: 1)
+        let export = try sv(["export", "--out", archive, "--force", "--format", "xlsx"], expect: 2)
         XCTAssertTrue(export.stderr.contains("writing there would destroy it"), export.stderr)
         let bad = try dir.write("bad.csv", "客户名称,客户等级\n乙公司,Z\n")
         let rejects = try sv(["import", bad, "--dry-run", "--rejects", archive, "--force"], expect: 64)  // not a .csv name
         XCTAssertTrue(rejects.stderr.contains("rejects file") || rejects.stderr.contains("destroy"), rejects.stderr)
-        let intoInput = try sv(["import", bad, "--dry-run", "--rejects", bad, "--force"], expect: 1)
+        let intoInput = try sv(["import", bad, "--dry-run", "--rejects", bad, "--force"], expect: 2)
         XCTAssertTrue(intoInput.stderr.contains("destroy"), intoInput.stderr)
         XCTAssertEqual(try String(contentsOfFile: bad, encoding: .utf8), "客户名称,客户等级\n乙公司,Z\n", "the input is untouched")
-        let calendar = try tool(["reminders", "--ics", archive, "--output", archive], expect: 1)
+        let calendar = try tool(["reminders", "--ics", archive, "--output", archive], expect: 2)
         XCTAssertTrue(calendar.stderr.contains("destroy"), calendar.stderr)
         // A copy of the archive under another name is protected too (it is an archive).
         let copy = dir.path("copy.svault")
         try FileManager.default.copyItem(atPath: archive, toPath: copy)
-        try sv(["export", "--out", copy, "--force", "--format", "csv", "--kind", "customers"], expect: 1)
+        try sv(["export", "--out", copy, "--force", "--format", "csv", "--kind", "customers"], expect: 2)
         XCTAssertEqual(try bytes(copy), before)
         XCTAssertEqual(try bytes(archive), before)
         XCTAssertEqual(try history().filter { ($0["kind"] as? String) == "export" }.count, 0, "nothing recorded for exports that did not happen")
@@ -1069,7 +1073,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // The department's folder reached through a link and `..`: compared by inode, not by spelling.
         try FileManager.default.createSymbolicLink(atPath: dir.path("lnk"), withDestinationPath: URL(fileURLWithPath: owned).deletingLastPathComponent().path)
         for (args, status, words) in [(["--format", "json", "--force", "--out", dir.path("lnk/../audit/y.json")], Int32(2), "department's own folders"),(["--out", existing], Int32(2), "exists"),
-                                      (["--out", owned, "--force", "--format", "xlsx"], 1, "is the archive"),
+                                      (["--out", owned, "--force", "--format", "xlsx"], 2, "is the archive"),
                                       (["--out", dir.path("no/such/dir/h.xlsx")], 1, "h.xlsx"),
                                       (["--out", dir.path("w.xlsx"), "--encrypt", "--workbook-password-file", dir.path("weak")], 7, "password"),
                                       // Options that the export itself refuses, and a usage error (printed as a raw parser object).

@@ -166,7 +166,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
 
     /// UTF-16 without a BOM, recognised only when it is obvious: at least 8 byte pairs looked at,
     /// a quarter or more of them with a NUL on one side and almost none on the other (ASCII
-    /// letters, digits and punctuation in UTF-16 all have a NUL high byte).
+    /// letters, digits and punctuation in UTF-16 all have a NUL high byte); or NUL bytes on one
+    /// side and none on the other, and the whole file well-formed UTF-16 of that byte order.
     private static func utf16ByNULPattern(_ data: Data) -> TextEncoding? {
         let pairs = min(data.count, 4096) / 2
         guard pairs >= 8 else { return nil }
@@ -179,6 +180,11 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         }
         if oddNUL * 4 >= pairs && evenNUL * 16 <= pairs { return .utf16LE }
         if evenNUL * 4 >= pairs && oddNUL * 16 <= pairs { return .utf16BE }
+        // Mostly Chinese text (客户名称	等级	…) has few NUL bytes, but text in UTF-8 or GB18030
+        // has none: NUL bytes on one side alone, in a file that reads as that UTF-16, are
+        // UTF-16 (it was read as GB18030 and refused as mixed encodings).
+        if oddNUL > 0 && evenNUL == 0, let _ = try? data.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: false) }) { return .utf16LE }
+        if evenNUL > 0 && oddNUL == 0, let _ = try? data.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: true) }) { return .utf16BE }
         return nil
     }
 

@@ -141,7 +141,7 @@ enum ErrorReport {
             return describe(e)
         case let e as InterchangeError:
             let status: ExitStatus = switch e.code {
-            case .unreadableFile, .exists: .fileProblem
+            case .unreadableFile, .exists, .notAFile: .fileProblem
             case .writeFailed, .readFailed: .failure
             case .wrongWorkbookPassword: .wrongPassword
             case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping, .report: .inputRefused
