@@ -91,6 +91,9 @@ final class RelativeDateTests: XCTestCase {
             ("昨天晚上8点15分", at(today - 1, 20, 15)), ("昨天下午3点一刻", at(today - 1, 15, 15)), ("昨天中午1点", at(today - 1, 13)), ("昨天下午13点", at(today - 1, 13)),
             ("十点", at(today, 10)), ("上午9:45", at(today, 9, 45)), ("11:59", at(today, 11, 59)),
             ("2026年11月24号", at(today - 1, 9)), ("昨天", at(today - 1, 9)),
+            // A minute under ten said with its 零 (it was refused while 3点05 was read).
+            ("昨天下午三点零五分", at(today - 1, 15, 5)), ("昨天三点零五", at(today - 1, 3, 5)), ("昨天10点零九分", at(today - 1, 10, 9)),
+            ("昨天九点二十分", at(today - 1, 9, 20)), ("昨天两点三十五", at(today - 1, 2, 35)),
         ]
         for (input, expected) in cases {
             XCTAssertEqual(try DateParser.parseInstant(input, now: now), expected, input)
@@ -101,7 +104,7 @@ final class RelativeDateTests: XCTestCase {
             }
         }
         XCTAssertEqual(try DateParser.parseInstant("昨天凌晨12点", now: now), at(today - 1, 0))
-        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00", "昨天晚上12点", "昨天中午6点", "昨天上午13点", "昨天下午0点"] {
+        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00", "昨天晚上12点", "昨天中午6点", "昨天上午13点", "昨天下午0点", "昨天三点零十分", "昨天三点七十分"] {
             XCTAssertThrowsError(try DateParser.parseInstant(bad, now: now), bad) {
                 XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("时间不对"), "\(bad): \($0)")
             }

@@ -323,6 +323,17 @@ extension WeeklyReportCLITests {
         let past = try sv(["report", "submit", "--week", "2001-W01"] + owner(a), now: at(day: 2, hour: 9), expect: 8)
         XCTAssertTrue(past.stderr.contains("the archive did not exist in 2001-W01"), past.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/reports/2030-W01/张伟.manifest.json"))
+        // `report weekly` refuses such a week too (it was built, empty, and recorded as an
+        // export), naming the archive's first week; nothing written or recorded.
+        let before = try bytes(a)
+        let weekly = try sv(["report", "weekly", "--lang", "zh", "--week", "2001-W01", "--out", dir.path("old.md")] + owner(a), now: at(day: 2, hour: 9), expect: 8)
+        XCTAssertTrue(weekly.stderr.contains("2001 年第 1 周时该档案尚未创建（创建于 2026-"), weekly.stderr)
+        XCTAssertTrue(weekly.stderr.contains("档案的第一周是 2026 年第"), weekly.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("old.md")))
+        XCTAssertEqual(try bytes(a), before)
+        // The week the archive was made in is reported (what was entered in it).
+        try sv(["report", "weekly", "--week", "2026-W48", "--out", dir.path("first.md")] + owner(a), now: at(day: 2, hour: 9))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("first.md")))
     }
 
     /// F5: an older signed registry put back (one that drops a salesperson) is refused.
@@ -345,7 +356,7 @@ extension WeeklyReportCLITests {
         let folder = dept + "/reports/2026-W48"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder + "/张伟.json.age", withDestinationPath: "/tmp/elsewhere")
-        let r = try sv(["report", "submit", "--week", "2026-W48"] + owner(a), now: at(day: 4, hour: 10), expect: 1)
+        let r = try sv(["report", "submit", "--week", "2026-W48"] + owner(a), now: at(day: 4, hour: 10), expect: 2)
         XCTAssertTrue(r.stderr.contains("symbolic link"), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["张伟.json.age"], "the xlsx and html of the failed attempt are removed")
     }
@@ -368,7 +379,7 @@ extension WeeklyReportCLITests {
     func testReportOutputsKeepOffTheRegistryAndNeedAKnownFormat() throws {
         let a = try newArchive("张伟")
         let registry = try bytes(dept + "/department.json")
-        let r = try sv(["report", "weekly", "--format", "html", "--out", dept + "/department.json", "--force"] + owner(a), now: at(day: 4, hour: 10), expect: 1)
+        let r = try sv(["report", "weekly", "--format", "html", "--out", dept + "/department.json", "--force"] + owner(a), now: at(day: 4, hour: 10), expect: 2)
         XCTAssertTrue(r.stderr.contains("department.json"), r.stderr)
         XCTAssertEqual(try bytes(dept + "/department.json"), registry)
         try sv(["report", "weekly", "--out", dir.path("y.txt")] + owner(a), now: at(day: 4, hour: 10), expect: 64)

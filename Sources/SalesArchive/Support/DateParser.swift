@@ -146,7 +146,7 @@ public enum DateParser {
                 case "半": minute = 30
                 case "一刻": minute = 15
                 case "三刻": minute = 45
-                default: minute = group(5).flatMap { Int($0) } ?? group(6).flatMap { chineseNumber($0).map(Int.init) } ?? -1
+                default: minute = group(5).flatMap { Int($0) } ?? group(6).flatMap(chineseMinute) ?? -1
                 }
             }
             // The hours each part of the day takes, as written (凌晨12点 is midnight; 晚上12点,
@@ -378,6 +378,14 @@ public enum DateParser {
         case 3 where chars[1] == "十": return digits[chars[0]].flatMap { t in digits[chars[2]].map { t * 10 + $0 } }
         default: return nil
         }
+    }
+
+    /// The minutes of a time said in words: 五, 十五, 三十五, and a minute under ten with its 零
+    /// (三点零五分; it was refused while 3点05 was read); nil for 零十 and other such text.
+    private static func chineseMinute(_ t: String) -> Int? {
+        guard t.hasPrefix("零"), t.count > 1 else { return chineseNumber(t).map(Int.init) }
+        guard t.count == 2, let n = chineseNumber(String(t.dropFirst())), (1...9).contains(n) else { return nil }
+        return Int(n)
     }
 
     /// in3days, 3daysago, in2weeks, 1dayago (spaces already removed): the offset in days.
