@@ -20,12 +20,15 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `2026-W48`, `2026W48` or `2026-w48`; nil when it is not a week that exists.
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "-", with: "")
-        // Digits only (no sign), the year 1–9999 and the week 1–53 before any arithmetic: the
-        // text may come from a file someone else wrote.
-        guard t.count >= 6, t.count <= 10, let w = t.firstIndex(of: "W"), t[..<w].allSatisfy(\.isASCII), t[..<w].allSatisfy(\.isNumber),
-              t[t.index(after: w)...].allSatisfy(\.isASCII), t[t.index(after: w)...].allSatisfy(\.isNumber),
-              let y = Int(t[..<w]), let n = Int(t[t.index(after: w)...]), (1...9999).contains(y), (1...53).contains(n)
+        // Four digits, an optional hyphen, W and two digits, as ISO 8601 writes a week (2026-W-1
+        // was read as W01 and 2026-W048 as W48: helper-113); the year 1–9999 and the week 1–53
+        // before any arithmetic: the text may come from a file someone else wrote.
+        let t = Array(text.trimmingCharacters(in: .whitespaces).uppercased().utf8)
+        let digits = { (r: Range<Int>) in t[r].allSatisfy { (0x30...0x39).contains($0) } }
+        let w = t.count == 8 && t[4] == UInt8(ascii: "-") ? 5 : t.count == 7 ? 4 : 0
+        guard w > 0, t[w] == UInt8(ascii: "W"), digits(0..<4), digits((w + 1)..<t.count),
+              let y = Int(String(decoding: t[0..<4], as: UTF8.self)), let n = Int(String(decoding: t[(w + 1)...], as: UTF8.self)),
+              (1...9999).contains(y), (1...53).contains(n)
         else { return nil }
         let candidate = ISOWeek(year: y, week: n)
         guard ISOWeek(containing: candidate.monday) == candidate else { return nil }  // W53 only in long years

@@ -23,10 +23,10 @@ public struct InterchangeError: Error, Equatable, Sendable, CustomStringConverti
         case exists
         /// The output cannot be written (disk full, permissions, a missing folder).
         case writeFailed
-        /// The output is no file that may be written: a symbolic link, a folder, a FIFO, a
-        /// device or a socket, or the open archive or the file being read (exit status 2 in the
-        /// CLI, as an input file of those kinds is).
-        case notAFile
+        /// The output's path is no file that may be written: a symbolic link, a folder, a FIFO,
+        /// a device or a socket, the open archive or the file being read, or a name in a folder
+        /// that does not exist (exit status 2 in the CLI, as an input file of those kinds is).
+        case badDestination
         /// A weekly report that cannot be made, sent or opened (no recipients, a damaged report).
         case report
     }

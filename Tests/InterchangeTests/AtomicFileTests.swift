@@ -97,9 +97,9 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(symlink(target, "\(dir)/link.csv"), 0)
         XCTAssertEqual(symlink("\(dir)/nowhere.csv", "\(dir)/dangling.csv"), 0)
         for replacing in [false, true] {
-            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/link.csv", replacing: replacing),
+            assertError(.badDestination, try AtomicFile.write(Data("x".utf8), to: "\(dir)/link.csv", replacing: replacing),
                         contains: "symbolic link", zh: "符号链接")
-            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/dangling.csv", replacing: replacing),
+            assertError(.badDestination, try AtomicFile.write(Data("x".utf8), to: "\(dir)/dangling.csv", replacing: replacing),
                         contains: "symbolic link", zh: "符号链接")
         }
         XCTAssertEqual(FileManager.default.contents(atPath: target), Data("target".utf8))
@@ -111,19 +111,19 @@ final class AtomicFileTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: "\(dir)/folder.csv", withIntermediateDirectories: false)
         XCTAssertEqual(mkfifo("\(dir)/fifo.csv", 0o600), 0)
         for replacing in [false, true] {
-            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/folder.csv", replacing: replacing),
+            assertError(.badDestination, try AtomicFile.write(Data("x".utf8), to: "\(dir)/folder.csv", replacing: replacing),
                         contains: "a folder (directory), not a regular file", zh: "文件夹")
-            assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "\(dir)/fifo.csv", replacing: replacing),
+            assertError(.badDestination, try AtomicFile.write(Data("x".utf8), to: "\(dir)/fifo.csv", replacing: replacing),
                         contains: "a pipe (FIFO)", zh: "管道")
         }
-        assertError(.notAFile, try AtomicFile.write(Data("x".utf8), to: "/dev/null", replacing: true),
+        assertError(.badDestination, try AtomicFile.write(Data("x".utf8), to: "/dev/null", replacing: true),
                     contains: "a device", zh: "设备文件")
         XCTAssertEqual(try entries(dir), ["fifo.csv", "folder.csv"])
         XCTAssertEqual(try entries("\(dir)/folder.csv"), [])
     }
 
     func testMissingFolderIsNamedInBothLanguages() throws {
-        assertError(.writeFailed, try AtomicFile.write(Data("x".utf8), to: "\(dir)/no/such/out.csv", replacing: false),
+        assertError(.badDestination, try AtomicFile.write(Data("x".utf8), to: "\(dir)/no/such/out.csv", replacing: false),
                     contains: "\(dir)/no/such/out.csv: the file or folder does not exist", zh: "文件或文件夹不存在")
     }
 

@@ -628,10 +628,14 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(refused.problems.count, 1)
         XCTAssertEqual(refused.problems.first?.column, "预计签约")
         XCTAssertTrue(refused.problems.first?.reason.contains("could be day/month or month/day") == true, "\(refused.problems)")
-        // A date that is none is said to be none, in both languages (it once read as ambiguous in English).
+        // A date that is none is said to be none, in both languages (it once read as ambiguous in
+        // English), and why: February 2027 has 28 days (helper-113: it said only "not a date").
         let none = try f.importing(utf8("项目名称,客户,预计签约\n甲项目,甲公司,2027/2/30\n"), name: "p.csv", commit: false)
-        XCTAssertTrue(none.problems.first?.reason.contains("not a date") == true, "\(none.problems)")
-        XCTAssertTrue(none.problems.first?.reasonZH.contains("不是有效日期") == true, "\(none.problems)")
+        XCTAssertTrue(none.problems.first?.reason.contains("2027-02 has 28 days") == true, "\(none.problems)")
+        XCTAssertTrue(none.problems.first?.reasonZH.contains("2027 年 2 月只有 28 天") == true, "\(none.problems)")
+        XCTAssertFalse(none.problems.first?.reason.contains("day/month") == true, "\(none.problems)")
+        let word = try f.importing(utf8("项目名称,客户,预计签约\n甲项目,甲公司,下个季度\n"), name: "p.csv", commit: false)
+        XCTAssertTrue(word.problems.first?.reasonZH.contains("不是有效日期") == true, "\(word.problems)")
         try f.importing(utf8(text), name: "p.csv") { $0.dayOrder = .dayMonthYear }
         let p = try f.open().resolve(.project, "园区网络改造")
         XCTAssertEqual(p["expectedSign"], .day(DateParser.day(year: 2027, month: 5, day: 3)!))
@@ -1277,6 +1281,47 @@ final class ImportTests: XCTestCase {
         for problem in log.problems {
             XCTAssertFalse(problem.reasonZH.contains("下周三、3天后"), "no relative form suggested for a file: \(problem.reasonZH)")
         }
+    }
+
+    /// helper-113 F3: a date column's date and time of day (2026-03-05 14:30) keeps the date, as
+    /// an XLSX date-time cell does (it was "not a date"), and Excel's long date with its weekday
+    /// (2026年3月5日星期四) is read, the weekday checked; a time without a date is still refused.
+    func testADateColumnTakesADateTimeAndALongDateWithItsWeekday() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("""
+            客户名称,下次跟进
+            甲有限公司,2027-03-05 14:30
+            乙有限公司,2027/3/5 14:30:00
+            丙有限公司,2027-03-05T14:30
+            丁有限公司,2027年3月5日星期五
+            戊有限公司,2027年3月5日下午3点
+            己有限公司,2027-03-05（周五）
+            庚有限公司,2027年3月5日星期四
+            辛有限公司,14:30
+
+            """), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.compactMap(\.value).sorted(), ["14:30", "2027年3月5日星期四"].sorted(), "\(p.problems)")
+        XCTAssertTrue(p.problems.contains { $0.reasonZH.contains("2027年3月5日是星期五，不是星期四") }, "\(p.problems.map(\.reasonZH))")
+        try f.importing(utf8("客户名称,下次跟进\n甲有限公司,2027-03-05 14:30\n丁有限公司,2027年3月5日星期五\n"), name: "d.csv")
+        let a = try f.open()
+        XCTAssertEqual(try a.resolve(.customer, "甲有限公司")["nextFollowUp"], .day(DateParser.day(year: 2027, month: 3, day: 5)!))
+        XCTAssertEqual(try a.resolve(.customer, "丁有限公司")["nextFollowUp"], .day(DateParser.day(year: 2027, month: 3, day: 5)!))
+    }
+
+    /// helper-113 F1: a NUL in any cell refuses its row, naming the line and column (in a note it
+    /// was stored, and exported again); with --only-valid the other rows are imported.
+    func testANULInAnyCellRefusesItsRow() throws {
+        let f = try ImportFixture()
+        var bytes = Data("客户名称,备注,联系电话\n甲有限公司,好\n乙有限公司,".utf8) + Data([0, 0]) + Data(",010-1\n".utf8)
+        bytes += Data("丙有限公司,,010".utf8) + Data([0]) + Data("2\n".utf8)
+        let p = try f.importing(bytes, name: "n.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [3, 4], "\(p.problems)")
+        XCTAssertEqual(p.problems.map(\.column), ["备注", "联系电话"], "\(p.problems)")
+        XCTAssertTrue(p.problems.allSatisfy { $0.reasonZH.contains("不能含有空字符（U+0000）") }, "\(p.problems)")
+        XCTAssertFalse(p.canCommit)
+        let valid = try f.importing(bytes, name: "n.csv") { $0.onlyValid = true }
+        XCTAssertEqual(valid.counts[.customers]?.new, 1)
+        XCTAssertEqual(try f.open().resolve(.customer, "甲有限公司")["note"]?.text, "好")
     }
 
     /// A handover imported again with --on-duplicate update leaves the new owner's own note

@@ -69,13 +69,20 @@ final class TextCSVTests: XCTestCase {
         XCTAssertEqual(table.rows[1].cells, ["上海𠮷贸易有限公司", "13800000000", "含,逗号"].map(CellValue.text))  // zh-punct: keep
     }
 
-    func testUTF16WithoutBOMIsRecognisedByItsNULBytes() throws {
-        let text = "name,mobile\nZhang San,13800000000\n"
+    /// `text` in UTF-16LE and UTF-16BE without a BOM (by iconv), each detected as what it is
+    /// and the big-endian one decoded back to `text`.
+    func withoutBOM(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> (le: Data, be: Data) {
         let le = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: Data(text.utf8))
         let be = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16BE"], input: Data(text.utf8))
-        XCTAssertEqual(TextEncoding.detect(le), .utf16LE)
-        XCTAssertEqual(TextEncoding.detect(be), .utf16BE)
-        XCTAssertEqual(try TextEncoding.decode(be, as: .utf16BE), text)
+        XCTAssertEqual(TextEncoding.detect(le), .utf16LE, file: file, line: line)
+        XCTAssertEqual(TextEncoding.detect(be), .utf16BE, file: file, line: line)
+        XCTAssertEqual(try TextEncoding.decode(be, as: .utf16BE), text, file: file, line: line)
+        return (le, be)
+    }
+
+    func testUTF16WithoutBOMIsRecognisedByItsNULBytes() throws {
+        let text = "name,mobile\nZhang San,13800000000\n"
+        let be = try withoutBOM(text).be
         // A BOM decides the byte order even when the other one was asked for.
         XCTAssertEqual(try TextEncoding.decode(Data([0xFE, 0xFF]) + be, as: .utf16LE), text)
     }
@@ -84,15 +91,28 @@ final class TextCSVTests: XCTestCase {
     /// bytes on one side alone still say UTF-16 (it was read as GB18030 and refused).
     func testChineseUTF16WithoutBOMIsRecognisedByItsNULBytesOnOneSide() throws {
         let text = "客户名称\t客户等级\t备注\n深圳华信达科技有限公司\t重要客户\t年度框架协议已签，明年预算增加\n"
-        let le = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16LE"], input: Data(text.utf8))
-        let be = try Tool.run("iconv", ["-f", "UTF-8", "-t", "UTF-16BE"], input: Data(text.utf8))
-        XCTAssertEqual(TextEncoding.detect(le), .utf16LE)
-        XCTAssertEqual(TextEncoding.detect(be), .utf16BE)
+        let le = try withoutBOM(text).le
         XCTAssertEqual(try ImportSource.read(le, fileName: "客户.txt").format, .csv(.utf16LE, delimiter: UInt8(ascii: "\t")))
-        XCTAssertEqual(try TextEncoding.decode(be, as: .utf16BE), text)
         // NUL bytes on both sides, or a lone surrogate: not taken for UTF-16 by this rule.
         XCTAssertNotEqual(TextEncoding.detect(Data([0xBF, 0xCD, 0x00, 0xBB, 0xA7, 0x00, 0x00, 0x41] + Array(repeating: 0xB0, count: 14))), .utf16LE)
         XCTAssertNotEqual(TextEncoding.detect(Data([0x3D, 0xD8] + Array(le.dropFirst(2)))), .utf16LE, "a lone high surrogate first")
+    }
+
+    /// helper-113 F1, F2: a NUL byte in UTF-8 text does not make it UTF-16 (one did, and the file
+    /// was read as garbage; the cell with it is refused: `ImportTests`); Chinese UTF-16 without
+    /// a BOM with characters beyond the BMP (😀, 𠮷: a NUL on the other side) is still UTF-16.
+    func testANULByteInUTF8IsNoUTF16AndUTF16BeyondTheBMPIsRecognised() throws {
+        for bytes in [Data("客户名称,备注\n甲".utf8) + Data([0]) + Data("乙,好\n".utf8),
+                      Data("客户名称,备注\n甲乙,好\n丙,".utf8) + Data([0, 0, 0, 0]) + Data("\n".utf8),
+                      Data("客户名称,备注\n甲乙,好".utf8) + Data([0]) + Data("\n".utf8),
+                      Data("客户名称,备注\n甲乙,好".utf8) + Data([0]) + Data("\n丙丁,".utf8) + Data([0]) + Data("\n".utf8)] {
+            XCTAssertEqual(TextEncoding.detect(bytes), .utf8, "\(Array(bytes))")
+            XCTAssertEqual(try ImportSource.read(bytes, fileName: "n.csv").format, .csv(.utf8, delimiter: UInt8(ascii: ",")))
+        }
+        let text = "客户名称\t备注\n甲\t😀😀\n𠮷野家餐饮有限公司\t年度框架协议\n"
+        let (le, be) = try withoutBOM(text)
+        XCTAssertEqual(try TextEncoding.decode(le, as: .utf16LE), text)
+        XCTAssertEqual(try ImportSource.read(be, fileName: "e.tsv").format, .csv(.utf16BE, delimiter: UInt8(ascii: "\t")))
     }
 
     func testDetectionOfPlainFiles() {
@@ -326,6 +346,11 @@ final class TextCSVTests: XCTestCase {
             }
             for input in inputs {
                 let data = Data(input)
+                // A file of 0 bytes is refused before either reading (the CLI's empty file test).
+                if data.isEmpty {
+                    XCTAssertThrowsError(try ImportSource.read(data, fileName: "f.csv"))
+                    continue
+                }
                 let fromBytes = Result { try ImportSource.read(data, fileName: "f.csv") }
                 var json = false
                 let fromText = Result { () throws -> [Table] in

@@ -74,6 +74,11 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertNil(ISOWeek(parsing: "+2026-W48"))
         XCTAssertNil(ISOWeek(parsing: "2026-W+48"))
         XCTAssertNil(ISOWeek(parsing: "2026-W054"))
+        // Only as ISO 8601 writes a week (helper-113 F6: W-1 was W01, W048 was W48, W4 was W04).
+        for text in ["2026-W-1", "2026-W-48", "2026-W048", "2026-W4", "2026--W48", "26-W48", "2026-W4８", "２０２６-W48", "2026 W48", "2026-W48-1"] {
+            XCTAssertNil(ISOWeek(parsing: text), text)
+        }
+        for text in ["2026-W48", "2026W48", "2026-w48", " 2026-W48 "] { XCTAssertEqual(ISOWeek(parsing: text)?.description, "2026-W48", text) }
         XCTAssertEqual(ISOWeek(containing: Int64(DateParser.daysFromCivil(year: 2027, month: 1, day: 1))).description, "2026-W53")
         XCTAssertEqual(ISOWeek(containing: Int64(DateParser.daysFromCivil(year: 2024, month: 12, day: 30))).description, "2025-W01")
     }

@@ -94,6 +94,8 @@ final class RelativeDateTests: XCTestCase {
             // A minute under ten said with its 零 (it was refused while 3点05 was read).
             ("昨天下午三点零五分", at(today - 1, 15, 5)), ("昨天三点零五", at(today - 1, 3, 5)), ("昨天10点零九分", at(today - 1, 10, 9)),
             ("昨天九点二十分", at(today - 1, 9, 20)), ("昨天两点三十五", at(today - 1, 2, 35)),
+            // helper-113 F8: the traditional 點, a space before 点, and 1刻/3刻.
+            ("昨天下午3點半", at(today - 1, 15, 30)), ("昨天下午 3 点", at(today - 1, 15)), ("昨天3点1刻", at(today - 1, 3, 15)), ("昨天3点3刻", at(today - 1, 3, 45)),
         ]
         for (input, expected) in cases {
             XCTAssertEqual(try DateParser.parseInstant(input, now: now), expected, input)
@@ -108,6 +110,20 @@ final class RelativeDateTests: XCTestCase {
             XCTAssertThrowsError(try DateParser.parseInstant(bad, now: now), bad) {
                 XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("时间不对"), "\(bad): \($0)")
             }
+        }
+        // A day the month does not have is said so (helper-113: "not a date").
+        for (text, words) in [("2026-02-29", "2026 年 2 月只有 28 天"), ("2026年4月31日", "2026 年 4 月只有 30 天"), ("2028/2/30", "2028 年 2 月只有 29 天")] {
+            XCTAssertThrowsError(try DateParser.parse(text, now: now), text) {
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains(words), "\(text): \($0)")
+            }
+        }
+        XCTAssertEqual(try DateParser.parse("2028-02-29", now: now), DateParser.day(year: 2028, month: 2, day: 29))
+        // A long date with its weekday (Excel's 2026年3月5日星期四), the weekday checked.
+        XCTAssertEqual(try DateParser.parse("2026年3月5日星期四", now: now), DateParser.day(year: 2026, month: 3, day: 5))
+        XCTAssertEqual(try DateParser.parse("2026-03-05（周四）", now: now), DateParser.day(year: 2026, month: 3, day: 5))
+        XCTAssertEqual(try DateParser.parse("2026/3/5 礼拜四", now: now), DateParser.day(year: 2026, month: 3, day: 5))
+        XCTAssertThrowsError(try DateParser.parse("2026年3月5日星期五", now: now)) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("2026年3月5日是星期四，不是星期五"), "\($0)")
         }
         for noYear in ["12月1日", "12月1号", "12/1"] {
             XCTAssertThrowsError(try DateParser.parse(noYear, now: now), noYear) {

@@ -409,6 +409,21 @@ extension EverydayCLITests {
         XCTAssertEqual(entry["nextStep"] as? String, "-h")
         XCTAssertEqual(entry["location"] as? String, "--5号楼")
         XCTAssertEqual((entry["at"] as? String)?.prefix(10), "2026-11-24", "\(entry)")
+        // A summary that starts with "-" is read as an option: said so, with the way to write it
+        // (it said only that the summary was missing), in both languages; after `--` it is kept.
+        let dash = try sv(["log", "add", "横杠测试", "call", "-对方同意下周见面", "--lang", "zh"], day: 2, expect: 64)
+        XCTAssertTrue(dash.stderr.contains("“-对方同意下周见面”以“-”开头，被当成了选项"), dash.stderr)
+        XCTAssertTrue(dash.stderr.contains("请在它前面加上 --（两个减号），例如：salesvault log add … -- \"-对方同意下周见面\""), dash.stderr)
+        XCTAssertFalse(dash.stderr.contains("缺少必填项"), dash.stderr)
+        let dashEN = try sv(["log", "add", "横杠测试", "call", "-对方同意下周见面", "--lang", "en"], day: 2, expect: 64)
+        XCTAssertTrue(dashEN.stderr.contains("Text starting with '-' is read as an option: '-对方同意下周见面'") && dashEN.stderr.contains("put -- before it"), dashEN.stderr)
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday + 2 * 86_400 + 10 * 3600)
+        let kept = try runTool(["log", "add", "横杠测试", "call", "--password-file", dir.path("pw"), "--", "-对方同意下周见面"], environment: e)
+        XCTAssertEqual(kept.status, 0, kept.stdout + kept.stderr)
+        XCTAssertTrue(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout.contains("\"-对方同意下周见面\""))
+        // An option's value that starts with "-" and a Chinese word is still its value.
+        try sv(["log", "add", "横杠测试", "call", "回电", "--next-step", "-周五前报价"], day: 2)
     }
 }
 

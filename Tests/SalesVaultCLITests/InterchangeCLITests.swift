@@ -203,6 +203,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
                 XCTAssertTrue(r.stderr.contains("import --template customers"), r.stderr)
             }
         }
+        // A file of 0 bytes is said to be empty, whatever its name (a workbook was "damaged").
+        for name in ["空.csv", "空.xlsx"] {
+            let r = try sv(["--lang", "zh", "import", try dir.write(name, ""), "--dry-run"], expect: 8)
+            XCTAssertTrue(r.stderr.contains("“\(name)”是空文件（0 字节）"), r.stderr)
+        }
         // A header and nothing under it (an empty template): the header was read, and is said
         // to be alone (helper-109: "no recognisable header, or no data under it").
         let header = try dir.write("header.csv", "\u{FEFF}客户名称,客户等级\r\n")
@@ -1011,6 +1016,15 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let bad = try dir.write("bad.csv", "客户名称,客户等级\n乙公司,Z\n")
         let rejects = try sv(["import", bad, "--dry-run", "--rejects", archive, "--force"], expect: 64)  // not a .csv name
         XCTAssertTrue(rejects.stderr.contains("rejects file") || rejects.stderr.contains("destroy"), rejects.stderr)
+        // helper-113 F5: a --rejects that cannot be written stops the import before it starts,
+        // even when no row is refused (a folder was found only once a row was).
+        try FileManager.default.createDirectory(atPath: dir.path("rej"), withIntermediateDirectories: false)
+        let good = try dir.write("good.csv", "客户名称\n丙公司\n")
+        let folderRejects = try sv(["--lang", "zh", "import", good, "--yes", "--rejects", dir.path("rej")], expect: 2)
+        XCTAssertTrue(folderRejects.stderr.contains("文件夹"), folderRejects.stderr)
+        XCTAssertEqual(try bytes(archive), before, "nothing imported")
+        try sv(["import", good, "--yes", "--rejects", dir.path("no/such/folder/r.csv")], expect: 2)
+        XCTAssertEqual(try bytes(archive), before, "nothing imported")
         let intoInput = try sv(["import", bad, "--dry-run", "--rejects", bad, "--force"], expect: 2)
         XCTAssertTrue(intoInput.stderr.contains("destroy"), intoInput.stderr)
         XCTAssertEqual(try String(contentsOfFile: bad, encoding: .utf8), "客户名称,客户等级\n乙公司,Z\n", "the input is untouched")
@@ -1074,7 +1088,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try FileManager.default.createSymbolicLink(atPath: dir.path("lnk"), withDestinationPath: URL(fileURLWithPath: owned).deletingLastPathComponent().path)
         for (args, status, words) in [(["--format", "json", "--force", "--out", dir.path("lnk/../audit/y.json")], Int32(2), "department's own folders"),(["--out", existing], Int32(2), "exists"),
                                       (["--out", owned, "--force", "--format", "xlsx"], 2, "is the archive"),
-                                      (["--out", dir.path("no/such/dir/h.xlsx")], 1, "h.xlsx"),
+                                      (["--out", dir.path("no/such/dir/h.xlsx")], 2, "h.xlsx"),
                                       (["--out", dir.path("w.xlsx"), "--encrypt", "--workbook-password-file", dir.path("weak")], 7, "password"),
                                       // Options that the export itself refuses, and a usage error (printed as a raw parser object).
                                       (["--out", dir.path("h.tsv")], 64, "not a format"),

@@ -18,7 +18,7 @@ import Darwin
 public enum AtomicFile {
     /// Writes `data` to `path` atomically with mode 0600. Without `replacing`, an existing
     /// `path` is an `.exists` error; a destination that is a symbolic link, a directory, a FIFO,
-    /// a device or a socket is always refused (`.notAFile`), and so is one that is the same
+    /// a device or a socket is always refused (`.badDestination`), and so is one that is the same
     /// file as any of `protecting` (the open archive, the input file), whatever `replacing` says.
     ///
     /// The data goes first to an unnamed file (`O_TMPFILE`) in the destination's folder, so that a

@@ -64,7 +64,7 @@ extension AtomicFile {
     /// The destination is the open archive or the file being imported: never overwritten.
     static func protected(_ path: String) -> InterchangeError {
         InterchangeError(
-            .notAFile,
+            .badDestination,
             "\(shown(path)) is the archive or the file being read; writing there would destroy it, so nothing was written.",
             zh: "“\(shown(path))”是当前打开的档案或正在读取的文件，写入会将其损坏，因此未写入任何内容。",
             hint: "Choose another file name.",
@@ -74,14 +74,14 @@ extension AtomicFile {
     static func notAFile(_ path: String, _ kind: FileKind) -> InterchangeError {
         if kind == .symlink {
             return InterchangeError(
-                .notAFile,
+                .badDestination,
                 "Cannot write \(shown(path)): it is a symbolic link, and SalesVault does not write through links.",
                 zh: "无法写入“\(shown(path))”：它是一个符号链接（快捷方式），为安全起见不会通过链接写入。",
                 hint: "Give the path of the real file, or a new file name.",
                 hintZH: "请给出实际文件的路径，或换一个新文件名。")
         }
         return InterchangeError(
-            .notAFile,
+            .badDestination,
             "Cannot write \(shown(path)): it is \(kind.english), not a regular file.",
             zh: "无法写入“\(shown(path))”：它是\(kind.chinese)，不是普通文件。",
             hint: "Give a file name for the output, for example report.csv.",
@@ -91,7 +91,8 @@ extension AtomicFile {
     static func failure(_ path: String, _ err: Int32) -> InterchangeError {
         let cause = SystemCause(err)
         return InterchangeError(
-            .writeFailed,
+            // (A folder that does not exist is a path given wrong, as a folder given as the file is.)
+            err == ENOENT || err == ENOTDIR ? .badDestination : .writeFailed,
             "Cannot write \(shown(path)): \(cause.english). Nothing was changed.",
             zh: "无法写入“\(shown(path))”：\(cause.chinese)。未做任何改动。",
             hint: cause.hint, hintZH: cause.hintZH)

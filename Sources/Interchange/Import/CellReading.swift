@@ -110,6 +110,9 @@ enum CellReading {
         switch cell {
         case .empty: return (nil, nil)
         case .text(let raw):
+            // A NUL is no part of any value a sheet holds: a damaged or binary file (it was
+            // stored in notes and exported again: helper-113 F1).
+            if raw.utf8.contains(0) { throw nulCharacter }
             var s = FormulaGuard.restore(raw).trimmedWhitespace
             if s.isEmpty { return (nil, nil) }
             if let error = excelError(s) { throw excelErrorFailure(error) }
@@ -126,6 +129,9 @@ enum CellReading {
                 throw Failure(reason: "\(s) is an amount Excel showed in scientific notation; its last digits may be lost. Widen the column or format it as Number in Excel, save again and import",
                               reasonZH: "“\(s)”是 Excel 以科学计数法显示的金额，后几位可能已丢失。请在 Excel 中把该列设为“数值”格式（或加宽该列），核对金额后重新保存再导入")
             }
+            // A date and a time of day in a date column (2026-03-05 14:30): the date, as a
+            // spreadsheet's date-time cell gives its day (helper-113 F3: "not a date").
+            if spec.type == .date, let date = DateParser.dateBeforeTime(s) { s = date }
             if spec.type == .date, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
             if spec.type == .date, DateParser.isRelative(s) { throw relativeDate(s) }
             return (s, nil)
@@ -163,6 +169,9 @@ enum CellReading {
             return (b ? "是" : "否", nil)
         }
     }
+
+    static let nulCharacter = Failure(reason: "the cell contains the NUL character (U+0000), which no spreadsheet writes: the text is damaged or binary; correct it in the file and import it again",
+                                      reasonZH: "单元格中不能含有空字符（U+0000），正常的表格中不会出现，内容可能已损坏或是二进制数据；请在文件中改正后重新导入")
 
     /// `03/05/2026` read in the order the user gave; nil when the text is not of that form.
     static func reorder(_ s: String, _ order: ImportOptions.DayOrder) -> String? {

@@ -119,6 +119,13 @@ public struct ImportSource: Sendable {
 
     private static func read(_ data: Data, fileName: String, digest: String, encoding: TextEncoding?,
                              workbookPassword: PasswordProvider) throws -> ImportSource {
+        // A file of 0 bytes (a workbook was "damaged", a CSV "had no header"): said as what it is.
+        guard !data.isEmpty else {
+            throw InterchangeError(.mapping, "\(fileName) is empty (0 bytes): there is nothing to import in it.",
+                                   zh: "“\(fileName)”是空文件（0 字节），其中没有可导入的数据。",
+                                   hint: "Check that this is the file you meant (an Excel or WPS file that was not saved?); salesvault import --template customers writes an example.",
+                                   hintZH: "请确认选对了文件（是否在 Excel 或 WPS 中还没保存？）；可运行 salesvault import --template customers 生成模板作参考。")
+        }
         let head = [UInt8](data.prefix(8))
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             let tables = try XLSXReader.read(data)

@@ -711,6 +711,10 @@ extension Importer {
                             row.fields.append((key, input))
                         } catch let f as CellReading.Failure {
                             problem(f.reason, f.reasonZH)
+                        } catch let e as ArchiveError where e.code == .invalidDate && !e.reason.contains(DateParser.relativeFormsEN) {
+                            // (What is wrong with a date written out, said as such: 2026-02-29 has 28
+                            // days, 2026年3月5日 was a Thursday, 12月1日 has no year.)
+                            problem(e.reason, e.reasonZH ?? e.reason)
                         } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
                             problem(e.code == .ambiguousDate
                                         ? "could be day/month or month/day: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy"

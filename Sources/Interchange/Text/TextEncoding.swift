@@ -166,8 +166,8 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
 
     /// UTF-16 without a BOM, recognised only when it is obvious: at least 8 byte pairs looked at,
     /// a quarter or more of them with a NUL on one side and almost none on the other (ASCII
-    /// letters, digits and punctuation in UTF-16 all have a NUL high byte); or NUL bytes on one
-    /// side and none on the other, and the whole file well-formed UTF-16 of that byte order.
+    /// letters, digits and punctuation in UTF-16 all have a NUL high byte); or NUL bytes mostly
+    /// on one side, and the whole file well-formed UTF-16 of that byte order (below).
     private static func utf16ByNULPattern(_ data: Data) -> TextEncoding? {
         let pairs = min(data.count, 4096) / 2
         guard pairs >= 8 else { return nil }
@@ -180,12 +180,18 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         }
         if oddNUL * 4 >= pairs && evenNUL * 16 <= pairs { return .utf16LE }
         if evenNUL * 4 >= pairs && oddNUL * 16 <= pairs { return .utf16BE }
-        // Mostly Chinese text (客户名称	等级	…) has few NUL bytes, but text in UTF-8 or GB18030
-        // has none: NUL bytes on one side alone, in a file that reads as that UTF-16, are
-        // UTF-16 (it was read as GB18030 and refused as mixed encodings).
-        if oddNUL > 0 && evenNUL == 0, let _ = try? data.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: false) }) { return .utf16LE }
-        if evenNUL > 0 && oddNUL == 0, let _ = try? data.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: true) }) { return .utf16BE }
-        return nil
+        // Mostly Chinese UTF-16 (客户名称	等级	…) has few NUL bytes, more on one side than the
+        // other (its tabs, line breaks and digits; a character beyond the BMP puts one on the
+        // other side), and text in UTF-8 or GB18030 has none. Such a file is UTF-16 of that byte
+        // order when it has two NUL bytes at least and the whole of it reads as well-formed
+        // UTF-16 with a line break and a tab or comma, and no U+0000 (it was read as GB18030 and
+        // refused). (A stray NUL in UTF-8 is no UTF-16: its cell is refused, `CellReading`.)
+        guard oddNUL != evenNUL, max(oddNUL, evenNUL) >= 2, data.count % 2 == 0 else { return nil }
+        let big = evenNUL > oddNUL
+        guard let text = try? data.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: big) }),
+              text.utf8.contains(0x0A) || text.utf8.contains(0x0D), text.utf8.contains(0x09) || text.utf8.contains(0x2C),
+              !text.utf8.contains(0) else { return nil }
+        return big ? .utf16BE : .utf16LE
     }
 
     private static func decodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, bigEndian: Bool) throws -> String {

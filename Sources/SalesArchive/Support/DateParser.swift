@@ -128,7 +128,7 @@ public enum DateParser {
         let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上"
         let patterns = [
             "^(.*?)[ T]*(\(marks))?\\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$",
-            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})[点時时](半|一刻|三刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
+            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*[点點時时](半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
         ]
         for (n, pattern) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: pattern),
@@ -144,8 +144,8 @@ public enum DateParser {
             } else if let rest = group(4) {
                 switch rest {
                 case "半": minute = 30
-                case "一刻": minute = 15
-                case "三刻": minute = 45
+                case "一刻", "1刻": minute = 15
+                case "三刻", "3刻": minute = 45
                 default: minute = group(5).flatMap { Int($0) } ?? group(6).flatMap(chineseMinute) ?? -1
                 }
             }
@@ -190,6 +190,28 @@ public enum DateParser {
         return relativeDay(text, today: 0) != nil
     }
 
+    /// A date followed by its weekday (日 then 星期四, 周四 or 礼拜四, bracketed or not, or a
+    /// date of digits then a space and the weekday): the date's text and the weekday (1 =
+    /// Monday); nil for any other text (周四 alone is a relative day).
+    static func weekdaySuffix(_ text: String) -> (String, Int)? {
+        var t = Substring(text)
+        if let last = t.last, last == ")" || last == "）" { t = t.dropLast() }
+        guard let dayChar = t.last, let i = "一二三四五六日天".firstIndex(of: dayChar) else { return nil }
+        t = t.dropLast()
+        var matched = false
+        for word in ["星期", "礼拜", "周"] where t.hasSuffix(word) {
+            t = t.dropLast(word.count)
+            matched = true
+            break
+        }
+        guard matched else { return nil }
+        if let last = t.last, last == "(" || last == "（" { t = t.dropLast() }
+        let date = t.trimmingCharacters(in: .whitespaces)
+        guard let end = date.last, end == "日" || end == "号" || end.isASCII && end.isNumber, date.first?.isNumber == true else { return nil }
+        let n = min("一二三四五六日天".distance(from: "一二三四五六日天".startIndex, to: i), 6)
+        return (date, n + 1)
+    }
+
     /// A scalar of a date written out: an ASCII digit, `-` `/` `.` `:` `T`, white space, or 年 月
     /// 日 号, full-width forms as their ASCII (`isRelative`'s fast answer).
     @inline(__always)
@@ -202,6 +224,16 @@ public enum DateParser {
         }
     }
 
+    /// The date of a text that gives a date and then a time of day (`2026-03-05 14:30`,
+    /// `2026/3/5 14:30:00`, `2026年3月5日下午3点`), without the time: what a date field keeps of
+    /// it, as it keeps the day of a spreadsheet's date-time cell (it was "not a date"). Nil when
+    /// the text has no time of day, or nothing before it.
+    public static func dateBeforeTime(_ input: String) -> String? {
+        guard input.contains(where: { ":：点點時时".contains($0) }),
+              let (date, second) = try? splitTime(input), second != nil, !date.isEmpty else { return nil }
+        return date
+    }
+
     /// `parse` without its fast path (what the fast path is tested against).
     static func parseGeneral(_ input: String, now: Int64) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
@@ -211,6 +243,19 @@ public enum DateParser {
         if let relative = relativeDay(text, today: localDay(now)) {
             guard relative >= -25_567, relative <= 2_932_896 else { throw invalid(input) }  // 1900-01-01 … 9999-12-31
             return relative
+        }
+        // 2026年3月5日星期四 (Excel's long date in Chinese), 2026-03-05（周四）: the date, and its
+        // weekday checked against it (it was "not a date").
+        if let (datePart, named) = weekdaySuffix(text) {
+            let day = try parseGeneral(datePart, now: now)
+            let actual = weekday(day)
+            guard actual == named else {
+                let names = ["一", "二", "三", "四", "五", "六", "日"]
+                let en = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+                throw ArchiveError(.invalidDate, "\(input): \(datePart) is a \(en[actual - 1]), not a \(en[named - 1]); check the date",
+                                   zh: "“\(input)”有误：\(datePart)是星期\(names[actual - 1])，不是星期\(names[named - 1])，请核对日期")
+            }
+            return day
         }
         var parts: [Int] = []
         var current = ""
@@ -247,7 +292,15 @@ public enum DateParser {
             throw ArchiveError(.ambiguousDate, "\(input): the year must come first, with its four digits (YYYY-MM-DD)",
                                zh: "\(input)：年份须写全四位并放在最前面（YYYY-MM-DD）")
         }
-        guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else { throw invalid(input) }
+        guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else {
+            // A day the month does not have (2026-02-29, 2026-04-31): said so.
+            if (1...9999).contains(parts[0]), (1...12).contains(parts[1]), (29...31).contains(parts[2]),
+               let last = (28...31).last(where: { self.day(year: parts[0], month: parts[1], day: $0) != nil }) {
+                throw ArchiveError(.invalidDate, "\(input): \(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1]) has \(last) days; check the day",
+                                   zh: "“\(input)”有误：\(parts[0]) 年 \(parts[1]) 月只有 \(last) 天，请核对日期")
+            }
+            throw invalid(input)
+        }
         return day
     }
 
@@ -293,8 +346,12 @@ public enum DateParser {
         return day(year: year, month: month, day: value)
     }
 
+    /// The relative forms `invalid` suggests (a command takes them, a file does not: an import
+    /// says its own message for such an error).
+    public static let relativeFormsEN = "today, tomorrow, next wed or +3d"
+
     private static func invalid(_ input: String) -> ArchiveError {
-        ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5, 2026年3月5日, today, tomorrow, next wed or +3d",
+        ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5, 2026年3月5日, \(relativeFormsEN)",
                      zh: "\(input) 不是日期；请写成 2026-03-05、2026/3/5、2026年3月5日，或今天、明天、下周三、3天后")
     }
 

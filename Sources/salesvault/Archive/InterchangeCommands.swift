@@ -152,6 +152,10 @@ struct Import: ArchiveCommand {
                 throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "无法导入的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
                                hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名，例如 未导入.\(wanted[0])"))
             }
+            // Where the rejects would go, checked before anything is imported (a folder given as
+            // --rejects was found only when a row was refused: helper-113 F5).
+            try AtomicFile.checkDestination(rejects, replacing: force, protecting: [context.archive.vault.path, file!]
+                                                + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
         }
         var opts = ImportOptions(now: Clock.now)
         opts.onDuplicate = onDuplicate

@@ -25,7 +25,8 @@ enum ExitStatus: Int32 {
           0   success
           1   other failure (I/O, full disk, permissions, not enough memory)
           2   file not found, already exists, too large to import, not an archive
-              (also a folder, a FIFO or a device), or unsupported version
+              (also a folder, a FIFO or a device, or an output in a folder that does not
+              exist), or unsupported version
           3   wrong password (or escrow keys that hold no slot of the archive, or a
               key or passphrase that does not open an age file: unseal)
           4   archive damaged or tampered with (details in the message), including an
@@ -141,7 +142,7 @@ enum ErrorReport {
             return describe(e)
         case let e as InterchangeError:
             let status: ExitStatus = switch e.code {
-            case .unreadableFile, .exists, .notAFile: .fileProblem
+            case .unreadableFile, .exists, .badDestination: .fileProblem
             case .writeFailed, .readFailed: .failure
             case .wrongWorkbookPassword: .wrongPassword
             case .encoding, .malformedText, .malformedWorkbook, .unsupportedWorkbook, .mapping, .report: .inputRefused

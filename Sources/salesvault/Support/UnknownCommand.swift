@@ -145,6 +145,17 @@ enum UnknownCommand {
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
             return "Error: Unknown option '\(name)'\nUsage: \(usage)\n  See '\(path.joined(separator: " ")) --help' for more information."
         }
+        // A text that starts with "-" (a summary "-对方同意下周见面") is read as an option, and
+        // the parser then said a text was missing. No option starts with "-" and a letter that
+        // is not ASCII; such a word, not an option's value, is said to go after `--`.
+        let words = Array(arguments.prefix(while: { $0 != "--" }))
+        for (i, word) in words.enumerated() where word.hasPrefix("-") && !word.hasPrefix("--") && word.unicodeScalars.count >= 2 {
+            let second = word.unicodeScalars[word.unicodeScalars.index(after: word.unicodeScalars.startIndex)]
+            guard !second.isASCII else { continue }
+            if i > 0, words[i - 1].hasPrefix("-"), !words[i - 1].contains("=") { continue }  // (an option's value)
+            let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
+            return "Error: Text starting with '-' is read as an option: '\(word)'\nHelp:  put -- before it: \(path.joined(separator: " ")) … -- \"\(word)\"\nUsage: \(usage)"
+        }
         return nil
     }
 
