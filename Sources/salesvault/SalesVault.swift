@@ -77,6 +77,11 @@ struct SalesVault: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         let zh = Language.current == .zh
+        // `log add 华为 call "-h对方"`: a text read as an option (it printed the help, exit 0).
+        if let problem = UnknownCommand.dashText(arguments, root: Self.self) {
+            Terminal.stderr((zh ? HelpZH.usageError(problem) : problem) + "\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
         if zh, let words = HelpZH.helpRequest(arguments) {
             print(HelpZH.help(for: words))

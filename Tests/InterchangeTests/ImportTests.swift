@@ -1322,6 +1322,13 @@ final class ImportTests: XCTestCase {
         let valid = try f.importing(bytes, name: "n.csv") { $0.onlyValid = true }
         XCTAssertEqual(valid.counts[.customers]?.new, 1)
         XCTAssertEqual(try f.open().resolve(.customer, "甲有限公司")["note"]?.text, "好")
+        // In a header (helper-114: the column was left out as unknown and the rows imported).
+        for header in [Data("客户名称,备".utf8) + Data([0]) + Data("注\n".utf8), Data("客户名称,备注".utf8) + Data([0]) + Data("\n".utf8)] {
+            let h = try f.importing(header + Data("寅有限公司,好\n".utf8), name: "h.csv", commit: false)
+            XCTAssertEqual(h.problems.map(\.line), [1], "\(h.problems)")
+            XCTAssertTrue(h.problems.first?.reasonZH.contains("B 列的表头有误：单元格中不能含有空字符（U+0000）") == true, "\(h.problems)")
+            XCTAssertFalse(h.canCommit)
+        }
     }
 
     /// A handover imported again with --on-duplicate update leaves the new owner's own note

@@ -109,8 +109,16 @@ final class TextCSVTests: XCTestCase {
             XCTAssertEqual(TextEncoding.detect(bytes), .utf8, "\(Array(bytes))")
             XCTAssertEqual(try ImportSource.read(bytes, fileName: "n.csv").format, .csv(.utf8, delimiter: UInt8(ascii: ",")))
         }
+        // A UTF-16 fragment pasted into one cell of a UTF-8 file (helper-114: the file was UTF-16BE).
+        let pasted = Data("客户名称,联系电话,备注\n甲公司,138,好客户\n乙公司,139,".utf8) + Data("hello world this is a long note, really".utf8.flatMap { [$0, 0] })
+            + Data("\n丙公司,137,ok\n".utf8)
+        XCTAssertEqual(TextEncoding.detect(pasted), .utf8)
+        // One column of Chinese in UTF-16 without a BOM (two NUL bytes: its line breaks).
+        for one in ["客户名称\n华为𠮷\n", "客户名称\n星河科技\n"] { _ = try withoutBOM(one) }
         let text = "客户名称\t备注\n甲\t😀😀\n𠮷野家餐饮有限公司\t年度框架协议\n"
         let (le, be) = try withoutBOM(text)
+        // An odd last byte: read as UTF-16 and said to be half a character (it was GB18030).
+        XCTAssertEqual(TextEncoding.detect(le + Data([0x58])), .utf16LE)
         XCTAssertEqual(try TextEncoding.decode(le, as: .utf16LE), text)
         XCTAssertEqual(try ImportSource.read(be, fileName: "e.tsv").format, .csv(.utf16BE, delimiter: UInt8(ascii: "\t")))
     }

@@ -422,6 +422,15 @@ extension EverydayCLITests {
         let kept = try runTool(["log", "add", "横杠测试", "call", "--password-file", dir.path("pw"), "--", "-对方同意下周见面"], environment: e)
         XCTAssertEqual(kept.status, 0, kept.stdout + kept.stderr)
         XCTAssertTrue(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout.contains("\"-对方同意下周见面\""))
+        // Other such texts (helper-114): -h对方 printed the help and exited 0 with nothing saved;
+        // -5%折扣 said the summary was missing; --对方 was an unknown option.
+        let logged = try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout
+        for text in ["-h对方", "-5%折扣", "--对方"] {
+            let r = try sv(["log", "add", "横杠测试", "call", text, "--lang", "zh"], day: 2, expect: 64)
+            XCTAssertTrue(r.stderr.contains("“\(text)”以“-”开头，被当成了选项") && r.stderr.contains("-- \"\(text)\""), r.stderr)
+            XCTAssertFalse(r.stdout.contains("USAGE") || r.stdout.contains("用法"), "no help printed: \(r.stdout)")
+        }
+        XCTAssertEqual(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout, logged, "nothing saved")
         // An option's value that starts with "-" and a Chinese word is still its value.
         try sv(["log", "add", "横杠测试", "call", "回电", "--next-step", "-周五前报价"], day: 2)
     }

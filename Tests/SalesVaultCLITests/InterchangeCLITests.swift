@@ -1024,6 +1024,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(folderRejects.stderr.contains("文件夹"), folderRejects.stderr)
         XCTAssertEqual(try bytes(archive), before, "nothing imported")
         try sv(["import", good, "--yes", "--rejects", dir.path("no/such/folder/r.csv")], expect: 2)
+        XCTAssertTrue(try sv(["--lang", "zh", "import", good, "--yes", "--rejects", ""], expect: 64).stderr.contains("--rejects 后的文件名为空"))
+        XCTAssertTrue(try sv(["--lang", "zh", "import", "--template", "customers", "--out", " "], expect: 64).stderr.contains("--out 后的文件名为空"))
         XCTAssertEqual(try bytes(archive), before, "nothing imported")
         let intoInput = try sv(["import", bad, "--dry-run", "--rejects", bad, "--force"], expect: 2)
         XCTAssertTrue(intoInput.stderr.contains("destroy"), intoInput.stderr)
@@ -1033,7 +1035,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // A copy of the archive under another name is protected too (it is an archive).
         let copy = dir.path("copy.svault")
         try FileManager.default.copyItem(atPath: archive, toPath: copy)
-        try sv(["export", "--out", copy, "--force", "--format", "csv", "--kind", "customers"], expect: 2)
+        let overCopy = try sv(["export", "--out", copy, "--force", "--format", "csv", "--kind", "customers"], expect: 2)
+        XCTAssertTrue(overCopy.stderr.contains("is a SalesVault archive; an output never replaces an archive"), overCopy.stderr)
         XCTAssertEqual(try bytes(copy), before)
         XCTAssertEqual(try bytes(archive), before)
         XCTAssertEqual(try history().filter { ($0["kind"] as? String) == "export" }.count, 0, "nothing recorded for exports that did not happen")

@@ -69,7 +69,7 @@ public enum AtomicFile {
                 if stat(other, &o) == 0, o.st_dev == st.st_dev, o.st_ino == st.st_ino { throw protected(path) }
             }
             // Whatever the caller protects: an output never replaces an archive (FORMAT.md magic).
-            if isArchive(path) { throw protected(path) }
+            if isArchive(path) { throw anArchive(path) }
             if !replacing { throw exists(path) }
         } else if errno != ENOENT {
             throw failure(path, errno)

@@ -71,6 +71,17 @@ extension AtomicFile {
             hintZH: "请换一个文件名。")
     }
 
+    /// The destination is another SalesVault archive (a copy, a colleague's): never overwritten
+    /// (it was called the open archive or the file being read).
+    static func anArchive(_ path: String) -> InterchangeError {
+        InterchangeError(
+            .badDestination,
+            "\(shown(path)) is a SalesVault archive; an output never replaces an archive, so nothing was written.",
+            zh: "“\(shown(path))”是一个 SalesVault 档案，导出或生成的文件不会覆盖档案，因此未写入任何内容。",
+            hint: "Choose another file name.",
+            hintZH: "请换一个文件名。")
+    }
+
     static func notAFile(_ path: String, _ kind: FileKind) -> InterchangeError {
         if kind == .symlink {
             return InterchangeError(

@@ -112,7 +112,9 @@ enum CellReading {
         case .text(let raw):
             // A NUL is no part of any value a sheet holds: a damaged or binary file (it was
             // stored in notes and exported again: helper-113 F1).
-            if raw.utf8.contains(0) { throw nulCharacter }
+            if raw.utf8.withContiguousStorageIfAvailable({ $0.isEmpty ? false : memchr($0.baseAddress!, 0, $0.count) != nil }) ?? raw.utf8.contains(0) {
+                throw nulCharacter
+            }
             var s = FormulaGuard.restore(raw).trimmedWhitespace
             if s.isEmpty { return (nil, nil) }
             if let error = excelError(s) { throw excelErrorFailure(error) }
@@ -170,7 +172,7 @@ enum CellReading {
         }
     }
 
-    static let nulCharacter = Failure(reason: "the cell contains the NUL character (U+0000), which no spreadsheet writes: the text is damaged or binary; correct it in the file and import it again",
+    static let nulCharacter = Failure(reason: "contains the NUL character (U+0000), which no spreadsheet writes: the text is damaged or binary; correct it in the file and import it again",
                                       reasonZH: "单元格中不能含有空字符（U+0000），正常的表格中不会出现，内容可能已损坏或是二进制数据；请在文件中改正后重新导入")
 
     /// `03/05/2026` read in the order the user gave; nil when the text is not of that form.

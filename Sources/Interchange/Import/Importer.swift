@@ -359,6 +359,15 @@ public final class Importer {
                     }
                     continue
                 }
+                // A header with a NUL (damaged or binary text): the table refused, naming the column
+                // (its column was left out as a header no field has: helper-114).
+                if text.utf8.contains(0) {
+                    problems.append(ImportProblem(
+                        table: table.name, line: header.line, column: Self.columnLetter(c),
+                        reason: "the header of column \(Self.columnLetter(c)) \(CellReading.nulCharacter.reason)",
+                        reasonZH: "\(Self.columnLetter(c)) 列的表头有误：\(CellReading.nulCharacter.reasonZH)"))
+                    continue
+                }
                 guard let target = Columns.target(text, kind: kind, mapping: mapping) else {
                     preview.unused.append(.init(table: table.name, header: text, computed: false))
                     continue

@@ -84,8 +84,15 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         if data.starts(with: utf8BOMBytes) { return (.utf8BOM, false) }
         if data.starts(with: [0xFF, 0xFE]) { return (.utf16LE, false) }
         if data.starts(with: [0xFE, 0xFF]) { return (.utf16BE, false) }
+        // Well-formed UTF-8 with characters beyond ASCII is UTF-8 whatever NUL bytes it holds:
+        // UTF-16 of such text is never well-formed UTF-8 throughout (a UTF-16 fragment pasted into
+        // one cell made the whole file UTF-16: helper-114; the cell is refused for its NULs).
+        // Only ASCII text in UTF-16 is well-formed UTF-8 (its NULs are), and has no byte above 7F.
+        let hasNUL = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }
+        let wellFormed = hasNUL ? firstInvalidUTF8(data) == nil : nil
+        if wellFormed == true, data.contains(where: { $0 >= 0x80 }) { return (.utf8, true) }
         if let utf16 = utf16ByNULPattern(data) { return (utf16, false) }
-        if firstInvalidUTF8(data) == nil { return (.utf8, true) }
+        if wellFormed ?? (firstInvalidUTF8(data) == nil) { return (.utf8, true) }
         return (mostlyUTF8(data) ? .utf8 : .gb18030, false)
     }
 
@@ -184,13 +191,17 @@ public enum TextEncoding: Sendable, Equatable, Hashable, CaseIterable {
         // other (its tabs, line breaks and digits; a character beyond the BMP puts one on the
         // other side), and text in UTF-8 or GB18030 has none. Such a file is UTF-16 of that byte
         // order when it has two NUL bytes at least and the whole of it reads as well-formed
-        // UTF-16 with a line break and a tab or comma, and no U+0000 (it was read as GB18030 and
-        // refused). (A stray NUL in UTF-8 is no UTF-16: its cell is refused, `CellReading`.)
-        guard oddNUL != evenNUL, max(oddNUL, evenNUL) >= 2, data.count % 2 == 0 else { return nil }
+        // UTF-16 with a line break and a tab or comma, or two line breaks, and no U+0000 (it was
+        // read as GB18030 and refused). (UTF-8 with a stray NUL is decided before.)
+        guard oddNUL != evenNUL, max(oddNUL, evenNUL) >= 2 else { return nil }
         let big = evenNUL > oddNUL
-        guard let text = try? data.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: big) }),
-              text.utf8.contains(0x0A) || text.utf8.contains(0x0D), text.utf8.contains(0x09) || text.utf8.contains(0x2C),
+        // (A last odd byte is left out here, so that the reading names it: "half a character".)
+        let even = data.count % 2 == 0 ? data : data.dropLast()
+        guard let text = try? even.withUnsafeBytes({ try decodeUTF16($0.bindMemory(to: UInt8.self), bigEndian: big) }),
               !text.utf8.contains(0) else { return nil }
+        // A line break and a tab or comma, or two line breaks (a list of one column).
+        let breaks = text.utf8.reduce(0) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
+        guard breaks >= 2 || (breaks == 1 && (text.utf8.contains(0x09) || text.utf8.contains(0x2C))) else { return nil }
         return big ? .utf16BE : .utf16LE
     }
 

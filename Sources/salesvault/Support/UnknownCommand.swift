@@ -145,14 +145,26 @@ enum UnknownCommand {
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
             return "Error: Unknown option '\(name)'\nUsage: \(usage)\n  See '\(path.joined(separator: " ")) --help' for more information."
         }
-        // A text that starts with "-" (a summary "-对方同意下周见面") is read as an option, and
-        // the parser then said a text was missing. No option starts with "-" and a letter that
-        // is not ASCII; such a word, not an option's value, is said to go after `--`.
+        return dashText(arguments, root: root)
+    }
+
+    /// A text that starts with "-" (a summary "-对方同意下周见面", "-5%折扣", "--对方") is read as
+    /// an option: the parser then said a text was missing, or printed the help for "-h对方" and
+    /// exited 0 having saved nothing (helper-114). No option has a character beyond ASCII, so
+    /// such a word, not an option's value (after a word that starts with "-"), is said to go
+    /// after `--`; asked before the line is parsed.
+    static func dashText(_ arguments: [String], root: ParsableCommand.Type) -> String? {
         let words = Array(arguments.prefix(while: { $0 != "--" }))
-        for (i, word) in words.enumerated() where word.hasPrefix("-") && !word.hasPrefix("--") && word.unicodeScalars.count >= 2 {
-            let second = word.unicodeScalars[word.unicodeScalars.index(after: word.unicodeScalars.startIndex)]
-            guard !second.isASCII else { continue }
+        for (i, word) in words.enumerated() where word.hasPrefix("-") && word.unicodeScalars.contains(where: { !$0.isASCII }) {
             if i > 0, words[i - 1].hasPrefix("-"), !words[i - 1].contains("=") { continue }  // (an option's value)
+            var command = root
+            var path = ["salesvault"]
+            for w in arguments {
+                guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(w) }) else { break }
+                command = next
+                path.append(w)
+            }
+            let help = SalesVault.helpMessage(for: command, columns: 10_000)
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
             return "Error: Text starting with '-' is read as an option: '\(word)'\nHelp:  put -- before it: \(path.joined(separator: " ")) … -- \"\(word)\"\nUsage: \(usage)"
         }
