@@ -125,13 +125,7 @@ enum UnknownCommand {
     /// looks for unknown options, so `customer edit 浦发 --bogus 1` was told to give something
     /// to change, not that --bogus does not exist (helper-110): asked when `validate` refused.
     static func unknownOption(_ arguments: [String], root: ParsableCommand.Type) -> String? {
-        var command = root
-        var path = ["salesvault"]
-        for word in arguments {
-            guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(word) }) else { break }
-            command = next
-            path.append(word)
-        }
+        let (command, path) = commandPath(arguments, root: root)
         let help = SalesVault.helpMessage(for: command, columns: 10_000)
         var known: Set<String> = ["--help", "--version", "--lang", "--serve"]
         if let re = try? NSRegularExpression(pattern: "--[A-Za-z0-9][A-Za-z0-9-]*") {
@@ -157,18 +151,24 @@ enum UnknownCommand {
         let words = Array(arguments.prefix(while: { $0 != "--" }))
         for (i, word) in words.enumerated() where word.hasPrefix("-") && word.unicodeScalars.contains(where: { !$0.isASCII }) {
             if i > 0, words[i - 1].hasPrefix("-"), !words[i - 1].contains("=") { continue }  // (an option's value)
-            var command = root
-            var path = ["salesvault"]
-            for w in arguments {
-                guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(w) }) else { break }
-                command = next
-                path.append(w)
-            }
+            let (command, path) = commandPath(arguments, root: root)
             let help = SalesVault.helpMessage(for: command, columns: 10_000)
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
             return "Error: Text starting with '-' is read as an option: '\(word)'\nHelp:  put -- before it: \(path.joined(separator: " ")) … -- \"\(word)\"\nUsage: \(usage)"
         }
         return nil
+    }
+
+    /// The command the leading words of `arguments` name, and those words after `salesvault`.
+    static func commandPath(_ arguments: [String], root: ParsableCommand.Type) -> (ParsableCommand.Type, [String]) {
+        var command = root
+        var path = ["salesvault"]
+        for word in arguments {
+            guard let next = command.configuration.subcommands.first(where: { names(of: $0).contains(word) }) else { break }
+            command = next
+            path.append(word)
+        }
+        return (command, path)
     }
 
     /// The command `words` name from `root` (`customer` → Customer), or nil when a word names none.
