@@ -229,7 +229,11 @@ public enum DateParser {
     /// it, as it keeps the day of a spreadsheet's date-time cell (it was "not a date"). Nil when
     /// the text has no time of day, or nothing before it.
     public static func dateBeforeTime(_ input: String) -> String? {
-        guard input.contains(where: { ":：点點時时".contains($0) }),
+        // (Asked of every date cell of an import: one with no `:` and no byte from E6 up, which
+        // each of ：点點時时 starts with in UTF-8, is answered from its bytes; comparing its
+        // characters was a ninth of a 100,000-customer import's dry run.)
+        guard input.utf8.contains(where: { $0 == 0x3A || $0 >= 0xE6 }),
+              input.contains(where: { ":：点點時时".contains($0) }),
               let (date, second) = try? splitTime(input), second != nil, !date.isEmpty else { return nil }
         return date
     }
