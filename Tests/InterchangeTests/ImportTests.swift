@@ -681,7 +681,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(p.problems[0].reasonZH.contains("第 2 行"), p.problems[0].reasonZH)
         XCTAssertTrue(p.problems[1].reasonZH.contains("第 2 行"), p.problems[1].reasonZH)
         XCTAssertTrue(p.problems[2].reason.contains("NUL character (U+0000)"), p.problems[2].reason)
-        XCTAssertTrue(p.problems[2].reasonZH.contains("不能含有空字符（U+0000）"), p.problems[2].reasonZH)
+        XCTAssertTrue(p.problems[2].reasonZH.contains("含有特殊控制字符 NUL（U+0000）"), p.problems[2].reasonZH)
         XCTAssertEqual(Importer.personKey("王\u{200D}敏"), Importer.personKey("王敏"))
         XCTAssertEqual(Importer.personKey("Wang\u{200B} Min"), Importer.personKey("wangmin"))
         XCTAssertNotEqual(Identity.companyKey("中兴通讯"), Identity.companyKey("中兴"), "only invisible characters are dropped")
@@ -1317,7 +1317,7 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(bytes, name: "n.csv", commit: false)
         XCTAssertEqual(p.problems.map(\.line), [3, 4], "\(p.problems)")
         XCTAssertEqual(p.problems.map(\.column), ["备注", "联系电话"], "\(p.problems)")
-        XCTAssertTrue(p.problems.allSatisfy { $0.reasonZH.contains("不能含有空字符（U+0000）") }, "\(p.problems)")
+        XCTAssertTrue(p.problems.allSatisfy { $0.reasonZH.contains("含有特殊控制字符 NUL（U+0000）") }, "\(p.problems)")
         XCTAssertFalse(p.canCommit)
         let valid = try f.importing(bytes, name: "n.csv") { $0.onlyValid = true }
         XCTAssertEqual(valid.counts[.customers]?.new, 1)
@@ -1326,7 +1326,7 @@ final class ImportTests: XCTestCase {
         for header in [Data("客户名称,备".utf8) + Data([0]) + Data("注\n".utf8), Data("客户名称,备注".utf8) + Data([0]) + Data("\n".utf8)] {
             let h = try f.importing(header + Data("寅有限公司,好\n".utf8), name: "h.csv", commit: false)
             XCTAssertEqual(h.problems.map(\.line), [1], "\(h.problems)")
-            XCTAssertTrue(h.problems.first?.reasonZH.contains("B 列的表头有误：单元格中不能含有空字符（U+0000）") == true, "\(h.problems)")
+            XCTAssertTrue(h.problems.first?.reasonZH.contains("B 列的表头含有特殊控制字符 NUL（U+0000）") == true, "\(h.problems)")
             XCTAssertFalse(h.canCommit)
         }
     }

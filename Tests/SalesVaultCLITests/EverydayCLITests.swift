@@ -412,8 +412,8 @@ extension EverydayCLITests {
         // A summary that starts with "-" is read as an option: said so, with the way to write it
         // (it said only that the summary was missing), in both languages; after `--` it is kept.
         let dash = try sv(["log", "add", "横杠测试", "call", "-对方同意下周见面", "--lang", "zh"], day: 2, expect: 64)
-        XCTAssertTrue(dash.stderr.contains("“-对方同意下周见面”以“-”开头，被当成了选项"), dash.stderr)
-        XCTAssertTrue(dash.stderr.contains("请在它前面加上 --（两个减号），例如：salesvault log add … -- \"-对方同意下周见面\""), dash.stderr)
+        XCTAssertTrue(dash.stderr.contains("“-对方同意下周见面”以“-”开头，会被当成选项"), dash.stderr)
+        XCTAssertTrue(dash.stderr.contains("请在它前面单独加上 --（两个减号），例如：salesvault log add … -- \"-对方同意下周见面\""), dash.stderr)
         XCTAssertFalse(dash.stderr.contains("缺少必填项"), dash.stderr)
         let dashEN = try sv(["log", "add", "横杠测试", "call", "-对方同意下周见面", "--lang", "en"], day: 2, expect: 64)
         XCTAssertTrue(dashEN.stderr.contains("Text starting with '-' is read as an option: '-对方同意下周见面'") && dashEN.stderr.contains("put -- before it"), dashEN.stderr)
@@ -427,7 +427,7 @@ extension EverydayCLITests {
         let logged = try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout
         for text in ["-h对方", "-5%折扣", "--对方"] {
             let r = try sv(["log", "add", "横杠测试", "call", text, "--lang", "zh"], day: 2, expect: 64)
-            XCTAssertTrue(r.stderr.contains("“\(text)”以“-”开头，被当成了选项") && r.stderr.contains("-- \"\(text)\""), r.stderr)
+            XCTAssertTrue(r.stderr.contains("“\(text)”以“-”开头，会被当成选项") && r.stderr.contains("-- \"\(text)\""), r.stderr)
             XCTAssertFalse(r.stdout.contains("USAGE") || r.stdout.contains("用法"), "no help printed: \(r.stdout)")
         }
         XCTAssertEqual(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout, logged, "nothing saved")

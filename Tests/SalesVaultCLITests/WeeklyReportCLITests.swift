@@ -327,7 +327,7 @@ extension WeeklyReportCLITests {
         // export), naming the archive's first week; nothing written or recorded.
         let before = try bytes(a)
         let weekly = try sv(["report", "weekly", "--lang", "zh", "--week", "2001-W01", "--out", dir.path("old.md")] + owner(a), now: at(day: 2, hour: 9), expect: 8)
-        XCTAssertTrue(weekly.stderr.contains("2001 年第 1 周时该档案尚未创建（创建于 2026-"), weekly.stderr)
+        XCTAssertTrue(weekly.stderr.contains("2001 年第 1 周时本档案尚未创建（创建于 2026-"), weekly.stderr)
         XCTAssertTrue(weekly.stderr.contains("档案的第一周是 2026 年第"), weekly.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("old.md")))
         XCTAssertEqual(try bytes(a), before)

@@ -77,9 +77,9 @@ extension AtomicFile {
         InterchangeError(
             .badDestination,
             "\(shown(path)) is a SalesVault archive; an output never replaces an archive, so nothing was written.",
-            zh: "“\(shown(path))”是一个 SalesVault 档案，导出或生成的文件不会覆盖档案，因此未写入任何内容。",
+            zh: "“\(shown(path))”是 SalesVault 档案，为避免覆盖档案，本次未写入任何内容。",
             hint: "Choose another file name.",
-            hintZH: "请换一个文件名。")
+            hintZH: "请换一个文件名保存导出或生成的文件。")
     }
 
     static func notAFile(_ path: String, _ kind: FileKind) -> InterchangeError {

@@ -173,7 +173,7 @@ enum CellReading {
     }
 
     static let nulCharacter = Failure(reason: "contains the NUL character (U+0000), which no spreadsheet writes: the text is damaged or binary; correct it in the file and import it again",
-                                      reasonZH: "单元格中不能含有空字符（U+0000），正常的表格中不会出现，内容可能已损坏或是二进制数据；请在文件中改正后重新导入")
+                                      reasonZH: "含有特殊控制字符 NUL（U+0000）。正常表格里不会出现这种字符，文件可能已损坏，也可能不是文本表格（而是二进制数据）。请在文件中改正后重新导入")
 
     /// `03/05/2026` read in the order the user gave; nil when the text is not of that form.
     static func reorder(_ s: String, _ order: ImportOptions.DayOrder) -> String? {

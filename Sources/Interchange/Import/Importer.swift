@@ -365,7 +365,7 @@ public final class Importer {
                     problems.append(ImportProblem(
                         table: table.name, line: header.line, column: Self.columnLetter(c),
                         reason: "the header of column \(Self.columnLetter(c)) \(CellReading.nulCharacter.reason)",
-                        reasonZH: "\(Self.columnLetter(c)) 列的表头有误：\(CellReading.nulCharacter.reasonZH)"))
+                        reasonZH: "\(Self.columnLetter(c)) 列的表头\(CellReading.nulCharacter.reasonZH)"))
                     continue
                 }
                 guard let target = Columns.target(text, kind: kind, mapping: mapping) else {

@@ -61,6 +61,17 @@ public enum WeeklyReportBuilder {
     }
 
     public static func build(_ archive: CustomerArchive, options o: Options) throws -> WeeklyReport {
+        // A week that ended before the archive was made has nothing in it (a report counts what
+        // was entered that week, imported history included): refused, as a submission of it is,
+        // naming the archive's first week (`report weekly` built it empty and recorded an export).
+        let madeAt = archive.vault.header.createdAt
+        guard madeAt < o.calendar.start(of: o.week.monday + 7) else {
+            let first = o.calendar.week(of: madeAt), made = String(o.calendar.localTime(madeAt).prefix(10))
+            throw InterchangeError(.report, "the archive did not exist in \(o.week) (it was created on \(made)): there is nothing to report for that week",
+                                   zh: "\(ReportText.weekZH(o.week.description))时本档案尚未创建（创建于 \(made)），那一周没有可汇报的内容",
+                                   hint: "its first week is \(first) (--week \(first)); leave --week out for this week",
+                                   hintZH: "档案的第一周是 \(ReportText.weekZH(first.description))（--week \(first)）；不加 --week 则生成本周周报")
+        }
         try archive.loadContactLog()
         let state = archive.state
         let week = o.calendar.bounds(of: o.week)

@@ -98,7 +98,7 @@ struct Import: ArchiveCommand {
         if let dateFormat, ImportOptions.DayOrder(name: dateFormat) == nil { throw ValidationError(L("--date-format takes dd/mm/yyyy or mm/dd/yyyy", "--date-format 只能设为 dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）").text) }
         // (An empty name was ignored when no row was refused, and "Cannot write :" when one was.)
         for (option, value) in [("--rejects", rejects), ("--out", out)] where value?.trimmingCharacters(in: .whitespaces).isEmpty == true {
-            throw ValidationError(L("\(option) names no file; give a file name, e.g. \(option) 未导入.csv", "\(option) 后的文件名为空，请填写文件名，例如 \(option) 未导入.csv").text)
+            throw ValidationError(L("\(option) names no file; give a file name, e.g. \(option) 未导入.csv", "\(option) 后面缺少文件名，请补上，例如 \(option) 未导入.csv").text)
         }
     }
 

@@ -61,18 +61,7 @@ struct ReportCommand: ParsableCommand {
         let archive = context.archive
         let department = try registry(of: archive)
         let calendar = department?.0.calendar ?? .standard
-        let chosen = try Self.week(week, calendar: calendar)
-        // A week that ended before the archive was made has nothing in it (a report counts what
-        // was entered that week, imported history included): refused as `report submit` refuses
-        // it, not built empty and recorded as an export.
-        let created = archive.vault.header.createdAt
-        guard created < calendar.start(of: chosen.monday + 7) else {
-            let first = calendar.week(of: created), made = String(calendar.localTime(created).prefix(10))
-            throw CLIError(.inputRefused, L("the archive did not exist in \(chosen) (it was created on \(made)): there is nothing to report for that week",
-                                            "\(ReportText.weekZH(chosen.description))时该档案尚未创建（创建于 \(made)），该周没有可汇报的内容"),
-                           hint: L("its first week is \(first) (--week \(first)); leave --week out for this week", "档案的第一周是 \(ReportText.weekZH(first.description))（--week \(first)）；不加 --week 即为本周周报"))
-        }
-        var options = WeeklyReportBuilder.Options(week: chosen, calendar: calendar, now: Clock.now)
+        var options = WeeklyReportBuilder.Options(week: try Self.week(week, calendar: calendar), calendar: calendar, now: Clock.now)
         options.includeSecret = includeSecret
         options.zh = Render.zh
         options.recipients = (department?.0.reportRecipients ?? []).map { Registry.nameWithRole($0, zh: Render.zh) }

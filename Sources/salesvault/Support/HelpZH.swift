@@ -39,8 +39,9 @@ enum HelpZH {
             退出状态
               0   成功
               1   其他错误（读写出错、磁盘已满、没有权限、内存不足）
-              2   文件不存在、文件已存在、文件过大无法导入、不是 SalesVault 档案，或版本不受支持；
-                  也包括给出的是文件夹、管道或设备文件，或输出文件所在的文件夹不存在
+              2   文件有问题：要读取的文件不存在、要写入的文件已存在、文件过大无法导入、
+                  不是 SalesVault 档案或档案版本不受支持；给出的是文件夹、管道或设备文件而不是
+                  普通文件；输出文件所在的文件夹不存在
               3   密码错误（或托管密钥在档案中没有对应的槽，或 unseal 时密钥、口令打不开 age 文件）
               4   档案损坏或被篡改（详见提示），包括所有人签名不符（有人利用数据密钥改动了档案）；
                   escrow verify 与 compliance --verify 完整校验未通过时也是 4
@@ -855,7 +856,7 @@ enum HelpZH {
             // (A word typed with control characters in it, shown escaped: helper-99.)
             var line = FieldFormat.terminalSafe(raw)
             if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
-            else if line.hasPrefix("Help:  put -- before it: ") { line = "提示：请在它前面加上 --（两个减号），例如：" + line.dropFirst(25) }
+            else if line.hasPrefix("Help:  put -- before it: ") { line = "提示：请在它前面单独加上 --（两个减号），例如：" + line.dropFirst(25) }
             else if line.hasPrefix("Help:  ") {
                 // "--on-duplicate <on-duplicate>  A row already…": the argument, then its help
                 // (looked up without the argument: it was left in English).
@@ -883,7 +884,7 @@ enum HelpZH {
             ("Unknown option '", { "没有 \($0) 这个选项" }),
             ("Unexpected argument '", { "多余的参数“\($0)”" }),
             ("Missing value for '", { "\($0) 后面缺少取值" }),
-            ("Text starting with '-' is read as an option: '", { "“\($0)”以“-”开头，被当成了选项" }),
+            ("Text starting with '-' is read as an option: '", { "“\($0)”以“-”开头，会被当成选项" }),
         ]
         for (prefix, zh) in patterns where m.hasPrefix(prefix) {
             let name = m.dropFirst(prefix.count).prefix { $0 != "'" }
