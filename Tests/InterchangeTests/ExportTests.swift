@@ -165,6 +165,64 @@ final class ExportTests: XCTestCase {
     }
     func testARoundTripThroughJSONReproducesEveryRecord() throws { try roundTrip(.json) }
 
+    /// An export without the secret fields (no --include-secret), imported back with
+    /// --on-duplicate update, leaves them as they are: the JSON export's records without them
+    /// read as emptied, and a contact's background (保密) was cleared (helper-116). Every
+    /// format, and a JSON export with them, change nothing.
+    func testAnExportWithoutSecretFieldsImportedBackKeepsThem() throws {
+        for (format, secret) in [(Exporter.Format.json, false), (.json, true), (.xlsx, false), (.csv, false)] {
+            let f = try populated()
+            var options = Exporter.Options(kinds: format == .csv ? [.contacts] : ImportKind.order, format: format, now: testNow)
+            options.includeSecret = secret
+            let output = try Exporter.write(try f.open(), options: options)
+            let p = try f.importing(output.data, name: "export.\(format.rawValue)") { $0.onDuplicate = .update }
+            XCTAssertTrue(p.problems.isEmpty, "\(format) \(secret): \(p.problems)")
+            XCTAssertNil(p.plan, "\(format) \(secret): \(p.plan?.events ?? [])")
+            XCTAssertEqual(p.counts[.contacts]?.unchanged, 2, "\(format) \(secret): \(p.counts)")
+            let wang = try XCTUnwrap(try f.open().state.all(.contact).first { $0["name"]?.text == "王敏" })
+            XCTAssertEqual(wang["background"]?.text, "喜欢打网球", "\(format) \(secret)")
+        }
+        // A secret field a record of the file gives (written in by hand) is read.
+        let f = try populated()
+        let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: [.contacts], format: .json, now: testNow))
+        let edited = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"name\" : \"王敏\",", with: "\"name\" : \"王敏\", \"background\" : \"喜欢游泳\",")
+        XCTAssertNotEqual(Data(edited.utf8), json)
+        let p = try f.importing(Data(edited.utf8), name: "export.json") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.counts[.contacts]?.updated, 1, "\(p.counts) \(p.problems)")
+        XCTAssertEqual(try f.open().state.all(.contact).first { $0["name"]?.text == "王敏" }?["background"]?.text, "喜欢游泳")
+    }
+
+    /// An export of every kind imported back into the archive it came from, without
+    /// --on-duplicate: every row is unchanged, none refused, nothing to commit (every row was
+    /// refused as a duplicate: helper-113). One value edited in the sheet: that row is refused
+    /// as a duplicate, with the hint, and the rest unchanged.
+    func testAnExportImportedBackIntoItsArchiveIsUnchangedNotRefused() throws {
+        for format in [Exporter.Format.json, .xlsx] {
+            let f = try populated()
+            let output = try Exporter.write(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: format, now: testNow))
+            let before = try Data(contentsOf: URL(fileURLWithPath: f.path))
+            let p = try f.importing(output.data, name: "export.\(format.rawValue)", commit: false)
+            XCTAssertTrue(p.problems.isEmpty, "\(format): \(p.problems)")
+            XCTAssertEqual(p.duplicatesRefused, 0, "\(format)")
+            let expected: [ImportKind: Int] = [.customers: 2, .contacts: 2, .projects: 1, .log: 2, .complaints: 1]
+            for (kind, n) in expected {
+                XCTAssertEqual(p.counts[kind]?.unchanged, n, "\(format) \(kind): \(p.counts)")
+                XCTAssertEqual(p.counts[kind]?.refused, 0, "\(format) \(kind)")
+                XCTAssertEqual(p.counts[kind]?.new, 0, "\(format) \(kind)")
+            }
+            XCTAssertFalse(p.canCommit, "\(format): nothing to import")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
+        }
+        let f = try populated()
+        let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))
+        let edited = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"金融\"", with: "\"制造\"")
+        XCTAssertNotEqual(Data(edited.utf8), json)
+        let p = try f.importing(Data(edited.utf8), name: "export.json", commit: false)
+        XCTAssertEqual(p.duplicatesRefused, 1, "\(p.problems)")
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中已有 C1 上海浦东发展银行（记录号相同）"])
+        XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "\(p.counts)")
+    }
+
     /// Records added beside a look-alike with --force (two customers whose names are one company
     /// name once folded, two contacts of one name at a customer) come back from an export too:
     /// the file's record ids (记录号) say they are different records (black-box finding: the

@@ -363,10 +363,17 @@ final class ImportFastPathTests: XCTestCase {
         for e in entries { latest[e["customer"]!.ref!] = max(latest[e["customer"]!.ref!] ?? .min, e["at"]!.int!) }
         for (id, at) in latest { XCTAssertEqual(b.state.entity(.customer, id)?["lastContactAt"]?.int, at) }
         }
-        // Importing the same log again finds every entry a duplicate of the archive's.
+        // Importing the same log again finds every entry in the archive as the file has it:
+        // unchanged, nothing to import (they were refused as duplicates before).
         let again = try f.importing(logCSV, name: "跟进.csv", commit: false)
-        XCTAssertEqual(again.duplicatesRefused, n)
-        XCTAssertTrue(again.problems.contains { $0.reason == "already in the archive's contact log (same customer, time and content)" })
+        XCTAssertEqual(again.duplicatesRefused, 0)
+        XCTAssertEqual(again.counts[.log]?.unchanged, n)
+        XCTAssertEqual(again.problems.map(\.line), [n + 2, n + 3])  // (the two bad rows, as before)
+        XCTAssertFalse(again.canCommit)
+        // With another way of contact, an entry is the archive's written otherwise: refused, as a duplicate.
+        let changed = try f.importing(Data(String(decoding: logCSV, as: UTF8.self).replacingOccurrences(of: ",拜访,第1次 跟进\n", with: ",电话,第1次 跟进\n").utf8), name: "跟进.csv", commit: false)
+        XCTAssertEqual(changed.duplicatesRefused, 1, "\(changed.problems)")
+        XCTAssertTrue(changed.problems.contains { $0.reason == "already in the archive's contact log (same customer, time and content)" })
     }
 
     // MARK: The third optimisation: identity keys computed before the pass, on both cores

@@ -370,9 +370,14 @@ final class ImportTests: XCTestCase {
         try f.open().logActivity(customer: "甲有限公司", type: "call", summary: "谈价格", at: nine, now: testNow - 60)
         let text = "客户,跟进方式,时间,跟进内容\n甲有限公司,电话,2026-11-20,谈价格\n甲有限公司,电话,2026-11-21,谈价格\n"
         for bulk in [true, false] {
+            // (The archive's entry as the row has it: unchanged, not refused.)
             let refused = try f.importing(utf8(text), name: "l.csv", commit: false) { $0.planInBulk = bulk }
-            XCTAssertEqual(refused.problems.map(\.line), [2], "bulk \(bulk): \(refused.problems)")
-            XCTAssertEqual(refused.problems.first?.reasonZH.hasPrefix("档案中已有这条跟进记录"), true, "\(refused.problems)")
+            XCTAssertEqual(refused.problems.map(\.line), [], "bulk \(bulk): \(refused.problems)")
+            XCTAssertEqual(refused.counts[.log]?.unchanged, 1, "bulk \(bulk): \(refused.counts)")
+            XCTAssertEqual(refused.counts[.log]?.new, 1, "bulk \(bulk): \(refused.counts)")
+            let otherWay = try f.importing(utf8(text.replacingOccurrences(of: "电话,2026-11-20", with: "拜访,2026-11-20")), name: "l.csv", commit: false) { $0.planInBulk = bulk }
+            XCTAssertEqual(otherWay.problems.map(\.line), [2], "bulk \(bulk): \(otherWay.problems)")
+            XCTAssertEqual(otherWay.problems.first?.reasonZH.hasPrefix("档案中已有这条跟进记录"), true, "\(otherWay.problems)")
             let skipped = try f.importing(utf8(text), name: "l.csv", commit: false) { $0.planInBulk = bulk; $0.onDuplicate = .skip }
             XCTAssertEqual(skipped.counts[.log]?.duplicate, 1, "bulk \(bulk): \(skipped.counts)")
             XCTAssertEqual(skipped.counts[.log]?.new, 1, "bulk \(bulk): \(skipped.counts)")
@@ -653,6 +658,36 @@ final class ImportTests: XCTestCase {
         let f = try ImportFixture()
         let p = try f.importing(utf8("客户名称\n星河电子\n星河电子有限公司有限公司\n"), name: "c.csv", commit: false)
         XCTAssertEqual(p.problems.map(\.line), [3], "\(p.problems)")
+    }
+
+    /// A salesperson's list imported again with a row added: the rows the archive has as the
+    /// list has them (their contact person too) are unchanged, the new one is imported; a row
+    /// with another value, or naming the customer otherwise, is still refused as a duplicate
+    /// (every earlier row was refused, and nothing imported, unless --on-duplicate skip).
+    func testAListImportedAgainImportsItsNewRowsAndLeavesTheRestUnchanged() throws {
+        let f = try ImportFixture()
+        let list = "客户名称,客户等级,联系人,手机\n甲有限公司,A,王敏,13800000001\n乙有限公司,B,李雷,13800000002\n"
+        try f.importing(utf8(list), name: "客户.csv")
+        let grown = try f.importing(utf8(list + "丙有限公司,C,韩梅,13800000003\n"), name: "客户.csv")
+        XCTAssertTrue(grown.problems.isEmpty, "\(grown.problems)")
+        XCTAssertEqual(grown.counts[.customers]?.new, 1, "\(grown.counts)")
+        XCTAssertEqual(grown.counts[.customers]?.unchanged, 2, "\(grown.counts)")
+        XCTAssertEqual(grown.counts[.contacts]?.new, 1, "\(grown.counts)")
+        XCTAssertEqual(grown.counts[.contacts]?.unchanged, 2, "\(grown.counts)")
+        XCTAssertEqual(try f.open().state.count(.customer), 3)
+        XCTAssertEqual(try f.open().state.count(.contact), 3)
+        // Another grade, another mobile for the person, the name written otherwise, a new person
+        // at a customer the archive has: each still a duplicate to decide on.
+        for (row, column) in [("甲有限公司,B,王敏,13800000001", "客户名称"), ("甲有限公司,A,王敏,13900000009", "客户名称"),
+                              ("甲,A,王敏,13800000001", "客户名称"), ("甲有限公司,A,赵强,13800000009", "客户名称")] {
+            let p = try f.importing(utf8("客户名称,客户等级,联系人,手机\n" + row + "\n"), name: "客户.csv", commit: false)
+            XCTAssertEqual(p.problems.map(\.line), [2], "\(row): \(p.problems)")
+            XCTAssertEqual(p.problems.first?.column, column, row)
+            XCTAssertEqual(p.duplicatesRefused, 1, row)
+        }
+        // Twice in the file: the second row a duplicate of the first, as before.
+        let twice = try f.importing(utf8("客户名称\n丁有限公司\n丁有限公司\n"), name: "客户.csv", commit: false)
+        XCTAssertEqual(twice.problems.map(\.line), [3], "\(twice.problems)")
     }
 
     func testTheSameCompanyWrittenThreeWaysIsOneCustomer() throws {

@@ -241,6 +241,22 @@ final class ChangeSetTests: XCTestCase {
         for (vocabulary, input, code) in synonyms { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
     }
 
+    /// A code with a synonym of the same value after it is that value (C 潜在客户 was refused while
+    /// C 潜力客户 was read: helper-113); a code and words naming different values, and a code
+    /// with a plus or minus (A- was A, A+ refused), name none.
+    func testACodeWithItsOwnWordsIsReadAndACodeWithAnothersIsNot() {
+        let read: [(VocabularyKind, String, String)] = [
+            (.grade, "C 潜在客户", "C"), (.grade, "B类意向客户", "B"), (.grade, "A级（重点客户）", "A"), (.grade, "a 重要", "A"),
+            (.grade, "D-发展客户", "D"), (.grade, "Ｃ　潜力", "C"), (.stage, "3 招投标", "bidding"), (.grade, "C-级", "C"),
+        ]
+        for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
+        let refused: [(VocabularyKind, String)] = [
+            (.grade, "A 潜力客户"), (.grade, "B类重点客户"), (.grade, "A+"), (.grade, "A-"), (.grade, "B －"), (.grade, "C＋"),
+            (.stage, "3 信息开发"), (.grade, "AB"), (.grade, "A A"),
+        ]
+        for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }
+    }
+
     /// `parse` looks text up as it is before folding it: right only because every key of a
     /// vocabulary's index gives what its folded form gives (most keys are their own folded
     /// form; the upper-case forms of ASCII words, B and VIP, fold to a key of the same code).

@@ -78,7 +78,14 @@ enum JSONExport {
         for kind in ImportKind.order {
             guard let list = root[key(kind)] else { continue }
             guard let records = list as? [[String: Any]] else { throw damaged("\"\(key(kind))\" is not a list of records", "“\(key(kind))”不是记录列表") }
-            let specs = Schema.fields(kind.entity)
+            // Secret fields an export left out (no --include-secret) are not columns: as columns
+            // they read as emptied, and `--on-duplicate update` cleared them (a contact's
+            // background was lost by importing the archive's own export back: helper-116). One a
+            // record gives anyway (written in by hand) is a column.
+            let withSecret = root["includeSecret"] as? Bool ?? true
+            let specs = Schema.fields(kind.entity).filter { spec in
+                withSecret || spec.sensitivity != .secret || records.contains { $0[spec.key] != nil }
+            }
             let keys = ["id"] + specs.map(\.key)
             // A key no field has ("remark", "Grade"): a column of its own, which the import maps
             // like a spreadsheet's header or lists as not imported (never dropped unseen).

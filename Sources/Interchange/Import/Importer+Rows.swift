@@ -775,6 +775,9 @@ extension Importer {
         /// `.unchanged`) or that leave it as it is (skip: `.duplicate`): counted so (they were
         /// not counted at all: helper-97).
         var inlineContactKept: [Int: RowStatus] = [:]
+        /// The rows refused as duplicates of a record of the archive (`--on-duplicate refuse`):
+        /// the ones `Importer.preview` asks whether they would change it at all.
+        var archiveDuplicates = Set<Int>()
     }
 
     /// What identifies a row, from its own text only (no table of the pass looks at it): a
@@ -1004,7 +1007,10 @@ extension Importer {
 
     /// Pass 2 over the rows not excluded: the change set, its operations' rows, each row's
     /// status, and the problems found here (duplicates, references that name nothing).
-    func buildChangeSet(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource) -> Build {
+    /// `identical`: rows that duplicate a record of the archive and would change nothing in it
+    /// (`Importer.identicalRows`); with `--on-duplicate refuse` they are counted unchanged, not
+    /// refused.
+    func buildChangeSet(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource, identical: Set<Int> = []) -> Build {
         var b = Build()
         b.set = ChangeSet(label: Self.label(source), origin: .importFile)
         let index = ArchiveIndex(archive.state)
@@ -1113,6 +1119,13 @@ extension Importer {
             let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
             return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)（\(what.zh)）")
         }
+        /// Whether row `r` names archive record `ref` exactly as the archive does: only then may
+        /// it count as unchanged rather than refused (腾讯科技（深圳） for 腾讯科技（深圳）有限公司
+        /// is still shown as a duplicate, for the user to say which it is).
+        func namedAsInArchive(_ kind: EntityKind, _ ref: String, _ r: Row) -> Bool {
+            guard let id = archiveID(ref), let e = archive.state.entity(kind, id), let name = r.field("name") else { return false }
+            return e["name"]?.text?.trimmedWhitespace == name.trimmedWhitespace
+        }
         /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
         func duplicateHint() -> (String, String) {
             b.duplicatesRefused += 1
@@ -1122,7 +1135,10 @@ extension Importer {
         /// the record it stands for (skipped, or updated with the row's values).
         func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String)), value: String) -> String? {
             switch options.onDuplicate {
+            case .refuse where identical.contains(i):
+                b.status[i] = .unchanged  // (the archive has it as the row has it)
             case .refuse:
+                if match.line == nil, namedAsInArchive(kind, match.ref, r) { b.archiveDuplicates.insert(i) }
                 let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
                 _ = duplicateHint()
                 refuse(i, header(r, "name"), value, en, zh)
@@ -1624,7 +1640,9 @@ extension Importer {
                             if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
                             if status == .unchanged, !known.hasPrefix("@"), people[pkey] == nil, !updatedPeople.contains(known) { b.inlineContactKept[i] = .unchanged }
                         } else if !known.hasPrefix("@"), people[pkey] == nil {
-                            b.inlineContactKept[i] = .duplicate  // (skip: the person left as the archive has them)
+                            // (skip: the person left as the archive has them; a row the archive
+                            // has as it is: the person too)
+                            b.inlineContactKept[i] = identical.contains(i) ? .unchanged : .duplicate
                         }
                         if people[pkey] == nil { people[pkey] = (known, r.line) }
                         if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = (known, r.line) }
@@ -1679,7 +1697,11 @@ extension Importer {
                 if let own, projects["\(customer)|\(Self.personKey(name))"] == nil { projects["\(customer)|\(Self.personKey(name))"] = (own.shortID, r.line) }
                 if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
                     switch options.onDuplicate {
+                    case .refuse where identical.contains(i):
+                        b.status[i] = .unchanged
+                        ref = existing
                     case .refuse:
+                        if !existing.hasPrefix("@"), namedAsInArchive(.project, existing, r) { b.archiveDuplicates.insert(i) }
                         let (en, zh) = duplicateText((existing, own == nil ? projects["\(customer)|\(Self.personKey(name))"]?.line : nil),
                                                      own == nil ? ("same name at the same customer", "同一客户下项目名称相同") : ("same record id", "记录号相同"), r)
                         let hint = duplicateHint()
@@ -1759,7 +1781,9 @@ extension Importer {
                 }
                 if let own = ownEntry {
                     switch options.onDuplicate {
+                    case .refuse where identical.contains(i): b.status[i] = .unchanged
                     case .refuse:
+                        b.archiveDuplicates.insert(i)
                         _ = duplicateHint()
                         refuse(i, header(r, "summary"), summary, "already in the archive's contact log as \(own.shortID) (same record id)", "档案中已有这条跟进记录（\(own.shortID)，记录号相同）")
                     case .skip: b.status[i] = .duplicate
@@ -1780,7 +1804,10 @@ extension Importer {
                 let earlierLine = inArchive ? logKeys[key] : logKeys.updateValue(r.line, forKey: key)
                 if inArchive || earlierLine != nil {
                     if let earlierLine, !inArchive { logKeys[key] = earlierLine }
-                    if options.onDuplicate == .refuse {
+                    if options.onDuplicate == .refuse, identical.contains(i) {
+                        b.status[i] = .unchanged
+                    } else if options.onDuplicate == .refuse {
+                        if inArchive && earlierLine == nil { b.archiveDuplicates.insert(i) }
                         let (en, zh) = earlierLine.map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
                             ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                         let hint = duplicateHint()
@@ -1834,7 +1861,9 @@ extension Importer {
                         continue
                     }
                     switch options.onDuplicate {
+                    case .refuse where identical.contains(i): b.status[i] = .unchanged
                     case .refuse:
+                        b.archiveDuplicates.insert(i)
                         _ = duplicateHint()
                         refuse(i, header(r, "description"), description, "already in the archive as \(own["number"]?.text ?? own.shortID) (same record id)",
                                "档案中已有这条投诉（\(own["number"]?.text ?? own.shortID)，记录号相同）")
@@ -1855,7 +1884,10 @@ extension Importer {
                 }
                 let key = Self.logKey(customer, received, description)
                 if index.complaintKeys.contains(key) || logKeys[key] != nil {
-                    if options.onDuplicate == .refuse {
+                    if options.onDuplicate == .refuse, identical.contains(i) {
+                        b.status[i] = .unchanged
+                    } else if options.onDuplicate == .refuse {
+                        if logKeys[key] == nil { b.archiveDuplicates.insert(i) }
                         let hint = duplicateHint()
                         refuse(i, header(r, "description"), description, "already in the archive or this file (same customer, time and content)" + hint.0,
                                "档案或本文件中已有这条投诉（客户、时间、内容均相同）" + hint.1)

@@ -43,8 +43,16 @@ public final class Importer {
         // and the rest planned again (a row referring to it then fails too), until none is.
         var built = Build()
         var plan: ChangePlan?
+        var identical = Set<Int>()
         for _ in 0..<50 {
-            built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
+            built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical)
+            if options.onDuplicate == .refuse, identical.isEmpty, !built.archiveDuplicates.isEmpty {
+                // Rows the archive has as the file has them are not refused: the same list
+                // imported again (a salesperson's sheet that grows week by week) imports what is
+                // new in it, and says the rest is unchanged (every earlier row was refused).
+                identical = identicalRows(rows, tables: tables, excluding: excluded, source: source, among: built.archiveDuplicates)
+                if !identical.isEmpty { built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical) }
+            }
             for (i, problems) in built.problems { rows[i].problems += problems }
             if !options.onlyValid && rows.count >= 10_000 {
                 // Planned once (nothing is planned again without `onlyValid`): the rows' values
@@ -122,6 +130,21 @@ public final class Importer {
             && tables.allSatisfy { $0.problems.isEmpty }
         if rows.count >= 10_000 { Background.release((rows, built.set, built.operationRows, built.status)) }  // freed off the import's path
         return preview
+    }
+
+    /// Of `candidates` (rows refused as duplicates of a record of the archive), the ones that
+    /// would change nothing in it: planned with `--on-duplicate update`, they are unchanged, add
+    /// nothing (a contact person on a customer's row neither) and are not refused.
+    func identicalRows(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource, among candidates: Set<Int>) -> Set<Int> {
+        let chosen = options.onDuplicate
+        options.onDuplicate = .update
+        defer { options.onDuplicate = chosen }
+        let probe = buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
+        let changing = Set(probe.operationRows)
+        return candidates.filter { i in
+            probe.status[i] == .unchanged && probe.problems[i] == nil && !changing.contains(i)
+                && !probe.inlineContacts.contains(i) && !probe.inlineContactUpdates.contains(i)
+        }
     }
 
     /// The column of a complaint row that a step refused by the archive's rules comes from (its

@@ -66,9 +66,29 @@ extension Vocabulary {
         // Text already in folded form (微信, b, 重要客户: what most cells of an import hold) is
         // its own key, as folding it again would give it back; only other text is folded.
         if let code = index[text] { return Self(rawValue: code) }
+        // A code with a plus or minus after it (A+, B-) names no value: the grades are A to D,
+        // nothing between (A- was A, as folding drops the dash, while A+ was refused: helper-113).
+        if let last = text.unicodeScalars.last(where: { !$0.isWhiteSpaceFast }), ["+", "-", "＋", "－"].contains(last) { return nil }
         let t = fold(text)
         guard !t.isEmpty else { return nil }
-        return index[t].flatMap(Self.init(rawValue:))
+        if let code = index[t] { return Self(rawValue: code) }
+        return compound(t, index)
+    }
+
+    /// A code written with a label or synonym of the same value after it, as sheets write them
+    /// (C 潜在客户, B类意向客户, A级（重点客户）): that value. The code and the words naming
+    /// different values (A 潜力客户) name none. `t` is folded.
+    static func compound(_ t: String, _ index: [String: String]) -> Self? {
+        var found: String?
+        for (head, code) in index where head.unicodeScalars.count <= 2 && t.count > head.count && t.hasPrefix(head) {
+            guard head.unicodeScalars.first.map({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) == true else { continue }
+            let words = String(t.dropFirst(head.count))
+            // (Words, not a second code: A A and AB name no value.)
+            guard words.unicodeScalars.count > 2 || words.unicodeScalars.first?.isASCII == false, let rest = index[words] else { continue }
+            if rest != code { return nil }
+            found = code
+        }
+        return found.flatMap(Self.init(rawValue:))
     }
 
     public static var codes: String { allCases.map(\.rawValue).joined(separator: ", ") }
