@@ -660,9 +660,14 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
             // Same owner: not a handover, notes unchanged (compared above); the secret field came along.
             let secret = try jsonList("[" + (try sv(on: copy, ["contact", "show", "王敏", "--json", "--include-secret"]).stdout) + "]")
             XCTAssertEqual(secret.first?["background"] as? String, "喜欢打高尔夫", file)
-            // Importing the same file again finds every row a duplicate and refuses.
-            let twice = try sv(on: copy, ["import", file, "--yes"], expect: 8)
-            XCTAssertTrue(twice.stderr.contains("nothing was imported"), twice.stderr)
+            // Importing the same file again finds every row in the archive as the file has it:
+            // nothing to import, exit 0, the archive as it was (every row was refused as a
+            // duplicate, exit 8, until 2026-12-04).
+            let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+            let twice = try sv(on: copy, ["import", file, "--yes"])
+            XCTAssertTrue(twice.stdout.contains("Nothing to update: the archive's records are already as the file has them."), twice.stdout)
+            XCTAssertFalse(twice.stdout.contains("Problems"), twice.stdout)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: copy)), before)
         }
     }
 
