@@ -87,6 +87,9 @@ public struct Table: Equatable, Sendable {
     /// A workbook's formula cells whose result the file does not hold (a program wrote the
     /// formula and nothing computed it): read as empty, and named in the preview.
     public var uncomputedFormulas: [CellPosition] = []
+    /// A workbook's formula cells whose result depends on the day (TODAY(), NOW()), with the
+    /// formula's text: they refuse their row.
+    public var volatileFormulas: [CellPosition: String] = [:]
 
     public init(name: String, rows: [TableRow]) {
         self.name = name

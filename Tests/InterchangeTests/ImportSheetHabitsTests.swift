@@ -182,6 +182,41 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(warning.reasonZH, "单元格 C2、D3 是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入")
     }
 
+    /// A formula of the day the file is opened (=TODAY()+3, =NOW(), a shared formula's other
+    /// cells too) refuses its row, naming the cell and the formula: the value the file holds is
+    /// of the day it was last saved (it was imported as a fixed date: helper-113). A workbook
+    /// made by openpyxl and computed and saved by LibreOffice, as a user's would be; TODAY in
+    /// quotes, and other formulas, are values as before.
+    func testAFormulaOfTheDayRefusesItsRow() throws {
+        let f = try ImportFixture()
+        let dir = try TempFolder()
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "下次跟进", "备注"])
+            ws.append(["华东电力有限公司", "=TODAY()+3", "老客户"])
+            ws.append(["华南电力有限公司", "2026-12-20", '="TODAY()"&"以后"'])
+            ws.append(["华北电力有限公司", "=DATE(2026,12,21)", "=now ()"])
+            ws.append(["华中电力有限公司", "=B3", ""])
+            ws["B2"].number_format = "yyyy-mm-dd"; ws["B4"].number_format = "yyyy-mm-dd"  # (as Excel formats a date formula)
+            wb.save(sys.argv[1])
+            """, dir.path + "/in.xlsx"])
+        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: true)
+        try Tools.soffice(["--convert-to", "xlsx", "--outdir", dir.path + "/out", dir.path + "/in.xlsx"], profile: dir)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/out/in.xlsx"))
+        let source = try ImportSource.read(data, fileName: "客户.xlsx")
+        XCTAssertEqual(source.tables.first?.uncomputedFormulas, [], "LibreOffice saved every result")
+        XCTAssertEqual(Set(source.tables.first?.volatileFormulas.keys.map { "\($0.line),\($0.column)" } ?? []), ["2,1", "4,2"])
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.problems.map(\.line), [2, 4], "\(p.problems)")
+        XCTAssertEqual(p.problems.map(\.column), ["下次跟进", "备注"])
+        XCTAssertEqual(p.problems.first?.value?.uppercased(), "=TODAY()+3")
+        XCTAssertTrue(p.problems.first?.reasonZH.hasPrefix("单元格 B2 是随打开日期变化的公式（=TODAY()+3），") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertEqual(p.counts[.customers]?.new, 2)
+        XCTAssertTrue(SheetParser.isVolatile("TODAY()") && SheetParser.isVolatile("_xlfn.NOW ()+1") && SheetParser.isVolatile("IF(A1,today(),1)"))
+        XCTAssertFalse(SheetParser.isVolatile("\"TODAY()\"&A1") || SheetParser.isVolatile("TODAYS(1)") || SheetParser.isVolatile("A1+NOWHERE(2)"))
+    }
+
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,
     /// or refused as having no known columns; it is left out, and the preview says so.
     func testAHiddenSheetIsNotImportedAndTheWarningSaysHowToImportIt() throws {

@@ -350,6 +350,26 @@ final class XLSXTests: XCTestCase {
         assertCode(try Data(contentsOf: dir.url("cut.xlsx")), .malformedWorkbook, saying: "cannot be unpacked")
     }
 
+    /// A shared formula (Excel writes the text once, `<f t="shared" ref si>`, and the other
+    /// cells only its index): each of its cells is a formula of the day when the text is
+    /// (=TODAY()+B2 filled down), and none when it is not.
+    func testEveryCellOfASharedFormulaOfTheDayIsNoted() throws {
+        let dir = try TempFolder()
+        try XLSXWriter.write(sampleWorkbook()).write(to: dir.url("ok.xlsx"))
+        let ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+        let sheet = "<worksheet \(ns)><sheetData>"
+            + "<row r=\"2\"><c r=\"A2\"><f t=\"shared\" ref=\"A2:A4\" si=\"0\">TODAY()+B2</f><v>46360</v></c><c r=\"C2\"><f t=\"shared\" ref=\"C2:C3\" si=\"1\">B2*2</f><v>2</v></c></row>"
+            + "<row r=\"3\"><c r=\"A3\"><f t=\"shared\" si=\"0\"/><v>46361</v></c><c r=\"C3\"><f t=\"shared\" si=\"1\"/><v>4</v></c></row>"
+            + "<row r=\"4\"><c r=\"A4\"><f t=\"shared\" si=\"0\"/><v>46362</v></c></row>"
+            + "</sheetData></worksheet>"
+        let out = dir.path + "/shared.xlsx"
+        try Tools.python([Tools.fixture("rewrite_part.py"), dir.path + "/ok.xlsx", out, "xl/worksheets/sheet1.xml", "--text", sheet])
+        let table = try XLSXReader.read(Data(contentsOf: URL(fileURLWithPath: out)))[0]
+        XCTAssertEqual(table.volatileFormulas, [CellPosition(line: 2, column: 0): "TODAY()+B2", CellPosition(line: 3, column: 0): "TODAY()+B2",
+                                                CellPosition(line: 4, column: 0): "TODAY()+B2"])
+        XCTAssertEqual(table.rows.map(\.cells.count), [3, 3, 1], "the values are read as before")
+    }
+
     func testAbsurdReferencesMissingPartsAndBadXMLAreRefused() throws {
         let dir = try TempFolder()
         try XLSXWriter.write(sampleWorkbook()).write(to: dir.url("ok.xlsx"))
@@ -531,7 +551,7 @@ enum Tools {
     }
 
     /// Runs soffice headless with its own profile in `profile` (so parallel runs do not clash).
-    fileprivate static func soffice(_ args: [String], profile: TempFolder) throws {
+    static func soffice(_ args: [String], profile: TempFolder) throws {
         let probe = try run("soffice", ["--version"])
         if probe.status != 0 { throw XCTSkip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui (Scripts/test does)") }
         let env = "-env:UserInstallation=" + URL(fileURLWithPath: profile.path + "/lo-profile").absoluteString

@@ -16,6 +16,7 @@ extension Importer {
     /// plans the file and names every problem.
     func bulkLog(_ source: ImportSource, tables: [MappedTable], into preview: inout ImportPreview) throws -> Bool {
         guard options.planInBulk, tables.count == 1, let mapped = tables.first, mapped.kind == .log, mapped.problems.isEmpty,
+              mapped.table.volatileFormulas.isEmpty,  // (=TODAY() refuses its row: the general reading says so)
               mapped.columns.allSatisfy({ column in
                   switch column.target {
                   case .field(let key): return Self.bulkLogFields.contains(key)

@@ -35,6 +35,23 @@ extension Importer {
     /// problem naming the line, the column and the value. A row's reading depends only on its
     /// own cells, so a large table is read in chunks on both cores; the chunks' rows, date
     /// samples and counts are joined in file order, as one pass over the rows gives them.
+    /// Refuses the rows (of `rows[start...]`, of table `mapped`) with a mapped cell whose
+    /// formula depends on the day (=TODAY()+3): its value is of the day the file was last saved
+    /// (INTERCHANGE.md §3).
+    static func refuseVolatile(_ mapped: MappedTable, in rows: inout [Row], from start: Int) {
+        let columns = Dictionary(mapped.columns.map { ($0.index, $0.header) }, uniquingKeysWith: { a, _ in a })
+        for k in start..<rows.count {
+            for index in columns.keys.sorted() {
+                guard let formula = mapped.table.volatileFormulas[CellPosition(line: rows[k].line, column: index)] else { continue }
+                let cell = CellReference.name(column: index + 1, row: rows[k].line)
+                rows[k].problems.append(ImportProblem(
+                    table: mapped.table.name, line: rows[k].line, column: columns[index], value: "=\(formula)",
+                    reason: "cell \(cell) is a formula of the day the file is opened (=\(formula)): the file holds its value of the day it was last saved, not a fixed date. Replace it with the date itself (in Excel or WPS: copy, then Paste Special → Values) and import again",
+                    reasonZH: "单元格 \(cell) 是随打开日期变化的公式（=\(formula)），文件中保存的是上次保存那天算出的结果，不是固定日期。请改为具体日期（在 Excel 或 WPS 中复制后“选择性粘贴→数值”），再重新导入"))
+            }
+        }
+    }
+
     func readRows(_ tables: [MappedTable], into preview: inout ImportPreview, chunk: Int = 16_384) -> [Row] {
         var rows: [Row] = []
         var notices: [String: (ImportProblem, Int)] = [:]
@@ -51,6 +68,7 @@ extension Importer {
                 Importer.readRowChunk(mapped, t: t, tableIndex: tableIndex, specs: specs, options: options, range, emit)
             }
             if rows.isEmpty { rows = read } else { rows += read }
+            if !mapped.table.volatileFormulas.isEmpty { Self.refuseVolatile(mapped, in: &rows, from: rows.count - read.count) }
             // (Warnings about many rows name them in the text, the table alone before it.)
             func skipped(_ lines: [Int], _ en: (_ s: String) -> String, _ zh: String) {
                 guard !lines.isEmpty else { return }

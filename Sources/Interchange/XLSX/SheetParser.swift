@@ -9,6 +9,10 @@ enum SheetParser {
         var value = ""
         var hasValue = false
         var hasFormula = false
+        /// The formula's text (`TODAY()+3`), when the cell gives it (a shared formula's other
+        /// cells give only `sharedIndex`).
+        var formula = ""
+        var sharedIndex: String?
     }
 
     /// `hiddenRows` gets the numbers of the rows the sheet hides (`<row hidden="1">`, a filter's
@@ -19,13 +23,16 @@ enum SheetParser {
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
                       cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int],
                       amountUnits: inout [CellPosition: NumberFormat.AmountUnit], shownNumbers: inout [CellPosition: String],
-                      uncomputed: inout [CellPosition]) throws -> [TableRow] {
+                      uncomputed: inout [CellPosition], volatile: inout [CellPosition: String]) throws -> [TableRow] {
         var amounts: [CellPosition: NumberFormat.AmountUnit] = [:]
         var shown: [CellPosition: String] = [:]
         var rows: [TableRow] = []
         var hidden: [Int] = []
         var hiddenColumnSet = Set<Int>()
         var formulas: [CellPosition] = []
+        var volatileCells: [CellPosition: String] = [:]
+        var volatileShared: [String: String] = [:]  // a shared formula's index: its text, when volatile
+        var captureFormula = false
         var budget = cellBudget
         var inSheetData = false
         var rowNumber = 0
@@ -65,6 +72,18 @@ enum SheetParser {
             // (openpyxl writes `<f>…</f><v />`; a text result may be empty, a number's cannot.)
             if cell.hasFormula && (!cell.hasValue || (cell.value.isEmpty && cell.type != "str")) && formulas.count < 1_000 {
                 formulas.append(CellPosition(line: rowNumber, column: index))
+            }
+            // A formula of the day it is opened (=TODAY()+3, =NOW()): the value the file holds is
+            // of the day it was last saved, not a date anyone wrote (its value was imported as a
+            // fixed date, while a CSV's 今天 is refused: helper-113). Noted, with its text.
+            if cell.hasFormula && volatileCells.count < 100_000 {
+                if !cell.formula.isEmpty {
+                    let isVolatile = Self.isVolatile(cell.formula)
+                    if let si = cell.sharedIndex { volatileShared[si] = isVolatile ? cell.formula : nil }
+                    if isVolatile { volatileCells[CellPosition(line: rowNumber, column: index)] = cell.formula }
+                } else if let si = cell.sharedIndex, let text = volatileShared[si] {
+                    volatileCells[CellPosition(line: rowNumber, column: index)] = text
+                }
             }
             // A number shown as an amount with its currency or unit (what our export writes for
             // US$, 120 shown as 120万元): noted, for an amount column to read it as shown (it was
@@ -125,6 +144,8 @@ enum SheetParser {
                 cell.hasValue = true
             case "f" where inCell:
                 cell.hasFormula = true
+                captureFormula = true
+                if attributes["t"] == "shared" { cell.sharedIndex = attributes["si"] }
             case "is" where inCell:
                 inInline = true
                 cell.hasValue = true
@@ -158,21 +179,40 @@ enum SheetParser {
                 inCell = false
                 capture = false
             case "v", "t": capture = false
+            case "f": captureFormula = false
             case "rPh" where inInline: phoneticDepth -= 1
             case "is": inInline = false
             default: break
             }
         }, text: { text in
             if capture { cell.value += text }
+            if captureFormula && cell.formula.utf8.count < 8_192 { cell.formula += text }
         })
         if !merges.isEmpty { try fillMerged(&rows, merges, budget: &budget) }
         cellBudget = budget
         hiddenRows = hidden
         hiddenColumns = hiddenColumnSet.sorted()
         uncomputed = formulas
+        volatile = volatileCells
         amountUnits = amounts
         shownNumbers = shown
         return rows
+    }
+
+    /// Whether a formula's result depends on the day it is computed: it calls TODAY() or NOW()
+    /// (any case, spaces before the bracket), outside a quoted text.
+    static func isVolatile(_ formula: String) -> Bool {
+        var inText = false
+        var word = ""
+        for ch in formula.unicodeScalars {
+            if ch == "\"" { inText.toggle(); word = ""; continue }
+            if inText { continue }
+            if ch.properties.isAlphabetic || ch == "." || ch == "_" { word.unicodeScalars.append(ch); continue }
+            if ch == " " && !word.isEmpty { continue }
+            if ch == "(", ["TODAY", "NOW", "_XLFN.TODAY", "_XLFN.NOW"].contains(word.uppercased()) { return true }
+            word = ""
+        }
+        return false
     }
 
     /// Each merged range's value in every row it spans, in its first column (what Excel shows

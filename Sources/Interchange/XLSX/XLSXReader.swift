@@ -59,10 +59,11 @@ public enum XLSXReader {
             var amountUnits: [CellPosition: NumberFormat.AmountUnit] = [:]
             var shownNumbers: [CellPosition: String] = [:]
             var uncomputed: [CellPosition] = []
+            var volatile: [CellPosition: String] = [:]
             let rows = try SheetParser.parse(
                 xml, part: relation.target, sharedStrings: sharedStrings, styles: styles,
                 date1904: workbook.date1904, cellBudget: &cellBudget, hiddenRows: &hiddenRows, hiddenColumns: &hiddenColumns,
-                amountUnits: &amountUnits, shownNumbers: &shownNumbers, uncomputed: &uncomputed)
+                amountUnits: &amountUnits, shownNumbers: &shownNumbers, uncomputed: &uncomputed, volatile: &volatile)
             var table = Table(name: sheet.name, rows: rows)
             table.hidden = sheet.hidden
             table.hiddenRows = hiddenRows
@@ -70,6 +71,7 @@ public enum XLSXReader {
             table.amountUnits = amountUnits
             table.shownNumbers = shownNumbers
             table.uncomputedFormulas = uncomputed
+            table.volatileFormulas = volatile
             tables.append(table)
         }
         return tables
