@@ -92,10 +92,15 @@ final class RelativeDateTests: XCTestCase {
             ("十点", at(today, 10)), ("上午9:45", at(today, 9, 45)), ("11:59", at(today, 11, 59)),
             ("2026年11月24号", at(today - 1, 9)), ("昨天", at(today - 1, 9)),
             // A minute under ten said with its 零 (it was refused while 3点05 was read).
-            ("昨天下午三点零五分", at(today - 1, 15, 5)), ("昨天三点零五", at(today - 1, 3, 5)), ("昨天10点零九分", at(today - 1, 10, 9)),
-            ("昨天九点二十分", at(today - 1, 9, 20)), ("昨天两点三十五", at(today - 1, 2, 35)),
+            ("昨天下午三点零五分", at(today - 1, 15, 5)), ("昨天三点零五", at(today - 1, 15, 5)), ("昨天10点零九分", at(today - 1, 10, 9)),
+            ("昨天九点二十分", at(today - 1, 9, 20)), ("昨天两点三十五", at(today - 1, 14, 35)),
             // helper-113 F8: the traditional 點, a space before 点, and 1刻/3刻.
-            ("昨天下午3點半", at(today - 1, 15, 30)), ("昨天下午 3 点", at(today - 1, 15)), ("昨天3点1刻", at(today - 1, 3, 15)), ("昨天3点3刻", at(today - 1, 3, 45)),
+            ("昨天下午3點半", at(today - 1, 15, 30)), ("昨天下午 3 点", at(today - 1, 15)), ("昨天3点1刻", at(today - 1, 15, 15)), ("昨天3点3刻", at(today - 1, 15, 45)),
+            // 1–6点 without a part of the day are the afternoon (三点 was 03:00: helper-113); the
+            // night is said (凌晨三点), 7–12点 and 3:00 with a colon are as written.
+            ("昨天三点", at(today - 1, 15)), ("昨天6点", at(today - 1, 18)), ("昨天一点半", at(today - 1, 13, 30)), ("昨天凌晨三点", at(today - 1, 3)),
+            ("昨天上午6点", at(today - 1, 6)), ("昨天7点", at(today - 1, 7)), ("昨天十二点", at(today - 1, 12)), ("昨天零点", at(today - 1, 0)),
+            ("昨天 3:00", at(today - 1, 3)), ("2026-11-24 3点", at(today - 1, 15)),
         ]
         for (input, expected) in cases {
             XCTAssertEqual(try DateParser.parseInstant(input, now: now), expected, input)

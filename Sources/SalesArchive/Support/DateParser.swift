@@ -121,7 +121,8 @@ public enum DateParser {
     /// `input` as its date and its time of day in seconds after midnight, when it ends in one:
     /// `15:00`, `15:00:30`, `下午3点`, `3点半`, `晚上8点15分`, `十点` (after a date, with or without a
     /// space, or alone: the date part is then empty). A part of the day takes its own hours
-    /// (下午3点 is 15:00, 下午15点 too; 凌晨12点 is 00:00; 下午0点 and 晚上12点 are refused).
+    /// (下午3点 is 15:00, 下午15点 too; 凌晨12点 is 00:00; 下午0点 and 晚上12点 are refused);
+    /// without one, 1–6点 are the afternoon (三点 is 15:00).
     /// (input, nil) when it ends in no time.
     static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
@@ -160,7 +161,11 @@ public enum DateParser {
             case "下午": if (1...7).contains(hour) { hour += 12 }; fits = (12...19).contains(hour)
             case "傍晚": if (4...8).contains(hour) { hour += 12 }; fits = (16...20).contains(hour)
             case "晚上": if (6...11).contains(hour) { hour += 12 }; fits = (18...23).contains(hour)
-            default: break
+            default:
+                // 三点 and 3点 alone are the afternoon, as said in a working day (三点给客户打了
+                // 电话): 1–6点 are 13:00–18:00 (they were 03:00: helper-113); 凌晨三点 says the
+                // night. 7点 to 12点, and 3:00 written with a colon, are as written.
+                if n == 1, (1...6).contains(hour) { hour += 12 }
             }
             guard fits, (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
                 throw ArchiveError(.invalidDate, "\(input): the time of day is not one; write it as 15:30 or 下午3点半",
