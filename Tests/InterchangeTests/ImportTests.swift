@@ -639,6 +639,21 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(none.problems.first?.reason.contains("2027-02 has 28 days") == true, "\(none.problems)")
         XCTAssertTrue(none.problems.first?.reasonZH.contains("2027 年 2 月只有 28 天") == true, "\(none.problems)")
         XCTAssertFalse(none.problems.first?.reason.contains("day/month") == true, "\(none.problems)")
+        // A date only one order reads (13/05/2027) is still refused without --date-format (the
+        // file's other dates may be 03/05), and the message says which date and which option
+        // (helper-113: it was called ambiguous); on the command line, the date to write.
+        let one = try f.importing(utf8("项目名称,客户,预计签约\n甲项目,甲公司,13/05/2027\n乙项目,甲公司,5/13/2027\n"), name: "p.csv", commit: false)
+        XCTAssertEqual(one.problems.map(\.reasonZH), ["只能是 2027 年 5 月 13 日（日/月/年）。如文件中的日期都是这种写法，请加 --date-format dd/mm/yyyy；也可改写成 2027-05-13",
+                                                    "只能是 2027 年 5 月 13 日（月/日/年）。如文件中的日期都是这种写法，请加 --date-format mm/dd/yyyy；也可改写成 2027-05-13"])
+        XCTAssertEqual(one.problems.first?.reason, "can only be 2027-05-13 (dd/mm/yyyy); say how the file writes dates with --date-format dd/mm/yyyy, or write 2027-05-13")
+        XCTAssertThrowsError(try DateParser.parse("13/05/2027", now: testNow)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "13/05/2027：年份须写全四位并放在最前面（YYYY-MM-DD）；如指 2027 年 5 月 13 日（日/月/年），请写成 2027-05-13")
+        }
+        XCTAssertThrowsError(try DateParser.parse("03/05/2027", now: testNow)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "03/05/2027：年份须写全四位并放在最前面（YYYY-MM-DD）")
+        }
+        XCTAssertNil(DateParser.onlyReading([31, 2, 2027]), "neither order is a date")
+        XCTAssertNil(DateParser.onlyReading([2027, 5, 13]), "the year first is no question")
         let word = try f.importing(utf8("项目名称,客户,预计签约\n甲项目,甲公司,下个季度\n"), name: "p.csv", commit: false)
         XCTAssertTrue(word.problems.first?.reasonZH.contains("不是有效日期") == true, "\(word.problems)")
         try f.importing(utf8(text), name: "p.csv") { $0.dayOrder = .dayMonthYear }

@@ -733,6 +733,13 @@ extension Importer {
                             // (What is wrong with a date written out, said as such: 2026-02-29 has 28
                             // days, 2026年3月5日 was a Thursday, 12月1日 has no year.)
                             problem(e.reason, e.reasonZH ?? e.reason)
+                        } catch let e as ArchiveError where e.code == .ambiguousDate && DateParser.onlyReading(DateParser.numbers(Self.plain(cell))) != nil {
+                            // (13/05/2027 can only be day/month: said, with the option that reads it.)
+                            let only = DateParser.onlyReading(DateParser.numbers(Self.plain(cell)))!
+                            let (order, orderZH) = only.dayFirst ? ("dd/mm/yyyy", "日/月/年") : ("mm/dd/yyyy", "月/日/年")
+                            let c = DateParser.civil(only.day)
+                            problem("can only be \(DateParser.format(only.day)) (\(order)); say how the file writes dates with --date-format \(order), or write \(DateParser.format(only.day))",
+                                    "只能是 \(c.year) 年 \(c.month) 月 \(c.day) 日（\(orderZH)）。如文件中的日期都是这种写法，请加 --date-format \(order)；也可改写成 \(DateParser.format(only.day))")
                         } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
                             problem(e.code == .ambiguousDate
                                         ? "could be day/month or month/day: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy"

@@ -289,17 +289,21 @@ public enum DateParser {
                                zh: "“\(input)”没有写年份；请写全，如 \(year)年\(parts[0])月\(parts[1])日或 \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])")
         }
         // (2026.12.05: common in Chinese sheets, the year first as in the other forms.)
+        // (13/05/2027 can only be 13 May: said, with the date to write.)
+        let only = onlyReading(parts)
+        let onlyEN = only.map { "; if it means \(civil($0.day).year)-\(two(civil($0.day).month))-\(two(civil($0.day).day)) (\($0.dayFirst ? "day/month/year" : "month/day/year")), write that" } ?? ""
+        let onlyZH = only.map { "；如指 \(civil($0.day).year) 年 \(civil($0.day).month) 月 \(civil($0.day).day) 日（\($0.dayFirst ? "日/月/年" : "月/日/年")），请写成 \(format($0.day))" } ?? ""
         guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" || sepSet == ".." else {
             if parts.count == 3, parts[0] <= 31, parts[2] >= 1900 {
                 throw ArchiveError(
-                    .ambiguousDate, "\(input) could be day/month or month/day; write it as YYYY-MM-DD (e.g. 2026-03-05)",
-                    zh: "\(input) 无法区分日/月还是月/日；请写成 YYYY-MM-DD（例如 2026-03-05）")
+                    .ambiguousDate, "\(input) could be day/month or month/day; write it as YYYY-MM-DD (e.g. 2026-03-05)" + onlyEN,
+                    zh: "\(input) 无法区分日/月还是月/日；请写成 YYYY-MM-DD（例如 2026-03-05）" + onlyZH)
             }
             throw invalid(input)
         }
         guard String(text.prefix(while: { $0.isNumber })).count == 4 else {
-            throw ArchiveError(.ambiguousDate, "\(input): the year must come first, with its four digits (YYYY-MM-DD)",
-                               zh: "\(input)：年份须写全四位并放在最前面（YYYY-MM-DD）")
+            throw ArchiveError(.ambiguousDate, "\(input): the year must come first, with its four digits (YYYY-MM-DD)" + onlyEN,
+                               zh: "\(input)：年份须写全四位并放在最前面（YYYY-MM-DD）" + onlyZH)
         }
         guard let day = day(year: parts[0], month: parts[1], day: parts[2]) else {
             // A day the month does not have (2026-02-29, 2026-04-31): said so.
@@ -312,6 +316,27 @@ public enum DateParser {
         }
         return day
     }
+
+    /// The one date three numbers with the year last (13/05/2027, 5/13/2027) can be, when only
+    /// one of day/month/year and month/day/year gives a date: the day, and whether it was day
+    /// first. Nil when both or neither do (03/05/2027), or the year is not last.
+    public static func onlyReading(_ parts: [Int]) -> (day: Int32, dayFirst: Bool)? {
+        guard parts.count == 3, (1000...9999).contains(parts[2]) else { return nil }
+        let dayFirst = day(year: parts[2], month: parts[1], day: parts[0])
+        let monthFirst = day(year: parts[2], month: parts[0], day: parts[1])
+        switch (dayFirst, monthFirst) {
+        case (let d?, nil): return (d, true)
+        case (nil, let d?): return (d, false)
+        default: return nil
+        }
+    }
+
+    /// The numbers of a date written with one kind of separator (13/05/2027: 13, 5, 2027).
+    public static func numbers(_ text: String) -> [Int] {
+        text.split(whereSeparator: { !($0.isASCII && $0.isNumber) }).compactMap { Int($0) }
+    }
+
+    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// `2026-03-05` or `2026/3/5` (ASCII, no spaces, a 4-digit year, the same separator twice)
     /// read without building strings: the day `parse` gives such text (it is not a relative form
