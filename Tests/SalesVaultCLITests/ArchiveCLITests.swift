@@ -216,4 +216,27 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertEqual(log.count, 2, "entries before and after the snapshot")
         try sv(["verify", dir.path("week.svault")], day: 1, hour: 14)
     }
+
+    /// The commands on the whole file take the archive as every other command does: `-a`, or
+    /// $SALESVAULT_ARCHIVE, as well as their argument (`verify -a 张伟.svault` was an unknown
+    /// option: helper-113). Two different archives, or none, are a usage error (64).
+    func testVerifyStatusAndRepairTakeTheArchiveAsTheOtherCommandsDo() throws {
+        let path = dir.path("week.svault")
+        for args in [["verify", "-a", path], ["verify", "--archive", path], ["verify"], ["verify", path, "-a", path], ["repair", "-a", path], ["repair"]] {
+            let r = try sv(args + ["--lang", "zh"], day: 0)
+            XCTAssertTrue(r.stdout.contains("张伟") || r.stdout.contains("无需修复"), "\(args): \(r.stdout)")
+        }
+        for args in [["status", "-a", path], ["status"]] {
+            let r = try runTool(args + ["--json"], environment: env)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("\"owner\" : \"张伟\""), "\(args): \(r.stdout)")
+        }
+        let two = try sv(["verify", path, "-a", dir.path("other.svault"), "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(two.stderr.contains("指定了两个档案（\(path) 和 -a \(dir.path("other.svault"))），请只指定一个"), two.stderr)
+        var bare = env
+        bare["SALESVAULT_ARCHIVE"] = nil
+        let none = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare)
+        XCTAssertEqual(none.status, 64, none.stderr)
+        XCTAssertTrue(none.stderr.contains("未指定档案文件：请写上档案文件名（或用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）"), none.stderr)
+    }
 }

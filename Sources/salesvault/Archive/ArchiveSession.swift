@@ -275,3 +275,27 @@ struct FieldAssignments: ParsableArguments {
                  hint: hint)
     }
 }
+
+/// The archive of a command on the whole file (verify, status, repair, passwd, rekey): given as
+/// its argument (`verify 张伟.svault`), with `-a` as every other command takes it (`-a` was
+/// refused as an unknown option here), or from $SALESVAULT_ARCHIVE.
+struct ArchivePath: ParsableArguments {
+    @Argument(help: ArgumentHelp("The archive file (or -a FILE; default: $SALESVAULT_ARCHIVE).", valueName: "archive"))
+    var given: String?
+
+    @Option(name: [.customShort("a"), .customLong("archive")], help: ArgumentHelp("The archive file, as the other commands take it.", valueName: "file"))
+    var option: String?
+
+    mutating func validate() throws {
+        if let given, let option, given != option {
+            throw ValidationError(L("two archives given (\(given) and -a \(option)); give one", "指定了两个档案（\(given) 和 -a \(option)），请只指定一个").text)
+        }
+        if given == nil && option == nil && ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] == nil {
+            throw ValidationError(L("which archive? give the archive file (or -a FILE, or set SALESVAULT_ARCHIVE)",
+                                    "未指定档案文件：请写上档案文件名（或用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）").text)
+        }
+    }
+
+    /// The archive's path (`validate` made sure there is one).
+    var path: String { given ?? option ?? ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] ?? "" }
+}

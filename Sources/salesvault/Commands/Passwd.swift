@@ -15,8 +15,8 @@ struct Passwd: VaultCommand {
               salesvault passwd zhangwei.svault --password-file old.txt --new-password-file new.txt
             """)
 
-    @Argument(help: "The archive file.")
-    var archive: String
+    @OptionGroup var target: ArchivePath
+    var archive: String { target.path }
 
     @OptionGroup var password: PasswordOptions
     @OptionGroup var newPassword: NewPasswordOptions

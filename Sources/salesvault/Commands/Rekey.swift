@@ -12,8 +12,8 @@ struct Rekey: VaultCommand {
               salesvault rekey zhangwei.svault
             """)
 
-    @Argument(help: "The archive file.")
-    var archive: String
+    @OptionGroup var target: ArchivePath
+    var archive: String { target.path }
 
     @OptionGroup var password: PasswordOptions
     @OptionGroup var global: GlobalOptions

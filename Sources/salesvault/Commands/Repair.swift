@@ -17,8 +17,8 @@ struct Repair: VaultCommand {
               salesvault repair zhangwei.svault --yes --password-file pw.txt
             """)
 
-    @Argument(help: "The archive file.")
-    var archive: String
+    @OptionGroup var target: ArchivePath
+    var archive: String { target.path }
 
     @Flag(name: .long, help: "Do not ask for confirmation.")
     var yes = false

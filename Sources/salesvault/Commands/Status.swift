@@ -18,8 +18,8 @@ struct Status: VaultCommand {
               salesvault status zhangwei.svault --json
             """)
 
-    @Argument(help: "The archive file.")
-    var archive: String
+    @OptionGroup var target: ArchivePath
+    var archive: String { target.path }
 
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false

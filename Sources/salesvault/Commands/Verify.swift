@@ -15,8 +15,8 @@ struct Verify: VaultCommand {
               salesvault verify zhangwei.svault --password-file pw.txt
             """)
 
-    @Argument(help: "The archive file.")
-    var archive: String
+    @OptionGroup var target: ArchivePath
+    var archive: String { target.path }
 
     @OptionGroup var password: PasswordOptions
     @OptionGroup var global: GlobalOptions

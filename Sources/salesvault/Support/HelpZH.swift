@@ -584,6 +584,8 @@ enum HelpZH {
         "Language of messages: zh or en (default: from the locale).": "提示信息的语言：zh 或 en（默认按系统语言）。",
         "The archive file (default: $SALESVAULT_ARCHIVE).": "档案文件（默认取环境变量 $SALESVAULT_ARCHIVE）。",
         "The archive file.": "档案文件。",
+        "The archive file (or -a FILE; default: $SALESVAULT_ARCHIVE).": "档案文件（也可用 -a 指定；默认取环境变量 $SALESVAULT_ARCHIVE）。",
+        "The archive file, as the other commands take it.": "档案文件（与其他命令的 -a 写法相同）。",
         "Read the password from the first line of this file.": "从该文件第一行读取密码。",
         "Read the password from this open file descriptor.": "从该文件描述符读取密码。",
         "Read the new password from the first line of this file.": "从该文件第一行读取新密码。",
