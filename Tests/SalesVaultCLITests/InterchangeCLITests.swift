@@ -193,6 +193,27 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
 
     /// A file with nothing to import (empty, a BOM alone, blank lines) says so in a dry run too,
     /// not only when importing for real, and changes nothing.
+    /// A workbook's problems name the sheet and its row (`“客户”工作表第 3 行`), a CSV's the file
+    /// and its line (a sheet's rows were said as lines: "客户 line 3").
+    func testAWorkbooksProblemsNameTheSheetAndTheRow() throws {
+        try requireOpenpyxl()
+        let path = dir.path("客户.xlsx")
+        let r = try python("""
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "客户等级"]); ws.append(["甲有限公司", "A"]); ws.append(["乙有限公司", "Z"])
+            wb.save(sys.argv[1])
+            """, [path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let zh = try sv(["import", path, "--dry-run", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(zh.stdout.contains("  “客户”工作表第 3 行，“客户等级”列：无法识别客户等级“Z”"), zh.stdout)
+        let en = try sv(["import", path, "--dry-run", "--lang", "en"], expect: 8)
+        XCTAssertTrue(en.stdout.contains("  sheet 客户 row 3, column 客户等级, value \"Z\": "), en.stdout)
+        let csv = try dir.write("客户.csv", "客户名称,客户等级\n甲有限公司,A\n乙有限公司,Z\n")
+        let text = try sv(["import", csv, "--dry-run", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(text.stdout.contains("  客户.csv 第 3 行，“客户等级”列"), text.stdout)
+    }
+
     func testADryRunOfAFileWithNothingToImportSaysWhy() throws {
         let before = try bytes(archive)
         for (name, content) in [("empty.csv", ""), ("bom.csv", "\u{FEFF}"), ("blank.csv", "\u{FEFF}\r\n\r\n")] {
