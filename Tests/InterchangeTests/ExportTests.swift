@@ -165,6 +165,52 @@ final class ExportTests: XCTestCase {
     }
     func testARoundTripThroughJSONReproducesEveryRecord() throws { try roundTrip(.json) }
 
+    /// A complaint withdrawn by the customer, and one found unfounded, come back so through
+    /// every format (they came back open, to be routed and resolved: black-box finding). A
+    /// complaint row without its record id (a CSV) whose 被投诉人/部门, 处理时间 or 投诉人 differ
+    /// from the archive's is not unchanged (helper-116): refused as a duplicate by default;
+    /// with --on-duplicate update the 被投诉人/部门 is edited, a recorded step refused.
+    func testWithdrawnComplaintsRoundTripAndAComplaintRowOtherwiseIsNotUnchanged() throws {
+        let f = try populated()
+        do {
+            let a = try f.open()
+            let t = testNow - 5 * 86_400
+            try a.fileComplaint(customer: "上海浦东发展银行", about: "销售部", description: "报价有误", receivedAt: t - 86_400, now: t)
+            try a.fileComplaint(customer: "𠮷野家餐饮有限公司", about: "物流", description: "送货晚了", receivedAt: t - 86_400, now: t)
+            try a.withdrawComplaint("TS-2026-0002", reason: "客户来电撤诉", at: t - 3_600, now: t)
+            try a.withdrawComplaint("TS-2026-0003", unfounded: true, reason: "经核实按时送达", at: t - 3_600, now: t)
+        }
+        for format in [Exporter.Format.json, .xlsx, .csv] {
+            var options = Exporter.Options(kinds: format == .csv ? [.complaints] : ImportKind.order, format: format, now: testNow)
+            options.includeSecret = true
+            let output = try Exporter.write(try f.open(), options: options)
+            let g = try ImportFixture(owner: "张伟")
+            if format == .csv {
+                try g.importing(try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.customers, .contacts], format: .xlsx, now: testNow)).data, name: "c.xlsx")
+            }
+            let p = try g.importing(output.data, name: "export.\(format.rawValue)")
+            XCTAssertTrue(p.problems.isEmpty, "\(format): \(p.problems)")
+            let statuses = try g.open().state.all(.complaint).map { "\($0["number"]?.text ?? "") \($0["status"]?.text ?? "") \($0["withdrawnAt"] != nil)" }
+            XCTAssertEqual(statuses.sorted(), ["TS-2026-0001 surveyed false", "TS-2026-0002 withdrawn true", "TS-2026-0003 unfounded true"], "\(format)")
+        }
+        // The archive's own complaints as a CSV (no record ids: rows matched by customer, time and text).
+        let csv = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .csv, now: testNow)).data, as: UTF8.self)
+        XCTAssertEqual(try f.importing(Data(csv.utf8), name: "投诉.csv", commit: false).counts[.complaints]?.unchanged, 3)
+        let subject = csv.replacingOccurrences(of: ",实施部,", with: ",实施二部,")
+        XCTAssertNotEqual(subject, csv)
+        let refused = try f.importing(Data(subject.utf8), name: "投诉.csv", commit: false)
+        XCTAssertEqual(refused.duplicatesRefused, 1, "\(refused.problems)")
+        let updated = try f.importing(Data(subject.utf8), name: "投诉.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(updated.counts[.complaints]?.updated, 1, "\(updated.counts) \(updated.problems)")
+        XCTAssertEqual(try f.open().state.all(.complaint).first { $0["number"]?.text == "TS-2026-0001" }?["subject"]?.text, "实施二部")
+        let day = DateParser.format(DateParser.localDay(testNow - 6 * 86_400))
+        let later = DateParser.format(DateParser.localDay(testNow - 2 * 86_400))
+        let resolved = subject.replacingOccurrences(of: ",\(day) ", with: ",\(later) ")
+        XCTAssertNotEqual(resolved, subject, "the 处理时间 \(day) is in the file")
+        let step = try f.importing(Data(resolved.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(step.problems.contains { $0.reasonZH.contains("投诉已记录的处理进度不能通过导入修改") }, "\(step.problems)")
+    }
+
     /// An export without the secret fields (no --include-secret), imported back with
     /// --on-duplicate update, leaves them as they are: the JSON export's records without them
     /// read as emptied, and a contact's background (保密) was cleared (helper-116). Every
@@ -181,6 +227,25 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(p.counts[.contacts]?.unchanged, 2, "\(format) \(secret): \(p.counts)")
             let wang = try XCTUnwrap(try f.open().state.all(.contact).first { $0["name"]?.text == "王敏" })
             XCTAssertEqual(wang["background"]?.text, "喜欢打网球", "\(format) \(secret)")
+        }
+        // includeSecret left out (a hand-made file): as an export without them; a value that is
+        // no true or false is refused (`"false"`, 1 and a missing key cleared the background:
+        // helper-116).
+        do {
+            let f = try populated()
+            let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: [.contacts], format: .json, now: testNow))
+            var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+            object["includeSecret"] = nil
+            let p = try f.importing(try JSONSerialization.data(withJSONObject: object), name: "export.json") { $0.onDuplicate = .update }
+            XCTAssertNil(p.plan, "\(p.plan?.events ?? [])")
+            XCTAssertEqual(try f.open().state.all(.contact).first { $0["name"]?.text == "王敏" }?["background"]?.text, "喜欢打网球")
+            for bad in ["\"false\"", "1", "null", "[]"] {
+                let text = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"includeSecret\" : false", with: "\"includeSecret\" : \(bad)")
+                XCTAssertNotEqual(Data(text.utf8), json, bad)
+                XCTAssertThrowsError(try ImportSource.read(Data(text.utf8), fileName: "export.json"), bad) {
+                    XCTAssertTrue((($0 as? InterchangeError)?.reasonZH ?? "").contains("其中的“includeSecret”应为 true 或 false"), "\(bad): \($0)")
+                }
+            }
         }
         // A secret field a record of the file gives (written in by hand) is read.
         let f = try populated()

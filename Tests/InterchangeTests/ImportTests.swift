@@ -700,9 +700,14 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(p.problems.first?.column, column, row)
             XCTAssertEqual(p.duplicatesRefused, 1, row)
         }
-        // Twice in the file: the second row a duplicate of the first, as before.
+        // Twice in the file: the second row a duplicate of the first, as before; also when the
+        // archive has the record as both rows have it (both were unchanged: helper-116).
         let twice = try f.importing(utf8("客户名称\n丁有限公司\n丁有限公司\n"), name: "客户.csv", commit: false)
         XCTAssertEqual(twice.problems.map(\.line), [3], "\(twice.problems)")
+        let again = try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n甲有限公司,A\n"), name: "客户.csv", commit: false)
+        XCTAssertEqual(again.problems.map(\.line), [3], "\(again.problems)")
+        XCTAssertEqual(again.problems.first?.reasonZH, "与本文件第 2 行重复")
+        XCTAssertEqual(again.counts[.customers]?.unchanged, 1, "\(again.counts)")
     }
 
     func testTheSameCompanyWrittenThreeWaysIsOneCustomer() throws {

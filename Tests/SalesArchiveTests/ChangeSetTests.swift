@@ -248,6 +248,10 @@ final class ChangeSetTests: XCTestCase {
         let read: [(VocabularyKind, String, String)] = [
             (.grade, "C 潜在客户", "C"), (.grade, "B类意向客户", "B"), (.grade, "A级（重点客户）", "A"), (.grade, "a 重要", "A"),
             (.grade, "D-发展客户", "D"), (.grade, "Ｃ　潜力", "C"), (.stage, "3 招投标", "bidding"), (.grade, "C-级", "C"),
+            // helper-116: the usual Chinese numbering, and words sheets use.
+            (.stage, "3、招投标", "bidding"), (.stage, "1.信息开发", "infoDevelopment"), (.stage, "3．招投标", "bidding"),
+            (.grade, "重点", "A"), (.grade, "潜在", "C"), (.activityType, "线上会议", "meeting"), (.activityType, "电邮", "email"),
+            (.satisfaction, "较满意", "satisfied"),
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [

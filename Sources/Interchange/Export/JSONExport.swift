@@ -74,6 +74,10 @@ enum JSONExport {
             throw damaged("\"\(other)\" is not the name of a list it can hold (only \(ImportKind.order.map(key).joined(separator: ", "))), so its content could not be imported",
                           "其中的“\(other)”不是可识别的数据列表名称（只能是 \(ImportKind.order.map(key).joined(separator: "、")) 之一），这部分内容无法导入")
         }
+        // (JSON's true and false are NSNumbers of type c; 0 and 1, also Bool to `is`, are of type i.)
+        if let given = root["includeSecret"], (given as? NSNumber).map({ String(cString: $0.objCType) }) != "c" {
+            throw damaged("its \"includeSecret\" is not true or false", "其中的“includeSecret”应为 true 或 false")
+        }
         var tables: [Table] = []
         for kind in ImportKind.order {
             guard let list = root[key(kind)] else { continue }
@@ -82,7 +86,9 @@ enum JSONExport {
             // they read as emptied, and `--on-duplicate update` cleared them (a contact's
             // background was lost by importing the archive's own export back: helper-116). One a
             // record gives anyway (written in by hand) is a column.
-            let withSecret = root["includeSecret"] as? Bool ?? true
+            // (Not given: as an export without them, a hand-made file most likely; a value that is
+            // no true or false is refused below, before any table: helper-116.)
+            let withSecret = root["includeSecret"] as? Bool ?? false
             let specs = Schema.fields(kind.entity).filter { spec in
                 withSecret || spec.sensitivity != .secret || records.contains { $0[spec.key] != nil }
             }

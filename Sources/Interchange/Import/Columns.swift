@@ -58,6 +58,10 @@ public enum ColumnTarget: Hashable, Sendable {
     case gradeReason
     /// A value SalesVault computes itself (last contact, stage since, status…): read, never imported.
     case computed
+    /// A complaint's status (已撤诉, 不成立): computed too, and listed so, but read to tell a
+    /// complaint withdrawn by the customer from one found unfounded, both of which give the
+    /// time in 撤诉/不成立时间 (a withdrawn complaint came back open: black-box finding).
+    case complaintStatus
     /// Left out on purpose (a mapping file's `-`).
     case skipped
 }
@@ -234,7 +238,8 @@ public enum Columns {
             }
             for (key, names) in synonyms[kind]! { for n in names { add(n, .field(key)) } }
             for spec in Schema.fields(kind.entity) {
-                let target: ColumnTarget = computed[kind]!.contains(spec.key) ? .computed : .field(spec.key)
+                let target: ColumnTarget = kind == .complaints && spec.key == "status" ? .complaintStatus
+                    : computed[kind]!.contains(spec.key) ? .computed : .field(spec.key)
                 for n in [spec.key, spec.en, spec.zh] { add(n, target) }
             }
             for n in sourceIDNames { add(n, .sourceID) }

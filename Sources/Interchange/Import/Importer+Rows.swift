@@ -12,7 +12,8 @@ extension Importer {
         let kind: ImportKind
         /// Typed fields as input text (not references, not instants), in column order.
         var fields: [(String, String)] = []
-        /// Reference fields as written (customer, contacts, project, complainant, decision makers).
+        /// Reference fields as written (customer, contacts, project, complainant, decision makers),
+        /// and a complaint's status as written (`ColumnTarget.complaintStatus`).
         var refs = SmallMap<String>()
         var instants = SmallMap<Int64>()
         var sourceID: String?
@@ -630,6 +631,10 @@ extension Importer {
                 switch column.target {
                 case .sourceID: row.sourceID = FormulaGuard.restore(Self.plain(cell)).trimmingCharacters(in: .whitespaces)
                 case .gradeReason: row.gradeReason = FormulaGuard.restore(Self.plain(cell)).trimmedWhitespace
+                case .complaintStatus:
+                    // (Kept with the references: read only to tell a withdrawal from an unfounded complaint.)
+                    let text = Self.plain(cell).trimmedWhitespace
+                    if !text.isEmpty { row.refs["status"] = text }
                 case .inlineContact(let key):
                     // Read and checked as in a contact list (a mobile in scientific notation, an
                     // Excel error value): it was taken as it was (black-box finding).
@@ -1151,6 +1156,22 @@ extension Importer {
             guard let id = archiveID(ref), let e = archive.state.entity(kind, id), let name = r.field("name") else { return false }
             return e["name"]?.text?.trimmedWhitespace == name.trimmedWhitespace
         }
+        /// The archive's records rows the archive has as they are stood for, with the first such
+        /// row's line.
+        var unchangedRecords: [String: Int] = [:]
+        /// A row the archive has as it is (`identical`): unchanged; but a later row of the file
+        /// for the same record is refused as that row's duplicate, as the second of two rows of a
+        /// new record is (both were counted unchanged: helper-116). False when refused.
+        func unchangedOnce(_ i: Int, _ r: Row, record: String, column: String?, value: String?) -> Bool {
+            if let line = unchangedRecords[record] {
+                _ = duplicateHint()
+                refuse(i, column, value, "the same \(r.kind.entity.en) as line \(line) of this file", "与本文件第 \(line) 行重复")
+                return false
+            }
+            unchangedRecords[record] = r.line
+            b.status[i] = .unchanged
+            return true
+        }
         /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
         func duplicateHint() -> (String, String) {
             b.duplicatesRefused += 1
@@ -1161,7 +1182,8 @@ extension Importer {
         func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String)), value: String) -> String? {
             switch options.onDuplicate {
             case .refuse where identical.contains(i):
-                b.status[i] = .unchanged  // (the archive has it as the row has it)
+                // (The archive has it as the row has it.)
+                guard unchangedOnce(i, r, record: match.ref, column: header(r, "name"), value: value) else { return nil }
             case .refuse:
                 if match.line == nil, namedAsInArchive(kind, match.ref, r) { b.archiveDuplicates.insert(i) }
                 let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
@@ -1485,13 +1507,27 @@ extension Importer {
         /// managers told, resolved, surveyed); `.unchanged` when nothing is added. A step it has
         /// that the row gives otherwise refuses the row (nil): a recorded step is not changed
         /// (it was warned about and the row then counted as unchanged: helper-99).
+        /// The withdrawal a complaint row gives (撤诉/不成立时间, and its status for which).
+        func withdrawal(_ ref: String, _ r: Row, at: Int64) -> ChangeOperation {
+            let unfounded = Self.unfounded(r.refs["status"]) ?? false
+            return .withdrawComplaint(ref, unfounded: unfounded, reason: "根据导入文件“\(source.fileName)”记录（\(unfounded ? "投诉不成立" : "客户撤诉")）", at: at)
+        }
         func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
             guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
             let ref = t.shortID
             var differs: [String] = []
             if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(m) { differs.append("managerNotifiedAt") }
             if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(d) { differs.append("directorNotifiedAt") }
-            if r.field("coordinator") != nil, let resolution = r.field("resolution"), t["resolvedAt"] != nil, t["resolution"]?.text != resolution { differs.append("resolution") }
+            if let resolution = r.field("resolution"), t["resolvedAt"] != nil, t["resolution"]?.text != resolution.trimmedWhitespace { differs.append("resolution") }
+            // The days of the steps it had, as the file gives them (a 处理时间 or 回访时间 otherwise
+            // was said unchanged: helper-116); a withdrawal's day, and whether the complaint was
+            // withdrawn at all.
+            for key in ["resolvedAt", "surveyedAt", "withdrawnAt"] {
+                if let given = r.instants[key], let had = t[key]?.int, DateParser.localDay(had) != DateParser.localDay(given) { differs.append(key) }
+            }
+            if r.instants["withdrawnAt"] != nil, t["withdrawnAt"] == nil, t["resolvedAt"] != nil { differs.append("withdrawnAt") }
+            if let unfounded = Self.unfounded(r.refs["status"]), r.instants["withdrawnAt"] != nil, t["withdrawnAt"] != nil,
+               (t["status"]?.text == ComplaintStatus.unfounded.rawValue) != unfounded { differs.append("status") }
             // (Who coordinated and what the survey said, recorded with their step: the same; they
             // were left as they were without a word: helper-101.)
             if let coordinator = r.field("coordinator"), t["resolvedAt"] != nil, t["coordinator"]?.text != coordinator.trimmedWhitespace { differs.append("coordinator") }
@@ -1532,6 +1568,10 @@ extension Importer {
             if let satisfaction = r.field("satisfaction"), t["surveyedAt"] == nil {
                 _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
                 if r.instants["surveyedAt"] == nil { noteUndated(r, resolved: false) }
+                added = true
+            }
+            if let at = r.instants["withdrawnAt"], t["withdrawnAt"] == nil {
+                _ = add(withdrawal(ref, r, at: at), row: i)
                 added = true
             }
             return added ? .updated : .unchanged
@@ -1723,7 +1763,7 @@ extension Importer {
                 if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
                     switch options.onDuplicate {
                     case .refuse where identical.contains(i):
-                        b.status[i] = .unchanged
+                        guard unchangedOnce(i, r, record: existing, column: header(r, "name"), value: name) else { continue }
                         ref = existing
                     case .refuse:
                         if !existing.hasPrefix("@"), namedAsInArchive(.project, existing, r) { b.archiveDuplicates.insert(i) }
@@ -1806,7 +1846,7 @@ extension Importer {
                 }
                 if let own = ownEntry {
                     switch options.onDuplicate {
-                    case .refuse where identical.contains(i): b.status[i] = .unchanged
+                    case .refuse where identical.contains(i): _ = unchangedOnce(i, r, record: own.shortID, column: header(r, "summary"), value: summary)
                     case .refuse:
                         b.archiveDuplicates.insert(i)
                         _ = duplicateHint()
@@ -1830,7 +1870,7 @@ extension Importer {
                 if inArchive || earlierLine != nil {
                     if let earlierLine, !inArchive { logKeys[key] = earlierLine }
                     if options.onDuplicate == .refuse, identical.contains(i) {
-                        b.status[i] = .unchanged
+                        _ = unchangedOnce(i, r, record: archiveEntry(key).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
                     } else if options.onDuplicate == .refuse {
                         if inArchive && earlierLine == nil { b.archiveDuplicates.insert(i) }
                         let (en, zh) = earlierLine.map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
@@ -1886,7 +1926,7 @@ extension Importer {
                         continue
                     }
                     switch options.onDuplicate {
-                    case .refuse where identical.contains(i): b.status[i] = .unchanged
+                    case .refuse where identical.contains(i): _ = unchangedOnce(i, r, record: own.shortID, column: header(r, "description"), value: description)
                     case .refuse:
                         b.archiveDuplicates.insert(i)
                         _ = duplicateHint()
@@ -1910,7 +1950,7 @@ extension Importer {
                 let key = Self.logKey(customer, received, description)
                 if index.complaintKeys.contains(key) || logKeys[key] != nil {
                     if options.onDuplicate == .refuse, identical.contains(i) {
-                        b.status[i] = .unchanged
+                        _ = unchangedOnce(i, r, record: archiveComplaint(key).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
                     } else if options.onDuplicate == .refuse {
                         if logKeys[key] == nil { b.archiveDuplicates.insert(i) }
                         let hint = duplicateHint()
@@ -1918,8 +1958,26 @@ extension Importer {
                                "档案或本文件中已有这条投诉（客户、时间、内容均相同）" + hint.1)
                     } else if options.onDuplicate == .update, logKeys[key] == nil, let id = archiveComplaint(key) {
                         // The steps the archive's complaint has not had yet, from the row
-                        // (通报, 处理, 回访): they were dropped without a word (helper-97).
-                        if let status = updateComplaint(id, r, row: i) { b.status[i] = status }
+                        // (通报, 处理, 回访): they were dropped without a word (helper-97); its
+                        // 投诉人 as registered, and its 被投诉人/部门 and 渠道 as the sheet has them,
+                        // as for a row with its record id (they were said unchanged: helper-116).
+                        guard let t = archive.state.entity(.complaint, id) else { continue }
+                        if let c = complainant, archiveID(c) != t["complainant"]?.ref {
+                            let number = t["number"]?.text ?? t.shortID
+                            refuse(i, header(r, "complainant"), r.refs["complainant"],
+                                   "complaint \(number) was registered with another complainant; what a complaint was registered with is not changed by an import: check the file",
+                                   "文件中投诉 \(number) 的投诉人与登记时不一致。投诉登记后，投诉人不能再修改。请在文件中改回登记时的内容，再重新导入")
+                            continue
+                        }
+                        var fields: [(String, String)] = []
+                        for key in ["subject", "channel"] {
+                            guard let input = r.field(key), let spec = Schema.field(.complaint, key: key) else { continue }
+                            if let value = try? ChangeDraft.value(for: spec, input: input, now: options.now), value == t[number: spec.number] { continue }
+                            fields.append((key, input))
+                        }
+                        guard let status = updateComplaint(id, r, row: i) else { continue }  // (a recorded step otherwise: refused)
+                        if !fields.isEmpty { _ = add(.edit(.complaint, t.shortID, fields: fields), row: i) }
+                        b.status[i] = fields.isEmpty ? status : .updated
                     } else {
                         b.status[i] = .duplicate
                     }
@@ -1946,6 +2004,9 @@ extension Importer {
                     _ = add(.surveyComplaint(ref, satisfaction: satisfaction, comment: r.field("surveyComment"), by: r.field("surveyedBy"), at: r.instants["surveyedAt"]), row: i)
                     if r.instants["surveyedAt"] == nil { noteUndated(r, resolved: false) }
                 }
+                // Withdrawn by the customer, or found unfounded (its status says which): so again
+                // (a withdrawn complaint came back open, to be routed and resolved: black-box finding).
+                if let at = r.instants["withdrawnAt"] { _ = add(withdrawal(ref, r, at: at), row: i) }
                 b.status[i] = .new
             }
         }
@@ -1960,6 +2021,16 @@ extension Importer {
         }
         b.warnings += updateWarnings
         return b
+    }
+
+    /// Whether a complaint's status as written says it was found unfounded (不成立) rather than
+    /// withdrawn (撤诉); nil when it says neither.
+    static func unfounded(_ status: String?) -> Bool? {
+        switch status.flatMap(ComplaintStatus.parse) {
+        case .unfounded?: return true
+        case .withdrawn?: return false
+        default: return nil
+        }
     }
 
     /// The record `given` names as SalesVault writes record ids (C12, R3, P8, L15, T1: a kind's

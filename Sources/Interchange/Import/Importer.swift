@@ -397,6 +397,7 @@ public final class Importer {
                 }
                 switch target {
                 case .computed: preview.unused.append(.init(table: table.name, header: text, computed: true)); continue
+                case .complaintStatus: preview.unused.append(.init(table: table.name, header: text, computed: true))  // (and read)
                 case .skipped: continue
                 default: break
                 }

@@ -14,13 +14,13 @@ extension Vocabulary {
     public static var synonyms: [String: Self] { [:] }
 
     /// Text folded for matching: lower case, no spaces, full-width ASCII forms (U+FF01–U+FF5E)
-    /// and the ideographic space made ASCII, `-` `_` `/` and round brackets dropped (A（重要客户）). One pass over the scalars (it
+    /// and the ideographic space made ASCII, `-` `_` `/` `.` `、` and round brackets dropped (A（重要客户）, 3、招投标, 1.信息开发). One pass over the scalars (it
     /// runs for every vocabulary cell of an import).
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars.lazy.map(\.asciiForm) {
             if s.isBasicCJKIdeograph { out.append(s); continue }  // no case, not white space
-            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" { continue }
+            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" || s == "、" || s == "." { continue }
             if ("A"..."Z").contains(s) {
                 out.append(Unicode.Scalar(s.value + 32)!)
             } else if s.isASCII {
@@ -162,8 +162,8 @@ public enum VocabularyKind: String, CaseIterable, Sendable {
 /// 客户等级 (regulations 6.1).
 public enum Grade: String, Vocabulary {
     public static let synonyms: [String: Grade] = [
-        "a级": .a, "a类": .a, "重要": .a, "important": .a, "b级": .b, "b类": .b, "意向": .b, "intent": .b,
-        "c级": .c, "c类": .c, "潜力": .c, "潜在客户": .c, "potential": .c, "d级": .d, "d类": .d, "发展": .d, "development": .d,
+        "a级": .a, "a类": .a, "重要": .a, "重点": .a, "important": .a, "b级": .b, "b类": .b, "意向": .b, "intent": .b,
+        "c级": .c, "c类": .c, "潜力": .c, "潜在": .c, "潜在客户": .c, "potential": .c, "d级": .d, "d类": .d, "发展": .d, "development": .d,
         "未分级": .unrated, "无": .unrated, "none": .unrated, "暂无": .unrated, "未定级": .unrated, "待定": .unrated, "n/a": .unrated, "na": .unrated,
         // What sheets write (black-box finding: 重点客户 and B类客户 were refused while 重要 was taken).
         "a级客户": .a, "a类客户": .a, "重点客户": .a, "重要客户": .a, "b级客户": .b, "b类客户": .b, "意向客户": .b,
@@ -294,10 +294,10 @@ public enum ActivityType: String, Vocabulary {
         "电话沟通": .call, "打电话": .call, "来电": .call, "去电": .call, "phone": .call, "phonecall": .call, "tel": .call, "回访": .call,
         "上门拜访": .visit, "拜访客户": .visit, "走访": .visit, "面谈": .visit, "上门": .visit, "见面": .visit, "会见": .visit,
         "宴请": .event, "商务宴请": .event, "活动": .event, "参观": .event, "考察": .event, "展会": .event, "entertainment": .event,
-        "开会": .meeting, "会谈": .meeting, "视频会议": .meeting, "交流会": .meeting, "腾讯会议": .meeting, "视频": .meeting,
+        "开会": .meeting, "会谈": .meeting, "视频会议": .meeting, "交流会": .meeting, "腾讯会议": .meeting, "视频": .meeting, "线上会议": .meeting, "网络会议": .meeting, "电话会议": .meeting,
         "来访": .meeting,  // (the customer came to us: not our 拜访)
         "售前": .presales, "技术交流": .presales, "方案演示": .presales, "演示": .presales, "demo": .presales,
-        "电子邮件": .email, "mail": .email, "微信": .im, "微信电话": .im, "vx": .im, "wx": .im, "企业微信": .im, "钉钉": .im, "qq": .im, "短信": .im, "wechat": .im,
+        "电子邮件": .email, "电邮": .email, "邮件": .email, "mail": .email, "微信": .im, "微信电话": .im, "vx": .im, "wx": .im, "企业微信": .im, "钉钉": .im, "qq": .im, "短信": .im, "wechat": .im,
         "其它": .other,
     ]
     case call, visit, event, meeting, presales, email, im, other
@@ -330,7 +330,7 @@ public enum ComplaintStatus: String, Vocabulary {
 public enum Satisfaction: String, Vocabulary {
     public static let synonyms: [String: Satisfaction] = [
         "很满意": .verySatisfied, "十分满意": .verySatisfied, "非常满意": .verySatisfied, "veryhappy": .verySatisfied,
-        "比较满意": .satisfied, "基本满意": .satisfied, "happy": .satisfied, "一般般": .neutral, "中立": .neutral, "还行": .neutral,
+        "比较满意": .satisfied, "较满意": .satisfied, "基本满意": .satisfied, "happy": .satisfied, "一般般": .neutral, "中立": .neutral, "还行": .neutral,
         "不太满意": .dissatisfied, "很不满意": .dissatisfied, "非常不满意": .dissatisfied, "unhappy": .dissatisfied,
     ]
     case verySatisfied, satisfied, neutral, dissatisfied
