@@ -212,6 +212,8 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.problems.map(\.column), ["下次跟进", "备注"])
         XCTAssertEqual(p.problems.first?.value?.uppercased(), "=TODAY()+3")
         XCTAssertTrue(p.problems.first?.reasonZH.hasPrefix("单元格 B2 是随打开日期变化的公式（=TODAY()+3），") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("不是固定的日期。请改为具体日期") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertTrue(p.problems.last?.reasonZH.contains("不是固定的内容。请改为具体内容") == true, p.problems.last?.reasonZH ?? "")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
         XCTAssertTrue(SheetParser.isVolatile("TODAY()") && SheetParser.isVolatile("_xlfn.NOW ()+1") && SheetParser.isVolatile("IF(A1,today(),1)"))
         XCTAssertFalse(SheetParser.isVolatile("\"TODAY()\"&A1") || SheetParser.isVolatile("TODAYS(1)") || SheetParser.isVolatile("A1+NOWHERE(2)"))

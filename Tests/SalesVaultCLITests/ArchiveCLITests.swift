@@ -232,7 +232,16 @@ final class ArchiveCLITests: WeekArchiveTestCase {
             XCTAssertTrue(r.stdout.contains("\"owner\" : \"张伟\""), "\(args): \(r.stdout)")
         }
         let two = try sv(["verify", path, "-a", dir.path("other.svault"), "--lang", "zh"], day: 0, expect: 64)
-        XCTAssertTrue(two.stderr.contains("指定了两个档案（\(path) 和 -a \(dir.path("other.svault"))），请只指定一个"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("指定了两个档案（\(path) 和 \(dir.path("other.svault"))），请只指定一个"), two.stderr)
+        // -a twice: refused for every command (the second won: passwd changed the other
+        // archive's password: helper-116); one file named two ways is one.
+        for command in [["passwd"], ["verify"], ["customer", "list"]] {
+            let r = try sv(command + ["-a", path, "-a", dir.path("other.svault"), "--lang", "zh"], day: 0, expect: 64)
+            XCTAssertTrue(r.stderr.contains("指定了两个档案"), "\(command): \(r.stderr)")
+        }
+        try FileManager.default.createSymbolicLink(atPath: dir.path("link.svault"), withDestinationPath: path)
+        try sv(["verify", path, "-a", dir.path("link.svault")], day: 0)
+        try sv(["customer", "list", "-a", path, "--archive", dir.path(".") + "/week.svault"], day: 0)
         var bare = env
         bare["SALESVAULT_ARCHIVE"] = nil
         let none = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare)

@@ -41,14 +41,24 @@ extension Importer {
     /// (INTERCHANGE.md §3).
     static func refuseVolatile(_ mapped: MappedTable, in rows: inout [Row], from start: Int) {
         let columns = Dictionary(mapped.columns.map { ($0.index, $0.header) }, uniquingKeysWith: { a, _ in a })
+        // (A date column asks for a date; another column for the value itself: 客户名称 was told
+        // to write a date: helper-116.)
+        let dated = Set(mapped.columns.compactMap { column -> Int? in
+            guard case .field(let key) = column.target, let spec = Schema.field(mapped.kind.entity, key: key) else { return nil }
+            switch spec.type {
+            case .date, .instant: return column.index
+            default: return nil
+            }
+        })
         for k in start..<rows.count {
             for index in columns.keys.sorted() {
                 guard let formula = mapped.table.volatileFormulas[CellPosition(line: rows[k].line, column: index)] else { continue }
                 let cell = CellReference.name(column: index + 1, row: rows[k].line)
+                let date = dated.contains(index)
                 rows[k].problems.append(ImportProblem(
                     table: mapped.table.name, line: rows[k].line, column: columns[index], value: "=\(formula)",
-                    reason: "cell \(cell) is a formula of the day the file is opened (=\(formula)): the file holds its value of the day it was last saved, not a fixed date. Replace it with the date itself (in Excel or WPS: copy, then Paste Special → Values) and import again",
-                    reasonZH: "单元格 \(cell) 是随打开日期变化的公式（=\(formula)），文件中保存的是上次保存那天算出的结果，不是固定日期。请改为具体日期（在 Excel 或 WPS 中复制后“选择性粘贴→数值”），再重新导入"))
+                    reason: "cell \(cell) is a formula of the day the file is opened (=\(formula)): the file holds its value of the day it was last saved, not a fixed \(date ? "date" : "value"). Replace it with the \(date ? "date" : "value") itself (in Excel or WPS: copy, then Paste Special → Values) and import again",
+                    reasonZH: "单元格 \(cell) 是随打开日期变化的公式（=\(formula)），文件中保存的是上次保存那天算出的结果，不是固定的\(date ? "日期" : "内容")。请改为具体\(date ? "日期" : "内容")（在 Excel 或 WPS 中复制后“选择性粘贴→数值”），再重新导入"))
             }
         }
     }

@@ -7,10 +7,15 @@ import VaultFormat
 
 /// Which archive a customer-archive command works on, and how it is unlocked.
 struct ArchiveOptions: ParsableArguments {
-    @Option(name: [.customShort("a"), .long], help: ArgumentHelp("The archive file (default: $SALESVAULT_ARCHIVE).", valueName: "file"))
-    var archive: String?
+    @Option(name: [.customShort("a"), .customLong("archive")], help: ArgumentHelp("The archive file (default: $SALESVAULT_ARCHIVE).", valueName: "file"))
+    var archives: [String] = []
 
     @OptionGroup var password: PasswordOptions
+
+    /// The archive `-a` names (given once, or the same file each time).
+    var archive: String? { archives.first }
+
+    mutating func validate() throws { try ArchivePath.sameFile(archives) }
 }
 
 /// What a command may do with the archive it is given (checked in one place,
@@ -284,12 +289,22 @@ struct ArchivePath: ParsableArguments {
     var given: String?
 
     @Option(name: [.customShort("a"), .customLong("archive")], help: ArgumentHelp("The archive file, as the other commands take it.", valueName: "file"))
-    var option: String?
+    var options: [String] = []
+
+    var option: String? { options.first }
+
+    /// Refuses archives that are not all the same file (`-a` given twice, the second silently
+    /// won: `passwd` changed the other archive's password: helper-116); the same file named two
+    /// ways (`v.svault` and `./v.svault`, a link to it) is one.
+    static func sameFile(_ paths: [String]) throws {
+        guard let first = paths.first else { return }
+        if let other = paths.dropFirst().first(where: { Vault.canonicalPath($0) != Vault.canonicalPath(first) }) {
+            throw ValidationError(L("two archives given (\(first) and \(other)); give one", "指定了两个档案（\(first) 和 \(other)），请只指定一个").text)
+        }
+    }
 
     mutating func validate() throws {
-        if let given, let option, given != option {
-            throw ValidationError(L("two archives given (\(given) and -a \(option)); give one", "指定了两个档案（\(given) 和 -a \(option)），请只指定一个").text)
-        }
+        try Self.sameFile((given.map { [$0] } ?? []) + options)
         if given == nil && option == nil && ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] == nil {
             throw ValidationError(L("which archive? give the archive file (or -a FILE, or set SALESVAULT_ARCHIVE)",
                                     "未指定档案文件：请写上档案文件名（或用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）").text)

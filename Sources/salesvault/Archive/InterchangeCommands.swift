@@ -399,7 +399,7 @@ enum ImportReport {
         }
         if !p.problems.isEmpty {
             Terminal.printPainted(Terminal.red(z ? "问题（共 \(p.problems.count) 处）：" : "Problems (\(p.problems.count)):"))
-            for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json, sheet: p.source.format == .xlsx)) }
+            for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json, sheet: p.source.format == .xlsx && p.source.tables.contains { $0.name == problem.table })) }
             if p.problems.count > shownProblems {
                 Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
             }
@@ -410,7 +410,7 @@ enum ImportReport {
         }
         if !p.warnings.isEmpty {
             Terminal.printPainted(Terminal.yellow(z ? "提醒：" : "Notes:"))
-            for w in p.warnings { Terminal.print("  " + line(w, z, json: p.source.format == .json, sheet: p.source.format == .xlsx)) }
+            for w in p.warnings { Terminal.print("  " + line(w, z, json: p.source.format == .json, sheet: p.source.format == .xlsx && p.source.tables.contains { $0.name == w.table })) }
         }
     }
 
@@ -422,7 +422,7 @@ enum ImportReport {
         if p.line == 0 {
             parts.append(sheet ? (z ? "“\(table)”工作表" : "sheet \(table)") : table)
         } else if json {
-            parts.append(z ? "\(table) 第 \(p.line) 条" : "\(table) record \(p.line)")
+            parts.append(z ? "“\(table)”第 \(p.line) 条" : "\(table) record \(p.line)")
         } else if sheet {
             parts.append(z ? "“\(table)”工作表第 \(p.line) 行" : "sheet \(table) row \(p.line)")
         } else {
