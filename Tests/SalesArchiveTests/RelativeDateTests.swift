@@ -101,6 +101,10 @@ final class RelativeDateTests: XCTestCase {
             ("昨天三点", at(today - 1, 15)), ("昨天6点", at(today - 1, 18)), ("昨天一点半", at(today - 1, 13, 30)), ("昨天凌晨三点", at(today - 1, 3)),
             ("昨天上午6点", at(today - 1, 6)), ("昨天7点", at(today - 1, 7)), ("昨天十二点", at(today - 1, 12)), ("昨天零点", at(today - 1, 0)),
             ("昨天 3:00", at(today - 1, 3)), ("2026-11-24 3点", at(today - 1, 15)),
+            // helper-116: 钟 and 整 after the hour, 晚 and 早 for 晚上 and 早上, 昨晚, 今早, 半夜.
+            ("昨天3点钟", at(today - 1, 15)), ("昨天三点整", at(today - 1, 15)), ("昨天晚9点", at(today - 1, 21)), ("昨晚11点", at(today - 1, 23)),
+            ("昨天早8点", at(today - 1, 8)), ("昨天半夜3点", at(today - 1, 3)), ("今早8点", at(today, 8)), ("前晚8点半", at(today - 2, 20, 30)),
+            ("昨天夜里12点", at(today - 1, 0)),
         ]
         for (input, expected) in cases {
             XCTAssertEqual(try DateParser.parseInstant(input, now: now), expected, input)

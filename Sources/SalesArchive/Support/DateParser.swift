@@ -125,18 +125,25 @@ public enum DateParser {
     /// without one, 1–6点 are the afternoon (三点 is 15:00).
     /// (input, nil) when it ends in no time.
     static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
-        let text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
-        let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上"
+        var text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
+        // 今晚, 昨晚 (today's, yesterday's evening) said as the day and its part (they were "晚
+        // is not a date": helper-116).
+        for (short, long) in [("今晚", "今天晚上"), ("昨晚", "昨天晚上"), ("前晚", "前天晚上"), ("今早", "今天早上"), ("昨早", "昨天早上")] where text.contains(short) {
+            text = text.replacingOccurrences(of: short, with: long)
+        }
+        // (Longest first: 晚上 before 晚. 晚 and 早 alone are 晚上 and 早上; 半夜 and 夜里 the night.)
+        let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|夜里|晚|早"
         let patterns = [
             "^(.*?)[ T]*(\(marks))?\\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$",
-            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*[点點時时](半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
+            // (3点钟, 三点整: the hour; 钟 and 整 say nothing more.)
+            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*[点點時时](?:钟|鐘|整)?(半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
         ]
         for (n, pattern) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: pattern),
                   let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
             func group(_ i: Int) -> String? { Range(m.range(at: i), in: text).map { String(text[$0]) } }
             let date = (group(1) ?? "").trimmingCharacters(in: .whitespaces)
-            let mark = group(2)
+            let mark: String? = { switch group(2) { case "晚": return "晚上"; case "早": return "早上"; case "半夜", "夜里": return "凌晨"; default: return group(2) } }()
             guard let hourText = group(3), var hour = Int(hourText) ?? chineseNumber(hourText).map(Int.init) else { continue }
             var minute = 0, second = 0
             if n == 0 {
