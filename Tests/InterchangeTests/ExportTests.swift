@@ -252,6 +252,9 @@ final class ExportTests: XCTestCase {
         let json = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: [.contacts], format: .json, now: testNow))
         let edited = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"name\" : \"王敏\",", with: "\"name\" : \"王敏\", \"background\" : \"喜欢游泳\",")
         XCTAssertNotEqual(Data(edited.utf8), json)
+        // (The preview names the change, not the secret's values: helper-116.)
+        let preview = try f.importing(Data(edited.utf8), name: "export.json", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(preview.updates(in: try f.open().state, zh: true), ["R3 王敏：个人背景 （绝密内容，不显示） → （绝密内容，不显示）"])
         let p = try f.importing(Data(edited.utf8), name: "export.json") { $0.onDuplicate = .update }
         XCTAssertEqual(p.counts[.contacts]?.updated, 1, "\(p.counts) \(p.problems)")
         XCTAssertEqual(try f.open().state.all(.contact).first { $0["name"]?.text == "王敏" }?["background"]?.text, "喜欢游泳")

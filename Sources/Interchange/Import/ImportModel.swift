@@ -185,8 +185,11 @@ extension ImportPreview {
             guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)
             for c in event.changes where !Schema.isNote(c.field) {
                 guard let spec = Schema.field(event.kind, number: c.field), !automatic.contains(spec.key) else { continue }
+                // (A secret field's values are not shown, as `contact show` hides them without
+                // --include-secret: the archive's old value was printed: helper-116.)
+                let secret = spec.sensitivity == .secret
                 let show = { (v: FieldValue?) in
-                    v == nil ? (zh ? "（空）" : "(empty)")
+                    v == nil ? (zh ? "（空）" : "(empty)") : secret ? (zh ? "（绝密内容，不显示）" : "(secret, not shown)")
                         : Self.short(FieldFormat.text(spec, v, zh: zh, state: state, instant: { DateParser.localMinute($0) }), 40)
                 }
                 let name = event.kind == .activity ? "" : " " + Self.short(e.displayName, 30)
