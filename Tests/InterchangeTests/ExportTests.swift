@@ -287,7 +287,7 @@ final class ExportTests: XCTestCase {
         XCTAssertNotEqual(Data(edited.utf8), json)
         let p = try f.importing(Data(edited.utf8), name: "export.json", commit: false)
         XCTAssertEqual(p.duplicatesRefused, 1, "\(p.problems)")
-        XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中已有 C1 上海浦东发展银行（记录号相同）"])
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中已有 C1 上海浦东发展银行（记录号相同；行业与档案不同）"])
         XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "\(p.counts)")
     }
 

@@ -283,8 +283,8 @@ final class ImportFastPathTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before, "a refused import leaves the archive byte-identical")
         XCTAssertEqual(refused.problems.map(\.line), [n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8].sorted())
         let byLine = Dictionary(grouping: refused.problems, by: \.line).mapValues { $0.map(\.reason) }
-        XCTAssertEqual(byLine[n + 2], ["the same customer as line 6 of this file (same name)"])
-        XCTAssertEqual(byLine[n + 3], ["the same customer as line 7 of this file (same name)"])
+        XCTAssertEqual(byLine[n + 2], ["the same customer as line 6 of this file (the same name once the legal suffix, spaces and brackets are set aside)"])
+        XCTAssertEqual(byLine[n + 3], ["the same customer as line 7 of this file (the same name once the legal suffix, spaces and brackets are set aside)"])
         XCTAssertEqual(byLine[n + 4], ["the same customer as line 4 of this file (same credit code)"])
         XCTAssertEqual(byLine[n + 5], ["the same customer as line 8 of this file (same phone)"])
         let expected: Character = { if case .wrongCheckDigit(let e) = CreditCode.check(Self.credit(1000, good: false)) { return e }; return "?" }()
@@ -467,7 +467,7 @@ final class ImportFastPathTests: XCTestCase {
         let refused = try f.importing(csv, name: "客户.csv", commit: false)
         XCTAssertEqual(refused.problems.map(\.line), [n + 2, n + 3, n + 4, n + 5])
         XCTAssertEqual(refused.problems.map(\.reason), [
-            "the same customer as line 8 of this file (same name)", "the same customer as line 4991 of this file (same name)",
+            "the same customer as line 8 of this file (the same name once the legal suffix, spaces and brackets are set aside)", "the same customer as line 4991 of this file (the same name once the legal suffix, spaces and brackets are set aside)",
             "the same customer as line 5 of this file (same credit code)", "the same customer as line 4001 of this file (same phone)",
         ])
         XCTAssertEqual(refused.duplicatesRefused, 4)

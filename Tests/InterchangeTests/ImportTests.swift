@@ -700,6 +700,12 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(p.problems.first?.column, column, row)
             XCTAssertEqual(p.duplicatesRefused, 1, row)
         }
+        // The refusal says why the row is not unchanged: which values differ, or that the name
+        // is only alike (helper-116: 名称相同 for 华为技术 and 华为技术有限公司, and no word of what differs).
+        let graded = try f.importing(utf8("客户名称,客户等级,行业\n甲有限公司,B,制造\n"), name: "客户.csv", commit: false)
+        XCTAssertEqual(graded.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相同；客户等级、行业与档案不同）", "\(graded.problems)")
+        let alike = try f.importing(utf8("客户名称\n甲\n"), name: "客户.csv", commit: false)
+        XCTAssertEqual(alike.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相近：去掉“有限公司”等后缀、空格和括号后相同）", "\(alike.problems)")
         // Twice in the file: the second row a duplicate of the first, as before; also when the
         // archive has the record as both rows have it (both were unchanged: helper-116).
         let twice = try f.importing(utf8("客户名称\n丁有限公司\n丁有限公司\n"), name: "客户.csv", commit: false)

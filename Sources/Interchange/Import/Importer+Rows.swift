@@ -1159,6 +1159,11 @@ extension Importer {
             let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
             return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)（\(what.zh)）")
         }
+        /// The name of the record a row matched: the archive's, or the earlier row's of the file.
+        func recordName(_ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String))) -> String? {
+            if match.line == nil { return archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }?["name"]?.text }
+            return fileFields[match.ref]?.fields.first { $0.0 == "name" }?.1
+        }
         /// Whether row `r` names archive record `ref` exactly as the archive does: only then may
         /// it count as unchanged rather than refused (腾讯科技（深圳） for 腾讯科技（深圳）有限公司
         /// is still shown as a duplicate, for the user to say which it is).
@@ -1195,8 +1200,21 @@ extension Importer {
                 // (The archive has it as the row has it.)
                 guard unchangedOnce(i, r, record: match.ref, column: header(r, "name"), value: value) else { return nil }
             case .refuse:
-                if match.line == nil, namedAsInArchive(kind, match.ref, r) { b.archiveDuplicates.insert(i) }
-                let (en, zh) = duplicateText((match.ref, match.line), match.why, r)
+                var why = match.why
+                if match.line == nil, namedAsInArchive(kind, match.ref, r) {
+                    b.archiveDuplicates.insert(i)
+                    // Which values differ, when some do (a refusal of a row named as in the
+                    // archive did not say why it was not unchanged: helper-116).
+                    if let e = archiveID(match.ref).flatMap({ archive.state.entity(kind, $0) }) {
+                        let d = differingFromArchive(kind, e, r)
+                        if !d.isEmpty { why = (why.en + "; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", why.zh + "；\(d.map(\.zh).joined(separator: "、"))与档案不同") }
+                    }
+                } else if why.zh == "名称相同", r.field("name")?.trimmedWhitespace != recordName(kind, match)?.trimmedWhitespace {
+                    // (Names alike once the legal suffix, spaces and brackets are set aside, not
+                    // the same: 华为技术 for 华为技术有限公司 was said 名称相同: helper-116.)
+                    why = ("the same name once the legal suffix, spaces and brackets are set aside", "名称相近：去掉“有限公司”等后缀、空格和括号后相同")
+                }
+                let (en, zh) = duplicateText((match.ref, match.line), why, r)
                 _ = duplicateHint()
                 refuse(i, header(r, "name"), value, en, zh)
                 return nil
@@ -2124,6 +2142,27 @@ extension Importer {
     /// are compared with theirs, the later row wins, and a note says so.
     /// `alsoDiffering`: fields the caller compares itself that differ from the earlier row's (a
     /// project's stage), named in the note too.
+    /// 未评级, as an export writes a customer without a grade, does not take one's grade away (a
+    /// colleague's export downgraded A to 未评级: helper-101).
+    static func keepsGrade(_ kind: EntityKind, _ key: String, _ value: FieldValue?, had: String?) -> Bool {
+        kind == .customer && key == "grade" && value == .text(Grade.unrated.rawValue) && had != nil && had != Grade.unrated.rawValue
+    }
+
+    /// The fields of row `r` whose values differ from archive record `e`'s, as `update` compares
+    /// them (references left out): named when the row is refused as its duplicate.
+    func differingFromArchive(_ kind: EntityKind, _ e: Entity, _ r: Row) -> [FieldSpec] {
+        r.fields.compactMap { key, input -> FieldSpec? in
+            guard key != "name", let spec = Schema.field(kind, key: key) else { return nil }
+            switch spec.type {
+            case .reference, .references: return nil
+            default: break
+            }
+            let value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+            if value != nil && value == e[number: spec.number] { return nil }
+            return Self.keepsGrade(kind, key, value, had: e["grade"]?.text) ? nil : spec
+        }
+    }
+
     private func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: (line: Int, fields: [(String, String)])?,
                         alsoDiffering: [(en: String, zh: String)] = [],
                         warnings: inout [ImportProblem], table: String, fileName: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
@@ -2152,9 +2191,7 @@ extension Importer {
             } else if let existing {
                 if value != nil && value == existing[number: spec.number] { continue }
             }
-            // (未评级, as an export writes a customer without a grade, does not take one's grade
-            // away: a colleague's export downgraded A to 未评级: helper-101.)
-            if kind == .customer && key == "grade", value == .text(Grade.unrated.rawValue), let had = existing?["grade"]?.text, had != Grade.unrated.rawValue { continue }
+            if Self.keepsGrade(kind, key, value, had: existing?["grade"]?.text) { continue }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
         }
         if let earlier, !differing.isEmpty {
