@@ -219,6 +219,44 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertFalse(SheetParser.isVolatile("\"TODAY()\"&A1") || SheetParser.isVolatile("TODAYS(1)") || SheetParser.isVolatile("A1+NOWHERE(2)"))
     }
 
+    /// A cell that refers to a formula of the day, on its sheet (=$G$1+3 under G1 =TODAY()),
+    /// on another sheet, through a range or a defined name (今天 = TODAY()), a step or two away,
+    /// refuses its row as well, naming the cell it comes from (they were imported as fixed
+    /// dates: helper-116). Computed and saved by LibreOffice, as a user's workbook would be.
+    func testACellReferringToAFormulaOfTheDayRefusesItsRow() throws {
+        let f = try ImportFixture()
+        let dir = try TempFolder()
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            from openpyxl.workbook.defined_name import DefinedName
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "下次跟进", "备注"])
+            ws.append(["华东电力有限公司", "=$G$1+3", ""])
+            ws.append(["华南电力有限公司", "=B2+1", ""])
+            ws.append(["华北电力有限公司", "=参数!A1", ""])
+            ws.append(["华中电力有限公司", "=今天-1", ""])
+            ws.append(["西南电力有限公司", "=MAX(参数!A1:A3)", ""])
+            ws.append(["西北电力有限公司", "=DATE(2026,12,21)", '=G2&"号"'])
+            ws["G1"] = "=TODAY()"; ws["G2"] = "固定"
+            p = wb.create_sheet("参数"); p["A1"] = "=TODAY()-4"; p["A3"] = 1
+            wb.defined_names["今天"] = DefinedName("今天", attr_text="TODAY()")
+            for r in range(2, 8): ws.cell(row=r, column=2).number_format = "yyyy-mm-dd"
+            wb.save(sys.argv[1])
+            """, dir.path + "/in.xlsx"])
+        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: true)
+        try Tools.soffice(["--convert-to", "xlsx", "--outdir", dir.path + "/out", dir.path + "/in.xlsx"], profile: dir)
+        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: dir.path + "/out/in.xlsx")), fileName: "客户.xlsx")
+        let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
+        XCTAssertEqual(p.problems.map(\.line), [2, 3, 4, 5, 6], "\(p.problems)")
+        XCTAssertEqual(p.counts[.customers]?.new, 1, "the fixed date and the text of a fixed cell")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("G1: =TODAY()") == true, p.problems.first?.reasonZH ?? "")
+        // The reading of references, alone: relative parts move with a shared formula's cell.
+        XCTAssertEqual(FormulaDays.references(in: "$G$1+B2*'参 数'!A1:B3+\"C5\"", rowShift: 2, columnShift: 1),
+                       [.init(sheet: nil, rows: 1...1, columns: 6...6), .init(sheet: nil, rows: 4...4, columns: 2...2),
+                        .init(sheet: "参 数", rows: 3...5, columns: 1...2)])
+        XCTAssertEqual(FormulaDays.references(in: "LOG10(A1)+SUM(B1)"), [.init(sheet: nil, rows: 1...1, columns: 0...0), .init(sheet: nil, rows: 1...1, columns: 1...1)])
+    }
+
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,
     /// or refused as having no known columns; it is left out, and the preview says so.
     func testAHiddenSheetIsNotImportedAndTheWarningSaysHowToImportIt() throws {

@@ -23,7 +23,8 @@ enum SheetParser {
     static func parse(_ xml: Data, part: String, sharedStrings: [String], styles: StyleInfo, date1904: Bool,
                       cellBudget: inout Int, hiddenRows: inout [Int], hiddenColumns: inout [Int],
                       amountUnits: inout [CellPosition: NumberFormat.AmountUnit], shownNumbers: inout [CellPosition: String],
-                      uncomputed: inout [CellPosition], volatile: inout [CellPosition: String]) throws -> [TableRow] {
+                      uncomputed: inout [CellPosition], volatile: inout [CellPosition: String],
+                      formulaCells: inout [CellPosition: FormulaDays.Formula]) throws -> [TableRow] {
         var amounts: [CellPosition: NumberFormat.AmountUnit] = [:]
         var shown: [CellPosition: String] = [:]
         var rows: [TableRow] = []
@@ -32,6 +33,8 @@ enum SheetParser {
         var formulas: [CellPosition] = []
         var volatileCells: [CellPosition: String] = [:]
         var volatileShared: [String: String] = [:]  // a shared formula's index: its text, when volatile
+        var sharedFirst: [String: (CellPosition, String)] = [:]  // a shared formula's index: its first cell and text
+        var allFormulas: [CellPosition: FormulaDays.Formula] = [:]  // every formula, for `FormulaDays`
         var captureFormula = false
         var budget = cellBudget
         var inSheetData = false
@@ -77,12 +80,20 @@ enum SheetParser {
             // of the day it was last saved, not a date anyone wrote (its value was imported as a
             // fixed date, while a CSV's 今天 is refused: helper-113). Noted, with its text.
             if cell.hasFormula && volatileCells.count < 100_000 {
+                let here = CellPosition(line: rowNumber, column: index)
                 if !cell.formula.isEmpty {
                     let isVolatile = Self.isVolatile(cell.formula)
-                    if let si = cell.sharedIndex { volatileShared[si] = isVolatile ? cell.formula : nil }
-                    if isVolatile { volatileCells[CellPosition(line: rowNumber, column: index)] = cell.formula }
+                    if let si = cell.sharedIndex {
+                        volatileShared[si] = isVolatile ? cell.formula : nil
+                        sharedFirst[si] = (here, cell.formula)
+                    }
+                    if isVolatile { volatileCells[here] = cell.formula }
+                    // (Every formula kept, for the ones that refer to a cell of the day.)
+                    else if allFormulas.count < FormulaDays.maxFormulas { allFormulas[here] = FormulaDays.Formula(text: cell.formula) }
                 } else if let si = cell.sharedIndex, let text = volatileShared[si] {
-                    volatileCells[CellPosition(line: rowNumber, column: index)] = text
+                    volatileCells[here] = text
+                } else if let si = cell.sharedIndex, let (first, text) = sharedFirst[si], allFormulas.count < FormulaDays.maxFormulas {
+                    allFormulas[here] = FormulaDays.Formula(text: text, rowShift: here.line - first.line, columnShift: here.column - first.column)
                 }
             }
             // A number shown as an amount with its currency or unit (what our export writes for
@@ -194,6 +205,7 @@ enum SheetParser {
         hiddenColumns = hiddenColumnSet.sorted()
         uncomputed = formulas
         volatile = volatileCells
+        formulaCells = allFormulas
         amountUnits = amounts
         shownNumbers = shown
         return rows

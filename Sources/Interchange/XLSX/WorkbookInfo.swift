@@ -10,12 +10,20 @@ struct WorkbookInfo {
     }
     var sheets: [Sheet] = []
     var date1904 = false
+    /// The workbook's defined names and their formulas (`今天` = `TODAY()`): `FormulaDays`.
+    var definedNames: [String: String] = [:]
 
     init(_ xml: Data, part: String) throws {
         var sheets: [Sheet] = []
         var date1904 = false
-        try XMLEvents.parse(xml, part: part, start: { name, attributes in
-            switch name {
+        var names: [String: String] = [:]
+        var name: String?
+        var text = ""
+        try XMLEvents.parse(xml, part: part, start: { element, attributes in
+            switch element {
+            case "definedName":
+                name = attributes["name"].map(OOXMLString.decode)
+                text = ""
             case "workbookPr":
                 let flag = attributes["date1904"]?.lowercased()
                 date1904 = flag == "1" || flag == "true"
@@ -27,8 +35,14 @@ struct WorkbookInfo {
                 sheets.append(Sheet(name: OOXMLString.decode(sheetName), relationshipID: id, hidden: state == "hidden" || state == "veryHidden"))
             default: break
             }
+        }, end: { element in
+            if element == "definedName", let n = name, names.count < 10_000 { names[n] = text }
+            if element == "definedName" { name = nil }
+        }, text: { t in
+            if name != nil && text.utf8.count < 8_192 { text += t }
         })
         self.sheets = sheets
         self.date1904 = date1904
+        self.definedNames = names
     }
 }

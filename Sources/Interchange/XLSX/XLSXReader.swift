@@ -48,6 +48,7 @@ public enum XLSXReader {
         }
 
         var tables: [Table] = []
+        var sheetFormulas: [[CellPosition: FormulaDays.Formula]] = []
         var cellBudget = limits.maxCells
         for sheet in workbook.sheets {
             guard let relation = relations[sheet.relationshipID] else {
@@ -60,10 +61,11 @@ public enum XLSXReader {
             var shownNumbers: [CellPosition: String] = [:]
             var uncomputed: [CellPosition] = []
             var volatile: [CellPosition: String] = [:]
+            var formulas: [CellPosition: FormulaDays.Formula] = [:]
             let rows = try SheetParser.parse(
                 xml, part: relation.target, sharedStrings: sharedStrings, styles: styles,
                 date1904: workbook.date1904, cellBudget: &cellBudget, hiddenRows: &hiddenRows, hiddenColumns: &hiddenColumns,
-                amountUnits: &amountUnits, shownNumbers: &shownNumbers, uncomputed: &uncomputed, volatile: &volatile)
+                amountUnits: &amountUnits, shownNumbers: &shownNumbers, uncomputed: &uncomputed, volatile: &volatile, formulaCells: &formulas)
             var table = Table(name: sheet.name, rows: rows)
             table.hidden = sheet.hidden
             table.hiddenRows = hiddenRows
@@ -73,6 +75,13 @@ public enum XLSXReader {
             table.uncomputedFormulas = uncomputed
             table.volatileFormulas = volatile
             tables.append(table)
+            sheetFormulas.append(formulas)
+        }
+        // The cells that refer to a cell of the day, on any sheet, or to a name that is one.
+        if sheetFormulas.contains(where: { !$0.isEmpty }) {
+            let found = FormulaDays.resolve(sheets: tables.map(\.name), formulas: sheetFormulas, direct: tables.map(\.volatileFormulas),
+                                            definedNames: workbook.definedNames)
+            for i in tables.indices { tables[i].volatileFormulas = found[i] }
         }
         return tables
     }

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Which formula cells of a workbook give a value of the day they are computed (INTERCHANGE.md
+/// §3): those that call TODAY() or NOW() (`SheetParser.isVolatile`), and those that refer to such
+/// a cell, on their sheet or another (`=G1+3` under `G1 =TODAY()`, `=Sheet2!A1`, a range
+/// holding one), or to a defined name that is such a formula (`今天 = TODAY()`), however many
+/// steps away (they were imported as fixed values: helper-116). Read from the formulas' text
+/// alone: nothing is computed.
+enum FormulaDays {
+    /// A formula cell's text; a shared formula's other cells carry the first cell's text and how
+    /// far they are from it (their relative references move with them).
+    struct Formula: Sendable {
+        let text: String
+        var rowShift = 0
+        var columnShift = 0
+    }
+
+    /// A reference a formula makes: its sheet (nil: the formula's own) and the cells, rows from
+    /// 1 and columns from 0 as `CellPosition` counts them.
+    struct Reference: Equatable {
+        let sheet: String?
+        let rows: ClosedRange<Int>
+        let columns: ClosedRange<Int>
+
+        func contains(_ p: CellPosition) -> Bool { rows.contains(p.line) && columns.contains(p.column) }
+    }
+
+    /// Most formula cells of a workbook looked at (a larger one: its direct TODAY() cells only).
+    static let maxFormulas = 500_000
+
+    private static let referencePattern = try! NSRegularExpression(pattern:
+        #"(?<![\p{L}\p{N}_.$])(?:'((?:[^']|'')+)'!|([\p{L}\p{N}_.]+)!)?(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?(?![\p{L}\p{N}_(!])"#)
+    private static let wordPattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}_.!$'])([\p{L}_][\p{L}\p{N}_.]*)(?![\p{L}\p{N}_.(!])"#)
+
+    /// The formula with its quoted texts blanked ("TODAY()" in quotes is no call, 'a!b' no sheet).
+    static func code(_ formula: String) -> String {
+        var out = ""
+        var inText = false
+        for ch in formula {
+            if ch == "\"" { inText.toggle(); out.append(ch); continue }
+            out.append(inText ? " " : ch)
+        }
+        return out
+    }
+
+    /// The cell references of `formula`, its relative parts moved by `rowShift` and `columnShift`.
+    static func references(in formula: String, rowShift: Int = 0, columnShift: Int = 0) -> [Reference] {
+        let text = code(formula)
+        let ns = text as NSString
+        var out: [Reference] = []
+        for m in referencePattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            func group(_ i: Int) -> String? { m.range(at: i).location == NSNotFound ? nil : ns.substring(with: m.range(at: i)) }
+            let sheet = group(1).map { $0.replacingOccurrences(of: "''", with: "'") } ?? group(2)
+            func cell(_ dollarColumn: Int, _ letters: Int, _ dollarRow: Int, _ digits: Int) -> (row: Int, column: Int)? {
+                guard let l = group(letters), let d = group(digits), let (column, row) = CellReference.parse(l + d) else { return nil }
+                let c = column - 1 + (group(dollarColumn)?.isEmpty == false ? 0 : columnShift)
+                let r = row + (group(dollarRow)?.isEmpty == false ? 0 : rowShift)
+                return (r, c)
+            }
+            guard let from = cell(3, 4, 5, 6) else { continue }
+            let to = cell(7, 8, 9, 10) ?? from
+            out.append(Reference(sheet: sheet, rows: min(from.row, to.row)...max(from.row, to.row),
+                                 columns: min(from.column, to.column)...max(from.column, to.column)))
+        }
+        return out
+    }
+
+    /// The words of `formula` that may be defined names (not calls, cells or sheets), upper case.
+    static func words(in formula: String) -> Set<String> {
+        let text = code(formula)
+        let ns = text as NSString
+        return Set(wordPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)).uppercased() })
+    }
+
+    /// Every cell of the sheets (by their order) that gives a value of the day, with the text to
+    /// show: its formula, and for one that refers to such a cell, which cell that is
+    /// (`G1+3 (G1: =TODAY())`). `direct`: the cells found by their own text (`SheetParser`).
+    static func resolve(sheets: [String], formulas: [[CellPosition: Formula]], direct: [[CellPosition: String]],
+                        definedNames: [String: String]) -> [[CellPosition: String]] {
+        var found = direct
+        let total = formulas.reduce(0) { $0 + $1.count }
+        guard total <= maxFormulas, total > 0 else { return found }
+        let index = Dictionary(sheets.enumerated().map { ($1.uppercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        // Defined names whose formula is of the day, directly or not (upper case).
+        var names: [String: String] = [:]
+        for (name, text) in definedNames where SheetParser.isVolatile(text) { names[name.uppercased()] = text }
+        // Each formula's references and names, read once.
+        struct Parsed { let references: [Reference]; let words: Set<String> }
+        var parsed: [[CellPosition: Parsed]] = formulas.map { sheet in
+            sheet.mapValues { Parsed(references: references(in: $0.text, rowShift: $0.rowShift, columnShift: $0.columnShift), words: words(in: $0.text)) }
+        }
+        let nameRefs = definedNames.mapValues { references(in: $0) }
+        // What a reference reaches that is of the day, and how to say it.
+        func reached(_ ref: Reference, from sheet: Int) -> String? {
+            let s = ref.sheet.flatMap { index[$0.uppercased()] } ?? (ref.sheet == nil ? sheet : nil)
+            guard let s, s < found.count else { return nil }
+            for (p, text) in found[s] where ref.contains(p) {
+                let at = (ref.sheet.map { "\($0)!" } ?? "") + CellReference.name(column: p.column + 1, row: p.line)
+                return "\(at): =\(text.components(separatedBy: " (").first ?? text)"
+            }
+            return nil
+        }
+        for _ in 0..<32 {
+            var changed = false
+            for (name, refs) in nameRefs where names[name.uppercased()] == nil {
+                if let via = refs.lazy.compactMap({ reached($0, from: 0) }).first { names[name.uppercased()] = via; changed = true }
+            }
+            for s in parsed.indices {
+                for (p, f) in parsed[s] where found[s][p] == nil {
+                    let via = f.references.lazy.compactMap { reached($0, from: s) }.first
+                        ?? f.words.lazy.compactMap { w in names[w].map { "\(w): =\($0)" } }.first
+                    guard let via else { continue }
+                    found[s][p] = "\(formulas[s][p]!.text) (\(via))"
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+        parsed.removeAll()
+        return found
+    }
+}
