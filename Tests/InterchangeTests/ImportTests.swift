@@ -647,10 +647,10 @@ final class ImportTests: XCTestCase {
                                                     "只能是 2027 年 5 月 13 日（月/日/年）。如文件中的日期都是这种写法，请加 --date-format mm/dd/yyyy；也可改写成 2027-05-13"])
         XCTAssertEqual(one.problems.first?.reason, "can only be 2027-05-13 (dd/mm/yyyy); say how the file writes dates with --date-format dd/mm/yyyy, or write 2027-05-13")
         XCTAssertThrowsError(try DateParser.parse("13/05/2027", now: testNow)) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "13/05/2027：年份须写全四位并放在最前面（YYYY-MM-DD）；如指 2027 年 5 月 13 日（日/月/年），请写成 2027-05-13")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "13/05/2027：日期请按“年-月-日”的顺序写（YYYY-MM-DD）；如指 2027 年 5 月 13 日（日/月/年），请写成 2027-05-13")
         }
         XCTAssertThrowsError(try DateParser.parse("03/05/2027", now: testNow)) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "03/05/2027：年份须写全四位并放在最前面（YYYY-MM-DD）")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "03/05/2027：日期请按“年-月-日”的顺序写（YYYY-MM-DD）")
         }
         XCTAssertNil(DateParser.onlyReading([31, 2, 2027]), "neither order is a date")
         XCTAssertNil(DateParser.onlyReading([2027, 5, 13]), "the year first is no question")

@@ -242,6 +242,12 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         try FileManager.default.createSymbolicLink(atPath: dir.path("link.svault"), withDestinationPath: path)
         try sv(["verify", path, "-a", dir.path("link.svault")], day: 0)
         try sv(["customer", "list", "-a", path, "--archive", dir.path(".") + "/week.svault"], day: 0)
+        // Links that lead back to each other are said to (they were said "not followed").
+        try FileManager.default.createSymbolicLink(atPath: dir.path("loop1"), withDestinationPath: dir.path("loop2"))
+        try FileManager.default.createSymbolicLink(atPath: dir.path("loop2"), withDestinationPath: dir.path("loop1"))
+        let loop = try runTool(["status", dir.path("loop1"), "--lang", "zh"], environment: env)
+        XCTAssertNotEqual(loop.status, 0)
+        XCTAssertTrue(loop.stderr.contains("可能指回自身、形成循环"), loop.stderr)
         var bare = env
         bare["SALESVAULT_ARCHIVE"] = nil
         let none = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare)

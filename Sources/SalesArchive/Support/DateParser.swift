@@ -309,6 +309,12 @@ public enum DateParser {
             throw invalid(input)
         }
         guard String(text.prefix(while: { $0.isNumber })).count == 4 else {
+            // (13/05/2027 has its four digits, at the end: the order is what is wrong, and was
+            // said as though the year were: helper-116.)
+            if parts.count == 3, (1000...9999).contains(parts[2]) {
+                throw ArchiveError(.ambiguousDate, "\(input): write the year first, as year-month-day (YYYY-MM-DD)" + onlyEN,
+                                   zh: "\(input)：日期请按“年-月-日”的顺序写（YYYY-MM-DD）" + onlyZH)
+            }
             throw ArchiveError(.ambiguousDate, "\(input): the year must come first, with its four digits (YYYY-MM-DD)" + onlyEN,
                                zh: "\(input)：年份须写全四位并放在最前面（YYYY-MM-DD）" + onlyZH)
         }

@@ -48,7 +48,10 @@ public struct SystemCause: Sendable {
             (english, chinese) = ("it is a folder, not a file", "这是文件夹，不是文件")
             (hint, hintZH) = ("Give the path of a file, not of a folder.", "请给出文件的路径，而不是文件夹的路径。")
         case ELOOP:
-            (english, chinese) = ("the path is a symbolic link, which is not followed", "路径是符号链接（快捷方式），为安全起见不会跟随")
+            // (Also a link that leads back to itself: ln -s a b; ln -s b a was said to be "not
+            // followed", while links to a file are followed where the path is resolved first: helper-116.)
+            (english, chinese) = ("the path is a symbolic link that cannot be followed (it leads back to itself, or is not followed for safety)",
+                                  "路径是无法跟随的符号链接（快捷方式）：它可能指回自身、形成循环，或出于安全考虑不予跟随")
             (hint, hintZH) = ("Give the path of the real file.", "请给出实际文件的路径。")
         case EFBIG:
             (english, chinese) = ("the file would be larger than this disk allows", "文件大小超出了该磁盘允许的上限")
