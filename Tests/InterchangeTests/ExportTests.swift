@@ -243,7 +243,7 @@ final class ExportTests: XCTestCase {
                 let text = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"includeSecret\" : false", with: "\"includeSecret\" : \(bad)")
                 XCTAssertNotEqual(Data(text.utf8), json, bad)
                 XCTAssertThrowsError(try ImportSource.read(Data(text.utf8), fileName: "export.json"), bad) {
-                    XCTAssertTrue((($0 as? InterchangeError)?.reasonZH ?? "").contains("其中的“includeSecret”应为 true 或 false"), "\(bad): \($0)")
+                    XCTAssertTrue((($0 as? InterchangeError)?.reasonZH ?? "").contains("其中“includeSecret”的值应为 true 或 false"), "\(bad): \($0)")
                 }
             }
         }
@@ -287,7 +287,7 @@ final class ExportTests: XCTestCase {
         XCTAssertNotEqual(Data(edited.utf8), json)
         let p = try f.importing(Data(edited.utf8), name: "export.json", commit: false)
         XCTAssertEqual(p.duplicatesRefused, 1, "\(p.problems)")
-        XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中已有 C1 上海浦东发展银行（记录号相同；行业与档案不同）"])
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中已有 C1 上海浦东发展银行（记录号相同，但行业与档案记录不一致）"])
         XCTAssertEqual(p.counts[.customers]?.unchanged, 1, "\(p.counts)")
     }
 

@@ -211,9 +211,9 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(p.problems.map(\.line), [2, 4], "\(p.problems)")
         XCTAssertEqual(p.problems.map(\.column), ["下次跟进", "备注"])
         XCTAssertEqual(p.problems.first?.value?.uppercased(), "=TODAY()+3")
-        XCTAssertTrue(p.problems.first?.reasonZH.hasPrefix("单元格 B2 是随打开日期变化的公式（=TODAY()+3），") == true, p.problems.first?.reasonZH ?? "")
-        XCTAssertTrue(p.problems.first?.reasonZH.contains("不是固定的日期。请改为具体日期") == true, p.problems.first?.reasonZH ?? "")
-        XCTAssertTrue(p.problems.last?.reasonZH.contains("不是固定的内容。请改为具体内容") == true, p.problems.last?.reasonZH ?? "")
+        XCTAssertTrue(p.problems.first?.reasonZH.hasPrefix("单元格 B2 是会随当天日期自动变化的公式（=TODAY()+3），") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("并不是固定日期。请改成具体日期") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertTrue(p.problems.last?.reasonZH.contains("并不是固定内容。请改成具体内容") == true, p.problems.last?.reasonZH ?? "")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
         XCTAssertTrue(SheetParser.isVolatile("TODAY()") && SheetParser.isVolatile("_xlfn.NOW ()+1") && SheetParser.isVolatile("IF(A1,today(),1)"))
         XCTAssertFalse(SheetParser.isVolatile("\"TODAY()\"&A1") || SheetParser.isVolatile("TODAYS(1)") || SheetParser.isVolatile("A1+NOWHERE(2)"))
@@ -249,7 +249,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(p.problems.map(\.line), [2, 3, 4, 5, 6], "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 1, "the fixed date and the text of a fixed cell")
-        XCTAssertTrue(p.problems.first?.reasonZH.contains("G1: =TODAY()") == true, p.problems.first?.reasonZH ?? "")
+        XCTAssertTrue(p.problems.first?.reasonZH.contains("；其中 G1 为 =TODAY()") == true, p.problems.first?.reasonZH ?? "")
         // The reading of references, alone: relative parts move with a shared formula's cell.
         XCTAssertEqual(FormulaDays.references(in: "$G$1+B2*'参 数'!A1:B3+\"C5\"", rowShift: 2, columnShift: 1),
                        [.init(sheet: nil, rows: 1...1, columns: 6...6), .init(sheet: nil, rows: 4...4, columns: 2...2),

@@ -643,14 +643,14 @@ final class ImportTests: XCTestCase {
         // file's other dates may be 03/05), and the message says which date and which option
         // (helper-113: it was called ambiguous); on the command line, the date to write.
         let one = try f.importing(utf8("项目名称,客户,预计签约\n甲项目,甲公司,13/05/2027\n乙项目,甲公司,5/13/2027\n"), name: "p.csv", commit: false)
-        XCTAssertEqual(one.problems.map(\.reasonZH), ["只能是 2027 年 5 月 13 日（日/月/年）。如文件中的日期都是这种写法，请加 --date-format dd/mm/yyyy；也可改写成 2027-05-13",
-                                                    "只能是 2027 年 5 月 13 日（月/日/年）。如文件中的日期都是这种写法，请加 --date-format mm/dd/yyyy；也可改写成 2027-05-13"])
+        XCTAssertEqual(one.problems.map(\.reasonZH), ["只能理解为 2027 年 5 月 13 日（日/月/年写法）。如文件中的日期都是这种写法，请加上 --date-format dd/mm/yyyy；也可改写成 2027-05-13",
+                                                    "只能理解为 2027 年 5 月 13 日（月/日/年写法）。如文件中的日期都是这种写法，请加上 --date-format mm/dd/yyyy；也可改写成 2027-05-13"])
         XCTAssertEqual(one.problems.first?.reason, "can only be 2027-05-13 (dd/mm/yyyy); say how the file writes dates with --date-format dd/mm/yyyy, or write 2027-05-13")
         XCTAssertThrowsError(try DateParser.parse("13/05/2027", now: testNow)) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "13/05/2027：日期请按“年-月-日”的顺序写（YYYY-MM-DD）；如指 2027 年 5 月 13 日（日/月/年），请写成 2027-05-13")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "13/05/2027：日期请按“年-月-日”的顺序填写（YYYY-MM-DD）。如果指的是 2027 年 5 月 13 日（日/月/年写法），请写成 2027-05-13")
         }
         XCTAssertThrowsError(try DateParser.parse("03/05/2027", now: testNow)) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "03/05/2027：日期请按“年-月-日”的顺序写（YYYY-MM-DD）")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "03/05/2027：日期请按“年-月-日”的顺序填写（YYYY-MM-DD）")
         }
         XCTAssertNil(DateParser.onlyReading([31, 2, 2027]), "neither order is a date")
         XCTAssertNil(DateParser.onlyReading([2027, 5, 13]), "the year first is no question")
@@ -703,7 +703,7 @@ final class ImportTests: XCTestCase {
         // The refusal says why the row is not unchanged: which values differ, or that the name
         // is only alike (helper-116: 名称相同 for 华为技术 and 华为技术有限公司, and no word of what differs).
         let graded = try f.importing(utf8("客户名称,客户等级,行业\n甲有限公司,B,制造\n"), name: "客户.csv", commit: false)
-        XCTAssertEqual(graded.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相同；客户等级、行业与档案不同）", "\(graded.problems)")
+        XCTAssertEqual(graded.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相同，但客户等级、行业与档案记录不一致）", "\(graded.problems)")
         let alike = try f.importing(utf8("客户名称\n甲\n"), name: "客户.csv", commit: false)
         XCTAssertEqual(alike.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相近：去掉“有限公司”等后缀、空格和括号后相同）", "\(alike.problems)")
         // Twice in the file: the second row a duplicate of the first, as before; also when the

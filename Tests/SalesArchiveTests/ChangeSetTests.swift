@@ -252,6 +252,9 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "3、招投标", "bidding"), (.stage, "1.信息开发", "infoDevelopment"), (.stage, "3．招投标", "bidding"),
             (.grade, "重点", "A"), (.grade, "潜在", "C"), (.activityType, "线上会议", "meeting"), (.activityType, "电邮", "email"),
             (.satisfaction, "较满意", "satisfied"),
+            // 基本满意 is the middle of the usual three (满意、基本满意、不满意): neutral, not
+            // satisfied (helper-117).
+            (.satisfaction, "基本满意", "neutral"),
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [

@@ -107,6 +107,18 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(zh.stderr.contains("从第 2 阶段退回第 1 阶段须注明原因（--reason）") && zh.stderr.contains("提示："), zh.stderr)
     }
 
+    /// `log add --at` says the time it recorded, so that a reading the user did not mean (七点
+    /// is 07:00, 三点 15:00) is seen at once (helper-117); without --at, only the entry.
+    func testLogAddSaysTheTimeItReadFromAt() throws {
+        try sv(["customer", "add", "华为技术有限公司"], day: 1)
+        let seven = try sv(["log", "add", "华为", "call", "确认需求", "--at", "昨天七点", "--lang", "zh"], day: 2, hour: 20)
+        XCTAssertTrue(seven.stdout.contains("，时间为 2026-11-24 07:00。"), seven.stdout)
+        let three = try sv(["log", "add", "华为", "call", "再次确认", "--at", "三点", "--lang", "en"], day: 2, hour: 20)
+        XCTAssertTrue(three.stdout.contains(" at 2026-11-25 15:00."), three.stdout)
+        let now = try sv(["log", "add", "华为", "call", "第三次", "--lang", "zh"], day: 2, hour: 20)
+        XCTAssertFalse(now.stdout.contains("时间为"), now.stdout)
+    }
+
     func testTheShellRunsScriptedCommandsWithOneUnlock() throws {
         let script = "customer add 华为技术有限公司 --grade A\nlog add 华为 call \"确认需求\"\ncustomer list\nbogus\nstale --days 1\nexit\n"
         var e = env
@@ -247,11 +259,11 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         try FileManager.default.createSymbolicLink(atPath: dir.path("loop2"), withDestinationPath: dir.path("loop1"))
         let loop = try runTool(["status", dir.path("loop1"), "--lang", "zh"], environment: env)
         XCTAssertNotEqual(loop.status, 0)
-        XCTAssertTrue(loop.stderr.contains("可能指回自身、形成循环"), loop.stderr)
+        XCTAssertTrue(loop.stderr.contains("链接可能指向自身、形成循环"), loop.stderr)
         var bare = env
         bare["SALESVAULT_ARCHIVE"] = nil
         let none = try runTool(["verify", "--password-file", dir.path("pw"), "--lang", "zh"], environment: bare)
         XCTAssertEqual(none.status, 64, none.stderr)
-        XCTAssertTrue(none.stderr.contains("未指定档案文件：请写上档案文件名（或用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）"), none.stderr)
+        XCTAssertTrue(none.stderr.contains("未指定档案文件：请在命令中给出档案文件名（也可用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）"), none.stderr)
     }
 }

@@ -76,7 +76,7 @@ enum JSONExport {
         }
         // (JSON's true and false are NSNumbers of type c; 0 and 1, also Bool to `is`, are of type i.)
         if let given = root["includeSecret"], (given as? NSNumber).map({ String(cString: $0.objCType) }) != "c" {
-            throw damaged("its \"includeSecret\" is not true or false", "其中的“includeSecret”应为 true 或 false")
+            throw damaged("its \"includeSecret\" is not true or false", "其中“includeSecret”的值应为 true 或 false")
         }
         var tables: [Table] = []
         for kind in ImportKind.order {

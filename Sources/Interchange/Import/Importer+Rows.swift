@@ -58,7 +58,7 @@ extension Importer {
                 rows[k].problems.append(ImportProblem(
                     table: mapped.table.name, line: rows[k].line, column: columns[index], value: "=\(formula)",
                     reason: "cell \(cell) is a formula of the day the file is opened (=\(formula)): the file holds its value of the day it was last saved, not a fixed \(date ? "date" : "value"). Replace it with the \(date ? "date" : "value") itself (in Excel or WPS: copy, then Paste Special → Values) and import again",
-                    reasonZH: "单元格 \(cell) 是随打开日期变化的公式（=\(formula)），文件中保存的是上次保存那天算出的结果，不是固定的\(date ? "日期" : "内容")。请改为具体\(date ? "日期" : "内容")（在 Excel 或 WPS 中复制后“选择性粘贴→数值”），再重新导入"))
+                    reasonZH: "单元格 \(cell) 是会随当天日期自动变化的公式（=\(FormulaDays.chinese(formula))），文件里保存的只是上次保存当天算出的结果，并不是固定\(date ? "日期" : "内容")。请改成具体\(date ? "日期" : "内容")（可在 Excel 或 WPS 中复制该单元格，再“选择性粘贴→数值”），然后重新导入"))
             }
         }
     }
@@ -754,7 +754,7 @@ extension Importer {
                             let (order, orderZH) = only.dayFirst ? ("dd/mm/yyyy", "日/月/年") : ("mm/dd/yyyy", "月/日/年")
                             let c = DateParser.civil(only.day)
                             problem("can only be \(DateParser.format(only.day)) (\(order)); say how the file writes dates with --date-format \(order), or write \(DateParser.format(only.day))",
-                                    "只能是 \(c.year) 年 \(c.month) 月 \(c.day) 日（\(orderZH)）。如文件中的日期都是这种写法，请加 --date-format \(order)；也可改写成 \(DateParser.format(only.day))")
+                                    "只能理解为 \(c.year) 年 \(c.month) 月 \(c.day) 日（\(orderZH)写法）。如文件中的日期都是这种写法，请加上 --date-format \(order)；也可改写成 \(DateParser.format(only.day))")
                         } catch let e as ArchiveError where e.code == .ambiguousDate || e.code == .invalidDate {
                             problem(e.code == .ambiguousDate
                                         ? "could be day/month or month/day: write 2026-03-05, or say how to read it with --date-format dd/mm/yyyy or mm/dd/yyyy"
@@ -1207,7 +1207,7 @@ extension Importer {
                     // archive did not say why it was not unchanged: helper-116).
                     if let e = archiveID(match.ref).flatMap({ archive.state.entity(kind, $0) }) {
                         let d = differingFromArchive(kind, e, r)
-                        if !d.isEmpty { why = (why.en + "; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", why.zh + "；\(d.map(\.zh).joined(separator: "、"))与档案不同") }
+                        if !d.isEmpty { why = (why.en + "; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", why.zh + "，但\(d.map(\.zh).joined(separator: "、"))与档案记录不一致") }
                     }
                 } else if why.zh == "名称相同", r.field("name")?.trimmedWhitespace != recordName(kind, match)?.trimmedWhitespace {
                     // (Names alike once the legal suffix, spaces and brackets are set aside, not
@@ -1538,7 +1538,7 @@ extension Importer {
         /// The withdrawal a complaint row gives (撤诉/不成立时间, and its status for which).
         func withdrawal(_ ref: String, _ r: Row, at: Int64) -> ChangeOperation {
             let unfounded = Self.unfounded(r.refs["status"]) ?? false
-            return .withdrawComplaint(ref, unfounded: unfounded, reason: "根据导入文件“\(source.fileName)”记录（\(unfounded ? "投诉不成立" : "客户撤诉")）", at: at)
+            return .withdrawComplaint(ref, unfounded: unfounded, reason: "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
         }
         func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
             guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
@@ -1994,7 +1994,7 @@ extension Importer {
                             let number = t["number"]?.text ?? t.shortID
                             refuse(i, header(r, "complainant"), r.refs["complainant"],
                                    "complaint \(number) was registered with another complainant; what a complaint was registered with is not changed by an import: check the file",
-                                   "文件中投诉 \(number) 的投诉人与登记时不一致。投诉登记后，投诉人不能再修改。请在文件中改回登记时的内容，再重新导入")
+                                   "文件中投诉 \(number) 的投诉人与登记时不一致。投诉登记后不能再更改投诉人，请在文件中改回登记时的内容，再重新导入")
                             continue
                         }
                         var fields: [(String, String)] = []

@@ -32,6 +32,14 @@ enum FormulaDays {
         #"(?<![\p{L}\p{N}_.$])(?:'((?:[^']|'')+)'!|([\p{L}\p{N}_.]+)!)?(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?(?![\p{L}\p{N}_(!])"#)
     private static let wordPattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}_.!$'])([\p{L}_][\p{L}\p{N}_.]*)(?![\p{L}\p{N}_.(!])"#)
 
+    /// A cell's text as `resolve` gives it, said in Chinese: `G1+3；其中 G1 为 =TODAY()`.
+    static func chinese(_ shown: String) -> String {
+        guard let split = shown.range(of: "; ") else { return shown }
+        let via = shown[split.upperBound...]
+        guard let colon = via.range(of: ": =") else { return shown }
+        return shown[..<split.lowerBound] + "；其中 " + via[..<colon.lowerBound] + " 为 =" + via[colon.upperBound...]
+    }
+
     /// The formula with its quoted texts blanked ("TODAY()" in quotes is no call, 'a!b' no sheet).
     static func code(_ formula: String) -> String {
         var out = ""
@@ -74,7 +82,7 @@ enum FormulaDays {
 
     /// Every cell of the sheets (by their order) that gives a value of the day, with the text to
     /// show: its formula, and for one that refers to such a cell, which cell that is
-    /// (`G1+3 (G1: =TODAY())`). `direct`: the cells found by their own text (`SheetParser`).
+    /// (`G1+3; G1: =TODAY()`, said in Chinese by `chinese`). `direct`: the cells found by their own text (`SheetParser`).
     static func resolve(sheets: [String], formulas: [[CellPosition: Formula]], direct: [[CellPosition: String]],
                         definedNames: [String: String]) -> [[CellPosition: String]] {
         var found = direct
@@ -96,7 +104,7 @@ enum FormulaDays {
             guard let s, s < found.count else { return nil }
             for (p, text) in found[s] where ref.contains(p) {
                 let at = (ref.sheet.map { "\($0)!" } ?? "") + CellReference.name(column: p.column + 1, row: p.line)
-                return "\(at): =\(text.components(separatedBy: " (").first ?? text)"
+                return "\(at): =\(text.components(separatedBy: "; ").first ?? text)"
             }
             return nil
         }
@@ -110,7 +118,7 @@ enum FormulaDays {
                     let via = f.references.lazy.compactMap { reached($0, from: s) }.first
                         ?? f.words.lazy.compactMap { w in names[w].map { "\(w): =\($0)" } }.first
                     guard let via else { continue }
-                    found[s][p] = "\(formulas[s][p]!.text) (\(via))"
+                    found[s][p] = "\(formulas[s][p]!.text); \(via)"
                     changed = true
                 }
             }

@@ -330,7 +330,7 @@ public enum ComplaintStatus: String, Vocabulary {
 public enum Satisfaction: String, Vocabulary {
     public static let synonyms: [String: Satisfaction] = [
         "很满意": .verySatisfied, "十分满意": .verySatisfied, "非常满意": .verySatisfied, "veryhappy": .verySatisfied,
-        "比较满意": .satisfied, "较满意": .satisfied, "基本满意": .satisfied, "happy": .satisfied, "一般般": .neutral, "中立": .neutral, "还行": .neutral,
+        "比较满意": .satisfied, "较满意": .satisfied, "基本满意": .neutral, "happy": .satisfied, "一般般": .neutral, "中立": .neutral, "还行": .neutral,
         "不太满意": .dissatisfied, "很不满意": .dissatisfied, "非常不满意": .dissatisfied, "unhappy": .dissatisfied,
     ]
     case verySatisfied, satisfied, neutral, dissatisfied

@@ -299,7 +299,7 @@ public enum DateParser {
         // (13/05/2027 can only be 13 May: said, with the date to write.)
         let only = onlyReading(parts)
         let onlyEN = only.map { "; if it means \(civil($0.day).year)-\(two(civil($0.day).month))-\(two(civil($0.day).day)) (\($0.dayFirst ? "day/month/year" : "month/day/year")), write that" } ?? ""
-        let onlyZH = only.map { "；如指 \(civil($0.day).year) 年 \(civil($0.day).month) 月 \(civil($0.day).day) 日（\($0.dayFirst ? "日/月/年" : "月/日/年")），请写成 \(format($0.day))" } ?? ""
+        let onlyZH = only.map { "。如果指的是 \(civil($0.day).year) 年 \(civil($0.day).month) 月 \(civil($0.day).day) 日（\($0.dayFirst ? "日/月/年" : "月/日/年")写法），请写成 \(format($0.day))" } ?? ""
         guard parts.count == 3, chinese || sepSet == "--" || sepSet == "//" || sepSet == ".." else {
             if parts.count == 3, parts[0] <= 31, parts[2] >= 1900 {
                 throw ArchiveError(
@@ -313,7 +313,7 @@ public enum DateParser {
             // said as though the year were: helper-116.)
             if parts.count == 3, (1000...9999).contains(parts[2]) {
                 throw ArchiveError(.ambiguousDate, "\(input): write the year first, as year-month-day (YYYY-MM-DD)" + onlyEN,
-                                   zh: "\(input)：日期请按“年-月-日”的顺序写（YYYY-MM-DD）" + onlyZH)
+                                   zh: "\(input)：日期请按“年-月-日”的顺序填写（YYYY-MM-DD）" + onlyZH)
             }
             throw ArchiveError(.ambiguousDate, "\(input): the year must come first, with its four digits (YYYY-MM-DD)" + onlyEN,
                                zh: "\(input)：年份须写全四位并放在最前面（YYYY-MM-DD）" + onlyZH)

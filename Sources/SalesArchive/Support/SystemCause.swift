@@ -51,8 +51,8 @@ public struct SystemCause: Sendable {
             // (Also a link that leads back to itself: ln -s a b; ln -s b a was said to be "not
             // followed", while links to a file are followed where the path is resolved first: helper-116.)
             (english, chinese) = ("the path is a symbolic link that cannot be followed (it leads back to itself, or is not followed for safety)",
-                                  "路径是无法跟随的符号链接（快捷方式）：它可能指回自身、形成循环，或出于安全考虑不予跟随")
-            (hint, hintZH) = ("Give the path of the real file.", "请给出实际文件的路径。")
+                                  "该路径是符号链接（类似快捷方式），无法通过它找到实际文件：链接可能指向自身、形成循环，或出于安全考虑不予读取")
+            (hint, hintZH) = ("Give the path of the real file.", "请改用实际文件的路径。")
         case EFBIG:
             (english, chinese) = ("the file would be larger than this disk allows", "文件大小超出了该磁盘允许的上限")
             (hint, hintZH) = ("Save to another disk.", "请保存到其他磁盘。")

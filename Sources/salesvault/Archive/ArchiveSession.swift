@@ -307,7 +307,7 @@ struct ArchivePath: ParsableArguments {
         try Self.sameFile((given.map { [$0] } ?? []) + options)
         if given == nil && option == nil && ProcessInfo.processInfo.environment["SALESVAULT_ARCHIVE"] == nil {
             throw ValidationError(L("which archive? give the archive file (or -a FILE, or set SALESVAULT_ARCHIVE)",
-                                    "未指定档案文件：请写上档案文件名（或用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）").text)
+                                    "未指定档案文件：请在命令中给出档案文件名（也可用 -a 指定，或设置环境变量 SALESVAULT_ARCHIVE）").text)
         }
     }
 

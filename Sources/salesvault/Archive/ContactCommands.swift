@@ -176,7 +176,14 @@ struct LogCommand: ParsableCommand {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
                                    nextStep: nextStep, nextDate: nextDate, location: location, now: now)
             }
-            Terminal.print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
+            // The time as read, when --at gave one (七点 is 07:00, 三点 15:00: said, so that a
+            // reading the user did not mean is seen at once: helper-117).
+            if at != nil, let recorded = e["at"]?.int {
+                let shown = DateParser.localMinute(recorded)
+                Terminal.print(L("Logged \(e.shortID) at \(shown).", "已记录 \(e.shortID)，时间为 \(shown)。").text)
+            } else {
+                Terminal.print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
+            }
         }
     }
 

@@ -422,13 +422,14 @@ enum ImportReport {
         if p.line == 0 {
             parts.append(sheet ? (z ? "“\(table)”工作表" : "sheet \(table)") : table)
         } else if json {
-            parts.append(z ? "“\(table)”第 \(p.line) 条" : "\(table) record \(p.line)")
+            parts.append(z ? "“\(table)”第 \(p.line) 条记录" : "\(table) record \(p.line)")
         } else if sheet {
             parts.append(z ? "“\(table)”工作表第 \(p.line) 行" : "sheet \(table) row \(p.line)")
         } else {
             parts.append(z ? "\(table) 第 \(p.line) 行" : "\(table) line \(p.line)")
         }
-        if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”列" : "column \(Terminal.cell(c))") }
+        // (A JSON record has fields, not columns.)
+        if let c = p.column { parts.append(z ? "“\(Terminal.cell(c))”\(json ? "字段" : "列")" : "\(json ? "field" : "column") \(Terminal.cell(c))") }
         // (The value once: not again when the reason quotes it, 无法识别客户等级“Z”.)
         let reason = z ? p.reasonZH : p.reason
         if let v = p.value, !v.isEmpty, !reason.contains("“\(v)”"), !reason.contains("\"\(v)\"") { parts.append(z ? "值“\(Terminal.cell(Render.truncate(v, 40)))”" : "value \"\(Terminal.cell(Render.truncate(v, 40)))\"") }
