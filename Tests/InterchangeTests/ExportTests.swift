@@ -209,6 +209,37 @@ final class ExportTests: XCTestCase {
         XCTAssertNotEqual(resolved, subject, "the 处理时间 \(day) is in the file")
         let step = try f.importing(Data(resolved.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(step.problems.contains { $0.reasonZH.contains("投诉已记录的处理进度不能通过导入修改") }, "\(step.problems)")
+        // The status as far as a withdrawal goes (helper-118): 已撤诉 without its time, or a time
+        // with another status, refused; an unknown status with a time too; a withdrawn complaint
+        // the file says is 已受理, not unchanged.
+        let header = "客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n"
+        for (row, words) in [("上海浦东发展银行,2026-11-10 09:00,技术部,新投诉甲,已撤诉,", "没有填写撤诉/不成立时间"),
+                             ("上海浦东发展银行,2026-11-10 09:00,技术部,新投诉乙,投诉成立,2026-11-11 09:00", "已填写撤诉/不成立时间，但状态为“投诉成立”"),
+                             ("上海浦东发展银行,2026-11-10 09:00,技术部,新投诉丙,撤诉中吧,2026-11-11 09:00", "但状态为“撤诉中吧”")] {
+            let p = try f.importing(Data((header + row + "\n").utf8), name: "投诉.csv", commit: false)
+            XCTAssertEqual(p.problems.count, 1, "\(row): \(p.problems)")
+            XCTAssertTrue(p.problems.first?.reasonZH.contains(words) == true, "\(row): \(p.problems)")
+            XCTAssertEqual(p.problems.first?.column, "状态", row)
+        }
+        let unfounded = try f.importing(Data((header + "上海浦东发展银行,2026-11-10 09:00,技术部,新投诉丁,不成立,2026-11-11 09:00\n").utf8), name: "投诉.csv")
+        XCTAssertTrue(unfounded.problems.isEmpty, "\(unfounded.problems)")
+        XCTAssertEqual(try f.open().state.all(.complaint).first { $0["description"]?.text == "新投诉丁" }?["status"]?.text, "unfounded")
+        // The withdrawn complaint (报价有误) with the status 已受理 and no time withdrawn.
+        let export = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.complaints], format: .csv, now: testNow)).data, as: UTF8.self)
+        var lines = export.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let headers = lines[0].components(separatedBy: ",")
+        let status = try XCTUnwrap(headers.firstIndex { $0 == "状态" || $0 == "status" }, "\(headers)")
+        let withdrawn = try XCTUnwrap(headers.firstIndex { $0 == "撤诉/不成立时间" || $0 == "withdrawn or found unfounded" }, "\(headers)")
+        let k = try XCTUnwrap(lines.firstIndex { $0.contains("报价有误") })
+        var cells = lines[k].components(separatedBy: ",")
+        XCTAssertEqual(cells.count, headers.count, lines[k])
+        XCTAssertFalse(cells[withdrawn].isEmpty, lines[k])
+        cells[status] = "已受理"
+        cells[withdrawn] = ""
+        lines[k] = cells.joined(separator: ",")
+        let open = try f.importing(Data((lines.joined(separator: "\r\n") + "\r\n").utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(open.problems.map(\.line), [k + 1], "\(open.problems)")
+        XCTAssertTrue(open.problems.first?.reasonZH.contains("TS-2026-0002 已记录的状态与文件不同") == true, "\(open.problems)")
     }
 
     /// An export without the secret fields (no --include-secret), imported back with
@@ -246,6 +277,14 @@ final class ExportTests: XCTestCase {
                     XCTAssertTrue((($0 as? InterchangeError)?.reasonZH ?? "").contains("其中“includeSecret”的值应为 true 或 false"), "\(bad): \($0)")
                 }
             }
+        }
+        // The preview's first row does not show a secret field's value either (helper-118).
+        do {
+            let f = try populated()
+            let p = try f.importing(Data("个人背景,客户,姓名\n秘密：正在离婚,上海浦东发展银行,赵六\n".utf8), name: "联系人.csv", commit: false)
+            XCTAssertEqual(p.tables.first?.sample.map(\.header), ["个人背景", "客户", "姓名"])
+            XCTAssertNil(p.tables.first?.sample.first?.value ?? nil, "\(p.tables.first?.sample ?? [])")
+            XCTAssertEqual(p.tables.first?.sample.last?.value, "赵六")
         }
         // A secret field a record of the file gives (written in by hand) is read.
         let f = try populated()

@@ -182,6 +182,20 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(warning.reasonZH, "单元格 C2、D3 是公式，但文件中没有保存计算结果（文件可能是从其他系统导出的，未经 Excel 或 WPS 保存），这些单元格将按空白处理。请用 Excel 或 WPS 打开该文件并保存后再导入")
     }
 
+    /// The workbook `script` fills with openpyxl (`wb`, its sheet 客户 `ws` with the headers
+    /// 客户名称, 下次跟进, 备注), computed and saved by LibreOffice
+    /// (every formula's result stored, as a spreadsheet saves a user's workbook), read as the
+    /// import reads 客户.xlsx.
+    static func computedByLibreOffice(_ script: String) throws -> ImportSource {
+        let dir = try TempFolder()
+        let sheet = "import sys, openpyxl\nfrom openpyxl.workbook.defined_name import DefinedName\n"
+            + "wb = openpyxl.Workbook(); ws = wb.active; ws.title = \"客户\"\nws.append([\"客户名称\", \"下次跟进\", \"备注\"])\n"
+        try Tools.python(["-c", sheet + script + "\nwb.save(sys.argv[1])\n", dir.path + "/in.xlsx"])
+        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: true)
+        try Tools.soffice(["--convert-to", "xlsx", "--outdir", dir.path + "/out", dir.path + "/in.xlsx"], profile: dir)
+        return try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: dir.path + "/out/in.xlsx")), fileName: "客户.xlsx")
+    }
+
     /// A formula of the day the file is opened (=TODAY()+3, =NOW(), a shared formula's other
     /// cells too) refuses its row, naming the cell and the formula: the value the file holds is
     /// of the day it was last saved (it was imported as a fixed date: helper-113). A workbook
@@ -189,22 +203,13 @@ final class ImportSheetHabitsTests: XCTestCase {
     /// quotes, and other formulas, are values as before.
     func testAFormulaOfTheDayRefusesItsRow() throws {
         let f = try ImportFixture()
-        let dir = try TempFolder()
-        try Tools.python(["-c", """
-            import sys, openpyxl
-            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
-            ws.append(["客户名称", "下次跟进", "备注"])
+        let source = try Self.computedByLibreOffice("""
             ws.append(["华东电力有限公司", "=TODAY()+3", "老客户"])
             ws.append(["华南电力有限公司", "2026-12-20", '="TODAY()"&"以后"'])
             ws.append(["华北电力有限公司", "=DATE(2026,12,21)", "=now ()"])
             ws.append(["华中电力有限公司", "=B3", ""])
             ws["B2"].number_format = "yyyy-mm-dd"; ws["B4"].number_format = "yyyy-mm-dd"  # (as Excel formats a date formula)
-            wb.save(sys.argv[1])
-            """, dir.path + "/in.xlsx"])
-        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: true)
-        try Tools.soffice(["--convert-to", "xlsx", "--outdir", dir.path + "/out", dir.path + "/in.xlsx"], profile: dir)
-        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/out/in.xlsx"))
-        let source = try ImportSource.read(data, fileName: "客户.xlsx")
+            """)
         XCTAssertEqual(source.tables.first?.uncomputedFormulas, [], "LibreOffice saved every result")
         XCTAssertEqual(Set(source.tables.first?.volatileFormulas.keys.map { "\($0.line),\($0.column)" } ?? []), ["2,1", "4,2"])
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
@@ -225,12 +230,7 @@ final class ImportSheetHabitsTests: XCTestCase {
     /// dates: helper-116). Computed and saved by LibreOffice, as a user's workbook would be.
     func testACellReferringToAFormulaOfTheDayRefusesItsRow() throws {
         let f = try ImportFixture()
-        let dir = try TempFolder()
-        try Tools.python(["-c", """
-            import sys, openpyxl
-            from openpyxl.workbook.defined_name import DefinedName
-            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
-            ws.append(["客户名称", "下次跟进", "备注"])
+        let source = try Self.computedByLibreOffice("""
             ws.append(["华东电力有限公司", "=$G$1+3", ""])
             ws.append(["华南电力有限公司", "=B2+1", ""])
             ws.append(["华北电力有限公司", "=参数!A1", ""])
@@ -241,11 +241,7 @@ final class ImportSheetHabitsTests: XCTestCase {
             p = wb.create_sheet("参数"); p["A1"] = "=TODAY()-4"; p["A3"] = 1
             wb.defined_names["今天"] = DefinedName("今天", attr_text="TODAY()")
             for r in range(2, 8): ws.cell(row=r, column=2).number_format = "yyyy-mm-dd"
-            wb.save(sys.argv[1])
-            """, dir.path + "/in.xlsx"])
-        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: true)
-        try Tools.soffice(["--convert-to", "xlsx", "--outdir", dir.path + "/out", dir.path + "/in.xlsx"], profile: dir)
-        let source = try ImportSource.read(Data(contentsOf: URL(fileURLWithPath: dir.path + "/out/in.xlsx")), fileName: "客户.xlsx")
+            """)
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(p.problems.map(\.line), [2, 3, 4, 5, 6], "\(p.problems)")
         XCTAssertEqual(p.counts[.customers]?.new, 1, "the fixed date and the text of a fixed cell")
@@ -255,6 +251,20 @@ final class ImportSheetHabitsTests: XCTestCase {
                        [.init(sheet: nil, rows: 1...1, columns: 6...6), .init(sheet: nil, rows: 4...4, columns: 2...2),
                         .init(sheet: "参 数", rows: 3...5, columns: 1...2)])
         XCTAssertEqual(FormulaDays.references(in: "LOG10(A1)+SUM(B1)"), [.init(sheet: nil, rows: 1...1, columns: 0...0), .init(sheet: nil, rows: 1...1, columns: 1...1)])
+        // Whole columns and rows, and INDIRECT (helper-118: they were missed); a chain names the
+        // cell with TODAY() itself.
+        XCTAssertEqual(FormulaDays.references(in: "MAX($Z:$Z)+SUM(参数!3:3)"),
+                       [.init(sheet: nil, rows: 1...XLSXReader.maxRow, columns: 25...25), .init(sheet: "参数", rows: 3...3, columns: 0...(XLSXReader.maxColumn - 1))])
+        let chained = FormulaDays.resolve(
+            sheets: ["客户"],
+            formulas: [[CellPosition(line: 3, column: 25): .init(text: "Z2-1"), CellPosition(line: 4, column: 25): .init(text: "Z3-1"),
+                        CellPosition(line: 2, column: 1): .init(text: "MAX(Z:Z)"), CellPosition(line: 3, column: 1): .init(text: "INDIRECT(\"A\"&1)"),
+                        CellPosition(line: 4, column: 1): .init(text: "MAX(Y:Y)")]],
+            direct: [[CellPosition(line: 2, column: 25): "TODAY()"]], definedNames: [:])[0]
+        XCTAssertEqual(chained[CellPosition(line: 4, column: 25)], "Z3-1; Z2: =TODAY()")
+        XCTAssertEqual(chained[CellPosition(line: 2, column: 1)], "MAX(Z:Z); Z2: =TODAY()")
+        XCTAssertNotNil(chained[CellPosition(line: 3, column: 1)], "INDIRECT may reach it")
+        XCTAssertNil(chained[CellPosition(line: 4, column: 1)], "a column without one")
     }
 
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,

@@ -255,6 +255,7 @@ final class ChangeSetTests: XCTestCase {
             // 基本满意 is the middle of the usual three (满意、基本满意、不满意): neutral, not
             // satisfied (helper-117).
             (.satisfaction, "基本满意", "neutral"),
+            (.grade, "潜在。", "C"), (.activityType, "线下会议", "meeting"),  // (helper-118)
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [

@@ -105,6 +105,8 @@ final class RelativeDateTests: XCTestCase {
             ("昨天3点钟", at(today - 1, 15)), ("昨天三点整", at(today - 1, 15)), ("昨天晚9点", at(today - 1, 21)), ("昨晚11点", at(today - 1, 23)),
             ("昨天早8点", at(today - 1, 8)), ("昨天半夜3点", at(today - 1, 3)), ("今早8点", at(today, 8)), ("前晚8点半", at(today - 2, 20, 30)),
             ("昨天夜里12点", at(today - 1, 0)),
+            // helper-118: 早上11点, 晚上5点, 夜里11点 and 深夜11点 (the night before midnight).
+            ("昨天早上11点", at(today - 1, 11)), ("昨天晚上5点", at(today - 1, 17)), ("昨天夜里11点", at(today - 1, 23)), ("昨天深夜11点", at(today - 1, 23)),
         ]
         for (input, expected) in cases {
             XCTAssertEqual(try DateParser.parseInstant(input, now: now), expected, input)
@@ -115,11 +117,13 @@ final class RelativeDateTests: XCTestCase {
             }
         }
         XCTAssertEqual(try DateParser.parseInstant("昨天凌晨12点", now: now), at(today - 1, 0))
-        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00", "昨天晚上12点", "昨天中午6点", "昨天上午13点", "昨天下午0点", "昨天三点零十分", "昨天三点七十分"] {
+        for bad in ["昨天 25:00", "昨天 10:61", "昨天 24:00", "昨天晚上12点", "昨天中午6点", "昨天上午13点", "昨天下午0点", "昨天三点零十分", "昨天三点七十分", "昨天夜里7点"] {
             XCTAssertThrowsError(try DateParser.parseInstant(bad, now: now), bad) {
                 XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("时间不对"), "\(bad): \($0)")
             }
         }
+        // 整 ends the time: 3点整半 is none (it was 15:30: helper-118).
+        XCTAssertThrowsError(try DateParser.parseInstant("昨天3点整半", now: now))
         // A day the month does not have is said so (helper-113: "not a date").
         for (text, words) in [("2026-02-29", "2026 年 2 月只有 28 天"), ("2026年4月31日", "2026 年 4 月只有 30 天"), ("2028/2/30", "2028 年 2 月只有 29 天")] {
             XCTAssertThrowsError(try DateParser.parse(text, now: now), text) {

@@ -257,6 +257,11 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         // Links that lead back to each other are said to (they were said "not followed").
         try FileManager.default.createSymbolicLink(atPath: dir.path("loop1"), withDestinationPath: dir.path("loop2"))
         try FileManager.default.createSymbolicLink(atPath: dir.path("loop2"), withDestinationPath: dir.path("loop1"))
+        // An archive that is there already: said in Chinese alone (…already exists；未做任何更改).
+        let exists = try runTool(["init", path, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10", "--lang", "zh"], environment: env)
+        XCTAssertNotEqual(exists.status, 0)
+        XCTAssertTrue(exists.stderr.contains("”已存在（也可能是指向其他位置的链接），未做任何更改"), exists.stderr)
+        XCTAssertFalse(exists.stderr.contains("already"), exists.stderr)
         let loop = try runTool(["status", dir.path("loop1"), "--lang", "zh"], environment: env)
         XCTAssertNotEqual(loop.status, 0)
         XCTAssertTrue(loop.stderr.contains("链接可能指向自身、形成循环"), loop.stderr)

@@ -104,7 +104,8 @@ public struct ImportPreview {
         public var combinedHeader: TableRow?
         /// The first data row's first values by header, so that the user sees the text as read
         /// (mojibake from a wrong encoding shows here).
-        public var sample: [(header: String, value: String)] = []
+        /// The first record's first cells; a secret field's value nil (not shown).
+        public var sample: [(header: String, value: String?)] = []
     }
 
     /// A column the import did not use: no field has its name, or SalesVault computes it.

@@ -1556,6 +1556,9 @@ extension Importer {
             if r.instants["withdrawnAt"] != nil, t["withdrawnAt"] == nil, t["resolvedAt"] != nil { differs.append("withdrawnAt") }
             if let unfounded = Self.unfounded(r.refs["status"]), r.instants["withdrawnAt"] != nil, t["withdrawnAt"] != nil,
                (t["status"]?.text == ComplaintStatus.unfounded.rawValue) != unfounded { differs.append("status") }
+            // A withdrawn complaint that the file says is not (已受理, 处理中: a status of its own).
+            if t["withdrawnAt"] != nil, r.instants["withdrawnAt"] == nil, let said = r.refs["status"].flatMap(ComplaintStatus.parse),
+               said != .withdrawn, said != .unfounded { differs.append("status") }
             // (Who coordinated and what the survey said, recorded with their step: the same; they
             // were left as they were without a word: helper-101.)
             if let coordinator = r.field("coordinator"), t["resolvedAt"] != nil, t["coordinator"]?.text != coordinator.trimmedWhitespace { differs.append("coordinator") }
@@ -1922,6 +1925,24 @@ extension Importer {
                 b.status[i] = .new
             case .complaints:
                 guard let customer = customerOf(i, r), let received = r.instants["receivedAt"] else { continue }
+                // The status, as far as a withdrawal goes: 已撤诉 or 投诉不成立 with its time, and
+                // a time with one of them (a status without its time was dropped, and any text with
+                // a time was read as 已撤诉: helper-118). Other statuses follow from the steps.
+                if let text = r.refs["status"] {
+                    let said = ComplaintStatus.parse(text)
+                    let withdrawal = said == .withdrawn || said == .unfounded
+                    let column = tables[r.mapped].column(ofTarget: .complaintStatus)?.header
+                    if r.instants["withdrawnAt"] != nil, !withdrawal {
+                        refuse(i, column, text, "the time withdrawn or found unfounded is given, but the status is \(text): write 已撤诉 or 投诉不成立, or clear that time",
+                               "已填写撤诉/不成立时间，但状态为“\(text)”。请将状态写为“已撤诉”或“投诉不成立”，或清空撤诉/不成立时间")
+                        continue
+                    }
+                    if r.instants["withdrawnAt"] == nil, withdrawal {
+                        refuse(i, column, text, "the status is \(text), but the time withdrawn or found unfounded is not given: fill it in, or clear the status",
+                               "状态为“\(text)”，但没有填写撤诉/不成立时间。请补填撤诉/不成立时间，或清空状态")
+                        continue
+                    }
+                }
                 let description = r.field("description") ?? ""
                 var complainant: String?
                 if let p = r.refs["complainant"] {

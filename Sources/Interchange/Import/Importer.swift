@@ -582,8 +582,13 @@ public final class Importer {
             }
             // (The first row that is read as a record: not a totals row, a note or the header again.)
             if let first = mapped.dataRows.first(where: { Self.isRecordRow($0, mapped) }) {
+                // (A secret field's value is not shown, as listings hide it without --include-secret:
+                // a contact's 个人背景 was printed here: helper-118.)
                 summary.sample = columns.prefix(4).compactMap { c in
                     let value = c.index < first.cells.count ? Self.plain(first.cells[c.index]) : ""
+                    if case .field(let key) = c.target, Schema.field(kind.entity, key: key)?.sensitivity == .secret, !value.isEmpty {
+                        return (c.header, nil)
+                    }
                     return value.isEmpty ? nil : (c.header, value.count > 30 ? String(value.prefix(29)) + "…" : value)
                 }
             }

@@ -30,6 +30,11 @@ enum FormulaDays {
 
     private static let referencePattern = try! NSRegularExpression(pattern:
         #"(?<![\p{L}\p{N}_.$])(?:'((?:[^']|'')+)'!|([\p{L}\p{N}_.]+)!)?(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?::(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7}))?(?![\p{L}\p{N}_(!])"#)
+    /// Whole columns (`Z:Z`, `参数!A:B`) and whole rows (`3:3`).
+    private static let columnsPattern = try! NSRegularExpression(pattern:
+        #"(?<![\p{L}\p{N}_.$])(?:'((?:[^']|'')+)'!|([\p{L}\p{N}_.]+)!)?\$?([A-Za-z]{1,3}):\$?([A-Za-z]{1,3})(?![\p{L}\p{N}_(!])"#)
+    private static let rowsPattern = try! NSRegularExpression(pattern:
+        #"(?<![\p{L}\p{N}_.$:])(?:'((?:[^']|'')+)'!|([\p{L}\p{N}_.]+)!)?\$?([0-9]{1,7}):\$?([0-9]{1,7})(?![\p{L}\p{N}_(!:])"#)
     private static let wordPattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}_.!$'])([\p{L}_][\p{L}\p{N}_.]*)(?![\p{L}\p{N}_.(!])"#)
 
     /// A cell's text as `resolve` gives it, said in Chinese: `G1+3；其中 G1 为 =TODAY()`.
@@ -70,7 +75,29 @@ enum FormulaDays {
             out.append(Reference(sheet: sheet, rows: min(from.row, to.row)...max(from.row, to.row),
                                  columns: min(from.column, to.column)...max(from.column, to.column)))
         }
+        // Whole columns and rows (=MAX(Z:Z), =SUM(3:3): they were missed: helper-118).
+        for (pattern, columns) in [(columnsPattern, true), (rowsPattern, false)] {
+            for m in pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+                func group(_ i: Int) -> String? { m.range(at: i).location == NSNotFound ? nil : ns.substring(with: m.range(at: i)) }
+                let sheet = group(1).map { $0.replacingOccurrences(of: "''", with: "'") } ?? group(2)
+                guard let a = group(3), let b = group(4) else { continue }
+                if columns {
+                    guard let (x, _) = CellReference.parse(a + "1"), let (y, _) = CellReference.parse(b + "1") else { continue }
+                    out.append(Reference(sheet: sheet, rows: 1...XLSXReader.maxRow, columns: (min(x, y) - 1)...(max(x, y) - 1)))
+                } else {
+                    guard let x = Int(a), let y = Int(b), x >= 1, y >= 1 else { continue }
+                    out.append(Reference(sheet: sheet, rows: min(x, y)...max(x, y), columns: 0...(XLSXReader.maxColumn - 1)))
+                }
+            }
+        }
         return out
+    }
+
+    /// Whether a formula reaches cells by a text computed when it runs (INDIRECT): any cell of
+    /// the workbook, as far as reading its text can tell.
+    static func readsCellsByText(_ formula: String) -> Bool {
+        let text = code(formula).uppercased()
+        return text.contains("INDIRECT(") || text.contains("INDIRECT (")
     }
 
     /// The words of `formula` that may be defined names (not calls, cells or sheets), upper case.
@@ -93,9 +120,10 @@ enum FormulaDays {
         var names: [String: String] = [:]
         for (name, text) in definedNames where SheetParser.isVolatile(text) { names[name.uppercased()] = text }
         // Each formula's references and names, read once.
-        struct Parsed { let references: [Reference]; let words: Set<String> }
+        struct Parsed { let references: [Reference]; let words: Set<String>; let indirect: Bool }
         var parsed: [[CellPosition: Parsed]] = formulas.map { sheet in
-            sheet.mapValues { Parsed(references: references(in: $0.text, rowShift: $0.rowShift, columnShift: $0.columnShift), words: words(in: $0.text)) }
+            sheet.mapValues { Parsed(references: references(in: $0.text, rowShift: $0.rowShift, columnShift: $0.columnShift), words: words(in: $0.text),
+                                     indirect: readsCellsByText($0.text)) }
         }
         let nameRefs = definedNames.mapValues { references(in: $0) }
         // What a reference reaches that is of the day, and how to say it.
@@ -103,8 +131,11 @@ enum FormulaDays {
             let s = ref.sheet.flatMap { index[$0.uppercased()] } ?? (ref.sheet == nil ? sheet : nil)
             guard let s, s < found.count else { return nil }
             for (p, text) in found[s] where ref.contains(p) {
+                // (The cell with TODAY() itself, however many steps away: a chain named the cell
+                // between: helper-118.)
+                if let root = text.range(of: "; ") { return String(text[root.upperBound...]) }
                 let at = (ref.sheet.map { "\($0)!" } ?? "") + CellReference.name(column: p.column + 1, row: p.line)
-                return "\(at): =\(text.components(separatedBy: "; ").first ?? text)"
+                return "\(at): =\(text)"
             }
             return nil
         }
@@ -117,6 +148,11 @@ enum FormulaDays {
                 for (p, f) in parsed[s] where found[s][p] == nil {
                     let via = f.references.lazy.compactMap { reached($0, from: s) }.first
                         ?? f.words.lazy.compactMap { w in names[w].map { "\(w): =\($0)" } }.first
+                        ?? (f.indirect ? found.lazy.compactMap { sheet in sheet.first.map { p in
+                            let text = p.value
+                            if let root = text.range(of: "; ") { return String(text[root.upperBound...]) }
+                            return "INDIRECT → \(CellReference.name(column: p.key.column + 1, row: p.key.line)): =\(text)"
+                        } }.first : nil)
                     guard let via else { continue }
                     found[s][p] = "\(formulas[s][p]!.text); \(via)"
                     changed = true

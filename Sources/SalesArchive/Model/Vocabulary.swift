@@ -20,7 +20,7 @@ extension Vocabulary {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars.lazy.map(\.asciiForm) {
             if s.isBasicCJKIdeograph { out.append(s); continue }  // no case, not white space
-            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" || s == "、" || s == "." { continue }
+            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" || s == "、" || s == "." || s == "。" { continue }
             if ("A"..."Z").contains(s) {
                 out.append(Unicode.Scalar(s.value + 32)!)
             } else if s.isASCII {
@@ -294,7 +294,7 @@ public enum ActivityType: String, Vocabulary {
         "电话沟通": .call, "打电话": .call, "来电": .call, "去电": .call, "phone": .call, "phonecall": .call, "tel": .call, "回访": .call,
         "上门拜访": .visit, "拜访客户": .visit, "走访": .visit, "面谈": .visit, "上门": .visit, "见面": .visit, "会见": .visit,
         "宴请": .event, "商务宴请": .event, "活动": .event, "参观": .event, "考察": .event, "展会": .event, "entertainment": .event,
-        "开会": .meeting, "会谈": .meeting, "视频会议": .meeting, "交流会": .meeting, "腾讯会议": .meeting, "视频": .meeting, "线上会议": .meeting, "网络会议": .meeting, "电话会议": .meeting,
+        "开会": .meeting, "会谈": .meeting, "视频会议": .meeting, "交流会": .meeting, "腾讯会议": .meeting, "视频": .meeting, "线上会议": .meeting, "线下会议": .meeting, "网络会议": .meeting, "电话会议": .meeting,
         "来访": .meeting,  // (the customer came to us: not our 拜访)
         "售前": .presales, "技术交流": .presales, "方案演示": .presales, "演示": .presales, "demo": .presales,
         "电子邮件": .email, "电邮": .email, "邮件": .email, "mail": .email, "微信": .im, "微信电话": .im, "vx": .im, "wx": .im, "企业微信": .im, "钉钉": .im, "qq": .im, "短信": .im, "wechat": .im,

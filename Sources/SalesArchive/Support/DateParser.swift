@@ -132,18 +132,18 @@ public enum DateParser {
             text = text.replacingOccurrences(of: short, with: long)
         }
         // (Longest first: 晚上 before 晚. 晚 and 早 alone are 晚上 and 早上; 半夜 and 夜里 the night.)
-        let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|夜里|晚|早"
+        let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|夜里|深夜|晚|早"
         let patterns = [
             "^(.*?)[ T]*(\(marks))?\\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$",
             // (3点钟, 三点整: the hour; 钟 and 整 say nothing more.)
-            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*[点點時时](?:钟|鐘|整)?(半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
+            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*[点點時时](?:整$|(?:钟|鐘)?)(半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
         ]
         for (n, pattern) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: pattern),
                   let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
             func group(_ i: Int) -> String? { Range(m.range(at: i), in: text).map { String(text[$0]) } }
             let date = (group(1) ?? "").trimmingCharacters(in: .whitespaces)
-            let mark: String? = { switch group(2) { case "晚": return "晚上"; case "早": return "早上"; case "半夜", "夜里": return "凌晨"; default: return group(2) } }()
+            let mark: String? = { switch group(2) { case "晚": return "晚上"; case "早": return "早上"; case "深夜": return "夜里"; default: return group(2) } }()
             guard let hourText = group(3), var hour = Int(hourText) ?? chineseNumber(hourText).map(Int.init) else { continue }
             var minute = 0, second = 0
             if n == 0 {
@@ -162,12 +162,16 @@ public enum DateParser {
             var fits = true
             switch mark {
             case "凌晨": if hour == 12 { hour = 0 }; fits = (0...6).contains(hour)
-            case "早上", "早晨": fits = (4...10).contains(hour)
+            case "早上", "早晨": fits = (4...11).contains(hour)  // (早上11点 is said: helper-118)
             case "上午": fits = (0...12).contains(hour)
             case "中午": if (1...2).contains(hour) { hour += 12 }; fits = (11...14).contains(hour)
             case "下午": if (1...7).contains(hour) { hour += 12 }; fits = (12...19).contains(hour)
             case "傍晚": if (4...8).contains(hour) { hour += 12 }; fits = (16...20).contains(hour)
-            case "晚上": if (6...11).contains(hour) { hour += 12 }; fits = (18...23).contains(hour)
+            case "晚上": if (5...11).contains(hour) { hour += 12 }; fits = (17...23).contains(hour)  // (晚上5点 too)
+            case "半夜", "夜里":
+                // The night on either side of midnight: 夜里11点 is 23:00, 半夜3点 03:00, 半夜12点 00:00.
+                if hour == 12 { hour = 0 } else if (9...11).contains(hour) { hour += 12 }
+                fits = (0...5).contains(hour) || (21...23).contains(hour)
             default:
                 // 三点 and 3点 alone are the afternoon, as said in a working day (三点给客户打了
                 // 电话): 1–6点 are 13:00–18:00 (they were 03:00: helper-113); 凌晨三点 says the

@@ -347,7 +347,7 @@ enum ImportReport {
                 Terminal.print(z ? "  “\(Terminal.cell(t.name))”：\(kind)数据，表头在第 \(lines) 行，共 \(t.rows) 条数据" : "  \(Terminal.cell(t.name)): \(kind), header on line\(t.subHeaderLine == nil ? "" : "s") \(lines), \(t.rows) data row(s)")
             }
             if !t.sample.isEmpty {
-                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value))" }.joined(separator: z ? "，" : ", ")
+                let pairs = t.sample.map { "\(Terminal.cell($0.header))=\(Terminal.cell($0.value ?? (z ? "（绝密内容，不显示）" : "(secret, not shown)")))" }.joined(separator: z ? "，" : ", ")
                 Terminal.print(z ? "    第一条数据：\(pairs)" : "    first row: \(pairs)")
             }
         }

@@ -218,7 +218,9 @@ enum ErrorReport {
             let path = detail.hasSuffix(": no such file") ? String(detail.dropLast(": no such file".count)) : detail
             return (L("file not found: \(detail)", "找不到文件“\(path)”"), L("check the path", "请检查文件名和所在文件夹是否正确"), .fileProblem)
         case .alreadyExists:
-            return (L("\(detail); nothing was changed", "\(detail)；未做任何更改"),
+            // (The Chinese without the system's English: x.svault already exists；未做任何更改: helper-118.)
+            let path = detail.hasSuffix(" already exists") ? String(detail.dropLast(" already exists".count)) : detail
+            return (L("\(detail); nothing was changed", detail.hasSuffix(" already exists") ? "“\(path)”已存在（也可能是指向其他位置的链接），未做任何更改" : "\(detail)；未做任何更改"),
                     L("choose another file name; never delete an archive or a backup to make room: move it to another folder first", "请换一个文件名；不要为腾出名称而删除档案或备份，可先把它移到别的文件夹"), .fileProblem)
         case .wrongPassword:
             return (L("wrong password; the archive is unchanged", "密码错误；档案未被改动"),
