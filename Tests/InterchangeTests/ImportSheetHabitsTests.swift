@@ -265,6 +265,19 @@ final class ImportSheetHabitsTests: XCTestCase {
         XCTAssertEqual(chained[CellPosition(line: 2, column: 1)], "MAX(Z:Z); Z2: =TODAY()")
         XCTAssertNotNil(chained[CellPosition(line: 3, column: 1)], "INDIRECT may reach it")
         XCTAssertNil(chained[CellPosition(line: 4, column: 1)], "a column without one")
+        // A long sheet of them: 20,000 rows of =B2+1 beside 20,000 of =TODAY()-A2, and a column
+        // of =MAX(D:D) over a column with none: each found by a lookup (a pass over every cell
+        // of the day for each formula was 400 million steps here).
+        let n = 20_000
+        var formulas: [CellPosition: FormulaDays.Formula] = [:], direct: [CellPosition: String] = [:]
+        for row in 2...(n + 1) {
+            direct[CellPosition(line: row, column: 1)] = "TODAY()-A\(row)"
+            formulas[CellPosition(line: row, column: 2)] = .init(text: "B\(row)+1")
+            if row < 200 { formulas[CellPosition(line: row, column: 4)] = .init(text: "MAX(D:D)") }
+        }
+        let long = FormulaDays.resolve(sheets: ["客户"], formulas: [formulas], direct: [direct], definedNames: [:])[0]
+        XCTAssertEqual(long.count, 2 * n, "every =B+1, no =MAX(D:D)")
+        XCTAssertEqual(long[CellPosition(line: n + 1, column: 2)], "B\(n + 1)+1; B\(n + 1): =TODAY()-A\(n + 1)")
     }
 
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,

@@ -127,16 +127,34 @@ enum FormulaDays {
         }
         let nameRefs = definedNames.mapValues { references(in: $0) }
         // What a reference reaches that is of the day, and how to say it.
+        // Cells looked at, at most: a workbook built to make the search long gives up on the
+        // cells not yet found rather than keep the import waiting.
+        var budget = 50_000_000
         func reached(_ ref: Reference, from sheet: Int) -> String? {
             let s = ref.sheet.flatMap { index[$0.uppercased()] } ?? (ref.sheet == nil ? sheet : nil)
-            guard let s, s < found.count else { return nil }
-            for (p, text) in found[s] where ref.contains(p) {
+            guard let s, s < found.count, !found[s].isEmpty else { return nil }
+            func said(_ p: CellPosition, _ text: String) -> String {
                 // (The cell with TODAY() itself, however many steps away: a chain named the cell
                 // between: helper-118.)
                 if let root = text.range(of: "; ") { return String(text[root.upperBound...]) }
-                let at = (ref.sheet.map { "\($0)!" } ?? "") + CellReference.name(column: p.column + 1, row: p.line)
-                return "\(at): =\(text)"
+                return (ref.sheet.map { "\($0)!" } ?? "") + CellReference.name(column: p.column + 1, row: p.line) + ": =\(text)"
             }
+            // The range's cells looked up when it has fewer than the sheet's cells of the day
+            // (one cell, most often: a lookup, not a pass over every such cell, which made
+            // 100,000 rows of =B2+1 under 100,000 of TODAY() ten billion steps), else those cells.
+            let area = ref.rows.count * ref.columns.count
+            if area <= found[s].count {
+                budget -= area
+                for row in ref.rows {
+                    for column in ref.columns {
+                        let p = CellPosition(line: row, column: column)
+                        if let text = found[s][p] { return said(p, text) }
+                    }
+                }
+                return nil
+            }
+            budget -= found[s].count
+            for (p, text) in found[s] where ref.contains(p) { return said(p, text) }
             return nil
         }
         for _ in 0..<32 {
@@ -144,8 +162,8 @@ enum FormulaDays {
             for (name, refs) in nameRefs where names[name.uppercased()] == nil {
                 if let via = refs.lazy.compactMap({ reached($0, from: 0) }).first { names[name.uppercased()] = via; changed = true }
             }
-            for s in parsed.indices {
-                for (p, f) in parsed[s] where found[s][p] == nil {
+            for s in parsed.indices where budget > 0 {
+                for (p, f) in parsed[s] where found[s][p] == nil && budget > 0 {
                     let via = f.references.lazy.compactMap { reached($0, from: s) }.first
                         ?? f.words.lazy.compactMap { w in names[w].map { "\(w): =\($0)" } }.first
                         ?? (f.indirect ? found.lazy.compactMap { sheet in sheet.first.map { p in
@@ -158,7 +176,7 @@ enum FormulaDays {
                     changed = true
                 }
             }
-            if !changed { break }
+            if !changed || budget <= 0 { break }
         }
         parsed.removeAll()
         return found
