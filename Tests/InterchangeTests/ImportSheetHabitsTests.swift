@@ -278,6 +278,10 @@ final class ImportSheetHabitsTests: XCTestCase {
         let long = FormulaDays.resolve(sheets: ["客户"], formulas: [formulas], direct: [direct], definedNames: [:])[0]
         XCTAssertEqual(long.count, 2 * n, "every =B+1, no =MAX(D:D)")
         XCTAssertEqual(long[CellPosition(line: n + 1, column: 2)], "B\(n + 1)+1; B\(n + 1): =TODAY()-A\(n + 1)")
+        // None of the day anywhere: none found, the formulas not read again.
+        XCTAssertEqual(FormulaDays.resolve(sheets: ["客户"], formulas: [formulas], direct: [[:]], definedNames: ["税率": "0.13"])[0], [:])
+        XCTAssertEqual(FormulaDays.resolve(sheets: ["客户"], formulas: [[CellPosition(line: 2, column: 1): .init(text: "今天+1")]], direct: [[:]],
+                                           definedNames: ["今天": "TODAY()"])[0].count, 1, "a name of the day is one")
     }
 
     /// A hidden sheet (an old copy, the lists behind a drop-down) was imported without a word,

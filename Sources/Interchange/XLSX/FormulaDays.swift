@@ -119,6 +119,9 @@ enum FormulaDays {
         // Defined names whose formula is of the day, directly or not (upper case).
         var names: [String: String] = [:]
         for (name, text) in definedNames where SheetParser.isVolatile(text) { names[name.uppercased()] = text }
+        // No formula of the day anywhere: nothing can reach one (a workbook of 100,000 formulas
+        // is not read a second time for nothing).
+        guard !names.isEmpty || direct.contains(where: { !$0.isEmpty }) else { return found }
         // Each formula's references and names, read once.
         struct Parsed { let references: [Reference]; let words: Set<String>; let indirect: Bool }
         var parsed: [[CellPosition: Parsed]] = formulas.map { sheet in
