@@ -242,6 +242,35 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(open.problems.first?.reasonZH.contains("TS-2026-0002 已记录的状态与文件不同") == true, "\(open.problems)")
     }
 
+    /// A complaint row refused as the archive's duplicate names what it gives otherwise, as a
+    /// customer row does (it said only 客户、时间、内容均相同); a second row of a complaint new in
+    /// the file with other values is refused under --on-duplicate update (its cells were
+    /// dropped, the row counted as a skipped duplicate), and one with the same values is not.
+    func testAComplaintDuplicateNamesWhatDiffers() throws {
+        let f = try populated()
+        let header = "客户,受理时间,被投诉人/部门,投诉内容,渠道\n"
+        let row = "上海浦东发展银行,2026-11-10 09:00,技术部,发票开错了,电话\n"
+        XCTAssertTrue(try f.importing(Data((header + row).utf8), name: "投诉.csv").problems.isEmpty)
+        XCTAssertEqual(try f.importing(Data((header + row).utf8), name: "投诉.csv", commit: false).counts[.complaints]?.unchanged, 1)
+        let other = try f.importing(Data((header + "上海浦东发展银行,2026-11-10 09:00,财务部,发票开错了,邮件\n").utf8), name: "投诉.csv", commit: false)
+        XCTAssertEqual(other.problems.count, 1, "\(other.problems)")
+        let reason = other.problems.first?.reasonZH ?? ""
+        XCTAssertTrue(reason.hasPrefix("档案中已有这条投诉（TS-") && reason.hasSuffix("客户、受理时间、投诉内容均相同，但被投诉人/部门、渠道与档案记录不一致）"), reason)
+        // Two rows of one new complaint.
+        let twice = header + "上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,电话\n上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,微信\n"
+        let refused = try f.importing(Data(twice.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(refused.problems.map(\.line), [3], "\(refused.problems)")
+        XCTAssertEqual(refused.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉请只写一行，合并后重新导入")
+        XCTAssertEqual(refused.problems.first?.column, "渠道")
+        let inRefuse = try f.importing(Data(twice.utf8), name: "投诉.csv", commit: false)
+        XCTAssertEqual(inRefuse.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同）", "\(inRefuse.problems)")
+        let same = header + "上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,电话\n上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,\n"
+        let skipped = try f.importing(Data(same.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(skipped.problems.isEmpty, "\(skipped.problems)")
+        XCTAssertEqual(skipped.counts[.complaints]?.new, 1)
+        XCTAssertEqual(skipped.counts[.complaints]?.duplicate, 1)
+    }
+
     /// An export without the secret fields (no --include-secret), imported back with
     /// --on-duplicate update, leaves them as they are: the JSON export's records without them
     /// read as emptied, and a contact's background (保密) was cleared (helper-116). Every

@@ -389,6 +389,28 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(other.counts[.log]?.new, 1)
     }
 
+    /// A table with more of one kind's columns than any kind it fully has, but without a
+    /// column that kind needs, is read as that kind and the column said to be missing: a
+    /// complaint list without 被投诉人/部门 was read as customers (客户, 状态), a project list
+    /// without 项目名称 as customers (客户), every row then a duplicate of its customer.
+    func testATableWithoutARequiredColumnIsReadAsItsKindAndTheColumnNamed() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
+        for (text, kind, missing) in [
+            ("客户,受理时间,投诉内容,状态\n甲有限公司,2026-11-10 09:00,发票开错了,已受理\n", ImportKind.complaints, "缺少必填列“被投诉人/部门”"),
+            ("客户,预算,阶段,预计签约日期\n甲有限公司,300万,招投标,2027-03-01\n", .projects, "缺少必填列“项目名称”"),
+        ] {
+            let p = try f.importing(utf8(text), name: "t.csv", commit: false)
+            XCTAssertEqual(p.tables.map(\.kind), [kind], "\(text)")
+            XCTAssertTrue(p.problems.contains { $0.reasonZH == missing }, "\(text): \(p.problems.map(\.reasonZH))")
+            XCTAssertFalse(p.canCommit)
+        }
+        // A customer list with a column of another kind beside it stays a customer list.
+        let list = try f.importing(utf8("客户名称,客户等级,地址,下次跟进\n乙有限公司,B,杭州,2027-01-05\n"), name: "t.csv", commit: false)
+        XCTAssertEqual(list.tables.map(\.kind), [.customers])
+        XCTAssertTrue(list.problems.isEmpty, "\(list.problems)")
+    }
+
     /// A complaint's resolution or survey given without its time is recorded at the import, and
     /// the preview says which rows and which column to fill in (helper-99 M6: said nothing).
     func testAComplaintStepWithoutItsTimeIsDatedAtTheImportAndSaid() throws {

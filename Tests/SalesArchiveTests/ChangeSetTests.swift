@@ -256,11 +256,15 @@ final class ChangeSetTests: XCTestCase {
             // satisfied (helper-117).
             (.satisfaction, "基本满意", "neutral"),
             (.grade, "潜在。", "C"), (.activityType, "线下会议", "meeting"),  // (helper-118)
+            // Numbered with a Chinese numeral, as Chinese lists are (三、招投标 was refused).
+            (.stage, "三、招投标", "bidding"), (.stage, "一．信息开发", "infoDevelopment"), (.stage, "五 合同签订与执行", "contract"),
+            (.stage, " 二、项目立项", "projectInitiation"), (.satisfaction, "一般", "neutral"),
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [
             (.grade, "A 潜力客户"), (.grade, "B类重点客户"), (.grade, "A+"), (.grade, "A-"), (.grade, "B －"), (.grade, "C＋"),
             (.stage, "3 信息开发"), (.grade, "AB"), (.grade, "A A"),
+            (.stage, "三、信息开发"), (.stage, "六、招投标"),
         ]
         for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }
     }

@@ -243,9 +243,27 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let path = try dir.write("wide.csv", "客户名称,传真\n甲公司,0571-1,多出来的\n")
         let zh = try sv(["--lang", "zh", "import", path, "--dry-run"])
         XCTAssertTrue(zh.stdout.contains("以下列没有表头，不会导入（如需导入，请在表头行中为这些列填写列名，如“备注”）：\n  wide.csv：C 列"), zh.stdout)
-        XCTAssertTrue(zh.stdout.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  wide.csv:“传真”"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  wide.csv：“传真”"), zh.stdout)
         let en = try sv(["--lang", "en", "import", path, "--dry-run"])
         XCTAssertTrue(en.stdout.contains("These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):\n  wide.csv: column C"), en.stdout)
+    }
+
+    /// A complaint list's 状态 is said to be read for withdrawals only, not listed among the
+    /// columns SalesVault computes and ignores (it is read: 已撤诉, 投诉不成立).
+    func testAComplaintsStatusColumnIsSaidToBeReadForWithdrawals() throws {
+        try sv(["customer", "add", "甲有限公司"])
+        // Without 被投诉人/部门 it is still a complaint list, and the column is said to be missing
+        // (it was read as customers by 客户 and 状态, its row a duplicate of 甲有限公司).
+        let without = try dir.write("投诉1.csv", "客户,受理时间,投诉内容,状态,撤诉/不成立时间\n甲有限公司,2026-11-10 09:00,发票开错了,已撤诉,2026-11-11 10:00\n")
+        let missing = try sv(["--lang", "zh", "import", without, "--dry-run"], expect: 8)
+        XCTAssertTrue(missing.stdout.contains("投诉数据") && missing.stdout.contains("缺少必填列“被投诉人/部门”"), missing.stdout)
+        XCTAssertFalse(missing.stdout.contains("档案中已有 C1"), missing.stdout)
+        let path = try dir.write("投诉.csv", "客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n甲有限公司,2026-11-10 09:00,财务部,发票开错了,已撤诉,2026-11-11 10:00\n")
+        let zh = try sv(["--lang", "zh", "import", path, "--dry-run"])
+        XCTAssertTrue(zh.stdout.contains("“状态”列只读取“已撤诉”“投诉不成立”两种状态；其他状态由受理、通报、处理、回访各列的时间确定。"), zh.stdout)
+        XCTAssertFalse(zh.stdout.contains("由系统自动生成"), zh.stdout)
+        let en = try sv(["--lang", "en", "import", path, "--dry-run"])
+        XCTAssertTrue(en.stdout.contains("Column 状态 is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded)"), en.stdout)
     }
 
     /// `--set name=` followed by a combining mark alone is read as FIELD=VALUE and refused for

@@ -116,6 +116,9 @@ public struct ImportPreview {
         /// A column without a header (`header` is its letter in brackets, "(E)"): one that
         /// `--mapping` cannot name.
         public var headerless = false
+        /// A complaint's status column: read only for a withdrawal (已撤诉, 投诉不成立); the
+        /// other statuses follow from the steps' times.
+        public var statusOnly = false
     }
 
     /// How a date column's first value was read ("2026/3/5 → 2026-03-05").

@@ -1070,6 +1070,8 @@ extension Importer {
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [LogKey: Int] = [:]
+        /// The row of each complaint new in the file, by its key.
+        var complaintRowOfKey: [LogKey: Int] = [:]
         var sourceIDs: [String: String] = [:]
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
@@ -1540,9 +1542,9 @@ extension Importer {
             let unfounded = Self.unfounded(r.refs["status"]) ?? false
             return .withdrawComplaint(ref, unfounded: unfounded, reason: "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
         }
-        func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
-            guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
-            let ref = t.shortID
+        /// The steps archive complaint `t` has recorded that row `r` gives otherwise (by day),
+        /// with who coordinated and what the survey said: what an import does not change.
+        func recordedStepsDiffering(_ t: Entity, _ r: Row) -> [String] {
             var differs: [String] = []
             if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(m) { differs.append("managerNotifiedAt") }
             if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(d) { differs.append("directorNotifiedAt") }
@@ -1571,6 +1573,34 @@ extension Importer {
                (try? ChangeDraft.value(for: Schema.field(.complaint, key: "satisfaction")!, input: satisfaction, now: options.now))?.text != had {
                 differs.append("satisfaction")
             }
+            return differs
+        }
+        /// What row `r` gives otherwise than archive complaint `t`, as the fields' names: its
+        /// recorded steps, the steps it would add, 被投诉人/部门, 渠道 and the complainant. Named
+        /// when the row is refused as the complaint's duplicate (the refusal did not say why the
+        /// row was not unchanged, as a customer's now does).
+        func complaintDiffering(_ t: Entity, _ r: Row, complainant: String?) -> [FieldSpec] {
+            var keys = recordedStepsDiffering(t, r)
+            for key in ["managerNotifiedAt", "directorNotifiedAt", "withdrawnAt"] where r.instants[key] != nil && t[key] == nil && !keys.contains(key) { keys.append(key) }
+            if r.field("resolution") != nil, r.field("coordinator") != nil, t["resolvedAt"] == nil { keys.append("resolution") }
+            if r.field("satisfaction") != nil, t["surveyedAt"] == nil { keys.append("satisfaction") }
+            for key in ["subject", "channel"] {
+                guard let input = r.field(key), let spec = Schema.field(.complaint, key: key) else { continue }
+                if let value = try? ChangeDraft.value(for: spec, input: input, now: options.now), value == t[number: spec.number] { continue }
+                keys.append(key)
+            }
+            if let c = complainant, archiveID(c) != t["complainant"]?.ref { keys.append("complainant") }
+            var seen = Set<String>()
+            return keys.filter { seen.insert($0).inserted }.compactMap { Schema.field(.complaint, key: $0) }
+        }
+        /// The refusal's words for a complaint row that duplicates `t` but differs in `d`.
+        func differingWords(_ d: [FieldSpec]) -> (en: String, zh: String) {
+            d.isEmpty ? ("", "") : ("; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", "，但\(d.map(\.zh).joined(separator: "、"))与档案记录不一致")
+        }
+        func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
+            guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
+            let ref = t.shortID
+            let differs = recordedStepsDiffering(t, r)
             if !differs.isEmpty {
                 let specs = differs.compactMap { Schema.field(.complaint, key: $0) }
                 let number = t["number"]?.text ?? ref
@@ -1979,8 +2009,9 @@ extension Importer {
                     case .refuse:
                         b.archiveDuplicates.insert(i)
                         _ = duplicateHint()
-                        refuse(i, header(r, "description"), description, "already in the archive as \(own["number"]?.text ?? own.shortID) (same record id)",
-                               "档案中已有这条投诉（\(own["number"]?.text ?? own.shortID)，记录号相同）")
+                        let d = differingWords(complaintDiffering(own, r, complainant: complainant))
+                        refuse(i, header(r, "description"), description, "already in the archive as \(own["number"]?.text ?? own.shortID) (same record id\(d.en))",
+                               "档案中已有这条投诉（\(own["number"]?.text ?? own.shortID)，记录号相同\(d.zh)）")
                     case .skip: b.status[i] = .duplicate
                     case .update:
                         // Its steps, then its words (被投诉人/部门, 投诉内容, 渠道) as the sheet now has them.
@@ -2001,10 +2032,17 @@ extension Importer {
                     if options.onDuplicate == .refuse, identical.contains(i) {
                         _ = unchangedOnce(i, r, record: archiveComplaint(key).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
                     } else if options.onDuplicate == .refuse {
-                        if logKeys[key] == nil { b.archiveDuplicates.insert(i) }
-                        let hint = duplicateHint()
-                        refuse(i, header(r, "description"), description, "already in the archive or this file (same customer, time and content)" + hint.0,
-                               "档案或本文件中已有这条投诉（客户、时间、内容均相同）" + hint.1)
+                        _ = duplicateHint()
+                        if let line = logKeys[key] {
+                            refuse(i, header(r, "description"), description, "the same complaint as line \(line) of this file (same customer, time and content)",
+                                   "与本文件第 \(line) 行是同一条投诉（客户、受理时间、投诉内容均相同）")
+                        } else {
+                            b.archiveDuplicates.insert(i)
+                            let t = archiveComplaint(key).flatMap { archive.state.entity(.complaint, $0) }
+                            let d: (en: String, zh: String) = t.map { differingWords(complaintDiffering($0, r, complainant: complainant)) } ?? ("", "")
+                            refuse(i, header(r, "description"), description, "already in the archive as \(t.map { $0["number"]?.text ?? $0.shortID } ?? "a complaint") (same customer, time and content\(d.en))",
+                                   "档案中已有这条投诉（\(t.map { ($0["number"]?.text ?? $0.shortID) + "，" } ?? "")客户、受理时间、投诉内容均相同\(d.zh)）")
+                        }
                     } else if options.onDuplicate == .update, logKeys[key] == nil, let id = archiveComplaint(key) {
                         // The steps the archive's complaint has not had yet, from the row
                         // (通报, 处理, 回访): they were dropped without a word (helper-97); its
@@ -2027,12 +2065,20 @@ extension Importer {
                         guard let status = updateComplaint(id, r, row: i) else { continue }  // (a recorded step otherwise: refused)
                         if !fields.isEmpty { _ = add(.edit(.complaint, t.shortID, fields: fields), row: i) }
                         b.status[i] = fields.isEmpty ? status : .updated
+                    } else if options.onDuplicate == .update, let first = complaintRowOfKey[key], case let d = Self.complaintRowDiffering(rows[first], r), !d.isEmpty {
+                        // A second row of a complaint new in this file, with other values: they
+                        // were dropped without a word (the row counted as a skipped duplicate).
+                        let specs = d.compactMap { Schema.field(.complaint, key: $0) }
+                        refuse(i, header(r, specs.first?.key ?? "description"), nil,
+                               "the same complaint as line \(rows[first].line) of this file (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one complaint in one row",
+                               "与本文件第 \(rows[first].line) 行是同一条投诉（客户、受理时间、投诉内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条投诉请只写一行，合并后重新导入")
                     } else {
                         b.status[i] = .duplicate
                     }
                     continue
                 }
                 logKeys[key] = r.line
+                complaintRowOfKey[key] = i
                 let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),
                                            complainant: complainant, receivedAt: received), row: i)
                 let ref = "@\(n)"
@@ -2070,6 +2116,17 @@ extension Importer {
         }
         b.warnings += updateWarnings
         return b
+    }
+
+    /// The fields a complaint row gives otherwise than an earlier row of the same complaint
+    /// (what the later row leaves empty aside), by key.
+    static func complaintRowDiffering(_ first: Row, _ r: Row) -> [String] {
+        var keys: [String] = []
+        for (key, input) in r.fields where first.field(key)?.trimmedWhitespace != input.trimmedWhitespace { keys.append(key) }
+        for (key, at) in r.instants.pairs where first.instants[key] != at { keys.append(key) }
+        for (key, text) in r.refs.pairs where first.refs[key]?.trimmedWhitespace != text.trimmedWhitespace { keys.append(key) }
+        var seen: Set<String> = ["customer", "description", "receivedAt"]  // (the complaint's key: the same)
+        return keys.filter { seen.insert($0).inserted }.sorted()
     }
 
     /// Whether a complaint's status as written says it was found unfounded (不成立) rather than
@@ -2238,6 +2295,9 @@ extension Importer {
 /// subscripts of a dictionary, without a hash table per row (a million log rows held two).
 struct SmallMap<Value> {
     private var entries: [(key: String, value: Value)] = []
+
+    /// The keys and values, in the order given.
+    var pairs: [(key: String, value: Value)] { entries }
 
     subscript(key: String) -> Value? {
         get {

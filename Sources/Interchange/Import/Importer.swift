@@ -397,7 +397,7 @@ public final class Importer {
                 }
                 switch target {
                 case .computed: preview.unused.append(.init(table: table.name, header: text, computed: true)); continue
-                case .complaintStatus: preview.unused.append(.init(table: table.name, header: text, computed: true))  // (and read)
+                case .complaintStatus: preview.unused.append(.init(table: table.name, header: text, computed: true, statusOnly: true))  // (and read)
                 case .skipped: continue
                 default: break
                 }
@@ -655,14 +655,43 @@ public final class Importer {
     /// header is common); nil when no row has the columns a kind needs.
     private func header(of table: Table, named: ImportKind?, mapping: ColumnMapping) -> (row: Int, kind: ImportKind, score: Int)? {
         var best: (row: Int, kind: ImportKind, score: Int)?
+        var partial: (row: Int, kind: ImportKind, score: Int)?
         for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.hasContent {
             let kinds = named.map { [$0] } ?? ImportKind.order
             let texts = row.cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
             for kind in kinds {
                 let score = headerScore(texts, kind: kind, mapping: mapping)
                 if score > (best?.score ?? 0) { best = (i, kind, score) }
+                if named == nil {
+                    let some = headerScore(texts, kind: kind, mapping: mapping, requiringAll: false)
+                    if some > (partial?.score ?? 0) { partial = (i, kind, some) }
+                }
             }
             if i > 20 { break }
+        }
+        // A table with more of one kind's columns than another kind has, but without a column
+        // the first kind needs: read as that kind, so that the missing column is named (a
+        // complaint list without 被投诉人/部门 was read as customers by its 客户 and 状态, and
+        // every row refused as a duplicate of its customer).
+        // (At least two of its columns that the other kind leaves unread, and one it needs:
+        // a mapping's 公司 = name beside 项目进展 = progress stays a customer list.)
+        if let b = best, let p = partial, p.kind != b.kind, p.score > b.score {
+            let texts = table.rows[p.row].cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
+            func read(_ kind: ImportKind) -> [Int: ColumnTarget] {
+                var out: [Int: ColumnTarget] = [:]
+                for (c, text) in texts.enumerated() {
+                    guard let text, let target = Columns.target(text, kind: kind, mapping: mapping) else { continue }
+                    switch target {
+                    case .field, .inlineContact: out[c] = target
+                    default: break
+                    }
+                }
+                return out
+            }
+            let other = read(b.kind), all = read(p.kind)
+            let needed = Set(Self.requiredColumns[p.kind]!)
+            if all.filter({ other[$0.key] == nil }).count >= 2,
+               all.values.contains(where: { if case .field(let key) = $0 { needed.contains(key) } else { false } }) { return p }
         }
         return best
     }
@@ -872,7 +901,8 @@ public final class Importer {
     static let mappingWarningsShown = 20
 
     /// How many of a row's cells name a field of `kind` (required fields count double).
-    private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping) -> Int {
+    /// With `requiringAll: false`, also when a column the kind needs is missing.
+    private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping, requiringAll: Bool = true) -> Int {
         var score = 0
         var targets = Set<String>()
         for text in texts {
@@ -886,7 +916,7 @@ public final class Importer {
             }
         }
         let required = Self.requiredColumns[kind]!
-        return required.allSatisfy(targets.contains) ? score : 0
+        return !requiringAll || required.allSatisfy(targets.contains) ? score : 0
     }
 
     static func columnLetter(_ index: Int) -> String {

@@ -69,10 +69,22 @@ extension Vocabulary {
         // A code with a plus or minus after it (A+, B-) names no value: the grades are A to D,
         // nothing between (A- was A, as folding drops the dash, while A+ was refused: helper-113).
         if let last = text.unicodeScalars.last(where: { !$0.isWhiteSpaceFast }), ["+", "-", "＋", "－"].contains(last) { return nil }
-        let t = fold(text)
+        let t = fold(numbered(text))
         guard !t.isEmpty else { return nil }
         if let code = index[t] { return Self(rawValue: code) }
         return compound(t, index)
+    }
+
+    /// A value numbered as Chinese lists number them, with a Chinese numeral and a separator
+    /// (三、招投标, 一．信息开发, 五 合同签订与执行), written with its digit (3、招投标): the number
+    /// is then checked against the words as a digit is (三、信息开发 names no value). A numeral
+    /// without a separator is part of the words (一般).
+    static func numbered(_ text: String) -> String {
+        let numerals: [Character: Character] = ["一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
+        let trimmed = text.drop(while: { $0.isWhitespace })
+        guard let first = trimmed.first, let digit = numerals[first],
+              let separator = trimmed.dropFirst().first, "、.．。 　".contains(separator) else { return text }
+        return String(digit) + trimmed.dropFirst()
     }
 
     /// A code written with a label or synonym of the same value after it, as sheets write them
