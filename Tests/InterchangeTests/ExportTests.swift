@@ -269,6 +269,13 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(skipped.problems.isEmpty, "\(skipped.problems)")
         XCTAssertEqual(skipped.counts[.complaints]?.new, 1)
         XCTAssertEqual(skipped.counts[.complaints]?.duplicate, 1)
+        // A withdrawal later today than now: its column named, and said as a time later than now
+        // (it was "日期不能晚于今天", without a column).
+        let today = DateParser.format(DateParser.localDay(testNow))
+        let later = try f.importing(Data(("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n"
+            + "上海浦东发展银行,2026-11-12 10:00,销售部,合同寄错了,已撤诉,\(today) 23:59\n").utf8), name: "投诉.csv", commit: false)
+        XCTAssertEqual(later.problems.map(\.column), ["撤诉/不成立时间"], "\(later.problems)")
+        XCTAssertTrue(later.problems.first?.reasonZH.hasPrefix("时间（今天 23:59）晚于现在") == true, "\(later.problems)")
     }
 
     /// An export without the secret fields (no --include-secret), imported back with

@@ -308,6 +308,13 @@ final class ArchiveTests: XCTestCase {
         let before = try bytes()
         XCTAssertThrowsError(try a.routeComplaint("TS", manager: true, director: true, at: day(5), now: day(3))) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue, "in the future")
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "日期（\(DateParser.format(DateParser.localDay(day(5))))）晚于今天，只能登记已经发生的处理环节")
+        }
+        // Later today: said as a time later than now (it was said to be a day after today).
+        XCTAssertThrowsError(try a.routeComplaint("TS", manager: true, director: true, at: day(3, hour: 5), now: day(3, hour: 4))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue)
+            let (at, now) = (DateParser.localMinute(day(3, hour: 5)).suffix(5), DateParser.localMinute(day(3, hour: 4)).suffix(5))
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "时间（今天 \(at)）晚于现在（\(now)），只能登记已经发生的处理环节")
         }
         XCTAssertThrowsError(try a.routeComplaint("TS", manager: true, director: true, at: day(-1), now: day(3))) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition, "before it was received")

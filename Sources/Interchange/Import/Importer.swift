@@ -156,6 +156,7 @@ public final class Importer {
         case .routeComplaint(_, let manager, _, _): keys = [manager ? "managerNotifiedAt" : "directorNotifiedAt"]
         case .resolveComplaint: keys = ["resolvedAt", "resolution"]
         case .surveyComplaint: keys = ["surveyedAt", "satisfaction"]
+        case .withdrawComplaint: keys = ["withdrawnAt"]  // (its problem named no column)
         default: return nil
         }
         return keys.lazy.compactMap { table.column($0)?.header }.first

@@ -160,7 +160,17 @@ extension ChangeDraft {
     /// reorders a step); on the same day as the step before, not before it.
     func stepTime(_ e: Entity, at: Int64?, now: Int64, after fields: [String]) throws -> Int64 {
         guard var at else { return now }
-        guard at <= now else { throw ArchiveError(.invalidValue, "the date is in the future", zh: "日期不能晚于今天") }
+        guard at <= now else {
+            // (A time later today was said to be a date after today: 日期不能晚于今天.)
+            let day = DateParser.localDay(at)
+            if day > DateParser.localDay(now) {
+                throw ArchiveError(.invalidValue, "the date (\(DateParser.format(day))) is in the future: only a step that has happened can be recorded",
+                                   zh: "日期（\(DateParser.format(day))）晚于今天，只能登记已经发生的处理环节")
+            }
+            func clock(_ t: Int64) -> String { String(DateParser.localMinute(t).suffix(5)) }  // HH:mm
+            throw ArchiveError(.invalidValue, "the time (\(clock(at)) today) is later than now (\(clock(now))): only a step that has happened can be recorded",
+                               zh: "时间（今天 \(clock(at))）晚于现在（\(clock(now))），只能登记已经发生的处理环节")
+        }
         for key in fields {
             guard let earlier = e[key]?.int, at < earlier else { continue }
             // A date-only step on the day of the step before it is recorded just after that step.
