@@ -365,9 +365,23 @@ final class XLSXTests: XCTestCase {
         let out = dir.path + "/shared.xlsx"
         try Tools.python([Tools.fixture("rewrite_part.py"), dir.path + "/ok.xlsx", out, "xl/worksheets/sheet1.xml", "--text", sheet])
         let table = try XLSXReader.read(Data(contentsOf: URL(fileURLWithPath: out)))[0]
-        XCTAssertEqual(table.volatileFormulas, [CellPosition(line: 2, column: 0): "TODAY()+B2", CellPosition(line: 3, column: 0): "TODAY()+B2",
-                                                CellPosition(line: 4, column: 0): "TODAY()+B2"])
+        // (Each cell's own formula, its relative references moved: A3 showed A2's TODAY()+B2.)
+        XCTAssertEqual(table.volatileFormulas, [CellPosition(line: 2, column: 0): "TODAY()+B2", CellPosition(line: 3, column: 0): "TODAY()+B3",
+                                                CellPosition(line: 4, column: 0): "TODAY()+B4"])
         XCTAssertEqual(table.rows.map(\.cells.count), [3, 3, 1], "the values are read as before")
+    }
+
+    /// A shared formula's other cells as a spreadsheet shows them: relative references moved,
+    /// `$` parts, quoted text, sheet names and function names kept.
+    func testASharedFormulasOtherCellsShowTheirOwnReferences() {
+        let cases: [(String, Int, Int, String)] = [
+            ("TODAY()-A2", 3, 0, "TODAY()-A5"), ("$G$1+B2", 2, 1, "$G$1+C4"), ("$A2+B$1", 1, 1, "$A3+C$1"),
+            ("SUM(B2:C3)+TODAY()", 1, 0, "SUM(B3:C4)+TODAY()"), ("参数!A1+\"A1\"", 1, 2, "参数!C2+\"A1\""),
+            ("'My Sheet'!Z9*2", 0, 1, "'My Sheet'!AA9*2"), ("LOG10(A1)", 1, 0, "LOG10(A2)"), ("A2-1", -1, 0, "A1-1"),
+        ]
+        for (formula, rows, columns, shown) in cases {
+            XCTAssertEqual(FormulaDays.shifted(formula, rowShift: rows, columnShift: columns), shown, formula)
+        }
     }
 
     func testAbsurdReferencesMissingPartsAndBadXMLAreRefused() throws {

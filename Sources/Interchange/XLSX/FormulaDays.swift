@@ -13,6 +13,33 @@ enum FormulaDays {
         let text: String
         var rowShift = 0
         var columnShift = 0
+
+        /// The cell's own formula as a spreadsheet shows it (a shared formula's other cells
+        /// showed the first cell's: =TODAY()-A2 in row 5).
+        var shown: String { rowShift == 0 && columnShift == 0 ? text : FormulaDays.shifted(text, rowShift: rowShift, columnShift: columnShift) }
+    }
+
+    /// `formula` with its relative cell references moved by `rowShift` and `columnShift` (`$`
+    /// parts stay), as a shared formula's cell other than the first has it; quoted text and
+    /// whole rows or columns as they are.
+    static func shifted(_ formula: String, rowShift: Int, columnShift: Int) -> String {
+        let masked = code(formula)
+        let ns = masked as NSString
+        var out = formula as NSString
+        // (From the last match back, so that earlier ranges stay where they are.)
+        for m in referencePattern.matches(in: masked, range: NSRange(location: 0, length: ns.length)).reversed() {
+            for (dollarColumn, letters, dollarRow, digits) in [(7, 8, 9, 10), (3, 4, 5, 6)] {
+                guard m.range(at: letters).location != NSNotFound, m.range(at: digits).location != NSNotFound,
+                      let (column, row) = CellReference.parse(ns.substring(with: m.range(at: letters)) + ns.substring(with: m.range(at: digits)))
+                else { continue }
+                let fixedColumn = m.range(at: dollarColumn).length > 0, fixedRow = m.range(at: dollarRow).length > 0
+                let c = fixedColumn ? column : column + columnShift, r = fixedRow ? row : row + rowShift
+                guard c >= 1, r >= 1 else { continue }
+                out = out.replacingCharacters(in: m.range(at: digits), with: String(r)) as NSString
+                out = out.replacingCharacters(in: m.range(at: letters), with: CellReference.letters(c)) as NSString
+            }
+        }
+        return out as String
     }
 
     /// A reference a formula makes: its sheet (nil: the formula's own) and the cells, rows from
@@ -175,7 +202,7 @@ enum FormulaDays {
                             return "INDIRECT → \(CellReference.name(column: p.key.column + 1, row: p.key.line)): =\(text)"
                         } }.first : nil)
                     guard let via else { continue }
-                    found[s][p] = "\(formulas[s][p]!.text); \(via)"
+                    found[s][p] = "\(formulas[s][p]!.shown); \(via)"
                     changed = true
                 }
             }

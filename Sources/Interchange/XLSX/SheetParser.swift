@@ -91,7 +91,8 @@ enum SheetParser {
                     // (Every formula kept, for the ones that refer to a cell of the day.)
                     else if allFormulas.count < FormulaDays.maxFormulas { allFormulas[here] = FormulaDays.Formula(text: cell.formula) }
                 } else if let si = cell.sharedIndex, let text = volatileShared[si] {
-                    volatileCells[here] = text
+                    let first = sharedFirst[si]?.0 ?? here
+                    volatileCells[here] = FormulaDays.shifted(text, rowShift: here.line - first.line, columnShift: here.column - first.column)
                 } else if let si = cell.sharedIndex, let (first, text) = sharedFirst[si], allFormulas.count < FormulaDays.maxFormulas {
                     allFormulas[here] = FormulaDays.Formula(text: text, rowShift: here.line - first.line, columnShift: here.column - first.column)
                 }
