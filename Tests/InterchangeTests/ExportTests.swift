@@ -269,6 +269,13 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(skipped.problems.isEmpty, "\(skipped.problems)")
         XCTAssertEqual(skipped.counts[.complaints]?.new, 1)
         XCTAssertEqual(skipped.counts[.complaints]?.duplicate, 1)
+        // A withdrawal an update adds shows the status it sets (only its time was shown).
+        let withdrawn = try f.importing(Data(("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n"
+            + "上海浦东发展银行,2026-11-10 09:00,技术部,发票开错了,投诉不成立,2026-11-11 10:00\n").utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(withdrawn.problems.isEmpty, "\(withdrawn.problems)")
+        let lines = withdrawn.updates(in: try f.open().state, zh: true)
+        XCTAssertTrue(lines.contains { $0.contains("：状态 ") && $0.hasSuffix(" → 投诉不成立") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.contains("：撤诉/不成立时间 （空） → 2026-11-11 10:00") }, "\(lines)")
         // A withdrawal later today than now: its column named, and said as a time later than now
         // (it was "日期不能晚于今天", without a column).
         let today = DateParser.format(DateParser.localDay(testNow))

@@ -180,7 +180,8 @@ extension ImportPreview {
     /// What the import changes in records the archive has (`--on-duplicate update`), field by
     /// field, old → new (`C1 华为技术有限公司：客户名称 华为技术有限公司 → 华为终端有限公司`): the
     /// preview showed only counts, not which record would change how (helper-100). Fields kept
-    /// up by SalesVault itself (last contact, next follow-up, status, stage since) are left out.
+    /// up by SalesVault itself (last contact, next follow-up, status, stage since) are left out,
+    /// but for a complaint's status (the withdrawal a row gives, and the steps' status).
     public func updates(in state: ArchiveState, zh: Bool) -> [String] {
         guard let plan else { return [] }
         let automatic: Set<String> = ["lastContactAt", "nextFollowUp", "status", "stageSince"]
@@ -188,7 +189,9 @@ extension ImportPreview {
         for event in plan.events where event.operation == .update {
             guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)
             for c in event.changes where !Schema.isNote(c.field) {
-                guard let spec = Schema.field(event.kind, number: c.field), !automatic.contains(spec.key) else { continue }
+                // (A complaint's status is shown: a withdrawal's 投诉不成立 or 已撤诉 was not.)
+                guard let spec = Schema.field(event.kind, number: c.field), !automatic.contains(spec.key) || (event.kind == .complaint && spec.key == "status")
+                else { continue }
                 // (A secret field's values are not shown, as `contact show` hides them without
                 // --include-secret: the archive's old value was printed: helper-116.)
                 let secret = spec.sensitivity == .secret
