@@ -285,6 +285,50 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(later.problems.first?.reasonZH.hasPrefix("时间（今天 23:59）晚于现在") == true, "\(later.problems)")
     }
 
+    /// A complaint's recorded step times are compared to the minute (10:30 for 10:00 was said
+    /// unchanged), a date alone by its day; a second row for the same archive complaint under
+    /// update is refused when it differs and a duplicate when not (each was applied in turn); a
+    /// withdrawal time without its status, and a complaint received in the future, are refused
+    /// (helper-119).
+    func testComplaintStepTimesAndRowsAreComparedAsWritten() throws {
+        let f = try populated()
+        let header = "客户,受理时间,被投诉人/部门,投诉内容,渠道,已通报销售经理,已通报销售总监\n"
+        func row(_ manager: String, channel: String = "电话") -> String { "上海浦东发展银行,2026-11-10 09:00,技术部,发票开错了,\(channel),\(manager),2026-11-10 11:00\n" }
+        XCTAssertTrue(try f.importing(Data((header + row("2026-11-10 10:00")).utf8), name: "投诉.csv").problems.isEmpty)
+        for (manager, unchanged) in [("2026-11-10 10:00", true), ("2026-11-10 10:00:30", true), ("2026-11-10", true), ("2026-11-10 10:30", false)] {
+            let p = try f.importing(Data((header + row(manager)).utf8), name: "投诉.csv", commit: false)
+            XCTAssertEqual(p.counts[.complaints]?.unchanged, unchanged ? 1 : 0, "\(manager): \(p.problems)")
+            if !unchanged {
+                XCTAssertTrue(p.problems.first?.reasonZH.contains("但已通报销售经理与档案记录不一致") == true, "\(p.problems)")
+                let u = try f.importing(Data((header + row(manager)).utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+                XCTAssertTrue(u.problems.first?.reasonZH.contains("投诉已记录的处理进度不能通过导入修改") == true, "\(u.problems)")
+            }
+        }
+        // Two rows for the archive's complaint.
+        let two = try f.importing(Data((header + row("2026-11-10 10:00", channel: "微信") + row("2026-11-10 10:00", channel: "QQ")).utf8),
+                                  name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(two.problems.map(\.reasonZH), ["与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉请只写一行，合并后重新导入"])
+        let same = try f.importing(Data((header + row("2026-11-10 10:00", channel: "微信") + row("2026-11-10 10:00", channel: "微信")).utf8),
+                                   name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(same.problems.isEmpty, "\(same.problems)")
+        XCTAssertEqual(same.counts[.complaints]?.updated, 1)
+        XCTAssertEqual(same.counts[.complaints]?.duplicate, 1)
+        // A withdrawal time without which of the two, with and without a 状态 column.
+        for (text, words) in [("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,,2026-11-13 09:00\n",
+                               "请在“状态”列中填写“已撤诉”或“投诉不成立”"),
+                              ("客户,受理时间,被投诉人/部门,投诉内容,撤诉/不成立时间\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,2026-11-13 09:00\n",
+                               "请在表中增加“状态”列，填写“已撤诉”或“投诉不成立”")] {
+            let p = try f.importing(Data(text.utf8), name: "投诉.csv", commit: false)
+            XCTAssertEqual(p.problems.map(\.column), ["撤诉/不成立时间"], "\(p.problems)")
+            XCTAssertEqual(p.problems.first?.reasonZH, "已填写撤诉/不成立时间，但没有写明是哪一种。" + words)
+        }
+        // Received in the future.
+        let tomorrow = DateParser.format(DateParser.localDay(testNow) + 1)
+        let future = try f.importing(Data(("客户,受理时间,被投诉人/部门,投诉内容\n上海浦东发展银行,\(tomorrow) 09:00,技术部,还没发生\n").utf8), name: "投诉.csv", commit: false)
+        XCTAssertEqual(future.problems.count, 1, "\(future.problems)")
+        XCTAssertTrue(future.canCommit == false)
+    }
+
     /// An export without the secret fields (no --include-secret), imported back with
     /// --on-duplicate update, leaves them as they are: the JSON export's records without them
     /// read as emptied, and a contact's background (保密) was cleared (helper-116). Every

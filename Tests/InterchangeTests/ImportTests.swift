@@ -405,10 +405,42 @@ final class ImportTests: XCTestCase {
             XCTAssertTrue(p.problems.contains { $0.reasonZH == missing }, "\(text): \(p.problems.map(\.reasonZH))")
             XCTAssertFalse(p.canCommit)
         }
-        // A customer list with a column of another kind beside it stays a customer list.
-        let list = try f.importing(utf8("客户名称,客户等级,地址,下次跟进\n乙有限公司,B,杭州,2027-01-05\n"), name: "t.csv", commit: false)
-        XCTAssertEqual(list.tables.map(\.kind), [.customers])
-        XCTAssertTrue(list.problems.isEmpty, "\(list.problems)")
+        // A customer list with a column of another kind beside it stays a customer list; so do
+        // one with a deal's columns and a callback list, and a contact log with a survey's
+        // columns stays a log (helper-119: read as projects or complaints, missing columns).
+        for (text, kind) in [
+            ("客户名称,客户等级,地址,下次跟进\n乙有限公司,B,杭州,2027-01-05\n", ImportKind.customers),
+            ("客户名称,客户等级,行业,地区,销售阶段,预算,预计签约,金额\n乙有限公司,B,制造业,杭州,招投标,300万,2027-03-01,280万\n", .customers),
+            ("客户名称,联系人,联系电话,地址,满意度,回访时间,回访意见,回访人\n乙有限公司,王五,0571-88886666,杭州,满意,2026-11-01,好,小李\n", .customers),
+            ("客户,时间,内容,满意度,回访意见,渠道\n甲有限公司,2026-11-01 10:00,电话回访,满意,好,电话\n", .log),
+        ] {
+            let p = try f.importing(utf8(text), name: "t.csv", commit: false)
+            XCTAssertEqual(p.tables.map(\.kind), [kind], text)
+            XCTAssertFalse(p.problems.contains { $0.reasonZH.hasPrefix("缺少必填列") }, "\(text): \(p.problems)")
+        }
+        // --kind in a workbook compares with the kinds the sheets fully have: a 客户 sheet with
+        // a deal's columns is still a customer sheet (it was left out as 项目: helper-119).
+        func table(_ name: String, _ text: String) -> Table {
+            Table(name: name, rows: text.split(separator: "\n").enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element.split(separator: ",").map { .text(String($0)) }) })
+        }
+        let book = ImportSource(fileName: "w.xlsx", sha256: "x", format: .xlsx, tables: [
+            table("客户", "客户名称,客户等级,行业,地区,销售阶段,预算,预计签约,金额\n丙有限公司,B,制造业,杭州,招投标,300万,2027-03-01,280万"),
+            table("投诉", "客户,受理时间,投诉内容\n甲有限公司,2026-11-10 09:00,发票开错了"),
+        ])
+        var options = ImportOptions(now: testNow)
+        options.kind = .customers
+        let given = try Importer(archive: try f.open(), options: options).preview(book)
+        XCTAssertEqual(given.tables.map(\.kind), [.customers], "\(given.warnings)")
+        XCTAssertEqual(given.counts[.customers]?.new, 1, "\(given.problems)")
+        // (--kind complaints: the 投诉 sheet, its missing column named; it said the workbook had
+        // no complaint sheet.)
+        options.kind = .complaints
+        let complaints = try Importer(archive: try f.open(), options: options).preview(book)
+        XCTAssertEqual(complaints.tables.map(\.kind), [.complaints])
+        XCTAssertTrue(complaints.problems.contains { $0.reasonZH == "缺少必填列“被投诉人/部门”" }, "\(complaints.problems)")
+        let plain = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
+        XCTAssertEqual(plain.tables.map(\.kind), [.customers, .complaints])
+        XCTAssertTrue(plain.problems.contains { $0.reasonZH == "缺少必填列“被投诉人/部门”" }, "\(plain.problems)")
     }
 
     /// A complaint's resolution or survey given without its time is recorded at the import, and

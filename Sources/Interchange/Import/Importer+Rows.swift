@@ -1070,8 +1070,10 @@ extension Importer {
         var mobiles: [String: (ref: String, line: Int)] = [:]
         var projects: [String: (ref: String, line: Int)] = [:]
         var logKeys: [LogKey: Int] = [:]
-        /// The row of each complaint new in the file, by its key.
+        /// The row of each complaint new in the file, by its key; the first row of each archive
+        /// complaint a row updates.
         var complaintRowOfKey: [LogKey: Int] = [:]
+        var complaintUpdateRow: [UInt64: Int] = [:]
         var sourceIDs: [String: String] = [:]
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
@@ -1545,15 +1547,22 @@ extension Importer {
         /// The steps archive complaint `t` has recorded that row `r` gives otherwise (by day),
         /// with who coordinated and what the survey said: what an import does not change.
         func recordedStepsDiffering(_ t: Entity, _ r: Row) -> [String] {
+            // A step's time as the file gives it against the archive's: to the minute (10:30 for
+            // 10:00 was said unchanged: helper-119), or by day when the cell gave a date alone
+            // (local midnight) or the file's times may be hours off (`zoneShifted`).
+            func same(_ given: Int64, _ had: Int64) -> Bool {
+                if zoneShifted || DateParser.startOfDay(DateParser.localDay(given)) == given { return DateParser.localDay(given) == DateParser.localDay(had) }
+                return abs(given - had) < 60
+            }
             var differs: [String] = []
-            if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(m) { differs.append("managerNotifiedAt") }
-            if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, DateParser.localDay(had) != DateParser.localDay(d) { differs.append("directorNotifiedAt") }
+            if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, !same(m, had) { differs.append("managerNotifiedAt") }
+            if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, !same(d, had) { differs.append("directorNotifiedAt") }
             if let resolution = r.field("resolution"), t["resolvedAt"] != nil, t["resolution"]?.text != resolution.trimmedWhitespace { differs.append("resolution") }
             // The days of the steps it had, as the file gives them (a 处理时间 or 回访时间 otherwise
             // was said unchanged: helper-116); a withdrawal's day, and whether the complaint was
             // withdrawn at all.
             for key in ["resolvedAt", "surveyedAt", "withdrawnAt"] {
-                if let given = r.instants[key], let had = t[key]?.int, DateParser.localDay(had) != DateParser.localDay(given) { differs.append(key) }
+                if let given = r.instants[key], let had = t[key]?.int, !same(given, had) { differs.append(key) }
             }
             if r.instants["withdrawnAt"] != nil, t["withdrawnAt"] == nil, t["resolvedAt"] != nil { differs.append("withdrawnAt") }
             if let unfounded = Self.unfounded(r.refs["status"]), r.instants["withdrawnAt"] != nil, t["withdrawnAt"] != nil,
@@ -1592,6 +1601,32 @@ extension Importer {
             if let c = complainant, archiveID(c) != t["complainant"]?.ref { keys.append("complainant") }
             var seen = Set<String>()
             return keys.filter { seen.insert($0).inserted }.compactMap { Schema.field(.complaint, key: $0) }
+        }
+        /// Whether row `i` is a later row of the file for archive complaint `id` under
+        /// `--on-duplicate update`: counted as a duplicate when it gives what the first row gave,
+        /// refused naming what differs otherwise (each row was applied in turn, 渠道 邮件 → 微信
+        /// → QQ, and counted as an update: helper-119).
+        func secondRow(of id: UInt64, _ i: Int, _ r: Row) -> Bool {
+            guard let first = complaintUpdateRow[id] else {
+                complaintUpdateRow[id] = i
+                return false
+            }
+            let d = Self.complaintRowDiffering(rows[first], r)
+            if d.isEmpty {
+                b.status[i] = .duplicate
+            } else {
+                refuseSecondComplaintRow(i, r, first: first, differing: d)
+            }
+            return true
+        }
+        func refuseSecondComplaintRow(_ i: Int, _ r: Row, first: Int, differing d: [String]) {
+            let specs = d.compactMap { Schema.field(.complaint, key: $0) }
+            let otherTable = tables[rows[first].mapped].table.name, here = tables[r.mapped].table.name
+            let at = (en: (otherTable == here ? "" : "\(otherTable) ") + "line \(rows[first].line)",
+                      zh: (otherTable == here ? "本文件" : "“\(otherTable)”工作表") + "第 \(rows[first].line) 行")
+            refuse(i, header(r, specs.first?.key ?? "description"), nil,
+                   "the same complaint as \(at.en) of this file (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one complaint in one row",
+                   "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条投诉请只写一行，合并后重新导入")
         }
         /// The refusal's words for a complaint row that duplicates `t` but differs in `d`.
         func differingWords(_ d: [FieldSpec]) -> (en: String, zh: String) {
@@ -1972,6 +2007,14 @@ extension Importer {
                                "状态为“\(text)”，但没有填写撤诉/不成立时间。请补填撤诉/不成立时间，或清空状态")
                         continue
                     }
+                } else if r.instants["withdrawnAt"] != nil {
+                    // A time alone does not say which of the two (it made the complaint 已撤诉:
+                    // helper-119).
+                    let has = tables[r.mapped].column(ofTarget: .complaintStatus) != nil
+                    refuse(i, header(r, "withdrawnAt"), nil,
+                           "the time withdrawn or found unfounded is given, but not which: write 已撤诉 or 投诉不成立 in the column \(has ? "" : "(to add) ")状态",
+                           "已填写撤诉/不成立时间，但没有写明是哪一种。请在\(has ? "" : "表中增加")“状态”列\(has ? "中" : "，")填写“已撤诉”或“投诉不成立”")
+                    continue
                 }
                 let description = r.field("description") ?? ""
                 var complainant: String?
@@ -2014,6 +2057,7 @@ extension Importer {
                                "档案中已有这条投诉（\(own["number"]?.text ?? own.shortID)，记录号相同\(d.zh)）")
                     case .skip: b.status[i] = .duplicate
                     case .update:
+                        if secondRow(of: own.id, i, r) { continue }
                         // Its steps, then its words (被投诉人/部门, 投诉内容, 渠道) as the sheet now has them.
                         var fields: [(String, String)] = []
                         for key in ["subject", "description", "channel"] {
@@ -2034,8 +2078,10 @@ extension Importer {
                     } else if options.onDuplicate == .refuse {
                         _ = duplicateHint()
                         if let line = logKeys[key] {
-                            refuse(i, header(r, "description"), description, "the same complaint as line \(line) of this file (same customer, time and content)",
-                                   "与本文件第 \(line) 行是同一条投诉（客户、受理时间、投诉内容均相同）")
+                            let first = complaintRowOfKey[key].map { tables[rows[$0].mapped].table.name }
+                            let other = first.flatMap { $0 == tables[r.mapped].table.name ? nil : $0 }  // (another sheet: named)
+                            refuse(i, header(r, "description"), description, "the same complaint as \(other.map { "\($0) " } ?? "")line \(line) of this file (same customer, time and content)",
+                                   "与\(other.map { "“\($0)”工作表" } ?? "本文件")第 \(line) 行是同一条投诉（客户、受理时间、投诉内容均相同）")
                         } else {
                             b.archiveDuplicates.insert(i)
                             let t = archiveComplaint(key).flatMap { archive.state.entity(.complaint, $0) }
@@ -2049,6 +2095,7 @@ extension Importer {
                         // 投诉人 as registered, and its 被投诉人/部门 and 渠道 as the sheet has them,
                         // as for a row with its record id (they were said unchanged: helper-116).
                         guard let t = archive.state.entity(.complaint, id) else { continue }
+                        if secondRow(of: id, i, r) { continue }
                         if let c = complainant, archiveID(c) != t["complainant"]?.ref {
                             let number = t["number"]?.text ?? t.shortID
                             refuse(i, header(r, "complainant"), r.refs["complainant"],
@@ -2068,10 +2115,7 @@ extension Importer {
                     } else if options.onDuplicate == .update, let first = complaintRowOfKey[key], case let d = Self.complaintRowDiffering(rows[first], r), !d.isEmpty {
                         // A second row of a complaint new in this file, with other values: they
                         // were dropped without a word (the row counted as a skipped duplicate).
-                        let specs = d.compactMap { Schema.field(.complaint, key: $0) }
-                        refuse(i, header(r, specs.first?.key ?? "description"), nil,
-                               "the same complaint as line \(rows[first].line) of this file (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one complaint in one row",
-                               "与本文件第 \(rows[first].line) 行是同一条投诉（客户、受理时间、投诉内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条投诉请只写一行，合并后重新导入")
+                        refuseSecondComplaintRow(i, r, first: first, differing: d)
                     } else {
                         b.status[i] = .duplicate
                     }

@@ -276,20 +276,24 @@ public final class Importer {
             // their columns (a customer list with contact persons): between them the kind given
             // stands.
             if let only = options.kind, dataSheets > 1 {
-                let given = header(of: table, named: only, mapping: mapping)
+                let given = header(of: table, named: only, mapping: mapping, missingOne: true)
                 let plain = header(of: table, named: nil, mapping: mapping)
                 let clearer = plain.map { p in p.kind != only && p.score > (given?.score ?? 0) && Set([p.kind, only]) != [.customers, .contacts] } ?? false
                 // (Between customers and contacts a sheet named as the other is the other's: a
                 // 联系人 sheet of 客户名称, 联系人, 手机 read as customers was every row a
-                // duplicate of the 客户 sheet: helper-105.)
-                let namedOther = ImportKind(name: table.name).map { $0 != only && Set([$0, only]) == [.customers, .contacts] } ?? false
+                // duplicate of the 客户 sheet: helper-105. So is a sheet named as the kind its
+                // headers have but for one column: a 投诉 sheet without 被投诉人/部门 was read as
+                // customers by its 客户: helper-119.)
+                let sheetKind = ImportKind(name: table.name)
+                let namedOther = sheetKind.map { $0 != only && Set([$0, only]) == [.customers, .contacts] } ?? false
+                    || (sheetKind != nil && sheetKind != only && header(of: table, named: nil, mapping: mapping, missingOne: true)?.kind == sheetKind)
                 if given == nil || clearer || namedOther {
                     leftOut.append((table.name, namedOther ? ImportKind(name: table.name) : plain?.kind ?? ImportKind(name: table.name)))
                     continue
                 }
             }
             let named = options.kind ?? ImportKind(name: table.name)
-            var best = header(of: table, named: named, mapping: mapping)
+            var best = header(of: table, named: named, mapping: mapping, missingOne: true)
             // --kind on one table whose headers say another kind more clearly (log columns read
             // as customers made every entry a customer: helper-103): read as told, and said.
             if let only = options.kind, dataSheets == 1, let plain = header(of: table, named: nil, mapping: mapping),
@@ -654,7 +658,10 @@ public final class Importer {
     /// The header of `table`: among the first ten non-empty rows (up to 21 while none maps), the
     /// one whose cells map best to a kind (`named`, or any), with its kind (a title row above the
     /// header is common); nil when no row has the columns a kind needs.
-    private func header(of table: Table, named: ImportKind?, mapping: ColumnMapping) -> (row: Int, kind: ImportKind, score: Int)? {
+    /// With `missingOne`, a table without one of a kind's required columns may still be read
+    /// as that kind (below): where the kind is found, and for `--kind` in a workbook, not where
+    /// the kinds a sheet's headers fully have are compared.
+    private func header(of table: Table, named: ImportKind?, mapping: ColumnMapping, missingOne: Bool = false) -> (row: Int, kind: ImportKind, score: Int)? {
         var best: (row: Int, kind: ImportKind, score: Int)?
         var partial: (row: Int, kind: ImportKind, score: Int)?
         for (i, row) in table.rows.enumerated().prefix(while: { $0.offset < 10 || best == nil }) where row.hasContent {
@@ -663,20 +670,25 @@ public final class Importer {
             for kind in kinds {
                 let score = headerScore(texts, kind: kind, mapping: mapping)
                 if score > (best?.score ?? 0) { best = (i, kind, score) }
-                if named == nil {
+                if missingOne {
                     let some = headerScore(texts, kind: kind, mapping: mapping, requiringAll: false)
                     if some > (partial?.score ?? 0) { partial = (i, kind, some) }
                 }
             }
             if i > 20 { break }
         }
-        // A table with more of one kind's columns than another kind has, but without a column
+        // A table with more of one kind's columns than another kind has, but without one column
         // the first kind needs: read as that kind, so that the missing column is named (a
         // complaint list without 被投诉人/部门 was read as customers by its 客户 and 状态, and
         // every row refused as a duplicate of its customer).
-        // (At least two of its columns that the other kind leaves unread, and one it needs:
-        // a mapping's 公司 = name beside 项目进展 = progress stays a customer list.)
-        if let b = best, let p = partial, p.kind != b.kind, p.score > b.score {
+        // (Only when exactly one needed column is missing and another it needs is there; at
+        // least two of its columns the other kind leaves unread, and at most one the other
+        // kind reads that it does not: a customer list with a deal's 阶段, 预算 and 金额, or a
+        // callback list with 满意度 and 回访时间, stays a customer list; a mapping's 公司 = name
+        // beside 项目进展 = progress too: helper-119.)
+        // (A kind named, by --kind or the sheet's name, that no row fully has: the same, when one
+        // needed column is missing: `--kind complaints` said the workbook had no complaint sheet.)
+        if let p = partial, p.kind != best?.kind, p.score > (best?.score ?? 0), best != nil || named != nil {
             let texts = table.rows[p.row].cells.map { cell -> Columns.HeaderText? in if case .text(let t) = cell { Columns.HeaderText(t) } else { nil } }
             func read(_ kind: ImportKind) -> [Int: ColumnTarget] {
                 var out: [Int: ColumnTarget] = [:]
@@ -689,10 +701,11 @@ public final class Importer {
                 }
                 return out
             }
-            let other = read(b.kind), all = read(p.kind)
-            let needed = Set(Self.requiredColumns[p.kind]!)
-            if all.filter({ other[$0.key] == nil }).count >= 2,
-               all.values.contains(where: { if case .field(let key) = $0 { needed.contains(key) } else { false } }) { return p }
+            let other = best.map { read($0.kind) } ?? [:], all = read(p.kind)
+            let needed = Self.requiredColumns[p.kind]!
+            let present = Set(all.values.compactMap { if case .field(let key) = $0 { key } else { nil } })
+            if needed.filter({ !present.contains($0) }).count == 1, needed.contains(where: present.contains),
+               best == nil || (all.filter({ other[$0.key] == nil }).count >= 2 && other.filter({ all[$0.key] == nil }).count <= 1) { return p }
         }
         return best
     }

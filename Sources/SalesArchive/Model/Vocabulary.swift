@@ -76,15 +76,17 @@ extension Vocabulary {
     }
 
     /// A value numbered as Chinese lists number them, with a Chinese numeral and a separator
-    /// (三、招投标, 一．信息开发, 五 合同签订与执行), written with its digit (3、招投标): the number
-    /// is then checked against the words as a digit is (三、信息开发 names no value). A numeral
-    /// without a separator is part of the words (一般).
+    /// (三、招投标, 一．信息开发, 五 合同签订与执行, （三）招投标, 三）招投标), written with its digit
+    /// (3、招投标): the number is then checked against the words as a digit is (三、信息开发 names
+    /// no value). A numeral without a separator is part of the words (一般).
     static func numbered(_ text: String) -> String {
         let numerals: [Character: Character] = ["一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
-        let trimmed = text.drop(while: { $0.isWhitespace })
-        guard let first = trimmed.first, let digit = numerals[first],
-              let separator = trimmed.dropFirst().first, "、.．。 　".contains(separator) else { return text }
-        return String(digit) + trimmed.dropFirst()
+        var rest = text.drop(while: { $0.isWhitespace })
+        if let open = rest.first, open == "(" || open == "（" { rest = rest.dropFirst() }
+        guard let first = rest.first, let digit = numerals[first],
+              let separator = rest.dropFirst().first, "、.．。 　)）,，".contains(separator) else { return text }
+        // (三，招投标: the comma, which folding keeps, as 、.)
+        return String(digit) + (separator == "," || separator == "，" ? "、" + rest.dropFirst(2) : rest.dropFirst())
     }
 
     /// A code written with a label or synonym of the same value after it, as sheets write them
