@@ -269,6 +269,12 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(skipped.problems.isEmpty, "\(skipped.problems)")
         XCTAssertEqual(skipped.counts[.complaints]?.new, 1)
         XCTAssertEqual(skipped.counts[.complaints]?.duplicate, 1)
+        // Compared as read: 满意 and satisfied are one satisfaction (they were called different).
+        let steps = "客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间,满意度,回访时间\n"
+        let surveyed = steps + ["满意", "satisfied"].map { "上海浦东发展银行,2026-11-13 10:00,销售部,送错货,2026-11-13 11:00,2026-11-13 11:00,刘经理,补发,2026-11-14 10:00,\($0),2026-11-15 10:00\n" }.joined()
+        let read = try f.importing(Data(surveyed.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(read.problems.isEmpty, "\(read.problems)")
+        XCTAssertEqual(read.counts[.complaints]?.duplicate, 1)
         // A withdrawal an update adds shows the status it sets (only its time was shown).
         let withdrawn = try f.importing(Data(("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n"
             + "上海浦东发展银行,2026-11-10 09:00,技术部,发票开错了,投诉不成立,2026-11-11 10:00\n").utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }

@@ -1611,7 +1611,7 @@ extension Importer {
                 complaintUpdateRow[id] = i
                 return false
             }
-            let d = Self.complaintRowDiffering(rows[first], r)
+            let d = Self.complaintRowDiffering(rows[first], r, now: options.now)
             if d.isEmpty {
                 b.status[i] = .duplicate
             } else {
@@ -2112,7 +2112,7 @@ extension Importer {
                         guard let status = updateComplaint(id, r, row: i) else { continue }  // (a recorded step otherwise: refused)
                         if !fields.isEmpty { _ = add(.edit(.complaint, t.shortID, fields: fields), row: i) }
                         b.status[i] = fields.isEmpty ? status : .updated
-                    } else if options.onDuplicate == .update, let first = complaintRowOfKey[key], case let d = Self.complaintRowDiffering(rows[first], r), !d.isEmpty {
+                    } else if options.onDuplicate == .update, let first = complaintRowOfKey[key], case let d = Self.complaintRowDiffering(rows[first], r, now: options.now), !d.isEmpty {
                         // A second row of a complaint new in this file, with other values: they
                         // were dropped without a word (the row counted as a skipped duplicate).
                         refuseSecondComplaintRow(i, r, first: first, differing: d)
@@ -2164,9 +2164,13 @@ extension Importer {
 
     /// The fields a complaint row gives otherwise than an earlier row of the same complaint
     /// (what the later row leaves empty aside), by key.
-    static func complaintRowDiffering(_ first: Row, _ r: Row) -> [String] {
+    static func complaintRowDiffering(_ first: Row, _ r: Row, now: Int64) -> [String] {
         var keys: [String] = []
-        for (key, input) in r.fields where first.field(key)?.trimmedWhitespace != input.trimmedWhitespace { keys.append(key) }
+        // (Values as read: 满意 and satisfied are the same satisfaction: helper-119.)
+        func value(_ key: String, _ input: String) -> FieldValue? {
+            Schema.field(.complaint, key: key).flatMap { try? ChangeDraft.value(for: $0, input: input, now: now) } ?? .text(input.trimmedWhitespace)
+        }
+        for (key, input) in r.fields where first.field(key).map({ value(key, $0) != value(key, input) }) ?? true { keys.append(key) }
         for (key, at) in r.instants.pairs where first.instants[key] != at { keys.append(key) }
         for (key, text) in r.refs.pairs where first.refs[key]?.trimmedWhitespace != text.trimmedWhitespace { keys.append(key) }
         var seen: Set<String> = ["customer", "description", "receivedAt"]  // (the complaint's key: the same)

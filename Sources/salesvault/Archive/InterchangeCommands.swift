@@ -370,15 +370,17 @@ enum ImportReport {
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
+        // (A JSON file has fields, not columns: helper-119.)
+        let json = p.source.format == .json
         let computed = p.unused.filter { $0.computed && !$0.statusOnly && seen.insert($0.header).inserted }
         if !computed.isEmpty {
-            Terminal.print(z ? "下列各列由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
+            Terminal.print(z ? "下列\(json ? "字段" : "各列")由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
                              : "Computed by SalesVault, ignored: " + computed.map(\.header).joined(separator: ", "))
         }
         // (A complaint's status was listed as ignored, though a withdrawal is read from it.)
         for c in p.unused where c.statusOnly && seen.insert(c.header).inserted {
-            Terminal.print(z ? "“\(Terminal.cell(c.header))”列只读取“已撤诉”“投诉不成立”两种状态；其他状态由受理、通报、处理、回访各列的时间确定。"
-                             : "Column \(Terminal.cell(c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只读取“已撤诉”“投诉不成立”两种状态；其他状态由受理、通报、处理、回访的时间确定。"
+                             : "\(json ? "Field" : "Column") \(Terminal.cell(c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
         }
         for d in p.dateSamples {
             Terminal.print(z ? "日期读取示例：“\(d.table)”的“\(d.column)”列，\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
