@@ -208,7 +208,7 @@ final class ExportTests: XCTestCase {
         let resolved = subject.replacingOccurrences(of: ",\(day) ", with: ",\(later) ")
         XCTAssertNotEqual(resolved, subject, "the 处理时间 \(day) is in the file")
         let step = try f.importing(Data(resolved.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(step.problems.contains { $0.reasonZH.contains("投诉已记录的处理进度不能通过导入修改") }, "\(step.problems)")
+        XCTAssertTrue(step.problems.contains { $0.reasonZH.contains("已记录的处理进度不能通过导入修改") }, "\(step.problems)")
         // The status as far as a withdrawal goes (helper-118): 已撤诉 without its time, or a time
         // with another status, refused; an unknown status with a time too; a withdrawn complaint
         // the file says is 已受理, not unchanged.
@@ -239,7 +239,7 @@ final class ExportTests: XCTestCase {
         lines[k] = cells.joined(separator: ",")
         let open = try f.importing(Data((lines.joined(separator: "\r\n") + "\r\n").utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(open.problems.map(\.line), [k + 1], "\(open.problems)")
-        XCTAssertTrue(open.problems.first?.reasonZH.contains("TS-2026-0002 已记录的状态与文件不同") == true, "\(open.problems)")
+        XCTAssertTrue(open.problems.first?.reasonZH.contains("TS-2026-0002 在档案中的“状态”与文件不一致") == true, "\(open.problems)")
     }
 
     /// A complaint row refused as the archive's duplicate names what it gives otherwise, as a
@@ -255,12 +255,12 @@ final class ExportTests: XCTestCase {
         let other = try f.importing(Data((header + "上海浦东发展银行,2026-11-10 09:00,财务部,发票开错了,邮件\n").utf8), name: "投诉.csv", commit: false)
         XCTAssertEqual(other.problems.count, 1, "\(other.problems)")
         let reason = other.problems.first?.reasonZH ?? ""
-        XCTAssertTrue(reason.hasPrefix("档案中已有这条投诉（TS-") && reason.hasSuffix("客户、受理时间、投诉内容均相同，但被投诉人/部门、渠道与档案记录不一致）"), reason)
+        XCTAssertTrue(reason.hasPrefix("档案中已有这条投诉（TS-") && reason.hasSuffix("客户、受理时间、投诉内容均相同，但“被投诉人/部门”“渠道”与档案记录不一致）"), reason)
         // Two rows of one new complaint.
         let twice = header + "上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,电话\n上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,微信\n"
         let refused = try f.importing(Data(twice.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(refused.problems.map(\.line), [3], "\(refused.problems)")
-        XCTAssertEqual(refused.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉请只写一行，合并后重新导入")
+        XCTAssertEqual(refused.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉只能占一行，请合并后重新导入")
         XCTAssertEqual(refused.problems.first?.column, "渠道")
         let inRefuse = try f.importing(Data(twice.utf8), name: "投诉.csv", commit: false)
         XCTAssertEqual(inRefuse.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同）", "\(inRefuse.problems)")
@@ -305,15 +305,15 @@ final class ExportTests: XCTestCase {
             let p = try f.importing(Data((header + row(manager)).utf8), name: "投诉.csv", commit: false)
             XCTAssertEqual(p.counts[.complaints]?.unchanged, unchanged ? 1 : 0, "\(manager): \(p.problems)")
             if !unchanged {
-                XCTAssertTrue(p.problems.first?.reasonZH.contains("但已通报销售经理与档案记录不一致") == true, "\(p.problems)")
+                XCTAssertTrue(p.problems.first?.reasonZH.contains("但“已通报销售经理”与档案记录不一致") == true, "\(p.problems)")
                 let u = try f.importing(Data((header + row(manager)).utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
-                XCTAssertTrue(u.problems.first?.reasonZH.contains("投诉已记录的处理进度不能通过导入修改") == true, "\(u.problems)")
+                XCTAssertTrue(u.problems.first?.reasonZH.contains("已记录的处理进度不能通过导入修改") == true, "\(u.problems)")
             }
         }
         // Two rows for the archive's complaint.
         let two = try f.importing(Data((header + row("2026-11-10 10:00", channel: "微信") + row("2026-11-10 10:00", channel: "QQ")).utf8),
                                   name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(two.problems.map(\.reasonZH), ["与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉请只写一行，合并后重新导入"])
+        XCTAssertEqual(two.problems.map(\.reasonZH), ["与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉只能占一行，请合并后重新导入"])
         let same = try f.importing(Data((header + row("2026-11-10 10:00", channel: "微信") + row("2026-11-10 10:00", channel: "微信")).utf8),
                                    name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(same.problems.isEmpty, "\(same.problems)")
@@ -321,12 +321,24 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(same.counts[.complaints]?.duplicate, 1)
         // A withdrawal time without which of the two, with and without a 状态 column.
         for (text, words) in [("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,,2026-11-13 09:00\n",
-                               "请在“状态”列中填写“已撤诉”或“投诉不成立”"),
+                               "请在“状态”列填写“已撤诉”或“投诉不成立”"),
                               ("客户,受理时间,被投诉人/部门,投诉内容,撤诉/不成立时间\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,2026-11-13 09:00\n",
-                               "请在表中增加“状态”列，填写“已撤诉”或“投诉不成立”")] {
+                               "请在表中增加“状态”列，并填写“已撤诉”或“投诉不成立”")] {
             let p = try f.importing(Data(text.utf8), name: "投诉.csv", commit: false)
             XCTAssertEqual(p.problems.map(\.column), ["撤诉/不成立时间"], "\(p.problems)")
-            XCTAssertEqual(p.problems.first?.reasonZH, "已填写撤诉/不成立时间，但没有写明是哪一种。" + words)
+            XCTAssertEqual(p.problems.first?.reasonZH, "已填写撤诉/不成立时间，但未注明是已撤诉还是投诉不成立。" + words)
+        }
+        // A resolution without its coordinator (dropped without a word), and one of a complaint
+        // the managers were not told of (the problem named the command complaint route).
+        for (text, column, words) in [
+            ("客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,处理结果\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,2026-11-12 10:00,2026-11-12 10:00,重寄\n",
+             "处理结果", "填写了处理结果，但没有填写协调人。请补填协调人，或清空处理结果"),
+            ("客户,受理时间,被投诉人/部门,投诉内容,协调人,处理结果\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,刘经理,重寄\n",
+             "处理结果", "填写了处理结果，但没有填写“已通报销售经理”“已通报销售总监”的时间。投诉须先通报销售经理和销售总监，才能登记处理结果，请补填通报时间"),
+        ] {
+            let p = try f.importing(Data(text.utf8), name: "投诉.csv", commit: false)
+            XCTAssertEqual(p.problems.map(\.reasonZH), [words], text)
+            XCTAssertEqual(p.problems.first?.column, column, text)
         }
         // Received in the future.
         let tomorrow = DateParser.format(DateParser.localDay(testNow) + 1)
@@ -707,7 +719,7 @@ final class ExportTests: XCTestCase {
             ws = wb["投诉"]; ws.cell(row=2, column=column(ws, "协调人") + 1).value = "钱七"
             """)
         let refused = try f.importing(coordinator, name: "导出.xlsx", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(refused.problems.contains { $0.reasonZH.hasPrefix("投诉 TS-2026-0001 已记录的协调人与文件不同") }, "\(refused.problems.map(\.reasonZH))")
+        XCTAssertTrue(refused.problems.contains { $0.reasonZH.hasPrefix("投诉 TS-2026-0001 在档案中的“协调人”与文件不一致") }, "\(refused.problems.map(\.reasonZH))")
         let cleared = try edit("""
             ws = wb["投诉"]; ws.cell(row=2, column=column(ws, "协调人") + 1).value = "赵强"
             ws = wb["客户"]

@@ -340,7 +340,7 @@ final class ImportTests: XCTestCase {
         XCTAssertFalse(other.canCommit)
         XCTAssertEqual(other.counts[.complaints]?.refused, 1, "\(other.counts)")
         let number = try XCTUnwrap(complaint["number"]?.text)
-        XCTAssertEqual(other.problems.first?.reasonZH, "投诉 \(number) 已记录的已通报销售经理与文件不同。投诉已记录的处理进度不能通过导入修改，请核对文件后重新导入")
+        XCTAssertEqual(other.problems.first?.reasonZH, "投诉 \(number) 在档案中的“已通报销售经理”与文件不一致。已记录的处理进度不能通过导入修改，请核对文件后重新导入")
         XCTAssertEqual(other.problems.first?.column, "已通报销售经理")
         // A log row's people by their ids, as `log add --with R3` takes them (helper-99).
         let wang = try f.open().addContact(customer: "甲有限公司", name: "王敏", now: testNow - 60)
@@ -389,16 +389,18 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(other.counts[.log]?.new, 1)
     }
 
-    /// A table with more of one kind's columns than any kind it fully has, but without a
-    /// column that kind needs, is read as that kind and the column said to be missing: a
-    /// complaint list without 被投诉人/部门 was read as customers (客户, 状态), a project list
-    /// without 项目名称 as customers (客户), every row then a duplicate of its customer.
+    /// A table without one column a kind needs but with two others it needs that the kind it
+    /// fully has does not read is read as that kind and the column said to be missing: a
+    /// complaint list without 被投诉人/部门 was read as customers (客户, 状态), every row then a
+    /// duplicate of its customer. Ordinary lists stay what they were.
     func testATableWithoutARequiredColumnIsReadAsItsKindAndTheColumnNamed() throws {
         let f = try ImportFixture()
         try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
         for (text, kind, missing) in [
             ("客户,受理时间,投诉内容,状态\n甲有限公司,2026-11-10 09:00,发票开错了,已受理\n", ImportKind.complaints, "缺少必填列“被投诉人/部门”"),
-            ("客户,预算,阶段,预计签约日期\n甲有限公司,300万,招投标,2027-03-01\n", .projects, "缺少必填列“项目名称”"),
+            // (With a contact's columns: read as contacts, 小刘 added: helper-120.)
+            ("客户名称,联系人,电话,受理时间,投诉内容,处理结果\n甲有限公司,小刘,139,2026-03-01,发货慢,已处理\n", .complaints, "缺少必填列“被投诉人/部门”"),
+            ("客户名称,联系人,电话,被投诉人,投诉内容\n甲有限公司,小刘,139,王五,发货慢\n", .complaints, "缺少必填列“受理时间”"),
         ] {
             let p = try f.importing(utf8(text), name: "t.csv", commit: false)
             XCTAssertEqual(p.tables.map(\.kind), [kind], "\(text)")
@@ -411,6 +413,7 @@ final class ImportTests: XCTestCase {
         for (text, kind) in [
             ("客户名称,客户等级,地址,下次跟进\n乙有限公司,B,杭州,2027-01-05\n", ImportKind.customers),
             ("客户名称,客户等级,行业,地区,销售阶段,预算,预计签约,金额\n乙有限公司,B,制造业,杭州,招投标,300万,2027-03-01,280万\n", .customers),
+            ("客户名称,销售阶段,预算,金额\n乙有限公司,招投标,300万,280万\n", .customers), ("客户,预算,阶段,预计签约日期\n甲有限公司,300万,招投标,2027-03-01\n", .customers),
             ("客户名称,联系人,联系电话,地址,满意度,回访时间,回访意见,回访人\n乙有限公司,王五,0571-88886666,杭州,满意,2026-11-01,好,小李\n", .customers),
             ("客户,时间,内容,满意度,回访意见,渠道\n甲有限公司,2026-11-01 10:00,电话回访,满意,好,电话\n", .log),
         ] {
@@ -425,13 +428,19 @@ final class ImportTests: XCTestCase {
         }
         let book = ImportSource(fileName: "w.xlsx", sha256: "x", format: .xlsx, tables: [
             table("客户", "客户名称,客户等级,行业,地区,销售阶段,预算,预计签约,金额\n丙有限公司,B,制造业,杭州,招投标,300万,2027-03-01,280万"),
-            table("投诉", "客户,受理时间,投诉内容\n甲有限公司,2026-11-10 09:00,发票开错了"),
+            table("投诉", "客户名称,联系人,电话,受理时间,投诉内容\n甲有限公司,小刘,139,2026-11-10 09:00,发票开错了"),
+            table("项目", "客户名称,联系人,电话,项目名称,销售阶段\n甲有限公司,小刘,139,园区网,招投标"),
         ])
         var options = ImportOptions(now: testNow)
         options.kind = .customers
         let given = try Importer(archive: try f.open(), options: options).preview(book)
         XCTAssertEqual(given.tables.map(\.kind), [.customers], "\(given.warnings)")
         XCTAssertEqual(given.counts[.customers]?.new, 1, "\(given.problems)")
+        // (A sheet named as another kind its headers have is left out of --kind contacts too:
+        // 项目 of 客户名称, 联系人, 电话, 项目名称 was read as contacts: helper-120.)
+        options.kind = .contacts
+        let contacts = try Importer(archive: try f.open(), options: options).preview(book)
+        XCTAssertEqual(contacts.tables.map(\.kind), [], "\(contacts.warnings)")
         // (--kind complaints: the 投诉 sheet, its missing column named; it said the workbook had
         // no complaint sheet.)
         options.kind = .complaints
@@ -439,7 +448,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(complaints.tables.map(\.kind), [.complaints])
         XCTAssertTrue(complaints.problems.contains { $0.reasonZH == "缺少必填列“被投诉人/部门”" }, "\(complaints.problems)")
         let plain = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
-        XCTAssertEqual(plain.tables.map(\.kind), [.customers, .complaints])
+        XCTAssertEqual(plain.tables.map(\.kind), [.customers, .complaints, .projects])
         XCTAssertTrue(plain.problems.contains { $0.reasonZH == "缺少必填列“被投诉人/部门”" }, "\(plain.problems)")
     }
 

@@ -260,7 +260,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertFalse(missing.stdout.contains("档案中已有 C1"), missing.stdout)
         let path = try dir.write("投诉.csv", "客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n甲有限公司,2026-11-10 09:00,财务部,发票开错了,已撤诉,2026-11-11 10:00\n")
         let zh = try sv(["--lang", "zh", "import", path, "--dry-run"])
-        XCTAssertTrue(zh.stdout.contains("“状态”列只读取“已撤诉”“投诉不成立”两种状态；其他状态由受理、通报、处理、回访的时间确定。"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("“状态”列只识别“已撤诉”和“投诉不成立”两种；其他状态由系统根据受理、通报、处理、回访时间自动判定。"), zh.stdout)
         XCTAssertFalse(zh.stdout.contains("由系统自动生成"), zh.stdout)
         let en = try sv(["--lang", "en", "import", path, "--dry-run"])
         XCTAssertTrue(en.stdout.contains("Column 状态 is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded)"), en.stdout)
@@ -269,8 +269,8 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let json = dir.path("投诉.json")
         try sv(["--lang", "zh", "export", "--kind", "complaints", "--format", "json", "--out", json])
         let back = try sv(["--lang", "zh", "import", json, "--dry-run"])
-        XCTAssertTrue(back.stdout.contains("字段只读取“已撤诉”“投诉不成立”两种状态"), back.stdout)
-        XCTAssertFalse(back.stdout.contains("列只读取"), back.stdout)
+        XCTAssertTrue(back.stdout.contains("“状态”字段只识别“已撤诉”和“投诉不成立”两种"), back.stdout)
+        XCTAssertFalse(back.stdout.contains("列只识别"), back.stdout)
     }
 
     /// `--set name=` followed by a combining mark alone is read as FIELD=VALUE and refused for

@@ -1602,6 +1602,31 @@ extension Importer {
             var seen = Set<String>()
             return keys.filter { seen.insert($0).inserted }.compactMap { Schema.field(.complaint, key: $0) }
         }
+        /// Whether row `i` gives a step that cannot be recorded as given, refused with the
+        /// columns to fill in: a resolution without its coordinator or the other way round (the
+        /// one given was dropped without a word), or a resolution for a complaint the managers
+        /// were not told of (the problem named the command `complaint route`). `routed` and
+        /// `resolved`: what the complaint has (the archive's, with the row's own times).
+        func refusesStepGap(_ i: Int, _ r: Row, routed: (manager: Bool, director: Bool), resolved: Bool) -> Bool {
+            guard !resolved else { return false }
+            let resolution = r.field("resolution"), coordinator = r.field("coordinator")
+            if (resolution == nil) != (coordinator == nil) {
+                let (given, missing) = resolution != nil ? ("resolution", "coordinator") : ("coordinator", "resolution")
+                let g = Schema.field(.complaint, key: given)!, m = Schema.field(.complaint, key: missing)!
+                refuse(i, header(r, missing) ?? header(r, given), nil,
+                       "\(g.en) is given but not the \(m.en): fill in the \(m.en), or clear the \(g.en)",
+                       "填写了\(g.zh)，但没有填写\(m.zh)。请补填\(m.zh)，或清空\(g.zh)")
+                return true
+            }
+            let unrouted = [("managerNotifiedAt", routed.manager), ("directorNotifiedAt", routed.director)].filter { !$0.1 }.compactMap { Schema.field(.complaint, key: $0.0) }
+            if resolution != nil, !unrouted.isEmpty {
+                refuse(i, header(r, unrouted[0].key) ?? header(r, "resolution"), nil,
+                       "a resolution is given, but not when the \(unrouted.map { $0.en.replacingOccurrences(of: " notified", with: "") }.joined(separator: " and ")) \(unrouted.count > 1 ? "were" : "was") notified: a complaint is resolved after both are told; fill in \(unrouted.map(\.en).joined(separator: " and "))",
+                       "填写了处理结果，但没有填写\(unrouted.map { "“\($0.zh)”" }.joined())的时间。投诉须先通报销售经理和销售总监，才能登记处理结果，请补填通报时间")
+                return true
+            }
+            return false
+        }
         /// Whether row `i` is a later row of the file for archive complaint `id` under
         /// `--on-duplicate update`: counted as a duplicate when it gives what the first row gave,
         /// refused naming what differs otherwise (each row was applied in turn, 渠道 邮件 → 微信
@@ -1626,22 +1651,26 @@ extension Importer {
                       zh: (otherTable == here ? "本文件" : "“\(otherTable)”工作表") + "第 \(rows[first].line) 行")
             refuse(i, header(r, specs.first?.key ?? "description"), nil,
                    "the same complaint as \(at.en) of this file (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one complaint in one row",
-                   "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条投诉请只写一行，合并后重新导入")
+                   "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条投诉只能占一行，请合并后重新导入")
         }
         /// The refusal's words for a complaint row that duplicates `t` but differs in `d`.
         func differingWords(_ d: [FieldSpec]) -> (en: String, zh: String) {
-            d.isEmpty ? ("", "") : ("; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", "，但\(d.map(\.zh).joined(separator: "、"))与档案记录不一致")
+            // (Quoted: 已通报销售经理 unquoted read as "the manager was told": helper-121.)
+            d.isEmpty ? ("", "") : ("; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", "，但\(d.map { "“\($0.zh)”" }.joined())与档案记录不一致")
         }
         func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
             guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
             let ref = t.shortID
             let differs = recordedStepsDiffering(t, r)
+            if differs.isEmpty, refusesStepGap(i, r, routed: (t["managerNotifiedAt"] != nil || r.instants["managerNotifiedAt"] != nil,
+                                                              t["directorNotifiedAt"] != nil || r.instants["directorNotifiedAt"] != nil),
+                                               resolved: t["resolvedAt"] != nil) { return nil }
             if !differs.isEmpty {
                 let specs = differs.compactMap { Schema.field(.complaint, key: $0) }
                 let number = t["number"]?.text ?? ref
                 refuse(i, specs.first.flatMap { header(r, $0.key) }, nil,
                        "complaint \(number) has \(specs.map(\.en).joined(separator: ", ")) recorded otherwise; a complaint's recorded steps are not changed by an import: check the file and import it again",
-                       "投诉 \(number) 已记录的\(specs.map(\.zh).joined(separator: "、"))与文件不同。投诉已记录的处理进度不能通过导入修改，请核对文件后重新导入")
+                       "投诉 \(number) 在档案中的\(specs.map { "“\($0.zh)”" }.joined())与文件不一致。已记录的处理进度不能通过导入修改，请核对文件后重新导入")
                 return nil
             }
             var added = false
@@ -2013,7 +2042,7 @@ extension Importer {
                     let has = tables[r.mapped].column(ofTarget: .complaintStatus) != nil
                     refuse(i, header(r, "withdrawnAt"), nil,
                            "the time withdrawn or found unfounded is given, but not which: write 已撤诉 or 投诉不成立 in the column \(has ? "" : "(to add) ")状态",
-                           "已填写撤诉/不成立时间，但没有写明是哪一种。请在\(has ? "" : "表中增加")“状态”列\(has ? "中" : "，")填写“已撤诉”或“投诉不成立”")
+                           "已填写撤诉/不成立时间，但未注明是已撤诉还是投诉不成立。请在\(has ? "" : "表中增加")“状态”列\(has ? "" : "，并")填写“已撤诉”或“投诉不成立”")
                     continue
                 }
                 let description = r.field("description") ?? ""
@@ -2121,6 +2150,7 @@ extension Importer {
                     }
                     continue
                 }
+                if refusesStepGap(i, r, routed: (r.instants["managerNotifiedAt"] != nil, r.instants["directorNotifiedAt"] != nil), resolved: false) { continue }
                 logKeys[key] = r.line
                 complaintRowOfKey[key] = i
                 let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),

@@ -284,9 +284,11 @@ public final class Importer {
                 // duplicate of the 客户 sheet: helper-105. So is a sheet named as the kind its
                 // headers have but for one column: a 投诉 sheet without 被投诉人/部门 was read as
                 // customers by its 客户: helper-119.)
+                // (Read as that kind, in full or but for one column, at least as well as as the
+                // kind given: a sheet named 客户 of log columns stays in --kind log: helper-103.)
                 let sheetKind = ImportKind(name: table.name)
                 let namedOther = sheetKind.map { $0 != only && Set([$0, only]) == [.customers, .contacts] } ?? false
-                    || (sheetKind != nil && sheetKind != only && header(of: table, named: nil, mapping: mapping, missingOne: true)?.kind == sheetKind)
+                    || sheetKind.map { k in k != only && (self.header(of: table, named: k, mapping: mapping, missingOne: true)?.score ?? 0) >= max(given?.score ?? 0, 1) } ?? false
                 if given == nil || clearer || namedOther {
                     leftOut.append((table.name, namedOther ? ImportKind(name: table.name) : plain?.kind ?? ImportKind(name: table.name)))
                     continue
@@ -681,11 +683,11 @@ public final class Importer {
         // the first kind needs: read as that kind, so that the missing column is named (a
         // complaint list without 被投诉人/部门 was read as customers by its 客户 and 状态, and
         // every row refused as a duplicate of its customer).
-        // (Only when exactly one needed column is missing and another it needs is there; at
-        // least two of its columns the other kind leaves unread, and at most one the other
-        // kind reads that it does not: a customer list with a deal's 阶段, 预算 and 金额, or a
-        // callback list with 满意度 and 回访时间, stays a customer list; a mapping's 公司 = name
-        // beside 项目进展 = progress too: helper-119.)
+        // (Only when exactly one needed column is missing and at least two others it needs are
+        // columns the kind found does not read (受理时间 and 投诉内容): a customer list with a
+        // deal's 阶段, 预算 and 金额 stays a customer list, not a project list without its
+        // 项目名称, and a callback list with 满意度 and 回访时间 one too; a mapping's 公司 =
+        // name beside 项目进展 = progress too: helper-119, helper-120.)
         // (A kind named, by --kind or the sheet's name, that no row fully has: the same, when one
         // needed column is missing: `--kind complaints` said the workbook had no complaint sheet.)
         if let p = partial, p.kind != best?.kind, p.score > (best?.score ?? 0), best != nil || named != nil {
@@ -704,8 +706,9 @@ public final class Importer {
             let other = best.map { read($0.kind) } ?? [:], all = read(p.kind)
             let needed = Self.requiredColumns[p.kind]!
             let present = Set(all.values.compactMap { if case .field(let key) = $0 { key } else { nil } })
+            let own = Set(all.filter { other[$0.key] == nil }.values.compactMap { if case .field(let key) = $0 { key } else { nil } })
             if needed.filter({ !present.contains($0) }).count == 1, needed.contains(where: present.contains),
-               best == nil || (all.filter({ other[$0.key] == nil }).count >= 2 && other.filter({ all[$0.key] == nil }).count <= 1) { return p }
+               best == nil || needed.filter(own.contains).count >= 2 { return p }
         }
         return best
     }

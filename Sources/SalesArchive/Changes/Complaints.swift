@@ -41,7 +41,7 @@ extension ChangeDraft {
         let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
         // (Said without the command's option: an import's row without 被投诉人/部门 was told
         // --about: helper-119.)
-        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (被投诉人/部门)", zh: "请填写被投诉人/部门（被投诉的人或部门）") }
+        guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (被投诉人/部门)", zh: "请填写被投诉人/部门（被投诉人员的姓名或部门名称）") }
         // (A complaint received in the future was taken: helper-119.)
         guard receivedAt <= now else { throw Self.notYet(receivedAt, now: now, what: ("the time received", "受理时间"), zhTail: "只能登记已经收到的投诉") }
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "请填写投诉内容") }

@@ -379,7 +379,7 @@ enum ImportReport {
         }
         // (A complaint's status was listed as ignored, though a withdrawal is read from it.)
         for c in p.unused where c.statusOnly && seen.insert(c.header).inserted {
-            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只读取“已撤诉”“投诉不成立”两种状态；其他状态由受理、通报、处理、回访的时间确定。"
+            Terminal.print(z ? "“\(Terminal.cell(c.header))”\(json ? "字段" : "列")只识别“已撤诉”和“投诉不成立”两种；其他状态由系统根据受理、通报、处理、回访时间自动判定。"
                              : "\(json ? "Field" : "Column") \(Terminal.cell(c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
         }
         for d in p.dateSamples {
