@@ -340,6 +340,29 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(p.problems.map(\.reasonZH), [words], text)
             XCTAssertEqual(p.problems.first?.column, column, text)
         }
+        // The complaint by the minute it was received, or by its day for a date alone (20:33 for
+        // 20:33:43, and 2026-11-10 for 09:00, were added again: helper-120); rows 30 s apart
+        // are one; a header of 撤诉时间 alone says which of the two.
+        let received = "客户,受理时间,被投诉人/部门,投诉内容,渠道\n上海浦东发展银行,%@,技术部,发票开错了,电话\n"
+        for time in ["2026-11-10 09:00:40", "2026-11-10"] {
+            let p = try f.importing(Data(received.replacingOccurrences(of: "%@", with: time).utf8), name: "投诉.csv", commit: false)
+            XCTAssertEqual(p.counts[.complaints]?.unchanged, 1, "\(time): \(p.counts) \(p.problems)")
+        }
+        let apart = header + row("2026-11-12 10:00") .replacingOccurrences(of: "2026-11-10 09:00", with: "2026-11-12 09:00").replacingOccurrences(of: "2026-11-10 11:00", with: "2026-11-12 11:00")
+            + row("2026-11-12 10:00:30").replacingOccurrences(of: "2026-11-10 09:00", with: "2026-11-12 09:00").replacingOccurrences(of: "2026-11-10 11:00", with: "2026-11-12 11:00")
+        let thirty = try f.importing(Data(apart.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(thirty.problems.isEmpty, "\(thirty.problems)")
+        XCTAssertEqual(thirty.counts[.complaints]?.duplicate, 1)
+        let byHeader = try f.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,不成立时间\n上海浦东发展银行,2026-11-13 09:00,技术部,说错价格,2026-11-14 09:00\n".utf8), name: "投诉.csv")
+        XCTAssertTrue(byHeader.problems.isEmpty, "\(byHeader.problems)")
+        XCTAssertEqual(try f.open().state.all(.complaint).first { $0["description"]?.text == "说错价格" }?["status"]?.text, "unfounded")
+        // A withdrawal for a complaint resolved already: said so (it said the archive had another
+        // withdrawal time).
+        let resolved = try XCTUnwrap(try f.open().state.all(.complaint).first { $0["description"]?.text == "上线延误两周" })
+        let at = DateParser.localMinute(try XCTUnwrap(resolved["receivedAt"]?.int))
+        let late = try f.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉/不成立时间\n上海浦东发展银行,\(at),实施部,上线延误两周,投诉不成立,2026-11-20 09:00\n".utf8),
+                                   name: "投诉.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(late.problems.map(\.reasonZH), ["投诉 \(resolved["number"]?.text ?? "") 已处理完毕，不能再登记撤诉或认定不成立。请核对文件，或清空该行的撤诉/不成立时间和状态"])
         // Received in the future.
         let tomorrow = DateParser.format(DateParser.localDay(testNow) + 1)
         let future = try f.importing(Data(("客户,受理时间,被投诉人/部门,投诉内容\n上海浦东发展银行,\(tomorrow) 09:00,技术部,还没发生\n").utf8), name: "投诉.csv", commit: false)

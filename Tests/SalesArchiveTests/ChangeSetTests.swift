@@ -260,6 +260,7 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "三、招投标", "bidding"), (.stage, "一．信息开发", "infoDevelopment"), (.stage, "五 合同签订与执行", "contract"),
             (.stage, " 二、项目立项", "projectInitiation"), (.satisfaction, "一般", "neutral"),
             (.stage, "（三）招投标", "bidding"), (.stage, "三）招投标", "bidding"), (.stage, "(三)招投标", "bidding"), (.stage, "三，招投标", "bidding"),  // (helper-119)
+            (.stage, "三：招投标", "bidding"), (.stage, "三－招投标", "bidding"),  // (helper-120)
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [

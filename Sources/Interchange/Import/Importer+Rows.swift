@@ -967,7 +967,7 @@ extension Importer {
             logKeys = Self.logKeys(state)
             state.each(.complaint) { t in
                 if let c = t["customer"]?.ref, let at = t["receivedAt"]?.int {
-                    complaintKeys.insert(Importer.logKey("C\(c)", at, t["description"]?.text ?? ""))
+                    complaintKeys.insert(Importer.complaintKey("C\(c)", at, t["description"]?.text ?? ""))
                 }
             }
         }
@@ -1039,6 +1039,12 @@ extension Importer {
 
     static func logKey(_ customer: String, _ at: Int64, _ text: String) -> LogKey {
         LogKey(customer: customer, at: at, text: TextKey(text.removingWhitespaceCharacters))
+    }
+
+    /// What makes a complaint the same as another: its customer, its text and the minute it
+    /// was received (a complaint filed at 20:33:43 and a row's 20:33 were two: helper-120).
+    static func complaintKey(_ customer: String, _ at: Int64, _ text: String) -> LogKey {
+        logKey(customer, at >= 0 ? at / 60 * 60 : -((-at + 59) / 60) * 60, text)
     }
 
     /// A person's or project's name as compared: half-width, lower case, without white space or
@@ -1531,8 +1537,24 @@ extension Importer {
             return .updated
         }
         var complaintsByKey: [LogKey: UInt64]?
+        var complaintsByDay: [LogKey: LogKey?]?
+        /// The key of the archive's one complaint received on the day of `key` (its customer and
+        /// text), nil when none is or several are.
+        func complaintOfDay(_ key: LogKey) -> LogKey? {
+            if complaintsByDay == nil {
+                var map: [LogKey: LogKey?] = [:]
+                archive.state.each(.complaint) { t in
+                    guard let c = t["customer"]?.ref, let at = t["receivedAt"]?.int else { return }
+                    let own = Importer.complaintKey("C\(c)", at, t["description"]?.text ?? "")
+                    let day = LogKey(customer: own.customer, at: DateParser.startOfDay(DateParser.localDay(at)), text: own.text)
+                    if let seen = map[day], seen != own { map[day] = .some(nil) } else { map[day] = own }
+                }
+                complaintsByDay = map
+            }
+            return complaintsByDay?[key] ?? nil
+        }
         func archiveComplaint(_ key: LogKey) -> UInt64? {
-            if complaintsByKey == nil { complaintsByKey = Self.recordsByKey(archive.state, .complaint, at: "receivedAt", text: "description") }
+            if complaintsByKey == nil { complaintsByKey = Self.recordsByKey(archive.state, .complaint, at: "receivedAt", text: "description", key: Importer.complaintKey) }
             return complaintsByKey?[key]
         }
         /// The archive's complaint `id` taken on by the steps of the row it has not had (the
@@ -1540,20 +1562,29 @@ extension Importer {
         /// that the row gives otherwise refuses the row (nil): a recorded step is not changed
         /// (it was warned about and the row then counted as unchanged: helper-99).
         /// The withdrawal a complaint row gives (撤诉/不成立时间, and its status for which).
+        /// Which of the two the row's 撤诉/不成立时间 column says by its header alone (撤诉时间:
+        /// withdrawn; 不成立时间: unfounded); nil when it names both or neither.
+        func headerSaysUnfounded(_ r: Row) -> Bool? {
+            guard let h = tables[r.mapped].column("withdrawnAt")?.header else { return nil }
+            let withdrawn = h.contains("撤诉") || h.lowercased().contains("withdraw"), unfounded = h.contains("不成立") || h.lowercased().contains("unfounded")
+            return withdrawn == unfounded ? nil : unfounded
+        }
         func withdrawal(_ ref: String, _ r: Row, at: Int64) -> ChangeOperation {
-            let unfounded = Self.unfounded(r.refs["status"]) ?? false
+            let unfounded = Self.unfounded(r.refs["status"]) ?? headerSaysUnfounded(r) ?? false
             return .withdrawComplaint(ref, unfounded: unfounded, reason: "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
         }
         /// The steps archive complaint `t` has recorded that row `r` gives otherwise (by day),
         /// with who coordinated and what the survey said: what an import does not change.
+        /// A complaint's time as the file gives it against the archive's: to the minute (10:30
+        /// for 10:00 was said unchanged: helper-119), by day when the cell gave a date alone
+        /// (local midnight), and within a day either way when the file's times may be hours off
+        /// (`zoneShifted`: they may fall on the next day: helper-120).
+        func same(_ given: Int64, _ had: Int64) -> Bool {
+            if zoneShifted { return abs(Int(DateParser.localDay(given)) - Int(DateParser.localDay(had))) <= 1 }
+            if DateParser.startOfDay(DateParser.localDay(given)) == given { return DateParser.localDay(given) == DateParser.localDay(had) }
+            return abs(given - had) < 60
+        }
         func recordedStepsDiffering(_ t: Entity, _ r: Row) -> [String] {
-            // A step's time as the file gives it against the archive's: to the minute (10:30 for
-            // 10:00 was said unchanged: helper-119), or by day when the cell gave a date alone
-            // (local midnight) or the file's times may be hours off (`zoneShifted`).
-            func same(_ given: Int64, _ had: Int64) -> Bool {
-                if zoneShifted || DateParser.startOfDay(DateParser.localDay(given)) == given { return DateParser.localDay(given) == DateParser.localDay(had) }
-                return abs(given - had) < 60
-            }
             var differs: [String] = []
             if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, !same(m, had) { differs.append("managerNotifiedAt") }
             if let d = r.instants["directorNotifiedAt"], let had = t["directorNotifiedAt"]?.int, !same(d, had) { differs.append("directorNotifiedAt") }
@@ -1661,6 +1692,15 @@ extension Importer {
         func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
             guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
             let ref = t.shortID
+            // A withdrawal the file gives a complaint that was resolved (it said the archive had
+            // another withdrawal time, though it had none: helper-120).
+            if r.instants["withdrawnAt"] != nil, t["withdrawnAt"] == nil, t["resolvedAt"] != nil {
+                let number = t["number"]?.text ?? ref
+                refuse(i, header(r, "withdrawnAt"), nil,
+                       "complaint \(number) was resolved already, so it cannot be withdrawn or found unfounded now: check the file, or clear the row's withdrawal",
+                       "投诉 \(number) 已处理完毕，不能再登记撤诉或认定不成立。请核对文件，或清空该行的撤诉/不成立时间和状态")
+                return nil
+            }
             let differs = recordedStepsDiffering(t, r)
             if differs.isEmpty, refusesStepGap(i, r, routed: (t["managerNotifiedAt"] != nil || r.instants["managerNotifiedAt"] != nil,
                                                               t["directorNotifiedAt"] != nil || r.instants["directorNotifiedAt"] != nil),
@@ -2036,7 +2076,7 @@ extension Importer {
                                "状态为“\(text)”，但没有填写撤诉/不成立时间。请补填撤诉/不成立时间，或清空状态")
                         continue
                     }
-                } else if r.instants["withdrawnAt"] != nil {
+                } else if r.instants["withdrawnAt"] != nil, headerSaysUnfounded(r) == nil {
                     // A time alone does not say which of the two (it made the complaint 已撤诉:
                     // helper-119).
                     let has = tables[r.mapped].column(ofTarget: .complaintStatus) != nil
@@ -2067,7 +2107,8 @@ extension Importer {
                 if let own = ownComplaint {
                     // Its 受理时间 and 投诉人 as registered (they were dropped without a word: helper-100).
                     var fixed: [FieldSpec] = []
-                    if received != own["receivedAt"]?.int, !zoneShifted { fixed.append(Schema.field(.complaint, key: "receivedAt")!) }
+                    // (To the minute, as the steps: a row's 20:33 for 20:33:43 was refused: helper-120.)
+                    if let had = own["receivedAt"]?.int, !same(received, had) { fixed.append(Schema.field(.complaint, key: "receivedAt")!) }
                     if let c = complainant, archiveID(c) != own["complainant"]?.ref { fixed.append(Schema.field(.complaint, key: "complainant")!) }
                     if options.onDuplicate == .update, !fixed.isEmpty {
                         let number = own["number"]?.text ?? own.shortID
@@ -2100,7 +2141,11 @@ extension Importer {
                     }
                     continue
                 }
-                let key = Self.logKey(customer, received, description)
+                var key = Self.complaintKey(customer, received, description)
+                // A date alone (read as midnight): the archive's complaint of that day, customer
+                // and text, when there is one (a row's 2026-03-01 for one received at 09:00 was
+                // added again: helper-120).
+                if DateParser.startOfDay(DateParser.localDay(received)) == received, !index.complaintKeys.contains(key), let twin = complaintOfDay(key) { key = twin }
                 if index.complaintKeys.contains(key) || logKeys[key] != nil {
                     if options.onDuplicate == .refuse, identical.contains(i) {
                         _ = unchangedOnce(i, r, record: archiveComplaint(key).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
@@ -2201,7 +2246,7 @@ extension Importer {
             Schema.field(.complaint, key: key).flatMap { try? ChangeDraft.value(for: $0, input: input, now: now) } ?? .text(input.trimmedWhitespace)
         }
         for (key, input) in r.fields where first.field(key).map({ value(key, $0) != value(key, input) }) ?? true { keys.append(key) }
-        for (key, at) in r.instants.pairs where first.instants[key] != at { keys.append(key) }
+        for (key, at) in r.instants.pairs where first.instants[key].map({ abs($0 - at) >= 60 }) ?? true { keys.append(key) }  // (10:00 and 10:00:30: the same)
         for (key, text) in r.refs.pairs where first.refs[key]?.trimmedWhitespace != text.trimmedWhitespace { keys.append(key) }
         var seen: Set<String> = ["customer", "description", "receivedAt"]  // (the complaint's key: the same)
         return keys.filter { seen.insert($0).inserted }.sorted()
@@ -2284,10 +2329,11 @@ extension Importer {
 
     /// The archive's log entries or complaints by what makes one the same as another (`logKey`:
     /// customer, time `at`, text `text`).
-    static func recordsByKey(_ state: ArchiveState, _ kind: EntityKind, at: String, text: String) -> [LogKey: UInt64] {
+    static func recordsByKey(_ state: ArchiveState, _ kind: EntityKind, at: String, text: String,
+                             key: (String, Int64, String) -> LogKey = Importer.logKey) -> [LogKey: UInt64] {
         var map: [LogKey: UInt64] = [:]
         state.each(kind) { e in
-            if let c = e["customer"]?.ref, let time = e[at]?.int { map[Importer.logKey("C\(c)", time, e[text]?.text ?? "")] = e.id }
+            if let c = e["customer"]?.ref, let time = e[at]?.int { map[key("C\(c)", time, e[text]?.text ?? "")] = e.id }
         }
         return map
     }

@@ -84,9 +84,9 @@ extension Vocabulary {
         var rest = text.drop(while: { $0.isWhitespace })
         if let open = rest.first, open == "(" || open == "（" { rest = rest.dropFirst() }
         guard let first = rest.first, let digit = numerals[first],
-              let separator = rest.dropFirst().first, "、.．。 　)）,，".contains(separator) else { return text }
-        // (三，招投标: the comma, which folding keeps, as 、.)
-        return String(digit) + (separator == "," || separator == "，" ? "、" + rest.dropFirst(2) : rest.dropFirst())
+              let separator = rest.dropFirst().first, "、.．。 　)）,，:：-－".contains(separator) else { return text }
+        // (三，招投标 and 三：招投标: the comma and colon, which folding keeps, as 、.)
+        return String(digit) + (",，:：".contains(separator) ? "、" + rest.dropFirst(2) : rest.dropFirst())
     }
 
     /// A code written with a label or synonym of the same value after it, as sheets write them

@@ -351,6 +351,8 @@ enum ImportReport {
                 Terminal.print(z ? "    第一条数据：\(pairs)" : "    first row: \(pairs)")
             }
         }
+        // (A JSON file has fields, not columns: helper-119, helper-120.)
+        let json = p.source.format == .json
         let unmapped = p.unused.filter { !$0.computed && !$0.headerless }
         let headerless = p.unused.filter(\.headerless)
         if !headerless.isEmpty {
@@ -365,13 +367,12 @@ enum ImportReport {
             if headerless.count > 30 { Terminal.print(z ? "  ……另有 \(headerless.count - 30) 列" : "  … and \(headerless.count - 30) more") }
         }
         if !unmapped.isEmpty {
-            Terminal.printPainted(Terminal.yellow(z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
+            Terminal.printPainted(Terminal.yellow(json ? (z ? "以下字段无法识别，不会导入：" : "These fields are not SalesVault's and will not be imported:")
+                                                  : z ? "以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：" : "These columns match no field and will not be imported (map them with --mapping):"))
             for c in unmapped.prefix(30) { Terminal.print(z ? "  \(Terminal.cell(c.table))：“\(Terminal.cell(c.header))”" : "  \(Terminal.cell(c.table)): \(Terminal.cell(c.header))") }
             if unmapped.count > 30 { Terminal.print(z ? "  ……另有 \(unmapped.count - 30) 列" : "  … and \(unmapped.count - 30) more") }
         }
         var seen = Set<String>()
-        // (A JSON file has fields, not columns: helper-119.)
-        let json = p.source.format == .json
         let computed = p.unused.filter { $0.computed && !$0.statusOnly && seen.insert($0.header).inserted }
         if !computed.isEmpty {
             Terminal.print(z ? "下列\(json ? "字段" : "各列")由系统自动生成，导入时将忽略：" + computed.map { "“\($0.header)”" }.joined(separator: "、")
@@ -383,7 +384,8 @@ enum ImportReport {
                              : "\(json ? "Field" : "Column") \(Terminal.cell(c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
         }
         for d in p.dateSamples {
-            Terminal.print(z ? "日期读取示例：“\(d.table)”的“\(d.column)”列，\(d.input) → \(d.read)" : "Dates as read: \(d.table), column \(d.column): \(d.input) → \(d.read)")
+            Terminal.print(z ? "日期读取示例：“\(d.table)”的“\(d.column)”\(json ? "字段" : "列")，\(d.input) → \(d.read)"
+                             : "Dates as read: \(d.table), \(json ? "field" : "column") \(d.column): \(d.input) → \(d.read)")
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
