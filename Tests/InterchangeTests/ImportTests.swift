@@ -416,6 +416,8 @@ final class ImportTests: XCTestCase {
             ("客户名称,销售阶段,预算,金额\n乙有限公司,招投标,300万,280万\n", .customers), ("客户,预算,阶段,预计签约日期\n甲有限公司,300万,招投标,2027-03-01\n", .customers),
             ("客户名称,联系人,联系电话,地址,满意度,回访时间,回访意见,回访人\n乙有限公司,王五,0571-88886666,杭州,满意,2026-11-01,好,小李\n", .customers),
             ("客户,时间,内容,满意度,回访意见,渠道\n甲有限公司,2026-11-01 10:00,电话回访,满意,好,电话\n", .log),
+            // (A tie with contacts: the kind whose columns are its alone, 项目名称 and 销售阶段.)
+            ("客户名称,联系人,电话,项目名称,销售阶段\n甲有限公司,小刘,139,园区网,招投标\n", .projects),
         ] {
             let p = try f.importing(utf8(text), name: "t.csv", commit: false)
             XCTAssertEqual(p.tables.map(\.kind), [kind], text)

@@ -672,6 +672,12 @@ public final class Importer {
             for kind in kinds {
                 let score = headerScore(texts, kind: kind, mapping: mapping)
                 if score > (best?.score ?? 0) { best = (i, kind, score) }
+                // A tie on the same row: the kind more of whose columns no other kind reads (a
+                // project list of 客户名称, 联系人, 电话, 项目名称, 销售阶段 was read as contacts,
+                // the first kind in order: 项目名称 and 销售阶段 are the projects' alone, 联系人
+                // and 电话 a customer list's too: helper-120).
+                else if named == nil, let b = best, b.row == i, score == b.score, score > 0,
+                        exclusiveColumns(texts, kind, mapping) > exclusiveColumns(texts, b.kind, mapping) { best = (i, kind, score) }
                 if missingOne {
                     let some = headerScore(texts, kind: kind, mapping: mapping, requiringAll: false)
                     if some > (partial?.score ?? 0) { partial = (i, kind, some) }
@@ -918,6 +924,20 @@ public final class Importer {
     static let mappingWarningsShown = 20
 
     /// How many of a row's cells name a field of `kind` (required fields count double).
+    /// How many of a header row's cells name a field of `kind` and of no other kind.
+    private func exclusiveColumns(_ texts: [Columns.HeaderText?], _ kind: ImportKind, _ mapping: ColumnMapping) -> Int {
+        texts.filter { text in
+            guard let text else { return false }
+            func reads(_ k: ImportKind) -> Bool {
+                switch Columns.target(text, kind: k, mapping: mapping) {
+                case .field?, .inlineContact?: return true
+                default: return false
+                }
+            }
+            return reads(kind) && !ImportKind.order.contains { $0 != kind && reads($0) }
+        }.count
+    }
+
     /// With `requiringAll: false`, also when a column the kind needs is missing.
     private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping, requiringAll: Bool = true) -> Int {
         var score = 0
