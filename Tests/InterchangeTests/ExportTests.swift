@@ -356,6 +356,9 @@ final class ExportTests: XCTestCase {
         let byHeader = try f.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,不成立时间\n上海浦东发展银行,2026-11-13 09:00,技术部,说错价格,2026-11-14 09:00\n".utf8), name: "投诉.csv")
         XCTAssertTrue(byHeader.problems.isEmpty, "\(byHeader.problems)")
         XCTAssertEqual(try f.open().state.all(.complaint).first { $0["description"]?.text == "说错价格" }?["status"]?.text, "unfounded")
+        // A status the header contradicts (helper-122).
+        let contradicted = try f.importing(Data("客户,受理时间,被投诉人/部门,投诉内容,状态,撤诉时间\n上海浦东发展银行,2026-11-13 09:00,技术部,又说错价格,投诉不成立,2026-11-14 09:00\n".utf8), name: "投诉.csv", commit: false)
+        XCTAssertEqual(contradicted.problems.map(\.reasonZH), ["状态为“投诉不成立”，但列名“撤诉时间”表示客户撤诉。请核对状态，或将列名改为“撤诉/不成立时间”"])
         // A withdrawal for a complaint resolved already: said so (it said the archive had another
         // withdrawal time).
         let resolved = try XCTUnwrap(try f.open().state.all(.complaint).first { $0["description"]?.text == "上线延误两周" })

@@ -401,6 +401,11 @@ final class ImportTests: XCTestCase {
             // (With a contact's columns: read as contacts, 小刘 added: helper-120.)
             ("客户名称,联系人,电话,受理时间,投诉内容,处理结果\n甲有限公司,小刘,139,2026-03-01,发货慢,已处理\n", .complaints, "缺少必填列“被投诉人/部门”"),
             ("客户名称,联系人,电话,被投诉人,投诉内容\n甲有限公司,小刘,139,王五,发货慢\n", .complaints, "缺少必填列“受理时间”"),
+            // (A log without 跟进内容, a project list without 项目名称: read as customers, their
+            // columns dropped: helper-122.)
+            ("客户名称,跟进时间,跟进人,跟进方式\n甲有限公司,2026-03-01,张伟,电话\n", .log, "缺少必填列“跟进内容”"),
+            ("客户名称,联系人,跟进时间,跟进方式\n甲有限公司,小刘,2026-03-01,电话\n", .log, "缺少必填列“跟进内容”"),
+            ("客户名称,项目阶段,项目预算,采购方式,预计投标时间\n甲有限公司,招投标,300万,公开招标,2027-01-05\n", .projects, "缺少必填列“项目名称”"),
         ] {
             let p = try f.importing(utf8(text), name: "t.csv", commit: false)
             XCTAssertEqual(p.tables.map(\.kind), [kind], "\(text)")
@@ -413,7 +418,7 @@ final class ImportTests: XCTestCase {
         for (text, kind) in [
             ("客户名称,客户等级,地址,下次跟进\n乙有限公司,B,杭州,2027-01-05\n", ImportKind.customers),
             ("客户名称,客户等级,行业,地区,销售阶段,预算,预计签约,金额\n乙有限公司,B,制造业,杭州,招投标,300万,2027-03-01,280万\n", .customers),
-            ("客户名称,销售阶段,预算,金额\n乙有限公司,招投标,300万,280万\n", .customers), ("客户,预算,阶段,预计签约日期\n甲有限公司,300万,招投标,2027-03-01\n", .customers),
+
             ("客户名称,联系人,联系电话,地址,满意度,回访时间,回访意见,回访人\n乙有限公司,王五,0571-88886666,杭州,满意,2026-11-01,好,小李\n", .customers),
             ("客户,时间,内容,满意度,回访意见,渠道\n甲有限公司,2026-11-01 10:00,电话回访,满意,好,电话\n", .log),
             // (A tie with contacts: the kind whose columns are its alone, 项目名称 and 销售阶段.)

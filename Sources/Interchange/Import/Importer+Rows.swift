@@ -2071,6 +2071,14 @@ extension Importer {
                                "已填写撤诉/不成立时间，但状态为“\(text)”。请将状态写为“已撤诉”或“投诉不成立”，或清空撤诉/不成立时间")
                         continue
                     }
+                    // (A status the column's header contradicts, 投诉不成立 under 撤诉时间: it was
+                    // taken: helper-122.)
+                    if withdrawal, r.instants["withdrawnAt"] != nil, let unfounded = headerSaysUnfounded(r), unfounded != (said == .unfounded) {
+                        let h = tables[r.mapped].column("withdrawnAt")?.header ?? ""
+                        refuse(i, column, text, "the status is \(text), but the column \(h) says the complaint was \(unfounded ? "found unfounded" : "withdrawn"): check the status, or name the column 撤诉/不成立时间",
+                               "状态为“\(text)”，但列名“\(h)”表示\(unfounded ? "投诉不成立" : "客户撤诉")。请核对状态，或将列名改为“撤诉/不成立时间”")
+                        continue
+                    }
                     if r.instants["withdrawnAt"] == nil, withdrawal {
                         refuse(i, column, text, "the status is \(text), but the time withdrawn or found unfounded is not given: fill it in, or clear the status",
                                "状态为“\(text)”，但没有填写撤诉/不成立时间。请补填撤诉/不成立时间，或清空状态")

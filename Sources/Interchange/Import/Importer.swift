@@ -689,11 +689,14 @@ public final class Importer {
         // the first kind needs: read as that kind, so that the missing column is named (a
         // complaint list without 被投诉人/部门 was read as customers by its 客户 and 状态, and
         // every row refused as a duplicate of its customer).
-        // (Only when exactly one needed column is missing and at least two others it needs are
-        // columns the kind found does not read (受理时间 and 投诉内容): a customer list with a
-        // deal's 阶段, 预算 and 金额 stays a customer list, not a project list without its
-        // 项目名称, and a callback list with 满意度 and 回访时间 one too; a mapping's 公司 =
-        // name beside 项目进展 = progress too: helper-119, helper-120.)
+        // (Only when exactly one needed column is missing, and either at least two others it
+        // needs are columns the kind found does not read (受理时间 and 投诉内容 beside a
+        // contact's 联系人 and 电话), or at least two of its columns are and at most one of
+        // the kind found's is not its own (跟进时间 and 跟进方式 without 跟进内容; 项目阶段 and
+        // 项目预算 without 项目名称): a customer list with 客户等级, 行业 and 地区 beside a deal's
+        // 阶段, 预算 and 金额 stays a customer list, a callback list with 满意度 and 回访时间
+        // too (three complaint columns missing), and a mapping's 公司 = name beside 项目进展 =
+        // progress: helper-119, helper-120, helper-122.)
         // (A kind named, by --kind or the sheet's name, that no row fully has: the same, when one
         // needed column is missing: `--kind complaints` said the workbook had no complaint sheet.)
         if let p = partial, p.kind != best?.kind, p.score > (best?.score ?? 0), best != nil || named != nil {
@@ -713,8 +716,9 @@ public final class Importer {
             let needed = Self.requiredColumns[p.kind]!
             let present = Set(all.values.compactMap { if case .field(let key) = $0 { key } else { nil } })
             let own = Set(all.filter { other[$0.key] == nil }.values.compactMap { if case .field(let key) = $0 { key } else { nil } })
+            let ownColumns = all.filter { other[$0.key] == nil }.count, otherOwn = other.filter { all[$0.key] == nil }.count
             if needed.filter({ !present.contains($0) }).count == 1, needed.contains(where: present.contains),
-               best == nil || needed.filter(own.contains).count >= 2 { return p }
+               best == nil || needed.filter(own.contains).count >= 2 || (ownColumns >= 2 && otherOwn <= 1) { return p }
         }
         return best
     }
