@@ -1044,7 +1044,7 @@ extension Importer {
     /// What makes a complaint the same as another: its customer, its text and the minute it
     /// was received (a complaint filed at 20:33:43 and a row's 20:33 were two: helper-120).
     static func complaintKey(_ customer: String, _ at: Int64, _ text: String) -> LogKey {
-        logKey(customer, at >= 0 ? at / 60 * 60 : -((-at + 59) / 60) * 60, text)
+        logKey(customer, at.floorDiv(60) * 60, text)
     }
 
     /// A person's or project's name as compared: half-width, lower case, without white space or
@@ -1557,11 +1557,6 @@ extension Importer {
             if complaintsByKey == nil { complaintsByKey = Self.recordsByKey(archive.state, .complaint, at: "receivedAt", text: "description", key: Importer.complaintKey) }
             return complaintsByKey?[key]
         }
-        /// The archive's complaint `id` taken on by the steps of the row it has not had (the
-        /// managers told, resolved, surveyed); `.unchanged` when nothing is added. A step it has
-        /// that the row gives otherwise refuses the row (nil): a recorded step is not changed
-        /// (it was warned about and the row then counted as unchanged: helper-99).
-        /// The withdrawal a complaint row gives (撤诉/不成立时间, and its status for which).
         /// Which of the two the row's 撤诉/不成立时间 column says by its header alone (撤诉时间:
         /// withdrawn; 不成立时间: unfounded); nil when it names both or neither.
         func headerSaysUnfounded(_ r: Row) -> Bool? {
@@ -1569,12 +1564,11 @@ extension Importer {
             let withdrawn = h.contains("撤诉") || h.lowercased().contains("withdraw"), unfounded = h.contains("不成立") || h.lowercased().contains("unfounded")
             return withdrawn == unfounded ? nil : unfounded
         }
+        /// The withdrawal a complaint row gives (撤诉/不成立时间, and its status for which).
         func withdrawal(_ ref: String, _ r: Row, at: Int64) -> ChangeOperation {
             let unfounded = Self.unfounded(r.refs["status"]) ?? headerSaysUnfounded(r) ?? false
             return .withdrawComplaint(ref, unfounded: unfounded, reason: "按导入文件“\(source.fileName)”记为：\(unfounded ? "投诉不成立" : "客户撤回投诉")", at: at)
         }
-        /// The steps archive complaint `t` has recorded that row `r` gives otherwise (by day),
-        /// with who coordinated and what the survey said: what an import does not change.
         /// A complaint's time as the file gives it against the archive's: to the minute (10:30
         /// for 10:00 was said unchanged: helper-119), by day when the cell gave a date alone
         /// (local midnight), and within a day either way when the file's times may be hours off
@@ -1584,6 +1578,8 @@ extension Importer {
             if DateParser.startOfDay(DateParser.localDay(given)) == given { return DateParser.localDay(given) == DateParser.localDay(had) }
             return abs(given - had) < 60
         }
+        /// The steps archive complaint `t` has recorded that row `r` gives otherwise (`same`),
+        /// with who coordinated and what the survey said: what an import does not change.
         func recordedStepsDiffering(_ t: Entity, _ r: Row) -> [String] {
             var differs: [String] = []
             if let m = r.instants["managerNotifiedAt"], let had = t["managerNotifiedAt"]?.int, !same(m, had) { differs.append("managerNotifiedAt") }
@@ -1689,6 +1685,10 @@ extension Importer {
             // (Quoted: 已通报销售经理 unquoted read as "the manager was told": helper-121.)
             d.isEmpty ? ("", "") : ("; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", "，但\(d.map { "“\($0.zh)”" }.joined())与档案记录不一致")
         }
+        /// The archive's complaint `id` taken on by the steps of the row it has not had (the
+        /// managers told, resolved, surveyed); `.unchanged` when nothing is added. A step it has
+        /// that the row gives otherwise refuses the row (nil): a recorded step is not changed
+        /// (it was warned about and the row then counted as unchanged: helper-99).
         func updateComplaint(_ id: UInt64, _ r: Row, row i: Int) -> RowStatus? {
             guard let t = archive.state.entity(.complaint, id) else { return .duplicate }
             let ref = t.shortID

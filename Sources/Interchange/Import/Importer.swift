@@ -927,7 +927,6 @@ public final class Importer {
     /// How many of a mapping's lines that did nothing are named one by one.
     static let mappingWarningsShown = 20
 
-    /// How many of a row's cells name a field of `kind` (required fields count double).
     /// How many of a header row's cells name a field of `kind` and of no other kind.
     private func exclusiveColumns(_ texts: [Columns.HeaderText?], _ kind: ImportKind, _ mapping: ColumnMapping) -> Int {
         texts.filter { text in
@@ -942,7 +941,8 @@ public final class Importer {
         }.count
     }
 
-    /// With `requiringAll: false`, also when a column the kind needs is missing.
+    /// How many of a row's cells name a field of `kind` (required fields count double); 0 when a
+    /// column the kind needs is missing, unless `requiringAll` is false.
     private func headerScore(_ texts: [Columns.HeaderText?], kind: ImportKind, mapping: ColumnMapping, requiringAll: Bool = true) -> Int {
         var score = 0
         var targets = Set<String>()

@@ -43,7 +43,9 @@ extension ChangeDraft {
         // --about: helper-119.)
         guard !about.isEmpty else { throw ArchiveError(.missingValue, "say who or which department the complaint is about (被投诉人/部门)", zh: "请填写被投诉人/部门（被投诉人员的姓名或部门名称）") }
         // (A complaint received in the future was taken: helper-119.)
-        guard receivedAt <= now else { throw Self.notYet(receivedAt, now: now, what: ("the time received", "受理时间"), zhTail: "只能登记已经收到的投诉") }
+        guard receivedAt <= now else {
+            throw Self.notYet(receivedAt, now: now, time: ("the time received", "受理时间"), day: ("the day received", "受理时间"), zhTail: "只能登记已经收到的投诉")
+        }
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "请填写投诉内容") }
         let person = try complainant.map { try resolve(.contact, $0) }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
@@ -161,15 +163,16 @@ extension ChangeDraft {
 
     /// A moment later than now, said as a day after today or a time later today (a time later
     /// today was said to be a date after today: 日期不能晚于今天).
-    static func notYet(_ at: Int64, now: Int64, what: (en: String, zh: String), zhTail: String) -> ArchiveError {
-        let day = DateParser.localDay(at)
-        if day > DateParser.localDay(now) {
-            return ArchiveError(.invalidValue, "\(what.en == "the time" ? "the date" : what.en) (\(DateParser.format(day))) is in the future: only what has happened can be recorded",
-                                zh: "\(what.zh == "时间" ? "日期" : what.zh)（\(DateParser.format(day))）晚于今天，\(zhTail)")
+    /// `time` and `day` name the moment in each case (时间, 日期).
+    static func notYet(_ at: Int64, now: Int64, time: (en: String, zh: String), day: (en: String, zh: String), zhTail: String) -> ArchiveError {
+        let d = DateParser.localDay(at)
+        if d > DateParser.localDay(now) {
+            return ArchiveError(.invalidValue, "\(day.en) (\(DateParser.format(d))) is in the future: only what has happened can be recorded",
+                                zh: "\(day.zh)（\(DateParser.format(d))）晚于今天，\(zhTail)")
         }
         func clock(_ t: Int64) -> String { String(DateParser.localMinute(t).suffix(5)) }  // HH:mm
-        return ArchiveError(.invalidValue, "\(what.en) (\(clock(at)) today) is later than now (\(clock(now))): only what has happened can be recorded",
-                            zh: "\(what.zh)（今天 \(clock(at))）晚于现在（\(clock(now))），\(zhTail)")
+        return ArchiveError(.invalidValue, "\(time.en) (\(clock(at)) today) is later than now (\(clock(now))): only what has happened can be recorded",
+                            zh: "\(time.zh)（今天 \(clock(at))）晚于现在（\(clock(now))），\(zhTail)")
     }
 
     /// When a step happened: `at` (a date given with --at, DateParser.parseInstant) or now; never
@@ -177,7 +180,7 @@ extension ChangeDraft {
     /// reorders a step); on the same day as the step before, not before it.
     func stepTime(_ e: Entity, at: Int64?, now: Int64, after fields: [String]) throws -> Int64 {
         guard var at else { return now }
-        guard at <= now else { throw Self.notYet(at, now: now, what: ("the time", "时间"), zhTail: "只能登记已经发生的处理环节") }
+        guard at <= now else { throw Self.notYet(at, now: now, time: ("the time", "时间"), day: ("the date", "日期"), zhTail: "只能登记已经发生的处理环节") }
         for key in fields {
             guard let earlier = e[key]?.int, at < earlier else { continue }
             // A date-only step on the day of the step before it is recorded just after that step.
