@@ -96,6 +96,32 @@ final class ImportFastPathTests: XCTestCase {
         XCTAssertThrowsError(try CellReading.instant(.text("2026-11-23T09:00:00+25:00"), now: 0, dayOrder: nil))
     }
 
+    /// A time after the date as a Chinese sales team writes it in a sheet (下午3点, 10时,
+    /// 15时30分, 下午 3:30) and a fraction of a second are read as `--at` reads them: they were
+    /// refused as no date and time. A time alone, a time that is no time of that part of the
+    /// day, and a relative day stay refused.
+    func testATimeWrittenInWordsAfterTheDateIsReadAsTheCommandReadsIt() throws {
+        let now: Int64 = 1_795_824_000  // (2026-11-28)
+        let day = DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 3)!)
+        let read: [(String, Int)] = [
+            ("2026-11-03 下午3点", 15 * 3600), ("2026年11月3日10时", 10 * 3600), ("2026-11-03 15时30分", 15 * 3600 + 1800),
+            ("2026/11/3 下午 3:30", 15 * 3600 + 1800), ("2026-11-03 10:00:00.5", 36_000), ("2026-11-03 10:00:05,250", 36_005),
+            ("2026年11月3日上午10点半", 37_800), ("2026-11-03 晚上8点15分", 20 * 3600 + 900), ("2026-11-03T10:00:05.123", 36_005),
+            ("２０２６年１１月３日　下午３点", 15 * 3600), ("2026年11月3日 星期二 14:30", 14 * 3600 + 1800),
+        ]
+        for (text, second) in read {
+            XCTAssertEqual(try CellReading.instant(.text(text), now: now, dayOrder: nil), day + Int64(second), text)
+        }
+        XCTAssertEqual(try CellReading.instant(.text("03/11/2026 下午3点"), now: now, dayOrder: .dayMonthYear), day + 15 * 3600)
+        for text in ["下午3点", "15:30", "2026-11-03 下午0点", "2026-11-03 25时", "昨天下午3点", "2026-11-03 10", "2026-11-03 10::00",
+                     "2026-11-03 10:00:00.", "2026-11-03 晚上12点"] {
+            XCTAssertThrowsError(try CellReading.instant(.text(text), now: now, dayOrder: nil), text)
+        }
+        XCTAssertEqual(CellReading.droppingFraction("2026-11-03 10:00:05.5"), "2026-11-03 10:00:05")
+        XCTAssertEqual(CellReading.droppingFraction("2026.11.03"), "2026.11.03", "a date's dots are no fraction")
+        XCTAssertEqual(CellReading.droppingFraction("10:05.5"), "10:05.5", "minutes and seconds without hours are left as they are")
+    }
+
     func testFastInstantsAreWhatTheGeneralReadingGives() {
         var r = Seeded(state: 2)
         var inputs = ["2026-06-01 10:00", "2026-06-01T10:00:05", "2026/6/1 9:5", "2026-06-01", "2026-06-01 24:00", "2026-06-01 23:60",

@@ -1417,6 +1417,33 @@ final class ImportTests: XCTestCase {
     /// helper-113 F3: a date column's date and time of day (2026-03-05 14:30) keeps the date, as
     /// an XLSX date-time cell does (it was "not a date"), and Excel's long date with its weekday
     /// (2026年3月5日星期四) is read, the weekday checked; a time without a date is still refused.
+    /// A log's times written as a Chinese sales team writes them (下午3点, 10时, 15时30分, 上午
+    /// 10:30, a fraction of a second) are imported at that moment; they were refused as no date
+    /// and time. A time alone is still refused, naming the cell.
+    func testALogsTimesWrittenInWordsAreImportedAtThatMoment() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n华联科技有限公司\n"), name: "c.csv")
+        let p = try f.importing(utf8("""
+            客户名称,跟进时间,跟进方式,跟进内容
+            华联科技有限公司,2026-11-03 下午3点,电话,谈报价
+            华联科技有限公司,2026年11月2日10时,拜访,送样品
+            华联科技有限公司,2026/11/1 15时30分,电话,确认交期
+            华联科技有限公司,2026-10-30 上午 10:30,微信,发资料
+            华联科技有限公司,2026-10-29 09:15:30.75,电话,回访
+
+            """), name: "l.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.counts[.log]?.new, 5)
+        let alone = try f.importing(utf8("客户名称,跟进时间,跟进方式,跟进内容\n华联科技有限公司,下午3点,电话,谈报价\n"), name: "m.csv", commit: false)
+        XCTAssertEqual(alone.problems.map(\.column), ["跟进时间"], "\(alone.problems)")
+        XCTAssertEqual(alone.problems.first?.reasonZH, "“下午3点”只有时间，没有日期；请在前面写上日期，如 2026-03-05 下午3点")
+        let a = try f.open()
+        try a.loadContactLog()
+        func at(_ y: Int, _ m: Int, _ d: Int, _ second: Int) -> Int64 { DateParser.startOfDay(DateParser.day(year: y, month: m, day: d)!) + Int64(second) }
+        XCTAssertEqual(a.state.all(.activity).compactMap { $0["at"]?.int }.sorted(),
+                       [at(2026, 10, 29, 9 * 3600 + 15 * 60 + 30), at(2026, 10, 30, 37_800), at(2026, 11, 1, 15 * 3600 + 1800), at(2026, 11, 2, 36_000), at(2026, 11, 3, 15 * 3600)])
+    }
+
     func testADateColumnTakesADateTimeAndALongDateWithItsWeekday() throws {
         let f = try ImportFixture()
         let p = try f.importing(utf8("""

@@ -261,12 +261,20 @@ final class ChangeSetTests: XCTestCase {
             (.stage, " 二、项目立项", "projectInitiation"), (.satisfaction, "一般", "neutral"),
             (.stage, "（三）招投标", "bidding"), (.stage, "三）招投标", "bidding"), (.stage, "(三)招投标", "bidding"), (.stage, "三，招投标", "bidding"),  // (helper-119)
             (.stage, "三：招投标", "bidding"), (.stage, "三－招投标", "bidding"),  // (helper-120)
+            // A stage's words with 阶段, its number alone, 第三阶段, and numerals that mark a list
+            // by themselves (③, ⑶, ⒊, Ⅲ): they were refused.
+            (.stage, "招投标阶段", "bidding"), (.stage, "项目立项阶段", "projectInitiation"), (.stage, "立项阶段", "projectInitiation"),
+            (.stage, "合同签订与执行阶段", "contract"), (.stage, "二、项目立项阶段", "projectInitiation"), (.stage, "三", "bidding"),
+            (.stage, "阶段三", "bidding"), (.stage, "阶段 3", "bidding"), (.stage, "第三阶段", "bidding"), (.stage, "第3阶段：招投标", "bidding"),
+            (.stage, "第四阶段 商务谈判", "businessNegotiation"), (.stage, "③", "bidding"), (.stage, "⑶招投标", "bidding"),
+            (.stage, "Ⅲ 招投标", "bidding"), (.stage, "ⅲ", "bidding"), (.stage, "⒈信息开发", "infoDevelopment"), (.stage, "⑤合同签订与执行", "contract"),
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [
             (.grade, "A 潜力客户"), (.grade, "B类重点客户"), (.grade, "A+"), (.grade, "A-"), (.grade, "B －"), (.grade, "C＋"),
             (.stage, "3 信息开发"), (.grade, "AB"), (.grade, "A A"),
             (.stage, "三、信息开发"), (.stage, "六、招投标"),
+            (.stage, "第三阶段：信息开发"), (.stage, "Ⅵ"), (.stage, "第六阶段"), (.stage, "③信息开发"), (.stage, "六"), (.stage, "第三"),
         ]
         for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }
     }

@@ -175,6 +175,27 @@ enum CellReading {
     static let nulCharacter = Failure(reason: "contains the NUL character (U+0000), which no spreadsheet writes: the text is damaged or binary; correct it in the file and import it again",
                                       reasonZH: "含有特殊控制字符 NUL（U+0000）。正常表格里不会出现这种字符，文件可能已损坏，也可能不是文本表格（而是二进制数据）。请在文件中改正后重新导入")
 
+    /// `14:30` or `14:30:05` (white space around it allowed) as seconds after midnight; nil for
+    /// any other text.
+    static func colonTime(_ text: Substring) -> Int? {
+        let time = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard (2...3).contains(time.count), time.allSatisfy({ $0 != nil }), let h = time[0], let m = time[1], (0..<24).contains(h), (0..<60).contains(m),
+              (0..<60).contains(time.count == 3 ? time[2]! : 0) else { return nil }
+        return h * 3600 + m * 60 + (time.count == 3 ? time[2]! : 0)
+    }
+
+    /// `s` without the fraction of a second after its seconds (`2026-03-05 14:30:05.250` is
+    /// `2026-03-05 14:30:05`: an archive keeps whole seconds); `s` itself when it has none.
+    static func droppingFraction(_ s: String) -> String {
+        let b = Array(s.utf8)
+        guard let dot = b.lastIndex(where: { $0 == 0x2E || $0 == 0x2C }), dot >= 6, dot + 1 < b.count, b.count - dot - 1 <= 9,
+              b[(dot + 1)...].allSatisfy({ (0x30...0x39).contains($0) }),
+              b[dot - 3] == 0x3A, (0x30...0x39).contains(b[dot - 2]), (0x30...0x39).contains(b[dot - 1]),
+              b[..<(dot - 3)].contains(0x3A)  // (hours and minutes before the seconds: 14:30:05, not 2026.3.05)
+        else { return s }
+        return String(decoding: b[..<dot], as: UTF8.self)
+    }
+
     /// `03/05/2026` read in the order the user gave; nil when the text is not of that form.
     static func reorder(_ s: String, _ order: ImportOptions.DayOrder) -> String? {
         let parts = s.split(whereSeparator: { "/.-".contains($0) }).map(String.init)
@@ -186,7 +207,8 @@ enum CellReading {
     }
 
     /// A moment from a cell: a date-time cell in the machine's time zone, an ISO 8601 instant
-    /// (`2026-11-23T01:00:00Z`, as JSON exports write), `2026-03-05 14:30[:05]`, or a date alone
+    /// (`2026-11-23T01:00:00Z`, as JSON exports write), a date and a time as `--at` reads them
+    /// (`2026-03-05 14:30[:05]`, `2026年3月5日下午3点`, `2026/3/5 15时30分`), or a date alone
     /// (midnight). `now` resolves 今天.
     /// `fast: false` skips the fast path for plain ASCII date-times (what it is tested against).
     /// `startOfDay` is `DateParser.startOfDay` (or a table of its results: it asks the time
@@ -207,12 +229,33 @@ enum CellReading {
             if let utc = iso(s) { return utc }
             var datePart = s
             var second = 0
-            if let space = s.firstIndex(where: { $0 == " " || $0 == "T" }) {
+            let space = s.firstIndex(where: { $0 == " " || $0 == "T" })
+            if let space, let time = colonTime(s[s.index(after: space)...]) {
                 datePart = String(s[..<space])
-                let time = s[s.index(after: space)...].trimmingCharacters(in: .whitespaces).split(separator: ":").map { Int($0) }
-                guard (2...3).contains(time.count), time.allSatisfy({ $0 != nil }), let h = time[0], let m = time[1], (0..<24).contains(h), (0..<60).contains(m),
-                      (0..<60).contains(time.count == 3 ? time[2]! : 0) else { throw notAnInstant(s) }
-                second = h * 3600 + m * 60 + (time.count == 3 ? time[2]! : 0)
+                second = time
+            } else if let space, s[s.index(after: space)...].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":" || $0 == " ") }) {
+                throw notAnInstant(s)  // (25:00, 10::00, 10 after the date: digits and colons that are no time of day)
+            } else {
+                // The time after the date as people also write it, and as `--at` reads it
+                // (`DateParser.splitTime`): 下午 3:30, 下午3点, 10时, 15时30分, 2026年3月5日10点半;
+                // a fraction of a second dropped (14:30:05.5). They were refused (a Chinese
+                // sales team's log writes 下午3点 as often as 15:00).
+                let split: (date: String, second: Int?)
+                do {
+                    split = try DateParser.splitTime(droppingFraction(s))
+                } catch let e as ArchiveError {
+                    throw Failure(reason: e.reason, reasonZH: e.reasonZH ?? e.reason)
+                }
+                if let time = split.second {
+                    guard !split.date.isEmpty else {  // (a time alone names no day)
+                        throw Failure(reason: "\(s) is a time without its date; write the date before it, e.g. 2026-03-05 \(s)",
+                                      reasonZH: "“\(s)”只有时间，没有日期；请在前面写上日期，如 2026-03-05 \(s)")
+                    }
+                    datePart = split.date
+                    second = time
+                } else if s.contains(where: { $0 == " " || $0 == "T" || $0 == ":" }) {
+                    throw notAnInstant(s)  // (something after the date that is no time of day: 14:3 is refused, 10 alone too)
+                }
             }
             if let order = dayOrder, let iso = reorder(datePart, order) { datePart = iso }
             if DateParser.isRelative(datePart) { throw relativeDate(s) }

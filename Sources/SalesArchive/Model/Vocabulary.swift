@@ -82,11 +82,31 @@ extension Vocabulary {
     static func numbered(_ text: String) -> String {
         let numerals: [Character: Character] = ["一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
         var rest = text.drop(while: { $0.isWhitespace })
+        let separators = "、.．。 　)）,，:：-－"
+        // 第三阶段：招投标, 第3阶段 招投标, 第三阶段: the number, then the words if any.
+        if rest.first == "第", let n = rest.dropFirst().first, let digit = numerals[n] ?? (("1"..."9").contains(n) ? n : nil),
+           rest.dropFirst(2).hasPrefix("阶段") {
+            return String(digit) + "、" + rest.dropFirst(4).drop(while: { $0.isWhitespace || separators.contains($0) })
+        }
+        // ③招投标, ⑶ 招投标, ⒊招投标, Ⅲ 招投标, Ⅲ: a numeral that is a list's mark by itself,
+        // with or without a separator after it.
+        if let first = rest.first, let digit = markDigit(first) {
+            return String(digit) + "、" + rest.dropFirst().drop(while: { $0.isWhitespace || separators.contains($0) })
+        }
         if let open = rest.first, open == "(" || open == "（" { rest = rest.dropFirst() }
         guard let first = rest.first, let digit = numerals[first],
               let separator = rest.dropFirst().first, "、.．。 　)）,，:：-－".contains(separator) else { return text }
         // (三，招投标 and 三：招投标: the comma and colon, which folding keeps, as 、.)
         return String(digit) + (",，:：".contains(separator) ? "、" + rest.dropFirst(2) : rest.dropFirst())
+    }
+
+    /// The digit of a numeral that marks a list's item by itself: ①–⑨, ⑴–⑼, ⒈–⒐, Ⅰ–Ⅸ and ⅰ–ⅸ.
+    static func markDigit(_ c: Character) -> Character? {
+        guard c.unicodeScalars.count == 1, let v = c.unicodeScalars.first?.value else { return nil }
+        for base: UInt32 in [0x2460, 0x2474, 0x2488, 0x2160, 0x2170] where (base..<base + 9).contains(v) {
+            return Character(Unicode.Scalar(UInt8(0x31 + v - base)))
+        }
+        return nil
     }
 
     /// A code written with a label or synonym of the same value after it, as sheets write them
@@ -239,14 +259,31 @@ public enum Grade: String, Vocabulary {
 
 /// 销售阶段 (regulations 7.1; stage 5 assumed, the source is cut off).
 public enum SalesStage: String, Vocabulary {
-    public static let synonyms: [String: SalesStage] = [
-        "1": .infoDevelopment, "信息": .infoDevelopment, "线索": .infoDevelopment, "information": .infoDevelopment, "lead": .infoDevelopment,
-        "2": .projectInitiation, "立项": .projectInitiation, "initiation": .projectInitiation,
-        "3": .bidding, "招标": .bidding, "投标": .bidding, "招投标": .bidding, "bid": .bidding, "tender": .bidding,
-        "4": .businessNegotiation, "谈判": .businessNegotiation, "商务谈判": .businessNegotiation, "negotiation": .businessNegotiation,
-        "5": .contract, "签约": .contract, "合同": .contract, "合同签订": .contract, "合同执行": .contract, "contractsigning": .contract,
-        "成交": .won, "中标": .won, "赢": .won, "丢标": .lost, "失败": .lost, "输单": .lost, "放弃": .abandoned, "终止": .abandoned,
-    ]
+    public static let synonyms: [String: SalesStage] = {
+        var words: [String: SalesStage] = [
+            "1": .infoDevelopment, "信息": .infoDevelopment, "线索": .infoDevelopment, "information": .infoDevelopment, "lead": .infoDevelopment,
+            "2": .projectInitiation, "立项": .projectInitiation, "initiation": .projectInitiation,
+            "3": .bidding, "招标": .bidding, "投标": .bidding, "招投标": .bidding, "bid": .bidding, "tender": .bidding,
+            "4": .businessNegotiation, "谈判": .businessNegotiation, "商务谈判": .businessNegotiation, "negotiation": .businessNegotiation,
+            "5": .contract, "签约": .contract, "合同": .contract, "合同签订": .contract, "合同执行": .contract, "contractsigning": .contract,
+            "成交": .won, "中标": .won, "赢": .won, "丢标": .lost, "失败": .lost, "输单": .lost, "放弃": .abandoned, "终止": .abandoned,
+        ]
+        // A stage as sheets also write it: its words with 阶段 after them (招投标阶段,
+        // 项目立项阶段), and its number alone or with 阶段 before it (三, 阶段三, 阶段3). They
+        // were refused (第三阶段 and Ⅲ are read as numbered: `numbered`).
+        let open = Array(allCases.prefix(5))
+        var more: [String: SalesStage] = [:]
+        for (word, stage) in words where stage.order < 5 && word.unicodeScalars.first.map({ !$0.isASCII }) == true { more[word + "阶段"] = stage }
+        for (i, stage) in open.enumerated() {
+            let numeral = ["一", "二", "三", "四", "五"][i]
+            more[stage.name(zh: true) + "阶段"] = stage
+            more[numeral] = stage
+            more["阶段" + numeral] = stage
+            more["阶段\(i + 1)"] = stage
+        }
+        words.merge(more) { given, _ in given }
+        return words
+    }()
     case infoDevelopment, projectInitiation, bidding, businessNegotiation, contract, won, lost, abandoned
 
     public var en: String {

@@ -124,7 +124,7 @@ public enum DateParser {
     /// (下午3点 is 15:00, 下午15点 too; 凌晨12点 is 00:00; 下午0点 and 晚上12点 are refused);
     /// without one, 1–6点 are the afternoon (三点 is 15:00).
     /// (input, nil) when it ends in no time.
-    static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
+    package static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
         var text = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.asciiForm })).trimmingCharacters(in: .whitespaces)
         // 今晚, 昨晚 (today's, yesterday's evening) said as the day and its part (they were "晚
         // is not a date": helper-116).
