@@ -117,6 +117,13 @@ final class ImportFastPathTests: XCTestCase {
                      "2026-11-03 10:00:00.", "2026-11-03 晚上12点"] {
             XCTAssertThrowsError(try CellReading.instant(.text(text), now: now, dayOrder: nil), text)
         }
+        // A long cell is no time (its reading took a third of a second per cell of 40,000 characters).
+        for long in ["2026-11-03 " + String(repeating: "1", count: 40_000) + "点", "2026-11-03 下午" + String(repeating: " ", count: 40_000) + "3点",
+                     String(repeating: "2", count: 40_000) + "时"] {
+            XCTAssertThrowsError(try CellReading.instant(.text(long), now: now, dayOrder: nil))
+            XCTAssertNil(try DateParser.splitTime(long).second)
+        }
+        XCTAssertEqual(try DateParser.splitTime("2026年12月31日 星期四 晚上11点45分").second, 23 * 3600 + 45 * 60, "the longest usual form is read")
         XCTAssertEqual(CellReading.droppingFraction("2026-11-03 10:00:05.5"), "2026-11-03 10:00:05")
         XCTAssertEqual(CellReading.droppingFraction("2026.11.03"), "2026.11.03", "a date's dots are no fraction")
         XCTAssertEqual(CellReading.droppingFraction("10:05.5"), "10:05.5", "minutes and seconds without hours are left as they are")
