@@ -233,7 +233,7 @@ enum CellReading {
             if let space, let time = colonTime(s[s.index(after: space)...]) {
                 datePart = String(s[..<space])
                 second = time
-            } else if let space, s[s.index(after: space)...].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":" || $0 == " ") }) {
+            } else if let space, s[s.index(after: space)...].utf8.allSatisfy({ (0x30...0x3A).contains($0) || $0 == 0x20 }) {
                 throw notAnInstant(s)  // (25:00, 10::00, 10 after the date: digits and colons that are no time of day)
             } else {
                 // The time after the date as people also write it, and as `--at` reads it

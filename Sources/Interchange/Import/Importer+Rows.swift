@@ -1652,6 +1652,14 @@ extension Importer {
                        "填写了处理结果，但没有填写\(unrouted.map { "“\($0.zh)”" }.joined())的时间。投诉须先通报销售经理和销售总监，才能登记处理结果，请补填通报时间")
                 return true
             }
+            if r.field("satisfaction") != nil, resolution == nil, r.instants["withdrawnAt"] == nil {
+                // (It was the domain's message, with the number the new complaint would have got
+                // and the state it would have had: TS-2026-0003 当前状态为“已通报”.)
+                refuse(i, header(r, "satisfaction"), nil,
+                       "a satisfaction is given, but the complaint has no resolution: a complaint is surveyed after it is resolved; fill in the coordinator, the resolution and when it was resolved, or clear the satisfaction",
+                       "填写了满意度，但该投诉还没有处理结果。投诉处理完毕后才能做满意度回访，请补填协调人、处理结果和处理时间，或清空满意度")
+                return true
+            }
             return false
         }
         /// Whether row `i` is a later row of the file for archive complaint `id` under

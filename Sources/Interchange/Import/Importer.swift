@@ -65,8 +65,14 @@ public final class Importer {
             }
             plan = built.set.operations.isEmpty ? nil : try archive.plan(built.set, now: options.now, keepingResults: false)
             var newlyRefused = Set(built.problems.keys)
+            var refusedByPlan = Set<Int>()
             for p in plan?.problems ?? [] {
                 let row = built.operationRows[p.operation - 1]
+                // A step of a row's complaint refused because an earlier step of the same row was
+                // (处理 after a 通报 dated before 受理): the earlier problem is the one to fix (it
+                // also said TS-2026-0001 当前状态为“已受理”, a number the complaint never got).
+                if p.error.code == .invalidTransition, rows[row].kind == .complaints, refusedByPlan.contains(row) { continue }
+                refusedByPlan.insert(row)
                 if let n = p.error.unmadeReference, n >= 1, n <= built.operationRows.count {
                     // A record of a row that was refused, referred to: that row's problem is the
                     // one to fix (it said 本批第 5 项操作没有新建客户).
