@@ -262,6 +262,14 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(refused.problems.map(\.line), [3], "\(refused.problems)")
         XCTAssertEqual(refused.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同），但渠道不同。同一条投诉只能占一行，请合并后重新导入")
         XCTAssertEqual(refused.problems.first?.column, "渠道")
+        // Under --on-duplicate skip too: the second row gives something the first does not,
+        // which skipping it lost.
+        let underSkip = try f.importing(Data(twice.utf8), name: "投诉.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(underSkip.problems.map(\.reasonZH), refused.problems.map(\.reasonZH))
+        let identicalUnderSkip = try f.importing(Data((header + "上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,电话\n" + "上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,电话\n").utf8),
+                                                 name: "投诉.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(identicalUnderSkip.problems.isEmpty, "\(identicalUnderSkip.problems)")
+        XCTAssertEqual(identicalUnderSkip.counts[.complaints]?.duplicate, 1)
         let inRefuse = try f.importing(Data(twice.utf8), name: "投诉.csv", commit: false)
         XCTAssertEqual(inRefuse.problems.first?.reasonZH, "与本文件第 2 行是同一条投诉（客户、受理时间、投诉内容均相同）", "\(inRefuse.problems)")
         let same = header + "上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,电话\n上海浦东发展银行,2026-11-12 10:00,销售部,报价单有误,\n"

@@ -2202,9 +2202,11 @@ extension Importer {
                         guard let status = updateComplaint(id, r, row: i) else { continue }  // (a recorded step otherwise: refused)
                         if !fields.isEmpty { _ = add(.edit(.complaint, t.shortID, fields: fields), row: i) }
                         b.status[i] = fields.isEmpty ? status : .updated
-                    } else if options.onDuplicate == .update, let first = complaintRowOfKey[key], case let d = Self.complaintRowDiffering(rows[first], r, now: options.now), !d.isEmpty {
+                    } else if let first = complaintRowOfKey[key], case let d = Self.complaintRowDiffering(rows[first], r, now: options.now), !d.isEmpty {
                         // A second row of a complaint new in this file, with other values: they
-                        // were dropped without a word (the row counted as a skipped duplicate).
+                        // were dropped without a word (the row counted as a skipped duplicate),
+                        // under --on-duplicate skip too (a duplicate to skip is one that gives
+                        // nothing more).
                         refuseSecondComplaintRow(i, r, first: first, differing: d)
                     } else {
                         b.status[i] = .duplicate
