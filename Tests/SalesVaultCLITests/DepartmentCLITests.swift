@@ -406,6 +406,10 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let agenda = try sv(["agenda", "--lang", "zh"] + owner(a), now: at(day: 5))
         XCTAssertTrue(agenda.stdout.contains("华为") && agenda.stdout.contains("A 类 3 天，B 类 10 天"), "past the department's three days: \(agenda.stdout)")
         try sv(["report", "weekly", "--format", "md", "--no-prompt", "--lang", "zh", "--out", dir.path("r1.md")] + owner(a), now: at(day: 5))
+        // --format markdown (and Markdown) is md: it was refused.
+        try sv(["report", "weekly", "--format", "Markdown", "--no-prompt", "--lang", "zh", "--out", dir.path("r2.md")] + owner(a), now: at(day: 5))
+        XCTAssertEqual(try String(contentsOfFile: dir.path("r2.md"), encoding: .utf8).split(separator: "\n").first,
+                       try String(contentsOfFile: dir.path("r1.md"), encoding: .utf8).split(separator: "\n").first)
         // The attention list (风险预警) gains the customer silent for five days.
         func attention(_ file: String) throws -> String {
             let text = try String(contentsOfFile: dir.path(file), encoding: .utf8)

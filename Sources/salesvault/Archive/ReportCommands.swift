@@ -318,4 +318,16 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-extension ReportRender.Format: ExpressibleByArgument {}
+extension ReportRender.Format: ExpressibleByArgument {
+    /// `md`, `html`, `xlsx`, in any case, and the names people also type for them (markdown,
+    /// htm, excel): `--format markdown` was refused.
+    public init?(argument: String) {
+        let given = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        switch given {
+        case "markdown": self = .md
+        case "htm": self = .html
+        case "excel": self = .xlsx
+        default: self.init(rawValue: given)
+        }
+    }
+}
