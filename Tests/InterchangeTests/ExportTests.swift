@@ -351,6 +351,10 @@ final class ExportTests: XCTestCase {
             // resolution that could not follow it (TS-2026-0002 当前状态为“已受理”…).
             ("客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,2026-11-11 10:00,2026-11-12 10:00,刘经理,重寄,2026-11-13 10:00\n",
              "已通报销售经理", "所填日期（2026-11-11）早于该投诉的受理时间（2026-11-12），投诉各环节须按先后顺序登记，请核对日期"),
+            // A time of day before the step it follows, on the same day: refused (it was moved to
+            // that step's time without a word: helper-123); a date alone is that step's time.
+            ("客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间\n上海浦东发展银行,2026-11-12 15:00,技术部,合同寄错了,2026-11-12 16:00,2026-11-12 16:00,刘经理,重寄,2026-11-12 08:00\n",
+             "处理时间", "所填时间（2026-11-12 08:00）早于该投诉的受理时间（2026-11-12 15:00），投诉各环节须按先后顺序登记，请核对时间"),
         ] {
             let p = try f.importing(Data(text.utf8), name: "投诉.csv", commit: false)
             XCTAssertEqual(p.problems.map(\.reasonZH), [words], text)

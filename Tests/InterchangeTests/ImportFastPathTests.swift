@@ -124,6 +124,35 @@ final class ImportFastPathTests: XCTestCase {
             XCTAssertNil(try DateParser.splitTime(long).second)
         }
         XCTAssertEqual(try DateParser.splitTime("2026年12月31日 星期四 晚上11点45分").second, 23 * 3600 + 45 * 60, "the longest usual form is read")
+        // helper-123: 3:00 PM and PM 3:00; 时 and 03点 are the 24-hour clock; 1–6点 alone are
+        // refused in a file (a command takes them as the afternoon); invisible characters are
+        // dropped; a long date with its weekday and no time is that day; a time-formatted cell
+        // and 上午 10:30 are times without a date; two times are no date and time.
+        let more: [(String, Int)] = [
+            ("2026-11-03 3:00 PM", 15 * 3600), ("2026/11/3 PM 3:00", 15 * 3600), ("2026-11-03 11:30am", 11 * 3600 + 1800),
+            ("2026-11-03 12:00 AM", 0), ("2026-11-03 12:15 p.m.", 12 * 3600 + 900), ("2026-11-03 8:00 PM", 20 * 3600),
+            ("2026-11-03 03时", 3 * 3600), ("2026-11-03 3时30分", 3 * 3600 + 1800), ("2026-11-03 03点30分", 3 * 3600 + 1800),
+            ("2026-11-03 下\u{200B}午3点", 15 * 3600), ("\u{FEFF}2026-11-03 下午3点\u{200F}", 15 * 3600),
+            ("2026年11月3日 星期二", 0), ("2026-11-03 星期二", 0), ("2026/11/3 周二", 0), ("2026-11-03 0点", 0),
+        ]
+        for (text, second) in more {
+            XCTAssertEqual(try CellReading.instant(.text(text), now: now, dayOrder: nil), day + Int64(second), text)
+        }
+        func reason(_ cell: CellValue) -> String? {
+            do { _ = try CellReading.instant(cell, now: now, dayOrder: nil); return nil } catch let f as CellReading.Failure { return f.reasonZH } catch { return "\(error)" }
+        }
+        XCTAssertEqual(reason(.text("2026-11-03 3点")), "“2026-11-03 3点”看不出是上午还是下午；请写成 03:00 或 15:00（也可写“上午3点”或“下午3点”）")
+        XCTAssertEqual(reason(.text("上午 10:30")), "“上午 10:30”只有时间，没有日期；请在前面写上日期，如 2026-03-05 上午 10:30")
+        XCTAssertEqual(reason(.date(CivilDateTime(year: 1899, month: 12, day: 31, secondOfDay: 15 * 3600))), "“15:00”只有时间，没有日期；请在前面写上日期，如 2026-03-05 15:00")
+        XCTAssertEqual(reason(.text("2026-11-03 下午3点 下午4点")), "“2026-11-03 下午3点 下午4点”不是有效的日期时间，请写成 2026-03-05 14:30 或 2026-03-05")
+        XCTAssertEqual(reason(.text("2026-11-03 晚上12点")), "“2026-11-03 晚上12点”是第二天的零点；请写成第二天的日期加 00:00（或“凌晨12点”）")
+        XCTAssertEqual(reason(.text("2026-11-03 下午8点")), "“2026-11-03 下午8点”对不上：下午是1点至7点（13:00–19:00）。请改用 24 小时制（如 20:00），或换成相应的时段（如“晚上8点”）")
+        XCTAssertEqual(reason(.text("2026-11-03 24点")), "“2026-11-03 24点”：没有 24 点，请写成第二天的日期加 00:00")
+        XCTAssertEqual(reason(.text("2026-11-03 13:00 PM")), "“2026-11-03 13:00 PM”中的小时应在 0 到 23 之间（带上午/下午时为 1 到 12）；请写成 15:30 或 下午3点半")
+        // A command still takes 3点 as the afternoon, and 3时 as written.
+        XCTAssertEqual(try DateParser.splitTime("昨天3点").second, 15 * 3600)
+        XCTAssertEqual(try DateParser.splitTime("昨天3时").second, 3 * 3600)
+        XCTAssertEqual(try DateParser.splitTime("昨天 3:00 pm").second, 15 * 3600)
         XCTAssertEqual(CellReading.droppingFraction("2026-11-03 10:00:05.5"), "2026-11-03 10:00:05")
         XCTAssertEqual(CellReading.droppingFraction("2026.11.03"), "2026.11.03", "a date's dots are no fraction")
         XCTAssertEqual(CellReading.droppingFraction("10:05.5"), "10:05.5", "minutes and seconds without hours are left as they are")

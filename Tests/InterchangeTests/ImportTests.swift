@@ -1437,6 +1437,10 @@ final class ImportTests: XCTestCase {
         let alone = try f.importing(utf8("客户名称,跟进时间,跟进方式,跟进内容\n华联科技有限公司,下午3点,电话,谈报价\n"), name: "m.csv", commit: false)
         XCTAssertEqual(alone.problems.map(\.column), ["跟进时间"], "\(alone.problems)")
         XCTAssertEqual(alone.problems.first?.reasonZH, "“下午3点”只有时间，没有日期；请在前面写上日期，如 2026-03-05 下午3点")
+        // Later today than now: refused, as log add refuses it (the day alone was compared: helper-123).
+        let later = try f.importing(utf8("客户名称,跟进时间,跟进方式,跟进内容\n华联科技有限公司,2026-11-28 晚上11点58分,电话,还没打\n"), name: "n.csv", commit: false)
+        XCTAssertEqual(later.problems.count, 1, "\(later.problems)")
+        XCTAssertTrue(later.problems.first?.reasonZH.hasPrefix("跟进时间（今天 23:58）晚于现在") == true, "\(later.problems)")
         let a = try f.open()
         try a.loadContactLog()
         func at(_ y: Int, _ m: Int, _ d: Int, _ second: Int) -> Int64 { DateParser.startOfDay(DateParser.day(year: y, month: m, day: d)!) + Int64(second) }

@@ -30,7 +30,9 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(customers.rows[3].cells, [
             .text("北京"), .empty, .number(42), .empty,
             .date(CivilDateTime(year: 1900, month: 1, day: 1)),
-            .date(CivilDateTime(year: 2024, month: 1, day: 1, secondOfDay: 0)),  // 23:59:59.6 rounds up
+            // 23:59:59.6 stays on its day, its fraction of a second dropped (it was rounded up to
+            // the next day's 00:00, and could move into the next week's report: helper-123).
+            .date(CivilDateTime(year: 2023, month: 12, day: 31, secondOfDay: 86_399)),
             .text("#N/A"),
         ])
 
@@ -276,6 +278,15 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(ExcelDate.serial(CivilDateTime(year: 2024, month: 2, day: 29)), 45351)
         XCTAssertNil(ExcelDate.civil(serial: -1, date1904: false))
         XCTAssertNil(ExcelDate.civil(serial: 3e6, date1904: false))
+        // A fraction of a second is dropped, not rounded: 23:59:59.999 stays on its day (it was the
+        // next day's 00:00: helper-123); 10:00, whose serial is a binary fraction, stays 10:00.
+        XCTAssertEqual(ExcelDate.civil(serial: 45356 + 86_399.999 / 86_400, date1904: false), CivilDateTime(year: 2024, month: 3, day: 5, secondOfDay: 86_399))
+        XCTAssertEqual(ExcelDate.civil(serial: 45356 + 36_000.5 / 86_400, date1904: false), CivilDateTime(year: 2024, month: 3, day: 5, secondOfDay: 36_000))
+        for second in [0, 1, 36_000, 43_199, 86_399] {
+            let serial = ExcelDate.serial(CivilDateTime(year: 2024, month: 3, day: 5, secondOfDay: second))!
+            XCTAssertEqual(ExcelDate.civil(serial: serial, date1904: false)?.secondOfDay, second, "\(second)")
+            XCTAssertEqual(ExcelDate.civil(serial: serial.nextDown, date1904: false)?.secondOfDay, second, "\(second), one bit below")
+        }
         for serial in [1.0, 59, 60, 61, 45356.25] {
             XCTAssertEqual(ExcelDate.serial(ExcelDate.civil(serial: serial, date1904: false)!), serial)
         }

@@ -268,6 +268,7 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "阶段三", "bidding"), (.stage, "阶段 3", "bidding"), (.stage, "第三阶段", "bidding"), (.stage, "第3阶段：招投标", "bidding"),
             (.stage, "第四阶段 商务谈判", "businessNegotiation"), (.stage, "③", "bidding"), (.stage, "⑶招投标", "bidding"),
             (.stage, "Ⅲ 招投标", "bidding"), (.stage, "ⅲ", "bidding"), (.stage, "⒈信息开发", "infoDevelopment"), (.stage, "⑤合同签订与执行", "contract"),
+            (.stage, "阶段三：招投标", "bidding"), (.stage, "第３阶段", "bidding"), (.stage, "第三阶段—招投标", "bidding"), (.stage, "三—招投标", "bidding"),  // (helper-123)
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [
@@ -275,6 +276,7 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "3 信息开发"), (.grade, "AB"), (.grade, "A A"),
             (.stage, "三、信息开发"), (.stage, "六、招投标"),
             (.stage, "第三阶段：信息开发"), (.stage, "Ⅵ"), (.stage, "第六阶段"), (.stage, "③信息开发"), (.stage, "六"), (.stage, "第三"),
+            (.stage, "阶段三：信息开发"), (.stage, "-3"), (.stage, "--3"), (.stage, ".3"), (.stage, " -1"), (.stage, "－3"), (.stage, String(repeating: "-", count: 1_000) + "3"),  // (helper-123)
         ]
         for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }
     }

@@ -218,55 +218,73 @@ enum CellReading {
         switch cell {
         case .empty: return nil
         case .date(let c):
+            // A time-formatted cell (15:00, serial below 1, shown as 1899-12-31 15:00) names no day.
+            if c.year < 1900 { throw timeWithoutDate(dateText(c).split(separator: " ").last.map(String.init) ?? dateText(c)) }
             guard let day = DateParser.day(year: c.year, month: c.month, day: c.day) else { throw notAnInstant(dateText(c)) }
             return startOfDay(day) + Int64(c.secondOfDay)
         case .number(let d): throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
             if fast, dayOrder == nil, let at = fastInstant(raw, startOfDay: startOfDay) { return at }
-            let s = Identity.halfWidth(raw).trimmedWhitespace
+            var s = Identity.halfWidth(raw).trimmedWhitespace
+            // Invisible characters (a zero-width space, a direction mark, a BOM) say nothing in a
+            // time: dropped (下\u{200B}午3点 was "not a date", shown escaped: helper-123).
+            if s.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) {
+                s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.properties.generalCategory != .format })).trimmedWhitespace
+            }
             if s.isEmpty { return nil }
             if let utc = iso(s) { return utc }
             var datePart = s
             var second = 0
             let space = s.firstIndex(where: { $0 == " " || $0 == "T" })
-            if let space, let time = colonTime(s[s.index(after: space)...]) {
+            // (Only after something with a digit: 上午 10:30 is a time without its date.)
+            let dated = space.map { s[..<$0].utf8.contains(where: { (0x30...0x39).contains($0) }) } ?? false
+            if dated, let space, let time = colonTime(s[s.index(after: space)...]) {
                 datePart = String(s[..<space])
                 second = time
-            } else if let space, s[s.index(after: space)...].utf8.allSatisfy({ (0x30...0x3A).contains($0) || $0 == 0x20 }) {
+            } else if dated, let space, s[s.index(after: space)...].utf8.allSatisfy({ (0x30...0x3A).contains($0) || $0 == 0x20 }) {
                 throw notAnInstant(s)  // (25:00, 10::00, 10 after the date: digits and colons that are no time of day)
             } else {
                 // The time after the date as people also write it, and as `--at` reads it
-                // (`DateParser.splitTime`): 下午 3:30, 下午3点, 10时, 15时30分, 2026年3月5日10点半;
-                // a fraction of a second dropped (14:30:05.5). They were refused (a Chinese
-                // sales team's log writes 下午3点 as often as 15:00).
+                // (`DateParser.splitTime`): 下午 3:30, 下午3点, 10时, 15时30分, 3:00 PM,
+                // 2026年3月5日10点半; a fraction of a second dropped (14:30:05.5). They were
+                // refused (a Chinese sales team's log writes 下午3点 as often as 15:00). 1–6点
+                // without 上午 or 下午 are refused, not taken as the afternoon as a command takes
+                // them: nobody is asked.
                 let split: (date: String, second: Int?)
                 do {
-                    split = try DateParser.splitTime(droppingFraction(s))
+                    split = try DateParser.splitTime(droppingFraction(s), guessing: false)
                 } catch let e as ArchiveError {
                     throw Failure(reason: e.reason, reasonZH: e.reasonZH ?? e.reason)
                 }
                 if let time = split.second {
-                    guard !split.date.isEmpty else {  // (a time alone names no day)
-                        throw Failure(reason: "\(s) is a time without its date; write the date before it, e.g. 2026-03-05 \(s)",
-                                      reasonZH: "“\(s)”只有时间，没有日期；请在前面写上日期，如 2026-03-05 \(s)")
-                    }
+                    guard !split.date.isEmpty else { throw timeWithoutDate(s) }
                     datePart = split.date
                     second = time
-                } else if s.contains(where: { $0 == " " || $0 == "T" || $0 == ":" }) {
-                    throw notAnInstant(s)  // (something after the date that is no time of day: 14:3 is refused, 10 alone too)
                 }
+                // (Else the whole text is the date: 2026年11月3日 星期二 was refused for its space.)
             }
             if let order = dayOrder, let iso = reorder(datePart, order) { datePart = iso }
             if DateParser.isRelative(datePart) { throw relativeDate(s) }
             do {
                 return startOfDay(try DateParser.parse(datePart, now: now)) + Int64(second)
             } catch let e as ArchiveError {
+                // Something after the date that is no time of day (2026-11-03 下午3点 下午4点, 10
+                // alone): said so, not "2026-11-03 下午3点 is not a date".
+                if datePart.contains(where: { "：点點時时".contains($0) }) {
+                    throw notAnInstant(s)
+                }
                 // (Without the relative forms a command takes, which a file must not give.)
                 throw Failure(reason: e.reason.replacingOccurrences(of: ", today, tomorrow, next wed or +3d", with: ""),
                               reasonZH: (e.reasonZH ?? e.reason).replacingOccurrences(of: "，或今天、明天、下周三、3天后", with: ""))
             }
         }
+    }
+
+    /// A time without the date it was on (下午3点, a cell formatted as a time).
+    static func timeWithoutDate(_ s: String) -> Failure {
+        Failure(reason: "\(s) is a time without its date; write the date before it, e.g. 2026-03-05 \(s)",
+                reasonZH: "“\(s)”只有时间，没有日期；请在前面写上日期，如 2026-03-05 \(s)")
     }
 
     /// A day written relative to the day it is read (今天, 下周三): a file is read on another day

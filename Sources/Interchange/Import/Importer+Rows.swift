@@ -696,8 +696,12 @@ extension Importer {
                             if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: options.startOfDay) {
                                 row.instants[key] = at
                                 if sampled.insert(key).inserted {
-                                    out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell),
-                                                                   read: CellReading.dateText(CellReading.civil(at)))))
+                                    // (Midnight said as 00:00 when the cell gives a time: 0点 was shown as
+                                    // the date alone, as if the time had been dropped: helper-123.)
+                                    let read = CellReading.dateText(CellReading.civil(at)), input = Self.plain(cell)
+                                    let timed = input.contains(where: { ":：点點時时".contains($0) }) || input.lowercased().hasSuffix("m")
+                                    out.samples.append((key, .init(table: name, column: column.header, input: input,
+                                                                   read: read.count == 10 && timed ? read + " 00:00" : read)))
                                 }
                             }
                         } catch let f as CellReading.Failure {

@@ -13,13 +13,16 @@ enum ExcelDate {
     /// The largest serial Excel shows as a date (9999-12-31 in the 1900 system).
     static let maxSerial1900 = 2_958_465.0
 
-    /// The date a serial shows, rounded to the nearest second; nil when Excel would not show one
+    /// The date a serial shows, to the second: the fraction of a second dropped as a text's is
+    /// (after rounding to the millisecond, which the serial's binary fraction misses: 10:00 is
+    /// 0.41666…), so that 23:59:59.999 stays on its day (rounded, it was the next day's 00:00,
+    /// and a Sunday's in the next week's report: helper-123); nil when Excel would not show one
     /// (negative, beyond year 9999, not finite).
     static func civil(serial: Double, date1904: Bool) -> CivilDateTime? {
         guard serial.isFinite, serial >= 0 else { return nil }
         let maxSerial = date1904 ? maxSerial1900 - 1462 : maxSerial1900
         guard serial < maxSerial + 1 else { return nil }
-        let totalSeconds = Int64((serial * 86_400).rounded())
+        let totalSeconds = Int64((serial * 86_400_000).rounded()) / 1_000  // (not negative: serial ≥ 0)
         let days = Int(totalSeconds / 86_400)
         let secondOfDay = Int(totalSeconds % 86_400)
         if date1904 {

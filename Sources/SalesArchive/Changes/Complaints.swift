@@ -175,19 +175,34 @@ extension ChangeDraft {
                             zh: "\(time.zh)（今天 \(clock(at))）晚于现在（\(clock(now))），\(zhTail)")
     }
 
+    /// A contact logged later than now: on a day after today, or later today.
+    static func contactNotYet(_ at: Int64, now: Int64) -> ArchiveError {
+        notYet(at, now: now, time: ("the contact's time", "跟进时间"), day: ("the contact's date", "跟进日期"), zhTail: "不能提前记录")
+    }
+
     /// When a step happened: `at` (a date given with --at, DateParser.parseInstant) or now; never
     /// in the future, never on a day before the steps it follows (regulation 6.4: nothing skips or
-    /// reorders a step); on the same day as the step before, not before it.
+    /// reorders a step); a date alone on the day of the step before is that step's time, a time of day
+    /// before it is refused.
     func stepTime(_ e: Entity, at: Int64?, now: Int64, after fields: [String]) throws -> Int64 {
         guard var at else { return now }
         guard at <= now else { throw Self.notYet(at, now: now, time: ("the time", "时间"), day: ("the date", "日期"), zhTail: "只能登记已经发生的处理环节") }
         for key in fields {
             guard let earlier = e[key]?.int, at < earlier else { continue }
-            // A date-only step on the day of the step before it is recorded just after that step.
+            // A date-only step on the day of the step before it is recorded at that step's time.
             guard DateParser.localDay(at) == DateParser.localDay(earlier) else {
                 let spec = Schema.field(.complaint, key: key)
                 throw ArchiveError(.invalidTransition, "the date (\(DateParser.format(DateParser.localDay(at)))) is before an earlier step of this complaint (\(spec?.en ?? key): \(DateParser.format(DateParser.localDay(earlier))))",
                                    zh: "所填日期（\(DateParser.format(DateParser.localDay(at)))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.format(DateParser.localDay(earlier)))），投诉各环节须按先后顺序登记，请核对日期")
+            }
+            // A time of day before that step is refused: it was moved to that step's time
+            // without a word (处理 at 08:00 after 通报 at 09:00 was recorded at 09:00: helper-123).
+            // A date alone is midnight from a file and 09:00 from --at.
+            let start = DateParser.startOfDay(DateParser.localDay(at))
+            guard at == start || at == start + Int64(DateParser.dateOnlyHour) * 3_600 else {
+                let spec = Schema.field(.complaint, key: key)
+                throw ArchiveError(.invalidTransition, "the time (\(DateParser.localMinute(at))) is before an earlier step of this complaint (\(spec?.en ?? key): \(DateParser.localMinute(earlier)))",
+                                   zh: "所填时间（\(DateParser.localMinute(at))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.localMinute(earlier))），投诉各环节须按先后顺序登记，请核对时间")
             }
             at = earlier
         }

@@ -33,9 +33,7 @@ extension ChangeDraft {
             }
         }
         if let at {
-            guard DateParser.localDay(at) <= DateParser.localDay(now) else {
-                throw ArchiveError(.invalidValue, "a contact cannot be logged in the future", zh: "跟进日期晚于今天，不能提前记录")
-            }
+            guard at <= now else { throw Self.contactNotYet(at, now: now) }
             let f = Schema.number(.activity, "at")
             if entry[number: f]?.int != at { changes.append(FieldChange(field: f, old: entry[number: f], new: .int(at))) }
         }

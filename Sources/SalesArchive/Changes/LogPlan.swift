@@ -125,9 +125,6 @@ extension CustomerArchive {
     /// The events `stageLogEntry` makes for the entries themselves, with its checks of the
     /// type, summary, next date and day; nil when one of them is refused.
     static func ownEvents(_ entries: [BulkLogEntry], _ range: Range<Int>, firstID: UInt64, today: Int32, now: Int64) -> OwnEvents? {
-        // Two days before today's start, every zone's offsets (−12 to +14 hours) keep an
-        // instant within an earlier local day: those need no look-up of the zone.
-        let surelyPast = DateParser.startOfDay(today) - 2 * 86_400
         var out = OwnEvents()
         out.events.reserveCapacity(range.count)
         out.nextDays.reserveCapacity(range.count)
@@ -149,7 +146,7 @@ extension CustomerArchive {
                 guard let day = try? DateParser.parse(nextDate, now: now) else { return nil }
                 next = day
             }
-            guard e.at < surelyPast || DateParser.localDay(e.at) <= today else { return nil }
+            guard e.at <= now else { return nil }  // (later than now: planned the general way, which names it)
             let changes = ChangeDraft.entryChanges(customer: e.customer, type: type, at: e.at, summary: text, nextStep: e.nextStep, next: next, location: e.location)
             out.events.append(ChangeEvent(.create, .activity, id, changes))
             out.nextDays.append(next)

@@ -237,9 +237,9 @@ extension ChangeDraft {
             throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer", zh: "项目 \(proj.displayName) 属于其他客户")
         }
         let next = try nextDate.map { try DateParser.parse($0, now: now) }
-        guard DateParser.localDay(at) <= (now == self.now ? today : DateParser.localDay(now)) else {
-            throw ArchiveError(.invalidValue, "a contact cannot be logged in the future (\(DateParser.format(DateParser.localDay(at))))", zh: "跟进日期（\(DateParser.format(DateParser.localDay(at)))）晚于今天，不能提前记录")
-        }
+        // Later than now, also later today (a file's 2026-12-04 晚上11点58分 at 23:26 was
+        // logged, as the day alone was compared: helper-123).
+        guard at <= now else { throw Self.contactNotYet(at, now: now) }
         let id = newID()
         let changes = Self.entryChanges(customer: c.id, type: type, at: at, summary: text, contacts: people.map(\.id), project: proj?.id,
                                         nextStep: nextStep, next: next, location: location)

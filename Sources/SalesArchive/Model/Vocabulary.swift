@@ -69,6 +69,13 @@ extension Vocabulary {
         // A code with a plus or minus after it (A+, B-) names no value: the grades are A to D,
         // nothing between (A- was A, as folding drops the dash, while A+ was refused: helper-113).
         if let last = text.unicodeScalars.last(where: { !$0.isWhiteSpaceFast }), ["+", "-", "＋", "－"].contains(last) { return nil }
+        // A sign or point before a number (-3, --3, .3) names no value either: folding dropped
+        // them, and -3 was stage 3 (helper-123).
+        let lead = text.unicodeScalars.drop(while: { $0.isWhiteSpaceFast })
+        if let first = lead.first, ["-", "－", ".", "．", "—", "–"].contains(first),
+           let next = lead.first(where: { !["-", "－", ".", "．", "—", "–"].contains($0) && !$0.isWhiteSpaceFast }), ("0"..."9").contains(next.asciiForm) {
+            return nil
+        }
         let t = fold(numbered(text))
         guard !t.isEmpty else { return nil }
         if let code = index[t] { return Self(rawValue: code) }
@@ -82,11 +89,19 @@ extension Vocabulary {
     static func numbered(_ text: String) -> String {
         let numerals: [Character: Character] = ["一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
         var rest = text.drop(while: { $0.isWhitespace })
-        let separators = "、.．。 　)）,，:：-－"
-        // 第三阶段：招投标, 第3阶段 招投标, 第三阶段: the number, then the words if any.
-        if rest.first == "第", let n = rest.dropFirst().first, let digit = numerals[n] ?? (("1"..."9").contains(n) ? n : nil),
-           rest.dropFirst(2).hasPrefix("阶段") {
-            return String(digit) + "、" + rest.dropFirst(4).drop(while: { $0.isWhitespace || separators.contains($0) })
+        let separators = "、.．。 　)）,，:：-－—–"
+        func digit(_ c: Character?) -> Character? {
+            guard let c else { return nil }
+            if let d = numerals[c] { return d }
+            let ascii = c.unicodeScalars.count == 1 ? Character(c.unicodeScalars.first!.asciiForm) : c  // (第３阶段)
+            return ("1"..."9").contains(ascii) ? ascii : nil
+        }
+        // 第三阶段：招投标, 第3阶段 招投标, 第三阶段, and 阶段三：招投标: the number, then the words if any.
+        if rest.first == "第", let d = digit(rest.dropFirst().first), rest.dropFirst(2).hasPrefix("阶段") {
+            return String(d) + "、" + rest.dropFirst(4).drop(while: { $0.isWhitespace || separators.contains($0) })
+        }
+        if rest.hasPrefix("阶段"), let d = digit(rest.dropFirst(2).first), let after = rest.dropFirst(3).first, separators.contains(after) {
+            return String(d) + "、" + rest.dropFirst(3).drop(while: { $0.isWhitespace || separators.contains($0) })
         }
         // ③招投标, ⑶ 招投标, ⒊招投标, Ⅲ 招投标, Ⅲ: a numeral that is a list's mark by itself,
         // with or without a separator after it.
@@ -95,9 +110,9 @@ extension Vocabulary {
         }
         if let open = rest.first, open == "(" || open == "（" { rest = rest.dropFirst() }
         guard let first = rest.first, let digit = numerals[first],
-              let separator = rest.dropFirst().first, "、.．。 　)）,，:：-－".contains(separator) else { return text }
-        // (三，招投标 and 三：招投标: the comma and colon, which folding keeps, as 、.)
-        return String(digit) + (",，:：".contains(separator) ? "、" + rest.dropFirst(2) : rest.dropFirst())
+              let separator = rest.dropFirst().first, separators.contains(separator) else { return text }
+        // (三，招投标, 三：招投标 and 三—招投标: the separators folding keeps, as 、.)
+        return String(digit) + "、" + rest.dropFirst(2)
     }
 
     /// The digit of a numeral that marks a list's item by itself: ①–⑨, ⑴–⑼, ⒈–⒐, Ⅰ–Ⅸ and ⅰ–ⅸ.

@@ -122,12 +122,15 @@ public enum DateParser {
     package static let maxTimeLength = 64
 
     /// `input` as its date and its time of day in seconds after midnight, when it ends in one:
-    /// `15:00`, `15:00:30`, `下午3点`, `3点半`, `晚上8点15分`, `十点` (after a date, with or without a
-    /// space, or alone: the date part is then empty). A part of the day takes its own hours
-    /// (下午3点 is 15:00, 下午15点 too; 凌晨12点 is 00:00; 下午0点 and 晚上12点 are refused);
-    /// without one, 1–6点 are the afternoon (三点 is 15:00).
+    /// `15:00`, `15:00:30`, `下午3点`, `3点半`, `晚上8点15分`, `十点`, `3:00 PM` (after a date, with or
+    /// without a space, or alone: the date part is then empty). A part of the day takes its own
+    /// hours (下午3点 is 15:00, 下午15点 too; 凌晨12点 is 00:00; 下午0点 and 晚上12点 are refused,
+    /// saying which hours that part has); AM and PM are 上午 and 下午 (12 AM is 00:00, 12 PM 12:00).
+    /// Without a part of the day, 1–6点 are the afternoon (三点 is 15:00) when `guessing`, and
+    /// refused otherwise (a file's cell, which nobody is asked about); 时 and an hour written with
+    /// two digits (03点) are the 24-hour clock, as they are written (03时 is 03:00).
     /// (input, nil) when it ends in no time.
-    package static func splitTime(_ input: String) throws -> (date: String, second: Int?) {
+    package static func splitTime(_ input: String, guessing: Bool = true) throws -> (date: String, second: Int?) {
         // No date and time is longer (2026年12月31日 星期四 晚上11点45分 is 28): longer text is
         // none, and is not given to the expressions below, whose lazy start took seconds on a
         // cell of 40,000 characters (a black-box finding of 2026-12-05).
@@ -138,35 +141,52 @@ public enum DateParser {
         for (short, long) in [("今晚", "今天晚上"), ("昨晚", "昨天晚上"), ("前晚", "前天晚上"), ("今早", "今天早上"), ("昨早", "昨天早上")] where text.contains(short) {
             text = text.replacingOccurrences(of: short, with: long)
         }
+        // 3:00 PM, PM 3:00, 11:30am, 12:00 a.m. (what sheets of English settings write): said as
+        // the part of the day they are (PM 3:00 was "PM is not a date": helper-123).
+        var meridiem: String?
+        if text.unicodeScalars.contains(where: { $0 == "M" || $0 == "m" }),
+           let re = try? NSRegularExpression(pattern: "^(.*?)\\s*(?:([AaPp])\\.?[Mm]\\.?\\s*)?([0-9]{1,2}(?::[0-9]{2}){1,2})\\s*(?:([AaPp])\\.?[Mm]\\.?)?$"),
+           let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+           (m.range(at: 2).location == NSNotFound) != (m.range(at: 4).location == NSNotFound) {
+            func group(_ i: Int) -> String? { Range(m.range(at: i), in: text).map { String(text[$0]) } }
+            meridiem = (group(2) ?? group(4))?.uppercased()
+            text = (group(1) ?? "") + " " + (group(3) ?? "")
+        }
         // (Longest first: 晚上 before 晚. 晚 and 早 alone are 晚上 and 早上; 半夜 and 夜里 the night.)
         let marks = "凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|夜里|深夜|晚|早"
         let patterns = [
             "^(.*?)[ T]*(\(marks))?\\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$",
             // (3点钟, 三点整: the hour; 钟 and 整 say nothing more.)
-            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*[点點時时](?:整$|(?:钟|鐘)?)(半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
+            "^(.*?)\\s*(\(marks))?\\s*([0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\\s*([点點時时])(?:整$|(?:钟|鐘)?)(半|[一1]刻|[三3]刻|([0-9]{1,2})分{0,1}|([零一二三四五六七八九十]{1,3})分{0,1})?$",
         ]
         for (n, pattern) in patterns.enumerated() {
+            if n == 1 && meridiem != nil { break }
             guard let re = try? NSRegularExpression(pattern: pattern),
                   let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
             func group(_ i: Int) -> String? { Range(m.range(at: i), in: text).map { String(text[$0]) } }
             let date = (group(1) ?? "").trimmingCharacters(in: .whitespaces)
-            let mark: String? = { switch group(2) { case "晚": return "晚上"; case "早": return "早上"; case "深夜": return "夜里"; default: return group(2) } }()
+            var mark: String? = { switch group(2) { case "晚": return "晚上"; case "早": return "早上"; case "深夜": return "夜里"; default: return group(2) } }()
             guard let hourText = group(3), var hour = Int(hourText) ?? chineseNumber(hourText).map(Int.init) else { continue }
+            if let meridiem {
+                guard mark == nil, (1...12).contains(hour) else { throw timeProblem(input, mark: nil, hour: hour) }
+                mark = meridiem == "A" ? (hour == 12 ? "凌晨" : "上午") : (hour == 12 ? "中午" : hour >= 8 ? "晚上" : "下午")
+            }
             var minute = 0, second = 0
             if n == 0 {
                 minute = Int(group(4) ?? "") ?? -1
                 second = group(5).flatMap { Int($0) } ?? 0
-            } else if let rest = group(4) {
+            } else if let rest = group(5) {
                 switch rest {
                 case "半": minute = 30
                 case "一刻", "1刻": minute = 15
                 case "三刻", "3刻": minute = 45
-                default: minute = group(5).flatMap { Int($0) } ?? group(6).flatMap(chineseMinute) ?? -1
+                default: minute = group(6).flatMap { Int($0) } ?? group(7).flatMap(chineseMinute) ?? -1
                 }
             }
             // The hours each part of the day takes, as written (凌晨12点 is midnight; 晚上12点,
             // 中午6点, 上午13点 and 下午0点 are no time of that part: helper-111).
             var fits = true
+            let given = hour
             switch mark {
             case "凌晨": if hour == 12 { hour = 0 }; fits = (0...6).contains(hour)
             case "早上", "早晨": fits = (4...11).contains(hour)  // (早上11点 is said: helper-118)
@@ -182,16 +202,49 @@ public enum DateParser {
             default:
                 // 三点 and 3点 alone are the afternoon, as said in a working day (三点给客户打了
                 // 电话): 1–6点 are 13:00–18:00 (they were 03:00: helper-113); 凌晨三点 says the
-                // night. 7点 to 12点, and 3:00 written with a colon, are as written.
-                if n == 1, (1...6).contains(hour) { hour += 12 }
+                // night. 7点 to 12点, 3:00 written with a colon, 03点 and 3时 (the 24-hour clock's
+                // ways: helper-123) are as written.
+                if n == 1, (1...6).contains(hour), group(4) == "点" || group(4) == "點", !(hourText.count == 2 && hourText.hasPrefix("0")) {
+                    guard guessing else {
+                        throw ArchiveError(.invalidDate, "\(input): \(hourText) o'clock in the morning or the afternoon? Write it as \(String(format: "%02d", hour)):00 or \(hour + 12):00 (上午\(hourText)点 or 下午\(hourText)点)",
+                                           zh: "“\(input)”看不出是上午还是下午；请写成 \(String(format: "%02d", hour)):00 或 \(hour + 12):00（也可写“上午\(hourText)点”或“下午\(hourText)点”）")
+                    }
+                    hour += 12
+                }
             }
-            guard fits, (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
-                throw ArchiveError(.invalidDate, "\(input): the time of day is not one; write it as 15:30 or 下午3点半",
-                                   zh: "“\(input)”中的时间不对；请写成 15:30 或下午3点半")
+            guard fits, (0...23).contains(hour) else { throw timeProblem(input, mark: mark, hour: given) }
+            guard (0...59).contains(minute), (0...59).contains(second) else {
+                throw ArchiveError(.invalidDate, "\(input): minutes and seconds are 0 to 59; write the time as 15:30 or 下午3点半",
+                                   zh: "“\(input)”中的分、秒应在 0 到 59 之间；请写成 15:30 或 下午3点半")
             }
             return (date, hour * 3600 + minute * 60 + second)
         }
         return (input, nil)
+    }
+
+    /// Why an hour is no time of the day, or of the part of the day it is written with.
+    static func timeProblem(_ input: String, mark: String?, hour: Int) -> ArchiveError {
+        if mark == "晚上" || mark == "夜里", hour == 12 || hour == 24 {
+            return ArchiveError(.invalidDate, "\(input): midnight belongs to the next day; write the next day's date and 00:00 (or 凌晨12点)",
+                                zh: "“\(input)”是第二天的零点；请写成第二天的日期加 00:00（或“凌晨12点”）")
+        }
+        let hours: [String: (en: String, zh: String)] = [
+            "凌晨": ("0 to 6 o'clock (00:00–06:00)", "0点至6点"), "早上": ("4 to 11 o'clock", "4点至11点"), "早晨": ("4 to 11 o'clock", "4点至11点"),
+            "上午": ("0 to 12 o'clock", "0点至12点"), "中午": ("11 to 2 o'clock (11:00–14:00)", "11点至下午2点"),
+            "下午": ("1 to 7 o'clock (13:00–19:00)", "1点至7点（13:00–19:00）"), "傍晚": ("4 to 8 o'clock (16:00–20:00)", "4点至8点（16:00–20:00）"),
+            "晚上": ("5 to 11 o'clock (17:00–23:00)", "5点至11点（17:00–23:00）"),
+            "半夜": ("9 in the evening to 5 in the morning", "晚上9点至凌晨5点"), "夜里": ("9 in the evening to 5 in the morning", "晚上9点至凌晨5点"),
+        ]
+        if let mark, let h = hours[mark] {
+            return ArchiveError(.invalidDate, "\(input): \(mark) is \(h.en); write the time on the 24-hour clock (20:00), or with the part of the day it is in (晚上8点)",
+                                zh: "“\(input)”对不上：\(mark)是\(h.zh)。请改用 24 小时制（如 20:00），或换成相应的时段（如“晚上8点”）")
+        }
+        if hour == 24 {
+            return ArchiveError(.invalidDate, "\(input): there is no 24 o'clock; write the next day's date and 00:00",
+                                zh: "“\(input)”：没有 24 点，请写成第二天的日期加 00:00")
+        }
+        return ArchiveError(.invalidDate, "\(input): the hour is 0 to 23 (or 1 to 12 with AM or PM); write the time as 15:30 or 下午3点半",
+                            zh: "“\(input)”中的小时应在 0 到 23 之间（带上午/下午时为 1 到 12）；请写成 15:30 或 下午3点半")
     }
 
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".

@@ -384,8 +384,9 @@ enum ImportReport {
                              : "\(json ? "Field" : "Column") \(Terminal.cell(c.header)) is read only for 已撤诉 (withdrawn) and 投诉不成立 (unfounded); the other statuses follow from the times of the steps (受理, 通报, 处理, 回访).")
         }
         for d in p.dateSamples {
-            Terminal.print(z ? "日期读取示例：“\(d.table)”的“\(d.column)”\(json ? "字段" : "列")，\(d.input) → \(d.read)"
-                             : "Dates as read: \(d.table), \(json ? "field" : "column") \(d.column): \(d.input) → \(d.read)")
+            // (A line break in the cell broke the line: helper-123.)
+            Terminal.print(z ? "日期读取示例：“\(Terminal.cell(d.table))”的“\(Terminal.cell(d.column))”\(json ? "字段" : "列")，\(Terminal.cell(d.input)) → \(d.read)"
+                             : "Dates as read: \(Terminal.cell(d.table)), \(json ? "field" : "column") \(Terminal.cell(d.column)): \(Terminal.cell(d.input)) → \(d.read)")
         }
         let kinds = ImportKind.order.filter { p.counts[$0] != nil }
         if !kinds.isEmpty {
