@@ -35,6 +35,20 @@ public struct DepartmentCalendar: Sendable, Equatable {
         return t >= 0 ? t / 86_400 : -((-(t + 1)) / 86_400) - 1
     }
 
+    /// What to say when `machine` (this machine's zone) is not this calendar's zone at `instant`:
+    /// times typed here (`--at`, times in imported files) are read in the machine's zone, while
+    /// the weekly report counts and shows them in the department's, so a machine left in UTC
+    /// moved every time of the report by 8 hours (helper-123). Nil when the two agree.
+    public func machineZoneNote(at instant: Int64, machine: TimeZone = .current) -> (en: String, zh: String)? {
+        let date = Date(timeIntervalSince1970: TimeInterval(instant))
+        let apart = timeZone.secondsFromGMT(for: date) - machine.secondsFromGMT(for: date)
+        guard apart != 0 else { return nil }
+        let hours = abs(apart) % 3_600 == 0 ? "\(abs(apart) / 3_600)" : String(format: "%.1f", Double(abs(apart)) / 3_600)
+        let name = timeZone.identifier, shown = name == Self.defaultZoneName ? "北京时间" : name
+        return ("this machine's time zone (\(machine.identifier)) is not the department's (\(name)), \(hours) hours apart: times typed here (--at, times in imported files) are read in this machine's zone, while the weekly report counts and shows them in \(name). If this machine's zone is wrong, set it (e.g. export TZ=\(name)) before recording",
+                "本机时区（\(machine.identifier)）与部门时区（\(shown)）不同，相差 \(hours) 小时：在本机录入的时间（--at、导入文件中的时间）按本机时区理解，周报则按\(shown)统计和显示。如本机时区设置有误，请先改为 \(name)（例如执行 export TZ=\(name)）再录入")
+    }
+
     /// `YYYY-MM-DD` of `D(t)`.
     public func dateString(of instant: Int64) -> String {
         Self.dateString(day(of: instant))

@@ -55,6 +55,19 @@ final class DepartmentTests: XCTestCase {
 
     // MARK: 1. Key files
 
+    /// A machine whose zone is not the department's is said, with how far apart they are (a
+    /// machine left in UTC moved every time of the weekly report by 8 hours: helper-123).
+    func testAMachineZoneOtherThanTheDepartmentsIsSaid() throws {
+        let t: Int64 = 1_795_392_000
+        XCTAssertNil(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Shanghai")!))
+        XCTAssertNil(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Hong_Kong")!), "the same offset")
+        let utc = try XCTUnwrap(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "UTC")!))
+        XCTAssertTrue(utc.zh.hasPrefix("本机时区（\(TimeZone(identifier: "UTC")!.identifier)）与部门时区（北京时间）不同，相差 8 小时"), utc.zh)  // (GMT on Linux)
+        XCTAssertTrue(utc.zh.contains("export TZ=Asia/Shanghai"), utc.zh)
+        let india = try XCTUnwrap(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Kolkata")!))
+        XCTAssertTrue(india.en.contains("2.5 hours apart"), india.en)
+    }
+
     func testIdentityTextRoundTripsAndIsChecked() throws {
         let key = try Key()
         let other = try Key()

@@ -279,6 +279,16 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "阶段三：信息开发"), (.stage, "-3"), (.stage, "--3"), (.stage, ".3"), (.stage, " -1"), (.stage, "－3"), (.stage, String(repeating: "-", count: 1_000) + "3"),  // (helper-123)
         ]
         for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }
+        // A number and words naming different stages are said as such (helper-123).
+        for text in ["三、信息开发", "③信息开发", "第三阶段：信息开发", "3 信息开发"] {
+            XCTAssertEqual(VocabularyKind.stage.disagreement(text)?.number, "bidding", text)
+            XCTAssertEqual(VocabularyKind.stage.disagreement(text)?.words, "infoDevelopment", text)
+            XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: text, now: 0)) {
+                XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "销售阶段“\(text)”前后不一致：编号指“3 招投标”，文字却是“1 信息开发”。请核对后只保留正确的一个")
+            }
+        }
+        XCTAssertNil(VocabularyKind.stage.disagreement("六、招投标"), "no stage six: the usual refusal")
+        XCTAssertNil(VocabularyKind.stage.disagreement("三、招投标"))
     }
 
     /// `parse` looks text up as it is before folding it: right only because every key of a

@@ -1981,6 +1981,17 @@ extension Importer {
                                             : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
                                         reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请确认"
                                             : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请确认"))
+                                } else if let wanted, wanted == .lost || wanted == .abandoned || wanted.order < current.order {
+                                    // A stage gone back, or a project lost or abandoned, which a command
+                                    // takes only with its reason (regulation 7.1): said, with the reason
+                                    // recorded for it (it changed without a word: helper-123).
+                                    let why = "根据导入文件“\(source.fileName)”调整"
+                                    updateWarnings.append(ImportProblem(
+                                        table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
+                                        reason: wanted.isClosed ? "the project \(name) is to be closed as \(wanted.en), with the reason: \(why); check that this is meant"
+                                            : "the project \(name) goes back from \(current.en) to \(wanted.en), with the reason: \(why); check that this is meant",
+                                        reasonZH: wanted.isClosed ? "项目“\(name)”将标记为“\(wanted.zh)”，原因记为：\(why)。请确认"
+                                            : "项目“\(name)”的阶段将从“\(current.zh)”退回“\(wanted.zh)”，原因记为：\(why)。请确认"))
                                 }
                             }
                         }

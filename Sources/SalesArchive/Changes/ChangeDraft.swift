@@ -430,6 +430,12 @@ extension ChangeDraft {
             }
         case .vocabulary(let vocabulary):
             guard let code = vocabulary.parse(text) else {
+                if let (number, words) = vocabulary.disagreement(text),
+                   let n = vocabulary.label(number, zh: true), let w = vocabulary.label(words, zh: true),
+                   let nEN = vocabulary.label(number, zh: false), let wEN = vocabulary.label(words, zh: false) {
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(text) gives a number that is \(nEN) and words that are \(wEN): keep the one that is right",
+                                       zh: "\(spec.zh)“\(text)”前后不一致：编号指“\(n)”，文字却是“\(w)”。请核对后只保留正确的一个")
+                }
                 throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.labels(zh: false).joined(separator: ", "))",
                                    zh: "无法识别\(spec.zh)“\(text)”，请填以下之一：\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }

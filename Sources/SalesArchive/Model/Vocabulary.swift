@@ -115,6 +115,17 @@ extension Vocabulary {
         return String(digit) + "、" + rest.dropFirst(2)
     }
 
+    /// The two values a text names when its number and its words name different ones
+    /// (`三、信息开发`, `③信息开发`, `第三阶段：信息开发`), for a refusal that says so (it said only
+    /// that the text was not one: helper-123); nil otherwise.
+    static func disagreement(_ text: String) -> (number: Self, words: Self)? {
+        let n = numbered(text).drop(while: { $0.isWhitespace })
+        let digits = n.prefix(while: { $0.isASCII && $0.isNumber })
+        let words = n.dropFirst(digits.count).drop(while: { $0.isWhitespace || "、.．。 　)）,，:：-－—–".contains($0) })
+        guard !digits.isEmpty, !words.isEmpty, let a = parse(String(digits)), let b = parse(String(words)), a != b else { return nil }
+        return (a, b)
+    }
+
     /// The digit of a numeral that marks a list's item by itself: ①–⑨, ⑴–⑼, ⒈–⒐, Ⅰ–Ⅸ and ⅰ–ⅸ.
     static func markDigit(_ c: Character) -> Character? {
         guard c.unicodeScalars.count == 1, let v = c.unicodeScalars.first?.value else { return nil }
@@ -169,9 +180,11 @@ public enum VocabularyKind: String, CaseIterable, Sendable {
         let label: @Sendable (String, Bool) -> String?
         let codes: [String]
         let labels: @Sendable (Bool) -> [String]
+        let disagreement: @Sendable (String) -> (String, String)?
 
         init<V: Vocabulary>(_: V.Type) {
             parse = { V.parse($0)?.rawValue }
+            disagreement = { V.disagreement($0).map { ($0.number.rawValue, $0.words.rawValue) } }
             label = { code, zh in V(rawValue: code)?.label(zh: zh) }
             codes = V.allCases.map(\.rawValue)
             labels = { zh in V.allCases.map { $0.label(zh: zh) } }
@@ -200,6 +213,9 @@ public enum VocabularyKind: String, CaseIterable, Sendable {
 
     /// The label of `code` in the chosen language; nil for a code the vocabulary does not have.
     public func label(_ code: String, zh: Bool) -> String? { table.label(code, zh) }
+
+    /// The codes a text's number and words name when they differ (`三、信息开发`), or nil.
+    public func disagreement(_ text: String) -> (number: String, words: String)? { table.disagreement(text).map { (number: $0.0, words: $0.1) } }
 
     /// Every code, in order.
     public var codes: [String] { table.codes }

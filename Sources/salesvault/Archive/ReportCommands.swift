@@ -68,6 +68,7 @@ struct ReportCommand: ParsableCommand {
         let intervals = department?.0.contactIntervals ?? .standard
         (options.staleA, options.staleB) = (intervals.a, intervals.b)
         var report = try WeeklyReportBuilder.build(archive, options: options)
+        if let note = calendar.machineZoneNote(at: Clock.now) { Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text) }
         let missing = report.incompleteGradeChanges
         guard !missing.isEmpty else { return report }
         if prompt && !context.throughEscrow && isatty(STDIN_FILENO) == 1 {
