@@ -62,10 +62,13 @@ final class DepartmentTests: XCTestCase {
         XCTAssertNil(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Shanghai")!))
         XCTAssertNil(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Hong_Kong")!), "the same offset")
         let utc = try XCTUnwrap(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "UTC")!))
-        XCTAssertTrue(utc.zh.hasPrefix("本机时区（\(TimeZone(identifier: "UTC")!.identifier)）与部门时区（北京时间）不同，相差 8 小时"), utc.zh)  // (GMT on Linux)
+        XCTAssertTrue(utc.zh.hasPrefix("本机时区（\(TimeZone(identifier: "UTC")!.identifier)）比部门时区（北京时间）慢 8 小时"), utc.zh)  // (GMT on Linux)
         XCTAssertTrue(utc.zh.contains("export TZ=Asia/Shanghai"), utc.zh)
         let india = try XCTUnwrap(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Kolkata")!))
-        XCTAssertTrue(india.en.contains("2.5 hours apart"), india.en)
+        XCTAssertTrue(india.en.contains("2 hours 30 minutes behind"), india.en)
+        XCTAssertTrue(india.zh.contains("慢 2 小时 30 分"), india.zh)
+        let tokyo = try XCTUnwrap(DepartmentCalendar.standard.machineZoneNote(at: t, machine: TimeZone(identifier: "Asia/Tokyo")!))
+        XCTAssertTrue(tokyo.zh.contains("快 1 小时"), tokyo.zh)
     }
 
     func testIdentityTextRoundTripsAndIsChecked() throws {

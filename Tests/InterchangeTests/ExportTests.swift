@@ -353,6 +353,10 @@ final class ExportTests: XCTestCase {
              "已通报销售经理", "所填日期（2026-11-11）早于该投诉的受理时间（2026-11-12），投诉各环节须按先后顺序登记，请核对日期"),
             // A time of day before the step it follows, on the same day: refused (it was moved to
             // that step's time without a word: helper-123); a date alone is that step's time.
+            // A callback time without the resolved time (the resolution was dated today, and the
+            // callback refused as before it: helper-124).
+            ("客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,回访时间,满意度\n上海浦东发展银行,2026-11-12 09:00,技术部,合同寄错了,2026-11-12 10:00,2026-11-12 10:00,刘经理,重寄,2026-11-14 10:00,满意\n",
+             "回访时间", "填写了回访时间，但没有填写处理时间。请补填处理时间（回访须在处理之后）"),
             ("客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间\n上海浦东发展银行,2026-11-12 15:00,技术部,合同寄错了,2026-11-12 16:00,2026-11-12 16:00,刘经理,重寄,2026-11-12 08:00\n",
              "处理时间", "所填时间（2026-11-12 08:00）早于该投诉的受理时间（2026-11-12 15:00），投诉各环节须按先后顺序登记，请核对时间"),
         ] {
@@ -360,6 +364,15 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual(p.problems.map(\.reasonZH), [words], text)
             XCTAssertEqual(p.problems.first?.column, column, text)
         }
+        // A date alone on the day of later steps is recorded at the latest of them (moved to the
+        // receipt's 15:00, it was refused as before the 16:00 notification: helper-124).
+        let dated = try f.importing(Data(("客户,受理时间,被投诉人/部门,投诉内容,已通报销售经理,已通报销售总监,协调人,处理结果,处理时间,回访时间,满意度\n"
+            + "上海浦东发展银行,2026-11-12 15:00,技术部,发票又开错了,2026-11-12 16:00,2026-11-12 17:00,刘经理,重开,2026-11-12,2026-11-12,满意\n").utf8), name: "投诉.csv")
+        XCTAssertTrue(dated.problems.isEmpty, "\(dated.problems.map(\.reasonZH))")
+        let five = DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 12)!) + 17 * 3_600
+        let again = try f.open().state.all(.complaint).first { $0["description"]?.text == "发票又开错了" }
+        XCTAssertEqual(again?["resolvedAt"]?.int, five)
+        XCTAssertEqual(again?["surveyedAt"]?.int, five)
         // The complaint by the minute it was received, or by its day for a date alone (20:33 for
         // 20:33:43, and 2026-11-10 for 09:00, were added again: helper-120); rows 30 s apart
         // are one; a header of 撤诉时间 alone says which of the two.

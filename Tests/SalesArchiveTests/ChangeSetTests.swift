@@ -288,6 +288,9 @@ final class ChangeSetTests: XCTestCase {
             }
         }
         XCTAssertNil(VocabularyKind.stage.disagreement("六、招投标"), "no stage six: the usual refusal")
+        XCTAssertNil(VocabularyKind.stage.disagreement("3.5"), "a number, not words: the usual refusal (helper-124)")
+        XCTAssertEqual(VocabularyKind.stage.parse("第 3 阶段"), "bidding")
+        XCTAssertEqual(VocabularyKind.stage.parse("第 三 阶段：招投标"), "bidding")
         XCTAssertNil(VocabularyKind.stage.disagreement("三、招投标"))
     }
 

@@ -119,7 +119,7 @@ final class RelativeDateTests: XCTestCase {
         XCTAssertEqual(try DateParser.parseInstant("昨天凌晨12点", now: now), at(today - 1, 0))
         // Each refusal says what is wrong with the time (it said only 时间不对: helper-123).
         for (bad, words) in [("昨天 25:00", "中的小时应在 0 到 23 之间"), ("昨天 10:61", "中的分、秒应在 0 到 59 之间"), ("昨天 24:00", "没有 24 点"),
-                             ("昨天晚上12点", "是第二天的零点"), ("昨天中午6点", "对不上：中午是11点至下午2点"), ("昨天上午13点", "对不上：上午是0点至12点"),
+                             ("昨天晚上12点", "是第二天的零点还是当天零点，看不出来"), ("昨天中午6点", "对不上：中午是11点至下午2点"), ("昨天上午13点", "对不上：上午是0点至12点"),
                              ("昨天下午0点", "对不上：下午是1点至7点"), ("昨天三点零十分", "中的分、秒应在 0 到 59 之间"), ("昨天三点七十分", "中的分、秒应在 0 到 59 之间"),
                              ("昨天夜里7点", "对不上：夜里是晚上9点至凌晨5点")] {
             XCTAssertThrowsError(try DateParser.parseInstant(bad, now: now), bad) {

@@ -46,6 +46,11 @@ enum CellReading {
     }
 
     static func dateText(_ c: CivilDateTime) -> String {
+        // A time alone (a cell formatted as a time, shown as 1899-12-31): the time (helper-124).
+        if c.year < 1900 {
+            let s = c.secondOfDay
+            return String(format: "%02d:%02d", s / 3600, s % 3600 / 60) + (s % 60 == 0 ? "" : String(format: ":%02d", s % 60))
+        }
         let date = String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
         guard c.secondOfDay != 0 else { return date }
         let s = c.secondOfDay
@@ -219,7 +224,7 @@ enum CellReading {
         case .empty: return nil
         case .date(let c):
             // A time-formatted cell (15:00, serial below 1, shown as 1899-12-31 15:00) names no day.
-            if c.year < 1900 { throw timeWithoutDate(dateText(c).split(separator: " ").last.map(String.init) ?? dateText(c)) }
+            if c.year < 1900 { throw timeWithoutDate(dateText(c)) }
             guard let day = DateParser.day(year: c.year, month: c.month, day: c.day) else { throw notAnInstant(dateText(c)) }
             return startOfDay(day) + Int64(c.secondOfDay)
         case .number(let d): throw notAnInstant(number(d))
@@ -279,6 +284,15 @@ enum CellReading {
                               reasonZH: (e.reasonZH ?? e.reason).replacingOccurrences(of: "，或今天、明天、下周三、3天后", with: ""))
             }
         }
+    }
+
+    /// A moment read from `input` as the preview's example shows it: with 00:00 at midnight when
+    /// the input gives a time (0点 was shown as the date alone, as if the time were dropped:
+    /// helper-123, helper-124).
+    static func momentSample(_ at: Int64, input: String) -> String {
+        let read = dateText(civil(at))
+        let timed = input.contains(where: { ":：点點時时".contains($0) }) || input.lowercased().hasSuffix("m")
+        return read.count == 10 && timed ? read + " 00:00" : read
     }
 
     /// A time without the date it was on (下午3点, a cell formatted as a time).

@@ -272,7 +272,7 @@ extension Importer {
                     guard let at = read else { continue }
                     row.at = at
                     has.at = true
-                    if !sampled[c] { sample(c, raw, CellReading.dateText(CellReading.civil(at))) }
+                    if !sampled[c] { sample(c, raw, CellReading.momentSample(at, input: raw)) }
                 default:
                     if role == .type, let known = types[ExactText(raw)] {
                         row.type = known

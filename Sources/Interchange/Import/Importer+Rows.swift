@@ -696,12 +696,8 @@ extension Importer {
                             if let at = try CellReading.instant(cell, now: options.now, dayOrder: options.dayOrder, startOfDay: options.startOfDay) {
                                 row.instants[key] = at
                                 if sampled.insert(key).inserted {
-                                    // (Midnight said as 00:00 when the cell gives a time: 0点 was shown as
-                                    // the date alone, as if the time had been dropped: helper-123.)
-                                    let read = CellReading.dateText(CellReading.civil(at)), input = Self.plain(cell)
-                                    let timed = input.contains(where: { ":：点點時时".contains($0) }) || input.lowercased().hasSuffix("m")
-                                    out.samples.append((key, .init(table: name, column: column.header, input: input,
-                                                                   read: read.count == 10 && timed ? read + " 00:00" : read)))
+                                    let input = Self.plain(cell)
+                                    out.samples.append((key, .init(table: name, column: column.header, input: input, read: CellReading.momentSample(at, input: input))))
                                 }
                             }
                         } catch let f as CellReading.Failure {
@@ -1656,6 +1652,14 @@ extension Importer {
                        "填写了处理结果，但没有填写\(unrouted.map { "“\($0.zh)”" }.joined())的时间。投诉须先通报销售经理和销售总监，才能登记处理结果，请补填通报时间")
                 return true
             }
+            if r.instants["surveyedAt"] != nil, resolution != nil, r.instants["resolvedAt"] == nil {
+                // (The resolution was dated today, and the callback then refused as before it, a
+                // date the file never gave: helper-124.)
+                refuse(i, header(r, "resolvedAt") ?? header(r, "surveyedAt"), nil,
+                       "a callback time is given, but not when the complaint was resolved: fill in the resolved time (处理时间)",
+                       "填写了回访时间，但没有填写处理时间。请补填处理时间（回访须在处理之后）")
+                return true
+            }
             if r.field("satisfaction") != nil, resolution == nil, r.instants["withdrawnAt"] == nil {
                 // (It was the domain's message, with the number the new complaint would have got
                 // and the state it would have had: TS-2026-0003 当前状态为“已通报”.)
@@ -1981,17 +1985,17 @@ extension Importer {
                                             : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
                                         reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请确认"
                                             : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请确认"))
-                                } else if let wanted, wanted == .lost || wanted == .abandoned || wanted.order < current.order {
+                                } else if let wanted, !(wanted.order == current.order + 1 && !wanted.isClosed) && !(wanted == .won && current == .contract) {
                                     // A stage gone back, or a project lost or abandoned, which a command
                                     // takes only with its reason (regulation 7.1): said, with the reason
                                     // recorded for it (it changed without a word: helper-123).
                                     let why = "根据导入文件“\(source.fileName)”调整"
                                     updateWarnings.append(ImportProblem(
                                         table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
-                                        reason: wanted.isClosed ? "the project \(name) is to be closed as \(wanted.en), with the reason: \(why); check that this is meant"
-                                            : "the project \(name) goes back from \(current.en) to \(wanted.en), with the reason: \(why); check that this is meant",
-                                        reasonZH: wanted.isClosed ? "项目“\(name)”将标记为“\(wanted.zh)”，原因记为：\(why)。请确认"
-                                            : "项目“\(name)”的阶段将从“\(current.zh)”退回“\(wanted.zh)”，原因记为：\(why)。请确认"))
+                                        reason: wanted.isClosed ? "the project \(name) is to be closed as \(wanted.en) from \(current.en), with the reason: \(why); check that this is meant"
+                                            : "the project \(name) \(wanted.order < current.order ? "goes back" : "skips") from \(current.en) to \(wanted.en), with the reason: \(why); check that this is meant",
+                                        reasonZH: wanted.isClosed ? "项目“\(name)”将从“\(current.zh)”直接标记为“\(wanted.zh)”，原因记为：\(why)。请确认"
+                                            : "项目“\(name)”的阶段将从“\(current.zh)”\(wanted.order < current.order ? "退回" : "跳到")“\(wanted.zh)”，原因记为：\(why)。请确认"))
                                 }
                             }
                         }

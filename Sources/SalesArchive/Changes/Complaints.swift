@@ -170,7 +170,14 @@ extension ChangeDraft {
             return ArchiveError(.invalidValue, "\(day.en) (\(DateParser.format(d))) is in the future: only what has happened can be recorded",
                                 zh: "\(day.zh)（\(DateParser.format(d))）晚于今天，\(zhTail)")
         }
-        func clock(_ t: Int64) -> String { String(DateParser.localMinute(t).suffix(5)) }  // HH:mm
+        // HH:mm, and HH:mm:ss when both fall in the same minute (今天 00:13 晚于现在 00:13: helper-124).
+        let sameMinute = DateParser.localMinute(at) == DateParser.localMinute(now)
+        func clock(_ t: Int64) -> String {
+            let hm = String(DateParser.localMinute(t).suffix(5))
+            guard sameMinute else { return hm }
+            let local = t + Int64(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))
+            return hm + String(format: ":%02d", Int(((local % 60) + 60) % 60))
+        }
         return ArchiveError(.invalidValue, "\(time.en) (\(clock(at)) today) is later than now (\(clock(now))): only what has happened can be recorded",
                             zh: "\(time.zh)（今天 \(clock(at))）晚于现在（\(clock(now))），\(zhTail)")
     }
@@ -187,25 +194,34 @@ extension ChangeDraft {
     func stepTime(_ e: Entity, at: Int64?, now: Int64, after fields: [String]) throws -> Int64 {
         guard var at else { return now }
         guard at <= now else { throw Self.notYet(at, now: now, time: ("the time", "时间"), day: ("the date", "日期"), zhTail: "只能登记已经发生的处理环节") }
+        // A date alone is midnight from a file and 09:00 from --at: decided once, before it is
+        // moved to a step's time (moved to the receipt's 15:00, it was then refused as a time
+        // before the 16:00 notification: helper-124).
+        let start = DateParser.startOfDay(DateParser.localDay(at))
+        let dateOnly = at == start || at == start + Int64(DateParser.dateOnlyHour) * 3_600
         for key in fields {
             guard let earlier = e[key]?.int, at < earlier else { continue }
+            let step = Self.stepWords[key] ?? (en: key, zh: Schema.field(.complaint, key: key)?.zh ?? key)
             // A date-only step on the day of the step before it is recorded at that step's time.
             guard DateParser.localDay(at) == DateParser.localDay(earlier) else {
-                let spec = Schema.field(.complaint, key: key)
-                throw ArchiveError(.invalidTransition, "the date (\(DateParser.format(DateParser.localDay(at)))) is before an earlier step of this complaint (\(spec?.en ?? key): \(DateParser.format(DateParser.localDay(earlier))))",
-                                   zh: "所填日期（\(DateParser.format(DateParser.localDay(at)))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.format(DateParser.localDay(earlier)))），投诉各环节须按先后顺序登记，请核对日期")
+                throw ArchiveError(.invalidTransition, "the date (\(DateParser.format(DateParser.localDay(at)))) is before an earlier step of this complaint (\(step.en): \(DateParser.format(DateParser.localDay(earlier))))",
+                                   zh: "所填日期（\(DateParser.format(DateParser.localDay(at)))）早于\(step.zh)（\(DateParser.format(DateParser.localDay(earlier)))），投诉各环节须按先后顺序登记，请核对日期")
             }
             // A time of day before that step is refused: it was moved to that step's time
             // without a word (处理 at 08:00 after 通报 at 09:00 was recorded at 09:00: helper-123).
-            // A date alone is midnight from a file and 09:00 from --at.
-            let start = DateParser.startOfDay(DateParser.localDay(at))
-            guard at == start || at == start + Int64(DateParser.dateOnlyHour) * 3_600 else {
-                let spec = Schema.field(.complaint, key: key)
-                throw ArchiveError(.invalidTransition, "the time (\(DateParser.localMinute(at))) is before an earlier step of this complaint (\(spec?.en ?? key): \(DateParser.localMinute(earlier)))",
-                                   zh: "所填时间（\(DateParser.localMinute(at))）早于该投诉的\(spec?.zh ?? key)（\(DateParser.localMinute(earlier))），投诉各环节须按先后顺序登记，请核对时间")
+            guard dateOnly else {
+                throw ArchiveError(.invalidTransition, "the time (\(DateParser.localMinute(at))) is before an earlier step of this complaint (\(step.en): \(DateParser.localMinute(earlier)))",
+                                   zh: "所填时间（\(DateParser.localMinute(at))）早于\(step.zh)（\(DateParser.localMinute(earlier))），投诉各环节须按先后顺序登记，请核对时间")
             }
             at = earlier
         }
         return at
     }
+
+    /// A step's time as a refusal names it (已通报销售经理 read as "the manager was told": helper-124).
+    static let stepWords: [String: (en: String, zh: String)] = [
+        "receivedAt": ("received", "该投诉的受理时间"), "managerNotifiedAt": ("sales manager notified", "通报销售经理的时间"),
+        "directorNotifiedAt": ("sales director notified", "通报销售总监的时间"), "resolvedAt": ("resolved", "该投诉的处理时间"),
+        "surveyedAt": ("surveyed", "回访时间"), "withdrawnAt": ("withdrawn", "撤诉/不成立时间"),
+    ]
 }

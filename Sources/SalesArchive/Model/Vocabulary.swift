@@ -97,8 +97,10 @@ extension Vocabulary {
             return ("1"..."9").contains(ascii) ? ascii : nil
         }
         // 第三阶段：招投标, 第3阶段 招投标, 第三阶段, and 阶段三：招投标: the number, then the words if any.
-        if rest.first == "第", let d = digit(rest.dropFirst().first), rest.dropFirst(2).hasPrefix("阶段") {
-            return String(d) + "、" + rest.dropFirst(4).drop(while: { $0.isWhitespace || separators.contains($0) })
+        // (第 3 阶段 with spaces too: helper-124.)
+        let afterDi = rest.dropFirst().drop(while: { $0.isWhitespace })
+        if rest.first == "第", let d = digit(afterDi.first), afterDi.dropFirst().drop(while: { $0.isWhitespace }).hasPrefix("阶段") {
+            return String(d) + "、" + afterDi.dropFirst().drop(while: { $0.isWhitespace }).dropFirst(2).drop(while: { $0.isWhitespace || separators.contains($0) })
         }
         if rest.hasPrefix("阶段"), let d = digit(rest.dropFirst(2).first), let after = rest.dropFirst(3).first, separators.contains(after) {
             return String(d) + "、" + rest.dropFirst(3).drop(while: { $0.isWhitespace || separators.contains($0) })
@@ -122,7 +124,8 @@ extension Vocabulary {
         let n = numbered(text).drop(while: { $0.isWhitespace })
         let digits = n.prefix(while: { $0.isASCII && $0.isNumber })
         let words = n.dropFirst(digits.count).drop(while: { $0.isWhitespace || "、.．。 　)）,，:：-－—–".contains($0) })
-        guard !digits.isEmpty, !words.isEmpty, let a = parse(String(digits)), let b = parse(String(words)), a != b else { return nil }
+        // (Words, not another number: 3.5 is no stage, not two.)
+        guard !digits.isEmpty, words.contains(where: { !($0.isASCII && $0.isNumber) }), let a = parse(String(digits)), let b = parse(String(words)), a != b else { return nil }
         return (a, b)
     }
 

@@ -196,7 +196,10 @@ public enum DateParser {
             case "傍晚": if (4...8).contains(hour) { hour += 12 }; fits = (16...20).contains(hour)
             case "晚上": if (5...11).contains(hour) { hour += 12 }; fits = (17...23).contains(hour)  // (晚上5点 too)
             case "半夜", "夜里":
-                // The night on either side of midnight: 夜里11点 is 23:00, 半夜3点 03:00, 半夜12点 00:00.
+                // The night on either side of midnight: 夜里11点 is 23:00, 半夜3点 03:00, 半夜12点 00:00
+                // (that day's start, as a command takes it; a file's is refused as 晚上12点 is,
+                // being also said of the night's end: helper-124).
+                if hour == 12 && !guessing { throw timeProblem(input, mark: "夜里", hour: 12) }
                 if hour == 12 { hour = 0 } else if (9...11).contains(hour) { hour += 12 }
                 fits = (0...5).contains(hour) || (21...23).contains(hour)
             default:
@@ -206,8 +209,10 @@ public enum DateParser {
                 // ways: helper-123) are as written.
                 if n == 1, (1...6).contains(hour), group(4) == "点" || group(4) == "點", !(hourText.count == 2 && hourText.hasPrefix("0")) {
                     guard guessing else {
-                        throw ArchiveError(.invalidDate, "\(input): \(hourText) o'clock in the morning or the afternoon? Write it as \(String(format: "%02d", hour)):00 or \(hour + 12):00 (上午\(hourText)点 or 下午\(hourText)点)",
-                                           zh: "“\(input)”看不出是上午还是下午；请写成 \(String(format: "%02d", hour)):00 或 \(hour + 12):00（也可写“上午\(hourText)点”或“下午\(hourText)点”）")
+                        let m = (0...59).contains(minute) ? minute : 0
+                        let early = String(format: "%02d:%02d", hour, m), late = String(format: "%02d:%02d", hour + 12, m)
+                        throw ArchiveError(.invalidDate, "\(input): in the morning or the afternoon? Write it as \(early) or \(late), or put 上午 or 下午 before the hour",
+                                           zh: "“\(input)”看不出是上午还是下午；请写成 \(early) 或 \(late)，也可在钟点前加“上午”或“下午”")
                     }
                     hour += 12
                 }
@@ -225,8 +230,8 @@ public enum DateParser {
     /// Why an hour is no time of the day, or of the part of the day it is written with.
     static func timeProblem(_ input: String, mark: String?, hour: Int) -> ArchiveError {
         if mark == "晚上" || mark == "夜里", hour == 12 || hour == 24 {
-            return ArchiveError(.invalidDate, "\(input): midnight belongs to the next day; write the next day's date and 00:00 (or 凌晨12点)",
-                                zh: "“\(input)”是第二天的零点；请写成第二天的日期加 00:00（或“凌晨12点”）")
+            return ArchiveError(.invalidDate, "\(input): midnight may be this day's start or its end; write the date it is on with 00:00 (the next day's date for the night's end)",
+                                zh: "“\(input)”是第二天的零点还是当天零点，看不出来；请写成所在那天的日期加 00:00（夜里的零点写第二天的日期）")
         }
         let hours: [String: (en: String, zh: String)] = [
             "凌晨": ("0 to 6 o'clock (00:00–06:00)", "0点至6点"), "早上": ("4 to 11 o'clock", "4点至11点"), "早晨": ("4 to 11 o'clock", "4点至11点"),
