@@ -141,21 +141,21 @@ final class ImportFastPathTests: XCTestCase {
         func reason(_ cell: CellValue) -> String? {
             do { _ = try CellReading.instant(cell, now: now, dayOrder: nil); return nil } catch let f as CellReading.Failure { return f.reasonZH } catch { return "\(error)" }
         }
-        XCTAssertEqual(reason(.text("2026-11-03 3点")), "“2026-11-03 3点”看不出是上午还是下午；请写成 03:00 或 15:00，也可在钟点前加“上午”或“下午”")
+        XCTAssertEqual(reason(.text("2026-11-03 3点")), "“2026-11-03 3点”无法判断是上午还是下午，请写成 03:00 或 15:00，也可在钟点前加“上午”或“下午”")
         XCTAssertEqual(reason(.text("上午 10:30")), "“上午 10:30”只有时间，没有日期；请在前面写上日期，如 2026-03-05 上午 10:30")
         XCTAssertEqual(reason(.date(CivilDateTime(year: 1899, month: 12, day: 31, secondOfDay: 15 * 3600))), "“15:00”只有时间，没有日期；请在前面写上日期，如 2026-03-05 15:00")
         XCTAssertEqual(reason(.text("2026-11-03 下午3点 下午4点")), "“2026-11-03 下午3点 下午4点”不是有效的日期时间，请写成 2026-03-05 14:30 或 2026-03-05")
-        XCTAssertEqual(reason(.text("2026-11-03 晚上12点")), "“2026-11-03 晚上12点”是第二天的零点还是当天零点，看不出来；请写成所在那天的日期加 00:00（夜里的零点写第二天的日期）")
-        // 半夜12点 too, in a file (a command takes it as that day's 00:00); 3点半 names its minutes;
+        XCTAssertEqual(reason(.text("2026-11-03 晚上12点")), "“2026-11-03 晚上12点”可能指当天凌晨 0 点，也可能指当天深夜（即第二天 0 点），无法确定；请直接写日期和时间，深夜 12 点请写成第二天的日期加 00:00")
+        // 半夜12点 too (a command took it as that day's 00:00: refused there as well); 3点半 names its minutes;
         // a cell formatted as a time at 00:00 says 00:00 (it said 1899-12-31: helper-124).
-        XCTAssertEqual(reason(.text("2026-11-03 半夜12点")), "“2026-11-03 半夜12点”是第二天的零点还是当天零点，看不出来；请写成所在那天的日期加 00:00（夜里的零点写第二天的日期）")
-        XCTAssertEqual(reason(.text("2026-11-03 3点半")), "“2026-11-03 3点半”看不出是上午还是下午；请写成 03:30 或 15:30，也可在钟点前加“上午”或“下午”")
+        XCTAssertEqual(reason(.text("2026-11-03 半夜12点")), "“2026-11-03 半夜12点”可能指当天凌晨 0 点，也可能指当天深夜（即第二天 0 点），无法确定；请直接写日期和时间，深夜 12 点请写成第二天的日期加 00:00")
+        XCTAssertEqual(reason(.text("2026-11-03 3点半")), "“2026-11-03 3点半”无法判断是上午还是下午，请写成 03:30 或 15:30，也可在钟点前加“上午”或“下午”")
         XCTAssertEqual(reason(.date(CivilDateTime(year: 1899, month: 12, day: 31, secondOfDay: 0))), "“00:00”只有时间，没有日期；请在前面写上日期，如 2026-03-05 00:00")
         XCTAssertEqual(CellReading.momentSample(day, input: "2026-11-03 0点"), "2026-11-03 00:00")
         XCTAssertEqual(CellReading.momentSample(day, input: "2026-11-03 12:00 AM"), "2026-11-03 00:00")
         XCTAssertEqual(CellReading.momentSample(day, input: "2026-11-03"), "2026-11-03")
         XCTAssertEqual(reason(.text("2026-11-03 下午8点")), "“2026-11-03 下午8点”对不上：下午是1点至7点（13:00–19:00）。请改用 24 小时制（如 20:00），或换成相应的时段（如“晚上8点”）")
-        XCTAssertEqual(reason(.text("2026-11-03 24点")), "“2026-11-03 24点”：没有 24 点，请写成第二天的日期加 00:00")
+        XCTAssertEqual(reason(.text("2026-11-03 24点")), "“2026-11-03 24点”：时间不能写成 24 点，请写成次日 0 点，即第二天的日期加 00:00")
         XCTAssertEqual(reason(.text("2026-11-03 13:00 PM")), "“2026-11-03 13:00 PM”中的小时应在 0 到 23 之间（带上午/下午时为 1 到 12）；请写成 15:30 或 下午3点半")
         // A command still takes 3点 as the afternoon, and 3时 as written.
         XCTAssertEqual(try DateParser.splitTime("昨天3点").second, 15 * 3600)

@@ -983,6 +983,11 @@ final class ImportTests: XCTestCase {
         // A skipped stage too (helper-124).
         let skipped = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,5\n"), name: "z.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(skipped.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”跳到“5 合同签订与执行”，原因记为：根据导入文件“z.csv”调整。请确认"])
+        // The row's own reason, from a 阶段调整原因 column (it was listed as unknown: helper-125).
+        let reasoned = try f.importing(utf8("项目名称,客户,销售阶段,阶段调整原因\n园区网络,甲公司,1,客户预算冻结，重新立项\n"), name: "r2.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(reasoned.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”退回“1 信息开发”，原因记为：客户预算冻结，重新立项。请确认"])
+        XCTAssertTrue(reasoned.unused.isEmpty, "\(reasoned.unused.map(\.header))")
+        XCTAssertTrue(try f.open().history().contains { $0.reason == "客户预算冻结，重新立项" })
     }
 
     // MARK: Several tables

@@ -68,6 +68,14 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["complaint", "withdraw", "TS-2026-0002", "--unfounded", "--reason", "经核实报价无误"], day: 1)
         let list = try sv(["complaint", "list", "--lang", "zh"], day: 1)
         XCTAssertTrue(list.stdout.contains("已撤诉") && list.stdout.contains("投诉不成立"), list.stdout)
+        // A complaint received yesterday is filed with its time (there was no --at: helper-125),
+        // and a step of yesterday can then follow it.
+        let filed = try sv(["complaint", "file", "华为", "--about", "物流部", "--description", "少发一箱", "--at", "昨天下午3点", "--lang", "zh"], day: 1, hour: 10)
+        XCTAssertTrue(filed.stdout.hasPrefix("已登记投诉 TS-2026-0003（受理时间 2026-11-23 15:00）。"), filed.stdout)
+        try sv(["complaint", "route", "TS-2026-0003", "--manager", "--director", "--at", "昨天下午4点"], day: 1, hour: 10)
+        let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
+        XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")
     }
 
     func testRelativeDatesFollowTheToolsClock() throws {
@@ -349,7 +357,7 @@ extension EverydayCLITests {
 
         try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0)
         let route = try sv(["complaint", "route", "TS-2026-0001", "--manager"] + zh, day: 0)
-        XCTAssertEqual(route.stdout, "TS-2026-0001 已通报经理，待通报总监。\n")
+        XCTAssertEqual(route.stdout, "TS-2026-0001 已通报销售经理，待通报销售总监。\n")
         let complaints = try sv(["complaint", "list"] + zh, day: 0)
         XCTAssertTrue(complaints.stdout.contains("通报销售经理日期") && complaints.stdout.contains("通报销售总监日期"), complaints.stdout)
 

@@ -54,7 +54,8 @@ public enum ColumnTarget: Hashable, Sendable {
     case sourceID
     /// For customers: a contact person on the same row (联系人, 手机, 职务…), by contact field key.
     case inlineContact(String)
-    /// The reason of a grade change, when an import updates a customer's grade.
+    /// The reason of a grade change, when an import updates a customer's grade, or of a stage
+    /// change, when it moves a project.
     case gradeReason
     /// A value SalesVault computes itself (last contact, stage since, status…): read, never imported.
     case computed
@@ -204,6 +205,7 @@ public enum Columns {
                                  "未导入原因", "why not imported"]
     static let sourceIDNames = ["id", "记录号", "记录编号", "系统编号"]
     static let gradeReasonNames = ["等级调整原因", "调整原因", "原因", "gradereason", "reason"]
+    static let stageReasonNames = ["阶段调整原因", "阶段变更原因", "调整原因", "变更原因", "原因", "stagereason", "reason"]
     /// A contact person on a customer row (客户名称, 联系人, 手机 in one sheet).
     static let inlineContact: [String: [String]] = [
         "name": ["联系人", "联系人姓名", "contact", "contactname", "contactperson"],
@@ -247,6 +249,11 @@ public enum Columns {
             }
             for n in sourceIDNames { add(n, .sourceID) }
             for n in commonComputed { add(n, .computed) }
+            if kind == .projects {
+                // (A stage change's own reason: every move was recorded as 根据导入文件“F”调整,
+                // the column listed as unknown: helper-125.)
+                for n in stageReasonNames { add(n, .gradeReason) }
+            }
             if kind == .customers {
                 for n in gradeReasonNames { add(n, .gradeReason) }
                 for (key, names) in inlineContact { for n in names { add(n, .inlineContact(key)) } }

@@ -196,11 +196,11 @@ public enum DateParser {
             case "傍晚": if (4...8).contains(hour) { hour += 12 }; fits = (16...20).contains(hour)
             case "晚上": if (5...11).contains(hour) { hour += 12 }; fits = (17...23).contains(hour)  // (晚上5点 too)
             case "半夜", "夜里":
-                // The night on either side of midnight: 夜里11点 is 23:00, 半夜3点 03:00, 半夜12点 00:00
-                // (that day's start, as a command takes it; a file's is refused as 晚上12点 is,
-                // being also said of the night's end: helper-124).
-                if hour == 12 && !guessing { throw timeProblem(input, mark: "夜里", hour: 12) }
-                if hour == 12 { hour = 0 } else if (9...11).contains(hour) { hour += 12 }
+                // The night on either side of midnight: 夜里11点 is 23:00, 半夜3点 03:00. 半夜12点 is
+                // refused as 晚上12点 is: 昨天半夜12点 most often means the end of yesterday, and was
+                // its start (helper-124, helper-125).
+                if hour == 12 { throw timeProblem(input, mark: "夜里", hour: 12) }
+                if (9...11).contains(hour) { hour += 12 }
                 fits = (0...5).contains(hour) || (21...23).contains(hour)
             default:
                 // 三点 and 3点 alone are the afternoon, as said in a working day (三点给客户打了
@@ -212,7 +212,7 @@ public enum DateParser {
                         let m = (0...59).contains(minute) ? minute : 0
                         let early = String(format: "%02d:%02d", hour, m), late = String(format: "%02d:%02d", hour + 12, m)
                         throw ArchiveError(.invalidDate, "\(input): in the morning or the afternoon? Write it as \(early) or \(late), or put 上午 or 下午 before the hour",
-                                           zh: "“\(input)”看不出是上午还是下午；请写成 \(early) 或 \(late)，也可在钟点前加“上午”或“下午”")
+                                           zh: "“\(input)”无法判断是上午还是下午，请写成 \(early) 或 \(late)，也可在钟点前加“上午”或“下午”")
                     }
                     hour += 12
                 }
@@ -230,8 +230,8 @@ public enum DateParser {
     /// Why an hour is no time of the day, or of the part of the day it is written with.
     static func timeProblem(_ input: String, mark: String?, hour: Int) -> ArchiveError {
         if mark == "晚上" || mark == "夜里", hour == 12 || hour == 24 {
-            return ArchiveError(.invalidDate, "\(input): midnight may be this day's start or its end; write the date it is on with 00:00 (the next day's date for the night's end)",
-                                zh: "“\(input)”是第二天的零点还是当天零点，看不出来；请写成所在那天的日期加 00:00（夜里的零点写第二天的日期）")
+            return ArchiveError(.invalidDate, "\(input): midnight may be this day's start or its end; write the date and 00:00 (the night's end is the next day's 00:00)",
+                                zh: "“\(input)”可能指当天凌晨 0 点，也可能指当天深夜（即第二天 0 点），无法确定；请直接写日期和时间，深夜 12 点请写成第二天的日期加 00:00")
         }
         let hours: [String: (en: String, zh: String)] = [
             "凌晨": ("0 to 6 o'clock (00:00–06:00)", "0点至6点"), "早上": ("4 to 11 o'clock", "4点至11点"), "早晨": ("4 to 11 o'clock", "4点至11点"),
@@ -246,7 +246,7 @@ public enum DateParser {
         }
         if hour == 24 {
             return ArchiveError(.invalidDate, "\(input): there is no 24 o'clock; write the next day's date and 00:00",
-                                zh: "“\(input)”：没有 24 点，请写成第二天的日期加 00:00")
+                                zh: "“\(input)”：时间不能写成 24 点，请写成次日 0 点，即第二天的日期加 00:00")
         }
         return ArchiveError(.invalidDate, "\(input): the hour is 0 to 23 (or 1 to 12 with AM or PM); write the time as 15:30 or 下午3点半",
                             zh: "“\(input)”中的小时应在 0 到 23 之间（带上午/下午时为 1 到 12）；请写成 15:30 或 下午3点半")

@@ -156,6 +156,9 @@ struct ComplaintCommand: ParsableCommand {
         @Option(help: "What the customer complains about.") var description: String
         @Option(parsing: .unconditional, help: "How it came in: phone, visit, letter, email, IM.") var channel: String?
         @Option(parsing: .unconditional, help: "The contact who complained.") var complainant: String?
+        // (A complaint received yesterday could not be filed as such, nor its steps dated after
+        // it: helper-125.)
+        @Option(parsing: .unconditional, help: "When (a date, and a time if you like: 昨天下午3点; default now).") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -164,12 +167,14 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
+            let received = try stepDate(at) ?? now
             let e = try context.use {
                 try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
-                                     receivedAt: now, now: now)
+                                     receivedAt: received, now: now)
             }
-            Terminal.print(L("Filed complaint \(e.displayName). Next: notify the sales manager and the sales director (complaint route).",
-                    "已登记投诉 \(e.displayName)。下一步：通报销售经理和销售总监（complaint route）。").text)
+            let when = at == nil ? "" : DateParser.localMinute(received)
+            Terminal.print(L("Filed complaint \(e.displayName)\(when.isEmpty ? "" : ", received \(when)"). Next: notify the sales manager and the sales director (complaint route).",
+                    "已登记投诉 \(e.displayName)\(when.isEmpty ? "" : "（受理时间 \(when)）")。下一步：通报销售经理和销售总监（complaint route）。").text)
         }
     }
 
@@ -193,9 +198,9 @@ struct ComplaintCommand: ParsableCommand {
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
             let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
             Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
-                                      "\(e.displayName) 已通报经理和总监。下一步：协调处理（complaint resolve）。")
-                : m ? L("\(e.displayName): the sales manager is notified; the sales director is still to be notified.", "\(e.displayName) 已通报经理，待通报总监。")
-                : L("\(e.displayName): the sales director is notified; the sales manager is still to be notified.", "\(e.displayName) 已通报总监，待通报经理。"))
+                                      "\(e.displayName) 已通报销售经理和销售总监。下一步：协调处理（complaint resolve）。")
+                : m ? L("\(e.displayName): the sales manager is notified; the sales director is still to be notified.", "\(e.displayName) 已通报销售经理，待通报销售总监。")
+                : L("\(e.displayName): the sales director is notified; the sales manager is still to be notified.", "\(e.displayName) 已通报销售总监，待通报销售经理。"))
         }
     }
 
