@@ -145,6 +145,7 @@ final class ImportFastPathTests: XCTestCase {
         XCTAssertEqual(reason(.text("上午 10:30")), "“上午 10:30”只有时间，没有日期；请在前面写上日期，如 2026-03-05 上午 10:30")
         XCTAssertEqual(reason(.date(CivilDateTime(year: 1899, month: 12, day: 31, secondOfDay: 15 * 3600))), "“15:00”只有时间，没有日期；请在前面写上日期，如 2026-03-05 15:00")
         XCTAssertEqual(reason(.text("2026-11-03 下午3点 下午4点")), "“2026-11-03 下午3点 下午4点”不是有效的日期时间，请写成 2026-03-05 14:30 或 2026-03-05")
+        XCTAssertEqual(reason(.text("2026-11-03 15:00 下午4点")), "“2026-11-03 15:00 下午4点”不是有效的日期时间，请写成 2026-03-05 14:30 或 2026-03-05")
         XCTAssertEqual(reason(.text("2026-11-03 晚上12点")), "“2026-11-03 晚上12点”可能指当天凌晨 0 点，也可能指当天深夜（即第二天 0 点），无法确定；请直接写日期和时间，深夜 12 点请写成第二天的日期加 00:00")
         // 半夜12点 too (a command took it as that day's 00:00: refused there as well); 3点半 names its minutes;
         // a cell formatted as a time at 00:00 says 00:00 (it said 1899-12-31: helper-124).

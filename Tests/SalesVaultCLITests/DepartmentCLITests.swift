@@ -410,6 +410,10 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         try sv(["report", "weekly", "--format", "Markdown", "--no-prompt", "--lang", "zh", "--out", dir.path("r2.md")] + owner(a), now: at(day: 5))
         XCTAssertEqual(try String(contentsOfFile: dir.path("r2.md"), encoding: .utf8).split(separator: "\n").first,
                        try String(contentsOfFile: dir.path("r1.md"), encoding: .utf8).split(separator: "\n").first)
+        // And a file named .markdown is Markdown, without --format (it was refused).
+        try sv(["report", "weekly", "--no-prompt", "--lang", "zh", "--out", dir.path("r3.markdown")] + owner(a), now: at(day: 5))
+        XCTAssertEqual(try String(contentsOfFile: dir.path("r3.markdown"), encoding: .utf8).split(separator: "\n").first,
+                       try String(contentsOfFile: dir.path("r1.md"), encoding: .utf8).split(separator: "\n").first)
         // The attention list (风险预警) gains the customer silent for five days.
         func attention(_ file: String) throws -> String {
             let text = try String(contentsOfFile: dir.path(file), encoding: .utf8)

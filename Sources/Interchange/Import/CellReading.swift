@@ -276,7 +276,7 @@ enum CellReading {
             } catch let e as ArchiveError {
                 // Something after the date that is no time of day (2026-11-03 下午3点 下午4点, 10
                 // alone): said so, not "2026-11-03 下午3点 is not a date".
-                if datePart.contains(where: { "：点點時时".contains($0) }) {
+                if datePart.contains(where: { $0 == ":" || "：点點時时".contains($0) }) {  // (the ASCII colon kept apart: a script made it full width)
                     throw notAnInstant(s)
                 }
                 // (Without the relative forms a command takes, which a file must not give.)

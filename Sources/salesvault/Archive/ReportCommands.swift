@@ -137,7 +137,7 @@ struct ReportCommand: ParsableCommand {
         /// HTML and 870 MB for XLSX (sweeps before this count; Markdown and XLSX raised from 24
         /// and 66 when a black-box sweep crashed them just above where they were refused).
         var memoryTimesRecords: Int {
-            switch format ?? out.flatMap({ ReportRender.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }) ?? .xlsx {
+            switch format ?? out.flatMap({ ReportRender.Format(fileName: $0) }) ?? .xlsx {
             case .md: return 28
             case .html: return 36
             case .xlsx: return 80
@@ -150,7 +150,7 @@ struct ReportCommand: ParsableCommand {
         }
 
         func run(in context: ArchiveContext) throws {
-            let named = out.flatMap { ReportRender.Format(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+            let named = out.flatMap { ReportRender.Format(fileName: $0) }
             if let format, let named, format != named {
                 throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
                                hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue)，或改用 --format \(named.rawValue)"))
@@ -315,6 +315,19 @@ struct ReportCommand: ParsableCommand {
                 }
                 if let note = section.note { Terminal.print(note) }
             }
+        }
+    }
+}
+
+extension ReportRender.Format {
+    /// The format a file's name gives: .md or .markdown, .html or .htm, .xlsx (`--out 周报.markdown`
+    /// was refused while `--format markdown` was read: helper-124).
+    init?(fileName: String) {
+        switch URL(fileURLWithPath: fileName).pathExtension.lowercased() {
+        case "md", "markdown": self = .md
+        case "html", "htm": self = .html
+        case "xlsx": self = .xlsx
+        default: return nil
         }
     }
 }
