@@ -1973,7 +1973,8 @@ extension Importer {
                                 .flatMap { $0["stage"]?.text }.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
                             let wanted = SalesStage.read(stage.trimmedWhitespace)
                             if wanted != current {  // a stage that is none is refused by setStage, naming it
-                                _ = add(.setStage(ref, stage: stage, reason: r.gradeReason.flatMap { $0.isEmpty ? nil : $0 } ?? "根据导入文件“\(source.fileName)”调整"), row: i)
+                                let why = r.gradeReason.flatMap { $0.isEmpty ? nil : $0 } ?? "根据导入文件“\(source.fileName)”调整"
+                                _ = add(.setStage(ref, stage: stage, reason: why), row: i)
                                 b.status[i] = .updated
                                 if let wanted { fileStages[ref] = wanted }
                                 // A closed project opened again, or closed otherwise, by a file (an
@@ -1985,11 +1986,10 @@ extension Importer {
                                             : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
                                         reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请确认"
                                             : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请确认"))
-                                } else if let wanted, !(wanted.order == current.order + 1 && !wanted.isClosed) && !(wanted == .won && current == .contract) {
+                                } else if let wanted, current.moveNeedsReason(to: wanted) {
                                     // A stage gone back, or a project lost or abandoned, which a command
                                     // takes only with its reason (regulation 7.1): said, with the reason
                                     // recorded for it (it changed without a word: helper-123).
-                                    let why = r.gradeReason.flatMap { $0.isEmpty ? nil : $0 } ?? "根据导入文件“\(source.fileName)”调整"
                                     updateWarnings.append(ImportProblem(
                                         table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
                                         reason: wanted.isClosed ? "the project \(name) is to be closed as \(wanted.en) from \(current.en), with the reason: \(why); check that this is meant"

@@ -318,9 +318,7 @@ extension ChangeDraft {
         let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
         guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)", zh: "\(p.displayName) 当前已是“\(stage.zh)”") }
         let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let isNextStep = !current.isClosed && !stage.isClosed && stage.order == current.order + 1
-        let winning = stage == .won && current == .contract
-        if !(isNextStep || winning) && why.isEmpty {
+        if current.moveNeedsReason(to: stage) && why.isEmpty {
             let what = current.isClosed ? "reopening a closed project (\(current.en))" :
                 stage.isClosed ? "closing a project as \(stage.en)" :
                 stage.order < current.order ? "going back from \(current.reference(zh: false)) to \(stage.reference(zh: false))"

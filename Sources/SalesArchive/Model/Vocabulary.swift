@@ -354,6 +354,15 @@ public enum SalesStage: String, Vocabulary {
     public var order: Int { SalesStage.allCases.firstIndex(of: self)! }  // allCases holds every case
     public var isClosed: Bool { self == .won || self == .lost || self == .abandoned }
 
+    /// Whether moving a project from this stage to `stage` needs a reason (regulation 7.1):
+    /// anything but the next open stage, or won from 5 (going back, skipping, closing otherwise,
+    /// reopening). `project stage` refuses such a move without one; an import says it.
+    public func moveNeedsReason(to stage: SalesStage) -> Bool {
+        let isNextStep = !isClosed && !stage.isClosed && stage.order == order + 1
+        let winning = stage == .won && self == .contract
+        return !(isNextStep || winning)
+    }
+
     /// The stage's name without its number: "项目立项", "project initiation".
     public func name(zh: Bool) -> String {
         let label = zh ? self.zh : en
