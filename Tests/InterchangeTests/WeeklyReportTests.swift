@@ -187,6 +187,29 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(try build(zh: false).nextWeek.first { $0.customer == "华东电力有限公司" }?.what, "follow up (last: 第20条)")
     }
 
+    /// An entry typed in this week for a visit of last week is this week's record, not this
+    /// week's work: its time carries 补录 in every rendering, with a sentence saying what the mark
+    /// means; an entry of this week has no mark, and a week without late entries no sentence.
+    func testAnEntryRecordedThisWeekForAnEarlierDayIsMarkedAsEnteredLate() throws {
+        let plain = try build()
+        XCTAssertFalse(ReportRender.markdown(plain, zh: true).contains("补录"))
+        try archive.logActivity(customer: "华东电力", type: "visit", summary: "上周四的拜访", at: h(15, day: -4), now: h(9, day: 2))
+        let r = try build()
+        XCTAssertEqual(r.activities.map(\.summary), ["上周四的拜访", "技术交流"])
+        let section = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.hasPrefix("五、") })
+        XCTAssertEqual(section.rows.map { $0[0].text }, ["2026-11-19 15:00（补录）", "2026-11-24 09:00"])
+        XCTAssertEqual(section.note, "标“补录”的记录于本周录入，跟进发生在本周之前。")
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("| 2026-11-19 15:00（补录） |"))
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("标“补录”的记录于本周录入"))
+        XCTAssertTrue(ReportRender.html(r, zh: true).contains("<p>标“补录”的记录于本周录入，跟进发生在本周之前。</p>"))
+        let sheet = ReportRender.workbook(r, zh: true).sheets[0].rows.flatMap { $0 }.compactMap { cell -> String? in
+            if case .text(let t) = cell.value { return t } else { return nil }
+        }
+        XCTAssertTrue(sheet.contains("2026-11-19 15:00（补录）"))
+        XCTAssertTrue(sheet.contains("标“补录”的记录于本周录入，跟进发生在本周之前。"))
+        XCTAssertTrue(ReportRender.markdown(try build(zh: false), zh: false).contains("2026-11-19 15:00 (entered late)"))
+    }
+
     /// Next week's plan gives the next step written with the follow-up's date, not the empty one
     /// of a later entry without a date (helper-110 M1: 修改方案 was lost from the plan).
     func testNextWeeksPlanKeepsTheNextStepGivenWithTheFollowUpsDate() throws {

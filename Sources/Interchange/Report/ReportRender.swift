@@ -93,6 +93,7 @@ public enum ReportRender {
                 out += "</tr>\n"
             }
             out += "</table>\n"
+            if let note = section.note { out += "<p>\(e(note))</p>\n" }
         }
         out += "<h2>\(zh ? ReportText.appendixTitle : "10. Appendix: the archive, this week's additions and changes in colour")</h2>\n"
         out += "<div class=\"legend\">"
@@ -170,6 +171,7 @@ public enum ReportRender {
             out += "\n## \(md(section.title))\n"
             if section.rows.isEmpty { out += "\n\(md(section.empty))\n"; continue }
             table(section.headers, section.rows.map { $0.map(\.text) })
+            if let note = section.note { out += "\n\(md(note))\n" }
         }
         out += "\n## \(zh ? ReportText.appendixTitle : "10. Appendix: the archive")\n\n"
         out += zh ? "“本周变更”列中，“新增”表示本周新增的记录，“修改”表示本周修改过的记录，修改过的字段以粗体标出。\n"
@@ -218,6 +220,7 @@ public enum ReportRender {
                 rows.append(section.headers.map { XLSXCell(.text($0), fill: "D9E1F2", bold: true) })
                 for row in section.rows { rows.append(row.map { XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill) }) }
                 widest = max(widest, section.headers.count)
+                if let note = section.note { rows.append([.text(note)]) }
             }
             rows.append([])
         }

@@ -63,9 +63,14 @@ public struct ReportSection: Sendable {
             title: zh ? "五、本周跟进记录" : "5. Contact log",
             headers: zh ? ["时间", "客户", "联系人", "跟进方式", "跟进内容", "下一步计划", "下次跟进日期"] : ["When", "Customer", "With", "Type", "Summary", "Next step", "Next date"],
             rows: r.activities.map {
-                [c(ReportText.dateTime($0.at, calendar)), c($0.customer), c($0.contacts), c(ReportText.activityType($0.type, zh: zh)), c($0.summary),
+                // Recorded this week for a day before it (补录): said in the cell, so a late entry
+                // is not read as this week's work.
+                [c(ReportText.dateTime($0.at, calendar) + ($0.at < r.periodStart ? (zh ? "（补录）" : " (entered late)") : "")),
+                 c($0.customer), c($0.contacts), c(ReportText.activityType($0.type, zh: zh)), c($0.summary),
                  c($0.nextStep ?? ""), c(ReportText.day($0.nextDay))]
-            }, empty: zh ? "本周无跟进记录。" : "No contact-log entries this week."))
+            }, empty: zh ? "本周无跟进记录。" : "No contact-log entries this week.",
+            note: r.activities.contains { $0.at < r.periodStart }
+                ? (zh ? "标“补录”的记录于本周录入，跟进发生在本周之前。" : "Entries marked “entered late” were recorded this week for a day before it.") : nil))
 
         out.append(ReportSection(
             title: zh ? "六、项目进展" : "6. Pipeline movement",
