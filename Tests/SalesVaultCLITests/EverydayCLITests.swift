@@ -72,7 +72,24 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // and a step of yesterday can then follow it.
         let filed = try sv(["complaint", "file", "华为", "--about", "物流部", "--description", "少发一箱", "--at", "昨天下午3点", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(filed.stdout.hasPrefix("已登记投诉 TS-2026-0003（受理时间 2026-11-23 15:00）。"), filed.stdout)
-        try sv(["complaint", "route", "TS-2026-0003", "--manager", "--director", "--at", "昨天下午4点"], day: 1, hour: 10)
+        // The time was read in this machine's zone (UTC here), which the weekly report does not
+        // use: said on stderr for every command given --at, and by none without it.
+        XCTAssertTrue(filed.stderr.contains("提示：本机时区（") && filed.stderr.contains("比部门时区（北京时间）慢 8 小时"), filed.stderr)
+        XCTAssertFalse(w.stderr.contains("本机时区"), w.stderr)
+        let routed = try sv(["complaint", "route", "TS-2026-0003", "--manager", "--director", "--at", "昨天下午4点"], day: 1, hour: 10)
+        XCTAssertTrue(routed.stderr.contains("Note: this machine's time zone ("), routed.stderr)
+        let logged = try sv(["log", "add", "华为", "call", "回访", "--at", "昨天下午5点", "--lang", "zh"], day: 1, hour: 10)
+        XCTAssertTrue(logged.stderr.contains("提示：本机时区（"), logged.stderr)
+        let entry = try XCTUnwrap(logged.stdout.split(separator: " ").dropFirst().first.map { String($0.prefix { $0 != "，" }) })
+        let edited = try sv(["log", "edit", entry, "--at", "昨天下午6点", "--lang", "zh"], day: 1, hour: 10)
+        XCTAssertTrue(edited.stderr.contains("提示：本机时区（"), edited.stderr)
+        XCTAssertFalse(try sv(["log", "edit", entry, "--summary", "电话回访", "--lang", "zh"], day: 1, hour: 10).stderr.contains("本机时区"))
+        var inShanghai = env
+        inShanghai["TZ"] = "Asia/Shanghai"
+        inShanghai["SALESVAULT_NOW"] = String(monday + 86_400 + 10 * 3_600)
+        let there = try runTool(["log", "add", "华为", "call", "再次回访", "--at", "今天上午9点", "--password-file", dir.path("pw")], environment: inShanghai)
+        XCTAssertEqual(there.status, 0, there.stderr)
+        XCTAssertFalse(there.stderr.contains("time zone"), there.stderr)
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")

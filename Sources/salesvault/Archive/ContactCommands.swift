@@ -171,6 +171,7 @@ struct LogCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
             let when = try at.map { try DateParser.parseInstant($0, now: now) } ?? now
+            context.noteMachineZone(if: at != nil)
             let people = with.map { [$0] } ?? []  // (split by the archive, as a log's 联系人 field is: 王敏/李雷, Smith, John)
             let e = try context.use {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
@@ -213,6 +214,7 @@ struct LogCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
             let when = try at.map { try DateParser.parseInstant($0, now: now) }
+            context.noteMachineZone(if: at != nil)
             let fields = fieldPairs([("type", type), ("summary", summary), ("contacts", with), ("project", project), ("nextStep", nextStep),
                                      ("nextDate", nextDate), ("location", location)])
             let before = context.archive.vault.header.recordCount

@@ -174,10 +174,8 @@ struct Import: ArchiveCommand {
                           state: context.archive.state)
         // Times of a log or complaints read in this machine's zone, which the weekly report does
         // not use (helper-123): said, unless the file says its own zone.
-        if preview.counts[.log] != nil || preview.counts[.complaints] != nil, source.exportedFrom?.timeZone == nil, source.format != .json,  // (JSON's times carry their offset)
-           let note = ((try? ReportCommand.registry(of: context.archive))??.0.calendar ?? .standard).machineZoneNote(at: Clock.now) {
-            Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)
-        }
+        context.noteMachineZone(if: (preview.counts[.log] != nil || preview.counts[.complaints] != nil)
+                                    && source.exportedFrom?.timeZone == nil && source.format != .json)  // (JSON's times carry their offset)
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }

@@ -168,6 +168,7 @@ struct ComplaintCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
             let received = try stepDate(at) ?? now
+            context.noteMachineZone(if: at != nil)
             let e = try context.use {
                 try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
                                      receivedAt: received, now: now)
@@ -195,6 +196,7 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
+            context.noteMachineZone(if: at != nil)
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
             let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
             Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
@@ -217,6 +219,7 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
+            context.noteMachineZone(if: at != nil)
             let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
             Terminal.print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步：满意度回访（complaint survey）。").text)
         }
@@ -236,6 +239,7 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
+            context.noteMachineZone(if: at != nil)
             let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
             Terminal.print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName)：已记录回访（\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))）。").text)
@@ -255,6 +259,7 @@ struct ComplaintCommand: ParsableCommand {
         var capability: Capability { .write }
 
         func run(in context: ArchiveContext) throws {
+            context.noteMachineZone(if: at != nil)
             let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
             Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "投诉 \(e.displayName) 已认定不成立并结案，原因已记入变更历史。")
                                      : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "投诉 \(e.displayName) 已结案（客户撤诉），原因已记入变更历史。"))

@@ -345,3 +345,13 @@ extension ReportRender.Format: ExpressibleByArgument {
         }
     }
 }
+
+extension ArchiveContext {
+    /// Says on stderr, when `given`, that a time typed here is read in this machine's zone and the
+    /// weekly report shows it in the department's, if the two differ (`--at` of the log and
+    /// complaint commands, times of an imported log or complaints: helper-123).
+    func noteMachineZone(if given: Bool) {
+        guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: Clock.now) else { return }
+        Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)
+    }
+}
