@@ -962,30 +962,30 @@ final class ImportTests: XCTestCase {
         // (The stage is named among what differs from the earlier row: it was left out.)
         // (Row 2 closes it as won from 3 招投标, a step a command takes only with its reason: said
         // too, since helper-124.)
-        XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”将从“3 招投标”直接标记为“赢单”，原因记为：根据导入文件“t.csv”调整。请确认",
-                                                     "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请确认"])
+        XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”将从“3 招投标”直接标记为“赢单”，原因记为：根据导入文件“t.csv”调整。请核实",
+                                                     "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请核实"])
         XCTAssertEqual(won.warnings.map(\.line), [2, 3, 3])
         XCTAssertEqual(won.warnings[1].reason, "the same record as line 2 with other values (stage): this later row's values are used")
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
         let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["项目“园区网络”将从“2 项目立项”直接标记为“赢单”，原因记为：根据导入文件“u.csv”调整。请确认",
-                                                      "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请确认"])
+        XCTAssertEqual(lost.warnings.map(\.reasonZH), ["项目“园区网络”将从“2 项目立项”直接标记为“赢单”，原因记为：根据导入文件“u.csv”调整。请核实",
+                                                      "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请核实"])
         // A stage gone back, or a project lost, by a file: said, with the reason recorded (it
         // changed without a word, where a command asks for the reason: helper-123).
         try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,3\n"), name: "v.csv") { $0.onDuplicate = .update }
         let back = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,①\n"), name: "w.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(back.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”退回“1 信息开发”，原因记为：根据导入文件“w.csv”调整。请确认"])
+        XCTAssertEqual(back.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”退回“1 信息开发”，原因记为：根据导入文件“w.csv”调整。请核实"])
         XCTAssertEqual(back.warnings.first?.column, "销售阶段")
         let closed = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,丢单\n"), name: "x.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(closed.warnings.map(\.reasonZH), ["项目“园区网络”将从“3 招投标”直接标记为“丢单”，原因记为：根据导入文件“x.csv”调整。请确认"])
+        XCTAssertEqual(closed.warnings.map(\.reasonZH), ["项目“园区网络”将从“3 招投标”直接标记为“丢单”，原因记为：根据导入文件“x.csv”调整。请核实"])
         let forward = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,4\n"), name: "y.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(forward.warnings.isEmpty, "\(forward.warnings.map(\.reasonZH))")
         // A skipped stage too (helper-124).
         let skipped = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,5\n"), name: "z.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(skipped.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”跳到“5 合同签订与执行”，原因记为：根据导入文件“z.csv”调整。请确认"])
+        XCTAssertEqual(skipped.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”跳到“5 合同签订与执行”，原因记为：根据导入文件“z.csv”调整。请核实"])
         // The row's own reason, from a 阶段调整原因 column (it was listed as unknown: helper-125).
         let reasoned = try f.importing(utf8("项目名称,客户,销售阶段,阶段调整原因\n园区网络,甲公司,1,客户预算冻结，重新立项\n"), name: "r2.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(reasoned.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”退回“1 信息开发”，原因记为：客户预算冻结，重新立项。请确认"])
+        XCTAssertEqual(reasoned.warnings.map(\.reasonZH), ["项目“园区网络”的阶段将从“3 招投标”退回“1 信息开发”，原因记为：客户预算冻结，重新立项。请核实"])
         XCTAssertTrue(reasoned.unused.isEmpty, "\(reasoned.unused.map(\.header))")
         XCTAssertTrue(try f.open().history().contains { $0.reason == "客户预算冻结，重新立项" })
     }

@@ -269,6 +269,12 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "第四阶段 商务谈判", "businessNegotiation"), (.stage, "③", "bidding"), (.stage, "⑶招投标", "bidding"),
             (.stage, "Ⅲ 招投标", "bidding"), (.stage, "ⅲ", "bidding"), (.stage, "⒈信息开发", "infoDevelopment"), (.stage, "⑤合同签订与执行", "contract"),
             (.stage, "阶段三：招投标", "bidding"), (.stage, "第３阶段", "bidding"), (.stage, "第三阶段—招投标", "bidding"), (.stage, "三—招投标", "bidding"),  // (helper-123)
+            // A numeral against its words, Roman numerals in ASCII, an exclamation mark: refused
+            // until 2026-12-05 (helper-125).
+            (.stage, "三招投标", "bidding"), (.stage, "五合同签订与执行", "contract"), (.stage, "二立项", "projectInitiation"),
+            (.stage, "III", "bidding"), (.stage, "III 招投标", "bidding"), (.stage, "iii", "bidding"), (.stage, "IV、商务谈判", "businessNegotiation"),
+            (.stage, "V", "contract"), (.stage, "II：项目立项", "projectInitiation"), (.stage, "招投标！", "bidding"), (.stage, "赢单!", "won"),
+            (.activityType, "QQ", "im"), (.activityType, "IM", "im"), (.grade, "A！", "A"),
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [
@@ -276,11 +282,12 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "3 信息开发"), (.grade, "AB"), (.grade, "A A"),
             (.stage, "三、信息开发"), (.stage, "六、招投标"),
             (.stage, "第三阶段：信息开发"), (.stage, "Ⅵ"), (.stage, "第六阶段"), (.stage, "③信息开发"), (.stage, "六"), (.stage, "第三"),
+            (.stage, "三信息开发"), (.stage, "IIII"), (.stage, "VI"), (.stage, "X"), (.stage, "IIIa"), (.stage, "III信息开发"), (.grade, "B？"), (.grade, "二"), (.grade, "VIP"), (.grade, "IV"),
             (.stage, "阶段三：信息开发"), (.stage, "-3"), (.stage, "--3"), (.stage, ".3"), (.stage, " -1"), (.stage, "－3"), (.stage, String(repeating: "-", count: 1_000) + "3"),  // (helper-123)
         ]
         for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }
         // A number and words naming different stages are said as such (helper-123).
-        for text in ["三、信息开发", "③信息开发", "第三阶段：信息开发", "3 信息开发"] {
+        for text in ["三、信息开发", "③信息开发", "第三阶段：信息开发", "3 信息开发", "三信息开发", "III 信息开发"] {
             XCTAssertEqual(VocabularyKind.stage.disagreement(text)?.number, "bidding", text)
             XCTAssertEqual(VocabularyKind.stage.disagreement(text)?.words, "infoDevelopment", text)
             XCTAssertThrowsError(try ChangeDraft.value(for: Schema.field(.project, key: "stage")!, input: text, now: 0)) {

@@ -1984,8 +1984,8 @@ extension Importer {
                                         table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
                                         reason: wanted.isClosed ? "the project \(name) is closed (\(current.en)); this row changes its outcome to \(wanted.en)"
                                             : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
-                                        reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请确认"
-                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请确认"))
+                                        reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请核实"
+                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请核实"))
                                 } else if let wanted, current.moveNeedsReason(to: wanted) {
                                     // A stage gone back, or a project lost or abandoned, which a command
                                     // takes only with its reason (regulation 7.1): said, with the reason
@@ -1994,8 +1994,8 @@ extension Importer {
                                         table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
                                         reason: wanted.isClosed ? "the project \(name) is to be closed as \(wanted.en) from \(current.en), with the reason: \(why); check that this is meant"
                                             : "the project \(name) \(wanted.order < current.order ? "goes back" : "skips") from \(current.en) to \(wanted.en), with the reason: \(why); check that this is meant",
-                                        reasonZH: wanted.isClosed ? "项目“\(name)”将从“\(current.zh)”直接标记为“\(wanted.zh)”，原因记为：\(why)。请确认"
-                                            : "项目“\(name)”的阶段将从“\(current.zh)”\(wanted.order < current.order ? "退回" : "跳到")“\(wanted.zh)”，原因记为：\(why)。请确认"))
+                                        reasonZH: wanted.isClosed ? "项目“\(name)”将从“\(current.zh)”直接标记为“\(wanted.zh)”，原因记为：\(why)。请核实"
+                                            : "项目“\(name)”的阶段将从“\(current.zh)”\(wanted.order < current.order ? "退回" : "跳到")“\(wanted.zh)”，原因记为：\(why)。请核实"))
                                 }
                             }
                         }

@@ -14,13 +14,14 @@ extension Vocabulary {
     public static var synonyms: [String: Self] { [:] }
 
     /// Text folded for matching: lower case, no spaces, full-width ASCII forms (U+FF01–U+FF5E)
-    /// and the ideographic space made ASCII, `-` `_` `/` `.` `、` and round brackets dropped (A（重要客户）, 3、招投标, 1.信息开发). One pass over the scalars (it
+    /// and the ideographic space made ASCII, `-` `_` `/` `.` `、` `!` and round brackets dropped
+    /// (A（重要客户）, 3、招投标, 1.信息开发, 招投标！). One pass over the scalars (it
     /// runs for every vocabulary cell of an import).
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars.lazy.map(\.asciiForm) {
             if s.isBasicCJKIdeograph { out.append(s); continue }  // no case, not white space
-            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" || s == "、" || s == "." || s == "。" { continue }
+            if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" || s == "、" || s == "." || s == "。" || s == "!" { continue }
             if ("A"..."Z").contains(s) {
                 out.append(Unicode.Scalar(s.value + 32)!)
             } else if s.isASCII {
@@ -87,12 +88,11 @@ extension Vocabulary {
     /// (3、招投标): the number is then checked against the words as a digit is (三、信息开发 names
     /// no value). A numeral without a separator is part of the words (一般).
     static func numbered(_ text: String) -> String {
-        let numerals: [Character: Character] = ["一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
         var rest = text.drop(while: { $0.isWhitespace })
         let separators = "、.．。 　)）,，:：-－—–"
         func digit(_ c: Character?) -> Character? {
             guard let c else { return nil }
-            if let d = numerals[c] { return d }
+            if let d = chineseNumerals[c] { return d }
             let ascii = c.unicodeScalars.count == 1 ? Character(c.unicodeScalars.first!.asciiForm) : c  // (第３阶段)
             return ("1"..."9").contains(ascii) ? ascii : nil
         }
@@ -110,8 +110,15 @@ extension Vocabulary {
         if let first = rest.first, let digit = markDigit(first) {
             return String(digit) + "、" + rest.dropFirst().drop(while: { $0.isWhitespace || separators.contains($0) })
         }
+        // III 招投标, IV、商务谈判, III: Roman numerals in ASCII letters, as a sheet types Ⅲ, when
+        // nothing ASCII follows them (VIP and IM are words, not numbers).
+        let letters = rest.prefix { "IVXivx".contains($0) }
+        if !letters.isEmpty, rest.dropFirst(letters.count).first.map({ !$0.isASCII || $0.isWhitespace || separators.contains($0) }) ?? true,
+           let value = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"].firstIndex(of: letters.uppercased()) {
+            return String(value + 1) + "、" + rest.dropFirst(letters.count).drop(while: { $0.isWhitespace || separators.contains($0) })
+        }
         if let open = rest.first, open == "(" || open == "（" { rest = rest.dropFirst() }
-        guard let first = rest.first, let digit = numerals[first],
+        guard let first = rest.first, let digit = chineseNumerals[first],
               let separator = rest.dropFirst().first, separators.contains(separator) else { return text }
         // (三，招投标, 三：招投标 and 三—招投标: the separators folding keeps, as 、.)
         return String(digit) + "、" + rest.dropFirst(2)
@@ -122,8 +129,10 @@ extension Vocabulary {
     /// that the text was not one: helper-123); nil otherwise.
     static func disagreement(_ text: String) -> (number: Self, words: Self)? {
         let n = numbered(text).drop(while: { $0.isWhitespace })
-        let digits = n.prefix(while: { $0.isASCII && $0.isNumber })
-        let words = n.dropFirst(digits.count).drop(while: { $0.isWhitespace || "、.．。 　)）,，:：-－—–".contains($0) })
+        var digits = String(n.prefix(while: { $0.isASCII && $0.isNumber }))
+        var words = n.dropFirst(digits.count).drop(while: { $0.isWhitespace || "、.．。 　)）,，:：-－—–".contains($0) })
+        // (A numeral written against its words, 三信息开发: as `compound` reads 三招投标.)
+        if digits.isEmpty, let first = n.first, let d = chineseNumerals[first], n.count > 1 { digits = String(d); words = n.dropFirst() }
         // (Words, not another number: 3.5 is no stage, not two.)
         guard !digits.isEmpty, words.contains(where: { !($0.isASCII && $0.isNumber) }), let a = parse(String(digits)), let b = parse(String(words)), a != b else { return nil }
         return (a, b)
@@ -139,12 +148,14 @@ extension Vocabulary {
     }
 
     /// A code written with a label or synonym of the same value after it, as sheets write them
-    /// (C 潜在客户, B类意向客户, A级（重点客户）): that value. The code and the words naming
+    /// (C 潜在客户, B类意向客户, A级（重点客户）, and a numeral that is a code, 三招投标): that value. The code and the words naming
     /// different values (A 潜力客户) name none. `t` is folded.
     static func compound(_ t: String, _ index: [String: String]) -> Self? {
         var found: String?
         for (head, code) in index where head.unicodeScalars.count <= 2 && t.count > head.count && t.hasPrefix(head) {
-            guard head.unicodeScalars.first.map({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) == true else { continue }
+            // (A code, or a Chinese numeral alone written against its words: 三招投标.)
+            guard head.unicodeScalars.first.map({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) == true
+                || (head.count == 1 && chineseNumerals[head.first!] != nil) else { continue }
             let words = String(t.dropFirst(head.count))
             // (Words, not a second code: A A and AB name no value.)
             guard words.unicodeScalars.count > 2 || words.unicodeScalars.first?.isASCII == false, let rest = index[words] else { continue }
@@ -465,3 +476,6 @@ public enum CompetitorPosition: String, Vocabulary {
     public var en: String { rawValue }
     public var zh: String { ["leading": "领先", "shortlisted": "入围", "weak": "弱势", "unknown": "未知"][rawValue]! }
 }
+
+/// The Chinese numerals 一–九 and their digits (三、招投标, 第三阶段, 三招投标).
+private let chineseNumerals: [Character: Character] = ["一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
