@@ -90,6 +90,16 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let there = try runTool(["log", "add", "华为", "call", "再次回访", "--at", "今天上午9点", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(there.status, 0, there.stderr)
         XCTAssertFalse(there.stderr.contains("time zone"), there.stderr)
+        // TZ=CST-8 (some Chinese guides' form) and TZ=:Asia/Shanghai are Beijing time, as `date`
+        // reads them: Foundation took both as UTC (helper-123).
+        for tz in ["CST-8", ":Asia/Shanghai"] {
+            inShanghai["TZ"] = tz
+            let r = try runTool(["log", "add", "华为", "call", "回访\(tz)", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertFalse(r.stderr.contains("本机时区"), r.stderr)
+            let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
+            XCTAssertEqual(listed.first { ($0["summary"] as? String) == "回访\(tz)" }?["at"] as? String, "2026-11-24T01:00:00Z", tz)
+        }
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")

@@ -1,0 +1,29 @@
+import Foundation
+@testable import SalesArchive
+import XCTest
+
+/// `TZ` values the C library reads but Foundation took as UTC, named as Foundation reads them
+/// (MachineZone); what Foundation reads itself, or what has no identifier, left as it is.
+final class MachineZoneTests: XCTestCase {
+    func testPOSIXFormsAreNamedAsTheZoneTheyAre() {
+        let named: [(String, String)] = [
+            ("CST-8", "Etc/GMT-8"), ("BJT-8", "Etc/GMT-8"), ("<+08>-8", "Etc/GMT-8"), ("CST-08:00", "Etc/GMT-8"),
+            ("EST5", "Etc/GMT+5"), ("XYZ+5", "Etc/GMT+5"), ("UTC0", "Etc/UTC"), ("JST-9:00:00", "Etc/GMT-9"),
+            (":Asia/Shanghai", "Asia/Shanghai"), (":PRC", "PRC"),
+        ]
+        for (tz, id) in named {
+            XCTAssertEqual(MachineZone.identifier(forTZ: tz), id, tz)
+            // The identifier is one Foundation reads, at the offset the C library gives.
+            XCTAssertNotNil(TimeZone(identifier: id), id)
+        }
+        XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "CST-8")!)?.secondsFromGMT(), 8 * 3_600)
+        XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "EST5")!)?.secondsFromGMT(), -5 * 3_600)
+    }
+
+    func testWhatFoundationReadsOrNoIdentifierNamesIsLeftAlone() {
+        for tz in ["Asia/Shanghai", "PRC", "UTC", "GMT+8", "UTC+8", "CST6CDT", "IST-5:30", "EST5EDT,M3.2.0,M11.1.0", "CST-15", "CS-8",
+                   "CST-8x", "CST--8", "", ":", ":Nowhere/City", "<+08", "<>-8", "CST-8:", String(repeating: "A", count: 100) + "-8"] {
+            XCTAssertNil(MachineZone.identifier(forTZ: tz), tz)
+        }
+    }
+}
