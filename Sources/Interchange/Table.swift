@@ -20,12 +20,17 @@ public struct CivilDateTime: Equatable, Hashable, Sendable {
     public var day: Int
     /// Seconds since midnight (0 for a date alone).
     public var secondOfDay: Int
+    /// The cell holds a time its format does not show (2026-11-12 08:00 formatted as a date,
+    /// shown as 2026-11-12): said in the preview, since a refusal then quotes a time the user
+    /// cannot see in the sheet (helper-125).
+    public var timeHidden = false
 
-    public init(year: Int, month: Int, day: Int, secondOfDay: Int = 0) {
+    public init(year: Int, month: Int, day: Int, secondOfDay: Int = 0, timeHidden: Bool = false) {
         self.year = year
         self.month = month
         self.day = day
         self.secondOfDay = secondOfDay
+        self.timeHidden = timeHidden
     }
 }
 

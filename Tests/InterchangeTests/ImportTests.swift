@@ -963,13 +963,13 @@ final class ImportTests: XCTestCase {
         // (Row 2 closes it as won from 3 招投标, a step a command takes only with its reason: said
         // too, since helper-124.)
         XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”将从“3 招投标”直接标记为“赢单”，原因记为：根据导入文件“t.csv”调整。请核实",
-                                                     "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新启动，阶段改为“2 项目立项”，请核实"])
+                                                     "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新开启，阶段改为“2 项目立项”，原因记为：根据导入文件“t.csv”调整。请核实"])
         XCTAssertEqual(won.warnings.map(\.line), [2, 3, 3])
         XCTAssertEqual(won.warnings[1].reason, "the same record as line 2 with other values (stage): this later row's values are used")
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
         let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(lost.warnings.map(\.reasonZH), ["项目“园区网络”将从“2 项目立项”直接标记为“赢单”，原因记为：根据导入文件“u.csv”调整。请核实",
-                                                      "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，请核实"])
+                                                      "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，原因记为：根据导入文件“u.csv”调整。请核实"])
         // A stage gone back, or a project lost, by a file: said, with the reason recorded (it
         // changed without a word, where a command asks for the reason: helper-123).
         try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,3\n"), name: "v.csv") { $0.onDuplicate = .update }
@@ -1602,6 +1602,36 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.counts[.customers]?.new, 2)
     }
 
+    /// A file that changes an archive customer's grade without a reason of its own is said, with
+    /// the reason recorded and where to give one (regulation 6.2; it changed without a word:
+    /// helper-127); a row with its 等级调整原因 is not.
+    func testAGradeChangedByAFileWithoutAReasonIsSaid() throws {
+        let f = try ImportFixture()
+        try f.open().addCustomer(name: "甲有限公司", fields: [("grade", "B")], now: testNow - 86_400)
+        let p = try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "g.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(p.warnings.map(\.reasonZH), ["客户“甲有限公司”的等级将从“B 意向客户”调整为“A 重要客户”，原因记为：根据导入文件“g.csv”调整。制度要求写明调整原因，可在文件中加一列“等级调整原因”填写，或改用 salesvault customer grade … --reason 调整。请核实"])
+        XCTAssertEqual(p.warnings.first?.line, 2)
+        let q = try f.importing(utf8("客户名称,客户等级,等级调整原因\n甲有限公司,C,项目取消\n"), name: "h.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(q.warnings.isEmpty, "\(q.warnings)")
+        XCTAssertEqual(try f.open().resolve(.customer, "甲有限公司")["grade"]?.text, "C")
+    }
+
+    /// A customer written by part of its name, which the command line finds but a file must not
+    /// guess: the refusal names the archive's customers with that part (it said only "not
+    /// found": helper-127); 所处阶段 and 预计签约时间 are a project list's headers.
+    func testACustomerWrittenByPartOfItsNameIsRefusedNamingTheNearOnes() throws {
+        let f = try ImportFixture()
+        try f.open().addCustomer(name: "合肥京东方光电科技有限公司", now: testNow - 86_400)
+        let p = try f.importing(utf8("客户,项目名称,所处阶段,预计签约时间\n合肥京东方,面板产线改造,2,2027-03-01\n"), name: "p.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中没有名为“合肥京东方”的客户，名称相近的有：C1 合肥京东方光电科技有限公司。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码"])
+        XCTAssertTrue(p.unused.isEmpty, "\(p.unused.map(\.header))")
+        let q = try f.importing(utf8("客户,项目名称,所处阶段,预计签约时间\n合肥京东方光电科技有限公司,面板产线改造,2,2027-03-01\n"), name: "q.csv")
+        XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
+        let project = try f.open().resolve(.project, "面板产线改造")
+        XCTAssertEqual(project["stage"]?.text, "projectInitiation")
+        XCTAssertEqual(project["expectedSign"], .day(DateParser.day(year: 2027, month: 3, day: 1)!))
+    }
+
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests
     /// has the real encrypted workbooks), refused with what to do, its password never asked.
     func testAnEmptyCompoundFileIsRefusedAsDamagedWithWhatToDo() throws {
@@ -1666,6 +1696,63 @@ final class RealWorkbookImportTests: XCTestCase {
         XCTAssertEqual(try archive.resolve(.contact, "王敏")["keyPerson"], .flag(true))
         try archive.loadContactLog()
         XCTAssertEqual(archive.state.all(.activity).first?["at"]?.int, DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 20)!) + 14 * 3600 + 1800)
+    }
+
+    /// A time in a cell formatted to show a date alone is imported, and the preview says the
+    /// column holds times the sheet does not show (a refusal quoted 08:00 the user could not
+    /// see: helper-125); a date alone, or a time the format shows, is no such cell.
+    func testATimeHiddenByADateFormatIsImportedAndSaid() throws {
+        let script = """
+            import sys, datetime, openpyxl
+            wb = openpyxl.Workbook()
+            ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称"]); ws.append(["上海浦东发展银行"])
+            l = wb.create_sheet("跟进记录")
+            l.append(["跟进时间", "客户", "跟进方式", "跟进内容"])
+            l.append([datetime.datetime(2026, 11, 20, 14, 30), "上海浦东发展银行", "拜访", "格式显示时间"])
+            l.append([datetime.datetime(2026, 11, 20), "上海浦东发展银行", "电话", "只有日期"])
+            l.append([datetime.datetime(2026, 11, 21, 8, 0), "上海浦东发展银行", "电话", "时间被隐藏"])
+            l.append([datetime.datetime(2026, 11, 22, 9, 15), "上海浦东发展银行", "电话", "又一个被隐藏"])
+            l["A2"].number_format = "yyyy-mm-dd hh:mm"
+            for r in (3, 4, 5): l.cell(row=r, column=1).number_format = "yyyy-mm-dd"
+            wb.save(sys.argv[1])
+            """
+        do {
+            _ = try Tool.python("import openpyxl", input: Data())
+        } catch {
+            throw XCTSkip("Python's openpyxl is not installed (Scripts/test installs it): \(error)")
+        }
+        let f = try ImportFixture()
+        let path = f.file("跟进.xlsx")
+        _ = try Tool.python(script, input: Data(), arguments: [path])
+        let source = try ImportSource.load(path)
+        let cells = source.tables[1].rows.dropFirst().map { $0.cells[0] }
+        XCTAssertEqual(cells.map { cell -> Bool? in if case .date(let c) = cell { return c.timeHidden } else { return nil } }, [false, false, true, true])
+        let archive = try f.open()
+        let importer = Importer(archive: archive, options: ImportOptions(now: testNow))
+        let p = try importer.preview(source)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let notes = p.warnings.filter { $0.reasonZH.contains("只显示日期") }
+        XCTAssertEqual(notes.count, 1, "\(p.warnings)")
+        XCTAssertEqual(notes.first?.line, 4)
+        XCTAssertEqual(notes.first?.column, "跟进时间")
+        XCTAssertEqual(notes.first?.reasonZH, "该列有 2 个单元格的格式只显示日期，但其中还含有时间（如本格显示为 2026-11-21，实际为 2026-11-21 08:00）。导入时按实际时间记录；如需查看，可在 Excel 中把该列的单元格格式改为“日期时间”")
+        _ = try importer.commit(p)
+        try archive.loadContactLog()
+        let hidden = try XCTUnwrap(archive.state.all(.activity).first { $0["summary"]?.text == "时间被隐藏" })
+        XCTAssertEqual(hidden["at"]?.int, DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 21)!) + 8 * 3600)
+    }
+
+    /// Which date formats show a time of day (a time in the others is hidden).
+    func testDateFormatsThatShowATime() {
+        for code in ["yyyy-mm-dd hh:mm", "h:mm", "[h]:mm", "m/d/yyyy h:mm AM/PM", "yyyy\"年\"m\"月\"d\"日\" h\"时\"mm\"分\"", "mm:ss", "hh"] {
+            XCTAssertTrue(NumberFormat.showsTime(code), code)
+        }
+        for code in ["yyyy-mm-dd", "yyyy\"年\"m\"月\"d\"日\"", "m/d/yy", "d-mmm", "[$-804]yyyy\"年\"m\"月\"d\"日\" aaaa", "\"h\"yyyy-mm-dd", "yyyy/m/d;@"] {
+            XCTAssertFalse(NumberFormat.showsTime(code), code)
+        }
+        XCTAssertTrue(NumberFormat.isBuiltInDateOnly(14) && NumberFormat.isBuiltInDateOnly(31) && NumberFormat.isBuiltInDateOnly(58))
+        XCTAssertFalse(NumberFormat.isBuiltInDateOnly(22) || NumberFormat.isBuiltInDateOnly(32) || NumberFormat.isBuiltInDateOnly(20) || NumberFormat.isBuiltInDateOnly(55))
     }
 
     func testALibreOfficeWorkbookConvertedFromCSVImports() throws {

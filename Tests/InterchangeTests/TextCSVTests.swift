@@ -734,7 +734,7 @@ final class TextCSVTests: XCTestCase {
             XCTAssertEqual(guarded, "'" + s)
             XCTAssertEqual(FormulaGuard.restore(guarded), s)
         }
-        for plain in ["客户", "13800000000", "a=b", "", "'", "'quoted", "5-3"] {
+        for plain in ["客户", "13800000000", "a=b", "", "'", "'quoted", "5-3", "-", "'-"] {  // (a dash alone is no formula: helper-126)
             XCTAssertEqual(FormulaGuard.neutralise(plain), plain)
             XCTAssertEqual(FormulaGuard.restore(plain), plain)
         }

@@ -187,6 +187,28 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(try build(zh: false).nextWeek.first { $0.customer == "华东电力有限公司" }?.what, "follow up (last: 第20条)")
     }
 
+    /// A project moved back and forward again in the week shows each move with its reason (the
+    /// move back and its reason were lost behind the last move), and a project an import creates
+    /// at 3 招投标 is a new project, not a move forward (helper-127).
+    func testEachStageMoveOfTheWeekKeepsItsReasonAndANewProjectIsNoMove() throws {
+        try archive.setStage("数据中心", to: "1", reason: "客户预算冻结", now: h(9, day: 2))
+        try archive.setStage("数据中心", to: "2", reason: nil, now: h(10, day: 3))
+        let importer = Importer(archive: archive, options: ImportOptions(now: h(11, day: 3)))
+        let p = try importer.preview(try ImportSource.read(Data("客户,项目名称,销售阶段\n华东电力,变电站改造,3 招投标\n".utf8), fileName: "项目.csv"))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        _ = try importer.commit(p)
+        let r = try build()
+        let move = try XCTUnwrap(r.stageMoves.first { $0.project == "数据中心扩容" })
+        XCTAssertEqual(move.reason, "1 信息开发 → 2 项目立项；2 项目立项 → 1 信息开发：客户预算冻结；1 信息开发 → 2 项目立项")
+        XCTAssertEqual(try build(zh: false).stageMoves.first { $0.project == "数据中心扩容" }?.reason,
+                       "1 information development → 2 project initiation; 2 project initiation → 1 information development: 客户预算冻结; 1 information development → 2 project initiation")
+        XCTAssertEqual(r.thisWeek.stageForward, 1)
+        XCTAssertEqual(r.thisWeek.stageBack, 0)
+        XCTAssertEqual(r.thisWeek.newProjects, 1)
+        XCTAssertEqual(r.stageMoves.first { $0.project == "变电站改造" }?.bucket, "new")
+        XCTAssertEqual(r.stageMoves.first { $0.project == "变电站改造" }?.to, "bidding")
+    }
+
     /// An entry typed in this week for a visit of last week is this week's record, not this
     /// week's work: its time carries 补录 in every rendering, with a sentence saying what the mark
     /// means; an entry of this week has no mark, and a week without late entries no sentence.

@@ -42,7 +42,7 @@ final class XLSXTests: XCTestCase {
         XCTAssertEqual(tables[2].rows.map(\.line), [1, 2])
         XCTAssertEqual(tables[2].rows[1].cells, [
             .date(CivilDateTime(year: 2024, month: 1, day: 2)), .text("电话沟通\n下周拜访"),
-            .date(CivilDateTime(year: 1900, month: 1, day: 3, secondOfDay: 6 * 3600)),  // yyyy"年"m"月"d"日"
+            .date(CivilDateTime(year: 1900, month: 1, day: 3, secondOfDay: 6 * 3600, timeHidden: true)),  // yyyy"年"m"月"d"日": its time not shown
             .date(CivilDateTime(year: 1899, month: 12, day: 31, secondOfDay: 18 * 3600)),  // [h]:mm
             .number(1234.5),  // "¥"#,##0.00 is not a date
         ])

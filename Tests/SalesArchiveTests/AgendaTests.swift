@@ -39,10 +39,14 @@ final class AgendaTests: XCTestCase {
         let item = try XCTUnwrap(agenda.upcoming.first { $0.customer.displayName == "华为技术有限公司" })
         XCTAssertEqual(DateParser.format(item.day), "2026-11-27")
         XCTAssertEqual(item.nextStep, "修改方案")
-        // A follow-up set by hand to another day: the latest entry's next step, as before.
-        try a.logActivity(customer: "中兴", type: "call", summary: "再约", at: day(2, hour: 10), nextStep: "寄样品", now: day(2, hour: 10))
+        // A later entry without a next date leaves the follow-up's next step.
+        try a.logActivity(customer: "中兴", type: "call", summary: "再约", at: day(1, hour: 15), nextStep: "寄样品", now: day(1, hour: 15))
         XCTAssertEqual(try a.agenda(now: now).dueToday.first { $0.customer.displayName == "中兴通讯" }?.nextStep, "上门演示",
                        "中兴's follow-up (today) was given with 上门演示")
+        // A contact today does today's follow-up: off the day's list (helper-127), as a contact
+        // on or after its day takes an overdue one off.
+        try a.logActivity(customer: "中兴", type: "visit", summary: "上门演示", at: day(2, hour: 10), now: day(2, hour: 10))
+        XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "中兴通讯" })
     }
 
     func testTheAgendaForAFixedClock() throws {
@@ -85,6 +89,14 @@ final class AgendaTests: XCTestCase {
         XCTAssertFalse(rule.isPast(grade: "B", last: nil, since: day(0), asOf: day(14)))
         XCTAssertTrue(rule.isPast(grade: "B", last: nil, since: day(0), asOf: day(15)))
         XCTAssertTrue(rule.isPast(grade: "A", last: nil, since: day(-8), asOf: day(0)))
+        // Calendar days, as a salesperson counts: a call on Monday at 14:00 is 8 days before the
+        // next Tuesday's 09:00 (7 whole 24-hour periods made it within the 7 days: helper-127).
+        XCTAssertEqual(ContactIntervals.silentDays(last: day(0, hour: 14), asOf: day(8, hour: 9)), 8)
+        XCTAssertTrue(rule.isPast(grade: "A", last: day(0, hour: 14), since: day(-30), asOf: day(8, hour: 9)))
+        XCTAssertEqual(ContactIntervals.silentDays(last: day(0, hour: 23), asOf: day(1, hour: 1)), 1)
+        XCTAssertEqual(ContactIntervals.silentDays(last: day(0, hour: 9), asOf: day(0, hour: 18)), 0)
+        // In the department's zone when the report asks (09:00 Shanghai is 01:00 UTC).
+        XCTAssertEqual(ContactIntervals.silentDays(last: day(0, hour: 17), asOf: day(1, hour: 1), day: { ($0 + 8 * 3_600) / 86_400 }), 0)
         XCTAssertTrue(ContactIntervals.isOverdue(next: 10, lastContactDay: 9, today: 11))
         XCTAssertFalse(ContactIntervals.isOverdue(next: 10, lastContactDay: 10, today: 11))
     }

@@ -202,6 +202,17 @@ final class ArchiveTests: XCTestCase {
         try a.routeComplaint("TS", manager: false, director: true, now: day(1))
         XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "李强", resolution: "x", now: day(1)), "the subject cannot coordinate")
         XCTAssertThrowsError(try a.remove(.customer, "华为技", now: day(1)), "removal needs the id or the full name")
+        // A customer with an open project goes only with a reason (helper-127); a closed one's do not ask.
+        try a.addCustomer(name: "南京地铁集团有限公司", now: day(1))
+        let bid = try a.addProject(customer: "南京地铁", name: "四号线信号系统", now: day(1))
+        let kept = try bytes()
+        XCTAssertThrowsError(try a.remove(.customer, "南京地铁集团有限公司", now: day(1))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue)
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "客户 \(try! a.resolve(.customer, "南京地铁").shortID) 南京地铁集团有限公司还有 1 个进行中的项目（四号线信号系统（1 信息开发）），移除须注明原因（--reason）")
+        }
+        XCTAssertEqual(try bytes(), kept)
+        try a.setStage(bid.shortID, to: "lost", reason: "未中标", now: day(1))
+        XCTAssertNoThrow(try a.remove(.customer, "南京地铁集团有限公司", now: day(1)))
         XCTAssertThrowsError(try a.logActivity(customer: "华为", type: "call", summary: "x", at: day(3), now: day(1)), "not in the future")
         try a.addCustomer(name: "1", now: day(1))  // a name that is also the id of 华为
         XCTAssertThrowsError(try a.resolve(.customer, "1")) { XCTAssertEqual(($0 as? ArchiveError)?.code, .ambiguous) }
@@ -270,7 +281,7 @@ final class ArchiveTests: XCTestCase {
         // That removal undone after the customer's: refused (helper-103: the contact came back
         // under a customer no list shows), until the customer's removal is undone first.
         let contactRemoval = try XCTUnwrap(try a.batches().last?.index)
-        try a.remove(.customer, "华为技术有限公司", now: day(4))
+        try a.remove(.customer, "华为技术有限公司", reason: "重复录入", now: day(4))  // (its project is open: a reason)
         let customerRemoval = try XCTUnwrap(try a.batches().last?.index)
         let before = try bytes()
         XCTAssertThrowsError(try a.undo(batch: contactRemoval, now: day(5))) { error in

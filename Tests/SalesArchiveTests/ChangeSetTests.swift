@@ -275,6 +275,8 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "III", "bidding"), (.stage, "III 招投标", "bidding"), (.stage, "iii", "bidding"), (.stage, "IV、商务谈判", "businessNegotiation"),
             (.stage, "V", "contract"), (.stage, "II：项目立项", "projectInitiation"), (.stage, "招投标！", "bidding"), (.stage, "赢单!", "won"),
             (.activityType, "QQ", "im"), (.activityType, "IM", "im"), (.grade, "A！", "A"),
+            (.stage, "ＩＩＩ", "bidding"), (.stage, "ＩＩ 项目立项", "projectInitiation"), (.stage, "(III)", "bidding"), (.stage, "（III）招投标", "bidding"),
+            (.stage, "III!", "bidding"),  // (helper-126)
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [
@@ -282,7 +284,7 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "3 信息开发"), (.grade, "AB"), (.grade, "A A"),
             (.stage, "三、信息开发"), (.stage, "六、招投标"),
             (.stage, "第三阶段：信息开发"), (.stage, "Ⅵ"), (.stage, "第六阶段"), (.stage, "③信息开发"), (.stage, "六"), (.stage, "第三"),
-            (.stage, "三信息开发"), (.stage, "IIII"), (.stage, "VI"), (.stage, "X"), (.stage, "IIIa"), (.stage, "III信息开发"), (.grade, "B？"), (.grade, "二"), (.grade, "VIP"), (.grade, "IV"),
+            (.stage, "三信息开发"), (.stage, "IIII"), (.stage, "VI"), (.stage, "X"), (.stage, "IIIa"), (.stage, "III信息开发"), (.grade, "B？"), (.grade, "二"), (.grade, "VIP"), (.grade, "IV"), (.grade, "ＶＩＰ"), (.stage, "(III"), (.stage, "IIIＡ"), (.stage, "III3"),
             (.stage, "阶段三：信息开发"), (.stage, "-3"), (.stage, "--3"), (.stage, ".3"), (.stage, " -1"), (.stage, "－3"), (.stage, String(repeating: "-", count: 1_000) + "3"),  // (helper-123)
         ]
         for (vocabulary, input) in refused { XCTAssertNil(vocabulary.parse(input), "\(vocabulary): \(input)") }

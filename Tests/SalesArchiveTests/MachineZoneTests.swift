@@ -9,7 +9,10 @@ final class MachineZoneTests: XCTestCase {
         let named: [(String, String)] = [
             ("CST-8", "Etc/GMT-8"), ("BJT-8", "Etc/GMT-8"), ("<+08>-8", "Etc/GMT-8"), ("CST-08:00", "Etc/GMT-8"),
             ("EST5", "Etc/GMT+5"), ("XYZ+5", "Etc/GMT+5"), ("UTC0", "Etc/UTC"), ("JST-9:00:00", "Etc/GMT-9"),
-            (":Asia/Shanghai", "Asia/Shanghai"), (":PRC", "PRC"),
+            (":Asia/Shanghai", "Asia/Shanghai"), (":PRC", "PRC"), ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo"),
+            (":/usr/share/zoneinfo/Asia/Shanghai", "Asia/Shanghai"),
+            // As `date` reads them (Foundation read UTC-8 as 8 hours behind: helper-126).
+            ("UTC-8", "Etc/GMT-8"), ("GMT+8", "Etc/GMT+8"), ("UTC+0", "Etc/UTC"),
         ]
         for (tz, id) in named {
             XCTAssertEqual(MachineZone.identifier(forTZ: tz), id, tz)
@@ -20,9 +23,27 @@ final class MachineZoneTests: XCTestCase {
         XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "EST5")!)?.secondsFromGMT(), -5 * 3_600)
     }
 
+    /// Each POSIX form's offset is the one the C library gives (`date +%z`).
+    func testTheOffsetsAreTheCLibrarys() throws {
+        for tz in ["CST-8", "UTC-8", "GMT+8", "EST5", "<+0530>-5:30"] {
+            guard let id = MachineZone.identifier(forTZ: tz) else { continue }  // (no identifier for minutes)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/date")
+            process.arguments = ["+%z"]
+            process.environment = ["TZ": tz]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            process.waitUntilExit()
+            let date = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let seconds = try XCTUnwrap(TimeZone(identifier: id)).secondsFromGMT()
+            XCTAssertEqual(date, String(format: "%@%02d%02d", seconds < 0 ? "-" : "+", abs(seconds) / 3600, abs(seconds) % 3600 / 60), tz)
+        }
+    }
+
     func testWhatFoundationReadsOrNoIdentifierNamesIsLeftAlone() {
-        for tz in ["Asia/Shanghai", "PRC", "UTC", "GMT+8", "UTC+8", "CST6CDT", "IST-5:30", "EST5EDT,M3.2.0,M11.1.0", "CST-15", "CS-8",
-                   "CST-8x", "CST--8", "", ":", ":Nowhere/City", "<+08", "<>-8", "CST-8:", String(repeating: "A", count: 100) + "-8"] {
+        for tz in ["Asia/Shanghai", "PRC", "UTC", "GMT", "CST6CDT", "Etc/GMT-8", "/usr/share/zoneinfo/Nowhere", "IST-5:30", "EST5EDT,M3.2.0,M11.1.0", "CST-15", "CS-8",
+                   "CST-8x", "CST--8", "", ":", ":Nowhere/City", "<+08", "<>-8", "CST-8:", String(repeating: "A", count: 200) + "-8"] {
             XCTAssertNil(MachineZone.identifier(forTZ: tz), tz)
         }
     }

@@ -33,9 +33,15 @@ final class NameMatchTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "--alias 后的别名为空，请填写要添加的别名。")
         }
         XCTAssertEqual(try fixture.bytes(), before)
-        // A prefix still wins over a match inside another name (what worked before still works).
+        // A name that starts with the text does not win over one that holds it: both are asked
+        // about (恒瑞 found the 恒瑞医药 just added, not the customer it had found all week:
+        // helper-127); the whole name finds it.
         try a.addCustomer(name: "银行卡中心", now: day(1))
-        XCTAssertEqual(try a.resolve(.customer, "银行").displayName, "银行卡中心")
+        XCTAssertThrowsError(try a.resolve(.customer, "银行")) { error in
+            XCTAssertEqual((error as? ArchiveError)?.code, .ambiguous)
+            XCTAssertEqual((error as? ArchiveError)?.candidates.count, 3)
+        }
+        XCTAssertEqual(try a.resolve(.customer, "银行卡中心").displayName, "银行卡中心")
     }
 
     /// A short name or alias names one customer, however it is given (`--alias`, `--set

@@ -83,6 +83,21 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let entry = try XCTUnwrap(logged.stdout.split(separator: " ").dropFirst().first.map { String($0.prefix { $0 != "，" }) })
         let edited = try sv(["log", "edit", entry, "--at", "昨天下午6点", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(edited.stderr.contains("提示：本机时区（"), edited.stderr)
+        XCTAssertTrue(edited.stdout.hasPrefix("已修改 \(entry)，时间为 2026-11-23 18:00；"), edited.stdout)
+        // A time refused: the note comes first (it explains a "not yet" on a machine in UTC), and
+        // a time's refusal gets no advice on writing dates (helper-126).
+        let refused = try sv(["log", "add", "华为", "call", "x", "--at", "今天25点", "--lang", "zh"], day: 1, hour: 10, expect: 8)
+        let note = try XCTUnwrap(refused.stderr.range(of: "提示：本机时区（"), refused.stderr)
+        XCTAssertLessThan(note.lowerBound, try XCTUnwrap(refused.stderr.range(of: "今天25点")).lowerBound, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("未做任何更改") && !refused.stderr.contains("日期请写成"), refused.stderr)
+        try sv(["project", "add", "华为", "园区网络"], day: 1, hour: 10)
+        let mixed = try sv(["project", "stage", "园区网络", "三信息开发", "--reason", "客户预算冻结", "--lang", "zh"], day: 1, hour: 10, expect: 8)
+        XCTAssertTrue(mixed.stderr.contains("销售阶段“三信息开发”前后不一致：编号指“3 招投标”，文字却是“1 信息开发”"), mixed.stderr)
+        let long = try sv(["project", "stage", "园区网络", String(repeating: "III", count: 5_000), "--lang", "zh"], day: 1, hour: 10, expect: 8)
+        XCTAssertLessThan(long.stderr.utf8.count, 1_000, "a long value is quoted cut")
+        try sv(["project", "stage", "园区网络", "ＩＩ：项目立项"], day: 1, hour: 10)
+        let back = try sv(["project", "stage", "园区网络", "1", "--reason", "客户预算冻结", "--lang", "zh"], day: 1, hour: 10)
+        XCTAssertTrue(back.stdout.hasSuffix("已退回第 1 阶段（信息开发），原因：客户预算冻结。\n"), back.stdout)
         XCTAssertFalse(try sv(["log", "edit", entry, "--summary", "电话回访", "--lang", "zh"], day: 1, hour: 10).stderr.contains("本机时区"))
         var inShanghai = env
         inShanghai["TZ"] = "Asia/Shanghai"
@@ -103,6 +118,30 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")
+    }
+
+    /// A short name of a customer the archive has is a likely duplicate, and a partial name that
+    /// two customers have is asked about: 恒瑞 used to find the 恒瑞医药 just added, not the
+    /// 江苏恒瑞医药股份有限公司 it had found all week (helper-127).
+    func testAShortNameIsALikelyDuplicateAndAPartOfTwoNamesIsAskedAbout() throws {
+        try sv(["customer", "add", "江苏恒瑞医药股份有限公司", "--grade", "A"], day: 0)
+        try sv(["customer", "add", "南京地铁集团有限公司"], day: 0)
+        try sv(["log", "add", "恒瑞", "call", "沟通", "--at", "今天上午9点"], day: 0)
+        let before = try archiveBytes()
+        let short = try sv(["customer", "add", "恒瑞医药", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近（一个名称包含另一个））"), short.stderr)
+        let city = try sv(["customer", "add", "南京市地铁集团有限公司", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司"), city.stderr)
+        XCTAssertEqual(try archiveBytes(), before)
+        // Names sharing fewer than four characters are no sign (京东 within 北京东方).
+        try sv(["customer", "add", "京东"], day: 0)
+        try sv(["customer", "add", "北京东方"], day: 0)
+        try sv(["customer", "add", "恒瑞医药", "--force"], day: 0)
+        let asked = try sv(["log", "add", "恒瑞", "call", "再沟通", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(asked.stderr.contains("“恒瑞”匹配到 2 个客户") && asked.stderr.contains("江苏恒瑞医药股份有限公司") && asked.stderr.contains("恒瑞医药"), asked.stderr)
+        // The whole name, or the id, finds each.
+        try sv(["log", "add", "恒瑞医药", "call", "新客户首次沟通"], day: 0, hour: 11)
+        XCTAssertTrue(try sv(["customer", "show", "京东", "--lang", "zh"], day: 0, hour: 11).stdout.contains("京东"))
     }
 
     func testRelativeDatesFollowTheToolsClock() throws {

@@ -95,7 +95,9 @@ final class TerminalSafetyTests: ArchiveCommandTestCase {
         try sv(["customer", "add", "华为技术有限公司"])
         try sv(["customer", "add", "华为软件有限公司"])
         let forged = "华为技术有限公司\nsalesvault: error: 伪造的一行"
-        let added = try sv(["customer", "add", forged])  // (a name's line break is kept as a space)
+        // (A name's line break is kept as a space; --force: the name holds another customer's,
+        // a likely duplicate since 2026-12-05.)
+        let added = try sv(["customer", "add", forged, "--force"])
         XCTAssertFalse(added.stdout.contains("\nsalesvault"), added.stdout)
         for args in [["customer", "add", forged], ["customer", "show", "没有\n这家"], ["customer", "show", "没有\nsalesvault: error: 伪造的一行"]] {
             let r = try sv(args, expect: 8)

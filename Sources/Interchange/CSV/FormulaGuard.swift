@@ -25,8 +25,12 @@ public enum FormulaGuard {
 
     /// Whether the first scalar after any leading apostrophes is = + - @ TAB or CR (scalars, not
     /// Characters: "\r\n" is a single Character that still starts with a CR).
+    /// A dash alone (what a report writes for "none") is no formula in Excel or LibreOffice: not
+    /// guarded (the report's workbook showed '- : helper-126).
     private static func needsGuard(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first(where: { $0 != "'" }) else { return false }
+        let scalars = s.unicodeScalars.drop { $0 == "'" }
+        guard let first = scalars.first else { return false }
+        if first == "-" && scalars.count == 1 { return false }
         return first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r"
     }
 }

@@ -150,12 +150,12 @@ public enum Columns {
         .projects: [
             "customer": ["客户", "客户名称", "公司", "公司名称", "单位", "单位名称", "所属客户", "company", "customer", "account", "统一社会信用代码", "客户编号"],
             "name": ["项目名称", "项目", "项目名", "商机名称", "project", "projectname", "name"],
-            "stage": ["销售阶段", "阶段", "项目阶段", "stage"],
+            "stage": ["销售阶段", "阶段", "项目阶段", "所处阶段", "当前阶段", "商机阶段", "stage"],  // (所处阶段, 当前阶段: helper-127)
             "budget": ["预算", "项目预算", "预算金额", "客户预算", "budget"],
             "procurementPlan": ["采购计划", "procurementplan"],
             "bidMethod": ["采购方式", "招标方式", "bidmethod"],
-            "expectedBid": ["预计投标", "预计投标日期", "投标日期", "expectedbid"],
-            "expectedSign": ["预计签约", "预计签约日期", "签约日期", "expectedsign"],
+            "expectedBid": ["预计投标", "预计投标日期", "预计投标时间", "投标日期", "投标时间", "expectedbid"],
+            "expectedSign": ["预计签约", "预计签约日期", "预计签约时间", "签约日期", "签约时间", "expectedsign"],
             "requirements": ["需求", "客户需求", "requirements"],
             "decisionMakers": ["决策人", "decisionmakers"],
             "competition": ["竞争情况", "竞争对手", "competition"],

@@ -55,11 +55,17 @@ extension Identity {
         let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
         let phoneKey = phone.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
+        let shortKey = key.map(Self.withoutPlaceWords)
         for c in state.all(.customer) {
             if let key, let n = c["name"]?.text, companyKey(n) == key {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
                 out.append(LikelyDuplicate(customer: c, reason: same ? "the same name" : "a similar name", reasonZH: same ? "名称相同" : "名称相近"))
+            } else if let shortKey, let n = c["name"]?.text, Self.namesOneAnother(shortKey, Self.withoutPlaceWords(companyKey(n))) {
+                // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
+                // one name within the other once 省 and 市 are left out (added without a word,
+                // and 恒瑞 then found the new one: helper-127).
+                out.append(LikelyDuplicate(customer: c, reason: "a similar name (one within the other)", reasonZH: "名称相近（一个名称包含另一个）"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
             } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {
@@ -67,6 +73,18 @@ extension Identity {
             }
         }
         return out
+    }
+
+    /// A company key without 省 and 市 (南京市地铁 and 南京地铁 compared alike).
+    static func withoutPlaceWords(_ key: String) -> String {
+        key.contains(where: { $0 == "市" || $0 == "省" }) ? String(key.filter { $0 != "市" && $0 != "省" }) : key
+    }
+
+    /// Two company keys of which one holds the other, the shorter of four characters or more
+    /// (京东 within 北京东方 is no sign; 恒瑞医药 within 江苏恒瑞医药 is).
+    static func namesOneAnother(_ a: String, _ b: String) -> Bool {
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        return short.count >= 4 && long.contains(short)
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:

@@ -1429,6 +1429,23 @@ extension Importer {
                 }
             }
         }
+        // Archive customers whose name holds a text no customer is named (合肥京东方 for 合肥京东方
+        // 光电科技有限公司, which the command line finds), once per text: named in the refusal
+        // (it said only "not found": helper-127).
+        var near: [String: [String]] = [:]
+        func nearNames(_ text: String) -> [String] {
+            if let known = near[text] { return known }
+            let key = Identity.companyKey(text)
+            var found: [String] = []
+            if key.count >= 2 {
+                archive.state.each(.customer) { c in
+                    guard found.count <= 5, let n = c["name"]?.text, Identity.companyKey(n).contains(key) else { return }
+                    found.append("\(c.shortID) \(c.displayName)")
+                }
+            }
+            near[text] = found
+            return found
+        }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
@@ -1494,6 +1511,10 @@ extension Importer {
                     // (Sheets --kind left out may hold it: "in this file" would contradict the file.)
                     refuse(i, header(r, "customer"), text, "no customer \(text) in the archive or in the sheets imported (--kind left the others out); import the customer first, or import the whole workbook without --kind",
                            "找不到客户“\(text)”：档案中没有，本次按 --kind 导入的工作表中也没有（其他工作表已略过）。请先导入该客户，或去掉 --kind 导入整个工作簿")
+                } else if case let found = nearNames(text), !found.isEmpty {
+                    let listed = found.prefix(5).joined(separator: "、") + (found.count > 5 ? "等" : "")
+                    refuse(i, header(r, "customer"), text, "no customer is named \(text); the archive has \(found.prefix(5).joined(separator: "; ")): write the customer's full name as the archive does, its code or credit code",
+                           "档案中没有名为“\(text)”的客户，名称相近的有：\(listed)。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
                 } else {
                     refuse(i, header(r, "customer"), text, "no customer \(text) in this file or in the archive; give the customer's full name, code or credit code",
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
@@ -1982,10 +2003,10 @@ extension Importer {
                                 if let wanted, current.isClosed {
                                     updateWarnings.append(ImportProblem(
                                         table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
-                                        reason: wanted.isClosed ? "the project \(name) is closed (\(current.en)); this row changes its outcome to \(wanted.en)"
-                                            : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en)",
-                                        reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，请核实"
-                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新启动，阶段改为“\(wanted.zh)”，请核实"))
+                                        reason: wanted.isClosed ? "the project \(name) is closed (\(current.en)); this row changes its outcome to \(wanted.en), with the reason: \(why); check that this is meant"
+                                            : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en), with the reason: \(why); check that this is meant",
+                                        reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，原因记为：\(why)。请核实"
+                                            : "项目“\(name)”已结束（\(current.zh)），此行会将其重新开启，阶段改为“\(wanted.zh)”，原因记为：\(why)。请核实"))
                                 } else if let wanted, current.moveNeedsReason(to: wanted) {
                                     // A stage gone back, or a project lost or abandoned, which a command
                                     // takes only with its reason (regulation 7.1): said, with the reason
@@ -2445,8 +2466,20 @@ extension Importer {
             changed = true
         }
         if let grade {
-            _ = add(.setGrade(ref, grade: grade, reason: r.gradeReason ?? "根据导入文件“\(fileName)”调整"), row)
+            let why = r.gradeReason.flatMap { $0.isEmpty ? nil : $0 } ?? "根据导入文件“\(fileName)”调整"
+            _ = add(.setGrade(ref, grade: grade, reason: why), row)
             changed = true
+            // A grade an archive customer had changed by a file without a reason of its own,
+            // which regulation 6.2 asks for and `customer grade` requires: said, with the reason
+            // recorded and where to give one (it changed without a word: helper-127).
+            if let existing, (r.gradeReason ?? "").isEmpty, let to = Grade.parse(grade) {
+                let from = Grade(rawValue: existing["grade"]?.text ?? "") ?? .unrated
+                let name = existing.displayName
+                warnings.append(ImportProblem(
+                    table: table, line: r.line, value: grade,
+                    reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: give it in a column 等级调整原因, or change the grade with customer grade --reason; check that this is meant",
+                    reasonZH: "客户“\(name)”的等级将从“\(from.label(zh: true))”调整为“\(to.label(zh: true))”，原因记为：\(why)。制度要求写明调整原因，可在文件中加一列“等级调整原因”填写，或改用 salesvault customer grade … --reason 调整。请核实"))
+            }
         }
         return changed ? .updated : .unchanged
     }

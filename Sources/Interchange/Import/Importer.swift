@@ -23,6 +23,7 @@ public final class Importer {
         recordIDs = Self.recordIDs(of: source, into: archive)
         preview.recordIDs = recordIDs
         let tables = mapTables(source, into: &preview)
+        if source.format == .xlsx { preview.warnings += Self.hiddenTimes(tables) }  // (only a sheet has formats)
         preview.hasRecordIDs = tables.contains { $0.column(ofTarget: .sourceID) != nil }
         if try bulkLog(source, tables: tables, into: &preview) {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
@@ -244,6 +245,33 @@ public final class Importer {
             columns.first { if case .field(let k) = $0.target { return k == key } else { return false } }
         }
         func column(ofTarget target: ColumnTarget) -> MappedColumn? { columns.first { $0.target == target } }
+    }
+
+    /// A note for each moment column (跟进时间, 受理时间…) with cells formatted to show a date
+    /// alone that hold a time too (`CivilDateTime.timeHidden`): the time is imported, and a
+    /// refusal that quotes it (晚于现在, 早于受理时间) quoted a time the sheet does not show
+    /// (helper-125).
+    static func hiddenTimes(_ tables: [MappedTable]) -> [ImportProblem] {
+        var out: [ImportProblem] = []
+        for mapped in tables {
+            for column in mapped.columns {
+                guard case .field(let key) = column.target, Schema.field(mapped.kind.entity, key: key)?.type == .instant else { continue }
+                var count = 0
+                var first: (line: Int, date: CivilDateTime)?
+                for row in mapped.dataRows where column.index < row.cells.count {
+                    guard case .date(let c) = row.cells[column.index], c.timeHidden else { continue }
+                    count += 1
+                    if first == nil { first = (row.line, c) }
+                }
+                guard let first else { continue }
+                let full = CellReading.dateText(first.date), shown = String(full.prefix(10))
+                out.append(ImportProblem(
+                    table: mapped.table.name, line: first.line, column: column.header, value: full,
+                    reason: "\(count) cell(s) of this column are formatted to show a date alone but hold a time too (this one shows \(shown) and holds \(full)); the time they hold is imported. To see it, format the column as a date and time in Excel",
+                    reasonZH: "该列有 \(count) 个单元格的格式只显示日期，但其中还含有时间（如本格显示为 \(shown)，实际为 \(full)）。导入时按实际时间记录；如需查看，可在 Excel 中把该列的单元格格式改为“日期时间”"))
+            }
+        }
+        return out
     }
 
     /// Finds each table's kind and header row and maps its columns.

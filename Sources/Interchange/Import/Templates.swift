@@ -34,7 +34,7 @@ public enum Templates {
         }
         if spec.key == "creditCode" { parts.append("18 位，校验位按 GB 32100-2015 检查") }
         if spec.sensitivity == .secret { parts.append("保密字段") }
-        return parts.joined(separator: ";")
+        return parts.joined(separator: "；")  // (a Chinese text, its semicolon full width: helper-127)
     }
 
     public enum Format: String, Sendable, CaseIterable { case xlsx, csv }

@@ -206,6 +206,12 @@ public enum ReportRender {
         return c
     }
 
+    /// A whole number as a count is written: digits alone, no leading zero, at most 15.
+    static func isCount(_ text: String) -> Bool {
+        let u = text.utf8
+        return !u.isEmpty && u.count <= 15 && u.allSatisfy { (0x30...0x39).contains($0) } && (u.count == 1 || u.first != 0x30)
+    }
+
     public static func workbook(_ r: WeeklyReport, zh: Bool) -> XLSXWorkbook {
         let calendar = DepartmentCalendar(zoneName: r.timeZone) ?? .standard
         var sheets: [XLSXSheet] = []
@@ -218,7 +224,13 @@ public enum ReportRender {
                 rows.append([.text(section.empty)])
             } else {
                 rows.append(section.headers.map { XLSXCell(.text($0), fill: "D9E1F2", bold: true) })
-                for row in section.rows { rows.append(row.map { XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill) }) }
+                // A count (跟进次数 9) as a number, which Excel sums (it was text: helper-127).
+                for row in section.rows {
+                    rows.append(row.map {
+                        Self.isCount($0.text) ? XLSXCell(.number(Double($0.text)!), fill: $0.fill)
+                            : XLSXCell(.text(FormulaGuard.neutralise(ReportText.visible($0.text))), fill: $0.fill)
+                    })
+                }
                 widest = max(widest, section.headers.count)
                 if let note = section.note { rows.append([.text(note)]) }
             }

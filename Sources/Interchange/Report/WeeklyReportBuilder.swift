@@ -300,7 +300,7 @@ public enum WeeklyReportBuilder {
             report.stageMoves.append(WeeklyReport.StageMove(
                 project: name(p.id), projectID: p.shortID, customer: name(atEnd.value(p, "customer")?.ref), from: from, to: to, bucket: bucket,
                 valueBefore: before, valueAfter: after, expectedBefore: expBefore, expectedAfter: expAfter,
-                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: moves.last?.reason))
+                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: Self.stageReasons(moves, zh: o.zh)))
         }
 
         // Complaints: new this week, touched this week, or still open.
@@ -326,9 +326,9 @@ public enum WeeklyReportBuilder {
             report.customers.append(WeeklyReport.CustomerKey(id: c.shortID, name: name(c.id), creditCode: atEnd.value(c, "creditCode")?.text, grade: grade))
             let last = atEnd.value(c, "lastContactAt")?.int
             // The rules the agenda shares (SalesArchive's ContactIntervals).
-            if intervals.isPast(grade: grade, last: last, since: c.createdAt, asOf: endInstant) {
+            if intervals.isPast(grade: grade, last: last, since: c.createdAt, asOf: endInstant, day: o.calendar.day(of:)) {
                 report.attention.append(WeeklyReport.Attention(kind: "stale", customer: name(c.id), subject: grade, day: last.map { Int32(clamping: o.calendar.day(of: $0)) },
-                                                               days: ContactIntervals.silentDays(last: last, asOf: endInstant)))
+                                                               days: ContactIntervals.silentDays(last: last, asOf: endInstant, day: o.calendar.day(of:))))
             }
             if let next = atEnd.value(c, "nextFollowUp")?.day {
                 // The next step given with this follow-up's date (by the latest entry with a next
@@ -373,6 +373,18 @@ public enum WeeklyReportBuilder {
         return report
     }
 
+    /// The reasons of a project's stage moves of the week: the one move's, or, when it moved
+    /// more than once and some move had a reason, each move with its reason (3 招投标 → 2 项目立项：
+    /// 招标文件延期；2 项目立项 → 3 招投标). Only the last move's reason was shown, so a move back
+    /// and its reason were lost when the project went forward again (helper-127).
+    static func stageReasons(_ moves: [(at: Int64, from: String, to: String, reason: String?)], zh: Bool) -> String? {
+        guard moves.count > 1 else { return moves.last?.reason }
+        guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return nil }
+        return moves.map { m in
+            "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
+        }.joined(separator: zh ? "；" : "; ")
+    }
+
     /// The ids of the batches of `period` that an undo in the same period took back, with those
     /// undos. (An undo of an undo stands: it brought the first batch's changes back.)
     static func cancelled(_ batches: [(index: UInt64, batch: ChangeBatch)], in period: Range<Int64>) -> Set<UInt64> {
@@ -409,13 +421,21 @@ public enum WeeklyReportBuilder {
         let statusField = Schema.field(.complaint, key: "status")!.number
         let typeField = Schema.field(.activity, key: "type")!.number
         let customerRef = Schema.field(.activity, key: "customer")!.number
+        // A project's stage as the batch that created it left it: an import that creates a
+        // project at 3 招投标 sets the stage after creating it, and that was counted as a move
+        // forward (helper-127); a new project is counted as new, its later moves from there.
+        var createdAt: [UInt64: SalesStage] = [:]
         for b in batches {
+            var createdHere: Set<UInt64> = []
             for e in b.events {
                 if e.operation == .create && !alive(e) { continue }
                 switch (e.kind, e.operation) {
                 case (.customer, .create): n.newCustomers += 1
                 case (.contact, .create): n.newContacts += 1
-                case (.project, .create): n.newProjects += 1
+                case (.project, .create):
+                    n.newProjects += 1
+                    createdHere.insert(e.id)
+                    createdAt[e.id] = e.changes.last { $0.field == stageField }?.new?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
                 case (.complaint, .create): n.complaintsOpened += 1
                 case (.activity, .create):
                     n.activities += 1
@@ -431,8 +451,9 @@ public enum WeeklyReportBuilder {
                 case (.project, .update):
                     // Per project, from its stage before its first move of the period to its last.
                     if let c = e.changes.first(where: { $0.field == stageField }) {
-                        let from = SalesStage(rawValue: c.old?.text ?? "") ?? .infoDevelopment
                         let to = SalesStage(rawValue: c.new?.text ?? "") ?? .infoDevelopment
+                        if createdHere.contains(e.id) { createdAt[e.id] = to; break }
+                        let from = createdAt[e.id] ?? SalesStage(rawValue: c.old?.text ?? "") ?? .infoDevelopment
                         if moves[e.id] == nil { order.append(e.id) }
                         moves[e.id] = (moves[e.id]?.from ?? from, to)
                     }

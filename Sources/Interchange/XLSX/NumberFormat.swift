@@ -227,6 +227,42 @@ enum NumberFormat {
         (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id)
     }
 
+    /// The built-in date formats that show no time of day: 14–17 (m/d/yyyy, d-mmm-yy, d-mmm,
+    /// mmm-yy), and of the Chinese locale's 27–31, 36, 50–54, 57, 58 (yyyy"年"m"月"d"日",
+    /// m"月"d"日"…; 32–35 and 55–56 are times).
+    static func isBuiltInDateOnly(_ id: Int) -> Bool {
+        (14...17).contains(id) || (27...31).contains(id) || id == 36 || (50...54).contains(id) || id == 57 || id == 58
+    }
+
+    /// Whether a date format code (`isDateCode`) shows a time of day: h or s outside quoted
+    /// text, escapes and `[…]`, or an elapsed `[h]`, `[m]`, `[s]`, or AM/PM. (m alone is the month.)
+    static func showsTime(_ code: String) -> Bool {
+        var inQuote = false
+        var chars = code.unicodeScalars.makeIterator()
+        while let c = chars.next() {
+            if inQuote {
+                if c == "\"" { inQuote = false }
+                continue
+            }
+            switch c {
+            case "\"": inQuote = true
+            case "\\", "_", "*": _ = chars.next()
+            case ";": return false
+            case "[":
+                var inside = ""
+                while let d = chars.next(), d != "]" { inside.unicodeScalars.append(d) }
+                let lower = inside.lowercased()
+                if !lower.isEmpty, lower.allSatisfy({ "hms".contains($0) }) { return true }
+            case "h", "H", "s", "S": return true
+            case "A", "a":
+                // AM/PM, A/P (上午/下午 is quoted text or a locale).
+                if let next = chars.next(), next == "M" || next == "m" || next == "/" { return true }
+            default: continue
+            }
+        }
+        return false
+    }
+
     /// A custom format code is a date or time when its first section has y, m, d, h or s outside
     /// quoted text, backslash escapes, `_x` and `*x` spacing, and `[…]` (colours, locales,
     /// conditions); elapsed times like `[h]:mm` count as times.

@@ -303,7 +303,8 @@ enum SheetParser {
                 throw XLSXErrors.badContent(part, "the cell \(ref) is a number cell holding \"\(raw.prefix(30))\"",
                                             zh: "单元格 \(ref) 应为数字，实际内容是“\(raw.prefix(30))”")
             }
-            if styles.isDate(cell.style), let date = ExcelDate.civil(serial: number, date1904: date1904) {
+            if styles.isDate(cell.style), var date = ExcelDate.civil(serial: number, date1904: date1904) {
+                if date.secondOfDay != 0, styles.hidesTime(cell.style) { date.timeHidden = true }
                 return .date(date)
             }
             return .number(number)

@@ -430,14 +430,9 @@ extension ChangeDraft {
             }
         case .vocabulary(let vocabulary):
             guard let code = vocabulary.parse(text) else {
-                if let (number, words) = vocabulary.disagreement(text),
-                   let n = vocabulary.label(number, zh: true), let w = vocabulary.label(words, zh: true),
-                   let nEN = vocabulary.label(number, zh: false), let wEN = vocabulary.label(words, zh: false) {
-                    throw ArchiveError(.invalidValue, "\(spec.key): \(text) gives a number that is \(nEN) and words that are \(wEN): keep the one that is right",
-                                       zh: "\(spec.zh)“\(text)”前后不一致：编号指“\(n)”，文字却是“\(w)”。请核对后只保留正确的一个")
-                }
-                throw ArchiveError(.invalidValue, "\(spec.key): \(text) is not one of \(vocabulary.labels(zh: false).joined(separator: ", "))",
-                                   zh: "无法识别\(spec.zh)“\(text)”，请填以下之一：\(vocabulary.labels(zh: true).joined(separator: "、"))")
+                if let disagreeing = disagreement(spec, vocabulary, text) { throw disagreeing }
+                throw ArchiveError(.invalidValue, "\(spec.key): \(Self.quoted(text)) is not one of \(vocabulary.labels(zh: false).joined(separator: ", "))",
+                                   zh: "无法识别\(spec.zh)“\(Self.quoted(text))”，请填以下之一：\(vocabulary.labels(zh: true).joined(separator: "、"))")
             }
             return .text(code)
         case .reference, .references:
@@ -682,8 +677,10 @@ enum Lookup {
             throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed; to bring it back, undo the change that removed it (see salesvault history)",
                                zh: "\(kind.zh) \(kind.idPrefix)\(id) 已被删除；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
         }
-        // Exact (name, short name, code, number or an alias), then the start of one, then
-        // anywhere in one: the first of these that finds anything decides.
+        // Exact (name, short name, code, number or an alias) decides when one record has it;
+        // otherwise every record one of whose names has it, at the start or anywhere, and more
+        // than one is asked about. (The start of a name used to win over the rest: 恒瑞 found the
+        // 恒瑞医药 just added, not 江苏恒瑞医药股份有限公司 it had found all week: helper-127.)
         // A customer's or project's names are compared without their spaces, an ideographic one
         // too (苏州工业园区 or 苏州 工业园区 find 苏州　工业园区管委会; helper-110, helper-111: the
         // spaces made a name unfindable, or another one found first). A person's are compared as
@@ -700,7 +697,7 @@ enum Lookup {
             else if names.contains(where: { $0.contains(wanted) }) { containing.append(e) }
         }
         if exact.count == 1 { return exact[0] }
-        let matches = (exact.isEmpty && prefixed.isEmpty ? containing : exact + prefixed).sorted { $0.id < $1.id }
+        let matches = (exact.isEmpty ? prefixed + containing : exact + prefixed).sorted { $0.id < $1.id }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             throw ArchiveError(.notFound, "no \(kind.en) matches \(q)", zh: "找不到“\(q)”对应的\(kind.zh)")
@@ -765,5 +762,24 @@ enum Limits {
                 try check(c.new)
             }
         }
+    }
+}
+
+extension ChangeDraft {
+    /// The refusal of a value whose number and words name different values of a vocabulary
+    /// (`三、信息开发`, `III 商务谈判`), naming both; nil when they do not. `project stage` says
+    /// it too (it said only that there is no such stage: helper-126).
+    static func disagreement(_ spec: FieldSpec, _ vocabulary: VocabularyKind, _ text: String) -> ArchiveError? {
+        guard let (number, words) = vocabulary.disagreement(text),
+              let n = vocabulary.label(number, zh: true), let w = vocabulary.label(words, zh: true),
+              let nEN = vocabulary.label(number, zh: false), let wEN = vocabulary.label(words, zh: false) else { return nil }
+        return ArchiveError(.invalidValue, "\(spec.key) “\(quoted(text))” names two values: its number is \(nEN), its words \(wEN); keep the right one",
+                            zh: "\(spec.zh)“\(quoted(text))”前后不一致：编号指“\(n)”，文字却是“\(w)”。请核对后只保留正确的一个")
+    }
+
+    /// A value quoted in a refusal: at most 40 characters, then … (a 15 KB value was said back
+    /// in full: helper-126).
+    static func quoted(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(40)) + "…"
     }
 }

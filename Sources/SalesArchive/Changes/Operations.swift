@@ -163,6 +163,17 @@ extension ChangeDraft {
                                    "\(e.shortID) \(e.displayName) has a complaint not closed yet (\(ids.joined(separator: ", "))); finish it (complaint route, resolve, survey) or withdraw it first (regulation 6.4)",
                                    zh: "客户 \(e.shortID) \(e.displayName)还有未结案的投诉 \(ids.joined(separator: "、"))，暂不能移除。按制度第 6.4 条，投诉须跟进至满意度回访。\(unfinished.allSatisfy { complaintStatus($0) == .resolved } ? "请先完成满意度回访（complaint survey）" : "请先办结（complaint route、resolve、survey）或撤销（complaint withdraw）该投诉")")
             }
+            // A customer with business under way (an open project) goes only with a reason, as a
+            // project lost or a log entry removed does (it went without a word, a bid at 招投标
+            // with it: helper-127).
+            let open = dependents.projects.filter { !(SalesStage(rawValue: $0["stage"]?.text ?? "")?.isClosed ?? false) }
+            if !open.isEmpty, reason.trimmedWhitespace.isEmpty {
+                let listed = open.prefix(3).map { p in "\(p.displayName)（\(SalesStage(rawValue: p["stage"]?.text ?? "")?.zh ?? "")）" }.joined(separator: "、")
+                let listedEN = open.prefix(3).map { p in "\(p.displayName) (\(SalesStage(rawValue: p["stage"]?.text ?? "")?.en ?? ""))" }.joined(separator: ", ")
+                throw ArchiveError(.missingValue,
+                                   "\(e.shortID) \(e.displayName) has \(open.count) open project(s) (\(listedEN)\(open.count > 3 ? ", …" : "")); removing it needs a reason (--reason)",
+                                   zh: "客户 \(e.shortID) \(e.displayName)还有 \(open.count) 个进行中的项目（\(listed)\(open.count > 3 ? "等" : "")），移除须注明原因（--reason）")
+            }
             for d in dependents.log { events.append(ChangeEvent(.remove, .activity, d.id, [])) }
             for d in dependents.complaints { events.append(ChangeEvent(.remove, .complaint, d.id, [])) }
             for d in dependents.projects { events.append(ChangeEvent(.remove, .project, d.id, [])) }
@@ -312,7 +323,9 @@ extension ChangeDraft {
     func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
         guard let stage = SalesStage.read(stageText) else {
-            throw ArchiveError(.invalidValue, "\(stageText) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "没有“\(stageText)”这个阶段，请填 1–5 或 \(SalesStage.labelsZH)")
+            if let disagreeing = ChangeDraft.disagreement(Schema.field(.project, key: "stage")!, .stage, stageText) { throw disagreeing }
+            let shown = ChangeDraft.quoted(stageText)
+            throw ArchiveError(.invalidValue, "\(shown) is not a stage; use 1–5 or \(SalesStage.codes)", zh: "没有“\(shown)”这个阶段，请填 1–5 或 \(SalesStage.labelsZH)")
         }
         let field = Schema.number(.project, "stage")
         let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment

@@ -112,10 +112,20 @@ extension Vocabulary {
         }
         // III 招投标, IV、商务谈判, III: Roman numerals in ASCII letters, as a sheet types Ⅲ, when
         // nothing ASCII follows them (VIP and IM are words, not numbers).
-        let letters = rest.prefix { "IVXivx".contains($0) }
-        if !letters.isEmpty, rest.dropFirst(letters.count).first.map({ !$0.isASCII || $0.isWhitespace || separators.contains($0) }) ?? true,
+        // (Full-width letters too, ＩＩＩ, as a Chinese input method types them; and in brackets,
+        // (III) as （三）: helper-126.)
+        func roman(_ c: Character) -> Character? {
+            guard c.unicodeScalars.count == 1, let a = c.unicodeScalars.first?.asciiForm, "IVXivx".unicodeScalars.contains(a) else { return nil }
+            return Character(a)
+        }
+        let bracketed = rest.first == "(" || rest.first == "（"
+        let from = bracketed ? rest.dropFirst() : rest
+        let letters = String(from.prefix { roman($0) != nil }.compactMap(roman))
+        let after = from.dropFirst(letters.count)
+        let next = after.first.map { $0.unicodeScalars.count == 1 ? Character($0.unicodeScalars.first!.asciiForm) : $0 }
+        if !letters.isEmpty, !bracketed || next == ")", next.map({ !($0.isASCII && ($0.isLetter || $0.isNumber)) }) ?? true,
            let value = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"].firstIndex(of: letters.uppercased()) {
-            return String(value + 1) + "、" + rest.dropFirst(letters.count).drop(while: { $0.isWhitespace || separators.contains($0) })
+            return String(value + 1) + "、" + after.drop(while: { $0.isWhitespace || separators.contains($0) })
         }
         if let open = rest.first, open == "(" || open == "（" { rest = rest.dropFirst() }
         guard let first = rest.first, let digit = chineseNumerals[first],

@@ -21,15 +21,21 @@ public struct ContactIntervals: Sendable, Equatable {
     /// The days an A or B customer may go without contact; nil for other grades.
     public func limit(for grade: String?) -> Int? { grade == "A" ? a : grade == "B" ? b : nil }
 
-    /// Whole days from `last` to `asOf`, or nil when never contacted.
-    public static func silentDays(last: Int64?, asOf: Int64) -> Int? { last.map { Int((asOf - $0) / 86_400) } }
+    /// Calendar days from `last` to `asOf` (`day` gives an instant's day: the machine's, or the
+    /// department's for the report), or nil when never contacted. A call on Monday afternoon is
+    /// 8 days before the next Tuesday's morning, as a salesperson counts; whole 24-hour periods
+    /// made it 7 until the afternoon (helper-127).
+    public static func silentDays(last: Int64?, asOf: Int64, day: (Int64) -> Int64 = { Int64(DateParser.localDay($0)) }) -> Int? {
+        last.map { Int(clamping: max(0, day(asOf) - day($0))) }
+    }
 
     /// Whether a customer of `grade` last contacted at `last` is past its interval at `asOf`;
     /// one never contacted counts from when it was added (`since`): a customer added today is not
     /// overdue (black-box finding: every customer of a list imported today was).
-    public func isPast(grade: String?, last: Int64?, since added: Int64, asOf: Int64) -> Bool {
+    public func isPast(grade: String?, last: Int64?, since added: Int64, asOf: Int64,
+                       day: (Int64) -> Int64 = { Int64(DateParser.localDay($0)) }) -> Bool {
         guard let limit = limit(for: grade) else { return false }
-        return (Self.silentDays(last: last, asOf: asOf) ?? Self.silentDays(last: added, asOf: asOf)!) > limit
+        return (Self.silentDays(last: last, asOf: asOf, day: day) ?? Self.silentDays(last: added, asOf: asOf, day: day)!) > limit
     }
 
     /// A follow-up planned for `next` is overdue on `today` when no contact was made on or after
@@ -123,7 +129,9 @@ extension CustomerArchive {
                 let step = dated[c.id].flatMap { $0.day == next ? $0.nextStep ?? "" : nil } ?? latest[c.id]?.nextStep
                 let item = Agenda.FollowUp(customer: c, day: next, nextStep: step?.isEmpty == true ? nil : step)
                 if next == today {
-                    agenda.dueToday.append(item)
+                    // (Done once a contact is logged today: a call at 09:30 left the customer on
+                    // the day's list: helper-127.)
+                    if last.map(DateParser.localDay) != today { agenda.dueToday.append(item) }
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
                     agenda.overdue.append(item)
                 } else if next > today && next <= until {

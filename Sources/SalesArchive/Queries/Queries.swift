@@ -42,10 +42,13 @@ extension CustomerArchive {
 
     /// Customers not contacted for `days` days (or never, added at least that long ago), A and B
     /// first, then the longest silent.
+    /// Customers not contacted for more than `days` calendar days (`ContactIntervals.silentDays`),
+    /// counted from when they were added if never: `--days 0` lists those not contacted today.
     public func stale(days: Int, now: Int64) -> [Entity] {
-        let cutoff = now - Int64(days) * 86_400
         var out: [Entity] = []
-        state.each(.customer) { e in if (e["lastContactAt"]?.int ?? e.createdAt) < cutoff { out.append(e) } }
+        state.each(.customer) { e in
+            if ContactIntervals.silentDays(last: e["lastContactAt"]?.int ?? e.createdAt, asOf: now)! > days { out.append(e) }
+        }
         return out.sorted {
             let a = Grade(rawValue: $0["grade"]?.text ?? "")?.rank ?? 4
             let b = Grade(rawValue: $1["grade"]?.text ?? "")?.rank ?? 4

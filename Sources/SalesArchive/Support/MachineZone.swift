@@ -1,24 +1,33 @@
 import Foundation
 
-/// This machine's time zone as the `TZ` variable names it, for the forms the C library reads
-/// (and `date` shows) but Foundation's `TimeZone` takes as UTC: a leading colon
-/// (`TZ=:Asia/Shanghai`, POSIX's form for a zone file) and a zone given by its name and offset
-/// alone (`TZ=CST-8`, what some Chinese setup guides write). Read as UTC, every time typed with
-/// `--at` or read from a file was 8 hours off for such a machine (helper-123).
+/// This machine's time zone as the `TZ` variable names it, read as the C library reads it (and
+/// `date` shows it), for the forms Foundation's `TimeZone` reads otherwise: a leading colon
+/// (`TZ=:Asia/Shanghai`, POSIX's form for a zone file) and a zone file's path
+/// (`TZ=/usr/share/zoneinfo/Asia/Tokyo`), both taken as UTC; and a zone given by its name and
+/// offset alone (`TZ=CST-8`, what some Chinese setup guides write), taken as UTC, or, for
+/// `UTC-8` and `GMT+8`, with the offset's sign the other way round from POSIX's (the machine's
+/// clock said 08:00, the tool read times as if it were 16 hours earlier). Either way every time
+/// typed with `--at` or read from a file was hours off (helper-123, helper-126).
 public enum MachineZone {
-    /// The zone identifier Foundation reads for `value`, when `value` is one of those forms:
-    /// the zone after the colon, or `Etc/GMT-8` for `CST-8` (POSIX counts hours west of
-    /// Greenwich, as the `Etc/GMT` zones do). Nil when Foundation reads `value` itself, and for
-    /// what has no such identifier: an offset with minutes (`IST-5:30`), summer-time rules
-    /// (`EST5EDT,M3.2.0,M11.1.0`), or text that names no zone.
+    /// The zone identifier Foundation reads as the C library reads `value`, when `value` is one
+    /// of those forms: the zone after the colon or `zoneinfo/`, or `Etc/GMT-8` for `CST-8` and
+    /// `UTC-8` (POSIX counts hours west of Greenwich, as the `Etc/GMT` zones do). Nil when
+    /// Foundation reads `value` as the C library does, and for what has no such identifier: an
+    /// offset with minutes (`IST-5:30`), summer-time rules (`EST5EDT,M3.2.0,M11.1.0`), or text
+    /// that names no zone.
     public static func identifier(forTZ value: String) -> String? {
-        guard !value.isEmpty, value.utf8.count <= 64, TimeZone(identifier: value) == nil else { return nil }
-        if value.hasPrefix(":") {
-            let name = String(value.dropFirst())
+        guard !value.isEmpty, value.utf8.count <= 128 else { return nil }
+        var name = value.hasPrefix(":") ? String(value.dropFirst()) : value
+        if name.hasPrefix("/"), let range = name.range(of: "/zoneinfo/") { name = String(name[range.upperBound...]) }
+        if name != value {
             return TimeZone(identifier: name) != nil ? name : nil
         }
-        // std offset: a name of three or more letters, or <…> (<+08>-8), then [+-]hh[:mm[:ss]]
-        // with nothing after it.
+        return posixOffset(value)
+    }
+
+    /// `std offset` with nothing after it: a name of three or more letters, or <…> (<+08>-8),
+    /// then [+-]hh[:mm[:ss]], the hours west of Greenwich.
+    static func posixOffset(_ value: String) -> String? {
         var rest = Substring(value)
         if rest.first == "<" {
             guard let close = rest.firstIndex(of: ">"), rest.distance(from: rest.startIndex, to: close) >= 4 else { return nil }

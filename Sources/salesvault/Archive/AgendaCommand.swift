@@ -75,7 +75,7 @@ enum AgendaView {
         }
         func section(_ en: String, _ zh: String, _ header: [String], _ headerZH: [String], _ rows: [[String]]) {
             guard !rows.isEmpty else { return }
-            print("\n" + Terminal.bold(z ? "\(zh)(\(rows.count))" : "\(en) (\(rows.count))"))
+            print("\n" + Terminal.bold(z ? "\(zh)（\(rows.count)）" : "\(en) (\(rows.count))"))
             Render.table(z ? headerZH : header, rows)
         }
         let follow = { (f: Agenda.FollowUp) -> [String] in
@@ -86,7 +86,7 @@ enum AgendaView {
         section("Overdue follow-ups", "已逾期的跟进", followHeader.0 + ["overdue"], followHeader.1 + ["逾期"],
                 a.overdue.map { follow($0) + [z ? "\(a.today - $0.day) 天" : "\(a.today - $0.day) d"] })
         section("Due today", "今天要跟进", followHeader.0, followHeader.1, a.dueToday.map(follow))
-        section(a.until == DateParser.monday(of: a.today) + 6 ? "Later this week" : "Coming up", a.until == DateParser.monday(of: a.today) + 6 ? "本周稍后" : "近期跟进",
+        section(a.until == DateParser.monday(of: a.today) + 6 ? "Later this week" : "Coming up", a.until == DateParser.monday(of: a.today) + 6 ? "本周其他待跟进" : "近期跟进",
                 followHeader.0, followHeader.1, a.upcoming.map(follow))
         section("Bids and signings within 30 days", "30 天内预计投标/签约", ["date", "", "project", "customer", "stage"], ["日期", "事项", "项目", "客户", "阶段"],
                 a.expected.map { e in

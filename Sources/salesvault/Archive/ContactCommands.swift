@@ -170,8 +170,10 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
+            // (Said before a time is refused too: 今天上午9点 "not yet" on a machine in UTC is
+            // what the note explains: helper-126.)
+            context.noteMachineZone(if: at != nil, at: at.flatMap { try? DateParser.parseInstant($0, now: now) })
             let when = try at.map { try DateParser.parseInstant($0, now: now) } ?? now
-            context.noteMachineZone(if: at != nil)
             let people = with.map { [$0] } ?? []  // (split by the archive, as a log's 联系人 field is: 王敏/李雷, Smith, John)
             let e = try context.use {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
@@ -213,15 +215,19 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
+            context.noteMachineZone(if: at != nil, at: at.flatMap { try? DateParser.parseInstant($0, now: now) })
             let when = try at.map { try DateParser.parseInstant($0, now: now) }
-            context.noteMachineZone(if: at != nil)
             let fields = fieldPairs([("type", type), ("summary", summary), ("contacts", with), ("project", project), ("nextStep", nextStep),
                                      ("nextDate", nextDate), ("location", location)])
             let before = context.archive.vault.header.recordCount
             let e = try context.use { try $0.editLog(entry, fields: fields, at: when, reason: reason, now: now) }
             Terminal.print(context.archive.vault.header.recordCount == before
                 ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同，无需修改，未保存。")
-                : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID)，原内容保留在变更历史中。"))
+                : at != nil && e["at"]?.int != nil
+                    // (The time as read, as `log add --at` says it: helper-126.)
+                    ? L("Corrected \(e.shortID), now at \(DateParser.localMinute(e["at"]!.int!)); the old values stay in the history.",
+                        "已修改 \(e.shortID)，时间为 \(DateParser.localMinute(e["at"]!.int!))；原内容保留在变更历史中。")
+                    : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID)，原内容保留在变更历史中。"))
         }
     }
 

@@ -208,7 +208,8 @@ struct CustomerCommand: ParsableCommand {
             discussion: """
                 Its contacts, projects, contact-log entries and closed complaints go with it, in
                 one change that `salesvault undo` brings back. A customer with a complaint not
-                closed yet (not surveyed or withdrawn) is not removed.
+                closed yet (not surveyed or withdrawn) is not removed; one with a project still
+                open (not won, lost or abandoned) needs --reason.
                 """)
         @Argument(help: "Customer id (C12) or its full name.") var customer: String
         @Option(parsing: .unconditional, help: "Why (kept in the history).") var reason: String?

@@ -60,9 +60,20 @@ struct ProjectCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let e = try context.use { try $0.setStage(project, to: stage, reason: reason, now: Clock.now) }
+            var before: SalesStage?
+            let e = try context.use { archive -> Entity in
+                before = (try? archive.resolve(.project, project))?["stage"]?.text.flatMap(SalesStage.init(rawValue:))
+                return try archive.setStage(project, to: stage, reason: reason, now: Clock.now)
+            }
             let now = e["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
-            Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false)).", "\(e.shortID) \(now.arrival(zh: true))。"))
+            // A move back said as such, with its reason (它“已进入”一个更早的阶段: helper-127).
+            if let before, !before.isClosed, !now.isClosed, now.order < before.order {
+                let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                Terminal.print(L("\(e.shortID) \(e.displayName) went back to stage \(now.order + 1) (\(now.name(zh: false))); reason: \(why).",
+                                 "\(e.shortID) 已退回第 \(now.order + 1) 阶段（\(now.name(zh: true))），原因：\(why)。"))
+            } else {
+                Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false)).", "\(e.shortID) \(now.arrival(zh: true))。"))
+            }
         }
     }
 
@@ -167,8 +178,8 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
+            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
             let received = try stepDate(at) ?? now
-            context.noteMachineZone(if: at != nil)
             let e = try context.use {
                 try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
                                      receivedAt: received, now: now)
@@ -196,7 +207,7 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil)
+            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
             let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
             let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
             Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
@@ -219,7 +230,7 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil)
+            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
             let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
             Terminal.print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步：满意度回访（complaint survey）。").text)
         }
@@ -239,7 +250,7 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil)
+            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
             let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
             Terminal.print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName)：已记录回访（\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))）。").text)
@@ -259,7 +270,7 @@ struct ComplaintCommand: ParsableCommand {
         var capability: Capability { .write }
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil)
+            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
             let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
             Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "投诉 \(e.displayName) 已认定不成立并结案，原因已记入变更历史。")
                                      : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "投诉 \(e.displayName) 已结案（客户撤诉），原因已记入变更历史。"))

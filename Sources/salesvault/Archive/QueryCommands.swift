@@ -144,6 +144,11 @@ struct Stale: ArchiveCommand {
                 })
             }
             let z = Render.zh
+            // (Nobody: said in a sentence, not a bare header: helper-127.)
+            if list.isEmpty {
+                print(z ? "没有超过 \(days) 天未联系的客户。" : "No customer has gone more than \(days) \(days == 1 ? "day" : "days") without contact.")
+                return
+            }
             Render.table(z ? ["编号", "等级", "客户", "最近联系", "未联系天数"] : ["id", "grade", "customer", "last contact", "days"],
                          list.map { e in
                              let last = e["lastContactAt"]?.int

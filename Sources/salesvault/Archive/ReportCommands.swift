@@ -94,8 +94,8 @@ struct ReportCommand: ParsableCommand {
     static func sayIncomplete(_ report: WeeklyReport) {
         let still = report.incompleteGradeChanges.count
         guard still > 0 else { return }
-        Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked red in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
-                          "注意：仍有 \(still) 项等级调整缺少调整结果或存在的问题，已在周报中标红。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
+        Terminal.stderr(L("Note: \(still) grade change(s) still lack the result or the problems met; they are marked 待补充 (missing) in the report. Add them with: salesvault customer grade CUSTOMER --result … --problem …\n",
+                          "注意：仍有 \(still) 项等级调整缺少调整结果或存在的问题，已在周报中标为“待补充”。可用 salesvault customer grade <客户编号或名称> --result … --problem … 补充。\n").text)
     }
 
     struct Weekly: ArchiveCommand {
@@ -350,8 +350,10 @@ extension ArchiveContext {
     /// Says on stderr, when `given`, that a time typed here is read in this machine's zone and the
     /// weekly report shows it in the department's, if the two differ (`--at` of the log and
     /// complaint commands, times of an imported log or complaints: helper-123).
-    func noteMachineZone(if given: Bool) {
-        guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: Clock.now) else { return }
+    /// `at`: the moment the offsets are compared at (the time given: New York is 13 hours behind
+    /// Beijing in December, 12 in July: helper-126).
+    func noteMachineZone(if given: Bool, at instant: Int64? = nil) {
+        guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: instant ?? Clock.now) else { return }
         Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)
     }
 }

@@ -118,7 +118,9 @@ enum ErrorReport {
                     + e.candidates.map(oneLine).joined(separator: "\n  ")
             }
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
-            let saysHow = L(e.reason, e.reasonZH ?? e.reason).text.contains("2026-03-05")
+            // (A time's refusal says how to write a time: the dates' hint is beside the point there,
+            // and 今天25点 got it: helper-126.)
+            let saysHow = ["2026-03-05", "15:30", "小时", "分钟", "hour", "minute"].contains { e.reason.contains($0) || (e.reasonZH ?? "").contains($0) }
             let hint: L? = switch e.code {
             // (The ids are the candidates': "e.g. C12" was a customer's id given for a contact.)
             case .ambiguous where !e.candidates.isEmpty: L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")

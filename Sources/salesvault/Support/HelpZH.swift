@@ -162,7 +162,8 @@ enum HelpZH {
             """,
         "customer remove": """
             客户名下的联系人、项目、跟进记录和已结案的投诉随客户一并移除。整个操作记为一次更改，
-            可用 salesvault undo 一次性恢复。客户还有未结案的投诉（尚未回访或撤销）时，不能移除。
+            可用 salesvault undo 一次性恢复。客户还有未结案的投诉（尚未回访或撤销）时，不能移除；
+            还有进行中的项目（未赢单、丢单或放弃）时，须用 --reason 注明原因。
 
             示例
               salesvault customer remove C12 --reason "客户已注销"

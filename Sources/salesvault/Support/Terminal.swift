@@ -168,9 +168,9 @@ enum Format {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
+    /// Calendar days (the machine's) from `seconds` to `now`, as `stale` and `agenda` count them.
     static func days(since seconds: Int64, now: Int64) -> Int64 {
-        let (delta, overflow) = now.subtractingReportingOverflow(seconds)
-        return overflow ? 0 : max(0, delta / 86_400)
+        Int64(ContactIntervals.silentDays(last: seconds, asOf: now)!)
     }
 
     static func minutes(_ m: Double) -> String {
