@@ -1632,6 +1632,23 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(project["expectedSign"], .day(DateParser.day(year: 2027, month: 3, day: 1)!))
     }
 
+    /// A name the company key gives one customer (南京地铁: 南京地铁集团有限公司 without 集团 and
+    /// 有限公司) while another's name holds it too: imported to that one, and said (helper-128).
+    func testANameTakenAsOneOfSeveralNearCustomersIsSaid() throws {
+        let f = try ImportFixture()
+        do {
+            let a = try f.open()  // (closed before the import opens it)
+            try a.addCustomer(name: "南京地铁集团有限公司", now: testNow - 86_400)
+            try a.addCustomer(name: "南京地铁运营有限公司", now: testNow - 86_400)
+        }
+        let p = try f.importing(utf8("客户,项目名称\n南京地铁,5号线\n南京地铁,6号线\n"), name: "p.csv")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.warnings.map(\.reasonZH), ["“南京地铁”已按名称对应到 C1 南京地铁集团有限公司；档案中名称相近的还有 C2 南京地铁运营有限公司。如不是 C1，请改填客户全称或编号"])
+        XCTAssertEqual(try f.open().resolve(.project, "5号线")["customer"]?.ref, 1)
+        let exact = try f.importing(utf8("客户,项目名称\n南京地铁集团有限公司,7号线\n"), name: "q.csv")
+        XCTAssertTrue(exact.warnings.isEmpty, "\(exact.warnings)")
+    }
+
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests
     /// has the real encrypted workbooks), refused with what to do, its password never asked.
     func testAnEmptyCompoundFileIsRefusedAsDamagedWithWhatToDo() throws {
@@ -1741,6 +1758,17 @@ final class RealWorkbookImportTests: XCTestCase {
         try archive.loadContactLog()
         let hidden = try XCTUnwrap(archive.state.all(.activity).first { $0["summary"]?.text == "时间被隐藏" })
         XCTAssertEqual(hidden["at"]?.int, DateParser.startOfDay(DateParser.day(year: 2026, month: 11, day: 21)!) + 8 * 3600)
+    }
+
+    /// A date and time whose cell lost its date format is said as the date it is (helper-128);
+    /// a number no date is stays "not a date and time".
+    func testAnExcelDateNumberInAMomentCellIsSaidAsTheDateItIs() {
+        XCTAssertThrowsError(try CellReading.instant(.number(46091.6875), now: testNow, dayOrder: nil)) {
+            XCTAssertEqual(($0 as? CellReading.Failure)?.reasonZH, "“46091.6875”像是 Excel 的日期序号（即 2026-03-10 16:30），该单元格的格式不是日期。请在 Excel 中把该列单元格格式设为“日期时间”后重新导入")
+        }
+        XCTAssertThrowsError(try CellReading.instant(.number(12), now: testNow, dayOrder: nil)) {
+            XCTAssertEqual(($0 as? CellReading.Failure)?.reasonZH, "“12”不是有效的日期时间，请写成 2026-03-05 14:30 或 2026-03-05")
+        }
     }
 
     /// Which date formats show a time of day (a time in the others is hidden).

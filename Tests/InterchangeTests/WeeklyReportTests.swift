@@ -199,9 +199,9 @@ final class WeeklyReportTests: XCTestCase {
         _ = try importer.commit(p)
         let r = try build()
         let move = try XCTUnwrap(r.stageMoves.first { $0.project == "数据中心扩容" })
-        XCTAssertEqual(move.reason, "1 信息开发 → 2 项目立项；2 项目立项 → 1 信息开发：客户预算冻结；1 信息开发 → 2 项目立项")
+        XCTAssertEqual(move.reason, "11-23 1 信息开发 → 2 项目立项；11-25 2 项目立项 → 1 信息开发：客户预算冻结；11-26 1 信息开发 → 2 项目立项")
         XCTAssertEqual(try build(zh: false).stageMoves.first { $0.project == "数据中心扩容" }?.reason,
-                       "1 information development → 2 project initiation; 2 project initiation → 1 information development: 客户预算冻结; 1 information development → 2 project initiation")
+                       "11-23 1 information development → 2 project initiation; 11-25 2 project initiation → 1 information development: 客户预算冻结; 11-26 1 information development → 2 project initiation")
         XCTAssertEqual(r.thisWeek.stageForward, 1)
         XCTAssertEqual(r.thisWeek.stageBack, 0)
         XCTAssertEqual(r.thisWeek.newProjects, 1)

@@ -210,6 +210,14 @@ final class ArchiveTests: XCTestCase {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue)
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "客户 \(try! a.resolve(.customer, "南京地铁").shortID) 南京地铁集团有限公司还有 1 个进行中的项目（四号线信号系统（1 信息开发）），移除须注明原因（--reason）")
         }
+        // A reason that says nothing is none (helper-128: "。" and "-" were taken).
+        for blank in ["。", " - ", "……", "无", "N/A", "/"] {
+            XCTAssertTrue(blank.isPlaceholderReason, blank)
+            XCTAssertThrowsError(try a.remove(.customer, "南京地铁集团有限公司", reason: blank, now: day(1)), blank)
+            XCTAssertThrowsError(try a.setStage(bid.shortID, to: "lost", reason: blank, now: day(1)), blank)
+            XCTAssertThrowsError(try a.setGrade("南京地铁", to: "A", reason: blank, now: day(1)), blank)
+        }
+        for real in ["未中标", "无法联系客户", "价格-高", "A"] { XCTAssertFalse(real.isPlaceholderReason, real) }
         XCTAssertEqual(try bytes(), kept)
         try a.setStage(bid.shortID, to: "lost", reason: "未中标", now: day(1))
         XCTAssertNoThrow(try a.remove(.customer, "南京地铁集团有限公司", now: day(1)))

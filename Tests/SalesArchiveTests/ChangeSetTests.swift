@@ -142,6 +142,14 @@ final class ChangeSetTests: XCTestCase {
         }
         XCTAssertEqual(try bytes(), blocked, "a refused undo writes nothing")
         XCTAssertNotEqual(before, blocked)
+        // Every batch in the way is named, newest first (only the first was: helper-127).
+        let first = b.vault.header.recordCount - 1
+        try b.edit(.customer, "华为", fields: [("region", "广州")], now: day(4))
+        let twice = try bytes()
+        XCTAssertThrowsError(try b.undo(batch: edit.batch, now: day(4))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("（另有 1 个批次也改过本批次的记录）；请先依次撤销 B\(first + 1)、B\(first)（从最新的批次开始）") ?? false, "\(error)")
+        }
+        XCTAssertEqual(try bytes(), twice)
         // Escrow uses are evidence.
         try b.recordEscrowUse(action: "open", managers: ["李经理"], fingerprints: ["fp"], now: day(5))
         XCTAssertThrowsError(try b.undo(batch: b.vault.header.recordCount - 1, now: day(5)))

@@ -83,7 +83,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let entry = try XCTUnwrap(logged.stdout.split(separator: " ").dropFirst().first.map { String($0.prefix { $0 != "，" }) })
         let edited = try sv(["log", "edit", entry, "--at", "昨天下午6点", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(edited.stderr.contains("提示：本机时区（"), edited.stderr)
-        XCTAssertTrue(edited.stdout.hasPrefix("已修改 \(entry)，时间为 2026-11-23 18:00；"), edited.stdout)
+        XCTAssertTrue(edited.stdout.hasPrefix("已修改 \(entry)，时间为 2026-11-23 18:00（北京时间 2026-11-24 02:00）；"), edited.stdout)
         // A time refused: the note comes first (it explains a "not yet" on a machine in UTC), and
         // a time's refusal gets no advice on writing dates (helper-126).
         let refused = try sv(["log", "add", "华为", "call", "x", "--at", "今天25点", "--lang", "zh"], day: 1, hour: 10, expect: 8)
@@ -129,19 +129,32 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["log", "add", "恒瑞", "call", "沟通", "--at", "今天上午9点"], day: 0)
         let before = try archiveBytes()
         let short = try sv(["customer", "add", "恒瑞医药", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近（一个名称包含另一个））"), short.stderr)
+        XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近：一个名称包含另一个）"), short.stderr)
         let city = try sv(["customer", "add", "南京市地铁集团有限公司", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司"), city.stderr)
         XCTAssertEqual(try archiveBytes(), before)
         // Names sharing fewer than four characters are no sign (京东 within 北京东方).
         try sv(["customer", "add", "京东"], day: 0)
         try sv(["customer", "add", "北京东方"], day: 0)
+        // A branch or an affiliated unit is another account (helper-128).
+        try sv(["customer", "add", "中国银行"], day: 0)
+        try sv(["customer", "add", "中国银行上海分行"], day: 0)
+        try sv(["customer", "add", "北京大学"], day: 0)
+        try sv(["customer", "add", "北京大学第一医院"], day: 0)
         try sv(["customer", "add", "恒瑞医药", "--force"], day: 0)
         let asked = try sv(["log", "add", "恒瑞", "call", "再沟通", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(asked.stderr.contains("“恒瑞”匹配到 2 个客户") && asked.stderr.contains("江苏恒瑞医药股份有限公司") && asked.stderr.contains("恒瑞医药"), asked.stderr)
         // The whole name, or the id, finds each.
         try sv(["log", "add", "恒瑞医药", "call", "新客户首次沟通"], day: 0, hour: 11)
         XCTAssertTrue(try sv(["customer", "show", "京东", "--lang", "zh"], day: 0, hour: 11).stdout.contains("京东"))
+        // A mistyped name: the names close to it; another kind's id: said which (helper-127).
+        let typo = try sv(["customer", "show", "南京地跌", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(typo.stderr.contains("找不到“南京地跌”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("如是其中之一，请改用其编号或完整名称"), typo.stderr)
+        let kind = try sv(["log", "edit", "C2", "--summary", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(kind.stderr.contains("“C2”是客户编号；跟进记录编号以 L 开头（如 L12）"), kind.stderr)
+        let none = try sv(["customer", "show", "完全没有", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(none.stderr.contains("salesvault customer list"), none.stderr)
     }
 
     func testRelativeDatesFollowTheToolsClock() throws {
@@ -419,7 +432,7 @@ extension EverydayCLITests {
         let skip = try sv(["project", "stage", "园区", "4"] + zh, day: 0, expect: 8)
         XCTAssertTrue(skip.stderr.contains("从第 2 阶段跳到第 4 阶段须注明原因（--reason）"), skip.stderr)
         let won = try sv(["project", "stage", "园区", "won", "--reason", "客户直接签约"] + zh, day: 0)
-        XCTAssertEqual(won.stdout, "P4 已赢单。\n")
+        XCTAssertEqual(won.stdout, "P4 已赢单，原因：客户直接签约。\n", "the reason given said back (helper-128)")
 
         try sv(["complaint", "file", "华为", "--about", "售后 李强", "--description", "迟到"], day: 0)
         let route = try sv(["complaint", "route", "TS-2026-0001", "--manager"] + zh, day: 0)

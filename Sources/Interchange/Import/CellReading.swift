@@ -227,7 +227,15 @@ enum CellReading {
             if c.year < 1900 { throw timeWithoutDate(dateText(c)) }
             guard let day = DateParser.day(year: c.year, month: c.month, day: c.day) else { throw notAnInstant(dateText(c)) }
             return startOfDay(day) + Int64(c.secondOfDay)
-        case .number(let d): throw notAnInstant(number(d))
+        case .number(let d):
+            // A date and time whose cell lost its format (General): the serial said as the date it
+            // is, and how to show it (“46091.6875”不是有效的日期时间 left it a riddle: helper-128).
+            if d >= 20_000, d < 80_000, let c = ExcelDate.civil(serial: d, date1904: false) {
+                let shown = dateText(c)
+                throw Failure(reason: "\(number(d)) looks like an Excel date number (\(shown)); format the column's cells as a date and time in Excel and import again",
+                              reasonZH: "“\(number(d))”像是 Excel 的日期序号（即 \(shown)），该单元格的格式不是日期。请在 Excel 中把该列单元格格式设为“日期时间”后重新导入")
+            }
+            throw notAnInstant(number(d))
         case .bool(let b): throw notAnInstant(b ? "TRUE" : "FALSE")
         case .text(let raw):
             if fast, dayOrder == nil, let at = fastInstant(raw, startOfDay: startOfDay) { return at }

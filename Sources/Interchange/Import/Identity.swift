@@ -65,7 +65,7 @@ extension Identity {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
                 // one name within the other once 省 and 市 are left out (added without a word,
                 // and 恒瑞 then found the new one: helper-127).
-                out.append(LikelyDuplicate(customer: c, reason: "a similar name (one within the other)", reasonZH: "名称相近（一个名称包含另一个）"))
+                out.append(LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近：一个名称包含另一个"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
             } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {
@@ -82,9 +82,12 @@ extension Identity {
 
     /// Two company keys of which one holds the other, the shorter of four characters or more
     /// (京东 within 北京东方 is no sign; 恒瑞医药 within 江苏恒瑞医药 is).
+    /// A longer name that adds a branch or an affiliated unit (中国银行上海分行, 北京大学第一医院)
+    /// is another account: no sign (helper-128).
     static func namesOneAnother(_ a: String, _ b: String) -> Bool {
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-        return short.count >= 4 && long.contains(short)
+        guard short.count >= 4, long.contains(short) else { return false }
+        return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "分部", "分中心"].contains { long.contains($0) && !short.contains($0) }
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:

@@ -1488,6 +1488,7 @@ extension Importer {
             }
             return leftOutTexts!.contains(text.trimmedWhitespace)
         }
+        var notedNames: Set<String> = []  // (texts said taken as one customer of several)
         func customerOf(_ i: Int, _ r: Row) -> String? {
             guard let text = r.refs["customer"] else { return nil }  // a missing customer is already a problem
             guard let ref = customerRef(text, keys: keys[i]) else {
@@ -1520,6 +1521,19 @@ extension Importer {
                            "找不到客户“\(text)”（本文件和档案中都没有），请填写客户全称、客户编号或统一社会信用代码")
                 }
                 return nil
+            }
+            // A name that is not the archive customer's own (南京地铁 for 南京地铁集团有限公司,
+            // the same once 集团 and 有限公司 are left out) while another customer's name holds it
+            // too: said which one it went to, once per text (it went without a word: helper-128).
+            if let id = archiveID(ref), let c = archive.state.entity(.customer, id), c["name"]?.text != text, !notedNames.contains(text) {
+                let others = nearNames(text).filter { !$0.hasPrefix("\(c.shortID) ") }
+                if !others.isEmpty {
+                    notedNames.insert(text)
+                    updateWarnings.append(ImportProblem(
+                        table: tables[r.mapped].table.name, line: r.line, column: header(r, "customer"), value: text,
+                        reason: "\(text) was taken as \(c.shortID) \(c.displayName); the archive also has \(others.joined(separator: "; ")): if it is another, give the full name or the id",
+                        reasonZH: "“\(text)”已按名称对应到 \(c.shortID) \(c.displayName)；档案中名称相近的还有 \(others.joined(separator: "、"))。如不是 \(c.shortID)，请改填客户全称或编号"))
+                }
             }
             return ref
         }
@@ -1994,7 +2008,7 @@ extension Importer {
                                 .flatMap { $0["stage"]?.text }.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
                             let wanted = SalesStage.read(stage.trimmedWhitespace)
                             if wanted != current {  // a stage that is none is refused by setStage, naming it
-                                let why = r.gradeReason.flatMap { $0.isEmpty ? nil : $0 } ?? "根据导入文件“\(source.fileName)”调整"
+                                let why = r.gradeReason.flatMap { $0.isPlaceholderReason ? nil : $0 } ?? "根据导入文件“\(source.fileName)”调整"
                                 _ = add(.setStage(ref, stage: stage, reason: why), row: i)
                                 b.status[i] = .updated
                                 if let wanted { fileStages[ref] = wanted }
@@ -2466,13 +2480,13 @@ extension Importer {
             changed = true
         }
         if let grade {
-            let why = r.gradeReason.flatMap { $0.isEmpty ? nil : $0 } ?? "根据导入文件“\(fileName)”调整"
+            let why = r.gradeReason.flatMap { $0.isPlaceholderReason ? nil : $0 } ?? "根据导入文件“\(fileName)”调整"
             _ = add(.setGrade(ref, grade: grade, reason: why), row)
             changed = true
             // A grade an archive customer had changed by a file without a reason of its own,
             // which regulation 6.2 asks for and `customer grade` requires: said, with the reason
             // recorded and where to give one (it changed without a word: helper-127).
-            if let existing, (r.gradeReason ?? "").isEmpty, let to = Grade.parse(grade) {
+            if let existing, (r.gradeReason ?? "").isPlaceholderReason, let to = Grade.parse(grade) {
                 let from = Grade(rawValue: existing["grade"]?.text ?? "") ?? .unrated
                 let name = existing.displayName
                 warnings.append(ImportProblem(

@@ -300,7 +300,7 @@ public enum WeeklyReportBuilder {
             report.stageMoves.append(WeeklyReport.StageMove(
                 project: name(p.id), projectID: p.shortID, customer: name(atEnd.value(p, "customer")?.ref), from: from, to: to, bucket: bucket,
                 valueBefore: before, valueAfter: after, expectedBefore: expBefore, expectedAfter: expAfter,
-                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: Self.stageReasons(moves, zh: o.zh)))
+                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: Self.stageReasons(moves, zh: o.zh, calendar: o.calendar)))
         }
 
         // Complaints: new this week, touched this week, or still open.
@@ -377,11 +377,13 @@ public enum WeeklyReportBuilder {
     /// more than once and some move had a reason, each move with its reason (3 招投标 → 2 项目立项：
     /// 招标文件延期；2 项目立项 → 3 招投标). Only the last move's reason was shown, so a move back
     /// and its reason were lost when the project went forward again (helper-127).
-    static func stageReasons(_ moves: [(at: Int64, from: String, to: String, reason: String?)], zh: Bool) -> String? {
+    static func stageReasons(_ moves: [(at: Int64, from: String, to: String, reason: String?)], zh: Bool, calendar: DepartmentCalendar) -> String? {
         guard moves.count > 1 else { return moves.last?.reason }
         guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return nil }
         return moves.map { m in
-            "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
+            // (Each move's day, MM-DD: helper-128.)
+            String(calendar.dateString(of: m.at).dropFirst(5)) + " "
+                + "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
         }.joined(separator: zh ? "；" : "; ")
     }
 

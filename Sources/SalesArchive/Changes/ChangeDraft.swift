@@ -700,7 +700,29 @@ enum Lookup {
         let matches = (exact.isEmpty ? prefixed + containing : exact + prefixed).sorted { $0.id < $1.id }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
-            throw ArchiveError(.notFound, "no \(kind.en) matches \(q)", zh: "找不到“\(q)”对应的\(kind.zh)")
+            // The id of another kind (log edit C4): said which it is (helper-127).
+            let upper = q.trimmingCharacters(in: .whitespaces).uppercased()
+            if let other = EntityKind.allCases.first(where: { $0 != kind && upper.hasPrefix($0.idPrefix) && UInt64(upper.dropFirst($0.idPrefix.count)) != nil }),
+               [.customer, .contact, .project, .activity, .complaint].contains(other) {
+                throw ArchiveError(.notFound, "\(q) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
+                                   zh: "“\(q)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
+            }
+            // Names close to a mistyped one (南京地跌): those holding the longest start of it
+            // that any name holds, two characters at least (it said only "not found": helper-127).
+            // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add
+            // compares names: helper-128.)
+            func placeless(_ s: String) -> String { s.contains(where: { $0 == "市" || $0 == "省" }) ? String(s.filter { $0 != "市" && $0 != "省" }) : s }
+            var near: [Entity] = []
+            let plain = placeless(wanted)
+            var length = plain.count
+            while near.isEmpty && length >= max(2, plain.count - 2) {  // (three passes at most over the records)
+                let part = String(plain.prefix(length))
+                state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { placeless($0).contains(part) }) { near.append(e) } }
+                length -= 1
+            }
+            let listed = near.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" }
+            throw ArchiveError(.notFound, "no \(kind.en) matches \(q)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")),
+                               zh: "找不到“\(q)”对应的\(kind.zh)" + (near.isEmpty ? "" : "，名称相近的有：" + listed.joined(separator: "、")))
         }
         throw ArchiveError(
             .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",

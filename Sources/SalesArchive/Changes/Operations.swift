@@ -101,7 +101,7 @@ extension ChangeDraft {
         let e = try resolve(.customer, query)
         guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "没有“\(gradeText)”这个等级，请填 \(Grade.labelsZH)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !why.isEmpty else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "调整客户等级须注明原因（--reason），按制度 6.2 要写入工作汇报") }
+        guard !why.isPlaceholderReason else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "调整客户等级须注明原因（--reason），按制度 6.2 要写入工作汇报") }
         let field = Schema.number(.customer, "grade")
         let old = e[number: field]
         guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 当前已是 \(grade.rawValue) 级，无需调整") }
@@ -167,7 +167,7 @@ extension ChangeDraft {
             // project lost or a log entry removed does (it went without a word, a bid at 招投标
             // with it: helper-127).
             let open = dependents.projects.filter { !(SalesStage(rawValue: $0["stage"]?.text ?? "")?.isClosed ?? false) }
-            if !open.isEmpty, reason.trimmedWhitespace.isEmpty {
+            if !open.isEmpty, reason.isPlaceholderReason {
                 let listed = open.prefix(3).map { p in "\(p.displayName)（\(SalesStage(rawValue: p["stage"]?.text ?? "")?.zh ?? "")）" }.joined(separator: "、")
                 let listedEN = open.prefix(3).map { p in "\(p.displayName) (\(SalesStage(rawValue: p["stage"]?.text ?? "")?.en ?? ""))" }.joined(separator: ", ")
                 throw ArchiveError(.missingValue,
@@ -331,7 +331,7 @@ extension ChangeDraft {
         let current = p[number: field]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
         guard stage != current else { throw ArchiveError(.invalidValue, "\(p.displayName) is already at \(stage.en)", zh: "\(p.displayName) 当前已是“\(stage.zh)”") }
         let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if current.moveNeedsReason(to: stage) && why.isEmpty {
+        if current.moveNeedsReason(to: stage) && why.isPlaceholderReason {
             let what = current.isClosed ? "reopening a closed project (\(current.en))" :
                 stage.isClosed ? "closing a project as \(stage.en)" :
                 stage.order < current.order ? "going back from \(current.reference(zh: false)) to \(stage.reference(zh: false))"

@@ -161,6 +161,9 @@ extension CustomerArchive {
             throw ArchiveError(.invalidTransition, "\(name) was undone already, by B\(done.id); to bring its changes back, undo B\(done.id)",
                                zh: "批次 \(name) 已经由批次 B\(done.id) 撤销过了；如需恢复其中的更改，请撤销 B\(done.id)")
         }
+        // Every later batch that changed a record of this one: all named, newest first (only
+        // the first was, and undoing it led to the next refusal: helper-127).
+        var blocking: [(id: UInt64, record: String, what: String)] = []
         for b in later where !cancelled.contains(b.id) {
             let what = b.label.isEmpty ? "" : " (\(b.label))"
             for e in b.events {
@@ -169,11 +172,8 @@ extension CustomerArchive {
                 var touched = whole.contains(key)
                 if let f = fields[key], e.operation != .update || !f.isDisjoint(with: changed) { touched = true }
                 if touched {
-                    let record = Self.describe(key, state: state)
-                    throw ArchiveError(
-                        .invalidTransition,
-                        "\(name) cannot be undone: \(record) was changed again by B\(b.id)\(what); undo B\(b.id) first (newest first), or change the record by hand",
-                        zh: "无法撤销批次 \(name)：\(record) 之后又被批次 B\(b.id) 改过；请先撤销 B\(b.id)（从最新的批次开始），或直接手工修改该记录")
+                    if !blocking.contains(where: { $0.id == b.id }) { blocking.append((b.id, Self.describe(key, state: state), what)) }
+                    continue
                 }
                 if !made.isEmpty, let target = e.changes.lazy.compactMap({ c in c.new?.refs.first(where: made.contains) }).first {
                     let record = Self.describe(key, state: state)
@@ -184,6 +184,14 @@ extension CustomerArchive {
                         zh: "无法撤销批次 \(name)：之后由批次 B\(b.id) 保存的 \(record) 关联了本批次新建或恢复的 \(referred)；请先撤销 B\(b.id)")
                 }
             }
+        }
+        if let first = blocking.first {
+            let ids = blocking.map(\.id).sorted(by: >).map { "B\($0)" }
+            let others = blocking.count > 1 ? " (and \(blocking.count - 1) later batch(es))" : ""
+            throw ArchiveError(
+                .invalidTransition,
+                "\(name) cannot be undone: \(first.record) was changed again by B\(first.id)\(first.what)\(others); undo \(ids.joined(separator: ", ")) first, newest first, or change the record by hand",
+                zh: "无法撤销批次 \(name)：\(first.record) 之后又被批次 B\(first.id) 改过\(blocking.count > 1 ? "（另有 \(blocking.count - 1) 个批次也改过本批次的记录）" : "")；请先依次撤销 \(ids.joined(separator: "、"))（从最新的批次开始），或直接手工修改该记录")
         }
     }
 

@@ -79,3 +79,25 @@ extension Unicode.Scalar {
     @inline(__always)
     var isTrimmedByFoundation: Bool { isWhiteSpaceFast || value == 0x200B }
 }
+
+extension String {
+    /// A reason that says nothing: no text, punctuation or symbols alone (。, -, /, ……), or
+    /// 无, 没有, 暂无, 略, none, n/a. A grade change, a stage moved back, or a customer removed
+    /// with an open project took "。" and "-" as their reasons (helper-128).
+    public var isPlaceholderReason: Bool {
+        let t = trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.unicodeScalars.allSatisfy({ $0.properties.generalCategory.isPunctuationOrSymbol || $0.properties.isWhitespace }) { return true }
+        return ["无", "没有", "暂无", "略", "无原因", "none", "n/a", "na", "nil", "null", "tbd", "todo", "待定"].contains(t.lowercased())
+    }
+}
+
+private extension Unicode.GeneralCategory {
+    var isPunctuationOrSymbol: Bool {
+        switch self {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+             .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol, .format, .control:
+            return true
+        default: return false
+        }
+    }
+}

@@ -182,8 +182,9 @@ struct LogCommand: ParsableCommand {
             // The time as read, when --at gave one (七点 is 07:00, 三点 15:00: said, so that a
             // reading the user did not mean is seen at once: helper-117).
             if at != nil, let recorded = e["at"]?.int {
-                let shown = DateParser.localMinute(recorded)
-                Terminal.print(L("Logged \(e.shortID) at \(shown).", "已记录 \(e.shortID)，时间为 \(shown)。").text)
+                let shown = DateParser.localMinute(recorded), there = context.departmentTime(recorded)
+                Terminal.print(L("Logged \(e.shortID) at \(shown)\(there.map { " (\($0.en))" } ?? "").",
+                                 "已记录 \(e.shortID)，时间为 \(shown)\(there.map { "（\($0.zh)）" } ?? "")。").text)
             } else {
                 Terminal.print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
             }
@@ -225,8 +226,8 @@ struct LogCommand: ParsableCommand {
                 ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同，无需修改，未保存。")
                 : at != nil && e["at"]?.int != nil
                     // (The time as read, as `log add --at` says it: helper-126.)
-                    ? L("Corrected \(e.shortID), now at \(DateParser.localMinute(e["at"]!.int!)); the old values stay in the history.",
-                        "已修改 \(e.shortID)，时间为 \(DateParser.localMinute(e["at"]!.int!))；原内容保留在变更历史中。")
+                    ? L("Corrected \(e.shortID), now at \(DateParser.localMinute(e["at"]!.int!))\(context.departmentTime(e["at"]!.int!).map { " (\($0.en))" } ?? ""); the old values stay in the history.",
+                        "已修改 \(e.shortID)，时间为 \(DateParser.localMinute(e["at"]!.int!))\(context.departmentTime(e["at"]!.int!).map { "（\($0.zh)）" } ?? "")；原内容保留在变更历史中。")
                     : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID)，原内容保留在变更历史中。"))
         }
     }

@@ -39,7 +39,8 @@ struct CustomerCommand: ParsableCommand {
             let likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: named.phone, in: context.archive.state)
             if !force, !likely.isEmpty {
                 throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(name) may already be in the archive: ", "档案中可能已有该客户："),
-                                                              hint: L("nothing was added; if it is a different company, add it again with --force", "本次未添加。如确认是另一家公司，请加上 --force 重新添加"))
+                                                              hint: L("nothing was added; if it is another customer (a branch, a subsidiary, an affiliated unit too), add it again with --force",
+                                                                      "本次未添加。如确认是不同客户（包括分行、分公司、附属单位），请加上 --force 重新添加。"))
             }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue

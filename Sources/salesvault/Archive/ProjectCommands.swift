@@ -66,13 +66,18 @@ struct ProjectCommand: ParsableCommand {
                 return try archive.setStage(project, to: stage, reason: reason, now: Clock.now)
             }
             let now = e["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
-            // A move back said as such, with its reason (它“已进入”一个更早的阶段: helper-127).
+            // A move back or a reopening said as such, and the reason given repeated (它“已进入”一个
+            //更早的阶段, and 已丢单 said no reason: helper-127, helper-128).
+            let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let because = why.isEmpty ? L("", "") : L("; reason: \(why)", "，原因：\(why)")
             if let before, !before.isClosed, !now.isClosed, now.order < before.order {
-                let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                Terminal.print(L("\(e.shortID) \(e.displayName) went back to stage \(now.order + 1) (\(now.name(zh: false))); reason: \(why).",
-                                 "\(e.shortID) 已退回第 \(now.order + 1) 阶段（\(now.name(zh: true))），原因：\(why)。"))
+                Terminal.print(L("\(e.shortID) \(e.displayName) went back to stage \(now.order + 1) (\(now.name(zh: false)))\(because.en).",
+                                 "\(e.shortID) 已退回第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)。"))
+            } else if let before, before.isClosed, !now.isClosed {
+                Terminal.print(L("\(e.shortID) \(e.displayName) is open again, at stage \(now.order + 1) (\(now.name(zh: false)))\(because.en).",
+                                 "\(e.shortID) 已重新开启，回到第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)。"))
             } else {
-                Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false)).", "\(e.shortID) \(now.arrival(zh: true))。"))
+                Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false))\(because.en).", "\(e.shortID) \(now.arrival(zh: true))\(because.zh)。"))
             }
         }
     }

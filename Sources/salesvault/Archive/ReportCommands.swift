@@ -352,6 +352,16 @@ extension ArchiveContext {
     /// complaint commands, times of an imported log or complaints: helper-123).
     /// `at`: the moment the offsets are compared at (the time given: New York is 13 hours behind
     /// Beijing in December, 12 in July: helper-126).
+    /// `instant` in the department's zone, when this machine's offset differs there (the time as
+    /// the weekly report will show it: helper-128): "北京时间 2026-03-02 04:00"; nil otherwise.
+    func departmentTime(_ instant: Int64) -> L? {
+        let calendar = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard)
+        let date = Date(timeIntervalSince1970: TimeInterval(instant))
+        guard calendar.timeZone.secondsFromGMT(for: date) != TimeZone.current.secondsFromGMT(for: date) else { return nil }
+        let name = calendar.timeZone.identifier, shown = DateParser.localMinute(instant, in: calendar.timeZone)
+        return L("\(shown) in \(name)", "\(name == DepartmentCalendar.defaultZoneName ? "北京时间" : name) \(shown)")
+    }
+
     func noteMachineZone(if given: Bool, at instant: Int64? = nil) {
         guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: instant ?? Clock.now) else { return }
         Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)

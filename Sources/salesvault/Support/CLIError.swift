@@ -125,7 +125,9 @@ enum ErrorReport {
             // (The ids are the candidates': "e.g. C12" was a customer's id given for a contact.)
             case .ambiguous where !e.candidates.isEmpty: L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
             case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
-            case .notFound: L("list what exists with the list command, or search", "可用 list 命令或 search 查看已有记录")
+            case .notFound where e.reason.contains("; similar names: "): L("give one of their ids, or the full name", "如是其中之一，请改用其编号或完整名称")
+            case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
+                              "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)
             case .invalidDate where !saysHow, .ambiguousDate where !saysHow:
                 L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
