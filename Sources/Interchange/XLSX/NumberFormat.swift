@@ -236,57 +236,44 @@ enum NumberFormat {
 
     /// Whether a date format code (`isDateCode`) shows a time of day: h or s outside quoted
     /// text, escapes and `[…]`, or an elapsed `[h]`, `[m]`, `[s]`, or AM/PM. (m alone is the month.)
-    static func showsTime(_ code: String) -> Bool {
-        var inQuote = false
-        var chars = code.unicodeScalars.makeIterator()
-        while let c = chars.next() {
-            if inQuote {
-                if c == "\"" { inQuote = false }
-                continue
-            }
-            switch c {
-            case "\"": inQuote = true
-            case "\\", "_", "*": _ = chars.next()
-            case ";": return false
-            case "[":
-                var inside = ""
-                while let d = chars.next(), d != "]" { inside.unicodeScalars.append(d) }
-                let lower = inside.lowercased()
-                if !lower.isEmpty, lower.allSatisfy({ "hms".contains($0) }) { return true }
-            case "h", "H", "s", "S": return true
-            case "A", "a":
-                // AM/PM, A/P (上午/下午 is quoted text or a locale).
-                if let next = chars.next(), next == "M" || next == "m" || next == "/" { return true }
-            default: continue
-            }
-        }
-        return false
-    }
+    static func showsTime(_ code: String) -> Bool { tokens(code).showsTime }
 
     /// A custom format code is a date or time when its first section has y, m, d, h or s outside
     /// quoted text, backslash escapes, `_x` and `*x` spacing, and `[…]` (colours, locales,
     /// conditions); elapsed times like `[h]:mm` count as times.
-    static func isDateCode(_ code: String) -> Bool {
-        var inQuote = false
-        var chars = code.unicodeScalars.makeIterator()
-        while let c = chars.next() {
+    static func isDateCode(_ code: String) -> Bool { tokens(code).isDate }
+
+    /// One walk over a code's first section, outside quoted text, escapes, spacing and `[…]`:
+    /// whether it has date or time letters, and whether time ones (h, s, elapsed `[h]`, AM/PM).
+    private static func tokens(_ code: String) -> (isDate: Bool, showsTime: Bool) {
+        var inQuote = false, isDate = false
+        let scalars = Array(code.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            i += 1
             if inQuote {
                 if c == "\"" { inQuote = false }
                 continue
             }
             switch c {
             case "\"": inQuote = true
-            case "\\", "_", "*": _ = chars.next()
-            case ";": return false
+            case "\\", "_", "*": i += 1
+            case ";": return (isDate, false)
             case "[":
                 var inside = ""
-                while let d = chars.next(), d != "]" { inside.unicodeScalars.append(d) }
+                while i < scalars.count, scalars[i] != "]" { inside.unicodeScalars.append(scalars[i]); i += 1 }
+                i += 1
                 let lower = inside.lowercased()
-                if !lower.isEmpty, lower.allSatisfy({ "hms".contains($0) }) { return true }
-            case "y", "Y", "m", "M", "d", "D", "h", "H", "s", "S": return true
+                if !lower.isEmpty, lower.allSatisfy({ "hms".contains($0) }) { return (true, true) }
+            case "h", "H", "s", "S": return (true, true)
+            case "y", "Y", "m", "M", "d", "D": isDate = true
+            case "A", "a":
+                // AM/PM, A/P (上午/下午 is quoted text or a locale): peeked, not taken.
+                if i < scalars.count, ["M", "m", "/"].contains(scalars[i]) { return (true, true) }
             default: continue
             }
         }
-        return false
+        return (isDate, false)
     }
 }
