@@ -280,7 +280,7 @@ extension CustomerArchive {
         let q = query.trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try loadContactLog() }
-        return try Lookup.resolve(kind, q, in: state)
+        return try Lookup.resolve(kind, q, in: state, suggest: true)
     }
 }
 

@@ -1432,15 +1432,29 @@ extension Importer {
         // Archive customers whose name holds a text no customer is named (合肥京东方 for 合肥京东方
         // 光电科技有限公司, which the command line finds), once per text: named in the refusal
         // (it said only "not found": helper-127).
+        // The archive's company keys are made once, and at most 50 texts are looked for: a file
+        // of many names each written otherwise would scan the archive once per row (a large
+        // import hung in CI).
         var near: [String: [String]] = [:]
+        var archiveKeys: [(key: String, label: String)]?
+        var nearScans = 0
         func nearNames(_ text: String) -> [String] {
             if let known = near[text] { return known }
+            guard nearScans < 50 else { return [] }
+            nearScans += 1
+            if archiveKeys == nil {
+                var keys: [(key: String, label: String)] = []
+                archive.state.each(.customer) { c in
+                    if let n = c["name"]?.text { keys.append((Identity.companyKey(n), "\(c.shortID) \(c.displayName)")) }
+                }
+                archiveKeys = keys
+            }
             let key = Identity.companyKey(text)
             var found: [String] = []
             if key.count >= 2 {
-                archive.state.each(.customer) { c in
-                    guard found.count <= 5, let n = c["name"]?.text, Identity.companyKey(n).contains(key) else { return }
-                    found.append("\(c.shortID) \(c.displayName)")
+                for (k, label) in archiveKeys! where k.contains(key) {
+                    found.append(label)
+                    if found.count > 5 { break }
                 }
             }
             near[text] = found

@@ -611,9 +611,11 @@ extension ChangeDraft {
 
 /// Name and id lookup over a state (shared by drafts and read-only queries).
 enum Lookup {
-    static func resolve(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity {
+    /// `suggest`: a name that finds nothing is answered with the names close to it (what a
+    /// command says; an import's plan, which may miss many names, does not look).
+    static func resolve(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {
         do {
-            return try resolveAsWritten(kind, q, in: state)
+            return try resolveAsWritten(kind, q, in: state, suggest: suggest)
         } catch let error as ArchiveError where error.code == .notFound {
             // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
             // stored folded: found by its plain form.
@@ -654,7 +656,7 @@ enum Lookup {
         }
     }
 
-    private static func resolveAsWritten(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity {
+    private static func resolveAsWritten(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {
         let folded = q.lowercased()
         var idText = q
         if idText.uppercased().hasPrefix(kind.idPrefix) { idText = String(idText.dropFirst(kind.idPrefix.count)) }
@@ -714,7 +716,7 @@ enum Lookup {
             func placeless(_ s: String) -> String { s.contains(where: { $0 == "市" || $0 == "省" }) ? String(s.filter { $0 != "市" && $0 != "省" }) : s }
             var near: [Entity] = []
             let plain = placeless(wanted)
-            var length = plain.count
+            var length = suggest ? plain.count : 0
             while near.isEmpty && length >= max(2, plain.count - 2) {  // (three passes at most over the records)
                 let part = String(plain.prefix(length))
                 state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { placeless($0).contains(part) }) { near.append(e) } }
