@@ -1625,6 +1625,9 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(utf8("客户,项目名称,所处阶段,预计签约时间\n合肥京东方,面板产线改造,2,2027-03-01\n"), name: "p.csv", commit: false)
         XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中没有名为“合肥京东方”的客户，名称相近的有：C1 合肥京东方光电科技有限公司。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码"])
         XCTAssertTrue(p.unused.isEmpty, "\(p.unused.map(\.header))")
+        // With 市 in it, as customer add compares names (helper-128).
+        let city = try f.importing(utf8("客户,项目名称\n合肥市京东方,面板产线改造\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(city.problems.first?.reasonZH.hasPrefix("档案中没有名为“合肥市京东方”的客户，名称相近的有：C1 合肥京东方光电科技有限公司。"), true, "\(city.problems)")
         let q = try f.importing(utf8("客户,项目名称,所处阶段,预计签约时间\n合肥京东方光电科技有限公司,面板产线改造,2,2027-03-01\n"), name: "q.csv")
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
         let project = try f.open().resolve(.project, "面板产线改造")

@@ -55,13 +55,13 @@ extension Identity {
         let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
         let phoneKey = phone.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
-        let shortKey = key.map(Self.withoutPlaceWords)
+        let shortKey = key.map(CompanyName.withoutPlaceWords)
         for c in state.all(.customer) {
             if let key, let n = c["name"]?.text, companyKey(n) == key {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
                 out.append(LikelyDuplicate(customer: c, reason: same ? "the same name" : "a similar name", reasonZH: same ? "名称相同" : "名称相近"))
-            } else if let shortKey, let n = c["name"]?.text, Self.namesOneAnother(shortKey, Self.withoutPlaceWords(companyKey(n))) {
+            } else if let shortKey, let n = c["name"]?.text, Self.namesOneAnother(shortKey, CompanyName.withoutPlaceWords(companyKey(n))) {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
                 // one name within the other once 省 and 市 are left out (added without a word,
                 // and 恒瑞 then found the new one: helper-127).
@@ -73,11 +73,6 @@ extension Identity {
             }
         }
         return out
-    }
-
-    /// A company key without 省 and 市 (南京市地铁 and 南京地铁 compared alike).
-    static func withoutPlaceWords(_ key: String) -> String {
-        key.contains(where: { $0 == "市" || $0 == "省" }) ? String(key.filter { $0 != "市" && $0 != "省" }) : key
     }
 
     /// Two company keys of which one holds the other, the shorter of four characters or more

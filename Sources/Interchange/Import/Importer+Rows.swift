@@ -1430,10 +1430,10 @@ extension Importer {
             }
         }
         // Archive customers whose name holds a text no customer is named (合肥京东方 for 合肥京东方
-        // 光电科技有限公司, which the command line finds), once per text: named in the refusal
-        // (it said only "not found": helper-127).
-        // The archive's company keys are made once, and at most 50 texts are looked for: a file
-        // of many names each written otherwise would scan the archive once per row (a large
+        // 光电科技有限公司, which the command line finds; 省 and 市 left out as customer add
+        // compares names), named in the refusal (it said only "not found": helper-127,
+        // helper-128). The archive's keys are made once, and at most 50 texts are looked for: a
+        // file of many names each written otherwise scanned the archive once per row (a large
         // import hung in CI).
         var near: [String: [String]] = [:]
         var archiveKeys: [(key: String, label: String)]?
@@ -1445,11 +1445,11 @@ extension Importer {
             if archiveKeys == nil {
                 var keys: [(key: String, label: String)] = []
                 archive.state.each(.customer) { c in
-                    if let n = c["name"]?.text { keys.append((Identity.companyKey(n), "\(c.shortID) \(c.displayName)")) }
+                    if let n = c["name"]?.text { keys.append((CompanyName.withoutPlaceWords(Identity.companyKey(n)), "\(c.shortID) \(c.displayName)")) }
                 }
                 archiveKeys = keys
             }
-            let key = Identity.companyKey(text)
+            let key = CompanyName.withoutPlaceWords(Identity.companyKey(text))
             var found: [String] = []
             if key.count >= 2 {
                 for (k, label) in archiveKeys! where k.contains(key) {

@@ -713,13 +713,12 @@ enum Lookup {
             // that any name holds, two characters at least (it said only "not found": helper-127).
             // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add
             // compares names: helper-128.)
-            func placeless(_ s: String) -> String { s.contains(where: { $0 == "市" || $0 == "省" }) ? String(s.filter { $0 != "市" && $0 != "省" }) : s }
             var near: [Entity] = []
-            let plain = placeless(wanted)
+            let plain = CompanyName.withoutPlaceWords(wanted)
             var length = suggest ? plain.count : 0
             while near.isEmpty && length >= max(2, plain.count - 2) {  // (three passes at most over the records)
                 let part = String(plain.prefix(length))
-                state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { placeless($0).contains(part) }) { near.append(e) } }
+                state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { CompanyName.withoutPlaceWords($0).contains(part) }) { near.append(e) } }
                 length -= 1
             }
             let listed = near.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" }

@@ -89,6 +89,12 @@ public enum CompanyName {
         return p.isWhitespace || p.generalCategory == .format || p.isDefaultIgnorableCodePoint || scalar.value == 0x2800
     }
 
+    /// A name or company key without 省 and 市 (南京市地铁 and 南京地铁 alike): how a likely
+    /// duplicate, a lookup's near names and an import's near customers compare names.
+    public static func withoutPlaceWords(_ text: String) -> String {
+        text.contains(where: { $0 == "市" || $0 == "省" }) ? String(text.filter { $0 != "市" && $0 != "省" }) : text
+    }
+
     /// A person's or project's name as compared: half-width, lower case, without white space or
     /// invisible characters.
     public static func personKey(_ name: String) -> String {

@@ -40,10 +40,9 @@ extension CustomerArchive {
         return grade == suggested ? nil : (suggested, nearest)
     }
 
-    /// Customers not contacted for `days` days (or never, added at least that long ago), A and B
-    /// first, then the longest silent.
     /// Customers not contacted for more than `days` calendar days (`ContactIntervals.silentDays`),
-    /// counted from when they were added if never: `--days 0` lists those not contacted today.
+    /// counted from when they were added if never (`--days 0`: those not contacted today), A and B
+    /// first, then the longest silent.
     public func stale(days: Int, now: Int64) -> [Entity] {
         var out: [Entity] = []
         state.each(.customer) { e in

@@ -170,10 +170,7 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
-            // (Said before a time is refused too: 今天上午9点 "not yet" on a machine in UTC is
-            // what the note explains: helper-126.)
-            context.noteMachineZone(if: at != nil, at: at.flatMap { try? DateParser.parseInstant($0, now: now) })
-            let when = try at.map { try DateParser.parseInstant($0, now: now) } ?? now
+            let when = try context.atTime(at, now: now) ?? now
             let people = with.map { [$0] } ?? []  // (split by the archive, as a log's 联系人 field is: 王敏/李雷, Smith, John)
             let e = try context.use {
                 try $0.logActivity(customer: customer, type: type, summary: summary, at: when, contacts: people, project: project,
@@ -216,19 +213,20 @@ struct LogCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
-            context.noteMachineZone(if: at != nil, at: at.flatMap { try? DateParser.parseInstant($0, now: now) })
-            let when = try at.map { try DateParser.parseInstant($0, now: now) }
+            let when = try context.atTime(at, now: now)
             let fields = fieldPairs([("type", type), ("summary", summary), ("contacts", with), ("project", project), ("nextStep", nextStep),
                                      ("nextDate", nextDate), ("location", location)])
             let before = context.archive.vault.header.recordCount
             let e = try context.use { try $0.editLog(entry, fields: fields, at: when, reason: reason, now: now) }
+            // (With --at, the time as read, as `log add --at` says it: helper-126.)
+            let recorded = at == nil ? nil : e["at"]?.int
+            let shown = recorded.map { t in (DateParser.localMinute(t), context.departmentTime(t)) }
             Terminal.print(context.archive.vault.header.recordCount == before
                 ? L("\(e.shortID) already says that: nothing changed, nothing saved.", "\(e.shortID) 内容与原来相同，无需修改，未保存。")
-                : at != nil && e["at"]?.int != nil
-                    // (The time as read, as `log add --at` says it: helper-126.)
-                    ? L("Corrected \(e.shortID), now at \(DateParser.localMinute(e["at"]!.int!))\(context.departmentTime(e["at"]!.int!).map { " (\($0.en))" } ?? ""); the old values stay in the history.",
-                        "已修改 \(e.shortID)，时间为 \(DateParser.localMinute(e["at"]!.int!))\(context.departmentTime(e["at"]!.int!).map { "（\($0.zh)）" } ?? "")；原内容保留在变更历史中。")
-                    : L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID)，原内容保留在变更历史中。"))
+                : shown.map { time, there in
+                    L("Corrected \(e.shortID), now at \(time)\(there.map { " (\($0.en))" } ?? ""); the old values stay in the history.",
+                      "已修改 \(e.shortID)，时间为 \(time)\(there.map { "（\($0.zh)）" } ?? "")；原内容保留在变更历史中。")
+                } ?? L("Corrected \(e.shortID); the old values stay in the history.", "已修改 \(e.shortID)，原内容保留在变更历史中。"))
         }
     }
 

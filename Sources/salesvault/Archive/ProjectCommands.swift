@@ -183,8 +183,7 @@ struct ComplaintCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             let now = Clock.now
-            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
-            let received = try stepDate(at) ?? now
+            let received = try context.atTime(at, now: now) ?? now
             let e = try context.use {
                 try $0.fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
                                      receivedAt: received, now: now)
@@ -212,8 +211,8 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
-            let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: stepDate(at), now: Clock.now) }
+            let when = try context.atTime(at)
+            let e = try context.use { try $0.routeComplaint(complaint, manager: manager, director: director, at: when, now: Clock.now) }
             let (m, d) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
             Terminal.print(m && d ? L("\(e.displayName): the sales manager and the sales director are both notified (routed). Next: resolve it (complaint resolve).",
                                       "\(e.displayName) 已通报销售经理和销售总监。下一步：协调处理（complaint resolve）。")
@@ -235,8 +234,8 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
-            let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: stepDate(at), now: Clock.now) }
+            let when = try context.atTime(at)
+            let e = try context.use { try $0.resolveComplaint(complaint, coordinator: coordinator, resolution: resolution, at: when, now: Clock.now) }
             Terminal.print(L("\(e.displayName) resolved. Next: the satisfaction survey (complaint survey).", "\(e.displayName) 已处理。下一步：满意度回访（complaint survey）。").text)
         }
     }
@@ -255,8 +254,8 @@ struct ComplaintCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
-            let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: stepDate(at), now: Clock.now) }
+            let when = try context.atTime(at)
+            let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: when, now: Clock.now) }
             Terminal.print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName)：已记录回访（\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))）。").text)
         }
@@ -275,8 +274,8 @@ struct ComplaintCommand: ParsableCommand {
         var capability: Capability { .write }
 
         func run(in context: ArchiveContext) throws {
-            context.noteMachineZone(if: at != nil, at: try? stepDate(at))
-            let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: stepDate(at), now: Clock.now) }
+            let when = try context.atTime(at)
+            let e = try context.use { try $0.withdrawComplaint(complaint, unfounded: unfounded, reason: reason, at: when, now: Clock.now) }
             Terminal.print(unfounded ? L("\(e.displayName) closed as unfounded; the reason is kept in the history.", "投诉 \(e.displayName) 已认定不成立并结案，原因已记入变更历史。")
                                      : L("\(e.displayName) withdrawn by the customer; the reason is kept in the history.", "投诉 \(e.displayName) 已结案（客户撤诉），原因已记入变更历史。"))
         }
@@ -325,9 +324,3 @@ struct ComplaintCommand: ParsableCommand {
     }
 }
 
-/// A step's time from `--at` (a day, not a time, is what people know): the one rule of
-/// DateParser.parseInstant (09:00 that day, never later than now, a future day refused), or nil
-/// for now.
-func stepDate(_ text: String?) throws -> Int64? {
-    try text.map { try DateParser.parseInstant($0, now: Clock.now) }
-}

@@ -362,6 +362,16 @@ extension ArchiveContext {
         return L("\(shown) in \(name)", "\(name == DepartmentCalendar.defaultZoneName ? "北京时间" : name) \(shown)")
     }
 
+    /// The time given with `--at` (nil without it), by the one rule of DateParser.parseInstant
+    /// (a date alone is 09:00 that day, never later than now; a future day refused); the zone
+    /// note said first, before a refusal too (今天上午9点 "not yet" on a machine in UTC is what
+    /// the note explains: helper-126).
+    func atTime(_ text: String?, now: Int64 = Clock.now) throws -> Int64? {
+        let read = Result { try text.map { try DateParser.parseInstant($0, now: now) } }
+        noteMachineZone(if: text != nil, at: (try? read.get()) ?? nil)
+        return try read.get()
+    }
+
     func noteMachineZone(if given: Bool, at instant: Int64? = nil) {
         guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: instant ?? Clock.now) else { return }
         Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)
