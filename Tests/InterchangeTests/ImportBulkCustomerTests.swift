@@ -174,6 +174,22 @@ final class ImportBulkCustomerTests: XCTestCase {
                 let plan = try XCTUnwrap(bulk, "round \(round): planned by operations, not in bulk")
                 XCTAssertTrue(plan.events == general.events, "round \(round): the events differ")
                 bulkPlans += 1
+                // The same customers as an import gives them: the name among the fields (passed
+                // over) and each field's value as read, which the plan takes instead of reading.
+                let read = try customers.map { c in
+                    let fields = [("name", c.name)] + c.fields
+                    let values = try fields.map { key, input in try ChangeDraft.value(for: XCTUnwrap(Schema.field(.customer, key: key)), input: input, now: testNow) }
+                    return BulkCustomer(name: c.name, fields: fields, values: values, skip: 0)
+                }
+                let withValues = try XCTUnwrap(a.planCustomers(read, label: "t", origin: .importFile, now: testNow), "round \(round): values given")
+                XCTAssertTrue(withValues.events == general.events, "round \(round): the events differ with the values given")
+                // The values are what the plan takes: a value given otherwise is planned as given.
+                var changed = read
+                if let k = changed[0].fields.firstIndex(where: { $0.0 == "phone" }) {
+                    changed[0].values[k] = .text("0755-1")
+                    let plan = try XCTUnwrap(a.planCustomers(changed, label: "t", origin: .importFile, now: testNow))
+                    XCTAssertTrue(plan.events[0].changes.contains { $0.new == .text("0755-1") }, "round \(round): the value given is planned")
+                }
             } else {
                 XCTAssertNil(bulk, "round \(round): \(general.problems.first.map { "\($0.error)" } ?? "a short name")")
             }

@@ -52,11 +52,14 @@ extension Importer {
             return true
         }
         guard unique.allSatisfy({ $0 }) else { return false }
+        PhaseClock.mark("duplicate keys and duplicates")
         if keys.count >= 10_000 { Background.release(&keys, leaving: []) }
         var customers = rows.count < 8_192 ? rows.map(BulkCustomer.init)
             : Parallel.fill(rows.count, chunk: 8_192) { BulkCustomer(rows[$0]) }
+        PhaseClock.mark("bulk customers")
         guard let plan = archive.planCustomers(customers, label: Self.label(source), origin: .importFile, now: options.now) else { return false }
         if customers.count >= 10_000 { Background.release(&customers, leaving: []) }
+        PhaseClock.mark("planCustomers")
         var counts = ImportPreview.Counts()
         counts.new = rows.count
         preview.counts[.customers] = counts
@@ -68,8 +71,11 @@ extension Importer {
 }
 
 extension BulkCustomer {
-    /// A customer row of the file as `planCustomers` takes it.
+    /// A customer row of the file as `planCustomers` takes it: its fields and their values as
+    /// read (not copied), the name passed over.
     init(_ row: Importer.Row) {
-        self.init(name: row.field("name") ?? "", fields: row.fields.filter { $0.0 != "name" })
+        let at = row.fields.firstIndex { $0.0 == "name" }
+        self.init(name: at.map { row.fields[$0].1 } ?? "", fields: row.fields, values: row.values.count == row.fields.count ? row.values : [],
+                  skip: at ?? -1)
     }
 }

@@ -12,6 +12,9 @@ extension Importer {
         let kind: ImportKind
         /// Typed fields as input text (not references, not instants), in column order.
         var fields: [(String, String)] = []
+        /// The value of each of `fields` as read (`ChangeDraft.value`), kept for a customer list
+        /// that may be planned in bulk (`ImportOptions.keepsValues`); empty otherwise.
+        var values: [FieldValue?] = []
         /// Reference fields as written (customer, contacts, project, complainant, decision makers),
         /// and a complaint's status as written (`ColumnTarget.complaintStatus`).
         var refs = SmallMap<String>()
@@ -603,6 +606,10 @@ extension Importer {
         let required: [(key: String, header: String)] = Self.requiredColumns[mapped.kind]!.compactMap { key in mapped.column(key).map { (key, $0.header) } }
         // The first characters of the header words and of this table's own headers.
         let headerInitials = Columns.initials.union(mapped.headerTexts.flatMap { $0.compactMap(Columns.initial) })
+        // The values read are kept for a customer list that gives only customers' fields (what
+        // `bulkCustomers` plans): its plan takes them instead of reading each cell again.
+        let keepValues = options.planInBulk && mapped.kind == .customers
+            && columns.allSatisfy { if case .field = $0.target { return true } else { return false } }
         for offset in offsets {
             let tableRow = mapped.dataRows[mapped.dataRows.startIndex + offset]
             guard tableRow.hasContent else { continue }
@@ -624,6 +631,7 @@ extension Importer {
             }
             var row = Row(mapped: t, table: tableIndex, rowIndex: mapped.dataRows.startIndex + offset, line: tableRow.line, kind: mapped.kind)
             row.fields.reserveCapacity(columns.count)
+            if keepValues { row.values.reserveCapacity(columns.count) }
             for c in columns.indices {
                 let column = columns[c]
                 var cell = column.index < tableRow.cells.count ? tableRow.cells[column.index] : .empty
@@ -742,6 +750,7 @@ extension Importer {
                             }
                             if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
                             row.fields.append((key, input))
+                            if keepValues { row.values.append(value) }
                         } catch let f as CellReading.Failure {
                             problem(f.reason, f.reasonZH)
                         } catch let e as ArchiveError where e.code == .invalidDate && !e.reason.contains(DateParser.relativeFormsEN) {

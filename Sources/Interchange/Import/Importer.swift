@@ -29,7 +29,9 @@ public final class Importer {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
             return preview
         }
+        PhaseClock.mark("tables mapped")
         var rows = readRows(tables, into: &preview)
+        PhaseClock.mark("rows read")
         if bulkCustomers(source, tables: tables, rows: rows, into: &preview) {
             if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
             if rows.count >= 10_000 { Background.release(&rows, leaving: []) }

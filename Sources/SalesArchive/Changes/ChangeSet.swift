@@ -260,6 +260,7 @@ extension CustomerArchive {
         let batches = groups.enumerated().map { i, group in
             ChangeBatch(at: now, actor: actor, origin: origin, batch: id, label: cleanLabel, part: i, parts: groups.count, events: group)
         }
+        PhaseClock.mark("sizes and records")
         // One check over all the records' events (creates before the updates that follow them).
         try state.check(ChangeBatch(at: now, actor: actor, events: events))
         // A large set whose log events are all new entries (an import of a contact log) saves
@@ -271,6 +272,7 @@ extension CustomerArchive {
         for e in events {
             if e.operation == .create { creates[Int(e.kind.rawValue)] += 1 } else if e.kind == .activity { logChanges = true }
         }
+        PhaseClock.mark("batch checked")
         let deferLog = events.count >= Self.deferredLogMinimum && !logChanges && creates[Int(EntityKind.activity.rawValue)] > 0
         if events.count >= 1_000 {  // room for the records created, before they are applied
             for kind in EntityKind.allCases where creates[Int(kind.rawValue)] > 0 && !(deferLog && kind == .activity) {
@@ -288,8 +290,11 @@ extension CustomerArchive {
             }
             return encoded
         }
+        PhaseClock.mark("encoded and read back")
         try vault.append(contentsOf: payloads, now: now)
+        PhaseClock.mark("sealed and written")
         try state.apply(batches: batches, counting: deferLog ? .activity : nil)  // cannot fail after `check`
+        PhaseClock.mark("applied")
         if deferLog { noteDeferredLog(id..<(id + UInt64(batches.count))) }
         generation += 1
         return CommittedBatch(batch: id, records: batches.count, events: events.count)

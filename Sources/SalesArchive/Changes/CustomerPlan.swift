@@ -1,11 +1,22 @@
 /// One new customer of a bulk plan (`CustomerArchive.planCustomers`): what `.addCustomer` takes.
 public struct BulkCustomer: Sendable {
     public var name: String
+    /// The fields given, as keys and input texts, in the order given.
     public var fields: [(String, String)]
+    /// Each field's value as its reader made it (`ChangeDraft.value` of the field's spec and its
+    /// input: an import reads every cell so before it plans), one per field: not read again.
+    /// Empty: read by the plan.
+    public var values: [FieldValue?]
+    /// The place in `fields` of a pair the plan passes over (a row's list of fields holds the
+    /// name too, given as `name`); -1 for none.
+    public var skip: Int
 
-    public init(name: String, fields: [(String, String)]) {
+    public init(name: String, fields: [(String, String)], values: [FieldValue?] = [], skip: Int = -1) {
+        precondition(values.isEmpty || values.count == fields.count, "one value per field")
         self.name = name
         self.fields = fields
+        self.values = values
+        self.skip = skip
     }
 }
 
@@ -29,7 +40,7 @@ extension CustomerArchive {
         // customer has fields twice over: planned the general way (the same answer).
         var keys: [String] = []
         for customer in customers {
-            for (key, _) in customer.fields where !keys.contains(key) {
+            for (j, (key, _)) in customer.fields.enumerated() where j != customer.skip && !keys.contains(key) {
                 guard keys.count < 64 else { return nil }
                 keys.append(key)
             }
@@ -80,13 +91,17 @@ extension CustomerArchive {
                 changes.append(FieldChange(field: nameField, old: nil, new: .text(name)))
                 var seen = FieldSet()
                 var graded = false
-                for (key, input) in customer.fields {
+                for (j, (key, input)) in customer.fields.enumerated() where j != customer.skip {
                     if k + 1 < fieldKeys.count && fieldKeys[k + 1] == key { k += 1 } else if fieldKeys[k] != key { k = fieldKeys.firstIndex(of: key)! }
                     let number = fieldSpecs[k].number
                     guard seen.insert(number) else { return nil }
                     if number == gradeSpec.number { graded = true }  // (every spelling of the grade is its field)
                     let value: FieldValue?
-                    do { value = try ChangeDraft.value(for: fieldSpecs[k], input: input, now: now) } catch { return nil }
+                    if customer.values.isEmpty {
+                        do { value = try ChangeDraft.value(for: fieldSpecs[k], input: input, now: now) } catch { return nil }
+                    } else {
+                        value = customer.values[j]  // (read already, by the same rule)
+                    }
                     if let value { changes.append(FieldChange(field: number, old: nil, new: value)) }  // (empty: no change)
                     if givesCodes && number == codeNumber, let code = value?.text, !code.isEmpty { codes.append((code.lowercased(), name.lowercased())) }
                 }

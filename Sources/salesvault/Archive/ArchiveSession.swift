@@ -57,9 +57,13 @@ extension ArchiveCommand {
             if status != 0 { throw ExitCode(status) }
             return
         }
+        PhaseClock.mark("start")
         let context = try ArchiveContext.unlock(options, capability: capability, memoryTimesRecords: memoryTimesRecords)
+        PhaseClock.mark("archive opened")
         try context.run(self)
+        PhaseClock.mark("command run")
         if capability == .write { OwnerUnlock.acknowledgeEscrowUses(context.archive) }
+        PhaseClock.mark("escrow uses acknowledged")
         // The command is done: the archive's records in memory (a hundred thousand customers
         // after an import: tens of milliseconds to free) are freed on another thread while the
         // process goes on to exit. (The file's lock and descriptor go with the process.)
