@@ -1614,6 +1614,9 @@ final class ImportTests: XCTestCase {
         let q = try f.importing(utf8("客户名称,客户等级,等级调整原因\n甲有限公司,C,项目取消\n"), name: "h.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(q.warnings.isEmpty, "\(q.warnings)")
         XCTAssertEqual(try f.open().resolve(.customer, "甲有限公司")["grade"]?.text, "C")
+        // A reason in the column that says nothing (无。) is none, and said as such (helper-129).
+        let blank = try f.importing(utf8("客户名称,客户等级,等级调整原因\n甲有限公司,B,无。\n"), name: "k.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(blank.warnings.map(\.reasonZH), ["客户“甲有限公司”的等级将从“C 潜力客户”调整为“B 意向客户”，原因记为：根据导入文件“k.csv”调整。制度要求写明调整原因，“等级调整原因”一列填的“无。”不能作为原因，请写明具体原因，或改用 salesvault customer grade … --reason 调整。请核实"])
     }
 
     /// A customer written by part of its name, which the command line finds but a file must not
@@ -1650,6 +1653,54 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try f.open().resolve(.project, "5号线")["customer"]?.ref, 1)
         let exact = try f.importing(utf8("客户,项目名称\n南京地铁集团有限公司,7号线\n"), name: "q.csv")
         XCTAssertTrue(exact.warnings.isEmpty, "\(exact.warnings)")
+        // A contact log naming it so says it too, on its first import (a log the bulk reading
+        // took went without the note; a second import of the same file had it: helper-129).
+        let log = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n南京地铁,2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv")
+        XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
+        XCTAssertEqual(log.counts[.log]?.new, 1)
+        XCTAssertEqual(log.warnings.map(\.reasonZH).filter { $0.contains("已按名称对应到") },
+                       ["“南京地铁”已按名称对应到 C1 南京地铁集团有限公司；档案中名称相近的还有 C2 南京地铁运营有限公司。如不是 C1，请改填客户全称或编号"])
+        // Written as the archive writes it, or near no other customer: planned in bulk, no note.
+        let plain = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n南京地铁集团有限公司,2026-03-02 10:00,电话,再次沟通\n"), name: "log2.csv")
+        XCTAssertTrue(plain.plannedInBulk)
+        XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("已按名称对应到") })
+    }
+
+    /// New customers named like archive customers (one name within the other, or the same but
+    /// for 省 and 市) or like an earlier row (省 and 市) are said, as customer add asks about them,
+    /// and imported as new (an import added them without a word: helper-129); the same list
+    /// planned in bulk says the same.
+    func testNewCustomersNamedLikeOthersAreSaid() throws {
+        let f = try ImportFixture()
+        do {
+            let a = try f.open()
+            try a.addCustomer(name: "江苏恒瑞医药股份有限公司", now: testNow - 86_400)
+            try a.addCustomer(name: "南京市地铁集团有限公司", now: testNow - 86_400)
+            try a.addCustomer(name: "中国银行", now: testNow - 86_400)
+        }
+        let file = utf8("客户名称,客户等级\n南京地铁集团有限公司,B\n恒瑞医药,A\n江苏省恒瑞医药股份有限公司,A\n南京银行,C\n中国银行上海分行,B\n杭州市云帆科技有限公司,C\n杭州云帆科技有限公司,C\n")
+        let general = try f.importing(file, name: "c.csv", commit: false) { $0.planInBulk = false }
+        let bulk = try f.importing(file, name: "c.csv", commit: false)
+        XCTAssertTrue(bulk.plannedInBulk)
+        XCTAssertEqual(general.counts[.customers]?.new, 7)
+        for p in [general, bulk] {
+            XCTAssertEqual(p.warnings.map(\.reasonZH), [
+                "“南京地铁集团有限公司”与档案中的 C2 南京市地铁集团有限公司名称相同，仅“省”“市”字样不同，可能是同一客户，本行按新客户处理。如是同一客户，请按档案中的写法填写名称，再加 --on-duplicate update 导入",
+                "“恒瑞医药”与档案中的 C1 江苏恒瑞医药股份有限公司名称相近，一个名称包含另一个，可能是同一客户，本行按新客户处理。如是同一客户，请按档案中的写法填写名称，再加 --on-duplicate update 导入",
+                "“江苏省恒瑞医药股份有限公司”与档案中的 C1 江苏恒瑞医药股份有限公司名称相同，仅“省”“市”字样不同，可能是同一客户，本行按新客户处理。如是同一客户，请按档案中的写法填写名称，再加 --on-duplicate update 导入",
+                "“杭州云帆科技有限公司”与第 7 行的“杭州市云帆科技有限公司”名称相同，仅“省”“市”字样不同，可能是同一客户，两行均按新客户处理。如是同一客户，请只保留一行",
+            ], "a branch (中国银行上海分行) and an unrelated name are not said")
+            XCTAssertEqual(p.warnings.map(\.line), [2, 3, 4, 8])
+            XCTAssertEqual(p.warnings.first?.column, "客户名称")
+        }
+        XCTAssertTrue(try f.importing(file, name: "c.csv").canCommit, "said, not refused")
+        XCTAssertEqual(try f.open().state.count(.customer), 10)
+        // Many such rows: twenty said one by one, the rest together.
+        let g = try ImportFixture()
+        let many = utf8("客户名称\n" + (1...30).map { "苏州市第\($0)精密机械有限公司\n苏州第\($0)精密机械有限公司\n" }.joined())
+        let p = try g.importing(many, name: "m.csv", commit: false)
+        XCTAssertEqual(p.warnings.count, 21)
+        XCTAssertEqual(p.warnings.last?.reasonZH.contains("另有 10 行"), true, "\(p.warnings.last?.reasonZH ?? "")")
     }
 
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests

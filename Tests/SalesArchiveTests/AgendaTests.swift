@@ -47,6 +47,14 @@ final class AgendaTests: XCTestCase {
         // on or after its day takes an overdue one off.
         try a.logActivity(customer: "中兴", type: "visit", summary: "上门演示", at: day(2, hour: 10), now: day(2, hour: 10))
         XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "中兴通讯" })
+        // Not by the contact that set it for today: a morning call that asks for a call back in
+        // the afternoon stays on the day's list until another contact is logged (helper-129).
+        try a.logActivity(customer: "浪潮", type: "call", summary: "客户让下午再打", at: day(2, hour: 9), nextStep: "下午回电", nextDate: "2026-11-25",
+                          now: day(2, hour: 9))
+        let due = try XCTUnwrap(try a.agenda(now: now).dueToday.first { $0.customer.displayName == "浪潮信息" }, "set this morning for today")
+        XCTAssertEqual(due.nextStep, "下午回电")
+        try a.logActivity(customer: "浪潮", type: "call", summary: "已回电", at: day(2, hour: 11), now: day(2, hour: 11))
+        XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "浪潮信息" })
     }
 
     func testTheAgendaForAFixedClock() throws {

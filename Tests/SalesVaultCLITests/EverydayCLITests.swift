@@ -98,6 +98,10 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["project", "stage", "园区网络", "ＩＩ：项目立项"], day: 1, hour: 10)
         let back = try sv(["project", "stage", "园区网络", "1", "--reason", "客户预算冻结", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(back.stdout.hasSuffix("已退回第 1 阶段（信息开发），原因：客户预算冻结。\n"), back.stdout)
+        // A reason that ends its own sentence gets no second full stop (helper-129); 三阶段 is stage 3.
+        let again = try sv(["project", "stage", "园区网络", "三阶段", "--reason", "预算恢复。", "--lang", "zh"], day: 1, hour: 10)
+        XCTAssertTrue(again.stdout.hasSuffix("原因：预算恢复。\n"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("招投标"), again.stdout)
         XCTAssertFalse(try sv(["log", "edit", entry, "--summary", "电话回访", "--lang", "zh"], day: 1, hour: 10).stderr.contains("本机时区"))
         var inShanghai = env
         inShanghai["TZ"] = "Asia/Shanghai"
@@ -115,6 +119,11 @@ final class EverydayCLITests: WeekArchiveTestCase {
             let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
             XCTAssertEqual(listed.first { ($0["summary"] as? String) == "回访\(tz)" }?["at"] as? String, "2026-11-24T01:00:00Z", tz)
         }
+        // A TZ that names no zone: said, beside the note that names UTC (helper-129).
+        inShanghai["TZ"] = "Asia/Shanghaii"
+        let typo = try runTool(["log", "add", "华为", "call", "回访", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
+        XCTAssertEqual(typo.status, 0, typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("环境变量 TZ=Asia/Shanghaii 不是可识别的时区名称，本机因此按 UTC 计时"), typo.stderr)
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")
@@ -131,7 +140,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let short = try sv(["customer", "add", "恒瑞医药", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近：一个名称包含另一个）"), short.stderr)
         let city = try sv(["customer", "add", "南京市地铁集团有限公司", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司"), city.stderr)
+        XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司（名称相同，仅“省”“市”字样不同）"), city.stderr)
         XCTAssertEqual(try archiveBytes(), before)
         // Names sharing fewer than four characters are no sign (京东 within 北京东方).
         try sv(["customer", "add", "京东"], day: 0)
@@ -141,9 +150,18 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["customer", "add", "中国银行上海分行"], day: 0)
         try sv(["customer", "add", "北京大学"], day: 0)
         try sv(["customer", "add", "北京大学第一医院"], day: 0)
+        // Offices and institutes too (helper-129).
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        try sv(["customer", "add", "华为技术驻南京代表处"], day: 0)
+        try sv(["customer", "add", "华为技术南京研究所"], day: 0)
         try sv(["customer", "add", "恒瑞医药", "--force"], day: 0)
         let asked = try sv(["log", "add", "恒瑞", "call", "再沟通", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(asked.stderr.contains("“恒瑞”匹配到 2 个客户") && asked.stderr.contains("江苏恒瑞医药股份有限公司") && asked.stderr.contains("恒瑞医药"), asked.stderr)
+        // What to give is said once, in the hint under the candidates (it was said twice).
+        XCTAssertEqual(asked.stderr.components(separatedBy: "请输入更完整的名称").count, 2, asked.stderr)
+        XCTAssertTrue(asked.stderr.contains("请输入更完整的名称，或输入上面列出的编号"), asked.stderr)
+        let askedEN = try sv(["log", "add", "恒瑞", "call", "again", "--lang", "en"], day: 0, hour: 11, expect: 8)
+        XCTAssertEqual(askedEN.stderr.components(separatedBy: "give more of the name").count, 2, askedEN.stderr)
         // The whole name, or the id, finds each.
         try sv(["log", "add", "恒瑞医药", "call", "新客户首次沟通"], day: 0, hour: 11)
         XCTAssertTrue(try sv(["customer", "show", "京东", "--lang", "zh"], day: 0, hour: 11).stdout.contains("京东"))
@@ -151,8 +169,27 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let typo = try sv(["customer", "show", "南京地跌", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(typo.stderr.contains("找不到“南京地跌”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), typo.stderr)
         XCTAssertTrue(typo.stderr.contains("如是其中之一，请改用其编号或完整名称"), typo.stderr)
+        // So do the commands that change records (log add said only "not found": helper-129),
+        // and a name that holds it once 省 and 市 are left out is found.
+        let unchanged = try archiveBytes()
+        let logTypo = try sv(["log", "add", "南京地跌", "call", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(logTypo.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), logTypo.stderr)
+        let gradeTypo = try sv(["customer", "grade", "南京地跌", "A", "--reason", "中标", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(gradeTypo.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), gradeTypo.stderr)
+        XCTAssertEqual(try archiveBytes(), unchanged)
+        try sv(["customer", "add", "合肥市京东方光电科技有限公司"], day: 0)
+        try sv(["log", "add", "合肥京东方", "call", "沟通需求", "--lang", "zh"], day: 0, hour: 11)
+        let logged = try sv(["log", "list", "合肥市京东方光电科技有限公司", "--lang", "zh"], day: 0, hour: 11)
+        XCTAssertTrue(logged.stdout.contains("沟通需求"), logged.stdout)
         let kind = try sv(["log", "edit", "C2", "--summary", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(kind.stderr.contains("“C2”是客户编号；跟进记录编号以 L 开头（如 L12）"), kind.stderr)
+        // In full width too, a batch's id, and a long name quoted cut (helper-129).
+        let wide = try sv(["customer", "show", "Ｌ１", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(wide.stderr.contains("“Ｌ１”是跟进记录编号；客户编号以 C 开头（如 C12）"), wide.stderr)
+        let batch = try sv(["customer", "show", "B1", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(batch.stderr.contains("“B1”是更改批次的编号（见 salesvault history）"), batch.stderr)
+        let long = try sv(["customer", "show", String(repeating: "长", count: 3_000), "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertLessThan(long.stderr.count, 600, long.stderr)
         let none = try sv(["customer", "show", "完全没有", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(none.stderr.contains("salesvault customer list"), none.stderr)
     }
@@ -173,6 +210,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(since.stdout.utf8)) as? [Any])?.count, 0, "nothing changed on Thursday")
         let wednesday = try sv(["history", "--since", "昨天", "--json"], day: 3)
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(wednesday.stdout.utf8)) as? [Any])?.isEmpty, false)
+        // The agenda and stale on a machine whose date is not Beijing's say whose date they use
+        // (helper-129); on the same date, nothing is said.
+        for command in [["agenda"], ["stale"]] {
+            let late = try sv(command + ["--lang", "zh"], day: 3, hour: 20)  // (20:00 UTC: 04:00 the next day in Beijing)
+            XCTAssertTrue(late.stderr.contains("现在是 2026-11-26，北京时间已是 2026-11-27；以下日期和天数按本机日期计算"), late.stderr)
+            XCTAssertFalse(try sv(command + ["--lang", "zh"], day: 3, hour: 10).stderr.contains("北京时间已是"))
+        }
     }
 }
 

@@ -61,11 +61,15 @@ extension Identity {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
                 out.append(LikelyDuplicate(customer: c, reason: same ? "the same name" : "a similar name", reasonZH: same ? "名称相同" : "名称相近"))
-            } else if let shortKey, let n = c["name"]?.text, Self.namesOneAnother(shortKey, CompanyName.withoutPlaceWords(companyKey(n))) {
+            } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.withoutPlaceWords(companyKey(n)),
+                      shortKey == other || Self.namesOneAnother(shortKey, other) {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
                 // one name within the other once 省 and 市 are left out (added without a word,
-                // and 恒瑞 then found the new one: helper-127).
-                out.append(LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近：一个名称包含另一个"))
+                // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
+                // such (一个名称包含另一个 was not what they are: helper-129).
+                out.append(shortKey == other
+                    ? LikelyDuplicate(customer: c, reason: "the same name but for 省/市", reasonZH: "名称相同，仅“省”“市”字样不同")
+                    : LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近：一个名称包含另一个"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
             } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {
@@ -82,7 +86,7 @@ extension Identity {
     static func namesOneAnother(_ a: String, _ b: String) -> Bool {
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         guard short.count >= 4, long.contains(short) else { return false }
-        return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "分部", "分中心"].contains { long.contains($0) && !short.contains($0) }
+        return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "代表处", "研究所", "研究院", "设计院", "营业部", "分部", "分中心"].contains { long.contains($0) && !short.contains($0) }
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:
@@ -102,5 +106,113 @@ extension Identity {
             }
         }
         return out.sorted { $0.customer.id < $1.customer.id }
+    }
+}
+
+extension Importer {
+    /// A new customer of an import, as `nearNameWarnings` compares it.
+    struct NewCustomer {
+        let table: String
+        let line: Int
+        let column: String?
+        let name: String
+        /// Its company key (`Identity.companyKey`).
+        let key: String
+    }
+
+    /// Most rows a near name is said of one by one; the others are said together.
+    static let nearNamesShown = 20
+
+    /// The new customers of an import that look like another customer by their name, as
+    /// `customer add` asks about them (INTERCHANGE.md §4): an archive customer's name that holds
+    /// theirs or that theirs holds (four characters or more, not a branch or affiliated unit:
+    /// `Identity.namesOneAnother`), or that is theirs but for 省 and 市; and an earlier new
+    /// customer of the file whose name is theirs but for 省 and 市. Said, not refused: such a
+    /// row may be another account (an import added them without a word, while `customer add`
+    /// asked for --force: helper-129). Names that hold one another within the file are not
+    /// compared (a hundred thousand names, each with each).
+    /// The archive's names are found by four-character pieces, not each compared with each row.
+    static func nearNameWarnings(_ new: [NewCustomer], index: ArchiveIndex, state: ArchiveState) -> [ImportProblem] {
+        guard !new.isEmpty else { return [] }
+        var found: [(row: Int, other: String, same: Bool, earlierLine: Int?)] = []
+        // Within the file: the same once 省 and 市 are left out (only when a name has them).
+        let placed = new.indices.filter { CompanyName.hasPlaceWords(new[$0].key) }
+        if !placed.isEmpty {
+            var first: [String: Int] = [:]
+            first.reserveCapacity(new.count)
+            for i in new.indices {
+                let plain = CompanyName.withoutPlaceWords(new[i].key)
+                if let j = first[plain] {
+                    found.append((i, new[j].name, true, new[j].line))
+                } else {
+                    first[plain] = i
+                }
+            }
+        }
+        // Against the archive.
+        if !index.customerByKey.isEmpty {
+            var keys: [(plain: [Unicode.Scalar], ref: String)] = []
+            keys.reserveCapacity(index.customerByKey.count)
+            for (key, ref) in index.customerByKey where !ref.isEmpty { keys.append((Array(CompanyName.withoutPlaceWords(key.text).unicodeScalars), ref)) }
+            for (key, refs) in index.sharedKeys { for ref in refs { keys.append((Array(CompanyName.withoutPlaceWords(key.text).unicodeScalars), ref)) } }
+            keys.sort { (Int($0.ref.dropFirst()) ?? 0) < (Int($1.ref.dropFirst()) ?? 0) }  // (record order: the same answer every time)
+            struct Piece: Hashable { let a, b, c, d: UInt32 }
+            func piece(_ s: [Unicode.Scalar], _ i: Int) -> Piece { Piece(a: s[i].value, b: s[i + 1].value, c: s[i + 2].value, d: s[i + 3].value) }
+            var byPlain: [String: [Int]] = [:], holding: [Piece: [Int]] = [:], starting: [Piece: [Int]] = [:]
+            for (k, entry) in keys.enumerated() {
+                byPlain[String(String.UnicodeScalarView(entry.plain)), default: []].append(k)
+                guard entry.plain.count >= 4 else { continue }
+                starting[piece(entry.plain, 0), default: []].append(k)
+                var seen = Set<Piece>()
+                for i in 0...(entry.plain.count - 4) where seen.insert(piece(entry.plain, i)).inserted { holding[piece(entry.plain, i), default: []].append(k) }
+            }
+            func label(_ ref: String) -> String {
+                guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
+                return "\(c.shortID) \(c.displayName)"
+            }
+            for (i, customer) in new.enumerated() {
+                let plainText = CompanyName.withoutPlaceWords(customer.key)
+                let plain = Array(plainText.unicodeScalars)
+                if let same = byPlain[plainText]?.first {
+                    found.append((i, label(keys[same].ref), true, nil))
+                    continue
+                }
+                guard plain.count >= 4 else { continue }
+                var candidates = Set(holding[piece(plain, 0)] ?? [])  // archive names that may hold it
+                for p in 0...(plain.count - 4) { candidates.formUnion(starting[piece(plain, p)] ?? []) }  // that it may hold
+                let text = plainText
+                if let k = candidates.sorted().first(where: { Identity.namesOneAnother(text, String(String.UnicodeScalarView(keys[$0].plain))) }) {
+                    found.append((i, label(keys[k].ref), false, nil))
+                }
+            }
+        }
+        found.sort { ($0.row, $0.earlierLine == nil ? 1 : 0) < ($1.row, $1.earlierLine == nil ? 1 : 0) }
+        var out: [ImportProblem] = []
+        var more: [Int] = []
+        var said = Set<Int>()
+        for f in found where said.insert(f.row).inserted {
+            let c = new[f.row]
+            guard out.count < nearNamesShown else { more.append(c.line); continue }
+            let how = f.same ? (en: "the same name but for 省/市", zh: "名称相同，仅“省”“市”字样不同")
+                : (en: "a similar name (one within the other)", zh: "名称相近，一个名称包含另一个")
+            if let line = f.earlierLine {
+                out.append(ImportProblem(
+                    table: c.table, line: c.line, column: c.column, value: c.name,
+                    reason: "\(c.name) and line \(line)'s \(f.other) have \(how.en): perhaps the same customer; both are new customers. If they are one, keep one row",
+                    reasonZH: "“\(c.name)”与第 \(line) 行的“\(f.other)”\(how.zh)，可能是同一客户，两行均按新客户处理。如是同一客户，请只保留一行"))
+            } else {
+                out.append(ImportProblem(
+                    table: c.table, line: c.line, column: c.column, value: c.name,
+                    reason: "\(c.name) and the archive's \(f.other) have \(how.en): perhaps the same customer; the row is a new customer. If it is that one, write its name as the archive does and import with --on-duplicate update",
+                    reasonZH: "“\(c.name)”与档案中的 \(f.other)\(how.zh)，可能是同一客户，本行按新客户处理。如是同一客户，请按档案中的写法填写名称，再加 --on-duplicate update 导入"))
+            }
+        }
+        if !more.isEmpty, let table = new.first?.table {
+            out.append(ImportProblem(
+                table: table, line: 0,
+                reason: "\(lineList(more, zh: false)) also have names like other customers' (\(more.count) more): check them as above",
+                reasonZH: "\(lineList(more, zh: true))的客户名称也与其他客户相同或相近（另有 \(more.count) 行），请照上面的方法核实"))
+        }
+        return out
     }
 }

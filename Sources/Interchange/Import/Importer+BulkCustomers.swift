@@ -53,6 +53,16 @@ extension Importer {
         }
         guard unique.allSatisfy({ $0 }) else { return false }
         PhaseClock.mark("duplicate keys and duplicates")
+        // New customers named like others, said as the general reading says them (an archive
+        // to compare with, or a name with 省 or 市 to compare within the file).
+        var warnings: [ImportProblem] = []
+        if !index.customerByKey.isEmpty || keys.contains(where: { CompanyName.hasPlaceWords($0!.companyKey!.text) }) {
+            let column = mapped.column("name")?.header
+            let new = rows.indices.map { i in
+                NewCustomer(table: mapped.table.name, line: rows[i].line, column: column, name: rows[i].field("name") ?? "", key: keys[i]!.companyKey!.text)
+            }
+            warnings = Self.nearNameWarnings(new, index: index, state: archive.state)
+        }
         if keys.count >= 10_000 { Background.release(&keys, leaving: []) }
         var customers = rows.count < 8_192 ? rows.map(BulkCustomer.init)
             : Parallel.fill(rows.count, chunk: 8_192) { BulkCustomer(rows[$0]) }
@@ -63,6 +73,7 @@ extension Importer {
         var counts = ImportPreview.Counts()
         counts.new = rows.count
         preview.counts[.customers] = counts
+        preview.warnings += warnings
         preview.plan = plan
         preview.plannedInBulk = true
         preview.canCommit = !plan.events.isEmpty

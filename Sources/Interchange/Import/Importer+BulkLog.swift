@@ -60,6 +60,11 @@ extension Importer {
                 guard let c else { return false }
                 customers[name] = c
             }
+            // A name taken as one customer while another's name holds it too (南京地铁 as C1
+            // 南京地铁集团有限公司 beside 南京地铁运营有限公司): the general reading says so in a
+            // note (it went without a word here: helper-129).
+            let near = NearCustomers(state)
+            for name in missed where near.names(name).contains(where: { !$0.hasPrefix("\(customers[name]!.ref) ") }) { return false }
             for p in parts.indices {
                 guard let part = parts[p] else { return false }
                 for (entry, name) in part.missed {

@@ -804,6 +804,46 @@ extension Importer {
 
     // MARK: - Pass 2: identities, references, duplicates, operations
 
+    /// Archive customers whose name holds a text no customer is named (合肥京东方 for 合肥京东方
+    /// 光电科技有限公司, which the command line finds; 省 and 市 left out as customer add
+    /// compares names): named in a refusal (it said only "not found": helper-127, helper-128),
+    /// and in the note on a text taken as one of several. The archive's keys are made once, and
+    /// at most 50 texts are looked for: a file of many names each written otherwise scanned the
+    /// archive once per row (a large import hung in CI).
+    final class NearCustomers {
+        static let maxTexts = 50
+        private let state: ArchiveState
+        private var keys: [(key: String, label: String)]?
+        private var found: [String: [String]] = [:]
+        private var scans = 0
+
+        init(_ state: ArchiveState) { self.state = state }
+
+        /// Up to six customers (`C4 南京地铁集团有限公司`) whose name holds `text`'s.
+        func names(_ text: String) -> [String] {
+            if let known = found[text] { return known }
+            guard scans < Self.maxTexts else { return [] }
+            scans += 1
+            if keys == nil {
+                var all: [(key: String, label: String)] = []
+                state.each(.customer) { c in
+                    if let n = c["name"]?.text { all.append((CompanyName.withoutPlaceWords(Identity.companyKey(n)), "\(c.shortID) \(c.displayName)")) }
+                }
+                keys = all
+            }
+            let key = CompanyName.withoutPlaceWords(Identity.companyKey(text))
+            var out: [String] = []
+            if key.count >= 2 {
+                for (k, label) in keys! where k.contains(key) {
+                    out.append(label)
+                    if out.count > 5 { break }
+                }
+            }
+            found[text] = out
+            return out
+        }
+    }
+
     enum RowStatus { case new, updated, unchanged, duplicate }
 
     struct Build {
@@ -827,6 +867,8 @@ extension Importer {
         /// The rows refused as duplicates of a record of the archive (`--on-duplicate refuse`):
         /// the ones `Importer.preview` asks whether they would change it at all.
         var archiveDuplicates = Set<Int>()
+        /// The archive's index the rows were compared with.
+        var index: ArchiveIndex?
     }
 
     /// What identifies a row, from its own text only (no table of the pass looks at it): a
@@ -1069,6 +1111,7 @@ extension Importer {
         var b = Build()
         b.set = ChangeSet(label: Self.label(source), origin: .importFile)
         let index = ArchiveIndex(archive.state)
+        b.index = index
         let keys = RowKeys.of(rows, excluding: excluded)
         var customers = FileCustomers()
         // The file's customer rows refused already, by company key: a row that names one is told
@@ -1438,37 +1481,10 @@ extension Importer {
                 }
             }
         }
-        // Archive customers whose name holds a text no customer is named (合肥京东方 for 合肥京东方
-        // 光电科技有限公司, which the command line finds; 省 and 市 left out as customer add
-        // compares names), named in the refusal (it said only "not found": helper-127,
-        // helper-128). The archive's keys are made once, and at most 50 texts are looked for: a
-        // file of many names each written otherwise scanned the archive once per row (a large
-        // import hung in CI).
-        var near: [String: [String]] = [:]
-        var archiveKeys: [(key: String, label: String)]?
-        var nearScans = 0
-        func nearNames(_ text: String) -> [String] {
-            if let known = near[text] { return known }
-            guard nearScans < 50 else { return [] }
-            nearScans += 1
-            if archiveKeys == nil {
-                var keys: [(key: String, label: String)] = []
-                archive.state.each(.customer) { c in
-                    if let n = c["name"]?.text { keys.append((CompanyName.withoutPlaceWords(Identity.companyKey(n)), "\(c.shortID) \(c.displayName)")) }
-                }
-                archiveKeys = keys
-            }
-            let key = CompanyName.withoutPlaceWords(Identity.companyKey(text))
-            var found: [String] = []
-            if key.count >= 2 {
-                for (k, label) in archiveKeys! where k.contains(key) {
-                    found.append(label)
-                    if found.count > 5 { break }
-                }
-            }
-            near[text] = found
-            return found
-        }
+        // Archive customers whose name holds a text no customer is named, named in the refusal
+        // (`NearCustomers`).
+        let nearCustomers = NearCustomers(archive.state)
+        func nearNames(_ text: String) -> [String] { nearCustomers.names(text) }
         /// The customer a reference names: a source id of this file, a credit code, a code or
         /// a name (compared as company names are), in the file first, then in the archive.
         func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
@@ -2512,10 +2528,16 @@ extension Importer {
             if let existing, (r.gradeReason ?? "").isPlaceholderReason, let to = Grade.parse(grade) {
                 let from = Grade(rawValue: existing["grade"]?.text ?? "") ?? .unrated
                 let name = existing.displayName
+                // (A column that gives one saying nothing, 。 or 无, is said as such: the note
+                // asked for the column it had: helper-129.)
+                let given = (r.gradeReason ?? "").trimmedWhitespace
+                let how = given.isEmpty
+                    ? (en: "give it in a column 等级调整原因", zh: "可在文件中加一列“等级调整原因”填写")
+                    : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”一列填的“\(given)”不能作为原因，请写明具体原因")
                 warnings.append(ImportProblem(
                     table: table, line: r.line, value: grade,
-                    reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: give it in a column 等级调整原因, or change the grade with customer grade --reason; check that this is meant",
-                    reasonZH: "客户“\(name)”的等级将从“\(from.label(zh: true))”调整为“\(to.label(zh: true))”，原因记为：\(why)。制度要求写明调整原因，可在文件中加一列“等级调整原因”填写，或改用 salesvault customer grade … --reason 调整。请核实"))
+                    reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: \(how.en), or change the grade with customer grade --reason; check that this is meant",
+                    reasonZH: "客户“\(name)”的等级将从“\(from.label(zh: true))”调整为“\(to.label(zh: true))”，原因记为：\(why)。制度要求写明调整原因，\(how.zh)，或改用 salesvault customer grade … --reason 调整。请核实"))
             }
         }
         return changed ? .updated : .unchanged

@@ -46,6 +46,7 @@ public final class Importer {
         // and the rest planned again (a row referring to it then fails too), until none is.
         var built = Build()
         var plan: ChangePlan?
+        var customerNames: [(row: Int, name: String)] = []
         var identical = Set<Int>()
         for _ in 0..<50 {
             built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical)
@@ -57,6 +58,10 @@ public final class Importer {
                 if !identical.isEmpty { built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical) }
             }
             for (i, problems) in built.problems { rows[i].problems += problems }
+            // The names of the new customers (for `nearNameWarnings`), before the rows' values go.
+            customerNames = rows.indices.compactMap { i in
+                rows[i].kind == .customers && (built.status[i] ?? .new) == .new && rows[i].problems.isEmpty ? rows[i].field("name").map { (i, $0) } : nil
+            }
             if !options.onlyValid && rows.count >= 10_000 {
                 // Planned once (nothing is planned again without `onlyValid`): the rows' values
                 // as read are not needed any more, only where each row is and its problems. They
@@ -131,8 +136,17 @@ public final class Importer {
             }
             preview.counts[r.kind] = c
         }
-        if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }
         preview.warnings += built.warnings
+        // New customers named like others (as customer add asks about them).
+        if let index = built.index {
+            let new = customerNames.compactMap { i, name -> NewCustomer? in
+                let r = rows[i]
+                guard r.problems.isEmpty, tables[r.mapped].problems.isEmpty else { return nil }
+                return NewCustomer(table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column("name")?.header, name: name, key: Identity.companyKey(name))
+            }
+            preview.warnings += Self.nearNameWarnings(new, index: index, state: archive.state)
+        }
+        if let warning = Self.zoneWarning(source) { preview.warnings.append(warning) }  // (last, as after a plan in bulk)
         preview.plan = plan
         let refusedAny = !preview.problems.isEmpty
         preview.canCommit = plan.map { $0.isValid && !$0.events.isEmpty } == true && (!refusedAny || options.onlyValid)

@@ -27,6 +27,10 @@ public final class ChangeDraft {
     lazy var today: Int32 = DateParser.localDay(now)
     /// The number of the operation being planned (from 1).
     var operationNumber = 0
+    /// Whether a name that finds nothing is answered with the names close to it: for a command's
+    /// few operations (`log add 南京地跌` said only "not found" while `customer show` named the
+    /// near ones: helper-129), not for an import's, which may miss many names.
+    var suggestsNames = false
     /// Names of the draft's records, for lookups in constant time.
     var names = NameIndex()
 
@@ -600,7 +604,7 @@ extension ChangeDraft {
             let ids = names.ids(kind, named: q.lowercased(), in: state)
             if ids.count == 1, let e = state.entity(kind, ids.first!) { return e }
         }
-        return try Lookup.resolve(kind, q, in: state)
+        return try Lookup.resolve(kind, q, in: state, suggest: suggestsNames)
     }
 
     /// The customer whose name is `name` once spaces and bracket width are ignored.
@@ -690,6 +694,7 @@ enum Lookup {
         let squeeze = kind != .contact
         func key(_ text: String) -> String { squeeze && text.contains(where: \.isWhitespace) ? String(text.filter { !$0.isWhitespace }) : text }
         let wanted = key(folded)
+        let shown = ChangeDraft.quoted(q)  // (a 3,000-character name was said back in full: helper-129)
         var exact: [Entity] = []
         var prefixed: [Entity] = []
         var containing: [Entity] = []
@@ -703,18 +708,37 @@ enum Lookup {
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             // The id of another kind (log edit C4): said which it is (helper-127).
-            let upper = q.trimmingCharacters(in: .whitespaces).uppercased()
+            let upper = CompanyName.halfWidth(q).trimmingCharacters(in: .whitespaces).uppercased()  // (Ｌ１ as L1: helper-129)
+            // A batch's id (B3, from history) given for a record: said which it is (helper-129).
+            if upper.hasPrefix("B"), UInt64(upper.dropFirst()) != nil {
+                throw ArchiveError(.notFound, "\(shown) is the id of a batch of changes (see salesvault history); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
+                                   zh: "“\(shown)”是更改批次的编号（见 salesvault history）；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
+            }
             if let other = EntityKind.allCases.first(where: { $0 != kind && upper.hasPrefix($0.idPrefix) && UInt64(upper.dropFirst($0.idPrefix.count)) != nil }),
                [.customer, .contact, .project, .activity, .complaint].contains(other) {
-                throw ArchiveError(.notFound, "\(q) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
-                                   zh: "“\(q)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
+                throw ArchiveError(.notFound, "\(shown) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
+                                   zh: "“\(shown)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
+            }
+            // A customer's name that holds it once 省 and 市 are left out on both sides (南京地铁
+            // for 南京市地铁集团有限公司, as customer add compares names): found when one does,
+            // asked about when several do (it was "not found": helper-129). For a command's
+            // lookups (`suggest`), not an import's, which may miss many names.
+            let plain = CompanyName.withoutPlaceWords(wanted)
+            if suggest, kind == .customer, plain.count >= 2 {
+                var placed: [Entity] = []
+                state.each(kind) { e in if Self.names(of: e).map(key).contains(where: { CompanyName.withoutPlaceWords($0).contains(plain) }) { placed.append(e) } }
+                if placed.count == 1 { return placed[0] }
+                if placed.count > 1 {
+                    throw ArchiveError(.ambiguous, "\(shown) matches \(placed.count) \(kind.en) records; give more of the name or the id",
+                                       zh: "“\(shown)”匹配到 \(placed.count) 个\(kind.zh)，请输入更完整的名称或编号",
+                                       candidates: placed.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
+                }
             }
             // Names close to a mistyped one (南京地跌): those holding the longest start of it
             // that any name holds, two characters at least (it said only "not found": helper-127).
             // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add
             // compares names: helper-128.)
             var near: [Entity] = []
-            let plain = CompanyName.withoutPlaceWords(wanted)
             var length = suggest ? plain.count : 0
             while near.isEmpty && length >= max(2, plain.count - 2) {  // (three passes at most over the records)
                 let part = String(plain.prefix(length))
@@ -722,12 +746,12 @@ enum Lookup {
                 length -= 1
             }
             let listed = near.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" }
-            throw ArchiveError(.notFound, "no \(kind.en) matches \(q)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")),
-                               zh: "找不到“\(q)”对应的\(kind.zh)" + (near.isEmpty ? "" : "，名称相近的有：" + listed.joined(separator: "、")))
+            throw ArchiveError(.notFound, "no \(kind.en) matches \(shown)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")),
+                               zh: "找不到“\(shown)”对应的\(kind.zh)" + (near.isEmpty ? "" : "，名称相近的有：" + listed.joined(separator: "、")))
         }
         throw ArchiveError(
-            .ambiguous, "\(q) matches \(matches.count) \(kind.en) records; give more of the name or the id",
-            zh: "“\(q)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
+            .ambiguous, "\(shown) matches \(matches.count) \(kind.en) records; give more of the name or the id",
+            zh: "“\(shown)”匹配到 \(matches.count) 个\(kind.zh)，请输入更完整的名称或编号",
             candidates: matches.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 }
@@ -802,7 +826,7 @@ extension ChangeDraft {
 
     /// A value quoted in a refusal: at most 40 characters, then … (a 15 KB value was said back
     /// in full: helper-126).
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         text.count <= 40 ? text : String(text.prefix(40)) + "…"
     }
 }

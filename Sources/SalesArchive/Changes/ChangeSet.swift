@@ -163,6 +163,7 @@ extension CustomerArchive {
         draft.logEntriesOnly = !keepingResults && set.operations.count >= 1_000
             && set.operations.allSatisfy { if case .logActivity = $0 { return true } else { return false } }
         draft.reserve(set.operations)
+        draft.suggestsNames = set.origin == .cli && set.operations.count <= 10
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {

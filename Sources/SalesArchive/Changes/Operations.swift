@@ -101,7 +101,11 @@ extension ChangeDraft {
         let e = try resolve(.customer, query)
         guard let grade = Grade.parse(gradeText) else { throw ArchiveError(.invalidValue, "\(gradeText) is not a grade; use \(Grade.codes)", zh: "没有“\(gradeText)”这个等级，请填 \(Grade.labelsZH)") }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !why.isPlaceholderReason else { throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)", zh: "调整客户等级须注明原因（--reason），按制度 6.2 要写入工作汇报") }
+        guard !why.isPlaceholderReason else {
+            let note = String.placeholderNote(why)
+            throw ArchiveError(.missingValue, "a grade change needs a reason (regulation 6.2: it goes into the work report)\(note.en)",
+                               zh: "调整客户等级须注明原因（--reason），按制度 6.2 要写入工作汇报\(note.zh)")
+        }
         let field = Schema.number(.customer, "grade")
         let old = e[number: field]
         guard old?.text != grade.rawValue else { throw ArchiveError(.invalidValue, "\(e.displayName) is already grade \(grade.rawValue)", zh: "\(e.displayName) 当前已是 \(grade.rawValue) 级，无需调整") }
@@ -170,9 +174,10 @@ extension ChangeDraft {
             if !open.isEmpty, reason.isPlaceholderReason {
                 let listed = open.prefix(3).map { p in "\(p.displayName)（\(SalesStage(rawValue: p["stage"]?.text ?? "")?.zh ?? "")）" }.joined(separator: "、")
                 let listedEN = open.prefix(3).map { p in "\(p.displayName) (\(SalesStage(rawValue: p["stage"]?.text ?? "")?.en ?? ""))" }.joined(separator: ", ")
+                let note = String.placeholderNote(reason)
                 throw ArchiveError(.missingValue,
-                                   "\(e.shortID) \(e.displayName) has \(open.count) open project(s) (\(listedEN)\(open.count > 3 ? ", …" : "")); removing it needs a reason (--reason)",
-                                   zh: "客户 \(e.shortID) \(e.displayName)还有 \(open.count) 个进行中的项目（\(listed)\(open.count > 3 ? "等" : "")），移除须注明原因（--reason）")
+                                   "\(e.shortID) \(e.displayName) has \(open.count) open project(s) (\(listedEN)\(open.count > 3 ? ", …" : "")); removing it needs a reason (--reason)\(note.en)",
+                                   zh: "客户 \(e.shortID) \(e.displayName)还有 \(open.count) 个进行中的项目（\(listed)\(open.count > 3 ? "等" : "")），移除须注明原因（--reason）\(note.zh)")
             }
             for d in dependents.log { events.append(ChangeEvent(.remove, .activity, d.id, [])) }
             for d in dependents.complaints { events.append(ChangeEvent(.remove, .complaint, d.id, [])) }
@@ -340,7 +345,8 @@ extension ChangeDraft {
                 stage.isClosed ? "将项目关闭为“\(stage.zh)”" :
                 stage.order < current.order ? "从\(current.reference(zh: true))退回\(stage.reference(zh: true))"
                     : "从\(current.reference(zh: true))跳到\(stage.reference(zh: true))"
-            throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)", zh: "\(whatZH)须注明原因（--reason）")
+            let note = String.placeholderNote(why)
+            throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)\(note.en)", zh: "\(whatZH)须注明原因（--reason）\(note.zh)")
         }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),

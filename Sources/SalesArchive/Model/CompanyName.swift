@@ -92,7 +92,12 @@ public enum CompanyName {
     /// A name or company key without 省 and 市 (南京市地铁 and 南京地铁 alike): how a likely
     /// duplicate, a lookup's near names and an import's near customers compare names.
     public static func withoutPlaceWords(_ text: String) -> String {
-        text.contains(where: { $0 == "市" || $0 == "省" }) ? String(text.filter { $0 != "市" && $0 != "省" }) : text
+        hasPlaceWords(text) ? String(text.filter { $0 != "市" && $0 != "省" }) : text
+    }
+
+    /// Whether `text` has 省 or 市 (what `withoutPlaceWords` leaves out), by its scalars.
+    public static func hasPlaceWords(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: { $0 == "市" || $0 == "省" })
     }
 
     /// A person's or project's name as compared: half-width, lower case, without white space or

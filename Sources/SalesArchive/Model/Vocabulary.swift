@@ -324,7 +324,8 @@ public enum SalesStage: String, Vocabulary {
             "成交": .won, "中标": .won, "赢": .won, "丢标": .lost, "失败": .lost, "输单": .lost, "放弃": .abandoned, "终止": .abandoned,
         ]
         // A stage as sheets also write it: its words with 阶段 after them (招投标阶段,
-        // 项目立项阶段), and its number alone or with 阶段 before it (三, 阶段三, 阶段3). They
+        // 项目立项阶段), and its number alone or with 阶段 before or after it (三, 阶段三, 阶段3,
+        // 三阶段). They
         // were refused (第三阶段 and Ⅲ are read as numbered: `numbered`).
         let open = Array(allCases.prefix(5))
         var more: [String: SalesStage] = [:]
@@ -335,6 +336,8 @@ public enum SalesStage: String, Vocabulary {
             more[numeral] = stage
             more["阶段" + numeral] = stage
             more["阶段\(i + 1)"] = stage
+            more[numeral + "阶段"] = stage  // (三阶段, 3阶段: 第 left out, as people say it)
+            more["\(i + 1)阶段"] = stage
         }
         words.merge(more) { given, _ in given }
         return words

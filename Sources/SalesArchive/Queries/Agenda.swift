@@ -126,12 +126,16 @@ extension CustomerArchive {
         for c in customers() {
             let last = c["lastContactAt"]?.int
             if let next = c["nextFollowUp"]?.day {
-                let step = dated[c.id].flatMap { $0.day == next ? $0.nextStep ?? "" : nil } ?? latest[c.id]?.nextStep
+                let setter = dated[c.id].flatMap { $0.day == next ? $0 : nil }  // the entry that set this follow-up, if one did
+                let step = setter.map { $0.nextStep ?? "" } ?? latest[c.id]?.nextStep
                 let item = Agenda.FollowUp(customer: c, day: next, nextStep: step?.isEmpty == true ? nil : step)
                 if next == today {
                     // (Done once a contact is logged today: a call at 09:30 left the customer on
-                    // the day's list: helper-127.)
-                    if last.map(DateParser.localDay) != today { agenda.dueToday.append(item) }
+                    // the day's list: helper-127. Not by the contact that set it for today: a
+                    // morning call asking to call back in the afternoon took it off at once:
+                    // helper-129.)
+                    let setToday = setter.map { s in latest[c.id]?.id == s.id } ?? false
+                    if last.map(DateParser.localDay) != today || setToday { agenda.dueToday.append(item) }
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
                     agenda.overdue.append(item)
                 } else if next > today && next <= until {

@@ -82,12 +82,31 @@ extension Unicode.Scalar {
 
 extension String {
     /// A reason that says nothing: no text, punctuation or symbols alone (。, -, /, ……), or
-    /// 无, 没有, 暂无, 略, none, n/a. A grade change, a stage moved back, or a customer removed
+    /// 无, 没有, 暂无, 略, none, n/a, with punctuation or not (无。), or said twice (无无). A grade change, a stage moved back, or a customer removed
     /// with an open project took "。" and "-" as their reasons (helper-128).
     public var isPlaceholderReason: Bool {
-        let t = trimmingCharacters(in: .whitespacesAndNewlines)
-        if t.unicodeScalars.allSatisfy({ $0.properties.generalCategory.isPunctuationOrSymbol || $0.properties.isWhitespace }) { return true }
-        return ["无", "没有", "暂无", "略", "无原因", "none", "n/a", "na", "nil", "null", "tbd", "todo", "待定"].contains(t.lowercased())
+        // Its letters and digits alone, lower case (无。, N/A., n.a., 无 无 as 无, na, 无无),
+        // traditional forms as simplified (無).
+        var core = String.UnicodeScalarView()
+        for s in unicodeScalars where !(s.properties.generalCategory.isPunctuationOrSymbol || s.properties.isWhitespace) {
+            core.append(s == "無" ? "无" : s.properties.lowercaseMapping.unicodeScalars.first ?? s)
+        }
+        let t = String(core)
+        if t.isEmpty { return true }
+        let words: Set<String> = ["无", "没有", "暂无", "略", "无原因", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详"]
+        if words.contains(t) { return true }
+        // One of them said twice or more (无无, 略略).
+        return words.contains { w in t.count > w.count && t.count % w.count == 0 && String(repeating: w, count: t.count / w.count) == t }
+    }
+}
+
+extension String {
+    /// What a refusal for a missing reason adds when one was given that says nothing (`。`,
+    /// `无`): said as such (it read as though none had been given: helper-129). Empty for none.
+    public static func placeholderNote(_ reason: String?) -> (en: String, zh: String) {
+        guard let given = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !given.isEmpty else { return ("", "") }
+        let shown = given.count > 20 ? String(given.prefix(20)) + "…" : given
+        return (" (\"\(shown)\" says nothing: write what happened)", "（“\(shown)”不能作为原因，请写明具体原因）")
     }
 }
 

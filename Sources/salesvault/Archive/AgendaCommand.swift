@@ -43,6 +43,7 @@ struct AgendaCommand: ArchiveCommand {
 
     func run(in context: ArchiveContext) throws {
         let now = Clock.now
+        context.noteMachineDay(at: now)
         let agenda = try context.archive.agenda(now: now, days: days, intervals: Self.intervals(of: context.archive))
         if json {  // (counted before the calendar file is written, not after)
             let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count

@@ -70,14 +70,16 @@ struct ProjectCommand: ParsableCommand {
             //更早的阶段, and 已丢单 said no reason: helper-127, helper-128).
             let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let because = why.isEmpty ? L("", "") : L("; reason: \(why)", "，原因：\(why)")
+            // (A reason that ends its own sentence gets no second full stop: 原因：客户预算冻结。。: helper-129.)
+            let stop = why.last.map { "。！？.!?…".contains($0) } ?? false ? L("", "") : L(".", "。")
             if let before, !before.isClosed, !now.isClosed, now.order < before.order {
-                Terminal.print(L("\(e.shortID) \(e.displayName) went back to stage \(now.order + 1) (\(now.name(zh: false)))\(because.en).",
-                                 "\(e.shortID) 已退回第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)。"))
+                Terminal.print(L("\(e.shortID) \(e.displayName) went back to stage \(now.order + 1) (\(now.name(zh: false)))\(because.en)\(stop.en)",
+                                 "\(e.shortID) 已退回第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)\(stop.zh)"))
             } else if let before, before.isClosed, !now.isClosed {
-                Terminal.print(L("\(e.shortID) \(e.displayName) is open again, at stage \(now.order + 1) (\(now.name(zh: false)))\(because.en).",
-                                 "\(e.shortID) 已重新开启，回到第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)。"))
+                Terminal.print(L("\(e.shortID) \(e.displayName) is open again, at stage \(now.order + 1) (\(now.name(zh: false)))\(because.en)\(stop.en)",
+                                 "\(e.shortID) 已重新开启，回到第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)\(stop.zh)"))
             } else {
-                Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false))\(because.en).", "\(e.shortID) \(now.arrival(zh: true))\(because.zh)。"))
+                Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false))\(because.en)\(stop.en)", "\(e.shortID) \(now.arrival(zh: true))\(because.zh)\(stop.zh)"))
             }
         }
     }

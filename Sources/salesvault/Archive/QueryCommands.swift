@@ -133,6 +133,7 @@ struct Stale: ArchiveCommand {
 
     func run(in context: ArchiveContext) throws {
         let now = Clock.now
+        context.noteMachineDay(at: now)
         try context.use { archive in
             let list = archive.stale(days: days, now: now)
             if json {

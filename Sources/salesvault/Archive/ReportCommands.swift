@@ -375,5 +375,29 @@ extension ArchiveContext {
     func noteMachineZone(if given: Bool, at instant: Int64? = nil) {
         guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: instant ?? Clock.now) else { return }
         Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)
+        Self.noteUnknownTZ()
+    }
+
+    /// A `TZ` that names no zone (TZ=Asia/Shanghaii), which the C library and Foundation take
+    /// as UTC: said, after a zone note that named UTC without saying why (helper-129).
+    static func noteUnknownTZ() {
+        guard let tz = ProcessInfo.processInfo.environment["TZ"], !tz.isEmpty, TimeZone(identifier: tz) == nil,
+              MachineZone.identifier(forTZ: tz) == nil, TimeZone.current.secondsFromGMT() == 0 else { return }
+        let shown = ChangeDraft.quoted(tz)
+        Terminal.stderr(L("Note: TZ=\(shown) names no time zone this machine knows, so it keeps UTC; write a zone's name, e.g. export TZ=Asia/Shanghai\n",
+                          "提示：环境变量 TZ=\(shown) 不是可识别的时区名称，本机因此按 UTC 计时；请改为正确的时区名称，例如执行 export TZ=Asia/Shanghai\n").text)
+    }
+
+    /// A note when this machine's date is not the department's now (a laptop abroad): a
+    /// command that counts days (agenda, stale) counts them by this machine's date, and said so
+    /// (the agenda listed tomorrow's follow-ups in Beijing as later this week: helper-129).
+    func noteMachineDay(at now: Int64) {
+        let calendar = (try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard
+        let here = DateParser.format(DateParser.localDay(now)), there = calendar.dateString(of: now)
+        guard here != there else { return }
+        let zone = calendar.timeZone.identifier, shown = zone == DepartmentCalendar.defaultZoneName ? "北京时间" : zone
+        Terminal.stderr(L("Note: it is \(here) on this machine (\(TimeZone.current.identifier)) and \(there) in the department's zone (\(zone)); dates and days below are counted by this machine's date. If this machine's zone is wrong, set it (e.g. export TZ=\(zone))\n",
+                          "提示：本机时区（\(TimeZone.current.identifier)）现在是 \(here)，\(shown)已是 \(there)；以下日期和天数按本机日期计算。如本机时区设置有误，请先改为 \(zone)（例如执行 export TZ=\(zone)）\n").text)
+        Self.noteUnknownTZ()
     }
 }

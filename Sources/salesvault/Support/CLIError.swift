@@ -113,6 +113,12 @@ enum ErrorReport {
             return (message.text, hint?.text, status)
         case let e as ArchiveError:
             var message = L(e.reason, e.reasonZH ?? e.reason).text
+            if e.code == .ambiguous && !e.candidates.isEmpty {
+                // (The hint says what to give: the message said it too, twice in a row.)
+                for ask in ["，请输入更完整的名称或编号", "; give more of the name or the id"] where message.hasSuffix(ask) {
+                    message = String(message.dropLast(ask.count))
+                }
+            }
             if !e.candidates.isEmpty {
                 message = oneLine(message) + (Language.current == .zh ? "\n候选：\n  " : "\ncandidates:\n  ")
                     + e.candidates.map(oneLine).joined(separator: "\n  ")
