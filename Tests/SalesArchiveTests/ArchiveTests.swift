@@ -218,11 +218,11 @@ final class ArchiveTests: XCTestCase {
             XCTAssertThrowsError(try a.setGrade("南京地铁", to: "A", reason: blank, now: day(1)), blank)
         }
         // With a full stop, in traditional form, or said twice (helper-129).
-        for blank in ["无。", "暂无。", "没有。", "略。", "待定。", "N/A。", "无.", "n.a.", "無", "无 无", "无无", "不详"] {
+        for blank in ["无。", "暂无。", "没有。", "略。", "待定。", "N/A。", "无.", "n.a.", "無", "无 无", "无无", "不详", "不詳", "沒有", "暫無"] {
             XCTAssertTrue(blank.isPlaceholderReason, blank)
             // (Said as a reason that says nothing, not as none given.)
             XCTAssertThrowsError(try a.setGrade("南京地铁", to: "A", reason: blank, now: day(1)), blank) {
-                XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasSuffix("（“\(blank.trimmingCharacters(in: .whitespaces))”不能作为原因，请写明具体原因）"), true, "\($0)")
+                XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasSuffix("须注明原因（--reason），按制度 6.2 要写入工作汇报；“\(blank.trimmingCharacters(in: .whitespaces))”不算原因，请写明具体原因"), true, "\($0)")
             }
         }
         for real in ["未中标", "无法联系客户", "价格-高", "A", "ok", "撤", "无预算", "无人对接。"] { XCTAssertFalse(real.isPlaceholderReason, real) }

@@ -123,7 +123,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         inShanghai["TZ"] = "Asia/Shanghaii"
         let typo = try runTool(["log", "add", "华为", "call", "回访", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(typo.status, 0, typo.stderr)
-        XCTAssertTrue(typo.stderr.contains("环境变量 TZ=Asia/Shanghaii 不是可识别的时区名称，本机因此按 UTC 计时"), typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("环境变量 TZ=Asia/Shanghaii 不是可识别的时区名称，因此本机按 UTC（格林尼治时间）计时"), typo.stderr)
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")
@@ -138,9 +138,9 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["log", "add", "恒瑞", "call", "沟通", "--at", "今天上午9点"], day: 0)
         let before = try archiveBytes()
         let short = try sv(["customer", "add", "恒瑞医药", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近：一个名称包含另一个）"), short.stderr)
+        XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近，一方名称包含另一方）"), short.stderr)
         let city = try sv(["customer", "add", "南京市地铁集团有限公司", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司（名称相同，仅“省”“市”字样不同）"), city.stderr)
+        XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司（名称相同，仅“省”“市”二字不同）"), city.stderr)
         XCTAssertEqual(try archiveBytes(), before)
         // Names sharing fewer than four characters are no sign (京东 within 北京东方).
         try sv(["customer", "add", "京东"], day: 0)
@@ -168,7 +168,8 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // A mistyped name: the names close to it; another kind's id: said which (helper-127).
         let typo = try sv(["customer", "show", "南京地跌", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(typo.stderr.contains("找不到“南京地跌”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), typo.stderr)
-        XCTAssertTrue(typo.stderr.contains("如是其中之一，请改用其编号或完整名称"), typo.stderr)
+        // (One near name: 如指的是它, not 如是其中之一: helper-130.)
+        XCTAssertTrue(typo.stderr.contains("如指的是它，请改用其编号或完整名称"), typo.stderr)
         // So do the commands that change records (log add said only "not found": helper-129),
         // and a name that holds it once 省 and 市 are left out is found.
         let unchanged = try archiveBytes()
@@ -181,13 +182,34 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["log", "add", "合肥京东方", "call", "沟通需求", "--lang", "zh"], day: 0, hour: 11)
         let logged = try sv(["log", "list", "合肥市京东方光电科技有限公司", "--lang", "zh"], day: 0, hour: 11)
         XCTAssertTrue(logged.stdout.contains("沟通需求"), logged.stdout)
+        // Not a 省 or 市 at the start, nor fewer than four characters left: 市一医院 found 苏州大学附属
+        // 第一医院 and was logged there without a word (helper-130).
+        try sv(["customer", "add", "苏州大学附属第一医院"], day: 0)
+        let kept = try archiveBytes()
+        try sv(["log", "add", "市一医院", "visit", "拜访院办", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        try sv(["customer", "grade", "市银行", "A", "--reason", "新开户", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertEqual(try archiveBytes(), kept)
+        // A name holding it once 省 and 市 are left out is asked about beside one that holds it
+        // as written (南京地铁 found 南京地铁运营 alone: helper-130).
+        try sv(["customer", "add", "南京市地铁运营有限公司", "--force"], day: 0)
+        let added = try archiveBytes()
+        let both = try sv(["log", "add", "南京地铁", "call", "电话沟通", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(both.stderr.contains("南京地铁集团有限公司") && both.stderr.contains("南京市地铁运营有限公司"), both.stderr)
+        XCTAssertEqual(try archiveBytes(), added)
+        // A branch written 分公司 (its 公司 gone with the legal suffixes) is no likely duplicate.
+        try sv(["customer", "add", "中国电信股份有限公司"], day: 0)
+        try sv(["customer", "add", "中国电信股份有限公司南京分公司"], day: 0)
+        // A reason ending in ； ends in 。 once.
+        try sv(["project", "add", "京东", "仓储系统"], day: 0, hour: 11)
+        let stage = try sv(["project", "stage", "仓储系统", "4", "--reason", "预算冻结；", "--lang", "zh"], day: 0, hour: 11)
+        XCTAssertTrue(stage.stdout.hasSuffix("原因：预算冻结。\n"), stage.stdout)
         let kind = try sv(["log", "edit", "C2", "--summary", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(kind.stderr.contains("“C2”是客户编号；跟进记录编号以 L 开头（如 L12）"), kind.stderr)
         // In full width too, a batch's id, and a long name quoted cut (helper-129).
         let wide = try sv(["customer", "show", "Ｌ１", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(wide.stderr.contains("“Ｌ１”是跟进记录编号；客户编号以 C 开头（如 C12）"), wide.stderr)
         let batch = try sv(["customer", "show", "B1", "--lang", "zh"], day: 0, hour: 11, expect: 8)
-        XCTAssertTrue(batch.stderr.contains("“B1”是更改批次的编号（见 salesvault history）"), batch.stderr)
+        XCTAssertTrue(batch.stderr.contains("“B1”是变更批次号（可用 salesvault history 查看）"), batch.stderr)
         let long = try sv(["customer", "show", String(repeating: "长", count: 3_000), "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertLessThan(long.stderr.count, 600, long.stderr)
         let none = try sv(["customer", "show", "完全没有", "--lang", "zh"], day: 0, hour: 11, expect: 8)
@@ -214,8 +236,8 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // (helper-129); on the same date, nothing is said.
         for command in [["agenda"], ["stale"]] {
             let late = try sv(command + ["--lang", "zh"], day: 3, hour: 20)  // (20:00 UTC: 04:00 the next day in Beijing)
-            XCTAssertTrue(late.stderr.contains("现在是 2026-11-26，北京时间已是 2026-11-27；以下日期和天数按本机日期计算"), late.stderr)
-            XCTAssertFalse(try sv(command + ["--lang", "zh"], day: 3, hour: 10).stderr.contains("北京时间已是"))
+            XCTAssertTrue(late.stderr.contains("现在是 2026-11-26，北京时间为 2026-11-27；以下日期和天数按本机日期计算"), late.stderr)
+            XCTAssertFalse(try sv(command + ["--lang", "zh"], day: 3, hour: 10).stderr.contains("北京时间为"))
         }
     }
 }

@@ -859,6 +859,14 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // A CSV template holds one kind.
         try tool(["import", "--template", "all", "--format", "csv", "--out", dir.path("all.csv")], expect: 8)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("all.csv")))
+        // The format as the file's name says, without --format (log.csv got a workbook:
+        // helper-130); a name and --format that disagree are refused.
+        let logCSV = dir.path("log.csv")
+        try tool(["import", "--template", "log", "--out", logCSV])
+        XCTAssertTrue(try bytes(logCSV).starts(with: [0xEF, 0xBB, 0xBF]), "a CSV, not a workbook")
+        let clash = try tool(["--lang", "zh", "import", "--template", "log", "--format", "xlsx", "--out", dir.path("x.csv")], expect: 64)
+        XCTAssertTrue(clash.stderr.contains("--format xlsx 与文件名"), clash.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.csv")))
 
         // Filled in (as Excel would, with a real date cell), the workbook imports.
         let filled = dir.path("filled.xlsx")

@@ -68,8 +68,8 @@ extension Identity {
                 // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
                 // such (一个名称包含另一个 was not what they are: helper-129).
                 out.append(shortKey == other
-                    ? LikelyDuplicate(customer: c, reason: "the same name but for 省/市", reasonZH: "名称相同，仅“省”“市”字样不同")
-                    : LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近：一个名称包含另一个"))
+                    ? LikelyDuplicate(customer: c, reason: "the same name but for 省/市", reasonZH: "名称相同，仅“省”“市”二字不同")
+                    : LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
             } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {
@@ -86,7 +86,11 @@ extension Identity {
     static func namesOneAnother(_ a: String, _ b: String) -> Bool {
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         guard short.count >= 4, long.contains(short) else { return false }
-        return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "代表处", "研究所", "研究院", "设计院", "营业部", "分部", "分中心"].contains { long.contains($0) && !short.contains($0) }
+        // (A company key has lost the 公司 of 分公司 and 支公司 with the legal suffix: 中国电信南京分公司
+        // is 中国电信南京分, flagged beside 中国电信: helper-130.)
+        if (long.hasSuffix("分") || long.hasSuffix("支")) && !short.hasSuffix(String(long.last!)) { return false }
+        return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "代表处", "研究所", "研究院", "设计院", "营业部",
+                 "项目部", "事业部", "分部", "分中心"].contains { long.contains($0) && !short.contains($0) }
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:
@@ -156,16 +160,9 @@ extension Importer {
             for (key, ref) in index.customerByKey where !ref.isEmpty { keys.append((Array(CompanyName.withoutPlaceWords(key.text).unicodeScalars), ref)) }
             for (key, refs) in index.sharedKeys { for ref in refs { keys.append((Array(CompanyName.withoutPlaceWords(key.text).unicodeScalars), ref)) } }
             keys.sort { (Int($0.ref.dropFirst()) ?? 0) < (Int($1.ref.dropFirst()) ?? 0) }  // (record order: the same answer every time)
-            struct Piece: Hashable { let a, b, c, d: UInt32 }
-            func piece(_ s: [Unicode.Scalar], _ i: Int) -> Piece { Piece(a: s[i].value, b: s[i + 1].value, c: s[i + 2].value, d: s[i + 3].value) }
-            var byPlain: [String: [Int]] = [:], holding: [Piece: [Int]] = [:], starting: [Piece: [Int]] = [:]
-            for (k, entry) in keys.enumerated() {
-                byPlain[String(String.UnicodeScalarView(entry.plain)), default: []].append(k)
-                guard entry.plain.count >= 4 else { continue }
-                starting[piece(entry.plain, 0), default: []].append(k)
-                var seen = Set<Piece>()
-                for i in 0...(entry.plain.count - 4) where seen.insert(piece(entry.plain, i)).inserted { holding[piece(entry.plain, i), default: []].append(k) }
-            }
+            var byPlain: [String: [Int]] = [:]
+            for (k, entry) in keys.enumerated() { byPlain[String(String.UnicodeScalarView(entry.plain)), default: []].append(k) }
+            let grams = NameGrams(keys.map(\.plain))
             func label(_ ref: String) -> String {
                 guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
                 return "\(c.shortID) \(c.displayName)"
@@ -178,8 +175,7 @@ extension Importer {
                     continue
                 }
                 guard plain.count >= 4 else { continue }
-                var candidates = Set(holding[piece(plain, 0)] ?? [])  // archive names that may hold it
-                for p in 0...(plain.count - 4) { candidates.formUnion(starting[piece(plain, p)] ?? []) }  // that it may hold
+                let candidates = Set(grams.mayHold(plain)).union(grams.mayBeHeld(by: plain))
                 let text = plainText
                 if let k = candidates.sorted().first(where: { Identity.namesOneAnother(text, String(String.UnicodeScalarView(keys[$0].plain))) }) {
                     found.append((i, label(keys[k].ref), false, nil))
@@ -193,26 +189,60 @@ extension Importer {
         for f in found where said.insert(f.row).inserted {
             let c = new[f.row]
             guard out.count < nearNamesShown else { more.append(c.line); continue }
-            let how = f.same ? (en: "the same name but for 省/市", zh: "名称相同，仅“省”“市”字样不同")
-                : (en: "a similar name (one within the other)", zh: "名称相近，一个名称包含另一个")
+            let how = f.same ? (en: "the same name but for 省/市", zh: "名称相同（仅“省”“市”二字不同）")
+                : (en: "a similar name (one within the other)", zh: "名称相近（一方名称包含另一方）")
             if let line = f.earlierLine {
                 out.append(ImportProblem(
                     table: c.table, line: c.line, column: c.column, value: c.name,
                     reason: "\(c.name) and line \(line)'s \(f.other) have \(how.en): perhaps the same customer; both are new customers. If they are one, keep one row",
-                    reasonZH: "“\(c.name)”与第 \(line) 行的“\(f.other)”\(how.zh)，可能是同一客户，两行均按新客户处理。如是同一客户，请只保留一行"))
+                    reasonZH: "“\(c.name)”与第 \(line) 行的“\(f.other)”\(how.zh)，可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行"))
             } else {
                 out.append(ImportProblem(
                     table: c.table, line: c.line, column: c.column, value: c.name,
-                    reason: "\(c.name) and the archive's \(f.other) have \(how.en): perhaps the same customer; the row is a new customer. If it is that one, write its name as the archive does and import with --on-duplicate update",
-                    reasonZH: "“\(c.name)”与档案中的 \(f.other)\(how.zh)，可能是同一客户，本行按新客户处理。如是同一客户，请按档案中的写法填写名称，再加 --on-duplicate update 导入"))
+                    reason: "\(c.name) and the archive's \(f.other) have \(how.en): perhaps the same customer; the row will be a new customer. If it is that one, delete the row, or write its name as the archive does and import with --on-duplicate skip (leave the archive's) or update (the file's values win)",
+                    reasonZH: "“\(c.name)”与档案中的 \(f.other)\(how.zh)，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入"))
             }
         }
         if !more.isEmpty, let table = new.first?.table {
             out.append(ImportProblem(
                 table: table, line: 0,
-                reason: "\(lineList(more, zh: false)) also have names like other customers' (\(more.count) more): check them as above",
-                reasonZH: "\(lineList(more, zh: true))的客户名称也与其他客户相同或相近（另有 \(more.count) 行），请照上面的方法核实"))
+                reason: "\(lineList(more, zh: false)) (\(more.count) rows in all) also have names like other customers' or other rows': check each",
+                reasonZH: "\(lineList(more, zh: true))（共 \(more.count) 行）的客户名称也与已有客户或文件中其他行相同或相近，请逐一核实"))
         }
+        return out
+    }
+}
+
+/// Names found by their four-character pieces: those that may hold a text, and those a text may
+/// hold, without comparing the text with every name (an import's rows with an archive of a
+/// hundred thousand customers). Candidates only: the caller compares them.
+struct NameGrams {
+    struct Piece: Hashable { let a, b, c, d: UInt32 }
+    /// Each piece of each name: the names (by index, in order) that have it.
+    private var having: [Piece: [Int]] = [:]
+    /// Each name's first piece.
+    private var starting: [Piece: [Int]] = [:]
+
+    init(_ names: [[Unicode.Scalar]]) {
+        for (k, name) in names.enumerated() where name.count >= 4 {
+            starting[Self.piece(name, 0), default: []].append(k)
+            var seen = Set<Piece>()
+            for i in 0...(name.count - 4) where seen.insert(Self.piece(name, i)).inserted { having[Self.piece(name, i), default: []].append(k) }
+        }
+    }
+
+    static func piece(_ s: [Unicode.Scalar], _ i: Int) -> Piece { Piece(a: s[i].value, b: s[i + 1].value, c: s[i + 2].value, d: s[i + 3].value) }
+
+    /// The names that may hold `text` (four characters or more), in order: those with its first piece.
+    func mayHold(_ text: [Unicode.Scalar]) -> [Int] {
+        text.count >= 4 ? having[Self.piece(text, 0)] ?? [] : []
+    }
+
+    /// The names `text` may hold: those whose first piece it has.
+    func mayBeHeld(by text: [Unicode.Scalar]) -> Set<Int> {
+        guard text.count >= 4 else { return [] }
+        var out = Set<Int>()
+        for i in 0...(text.count - 4) { out.formUnion(starting[Self.piece(text, i)] ?? []) }
         return out
     }
 }

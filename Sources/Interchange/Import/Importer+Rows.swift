@@ -807,23 +807,24 @@ extension Importer {
     /// Archive customers whose name holds a text no customer is named (合肥京东方 for 合肥京东方
     /// 光电科技有限公司, which the command line finds; 省 and 市 left out as customer add
     /// compares names): named in a refusal (it said only "not found": helper-127, helper-128),
-    /// and in the note on a text taken as one of several. The archive's keys are made once, and
-    /// at most 50 texts are looked for: a file of many names each written otherwise scanned the
-    /// archive once per row (a large import hung in CI).
+    /// and in the note on a text taken as one of several. The archive's keys are made once and
+    /// found by their four-character pieces (`NameGrams`); a text of two or three characters is
+    /// compared with each, for 50 texts at most (a file of many names each written otherwise
+    /// scanned the archive once per row: a large import hung in CI; every text was bounded so,
+    /// and the 51st went without its note: helper-130).
     final class NearCustomers {
-        static let maxTexts = 50
+        static let maxShortTexts = 50
         private let state: ArchiveState
         private var keys: [(key: String, label: String)]?
+        private var grams: NameGrams?
         private var found: [String: [String]] = [:]
-        private var scans = 0
+        private var shortScans = 0
 
         init(_ state: ArchiveState) { self.state = state }
 
-        /// Up to six customers (`C4 南京地铁集团有限公司`) whose name holds `text`'s.
+        /// Up to six customers (`C4 南京地铁集团有限公司`) whose name holds `text`'s, in record order.
         func names(_ text: String) -> [String] {
             if let known = found[text] { return known }
-            guard scans < Self.maxTexts else { return [] }
-            scans += 1
             if keys == nil {
                 var all: [(key: String, label: String)] = []
                 state.each(.customer) { c in
@@ -833,7 +834,16 @@ extension Importer {
             }
             let key = CompanyName.withoutPlaceWords(Identity.companyKey(text))
             var out: [String] = []
-            if key.count >= 2 {
+            let scalars = Array(key.unicodeScalars)
+            if scalars.count >= 4 {
+                if grams == nil { grams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }) }
+                for k in grams!.mayHold(scalars) where keys![k].key.contains(key) {
+                    out.append(keys![k].label)
+                    if out.count > 5 { break }
+                }
+            } else if key.count >= 2 {
+                guard shortScans < Self.maxShortTexts else { return [] }
+                shortScans += 1
                 for (k, label) in keys! where k.contains(key) {
                     out.append(label)
                     if out.count > 5 { break }
@@ -2533,7 +2543,7 @@ extension Importer {
                 let given = (r.gradeReason ?? "").trimmedWhitespace
                 let how = given.isEmpty
                     ? (en: "give it in a column 等级调整原因", zh: "可在文件中加一列“等级调整原因”填写")
-                    : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”一列填的“\(given)”不能作为原因，请写明具体原因")
+                    : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”列填写的“\(given)”不算原因，请写明具体原因")
                 warnings.append(ImportProblem(
                     table: table, line: r.line, value: grade,
                     reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: \(how.en), or change the grade with customer grade --reason; check that this is meant",

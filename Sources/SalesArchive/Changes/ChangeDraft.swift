@@ -698,10 +698,19 @@ enum Lookup {
         var exact: [Entity] = []
         var prefixed: [Entity] = []
         var containing: [Entity] = []
+        // A customer's name that holds it once 省 and 市 are left out on both sides (南京地铁 for
+        // 南京市地铁集团有限公司, as customer add compares names) holds it as any other does: found
+        // when it is the only one, asked about beside the others (it was "not found", and 南京地铁
+        // found 南京地铁运营 without asking about 南京市地铁集团: helper-129, helper-130). Four
+        // characters at least once they are left out (市一医院 found 苏州大学附属第一医院), for a
+        // command's lookups (`suggest`), not an import's, which may miss many names.
+        let placeless = CompanyName.withoutPlaceWords(wanted)
+        let byPlace = suggest && kind == .customer && placeless.count >= 4
         state.each(kind) { e in
             let names = Self.names(of: e).map(key)
             if names.contains(wanted) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(wanted) }) { prefixed.append(e) }
             else if names.contains(where: { $0.contains(wanted) }) { containing.append(e) }
+            else if byPlace, names.contains(where: { CompanyName.withoutPlaceWords($0).contains(placeless) }) { containing.append(e) }
         }
         if exact.count == 1 { return exact[0] }
         let matches = (exact.isEmpty ? prefixed + containing : exact + prefixed).sorted { $0.id < $1.id }
@@ -712,28 +721,14 @@ enum Lookup {
             // A batch's id (B3, from history) given for a record: said which it is (helper-129).
             if upper.hasPrefix("B"), UInt64(upper.dropFirst()) != nil {
                 throw ArchiveError(.notFound, "\(shown) is the id of a batch of changes (see salesvault history); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
-                                   zh: "“\(shown)”是更改批次的编号（见 salesvault history）；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
+                                   zh: "“\(shown)”是变更批次号（可用 salesvault history 查看）；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
             }
             if let other = EntityKind.allCases.first(where: { $0 != kind && upper.hasPrefix($0.idPrefix) && UInt64(upper.dropFirst($0.idPrefix.count)) != nil }),
                [.customer, .contact, .project, .activity, .complaint].contains(other) {
                 throw ArchiveError(.notFound, "\(shown) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
                                    zh: "“\(shown)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
             }
-            // A customer's name that holds it once 省 and 市 are left out on both sides (南京地铁
-            // for 南京市地铁集团有限公司, as customer add compares names): found when one does,
-            // asked about when several do (it was "not found": helper-129). For a command's
-            // lookups (`suggest`), not an import's, which may miss many names.
             let plain = CompanyName.withoutPlaceWords(wanted)
-            if suggest, kind == .customer, plain.count >= 2 {
-                var placed: [Entity] = []
-                state.each(kind) { e in if Self.names(of: e).map(key).contains(where: { CompanyName.withoutPlaceWords($0).contains(plain) }) { placed.append(e) } }
-                if placed.count == 1 { return placed[0] }
-                if placed.count > 1 {
-                    throw ArchiveError(.ambiguous, "\(shown) matches \(placed.count) \(kind.en) records; give more of the name or the id",
-                                       zh: "“\(shown)”匹配到 \(placed.count) 个\(kind.zh)，请输入更完整的名称或编号",
-                                       candidates: placed.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
-                }
-            }
             // Names close to a mistyped one (南京地跌): those holding the longest start of it
             // that any name holds, two characters at least (it said only "not found": helper-127).
             // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add

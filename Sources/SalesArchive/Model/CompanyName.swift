@@ -89,10 +89,20 @@ public enum CompanyName {
         return p.isWhitespace || p.generalCategory == .format || p.isDefaultIgnorableCodePoint || scalar.value == 0x2800
     }
 
-    /// A name or company key without 省 and 市 (南京市地铁 and 南京地铁 alike): how a likely
-    /// duplicate, a lookup's near names and an import's near customers compare names.
+    /// A name or company key without 省 and 市 after a place's name (南京市地铁 and 南京地铁
+    /// alike; 江苏省南京市 as 江苏南京): how a likely duplicate, a lookup's near names and an
+    /// import's near customers compare names. A 省 or 市 with fewer than two characters before it
+    /// is no place word (市一医院 was 一医院, found in 苏州大学附属第一医院: helper-130).
     public static func withoutPlaceWords(_ text: String) -> String {
-        hasPlaceWords(text) ? String(text.filter { $0 != "市" && $0 != "省" }) : text
+        guard hasPlaceWords(text) else { return text }
+        var out = ""
+        var kept = 0
+        for ch in text {
+            if (ch == "市" || ch == "省") && kept >= 2 { continue }
+            out.append(ch)
+            kept += 1
+        }
+        return out
     }
 
     /// Whether `text` has 省 or 市 (what `withoutPlaceWords` leaves out), by its scalars.

@@ -93,7 +93,7 @@ extension String {
         }
         let t = String(core)
         if t.isEmpty { return true }
-        let words: Set<String> = ["无", "没有", "暂无", "略", "无原因", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详"]
+        let words: Set<String> = ["无", "没有", "暂无", "略", "无原因", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详", "不詳", "沒有", "暫无"]  // (無 is read as 无 first)
         if words.contains(t) { return true }
         // One of them said twice or more (无无, 略略).
         return words.contains { w in t.count > w.count && t.count % w.count == 0 && String(repeating: w, count: t.count / w.count) == t }
@@ -106,7 +106,7 @@ extension String {
     public static func placeholderNote(_ reason: String?) -> (en: String, zh: String) {
         guard let given = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !given.isEmpty else { return ("", "") }
         let shown = given.count > 20 ? String(given.prefix(20)) + "…" : given
-        return (" (\"\(shown)\" says nothing: write what happened)", "（“\(shown)”不能作为原因，请写明具体原因）")
+        return ("; \"\(shown)\" says nothing: write what happened", "；“\(shown)”不算原因，请写明具体原因")
     }
 }
 

@@ -85,7 +85,7 @@ struct Import: ArchiveCommand {
     @Flag(help: "With --rejects or --template: replace an existing file.") var force = false
     @Option(help: ArgumentHelp("Write an empty template instead: customers, contacts, projects, log, complaints or all.", valueName: "kind"))
     var template: String?
-    @Option(help: "The template's format: xlsx (default) or csv.") var format: Templates.Format = .xlsx
+    @Option(help: "The template's format: xlsx (default, or as --out's name ends) or csv.") var format: Templates.Format?
     @Option(help: ArgumentHelp("Where to write the template.", valueName: "file")) var out: String?
     @OptionGroup var options: ArchiveOptions
     @OptionGroup var global: GlobalOptions
@@ -128,6 +128,15 @@ struct Import: ArchiveCommand {
 
     private func writeTemplate(_ word: String) throws {
         let chosen = try kinds([word])
+        // The format as --out's name says when --format is not given (log.csv got a workbook:
+        // helper-130); the two disagreeing are refused.
+        let ext = out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
+        let named: Templates.Format? = ext == "csv" ? .csv : ext == "xlsx" ? .xlsx : nil
+        if let format, let named, format != named {
+            throw CLIError(.usage, L("--format \(format) and the file name \(out!) disagree", "--format \(format) 与文件名 \(out!) 的扩展名不一致"),
+                           hint: L("name the file .\(format), or leave --format out", "请把文件名改为 .\(format) 结尾，或去掉 --format"))
+        }
+        let format = format ?? named ?? .xlsx
         let path = out ?? (format == .csv ? "导入模板-\(chosen[0].sheetName(zh: true)).csv" : "导入模板.xlsx")
         try AtomicFile.write(try Templates.data(chosen, format: format), to: path, replacing: force)
         Terminal.print(L("Template written to \(path): fill it in (one row per record) and import it with salesvault import \(path).",

@@ -68,7 +68,9 @@ struct ProjectCommand: ParsableCommand {
             let now = e["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
             // A move back or a reopening said as such, and the reason given repeated (它“已进入”一个
             //更早的阶段, and 已丢单 said no reason: helper-127, helper-128).
-            let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            // (A reason ending in ；，、 ends in 。 instead: 预算冻结；。 read as two stops: helper-130.)
+            var why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            while let last = why.last, "；;，,、：:".contains(last) { why.removeLast() }
             let because = why.isEmpty ? L("", "") : L("; reason: \(why)", "，原因：\(why)")
             // (A reason that ends its own sentence gets no second full stop: 原因：客户预算冻结。。: helper-129.)
             let stop = why.last.map { "。！？.!?…".contains($0) } ?? false ? L("", "") : L(".", "。")

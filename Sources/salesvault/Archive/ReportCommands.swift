@@ -385,7 +385,7 @@ extension ArchiveContext {
               MachineZone.identifier(forTZ: tz) == nil, TimeZone.current.secondsFromGMT() == 0 else { return }
         let shown = ChangeDraft.quoted(tz)
         Terminal.stderr(L("Note: TZ=\(shown) names no time zone this machine knows, so it keeps UTC; write a zone's name, e.g. export TZ=Asia/Shanghai\n",
-                          "提示：环境变量 TZ=\(shown) 不是可识别的时区名称，本机因此按 UTC 计时；请改为正确的时区名称，例如执行 export TZ=Asia/Shanghai\n").text)
+                          "提示：环境变量 TZ=\(shown) 不是可识别的时区名称，因此本机按 UTC（格林尼治时间）计时；请改为正确的时区名称，例如执行 export TZ=Asia/Shanghai\n").text)
     }
 
     /// A note when this machine's date is not the department's now (a laptop abroad): a
@@ -397,7 +397,7 @@ extension ArchiveContext {
         guard here != there else { return }
         let zone = calendar.timeZone.identifier, shown = zone == DepartmentCalendar.defaultZoneName ? "北京时间" : zone
         Terminal.stderr(L("Note: it is \(here) on this machine (\(TimeZone.current.identifier)) and \(there) in the department's zone (\(zone)); dates and days below are counted by this machine's date. If this machine's zone is wrong, set it (e.g. export TZ=\(zone))\n",
-                          "提示：本机时区（\(TimeZone.current.identifier)）现在是 \(here)，\(shown)已是 \(there)；以下日期和天数按本机日期计算。如本机时区设置有误，请先改为 \(zone)（例如执行 export TZ=\(zone)）\n").text)
+                          "提示：本机时区（\(TimeZone.current.identifier)）现在是 \(here)，\(shown)为 \(there)；以下日期和天数按本机日期计算。如本机时区设置有误，请执行 export TZ=\(zone) 后重试\n").text)
         Self.noteUnknownTZ()
     }
 }

@@ -115,7 +115,7 @@ enum ErrorReport {
             var message = L(e.reason, e.reasonZH ?? e.reason).text
             if e.code == .ambiguous && !e.candidates.isEmpty {
                 // (The hint says what to give: the message said it too, twice in a row.)
-                for ask in ["，请输入更完整的名称或编号", "; give more of the name or the id"] where message.hasSuffix(ask) {
+                for ask in ["，请输入更完整的名称或编号", "，请输入更完整的姓名或编号", "; give more of the name or the id"] where message.hasSuffix(ask) {
                     message = String(message.dropLast(ask.count))
                 }
             }
@@ -129,9 +129,16 @@ enum ErrorReport {
             let saysHow = ["2026-03-05", "15:30", "小时", "分钟", "hour", "minute"].contains { e.reason.contains($0) || (e.reasonZH ?? "").contains($0) }
             let hint: L? = switch e.code {
             // (The ids are the candidates': "e.g. C12" was a customer's id given for a contact.)
-            case .ambiguous where !e.candidates.isEmpty: L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
+            // (A person's is a 姓名, not a 名称: helper-130.)
+            case .ambiguous where !e.candidates.isEmpty:
+                (e.reasonZH ?? "").contains("联系人") ? L("give more of the name, or one of the ids above", "请输入更完整的姓名，或输入上面列出的编号")
+                    : L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
             case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
-            case .notFound where e.reason.contains("; similar names: "): L("give one of their ids, or the full name", "如是其中之一，请改用其编号或完整名称")
+            case .notFound where e.reason.contains("; similar names: "):
+                // (One name: 如是其中之一 read oddly: helper-130.)
+                e.reason.components(separatedBy: "; similar names: ").last?.contains("; ") == true
+                    ? L("give one of their ids, or the full name", "如是其中之一，请改用其编号或完整名称")
+                    : L("if it is that one, give its id or full name", "如指的是它，请改用其编号或完整名称")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
                               "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)
