@@ -1682,6 +1682,19 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(log.problems.isEmpty, "\(log.problems.prefix(3))")
         XCTAssertEqual(log.warnings.filter { $0.reasonZH.contains("已按名称对应到") }.count, 60)
         XCTAssertTrue(log.warnings.contains { $0.line == 61 && $0.reasonZH.hasPrefix("“江南60号”已按名称对应到") }, "\(log.warnings.suffix(2))")
+        // Short names too (two characters once 集团 is left out): the 51st went without (helper-131).
+        let g = try ImportFixture()
+        let marks = (0..<60).map { String(UnicodeScalar(0x4E00 + 37 * $0 + 11)!) }
+        do {
+            let a = try g.open()
+            for m in marks {
+                try a.addCustomer(name: "\(m)沣有限公司", now: testNow - 86_400)
+                try a.addCustomer(name: "\(m)沣科技有限公司", now: testNow - 86_400)
+            }
+        }
+        let short = try g.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n" + marks.map { "\($0)沣集团,2026-03-01 10:00,电话,沟通\n" }.joined()), name: "s.csv", commit: false)
+        XCTAssertTrue(short.problems.isEmpty, "\(short.problems.prefix(3))")
+        XCTAssertEqual(short.warnings.filter { $0.reasonZH.contains("已按名称对应到") }.count, 60)
     }
 
     /// New customers named like archive customers (one name within the other, or the same but

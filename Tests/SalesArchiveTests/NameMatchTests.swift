@@ -4,6 +4,27 @@ import XCTest
 
 /// Names match anywhere in the name and in aliases (issue 12); ambiguous text lists candidates.
 final class NameMatchTests: XCTestCase {
+    /// 省 and 市 are left out only where they end a place's name at the start (helper-130: 市一医院;
+    /// helper-131: 上海城市建设 as 上海城建设), and legal forms inside a name for likeness.
+    func testPlaceWordsAndLegalFormsAsNamesAreCompared() {
+        let cases: [(String, String)] = [
+            ("南京市地铁集团", "南京地铁集团"), ("江苏省南京市地铁", "江苏南京地铁"), ("石家庄市", "石家庄"), ("黑龙江省农垦", "黑龙江农垦"),
+            ("乌鲁木齐市", "乌鲁木齐"), ("上海市北高新", "上海北高新"), ("上海城市建设", "上海城市建设"), ("上海都市旅游", "上海都市旅游"),
+            ("北京市场研究", "北京市场研究"), ("市一医院", "市一医院"), ("华润万家超市", "华润万家超市"), ("南京地铁", "南京地铁"),
+        ]
+        for (text, plain) in cases { XCTAssertEqual(CompanyName.withoutPlaceWords(text), plain, text) }
+        XCTAssertEqual(CompanyName.comparable("中国银行股份有限公司南京河西支行"), "中国银行南京河西支行")
+        XCTAssertEqual(CompanyName.comparable("国网江苏省电力有限公司南京供电分"), "国网江苏电力南京供电分")
+        XCTAssertEqual(CompanyName.comparable("腾讯科技"), "腾讯科技")
+        XCTAssertFalse(CompanyName.hasLikenessNoise("重庆通新诚工程"))
+        XCTAssertTrue(CompanyName.hasLikenessNoise("中国电信股份有限公司南京分"))
+        // Placeholders with 原因 or 理由 around them, in full-width letters, or 同上 (helper-131).
+        for blank in ["没有原因", "暂无原因", "沒有原因", "無理由", "原因不详", "Ｎ／Ａ", "ＮＡ", "ｎｏｎｅ", "同上", "见上", "空", "原因"] {
+            XCTAssertTrue(blank.isPlaceholderReason, blank)
+        }
+        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降"] { XCTAssertFalse(real.isPlaceholderReason, real) }
+    }
+
     func testAnAliasAndAnyPartOfANameFindACustomer() throws {
         let fixture = try ArchiveFixture()
         let a = try fixture.open()

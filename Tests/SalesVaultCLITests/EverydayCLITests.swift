@@ -199,10 +199,29 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // A branch written 分公司 (its 公司 gone with the legal suffixes) is no likely duplicate.
         try sv(["customer", "add", "中国电信股份有限公司"], day: 0)
         try sv(["customer", "add", "中国电信股份有限公司南京分公司"], day: 0)
-        // A reason ending in ； ends in 。 once.
+        // A reason ending in ； or ；。 ends in 。 once (helper-130, helper-131).
         try sv(["project", "add", "京东", "仓储系统"], day: 0, hour: 11)
         let stage = try sv(["project", "stage", "仓储系统", "4", "--reason", "预算冻结；", "--lang", "zh"], day: 0, hour: 11)
         XCTAssertTrue(stage.stdout.hasSuffix("原因：预算冻结。\n"), stage.stdout)
+        let back = try sv(["project", "stage", "仓储系统", "2", "--reason", "预算冻结；。", "--lang", "zh"], day: 0, hour: 11)
+        XCTAssertTrue(back.stdout.hasSuffix("原因：预算冻结。\n"), back.stdout)
+        // 城市 keeps its 市: 上海城建 is not 上海城市建设 (it was logged there without a word: helper-131).
+        try sv(["customer", "add", "上海城市建设投资开发总公司"], day: 0)
+        let cityBuilding = try archiveBytes()
+        try sv(["log", "add", "上海城建", "visit", "拜访工程部", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertEqual(try archiveBytes(), cityBuilding)
+        try sv(["customer", "add", "上海城建集团"], day: 0)
+        // A legal form inside a branch's name (中国银行股份有限公司南京河西支行): the same name
+        // without it finds it, and is a likely duplicate (helper-131).
+        try sv(["customer", "add", "中国银行股份有限公司南京河西支行"], day: 0)
+        let branch = try archiveBytes()
+        XCTAssertTrue(try sv(["customer", "show", "中国银行南京河西支行", "--lang", "zh"], day: 0, hour: 11).stdout.contains("中国银行股份有限公司南京河西支行"))
+        let same = try sv(["customer", "add", "中国银行南京河西支行", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(same.stderr.contains("中国银行股份有限公司南京河西支行（名称相同，仅“股份有限公司”等字样不同）"), same.stderr)
+        XCTAssertEqual(try archiveBytes(), branch)
+        // 科学院 is no 学院: the same hospital.
+        try sv(["customer", "add", "北京协和医院"], day: 0)
+        try sv(["customer", "add", "中国医学科学院北京协和医院", "--lang", "zh"], day: 0, expect: 8)
         let kind = try sv(["log", "edit", "C2", "--summary", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(kind.stderr.contains("“C2”是客户编号；跟进记录编号以 L 开头（如 L12）"), kind.stderr)
         // In full width too, a batch's id, and a long name quoted cut (helper-129).

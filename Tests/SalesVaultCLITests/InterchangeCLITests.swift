@@ -867,6 +867,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let clash = try tool(["--lang", "zh", "import", "--template", "log", "--format", "xlsx", "--out", dir.path("x.csv")], expect: 64)
         XCTAssertTrue(clash.stderr.contains("--format xlsx 与文件名"), clash.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.csv")))
+        // Another ending is refused: x.tsv got a workbook (helper-131).
+        try tool(["import", "--template", "log", "--out", dir.path("x.tsv")], expect: 64)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.tsv")))
 
         // Filled in (as Excel would, with a real date cell), the workbook imports.
         let filled = dir.path("filled.xlsx")

@@ -55,20 +55,21 @@ extension Identity {
         let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
         let phoneKey = phone.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
-        let shortKey = key.map(CompanyName.withoutPlaceWords)
+        let shortKey = key.map(CompanyName.comparable)
         for c in state.all(.customer) {
             if let key, let n = c["name"]?.text, companyKey(n) == key {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
                 out.append(LikelyDuplicate(customer: c, reason: same ? "the same name" : "a similar name", reasonZH: same ? "名称相同" : "名称相近"))
-            } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.withoutPlaceWords(companyKey(n)),
+            } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.comparable(companyKey(n)),
                       shortKey == other || Self.namesOneAnother(shortKey, other) {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
                 // one name within the other once 省 and 市 are left out (added without a word,
                 // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
                 // such (一个名称包含另一个 was not what they are: helper-129).
+                let words = Self.differingWords(key ?? "", companyKey(n))
                 out.append(shortKey == other
-                    ? LikelyDuplicate(customer: c, reason: "the same name but for 省/市", reasonZH: "名称相同，仅“省”“市”二字不同")
+                    ? LikelyDuplicate(customer: c, reason: "the same name but for \(words.en)", reasonZH: "名称相同，仅\(words.zh)不同")
                     : LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方"))
             } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
                 out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
@@ -77,6 +78,12 @@ extension Identity {
             }
         }
         return out
+    }
+
+    /// What two company keys that `CompanyName.comparable` makes equal differ by: 省 and 市, or
+    /// a legal form inside one (中国银行股份有限公司南京河西支行).
+    static func differingWords(_ a: String, _ b: String) -> (en: String, zh: String) {
+        CompanyName.withoutPlaceWords(a) == CompanyName.withoutPlaceWords(b) ? ("省/市", "“省”“市”二字") : ("a legal form such as 股份有限公司", "“股份有限公司”等字样")
     }
 
     /// Two company keys of which one holds the other, the shorter of four characters or more
@@ -89,8 +96,10 @@ extension Identity {
         // (A company key has lost the 公司 of 分公司 and 支公司 with the legal suffix: 中国电信南京分公司
         // is 中国电信南京分, flagged beside 中国电信: helper-130.)
         if (long.hasSuffix("分") || long.hasSuffix("支")) && !short.hasSuffix(String(long.last!)) { return false }
+        // (科学院 is no 学院 of another: 中国医学科学院北京协和医院 is 北京协和医院: helper-131.)
+        let unit = long.replacingOccurrences(of: "科学院", with: "科")
         return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "代表处", "研究所", "研究院", "设计院", "营业部",
-                 "项目部", "事业部", "分部", "分中心"].contains { long.contains($0) && !short.contains($0) }
+                 "项目部", "事业部", "分部", "分中心"].contains { unit.contains($0) && !short.contains($0) }
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:
@@ -138,16 +147,17 @@ extension Importer {
     /// The archive's names are found by four-character pieces, not each compared with each row.
     static func nearNameWarnings(_ new: [NewCustomer], index: ArchiveIndex, state: ArchiveState) -> [ImportProblem] {
         guard !new.isEmpty else { return [] }
-        var found: [(row: Int, other: String, same: Bool, earlierLine: Int?)] = []
+        // (same: what the two names differ by when they are the same once compared for likeness.)
+        var found: [(row: Int, other: String, same: (en: String, zh: String)?, earlierLine: Int?)] = []
         // Within the file: the same once 省 and 市 are left out (only when a name has them).
-        let placed = new.indices.filter { CompanyName.hasPlaceWords(new[$0].key) }
+        let placed = new.indices.filter { CompanyName.hasLikenessNoise(new[$0].key) }
         if !placed.isEmpty {
             var first: [String: Int] = [:]
             first.reserveCapacity(new.count)
             for i in new.indices {
-                let plain = CompanyName.withoutPlaceWords(new[i].key)
+                let plain = CompanyName.comparable(new[i].key)
                 if let j = first[plain] {
-                    found.append((i, new[j].name, true, new[j].line))
+                    found.append((i, new[j].name, Identity.differingWords(new[i].key, new[j].key), new[j].line))
                 } else {
                     first[plain] = i
                 }
@@ -155,10 +165,10 @@ extension Importer {
         }
         // Against the archive.
         if !index.customerByKey.isEmpty {
-            var keys: [(plain: [Unicode.Scalar], ref: String)] = []
+            var keys: [(plain: [Unicode.Scalar], key: String, ref: String)] = []
             keys.reserveCapacity(index.customerByKey.count)
-            for (key, ref) in index.customerByKey where !ref.isEmpty { keys.append((Array(CompanyName.withoutPlaceWords(key.text).unicodeScalars), ref)) }
-            for (key, refs) in index.sharedKeys { for ref in refs { keys.append((Array(CompanyName.withoutPlaceWords(key.text).unicodeScalars), ref)) } }
+            for (key, ref) in index.customerByKey where !ref.isEmpty { keys.append((Array(CompanyName.comparable(key.text).unicodeScalars), key.text, ref)) }
+            for (key, refs) in index.sharedKeys { for ref in refs { keys.append((Array(CompanyName.comparable(key.text).unicodeScalars), key.text, ref)) } }
             keys.sort { (Int($0.ref.dropFirst()) ?? 0) < (Int($1.ref.dropFirst()) ?? 0) }  // (record order: the same answer every time)
             var byPlain: [String: [Int]] = [:]
             for (k, entry) in keys.enumerated() { byPlain[String(String.UnicodeScalarView(entry.plain)), default: []].append(k) }
@@ -168,17 +178,17 @@ extension Importer {
                 return "\(c.shortID) \(c.displayName)"
             }
             for (i, customer) in new.enumerated() {
-                let plainText = CompanyName.withoutPlaceWords(customer.key)
+                let plainText = CompanyName.comparable(customer.key)
                 let plain = Array(plainText.unicodeScalars)
                 if let same = byPlain[plainText]?.first {
-                    found.append((i, label(keys[same].ref), true, nil))
+                    found.append((i, label(keys[same].ref), Identity.differingWords(customer.key, keys[same].key), nil))
                     continue
                 }
                 guard plain.count >= 4 else { continue }
                 let candidates = Set(grams.mayHold(plain)).union(grams.mayBeHeld(by: plain))
                 let text = plainText
                 if let k = candidates.sorted().first(where: { Identity.namesOneAnother(text, String(String.UnicodeScalarView(keys[$0].plain))) }) {
-                    found.append((i, label(keys[k].ref), false, nil))
+                    found.append((i, label(keys[k].ref), nil, nil))
                 }
             }
         }
@@ -189,8 +199,8 @@ extension Importer {
         for f in found where said.insert(f.row).inserted {
             let c = new[f.row]
             guard out.count < nearNamesShown else { more.append(c.line); continue }
-            let how = f.same ? (en: "the same name but for 省/市", zh: "名称相同（仅“省”“市”二字不同）")
-                : (en: "a similar name (one within the other)", zh: "名称相近（一方名称包含另一方）")
+            let how = f.same.map { (en: "the same name but for \($0.en)", zh: "名称相同（仅\($0.zh)不同）") }
+                ?? (en: "a similar name (one within the other)", zh: "名称相近（一方名称包含另一方）")
             if let line = f.earlierLine {
                 out.append(ImportProblem(
                     table: c.table, line: c.line, column: c.column, value: c.name,
@@ -213,36 +223,42 @@ extension Importer {
     }
 }
 
-/// Names found by their four-character pieces: those that may hold a text, and those a text may
-/// hold, without comparing the text with every name (an import's rows with an archive of a
-/// hundred thousand customers). Candidates only: the caller compares them.
+/// Names found by their pieces of `size` characters (four; two for short texts): those that may
+/// hold a text, and those a text may hold, without comparing the text with every name (an
+/// import's rows with an archive of a hundred thousand customers). Candidates only: the caller
+/// compares them.
 struct NameGrams {
     struct Piece: Hashable { let a, b, c, d: UInt32 }
+    let size: Int
     /// Each piece of each name: the names (by index, in order) that have it.
     private var having: [Piece: [Int]] = [:]
     /// Each name's first piece.
     private var starting: [Piece: [Int]] = [:]
 
-    init(_ names: [[Unicode.Scalar]]) {
-        for (k, name) in names.enumerated() where name.count >= 4 {
-            starting[Self.piece(name, 0), default: []].append(k)
+    init(_ names: [[Unicode.Scalar]], size: Int = 4) {
+        precondition((2...4).contains(size))
+        self.size = size
+        for (k, name) in names.enumerated() where name.count >= size {
+            starting[piece(name, 0), default: []].append(k)
             var seen = Set<Piece>()
-            for i in 0...(name.count - 4) where seen.insert(Self.piece(name, i)).inserted { having[Self.piece(name, i), default: []].append(k) }
+            for i in 0...(name.count - size) where seen.insert(piece(name, i)).inserted { having[piece(name, i), default: []].append(k) }
         }
     }
 
-    static func piece(_ s: [Unicode.Scalar], _ i: Int) -> Piece { Piece(a: s[i].value, b: s[i + 1].value, c: s[i + 2].value, d: s[i + 3].value) }
+    func piece(_ s: [Unicode.Scalar], _ i: Int) -> Piece {
+        Piece(a: s[i].value, b: s[i + 1].value, c: size > 2 ? s[i + 2].value : 0, d: size > 3 ? s[i + 3].value : 0)
+    }
 
-    /// The names that may hold `text` (four characters or more), in order: those with its first piece.
+    /// The names that may hold `text` (`size` characters or more), in order: those with its first piece.
     func mayHold(_ text: [Unicode.Scalar]) -> [Int] {
-        text.count >= 4 ? having[Self.piece(text, 0)] ?? [] : []
+        text.count >= size ? having[piece(text, 0)] ?? [] : []
     }
 
     /// The names `text` may hold: those whose first piece it has.
     func mayBeHeld(by text: [Unicode.Scalar]) -> Set<Int> {
-        guard text.count >= 4 else { return [] }
+        guard text.count >= size else { return [] }
         var out = Set<Int>()
-        for i in 0...(text.count - 4) { out.formUnion(starting[Self.piece(text, i)] ?? []) }
+        for i in 0...(text.count - size) { out.formUnion(starting[piece(text, i)] ?? []) }
         return out
     }
 }

@@ -56,7 +56,7 @@ extension Importer {
         // New customers named like others, said as the general reading says them (an archive
         // to compare with, or a name with 省 or 市 to compare within the file).
         var warnings: [ImportProblem] = []
-        if !index.customerByKey.isEmpty || keys.contains(where: { CompanyName.hasPlaceWords($0!.companyKey!.text) }) {
+        if !index.customerByKey.isEmpty || keys.contains(where: { CompanyName.hasLikenessNoise($0!.companyKey!.text) }) {
             let column = mapped.column("name")?.header
             let new = rows.indices.map { i in
                 NewCustomer(table: mapped.table.name, line: rows[i].line, column: column, name: rows[i].field("name") ?? "", key: keys[i]!.companyKey!.text)

@@ -808,17 +808,15 @@ extension Importer {
     /// 光电科技有限公司, which the command line finds; 省 and 市 left out as customer add
     /// compares names): named in a refusal (it said only "not found": helper-127, helper-128),
     /// and in the note on a text taken as one of several. The archive's keys are made once and
-    /// found by their four-character pieces (`NameGrams`); a text of two or three characters is
-    /// compared with each, for 50 texts at most (a file of many names each written otherwise
-    /// scanned the archive once per row: a large import hung in CI; every text was bounded so,
-    /// and the 51st went without its note: helper-130).
+    /// found by their pieces (`NameGrams`), not compared with each text (a file of many names
+    /// each written otherwise scanned the archive once per row: a large import hung in CI; then
+    /// 50 texts were looked for at most, and the 51st went without its note: helper-130).
     final class NearCustomers {
-        static let maxShortTexts = 50
         private let state: ArchiveState
         private var keys: [(key: String, label: String)]?
         private var grams: NameGrams?
+        private var shortGrams: NameGrams?
         private var found: [String: [String]] = [:]
-        private var shortScans = 0
 
         init(_ state: ArchiveState) { self.state = state }
 
@@ -826,26 +824,23 @@ extension Importer {
         func names(_ text: String) -> [String] {
             if let known = found[text] { return known }
             if keys == nil {
-                var all: [(key: String, label: String)] = []
+                var all: [(id: UInt64, key: String, label: String)] = []
                 state.each(.customer) { c in
-                    if let n = c["name"]?.text { all.append((CompanyName.withoutPlaceWords(Identity.companyKey(n)), "\(c.shortID) \(c.displayName)")) }
+                    if let n = c["name"]?.text { all.append((c.id, CompanyName.comparable(Identity.companyKey(n)), "\(c.shortID) \(c.displayName)")) }
                 }
-                keys = all
+                keys = all.sorted { $0.id < $1.id }.map { ($0.key, $0.label) }  // (record order: the same answer every time)
             }
-            let key = CompanyName.withoutPlaceWords(Identity.companyKey(text))
+            let key = CompanyName.comparable(Identity.companyKey(text))
             var out: [String] = []
             let scalars = Array(key.unicodeScalars)
-            if scalars.count >= 4 {
-                if grams == nil { grams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }) }
-                for k in grams!.mayHold(scalars) where keys![k].key.contains(key) {
+            if scalars.count >= 2 {
+                // (Four-character pieces, or two for a text of two or three: the 51st short text
+                // went without its note when they were compared with every name: helper-131.)
+                let size = scalars.count >= 4 ? 4 : 2
+                if size == 4 && grams == nil { grams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }) }
+                if size == 2 && shortGrams == nil { shortGrams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }, size: 2) }
+                for k in (size == 4 ? grams! : shortGrams!).mayHold(scalars) where keys![k].key.contains(key) {
                     out.append(keys![k].label)
-                    if out.count > 5 { break }
-                }
-            } else if key.count >= 2 {
-                guard shortScans < Self.maxShortTexts else { return [] }
-                shortScans += 1
-                for (k, label) in keys! where k.contains(key) {
-                    out.append(label)
                     if out.count > 5 { break }
                 }
             }

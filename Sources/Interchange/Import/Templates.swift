@@ -46,7 +46,7 @@ public enum Templates {
             guard kinds.count == 1, let kind = kinds.first else {
                 throw InterchangeError(.mapping, "a CSV template holds one kind; choose one (customers, contacts, projects, log, complaints)",
                                        zh: "CSV 模板只能包含一类数据，请用 --template 指定一类：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉）",
-                                       hint: "or write a workbook with --format xlsx, one sheet per kind", hintZH: "或用 --format xlsx 生成工作簿，每类一个工作表")
+                                       hint: "or write a workbook, one sheet per kind: a file name ending .xlsx, without --format csv", hintZH: "或生成工作簿（每类一个工作表）：文件名以 .xlsx 结尾，且不加 --format csv")
             }
             var writer = CSVWriter(encoding: .utf8BOM)
             writer.append(specs(kind).map { header($0, kind: kind) })

@@ -704,13 +704,13 @@ enum Lookup {
         // found 南京地铁运营 without asking about 南京市地铁集团: helper-129, helper-130). Four
         // characters at least once they are left out (市一医院 found 苏州大学附属第一医院), for a
         // command's lookups (`suggest`), not an import's, which may miss many names.
-        let placeless = CompanyName.withoutPlaceWords(wanted)
+        let placeless = CompanyName.comparable(wanted)
         let byPlace = suggest && kind == .customer && placeless.count >= 4
         state.each(kind) { e in
             let names = Self.names(of: e).map(key)
             if names.contains(wanted) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(wanted) }) { prefixed.append(e) }
             else if names.contains(where: { $0.contains(wanted) }) { containing.append(e) }
-            else if byPlace, names.contains(where: { CompanyName.withoutPlaceWords($0).contains(placeless) }) { containing.append(e) }
+            else if byPlace, names.contains(where: { CompanyName.comparable($0).contains(placeless) }) { containing.append(e) }
         }
         if exact.count == 1 { return exact[0] }
         let matches = (exact.isEmpty ? prefixed + containing : exact + prefixed).sorted { $0.id < $1.id }
@@ -728,7 +728,7 @@ enum Lookup {
                 throw ArchiveError(.notFound, "\(shown) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
                                    zh: "“\(shown)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
             }
-            let plain = CompanyName.withoutPlaceWords(wanted)
+            let plain = CompanyName.comparable(wanted)
             // Names close to a mistyped one (南京地跌): those holding the longest start of it
             // that any name holds, two characters at least (it said only "not found": helper-127).
             // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add
@@ -737,7 +737,7 @@ enum Lookup {
             var length = suggest ? plain.count : 0
             while near.isEmpty && length >= max(2, plain.count - 2) {  // (three passes at most over the records)
                 let part = String(plain.prefix(length))
-                state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { CompanyName.withoutPlaceWords($0).contains(part) }) { near.append(e) } }
+                state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { CompanyName.comparable($0).contains(part) }) { near.append(e) } }
                 length -= 1
             }
             let listed = near.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" }

@@ -89,20 +89,55 @@ public enum CompanyName {
         return p.isWhitespace || p.generalCategory == .format || p.isDefaultIgnorableCodePoint || scalar.value == 0x2800
     }
 
-    /// A name or company key without 省 and 市 after a place's name (南京市地铁 and 南京地铁
-    /// alike; 江苏省南京市 as 江苏南京): how a likely duplicate, a lookup's near names and an
-    /// import's near customers compare names. A 省 or 市 with fewer than two characters before it
-    /// is no place word (市一医院 was 一医院, found in 苏州大学附属第一医院: helper-130).
+    /// A name or company key without the 省 and 市 that end a place's name at its start
+    /// (南京市地铁 and 南京地铁 alike; 江苏省南京市 as 江苏南京; 石家庄市, 黑龙江省): how a likely
+    /// duplicate, a lookup's near names and an import's near customers compare names. Only
+    /// such a 省 or 市: two to four characters after the start or after a 省 left out, and not
+    /// the end of a word (城市, 都市, 超市, 门市…) or the start of one (市场, 市政, 市民…). 市一医院
+    /// was 一医院 (helper-130); 上海城市建设 was 上海城建设, and 上海城建 found it (helper-131).
     public static func withoutPlaceWords(_ text: String) -> String {
         guard hasPlaceWords(text) else { return text }
+        let chars = Array(text)
         var out = ""
-        var kept = 0
-        for ch in text {
-            if (ch == "市" || ch == "省") && kept >= 2 { continue }
+        var since = 0  // characters since the start, or since a 省 left out
+        var dropped = false
+        for (i, ch) in chars.enumerated() {
+            let isProvince = ch == "省", isCity = ch == "市"
+            if (isProvince || isCity) && (2...4).contains(since) && !(isProvince && dropped) {
+                let before = chars[i - 1], after = i + 1 < chars.count ? chars[i + 1] : nil
+                let word = isCity && ("城都超门夜股菜闹上集".contains(before) || after.map { "场政民容区长委值".contains($0) } == true)
+                if !word {
+                    dropped = true
+                    since = isProvince ? 0 : 99  // (after a 市, no more place words)
+                    continue
+                }
+            }
             out.append(ch)
-            kept += 1
+            since += 1
         }
         return out
+    }
+
+    /// A name or company key as names are compared for likeness (likely duplicates, near
+    /// names, near customers): without its place words (`withoutPlaceWords`) and without the
+    /// legal forms inside it (中国银行股份有限公司南京河西支行 as 中国银行南京河西支行, the form a
+    /// branch's name puts between its company's and its own: the two were no likely duplicate,
+    /// and the first was not found by the second: helper-131).
+    public static func comparable(_ text: String) -> String {
+        guard hasLikenessNoise(text) else { return text }
+        var t = withoutPlaceWords(text)
+        for form in ["股份有限公司", "有限责任公司", "有限公司"] where t.contains(form) { t = t.replacingOccurrences(of: form, with: "") }
+        return t
+    }
+
+    /// Whether `comparable` may change `text`: it has 省, 市 or 公司 (one pass over its scalars).
+    public static func hasLikenessNoise(_ text: String) -> Bool {
+        var previous: Unicode.Scalar = " "
+        for s in text.unicodeScalars {
+            if s == "省" || s == "市" || (previous == "公" && s == "司") { return true }
+            previous = s
+        }
+        return false
     }
 
     /// Whether `text` has 省 or 市 (what `withoutPlaceWords` leaves out), by its scalars.

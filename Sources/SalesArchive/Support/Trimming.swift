@@ -88,12 +88,18 @@ extension String {
         // Its letters and digits alone, lower case (无。, N/A., n.a., 无 无 as 无, na, 无无),
         // traditional forms as simplified (無).
         var core = String.UnicodeScalarView()
-        for s in unicodeScalars where !(s.properties.generalCategory.isPunctuationOrSymbol || s.properties.isWhitespace) {
+        // (Full-width letters as ASCII: Ｎ／Ａ, ｎｏｎｅ: helper-131.)
+        for s in unicodeScalars.lazy.map(\.asciiForm) where !(s.properties.generalCategory.isPunctuationOrSymbol || s.properties.isWhitespace) {
             core.append(s == "無" ? "无" : s.properties.lowercaseMapping.unicodeScalars.first ?? s)
         }
-        let t = String(core)
+        var t = String(core)
         if t.isEmpty { return true }
-        let words: Set<String> = ["无", "没有", "暂无", "略", "无原因", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详", "不詳", "沒有", "暫无"]  // (無 is read as 无 first)
+        let words: Set<String> = ["无", "没有", "暂无", "略", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详", "不詳", "沒有", "暫无",
+                                  "空", "同上", "见上", "見上", "原因", "理由"]  // (無 is read as 无 first)
+        // The word 原因 or 理由 around one (无原因, 没有原因, 原因不详, 無理由: helper-131).
+        for word in ["原因", "理由"] {
+            if t.hasSuffix(word) && t.count > word.count { t.removeLast(word.count) } else if t.hasPrefix(word) && t.count > word.count { t.removeFirst(word.count) }
+        }
         if words.contains(t) { return true }
         // One of them said twice or more (无无, 略略).
         return words.contains { w in t.count > w.count && t.count % w.count == 0 && String(repeating: w, count: t.count / w.count) == t }

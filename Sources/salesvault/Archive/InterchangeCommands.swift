@@ -132,6 +132,11 @@ struct Import: ArchiveCommand {
         // helper-130); the two disagreeing are refused.
         let ext = out.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
         let named: Templates.Format? = ext == "csv" ? .csv : ext == "xlsx" ? .xlsx : nil
+        // Another ending (x.tsv, x.txt, none) got a workbook under that name (helper-131).
+        if let out, named == nil {
+            throw CLIError(.usage, L("a template is written as .xlsx or .csv; \(out) ends otherwise", "模板只能保存为 .xlsx 或 .csv 文件，“\(out)”的扩展名不是这两种"),
+                           hint: L("name it e.g. template.xlsx or template.csv", "请改用如 导入模板.xlsx 或 导入模板.csv 的文件名"))
+        }
         if let format, let named, format != named {
             throw CLIError(.usage, L("--format \(format) and the file name \(out!) disagree", "--format \(format) 与文件名 \(out!) 的扩展名不一致"),
                            hint: L("name the file .\(format), or leave --format out", "请把文件名改为 .\(format) 结尾，或去掉 --format"))

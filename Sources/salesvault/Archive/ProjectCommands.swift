@@ -70,10 +70,11 @@ struct ProjectCommand: ParsableCommand {
             //更早的阶段, and 已丢单 said no reason: helper-127, helper-128).
             // (A reason ending in ；，、 ends in 。 instead: 预算冻结；。 read as two stops: helper-130.)
             var why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            while let last = why.last, "；;，,、：:".contains(last) { why.removeLast() }
+            // (And 预算冻结；。 as 预算冻结: helper-131.)
+            while let last = why.last, "；;，,、：:。.".contains(last) { why.removeLast() }
             let because = why.isEmpty ? L("", "") : L("; reason: \(why)", "，原因：\(why)")
             // (A reason that ends its own sentence gets no second full stop: 原因：客户预算冻结。。: helper-129.)
-            let stop = why.last.map { "。！？.!?…".contains($0) } ?? false ? L("", "") : L(".", "。")
+            let stop = why.last.map { "！？!?…".contains($0) } ?? false ? L("", "") : L(".", "。")
             if let before, !before.isClosed, !now.isClosed, now.order < before.order {
                 Terminal.print(L("\(e.shortID) \(e.displayName) went back to stage \(now.order + 1) (\(now.name(zh: false)))\(because.en)\(stop.en)",
                                  "\(e.shortID) 已退回第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)\(stop.zh)"))
