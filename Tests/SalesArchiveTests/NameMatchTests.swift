@@ -11,6 +11,8 @@ final class NameMatchTests: XCTestCase {
             ("南京市地铁集团", "南京地铁集团"), ("江苏省南京市地铁", "江苏南京地铁"), ("石家庄市", "石家庄"), ("黑龙江省农垦", "黑龙江农垦"),
             ("乌鲁木齐市", "乌鲁木齐"), ("上海市北高新", "上海北高新"), ("上海城市建设", "上海城市建设"), ("上海都市旅游", "上海都市旅游"),
             ("北京市场研究", "北京市场研究"), ("市一医院", "市一医院"), ("华润万家超市", "华润万家超市"), ("南京地铁", "南京地铁"),
+            // A two-character place's name whatever its end, and 市 before 民 or 长 (helper-132).
+            ("成都市地铁", "成都地铁"), ("厦门市第一医院", "厦门第一医院"), ("盐城市", "盐城"), ("北京市民政局", "北京民政局"), ("上海市长宁区", "上海长宁区"),
         ]
         for (text, plain) in cases { XCTAssertEqual(CompanyName.withoutPlaceWords(text), plain, text) }
         XCTAssertEqual(CompanyName.comparable("中国银行股份有限公司南京河西支行"), "中国银行南京河西支行")

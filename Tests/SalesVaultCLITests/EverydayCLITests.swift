@@ -178,10 +178,16 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let gradeTypo = try sv(["customer", "grade", "南京地跌", "A", "--reason", "中标", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(gradeTypo.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), gradeTypo.stderr)
         XCTAssertEqual(try archiveBytes(), unchanged)
+        // A name that holds it only once 省 and 市 are left out is named, never taken by itself
+        // (吉林市人民医院 wrote to 吉林省人民医院: helper-132).
         try sv(["customer", "add", "合肥市京东方光电科技有限公司"], day: 0)
-        try sv(["log", "add", "合肥京东方", "call", "沟通需求", "--lang", "zh"], day: 0, hour: 11)
-        let logged = try sv(["log", "list", "合肥市京东方光电科技有限公司", "--lang", "zh"], day: 0, hour: 11)
-        XCTAssertTrue(logged.stdout.contains("沟通需求"), logged.stdout)
+        let hefei = try archiveBytes()
+        let alike = try sv(["log", "add", "合肥京东方", "call", "沟通需求", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(alike.stderr.contains("找不到“合肥京东方”对应的客户，名称相近的有：") && alike.stderr.contains("合肥市京东方光电科技有限公司"), alike.stderr)
+        XCTAssertEqual(try archiveBytes(), hefei)
+        // A record's confirmation names its customer (helper-132).
+        let logged = try sv(["log", "add", "合肥市京东方", "call", "沟通需求", "--lang", "zh"], day: 0, hour: 11)
+        XCTAssertTrue(logged.stdout.contains("，客户：合肥市京东方光电科技有限公司。"), logged.stdout)
         // Not a 省 or 市 at the start, nor fewer than four characters left: 市一医院 found 苏州大学附属
         // 第一医院 and was logged there without a word (helper-130).
         try sv(["customer", "add", "苏州大学附属第一医院"], day: 0)
@@ -215,13 +221,28 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // without it finds it, and is a likely duplicate (helper-131).
         try sv(["customer", "add", "中国银行股份有限公司南京河西支行"], day: 0)
         let branch = try archiveBytes()
-        XCTAssertTrue(try sv(["customer", "show", "中国银行南京河西支行", "--lang", "zh"], day: 0, hour: 11).stdout.contains("中国银行股份有限公司南京河西支行"))
+        let wanted = try sv(["customer", "show", "中国银行南京河西支行", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(wanted.stderr.contains("名称相近的有：") && wanted.stderr.contains("中国银行股份有限公司南京河西支行"), wanted.stderr)
         let same = try sv(["customer", "add", "中国银行南京河西支行", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(same.stderr.contains("中国银行股份有限公司南京河西支行（名称相同，仅“股份有限公司”等字样不同）"), same.stderr)
+        XCTAssertTrue(same.stderr.contains("中国银行股份有限公司南京河西支行（名称相同，仅“有限公司”等公司类型字样不同）"), same.stderr)
         XCTAssertEqual(try archiveBytes(), branch)
-        // 科学院 is no 学院: the same hospital.
+        // 科学院 is no 学院: the same hospital; nor is a parent written before a unit (复旦大学附属
+        // 中山医院 is 中山医院: helper-132).
         try sv(["customer", "add", "北京协和医院"], day: 0)
         try sv(["customer", "add", "中国医学科学院北京协和医院", "--lang", "zh"], day: 0, expect: 8)
+        try sv(["customer", "add", "中山医院"], day: 0)
+        try sv(["customer", "add", "复旦大学附属中山医院", "--lang", "zh"], day: 0, expect: 8)
+        // Names alike only once 省/市 or legal forms are left out are never written to by
+        // themselves (吉林市人民医院 went to 吉林省人民医院, 招商银行股份有限公司 to 招商银行信用卡中心:
+        // helper-132).
+        try sv(["customer", "add", "吉林省人民医院"], day: 0)
+        try sv(["customer", "add", "招商银行信用卡中心"], day: 0)
+        let hospitals = try archiveBytes()
+        let jilin = try sv(["log", "add", "吉林市人民医院", "visit", "拜访", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(jilin.stderr.contains("名称相近的有：") && jilin.stderr.contains("吉林省人民医院"), jilin.stderr)
+        try sv(["project", "add", "招商银行股份有限公司", "信用卡系统升级", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        try sv(["customer", "grade", "招商银行股份有限公司", "A", "--reason", "招标文件已发布", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertEqual(try archiveBytes(), hospitals)
         let kind = try sv(["log", "edit", "C2", "--summary", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(kind.stderr.contains("“C2”是客户编号；跟进记录编号以 L 开头（如 L12）"), kind.stderr)
         // In full width too, a batch's id, and a long name quoted cut (helper-129).

@@ -83,7 +83,12 @@ extension Identity {
     /// What two company keys that `CompanyName.comparable` makes equal differ by: 省 and 市, or
     /// a legal form inside one (中国银行股份有限公司南京河西支行).
     static func differingWords(_ a: String, _ b: String) -> (en: String, zh: String) {
-        CompanyName.withoutPlaceWords(a) == CompanyName.withoutPlaceWords(b) ? ("省/市", "“省”“市”二字") : ("a legal form such as 股份有限公司", "“股份有限公司”等字样")
+        func withoutForms(_ t: String) -> String {
+            ["股份有限公司", "有限责任公司", "有限公司"].reduce(t) { $0.replacingOccurrences(of: $1, with: "") }
+        }
+        if CompanyName.withoutPlaceWords(a) == CompanyName.withoutPlaceWords(b) { return ("省/市", "“省”“市”二字") }
+        if withoutForms(a) == withoutForms(b) { return ("a legal form such as 有限公司", "“有限公司”等公司类型字样") }
+        return ("省/市 and a legal form", "“省”“市”和公司类型字样")  // (国网江苏省电力有限公司… and 国网江苏电力…: helper-132)
     }
 
     /// Two company keys of which one holds the other, the shorter of four characters or more
@@ -92,14 +97,15 @@ extension Identity {
     /// is another account: no sign (helper-128).
     static func namesOneAnother(_ a: String, _ b: String) -> Bool {
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-        guard short.count >= 4, long.contains(short) else { return false }
-        // (A company key has lost the 公司 of 分公司 and 支公司 with the legal suffix: 中国电信南京分公司
-        // is 中国电信南京分, flagged beside 中国电信: helper-130.)
-        if (long.hasSuffix("分") || long.hasSuffix("支")) && !short.hasSuffix(String(long.last!)) { return false }
-        // (科学院 is no 学院 of another: 中国医学科学院北京协和医院 is 北京协和医院: helper-131.)
-        let unit = long.replacingOccurrences(of: "科学院", with: "科")
-        return !["分行", "支行", "分公司", "子公司", "分院", "附属", "医院", "分校", "学院", "办事处", "代表处", "研究所", "研究院", "设计院", "营业部",
-                 "项目部", "事业部", "分部", "分中心"].contains { unit.contains($0) && !short.contains($0) }
+        guard short.count >= 4, let range = long.range(of: short) else { return false }
+        // A unit is one the longer adds after the shorter (北京大学 → 北京大学第一医院); text
+        // before it names the shorter's parent (复旦大学附属 + 中山医院, 中国医学科学院 + 北京协和医院:
+        // the same unit, said: helper-131, helper-132). A company key has lost the 公司 of 分公司
+        // and 支公司 with the legal suffix (中国电信南京分公司 is 中国电信南京分: helper-130).
+        let after = long[range.upperBound...]
+        if !after.isEmpty && (after.hasSuffix("分") || after.hasSuffix("支")) { return false }
+        return !["分行", "支行", "分理处", "营业所", "分公司", "子公司", "分院", "附属", "医院", "门诊部", "分校", "学院", "办事处", "代表处", "研究所",
+                 "研究院", "设计院", "营业部", "项目部", "事业部", "分部", "分中心"].contains { after.contains($0) && !short.contains($0) }
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:

@@ -698,22 +698,25 @@ enum Lookup {
         var exact: [Entity] = []
         var prefixed: [Entity] = []
         var containing: [Entity] = []
-        // A customer's name that holds it once 省 and 市 are left out on both sides (南京地铁 for
-        // 南京市地铁集团有限公司, as customer add compares names) holds it as any other does: found
-        // when it is the only one, asked about beside the others (it was "not found", and 南京地铁
-        // found 南京地铁运营 without asking about 南京市地铁集团: helper-129, helper-130). Four
-        // characters at least once they are left out (市一医院 found 苏州大学附属第一医院), for a
-        // command's lookups (`suggest`), not an import's, which may miss many names.
+        // A customer's name that holds it once place words and the legal forms inside names are
+        // left out (`CompanyName.comparable`: 南京地铁 for 南京市地铁集团有限公司, as customer add
+        // compares names), four characters at least, for a command's lookups (`suggest`), not
+        // an import's. Such a name is never taken by itself: it is asked about beside the names
+        // that hold the text as written (南京地铁 took 南京地铁运营 without asking about 南京市地铁
+        // 集团: helper-130), and named as a near name when it is the only one (taken, 吉林市人民医院
+        // wrote to 吉林省人民医院, 招商银行股份有限公司 to 招商银行信用卡中心: helper-132).
         let placeless = CompanyName.comparable(wanted)
-        let byPlace = suggest && kind == .customer && placeless.count >= 4
+        let byLikeness = suggest && kind == .customer && placeless.count >= 4
+        var alike: [Entity] = []
         state.each(kind) { e in
             let names = Self.names(of: e).map(key)
             if names.contains(wanted) { exact.append(e) } else if names.contains(where: { $0.hasPrefix(wanted) }) { prefixed.append(e) }
             else if names.contains(where: { $0.contains(wanted) }) { containing.append(e) }
-            else if byPlace, names.contains(where: { CompanyName.comparable($0).contains(placeless) }) { containing.append(e) }
+            else if byLikeness, names.contains(where: { CompanyName.comparable($0).contains(placeless) }) { alike.append(e) }
         }
         if exact.count == 1 { return exact[0] }
-        let matches = (exact.isEmpty ? prefixed + containing : exact + prefixed).sorted { $0.id < $1.id }
+        let written = exact.isEmpty ? prefixed + containing : exact + prefixed
+        let matches = (written.isEmpty ? [] : written + (exact.isEmpty ? alike : [])).sorted { $0.id < $1.id }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             // The id of another kind (log edit C4): said which it is (helper-127).
@@ -733,9 +736,10 @@ enum Lookup {
             // that any name holds, two characters at least (it said only "not found": helper-127).
             // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add
             // compares names: helper-128.)
-            var near: [Entity] = []
+            var near: [Entity] = Array(alike.sorted { $0.id < $1.id }.prefix(5))
             var length = suggest ? plain.count : 0
-            while near.isEmpty && length >= max(2, plain.count - 2) {  // (three passes at most over the records)
+            // (Three characters at least of a longer text: 上海城建 suggested 上海市第一人民医院 by 上海: helper-132.)
+            while near.isEmpty && length >= max(plain.count >= 4 ? 3 : 2, plain.count - 2) {  // (three passes at most over the records)
                 let part = String(plain.prefix(length))
                 state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { CompanyName.comparable($0).contains(part) }) { near.append(e) } }
                 length -= 1

@@ -92,9 +92,10 @@ public enum CompanyName {
     /// A name or company key without the 省 and 市 that end a place's name at its start
     /// (南京市地铁 and 南京地铁 alike; 江苏省南京市 as 江苏南京; 石家庄市, 黑龙江省): how a likely
     /// duplicate, a lookup's near names and an import's near customers compare names. Only
-    /// such a 省 or 市: two to four characters after the start or after a 省 left out, and not
-    /// the end of a word (城市, 都市, 超市, 门市…) or the start of one (市场, 市政, 市民…). 市一医院
-    /// was 一医院 (helper-130); 上海城市建设 was 上海城建设, and 上海城建 found it (helper-131).
+    /// such a 省 or 市: two to four characters after the start or after a 省 left out, and not,
+    /// after three or four, the end of a word (城市, 都市, 超市, 门市…), nor the start of 市场.
+    /// 市一医院 was 一医院 (helper-130); 上海城市建设 was 上海城建设, and 上海城建 found it
+    /// (helper-131); 成都市 and 北京市民政局 kept theirs (helper-132).
     public static func withoutPlaceWords(_ text: String) -> String {
         guard hasPlaceWords(text) else { return text }
         let chars = Array(text)
@@ -104,8 +105,10 @@ public enum CompanyName {
         for (i, ch) in chars.enumerated() {
             let isProvince = ch == "省", isCity = ch == "市"
             if (isProvince || isCity) && (2...4).contains(since) && !(isProvince && dropped) {
+                // (A two-character place's name is one whatever its end: 成都市, 厦门市, 盐城市;
+                // after three or four, 城市 and 都市 are words: helper-132.)
                 let before = chars[i - 1], after = i + 1 < chars.count ? chars[i + 1] : nil
-                let word = isCity && ("城都超门夜股菜闹上集".contains(before) || after.map { "场政民容区长委值".contains($0) } == true)
+                let word = isCity && ((since >= 3 && "城都超门夜股菜闹上集".contains(before)) || after == "场")
                 if !word {
                     dropped = true
                     since = isProvince ? 0 : 99  // (after a 市, no more place words)

@@ -53,7 +53,9 @@ struct ContactCommand: ParsableCommand {
                 }
                 return try archive.addContact(customer: customer, name: name, fields: fields, now: Clock.now)
             }
-            Terminal.print(L("Added contact \(e.shortID) \(sentence(endingWith: e.displayName))", "已添加联系人 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))").text)
+            // (The customer named, as for a log entry: helper-132.)
+            let whose = e["customer"]?.ref.flatMap { context.archive.state.entity(.customer, $0)?.displayName } ?? ""
+            Terminal.print(L("Added contact \(e.shortID) \(e.displayName) (customer \(whose)).", "已添加联系人 \(e.shortID) \(e.displayName)（客户：\(whose)）。").text)
         }
     }
 
@@ -178,12 +180,15 @@ struct LogCommand: ParsableCommand {
             }
             // The time as read, when --at gave one (七点 is 07:00, 三点 15:00: said, so that a
             // reading the user did not mean is seen at once: helper-117).
+            // (The customer named: a name written in part finds one, and the user sees which: helper-132.)
+            let whose = e["customer"]?.ref.flatMap { context.archive.state.entity(.customer, $0)?.displayName }
+            let forEN = whose.map { " for \($0)" } ?? "", forZH = whose.map { "，客户：\($0)" } ?? ""
             if at != nil, let recorded = e["at"]?.int {
                 let shown = DateParser.localMinute(recorded), there = context.departmentTime(recorded)
-                Terminal.print(L("Logged \(e.shortID) at \(shown)\(there.map { " (\($0.en))" } ?? "").",
-                                 "已记录 \(e.shortID)，时间为 \(shown)\(there.map { "（\($0.zh)）" } ?? "")。").text)
+                Terminal.print(L("Logged \(e.shortID)\(forEN) at \(shown)\(there.map { " (\($0.en))" } ?? "").",
+                                 "已记录 \(e.shortID)\(forZH)，时间为 \(shown)\(there.map { "（\($0.zh)）" } ?? "")。").text)
             } else {
-                Terminal.print(L("Logged \(e.shortID).", "已记录 \(e.shortID)。").text)
+                Terminal.print(L("Logged \(e.shortID)\(forEN).", "已记录 \(e.shortID)\(forZH)。").text)
             }
         }
     }
