@@ -243,11 +243,28 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["project", "add", "招商银行股份有限公司", "信用卡系统升级", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         try sv(["customer", "grade", "招商银行股份有限公司", "A", "--reason", "招标文件已发布", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertEqual(try archiveBytes(), hospitals)
+        // Full-width letters are asked about as the same text in ASCII is (惠州ＴＣＬ科技 went to the
+        // 研究院 without the question), and brackets of either width find a name (helper-133).
+        try sv(["customer", "add", "惠州市TCL科技公司"], day: 0)
+        try sv(["customer", "add", "惠州TCL科技研究院"], day: 0)
+        try sv(["customer", "add", "腾讯科技（深圳）有限公司"], day: 0)
+        let tcl = try archiveBytes()
+        let wide = try sv(["log", "add", "惠州ＴＣＬ科技", "call", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(wide.stderr.contains("匹配到 2 个客户"), wide.stderr)
+        XCTAssertEqual(try archiveBytes(), tcl)
+        let tencent = try sv(["log", "add", "腾讯科技(深圳)有限公司", "call", "沟通", "--lang", "zh"], day: 0, hour: 11)
+        XCTAssertTrue(tencent.stdout.contains("客户：腾讯科技（深圳）有限公司"), tencent.stdout)
+        // A unit the shorter name's word names again after it is another (四川大学华西医院上锦医院);
+        // 股分, a typo, is no branch (helper-133).
+        try sv(["customer", "add", "四川大学华西医院"], day: 0)
+        try sv(["customer", "add", "四川大学华西医院上锦医院"], day: 0)
+        try sv(["customer", "add", "中国工商银行股份有限公司"], day: 0)
+        try sv(["customer", "add", "中国工商银行股分有限公司", "--lang", "zh"], day: 0, expect: 8)
         let kind = try sv(["log", "edit", "C2", "--summary", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(kind.stderr.contains("“C2”是客户编号；跟进记录编号以 L 开头（如 L12）"), kind.stderr)
         // In full width too, a batch's id, and a long name quoted cut (helper-129).
-        let wide = try sv(["customer", "show", "Ｌ１", "--lang", "zh"], day: 0, hour: 11, expect: 8)
-        XCTAssertTrue(wide.stderr.contains("“Ｌ１”是跟进记录编号；客户编号以 C 开头（如 C12）"), wide.stderr)
+        let wideTCL = try sv(["customer", "show", "Ｌ１", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(wideTCL.stderr.contains("“Ｌ１”是跟进记录编号；客户编号以 C 开头（如 C12）"), wideTCL.stderr)
         let batch = try sv(["customer", "show", "B1", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(batch.stderr.contains("“B1”是变更批次号（可用 salesvault history 查看）"), batch.stderr)
         let long = try sv(["customer", "show", String(repeating: "长", count: 3_000), "--lang", "zh"], day: 0, hour: 11, expect: 8)

@@ -102,10 +102,12 @@ extension Identity {
         // before it names the shorter's parent (复旦大学附属 + 中山医院, 中国医学科学院 + 北京协和医院:
         // the same unit, said: helper-131, helper-132). A company key has lost the 公司 of 分公司
         // and 支公司 with the legal suffix (中国电信南京分公司 is 中国电信南京分: helper-130).
+        // (A unit word the shorter has too counts after it: 四川大学华西医院上锦医院 is another
+        // hospital; 股分, a typo of 股份, is no 分公司: helper-133.)
         let after = long[range.upperBound...]
-        if !after.isEmpty && (after.hasSuffix("分") || after.hasSuffix("支")) { return false }
+        if after.count >= 3 && (after.hasSuffix("分") || after.hasSuffix("支")) { return false }
         return !["分行", "支行", "分理处", "营业所", "分公司", "子公司", "分院", "附属", "医院", "门诊部", "分校", "学院", "办事处", "代表处", "研究所",
-                 "研究院", "设计院", "营业部", "项目部", "事业部", "分部", "分中心"].contains { after.contains($0) && !short.contains($0) }
+                 "研究院", "设计院", "营业部", "项目部", "事业部", "分部", "分中心"].contains { after.contains($0) }
     }
 
     /// Contacts of the customer `customer` that look like the person about to be added to it:

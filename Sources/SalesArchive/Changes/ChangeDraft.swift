@@ -623,8 +623,12 @@ enum Lookup {
         } catch let error as ArchiveError where error.code == .notFound {
             // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
             // stored folded: found by its plain form.
+            // (Asked as the text itself would be: a full-width ＴＣＬ was taken without the
+            // question 惠州TCL科技 got: helper-133.)
             let plain = ChangeDraft.plainIdentifier(q)
-            if plain != q, !plain.isEmpty, let e = try? resolveAsWritten(kind, plain, in: state) { return e }
+            if plain != q, !plain.isEmpty {
+                do { return try resolveAsWritten(kind, plain, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .ambiguous { throw other } catch {}
+            }
             // A person's name with its spaces left out or put in (张三 for 张 三, 欧阳娜娜 for
             // 欧阳 娜娜): the same name, as `contact add` says (helper-97).
             if kind == .contact {
@@ -692,7 +696,12 @@ enum Lookup {
         // spaces made a name unfindable, or another one found first). A person's are compared as
         // written first (张 三 and 张三 may be two people), then in `resolve`.
         let squeeze = kind != .contact
-        func key(_ text: String) -> String { squeeze && text.contains(where: \.isWhitespace) ? String(text.filter { !$0.isWhitespace }) : text }
+        // (Full-width forms as ASCII on both sides: 腾讯科技(深圳)有限公司 did not find 腾讯科技（深圳）
+        // 有限公司, which customer add calls the same: helper-133.)
+        func key(_ text: String) -> String {
+            let t = CompanyName.halfWidth(text)
+            return squeeze && t.contains(where: \.isWhitespace) ? String(t.filter { !$0.isWhitespace }) : t
+        }
         let wanted = key(folded)
         let shown = ChangeDraft.quoted(q)  // (a 3,000-character name was said back in full: helper-129)
         var exact: [Entity] = []

@@ -55,7 +55,7 @@ struct ContactCommand: ParsableCommand {
             }
             // (The customer named, as for a log entry: helper-132.)
             let whose = e["customer"]?.ref.flatMap { context.archive.state.entity(.customer, $0)?.displayName } ?? ""
-            Terminal.print(L("Added contact \(e.shortID) \(e.displayName) (customer \(whose)).", "已添加联系人 \(e.shortID) \(e.displayName)（客户：\(whose)）。").text)
+            Terminal.print(L("Added contact \(e.shortID) \(e.displayName) for \(whose).", "已添加联系人 \(e.shortID) \(e.displayName)（客户：\(whose)）。").text)
         }
     }
 
