@@ -865,7 +865,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try tool(["import", "--template", "log", "--out", logCSV])
         XCTAssertTrue(try bytes(logCSV).starts(with: [0xEF, 0xBB, 0xBF]), "a CSV, not a workbook")
         let clash = try tool(["--lang", "zh", "import", "--template", "log", "--format", "xlsx", "--out", dir.path("x.csv")], expect: 64)
-        XCTAssertTrue(clash.stderr.contains("--format xlsx 与文件名"), clash.stderr)
+        XCTAssertTrue(clash.stderr.contains("已指定 --format xlsx，但文件名") && clash.stderr.contains("的扩展名为 .csv"), clash.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.csv")))
         // Another ending is refused: x.tsv got a workbook (helper-131).
         try tool(["import", "--template", "log", "--out", dir.path("x.tsv")], expect: 64)

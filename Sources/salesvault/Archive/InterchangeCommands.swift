@@ -138,8 +138,9 @@ struct Import: ArchiveCommand {
                            hint: L("name it e.g. template.xlsx or template.csv", "请改用如 导入模板.xlsx 或 导入模板.csv 的文件名"))
         }
         if let format, let named, format != named {
-            throw CLIError(.usage, L("--format \(format) and the file name \(out!) disagree", "--format \(format) 与文件名 \(out!) 的扩展名不一致"),
-                           hint: L("name the file .\(format), or leave --format out", "请把文件名改为 .\(format) 结尾，或去掉 --format"))
+            // (Said as export says it.)
+            throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
+                           hint: L("name the file .\(format.rawValue), or use --format \(named.rawValue)", "请将扩展名改为 .\(format.rawValue)，或改用 --format \(named.rawValue)"))
         }
         let format = format ?? named ?? .xlsx
         let path = out ?? (format == .csv ? "导入模板-\(chosen[0].sheetName(zh: true)).csv" : "导入模板.xlsx")
