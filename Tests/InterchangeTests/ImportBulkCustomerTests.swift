@@ -190,6 +190,11 @@ final class ImportBulkCustomerTests: XCTestCase {
                     let plan = try XCTUnwrap(a.planCustomers(changed, label: "t", origin: .importFile, now: testNow))
                     XCTAssertTrue(plan.events[0].changes.contains { $0.new == .text("0755-1") }, "round \(round): the value given is planned")
                 }
+                // Values of another count than the fields: planned the general way (nil), no trap.
+                // (One more: one fewer may leave none, which the plan reads itself.)
+                var other = read
+                other[0].values.append(nil)
+                XCTAssertNil(a.planCustomers(other, label: "t", origin: .importFile, now: testNow))
             } else {
                 XCTAssertNil(bulk, "round \(round): \(general.problems.first.map { "\($0.error)" } ?? "a short name")")
             }

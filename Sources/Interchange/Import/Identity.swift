@@ -231,7 +231,8 @@ extension Importer {
     }
 }
 
-/// Names found by their pieces of `size` characters (four; two for short texts): those that may
+/// Names found by their pieces of four characters (of two with `short`, for texts of two or
+/// three): those that may
 /// hold a text, and those a text may hold, without comparing the text with every name (an
 /// import's rows with an archive of a hundred thousand customers). Candidates only: the caller
 /// compares them.
@@ -243,9 +244,8 @@ struct NameGrams {
     /// Each name's first piece.
     private var starting: [Piece: [Int]] = [:]
 
-    init(_ names: [[Unicode.Scalar]], size: Int = 4) {
-        precondition((2...4).contains(size))
-        self.size = size
+    init(_ names: [[Unicode.Scalar]], short: Bool = false) {
+        size = short ? 2 : 4
         for (k, name) in names.enumerated() where name.count >= size {
             starting[piece(name, 0), default: []].append(k)
             var seen = Set<Piece>()

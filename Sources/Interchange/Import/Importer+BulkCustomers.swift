@@ -54,7 +54,7 @@ extension Importer {
         guard unique.allSatisfy({ $0 }) else { return false }
         PhaseClock.mark("duplicate keys and duplicates")
         // New customers named like others, said as the general reading says them (an archive
-        // to compare with, or a name with 省 or 市 to compare within the file).
+        // to compare with, or a name with 省, 市 or 公司 inside to compare within the file).
         var warnings: [ImportProblem] = []
         if !index.customerByKey.isEmpty || keys.contains(where: { CompanyName.hasLikenessNoise($0!.companyKey!.text) }) {
             let column = mapped.column("name")?.header

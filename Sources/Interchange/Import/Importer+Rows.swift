@@ -838,7 +838,7 @@ extension Importer {
                 // went without its note when they were compared with every name: helper-131.)
                 let size = scalars.count >= 4 ? 4 : 2
                 if size == 4 && grams == nil { grams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }) }
-                if size == 2 && shortGrams == nil { shortGrams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }, size: 2) }
+                if size == 2 && shortGrams == nil { shortGrams = NameGrams(keys!.map { Array($0.key.unicodeScalars) }, short: true) }
                 for k in (size == 4 ? grams! : shortGrams!).mayHold(scalars) where keys![k].key.contains(key) {
                     out.append(keys![k].label)
                     if out.count > 5 { break }

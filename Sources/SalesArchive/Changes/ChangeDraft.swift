@@ -743,8 +743,8 @@ enum Lookup {
             let plain = CompanyName.comparable(wanted)
             // Names close to a mistyped one (南京地跌): those holding the longest start of it
             // that any name holds, two characters at least (it said only "not found": helper-127).
-            // (省 and 市 left out on both sides: 南京地铁 for 南京市地铁集团, as customer add
-            // compares names: helper-128.)
+            // (Compared for likeness on both sides, `CompanyName.comparable`: 南京地铁 for
+            // 南京市地铁集团, as customer add compares names: helper-128.)
             var near: [Entity] = Array(alike.sorted { $0.id < $1.id }.prefix(5))
             var length = suggest ? plain.count : 0
             // (Three characters at least of a longer text: 上海城建 suggested 上海市第一人民医院 by 上海: helper-132.)

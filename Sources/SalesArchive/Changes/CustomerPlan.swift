@@ -5,14 +5,13 @@ public struct BulkCustomer: Sendable {
     public var fields: [(String, String)]
     /// Each field's value as its reader made it (`ChangeDraft.value` of the field's spec and its
     /// input: an import reads every cell so before it plans), one per field: not read again.
-    /// Empty: read by the plan.
+    /// Empty: read by the plan. (Of another count: the list is planned the general way.)
     public var values: [FieldValue?]
     /// The place in `fields` of a pair the plan passes over (a row's list of fields holds the
     /// name too, given as `name`); -1 for none.
     public var skip: Int
 
     public init(name: String, fields: [(String, String)], values: [FieldValue?] = [], skip: Int = -1) {
-        precondition(values.isEmpty || values.count == fields.count, "one value per field")
         self.name = name
         self.fields = fields
         self.values = values
@@ -40,6 +39,7 @@ extension CustomerArchive {
         // customer has fields twice over: planned the general way (the same answer).
         var keys: [String] = []
         for customer in customers {
+            guard customer.values.isEmpty || customer.values.count == customer.fields.count else { return nil }
             for (j, (key, _)) in customer.fields.enumerated() where j != customer.skip && !keys.contains(key) {
                 guard keys.count < 64 else { return nil }
                 keys.append(key)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Wall-clock marks of a command's phases, printed to standard error when the environment sets
 /// `SALESVAULT_PHASES=1` (Docs/PERFORMANCE.md: how the import's time is cut by phase). Costs one
@@ -6,19 +7,19 @@ import Foundation
 public enum PhaseClock {
     /// Whether marks are printed (read once).
     public static let enabled: Bool = ProcessInfo.processInfo.environment["SALESVAULT_PHASES"] == "1"
-    nonisolated(unsafe) private static var last: UInt64 = 0
-    nonisolated(unsafe) private static var start: UInt64 = 0
-    private static let lock = NSLock()
+    /// The first mark's time and the previous one's (0 before the first), behind a lock: marks
+    /// may come from any thread.
+    private static let times = Mutex<(start: UInt64, last: UInt64)>((0, 0))
 
     /// Prints the time since the previous mark and since the first, with `name`.
     public static func mark(_ name: @autoclosure () -> String) {
         guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
         let now = DispatchTime.now().uptimeNanoseconds
-        if start == 0 { (start, last) = (now, now) }  // (the first mark starts the clock)
-        let step = Double(now - last) / 1e6, total = Double(now - start) / 1e6
-        last = now
+        let (step, total) = times.withLock { t -> (Double, Double) in
+            if t.start == 0 { t = (now, now) }  // (the first mark starts the clock)
+            defer { t.last = now }
+            return (Double(now - t.last) / 1e6, Double(now - t.start) / 1e6)
+        }
         FileHandle.standardError.write(Data((String(format: "phase %8.1f ms %8.1f ms  ", step, total) + name() + "\n").utf8))
     }
 }

@@ -82,8 +82,9 @@ extension Unicode.Scalar {
 
 extension String {
     /// A reason that says nothing: no text, punctuation or symbols alone (。, -, /, ……), or
-    /// 无, 没有, 暂无, 略, none, n/a, with punctuation or not (无。), or said twice (无无). A grade change, a stage moved back, or a customer removed
-    /// with an open project took "。" and "-" as their reasons (helper-128).
+    /// 无, 没有, 暂无, 略, none, n/a, 同上, with punctuation or not (无。), said twice (无无) or with
+    /// 原因/理由 (没有原因). A grade change, a stage moved back, or a customer removed with an
+    /// open project took "。" and "-" as their reasons (helper-128).
     public var isPlaceholderReason: Bool {
         // Its letters and digits alone, lower case (无。, N/A., n.a., 无 无 as 无, na, 无无),
         // traditional forms as simplified (無).

@@ -53,8 +53,7 @@ struct ContactCommand: ParsableCommand {
                 }
                 return try archive.addContact(customer: customer, name: name, fields: fields, now: Clock.now)
             }
-            // (The customer named, as for a log entry: helper-132.)
-            let whose = e["customer"]?.ref.flatMap { context.archive.state.entity(.customer, $0)?.displayName } ?? ""
+            let whose = context.customerName(of: e) ?? ""
             Terminal.print(L("Added contact \(e.shortID) \(e.displayName) for \(whose).", "已添加联系人 \(e.shortID) \(e.displayName)（客户：\(whose)）。").text)
         }
     }
@@ -180,8 +179,7 @@ struct LogCommand: ParsableCommand {
             }
             // The time as read, when --at gave one (七点 is 07:00, 三点 15:00: said, so that a
             // reading the user did not mean is seen at once: helper-117).
-            // (The customer named: a name written in part finds one, and the user sees which: helper-132.)
-            let whose = e["customer"]?.ref.flatMap { context.archive.state.entity(.customer, $0)?.displayName }
+            let whose = context.customerName(of: e)
             let forEN = whose.map { " for \($0)" } ?? "", forZH = whose.map { "，客户：\($0)" } ?? ""
             if at != nil, let recorded = e["at"]?.int {
                 let shown = DateParser.localMinute(recorded), there = context.departmentTime(recorded)

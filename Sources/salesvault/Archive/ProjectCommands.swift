@@ -44,8 +44,7 @@ struct ProjectCommand: ParsableCommand {
                                      ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
                 + (try parseAssignments(assignments, kind: .project))
             let e = try context.use { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
-            // (The customer named, as for a log entry: helper-132.)
-            let whose = e["customer"]?.ref.flatMap { context.archive.state.entity(.customer, $0)?.displayName } ?? ""
+            let whose = context.customerName(of: e) ?? ""
             Terminal.print(L("Added project \(e.shortID) \(e.displayName) for \(whose), at stage 1.", "已添加项目 \(e.shortID) \(e.displayName)（客户：\(whose)），处于第 1 阶段。").text)
         }
     }

@@ -354,6 +354,12 @@ extension ArchiveContext {
     /// Beijing in December, 12 in July: helper-126).
     /// `instant` in the department's zone, when this machine's offset differs there (the time as
     /// the weekly report will show it: helper-128): "北京时间 2026-03-02 04:00"; nil otherwise.
+    /// The name of the customer a record belongs to, for a confirmation that names it (a name
+    /// written in part finds one, and the user sees which: helper-132).
+    func customerName(of e: Entity) -> String? {
+        e["customer"]?.ref.flatMap { archive.state.entity(.customer, $0)?.displayName }
+    }
+
     func departmentTime(_ instant: Int64) -> L? {
         let calendar = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard)
         let date = Date(timeIntervalSince1970: TimeInterval(instant))
