@@ -65,6 +65,46 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+extension ISOWeek {
+    /// A week as a person names it in a command, `today` being the department's day: the ISO
+    /// form (2026-W48); 本周, 上周, 上上周, 下周 (this week, last week, next week); 第48周, 48周,
+    /// W48 (that week of today's ISO year) and 2026年第48周; or any day in it, as a command takes
+    /// a date (11月27日, 2026-11-27, 上周五, 昨天). Nil for anything else. `--week 2026-W48` was the
+    /// only way, and a manager asking for last week's report had to work out its number.
+    public init?(named text: String, today: Int64) {
+        if let week = ISOWeek(parsing: text) {
+            self = week
+            return
+        }
+        let t = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.asciiForm })).lowercased().filter { !$0.isWhitespace }
+        let current = ISOWeek(containing: today)
+        let relative: [String: Int64] = [
+            "本周": 0, "这周": 0, "这个星期": 0, "本星期": 0, "这星期": 0, "这个礼拜": 0, "这礼拜": 0, "thisweek": 0,
+            "上周": -1, "上个星期": -1, "上星期": -1, "上个礼拜": -1, "上礼拜": -1, "lastweek": -1, "previousweek": -1,
+            "上上周": -2, "上上个星期": -2, "上上星期": -2, "上上个礼拜": -2,
+            "下周": 1, "下个星期": 1, "下星期": 1, "下个礼拜": 1, "nextweek": 1,
+        ]
+        if let shift = relative[t] {
+            self = ISOWeek(containing: current.monday + shift * 7)
+            return
+        }
+        // 第48周, 48周, W48, 2026年第48周, 2026年48周, 2026第48周.
+        if let re = try? NSRegularExpression(pattern: "^(?:([0-9]{4})年？)?(?:第([0-9]{1,2})周|([0-9]{1,2})周|w([0-9]{1,2}))$"),
+           let m = re.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) {
+            func group(_ i: Int) -> String? { Range(m.range(at: i), in: t).map { String(t[$0]) } }
+            let year = group(1).flatMap { Int($0) } ?? current.year
+            guard let n = (group(2) ?? group(3) ?? group(4)).flatMap({ Int($0) }),
+                  let week = ISOWeek(parsing: String(format: "%04d-W%02d", year, n)) else { return nil }
+            self = week
+            return
+        }
+        // A day in the week. (DateParser reads relative days in the machine's zone: it is given
+        // the department's day at noon there, as `--as-of` is.)
+        guard let day = try? DateParser.parse(text, now: DateParser.startOfDay(Int32(clamping: today)) + 43_200, yearless: .past) else { return nil }
+        self = ISOWeek(containing: Int64(day))
+    }
+}
+
 extension DepartmentCalendar {
     /// The instant this zone's day `day` begins (its local midnight).
     public func start(of day: Int64) -> Int64 {

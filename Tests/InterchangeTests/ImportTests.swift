@@ -1424,8 +1424,10 @@ final class ImportTests: XCTestCase {
     /// without a year does not suggest those forms either.
     func testARelativeDayInAFileIsRefused() throws {
         let f = try ImportFixture()
-        let p = try f.importing(utf8("客户名称,下次跟进\n甲有限公司,明天\n乙有限公司,2026-12-20\n"), name: "c.csv", commit: false)
-        XCTAssertEqual(p.problems.map(\.value), ["明天"], "\(p.problems)")
+        // (A month and day without the year, which a command now reads, too: a file gives its year.)
+        let p = try f.importing(utf8("客户名称,下次跟进\n甲有限公司,明天\n乙有限公司,2026-12-20\n丙有限公司,12月20日\n"), name: "c.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.value), ["明天", "12月20日"], "\(p.problems)")
+        XCTAssertTrue(p.problems.last?.reasonZH.contains("没有写年份") == true, "\(p.problems)")
         XCTAssertTrue(p.problems.first?.reasonZH.contains("相对日期") == true, "\(p.problems)")
         try f.importing(utf8("客户名称\n甲有限公司\n"), name: "c.csv")
         let log = try f.importing(utf8("客户,类型,时间,内容,下次跟进日期\n甲有限公司,电话,昨天,约时间,2026-12-20\n甲有限公司,拜访,2026-11-20 10:00,演示,下周三\n甲有限公司,电话,12月1日,报价,\n"),

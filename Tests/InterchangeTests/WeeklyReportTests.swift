@@ -59,6 +59,25 @@ final class WeeklyReportTests: XCTestCase {
         return try WeeklyReportBuilder.build(archive, options: o)
     }
 
+    /// `--week` as a manager names a week (it took only 2026-W48): this week, last week, its
+    /// number, its number in a year, or a day in it; anything else is none.
+    func testAWeekNamedAsSaid() throws {
+        let today = DateParser.daysFromCivil(year: 2026, month: 12, day: 2).int64  // a Wednesday of 2026-W49
+        let cases: [(String, String)] = [
+            ("2026-W48", "2026-W48"), ("本周", "2026-W49"), ("这周", "2026-W49"), ("this week", "2026-W49"),
+            ("上周", "2026-W48"), ("上个星期", "2026-W48"), ("上礼拜", "2026-W48"), ("last week", "2026-W48"), ("上上周", "2026-W47"),
+            ("下周", "2026-W50"), ("第48周", "2026-W48"), ("48周", "2026-W48"), ("W48", "2026-W48"), ("w48", "2026-W48"), ("第 ４８ 周", "2026-W48"),
+            ("2026年第48周", "2026-W48"), ("2025年第1周", "2025-W01"), ("2026年53周", "2026-W53"),
+            ("11月27日", "2026-W48"), ("2026-11-27", "2026-W48"), ("上周五", "2026-W48"), ("昨天", "2026-W49"), ("1月1日", "2026-W53"),
+        ]
+        for (text, week) in cases {
+            XCTAssertEqual(ISOWeek(named: text, today: today)?.description, week, text)
+        }
+        for text in ["第54周", "2027年第53周", "48", "第四十八周周", "11/27", "上周周报", "", "2026-W-1"] {
+            XCTAssertNil(ISOWeek(named: text, today: today), text)
+        }
+    }
+
     func testISOWeeksInTheDepartmentsZone() throws {
         XCTAssertEqual(Self.week.monday, DateParser.daysFromCivil(year: 2026, month: 11, day: 23).int64)
         XCTAssertEqual(DepartmentCalendar.standard.bounds(of: Self.week), Self.monday..<(Self.monday + 7 * 86_400))

@@ -146,6 +146,40 @@ final class RelativeDateTests: XCTestCase {
                 XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("没有写年份；请写全，如 2026年12月1日"), "\(noYear): \($0)")
             }
         }
+        // Typed in a command, a month and day are read without the year (they were refused
+        // for it): when something happened, the latest such day up to a month ahead; a day to
+        // come, the earliest from a month back. The slash form stays refused (1 December or
+        // 12 January).
+        for (text, past, upcoming) in [("12月1日", d(2026, 12, 1), d(2026, 12, 1)), ("11月20号", d(2026, 11, 20), d(2026, 11, 20)),
+                                       ("1月5日", d(2026, 1, 5), d(2027, 1, 5)), ("5月20日", d(2026, 5, 20), d(2027, 5, 20)),
+                                       ("６月１日", d(2026, 6, 1), d(2027, 6, 1)), ("12月1日星期二", d(2026, 12, 1), d(2026, 12, 1)),
+                                       ("10月30日", d(2026, 10, 30), d(2026, 10, 30)), ("10月24日", d(2026, 10, 24), d(2027, 10, 24)),
+                                       ("12月25日", d(2026, 12, 25), d(2026, 12, 25)), ("12月27日", d(2025, 12, 27), d(2026, 12, 27))] {
+            XCTAssertEqual(try DateParser.parse(text, now: now, yearless: .past), past, text)
+            XCTAssertEqual(try DateParser.parse(text, now: now, yearless: .upcoming), upcoming, text)
+        }
+        XCTAssertThrowsError(try DateParser.parse("12月1日星期三", now: now, yearless: .past)) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("不是星期三"), "\($0)")
+        }
+        XCTAssertThrowsError(try DateParser.parse("12/1", now: now, yearless: .past)) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("没有写年份"), "\($0)")
+        }
+        XCTAssertThrowsError(try DateParser.parse("2月30日", now: now, yearless: .upcoming)) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("2 月最多只有 29 天"), "\($0)")
+        }
+        // Across the year's end both ways, and 2月29日 in the leap year that fits.
+        XCTAssertEqual(DateParser.monthDay(month: 12, day: 30, today: d(2027, 1, 3), reading: .past), d(2026, 12, 30))
+        XCTAssertEqual(DateParser.monthDay(month: 12, day: 30, today: d(2027, 1, 3), reading: .upcoming), d(2026, 12, 30))
+        XCTAssertEqual(DateParser.monthDay(month: 1, day: 3, today: d(2026, 12, 30), reading: .upcoming), d(2027, 1, 3))
+        XCTAssertEqual(DateParser.monthDay(month: 1, day: 3, today: d(2026, 12, 30), reading: .past), d(2027, 1, 3), "a month ahead is still this one")
+        XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2027, 11, 1), reading: .upcoming), d(2028, 2, 29))
+        XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2027, 11, 1), reading: .past), d(2024, 2, 29))
+        XCTAssertNil(DateParser.monthDay(month: 12, day: 1, today: d(2026, 11, 1), reading: .refused))
+        // When something happened: 12月1日 typed on 2026-11-25 has not come, and says its date.
+        XCTAssertThrowsError(try DateParser.parseInstant("12月1日", now: now)) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("12月1日（2026-12-01）还没到"), "\($0)")
+        }
+        XCTAssertEqual(try DateParser.parseInstant("11月20日 下午3点", now: now), DateParser.startOfDay(d(2026, 11, 20)) + 15 * 3600)
         // A date alone is still 09:00 and a moment only in a file's own forms is unchanged.
         XCTAssertEqual(try DateParser.parse("2026年3月5号", now: now), try DateParser.parse("2026-03-05", now: now))
     }

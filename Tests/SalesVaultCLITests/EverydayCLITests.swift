@@ -755,3 +755,32 @@ extension EverydayCLITests {
         XCTAssertGreaterThan(withNotes, 30, "commands with notes found in the English help")
     }
 }
+
+extension EverydayCLITests {
+    /// A date typed as it is said, month and day without the year (`--at 11月20日` was refused for
+    /// its missing year): when something happened, the latest such day (up to a month ahead,
+    /// which has not come and is said so); a day to come, the next one. A file still gives its
+    /// year (ImportTests.testARelativeDayInAFileIsRefused).
+    func testAMonthAndDayWithoutTheYear() throws {
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        // Typed on Wednesday 2026-11-25.
+        let logged = try sv(["log", "add", "华为", "call", "回访", "--at", "11月20日", "--lang", "zh"], day: 2)
+        XCTAssertTrue(logged.stdout.contains("时间为 2026-11-20 09:00"), logged.stdout)
+        let earlier = try sv(["log", "add", "华为", "visit", "拜访", "--at", "5月20号 下午3点", "--lang", "zh"], day: 2)
+        XCTAssertTrue(earlier.stdout.contains("时间为 2026-05-20 15:00"), "this May's, not next May's: \(earlier.stdout)")
+        let before = try archiveBytes()
+        let notYet = try sv(["log", "add", "华为", "call", "回访", "--at", "12月3日", "--lang", "zh"], day: 2, expect: 8)
+        XCTAssertTrue(notYet.stderr.contains("12月3日（2026-12-03）还没到"), notYet.stderr)
+        let slash = try sv(["log", "add", "华为", "call", "回访", "--at", "11/20", "--lang", "zh"], day: 2, expect: 8)
+        XCTAssertTrue(slash.stderr.contains("没有写年份"), slash.stderr)
+        XCTAssertEqual(try archiveBytes(), before, "a refused date writes nothing")
+        // A day to come: next January's, for the customer and for a log entry's next date.
+        try sv(["customer", "edit", "华为", "--set", "下次跟进=1月5日"], day: 2)
+        XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2027-01-05\""))
+        try sv(["log", "add", "华为", "call", "约下次", "--next-date", "12月2日"], day: 2)
+        XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2026-12-02\""))
+        // A period's start.
+        let since = try sv(["log", "list", "--since", "11月1日", "--json"], day: 2).stdout
+        XCTAssertTrue(since.contains("2026-11-20") && !since.contains("2026-05-20"), since)
+    }
+}

@@ -128,6 +128,26 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertTrue(v2.contains("周五新增客户"))
     }
 
+    /// `--week` as a manager names a week (only 2026-W48 was taken): last week by its name, its
+    /// number, its number in a year, or a day in it; anything else says the forms it takes.
+    func testAWeekNamedAsSaid() throws {
+        let a = try newArchive("张伟")
+        try week(a, customer: "苏州精密机械甲乙丙")
+        // Wednesday of the week after (2026-W49).
+        for (i, name) in ["上周", "第48周", "11月25日", "2026年第48周", "上周三"].enumerated() {
+            let out = dir.path("w\(i).md")
+            try sv(["report", "weekly", "--week", name, "--out", out, "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2))
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            XCTAssertTrue(text.contains("2026 年第 48 周") && text.contains("苏州精密机械甲乙丙"), "\(name): \(text.prefix(400))")
+        }
+        let submitted = try sv(["report", "submit", "--week", "上周", "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2))
+        XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报"), submitted.stdout)
+        let wrong = try sv(["report", "weekly", "--week", "四十八周", "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2), expect: 64)
+        XCTAssertTrue(wrong.stderr.contains("“四十八周”不是有效的周次；可写成 2026-W48（即 2026 年第 48 周）、第48周、上周，或该周内的某一天（如 11月27日）"), wrong.stderr)
+        let next = try sv(["report", "weekly", "--week", "下周", "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2), expect: 8)
+        XCTAssertTrue(next.stderr.contains("2026 年第 50 周尚未开始"), next.stderr)
+    }
+
     func testSubmittingOutsideADepartmentOrWithoutRecipientsSaysWhatToDo() throws {
         _ = try dir.write("lone-pw", "horse battery staple\n")
         try sv(["init", dir.path("lone.svault"), "--owner", "孤客", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])

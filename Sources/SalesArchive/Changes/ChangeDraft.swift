@@ -31,6 +31,9 @@ public final class ChangeDraft {
     /// few operations (`log add 南京地跌` said only "not found" while `customer show` named the
     /// near ones: helper-129), not for an import's, which may miss many names.
     var suggestsNames = false
+    /// Whether dates may be a month and day alone (12月1日): a change typed in a command, not a
+    /// file's (ChangeSet.plan).
+    var readsDatesWithoutYear = false
     /// Names of the draft's records, for lookups in constant time.
     var names = NameIndex()
 
@@ -339,7 +342,10 @@ extension ChangeDraft {
 
     /// A typed value from user input for every type but references (which need the state):
     /// what an import checks cell by cell before planning, with the same rules as every command.
-    public static func value(for spec: FieldSpec, input: String, now: Int64) throws -> FieldValue? {
+    /// `withoutYear`: a date may be a month and day alone (12月1日), as a command takes it: every
+    /// date field is a day to come, so the next such day (`DateParser.YearlessDate.upcoming`);
+    /// a file's cell must give its year.
+    public static func value(for spec: FieldSpec, input: String, now: Int64, withoutYear: Bool = false) throws -> FieldValue? {
         let text = input.trimmedWhitespace
         if text.isEmpty { return nil }
         guard text.utf8.count <= Self.maxInputText else {
@@ -425,7 +431,7 @@ extension ChangeDraft {
                 throw ArchiveError(.invalidValue, "\(spec.key): an amount cannot be negative; write 0 or a positive amount, or leave it empty", zh: "\(spec.zh)不能为负数，请填写 0 或正数，或留空")
             }
             return .money(m)
-        case .date: return .day(try DateParser.parse(text, now: now))
+        case .date: return .day(try DateParser.parse(text, now: now, yearless: withoutYear ? .upcoming : .refused))
         case .flag:
             switch Vocab.fold(text) {
             case "yes", "y", "true", "1", "是", "对", "√": return .flag(true)
@@ -459,7 +465,7 @@ extension ChangeDraft {
             guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
         default:
-            return try Self.value(for: spec, input: input, now: now)
+            return try Self.value(for: spec, input: input, now: now, withoutYear: readsDatesWithoutYear)
         }
     }
 

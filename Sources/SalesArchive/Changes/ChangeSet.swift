@@ -164,6 +164,7 @@ extension CustomerArchive {
             && set.operations.allSatisfy { if case .logActivity = $0 { return true } else { return false } }
         draft.reserve(set.operations)
         draft.suggestsNames = set.origin == .cli && set.operations.count <= 10
+        draft.readsDatesWithoutYear = set.origin == .cli
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {

@@ -252,7 +252,7 @@ extension ChangeDraft {
         if let proj, proj["customer"]?.ref != c.id {
             throw ArchiveError(.invalidValue, "project \(proj.displayName) belongs to another customer", zh: "项目 \(proj.displayName) 属于其他客户")
         }
-        let next = try nextDate.map { try DateParser.parse($0, now: now) }
+        let next = try nextDate.map { try DateParser.parse($0, now: now, yearless: readsDatesWithoutYear ? .upcoming : .refused) }
         // Later than now, also later today (a file's 2026-12-04 晚上11点58分 at 23:26 was
         // logged, as the day alone was compared: helper-123).
         guard at <= now else { throw Self.contactNotYet(at, now: now) }

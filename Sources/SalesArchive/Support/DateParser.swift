@@ -97,7 +97,7 @@ public enum DateParser {
         // A time of day after the date, or alone for today (2026-12-03 15:00, 昨天 15:00,
         // 昨天下午3点, 下午3点半, 15:00): the moment itself (helper-110: only a date was taken).
         let (datePart, second) = try splitTime(input)
-        let d = datePart.isEmpty ? localDay(now) : try parse(datePart, now: now)
+        let d = datePart.isEmpty ? localDay(now) : try parse(datePart, now: now, yearless: .past)
         if let second, d <= localDay(now) {
             let at = startOfDay(d) + Int64(second)
             guard at <= now else {
@@ -252,10 +252,37 @@ public enum DateParser {
                             zh: "“\(input)”中的小时应在 0 到 23 之间（带上午/下午时为 1 到 12）；请写成 15:30 或 下午3点半")
     }
 
-    /// Parses a date as typed by a user; `now` resolves "today" and "yesterday".
-    public static func parse(_ input: String, now: Int64) throws -> Int32 {
+    /// How a month and day written without the year (12月1日, 12月1号) are read.
+    public enum YearlessDate: Sendable {
+        /// Refused, saying the year is missing: a file's cell, which nobody is asked about.
+        case refused
+        /// The latest such day up to a month after today: when something happened, or a
+        /// period's start (`--at 5月20日` typed in November is this May's).
+        case past
+        /// The earliest such day from a month before today: a follow-up or a planned date
+        /// (`下次跟进=1月5日` typed in December is next January's).
+        case upcoming
+    }
+
+    /// Parses a date as typed by a user; `now` resolves "today" and "yesterday", and a month and
+    /// day without the year as `yearless` says (a command typed now reads them; it refused them).
+    public static func parse(_ input: String, now: Int64, yearless: YearlessDate = .refused) throws -> Int32 {
         if let d = fastDay(input) { return d }  // 2026-03-05, 2026/3/5: what `parseGeneral` gives them
-        return try parseGeneral(input, now: now)
+        return try parseGeneral(input, now: now, yearless: yearless)
+    }
+
+    /// The day of `month`/`day` as `reading` takes a date without its year, `today` being the
+    /// day it is typed; a month either way is the margin (12月8日 typed on 2026-12-05 is
+    /// 2026-12-08, not last year's, whether it has come or not). Nil when no year has the
+    /// day (2月30日) or `reading` is `.refused`; 2月29日 is the nearest leap year's that fits.
+    public static func monthDay(month: Int, day: Int, today: Int32, reading: YearlessDate) -> Int32? {
+        let year = civil(today).year
+        let days = (year - 4...year + 4).compactMap { self.day(year: $0, month: month, day: day) }
+        switch reading {
+        case .refused: return nil
+        case .past: return days.last { $0 <= today + 31 }
+        case .upcoming: return days.first { $0 >= today - 31 }
+        }
     }
 
     /// Whether `input` names a day relative to the day it is read (今天, 明天, 下周三, 3天后, +3d,
@@ -320,7 +347,7 @@ public enum DateParser {
     }
 
     /// `parse` without its fast path (what the fast path is tested against).
-    static func parseGeneral(_ input: String, now: Int64) throws -> Int32 {
+    static func parseGeneral(_ input: String, now: Int64, yearless: YearlessDate = .refused) throws -> Int32 {
         // Chinese input methods type full-width digits and separators (２０２６／３／５).
         let text = String(String.UnicodeScalarView(input.unicodeScalars.map {
             $0.asciiForm
@@ -332,7 +359,7 @@ public enum DateParser {
         // 2026年3月5日星期四 (Excel's long date in Chinese), 2026-03-05（周四）: the date, and its
         // weekday checked against it (it was "not a date").
         if let (datePart, named) = weekdaySuffix(text) {
-            let day = try parseGeneral(datePart, now: now)
+            let day = try parseGeneral(datePart, now: now, yearless: yearless)
             let actual = weekday(day)
             guard actual == named else {
                 let names = ["一", "二", "三", "四", "五", "六", "日"]
@@ -358,7 +385,18 @@ public enum DateParser {
         if !current.isEmpty { parts.append(Int(current) ?? -1) }
         let sepSet = String(separators)
         let chinese = sepSet == "年月日" || sepSet == "年月" || sepSet == "年月号"  // (2026年12月1号, as said)
-        // 12月1日, 12/1: a month and day without the year (said so, with the year it would be).
+        // 12月1日 typed in a command: that day in the year `yearless` says (a month and day is
+        // how a date is said; it was refused for its missing year). Not 12/1, which is 1
+        // December or 12 January.
+        if yearless != .refused, parts.count == 2, ["月日", "月", "月号"].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
+            guard let day = monthDay(month: parts[0], day: parts[1], today: localDay(now), reading: yearless) else {
+                let last = (28...31).last(where: { self.day(year: 2024, month: parts[0], day: $0) != nil }) ?? 31
+                throw ArchiveError(.invalidDate, "\(input): month \(parts[0]) has at most \(last) days; check the day",
+                                   zh: "“\(input)”有误：\(parts[0]) 月最多只有 \(last) 天，请核对日期")
+            }
+            return day
+        }
+        // 12月1日 in a file, 12/1: a month and day without the year (said so, with the year it would be).
         if parts.count == 2, ["月日", "月", "月号", "/", "-", "."].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
             let year = civil(localDay(now)).year
             throw ArchiveError(.invalidDate, "\(input) has no year; write it in full, e.g. \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])",

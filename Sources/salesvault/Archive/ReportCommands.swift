@@ -27,14 +27,15 @@ struct ReportCommand: ParsableCommand {
     /// The week asked for, or the current one in the department's calendar.
     static func week(_ text: String?, calendar: DepartmentCalendar) throws -> ISOWeek {
         guard let text else { return calendar.week(of: Clock.now) }
-        guard let week = ISOWeek(parsing: text) else {
+        guard let week = ISOWeek(named: text, today: calendar.day(of: Clock.now)) else {
             // A week 53 of a year of 52 weeks: said as such, not as a format to follow.
             let t = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "-", with: "")
             if t.hasSuffix("W53"), let year = ISOWeek(parsing: t.replacingOccurrences(of: "W53", with: "W52"))?.year {
                 throw CLIError(.usage, L("\(year) has 52 ISO weeks: there is no \(year)-W53", "\(year) 年只有 52 周，没有第 53 周（\(year)-W53）"),
                                hint: L("its last week is \(year)-W52; the week after it is \(year + 1)-W01", "该年最后一周是 \(year)-W52，其后一周是 \(year + 1)-W01"))
             }
-            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48", "“\(text)”不是有效的周次，请按 2026-W48 的格式填写（即 2026 年第 48 周）"))
+            throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48, 第48周, 上周 (last week), or a day in it (11月27日)",
+                                     "“\(text)”不是有效的周次；可写成 2026-W48（即 2026 年第 48 周）、第48周、上周，或该周内的某一天（如 11月27日）"))
         }
         // A week not begun has nothing to report (2099-W01 was built, empty, and recorded as
         // an export: helper-109).
@@ -119,7 +120,7 @@ struct ReportCommand: ParsableCommand {
                   salesvault report weekly -a 张伟.svault --week 2026-W48 --format html --out 周报.html
                   salesvault report weekly -a 张伟.svault --encrypt --out 周报-给王总.xlsx
                 """)
-        @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: this week).", valueName: "week")) var week: String?
+        @Option(help: ArgumentHelp("The week: 2026-W48, 第48周, 上周 (last week), or a day in it such as 11月27日 (default: this week).", valueName: "week")) var week: String?
         @Option(help: "xlsx (default, or what --out's name ends in), html or md.") var format: ReportRender.Format?
         @Option(help: ArgumentHelp("The file to write (default: the owner's name, 周报, the week).", valueName: "file")) var out: String?
         @Flag(help: "Include secret fields (a contact's personal background).") var includeSecret = false
@@ -210,7 +211,7 @@ struct ReportCommand: ParsableCommand {
                   salesvault report submit -a 华东销售部/archives/张伟.svault
                   salesvault report submit -a 华东销售部/archives/张伟.svault --week 2026-W48
                 """)
-        @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: this week).", valueName: "week")) var week: String?
+        @Option(help: ArgumentHelp("The week: 2026-W48, 第48周, 上周 (last week), or a day in it such as 11月27日 (default: this week).", valueName: "week")) var week: String?
         @Flag(help: "Do not ask for missing grade-change results on the terminal.") var noPrompt = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
@@ -266,7 +267,7 @@ struct ReportCommand: ParsableCommand {
                   salesvault report department 华东销售部 --week 2026-W48 --identity 王总.key --out 汇总.xlsx
                 """)
         @Argument(help: "The department directory.") var directory: String
-        @Option(help: ArgumentHelp("The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).", valueName: "week")) var week: String?
+        @Option(help: ArgumentHelp("The week: 2026-W48, 第48周, 上周 (last week), or a day in it such as 11月27日 (default: the last week whose reports are due).", valueName: "week")) var week: String?
         /// What the view is written as (not Markdown: its help listed md, then refused it).
         enum ViewFormat: String, ExpressibleByArgument, CaseIterable { case html, xlsx }
         @Option(help: "html or xlsx (default: what --out's name ends in).") var format: ViewFormat?

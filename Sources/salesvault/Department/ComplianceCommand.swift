@@ -265,7 +265,7 @@ enum DepartmentDate {
         // DateParser resolves the relative words in the machine's zone: give it a "now" that falls
         // there on the department's date (at its noon, clear of any daylight-saving change).
         let today = Int32(clamping: calendar.day(of: now))
-        return Int64(try DateParser.parse(text, now: DateParser.startOfDay(today) + 43_200))
+        return Int64(try DateParser.parse(text, now: DateParser.startOfDay(today) + 43_200, yearless: .past))
     }
 }
 

@@ -731,7 +731,7 @@ enum HelpZH {
         "Build the week's report as an Excel workbook, a web page or Markdown (plaintext, recorded in the history).": "生成本周周报：Excel 工作簿、网页或 Markdown（明文，记入变更历史）。",
         "Hand in the week's report, sealed (age format) to the managers whose role receives reports.": "提交本周周报，加密（age 格式）发给接收周报的经理。",
         "The department's view of a week: every sealed report your key opens, in one table.": "部门一周汇总：您的密钥能打开的全部周报，汇成一张表。",
-        "The ISO week, e.g. 2026-W48 (default: this week).": "ISO 周次，如 2026-W48（默认本周）。",
+        "The week: 2026-W48, 第48周, 上周 (last week), or a day in it such as 11月27日 (default: this week).": "周次：可写 2026-W48、第48周、上周，或该周内的某一天（如 11月27日）；默认本周。",
         "Decrypt an age file (for an age key or a passphrase, binary or armored).": "解密 age 文件（age 密钥或口令，二进制或文本格式）。",
         // Import, export, reports: options
         "A file of `header = field` lines for columns not recognised.": "列对照表文件：每行写一条“表头 = 字段”，用于程序无法自动识别的列。",
@@ -750,7 +750,7 @@ enum HelpZH {
         "Print CSV (for spreadsheets).": "以 CSV 格式输出（供电子表格使用）。",
         "Replace --out if it exists.": "--out 指定的文件已存在时覆盖。",
         "Replace the file if it exists.": "文件已存在时覆盖。",
-        "The ISO week, e.g. 2026-W48 (default: the last week whose reports are due).": "ISO 周次，如 2026-W48（默认：最近一个已到提交期限的周）。",
+        "The week: 2026-W48, 第48周, 上周 (last week), or a day in it such as 11月27日 (default: the last week whose reports are due).": "周次：可写 2026-W48、第48周、上周，或该周内的某一天（如 11月27日）；默认为最近一个已到提交期限的周。",
         "The file to import (.xlsx, .csv, .tsv, .txt or .json).": "要导入的文件（.xlsx、.csv、.tsv、.txt 或 .json）。",
         "The file to write (default: the owner's name, the date and the format).": "输出文件（默认：所有人姓名、日期和格式）。",
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：所有人姓名、周报、周次）。",
