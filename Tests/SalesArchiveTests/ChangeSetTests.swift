@@ -286,6 +286,9 @@ final class ChangeSetTests: XCTestCase {
             (.stage, "ＩＩＩ", "bidding"), (.stage, "ＩＩ 项目立项", "projectInitiation"), (.stage, "(III)", "bidding"), (.stage, "（III）招投标", "bidding"),
             (.stage, "III!", "bidding"),  // (helper-126)
             (.stage, "三阶段", "bidding"), (.stage, "3阶段", "bidding"), (.stage, "五阶段", "contract"), (.stage, "一 阶段", "infoDevelopment"),  // (refused until 2026-12-05)
+            // Traditional characters, as a traditional input method types them (refused until 2026-12-05).
+            (.stage, "三階段", "bidding"), (.stage, "第三階段：招投標", "bidding"), (.stage, "招投標", "bidding"), (.stage, "商務談判", "businessNegotiation"),
+            (.stage, "合同簽訂與執行", "contract"), (.activityType, "電話", "call"), (.activityType, "拜訪", "visit"),
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [

@@ -24,7 +24,13 @@ final class NameMatchTests: XCTestCase {
         for blank in ["没有原因", "暂无原因", "沒有原因", "無理由", "原因不详", "Ｎ／Ａ", "ＮＡ", "ｎｏｎｅ", "同上", "见上", "空", "原因"] {
             XCTAssertTrue(blank.isPlaceholderReason, blank)
         }
-        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降"] { XCTAssertFalse(real.isPlaceholderReason, real) }
+        // What is typed to get past a required field (xx, test, 测试, 123).
+        for blank in ["x", "xx", "XXX", "ｘｘ", "test", "Test.", "测试", "测试测试", "123", "1", "asdf", "aaa", "原因：xx", "不知道", "随便"] {
+            XCTAssertTrue(blank.isPlaceholderReason, blank)
+        }
+        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降", "A", "ok", "测试阶段未通过", "xx公司中标", "3月停产", "B类转A类"] {
+            XCTAssertFalse(real.isPlaceholderReason, real)
+        }
     }
 
     func testAnAliasAndAnyPartOfANameFindACustomer() throws {

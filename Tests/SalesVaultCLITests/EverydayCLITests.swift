@@ -141,6 +141,9 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(short.stderr.contains("档案中可能已有该客户：C1 江苏恒瑞医药股份有限公司（名称相近，一方名称包含另一方）"), short.stderr)
         let city = try sv(["customer", "add", "南京市地铁集团有限公司", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司（名称相同，仅“省”“市”二字不同）"), city.stderr)
+        // Alike once the legal suffix is set aside: said how (it was only 名称相近).
+        let suffix = try sv(["customer", "add", "南京地铁集团", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(suffix.stderr.contains("C2 南京地铁集团有限公司（名称相近：去掉“有限公司”等后缀、空格和括号后相同）"), suffix.stderr)
         XCTAssertEqual(try archiveBytes(), before)
         // Names sharing fewer than four characters are no sign (京东 within 北京东方).
         try sv(["customer", "add", "京东"], day: 0)

@@ -60,7 +60,11 @@ extension Identity {
             if let key, let n = c["name"]?.text, companyKey(n) == key {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
-                out.append(LikelyDuplicate(customer: c, reason: same ? "the same name" : "a similar name", reasonZH: same ? "名称相同" : "名称相近"))
+                // (Not the same: what makes them alike is said, as an import says it; it was
+                // only 名称相近 for 华为技术 beside 华为技术有限公司.)
+                out.append(same ? LikelyDuplicate(customer: c, reason: "the same name", reasonZH: "名称相同")
+                    : LikelyDuplicate(customer: c, reason: "the same name once the legal suffix, spaces and brackets are set aside",
+                                      reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))
             } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.comparable(companyKey(n)),
                       shortKey == other || Self.namesOneAnother(shortKey, other) {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:

@@ -10,6 +10,17 @@ public protocol Vocabulary: CaseIterable, RawRepresentable, Sendable where RawVa
     static var synonyms: [String: Self] { get }
 }
 
+/// The traditional characters of the vocabularies' words (grades, stages, contact types, ways of
+/// contact, complaint steps, satisfaction) and their simplified forms, for `fold`.
+private let simplified: [Unicode.Scalar: Unicode.Scalar] = {
+    let pairs = "階阶標标項项務务談谈簽签訂订開开發发資资訊讯執执電电話话訪访議议會会郵邮單单級级類类戶户見见門门"
+        + "滿满意意較较們们爭争贏赢輸输終终棄弃敗败贈赠宴宴請请視视頻频約约絡络溝沟通通處处決决轉转辦办觀观結结與与"
+    let scalars = Array(pairs.unicodeScalars)
+    var map: [Unicode.Scalar: Unicode.Scalar] = [:]
+    for i in stride(from: 0, to: scalars.count - 1, by: 2) where scalars[i] != scalars[i + 1] { map[scalars[i]] = scalars[i + 1] }
+    return map
+}()
+
 extension Vocabulary {
     public static var synonyms: [String: Self] { [:] }
 
@@ -17,10 +28,12 @@ extension Vocabulary {
     /// and the ideographic space made ASCII, `-` `_` `/` `.` `、` `!` and round brackets dropped
     /// (A（重要客户）, 3、招投标, 1.信息开发, 招投标！). One pass over the scalars (it
     /// runs for every vocabulary cell of an import).
+    /// Traditional characters are their simplified forms (三階段, 電話, 拜訪, 簽約: typed with a
+    /// traditional input method, they were refused).
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars.lazy.map(\.asciiForm) {
-            if s.isBasicCJKIdeograph { out.append(s); continue }  // no case, not white space
+            if s.isBasicCJKIdeograph { out.append(simplified[s] ?? s); continue }  // no case, not white space
             if s.isWhiteSpaceFast || s == "-" || s == "_" || s == "/" || s == "(" || s == ")" || s == "、" || s == "." || s == "。" || s == "!" { continue }
             if ("A"..."Z").contains(s) {
                 out.append(Unicode.Scalar(s.value + 32)!)
@@ -88,6 +101,8 @@ extension Vocabulary {
     /// (3、招投标): the number is then checked against the words as a digit is (三、信息开发 names
     /// no value). A numeral without a separator is part of the words (一般).
     static func numbered(_ text: String) -> String {
+        // (第三階段: the traditional 階 as 阶, which `fold` makes it after.)
+        let text = text.contains("階") ? text.replacingOccurrences(of: "階", with: "阶") : text
         var rest = text.drop(while: { $0.isWhitespace })
         let separators = "、.．。 　)）,，:：-－—–"
         func digit(_ c: Character?) -> Character? {

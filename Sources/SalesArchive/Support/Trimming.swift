@@ -96,12 +96,18 @@ extension String {
         var t = String(core)
         if t.isEmpty { return true }
         let words: Set<String> = ["无", "没有", "暂无", "略", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详", "不詳", "沒有", "暫无",
-                                  "空", "同上", "见上", "見上", "原因", "理由"]  // (無 is read as 无 first)
+                                  "空", "同上", "见上", "見上", "原因", "理由",
+                                  // (What is typed to get past a required field: xx, test, 测试.)
+                                  "x", "test", "testing", "测试", "asdf", "qwer", "abc", "随便", "不知道", "不清楚"]  // (無 is read as 无 first)
         // The word 原因 or 理由 around one (无原因, 没有原因, 原因不详, 無理由: helper-131).
         for word in ["原因", "理由"] {
             if t.hasSuffix(word) && t.count > word.count { t.removeLast(word.count) } else if t.hasPrefix(word) && t.count > word.count { t.removeFirst(word.count) }
         }
         if words.contains(t) { return true }
+        // Digits alone (1, 123), or one ASCII letter repeated (xx, aaa; A alone may be a grade).
+        if t.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) { return true }
+        if t.unicodeScalars.count >= 2, let first = t.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic,
+           t.unicodeScalars.allSatisfy({ $0 == first }) { return true }
         // One of them said twice or more (无无, 略略).
         return words.contains { w in t.count > w.count && t.count % w.count == 0 && String(repeating: w, count: t.count / w.count) == t }
     }
