@@ -38,7 +38,8 @@ struct SalesVault: ParsableCommand {
     static func main() {
         // TZ=CST-8 and TZ=:Asia/Shanghai, which Foundation would read as UTC, named as it reads
         // them, before anything asks for this machine's zone (MachineZone).
-        if let tz = ProcessInfo.processInfo.environment["TZ"], let zone = MachineZone.identifier(forTZ: tz) { setenv("TZ", zone, 1) }
+        // (The value as given kept first, for the notes that explain it: ArchiveContext.noteUnknownTZ.)
+        if let tz = ArchiveContext.givenTZ, let zone = MachineZone.identifier(forTZ: tz) { setenv("TZ", zone, 1) }
         // No core dumps: they would write keys and plaintext to disk (Docs/THREAT-MODEL.md).
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)

@@ -21,6 +21,14 @@ final class MachineZoneTests: XCTestCase {
         }
         XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "CST-8")!)?.secondsFromGMT(), 8 * 3_600)
         XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "EST5")!)?.secondsFromGMT(), -5 * 3_600)
+        // A signed offset, which a note explains (UTC+8 is behind UTC): only with a sign.
+        XCTAssertEqual(MachineZone.signedPOSIXHoursWest("UTC+8"), 8)
+        XCTAssertEqual(MachineZone.signedPOSIXHoursWest("GMT-8"), -8)
+        XCTAssertEqual(MachineZone.signedPOSIXHoursWest("CST+08:00"), 8)
+        XCTAssertEqual(MachineZone.signedPOSIXHoursWest("UTC+0"), 0)
+        for other in ["EST5", "Asia/Shanghai", ":Asia/Shanghai", "UTC", "UTC+8:30", "IST-5:30", "EST5EDT,M3.2.0,M11.1.0", "+8"] {
+            XCTAssertNil(MachineZone.signedPOSIXHoursWest(other), other)
+        }
     }
 
     /// Each POSIX form's offset is the one the C library gives (`date +%z`).

@@ -124,6 +124,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let typo = try runTool(["log", "add", "华为", "call", "回访", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(typo.status, 0, typo.stderr)
         XCTAssertTrue(typo.stderr.contains("环境变量 TZ=Asia/Shanghaii 不是可识别的时区名称，因此本机按 UTC（格林尼治时间）计时"), typo.stderr)
+        // TZ=UTC+8, written for Beijing, is eight hours behind UTC as POSIX and `date` read it:
+        // the note says why (it named Etc/GMT+8 without a word on it).
+        inShanghai["TZ"] = "UTC+8"
+        let signed = try runTool(["log", "add", "华为", "call", "回访UTC+8", "--at", "昨天下午3点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
+        XCTAssertEqual(signed.status, 0, signed.stderr)
+        XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令相同）解读，正负号表示格林尼治以西的小时数，因此它比 UTC 慢 8 小时（即 UTC−8）；北京时间请写 export TZ=Asia/Shanghai"), signed.stderr)
+        XCTAssertTrue(signed.stderr.contains("本机时区（Etc/GMT+8）"), signed.stderr)
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")

@@ -25,6 +25,16 @@ public enum MachineZone {
         return posixOffset(value)
     }
 
+    /// The hours west of Greenwich a `TZ` of the form `UTC+8`, `GMT-8` or `CST+8` gives, as
+    /// POSIX reads it (`UTC+8` is eight hours behind UTC), when its offset has a sign: what a
+    /// note explains to someone who wrote `UTC+8` for Beijing. Nil for any other form.
+    public static func signedPOSIXHoursWest(_ value: String) -> Int? {
+        guard value.utf8.count <= 128, value.contains(where: { $0 == "+" || $0 == "-" }), let id = posixOffset(value) else { return nil }
+        if id == "Etc/UTC" { return 0 }
+        guard id.hasPrefix("Etc/GMT"), let n = Int(id.dropFirst(7)) else { return nil }
+        return n
+    }
+
     /// `std offset` with nothing after it: a name of three or more letters, or <…> (<+08>-8),
     /// then [+-]hh[:mm[:ss]], the hours west of Greenwich.
     static func posixOffset(_ value: String) -> String? {

@@ -385,9 +385,22 @@ extension ArchiveContext {
         Self.noteUnknownTZ()
     }
 
+    /// `TZ` as this process was given it, before `main` names a POSIX form as Foundation reads it.
+    static let givenTZ = ProcessInfo.processInfo.environment["TZ"]
+
     /// A `TZ` that names no zone (TZ=Asia/Shanghaii), which the C library and Foundation take
-    /// as UTC: said, after a zone note that named UTC without saying why (helper-129).
+    /// as UTC: said, after a zone note that named UTC without saying why (helper-129). And a
+    /// `TZ` such as `UTC+8`, read as POSIX (and `date`) read it, eight hours behind UTC: said
+    /// why, after a note that named Etc/GMT+8 without a word on it.
     static func noteUnknownTZ() {
+        if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west != 0 {
+            let shown = ChangeDraft.quoted(tz), h = abs(west)
+            let en = west > 0 ? "\(h) hours behind UTC (UTC−\(h))" : "\(h) hours ahead of UTC (UTC+\(h))"
+            let zh = west > 0 ? "比 UTC 慢 \(h) 小时（即 UTC−\(h)）" : "比 UTC 快 \(h) 小时（即 UTC+\(h)）"
+            Terminal.stderr(L("Note: TZ=\(shown) is read as POSIX and the date command read it: the sign counts hours west of Greenwich, so it is \(en); for Beijing time write export TZ=Asia/Shanghai\n",
+                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，正负号表示格林尼治以西的小时数，因此它\(zh)；北京时间请写 export TZ=Asia/Shanghai\n").text)
+            return
+        }
         guard let tz = ProcessInfo.processInfo.environment["TZ"], !tz.isEmpty, TimeZone(identifier: tz) == nil,
               MachineZone.identifier(forTZ: tz) == nil, TimeZone.current.secondsFromGMT() == 0 else { return }
         let shown = ChangeDraft.quoted(tz)
