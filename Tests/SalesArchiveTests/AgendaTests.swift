@@ -55,6 +55,17 @@ final class AgendaTests: XCTestCase {
         XCTAssertEqual(due.nextStep, "下午回电")
         try a.logActivity(customer: "浪潮", type: "call", summary: "已回电", at: day(2, hour: 11), now: day(2, hour: 11))
         XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "浪潮信息" })
+        // Set for today by hand after today's contact: on the day's list, until the next contact
+        // (it stayed off: the contact was taken to have done it). 华为 was called at 11:00.
+        try a.edit(.customer, "华为", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 600)
+        XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "华为技术有限公司" }, "set by hand after the 11:00 contact")
+        try a.logActivity(customer: "华为", type: "call", summary: "已回电", at: day(2, hour: 11) + 1_200, now: day(2, hour: 11) + 1_200)
+        XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "华为技术有限公司" })
+        // Set by hand before today's contact: that contact did it.
+        try a.edit(.customer, "联想", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 1_500)
+        XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "联想集团" })
+        try a.logActivity(customer: "联想", type: "call", summary: "已沟通", at: day(2, hour: 11) + 1_800, now: day(2, hour: 11) + 1_800)
+        XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "联想集团" })
     }
 
     func testTheAgendaForAFixedClock() throws {

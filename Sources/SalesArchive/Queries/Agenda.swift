@@ -123,7 +123,12 @@ extension CustomerArchive {
             if let l = latest[c], (l.at, l.id) > (at, e.id) { return }
             latest[c] = (at, e.id, e["nextStep"]?.text)
         }
-        for c in customers() {
+        // Follow-ups for today of customers contacted today, not set by that contact: due still
+        // when set after it (`customer edit --set 下次跟进=今天` after a morning call
+        // left the day's list at once), looked up in today's changes below.
+        var setByHand: [(item: Agenda.FollowUp, contact: UInt64?)] = []
+        let ordered = customers()
+        for c in ordered {
             let last = c["lastContactAt"]?.int
             if let next = c["nextFollowUp"]?.day {
                 let setter = dated[c.id].flatMap { $0.day == next ? $0 : nil }  // the entry that set this follow-up, if one did
@@ -135,7 +140,11 @@ extension CustomerArchive {
                     // morning call asking to call back in the afternoon took it off at once:
                     // helper-129.)
                     let setToday = setter.map { s in latest[c.id]?.id == s.id } ?? false
-                    if last.map(DateParser.localDay) != today || setToday { agenda.dueToday.append(item) }
+                    if last.map(DateParser.localDay) != today || setToday {
+                        agenda.dueToday.append(item)
+                    } else {
+                        setByHand.append((item, latest[c.id]?.id))
+                    }
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
                     agenda.overdue.append(item)
                 } else if next > today && next <= until {
@@ -149,6 +158,20 @@ extension CustomerArchive {
             if let hint = gradeHint(c, now: now) {
                 agenda.gradeHints.append(Agenda.GradeHint(customer: c, grade: grade.flatMap(Grade.init(rawValue:)) ?? .unrated, suggested: hint.suggested, day: hint.date))
             }
+        }
+        if !setByHand.isEmpty {
+            // Where in today's changes the latest contact was recorded and the follow-up last set.
+            let field = Schema.field(.customer, key: "nextFollowUp")?.number
+            let changes = try batches(since: DateParser.startOfDay(today)).flatMap(\.batch.events)
+            for (item, contact) in setByHand {
+                let recorded = changes.lastIndex { $0.kind == .activity && $0.id == contact && $0.operation == .create } ?? -1
+                let set = changes.lastIndex { $0.kind == .customer && $0.id == item.customer.id && $0.changes.contains { $0.field == field } } ?? -1
+                if set > recorded { agenda.dueToday.append(item) }
+            }
+            // (In the order of the others: by grade, then name.)
+            var position: [UInt64: Int] = [:]
+            for (i, c) in ordered.enumerated() { position[c.id] = i }
+            agenda.dueToday.sort { position[$0.customer.id] ?? 0 < position[$1.customer.id] ?? 0 }
         }
         agenda.overdue.sort { ($0.day, $0.customer.id) < ($1.day, $1.customer.id) }
         agenda.upcoming.sort { ($0.day, $0.customer.id) < ($1.day, $1.customer.id) }
