@@ -297,7 +297,9 @@ final class NameMatchTests: XCTestCase {
         let named = try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王和平"], now: day(1))
         XCTAssertEqual(named["contacts"]?.refs, [heping.id])
         XCTAssertThrowsError(try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏和赵本"], now: day(1))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "华为技术有限公司没有名为“王敏和赵本”的联系人", "the whole text said, not a part")
+            // (The whole text said, not a part; and the customer's people named, since 2026-12-05.)
+            let said = (error as? ArchiveError)?.reasonZH ?? ""
+            XCTAssertTrue(said.hasPrefix("华为技术有限公司没有名为“王敏和赵本”的联系人；该客户的联系人有：") && said.contains("\(heping.shortID) 王和平"), said)
         }
         // The same with a comma beside, or a one-character part (helper-97: 王敏 李雷,孙伟 was
         // looked for as 王敏 李雷).
@@ -341,7 +343,7 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(edited["contacts"]?.refs, [wang.id])
         try a.addCustomer(name: "大唐电信", now: day(1))
         XCTAssertThrowsError(try a.logActivity(customer: "大唐", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏"], now: day(1))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "大唐电信没有名为“王敏”的联系人")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "大唐电信没有名为“王敏”的联系人（该客户还没有联系人，可用 salesvault contact add 添加）")
         }
         // Brown, Anna of another customer is not this one's Brown and Anna.
         let brown = try a.addContact(customer: "大唐", name: "Brown", now: day(1)), anna = try a.addContact(customer: "大唐", name: "Anna", now: day(1))

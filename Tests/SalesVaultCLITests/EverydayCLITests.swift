@@ -180,6 +180,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(typo.stderr.contains("找不到“南京地跌”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), typo.stderr)
         // (One near name: 如指的是它, not 如是其中之一: helper-130.)
         XCTAssertTrue(typo.stderr.contains("如指的是它，请改用其编号或完整名称"), typo.stderr)
+        // A typo in the first characters: found by the rest of the name (it found none).
+        let first = try sv(["customer", "show", "南宁地铁集团", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(first.stderr.contains("找不到“南宁地铁集团”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), first.stderr)
+        // A contact typed wrong in --with: the customer's people named (it said only "no contact").
+        try sv(["contact", "add", "南京地铁", "王敏"], day: 0, hour: 11)
+        let with = try sv(["log", "add", "南京地铁", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(with.stderr.contains("南京地铁集团有限公司没有名为“王明”的联系人；该客户的联系人有：R") && with.stderr.contains(" 王敏\n"), with.stderr)
         // So do the commands that change records (log add said only "not found": helper-129),
         // and a name that holds it once 省 and 市 are left out is found.
         let unchanged = try archiveBytes()

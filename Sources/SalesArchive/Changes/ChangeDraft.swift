@@ -504,7 +504,18 @@ extension ChangeDraft {
                                        zh: "“\(part)”匹配到 \(owner) 的 \(several.count) 位联系人，请输入更完整的姓名或编号",
                                        candidates: several.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
                 }
-                throw ArchiveError(.notFound, "\(owner) has no contact \(part)", zh: "\(owner)没有名为“\(part)”的联系人")
+                // (Its people named, up to ten, those sharing most characters with the text first:
+                // a name typed wrong, 王明 for 王敏, said only "no contact".)
+                var theirs: [(shared: Int, e: Entity)] = []
+                let typed = Set(part)
+                state.each(target) { e in
+                    if e["customer"]?.ref == customer { theirs.append((Set(e.displayName).intersection(typed).count, e)) }
+                }
+                theirs.sort { ($1.shared, $0.e.id) < ($0.shared, $1.e.id) }
+                let listed = theirs.prefix(10).map { "\($0.e.shortID) \($0.e.displayName)" }
+                let more: (en: String, zh: String) = theirs.count > 10 ? (" and \(theirs.count - 10) more", " 等 \(theirs.count) 位") : ("", "")
+                throw ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)" : "; their contacts: " + listed.joined(separator: "; ") + more.en),
+                                   zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人，可用 salesvault contact add 添加）" : "；该客户的联系人有：" + listed.joined(separator: "、") + more.zh))
             }
             return try resolve(target, part)
         }
@@ -752,12 +763,23 @@ enum Lookup {
             // (Compared for likeness on both sides, `CompanyName.comparable`: 南京地铁 for
             // 南京市地铁集团, as customer add compares names: helper-128.)
             var near: [Entity] = Array(alike.sorted { $0.id < $1.id }.prefix(5))
-            var length = suggest ? plain.count : 0
             // (Three characters at least of a longer text: 上海城建 suggested 上海市第一人民医院 by 上海: helper-132.)
-            while near.isEmpty && length >= max(plain.count >= 4 ? 3 : 2, plain.count - 2) {  // (three passes at most over the records)
-                let part = String(plain.prefix(length))
-                state.each(kind) { e in if near.count < 5, Self.names(of: e).map(key).contains(where: { CompanyName.comparable($0).contains(part) }) { near.append(e) } }
-                length -= 1
+            let shortest = max(plain.count >= 4 ? 3 : 2, plain.count - 2)
+            if near.isEmpty && suggest && plain.count >= shortest {
+                // Any part of it, not only its start: a typo in the first characters (南宁地铁集团
+                // for 南京地铁集团) found none. The longest parts first; each record's names made
+                // comparable once.
+                var names: [(Entity, [String])] = []
+                state.each(kind) { e in names.append((e, Self.names(of: e).map { CompanyName.comparable(key($0)) })) }
+                let characters = Array(plain)
+                var length = plain.count
+                while near.isEmpty && length >= shortest {
+                    let parts = Set((0...(characters.count - length)).map { String(characters[$0..<($0 + length)]) })
+                    for (e, comparable) in names where near.count < 5 && comparable.contains(where: { name in parts.contains { name.contains($0) } }) {
+                        near.append(e)
+                    }
+                    length -= 1
+                }
             }
             let listed = near.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" }
             throw ArchiveError(.notFound, "no \(kind.en) matches \(shown)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")),
