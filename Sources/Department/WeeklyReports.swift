@@ -80,20 +80,24 @@ extension ISOWeek {
         let current = ISOWeek(containing: today)
         let relative: [String: Int64] = [
             "本周": 0, "这周": 0, "这个星期": 0, "本星期": 0, "这星期": 0, "这个礼拜": 0, "这礼拜": 0, "thisweek": 0,
-            "上周": -1, "上个星期": -1, "上星期": -1, "上个礼拜": -1, "上礼拜": -1, "lastweek": -1, "previousweek": -1,
+            "上周": -1, "上个星期": -1, "上星期": -1, "上个礼拜": -1, "上礼拜": -1, "上一周": -1, "前一周": -1, "上一个星期": -1,
+            "lastweek": -1, "previousweek": -1,
             "上上周": -2, "上上个星期": -2, "上上星期": -2, "上上个礼拜": -2,
-            "下周": 1, "下个星期": 1, "下星期": 1, "下个礼拜": 1, "nextweek": 1,
+            "下周": 1, "下个星期": 1, "下星期": 1, "下个礼拜": 1, "下一周": 1, "nextweek": 1,
         ]
         if let shift = relative[t] {
             self = ISOWeek(containing: current.monday + shift * 7)
             return
         }
         // 第48周, 48周, W48, 2026年第48周, 2026年48周, 2026第48周.
-        if let re = try? NSRegularExpression(pattern: "^(?:([0-9]{4})年？)?(?:第([0-9]{1,2})周|([0-9]{1,2})周|w([0-9]{1,2}))$"),
+        if let re = try? NSRegularExpression(pattern: "^(?:([0-9]{4})年{0,1})?(?:第([0-9]{1,2})周|([0-9]{1,2})周|w([0-9]{1,2}))$"),
            let m = re.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) {
             func group(_ i: Int) -> String? { Range(m.range(at: i), in: t).map { String(t[$0]) } }
-            let year = group(1).flatMap { Int($0) } ?? current.year
-            guard let n = (group(2) ?? group(3) ?? group(4)).flatMap({ Int($0) }),
+            guard let n = (group(2) ?? group(3) ?? group(4)).flatMap({ Int($0) }) else { return nil }
+            // Without a year, a number above this week's is last year's (第52周 in the first week
+            // of January is the week just gone, not one to come: helper-134).
+            let year = group(1).flatMap { Int($0) } ?? (n > current.week ? current.year - 1 : current.year)
+            guard
                   let week = ISOWeek(parsing: String(format: "%04d-W%02d", year, n)) else { return nil }
             self = week
             return

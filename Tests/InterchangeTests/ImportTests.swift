@@ -775,7 +775,7 @@ final class ImportTests: XCTestCase {
         let graded = try f.importing(utf8("客户名称,客户等级,行业\n甲有限公司,B,制造\n"), name: "客户.csv", commit: false)
         XCTAssertEqual(graded.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相同，但客户等级、行业与档案记录不一致）", "\(graded.problems)")
         let alike = try f.importing(utf8("客户名称\n甲\n"), name: "客户.csv", commit: false)
-        XCTAssertEqual(alike.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（名称相近：去掉“有限公司”等后缀、空格和括号后相同）", "\(alike.problems)")
+        XCTAssertEqual(alike.problems.first?.reasonZH, "档案中已有 C1 甲有限公司（去掉“有限公司”等后缀、空格和括号后，两者名称相同）", "\(alike.problems)")
         // Twice in the file: the second row a duplicate of the first, as before; also when the
         // archive has the record as both rows have it (both were unchanged: helper-116).
         let twice = try f.importing(utf8("客户名称\n丁有限公司\n丁有限公司\n"), name: "客户.csv", commit: false)
@@ -1618,7 +1618,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try f.open().resolve(.customer, "甲有限公司")["grade"]?.text, "C")
         // A reason in the column that says nothing (无。) is none, and said as such (helper-129).
         let blank = try f.importing(utf8("客户名称,客户等级,等级调整原因\n甲有限公司,B,无。\n"), name: "k.csv") { $0.onDuplicate = .update }
-        XCTAssertEqual(blank.warnings.map(\.reasonZH), ["客户“甲有限公司”的等级将从“C 潜力客户”调整为“B 意向客户”，原因记为：根据导入文件“k.csv”调整。制度要求写明调整原因，“等级调整原因”列填写的“无。”不算原因，请写明具体原因，或改用 salesvault customer grade … --reason 调整。请核实"])
+        XCTAssertEqual(blank.warnings.map(\.reasonZH), ["客户“甲有限公司”的等级将从“C 潜力客户”调整为“B 意向客户”，原因记为：根据导入文件“k.csv”调整。制度要求写明调整原因，“等级调整原因”列填写的“无。”不能作为原因，请写明具体理由，或改用 salesvault customer grade … --reason 调整。请核实"])
     }
 
     /// A customer written by part of its name, which the command line finds but a file must not

@@ -73,6 +73,13 @@ final class WeeklyReportTests: XCTestCase {
         for (text, week) in cases {
             XCTAssertEqual(ISOWeek(named: text, today: today)?.description, week, text)
         }
+        for text in ["上一周", "前一周", "2026年W48", "2026年48周"] { XCTAssertEqual(ISOWeek(named: text, today: today)?.description, "2026-W48", text) }
+        // In the first week of January, a week number above it is last year's (helper-134).
+        let january = DateParser.daysFromCivil(year: 2027, month: 1, day: 6).int64  // 2027-W01
+        XCTAssertEqual(ISOWeek(named: "第52周", today: january)?.description, "2026-W52")
+        XCTAssertEqual(ISOWeek(named: "第53周", today: january)?.description, "2026-W53")
+        XCTAssertEqual(ISOWeek(named: "W1", today: january)?.description, "2027-W01")
+        XCTAssertEqual(ISOWeek(named: "2027年第52周", today: january)?.description, "2027-W52")
         for text in ["第54周", "2027年第53周", "48", "第四十八周周", "11/27", "上周周报", "", "2026-W-1"] {
             XCTAssertNil(ISOWeek(named: text, today: today), text)
         }

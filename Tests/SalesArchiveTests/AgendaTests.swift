@@ -59,13 +59,24 @@ final class AgendaTests: XCTestCase {
         // (it stayed off: the contact was taken to have done it). 华为 was called at 11:00.
         try a.edit(.customer, "华为", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 600)
         XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "华为技术有限公司" }, "set by hand after the 11:00 contact")
+        // The next day without a contact: overdue (it was gone: helper-134).
+        let tomorrow = try a.agenda(now: now + 86_400)
+        XCTAssertTrue(tomorrow.overdue.contains { $0.customer.displayName == "华为技术有限公司" }, "\(tomorrow.overdue.map(\.customer.displayName))")
+        // And a follow-up its own contact set for that day, with no call back: overdue too.
+        XCTAssertTrue(tomorrow.overdue.contains { $0.customer.displayName == "浪潮信息" } == false, "浪潮 was called back at 11:00")
         try a.logActivity(customer: "华为", type: "call", summary: "已回电", at: day(2, hour: 11) + 1_200, now: day(2, hour: 11) + 1_200)
         XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "华为技术有限公司" })
+        XCTAssertFalse(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "华为技术有限公司" }, "done by the 11:20 call")
         // Set by hand before today's contact: that contact did it.
         try a.edit(.customer, "联想", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 1_500)
         XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "联想集团" })
         try a.logActivity(customer: "联想", type: "call", summary: "已沟通", at: day(2, hour: 11) + 1_800, now: day(2, hour: 11) + 1_800)
         XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "联想集团" })
+        XCTAssertFalse(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "联想集团" })
+        // A contact that sets its own day, with no call back: overdue the next day (it was gone).
+        try a.logActivity(customer: "联想", type: "call", summary: "客户让下午再打", at: day(2, hour: 11) + 2_400, nextDate: "2026-11-25",
+                          now: day(2, hour: 11) + 2_400)
+        XCTAssertTrue(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "联想集团" })
     }
 
     func testTheAgendaForAFixedClock() throws {

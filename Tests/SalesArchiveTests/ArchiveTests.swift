@@ -222,7 +222,7 @@ final class ArchiveTests: XCTestCase {
             XCTAssertTrue(blank.isPlaceholderReason, blank)
             // (Said as a reason that says nothing, not as none given.)
             XCTAssertThrowsError(try a.setGrade("南京地铁", to: "A", reason: blank, now: day(1)), blank) {
-                XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasSuffix("须注明原因（--reason），按制度 6.2 要写入工作汇报；“\(blank.trimmingCharacters(in: .whitespaces))”不算原因，请写明具体原因"), true, "\($0)")
+                XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasSuffix("须注明原因（--reason），按制度 6.2 要写入工作汇报；“\(blank.trimmingCharacters(in: .whitespaces))”不能作为原因，请写明具体理由"), true, "\($0)")
             }
         }
         for real in ["未中标", "无法联系客户", "价格-高", "A", "ok", "撤", "无预算", "无人对接。"] { XCTAssertFalse(real.isPlaceholderReason, real) }

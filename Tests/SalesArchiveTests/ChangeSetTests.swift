@@ -289,6 +289,8 @@ final class ChangeSetTests: XCTestCase {
             // Traditional characters, as a traditional input method types them (refused until 2026-12-05).
             (.stage, "三階段", "bidding"), (.stage, "第三階段：招投標", "bidding"), (.stage, "招投標", "bidding"), (.stage, "商務談判", "businessNegotiation"),
             (.stage, "合同簽訂與執行", "contract"), (.activityType, "電話", "call"), (.activityType, "拜訪", "visit"),
+            (.activityType, "活動", "event"), (.stage, "丟單", "lost"), (.decisionRole, "影響者", "influencer"), (.decisionRole, "教練", "coach"),
+            (.attitude, "反對", "opposed"),  // (helper-134)
         ]
         for (vocabulary, input, code) in read { XCTAssertEqual(vocabulary.parse(input), code, "\(vocabulary): \(input)") }
         let refused: [(VocabularyKind, String)] = [

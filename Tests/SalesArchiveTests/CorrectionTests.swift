@@ -166,6 +166,10 @@ final class CorrectionTests: XCTestCase {
         let wrong = try a.logActivity(customer: "华为", type: "visit", summary: "录错客户了", at: day(1), nextDate: "2026-12-03", now: day(1))
         let before = try fixture.bytes()
         XCTAssertThrowsError(try a.removeLog(wrong.shortID, reason: "  ", now: day(2))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
+        // A reason that says nothing is none here too (helper-134: 测试 was taken).
+        XCTAssertThrowsError(try a.removeLog(wrong.shortID, reason: "测试", now: day(2))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "删除跟进记录须注明原因（--reason），原记录仍保留在变更历史中；“测试”不能作为原因，请写明具体理由")
+        }
         XCTAssertEqual(try fixture.bytes(), before)
 
         try a.removeLog(wrong.shortID, reason: "重复录入", now: day(2))
@@ -209,6 +213,7 @@ final class CorrectionTests: XCTestCase {
         try a.fileComplaint(customer: "华为", about: "售后 李强", description: "迟到", receivedAt: day(0), now: day(0))
         try a.fileComplaint(customer: "华为", about: "销售 王五", description: "报价错", receivedAt: day(0), now: day(0))
         XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0001", reason: "", now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
+        XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0001", reason: "test", now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
         let t1 = try a.withdrawComplaint("TS-2026-0001", reason: "客户来电撤诉", now: day(1))
         XCTAssertEqual(t1["status"]?.text, "withdrawn")
         XCTAssertEqual(t1["withdrawnAt"]?.int, day(1))

@@ -25,10 +25,13 @@ final class NameMatchTests: XCTestCase {
             XCTAssertTrue(blank.isPlaceholderReason, blank)
         }
         // What is typed to get past a required field (xx, test, 测试, 123).
-        for blank in ["x", "xx", "XXX", "ｘｘ", "test", "Test.", "测试", "测试测试", "123", "1", "asdf", "aaa", "原因：xx", "不知道", "随便"] {
+        for blank in ["x", "xx", "XXX", "ｘｘ", "test", "Test.", "测试", "测试测试", "123", "1", "asdf", "aaa", "原因：xx", "不知道", "随便",
+                      "测试一下", "测试1", "test1", "tset", "qwerty", "dummy", "示例", "待补充", "哈哈", "嗯", "好的", "收到", "no reason", "未知", "其他", "如题",
+                      "000", "1234"] {
             XCTAssertTrue(blank.isPlaceholderReason, blank)
         }
-        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降", "A", "ok", "测试阶段未通过", "xx公司中标", "3月停产", "B类转A类"] {
+        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降", "A", "ok", "测试阶段未通过", "xx公司中标", "3月停产", "B类转A类",
+                     "ABC", "CBA", "618", "315", "11.11", "50%", "-30%", "2026-12-31", "1000", "2027"] {
             XCTAssertFalse(real.isPlaceholderReason, real)
         }
     }
@@ -299,7 +302,7 @@ final class NameMatchTests: XCTestCase {
         XCTAssertThrowsError(try a.logActivity(customer: "华为", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏和赵本"], now: day(1))) { error in
             // (The whole text said, not a part; and the customer's people named, since 2026-12-05.)
             let said = (error as? ArchiveError)?.reasonZH ?? ""
-            XCTAssertTrue(said.hasPrefix("华为技术有限公司没有名为“王敏和赵本”的联系人；该客户的联系人有：") && said.contains("\(heping.shortID) 王和平"), said)
+            XCTAssertTrue(said.hasPrefix("华为技术有限公司没有名为“王敏和赵本”的联系人。该客户现有联系人 ") && said.contains(" 位，包括 ") && said.hasSuffix("等") && said.contains("\(heping.shortID) 王和平"), said)
         }
         // The same with a comma beside, or a one-character part (helper-97: 王敏 李雷,孙伟 was
         // looked for as 王敏 李雷).
@@ -343,7 +346,7 @@ final class NameMatchTests: XCTestCase {
         XCTAssertEqual(edited["contacts"]?.refs, [wang.id])
         try a.addCustomer(name: "大唐电信", now: day(1))
         XCTAssertThrowsError(try a.logActivity(customer: "大唐", type: "call", summary: "约拜访", at: day(1), contacts: ["王敏"], now: day(1))) { error in
-            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "大唐电信没有名为“王敏”的联系人（该客户还没有联系人，可用 salesvault contact add 添加）")
+            XCTAssertEqual((error as? ArchiveError)?.reasonZH, "大唐电信没有名为“王敏”的联系人（该客户还没有联系人，可先用 salesvault contact add 添加）")
         }
         // Brown, Anna of another customer is not this one's Brown and Anna.
         let brown = try a.addContact(customer: "大唐", name: "Brown", now: day(1)), anna = try a.addContact(customer: "大唐", name: "Anna", now: day(1))

@@ -129,7 +129,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         inShanghai["TZ"] = "UTC+8"
         let signed = try runTool(["log", "add", "华为", "call", "回访UTC+8", "--at", "昨天下午3点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(signed.status, 0, signed.stderr)
-        XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令相同）解读，正负号表示格林尼治以西的小时数，因此它比 UTC 慢 8 小时（即 UTC−8）；北京时间请写 export TZ=Asia/Shanghai"), signed.stderr)
+        XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令相同）解读，其中“+”表示格林尼治以西，所以它比 UTC 慢 8 小时（即 UTC-8），并不是北京时间。北京时间请设为 export TZ=Asia/Shanghai"), signed.stderr)
         XCTAssertTrue(signed.stderr.contains("本机时区（Etc/GMT+8）"), signed.stderr)
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
@@ -150,7 +150,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司（名称相同，仅“省”“市”二字不同）"), city.stderr)
         // Alike once the legal suffix is set aside: said how (it was only 名称相近).
         let suffix = try sv(["customer", "add", "南京地铁集团", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(suffix.stderr.contains("C2 南京地铁集团有限公司（名称相近：去掉“有限公司”等后缀、空格和括号后相同）"), suffix.stderr)
+        XCTAssertTrue(suffix.stderr.contains("C2 南京地铁集团有限公司（去掉“有限公司”等后缀、空格和括号后，两者名称相同）"), suffix.stderr)
         XCTAssertEqual(try archiveBytes(), before)
         // Names sharing fewer than four characters are no sign (京东 within 北京东方).
         try sv(["customer", "add", "京东"], day: 0)
@@ -178,15 +178,21 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // A mistyped name: the names close to it; another kind's id: said which (helper-127).
         let typo = try sv(["customer", "show", "南京地跌", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(typo.stderr.contains("找不到“南京地跌”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), typo.stderr)
-        // (One near name: 如指的是它, not 如是其中之一: helper-130.)
-        XCTAssertTrue(typo.stderr.contains("如指的是它，请改用其编号或完整名称"), typo.stderr)
+        // (One near name: 如果要找的是这家客户, not 其中一家: helper-130, helper-135.)
+        XCTAssertTrue(typo.stderr.contains("如果要找的是这家客户，请改用编号或完整名称"), typo.stderr)
         // A typo in the first characters: found by the rest of the name (it found none).
         let first = try sv(["customer", "show", "南宁地铁集团", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(first.stderr.contains("找不到“南宁地铁集团”对应的客户，名称相近的有：C2 南京地铁集团有限公司"), first.stderr)
+        // One character wrong inside (helper-134: 华伪技术 found none).
+        let inside = try sv(["customer", "show", "华伪技术", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(inside.stderr.contains("名称相近的有：") && inside.stderr.contains("华为技术有限公司"), inside.stderr)
+        let jump = try sv(["customer", "show", "南京地跌集团", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(jump.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), jump.stderr)
         // A contact typed wrong in --with: the customer's people named (it said only "no contact").
         try sv(["contact", "add", "南京地铁", "王敏"], day: 0, hour: 11)
         let with = try sv(["log", "add", "南京地铁", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
-        XCTAssertTrue(with.stderr.contains("南京地铁集团有限公司没有名为“王明”的联系人；该客户的联系人有：R") && with.stderr.contains(" 王敏\n"), with.stderr)
+        XCTAssertTrue(with.stderr.contains("南京地铁集团有限公司没有名为“王明”的联系人。该客户现有联系人 1 位：R") && with.stderr.contains(" 王敏\n")
+                      && with.stderr.contains("提示：可用 salesvault contact list 南京地铁集团有限公司 查看全部联系人"), with.stderr)
         // So do the commands that change records (log add said only "not found": helper-129),
         // and a name that holds it once 省 and 市 are left out is found.
         let unchanged = try archiveBytes()
@@ -789,7 +795,7 @@ extension EverydayCLITests {
         let notYet = try sv(["log", "add", "华为", "call", "回访", "--at", "12月3日", "--lang", "zh"], day: 2, expect: 8)
         XCTAssertTrue(notYet.stderr.contains("12月3日（2026-12-03）还没到"), notYet.stderr)
         let slash = try sv(["log", "add", "华为", "call", "回访", "--at", "11/20", "--lang", "zh"], day: 2, expect: 8)
-        XCTAssertTrue(slash.stderr.contains("没有写年份"), slash.stderr)
+        XCTAssertTrue(slash.stderr.contains("“11/20”写法不明确，请写成 11月20日"), slash.stderr)
         XCTAssertEqual(try archiveBytes(), before, "a refused date writes nothing")
         // A day to come: next January's, for the customer and for a log entry's next date.
         try sv(["customer", "edit", "华为", "--set", "下次跟进=1月5日"], day: 2)

@@ -143,7 +143,7 @@ final class WeeklyReportCLITests: XCTestCase {
         let submitted = try sv(["report", "submit", "--week", "上周", "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2))
         XCTAssertTrue(submitted.stdout.contains("已提交 2026-W48 周报"), submitted.stdout)
         let wrong = try sv(["report", "weekly", "--week", "四十八周", "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2), expect: 64)
-        XCTAssertTrue(wrong.stderr.contains("“四十八周”不是有效的周次；可写成 2026-W48（即 2026 年第 48 周）、第48周、上周，或该周内的某一天（如 11月27日）"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("“四十八周”不是有效的周次。可以写成 2026-W48（即 2026年第48周）、第48周、上周，或这一周中的任意一天（如 11月27日）"), wrong.stderr)
         let next = try sv(["report", "weekly", "--week", "下周", "--lang", "zh"] + owner(a), now: at(day: 9, hour: 2), expect: 8)
         XCTAssertTrue(next.stderr.contains("2026 年第 50 周尚未开始"), next.stderr)
     }

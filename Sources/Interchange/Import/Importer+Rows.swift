@@ -1279,7 +1279,7 @@ extension Importer {
                 } else if why.zh == "名称相同", r.field("name")?.trimmedWhitespace != recordName(kind, match)?.trimmedWhitespace {
                     // (Names alike once the legal suffix, spaces and brackets are set aside, not
                     // the same: 华为技术 for 华为技术有限公司 was said 名称相同: helper-116.)
-                    why = ("the same name once the legal suffix, spaces and brackets are set aside", "名称相近：去掉“有限公司”等后缀、空格和括号后相同")
+                    why = ("the same name once the legal suffix, spaces and brackets are set aside", "去掉“有限公司”等后缀、空格和括号后，两者名称相同")
                 }
                 let (en, zh) = duplicateText((match.ref, match.line), why, r)
                 _ = duplicateHint()
@@ -2538,7 +2538,7 @@ extension Importer {
                 let given = (r.gradeReason ?? "").trimmedWhitespace
                 let how = given.isEmpty
                     ? (en: "give it in a column 等级调整原因", zh: "可在文件中加一列“等级调整原因”填写")
-                    : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”列填写的“\(given)”不算原因，请写明具体原因")
+                    : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”列填写的“\(given)”不能作为原因，请写明具体理由")
                 warnings.append(ImportProblem(
                     table: table, line: r.line, value: grade,
                     reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: \(how.en), or change the grade with customer grade --reason; check that this is meant",

@@ -469,6 +469,21 @@ extension ChangeDraft {
         }
     }
 
+    /// Whether `name` holds `text` but for one character in its place (华为技术有限公司 holds
+    /// 华伪技术 so): a typo's likely record.
+    static func holdsButForOne(_ name: [Character], _ text: [Character]) -> Bool {
+        guard name.count >= text.count else { return false }
+        for start in 0...(name.count - text.count) {
+            var differ = 0
+            for (i, c) in text.enumerated() where name[start + i] != c {
+                differ += 1
+                if differ > 1 { break }
+            }
+            if differ == 1 { return true }
+        }
+        return false
+    }
+
     /// The records one text names (a log's 联系人, `log add --with`): parts separated by the marks
     /// a person's name cannot list people with (`personSeparators`: 王敏/李雷 is two, as 王敏、李雷
     /// is) or by `,`, each looked up, each record once. A part with `,` that is one record's whole
@@ -513,9 +528,11 @@ extension ChangeDraft {
                 }
                 theirs.sort { ($1.shared, $0.e.id) < ($0.shared, $1.e.id) }
                 let listed = theirs.prefix(10).map { "\($0.e.shortID) \($0.e.displayName)" }
-                let more: (en: String, zh: String) = theirs.count > 10 ? (" and \(theirs.count - 10) more", " 等 \(theirs.count) 位") : ("", "")
-                throw ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)" : "; their contacts: " + listed.joined(separator: "; ") + more.en),
-                                   zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人，可用 salesvault contact add 添加）" : "；该客户的联系人有：" + listed.joined(separator: "、") + more.zh))
+                let many = theirs.count > 10
+                throw ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)"
+                                       : "; their \(theirs.count) contact\(theirs.count == 1 ? "" : "s")\(many ? " include" : ":") " + listed.joined(separator: "; ") + (many ? " …" : "")),
+                                   zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人，可先用 salesvault contact add 添加）"
+                                       : "。该客户现有联系人 \(theirs.count) 位\(many ? "，包括 " : "：")" + listed.joined(separator: "、") + (many ? "等" : "")))
             }
             return try resolve(target, part)
         }
@@ -772,12 +789,26 @@ enum Lookup {
                 var names: [(Entity, [String])] = []
                 state.each(kind) { e in names.append((e, Self.names(of: e).map { CompanyName.comparable(key($0)) })) }
                 let characters = Array(plain)
-                var length = plain.count
-                while near.isEmpty && length >= shortest {
-                    let parts = Set((0...(characters.count - length)).map { String(characters[$0..<($0 + length)]) })
-                    for (e, comparable) in names where near.count < 5 && comparable.contains(where: { name in parts.contains { name.contains($0) } }) {
+                // First the names with the whole text but for one character (华伪技术 for
+                // 华为技术, 南京地跌集团: no part of four characters was left to find them:
+                // helper-134), four characters or more.
+                if characters.count >= 4 {
+                    for (e, comparable) in names where near.count < 5 && comparable.contains(where: { ChangeDraft.holdsButForOne(Array($0), characters) }) {
                         near.append(e)
                     }
+                }
+                // Then those holding the longest part, down to the first length that adds one
+                // (北京地铁集团: 南京地铁集团 but for one, and 北京地铁运营 by 北京地铁).
+                var length = plain.count
+                while near.count < 5 && length >= shortest {
+                    let parts = Set((0...(characters.count - length)).map { String(characters[$0..<($0 + length)]) })
+                    var added = false
+                    for (e, comparable) in names where near.count < 5 && !near.contains(where: { $0.id == e.id })
+                        && comparable.contains(where: { name in parts.contains { name.contains($0) } }) {
+                        near.append(e)
+                        added = true
+                    }
+                    if added { break }
                     length -= 1
                 }
             }

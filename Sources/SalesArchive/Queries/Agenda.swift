@@ -123,9 +123,10 @@ extension CustomerArchive {
             if let l = latest[c], (l.at, l.id) > (at, e.id) { return }
             latest[c] = (at, e.id, e["nextStep"]?.text)
         }
-        // Follow-ups for today of customers contacted today, not set by that contact: due still
-        // when set after it (`customer edit --set 下次跟进=今天` after a morning call
-        // left the day's list at once), looked up in today's changes below.
+        // Follow-ups whose customer was last contacted on their day, not by the contact that set
+        // them: due (or overdue) still when set after that contact (`customer edit --set
+        // 下次跟进=今天` after a morning call left the day's list at once, and the next day the
+        // follow-up was gone: helper-134), looked up in the changes since that day below.
         var setByHand: [(item: Agenda.FollowUp, contact: UInt64?)] = []
         let ordered = customers()
         for c in ordered {
@@ -147,6 +148,10 @@ extension CustomerArchive {
                     }
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
                     agenda.overdue.append(item)
+                } else if next < today, last.map(DateParser.localDay) == next {
+                    // Contacted on the follow-up's day only: by the contact that set it (call back
+                    // this afternoon, and no call back), or before it was set, it is still to do.
+                    if setter.map({ s in latest[c.id]?.id == s.id }) ?? false { agenda.overdue.append(item) } else { setByHand.append((item, latest[c.id]?.id)) }
                 } else if next > today && next <= until {
                     agenda.upcoming.append(item)
                 }
@@ -159,14 +164,16 @@ extension CustomerArchive {
                 agenda.gradeHints.append(Agenda.GradeHint(customer: c, grade: grade.flatMap(Grade.init(rawValue:)) ?? .unrated, suggested: hint.suggested, day: hint.date))
             }
         }
-        if !setByHand.isEmpty {
-            // Where in today's changes the latest contact was recorded and the follow-up last set.
+        if let first = setByHand.map(\.item.day).min() {
+            // Where in the changes since the earliest such day the latest contact was recorded
+            // and the follow-up last set.
             let field = Schema.field(.customer, key: "nextFollowUp")?.number
-            let changes = try batches(since: DateParser.startOfDay(today)).flatMap(\.batch.events)
+            let changes = try batches(since: DateParser.startOfDay(first)).flatMap(\.batch.events)
             for (item, contact) in setByHand {
                 let recorded = changes.lastIndex { $0.kind == .activity && $0.id == contact && $0.operation == .create } ?? -1
                 let set = changes.lastIndex { $0.kind == .customer && $0.id == item.customer.id && $0.changes.contains { $0.field == field } } ?? -1
-                if set > recorded { agenda.dueToday.append(item) }
+                guard set > recorded else { continue }
+                if item.day == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
             }
             // (In the order of the others: by grade, then name.)
             var position: [UInt64: Int] = [:]

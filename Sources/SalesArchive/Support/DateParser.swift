@@ -273,11 +273,12 @@ public enum DateParser {
 
     /// The day of `month`/`day` as `reading` takes a date without its year, `today` being the
     /// day it is typed; a month either way is the margin (12月8日 typed on 2026-12-05 is
-    /// 2026-12-08, not last year's, whether it has come or not). Nil when no year has the
-    /// day (2月30日) or `reading` is `.refused`; 2月29日 is the nearest leap year's that fits.
+    /// 2026-12-08, not last year's, whether it has come or not). Only today's year and the
+    /// years either side are looked at: nil when none of them has the day (2月30日; 2月29日
+    /// typed in 2026, which went back to 2024 unsaid: helper-135) or `reading` is `.refused`.
     public static func monthDay(month: Int, day: Int, today: Int32, reading: YearlessDate) -> Int32? {
         let year = civil(today).year
-        let days = (year - 4...year + 4).compactMap { self.day(year: $0, month: month, day: day) }
+        let days = (year - 1...year + 1).compactMap { self.day(year: $0, month: month, day: day) }
         switch reading {
         case .refused: return nil
         case .past: return days.last { $0 <= today + 31 }
@@ -390,6 +391,11 @@ public enum DateParser {
         // December or 12 January.
         if yearless != .refused, parts.count == 2, ["月日", "月", "月号"].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
             guard let day = monthDay(month: parts[0], day: parts[1], today: localDay(now), reading: yearless) else {
+                if parts[0] == 2 && parts[1] == 29 {
+                    let year = civil(localDay(now)).year
+                    throw ArchiveError(.invalidDate, "\(input): February \(year) has 28 days; write the year if you mean a leap year's (e.g. 2028-02-29), or check the day",
+                                       zh: "“\(input)”有误：\(year) 年 2 月只有 28 天；如指闰年的 2 月 29 日，请写明年份（如 2028-02-29），否则请核对日期")
+                }
                 let last = (28...31).last(where: { self.day(year: 2024, month: parts[0], day: $0) != nil }) ?? 31
                 throw ArchiveError(.invalidDate, "\(input): month \(parts[0]) has at most \(last) days; check the day",
                                    zh: "“\(input)”有误：\(parts[0]) 月最多只有 \(last) 天，请核对日期")
@@ -399,8 +405,23 @@ public enum DateParser {
         // 12月1日 in a file, 12/1: a month and day without the year (said so, with the year it would be).
         if parts.count == 2, ["月日", "月", "月号", "/", "-", "."].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
             let year = civil(localDay(now)).year
+            // (In a command, which reads 12月1日, the order is what is unclear: "no year" read
+            // as though 12月1日 were refused too: helper-135.)
+            if yearless != .refused {
+                throw ArchiveError(.invalidDate, "\(input) may be month/day or day/month; write \(parts[0])月\(parts[1])日, or the year too: \(year)-\(two(parts[0]))-\(two(parts[1]))",
+                                   zh: "“\(input)”写法不明确，请写成 \(parts[0])月\(parts[1])日、\(year)年\(parts[0])月\(parts[1])日 或 \(year)-\(two(parts[0]))-\(two(parts[1]))")
+            }
             throw ArchiveError(.invalidDate, "\(input) has no year; write it in full, e.g. \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])",
                                zh: "“\(input)”没有写年份；请写全，如 \(year)年\(parts[0])月\(parts[1])日或 \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])")
+        }
+        // 2027年3月, 2027-03: a month, as a planned signing is often written; the day asked for,
+        // with the month's first and last (it was "not a date").
+        if parts.count == 2, ["年月", "年", "-", "/", "."].contains(sepSet), (1900...9999).contains(parts[0]), (1...12).contains(parts[1]),
+           String(text.prefix(while: { $0.isNumber })).count == 4,
+           let first = day(year: parts[0], month: parts[1], day: 1),
+           let last = (28...31).compactMap({ day(year: parts[0], month: parts[1], day: $0) }).last {
+            throw ArchiveError(.invalidDate, "\(input) gives a month, not a day; write the day, e.g. \(format(first)) or the month's end \(format(last))",
+                               zh: "“\(input)”只写到月份，没有具体日期；请写明哪一天，如 \(format(first))，或月底 \(format(last))")
         }
         // (2026.12.05: common in Chinese sheets, the year first as in the other forms.)
         // (13/05/2027 can only be 13 May: said, with the date to write.)
@@ -506,7 +527,7 @@ public enum DateParser {
 
     private static func invalid(_ input: String) -> ArchiveError {
         ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5, 2026年3月5日, \(relativeFormsEN)",
-                     zh: "\(input) 不是日期；请写成 2026-03-05、2026/3/5、2026年3月5日，或今天、明天、下周三、3天后")
+                     zh: "“\(input)”不是有效日期；请写成 2026-03-05、2026/3/5、2026年3月5日，或今天、昨天、下周三、3天后")
     }
 
     // MARK: Relative dates (RECORDS.md §4)

@@ -98,14 +98,25 @@ extension String {
         let words: Set<String> = ["无", "没有", "暂无", "略", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详", "不詳", "沒有", "暫无",
                                   "空", "同上", "见上", "見上", "原因", "理由",
                                   // (What is typed to get past a required field: xx, test, 测试.)
-                                  "x", "test", "testing", "测试", "asdf", "qwer", "abc", "随便", "不知道", "不清楚"]  // (無 is read as 无 first)
+                                  "x", "test", "testing", "tset", "测试", "测试一下", "asdf", "asd", "qwer", "qwerty", "dummy", "foo", "sample",
+                                  "示例", "reason", "noreason", "占位", "待补充", "待填", "随便", "随便了", "随便吧", "哈哈", "嗯", "好的", "收到",
+                                  "lol", "不知道", "不清楚", "未知", "其他", "其它", "如题", "同前"]  // (無 is read as 无 first)
         // The word 原因 or 理由 around one (无原因, 没有原因, 原因不详, 無理由: helper-131).
         for word in ["原因", "理由"] {
             if t.hasSuffix(word) && t.count > word.count { t.removeLast(word.count) } else if t.hasPrefix(word) && t.count > word.count { t.removeFirst(word.count) }
         }
         if words.contains(t) { return true }
-        // Digits alone (1, 123), or one ASCII letter repeated (xx, aaa; A alone may be a grade).
-        if t.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) { return true }
+        // One of them with digits after it (test1, 测试2).
+        let undigited = String(String.UnicodeScalarView(t.unicodeScalars.reversed().drop { ("0"..."9").contains($0) }.reversed()))
+        if undigited != t, words.contains(undigited) { return true }
+        // Digits typed as filler: one digit repeated (1, 000, 111) or counted up (123, 0123),
+        // not a number that says something (618, 315, 2027, 50%, 11.11: helper-134).
+        let digits = t.unicodeScalars.map { Int($0.value) - 0x30 }
+        if !digits.isEmpty, digits.allSatisfy({ (0...9).contains($0) }),
+           unicodeScalars.lazy.map(\.asciiForm).allSatisfy({ ("0"..."9").contains($0) || $0.properties.isWhitespace }),
+           digits.allSatisfy({ $0 == digits[0] }) || (digits.count >= 3 && digits[0] <= 1 && zip(digits, digits.dropFirst()).allSatisfy { $1 == $0 + 1 }) {
+            return true
+        }
         if t.unicodeScalars.count >= 2, let first = t.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic,
            t.unicodeScalars.allSatisfy({ $0 == first }) { return true }
         // One of them said twice or more (无无, 略略).
@@ -119,7 +130,7 @@ extension String {
     public static func placeholderNote(_ reason: String?) -> (en: String, zh: String) {
         guard let given = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !given.isEmpty else { return ("", "") }
         let shown = given.count > 20 ? String(given.prefix(20)) + "…" : given
-        return ("; \"\(shown)\" says nothing: write what happened", "；“\(shown)”不算原因，请写明具体原因")
+        return ("; \"\(shown)\" says nothing: write what happened", "；“\(shown)”不能作为原因，请写明具体理由")
     }
 }
 

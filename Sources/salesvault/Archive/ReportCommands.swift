@@ -35,7 +35,7 @@ struct ReportCommand: ParsableCommand {
                                hint: L("its last week is \(year)-W52; the week after it is \(year + 1)-W01", "该年最后一周是 \(year)-W52，其后一周是 \(year + 1)-W01"))
             }
             throw CLIError(.usage, L("\(text) is not a week; write it as 2026-W48, 第48周, 上周 (last week), or a day in it (11月27日)",
-                                     "“\(text)”不是有效的周次；可写成 2026-W48（即 2026 年第 48 周）、第48周、上周，或该周内的某一天（如 11月27日）"))
+                                     "“\(text)”不是有效的周次。可以写成 2026-W48（即 2026年第48周）、第48周、上周，或这一周中的任意一天（如 11月27日）"))
         }
         // A week not begun has nothing to report (2099-W01 was built, empty, and recorded as
         // an export: helper-109).
@@ -395,10 +395,10 @@ extension ArchiveContext {
     static func noteUnknownTZ() {
         if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west != 0 {
             let shown = ChangeDraft.quoted(tz), h = abs(west)
-            let en = west > 0 ? "\(h) hours behind UTC (UTC−\(h))" : "\(h) hours ahead of UTC (UTC+\(h))"
-            let zh = west > 0 ? "比 UTC 慢 \(h) 小时（即 UTC−\(h)）" : "比 UTC 快 \(h) 小时（即 UTC+\(h)）"
-            Terminal.stderr(L("Note: TZ=\(shown) is read as POSIX and the date command read it: the sign counts hours west of Greenwich, so it is \(en); for Beijing time write export TZ=Asia/Shanghai\n",
-                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，正负号表示格林尼治以西的小时数，因此它\(zh)；北京时间请写 export TZ=Asia/Shanghai\n").text)
+            let en = west > 0 ? "\(h) hours behind UTC (UTC-\(h)), not Beijing time" : "\(h) hours ahead of UTC (UTC+\(h))"
+            let zh = west > 0 ? "“+”表示格林尼治以西，所以它比 UTC 慢 \(h) 小时（即 UTC-\(h)），并不是北京时间" : "“-”表示格林尼治以东，所以它比 UTC 快 \(h) 小时（即 UTC+\(h)）"
+            Terminal.stderr(L("Note: TZ=\(shown) is read as POSIX and the date command read it, where + is west of Greenwich: it is \(en). For Beijing time set export TZ=Asia/Shanghai\n",
+                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，其中\(zh)。北京时间请设为 export TZ=Asia/Shanghai\n").text)
             return
         }
         guard let tz = ProcessInfo.processInfo.environment["TZ"], !tz.isEmpty, TimeZone(identifier: tz) == nil,

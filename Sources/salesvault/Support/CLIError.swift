@@ -135,15 +135,19 @@ enum ErrorReport {
                     : L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
             case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
             case .notFound where e.reason.contains("; similar names: "):
-                // (One name: 如是其中之一 read oddly: helper-130.)
+                // (One name: 其中一家 read oddly: helper-130; wording of helper-135.)
                 e.reason.components(separatedBy: "; similar names: ").last?.contains("; ") == true
-                    ? L("give one of their ids, or the full name", "如是其中之一，请改用其编号或完整名称")
-                    : L("if it is that one, give its id or full name", "如指的是它，请改用其编号或完整名称")
+                    ? L("give one of their ids, or the full name", "如果要找的是其中一家，请改用编号或完整名称")
+                    : L("if it is that one, give its id or full name", "如果要找的是这家客户，请改用编号或完整名称")
+            // (A customer's contact not found: the customer's list, not every kind's: helper-135.)
+            case .notFound where (e.reasonZH ?? "").contains("该客户现有联系人"):
+                L("see them all with salesvault contact list \(e.reason.components(separatedBy: " has no contact ").first ?? "")",
+                  "可用 salesvault contact list \((e.reasonZH ?? "").components(separatedBy: "没有名为").first ?? "") 查看全部联系人")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
                               "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)
             case .invalidDate where !saysHow, .ambiguousDate where !saysHow:
-                L("write dates as 2026-03-05, 2026/3/5 or 2026年3月5日", "日期请写成 2026-03-05、2026/3/5 或 2026年3月5日")
+                L("write dates as 2026-03-05, 2026/3/5, 2026年3月5日 or 3月5日", "日期可写成 2026-03-05、2026/3/5、2026年3月5日 或 3月5日")
             case .invalidDate, .ambiguousDate: L("nothing was changed", "未做任何更改")
             case .unknownField: L("fields: \(e.candidates.joined(separator: ", ")) (or the column names an import takes, e.g. 电话)",
                                   "可用字段：\(e.candidates.joined(separator: "、"))；也可以直接用导入表格中的中文列名，如“电话”“地址”")
