@@ -102,6 +102,7 @@ struct SalesVault: ParsableCommand {
             Terminal.stderr((zh ? HelpZH.usageError(message) : message) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
+        YearlessDates.note(arguments, now: Clock.now)
         do {
             try command.run()
         } catch let exit as ExitCode {

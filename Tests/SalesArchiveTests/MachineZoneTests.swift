@@ -21,6 +21,12 @@ final class MachineZoneTests: XCTestCase {
         }
         XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "CST-8")!)?.secondsFromGMT(), 8 * 3_600)
         XCTAssertEqual(TimeZone(identifier: MachineZone.identifier(forTZ: "EST5")!)?.secondsFromGMT(), -5 * 3_600)
+        // Letters that name no zone file are UTC, as `date` reads them (Foundation read CST as
+        // America/Chicago: helper-134); a zone file's name is left to Foundation.
+        if FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/EST") {
+            for tz in ["CST", "JST", "PST", "HKT"] { XCTAssertEqual(MachineZone.identifier(forTZ: tz), "Etc/UTC", tz) }
+            for tz in ["EST", "UTC", "GMT", "PRC", "Japan"] { XCTAssertNil(MachineZone.identifier(forTZ: tz), tz) }
+        }
         // A signed offset, which a note explains (UTC+8 is behind UTC): only with a sign.
         XCTAssertEqual(MachineZone.signedPOSIXHoursWest("UTC+8"), 8)
         XCTAssertEqual(MachineZone.signedPOSIXHoursWest("GMT-8"), -8)

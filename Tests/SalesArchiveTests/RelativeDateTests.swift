@@ -194,6 +194,13 @@ final class RelativeDateTests: XCTestCase {
             XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("12月1日（2026-12-01）还没到"), "\($0)")
         }
         XCTAssertEqual(try DateParser.parseInstant("11月20日 下午3点", now: now), DateParser.startOfDay(d(2026, 11, 20)) + 15 * 3600)
+        // With a time of day, the moment it was read as (helper-134: no date was said).
+        XCTAssertThrowsError(try DateParser.parseInstant("11月25日 下午3点", now: now)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "“11月25日 下午3点”（2026-11-25 15:00）还没到，只能登记已经发生的事")
+        }
+        XCTAssertThrowsError(try DateParser.parseInstant("12月1日 上午10点", now: now)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "12月1日（2026-12-01）还没到，只能登记已经发生的事")
+        }
         // A date alone is still 09:00 and a moment only in a file's own forms is unchanged.
         XCTAssertEqual(try DateParser.parse("2026年3月5号", now: now), try DateParser.parse("2026-03-05", now: now))
     }

@@ -131,6 +131,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertEqual(signed.status, 0, signed.stderr)
         XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令相同）解读，其中“+”表示格林尼治以西，所以它比 UTC 慢 8 小时（即 UTC-8），并不是北京时间。北京时间请设为 export TZ=Asia/Shanghai"), signed.stderr)
         XCTAssertTrue(signed.stderr.contains("本机时区（Etc/GMT+8）"), signed.stderr)
+        // TZ=CST is UTC, as `date` reads it, and said so (it was America/Chicago: helper-134).
+        inShanghai["TZ"] = "CST"
+        let cst = try runTool(["log", "add", "华为", "call", "回访CST", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
+        XCTAssertEqual(cst.status, 0, cst.stderr)
+        XCTAssertTrue(cst.stderr.contains("提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此本机按 UTC（格林尼治时间）计时"), cst.stderr)
+        let listedCST = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(listedCST.first { ($0["summary"] as? String) == "回访CST" }?["at"] as? String, "2026-11-24T09:00:00Z")
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
         XCTAssertEqual(third["receivedAt"] as? String, "2026-11-23T15:00:00Z")
         XCTAssertEqual(third["managerNotifiedAt"] as? String, "2026-11-23T16:00:00Z")
@@ -798,9 +805,11 @@ extension EverydayCLITests {
         XCTAssertTrue(slash.stderr.contains("“11/20”写法不明确，请写成 11月20日"), slash.stderr)
         XCTAssertEqual(try archiveBytes(), before, "a refused date writes nothing")
         // A day to come: next January's, for the customer and for a log entry's next date.
-        try sv(["customer", "edit", "华为", "--set", "下次跟进=1月5日"], day: 2)
+        let january = try sv(["customer", "edit", "华为", "--set", "下次跟进=1月5日", "--lang", "zh"], day: 2)
+        XCTAssertTrue(january.stderr.contains("提示：“1月5日”未写年份，按 2027-01-05 理解"), "another year than this one is said: \(january.stderr)")
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2027-01-05\""))
-        try sv(["log", "add", "华为", "call", "约下次", "--next-date", "12月2日"], day: 2)
+        let december = try sv(["log", "add", "华为", "call", "约下次", "--next-date", "12月2日", "--lang", "zh"], day: 2)
+        XCTAssertFalse(december.stderr.contains("未写年份"), "this year's goes without a note: \(december.stderr)")
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2026-12-02\""))
         // A period's start.
         let since = try sv(["log", "list", "--since", "11月1日", "--json"], day: 2).stdout

@@ -101,8 +101,10 @@ public enum DateParser {
         if let second, d <= localDay(now) {
             let at = startOfDay(d) + Int64(second)
             guard at <= now else {
-                throw ArchiveError(.invalidValue, "\(input) is in the future: only what has happened can be recorded",
-                                   zh: "“\(input)”还没到，只能登记已经发生的事")
+                // (With the moment it was read as: 12月1日 上午10点 said no date: helper-134.)
+                let when = localMinute(at)
+                throw ArchiveError(.invalidValue, "\(input) (\(when)) is in the future: only what has happened can be recorded",
+                                   zh: "“\(input)”（\(when)）还没到，只能登记已经发生的事")
             }
             return at
         }

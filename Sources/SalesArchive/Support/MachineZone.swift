@@ -22,7 +22,19 @@ public enum MachineZone {
         if name != value {
             return TimeZone(identifier: name) != nil ? name : nil
         }
+        if isAbbreviationOnly(value) { return "Etc/UTC" }
         return posixOffset(value)
+    }
+
+    /// Whether `value` is letters alone that name no zone file (`CST`, `JST`, `PST`): the C
+    /// library (and `date`) then keeps UTC, while Foundation read CST as America/Chicago, 14
+    /// hours from the China Standard Time a Chinese user means by it (helper-134). Only where
+    /// the zone files are installed.
+    public static func isAbbreviationOnly(_ value: String) -> Bool {
+        guard (3...16).contains(value.utf8.count), value.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        var folder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: "/usr/share/zoneinfo", isDirectory: &folder), folder.boolValue else { return false }
+        return !FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/" + value)
     }
 
     /// The hours west of Greenwich a `TZ` of the form `UTC+8`, `GMT-8` or `CST+8` gives, as

@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
         let current = calendar.week(of: Clock.now)
         guard week.monday <= current.monday else {
             throw CLIError(.inputRefused, L("\(week) has not begun yet: there is nothing to report (this week is \(current))",
-                                            "\(ReportText.weekZH(week.description))尚未开始，暂无可汇报的内容（本周为\(ReportText.weekZH(current.description))）"),
+                                            "\(ReportText.weekZH(week.description))尚未开始，暂无可汇报的内容（本周为 \(ReportText.weekZH(current.description))）"),
                            hint: L("leave --week out for this week's report", "不加 --week 即为本周周报"))
         }
         return week
@@ -401,9 +401,15 @@ extension ArchiveContext {
                               "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，其中\(zh)。北京时间请设为 export TZ=Asia/Shanghai\n").text)
             return
         }
-        guard let tz = ProcessInfo.processInfo.environment["TZ"], !tz.isEmpty, TimeZone(identifier: tz) == nil,
-              MachineZone.identifier(forTZ: tz) == nil, TimeZone.current.secondsFromGMT() == 0 else { return }
+        guard let tz = givenTZ, !tz.isEmpty,
+              MachineZone.isAbbreviationOnly(tz) || (TimeZone(identifier: tz) == nil && MachineZone.identifier(forTZ: tz) == nil),
+              TimeZone.current.secondsFromGMT() == 0 else { return }
         let shown = ChangeDraft.quoted(tz)
+        if tz.uppercased() == "CST" {
+            Terminal.stderr(L("Note: TZ=CST names no time zone file (it may mean China or US Central time), so this machine keeps UTC; for Beijing time set export TZ=Asia/Shanghai\n",
+                              "提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此本机按 UTC（格林尼治时间）计时；北京时间请设为 export TZ=Asia/Shanghai\n").text)
+            return
+        }
         Terminal.stderr(L("Note: TZ=\(shown) names no time zone this machine knows, so it keeps UTC; write a zone's name, e.g. export TZ=Asia/Shanghai\n",
                           "提示：环境变量 TZ=\(shown) 不是可识别的时区名称，因此本机按 UTC（格林尼治时间）计时；请改为正确的时区名称，例如执行 export TZ=Asia/Shanghai\n").text)
     }
