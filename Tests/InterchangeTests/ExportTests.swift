@@ -729,7 +729,7 @@ final class ExportTests: XCTestCase {
         let data = try exportRenaming(f, customer: "上海浦东发展银行股份有限公司", contact: "王敏")
         let before = try f.bytes()
         let p = try f.importing(data, name: "导出.xlsx") { $0.onDuplicate = .update }
-        XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司改名为“上海浦东发展银行股份有限公司”后，将与档案中的 C1 上海浦东发展银行名称相近。如确实是不同的客户，请先用 salesvault customer edit C2 --set name=上海浦东发展银行股份有限公司 --force 改名，再重新导入本文件" },
+        XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司改名为“上海浦东发展银行股份有限公司”后，将与档案中的 C1 上海浦东发展银行名称相近：去掉“有限公司”等后缀、空格和括号后相同。如确实是不同的客户，请先用 salesvault customer edit C2 --set name=上海浦东发展银行股份有限公司 --force 改名，再重新导入本文件" },
                       "\(p.problems.map(\.reasonZH))")
         XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("把 R4 李雷改名为“王敏”后，将与档案中的 R3 王敏姓名相同") }, "\(p.problems.map(\.reasonZH))")
         XCTAssertEqual(try f.bytes(), before)

@@ -73,6 +73,14 @@ final class AgendaTests: XCTestCase {
         try a.logActivity(customer: "联想", type: "call", summary: "已沟通", at: day(2, hour: 11) + 1_800, now: day(2, hour: 11) + 1_800)
         XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "联想集团" })
         XCTAssertFalse(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "联想集团" })
+        // A call logged after the setting but made before it does not do it (helper-136).
+        // (Today already: moved to tomorrow and back, as setting the same date changes nothing.)
+        try a.edit(.customer, "中兴", fields: [("nextFollowUp", "明天")], now: day(2, hour: 11) + 2_640)
+        try a.edit(.customer, "中兴", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 2_700)
+        try a.logActivity(customer: "中兴", type: "call", summary: "补录早上的电话", at: day(2, hour: 9) + 1_800, now: day(2, hour: 11) + 3_000)
+        XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "中兴通讯" }, "the 09:30 call came before the 11:45 setting")
+        try a.logActivity(customer: "中兴", type: "call", summary: "回电", at: day(2, hour: 11) + 3_300, now: day(2, hour: 11) + 3_300)
+        XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "中兴通讯" })
         // A contact that sets its own day, with no call back: overdue the next day (it was gone).
         try a.logActivity(customer: "联想", type: "call", summary: "客户让下午再打", at: day(2, hour: 11) + 2_400, nextDate: "2026-11-25",
                           now: day(2, hour: 11) + 2_400)

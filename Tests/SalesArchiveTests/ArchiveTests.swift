@@ -225,7 +225,8 @@ final class ArchiveTests: XCTestCase {
                 XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasSuffix("须注明原因（--reason），按制度 6.2 要写入工作汇报；“\(blank.trimmingCharacters(in: .whitespaces))”不能作为原因，请写明具体理由"), true, "\($0)")
             }
         }
-        for real in ["未中标", "无法联系客户", "价格-高", "A", "ok", "撤", "无预算", "无人对接。"] { XCTAssertFalse(real.isPlaceholderReason, real) }
+        // ("ok" says nothing, refused since 2026-12-05: helper-136.)
+        for real in ["未中标", "无法联系客户", "价格-高", "A", "撤", "无预算", "无人对接。"] { XCTAssertFalse(real.isPlaceholderReason, real) }
         XCTAssertEqual(try bytes(), kept)
         try a.setStage(bid.shortID, to: "lost", reason: "未中标", now: day(1))
         XCTAssertNoThrow(try a.remove(.customer, "南京地铁集团有限公司", now: day(1)))

@@ -27,10 +27,10 @@ final class NameMatchTests: XCTestCase {
         // What is typed to get past a required field (xx, test, 测试, 123).
         for blank in ["x", "xx", "XXX", "ｘｘ", "test", "Test.", "测试", "测试测试", "123", "1", "asdf", "aaa", "原因：xx", "不知道", "随便",
                       "测试一下", "测试1", "test1", "tset", "qwerty", "dummy", "示例", "待补充", "哈哈", "嗯", "好的", "收到", "no reason", "未知", "其他", "如题",
-                      "000", "1234"] {
+                      "000", "1234", "測試1", "測試", "ok", "OK", "ok了", "好", "行", "可以"] {
             XCTAssertTrue(blank.isPlaceholderReason, blank)
         }
-        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降", "A", "ok", "测试阶段未通过", "xx公司中标", "3月停产", "B类转A类",
+        for real in ["无理由退货", "预算原因", "客户原因推迟", "同上月相比下降", "A", "测试阶段未通过", "可以先试用", "行业政策调整", "xx公司中标", "3月停产", "B类转A类",
                      "ABC", "CBA", "618", "315", "11.11", "50%", "-30%", "2026-12-31", "1000", "2027"] {
             XCTAssertFalse(real.isPlaceholderReason, real)
         }

@@ -185,8 +185,9 @@ final class RelativeDateTests: XCTestCase {
         XCTAssertEqual(DateParser.monthDay(month: 12, day: 30, today: d(2027, 1, 3), reading: .upcoming), d(2026, 12, 30))
         XCTAssertEqual(DateParser.monthDay(month: 1, day: 3, today: d(2026, 12, 30), reading: .upcoming), d(2027, 1, 3))
         XCTAssertEqual(DateParser.monthDay(month: 1, day: 3, today: d(2026, 12, 30), reading: .past), d(2027, 1, 3), "a month ahead is still this one")
-        XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2027, 11, 1), reading: .upcoming), d(2028, 2, 29))
-        XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2027, 11, 1), reading: .past), "2028's is more than a month ahead")
+        XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2027, 1, 10), reading: .upcoming), "not 2028's, fourteen months on (helper-136)")
+        XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2029, 1, 10), reading: .past), "not 2028's")
+        XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2028, 11, 1), reading: .past), d(2028, 2, 29))
         XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2028, 2, 10), reading: .past), d(2028, 2, 29), "this year's, within a month")
         XCTAssertNil(DateParser.monthDay(month: 12, day: 1, today: d(2026, 11, 1), reading: .refused))
         // When something happened: 12月1日 typed on 2026-11-25 has not come, and says its date.

@@ -157,7 +157,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(city.stderr.contains("C2 南京地铁集团有限公司（名称相同，仅“省”“市”二字不同）"), city.stderr)
         // Alike once the legal suffix is set aside: said how (it was only 名称相近).
         let suffix = try sv(["customer", "add", "南京地铁集团", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(suffix.stderr.contains("C2 南京地铁集团有限公司（去掉“有限公司”等后缀、空格和括号后，两者名称相同）"), suffix.stderr)
+        XCTAssertTrue(suffix.stderr.contains("C2 南京地铁集团有限公司（名称相近：去掉“有限公司”等后缀、空格和括号后相同）"), suffix.stderr)
         XCTAssertEqual(try archiveBytes(), before)
         // Names sharing fewer than four characters are no sign (京东 within 北京东方).
         try sv(["customer", "add", "京东"], day: 0)
@@ -811,6 +811,9 @@ extension EverydayCLITests {
         let december = try sv(["log", "add", "华为", "call", "约下次", "--next-date", "12月2日", "--lang", "zh"], day: 2)
         XCTAssertFalse(december.stderr.contains("未写年份"), "this year's goes without a note: \(december.stderr)")
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2026-12-02\""))
+        // A day to come before today is said, however written (helper-136).
+        let monday = try sv(["log", "add", "华为", "call", "约周一", "--next-date", "周一", "--lang", "zh"], day: 2)
+        XCTAssertTrue(monday.stderr.contains("提示：“周一”即 2026-11-23，早于今天"), monday.stderr)
         // A period's start.
         let since = try sv(["log", "list", "--since", "11月1日", "--json"], day: 2).stdout
         XCTAssertTrue(since.contains("2026-11-20") && !since.contains("2026-05-20"), since)

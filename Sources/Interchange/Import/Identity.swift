@@ -64,7 +64,7 @@ extension Identity {
                 // only 名称相近 for 华为技术 beside 华为技术有限公司.)
                 out.append(same ? LikelyDuplicate(customer: c, reason: "the same name", reasonZH: "名称相同")
                     : LikelyDuplicate(customer: c, reason: "the same name once the legal suffix, spaces and brackets are set aside",
-                                      reasonZH: "去掉“有限公司”等后缀、空格和括号后，两者名称相同"))
+                                      reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))
             } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.comparable(companyKey(n)),
                       shortKey == other || Self.namesOneAnother(shortKey, other) {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:

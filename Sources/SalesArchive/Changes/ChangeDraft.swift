@@ -799,20 +799,24 @@ enum Lookup {
                 }
                 // Then those holding the longest part, down to the first length that adds one
                 // (北京地铁集团: 南京地铁集团 but for one, and 北京地铁运营 by 北京地铁).
+                // (Those of one length ranked by how many of the text's characters they have:
+                // 北京地铁华东集团 before 重庆地铁集团 for 北京地铁集团, which were in record order: helper-136.)
+                let typed = Set(characters)
                 var length = plain.count
                 while near.count < 5 && length >= shortest {
                     let parts = Set((0...(characters.count - length)).map { String(characters[$0..<($0 + length)]) })
-                    var added = false
-                    for (e, comparable) in names where near.count < 5 && !near.contains(where: { $0.id == e.id })
+                    var found: [(shared: Int, e: Entity)] = []
+                    for (e, comparable) in names where !near.contains(where: { $0.id == e.id })
                         && comparable.contains(where: { name in parts.contains { name.contains($0) } }) {
-                        near.append(e)
-                        added = true
+                        found.append((comparable.map { Set($0).intersection(typed).count }.max() ?? 0, e))
                     }
-                    if added { break }
+                    found.sort { ($1.shared, $0.e.id) < ($0.shared, $1.e.id) }
+                    near += found.prefix(5 - near.count).map(\.e)
+                    if !found.isEmpty { break }
                     length -= 1
                 }
             }
-            let listed = near.sorted { $0.id < $1.id }.map { "\($0.shortID) \($0.displayName)" }
+            let listed = near.map { "\($0.shortID) \($0.displayName)" }  // (closest first)
             throw ArchiveError(.notFound, "no \(kind.en) matches \(shown)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")),
                                zh: "找不到“\(shown)”对应的\(kind.zh)" + (near.isEmpty ? "" : "，名称相近的有：" + listed.joined(separator: "、")))
         }

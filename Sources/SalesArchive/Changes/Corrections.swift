@@ -38,7 +38,14 @@ extension ChangeDraft {
             if entry[number: f]?.int != at { changes.append(FieldChange(field: f, old: entry[number: f], new: .int(at))) }
         }
         guard !changes.isEmpty else { return entry }  // nothing changes: nothing is written
-        if let why = reason?.trimmedWhitespace, !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
+        if let why = reason?.trimmedWhitespace, !why.isEmpty {
+            // (A reason given that says nothing, 其他 or 测试1, is refused as elsewhere: helper-136.)
+            guard !why.isPlaceholderReason else {
+                let note = String.placeholderNote(why)
+                throw ArchiveError(.missingValue, "the reason for the correction says nothing\(note.en)", zh: "更正原因未写明\(note.zh)")
+            }
+            changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why)))
+        }
         try commit([ChangeEvent(.update, .activity, entry.id, changes)], now: now)
         // Only a change of its time, people or next date moves what the entry set (helper-106:
         // a summary corrected moved the customer's follow-up to an older entry's date).

@@ -12,10 +12,11 @@ public protocol Vocabulary: CaseIterable, RawRepresentable, Sendable where RawVa
 
 /// The traditional characters of the vocabularies' words (grades, stages, contact types, ways of
 /// contact, complaint steps, satisfaction) and their simplified forms, for `fold`.
-private let simplified: [Unicode.Scalar: Unicode.Scalar] = {
+let simplified: [Unicode.Scalar: Unicode.Scalar] = {
     let pairs = "階阶標标項项務务談谈簽签訂订開开發发資资訊讯執执電电話话訪访議议會会郵邮單单級级類类戶户見见門门"
         + "滿满意意較较們们爭争贏赢輸输終终棄弃敗败贈赠宴宴請请視视頻频約约絡络溝沟通通處处決决轉转辦办觀观結结與与"
         + "動动術术來来丟丢響响評评採采購购練练內内線线關关對对態态參参設设備备應应責责負负興兴樂乐險险報报價价"
+        + "測测試试隨随詳详暫暂沒没無无補补確确認认題题"
     let scalars = Array(pairs.unicodeScalars)
     var map: [Unicode.Scalar: Unicode.Scalar] = [:]
     for i in stride(from: 0, to: scalars.count - 1, by: 2) where scalars[i] != scalars[i + 1] { map[scalars[i]] = scalars[i + 1] }

@@ -127,7 +127,7 @@ extension CustomerArchive {
         // them: due (or overdue) still when set after that contact (`customer edit --set
         // 下次跟进=今天` after a morning call left the day's list at once, and the next day the
         // follow-up was gone: helper-134), looked up in the changes since that day below.
-        var setByHand: [(item: Agenda.FollowUp, contact: UInt64?)] = []
+        var setByHand: [(item: Agenda.FollowUp, contactAt: Int64)] = []
         let ordered = customers()
         for c in ordered {
             let last = c["lastContactAt"]?.int
@@ -144,14 +144,15 @@ extension CustomerArchive {
                     if last.map(DateParser.localDay) != today || setToday {
                         agenda.dueToday.append(item)
                     } else {
-                        setByHand.append((item, latest[c.id]?.id))
+                        setByHand.append((item, latest[c.id]?.at ?? .min))
                     }
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
                     agenda.overdue.append(item)
-                } else if next < today, last.map(DateParser.localDay) == next {
+                } else if next < today, next >= today - 31, last.map(DateParser.localDay) == next {
                     // Contacted on the follow-up's day only: by the contact that set it (call back
                     // this afternoon, and no call back), or before it was set, it is still to do.
-                    if setter.map({ s in latest[c.id]?.id == s.id }) ?? false { agenda.overdue.append(item) } else { setByHand.append((item, latest[c.id]?.id)) }
+                    // (The last month's: the changes since its day are read to tell.)
+                    if setter.map({ s in latest[c.id]?.id == s.id }) ?? false { agenda.overdue.append(item) } else { setByHand.append((item, latest[c.id]?.at ?? .min)) }
                 } else if next > today && next <= until {
                     agenda.upcoming.append(item)
                 }
@@ -165,14 +166,14 @@ extension CustomerArchive {
             }
         }
         if let first = setByHand.map(\.item.day).min() {
-            // Where in the changes since the earliest such day the latest contact was recorded
-            // and the follow-up last set.
+            // When the follow-up was last set, in the changes since the earliest such day: the
+            // latest contact does it only when it happened after that (a call logged after the
+            // setting with an earlier --at did not: helper-136).
             let field = Schema.field(.customer, key: "nextFollowUp")?.number
-            let changes = try batches(since: DateParser.startOfDay(first)).flatMap(\.batch.events)
-            for (item, contact) in setByHand {
-                let recorded = changes.lastIndex { $0.kind == .activity && $0.id == contact && $0.operation == .create } ?? -1
-                let set = changes.lastIndex { $0.kind == .customer && $0.id == item.customer.id && $0.changes.contains { $0.field == field } } ?? -1
-                guard set > recorded else { continue }
+            let changes = try batches(since: DateParser.startOfDay(first))
+            for (item, contactAt) in setByHand {
+                let setAt = changes.last { $0.batch.events.contains { $0.kind == .customer && $0.id == item.customer.id && $0.changes.contains { $0.field == field } } }?.batch.at
+                guard let setAt, setAt >= contactAt else { continue }
                 if item.day == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
             }
             // (In the order of the others: by grade, then name.)

@@ -277,9 +277,12 @@ public enum DateParser {
     /// day it is typed; a month either way is the margin (12月8日 typed on 2026-12-05 is
     /// 2026-12-08, not last year's, whether it has come or not). Only today's year and the
     /// years either side are looked at: nil when none of them has the day (2月30日; 2月29日
-    /// typed in 2026, which went back to 2024 unsaid: helper-135) or `reading` is `.refused`.
+    /// typed in 2026 went back to 2024 unsaid: helper-135) or `reading` is `.refused`.
+    /// 2月29日 is read only in a year that has it, as today's (it was 2028-02-29 typed in January
+    /// 2027, fourteen months on: helper-136).
     public static func monthDay(month: Int, day: Int, today: Int32, reading: YearlessDate) -> Int32? {
         let year = civil(today).year
+        if month == 2 && day == 29 { return reading == .refused ? nil : self.day(year: year, month: 2, day: 29) }
         let days = (year - 1...year + 1).compactMap { self.day(year: $0, month: month, day: day) }
         switch reading {
         case .refused: return nil
@@ -410,6 +413,9 @@ public enum DateParser {
             // (In a command, which reads 12月1日, the order is what is unclear: "no year" read
             // as though 12月1日 were refused too: helper-135.)
             if yearless != .refused {
+                // (The year the month and day would be read in: 1-5 typed in December is next
+                // year's for a day to come: helper-136.)
+                let year = monthDay(month: parts[0], day: parts[1], today: localDay(now), reading: yearless).map { civil($0).year } ?? year
                 throw ArchiveError(.invalidDate, "\(input) may be month/day or day/month; write \(parts[0])月\(parts[1])日, or the year too: \(year)-\(two(parts[0]))-\(two(parts[1]))",
                                    zh: "“\(input)”写法不明确，请写成 \(parts[0])月\(parts[1])日、\(year)年\(parts[0])月\(parts[1])日 或 \(year)-\(two(parts[0]))-\(two(parts[1]))")
             }

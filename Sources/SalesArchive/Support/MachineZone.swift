@@ -23,6 +23,9 @@ public enum MachineZone {
             return TimeZone(identifier: name) != nil ? name : nil
         }
         if isAbbreviationOnly(value) { return "Etc/UTC" }
+        // EST's zone file is five hours behind all year; Foundation read it as America/New_York,
+        // with its summer time (helper-136).
+        if value == "EST" { return "Etc/GMT+5" }
         return posixOffset(value)
     }
 

@@ -91,7 +91,7 @@ extension String {
         var core = String.UnicodeScalarView()
         // (Full-width letters as ASCII: Ｎ／Ａ, ｎｏｎｅ: helper-131.)
         for s in unicodeScalars.lazy.map(\.asciiForm) where !(s.properties.generalCategory.isPunctuationOrSymbol || s.properties.isWhitespace) {
-            core.append(s == "無" ? "无" : s.properties.lowercaseMapping.unicodeScalars.first ?? s)
+            core.append(simplified[s] ?? s.properties.lowercaseMapping.unicodeScalars.first ?? s)  // (測試 as 测试: helper-136)
         }
         var t = String(core)
         if t.isEmpty { return true }
@@ -100,7 +100,8 @@ extension String {
                                   // (What is typed to get past a required field: xx, test, 测试.)
                                   "x", "test", "testing", "tset", "测试", "测试一下", "asdf", "asd", "qwer", "qwerty", "dummy", "foo", "sample",
                                   "示例", "reason", "noreason", "占位", "待补充", "待填", "随便", "随便了", "随便吧", "哈哈", "嗯", "好的", "收到",
-                                  "lol", "不知道", "不清楚", "未知", "其他", "其它", "如题", "同前"]  // (無 is read as 无 first)
+                                  "lol", "不知道", "不清楚", "未知", "其他", "其它", "如题", "同前",
+                                  "ok", "okay", "ok了", "好", "行", "是", "对", "可以", "没问题"]  // (無 is read as 无 first)
         // The word 原因 or 理由 around one (无原因, 没有原因, 原因不详, 無理由: helper-131).
         for word in ["原因", "理由"] {
             if t.hasSuffix(word) && t.count > word.count { t.removeLast(word.count) } else if t.hasPrefix(word) && t.count > word.count { t.removeFirst(word.count) }

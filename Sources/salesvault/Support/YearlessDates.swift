@@ -2,11 +2,22 @@ import SalesArchive
 
 /// Dates typed without their year (`--next-date 1月5日`): one read in another year than this
 /// one is said, with the date it was read as, before the command runs (a follow-up stored for
-/// next January showed no year anywhere but the history: helper-134). The readings are the
+/// next January showed no year anywhere but the history: helper-134); and a day to come that
+/// is before today, however written, is said too (helper-136). The readings are the
 /// library's (DateParser.YearlessDate): `.past` for the options that say when something
 /// happened or where a period starts, `.upcoming` for the rest (a next date, a field).
 enum YearlessDates {
     static let pastOptions: Set<String> = ["--at", "--since", "--until", "--as-of", "--week"]
+    static let dateOptions = pastOptions.union(["--next-date"])
+
+    /// Whether `--set KEY=…` sets a date field: a date field's key or Chinese name, or a column
+    /// name an import takes for one (下次跟进日期, 预计签约时间).
+    static func isDateField(_ key: String) -> Bool {
+        let dated = [EntityKind.customer, .project, .activity].flatMap { Schema.fields($0) }.filter {
+            if case .date = $0.type { return true } else { return false }
+        }
+        return dated.contains { $0.key.lowercased() == key.lowercased() || $0.zh == key } || ["日期", "跟进", "投标", "签约"].contains { key.contains($0) }
+    }
 
     static func note(_ arguments: [String], now: Int64) {
         var said = Set<String>()
@@ -15,21 +26,29 @@ enum YearlessDates {
             // (`--set 下次跟进=1月5日`: the value after `=`; `--at=12月1日` likewise.)
             var value = argument
             var reading: DateParser.YearlessDate = pastOptions.contains(option) ? .past : .upcoming
-            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "="), dateOptions.contains(String(argument[..<eq])) {
                 reading = pastOptions.contains(String(argument[..<eq])) ? .past : .upcoming
                 value = String(argument[argument.index(after: eq)...])
-            } else if let eq = argument.firstIndex(of: "="), option == "--set" {
+            } else if let eq = argument.firstIndex(of: "="), option == "--set", isDateField(String(argument[..<eq]).trimmingCharacters(in: .whitespaces)) {
                 value = String(argument[argument.index(after: eq)...])
-            } else if !option.hasPrefix("--") || option == "--set" {
+            } else if !dateOptions.contains(option) {
                 continue
             }
-            guard value.count <= DateParser.maxTimeLength, value.contains("月"), said.insert(value).inserted,
+            guard value.count <= DateParser.maxTimeLength, said.insert(value).inserted,
                   let date = (try? DateParser.splitTime(value))?.date, !date.isEmpty,
-                  (try? DateParser.parse(date, now: now, yearless: .refused)) == nil,
-                  let day = try? DateParser.parse(date, now: now, yearless: reading),
-                  DateParser.civil(day).year != DateParser.civil(DateParser.localDay(now)).year else { continue }
-            Terminal.stderr(L("Note: \(date) has no year; read as \(DateParser.format(day))\n",
-                              "提示：“\(date)”未写年份，按 \(DateParser.format(day)) 理解\n").text)
+                  let day = try? DateParser.parse(date, now: now, yearless: reading) else { continue }
+            let today = DateParser.localDay(now)
+            if date.contains("月"), (try? DateParser.parse(date, now: now, yearless: .refused)) == nil,
+               DateParser.civil(day).year != DateParser.civil(today).year {
+                Terminal.stderr(L("Note: \(date) has no year; read as \(DateParser.format(day))\n",
+                                  "提示：“\(date)”未写年份，按 \(DateParser.format(day)) 理解\n").text)
+            }
+            // A day to come that has passed (--next-date 周一 on a Sunday is this week's Monday:
+            // the follow-up was overdue as it was set, without a word: helper-136).
+            if reading == .upcoming, day < today {
+                Terminal.stderr(L("Note: \(date) is \(DateParser.format(day)), before today\n",
+                                  "提示：“\(date)”即 \(DateParser.format(day))，早于今天\n").text)
+            }
         }
     }
 }
