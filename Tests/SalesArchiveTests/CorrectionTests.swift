@@ -38,6 +38,10 @@ final class CorrectionTests: XCTestCase {
         try a.addContact(customer: "华为", name: "李雷", now: day(0))
         try a.logActivity(customer: "华为", type: "call", summary: "与李雷通话", at: day(0), contacts: ["李雷"], now: day(0))
         let visit = try a.logActivity(customer: "华为", type: "visit", summary: "拜访", at: day(2), contacts: ["李雷"], now: day(2))
+        // A reason that says nothing is refused as such (helper-136, helper-137).
+        XCTAssertThrowsError(try a.editLog(visit.shortID, fields: [("contacts", "王敏")], reason: "好", now: day(3))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "更正原因不能只写“好”，请写明具体理由（如“客户改约”“录入有误”），或不写原因")
+        }
         try a.editLog(visit.shortID, fields: [("contacts", "王敏")], reason: "记错了人", now: day(3))
         XCTAssertEqual(try a.resolve(.contact, "王敏")["lastContactAt"]?.int, day(2))
         XCTAssertEqual(try a.resolve(.contact, "李雷")["lastContactAt"]?.int, day(0), "taken out: his latest remaining entry's")

@@ -162,11 +162,11 @@ final class RelativeDateTests: XCTestCase {
             XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("不是星期三"), "\($0)")
         }
         XCTAssertThrowsError(try DateParser.parse("12/1", now: now, yearless: .past)) {
-            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("“12/1”写法不明确，请写成 12月1日、2026年12月1日 或 2026-12-01"), "\($0)")
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("“12/1”有歧义（可能指 12月1日，也可能指 1月12日），请写成 12月1日 或 2026-12-01"), "\($0)")
         }
         // 2月29日 in a year without it (it went back to 2024 unsaid: helper-135).
         XCTAssertThrowsError(try DateParser.parse("2月29日", now: now, yearless: .past)) {
-            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("2026 年 2 月只有 28 天；如指闰年的 2 月 29 日，请写明年份"), "\($0)")
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("2026 年 2 月只有 28 天；如指闰年，请写明年份，如 2028-02-29"), "\($0)")
         }
         XCTAssertThrowsError(try DateParser.parse("2月30日", now: now, yearless: .upcoming)) {
             XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("2 月最多只有 29 天"), "\($0)")
@@ -174,7 +174,7 @@ final class RelativeDateTests: XCTestCase {
         // A month alone (a planned signing's 2027年3月): the day asked for, with the month's ends.
         for month in ["2027年3月", "2027-03", "2027/3", "２０２７年３月"] {
             XCTAssertThrowsError(try DateParser.parse(month, now: now, yearless: .upcoming), month) {
-                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("只写到月份，没有具体日期；请写明哪一天，如 2027-03-01，或月底 2027-03-31"), "\(month): \($0)")
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("只写到月份，请写明具体哪一天，如 2027-03-01 或月底 2027-03-31"), "\(month): \($0)")
             }
         }
         XCTAssertThrowsError(try DateParser.parse("2028年2月", now: now)) {
@@ -186,7 +186,13 @@ final class RelativeDateTests: XCTestCase {
         XCTAssertEqual(DateParser.monthDay(month: 1, day: 3, today: d(2026, 12, 30), reading: .upcoming), d(2027, 1, 3))
         XCTAssertEqual(DateParser.monthDay(month: 1, day: 3, today: d(2026, 12, 30), reading: .past), d(2027, 1, 3), "a month ahead is still this one")
         XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2027, 1, 10), reading: .upcoming), "not 2028's, fourteen months on (helper-136)")
-        XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2029, 1, 10), reading: .past), "not 2028's")
+        XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2027, 12, 10), reading: .upcoming), d(2028, 2, 29), "the coming February's (helper-137)")
+        XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2029, 1, 10), reading: .past), d(2028, 2, 29), "within a year back")
+        XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2029, 3, 10), reading: .past), "more than a year back")
+        // A look back starts no later than today (history --since 1月5日 in December: helper-137).
+        XCTAssertEqual(DateParser.monthDay(month: 1, day: 5, today: d(2026, 12, 13), reading: .notLater), d(2026, 1, 5))
+        XCTAssertEqual(DateParser.monthDay(month: 1, day: 5, today: d(2026, 12, 13), reading: .past), d(2027, 1, 5))
+        XCTAssertEqual(DateParser.monthDay(month: 12, day: 13, today: d(2026, 12, 13), reading: .notLater), d(2026, 12, 13))
         XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2028, 11, 1), reading: .past), d(2028, 2, 29))
         XCTAssertEqual(DateParser.monthDay(month: 2, day: 29, today: d(2028, 2, 10), reading: .past), d(2028, 2, 29), "this year's, within a month")
         XCTAssertNil(DateParser.monthDay(month: 12, day: 1, today: d(2026, 11, 1), reading: .refused))

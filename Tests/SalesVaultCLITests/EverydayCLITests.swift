@@ -135,7 +135,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         inShanghai["TZ"] = "CST"
         let cst = try runTool(["log", "add", "华为", "call", "回访CST", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(cst.status, 0, cst.stderr)
-        XCTAssertTrue(cst.stderr.contains("提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此本机按 UTC（格林尼治时间）计时"), cst.stderr)
+        XCTAssertTrue(cst.stderr.contains("提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此按 UTC（格林尼治标准时间，比北京时间慢 8 小时）计时"), cst.stderr)
         let listedCST = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(listedCST.first { ($0["summary"] as? String) == "回访CST" }?["at"] as? String, "2026-11-24T09:00:00Z")
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])
@@ -802,7 +802,7 @@ extension EverydayCLITests {
         let notYet = try sv(["log", "add", "华为", "call", "回访", "--at", "12月3日", "--lang", "zh"], day: 2, expect: 8)
         XCTAssertTrue(notYet.stderr.contains("12月3日（2026-12-03）还没到"), notYet.stderr)
         let slash = try sv(["log", "add", "华为", "call", "回访", "--at", "11/20", "--lang", "zh"], day: 2, expect: 8)
-        XCTAssertTrue(slash.stderr.contains("“11/20”写法不明确，请写成 11月20日"), slash.stderr)
+        XCTAssertTrue(slash.stderr.contains("“11/20”写法不规范，请写成 11月20日 或 2026-11-20"), slash.stderr)
         XCTAssertEqual(try archiveBytes(), before, "a refused date writes nothing")
         // A day to come: next January's, for the customer and for a log entry's next date.
         let january = try sv(["customer", "edit", "华为", "--set", "下次跟进=1月5日", "--lang", "zh"], day: 2)
@@ -813,9 +813,15 @@ extension EverydayCLITests {
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2026-12-02\""))
         // A day to come before today is said, however written (helper-136).
         let monday = try sv(["log", "add", "华为", "call", "约周一", "--next-date", "周一", "--lang", "zh"], day: 2)
-        XCTAssertTrue(monday.stderr.contains("提示：“周一”即 2026-11-23，早于今天"), monday.stderr)
-        // A period's start.
+        XCTAssertTrue(monday.stderr.contains("提示：“周一”指本周的这一天（2026-11-23），已经过去；如指下周，请写“下周一”"), monday.stderr)
+        // A period's start: no later than today (11月30日 is last year's; it was this year's, to
+        // come, and listed nothing: helper-137).
         let since = try sv(["log", "list", "--since", "11月1日", "--json"], day: 2).stdout
         XCTAssertTrue(since.contains("2026-11-20") && !since.contains("2026-05-20"), since)
+        let lastYear = try sv(["log", "list", "--since", "11月30日", "--json"], day: 2).stdout
+        XCTAssertTrue(lastYear.contains("2026-11-20") && lastYear.contains("2026-05-20"), lastYear)
+        // A planned date of a project: noted as a follow-up's is.
+        let project = try sv(["project", "add", "华为", "园区网络", "--expected-sign", "1月5日", "--lang", "zh"], day: 2)
+        XCTAssertTrue(project.stderr.contains("提示：“1月5日”未写年份，按 2027-01-05 理解"), project.stderr)
     }
 }

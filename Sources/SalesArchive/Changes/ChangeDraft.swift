@@ -792,10 +792,16 @@ enum Lookup {
                 // First the names with the whole text but for one character (华伪技术 for
                 // 华为技术, 南京地跌集团: no part of four characters was left to find them:
                 // helper-134), four characters or more.
+                // (The shortest names first, the closest to what was typed: 华为技术有限公司 before
+                // 北京华为技术 for 华伪技术, which were in record order: helper-137.)
                 if characters.count >= 4 {
-                    for (e, comparable) in names where near.count < 5 && comparable.contains(where: { ChangeDraft.holdsButForOne(Array($0), characters) }) {
-                        near.append(e)
+                    var one: [(length: Int, e: Entity)] = []
+                    for (e, comparable) in names {
+                        let lengths = comparable.filter { ChangeDraft.holdsButForOne(Array($0), characters) }.map(\.count)
+                        if let shortest = lengths.min() { one.append((shortest, e)) }
                     }
+                    one.sort { ($0.length, $0.e.id) < ($1.length, $1.e.id) }
+                    near += one.prefix(5).map(\.e)
                 }
                 // Then those holding the longest part, down to the first length that adds one
                 // (北京地铁集团: 南京地铁集团 but for one, and 北京地铁运营 by 北京地铁).

@@ -41,8 +41,10 @@ extension ChangeDraft {
         if let why = reason?.trimmedWhitespace, !why.isEmpty {
             // (A reason given that says nothing, 其他 or 测试1, is refused as elsewhere: helper-136.)
             guard !why.isPlaceholderReason else {
-                let note = String.placeholderNote(why)
-                throw ArchiveError(.missingValue, "the reason for the correction says nothing\(note.en)", zh: "更正原因未写明\(note.zh)")
+                // (Said as what it is: a reason was given, and says nothing: helper-137.)
+                let shown = why.count > 20 ? String(why.prefix(20)) + "…" : why
+                throw ArchiveError(.missingValue, "\"\(shown)\" says nothing as the correction's reason: write what happened (the customer moved the date, a typing error), or leave --reason out",
+                                   zh: "更正原因不能只写“\(shown)”，请写明具体理由（如“客户改约”“录入有误”），或不写原因")
             }
             changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why)))
         }

@@ -264,6 +264,10 @@ public enum DateParser {
         /// The earliest such day from a month before today: a follow-up or a planned date
         /// (`下次跟进=1月5日` typed in December is next January's).
         case upcoming
+        /// The latest such day up to today: where a look back starts (`history --since 1月5日`
+        /// typed in December is this January's; it was next January's, and found nothing:
+        /// helper-137).
+        case notLater
     }
 
     /// Parses a date as typed by a user; `now` resolves "today" and "yesterday", and a month and
@@ -278,16 +282,16 @@ public enum DateParser {
     /// 2026-12-08, not last year's, whether it has come or not). Only today's year and the
     /// years either side are looked at: nil when none of them has the day (2月30日; 2月29日
     /// typed in 2026 went back to 2024 unsaid: helper-135) or `reading` is `.refused`.
-    /// 2月29日 is read only in a year that has it, as today's (it was 2028-02-29 typed in January
-    /// 2027, fourteen months on: helper-136).
+    /// Never more than a year away (2月29日 typed in January 2027 was 2028-02-29, fourteen
+    /// months on: helper-136; in December 2027 it is the coming February's: helper-137).
     public static func monthDay(month: Int, day: Int, today: Int32, reading: YearlessDate) -> Int32? {
         let year = civil(today).year
-        if month == 2 && day == 29 { return reading == .refused ? nil : self.day(year: year, month: 2, day: 29) }
-        let days = (year - 1...year + 1).compactMap { self.day(year: $0, month: month, day: day) }
+        let days = (year - 1...year + 1).compactMap { self.day(year: $0, month: month, day: day) }.filter { abs(Int($0) - Int(today)) <= 366 }
         switch reading {
         case .refused: return nil
         case .past: return days.last { $0 <= today + 31 }
         case .upcoming: return days.first { $0 >= today - 31 }
+        case .notLater: return days.last { $0 <= today }
         }
     }
 
@@ -397,9 +401,11 @@ public enum DateParser {
         if yearless != .refused, parts.count == 2, ["月日", "月", "月号"].contains(sepSet), (1...12).contains(parts[0]), (1...31).contains(parts[1]) {
             guard let day = monthDay(month: parts[0], day: parts[1], today: localDay(now), reading: yearless) else {
                 if parts[0] == 2 && parts[1] == 29 {
-                    let year = civil(localDay(now)).year
-                    throw ArchiveError(.invalidDate, "\(input): February \(year) has 28 days; write the year if you mean a leap year's (e.g. 2028-02-29), or check the day",
-                                       zh: "“\(input)”有误：\(year) 年 2 月只有 28 天；如指闰年的 2 月 29 日，请写明年份（如 2028-02-29），否则请核对日期")
+                    // (The February it would be: the coming one for a day to come.)
+                    let year = monthDay(month: 2, day: 28, today: localDay(now), reading: yearless).map { civil($0).year } ?? civil(localDay(now)).year
+                    let leap = (year...year + 4).first { self.day(year: $0, month: 2, day: 29) != nil } ?? 2028
+                    throw ArchiveError(.invalidDate, "\(input): February \(year) has 28 days; for a leap year's, write the year (e.g. \(leap)-02-29)",
+                                       zh: "“\(input)”有误：\(year) 年 2 月只有 28 天；如指闰年，请写明年份，如 \(leap)-02-29")
                 }
                 let last = (28...31).last(where: { self.day(year: 2024, month: parts[0], day: $0) != nil }) ?? 31
                 throw ArchiveError(.invalidDate, "\(input): month \(parts[0]) has at most \(last) days; check the day",
@@ -416,8 +422,10 @@ public enum DateParser {
                 // (The year the month and day would be read in: 1-5 typed in December is next
                 // year's for a day to come: helper-136.)
                 let year = monthDay(month: parts[0], day: parts[1], today: localDay(now), reading: yearless).map { civil($0).year } ?? year
-                throw ArchiveError(.invalidDate, "\(input) may be month/day or day/month; write \(parts[0])月\(parts[1])日, or the year too: \(year)-\(two(parts[0]))-\(two(parts[1]))",
-                                   zh: "“\(input)”写法不明确，请写成 \(parts[0])月\(parts[1])日、\(year)年\(parts[0])月\(parts[1])日 或 \(year)-\(two(parts[0]))-\(two(parts[1]))")
+                // (Why it is unclear, when the other order is a date too: helper-137.)
+                let other = parts[1] <= 12 ? "（可能指 \(parts[0])月\(parts[1])日，也可能指 \(parts[1])月\(parts[0])日）" : ""
+                throw ArchiveError(.invalidDate, "\(input) may be month/day or day/month; write \(parts[0])月\(parts[1])日 or \(year)-\(two(parts[0]))-\(two(parts[1]))",
+                                   zh: "“\(input)”\(other.isEmpty ? "写法不规范" : "有歧义" + other)，请写成 \(parts[0])月\(parts[1])日 或 \(year)-\(two(parts[0]))-\(two(parts[1]))")
             }
             throw ArchiveError(.invalidDate, "\(input) has no year; write it in full, e.g. \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])",
                                zh: "“\(input)”没有写年份；请写全，如 \(year)年\(parts[0])月\(parts[1])日或 \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])")
@@ -429,7 +437,7 @@ public enum DateParser {
            let first = day(year: parts[0], month: parts[1], day: 1),
            let last = (28...31).compactMap({ day(year: parts[0], month: parts[1], day: $0) }).last {
             throw ArchiveError(.invalidDate, "\(input) gives a month, not a day; write the day, e.g. \(format(first)) or the month's end \(format(last))",
-                               zh: "“\(input)”只写到月份，没有具体日期；请写明哪一天，如 \(format(first))，或月底 \(format(last))")
+                               zh: "“\(input)”只写到月份，请写明具体哪一天，如 \(format(first)) 或月底 \(format(last))")
         }
         // (2026.12.05: common in Chinese sheets, the year first as in the other forms.)
         // (13/05/2027 can only be 13 May: said, with the date to write.)

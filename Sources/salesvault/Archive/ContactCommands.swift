@@ -264,7 +264,7 @@ struct LogCommand: ParsableCommand {
 
 
         func run(in context: ArchiveContext) throws {
-            let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now, yearless: .past)) } ?? .min
+            let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: Clock.now, yearless: .notLater)) } ?? .min
             try context.use { archive in
                 var list = try customer.map { try archive.children(.activity, of: try archive.resolve(.customer, $0).id) } ?? { try archive.loadContactLog(); return archive.state.allOfLiveCustomers(.activity) }()
                 // (Newest first; of one time, the later entered first: --limit keeps the latest.)

@@ -26,7 +26,7 @@ struct History: ArchiveCommand {
 
     func run(in context: ArchiveContext) throws {
         let now = Clock.now
-        let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: now, yearless: .past)) } ?? .min
+        let from = try since.map { DateParser.startOfDay(try DateParser.parse($0, now: now, yearless: .notLater)) } ?? .min
         let to = try until.map { DateParser.startOfDay(try DateParser.parse($0, now: now, yearless: .past)) } ?? .max
         try context.use { archive in
             // (A removed customer's history too: the removal says it is kept.)

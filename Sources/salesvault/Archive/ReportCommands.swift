@@ -397,7 +397,7 @@ extension ArchiveContext {
             let shown = ChangeDraft.quoted(tz), h = abs(west)
             let en = west > 0 ? "\(h) hours behind UTC (UTC-\(h)), not Beijing time" : "\(h) hours ahead of UTC (UTC+\(h))"
             let zh = west > 0 ? "“+”表示格林尼治以西，所以它比 UTC 慢 \(h) 小时（即 UTC-\(h)），并不是北京时间" : "“-”表示格林尼治以东，所以它比 UTC 快 \(h) 小时（即 UTC+\(h)）"
-            Terminal.stderr(L("Note: TZ=\(shown) is read as POSIX and the date command read it, where + is west of Greenwich: it is \(en). For Beijing time set export TZ=Asia/Shanghai\n",
+            Terminal.stderr(L("Note: TZ=\(shown) is read by POSIX rules, as the date command reads it, where + is west of Greenwich: it is \(en). For Beijing time set export TZ=Asia/Shanghai\n",
                               "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，其中\(zh)。北京时间请设为 export TZ=Asia/Shanghai\n").text)
             return
         }
@@ -407,7 +407,7 @@ extension ArchiveContext {
         let shown = ChangeDraft.quoted(tz)
         if tz.uppercased() == "CST" {
             Terminal.stderr(L("Note: TZ=CST names no time zone file (it may mean China or US Central time), so this machine keeps UTC; for Beijing time set export TZ=Asia/Shanghai\n",
-                              "提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此本机按 UTC（格林尼治时间）计时；北京时间请设为 export TZ=Asia/Shanghai\n").text)
+                              "提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此按 UTC（格林尼治标准时间，比北京时间慢 8 小时）计时；如需北京时间，请执行 export TZ=Asia/Shanghai\n").text)
             return
         }
         Terminal.stderr(L("Note: TZ=\(shown) names no time zone this machine knows, so it keeps UTC; write a zone's name, e.g. export TZ=Asia/Shanghai\n",

@@ -8,7 +8,12 @@ import SalesArchive
 /// happened or where a period starts, `.upcoming` for the rest (a next date, a field).
 enum YearlessDates {
     static let pastOptions: Set<String> = ["--at", "--since", "--until", "--as-of", "--week"]
-    static let dateOptions = pastOptions.union(["--next-date"])
+    static let dateOptions = pastOptions.union(["--next-date", "--expected-bid", "--expected-sign"])
+
+    /// How the library reads a date given with `option`.
+    static func reading(_ option: String) -> DateParser.YearlessDate {
+        option == "--since" ? .notLater : pastOptions.contains(option) ? .past : .upcoming
+    }
 
     /// Whether `--set KEY=…` sets a date field: a date field's key or Chinese name, or a column
     /// name an import takes for one (下次跟进日期, 预计签约时间).
@@ -25,9 +30,9 @@ enum YearlessDates {
             let option = i > 0 ? arguments[i - 1] : ""
             // (`--set 下次跟进=1月5日`: the value after `=`; `--at=12月1日` likewise.)
             var value = argument
-            var reading: DateParser.YearlessDate = pastOptions.contains(option) ? .past : .upcoming
+            var reading = Self.reading(option)
             if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "="), dateOptions.contains(String(argument[..<eq])) {
-                reading = pastOptions.contains(String(argument[..<eq])) ? .past : .upcoming
+                reading = Self.reading(String(argument[..<eq]))
                 value = String(argument[argument.index(after: eq)...])
             } else if let eq = argument.firstIndex(of: "="), option == "--set", isDateField(String(argument[..<eq]).trimmingCharacters(in: .whitespaces)) {
                 value = String(argument[argument.index(after: eq)...])
@@ -46,8 +51,12 @@ enum YearlessDates {
             // A day to come that has passed (--next-date 周一 on a Sunday is this week's Monday:
             // the follow-up was overdue as it was set, without a word: helper-136).
             if reading == .upcoming, day < today {
-                Terminal.stderr(L("Note: \(date) is \(DateParser.format(day)), before today\n",
-                                  "提示：“\(date)”即 \(DateParser.format(day))，早于今天\n").text)
+                let iso = DateParser.format(day)
+                let weekday = ["周", "星期", "礼拜", "本周", "这周"].contains { date.hasPrefix($0) }
+                Terminal.stderr((date == iso ? L("Note: \(iso) is before today\n", "提示：\(iso) 早于今天\n")
+                    : weekday ? L("Note: \(date) is this week's (\(iso)), which has passed; for next week's, write 下\(date.hasPrefix("本") || date.hasPrefix("这") ? String(date.dropFirst()) : date)\n",
+                                  "提示：“\(date)”指本周的这一天（\(iso)），已经过去；如指下周，请写“下\(date.hasPrefix("本") || date.hasPrefix("这") ? String(date.dropFirst()) : date)”\n")
+                    : L("Note: \(date) is \(iso), which has passed\n", "提示：“\(date)”指 \(iso)，已经过去\n")).text)
             }
         }
     }
