@@ -94,9 +94,10 @@ extension ISOWeek {
            let m = re.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) {
             func group(_ i: Int) -> String? { Range(m.range(at: i), in: t).map { String(t[$0]) } }
             guard let n = (group(2) ?? group(3) ?? group(4)).flatMap({ Int($0) }) else { return nil }
-            // Without a year, a number above this week's is last year's (第52周 in the first week
-            // of January is the week just gone, not one to come: helper-134).
-            let year = group(1).flatMap { Int($0) } ?? (n > current.week ? current.year - 1 : current.year)
+            // Without a year, a number of the year's end in its first weeks is last year's (第52周
+            // in the first week of January is the week just gone: helper-134); else this year's
+            // (第49周 in W48 is a week not begun, and refused as such: helper-138).
+            let year = group(1).flatMap { Int($0) } ?? (n > current.week && current.week <= 8 && n >= 44 ? current.year - 1 : current.year)
             guard
                   let week = ISOWeek(parsing: String(format: "%04d-W%02d", year, n)) else { return nil }
             self = week

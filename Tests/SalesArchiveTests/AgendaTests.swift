@@ -85,6 +85,12 @@ final class AgendaTests: XCTestCase {
         try a.logActivity(customer: "联想", type: "call", summary: "客户让下午再打", at: day(2, hour: 11) + 2_400, nextDate: "2026-11-25",
                           now: day(2, hour: 11) + 2_400)
         XCTAssertTrue(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "联想集团" })
+        // The day's calls typed in the evening: the 09:00 call asked for a call back, the 15:00
+        // call was it; both logged after 18:00 (helper-138: still due, and overdue the next day).
+        try a.logActivity(customer: "浪潮", type: "call", summary: "客户让下午再打", at: day(3, hour: 9), nextDate: "2026-11-26", now: day(3, hour: 18))
+        try a.logActivity(customer: "浪潮", type: "call", summary: "已回电", at: day(3, hour: 15), now: day(3, hour: 18) + 300)
+        XCTAssertFalse(try a.agenda(now: day(3, hour: 19)).dueToday.contains { $0.customer.displayName == "浪潮信息" })
+        XCTAssertFalse(try a.agenda(now: day(4, hour: 9)).overdue.contains { $0.customer.displayName == "浪潮信息" })
     }
 
     func testTheAgendaForAFixedClock() throws {

@@ -170,10 +170,13 @@ final class CorrectionTests: XCTestCase {
         let wrong = try a.logActivity(customer: "华为", type: "visit", summary: "录错客户了", at: day(1), nextDate: "2026-12-03", now: day(1))
         let before = try fixture.bytes()
         XCTAssertThrowsError(try a.removeLog(wrong.shortID, reason: "  ", now: day(2))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
-        // A reason that says nothing is none here too (helper-134: 测试 was taken).
-        XCTAssertThrowsError(try a.removeLog(wrong.shortID, reason: "测试", now: day(2))) {
-            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "删除跟进记录须注明原因（--reason），原记录仍保留在变更历史中；“测试”不能作为原因，请写明具体理由")
+        // A reason that says nothing is none here too (helper-134: 其他 was taken); 测试 says the
+        // entry was a test, a reason to remove it (helper-138).
+        XCTAssertThrowsError(try a.removeLog(wrong.shortID, reason: "其他", now: day(2))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "删除跟进记录须注明原因（--reason），原记录仍保留在变更历史中；“其他”不能作为原因，请写明具体理由")
         }
+        XCTAssertTrue("测试".namesATest && "Test.".namesATest && "测试数据".namesATest && "測試".namesATest)
+        XCTAssertFalse("测试1".namesATest || "其他".namesATest || "测试阶段未通过".namesATest)
         XCTAssertEqual(try fixture.bytes(), before)
 
         try a.removeLog(wrong.shortID, reason: "重复录入", now: day(2))
@@ -217,7 +220,7 @@ final class CorrectionTests: XCTestCase {
         try a.fileComplaint(customer: "华为", about: "售后 李强", description: "迟到", receivedAt: day(0), now: day(0))
         try a.fileComplaint(customer: "华为", about: "销售 王五", description: "报价错", receivedAt: day(0), now: day(0))
         XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0001", reason: "", now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
-        XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0001", reason: "test", now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
+        XCTAssertThrowsError(try a.withdrawComplaint("TS-2026-0001", reason: "其他", now: day(1))) { XCTAssertEqual(($0 as? ArchiveError)?.code, .missingValue) }
         let t1 = try a.withdrawComplaint("TS-2026-0001", reason: "客户来电撤诉", now: day(1))
         XCTAssertEqual(t1["status"]?.text, "withdrawn")
         XCTAssertEqual(t1["withdrawnAt"]?.int, day(1))

@@ -60,8 +60,8 @@ extension Identity {
             if let key, let n = c["name"]?.text, companyKey(n) == key {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
-                // (Not the same: what makes them alike is said, as an import says it; it was
-                // only 名称相近 for 华为技术 beside 华为技术有限公司.)
+                // (Not the same: what makes them alike is said; it was only 名称相近 for 华为技术
+                // beside 华为技术有限公司. An import's refusal says it in its own words.)
                 out.append(same ? LikelyDuplicate(customer: c, reason: "the same name", reasonZH: "名称相同")
                     : LikelyDuplicate(customer: c, reason: "the same name once the legal suffix, spaces and brackets are set aside",
                                       reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))

@@ -502,9 +502,10 @@ extension ChangeDraft {
                 // This customer's people: the same name (as written alike), else the one whose
                 // name holds the text.
                 let key = CompanyName.personKey(part), folded = part.lowercased()
-                var named: [Entity] = [], near: [Entity] = []
+                var named: [Entity] = [], near: [Entity] = [], theirs: [Entity] = []
                 state.each(target) { e in
                     guard e["customer"]?.ref == customer else { return }
+                    theirs.append(e)  // (for the message when none is found: one pass, helper-138)
                     if CompanyName.personKey(e["name"]?.text ?? "") == key { named.append(e) }
                     else if Lookup.names(of: e).contains(where: { $0.contains(folded) }) { near.append(e) }
                 }
@@ -521,13 +522,9 @@ extension ChangeDraft {
                 }
                 // (Its people named, up to ten, those sharing most characters with the text first:
                 // a name typed wrong, 王明 for 王敏, said only "no contact".)
-                var theirs: [(shared: Int, e: Entity)] = []
                 let typed = Set(part)
-                state.each(target) { e in
-                    if e["customer"]?.ref == customer { theirs.append((Set(e.displayName).intersection(typed).count, e)) }
-                }
-                theirs.sort { ($1.shared, $0.e.id) < ($0.shared, $1.e.id) }
-                let listed = theirs.prefix(10).map { "\($0.e.shortID) \($0.e.displayName)" }
+                let ranked = theirs.map { (shared: Set($0.displayName).intersection(typed).count, e: $0) }.sorted { ($1.shared, $0.e.id) < ($0.shared, $1.e.id) }
+                let listed = ranked.prefix(10).map { "\($0.e.shortID) \($0.e.displayName)" }
                 let many = theirs.count > 10
                 throw ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)"
                                        : "; their \(theirs.count) contact\(theirs.count == 1 ? "" : "s")\(many ? " include" : ":") " + listed.joined(separator: "; ") + (many ? " …" : "")),

@@ -61,8 +61,9 @@ extension ChangeDraft {
     @discardableResult
     func removeLog(_ query: String, reason: String, now: Int64) throws -> Entity {
         let why = reason.trimmedWhitespace
-        // (A reason that says nothing, 测试 or xx, is none here too, as for a grade: helper-134.)
-        guard !why.isPlaceholderReason else {
+        // (A reason that says nothing, xx or 其他, is none here too, as for a grade: helper-134;
+        // 测试, an entry made to try the tool, is a reason to remove it: helper-138.)
+        guard !why.isPlaceholderReason || why.namesATest else {
             let note = String.placeholderNote(why)
             throw ArchiveError(.missingValue, "removing a contact log entry needs a reason (--reason); it stays in the history\(note.en)",
                                zh: "删除跟进记录须注明原因（--reason），原记录仍保留在变更历史中\(note.zh)")
@@ -130,7 +131,7 @@ extension ChangeDraft {
     func withdrawComplaint(_ query: String, unfounded: Bool, reason: String, at: Int64?, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         let why = reason.trimmedWhitespace
-        guard !why.isPlaceholderReason else {
+        guard !why.isPlaceholderReason || why.namesATest else {
             let note = String.placeholderNote(why)
             throw ArchiveError(.missingValue, "withdrawing a complaint needs a reason (--reason)\(note.en)", zh: "撤诉或认定投诉不成立须注明原因（--reason）\(note.zh)")
         }

@@ -171,7 +171,7 @@ extension ChangeDraft {
             // project lost or a log entry removed does (it went without a word, a bid at 招投标
             // with it: helper-127).
             let open = dependents.projects.filter { !(SalesStage(rawValue: $0["stage"]?.text ?? "")?.isClosed ?? false) }
-            if !open.isEmpty, reason.isPlaceholderReason {
+            if !open.isEmpty, reason.isPlaceholderReason && !reason.namesATest {
                 let listed = open.prefix(3).map { p in "\(p.displayName)（\(SalesStage(rawValue: p["stage"]?.text ?? "")?.zh ?? "")）" }.joined(separator: "、")
                 let listedEN = open.prefix(3).map { p in "\(p.displayName) (\(SalesStage(rawValue: p["stage"]?.text ?? "")?.en ?? ""))" }.joined(separator: ", ")
                 let note = String.placeholderNote(reason)

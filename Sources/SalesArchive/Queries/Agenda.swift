@@ -127,7 +127,7 @@ extension CustomerArchive {
         // them: due (or overdue) still when set after that contact (`customer edit --set
         // 下次跟进=今天` after a morning call left the day's list at once, and the next day the
         // follow-up was gone: helper-134), looked up in the changes since that day below.
-        var setByHand: [(item: Agenda.FollowUp, contactAt: Int64)] = []
+        var setByHand: [(item: Agenda.FollowUp, contactAt: Int64, setter: (id: UInt64, at: Int64)?)] = []
         let ordered = customers()
         for c in ordered {
             let last = c["lastContactAt"]?.int
@@ -144,15 +144,19 @@ extension CustomerArchive {
                     if last.map(DateParser.localDay) != today || setToday {
                         agenda.dueToday.append(item)
                     } else {
-                        setByHand.append((item, latest[c.id]?.at ?? .min))
+                        setByHand.append((item, latest[c.id]?.at ?? .min, setter.map { ($0.id, $0.at) }))
                     }
                 } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
                     agenda.overdue.append(item)
-                } else if next < today, next >= today - 31, last.map(DateParser.localDay) == next {
+                } else if next < today, last.map(DateParser.localDay) == next {
                     // Contacted on the follow-up's day only: by the contact that set it (call back
                     // this afternoon, and no call back), or before it was set, it is still to do.
-                    // (The last month's: the changes since its day are read to tell.)
-                    if setter.map({ s in latest[c.id]?.id == s.id }) ?? false { agenda.overdue.append(item) } else { setByHand.append((item, latest[c.id]?.at ?? .min)) }
+                    // (Set by hand: the last month's only, whose changes are read to tell.)
+                    if setter.map({ s in latest[c.id]?.id == s.id }) ?? false {
+                        agenda.overdue.append(item)
+                    } else if next >= today - 31 {
+                        setByHand.append((item, latest[c.id]?.at ?? .min, setter.map { ($0.id, $0.at) }))
+                    }
                 } else if next > today && next <= until {
                     agenda.upcoming.append(item)
                 }
@@ -169,11 +173,26 @@ extension CustomerArchive {
             // When the follow-up was last set, in the changes since the earliest such day: the
             // latest contact does it only when it happened after that (a call logged after the
             // setting with an earlier --at did not: helper-136).
+            // One pass over them: when each customer's follow-up was last set; set by a log entry
+            // of the same change, when that contact happened, not when it was typed in (the
+            // day's calls logged in the evening: helper-138). A history that cannot be read
+            // leaves them as done, as before.
             let field = Schema.field(.customer, key: "nextFollowUp")?.number
-            let changes = try batches(since: DateParser.startOfDay(first))
-            for (item, contactAt) in setByHand {
-                let setAt = changes.last { $0.batch.events.contains { $0.kind == .customer && $0.id == item.customer.id && $0.changes.contains { $0.field == field } } }?.batch.at
-                guard let setAt, setAt >= contactAt else { continue }
+            var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
+            for waiting in setByHand { if let s = waiting.setter { setters[waiting.item.customer.id] = s } }
+            let wanted = Set(setByHand.map(\.item.customer.id))
+            var lastSet: [UInt64: Int64] = [:]
+            for (_, batch) in (try? batches(since: DateParser.startOfDay(first))) ?? [] {
+                for e in batch.events where e.kind == .customer && wanted.contains(e.id) && e.changes.contains(where: { $0.field == field }) {
+                    if let s = setters[e.id], batch.events.contains(where: { $0.kind == .activity && $0.id == s.id }) {
+                        lastSet[e.id] = s.at
+                    } else {
+                        lastSet[e.id] = batch.at
+                    }
+                }
+            }
+            for (item, contactAt, _) in setByHand {
+                guard let setAt = lastSet[item.customer.id], setAt >= contactAt else { continue }
                 if item.day == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
             }
             // (In the order of the others: by grade, then name.)

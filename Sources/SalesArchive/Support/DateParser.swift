@@ -93,11 +93,12 @@ public enum DateParser {
 
     /// When something happened, from a date typed by a user: 09:00 local time that day, or now
     /// when that is later than now (today's date before 09:00); a day after today is refused.
-    public static func parseInstant(_ input: String, now: Int64) throws -> Int64 {
+    /// `yearless`: how a month and day without the year are read (a command's: `.past`).
+    public static func parseInstant(_ input: String, now: Int64, yearless: YearlessDate = .past) throws -> Int64 {
         // A time of day after the date, or alone for today (2026-12-03 15:00, 昨天 15:00,
         // 昨天下午3点, 下午3点半, 15:00): the moment itself (helper-110: only a date was taken).
         let (datePart, second) = try splitTime(input)
-        let d = datePart.isEmpty ? localDay(now) : try parse(datePart, now: now, yearless: .past)
+        let d = datePart.isEmpty ? localDay(now) : try parse(datePart, now: now, yearless: yearless)
         if let second, d <= localDay(now) {
             let at = startOfDay(d) + Int64(second)
             guard at <= now else {
@@ -277,6 +278,28 @@ public enum DateParser {
         return try parseGeneral(input, now: now, yearless: yearless)
     }
 
+    /// What to say of a date typed in a command before it is used, read as `reading` reads it
+    /// (nothing when it is not a date): a month and day read in another year than today's
+    /// (`1月5日` in December: helper-134), and a day to come that has passed, however written
+    /// (`周一` on a Sunday is this week's: helper-136). A time of day after it is set aside.
+    public static func readingNotes(_ text: String, now: Int64, reading: YearlessDate) -> [(en: String, zh: String)] {
+        guard text.unicodeScalars.count <= maxTimeLength, let date = (try? splitTime(text))?.date, !date.isEmpty,
+              let day = try? parse(date, now: now, yearless: reading) else { return [] }
+        var notes: [(en: String, zh: String)] = []
+        let today = localDay(now), iso = format(day)
+        if date.contains("月"), (try? parse(date, now: now, yearless: .refused)) == nil, civil(day).year != civil(today).year {
+            notes.append(("\(date) has no year; read as \(iso)", "“\(date)”未写年份，按 \(iso) 理解"))
+        }
+        if reading == .upcoming, day < today {
+            let weekday = ["周", "星期", "礼拜", "本周", "这周"].contains { date.hasPrefix($0) }
+            let next = "下" + (date.hasPrefix("本") || date.hasPrefix("这") ? String(date.dropFirst()) : date)
+            notes.append(date == iso ? ("\(iso) is before today", "\(iso) 早于今天")
+                : weekday ? ("\(date) is this week's (\(iso)), which has passed; for next week's, write \(next)", "“\(date)”指本周的这一天（\(iso)），已经过去；如指下周，请写“\(next)”")
+                : ("\(date) is \(iso), which has passed", "“\(date)”指 \(iso)，已经过去"))
+        }
+        return notes
+    }
+
     /// The day of `month`/`day` as `reading` takes a date without its year, `today` being the
     /// day it is typed; a month either way is the margin (12月8日 typed on 2026-12-05 is
     /// 2026-12-08, not last year's, whether it has come or not). Only today's year and the
@@ -424,7 +447,7 @@ public enum DateParser {
                 let year = monthDay(month: parts[0], day: parts[1], today: localDay(now), reading: yearless).map { civil($0).year } ?? year
                 // (Why it is unclear, when the other order is a date too: helper-137.)
                 let other = parts[1] <= 12 ? "（可能指 \(parts[0])月\(parts[1])日，也可能指 \(parts[1])月\(parts[0])日）" : ""
-                throw ArchiveError(.invalidDate, "\(input) may be month/day or day/month; write \(parts[0])月\(parts[1])日 or \(year)-\(two(parts[0]))-\(two(parts[1]))",
+                throw ArchiveError(.invalidDate, (other.isEmpty ? "\(input) is not a form dates take" : "\(input) may be month/day or day/month") + "; write \(parts[0])月\(parts[1])日 or \(year)-\(two(parts[0]))-\(two(parts[1]))",
                                    zh: "“\(input)”\(other.isEmpty ? "写法不规范" : "有歧义" + other)，请写成 \(parts[0])月\(parts[1])日 或 \(year)-\(two(parts[0]))-\(two(parts[1]))")
             }
             throw ArchiveError(.invalidDate, "\(input) has no year; write it in full, e.g. \(year)-\(parts[0] < 10 ? "0" : "")\(parts[0])-\(parts[1] < 10 ? "0" : "")\(parts[1])",

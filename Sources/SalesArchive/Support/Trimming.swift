@@ -126,6 +126,14 @@ extension String {
 }
 
 extension String {
+    /// Whether a reason says the record was a test (测试, test, 测试数据): a reason to remove or
+    /// withdraw it, though it says nothing as a grade's or a correction's (helper-138).
+    public var namesATest: Bool {
+        let t = String(String.UnicodeScalarView(unicodeScalars.lazy.map(\.asciiForm).filter { !($0.properties.generalCategory.isPunctuationOrSymbol || $0.properties.isWhitespace) }
+            .map { simplified[$0] ?? $0.properties.lowercaseMapping.unicodeScalars.first ?? $0 }))
+        return ["测试", "test", "testing", "测试数据", "测试记录", "测试客户", "测试投诉", "测试用", "testdata", "testentry"].contains(t)
+    }
+
     /// What a refusal for a missing reason adds when one was given that says nothing (`。`,
     /// `无`): said as such (it read as though none had been given: helper-129). Empty for none.
     public static func placeholderNote(_ reason: String?) -> (en: String, zh: String) {

@@ -393,7 +393,8 @@ extension ArchiveContext {
     /// `TZ` such as `UTC+8`, read as POSIX (and `date`) read it, eight hours behind UTC: said
     /// why, after a note that named Etc/GMT+8 without a word on it.
     static func noteUnknownTZ() {
-        if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west != 0 {
+        // (Only for a + sign, the mistake: TZ=JST-9 is right, and got the note too: helper-138.)
+        if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west > 0 {
             let shown = ChangeDraft.quoted(tz), h = abs(west)
             let en = west > 0 ? "\(h) hours behind UTC (UTC-\(h)), not Beijing time" : "\(h) hours ahead of UTC (UTC+\(h))"
             let zh = west > 0 ? "“+”表示格林尼治以西，所以它比 UTC 慢 \(h) 小时（即 UTC-\(h)），并不是北京时间" : "“-”表示格林尼治以东，所以它比 UTC 快 \(h) 小时（即 UTC+\(h)）"

@@ -1,11 +1,10 @@
 import SalesArchive
 
-/// Dates typed without their year (`--next-date 1月5日`): one read in another year than this
-/// one is said, with the date it was read as, before the command runs (a follow-up stored for
-/// next January showed no year anywhere but the history: helper-134); and a day to come that
-/// is before today, however written, is said too (helper-136). The readings are the
-/// library's (DateParser.YearlessDate): `.past` for the options that say when something
-/// happened or where a period starts, `.upcoming` for the rest (a next date, a field).
+/// The notes of DateParser.readingNotes on the dates a command is given, said before it runs:
+/// a month and day read in another year than this one (a follow-up stored for next January
+/// showed no year anywhere but the history: helper-134), a day to come that has passed
+/// (helper-136). Which reading each option's date gets is the commands' (`--since` a look
+/// back, `--at` and the other past options when something happened, the rest a day to come).
 enum YearlessDates {
     static let pastOptions: Set<String> = ["--at", "--since", "--until", "--as-of", "--week"]
     static let dateOptions = pastOptions.union(["--next-date", "--expected-bid", "--expected-sign"])
@@ -39,24 +38,9 @@ enum YearlessDates {
             } else if !dateOptions.contains(option) {
                 continue
             }
-            guard value.count <= DateParser.maxTimeLength, said.insert(value).inserted,
-                  let date = (try? DateParser.splitTime(value))?.date, !date.isEmpty,
-                  let day = try? DateParser.parse(date, now: now, yearless: reading) else { continue }
-            let today = DateParser.localDay(now)
-            if date.contains("月"), (try? DateParser.parse(date, now: now, yearless: .refused)) == nil,
-               DateParser.civil(day).year != DateParser.civil(today).year {
-                Terminal.stderr(L("Note: \(date) has no year; read as \(DateParser.format(day))\n",
-                                  "提示：“\(date)”未写年份，按 \(DateParser.format(day)) 理解\n").text)
-            }
-            // A day to come that has passed (--next-date 周一 on a Sunday is this week's Monday:
-            // the follow-up was overdue as it was set, without a word: helper-136).
-            if reading == .upcoming, day < today {
-                let iso = DateParser.format(day)
-                let weekday = ["周", "星期", "礼拜", "本周", "这周"].contains { date.hasPrefix($0) }
-                Terminal.stderr((date == iso ? L("Note: \(iso) is before today\n", "提示：\(iso) 早于今天\n")
-                    : weekday ? L("Note: \(date) is this week's (\(iso)), which has passed; for next week's, write 下\(date.hasPrefix("本") || date.hasPrefix("这") ? String(date.dropFirst()) : date)\n",
-                                  "提示：“\(date)”指本周的这一天（\(iso)），已经过去；如指下周，请写“下\(date.hasPrefix("本") || date.hasPrefix("这") ? String(date.dropFirst()) : date)”\n")
-                    : L("Note: \(date) is \(iso), which has passed\n", "提示：“\(date)”指 \(iso)，已经过去\n")).text)
+            guard said.insert(value).inserted else { continue }
+            for note in DateParser.readingNotes(value, now: now, reading: reading) {
+                Terminal.stderr(L("Note: \(note.en)\n", "提示：\(note.zh)\n").text)
             }
         }
     }
