@@ -301,8 +301,8 @@ public enum DateParser {
     }
 
     /// The day of `month`/`day` as `reading` takes a date without its year, `today` being the
-    /// day it is typed; a month either way is the margin (12月8日 typed on 2026-12-05 is
-    /// 2026-12-08, not last year's, whether it has come or not). Only today's year and the
+    /// day it is typed; `.past` and `.upcoming` allow a month the other way (12月8日 typed on
+    /// 2026-12-05 is 2026-12-08 for both, not last year's), `.notLater` none. Only today's year and the
     /// years either side are looked at: nil when none of them has the day (2月30日; 2月29日
     /// typed in 2026 went back to 2024 unsaid: helper-135) or `reading` is `.refused`.
     /// Never more than a year away (2月29日 typed in January 2027 was 2028-02-29, fourteen

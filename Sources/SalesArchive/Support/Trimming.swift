@@ -81,27 +81,32 @@ extension Unicode.Scalar {
 }
 
 extension String {
+    /// A reason's letters and digits alone, lower case (无。, N/A., n.a., 无 无 as 无, na, 无无),
+    /// full-width letters as ASCII (Ｎ／Ａ, ｎｏｎｅ: helper-131), traditional characters as
+    /// simplified (無, 測試: helper-136): what `isPlaceholderReason` and `namesATest` compare.
+    var reasonCore: String {
+        var core = String.UnicodeScalarView()
+        for s in unicodeScalars.lazy.map(\.asciiForm) where !(s.properties.generalCategory.isPunctuationOrSymbol || s.properties.isWhitespace) {
+            core.append(simplified[s] ?? s.properties.lowercaseMapping.unicodeScalars.first ?? s)
+        }
+        return String(core)
+    }
+
     /// A reason that says nothing: no text, punctuation or symbols alone (。, -, /, ……), or
     /// 无, 没有, 暂无, 略, none, n/a, 同上, with punctuation or not (无。), said twice (无无) or with
     /// 原因/理由 (没有原因). A grade change, a stage moved back, or a customer removed with an
     /// open project took "。" and "-" as their reasons (helper-128).
     public var isPlaceholderReason: Bool {
-        // Its letters and digits alone, lower case (无。, N/A., n.a., 无 无 as 无, na, 无无),
-        // traditional forms as simplified (無).
-        var core = String.UnicodeScalarView()
-        // (Full-width letters as ASCII: Ｎ／Ａ, ｎｏｎｅ: helper-131.)
-        for s in unicodeScalars.lazy.map(\.asciiForm) where !(s.properties.generalCategory.isPunctuationOrSymbol || s.properties.isWhitespace) {
-            core.append(simplified[s] ?? s.properties.lowercaseMapping.unicodeScalars.first ?? s)  // (測試 as 测试: helper-136)
-        }
-        var t = String(core)
+        var t = reasonCore
         if t.isEmpty { return true }
-        let words: Set<String> = ["无", "没有", "暂无", "略", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详", "不詳", "沒有", "暫无",
-                                  "空", "同上", "见上", "見上", "原因", "理由",
+        // (Traditional forms are folded to these: 不詳, 沒有, 暫無, 見上.)
+        let words: Set<String> = ["无", "没有", "暂无", "略", "none", "na", "nil", "null", "tbd", "todo", "待定", "不详",
+                                  "空", "同上", "见上", "原因", "理由",
                                   // (What is typed to get past a required field: xx, test, 测试.)
                                   "x", "test", "testing", "tset", "测试", "测试一下", "asdf", "asd", "qwer", "qwerty", "dummy", "foo", "sample",
                                   "示例", "reason", "noreason", "占位", "待补充", "待填", "随便", "随便了", "随便吧", "哈哈", "嗯", "好的", "收到",
                                   "lol", "不知道", "不清楚", "未知", "其他", "其它", "如题", "同前",
-                                  "ok", "okay", "ok了", "好", "行", "是", "对", "可以", "没问题"]  // (無 is read as 无 first)
+                                  "ok", "okay", "ok了", "好", "行", "是", "对", "可以", "没问题"]
         // The word 原因 or 理由 around one (无原因, 没有原因, 原因不详, 無理由: helper-131).
         for word in ["原因", "理由"] {
             if t.hasSuffix(word) && t.count > word.count { t.removeLast(word.count) } else if t.hasPrefix(word) && t.count > word.count { t.removeFirst(word.count) }
@@ -129,9 +134,7 @@ extension String {
     /// Whether a reason says the record was a test (测试, test, 测试数据): a reason to remove or
     /// withdraw it, though it says nothing as a grade's or a correction's (helper-138).
     public var namesATest: Bool {
-        let t = String(String.UnicodeScalarView(unicodeScalars.lazy.map(\.asciiForm).filter { !($0.properties.generalCategory.isPunctuationOrSymbol || $0.properties.isWhitespace) }
-            .map { simplified[$0] ?? $0.properties.lowercaseMapping.unicodeScalars.first ?? $0 }))
-        return ["测试", "test", "testing", "测试数据", "测试记录", "测试客户", "测试投诉", "测试用", "testdata", "testentry"].contains(t)
+        ["测试", "test", "testing", "测试数据", "测试记录", "测试客户", "测试投诉", "测试用", "testdata", "testentry"].contains(reasonCore)
     }
 
     /// What a refusal for a missing reason adds when one was given that says nothing (`。`,
