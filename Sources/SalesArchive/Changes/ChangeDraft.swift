@@ -795,7 +795,7 @@ enum Lookup {
                     var one: [(length: Int, e: Entity)] = []
                     for (e, comparable) in names {
                         let lengths = comparable.filter { ChangeDraft.holdsButForOne(Array($0), characters) }.map(\.count)
-                        if let shortest = lengths.min() { one.append((shortest, e)) }
+                        if let closest = lengths.min() { one.append((closest, e)) }
                     }
                     one.sort { ($0.length, $0.e.id) < ($1.length, $1.e.id) }
                     near += one.prefix(5).map(\.e)

@@ -389,17 +389,16 @@ extension ArchiveContext {
     static let givenTZ = ProcessInfo.processInfo.environment["TZ"]
 
     /// A `TZ` that names no zone (TZ=Asia/Shanghaii), which the C library and Foundation take
-    /// as UTC: said, after a zone note that named UTC without saying why (helper-129). And a
-    /// `TZ` such as `UTC+8`, read as POSIX (and `date`) read it, eight hours behind UTC: said
-    /// why, after a note that named Etc/GMT+8 without a word on it.
+    /// as UTC: said, after a zone note that named UTC without saying why (helper-129); so is a
+    /// bare abbreviation such as CST, which is UTC too (MachineZone). And a `TZ` such as
+    /// `UTC+8`, read as POSIX (and `date`) read it, eight hours behind UTC: said why, after a
+    /// note that named Etc/GMT+8 without a word on it.
     static func noteUnknownTZ() {
         // (Only for a + sign, the mistake: TZ=JST-9 is right, and got the note too: helper-138.)
         if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west > 0 {
-            let shown = ChangeDraft.quoted(tz), h = abs(west)
-            let en = west > 0 ? "\(h) hours behind UTC (UTC-\(h)), not Beijing time" : "\(h) hours ahead of UTC (UTC+\(h))"
-            let zh = west > 0 ? "“+”表示格林尼治以西，所以它比 UTC 慢 \(h) 小时（即 UTC-\(h)），并不是北京时间" : "“-”表示格林尼治以东，所以它比 UTC 快 \(h) 小时（即 UTC+\(h)）"
-            Terminal.stderr(L("Note: TZ=\(shown) is read by POSIX rules, as the date command reads it, where + is west of Greenwich: it is \(en). For Beijing time set export TZ=Asia/Shanghai\n",
-                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，其中\(zh)。北京时间请设为 export TZ=Asia/Shanghai\n").text)
+            let shown = ChangeDraft.quoted(tz)
+            Terminal.stderr(L("Note: TZ=\(shown) is read by POSIX rules, as the date command reads it, where + is west of Greenwich: it is \(west) hours behind UTC (UTC-\(west)), not Beijing time. For Beijing time set export TZ=Asia/Shanghai\n",
+                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，其中“+”表示格林尼治以西，所以它比 UTC 慢 \(west) 小时（即 UTC-\(west)），并不是北京时间。北京时间请设为 export TZ=Asia/Shanghai\n").text)
             return
         }
         guard let tz = givenTZ, !tz.isEmpty,
