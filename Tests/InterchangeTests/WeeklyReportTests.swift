@@ -388,6 +388,41 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.attention.firstIndex { $0.kind == "more" }, 2, "the count follows its kind")
     }
 
+    /// An overdue follow-up follows the agenda's rule (ContactIntervals.followUp): a contact on
+    /// the follow-up's day does it only when it came after the follow-up was set. The report
+    /// took any contact on that day as done, where the agenda (and the salesperson) said overdue.
+    func testAnOverdueFollowUpFollowsTheAgendasRule() throws {
+        let a = archive!
+        // Set by hand for Tuesday after Tuesday's 10:00 call, no contact since: overdue.
+        try a.logActivity(customer: "苏州精密", type: "call", summary: "询问交期", at: h(10, day: 1), now: h(10, day: 1))
+        try a.edit(.customer, "苏州精密", fields: [("nextFollowUp", "2026-11-24")], now: h(11, day: 1))
+        // Set by hand for Wednesday on Monday, then Wednesday's call: done.
+        try a.addCustomer(name: "杭州云端科技", fields: [("grade", "B")], now: h(9))
+        try a.edit(.customer, "杭州云端", fields: [("nextFollowUp", "2026-11-25")], now: h(10))
+        try a.logActivity(customer: "杭州云端", type: "call", summary: "已沟通", at: h(10, day: 2), now: h(10, day: 2))
+        // A call that asks for a call back the same afternoon, and none came: overdue.
+        try a.addCustomer(name: "南京智造", fields: [("grade", "C")], now: h(9))
+        try a.logActivity(customer: "南京智造", type: "call", summary: "客户让下午再打", at: h(9, day: 2), nextStep: "下午回电", nextDate: "2026-11-25",
+                          now: h(9, day: 2))
+        // The same, called back: done.
+        try a.addCustomer(name: "无锡新材料", fields: [("grade", "C")], now: h(9))
+        try a.logActivity(customer: "无锡新材料", type: "call", summary: "客户让下午再打", at: h(9, day: 2), nextDate: "2026-11-25", now: h(9, day: 2))
+        try a.logActivity(customer: "无锡新材料", type: "call", summary: "已回电", at: h(15, day: 2), now: h(15, day: 2))
+
+        let r = try build()
+        let overdue = r.attention.filter { $0.kind == "overdueFollowUp" }
+        XCTAssertEqual(Set(overdue.map(\.customer)), ["苏州精密机械", "南京智造"], "\(overdue)")
+        XCTAssertEqual(overdue.first { $0.customer == "南京智造" }?.subject, "下午回电")
+        XCTAssertEqual(overdue.first { $0.customer == "苏州精密机械" }?.days, 3, "Tuesday's, on Friday")
+        // Called after the setting, later in the week: done.
+        try a.logActivity(customer: "苏州精密", type: "call", summary: "已回复交期", at: h(16, day: 1), now: h(9, day: 3))
+        XCTAssertFalse(try build().attention.contains { $0.kind == "overdueFollowUp" && $0.customer == "苏州精密机械" })
+        // A setting after the week's end does not count for it (the report as at its Sunday).
+        try a.edit(.customer, "杭州云端", fields: [("nextFollowUp", "2026-11-30")], now: h(9, day: 7))
+        try a.edit(.customer, "杭州云端", fields: [("nextFollowUp", "2026-11-25")], now: h(10, day: 7))
+        XCTAssertFalse(try build(now: h(11, day: 7)).attention.contains { $0.kind == "overdueFollowUp" && $0.customer == "杭州云端科技" })
+    }
+
     func testSecretFieldsAreLeftOutUnlessAskedFor() throws {
         try archive.edit(.contact, "王芳", fields: [("background", "喜欢登山，女儿在读高三")], now: h(9, day: 2))
         let secret = Schema.field(.contact, key: "background")!.zh

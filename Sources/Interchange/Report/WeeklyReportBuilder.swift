@@ -320,6 +320,7 @@ public enum WeeklyReportBuilder {
         // Attention (A/B not contacted, overdue follow-ups) and next week's plan; customer keys.
         let nextMonday = Int32(clamping: o.week.monday + 7)
         let intervals = ContactIntervals(a: o.staleA, b: o.staleB, horizon: o.horizon)
+        var setAfterContact: [(WeeklyReport.Attention, PendingFollowUp)] = []
         state.eachIncludingRemoved(.customer) { c in
             guard atEnd.exists(c) else { return }
             let grade = atEnd.value(c, gradeField)?.text ?? Grade.unrated.rawValue
@@ -335,9 +336,22 @@ public enum WeeklyReportBuilder {
                 // date, when that is this day), else the latest entry's.
                 let step = lastDated[c.id].flatMap { $0.day == next ? $0.nextStep ?? "" : nil } ?? lastActivity[c.id]?.nextStep
                 let nextStep = step?.isEmpty == false ? step : nil
-                if ContactIntervals.isOverdue(next: next, lastContactDay: last.map { Int32(clamping: o.calendar.day(of: $0)) }, today: refDay) {
-                    report.attention.append(WeeklyReport.Attention(kind: "overdueFollowUp", customer: name(c.id), subject: nextStep ?? "",
-                                                                   day: next, days: Int(refDay - next)))
+                if next < refDay {
+                    // The agenda's rule (ContactIntervals.followUp): a contact on the follow-up's
+                    // day does it only when it came after the follow-up was set (the report said
+                    // done where the agenda said overdue).
+                    let overdue = WeeklyReport.Attention(kind: "overdueFollowUp", customer: name(c.id), subject: nextStep ?? "", day: next, days: Int(refDay - next))
+                    let setter = lastDated[c.id].flatMap { $0.day == next ? $0 : nil }
+                    let setByLatest = setter.map { s in lastActivity[c.id]?.id == s.id } ?? false
+                    switch ContactIntervals.followUp(next: next, lastContactDay: last.map { Int32(clamping: o.calendar.day(of: $0)) }, setByLatestContact: setByLatest) {
+                    case .open:
+                        report.attention.append(overdue)
+                    case .askWhenSet where next >= refDay - ContactIntervals.setLookBack:
+                        setAfterContact.append((overdue, PendingFollowUp(customer: c.id, day: next, contactAt: lastActivity[c.id]?.at ?? .min,
+                                                                         setter: setter.map { ($0.id, $0.at) })))
+                    case .askWhenSet, .done:
+                        break
+                    }
                 }
                 if next >= nextMonday && next < nextMonday + 7 {
                     let summary = lastActivity[c.id]?.summary
@@ -345,6 +359,10 @@ public enum WeeklyReportBuilder {
                     report.nextWeek.append(WeeklyReport.Plan(day: next, customer: name(c.id), what: what))
                 }
             }
+        }
+        if let first = setAfterContact.map(\.1.day).min() {
+            let open = archive.followUpsSetAfterContact(setAfterContact.map(\.1), since: o.calendar.start(of: Int64(first)), until: week.upperBound)
+            report.attention += setAfterContact.filter { open.contains($0.1.customer) }.map(\.0)
         }
         // In id order (C2 before C10), by the number, not the text.
         report.customers = report.customers.map { (UInt64($0.id.dropFirst()) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)

@@ -43,6 +43,80 @@ public struct ContactIntervals: Sendable, Equatable {
     public static func isOverdue(next: Int32, lastContactDay: Int32?, today: Int32) -> Bool {
         next < today && (lastContactDay.map { $0 < next } ?? true)
     }
+
+    /// What a follow-up planned for `next` is once its day has come, given the day of the
+    /// customer's latest contact and whether that contact is the one that set this follow-up.
+    public enum FollowUpState: Sendable, Equatable {
+        /// Still to do: due today, or overdue.
+        case open
+        /// Done: a contact was made after its day, or on it (when known to follow the setting).
+        case done
+        /// Contacted on its day only, not by the contact that set it: still to do if it was set
+        /// at or after that contact (`customer edit --set 下次跟进=今天` after a morning call),
+        /// done if before. The changes say which (CustomerArchive.followUpsSetAfterContact).
+        case askWhenSet
+    }
+
+    /// The rule the agenda and the weekly report share for a follow-up whose day has come.
+    /// A contact on the follow-up's day that set it ("call back this afternoon") leaves it to do.
+    public static func followUp(next: Int32, lastContactDay: Int32?, setByLatestContact: Bool) -> FollowUpState {
+        guard let last = lastContactDay, last >= next else { return .open }
+        if last > next { return .done }
+        return setByLatestContact ? .open : .askWhenSet
+    }
+
+    /// How far back (days before today) a follow-up contacted on its own day is looked up in the
+    /// changes; older ones count as done (each look reads the history since that day).
+    public static let setLookBack: Int32 = 31
+}
+
+/// A follow-up whose customer was contacted on its day by another contact than the one that set
+/// it (ContactIntervals.FollowUpState.askWhenSet).
+public struct PendingFollowUp: Sendable {
+    public let customer: UInt64
+    public let day: Int32
+    /// When the customer's latest contact happened.
+    public let contactAt: Int64
+    /// The log entry that set this follow-up's date, and when that contact happened, if one did.
+    public let setter: (id: UInt64, at: Int64)?
+
+    public init(customer: UInt64, day: Int32, contactAt: Int64, setter: (id: UInt64, at: Int64)?) {
+        self.customer = customer
+        self.day = day
+        self.contactAt = contactAt
+        self.setter = setter
+    }
+}
+
+extension CustomerArchive {
+    /// Of `waiting`, the customers whose follow-up was last set at or after their latest contact
+    /// (still to do), read in one pass over the changes saved from `since` (the start of the
+    /// earliest follow-up's day) until `until`. Set by a log entry of the same change, it counts
+    /// from when that contact happened, not when it was typed in (the day's calls logged in the
+    /// evening: helper-138); set otherwise, from when the change was saved (a call logged after
+    /// the setting with an earlier --at did not do it: helper-136). A history that cannot be read
+    /// leaves them as done.
+    public func followUpsSetAfterContact(_ waiting: [PendingFollowUp], since: Int64, until: Int64 = .max) -> Set<UInt64> {
+        guard !waiting.isEmpty, let field = Schema.field(.customer, key: "nextFollowUp")?.number else { return [] }
+        var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
+        for w in waiting { if let s = w.setter { setters[w.customer] = s } }
+        let wanted = Set(waiting.map(\.customer))
+        var lastSet: [UInt64: Int64] = [:]
+        for (_, batch) in (try? batches(since: since, until: until)) ?? [] {
+            for e in batch.events where e.kind == .customer && wanted.contains(e.id) && e.changes.contains(where: { $0.field == field }) {
+                if let s = setters[e.id], batch.events.contains(where: { $0.kind == .activity && $0.id == s.id }) {
+                    lastSet[e.id] = s.at
+                } else {
+                    lastSet[e.id] = batch.at
+                }
+            }
+        }
+        var open = Set<UInt64>()
+        for w in waiting {
+            if let at = lastSet[w.customer], at >= w.contactAt { open.insert(w.customer) }
+        }
+        return open
+    }
 }
 
 /// What a salesperson asks every morning (issue 12): whom to follow up today, what is overdue,
@@ -127,7 +201,7 @@ extension CustomerArchive {
         // them: due (or overdue) still when set after that contact (`customer edit --set
         // 下次跟进=今天` after a morning call left the day's list at once, and the next day the
         // follow-up was gone: helper-134), looked up in the changes since that day below.
-        var setByHand: [(item: Agenda.FollowUp, contactAt: Int64, setter: (id: UInt64, at: Int64)?)] = []
+        var setByHand: [(item: Agenda.FollowUp, pending: PendingFollowUp)] = []
         let ordered = customers()
         for c in ordered {
             let last = c["lastContactAt"]?.int
@@ -135,30 +209,23 @@ extension CustomerArchive {
                 let setter = dated[c.id].flatMap { $0.day == next ? $0 : nil }  // the entry that set this follow-up, if one did
                 let step = setter.map { $0.nextStep ?? "" } ?? latest[c.id]?.nextStep
                 let item = Agenda.FollowUp(customer: c, day: next, nextStep: step?.isEmpty == true ? nil : step)
-                if next == today {
-                    // (Done once a contact is logged today: a call at 09:30 left the customer on
-                    // the day's list: helper-127. Not by the contact that set it for today: a
-                    // morning call asking to call back in the afternoon took it off at once:
-                    // helper-129.)
-                    let setToday = setter.map { s in latest[c.id]?.id == s.id } ?? false
-                    if last.map(DateParser.localDay) != today || setToday {
-                        agenda.dueToday.append(item)
-                    } else {
-                        setByHand.append((item, latest[c.id]?.at ?? .min, setter.map { ($0.id, $0.at) }))
+                if next > today {
+                    if next <= until { agenda.upcoming.append(item) }
+                } else {
+                    // (Done once a contact is logged on its day: a call at 09:30 left the customer
+                    // on the day's list: helper-127. Not by the contact that set it for that day:
+                    // a morning call asking to call back in the afternoon took it off at once:
+                    // helper-129; and the next day it was gone, not overdue.)
+                    let setByLatest = setter.map { s in latest[c.id]?.id == s.id } ?? false
+                    switch ContactIntervals.followUp(next: next, lastContactDay: last.map(DateParser.localDay), setByLatestContact: setByLatest) {
+                    case .open:
+                        if next == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
+                    case .askWhenSet where next >= today - ContactIntervals.setLookBack:
+                        setByHand.append((item, PendingFollowUp(customer: c.id, day: next, contactAt: latest[c.id]?.at ?? .min,
+                                                                setter: setter.map { ($0.id, $0.at) })))
+                    case .askWhenSet, .done:
+                        break
                     }
-                } else if ContactIntervals.isOverdue(next: next, lastContactDay: last.map(DateParser.localDay), today: today) {
-                    agenda.overdue.append(item)
-                } else if next < today, last.map(DateParser.localDay) == next {
-                    // Contacted on the follow-up's day only: by the contact that set it (call back
-                    // this afternoon, and no call back), or before it was set, it is still to do.
-                    // (Set by hand: the last month's only, whose changes are read to tell.)
-                    if setter.map({ s in latest[c.id]?.id == s.id }) ?? false {
-                        agenda.overdue.append(item)
-                    } else if next >= today - 31 {
-                        setByHand.append((item, latest[c.id]?.at ?? .min, setter.map { ($0.id, $0.at) }))
-                    }
-                } else if next > today && next <= until {
-                    agenda.upcoming.append(item)
                 }
             }
             let grade = c["grade"]?.text
@@ -170,29 +237,8 @@ extension CustomerArchive {
             }
         }
         if let first = setByHand.map(\.item.day).min() {
-            // When the follow-up was last set, in the changes since the earliest such day: the
-            // latest contact does it only when it happened after that (a call logged after the
-            // setting with an earlier --at did not: helper-136).
-            // One pass over them: when each customer's follow-up was last set; set by a log entry
-            // of the same change, when that contact happened, not when it was typed in (the
-            // day's calls logged in the evening: helper-138). A history that cannot be read
-            // leaves them as done, as before.
-            let field = Schema.field(.customer, key: "nextFollowUp")?.number
-            var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
-            for waiting in setByHand { if let s = waiting.setter { setters[waiting.item.customer.id] = s } }
-            let wanted = Set(setByHand.map(\.item.customer.id))
-            var lastSet: [UInt64: Int64] = [:]
-            for (_, batch) in (try? batches(since: DateParser.startOfDay(first))) ?? [] {
-                for e in batch.events where e.kind == .customer && wanted.contains(e.id) && e.changes.contains(where: { $0.field == field }) {
-                    if let s = setters[e.id], batch.events.contains(where: { $0.kind == .activity && $0.id == s.id }) {
-                        lastSet[e.id] = s.at
-                    } else {
-                        lastSet[e.id] = batch.at
-                    }
-                }
-            }
-            for (item, contactAt, _) in setByHand {
-                guard let setAt = lastSet[item.customer.id], setAt >= contactAt else { continue }
+            let open = followUpsSetAfterContact(setByHand.map(\.pending), since: DateParser.startOfDay(first))
+            for (item, _) in setByHand where open.contains(item.customer.id) {
                 if item.day == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
             }
             // (In the order of the others: by grade, then name.)
