@@ -67,6 +67,20 @@ final class AgendaTests: XCTestCase {
         try a.logActivity(customer: "华为", type: "call", summary: "已回电", at: day(2, hour: 11) + 1_200, now: day(2, hour: 11) + 1_200)
         XCTAssertFalse(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "华为技术有限公司" })
         XCTAssertFalse(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "华为技术有限公司" }, "done by the 11:20 call")
+        // Set again to today, the day it already has, after that call: recorded (the same date,
+        // old and new), and on the day's list again; it wrote nothing and stayed off.
+        let count = a.vault.header.recordCount
+        try a.edit(.customer, "华为", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 1_350)
+        XCTAssertEqual(a.vault.header.recordCount, count + 1)
+        XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "华为技术有限公司" }, "set again after the 11:20 call")
+        XCTAssertTrue(try a.agenda(now: now + 86_400).overdue.contains { $0.customer.displayName == "华为技术有限公司" })
+        // A follow-up still to come, not contacted on its day, or set again already, set to the
+        // same day: nothing.
+        try a.addCustomer(name: "小米科技", fields: [("nextFollowUp", "2026-11-25")], now: day(2, hour: 8))
+        try a.edit(.customer, "海尔", fields: [("nextFollowUp", "2026-11-30")], now: day(2, hour: 11) + 1_380)
+        try a.edit(.customer, "小米", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 1_390)
+        try a.edit(.customer, "华为", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 1_400)  // (set again already)
+        XCTAssertEqual(a.vault.header.recordCount, count + 2, "小米 added, nothing else")
         // Set by hand before today's contact: that contact did it.
         try a.edit(.customer, "联想", fields: [("nextFollowUp", "今天")], now: day(2, hour: 11) + 1_500)
         XCTAssertTrue(try a.agenda(now: now).dueToday.contains { $0.customer.displayName == "联想集团" })

@@ -824,4 +824,18 @@ extension EverydayCLITests {
         let project = try sv(["project", "add", "华为", "园区网络", "--expected-sign", "1月5日", "--lang", "zh"], day: 2)
         XCTAssertTrue(project.stderr.contains("提示：“1月5日”未写年份，按 2027-01-05 理解"), project.stderr)
     }
+
+    /// The follow-up set again to the day it has, after that day's call had done it: saved, and
+    /// said (it printed "nothing changed, nothing saved", and the customer stayed off the list).
+    func testAFollowUpSetAgainToItsDay() throws {
+        try sv(["customer", "add", "华为技术有限公司", "--set", "下次跟进=2026-11-25"], day: 0)
+        try sv(["log", "add", "华为", "call", "已沟通"], day: 2, hour: 10)
+        XCTAssertFalse(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"), "done by the call")
+        let again = try sv(["customer", "edit", "华为", "--set", "下次跟进=今天", "--lang", "zh"], day: 2, hour: 11)
+        XCTAssertTrue(again.stdout.contains("下次跟进日期仍为 2026-11-25，华为技术有限公司已重新列入今天要跟进（agenda）。"), again.stdout)
+        XCTAssertTrue(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"))
+        let overdue = try sv(["customer", "edit", "华为", "--set", "下次跟进=2026-11-25", "--lang", "zh"], day: 3, hour: 9)
+        XCTAssertFalse(overdue.stdout.contains("重新列入"), "still to do from yesterday's setting: \(overdue.stdout)")
+        XCTAssertTrue(overdue.stdout.contains("无需修改，未保存"), overdue.stdout)
+    }
 }

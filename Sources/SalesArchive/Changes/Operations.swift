@@ -51,7 +51,8 @@ extension ChangeDraft {
                 if let customerID = e["customer"]?.ref { try refuseJoinedPeople(newName, customer: customerID, besides: e.id) }
             }
         }
-        let changes = try self.changes(kind, named, existing: e, now: now, protected: protected)
+        var changes = try self.changes(kind, named, existing: e, now: now, protected: protected)
+        if kind == .customer, let again = followUpSetAgain(e, named, changes: changes, now: now) { changes.append(again) }
         guard !changes.isEmpty else { return e }
         // The person a resolved complaint is about cannot be its coordinator, however the
         // complaint comes to be about them (an edit of 被投诉人: helper-100).
@@ -66,6 +67,19 @@ extension ChangeDraft {
         guard !checked.isEmpty else { return e }  // (aliases the same once tidied)
         try commit([ChangeEvent(.update, kind, e.id, checked)], now: now)
         return state.entity(kind, e.id)!
+    }
+
+    /// A follow-up set again to the day it already has, when a contact on or after that day has
+    /// done it (a morning call, then `--set 下次跟进=今天` to call again): the setting is recorded
+    /// (the same date, old and new) so that the agenda and the report count it from now. It
+    /// wrote nothing, and the customer stayed off the day's list (helper-134's case, set again).
+    /// Nil when the date is another, still to come, or still to do (`followUpCanBeSetAgain`).
+    func followUpSetAgain(_ e: Entity, _ fields: [(String, String)], changes: [FieldChange], now: Int64) -> FieldChange? {
+        guard let spec = Schema.field(.customer, key: "nextFollowUp"),
+              fields.contains(where: { Schema.field(.customer, key: $0.0)?.number == spec.number }),
+              !changes.contains(where: { $0.field == spec.number }),
+              archive.followUpCanBeSetAgain(e, now: now), let current = e[number: spec.number] else { return nil }
+        return FieldChange(field: spec.number, old: current, new: current)
     }
 
     /// A customer's aliases with `added` joined to them (、-separated): each trimmed, not empty, one

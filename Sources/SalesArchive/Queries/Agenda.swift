@@ -65,6 +65,16 @@ public struct ContactIntervals: Sendable, Equatable {
         return setByLatestContact ? .open : .askWhenSet
     }
 
+    /// Whether a customer's follow-up day has come (by `now`, the machine's day, in the last
+    /// `setLookBack` days) and its latest contact was made on that day: what setting it again
+    /// to the same day records, to be done again (`followUp`'s `askWhenSet`).
+    public static func followUpContacted(_ customer: Entity, now: Int64) -> Bool {
+        let today = DateParser.localDay(now)
+        guard let day = customer["nextFollowUp"]?.day, day <= today, day >= today - setLookBack,
+              let last = customer["lastContactAt"]?.int else { return false }
+        return DateParser.localDay(last) == day
+    }
+
     /// How far back (days before today) a follow-up contacted on its own day is looked up in the
     /// changes; older ones count as done (each look reads the history since that day).
     public static let setLookBack: Int32 = 31
@@ -89,6 +99,32 @@ public struct PendingFollowUp: Sendable {
 }
 
 extension CustomerArchive {
+    /// Whether setting a customer's follow-up again to the day it has would put it back on the
+    /// agenda: its day has come (in the last `setLookBack` days), a contact on that day did it,
+    /// and it was not set again since (the agenda's rule for this one customer). Reads the
+    /// contact log and, for a follow-up set otherwise than by its contact, the changes since.
+    public func followUpCanBeSetAgain(_ c: Entity, now: Int64) -> Bool {
+        guard ContactIntervals.followUpContacted(c, now: now), let next = c["nextFollowUp"]?.day else { return false }
+        guard (try? loadContactLog()) != nil else { return false }
+        var latest: (at: Int64, id: UInt64)?
+        var dated: (at: Int64, id: UInt64, day: Int32)?
+        state.each(.activity) { e in
+            guard e["customer"]?.ref == c.id else { return }
+            let at = e["at"]?.int ?? e.createdAt
+            if let day = e["nextDate"]?.day, dated.map({ ($0.at, $0.id) < (at, e.id) }) ?? true { dated = (at, e.id, day) }
+            if latest.map({ ($0.at, $0.id) < (at, e.id) }) ?? true { latest = (at, e.id) }
+        }
+        let setter = dated.flatMap { $0.day == next ? (id: $0.id, at: $0.at) : nil }
+        let lastDay = c["lastContactAt"]?.int.map(DateParser.localDay)
+        switch ContactIntervals.followUp(next: next, lastContactDay: lastDay, setByLatestContact: setter.map { $0.id == latest?.id } ?? false) {
+        case .open: return false
+        case .done: return true
+        case .askWhenSet:
+            let pending = PendingFollowUp(customer: c.id, day: next, contactAt: latest?.at ?? .min, setter: setter)
+            return followUpsSetAfterContact([pending], since: DateParser.startOfDay(next)).isEmpty
+        }
+    }
+
     /// Of `waiting`, the customers whose follow-up was last set at or after their latest contact
     /// (still to do), read in one pass over the changes saved from `since` (the start of the
     /// earliest follow-up's day) until `until`. Set by a log entry of the same change, it counts

@@ -242,10 +242,21 @@ struct FieldAssignments: ParsableArguments {
     static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext, force: Bool = true) throws {
         if !force { try checkLikelyDuplicate(pairs, kind: kind, query, in: context) }
         let before = context.archive.vault.header.recordCount
+        let followUp = kind == .customer ? (try? context.archive.resolve(.customer, query))
+            .flatMap { context.archive.followUpCanBeSetAgain($0, now: Clock.now) ? $0["nextFollowUp"]?.day : nil } : nil
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
-        Terminal.print(context.archive.vault.header.recordCount == before
+        let saved = context.archive.vault.header.recordCount != before
+        Terminal.print(!saved
             ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")
             : L("Updated \(e.shortID) \(sentence(endingWith: e.displayName))", "已更新 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))"))
+        // The follow-up set again to its own day, after a contact had done it (CustomerArchive.edit).
+        if saved, let day = followUp, e["nextFollowUp"]?.day == day,
+           pairs.contains(where: { Schema.field(.customer, key: $0.0)?.key == "nextFollowUp" }) {
+            let d = DateParser.format(day)
+            Terminal.print(day == DateParser.localDay(Clock.now)
+                ? L("The follow-up stays on \(d): \(e.displayName) is back on today's list (agenda).", "下次跟进日期仍为 \(d)，\(e.displayName)已重新列入今天要跟进（agenda）。")
+                : L("The follow-up stays on \(d): \(e.displayName) is overdue again (agenda).", "下次跟进日期仍为 \(d)，\(e.displayName)已重新列入已逾期的跟进（agenda）。"))
+        }
     }
 
     /// A customer renamed like another customer, or a contact given the name or mobile of
