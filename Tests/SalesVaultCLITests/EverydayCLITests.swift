@@ -834,6 +834,8 @@ extension EverydayCLITests {
         let again = try sv(["customer", "edit", "华为", "--set", "下次跟进=今天", "--lang", "zh"], day: 2, hour: 11)
         XCTAssertTrue(again.stdout.contains("下次跟进日期仍为 2026-11-25，华为技术有限公司已重新列入今天要跟进（agenda）。"), again.stdout)
         XCTAssertTrue(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"))
+        let history = try sv(["history", "华为", "--lang", "zh"], day: 2, hour: 11).stdout
+        XCTAssertTrue(history.contains("2026-11-25（重新设定）"), history)
         let overdue = try sv(["customer", "edit", "华为", "--set", "下次跟进=2026-11-25", "--lang", "zh"], day: 3, hour: 9)
         XCTAssertFalse(overdue.stdout.contains("重新列入"), "still to do from yesterday's setting: \(overdue.stdout)")
         XCTAssertTrue(overdue.stdout.contains("无需修改，未保存"), overdue.stdout)

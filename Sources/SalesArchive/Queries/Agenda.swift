@@ -52,7 +52,7 @@ public struct ContactIntervals: Sendable, Equatable {
         /// Done: a contact was made after its day, or on it (when known to follow the setting).
         case done
         /// Contacted on its day only, not by the contact that set it: still to do if it was set
-        /// at or after that contact (`customer edit --set 下次跟进=今天` after a morning call),
+        /// after that contact (`customer edit --set 下次跟进=今天` after a morning call),
         /// done if before. The changes say which (CustomerArchive.followUpsSetAfterContact).
         case askWhenSet
     }
@@ -125,7 +125,7 @@ extension CustomerArchive {
         }
     }
 
-    /// Of `waiting`, the customers whose follow-up was last set at or after their latest contact
+    /// Of `waiting`, the customers whose follow-up was last set after their latest contact
     /// (still to do), read in one pass over the changes saved from `since` (the start of the
     /// earliest follow-up's day) until `until`. Set by a log entry of the same change, it counts
     /// from when that contact happened, not when it was typed in (the day's calls logged in the
@@ -149,7 +149,7 @@ extension CustomerArchive {
         }
         var open = Set<UInt64>()
         for w in waiting {
-            if let at = lastSet[w.customer], at >= w.contactAt { open.insert(w.customer) }
+            if let at = lastSet[w.customer], at > w.contactAt { open.insert(w.customer) }  // (the same second: the contact did it)
         }
         return open
     }

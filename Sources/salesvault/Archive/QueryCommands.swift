@@ -67,7 +67,9 @@ struct History: ArchiveCommand {
             Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因及说明"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason, notes"],
                          shown.map { h in
                              let change = h.field.map { f in
-                                 "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
+                                 // (The same value set again: a follow-up put back on the agenda.)
+                                 h.old == h.new && h.old != nil ? Render.text(h.kind, f, h.new, archive: archive) + (z ? "（重新设定）" : " (set again)")
+                                     : "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
                              } ?? ""
                              // (A grade change's result and problems, given with it or later: the later
                              // update showed as an empty 修改 row, black-box finding.)
