@@ -836,6 +836,11 @@ extension EverydayCLITests {
         XCTAssertTrue(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"))
         let history = try sv(["history", "华为", "--lang", "zh"], day: 2, hour: 11).stdout
         XCTAssertTrue(history.contains("2026-11-25（重新设定）"), history)
+        // Undone, the setting is taken back: off the list again (the undo had set it once more).
+        let batch = try XCTUnwrap(history.components(separatedBy: "\n").last { $0.contains("重新设定") }?.split(separator: " ").first)
+        try sv(["undo", String(batch)], day: 2, hour: 11)
+        XCTAssertFalse(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"), "undone")
+        try sv(["customer", "edit", "华为", "--set", "下次跟进=今天"], day: 2, hour: 11)
         let overdue = try sv(["customer", "edit", "华为", "--set", "下次跟进=2026-11-25", "--lang", "zh"], day: 3, hour: 9)
         XCTAssertFalse(overdue.stdout.contains("重新列入"), "still to do from yesterday's setting: \(overdue.stdout)")
         XCTAssertTrue(overdue.stdout.contains("无需修改，未保存"), overdue.stdout)

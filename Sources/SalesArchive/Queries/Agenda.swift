@@ -137,19 +137,23 @@ extension CustomerArchive {
         var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
         for w in waiting { if let s = w.setter { setters[w.customer] = s } }
         let wanted = Set(waiting.map(\.customer))
-        var lastSet: [UInt64: Int64] = [:]
-        for (_, batch) in (try? batches(since: since, until: until)) ?? [] {
+        // Each customer's settings in order, with their batch: an undo takes back the setting of
+        // the batch it undoes and is none itself (undoing a follow-up set again left it due).
+        var settings: [UInt64: [(batch: UInt64, at: Int64)]] = [:]
+        for (index, batch) in (try? batches(since: since, until: until)) ?? [] {
+            if let undone = batch.undoes {
+                for e in batch.events where e.kind == .customer && wanted.contains(e.id) { settings[e.id]?.removeAll { $0.batch == undone } }
+                continue
+            }
             for e in batch.events where e.kind == .customer && wanted.contains(e.id) && e.changes.contains(where: { $0.field == field }) {
-                if let s = setters[e.id], batch.events.contains(where: { $0.kind == .activity && $0.id == s.id }) {
-                    lastSet[e.id] = s.at
-                } else {
-                    lastSet[e.id] = batch.at
-                }
+                let setAt = setters[e.id].flatMap { s in batch.events.contains { $0.kind == .activity && $0.id == s.id } ? s.at : nil }
+                settings[e.id, default: []].append((batch.batch ?? index, setAt ?? batch.at))
             }
         }
         var open = Set<UInt64>()
         for w in waiting {
-            if let at = lastSet[w.customer], at > w.contactAt { open.insert(w.customer) }  // (the same second: the contact did it)
+            // (The same second: the contact did it.)
+            if let at = settings[w.customer]?.last?.at, at > w.contactAt { open.insert(w.customer) }
         }
         return open
     }
