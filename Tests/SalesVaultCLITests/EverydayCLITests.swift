@@ -673,6 +673,9 @@ extension EverydayCLITests {
         XCTAssertEqual(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout, logged, "nothing saved")
         // An option's value that starts with "-" and a Chinese word is still its value.
         try sv(["log", "add", "横杠测试", "call", "回电", "--next-step", "-周五前报价"], day: 2)
+        // And so is one given after `=` (`--next-step=周五前报价` was taken for such a text).
+        try sv(["log", "add", "横杠测试", "call", "回电二", "--next-step=-周五前报价二"], day: 2)
+        XCTAssertTrue(try sv(["log", "list", "横杠测试", "--json"], day: 2).stdout.contains("\"-周五前报价二\""))
     }
 }
 
@@ -808,6 +811,14 @@ extension EverydayCLITests {
         let january = try sv(["customer", "edit", "华为", "--set", "下次跟进=1月5日", "--lang", "zh"], day: 2)
         XCTAssertTrue(january.stderr.contains("提示：“1月5日”未写年份，按 2027-01-05 理解"), "another year than this one is said: \(january.stderr)")
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2027-01-05\""))
+        // Written `--set=…`, or with the field's English label: noted too (they were not).
+        let joined = try sv(["customer", "edit", "华为", "--set=下次跟进=1月6日", "--lang", "zh"], day: 2)
+        XCTAssertTrue(joined.stderr.contains("提示：“1月6日”未写年份，按 2027-01-06 理解"), joined.stderr)
+        let english = try sv(["customer", "edit", "华为", "--set", "Next follow-up=1月7日", "--lang", "zh"], day: 2)
+        XCTAssertTrue(english.stderr.contains("提示：“1月7日”未写年份，按 2027-01-07 理解"), english.stderr)
+        XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2027-01-07\""))
+        let notADate = try sv(["customer", "edit", "华为", "--set", "备注=1月8日", "--lang", "zh"], day: 2)
+        XCTAssertFalse(notADate.stderr.contains("未写年份"), "a text field's value is text: \(notADate.stderr)")
         let december = try sv(["log", "add", "华为", "call", "约下次", "--next-date", "12月2日", "--lang", "zh"], day: 2)
         XCTAssertFalse(december.stderr.contains("未写年份"), "this year's goes without a note: \(december.stderr)")
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2026-12-02\""))

@@ -151,6 +151,8 @@ enum UnknownCommand {
         let words = Array(arguments.prefix(while: { $0 != "--" }))
         for (i, word) in words.enumerated() where word.hasPrefix("-") && word.unicodeScalars.contains(where: { !$0.isASCII }) {
             if i > 0, words[i - 1].hasPrefix("-"), !words[i - 1].contains("=") { continue }  // (an option's value)
+            // (An option with its value after `=`: `--set=下次跟进=1月6日`, `--summary=-5%折扣`.)
+            if word.hasPrefix("--"), let eq = word.firstIndex(of: "="), word[..<eq].unicodeScalars.allSatisfy(\.isASCII) { continue }
             let (command, path) = commandPath(arguments, root: root)
             let help = SalesVault.helpMessage(for: command, columns: 10_000)
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")

@@ -1,3 +1,4 @@
+import Interchange
 import SalesArchive
 
 /// The notes of DateParser.readingNotes on the dates a command is given, said before it runs:
@@ -14,13 +15,16 @@ enum YearlessDates {
         option == "--since" ? .notLater : pastOptions.contains(option) ? .past : .upcoming
     }
 
-    /// Whether `--set KEY=…` sets a date field: a date field's key or Chinese name, or a column
-    /// name an import takes for one (下次跟进日期, 预计签约时间).
+    /// Whether `--set KEY=…` sets a date field: a date field's key or Chinese name, or a name
+    /// the command reads as one as an import's header is (下次跟进, Next follow-up, 预计签约时间:
+    /// `parseAssignments`); else any name with 日期, 跟进, 投标 or 签约 in it.
     static func isDateField(_ key: String) -> Bool {
-        let dated = [EntityKind.customer, .project, .activity].flatMap { Schema.fields($0) }.filter {
-            if case .date = $0.type { return true } else { return false }
+        let key = key.trimmingCharacters(in: .whitespaces)
+        for kind in ImportKind.allCases where [EntityKind.customer, .project, .activity].contains(kind.entity) {
+            let mapped = Schema.field(kind.entity, key: key)?.key ?? (try? Importer.assignment(key, "", kind: kind))?.key
+            if let mapped, let spec = Schema.field(kind.entity, key: mapped), case .date = spec.type { return true }
         }
-        return dated.contains { $0.key.lowercased() == key.lowercased() || $0.zh == key } || ["日期", "跟进", "投标", "签约"].contains { key.contains($0) }
+        return ["日期", "跟进", "投标", "签约"].contains { key.contains($0) }
     }
 
     static func note(_ arguments: [String], now: Int64) {
@@ -33,8 +37,11 @@ enum YearlessDates {
             if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "="), dateOptions.contains(String(argument[..<eq])) {
                 reading = Self.reading(String(argument[..<eq]))
                 value = String(argument[argument.index(after: eq)...])
-            } else if let eq = argument.firstIndex(of: "="), option == "--set", isDateField(String(argument[..<eq]).trimmingCharacters(in: .whitespaces)) {
-                value = String(argument[argument.index(after: eq)...])
+            } else if option == "--set" || argument.hasPrefix("--set=") {
+                // (`--set 下次跟进=1月5日` and `--set=下次跟进=1月5日`.)
+                let assignment = option == "--set" ? Substring(argument) : argument.dropFirst("--set=".count)
+                guard let eq = assignment.firstIndex(of: "="), isDateField(String(assignment[..<eq])) else { continue }
+                value = String(assignment[assignment.index(after: eq)...])
             } else if !dateOptions.contains(option) {
                 continue
             }
