@@ -195,11 +195,18 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(inside.stderr.contains("名称相近的有：") && inside.stderr.contains("华为技术有限公司"), inside.stderr)
         let jump = try sv(["customer", "show", "南京地跌集团", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(jump.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), jump.stderr)
+        // Typed in traditional characters (華為 found nothing): found, and near names too; added
+        // again so, a likely duplicate.
+        XCTAssertTrue(try sv(["customer", "show", "南京地鐵", "--lang", "zh"], day: 0, hour: 11).stdout.contains("南京地铁集团有限公司"))
+        let traditionalTypo = try sv(["customer", "show", "南寧地鐵集團", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(traditionalTypo.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), traditionalTypo.stderr)
+        let again = try sv(["customer", "add", "南京地鐵集團有限公司", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(again.stderr.contains("名称相同（繁体写法）"), again.stderr)
         // A contact typed wrong in --with: the customer's people named (it said only "no contact").
         try sv(["contact", "add", "南京地铁", "王敏"], day: 0, hour: 11)
         let with = try sv(["log", "add", "南京地铁", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(with.stderr.contains("南京地铁集团有限公司没有名为“王明”的联系人。该客户现有联系人 1 位：R") && with.stderr.contains(" 王敏\n")
-                      && with.stderr.contains("提示：可用 salesvault contact list 南京地铁集团有限公司 查看全部联系人"), with.stderr)
+                      && with.stderr.contains("提示：可用 salesvault contact list C2 查看全部联系人"), with.stderr)
         // So do the commands that change records (log add said only "not found": helper-129),
         // and a name that holds it once 省 and 市 are left out is found.
         let unchanged = try archiveBytes()

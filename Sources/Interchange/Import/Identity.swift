@@ -51,7 +51,10 @@ extension Identity {
     /// the same name once width, spaces, brackets and legal suffixes are ignored, the same
     /// credit code, or the same phone number. `customer add` asks for `--force` when any is found.
     public static func likelyDuplicates(name: String?, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
-        let key = name.map(companyKey)
+        // (A name typed in traditional characters, 華為技術有限公司, compared in simplified ones:
+        // it was added beside 华为技术有限公司 without a word.)
+        let simplified = name.flatMap(CompanyName.simplified)
+        let key = (simplified ?? name).map(companyKey)
         let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
         let phoneKey = phone.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
@@ -62,6 +65,10 @@ extension Identity {
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
                 // (Not the same: what makes them alike is said; it was only 名称相近 for 华为技术
                 // beside 华为技术有限公司. An import's refusal says it in its own words.)
+                if !same, let simplified, n.trimmedWhitespace == simplified.trimmedWhitespace {
+                    out.append(LikelyDuplicate(customer: c, reason: "the same name in simplified characters", reasonZH: "名称相同（繁体写法）"))
+                    continue
+                }
                 out.append(same ? LikelyDuplicate(customer: c, reason: "the same name", reasonZH: "名称相同")
                     : LikelyDuplicate(customer: c, reason: "the same name once the legal suffix, spaces and brackets are set aside",
                                       reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))

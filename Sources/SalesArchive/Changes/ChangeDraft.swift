@@ -526,10 +526,12 @@ extension ChangeDraft {
                 let ranked = theirs.map { (shared: Set($0.displayName).intersection(typed).count, e: $0) }.sorted { ($1.shared, $0.e.id) < ($0.shared, $1.e.id) }
                 let listed = ranked.prefix(10).map { "\($0.e.shortID) \($0.e.displayName)" }
                 let many = theirs.count > 10
-                throw ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)"
+                var error = ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)"
                                        : "; their \(theirs.count) contact\(theirs.count == 1 ? "" : "s")\(many ? " include" : ":") " + listed.joined(separator: "; ") + (many ? " …" : "")),
                                    zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人，可先用 salesvault contact add 添加）"
                                        : "。该客户现有联系人 \(theirs.count) 位\(many ? "，包括 " : "：")" + listed.joined(separator: "、") + (many ? "等" : "")))
+                error.contactsOf = state.entity(.customer, customer)?.shortID
+                throw error
             }
             return try resolve(target, part)
         }
@@ -651,7 +653,15 @@ enum Lookup {
     static func resolve(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {
         do {
             return try resolveAsWritten(kind, q, in: state, suggest: suggest)
-        } catch let error as ArchiveError where error.code == .notFound {
+        } catch var error as ArchiveError where error.code == .notFound {
+            // A name typed in traditional characters (華為 for 华为, as a Hong Kong or Taiwan
+            // input method writes it: found nothing), in a command: looked up in simplified
+            // ones, and its near names are theirs. (ICU's transform; not for an import's rows.)
+            if suggest, let simplified = CompanyName.simplified(q) {
+                do { return try resolveAsWritten(kind, simplified, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .notFound {
+                    if !other.candidates.isEmpty || other.reason.contains("; similar names: ") { error = other }  // (near names found)
+                }
+            }
             // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
             // stored folded: found by its plain form.
             // (Asked as the text itself would be: a full-width ＴＣＬ was taken without the

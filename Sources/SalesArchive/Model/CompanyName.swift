@@ -5,6 +5,15 @@ import VaultFormat
 /// finds duplicates and references by, and what keeps two customers from sharing a short name
 /// or an alias. The domain owns it; `Identity` (Interchange) uses it.
 public enum CompanyName {
+    /// `text` in simplified characters, or nil when it has none that differ (ICU's
+    /// Traditional-Simplified transform, asked only of text with CJK characters): a name typed
+    /// with a Hong Kong or Taiwan input method (華為技術) is looked up so (commands only).
+    public static func simplified(_ text: String) -> String? {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x3400 }),
+              let s = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false), s != text else { return nil }
+        return s
+    }
+
     /// The legal suffixes that do not distinguish one company from another, longest first.
     static let legalSuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团", "公司",
                                 "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh"]

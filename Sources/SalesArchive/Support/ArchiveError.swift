@@ -20,6 +20,9 @@ public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible 
     /// because that operation created nothing (it was itself refused): n and the kind wanted.
     public internal(set) var unmadeReference: Int?
     public internal(set) var unmadeKind: EntityKind?
+    /// The customer (its id, C12) whose contacts a "no such contact" lists, for the hint that
+    /// names the command listing them all.
+    public internal(set) var contactsOf: String?
 
     public init(_ code: Code, _ reason: String, zh: String? = nil, candidates: [String] = [], writtenWithoutOwner: Bool = false) {
         self.code = code

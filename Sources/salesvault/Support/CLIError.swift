@@ -141,8 +141,9 @@ enum ErrorReport {
                     : L("if it is that one, give its id or full name", "如果要找的是这家客户，请改用编号或完整名称")
             // (A customer's contact not found: the customer's list, not every kind's: helper-135.)
             case .notFound where (e.reasonZH ?? "").contains("该客户现有联系人"):
-                L("see them all with salesvault contact list \(e.reason.components(separatedBy: " has no contact ").first ?? "")",
-                  "可用 salesvault contact list \((e.reasonZH ?? "").components(separatedBy: "没有名为").first ?? "") 查看全部联系人")
+                // (By the customer's id: a name with spaces had to be quoted.)
+                L("see them all with salesvault contact list \(e.contactsOf ?? e.reason.components(separatedBy: " has no contact ").first ?? "")",
+                  "可用 salesvault contact list \(e.contactsOf ?? (e.reasonZH ?? "").components(separatedBy: "没有名为").first ?? "") 查看全部联系人")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
                               "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)
