@@ -103,6 +103,7 @@ struct SalesVault: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         YearlessDates.note(arguments, now: Clock.now)
+        ArchiveContext.noteUnknownTZ()
         do {
             try command.run()
         } catch let exit as ExitCode {

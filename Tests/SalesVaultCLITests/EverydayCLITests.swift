@@ -136,6 +136,12 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let cst = try runTool(["log", "add", "华为", "call", "回访CST", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(cst.status, 0, cst.stderr)
         XCTAssertTrue(cst.stderr.contains("提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此按 UTC（格林尼治标准时间，比北京时间慢 8 小时）计时"), cst.stderr)
+        XCTAssertEqual(cst.stderr.components(separatedBy: "TZ=CST").count, 2, "said once: \(cst.stderr)")
+        // Said by any command, not only one that reads a time (a list showed UTC's times without it).
+        let listedUnderCST = try runTool(["log", "list", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
+        XCTAssertTrue(listedUnderCST.stderr.contains("提示：TZ=CST 不是可识别的时区名称"), listedUnderCST.stderr)
+        inShanghai["TZ"] = "UTC+8"
+        XCTAssertTrue(try runTool(["agenda", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai).stderr.contains("提示：TZ=UTC+8 按 POSIX 规则"))
         let listedCST = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(listedCST.first { ($0["summary"] as? String) == "回访CST" }?["at"] as? String, "2026-11-24T09:00:00Z")
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])

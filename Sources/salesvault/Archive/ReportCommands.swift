@@ -385,6 +385,8 @@ extension ArchiveContext {
         Self.noteUnknownTZ()
     }
 
+    nonisolated(unsafe) static var saidTZ = false
+
     /// `TZ` as this process was given it, before `main` names a POSIX form as Foundation reads it.
     static let givenTZ = ProcessInfo.processInfo.environment["TZ"]
 
@@ -394,6 +396,10 @@ extension ArchiveContext {
     /// `UTC+8`, read as POSIX (and `date`) read it, eight hours behind UTC: said why, after a
     /// note that named Etc/GMT+8 without a word on it.
     static func noteUnknownTZ() {
+        // (Once a run: every command says it, not only one that reads or shows a time beside
+        // the zone note; times listed under TZ=CST were UTC's without a word.)
+        guard !saidTZ else { return }
+        saidTZ = true
         // (Only for a + sign, the mistake: TZ=JST-9 is right, and got the note too: helper-138.)
         if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west > 0 {
             let shown = ChangeDraft.quoted(tz)
