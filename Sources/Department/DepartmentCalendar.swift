@@ -1,4 +1,5 @@
 import Foundation
+import SalesArchive
 
 /// Calendar days in the department's time zone (DEPARTMENT.md §5 "Counting days"): every age and
 /// date of the rotation rule and of the compliance check is counted here, never in the time zone
@@ -46,8 +47,9 @@ public struct DepartmentCalendar: Sendable, Equatable {
         let h = abs(apart) / 3_600, m = abs(apart) % 3_600 / 60
         let hours = m == 0 ? "\(h) hours" : "\(h) hours \(m) minutes", hoursZH = m == 0 ? "\(h) 小时" : "\(h) 小时 \(m) 分"
         let name = timeZone.identifier, shown = name == Self.defaultZoneName ? "北京时间" : name
-        return ("this machine's time zone (\(machine.identifier)) is \(hours) \(apart > 0 ? "behind" : "ahead of") the department's (\(name)): times typed here (--at, times in imported files) are read in this machine's zone, while the weekly report counts and shows them in \(name). If this machine's zone is wrong, set it (export TZ=\(name)) and check the times recorded",
-                "本机时区（\(machine.identifier)）比部门时区（\(shown)）\(apart > 0 ? "慢" : "快") \(hoursZH)：在本机录入的时间（--at、导入文件中的时间）按本机时区理解，周报则按\(shown)统计和显示。如本机时区设置有误，请改为 \(name)（export TZ=\(name)），并核对所录时间")
+        let here = MachineZone.shownName(machine.identifier)
+        return ("this machine's time zone (\(here)) is \(hours) \(apart > 0 ? "behind" : "ahead of") the department's (\(name)): times typed here (--at, times in imported files) are read in this machine's zone, while the weekly report counts and shows them in \(name). If this machine's zone is wrong, set it (export TZ=\(name)) and check the times recorded",
+                "本机时区（\(here)）比部门时区（\(shown)）\(apart > 0 ? "慢" : "快") \(hoursZH)：在本机录入的时间（--at、导入文件中的时间）按本机时区理解，周报则按\(shown)统计和显示。如本机时区设置有误，请改为 \(name)（export TZ=\(name)），并核对所录时间")
     }
 
     /// `YYYY-MM-DD` of `D(t)`.

@@ -159,7 +159,7 @@ public enum FullCheckText {
         case .failed(let failures):
             let word = code(failures)
             let en = failures.map { $0.text.replacingOccurrences(of: "/dev/fd/\(fd)", with: path) }.joined(separator: "; ")
-            let zh = failures.map { chinese($0).replacingOccurrences(of: "/dev/fd/\(fd)", with: path) }.joined(separator: ";")
+            let zh = failures.map { chinese($0).replacingOccurrences(of: "/dev/fd/\(fd)", with: path) }.joined(separator: "；")
             return Result(word: word, problem: en, problemZH: zh, check: check)
         }
     }

@@ -76,6 +76,9 @@ struct SalesVault: ParsableCommand {
             Foundation.exit(ExitStatus.usage.rawValue)
         }
         arguments = UnknownCommand.movingLanguage(arguments, root: Self.self)
+        // `--industry=` is an empty value (which clears), not "take the next word": the parser
+        // took `--force` after it as the industry and saved it (helper-139).
+        arguments = UnknownCommand.emptyAttachedValues(arguments)
         // `salesvault customer bogus`: an unknown command, said as one (the parser named an option).
         if let problem = UnknownCommand.problem(arguments, root: Self.self) {
             Terminal.stderr(problem + "\n")

@@ -107,6 +107,41 @@ final class AgendaTests: XCTestCase {
         XCTAssertFalse(try a.agenda(now: day(4, hour: 9)).overdue.contains { $0.customer.displayName == "浪潮信息" })
     }
 
+    /// A follow-up set again after its day's call (helper-139): still overdue after 31 days (it
+    /// dropped off), back after its undo is undone (it stayed off), and set in the same second as
+    /// the call, after it (a script's `log add` then `customer edit`: helper-140).
+    func testAFollowUpSetAgainStaysUntilAContact() throws {
+        let fixture = try ArchiveFixture()
+        let a = try fixture.open()
+        try a.addCustomer(name: "甲公司", fields: [("nextFollowUp", "2026-11-25")], now: day(0))
+        try a.logActivity(customer: "甲公司", type: "call", summary: "已沟通", at: day(2, hour: 10), now: day(2, hour: 10))
+        XCTAssertFalse(try a.agenda(now: day(2, hour: 11)).dueToday.contains { $0.customer.displayName == "甲公司" })
+        let count = a.vault.header.recordCount
+        try a.edit(.customer, "甲公司", fields: [("nextFollowUp", "2026-11-25")], now: day(2, hour: 11))
+        XCTAssertEqual(a.vault.header.recordCount, count + 1)
+        for later in [1, 31, 32, 60] {
+            XCTAssertTrue(try a.agenda(now: day(2 + later, hour: 9)).overdue.contains { $0.customer.displayName == "甲公司" }, "\(later) days later")
+        }
+        // Undone: done again; the undo undone: overdue again (it stayed off).
+        let (setting, _) = try XCTUnwrap(try a.batches().last)
+        try a.undo(batch: setting, now: day(2, hour: 12))
+        XCTAssertFalse(try a.agenda(now: day(3, hour: 9)).overdue.contains { $0.customer.displayName == "甲公司" })
+        let (undo, _) = try XCTUnwrap(try a.batches().last)
+        try a.undo(batch: undo, now: day(2, hour: 13))
+        XCTAssertTrue(try a.agenda(now: day(3, hour: 9)).overdue.contains { $0.customer.displayName == "甲公司" }, "the undo undone")
+        // The same second as the call, saved after it: due.
+        try a.addCustomer(name: "乙公司", fields: [("nextFollowUp", "2026-11-25")], now: day(0))
+        try a.logActivity(customer: "乙公司", type: "call", summary: "已沟通", at: day(2, hour: 14), now: day(2, hour: 14))
+        XCTAssertTrue(a.followUpCanBeSetAgain(try a.resolve(.customer, "乙公司"), now: day(2, hour: 14)))
+        try a.edit(.customer, "乙公司", fields: [("nextFollowUp", "今天")], now: day(2, hour: 14))
+        XCTAssertTrue(try a.agenda(now: day(2, hour: 15)).dueToday.contains { $0.customer.displayName == "乙公司" }, "set in the call's second, after it")
+        XCTAssertFalse(a.followUpCanBeSetAgain(try a.resolve(.customer, "乙公司"), now: day(2, hour: 14)), "set again already")
+        // A customer added with its follow-up and called in the same second: the call did it.
+        try a.addCustomer(name: "丙公司", fields: [("nextFollowUp", "2026-11-25")], now: day(2, hour: 16))
+        try a.logActivity(customer: "丙公司", type: "call", summary: "已沟通", at: day(2, hour: 16), now: day(2, hour: 16))
+        XCTAssertFalse(try a.agenda(now: day(2, hour: 17)).dueToday.contains { $0.customer.displayName == "丙公司" })
+    }
+
     func testTheAgendaForAFixedClock() throws {
         let fixture = try ArchiveFixture()
         let a = try makeArchive(fixture)

@@ -62,4 +62,14 @@ final class MachineZoneTests: XCTestCase {
             XCTAssertNil(MachineZone.identifier(forTZ: tz), tz)
         }
     }
+
+    /// A zone's name as notes show it: POSIX's Etc/GMT+8 as UTC-8 (helper-140).
+    func testAZoneNameAsANoteShowsIt() {
+        XCTAssertEqual(MachineZone.shownName("Etc/GMT+8"), "UTC-8")
+        XCTAssertEqual(MachineZone.shownName("Etc/GMT-9"), "UTC+9")
+        XCTAssertEqual(MachineZone.shownName("Etc/GMT"), "Etc/GMT")
+        XCTAssertEqual(MachineZone.shownName("Etc/GMT+0"), "Etc/GMT+0")
+        XCTAssertEqual(MachineZone.shownName("Asia/Shanghai"), "Asia/Shanghai")
+        XCTAssertEqual(MachineZone.shownName("Etc/GMT+x"), "Etc/GMT+x")
+    }
 }

@@ -129,17 +129,17 @@ final class EverydayCLITests: WeekArchiveTestCase {
         inShanghai["TZ"] = "UTC+8"
         let signed = try runTool(["log", "add", "华为", "call", "回访UTC+8", "--at", "昨天下午3点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(signed.status, 0, signed.stderr)
-        XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令相同）解读，其中“+”表示格林尼治以西，所以它比 UTC 慢 8 小时（即 UTC-8），并不是北京时间。北京时间请设为 export TZ=Asia/Shanghai"), signed.stderr)
-        XCTAssertTrue(signed.stderr.contains("本机时区（Etc/GMT+8）"), signed.stderr)
+        XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令一致）实际是 UTC-8，比北京时间慢 16 小时，并不是北京时间；本机时间均按 UTC-8 显示。如需北京时间，请执行：export TZ=Asia/Shanghai"), signed.stderr)
+        XCTAssertTrue(signed.stderr.contains("本机时区（UTC-8）"), signed.stderr)
         // TZ=CST is UTC, as `date` reads it, and said so (it was America/Chicago: helper-134).
         inShanghai["TZ"] = "CST"
         let cst = try runTool(["log", "add", "华为", "call", "回访CST", "--at", "今天上午9点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(cst.status, 0, cst.stderr)
-        XCTAssertTrue(cst.stderr.contains("提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此按 UTC（格林尼治标准时间，比北京时间慢 8 小时）计时"), cst.stderr)
+        XCTAssertTrue(cst.stderr.contains("提示：TZ=CST 不是有效的时区名称（CST 可指中国标准时间，也可指美国中部时间），本机按 UTC 计时，比北京时间慢 8 小时。如需北京时间，请执行：export TZ=Asia/Shanghai"), cst.stderr)
         XCTAssertEqual(cst.stderr.components(separatedBy: "TZ=CST").count, 2, "said once: \(cst.stderr)")
         // Said by any command, not only one that reads a time (a list showed UTC's times without it).
         let listedUnderCST = try runTool(["log", "list", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
-        XCTAssertTrue(listedUnderCST.stderr.contains("提示：TZ=CST 不是可识别的时区名称"), listedUnderCST.stderr)
+        XCTAssertTrue(listedUnderCST.stderr.contains("提示：TZ=CST 不是有效的时区名称"), listedUnderCST.stderr)
         inShanghai["TZ"] = "UTC+8"
         XCTAssertTrue(try runTool(["agenda", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai).stderr.contains("提示：TZ=UTC+8 按 POSIX 规则"))
         let listedCST = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
@@ -207,12 +207,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let traditionalTypo = try sv(["customer", "show", "南寧地鐵集團", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(traditionalTypo.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), traditionalTypo.stderr)
         let again = try sv(["customer", "add", "南京地鐵集團有限公司", "--lang", "zh"], day: 0, hour: 11, expect: 8)
-        XCTAssertTrue(again.stderr.contains("名称相同（繁体写法）"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("（同一名称，仅繁简写法不同）"), again.stderr)
         // A contact typed wrong in --with: the customer's people named (it said only "no contact").
         try sv(["contact", "add", "南京地铁", "王敏"], day: 0, hour: 11)
         let with = try sv(["log", "add", "南京地铁", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(with.stderr.contains("南京地铁集团有限公司没有名为“王明”的联系人。该客户现有联系人 1 位：R") && with.stderr.contains(" 王敏\n")
-                      && with.stderr.contains("提示：可用 salesvault contact list C2 查看全部联系人"), with.stderr)
+                      && with.stderr.contains("提示：如指其中一位，请改用编号（如 --with R"), with.stderr)
+        XCTAssertTrue(with.stderr.contains("）；如是新联系人，请先执行 salesvault contact add C2 王明"), with.stderr)
         // So do the commands that change records (log add said only "not found": helper-129),
         // and a name that holds it once 省 and 市 are left out is found.
         let unchanged = try archiveBytes()
@@ -856,17 +857,61 @@ extension EverydayCLITests {
         try sv(["log", "add", "华为", "call", "已沟通"], day: 2, hour: 10)
         XCTAssertFalse(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"), "done by the call")
         let again = try sv(["customer", "edit", "华为", "--set", "下次跟进=今天", "--lang", "zh"], day: 2, hour: 11)
-        XCTAssertTrue(again.stdout.contains("下次跟进日期仍为 2026-11-25，华为技术有限公司已重新列入今天要跟进（agenda）。"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("下次跟进日期不变（仍为 2026-11-25），华为技术有限公司已重新列入待办中的“今天要跟进”（见 salesvault agenda）。"), again.stdout)
         XCTAssertTrue(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"))
         let history = try sv(["history", "华为", "--lang", "zh"], day: 2, hour: 11).stdout
-        XCTAssertTrue(history.contains("2026-11-25（重新设定）"), history)
+        XCTAssertTrue(history.contains("2026-11-25（日期不变，重新列入待办）"), history)
         // Undone, the setting is taken back: off the list again (the undo had set it once more).
-        let batch = try XCTUnwrap(history.components(separatedBy: "\n").last { $0.contains("重新设定") }?.split(separator: " ").first)
+        let batch = try XCTUnwrap(history.components(separatedBy: "\n").last { $0.contains("重新列入待办") }?.split(separator: " ").first)
         try sv(["undo", String(batch)], day: 2, hour: 11)
         XCTAssertFalse(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"), "undone")
         try sv(["customer", "edit", "华为", "--set", "下次跟进=今天"], day: 2, hour: 11)
         let overdue = try sv(["customer", "edit", "华为", "--set", "下次跟进=2026-11-25", "--lang", "zh"], day: 3, hour: 9)
         XCTAssertFalse(overdue.stdout.contains("重新列入"), "still to do from yesterday's setting: \(overdue.stdout)")
         XCTAssertTrue(overdue.stdout.contains("无需修改，未保存"), overdue.stdout)
+        // Called the day after, then set again to the passed day: what to do instead.
+        try sv(["log", "add", "华为", "call", "再次沟通"], day: 3, hour: 10)
+        let passed = try sv(["customer", "edit", "华为", "--set", "下次跟进=2026-11-25", "--lang", "zh"], day: 3, hour: 11)
+        XCTAssertTrue(passed.stdout.contains("下次跟进日期已是 2026-11-25，之后已联系过华为技术有限公司（2026-11-26），未保存。如仍需跟进，请设定新日期（如 --set 下次跟进=明天）。"), passed.stdout)
+    }
+
+    /// What helper-139 and helper-140 found in the day's changes.
+    func testEmptyValuesFullWidthEqualsAndTraditionalNames() throws {
+        try sv(["customer", "add", "阿里巴巴", "--industry", "互联网"], day: 0)
+        // `--industry=` is empty (it clears), not the next word: `--force` was saved as the industry.
+        try sv(["customer", "edit", "阿里巴巴", "--industry=", "--force"], day: 0)
+        let shown = try sv(["customer", "show", "阿里巴巴", "--json"], day: 0).stdout
+        XCTAssertFalse(shown.contains("--force") || shown.contains("互联网"), shown)
+        // `--set==x`: the field's name is missing; a full-width ＝ is an =.
+        let noKey = try sv(["customer", "edit", "阿里巴巴", "--set==x", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(noKey.stderr.contains("= 前面缺少字段名"), noKey.stderr)
+        try sv(["customer", "edit", "阿里巴巴", "--set", "下次跟进＝2026-12-01"], day: 0)
+        XCTAssertTrue(try sv(["customer", "show", "阿里巴巴", "--json"], day: 0).stdout.contains("\"nextFollowUp\" : \"2026-12-01\""))
+        // Options after `--` are text: said in Chinese, with where options go.
+        let after = try sv(["log", "add", "阿里巴巴", "call", "--", "-对方同意", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(after.stderr.contains("多余的参数") && after.stderr.contains("选项请写在 -- 之前"), after.stderr)
+        XCTAssertFalse(after.stderr.contains("unexpected"), after.stderr)
+
+        // A name stored in traditional characters: found in simplified ones, and the same name
+        // so written is a likely duplicate, both ways; contacts too; search finds either.
+        try sv(["customer", "add", "臺灣積體電路製造"], day: 0)
+        XCTAssertTrue(try sv(["customer", "show", "台湾积体电路", "--lang", "zh"], day: 0).stdout.contains("臺灣積體電路製造"))
+        let twice = try sv(["customer", "add", "台湾积体电路制造", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(twice.stderr.contains("（同一名称，仅繁简写法不同）"), twice.stderr)
+        try sv(["contact", "add", "台湾积体", "張偉"], day: 0)
+        let person = try sv(["contact", "add", "台湾积体", "张伟", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(person.stderr.contains("同一姓名，仅繁简写法不同"), person.stderr)
+        let logged = try sv(["log", "add", "台湾积体", "call", "电话沟通", "--with", "张伟", "--lang", "zh"], day: 0, hour: 11)
+        XCTAssertTrue(logged.stdout.contains("联系人：R") && logged.stdout.contains(" 張偉"), "the person recorded is named: \(logged.stdout)")
+        let found = try sv(["search", "台湾", "--lang", "zh"], day: 0, hour: 11).stdout
+        XCTAssertTrue(found.contains("臺灣積體電路製造"), found)
+        XCTAssertTrue(try sv(["search", "電話", "--lang", "zh"], day: 0, hour: 11).stdout.contains("电话沟通"))
+        // Near names of a traditional name typed wrong: with what was typed and how it was read.
+        try sv(["customer", "add", "华为技术有限公司"], day: 0)
+        let near = try sv(["customer", "show", "華偽技術", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(near.stderr.contains("找不到“華偽技術”（按简体“华伪技术”查找）对应的客户，名称相近的有：") && near.stderr.contains("华为技术有限公司"), near.stderr)
+        // A customer without contacts: the hint adds one.
+        let none = try sv(["log", "add", "阿里巴巴", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(none.stderr.contains("salesvault contact add C1 王明"), none.stderr)
     }
 }

@@ -51,34 +51,38 @@ extension Identity {
     /// the same name once width, spaces, brackets and legal suffixes are ignored, the same
     /// credit code, or the same phone number. `customer add` asks for `--force` when any is found.
     public static func likelyDuplicates(name: String?, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
-        // (A name typed in traditional characters, 華為技術有限公司, compared in simplified ones:
-        // it was added beside 华为技术有限公司 without a word.)
-        let simplified = name.flatMap(CompanyName.simplified)
-        let key = (simplified ?? name).map(companyKey)
+        // (Names in traditional characters, 華為技術有限公司 or one stored so, compared in
+        // simplified ones, character by character: they were added beside each other without a
+        // word, helper-139.)
+        let customers = state.all(.customer)
+        let folder = CompanyName.SimplifiedFolder(customers.compactMap { $0["name"]?.text } + (name.map { [$0] } ?? []))
+        let fold = { (text: String) in folder.fold(text) }
+        let key = name.map { companyKey(fold($0)) }
         let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
         let phoneKey = phone.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
         let shortKey = key.map(CompanyName.comparable)
-        for c in state.all(.customer) {
-            if let key, let n = c["name"]?.text, companyKey(n) == key {
+        for c in customers {
+            if let key, let n = c["name"]?.text, companyKey(fold(n)) == key {
                 // (The same name written the same way is said so: 名称相近 read as a guess.)
                 let same = n.trimmedWhitespace == name?.trimmedWhitespace
                 // (Not the same: what makes them alike is said; it was only 名称相近 for 华为技术
                 // beside 华为技术有限公司. An import's refusal says it in its own words.)
-                if !same, let simplified, n.trimmedWhitespace == simplified.trimmedWhitespace {
-                    out.append(LikelyDuplicate(customer: c, reason: "the same name in simplified characters", reasonZH: "名称相同（繁体写法）"))
+                if !same, let name, fold(n).trimmedWhitespace == fold(name).trimmedWhitespace {
+                    out.append(LikelyDuplicate(customer: c, reason: "the same name, differing only in traditional and simplified characters",
+                                               reasonZH: "同一名称，仅繁简写法不同"))
                     continue
                 }
                 out.append(same ? LikelyDuplicate(customer: c, reason: "the same name", reasonZH: "名称相同")
                     : LikelyDuplicate(customer: c, reason: "the same name once the legal suffix, spaces and brackets are set aside",
                                       reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))
-            } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.comparable(companyKey(n)),
+            } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.comparable(companyKey(fold(n))),
                       shortKey == other || Self.namesOneAnother(shortKey, other) {
                 // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
                 // one name within the other once 省 and 市 are left out (added without a word,
                 // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
                 // such (一个名称包含另一个 was not what they are: helper-129).
-                let words = Self.differingWords(key ?? "", companyKey(n))
+                let words = Self.differingWords(key ?? "", companyKey(fold(n)))
                 out.append(shortKey == other
                     ? LikelyDuplicate(customer: c, reason: "the same name but for \(words.en)", reasonZH: "名称相同，仅\(words.zh)不同")
                     : LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方"))
@@ -127,12 +131,18 @@ extension Identity {
     /// company may share a name; usually it is the same person entered twice).
     public static func likelyDuplicateContacts(customer: UInt64, name: String?, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
         // (The name as it will be stored: 王敏、 is 王敏, and was added beside her.)
-        let key = name.map { CompanyName.personKey((try? ChangeDraft.name($0, of: .contact)) ?? $0) }
+        // (In simplified characters: 張偉 beside 张伟 was added without a word: helper-139.)
+        let people = state.all(.contact).filter { $0["customer"]?.ref == customer }
+        let stored = name.map { (try? ChangeDraft.name($0, of: .contact)) ?? $0 }
+        let folder = CompanyName.SimplifiedFolder(people.map { $0["name"]?.text ?? "" } + (stored.map { [$0] } ?? []))
+        let key = stored.map { CompanyName.personKey(folder.fold($0)) }
         let mobileKey = mobile.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
-        for p in state.all(.contact) where p["customer"]?.ref == customer {
-            if let key, let n = p["name"]?.text, CompanyName.personKey(n) == key {
-                out.append(LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同"))
+        for p in people {
+            if let key, let n = p["name"]?.text, CompanyName.personKey(folder.fold(n)) == key {
+                let same = CompanyName.personKey(n) == CompanyName.personKey(stored ?? "")
+                out.append(same ? LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同")
+                    : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "同一姓名，仅繁简写法不同"))
             } else if let mobileKey, let other = p["mobile"]?.text, Self.phoneKey(other) == mobileKey {
                 out.append(LikelyDuplicate(customer: p, reason: "the same mobile number", reasonZH: "手机号相同"))
             }

@@ -346,10 +346,10 @@ public enum WeeklyReportBuilder {
                     switch ContactIntervals.followUp(next: next, lastContactDay: last.map { Int32(clamping: o.calendar.day(of: $0)) }, setByLatestContact: setByLatest) {
                     case .open:
                         report.attention.append(overdue)
-                    case .askWhenSet where next >= refDay - ContactIntervals.setLookBack:
-                        setAfterContact.append((overdue, PendingFollowUp(customer: c.id, day: next, contactAt: lastActivity[c.id]?.at ?? .min,
+                    case .askWhenSet:
+                        setAfterContact.append((overdue, PendingFollowUp(customer: c.id, day: next, contactID: lastActivity[c.id]?.id, contactAt: lastActivity[c.id]?.at ?? .min,
                                                                          setter: setter.map { ($0.id, $0.at) })))
-                    case .askWhenSet, .done:
+                    case .done:
                         break
                     }
                 }
@@ -360,8 +360,8 @@ public enum WeeklyReportBuilder {
                 }
             }
         }
-        if let first = setAfterContact.map(\.1.day).min() {
-            let open = archive.followUpsSetAfterContact(setAfterContact.map(\.1), since: o.calendar.start(of: Int64(first)), until: week.upperBound)
+        if !setAfterContact.isEmpty {
+            let open = archive.followUpsSetAfterContact(setAfterContact.map(\.1), until: week.upperBound)
             report.attention += setAfterContact.filter { open.contains($0.1.customer) }.map(\.0)
         }
         // In id order (C2 before C10), by the number, not the text.

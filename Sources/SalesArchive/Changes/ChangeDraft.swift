@@ -509,6 +509,14 @@ extension ChangeDraft {
                     if CompanyName.personKey(e["name"]?.text ?? "") == key { named.append(e) }
                     else if Lookup.names(of: e).contains(where: { $0.contains(folded) }) { near.append(e) }
                 }
+                if named.isEmpty && near.isEmpty && !theirs.isEmpty {
+                    // 張偉 for 张伟, 李华 for 李華: in simplified characters (helper-139).
+                    let folder = CompanyName.SimplifiedFolder(theirs.map { $0["name"]?.text ?? "" } + [part])
+                    if !folder.isEmpty {
+                        let key = CompanyName.personKey(folder.fold(part))
+                        named = theirs.filter { CompanyName.personKey(folder.fold($0["name"]?.text ?? "")) == key }
+                    }
+                }
                 if named.count == 1 { return named[0] }
                 if named.isEmpty && near.count == 1 { return near[0] }
                 // Several of this customer's, or none: said of this customer (other customers'
@@ -531,6 +539,8 @@ extension ChangeDraft {
                                    zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人，可先用 salesvault contact add 添加）"
                                        : "。该客户现有联系人 \(theirs.count) 位\(many ? "，包括 " : "：")" + listed.joined(separator: "、") + (many ? "等" : "")))
                 error.contactsOf = state.entity(.customer, customer)?.shortID
+                error.missingContact = part
+                error.firstContactID = ranked.first?.e.shortID
                 throw error
             }
             return try resolve(target, part)
@@ -659,9 +669,18 @@ enum Lookup {
             // ones, and its near names are theirs. (ICU's transform; not for an import's rows.)
             if suggest, let simplified = CompanyName.simplified(q) {
                 do { return try resolveAsWritten(kind, simplified, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .notFound {
-                    if !other.candidates.isEmpty || other.reason.contains("; similar names: ") { error = other }  // (near names found)
+                    // (Near names found: said with what was typed and how it was read, helper-140.)
+                    if !other.candidates.isEmpty || other.reason.contains("; similar names: ") {
+                        let en = other.reason.range(of: simplified).map { other.reason.replacingCharacters(in: $0, with: "\(q) (searched as \(simplified))") } ?? other.reason
+                        error = ArchiveError(.notFound, en,
+                                             zh: other.reasonZH?.replacingOccurrences(of: "“\(simplified)”", with: "“\(q)”（按简体“\(simplified)”查找）"),
+                                             candidates: other.candidates)
+                    }
                 }
             }
+            // And a name stored in traditional characters (臺灣積體電路), typed in simplified
+            // ones or mixed: compared character by character in simplified ones (helper-139).
+            if suggest, let found = try Self.foldedMatch(kind, q, in: state) { return found }
             // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
             // stored folded: found by its plain form.
             // (Asked as the text itself would be: a full-width ＴＣＬ was taken without the
@@ -703,6 +722,29 @@ enum Lookup {
             }
             throw error
         }
+    }
+
+    /// The one record whose name, short name, code or alias is `q` once both are folded to
+    /// simplified characters (or, when none is, holds it); nil when none or no text had
+    /// traditional characters; several are asked about.
+    static func foldedMatch(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity? {
+        var named: [(e: Entity, name: String)] = []
+        state.each(kind) { e in for n in Self.names(of: e) { named.append((e, n)) } }
+        let folder = CompanyName.SimplifiedFolder(named.map(\.name) + [q.lowercased()])
+        guard !folder.isEmpty else { return nil }
+        let fq = folder.fold(q.lowercased())
+        var exact: [Entity] = [], holding: [Entity] = []
+        for (e, n) in named {
+            let f = folder.fold(n)
+            if f == fq, !exact.contains(where: { $0.id == e.id }) { exact.append(e) }
+            if f.contains(fq), !holding.contains(where: { $0.id == e.id }) { holding.append(e) }
+        }
+        let found = exact.isEmpty ? holding : exact
+        if found.count == 1 { return found[0] }
+        guard found.count > 1 else { return nil }
+        throw ArchiveError(.ambiguous, "\(q) matches \(found.count) \(kind.en) records; give more of the name or the id",
+                           zh: "“\(q)”匹配到 \(found.count) 个\(kind.zh)，请输入更完整的名称或编号",
+                           candidates: found.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 
     private static func resolveAsWritten(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {

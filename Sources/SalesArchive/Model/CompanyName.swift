@@ -14,6 +14,35 @@ public enum CompanyName {
         return s
     }
 
+    /// Folds texts to simplified characters one character at a time, by a table made with one
+    /// call of ICU's transform over the distinct CJK characters of `texts` (a transform per name
+    /// took 7 µs: a second for 100,000 customers). Each text to fold must be among `texts`.
+    public struct SimplifiedFolder {
+        var map: [Character: Character] = [:]
+
+        public init<S: Sequence>(_ texts: S) where S.Element == String {
+            var seen = Set<Character>()
+            for t in texts {
+                for c in t where c.unicodeScalars.first.map({ $0.value >= 0x3400 }) ?? false { seen.insert(c) }
+            }
+            let chars = Array(seen)
+            guard !chars.isEmpty,
+                  let out = chars.map(String.init).joined(separator: "\n").applyingTransform(StringTransform("Traditional-Simplified"), reverse: false)
+            else { return }
+            let folded = out.split(separator: "\n", omittingEmptySubsequences: false)
+            guard folded.count == chars.count else { return }
+            for (c, f) in zip(chars, folded) where f.count == 1 && f.first != c { map[c] = f.first! }
+        }
+
+        /// Whether any character folds (the texts had traditional ones).
+        public var isEmpty: Bool { map.isEmpty }
+
+        public func fold(_ text: String) -> String {
+            guard !map.isEmpty else { return text }
+            return String(text.map { map[$0] ?? $0 })
+        }
+    }
+
     /// The legal suffixes that do not distinguish one company from another, longest first.
     static let legalSuffixes = ["股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团", "公司",
                                 "co.,ltd.", "co.,ltd", "co.ltd", "corporation", "limited", "company", "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh"]

@@ -22,8 +22,8 @@ public enum FieldFormat {
         case (_, .day(let d)): return DateParser.format(d)
         case (_, .flag(let b)): return b ? (zh ? "是" : "yes") : (zh ? "否" : "no")
         case (_, .money(let m)): return m.display(zh: zh)
-        case (_, .ref(let id)): return referenceName(id, spec: spec, state: state)
-        case (_, .refs(let ids)): return ids.map { referenceName($0, spec: spec, state: state) }.joined(separator: zh ? "、" : ", ")
+        case (_, .ref(let id)): return referenceName(id, spec: spec, state: state, zh: zh)
+        case (_, .refs(let ids)): return ids.map { referenceName($0, spec: spec, state: state, zh: zh) }.joined(separator: zh ? "、" : ", ")
         }
     }
 
@@ -100,14 +100,15 @@ public enum FieldFormat {
         }
     }
 
-    /// "王敏 (R4)": the referenced record's name and short id ("#id" if it is unknown).
-    public static func referenceName(_ id: UInt64, spec: FieldSpec, state: ArchiveState) -> String {
+    /// "王敏 (R4)", in Chinese "王敏（R4）": the referenced record's name and short id ("#id" if
+    /// it is unknown). (The Chinese tables had the half-width brackets: helper-140.)
+    public static func referenceName(_ id: UInt64, spec: FieldSpec, state: ArchiveState, zh: Bool = false) -> String {
         let kinds: [EntityKind]
         switch spec.type {
         case .reference(let k), .references(let k): kinds = [k]
         default: kinds = EntityKind.allCases
         }
-        for kind in kinds { if let e = state.entities(kind, id) { return "\(e.displayName) (\(e.shortID))" } }
+        for kind in kinds { if let e = state.entities(kind, id) { return zh ? "\(e.displayName)（\(e.shortID)）" : "\(e.displayName) (\(e.shortID))" } }
         return "#\(id)"
     }
 

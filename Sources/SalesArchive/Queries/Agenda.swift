@@ -65,19 +65,14 @@ public struct ContactIntervals: Sendable, Equatable {
         return setByLatestContact ? .open : .askWhenSet
     }
 
-    /// Whether a customer's follow-up day has come (by `now`, the machine's day, in the last
-    /// `setLookBack` days) and its latest contact was made on that day: what setting it again
-    /// to the same day records, to be done again (`followUp`'s `askWhenSet`).
+    /// Whether a customer's follow-up day has come (by `now`, the machine's day) and its latest
+    /// contact was made on that day: what setting it again to the same day records, to be done
+    /// again (`followUp`'s `askWhenSet`).
     public static func followUpContacted(_ customer: Entity, now: Int64) -> Bool {
-        let today = DateParser.localDay(now)
-        guard let day = customer["nextFollowUp"]?.day, day <= today, day >= today - setLookBack,
+        guard let day = customer["nextFollowUp"]?.day, day <= DateParser.localDay(now),
               let last = customer["lastContactAt"]?.int else { return false }
         return DateParser.localDay(last) == day
     }
-
-    /// How far back (days before today) a follow-up contacted on its own day is looked up in the
-    /// changes; older ones count as done (each look reads the history since that day).
-    public static let setLookBack: Int32 = 31
 }
 
 /// A follow-up whose customer was contacted on its day by another contact than the one that set
@@ -85,14 +80,16 @@ public struct ContactIntervals: Sendable, Equatable {
 public struct PendingFollowUp: Sendable {
     public let customer: UInt64
     public let day: Int32
-    /// When the customer's latest contact happened.
+    /// The customer's latest contact: its entry, and when it happened.
+    public let contactID: UInt64?
     public let contactAt: Int64
     /// The log entry that set this follow-up's date, and when that contact happened, if one did.
     public let setter: (id: UInt64, at: Int64)?
 
-    public init(customer: UInt64, day: Int32, contactAt: Int64, setter: (id: UInt64, at: Int64)?) {
+    public init(customer: UInt64, day: Int32, contactID: UInt64?, contactAt: Int64, setter: (id: UInt64, at: Int64)?) {
         self.customer = customer
         self.day = day
+        self.contactID = contactID
         self.contactAt = contactAt
         self.setter = setter
     }
@@ -100,9 +97,9 @@ public struct PendingFollowUp: Sendable {
 
 extension CustomerArchive {
     /// Whether setting a customer's follow-up again to the day it has would put it back on the
-    /// agenda: its day has come (in the last `setLookBack` days), a contact on that day did it,
-    /// and it was not set again since (the agenda's rule for this one customer). Reads the
-    /// contact log and, for a follow-up set otherwise than by its contact, the changes since.
+    /// agenda: its day has come, a contact on that day did it, and it was not set again since
+    /// (the agenda's rule for this one customer). Reads the contact log and, for a follow-up
+    /// set otherwise than by its contact, the changes since that contact.
     public func followUpCanBeSetAgain(_ c: Entity, now: Int64) -> Bool {
         guard ContactIntervals.followUpContacted(c, now: now), let next = c["nextFollowUp"]?.day else { return false }
         guard (try? loadContactLog()) != nil else { return false }
@@ -120,40 +117,66 @@ extension CustomerArchive {
         case .open: return false
         case .done: return true
         case .askWhenSet:
-            let pending = PendingFollowUp(customer: c.id, day: next, contactAt: latest?.at ?? .min, setter: setter)
-            return followUpsSetAfterContact([pending], since: DateParser.startOfDay(next)).isEmpty
+            let pending = PendingFollowUp(customer: c.id, day: next, contactID: latest?.id, contactAt: latest?.at ?? .min, setter: setter)
+            return followUpsSetAfterContact([pending]).isEmpty
         }
     }
 
     /// Of `waiting`, the customers whose follow-up was last set after their latest contact
-    /// (still to do), read in one pass over the changes saved from `since` (the start of the
-    /// earliest follow-up's day) until `until`. Set by a log entry of the same change, it counts
-    /// from when that contact happened, not when it was typed in (the day's calls logged in the
-    /// evening: helper-138); set otherwise, from when the change was saved (a call logged after
-    /// the setting with an earlier --at did not do it: helper-136). A history that cannot be read
-    /// leaves them as done.
-    public func followUpsSetAfterContact(_ waiting: [PendingFollowUp], since: Int64, until: Int64 = .max) -> Set<UInt64> {
-        guard !waiting.isEmpty, let field = Schema.field(.customer, key: "nextFollowUp")?.number else { return [] }
+    /// (still to do), read in one pass over the changes saved since the earliest of those
+    /// contacts, until `until`. Set by a log entry of the same change, it counts from when that
+    /// contact happened, not when it was typed in (the day's calls logged in the evening:
+    /// helper-138); set otherwise, from when the change was saved (a call logged after the
+    /// setting with an earlier --at did not do it: helper-136). No limit on how long ago: a
+    /// follow-up set again after its day's call stays overdue until a contact (it dropped off
+    /// after 31 days: helper-139). A history that cannot be read leaves them as done.
+    public func followUpsSetAfterContact(_ waiting: [PendingFollowUp], until: Int64 = .max) -> Set<UInt64> {
+        guard let since = waiting.map(\.contactAt).min(), let field = Schema.field(.customer, key: "nextFollowUp")?.number else { return [] }
         var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
-        for w in waiting { if let s = w.setter { setters[w.customer] = s } }
+        var contacts: [UInt64: UInt64] = [:], contactOf: [UInt64: UInt64] = [:]  // customer → its latest contact, and back
+        for w in waiting {
+            if let s = w.setter { setters[w.customer] = s }
+            if let c = w.contactID { contacts[w.customer] = c; contactOf[c] = w.customer }
+        }
         let wanted = Set(waiting.map(\.customer))
-        // Each customer's settings in order, with their batch: an undo takes back the setting of
-        // the batch it undoes and is none itself (undoing a follow-up set again left it due).
-        var settings: [UInt64: [(batch: UInt64, at: Int64)]] = [:]
-        for (index, batch) in (try? batches(since: since, until: until)) ?? [] {
+        // Each customer's settings in the order saved, with their batch: an undo takes back the
+        // setting of the batch it undoes and is none itself (undoing a follow-up set again left
+        // it due); an undo of that undo brings it back (helper-139).
+        typealias Setting = (order: Int, batch: UInt64, at: Int64)
+        var settings: [UInt64: [Setting]] = [:]
+        var contactOrder: [UInt64: Int] = [:]  // a customer → the batch that saved its latest contact
+        var takenBack: [UInt64: [(customer: UInt64, setting: Setting)]] = [:]  // an undo batch → what it took back
+        for (order, (index, batch)) in ((try? batches(since: since, until: until)) ?? []).enumerated() {
+            let id = batch.batch ?? index
             if let undone = batch.undoes {
-                for e in batch.events where e.kind == .customer && wanted.contains(e.id) { settings[e.id]?.removeAll { $0.batch == undone } }
+                for (customer, setting) in takenBack[undone] ?? [] {
+                    settings[customer, default: []].append(setting)
+                    settings[customer]?.sort { $0.order < $1.order }
+                }
+                for customer in wanted {
+                    guard let list = settings[customer] else { continue }
+                    for s in list where s.batch == undone { takenBack[id, default: []].append((customer, s)) }
+                    settings[customer] = list.filter { $0.batch != undone }
+                }
                 continue
             }
+            for e in batch.events where e.kind == .activity && e.operation == .create {
+                if let customer = contactOf[e.id] { contactOrder[customer] = order }
+            }
             for e in batch.events where e.kind == .customer && wanted.contains(e.id) && e.changes.contains(where: { $0.field == field }) {
+                // (Saved with the contact itself, an import's row of the customer beside its log
+                // rows: not after it.)
+                if let c = contacts[e.id], batch.events.contains(where: { $0.kind == .activity && $0.id == c }) { continue }
                 let setAt = setters[e.id].flatMap { s in batch.events.contains { $0.kind == .activity && $0.id == s.id } ? s.at : nil }
-                settings[e.id, default: []].append((batch.batch ?? index, setAt ?? batch.at))
+                settings[e.id, default: []].append((order, id, setAt ?? batch.at))
             }
         }
         var open = Set<UInt64>()
         for w in waiting {
-            // (The same second: the contact did it.)
-            if let at = settings[w.customer]?.last?.at, at > w.contactAt { open.insert(w.customer) }
+            // (In the same second as the contact: after it if saved after it, `customer edit`
+            // right after `log add` in a script: helper-140.)
+            guard let last = settings[w.customer]?.last else { continue }
+            if last.at > w.contactAt || (last.at == w.contactAt && last.order > contactOrder[w.customer] ?? .max) { open.insert(w.customer) }
         }
         return open
     }
@@ -260,10 +283,10 @@ extension CustomerArchive {
                     switch ContactIntervals.followUp(next: next, lastContactDay: last.map(DateParser.localDay), setByLatestContact: setByLatest) {
                     case .open:
                         if next == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
-                    case .askWhenSet where next >= today - ContactIntervals.setLookBack:
-                        setByHand.append((item, PendingFollowUp(customer: c.id, day: next, contactAt: latest[c.id]?.at ?? .min,
+                    case .askWhenSet:
+                        setByHand.append((item, PendingFollowUp(customer: c.id, day: next, contactID: latest[c.id]?.id, contactAt: latest[c.id]?.at ?? .min,
                                                                 setter: setter.map { ($0.id, $0.at) })))
-                    case .askWhenSet, .done:
+                    case .done:
                         break
                     }
                 }
@@ -276,8 +299,8 @@ extension CustomerArchive {
                 agenda.gradeHints.append(Agenda.GradeHint(customer: c, grade: grade.flatMap(Grade.init(rawValue:)) ?? .unrated, suggested: hint.suggested, day: hint.date))
             }
         }
-        if let first = setByHand.map(\.item.day).min() {
-            let open = followUpsSetAfterContact(setByHand.map(\.pending), since: DateParser.startOfDay(first))
+        if !setByHand.isEmpty {
+            let open = followUpsSetAfterContact(setByHand.map(\.pending))
             for (item, _) in setByHand where open.contains(item.customer.id) {
                 if item.day == today { agenda.dueToday.append(item) } else { agenda.overdue.append(item) }
             }

@@ -23,6 +23,9 @@ public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The customer (its id, C12) whose contacts a "no such contact" lists, for the hint that
     /// names the command listing them all.
     public internal(set) var contactsOf: String?
+    /// The name not found among them, and the id of the first contact listed (for the hint).
+    public internal(set) var missingContact: String?
+    public internal(set) var firstContactID: String?
 
     public init(_ code: Code, _ reason: String, zh: String? = nil, candidates: [String] = [], writtenWithoutOwner: Bool = false) {
         self.code = code

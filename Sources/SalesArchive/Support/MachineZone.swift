@@ -9,6 +9,14 @@ import Foundation
 /// clock said 08:00, the tool read times as if it were 16 hours earlier). Either way every time
 /// typed with `--at` or read from a file was hours off (helper-123, helper-126).
 public enum MachineZone {
+    /// A zone's name as a note shows it: `Etc/GMT+8` (POSIX's sign, eight hours *behind* UTC)
+    /// as `UTC-8`, which no one misreads (helper-140); other names as they are.
+    public static func shownName(_ identifier: String) -> String {
+        guard identifier.hasPrefix("Etc/GMT"), identifier.count > 8, let n = Int(identifier.dropFirst(8)), n != 0 else { return identifier }
+        let sign = identifier.dropFirst(7).first
+        return sign == "+" ? "UTC-\(n)" : sign == "-" ? "UTC+\(n)" : identifier
+    }
+
     /// The zone identifier Foundation reads as the C library reads `value`, when `value` is one
     /// of those forms: the zone after the colon or `zoneinfo/`, or `Etc/GMT-8` for `CST-8` and
     /// `UTC-8` (POSIX counts hours west of Greenwich, as the `Etc/GMT` zones do). Nil when

@@ -211,12 +211,19 @@ func parseAssignments(_ items: [String]) throws -> [(String, String)] {
     try items.map { item in
         // (At the first "=" scalar: a combining mark after it, `name=\u{301}`, makes one
         // character of the two, which a search for the character "=" does not find.)
-        guard let eq = item.unicodeScalars.firstIndex(of: "=") else {
+        // (A full-width ＝, as a Chinese input method types it, when there is no `=`: helper-139.)
+        guard let eq = item.unicodeScalars.firstIndex(of: "=") ?? item.unicodeScalars.firstIndex(of: "\u{FF1D}") else {
             throw CLIError(.usage, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值，收到的是 \(item)"),
                            hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
         }
         let scalars = item.unicodeScalars
-        return (String(scalars[..<eq]), String(scalars[scalars.index(after: eq)...]))
+        let key = String(scalars[..<eq])
+        // (`--set==x` said 客户没有字段“”: helper-139.)
+        guard !key.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw CLIError(.usage, L("--set \(item): the field name before = is missing", "--set \(item)：= 前面缺少字段名"),
+                           hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
+        }
+        return (key, String(scalars[scalars.index(after: eq)...]))
     }
 }
 
@@ -246,16 +253,28 @@ struct FieldAssignments: ParsableArguments {
             .flatMap { context.archive.followUpCanBeSetAgain($0, now: Clock.now) ? $0["nextFollowUp"]?.day : nil } : nil
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         let saved = context.archive.vault.header.recordCount != before
+        // A past follow-up set again to its day after a later contact did it: what to do instead
+        // (it said only "nothing changed": helper-140).
+        let setsFollowUp = kind == .customer && pairs.contains { Schema.field(.customer, key: $0.0)?.key == "nextFollowUp" }
+        if !saved, setsFollowUp, let day = e["nextFollowUp"]?.day, day < DateParser.localDay(Clock.now),
+           let last = e["lastContactAt"]?.int, DateParser.localDay(last) > day {
+            let d = DateParser.format(day), contacted = DateParser.format(DateParser.localDay(last))
+            Terminal.print(L("The follow-up is already \(d), and \(e.displayName) was contacted after it (\(contacted)): nothing saved. To follow up again, set a new date (e.g. --set 下次跟进=明天).",
+                             "下次跟进日期已是 \(d)，之后已联系过\(e.displayName)（\(contacted)），未保存。如仍需跟进，请设定新日期（如 --set 下次跟进=明天）。"))
+            return
+        }
         Terminal.print(!saved
             ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")
             : L("Updated \(e.shortID) \(sentence(endingWith: e.displayName))", "已更新 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))"))
         // The follow-up set again to its own day, after a contact had done it (CustomerArchive.edit).
-        if saved, let day = followUp, e["nextFollowUp"]?.day == day,
-           pairs.contains(where: { Schema.field(.customer, key: $0.0)?.key == "nextFollowUp" }) {
+        if saved, let day = followUp, e["nextFollowUp"]?.day == day, setsFollowUp {
             let d = DateParser.format(day)
+            // (Wording of helper-140: the list's heading quoted, and where to see it.)
             Terminal.print(day == DateParser.localDay(Clock.now)
-                ? L("The follow-up stays on \(d): \(e.displayName) is back on today's list (agenda).", "下次跟进日期仍为 \(d)，\(e.displayName)已重新列入今天要跟进（agenda）。")
-                : L("The follow-up stays on \(d): \(e.displayName) is overdue again (agenda).", "下次跟进日期仍为 \(d)，\(e.displayName)已重新列入已逾期的跟进（agenda）。"))
+                ? L("The follow-up date is unchanged (\(d)): \(e.displayName) is back on today's list (see salesvault agenda).",
+                    "下次跟进日期不变（仍为 \(d)），\(e.displayName)已重新列入待办中的“今天要跟进”（见 salesvault agenda）。")
+                : L("The follow-up date is unchanged (\(d)): \(e.displayName) is back among the overdue follow-ups (see salesvault agenda).",
+                    "下次跟进日期不变（仍为 \(d)），\(e.displayName)已重新列入待办中的“已逾期的跟进”（见 salesvault agenda）。"))
         }
     }
 

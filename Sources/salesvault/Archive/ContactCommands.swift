@@ -180,7 +180,11 @@ struct LogCommand: ParsableCommand {
             // The time as read, when --at gave one (七点 is 07:00, 三点 15:00: said, so that a
             // reading the user did not mean is seen at once: helper-117).
             let whose = context.customerName(of: e)
-            let forEN = whose.map { " for \($0)" } ?? "", forZH = whose.map { "，客户：\($0)" } ?? ""
+            // The people recorded, by id and name (--with 王明 recorded 王明远, whose name holds
+            // it, and the line did not say so: helper-140).
+            let met = (e["contacts"]?.refs ?? []).compactMap { context.archive.state.entity(.contact, $0) }.map { "\($0.shortID) \($0.displayName)" }
+            let forEN = (whose.map { " for \($0)" } ?? "") + (met.isEmpty ? "" : ", with " + met.joined(separator: ", "))
+            let forZH = (whose.map { "，客户：\($0)" } ?? "") + (met.isEmpty ? "" : "，联系人：" + met.joined(separator: "、"))
             if at != nil, let recorded = e["at"]?.int {
                 let shown = DateParser.localMinute(recorded), there = context.departmentTime(recorded)
                 Terminal.print(L("Logged \(e.shortID)\(forEN) at \(shown)\(there.map { " (\($0.en))" } ?? "").",

@@ -66,14 +66,21 @@ struct History: ArchiveCommand {
                 : [.create: "added", .update: "changed", .remove: "removed", .restore: "restored"]
             Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因及说明"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason, notes"],
                          shown.map { h in
+                             // (An undo's rows say which batch they undo: the column was empty, and
+                             // only --json had it: helper-139.)
+                             let undone = h.label.hasPrefix("undo B") ? String(h.label.dropFirst("undo ".count)) : nil
                              let change = h.field.map { f in
-                                 // (The same value set again: a follow-up put back on the agenda.)
-                                 h.old == h.new && h.old != nil ? Render.text(h.kind, f, h.new, archive: archive) + (z ? "（重新设定）" : " (set again)")
+                                 // (The same value set again: a follow-up put back on the agenda;
+                                 // `2026-11-25 → 2026-11-25` read as a slip, helper-140.)
+                                 h.old == h.new && h.old != nil
+                                     ? Render.text(h.kind, f, h.new, archive: archive)
+                                         + (undone != nil ? (z ? "（日期不变）" : " (unchanged)") : (z ? "（日期不变，重新列入待办）" : " (unchanged, back on the agenda)"))
                                      : "\(Render.text(h.kind, f, h.old, archive: archive)) → \(Render.text(h.kind, f, h.new, archive: archive))"
                              } ?? ""
                              // (A grade change's result and problems, given with it or later: the later
                              // update showed as an empty 修改 row, black-box finding.)
-                             let notes = [h.reason, h.result.map { z ? "调整结果：\($0)" : "result: \($0)" }, h.problem.map { z ? "存在的问题：\($0)" : "problems: \($0)" }]
+                             let notes = [undone.map { z ? "撤销批次 \($0)" : "undo of \($0)" }, h.reason, h.result.map { z ? "调整结果：\($0)" : "result: \($0)" },
+                                          h.problem.map { z ? "存在的问题：\($0)" : "problems: \($0)" }]
                                  .compactMap { $0 }.joined(separator: z ? "；" : "; ")
                              return ["B\(h.batch)", Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
                                      Render.truncate(change, 50), Render.truncate(notes, 60)]

@@ -403,8 +403,9 @@ extension ArchiveContext {
         // (Only for a + sign, the mistake: TZ=JST-9 is right, and got the note too: helper-138.)
         if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west > 0 {
             let shown = ChangeDraft.quoted(tz)
-            Terminal.stderr(L("Note: TZ=\(shown) is read by POSIX rules, as the date command reads it, where + is west of Greenwich: it is \(west) hours behind UTC (UTC-\(west)), not Beijing time. For Beijing time set export TZ=Asia/Shanghai\n",
-                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令相同）解读，其中“+”表示格林尼治以西，所以它比 UTC 慢 \(west) 小时（即 UTC-\(west)），并不是北京时间。北京时间请设为 export TZ=Asia/Shanghai\n").text)
+            // (Wording of helper-140: what it is, and how far from Beijing time.)
+            Terminal.stderr(L("Note: TZ=\(shown) means UTC-\(west) under POSIX rules (as the date command reads it), \(west + 8) hours behind Beijing time; times here are in UTC-\(west). For Beijing time: export TZ=Asia/Shanghai\n",
+                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令一致）实际是 UTC-\(west)，比北京时间慢 \(west + 8) 小时，并不是北京时间；本机时间均按 UTC-\(west) 显示。如需北京时间，请执行：export TZ=Asia/Shanghai\n").text)
             return
         }
         guard let tz = givenTZ, !tz.isEmpty,
@@ -412,8 +413,8 @@ extension ArchiveContext {
               TimeZone.current.secondsFromGMT() == 0 else { return }
         let shown = ChangeDraft.quoted(tz)
         if tz.uppercased() == "CST" {
-            Terminal.stderr(L("Note: TZ=CST names no time zone file (it may mean China or US Central time), so this machine keeps UTC; for Beijing time set export TZ=Asia/Shanghai\n",
-                              "提示：TZ=CST 不是可识别的时区名称（CST 既可指中国标准时间，也可指美国中部时间），因此按 UTC（格林尼治标准时间，比北京时间慢 8 小时）计时；如需北京时间，请执行 export TZ=Asia/Shanghai\n").text)
+            Terminal.stderr(L("Note: TZ=CST is not a valid time zone name (it may mean China or US Central time), so this machine keeps UTC, 8 hours behind Beijing time. For Beijing time: export TZ=Asia/Shanghai\n",
+                              "提示：TZ=CST 不是有效的时区名称（CST 可指中国标准时间，也可指美国中部时间），本机按 UTC 计时，比北京时间慢 8 小时。如需北京时间，请执行：export TZ=Asia/Shanghai\n").text)
             return
         }
         Terminal.stderr(L("Note: TZ=\(shown) names no time zone this machine knows, so it keeps UTC; write a zone's name, e.g. export TZ=Asia/Shanghai\n",
@@ -428,8 +429,9 @@ extension ArchiveContext {
         let here = DateParser.format(DateParser.localDay(now)), there = calendar.dateString(of: now)
         guard here != there else { return }
         let zone = calendar.timeZone.identifier, shown = zone == DepartmentCalendar.defaultZoneName ? "北京时间" : zone
-        Terminal.stderr(L("Note: it is \(here) on this machine (\(TimeZone.current.identifier)) and \(there) in the department's zone (\(zone)); dates and days below are counted by this machine's date. If this machine's zone is wrong, set it (e.g. export TZ=\(zone))\n",
-                          "提示：本机时区（\(TimeZone.current.identifier)）现在是 \(here)，\(shown)为 \(there)；以下日期和天数按本机日期计算。如本机时区设置有误，请执行 export TZ=\(zone) 后重试\n").text)
+        let machine = MachineZone.shownName(TimeZone.current.identifier)
+        Terminal.stderr(L("Note: it is \(here) on this machine (\(machine)) and \(there) in the department's zone (\(zone)); dates and days below are counted by this machine's date. If this machine's zone is wrong, set it (e.g. export TZ=\(zone))\n",
+                          "提示：本机时区（\(machine)）现在是 \(here)，\(shown)为 \(there)；以下日期和天数按本机日期计算。如本机时区设置有误，请执行 export TZ=\(zone) 后重试\n").text)
         Self.noteUnknownTZ()
     }
 }

@@ -191,7 +191,7 @@ enum OwnerUnlock {
                      "一名可打开本档案的经理已被移除，但其密钥仍能打开本档案的旧副本。请运行：salesvault rekey \(path)").text
         case .impossibleDates(let problems):
             let en = problems.map(\.rawValue).joined(separator: "; ")
-            let zh = problems.map(\.zh).joined(separator: ";")
+            let zh = problems.map(\.zh).joined(separator: "、")
             Terminal.stderr(Terminal.red(L("warning: \(en) — the clock of the computer that wrote it was wrong, or the header was edited; this archive is not compliant until the password is changed (salesvault passwd \(path)) and, for the data key, salesvault rekey \(path)",
                                            "警告：\(zh)——写入时电脑时钟有误，或档案头被改动；在更换密码（salesvault passwd \(path)）之前本档案不合规；数据密钥日期有误时请运行 salesvault rekey \(path)").text) + "\n")
             return

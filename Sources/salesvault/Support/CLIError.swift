@@ -140,10 +140,14 @@ enum ErrorReport {
                     ? L("give one of their ids, or the full name", "如果要找的是其中一家，请改用编号或完整名称")
                     : L("if it is that one, give its id or full name", "如果要找的是这家客户，请改用编号或完整名称")
             // (A customer's contact not found: the customer's list, not every kind's: helper-135.)
-            case .notFound where (e.reasonZH ?? "").contains("该客户现有联系人"):
-                // (By the customer's id: a name with spaces had to be quoted.)
-                L("see them all with salesvault contact list \(e.contactsOf ?? e.reason.components(separatedBy: " has no contact ").first ?? "")",
-                  "可用 salesvault contact list \(e.contactsOf ?? (e.reasonZH ?? "").components(separatedBy: "没有名为").first ?? "") 查看全部联系人")
+            // (What to do, not the list again: by an id, or the contact added first; the
+            // customer by its id, as a name with spaces had to be quoted: helper-139, helper-140.)
+            case .notFound where e.contactsOf != nil && e.missingContact != nil:
+                e.firstContactID.map { id in
+                    L("if you mean one of them, give the id (e.g. --with \(id)); if it is a new contact, add it first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
+                      "如指其中一位，请改用编号（如 --with \(id)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
+                } ?? L("add the contact first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
+                       "请先添加联系人：salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
                               "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)

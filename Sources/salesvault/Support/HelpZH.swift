@@ -859,7 +859,11 @@ enum HelpZH {
             // (A word typed with control characters in it, shown escaped: helper-99.)
             var line = FieldFormat.terminalSafe(raw)
             if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
-            else if line.hasPrefix("Help:  put -- before it: ") { line = "提示：请在它前面单独加上 --（两个减号），例如：" + line.dropFirst(25) }
+            else if line.hasPrefix("Help:  put -- before it: ") {
+                // (The options before `--`: after it they are text too, helper-139.)
+                let example = line.dropFirst(25).replacingOccurrences(of: " (options go before --)", with: "")
+                line = "提示：请在它前面单独加上 --（两个减号），例如：" + example + "（选项请写在 -- 之前）"
+            }
             else if line.hasPrefix("Help:  ") {
                 // "--on-duplicate <on-duplicate>  A row already…": the argument, then its help
                 // (looked up without the argument: it was left in English).
@@ -894,6 +898,10 @@ enum HelpZH {
             return zh(String(name))
         }
         if m.hasPrefix("Unexpected arguments: ") { return "多余的参数：" + m.dropFirst(22) }
+        // (`6 unexpected arguments: '-a', …`: options written after `--`, helper-139.)
+        if let r = m.range(of: " unexpected arguments: "), Int(m[..<r.lowerBound]) != nil {
+            return "多余的参数 \(m[..<r.lowerBound]) 个：" + m[r.upperBound...] + "（-- 之后的内容都会当作文字，选项请写在 -- 之前）"
+        }
         if m.hasPrefix("The value '"), let r = m.range(of: "' is invalid for '") {
             let value = m[m.index(m.startIndex, offsetBy: 11)..<r.lowerBound]
             let option = m[r.upperBound...].prefix { $0 != "'" }

@@ -142,6 +142,22 @@ enum UnknownCommand {
         return dashText(arguments, root: root)
     }
 
+    /// `--option=` with nothing after `=` (before a `--`) as `--option ""`: the parser reads
+    /// an attached empty value as none and takes the next word for it.
+    static func emptyAttachedValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var options = true
+        for word in arguments {
+            if word == "--" { options = false }
+            if options, word.count > 3, word.hasPrefix("--"), word.hasSuffix("="), word.dropLast().dropFirst(2).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                out += [String(word.dropLast()), ""]
+            } else {
+                out.append(word)
+            }
+        }
+        return out
+    }
+
     /// A text that starts with "-" (a summary "-对方同意下周见面", "-5%折扣", "--对方") is read as
     /// an option: the parser then said a text was missing, or printed the help for "-h对方" and
     /// exited 0 having saved nothing (helper-114). No option has a character beyond ASCII, so
@@ -156,7 +172,7 @@ enum UnknownCommand {
             let (command, path) = commandPath(arguments, root: root)
             let help = SalesVault.helpMessage(for: command, columns: 10_000)
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
-            return "Error: Text starting with '-' is read as an option: '\(word)'\nHelp:  put -- before it: \(path.joined(separator: " ")) … -- \"\(word)\"\nUsage: \(usage)"
+            return "Error: Text starting with '-' is read as an option: '\(word)'\nHelp:  put -- before it: \(path.joined(separator: " ")) … -- \"\(word)\" (options go before --)\nUsage: \(usage)"
         }
         return nil
     }
