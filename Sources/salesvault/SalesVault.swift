@@ -86,7 +86,7 @@ struct SalesVault: ParsableCommand {
         }
         let zh = Language.current == .zh
         // `log add 华为 call "-h对方"`: a text read as an option (it printed the help, exit 0).
-        if let problem = UnknownCommand.dashText(arguments, root: Self.self) {
+        if let problem = UnknownCommand.missingValue(arguments, root: Self.self) ?? UnknownCommand.dashText(arguments, root: Self.self) {
             Terminal.stderr((zh ? HelpZH.usageError(problem) : problem) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }

@@ -45,7 +45,7 @@ final class ExportTests: XCTestCase {
                 for spec in Schema.fields(kind.entity) where !["stageSince"].contains(spec.key) {
                     guard let v = e[number: spec.number] else { continue }
                     fields[spec.key] = FieldFormat.text(spec, v, zh: true, state: a.state, instant: { String($0) })
-                        .replacingOccurrences(of: #" \([CRP][0-9]+\)"#, with: "", options: .regularExpression)
+                        .replacingOccurrences(of: #"( \(|（)[CRP][0-9]+(\)|）)"#, with: "", options: .regularExpression)  // (Chinese brackets in Chinese)
                 }
                 return fields
             }.sorted { ($0["name"] ?? $0["summary"] ?? $0["description"] ?? "") < ($1["name"] ?? $1["summary"] ?? $1["description"] ?? "") }

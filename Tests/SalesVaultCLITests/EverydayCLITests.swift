@@ -912,6 +912,45 @@ extension EverydayCLITests {
         XCTAssertTrue(near.stderr.contains("找不到“華偽技術”（按简体“华伪技术”查找）对应的客户，名称相近的有：") && near.stderr.contains("华为技术有限公司"), near.stderr)
         // A customer without contacts: the hint adds one.
         let none = try sv(["log", "add", "阿里巴巴", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
-        XCTAssertTrue(none.stderr.contains("salesvault contact add C1 王明"), none.stderr)
+        XCTAssertTrue(none.stderr.contains("提示：请先执行 salesvault contact add C1 王明 添加该联系人"), none.stderr)
+        XCTAssertEqual(none.stderr.components(separatedBy: "contact add").count, 2, "said once: \(none.stderr)")
+    }
+
+    /// What helper-141 found after the fixes above.
+    func testAnOptionWithoutItsValueAndTraditionalLookupsThatPreferTheWholeName() throws {
+        try sv(["customer", "add", "阿里巴巴", "--industry", "互联网"], day: 0)
+        let before = try archiveBytes()
+        // An option followed by another option: its value is missing (it took "--force").
+        let missing = try sv(["customer", "edit", "阿里巴巴", "--industry", "--force", "--lang", "zh"], day: 0, expect: 64)
+        XCTAssertTrue(missing.stderr.contains("--industry 后面缺少取值") && missing.stderr.contains("如要留空，请写成 --industry="), missing.stderr)
+        // An empty --at: refused (it was 09:00 today, and moved an entry).
+        let emptyAt = try sv(["log", "add", "阿里巴巴", "call", "沟通", "--at=", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(emptyAt.stderr.contains("--at 后面的时间为空"), emptyAt.stderr)
+        XCTAssertEqual(try archiveBytes(), before)
+        // `＝` before `=`: the first of them.
+        try sv(["customer", "edit", "阿里巴巴", "--set", "备注＝c=d"], day: 0)
+        XCTAssertTrue(try sv(["customer", "show", "阿里巴巴", "--json"], day: 0).stdout.contains("\"c=d\""))
+
+        // The whole name in simplified characters beats a longer name that holds it as written;
+        // a part that names more once folded is asked about.
+        try sv(["customer", "add", "臺灣積體電路製造"], day: 0)
+        try sv(["customer", "add", "台湾积体电路制造南京分公司", "--force"], day: 0)
+        let whole = try sv(["customer", "show", "台湾积体电路制造", "--json"], day: 0).stdout
+        XCTAssertTrue(whole.contains("臺灣積體電路製造") && !whole.contains("南京分公司"), whole)
+        let part = try sv(["log", "add", "积体电路", "call", "x", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(part.stderr.contains("匹配到 2 个客户（繁简写法视为相同）"), part.stderr)
+        try sv(["contact", "add", "阿里巴巴", "张伟"], day: 0)
+        try sv(["contact", "add", "阿里巴巴", "張偉", "--force"], day: 0)
+        let person = try sv(["contact", "show", "张", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(person.stderr.contains("匹配到 2 个联系人"), person.stderr)
+
+        // A past follow-up date set after a later contact: said it is on no list.
+        try sv(["log", "add", "阿里巴巴", "call", "已沟通"], day: 2, hour: 10)
+        let past = try sv(["customer", "edit", "阿里巴巴", "--set", "下次跟进=2026-11-24", "--lang", "zh"], day: 2, hour: 11)
+        XCTAssertTrue(past.stderr.contains("提示：下次跟进日期 2026-11-24 已过，之后已联系过阿里巴巴（2026-11-25），不会列入待办"), past.stderr)
+        // A customer added with a follow-up already past, and that day's call logged after it: done.
+        try sv(["customer", "add", "腾讯科技", "--set", "下次跟进=2026-11-24"], day: 2, hour: 11)
+        try sv(["log", "add", "腾讯", "call", "补录周二的电话", "--at", "2026-11-24 10:00"], day: 2, hour: 11)
+        XCTAssertFalse(try sv(["agenda", "--json"], day: 2, hour: 12).stdout.contains("腾讯科技"), "that day's call did it")
     }
 }

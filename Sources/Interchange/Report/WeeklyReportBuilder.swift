@@ -361,7 +361,7 @@ public enum WeeklyReportBuilder {
             }
         }
         if !setAfterContact.isEmpty {
-            let open = archive.followUpsSetAfterContact(setAfterContact.map(\.1), until: week.upperBound)
+            let open = archive.followUpsSetAfterContact(setAfterContact.map(\.1), until: week.upperBound, day: o.calendar.day(of:))
             report.attention += setAfterContact.filter { open.contains($0.1.customer) }.map(\.0)
         }
         // In id order (C2 before C10), by the number, not the text.

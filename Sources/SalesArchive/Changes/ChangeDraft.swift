@@ -536,7 +536,7 @@ extension ChangeDraft {
                 let many = theirs.count > 10
                 var error = ArchiveError(.notFound, "\(owner) has no contact \(part)" + (theirs.isEmpty ? " (none yet: add one with salesvault contact add)"
                                        : "; their \(theirs.count) contact\(theirs.count == 1 ? "" : "s")\(many ? " include" : ":") " + listed.joined(separator: "; ") + (many ? " …" : "")),
-                                   zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人，可先用 salesvault contact add 添加）"
+                                   zh: "\(owner)没有名为“\(part)”的联系人" + (theirs.isEmpty ? "（该客户还没有联系人）"
                                        : "。该客户现有联系人 \(theirs.count) 位\(many ? "，包括 " : "：")" + listed.joined(separator: "、") + (many ? "等" : "")))
                 error.contactsOf = state.entity(.customer, customer)?.shortID
                 error.missingContact = part
@@ -661,6 +661,7 @@ enum Lookup {
     /// `suggest`: a name that finds nothing is answered with the names close to it (what a
     /// command says; an import's plan, which may miss many names, does not look).
     static func resolve(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {
+        if suggest, let found = try foldedPreference(kind, q, in: state) { return found }
         do {
             return try resolveAsWritten(kind, q, in: state, suggest: suggest)
         } catch var error as ArchiveError where error.code == .notFound {
@@ -722,6 +723,36 @@ enum Lookup {
             }
             throw error
         }
+    }
+
+    /// In a command, when the names or the text have traditional characters: the one record whose
+    /// name is the text once both are in simplified characters wins over one whose name only
+    /// holds it as written (台湾积体电路制造 found C29 台湾积体电路制造南京分公司, not C2
+    /// 臺灣積體電路製造), and a text that more names hold so than as written is asked about (张
+    /// found 张伟 alone, not 張偉: helper-141). Nil when the usual lookup decides (a name as
+    /// written, or no traditional characters anywhere).
+    static func foldedPreference(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity? {
+        let lq = q.trimmedSpaces.lowercased()
+        guard !lq.isEmpty, lq.unicodeScalars.contains(where: { $0.value >= 0x3400 }) else { return nil }
+        var named: [(e: Entity, name: String)] = []
+        state.each(kind) { e in for n in Self.names(of: e) { named.append((e, n)) } }
+        guard !named.contains(where: { $0.name == lq }) else { return nil }
+        let folder = CompanyName.SimplifiedFolder(named.map(\.name) + [lq])
+        guard !folder.isEmpty else { return nil }
+        let fq = folder.fold(lq)
+        var exact: [Entity] = [], holding: [Entity] = [], asWritten = Set<UInt64>()
+        for (e, n) in named {
+            let f = folder.fold(n)
+            if f == fq, !exact.contains(where: { $0.id == e.id }) { exact.append(e) }
+            if f.contains(fq), !holding.contains(where: { $0.id == e.id }) { holding.append(e) }
+            if n.contains(lq) { asWritten.insert(e.id) }
+        }
+        if exact.count == 1 { return exact[0] }
+        let several = exact.count > 1 ? exact : holding.count > 1 && Set(holding.map(\.id)) != asWritten ? holding : []
+        guard !several.isEmpty else { return nil }
+        throw ArchiveError(.ambiguous, "\(q) matches \(several.count) \(kind.en) records (traditional and simplified characters alike); give more of the name or the id",
+                           zh: "“\(q)”匹配到 \(several.count) 个\(kind.zh)（繁简写法视为相同），请输入更完整的名称或编号",
+                           candidates: several.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 
     /// The one record whose name, short name, code or alias is `q` once both are folded to

@@ -130,8 +130,11 @@ extension CustomerArchive {
     /// setting with an earlier --at did not do it: helper-136). No limit on how long ago: a
     /// follow-up set again after its day's call stays overdue until a contact (it dropped off
     /// after 31 days: helper-139). A history that cannot be read leaves them as done.
-    public func followUpsSetAfterContact(_ waiting: [PendingFollowUp], until: Int64 = .max) -> Set<UInt64> {
+    public func followUpsSetAfterContact(_ waiting: [PendingFollowUp], until: Int64 = .max,
+                                         day: (Int64) -> Int64 = { Int64(DateParser.localDay($0)) }) -> Set<UInt64> {
         guard let since = waiting.map(\.contactAt).min(), let field = Schema.field(.customer, key: "nextFollowUp")?.number else { return [] }
+        var dayOf: [UInt64: Int64] = [:]
+        for w in waiting { dayOf[w.customer] = Int64(w.day) }
         var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
         var contacts: [UInt64: UInt64] = [:], contactOf: [UInt64: UInt64] = [:]  // customer → its latest contact, and back
         for w in waiting {
@@ -168,7 +171,14 @@ extension CustomerArchive {
                 // rows: not after it.)
                 if let c = contacts[e.id], batch.events.contains(where: { $0.kind == .activity && $0.id == c }) { continue }
                 let setAt = setters[e.id].flatMap { s in batch.events.contains { $0.kind == .activity && $0.id == s.id } ? s.at : nil }
-                settings[e.id, default: []].append((order, id, setAt ?? batch.at))
+                // A date set after its day had passed (an import of last week's plans, a date
+                // corrected later): that day's contacts did it, as they happened before anyone
+                // could ask for more (a customer imported with 下次跟进 11-20 and its 11-20 call
+                // stayed overdue: helper-141). Not when it sets again the date it had: that asks
+                // for another contact.
+                let change = e.changes.first { $0.field == field }
+                let late = change.map { $0.old != $0.new } == true && day(batch.at) > (dayOf[e.id] ?? .max)
+                settings[e.id, default: []].append((order, id, late ? .min : setAt ?? batch.at))
             }
         }
         var open = Set<UInt64>()

@@ -212,7 +212,7 @@ func parseAssignments(_ items: [String]) throws -> [(String, String)] {
         // (At the first "=" scalar: a combining mark after it, `name=\u{301}`, makes one
         // character of the two, which a search for the character "=" does not find.)
         // (A full-width ＝, as a Chinese input method types it, when there is no `=`: helper-139.)
-        guard let eq = item.unicodeScalars.firstIndex(of: "=") ?? item.unicodeScalars.firstIndex(of: "\u{FF1D}") else {
+        guard let eq = item.unicodeScalars.firstIndex(where: { $0 == "=" || $0 == "\u{FF1D}" }) else {
             throw CLIError(.usage, L("--set takes FIELD=VALUE, got \(item)", "--set 的格式应为 字段=值，收到的是 \(item)"),
                            hint: L("e.g. --set industry=制造业", "例如 --set industry=制造业"))
         }
@@ -253,15 +253,20 @@ struct FieldAssignments: ParsableArguments {
             .flatMap { context.archive.followUpCanBeSetAgain($0, now: Clock.now) ? $0["nextFollowUp"]?.day : nil } : nil
         let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
         let saved = context.archive.vault.header.recordCount != before
-        // A past follow-up set again to its day after a later contact did it: what to do instead
-        // (it said only "nothing changed": helper-140).
+        // A past follow-up date after a later contact did it: what to do instead (it said only
+        // "nothing changed": helper-140; a new past date was saved, or saved with another field,
+        // and never listed, without a word: helper-141).
         let setsFollowUp = kind == .customer && pairs.contains { Schema.field(.customer, key: $0.0)?.key == "nextFollowUp" }
-        if !saved, setsFollowUp, let day = e["nextFollowUp"]?.day, day < DateParser.localDay(Clock.now),
+        if setsFollowUp, let day = e["nextFollowUp"]?.day, day < DateParser.localDay(Clock.now),
            let last = e["lastContactAt"]?.int, DateParser.localDay(last) > day {
             let d = DateParser.format(day), contacted = DateParser.format(DateParser.localDay(last))
-            Terminal.print(L("The follow-up is already \(d), and \(e.displayName) was contacted after it (\(contacted)): nothing saved. To follow up again, set a new date (e.g. --set 下次跟进=明天).",
-                             "下次跟进日期已是 \(d)，之后已联系过\(e.displayName)（\(contacted)），未保存。如仍需跟进，请设定新日期（如 --set 下次跟进=明天）。"))
-            return
+            if !saved {
+                Terminal.print(L("The follow-up is already \(d), and \(e.displayName) was contacted after it (\(contacted)): nothing saved. To follow up again, set a new date (e.g. --set 下次跟进=明天).",
+                                 "下次跟进日期已是 \(d)，之后已联系过\(e.displayName)（\(contacted)），未保存。如仍需跟进，请设定新日期（如 --set 下次跟进=明天）。"))
+                return
+            }
+            Terminal.stderr(L("Note: the follow-up date \(d) has passed and \(e.displayName) was contacted after it (\(contacted)): it is on no list. To follow up again, set a new date (e.g. --set 下次跟进=明天).\n",
+                              "提示：下次跟进日期 \(d) 已过，之后已联系过\(e.displayName)（\(contacted)），不会列入待办。如仍需跟进，请设定新日期（如 --set 下次跟进=明天）。\n").text)
         }
         Terminal.print(!saved
             ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")

@@ -374,6 +374,12 @@ extension ArchiveContext {
     /// note said first, before a refusal too (今天上午9点 "not yet" on a machine in UTC is what
     /// the note explains: helper-126).
     func atTime(_ text: String?, now: Int64 = Clock.now) throws -> Int64? {
+        // (Empty, `--at=`: refused; it was 09:00 today, and `log edit L32 --at=` moved a week-old
+        // entry to this morning: helper-141.)
+        if let text, text.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ArchiveError(.invalidDate, "--at is empty: give the time (e.g. 2026-03-05 14:30 or 昨天下午3点), or leave --at out for now",
+                               zh: "--at 后面的时间为空：请写明时间（如 2026-03-05 14:30 或 昨天下午3点）；不写 --at 则按现在记录")
+        }
         let read = Result { try text.map { try DateParser.parseInstant($0, now: now) } }
         noteMachineZone(if: text != nil, at: (try? read.get()) ?? nil)
         return try read.get()

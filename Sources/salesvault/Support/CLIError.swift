@@ -147,7 +147,7 @@ enum ErrorReport {
                     L("if you mean one of them, give the id (e.g. --with \(id)); if it is a new contact, add it first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
                       "如指其中一位，请改用编号（如 --with \(id)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
                 } ?? L("add the contact first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
-                       "请先添加联系人：salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
+                       "请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!) 添加该联系人")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
                               "可用 salesvault customer list（或 contact list、project list、log list）查看已有记录，也可用 salesvault search 查找")
             // (Not when the message already says how: it was said twice.)

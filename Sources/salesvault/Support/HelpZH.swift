@@ -859,6 +859,9 @@ enum HelpZH {
             // (A word typed with control characters in it, shown escaped: helper-99.)
             var line = FieldFormat.terminalSafe(raw)
             if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
+            else if line.hasPrefix("Help:  "), let r = line.range(of: " takes a value; to leave it empty write ") {
+                line = "提示：\(line[line.index(line.startIndex, offsetBy: 7)..<r.lowerBound]) 后面要写取值；如要留空，请写成 \(line[r.upperBound...])"
+            }
             else if line.hasPrefix("Help:  put -- before it: ") {
                 // (The options before `--`: after it they are text too, helper-139.)
                 let example = line.dropFirst(25).replacingOccurrences(of: " (options go before --)", with: "")

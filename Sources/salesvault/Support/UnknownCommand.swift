@@ -142,6 +142,32 @@ enum UnknownCommand {
         return dashText(arguments, root: root)
     }
 
+    /// An option that takes a value followed by another of the command's options, not a value
+    /// (`customer edit C1 --industry --force` saved "--force" as the industry, as the options
+    /// that take a text starting with "-" take the next word whatever it is: helper-141): the
+    /// parser's message for a missing value, or nil.
+    static func missingValue(_ arguments: [String], root: ParsableCommand.Type) -> String? {
+        let (command, path) = commandPath(arguments, root: root)
+        let help = SalesVault.helpMessage(for: command, columns: 10_000)
+        var takesValue: Set<String> = [], known: Set<String> = ["--help", "--version", "--lang"]
+        if let re = try? NSRegularExpression(pattern: "(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z])( <[^>]+>)?") {
+            for m in re.matches(in: help, range: NSRange(help.startIndex..., in: help)) {
+                guard let r = Range(m.range(at: 1), in: help) else { continue }
+                known.insert(String(help[r]))
+                if m.range(at: 2).location != NSNotFound { takesValue.insert(String(help[r])) }
+            }
+        }
+        let words = Array(arguments.prefix(while: { $0 != "--" }))
+        for (i, word) in words.enumerated() where takesValue.contains(word) && i + 1 < words.count {
+            let next = words[i + 1]
+            // (`--next-step -h` is the text "-h", as helper-111 had it: not the help's -h.)
+            guard next.hasPrefix("-"), next != "-h", known.contains(String(next.prefix { $0 != "=" })) else { continue }
+            let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
+            return "Error: Missing value for '\(word)'\nHelp:  \(word) takes a value; to leave it empty write \(word)=\nUsage: \(usage)"
+        }
+        return nil
+    }
+
     /// `--option=` with nothing after `=` (before a `--`) as `--option ""`: the parser reads
     /// an attached empty value as none and takes the next word for it.
     static func emptyAttachedValues(_ arguments: [String]) -> [String] {

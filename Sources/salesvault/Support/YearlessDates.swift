@@ -40,7 +40,7 @@ enum YearlessDates {
             } else if option == "--set" || argument.hasPrefix("--set=") {
                 // (`--set 下次跟进=1月5日` and `--set=下次跟进=1月5日`.)
                 let assignment = option == "--set" ? Substring(argument) : argument.dropFirst("--set=".count)
-                guard let eq = assignment.firstIndex(of: "=") ?? assignment.firstIndex(of: "＝"), isDateField(String(assignment[..<eq])) else { continue }
+                guard let eq = assignment.firstIndex(where: { $0 == "=" || $0 == "＝" }), isDateField(String(assignment[..<eq])) else { continue }
                 value = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
             } else if !dateOptions.contains(option) {
                 continue
