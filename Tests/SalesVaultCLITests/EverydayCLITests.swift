@@ -863,6 +863,8 @@ extension EverydayCLITests {
         XCTAssertTrue(history.contains("2026-11-25（日期不变，重新列入待办）"), history)
         // Undone, the setting is taken back: off the list again (the undo had set it once more).
         let batch = try XCTUnwrap(history.components(separatedBy: "\n").last { $0.contains("重新列入待办") }?.split(separator: " ").first)
+        let preview = try sv(["undo", String(batch), "--dry-run", "--lang", "zh"], day: 2, hour: 11).stdout
+        XCTAssertTrue(preview.contains("2026-11-25（日期不变）") && !preview.contains("2026-11-25 → 2026-11-25"), preview)
         try sv(["undo", String(batch)], day: 2, hour: 11)
         XCTAssertFalse(try sv(["agenda", "--json"], day: 2, hour: 11).stdout.contains("华为"), "undone")
         try sv(["customer", "edit", "华为", "--set", "下次跟进=今天"], day: 2, hour: 11)
@@ -923,6 +925,12 @@ extension EverydayCLITests {
         // An option followed by another option: its value is missing (it took "--force").
         let missing = try sv(["customer", "edit", "阿里巴巴", "--industry", "--force", "--lang", "zh"], day: 0, expect: 64)
         XCTAssertTrue(missing.stderr.contains("--industry 后面缺少取值") && missing.stderr.contains("如要留空，请写成 --industry="), missing.stderr)
+        // `--password-file=`: no file named, said so.
+        var e = env
+        e["SALESVAULT_NOW"] = String(monday + 10 * 3_600)
+        let noFile = try runTool(["customer", "list", "--password-file=", "--lang", "zh"], environment: e)
+        XCTAssertEqual(noFile.status, 64)
+        XCTAssertTrue(noFile.stderr.contains("--password-file 后面没有写文件名"), noFile.stderr)
         // An empty --at: refused (it was 09:00 today, and moved an entry).
         let emptyAt = try sv(["log", "add", "阿里巴巴", "call", "沟通", "--at=", "--lang", "zh"], day: 0, expect: 8)
         XCTAssertTrue(emptyAt.stderr.contains("--at 后面的时间为空"), emptyAt.stderr)

@@ -57,7 +57,10 @@ struct Undo: ArchiveCommand {
                                  if changes.isEmpty { return [[ops[e.operation] ?? "", Render.truncate(name, 30), "", ""]] }
                                  return changes.map { spec, c in
                                      [ops[e.operation] ?? "", Render.truncate(name, 30), Render.label(spec),
-                                      Render.truncate("\(Render.text(e.kind, spec, c.old, archive: archive)) → \(Render.text(e.kind, spec, c.new, archive: archive))", 50)]
+                                      // (A value set again, old and new equal: said as history says it, helper-141.)
+                                      Render.truncate(c.old == c.new && c.old != nil
+                                          ? Render.text(e.kind, spec, c.new, archive: archive) + (z ? "（日期不变）" : " (unchanged)")
+                                          : "\(Render.text(e.kind, spec, c.old, archive: archive)) → \(Render.text(e.kind, spec, c.new, archive: archive))", 50)]
                                  }
                              })
                 let records = Set(events.map { "\($0.kind)\($0.id)" }).count

@@ -13,6 +13,11 @@ enum PasswordInput {
     /// archive's options were named for a workbook's password, which they are not).
     static func read(file: String?, fd: Int32?, prompt: L, confirm: Bool, options: String = "--password-file FILE or --password-fd N") throws -> String {
         if let file {
+            // (`--password-file=`: no file named, said so; it was "cannot read the password file ": helper-141.)
+            guard !file.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CLIError(.passwordSource, L("--password-file names no file", "--password-file 后面没有写文件名"),
+                               hint: L("give the file that holds the password, e.g. --password-file ~/.sv-pass", "请写明保存密码的文件，例如 --password-file ~/.sv-pass"))
+            }
             // A plain read loop, so that pipes work too (`--password-file <(pass show …)`).
             let fd = open(file, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
