@@ -668,7 +668,7 @@ enum Lookup {
             // A name typed in traditional characters (華為 for 华为, as a Hong Kong or Taiwan
             // input method writes it: found nothing), in a command: looked up in simplified
             // ones, and its near names are theirs. (ICU's transform; not for an import's rows.)
-            if suggest, let simplified = CompanyName.simplified(q) {
+            if suggest, case let folder = CompanyName.SimplifiedFolder([q]), !folder.isEmpty, case let simplified = folder.fold(q) {
                 do { return try resolveAsWritten(kind, simplified, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .notFound {
                     // (Near names found: said with what was typed and how it was read, helper-140.)
                     if !other.candidates.isEmpty || other.reason.contains("; similar names: ") {
@@ -679,9 +679,6 @@ enum Lookup {
                     }
                 }
             }
-            // And a name stored in traditional characters (臺灣積體電路), typed in simplified
-            // ones or mixed: compared character by character in simplified ones (helper-139).
-            if suggest, let found = try Self.foldedMatch(kind, q, in: state) { return found }
             // A code typed in full width or with an invisible character (ＢＪ０１), as codes are
             // stored folded: found by its plain form.
             // (Asked as the text itself would be: a full-width ＴＣＬ was taken without the
@@ -729,8 +726,10 @@ enum Lookup {
     /// name is the text once both are in simplified characters wins over one whose name only
     /// holds it as written (台湾积体电路制造 found C29 台湾积体电路制造南京分公司, not C2
     /// 臺灣積體電路製造), and a text that more names hold so than as written is asked about (张
-    /// found 张伟 alone, not 張偉: helper-141). Nil when the usual lookup decides (a name as
-    /// written, or no traditional characters anywhere).
+    /// found 张伟 alone, not 張偉: helper-141). A name stored in traditional characters that
+    /// alone holds a text no name holds as written is that record (台湾积体电路 for
+    /// 臺灣積體電路製造: helper-139). Nil when the usual lookup decides (a name as written, or no
+    /// traditional characters anywhere).
     static func foldedPreference(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity? {
         let lq = q.trimmedSpaces.lowercased()
         guard !lq.isEmpty, lq.unicodeScalars.contains(where: { $0.value >= 0x3400 }) else { return nil }
@@ -748,34 +747,12 @@ enum Lookup {
             if n.contains(lq) { asWritten.insert(e.id) }
         }
         if exact.count == 1 { return exact[0] }
+        if exact.isEmpty, holding.count == 1, asWritten.isEmpty { return holding[0] }
         let several = exact.count > 1 ? exact : holding.count > 1 && Set(holding.map(\.id)) != asWritten ? holding : []
         guard !several.isEmpty else { return nil }
         throw ArchiveError(.ambiguous, "\(q) matches \(several.count) \(kind.en) records (traditional and simplified characters alike); give more of the name or the id",
                            zh: "“\(q)”匹配到 \(several.count) 个\(kind.zh)（繁简写法视为相同），请输入更完整的名称或编号",
                            candidates: several.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
-    }
-
-    /// The one record whose name, short name, code or alias is `q` once both are folded to
-    /// simplified characters (or, when none is, holds it); nil when none or no text had
-    /// traditional characters; several are asked about.
-    static func foldedMatch(_ kind: EntityKind, _ q: String, in state: ArchiveState) throws -> Entity? {
-        var named: [(e: Entity, name: String)] = []
-        state.each(kind) { e in for n in Self.names(of: e) { named.append((e, n)) } }
-        let folder = CompanyName.SimplifiedFolder(named.map(\.name) + [q.lowercased()])
-        guard !folder.isEmpty else { return nil }
-        let fq = folder.fold(q.lowercased())
-        var exact: [Entity] = [], holding: [Entity] = []
-        for (e, n) in named {
-            let f = folder.fold(n)
-            if f == fq, !exact.contains(where: { $0.id == e.id }) { exact.append(e) }
-            if f.contains(fq), !holding.contains(where: { $0.id == e.id }) { holding.append(e) }
-        }
-        let found = exact.isEmpty ? holding : exact
-        if found.count == 1 { return found[0] }
-        guard found.count > 1 else { return nil }
-        throw ArchiveError(.ambiguous, "\(q) matches \(found.count) \(kind.en) records; give more of the name or the id",
-                           zh: "“\(q)”匹配到 \(found.count) 个\(kind.zh)，请输入更完整的名称或编号",
-                           candidates: found.sorted { $0.id < $1.id }.prefix(20).map { "\($0.shortID) \($0.displayName)" })
     }
 
     private static func resolveAsWritten(_ kind: EntityKind, _ q: String, in state: ArchiveState, suggest: Bool = false) throws -> Entity {

@@ -5,18 +5,11 @@ import VaultFormat
 /// finds duplicates and references by, and what keeps two customers from sharing a short name
 /// or an alias. The domain owns it; `Identity` (Interchange) uses it.
 public enum CompanyName {
-    /// `text` in simplified characters, or nil when it has none that differ (ICU's
-    /// Traditional-Simplified transform, asked only of text with CJK characters): a name typed
-    /// with a Hong Kong or Taiwan input method (華為技術) is looked up so (commands only).
-    public static func simplified(_ text: String) -> String? {
-        guard text.unicodeScalars.contains(where: { $0.value >= 0x3400 }),
-              let s = text.applyingTransform(StringTransform("Traditional-Simplified"), reverse: false), s != text else { return nil }
-        return s
-    }
-
     /// Folds texts to simplified characters one character at a time, by a table made with one
-    /// call of ICU's transform over the distinct CJK characters of `texts` (a transform per name
-    /// took 7 µs: a second for 100,000 customers). Each text to fold must be among `texts`.
+    /// call of ICU's Traditional-Simplified transform over the distinct CJK characters of
+    /// `texts` (a transform per name took 7 µs: a second for 100,000 customers). Each text to
+    /// fold must be among `texts`. A name typed with a Hong Kong or Taiwan input method
+    /// (華為技術) is looked up and compared so, in commands only.
     public struct SimplifiedFolder {
         var map: [Character: Character] = [:]
 

@@ -68,7 +68,7 @@ public struct ContactIntervals: Sendable, Equatable {
     /// Whether a customer's follow-up day has come (by `now`, the machine's day) and its latest
     /// contact was made on that day: what setting it again to the same day records, to be done
     /// again (`followUp`'s `askWhenSet`).
-    public static func followUpContacted(_ customer: Entity, now: Int64) -> Bool {
+    static func followUpContacted(_ customer: Entity, now: Int64) -> Bool {
         guard let day = customer["nextFollowUp"]?.day, day <= DateParser.localDay(now),
               let last = customer["lastContactAt"]?.int else { return false }
         return DateParser.localDay(last) == day
@@ -103,15 +103,9 @@ extension CustomerArchive {
     public func followUpCanBeSetAgain(_ c: Entity, now: Int64) -> Bool {
         guard ContactIntervals.followUpContacted(c, now: now), let next = c["nextFollowUp"]?.day else { return false }
         guard (try? loadContactLog()) != nil else { return false }
-        var latest: (at: Int64, id: UInt64)?
-        var dated: (at: Int64, id: UInt64, day: Int32)?
-        state.each(.activity) { e in
-            guard e["customer"]?.ref == c.id else { return }
-            let at = e["at"]?.int ?? e.createdAt
-            if let day = e["nextDate"]?.day, dated.map({ ($0.at, $0.id) < (at, e.id) }) ?? true { dated = (at, e.id, day) }
-            if latest.map({ ($0.at, $0.id) < (at, e.id) }) ?? true { latest = (at, e.id) }
-        }
-        let setter = dated.flatMap { $0.day == next ? (id: $0.id, at: $0.at) : nil }
+        let entries = followUpEntries(of: c.id)
+        let latest = entries.latest[c.id]
+        let setter = entries.dated[c.id].flatMap { $0.day == next ? (id: $0.id, at: $0.at) : nil }
         let lastDay = c["lastContactAt"]?.int.map(DateParser.localDay)
         switch ContactIntervals.followUp(next: next, lastContactDay: lastDay, setByLatestContact: setter.map { $0.id == latest?.id } ?? false) {
         case .open: return false
@@ -120,6 +114,26 @@ extension CustomerArchive {
             let pending = PendingFollowUp(customer: c.id, day: next, contactID: latest?.id, contactAt: latest?.at ?? .min, setter: setter)
             return followUpsSetAfterContact([pending]).isEmpty
         }
+    }
+
+    /// Each customer's latest contact-log entry, and its latest entry with a next date (which
+    /// gives a follow-up its date and next step, when that is the follow-up's day), by the
+    /// entries' times then ids; of one customer, or of all. (The agenda's and
+    /// `followUpCanBeSetAgain`'s one rule.) The contact log must be loaded.
+    func followUpEntries(of customer: UInt64? = nil) -> (latest: [UInt64: (at: Int64, id: UInt64, nextStep: String?)],
+                                                          dated: [UInt64: (at: Int64, id: UInt64, day: Int32, nextStep: String?)]) {
+        var latest: [UInt64: (at: Int64, id: UInt64, nextStep: String?)] = [:]
+        var dated: [UInt64: (at: Int64, id: UInt64, day: Int32, nextStep: String?)] = [:]
+        state.each(.activity) { e in
+            guard let c = e["customer"]?.ref, customer.map({ $0 == c }) ?? true else { return }
+            let at = e["at"]?.int ?? e.createdAt
+            if let day = e["nextDate"]?.day, dated[c].map({ ($0.at, $0.id) < (at, e.id) }) ?? true {
+                dated[c] = (at, e.id, day, e["nextStep"]?.text)
+            }
+            if let l = latest[c], (l.at, l.id) > (at, e.id) { return }
+            latest[c] = (at, e.id, e["nextStep"]?.text)
+        }
+        return (latest, dated)
     }
 
     /// Of `waiting`, the customers whose follow-up was last set after their latest contact
@@ -134,10 +148,10 @@ extension CustomerArchive {
                                          day: (Int64) -> Int64 = { Int64(DateParser.localDay($0)) }) -> Set<UInt64> {
         guard let since = waiting.map(\.contactAt).min(), let field = Schema.field(.customer, key: "nextFollowUp")?.number else { return [] }
         var dayOf: [UInt64: Int64] = [:]
-        for w in waiting { dayOf[w.customer] = Int64(w.day) }
         var setters: [UInt64: (id: UInt64, at: Int64)] = [:]
         var contacts: [UInt64: UInt64] = [:], contactOf: [UInt64: UInt64] = [:]  // customer → its latest contact, and back
         for w in waiting {
+            dayOf[w.customer] = Int64(w.day)
             if let s = w.setter { setters[w.customer] = s }
             if let c = w.contactID { contacts[w.customer] = c; contactOf[c] = w.customer }
         }
@@ -259,17 +273,7 @@ extension CustomerArchive {
         // entry with a next date, when that is the follow-up's day; else the latest entry's. (A
         // later entry without a next date left the follow-up as it was but showed its own empty
         // next step: helper-110.)
-        var latest: [UInt64: (at: Int64, id: UInt64, nextStep: String?)] = [:]
-        var dated: [UInt64: (at: Int64, id: UInt64, day: Int32, nextStep: String?)] = [:]
-        state.each(.activity) { e in
-            guard let c = e["customer"]?.ref else { return }
-            let at = e["at"]?.int ?? e.createdAt
-            if let day = e["nextDate"]?.day, dated[c].map({ ($0.at, $0.id) < (at, e.id) }) ?? true {
-                dated[c] = (at, e.id, day, e["nextStep"]?.text)
-            }
-            if let l = latest[c], (l.at, l.id) > (at, e.id) { return }
-            latest[c] = (at, e.id, e["nextStep"]?.text)
-        }
+        let (latest, dated) = followUpEntries()
         // Follow-ups whose customer was last contacted on their day, not by the contact that set
         // them: due (or overdue) still when set after that contact (`customer edit --set
         // 下次跟进=今天` after a morning call left the day's list at once, and the next day the

@@ -249,15 +249,14 @@ struct FieldAssignments: ParsableArguments {
     static func apply(_ pairs: [(String, String)], to kind: EntityKind, _ query: String, in context: ArchiveContext, force: Bool = true) throws {
         if !force { try checkLikelyDuplicate(pairs, kind: kind, query, in: context) }
         let before = context.archive.vault.header.recordCount
-        let followUp = kind == .customer ? (try? context.archive.resolve(.customer, query))
-            .flatMap { context.archive.followUpCanBeSetAgain($0, now: Clock.now) ? $0["nextFollowUp"]?.day : nil } : nil
-        let e = try context.archive.edit(kind, query, fields: pairs, now: Clock.now)
+        let now = Clock.now
+        let e = try context.archive.edit(kind, query, fields: pairs, now: now)
         let saved = context.archive.vault.header.recordCount != before
         // A past follow-up date after a later contact did it: what to do instead (it said only
         // "nothing changed": helper-140; a new past date was saved, or saved with another field,
         // and never listed, without a word: helper-141).
         let setsFollowUp = kind == .customer && pairs.contains { Schema.field(.customer, key: $0.0)?.key == "nextFollowUp" }
-        if setsFollowUp, let day = e["nextFollowUp"]?.day, day < DateParser.localDay(Clock.now),
+        if setsFollowUp, let day = e["nextFollowUp"]?.day, day < DateParser.localDay(now),
            let last = e["lastContactAt"]?.int, DateParser.localDay(last) > day {
             let d = DateParser.format(day), contacted = DateParser.format(DateParser.localDay(last))
             if !saved {
@@ -271,11 +270,17 @@ struct FieldAssignments: ParsableArguments {
         Terminal.print(!saved
             ? L("\(e.shortID) \(e.displayName) already has these values: nothing changed, nothing saved.", "\(e.shortID) \(e.displayName) 的内容与原来相同，无需修改，未保存。")
             : L("Updated \(e.shortID) \(sentence(endingWith: e.displayName))", "已更新 \(e.shortID) \(sentence(endingWith: e.displayName, zh: true))"))
-        // The follow-up set again to its own day, after a contact had done it (CustomerArchive.edit).
-        if saved, let day = followUp, e["nextFollowUp"]?.day == day, setsFollowUp {
+        // The follow-up set again to its own day, after a contact had done it: the change just
+        // saved holds it with old and new equal (ChangeDraft.followUpSetAgain decided; not asked
+        // again here).
+        let field = Schema.field(.customer, key: "nextFollowUp")?.number
+        let setAgain = saved && setsFollowUp && ((try? context.archive.batches(since: now))?.last?.batch.events.contains { ev in
+            ev.kind == .customer && ev.id == e.id && ev.changes.contains { $0.field == field && $0.old != nil && $0.old == $0.new }
+        } ?? false)
+        if setAgain, let day = e["nextFollowUp"]?.day {
             let d = DateParser.format(day)
             // (Wording of helper-140: the list's heading quoted, and where to see it.)
-            Terminal.print(day == DateParser.localDay(Clock.now)
+            Terminal.print(day == DateParser.localDay(now)
                 ? L("The follow-up date is unchanged (\(d)): \(e.displayName) is back on today's list (see salesvault agenda).",
                     "下次跟进日期不变（仍为 \(d)），\(e.displayName)已重新列入待办中的“今天要跟进”（见 salesvault agenda）。")
                 : L("The follow-up date is unchanged (\(d)): \(e.displayName) is back among the overdue follow-ups (see salesvault agenda).",

@@ -388,10 +388,7 @@ extension ArchiveContext {
     func noteMachineZone(if given: Bool, at instant: Int64? = nil) {
         guard given, let note = ((try? ReportCommand.registry(of: archive))??.0.calendar ?? .standard).machineZoneNote(at: instant ?? Clock.now) else { return }
         Terminal.stderr(L("Note: \(note.en).\n", "提示：\(note.zh)。\n").text)
-        Self.noteUnknownTZ()
     }
-
-    nonisolated(unsafe) static var saidTZ = false
 
     /// `TZ` as this process was given it, before `main` names a POSIX form as Foundation reads it.
     static let givenTZ = ProcessInfo.processInfo.environment["TZ"]
@@ -402,10 +399,8 @@ extension ArchiveContext {
     /// `UTC+8`, read as POSIX (and `date`) read it, eight hours behind UTC: said why, after a
     /// note that named Etc/GMT+8 without a word on it.
     static func noteUnknownTZ() {
-        // (Once a run: every command says it, not only one that reads or shows a time beside
-        // the zone note; times listed under TZ=CST were UTC's without a word.)
-        guard !saidTZ else { return }
-        saidTZ = true
+        // (Said once, by `main` before any command runs: not only beside the zone note, as
+        // times listed under TZ=CST were UTC's without a word.)
         // (Only for a + sign, the mistake: TZ=JST-9 is right, and got the note too: helper-138.)
         if let tz = givenTZ, let west = MachineZone.signedPOSIXHoursWest(tz), west > 0 {
             let shown = ChangeDraft.quoted(tz)
@@ -438,6 +433,5 @@ extension ArchiveContext {
         let machine = MachineZone.shownName(TimeZone.current.identifier)
         Terminal.stderr(L("Note: it is \(here) on this machine (\(machine)) and \(there) in the department's zone (\(zone)); dates and days below are counted by this machine's date. If this machine's zone is wrong, set it (e.g. export TZ=\(zone))\n",
                           "提示：本机时区（\(machine)）现在是 \(here)，\(shown)为 \(there)；以下日期和天数按本机日期计算。如本机时区设置有误，请执行 export TZ=\(zone) 后重试\n").text)
-        Self.noteUnknownTZ()
     }
 }
