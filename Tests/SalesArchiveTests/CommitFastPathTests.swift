@@ -326,6 +326,84 @@ final class CommitFastPathTests: XCTestCase {
         XCTAssertEqual(try fixture.bytes(), before)
     }
 
+    /// A large change set is applied to the state when the state is next read (an import whose
+    /// command ends after it never spends the time): whatever reads it first (a query, the next
+    /// change's check, an undo, the contact log's loading, a snapshot) sees the archive as opened
+    /// again from its records; the escrow uses an import does not change are listed without
+    /// applying it.
+    func testALargeSetIsAppliedWhenTheStateIsNextRead() throws {
+        let fixture = try ArchiveFixture()
+        var a: CustomerArchive! = try fixture.open()
+        try a.perform(.addCustomer(name: "老客户科技有限公司", fields: [("grade", "B")]), now: day(0))
+        try a.recordEscrowUse(action: "open", managers: ["李经理"], fingerprints: ["fp"], now: day(0))
+        func customers(_ n: Int, from first: Int) -> ChangeSet {
+            var set = ChangeSet(label: "import 客户.csv", origin: .importFile)
+            for i in first..<(first + n) { set.append(.addCustomer(name: "华东\(i)科技有限公司", fields: [("grade", ["A", "B", "C"][i % 3])])) }
+            return set
+        }
+        // Read first by a query.
+        let small = try a.commit(try a.plan(customers(CustomerArchive.appliedLaterMinimum - 1, from: 0), now: day(1)))
+        XCTAssertEqual(small.events, CustomerArchive.appliedLaterMinimum - 1)
+        XCTAssertFalse(a.hasUnappliedChanges, "a smaller set is applied at once")
+        try a.commit(try a.plan(customers(5_000, from: 10_000), now: day(1)))
+        XCTAssertTrue(a.hasUnappliedChanges)
+        XCTAssertEqual(a.unacknowledgedEscrowUses.count, 1)
+        XCTAssertTrue(a.hasUnappliedChanges, "escrow uses are listed without applying an import")
+        XCTAssertEqual(a.state.count(.customer), 1 + CustomerArchive.appliedLaterMinimum - 1 + 5_000)
+        XCTAssertFalse(a.hasUnappliedChanges)
+        try assertSame(a, try CustomerArchive(vault: a.vault))
+
+        // Two sets in a row, then a change to one of them: the second's check and the change see
+        // the first.
+        try a.commit(try a.plan(customers(5_000, from: 20_000), now: day(2)))
+        try a.commit(try a.plan(customers(5_000, from: 30_000), now: day(2)))
+        XCTAssertTrue(a.hasUnappliedChanges)
+        XCTAssertThrowsError(try a.commit(try a.plan(customers(5_000, from: 30_000), now: day(2))), "the names are taken")
+        let id = try XCTUnwrap(a.state.all(.customer).first { $0["name"] == .text("华东30007科技有限公司") }?.id)
+        try a.commit(try a.plan(customers(5_000, from: 40_000), now: day(3)))
+        try a.perform(.edit(.customer, "华东30007科技有限公司", fields: [("note", "改过")]), now: day(3))
+        XCTAssertFalse(a.hasUnappliedChanges)
+        XCTAssertEqual(a.state.entity(.customer, id)?["note"], .text("改过"))
+        try assertSame(a, try CustomerArchive(vault: a.vault))
+
+        // An undo of a set not applied yet; a log import (its entries counted, not built) then
+        // the log loaded; a snapshot.
+        let undone = try a.commit(try a.plan(customers(5_000, from: 50_000), now: day(4)))
+        XCTAssertTrue(a.hasUnappliedChanges)
+        try a.undo(batch: undone.batch, now: day(4))
+        var log = ChangeSet(label: "import 跟进记录.csv", origin: .importFile)
+        for i in 0..<6_000 { log.append(.logActivity(LogEntry(customer: "华东30007科技有限公司", type: "电话", summary: "第\(i)次", at: day(3, hour: i % 20)))) }
+        try a.commit(try a.plan(log, now: day(4)))
+        XCTAssertTrue(a.hasUnappliedChanges)
+        XCTAssertFalse(a.contactLogLoaded)
+        try a.loadContactLog()
+        XCTAssertFalse(a.hasUnappliedChanges)
+        try assertSame(a, try CustomerArchive(vault: a.vault))
+        try a.commit(try a.plan(customers(5_000, from: 60_000), now: day(5)))
+        try a.writeSnapshot(now: day(5))
+        XCTAssertFalse(a.hasUnappliedChanges)
+        XCTAssertEqual(a.state.count(.customer), 1 + CustomerArchive.appliedLaterMinimum - 1 + 5_000 * 5)
+        // (Opened from the snapshot, the state counts no events: its records, not the times.)
+        let held = lines(a.state).dropLast()
+        a = nil
+        let b = try fixture.open()
+        try b.loadContactLog()
+        assertSame(Array(lines(b.state).dropLast()), Array(held))
+    }
+
+    /// The two states' lines are the same (the first difference said, not both lists).
+    func assertSame(_ a: CustomerArchive, _ b: CustomerArchive, line: UInt = #line) throws {
+        try a.loadContactLog()
+        try b.loadContactLog()
+        assertSame(lines(a.state), lines(b.state), line: line)
+    }
+
+    func assertSame(_ x: [String], _ y: [String], line: UInt = #line) {
+        guard x != y else { return }
+        let i = (0..<min(x.count, y.count)).first { x[$0] != y[$0] } ?? min(x.count, y.count)
+        XCTFail("\(x.count) and \(y.count) lines, first difference at \(i): \(i < x.count ? String(x[i].prefix(300)) : "-") | \(i < y.count ? String(y[i].prefix(300)) : "-")", line: line)
+    }
+
     /// A large set of log entries planned without results (an import of a contact log) does not
     /// store the entries in its draft (`ChangeDraft.logEntriesOnly`): the same events and the
     /// same problems, in the same order, as the general draft (results kept), over entries that

@@ -221,6 +221,8 @@ extension CustomerArchive {
 
     /// Fewest events of a change set whose new log entries are saved without being applied.
     static let deferredLogMinimum = 4_096
+    /// Fewest events of a change set applied to the state when it is next read, not at once.
+    static let appliedLaterMinimum = 4_096
 
     /// Most events and bytes in one record of a change set.
     static let maxEventsPerRecord = 50_000
@@ -228,7 +230,7 @@ extension CustomerArchive {
 
     /// Encodes `events` as the records of one change set (batch id = the next record index),
     /// decodes each again (nothing unreadable is sealed), appends them with one header update,
-    /// then applies them.
+    /// then applies them (a large set when the state is next read: `CustomerArchive.unapplied`).
     @discardableResult
     func write(_ events: [ChangeEvent], label: String, origin: ChangeBatch.Origin, now: Int64) throws -> CommittedBatch {
         guard !events.isEmpty else { throw ArchiveError(.missingValue, "nothing to change", zh: "没有需要保存的更改") }
@@ -271,12 +273,16 @@ extension CustomerArchive {
         // (Creates counted by kind, and whether every log event is a create, in one pass.)
         var creates = [Int](repeating: 0, count: 256)  // by raw value
         var logChanges = false
+        var kinds: UInt32 = 0  // the kinds changed, a bit per raw value
         for e in events {
             if e.operation == .create { creates[Int(e.kind.rawValue)] += 1 } else if e.kind == .activity { logChanges = true }
+            kinds |= 1 << UInt32(e.kind.rawValue & 31)
         }
         PhaseClock.mark("batch checked")
         let deferLog = events.count >= Self.deferredLogMinimum && !logChanges && creates[Int(EntityKind.activity.rawValue)] > 0
-        if events.count >= 1_000 {  // room for the records created, before they are applied
+        // A large set is applied when the state is next read (`CustomerArchive.unapplied`).
+        let later = events.count >= Self.appliedLaterMinimum
+        if events.count >= 1_000 && !later {  // room for the records created, before they are applied
             for kind in EntityKind.allCases where creates[Int(kind.rawValue)] > 0 && !(deferLog && kind == .activity) {
                 state.reserve(kind, creates[Int(kind.rawValue)])
             }
@@ -295,7 +301,11 @@ extension CustomerArchive {
         PhaseClock.mark("encoded and read back")
         try vault.append(contentsOf: payloads, now: now)
         PhaseClock.mark("sealed and written")
-        try state.apply(batches: batches, counting: deferLog ? .activity : nil)  // cannot fail after `check`
+        if later {
+            applyLater(batches, counting: deferLog ? .activity : nil, creates: creates, kinds: kinds)
+        } else {
+            try state.apply(batches: batches, counting: deferLog ? .activity : nil)  // cannot fail after `check`
+        }
         PhaseClock.mark("applied")
         if deferLog { noteDeferredLog(id..<(id + UInt64(batches.count))) }
         generation += 1
