@@ -66,6 +66,22 @@ final class CommitFastPathTests: XCTestCase {
                 changed[k] = ChangeEvent(e.operation, e.kind, e.id, e.changes + [FieldChange(field: 1, old: nil, new: .text("x"))])
                 same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, events: changed), "round \(round): changed")
             }
+            // A text of the batch changed in its last character, or to one as long (the bytes
+            // compared where they lie).
+            if let k = b.events.firstIndex(where: { $0.changes.contains { if case .text(let t)? = $0.new { !t.isEmpty } else { false } } }) {
+                let e = b.events[k]
+                let j = e.changes.firstIndex { if case .text(let t)? = $0.new { !t.isEmpty } else { false } }!
+                guard case .text(let t)? = e.changes[j].new else { preconditionFailure() }
+                for other in [String(t.dropLast()) + "Z", String(t.dropLast()) + "\u{FFFD}", String(repeating: "x", count: t.utf8.count)] where other != t {
+                    var changes = e.changes
+                    changes[j] = FieldChange(field: changes[j].field, old: changes[j].old, new: .text(other))
+                    var events = b.events
+                    events[k] = ChangeEvent(e.operation, e.kind, e.id, changes)
+                    let meant = ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, part: b.part, parts: b.parts, events: events)
+                    XCTAssertFalse(BatchCodec.decodes(bytes, as: meant), "round \(round): text \(other)")
+                    same(bytes, meant, "round \(round): text \(other)")
+                }
+            }
             same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label + "x", events: b.events), "round \(round): label")
             same(bytes, ChangeBatch(at: b.at + 1, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, events: b.events), "round \(round): time")
             same(bytes, ChangeBatch(at: b.at, actor: b.actor, origin: b.origin, batch: b.batch, label: b.label, part: 1, parts: 2, events: b.events), "round \(round): part")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One field's change inside an event: old value (nil for a create or a newly set field) and new
 /// value (nil when cleared).
 /// (The field number is stored last: 48 bytes a change instead of 72, for the million events of
@@ -155,25 +157,29 @@ public enum BatchCodec {
                            part: head.part, parts: head.parts, events: events)
     }
 
-    /// True when `bytes` decode to exactly `batch`: `(try? decode(bytes)) == batch`, compared
-    /// event by event as they are read instead of building the decoded batch first (a commit
-    /// checks every record it is about to seal so).
+    /// True when `bytes` decode to exactly `batch`: `(try? decode(bytes)) == batch`, with texts
+    /// compared by their bytes (`FieldChange.identical`). A commit checks every record it is
+    /// about to seal so: the bytes are read against the batch as they go, each text compared where
+    /// it lies instead of being made into a `String` (the same answer: a text whose bytes are
+    /// the meant text's UTF-8 decodes to that text, and any other does not match it).
     static func decodes(_ bytes: [UInt8], as batch: ChangeBatch) -> Bool {
-        var next = 0
-        var same = true
-        guard let head = try? visit(bytes, { op, kind, id, changes in
-            guard same else { return }
-            if next < batch.events.count {
-                let e = batch.events[next]
-                same = e.operation == op && e.kind == kind && e.id == id && FieldChange.identical(e.changes, changes)
-            } else {
-                same = false
+        bytes.withUnsafeBytes { raw in
+            var r = Decoder(raw)
+            guard let head = try? readHead(&r),
+                  head == BatchHead(at: batch.at, actor: batch.actor, origin: batch.origin, batch: batch.batch, label: batch.label,
+                                    part: batch.part, parts: batch.parts),
+                  let count = try? r.count(limit: maxEvents), count == batch.events.count else { return false }
+            for e in batch.events {
+                // (The reading's own refusals: a restore in a type-1 batch, counts over their limits.)
+                guard e.operation != .restore || head.batch != nil,
+                      (try? r.u8()) == e.operation.rawValue, (try? r.u8()) == e.kind.rawValue, (try? r.varint()) == e.id,
+                      (try? r.count(limit: 255)) == e.changes.count else { return false }
+                for c in e.changes {
+                    guard (try? r.u8()) == c.field, r.reads(c.old), r.reads(c.new) else { return false }
+                }
             }
-            next += 1
-        }) else { return false }
-        return same && next == batch.events.count
-            && head == BatchHead(at: batch.at, actor: batch.actor, origin: batch.origin, batch: batch.batch, label: batch.label,
-                                 part: batch.part, parts: batch.parts)
+            return r.isAtEnd
+        }
     }
 
     /// The batch's time, actor, id and label, read without decoding its events.
@@ -329,6 +335,21 @@ public enum BatchCodec {
             // Records are authenticated before decoding, so the bytes are what SalesVault wrote;
             // `decoding` (which would repair, not reject, invalid UTF-8) is the fast path.
             return String(decoding: UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)]), as: UTF8.self)
+        }
+        /// Whether the next value is `v` (`FieldValue.identical`), read past it: a text compared
+        /// with the bytes where it lies, without making a `String`. False for bytes `value()`
+        /// would refuse.
+        mutating func reads(_ v: FieldValue?) -> Bool {
+            guard case .text(let t)? = v else {
+                do { return try value() == v } catch { return false }  // (not `try?`, which would take a refusal for nil)
+            }
+            guard (try? u8()) == 1, let n = try? count(limit: BatchCodec.maxText), base.count - offset >= n else { return false }
+            var text = t
+            let same = text.withUTF8 { utf8 in
+                utf8.count == n && (n == 0 || memcmp(utf8.baseAddress!, base.baseAddress! + offset, n) == 0)
+            }
+            offset += n
+            return same
         }
         /// Steps over a value without building it.
         mutating func skipValue() throws {
