@@ -130,7 +130,7 @@ enum CellReading {
                 throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
                               reasonZH: "“\(s)”已被 Excel 改成科学计数法，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")
             }
-            if spec.type == .money, looksScientific(halfWidth(s)) {
+            if spec.type.isMoney, looksScientific(halfWidth(s)) {
                 // (A CSV saved by Excel writes a wide number as its cell showed it: 1.23457E+11.
                 // It was "no amount" with examples.)
                 throw Failure(reason: "\(s) is an amount Excel showed in scientific notation; its last digits may be lost. Widen the column or format it as Number in Excel, save again and import",
@@ -138,9 +138,9 @@ enum CellReading {
             }
             // A date and a time of day in a date column (2026-03-05 14:30): the date, as a
             // spreadsheet's date-time cell gives its day (helper-113 F3: "not a date").
-            if spec.type == .date, let date = DateParser.dateBeforeTime(s) { s = date }
-            if spec.type == .date, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
-            if spec.type == .date, DateParser.isRelative(s) { throw relativeDate(s) }
+            if spec.type.isDate, let date = DateParser.dateBeforeTime(s) { s = date }
+            if spec.type.isDate, let order = dayOrder, let iso = reorder(s, order) { return (iso, nil) }
+            if spec.type.isDate, DateParser.isRelative(s) { throw relativeDate(s) }
             return (s, nil)
         case .number(let d):
             switch spec.type {
@@ -171,7 +171,7 @@ enum CellReading {
                 return (number(d), nil)
             }
         case .date(let c):
-            return (spec.type == .date ? String(format: "%04d-%02d-%02d", c.year, c.month, c.day) : dateText(c), nil)
+            return (spec.type.isDate ? String(format: "%04d-%02d-%02d", c.year, c.month, c.day) : dateText(c), nil)
         case .bool(let b):
             return (b ? "是" : "否", nil)
         }

@@ -718,7 +718,7 @@ extension Importer {
                             let (input, notice) = try CellReading.input(cell, spec, identifier: identifiers[c], dayOrder: options.dayOrder)
                             guard var input else { continue }
                             if Self.isNoPhone(key, input) { continue }
-                            if spec.type == .money, !input.contains(where: \.isNumber), Money.parse(input) == nil {
+                            if spec.type.isMoney, !input.contains(where: \.isNumber), Money.parse(input) == nil {
                                 // 面议, 待定: no amount; the examples fit the column's unit (3,000,000
                                 // in a 万元 column would be 3,000,000万元).
                                 let example = column.unit.map { (en: "120 (120\($0))", zh: "120（即 120\($0)）") } ?? (en: "300万 or 3000000", zh: "300万 或 3000000")
@@ -726,7 +726,7 @@ extension Importer {
                                         "\(spec.zh)“\(input)”不是有效金额，请填写数字，如 \(example.zh)；\(spec.zh)尚未确定的请留空")
                                 continue
                             }
-                            if spec.type == .money, let amount = Self.amountInput(cell, unit: column.unit,
+                            if spec.type.isMoney, let amount = Self.amountInput(cell, unit: column.unit,
                                                                                    shown: mapped.table.amountUnits[CellPosition(line: tableRow.line, column: column.index)]) {
                                 input = amount
                             }
@@ -745,7 +745,7 @@ extension Importer {
                                 problem(CompanyName.notANameReason.en, CompanyName.notANameReason.zh)
                                 continue
                             }
-                            if spec.type == .date, case .day(let d) = value, sampled.insert(key).inserted {
+                            if spec.type.isDate, case .day(let d) = value, sampled.insert(key).inserted {
                                 out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d))))
                             }
                             if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }

@@ -37,6 +37,12 @@ public enum FieldType: Equatable, Sendable {
     case references(EntityKind)
 }
 
+extension FieldType {
+    /// (Asked of every cell an import reads: a pattern match, where the derived `==` is a call.)
+    @inlinable public var isDate: Bool { if case .date = self { return true } else { return false } }
+    @inlinable public var isMoney: Bool { if case .money = self { return true } else { return false } }
+}
+
 /// One field of one kind: its stable number on disk, its key on the command line and in JSON,
 /// its labels, type and sensitivity.
 public struct FieldSpec: Sendable {

@@ -19,11 +19,10 @@ extension String {
     /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives it, without the round trip through
     /// Foundation when there is nothing to trim (every cell of an import goes through here).
     public var trimmedWhitespace: String {
-        if let trimmed = utf8.withContiguousStorageIfAvailable({ !Self.edgeIsTrimmed($0) }), trimmed { return self }
-        let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return self }
-        if !first.isTrimmedByFoundation && !last.isTrimmedByFoundation { return self }
-        return trimmingCharacters(in: .whitespacesAndNewlines)
+        // (`withUTF8` reads a small string, up to 15 bytes, from a copy on the stack, where
+        // `utf8.withContiguousStorageIfAvailable` gives none and the scalars were decoded.)
+        var text = self
+        return text.withUTF8 { Self.edgeIsTrimmed($0) } ? trimmingCharacters(in: .whitespacesAndNewlines) : self
     }
 
     /// Whether the first or the last scalar of valid UTF-8 `b` is one `trimmedWhitespace`
