@@ -112,6 +112,27 @@ fi
 best_on imp_log 3 customers.svault "$bin" import log.csv -a a.svault --password-file pw --yes
 expect imp_log "$log"
 archive_bytes=$(size a.svault)
+cp a.svault full.svault
+
+echo "Every customer updated by an import (the industry column changed), then that import undone (best of 3)…"
+python3 - <<'EOF2'
+import csv
+with open("customers.csv", encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.reader(f))
+col = rows[0].index("行业")
+with open("update.csv", "w", encoding="utf-8-sig", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(rows[0])
+    for r in rows[1:]:
+        r[col] = r[col] + "（重新归类）"
+        w.writerow(r)
+EOF2
+best_on imp_upd 3 customers.svault "$bin" import update.csv -a a.svault --password-file pw --yes --on-duplicate update --lang en
+expect imp_upd "$customers updated"
+cp a.svault updated.svault
+best_on undo_upd 3 updated.svault "$bin" undo B1 -a a.svault --password-file pw --lang en
+expect undo_upd "$customers changes"
+cp full.svault a.svault
 
 echo "sqlite3 .import --csv of the same files into a new database file (best of 3)…"
 best sq_cust 3 sh -c 'rm -f s.db && sqlite3 s.db ".import --csv customers.csv customers"'
@@ -197,6 +218,8 @@ rows.append(("… its --dry-run (read, check, plan; nothing written)", "%.2f s (
 imp("import %d log rows (%.1f MB CSV) into that archive" % (log, log_bytes / MB), "imp_log", "sq_log", log_bytes)
 if os.path.exists("imp_log_dry.wall"):
     rows.append(("… its --dry-run", "%.2f s (CPU %.2f s), peak RSS %d MiB" % (w("imp_log_dry"), cpu_s("imp_log_dry"), mib("imp_log_dry")), "-", "-", "-"))
+rows.append(("undo of an import that updated all %d customers (`undo B1`)" % customers, "%.2f s (CPU %.2f s), peak RSS %d MiB" % (w("undo_upd"), cpu_s("undo_upd"), mib("undo_upd")),
+             "that import: %.2f s (CPU %.2f s)" % (w("imp_upd"), cpu_s("imp_upd")), "%.2f× the import's time" % (w("undo_upd") / w("imp_upd")), "-"))
 csv_bytes, sq_bytes, x_bytes, px_bytes = (os.path.getsize(f) for f in ("out.csv", "sq.csv", "out.xlsx", "py.xlsx"))
 rows.append(("export %d customers to CSV" % customers, "%.2f s (CPU %.2f s; %.1f MB), peak RSS %d MiB" % (w("exp_csv"), cpu_s("exp_csv"), csv_bytes / MB, mib("exp_csv")),
              "sqlite3 -csv: %.2f s (CPU %.2f s; %.1f MB)" % (w("sq_csv"), cpu_s("sq_csv"), sq_bytes / MB), "%.2f× sqlite's time" % (w("exp_csv") / w("sq_csv")), "-"))

@@ -255,4 +255,32 @@ final class CorrectionTests: XCTestCase {
         let t = try a.routeComplaint("TS", manager: true, director: false, at: try DateParser.parseInstant("2026-11-24", now: now), now: now)
         XCTAssertEqual(t["managerNotifiedAt"]?.int, day(1, hour: 14))
     }
+
+    /// An undo planned (what `undo --dry-run` shows and `undo` then writes without checking the
+    /// history again) writes exactly the events shown; a plan of an archive changed since is
+    /// worked out again, and refused when the change touched what the batch changed.
+    func testAPlannedUndoWritesWhatWasShownAndIsWorkedOutAgainAfterAChange() throws {
+        let a = try fixture.open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        try a.addCustomer(name: "中兴通讯股份有限公司", now: day(0))
+        try a.edit(.customer, "华为", fields: [("industry", "通信设备")], now: day(1))
+        let industry = a.vault.header.recordCount - 1
+        let plan = try a.planUndo(batch: industry)
+        XCTAssertEqual(plan.batch, industry)
+        XCTAssertEqual(plan.events.map { "\($0.operation) \($0.kind) \($0.changes.map(\.new))" }, ["update customer [nil]"])
+        let written = try a.undo(plan, now: day(2))
+        XCTAssertEqual(written.events, plan.events.count)
+        XCTAssertNil(try a.resolve(.customer, "华为")["industry"])
+
+        try a.edit(.customer, "中兴", fields: [("industry", "通信")], now: day(3))
+        let zte = a.vault.header.recordCount - 1
+        let stale = try a.planUndo(batch: zte)
+        try a.edit(.customer, "中兴", fields: [("industry", "通信设备")], now: day(3))
+        let kept = try fixture.bytes()
+        XCTAssertThrowsError(try a.undo(stale, now: day(4)), "planned before the record changed again") { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("之后又被批次") == true, "\(error)")
+        }
+        XCTAssertEqual(try fixture.bytes(), kept, "refused: the archive as it was")
+        XCTAssertEqual(try a.resolve(.customer, "中兴")["industry"]?.text, "通信设备")
+    }
 }

@@ -34,16 +34,16 @@ struct Undo: ArchiveCommand {
     func run(in context: ArchiveContext) throws {
         let id = CustomerArchive.batchID(batch)!  // checked in validate
         try context.use { archive in
-            let events: [ChangeEvent]
+            let plan: CustomerArchive.PlannedUndo
             do {
-                events = try archive.undoEvents(batch: id)
+                plan = try archive.planUndo(batch: id)
             } catch let e as ArchiveError where e.code == .notFound {
                 // (The generic hint named list and search: a batch is found in the history.)
                 throw CLIError(.inputRefused, L(e.reason, e.reasonZH ?? e.reason),
                                hint: L("salesvault history lists each change with its batch id (B42); nothing was changed",
                                        "档案未作任何改动。可运行 salesvault history 查看每次更改及其批次号（如 B42）"))
             }
-            let z = Render.zh
+            let events = plan.events, z = Render.zh
             if dryRun {
                 let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
                     : [.create: "add", .update: "change", .remove: "remove", .restore: "restore"]
@@ -67,7 +67,7 @@ struct Undo: ArchiveCommand {
                 print(z ? "预览：撤销批次 B\(id) 将改动 \(records) 条记录，本次未保存任何内容" : "Dry run: undoing B\(id) would change \(records) record(s) (nothing saved)")
                 return
             }
-            let done = try archive.undo(batch: id, now: Clock.now)
+            let done = try archive.undo(plan, now: Clock.now)
             print(z ? "已撤销批次 B\(id)：共 \(done.events) 项变更，保存为批次 \(done.name)。" : "Undid B\(id): \(done.events) change\(done.events == 1 ? "" : "s"), saved as \(done.name).")
         }
     }
