@@ -130,7 +130,9 @@ EOF2
 best_on imp_upd 3 customers.svault "$bin" import update.csv -a a.svault --password-file pw --yes --on-duplicate update --lang en
 expect imp_upd "$customers updated"
 cp a.svault updated.svault
-best_on undo_upd 3 updated.svault "$bin" undo B1 -a a.svault --password-file pw --lang en
+upd_batch=$(grep -o 'saved as B[0-9]*' imp_upd.out | head -n 1 | cut -d' ' -f3)
+[ -n "$upd_batch" ] || { echo "error: imp_upd did not say its batch:" >&2; tail -n 5 imp_upd.out >&2; exit 1; }
+best_on undo_upd 3 updated.svault "$bin" undo "$upd_batch" -a a.svault --password-file pw --lang en
 expect undo_upd "$customers changes"
 cp full.svault a.svault
 
@@ -218,7 +220,7 @@ rows.append(("… its --dry-run (read, check, plan; nothing written)", "%.2f s (
 imp("import %d log rows (%.1f MB CSV) into that archive" % (log, log_bytes / MB), "imp_log", "sq_log", log_bytes)
 if os.path.exists("imp_log_dry.wall"):
     rows.append(("… its --dry-run", "%.2f s (CPU %.2f s), peak RSS %d MiB" % (w("imp_log_dry"), cpu_s("imp_log_dry"), mib("imp_log_dry")), "-", "-", "-"))
-rows.append(("undo of an import that updated all %d customers (`undo B1`)" % customers, "%.2f s (CPU %.2f s), peak RSS %d MiB" % (w("undo_upd"), cpu_s("undo_upd"), mib("undo_upd")),
+rows.append(("undo of an import that updated all %d customers" % customers, "%.2f s (CPU %.2f s), peak RSS %d MiB" % (w("undo_upd"), cpu_s("undo_upd"), mib("undo_upd")),
              "that import: %.2f s (CPU %.2f s)" % (w("imp_upd"), cpu_s("imp_upd")), "%.2f× the import's time" % (w("undo_upd") / w("imp_upd")), "-"))
 csv_bytes, sq_bytes, x_bytes, px_bytes = (os.path.getsize(f) for f in ("out.csv", "sq.csv", "out.xlsx", "py.xlsx"))
 rows.append(("export %d customers to CSV" % customers, "%.2f s (CPU %.2f s; %.1f MB), peak RSS %d MiB" % (w("exp_csv"), cpu_s("exp_csv"), csv_bytes / MB, mib("exp_csv")),

@@ -618,4 +618,88 @@ final class ImportFastPathTests: XCTestCase {
             XCTAssertEqual(p.problems, one.problems, "chunks of \(chunk)")
         }
     }
+
+    // MARK: Likely duplicates found by index
+
+    /// A credit code with its check character (GB 32100-2015) after the 17 given.
+    static func creditCode(_ first17: String) -> String {
+        let sum = zip(first17, CreditCode.weights).reduce(0) { $0 + CreditCode.alphabet.firstIndex(of: $1.0)! * $1.1 }
+        return first17 + String(CreditCode.alphabet[(31 - sum % 31) % 31])
+    }
+
+    /// The indexed finder an import uses for its renames gives what comparing every customer
+    /// gives (`customer add`'s way), the same records for the same reasons in the same order:
+    /// names in traditional characters, with and without legal suffixes, brackets, 省 and 市, one
+    /// within another, branches, credit codes and phones (with +86), and generated names.
+    func testTheIndexedDuplicateFinderFindsWhatComparingEveryCustomerFinds() throws {
+        let f = try ImportFixture()
+        let a = try f.open()
+        let given: [(String, [(String, String)])] = [
+            ("华为技术有限公司", [("phone", "0755-28780808")]),
+            ("江苏恒瑞医药股份有限公司", [("creditCode", Self.creditCode("91320700134628394"))]),
+            ("南京市地铁集团有限公司", []),
+            ("腾讯科技（深圳）有限公司", [("phone", "13800138000")]),
+            ("中国银行", []),
+            ("中国银行股份有限公司南京河西支行", []),
+            ("北京大学", []),
+            ("東莞市長安電子廠", []),
+            ("Acme Trading Co., Ltd.", [("phone", "+86 139 0000 1111")]),
+            ("云帆", []),
+        ]
+        for (name, fields) in given { try a.addCustomer(name: name, fields: fields, now: testNow - 86_400) }
+        var rng = Seeded(state: 42)
+        let pieces = ["南京", "江苏", "省", "市", "恒瑞", "医药", "地铁", "集团", "华为", "技术", "華為", "技術", "科技", "（深圳）", "(深圳)", "有限公司",
+                      "股份有限公司", "银行", "分行", "北京", "大学", "第一医院", "東莞", "长安", "長安", "电子", "電子", "厂", "Acme", " Trading", "云帆", "中国"]
+        var generated: [String] = []
+        for _ in 0..<300 {
+            var name = ""
+            for _ in 0..<(1 + rng.int(5)) { name += rng.pick(pieces) }
+            generated.append(name)
+        }
+        for name in generated.prefix(120) where (try? a.addCustomer(name: name, now: testNow - 86_400)) != nil {}
+        let customers = a.state.count(.customer)
+        XCTAssertGreaterThan(customers, 80)
+        let asked: [(String?, String?, String?)] = [
+            ("华为技术", nil, nil), ("華為技術有限公司", nil, nil), ("恒瑞医药", nil, nil), ("江苏省恒瑞医药股份有限公司", nil, nil),
+            ("南京地铁集团", nil, nil), ("腾讯科技(深圳)有限公司", nil, nil), ("中国银行上海分行", nil, nil), ("北京大学第一医院", nil, nil),
+            ("东莞市长安电子厂", nil, nil), ("ACME TRADING", nil, nil), ("云帆", nil, nil), ("无关公司", Self.creditCode("91320700134628394"), nil),
+            ("另一家", nil, "+86 13800138000"), (nil, nil, "075528780808"), ("acme trading co ltd", nil, "13900001111"),
+        ] + generated.map { ($0, nil, nil) }
+        let scan = Identity.DuplicateFinder(a.state, indexed: false)
+        let index = Identity.DuplicateFinder(a.state, indexed: true)
+        var found = 0
+        for (name, credit, phone) in asked {
+            let expected = scan.customers(like: name, creditCode: credit, phone: phone).map { "\($0.customer.id) \($0.reasonZH)" }
+            XCTAssertEqual(index.customers(like: name, creditCode: credit, phone: phone).map { "\($0.customer.id) \($0.reasonZH)" }, expected, "\(name ?? "-")")
+            XCTAssertEqual(Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: a.state).map { "\($0.customer.id) \($0.reasonZH)" }, expected)
+            found += expected.count
+        }
+        XCTAssertGreaterThan(found, asked.count, "the names asked about find customers")
+        // Each way a customer is found, found by the index.
+        func reasons(_ name: String?, _ credit: String? = nil, _ phone: String? = nil) -> [String] {
+            index.customers(like: name, creditCode: credit, phone: phone).filter { $0.customer.id <= UInt64(given.count) }.map { "\($0.customer.displayName) \($0.reasonZH)" }
+        }
+        XCTAssertEqual(reasons("華為技術有限公司"), ["华为技术有限公司 同一名称，仅繁简写法不同"])
+        XCTAssertEqual(reasons("恒瑞医药"), ["江苏恒瑞医药股份有限公司 名称相近，一方名称包含另一方"])
+        XCTAssertEqual(reasons("南京地铁集团"), ["南京市地铁集团有限公司 名称相同，仅“省”“市”二字不同"])
+        XCTAssertEqual(reasons("中国银行南京河西支行"), ["中国银行股份有限公司南京河西支行 名称相同，仅“有限公司”等公司类型字样不同"])
+        XCTAssertEqual(reasons("北京大学第一医院"), [], "an affiliated unit is another account")
+        XCTAssertEqual(reasons("无关公司", Self.creditCode("91320700134628394")), ["江苏恒瑞医药股份有限公司 统一社会信用代码相同"])
+        XCTAssertEqual(reasons("另一家", nil, "+86 138-0013-8000"), ["腾讯科技（深圳）有限公司 电话相同"])
+
+        // Contacts: one customer's people, grouped once.
+        let huawei = try a.resolve(.customer, "华为技术有限公司")
+        for (name, mobile) in [("王敏", "13911112222"), ("張偉", nil), ("李雷", "13933334444")] as [(String, String?)] {
+            try a.addContact(customer: "华为技术有限公司", name: name, fields: mobile.map { [("mobile", $0)] } ?? [], now: testNow - 86_400)
+        }
+        try a.addContact(customer: "中国银行", name: "王敏", now: testNow - 86_400)
+        var finder = Identity.DuplicateFinder(a.state, indexed: true)
+        for (name, mobile) in [("王敏", nil), ("张伟", nil), ("韩梅梅", "+86 139 3333 4444"), ("王 敏", "13911112222"), ("无名", nil)] as [(String, String?)] {
+            XCTAssertEqual(finder.contacts(of: huawei.id, like: name, mobile: mobile).map { "\($0.customer.id) \($0.reasonZH)" },
+                           Identity.likelyDuplicateContacts(customer: huawei.id, name: name, mobile: mobile, in: a.state).map { "\($0.customer.id) \($0.reasonZH)" }, name)
+        }
+        XCTAssertEqual(finder.contacts(of: huawei.id, like: "张伟", mobile: nil).map(\.reasonZH), ["同一姓名，仅繁简写法不同"])
+        XCTAssertEqual(finder.contacts(of: huawei.id, like: "韩梅梅", mobile: "+86 139 3333 4444").map { $0.customer.displayName }, ["李雷"])
+        XCTAssertEqual(finder.contacts(of: huawei.id, like: "王敏", mobile: nil).count, 1, "only that customer's people")
+    }
 }

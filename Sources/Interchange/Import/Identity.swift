@@ -51,48 +51,124 @@ extension Identity {
     /// the same name once width, spaces, brackets and legal suffixes are ignored, the same
     /// credit code, or the same phone number. `customer add` asks for `--force` when any is found.
     public static func likelyDuplicates(name: String?, creditCode: String?, phone: String?, in state: ArchiveState) -> [LikelyDuplicate] {
-        // (Names in traditional characters, 華為技術有限公司 or one stored so, compared in
-        // simplified ones, character by character: they were added beside each other without a
-        // word, helper-139.)
-        let customers = state.all(.customer)
-        let folder = CompanyName.SimplifiedFolder(customers.compactMap { $0["name"]?.text } + (name.map { [$0] } ?? []))
-        let fold = { (text: String) in folder.fold(text) }
-        let key = name.map { companyKey(fold($0)) }
-        let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
-        let phoneKey = phone.flatMap(Self.phoneKey)
-        var out: [LikelyDuplicate] = []
-        let shortKey = key.map(CompanyName.comparable)
-        for c in customers {
-            if let key, let n = c["name"]?.text, companyKey(fold(n)) == key {
-                // (The same name written the same way is said so: 名称相近 read as a guess.)
-                let same = n.trimmedWhitespace == name?.trimmedWhitespace
-                // (Not the same: what makes them alike is said; it was only 名称相近 for 华为技术
-                // beside 华为技术有限公司. An import's refusal says it in its own words.)
-                if !same, let name, fold(n).trimmedWhitespace == fold(name).trimmedWhitespace {
-                    out.append(LikelyDuplicate(customer: c, reason: "the same name, differing only in traditional and simplified characters",
-                                               reasonZH: "同一名称，仅繁简写法不同"))
-                    continue
-                }
-                out.append(same ? LikelyDuplicate(customer: c, reason: "the same name", reasonZH: "名称相同")
-                    : LikelyDuplicate(customer: c, reason: "the same name once the legal suffix, spaces and brackets are set aside",
-                                      reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))
-            } else if let shortKey, let n = c["name"]?.text, case let other = CompanyName.comparable(companyKey(fold(n))),
-                      shortKey == other || Self.namesOneAnother(shortKey, other) {
-                // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
-                // one name within the other once 省 and 市 are left out (added without a word,
-                // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
-                // such (一个名称包含另一个 was not what they are: helper-129).
-                let words = Self.differingWords(key ?? "", companyKey(fold(n)))
-                out.append(shortKey == other
-                    ? LikelyDuplicate(customer: c, reason: "the same name but for \(words.en)", reasonZH: "名称相同，仅\(words.zh)不同")
-                    : LikelyDuplicate(customer: c, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方"))
-            } else if let credit, let other = c["creditCode"]?.text, case .valid(credit) = CreditCode.check(other) {
-                out.append(LikelyDuplicate(customer: c, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
-            } else if let phoneKey, let other = c["phone"]?.text, Self.phoneKey(other) == phoneKey {
-                out.append(LikelyDuplicate(customer: c, reason: "the same phone number", reasonZH: "电话相同"))
-            }
+        DuplicateFinder(state, indexed: false).customers(like: name, creditCode: creditCode, phone: phone)
+    }
+
+    /// The archive's customers as `likelyDuplicates` compares them, each name folded and keyed
+    /// once; `indexed`, also found by their keys, codes, phones and four-character pieces, rather
+    /// than compared one by one with every name asked about. An import asks once per customer
+    /// it renames: 500 renames in an archive of 5,000 customers took 12 s, 2,000 took 40 s, each
+    /// folding and keying every name again. Both ways give the same answer, in the same order.
+    public struct DuplicateFinder {
+        struct Held {
+            let entity: Entity
+            let name: String?
+            /// The name in simplified characters, its company key, and that key as compared for likeness.
+            let folded: String?, key: String?, plain: String?
+            let credit: String?, phone: String?
         }
-        return out
+        private let held: [Held]  // in id order
+        private let indexed: Bool
+        private var byKey: [String: [Int]] = [:], byPlain: [String: [Int]] = [:]
+        private var byCredit: [String: [Int]] = [:], byPhone: [String: [Int]] = [:]
+        private var grams: NameGrams?
+        private let state: ArchiveState
+        /// Each customer's contacts, in id order (built at the first contact asked about).
+        private var people: [UInt64: [Entity]]?
+
+        public init(_ state: ArchiveState, indexed: Bool) {
+            self.state = state
+            self.indexed = indexed
+            let customers = state.all(.customer)
+            // (Names in traditional characters, 華為技術有限公司 or one stored so, compared in
+            // simplified ones, character by character: they were added beside each other without
+            // a word, helper-139. Each character folds on its own, so a name asked about is
+            // folded by its own characters.)
+            let folder = CompanyName.SimplifiedFolder(customers.compactMap { $0["name"]?.text })
+            held = customers.map { c in
+                let name = c["name"]?.text
+                let folded = name.map(folder.fold)
+                let key = folded.map(companyKey)
+                let credit: String? = c["creditCode"]?.text.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
+                return Held(entity: c, name: name, folded: folded, key: key, plain: key.map(CompanyName.comparable), credit: credit,
+                            phone: c["phone"]?.text.flatMap(phoneKey))
+            }
+            guard indexed else { return }
+            for (i, h) in held.enumerated() {
+                if let k = h.key { byKey[k, default: []].append(i) }
+                if let k = h.plain { byPlain[k, default: []].append(i) }
+                if let k = h.credit { byCredit[k, default: []].append(i) }
+                if let k = h.phone { byPhone[k, default: []].append(i) }
+            }
+            grams = NameGrams(held.map { Array(($0.plain ?? "").unicodeScalars) })
+        }
+
+        /// `Identity.likelyDuplicates`.
+        public func customers(like name: String?, creditCode: String?, phone: String?) -> [LikelyDuplicate] {
+            let folder = CompanyName.SimplifiedFolder(name.map { [$0] } ?? [])
+            let key = name.map { companyKey(folder.fold($0)) }
+            let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
+            let phoneKey = phone.flatMap(Identity.phoneKey)
+            let shortKey = key.map(CompanyName.comparable)
+            let candidates: [Int]
+            if indexed {
+                var found = Set<Int>()
+                if let key { found.formUnion(byKey[key] ?? []) }
+                if let shortKey {
+                    found.formUnion(byPlain[shortKey] ?? [])
+                    // (One name within the other: four characters or more, `namesOneAnother`.)
+                    let scalars = Array(shortKey.unicodeScalars)
+                    if let grams { found.formUnion(grams.mayHold(scalars)); found.formUnion(grams.mayBeHeld(by: scalars)) }
+                }
+                if let credit { found.formUnion(byCredit[credit] ?? []) }
+                if let phoneKey { found.formUnion(byPhone[phoneKey] ?? []) }
+                candidates = found.sorted()
+            } else {
+                candidates = Array(held.indices)
+            }
+            var out: [LikelyDuplicate] = []
+            for i in candidates {
+                let c = held[i]
+                if let key, c.key == key, let n = c.name, let folded = c.folded {
+                    // (The same name written the same way is said so: 名称相近 read as a guess.)
+                    let same = n.trimmedWhitespace == name?.trimmedWhitespace
+                    // (Not the same: what makes them alike is said; it was only 名称相近 for 华为技术
+                    // beside 华为技术有限公司. An import's refusal says it in its own words.)
+                    if !same, let name, folded.trimmedWhitespace == folder.fold(name).trimmedWhitespace {
+                        out.append(LikelyDuplicate(customer: c.entity, reason: "the same name, differing only in traditional and simplified characters",
+                                                   reasonZH: "同一名称，仅繁简写法不同"))
+                        continue
+                    }
+                    out.append(same ? LikelyDuplicate(customer: c.entity, reason: "the same name", reasonZH: "名称相同")
+                        : LikelyDuplicate(customer: c.entity, reason: "the same name once the legal suffix, spaces and brackets are set aside",
+                                          reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))
+                } else if let shortKey, let other = c.plain, let otherKey = c.key, shortKey == other || Identity.namesOneAnother(shortKey, other) {
+                    // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
+                    // one name within the other once 省 and 市 are left out (added without a word,
+                    // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
+                    // such (一个名称包含另一个 was not what they are: helper-129).
+                    let words = Identity.differingWords(key ?? "", otherKey)
+                    out.append(shortKey == other
+                        ? LikelyDuplicate(customer: c.entity, reason: "the same name but for \(words.en)", reasonZH: "名称相同，仅\(words.zh)不同")
+                        : LikelyDuplicate(customer: c.entity, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方"))
+                } else if let credit, c.credit == credit {
+                    out.append(LikelyDuplicate(customer: c.entity, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
+                } else if let phoneKey, c.phone == phoneKey {
+                    out.append(LikelyDuplicate(customer: c.entity, reason: "the same phone number", reasonZH: "电话相同"))
+                }
+            }
+            return out
+        }
+
+        /// `Identity.likelyDuplicateContacts`, the contacts grouped by customer once.
+        public mutating func contacts(of customer: UInt64, like name: String?, mobile: String?) -> [LikelyDuplicate] {
+            if people == nil {
+                var groups: [UInt64: [Entity]] = [:]
+                for p in state.all(.contact) { if let c = p["customer"]?.ref { groups[c, default: []].append(p) } }
+                people = groups
+            }
+            return Identity.contactDuplicates(among: people?[customer] ?? [], name: name, mobile: mobile)
+        }
     }
 
     /// What two company keys that `CompanyName.comparable` makes equal differ by: 省 and 市, or
@@ -130,9 +206,13 @@ extension Identity {
     /// mobile number. `contact add` asks for `--force` when any is found (two people of one
     /// company may share a name; usually it is the same person entered twice).
     public static func likelyDuplicateContacts(customer: UInt64, name: String?, mobile: String?, in state: ArchiveState) -> [LikelyDuplicate] {
+        contactDuplicates(among: state.all(.contact).filter { $0["customer"]?.ref == customer }, name: name, mobile: mobile)
+    }
+
+    /// `likelyDuplicateContacts` among `people`, one customer's contacts in id order.
+    static func contactDuplicates(among people: [Entity], name: String?, mobile: String?) -> [LikelyDuplicate] {
         // (The name as it will be stored: 王敏、 is 王敏, and was added beside her.)
         // (In simplified characters: 張偉 beside 张伟 was added without a word: helper-139.)
-        let people = state.all(.contact).filter { $0["customer"]?.ref == customer }
         let stored = name.map { (try? ChangeDraft.name($0, of: .contact)) ?? $0 }
         let folder = CompanyName.SimplifiedFolder(people.map { $0["name"]?.text ?? "" } + (stored.map { [$0] } ?? []))
         let key = stored.map { CompanyName.personKey(folder.fold($0)) }

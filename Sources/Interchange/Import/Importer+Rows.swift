@@ -1441,6 +1441,8 @@ extension Importer {
         /// A rename to a name like another record's (a customer's similar name, a contact of the
         /// same customer of that name) refuses the row, as `customer edit` and `contact edit` ask
         /// for --force before it (the import made it without a word: helper-100).
+        /// The archive's customers and contacts as renames are compared with them, built at the first rename.
+        var duplicateFinder: Identity.DuplicateFinder?
         func renameAndClear(_ e: Entity, to name: String, _ r: Row, row i: Int) -> Bool {
             let kind = e.kind
             var fields = cleared(r, e)
@@ -1448,10 +1450,12 @@ extension Importer {
             let others: [(Entity, String)]
             switch (renamed, kind) {
             case (true, .customer):
-                others = Identity.likelyDuplicates(name: name, creditCode: nil, phone: nil, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, $0.reasonZH) }
+                if duplicateFinder == nil { duplicateFinder = Identity.DuplicateFinder(archive.state, indexed: true) }
+                others = duplicateFinder!.customers(like: name, creditCode: nil, phone: nil).filter { $0.customer.id != e.id }.map { ($0.customer, $0.reasonZH) }
             case (true, .contact):
+                if duplicateFinder == nil { duplicateFinder = Identity.DuplicateFinder(archive.state, indexed: true) }
                 others = e["customer"]?.ref.map { c in
-                    Identity.likelyDuplicateContacts(customer: c, name: name, mobile: nil, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, "姓名相同") }
+                    duplicateFinder!.contacts(of: c, like: name, mobile: nil).filter { $0.customer.id != e.id }.map { ($0.customer, "姓名相同") }
                 } ?? []
             default:
                 others = []
