@@ -201,6 +201,54 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(log["四"], ids["91440300708461136T"])
     }
 
+    /// A reference that names a customer in traditional characters, or names in simplified ones
+    /// a customer stored in traditional ones, finds it once nothing is found as written, as the
+    /// commands' lookups do (a log row naming 臺灣積體電路製造 found nothing): in the log's bulk
+    /// reading and in the general one (contacts), and refused as ambiguous when it finds two.
+    func testAReferenceInTraditionalCharactersFindsItsCustomerEitherWayRound() throws {
+        let f = try ImportFixture()
+        let ids: [String: UInt64]
+        do {
+            let a = try f.open()
+            let tsmc = try a.addCustomer(name: "台湾积体电路制造股份有限公司", now: testNow - 86_400)
+            let huawei = try a.addCustomer(name: "華為技術有限公司", now: testNow - 86_400)
+            let zte = try a.addCustomer(name: "中興通訊股份有限公司", now: testNow - 86_400)
+            let zte2 = try a.addCustomer(name: "中兴通讯股份有限公司", now: testNow - 86_400)
+            ids = ["tsmc": tsmc.id, "huawei": huawei.id, "zte": zte.id, "zte2": zte2.id]
+        }
+        let log = "日期,客户,方式,跟进内容\n2026-06-01 10:00,臺灣積體電路製造股份有限公司,电话,一\n2026-06-01 11:00,华为技术有限公司,电话,二\n"
+            + "2026-06-01 12:00,華為技術,电话,三\n2026-06-01 13:00,中興通訊股份有限公司,电话,四\n2026-06-01 14:00,台积电南京分公司,电话,五\n"
+        let p = try f.importing(utf8(log), name: "跟进.csv", commit: false)
+        XCTAssertEqual(p.problems.map(\.line), [6], "\(p.problems)")
+        XCTAssertTrue(p.problems.first?.value == "台积电南京分公司", "a name of no customer either way: \(p.problems)")
+        let q = try f.importing(utf8(log), name: "跟进.csv") { $0.onlyValid = true }
+        XCTAssertEqual(q.counts[.log]?.new, 4, "\(q.problems)")
+        let customerOf = try { () throws -> [String: UInt64?] in
+            let archive = try f.open()
+            try archive.loadContactLog()
+            return Dictionary(uniqueKeysWithValues: archive.state.all(.activity).map { ($0["summary"]?.text ?? "", $0["customer"]?.ref) })
+        }()
+        XCTAssertEqual(customerOf["一"], ids["tsmc"], "traditional, found in simplified")
+        XCTAssertEqual(customerOf["二"], ids["huawei"], "simplified, found stored in traditional")
+        XCTAssertEqual(customerOf["三"], ids["huawei"], "without the legal suffix")
+        XCTAssertEqual(customerOf["四"], ids["zte"], "as written first: the traditional one")
+        // 中兴通讯 written in neither way (中興通讯), with both in the archive: which is not known.
+        let before = try f.bytes()
+        for text in ["联系人,客户\n王敏,中興通讯\n", "日期,客户,方式,跟进内容\n2026-06-02,中興通讯,电话,六\n"] {
+            let r = try f.importing(utf8(text), name: text.hasPrefix("日期") ? "跟进记录.csv" : "联系人.csv", commit: false)
+            XCTAssertFalse(r.canCommit, text)
+            XCTAssertEqual(r.problems.map(\.line), [2], "\(r.problems)")
+            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”按简体比较时与多个客户的名称相同（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
+        }
+        // A contact's customer (the general reading) either way round.
+        let c = try f.importing(utf8("联系人,客户\n王敏,臺灣積體電路製造\n李雷,华为技术\n"), name: "联系人.csv")
+        XCTAssertTrue(c.problems.isEmpty, "\(c.problems)")
+        XCTAssertNotEqual(try f.bytes(), before)
+        let people = Dictionary(uniqueKeysWithValues: try f.open().state.all(.contact).map { ($0["name"]?.text ?? "", $0["customer"]?.ref) })
+        XCTAssertEqual(people["王敏"], ids["tsmc"])
+        XCTAssertEqual(people["李雷"], ids["huawei"])
+    }
+
     /// A customer row that adds its contact person counts the person as a new contact: a row
     /// whose customer the archive had said 新增 0 条、跳过重复 1 条 (now 无变化) while it added the person.
     func testAContactPersonAddedFromACustomerRowIsCountedAsANewContact() throws {

@@ -6,6 +6,31 @@ import XCTest
 final class NameMatchTests: XCTestCase {
     /// 省 and 市 are left out only where they end a place's name at the start (helper-130: 市一医院;
     /// helper-131: 上海城市建设 as 上海城建设), and legal forms inside a name for likeness.
+    /// The process-wide cache folds as a folder made over the same texts does (one ICU call per
+    /// new character), texts without a traditional character coming back as they are; asked
+    /// again, from several threads at once, it answers the same.
+    func testTheSimplifiedCacheFoldsAsAFolderOverTheSameTexts() {
+        let texts = ["臺灣積體電路製造股份有限公司", "台湾积体电路制造", "華為技術有限公司", "华为技术", "中興通讯", "張偉", "Acme Trading Co., Ltd.", "", "𠮷野家（深圳）餐飲有限公司",
+                     "東莞市長安電子廠", "龍華區", "乾坤", "後來", "麵包", "髮廊", "于"]
+        let folder = CompanyName.SimplifiedFolder(texts)
+        let expected = texts.map(folder.fold)
+        XCTAssertEqual(CompanyName.SimplifiedCache.shared.fold(texts), expected)
+        XCTAssertEqual(expected[0], "台湾积体电路制造股份有限公司")
+        XCTAssertEqual(expected[2], "华为技术有限公司")
+        XCTAssertEqual(expected[6], "Acme Trading Co., Ltd.")
+        final class Answers: @unchecked Sendable {
+            let lock = NSLock()
+            var got: [[String]] = []
+        }
+        let answers = Answers()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let folded = texts.map { CompanyName.SimplifiedCache.shared.fold($0) }
+            answers.lock.lock(); answers.got.append(folded); answers.lock.unlock()
+        }
+        XCTAssertEqual(answers.got.count, 8)
+        for g in answers.got { XCTAssertEqual(g, expected) }
+    }
+
     func testPlaceWordsAndLegalFormsAsNamesAreCompared() {
         let cases: [(String, String)] = [
             ("南京市地铁集团", "南京地铁集团"), ("江苏省南京市地铁", "江苏南京地铁"), ("石家庄市", "石家庄"), ("黑龙江省农垦", "黑龙江农垦"),

@@ -950,6 +950,35 @@ extension Importer {
         var projects: [UInt64: [Entity]] = [:]
         var logKeys = Set<LogKey>()
         var complaintKeys = Set<LogKey>()
+        /// The customers whose names are written in traditional characters, by their names in
+        /// simplified ones (built at the first reference that finds nothing as written).
+        var traditional = TraditionalNames([])
+
+        /// Customers by the company key of their names in simplified characters, for those whose
+        /// names have traditional ones (臺灣積體電路製造 for a reference 台湾积体电路制造): ref "" when
+        /// two share a key. Built once, under a lock: references are looked up on several threads.
+        final class TraditionalNames: @unchecked Sendable {
+            private let customers: [Entity]
+            private let lock = NSLock()
+            private var table: [TextKey: String]?
+
+            init(_ customers: [Entity]) { self.customers = customers }
+
+            func customer(_ key: TextKey) -> String? {
+                lock.lock()
+                defer { lock.unlock() }
+                if table == nil {
+                    let names = customers.map { $0["name"]?.text ?? "" }
+                    var t: [TextKey: String] = [:]
+                    for (c, (name, folded)) in zip(customers, zip(names, CompanyName.SimplifiedCache.shared.fold(names))) where folded != name {
+                        let k = TextKey(Identity.companyKey(folded))
+                        t[k] = t[k].map { $0 == c.shortID ? $0 : "" } ?? c.shortID
+                    }
+                    table = t
+                }
+                return table?[key]
+            }
+        }
 
         /// What identifies one customer record (it depends on the record alone).
         struct CustomerKeys: Sendable {
@@ -1017,6 +1046,7 @@ extension Importer {
             }
             (customerByKey, customerByName, sharedKeys) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys)
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
+            traditional = TraditionalNames(customers)
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
@@ -1058,7 +1088,26 @@ extension Importer {
            text.uppercased().hasPrefix("C") {
             return c.shortID
         }
+        if case let found = customersInSimplified(text, file: customers, index: index), found.count == 1, let only = found.first, !only.isEmpty { return only }
         return nil
+    }
+
+    /// The customers a name in traditional characters names, or that a name names whose own is
+    /// stored in them (臺灣積體電路製造 and 台湾积体电路制造), compared in simplified ones as the
+    /// commands' lookups compare them: what `customerRef` finds once nothing was found as written
+    /// (a log row naming one found nothing). Refs, "" for a company key two archive customers
+    /// share; one ref alone is the customer.
+    static func customersInSimplified(_ text: String, file customers: FileCustomers, index: ArchiveIndex) -> Set<String> {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x3400 }) else { return [] }
+        let folded = CompanyName.SimplifiedCache.shared.fold(text)
+        let key = TextKey(Identity.companyKey(folded))
+        var found = Set<String>()
+        if folded != text {
+            if let f = customers.byKey[key] { found.insert(f.ref) }
+            if let c = index.customerByKey[key] { found.insert(index.sharedKeys[key] == nil ? c : "") }
+        }
+        if let c = index.traditional.customer(key) { found.insert(c) }
+        return found
     }
 
     /// The customer a text names by its credit code or customer code (in the file first, then in
@@ -1553,6 +1602,11 @@ extension Importer {
                     let inFile = customers.byOtherName[key]?.ref == ""
                     refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in \(inFile ? "this file" : "the archive"); give the customer's full name, code or credit code",
                            "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
+                } else if case let found = Self.customersInSimplified(text, file: customers, index: index).filter({ !$0.isEmpty }), found.count > 1 {
+                    // (Written in neither way, with a customer of each in the archive: 中興通讯.)
+                    let listed = found.sorted { (archiveID($0) ?? .max, $0) < (archiveID($1) ?? .max, $1) }.map(shown)
+                    refuse(i, header(r, "customer"), text, "\(text), compared in simplified characters, is the name of more than one customer (\(listed.joined(separator: "; "))); give the customer's full name as the archive writes it, its code or credit code",
+                           "“\(text)”按简体比较时与多个客户的名称相同（\(listed.joined(separator: "、"))），无法确定是哪一家。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
                 } else if let refused = refusedCustomers[key] {
                     refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
                            "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）有误，因此本行也无法导入。请先改正该行")
