@@ -1784,6 +1784,43 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.warnings.last?.reasonZH.contains("（共 10 行）的客户名称也与已有客户或文件中其他行相同或相近，请逐一核实"), true, "\(p.warnings.last?.reasonZH ?? "")")
     }
 
+    /// New customers whose names are the archive's or an earlier row's in the other script
+    /// (臺灣積體電路製造 beside 台湾积体电路制造, either way round) are said, as customer add asks
+    /// about them, and imported as new (added without a word); the same in bulk and in general,
+    /// and into an empty archive within the file.
+    func testNewCustomersNamedLikeOthersInTheOtherScriptAreSaid() throws {
+        let f = try ImportFixture()
+        do {
+            let a = try f.open()
+            try a.addCustomer(name: "台湾积体电路制造股份有限公司", now: testNow - 86_400)
+            try a.addCustomer(name: "華為技術有限公司", now: testNow - 86_400)
+        }
+        let file = utf8("客户名称,客户等级\n臺灣積體電路製造股份有限公司,A\n华为技术有限公司,A\n中興通訊股份有限公司,B\n阿里巴巴网络技术有限公司,B\n中兴通讯股份有限公司,C\n")
+        let general = try f.importing(file, name: "c.csv", commit: false) { $0.planInBulk = false }
+        let bulk = try f.importing(file, name: "c.csv", commit: false)
+        XCTAssertTrue(bulk.plannedInBulk)
+        XCTAssertEqual(general.counts[.customers]?.new, 5)
+        for p in [general, bulk] {
+            XCTAssertEqual(p.warnings.map(\.reasonZH), [
+                "“臺灣積體電路製造股份有限公司”与档案中的 C1 台湾积体电路制造股份有限公司名称相同（仅繁简写法不同），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
+                "“华为技术有限公司”与档案中的 C2 華為技術有限公司名称相同（仅繁简写法不同），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
+                "“中兴通讯股份有限公司”与第 4 行的“中興通訊股份有限公司”名称相同（仅繁简写法不同），可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行",
+            ])
+            XCTAssertEqual(p.warnings.map(\.line), [2, 3, 6])
+            XCTAssertEqual(p.warnings.first?.reason.contains("the same name but for traditional and simplified characters"), true, "\(p.warnings.first?.reason ?? "")")
+        }
+        XCTAssertTrue(try f.importing(file, name: "c.csv").canCommit, "said, not refused")
+        XCTAssertEqual(try f.open().state.count(.customer), 7)
+        // Into an empty archive, within the file only (no 省, 市 or 公司 to compare by).
+        let g = try ImportFixture()
+        let within = utf8("客户名称\n東莞長安電子廠\n东莞长安电子厂\n东莞长安五金厂\n")
+        for inBulk in [true, false] {
+            let p = try g.importing(within, name: "w.csv", commit: false) { $0.planInBulk = inBulk }
+            XCTAssertEqual(p.warnings.map(\.line), [3], "\(p.warnings)")
+            XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“东莞长安电子厂”与第 2 行的“東莞長安電子廠”名称相同（仅繁简写法不同）"), true, "\(p.warnings)")
+        }
+    }
+
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests
     /// has the real encrypted workbooks), refused with what to do, its password never asked.
     func testAnEmptyCompoundFileIsRefusedAsDamagedWithWhatToDo() throws {

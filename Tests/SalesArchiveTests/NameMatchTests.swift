@@ -6,29 +6,35 @@ import XCTest
 final class NameMatchTests: XCTestCase {
     /// 省 and 市 are left out only where they end a place's name at the start (helper-130: 市一医院;
     /// helper-131: 上海城市建设 as 上海城建设), and legal forms inside a name for likeness.
-    /// The process-wide cache folds as a folder made over the same texts does (one ICU call per
-    /// new character), texts without a traditional character coming back as they are; asked
-    /// again, from several threads at once, it answers the same.
-    func testTheSimplifiedCacheFoldsAsAFolderOverTheSameTexts() {
+    /// The table of simplified characters (SimplifiedTable.swift, generated from ICU's
+    /// transform) is the transform: every ideograph of the CJK blocks, asked of ICU one at a
+    /// time as `SimplifiedFolder` asks, folds as the table says, and texts fold as a folder over
+    /// them folds them.
+    func testTheSimplifiedTableIsICUsTransformCharacterByCharacter() throws {
+        let ranges: [ClosedRange<UInt32>] = [0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x323AF]
+        var checked = 0, folding = 0
+        for r in ranges {
+            let scalars = r.compactMap(Unicode.Scalar.init)
+            let out = try XCTUnwrap(scalars.map { String($0) }.joined(separator: "\n").applyingTransform(StringTransform("Traditional-Simplified"), reverse: false))
+            let folded = out.split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertEqual(folded.count, scalars.count)
+            for (u, f) in zip(scalars, folded) {
+                XCTAssertEqual(CompanyName.Simplified.fold(String(u)), String(f), "U+\(String(u.value, radix: 16))")
+                XCTAssertEqual(CompanyName.Simplified.hasTraditional(String(u)), String(u) != String(f))
+                if String(u) != String(f) { folding += 1 }
+                checked += 1
+            }
+        }
+        XCTAssertEqual(folding, CompanyName.Simplified.table.count, "no pair beside the transform's")
+        XCTAssertGreaterThan(folding, 3_000)
+        XCTAssertGreaterThan(checked, 100_000)
         let texts = ["臺灣積體電路製造股份有限公司", "台湾积体电路制造", "華為技術有限公司", "华为技术", "中興通讯", "張偉", "Acme Trading Co., Ltd.", "", "𠮷野家（深圳）餐飲有限公司",
                      "東莞市長安電子廠", "龍華區", "乾坤", "後來", "麵包", "髮廊", "于"]
         let folder = CompanyName.SimplifiedFolder(texts)
-        let expected = texts.map(folder.fold)
-        XCTAssertEqual(CompanyName.SimplifiedCache.shared.fold(texts), expected)
-        XCTAssertEqual(expected[0], "台湾积体电路制造股份有限公司")
-        XCTAssertEqual(expected[2], "华为技术有限公司")
-        XCTAssertEqual(expected[6], "Acme Trading Co., Ltd.")
-        final class Answers: @unchecked Sendable {
-            let lock = NSLock()
-            var got: [[String]] = []
-        }
-        let answers = Answers()
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            let folded = texts.map { CompanyName.SimplifiedCache.shared.fold($0) }
-            answers.lock.lock(); answers.got.append(folded); answers.lock.unlock()
-        }
-        XCTAssertEqual(answers.got.count, 8)
-        for g in answers.got { XCTAssertEqual(g, expected) }
+        XCTAssertEqual(texts.map(CompanyName.Simplified.fold), texts.map(folder.fold))
+        XCTAssertEqual(CompanyName.Simplified.fold("臺灣積體電路製造股份有限公司"), "台湾积体电路制造股份有限公司")
+        XCTAssertEqual(CompanyName.Simplified.fold("Acme 華為"), "Acme 华为")
+        XCTAssertFalse(CompanyName.Simplified.hasTraditional("华为技术有限公司 Acme"))
     }
 
     func testPlaceWordsAndLegalFormsAsNamesAreCompared() {

@@ -54,9 +54,11 @@ extension Importer {
         guard unique.allSatisfy({ $0 }) else { return false }
         PhaseClock.mark("duplicate keys and duplicates")
         // New customers named like others, said as the general reading says them (an archive
-        // to compare with, or a name with 省, 市 or 公司 inside to compare within the file).
+        // to compare with, or a name with 省, 市 or 公司 inside, or a traditional character, to
+        // compare within the file).
         var warnings: [ImportProblem] = []
-        if !index.customerByKey.isEmpty || keys.contains(where: { CompanyName.hasLikenessNoise($0!.companyKey!.text) }) {
+        if !index.customerByKey.isEmpty || keys.contains(where: { CompanyName.hasLikenessNoise($0!.companyKey!.text) })
+            || rows.contains(where: { CompanyName.Simplified.hasTraditional($0.field("name") ?? "") }) {
             let column = mapped.column("name")?.header
             let new = rows.indices.map { i in
                 NewCustomer(table: mapped.table.name, line: rows[i].line, column: column, name: rows[i].field("name") ?? "", key: keys[i]!.companyKey!.text)

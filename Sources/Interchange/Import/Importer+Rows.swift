@@ -964,19 +964,32 @@ extension Importer {
 
             init(_ customers: [Entity]) { self.customers = customers }
 
+            /// Whether any customer's name has a traditional character.
+            var hasAny: Bool {
+                lock.lock()
+                defer { lock.unlock() }
+                build()
+                return !(table?.isEmpty ?? true)
+            }
+
             func customer(_ key: TextKey) -> String? {
                 lock.lock()
                 defer { lock.unlock() }
+                build()
+                return table?[key]
+            }
+
+            /// (Under the lock.)
+            private func build() {
                 if table == nil {
-                    let names = customers.map { $0["name"]?.text ?? "" }
                     var t: [TextKey: String] = [:]
-                    for (c, (name, folded)) in zip(customers, zip(names, CompanyName.SimplifiedCache.shared.fold(names))) where folded != name {
-                        let k = TextKey(Identity.companyKey(folded))
+                    for c in customers {
+                        guard let name = c["name"]?.text, CompanyName.Simplified.hasTraditional(name) else { continue }
+                        let k = TextKey(Identity.companyKey(CompanyName.Simplified.fold(name)))
                         t[k] = t[k].map { $0 == c.shortID ? $0 : "" } ?? c.shortID
                     }
                     table = t
                 }
-                return table?[key]
             }
         }
 
@@ -1099,7 +1112,7 @@ extension Importer {
     /// share; one ref alone is the customer.
     static func customersInSimplified(_ text: String, file customers: FileCustomers, index: ArchiveIndex) -> Set<String> {
         guard text.unicodeScalars.contains(where: { $0.value >= 0x3400 }) else { return [] }
-        let folded = CompanyName.SimplifiedCache.shared.fold(text)
+        let folded = CompanyName.Simplified.fold(text)
         let key = TextKey(Identity.companyKey(folded))
         var found = Set<String>()
         if folded != text {

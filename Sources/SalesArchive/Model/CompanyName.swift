@@ -36,50 +36,51 @@ public enum CompanyName {
         }
     }
 
-    /// Folds texts to simplified characters as `SimplifiedFolder` does, for texts that come one
-    /// by one from several threads (an import's references that find nothing as written): each
-    /// character's simplified form asked of ICU once per process, the answers kept under a lock.
-    public final class SimplifiedCache: @unchecked Sendable {
-        public static let shared = SimplifiedCache()
-        private let lock = NSLock()
-        /// Every ideograph asked about (U+3400 and up, one scalar): its simplified form, or itself.
-        private var known: [Unicode.Scalar: Character] = [:]
-        /// Those whose simplified form is another.
-        private var foldable = Set<Unicode.Scalar>()
+    /// Texts in simplified characters, one ideograph at a time as ICU's transform folds each
+    /// alone (`SimplifiedFolder`), from a table made from the transform
+    /// (`simplifiedPairs`, SimplifiedTable.swift): no call of ICU, and a text without a
+    /// traditional character told by one pass over its scalars (100,000 names in milliseconds).
+    /// For what an import compares: a row's customer that finds nothing as written, its new
+    /// customers against the archive's.
+    public enum Simplified {
+        /// Each ideograph that folds, by its scalar value, and what it folds to.
+        static let table: [UInt32: Unicode.Scalar] = {
+            var t: [UInt32: Unicode.Scalar] = [:]
+            let scalars = Array(simplifiedPairs.unicodeScalars)
+            t.reserveCapacity(scalars.count / 2)
+            for i in stride(from: 0, to: scalars.count - 1, by: 2) { t[scalars[i].value] = scalars[i + 1] }
+            return t
+        }()
+        /// The same ideographs as bits, from U+3400.
+        static let bits: [UInt64] = {
+            var b = [UInt64](repeating: 0, count: (0x32400 - 0x3400) / 64)
+            for v in table.keys { let i = Int(v) - 0x3400; b[i >> 6] |= 1 << UInt64(i & 63) }
+            return b
+        }()
 
-        /// `texts` in simplified characters, in order: one call of ICU for the ideographs not
-        /// asked about before; texts without a traditional character returned as they are
-        /// (100,000 names are scanned by their scalars in milliseconds, where building their
-        /// `Character`s took a tenth of a second).
-        public func fold(_ texts: [String]) -> [String] {
-            var asked = Set<Unicode.Scalar>()
-            for t in texts { for u in t.unicodeScalars where u.value >= 0x3400 { asked.insert(u) } }
-            guard !asked.isEmpty else { return texts }
-            lock.lock()
-            let missing = asked.filter { known[$0] == nil }
-            lock.unlock()
-            if !missing.isEmpty {
-                let folder = SimplifiedFolder([String(String.UnicodeScalarView(missing))])
-                lock.lock()
-                for u in missing {
-                    let f = folder.map[Character(u)] ?? Character(u)
-                    known[u] = f
-                    if f != Character(u) { foldable.insert(u) }
-                }
-                lock.unlock()
-            }
-            lock.lock()
-            defer { lock.unlock() }
-            guard !foldable.isEmpty else { return texts }
-            return texts.map { t in
-                guard t.unicodeScalars.contains(where: foldable.contains) else { return t }
-                // (A character of one scalar folds as ICU folds it alone; one of several, with
-                // a variation selector, stays as it is.)
-                return String(t.map { c in c.unicodeScalars.count == 1 ? known[c.unicodeScalars.first!] ?? c : c })
-            }
+        @inline(__always)
+        static func folds(_ u: Unicode.Scalar) -> Bool {
+            let i = Int(u.value) - 0x3400
+            return i >= 0 && i < 0x32400 - 0x3400 && bits[i >> 6] & (1 << UInt64(i & 63)) != 0
         }
 
-        public func fold(_ text: String) -> String { fold([text])[0] }
+        /// Whether `text` has a character that folds to another.
+        public static func hasTraditional(_ text: String) -> Bool {
+            let b = bits
+            for u in text.unicodeScalars where u.value >= 0x3400 {
+                let i = Int(u.value) - 0x3400
+                if i < 0x32400 - 0x3400 && b[i >> 6] & (1 << UInt64(i & 63)) != 0 { return true }
+            }
+            return false
+        }
+
+        /// `text` with each such character folded (the text itself when it has none).
+        public static func fold(_ text: String) -> String {
+            guard hasTraditional(text) else { return text }
+            var out = String.UnicodeScalarView()
+            for u in text.unicodeScalars { out.append(folds(u) ? table[u.value]! : u) }
+            return String(out)
+        }
     }
 
     /// The legal suffixes that do not distinguish one company from another, longest first.
