@@ -29,6 +29,29 @@ final class ChangeSetTests: XCTestCase {
         return out
     }
 
+    /// Complaints filed in one change set are numbered on from the year's highest, each year on
+    /// its own, without each one scanning the others again (the number remembered by the draft
+    /// while no other complaint has come: an import of 8,000 took 7 s, helper-143).
+    func testComplaintsOfOneSetAreNumberedOnPerYear() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        try a.fileComplaint(customer: "华为", about: "售后", description: "已有的投诉", receivedAt: day(0), now: day(0))
+        let lastYear = day(0) - 365 * 86_400
+        let year = DateParser.civil(DateParser.localDay(day(0))).year
+        var set = ChangeSet(label: "import 投诉.csv", origin: .importFile)
+        for (i, at) in [day(1), lastYear, day(1), lastYear, day(1)].enumerated() {
+            set.append(.fileComplaint(customer: "华为", about: "销售", description: "投诉 \(i)", channel: nil, complainant: nil, receivedAt: at))
+        }
+        let plan = try a.plan(set, now: day(2))
+        XCTAssertTrue(plan.isValid, "\(plan.problems)")
+        XCTAssertEqual((1...5).map { plan.results[$0]?["number"]?.text }, [
+            "TS-\(year)-0002", "TS-\(year - 1)-0001", "TS-\(year)-0003", "TS-\(year - 1)-0002", "TS-\(year)-0004",
+        ])
+        try a.commit(plan)
+        try a.fileComplaint(customer: "华为", about: "售后", description: "又一条", receivedAt: day(2), now: day(2))
+        XCTAssertEqual(a.state.all(.complaint).map { $0["number"]?.text ?? "" }.sorted().last, "TS-\(year)-0005")
+    }
+
     func testALaterOperationReferencesTheCustomerAnEarlierOneCreated() throws {
         var a: CustomerArchive! = try open()
         var set = ChangeSet(label: "import 客户.xlsx", origin: .importFile)

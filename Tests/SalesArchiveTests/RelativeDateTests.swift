@@ -233,4 +233,21 @@ final class RelativeDateTests: XCTestCase {
             }
         }
     }
+
+    /// The RFC 3339 time `history --json` writes is what `ISO8601DateFormatter` writes (in UTC),
+    /// at the edges of days, months, leap years and the clock's range, and at 5,000 times between.
+    func testRFC3339ByArithmeticIsWhatTheFormatterWrites() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var times: [Int64] = [0, 1, 59, 60, 3_599, 3_600, 86_399, 86_400, 951_782_400, 951_868_799, 1_796_000_000, 4_107_542_399, 253_402_300_799,
+                              -1, -86_400, -86_401, -1_000_000_000]
+        var state: UInt64 = 7
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            times.append(Int64(state >> 16) % 253_402_300_800)
+        }
+        for t in times {
+            XCTAssertEqual(DateParser.rfc3339UTC(t), formatter.string(from: Date(timeIntervalSince1970: TimeInterval(t))), "\(t)")
+        }
+    }
 }

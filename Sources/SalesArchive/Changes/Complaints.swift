@@ -49,9 +49,15 @@ extension ChangeDraft {
         guard !text.isEmpty else { throw ArchiveError(.missingValue, "a complaint needs a description", zh: "请填写投诉内容") }
         let person = try complainant.map { try resolve(.contact, $0) }
         let year = DateParser.civil(DateParser.localDay(receivedAt)).year
+        let complaints = state.countIncludingRemoved(.complaint)
         var highest = 0
-        state.eachIncludingRemoved(.complaint) { e in
-            if let n = e["number"]?.text, n.hasPrefix("TS-\(year)-"), let k = Int(n.dropFirst(8)) { highest = max(highest, k) }
+        if let known = complaintNumbers[year], known.complaints == complaints {
+            highest = known.highest
+        } else {
+            let prefix = "TS-\(year)-"
+            state.eachIncludingRemoved(.complaint) { e in
+                if let n = e["number"]?.text, n.hasPrefix(prefix), let k = Int(n.dropFirst(8)) { highest = max(highest, k) }
+            }
         }
         let number = String(format: "TS-%04d-%04d", year, highest + 1)
         let id = newID()
@@ -66,6 +72,7 @@ extension ChangeDraft {
         if let channel, !channel.isEmpty { changes.append(FieldChange(field: Schema.number(.complaint, "channel"), old: nil, new: .text(Self.channelText(channel)))) }
         if let person { changes.append(FieldChange(field: Schema.number(.complaint, "complainant"), old: nil, new: .ref(person.id))) }
         try commit([ChangeEvent(.create, .complaint, id, changes)], now: now)
+        complaintNumbers[year] = (highest + 1, complaints + 1)
         return state.entity(.complaint, id)!
     }
 

@@ -280,6 +280,8 @@ extension CustomerArchive {
         // follow-up was gone: helper-134), looked up in the changes since that day below.
         var setByHand: [(item: Agenda.FollowUp, pending: PendingFollowUp)] = []
         let ordered = customers()
+        var projectsOf: [UInt64: [Entity]] = [:]
+        state.each(.project) { p in if let c = p["customer"]?.ref { projectsOf[c, default: []].append(p) } }
         for c in ordered {
             let last = c["lastContactAt"]?.int
             if let next = c["nextFollowUp"]?.day {
@@ -309,7 +311,7 @@ extension CustomerArchive {
             if intervals.isPast(grade: grade, last: last, since: c.createdAt, asOf: now) {
                 agenda.silent.append(Agenda.Silent(customer: c, grade: grade ?? "", lastContact: last, days: ContactIntervals.silentDays(last: last, asOf: now)))
             }
-            if let hint = gradeHint(c, now: now) {
+            if let hint = Self.gradeHint(c, projects: projectsOf[c.id] ?? [], now: now) {
                 agenda.gradeHints.append(Agenda.GradeHint(customer: c, grade: grade.flatMap(Grade.init(rawValue:)) ?? .unrated, suggested: hint.suggested, day: hint.date))
             }
         }

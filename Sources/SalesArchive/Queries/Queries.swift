@@ -26,9 +26,15 @@ extension CustomerArchive {
     /// The grade the nearest expected bidding or signing date suggests, when it contradicts the
     /// customer's grade (data-model.md: a hint, never an automatic change).
     public func gradeHint(_ customer: Entity, now: Int64) -> (suggested: Grade, date: Int32)? {
+        Self.gradeHint(customer, projects: state.children(.project, ofCustomer: customer.id), now: now)
+    }
+
+    /// `gradeHint` given the customer's projects (the agenda groups them once: it scanned every
+    /// project for each customer, 27 s for 16,000 customers with a project each: helper-143).
+    static func gradeHint(_ customer: Entity, projects: [Entity], now: Int64) -> (suggested: Grade, date: Int32)? {
         let today = DateParser.localDay(now)
         var nearest: Int32?
-        for p in (try? children(.project, of: customer.id)) ?? [] {
+        for p in projects {
             let stage = p["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
             guard !stage.isClosed else { continue }
             for key in ["expectedBid", "expectedSign"] {

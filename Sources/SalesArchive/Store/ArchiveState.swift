@@ -209,6 +209,11 @@ public struct ArchiveState: Sendable {
         if let error = errors.first { throw error }
     }
 
+    /// How many records of a kind it holds, removed ones included (a count per shard, not a scan).
+    func countIncludingRemoved(_ kind: EntityKind) -> Int {
+        shards.reduce(0) { $0 + $1.tables[kind.index].count }
+    }
+
     public func count(_ kind: EntityKind) -> Int {
         var n = 0
         each(kind) { _ in n += 1 }

@@ -29,6 +29,18 @@ public enum DateParser {
         return era * 146_097 + doe - 719_468
     }
 
+    /// RFC 3339 in UTC (`2026-11-30T00:53:20Z`), as `ISO8601DateFormatter` writes it, by
+    /// arithmetic: a formatter made for each value cost 0.2 ms, 20 s for `history --json` of
+    /// 100,000 changes (helper-143).
+    public static func rfc3339UTC(_ seconds: Int64) -> String {
+        let days = seconds.floorDiv(86_400), within = Int(seconds - days * 86_400)
+        guard let day = Int32(exactly: days) else { return String(seconds) }
+        let (y, m, d) = civil(day)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let year = String(y)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(m) + "-" + two(d) + "T" + two(within / 3600) + ":" + two(within / 60 % 60) + ":" + two(within % 60) + "Z"
+    }
+
     /// (year, month, day) of days since 1970-01-01.
     public static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
         let z = Int(days) + 719_468

@@ -162,11 +162,7 @@ enum Format {
     /// `yyyy-MM-dd HH:mm` in the machine's time zone.
     static func date(_ seconds: Int64) -> String { DateParser.localMinute(seconds) }
 
-    static func isoDate(_ seconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
+    static func isoDate(_ seconds: Int64) -> String { DateParser.rfc3339UTC(seconds) }
 
     /// Calendar days (the machine's) from `seconds` to `now`, as `stale` and `agenda` count them.
     static func days(since seconds: Int64, now: Int64) -> Int64 {
