@@ -66,8 +66,22 @@ extension Identity {
             /// The name in simplified characters, its company key, and that key as compared for likeness.
             let folded: String?, key: String?, plain: String?
             let credit: String?, phone: String?
+
+            /// What `customers(like:)` compares, each part only when asked for (nil otherwise).
+            init(_ c: Entity, names: Bool = true, credit: Bool = true, phone: Bool = true) {
+                entity = c
+                name = names ? c["name"]?.text : nil
+                folded = name.map(CompanyName.Simplified.fold)
+                key = folded.map(Identity.companyKey)
+                plain = key.map(CompanyName.comparable)
+                self.credit = credit ? c["creditCode"]?.text.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } } : nil
+                self.phone = phone ? c["phone"]?.text.flatMap(Identity.phoneKey) : nil
+            }
         }
-        private let held: [Held]  // in id order
+        /// In id order; not indexed, none: each question reads the customers with what it asks
+        /// about alone (a phone changed by `customer edit` keyed every customer's name, each edit
+        /// of a `shell` session: helper-143).
+        private let held: [Held]
         private let indexed: Bool
         private var byKey: [String: [Int]] = [:], byPlain: [String: [Int]] = [:]
         private var byCredit: [String: [Int]] = [:], byPhone: [String: [Int]] = [:]
@@ -79,21 +93,12 @@ extension Identity {
         public init(_ state: ArchiveState, indexed: Bool) {
             self.state = state
             self.indexed = indexed
-            let customers = state.all(.customer)
             // (Names in traditional characters, 華為技術有限公司 or one stored so, compared in
             // simplified ones, character by character: they were added beside each other without
-            // a word, helper-139. Each character folds on its own, so a name asked about is
-            // folded by its own characters.)
-            let folder = CompanyName.SimplifiedFolder(customers.compactMap { $0["name"]?.text })
-            held = customers.map { c in
-                let name = c["name"]?.text
-                let folded = name.map(folder.fold)
-                let key = folded.map(companyKey)
-                let credit: String? = c["creditCode"]?.text.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
-                return Held(entity: c, name: name, folded: folded, key: key, plain: key.map(CompanyName.comparable), credit: credit,
-                            phone: c["phone"]?.text.flatMap(phoneKey))
-            }
-            guard indexed else { return }
+            // a word, helper-139. By the table made from ICU's transform: a folder over every
+            // name took a tenth of a second per 100,000 names, for each `customer edit`.)
+            guard indexed else { held = []; return }
+            held = state.all(.customer).map { Held($0) }
             for (i, h) in held.enumerated() {
                 if let k = h.key { byKey[k, default: []].append(i) }
                 if let k = h.plain { byPlain[k, default: []].append(i) }
@@ -105,59 +110,57 @@ extension Identity {
 
         /// `Identity.likelyDuplicates`.
         public func customers(like name: String?, creditCode: String?, phone: String?) -> [LikelyDuplicate] {
-            let folder = CompanyName.SimplifiedFolder(name.map { [$0] } ?? [])
-            let key = name.map { companyKey(folder.fold($0)) }
+            let key = name.map { companyKey(CompanyName.Simplified.fold($0)) }
             let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
             let phoneKey = phone.flatMap(Identity.phoneKey)
             let shortKey = key.map(CompanyName.comparable)
-            let candidates: [Int]
-            if indexed {
-                var found = Set<Int>()
-                if let key { found.formUnion(byKey[key] ?? []) }
-                if let shortKey {
-                    found.formUnion(byPlain[shortKey] ?? [])
-                    // (One name within the other: four characters or more, `namesOneAnother`.)
-                    let scalars = Array(shortKey.unicodeScalars)
-                    if let grams { found.formUnion(grams.mayHold(scalars)); found.formUnion(grams.mayBeHeld(by: scalars)) }
-                }
-                if let credit { found.formUnion(byCredit[credit] ?? []) }
-                if let phoneKey { found.formUnion(byPhone[phoneKey] ?? []) }
-                candidates = found.sorted()
-            } else {
-                candidates = Array(held.indices)
-            }
-            var out: [LikelyDuplicate] = []
-            for i in candidates {
-                let c = held[i]
+            func match(_ c: Held) -> LikelyDuplicate? {
                 if let key, c.key == key, let n = c.name, let folded = c.folded {
                     // (The same name written the same way is said so: 名称相近 read as a guess.)
                     let same = n.trimmedWhitespace == name?.trimmedWhitespace
                     // (Not the same: what makes them alike is said; it was only 名称相近 for 华为技术
                     // beside 华为技术有限公司. An import's refusal says it in its own words.)
-                    if !same, let name, folded.trimmedWhitespace == folder.fold(name).trimmedWhitespace {
-                        out.append(LikelyDuplicate(customer: c.entity, reason: "the same name, differing only in traditional and simplified characters",
-                                                   reasonZH: "同一名称，仅繁简写法不同"))
-                        continue
+                    if !same, let name, folded.trimmedWhitespace == CompanyName.Simplified.fold(name).trimmedWhitespace {
+                        return LikelyDuplicate(customer: c.entity, reason: "the same name, differing only in traditional and simplified characters",
+                                               reasonZH: "同一名称，仅繁简写法不同")
                     }
-                    out.append(same ? LikelyDuplicate(customer: c.entity, reason: "the same name", reasonZH: "名称相同")
+                    return same ? LikelyDuplicate(customer: c.entity, reason: "the same name", reasonZH: "名称相同")
                         : LikelyDuplicate(customer: c.entity, reason: "the same name once the legal suffix, spaces and brackets are set aside",
-                                          reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同"))
+                                          reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同")
                 } else if let shortKey, let other = c.plain, let otherKey = c.key, shortKey == other || Identity.namesOneAnother(shortKey, other) {
                     // 恒瑞医药 beside 江苏恒瑞医药股份有限公司, 南京市地铁集团 beside 南京地铁集团:
                     // one name within the other once 省 and 市 are left out (added without a word,
                     // and 恒瑞 then found the new one: helper-127). The same but for 省/市 said as
                     // such (一个名称包含另一个 was not what they are: helper-129).
                     let words = Identity.differingWords(key ?? "", otherKey)
-                    out.append(shortKey == other
+                    return shortKey == other
                         ? LikelyDuplicate(customer: c.entity, reason: "the same name but for \(words.en)", reasonZH: "名称相同，仅\(words.zh)不同")
-                        : LikelyDuplicate(customer: c.entity, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方"))
+                        : LikelyDuplicate(customer: c.entity, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方")
                 } else if let credit, c.credit == credit {
-                    out.append(LikelyDuplicate(customer: c.entity, reason: "the same credit code", reasonZH: "统一社会信用代码相同"))
+                    return LikelyDuplicate(customer: c.entity, reason: "the same credit code", reasonZH: "统一社会信用代码相同")
                 } else if let phoneKey, c.phone == phoneKey {
-                    out.append(LikelyDuplicate(customer: c.entity, reason: "the same phone number", reasonZH: "电话相同"))
+                    return LikelyDuplicate(customer: c.entity, reason: "the same phone number", reasonZH: "电话相同")
                 }
+                return nil
             }
-            return out
+            guard indexed else {
+                var out: [LikelyDuplicate] = []
+                state.each(.customer) { c in
+                    if let d = match(Held(c, names: key != nil, credit: credit != nil, phone: phoneKey != nil)) { out.append(d) }
+                }
+                return out.sorted { $0.customer.id < $1.customer.id }
+            }
+            var found = Set<Int>()
+            if let key { found.formUnion(byKey[key] ?? []) }
+            if let shortKey {
+                found.formUnion(byPlain[shortKey] ?? [])
+                // (One name within the other: four characters or more, `namesOneAnother`.)
+                let scalars = Array(shortKey.unicodeScalars)
+                if let grams { found.formUnion(grams.mayHold(scalars)); found.formUnion(grams.mayBeHeld(by: scalars)) }
+            }
+            if let credit { found.formUnion(byCredit[credit] ?? []) }
+            if let phoneKey { found.formUnion(byPhone[phoneKey] ?? []) }
+            return found.sorted().compactMap { match(held[$0]) }
         }
 
         /// `Identity.likelyDuplicateContacts`, the contacts grouped by customer once.
