@@ -238,8 +238,22 @@ final class ImportTests: XCTestCase {
             let r = try f.importing(utf8(text), name: text.hasPrefix("日期") ? "跟进记录.csv" : "联系人.csv", commit: false)
             XCTAssertFalse(r.canCommit, text)
             XCTAssertEqual(r.problems.map(\.line), [2], "\(r.problems)")
-            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”按简体比较时与多个客户的名称相同（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
+            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”按简体比较时与多个客户的名称相符（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请按原写法填写客户全称，也可改填客户编号或统一社会信用代码")
         }
+        // Customers of the same file either way round; two of them that fold alike, and one of
+        // the file beside one of the archive, make a reference written in neither way ambiguous
+        // (said by the file's line and name: helper-144).
+        let sheets = [("客户", [["客户名称"], ["深圳騰訊計算機系統有限公司"], ["腾讯科技（深圳）有限公司"], ["發展銀行有限公司"], ["发展银行有限公司"], ["华为技术有限公司"]]),
+                      ("跟进记录", [["日期", "客户", "方式", "跟进内容"], ["2026-06-03", "深圳腾讯计算机系统有限公司", "电话", "甲"], ["2026-06-03", "騰訊科技（深圳）有限公司", "电话", "乙"],
+                                  ["2026-06-03", "發展银行", "电话", "丙"], ["2026-06-03", "華为技術", "电话", "丁"]])]
+        let book = ImportSource(fileName: "混合.xlsx", sha256: "x", format: .xlsx, tables: sheets.map { name, rows in
+            Table(name: name, rows: rows.enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element.map { CellValue.text($0) }) })
+        })
+        let w = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
+        XCTAssertEqual(w.problems.map(\.table), ["跟进记录", "跟进记录"], "\(w.problems)")
+        XCTAssertEqual(w.problems.map(\.line), [4, 5], "\(w.problems)")
+        XCTAssertEqual(w.problems.first?.reasonZH.hasPrefix("“發展银行”按简体比较时与多个客户的名称相符（本文件第 4 行的“發展銀行有限公司”、本文件第 5 行的“发展银行有限公司”）"), true, "\(w.problems)")
+        XCTAssertEqual(w.problems.last?.reasonZH.hasPrefix("“華为技術”按简体比较时与多个客户的名称相符（C\(ids["huawei"]!) 華為技術有限公司、本文件第 6 行的“华为技术有限公司”）"), true, "\(w.problems)")
         // A contact's customer (the general reading) either way round.
         let c = try f.importing(utf8("联系人,客户\n王敏,臺灣積體電路製造\n李雷,华为技术\n"), name: "联系人.csv")
         XCTAssertTrue(c.problems.isEmpty, "\(c.problems)")

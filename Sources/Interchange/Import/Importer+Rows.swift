@@ -1119,6 +1119,7 @@ extension Importer {
             if let f = customers.byKey[key] { found.insert(f.ref) }
             if let c = index.customerByKey[key] { found.insert(index.sharedKeys[key] == nil ? c : "") }
         }
+        if !customers.bySimplifiedKey.isEmpty, let f = customers.bySimplifiedKey[key] { found.insert(f.ref) }
         if let c = index.traditional.customer(key) { found.insert(c) }
         return found
     }
@@ -1616,10 +1617,18 @@ extension Importer {
                     refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in \(inFile ? "this file" : "the archive"); give the customer's full name, code or credit code",
                            "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
                 } else if case let found = Self.customersInSimplified(text, file: customers, index: index).filter({ !$0.isEmpty }), found.count > 1 {
-                    // (Written in neither way, with a customer of each in the archive: 中興通讯.)
-                    let listed = found.sorted { (archiveID($0) ?? .max, $0) < (archiveID($1) ?? .max, $1) }.map(shown)
-                    refuse(i, header(r, "customer"), text, "\(text), compared in simplified characters, is the name of more than one customer (\(listed.joined(separator: "; "))); give the customer's full name as the archive writes it, its code or credit code",
-                           "“\(text)”按简体比较时与多个客户的名称相同（\(listed.joined(separator: "、"))），无法确定是哪一家。请按档案中的写法填写客户全称，也可改填客户编号或统一社会信用代码")
+                    // (Written in neither way, with a customer of each in the archive or the
+                    // file: 中興通讯. One of the file said by its line and name, not its
+                    // placeholder: helper-144.)
+                    func label(_ ref: String) -> (en: String, zh: String) {
+                        guard ref.hasPrefix("@") else { let s = shown(ref); return (s, s) }
+                        let line = fileFields[ref]?.line
+                        let name = fileFields[ref]?.fields.first { $0.0 == "name" }?.1 ?? ""
+                        return line.map { ("\(name) (line \($0) of this file)", "本文件第 \($0) 行的“\(name)”") } ?? (ref, ref)
+                    }
+                    let listed = found.sorted { (archiveID($0) ?? .max, fileFields[$0]?.line ?? 0, $0) < (archiveID($1) ?? .max, fileFields[$1]?.line ?? 0, $1) }.map(label)
+                    refuse(i, header(r, "customer"), text, "\(text), compared in simplified characters, matches the names of more than one customer (\(listed.map(\.en).joined(separator: "; "))); give the customer's full name as written, its code or credit code",
+                           "“\(text)”按简体比较时与多个客户的名称相符（\(listed.map(\.zh).joined(separator: "、"))），无法确定是哪一家。请按原写法填写客户全称，也可改填客户编号或统一社会信用代码")
                 } else if let refused = refusedCustomers[key] {
                     refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
                            "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）有误，因此本行也无法导入。请先改正该行")
@@ -1940,6 +1949,7 @@ extension Importer {
                     match = (own.shortID, nil, ("same record id", "记录号相同"))
                     // (Its new name found by the rows that name it, also when this row is refused.)
                     customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+                    customers.register(ref: own.shortID, line: r.line, traditionalName: name)
                 }
                 else if let credit, let c = index.customerByCredit[credit] {
                     // The name one archive customer's and the credit code another's: an update
@@ -2005,6 +2015,7 @@ extension Importer {
                 }
                 customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
                 customers.register(ref: ref, line: r.line, exactName: TextKey(name.trimmedWhitespace), key: key)
+                customers.register(ref: ref, line: r.line, traditionalName: name)
                 for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {
                     customers.register(ref: ref, line: r.line, otherName: TextKey(Identity.companyKey(other)), besides: key)
                 }
@@ -2683,6 +2694,22 @@ struct FileCustomers {
             if earlier.ref != ref { byOtherName[otherName] = ("", line) }
         } else {
             byOtherName[otherName] = (ref, line)
+        }
+    }
+
+    /// Customers of the file whose names have traditional characters, by the company key of
+    /// their names in simplified ones (ref "" when two share it): a reference found in
+    /// simplified characters finds them (`Importer.customersInSimplified`).
+    var bySimplifiedKey: [TextKey: (ref: String, line: Int)] = [:]
+
+    /// Notes a customer of the file named `name`, when the name has traditional characters.
+    mutating func register(ref: String, line: Int, traditionalName name: String) {
+        guard CompanyName.Simplified.hasTraditional(name) else { return }
+        let key = TextKey(Identity.companyKey(CompanyName.Simplified.fold(name)))
+        if let earlier = bySimplifiedKey[key] {
+            if earlier.ref != ref { bySimplifiedKey[key] = ("", line) }
+        } else {
+            bySimplifiedKey[key] = (ref, line)
         }
     }
 
