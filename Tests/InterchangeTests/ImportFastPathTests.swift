@@ -679,7 +679,7 @@ final class ImportFastPathTests: XCTestCase {
         func reasons(_ name: String?, _ credit: String? = nil, _ phone: String? = nil) -> [String] {
             index.customers(like: name, creditCode: credit, phone: phone).filter { $0.customer.id <= UInt64(given.count) }.map { "\($0.customer.displayName) \($0.reasonZH)" }
         }
-        XCTAssertEqual(reasons("華為技術有限公司"), ["华为技术有限公司 同一名称，仅繁简写法不同"])
+        XCTAssertEqual(reasons("華為技術有限公司"), ["华为技术有限公司 名称相同，仅繁简写法不同"])
         XCTAssertEqual(reasons("恒瑞医药"), ["江苏恒瑞医药股份有限公司 名称相近，一方名称包含另一方"])
         XCTAssertEqual(reasons("南京地铁集团"), ["南京市地铁集团有限公司 名称相同，仅“省”“市”二字不同"])
         XCTAssertEqual(reasons("中国银行南京河西支行"), ["中国银行股份有限公司南京河西支行 名称相同，仅“有限公司”等公司类型字样不同"])
@@ -698,7 +698,7 @@ final class ImportFastPathTests: XCTestCase {
             XCTAssertEqual(finder.contacts(of: huawei.id, like: name, mobile: mobile).map { "\($0.customer.id) \($0.reasonZH)" },
                            Identity.likelyDuplicateContacts(customer: huawei.id, name: name, mobile: mobile, in: a.state).map { "\($0.customer.id) \($0.reasonZH)" }, name)
         }
-        XCTAssertEqual(finder.contacts(of: huawei.id, like: "张伟", mobile: nil).map(\.reasonZH), ["同一姓名，仅繁简写法不同"])
+        XCTAssertEqual(finder.contacts(of: huawei.id, like: "张伟", mobile: nil).map(\.reasonZH), ["姓名相同，仅繁简写法不同"])
         XCTAssertEqual(finder.contacts(of: huawei.id, like: "韩梅梅", mobile: "+86 139 3333 4444").map { $0.customer.displayName }, ["李雷"])
         XCTAssertEqual(finder.contacts(of: huawei.id, like: "王敏", mobile: nil).count, 1, "only that customer's people")
     }

@@ -207,7 +207,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let traditionalTypo = try sv(["customer", "show", "南寧地鐵集團", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(traditionalTypo.stderr.contains("名称相近的有：C2 南京地铁集团有限公司"), traditionalTypo.stderr)
         let again = try sv(["customer", "add", "南京地鐵集團有限公司", "--lang", "zh"], day: 0, hour: 11, expect: 8)
-        XCTAssertTrue(again.stderr.contains("（同一名称，仅繁简写法不同）"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("（名称相同，仅繁简写法不同）"), again.stderr)
         // A contact typed wrong in --with: the customer's people named (it said only "no contact").
         try sv(["contact", "add", "南京地铁", "王敏"], day: 0, hour: 11)
         let with = try sv(["log", "add", "南京地铁", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
@@ -899,10 +899,10 @@ extension EverydayCLITests {
         try sv(["customer", "add", "臺灣積體電路製造"], day: 0)
         XCTAssertTrue(try sv(["customer", "show", "台湾积体电路", "--lang", "zh"], day: 0).stdout.contains("臺灣積體電路製造"))
         let twice = try sv(["customer", "add", "台湾积体电路制造", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(twice.stderr.contains("（同一名称，仅繁简写法不同）"), twice.stderr)
+        XCTAssertTrue(twice.stderr.contains("（名称相同，仅繁简写法不同）"), twice.stderr)
         try sv(["contact", "add", "台湾积体", "張偉"], day: 0)
         let person = try sv(["contact", "add", "台湾积体", "张伟", "--lang", "zh"], day: 0, expect: 8)
-        XCTAssertTrue(person.stderr.contains("同一姓名，仅繁简写法不同"), person.stderr)
+        XCTAssertTrue(person.stderr.contains("姓名相同，仅繁简写法不同"), person.stderr)
         let logged = try sv(["log", "add", "台湾积体", "call", "电话沟通", "--with", "张伟", "--lang", "zh"], day: 0, hour: 11)
         XCTAssertTrue(logged.stdout.contains("联系人：R") && logged.stdout.contains(" 張偉"), "the person recorded is named: \(logged.stdout)")
         let found = try sv(["search", "台湾", "--lang", "zh"], day: 0, hour: 11).stdout

@@ -122,7 +122,7 @@ extension Identity {
                     // beside 华为技术有限公司. An import's refusal says it in its own words.)
                     if !same, let name, folded.trimmedWhitespace == CompanyName.Simplified.fold(name).trimmedWhitespace {
                         return LikelyDuplicate(customer: c.entity, reason: "the same name, differing only in traditional and simplified characters",
-                                               reasonZH: "同一名称，仅繁简写法不同")
+                                               reasonZH: "名称相同，仅繁简写法不同")
                     }
                     return same ? LikelyDuplicate(customer: c.entity, reason: "the same name", reasonZH: "名称相同")
                         : LikelyDuplicate(customer: c.entity, reason: "the same name once the legal suffix, spaces and brackets are set aside",
@@ -225,7 +225,7 @@ extension Identity {
             if let key, let n = p["name"]?.text, CompanyName.personKey(folder.fold(n)) == key {
                 let same = CompanyName.personKey(n) == CompanyName.personKey(stored ?? "")
                 out.append(same ? LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同")
-                    : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "同一姓名，仅繁简写法不同"))
+                    : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "姓名相同，仅繁简写法不同"))
             } else if let mobileKey, let other = p["mobile"]?.text, Self.phoneKey(other) == mobileKey {
                 out.append(LikelyDuplicate(customer: p, reason: "the same mobile number", reasonZH: "手机号相同"))
             }
