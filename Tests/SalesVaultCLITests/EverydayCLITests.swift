@@ -916,6 +916,16 @@ extension EverydayCLITests {
         let none = try sv(["log", "add", "阿里巴巴", "call", "沟通", "--with", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
         XCTAssertTrue(none.stderr.contains("提示：请先执行 salesvault contact add C1 王明 添加该联系人"), none.stderr)
         XCTAssertEqual(none.stderr.components(separatedBy: "contact add").count, 2, "said once: \(none.stderr)")
+        // Renamed to another customer's very name: the rule of one customer per name says so at
+        // once (the likely-duplicate refusal suggested --force, which could not help); its own
+        // name set again is no likely duplicate of the other script's (helper-144).
+        try sv(["customer", "add", "台湾积体电路制造", "--force"], day: 0)
+        try sv(["customer", "add", "中芯国际集成电路制造有限公司"], day: 0)
+        let renamed = try sv(["customer", "edit", "中芯国际", "--set", "name=台湾积体电路制造", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertFalse(renamed.stderr.contains("--force"), renamed.stderr)
+        XCTAssertTrue(renamed.stderr.contains("不能重名"), renamed.stderr)
+        let own = try sv(["customer", "edit", "台湾积体电路制造", "--set", "name=台湾积体电路制造", "--lang", "zh"], day: 0)
+        XCTAssertFalse(own.stderr.contains("重复"), own.stderr)
     }
 
     /// What helper-141 found after the fixes above.

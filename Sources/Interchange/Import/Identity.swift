@@ -44,6 +44,9 @@ public struct LikelyDuplicate: Sendable {
     public let customer: Entity
     public let reason: String
     public let reasonZH: String
+    /// The same name written the same way: a customer's is refused by the archive's rule of
+    /// one customer per name, `--force` or not.
+    public var sameName = false
 }
 
 extension Identity {
@@ -124,7 +127,7 @@ extension Identity {
                         return LikelyDuplicate(customer: c.entity, reason: "the same name, differing only in traditional and simplified characters",
                                                reasonZH: "名称相同，仅繁简写法不同")
                     }
-                    return same ? LikelyDuplicate(customer: c.entity, reason: "the same name", reasonZH: "名称相同")
+                    return same ? LikelyDuplicate(customer: c.entity, reason: "the same name", reasonZH: "名称相同", sameName: true)
                         : LikelyDuplicate(customer: c.entity, reason: "the same name once the legal suffix, spaces and brackets are set aside",
                                           reasonZH: "名称相近：去掉“有限公司”等后缀、空格和括号后相同")
                 } else if let shortKey, let other = c.plain, let otherKey = c.key, shortKey == other || Identity.namesOneAnother(shortKey, other) {

@@ -297,10 +297,20 @@ struct FieldAssignments: ParsableArguments {
         let e: Entity
         switch kind {
         case .customer:
-            let (name, credit, phone) = (given("name"), given("creditCode"), given("phone"))
+            var (name, credit, phone) = (given("name"), given("creditCode"), given("phone"))
             guard name != nil || credit != nil || phone != nil else { return }
             e = try context.archive.resolve(.customer, query)
+            // A value the customer has already is no change to compare (its own name set again
+            // was refused as like another customer's: helper-144).
+            func unchanged(_ value: String?, _ key: String) -> Bool { value.map { $0.trimmedWhitespace == (e[key]?.text ?? "").trimmedWhitespace } ?? false }
+            if unchanged(name, "name") { name = nil }
+            if unchanged(credit, "creditCode") { credit = nil }
+            if unchanged(phone, "phone") { phone = nil }
+            guard name != nil || credit != nil || phone != nil else { return }
             likely = Identity.likelyDuplicates(name: name, creditCode: credit, phone: phone, in: context.archive.state).filter { $0.customer.id != e.id }
+            // Another customer's very name: the edit itself refuses it, saying so (--force, which
+            // this refusal suggested, could not help: helper-144).
+            if likely.contains(where: \.sameName) { return }
         case .contact:
             let (name, mobile) = (given("name"), given("mobile"))
             guard name != nil || mobile != nil else { return }
