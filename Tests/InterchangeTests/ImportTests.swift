@@ -254,6 +254,9 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(w.problems.map(\.line), [4, 5], "\(w.problems)")
         XCTAssertEqual(w.problems.first?.reasonZH.hasPrefix("“發展银行”按简体比较时与多个客户的名称相符（本文件第 4 行的“發展銀行有限公司”、本文件第 5 行的“发展银行有限公司”）"), true, "\(w.problems)")
         XCTAssertEqual(w.problems.last?.reasonZH.hasPrefix("“華为技術”按简体比较时与多个客户的名称相符（C\(ids["huawei"]!) 華為技術有限公司、本文件第 6 行的“华为技术有限公司”）"), true, "\(w.problems)")
+        // A name that finds no customer either way: its near names in either script.
+        let near = try f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-02,华为,电话,七\n"), name: "跟进记录.csv", commit: false)
+        XCTAssertEqual(near.problems.first?.reasonZH.contains("名称相近的有：C\(ids["huawei"]!) 華為技術有限公司"), true, "\(near.problems)")
         // A contact's customer (the general reading) either way round.
         let c = try f.importing(utf8("联系人,客户\n王敏,臺灣積體電路製造\n李雷,华为技术\n"), name: "联系人.csv")
         XCTAssertTrue(c.problems.isEmpty, "\(c.problems)")

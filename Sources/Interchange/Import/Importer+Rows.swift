@@ -820,17 +820,21 @@ extension Importer {
 
         init(_ state: ArchiveState) { self.state = state }
 
+        /// A name as compared here: its company key for likeness, in simplified characters (华为
+        /// found no near name where 華為 found 華為技術有限公司: helper-144).
+        static func key(_ name: String) -> String { CompanyName.comparable(Identity.companyKey(CompanyName.Simplified.fold(name))) }
+
         /// Up to six customers (`C4 南京地铁集团有限公司`) whose name holds `text`'s, in record order.
         func names(_ text: String) -> [String] {
             if let known = found[text] { return known }
             if keys == nil {
                 var all: [(id: UInt64, key: String, label: String)] = []
                 state.each(.customer) { c in
-                    if let n = c["name"]?.text { all.append((c.id, CompanyName.comparable(Identity.companyKey(n)), "\(c.shortID) \(c.displayName)")) }
+                    if let n = c["name"]?.text { all.append((c.id, Self.key(n), "\(c.shortID) \(c.displayName)")) }
                 }
                 keys = all.sorted { $0.id < $1.id }.map { ($0.key, $0.label) }  // (record order: the same answer every time)
             }
-            let key = CompanyName.comparable(Identity.companyKey(text))
+            let key = Self.key(text)
             var out: [String] = []
             let scalars = Array(key.unicodeScalars)
             if scalars.count >= 2 {
