@@ -310,12 +310,12 @@ extension Importer {
         // In simplified characters (臺灣積體電路製造 beside 台湾积体电路制造, as `customer add` compares
         // them: added without a word): a name with a traditional character against the archive's
         // names and the file's earlier ones, and any name against the archive's names stored in
-        // traditional characters. The names are scanned on both cores; an archive's, at the first
-        // name that looks.
+        // traditional characters. The names are scanned on both cores; the archive's when its
+        // index is made.
         let traditional = new.count < 8_192 ? new.map { CompanyName.Simplified.hasTraditional($0.name) }
             : Parallel.fill(new.count, chunk: 8_192) { CompanyName.Simplified.hasTraditional(new[$0].name) }
         let anyTraditional = traditional.contains(true)
-        if anyTraditional || (!index.customerByKey.isEmpty && index.traditional.hasAny) {
+        if anyTraditional || !index.customerBySimplifiedKey.isEmpty {
             let scripts = (en: "traditional and simplified characters", zh: "繁简写法")
             var first: [String: Int] = [:]
             func label(_ ref: String) -> String {
@@ -326,7 +326,7 @@ extension Importer {
                 let folded = traditional[i] ? Identity.companyKey(CompanyName.Simplified.fold(new[i].name)) : new[i].key
                 if traditional[i], let c = index.customerByKey[TextKey(folded)] {
                     found.append((i, label(c), scripts, nil))
-                } else if let c = index.traditional.customer(TextKey(folded)), !c.isEmpty {
+                } else if let c = index.customerBySimplifiedKey[TextKey(folded)], !c.isEmpty {
                     found.append((i, label(c), scripts, nil))
                 }
                 guard anyTraditional else { continue }

@@ -954,48 +954,10 @@ extension Importer {
         var projects: [UInt64: [Entity]] = [:]
         var logKeys = Set<LogKey>()
         var complaintKeys = Set<LogKey>()
-        /// The customers whose names are written in traditional characters, by their names in
-        /// simplified ones (built at the first reference that finds nothing as written).
-        var traditional = TraditionalNames([])
-
-        /// Customers by the company key of their names in simplified characters, for those whose
-        /// names have traditional ones (臺灣積體電路製造 for a reference 台湾积体电路制造): ref "" when
-        /// two share a key. Built once, under a lock: references are looked up on several threads.
-        final class TraditionalNames: @unchecked Sendable {
-            private let customers: [Entity]
-            private let lock = NSLock()
-            private var table: [TextKey: String]?
-
-            init(_ customers: [Entity]) { self.customers = customers }
-
-            /// Whether any customer's name has a traditional character.
-            var hasAny: Bool {
-                lock.lock()
-                defer { lock.unlock() }
-                build()
-                return !(table?.isEmpty ?? true)
-            }
-
-            func customer(_ key: TextKey) -> String? {
-                lock.lock()
-                defer { lock.unlock() }
-                build()
-                return table?[key]
-            }
-
-            /// (Under the lock.)
-            private func build() {
-                if table == nil {
-                    var t: [TextKey: String] = [:]
-                    for c in customers {
-                        guard let name = c["name"]?.text, CompanyName.Simplified.hasTraditional(name) else { continue }
-                        let k = TextKey(Identity.companyKey(CompanyName.Simplified.fold(name)))
-                        t[k] = t[k].map { $0 == c.shortID ? $0 : "" } ?? c.shortID
-                    }
-                    table = t
-                }
-            }
-        }
+        /// Customers whose names have traditional characters, by the company key of their names
+        /// in simplified ones (臺灣積體電路製造 for a reference 台湾积体电路制造): ref "" when two
+        /// share a key. (A scan of each name's scalars against a bit table: no ICU.)
+        var customerBySimplifiedKey: [TextKey: String] = [:]
 
         /// What identifies one customer record (it depends on the record alone).
         struct CustomerKeys: Sendable {
@@ -1047,6 +1009,10 @@ extension Importer {
                             t.customerByKey[key] = id
                         }
                         if let exact = k.exactName { t.customerByName[exact] = id }
+                        if let n = k.name, CompanyName.Simplified.hasTraditional(n) {
+                            let folded = TextKey(Identity.companyKey(CompanyName.Simplified.fold(n)))
+                            t.customerBySimplifiedKey[folded] = t.customerBySimplifiedKey[folded].map { $0 == id ? $0 : "" } ?? id
+                        }
                     }
                 } else {
                     t.customerByPhone.reserveCapacity(ids.count)
@@ -1062,8 +1028,8 @@ extension Importer {
                 return t
             }
             (customerByKey, customerByName, sharedKeys) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys)
+            customerBySimplifiedKey = filled[0].customerBySimplifiedKey
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
-            traditional = TraditionalNames(customers)
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
@@ -1124,7 +1090,7 @@ extension Importer {
             if let c = index.customerByKey[key] { found.insert(index.sharedKeys[key] == nil ? c : "") }
         }
         if !customers.bySimplifiedKey.isEmpty, let f = customers.bySimplifiedKey[key] { found.insert(f.ref) }
-        if let c = index.traditional.customer(key) { found.insert(c) }
+        if !index.customerBySimplifiedKey.isEmpty, let c = index.customerBySimplifiedKey[key] { found.insert(c) }
         return found
     }
 
