@@ -976,12 +976,27 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Identity.phoneKey("+86 138-0000-0001"), "13800000001")
         XCTAssertEqual(Identity.phoneKey("008613800000001"), "13800000001")
         XCTAssertEqual(Identity.phoneKey("(0571) 8888 6666"), "057188886666")
+        // A landline with the country code is the one with its area code's 0 (helper-144).
+        XCTAssertEqual(Identity.phoneKey("+86 22 2345 6789"), Identity.phoneKey("022-23456789"))
+        XCTAssertEqual(Identity.phoneKey("+86-10-6552-9988"), "01065529988")
+        XCTAssertEqual(Identity.phoneKey("0086 755 8888 8888"), "075588888888")
+        XCTAssertEqual(Identity.phoneKey("＋８６ ２２ ２３４５ ６７８９"), "02223456789")
+        XCTAssertEqual(Identity.phoneKey("+86 (0)22 2345 6789"), "02223456789")
+        XCTAssertEqual(Identity.phoneKey("+86 13800000001"), "13800000001")
+        XCTAssertEqual(Identity.phoneKey("8613800000001"), "13800000001")
+        // Without +, 86 is a country code only before a mobile's 11 digits; other numbers keep it.
+        XCTAssertEqual(Identity.phoneKey("86 2345 6789"), "8623456789")
+        XCTAssertEqual(Identity.phoneKey("+852 2345 6789"), "85223456789")
         let f = try ImportFixture()
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let text = "客户,姓名,手机\n甲公司,王敏,13800000001\n甲公司,王 敏 (销售),+86 138-0000-0001\n"
         let p = try f.importing(utf8(text), name: "r.csv", commit: false)
         XCTAssertEqual(p.problems.map(\.line), [3])
         XCTAssertTrue(p.problems.first?.reasonZH.contains("手机号相同") == true, "\(p.problems)")
+        // A customer's landline written with +86 finds the customer with it written 022-….
+        try f.importing(utf8("客户名称,联系电话\n天津港机械有限公司,022-23456789\n"), name: "t.csv")
+        let again = try f.importing(utf8("客户名称,联系电话\n天津港重工机械公司,+86 22 2345 6789\n"), name: "t2.csv", commit: false)
+        XCTAssertTrue(again.problems.contains { $0.line == 2 && $0.reasonZH.contains("电话") }, "\(again.problems) \(again.warnings)")
     }
 
     func testUpdateFillsTheExistingCustomerAndAGradeChangeKeepsItsReason() throws {
@@ -1836,6 +1851,50 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(p.warnings.map(\.line), [3], "\(p.warnings)")
             XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“东莞长安电子厂”与第 2 行的“東莞長安電子廠”名称相同（仅繁简写法不同）"), true, "\(p.warnings)")
         }
+    }
+
+    /// Two archive customers whose names are one in simplified characters (華為 and 華爲): a new
+    /// customer written in them is said beside both, and a reference to it names neither and is
+    /// refused listing both (the note named the first, the refusal neither).
+    func testTwoArchiveCustomersThatFoldAlikeAreBothSaid() throws {
+        XCTAssertEqual(CompanyName.Simplified.fold("華為"), CompanyName.Simplified.fold("華爲"))
+        let f = try ImportFixture()
+        do {
+            let a = try f.open()
+            try a.addCustomer(name: "華為技術有限公司", now: testNow - 86_400)
+            try a.addCustomer(name: "華爲技術有限公司", now: testNow - 86_400)
+        }
+        for inBulk in [true, false] {
+            let p = try f.importing(utf8("客户名称\n华为技术有限公司\n"), name: "c.csv", commit: false) { $0.planInBulk = inBulk }
+            XCTAssertEqual(p.warnings.map(\.line), [2], "\(p.warnings)")
+            XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“华为技术有限公司”与档案中的 C1 華為技術有限公司、C2 華爲技術有限公司名称相同（仅繁简写法不同）"), true, "\(p.warnings)")
+        }
+        let log = try f.importing(utf8("客户,日期,内容\n华为技术有限公司,2026-11-20,拜访\n"), name: "l.csv", commit: false)
+        XCTAssertEqual(log.problems.map(\.line), [2])
+        XCTAssertEqual(log.problems.first?.reasonZH.hasPrefix("“华为技术有限公司”按简体比较时与多个客户的名称相符（C1 華為技術有限公司、C2 華爲技術有限公司）"), true, "\(log.problems)")
+    }
+
+    /// A new contact whose name is one of the customer's contacts' in the other script (張偉
+    /// beside 张伟), in the archive or earlier in the file, is said, as `contact add` asks
+    /// about it; imported as new (helper-144: added without a word).
+    func testANewContactNamedLikeAnotherInTheOtherScriptIsSaid() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n乙公司\n"), name: "c.csv")
+        try f.importing(utf8("客户,姓名\n甲公司,张伟\n乙公司,王丽\n"), name: "p.csv")
+        let p = try f.importing(utf8("客户,姓名,手机\n甲公司,張偉,13900000002\n甲公司,李華,\n甲公司,李华,\n乙公司,李华,\n甲公司,张三,\n"), name: "p2.csv", commit: false)
+        XCTAssertEqual(p.counts[.contacts]?.new, 5)
+        XCTAssertEqual(p.warnings.map(\.line), [2, 4], "\(p.warnings)")
+        XCTAssertEqual(p.warnings.map(\.reasonZH), [
+            "联系人“張偉”与档案中 C1 甲公司 的联系人“张伟”（R3）姓名相同（仅繁简写法不同），可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或改为档案中的写法后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
+            "联系人“李华”与第 3 行的“李華”（同一客户）姓名相同（仅繁简写法不同），可能是同一人；两行都将作为新联系人导入。如确为同一人，请只保留一行",
+        ])
+        XCTAssertEqual(p.warnings.map(\.column), ["姓名", "姓名"])
+        // A contact person on a customer's row, the customer being the archive's.
+        let inline = try f.importing(utf8("客户名称,联系人\n乙公司,王麗\n"), name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(inline.warnings.map(\.line), [2], "\(inline.warnings)")
+        XCTAssertEqual(inline.warnings.first?.column, "联系人")
+        XCTAssertTrue(inline.warnings.first?.reasonZH.hasPrefix("联系人“王麗”与档案中 C2 乙公司 的联系人“王丽”（R4）") == true, "\(inline.warnings)")
+        XCTAssertTrue(try f.importing(utf8("客户,姓名\n甲公司,張偉\n"), name: "p3.csv").canCommit, "said, not refused")
     }
 
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests

@@ -12,29 +12,51 @@ public enum Identity {
     /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
     public static func halfWidth(_ text: String) -> String { CompanyName.halfWidth(text) }
 
-    /// A phone number as compared: digits only, without +86/0086/86 before an 11-digit mobile;
-    /// nil when fewer than 7 digits remain (not a phone number worth matching).
+    /// A phone number as compared: digits only, without the country code (+86, 0086, or 86
+    /// before an 11-digit mobile), a landline written with it given its area code's 0 back
+    /// (`+86 22 2345 6789` is `022-23456789`); nil when fewer than 7 digits remain (not a phone
+    /// number worth matching).
     public static func phoneKey(_ phone: String) -> String? {
         if phone.utf8.allSatisfy({ $0 < 0x80 }) {  // ASCII: the same digits without building Characters
             var d: [UInt8] = []
             d.reserveCapacity(phone.utf8.count)
-            for b in phone.utf8 where b >= 0x30 && b <= 0x39 { d.append(b) }
-            // (0086 and 86 compared as bytes: two arrays made per phone were a third of this.)
-            if d.count >= 4 && d[0] == 0x30 && d[1] == 0x30 && d[2] == 0x38 && d[3] == 0x36 {
-                d.removeFirst(4)
-            } else if d.count == 13 && d[0] == 0x38 && d[1] == 0x36 {
-                d.removeFirst(2)
+            var plus = false
+            for b in phone.utf8 {
+                if b >= 0x30 && b <= 0x39 { d.append(b) } else if b == 0x2B && d.isEmpty { plus = true }
             }
-            return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
+            return key(digits: d, plus: plus)
         }
         return phoneKeyGeneral(phone)
     }
 
     /// `phoneKey` without its ASCII path (what that path is tested against).
     static func phoneKeyGeneral(_ phone: String) -> String? {
-        var digits = String(halfWidth(phone).unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
-        if digits.hasPrefix("0086") { digits.removeFirst(4) } else if digits.hasPrefix("86"), digits.count == 13 { digits.removeFirst(2) }
-        return digits.count >= 7 ? digits : nil
+        var d: [UInt8] = []
+        var plus = false
+        for s in halfWidth(phone).unicodeScalars {
+            if ("0"..."9").contains(s) { d.append(UInt8(s.value)) } else if s == "+" && d.isEmpty { plus = true }
+        }
+        return key(digits: d, plus: plus)
+    }
+
+    /// The key of a phone number's ASCII digits, `plus` when a + came before them.
+    private static func key(digits: [UInt8], plus: Bool) -> String? {
+        var d = digits[...]
+        // (0086 and 86 compared as bytes: two arrays made per phone were a third of this.)
+        var international = false
+        if d.count >= 4 && d[0] == 0x30 && d[1] == 0x30 && d[2] == 0x38 && d[3] == 0x36 {
+            d = d.dropFirst(4)
+            international = true
+        } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36 && (plus || d.count == 13) {
+            d = d.dropFirst(2)
+            international = plus || d.first != 0x31  // (86 before a mobile: the mobile)
+        }
+        // A Chinese number after the country code drops its trunk 0 (+86 10 6552 9988 is
+        // 010-65529988); a mobile (11 digits from 1) has none. (+86 (0)22… keeps its own.)
+        if international, let first = d.first, first != 0x30, !(first == 0x31 && d.count == 11) {
+            return d.count + 1 >= 7 ? "0" + String(decoding: d, as: UTF8.self) : nil
+        }
+        return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
     }
 }
 
@@ -220,12 +242,12 @@ extension Identity {
         // (The name as it will be stored: 王敏、 is 王敏, and was added beside her.)
         // (In simplified characters: 張偉 beside 张伟 was added without a word: helper-139.)
         let stored = name.map { (try? ChangeDraft.name($0, of: .contact)) ?? $0 }
-        let folder = CompanyName.SimplifiedFolder(people.map { $0["name"]?.text ?? "" } + (stored.map { [$0] } ?? []))
-        let key = stored.map { CompanyName.personKey(folder.fold($0)) }
+        let fold = CompanyName.Simplified.fold
+        let key = stored.map { CompanyName.personKey(fold($0)) }
         let mobileKey = mobile.flatMap(Self.phoneKey)
         var out: [LikelyDuplicate] = []
         for p in people {
-            if let key, let n = p["name"]?.text, CompanyName.personKey(folder.fold(n)) == key {
+            if let key, let n = p["name"]?.text, CompanyName.personKey(fold(n)) == key {
                 let same = CompanyName.personKey(n) == CompanyName.personKey(stored ?? "")
                 out.append(same ? LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同")
                     : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "姓名相同，仅繁简写法不同"))
@@ -263,7 +285,16 @@ extension Importer {
     static func nearNameWarnings(_ new: [NewCustomer], index: ArchiveIndex, state: ArchiveState) -> [ImportProblem] {
         guard !new.isEmpty else { return [] }
         // (same: what the two names differ by when they are the same once compared for likeness.)
-        var found: [(row: Int, other: String, same: (en: String, zh: String)?, earlierLine: Int?)] = []
+        // (other: the other customer as said, or the others: two that fold alike are both said.)
+        var found: [(row: Int, other: (en: String, zh: String), same: (en: String, zh: String)?, earlierLine: Int?)] = []
+        func label(_ refs: [String]) -> (en: String, zh: String) {
+            var seen = Set<String>()
+            let shown = refs.filter { seen.insert($0).inserted }.map { ref in
+                guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
+                return "\(c.shortID) \(c.displayName)"
+            }
+            return (shown.joined(separator: "; "), shown.joined(separator: "、"))
+        }
         // Within the file: the same once 省 and 市 are left out (only when a name has them).
         let placed = new.indices.filter { CompanyName.hasLikenessNoise(new[$0].key) }
         if !placed.isEmpty {
@@ -272,7 +303,7 @@ extension Importer {
             for i in new.indices {
                 let plain = CompanyName.comparable(new[i].key)
                 if let j = first[plain] {
-                    found.append((i, new[j].name, Identity.differingWords(new[i].key, new[j].key), new[j].line))
+                    found.append((i, (new[j].name, new[j].name), Identity.differingWords(new[i].key, new[j].key), new[j].line))
                 } else {
                     first[plain] = i
                 }
@@ -288,22 +319,18 @@ extension Importer {
             var byPlain: [String: [Int]] = [:]
             for (k, entry) in keys.enumerated() { byPlain[String(String.UnicodeScalarView(entry.plain)), default: []].append(k) }
             let grams = NameGrams(keys.map(\.plain))
-            func label(_ ref: String) -> String {
-                guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
-                return "\(c.shortID) \(c.displayName)"
-            }
             for (i, customer) in new.enumerated() {
                 let plainText = CompanyName.comparable(customer.key)
                 let plain = Array(plainText.unicodeScalars)
-                if let same = byPlain[plainText]?.first {
-                    found.append((i, label(keys[same].ref), Identity.differingWords(customer.key, keys[same].key), nil))
+                if let same = byPlain[plainText], let one = same.first {
+                    found.append((i, label(same.map { keys[$0].ref }), Identity.differingWords(customer.key, keys[one].key), nil))
                     continue
                 }
                 guard plain.count >= 4 else { continue }
                 let candidates = Set(grams.mayHold(plain)).union(grams.mayBeHeld(by: plain))
                 let text = plainText
                 if let k = candidates.sorted().first(where: { Identity.namesOneAnother(text, String(String.UnicodeScalarView(keys[$0].plain))) }) {
-                    found.append((i, label(keys[k].ref), nil, nil))
+                    found.append((i, label([keys[k].ref]), nil, nil))
                 }
             }
         }
@@ -318,20 +345,21 @@ extension Importer {
         if anyTraditional || !index.customerBySimplifiedKey.isEmpty {
             let scripts = (en: "traditional and simplified characters", zh: "繁简写法")
             var first: [String: Int] = [:]
-            func label(_ ref: String) -> String {
-                guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
-                return "\(c.shortID) \(c.displayName)"
-            }
             for i in new.indices {
                 let folded = traditional[i] ? Identity.companyKey(CompanyName.Simplified.fold(new[i].name)) : new[i].key
-                if traditional[i], let c = index.customerByKey[TextKey(folded)] {
-                    found.append((i, label(c), scripts, nil))
-                } else if let c = index.customerBySimplifiedKey[TextKey(folded)], !c.isEmpty {
-                    found.append((i, label(c), scripts, nil))
+                // Every archive customer of that name in simplified characters: its own written
+                // in them, and those written in traditional ones (both when there are two).
+                var others: [String] = []
+                if traditional[i], let c = index.customerByKey[TextKey(folded)] { others += index.sharedKeys[TextKey(folded)] ?? [c] }
+                if !index.customerBySimplifiedKey.isEmpty, let refs = index.customerBySimplifiedKey[TextKey(folded)] {
+                    others += refs.filter { !others.contains($0) }
+                }
+                if !others.isEmpty {
+                    found.append((i, label(others.sorted { (UInt64($0.dropFirst()) ?? 0) < (UInt64($1.dropFirst()) ?? 0) }), scripts, nil))
                 }
                 guard anyTraditional else { continue }
                 if let j = first[folded] {
-                    if new[j].key != new[i].key { found.append((i, new[j].name, scripts, new[j].line)) }
+                    if new[j].key != new[i].key { found.append((i, (new[j].name, new[j].name), scripts, new[j].line)) }
                 } else {
                     first[folded] = i
                 }
@@ -349,13 +377,13 @@ extension Importer {
             if let line = f.earlierLine {
                 out.append(ImportProblem(
                     table: c.table, line: c.line, column: c.column, value: c.name,
-                    reason: "\(c.name) and line \(line)'s \(f.other) have \(how.en): perhaps the same customer; both are new customers. If they are one, keep one row",
-                    reasonZH: "“\(c.name)”与第 \(line) 行的“\(f.other)”\(how.zh)，可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行"))
+                    reason: "\(c.name) and line \(line)'s \(f.other.en) have \(how.en): perhaps the same customer; both are new customers. If they are one, keep one row",
+                    reasonZH: "“\(c.name)”与第 \(line) 行的“\(f.other.zh)”\(how.zh)，可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行"))
             } else {
                 out.append(ImportProblem(
                     table: c.table, line: c.line, column: c.column, value: c.name,
-                    reason: "\(c.name) and the archive's \(f.other) have \(how.en): perhaps the same customer; the row will be a new customer. If it is that one, delete the row, or write its name as the archive does and import with --on-duplicate skip (leave the archive's) or update (the file's values win)",
-                    reasonZH: "“\(c.name)”与档案中的 \(f.other)\(how.zh)，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入"))
+                    reason: "\(c.name) and the archive's \(f.other.en) have \(how.en): perhaps the same customer; the row will be a new customer. If it is that one, delete the row, or write its name as the archive does and import with --on-duplicate skip (leave the archive's) or update (the file's values win)",
+                    reasonZH: "“\(c.name)”与档案中的 \(f.other.zh)\(how.zh)，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入"))
             }
         }
         if !more.isEmpty, let table = new.first?.table {

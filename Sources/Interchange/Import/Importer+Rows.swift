@@ -955,9 +955,10 @@ extension Importer {
         var logKeys = Set<LogKey>()
         var complaintKeys = Set<LogKey>()
         /// Customers whose names have traditional characters, by the company key of their names
-        /// in simplified ones (臺灣積體電路製造 for a reference 台湾积体电路制造): ref "" when two
-        /// share a key. (A scan of each name's scalars against a bit table: no ICU.)
-        var customerBySimplifiedKey: [TextKey: String] = [:]
+        /// in simplified ones (臺灣積體電路製造 for a reference 台湾积体电路制造), in record order
+        /// (two when 華為 and 華爲 share a key: a reference names neither, and both are said).
+        /// (A scan of each name's scalars against a bit table: no ICU.)
+        var customerBySimplifiedKey: [TextKey: [String]] = [:]
 
         /// What identifies one customer record (it depends on the record alone).
         struct CustomerKeys: Sendable {
@@ -1011,7 +1012,7 @@ extension Importer {
                         if let exact = k.exactName { t.customerByName[exact] = id }
                         if let n = k.name, CompanyName.Simplified.hasTraditional(n) {
                             let folded = TextKey(Identity.companyKey(CompanyName.Simplified.fold(n)))
-                            t.customerBySimplifiedKey[folded] = t.customerBySimplifiedKey[folded].map { $0 == id ? $0 : "" } ?? id
+                            t.customerBySimplifiedKey[folded, default: []].append(id)
                         }
                     }
                 } else {
@@ -1071,15 +1072,15 @@ extension Importer {
            text.uppercased().hasPrefix("C") {
             return c.shortID
         }
-        if case let found = customersInSimplified(text, file: customers, index: index), found.count == 1, let only = found.first, !only.isEmpty { return only }
+        if case let found = customersInSimplified(text, file: customers, index: index), found.count == 1, let only = found.first { return only }
         return nil
     }
 
     /// The customers a name in traditional characters names, or that a name names whose own is
     /// stored in them (臺灣積體電路製造 and 台湾积体电路制造), compared in simplified ones as the
     /// commands' lookups compare them: what `customerRef` finds once nothing was found as written
-    /// (a log row naming one found nothing). Refs, "" for a company key two archive customers
-    /// share; one ref alone is the customer.
+    /// (a log row naming one found nothing). One ref alone is the customer; more name none, and
+    /// are listed when the row is refused.
     static func customersInSimplified(_ text: String, file customers: FileCustomers, index: ArchiveIndex) -> Set<String> {
         guard text.unicodeScalars.contains(where: { $0.value >= 0x3400 }) else { return [] }
         let folded = CompanyName.Simplified.fold(text)
@@ -1087,10 +1088,10 @@ extension Importer {
         var found = Set<String>()
         if folded != text {
             if let f = customers.byKey[key] { found.insert(f.ref) }
-            if let c = index.customerByKey[key] { found.insert(index.sharedKeys[key] == nil ? c : "") }
+            if let c = index.customerByKey[key] { found.formUnion(index.sharedKeys[key] ?? [c]) }
         }
-        if !customers.bySimplifiedKey.isEmpty, let f = customers.bySimplifiedKey[key] { found.insert(f.ref) }
-        if !index.customerBySimplifiedKey.isEmpty, let c = index.customerBySimplifiedKey[key] { found.insert(c) }
+        if !customers.bySimplifiedKey.isEmpty, let refs = customers.bySimplifiedKey[key] { found.formUnion(refs) }
+        if !index.customerBySimplifiedKey.isEmpty, let refs = index.customerBySimplifiedKey[key] { found.formUnion(refs) }
         return found
     }
 
@@ -1558,6 +1559,34 @@ extension Importer {
             }
             return nil
         }
+        // The file's new contacts by customer and the person key of their names in simplified
+        // characters (the first of each): a new contact 張三 beside 张三 is said, as `contact add`
+        // asks about it (it was added without a word: helper-144).
+        var foldedPeople: [String: (name: String, line: Int)] = [:]
+        func sayNamesake(_ r: Row, customer: String, name: String, column: String?) {
+            let own = Self.personKey(name)
+            let traditional = CompanyName.Simplified.hasTraditional(name)
+            let folded = traditional ? CompanyName.personKey(CompanyName.Simplified.fold(name)) : own
+            let key = "\(customer)|\(folded)"
+            defer { if foldedPeople[key] == nil { foldedPeople[key] = (name, r.line) } }
+            let scripts = (en: "the same name but for traditional and simplified characters", zh: "姓名相同（仅繁简写法不同）")
+            if let id = archiveID(customer), let p = index.contacts[id]?.first(where: { p in
+                guard let n = p["name"]?.text, traditional || CompanyName.Simplified.hasTraditional(n), Self.personKey(n) != own else { return false }
+                return CompanyName.personKey(CompanyName.Simplified.fold(n)) == folded
+            }) {
+                let company = archive.state.entity(.customer, id).map { "\($0.shortID) \($0.displayName)" } ?? customer
+                let other = p["name"]?.text ?? ""
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: column, value: name,
+                    reason: "contact \(name) and \(company)'s contact \(other) (\(p.shortID)) in the archive have \(scripts.en): perhaps the same person; the row will be a new contact. If it is that one, delete the row, or write the name as the archive does and import with --on-duplicate skip (leave the archive's) or update (the file's values win)",
+                    reasonZH: "联系人“\(name)”与档案中 \(company) 的联系人“\(other)”（\(p.shortID)）\(scripts.zh)，可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或改为档案中的写法后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入"))
+            } else if let earlier = foldedPeople[key], Self.personKey(earlier.name) != own {
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: column, value: name,
+                    reason: "contact \(name) and line \(earlier.line)'s \(earlier.name), of the same customer, have \(scripts.en): perhaps the same person; both are new contacts. If they are one, keep one row",
+                    reasonZH: "联系人“\(name)”与第 \(earlier.line) 行的“\(earlier.name)”（同一客户）\(scripts.zh)，可能是同一人；两行都将作为新联系人导入。如确为同一人，请只保留一行"))
+            }
+        }
         // The cell texts of the sheets --kind left out (made on the first row that needs them):
         // a customer found there is said to be in a sheet left out.
         var leftOutTexts: Set<String>?
@@ -1586,7 +1615,7 @@ extension Importer {
                     let inFile = customers.byOtherName[key]?.ref == ""
                     refuse(i, header(r, "customer"), text, "\(text) is the short name or alias of more than one customer in \(inFile ? "this file" : "the archive"); give the customer's full name, code or credit code",
                            "“\(text)”是\(inFile ? "本文件" : "档案")中多个客户的简称或别名，无法确定是哪一家。请改填客户全称、客户编号或统一社会信用代码")
-                } else if case let found = Self.customersInSimplified(text, file: customers, index: index).filter({ !$0.isEmpty }), found.count > 1 {
+                } else if case let found = Self.customersInSimplified(text, file: customers, index: index), found.count > 1 {
                     // (Written in neither way, with a customer of each in the archive or the
                     // file: 中興通讯. One of the file said by its line and name, not its
                     // placeholder: helper-144.)
@@ -2024,6 +2053,7 @@ extension Importer {
                         if people[pkey] == nil { people[pkey] = (known, r.line) }
                         if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = (known, r.line) }
                     } else {
+                        sayNamesake(r, customer: ref, name: person, column: tables[r.mapped].columns.first { $0.target == .inlineContact("name") }?.header)
                         let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
                         people[pkey] = ("@\(n)", r.line)
                         if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = ("@\(n)", r.line) }
@@ -2055,6 +2085,7 @@ extension Importer {
                     ref = settled
                     if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
                 } else {
+                    sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
                     fileFields[ref] = (r.line, r.fields)
                     b.status[i] = .new
@@ -2668,19 +2699,15 @@ struct FileCustomers {
     }
 
     /// Customers of the file whose names have traditional characters, by the company key of
-    /// their names in simplified ones (ref "" when two share it): a reference found in
-    /// simplified characters finds them (`Importer.customersInSimplified`).
-    var bySimplifiedKey: [TextKey: (ref: String, line: Int)] = [:]
+    /// their names in simplified ones, in the file's order: a reference found in simplified
+    /// characters finds them (`Importer.customersInSimplified`; two name neither).
+    var bySimplifiedKey: [TextKey: [String]] = [:]
 
     /// Notes a customer of the file named `name`, when the name has traditional characters.
     mutating func register(ref: String, line: Int, traditionalName name: String) {
         guard CompanyName.Simplified.hasTraditional(name) else { return }
         let key = TextKey(Identity.companyKey(CompanyName.Simplified.fold(name)))
-        if let earlier = bySimplifiedKey[key] {
-            if earlier.ref != ref { bySimplifiedKey[key] = ("", line) }
-        } else {
-            bySimplifiedKey[key] = (ref, line)
-        }
+        if bySimplifiedKey[key]?.contains(ref) != true { bySimplifiedKey[key, default: []].append(ref) }
     }
 
     mutating func register(ref: String, line: Int, key: TextKey, credit: String?, code: String?, phone: String?) {

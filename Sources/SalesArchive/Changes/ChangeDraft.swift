@@ -516,10 +516,10 @@ extension ChangeDraft {
                 }
                 if named.isEmpty && near.isEmpty && !theirs.isEmpty {
                     // 張偉 for 张伟, 李华 for 李華: in simplified characters (helper-139).
-                    let folder = CompanyName.SimplifiedFolder(theirs.map { $0["name"]?.text ?? "" } + [part])
-                    if !folder.isEmpty {
-                        let key = CompanyName.personKey(folder.fold(part))
-                        named = theirs.filter { CompanyName.personKey(folder.fold($0["name"]?.text ?? "")) == key }
+                    let fold = CompanyName.Simplified.fold
+                    if CompanyName.Simplified.hasTraditional(part) || theirs.contains(where: { CompanyName.Simplified.hasTraditional($0["name"]?.text ?? "") }) {
+                        let key = CompanyName.personKey(fold(part))
+                        named = theirs.filter { CompanyName.personKey(fold($0["name"]?.text ?? "")) == key }
                     }
                 }
                 if named.count == 1 { return named[0] }
@@ -672,8 +672,8 @@ enum Lookup {
         } catch var error as ArchiveError where error.code == .notFound {
             // A name typed in traditional characters (華為 for 华为, as a Hong Kong or Taiwan
             // input method writes it: found nothing), in a command: looked up in simplified
-            // ones, and its near names are theirs. (ICU's transform; not for an import's rows.)
-            if suggest, case let folder = CompanyName.SimplifiedFolder([q]), !folder.isEmpty, case let simplified = folder.fold(q) {
+            // ones, and its near names are theirs.
+            if suggest, CompanyName.Simplified.hasTraditional(q), case let simplified = CompanyName.Simplified.fold(q) {
                 do { return try resolveAsWritten(kind, simplified, in: state, suggest: suggest) } catch let other as ArchiveError where other.code == .notFound {
                     // (Near names found: said with what was typed and how it was read, helper-140.)
                     if !other.candidates.isEmpty || other.reason.contains("; similar names: ") {
@@ -741,12 +741,12 @@ enum Lookup {
         var named: [(e: Entity, name: String)] = []
         state.each(kind) { e in for n in Self.names(of: e) { named.append((e, n)) } }
         guard !named.contains(where: { $0.name == lq }) else { return nil }
-        let folder = CompanyName.SimplifiedFolder(named.map(\.name) + [lq])
-        guard !folder.isEmpty else { return nil }
-        let fq = folder.fold(lq)
+        guard CompanyName.Simplified.hasTraditional(lq) || named.contains(where: { CompanyName.Simplified.hasTraditional($0.name) }) else { return nil }
+        let fold = CompanyName.Simplified.fold
+        let fq = fold(lq)
         var exact: [Entity] = [], holding: [Entity] = [], asWritten = Set<UInt64>()
         for (e, n) in named {
-            let f = folder.fold(n)
+            let f = fold(n)
             if f == fq, !exact.contains(where: { $0.id == e.id }) { exact.append(e) }
             if f.contains(fq), !holding.contains(where: { $0.id == e.id }) { holding.append(e) }
             if n.contains(lq) { asWritten.insert(e.id) }

@@ -5,43 +5,13 @@ import VaultFormat
 /// finds duplicates and references by, and what keeps two customers from sharing a short name
 /// or an alias. The domain owns it; `Identity` (Interchange) uses it.
 public enum CompanyName {
-    /// Folds texts to simplified characters one character at a time, by a table made with one
-    /// call of ICU's Traditional-Simplified transform over the distinct CJK characters of
-    /// `texts` (a transform per name took 7 µs: a second for 100,000 customers). Each text to
-    /// fold must be among `texts`. A name typed with a Hong Kong or Taiwan input method
-    /// (華為技術) is looked up and compared so, in commands only.
-    public struct SimplifiedFolder {
-        var map: [Character: Character] = [:]
-
-        public init<S: Sequence>(_ texts: S) where S.Element == String {
-            var seen = Set<Character>()
-            for t in texts {
-                for c in t where c.unicodeScalars.first.map({ $0.value >= 0x3400 }) ?? false { seen.insert(c) }
-            }
-            let chars = Array(seen)
-            guard !chars.isEmpty,
-                  let out = chars.map(String.init).joined(separator: "\n").applyingTransform(StringTransform("Traditional-Simplified"), reverse: false)
-            else { return }
-            let folded = out.split(separator: "\n", omittingEmptySubsequences: false)
-            guard folded.count == chars.count else { return }
-            for (c, f) in zip(chars, folded) where f.count == 1 && f.first != c { map[c] = f.first! }
-        }
-
-        /// Whether any character folds (the texts had traditional ones).
-        public var isEmpty: Bool { map.isEmpty }
-
-        public func fold(_ text: String) -> String {
-            guard !map.isEmpty else { return text }
-            return String(text.map { map[$0] ?? $0 })
-        }
-    }
-
-    /// Texts in simplified characters, one ideograph at a time as ICU's transform folds each
-    /// alone (`SimplifiedFolder`), from a table made from the transform
+    /// Texts in simplified characters, one ideograph at a time as ICU's Traditional-Simplified
+    /// transform folds each alone, from a table made from the transform
     /// (`simplifiedPairs`, SimplifiedTable.swift): no call of ICU, and a text without a
     /// traditional character told by one pass over its scalars (100,000 names in milliseconds).
-    /// For what an import compares: a row's customer that finds nothing as written, its new
-    /// customers against the archive's.
+    /// What commands and imports compare in simplified characters: a name typed with a Hong Kong
+    /// or Taiwan input method (華為技術) looked up, `search`, likely duplicates, a row's customer
+    /// that finds nothing as written, an import's new customers and contacts against the others.
     public enum Simplified {
         /// Each ideograph that folds, by its scalar value, and what it folds to.
         static let table: [UInt32: Unicode.Scalar] = {

@@ -70,23 +70,18 @@ extension CustomerArchive {
         guard !needle.isEmpty else { return [] }
         // Simplified and traditional characters alike (search 華為 found nothing under 华为, and
         // 电话 not the entries written 電話: helper-139): the needle and every text folded to
-        // simplified characters, one at a time, by a table of the characters they use.
-        var texts: [String] = [needle]
+        // simplified characters, one at a time (`CompanyName.Simplified`).
         var specsOf: [EntityKind: [FieldSpec]] = [:]
         for kind in EntityKind.allCases {
-            let specs = Schema.fields(kind).filter { $0.type == .text && (includeSecret || $0.sensitivity != .secret) }
-            specsOf[kind] = specs
-            state.each(kind) { e in for spec in specs { if let v = e[number: spec.number]?.text { texts.append(v) } } }
+            specsOf[kind] = Schema.fields(kind).filter { $0.type == .text && (includeSecret || $0.sensitivity != .secret) }
         }
-        let folder = CompanyName.SimplifiedFolder(texts)
-        texts = []
-        let folded = folder.fold(needle)
+        let folded = CompanyName.Simplified.fold(needle)
         var hits: [(Entity, String, String)] = []
         for kind in EntityKind.allCases {
             let specs = specsOf[kind] ?? []
             state.each(kind) { e in
                 for spec in specs {
-                    if let value = e[number: spec.number]?.text, case let lowered = value.lowercased(), lowered.contains(needle) || (!folder.isEmpty && folder.fold(lowered).contains(folded)) {
+                    if let value = e[number: spec.number]?.text, case let lowered = value.lowercased(), lowered.contains(needle) || CompanyName.Simplified.fold(lowered).contains(folded) {
                         hits.append((e, spec.key, value))
                         break
                     }
