@@ -238,7 +238,7 @@ final class ImportTests: XCTestCase {
             let r = try f.importing(utf8(text), name: text.hasPrefix("日期") ? "跟进记录.csv" : "联系人.csv", commit: false)
             XCTAssertFalse(r.canCommit, text)
             XCTAssertEqual(r.problems.map(\.line), [2], "\(r.problems)")
-            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”按简体比较时与多个客户的名称相符（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请按原写法填写客户全称，也可改填客户编号或统一社会信用代码")
+            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”按简体比较时与多个客户的名称相符（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请按其中一家的原有写法（繁体或简体）填写客户全称，也可改填客户编号或统一社会信用代码")
         }
         // Customers of the same file either way round; two of them that fold alike, and one of
         // the file beside one of the archive, make a reference written in neither way ambiguous
@@ -604,6 +604,11 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(t.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行是同一联系人，但手机不同，将以本行内容为准") }, "\(t.warnings)")
         let zhao = try XCTUnwrap(try f.open().state.all(.contact).first { $0.displayName == "赵六" })
         XCTAssertEqual(zhao["mobile"]?.text, "13700137001")
+        // The row that gave the differing value is named, not the last row of the person
+        // (line 4 gave no 职务: helper-145); values of two rows, both.
+        let thrice = utf8("客户,姓名,职务,手机\n乙有限公司,孙七,经理,\n乙有限公司,周八,,\n乙有限公司,孙七,,13600136000\n乙有限公司,孙七,总监,13600136001\n")
+        let th = try f.importing(thrice, name: "c4.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(th.warnings.filter { $0.line == 5 }.map(\.reasonZH), ["与第 2、4 行是同一联系人，但职务、手机不同，将以本行内容为准"], "\(th.warnings)")
         XCTAssertEqual(t.counts[.contacts]?.new, 1, "one new person, its later row no update: \(t.counts)")
         XCTAssertNil(t.counts[.contacts]?.updated == 0 ? nil : t.counts[.contacts]?.updated, "\(t.counts)")
         // An archive person on two rows (written with a space once): one updated contact.
@@ -984,8 +989,12 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Identity.phoneKey("+86 (0)22 2345 6789"), "02223456789")
         XCTAssertEqual(Identity.phoneKey("+86 13800000001"), "13800000001")
         XCTAssertEqual(Identity.phoneKey("8613800000001"), "13800000001")
-        // Without +, 86 is a country code only before a mobile's 11 digits; other numbers keep it.
+        // Without +, 86 is a country code before nine digits or more (Excel drops the + of a
+        // number typed +8622…; 86-10-… was matched with +86 10 … : helper-145); a local number keeps it.
+        XCTAssertEqual(Identity.phoneKey("86-10-65529988"), Identity.phoneKey("+86 10 6552 9988"))
+        XCTAssertEqual(Identity.phoneKey("862223456789"), "02223456789")
         XCTAssertEqual(Identity.phoneKey("86 2345 6789"), "8623456789")
+        XCTAssertEqual(Identity.phoneKey("8622345678"), "8622345678")
         XCTAssertEqual(Identity.phoneKey("+852 2345 6789"), "85223456789")
         let f = try ImportFixture()
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
@@ -1885,16 +1894,45 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.counts[.contacts]?.new, 5)
         XCTAssertEqual(p.warnings.map(\.line), [2, 4], "\(p.warnings)")
         XCTAssertEqual(p.warnings.map(\.reasonZH), [
-            "联系人“張偉”与档案中 C1 甲公司 的联系人“张伟”（R3）姓名相同（仅繁简写法不同），可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或改为档案中的写法后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-            "联系人“李华”与第 3 行的“李華”（同一客户）姓名相同（仅繁简写法不同），可能是同一人；两行都将作为新联系人导入。如确为同一人，请只保留一行",
+            "联系人“張偉”与档案中 C1 甲公司 的联系人“张伟”（R3）姓名仅繁简写法不同，可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或改为档案中的写法后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
+            "联系人“李华”与本文件第 3 行同一客户的联系人“李華”姓名仅繁简写法不同，可能是同一人；两行都将作为新联系人导入。如确为同一人，请只保留一行",
         ])
         XCTAssertEqual(p.warnings.map(\.column), ["姓名", "姓名"])
-        // A contact person on a customer's row, the customer being the archive's.
+        // A contact person on a customer's row, the customer being the archive's; with
+        // --on-duplicate given, no advice to give it.
         let inline = try f.importing(utf8("客户名称,联系人\n乙公司,王麗\n"), name: "c2.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(inline.warnings.map(\.line), [2], "\(inline.warnings)")
         XCTAssertEqual(inline.warnings.first?.column, "联系人")
-        XCTAssertTrue(inline.warnings.first?.reasonZH.hasPrefix("联系人“王麗”与档案中 C2 乙公司 的联系人“王丽”（R4）") == true, "\(inline.warnings)")
+        XCTAssertEqual(inline.warnings.first?.reasonZH.hasPrefix("联系人“王麗”与档案中 C2 乙公司 的联系人“王丽”（R4）"), true, "\(inline.warnings)")
+        XCTAssertEqual(inline.warnings.first?.reasonZH.hasSuffix("改为档案中的写法后重新导入"), true, "\(inline.warnings)")
         XCTAssertTrue(try f.importing(utf8("客户,姓名\n甲公司,張偉\n"), name: "p3.csv").canCommit, "said, not refused")
+        // Now 张伟 (R3) and 張偉 (the import above) both: a third way names both (helper-145).
+        let third = try f.importing(utf8("客户,姓名\n甲公司,張伟\n"), name: "p4.csv", commit: false)
+        XCTAssertEqual(third.warnings.first?.reasonZH.hasPrefix("联系人“張伟”与档案中 C1 甲公司 的联系人“张伟”（R3）、“張偉”（R"), true, "\(third.warnings)")
+        // Many: twenty said one by one, the others together.
+        let many = (0..<25).map { "甲公司,趙\(Character(Unicode.Scalar(0x4E00 + $0)!))\n甲公司,赵\(Character(Unicode.Scalar(0x4E00 + $0)!))\n" }.joined()
+        let m = try f.importing(utf8("客户,姓名\n" + many), name: "p5.csv", commit: false)
+        XCTAssertEqual(m.warnings.count, 21, "\(m.warnings.map(\.reasonZH))")
+        XCTAssertEqual(m.warnings.last?.line, 0)
+        XCTAssertEqual(m.warnings.last?.reasonZH.hasSuffix("（共 5 行）的联系人姓名也与同一客户的其他联系人仅繁简写法不同，请逐一核实"), true, "\(m.warnings.last?.reasonZH ?? "")")
+    }
+
+    /// A row taken for a customer or contact of another name by its phone, mobile or credit
+    /// code is said when it is skipped or updates it (天津某某机械有限公司 with 甲公司's phone
+    /// updated 甲公司 without a word: helper-145); refused as before without --on-duplicate.
+    func testARowTakenForAnotherNamedRecordByItsPhoneIsSaid() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,联系电话\n甲公司,022-23456789\n"), name: "c.csv")
+        let file = utf8("客户名称,联系电话,行业\n天津某某机械有限公司,+86 22 2345 6789,机械\n甲公司,022-23456789,\n")
+        let refused = try f.importing(file, name: "u.csv", commit: false)
+        XCTAssertTrue(refused.problems.contains { $0.line == 2 && $0.reasonZH.contains("电话相同") }, "\(refused.problems)")
+        let updated = try f.importing(file, name: "u.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(updated.warnings.filter { $0.reasonZH.contains("已视为同一") }.map(\.line), [2], "\(updated.warnings)")
+        XCTAssertEqual(updated.warnings.first?.reasonZH, "“天津某某机械有限公司”与档案中的 C1 甲公司电话相同，已视为同一客户，并用本行内容更新（名称不变）。如并非同一客户，请删去本行的电话后重新导入")
+        XCTAssertEqual(updated.warnings.first?.reason, "天津某某机械有限公司 has the phone of the archive's C1 甲公司 and was taken for that customer and updated by this row (its name left as it is). If it is another customer, leave its phone out of the row and import it again")
+        let skipped = try f.importing(file, name: "u.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(skipped.warnings.first?.reasonZH.hasSuffix("已视为同一客户并跳过。如并非同一客户，请删去本行的电话后重新导入"), true, "\(skipped.warnings)")
+        XCTAssertEqual(skipped.warnings.filter { $0.reasonZH.contains("已视为同一") }.count, 1, "the row named as the archive does is not said: \(skipped.warnings)")
     }
 
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests

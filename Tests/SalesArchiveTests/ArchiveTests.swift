@@ -154,6 +154,7 @@ final class ArchiveTests: XCTestCase {
         // Search covers Chinese and English but not secret fields unless asked.
         XCTAssertEqual(try a.search("介绍").map { $0.entity.kind }, [.activity])
         XCTAssertEqual(try a.search("FIRST CALL").count, 1)
+        XCTAssertEqual(try a.search("ＦＩＲＳＴ　call").count, 1, "full-width letters and space as their ASCII forms")
         XCTAssertEqual(try a.search("清华").count, 0)
         XCTAssertEqual(try a.search("清华", includeSecret: true).count, 1)
         // Stale: Acme called Tuesday 15:00 is stale at 3 days on Saturday; A/B first.

@@ -13,7 +13,7 @@ public enum Identity {
     public static func halfWidth(_ text: String) -> String { CompanyName.halfWidth(text) }
 
     /// A phone number as compared: digits only, without the country code (+86, 0086, or 86
-    /// before an 11-digit mobile), a landline written with it given its area code's 0 back
+    /// before nine digits or more), a landline written with it given its area code's 0 back
     /// (`+86 22 2345 6789` is `022-23456789`); nil when fewer than 7 digits remain (not a phone
     /// number worth matching).
     public static func phoneKey(_ phone: String) -> String? {
@@ -47,9 +47,13 @@ public enum Identity {
         if d.count >= 4 && d[0] == 0x30 && d[1] == 0x30 && d[2] == 0x38 && d[3] == 0x36 {
             d = d.dropFirst(4)
             international = true
-        } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36 && (plus || d.count == 13) {
+        } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36 && (plus || d.count >= 11) {
+            // Without +, 86 is the country code before nine digits or more: no number written
+            // in China is that long without its area code's 0 (86-10-65529988 was matched with
+            // +86 10 6552 9988, each kept whole, and Excel drops the + of +8622…: helper-145);
+            // a local number of eight (8623 4567) keeps it.
             d = d.dropFirst(2)
-            international = plus || d.first != 0x31  // (86 before a mobile: the mobile)
+            international = true
         }
         // A Chinese number after the country code drops its trunk 0 (+86 10 6552 9988 is
         // 010-65529988); a mobile (11 digits from 1) has none. (+86 (0)22… keeps its own.)
@@ -293,7 +297,7 @@ extension Importer {
                 guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
                 return "\(c.shortID) \(c.displayName)"
             }
-            return (shown.joined(separator: "; "), shown.joined(separator: "、"))
+            return (shown.joined(separator: " and "), shown.joined(separator: "、"))
         }
         // Within the file: the same once 省 and 市 are left out (only when a name has them).
         let placed = new.indices.filter { CompanyName.hasLikenessNoise(new[$0].key) }

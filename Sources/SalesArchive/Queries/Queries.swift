@@ -66,7 +66,9 @@ extension CustomerArchive {
     /// Secret fields (a contact's personal background) are searched only when asked.
     public func search(_ text: String, includeSecret: Bool = false) throws -> [(entity: Entity, field: String, text: String)] {
         try loadContactLog()
-        let needle = text.lowercased()
+        // (Full-width letters and digits as their ASCII forms: search abc missed ＡＢＣ科技, which
+        // `customer show abc` finds: helper-145.)
+        let needle = CompanyName.halfWidth(text).lowercased()
         guard !needle.isEmpty else { return [] }
         // Simplified and traditional characters alike (search 華為 found nothing under 华为, and
         // 电话 not the entries written 電話: helper-139): the needle and every text folded to
@@ -81,7 +83,7 @@ extension CustomerArchive {
             let specs = specsOf[kind] ?? []
             state.each(kind) { e in
                 for spec in specs {
-                    if let value = e[number: spec.number]?.text, case let lowered = value.lowercased(), lowered.contains(needle) || CompanyName.Simplified.fold(lowered).contains(folded) {
+                    if let value = e[number: spec.number]?.text, case let lowered = CompanyName.halfWidth(value).lowercased(), lowered.contains(needle) || CompanyName.Simplified.fold(lowered).contains(folded) {
                         hits.append((e, spec.key, value))
                         break
                     }
