@@ -238,7 +238,7 @@ final class ImportTests: XCTestCase {
             let r = try f.importing(utf8(text), name: text.hasPrefix("日期") ? "跟进记录.csv" : "联系人.csv", commit: false)
             XCTAssertFalse(r.canCommit, text)
             XCTAssertEqual(r.problems.map(\.line), [2], "\(r.problems)")
-            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”按简体比较时与多个客户的名称相符（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请按其中一家的原有写法（繁体或简体）填写客户全称，也可改填客户编号或统一社会信用代码")
+            XCTAssertEqual(r.problems.first?.reasonZH, "“中興通讯”转为简体后与多个客户的名称相同（C\(ids["zte"]!) 中興通訊股份有限公司、C\(ids["zte2"]!) 中兴通讯股份有限公司），无法确定是哪一家。请将客户全称改成与其中一家完全一致的写法，也可在此列改填客户编号或统一社会信用代码")
         }
         // Customers of the same file either way round; two of them that fold alike, and one of
         // the file beside one of the archive, make a reference written in neither way ambiguous
@@ -252,8 +252,8 @@ final class ImportTests: XCTestCase {
         let w = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
         XCTAssertEqual(w.problems.map(\.table), ["跟进记录", "跟进记录"], "\(w.problems)")
         XCTAssertEqual(w.problems.map(\.line), [4, 5], "\(w.problems)")
-        XCTAssertEqual(w.problems.first?.reasonZH.hasPrefix("“發展银行”按简体比较时与多个客户的名称相符（本文件第 4 行的“發展銀行有限公司”、本文件第 5 行的“发展银行有限公司”）"), true, "\(w.problems)")
-        XCTAssertEqual(w.problems.last?.reasonZH.hasPrefix("“華为技術”按简体比较时与多个客户的名称相符（C\(ids["huawei"]!) 華為技術有限公司、本文件第 6 行的“华为技术有限公司”）"), true, "\(w.problems)")
+        XCTAssertEqual(w.problems.first?.reasonZH.hasPrefix("“發展银行”转为简体后与多个客户的名称相同（本文件第 4 行的“發展銀行有限公司”、本文件第 5 行的“发展银行有限公司”）"), true, "\(w.problems)")
+        XCTAssertEqual(w.problems.last?.reasonZH.hasPrefix("“華为技術”转为简体后与多个客户的名称相同（C\(ids["huawei"]!) 華為技術有限公司、本文件第 6 行的“华为技术有限公司”）"), true, "\(w.problems)")
         // A name that finds no customer either way: its near names in either script.
         let near = try f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-02,华为,电话,七\n"), name: "跟进记录.csv", commit: false)
         XCTAssertEqual(near.problems.first?.reasonZH.contains("名称相近的有：C\(ids["huawei"]!) 華為技術有限公司"), true, "\(near.problems)")
@@ -1807,10 +1807,10 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(general.counts[.customers]?.new, 7)
         for p in [general, bulk] {
             XCTAssertEqual(p.warnings.map(\.reasonZH), [
-                "“南京地铁集团有限公司”与档案中的 C2 南京市地铁集团有限公司名称相同（仅“省”“市”二字不同），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-                "“恒瑞医药”与档案中的 C1 江苏恒瑞医药股份有限公司名称相近（一方名称包含另一方），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-                "“江苏省恒瑞医药股份有限公司”与档案中的 C1 江苏恒瑞医药股份有限公司名称相同（仅“省”“市”二字不同），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-                "“杭州云帆科技有限公司”与第 7 行的“杭州市云帆科技有限公司”名称相同（仅“省”“市”二字不同），可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行",
+                "“南京地铁集团有限公司”与档案中的 C2 南京市地铁集团有限公司 名称仅“省”“市”二字不同，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或将名称改成与该客户在档案中完全一致的写法，再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入",
+                "“恒瑞医药”与档案中的 C1 江苏恒瑞医药股份有限公司 名称相近（一方名称包含另一方），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或将名称改成与该客户在档案中完全一致的写法，再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入",
+                "“江苏省恒瑞医药股份有限公司”与档案中的 C1 江苏恒瑞医药股份有限公司 名称仅“省”“市”二字不同，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或将名称改成与该客户在档案中完全一致的写法，再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入",
+                "“杭州云帆科技有限公司”与第 7 行的“杭州市云帆科技有限公司”名称仅“省”“市”二字不同，可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行",
             ], "a branch (中国银行上海分行) and an unrelated name are not said")
             XCTAssertEqual(p.warnings.map(\.line), [2, 3, 4, 8])
             XCTAssertEqual(p.warnings.first?.column, "客户名称")
@@ -1843,9 +1843,9 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(general.counts[.customers]?.new, 5)
         for p in [general, bulk] {
             XCTAssertEqual(p.warnings.map(\.reasonZH), [
-                "“臺灣積體電路製造股份有限公司”与档案中的 C1 台湾积体电路制造股份有限公司名称相同（仅繁简写法不同），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-                "“华为技术有限公司”与档案中的 C2 華為技術有限公司名称相同（仅繁简写法不同），可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-                "“中兴通讯股份有限公司”与第 4 行的“中興通訊股份有限公司”名称相同（仅繁简写法不同），可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行",
+                "“臺灣積體電路製造股份有限公司”与档案中的 C1 台湾积体电路制造股份有限公司 名称仅繁简写法不同，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或将名称改成与该客户在档案中完全一致的写法，再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入",
+                "“华为技术有限公司”与档案中的 C2 華為技術有限公司 名称仅繁简写法不同，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或将名称改成与该客户在档案中完全一致的写法，再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入",
+                "“中兴通讯股份有限公司”与第 4 行的“中興通訊股份有限公司”名称仅繁简写法不同，可能是同一客户；两行都将作为新客户导入。如确为同一客户，请只保留一行",
             ])
             XCTAssertEqual(p.warnings.map(\.line), [2, 3, 6])
             XCTAssertEqual(p.warnings.first?.reason.contains("the same name but for traditional and simplified characters"), true, "\(p.warnings.first?.reason ?? "")")
@@ -1858,7 +1858,7 @@ final class ImportTests: XCTestCase {
         for inBulk in [true, false] {
             let p = try g.importing(within, name: "w.csv", commit: false) { $0.planInBulk = inBulk }
             XCTAssertEqual(p.warnings.map(\.line), [3], "\(p.warnings)")
-            XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“东莞长安电子厂”与第 2 行的“東莞長安電子廠”名称相同（仅繁简写法不同）"), true, "\(p.warnings)")
+            XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“东莞长安电子厂”与第 2 行的“東莞長安電子廠”名称仅繁简写法不同"), true, "\(p.warnings)")
         }
     }
 
@@ -1876,11 +1876,11 @@ final class ImportTests: XCTestCase {
         for inBulk in [true, false] {
             let p = try f.importing(utf8("客户名称\n华为技术有限公司\n"), name: "c.csv", commit: false) { $0.planInBulk = inBulk }
             XCTAssertEqual(p.warnings.map(\.line), [2], "\(p.warnings)")
-            XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“华为技术有限公司”与档案中的 C1 華為技術有限公司、C2 華爲技術有限公司名称相同（仅繁简写法不同）"), true, "\(p.warnings)")
+            XCTAssertEqual(p.warnings.first?.reasonZH.hasPrefix("“华为技术有限公司”与档案中的 C1 華為技術有限公司、C2 華爲技術有限公司 名称仅繁简写法不同"), true, "\(p.warnings)")
         }
         let log = try f.importing(utf8("客户,日期,内容\n华为技术有限公司,2026-11-20,拜访\n"), name: "l.csv", commit: false)
         XCTAssertEqual(log.problems.map(\.line), [2])
-        XCTAssertEqual(log.problems.first?.reasonZH.hasPrefix("“华为技术有限公司”按简体比较时与多个客户的名称相符（C1 華為技術有限公司、C2 華爲技術有限公司）"), true, "\(log.problems)")
+        XCTAssertEqual(log.problems.first?.reasonZH.hasPrefix("“华为技术有限公司”转为简体后与多个客户的名称相同（C1 華為技術有限公司、C2 華爲技術有限公司）"), true, "\(log.problems)")
     }
 
     /// A new contact whose name is one of the customer's contacts' in the other script (張偉
@@ -1894,8 +1894,8 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(p.counts[.contacts]?.new, 5)
         XCTAssertEqual(p.warnings.map(\.line), [2, 4], "\(p.warnings)")
         XCTAssertEqual(p.warnings.map(\.reasonZH), [
-            "联系人“張偉”与档案中 C1 甲公司 的联系人“张伟”（R3）姓名仅繁简写法不同，可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或改为档案中的写法后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入",
-            "联系人“李华”与本文件第 3 行同一客户的联系人“李華”姓名仅繁简写法不同，可能是同一人；两行都将作为新联系人导入。如确为同一人，请只保留一行",
+            "联系人“張偉”与档案中 C1 甲公司 的联系人“张伟”（R3）姓名仅繁简写法不同，可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或将姓名改成与档案中该联系人完全一致的写法，再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入",
+            "联系人“李华”与本文件第 3 行的联系人“李華”同属一个客户，姓名仅繁简写法不同，可能是同一人；两行都将作为新联系人导入。如确为同一人，请删除其中一行",
         ])
         XCTAssertEqual(p.warnings.map(\.column), ["姓名", "姓名"])
         // A contact person on a customer's row, the customer being the archive's; with
@@ -1904,7 +1904,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(inline.warnings.map(\.line), [2], "\(inline.warnings)")
         XCTAssertEqual(inline.warnings.first?.column, "联系人")
         XCTAssertEqual(inline.warnings.first?.reasonZH.hasPrefix("联系人“王麗”与档案中 C2 乙公司 的联系人“王丽”（R4）"), true, "\(inline.warnings)")
-        XCTAssertEqual(inline.warnings.first?.reasonZH.hasSuffix("改为档案中的写法后重新导入"), true, "\(inline.warnings)")
+        XCTAssertEqual(inline.warnings.first?.reasonZH.hasSuffix("或将姓名改成与档案中该联系人完全一致的写法，然后重新导入"), true, "\(inline.warnings)")
         XCTAssertTrue(try f.importing(utf8("客户,姓名\n甲公司,張偉\n"), name: "p3.csv").canCommit, "said, not refused")
         // Now 张伟 (R3) and 張偉 (the import above) both: a third way names both (helper-145).
         let third = try f.importing(utf8("客户,姓名\n甲公司,張伟\n"), name: "p4.csv", commit: false)
@@ -1914,7 +1914,7 @@ final class ImportTests: XCTestCase {
         let m = try f.importing(utf8("客户,姓名\n" + many), name: "p5.csv", commit: false)
         XCTAssertEqual(m.warnings.count, 21, "\(m.warnings.map(\.reasonZH))")
         XCTAssertEqual(m.warnings.last?.line, 0)
-        XCTAssertEqual(m.warnings.last?.reasonZH.hasSuffix("（共 5 行）的联系人姓名也与同一客户的其他联系人仅繁简写法不同，请逐一核实"), true, "\(m.warnings.last?.reasonZH ?? "")")
+        XCTAssertEqual(m.warnings.last?.reasonZH.hasSuffix("（共 5 行）的联系人，与同一客户下其他联系人的姓名也仅繁简写法不同，请逐一核实"), true, "\(m.warnings.last?.reasonZH ?? "")")
     }
 
     /// A row taken for a customer or contact of another name by its phone, mobile or credit
@@ -1927,12 +1927,12 @@ final class ImportTests: XCTestCase {
         let refused = try f.importing(file, name: "u.csv", commit: false)
         XCTAssertTrue(refused.problems.contains { $0.line == 2 && $0.reasonZH.contains("电话相同") }, "\(refused.problems)")
         let updated = try f.importing(file, name: "u.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(updated.warnings.filter { $0.reasonZH.contains("已视为同一") }.map(\.line), [2], "\(updated.warnings)")
-        XCTAssertEqual(updated.warnings.first?.reasonZH, "“天津某某机械有限公司”与档案中的 C1 甲公司电话相同，已视为同一客户，并用本行内容更新（名称不变）。如并非同一客户，请删去本行的电话后重新导入")
-        XCTAssertEqual(updated.warnings.first?.reason, "天津某某机械有限公司 has the phone of the archive's C1 甲公司 and was taken for that customer and updated by this row (its name left as it is). If it is another customer, leave its phone out of the row and import it again")
+        XCTAssertEqual(updated.warnings.filter { $0.reasonZH.contains("将视为同一") }.map(\.line), [2], "\(updated.warnings)")
+        XCTAssertEqual(updated.warnings.first?.reasonZH, "“天津某某机械有限公司”与档案中的 C1 甲公司 电话相同，将视为同一客户，并用本行内容更新该客户（档案中的客户名称保持不变）。如并非同一客户，请删除本行的电话后重新导入")
+        XCTAssertEqual(updated.warnings.first?.reason, "天津某某机械有限公司 has the phone of the archive's C1 甲公司 and is taken for that customer, and updated by this row (the archive's name left as it is). If it is another customer, leave its phone out of the row and import it again")
         let skipped = try f.importing(file, name: "u.csv", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertEqual(skipped.warnings.first?.reasonZH.hasSuffix("已视为同一客户并跳过。如并非同一客户，请删去本行的电话后重新导入"), true, "\(skipped.warnings)")
-        XCTAssertEqual(skipped.warnings.filter { $0.reasonZH.contains("已视为同一") }.count, 1, "the row named as the archive does is not said: \(skipped.warnings)")
+        XCTAssertEqual(skipped.warnings.first?.reasonZH.hasSuffix("电话相同，将视为同一客户，本行不导入。如并非同一客户，请删除本行的电话后重新导入"), true, "\(skipped.warnings)")
+        XCTAssertEqual(skipped.warnings.filter { $0.reasonZH.contains("将视为同一") }.count, 1, "the row named as the archive does is not said: \(skipped.warnings)")
     }
 
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests

@@ -290,14 +290,14 @@ extension Importer {
         guard !new.isEmpty else { return [] }
         // (same: what the two names differ by when they are the same once compared for likeness.)
         // (other: the other customer as said, or the others: two that fold alike are both said.)
-        var found: [(row: Int, other: (en: String, zh: String), same: (en: String, zh: String)?, earlierLine: Int?)] = []
-        func label(_ refs: [String]) -> (en: String, zh: String) {
+        var found: [(row: Int, other: (en: String, zh: String, many: Bool), same: (en: String, zh: String)?, earlierLine: Int?)] = []
+        func label(_ refs: [String]) -> (en: String, zh: String, many: Bool) {
             var seen = Set<String>()
             let shown = refs.filter { seen.insert($0).inserted }.map { ref in
                 guard let id = UInt64(ref.dropFirst()), let c = state.entity(.customer, id) else { return ref }
                 return "\(c.shortID) \(c.displayName)"
             }
-            return (shown.joined(separator: " and "), shown.joined(separator: "、"))
+            return (shown.joined(separator: " and "), shown.joined(separator: "、"), shown.count > 1)
         }
         // Within the file: the same once 省 and 市 are left out (only when a name has them).
         let placed = new.indices.filter { CompanyName.hasLikenessNoise(new[$0].key) }
@@ -307,7 +307,7 @@ extension Importer {
             for i in new.indices {
                 let plain = CompanyName.comparable(new[i].key)
                 if let j = first[plain] {
-                    found.append((i, (new[j].name, new[j].name), Identity.differingWords(new[i].key, new[j].key), new[j].line))
+                    found.append((i, (new[j].name, new[j].name, false), Identity.differingWords(new[i].key, new[j].key), new[j].line))
                 } else {
                     first[plain] = i
                 }
@@ -363,7 +363,7 @@ extension Importer {
                 }
                 guard anyTraditional else { continue }
                 if let j = first[folded] {
-                    if new[j].key != new[i].key { found.append((i, (new[j].name, new[j].name), scripts, new[j].line)) }
+                    if new[j].key != new[i].key { found.append((i, (new[j].name, new[j].name, false), scripts, new[j].line)) }
                 } else {
                     first[folded] = i
                 }
@@ -376,7 +376,7 @@ extension Importer {
         for f in found where said.insert(f.row).inserted {
             let c = new[f.row]
             guard out.count < nearNamesShown else { more.append(c.line); continue }
-            let how = f.same.map { (en: "the same name but for \($0.en)", zh: "名称相同（仅\($0.zh)不同）") }
+            let how = f.same.map { (en: "the same name but for \($0.en)", zh: "名称仅\($0.zh)不同") }
                 ?? (en: "a similar name (one within the other)", zh: "名称相近（一方名称包含另一方）")
             if let line = f.earlierLine {
                 out.append(ImportProblem(
@@ -387,7 +387,8 @@ extension Importer {
                 out.append(ImportProblem(
                     table: c.table, line: c.line, column: c.column, value: c.name,
                     reason: "\(c.name) and the archive's \(f.other.en) have \(how.en): perhaps the same customer; the row will be a new customer. If it is that one, delete the row, or write its name as the archive does and import with --on-duplicate skip (leave the archive's) or update (the file's values win)",
-                    reasonZH: "“\(c.name)”与档案中的 \(f.other.zh)\(how.zh)，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或改为档案中的名称后加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入"))
+                    reasonZH: "“\(c.name)”与档案中的 \(f.other.zh) \(how.zh)，可能是同一客户；本行将作为新客户导入。如确为同一客户，请删除本行，或将名称改成与\(f.other.many ? "其中一家" : "该客户")在档案中完全一致的写法，"
+                        + "再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入"))
             }
         }
         if !more.isEmpty, let table = new.first?.table {

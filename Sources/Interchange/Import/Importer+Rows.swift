@@ -1353,18 +1353,22 @@ extension Importer {
             } else {
                 let e = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
                 let label = e.map { "\($0.shortID) \($0.displayName)" } ?? other
-                shown = ("the archive's \(label)", "档案中的 \(label)")
+                shown = ("the archive's \(label)", "档案中的 \(label) ")  // (a space after a name without quotes)
             }
             let field = match.why.zh.hasSuffix("相同") ? String(match.why.zh.dropLast(2)) : match.why.zh
             let fieldEN = match.why.en.hasPrefix("same ") ? String(match.why.en.dropFirst(5)) : match.why.en
+            let nameZH = kind == .customer ? "客户名称" : "联系人姓名"
+            let outcome: (en: String, zh: String)
+            switch (updated, match.line != nil) {
+            case (true, false): outcome = ("and updated by this row (the archive's name left as it is)", "将视为同一\(what.zh)，并用本行内容更新该\(what.zh)（档案中的\(nameZH)保持不变）")
+            case (true, true): outcome = ("and this row's values are used", "将与该行视为同一\(what.zh)，以本行内容为准")
+            case (false, false): outcome = ("and this row is skipped", "将视为同一\(what.zh)，本行不导入")
+            case (false, true): outcome = ("and this row is skipped", "将与该行视为同一\(what.zh)，本行不导入")
+            }
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: header(r, "name"), value: name,
-                reason: "\(name) has the \(fieldEN) of \(shown.en) and was taken for that \(what.en) "
-                    + (updated ? "and updated by this row (its name left as it is)" : "and skipped")
-                    + ". If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
-                reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，已视为同一\(what.zh)"
-                    + (updated ? "，并用本行内容更新（名称不变）" : "并跳过")
-                    + "。如并非同一\(what.zh)，请删去本行的\(field)后重新导入"))
+                reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(outcome.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
+                reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，\(outcome.zh)。如并非同一\(what.zh)，请删除本行的\(field)后重新导入"))
         }
 
         /// Remembers the file's id of a row (记录号) for rows that refer to it; an id given twice
@@ -1645,8 +1649,8 @@ extension Importer {
                 let at = earlier.table == table ? (en: "line \(earlier.line)", zh: "本文件第 \(earlier.line) 行") : (en: "\(earlier.table) line \(earlier.line)", zh: "“\(earlier.table)”工作表第 \(earlier.line) 行")
                 updateWarnings.append(ImportProblem(
                     table: table, line: r.line, column: column, value: name,
-                    reason: "contact \(name) and \(earlier.name) of the same customer at \(at.en) have \(how.en): perhaps the same person; both are new contacts. If they are one, keep one row",
-                    reasonZH: "联系人“\(name)”与\(at.zh)同一客户的联系人“\(earlier.name)”\(how.zh)，可能是同一人；两行都将作为新联系人导入。如确为同一人，请只保留一行"))
+                    reason: "contact \(name) and \(earlier.name) of the same customer at \(at.en) have \(how.en): perhaps the same person; both are new contacts. If they are one, delete one of the rows",
+                    reasonZH: "联系人“\(name)”与\(at.zh)的联系人“\(earlier.name)”同属一个客户，\(how.zh)，可能是同一人；两行都将作为新联系人导入。如确为同一人，请删除其中一行"))
             } else {
                 let company = archiveID(customer).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? customer
                 let listed = others.map { "“\($0["name"]?.text ?? "")”（\($0.shortID)）" }
@@ -1655,8 +1659,9 @@ extension Importer {
                     table: table, line: r.line, column: column, value: name,
                     reason: "contact \(name) and \(company)'s contact\(others.count > 1 ? "s" : "") \(listedEN.joined(separator: " and ")) in the archive have \(how.en): perhaps the same person; the row will be a new contact. If it is "
                         + (others.count > 1 ? "one of them" : "that one") + ", delete the row, or write the name as the archive does and import again" + (asked ? "" : " with --on-duplicate skip (leave the archive's) or update (the file's values win)"),
-                    reasonZH: "联系人“\(name)”与档案中 \(company) 的联系人\(listed.joined(separator: "、"))\(how.zh)，可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，或改为档案中的写法后"
-                        + (asked ? "重新导入" : "加 --on-duplicate skip（跳过）或 update（以文件内容更新档案）导入")))
+                    reasonZH: "联系人“\(name)”与档案中 \(company) 的联系人\(listed.joined(separator: "、"))\(how.zh)，可能是同一人；本行将作为新联系人导入。如确为同一人，请删除本行，"
+                        + "或将姓名改成与档案中\(others.count > 1 ? "其中一位" : "该联系人")完全一致的写法，"
+                        + (asked ? "然后重新导入" : "再加上 --on-duplicate skip（跳过本行）或 --on-duplicate update（用本行内容更新档案）重新导入")))
             }
         }
         // The cell texts of the sheets --kind left out (made on the first row that needs them):
@@ -1699,7 +1704,7 @@ extension Importer {
                     }
                     let listed = found.sorted { (archiveID($0) ?? .max, fileFields[$0]?.line ?? 0, $0) < (archiveID($1) ?? .max, fileFields[$1]?.line ?? 0, $1) }.map(label)
                     refuse(i, header(r, "customer"), text, "\(text), compared in simplified characters, matches the names of more than one customer (\(listed.map(\.en).joined(separator: "; "))); give the customer's full name as written, its code or credit code",
-                           "“\(text)”按简体比较时与多个客户的名称相符（\(listed.map(\.zh).joined(separator: "、"))），无法确定是哪一家。请按其中一家的原有写法（繁体或简体）填写客户全称，也可改填客户编号或统一社会信用代码")
+                           "“\(text)”转为简体后与多个客户的名称相同（\(listed.map(\.zh).joined(separator: "、"))），无法确定是哪一家。请将客户全称改成与其中一家完全一致的写法，也可在此列改填客户编号或统一社会信用代码")
                 } else if let refused = refusedCustomers[key] {
                     refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
                            "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）有误，因此本行也无法导入。请先改正该行")
@@ -2508,13 +2513,13 @@ extension Importer {
             updateWarnings.append(ImportProblem(
                 table: table, line: 0,
                 reason: "\(Self.lineList(lines, zh: false)) (\(lines.count) rows in all) were also taken for a record of another name by their phone, mobile or credit code: check each",
-                reasonZH: "\(Self.lineList(lines, zh: true))（共 \(lines.count) 行）也因电话、手机号或统一社会信用代码相同而与名称不同的记录视为同一条，请逐一核实"))
+                reasonZH: "另有\(Self.lineList(lines, zh: true))（共 \(lines.count) 行）也是名称不同，但因电话、手机号或统一社会信用代码相同，将被视为同一客户或同一联系人，请逐一核实"))
         }
         for (table, lines) in namesakeLines.sorted(by: { $0.value[0] < $1.value[0] }) {
             updateWarnings.append(ImportProblem(
                 table: table, line: 0,
                 reason: "\(Self.lineList(lines, zh: false)) (\(lines.count) rows in all) also name new contacts whose names differ from another contact's of the same customer only in traditional and simplified characters: check each",
-                reasonZH: "\(Self.lineList(lines, zh: true))（共 \(lines.count) 行）的联系人姓名也与同一客户的其他联系人仅繁简写法不同，请逐一核实"))
+                reasonZH: "另有\(Self.lineList(lines, zh: true))（共 \(lines.count) 行）的联系人，与同一客户下其他联系人的姓名也仅繁简写法不同，请逐一核实"))
         }
         b.warnings += updateWarnings
         return b
