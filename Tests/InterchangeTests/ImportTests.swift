@@ -995,7 +995,22 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Identity.phoneKey("862223456789"), "02223456789")
         XCTAssertEqual(Identity.phoneKey("86 2345 6789"), "8623456789")
         XCTAssertEqual(Identity.phoneKey("8622345678"), "8622345678")
-        XCTAssertEqual(Identity.phoneKey("+852 2345 6789"), "85223456789")
+        // Another country's number keeps its + (+1 381… matched the mobile 138…: helper-146).
+        XCTAssertEqual(Identity.phoneKey("+852 2345 6789"), "+85223456789")
+        XCTAssertNotEqual(Identity.phoneKey("+1 381 234 5678"), Identity.phoneKey("13812345678"))
+        // An extension or a second number is not read (helper-146): 86 before an extension is
+        // a local number's, never the country code.
+        for (a, b) in [("022-23456789转801", "022-23456789"), ("022-23456789 ext. 801", "022-23456789"), ("022-23456789 x801", "022-23456789"),
+                       ("022-23456789 / 13900001111", "022-23456789"), ("022-23456789、13900001111", "022-23456789"),
+                       ("Tel: 022-23456789 Fax: 022-23456790", "022-23456789"), ("+86 400-820-8820", "400-820-8820"),
+                       ("86138-0000-0001", "13800000001")] {
+            XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
+        }
+        for (a, b) in [("8610 1234 转 5678", "010-12345678"), ("8623 4567-123", "023-4567123"), ("86101234-5678", "010-12345678"),
+                       ("Fax 022-2345 6789", "Fax")] {
+            XCTAssertNotEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
+        }
+        XCTAssertEqual(Identity.phoneKey("Fax: 022-2345 6789"), "02223456789", "an x before the number is not an extension")
         let f = try ImportFixture()
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let text = "客户,姓名,手机\n甲公司,王敏,13800000001\n甲公司,王 敏 (销售),+86 138-0000-0001\n"
@@ -1933,6 +1948,30 @@ final class ImportTests: XCTestCase {
         let skipped = try f.importing(file, name: "u.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(skipped.warnings.first?.reasonZH.hasSuffix("电话相同，将视为同一客户，本行不导入。如并非同一客户，请删除本行的电话后重新导入"), true, "\(skipped.warnings)")
         XCTAssertEqual(skipped.warnings.filter { $0.reasonZH.contains("将视为同一") }.count, 1, "the row named as the archive does is not said: \(skipped.warnings)")
+    }
+
+    /// Rows of two sheets about one person: a note names the other sheet's row with its sheet
+    /// (the 联系人 sheet's line 2 was said to be the same contact as line 2, the 客户 sheet's:
+    /// helper-146), and a phone written another way is no other value (helper-146).
+    func testNotesNameAnotherSheetsRowWithItsSheetAndAPhoneWrittenOtherwiseIsTheSame() throws {
+        func t(_ cells: [String]) -> [CellValue] { cells.map { $0.isEmpty ? .empty : .text($0) } }
+        let source = ImportSource(fileName: "客户档案.xlsx", sha256: "x", format: .xlsx, tables: [
+            Table(name: "客户", rows: [t(["客户名称", "联系人", "手机", "联系人职务", "联系电话"]), t(["新星科技有限公司", "张伟", "13700001111", "助理", "+86 22 2345 6789"]),
+                                      t(["新星科技有限公司", "", "", "", "022-2345 6789"])]
+                .enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element) }),
+            Table(name: "联系人", rows: [t(["客户", "姓名", "职务", "手机"]), t(["新星科技有限公司", "张伟", "经理", "13600001111"]), t(["新星科技有限公司", "李華", "", ""])]
+                .enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element) }),
+            Table(name: "联系人2", rows: [t(["客户", "姓名"]), t(["新星科技有限公司", "李华"])].enumerated().map { TableRow(line: $0.offset + 1, cells: $0.element) }),
+        ])
+        let f = try ImportFixture()
+        var options = ImportOptions(now: testNow)
+        options.onDuplicate = .update
+        let p = try Importer(archive: try f.open(), options: options).preview(source)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let notes = p.warnings.map { "\($0.table) \($0.line) \($0.reasonZH)" }
+        XCTAssertTrue(notes.contains("联系人 2 与“客户”工作表第 2 行是同一联系人，但职务、手机不同，将以本行内容为准"), "\(notes)")
+        XCTAssertTrue(notes.contains { $0.hasPrefix("联系人2 2 联系人“李华”与“联系人”工作表第 3 行的联系人“李華”同属一个客户") }, "\(notes)")
+        XCTAssertFalse(notes.contains { $0.contains("联系电话不同") }, "+86 22 2345 6789 and 022-2345 6789 are one phone: \(notes)")
     }
 
     /// A compound file that is only a signature and zeros: a damaged container (OfficeCryptoTests

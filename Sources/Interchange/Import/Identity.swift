@@ -12,55 +12,105 @@ public enum Identity {
     /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII forms.
     public static func halfWidth(_ text: String) -> String { CompanyName.halfWidth(text) }
 
-    /// A phone number as compared: digits only, without the country code (+86, 0086, or 86
-    /// before nine digits or more), a landline written with it given its area code's 0 back
-    /// (`+86 22 2345 6789` is `022-23456789`); nil when fewer than 7 digits remain (not a phone
-    /// number worth matching).
+    /// A phone number as compared (INTERCHANGE.md §4): its digits, up to an extension (转, 分机,
+    /// ext, x, #) or a second number (/, 、, ;, ，, 或) once seven digits are read; without the
+    /// country code +86 or 0086, a landline so written given its area code's 0 back
+    /// (`+86 22 2345 6789` is `022-23456789`); 86 without + is the country code before a
+    /// mobile, or before nine digits or more written apart from it (`86-10-65529988`) or as one
+    /// number (Excel's `862223456789` for a typed `+8622…`), never when an extension follows
+    /// (`8610 1234 转 5678` is a local number). Another country's number keeps its + (`+1 381…`
+    /// is no Chinese mobile). nil when fewer than 7 digits remain.
     public static func phoneKey(_ phone: String) -> String? {
+        var scan = PhoneScan()
         if phone.utf8.allSatisfy({ $0 < 0x80 }) {  // ASCII: the same digits without building Characters
-            var d: [UInt8] = []
-            d.reserveCapacity(phone.utf8.count)
-            var plus = false
-            for b in phone.utf8 {
-                if b >= 0x30 && b <= 0x39 { d.append(b) } else if b == 0x2B && d.isEmpty { plus = true }
+            var previous: UInt8 = 0
+            for b in phone.utf8 where !scan.done {
+                if b >= 0x30 && b <= 0x39 {
+                    scan.digit(b)
+                } else {
+                    let lower = b | 0x20
+                    // (x of ext, or x alone, after the number; # ; , /)
+                    let marker = lower == 0x78 || b == 0x23 || b == 0x3B || b == 0x2C || b == 0x2F
+                        || (lower == 0x65 && previous != 0 && !(previous >= 0x61 && previous <= 0x7A) && !(previous >= 0x41 && previous <= 0x5A))
+                    scan.other(plus: b == 0x2B, marker: marker)
+                }
+                previous = b
             }
-            return key(digits: d, plus: plus)
+            return scan.key()
         }
         return phoneKeyGeneral(phone)
     }
 
     /// `phoneKey` without its ASCII path (what that path is tested against).
     static func phoneKeyGeneral(_ phone: String) -> String? {
-        var d: [UInt8] = []
-        var plus = false
-        for s in halfWidth(phone).unicodeScalars {
-            if ("0"..."9").contains(s) { d.append(UInt8(s.value)) } else if s == "+" && d.isEmpty { plus = true }
+        var scan = PhoneScan()
+        let scalars = Array(halfWidth(phone).unicodeScalars)
+        for (k, u) in scalars.enumerated() where !scan.done {
+            if ("0"..."9").contains(u) {
+                scan.digit(UInt8(u.value))
+            } else {
+                let lower = u.properties.lowercaseMapping
+                let before = k > 0 ? scalars[k - 1] : nil
+                let afterLetter = before.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) } ?? true
+                let marker = lower == "x" || u == "#" || u == ";" || u == "," || u == "/" || (lower == "e" && !afterLetter)
+                    || ["转", "轉", "分", "、", "；", "，", "或"].contains(u)
+                scan.other(plus: u == "+", marker: marker)
+            }
         }
-        return key(digits: d, plus: plus)
+        return scan.key()
     }
 
-    /// The key of a phone number's ASCII digits, `plus` when a + came before them.
-    private static func key(digits: [UInt8], plus: Bool) -> String? {
-        var d = digits[...]
-        // (0086 and 86 compared as bytes: two arrays made per phone were a third of this.)
-        var international = false
-        if d.count >= 4 && d[0] == 0x30 && d[1] == 0x30 && d[2] == 0x38 && d[3] == 0x36 {
-            d = d.dropFirst(4)
-            international = true
-        } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36 && (plus || d.count >= 11) {
-            // Without +, 86 is the country code before nine digits or more: no number written
-            // in China is that long without its area code's 0 (86-10-65529988 was matched with
-            // +86 10 6552 9988, each kept whole, and Excel drops the + of +8622…: helper-145);
-            // a local number of eight (8623 4567) keeps it.
-            d = d.dropFirst(2)
-            international = true
+    /// A phone number's digits as `phoneKey` reads them, and how they were written.
+    struct PhoneScan {
+        var digits: [UInt8] = []
+        /// A + before the first digit.
+        var plus = false
+        /// Read no further: an extension or a second number begins.
+        var done = false
+        /// Something else than a digit between two digits; and right after the first two.
+        var apart = false, apartAfterTwo = false
+        private var gap = false
+
+        mutating func digit(_ b: UInt8) {
+            if gap && !digits.isEmpty {
+                apart = true
+                if digits.count == 2 { apartAfterTwo = true }
+            }
+            gap = false
+            digits.append(b)
         }
-        // A Chinese number after the country code drops its trunk 0 (+86 10 6552 9988 is
-        // 010-65529988); a mobile (11 digits from 1) has none. (+86 (0)22… keeps its own.)
-        if international, let first = d.first, first != 0x30, !(first == 0x31 && d.count == 11) {
-            return d.count + 1 >= 7 ? "0" + String(decoding: d, as: UTF8.self) : nil
+
+        mutating func other(plus sign: Bool, marker: Bool) {
+            if sign && digits.isEmpty { plus = true }
+            if marker && digits.count >= 7 { done = true; return }
+            gap = true
         }
-        return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
+
+        func key() -> String? {
+            var d = digits[...]
+            // (0086 and 86 compared as bytes: two arrays made per phone were a third of this.)
+            var international = false
+            let after86 = d.count >= 3 ? d[d.startIndex + 2] : 0
+            if d.count >= 4 && d[0] == 0x30 && d[1] == 0x30 && d[2] == 0x38 && d[3] == 0x36 {
+                d = d.dropFirst(4)
+                international = true
+            } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36
+                        && (plus || (d.count == 13 && after86 == 0x31) || (d.count >= 11 && !done && (!apart || apartAfterTwo))) {
+                d = d.dropFirst(2)
+                international = true
+            } else if plus {
+                // Another country's: kept with its + (never a Chinese number's key).
+                return d.count >= 7 ? "+" + String(decoding: d, as: UTF8.self) : nil
+            }
+            // A Chinese number after the country code drops its trunk 0 (+86 10 6552 9988 is
+            // 010-65529988); a mobile (11 digits from 1) and 400/800 numbers (10) have none.
+            // (+86 (0)22… keeps its own.)
+            if international, let first = d.first, first != 0x30, !(first == 0x31 && d.count == 11) {
+                let service = d.count == 10 && (first == 0x34 || first == 0x38) && d.dropFirst().first == 0x30 && d.dropFirst(2).first == 0x30
+                if !service { return d.count + 1 >= 7 ? "0" + String(decoding: d, as: UTF8.self) : nil }
+            }
+            return d.count >= 7 ? String(decoding: d, as: UTF8.self) : nil
+        }
     }
 }
 

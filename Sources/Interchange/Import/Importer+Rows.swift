@@ -1325,7 +1325,7 @@ extension Importer {
             case .update:
                 let status = update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
                                     table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
-                fileFields[match.ref] = Self.merged(fileFields[match.ref], r)
+                fileFields[match.ref] = Self.merged(fileFields[match.ref], r, table: tables[r.mapped].table.name)
                 b.status[i] = status
                 sayOtherName(i, r, kind, match, updated: true)
             }
@@ -1585,6 +1585,8 @@ extension Importer {
         struct Children {
             var byKey: [String: [Entity]] = [:]
             var byFolded: [String: [(e: Entity, key: String)]] = [:]
+            /// The contacts by their mobiles' keys (the first in the archive's order).
+            var byMobile: [String: Entity] = [:]
         }
         var children: [EntityKind: [UInt64: Children]] = [:]
         func archiveChildren(_ kind: EntityKind, of id: UInt64) -> Children {
@@ -1597,6 +1599,7 @@ extension Importer {
                 if kind == .contact {
                     let folded = CompanyName.Simplified.hasTraditional(name) ? CompanyName.personKey(CompanyName.Simplified.fold(name)) : key
                     t.byFolded[folded, default: []].append((e, key))
+                    if let mobile = e["mobile"]?.text.flatMap(Identity.phoneKey), t.byMobile[mobile] == nil { t.byMobile[mobile] = e }
                 }
             }
             children[kind, default: [:]][id] = t
@@ -2086,7 +2089,7 @@ extension Importer {
                         fields.append(("note", note))
                     }
                     ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
-                    fileFields[ref] = FileRecord(r.line, r.fields)
+                    fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
                     b.status[i] = .new
                 }
                 customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
@@ -2107,7 +2110,7 @@ extension Importer {
                         guard let mobileKey else { return nil }
                         if let f = mobiles[mobileKey] { return f.ref }
                         guard let id = archiveID(ref) else { return nil }
-                        return index.contacts[id]?.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey).map { "\(ref)|\($0)" } == mobileKey })?.shortID
+                        return mobile.flatMap(Identity.phoneKey).flatMap { archiveChildren(.contact, of: id).byMobile[$0] }?.shortID
                     }
                     if let known = people[pkey]?.ref ?? childRef(.contact, customer: ref, name: person, mobile: mobile) ?? byMobile() {
                         // A person the customer has (in the archive or an earlier row): with
@@ -2118,7 +2121,7 @@ extension Importer {
                             row.fields = r.contact
                             let status = update(.contact, ref: known, row, row: i, earlier: fileFields[known], warnings: &updateWarnings,
                                                 table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
-                            fileFields[known] = Self.merged(fileFields[known], row)
+                            fileFields[known] = Self.merged(fileFields[known], row, table: tables[r.mapped].table.name)
                             // (Counted once per archive contact: a person the file itself added is new.)
                             if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
                             if status == .unchanged, !known.hasPrefix("@"), people[pkey] == nil, !updatedPeople.contains(known) { b.inlineContactKept[i] = .unchanged }
@@ -2134,7 +2137,7 @@ extension Importer {
                         let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
                         people[pkey] = ("@\(n)", r.line)
                         if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = ("@\(n)", r.line) }
-                        fileFields["@\(n)"] = FileRecord(r.line, r.contact)
+                        fileFields["@\(n)"] = FileRecord(r.line, r.contact, table: tables[r.mapped].table.name)
                         b.inlineContacts.insert(i)
                     }
                 }
@@ -2153,7 +2156,7 @@ extension Importer {
                 } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
                     match = (f.ref, f.line, ("same mobile", "手机号相同"))
                 } else if let mobile, let id = archiveID(customer),
-                          let p = index.contacts[id]?.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey).map { "\(customer)|\($0)" } == mobile }) {
+                          let p = r.field("mobile").flatMap(Identity.phoneKey).flatMap({ archiveChildren(.contact, of: id).byMobile[$0] }) {
                     match = (p.shortID, nil, ("same mobile", "手机号相同"))
                 }
                 var ref: String
@@ -2164,7 +2167,7 @@ extension Importer {
                 } else {
                     sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
                     ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
-                    fileFields[ref] = FileRecord(r.line, r.fields)
+                    fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
                     b.status[i] = .new
                 }
                 if people[pkey] == nil { people[pkey] = (ref, r.line) }
@@ -2205,7 +2208,7 @@ extension Importer {
                         b.status[i] = update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
                                              warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
                         if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
-                        fileFields[ref] = Self.merged(fileFields[ref], row)
+                        fileFields[ref] = Self.merged(fileFields[ref], row, table: tables[r.mapped].table.name)
                         if let stage {
                             // Where the project is now: after an earlier row of this file, or in the archive.
                             let current = fileStages[ref] ?? archiveID(ref).flatMap { archive.state.entity(.project, $0) }
@@ -2242,7 +2245,7 @@ extension Importer {
                 } else {
                     let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
                     ref = "@\(n)"
-                    fileFields[ref] = FileRecord(r.line, fields)
+                    fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
                     fileStages[ref] = .infoDevelopment
                     if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
                         _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）"), row: i)
@@ -2607,13 +2610,14 @@ extension Importer {
 
     /// The values the rows of the file have given a record once row `r` updates it too (what a
     /// later row is compared with): `earlier`'s, each field `r` gives replaced.
-    static func merged(_ earlier: FileRecord?, _ r: Row) -> FileRecord {
-        var record = earlier ?? FileRecord(r.line, [])
+    static func merged(_ earlier: FileRecord?, _ r: Row, table: String) -> FileRecord {
+        var record = earlier ?? FileRecord(r.line, [], table: table)
         for (key, input) in r.fields where key != "name" {
             if let i = record.fields.firstIndex(where: { $0.0 == key }) { record.fields[i].1 = input } else { record.fields.append((key, input)) }
-            record.fieldLines[key] = r.line  // (the last row that gave it, the same value or not)
+            record.fieldSources[key] = (table, r.line)  // (the last row that gave it, the same value or not)
         }
         record.line = r.line
+        record.table = table
         return record
     }
 
@@ -2623,17 +2627,20 @@ extension Importer {
     struct FileRecord {
         var line: Int
         var fields: [(String, String)]
-        let firstLine: Int
-        var fieldLines: [String: Int] = [:]
+        /// The sheet (table) of the row of `line`.
+        var table: String
+        let first: (table: String, line: Int)
+        var fieldSources: [String: (table: String, line: Int)] = [:]
 
-        init(_ line: Int, _ fields: [(String, String)]) {
+        init(_ line: Int, _ fields: [(String, String)], table: String) {
             self.line = line
             self.fields = fields
-            firstLine = line
+            self.table = table
+            first = (table, line)
         }
 
-        /// The line that gave field `key` its value.
-        func line(of key: String) -> Int { fieldLines[key] ?? firstLine }
+        /// The row (sheet and line) that gave field `key` its value.
+        func source(of key: String) -> (table: String, line: Int) { fieldSources[key] ?? first }
     }
 
     /// The archive's log entries or complaints by what makes one the same as another (`logKey`:
@@ -2681,8 +2688,9 @@ extension Importer {
         var fields: [(String, String)] = []
         var grade: String?
         var differing = alsoDiffering
-        // The rows that gave the differing values (the last row of the record for a stage).
-        var differingLines = Set(alsoDiffering.isEmpty ? [] : [earlier?.line].compactMap { $0 })
+        // The rows that gave the differing values (the last row of the record for a stage), by sheet.
+        var differingSources: [String: Set<Int>] = [:]
+        if !alsoDiffering.isEmpty, let earlier { differingSources[earlier.table, default: []].insert(earlier.line) }
         for (key, input) in r.fields where key != "name" {
             guard let spec = Schema.field(kind, key: key) else { continue }
             let value: FieldValue?
@@ -2697,23 +2705,33 @@ extension Importer {
             }
             // (Compared with what an earlier row of the file gave the field, if one did: the
             // record holds that by now; else with the archive's record.)
+            // (A phone written another way is the same phone, as rows are matched: +86 22 2345 6789
+            // for 022-23456789 was an update, and said to differ: helper-146.)
+            let phone = ChangeDraft.isPhoneField(key) ? Identity.phoneKey(input) : nil
             if let before = earlier?.fields.last(where: { $0.0 == key })?.1 {
                 let beforeValue = try? ChangeDraft.value(for: spec, input: before, now: options.now)
                 if before == input || (value != nil && value == beforeValue) { continue }
+                if let phone, Identity.phoneKey(before) == phone { continue }
                 differing.append((spec.en, spec.zh))
-                if let earlier { differingLines.insert(earlier.line(of: key)) }
+                if let source = earlier?.source(of: key) { differingSources[source.table, default: []].insert(source.line) }
             } else if let existing {
                 if value != nil && value == existing[number: spec.number] { continue }
+                if let phone, existing[number: spec.number]?.text.flatMap(Identity.phoneKey) == phone { continue }
             }
             if Self.keepsGrade(kind, key, value, had: existing?["grade"]?.text) { continue }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
         }
         if let earlier, !differing.isEmpty {
-            let lines = differingLines.isEmpty ? [earlier.line] : differingLines.sorted()
+            // (Another sheet's row named with its sheet: the 联系人 sheet's line 2 was said to be
+            // the same contact as line 2, the 客户 sheet's: helper-146.)
+            if differingSources.isEmpty { differingSources[earlier.table] = [earlier.line] }
+            let sources = differingSources.sorted { ($0.key == table ? 0 : 1, $0.key) < ($1.key == table ? 0 : 1, $1.key) }
+            let en = sources.map { $0.key == table ? Self.lineList($0.value.sorted(), zh: false) : "\($0.key) \(Self.lineList($0.value.sorted(), zh: false))" }
+            let zh = sources.map { $0.key == table ? Self.lineList($0.value.sorted(), zh: true) : "“\($0.key)”工作表\(Self.lineList($0.value.sorted(), zh: true))" }
             warnings.append(ImportProblem(
                 table: table, line: r.line,
-                reason: "the same record as \(Self.lineList(lines, zh: false)) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",
-                reasonZH: "与\(Self.lineList(lines, zh: true))是同一\(kind.zh)，但\(differing.map(\.zh).joined(separator: "、"))不同，将以本行内容为准"))
+                reason: "the same record as \(en.joined(separator: " and ")) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",
+                reasonZH: "与\(zh.joined(separator: "、"))是同一\(kind.zh)，但\(differing.map(\.zh).joined(separator: "、"))不同，将以本行内容为准"))
         }
         var changed = false
         if !fields.isEmpty {
