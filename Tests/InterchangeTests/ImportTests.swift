@@ -1011,6 +1011,19 @@ final class ImportTests: XCTestCase {
             XCTAssertNotEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
         }
         XCTAssertEqual(Identity.phoneKey("Fax: 022-2345 6789"), "02223456789", "an x before the number is not an extension")
+        // A second number after a space, a dash extension after a whole landline, 传真; 86
+        // written apart is the country code with an extension after (helper-148).
+        for (a, b) in [("13812345678 13912345678", "13812345678"), ("022-23456789\n022-23456790", "022-23456789"),
+                       ("020-87654321-8001", "020-87654321"), ("电话 022-23456789 传真 022-23456790", "022-23456789"),
+                       ("86-22-23456789、022-23456790", "022-23456789"), ("862223456789/13800000000", "022-23456789"),
+                       ("86 22 2345 6789 转 12", "022-23456789"), ("0571 8888 6666", "0571-88886666")] {
+            XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
+        }
+        XCTAssertNotEqual(Identity.phoneKey("0571-8888-6666"), Identity.phoneKey("0571-8888"))
+        // For a change, the whole cell: another extension or a number added is one.
+        XCTAssertEqual(Identity.phoneDigits("+86 22 2345 6789"), Identity.phoneDigits("022 2345 6789"))
+        XCTAssertNotEqual(Identity.phoneDigits("022-23456789转312"), Identity.phoneDigits("022-23456789转311"))
+        XCTAssertNotEqual(Identity.phoneDigits("13812345678 / 13912345678"), Identity.phoneDigits("13812345678"))
         let f = try ImportFixture()
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let text = "客户,姓名,手机\n甲公司,王敏,13800000001\n甲公司,王 敏 (销售),+86 138-0000-0001\n"
@@ -1947,6 +1960,13 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(updated.warnings.first?.reason, "天津某某机械有限公司 has the phone of the archive's C1 甲公司 and is taken for that customer, and updated by this row (the archive's name left as it is). If it is another customer, leave its phone out of the row and import it again")
         let skipped = try f.importing(file, name: "u.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(skipped.warnings.first?.reasonZH.hasSuffix("电话相同，将视为同一客户，本行不导入。如并非同一客户，请删除本行的电话后重新导入"), true, "\(skipped.warnings)")
+        // With update, the archive's phone written another way is no change; another extension
+        // or a second number is one (helper-148).
+        for (phone, updates) in [("+86 22 2345 6789", 0), ("022-23456789转312", 1), ("022-23456789 / 13900001111", 1)] {
+            let p = try f.importing(utf8("客户名称,联系电话\n甲公司,\(phone)\n"), name: "v.csv", commit: false) { $0.onDuplicate = .update }
+            XCTAssertEqual(p.counts[.customers]?.updated, updates, phone)
+            XCTAssertEqual(p.counts[.customers]?.unchanged, 1 - updates, phone)
+        }
         XCTAssertEqual(skipped.warnings.filter { $0.reasonZH.contains("将视为同一") }.count, 1, "the row named as the archive does is not said: \(skipped.warnings)")
     }
 

@@ -13,51 +13,67 @@ public enum Identity {
     public static func halfWidth(_ text: String) -> String { CompanyName.halfWidth(text) }
 
     /// A phone number as compared (INTERCHANGE.md §4): its digits, up to an extension (转, 分机,
-    /// ext, x, #) or a second number (/, 、, ;, ，, 或) once seven digits are read; without the
+    /// ext, x, #, or a dash after a whole landline) or a second number (/, 、, ;, ，, 或, 传真, or
+    /// a space after a whole number) once seven digits are read; without the
     /// country code +86 or 0086, a landline so written given its area code's 0 back
     /// (`+86 22 2345 6789` is `022-23456789`); 86 without + is the country code before a
-    /// mobile, or before nine digits or more written apart from it (`86-10-65529988`) or as one
-    /// number (Excel's `862223456789` for a typed `+8622…`), never when an extension follows
-    /// (`8610 1234 转 5678` is a local number). Another country's number keeps its + (`+1 381…`
+    /// mobile, or before nine digits or more written apart from it (`86-10-65529988`), or as one
+    /// number without an extension (Excel's `862223456789` for a typed `+8622…`; `8610 1234 转
+    /// 5678` is a local number). Another country's number keeps its + (`+1 381…`
     /// is no Chinese mobile). nil when fewer than 7 digits remain.
-    public static func phoneKey(_ phone: String) -> String? {
+    public static func phoneKey(_ phone: String) -> String? { scan(phone).key() }
+
+    /// A phone cell as compared for a change (`--on-duplicate update`): `phoneKey` and the digits
+    /// after it (an extension, other numbers), so that a number written another way is no
+    /// change and another extension or a number added is (转312 for 转311 was none: helper-148).
+    public static func phoneDigits(_ phone: String) -> String {
+        let s = scan(phone)
+        return (s.key() ?? String(decoding: s.digits, as: UTF8.self)) + "|" + String(decoding: s.rest, as: UTF8.self)
+    }
+
+    static func scan(_ phone: String) -> PhoneScan {
+        guard phone.utf8.allSatisfy({ $0 < 0x80 }) else { return scanGeneral(phone) }
+        // ASCII: the same digits without building Characters.
         var scan = PhoneScan()
-        if phone.utf8.allSatisfy({ $0 < 0x80 }) {  // ASCII: the same digits without building Characters
-            var previous: UInt8 = 0
-            for b in phone.utf8 where !scan.done {
-                if b >= 0x30 && b <= 0x39 {
-                    scan.digit(b)
-                } else {
-                    let lower = b | 0x20
-                    // (x of ext, or x alone, after the number; # ; , /)
-                    let marker = lower == 0x78 || b == 0x23 || b == 0x3B || b == 0x2C || b == 0x2F
-                        || (lower == 0x65 && previous != 0 && !(previous >= 0x61 && previous <= 0x7A) && !(previous >= 0x41 && previous <= 0x5A))
-                    scan.other(plus: b == 0x2B, marker: marker)
-                }
-                previous = b
+        var previous: UInt8 = 0
+        for b in phone.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                scan.digit(b)
+            } else {
+                let lower = b | 0x20
+                // (x of ext, or x alone, after the number, and #: an extension; ; , /: another number)
+                let ext = lower == 0x78 || b == 0x23
+                    || (lower == 0x65 && previous != 0 && !(previous >= 0x61 && previous <= 0x7A) && !(previous >= 0x41 && previous <= 0x5A))
+                let marker: PhoneScan.Marker? = ext ? .extension : b == 0x3B || b == 0x2C || b == 0x2F ? .another
+                    : b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 ? .space : b == 0x2D ? .dash : nil
+                scan.other(plus: b == 0x2B, marker: marker)
             }
-            return scan.key()
+            previous = b
         }
-        return phoneKeyGeneral(phone)
+        return scan
     }
 
     /// `phoneKey` without its ASCII path (what that path is tested against).
-    static func phoneKeyGeneral(_ phone: String) -> String? {
+    static func phoneKeyGeneral(_ phone: String) -> String? { scanGeneral(phone).key() }
+
+    static func scanGeneral(_ phone: String) -> PhoneScan {
         var scan = PhoneScan()
         let scalars = Array(halfWidth(phone).unicodeScalars)
-        for (k, u) in scalars.enumerated() where !scan.done {
+        for (k, u) in scalars.enumerated() {
             if ("0"..."9").contains(u) {
                 scan.digit(UInt8(u.value))
             } else {
                 let lower = u.properties.lowercaseMapping
                 let before = k > 0 ? scalars[k - 1] : nil
                 let afterLetter = before.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) } ?? true
-                let marker = lower == "x" || u == "#" || u == ";" || u == "," || u == "/" || (lower == "e" && !afterLetter)
-                    || ["转", "轉", "分", "、", "；", "，", "或"].contains(u)
+                let ext = lower == "x" || u == "#" || (lower == "e" && !afterLetter) || ["转", "轉", "分"].contains(u)
+                let another = [";", ",", "/", "、", "；", "，", "或", "传", "傳"].contains(u)
+                let marker: PhoneScan.Marker? = ext ? .extension : another ? .another
+                    : u.properties.isWhitespace ? .space : u == "-" ? .dash : nil
                 scan.other(plus: u == "+", marker: marker)
             }
         }
-        return scan.key()
+        return scan
     }
 
     /// A phone number's digits as `phoneKey` reads them, and how they were written.
@@ -65,13 +81,28 @@ public enum Identity {
         var digits: [UInt8] = []
         /// A + before the first digit.
         var plus = false
-        /// Read no further: an extension or a second number begins.
-        var done = false
+        /// Read no further: an extension or a second number begins (`extended`: the first).
+        var done = false, extended = false
+        /// The digits after (an extension's, another number's).
+        var rest: [UInt8] = []
+        /// What a character other than a digit may say: an extension begins, another number
+        /// does; a space (another number after a whole one) or a dash (an extension after a
+        /// whole landline: 020-87654321-8001) when the digits so far are a whole number.
+        enum Marker { case `extension`, another, space, dash }
+
+        /// The digits read are a whole number: a mobile, a landline with its area code, either
+        /// with 86 or 0086 before it.
+        var whole: Bool {
+            let d = digits.starts(with: [0x30, 0x30, 0x38, 0x36]) ? digits.dropFirst(4) : digits.starts(with: [0x38, 0x36]) ? digits.dropFirst(2) : digits[...]
+            guard let first = d.first else { return false }
+            return (first == 0x31 && d.count == 11) || (first == 0x30 && (11...12).contains(d.count))
+        }
         /// Something else than a digit between two digits; and right after the first two.
         var apart = false, apartAfterTwo = false
         private var gap = false
 
         mutating func digit(_ b: UInt8) {
+            if done { rest.append(b); return }
             if gap && !digits.isEmpty {
                 apart = true
                 if digits.count == 2 { apartAfterTwo = true }
@@ -80,9 +111,17 @@ public enum Identity {
             digits.append(b)
         }
 
-        mutating func other(plus sign: Bool, marker: Bool) {
+        mutating func other(plus sign: Bool, marker: Marker?) {
+            if done { return }
             if sign && digits.isEmpty { plus = true }
-            if marker && digits.count >= 7 { done = true; return }
+            if let marker, digits.count >= 7 {
+                switch marker {
+                case .extension, .another: done = true; extended = marker == .extension; return
+                case .space where whole: done = true; return
+                case .dash where whole && digits.first == 0x30: done = true; extended = true; return
+                default: break
+                }
+            }
             gap = true
         }
 
@@ -95,7 +134,7 @@ public enum Identity {
                 d = d.dropFirst(4)
                 international = true
             } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36
-                        && (plus || (d.count == 13 && after86 == 0x31) || (d.count >= 11 && !done && (!apart || apartAfterTwo))) {
+                        && (plus || (d.count == 13 && after86 == 0x31) || (d.count >= 11 && (apartAfterTwo || (!apart && !extended)))) {
                 d = d.dropFirst(2)
                 international = true
             } else if plus {

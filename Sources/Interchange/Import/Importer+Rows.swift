@@ -1252,9 +1252,23 @@ extension Importer {
         }
         func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
         func archiveID(_ ref: String) -> UInt64? { ref.hasPrefix("C") || ref.hasPrefix("R") || ref.hasPrefix("P") ? UInt64(ref.dropFirst()) : nil }
+        /// Where in the file the row at `line` of the file's record `ref` is, said from row `r`:
+        /// its sheet named when it is another's (“客户2”工作表第 2 行 read as its own line: helper-148).
+        func fileLine(_ ref: String, _ line: Int, from r: Row) -> (en: String, zh: String) {
+            let here = tables[r.mapped].table.name
+            var sheet: String?
+            if let record = fileFields[ref] {
+                if record.first.line == line { sheet = record.first.table }
+                else if record.line == line { sheet = record.table }
+                else { sheet = record.fieldSources.values.first { $0.line == line }?.table }
+            }
+            guard let sheet, sheet != here else { return ("line \(line) of this file", "本文件第 \(line) 行") }
+            return ("\(sheet) line \(line)", "“\(sheet)”工作表第 \(line) 行")
+        }
         func duplicateText(_ where_: (ref: String, line: Int?), _ what: (en: String, zh: String), _ r: Row) -> (String, String) {
             if let line = where_.line {
-                return ("the same \(r.kind.entity.en) as line \(line) of this file (\(what.en))", "与本文件第 \(line) 行重复（\(what.zh)）")
+                let at = fileLine(where_.ref, line, from: r)
+                return ("the same \(r.kind.entity.en) as \(at.en) (\(what.en))", "与\(at.zh)重复（\(what.zh)）")
             }
             let e = archive.state.entities(r.kind.entity, archiveID(where_.ref) ?? 0)
             let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
@@ -1349,7 +1363,8 @@ extension Importer {
             let what = kind == .customer ? (en: "customer", zh: "客户") : (en: "contact", zh: "联系人")
             let shown: (en: String, zh: String)
             if let line = match.line {
-                shown = ("\(other) (line \(line) of this file)", "本文件第 \(line) 行的“\(other)”")
+                let at = fileLine(match.ref, line, from: r)
+                shown = ("\(other) (\(at.en))", "\(at.zh)的“\(other)”")
             } else {
                 let e = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
                 let label = e.map { "\($0.shortID) \($0.displayName)" } ?? other
@@ -2707,16 +2722,18 @@ extension Importer {
             // record holds that by now; else with the archive's record.)
             // (A phone written another way is the same phone, as rows are matched: +86 22 2345 6789
             // for 022-23456789 was an update, and said to differ: helper-146.)
-            let phone = ChangeDraft.isPhoneField(key) ? Identity.phoneKey(input) : nil
+            // (The whole cell compared, its extension and other numbers too: 转312 for 转311 is a
+            // change: helper-148.)
+            let phone = ChangeDraft.isPhoneField(key) ? Identity.phoneDigits(input) : nil
             if let before = earlier?.fields.last(where: { $0.0 == key })?.1 {
                 let beforeValue = try? ChangeDraft.value(for: spec, input: before, now: options.now)
                 if before == input || (value != nil && value == beforeValue) { continue }
-                if let phone, Identity.phoneKey(before) == phone { continue }
+                if let phone, Identity.phoneDigits(before) == phone { continue }
                 differing.append((spec.en, spec.zh))
                 if let source = earlier?.source(of: key) { differingSources[source.table, default: []].insert(source.line) }
             } else if let existing {
                 if value != nil && value == existing[number: spec.number] { continue }
-                if let phone, existing[number: spec.number]?.text.flatMap(Identity.phoneKey) == phone { continue }
+                if let phone, existing[number: spec.number]?.text.map(Identity.phoneDigits) == phone { continue }
             }
             if Self.keepsGrade(kind, key, value, had: existing?["grade"]?.text) { continue }
             if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
