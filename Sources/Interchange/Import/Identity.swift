@@ -420,7 +420,18 @@ extension Importer {
                     continue
                 }
                 guard plain.count >= 4 else { continue }
-                let candidates = Set(grams.mayHold(plain)).union(grams.mayBeHeld(by: plain))
+                // The names that hold it (those with its first piece), and those it holds: each
+                // of its runs of four characters or more looked up as a whole name (every name
+                // sharing a first piece with it was compared: 20,000 new names each holding an
+                // archive name took a minute: helper-148).
+                var candidates = Set(grams.mayHold(plain))
+                if plain.count > 4 {
+                    for start in 0...(plain.count - 4) {
+                        for end in (start + 4)...plain.count where end - start < plain.count {
+                            if let held = byPlain[String(String.UnicodeScalarView(plain[start..<end]))] { candidates.formUnion(held) }
+                        }
+                    }
+                }
                 let text = plainText
                 if let k = candidates.sorted().first(where: { Identity.namesOneAnother(text, String(String.UnicodeScalarView(keys[$0].plain))) }) {
                     found.append((i, label([keys[k].ref]), nil, nil))
