@@ -1024,6 +1024,9 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Identity.phoneDigits("+86 22 2345 6789"), Identity.phoneDigits("022 2345 6789"))
         XCTAssertNotEqual(Identity.phoneDigits("022-23456789转312"), Identity.phoneDigits("022-23456789转311"))
         XCTAssertNotEqual(Identity.phoneDigits("13812345678 / 13912345678"), Identity.phoneDigits("13812345678"))
+        XCTAssertNotEqual(Identity.phoneDigits("020-87654321（总机）"), Identity.phoneDigits("020-87654321（前台，周末不接）"), "words are a change")
+        XCTAssertNotEqual(Identity.phoneDigits("020-87654321 传真 020-87654322"), Identity.phoneDigits("020-87654321 / 020-87654322"))
+        XCTAssertEqual(Identity.phoneDigits("020-87654321（总机）"), Identity.phoneDigits("020 8765 4321 (总机)"))
         let f = try ImportFixture()
         try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
         let text = "客户,姓名,手机\n甲公司,王敏,13800000001\n甲公司,王 敏 (销售),+86 138-0000-0001\n"

@@ -26,9 +26,18 @@ public enum Identity {
     /// A phone cell as compared for a change (`--on-duplicate update`): `phoneKey` and the digits
     /// after it (an extension, other numbers), so that a number written another way is no
     /// change and another extension or a number added is (转312 for 转311 was none: helper-148).
+    /// Its words count too (（总机） for （前台）, 传真 for /: a change, said 完全一致: helper-149).
     public static func phoneDigits(_ phone: String) -> String {
         let s = scan(phone)
-        return (s.key() ?? String(decoding: s.digits, as: UTF8.self)) + "|" + String(decoding: s.rest, as: UTF8.self)
+        var words = String.UnicodeScalarView()
+        for u in halfWidth(phone).unicodeScalars {
+            switch u.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+                words.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+            default: continue
+            }
+        }
+        return (s.key() ?? String(decoding: s.digits, as: UTF8.self)) + "|" + String(decoding: s.rest, as: UTF8.self) + "|" + String(words)
     }
 
     static func scan(_ phone: String) -> PhoneScan {
