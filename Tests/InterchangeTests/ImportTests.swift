@@ -978,25 +978,19 @@ final class ImportTests: XCTestCase {
     }
 
     func testAPhoneWithAndWithoutPlus86IsTheSamePerson() throws {
-        XCTAssertEqual(Identity.phoneKey("+86 138-0000-0001"), "13800000001")
-        XCTAssertEqual(Identity.phoneKey("008613800000001"), "13800000001")
-        XCTAssertEqual(Identity.phoneKey("(0571) 8888 6666"), "057188886666")
-        // A landline with the country code is the one with its area code's 0 (helper-144).
-        XCTAssertEqual(Identity.phoneKey("+86 22 2345 6789"), Identity.phoneKey("022-23456789"))
-        XCTAssertEqual(Identity.phoneKey("+86-10-6552-9988"), "01065529988")
-        XCTAssertEqual(Identity.phoneKey("0086 755 8888 8888"), "075588888888")
-        XCTAssertEqual(Identity.phoneKey("＋８６ ２２ ２３４５ ６７８９"), "02223456789")
-        XCTAssertEqual(Identity.phoneKey("+86 (0)22 2345 6789"), "02223456789")
-        XCTAssertEqual(Identity.phoneKey("+86 13800000001"), "13800000001")
-        XCTAssertEqual(Identity.phoneKey("8613800000001"), "13800000001")
-        // Without +, 86 is a country code before nine digits or more (Excel drops the + of a
-        // number typed +8622…; 86-10-… was matched with +86 10 … : helper-145); a local number keeps it.
-        XCTAssertEqual(Identity.phoneKey("86-10-65529988"), Identity.phoneKey("+86 10 6552 9988"))
-        XCTAssertEqual(Identity.phoneKey("862223456789"), "02223456789")
-        XCTAssertEqual(Identity.phoneKey("86 2345 6789"), "8623456789")
-        XCTAssertEqual(Identity.phoneKey("8622345678"), "8622345678")
-        // Another country's number keeps its + (+1 381… matched the mobile 138…: helper-146).
-        XCTAssertEqual(Identity.phoneKey("+852 2345 6789"), "+85223456789")
+        // A landline with the country code is the one with its area code's 0 (helper-144). Without
+        // +, 86 is a country code before nine digits or more (Excel drops the + of a number typed
+        // +8622…; 86-10-… was matched with +86 10 …: helper-145); a local number keeps it. Another
+        // country's number keeps its + (+1 381… matched the mobile 138…: helper-146).
+        let keys: KeyValuePairs<String, String> = [
+            "+86 138-0000-0001": "13800000001", "008613800000001": "13800000001", "(0571) 8888 6666": "057188886666",
+            "+86 22 2345 6789": "02223456789", "022-23456789": "02223456789", "+86-10-6552-9988": "01065529988",
+            "0086 755 8888 8888": "075588888888", "＋８６ ２２ ２３４５ ６７８９": "02223456789", "+86 (0)22 2345 6789": "02223456789",
+            "+86 13800000001": "13800000001", "8613800000001": "13800000001",
+            "86-10-65529988": "01065529988", "+86 10 6552 9988": "01065529988", "862223456789": "02223456789",
+            "86 2345 6789": "8623456789", "8622345678": "8622345678", "+852 2345 6789": "+85223456789",
+        ]
+        for (phone, key) in keys { XCTAssertEqual(Identity.phoneKey(phone), key, phone) }
         XCTAssertNotEqual(Identity.phoneKey("+1 381 234 5678"), Identity.phoneKey("13812345678"))
         // An extension or a second number is not read (helper-146): 86 before an extension is
         // a local number's, never the country code.
