@@ -1014,6 +1014,19 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
         }
         XCTAssertNotEqual(Identity.phoneKey("0571-8888-6666"), Identity.phoneKey("0571-8888"))
+        // A dash after a whole mobile, or after a landline written with 86 and without its 0,
+        // begins an extension too (13812345678-1 was one longer number: helper-149).
+        for (a, b) in [("13812345678-1", "13812345678"), ("+86 138 1234 5678-12", "13812345678"), ("86 10 6552 9988-123", "010-65529988"),
+                       ("+86-755-8888-8888-6", "0755-88888888"), ("Alex 13812345678", "13812345678")] {
+            XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
+        }
+        XCTAssertNotEqual(Identity.phoneKey("138-1234-5678"), nil)
+        // A cell with only an extension holds no number (it was read as one: helper-149).
+        for only in ["ext 1234567", "Ext. 8001234", "x1234567", "转8001234", "分机 8001234", "#8001234", "（转 8001234）", "ｅｘｔ １２３４５６７"] {
+            XCTAssertNil(Identity.phoneKey(only), only)
+        }
+        XCTAssertEqual(Identity.phoneKey("北京分公司 010-65529988"), "01065529988")
+        XCTAssertEqual(Identity.phoneKey("Box 13812345678"), "13812345678")
         // For a change, the whole cell: another extension or a number added is one.
         XCTAssertEqual(Identity.phoneDigits("+86 22 2345 6789"), Identity.phoneDigits("022 2345 6789"))
         XCTAssertNotEqual(Identity.phoneDigits("022-23456789转312"), Identity.phoneDigits("022-23456789转311"))

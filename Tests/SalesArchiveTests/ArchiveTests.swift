@@ -110,6 +110,24 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(other["channel"]?.text, "经销商转达")
     }
 
+    /// `search` compares compatibility forms as their plain ones, as imports do (NFKC): ﬁ,
+    /// ㈱, half-width katakana, Ⅱ, a compatibility ideograph; traditional as simplified, 諮 as 咨.
+    func testSearchFindsCompatibilityFormsAsTheirPlainOnes() throws {
+        let a = try open()
+        try a.addCustomer(name: "Unified Systems", now: day(0))
+        try a.addCustomer(name: "㈱ｻﾝﾌﾟﾙ", now: day(0))
+        try a.addCustomer(name: "华东二期Ⅱ工程", now: day(0))
+        try a.addCustomer(name: "裡程碑諮詢", now: day(0))
+        XCTAssertEqual(try a.search("unified").map { $0.entity.displayName }, ["Unified Systems"])
+        XCTAssertEqual(try a.search("UNIﬁED").map { $0.entity.displayName }, ["Unified Systems"])
+        XCTAssertEqual(try a.search("(株)サンプル").map { $0.entity.displayName }, ["㈱ｻﾝﾌﾟﾙ"])
+        XCTAssertEqual(try a.search("サンプル").map { $0.entity.displayName }, ["㈱ｻﾝﾌﾟﾙ"])
+        XCTAssertEqual(try a.search("ii工程").map { $0.entity.displayName }, ["华东二期Ⅱ工程"])
+        XCTAssertEqual(try a.search("里程碑咨询").map { $0.entity.displayName }, ["裡程碑諮詢"])
+        XCTAssertEqual(try a.search("谘询").count, 1)
+        XCTAssertEqual(try a.search("ｻﾝﾌﾟﾙ工程").count, 0, "a needle found nowhere finds nothing")
+    }
+
     func testASalespersonsWeekIsKeptAndReplayedExactly() throws {
         do {
             let a = try open()

@@ -44,7 +44,7 @@ public enum Identity {
         guard phone.utf8.allSatisfy({ $0 < 0x80 }) else { return scanGeneral(phone) }
         // ASCII: the same digits without building Characters.
         var scan = PhoneScan()
-        var previous: UInt8 = 0
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
         for b in phone.utf8 {
             if b >= 0x30 && b <= 0x39 {
                 scan.digit(b)
@@ -55,8 +55,14 @@ public enum Identity {
                     || (lower == 0x65 && previous != 0 && !(previous >= 0x61 && previous <= 0x7A) && !(previous >= 0x41 && previous <= 0x5A))
                 let marker: PhoneScan.Marker? = ext ? .extension : b == 0x3B || b == 0x2C || b == 0x2F ? .another
                     : b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 ? .space : b == 0x2D ? .dash : nil
-                scan.other(plus: b == 0x2B, marker: marker)
+                // (Before any digit, # and an x that starts a word or the word ext begin an
+                // extension: `ext 1234567` and `x1234567` hold none of the numbers; `Fax 0…` and
+                // `Alex 138…` do.)
+                func letter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+                let leading = b == 0x23 || (lower == 0x78 && (!letter(previous) || (previous | 0x20 == 0x65 && !letter(beforePrevious))))
+                scan.other(plus: b == 0x2B, marker: marker, leading: leading)
             }
+            beforePrevious = previous
             previous = b
         }
         return scan
@@ -79,7 +85,11 @@ public enum Identity {
                 let another = [";", ",", "/", "、", "；", "，", "或", "传", "傳"].contains(u)
                 let marker: PhoneScan.Marker? = ext ? .extension : another ? .another
                     : u.properties.isWhitespace ? .space : u == "-" ? .dash : nil
-                scan.other(plus: u == "+", marker: marker)
+                let after = k + 1 < scalars.count ? scalars[k + 1] : nil
+                func letter(_ s: Unicode.Scalar?) -> Bool { s.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) } ?? false }
+                let leading = u == "#" || u == "转" || u == "轉" || (u == "分" && (after == "机" || after == "機"))
+                    || (lower == "x" && (!letter(before) || ((before == "e" || before == "E") && !letter(k > 1 ? scalars[k - 2] : nil))))
+                scan.other(plus: u == "+", marker: marker, leading: leading)
             }
         }
         return scan
@@ -100,11 +110,14 @@ public enum Identity {
         enum Marker { case `extension`, another, space, dash }
 
         /// The digits read are a whole number: a mobile, a landline with its area code, either
-        /// with 86 or 0086 before it.
+        /// with 86 or 0086 before it, the landline then with its area code's 0 or without
+        /// (`86 10 6552 9988`: ten digits after 86 from 1 to 9, or eleven from 2 to 9).
         var whole: Bool {
-            let d = digits.starts(with: [0x30, 0x30, 0x38, 0x36]) ? digits.dropFirst(4) : digits.starts(with: [0x38, 0x36]) ? digits.dropFirst(2) : digits[...]
+            let country = digits.starts(with: [0x30, 0x30, 0x38, 0x36]) ? 4 : digits.starts(with: [0x38, 0x36]) ? 2 : 0
+            let d = digits.dropFirst(country)
             guard let first = d.first else { return false }
-            return (first == 0x31 && d.count == 11) || (first == 0x30 && (11...12).contains(d.count))
+            if (first == 0x31 && d.count == 11) || (first == 0x30 && (11...12).contains(d.count)) { return true }
+            return country > 0 && ((first != 0x30 && d.count == 10) || (first >= 0x32 && d.count == 11))
         }
         /// Something else than a digit between two digits; and right after the first two.
         var apart = false, apartAfterTwo = false
@@ -120,14 +133,17 @@ public enum Identity {
             digits.append(b)
         }
 
-        mutating func other(plus sign: Bool, marker: Marker?) {
+        /// `leading`: the character begins an extension even before any digit (转, 分机, #, x
+        /// or ext), so that a cell with only an extension holds no number.
+        mutating func other(plus sign: Bool, marker: Marker?, leading: Bool = false) {
             if done { return }
             if sign && digits.isEmpty { plus = true }
+            if leading && digits.isEmpty { done = true; extended = true; return }
             if let marker, digits.count >= 7 {
                 switch marker {
                 case .extension, .another: done = true; extended = marker == .extension; return
                 case .space where whole: done = true; return
-                case .dash where whole && digits.first == 0x30: done = true; extended = true; return
+                case .dash where whole: done = true; extended = true; return
                 default: break
                 }
             }

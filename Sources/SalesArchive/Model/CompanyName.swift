@@ -13,12 +13,17 @@ public enum CompanyName {
     /// or Taiwan input method (華為技術) looked up, `search`, likely duplicates, a row's customer
     /// that finds nothing as written, an import's new customers and contacts against the others.
     public enum Simplified {
+        /// Where ICU's table folds a character otherwise than names in mainland China are written
+        /// (the 通用规范汉字表): 諮 to 谘, where 諮詢 is 咨询 (裡程碑諮詢 was not said beside
+        /// 里程碑咨询: helper-149), and 谘 itself, the older form, written 咨 today.
+        static let corrections: [Unicode.Scalar: Unicode.Scalar] = ["諮": "咨", "谘": "咨"]
         /// Each ideograph that folds, by its scalar value, and what it folds to.
         static let table: [UInt32: Unicode.Scalar] = {
             var t: [UInt32: Unicode.Scalar] = [:]
             let scalars = Array(simplifiedPairs.unicodeScalars)
             t.reserveCapacity(scalars.count / 2)
             for i in stride(from: 0, to: scalars.count - 1, by: 2) { t[scalars[i].value] = scalars[i + 1] }
+            for (from, to) in corrections { t[from.value] = to }
             return t
         }()
         /// The same ideographs as bits, from U+3400.
@@ -208,6 +213,16 @@ public enum CompanyName {
     public static func halfWidth(_ text: String) -> String {
         if !text.unicodeScalars.contains(where: { $0.value == 0x3000 || (0xFF01...0xFF5E).contains($0.value) }) { return text }  // nothing to fold
         return String(String.UnicodeScalarView(text.unicodeScalars.map(\.asciiForm)))
+    }
+
+    /// A text as `search` compares it: its compatibility forms as their plain ones (NFKC:
+    /// full-width ＡＢＣ as ABC, ﬁ as fi, ㈱ as (株), half-width ｶﾀｶﾅ as カタカナ, Ⅱ as II, the
+    /// CJK compatibility ideographs), lower case, traditional characters as simplified
+    /// (`Simplified`). ASCII and text without such a form go without Foundation's mapping.
+    public static func searchable(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        let compatible = text.unicodeScalars.contains { $0.value >= 0x80 && !$0.isBasicCJKIdeograph && $0.properties.changesWhenNFKCCaseFolded }
+        return Simplified.fold((compatible ? text.precomposedStringWithCompatibilityMapping : text).lowercased())
     }
 
     /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; ； (and their

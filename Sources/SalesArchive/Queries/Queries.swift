@@ -66,24 +66,23 @@ extension CustomerArchive {
     /// Secret fields (a contact's personal background) are searched only when asked.
     public func search(_ text: String, includeSecret: Bool = false) throws -> [(entity: Entity, field: String, text: String)] {
         try loadContactLog()
-        // (Full-width letters and digits as their ASCII forms: search abc missed ＡＢＣ科技, which
-        // `customer show abc` finds: helper-145.)
-        let needle = CompanyName.halfWidth(text).lowercased()
+        // The needle and every text as `CompanyName.searchable` gives them: compatibility forms
+        // as plain ones (search abc missed ＡＢＣ科技, which `customer show abc` finds: helper-145;
+        // ﬁ, ㈱ and half-width katakana, which imports compare so, until 2026-12-06), and
+        // simplified and traditional characters alike (search 華為 found nothing under 华为, and
+        // 电话 not the entries written 電話: helper-139).
+        let needle = CompanyName.searchable(text)
         guard !needle.isEmpty else { return [] }
-        // Simplified and traditional characters alike (search 華為 found nothing under 华为, and
-        // 电话 not the entries written 電話: helper-139): the needle and every text folded to
-        // simplified characters, one at a time (`CompanyName.Simplified`).
         var specsOf: [EntityKind: [FieldSpec]] = [:]
         for kind in EntityKind.allCases {
             specsOf[kind] = Schema.fields(kind).filter { $0.type == .text && (includeSecret || $0.sensitivity != .secret) }
         }
-        let folded = CompanyName.Simplified.fold(needle)
         var hits: [(Entity, String, String)] = []
         for kind in EntityKind.allCases {
             let specs = specsOf[kind] ?? []
             state.each(kind) { e in
                 for spec in specs {
-                    if let value = e[number: spec.number]?.text, case let lowered = CompanyName.halfWidth(value).lowercased(), lowered.contains(needle) || CompanyName.Simplified.fold(lowered).contains(folded) {
+                    if let value = e[number: spec.number]?.text, CompanyName.searchable(value).contains(needle) {
                         hits.append((e, spec.key, value))
                         break
                     }
