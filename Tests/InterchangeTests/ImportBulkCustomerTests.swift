@@ -47,6 +47,21 @@ final class ImportBulkCustomerTests: XCTestCase {
         return (bulk, general)
     }
 
+    /// Names within the file that differ by 省 or 市 or in script alone are said by the bulk
+    /// planning, into an empty archive, whichever core's rows hold them (each tells for every
+    /// other row whether a name asks for the check).
+    func testNamesLikeEachOtherWithinTheFileAreSaidInBulk() throws {
+        for (first, second, at) in [("江苏省南京地铁有限公司", "江苏南京地铁有限公司", 10), ("華東精密儀器有限公司", "华东精密仪器股份有限公司", 11),
+                                    ("东莞市长安电子厂", "东莞长安电子厂", 13)] {
+            var lines = rows(30)
+            lines.insert("\(second),B,,,,,,,", at: at + 6)
+            lines.insert("\(first),A,,,,,,,", at: at)
+            let (bulk, _) = try previews(data(lines), in: try ImportFixture(), first)
+            XCTAssertTrue(bulk.plannedInBulk, first)
+            XCTAssertEqual(bulk.warnings.filter { $0.reasonZH.contains(first) || $0.reasonZH.contains(second) }.count, 1, "\(first): \(bulk.warnings.map(\.reasonZH))")
+        }
+    }
+
     func testACleanCustomerListIsPlannedInBulkAsTheGeneralReadingPlansIt() throws {
         let f = try ImportFixture()
         // Into an empty archive, then (later ids, an archive to compare with) into one holding some.
