@@ -1696,6 +1696,38 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(c["region"]?.text, "深圳")
     }
 
+    /// Several rows of one record record its net change (RECORDS.md §8): one change of the
+    /// industry, none of the region that came back to the archive's; rows that undo each other
+    /// write nothing and say so (helper-97 F2, helper-99 M1: each row's change was recorded).
+    func testSeveralRowsOfOneRecordRecordItsNetChange() throws {
+        let f = try ImportFixture()
+        do { try f.open().addCustomer(name: "北京甲科技有限公司", fields: [("region", "上海")], now: testNow) }
+        let text = "客户名称,地区,行业\n北京甲科技有限公司,北京,制造\n北京甲科技有限公司,广州,\n北京甲科技有限公司,上海,医疗\n"
+        let p = try f.importing(utf8(text), name: "u.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.plan?.events.count, 1)
+        XCTAssertEqual(p.plan?.events.first?.changes.map(\.field), [Schema.number(.customer, "industry")])
+        do {
+            let a = try f.open()
+            XCTAssertEqual(try a.resolve(.customer, "北京甲科技有限公司")["region"]?.text, "上海")
+            XCTAssertEqual(try a.resolve(.customer, "北京甲科技有限公司")["industry"]?.text, "医疗")
+            XCTAssertEqual(try a.history().filter { $0.operation == .update }.count, 1)
+        }
+        // Rows that undo each other: nothing to commit, nothing wrong, the archive byte-identical.
+        let bytes = try f.bytes()
+        let q = try f.importing(utf8("客户名称,地区\n北京甲科技有限公司,北京\n北京甲科技有限公司,上海\n"), name: "v.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(q.updatesUndoEachOther)
+        XCTAssertFalse(q.canCommit)
+        XCTAssertTrue(q.problems.isEmpty)
+        XCTAssertEqual(try f.bytes(), bytes)
+        // A record new in the file, then updated by a later row: created as the later row has it.
+        let r = try f.importing(utf8("客户名称,地区,行业\n丙公司,广州,制造\n丙公司,深圳,\n"), name: "w.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(r.plan?.events.count, 1)
+        XCTAssertEqual(r.plan?.events.first?.operation, .create)
+        XCTAssertEqual(try f.open().resolve(.customer, "丙公司")["region"]?.text, "深圳")
+        XCTAssertEqual(try f.open().resolve(.customer, "丙公司")["industry"]?.text, "制造")
+    }
+
     /// Three rows of one customer, the second and third giving the same grade: the third is
     /// compared with what the second gave, not with the first (black-box finding: the import
     /// was refused with "当前已是 A 级，无需调整"); the same for a customer of the archive that

@@ -52,6 +52,61 @@ final class ChangeSetTests: XCTestCase {
         XCTAssertEqual(a.state.all(.complaint).map { $0["number"]?.text ?? "" }.sorted().last, "TS-\(year)-0005")
     }
 
+    /// An import's edits of one record are netted (RECORDS.md §8): with its creation, with an
+    /// earlier edit, to nothing; not across another event that touched the record (a contact
+    /// logged, a grade change), and not in a command's set. The state is the same either way,
+    /// and undo gives the archive back.
+    func testAnImportsEditsOfOneRecordAreNetted() throws {
+        let a = try open()
+        try a.addCustomer(name: "北京甲科技有限公司", fields: [("region", "上海")], now: day(0))
+        let before = try snapshotJSON(a)
+        let region = Schema.number(.customer, "region"), industry = Schema.number(.customer, "industry")
+        var set = ChangeSet(label: "import u.csv", origin: .importFile)
+        set.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "北京"), ("industry", "制造")]))
+        set.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "广州")]))
+        set.append(.addCustomer(name: "乙公司", fields: [("region", "广州"), ("industry", "医疗")]))
+        set.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "上海"), ("industry", "医疗")]))
+        set.append(.edit(.customer, "乙公司", fields: [("region", "深圳"), ("industry", "")]))
+        let plan = try a.plan(set, now: day(1))
+        XCTAssertTrue(plan.isValid, "\(plan.problems)")
+        XCTAssertEqual(plan.events.count, 2, "\(plan.events)")
+        XCTAssertEqual(plan.events[0].operation, .update)
+        XCTAssertEqual(plan.events[0].changes.map(\.field), [industry], "the region went back to 上海: no change")
+        XCTAssertEqual(plan.events[0].changes.first?.new?.text, "医疗")
+        XCTAssertEqual(plan.events[1].operation, .create)
+        XCTAssertEqual(plan.events[1].changes.first { $0.field == region }?.new?.text, "深圳")
+        XCTAssertNil(plan.events[1].changes.first { $0.field == industry }, "cleared by the edit: not given at all")
+        let batch = try a.commit(plan)
+        XCTAssertEqual(try a.resolve(.customer, "北京甲科技有限公司")["region"]?.text, "上海")
+        XCTAssertEqual(try a.resolve(.customer, "北京甲科技有限公司")["industry"]?.text, "医疗")
+        XCTAssertEqual(try a.resolve(.customer, "乙公司")["region"]?.text, "深圳")
+        XCTAssertNil(try a.resolve(.customer, "乙公司")["industry"])
+        XCTAssertEqual(try a.history().filter { $0.batch == batch.batch && $0.kind == .customer && $0.operation == .update }.count, 1)
+        try a.undo(batch: batch.batch, now: day(2))
+        XCTAssertEqual(try snapshotJSON(a), before)
+
+        // Edits that undo each other: no event, nothing to write.
+        var back = ChangeSet(label: "import v.csv", origin: .importFile)
+        back.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "北京")]))
+        back.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "上海")]))
+        XCTAssertTrue(try a.plan(back, now: day(3)).events.isEmpty)
+
+        // Not across a contact logged (it touched the customer) nor a grade change; not a command's.
+        var apart = ChangeSet(label: "import w.xlsx", origin: .importFile)
+        apart.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "北京")]))
+        apart.append(.logActivity(LogEntry(customer: "北京甲科技有限公司", type: "电话", summary: "询价", at: day(3))))
+        apart.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "广州")]))
+        apart.append(.setGrade("北京甲科技有限公司", grade: "B", reason: "预算已批"))
+        apart.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "深圳")]))
+        let kept = try a.plan(apart, now: day(3))
+        XCTAssertTrue(kept.isValid, "\(kept.problems)")
+        XCTAssertEqual(kept.events.filter { $0.kind == .customer && $0.changes.contains { $0.field == region } }.count, 3)
+        var command = ChangeSet(label: "agent")
+        command.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "北京")]))
+        command.append(.edit(.customer, "北京甲科技有限公司", fields: [("region", "广州")]))
+        XCTAssertEqual(try a.plan(command, now: day(3)).events.count, 2)
+    }
+
     func testALaterOperationReferencesTheCustomerAnEarlierOneCreated() throws {
         var a: CustomerArchive! = try open()
         var set = ChangeSet(label: "import 客户.xlsx", origin: .importFile)

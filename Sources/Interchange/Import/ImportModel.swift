@@ -161,6 +161,14 @@ public struct ImportPreview {
     /// there is something to import.
     public internal(set) var canCommit = false
 
+    /// Rows that update records, and nothing else, whose changes undo each other: several rows of
+    /// one record that, taken in order, leave it as the archive has it (北京, then 上海 again;
+    /// RECORDS.md §8 records the net change, here none). Nothing to commit, and nothing wrong.
+    public var updatesUndoEachOther: Bool {
+        let t = total
+        return problems.isEmpty && t.updated > 0 && t.new == 0 && plan.map { $0.isValid && $0.events.isEmpty } == true
+    }
+
     public var total: Counts {
         var t = Counts()
         for c in counts.values {

@@ -32,6 +32,18 @@ public final class ChangeDraft {
     var complaintNumbers: [Int: (highest: Int, complaints: Int)] = [:]
     /// The number of the operation being planned (from 1).
     var operationNumber = 0
+    /// Set by `CustomerArchive.plan` for an import's set: a record's edit staged when the last
+    /// event that touched the record was an edit too, or its creation alone, is merged into that
+    /// one (RECORDS.md §8), so that several rows of one record in a file record its net change
+    /// (上海 → 北京, then 北京 → 广州, then 广州 → 上海 recorded three changes for none;
+    /// helper-97, helper-99).
+    var netsEdits = false
+    /// The staged event that last touched each record, when it is an edit's or the record's
+    /// creation alone (`netsEdits`).
+    private var lastEdit: [RecordKey: Int] = [:]
+    /// Staged edits that a later one undid whole (left out of `events`).
+    private var emptied: Set<Int> = []
+    struct RecordKey: Hashable { let kind: EntityKind; let id: UInt64 }
     /// Whether a name that finds nothing is answered with the names close to it: for a command's
     /// few operations (`log add 南京地跌` said only "not found" while `customer show` named the
     /// near ones: helper-129), not for an import's, which may miss many names.
@@ -48,13 +60,14 @@ public final class ChangeDraft {
         self.now = now
     }
 
-    public var events: [ChangeEvent] { staged }
-    public var eventCount: Int { staged.count }
+    public var events: [ChangeEvent] { emptied.isEmpty ? staged : staged.indices.filter { !emptied.contains($0) }.map { staged[$0] } }
+    public var eventCount: Int { staged.count - emptied.count }
 
     /// Stages `events` for the current operation: checked against the draft's state (creates are
     /// new, changes target existing records, every value within RECORDS.md §2's limits), then
     /// applied to it. Nothing is staged when a check fails.
-    func commit(_ events: [ChangeEvent], now: Int64) throws {
+    /// `edit`: the events are an edit's (`ChangeDraft.edit`), which `netsEdits` may merge.
+    func commit(_ events: [ChangeEvent], now: Int64, edit: Bool = false) throws {
         try Limits.check(events)
         let batch = ChangeBatch(at: now, actor: archive.actor, events: events)
         try state.check(batch)
@@ -66,9 +79,35 @@ public final class ChangeDraft {
             try state.applyEvents(batch)
         }
         for (e, old) in zip(events, before) where names.tracks(e.kind) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
+        if netsEdits {
+            // (Applied to the state above as staged; the net event below gives the same state.)
+            if edit, events.count == 1, let e = events.first, e.operation == .update, let at = lastEdit[RecordKey(kind: e.kind, id: e.id)] {
+                staged[at] = Self.net(staged[at], then: e)
+                if staged[at].changes.isEmpty { emptied.insert(at) } else { emptied.remove(at) }
+                return
+            }
+            for e in events { lastEdit[RecordKey(kind: e.kind, id: e.id)] = nil }
+            if events.count == 1, let e = events.first, (edit && e.operation == .update) || e.operation == .create {
+                lastEdit[RecordKey(kind: e.kind, id: e.id)] = staged.count
+            }
+        }
         staged.append(contentsOf: events)
         if operationNumber >= created.count { created.append(contentsOf: repeatElement(nil, count: operationNumber - created.count + 1)) }
         for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
+    }
+
+    /// A record's creation or update, then an update of it, as one event: each field from its
+    /// first old value to its last new one, and left out when that is no change (unless the
+    /// later update set it again to what it had, which a follow-up set again records on purpose;
+    /// a field a creation gave and the update cleared is left out of the creation).
+    static func net(_ first: ChangeEvent, then: ChangeEvent) -> ChangeEvent {
+        var changes = first.changes
+        for c in then.changes {
+            guard let i = changes.firstIndex(where: { $0.field == c.field }) else { changes.append(c); continue }
+            let net = FieldChange(field: c.field, old: changes[i].old, new: c.new)
+            if net.old == net.new && (c.old != c.new || net.new == nil) { changes.remove(at: i) } else { changes[i] = net }
+        }
+        return ChangeEvent(first.operation, first.kind, first.id, changes)
     }
 
     func newID() -> UInt64 { state.nextID }
@@ -111,7 +150,7 @@ public final class ChangeDraft {
         guard !archive.contactLogLoaded else { return }
         try archive.loadContactLog()
         var s = archive.state
-        try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: staged), countingOnly: logEntriesOnly ? .activity : nil)  // event by event, as staged
+        try s.applyEvents(ChangeBatch(at: now, actor: archive.actor, events: events), countingOnly: logEntriesOnly ? .activity : nil)  // event by event, as staged
         state = s
         names = NameIndex()
     }

@@ -165,6 +165,7 @@ extension CustomerArchive {
         draft.reserve(set.operations)
         draft.suggestsNames = set.origin == .cli && set.operations.count <= 10
         draft.readsDatesWithoutYear = set.origin == .cli
+        draft.netsEdits = set.origin == .importFile
         var results: [Int: Entity] = [:]
         var problems: [ChangePlan.Problem] = []
         for (i, operation) in set.operations.enumerated() {

@@ -65,7 +65,7 @@ extension ChangeDraft {
         let checked = kind == .customer ? try checkNames(changes, customer: e.id, before: e) : changes
         if kind == .customer { try checkCode(checked, customer: e.id, before: e) }
         guard !checked.isEmpty else { return e }  // (aliases the same once tidied)
-        try commit([ChangeEvent(.update, kind, e.id, checked)], now: now)
+        try commit([ChangeEvent(.update, kind, e.id, checked)], now: now, edit: true)
         return state.entity(kind, e.id)!
     }
 

@@ -210,13 +210,18 @@ struct Import: ArchiveCommand {
             Terminal.print(L("Dry run: nothing was imported.", "以上为预览，未导入任何数据。"))
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             let refused = preview.tables.allSatisfy({ $0.rows == 0 })
-                || (!preview.canCommit && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0))
+                || (!preview.canCommit && !preview.updatesUndoEachOther && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0))
+            if preview.updatesUndoEachOther { Terminal.print(Self.undoEachOther) }
             Background.release(consume preview)  // its plan and the file's cells, freed off the command's path (its last use here)
             if refused { throw ExitCode(ExitStatus.inputRefused.rawValue) }
             return
         }
         guard preview.canCommit else {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
+            if preview.updatesUndoEachOther {
+                Terminal.print(Self.undoEachOther)
+                return
+            }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
                 if preview.total.duplicate == 0 && preview.total.unchanged > 0 {
                     Terminal.print(L("Nothing to update: the archive's records are already as the file has them.", "无需更新：档案中的记录与文件内容完全一致。"))
@@ -271,6 +276,12 @@ struct Import: ArchiveCommand {
         if t.unchanged > 0 { zhParts.append("另有 \(t.unchanged) 条与档案一致，未作改动"); enParts.append("\(t.unchanged) already as in the file") }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
+    }
+
+    /// What an import whose rows of one record undo each other says (`ImportPreview.updatesUndoEachOther`).
+    static var undoEachOther: L {
+        L("Nothing to update: the rows of each record, taken in order, leave it as the archive has it (see the notes above).",
+          "无需更新：同一记录的几行内容依次套用后，与档案中现有内容相同（见上面的提醒），档案不作改动。")
     }
 }
 
