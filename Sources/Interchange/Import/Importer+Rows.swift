@@ -1275,7 +1275,7 @@ extension Importer {
             return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)（\(what.zh)）")
         }
         /// The name of the record a row matched: the archive's, or the earlier row's of the file.
-        func recordName(_ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String))) -> String? {
+        func recordName(_ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason)) -> String? {
             if match.line == nil { return archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }?["name"]?.text }
             return fileFields[match.ref]?.fields.first { $0.0 == "name" }?.1
         }
@@ -1309,7 +1309,7 @@ extension Importer {
         }
         /// What a row that duplicates `match` becomes under `--on-duplicate`: refused (nil), or
         /// the record it stands for (skipped, or updated with the row's values).
-        func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String)), value: String) -> String? {
+        func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), value: String) -> String? {
             switch options.onDuplicate {
             case .refuse where identical.contains(i):
                 // (The archive has it as the row has it.)
@@ -1322,14 +1322,17 @@ extension Importer {
                     // archive did not say why it was not unchanged: helper-116).
                     if let e = archiveID(match.ref).flatMap({ archive.state.entity(kind, $0) }) {
                         let d = differingFromArchive(kind, e, r)
-                        if !d.isEmpty { why = (why.en + "; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")", why.zh + "，但\(d.map(\.zh).joined(separator: "、"))与档案记录不一致") }
+                        if !d.isEmpty {
+                            why.en += "; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")"
+                            why.zh += "，但\(d.map(\.zh).joined(separator: "、"))与档案记录不一致"
+                        }
                     }
-                } else if why.zh == "名称相同", r.field("name")?.trimmedWhitespace != recordName(kind, match)?.trimmedWhitespace {
+                } else if why.kind == .name, r.field("name")?.trimmedWhitespace != recordName(kind, match)?.trimmedWhitespace {
                     // (Names alike once the legal suffix, spaces and brackets are set aside, not
                     // the same: 华为技术 for 华为技术有限公司 was said 名称相同: helper-116.)
-                    why = ("the same name once the legal suffix, spaces and brackets are set aside", "去掉“有限公司”等后缀、空格和括号后，两者名称相同")
+                    why = MatchReason(.name, "the same name once the legal suffix, spaces and brackets are set aside", "去掉“有限公司”等后缀、空格和括号后，两者名称相同")
                 }
-                let (en, zh) = duplicateText((match.ref, match.line), why, r)
+                let (en, zh) = duplicateText((match.ref, match.line), (why.en, why.zh), r)
                 _ = duplicateHint()
                 refuse(i, header(r, "name"), value, en, zh)
                 return nil
@@ -1352,8 +1355,8 @@ extension Importer {
         /// are said one by one.
         var otherNamesSaid = 0
         var otherNameLines: [String: [Int]] = [:]
-        func sayOtherName(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: (en: String, zh: String)), updated: Bool) {
-            guard kind == .customer || kind == .contact, ["电话相同", "手机号相同", "统一社会信用代码相同"].contains(match.why.zh), let name = r.field("name"),
+        func sayOtherName(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), updated: Bool) {
+            guard kind == .customer || kind == .contact, [.phone, .mobile, .creditCode].contains(match.why.kind), let name = r.field("name"),
                   let other = recordName(kind, match) else { return }
             let same = kind == .customer ? Identity.companyKey(name) == Identity.companyKey(other) : Self.personKey(name) == Self.personKey(other)
             guard !same else { return }
@@ -1370,8 +1373,7 @@ extension Importer {
                 let label = e.map { "\($0.shortID) \($0.displayName)" } ?? other
                 shown = ("the archive's \(label)", "档案中的 \(label) ")  // (a space after a name without quotes)
             }
-            let field = match.why.zh.hasSuffix("相同") ? String(match.why.zh.dropLast(2)) : match.why.zh
-            let fieldEN = match.why.en.hasPrefix("same ") ? String(match.why.en.dropFirst(5)) : match.why.en
+            let (fieldEN, field) = match.why.kind == .phone ? ("phone", "电话") : match.why.kind == .mobile ? ("mobile", "手机号") : ("credit code", "统一社会信用代码")
             let nameZH = kind == .customer ? "客户名称" : "联系人姓名"
             let outcome: (en: String, zh: String)
             switch (updated, match.line != nil) {
@@ -2037,10 +2039,10 @@ extension Importer {
                 let credit: String? = rowKeys.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
                 let key = rowKeys.companyKey!
                 let phone = rowKeys.phone
-                var match: (ref: String, line: Int?, why: (en: String, zh: String))?
+                var match: (ref: String, line: Int?, why: MatchReason)?
                 guard let own = ownNamed(i, r, .customer, name: name) else { continue }
                 if let own {
-                    match = (own.shortID, nil, ("same record id", "记录号相同"))
+                    match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
                     // (Its new name found by the rows that name it, also when this row is refused.)
                     customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
                     customers.register(ref: own.shortID, line: r.line, traditionalName: name)
@@ -2057,10 +2059,10 @@ extension Importer {
                                "客户名称对应档案中的 \(shown(named))，统一社会信用代码却属于 \(shown(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
                         continue
                     }
-                    match = (c, nil, ("same credit code", "统一社会信用代码相同"))
+                    match = (c, nil, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同"))
                 }
                 else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
-                    match = (c, nil, ("same name", "名称相同"))
+                    match = (c, nil, MatchReason(.name, "same name", "名称相同"))
                 } else if let shared = index.sharedKeys[key] {
                     // Names written alike by two archive customers, neither exactly: a duplicate
                     // of both, and an update would not know which to change.
@@ -2070,13 +2072,13 @@ extension Importer {
                         continue
                     }
                     let others = shared.dropLast().prefix(4)
-                    match = (shared.last!, nil, ("same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
+                    match = (shared.last!, nil, MatchReason(.sharedName, "same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
                 }
-                else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, ("the same as its short name or an alias", "简称或别名相同")) }
-                else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, ("same phone", "电话相同")) }
-                else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same credit code", "统一社会信用代码相同")) }
-                else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same name", "名称相同")) }
-                else if let phone, let f = customers.byPhone[phone], !distinctRecords(r, f.ref) { match = (f.ref, f.line, ("same phone", "电话相同")) }
+                else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
+                else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
+                else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")) }
+                else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.name, "same name", "名称相同")) }
+                else if let phone, let f = customers.byPhone[phone], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.phone, "same phone", "电话相同")) }
                 var ref: String
                 if let match {
                     // A handover's row that updates a customer keeps the note of where it came
@@ -2161,18 +2163,18 @@ extension Importer {
                 let name = r.field("name") ?? ""
                 let pkey = "\(customer)|\(Self.personKey(name))"
                 let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
-                var match: (ref: String, line: Int?, why: (en: String, zh: String))?
+                var match: (ref: String, line: Int?, why: MatchReason)?
                 guard let own = ownNamed(i, r, .contact, customer: customer, name: name) else { continue }
                 if let own {
-                    match = (own.shortID, nil, ("same record id", "记录号相同"))
+                    match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
                     if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
                 } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
-                    match = (existing, people[pkey]?.line, ("same name at the same customer", "同一客户下姓名相同"))
+                    match = (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
                 } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
-                    match = (f.ref, f.line, ("same mobile", "手机号相同"))
+                    match = (f.ref, f.line, MatchReason(.mobile, "same mobile", "手机号相同"))
                 } else if let mobile, let id = archiveID(customer),
                           let p = r.field("mobile").flatMap(Identity.phoneKey).flatMap({ archiveChildren(.contact, of: id).byMobile[$0] }) {
-                    match = (p.shortID, nil, ("same mobile", "手机号相同"))
+                    match = (p.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
                 }
                 var ref: String
                 if let match {
@@ -2778,6 +2780,23 @@ extension Importer {
             }
         }
         return changed ? .updated : .unchanged
+    }
+}
+
+/// Why a row is taken for a record (`settle`): what matched, which the notes after it go by,
+/// and how that is said. (The notes told it by the Chinese text until 2026-12-06.)
+struct MatchReason {
+    /// (name: a customer's company name; sharedName: one that two archive customers write
+    /// alike; otherName: a short name or an alias; personName: a contact's at its customer.)
+    enum Kind { case recordID, creditCode, name, sharedName, otherName, personName, phone, mobile }
+    let kind: Kind
+    var en: String
+    var zh: String
+
+    init(_ kind: Kind, _ en: String, _ zh: String) {
+        self.kind = kind
+        self.en = en
+        self.zh = zh
     }
 }
 
