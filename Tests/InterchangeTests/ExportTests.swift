@@ -735,6 +735,67 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
     }
 
+    /// Two customers' names swapped in an export, and two contacts' (every cell of the one name
+    /// written as the other, as a spreadsheet's replace would): each record renamed by its id,
+    /// once in the history, nothing else changed; undo gives the names back. They were refused,
+    /// each for the other's old name, with advice to rename by hand with --force (helper-97).
+    /// Three customers' names moved round, too; two records renamed to one name are refused.
+    func testNamesSwappedInAnExportRenameEachRecordByItsID() throws {
+        let f = try populated()
+        let (bank, food) = ("上海浦东发展银行", "𠮷野家餐饮有限公司")
+        func swapped(_ pairs: [String: String]) throws -> Data {
+            let path = f.file("导出.xlsx")
+            try Exporter.write(f.open(), options: Exporter.Options(kinds: [.customers, .contacts], format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
+            let mapping = pairs.map { "\($0.key)\t\($0.value)" }.joined(separator: "\n")
+            try Tools.python(["-c", """
+                import sys, openpyxl
+                m = dict(line.split("\\t") for line in sys.argv[2].split("\\n"))
+                wb = openpyxl.load_workbook(sys.argv[1])
+                for ws in wb.worksheets:
+                    if ws.title == "说明": continue
+                    for row in ws.iter_rows(min_row=2):
+                        for c in row:
+                            if c.value in m: c.value = m[c.value]
+                wb.save(sys.argv[1])
+                """, path, mapping])
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        let (c1, c2, r3, r4) = try { () throws -> (UInt64, UInt64, UInt64, UInt64) in
+            let a = try f.open()
+            return (try a.resolve(.customer, bank).id, try a.resolve(.customer, food).id, try a.resolve(.contact, "王敏").id, try a.resolve(.contact, "李雷").id)
+        }()
+        let before = try comparable(f.open())
+        let p = try f.importing(try swapped([bank: food, food: bank, "王敏": "李雷", "李雷": "王敏"]), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
+        XCTAssertEqual(p.counts[.customers]?.updated, 2)
+        XCTAssertEqual(p.counts[.contacts]?.updated, 2)
+        do {
+            let a = try f.open()
+            XCTAssertEqual(a.state.entity(.customer, c1)?.displayName, food)
+            XCTAssertEqual(a.state.entity(.customer, c1)?["grade"]?.text, "A", "the record keeps its fields")
+            XCTAssertEqual(a.state.entity(.customer, c2)?.displayName, bank)
+            XCTAssertEqual(a.state.entity(.contact, r3)?.displayName, "李雷")
+            XCTAssertEqual(a.state.entity(.contact, r3)?["title"]?.text, "信息科技部总经理")
+            XCTAssertEqual(a.state.entity(.contact, r4)?.displayName, "王敏")
+            let batch = try XCTUnwrap(try a.history().last?.batch)
+            let names = try a.history().filter { $0.batch == batch }
+            XCTAssertEqual(names.count, 4, "each rename once: \(names.map { "\($0.old?.text ?? "") → \($0.new?.text ?? "")" })")
+            XCTAssertTrue(names.allSatisfy { $0.field?.key == "name" && !($0.new?.text ?? "").contains("改名中") })
+            try a.undo(batch: batch, now: testNow + 60)
+            XCTAssertEqual(try comparable(a), before)
+            try a.addCustomer(name: "丙光电有限公司", now: testNow + 120)
+        }
+        // Three customers' names moved round.
+        let round = try f.importing(try swapped([bank: food, food: "丙光电有限公司", "丙光电有限公司": bank]), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(round.problems.isEmpty, "\(round.problems.map(\.reasonZH))")
+        XCTAssertEqual(try f.open().state.entity(.customer, c2)?.displayName, "丙光电有限公司")
+        // Two records renamed to one name: refused, the archive as it was.
+        let bytes = try f.bytes()
+        let twice = try f.importing(try swapped(["王敏": "赵六", "李雷": "赵六"]), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(twice.problems.contains { $0.reasonZH.contains("也把") && $0.reasonZH.contains("改名为“赵六”") }, "\(twice.problems.map(\.reasonZH))")
+        XCTAssertEqual(try f.bytes(), bytes)
+    }
+
     /// A record renamed in one sheet only, the others naming it as it was: found by that name in
     /// both imports of the file (the second found no such customer: helper-100).
     func testARecordRenamedInOneSheetIsFoundByItsOldNameAgainAfterTheRename() throws {

@@ -1527,19 +1527,39 @@ extension Importer {
                    "\(e.shortID) \(e.displayName)的\(stale.map(\.spec.zh).joined(separator: "、"))在本文件导出后已在档案中修改过（批次 \(batches)），与文件中的内容不同，导入会覆盖那次修改。请重新导出，在新文件中修改后再导入")
             return true
         }
+        /// The archive's customers and contacts as renames are compared with them, built at the first rename.
+        var duplicateFinder: Identity.DuplicateFinder?
+        /// Records of this archive that a row of the file renames (an export of this archive
+        /// imported back with `--on-duplicate update`), with the new name and the row.
+        var renamedInFile: [String: (name: String, row: Int)] = [:]
+        if ownIDs && options.onDuplicate == .update {
+            for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty && (r.kind == .customers || r.kind == .contacts) {
+                guard let given = r.sourceID, let (k, n) = Self.recordID(given), k == r.kind.entity, let e = archive.state.entity(k, n),
+                      let name = r.field("name"), !name.trimmedWhitespace.isEmpty, name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace else { continue }
+                renamedInFile[e.shortID] = (name, i)
+            }
+        }
+        /// Customers renamed so far, and renames waiting for a customer's (`renameAndClear`).
+        var renamesDone = Set<String>(), renamesInterim = Set<String>()
+        var renamesWaiting: [String: [(id: String, name: String, row: Int)]] = [:]
+        func markRenamed(_ id: String) {
+            renamesDone.insert(id)
+            for w in renamesWaiting.removeValue(forKey: id) ?? [] {
+                _ = add(.edit(.customer, w.id, fields: [("name", w.name)]), row: w.row)
+                markRenamed(w.id)
+            }
+        }
         /// What the row of an export of this archive changes in its record `e` beside its other
         /// fields (`update`), as one edit, with `--on-duplicate update`: its name when the file
         /// renamed it, the fields whose cells it emptied (`cleared`); false when nothing.
         /// A rename to a name like another record's (a customer's similar name, a contact of the
         /// same customer of that name) refuses the row, as `customer edit` and `contact edit` ask
         /// for --force before it (the import made it without a word: helper-100).
-        /// The archive's customers and contacts as renames are compared with them, built at the first rename.
-        var duplicateFinder: Identity.DuplicateFinder?
         func renameAndClear(_ e: Entity, to name: String, _ r: Row, row i: Int) -> Bool {
             let kind = e.kind
             var fields = cleared(r, e)
             let renamed = options.onDuplicate == .update && !name.isEmpty && name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace
-            let others: [(Entity, String)]
+            var others: [(Entity, String)]
             switch (renamed, kind) {
             case (true, .customer):
                 if duplicateFinder == nil { duplicateFinder = Identity.DuplicateFinder(archive.state, indexed: true) }
@@ -1552,6 +1572,21 @@ extension Importer {
             default:
                 others = []
             }
+            // A record that another row of the file renames to another name is no clash (two
+            // contacts' names swapped in an export were both refused, each for the other's old
+            // name: helper-97); one that another row renames to this name is.
+            func alike(_ a: String, _ b: String) -> Bool { kind == .customer ? Identity.companyKey(a) == Identity.companyKey(b) : Self.personKey(a) == Self.personKey(b) }
+            let leaving = renamed ? others.filter { o in renamedInFile[o.0.shortID].map { !alike($0.name, name) } ?? false }.map(\.0) : []
+            others.removeAll { o in leaving.contains { $0.id == o.0.id } }
+            if renamed, others.isEmpty, let (id, to) = renamedInFile.first(where: { id, to in
+                id != e.shortID && alike(to.name, name) && (kind == .customer || archiveID(id).flatMap { archive.state.entity(kind, $0)?["customer"]?.ref } == e["customer"]?.ref)
+            }), let other = archiveID(id).flatMap({ archive.state.entity(kind, $0) }) {
+                let at = rows[to.row].line
+                refuse(i, header(rows[i], "name"), name,
+                       "line \(at) renames \(other.shortID) \(other.displayName) to \(to.name) too: two \(kind.en)s of one name; check which is meant",
+                       "第 \(at) 行也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，改名后两者名称相同。请核对哪一条应改为该名称")
+                return false
+            }
             if let (other, why) = others.first {
                 let command = kind == .customer ? "customer" : "contact"
                 refuse(i, header(rows[i], "name"), name,
@@ -1559,9 +1594,21 @@ extension Importer {
                        "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)\(why)。如确实是不同的\(kind.zh)，请先用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名，再重新导入本文件")
                 return false
             }
+            // A customer's name is one customer's at every step of the set: while a customer it
+            // takes the name of is not renamed yet, this one takes a name of its own for the
+            // while, and the name once that one is renamed (each customer's edits of the set are
+            // then one event, RECORDS.md §8: the interim name is never recorded).
+            if renamed, kind == .customer, let waiting = leaving.first(where: { !renamesDone.contains($0.shortID) && !renamesInterim.contains($0.shortID) }) {
+                fields.append(("name", "\(e.displayName)（改名中 \(e.shortID)）"))
+                renamesInterim.insert(e.shortID)
+                _ = add(.edit(kind, e.shortID, fields: fields), row: i)
+                renamesWaiting[waiting.shortID, default: []].append((e.shortID, name, i))
+                return true
+            }
             if renamed { fields.append(("name", name)) }
             guard !fields.isEmpty else { return false }
             _ = add(.edit(kind, e.shortID, fields: fields), row: i)
+            if renamed { markRenamed(e.shortID) }
             return true
         }
         /// The fields of record `e` whose cells the row of an export of this archive leaves empty
@@ -2518,6 +2565,17 @@ extension Importer {
                 // (a withdrawn complaint came back open, to be routed and resolved: black-box finding).
                 if let at = r.instants["withdrawnAt"] { _ = add(withdrawal(ref, r, at: at), row: i) }
                 b.status[i] = .new
+            }
+        }
+        // A rename that waited for a customer whose row was not imported: refused as the clash it is.
+        for (id, waiting) in renamesWaiting.sorted(by: { $0.key < $1.key }) {
+            let other = archiveID(id).flatMap { archive.state.entity(.customer, $0) }
+            for w in waiting {
+                let e = archiveID(w.id).flatMap { archive.state.entity(.customer, $0) }
+                let shown = (e.map { "\($0.shortID) \($0.displayName)" } ?? w.id, other.map { "\($0.shortID) \($0.displayName)" } ?? id)
+                refuse(w.row, header(rows[w.row], "name"), w.name,
+                       "renaming \(shown.0) to \(w.name) would give it the name of \(shown.1), whose own rename in the file is not imported; correct that row, or import this one alone with salesvault customer edit",
+                       "把 \(shown.0)改名为“\(w.name)”后，将与档案中的 \(shown.1)名称相同，而文件中给 \(shown.1)改名的那一行未能导入。请先改正那一行后重新导入")
             }
         }
         let today = DateParser.format(DateParser.localDay(options.now))
