@@ -2010,6 +2010,15 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(p.counts[.customers]?.unchanged, 1 - updates, phone)
         }
         XCTAssertEqual(skipped.warnings.filter { $0.reasonZH.contains("将视为同一") }.count, 1, "the row named as the archive does is not said: \(skipped.warnings)")
+        // A contact taken by its mobile, then a third row of it under yet another name: each
+        // said (the third was compared with its own name once merged: helper-146 #6).
+        try f.importing(utf8("客户,姓名,手机\n甲公司,王敏,13800000001\n"), name: "r.csv")
+        let third = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,王小敏,13800000001,经理\n甲公司,王晓敏,13800000001,总监\n"), name: "m.csv", commit: false) {
+            $0.onDuplicate = .update
+        }
+        let said = third.warnings.filter { $0.reasonZH.contains("手机号相同") }
+        XCTAssertEqual(said.map(\.line), [2, 3], "\(third.warnings.map(\.reasonZH))")
+        XCTAssertEqual(said.last?.reasonZH, "“王晓敏”与本文件第 2 行（档案中的 R2 王敏）手机号相同，将与该行视为同一联系人，以本行内容为准。如并非同一联系人，请删除本行的手机号后重新导入")
     }
 
     /// Rows of two sheets about one person: a note names the other sheet's row with its sheet

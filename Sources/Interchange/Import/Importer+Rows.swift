@@ -1342,9 +1342,12 @@ extension Importer {
             case .update:
                 let status = update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
                                     table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                // (Said before this row's fields are merged into the record's: a third row of a
+                // contact taken by its mobile, under another name again, was compared with its
+                // own name and not said: helper-146.)
+                sayOtherName(i, r, kind, match, updated: true)
                 fileFields[match.ref] = Self.merged(fileFields[match.ref], r, table: tables[r.mapped].table.name)
                 b.status[i] = status
-                sayOtherName(i, r, kind, match, updated: true)
             }
             return match.ref
         }
@@ -1356,8 +1359,11 @@ extension Importer {
         var otherNamesSaid = 0
         var otherNameLines: [String: [Int]] = [:]
         func sayOtherName(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), updated: Bool) {
+            // (A record of the archive an earlier row was taken for: the archive's name, which
+            // the file's record does not keep.)
+            let archived = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
             guard kind == .customer || kind == .contact, [.phone, .mobile, .creditCode].contains(match.why.kind), let name = r.field("name"),
-                  let other = recordName(kind, match) else { return }
+                  let other = recordName(kind, match) ?? archived?["name"]?.text else { return }
             let same = kind == .customer ? Identity.companyKey(name) == Identity.companyKey(other) : Self.personKey(name) == Self.personKey(other)
             guard !same else { return }
             let table = tables[r.mapped].table.name
@@ -1367,7 +1373,11 @@ extension Importer {
             let shown: (en: String, zh: String)
             if let line = match.line {
                 let at = fileLine(match.ref, line, from: r)
-                shown = ("\(other) (\(at.en))", "\(at.zh)的“\(other)”")
+                if let archived, recordName(kind, match) == nil {
+                    shown = ("\(at.en) (the archive's \(archived.shortID) \(archived.displayName))", "\(at.zh)（档案中的 \(archived.shortID) \(archived.displayName)）")
+                } else {
+                    shown = ("\(other) (\(at.en))", "\(at.zh)的“\(other)”")
+                }
             } else {
                 let e = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
                 let label = e.map { "\($0.shortID) \($0.displayName)" } ?? other
