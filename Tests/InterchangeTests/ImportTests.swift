@@ -2018,7 +2018,7 @@ final class ImportTests: XCTestCase {
         }
         let said = third.warnings.filter { $0.reasonZH.contains("手机号相同") }
         XCTAssertEqual(said.map(\.line), [2, 3], "\(third.warnings.map(\.reasonZH))")
-        XCTAssertEqual(said.last?.reasonZH, "“王晓敏”与本文件第 2 行（档案中的 R2 王敏）手机号相同，将与该行视为同一联系人，以本行内容为准。如并非同一联系人，请删除本行的手机号后重新导入")
+        XCTAssertEqual(said.last?.reasonZH, "“王晓敏”与本文件第 2 行（即档案中的 R2 王敏）手机号相同，将视为同一联系人，并以本行内容更新该联系人。如并非同一联系人，请删除本行的手机号后重新导入")
     }
 
     /// Rows of two sheets about one person: a note names the other sheet's row with its sheet

@@ -36,12 +36,21 @@ final class MachineZoneTests: XCTestCase {
         for other in ["EST5", "Asia/Shanghai", ":Asia/Shanghai", "UTC", "UTC+8:30", "IST-5:30", "EST5EDT,M3.2.0,M11.1.0", "+8"] {
             XCTAssertNil(MachineZone.signedPOSIXHoursWest(other), other)
         }
+        // An offset with minutes, as `date` reads it (Foundation read UTC+8:30 as 8:30 ahead).
+        for (tz, seconds) in [("UTC+8:30", -30_600), ("IST-5:30", 19_800), ("NPT-05:45", 20_700), ("XYZ+3:30:00", -12_600)] {
+            let id = MachineZone.identifier(forTZ: tz)
+            XCTAssertEqual(id.flatMap { TimeZone(identifier: $0) }?.secondsFromGMT(), seconds, tz)
+        }
+        XCTAssertEqual(MachineZone.signedPOSIXMinutesWest("UTC+8:30"), 510)
+        XCTAssertEqual(MachineZone.signedPOSIXMinutesWest("IST-5:30"), -330)
+        XCTAssertEqual(MachineZone.signedPOSIXMinutesWest("UTC+8"), 480)
+        for bad in ["UTC+8:60", "UTC+8:30:15", "UTC+8:3x"] { XCTAssertNil(MachineZone.identifier(forTZ: bad), bad) }
     }
 
     /// Each POSIX form's offset is the one the C library gives (`date +%z`).
     func testTheOffsetsAreTheCLibrarys() throws {
-        for tz in ["CST-8", "UTC-8", "GMT+8", "EST5", "<+0530>-5:30"] {
-            guard let id = MachineZone.identifier(forTZ: tz) else { continue }  // (no identifier for minutes)
+        for tz in ["CST-8", "UTC-8", "GMT+8", "EST5", "<+0530>-5:30", "UTC+8:30", "IST-5:30", "NPT-5:45"] {
+            let id = try XCTUnwrap(MachineZone.identifier(forTZ: tz), tz)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/date")
             process.arguments = ["+%z"]
@@ -57,7 +66,7 @@ final class MachineZoneTests: XCTestCase {
     }
 
     func testWhatFoundationReadsOrNoIdentifierNamesIsLeftAlone() {
-        for tz in ["Asia/Shanghai", "PRC", "UTC", "GMT", "CST6CDT", "Etc/GMT-8", "/usr/share/zoneinfo/Nowhere", "IST-5:30", "EST5EDT,M3.2.0,M11.1.0", "CST-15", "CS-8",
+        for tz in ["Asia/Shanghai", "PRC", "UTC", "GMT", "CST6CDT", "Etc/GMT-8", "/usr/share/zoneinfo/Nowhere", "EST5EDT,M3.2.0,M11.1.0", "CST-15", "CS-8",
                    "CST-8x", "CST--8", "", ":", ":Nowhere/City", "<+08", "<>-8", "CST-8:", String(repeating: "A", count: 200) + "-8"] {
             XCTAssertNil(MachineZone.identifier(forTZ: tz), tz)
         }
@@ -67,6 +76,8 @@ final class MachineZoneTests: XCTestCase {
     func testAZoneNameAsANoteShowsIt() {
         XCTAssertEqual(MachineZone.shownName("Etc/GMT+8"), "UTC-8")
         XCTAssertEqual(MachineZone.shownName("Etc/GMT-9"), "UTC+9")
+        XCTAssertEqual(MachineZone.shownName("GMT-0830"), "UTC-8:30")
+        XCTAssertEqual(MachineZone.shownName("GMT+0545"), "UTC+5:45")
         XCTAssertEqual(MachineZone.shownName("Etc/GMT"), "Etc/GMT")
         XCTAssertEqual(MachineZone.shownName("Etc/GMT+0"), "Etc/GMT+0")
         XCTAssertEqual(MachineZone.shownName("Asia/Shanghai"), "Asia/Shanghai")

@@ -1374,7 +1374,7 @@ extension Importer {
             if let line = match.line {
                 let at = fileLine(match.ref, line, from: r)
                 if let archived, recordName(kind, match) == nil {
-                    shown = ("\(at.en) (the archive's \(archived.shortID) \(archived.displayName))", "\(at.zh)（档案中的 \(archived.shortID) \(archived.displayName)）")
+                    shown = ("\(at.en) (the archive's \(archived.shortID) \(archived.displayName))", "\(at.zh)（即档案中的 \(archived.shortID) \(archived.displayName)）")
                 } else {
                     shown = ("\(other) (\(at.en))", "\(at.zh)的“\(other)”")
                 }
@@ -1388,6 +1388,8 @@ extension Importer {
             let outcome: (en: String, zh: String)
             switch (updated, match.line != nil) {
             case (true, false): outcome = ("and updated by this row (the archive's name left as it is)", "将视为同一\(what.zh)，并用本行内容更新该\(what.zh)（档案中的\(nameZH)保持不变）")
+            case (true, true) where archived != nil && recordName(kind, match) == nil:
+                outcome = ("and updated by this row", "将视为同一\(what.zh)，并以本行内容更新该\(what.zh)")
             case (true, true): outcome = ("and this row's values are used", "将与该行视为同一\(what.zh)，以本行内容为准")
             case (false, false): outcome = ("and this row is skipped", "将视为同一\(what.zh)，本行不导入")
             case (false, true): outcome = ("and this row is skipped", "将与该行视为同一\(what.zh)，本行不导入")
@@ -1594,7 +1596,7 @@ extension Importer {
                 let at = rows[to.row].line
                 refuse(i, header(rows[i], "name"), name,
                        "line \(at) renames \(other.shortID) \(other.displayName) to \(to.name) too: two \(kind.en)s of one name; check which is meant",
-                       "第 \(at) 行也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，改名后两者名称相同。请核对哪一条应改为该名称")
+                       "第 \(at) 行也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，与本行改名后重名。请核对哪一行的改名是正确的")
                 return false
             }
             if let (other, why) = others.first {
@@ -1609,7 +1611,7 @@ extension Importer {
             // while, and the name once that one is renamed (each customer's edits of the set are
             // then one event, RECORDS.md §8: the interim name is never recorded).
             if renamed, kind == .customer, let waiting = leaving.first(where: { !renamesDone.contains($0.shortID) && !renamesInterim.contains($0.shortID) }) {
-                fields.append(("name", "\(e.displayName)（改名中 \(e.shortID)）"))
+                fields.append(("name", "\(e.displayName)（\(e.shortID) 改名中）"))
                 renamesInterim.insert(e.shortID)
                 _ = add(.edit(kind, e.shortID, fields: fields), row: i)
                 renamesWaiting[waiting.shortID, default: []].append((e.shortID, name, i))
@@ -2585,7 +2587,7 @@ extension Importer {
                 let shown = (e.map { "\($0.shortID) \($0.displayName)" } ?? w.id, other.map { "\($0.shortID) \($0.displayName)" } ?? id)
                 refuse(w.row, header(rows[w.row], "name"), w.name,
                        "renaming \(shown.0) to \(w.name) would give it the name of \(shown.1), whose own rename in the file is not imported; correct that row, or import this one alone with salesvault customer edit",
-                       "把 \(shown.0)改名为“\(w.name)”后，将与档案中的 \(shown.1)名称相同，而文件中给 \(shown.1)改名的那一行未能导入。请先改正那一行后重新导入")
+                       "文件中给 \(shown.1)改名的那一行未能导入，\(other?.shortID ?? id) 仍叫“\(other?.displayName ?? id)”，因此不能把 \(shown.0)改为该名称。请先改正那一行，再重新导入")
             }
         }
         let today = DateParser.format(DateParser.localDay(options.now))

@@ -12,6 +12,12 @@ public enum MachineZone {
     /// A zone's name as a note shows it: `Etc/GMT+8` (POSIX's sign, eight hours *behind* UTC)
     /// as `UTC-8`, which no one misreads (helper-140); other names as they are.
     public static func shownName(_ identifier: String) -> String {
+        // (GMT-0830, what `UTC+8:30` is named: UTC-8:30, Foundation's sign.)
+        let u = Array(identifier.utf8)
+        if u.count == 8, identifier.hasPrefix("GMT"), u[3] == 0x2B || u[3] == 0x2D, u[4...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           let h = Int(identifier.dropFirst(4).prefix(2)), let m = Int(identifier.suffix(2)) {
+            return "UTC\(u[3] == 0x2B ? "+" : "-")\(h):\(m < 10 ? "0" : "")\(m)"
+        }
         guard identifier.hasPrefix("Etc/GMT"), identifier.count > 8, let n = Int(identifier.dropFirst(8)), n != 0 else { return identifier }
         let sign = identifier.dropFirst(7).first
         return sign == "+" ? "UTC-\(n)" : sign == "-" ? "UTC+\(n)" : identifier
@@ -19,9 +25,10 @@ public enum MachineZone {
 
     /// The zone identifier Foundation reads as the C library reads `value`, when `value` is one
     /// of those forms: the zone after the colon or `zoneinfo/`, or `Etc/GMT-8` for `CST-8` and
-    /// `UTC-8` (POSIX counts hours west of Greenwich, as the `Etc/GMT` zones do). Nil when
-    /// Foundation reads `value` as the C library does, and for what has no such identifier: an
-    /// offset with minutes (`IST-5:30`), summer-time rules (`EST5EDT,M3.2.0,M11.1.0`), or text
+    /// `UTC-8` (POSIX counts hours west of Greenwich, as the `Etc/GMT` zones do), `GMT-0830` for
+    /// `UTC+8:30` (an offset with minutes, which Foundation counts east: since 2026-12-06). Nil when
+    /// Foundation reads `value` as the C library does, and for what has no such identifier:
+    /// summer-time rules (`EST5EDT,M3.2.0,M11.1.0`), or text
     /// that names no zone.
     public static func identifier(forTZ value: String) -> String? {
         guard !value.isEmpty, value.utf8.count <= 128 else { return nil }
@@ -52,10 +59,17 @@ public enum MachineZone {
     /// POSIX reads it (`UTC+8` is eight hours behind UTC), when its offset has a sign: what a
     /// note explains to someone who wrote `UTC+8` for Beijing. Nil for any other form.
     public static func signedPOSIXHoursWest(_ value: String) -> Int? {
+        guard let minutes = signedPOSIXMinutesWest(value), minutes % 60 == 0 else { return nil }
+        return minutes / 60
+    }
+
+    /// `signedPOSIXHoursWest` in minutes, an offset with minutes too (`UTC+8:30` is 510).
+    public static func signedPOSIXMinutesWest(_ value: String) -> Int? {
         guard value.utf8.count <= 128, value.contains(where: { $0 == "+" || $0 == "-" }), let id = posixOffset(value) else { return nil }
         if id == "Etc/UTC" { return 0 }
-        guard id.hasPrefix("Etc/GMT"), let n = Int(id.dropFirst(7)) else { return nil }
-        return n
+        if id.hasPrefix("Etc/GMT"), let n = Int(id.dropFirst(7)) { return n * 60 }
+        guard let zone = TimeZone(identifier: id) else { return nil }
+        return -zone.secondsFromGMT() / 60
     }
 
     /// `std offset` with nothing after it: a name of three or more letters, or <…> (<+08>-8),
@@ -77,7 +91,14 @@ public enum MachineZone {
         }
         let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
         guard (1...3).contains(parts.count), parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let hours = Int(parts[0]), hours <= 14, parts.dropFirst().allSatisfy({ Int($0) == 0 }) else { return nil }
+              let hours = Int(parts[0]), hours <= 14, parts.count < 3 || Int(parts[2]) == 0 else { return nil }
+        let minutes = parts.count > 1 ? Int(parts[1]) ?? 60 : 0
+        guard minutes < 60 else { return nil }
+        if minutes != 0 {
+            // (UTC+8:30, IST-5:30: Etc/GMT zones are whole hours. Foundation reads GMT-0830 as
+            // 8:30 behind UTC, east counted positive, where it read UTC+8:30 as 8:30 ahead.)
+            return "GMT\(sign > 0 ? "-" : "+")\(hours < 10 ? "0" : "")\(hours)\(minutes < 10 ? "0" : "")\(minutes)"
+        }
         let west = sign * hours
         return west == 0 ? "Etc/UTC" : "Etc/GMT\(west > 0 ? "+" : "-")\(abs(west))"
     }

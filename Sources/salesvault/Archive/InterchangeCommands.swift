@@ -281,7 +281,7 @@ struct Import: ArchiveCommand {
     /// What an import whose rows of one record undo each other says (`ImportPreview.updatesUndoEachOther`).
     static var undoEachOther: L {
         L("Nothing to update: the rows of each record, taken in order, leave it as the archive has it (see the notes above).",
-          "无需更新：同一记录的几行内容依次套用后，与档案中现有内容相同（见上面的提醒），档案不作改动。")
+          "无需更新：文件中同一客户（或联系人、项目）的几行按顺序更新后，与档案现有内容一致（见上面的提醒），档案保持不变。")
     }
 }
 
