@@ -978,6 +978,13 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let again = try sv(["--lang", "zh", "import", second, "--on-duplicate", "update", "--yes"])
         XCTAssertTrue(again.stdout.contains("无需更新：档案中的记录与文件内容完全一致。"), again.stdout)
         XCTAssertEqual(try bytes(archive), before)
+        // Rows of one customer that undo each other (批发, then 零售 again): nothing to write,
+        // said so, exit 0, in the preview too (it said 文件中有 0 处问题 and exited 8).
+        let back = try dir.write("c3.csv", "客户名称,行业\n乙有限公司,零售\n乙有限公司,批发\n")
+        let undone = try sv(["--lang", "zh", "import", back, "--on-duplicate", "update", "--yes"])
+        XCTAssertTrue(undone.stdout.contains("无需更新：文件中同一客户（或联系人、项目）的几行按顺序更新后，与档案现有内容一致（见上面的提醒），档案保持不变。"), undone.stdout)
+        XCTAssertEqual(try bytes(archive), before)
+        XCTAssertTrue(try sv(["--lang", "en", "import", back, "--on-duplicate", "update", "--dry-run"]).stdout.contains("Nothing to update: the rows of each record"))
         let en = try sv(["--lang", "en", "import", second, "--on-duplicate", "update", "--dry-run"])
         XCTAssertTrue(en.stdout.contains("unchanged"), en.stdout)
         // Skipping still says what it left out.
