@@ -992,38 +992,48 @@ final class ImportTests: XCTestCase {
         ]
         for (phone, key) in keys { XCTAssertEqual(Identity.phoneKey(phone), key, phone) }
         XCTAssertNotEqual(Identity.phoneKey("+1 381 234 5678"), Identity.phoneKey("13812345678"))
-        // An extension or a second number is not read (helper-146): 86 before an extension is
-        // a local number's, never the country code.
-        for (a, b) in [("022-23456789转801", "022-23456789"), ("022-23456789 ext. 801", "022-23456789"), ("022-23456789 x801", "022-23456789"),
+        // A second number is not read (helper-146); an extension is read as one, however written,
+        // and a number with another extension or none is another phone (two companies on one
+        // switchboard were one: helper-150). 86 before an extension is a local number's.
+        for (a, b) in [("022-23456789转801", "022-23456789 ext. 801"), ("022-23456789 x801", "022 2345 6789 转 801"), ("022-23456789 #801", "022-23456789-801"),
                        ("022-23456789 / 13900001111", "022-23456789"), ("022-23456789、13900001111", "022-23456789"),
                        ("Tel: 022-23456789 Fax: 022-23456790", "022-23456789"), ("+86 400-820-8820", "400-820-8820"),
-                       ("86138-0000-0001", "13800000001")] {
+                       ("86138-0000-0001", "13800000001"), ("022-23456789转801（前台）", "022-23456789 分机 801")] {
             XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
         }
+        XCTAssertEqual(Identity.phoneKey("022-23456789转801"), "02223456789-801")
         for (a, b) in [("8610 1234 转 5678", "010-12345678"), ("8623 4567-123", "023-4567123"), ("86101234-5678", "010-12345678"),
-                       ("Fax 022-2345 6789", "Fax")] {
+                       ("Fax 022-2345 6789", "Fax"), ("021-55556666-801", "021-55556666-802"), ("021-55556666-801", "021-55556666"),
+                       ("010-65529988转801", "010-65529988转802"), ("13812345678-1", "13812345678-2"), ("13812345678-1", "13812345678")] {
             XCTAssertNotEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
         }
         XCTAssertEqual(Identity.phoneKey("Fax: 022-2345 6789"), "02223456789", "an x before the number is not an extension")
         // A second number after a space, a dash extension after a whole landline, 传真; 86
         // written apart is the country code with an extension after (helper-148).
         for (a, b) in [("13812345678 13912345678", "13812345678"), ("022-23456789\n022-23456790", "022-23456789"),
-                       ("020-87654321-8001", "020-87654321"), ("电话 022-23456789 传真 022-23456790", "022-23456789"),
+                       ("020-87654321-8001", "020-87654321 转 8001"), ("电话 022-23456789 传真 022-23456790", "022-23456789"),
                        ("86-22-23456789、022-23456790", "022-23456789"), ("862223456789/13800000000", "022-23456789"),
-                       ("86 22 2345 6789 转 12", "022-23456789"), ("0571 8888 6666", "0571-88886666")] {
+                       ("86 22 2345 6789 转 12", "022-23456789-12"), ("0571 8888 6666", "0571-88886666")] {
             XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
         }
         XCTAssertNotEqual(Identity.phoneKey("0571-8888-6666"), Identity.phoneKey("0571-8888"))
         // A dash after a whole mobile, or after a landline written with 86 and without its 0,
         // begins an extension too (13812345678-1 was one longer number: helper-149).
-        for (a, b) in [("13812345678-1", "13812345678"), ("+86 138 1234 5678-12", "13812345678"), ("86 10 6552 9988-123", "010-65529988"),
-                       ("+86-755-8888-8888-6", "0755-88888888"), ("Alex 13812345678", "13812345678")] {
+        for (a, b) in [("13812345678-1", "13812345678 转 1"), ("+86 138 1234 5678-12", "13812345678 ext 12"), ("86 10 6552 9988-123", "010-65529988 x123"),
+                       ("+86-755-8888-8888-6", "0755-88888888#6"), ("Alex 13812345678", "13812345678")] {
             XCTAssertEqual(Identity.phoneKey(a), Identity.phoneKey(b), a)
         }
         XCTAssertNotEqual(Identity.phoneKey("138-1234-5678"), nil)
-        // A cell with only an extension holds no number (it was read as one: helper-149).
+        // A cell with only an extension holds no number (it was read as one: helper-149); one
+        // that starts so and goes on with a whole number, or with a name, holds that number
+        // (Xu 138…, 转 010-…: helper-150).
         for only in ["ext 1234567", "Ext. 8001234", "x1234567", "转8001234", "分机 8001234", "#8001234", "（转 8001234）", "ｅｘｔ １２３４５６７"] {
             XCTAssertNil(Identity.phoneKey(only), only)
+        }
+        for (cell, key) in [("Xu 13812345678", "13812345678"), ("Xiaoli 138 1234 5678", "13812345678"), ("x: 13812345678", "13812345678"),
+                            ("Extension 13812345678", "13812345678"), ("转 010-65529988", "01065529988"), ("转接前台 010-65529988", "01065529988"),
+                            ("分机号见备注 13812345678", "13812345678")] {
+            XCTAssertEqual(Identity.phoneKey(cell), key, cell)
         }
         XCTAssertEqual(Identity.phoneKey("北京分公司 010-65529988"), "01065529988")
         XCTAssertEqual(Identity.phoneKey("Box 13812345678"), "13812345678")
@@ -2019,6 +2029,26 @@ final class ImportTests: XCTestCase {
         let said = third.warnings.filter { $0.reasonZH.contains("手机号相同") }
         XCTAssertEqual(said.map(\.line), [2, 3], "\(third.warnings.map(\.reasonZH))")
         XCTAssertEqual(said.last?.reasonZH, "“王晓敏”与本文件第 2 行（即档案中的 R2 王敏）手机号相同，将视为同一联系人，并以本行内容更新该联系人。如并非同一联系人，请删除本行的手机号后重新导入")
+    }
+
+    /// Two companies, or two people, on one switchboard are not one: a phone or mobile with
+    /// another extension is another phone (an import with --on-duplicate update overwrote the
+    /// archive's record with the other's row: helper-150); the same extension written another
+    /// way is the same phone.
+    func testNumbersThatDifferInTheirExtensionAreNotOneRecord() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,联系电话\n华东物流有限公司,021-55556666-801\n"), name: "c.csv")
+        try f.importing(utf8("客户,姓名,手机\n华东物流有限公司,王敏,010-65529988-801\n华东物流有限公司,赵刚,13812345678-1\n"), name: "r.csv")
+        let other = try f.importing(utf8("客户名称,联系电话,地区\n江南设计工作室,021-55556666-802,苏州\n"), name: "u.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(other.counts[.customers]?.new, 1, "\(other.warnings.map(\.reasonZH))")
+        XCTAssertEqual(other.counts[.customers]?.updated ?? 0, 0)
+        let people = try f.importing(utf8("客户,姓名,职务,手机\n华东物流有限公司,李强,财务,010-65529988-802\n华东物流有限公司,孙丽,行政,13812345678-2\n"), name: "p.csv", commit: false) {
+            $0.onDuplicate = .update
+        }
+        XCTAssertEqual(people.counts[.contacts]?.new, 2, "\(people.warnings.map(\.reasonZH))")
+        let same = try f.importing(utf8("客户名称,联系电话,地区\n江南设计工作室,021 5555 6666 转 801,苏州\n"), name: "v.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(same.counts[.customers]?.updated, 1, "the same extension written another way: \(same.warnings.map(\.reasonZH))")
+        XCTAssertTrue(same.warnings.contains { $0.reasonZH.contains("电话相同") })
     }
 
     /// Rows of two sheets about one person: a note names the other sheet's row with its sheet

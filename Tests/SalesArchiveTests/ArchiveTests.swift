@@ -126,6 +126,11 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try a.search("里程碑咨询").map { $0.entity.displayName }, ["裡程碑諮詢"])
         XCTAssertEqual(try a.search("谘询").count, 1)
         XCTAssertEqual(try a.search("ｻﾝﾌﾟﾙ工程").count, 0, "a needle found nowhere finds nothing")
+        // A match followed by a combining mark (half-width ﾟ after NFKC), and white space alone (helper-150).
+        try a.addCustomer(name: "丁公司", fields: [("note", "合作伙伴华为ﾟ项目")], now: day(0))
+        XCTAssertEqual(try a.search("华为").map { $0.entity.displayName }, ["丁公司"])
+        XCTAssertEqual(try a.search("  ").count, 0)
+        XCTAssertEqual(try a.search("\u{3000}").count, 0)
     }
 
     func testASalespersonsWeekIsKeptAndReplayedExactly() throws {

@@ -75,6 +75,10 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(try sv(["history", "--json", "--include-secret"], day: 5).stdout.contains("登山"))
         XCTAssertTrue(try sv(["search", "交付周期"], day: 5).stdout.contains("L4"))
         XCTAssertTrue(try sv(["search", "CATALOGUE"], day: 5).stdout.contains("L5"))
+        // Nothing to find, or white space alone (which found every name with a space): a usage error (helper-150).
+        for blank in ["", " ", "\u{3000}"] {
+            XCTAssertTrue(try sv(["search", blank, "--lang", "zh"], day: 5, expect: 64).stderr.contains("请输入要查找的内容"), blank)
+        }
         let stale = try XCTUnwrap(try json(try sv(["stale", "--days", "3", "--json"], day: 5)) as? [[String: Any]])
         XCTAssertEqual(stale.map { $0["id"] as? String }, ["C1", "C2"], "A-grade first")
     }

@@ -985,6 +985,11 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(undone.stdout.contains("无需更新：文件中同一客户（或联系人、项目）的几行按顺序更新后，与档案现有内容一致（见上面的提醒），档案保持不变。"), undone.stdout)
         XCTAssertEqual(try bytes(archive), before)
         XCTAssertTrue(try sv(["--lang", "en", "import", back, "--on-duplicate", "update", "--dry-run"]).stdout.contains("Nothing to update: the rows of each record"))
+        // With --only-valid and a refused row beside them: the same said, not "fix the file" alone (helper-150).
+        let backAndBad = try dir.write("c5.csv", "客户名称,行业,客户等级\n乙有限公司,零售,\n乙有限公司,批发,\n乙有限公司,零售,Z\n")
+        let undoneOnlyValid = try sv(["--lang", "zh", "import", backAndBad, "--on-duplicate", "update", "--only-valid", "--yes"], expect: 8)
+        XCTAssertTrue(undoneOnlyValid.stderr.contains("没有需要导入的内容：没有问题的行按顺序更新后与档案一致或已跳过；另有 1 行无法导入"), undoneOnlyValid.stderr)
+        XCTAssertEqual(try bytes(archive), before)
         let en = try sv(["--lang", "en", "import", second, "--on-duplicate", "update", "--dry-run"])
         XCTAssertTrue(en.stdout.contains("unchanged"), en.stdout)
         // Skipping still says what it left out.

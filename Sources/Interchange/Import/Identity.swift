@@ -13,8 +13,10 @@ public enum Identity {
     public static func halfWidth(_ text: String) -> String { CompanyName.halfWidth(text) }
 
     /// A phone number as compared (INTERCHANGE.md §4): its digits, up to an extension (转, 分机,
-    /// ext, x, #, or a dash after a whole landline) or a second number (/, 、, ;, ，, 或, 传真, or
-    /// a space after a whole number) once seven digits are read; without the
+    /// ext, x, #, or a dash after a whole number) or a second number (/, 、, ;, ，, 或, 传真, or
+    /// a space after a whole number) once seven digits are read, then `-` and the extension's
+    /// digits when there is one (022-23456789转801 is `02223456789-801`, as ext. 801 and x801
+    /// are; a number with another extension, or none, is another phone); without the
     /// country code +86 or 0086, a landline so written given its area code's 0 back
     /// (`+86 22 2345 6789` is `022-23456789`); 86 without + is the country code before a
     /// mobile, or before nine digits or more written apart from it (`86-10-65529988`), or as one
@@ -104,6 +106,15 @@ public enum Identity {
         var done = false, extended = false
         /// The digits after (an extension's, another number's).
         var rest: [UInt8] = []
+        /// The extension's digits (up to the first other character after them): part of the
+        /// number as compared, so that two people or companies on one switchboard are not one
+        /// (021-55556666-801 and -802 were, and an import updated the one with the other's row:
+        /// helper-150).
+        var ext: [UInt8] = []
+        private var extClosed = false
+        /// The cell starts with an extension (转, 分机, #, x or ext before any digit): it holds
+        /// no number unless a whole one follows (`转 010-65529988`; `Xu 138…`, a name, too).
+        var leadingExtension = false
         /// What a character other than a digit may say: an extension begins, another number
         /// does; a space (another number after a whole one) or a dash (an extension after a
         /// whole landline: 020-87654321-8001) when the digits so far are a whole number.
@@ -124,7 +135,11 @@ public enum Identity {
         private var gap = false
 
         mutating func digit(_ b: UInt8) {
-            if done { rest.append(b); return }
+            if done {
+                rest.append(b)
+                if extended && !extClosed { ext.append(b) }
+                return
+            }
             if gap && !digits.isEmpty {
                 apart = true
                 if digits.count == 2 { apartAfterTwo = true }
@@ -133,12 +148,18 @@ public enum Identity {
             digits.append(b)
         }
 
-        /// `leading`: the character begins an extension even before any digit (转, 分机, #, x
-        /// or ext), so that a cell with only an extension holds no number.
+        /// `leading`: the character begins an extension when it comes before any digit (转,
+        /// 分机, #, x or ext), so that a cell with only an extension holds no number.
         mutating func other(plus sign: Bool, marker: Marker?, leading: Bool = false) {
-            if done { return }
+            if done {
+                if extended && !ext.isEmpty { extClosed = true }
+                // (A space after a whole number, then 转 801: an extension, not a second number.)
+                // (Fax: after a number is no extension: its x follows a letter.)
+                if !extended && rest.isEmpty && marker == .extension && leading { extended = true }
+                return
+            }
             if sign && digits.isEmpty { plus = true }
-            if leading && digits.isEmpty { done = true; extended = true; return }
+            if leading && digits.isEmpty { leadingExtension = true }
             if let marker, digits.count >= 7 {
                 switch marker {
                 case .extension, .another: done = true; extended = marker == .extension; return
@@ -151,6 +172,13 @@ public enum Identity {
         }
 
         func key() -> String? {
+            if leadingExtension && !whole { return nil }
+            guard let base = numberKey() else { return nil }
+            return ext.isEmpty ? base : base + "-" + String(decoding: ext, as: UTF8.self)
+        }
+
+        /// The number's key without its extension.
+        private func numberKey() -> String? {
             var d = digits[...]
             // (0086 and 86 compared as bytes: two arrays made per phone were a third of this.)
             var international = false

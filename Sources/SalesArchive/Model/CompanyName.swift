@@ -222,7 +222,9 @@ public enum CompanyName {
     public static func searchable(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
         let compatible = text.unicodeScalars.contains { $0.value >= 0x80 && !$0.isBasicCJKIdeograph && $0.properties.changesWhenNFKCCaseFolded }
-        return Simplified.fold((compatible ? text.precomposedStringWithCompatibilityMapping : text).lowercased())
+        // (Composed again: Foundation's mapping leaves ﾌﾟ as フ and a combining mark, which
+        // `search` compares byte for byte with a typed プ.)
+        return Simplified.fold((compatible ? text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping : text).lowercased())
     }
 
     /// A customer's aliases field (别名) as its aliases: separated by 、 , ， ; ； (and their
@@ -265,5 +267,27 @@ public enum CompanyName {
     /// The refusal of a customer name that `hasNoText`.
     public static func notAName(_ name: String) -> ArchiveError {
         ArchiveError(.invalidValue, "\(name) is \(notANameReason.en)", zh: "“\(name)”\(notANameReason.zh)")
+    }
+}
+
+extension String {
+    /// Whether the text's UTF-8 holds `needle`'s, byte for byte: what `search` compares (a
+    /// match followed by a combining mark, 华为 in 华为ﾟ项目 once NFKC made ﾟ one, is found; a
+    /// comparison of Characters saw 为 and the mark as one and found nothing: helper-150).
+    func holds(_ needle: String) -> Bool {
+        var hay = self, pin = needle
+        return hay.withUTF8 { h in
+            pin.withUTF8 { n in
+                guard !n.isEmpty else { return true }
+                guard h.count >= n.count, let first = n.first else { return false }
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -71,7 +71,7 @@ extension CustomerArchive {
         // ﬁ, ㈱ and half-width katakana, which imports compare so, until 2026-12-06), and
         // simplified and traditional characters alike (search 華為 found nothing under 华为, and
         // 电话 not the entries written 電話: helper-139).
-        let needle = CompanyName.searchable(text)
+        let needle = CompanyName.searchable(text.trimmedWhitespace)
         guard !needle.isEmpty else { return [] }
         var specsOf: [EntityKind: [FieldSpec]] = [:]
         for kind in EntityKind.allCases {
@@ -82,7 +82,7 @@ extension CustomerArchive {
             let specs = specsOf[kind] ?? []
             state.each(kind) { e in
                 for spec in specs {
-                    if let value = e[number: spec.number]?.text, CompanyName.searchable(value).contains(needle) {
+                    if let value = e[number: spec.number]?.text, CompanyName.searchable(value).holds(needle) {
                         hits.append((e, spec.key, value))
                         break
                     }
