@@ -28,6 +28,19 @@ final class UndoCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(shown.stdout.contains("更绝密"), shown.stdout)
     }
 
+    /// An undone grade change's reason (撤销批次 B1) is said once in the history, not twice
+    /// (helper-150: 撤销批次 B3；撤销批次 B3).
+    func testAnUndoneGradeChangeSaysTheUndoOnce() throws {
+        try sv(["customer", "add", "甲"])
+        try sv(["customer", "grade", "甲", "B", "--reason", "预算已批"])
+        let batch = try lastBatch()
+        try sv(["undo", batch])
+        let zh = try sv(["history", "--lang", "zh"]).stdout
+        XCTAssertTrue(zh.contains("撤销批次 \(batch)"), zh)
+        XCTAssertFalse(zh.contains("撤销批次 \(batch)；撤销批次 \(batch)"), zh)
+        XCTAssertFalse(try sv(["history", "--lang", "en"]).stdout.contains("undo of \(batch); 撤销批次"))
+    }
+
     func testALeadingGlobalOptionKeepsTheLabel() throws {
         try sv(["--lang", "zh", "customer", "add", "小米"])
         let r = try sv(["history", "--json"])
