@@ -789,6 +789,18 @@ final class ExportTests: XCTestCase {
         let round = try f.importing(try swapped([bank: food, food: "丙光电有限公司", "丙光电有限公司": bank]), name: "导出.xlsx") { $0.onDuplicate = .update }
         XCTAssertTrue(round.problems.isEmpty, "\(round.problems.map(\.reasonZH))")
         XCTAssertEqual(try f.open().state.entity(.customer, c2)?.displayName, "丙光电有限公司")
+        // Two customers alike already (as `customer add --force` makes them) swap their names
+        // (helper-152: refused, each as like the other).
+        let ltd = "上海浦东发展银行有限公司"
+        let (plain, withSuffix) = try { () throws -> (UInt64, UInt64) in
+            let a = try f.open()
+            let added = try a.addCustomer(name: ltd, now: testNow + 180)
+            return (try a.resolve(.customer, bank).id, added.id)
+        }()
+        let alike = try f.importing(try swapped([bank: ltd, ltd: bank]), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(alike.problems.isEmpty, "\(alike.problems.map(\.reasonZH))")
+        XCTAssertEqual(try f.open().state.entity(.customer, plain)?.displayName, ltd)
+        XCTAssertEqual(try f.open().state.entity(.customer, withSuffix)?.displayName, bank)
         // Two records renamed to one name: refused, the archive as it was.
         let bytes = try f.bytes()
         let twice = try f.importing(try swapped(["王敏": "赵六", "李雷": "赵六"]), name: "导出.xlsx") { $0.onDuplicate = .update }

@@ -131,6 +131,11 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try a.search("华为").map { $0.entity.displayName }, ["丁公司"])
         XCTAssertEqual(try a.search("  ").count, 0)
         XCTAssertEqual(try a.search("\u{3000}").count, 0)
+        // é composed or as e and a combining accent, either way round (helper-152).
+        try a.addCustomer(name: "Café Noir", now: day(0))
+        try a.addCustomer(name: "Rene\u{301} GmbH", now: day(0))
+        XCTAssertEqual(try a.search("Cafe\u{301}").map { $0.entity.displayName }, ["Café Noir"])
+        XCTAssertEqual(try a.search("rené gmbh").map { $0.entity.displayName }, ["Rene\u{301} GmbH"])
     }
 
     func testASalespersonsWeekIsKeptAndReplayedExactly() throws {

@@ -1588,10 +1588,15 @@ extension Importer {
             // contacts' names swapped in an export were both refused, each for the other's old
             // name: helper-97); one that another row renames to this name is.
             func alike(_ a: String, _ b: String) -> Bool { kind == .customer ? Identity.companyKey(a) == Identity.companyKey(b) : Self.personKey(a) == Self.personKey(b) }
-            let leaving = renamed ? others.filter { o in renamedInFile[o.0.shortID].map { !alike($0.name, name) } ?? false }.map(\.0) : []
+            // (Two records alike already, 甲公司 and 甲公司有限公司 added with --force, that swap
+            // their names are no new likeness: helper-152.)
+            let current = e["name"]?.text ?? ""
+            func alreadyAlike(_ o: Entity) -> Bool { alike(current, o["name"]?.text ?? "") }
+            let leaving = renamed ? others.filter { o in renamedInFile[o.0.shortID].map { !alike($0.name, name) || alreadyAlike(o.0) } ?? false }.map(\.0) : []
             others.removeAll { o in leaving.contains { $0.id == o.0.id } }
             if renamed, others.isEmpty, let (id, to) = renamedInFile.first(where: { id, to in
-                id != e.shortID && alike(to.name, name) && (kind == .customer || archiveID(id).flatMap { archive.state.entity(kind, $0)?["customer"]?.ref } == e["customer"]?.ref)
+                guard id != e.shortID, alike(to.name, name), let o = archiveID(id).flatMap({ archive.state.entity(kind, $0) }), !alreadyAlike(o) else { return false }
+                return kind == .customer || o["customer"]?.ref == e["customer"]?.ref
             }), let other = archiveID(id).flatMap({ archive.state.entity(kind, $0) }) {
                 let at = rows[to.row].line
                 refuse(i, header(rows[i], "name"), name,

@@ -221,7 +221,16 @@ public enum CompanyName {
     /// (`Simplified`). ASCII and text without such a form go without Foundation's mapping.
     public static func searchable(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
-        let compatible = text.unicodeScalars.contains { $0.value >= 0x80 && !$0.isBasicCJKIdeograph && $0.properties.changesWhenNFKCCaseFolded }
+        // (A combining mark too: é written as e and U+0301, as macOS pastes it, is the é typed:
+        // helper-152.)
+        let compatible = text.unicodeScalars.contains { u in
+            guard u.value >= 0x80 && !u.isBasicCJKIdeograph else { return false }
+            let p = u.properties
+            switch p.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return true
+            default: return p.changesWhenNFKCCaseFolded
+            }
+        }
         // (Composed again: Foundation's mapping leaves ﾌﾟ as フ and a combining mark, which
         // `search` compares byte for byte with a typed プ.)
         return Simplified.fold((compatible ? text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping : text).lowercased())
