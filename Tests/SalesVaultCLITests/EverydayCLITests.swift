@@ -129,13 +129,13 @@ final class EverydayCLITests: WeekArchiveTestCase {
         inShanghai["TZ"] = "UTC+8"
         let signed = try runTool(["log", "add", "华为", "call", "回访UTC+8", "--at", "昨天下午3点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(signed.status, 0, signed.stderr)
-        XCTAssertTrue(signed.stderr.contains("提示：TZ=UTC+8 按 POSIX 规则（与 date 命令一致）实际是 UTC-8，比北京时间慢 16 小时，并不是北京时间；本机时间均按 UTC-8 显示。如需北京时间，请执行：export TZ=Asia/Shanghai"), signed.stderr)
+        XCTAssertTrue(signed.stderr.contains("提示：本机时区设置 TZ=UTC+8 并不是北京时间。按 POSIX 规则（与 date 命令一致），它实际表示 UTC-8，比北京时间慢 16 小时；目前所有时间都按 UTC-8 显示。如需改用北京时间，请执行：export TZ=Asia/Shanghai"), signed.stderr)
         XCTAssertTrue(signed.stderr.contains("本机时区（UTC-8）"), signed.stderr)
         // With minutes, as `date` reads it (Foundation read UTC+8:30 as 8:30 ahead of UTC).
         inShanghai["TZ"] = "UTC+8:30"
         let minutes = try runTool(["log", "add", "华为", "call", "回访UTC+8:30", "--at", "昨天下午3点", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertEqual(minutes.status, 0, minutes.stderr)
-        XCTAssertTrue(minutes.stderr.contains("提示：TZ=UTC+8:30 按 POSIX 规则（与 date 命令一致）实际是 UTC-8:30，比北京时间慢 16 小时 30 分钟"), minutes.stderr)
+        XCTAssertTrue(minutes.stderr.contains("提示：本机时区设置 TZ=UTC+8:30 并不是北京时间。按 POSIX 规则（与 date 命令一致），它实际表示 UTC-8:30，比北京时间慢 16 小时 30 分钟"), minutes.stderr)
         XCTAssertTrue(minutes.stderr.contains("本机时区（UTC-8:30）"), minutes.stderr)
         let listedMinutes = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(listedMinutes.first { ($0["summary"] as? String) == "回访UTC+8:30" }?["at"] as? String, "2026-11-23T23:30:00Z", "15:00 the day before, 8:30 behind UTC")
@@ -149,7 +149,7 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let listedUnderCST = try runTool(["log", "list", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai)
         XCTAssertTrue(listedUnderCST.stderr.contains("提示：TZ=CST 不是有效的时区名称"), listedUnderCST.stderr)
         inShanghai["TZ"] = "UTC+8"
-        XCTAssertTrue(try runTool(["agenda", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai).stderr.contains("提示：TZ=UTC+8 按 POSIX 规则"))
+        XCTAssertTrue(try runTool(["agenda", "--lang", "zh", "--password-file", dir.path("pw")], environment: inShanghai).stderr.contains("提示：本机时区设置 TZ=UTC+8 并不是北京时间"))
         let listedCST = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["log", "list", "--json"], day: 1, hour: 10).stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(listedCST.first { ($0["summary"] as? String) == "回访CST" }?["at"] as? String, "2026-11-24T09:00:00Z")
         let third = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0003", "--json"], day: 1, hour: 10).stdout.utf8)) as? [String: Any])

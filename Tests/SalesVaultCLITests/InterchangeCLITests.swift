@@ -988,7 +988,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // With --only-valid and a refused row beside them: the same said, not "fix the file" alone (helper-150).
         let backAndBad = try dir.write("c5.csv", "客户名称,行业,客户等级\n乙有限公司,零售,\n乙有限公司,批发,\n乙有限公司,零售,Z\n")
         let undoneOnlyValid = try sv(["--lang", "zh", "import", backAndBad, "--on-duplicate", "update", "--only-valid", "--yes"], expect: 8)
-        XCTAssertTrue(undoneOnlyValid.stderr.contains("没有需要导入的内容：没有问题的行按顺序更新后与档案一致或已跳过；另有 1 行无法导入"), undoneOnlyValid.stderr)
+        XCTAssertTrue(undoneOnlyValid.stderr.contains("没有需要导入的内容：其余可以导入的行逐行导入后，档案不会有任何变化（内容相同或已跳过）；另有 1 行无法导入"), undoneOnlyValid.stderr)
         XCTAssertEqual(try bytes(archive), before)
         let en = try sv(["--lang", "en", "import", second, "--on-duplicate", "update", "--dry-run"])
         XCTAssertTrue(en.stdout.contains("unchanged"), en.stdout)

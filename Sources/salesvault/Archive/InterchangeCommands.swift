@@ -242,7 +242,7 @@ struct Import: ArchiveCommand {
             let undone = preview.total.new == 0 && preview.total.updated > 0 && preview.plan.map { $0.isValid && $0.events.isEmpty } == true
             if onlyValid, (preview.total.new + preview.total.updated == 0 && preview.total.unchanged + preview.total.duplicate > 0) || undone {
                 throw CLIError(.inputRefused, L("nothing to import: the rows without problems are already in the archive as the file has them\(undone ? " once applied in order" : ""); \(rows) row(s) have problems (listed above)",
-                                                "没有需要导入的内容：没有问题的行\(undone ? "按顺序更新后" : "")与档案一致或已跳过；另有 \(rows) 行无法导入（见上面的问题清单）"),
+                                                (undone ? "没有需要导入的内容：其余可以导入的行逐行导入后，档案不会有任何变化（内容相同或已跳过）" : "没有需要导入的内容：没有问题的行与档案一致或已跳过") + "；另有 \(rows) 行无法导入（见上面的问题清单）"),
                                hint: L("fix those rows and import the file again", "请修改这些行后重新导入"))
             }
             var hintEN = "fix the file as listed above and import it again"

@@ -404,14 +404,14 @@ extension ArchiveContext {
         // (Only for a + sign, the mistake: TZ=JST-9 is right, and got the note too: helper-138.)
         if let tz = givenTZ, let minutes = MachineZone.signedPOSIXMinutesWest(tz), minutes > 0 {
             let shown = ChangeDraft.quoted(tz)
-            // (Wording of helper-140: what it is, and how far from Beijing time. With minutes,
+            // (Wording of helper-140 and helper-153: what it is, and how far from Beijing time. With minutes,
             // UTC+8:30, since 2026-12-06: it was read as 8:30 ahead of UTC without a word.)
             let west = minutes % 60 == 0 ? "\(minutes / 60)" : "\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
             let behind = minutes + 480
             let behindEN = behind % 60 == 0 ? "\(behind / 60) hours" : "\(behind / 60) hours \(behind % 60) minutes"
             let behindZH = behind % 60 == 0 ? "\(behind / 60) 小时" : "\(behind / 60) 小时 \(behind % 60) 分钟"
             Terminal.stderr(L("Note: TZ=\(shown) means UTC-\(west) under POSIX rules (as the date command reads it), \(behindEN) behind Beijing time; times here are in UTC-\(west). For Beijing time: export TZ=Asia/Shanghai\n",
-                              "提示：TZ=\(shown) 按 POSIX 规则（与 date 命令一致）实际是 UTC-\(west)，比北京时间慢 \(behindZH)，并不是北京时间；本机时间均按 UTC-\(west) 显示。如需北京时间，请执行：export TZ=Asia/Shanghai\n").text)
+                              "提示：本机时区设置 TZ=\(shown) 并不是北京时间。按 POSIX 规则（与 date 命令一致），它实际表示 UTC-\(west)，比北京时间慢 \(behindZH)；目前所有时间都按 UTC-\(west) 显示。如需改用北京时间，请执行：export TZ=Asia/Shanghai\n").text)
             return
         }
         guard let tz = givenTZ, !tz.isEmpty,
