@@ -1,0 +1,253 @@
+import Foundation
+import SalesArchive
+
+extension Importer.ChangeSetBuilder {
+    /// A row of the customers sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
+    func planCustomer(_ i: Int, _ r: Row, before: Int) {
+        let name = r.field("name") ?? ""
+        let rowKeys = keys[i]!  // computed for every row planned here
+        let credit: String? = rowKeys.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
+        let key = rowKeys.companyKey!
+        let phone = rowKeys.phone
+        var match: (ref: String, line: Int?, why: MatchReason)?
+        guard let own = ownNamed(i, r, .customer, name: name) else { return }
+        if let own {
+            match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
+            // (Its new name found by the rows that name it, also when this row is refused.)
+            customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+            customers.register(ref: own.shortID, line: r.line, traditionalName: name)
+        }
+        else if let credit, let c = index.customerByCredit[credit] {
+            // The name one archive customer's and the credit code another's: an update
+            // would not know which (it updated the credit code's without a word: helper-92).
+            if options.onDuplicate == .update,
+               let named = (index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)])
+                   ?? index.customerByOtherName[key].flatMap({ $0.isEmpty ? nil : $0 }), named != c {  // (or its short name or alias: helper-94)
+                func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
+                refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
+                       "the name is \(shown(named))'s (its name, short name or alias) in the archive and the credit code \(shown(c))'s: which to update is not clear; check the name and the credit code",
+                       "客户名称对应档案中的 \(shown(named))，统一社会信用代码却属于 \(shown(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                return
+            }
+            match = (c, nil, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同"))
+        }
+        else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
+            match = (c, nil, MatchReason(.name, "same name", "名称相同"))
+        } else if let shared = index.sharedKeys[key] {
+            // Names written alike by two archive customers, neither exactly: a duplicate
+            // of both, and an update would not know which to change.
+            if options.onDuplicate == .update {
+                refuse(i, header(r, "name"), name, "\(name) matches more than one customer in the archive (\(shared.prefix(5).joined(separator: ", "))); write the name exactly as the archive does, or give the credit code, to say which to update",
+                       "“\(name)”与档案中多个客户的名称相近（\(shared.prefix(5).joined(separator: "、"))），无法确定要更新哪一家。请按档案中的写法填写客户全称，或改填统一社会信用代码")
+                return
+            }
+            let others = shared.dropLast().prefix(4)
+            match = (shared.last!, nil, MatchReason(.sharedName, "same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
+        }
+        else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
+        else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
+        else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")) }
+        else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.name, "same name", "名称相同")) }
+        else if let phone, let f = customers.byPhone[phone], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.phone, "same phone", "电话相同")) }
+        var ref: String
+        if let match {
+            // A handover's row that updates a customer keeps the note of where it came
+            // from, as a new one gets it: the same file imported again changes nothing
+            // (helper-109 M3: the update took the handover note away).
+            // A row without a note leaves the note as it is (the new owner's own note
+            // was replaced by the handover line: helper-111); one with a note keeps the
+            // handover line the customer already has (of an earlier import of this
+            // export, or of the same export under another name), else this one.
+            var row = r
+            if let handover, options.onDuplicate == .update, let given = r.field("note") {
+                let existing = archiveID(match.ref).flatMap { archive.state.entity(.customer, $0)?["note"]?.text } ?? ""
+                let line = existing.split(separator: "\n").last { $0.hasPrefix("交接导入：") }.map(String.init) ?? handover
+                row.fields.removeAll { $0.0 == "note" }
+                row.fields.append(("note", [given, line].joined(separator: "\n")))
+            }
+            guard let settled = settle(i, row, .customer, match, value: name) else { return }
+            ref = settled
+            if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
+        } else {
+            var fields = r.fields.filter { $0.0 != "name" }
+            if let handover {
+                let note = [r.field("note"), handover].compactMap { $0 }.joined(separator: "\n")
+                fields.removeAll { $0.0 == "note" }
+                fields.append(("note", note))
+            }
+            ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
+            fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
+            b.status[i] = .new
+        }
+        customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+        customers.register(ref: ref, line: r.line, exactName: TextKey(name.trimmedWhitespace), key: key)
+        customers.register(ref: ref, line: r.line, traditionalName: name)
+        for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {
+            customers.register(ref: ref, line: r.line, otherName: TextKey(Identity.companyKey(other)), besides: key)
+        }
+        registerSourceID(r, ref)
+        // A contact person on the customer's row.
+        if let person = r.contact.first(where: { $0.0 == "name" })?.1 {
+            let pkey = "\(ref)|\(Importer.personKey(person))"
+            let mobile = r.contact.first(where: { $0.0 == "mobile" })?.1
+            // The same mobile at the same customer is the same person, as in a contact
+            // list (王小敏 with 王敏's mobile was added beside her: helper-88).
+            let mobileKey = mobile.flatMap(Identity.phoneKey).map { "\(ref)|\($0)" }
+            func byMobile() -> String? {
+                guard let mobileKey else { return nil }
+                if let f = mobiles[mobileKey] { return f.ref }
+                guard let id = archiveID(ref) else { return nil }
+                return mobile.flatMap(Identity.phoneKey).flatMap { archiveChildren(.contact, of: id).byMobile[$0] }?.shortID
+            }
+            if let known = people[pkey]?.ref ?? childRef(.contact, customer: ref, name: person, mobile: mobile) ?? byMobile() {
+                // A person the customer has (in the archive or an earlier row): with
+                // --on-duplicate update the row's values update it, as a contact list's
+                // row would (its mobile was left as it was, without a word).
+                if options.onDuplicate == .update {
+                    var row = r
+                    row.fields = r.contact
+                    let status = importer.update(.contact, ref: known, row, row: i, earlier: fileFields[known], warnings: &updateWarnings,
+                                        table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                    fileFields[known] = Importer.merged(fileFields[known], row, table: tables[r.mapped].table.name)
+                    // (Counted once per archive contact: a person the file itself added is new.)
+                    if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
+                    if status == .unchanged, !known.hasPrefix("@"), people[pkey] == nil, !updatedPeople.contains(known) { b.inlineContactKept[i] = .unchanged }
+                } else if !known.hasPrefix("@"), people[pkey] == nil {
+                    // (skip: the person left as the archive has them; a row the archive
+                    // has as it is: the person too)
+                    b.inlineContactKept[i] = identical.contains(i) ? .unchanged : .duplicate
+                }
+                if people[pkey] == nil { people[pkey] = (known, r.line) }
+                if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = (known, r.line) }
+            } else {
+                sayNamesake(r, customer: ref, name: person, column: tables[r.mapped].columns.first { $0.target == .inlineContact("name") }?.header)
+                let n = add(.addContact(customer: ref, name: person, fields: r.contact.filter { $0.0 != "name" }), row: i)
+                people[pkey] = ("@\(n)", r.line)
+                if let mobileKey, mobiles[mobileKey] == nil { mobiles[mobileKey] = ("@\(n)", r.line) }
+                fileFields["@\(n)"] = FileRecord(r.line, r.contact, table: tables[r.mapped].table.name)
+                b.inlineContacts.insert(i)
+            }
+        }
+    }
+
+    /// A row of the contacts sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
+    func planContact(_ i: Int, _ r: Row, before: Int) {
+        guard let customer = customerOf(i, r) else { return }
+        let name = r.field("name") ?? ""
+        let pkey = "\(customer)|\(Importer.personKey(name))"
+        let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
+        var match: (ref: String, line: Int?, why: MatchReason)?
+        guard let own = ownNamed(i, r, .contact, customer: customer, name: name) else { return }
+        if let own {
+            match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
+            if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
+        } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
+            match = (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
+        } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
+            match = (f.ref, f.line, MatchReason(.mobile, "same mobile", "手机号相同"))
+        } else if mobile != nil, let id = archiveID(customer),
+                  let p = r.field("mobile").flatMap(Identity.phoneKey).flatMap({ archiveChildren(.contact, of: id).byMobile[$0] }) {
+            match = (p.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
+        }
+        var ref: String
+        if let match {
+            guard let settled = settle(i, r, .contact, match, value: name) else { return }
+            ref = settled
+            if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
+        } else {
+            sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
+            ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
+            fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
+            b.status[i] = .new
+        }
+        if people[pkey] == nil { people[pkey] = (ref, r.line) }
+        if let mobile, mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
+        registerSourceID(r, ref)
+    }
+
+    /// A row of the projects sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
+    func planProject(_ i: Int, _ r: Row, before: Int) {
+        guard let customer = customerOf(i, r) else { return }
+        let name = r.field("name") ?? ""
+        var fields = r.fields.filter { $0.0 != "name" && $0.0 != "stage" }
+        if let makers = contactRefs(i, r, key: "decisionMakers", customer: customer) { fields.append(("decisionMakers", makers)) }
+        guard (b.problems[i]?.count ?? 0) == before else { return }
+        let stage = r.field("stage")
+        var ref: String
+        guard let own = ownNamed(i, r, .project, customer: customer, name: name) else { return }
+        if let own, projects["\(customer)|\(Importer.personKey(name))"] == nil { projects["\(customer)|\(Importer.personKey(name))"] = (own.shortID, r.line) }
+        if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
+            switch options.onDuplicate {
+            case .refuse where identical.contains(i):
+                guard unchangedOnce(i, r, record: existing, column: header(r, "name"), value: name) else { return }
+                ref = existing
+            case .refuse:
+                if !existing.hasPrefix("@"), namedAsInArchive(.project, existing, r) { b.archiveDuplicates.insert(i) }
+                let (en, zh) = duplicateText((existing, own == nil ? projects["\(customer)|\(Importer.personKey(name))"]?.line : nil),
+                                             own == nil ? ("same name at the same customer", "同一客户下项目名称相同") : ("same record id", "记录号相同"), r)
+                let hint = duplicateHint()
+                refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
+                return
+            case .skip:
+                b.status[i] = .duplicate
+                ref = existing
+            case .update:
+                ref = existing
+                var row = r
+                row.fields = fields
+                // (The stage is compared below, with what an earlier row of the file set.)
+                let stageSpec = Schema.field(.project, key: "stage")!  // a schema literal
+                let otherStage = stage.flatMap { s in SalesStage.read(s.trimmedWhitespace).flatMap { w in fileStages[ref].map { w != $0 } } } == true
+                b.status[i] = importer.update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
+                                     warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
+                fileFields[ref] = Importer.merged(fileFields[ref], row, table: tables[r.mapped].table.name)
+                if let stage {
+                    // Where the project is now: after an earlier row of this file, or in the archive.
+                    let current = fileStages[ref] ?? archiveID(ref).flatMap { archive.state.entity(.project, $0) }
+                        .flatMap { $0["stage"]?.text }.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
+                    let wanted = SalesStage.read(stage.trimmedWhitespace)
+                    if wanted != current {  // a stage that is none is refused by setStage, naming it
+                        let why = r.gradeReason.flatMap { $0.isPlaceholderReason ? nil : $0 } ?? "根据导入文件“\(source.fileName)”调整"
+                        _ = add(.setStage(ref, stage: stage, reason: why), row: i)
+                        b.status[i] = .updated
+                        if let wanted { fileStages[ref] = wanted }
+                        // A closed project opened again, or closed otherwise, by a file (an
+                        // older list?) is said.
+                        if let wanted, current.isClosed {
+                            updateWarnings.append(ImportProblem(
+                                table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
+                                reason: wanted.isClosed ? "the project \(name) is closed (\(current.en)); this row changes its outcome to \(wanted.en), with the reason: \(why); check that this is meant"
+                                    : "the project \(name) is closed (\(current.en)); this row opens it again at \(wanted.en), with the reason: \(why); check that this is meant",
+                                reasonZH: wanted.isClosed ? "项目“\(name)”已结束（\(current.zh)），此行会将结果改为“\(wanted.zh)”，原因记为：\(why)。请核实"
+                                    : "项目“\(name)”已结束（\(current.zh)），此行会将其重新开启，阶段改为“\(wanted.zh)”，原因记为：\(why)。请核实"))
+                        } else if let wanted, current.moveNeedsReason(to: wanted) {
+                            // A stage gone back, or a project lost or abandoned, which a command
+                            // takes only with its reason (regulation 7.1): said, with the reason
+                            // recorded for it (it changed without a word: helper-123).
+                            updateWarnings.append(ImportProblem(
+                                table: tables[r.mapped].table.name, line: r.line, column: header(r, "stage"), value: stage,
+                                reason: wanted.isClosed ? "the project \(name) is to be closed as \(wanted.en) from \(current.en), with the reason: \(why); check that this is meant"
+                                    : "the project \(name) \(wanted.order < current.order ? "goes back" : "skips") from \(current.en) to \(wanted.en), with the reason: \(why); check that this is meant",
+                                reasonZH: wanted.isClosed ? "项目“\(name)”将从“\(current.zh)”直接标记为“\(wanted.zh)”，原因记为：\(why)。请核实"
+                                    : "项目“\(name)”的阶段将从“\(current.zh)”\(wanted.order < current.order ? "退回" : "跳到")“\(wanted.zh)”，原因记为：\(why)。请核实"))
+                        }
+                    }
+                }
+            }
+        } else {
+            let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
+            ref = "@\(n)"
+            fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
+            fileStages[ref] = .infoDevelopment
+            if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {
+                _ = add(.setStage(ref, stage: stage, reason: "根据导入文件“\(source.fileName)”设定（新建项目）"), row: i)
+                if let wanted = SalesStage.read(stage.trimmedWhitespace) { fileStages[ref] = wanted }
+            }
+            b.status[i] = .new
+        }
+        let key = "\(customer)|\(Importer.personKey(name))"
+        if projects[key] == nil { projects[key] = (ref, r.line) }
+        registerSourceID(r, ref)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import SalesArchive
+
+extension Importer.ChangeSetBuilder {
+    func archiveEntry(_ key: LogKey) -> UInt64? {
+        if entriesByKey == nil { entriesByKey = Importer.recordsByKey(archive.state, .activity, at: "at", text: "summary") }
+        return entriesByKey?[key]
+    }
+
+    /// The log entry `id` given the row's cells that differ from it (`.editLog`, the file
+    /// named as the reason); `.unchanged` when none does.
+    /// `own`: the row is the entry by its 记录号 (§4.1), so its text (跟进内容) and time are
+    /// compared too.
+    func updateLog(_ id: UInt64, _ r: Row, contacts: String?, project: String?, row: Int, own: Bool = false) -> RowStatus {
+        guard let entry = archive.state.entity(.activity, id) else { return .duplicate }
+        var fields: [(String, String)] = []
+        for key in (own ? ["type", "summary", "nextStep", "nextDate", "location"] : ["type", "nextStep", "nextDate", "location"]) {
+            guard let input = r.field(key), let spec = Schema.field(.activity, key: key) else { continue }
+            let value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+            if value != nil && value == entry[number: spec.number] { continue }
+            fields.append((key, input))
+        }
+        if own { fields += cleared(r, entry, except: ["contacts", "project"]) }
+        if let contacts, !contacts.isEmpty {
+            let ids = contacts.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
+            if ids.contains(nil) || Set(ids.compactMap { $0 }) != Set(entry["contacts"]?.refs ?? []) { fields.append(("contacts", contacts)) }
+        }
+        if let project {
+            if project.hasPrefix("@") || UInt64(project.dropFirst()) != entry["project"]?.ref { fields.append(("project", project)) }
+        }
+        // (Not when the file's times are another zone's: each would move by hours: helper-100.)
+        let at = own && !zoneShifted ? r.instants["at"].flatMap { $0 == entry["at"]?.int ? nil : $0 } : nil
+        guard !fields.isEmpty || at != nil else { return .unchanged }
+        _ = add(.editLog(entry.shortID, fields: fields, at: at, reason: "根据导入文件“\(source.fileName)”更新"), row: row)
+        return .updated
+    }
+
+    func contactRefs(_ i: Int, _ r: Row, key: String, customer: String) -> String? {
+        guard let text = r.refs[key] else { return nil }
+        var refs: [String] = []
+        // (One person whose name has a comma, Smith, John, also in a list, Smith, John、王敏, as an
+        // export writes it and the archive reads the field: it was Smith and John; 王敏 李雷
+        // and 王敏和李雷 are two people, as on the command line.)
+        let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil }
+        for name in listed {
+            guard let ref = childRef(.contact, customer: customer, name: name) else {
+                refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
+                       "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
+                continue
+            }
+            refs.append(ref)
+        }
+        return refs.joined(separator: ",")
+    }
+
+    /// A row of the log sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
+    func planLogEntry(_ i: Int, _ r: Row, before: Int) {
+        guard let customer = customerOf(i, r), let at = r.instants["at"] else { return }
+        let summary = r.field("summary") ?? ""
+        let contacts = contactRefs(i, r, key: "contacts", customer: customer)
+        var project: String?
+        if let p = r.refs["project"] {
+            project = childRef(.project, customer: customer, name: p)
+            if project == nil {
+                refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "该客户下没有项目“\(p)”（本文件和档案中都没有）")
+            }
+        }
+        guard (b.problems[i]?.count ?? 0) == before else { return }
+        // An entry of this archive by its 记录号 (of an export of it), its time or its text
+        // the same: the row is that entry, its content edited in the sheet or not.
+        let ownEntry: Entity?
+        switch ownRecord(i, r, .activity, customer: customer) {
+        case .refused: return
+        case .none: ownEntry = nil
+        case .record(let e):
+            if refusesStale(i, r, e, fields: r.fields + cleared(r, e, except: ["contacts", "project"]), at: zoneShifted ? nil : at) { return }
+            ownEntry = e
+        }
+        if let own = ownEntry {
+            switch options.onDuplicate {
+            case .refuse where identical.contains(i): _ = unchangedOnce(i, r, record: own.shortID, column: header(r, "summary"), value: summary)
+            case .refuse:
+                b.archiveDuplicates.insert(i)
+                _ = duplicateHint()
+                refuse(i, header(r, "summary"), summary, "already in the archive's contact log as \(own.shortID) (same record id)", "档案中已有这条跟进记录（\(own.shortID)，记录号相同）")
+            case .skip: b.status[i] = .duplicate
+            case .update: b.status[i] = updateLog(own.id, r, contacts: contacts, project: project, row: i, own: true)
+            }
+            return
+        }
+        var key = Importer.logKey(customer, at, summary)
+        // One hash of the key when it is new (the common case): inserted at once, and the
+        // earlier line put back when it was not.
+        var inArchive = !index.logKeys.isEmpty && index.logKeys.contains(key)
+        // A date without a time (midnight) is also the entry `log add --at` that date
+        // made (09:00): the same entry (helper-99: it was added a second time).
+        if !inArchive, !index.logKeys.isEmpty, let twin = Importer.dateOnlyTwin(at), index.logKeys.contains(Importer.logKey(customer, twin, summary)) {
+            key = Importer.logKey(customer, twin, summary)
+            inArchive = true
+        }
+        let earlierLine = inArchive ? logKeys[key] : logKeys.updateValue(r.line, forKey: key)
+        if inArchive || earlierLine != nil {
+            if let earlierLine, !inArchive { logKeys[key] = earlierLine }
+            if options.onDuplicate == .refuse, identical.contains(i) {
+                _ = unchangedOnce(i, r, record: archiveEntry(key).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
+            } else if options.onDuplicate == .refuse {
+                if inArchive && earlierLine == nil { b.archiveDuplicates.insert(i) }
+                let (en, zh) = earlierLine.map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
+                    ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
+                let hint = duplicateHint()
+                refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
+            } else if options.onDuplicate == .update, inArchive, earlierLine == nil, let id = archiveEntry(key) {
+                // The archive's entry with the row's other cells (next step, next date,
+                // way, place, people, project): they were dropped, and the file said to be
+                // in the archive already (helper-97).
+                b.status[i] = updateLog(id, r, contacts: contacts, project: project, row: i)
+            } else {
+                b.status[i] = .duplicate
+            }
+            return
+        }
+        let entry = LogEntry(customer: customer, type: r.field("type") ?? "other", summary: summary, at: at,
+                             contacts: contacts.map { $0.split(separator: ",").map(String.init) } ?? [], project: project,
+                             nextStep: r.field("nextStep"), nextDate: r.field("nextDate"), location: r.field("location"))
+        _ = add(.logActivity(entry), row: i)
+        b.status[i] = .new
+    }
+}

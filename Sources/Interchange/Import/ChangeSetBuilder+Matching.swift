@@ -1,0 +1,313 @@
+import Foundation
+import SalesArchive
+
+extension Importer.ChangeSetBuilder {
+    func add(_ op: ChangeOperation, row: Int) -> Int {
+        b.operationRows.append(row)
+        return b.set.append(op)
+    }
+
+    func refuse(_ i: Int, _ column: String?, _ value: String?, _ en: String, _ zh: String) {
+        let r = rows[i]
+        b.problems[i, default: []].append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: column, value: value, reason: en, reasonZH: zh))
+        // (A customer row refused in this pass, as a duplicate of another row: rows naming it
+        // are told so, not that it is nowhere in the file.)
+        if r.kind == .customers, let name = r.field("name") {
+            let key = TextKey(Identity.companyKey(name))
+            if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[r.mapped].table.name, r.line) }
+        }
+    }
+
+    func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
+
+    func archiveID(_ ref: String) -> UInt64? { ref.hasPrefix("C") || ref.hasPrefix("R") || ref.hasPrefix("P") ? UInt64(ref.dropFirst()) : nil }
+
+    /// Where in the file the row at `line` of the file's record `ref` is, said from row `r`:
+    /// its sheet named when it is another's (“客户2”工作表第 2 行 read as its own line: helper-148).
+    func fileLine(_ ref: String, _ line: Int, from r: Row) -> (en: String, zh: String) {
+        let here = tables[r.mapped].table.name
+        var sheet: String?
+        if let record = fileFields[ref] {
+            if record.first.line == line { sheet = record.first.table }
+            else if record.line == line { sheet = record.table }
+            else { sheet = record.fieldSources.values.first { $0.line == line }?.table }
+        }
+        guard let sheet, sheet != here else { return ("line \(line) of this file", "本文件第 \(line) 行") }
+        return ("\(sheet) line \(line)", "“\(sheet)”工作表第 \(line) 行")
+    }
+
+    func duplicateText(_ where_: (ref: String, line: Int?), _ what: (en: String, zh: String), _ r: Row) -> (String, String) {
+        if let line = where_.line {
+            let at = fileLine(where_.ref, line, from: r)
+            return ("the same \(r.kind.entity.en) as \(at.en) (\(what.en))", "与\(at.zh)重复（\(what.zh)）")
+        }
+        let e = archive.state.entities(r.kind.entity, archiveID(where_.ref) ?? 0)
+        let name = e.map { "\($0.shortID) \($0.displayName)" } ?? where_.ref
+        return ("already in the archive as \(name) (\(what.en))", "档案中已有 \(name)（\(what.zh)）")
+    }
+
+    /// The name of the record a row matched: the archive's, or the earlier row's of the file.
+    func recordName(_ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason)) -> String? {
+        if match.line == nil { return archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }?["name"]?.text }
+        return fileFields[match.ref]?.fields.first { $0.0 == "name" }?.1
+    }
+
+    /// Whether row `r` names archive record `ref` exactly as the archive does: only then may
+    /// it count as unchanged rather than refused (腾讯科技（深圳） for 腾讯科技（深圳）有限公司
+    /// is still shown as a duplicate, for the user to say which it is).
+    func namedAsInArchive(_ kind: EntityKind, _ ref: String, _ r: Row) -> Bool {
+        guard let id = archiveID(ref), let e = archive.state.entity(kind, id), let name = r.field("name") else { return false }
+        return e["name"]?.text?.trimmedWhitespace == name.trimmedWhitespace
+    }
+
+    /// A row the archive has as it is (`identical`): unchanged; but a later row of the file
+    /// for the same record is refused as that row's duplicate, as the second of two rows of a
+    /// new record is (both were counted unchanged: helper-116). False when refused.
+    func unchangedOnce(_ i: Int, _ r: Row, record: String, column: String?, value: String?) -> Bool {
+        if let line = unchangedRecords[record] {
+            _ = duplicateHint()
+            refuse(i, column, value, "the same \(r.kind.entity.en) as line \(line) of this file", "与本文件第 \(line) 行重复")
+            return false
+        }
+        unchangedRecords[record] = r.line
+        b.status[i] = .unchanged
+        return true
+    }
+
+    /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
+    func duplicateHint() -> (String, String) {
+        b.duplicatesRefused += 1
+        return ("", "")
+    }
+
+    /// What a row that duplicates `match` becomes under `--on-duplicate`: refused (nil), or
+    /// the record it stands for (skipped, or updated with the row's values).
+    func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), value: String) -> String? {
+        switch options.onDuplicate {
+        case .refuse where identical.contains(i):
+            // (The archive has it as the row has it.)
+            guard unchangedOnce(i, r, record: match.ref, column: header(r, "name"), value: value) else { return nil }
+        case .refuse:
+            var why = match.why
+            if match.line == nil, namedAsInArchive(kind, match.ref, r) {
+                b.archiveDuplicates.insert(i)
+                // Which values differ, when some do (a refusal of a row named as in the
+                // archive did not say why it was not unchanged: helper-116).
+                if let e = archiveID(match.ref).flatMap({ archive.state.entity(kind, $0) }) {
+                    let d = importer.differingFromArchive(kind, e, r)
+                    if !d.isEmpty {
+                        why.en += "; its \(d.map(\.en).joined(separator: ", ")) differ\(d.count > 1 ? "" : "s")"
+                        why.zh += "，但\(d.map(\.zh).joined(separator: "、"))与档案记录不一致"
+                    }
+                }
+            } else if why.kind == .name, r.field("name")?.trimmedWhitespace != recordName(kind, match)?.trimmedWhitespace {
+                // (Names alike once the legal suffix, spaces and brackets are set aside, not
+                // the same: 华为技术 for 华为技术有限公司 was said 名称相同: helper-116.)
+                why = MatchReason(.name, "the same name once the legal suffix, spaces and brackets are set aside", "去掉“有限公司”等后缀、空格和括号后，两者名称相同")
+            }
+            let (en, zh) = duplicateText((match.ref, match.line), (why.en, why.zh), r)
+            _ = duplicateHint()
+            refuse(i, header(r, "name"), value, en, zh)
+            return nil
+        case .skip:
+            b.status[i] = .duplicate
+            sayOtherName(i, r, kind, match, updated: false)
+        case .update:
+            let status = importer.update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
+                                table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+            // (Said before this row's fields are merged into the record's: a third row of a
+            // contact taken by its mobile, under another name again, was compared with its
+            // own name and not said: helper-146.)
+            sayOtherName(i, r, kind, match, updated: true)
+            fileFields[match.ref] = Importer.merged(fileFields[match.ref], r, table: tables[r.mapped].table.name)
+            b.status[i] = status
+        }
+        return match.ref
+    }
+
+    func sayOtherName(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), updated: Bool) {
+        // (A record of the archive an earlier row was taken for: the archive's name, which
+        // the file's record does not keep.)
+        let archived = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
+        guard kind == .customer || kind == .contact, [.phone, .mobile, .creditCode].contains(match.why.kind), let name = r.field("name"),
+              let other = recordName(kind, match) ?? archived?["name"]?.text else { return }
+        let same = kind == .customer ? Identity.companyKey(name) == Identity.companyKey(other) : Importer.personKey(name) == Importer.personKey(other)
+        guard !same else { return }
+        let table = tables[r.mapped].table.name
+        guard otherNamesSaid < Importer.nearNamesShown else { otherNameLines[table, default: []].append(r.line); return }
+        otherNamesSaid += 1
+        let what = kind == .customer ? (en: "customer", zh: "客户") : (en: "contact", zh: "联系人")
+        let shown: (en: String, zh: String)
+        if let line = match.line {
+            let at = fileLine(match.ref, line, from: r)
+            if let archived, recordName(kind, match) == nil {
+                shown = ("\(at.en) (the archive's \(archived.shortID) \(archived.displayName))", "\(at.zh)（即档案中的 \(archived.shortID) \(archived.displayName)）")
+            } else {
+                shown = ("\(other) (\(at.en))", "\(at.zh)的“\(other)”")
+            }
+        } else {
+            let e = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
+            let label = e.map { "\($0.shortID) \($0.displayName)" } ?? other
+            shown = ("the archive's \(label)", "档案中的 \(label) ")  // (a space after a name without quotes)
+        }
+        let (fieldEN, field) = match.why.kind == .phone ? ("phone", "电话") : match.why.kind == .mobile ? ("mobile", "手机号") : ("credit code", "统一社会信用代码")
+        let nameZH = kind == .customer ? "客户名称" : "联系人姓名"
+        let outcome: (en: String, zh: String)
+        switch (updated, match.line != nil) {
+        case (true, false): outcome = ("and updated by this row (the archive's name left as it is)", "将视为同一\(what.zh)，并用本行内容更新该\(what.zh)（档案中的\(nameZH)保持不变）")
+        case (true, true) where archived != nil && recordName(kind, match) == nil:
+            outcome = ("and updated by this row", "将视为同一\(what.zh)，并以本行内容更新该\(what.zh)")
+        case (true, true): outcome = ("and this row's values are used", "将与该行视为同一\(what.zh)，以本行内容为准")
+        case (false, false): outcome = ("and this row is skipped", "将视为同一\(what.zh)，本行不导入")
+        case (false, true): outcome = ("and this row is skipped", "将与该行视为同一\(what.zh)，本行不导入")
+        }
+        updateWarnings.append(ImportProblem(
+            table: table, line: r.line, column: header(r, "name"), value: name,
+            reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(outcome.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
+            reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，\(outcome.zh)。如并非同一\(what.zh)，请删除本行的\(field)后重新导入"))
+    }
+
+    /// Remembers the file's id of a row (记录号) for rows that refer to it; an id given twice
+    /// is noted (references to it name the first row).
+    func registerSourceID(_ r: Row, _ ref: String) {
+        guard let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
+        if sourceIDOfRef[ref] == nil { sourceIDOfRef[ref] = id }
+        let table = tables[r.mapped].table.name
+        if sourceIDs[id] == nil {
+            sourceIDs[id] = ref
+            sourceIDLines[id] = (table, r.line)
+        } else if let earlier = sourceIDLines[id] {
+            // (The earlier row named with its sheet when another's: helper-100.)
+            let at = earlier.table == table ? (en: "line \(earlier.line)", zh: "第 \(earlier.line) 行") : (en: "\(earlier.table) line \(earlier.line)", zh: "“\(earlier.table)”第 \(earlier.line) 行")
+            updateWarnings.append(ImportProblem(
+                table: table, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
+                reason: "the id \(id) was already given at \(at.en); references to it mean that earlier row",
+                reasonZH: "记录号 \(id) 已在\(at.zh)出现；其他行引用 \(id) 时，均指\(at.zh)的记录"))
+        }
+    }
+
+    /// Whether row `r` and the record `ref` the file made earlier have different record ids
+    /// (记录号): two records of the file however alike, not duplicates of each other (an export
+    /// of an archive where one was added with --force beside the other).
+    func distinctRecords(_ r: Row, _ ref: String) -> Bool {
+        guard ref.hasPrefix("@"), let id = r.sourceID?.uppercased(), !id.isEmpty, let other = sourceIDOfRef[ref] else { return false }
+        return id != other
+    }
+
+    /// The archive's record of `kind` a row's 记录号 names, when the file is an export of this
+    /// archive (§4.1: its 档案编号, owner and 档案版本 are this archive's), `.none` when the
+    /// file's ids are its own or the row has none (a row added in the sheet); a 记录号 that
+    /// names no live record of that kind, of the row's customer (`customer`, for what belongs
+    /// to one), or that an earlier row of the file gave, refuses the row (`.refused`).
+    enum Own { case none, record(Entity), refused }
+
+    func ownRecord(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String? = nil) -> Own {
+        guard ownIDs, let given = r.sourceID, !given.isEmpty else { return .none }
+        let column = tables[r.mapped].column(ofTarget: .sourceID)?.header
+        guard let (k, n) = Importer.recordID(given) else {
+            refuse(i, column, given, "\(given) is not a record id of this archive (C12, R3…); leave it empty for a new \(kind.en)",
+                   "“\(given)”不是本档案的记录号（本档案的记录号形如 C12、R3）。请核对；如果是新增的\(kind.zh)，请将记录号留空")
+            return .refused
+        }
+        let id = k.idPrefix + String(n)
+        guard k == kind else {
+            refuse(i, column, given, "\(id) is the id of a \(k.en), not of a \(kind.en); check it, and leave it empty for a new \(kind.en)",
+                   "\(id) 是\(k.zh)的记录号，不是\(kind.zh)的记录号。请核对；如果是新增的\(kind.zh)，请将记录号留空")
+            return .refused
+        }
+        guard let e = archive.state.entities(kind, n) else {
+            refuse(i, column, given, "the archive has no \(kind.en) \(id); check it, and leave it empty for a new \(kind.en)",
+                   "档案中没有记录号为 \(id) 的\(kind.zh)。请核对；如果是新增的\(kind.zh)，请将记录号留空")
+            return .refused
+        }
+        guard archive.state.entity(kind, n) != nil else {
+            // Removed since (it was added again as new, without a word: helper-100).
+            let by = (try? readSinceExport())?.batches[FieldKey(kind, n, nil)].map { "B\($0)" }
+            refuse(i, column, given, "\(id) \(e.displayName) was removed from the archive\(by.map { " (batch \($0))" } ?? ""); this row is not imported again. To bring it back, undo that batch\(by.map { " (salesvault undo \($0))" } ?? ""), or take the row out of the file",
+                   "\(id) \(e.displayName)已从档案中移除\(by.map { "（批次 \($0)）" } ?? "")，本行不能导入。如需恢复，请先撤销移除它的批次\(by.map { "（salesvault undo \($0)）" } ?? "（批次号可用 salesvault history 查看）")后再导入；否则请从文件中删去本行")
+            return .refused
+        }
+        if let customer, let owner = e["customer"]?.ref, owner != archiveID(customer) {
+            let ownerName = archive.state.entity(.customer, owner).map { "\($0.shortID) \($0.displayName)" } ?? "C\(owner)"
+            refuse(i, header(r, "customer"), r.refs["customer"], "\(id) \(e.displayName) is \(ownerName)'s; a record does not move to another customer: check the customer, or add it again under that customer without the id",
+                   "\(id) \(e.displayName)属于 \(ownerName)，不能转到其他客户名下。请核对客户名称；如确属其他客户，请清空本行记录号，作为新的\(kind.zh)导入")
+            return .refused
+        }
+        let table = tables[r.mapped].table.name
+        if let earlier = ownLines[id] {
+            let at = earlier.table == table ? "第 \(earlier.line) 行" : "“\(earlier.table)”第 \(earlier.line) 行"
+            let atEN = earlier.table == table ? "line \(earlier.line)" : "\(earlier.table) line \(earlier.line)"
+            refuse(i, column, given, "\(id) was given at \(atEN) already: one record twice in the file. If this row is a new \(kind.en), leave its id empty",
+                   "记录号 \(id) 在\(at)已经出现过，同一条记录不能在文件中出现两次。如果本行是新增的\(kind.zh)，请清空本行的记录号；否则请删去重复的一行")
+            return .refused
+        }
+        ownLines[id] = (table, r.line)
+        return .record(e)
+    }
+
+    /// The record a customer, contact or project row of an export of this archive is by its
+    /// 记录号 (`ownRecord`), its name and fields not older than the archive's (`refusesStale`):
+    /// `.some(nil)` for none, nil when the row is refused.
+    func ownNamed(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String? = nil, name: String) -> Entity?? {
+        switch ownRecord(i, r, kind, customer: customer) {
+        case .refused: return nil
+        case .none: return .some(nil)
+        case .record(let e): return refusesStale(i, r, e, fields: r.fields.filter { $0.0 != "name" } + cleared(r, e), name: name) ? nil : e
+        }
+    }
+
+    func readSinceExport() throws -> (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?]) {
+        if let sinceExport { return sinceExport }
+        let found = try source.exportedFrom?.version.map { try archive.changes(since: $0) } ?? ([:], [:])
+        sinceExport = found
+        return found
+    }
+
+    /// The record of `kind` that had the name `name` at the export and was renamed since
+    /// (an export's other sheets name it so: a second import of the file found no such
+    /// customer: helper-100); `customer` for a contact or project, its customer's ref.
+    func formerlyNamed(_ kind: EntityKind, _ name: String, customer: String? = nil) -> String? {
+        guard ownIDs, let then = try? readSinceExport().atVersion, !then.isEmpty else { return nil }
+        let owner = customer.flatMap(archiveID)
+        let nameField = Schema.field(kind, key: "name")?.number
+        for (key, value) in then where key.kind == kind && key.field == nameField {
+            guard let old = value?.text, let e = archive.state.entity(kind, key.id) else { continue }
+            if kind == .customer {
+                if Identity.companyKey(old) == Identity.companyKey(name) { return e.shortID }
+            } else if e["customer"]?.ref == owner, Importer.personKey(old) == Importer.personKey(name) {
+                return e.shortID
+            }
+        }
+        return nil
+    }
+
+    /// Refuses the row of record `e` (an export of this archive) when it would change a field
+    /// that was changed after the export: the file's value is the older one (an old export
+    /// undid later edits without a word: helper-100). `fields`: the row's typed values;
+    /// `name`, `at`: its name and time, when they are compared too.
+    func refusesStale(_ i: Int, _ r: Row, _ e: Entity, fields: [(String, String)], name: String? = nil, at: Int64? = nil) -> Bool {
+        guard options.onDuplicate == .update, let since = try? readSinceExport(), !since.batches.isEmpty else { return false }
+        var stale: [(spec: FieldSpec, batch: UInt64)] = []
+        // (Changed since and not back to what it was then: after an undo it is the export's
+        // value again, and the row is no older than the archive: helper-101.)
+        func check(_ spec: FieldSpec, differs: Bool) {
+            let key = FieldKey(e.kind, e.id, spec.number)
+            if differs, let batch = since.batches[key], let then = since.atVersion[key], then != e[number: spec.number] { stale.append((spec, batch)) }
+        }
+        for (key, input) in fields {
+            guard let spec = Schema.field(e.kind, key: key) else { continue }
+            switch spec.type {
+            case .reference, .references: continue
+            default: check(spec, differs: (try? ChangeDraft.value(for: spec, input: input, now: options.now)) != e[number: spec.number])
+            }
+        }
+        if let name, let spec = Schema.field(e.kind, key: "name") { check(spec, differs: name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace) }
+        if let at, let spec = Schema.field(e.kind, key: "at") { check(spec, differs: at != e["at"]?.int) }
+        guard !stale.isEmpty else { return false }
+        let batches = Set(stale.map(\.batch)).sorted().map { "B\($0)" }.joined(separator: "、")
+        refuse(i, header(r, stale[0].spec.key), nil,
+               "\(e.shortID) \(e.displayName): \(stale.map(\.spec.en).joined(separator: ", ")) changed after this file was exported (\(batches)); the file has the older value and would undo that change. Export again and edit the new file",
+               "\(e.shortID) \(e.displayName)的\(stale.map(\.spec.zh).joined(separator: "、"))在本文件导出后已在档案中修改过（批次 \(batches)），与文件中的内容不同，导入会覆盖那次修改。请重新导出，在新文件中修改后再导入")
+        return true
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import SalesArchive
+
+extension Importer {
+    /// Pass 2 over the rows not excluded (`Importer.buildChangeSet`): the change set, its
+    /// operations' rows, each row's status, and the problems found here (duplicates, references
+    /// that name nothing). One builder makes one `Build`; what the rows so far made, refused or
+    /// said is kept in its properties, and each kind of row is planned by its own method
+    /// (`ChangeSetBuilder+Customers`, `+Log`, `+Complaints`), with what they share in
+    /// `+Matching`, `+References` and `+Renames`.
+    final class ChangeSetBuilder {
+        let importer: Importer
+        let rows: [Row]
+        let tables: [MappedTable]
+        let excluded: Set<Int>
+        let source: ImportSource
+        /// Rows that duplicate a record of the archive and would change nothing in it
+        /// (`Importer.identicalRows`): with `--on-duplicate refuse` counted unchanged, not refused.
+        let identical: Set<Int>
+        var archive: CustomerArchive { importer.archive }
+        var options: ImportOptions { importer.options }
+        var recordIDs: RecordIDs { importer.recordIDs }
+        // (The importer's types by their short names, as in its own extensions.)
+        typealias Row = Importer.Row
+        typealias RowStatus = Importer.RowStatus
+        typealias RowKeys = Importer.RowKeys
+        typealias LogKey = Importer.LogKey
+        typealias FileRecord = Importer.FileRecord
+
+        /// What is built (returned by `build`).
+        var b = Build()
+        let index: ArchiveIndex
+        let keys: [RowKeys?]
+        var customers = FileCustomers()
+        // The file's customer rows refused already, by company key: a row that names one is told
+        // so (it was told the customer is nowhere in the file, black-box finding).
+        var refusedCustomers: [TextKey: (table: String, line: Int)] = [:]
+        var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
+        var updatedPeople = Set<String>()  // archive contacts a customer row updates (counted once)
+        var mobiles: [String: (ref: String, line: Int)] = [:]
+        var projects: [String: (ref: String, line: Int)] = [:]
+        var logKeys: [LogKey: Int] = [:]
+        /// The row of each complaint new in the file, by its key; the first row of each archive
+        /// complaint a row updates.
+        var complaintRowOfKey: [LogKey: Int] = [:]
+        var complaintUpdateRow: [UInt64: Int] = [:]
+        var sourceIDs: [String: String] = [:]
+        var sourceIDLines: [String: (table: String, line: Int)] = [:]
+        var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
+        /// The values each record created or updated by this file was given (for `update` of a later row).
+        var fileFields: [String: FileRecord] = [:]
+        /// The stage each project created or moved by this file is at after its rows so far (a
+        /// later row compares with that, not with the archive).
+        var fileStages: [String: SalesStage] = [:]
+        var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
+        // A handover: another salesperson's export; the new customers say where they came from.
+        let handover: String?
+        // Complaint steps given without their time (处理时间, 回访时间), by table: dated at the
+        // import, and said (helper-99 M6: a survey of last month was dated today without a word).
+        var undatedSteps: [String: (resolved: [Int], surveyed: [Int])] = [:]
+        // An export of this very archive (its 档案编号): its 记录号 are this archive's ids, and a
+        // row whose text was edited in the sheet is still the record it was exported from.
+        let ownIDs: Bool
+        // The file's times written in a time zone this machine does not know (a warning says
+        // so): an entry's time is not changed by such a file. (One it knows: read in it.)
+        let zoneShifted: Bool
+        // An export of this archive's owner whose 记录号 are not taken as this archive's: said,
+        // as edited names and texts then come in as new records (nothing said so: helper-100).
+        // (A file without 说明 whose ids are written as SalesVault writes them: a CSV export, or
+        // a workbook whose 说明 was deleted; nothing was said: helper-101.)
+        var notTrusted: RecordIDs.Why?
+        /// The archive's records rows the archive has as they are stood for, with the first such
+        /// row's line.
+        var unchangedRecords: [String: Int] = [:]
+        /// Says a row taken for a customer or contact of another name by its phone, mobile or
+        /// credit code (skipped, or updating it with `--on-duplicate update`): 天津某某机械有限公司
+        /// with 甲公司's phone updated 甲公司 without a word (helper-145). (Not a row found by its
+        /// record id, which renames its record, or by a short name.) The first `nearNamesShown`
+        /// are said one by one.
+        var otherNamesSaid = 0
+        var otherNameLines: [String: [Int]] = [:]
+        var ownLines: [String: (table: String, line: Int)] = [:]
+        /// What happened to the archive after the export (by field), read once, when asked.
+        var sinceExport: (batches: [FieldKey: UInt64], atVersion: [FieldKey: FieldValue?])?
+        /// The archive's customers and contacts as renames are compared with them, built at the first rename.
+        var duplicateFinder: Identity.DuplicateFinder?
+        /// Records of this archive that a row of the file renames (an export of this archive
+        /// imported back with `--on-duplicate update`), with the new name and the row.
+        var renamedInFile: [String: (name: String, row: Int)] = [:]
+        /// Customers renamed so far, and renames waiting for a customer's (`renameAndClear`).
+        var renamesDone = Set<String>(), renamesInterim = Set<String>()
+        var renamesWaiting: [String: [(id: String, name: String, row: Int)]] = [:]
+        // Archive customers whose name holds a text no customer is named, named in the refusal
+        // (`NearCustomers`).
+        let nearCustomers: NearCustomers
+        var children: [EntityKind: [UInt64: Children]] = [:]
+        // The file's new contacts by customer and the person key of their names in simplified
+        // characters (the first of each): a new contact 張三 beside 张三 is said, as `contact add`
+        // asks about it (it was added without a word: helper-144). The first `nearNamesShown`
+        // are said one by one, the others together (20,000 printed 20,000 notes: helper-145).
+        var foldedPeople: [String: (name: String, line: Int, table: String)] = [:]
+        var namesakeLines: [String: [Int]] = [:]  // by table, beyond those said
+        var namesakesSaid = 0
+        // The cell texts of the sheets --kind left out (made on the first row that needs them):
+        // a customer found there is said to be in a sheet left out.
+        var leftOutTexts: Set<String>?
+        var notedNames: Set<String> = []  // (texts said taken as one customer of several)
+        // The archive's log entries by what makes them the same (made once, for the first row
+        // that updates one).
+        var entriesByKey: [LogKey: UInt64]?
+        var complaintsByKey: [LogKey: UInt64]?
+        var complaintsByDay: [LogKey: LogKey?]?
+
+        init(_ importer: Importer, rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource, identical: Set<Int>) {
+            self.importer = importer
+            self.rows = rows
+            self.tables = tables
+            self.excluded = excluded
+            self.source = source
+            self.identical = identical
+            index = ArchiveIndex(importer.archive.state)
+            keys = RowKeys.of(rows, excluding: excluded)
+            handover = source.exportedFrom.flatMap { from in
+                from.owner == importer.archive.vault.header.owner ? nil : "交接导入：原为\(ChineseText.possessive(from.owner))客户（\(from.date) 导出，文件 \(source.fileName)）"
+            }
+            ownIDs = importer.recordIDs == .thisArchive
+            zoneShifted = source.exportedFrom?.timeZone.map { $0 != TimeZone.current.identifier && TimeZone(identifier: $0) == nil } ?? false
+            nearCustomers = NearCustomers(importer.archive.state)
+            b.set = ChangeSet(label: Importer.label(source), origin: .importFile)
+            b.index = index
+            for i in excluded where rows[i].kind == .customers {
+                if let name = rows[i].field("name") {
+                    let key = TextKey(Identity.companyKey(name))
+                    if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[rows[i].mapped].table.name, rows[i].line) }
+                }
+            }
+            // Room for every row at once (the tables would otherwise be rehashed as they grow).
+            b.status = RowStatuses(rows: rows.count)
+            b.set.reserveCapacity(rows.count)
+            b.operationRows.reserveCapacity(rows.count)
+            if rows.contains(where: { $0.kind == .customers }) {
+                customers.reserve(rows.count)
+                fileFields.reserveCapacity(rows.count)
+            }
+            if rows.contains(where: { $0.kind == .log || $0.kind == .complaints }) { logKeys.reserveCapacity(rows.count) }
+            if case .notThisArchive(let why) = recordIDs { notTrusted = why }
+            if source.exportedFrom == nil, let t = tables.firstIndex(where: { $0.column(ofTarget: .sourceID) != nil }),
+               rows.contains(where: { $0.mapped == t && $0.sourceID.flatMap(Importer.recordID) != nil }) {
+                notTrusted = .noAboutSheet
+            }
+            if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
+                let why: (String, String)
+                switch whyNot {
+                case .otherCopy: why = ("it was exported from another copy of this archive (a backup restored, or a copy that was changed on its own)",
+                                        "文件是从本档案的另一个副本导出的（例如从备份恢复的档案，或在别处单独修改过的副本），记录号与本档案对不上")
+                case .noArchiveID: why = ("it does not say which archive it was exported from (an older SalesVault's export, or its 说明 sheet changed)",
+                                          "文件没有注明导出自哪个档案（可能是较早版本的 SalesVault 导出的文件，或“说明”工作表被改动过）")
+                case .noVersion: why = ("its 说明 sheet gives no readable 档案版本 (changed or deleted)", "文件“说明”工作表中的“档案版本”缺失或被改动过")
+                case .otherOwner: why = ("its 说明 sheet names another owner than this archive's", "文件“说明”工作表中的档案所有人与本档案不同")
+                case .otherArchive: why = ("it was exported from another archive of yours", "文件是从您的另一个档案导出的")
+                case .noAboutSheet: why = ("it has no 说明 sheet saying which archive it came from (a CSV file has none)", "文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）")
+                }
+                updateWarnings.append(ImportProblem(
+                    table: t.table.name, line: 0, column: t.column(ofTarget: .sourceID)?.header,
+                    reason: "the column \(t.column(ofTarget: .sourceID)?.header ?? "ID") is not read as this archive's record ids: \(why.0). Rows are matched by their names, times and content, so a record renamed or edited in the file comes in as a new one. To edit records in a spreadsheet, export them again and edit the new file",
+                    reasonZH: "本文件中的记录号不能用来对应本档案的记录：\(why.1)。导入时将按名称、时间和内容与档案比对，表格中改过名称或内容的行可能作为新记录导入，也可能对应不上原记录。如需在表格中修改档案记录，请从本档案重新导出，在新文件中修改后再导入"))
+            }
+            if ownIDs && options.onDuplicate == .update {
+                for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty && (r.kind == .customers || r.kind == .contacts) {
+                    guard let given = r.sourceID, let (k, n) = Importer.recordID(given), k == r.kind.entity, let e = archive.state.entity(k, n),
+                          let name = r.field("name"), !name.trimmedWhitespace.isEmpty, name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace else { continue }
+                    renamedInFile[e.shortID] = (name, i)
+                }
+            }
+        }
+
+        func build() -> Build {
+            for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty {
+                let before = b.problems[i]?.count ?? 0
+                switch r.kind {
+                case .customers: planCustomer(i, r, before: before)
+                case .contacts: planContact(i, r, before: before)
+                case .projects: planProject(i, r, before: before)
+                case .log: planLogEntry(i, r, before: before)
+                case .complaints: planComplaint(i, r, before: before)
+                }
+            }
+        // A rename that waited for a customer whose row was not imported: refused as the clash it is.
+        for (id, waiting) in renamesWaiting.sorted(by: { $0.key < $1.key }) {
+            let other = archiveID(id).flatMap { archive.state.entity(.customer, $0) }
+            for w in waiting {
+                let e = archiveID(w.id).flatMap { archive.state.entity(.customer, $0) }
+                let shown = (e.map { "\($0.shortID) \($0.displayName)" } ?? w.id, other.map { "\($0.shortID) \($0.displayName)" } ?? id)
+                refuse(w.row, header(rows[w.row], "name"), w.name,
+                       "renaming \(shown.0) to \(w.name) would give it the name of \(shown.1), whose own rename in the file is not imported; correct that row, or import this one alone with salesvault customer edit",
+                       "文件中给 \(shown.1)改名的那一行未能导入，\(other?.shortID ?? id) 仍叫“\(other?.displayName ?? id)”，因此不能把 \(shown.0)改为该名称。请先改正那一行，再重新导入")
+            }
+        }
+        let today = DateParser.format(DateParser.localDay(options.now))
+        for (table, steps) in undatedSteps.sorted(by: { $0.key < $1.key }) {
+            for (lines, what, column, en) in [(steps.resolved, "处理结果", "处理时间", ("a resolution", "resolved")), (steps.surveyed, "满意度", "回访时间", ("a satisfaction", "surveyed"))] where !lines.isEmpty {
+                updateWarnings.append(ImportProblem(
+                    table: table, line: 0,
+                    reason: "\(Importer.lineList(lines, zh: false)) give\(lines.count > 1 ? "" : "s") \(en.0) but no time it was \(en.1): recorded as \(en.1) today (\(today)), the day of the import. If you know when, fill in the column \(column) and import again",
+                    reasonZH: "\(Importer.lineList(lines, zh: true))填写了\(what)，但没有填写\(column)，\(column)将记为今天（\(today)，即导入当天）。如知道实际日期，请在“\(column)”列补填后再导入"))
+            }
+        }
+        for (table, lines) in otherNameLines.sorted(by: { $0.value[0] < $1.value[0] }) {
+            updateWarnings.append(ImportProblem(
+                table: table, line: 0,
+                reason: "\(Importer.lineList(lines, zh: false)) (\(lines.count) rows in all) were also taken for a record of another name by their phone, mobile or credit code: check each",
+                reasonZH: "另有\(Importer.lineList(lines, zh: true))（共 \(lines.count) 行）也是名称不同，但因电话、手机号或统一社会信用代码相同，将被视为同一客户或同一联系人，请逐一核实"))
+        }
+        for (table, lines) in namesakeLines.sorted(by: { $0.value[0] < $1.value[0] }) {
+            updateWarnings.append(ImportProblem(
+                table: table, line: 0,
+                reason: "\(Importer.lineList(lines, zh: false)) (\(lines.count) rows in all) also name new contacts whose names differ from another contact's of the same customer only in traditional and simplified characters: check each",
+                reasonZH: "另有\(Importer.lineList(lines, zh: true))（共 \(lines.count) 行）的联系人，与同一客户下其他联系人的姓名也仅繁简写法不同，请逐一核实"))
+        }
+        b.warnings += updateWarnings
+        return b
+        }
+    }
+}

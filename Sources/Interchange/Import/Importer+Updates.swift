@@ -1,0 +1,241 @@
+import Foundation
+import SalesArchive
+
+extension Importer {
+    /// The fields a complaint row gives otherwise than an earlier row of the same complaint
+    /// (what the later row leaves empty aside), by key.
+    static func complaintRowDiffering(_ first: Row, _ r: Row, now: Int64) -> [String] {
+        var keys: [String] = []
+        // (Values as read: 满意 and satisfied are the same satisfaction: helper-119.)
+        func value(_ key: String, _ input: String) -> FieldValue? {
+            Schema.field(.complaint, key: key).flatMap { try? ChangeDraft.value(for: $0, input: input, now: now) } ?? .text(input.trimmedWhitespace)
+        }
+        for (key, input) in r.fields where first.field(key).map({ value(key, $0) != value(key, input) }) ?? true { keys.append(key) }
+        for (key, at) in r.instants.pairs where first.instants[key].map({ abs($0 - at) >= 60 }) ?? true { keys.append(key) }  // (10:00 and 10:00:30: the same)
+        for (key, text) in r.refs.pairs where first.refs[key]?.trimmedWhitespace != text.trimmedWhitespace { keys.append(key) }
+        var seen: Set<String> = ["customer", "description", "receivedAt"]  // (the complaint's key: the same)
+        return keys.filter { seen.insert($0).inserted }.sorted()
+    }
+
+    /// Whether a complaint's status as written says it was found unfounded (不成立) rather than
+    /// withdrawn (撤诉); nil when it says neither.
+    static func unfounded(_ status: String?) -> Bool? {
+        switch status.flatMap(ComplaintStatus.parse) {
+        case .unfounded?: return true
+        case .withdrawn?: return false
+        default: return nil
+        }
+    }
+
+    /// The record `given` names as SalesVault writes record ids (C12, R3, P8, L15, T1: a kind's
+    /// prefix and a number; full-width, spaced or lower case alike), or nil.
+    static func recordID(_ given: String) -> (EntityKind, UInt64)? {
+        let id = Identity.halfWidth(ChangeDraft.plainIdentifier(given)).filter { !$0.isWhitespace }.uppercased()
+        guard let k = [EntityKind.customer, .contact, .project, .activity, .complaint].first(where: { id.hasPrefix($0.idPrefix) }),
+              let n = UInt64(id.dropFirst(k.idPrefix.count)) else { return nil }
+        return (k, n)
+    }
+
+    /// The moment `log add --at DATE` gives a date (09:00, DateParser.dateOnlyHour) when `at` is
+    /// local midnight, what a date without a time in a file reads as; nil otherwise. A log row
+    /// at midnight is a duplicate of an entry of that day at 09:00 with its content too
+    /// (INTERCHANGE.md §4).
+    static func dateOnlyTwin(_ at: Int64) -> Int64? {
+        DateParser.startOfDay(DateParser.localDay(at)) == at ? at + Int64(DateParser.dateOnlyHour) * 3_600 : nil
+    }
+
+    /// Whose record ids a file's 记录号 are (INTERCHANGE.md §4.1).
+    public enum RecordIDs: Equatable, Sendable {
+        /// The file's own (any file but those below).
+        case file
+        /// This archive's: an export of it (档案编号), by its owner, of its history (档案版本).
+        case thisArchive
+        /// Ids that look like this archive's, in a file that may be an export of it, but are
+        /// not taken as its: the file's own, and the preview says why (edited names and texts
+        /// come in as new records).
+        case notThisArchive(Why)
+
+        public enum Why: Equatable, Sendable {
+            /// An export that does not say which archive (an older SalesVault's, or its 说明 edited).
+            case noArchiveID
+            /// This archive's id without a readable 档案版本.
+            case noVersion
+            /// This archive's id with another owner.
+            case otherOwner
+            /// A copy of this archive that went its own way (a restored backup).
+            case otherCopy
+            /// Another archive of this owner.
+            case otherArchive
+            /// No 说明 sheet (a CSV file, or the sheet deleted), with ids written as SalesVault's.
+            case noAboutSheet
+        }
+    }
+
+    /// Whose record ids the 记录号 of `source` are, going into `archive`.
+    public static func recordIDs(of source: ImportSource, into archive: CustomerArchive) -> RecordIDs {
+        let owner = archive.vault.header.owner
+        guard let from = source.exportedFrom else { return .file }
+        guard let id = from.archiveID else { return from.owner == owner ? .notThisArchive(.noArchiveID) : .file }
+        guard id == archive.vault.prefix.archiveIDHex else { return from.owner == owner ? .notThisArchive(.otherArchive) : .file }
+        guard from.owner == owner else { return .notThisArchive(.otherOwner) }
+        guard let version = from.version else { return .notThisArchive(.noVersion) }
+        return archive.descends(from: version) ? .thisArchive : .notThisArchive(.otherCopy)
+    }
+
+    /// The values the rows of the file have given a record once row `r` updates it too (what a
+    /// later row is compared with): `earlier`'s, each field `r` gives replaced.
+    static func merged(_ earlier: FileRecord?, _ r: Row, table: String) -> FileRecord {
+        var record = earlier ?? FileRecord(r.line, [], table: table)
+        for (key, input) in r.fields where key != "name" {
+            if let i = record.fields.firstIndex(where: { $0.0 == key }) { record.fields[i].1 = input } else { record.fields.append((key, input)) }
+            record.fieldSources[key] = (table, r.line)  // (the last row that gave it, the same value or not)
+        }
+        record.line = r.line
+        record.table = table
+        return record
+    }
+
+    /// A record the file made or changed: the line of the last row that did, its fields as the
+    /// rows gave them, and the last line that gave each field (a row that repeats a person with
+    /// another 职务 named the last row of the person, which had none: helper-145).
+    struct FileRecord {
+        var line: Int
+        var fields: [(String, String)]
+        /// The sheet (table) of the row of `line`.
+        var table: String
+        let first: (table: String, line: Int)
+        var fieldSources: [String: (table: String, line: Int)] = [:]
+
+        init(_ line: Int, _ fields: [(String, String)], table: String) {
+            self.line = line
+            self.fields = fields
+            self.table = table
+            first = (table, line)
+        }
+
+        /// The row (sheet and line) that gave field `key` its value.
+        func source(of key: String) -> (table: String, line: Int) { fieldSources[key] ?? first }
+    }
+
+    /// The archive's log entries or complaints by what makes one the same as another (`logKey`:
+    /// customer, time `at`, text `text`).
+    static func recordsByKey(_ state: ArchiveState, _ kind: EntityKind, at: String, text: String,
+                             key: (String, Int64, String) -> LogKey = Importer.logKey) -> [LogKey: UInt64] {
+        var map: [LogKey: UInt64] = [:]
+        state.each(kind) { e in
+            if let c = e["customer"]?.ref, let time = e[at]?.int { map[key("C\(c)", time, e[text]?.text ?? "")] = e.id }
+        }
+        return map
+    }
+
+    /// Operations that fill record `ref` with the row's values that differ from what it holds
+    /// (a grade change with its reason); `.unchanged` when nothing differs. For a record earlier
+    /// rows of the file create or update (`earlier`: the values they gave, `merged`), the values
+    /// are compared with theirs, the later row wins, and a note says so.
+    /// `alsoDiffering`: fields the caller compares itself that differ from the earlier row's (a
+    /// project's stage), named in the note too.
+    /// 未评级, as an export writes a customer without a grade, does not take one's grade away (a
+    /// colleague's export downgraded A to 未评级: helper-101).
+    static func keepsGrade(_ kind: EntityKind, _ key: String, _ value: FieldValue?, had: String?) -> Bool {
+        kind == .customer && key == "grade" && value == .text(Grade.unrated.rawValue) && had != nil && had != Grade.unrated.rawValue
+    }
+
+    /// The fields of row `r` whose values differ from archive record `e`'s, as `update` compares
+    /// them (references left out): named when the row is refused as its duplicate.
+    func differingFromArchive(_ kind: EntityKind, _ e: Entity, _ r: Row) -> [FieldSpec] {
+        r.fields.compactMap { key, input -> FieldSpec? in
+            guard key != "name", let spec = Schema.field(kind, key: key) else { return nil }
+            switch spec.type {
+            case .reference, .references: return nil
+            default: break
+            }
+            let value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+            if value != nil && value == e[number: spec.number] { return nil }
+            return Self.keepsGrade(kind, key, value, had: e["grade"]?.text) ? nil : spec
+        }
+    }
+
+    func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: FileRecord?,
+                        alsoDiffering: [(en: String, zh: String)] = [],
+                        warnings: inout [ImportProblem], table: String, fileName: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
+        let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
+        var fields: [(String, String)] = []
+        var grade: String?
+        var differing = alsoDiffering
+        // The rows that gave the differing values (the last row of the record for a stage), by sheet.
+        var differingSources: [String: Set<Int>] = [:]
+        if !alsoDiffering.isEmpty, let earlier { differingSources[earlier.table, default: []].insert(earlier.line) }
+        for (key, input) in r.fields where key != "name" {
+            guard let spec = Schema.field(kind, key: key) else { continue }
+            let value: FieldValue?
+            switch spec.type {
+            case .reference, .references:
+                // Resolved already (R3,R4; @5 for a record of the file): the archive's records
+                // as they are compared by their ids (a project's 决策人 was an update each time).
+                let ids = input.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
+                let one: Bool = { if case .reference = spec.type { return true } else { return false } }()
+                value = ids.contains(nil) || ids.isEmpty ? nil : one && ids.count == 1 ? .ref(ids[0]!) : .refs(ids.compactMap { $0 })
+            default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)
+            }
+            // (Compared with what an earlier row of the file gave the field, if one did: the
+            // record holds that by now; else with the archive's record.)
+            // (A phone written another way is the same phone, as rows are matched: +86 22 2345 6789
+            // for 022-23456789 was an update, and said to differ: helper-146.)
+            // (The whole cell compared, its extension and other numbers too: 转312 for 转311 is a
+            // change: helper-148.)
+            let phone = ChangeDraft.isPhoneField(key) ? Identity.phoneDigits(input) : nil
+            if let before = earlier?.fields.last(where: { $0.0 == key })?.1 {
+                let beforeValue = try? ChangeDraft.value(for: spec, input: before, now: options.now)
+                if before == input || (value != nil && value == beforeValue) { continue }
+                if let phone, Identity.phoneDigits(before) == phone { continue }
+                differing.append((spec.en, spec.zh))
+                if let source = earlier?.source(of: key) { differingSources[source.table, default: []].insert(source.line) }
+            } else if let existing {
+                if value != nil && value == existing[number: spec.number] { continue }
+                if let phone, existing[number: spec.number]?.text.map(Identity.phoneDigits) == phone { continue }
+            }
+            if Self.keepsGrade(kind, key, value, had: existing?["grade"]?.text) { continue }
+            if kind == .customer && key == "grade" { grade = input } else { fields.append((key, input)) }
+        }
+        if let earlier, !differing.isEmpty {
+            // (Another sheet's row named with its sheet: the 联系人 sheet's line 2 was said to be
+            // the same contact as line 2, the 客户 sheet's: helper-146.)
+            if differingSources.isEmpty { differingSources[earlier.table] = [earlier.line] }
+            let sources = differingSources.sorted { ($0.key == table ? 0 : 1, $0.key) < ($1.key == table ? 0 : 1, $1.key) }
+            let en = sources.map { $0.key == table ? Self.lineList($0.value.sorted(), zh: false) : "\($0.key) \(Self.lineList($0.value.sorted(), zh: false))" }
+            let zh = sources.map { $0.key == table ? Self.lineList($0.value.sorted(), zh: true) : "“\($0.key)”工作表\(Self.lineList($0.value.sorted(), zh: true))" }
+            warnings.append(ImportProblem(
+                table: table, line: r.line,
+                reason: "the same record as \(en.joined(separator: " and ")) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",
+                reasonZH: "与\(zh.joined(separator: "、"))是同一\(kind.zh)，但\(differing.map(\.zh).joined(separator: "、"))不同，将以本行内容为准"))
+        }
+        var changed = false
+        if !fields.isEmpty {
+            _ = add(.edit(kind, ref, fields: fields), row)
+            changed = true
+        }
+        if let grade {
+            let why = r.gradeReason.flatMap { $0.isPlaceholderReason ? nil : $0 } ?? "根据导入文件“\(fileName)”调整"
+            _ = add(.setGrade(ref, grade: grade, reason: why), row)
+            changed = true
+            // A grade an archive customer had changed by a file without a reason of its own,
+            // which regulation 6.2 asks for and `customer grade` requires: said, with the reason
+            // recorded and where to give one (it changed without a word: helper-127).
+            if let existing, (r.gradeReason ?? "").isPlaceholderReason, let to = Grade.parse(grade) {
+                let from = Grade(rawValue: existing["grade"]?.text ?? "") ?? .unrated
+                let name = existing.displayName
+                // (A column that gives one saying nothing, 。 or 无, is said as such: the note
+                // asked for the column it had: helper-129.)
+                let given = (r.gradeReason ?? "").trimmedWhitespace
+                let how = given.isEmpty
+                    ? (en: "give it in a column 等级调整原因", zh: "可在文件中加一列“等级调整原因”填写")
+                    : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”列填写的“\(given)”不能作为原因，请写明具体理由")
+                warnings.append(ImportProblem(
+                    table: table, line: r.line, value: grade,
+                    reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: \(how.en), or change the grade with customer grade --reason; check that this is meant",
+                    reasonZH: "客户“\(name)”的等级将从“\(from.label(zh: true))”调整为“\(to.label(zh: true))”，原因记为：\(why)。制度要求写明调整原因，\(how.zh)，或改用 salesvault customer grade … --reason 调整。请核实"))
+            }
+        }
+        return changed ? .updated : .unchanged
+    }
+}

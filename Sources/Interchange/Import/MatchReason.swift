@@ -1,0 +1,19 @@
+import Foundation
+import SalesArchive
+
+/// Why a row is taken for a record (`settle`): what matched, which the notes after it go by,
+/// and how that is said. (The notes told it by the Chinese text until 2026-12-06.)
+struct MatchReason {
+    /// (name: a customer's company name; sharedName: one that two archive customers write
+    /// alike; otherName: a short name or an alias; personName: a contact's at its customer.)
+    enum Kind { case recordID, creditCode, name, sharedName, otherName, personName, phone, mobile }
+    let kind: Kind
+    var en: String
+    var zh: String
+
+    init(_ kind: Kind, _ en: String, _ zh: String) {
+        self.kind = kind
+        self.en = en
+        self.zh = zh
+    }
+}
