@@ -89,6 +89,8 @@ public struct ComplianceReport: Codable, Sendable {
         /// `foreign`, `unreadable`, `missing`, `owner mismatch` or `duplicate archive id`, with the reason.
         public var problem: String?
         public var nonCompliant: Bool
+        /// `problem` in Chinese (`ComplianceText`), for the table and a Chinese user's CSV; not in JSON.
+        public var problemZH: String? { problem.map(ComplianceText.problemZH) }
         /// For the table, not in JSON or CSV: `D(passwordChangedAt)`, the date of `dekRotatedAt`
         /// and of the last escrow use, `YYYY-MM-DD` in the department's zone (DEPARTMENT.md §5, §6).
         public var passwordChangedDate: String?
@@ -188,6 +190,16 @@ public struct ComplianceReport: Codable, Sendable {
             rows.append(Row(archive: prefix + name, problem: "foreign: not a regular file (not opened)", nonCompliant: false))
             summary.foreign += 1
         }
+        for name in scan.undecodable {
+            if name.hasSuffix(".svault") {
+                rows.append(Row(archive: prefix + name, problem: "unreadable: the file name is not valid UTF-8 (not opened): rename it (e.g. to OWNER.svault) and check again", nonCompliant: true))
+                summary.unreadable += 1
+                summary.nonCompliant += 1
+            } else {
+                rows.append(Row(archive: prefix + name, problem: "foreign: the file name is not valid UTF-8 (not opened)", nonCompliant: false))
+                summary.foreign += 1
+            }
+        }
         for (i, name) in names.enumerated() {
             progress?(i, names.count)
             let path = scanDir + "/" + name
@@ -270,7 +282,7 @@ public struct ComplianceReport: Codable, Sendable {
                     if audit.holdsNoLine, let uses = h.escrowUses {
                         row.auditLog = "missing"
                         row.nonCompliant = true
-                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow use(s), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted or emptied, or uses made before the log existed or outside the department)")
+                        problems.append("audit log missing: the archive records \(uses.unacknowledged) escrow use(s), the last on \(Registry.timestamp(uses.lastUseAt)), but the department has no audit log for it (deleted or emptied, an escrow open interrupted before it wrote the log, or uses made before the log existed or outside the department)")
                     }
                     if audit.tampered { summary.auditTampered += 1 }
                     summary.escrowUsesLogged += audit.logged
@@ -406,6 +418,9 @@ public enum DepartmentScan {
         /// Entries that are not regular files (FIFOs, sockets, devices, symbolic links…), by
         /// `lstat`, never opened; directories are not listed.
         public let irregular: [String]
+        /// Names that are not UTF-8, escaped (`escaped`): never opened; one ending in `.svault`
+        /// is an archive the check cannot name, so not compliant until it is renamed.
+        public let undecodable: [String]
     }
 
     /// Inspects an archive's header, opening it without blocking and without following a
@@ -430,10 +445,21 @@ public enum DepartmentScan {
         let layout = Layout(directory)
         var isDir: ObjCBool = false
         let scanDir = FileManager.default.fileExists(atPath: layout.archives, isDirectory: &isDir) && isDir.boolValue ? layout.archives : directory
-        let all: [String]
-        do { all = try FileManager.default.contentsOfDirectory(atPath: scanDir).sorted() } catch {
+        // Names as the directory holds them: one that is not UTF-8 is listed (escaped), never
+        // dropped (Foundation's listing left it out, and a copy so named hid from the check:
+        // helper-154).
+        guard let handle = opendir(scanDir) else {
             throw DepartmentError(.notFound, "cannot read the directory \(scanDir)", zh: "无法读取目录 \(scanDir)")
         }
+        var all: [String] = []
+        var undecodable: [String] = []
+        while let entry = readdir(handle) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            if bytes.first == UInt8(ascii: ".") { continue }
+            if let name = String(validating: bytes, as: UTF8.self) { all.append(name) } else { undecodable.append(Self.escaped(bytes)) }
+        }
+        closedir(handle)
+        all.sort()
         var names: [String] = []
         var irregular: [String] = []
         for name in all {
@@ -446,7 +472,13 @@ public enum DepartmentScan {
             default: irregular.append(name)
             }
         }
-        return Listing(directory: scanDir, prefix: scanDir == directory ? "" : "archives/", names: names, irregular: irregular)
+        return Listing(directory: scanDir, prefix: scanDir == directory ? "" : "archives/", names: names, irregular: irregular,
+                       undecodable: undecodable.sorted())
+    }
+
+    /// A file name that is not UTF-8 as shown: its ASCII as it is, every other byte `\xHH`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        bytes.map { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
     }
 }
 

@@ -58,9 +58,16 @@ public struct EscrowUpdatePlan {
 /// Removing an interrupted save (FORMAT.md §8): the owner's `repair` and escrow access both go
 /// through here, so the backup is always kept and named the same way.
 public enum ArchiveRepair {
-    /// `ARCHIVE.backup-YYYY-MM-DDTHHMMSSZ`.
+    /// `ARCHIVE.backup-YYYY-MM-DDTHHMMSSZ`, or the first of `…Z-2`, `…Z-3`… that is free when
+    /// a backup of the same second is there (a second repair within the second was refused,
+    /// `choose another file name`, which the command cannot be told: helper-154). The copy
+    /// itself is still made with `O_EXCL`.
     public static func backupPath(for path: String, now: Int64) -> String {
-        "\(path).backup-\(Registry.timestamp(now).replacingOccurrences(of: ":", with: ""))"
+        let base = "\(path).backup-\(Registry.timestamp(now).replacingOccurrences(of: ":", with: ""))"
+        var st = stat()
+        guard lstat(base, &st) == 0 else { return base }
+        for n in 2...999 where lstat("\(base)-\(n)", &st) != 0 { return "\(base)-\(n)" }
+        return base
     }
 
     /// Copies the whole file to a backup, then removes the unfinished bytes and rewrites an

@@ -316,25 +316,35 @@ public struct ReportFolder: Sendable {
         return out
     }
 
+    /// A manifest file that could not be read as one: its name and why.
+    public struct UnreadableManifest: Sendable {
+        public let name: String
+        public let en: String
+        public let zh: String
+        /// Whether it is a manifest file of `owner` (`<owner>.manifest.json`, `<owner>.vN.manifest.json`).
+        public func isOf(_ owner: String) -> Bool { name.hasPrefix(ReportFolder.stem(owner) + ".") }
+    }
+
     /// Every manifest in the folder, read and checked (names the folder holds that are not
     /// manifests are ignored; unreadable manifests are returned as problems).
-    public func manifests() -> (found: [ReportManifest], problems: [String]) {
+    public func manifests() -> (found: [ReportManifest], problems: [UnreadableManifest]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return ([], []) }
         var found: [ReportManifest] = []
-        var problems: [String] = []
+        var problems: [UnreadableManifest] = []
         for name in names.sorted() where name.hasSuffix(".manifest.json") {
             let path = directory + "/" + name
+            func problem(_ en: String, _ zh: String) { problems.append(UnreadableManifest(name: name, en: "\(name): \(en)", zh: "\(name)：\(zh)")) }
             do {
                 var st = stat()
-                guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { problems.append("\(name): not a regular file"); continue }
-                guard st.st_size <= ReportManifest.maxBytes else { problems.append("\(name): larger than 64 KiB"); continue }
+                guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { problem("not a regular file", "不是普通文件"); continue }
+                guard st.st_size <= ReportManifest.maxBytes else { problem("larger than 64 KiB", "超过 64 KiB"); continue }
                 // Opened without following links or blocking on a FIFO swapped in after the check.
-                guard let data = SubmissionCheck.readRegular(path, limit: ReportManifest.maxBytes) else { problems.append("\(name): unreadable"); continue }
+                guard let data = SubmissionCheck.readRegular(path, limit: ReportManifest.maxBytes) else { problem("unreadable", "无法读取"); continue }
                 found.append(try ReportManifest.decode(data))
             } catch let e as DepartmentError {
-                problems.append("\(name): \(e.reason)")
+                problem(e.reason, e.reasonZH)
             } catch {
-                problems.append("\(name): unreadable")
+                problem("unreadable", "无法读取")
             }
         }
         return (found, problems)
@@ -417,6 +427,10 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
         public var submittedLocal: String?
         /// Why submissions did not count.
         public var problem: String?
+        /// `problem` in Chinese, for the table (not in JSON).
+        public var problemZH: String? = nil
+
+        enum CodingKeys: String, CodingKey { case salesperson, status, submittedAt, versions, submittedLocal, problem }
     }
 
     public var week: String
@@ -440,7 +454,8 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
         let layout = Layout(directory)
         let folder = ReportFolder(layout: layout, week: week)
         let due = registry.reportDue(week)
-        let manifests = folder.manifests().found.filter { $0.week == week.description }
+        let listing = folder.manifests()
+        let manifests = listing.found.filter { $0.week == week.description }
         var rows: [Row] = []
         for person in registry.salespeople {
             // Registered after the report was due: nothing was asked of them that week.
@@ -448,20 +463,25 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
             let name = person.name.precomposedStringWithCanonicalMapping
             let archive = try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
-            var problems: [String] = []
+            // A manifest of theirs there but damaged: a submission that does not count (`invalid`,
+            // REPORTS.md §5), not none (it was `missing`, with nothing said: helper-154).
+            var problems: [(en: String, zh: String)] = listing.problems.filter { $0.isOf(person.name) }
+                .map { ("unreadable manifest \($0.en)", "提交清单无法读取：\($0.zh)") }
             let valid = mine.filter { m in
                 guard let p = SubmissionCheck.problem(m, folder: folder, archive: archive ?? nil, week: week, calendar: registry.calendar) else { return true }
-                problems.append(p.en)
+                problems.append(p)
                 return false
             }
             guard let first = valid.min(by: { $0.submittedAtUnix < $1.submittedAtUnix }) else {
-                rows.append(Row(salesperson: person.name, status: mine.isEmpty ? "missing" : "invalid", submittedAt: nil, versions: 0,
-                                submittedLocal: nil, problem: problems.isEmpty ? nil : problems.joined(separator: "; ")))
+                rows.append(Row(salesperson: person.name, status: mine.isEmpty && problems.isEmpty ? "missing" : "invalid", submittedAt: nil, versions: 0,
+                                submittedLocal: nil, problem: problems.isEmpty ? nil : problems.map(\.en).joined(separator: "; "),
+                                problemZH: problems.isEmpty ? nil : problems.map(\.zh).joined(separator: "；")))
                 continue
             }
             rows.append(Row(salesperson: person.name, status: first.submittedAtUnix <= due ? "submitted" : "late",
                             submittedAt: first.submittedAt, versions: valid.count, submittedLocal: registry.calendar.localTime(first.submittedAtUnix),
-                            problem: problems.isEmpty ? nil : problems.joined(separator: "; ")))
+                            problem: problems.isEmpty ? nil : problems.map(\.en).joined(separator: "; "),
+                            problemZH: problems.isEmpty ? nil : problems.map(\.zh).joined(separator: "；")))
         }
         return WeeklyReportCheck(week: week.description, due: Registry.timestamp(due), dueLocal: registry.calendar.localTime(due), rows: rows,
                                  submitted: rows.filter { $0.status == "submitted" }.count,

@@ -34,6 +34,18 @@ struct SalesVault: ParsableCommand {
         ]
     )
 
+    /// The first argument (counted from 1) whose bytes are not UTF-8, escaped: ASCII as it is,
+    /// other bytes `\xHH`.
+    static func undecodableArgument() -> (Int, String)? {
+        for k in 1..<Int(CommandLine.argc) {
+            guard let p = CommandLine.unsafeArgv[k] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            return (k, bytes.map { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined())
+        }
+        return nil
+    }
+
     /// Accepts `--lang zh|en` before the subcommand too (`salesvault --lang zh status …`).
     static func main() {
         // TZ=CST-8 and TZ=:Asia/Shanghai, which Foundation would read as UTC, named as it reads
@@ -74,6 +86,14 @@ struct SalesVault: ParsableCommand {
         if let problem = Clock.testClockProblem(ProcessInfo.processInfo.environment) {
             Terminal.stderr((Language.current == .zh ? "错误：" : "error: ") + problem + "\n")
             Foundation.exit(ExitStatus.usage.rawValue)
+        }
+        // An argument that is not UTF-8 (a file name in another encoding, GBK say): Swift read it
+        // with U+FFFD for its bytes, and another file was written, or said not found (helper-154).
+        if let (k, shown) = Self.undecodableArgument() {
+            Terminal.stderr(Language.current == .zh
+                ? "salesvault: 用法错误：第 \(k) 个参数“\(shown)”不是有效的 UTF-8 文本（多半是用 GBK 等其他编码保存的文件名）。SalesVault 只能处理 UTF-8 的名称：请先把该文件或文件夹改为能正常显示的名称，再重新运行\n"
+                : "Error: argument \(k), \(shown), is not valid UTF-8 (likely a file name in another encoding, such as GBK). SalesVault handles UTF-8 names only: rename the file or folder so that it displays properly, then run the command again\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         arguments = UnknownCommand.movingLanguage(arguments, root: Self.self)
         // `--industry=` is an empty value (which clears), not "take the next word": the parser

@@ -193,6 +193,67 @@ final class DepartmentHardeningTests: XCTestCase {
         XCTAssertEqual(zhang.kdfLogN, 10)
     }
 
+    /// Links `source` as `archives/` + `name` + `suffix`, `name` being bytes that are not UTF-8.
+    func linkUndecodable(_ source: String, name: [UInt8], suffix: String) {
+        let path = Array(file("archives/").utf8) + name + Array(suffix.utf8) + [0]
+        let linked = path.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { link(source, $0.baseAddress!) } }
+        XCTAssertEqual(linked, 0, "link: errno \(errno)")
+    }
+
+    // helper-154: Foundation's listing left out a name that is not UTF-8, and a copy so named hid
+    // from the check (`0 archives … compliant`).
+    func testAnArchiveWhoseNameIsNotUTF8IsListedAndNotCompliant() throws {
+        let registry = try complianceDepartment()
+        for name in ["张伟", "李娜", "王芳"] { try makeArchive(name, owner: name, registry: registry, now: base) }
+        linkUndecodable(file("archives/张伟.svault"), name: [0x62, 0x61, 0x64, 0xFF, 0xFE], suffix: ".svault")
+        linkUndecodable(file("archives/李娜.svault"), name: [0xC4, 0xE3, 0xBA, 0xC3], suffix: ".txt")  // 你好 in GBK
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: try enrolled(registry))
+        let rows = Dictionary(uniqueKeysWithValues: report.archives.map { ($0.archive, $0) })
+        let bad = try XCTUnwrap(rows["archives/bad\\xFF\\xFE.svault"], "\(rows.keys.sorted())")
+        XCTAssertTrue(bad.nonCompliant)
+        XCTAssertEqual(bad.problem, "unreadable: the file name is not valid UTF-8 (not opened): rename it (e.g. to OWNER.svault) and check again")
+        XCTAssertEqual(bad.problemZH, "无法读取：文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“所有人.svault”）后重新检查")
+        let other = try XCTUnwrap(rows["archives/\\xC4\\xE3\\xBA\\xC3.txt"], "\(rows.keys.sorted())")
+        XCTAssertFalse(other.nonCompliant)
+        XCTAssertEqual(report.summary.unreadable, 1)
+        XCTAssertEqual(report.summary.foreign, 1)
+        XCTAssertEqual(report.summary.nonCompliant, 1)
+        XCTAssertFalse(report.isCompliant)
+    }
+
+    // helper-155: the table printed the problems in English to a Chinese manager.
+    func testEveryProblemOfTheCheckIsSaidInChinese() throws {
+        let registry = try complianceDepartment()
+        try makeArchive("张伟", owner: "张伟", registry: registry, now: base)
+        try makeArchive("李娜", owner: "王芳", registry: registry, now: base)  // another owner's archive
+        try FileManager.default.copyItem(atPath: file("archives/张伟.svault"), toPath: file("archives/张伟2.svault"))  // a duplicate
+        try write(Data("notes".utf8), file("archives/notes.txt"))
+        try write(Data("not an archive at all, just some text".utf8), file("archives/x.svault"))
+        var short = try read(file("archives/张伟.svault"))
+        short.removeLast(100)
+        try write(short, file("archives/cut.svault"))
+        XCTAssertEqual(symlink(file("archives/张伟.svault"), file("archives/link.svault")), 0)
+        linkUndecodable(file("archives/张伟.svault"), name: [0xFF], suffix: ".svault")
+        // 王芳 registered without an archive; the policy's floor above the archives' cost.
+        var strict = try enrolled(registry)
+        strict.policy.minKDFLogN = 14
+        let report = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: strict)
+        let problems = report.archives.compactMap(\.problem)
+        XCTAssertGreaterThanOrEqual(problems.count, 8, "\(problems)")
+        for kind in ["owner mismatch", "duplicate archive id", "foreign: not a .svault", "foreign: not a regular file", "weak KDF", "missing:", "unreadable:"] {
+            XCTAssertTrue(problems.contains { $0.contains(kind) }, "no \(kind) among \(problems)")
+        }
+        // What may stay in Latin letters: names of things, never an English sentence.
+        let allowed: Set<String> = ["scrypt", "svault", "txt", "UTF", "salesvault", "dept", "enroll", "SalesVault", "xFF"]
+        for row in report.archives {
+            guard var zh = row.problemZH else { continue }
+            // (File names and paths as they are.)
+            zh = zh.replacingOccurrences(of: "“[^”]*”|archives/[^ ，；（）]+", with: "", options: .regularExpression)
+            let words = zh.split { !($0.isASCII && $0.isLetter) }.map(String.init).filter { $0.count > 1 && !allowed.contains($0) }
+            XCTAssertTrue(words.isEmpty, "\(row.archive): \(zh) keeps \(words)")
+        }
+    }
+
     func testAFIFOAmongTheArchivesIsSkippedWithoutOpeningIt() throws {
         let registry = try complianceDepartment()
         try makeArchive("张伟", owner: "张伟", registry: registry, now: base)

@@ -230,6 +230,19 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try runTool(["verify", archive, "--password-file", pw1]).status, 0)
         let again = try runTool(["repair", archive, "--password-file", pw1, "--yes"])
         XCTAssertTrue(again.stdout.contains("Nothing to repair"), again.stdout)
+        // Interrupted again within the same second: a second backup beside the first (it was
+        // refused as `…backup-… already exists; choose another file name`: helper-154).
+        let repaired = try bytes(archive)
+        for n in 2...3 {
+            try (repaired + Data([0, 0, 0, 64, UInt8(n)])).write(to: URL(fileURLWithPath: archive))
+            let twice = try runTool(["repair", archive, "--password-file", pw1, "--yes"], environment: ["SALESVAULT_NOW": "1790000000"])
+            XCTAssertEqual(twice.status, 0, twice.stderr)
+            XCTAssertTrue(twice.stdout.contains(".backup-2026-09-21T141320Z-\(n)"), twice.stdout)
+            XCTAssertEqual(try bytes(dir.path(backups[0] + "-\(n)")), repaired + Data([0, 0, 0, 64, UInt8(n)]))
+            XCTAssertEqual(try bytes(archive).count, repaired.count)
+            XCTAssertEqual(try runTool(["verify", archive, "--password-file", pw1]).status, 0)
+        }
+        XCTAssertEqual(try bytes(dir.path(backups[0])), committed + Data([0, 0, 0, 50, 1, 2, 3]), "the first backup untouched")
     }
 
     func testSecondWriterIsToldTheArchiveIsBusy() throws {

@@ -289,7 +289,7 @@ final class FullCheckCLITests: DepartmentCLITestCase {
         XCTAssertEqual(lateB["rotation"] as? String, "overdue (never changed)")
         XCTAssertEqual(lateB["nonCompliant"] as? Bool, true)
         let zh = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 200), expect: 9)
-        XCTAssertTrue(zh.stdout.contains("已逾期（从未更换）"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("已逾期（从未改过密码）"), zh.stdout)
     }
 
     /// An archive written before the counter existed (Fixtures/before-change-sets): the old rule,

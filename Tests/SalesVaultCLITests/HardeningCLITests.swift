@@ -18,6 +18,22 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(try runTool(["verify", archive, "--password-file", other]).status, 3)
     }
 
+    /// helper-154: an argument that is not UTF-8 (a GBK file name) was read with U+FFFD for its
+    /// bytes: `init` made another file, `status` said a file that exists was not found. Refused
+    /// (exit 64) in both languages, nothing written.
+    func testAnArgumentThatIsNotUTF8IsRefusedAndNothingIsWritten() throws {
+        let dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        // (Process takes Strings: the bytes go through the shell's printf.)
+        let script = #"exec "$0" init "$(printf 'x\377.svault')" --owner 张伟 --password-file "$1" --insecure-kdf-cost 10 "$2""#
+        for (lang, expected) in [("--lang=en", "argument 2, x\\xFF.svault, is not valid UTF-8"), ("--lang=zh", "第 2 个参数“x\\xFF.svault”不是有效的 UTF-8 文本")] {
+            let r = try runTool(["-c", script, Binaries.url("salesvault").path, pw, lang], executable: "/bin/sh", cwd: dir.url)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains(expected), r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["pw"], "nothing written")
+        }
+    }
+
     /// A file that is not an archive, a truncated archive and an archive without escrow are said
     /// wholly in Chinese under --lang zh (helper-110 M4: the format layer's English was kept
     /// inside the Chinese sentence, e.g. 档案被截断：a.svault is 43152 bytes but its header …).

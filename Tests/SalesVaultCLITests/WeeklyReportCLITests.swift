@@ -390,9 +390,48 @@ extension WeeklyReportCLITests {
         let huge = dept + "/reports/2026-W48/李娜.manifest.json"
         XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data(count: 8 << 20)))
         let v = try view()
-        XCTAssertTrue(line(v, "李娜").contains("未提交") && line(v, "李娜").contains("larger than 64 KiB"), v)
+        // A manifest there but unreadable is a submission that does not count, not none (REPORTS.md §5; helper-154).
+        XCTAssertTrue(line(v, "李娜").contains("校验未通过") && line(v, "李娜").contains("提交清单无法读取：李娜.manifest.json：超过 64 KiB"), v)
+        for (damage, en, zh) in [("truncate", "not valid JSON", "不是有效的 JSON"), ("empty", "not valid JSON", "不是有效的 JSON"), ("fifo", "not a regular file", "不是普通文件")] {
+            try? FileManager.default.removeItem(atPath: huge)
+            switch damage {
+            case "fifo": XCTAssertEqual(mkfifo(huge, 0o600), 0)
+            case "empty": XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: Data()))
+            default: XCTAssertTrue(FileManager.default.createFile(atPath: huge, contents: try bytes(dept + "/reports/2026-W48/张伟.manifest.json").prefix(100)))
+            }
+            let json = try sv(["compliance", dept, "--json"], now: at(day: 5, hour: 1)).stdout
+            let rows = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["weeklyReports"] as? [String: Any])?["rows"] as? [[String: Any]])
+            let li = try XCTUnwrap(rows.first { $0["salesperson"] as? String == "李娜" })
+            XCTAssertEqual(li["status"] as? String, "invalid", "\(damage): \(li)")
+            XCTAssertTrue((li["problem"] as? String)?.contains(en) == true, "\(damage): \(li)")
+            let table = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 5, hour: 1)).stdout
+            let row = line(table.replacingOccurrences(of: "\n  ", with: "\n"), "李娜")
+            XCTAssertTrue(row.contains("提交内容校验未通过（提交清单无法读取：李娜.manifest.json：") && row.contains(zh), "\(damage): \(table)")
+        }
         let wrong = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("manager.txt"), "--lang", "zh"], now: at(day: 5, hour: 1))
         XCTAssertTrue(wrong.stderr.contains("您的密钥打不开 2026 年第 48 周 的 1 份周报中的任何一份"), wrong.stderr)
+    }
+
+    // helper-154: salespeople registered after Friday's due time were left out of the view, which
+    // then said 全员已提交 with no one counted.
+    func testSalespeopleRegisteredAfterTheDueTimeAreSaidNotCounted() throws {
+        let zhang = try newArchive("张伟")
+        try week(zhang, customer: "华东电力")
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))
+        try admin(["add-salesperson", dept, "周杰"], now: at(day: 5, hour: 1))
+        let v = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 2)).stdout
+        XCTAssertTrue(v.contains("以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：周杰。"), v)
+        XCTAssertTrue(v.contains("全员已提交。"), "张伟 submitted: \(v)")
+        // A department whose every salesperson came after the due time: no one was due.
+        let only = dir.path("D2")
+        try sv(["dept", "init", only, "--name", "华南销售部", "--admin-key", dir.path("admin2.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
+        let recipient = try runTool(["-y", dir.path("gm.txt")], executable: which("age-keygen")!).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = ["--admin-key", dir.path("admin2.key"), "--admin-passphrase-file", dir.path("ap")]
+        try sv(["dept", "add-manager", only, "王总", "--recipient", recipient, "--role", "总经理"] + key)
+        try sv(["dept", "add-salesperson", only, "李娜"] + key, now: at(day: 5, hour: 1))
+        let empty = try sv(["report", "department", only, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 2))
+        XCTAssertFalse(empty.stdout.contains("全员已提交"), empty.stdout)
+        XCTAssertTrue(empty.stdout.contains("本周没有应提交周报的人员。") && empty.stdout.contains("本周不要求提交，也不计入统计：李娜。"), empty.stdout)
     }
 
     /// F13, F14, F15: outputs never replace the registry; names and formats must agree.

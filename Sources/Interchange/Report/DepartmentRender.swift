@@ -76,12 +76,21 @@ public enum DepartmentRender {
             empty: "")
 
         let missingPeople = v.people.filter { $0.status == "missing" || $0.status == "invalid" }
+        var notes: [String] = []
+        if !v.notAsked.isEmpty {
+            notes.append(zh ? "以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：\(v.notAsked.joined(separator: "、"))。"
+                            : "Registered after this week's report was due, so not asked this week and not counted: \(v.notAsked.joined(separator: ", ")).")
+        }
+        if !v.strangers.isEmpty {
+            notes.append((zh ? "另有不在部门名册中的人员提交了周报：" : "Reports from people not in the registry: ") + v.strangers.joined(separator: zh ? "、" : ", ")
+                         + (zh ? "。" : "."))
+        }
         let missing = ReportSection(
             title: zh ? "三、未提交周报人员" : "3. Not submitted",
             headers: zh ? ["销售人员"] : ["Salesperson"],
             rows: missingPeople.map { [C($0.name + ($0.status == "invalid" ? (zh ? "（提交内容校验未通过）" : " (submission invalid)") : ""), fill: ReportText.missingFill)] },
-            empty: zh ? "全员已提交。" : "Everyone has submitted.",
-            note: v.strangers.isEmpty ? nil : (zh ? "另有不在部门名册中的人员提交了周报：" : "Reports from people not in the registry: ") + v.strangers.joined(separator: zh ? "、" : ", "))
+            empty: v.people.isEmpty ? (zh ? "本周没有应提交周报的人员。" : "No one was due to submit this week.") : (zh ? "全员已提交。" : "Everyone has submitted."),
+            note: notes.isEmpty ? nil : notes.joined(separator: zh ? "" : " "))
 
         let conflicts = ReportSection(
             title: zh ? "四、撞单提示（同一客户出现在多名销售人员的档案中）" : "4. Customers in more than one salesperson's archive",

@@ -39,6 +39,9 @@ public struct DepartmentView: Sendable {
     public var conflicts: [Conflict]
     /// Reports in the folder from people who are not in the registry (shown, not counted).
     public var strangers: [String]
+    /// Salespeople registered after the week's report was due: nothing was asked of them that
+    /// week (said, so that an empty list is not read as everyone having submitted: helper-154).
+    public var notAsked: [String] = []
 
     public var totals: WeeklyReport.Counts {
         var t = WeeklyReport.Counts()
@@ -84,6 +87,7 @@ public struct DepartmentView: Sendable {
         let listing = folder.manifests()
         let manifests = listing.found.filter { $0.week == week.description }
         var people: [Person] = []
+        var notAsked: [String] = []
         let names = Set(registry.salespeople.map { $0.name.precomposedStringWithCanonicalMapping })
         // Every archive of the department pins the registry it has seen: an older signed registry
         // put back (one that drops a salesperson) or another administrator's is refused.
@@ -95,12 +99,15 @@ public struct DepartmentView: Sendable {
             }
         }
         for person in registry.salespeople {
-            if let since = SubmissionCheck.registered(person), since > due { continue }  // nothing was asked of them that week
+            if let since = SubmissionCheck.registered(person), since > due {  // nothing was asked of them that week
+                notAsked.append(person.name)
+                continue
+            }
             let name = person.name.precomposedStringWithCanonicalMapping
             let archive = (try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)) ?? nil
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
-            var problems: [(String, String)] = listing.problems.filter { $0.hasPrefix(ReportFolder.stem(person.name) + ".") }
-                .map { ("unreadable manifest \($0)", "提交清单无法读取：\($0)") }
+            var problems: [(String, String)] = listing.problems.filter { $0.isOf(person.name) }
+                .map { ("unreadable manifest \($0.en)", "提交清单无法读取：\($0.zh)") }
             var valid: [(ReportManifest, WeeklyReport?, Bool)] = []  // manifest, summary, tag checked
             for m in mine {
                 if let p = SubmissionCheck.problem(m, folder: folder, archive: archive, week: week, calendar: registry.calendar) {
@@ -131,10 +138,12 @@ public struct DepartmentView: Sendable {
             // The figures of the latest version that opened (else the latest valid one).
             guard let first = valid.min(by: { $0.0.submittedAtUnix < $1.0.submittedAtUnix }),
                   let latest = valid.last(where: { $0.1 != nil }) ?? valid.last else {
-                var p = Person(name: person.name, status: mine.isEmpty ? "missing" : "invalid")
+                // (A manifest there but damaged is a submission that does not count, not none:
+                // REPORTS.md §5; it was `missing`, helper-154.)
+                var p = Person(name: person.name, status: mine.isEmpty && problems.isEmpty ? "missing" : "invalid")
                 if !problems.isEmpty {
                     p.problem = problems.map(\.0).joined(separator: "; ")
-                    p.problemZH = problems.map(\.1).joined(separator: ";")
+                    p.problemZH = problems.map(\.1).joined(separator: "；")
                 }
                 people.append(p)
                 continue
@@ -151,13 +160,13 @@ public struct DepartmentView: Sendable {
             }
             if !problems.isEmpty {
                 p.problem = problems.map(\.0).joined(separator: "; ")
-                p.problemZH = problems.map(\.1).joined(separator: ";")
+                p.problemZH = problems.map(\.1).joined(separator: "；")
             }
             people.append(p)
         }
         let strangers = Set(manifests.map(\.owner).filter { !names.contains($0.precomposedStringWithCanonicalMapping) }).sorted()
         return DepartmentView(department: registry.name, week: week, due: due, timeZone: registry.calendar.timeZone.identifier, people: people,
-                              conflicts: conflicts(people), strangers: strangers)
+                              conflicts: conflicts(people), strangers: strangers, notAsked: notAsked)
     }
 
     struct NotRecipient: Error {

@@ -102,16 +102,30 @@ struct ComplianceCommand: VaultCommand {
     private static func csvLine(_ r: ComplianceReport.Row) -> [String] {
         // Yes and no in the reader's language (是/否), like the header; the other values are codes.
         let yes = { (b: Bool) in Language.current == .zh ? (b ? "是" : "否") : (b ? "yes" : "no") }
-        return [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), r.rotation, r.mustChangePassword.map(yes),
-                r.dekRotatedAt, r.escrow, r.escrowDetail, r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, verifiedWord(r.verified),
-                r.kdfLogN.map(String.init), r.problem,
-                yes(r.nonCompliant), r.escrowUsesLogged.map(String.init), r.auditLog, r.signature].map { $0 ?? "" }
+        // Status words, notes and problems too (in Chinese they were the JSON's English codes
+        // under Chinese headers: helper-155); the instants stay ISO 8601 UTC, as in JSON.
+        let zh = Language.current == .zh
+        let status = { (v: String?) in zh ? v.map { statusWord($0, zh: true) } : v }
+        return [r.archive, r.owner, r.passwordChangedAt, r.passwordAgeDays.map(String.init), status(r.rotation), r.mustChangePassword.map(yes),
+                r.dekRotatedAt, status(r.escrow), zh ? r.escrowDetail.map(ComplianceText.escrowDetailZH) : r.escrowDetail,
+                r.escrowUsesUnacknowledged.map(String.init), r.lastEscrowUseAt, verifiedWord(r.verified),
+                r.kdfLogN.map(String.init), zh ? r.problemZH : r.problem,
+                yes(r.nonCompliant), r.escrowUsesLogged.map(String.init), zh ? r.auditLog.map(auditWordZH) : r.auditLog,
+                zh ? r.signature.map { signatureWordZH[$0] ?? $0 } : r.signature].map { $0 ?? "" }
+    }
+
+    static let signatureWordZH = ["ok": "有效", "not enrolled": "未登记", "unsigned": "未签名", "INVALID": "无效（被改动）"]
+
+    /// The audit-log word (DEPARTMENT.md §7.4) in Chinese.
+    static func auditWordZH(_ v: String) -> String {
+        ["ok": "正常", "none": "无日志", "missing": "缺失", "escrow use removed": "托管记录被删", "altered": "被改动", "unreadable": "无法读取",
+         "untrusted lines": "含未经认可的行", "incomplete last line": "最后一行不完整"][v] ?? v
     }
 
     /// The owner-signature verdict (DEPARTMENT.md §6), coloured, in the reader's language.
     static func signatureCell(_ v: String?, zh: Bool) -> String {
         guard let v else { return "" }
-        let text = zh ? (["ok": "有效", "not enrolled": "未登记", "unsigned": "未签名", "INVALID": "无效（被改动）"][v] ?? v) : v
+        let text = zh ? (signatureWordZH[v] ?? v) : v
         switch v {
         case "ok": return Terminal.green(text)
         case "INVALID": return Terminal.red(text)
@@ -129,7 +143,7 @@ struct ComplianceCommand: VaultCommand {
     private func printTable(_ report: ComplianceReport, verify: Bool) {
         let zh = Language.current == .zh
         print((zh ? "合规检查" : "Compliance check") + (report.department.map { " — \(Terminal.cell($0))" } ?? "") + (zh ? "，截至 " : ", as of ") + report.asOfDate)
-        var header = zh ? ["档案", "所有人", "密码修改", "天数", "轮换", "数据密钥", "密码保护成本", "托管", "托管访问"]
+        var header = zh ? ["档案", "所有人", "上次改密码", "密码已用天数", "换密码", "数据密钥更换", "密码保护成本", "托管", "托管访问"]
             : ["archive", "owner", "password changed", "days", "rotation", "data key", "KDF", "escrow", "escrow uses"]
         if verify { header.append(zh ? "验证" : "verified") }
         header.append(zh ? "所有人签名" : "signature")
@@ -138,16 +152,17 @@ struct ComplianceCommand: VaultCommand {
         // of characters wide); JSON and CSV keep their `problem` member and column.
         var problems: [(archive: String, problem: String, nonCompliant: Bool)] = []
         for r in report.archives {
-            if let problem = r.problem, r.owner == nil {
+            if let problem = zh ? r.problemZH : r.problem, r.owner == nil {
                 rows.append([Terminal.cell(r.archive)] + Array(repeating: "", count: header.count - 1))
                 problems.append((r.archive, problem, r.nonCompliant))
                 continue
             }
             var rotation = word(r.rotation ?? "", zh)
             if r.mustChangePassword == true { rotation += zh ? "（须修改）" : " (must change)" }
-            if let problem = r.problem?.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.hasPrefix("weak KDF") }).joined(separator: "; "),
-               !problem.isEmpty {
-                problems.append((r.archive, problem, r.nonCompliant))
+            // (A weak KDF is said in its own column.)
+            if let parts = r.problem.map(ComplianceText.parts)?.filter({ !$0.hasPrefix("weak KDF") }), !parts.isEmpty {
+                let problem = parts.joined(separator: "; ")
+                problems.append((r.archive, zh ? ComplianceText.problemZH(problem) : problem, r.nonCompliant))
             }
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
@@ -157,7 +172,8 @@ struct ComplianceCommand: VaultCommand {
             if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
-                       paint(word(r.escrow ?? "", zh), r.escrow ?? "") + (r.escrowDetail.map { " (\(Terminal.cell($0)))" } ?? ""), uses]
+                       paint(word(r.escrow ?? "", zh), r.escrow ?? "")
+                        + (r.escrowDetail.map { zh ? "（\(Terminal.cell(ComplianceText.escrowDetailZH($0)))）" : " (\(Terminal.cell($0)))" } ?? ""), uses]
             if verify {
                 let failed = r.verified.map { !FullCheckText.passing.contains($0) || $0 == "too few keys" } ?? false
                 row.append(failed ? Terminal.red(Self.verifiedWord(r.verified) ?? "") : (Self.verifiedWord(r.verified) ?? ""))
@@ -182,16 +198,20 @@ struct ComplianceCommand: VaultCommand {
         let s = report.summary
         let rotation = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
         let escrow = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) \(word(k, zh))" } }.joined(separator: ", ")
+        // (In Chinese each count with its measure word: 共 3 份档案：换密码 2 份正常、1 份应更换…)
+        let rotationZH = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) 份\(word(k, true))" } }.joined(separator: "、")
+        let escrowZH = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) 份\(word(k, true))" } }.joined(separator: "、")
         var summary = zh
-            ? "\(s.archives) 个档案：密码轮换 \(rotation.isEmpty ? "-" : rotation)；托管 \(escrow.isEmpty ? "-" : escrow)；\(s.escrowUsesUnacknowledged) 次托管访问未经所有人确认"
+            ? "共 \(s.archives) 份档案。换密码：\(rotationZH.isEmpty ? "无" : rotationZH)；托管：\(escrowZH.isEmpty ? "无部门登记，未核对" : escrowZH)；托管访问："
+                + (s.escrowUsesUnacknowledged == 0 ? "均已告知本人" : "\(s.escrowUsesUnacknowledged) 次尚未经本人确认")
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
-        if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志中 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
-        if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 个档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
-        if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 个档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
-        if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 个无法读取" : "; \(s.unreadable) unreadable" }
-        if s.foreign > 0 { summary += zh ? "；\(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
+        if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志记有 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
+        if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 份档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
+        if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 份档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
+        if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 份无法读取" : "; \(s.unreadable) unreadable" }
+        if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
         if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
-        summary += s.nonCompliant == 0 ? (zh ? " — 合规" : " — compliant") : (zh ? " — \(s.nonCompliant) 个不合规" : " — \(s.nonCompliant) NOT compliant")
+        summary += s.nonCompliant == 0 ? (zh ? "。结论：全部合规" : " — compliant") : (zh ? "。结论：\(s.nonCompliant) 份不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
         if let w = report.weeklyReports, !w.rows.isEmpty {
             let due = w.dueLocal
@@ -201,7 +221,7 @@ struct ComplianceCommand: VaultCommand {
             for r in w.rows {
                 let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交", "invalid": "提交内容校验未通过"][r.status] ?? r.status : r.status
                 let at = r.submittedLocal.map { " " + $0 } ?? ""
-                let line = "  \(Terminal.cell(r.salesperson))  \(word)\(at)" + (r.problem.map { "  (" + Terminal.cell($0) + ")" } ?? "")
+                let line = "  \(Terminal.cell(r.salesperson))  \(word)\(at)" + ((zh ? r.problemZH ?? r.problem : r.problem).map { zh ? "（" + Terminal.cell($0) + "）" : "  (" + Terminal.cell($0) + ")" } ?? "")
                 print(r.status == "submitted" ? line : r.status == "late" ? Terminal.yellow(line) : Terminal.red(line))
             }
         }
@@ -272,7 +292,8 @@ enum DepartmentDate {
 /// Status words in the output's language (JSON and CSV keep the English codes, DEPARTMENT.md §6).
 func statusWord(_ status: String, zh: Bool) -> String {
     guard zh else { return status }
-    return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "从未更换", "missing": "缺失", "stale": "不一致",
+    return ["ok": "正常", "due": "应更换", "overdue": "已逾期", "never rotated": "应更换（从未改过密码）", "missing": "缺失", "stale": "不一致",
             "rekey required": "须更换数据密钥", "future date": "日期在未来",
-            "overdue (never changed)": "已逾期（从未更换）", "before creation": "早于档案创建"][status] ?? status
+            "overdue (never changed)": "已逾期（从未改过密码）", "before creation": "早于档案创建", "none": "无托管"][status]
+        ?? ComplianceText.escrowDetailZH(status)
 }

@@ -199,8 +199,8 @@ enum OwnerUnlock {
             tellAudit(audit)
             return
         case .auditLogMissing(let log, let uses, let lastAt):
-            Terminal.stderr(Terminal.red(L("WARNING: this archive records \(uses) escrow use(s) you have not seen (the last on \(Format.date(lastAt))), but the department has no audit log for it (\(log)): it was deleted or emptied, or the uses were made before the log existed or outside the department; tell the general manager",
-                                           "警告：本档案记录了 \(uses) 次您尚未查看的托管调阅（最近一次为 \(Format.date(lastAt))），但部门中没有本档案的审计日志（\(log)）：日志已被删除或清空，或这些调阅发生在审计日志启用之前或部门之外；请告知总经理").text) + "\n")
+            Terminal.stderr(Terminal.red(L("WARNING: this archive records \(uses) escrow use(s) you have not seen (the last on \(Format.date(lastAt))), but the department's audit log for it (\(log)) holds none of them: it may have been deleted or emptied, an escrow open may have been interrupted before it wrote the log, or the uses were made before the log existed or outside the department; tell the general manager",
+                                           "警告：本档案记录了 \(uses) 次您尚未查看的托管调阅（最近一次为 \(Format.date(lastAt))），但部门的审计日志（\(log)）中没有相应记录：可能是日志被删除或清空，也可能是托管打开在写入日志之前中断，或这些调阅发生在审计日志启用之前、部门之外。请告知总经理").text) + "\n")
             return
         case .rotation(let r):
             // DEPARTMENT.md §5: calendar days in the department's zone; days left = overdueDays − age.

@@ -205,16 +205,18 @@ enum HelpZH {
               salesvault verify zhangwei.svault --password-file pw.txt
             """,
         "passwd": """
-            先输入当前密码，再输入两次新密码。数据密钥不变，所以耗时与档案大小无关；但文件的旧副本
-            仍能用旧密码打开，要让旧副本失效，请运行 rekey。
+            先输入当前密码，再输入两次新密码。数据密钥不变，所以耗时与档案大小无关。
+            注意：文件的旧副本（备份、邮件附件）仍能用旧密码打开，打开旧副本的人也就拿到了本档案的
+            数据密钥。如怀疑旧密码已泄露，改完密码后请再运行 rekey 更换数据密钥，旧副本就打不开现在的
+            文件了；但旧副本本身仍能用旧密码打开，请自行删除。
 
             示例
               salesvault passwd zhangwei.svault
               salesvault passwd zhangwei.svault --password-file old.txt --new-password-file new.txt
             """,
         "rekey": """
-            更换后，文件的旧副本和旧密码对新文件都不再起作用。密码保持不变。新文件一次性替换旧文件，
-            不会出现只替换一半的情况。
+            更换后，从旧副本或旧密码得到的数据密钥都打不开现在的文件（旧副本本身仍能用旧密码打开，
+            请自行删除）。密码保持不变。新文件一次性替换旧文件，不会出现只替换一半的情况。
 
             示例
               salesvault rekey zhangwei.svault

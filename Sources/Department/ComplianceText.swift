@@ -1,0 +1,120 @@
+import Foundation
+
+/// The compliance check's `problem` and escrow notes in Chinese (DEPARTMENT.md §6). JSON keeps
+/// the English texts (JSON.md §6.2); the table, and the CSV of a Chinese user, show these. A
+/// text no rule knows stays as it is (the library's reasons through `FullCheckText.chineseReason`).
+public enum ComplianceText {
+    /// A row's `problem` ("a; b; c", each part one problem) in Chinese, parts joined by "；".
+    public static func problemZH(_ problem: String) -> String {
+        parts(problem).map(partZH).joined(separator: "；")
+    }
+
+    /// An escrow note (`escrowDetail`: "a; b") in Chinese.
+    public static func escrowDetailZH(_ detail: String) -> String {
+        parts(detail).map { part in
+            if part == EscrowShareReview.legacyNote { return EscrowShareReview.legacyNoteZH }
+            // (Names listed with 、 and no spaces around them.)
+            if part.hasPrefix("no slot for ") { return "缺少" + part.dropFirst(12).replacingOccurrences(of: ", ", with: "、") + "的托管槽" }
+            if part.hasPrefix("still open to ") { return part.dropFirst(14).replacingOccurrences(of: ", ", with: "、") + "仍能打开（已不是经理）" }
+            return translate(part, escrowRules) ?? part
+        }.joined(separator: "；")
+    }
+
+    /// The parts of "a; b (c; d); e": split at "; " outside parentheses.
+    public static func parts(_ text: String) -> [String] {
+        var out: [String] = [], current = "", depth = 0
+        var rest = Substring(text)
+        while let c = rest.first {
+            if c == "(" { depth += 1 } else if c == ")" { depth = max(0, depth - 1) }
+            if depth == 0 && rest.hasPrefix("; ") {
+                out.append(current)
+                current = ""
+                rest = rest.dropFirst(2)
+                continue
+            }
+            current.append(c)
+            rest = rest.dropFirst()
+        }
+        out.append(current)
+        return out
+    }
+
+    static func partZH(_ part: String) -> String {
+        if let date = RotationPolicy.DateProblem(rawValue: part) { return date.zh }
+        for (prefix, zh) in [("foreign: ", "非档案文件："), ("unreadable: ", "无法读取："), ("verify: ", "完整核验未通过："),
+                             ("audit log unreadable: ", "审计日志无法读取：")] where part.hasPrefix(prefix) {
+            let rest = String(part.dropFirst(prefix.count))
+            return zh + (translate(rest, reasonRules) ?? FullCheckText.chineseReason(rest))
+        }
+        if let m = match(part, #"^missing: (.+) is registered but this is not an archive \((.*)\)$"#) {
+            return "缺失：\(m[0])已在部门登记，但此文件不是档案（\(problemZH(m[1]))）"
+        }
+        if let m = match(part, #"^owner signature INVALID: (.*)$"#) {
+            return "所有人签名无效：" + (translate(m[0], signatureRules) ?? FullCheckText.chineseReason(m[0]))
+        }
+        return translate(part, problemRules) ?? part
+    }
+
+    /// Reasons after `foreign:`, `unreadable:` and `verify:` that are the check's own.
+    static let reasonRules: [(String, String)] = [
+        (#"^not a regular file \(not opened\)$"#, "不是普通文件（未打开）"),
+        (#"^not a \.svault file$"#, "扩展名不是 .svault"),
+        (#"^truncated$"#, "文件被截断"),
+        (#"^the file name is not valid UTF-8 \(not opened\): rename it \(e\.g\. to OWNER\.svault\) and check again$"#,
+         "文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“所有人.svault”）后重新检查"),
+        (#"^the file name is not valid UTF-8 \(not opened\)$"#, "文件名不是有效的 UTF-8 编码（未打开）"),
+    ]
+
+    static let problemRules: [(String, String)] = [
+        (#"^weak KDF: scrypt 2\^(\d+) below 2\^(\d+)$"#, "密码保护成本过低：scrypt 2^$1，低于要求的 2^$2"),
+        (#"^owner mismatch: registered for (.+)$"#, "所有人不符：此文件在部门登记为$1的档案"),
+        (#"^duplicate archive id: same as (.+)$"#, "档案编号重复：与 $1 相同（同一档案的两个副本）"),
+        (#"^escrow use removed: (\d+) logged use\(s\) missing from the archive \(entries (.*)\)$"#,
+         "托管访问记录被删：审计日志中的 $1 次托管访问在档案中找不到（日志第 $2 条）"),
+        (#"^audit log altered: (\d+) line\(s\) with a bad signature, malformed or out of chain$"#,
+         "审计日志被改动：$1 行签名不符、格式有误或前后不衔接"),
+        (#"^audit log altered: (\d+) bytes, larger than (\d+) MiB.*$"#, "审计日志被改动：共 $1 字节，超过 $2 MiB 上限（被填充）"),
+        (#"^audit log missing: the archive records (\d+) escrow use\(s\), the last on (\S+), but .*$"#,
+         "审计日志缺失：档案记有 $1 次托管访问（最近一次 $2），部门却没有它的审计日志。可能是日志被删除或清空，也可能是托管打开在写入日志之前中断，或访问发生在日志启用之前、部门之外"),
+        (#"^unsigned: no owner signature \(written by an earlier version, or after an escrow reset until the owner's new password\)$"#,
+         "未签名：档案没有所有人签名（由较早版本写入，或经托管重置密码后本人尚未设置新密码）"),
+        (#"^(.+) has an enrolled key$"#, "$1已在部门登记签名密钥"),
+        (#"^not enrolled: the owner key (\S+) is not in the registry \(salesvault dept enroll\)$"#,
+         "未登记：所有人密钥 $1 不在部门登记中（请运行 salesvault dept enroll）"),
+        (#"^missing: (.+) is registered but has no archive file$"#, "缺失：$1已在部门登记，但没有档案文件"),
+    ]
+
+    static let signatureRules: [(String, String)] = [
+        (#"^(.*): changed by someone holding the data key \(e\.g\. through escrow\), or an old copy put back$"#,
+         "$1：持有数据密钥的人（例如经托管打开）改动过档案，或放回了旧副本"),
+        (#"^(.*): changed by someone holding the data key \(e\.g\. through escrow\)$"#, "$1：持有数据密钥的人（例如经托管打开）改动过档案"),
+        (#"^signed with (\S+), not the key enrolled for (.+) \((\S+)\); after an escrow reset the owner's new key must be enrolled again$"#,
+         "签名密钥为 $1，不是$2在部门登记的密钥（$3）；经托管重置密码后，须重新登记本人的新密钥"),
+        (#"^the records could not be read \((.*)\)$"#, "无法读取档案记录（$1）"),
+    ]
+
+    static let escrowRules: [(String, String)] = [
+        (#"^pins another administrator key$"#, "绑定的是另一把管理员密钥"),
+        (#"^not created in this department$"#, "不是在本部门创建的档案"),
+        (#"^pins registry serial (\d+), beyond 2\^31: the owner runs escrow update$"#, "绑定的登记序号 $1 超过 2^31，请本人运行 escrow update"),
+        (#"^the registry \(serial (\d+)\) is older than one this archive has seen \((\d+)\)$"#, "部门登记（序号 $1）比本档案见过的（$2）旧"),
+        (#"^threshold (\d+), policy (\d+)$"#, "共同打开人数为 $1，部门政策为 $2"),
+        (#"^a removed manager's slot was dropped; the data key was not rotated since$"#, "已删除离任经理的托管槽，但此后数据密钥尚未更换"),
+        (#"^(\d+) slot\(s\), no registry to compare$"#, "$1 个托管槽（无部门登记可比对）"),
+    ]
+
+    static func translate(_ text: String, _ rules: [(String, String)]) -> String? {
+        let range = NSRange(text.startIndex..., in: text)
+        for (pattern, template) in rules {
+            guard let re = try? NSRegularExpression(pattern: pattern), re.firstMatch(in: text, range: range) != nil else { continue }
+            return re.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+        }
+        return nil
+    }
+
+    static func match(_ text: String, _ pattern: String) -> [String]? {
+        guard let re = try? NSRegularExpression(pattern: pattern),
+              let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        return (1..<m.numberOfRanges).map { Range(m.range(at: $0), in: text).map { String(text[$0]) } ?? "" }
+    }
+}
