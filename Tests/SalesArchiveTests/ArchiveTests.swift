@@ -227,7 +227,12 @@ final class ArchiveTests: XCTestCase {
         }
         XCTAssertEqual(try a.resolve(.customer, "润集").displayName, "华润集团", "any part of a name finds it (issue 12)")
         try a.routeComplaint("TS", manager: true, director: false, now: day(1))
-        XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "刘", resolution: "x", now: day(1)), "director not yet notified")
+        // Who is still to be notified, and the command (helper-155: "both must be notified" after the manager had been).
+        XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "刘", resolution: "x", now: day(1)), "director not yet notified") {
+            let e = $0 as? ArchiveError
+            XCTAssertEqual(e?.reasonZH, "TS-2026-0001：已通报销售经理，尚未通报销售总监。两位都通报后才能登记处理结果，请先运行 salesvault complaint route TS-2026-0001 --director")
+            XCTAssertEqual(e?.reason, "TS-2026-0001: the sales manager is notified, the sales director not yet; both must be notified before its handling is recorded: run salesvault complaint route TS-2026-0001 --director first")
+        }
         try a.routeComplaint("TS", manager: false, director: true, now: day(1))
         XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "李强", resolution: "x", now: day(1)), "the subject cannot coordinate")
         XCTAssertThrowsError(try a.remove(.customer, "华为技", now: day(1)), "removal needs the id or the full name")

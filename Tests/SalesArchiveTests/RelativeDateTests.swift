@@ -191,7 +191,7 @@ final class RelativeDateTests: XCTestCase {
         XCTAssertNil(DateParser.monthDay(month: 2, day: 29, today: d(2029, 3, 10), reading: .past), "more than a year back")
         // The notes a command says (DateParser.readingNotes).
         XCTAssertEqual(DateParser.readingNotes("1月5日", now: now, reading: .upcoming).map(\.zh), ["“1月5日”未写年份，按 2027-01-05 理解"])
-        XCTAssertEqual(DateParser.readingNotes("周一", now: now, reading: .upcoming).map(\.zh), ["“周一”指本周的这一天（2026-11-23），已经过去；如指下周，请写“下周一”"])
+        XCTAssertEqual(DateParser.readingNotes("周一", now: now, reading: .upcoming).map(\.zh), ["“周一”指本周的这一天（2026-11-23），已经过去，将按这一天记录；如指下周，请写“下周一”"])
         XCTAssertEqual(DateParser.readingNotes("2026-11-01", now: now, reading: .upcoming).map(\.zh), ["2026-11-01 早于今天"])
         XCTAssertEqual(DateParser.readingNotes("12月1日 下午3点", now: now, reading: .past).map(\.zh), [])
         XCTAssertEqual(DateParser.readingNotes("1月5日开会", now: now, reading: .upcoming).map(\.zh), [], "not a date")

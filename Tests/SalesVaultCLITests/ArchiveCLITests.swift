@@ -79,6 +79,13 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         for blank in ["", " ", "\u{3000}"] {
             XCTAssertTrue(try sv(["search", blank, "--lang", "zh"], day: 5, expect: 64).stderr.contains("请输入要查找的内容"), blank)
         }
+        // Nothing found: said, not an empty table (helper-155); the personal background named when not searched.
+        let none = try sv(["search", "围棋", "--lang", "zh"], day: 5).stdout
+        XCTAssertEqual(none, "没有找到包含“围棋”的记录。（联系人个人背景默认不查找，如需查找请加 --include-secret）\n")
+        XCTAssertTrue(try sv(["search", "围棋", "--include-secret"], day: 5).stdout.contains("王敏"))
+        // An option meant under another name is named (contact add --phone: helper-155).
+        let phone = try sv(["contact", "add", "华为", "李雷", "--phone", "13812345678", "--lang", "zh"], day: 5, expect: 64).stderr
+        XCTAssertTrue(phone.contains("没有 --phone 这个选项") && phone.contains("提示：请改用 --mobile（联系人的手机号）"), phone)
         let stale = try XCTUnwrap(try json(try sv(["stale", "--days", "3", "--json"], day: 5)) as? [[String: Any]])
         XCTAssertEqual(stale.map { $0["id"] as? String }, ["C1", "C2"], "A-grade first")
     }
@@ -171,7 +178,7 @@ final class ArchiveCLITests: WeekArchiveTestCase {
             keys: ["customer lisx\\177t\\r", "\\033[A\\r", "search \\344\\272\\244\\033[D\\033[C\\r"], trailingPause: 5)
         XCTAssertEqual(r.status, 0, r.stdout)
         XCTAssertEqual(r.stdout.components(separatedBy: "1 customer").count - 1, 2, "the line and its recall both ran: \(r.stdout)")
-        XCTAssertTrue(r.stdout.contains("0 matches"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Nothing contains 交."), "the search ran, and found nothing: \(r.stdout)")
         XCTAssertTrue(r.stdout.contains("Idle for"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Locked."), r.stdout)
     }

@@ -582,7 +582,7 @@ extension EverydayCLITests {
         let json = try sv(["history", "--json"], day: 0, hour: 12).stdout
         XCTAssertTrue(json.contains("\"result\" : \"进入短名单\"") && json.contains("\"problem\" : \"价格压力\""), json)
         let status = try runTool(["--lang", "zh", "status", dir.path("day.svault")], environment: env).stdout
-        XCTAssertTrue(status.contains("天前）") && status.contains("条（加密后共"), status)
+        XCTAssertTrue(status.contains("（今天）") && status.contains("条（加密后共"), "changed today, not 0 天前 (helper-155): \(status)")
     }
 
     func testValuesAndWordingInChinese() throws {
@@ -807,6 +807,16 @@ extension EverydayCLITests {
             XCTAssertGreaterThanOrEqual(chinese.filter(isExample).count, english.filter(isExample).count,
                                         "\(label): examples missing\n\(chinese.joined(separator: "\n"))")
         }
+        // Every option's own help in Chinese too (import's --format was left in English when its
+        // English changed: helper-155).
+        for words in paths {
+            let r = try runTool(["--lang", "zh"] + words + ["--help"], environment: env.merging(["COLUMNS": "10000"]) { $1 })
+            for line in r.stdout.split(separator: "\n") where line.hasPrefix("  -") {
+                let help = line.split(separator: "  ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ")
+                guard !help.isEmpty else { continue }
+                XCTAssertTrue(han(Substring(help)), "salesvault --lang zh \(words.joined(separator: " ")) --help: an option's help left in English: \(line)")
+            }
+        }
         XCTAssertGreaterThan(withNotes, 30, "commands with notes found in the English help")
     }
 }
@@ -846,7 +856,7 @@ extension EverydayCLITests {
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 2).stdout.contains("\"nextFollowUp\" : \"2026-12-02\""))
         // A day to come before today is said, however written (helper-136).
         let monday = try sv(["log", "add", "华为", "call", "约周一", "--next-date", "周一", "--lang", "zh"], day: 2)
-        XCTAssertTrue(monday.stderr.contains("提示：“周一”指本周的这一天（2026-11-23），已经过去；如指下周，请写“下周一”"), monday.stderr)
+        XCTAssertTrue(monday.stderr.contains("提示：“周一”指本周的这一天（2026-11-23），已经过去，将按这一天记录；如指下周，请写“下周一”"), monday.stderr)
         // A period's start: no later than today (11月30日 is last year's; it was this year's, to
         // come, and listed nothing: helper-137).
         let since = try sv(["log", "list", "--since", "11月1日", "--json"], day: 2).stdout

@@ -101,10 +101,22 @@ extension ChangeDraft {
     func resolveComplaint(_ query: String, coordinator: String, resolution: String, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
         guard complaintStatus(e) == .routed else {
+            let status = complaintStatus(e)
+            guard status == .received else {
+                throw ArchiveError(.invalidTransition, "\(e.displayName) is \(status.en): its handling can no longer be recorded",
+                                   zh: "\(e.displayName) 当前状态为“\(status.zh)”，不能再登记处理结果")
+            }
+            // Who is still to be notified, and the command that records it (helper-155: it said
+            // both must be notified when the manager had been).
+            let (manager, director) = (e["managerNotifiedAt"] != nil, e["directorNotifiedAt"] != nil)
+            let route = "salesvault complaint route \(e.displayName)" + (manager ? "" : " --manager") + (director ? "" : " --director")
+            let done = manager ? ("the sales manager is notified, the sales director not yet", "已通报销售经理，尚未通报销售总监")
+                : director ? ("the sales director is notified, the sales manager not yet", "已通报销售总监，尚未通报销售经理")
+                : ("neither the sales manager nor the sales director is notified yet", "尚未通报销售经理和销售总监")
             throw ArchiveError(
                 .invalidTransition,
-                "\(e.displayName) is \(complaintStatus(e).en): the sales manager and the sales director must both be notified first (complaint route)",
-                zh: "\(e.displayName) 当前状态为“\(complaintStatus(e).zh)”，须先通报销售经理和销售总监（complaint route）才能处理")
+                "\(e.displayName): \(done.0); both must be notified before its handling is recorded: run \(route) first",
+                zh: "\(e.displayName)：\(done.1)。两位都通报后才能登记处理结果，请先运行 \(route)")
         }
         let who = coordinator.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = resolution.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -306,8 +306,9 @@ public enum DateParser {
             let weekday = ["周", "星期", "礼拜", "本周", "这周"].contains { date.hasPrefix($0) }
             let next = "下" + (date.hasPrefix("本") || date.hasPrefix("这") ? String(date.dropFirst()) : date)
             notes.append(date == iso ? ("\(iso) is before today", "\(iso) 早于今天")
-                : weekday ? ("\(date) is this week's (\(iso)), which has passed; for next week's, write \(next)", "“\(date)”指本周的这一天（\(iso)），已经过去；如指下周，请写“\(next)”")
-                : ("\(date) is \(iso), which has passed", "“\(date)”指 \(iso)，已经过去"))
+                : weekday ? ("\(date) is this week's (\(iso)), which has passed, and is taken as that day; for next week's, write \(next)",
+                             "“\(date)”指本周的这一天（\(iso)），已经过去，将按这一天记录；如指下周，请写“\(next)”")
+                : ("\(date) is \(iso), which has passed, and is taken as that day", "“\(date)”指 \(iso)，已经过去，将按这一天记录"))
         }
         return notes
     }

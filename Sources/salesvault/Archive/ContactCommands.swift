@@ -14,7 +14,7 @@ struct ContactCommand: ParsableCommand {
 
             EXAMPLES
               salesvault contact add 华为 王敏 --title 采购经理 --role decisionMaker --attitude supportive
-              salesvault contact edit 王敏 --set background="清华大学毕业,喜欢围棋"
+              salesvault contact edit 王敏 --set background="清华大学毕业，喜欢围棋"
               salesvault contact list 华为
             """,
         subcommands: [Add.self, Edit.self, Show.self, List.self, Remove.self])
@@ -141,7 +141,7 @@ struct LogCommand: ParsableCommand {
             email 邮件, im 微信/IM, other.
 
             EXAMPLES
-              salesvault log add 华为 visit "介绍解决方案,客户关注交付周期" --with 王敏 --next-step "发报价" --next-date 2026-12-03
+              salesvault log add 华为 visit "介绍解决方案，客户关注交付周期" --with 王敏 --next-step "发报价" --next-date 2026-12-03
               salesvault log list 华为
               salesvault log edit L40 --next-date 2026-12-05 --reason "客户改约"
               salesvault log remove L41 --reason "重复录入"

@@ -171,7 +171,7 @@ struct CustomerCommand: ParsableCommand {
                 a grade.
 
                 EXAMPLES
-                  salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "进入短名单" --problem "价格压力大"
+                  salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "已入围" --problem "价格压力大"
                   salesvault customer grade 华东电力 --result "技术交流通过" --problem "对方预算未批"
                 """)
         @Argument(help: "Customer id (C12) or name (any part of it, or an alias).") var customer: String
@@ -198,7 +198,7 @@ struct CustomerCommand: ParsableCommand {
             Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(Render.grade(e["grade"]?.text)).", "\(e.shortID) \(e.displayName) 的等级已改为 \(Render.grade(e["grade"]?.text))。").text)
             if (result ?? "").isEmpty || (problem ?? "").isEmpty {
                 Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
-                                  "本次调整尚未填写调整结果或存在的问题（周报中须写明），可用 `customer grade \(e.shortID) --result … --problem …` 补充。\n").text)
+                                  "本次调整尚未填写调整结果或存在的问题（周报中须写明），可用 salesvault customer grade \(e.shortID) --result … --problem … 补充。\n").text)
             }
         }
     }

@@ -166,8 +166,8 @@ struct ComplaintCommand: ParsableCommand {
               salesvault complaint route TS-2026-0001 --manager --director
               salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
               salesvault complaint survey TS-2026-0001 --satisfaction satisfied
-              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉,误会已澄清"
-              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实,工程师按时到场"
+              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉，误会已澄清"
+              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实，工程师按时到场"
             """,
         subcommands: [File.self, Route.self, Resolve.self, Survey.self, Withdraw.self, Show.self, List.self])
 

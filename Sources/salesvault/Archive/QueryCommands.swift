@@ -122,6 +122,13 @@ struct Search: ArchiveCommand {
                 return try Render.printJSON(hits.map { ["id": $0.entity.shortID, "kind": "\($0.entity.kind)", "name": $0.entity.displayName, "field": $0.field, "text": $0.text] })
             }
             let z = Render.zh
+            // (No match: said, not an empty table's header: helper-155.)
+            guard !hits.isEmpty else {
+                let shown = Terminal.cell(text.trimmedWhitespace)
+                print(z ? "没有找到包含“\(shown)”的记录。" + (includeSecret ? "" : "（联系人个人背景默认不查找，如需查找请加 --include-secret）")
+                        : "Nothing contains \(shown)." + (includeSecret ? "" : " (Contacts' personal background is not searched without --include-secret.)"))
+                return
+            }
             Render.table(z ? ["编号", "类型", "名称", "字段", "内容"] : ["id", "kind", "name", "field", "text"],
                          hits.map { [$0.entity.shortID, z ? $0.entity.kind.zh : $0.entity.kind.en, Render.truncate($0.entity.displayName, 24),
                                      Schema.field($0.entity.kind, key: $0.field).map(Render.label) ?? $0.field, Render.truncate($0.text, 50)] })

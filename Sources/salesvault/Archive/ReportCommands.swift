@@ -188,7 +188,7 @@ struct ReportCommand: ParsableCommand {
                 Terminal.stderr(WorkbookPasswordCheck.note(shown).text)
             } else {
             Terminal.stderr(L("Note: \(shown) is a plaintext copy of customer data. To hand the report in, use `salesvault report submit`, which seals it to the managers.\n",
-                              "注意：\(shown) 是客户资料的明文副本，没有加密，请妥善保管、用完及时删除。正式提交周报请用 `salesvault report submit`（加密后只有总经理和销售总监能打开）。\n").text)
+                              "注意：\(shown) 是客户资料的明文副本，没有加密，请妥善保管、用完及时删除。正式提交周报请用 salesvault report submit（加密后只有总经理和销售总监能打开）。\n").text)
             }
             Terminal.print(L("Wrote the report of \(report.week) to \(shown): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
                              "已生成 \(report.week) 周报：\(shown)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 个，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
@@ -229,7 +229,7 @@ struct ReportCommand: ParsableCommand {
                 throw CLIError(.failure, L("\(archive.vault.path) is not in a department folder: there is no one to send the report to",
                                            "\(archive.vault.path) 不在部门文件夹中，找不到周报接收人"),
                                hint: L("keep the archive in <department>/archives/, or set SALESVAULT_DEPARTMENT; `report weekly` makes a report for yourself",
-                                       "请将档案放在 <部门>/archives/ 下，或设置 SALESVAULT_DEPARTMENT；只想自己查看可用 `report weekly`"))
+                                       "请将档案放在 <部门>/archives/ 下，或设置 SALESVAULT_DEPARTMENT；只想自己查看，可用 salesvault report weekly"))
             }
             let report = try ReportCommand.build(context, week: week, includeSecret: false, prompt: !noPrompt)
             defer { Background.release(report) }

@@ -7,12 +7,12 @@ struct Passwd: VaultCommand {
         abstract: "Change an archive's password (only its key slot is rewritten).",
         discussion: """
             Asks for the current password, then the new one twice. The data key stays the
-            same, so the cost does not depend on the archive's size. Old copies of the file
-            (backups, e-mail attachments) still open with the old password, and whoever opens
-            one holds this archive's data key too: if the old password may have leaked, run
-            `rekey` after the change, so that what an old copy gives no longer opens the
-            current file. The old copies themselves stay readable with the old password:
-            delete them.
+            same, so the cost does not depend on the archive's size. Old copies of the
+            file (backups, e-mail attachments) still open with the old password, and
+            whoever opens one holds this archive's data key too: if the old password may
+            have leaked, run `rekey` after the change, so that what an old copy gives no
+            longer opens the current file. The old copies themselves stay readable with
+            the old password: delete them.
 
             EXAMPLES
               salesvault passwd zhangwei.svault

@@ -122,7 +122,7 @@ struct Status: VaultCommand {
             (zh ? "档案编号" : "Archive ID", report.archiveId),
             (zh ? "创建时间" : "Created", Format.date(h.createdAt)),
             (zh ? "密码修改" : "Password changed",
-             Format.date(h.passwordChangedAt) + (zh ? "（\(report.passwordAgeDays) 天前）" : " (\(report.passwordAgeDays) days ago)")),
+             Format.date(h.passwordChangedAt) + (report.passwordAgeDays == 0 ? (zh ? "（今天）" : " (today)") : zh ? "（\(report.passwordAgeDays) 天前）" : " (\(report.passwordAgeDays) days ago)")),
             (zh ? "数据密钥轮换" : "Data key rotated",
              Format.date(h.dekRotatedAt) + (zh ? "（第 \(h.dekGeneration) 代）" : " (generation \(h.dekGeneration))")),
             (zh ? "密码派生" : "Key derivation",

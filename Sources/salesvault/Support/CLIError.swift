@@ -160,6 +160,10 @@ enum ErrorReport {
             case .corruptRecord where e.writtenWithoutOwner:
                 L("nothing was changed. Do not use this copy: restore the archive from a backup and tell your department's administrator",
                   "未做任何更改。请勿使用此副本：请从备份恢复档案，并告知部门管理员")
+            // A change that needs its reason: the command again with --reason (helper-155: 未做任何更改 alone).
+            case .missingValue where (e.reasonZH ?? e.reason).contains("--reason"):
+                L("nothing was changed; run the command again with its reason: \(CLIError.commandAgain(adding: "--reason \"…\""))",
+                  "未做任何更改。请补上原因后重新执行：\(CLIError.commandAgain(adding: "--reason \"……\""))")
             default: L("nothing was changed", "未做任何更改")
             }
             if e.code == .unknownField { return (L(e.reason, e.reasonZH ?? e.reason).text, hint?.text, status) }
@@ -327,5 +331,17 @@ enum ErrorReport {
                     L("do not use this copy; restore the archive from a backup and tell your department's administrator",
                       "请勿使用此副本；请从备份恢复档案，并告知部门管理员"), .damaged)
         }
+    }
+}
+
+extension CLIError {
+    /// The command as typed (`salesvault` and its arguments, each quoted as a shell needs it),
+    /// with `extra` at its end, shown terminal-safe.
+    static func commandAgain(adding extra: String) -> String {
+        let words = CommandLine.arguments.dropFirst().map { word -> String in
+            let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { !" \t\"'\\$`!*?;&|<>()[]{}#~".unicodeScalars.contains($0) }
+            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        return FieldFormat.terminalSafe((["salesvault"] + words + [extra]).joined(separator: " "))
     }
 }

@@ -74,7 +74,7 @@ enum HelpZH {
 
             示例
               salesvault contact add 华为 王敏 --title 采购经理 --role 决策者 --attitude 支持
-              salesvault contact edit 王敏 --set background="清华大学毕业,喜欢围棋"
+              salesvault contact edit 王敏 --set background="清华大学毕业，喜欢围棋"
               salesvault contact list 华为
             """,
         "log": """
@@ -85,7 +85,7 @@ enum HelpZH {
             记错了用 log edit 更正、log remove 删除，原内容和原因都保留在变更历史中。
 
             示例
-              salesvault log add 华为 拜访 "介绍解决方案,客户关注交付周期" --with 王敏 --next-step 发报价 --next-date 下周三
+              salesvault log add 华为 拜访 "介绍解决方案，客户关注交付周期" --with 王敏 --next-step 发报价 --next-date 下周三
               salesvault log list 华为
               salesvault log edit L40 --next-date 后天 --reason "客户改约"
               salesvault log remove L41 --reason "重复录入"
@@ -108,8 +108,8 @@ enum HelpZH {
               salesvault complaint route TS-2026-0001 --manager --director
               salesvault complaint resolve TS-2026-0001 --coordinator 刘经理 --resolution "更换工程师并致歉"
               salesvault complaint survey TS-2026-0001 --satisfaction 满意
-              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉,误会已澄清"
-              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实,工程师按时到场"
+              salesvault complaint withdraw TS-2026-0002 --reason "客户来电撤诉，误会已澄清"
+              salesvault complaint withdraw TS-2026-0003 --unfounded --reason "经核实，工程师按时到场"
             """,
         "agenda": """
             今日待办：已逾期和今天要跟进的客户（按各客户的下次跟进日期），再列本周余下几天（或 --days N 天内）；
@@ -174,7 +174,7 @@ enum HelpZH {
             可以在调整等级时一并填写，也可以事后补充（补充时不写新等级）。
 
             示例
-              salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "进入短名单" --problem "价格压力大"
+              salesvault customer grade 华东电力 A --reason "已确认 12 月招标" --result "已入围" --problem "价格压力大"
               salesvault customer grade 华东电力 --result "技术交流通过" --problem "对方预算未批"
             """,
         // The archive itself
@@ -407,7 +407,7 @@ enum HelpZH {
             """,
         "compliance": """
             只读取档案头。全部合规时退出状态为 0；有档案密码逾期、超期从未更换、密码或数据密钥的更换日期在未来
-            或早于档案创建、缺少托管、须更换数据密钥或无法读取时为 9；只是“应更换”（due）不算不合规。
+            或早于档案创建、缺少托管、须更换数据密钥或无法读取时为 9；只是“应更换”不算不合规。
             加 --verify 时，还会用您的托管密钥对每个档案做完整校验（两个档案头副本、文件大小、每一条记录）：
             有档案被改动或损坏时为 4。每个档案的所有人签名都会核验，无需任何密钥（读取签名所涵盖的记录）：
             签名无效时为 4（无论是否加 --verify）；未签名或签名密钥未登记时为 9。适合放进 cron 定时运行。
@@ -651,8 +651,8 @@ enum HelpZH {
         "What happened.": "跟进内容。",
         "When (a date, and a time if you like: 昨天下午3点; default now).": "时间（日期，也可带时刻，如“昨天下午3点”；默认现在）。",
         "When (a date, and a time if you like: 昨天下午3点).": "时间（日期，也可带时刻，如“昨天下午3点”）。",
-        "Contacts met, comma-separated ids or names.": "见到的联系人，编号或姓名，用逗号分隔。",
-        "Contacts met, comma-separated ids or names (empty clears).": "见到的联系人，编号或姓名，用逗号分隔（留空即清除）。",
+        "Contacts met, comma-separated ids or names.": "参与的联系人，编号或姓名，用逗号分隔。",
+        "Contacts met, comma-separated ids or names (empty clears).": "参与的联系人，编号或姓名，用逗号分隔（留空即清除）。",
         "The project it concerns.": "相关项目。", "The project it concerns (empty clears).": "相关项目（留空即清除）。",
         "Next step.": "下一步计划。", "Next step (empty clears).": "下一步计划（留空即清除）。",
         "Date of the next step.": "下次跟进日期。", "Date of the next step (empty clears).": "下次跟进日期（留空即清除）。",
@@ -689,7 +689,7 @@ enum HelpZH {
         "What the customer complains about.": "投诉内容。",
         "How it came in: phone, visit, letter, email, IM.": "投诉渠道：电话、来访、信函、邮件、即时通讯。",
         "The contact who complained.": "投诉的联系人。",
-        "Record that the sales manager and/or the sales director were notified.": "登记已通报销售经理和/或销售总监。",
+        "Record that the sales manager and/or the sales director were notified.": "登记已通报销售经理、销售总监（可先登记其中一位）。",
         "Complaint number (TS-2026-0001) or id.": "投诉编号（TS-2026-0001）或记录编号。",
         "Complaint number or id.": "投诉编号或记录编号。",
         "The sales manager was notified.": "已通报销售经理。",
@@ -756,7 +756,7 @@ enum HelpZH {
         "The file to import (.xlsx, .csv, .tsv, .txt or .json).": "要导入的文件（.xlsx、.csv、.tsv、.txt 或 .json）。",
         "The file to write (default: the owner's name, the date and the format).": "输出文件（默认：所有人姓名、日期和格式）。",
         "The file to write (default: the owner's name, 周报, the week).": "输出文件（默认：档案所有人姓名-周报-周次）。",
-        "The template's format: xlsx (default) or csv.": "模板格式：xlsx（默认）或 csv。",
+        "The template's format: xlsx (default, or as --out's name ends) or csv.": "模板格式：xlsx（默认；也可按 --out 文件名的扩展名）或 csv。",
         "The text file's encoding (utf-8, utf-8-bom, utf-16le, utf-16be, gb18030/gbk); default: detected.": "文本文件的编码（utf-8、utf-8-bom、utf-16le、utf-16be、gb18030/gbk）；默认自动识别。",
         "What a CSV file holds when its headers do not say it; in a workbook, import only the sheets of this kind: customers, contacts, projects, log, complaints.": "指定数据类型：customers（客户）、contacts（联系人）、projects（项目）、log（跟进记录）、complaints（投诉）。CSV 表头无法判断类型时用它指明；用于工作簿时，只导入该类型的工作表。",
         "What to export (repeatable): customers, contacts, projects, log, complaints or all (default).": "导出哪些内容（可重复）：customers、contacts、projects、log、complaints 或 all（默认）。",
@@ -863,6 +863,9 @@ enum HelpZH {
             if line.hasPrefix("Error: ") { line = "salesvault: 用法错误：" + message(String(line.dropFirst(7))) }
             else if line.hasPrefix("Help:  "), let r = line.range(of: " takes a value; to leave it empty write ") {
                 line = "提示：\(line[line.index(line.startIndex, offsetBy: 7)..<r.lowerBound]) 后面要写取值；如要留空，请写成 \(line[r.upperBound...])"
+            }
+            else if line.hasPrefix("Help:  use "), line.hasSuffix(" instead") {
+                line = "提示：请改用 " + line.dropFirst(11).dropLast(8) + (line.contains("--mobile") ? "（联系人的手机号）" : "")
             }
             else if line.hasPrefix("Help:  put -- before it: ") {
                 // (The options before `--`: after it they are text too, helper-139.)

@@ -137,7 +137,11 @@ enum UnknownCommand {
             let name = String(word.prefix { $0 != "=" })
             guard !known.contains(name) else { continue }
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
-            return "Error: Unknown option '\(name)'\nUsage: \(usage)\n  See '\(path.joined(separator: " ")) --help' for more information."
+            // (The option meant under another name: contact add --phone for --mobile: helper-155.)
+            let instead = ["--phone": "--mobile", "--mobile": "--phone", "--tel": "--phone", "--telephone": "--phone", "--cellphone": "--mobile"][name]
+                .flatMap { known.contains($0) ? $0 : name == "--tel" && known.contains("--mobile") ? "--mobile" : nil }
+            return "Error: Unknown option '\(name)'" + (instead.map { "\nHelp:  use \($0) instead" } ?? "")
+                + "\nUsage: \(usage)\n  See '\(path.joined(separator: " ")) --help' for more information."
         }
         return dashText(arguments, root: root)
     }
