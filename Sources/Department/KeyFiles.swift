@@ -88,6 +88,12 @@ public enum KeyFile {
             secrets.append(line)
         }
         let keyLines = secrets.filter { $0.hasPrefix(prefix) }.count
+        // A public key given where the secret one is needed (a manager's .pub as --identity):
+        // named as such (it said only that no secret key line was there: helper-154).
+        if keyLines == 0, secrets.count == 1, secrets[0].hasPrefix("age1") {
+            throw DepartmentError(.malformed, "this is a public key (\(secrets[0].prefix(12))…), not a secret key: give the secret key file (\(prefix)…), e.g. the manager's .key file, not the .pub",
+                                  zh: "这是公钥（\(secrets[0].prefix(12))…），不是私钥：请改用以 \(prefix) 开头的私钥文件（例如经理本人的 .key 文件，而不是 .pub 文件）")
+        }
         guard secrets.count == 1, keyLines == 1 else {
             throw DepartmentError(.malformed, keyLines == 0
                                   ? "this is not a key file: no \(what) line (\(prefix)…) in it"
@@ -102,7 +108,8 @@ public enum KeyFile {
         let (line, comment) = try secretLine(text, prefix: "AGE-SECRET-KEY-1", what: "age secret key")
         let key: Curve25519.KeyAgreement.PrivateKey
         do { key = try AgeKeys.parseIdentity(line) } catch {
-            throw DepartmentError(.malformed, "the age secret key does not decode (\(error))", zh: "age 私钥无法解码（\(error)）")
+            throw DepartmentError(.malformed, "the age secret key line is damaged (a character changed, added or missing): use your backup copy of the key file",
+                                  zh: "age 私钥行已损坏（有字符被改动、多出或缺失），请改用密钥文件的备份副本")
         }
         if let comment, comment != AgeKeys.recipientString(key.publicKey) {
             throw DepartmentError(.malformed, "the key file's public key comment does not match its secret key", zh: "密钥文件中的公钥注释与私钥不符")
@@ -161,7 +168,13 @@ public enum KeyFile {
                 let mb = Scrypt.memoryRequired(logN: n, r: 8, p: 1) >> 20
                 throw DepartmentError(.io, "not enough memory to open the key file: its passphrase protection (scrypt 2^\(n)) needs about \(mb) MB; raise the memory limit (ulimit -v) or close other programs, and try again",
                                       zh: "内存不足，无法打开密钥文件：解开其口令保护（scrypt 2^\(n)）约需 \(mb) MB 内存。请提高内存上限（ulimit -v）或关闭其他程序后重试。")
-            default: throw DepartmentError(.malformed, "the key file is not a valid age file (\(e))", zh: "密钥文件不是有效的 age 文件（\(e)）")
+            // (In words, not the library's case names: `(payloadDamaged)` was shown: helper-154.)
+            case .headerTruncated, .missingPayloadNonce, .truncatedChunk, .missingFinalChunk:
+                throw DepartmentError(.malformed, "the key file is cut short (truncated): use your backup copy of it",
+                                      zh: "密钥文件不完整（被截断），请改用它的备份副本")
+            default:
+                throw DepartmentError(.malformed, "the key file is damaged (its passphrase protection or content was altered): use your backup copy of it",
+                                      zh: "密钥文件已损坏（口令保护部分或内容被改动），请改用它的备份副本")
             }
         }
         return String(decoding: plaintext, as: UTF8.self)

@@ -91,8 +91,8 @@ struct SalesVault: ParsableCommand {
         // with U+FFFD for its bytes, and another file was written, or said not found (helper-154).
         if let (k, shown) = Self.undecodableArgument() {
             Terminal.stderr(Language.current == .zh
-                ? "salesvault: 用法错误：第 \(k) 个参数“\(shown)”不是有效的 UTF-8 文本（多半是用 GBK 等其他编码保存的文件名）。SalesVault 只能处理 UTF-8 的名称：请先把该文件或文件夹改为能正常显示的名称，再重新运行\n"
-                : "Error: argument \(k), \(shown), is not valid UTF-8 (likely a file name in another encoding, such as GBK). SalesVault handles UTF-8 names only: rename the file or folder so that it displays properly, then run the command again\n")
+                ? "salesvault: 用法错误：第 \(k) 个参数“\(shown)”不是有效的 UTF-8 文本（多半是用 GBK 等其他编码保存的文件名）。SalesVault 只能处理 UTF-8 的名称：请先在文件管理器中把该文件或文件夹改为能正常显示的名称，再重新运行；也可以在它所在的文件夹中运行 convmv -f gbk -t utf-8 --notest 文件名，把名称转换为 UTF-8\n"
+                : "salesvault: usage error: argument \(k), \(shown), is not valid UTF-8 (likely a file name in another encoding, such as GBK). SalesVault handles UTF-8 names only: rename the file or folder in the file manager so that it displays properly, then run the command again; or, in its folder, run convmv -f gbk -t utf-8 --notest NAME to turn the name into UTF-8\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         arguments = UnknownCommand.movingLanguage(arguments, root: Self.self)
@@ -107,7 +107,7 @@ struct SalesVault: ParsableCommand {
         let zh = Language.current == .zh
         // `log add 华为 call "-h对方"`: a text read as an option (it printed the help, exit 0).
         if let problem = UnknownCommand.missingValue(arguments, root: Self.self) ?? UnknownCommand.dashText(arguments, root: Self.self) {
-            Terminal.stderr((zh ? HelpZH.usageError(problem) : problem) + "\n")
+            Terminal.stderr((zh ? HelpZH.usageError(problem) : HelpZH.usageErrorEN(problem)) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         // swift-argument-parser has no localisation: help and usage errors in Chinese (HelpZH).
@@ -122,7 +122,7 @@ struct SalesVault: ParsableCommand {
             guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
             // An option the command does not have, said before its own rules' complaint.
             let message = UnknownCommand.unknownOption(arguments, root: Self.self) ?? fullMessage(for: error)
-            Terminal.stderr((zh ? HelpZH.usageError(message) : message) + "\n")
+            Terminal.stderr((zh ? HelpZH.usageError(message) : HelpZH.usageErrorEN(message)) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         YearlessDates.note(arguments, now: Clock.now)
@@ -132,8 +132,8 @@ struct SalesVault: ParsableCommand {
         } catch let exit as ExitCode {
             Self.exit(withError: exit)
         } catch {
-            guard zh, exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
-            Terminal.stderr(HelpZH.usageError(fullMessage(for: error)) + "\n")
+            guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            Terminal.stderr((zh ? HelpZH.usageError(fullMessage(for: error)) : HelpZH.usageErrorEN(fullMessage(for: error))) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
     }

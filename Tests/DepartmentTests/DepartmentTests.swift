@@ -148,6 +148,26 @@ final class DepartmentTests: XCTestCase {
         XCTAssertEqual(asked, 1)
         XCTAssertDepartmentError(.wrongPassphrase, try KeyFile.open(sealed) { pw("a long passphrasE") })
         XCTAssertDepartmentError(.wrongPassphrase, try KeyFile.open(sealed) { pw("") })
+        // A damaged or cut key file is said in words, never by the library's case names
+        // (`(payloadDamaged)`, `(malformedHeaderMAC)` were shown: helper-154).
+        var flipped = sealed
+        flipped[flipped.count - 5] ^= 0x01
+        var headerFlipped = sealed  // its MAC line's "---" made "+--"
+        let macLine = try XCTUnwrap(String(decoding: sealed, as: UTF8.self).utf8.indices(of: Array("\n---".utf8)))
+        headerFlipped[macLine + 1] = UInt8(ascii: "+")
+        for (bytes, words) in [(flipped, "damaged"), (headerFlipped, "damaged"), (Array(sealed.prefix(40)), "cut short"), (Array(sealed.prefix(sealed.count - 20)), "damaged")] {
+            XCTAssertThrowsError(try KeyFile.open(bytes) { pw("a long passphrase") }) { error in
+                let e = error as? DepartmentError
+                XCTAssertTrue(e?.reason.contains(words) == true && e?.reason.contains("backup copy") == true, "\(error)")
+                XCTAssertNil(e?.reason.range(of: "[a-z][A-Z]", options: .regularExpression), "a case name in \(error)")
+                XCTAssertTrue(e?.reasonZH.contains("备份副本") == true, "\(error)")
+            }
+        }
+        // A public key where the secret one is needed is named.
+        let recipient = AgeKeys.recipientString(try Key().publicKey)
+        XCTAssertThrowsError(try KeyFile.parseIdentity(recipient + "\n")) { error in
+            XCTAssertTrue((error as? DepartmentError)?.reasonZH.hasPrefix("这是公钥（age1") == true, "\(error)")
+        }
         // A plaintext key file is returned as is, without asking.
         let plain = Array(text.utf8)
         XCTAssertFalse(KeyFile.isEncrypted(plain))
@@ -842,5 +862,14 @@ final class DepartmentTests: XCTestCase {
         let empty = Reminders.calendar([Reminders.Entry(archiveID: "aa", owner: "x", path: "x.svault", evaluation: off)], now: base, zh: false)
         XCTAssertFalse(empty.contains("BEGIN:VEVENT"))
         XCTAssertTrue(empty.contains("END:VCALENDAR"))
+    }
+}
+
+private extension String.UTF8View {
+    /// The offset of the first occurrence of `needle`, or nil.
+    func indices(of needle: [UInt8]) -> Int? {
+        let bytes = Array(self)
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle }
     }
 }

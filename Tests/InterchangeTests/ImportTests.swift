@@ -2051,6 +2051,44 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(same.warnings.contains { $0.reasonZH.contains("电话相同") })
     }
 
+    /// A phone cell with several numbers: each whole number is compared (only the first was, so
+    /// a row giving the switchboard and a mobile was not taken for the record with the mobile).
+    func testEveryNumberOfAPhoneCellIsCompared() throws {
+        func keys(_ cell: String) -> [String] { Identity.allPhoneKeys(cell) }
+        XCTAssertEqual(keys("021-55556666/13912345678"), ["02155556666", "13912345678"])
+        XCTAssertEqual(keys("13812345678，13912345678、13812345678"), ["13812345678", "13912345678"], "without repeats")
+        XCTAssertEqual(keys("021-55556666转801；021-55556667"), ["02155556666-801", "02155556667"])
+        XCTAssertEqual(keys("010-65529988 或 +86 138 1234 5678"), ["01065529988", "13812345678"])
+        XCTAssertEqual(keys("021/55556666"), ["02155556666"], "a part that is no whole number adds nothing")
+        XCTAssertEqual(keys("021-55556666/801"), ["02155556666"], "nor does an extension after a slash")
+        XCTAssertEqual(keys("总机／13912345678"), ["13912345678"])
+        XCTAssertEqual(keys("13912345678"), ["13912345678"])
+        XCTAssertEqual(Identity.phoneKeys("021-55556666/13912345678").first, Identity.phoneKey("021-55556666/13912345678"), "the first is phoneKey's")
+
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,联系电话\n华东物流有限公司,13912345678\n"), name: "c.csv")
+        // Another spelling of the name, and the switchboard before the mobile: the archive's record.
+        let again = try f.importing(utf8("客户名称,联系电话,地区\n华东物流公司（上海）,021-55556666/13912345678,上海\n"), name: "u.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(again.counts[.customers]?.updated, 1, "\(again.warnings.map(\.reasonZH)) \(again.problems.map(\.reasonZH))")
+        XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("电话相同") }, "\(again.warnings.map(\.reasonZH))")
+        // Within one file: the second row's other number is the first row's.
+        let file = try f.importing(utf8("客户名称,联系电话\n江南设计工作室,13700001111\n苏州江南设计,0512-66667777、13700001111\n"), name: "w.csv", commit: false)
+        XCTAssertEqual(file.counts[.customers]?.new, 1, "\(file.warnings.map(\.reasonZH)) \(file.problems.map(\.reasonZH))")
+        // A contact's mobiles alike: in the archive, and within the file.
+        try f.importing(utf8("客户,姓名,手机\n华东物流有限公司,王敏,13812345678\n"), name: "r.csv")
+        let person = try f.importing(utf8("客户,姓名,手机,职务\n华东物流有限公司,王小敏,13900000000/13812345678,经理\n"), name: "r2.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(person.counts[.contacts]?.updated, 1, "\(person.warnings.map(\.reasonZH)) \(person.problems.map(\.reasonZH))")
+        let people = try f.importing(utf8("客户,姓名,手机\n华东物流有限公司,李强,13700002222\n华东物流有限公司,李小强,13700003333、13700002222\n"), name: "r3.csv", commit: false)
+        XCTAssertEqual(people.counts[.contacts]?.new, 1, "\(people.warnings.map(\.reasonZH)) \(people.problems.map(\.reasonZH))")
+        let state = try f.open().state
+        let company = try XCTUnwrap(state.all(.customer).first { $0.displayName == "华东物流有限公司" })
+        XCTAssertEqual(Identity.likelyDuplicateContacts(customer: company.id, name: "某人", mobile: "13600000000，13812345678", in: state).map(\.reasonZH), ["手机号相同"])
+        // customer add's question (Identity.likelyDuplicates) asks the same.
+        XCTAssertEqual(Identity.likelyDuplicates(name: "另一家", creditCode: nil, phone: "0512-1234567/13912345678", in: state).map(\.reasonZH), ["电话相同"])
+        XCTAssertEqual(Identity.DuplicateFinder(state, indexed: true).customers(like: "另一家", creditCode: nil, phone: "021-1234567/13912345678").map(\.reasonZH), ["电话相同"],
+                       "the indexed finder alike")
+    }
+
     /// Rows of two sheets about one person: a note names the other sheet's row with its sheet
     /// (the 联系人 sheet's line 2 was said to be the same contact as line 2, the 客户 sheet's:
     /// helper-146), and a phone written another way is no other value (helper-146).

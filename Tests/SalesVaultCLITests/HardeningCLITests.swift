@@ -34,6 +34,21 @@ final class HardeningCLITests: XCTestCase {
         }
     }
 
+    /// helper-154: `--out -` wrote a file named "-" (exit 0); refused, nothing written.
+    func testADashAsTheOutputIsRefusedAndNothingIsWritten() throws {
+        let dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        let archive = dir.path("a.svault")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        for args in [["export", "-a", archive, "--format", "csv", "--kind", "customers", "--out", "-"],
+                     ["report", "weekly", "-a", archive, "--format", "md", "--out", "-"]] {
+            let r = try runTool(args + ["--password-file", pw, "--lang", "zh"], cwd: dir.url)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("“-”不表示输出到屏幕") && r.stderr.contains("请给出文件名"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")), "\(args)")
+        }
+    }
+
     /// A file that is not an archive, a truncated archive and an archive without escrow are said
     /// wholly in Chinese under --lang zh (helper-110 M4: the format layer's English was kept
     /// inside the Chinese sentence, e.g. 档案被截断：a.svault is 43152 bytes but its header …).

@@ -59,6 +59,12 @@ public enum AtomicFile {
     /// creates the file). For a command that must know before it does anything that leaves a
     /// trace (a manager's export through escrow is recorded as a use).
     public static func checkDestination(_ path: String, replacing: Bool, protecting: [String] = [], folder: Bool = true) throws {
+        // `-`, which many tools read as standard output, made a file named "-" (helper-154).
+        if path == "-" {
+            throw InterchangeError(.badDestination, "“-” is not taken as standard output: SalesVault writes its reports and exports to files, so nothing was written.",
+                                   zh: "“-”不表示输出到屏幕：SalesVault 的周报和导出只写入文件，本次未写入任何内容。",
+                                   hint: "Give a file name, for example 周报.md.", hintZH: "请给出文件名，例如 周报.md。")
+        }
         var st = stat()
         if lstat(path, &st) == 0 {
             if let kind = FileKind(st.st_mode), kind != .regular {

@@ -8,13 +8,13 @@ extension Importer.ChangeSetBuilder {
         let rowKeys = keys[i]!  // computed for every row planned here
         let credit: String? = rowKeys.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
         let key = rowKeys.companyKey!
-        let phone = rowKeys.phone
+        let phones = rowKeys.phones  // (every number of the cell: Identity.phoneKeys)
         var match: (ref: String, line: Int?, why: MatchReason)?
         guard let own = ownNamed(i, r, .customer, name: name) else { return }
         if let own {
             match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
             // (Its new name found by the rows that name it, also when this row is refused.)
-            customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+            customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
             customers.register(ref: own.shortID, line: r.line, traditionalName: name)
         }
         else if let credit, let c = index.customerByCredit[credit] {
@@ -45,10 +45,12 @@ extension Importer.ChangeSetBuilder {
             match = (shared.last!, nil, MatchReason(.sharedName, "same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
         }
         else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
-        else if let phone, let c = index.customerByPhone[phone] { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
+        else if let c = phones.lazy.compactMap({ self.index.customerByPhone[$0] }).first { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
         else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")) }
         else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.name, "same name", "名称相同")) }
-        else if let phone, let f = customers.byPhone[phone], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.phone, "same phone", "电话相同")) }
+        else if let f = phones.lazy.compactMap({ self.customers.byPhone[$0] }).first(where: { !self.distinctRecords(r, $0.ref) }) {
+            match = (f.ref, f.line, MatchReason(.phone, "same phone", "电话相同"))
+        }
         var ref: String
         if let match {
             // A handover's row that updates a customer keeps the note of where it came
@@ -79,7 +81,7 @@ extension Importer.ChangeSetBuilder {
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
-        customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: phone)
+        customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
         customers.register(ref: ref, line: r.line, exactName: TextKey(name.trimmedWhitespace), key: key)
         customers.register(ref: ref, line: r.line, traditionalName: name)
         for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {
@@ -135,7 +137,8 @@ extension Importer.ChangeSetBuilder {
         guard let customer = customerOf(i, r) else { return }
         let name = r.field("name") ?? ""
         let pkey = "\(customer)|\(Importer.personKey(name))"
-        let mobile = r.field("mobile").flatMap(Identity.phoneKey).map { "\(customer)|\($0)" }
+        // (Every number of the cell: Identity.phoneKeys.)
+        let mobileKeys = Identity.allPhoneKeys(r.field("mobile")).map { "\(customer)|\($0)" }
         var match: (ref: String, line: Int?, why: MatchReason)?
         guard let own = ownNamed(i, r, .contact, customer: customer, name: name) else { return }
         if let own {
@@ -143,10 +146,10 @@ extension Importer.ChangeSetBuilder {
             if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
         } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
             match = (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
-        } else if let mobile, let f = mobiles[mobile], !distinctRecords(r, f.ref) {
+        } else if let f = mobileKeys.lazy.compactMap({ self.mobiles[$0] }).first(where: { !self.distinctRecords(r, $0.ref) }) {
             match = (f.ref, f.line, MatchReason(.mobile, "same mobile", "手机号相同"))
-        } else if mobile != nil, let id = archiveID(customer),
-                  let p = r.field("mobile").flatMap(Identity.phoneKey).flatMap({ archiveChildren(.contact, of: id).byMobile[$0] }) {
+        } else if !mobileKeys.isEmpty, let id = archiveID(customer),
+                  let p = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ self.archiveChildren(.contact, of: id).byMobile[$0] }).first {
             match = (p.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
         }
         var ref: String
@@ -161,7 +164,7 @@ extension Importer.ChangeSetBuilder {
             b.status[i] = .new
         }
         if people[pkey] == nil { people[pkey] = (ref, r.line) }
-        if let mobile, mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
+        for mobile in mobileKeys where mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
         registerSourceID(r, ref)
     }
 

@@ -35,7 +35,7 @@ extension Importer.ChangeSetBuilder {
             if kind == .contact {
                 let folded = CompanyName.Simplified.hasTraditional(name) ? CompanyName.personKey(CompanyName.Simplified.fold(name)) : key
                 t.byFolded[folded, default: []].append((e, key))
-                if let mobile = e["mobile"]?.text.flatMap(Identity.phoneKey), t.byMobile[mobile] == nil { t.byMobile[mobile] = e }
+                for mobile in Identity.allPhoneKeys(e["mobile"]?.text) where t.byMobile[mobile] == nil { t.byMobile[mobile] = e }
             }
         }
         children[kind, default: [:]][id] = t

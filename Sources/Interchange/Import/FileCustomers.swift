@@ -56,10 +56,11 @@ struct FileCustomers {
         if bySimplifiedKey[key]?.contains(ref) != true { bySimplifiedKey[key, default: []].append(ref) }
     }
 
-    mutating func register(ref: String, line: Int, key: TextKey, credit: String?, code: String?, phone: String?) {
+    mutating func register(ref: String, line: Int, key: TextKey, credit: String?, code: String?, phone: String?, otherPhones: [String] = []) {
         if byKey[key] == nil { byKey[key] = (ref, line) }
         if let credit, byCredit[credit] == nil { byCredit[credit] = (ref, line) }
         if let code, byCode[code.lowercased()] == nil { byCode[code.lowercased()] = (ref, line) }
         if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
+        for other in otherPhones where byPhone[other] == nil { byPhone[other] = (ref, line) }
     }
 }

@@ -25,6 +25,36 @@ public enum Identity {
     /// is no Chinese mobile). nil when fewer than 7 digits remain.
     public static func phoneKey(_ phone: String) -> String? { scan(phone).key() }
 
+    /// Every number of a phone cell as compared: `phoneKey` of the whole cell first, then that of
+    /// each other part between the marks that separate numbers (/, 、, ;, ；, ,, ，, 或) that is a
+    /// whole number by itself (a mobile, a landline with its area code, or one with + or 86):
+    /// `021-55556666/13912345678` is `02155556666` and `13912345678` (only the first was
+    /// compared, so a row giving both was not taken for the record with the mobile). A part that
+    /// is no whole number (`021/55556666`, an extension `/801`) adds nothing. Without repeats.
+    public static func phoneKeys(_ phone: String) -> (first: String?, others: [String]) {
+        let first = phoneKey(phone)
+        // (Most cells hold one number: no split, no array; an ASCII cell without / ; , is told
+        // by its bytes.)
+        guard phone.utf8.contains(where: { $0 >= 0x80 || $0 == 0x2F || $0 == 0x3B || $0 == 0x2C }),
+              phone.unicodeScalars.contains(where: { separators.contains($0) }) else { return (first, []) }
+        var others: [String] = []
+        for part in phone.unicodeScalars.split(whereSeparator: { separators.contains($0) }) {
+            let s = scan(String(String.UnicodeScalarView(part)))
+            guard s.whole || s.plus, let key = s.key(), key != first, !others.contains(key) else { continue }
+            others.append(key)
+        }
+        return (first, others)
+    }
+
+    static let separators: Set<Unicode.Scalar> = ["/", "、", ";", "；", ",", "，", "或", "／"]
+
+    /// `phoneKeys` as one list, the first first (none for no cell).
+    public static func allPhoneKeys(_ phone: String?) -> [String] {
+        guard let phone else { return [] }
+        let k = phoneKeys(phone)
+        return (k.first.map { [$0] } ?? []) + k.others
+    }
+
     /// A phone cell as compared for a change (`--on-duplicate update`): `phoneKey` and the digits
     /// after it (an extension, other numbers), so that a number written another way is no
     /// change and another extension or a number added is (转312 for 转311 was none: helper-148).
@@ -236,7 +266,9 @@ extension Identity {
             let name: String?
             /// The name in simplified characters, its company key, and that key as compared for likeness.
             let folded: String?, key: String?, plain: String?
-            let credit: String?, phone: String?
+            let credit: String?
+            /// Every number of its phone cell (`phoneKeys`).
+            let phones: [String]
 
             /// What `customers(like:)` compares, each part only when asked for (nil otherwise).
             init(_ c: Entity, names: Bool = true, credit: Bool = true, phone: Bool = true) {
@@ -246,7 +278,7 @@ extension Identity {
                 key = folded.map(Identity.companyKey)
                 plain = key.map(CompanyName.comparable)
                 self.credit = credit ? c["creditCode"]?.text.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } } : nil
-                self.phone = phone ? c["phone"]?.text.flatMap(Identity.phoneKey) : nil
+                self.phones = phone ? Identity.allPhoneKeys(c["phone"]?.text) : []
             }
         }
         /// In id order; not indexed, none: each question reads the customers with what it asks
@@ -274,7 +306,7 @@ extension Identity {
                 if let k = h.key { byKey[k, default: []].append(i) }
                 if let k = h.plain { byPlain[k, default: []].append(i) }
                 if let k = h.credit { byCredit[k, default: []].append(i) }
-                if let k = h.phone { byPhone[k, default: []].append(i) }
+                for k in h.phones { byPhone[k, default: []].append(i) }
             }
             grams = NameGrams(held.map { Array(($0.plain ?? "").unicodeScalars) })
         }
@@ -283,7 +315,7 @@ extension Identity {
         public func customers(like name: String?, creditCode: String?, phone: String?) -> [LikelyDuplicate] {
             let key = name.map { companyKey(CompanyName.Simplified.fold($0)) }
             let credit: String? = creditCode.flatMap { if case .valid(let v) = CreditCode.check($0) { return v } else { return nil } }
-            let phoneKey = phone.flatMap(Identity.phoneKey)
+            let phoneKeys = Identity.allPhoneKeys(phone)
             let shortKey = key.map(CompanyName.comparable)
             func match(_ c: Held) -> LikelyDuplicate? {
                 if let key, c.key == key, let n = c.name, let folded = c.folded {
@@ -309,7 +341,7 @@ extension Identity {
                         : LikelyDuplicate(customer: c.entity, reason: "a similar name: one within the other", reasonZH: "名称相近，一方名称包含另一方")
                 } else if let credit, c.credit == credit {
                     return LikelyDuplicate(customer: c.entity, reason: "the same credit code", reasonZH: "统一社会信用代码相同")
-                } else if let phoneKey, c.phone == phoneKey {
+                } else if c.phones.contains(where: phoneKeys.contains) {
                     return LikelyDuplicate(customer: c.entity, reason: "the same phone number", reasonZH: "电话相同")
                 }
                 return nil
@@ -317,7 +349,7 @@ extension Identity {
             guard indexed else {
                 var out: [LikelyDuplicate] = []
                 state.each(.customer) { c in
-                    if let d = match(Held(c, names: key != nil, credit: credit != nil, phone: phoneKey != nil)) { out.append(d) }
+                    if let d = match(Held(c, names: key != nil, credit: credit != nil, phone: !phoneKeys.isEmpty)) { out.append(d) }
                 }
                 return out.sorted { $0.customer.id < $1.customer.id }
             }
@@ -330,7 +362,7 @@ extension Identity {
                 if let grams { found.formUnion(grams.mayHold(scalars)); found.formUnion(grams.mayBeHeld(by: scalars)) }
             }
             if let credit { found.formUnion(byCredit[credit] ?? []) }
-            if let phoneKey { found.formUnion(byPhone[phoneKey] ?? []) }
+            for k in phoneKeys { found.formUnion(byPhone[k] ?? []) }
             return found.sorted().compactMap { match(held[$0]) }
         }
 
@@ -390,14 +422,14 @@ extension Identity {
         let stored = name.map { (try? ChangeDraft.name($0, of: .contact)) ?? $0 }
         let fold = CompanyName.Simplified.fold
         let key = stored.map { CompanyName.personKey(fold($0)) }
-        let mobileKey = mobile.flatMap(Self.phoneKey)
+        let mobileKeys = Self.allPhoneKeys(mobile)
         var out: [LikelyDuplicate] = []
         for p in people {
             if let key, let n = p["name"]?.text, CompanyName.personKey(fold(n)) == key {
                 let same = CompanyName.personKey(n) == CompanyName.personKey(stored ?? "")
                 out.append(same ? LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "姓名相同")
                     : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "姓名相同，仅繁简写法不同"))
-            } else if let mobileKey, let other = p["mobile"]?.text, Self.phoneKey(other) == mobileKey {
+            } else if !mobileKeys.isEmpty, Self.allPhoneKeys(p["mobile"]?.text).contains(where: mobileKeys.contains) {
                 out.append(LikelyDuplicate(customer: p, reason: "the same mobile number", reasonZH: "手机号相同"))
             }
         }

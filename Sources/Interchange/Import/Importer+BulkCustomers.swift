@@ -36,7 +36,7 @@ extension Importer {
             for i in keys.indices {
                 let key = keys[i]!.companyKey!
                 let credit: String? = keys[i]!.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
-                let phone = keys[i]!.phone
+                let phone = keys[i]!.phone, otherPhones = keys[i]!.otherPhones
                 if key.bytesHash & 1 == half {
                     if archiveNames && (index.customerByKey[key] != nil || index.customerByOtherName[key] != nil) { return (false, false) }
                     if !names.insert(key).inserted { return (false, false) }
@@ -48,6 +48,10 @@ extension Importer {
                 if let phone, Int(phone.utf8.last ?? 0) & 1 == half {
                     if archivePhones, index.customerByPhone[phone] != nil { return (false, false) }
                     if !phones.insert(phone).inserted { return (false, false) }
+                }
+                for other in otherPhones where Int(other.utf8.last ?? 0) & 1 == half {
+                    if archivePhones, index.customerByPhone[other] != nil { return (false, false) }
+                    if !phones.insert(other).inserted { return (false, false) }
                 }
                 if !likeness && i & 1 == half {
                     likeness = CompanyName.hasLikenessNoise(key.text) || rows[i].hasTraditionalName

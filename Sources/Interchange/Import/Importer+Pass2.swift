@@ -89,8 +89,11 @@ extension Importer {
         var companyKey: TextKey?
         /// Customers: the name's credit code when valid. Rows naming a customer: the check of that text.
         var credit: CreditCode.Check?
-        /// Customers: of the phone.
+        /// Customers: of the phone cell's first number, and of its other numbers (`Identity.phoneKeys`).
         var phone: String?
+        var otherPhones: [String] = []
+        /// Every phone key of the row, the first first.
+        var phones: [String] { (phone.map { [$0] } ?? []) + otherPhones }
 
         /// The keys of a text that names a customer, as computed elsewhere.
         init(companyKey: TextKey, credit: CreditCode.Check) {
@@ -103,7 +106,7 @@ extension Importer {
             case .customers:
                 companyKey = TextKey(Identity.companyKey(r.field("name") ?? ""))
                 credit = r.field("creditCode").map(CreditCode.check)
-                phone = r.field("phone").flatMap(Identity.phoneKey)
+                if let cell = r.field("phone") { (phone, otherPhones) = Identity.phoneKeys(cell) }
             default:
                 if let text = r.refs["customer"] {
                     companyKey = TextKey(Identity.companyKey(text))
@@ -168,6 +171,7 @@ extension Importer {
             var credit: String?
             var code: String?
             var phone: String?
+            var otherPhones: [String] = []
             var otherNames: [TextKey] = []
 
             init(_ c: Entity) {
@@ -176,7 +180,7 @@ extension Importer {
                 exactName = name.map { TextKey($0.trimmedWhitespace) }
                 if let code = c["creditCode"]?.text, case .valid(let v) = CreditCode.check(code) { credit = v }
                 code = c["code"]?.text?.lowercased()
-                phone = c["phone"]?.text.flatMap(Identity.phoneKey)
+                if let cell = c["phone"]?.text { (phone, otherPhones) = Identity.phoneKeys(cell) }
                 otherNames = c.otherNames.map { TextKey(Identity.companyKey($0)) }.filter { !$0.text.isEmpty && $0 != nameKey }
             }
         }
@@ -221,6 +225,8 @@ extension Importer {
                         if let credit = k.credit { t.customerByCredit[credit] = id }
                         if let code = k.code { t.customerByCode[code] = id }
                         if let phone = k.phone { t.customerByPhone[phone] = id }
+                        // (A record's other numbers find it too, where no record has them first.)
+                        for other in k.otherPhones where t.customerByPhone[other] == nil { t.customerByPhone[other] = id }
                         for other in k.otherNames where t.customerByOtherName[other] != id {
                             t.customerByOtherName[other] = t.customerByOtherName[other] == nil ? id : ""
                         }

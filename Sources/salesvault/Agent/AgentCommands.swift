@@ -72,8 +72,8 @@ struct Unlock: VaultCommand {
         }()
         let times = try AgentClient.unlock(path, keys: keys, absolute: absolute, idle: idleSeconds)
         let until = AgentTime.text(times.until)
-        Terminal.print(L("Unlocked \(given) until \(until): no password needed until then (locked after \(AgentDuration.text(idleSeconds, .en)) without use). When you are done: salesvault lock",
-                         "档案 \(given) 已解锁，至 \(until) 前无需再输入密码（闲置 \(AgentDuration.text(idleSeconds, .zh))后自动锁定）。用完请运行：salesvault lock"))
+        Terminal.print(L("Unlocked \(Terminal.cell(given)) until \(until): no password needed until then (locked after \(AgentDuration.text(idleSeconds, .en)) without use). When you are done: salesvault lock",
+                         "档案 \(Terminal.cell(given)) 已解锁，至 \(until) 前无需再输入密码（闲置 \(AgentDuration.text(idleSeconds, .zh))后自动锁定）。用完请运行：salesvault lock"))
     }
 }
 
@@ -123,9 +123,9 @@ struct Lock: VaultCommand {
         if all {
             Terminal.print(L("Locked \(forgot) archive(s); the agent has wiped the keys and stopped.", "已锁定 \(forgot) 个档案；会话代理已清除密钥并退出。"))
         } else if forgot > 0 {
-            Terminal.print(L("Locked \(name): the next command asks for the password again.", "已锁定 \(name)：之后的命令需要重新输入密码。"))
+            Terminal.print(L("Locked \(Terminal.cell(name)): the next command asks for the password again.", "已锁定 \(Terminal.cell(name))：之后的命令需要重新输入密码。"))
         } else {
-            Terminal.print(L("\(name) was not unlocked.", "\(name) 未处于解锁状态。"))
+            Terminal.print(L("\(Terminal.cell(name)) was not unlocked.", "\(Terminal.cell(name)) 未处于解锁状态。"))
         }
     }
 }

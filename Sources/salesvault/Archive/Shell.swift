@@ -141,7 +141,7 @@ struct Shell: VaultCommand {
             } catch {
                 let code = SalesVault.exitCode(for: error)
                 let message = Language.current == .zh && code == .validationFailure
-                    ? HelpZH.usageError(SalesVault.fullMessage(for: error)) : SalesVault.fullMessage(for: error)
+                    ? HelpZH.usageError(SalesVault.fullMessage(for: error)) : HelpZH.usageErrorEN(SalesVault.fullMessage(for: error))
                 if code == .success { Terminal.print(message) } else {
                     Terminal.stderr(message + "\n")
                     if firstFailure == nil { firstFailure = code.rawValue }

@@ -127,7 +127,7 @@ struct EscrowOpen: VaultCommand {
             do { parsed = try SalesVault.parseAsRoot(command) } catch {
                 guard SalesVault.exitCode(for: error) == .validationFailure else { SalesVault.exit(withError: error) }  // (--help: shown, exit 0)
                 let message = SalesVault.fullMessage(for: error)
-                Terminal.stderr((Language.current == .zh ? HelpZH.usageError(message) : message) + "\n")
+                Terminal.stderr((Language.current == .zh ? HelpZH.usageError(message) : HelpZH.usageErrorEN(message)) + "\n")
                 throw ExitCode.validationFailure
             }
             // A command that would change the archive is refused here, before the archive is

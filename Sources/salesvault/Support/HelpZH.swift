@@ -855,6 +855,18 @@ enum HelpZH {
     ]
 
     /// A usage error of the command line, in Chinese: what was wrong, then the usage line.
+    /// The parser's usage error in English as every other error reads (`salesvault: usage
+    /// error: …`, `hint: …`; it was `Error: …` and `Help:  …`: helper-154), control characters
+    /// escaped.
+    static func usageErrorEN(_ english: String) -> String {
+        english.components(separatedBy: "\n").filter { !$0.isEmpty }.map { raw in
+            let line = FieldFormat.terminalSafe(raw)
+            if line.hasPrefix("Error: ") { return "salesvault: usage error: " + line.dropFirst(7) }
+            if line.hasPrefix("Help:  ") { return "hint: " + line.dropFirst(7) }
+            return line
+        }.joined(separator: "\n")
+    }
+
     static func usageError(_ english: String) -> String {
         var lines: [String] = []
         for raw in english.components(separatedBy: "\n") where !raw.isEmpty {
