@@ -7,7 +7,7 @@ import VaultFormat
 public enum EscrowShareReview {
     /// Said wherever an archive's shares were dealt by an earlier version (scheme 2).
     public static let legacyNote = "shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them"
-    public static let legacyNoteZH = "份额无法核验（由旧版本写入）；运行 salesvault escrow update 或 salesvault rekey 可重新分发"
+    public static let legacyNoteZH = "份额无法核验（由旧版本写入）；由档案本人运行 salesvault escrow update 或 salesvault rekey 可重新分发"
 
     /// The outcome of `--verify` for one archive, when the shares have something to say.
     public struct Finding: Sendable, Equatable {

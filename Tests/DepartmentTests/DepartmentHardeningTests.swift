@@ -212,7 +212,7 @@ final class DepartmentHardeningTests: XCTestCase {
         let bad = try XCTUnwrap(rows["archives/bad\\xFF\\xFE.svault"], "\(rows.keys.sorted())")
         XCTAssertTrue(bad.nonCompliant)
         XCTAssertEqual(bad.problem, "unreadable: the file name is not valid UTF-8 (not opened): rename it (e.g. to OWNER.svault) and check again")
-        XCTAssertEqual(bad.problemZH, "无法读取：文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“所有人.svault”）后重新检查")
+        XCTAssertEqual(bad.problemZH, "无法读取：文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“张伟.svault”）后重新检查")
         let other = try XCTUnwrap(rows["archives/\\xC4\\xE3\\xBA\\xC3.txt"], "\(rows.keys.sorted())")
         XCTAssertFalse(other.nonCompliant)
         XCTAssertEqual(report.summary.unreadable, 1)

@@ -81,7 +81,7 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         }
         // Nothing found: said, not an empty table (helper-155); the personal background named when not searched.
         let none = try sv(["search", "围棋", "--lang", "zh"], day: 5).stdout
-        XCTAssertEqual(none, "没有找到包含“围棋”的记录。（联系人个人背景默认不查找，如需查找请加 --include-secret）\n")
+        XCTAssertEqual(none, "没有找到包含“围棋”的记录。联系人的个人背景默认不查找，如需查找请加 --include-secret。\n")
         XCTAssertTrue(try sv(["search", "围棋", "--include-secret"], day: 5).stdout.contains("王敏"))
         // An option meant under another name is named (contact add --phone: helper-155).
         let phone = try sv(["contact", "add", "华为", "李雷", "--phone", "13812345678", "--lang", "zh"], day: 5, expect: 64).stderr

@@ -44,7 +44,7 @@ final class HardeningCLITests: XCTestCase {
                      ["report", "weekly", "-a", archive, "--format", "md", "--out", "-"]] {
             let r = try runTool(args + ["--password-file", pw, "--lang", "zh"], cwd: dir.url)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
-            XCTAssertTrue(r.stderr.contains("“-”不表示输出到屏幕") && r.stderr.contains("请给出文件名"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("“-”不表示输出到屏幕") && r.stderr.contains("请指定文件名"), r.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")), "\(args)")
         }
     }

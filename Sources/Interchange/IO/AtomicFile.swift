@@ -63,7 +63,7 @@ public enum AtomicFile {
         if path == "-" {
             throw InterchangeError(.badDestination, "“-” is not taken as standard output: SalesVault writes its reports and exports to files, so nothing was written.",
                                    zh: "“-”不表示输出到屏幕：SalesVault 的周报和导出只写入文件，本次未写入任何内容。",
-                                   hint: "Give a file name, for example 周报.md.", hintZH: "请给出文件名，例如 周报.md。")
+                                   hint: "Give a file name, for example 周报.md or 客户.xlsx.", hintZH: "请指定文件名，例如 周报.md 或 客户.xlsx。")
         }
         var st = stat()
         if lstat(path, &st) == 0 {

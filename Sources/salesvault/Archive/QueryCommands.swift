@@ -125,7 +125,7 @@ struct Search: ArchiveCommand {
             // (No match: said, not an empty table's header: helper-155.)
             guard !hits.isEmpty else {
                 let shown = Terminal.cell(text.trimmedWhitespace)
-                print(z ? "没有找到包含“\(shown)”的记录。" + (includeSecret ? "" : "（联系人个人背景默认不查找，如需查找请加 --include-secret）")
+                print(z ? "没有找到包含“\(shown)”的记录。" + (includeSecret ? "" : "联系人的个人背景默认不查找，如需查找请加 --include-secret。")
                         : "Nothing contains \(shown)." + (includeSecret ? "" : " (Contacts' personal background is not searched without --include-secret.)"))
                 return
             }

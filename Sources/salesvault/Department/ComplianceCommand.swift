@@ -191,7 +191,7 @@ struct ComplianceCommand: VaultCommand {
         if !problems.isEmpty {
             print(zh ? "问题：" : "Problems:")
             for p in problems {
-                let text = "  \(Terminal.cell(p.archive)): \(Terminal.cell(p.problem))"
+                let text = "  \(Terminal.cell(p.archive))\(zh ? "：" : ": ")\(Terminal.cell(p.problem))"
                 print(p.nonCompliant ? Terminal.red(text) : text)
             }
         }
@@ -202,8 +202,8 @@ struct ComplianceCommand: VaultCommand {
         let rotationZH = ["ok", "due", "overdue", "never rotated", "overdue (never changed)", "future date", "before creation"].compactMap { k in s.rotation[k].map { "\($0) 份\(word(k, true))" } }.joined(separator: "、")
         let escrowZH = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) 份\(word(k, true))" } }.joined(separator: "、")
         var summary = zh
-            ? "共 \(s.archives) 份档案。换密码：\(rotationZH.isEmpty ? "无" : rotationZH)；托管：\(escrowZH.isEmpty ? "无部门登记，未核对" : escrowZH)；托管访问："
-                + (s.escrowUsesUnacknowledged == 0 ? "均已告知本人" : "\(s.escrowUsesUnacknowledged) 次尚未经本人确认")
+            ? "共 \(s.archives) 份档案。换密码：\(rotationZH.isEmpty ? "无" : rotationZH)；托管：\(escrowZH.isEmpty ? "无部门名册，未核对" : escrowZH)；托管访问："
+                + (s.escrowUsesUnacknowledged == 0 ? "均已经本人查看" : "\(s.escrowUsesUnacknowledged) 次本人尚未查看")
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
         if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志记有 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
         if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 份档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }

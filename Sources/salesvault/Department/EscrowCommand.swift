@@ -287,7 +287,7 @@ struct EscrowList: VaultCommand {
                                  "份额可核验：每位经理都可以单独核验自己的份额（salesvault escrow check-share \(archive) --identity 密钥文件）。").text)
             } else if h.escrowScheme == .shamir {
                 print(Terminal.yellow(L("The shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them.",
-                                        "这些份额无法核验（由旧版本写入）；所有人运行 salesvault escrow update 或 salesvault rekey 即可重新分发。").text))
+                                        "这些份额无法核验（由旧版本写入）；由档案本人运行 salesvault escrow update 或 salesvault rekey 即可重新分发。").text))
             }
         }
         if let pin = h.department { Terminal.print(L("Pinned administrator: \(KeyFile.fingerprint(pin.adminKey))", "固定的管理员：\(KeyFile.fingerprint(pin.adminKey))").text) }
@@ -427,7 +427,7 @@ struct EscrowCheckShare: VaultCommand {
                 status = .damaged
             case .uncheckable:
                 print(Terminal.yellow(L("\(name): the shares cannot be checked (written by an earlier version); `escrow update` or `rekey` re-deals them",
-                                        "\(name)：份额无法核验（由旧版本写入）；所有人运行 salesvault escrow update 或 salesvault rekey 即可重新分发").text))
+                                        "\(name)：份额无法核验（由旧版本写入）；由档案本人运行 salesvault escrow update 或 salesvault rekey 即可重新分发").text))
                 if status == .ok { status = .failure }
             case .wholeKey:
                 Terminal.print(L("\(name): your slot holds the data key itself (any one manager opens this archive): nothing to check alone; escrow open checks it",
@@ -511,7 +511,7 @@ struct EscrowVerify: VaultCommand {
                                                   "注意：档案头副本 \(name) 通过认证但已过期（序号 \(seq)），通常由崩溃造成；所有人下次保存或运行 repair 时会重写").text) + "\n")
             case .damaged(let reason):
                 Terminal.stderr(Terminal.yellow(L("note: header copy \(name) is damaged (\(reason)), as after a crash during a save; the other copy was checked; the owner runs repair",
-                                                  "注意：档案头副本 \(name) 已损坏（\(reason)），通常由保存时崩溃造成；已校验另一副本；请所有人运行 repair").text) + "\n")
+                                                  "注意：档案头副本 \(name) 已损坏（\(reason)），通常由保存时崩溃造成；已校验另一副本；请档案所有人运行 salesvault repair").text) + "\n")
             default: break
             }
         }

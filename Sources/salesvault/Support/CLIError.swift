@@ -40,7 +40,7 @@ enum ExitStatus: Int32 {
               the archive is unchanged
           9   compliance: an archive is overdue, never changed past the limit, has a
               date in the future or before its creation, lacks escrow, needs a
-              rekey, or is unreadable
+              rekey, has a password protection below the floor, or is unreadable
           64  invalid command line
         """
 }
