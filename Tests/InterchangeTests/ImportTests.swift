@@ -2060,7 +2060,15 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(keys("021-55556666转801；021-55556667"), ["02155556666-801", "02155556667"])
         XCTAssertEqual(keys("010-65529988 或 +86 138 1234 5678"), ["01065529988", "13812345678"])
         XCTAssertEqual(keys("021/55556666"), ["02155556666"], "a part that is no whole number adds nothing")
-        XCTAssertEqual(keys("021-55556666/801"), ["02155556666"], "nor does an extension after a slash")
+        // A slash after a whole number begins an extension unless a whole number follows (one
+        // switchboard's lines, /802 and /803, were one company's phone: helper-156).
+        XCTAssertEqual(keys("021-55556666/801"), ["02155556666-801"])
+        XCTAssertEqual(keys("021-55556666/801/13912345678"), ["02155556666-801", "13912345678"])
+        XCTAssertEqual(keys("021-55556666转801、13912345678"), ["02155556666-801", "13912345678"])
+        // A second number after a space, or after 传真, counts too (helper-156: missed).
+        XCTAssertEqual(keys("021-12340006 13912345678"), ["02112340006", "13912345678"])
+        XCTAssertEqual(keys("021-12340002 传真 021-55556666"), ["02112340002", "02155556666"])
+        XCTAssertEqual(keys("021-12340004；传真：021-55556666"), ["02112340004", "02155556666"])
         XCTAssertEqual(keys("总机／13912345678"), ["13912345678"])
         XCTAssertEqual(keys("13912345678"), ["13912345678"])
         XCTAssertEqual(Identity.phoneKeys("021-55556666/13912345678").first, Identity.phoneKey("021-55556666/13912345678"), "the first is phoneKey's")
@@ -2083,6 +2091,15 @@ final class ImportTests: XCTestCase {
         let state = try f.open().state
         let company = try XCTUnwrap(state.all(.customer).first { $0.displayName == "华东物流有限公司" })
         XCTAssertEqual(Identity.likelyDuplicateContacts(customer: company.id, name: "某人", mobile: "13600000000，13812345678", in: state).map(\.reasonZH), ["手机号相同"])
+        // One switchboard, its lines written after a slash (helper-156: 021-44443333 updated the
+        // record of 021-44443333/802, and /803 was taken for it).
+        let board = try f.importing(utf8("客户名称,联系电话\n总机公司,021-44443333\n分机B公司,021-44443333/802\n"), name: "b.csv")
+        XCTAssertEqual(board.counts[.customers]?.new, 2, "\(board.warnings.map(\.reasonZH))")
+        let exact = try f.importing(utf8("客户名称,联系电话,行业\n新总机公司,021-44443333,化工\n"), name: "b2.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(exact.warnings.contains { $0.reasonZH.contains("总机公司") && !$0.reasonZH.contains("分机B公司") && $0.reasonZH.contains("电话相同") },
+                      "\(exact.warnings.map(\.reasonZH))")
+        let line803 = try f.importing(utf8("客户名称,联系电话\n分机C公司,021-44443333/803\n"), name: "b3.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(line803.counts[.customers]?.new, 1, "\(line803.warnings.map(\.reasonZH))")
         // customer add's question (Identity.likelyDuplicates) asks the same.
         XCTAssertEqual(Identity.likelyDuplicates(name: "另一家", creditCode: nil, phone: "0512-1234567/13912345678", in: state).map(\.reasonZH), ["电话相同"])
         XCTAssertEqual(Identity.DuplicateFinder(state, indexed: true).customers(like: "另一家", creditCode: nil, phone: "021-1234567/13912345678").map(\.reasonZH), ["电话相同"],

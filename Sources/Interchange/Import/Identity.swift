@@ -32,21 +32,20 @@ public enum Identity {
     /// compared, so a row giving both was not taken for the record with the mobile). A part that
     /// is no whole number (`021/55556666`, an extension `/801`) adds nothing. Without repeats.
     public static func phoneKeys(_ phone: String) -> (first: String?, others: [String]) {
-        let first = phoneKey(phone)
-        // (Most cells hold one number: no split, no array; an ASCII cell without / ; , is told
-        // by its bytes.)
-        guard phone.utf8.contains(where: { $0 >= 0x80 || $0 == 0x2F || $0 == 0x3B || $0 == 0x2C }),
-              phone.unicodeScalars.contains(where: { separators.contains($0) }) else { return (first, []) }
+        var scanned = scan(phone)
+        let first = scanned.key()
         var others: [String] = []
-        for part in phone.unicodeScalars.split(whereSeparator: { separators.contains($0) }) {
-            let s = scan(String(String.UnicodeScalarView(part)))
-            guard s.whole || s.plus, let key = s.key(), key != first, !others.contains(key) else { continue }
-            others.append(key)
+        // Each number after the first begins where the scan of the text before it stopped (at
+        // /, 、, ;, ，, 或, 传真, or a space after a whole number; not within an extension).
+        var text = phone
+        for _ in 0..<8 {
+            guard let next = scanned.nextNumberAt else { break }
+            text = next(text)
+            scanned = scan(text)
+            if scanned.whole || scanned.plus, let key = scanned.key(), key != first, !others.contains(key) { others.append(key) }
         }
         return (first, others)
     }
-
-    static let separators: Set<Unicode.Scalar> = ["/", "、", ";", "；", ",", "，", "或", "／"]
 
     /// `phoneKeys` as one list, the first first (none for no cell).
     public static func allPhoneKeys(_ phone: String?) -> [String] {
@@ -77,6 +76,7 @@ public enum Identity {
         // ASCII: the same digits without building Characters.
         var scan = PhoneScan()
         var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        var offset = 0
         for b in phone.utf8 {
             if b >= 0x30 && b <= 0x39 {
                 scan.digit(b)
@@ -85,7 +85,7 @@ public enum Identity {
                 // (x of ext, or x alone, after the number, and #: an extension; ; , /: another number)
                 let ext = lower == 0x78 || b == 0x23
                     || (lower == 0x65 && previous != 0 && !(previous >= 0x61 && previous <= 0x7A) && !(previous >= 0x41 && previous <= 0x5A))
-                let marker: PhoneScan.Marker? = ext ? .extension : b == 0x3B || b == 0x2C || b == 0x2F ? .another
+                let marker: PhoneScan.Marker? = ext ? .extension : b == 0x2F ? .slash : b == 0x3B || b == 0x2C ? .another
                     : b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 ? .space : b == 0x2D ? .dash : nil
                 // (Before any digit, # and an x that starts a word or the word ext begin an
                 // extension: `ext 1234567` and `x1234567` hold none of the numbers; `Fax 0…` and
@@ -93,7 +93,9 @@ public enum Identity {
                 func letter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
                 let leading = b == 0x23 || (lower == 0x78 && (!letter(previous) || (previous | 0x20 == 0x65 && !letter(beforePrevious))))
                 scan.other(plus: b == 0x2B, marker: marker, leading: leading)
+                if scan.stopsHere { scan.nextNumberAt = { [offset] in String(decoding: $0.utf8.dropFirst(offset + 1), as: UTF8.self) } }
             }
+            offset += 1
             beforePrevious = previous
             previous = b
         }
@@ -114,14 +116,15 @@ public enum Identity {
                 let before = k > 0 ? scalars[k - 1] : nil
                 let afterLetter = before.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) } ?? true
                 let ext = lower == "x" || u == "#" || (lower == "e" && !afterLetter) || ["转", "轉", "分"].contains(u)
-                let another = [";", ",", "/", "、", "；", "，", "或", "传", "傳"].contains(u)
-                let marker: PhoneScan.Marker? = ext ? .extension : another ? .another
+                let another = [";", ",", "、", "；", "，", "或", "传", "傳"].contains(u)
+                let marker: PhoneScan.Marker? = ext ? .extension : u == "/" ? .slash : another ? .another
                     : u.properties.isWhitespace ? .space : u == "-" ? .dash : nil
                 let after = k + 1 < scalars.count ? scalars[k + 1] : nil
                 func letter(_ s: Unicode.Scalar?) -> Bool { s.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) } ?? false }
                 let leading = u == "#" || u == "转" || u == "轉" || (u == "分" && (after == "机" || after == "機"))
                     || (lower == "x" && (!letter(before) || ((before == "e" || before == "E") && !letter(k > 1 ? scalars[k - 2] : nil))))
                 scan.other(plus: u == "+", marker: marker, leading: leading)
+                if scan.stopsHere { scan.nextNumberAt = { _ in String(String.UnicodeScalarView(scalars[(k + 1)...])) } }
             }
         }
         return scan
@@ -141,14 +144,24 @@ public enum Identity {
         /// (021-55556666-801 and -802 were, and an import updated the one with the other's row:
         /// helper-150).
         var ext: [UInt8] = []
-        private var extClosed = false
+        private var extClosed = false, extClosedBySeparator = false
         /// The cell starts with an extension (转, 分机, #, x or ext before any digit): it holds
         /// no number unless a whole one follows (`转 010-65529988`; `Xu 138…`, a name, too).
         var leadingExtension = false
         /// What a character other than a digit may say: an extension begins, another number
         /// does; a space (another number after a whole one) or a dash (an extension after a
         /// whole landline: 020-87654321-8001) when the digits so far are a whole number.
-        enum Marker { case `extension`, another, space, dash }
+        enum Marker { case `extension`, another, space, dash, slash }
+        /// Where the next number of the cell begins: the rest of the text after the mark this
+        /// scan stopped at (`phoneKeys`); set by the scanning loop when `stopsHere`.
+        var nextNumberAt: ((String) -> String)?
+        /// The mark just read ends this number and may begin another (a separator, or a space
+        /// after a whole number; a separator after an extension too).
+        var stopsHere = false
+        /// A slash after a whole number: an extension (021-44443333/802, one switchboard's line:
+        /// it was another number, so that /802 and /803 were one company's phone: helper-156),
+        /// unless a whole number follows (021-55556666/13912345678: two numbers).
+        var slashed = false
 
         /// The digits read are a whole number: a mobile, a landline with its area code, either
         /// with 86 or 0086 before it, the landline then with its area code's 0 or without
@@ -181,7 +194,13 @@ public enum Identity {
         /// `leading`: the character begins an extension when it comes before any digit (转,
         /// 分机, #, x or ext), so that a cell with only an extension holds no number.
         mutating func other(plus sign: Bool, marker: Marker?, leading: Bool = false) {
+            stopsHere = false
             if done {
+                // (After an extension, a separator begins another number.)
+                if extended && (marker == .another || marker == .slash) && !ext.isEmpty && !extClosedBySeparator {
+                    extClosedBySeparator = true
+                    stopsHere = !slashed || ext.count < 7
+                }
                 if extended && !ext.isEmpty { extClosed = true }
                 // (A space after a whole number, then 转 801: an extension, not a second number.)
                 // (Fax: after a number is no extension: its x follows a letter.)
@@ -192,8 +211,10 @@ public enum Identity {
             if leading && digits.isEmpty { leadingExtension = true }
             if let marker, digits.count >= 7 {
                 switch marker {
-                case .extension, .another: done = true; extended = marker == .extension; return
-                case .space where whole: done = true; return
+                case .extension, .another: done = true; extended = marker == .extension; stopsHere = marker == .another; return
+                case .slash where whole: done = true; extended = true; slashed = true; stopsHere = true; return
+                case .slash: done = true; stopsHere = true; return
+                case .space where whole: done = true; stopsHere = true; return
                 case .dash where whole: done = true; extended = true; return
                 default: break
                 }
@@ -204,8 +225,12 @@ public enum Identity {
         func key() -> String? {
             if leadingExtension && !whole { return nil }
             guard let base = numberKey() else { return nil }
-            return ext.isEmpty ? base : base + "-" + String(decoding: ext, as: UTF8.self)
+            return extensionDigits.isEmpty ? base : base + "-" + String(decoding: extensionDigits, as: UTF8.self)
         }
+
+        /// The extension's digits; none when a slash was followed by a whole number's (seven
+        /// digits or more: another number, not an extension).
+        var extensionDigits: [UInt8] { slashed && ext.count >= 7 ? [] : ext }
 
         /// The number's key without its extension.
         private func numberKey() -> String? {
@@ -217,7 +242,7 @@ public enum Identity {
                 d = d.dropFirst(4)
                 international = true
             } else if d.count >= 2 && d[0] == 0x38 && d[1] == 0x36
-                        && (plus || (d.count == 13 && after86 == 0x31) || (d.count >= 11 && (apartAfterTwo || (!apart && !extended)))) {
+                        && (plus || (d.count == 13 && after86 == 0x31) || (d.count >= 11 && (apartAfterTwo || (!apart && extensionDigits.isEmpty)))) {
                 d = d.dropFirst(2)
                 international = true
             } else if plus {
