@@ -504,7 +504,9 @@ public struct ArchiveAudit: Sendable {
 
     /// No log, or a log without a single line (emptied): read, not oversize. With escrow uses
     /// counted in the header this is `missing` (DEPARTMENT.md §6, §7.4).
-    public var holdsNoLine: Bool { unreadable == nil && oversize == nil && (items?.isEmpty ?? true) }
+    /// No complete line: none at all, or only a last line cut short (a log cut to a partial
+    /// line read as complete-but-for-its-end, and the check said compliant: helper-156).
+    public var holdsNoLine: Bool { unreadable == nil && oversize == nil && (items?.allSatisfy { $0.line.trust == .incomplete } ?? true) }
     public var logged: Int { items?.filter { $0.line.trust == .trusted }.count ?? 0 }
     public var missing: [AuditEntry] { items?.compactMap { $0.line.trust == .trusted && $0.match == .missing ? $0.line.entry : nil } ?? [] }
     /// Without a trusted registry: entries with a valid signature, in chain, whose use the archive

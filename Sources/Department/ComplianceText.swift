@@ -20,8 +20,26 @@ public enum ComplianceText {
         }.joined(separator: "；")
     }
 
-    /// The parts of "a; b (c; d); e": split at "; " outside parentheses.
+    /// The problems of a row's `problem`: "a; b (c; d); e" split at "; " outside parentheses,
+    /// a part that does not begin a problem kept with the one before it (a message of its own
+    /// with "; " inside: `owner signature INVALID: …; after an escrow reset …`).
     public static func parts(_ text: String) -> [String] {
+        var out: [String] = []
+        for part in split(text) {
+            if let last = out.last, !beginsProblem(part) { out[out.count - 1] = last + "; " + part } else { out.append(part) }
+        }
+        return out
+    }
+
+    static let problemStarts = ["foreign: ", "unreadable: ", "weak KDF", "owner mismatch", "duplicate archive id", "escrow use removed",
+                                "audit log ", "unsigned: ", "not enrolled: ", "owner signature INVALID", "verify: ", "missing: ",
+                                "password change: ", "data key rotation: "]
+
+    static func beginsProblem(_ part: String) -> Bool {
+        problemStarts.contains { part.hasPrefix($0) } || part.hasSuffix(" has an enrolled key")
+    }
+
+    static func split(_ text: String) -> [String] {
         var out: [String] = [], current = "", depth = 0
         var rest = Substring(text)
         while let c = rest.first {
@@ -44,19 +62,31 @@ public enum ComplianceText {
         for (prefix, zh) in [("foreign: ", "非档案文件："), ("unreadable: ", "无法读取："), ("verify: ", "完整校验未通过："),
                              ("audit log unreadable: ", "审计日志无法读取：")] where part.hasPrefix(prefix) {
             let rest = String(part.dropFirst(prefix.count))
-            return zh + (translate(rest, reasonRules) ?? FullCheckText.chineseReason(rest))
+            let once = translate(rest, reasonRules) ?? rest
+            return zh + FullCheckText.chineseReason(once)
         }
         if let m = match(part, #"^missing: (.+) is registered but this is not an archive \((.*)\)$"#) {
             return "缺失：\(m[0])已在部门登记，但此文件不是档案（\(problemZH(m[1]))）"
         }
         if let m = match(part, #"^owner signature INVALID: (.*)$"#) {
-            return "所有人签名无效：" + (translate(m[0], signatureRules) ?? FullCheckText.chineseReason(m[0]))
+            // (What was found, then who could have done it: each said in Chinese.)
+            var body = m[0], tail = ""
+            for (en, zh) in signatureTails where body.hasSuffix(en) {
+                body = String(body.dropLast(en.count))
+                tail = zh
+                break
+            }
+            return "所有人签名无效：" + (translate(body, signatureRules) ?? FullCheckText.chineseReason(body)) + tail
         }
         return translate(part, problemRules) ?? part
     }
 
     /// Reasons after `foreign:`, `unreadable:` and `verify:` that are the check's own.
     static let reasonRules: [(String, String)] = [
+        (#"^record \d+: (record \d+ .*)$"#, "$1"),
+        (#"^the audit log (.+) is not a regular file \(a FIFO, device or folder\): refused$"#, "审计日志 $1 不是普通文件（是管道、设备或文件夹），已拒绝读取"),
+        (#"^the audit log (.+) is a symbolic link: refused$"#, "审计日志 $1 是符号链接，已拒绝读取"),
+        (#"^(.+) is not a folder \(a symbolic link or another file\): refused$"#, "$1 不是文件夹（是符号链接或其他文件），已拒绝读取"),
         (#"^not a regular file \(not opened\)$"#, "不是普通文件（未打开）"),
         (#"^not a \.svault file$"#, "扩展名不是 .svault"),
         (#"^truncated$"#, "文件被截断"),
@@ -79,18 +109,27 @@ public enum ComplianceText {
         (#"^unsigned: no owner signature \(written by an earlier version, or after an escrow reset until the owner's new password\)$"#,
          "未签名：档案没有所有人签名（由较早版本写入，或经托管重置密码后本人尚未设置新密码）"),
         (#"^(.+) has an enrolled key$"#, "$1已在部门名册中登记签名密钥"),
-        (#"^not enrolled: the owner key (\S+) is not in the registry \(salesvault dept enroll\)$"#,
+        (#"^not enrolled: the owner key (.+?) is not in the registry \(salesvault dept enroll\)$"#,
          "未登记：所有人密钥 $1 不在部门名册中（请运行 salesvault dept enroll）"),
         (#"^missing: (.+) is registered but has no archive file$"#, "缺失：$1已在部门登记，但没有档案文件"),
     ]
 
+    static let signatureTails: [(String, String)] = [
+        (": changed by someone holding the data key (e.g. through escrow), or an old copy put back", "：持有数据密钥的人（例如经托管打开）改动过档案，或放回了旧副本"),
+        (": changed by someone holding the data key (e.g. through escrow)", "：持有数据密钥的人（例如经托管打开）改动过档案"),
+    ]
+
     static let signatureRules: [(String, String)] = [
-        (#"^(.*): changed by someone holding the data key \(e\.g\. through escrow\), or an old copy put back$"#,
-         "$1：持有数据密钥的人（例如经托管打开）改动过档案，或放回了旧副本"),
-        (#"^(.*): changed by someone holding the data key \(e\.g\. through escrow\)$"#, "$1：持有数据密钥的人（例如经托管打开）改动过档案"),
-        (#"^signed with (\S+), not the key enrolled for (.+) \((\S+)\); after an escrow reset the owner's new key must be enrolled again$"#,
+        (#"^the owner signature was removed \(no owner secrets, no signature, no escrow reset pending\) although the department enrolled (.+?)'s key (.+)$"#,
+         "所有人签名已被删除（档案头中既没有所有人密钥数据和签名，也没有待完成的托管重置），而部门已为$1登记了签名密钥 $2"),
+        (#"^the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while (.+?)'s key (.+) was enrolled$"#,
+         "所有人签名已被删除，档案被伪装成经过托管重置：部门审计日志中没有在$1的签名密钥 $2 登记期间对本档案所做的托管重置记录"),
+        (#"^signed with (.+?), not the key enrolled for (.+?) \((.+?)\); after an escrow reset the owner's new key must be enrolled again$"#,
          "签名密钥为 $1，不是$2在部门登记的密钥（$3）；经托管重置密码后，须重新登记本人的新密钥"),
         (#"^the records could not be read \((.*)\)$"#, "无法读取档案记录（$1）"),
+        (#"^the records are not the ones the owner signed \(a record was rewritten, removed or replaced\)(.*)$"#, "档案记录与本人签名时的不一致（有记录被改写、删除或替换）$1"),
+        (#"^the records before the checkpoint are not the ones the owner signed(.*)$"#, "检查点之前的记录与本人签名时的不一致$1"),
+        (#"^the records are not the ones the owner signed \((.*)\)(.*)$"#, "档案记录与本人签名时的不一致（$1）$2"),
     ]
 
     static let escrowRules: [(String, String)] = [

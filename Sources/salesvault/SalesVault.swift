@@ -101,7 +101,7 @@ struct SalesVault: ParsableCommand {
         arguments = UnknownCommand.emptyAttachedValues(arguments)
         // `salesvault customer bogus`: an unknown command, said as one (the parser named an option).
         if let problem = UnknownCommand.problem(arguments, root: Self.self) {
-            Terminal.stderr(problem + "\n")
+            Terminal.stderr((Language.current == .zh ? problem : HelpZH.usageErrorEN(problem)) + "\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         let zh = Language.current == .zh

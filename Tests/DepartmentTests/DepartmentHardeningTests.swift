@@ -254,6 +254,31 @@ final class DepartmentHardeningTests: XCTestCase {
         }
     }
 
+    // helper-156: problems whose own text holds "; " were cut in two and left half in English;
+    // a fingerprint with spaces, a record's reason after `record N:`, an audit log that is not a
+    // file and the stripped-signature texts were not said in Chinese.
+    func testProblemsWithTheirOwnSeparatorsAreSaidWhollyInChinese() {
+        let problems = [
+            "owner signature INVALID: signed with 3FB3 1A2B 0C0D, not the key enrolled for 李娜 (AAAA BBBB CCCC); after an escrow reset the owner's new key must be enrolled again",
+            "owner signature INVALID: the records are not the ones the owner signed (a record was rewritten, removed or replaced): changed by someone holding the data key (e.g. through escrow)",
+            "owner signature INVALID: the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while 李娜's key 3FB3 1A2B was enrolled: changed by someone holding the data key (e.g. through escrow), or an old copy put back",
+            "not enrolled: the owner key 3FB3 1A2B 0C0D is not in the registry (salesvault dept enroll)",
+            "verify: record 0: record 0 failed authentication (altered, moved, or from another archive)",
+            "audit log unreadable: the audit log dept/audit/ABCD.log is not a regular file (a FIFO, device or folder): refused",
+            "weak KDF: scrypt 2^10 below 2^12",
+        ]
+        let allowed: Set<String> = ["scrypt", "salesvault", "dept", "enroll", "FIFO", "log", "audit", "ab"]
+        XCTAssertEqual(ComplianceText.parts(problems.joined(separator: "; ")), problems, "each problem whole")
+        for problem in problems {
+            let zh = ComplianceText.problemZH(problem)
+            // (Fingerprints are hexadecimal groups: 3FB3 1A2B.)
+            let words = zh.split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }.map(String.init)
+                .filter { $0.count > 1 && !allowed.contains($0) && $0.range(of: "^[0-9A-F]+$", options: .regularExpression) == nil && $0.contains(where: \.isLetter) }
+            XCTAssertTrue(words.isEmpty, "\(zh) keeps \(words)")
+        }
+        XCTAssertEqual(ComplianceText.problemZH(problems[0]), "所有人签名无效：签名密钥为 3FB3 1A2B 0C0D，不是李娜在部门登记的密钥（AAAA BBBB CCCC）；经托管重置密码后，须重新登记本人的新密钥")
+    }
+
     func testAFIFOAmongTheArchivesIsSkippedWithoutOpeningIt() throws {
         let registry = try complianceDepartment()
         try makeArchive("张伟", owner: "张伟", registry: registry, now: base)

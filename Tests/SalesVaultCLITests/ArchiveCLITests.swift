@@ -83,6 +83,15 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         let none = try sv(["search", "围棋", "--lang", "zh"], day: 5).stdout
         XCTAssertEqual(none, "没有找到包含“围棋”的记录。联系人的个人背景默认不查找，如需查找请加 --include-secret。\n")
         XCTAssertTrue(try sv(["search", "围棋", "--include-secret"], day: 5).stdout.contains("王敏"))
+        // A change that needs its reason shows the command again with it (helper-155), before a
+        // `--` and without a blank one given (helper-156).
+        let plain = try sv(["customer", "grade", "华为", "B", "--lang", "zh"], day: 5, expect: 8).stderr
+        XCTAssertTrue(plain.contains("提示：未做任何更改。请补上原因后重新执行：salesvault customer grade 华为 B --lang zh") && plain.contains("--reason \"……\""), plain)
+        let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
+        XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
+        let dashed = dashedRun.stderr
+        XCTAssertTrue(dashed.contains("customer grade --lang en") && dashed.contains("--reason \"…\" -- 华为 B"), dashed)
+        XCTAssertFalse(dashed.contains("--reason ' '"), "the blank reason is not kept: \(dashed)")
         // An option meant under another name is named (contact add --phone: helper-155).
         let phone = try sv(["contact", "add", "华为", "李雷", "--phone", "13812345678", "--lang", "zh"], day: 5, expect: 64).stderr
         XCTAssertTrue(phone.contains("没有 --phone 这个选项") && phone.contains("提示：请改用 --mobile（联系人的手机号）"), phone)

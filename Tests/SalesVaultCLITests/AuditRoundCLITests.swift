@@ -198,6 +198,14 @@ final class AuditRoundCLITests: XCTestCase {
         let row = try f.complianceRow(now: f.at(day: 2), expect: 9)
         XCTAssertEqual(row["auditLog"] as? String, "missing")
         XCTAssertTrue((row["problem"] as? String)?.contains("audit log missing: the archive records 1 escrow use(s)") == true, "\(row)")
+        // A log cut to part of its first line is the same (it read as an incomplete last line,
+        // compliant, exit 0: helper-156).
+        let full = Data(String(repeating: "{\"v\":1,\"entry\":1,\"archive\":\"\(id)\"", count: 8).utf8)  // (a line's start, no LF)
+        for cut in [1, 300] {
+            _ = FileManager.default.createFile(atPath: try f.logPath(a), contents: full.prefix(cut))
+            let partial = try f.complianceRow(now: f.at(day: 2), expect: 9)
+            XCTAssertEqual(partial["auditLog"] as? String, "missing", "cut to \(cut) bytes: \(partial)")
+        }
         // A log emptied of every line (not deleted) is the same: missing, for compliance and the owner.
         _ = FileManager.default.createFile(atPath: try f.logPath(a), contents: Data())
         let emptied = try f.complianceRow(now: f.at(day: 2), expect: 9)

@@ -338,10 +338,21 @@ extension CLIError {
     /// The command as typed (`salesvault` and its arguments, each quoted as a shell needs it),
     /// with `extra` at its end, shown terminal-safe.
     static func commandAgain(adding extra: String) -> String {
-        let words = CommandLine.arguments.dropFirst().map { word -> String in
+        // (Before `--`, after which it would be text; a blank --reason given is replaced, not kept
+        // beside the new one: helper-156.)
+        var given = Array(CommandLine.arguments.dropFirst())
+        let option = String(extra.prefix { $0 != " " })
+        var i = 0
+        while i < given.count, given[i] != "--" {
+            if given[i] == option { given.removeSubrange(i..<min(i + 2, given.count)); continue }
+            if given[i].hasPrefix(option + "=") { given.remove(at: i); continue }
+            i += 1
+        }
+        let end = given.firstIndex(of: "--") ?? given.count
+        let words = given.map { word -> String in
             let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { !" \t\"'\\$`!*?;&|<>()[]{}#~".unicodeScalars.contains($0) }
             return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
-        return FieldFormat.terminalSafe((["salesvault"] + words + [extra]).joined(separator: " "))
+        return FieldFormat.terminalSafe((["salesvault"] + words[..<end] + [extra] + words[end...]).joined(separator: " "))
     }
 }
