@@ -489,6 +489,15 @@ public struct ArchiveAudit: Sendable {
         /// For trusted entries (and, without a trusted registry, for well-signed entries in
         /// chain): whether the archive still holds the record.
         public let match: AuditLog.Match?
+        /// For an entry signed by the key an earlier registry of the department gave that manager
+        /// (`Registry.formerSigningKeys`: a manager removed since): whether the archive still holds
+        /// the record. Only an escrow password reset is judged by it (`OwnerSignatureVerdict`).
+        public var formerMatch: AuditLog.Match? = nil
+        public init(line: AuditLog.Line, match: AuditLog.Match?, formerMatch: AuditLog.Match? = nil) {
+            self.line = line
+            self.match = match
+            self.formerMatch = formerMatch
+        }
     }
     public let path: String
     /// Nil when the department has no log for this archive (no escrow use logged), or it could
@@ -560,8 +569,14 @@ public struct ArchiveAudit: Sendable {
             guard let checked = try AuditLog.read(layout, archiveID: archiveID, registry: registry) else {
                 return ArchiveAudit(path: path, items: nil, unreadable: nil, registryTrusted: registry != nil)
             }
+            // Keys earlier registries gave the managers: read from the history only when a line
+            // is signed by a key the registry does not give now.
+            let former = registry != nil && checked.lines.contains { $0.trust == .unregisteredKey }
+                ? registry!.formerSigningKeys(layout: layout) : []
             let items = checked.lines.map { line in
-                Item(line: line, match: line.trust == .trusted || (registry == nil && line.trust == .unregisteredKey) ? line.entry.map(match) : nil)
+                Item(line: line, match: line.trust == .trusted || (registry == nil && line.trust == .unregisteredKey) ? line.entry.map(match) : nil,
+                     formerMatch: line.trust == .unregisteredKey && registry != nil
+                        ? line.entry.flatMap { former.contains("\($0.manager)|\($0.signingKey)") ? match($0) : nil } : nil)
             }
             return ArchiveAudit(path: path, items: items, unreadable: nil, registryTrusted: registry != nil)
         } catch let big as AuditLog.Oversize {

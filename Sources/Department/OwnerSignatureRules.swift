@@ -31,8 +31,11 @@ extension OwnerSignatureVerdict {
     public static func resetLogged(_ audit: ArchiveAudit, person: Registry.Salesperson) -> Bool {
         guard let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }) else { return false }
         return audit.items?.contains { item in
-            guard item.line.trust == .trusted, let entry = item.line.entry, entry.action == "resetPassword",
-                  item.match == .present || item.match == .presentOlderKey,
+            // (Also a reset by a manager removed since, signed with the key the registry then
+            // gave them: the owner was locked out, the reset read as a forgery: helper-156.)
+            let present = item.line.trust == .trusted ? item.match : item.formerMatch
+            guard let entry = item.line.entry, entry.action == "resetPassword",
+                  present == .present || present == .presentOlderKey,
                   let named = entry.ownerKey.flatMap({ try? KeyFile.parseOwnerKey($0) })
             else { return false }
             return named == enrolled

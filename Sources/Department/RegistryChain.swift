@@ -183,6 +183,34 @@ extension Registry {
         return false
     }
 
+    /// The managers' audit-log keys of the earlier versions `previous` links back to through
+    /// `history/` (each version checked against the digest the later one names, as `linksBack`
+    /// reads them), as `name|svmanager1…`: a key one of them gave a manager removed since.
+    public func formerSigningKeys(layout: Layout) -> Set<String> {
+        struct Past: Decodable {
+            struct Manager: Decodable { let name: String; let signingKey: String? }
+            let serial: UInt64
+            let previous: Previous?
+            let managers: [Manager]?
+        }
+        var keys = Set<String>()
+        var link = previous
+        var current = serial
+        var steps = 0
+        while let p = link, steps < 4_096 {
+            guard p.serial < current, current - p.serial <= 2,
+                  let bytes = FileManager.default.contents(atPath: layout.history(serial: p.serial)),
+                  Self.digestHex(Array(bytes)) == p.sha256,
+                  let past = try? JSONDecoder().decode(Past.self, from: bytes), past.serial == p.serial
+            else { break }
+            for m in past.managers ?? [] { if let key = m.signingKey { keys.insert("\(m.name)|\(key)") } }
+            link = past.previous
+            current = p.serial
+            steps += 1
+        }
+        return keys
+    }
+
     /// Keeps a signed version in `history/` (DEPARTMENT.md §3.5): `department.<serial>.json` and
     /// `.sig`, each written to a temporary file and renamed. A version already kept with the
     /// same bytes is left alone.

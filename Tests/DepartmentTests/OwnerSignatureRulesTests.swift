@@ -63,6 +63,14 @@ final class OwnerSignatureRulesTests: XCTestCase {
         XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", nil)), person: person), "a reset naming no key")
         XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("open", enrolled)), person: person), "not a reset")
         XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", enrolled), .unregisteredKey), person: person), "not trusted")
+        // Signed by the key an earlier registry gave that manager (removed since: helper-156).
+        func former(_ match: AuditLog.Match?) -> ArchiveAudit {
+            ArchiveAudit(path: "log", items: [ArchiveAudit.Item(line: AuditLog.Line(number: 1, entry: entry("resetPassword", enrolled), trust: .unregisteredKey),
+                                                                match: nil, formerMatch: match)], unreadable: nil)
+        }
+        XCTAssertTrue(OwnerSignatureVerdict.resetLogged(former(.present), person: person), "a reset by a manager removed since")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(former(nil), person: person), "a key no earlier registry gave")
+        XCTAssertFalse(OwnerSignatureVerdict.resetLogged(former(.missing), person: person), "its record gone")
         XCTAssertFalse(OwnerSignatureVerdict.resetLogged(audit(entry("resetPassword", enrolled), .trusted, .missing), person: person), "its record gone")
         XCTAssertFalse(OwnerSignatureVerdict.resetLogged(ArchiveAudit(path: "log", items: nil, unreadable: nil), person: person), "no log")
     }

@@ -66,6 +66,27 @@ final class AuditLogCLITests: XCTestCase {
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("audit signing key: "))
     }
 
+    /// helper-156 (HIGH): a manager resets the owner's password and is then removed from the
+    /// registry. The reset's log line, signed by the key an earlier registry gave that manager,
+    /// still counts: the archive is unsigned (9), not a stripped signature (4), and the owner can
+    /// open it and choose a password (they were locked out).
+    func testAResetByAManagerRemovedSinceStillCounts() throws {
+        f = try DepartmentFixture(managers: [.li, .wang])
+        let a = try newArchive("李娜")
+        _ = try dir.write("tmp", "temporary river lantern 7\n")
+        try sv(["escrow", "reset-password", a] + li() + ["--new-password-file", dir.path("tmp"), "--insecure-kdf-cost", "10"], now: at(day: 1))
+        XCTAssertEqual(try complianceRow(now: at(day: 1), expect: 9)["signature"] as? String, "unsigned")
+        try admin(["remove-manager", dept, "李经理"], now: at(day: 2))
+        let row = try complianceRow(now: at(day: 2), expect: 9)
+        XCTAssertEqual(row["signature"] as? String, "unsigned", "\(row)")
+        XCTAssertFalse((row["problem"] as? String ?? "").contains("INVALID"), "\(row)")
+        _ = try dir.write("mine", "my own new passphrase 2026\n")
+        let changed = try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("mine"), "--insecure-kdf-cost", "10"], now: at(day: 3))
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        // (A line signed by a key no registry ever gave that manager still does not count:
+        // testForgedLinesAreReportedNotTrusted and OwnerSignatureRulesTests.)
+    }
+
     /// The attack of issue 13: a manager with the data key removes the record of their use (the
     /// body cut back, the header's recordCount, bodyLength, recordChain and escrowUses rewritten and
     /// re-MACed with the data key, as their own tool would). The archive verifies; the log catches it.
