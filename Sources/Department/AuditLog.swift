@@ -571,8 +571,7 @@ public struct ArchiveAudit: Sendable {
             }
             // Keys earlier registries gave the managers: read from the history only when a line
             // is signed by a key the registry does not give now.
-            let former = registry != nil && checked.lines.contains { $0.trust == .unregisteredKey }
-                ? registry!.formerSigningKeys(layout: layout) : []
+            let former = registry.map { r in checked.lines.contains { $0.trust == .unregisteredKey } ? r.formerSigningKeys(layout: layout) : [] } ?? []
             let items = checked.lines.map { line in
                 Item(line: line, match: line.trust == .trusted || (registry == nil && line.trust == .unregisteredKey) ? line.entry.map(match) : nil,
                      formerMatch: line.trust == .unregisteredKey && registry != nil

@@ -142,6 +142,7 @@ public enum ComplianceText {
         (#"^(\d+) slot\(s\), no registry to compare$"#, "$1 个托管槽（无部门名册可比对）"),
     ]
 
+    /// `text` by the first rule (pattern, template) whose pattern matches it; nil when none does.
     static func translate(_ text: String, _ rules: [(String, String)]) -> String? {
         let range = NSRange(text.startIndex..., in: text)
         for (pattern, template) in rules {

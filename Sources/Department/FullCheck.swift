@@ -213,15 +213,7 @@ public enum FullCheckText {
             (#"^X25519 gave an all-zero secret$"#, "密钥协商结果全为零，无法使用"),
             (#"^(.+) is (\d+) bytes but its header commits (\d+)$"#, "“$1”只有 $2 字节，而档案头登记为 $3 字节"),
         ]
-        var out = text
-        for (pattern, template) in rules {
-            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
-            let range = NSRange(out.startIndex..., in: out)
-            if re.firstMatch(in: out, range: range) != nil {
-                out = re.stringByReplacingMatches(in: out, range: range, withTemplate: template)
-                break
-            }
-        }
+        let out = ComplianceText.translate(text, rules) ?? text
         // Wherever it appears (a share check's reason in parentheses).
         return out.replacingOccurrences(of: "the committed secret does not unwrap the data key", with: "承诺的秘密无法解开数据密钥")
             .replacingOccurrences(of: "（承诺的秘密无法解开数据密钥）", with: "（承诺的秘密无法解开数据密钥）")

@@ -323,6 +323,8 @@ public struct ReportFolder: Sendable {
         public let zh: String
         /// Whether it is a manifest file of `owner` (`<owner>.manifest.json`, `<owner>.vN.manifest.json`).
         public func isOf(_ owner: String) -> Bool { name.hasPrefix(ReportFolder.stem(owner) + ".") }
+        /// Why a submission of its owner does not count, as the check and the view say it.
+        public var problem: (en: String, zh: String) { ("unreadable manifest \(en)", "提交清单无法读取：\(zh)") }
     }
 
     /// Every manifest in the folder, read and checked (names the folder holds that are not
@@ -465,8 +467,7 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
             // A manifest of theirs there but damaged: a submission that does not count (`invalid`,
             // REPORTS.md §5), not none (it was `missing`, with nothing said: helper-154).
-            var problems: [(en: String, zh: String)] = listing.problems.filter { $0.isOf(person.name) }
-                .map { ("unreadable manifest \($0.en)", "提交清单无法读取：\($0.zh)") }
+            var problems: [(en: String, zh: String)] = listing.problems.filter { $0.isOf(person.name) }.map(\.problem)
             let valid = mine.filter { m in
                 guard let p = SubmissionCheck.problem(m, folder: folder, archive: archive ?? nil, week: week, calendar: registry.calendar) else { return true }
                 problems.append(p)

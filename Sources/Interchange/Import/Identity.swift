@@ -25,12 +25,13 @@ public enum Identity {
     /// is no Chinese mobile). nil when fewer than 7 digits remain.
     public static func phoneKey(_ phone: String) -> String? { scan(phone).key() }
 
-    /// Every number of a phone cell as compared: `phoneKey` of the whole cell first, then that of
-    /// each other part between the marks that separate numbers (/, 、, ;, ；, ,, ，, 或) that is a
-    /// whole number by itself (a mobile, a landline with its area code, or one with + or 86):
-    /// `021-55556666/13912345678` is `02155556666` and `13912345678` (only the first was
-    /// compared, so a row giving both was not taken for the record with the mobile). A part that
-    /// is no whole number (`021/55556666`, an extension `/801`) adds nothing. Without repeats.
+    /// Every number of a phone cell as compared: `phoneKey` of the whole cell first, then, from
+    /// each place the scan of the text before stopped (、, ;, ，, 或, 传真, a slash before a whole
+    /// number, a space after one), the next number when it is whole by itself (a mobile, a
+    /// landline with its area code, or one with + or 86): `021-55556666/13912345678` is
+    /// `02155556666` and `13912345678` (only the first was compared, so a row giving both was not
+    /// taken for the record with the mobile). What is no whole number adds nothing (`021/55556666`
+    /// is one number; `/801` after a whole number is its extension). Without repeats.
     public static func phoneKeys(_ phone: String) -> (first: String?, others: [String]) {
         var scanned = scan(phone)
         let first = scanned.key()

@@ -106,8 +106,7 @@ public struct DepartmentView: Sendable {
             let name = person.name.precomposedStringWithCanonicalMapping
             let archive = (try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)) ?? nil
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
-            var problems: [(String, String)] = listing.problems.filter { $0.isOf(person.name) }
-                .map { ("unreadable manifest \($0.en)", "提交清单无法读取：\($0.zh)") }
+            var problems: [(String, String)] = listing.problems.filter { $0.isOf(person.name) }.map { $0.problem }
             var valid: [(ReportManifest, WeeklyReport?, Bool)] = []  // manifest, summary, tag checked
             for m in mine {
                 if let p = SubmissionCheck.problem(m, folder: folder, archive: archive, week: week, calendar: registry.calendar) {
