@@ -345,6 +345,8 @@ public struct ComplianceReport: Codable, Sendable {
             if let i = rows.firstIndex(where: { $0.archive == person.archive }) {
                 guard rows[i].owner == nil, !rows[i].nonCompliant else { continue }
                 rows[i].nonCompliant = true
+                // (Whose it is, as for a file that is not there: the row's owner was empty.)
+                rows[i].owner = person.name
                 rows[i].problem = "missing: \(person.name) is registered but this is not an archive (\(rows[i].problem ?? ""))"
             } else {
                 rows.append(Row(archive: person.archive, owner: person.name, problem: "missing: \(person.name) is registered but has no archive file", nonCompliant: true))

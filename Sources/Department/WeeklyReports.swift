@@ -444,6 +444,9 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
     public var late: Int
     public var missing: Int
     public var invalid: Int
+    /// Salespeople registered after the week's due time: nothing was asked of them that week, and
+    /// they are not counted (JSON.md §6.2; absent when there are none).
+    public var notAsked: [String]? = nil
 
     /// The week checked by default: the last one whose due time has passed at `now`.
     public static func lastDueWeek(registry: Registry, now: Int64) -> ISOWeek {
@@ -459,9 +462,14 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
         let listing = folder.manifests()
         let manifests = listing.found.filter { $0.week == week.description }
         var rows: [Row] = []
+        var notAsked: [String] = []
         for person in registry.salespeople {
-            // Registered after the report was due: nothing was asked of them that week.
-            if let since = SubmissionCheck.registered(person), since > due { continue }
+            // Registered after the report was due: nothing was asked of them that week (named,
+            // as the department view names them: the check said nothing of them).
+            if let since = SubmissionCheck.registered(person), since > due {
+                notAsked.append(person.name)
+                continue
+            }
             let name = person.name.precomposedStringWithCanonicalMapping
             let archive = try? DepartmentScan.inspect(path: layout.root + "/" + person.archive)
             let mine = manifests.filter { $0.owner.precomposedStringWithCanonicalMapping == name }.sorted { $0.version < $1.version }
@@ -488,6 +496,7 @@ public struct WeeklyReportCheck: Codable, Equatable, Sendable {
                                  submitted: rows.filter { $0.status == "submitted" }.count,
                                  late: rows.filter { $0.status == "late" }.count,
                                  missing: rows.filter { $0.status == "missing" }.count,
-                                 invalid: rows.filter { $0.status == "invalid" }.count)
+                                 invalid: rows.filter { $0.status == "invalid" }.count,
+                                 notAsked: notAsked.isEmpty ? nil : notAsked)
     }
 }

@@ -70,6 +70,14 @@ struct SalesVault: ParsableCommand {
             atexit { Terminal.stderr("salesvault-debug: kdf-runs=\(Scrypt.derivationCount)\n") }
         }
         var arguments = Array(CommandLine.arguments.dropFirst())
+        // `--lang fr` before the subcommand was taken silently (after it, the parser refuses it).
+        let leading = arguments.first == "--lang" ? arguments.dropFirst().first : arguments.first.flatMap { $0.hasPrefix("--lang=") ? String($0.dropFirst(7)) : nil }
+        if let given = leading, Language(argument: given) == nil {
+            Terminal.stderr(Language.current == .zh
+                ? "salesvault: 用法错误：不支持语言“\(ErrorReport.oneLine(given))”\n提示：--lang 可用 zh（中文）或 en（英文）\n"
+                : "salesvault: usage error: the language '\(ErrorReport.oneLine(given))' is not supported\nhint: --lang takes zh (Chinese) or en (English)\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         if arguments.count >= 2, arguments[0] == "--lang" {
             if let lang = Language(argument: arguments[1]) { Language.current = lang }
             arguments.removeFirst(2)
@@ -105,6 +113,12 @@ struct SalesVault: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         let zh = Language.current == .zh
+        // `salesvault --version extra` printed the version and exited 0, the extra word unsaid.
+        if arguments.first == "--version", arguments.count > 1 {
+            Terminal.stderr(zh ? "salesvault: 用法错误：--version 后面不能再跟其他内容（多了“\(ErrorReport.oneLine(arguments[1]))”）\n提示：查看版本请只运行 salesvault --version\n"
+                               : "salesvault: usage error: --version takes nothing after it (got '\(ErrorReport.oneLine(arguments[1]))')\nhint: run salesvault --version alone\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         // `log add 华为 call "-h对方"`: a text read as an option (it printed the help, exit 0).
         if let problem = UnknownCommand.missingValue(arguments, root: Self.self) ?? UnknownCommand.dashText(arguments, root: Self.self) {
             Terminal.stderr((zh ? HelpZH.usageError(problem) : HelpZH.usageErrorEN(problem)) + "\n")

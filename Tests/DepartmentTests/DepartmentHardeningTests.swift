@@ -155,6 +155,16 @@ final class DepartmentHardeningTests: XCTestCase {
         XCTAssertTrue(missing.problem?.hasPrefix("missing:") == true, "\(String(describing: missing.problem))")
         XCTAssertEqual(report.summary.nonCompliant, 1)
         XCTAssertFalse(report.isCompliant)
+        // A file at her registered path that is not an archive: missing too, and named as hers
+        // (its row's owner was empty).
+        try write(Data("not an archive at all, just some text".utf8), file("archives/王芳.svault"))
+        let foreign = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: try enrolled(registry))
+        let row = try XCTUnwrap(foreign.archives.first { $0.archive == "archives/王芳.svault" })
+        XCTAssertEqual(row.owner, "王芳")
+        XCTAssertTrue(row.nonCompliant)
+        XCTAssertTrue(row.problem?.hasPrefix("missing: 王芳 is registered but this is not an archive (foreign: ") == true, "\(String(describing: row.problem))")
+        XCTAssertEqual(foreign.archives.count, 3, "one row for her path, not two")
+        XCTAssertEqual(foreign.summary.nonCompliant, 1)
     }
 
     func testAPasswordDateInTheFutureIsFlagged() throws {

@@ -686,7 +686,7 @@ final class TextCSVTests: XCTestCase {
             """, input: data)
         let read = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [[String]])
         XCTAssertEqual(Array(read.prefix(3)), Array(rows.prefix(3)))
-        XCTAssertEqual(read[3], ["'=SUM(A1)", "'+86 13800000000", "'-5", "'@cmd"], "formulas are neutralised")
+        XCTAssertEqual(read[3], ["'=SUM(A1)", "'+86 13800000000", "-5", "'@cmd"], "formulas are neutralised (a plain negative number is none)")
         XCTAssertEqual(read[3].map(FormulaGuard.restore), rows[3])
 
         // Our own reader reads it back the same, and `restore` gives the exported values.
@@ -728,16 +728,22 @@ final class TextCSVTests: XCTestCase {
     // MARK: - Formula guard
 
     func testFormulaGuardNeutralisesOWASPTriggersAndRestoreInvertsIt() {
-        let cases = ["=SUM(A1)", "+86 13800000000", "-5", "@cmd", "\tx", "\rx", "\r\nx"]
+        let cases = ["=SUM(A1)", "+86 13800000000", "-5+3", "-5 ", "-.5", "-5.", "-1,000", "-5e3", "@cmd", "\tx", "\rx", "\r\nx"]
         for s in cases {
             let guarded = FormulaGuard.neutralise(s)
             XCTAssertEqual(guarded, "'" + s)
             XCTAssertEqual(FormulaGuard.restore(guarded), s)
         }
-        for plain in ["客户", "13800000000", "a=b", "", "'", "'quoted", "5-3", "-", "'-"] {  // (a dash alone is no formula: helper-126)
+        for plain in ["客户", "13800000000", "a=b", "", "'", "'quoted", "5-3", "-", "'-", "-5", "-308", "-0.5", "-0"] {  // (a dash alone is no formula: helper-126)
             XCTAssertEqual(FormulaGuard.neutralise(plain), plain)
             XCTAssertEqual(FormulaGuard.restore(plain), plain)
         }
+        // A plain negative number is a number in Excel, no formula: written as it is (compliance's
+        // CSV showed a password age as '-308); after an apostrophe it is guarded, so it comes back
+        // exactly, and an earlier export's '-5 still imports as -5.
+        XCTAssertEqual(FormulaGuard.neutralise("'-5"), "''-5")
+        XCTAssertEqual(FormulaGuard.restore("''-5"), "'-5")
+        XCTAssertEqual(FormulaGuard.restore("'-5"), "-5")
         // A value that already looks guarded gets one more apostrophe, so it re-imports exactly.
         XCTAssertEqual(FormulaGuard.neutralise("'=x"), "''=x")
         XCTAssertEqual(FormulaGuard.restore("''=x"), "'=x")

@@ -38,6 +38,24 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(object?["headerCopies"] as? [String], ["current", "current"])
     }
 
+    /// The password's age is counted in the department's zone (DEPARTMENT.md §5); when this
+    /// machine's zone puts the change on another date, the department's time is shown beside it
+    /// (20:00 UTC yesterday read as "today").
+    func testStatusShowsTheDepartmentsDateWhenTheMachinesZoneDiffers() throws {
+        let pw = try dir.write("pw-zone", "horse battery staple 9\n")
+        let utc = ["TZ": "UTC", "SALESVAULT_NOW": "2026-12-05T20:00:00Z"]
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"], environment: utc).status, 0)
+        func line(_ tz: String, _ lang: String) throws -> String {
+            let r = try runTool(["status", archive, "--lang", lang], environment: ["TZ": tz, "SALESVAULT_NOW": "2026-12-06T01:00:00Z"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return String(r.stdout.split(separator: "\n").first { $0.hasPrefix("密码修改") || $0.hasPrefix("Password changed") } ?? "")
+        }
+        let (zh, en, shanghai) = (try line("UTC", "zh"), try line("UTC", "en"), try line("Asia/Shanghai", "zh"))
+        XCTAssertTrue(zh.hasSuffix("2026-12-05 20:00（北京时间 2026-12-06 04:00，今天）"), zh)
+        XCTAssertTrue(en.hasSuffix("2026-12-05 20:00 (2026-12-06 04:00 in the department's zone, Asia/Shanghai; today)"), en)
+        XCTAssertTrue(shanghai.hasSuffix("2026-12-06 04:00（今天）"), shanghai)
+    }
+
     func testInitRefusesWeakPasswordsAndExistingFiles() throws {
         let weak = try dir.write("weak", "123456789\n")
         let r = try runTool(["init", archive, "--owner", "张伟", "--password-file", weak, "--insecure-kdf-cost", "10"])

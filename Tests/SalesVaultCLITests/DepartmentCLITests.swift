@@ -230,6 +230,11 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let list = try sv(["escrow", "list", a]).stdout
         XCTAssertFalse(list.contains("赵总"), list)
         XCTAssertTrue(list.contains("2 of these together"), list)
+        // status names the shares in Chinese (it kept "(share 1, 2 needed)" in English).
+        let status = try sv(["status", a, "--lang", "zh"]).stdout
+        let slots = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("密钥槽") }, status)
+        XCTAssertTrue(slots.contains("密码，托管：") && slots.contains("（第 1 份，共需 2 份）") && slots.contains("（第 2 份，共需 2 份）"), String(slots))
+        XCTAssertFalse(slots.contains("share") || slots.contains("needed"), String(slots))
         try sv(["escrow", "open", a] + li() + wang() + ["--", "customer", "list"])
         XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))
         // Dual control is never weakened silently: removing another manager would leave one.
@@ -382,6 +387,11 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         XCTAssertTrue(zh.stdout.contains("archives/notes.txt,,,,,,,,,,,,,非档案文件：扩展名不是 .svault,否,,,"), zh.stdout)
         XCTAssertTrue(zh.stdout.contains("archives/broken.svault,,,,,,,,,,,,,无法读取："), zh.stdout)
         XCTAssertFalse(zh.stdout.contains(",yes") || zh.stdout.contains(",no,"), zh.stdout)
+        // A date judged before a change gives a negative age, written as a number Excel reads as
+        // one (it was '-6, a text, by the formula guard).
+        let before = try sv(["compliance", dept, "--as-of", "2026-01-05", "--csv"], now: at(day: 300), expect: 9)
+        XCTAssertTrue(before.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,-6,"), before.stdout)
+        XCTAssertFalse(before.stdout.contains("'-"), before.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.

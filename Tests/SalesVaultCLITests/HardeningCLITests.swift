@@ -41,12 +41,44 @@ final class HardeningCLITests: XCTestCase {
         let archive = dir.path("a.svault")
         XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
         for args in [["export", "-a", archive, "--format", "csv", "--kind", "customers", "--out", "-"],
-                     ["report", "weekly", "-a", archive, "--format", "md", "--out", "-"]] {
+                     ["report", "weekly", "-a", archive, "--format", "md", "--out", "-"],
+                     ["report", "weekly", "-a", archive, "--out", "-"]] {  // (without --format: "- does not end in .xlsx", exit 64)
             let r = try runTool(args + ["--password-file", pw, "--lang", "zh"], cwd: dir.url)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("“-”不表示输出到屏幕") && r.stderr.contains("请指定文件名"), r.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")), "\(args)")
         }
+    }
+
+    /// Usage mistakes read as usage mistakes, in the user's language, exit 64: a language that is
+    /// not one given before the command (taken silently), words after --version (exit 0), and
+    /// the command's own usage errors (a blank search said `error:` beside `usage error:`).
+    func testUsageMistakesAreSaidAsUsageErrors() throws {
+        let dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        let archive = dir.path("a.svault")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        for lang in [["--lang", "fr"], ["--lang=xx"]] {
+            let r = try runTool(lang + ["status", archive])
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.hasPrefix("salesvault: usage error: the language"), r.stderr)
+            XCTAssertTrue(r.stdout.isEmpty, r.stdout)
+        }
+        let zh = try runTool(["--lang", "fr", "status", archive], environment: ["LC_ALL": "zh_CN.UTF-8"])
+        XCTAssertEqual(zh.status, 64)
+        XCTAssertTrue(zh.stderr.contains("用法错误：不支持语言“fr”") && zh.stderr.contains("--lang 可用 zh（中文）或 en（英文）"), zh.stderr)
+        let version = try runTool(["--version", "extra"])
+        XCTAssertEqual(version.status, 64, version.stdout)
+        XCTAssertTrue(version.stderr.contains("--version takes nothing after it (got 'extra')"), version.stderr)
+        XCTAssertEqual(try runTool(["--version"]).status, 0)
+        let blank = try runTool(["search", "  ", "-a", archive, "--password-file", pw, "--lang", "zh"])
+        XCTAssertEqual(blank.status, 64, blank.stderr)
+        XCTAssertTrue(blank.stderr.hasPrefix("salesvault: 用法错误：请输入要查找的内容"), blank.stderr)
+        let en = try runTool(["search", "", "-a", archive, "--password-file", pw, "--lang", "en"])
+        XCTAssertTrue(en.stderr.hasPrefix("salesvault: usage error: give the text to find"), en.stderr)
+        // Not a usage mistake: still an error.
+        let wrong = try runTool(["status", dir.path("none.svault"), "--lang", "en"])
+        XCTAssertTrue(wrong.stderr.hasPrefix("salesvault: error: "), wrong.stderr)
     }
 
     /// A file that is not an archive, a truncated archive and an archive without escrow are said

@@ -381,6 +381,49 @@ extension WeeklyReportCLITests {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["张伟.json.age"], "the xlsx and html of the failed attempt are removed")
     }
 
+    /// A reports folder that is a symbolic link is named as one (it said "not a directory", exit
+    /// 1), and nothing is written through it.
+    func testAReportsFolderThatIsALinkIsRefusedAndNamed() throws {
+        let a = try newArchive("张伟")
+        let elsewhere = dir.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: dept + "/reports")  // (dept init made it, empty)
+        try FileManager.default.createSymbolicLink(atPath: dept + "/reports", withDestinationPath: elsewhere)
+        let r = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 10), expect: 2)
+        XCTAssertTrue(r.stderr.contains("是一个符号链接") && r.stderr.contains("请删除该链接"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [])
+    }
+
+    /// A submission that fails on a full disk leaves no empty week folder behind (it did).
+    func testASubmissionOnAFullDiskLeavesNoEmptyWeekFolder() throws {
+        let a = try newArchive("张伟")
+        try week(a, customer: "华东电力")
+        let reports = dept + "/reports"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", reports]
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [reports]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        FileManager.default.createFile(atPath: reports + "/fill", contents: nil)
+        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: reports + "/fill"))
+        while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
+        try? filler.close()
+        let r = try runTool(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a),
+                            environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "TMPDIR": tmp])
+        XCTAssertNotEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stderr.contains("磁盘"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: reports), ["fill"], "no week folder left")
+    }
+
     /// F9, F10, F18: a huge manifest is not read whole and is named; a key that opens nothing says so.
     func testAHugeManifestIsNamedAndAWrongKeyIsTold() throws {
         let zhang = try newArchive("张伟")
@@ -422,6 +465,19 @@ extension WeeklyReportCLITests {
         let v = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 2)).stdout
         XCTAssertTrue(v.contains("以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：周杰。"), v)
         XCTAssertTrue(v.contains("全员已提交。"), "张伟 submitted: \(v)")
+        // The compliance check names them too (it said nothing of them), in JSON as notAsked.
+        // (Exit 9: the test archives' cost is the insecure one.)
+        func compliance(_ args: [String]) throws -> String {
+            let r = try runTool(["compliance"] + args, environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 5, hour: 2)), "TMPDIR": tmp])
+            XCTAssertTrue([0, 9].contains(r.status), r.stderr)
+            return r.stdout
+        }
+        let check = try compliance([dept, "--lang", "zh"])
+        XCTAssertTrue(check.contains("以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：周杰"), check)
+        XCTAssertTrue(check.contains("按时提交 1 人"), check)
+        let json = try compliance([dept, "--json"])
+        let weekly = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["weeklyReports"] as? [String: Any])
+        XCTAssertEqual(weekly["notAsked"] as? [String], ["周杰"], json)
         // A department whose every salesperson came after the due time: no one was due.
         let only = dir.path("D2")
         try sv(["dept", "init", only, "--name", "华南销售部", "--admin-key", dir.path("admin2.key"), "--admin-passphrase-file", dir.path("ap"), "--insecure-kdf-cost", "10"])
@@ -432,6 +488,9 @@ extension WeeklyReportCLITests {
         let empty = try sv(["report", "department", only, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 2))
         XCTAssertFalse(empty.stdout.contains("全员已提交"), empty.stdout)
         XCTAssertTrue(empty.stdout.contains("本周没有应提交周报的人员。") && empty.stdout.contains("本周不要求提交，也不计入统计：李娜。"), empty.stdout)
+        // The compliance check keeps its weekly section, saying no one was due (it was dropped).
+        let none = try compliance([only, "--lang", "zh"])
+        XCTAssertTrue(none.contains("销售周报 2026-W48") && none.contains("本周无人需要提交") && none.contains("本周不要求提交，也不计入统计：李娜"), none)
     }
 
     /// F13, F14, F15: outputs never replace the registry; names and formats must agree.

@@ -53,18 +53,23 @@ public enum AtomicFile {
         try writeNamed(data, to: path, directory: directory, base: base, replacing: replacing, beforeCommit: beforeCommit)
     }
 
+    /// Throws when `path` is `-`, which many tools read as standard output: it made a file named
+    /// "-" (helper-154). For commands that look at the name before `checkDestination` (a report's
+    /// format from its extension said `-` had none).
+    public static func refuseStandardOutput(_ path: String) throws {
+        guard path == "-" else { return }
+        throw InterchangeError(.badDestination, "“-” is not taken as standard output: SalesVault writes its reports and exports to files, so nothing was written.",
+                               zh: "“-”不表示输出到屏幕：SalesVault 的周报和导出只写入文件，本次未写入任何内容。",
+                               hint: "Give a file name, for example 周报.md or 客户.xlsx.", hintZH: "请指定文件名，例如 周报.md 或 客户.xlsx。")
+    }
+
     /// Throws what `write` refuses `path` for before writing anything: not a regular file (a
     /// link, a folder, a FIFO), a protected file or an archive, a file that exists when not
     /// `replacing`; with `folder`, also a folder that does not exist (`write` finds that when it
     /// creates the file). For a command that must know before it does anything that leaves a
     /// trace (a manager's export through escrow is recorded as a use).
     public static func checkDestination(_ path: String, replacing: Bool, protecting: [String] = [], folder: Bool = true) throws {
-        // `-`, which many tools read as standard output, made a file named "-" (helper-154).
-        if path == "-" {
-            throw InterchangeError(.badDestination, "“-” is not taken as standard output: SalesVault writes its reports and exports to files, so nothing was written.",
-                                   zh: "“-”不表示输出到屏幕：SalesVault 的周报和导出只写入文件，本次未写入任何内容。",
-                                   hint: "Give a file name, for example 周报.md or 客户.xlsx.", hintZH: "请指定文件名，例如 周报.md 或 客户.xlsx。")
-        }
+        try refuseStandardOutput(path)
         var st = stat()
         if lstat(path, &st) == 0 {
             if let kind = FileKind(st.st_mode), kind != .regular {

@@ -48,8 +48,20 @@ public enum ReportSubmission {
             throw InterchangeError(.report, "the archive did not exist in \(week)", zh: "\(ReportText.weekZH(week.description))时该档案尚未创建，不能提交该周周报")
         }
         let folder = ReportFolder(layout: layout, week: week)
-        try makeDirectory(layout.reports)
-        try makeDirectory(folder.directory)
+        // A failure leaves nothing of this attempt behind (a kill may: such files count for
+        // nothing without a manifest, and the next submission takes the next version), nor the
+        // folders it made (a full disk left an empty week folder): `rmdir` removes only empty ones.
+        var committed = false
+        var made: [String] = []
+        var paths: [String] = []
+        defer {
+            if !committed {
+                for p in paths { unlink(p) }
+                for d in made.reversed() { rmdir(d) }
+            }
+        }
+        if try makeDirectory(layout.reports) { made.append(layout.reports) }
+        if try makeDirectory(folder.directory) { made.append(folder.directory) }
 
         let owner = report.owner
         var version = 1
@@ -59,11 +71,6 @@ public enum ReportSubmission {
         }
         let json = try report.json()
         var files: [ReportManifest.File] = []
-        var paths: [String] = []
-        // A failure leaves nothing of this attempt behind (a kill may: such files count for
-        // nothing without a manifest, and the next submission takes the next version).
-        var committed = false
-        defer { if !committed { for p in paths { unlink(p) } } }
         do {
             for (suffix, plain) in zip(suffixes, [xlsx, html, json]) {
                 let sealed = try AgeFile.encrypt(Array(plain), to: keys)
@@ -93,19 +100,31 @@ public enum ReportSubmission {
         }
     }
 
-    static func makeDirectory(_ path: String) throws {
+    /// Makes the folder `path` unless it is there; true when this call made it.
+    @discardableResult
+    static func makeDirectory(_ path: String) throws -> Bool {
         var st = stat()
         if lstat(path, &st) == 0 {
+            // A link is not followed, even to a folder (reports go where the department's folder
+            // says), and is named as a link: the message said "not a directory", exit 1.
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                throw InterchangeError(.badDestination, "\(path) is a symbolic link; reports are written only into a real folder of that name",
+                                       zh: "\(path) 是一个符号链接（快捷方式），周报只写入以此命名的真实文件夹",
+                                       hint: "replace the link with a folder of that name (move what it points to into it)",
+                                       hintZH: "请删除该链接，在原位置建立同名文件夹（如需保留原有内容，请将其移入该文件夹）")
+            }
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw InterchangeError(.writeFailed, "\(path) is not a directory", zh: "\(path) 不是文件夹",
+                throw InterchangeError(.badDestination, "\(path) is not a directory", zh: "\(path) 不是文件夹",
                                        hint: "move it away; reports go into a folder of that name", hintZH: "该位置有一个同名文件，请移走；周报要存放在以此命名的文件夹中")
             }
-            return
+            return false
         }
-        guard mkdir(path, 0o750) == 0 || errno == EEXIST else {
+        guard mkdir(path, 0o750) == 0 else {
             let code = errno
+            if code == EEXIST { return try makeDirectory(path) }  // (made by another submission just now: checked as above)
             throw InterchangeError(.writeFailed, "cannot create \(path): \(String(cString: strerror(code)))",
                                    zh: "无法创建文件夹 \(path)：\(SystemCause(code).chinese)")
         }
+        return true
     }
 }

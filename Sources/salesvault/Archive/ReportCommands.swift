@@ -151,6 +151,7 @@ struct ReportCommand: ParsableCommand {
         }
 
         func run(in context: ArchiveContext) throws {
+            if let out { try AtomicFile.refuseStandardOutput(out) }
             let named = out.flatMap { ReportRender.Format(fileName: $0) }
             if let format, let named, format != named {
                 throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),

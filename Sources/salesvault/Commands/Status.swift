@@ -60,6 +60,29 @@ struct Status: VaultCommand {
         let ownerKeyFingerprint: String?
     }
 
+    /// The password's change time as this machine shows times, and its age in days as the rule
+    /// counts them, in the department's zone (DEPARTMENT.md §5); when the two zones put the change
+    /// on different dates, its time in the department's zone too (a change at 20:00 UTC read as
+    /// "today" beside yesterday's date).
+    func passwordChangedText(_ instant: Int64, ageDays: Int, calendar: DepartmentCalendar, zh: Bool) -> String {
+        let age = ageDays == 0 ? (zh ? "今天" : "today") : zh ? "\(ageDays) 天前" : "\(ageDays) days ago"
+        let here = Format.date(instant)
+        let there = calendar.localTime(instant)
+        guard here.prefix(10) != there.prefix(10) else { return here + (zh ? "（\(age)）" : " (\(age))") }
+        let name = calendar.timeZone.identifier
+        let zoneZH = name == DepartmentCalendar.defaultZoneName ? "北京时间" : "部门时区 \(name)"
+        return here + (zh ? "（\(zoneZH) \(there)，\(age)）" : " (\(there) in the department's zone, \(name); \(age))")
+    }
+
+    /// A key slot in Chinese: 密码, 托管：王芳, or a share of a k-of-n escrow.
+    static func slotZH(_ slot: KeySlot) -> String {
+        switch slot {
+        case .password: return "密码"
+        case .escrow(let e):
+            return "托管：" + Terminal.cell(e.holder.name) + (e.scheme == .whole ? "" : "（第 \(e.x) 份，共需 \(e.threshold) 份）")
+        }
+    }
+
     func execute() throws {
         let info = try ArchiveInspection.inspect(path: archive)
         let h = info.header
@@ -121,14 +144,13 @@ struct Status: VaultCommand {
             (zh ? "所有人" : "Owner", Terminal.cell(h.owner)),
             (zh ? "档案编号" : "Archive ID", report.archiveId),
             (zh ? "创建时间" : "Created", Format.date(h.createdAt)),
-            (zh ? "密码修改" : "Password changed",
-             Format.date(h.passwordChangedAt) + (report.passwordAgeDays == 0 ? (zh ? "（今天）" : " (today)") : zh ? "（\(report.passwordAgeDays) 天前）" : " (\(report.passwordAgeDays) days ago)")),
+            (zh ? "密码修改" : "Password changed", passwordChangedText(h.passwordChangedAt, ageDays: report.passwordAgeDays, calendar: (registry?.rotationPolicy ?? .standard).calendar, zh: zh)),
             (zh ? "数据密钥轮换" : "Data key rotated",
              Format.date(h.dekRotatedAt) + (zh ? "（第 \(h.dekGeneration) 代）" : " (generation \(h.dekGeneration))")),
             (zh ? "密码派生" : "Key derivation",
              "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p)" + (zh ? "（\(Format.bytes(kdf.memoryBytes))）" : " (\(Format.bytes(kdf.memoryBytes)))")
                 + (kdf.isWeak ? " " + Terminal.red(zh ? "弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
-            (zh ? "密钥槽" : "Key slots", report.slots.map { Terminal.cell(zh ? ($0 == "password" ? "密码" : $0.replacingOccurrences(of: "escrow: ", with: "托管：")) : $0) }.joined(separator: ", ")),
+            (zh ? "密钥槽" : "Key slots", zh ? h.slots.map(Self.slotZH).joined(separator: "，") : report.slots.map(Terminal.cell).joined(separator: ", ")),
             // (The records' bytes on disk; verify counts what they hold, without the sealing.)
             (zh ? "记录" : "Records", zh ? "\(h.recordCount) 条（加密后共 \(Format.bytes(h.bodyLength))）" : "\(h.recordCount) (\(Format.bytes(h.bodyLength)) with their sealing)"),
             (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),

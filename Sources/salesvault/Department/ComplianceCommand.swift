@@ -213,16 +213,26 @@ struct ComplianceCommand: VaultCommand {
         if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
         summary += s.nonCompliant == 0 ? (zh ? "。结论：全部合规" : " — compliant") : (zh ? "。结论：\(s.nonCompliant) 份不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
-        if let w = report.weeklyReports, !w.rows.isEmpty {
+        if let w = report.weeklyReports, !w.rows.isEmpty || w.notAsked != nil {
             let due = w.dueLocal
             print("")
-            print(zh ? "销售周报 \(w.week)（截止 \(due)）：按时提交 \(w.submitted) 人，逾期提交 \(w.late) 人，未提交 \(w.missing) 人" + (w.invalid > 0 ? "，校验未通过 \(w.invalid) 人" : "")
-                     : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing" + (w.invalid > 0 ? ", \(w.invalid) invalid" : ""))
+            if w.rows.isEmpty {
+                // Everyone registered after the due time: said, not dropped (the section vanished).
+                print(zh ? "销售周报 \(w.week)（截止 \(due)）：本周无人需要提交" : "Weekly reports \(w.week) (due \(due)): no one was due to hand one in")
+            } else {
+                print(zh ? "销售周报 \(w.week)（截止 \(due)）：按时提交 \(w.submitted) 人，逾期提交 \(w.late) 人，未提交 \(w.missing) 人" + (w.invalid > 0 ? "，校验未通过 \(w.invalid) 人" : "")
+                         : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing" + (w.invalid > 0 ? ", \(w.invalid) invalid" : ""))
+            }
             for r in w.rows {
                 let word = zh ? ["submitted": "按时提交", "late": "逾期提交", "missing": "未提交", "invalid": "提交内容校验未通过"][r.status] ?? r.status : r.status
                 let at = r.submittedLocal.map { " " + $0 } ?? ""
                 let line = "  \(Terminal.cell(r.salesperson))  \(word)\(at)" + ((zh ? r.problemZH ?? r.problem : r.problem).map { zh ? "（" + Terminal.cell($0) + "）" : "  (" + Terminal.cell($0) + ")" } ?? "")
                 print(r.status == "submitted" ? line : r.status == "late" ? Terminal.yellow(line) : Terminal.red(line))
+            }
+            if let names = w.notAsked {
+                let shown = names.map(Terminal.cell)
+                print(zh ? "  以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：\(shown.joined(separator: "、"))"
+                         : "  Registered after this week's report was due, so not asked this week and not counted: \(shown.joined(separator: ", "))")
             }
         }
     }

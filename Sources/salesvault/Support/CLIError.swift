@@ -77,7 +77,10 @@ enum ErrorReport {
     /// Prints `salesvault: error: …` and `hint: …` to stderr and returns the exit code.
     static func exitCode(for error: Error) -> ExitCode {
         let (message, hint, status) = describe(error)
-        let prefix = Language.current == .zh ? "salesvault: 错误：" : "salesvault: error: "
+        // A usage mistake (exit 64) is said as one, as the parser's own are (a blank search, no
+        // terminal for the password read `error:` beside `usage error:`).
+        let prefix = status == .usage ? (Language.current == .zh ? "salesvault: 用法错误：" : "salesvault: usage error: ")
+                                      : (Language.current == .zh ? "salesvault: 错误：" : "salesvault: error: ")
         let hintPrefix = Language.current == .zh ? "提示：" : "hint: "
         var text = "\(prefix)\(message)\n"
         if let hint { text += "\(hintPrefix)\(hint)\n" }
