@@ -2100,6 +2100,20 @@ final class ImportTests: XCTestCase {
                       "\(exact.warnings.map(\.reasonZH))")
         let line803 = try f.importing(utf8("客户名称,联系电话\n分机C公司,021-44443333/803\n"), name: "b3.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(line803.counts[.customers]?.new, 1, "\(line803.warnings.map(\.reasonZH))")
+        // A number two companies both give after their first (a group's switchboard) is no sign
+        // of one customer: with update, the second was taken for the first and updated.
+        try f.importing(utf8("客户名称,联系电话\n星河集团华东公司,021-61110001、021-50000000\n"), name: "g.csv")
+        let sister = try f.importing(utf8("客户名称,联系电话\n星河集团华南公司,020-82220002、021-50000000\n"), name: "g2.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(sister.counts[.customers]?.new, 1, "\(sister.warnings.map(\.reasonZH)) \(sister.problems.map(\.reasonZH))")
+        XCTAssertTrue(sister.warnings.contains { $0.reasonZH.contains("星河集团华东公司") && $0.reasonZH.contains("都有 02150000000（均不是第一个号码") },
+                      "\(sister.warnings.map(\.reasonZH))")
+        let twoRows = try f.importing(utf8("客户名称,联系电话\n月亮湾甲公司,0571-80000001、021-50000001\n月亮湾乙公司,0571-80000002、021-50000001\n"), name: "g3.csv", commit: false)
+        XCTAssertEqual(twoRows.counts[.customers]?.new, 2, "within the file alike: \(twoRows.warnings.map(\.reasonZH)) \(twoRows.problems.map(\.reasonZH))")
+        XCTAssertTrue(twoRows.warnings.contains { $0.line == 3 && $0.reasonZH.contains("本文件第 2 行") }, "\(twoRows.warnings.map(\.reasonZH))")
+        // The number first in the row and after the first in the record (or the reverse) still
+        // finds it: a number someone gives first is theirs.
+        let moved = try f.importing(utf8("客户名称,联系电话\n星河华东,021-50000000\n"), name: "g4.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(moved.counts[.customers]?.updated, 1, "\(moved.warnings.map(\.reasonZH)) \(moved.problems.map(\.reasonZH))")
         // customer add's question (Identity.likelyDuplicates) asks the same.
         XCTAssertEqual(Identity.likelyDuplicates(name: "另一家", creditCode: nil, phone: "0512-1234567/13912345678", in: state).map(\.reasonZH), ["电话相同"])
         XCTAssertEqual(Identity.DuplicateFinder(state, indexed: true).customers(like: "另一家", creditCode: nil, phone: "021-1234567/13912345678").map(\.reasonZH), ["电话相同"],

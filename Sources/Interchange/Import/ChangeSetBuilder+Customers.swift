@@ -8,7 +8,6 @@ extension Importer.ChangeSetBuilder {
         let rowKeys = keys[i]!  // computed for every row planned here
         let credit: String? = rowKeys.credit.flatMap { if case .valid(let v) = $0 { return v } else { return nil } }
         let key = rowKeys.companyKey!
-        let phones = rowKeys.phones  // (every number of the cell: Identity.phoneKeys)
         var match: (ref: String, line: Int?, why: MatchReason)?
         guard let own = ownNamed(i, r, .customer, name: name) else { return }
         if let own {
@@ -45,12 +44,13 @@ extension Importer.ChangeSetBuilder {
             match = (shared.last!, nil, MatchReason(.sharedName, "same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
         }
         else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
-        else if let c = phones.lazy.compactMap({ self.index.customerByPhone[$0] }).first { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
+        else if let c = archiveCustomer(byPhone: rowKeys) { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
         else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")) }
         else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.name, "same name", "名称相同")) }
-        else if let f = phones.lazy.compactMap({ self.customers.byPhone[$0] }).first(where: { !self.distinctRecords(r, $0.ref) }) {
+        else if let f = fileCustomer(byPhone: rowKeys, r) {
             match = (f.ref, f.line, MatchReason(.phone, "same phone", "电话相同"))
         }
+        if match == nil { noteSharedSecondNumber(i, r, rowKeys) }
         var ref: String
         if let match {
             // A handover's row that updates a customer keeps the note of where it came
@@ -252,5 +252,43 @@ extension Importer.ChangeSetBuilder {
         let key = "\(customer)|\(Importer.personKey(name))"
         if projects[key] == nil { projects[key] = (ref, r.line) }
         registerSourceID(r, ref)
+    }
+
+    /// The archive's customer a row's phone finds: one of the row's numbers as a record's first,
+    /// or the row's first number as one of a record's others. A number both give only after
+    /// their first (a group's switchboard that two of its companies write second) is no sign of
+    /// one customer: with --on-duplicate update one was taken for the other and updated.
+    func archiveCustomer(byPhone k: RowKeys) -> String? {
+        for p in k.phones { if let c = index.customerByPhone[p] { return c } }
+        return k.phone.flatMap { index.customerBySecondPhone[$0] }
+    }
+
+    /// `archiveCustomer(byPhone:)` among the file's earlier rows.
+    func fileCustomer(byPhone k: RowKeys, _ r: Row) -> (ref: String, line: Int)? {
+        for p in k.phones { if let f = customers.byPhone[p], !distinctRecords(r, f.ref) { return f } }
+        return k.phone.flatMap { customers.bySecondPhone[$0] }.flatMap { distinctRecords(r, $0.ref) ? nil : $0 }
+    }
+
+    /// A row taken for no customer that gives, after its first number, a number another customer
+    /// also gives after its first: said, so that a real duplicate can still be told (the row is
+    /// imported as another customer).
+    func noteSharedSecondNumber(_ i: Int, _ r: Row, _ k: RowKeys) {
+        for p in k.otherPhones {
+            let other: (en: String, zh: String)
+            if let c = index.customerBySecondPhone[p], let e = archiveID(c).flatMap({ archive.state.entity(.customer, $0) }) {
+                other = ("the archive's \(e.shortID) \(e.displayName)", "档案中的 \(e.shortID) \(e.displayName) ")
+            } else if let f = customers.bySecondPhone[p] {
+                let at = fileLine(f.ref, f.line, from: r)
+                other = (at.en, at.zh)
+            } else {
+                continue
+            }
+            let name = r.field("name") ?? ""
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
+                reason: "\(name) and \(other.en) both give \(p) after their first phone number (a switchboard or a group's number?): it is no sign they are one customer, so this row is imported as another customer. If they are the same, write the name as the other row or the archive does and import it again",
+                reasonZH: "“\(name)”与\(other.zh)的电话中都有 \(p)（均不是第一个号码，可能是总机或集团电话），不据此认定为同一客户，本行将作为另一客户导入。如确是同一客户，请将名称改为与其一致后重新导入"))
+            return
+        }
     }
 }

@@ -6,7 +6,9 @@ struct FileCustomers {
     var byKey: [TextKey: (ref: String, line: Int)] = [:]
     var byCredit: [String: (ref: String, line: Int)] = [:]
     var byCode: [String: (ref: String, line: Int)] = [:]
+    /// By the first number of the phone cell, and by the others (`ArchiveIndex.customerBySecondPhone`).
     var byPhone: [String: (ref: String, line: Int)] = [:]
+    var bySecondPhone: [String: (ref: String, line: Int)] = [:]
 
     mutating func reserve(_ n: Int) {
         byKey.reserveCapacity(n)
@@ -61,6 +63,6 @@ struct FileCustomers {
         if let credit, byCredit[credit] == nil { byCredit[credit] = (ref, line) }
         if let code, byCode[code.lowercased()] == nil { byCode[code.lowercased()] = (ref, line) }
         if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
-        for other in otherPhones where byPhone[other] == nil { byPhone[other] = (ref, line) }
+        for other in otherPhones where bySecondPhone[other] == nil { bySecondPhone[other] = (ref, line) }
     }
 }

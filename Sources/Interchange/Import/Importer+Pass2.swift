@@ -145,7 +145,12 @@ extension Importer {
         var customerByName: [TextKey: String] = [:]
         var customerByCredit: [String: String] = [:]
         var customerByCode: [String: String] = [:]
+        /// Customers by the first number of their phone cells.
         var customerByPhone: [String: String] = [:]
+        /// By the other numbers of their phone cells (`Identity.phoneKeys`), where no record has
+        /// the number first: found by a row's first number only (a number two cells both give after
+        /// their first, a group's switchboard say, is no sign of one customer).
+        var customerBySecondPhone: [String: String] = [:]
         /// Customers by their short names and aliases (compared as company names are), for a
         /// reference that names none by its name: "" when a name is another's too (ambiguous).
         var customerByOtherName: [TextKey: String] = [:]
@@ -225,8 +230,8 @@ extension Importer {
                         if let credit = k.credit { t.customerByCredit[credit] = id }
                         if let code = k.code { t.customerByCode[code] = id }
                         if let phone = k.phone { t.customerByPhone[phone] = id }
-                        // (A record's other numbers find it too, where no record has them first.)
-                        for other in k.otherPhones where t.customerByPhone[other] == nil { t.customerByPhone[other] = id }
+                        // (A record's other numbers find it too, by a row's first number: customerBySecondPhone.)
+                        for other in k.otherPhones where t.customerBySecondPhone[other] == nil { t.customerBySecondPhone[other] = id }
                         for other in k.otherNames where t.customerByOtherName[other] != id {
                             t.customerByOtherName[other] = t.customerByOtherName[other] == nil ? id : ""
                         }
@@ -237,6 +242,7 @@ extension Importer {
             (customerByKey, customerByName, sharedKeys) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys)
             customerBySimplifiedKey = filled[0].customerBySimplifiedKey
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
+            customerBySecondPhone = filled[1].customerBySecondPhone
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
