@@ -188,7 +188,17 @@ public enum FullCheckText {
     /// The library's English reasons (records, checkpoint, escrow slots and shares) in Chinese;
     /// a reason it does not know stays as it is.
     public static func chineseReason(_ text: String) -> String {
+        // A header's two copies, each with its own reason (the Chinese message kept this English:
+        // 档案头已损坏：both header copies are damaged (copy A: …)).
+        if let m = ComplianceText.match(text, #"^both header copies are damaged \(copy A: (.*); copy B: (.*)\)$"#) {
+            return "两个档案头副本均已损坏（副本 A：\(chineseReason(m[0]))；副本 B：\(chineseReason(m[1]))）"
+        }
         let rules: [(String, String)] = [
+            (#"^header copy checksum does not match \(torn write or damage\)$"#, "档案头副本的校验值不符（写入中断或文件损坏）"),
+            (#"^fails authentication \(altered without the key\)$"#, "未通过认证（被不持有密钥的人改动过）"),
+            (#"^the two header copies disagree at the same sequence number$"#, "两个档案头副本序号相同，内容却不一致"),
+            // (A copy whose checksum holds but whose fields do not: what only a crafted file gives.)
+            (#"^(header|header copy|file prefix): .*$"#, "档案头格式不正确（技术信息：$0）"),
             (#"^record (\d+) failed authentication \(altered, moved, or from another archive\)$"#, "第 $1 条记录未通过认证（被改动、被移动或来自其他档案）"),
             (#"^record (\d+) is cut short at the end of the body$"#, "第 $1 条记录在正文末尾被截断"),
             (#"^record (\d+) claims (\d+) bytes, over the limit$"#, "第 $1 条记录声称有 $2 字节，超出上限"),

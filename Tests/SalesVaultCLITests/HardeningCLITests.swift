@@ -104,6 +104,28 @@ final class HardeningCLITests: XCTestCase {
         let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: cut)[.size] as? Int)
         XCTAssertEqual(truncate(cut, off_t(size - 100)), 0)
         chinese(try runTool(["--lang", "zh", "customer", "list", "-a", cut, "--password-file", pw]), "档案头不完整", 4)
+        // Damaged header copies: one (status, verify) and both (every command, compliance) were
+        // said with the format layer's English inside the Chinese.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: archive)))
+        bytes.replaceSubrange((32 + 100)..<(32 + 164), with: [UInt8](repeating: 0x41, count: 64))
+        let one = dir.path("one.svault")
+        try Data(bytes).write(to: URL(fileURLWithPath: one))
+        for args in [["status", one], ["verify", one, "--password-file", pw]] {
+            let r = try runTool(["--lang", "zh"] + args)
+            let line = r.stdout.split(separator: "\n").first { $0.contains("档案头副本") && $0.contains("A") } ?? ""
+            XCTAssertTrue(line.contains("已损坏，档案头副本的校验值不符（写入中断或文件损坏）"), "\(args[0]): \(r.stdout)")
+            XCTAssertNil(latin.firstMatch(in: String(line), range: NSRange(line.startIndex..., in: line)), "English left: \(line)")
+        }
+        bytes.replaceSubrange((32 + 16_384 + 100)..<(32 + 16_384 + 164), with: [UInt8](repeating: 0x41, count: 64))
+        let both = dir.path("both.svault")
+        try Data(bytes).write(to: URL(fileURLWithPath: both))
+        chinese(try runTool(["--lang", "zh", "customer", "list", "-a", both, "--password-file", pw]),
+                "档案头已损坏：两个档案头副本均已损坏（副本 A：档案头副本的校验值不符（写入中断或文件损坏）；副本 B：", 4)
+        let folder = dir.path("dept/archives")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: both, toPath: folder + "/both.svault")
+        let check = try runTool(["--lang", "zh", "compliance", dir.path("dept")])
+        XCTAssertTrue(check.stdout.contains("无法读取：两个档案头副本均已损坏（副本 A：档案头副本的校验值不符"), check.stdout)
         let key = dir.path("k")
         _ = try dir.write("kp", "manager pass phrase 1\n")
         XCTAssertEqual(try runTool(["keys", "generate", "li", "--dir", key, "--passphrase-file", dir.path("kp"), "--insecure-kdf-cost", "10"]).status, 0)

@@ -153,7 +153,7 @@ struct Status: VaultCommand {
             (zh ? "密钥槽" : "Key slots", zh ? h.slots.map(Self.slotZH).joined(separator: "，") : report.slots.map(Terminal.cell).joined(separator: ", ")),
             // (The records' bytes on disk; verify counts what they hold, without the sealing.)
             (zh ? "记录" : "Records", zh ? "\(h.recordCount) 条（加密后共 \(Format.bytes(h.bodyLength))）" : "\(h.recordCount) (\(Format.bytes(h.bodyLength)) with their sealing)"),
-            (zh ? "档案头副本" : "Header copies", "A \(localized(info.copyA)), B \(localized(info.copyB))"),
+            (zh ? "档案头副本" : "Header copies", zh ? "A：\(localized(info.copyA))；B：\(localized(info.copyB))" : "A \(localized(info.copyA)), B \(localized(info.copyB))"),
         ]
         switch signature {
         case .valid(let key):
@@ -218,7 +218,7 @@ struct Status: VaultCommand {
             switch state {
             case .current: return "最新"
             case .outOfDate(let seq): return "过期（序号 \(seq)）"
-            case .damaged(let reason): return "已损坏（\(reason)）"
+            case .damaged(let reason): return "已损坏，\(FullCheckText.chineseReason(reason))"
             }
         }
         let width = rows.map { displayWidth($0.0) }.max() ?? 0

@@ -34,7 +34,7 @@ struct Verify: VaultCommand {
             switch result {
             case .authentic: return zh ? "档案头副本 \(name)：完好" : "header copy \(name): authentic"
             case .outOfDate(let seq): return Terminal.yellow(zh ? "档案头副本 \(name)：过期（序号 \(seq)）" : "header copy \(name): out of date (sequence \(seq))")
-            case .damaged(let reason): return Terminal.red(zh ? "档案头副本 \(name)：已损坏（\(reason)）" : "header copy \(name): damaged (\(reason))")
+            case .damaged(let reason): return Terminal.red(zh ? "档案头副本 \(name)：已损坏，\(FullCheckText.chineseReason(reason))" : "header copy \(name): damaged (\(reason))")
             case .forged: return Terminal.red(zh ? "档案头副本 \(name)：认证失败（被改动）" : "header copy \(name): fails authentication (altered)")
             }
         }

@@ -262,7 +262,7 @@ enum ErrorReport {
             return (L("the archive header was altered without the key (\(detail))", "档案头在没有密钥的情况下被改动（\(detail)）"),
                     L("do not use this copy; restore the archive from a backup and tell your manager", "请勿使用此副本；从备份恢复并告知经理"), .damaged)
         case .headerDamaged:
-            return (L("the archive header is damaged: \(detail)", "档案头已损坏：\(detail)"),
+            return (L("the archive header is damaged: \(detail)", "档案头已损坏：\(FullCheckText.chineseReason(detail))"),
                     L("restore the archive from a backup", "请从备份恢复档案"), .damaged)
         case .kdfRefused:
             return (L("the archive's password settings are refused: \(detail)", "档案的密码参数被拒绝：\(detail)"),
