@@ -255,39 +255,69 @@ extension Importer.ChangeSetBuilder {
     }
 
     /// The archive's customer a row's phone finds: one of the row's numbers as a record's first,
-    /// or the row's first number as one of a record's others. A number both give only after
-    /// their first (a group's switchboard that two of its companies write second) is no sign of
-    /// one customer: with --on-duplicate update one was taken for the other and updated.
+    /// or the row's first number as one of a record's others when one record alone gives it so.
+    /// A number both give only after their first (a group's switchboard that two of its
+    /// companies write second) is no sign of one customer: with --on-duplicate update one was
+    /// taken for the other and updated; and one that several give after their first names none
+    /// of them (the first of them was taken: helper-158).
     func archiveCustomer(byPhone k: RowKeys) -> String? {
         for p in k.phones { if let c = index.customerByPhone[p] { return c } }
-        return k.phone.flatMap { index.customerBySecondPhone[$0] }
+        guard let first = k.phone else { return nil }
+        let holders = secondPlaceHolders(first)
+        return holders.count == 1 && holders[0].line == nil ? holders[0].ref : nil
     }
 
     /// `archiveCustomer(byPhone:)` among the file's earlier rows.
     func fileCustomer(byPhone k: RowKeys, _ r: Row) -> (ref: String, line: Int)? {
         for p in k.phones { if let f = customers.byPhone[p], !distinctRecords(r, f.ref) { return f } }
-        return k.phone.flatMap { customers.bySecondPhone[$0] }.flatMap { distinctRecords(r, $0.ref) ? nil : $0 }
+        guard let first = k.phone else { return nil }
+        let holders = secondPlaceHolders(first)
+        guard holders.count == 1, let line = holders[0].line, !distinctRecords(r, holders[0].ref) else { return nil }
+        return (holders[0].ref, line)
     }
 
-    /// A row taken for no customer that gives, after its first number, a number another customer
-    /// also gives after its first: said, so that a real duplicate can still be told (the row is
-    /// imported as another customer).
+    /// The customers, of the archive (no line) and of the file so far, that give `number` after
+    /// their first number, each once.
+    func secondPlaceHolders(_ number: String) -> [(ref: String, line: Int?)] {
+        var out: [(ref: String, line: Int?)] = []
+        if let shared = index.sharedSecondPhones[number] { out = shared.map { ($0, nil) } }
+        else if let c = index.customerBySecondPhone[number] { out = [(c, nil)] }
+        let file = customers.sharedSecondPhones[number] ?? customers.bySecondPhone[number].map { [$0] } ?? []
+        for f in file where !out.contains(where: { $0.ref == f.ref }) { out.append((f.ref, f.line)) }
+        return out
+    }
+
+    /// A row taken for no customer whose phone shares a number given after the first with others:
+    /// said, so that a real duplicate can still be told (the row is imported as a new customer).
     func noteSharedSecondNumber(_ i: Int, _ r: Row, _ k: RowKeys) {
-        for p in k.otherPhones {
-            let other: (en: String, zh: String)
-            if let c = index.customerBySecondPhone[p], let e = archiveID(c).flatMap({ archive.state.entity(.customer, $0) }) {
-                other = ("the archive's \(e.shortID) \(e.displayName)", "档案中的 \(e.shortID) \(e.displayName) ")
-            } else if let f = customers.bySecondPhone[p] {
-                let at = fileLine(f.ref, f.line, from: r)
-                other = (at.en, at.zh)
-            } else {
-                continue
+        let name = r.field("name") ?? ""
+        func shown(_ h: (ref: String, line: Int?)) -> (en: String, zh: String) {
+            if let line = h.line { return fileLine(h.ref, line, from: r) }
+            let e = archiveID(h.ref).flatMap { archive.state.entity(.customer, $0) }
+            let label = e.map { "\($0.shortID) \($0.displayName)" } ?? h.ref
+            return ("the archive's \(label)", "档案中的 \(label) ")
+        }
+        func note(_ reason: String, _ reasonZH: String) {
+            updateWarnings.append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
+                                                reason: reason, reasonZH: reasonZH))
+        }
+        // Its first number, given after their first by several: whose it is cannot be told.
+        if let first = k.phone {
+            let holders = secondPlaceHolders(first)
+            if holders.count > 1 {
+                let names = holders.prefix(5).map(shown)
+                let number = Identity.shownPhone(first)
+                note("\(name)'s phone \(number) is given after the first number by \(names.map(\.en).joined(separator: ", ")) (a switchboard or a group's number?): which of them this row is cannot be told, so it is imported as a new customer. If it is one of them, write this row's name exactly as that one's and import it again",
+                     "“\(name)”的电话 \(number) 在\(names.map { $0.zh.trimmingCharacters(in: .whitespaces) }.joined(separator: "、"))的电话栏里都有（均不是第一个号码，可能是总机或集团电话），无法确定是哪一家，本行将作为新客户单独导入。如是其中一家，请把本行的客户名称改成与其完全相同，再重新导入")
+                return
             }
-            let name = r.field("name") ?? ""
-            updateWarnings.append(ImportProblem(
-                table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
-                reason: "\(name) and \(other.en) both give \(p) after their first phone number (a switchboard or a group's number?): it is no sign they are one customer, so this row is imported as another customer. If they are the same, write the name as the other row or the archive does and import it again",
-                reasonZH: "“\(name)”与\(other.zh)的电话中都有 \(p)（均不是第一个号码，可能是总机或集团电话），不据此认定为同一客户，本行将作为另一客户导入。如确是同一客户，请将名称改为与其一致后重新导入"))
+        }
+        for p in k.otherPhones {
+            guard let holder = secondPlaceHolders(p).first else { continue }
+            let other = shown(holder)
+            let number = Identity.shownPhone(p)
+            note("\(name) and \(other.en) both give \(number) after their first phone number (a switchboard or a group's number?): that alone does not make them one customer, so this row is imported as a new customer. If they are the same, write this row's name exactly as the other's and import it again",
+                 "“\(name)”与\(other.zh)的电话栏里都有 \(number)（在两边都不是第一个号码，可能是总机或集团电话）。仅凭这个号码不能认定是同一客户，本行将作为新客户单独导入。如确是同一客户，请把本行的客户名称改成与对方完全相同，再重新导入")
             return
         }
     }

@@ -9,6 +9,8 @@ struct FileCustomers {
     /// By the first number of the phone cell, and by the others (`ArchiveIndex.customerBySecondPhone`).
     var byPhone: [String: (ref: String, line: Int)] = [:]
     var bySecondPhone: [String: (ref: String, line: Int)] = [:]
+    /// Numbers two or more of the file's customers give after their first: all of them.
+    var sharedSecondPhones: [String: [(ref: String, line: Int)]] = [:]
 
     mutating func reserve(_ n: Int) {
         byKey.reserveCapacity(n)
@@ -63,6 +65,14 @@ struct FileCustomers {
         if let credit, byCredit[credit] == nil { byCredit[credit] = (ref, line) }
         if let code, byCode[code.lowercased()] == nil { byCode[code.lowercased()] = (ref, line) }
         if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
-        for other in otherPhones where bySecondPhone[other] == nil { bySecondPhone[other] = (ref, line) }
+        for other in otherPhones {
+            if let earlier = bySecondPhone[other] {
+                if earlier.ref != ref, sharedSecondPhones[other]?.contains(where: { $0.ref == ref }) != true {
+                    sharedSecondPhones[other, default: [earlier]].append((ref, line))
+                }
+            } else {
+                bySecondPhone[other] = (ref, line)
+            }
+        }
     }
 }

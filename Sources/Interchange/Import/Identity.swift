@@ -48,6 +48,19 @@ public enum Identity {
         return (first, others)
     }
 
+    /// A phone key as people write it, for messages: the area code apart (`021-50000000`,
+    /// `0571-80000001`), a mobile or a service number as it is, an extension after a dash.
+    public static func shownPhone(_ key: String) -> String {
+        let parts = key.split(separator: "-", maxSplits: 1).map(String.init)
+        var number = parts.first ?? key
+        let digits = Array(number.utf8)
+        if digits.count >= 10, digits[0] == UInt8(ascii: "0") {
+            let area = digits[1] == UInt8(ascii: "1") || digits[1] == UInt8(ascii: "2") ? 3 : 4
+            number = String(number.prefix(area)) + "-" + String(number.dropFirst(area))
+        }
+        return parts.count > 1 ? number + "-" + parts[1] : number
+    }
+
     /// `phoneKeys` as one list, the first first (none for no cell).
     public static func allPhoneKeys(_ phone: String?) -> [String] {
         guard let phone else { return [] }

@@ -151,6 +151,9 @@ extension Importer {
         /// the number first: found by a row's first number only (a number two cells both give after
         /// their first, a group's switchboard say, is no sign of one customer).
         var customerBySecondPhone: [String: String] = [:]
+        /// The numbers two or more customers give after their first, with those customers' ids
+        /// in record order: whose a row's number is cannot be told (helper-158).
+        var sharedSecondPhones: [String: [String]] = [:]
         /// Customers by their short names and aliases (compared as company names are), for a
         /// reference that names none by its name: "" when a name is another's too (ambiguous).
         var customerByOtherName: [TextKey: String] = [:]
@@ -231,7 +234,13 @@ extension Importer {
                         if let code = k.code { t.customerByCode[code] = id }
                         if let phone = k.phone { t.customerByPhone[phone] = id }
                         // (A record's other numbers find it too, by a row's first number: customerBySecondPhone.)
-                        for other in k.otherPhones where t.customerBySecondPhone[other] == nil { t.customerBySecondPhone[other] = id }
+                        for other in k.otherPhones {
+                            if let earlier = t.customerBySecondPhone[other] {
+                                if earlier != id { t.sharedSecondPhones[other, default: [earlier]].append(id) }
+                            } else {
+                                t.customerBySecondPhone[other] = id
+                            }
+                        }
                         for other in k.otherNames where t.customerByOtherName[other] != id {
                             t.customerByOtherName[other] = t.customerByOtherName[other] == nil ? id : ""
                         }
@@ -242,7 +251,7 @@ extension Importer {
             (customerByKey, customerByName, sharedKeys) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys)
             customerBySimplifiedKey = filled[0].customerBySimplifiedKey
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
-            customerBySecondPhone = filled[1].customerBySecondPhone
+            (customerBySecondPhone, sharedSecondPhones) = (filled[1].customerBySecondPhone, filled[1].sharedSecondPhones)
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
