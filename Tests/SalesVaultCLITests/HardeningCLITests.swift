@@ -40,14 +40,32 @@ final class HardeningCLITests: XCTestCase {
         let pw = try dir.write("pw", "horse battery staple 9\n")
         let archive = dir.path("a.svault")
         XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"]).status, 0)
+        // A usage error (64), said before the password is asked: a wrong password file does not
+        // come first (export asked, ran scrypt, then refused with exit 2; template said 64).
+        let wrong = try dir.write("wrong", "not the password at all\n")
         for args in [["export", "-a", archive, "--format", "csv", "--kind", "customers", "--out", "-"],
                      ["report", "weekly", "-a", archive, "--format", "md", "--out", "-"],
-                     ["report", "weekly", "-a", archive, "--out", "-"]] {  // (without --format: "- does not end in .xlsx", exit 64)
-            let r = try runTool(args + ["--password-file", pw, "--lang", "zh"], cwd: dir.url)
-            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
-            XCTAssertTrue(r.stderr.contains("“-”不表示输出到屏幕") && r.stderr.contains("请指定文件名"), r.stderr)
+                     ["report", "weekly", "-a", archive, "--out", "-"],  // (without --format: "- does not end in .xlsx")
+                     ["import", "--template", "customers", "--out", "-"],
+                     ["import", dir.path("none.csv"), "-a", archive, "--rejects", "-"]] {
+            let r = try runTool(args + ["--password-file", wrong, "--lang", "zh"], cwd: dir.url)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("不能用“-”把内容输出到屏幕") && r.stderr.contains("请指定文件名"), r.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")), "\(args)")
         }
+        // A blank name alike (report weekly said "Cannot write :", and " " wrote a file so named).
+        for name in ["", " "] {
+            let r = try runTool(["report", "weekly", "-a", archive, "--format", "md", "--out", name, "--password-file", pw, "--lang", "zh"], cwd: dir.url)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains("--out 后面缺少文件名"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path(" ")))
+        }
+        // Where standard output is the default, `-` is that default (it was refused as no file).
+        let ics = try runTool(["reminders", "--ics", archive, "--output", "-"], cwd: dir.url)
+        XCTAssertEqual(ics.status, 0, ics.stderr)
+        XCTAssertTrue(ics.stdout.hasPrefix("BEGIN:VCALENDAR"), ics.stdout)
+        XCTAssertEqual(try runTool(["reminders", "--ics", archive, "--output", " "], cwd: dir.url).status, 64)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")))
     }
 
     /// Usage mistakes read as usage mistakes, in the user's language, exit 64: a language that is

@@ -502,6 +502,10 @@ extension WeeklyReportCLITests {
         XCTAssertEqual(try bytes(dept + "/department.json"), registry)
         try sv(["report", "weekly", "--out", dir.path("y.txt")] + owner(a), now: at(day: 4, hour: 10), expect: 64)
         try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--format", "md", "--out", dir.path("v.md")], expect: 64)
+        // `--out -` is the terminal, the view's default (it was refused as no file); with --format it needs a file.
+        let shown = try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--out", "-", "--lang", "zh"], now: at(day: 5, hour: 1))
+        XCTAssertTrue(shown.stdout.contains("张伟"), shown.stdout)
+        try sv(["report", "department", dept, "--identity", dir.path("gm.txt"), "--format", "html", "--out", "-"], expect: 64)
     }
 
     /// F7, F11, F22: names that would collide with a later version's files are refused; text

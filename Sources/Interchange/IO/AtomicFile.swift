@@ -56,10 +56,10 @@ public enum AtomicFile {
     /// Throws when `path` is `-`, which many tools read as standard output: it made a file named
     /// "-" (helper-154). For commands that look at the name before `checkDestination` (a report's
     /// format from its extension said `-` had none).
-    public static func refuseStandardOutput(_ path: String) throws {
+    static func refuseStandardOutput(_ path: String) throws {
         guard path == "-" else { return }
         throw InterchangeError(.badDestination, "“-” is not taken as standard output: SalesVault writes its reports and exports to files, so nothing was written.",
-                               zh: "“-”不表示输出到屏幕：SalesVault 的周报和导出只写入文件，本次未写入任何内容。",
+                               zh: "不能用“-”把内容输出到屏幕。SalesVault 的周报和导出只能写入文件，本次未写入任何内容。",
                                hint: "Give a file name, for example 周报.md or 客户.xlsx.", hintZH: "请指定文件名，例如 周报.md 或 客户.xlsx。")
     }
 

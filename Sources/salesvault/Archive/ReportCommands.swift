@@ -146,12 +146,12 @@ struct ReportCommand: ParsableCommand {
         }
 
         func validate() throws {
+            try OutputOption.check(out, option: "--out", example: "周报.xlsx")
             if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
             if encrypt, let format, format != .xlsx { throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx", "--encrypt 只能生成加密的 Excel 工作簿，请使用 --format xlsx").text) }
         }
 
         func run(in context: ArchiveContext) throws {
-            if let out { try AtomicFile.refuseStandardOutput(out) }
             let named = out.flatMap { ReportRender.Format(fileName: $0) }
             if let format, let named, format != named {
                 throw CLIError(.usage, L("--format \(format.rawValue) but \(out!) ends in .\(named.rawValue)", "已指定 --format \(format.rawValue)，但文件名 \(out!) 的扩展名为 .\(named.rawValue)"),
@@ -273,7 +273,11 @@ struct ReportCommand: ParsableCommand {
         enum ViewFormat: String, ExpressibleByArgument, CaseIterable { case html, xlsx }
         @Option(help: "html or xlsx (default: what --out's name ends in).") var format: ViewFormat?
         func validate() throws {
-            if format != nil && out == nil { throw ValidationError(L("--format needs --out FILE", "--format 须与 --out 文件名一起使用").text) }
+            // (`--out -` is the terminal, the default.)
+            let file = try OutputOption.standardOutputOrFile(out, option: "--out", example: "部门周报.html")
+            if format != nil && file == nil {
+                throw ValidationError(L("--format needs --out FILE", "--format 须与 --out 文件名一起使用").text)
+            }
             if identities.identity.isEmpty { throw ValidationError(L("give your key with --identity KEYFILE", "请用 --identity 指定您的密钥文件").text) }
         }
         @Option(help: ArgumentHelp("Write the view to this file instead of the terminal.", valueName: "file")) var out: String?
@@ -294,7 +298,7 @@ struct ReportCommand: ParsableCommand {
                                       "您的密钥打不开 \(ReportText.weekZH(w.description)) 的 \(handedIn.count) 份周报中的任何一份：周报未发给此密钥（接收人由部门政策规定的角色决定）。\n").text)
                 }
             }
-            if let out {
+            if let out = try OutputOption.standardOutputOrFile(out, option: "--out", example: "部门周报.html") {
                 let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
                 if format == nil, ext == "md" { throw CLIError(.usage, L("the department view is written as html or xlsx", "部门汇总只能保存为 html 或 xlsx")) }
                 let data: Data

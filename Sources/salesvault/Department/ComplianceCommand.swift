@@ -270,13 +270,14 @@ struct RemindersCommand: VaultCommand {
     func validate() throws {
         if !ics { throw ValidationError("give --ics (iCalendar is the only format)") }
         if paths.isEmpty { throw ValidationError("give at least one archive or department directory") }
+        _ = try OutputOption.standardOutputOrFile(output, option: "--output", example: "换密码提醒.ics")
     }
 
     func execute() throws {
         let (entries, skipped) = try Reminders.collect(paths, now: Clock.now, departmentOverride: OwnerUnlock.departmentOverride)
         for file in skipped { Terminal.stderr(Terminal.safe(L("skipped \(file): not a readable archive", "已跳过 \(file)：不是可读的档案").text) + "\n") }
         let text = Reminders.calendar(entries, now: Clock.now, zh: Language.current == .zh)
-        if let output {
+        if let output = try OutputOption.standardOutputOrFile(output, option: "--output", example: "换密码提醒.ics") {
             // Atomically (a full disk leaves the old calendar, never a 0-byte one); a calendar is
             // regenerated, so it replaces the previous file.
             try AtomicFile.write(Data(text.utf8), to: output, replacing: true, protecting: paths)
