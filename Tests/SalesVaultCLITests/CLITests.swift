@@ -51,9 +51,16 @@ final class CLITests: XCTestCase {
             return String(r.stdout.split(separator: "\n").first { $0.hasPrefix("密码修改") || $0.hasPrefix("Password changed") } ?? "")
         }
         let (zh, en, shanghai) = (try line("UTC", "zh"), try line("UTC", "en"), try line("Asia/Shanghai", "zh"))
-        XCTAssertTrue(zh.hasSuffix("2026-12-05 20:00（北京时间 2026-12-06 04:00，今天）"), zh)
-        XCTAssertTrue(en.hasSuffix("2026-12-05 20:00 (2026-12-06 04:00 in the department's zone, Asia/Shanghai; today)"), en)
+        XCTAssertTrue(zh.hasSuffix("2026-12-05 20:00（本机时间；北京时间 2026-12-06 04:00，按北京时间为今天）"), zh)
+        XCTAssertTrue(en.hasSuffix("2026-12-05 20:00 (this machine's time; 2026-12-06 04:00 in the department's zone, Asia/Shanghai, where it is today)"), en)
         XCTAssertTrue(shanghai.hasSuffix("2026-12-06 04:00（今天）"), shanghai)
+        // The change on the same date in both zones, but today not (helper-158: "1 days ago"
+        // beside a change made today on this machine's calendar).
+        let pw2 = try dir.write("pw-zone2", "purple monkey dishwasher 7\n")
+        XCTAssertEqual(try runTool(["passwd", archive, "--password-file", pw, "--new-password-file", pw2, "--insecure-kdf-cost", "10"],
+                                   environment: ["TZ": "UTC", "SALESVAULT_NOW": "2026-12-06T15:30:00Z"]).status, 0)
+        let evening = try runTool(["status", archive], environment: ["TZ": "UTC", "SALESVAULT_NOW": "2026-12-06T17:00:00Z"])
+        XCTAssertTrue(evening.stdout.contains("2026-12-06 15:30 (this machine's time; 2026-12-06 23:30 in the department's zone, Asia/Shanghai, where it is 1 day ago)"), evening.stdout)
     }
 
     func testInitRefusesWeakPasswordsAndExistingFiles() throws {

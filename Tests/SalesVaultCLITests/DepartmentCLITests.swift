@@ -233,7 +233,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         // status names the shares in Chinese (it kept "(share 1, 2 needed)" in English).
         let status = try sv(["status", a, "--lang", "zh"]).stdout
         let slots = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("密钥槽") }, status)
-        XCTAssertTrue(slots.contains("密码，托管：") && slots.contains("（第 1 份，共需 2 份）") && slots.contains("（第 2 份，共需 2 份）"), String(slots))
+        XCTAssertTrue(slots.contains("密码，托管给") && slots.contains("（第 1 份，须 2 位经理共同打开）") && slots.contains("（第 2 份，须 2 位经理共同打开）"), String(slots))
         XCTAssertFalse(slots.contains("share") || slots.contains("needed"), String(slots))
         try sv(["escrow", "open", a] + li() + wang() + ["--", "customer", "list"])
         XCTAssertTrue(try sv(["compliance", dept]).stdout.contains("compliant"))

@@ -61,25 +61,30 @@ struct Status: VaultCommand {
     }
 
     /// The password's change time as this machine shows times, and its age in days as the rule
-    /// counts them, in the department's zone (DEPARTMENT.md §5); when the two zones put the change
-    /// on different dates, its time in the department's zone too (a change at 20:00 UTC read as
-    /// "today" beside yesterday's date).
-    func passwordChangedText(_ instant: Int64, ageDays: Int, calendar: DepartmentCalendar, zh: Bool) -> String {
-        let age = ageDays == 0 ? (zh ? "今天" : "today") : zh ? "\(ageDays) 天前" : "\(ageDays) days ago"
+    /// counts them, in the department's zone (DEPARTMENT.md §5). When the two zones put the
+    /// change, or today, on different dates, the time is labelled as this machine's and the
+    /// department's is shown beside it, with the age said to be counted there (a change at 20:00
+    /// UTC read as "today" beside yesterday's date; helper-158/159).
+    func passwordChangedText(_ instant: Int64, ageDays: Int, calendar: DepartmentCalendar, now: Int64, zh: Bool) -> String {
+        let age = ageDays == 0 ? (zh ? "今天" : "today") : zh ? "\(ageDays) 天前" : ageDays == 1 ? "1 day ago" : "\(ageDays) days ago"
         let here = Format.date(instant)
         let there = calendar.localTime(instant)
-        guard here.prefix(10) != there.prefix(10) else { return here + (zh ? "（\(age)）" : " (\(age))") }
+        let machineDay = { (t: Int64) in DepartmentCalendar(timeZone: .current).day(of: t) }
+        guard machineDay(instant) != calendar.day(of: instant) || machineDay(now) != calendar.day(of: now) else {
+            return here + (zh ? "（\(age)）" : " (\(age))")
+        }
         let name = calendar.timeZone.identifier
         let zoneZH = name == DepartmentCalendar.defaultZoneName ? "北京时间" : "部门时区 \(name)"
-        return here + (zh ? "（\(zoneZH) \(there)，\(age)）" : " (\(there) in the department's zone, \(name); \(age))")
+        return here + (zh ? "（本机时间；\(zoneZH) \(there)，按\(name == DepartmentCalendar.defaultZoneName ? "北京时间" : "部门时区")为\(age)）"
+                          : " (this machine's time; \(there) in the department's zone, \(name), where it is \(age))")
     }
 
-    /// A key slot in Chinese: 密码, 托管：王芳, or a share of a k-of-n escrow.
+    /// A key slot in Chinese: 密码, 托管给王芳, or a share of a k-of-n escrow.
     static func slotZH(_ slot: KeySlot) -> String {
         switch slot {
         case .password: return "密码"
         case .escrow(let e):
-            return "托管：" + Terminal.cell(e.holder.name) + (e.scheme == .whole ? "" : "（第 \(e.x) 份，共需 \(e.threshold) 份）")
+            return "托管给" + Terminal.cell(e.holder.name) + (e.scheme == .whole ? "" : "（第 \(e.x) 份，须 \(e.threshold) 位经理共同打开）")
         }
     }
 
@@ -144,7 +149,7 @@ struct Status: VaultCommand {
             (zh ? "所有人" : "Owner", Terminal.cell(h.owner)),
             (zh ? "档案编号" : "Archive ID", report.archiveId),
             (zh ? "创建时间" : "Created", Format.date(h.createdAt)),
-            (zh ? "密码修改" : "Password changed", passwordChangedText(h.passwordChangedAt, ageDays: report.passwordAgeDays, calendar: (registry?.rotationPolicy ?? .standard).calendar, zh: zh)),
+            (zh ? "密码修改" : "Password changed", passwordChangedText(h.passwordChangedAt, ageDays: report.passwordAgeDays, calendar: (registry?.rotationPolicy ?? .standard).calendar, now: now, zh: zh)),
             (zh ? "数据密钥轮换" : "Data key rotated",
              Format.date(h.dekRotatedAt) + (zh ? "（第 \(h.dekGeneration) 代）" : " (generation \(h.dekGeneration))")),
             (zh ? "密码派生" : "Key derivation",
