@@ -121,6 +121,9 @@ public struct ComplianceReport: Codable, Sendable {
         public var foreign = 0
         /// Archives whose password slot is below the cost floor.
         public var weakKDF = 0
+        /// Registered salespeople without an archive at their path (JSON.md §6.2; counted in
+        /// `nonCompliant`, not in `archives`).
+        public var missing = 0
         public var nonCompliant = 0
         /// Trusted uses in the department's audit logs, and archives whose log shows tampering.
         public var escrowUsesLogged = 0
@@ -349,8 +352,14 @@ public struct ComplianceReport: Codable, Sendable {
                 rows[i].owner = person.name
                 rows[i].problem = "missing: \(person.name) is registered but this is not an archive (\(rows[i].problem ?? ""))"
             } else {
-                rows.append(Row(archive: person.archive, owner: person.name, problem: "missing: \(person.name) is registered but has no archive file", nonCompliant: true))
+                // (A folder at the path is said as one: it read "has no archive file".)
+                var st = stat()
+                let folder = lstat(directory + "/" + person.archive, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+                rows.append(Row(archive: person.archive, owner: person.name,
+                                problem: folder ? "missing: \(person.name) is registered but \(person.archive) is a folder, not an archive file"
+                                                : "missing: \(person.name) is registered but has no archive file", nonCompliant: true))
             }
+            summary.missing += 1
             summary.nonCompliant += 1
         }
         rows.sort { $0.archive < $1.archive }

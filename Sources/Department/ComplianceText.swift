@@ -112,6 +112,7 @@ public enum ComplianceText {
         (#"^not enrolled: the owner key (.+?) is not in the registry \(salesvault dept enroll\)$"#,
          "未登记：所有人密钥 $1 不在部门名册中（请运行 salesvault dept enroll）"),
         (#"^missing: (.+) is registered but has no archive file$"#, "缺失：$1已在部门登记，但没有档案文件"),
+        (#"^missing: (.+) is registered but (.+) is a folder, not an archive file$"#, "缺失：$1已在部门登记，但 $2 是文件夹，不是档案文件"),
     ]
 
     static let signatureTails: [(String, String)] = [

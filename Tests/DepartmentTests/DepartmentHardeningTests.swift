@@ -154,6 +154,7 @@ final class DepartmentHardeningTests: XCTestCase {
         XCTAssertTrue(missing.nonCompliant)
         XCTAssertTrue(missing.problem?.hasPrefix("missing:") == true, "\(String(describing: missing.problem))")
         XCTAssertEqual(report.summary.nonCompliant, 1)
+        XCTAssertEqual(report.summary.missing, 1)
         XCTAssertFalse(report.isCompliant)
         // A file at her registered path that is not an archive: missing too, and named as hers
         // (its row's owner was empty).
@@ -165,6 +166,16 @@ final class DepartmentHardeningTests: XCTestCase {
         XCTAssertTrue(row.problem?.hasPrefix("missing: 王芳 is registered but this is not an archive (foreign: ") == true, "\(String(describing: row.problem))")
         XCTAssertEqual(foreign.archives.count, 3, "one row for her path, not two")
         XCTAssertEqual(foreign.summary.nonCompliant, 1)
+        XCTAssertEqual(foreign.summary.missing, 1)
+        // A folder at her path is said as one (it read "has no archive file").
+        try FileManager.default.removeItem(atPath: file("archives/王芳.svault"))
+        try FileManager.default.createDirectory(atPath: file("archives/王芳.svault"), withIntermediateDirectories: false)
+        let folder = try ComplianceReport.run(directory: dir, asOf: .instant(base + day), now: base + day, registry: try enrolled(registry))
+        let folderRow = try XCTUnwrap(folder.archives.first { $0.archive == "archives/王芳.svault" })
+        XCTAssertEqual(folderRow.problem, "missing: 王芳 is registered but archives/王芳.svault is a folder, not an archive file")
+        XCTAssertEqual(folderRow.problemZH, "缺失：王芳已在部门登记，但 archives/王芳.svault 是文件夹，不是档案文件")
+        XCTAssertEqual(folder.summary.missing, 1)
+        XCTAssertEqual(folder.summary.archives, 2)
     }
 
     func testAPasswordDateInTheFutureIsFlagged() throws {

@@ -403,6 +403,13 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         let none = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(none.stdout.contains("no periodic rotation (department policy)"), none.stdout)
         XCTAssertTrue(none.stdout.contains("2 NOT compliant"), none.stdout)
+        // A registered salesperson without an archive is counted apart from the archives
+        // (helper-158: "4 archives … 4 ok … 4 NOT compliant" read as every archive failing).
+        try admin(["add-salesperson", dept, "孙磊"], now: at(day: 300))
+        let missing = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
+        XCTAssertTrue(missing.stdout.contains("; 1 registered without an archive;") && missing.stdout.contains("— 3 NOT compliant"), missing.stdout)
+        let missingZH = try sv(["compliance", dept, "--as-of", "2026-07-20", "--lang", "zh"], now: at(day: 300), expect: 9)
+        XCTAssertTrue(missingZH.stdout.contains("；1 位已登记人员没有档案；") && missingZH.stdout.contains("结论：3 份不合规"), missingZH.stdout)
     }
 
     func testTheDepartmentSetsTheContactIntervalsOfTheAgendaAndTheWeeklyReport() throws {

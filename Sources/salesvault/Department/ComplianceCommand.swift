@@ -210,6 +210,8 @@ struct ComplianceCommand: VaultCommand {
         if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 份档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 份无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
+        // (Counted apart from the archives: "4 archives … 4 ok … 4 NOT compliant" read as all four failing.)
+        if s.missing > 0 { summary += zh ? "；\(s.missing) 位已登记人员没有档案" : "; \(s.missing) registered without an archive" }
         if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
         summary += s.nonCompliant == 0 ? (zh ? "。结论：全部合规" : " — compliant") : (zh ? "。结论：\(s.nonCompliant) 份不合规" : " — \(s.nonCompliant) NOT compliant")
         print(s.nonCompliant == 0 ? Terminal.green(summary) : Terminal.red(summary))
