@@ -73,6 +73,29 @@ final class MachineZoneTests: XCTestCase {
     }
 
     /// A zone's name as notes show it: POSIX's Etc/GMT+8 as UTC-8 (helper-140).
+    /// A zone file outside zoneinfo (`TZ=:/etc/localtime`, a copy) is the zone it links to or
+    /// whose bytes it holds (it was read as UTC: helper-158); a file that is no zone file is none.
+    func testAZoneFileElsewhereIsTheZoneItHolds() throws {
+        let shanghai = "/usr/share/zoneinfo/Asia/Shanghai", berlin = "/usr/share/zoneinfo/Europe/Berlin"
+        guard FileManager.default.fileExists(atPath: shanghai), FileManager.default.fileExists(atPath: berlin) else {
+            throw XCTSkip("the zone files are not installed (apt-get install tzdata): nothing to compare a copy with")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tz-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: shanghai, toPath: dir + "/localtime")
+        try FileManager.default.copyItem(atPath: berlin, toPath: dir + "/berlin")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: "/usr/share/zoneinfo/Asia/Tokyo")
+        try Data("not a zone\n".utf8).write(to: URL(fileURLWithPath: dir + "/text"))
+        XCTAssertEqual(MachineZone.identifier(forTZ: ":" + dir + "/localtime"), "Asia/Shanghai")
+        XCTAssertEqual(MachineZone.identifier(forTZ: dir + "/localtime"), "Asia/Shanghai")
+        XCTAssertEqual(TimeZone(identifier: try XCTUnwrap(MachineZone.identifier(forTZ: ":" + dir + "/berlin")))?.secondsFromGMT(for: Date(timeIntervalSince1970: 1_780_000_000)), 7_200,
+                       "a copy of Berlin's file is a zone two hours ahead in summer")
+        XCTAssertEqual(MachineZone.identifier(forTZ: ":" + dir + "/link"), "Asia/Tokyo")
+        XCTAssertNil(MachineZone.identifier(forTZ: ":" + dir + "/text"))
+        XCTAssertNil(MachineZone.identifier(forTZ: ":" + dir + "/none"))
+    }
+
     func testAZoneNameAsANoteShowsIt() {
         XCTAssertEqual(MachineZone.shownName("Etc/GMT+8"), "UTC-8")
         XCTAssertEqual(MachineZone.shownName("Etc/GMT-9"), "UTC+9")

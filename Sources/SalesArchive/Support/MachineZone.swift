@@ -33,6 +33,9 @@ public enum MachineZone {
     public static func identifier(forTZ value: String) -> String? {
         guard !value.isEmpty, value.utf8.count <= 128 else { return nil }
         var name = value.hasPrefix(":") ? String(value.dropFirst()) : value
+        // A zone file elsewhere (`TZ=:/etc/localtime`, a copy): the zone it links to, or whose
+        // bytes it holds (it was read as UTC: helper-158).
+        if name.hasPrefix("/"), !name.contains("/zoneinfo/"), let zone = zoneOfFile(name) { return zone }
         if name.hasPrefix("/"), let range = name.range(of: "/zoneinfo/") { name = String(name[range.upperBound...]) }
         if name != value {
             return TimeZone(identifier: name) != nil ? name : nil
@@ -42,6 +45,31 @@ public enum MachineZone {
         // with its summer time (helper-136).
         if value == "EST" { return "Etc/GMT+5" }
         return posixOffset(value)
+    }
+
+    /// The zone of the zone file at `path`: where its links lead under `zoneinfo/`, or else the
+    /// installed zone file with the same bytes (Asia/Shanghai first of those alike); nil when none.
+    static func zoneOfFile(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        let real = String(cString: resolved)
+        free(resolved)
+        if let range = real.range(of: "/zoneinfo/") {
+            let name = String(real[range.upperBound...])
+            return TimeZone(identifier: name) != nil ? name : nil
+        }
+        let root = "/usr/share/zoneinfo"
+        guard let bytes = FileManager.default.contents(atPath: real), bytes.count <= 1 << 20, bytes.starts(with: Array("TZif".utf8)) else { return nil }
+        if FileManager.default.contents(atPath: root + "/Asia/Shanghai") == bytes { return "Asia/Shanghai" }
+        guard let names = FileManager.default.enumerator(atPath: root) else { return nil }
+        var found: [String] = []
+        for case let name as String in names where !name.hasPrefix("posix") && !name.hasPrefix("right") && name.contains("/") {
+            let file = root + "/" + name
+            var st = stat()
+            guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count,
+                  FileManager.default.contents(atPath: file) == bytes, TimeZone(identifier: name) != nil else { continue }
+            found.append(name)
+        }
+        return found.sorted().first
     }
 
     /// Whether `value` is letters alone that name no zone file (`CST`, `JST`, `PST`): the C
