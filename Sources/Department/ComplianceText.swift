@@ -14,8 +14,8 @@ public enum ComplianceText {
         parts(detail).map { part in
             if part == EscrowShareReview.legacyNote { return EscrowShareReview.legacyNoteZH }
             // (Names listed with 、 and no spaces around them.)
-            if part.hasPrefix("no slot for ") { return "缺少" + part.dropFirst(12).replacingOccurrences(of: ", ", with: "、") + "的托管槽（无法通过托管打开此档案）" }
-            if part.hasPrefix("still open to ") { return part.dropFirst(14).replacingOccurrences(of: ", ", with: "、") + "仍能打开（已不是经理）" }
+            if part.hasPrefix("no slot for ") { return "缺少" + part.dropFirst(12).replacingOccurrences(of: ", ", with: "、") + "的托管槽（这些经理无法通过托管打开此档案）" }
+            if part.hasPrefix("still open to ") { return part.dropFirst(14).replacingOccurrences(of: ", ", with: "、") + "已不是经理，但仍能打开此档案" }
             return translate(part, escrowRules) ?? part
         }.joined(separator: "；")
     }
@@ -89,28 +89,28 @@ public enum ComplianceText {
         (#"^(.+) is not a folder \(a symbolic link or another file\): refused$"#, "$1 不是文件夹（是符号链接或其他文件），已拒绝读取"),
         (#"^not a regular file \(not opened\)$"#, "不是普通文件（未打开）"),
         (#"^not a \.svault file$"#, "扩展名不是 .svault"),
-        (#"^truncated$"#, "文件被截断"),
+        (#"^truncated$"#, "文件不完整（被截断）"),
         (#"^the file name is not valid UTF-8 \(not opened\): rename it \(e\.g\. to OWNER\.svault\) and check again$"#,
          "文件名不是有效的 UTF-8 编码，无法核对（未打开）。请将其改名（例如“张伟.svault”）后重新检查"),
         (#"^the file name is not valid UTF-8 \(not opened\)$"#, "文件名不是有效的 UTF-8 编码（未打开）"),
     ]
 
     static let problemRules: [(String, String)] = [
-        (#"^weak KDF: scrypt 2\^(\d+) below 2\^(\d+)$"#, "密码保护成本过低：scrypt 2^$1，低于要求的 2^$2"),
+        (#"^weak KDF: scrypt 2\^(\d+) below 2\^(\d+)$"#, "密码保护强度不足：scrypt 2^$1，低于部门要求的 2^$2"),
         (#"^owner mismatch: registered for (.+)$"#, "所有人不符：此文件在部门名册中登记为$1的档案"),
-        (#"^duplicate archive id: same as (.+)$"#, "档案编号重复：与 $1 相同（同一档案的两个副本）"),
+        (#"^duplicate archive id: same as (.+)$"#, "档案编号重复：与 $1 相同（可能是同一档案的两个副本）"),
         (#"^escrow use removed: (\d+) logged use\(s\) missing from the archive \(entries (.*)\)$"#,
-         "托管访问记录被删：审计日志中的 $1 次托管访问在档案中找不到（日志第 $2 条）"),
+         "托管访问记录被删除：审计日志中的 $1 次托管访问在档案中找不到（日志第 $2 条）"),
         (#"^audit log altered: (\d+) line\(s\) with a bad signature, malformed or out of chain$"#,
          "审计日志被改动：$1 行签名不符、格式有误或前后不衔接"),
-        (#"^audit log altered: (\d+) bytes, larger than (\d+) MiB.*$"#, "审计日志被改动：共 $1 字节，超过 $2 MiB 上限（被填充）"),
+        (#"^audit log altered: (\d+) bytes, larger than (\d+) MiB.*$"#, "审计日志被改动：共 $1 字节，超过 $2 MiB 上限（疑似被塞入多余内容）"),
         (#"^audit log missing: the archive records (\d+) escrow use\(s\), the last on (\S+), but .*$"#,
          "审计日志缺失：档案记有 $1 次托管访问（最近一次 $2），部门却没有它的审计日志。可能是日志被删除或清空，也可能是托管打开在写入日志之前中断，或访问发生在日志启用之前、部门之外"),
         (#"^unsigned: no owner signature \(written by an earlier version, or after an escrow reset until the owner's new password\)$"#,
          "未签名：档案没有所有人签名（由较早版本写入，或经托管重置密码后本人尚未设置新密码）"),
         (#"^(.+) has an enrolled key$"#, "$1已在部门名册中登记签名密钥"),
         (#"^not enrolled: the owner key (.+?) is not in the registry \(salesvault dept enroll\)$"#,
-         "未登记：所有人密钥 $1 不在部门名册中（请运行 salesvault dept enroll）"),
+         "未登记：所有人签名密钥 $1 不在部门名册中（请运行 salesvault dept enroll）"),
         (#"^missing: (.+) is registered but has no archive file$"#, "缺失：$1已在部门登记，但没有档案文件"),
         (#"^missing: (.+) is registered but (.+) is a folder, not an archive file$"#, "缺失：$1已在部门登记，但 $2 是文件夹，不是档案文件"),
     ]
@@ -136,7 +136,7 @@ public enum ComplianceText {
     static let escrowRules: [(String, String)] = [
         (#"^pins another administrator key$"#, "绑定的是另一把管理员密钥"),
         (#"^not created in this department$"#, "不是在本部门创建的档案"),
-        (#"^pins registry serial (\d+), beyond 2\^31: the owner runs escrow update$"#, "绑定的登记序号 $1 超过 2^31，请本人运行 escrow update"),
+        (#"^pins registry serial (\d+), beyond 2\^31: the owner runs escrow update$"#, "绑定的登记序号 $1 超过 2^31，请本人运行 salesvault escrow update"),
         (#"^the registry \(serial (\d+)\) is older than one this archive has seen \((\d+)\)$"#, "部门名册（第 $1 版）比本档案记录的版本（第 $2 版）旧，可能被换成了旧名册"),
         (#"^threshold (\d+), policy (\d+)$"#, "须 $1 位经理共同打开，部门规定为 $2 位"),
         (#"^a removed manager's slot was dropped; the data key was not rotated since$"#, "已删除离任经理的托管槽，但此后数据密钥尚未更换"),

@@ -115,8 +115,8 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         XCTAssertTrue((row["problem"] as? String)?.contains("weak KDF: scrypt 2^10 below 2^17") == true, json.stdout)
         XCTAssertEqual((report["summary"] as? [String: Any])?["weakKDF"] as? Int, 1)
         let table = try sv(["compliance", dept, "--lang", "zh"], now: at(day: 2), expect: 9)
-        XCTAssertTrue(table.stdout.contains("2^10（过低）") && table.stdout.contains("1 份档案的密码保护成本过低"), table.stdout)
-        XCTAssertTrue(table.stdout.contains("张伟.svault: 密码保护成本过低：scrypt 2^10，低于要求的 2^17") == false, "said in its column, not again below: \(table.stdout)")
+        XCTAssertTrue(table.stdout.contains("2^10（过低）") && table.stdout.contains("1 份档案的密码保护强度不足"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("张伟.svault: 密码保护强度不足：scrypt 2^10，低于部门要求的 2^17") == false, "said in its column, not again below: \(table.stdout)")
         let csv = try sv(["compliance", dept, "--csv"], now: at(day: 2), expect: 9)
         XCTAssertTrue(csv.stdout.contains(",10,weak KDF: scrypt 2^10 below 2^17,yes"), csv.stdout)
         // The test floor makes the same archive compliant again.
@@ -382,7 +382,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         // Yes and no in Chinese (issue 12): 是/否, never yes/no.
         // Status words, notes and problems in Chinese too (helper-155: English codes under Chinese headers).
         XCTAssertTrue(zh.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,190,已逾期,否,2026-01-01T10:00:00Z,正常,,0,,,10,,是,0,无日志,有效"), zh.stdout)
-        XCTAssertTrue(zh.stdout.contains("archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,正常,否,2026-01-01T10:00:00Z,缺失,缺少赵总的托管槽（无法通过托管打开此档案）,"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("archives/刘洋.svault,刘洋,2026-05-31T10:00:00Z,50,正常,否,2026-01-01T10:00:00Z,缺失,缺少赵总的托管槽（这些经理无法通过托管打开此档案）,"), zh.stdout)
         XCTAssertTrue(zh.stdout.contains("archives/陈静.svault,陈静,2026-01-01T10:00:00Z,200,已逾期（从未改过密码）,"), zh.stdout)
         XCTAssertTrue(zh.stdout.contains("archives/notes.txt,,,,,,,,,,,,,非档案文件：扩展名不是 .svault,否,,,"), zh.stdout)
         XCTAssertTrue(zh.stdout.contains("archives/broken.svault,,,,,,,,,,,,,无法读取："), zh.stdout)

@@ -390,7 +390,7 @@ extension WeeklyReportCLITests {
         try? FileManager.default.removeItem(atPath: dept + "/reports")  // (dept init made it, empty)
         try FileManager.default.createSymbolicLink(atPath: dept + "/reports", withDestinationPath: elsewhere)
         let r = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(a), now: at(day: 4, hour: 10), expect: 2)
-        XCTAssertTrue(r.stderr.contains("是一个符号链接") && r.stderr.contains("请删除该链接"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("是符号链接（类似快捷方式），不是真正的文件夹") && r.stderr.contains("请删除该链接"), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [])
     }
 
@@ -473,7 +473,7 @@ extension WeeklyReportCLITests {
             return r.stdout
         }
         let check = try compliance([dept, "--lang", "zh"])
-        XCTAssertTrue(check.contains("以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：周杰"), check)
+        XCTAssertTrue(check.contains("以下人员在该周周报截止后才加入部门名册，该周无需提交，也不计入统计：周杰"), check)
         XCTAssertTrue(check.contains("按时提交 1 人"), check)
         let json = try compliance([dept, "--json"])
         let weekly = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["weeklyReports"] as? [String: Any])
@@ -490,7 +490,7 @@ extension WeeklyReportCLITests {
         XCTAssertTrue(empty.stdout.contains("本周没有应提交周报的人员。") && empty.stdout.contains("本周不要求提交，也不计入统计：李娜。"), empty.stdout)
         // The compliance check keeps its weekly section, saying no one was due (it was dropped).
         let none = try compliance([only, "--lang", "zh"])
-        XCTAssertTrue(none.contains("销售周报 2026-W48") && none.contains("本周无人需要提交") && none.contains("本周不要求提交，也不计入统计：李娜"), none)
+        XCTAssertTrue(none.contains("销售周报 2026 年第 48 周（2026-W48，截止") && none.contains("该周无人需要提交") && none.contains("该周无需提交，也不计入统计：李娜"), none)
     }
 
     /// F13, F14, F15: outputs never replace the registry; names and formats must agree.

@@ -96,7 +96,7 @@ public enum ReportSubmission {
             return Result(version: version, paths: paths + [manifestPath], manifest: manifest, manifestSHA256: digest)
         } catch let e as InterchangeError where e.code == .exists {
             throw InterchangeError(.report, "another submission of \(owner) for \(week) is being written at the same moment (\(e.reason)); nothing was submitted",
-                                   zh: "\(owner) 的 \(week) 周报正有另一次提交在写入；本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")
+                                   zh: "\(owner) 的 \(week) 周报正在由另一次提交写入；本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")
         }
     }
 
@@ -109,13 +109,13 @@ public enum ReportSubmission {
             // says), and is named as a link: the message said "not a directory", exit 1.
             if (st.st_mode & S_IFMT) == S_IFLNK {
                 throw InterchangeError(.badDestination, "\(path) is a symbolic link; reports are written only into a real folder of that name",
-                                       zh: "\(path) 是一个符号链接（快捷方式），周报只写入以此命名的真实文件夹",
+                                       zh: "\(path) 是符号链接（类似快捷方式），不是真正的文件夹；周报只会存入真正的同名文件夹",
                                        hint: "replace the link with a folder of that name (move what it points to into it)",
-                                       hintZH: "请删除该链接，在原位置建立同名文件夹（如需保留原有内容，请将其移入该文件夹）")
+                                       hintZH: "请删除该链接，在原位置新建一个同名文件夹；如需保留链接所指向的内容，请把它们移入新文件夹")
             }
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
                 throw InterchangeError(.badDestination, "\(path) is not a directory", zh: "\(path) 不是文件夹",
-                                       hint: "move it away; reports go into a folder of that name", hintZH: "该位置有一个同名文件，请移走；周报要存放在以此命名的文件夹中")
+                                       hint: "move it away; reports go into a folder of that name", hintZH: "该位置已有一个同名文件，请将其移走或改名；周报需要存放在这个名称的文件夹中")
             }
             return false
         }

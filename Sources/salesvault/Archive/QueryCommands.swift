@@ -113,7 +113,7 @@ struct Search: ArchiveCommand {
     func run(in context: ArchiveContext) throws {
         // (Nothing to find, or white space alone, which found every name with a space: helper-150.)
         guard !text.trimmedWhitespace.isEmpty else {
-            throw CLIError(.usage, L("give the text to find (search 交付周期)", "请输入要查找的内容，如：salesvault search 交付周期"))
+            throw CLIError(.usage, L("give the text to find (search 交付周期)", "请输入要查找的内容，例如 salesvault search 交付周期"))
         }
         try context.use { archive in
             let hits = try archive.search(text, includeSecret: includeSecret)

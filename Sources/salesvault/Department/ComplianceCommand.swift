@@ -207,7 +207,7 @@ struct ComplianceCommand: VaultCommand {
             : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
         if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志记有 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
         if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 份档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
-        if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 份档案的密码保护成本过低" : "; \(s.weakKDF) with a weak KDF" }
+        if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 份档案的密码保护强度不足" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 份无法读取" : "; \(s.unreadable) unreadable" }
         if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
         // (Counted apart from the archives: "4 archives … 4 ok … 4 NOT compliant" read as all four failing.)
@@ -220,9 +220,9 @@ struct ComplianceCommand: VaultCommand {
             print("")
             if w.rows.isEmpty {
                 // Everyone registered after the due time: said, not dropped (the section vanished).
-                print(zh ? "销售周报 \(w.week)（截止 \(due)）：本周无人需要提交" : "Weekly reports \(w.week) (due \(due)): no one was due to hand one in")
+                print(zh ? "销售周报 \(ReportText.weekZH(w.week))（\(w.week)，截止 \(due)）：该周无人需要提交" : "Weekly reports \(w.week) (due \(due)): no one was due to hand one in")
             } else {
-                print(zh ? "销售周报 \(w.week)（截止 \(due)）：按时提交 \(w.submitted) 人，逾期提交 \(w.late) 人，未提交 \(w.missing) 人" + (w.invalid > 0 ? "，校验未通过 \(w.invalid) 人" : "")
+                print(zh ? "销售周报 \(ReportText.weekZH(w.week))（\(w.week)，截止 \(due)）：按时提交 \(w.submitted) 人，逾期提交 \(w.late) 人，未提交 \(w.missing) 人" + (w.invalid > 0 ? "，校验未通过 \(w.invalid) 人" : "")
                          : "Weekly reports \(w.week) (due \(due)): \(w.submitted) on time, \(w.late) late, \(w.missing) missing" + (w.invalid > 0 ? ", \(w.invalid) invalid" : ""))
             }
             for r in w.rows {
@@ -233,7 +233,7 @@ struct ComplianceCommand: VaultCommand {
             }
             if let names = w.notAsked {
                 let shown = names.map(Terminal.cell)
-                print(zh ? "  以下人员在本周周报截止之后才登记，本周不要求提交，也不计入统计：\(shown.joined(separator: "、"))"
+                print(zh ? "  以下人员在该周周报截止后才加入部门名册，该周无需提交，也不计入统计：\(shown.joined(separator: "、"))"
                          : "  Registered after this week's report was due, so not asked this week and not counted: \(shown.joined(separator: ", "))")
             }
         }
