@@ -74,6 +74,9 @@ final class ArchiveTests: XCTestCase {
         let wang = try a.resolve(.contact, "王敏")
         XCTAssertEqual(wang["mobile"]?.text, "13800138000")
         XCTAssertEqual(wang["phone"]?.text, "07551234")
+        // Other punctuation as written (helper-158: 电话：…，… was stored as 电话:…,…).
+        try a.edit(.customer, "华为", fields: [("phone", "总机：０２１－８８８８６６６６，（传真）０２１－８８８８６６６７")], now: day(2))
+        XCTAssertEqual(try a.resolve(.customer, "华为")["phone"]?.text, "总机：021-88886666，(传真)021-88886667")
     }
 
     /// A customer whose name has a space inside (an ideographic one, as a Chinese input method

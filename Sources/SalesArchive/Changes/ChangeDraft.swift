@@ -216,6 +216,22 @@ public final class ChangeDraft {
         return CompanyName.halfWidth(visible).trimmedWhitespace
     }
 
+    /// A phone as stored (RECORDS.md §3): full-width digits and letters as ASCII, and the signs
+    /// within a number (＋ － （ ） ＃ ＊ ．), no format characters; other punctuation as written
+    /// (`电话：…，…` was stored as `电话:…,…`: helper-158).
+    package static func phoneForm(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.trimmedWhitespace }
+        let kept = text.unicodeScalars.compactMap { u -> Unicode.Scalar? in
+            if u.properties.generalCategory == .format { return nil }
+            switch u.value {
+            case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A, 0xFF0B, 0xFF0D, 0xFF08, 0xFF09, 0xFF03, 0xFF0A, 0xFF0E:
+                return Unicode.Scalar(u.value - 0xFEE0)
+            default: return u
+            }
+        }
+        return String(String.UnicodeScalarView(kept)).trimmedWhitespace
+    }
+
     /// Whether a contact's name is a list of people: parts separated by 、 ， ； ; / ／ & ＆ + ＋ | ｜ \
     /// or a line break (and `,` in a name with Chinese characters: `Smith, John` is one person),
     /// at least two of them with a letter or ideograph.
@@ -406,7 +422,7 @@ extension ChangeDraft {
             if Self.isPhoneField(spec.key) {
                 // Digits typed in full width (１３８…, a Chinese input method's) stored as the ASCII
                 // they stand for, as an import stores them: search found nothing by 138… (helper-110).
-                return .text(Self.plainIdentifier(text))
+                return .text(Self.phoneForm(text))
             }
             if spec.key == "code" || spec.key == "creditCode" {
                 // A code as the import reads one: full-width letters and digits as ASCII, no
