@@ -72,6 +72,12 @@ struct SalesVault: ParsableCommand {
         var arguments = Array(CommandLine.arguments.dropFirst())
         // `--lang fr` before the subcommand was taken silently (after it, the parser refuses it).
         let leading = arguments.first == "--lang" ? arguments.dropFirst().first : arguments.first.flatMap { $0.hasPrefix("--lang=") ? String($0.dropFirst(7)) : nil }
+        // (`salesvault --lang` alone: "Unknown option '--lang'".)
+        if arguments == ["--lang"] {
+            Terminal.stderr(Language.current == .zh ? "salesvault: 用法错误：--lang 后面缺少语言\n提示：--lang 可用 zh（中文）或 en（英文）\n"
+                                                    : "salesvault: usage error: --lang needs a language\nhint: --lang takes zh (Chinese) or en (English)\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         if let given = leading, Language(argument: given) == nil {
             Terminal.stderr(Language.current == .zh
                 ? "salesvault: 用法错误：不支持语言“\(ErrorReport.oneLine(given))”\n提示：--lang 可用 zh（中文）或 en（英文）\n"
@@ -99,7 +105,7 @@ struct SalesVault: ParsableCommand {
         // with U+FFFD for its bytes, and another file was written, or said not found (helper-154).
         if let (k, shown) = Self.undecodableArgument() {
             Terminal.stderr(Language.current == .zh
-                ? "salesvault: 用法错误：第 \(k) 个参数“\(shown)”不是有效的 UTF-8 文本（多半是用 GBK 等其他编码保存的文件名）。SalesVault 只能处理 UTF-8 的名称：请先在文件管理器中把该文件或文件夹改为能正常显示的名称，再重新运行；也可以在它所在的文件夹中运行 convmv -f gbk -t utf-8 --notest 文件名，把名称转换为 UTF-8\n"
+                ? "salesvault: 用法错误：第 \(k) 个参数“\(shown)”不是有效的 UTF-8 文本（多半是用 GBK 等其他编码保存的文件名）。SalesVault 只能处理 UTF-8 编码的名称：请先在文件管理器中把该文件或文件夹改为能正常显示的名称，再重新运行；也可以在它所在的文件夹中运行 convmv -f gbk -t utf-8 --notest 文件名，把名称转换为 UTF-8\n"
                 : "salesvault: usage error: argument \(k), \(shown), is not valid UTF-8 (likely a file name in another encoding, such as GBK). SalesVault handles UTF-8 names only: rename the file or folder in the file manager so that it displays properly, then run the command again; or, in its folder, run convmv -f gbk -t utf-8 --notest NAME to turn the name into UTF-8\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
@@ -115,7 +121,7 @@ struct SalesVault: ParsableCommand {
         let zh = Language.current == .zh
         // `salesvault --version extra` printed the version and exited 0, the extra word unsaid.
         if arguments.first == "--version", arguments.count > 1 {
-            Terminal.stderr(zh ? "salesvault: 用法错误：--version 后面不能再跟其他内容（多了“\(ErrorReport.oneLine(arguments[1]))”）\n提示：查看版本请只运行 salesvault --version\n"
+            Terminal.stderr(zh ? "salesvault: 用法错误：--version 后面不能再跟其他内容（多了“\(ErrorReport.oneLine(arguments[1]))”）\n提示：查看版本只需输入 salesvault --version\n"
                                : "salesvault: usage error: --version takes nothing after it (got '\(ErrorReport.oneLine(arguments[1]))')\nhint: run salesvault --version alone\n")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }

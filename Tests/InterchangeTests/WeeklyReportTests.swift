@@ -510,6 +510,8 @@ final class WeeklyReportTests: XCTestCase {
         let md = ReportRender.markdown(r, zh: true)
         XCTAssertTrue(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*\\*x\\*\\*"), md)
         XCTAssertTrue(md.contains("| 华东电力有限公司 | B → A（上调） |"), md)
+        // An & that begins an entity is escaped (helper-158: a name holding &amp; showed as &); R&D stays.
+        XCTAssertEqual(ReportRender.md("R&D &amp; &#38; & x;"), "R&D &amp;amp; &amp;#38; & x;")
         // Zero-width and invisible characters are shown, as on the terminal, in every format
         // (black-box finding: "Acme\u{200B}Trading" read as "AcmeTrading" in all three).
         try archive.addCustomer(name: "Acme\u{200B}Trading", now: h(13, day: 3))

@@ -244,7 +244,8 @@ final class CLITests: XCTestCase {
         // Without a terminal and without --yes, nothing is changed.
         let declined = try runTool(["repair", archive, "--password-file", pw1])
         XCTAssertEqual(declined.status, 1)
-        XCTAssertTrue(declined.stderr.contains("cancelled"), declined.stderr)
+        XCTAssertTrue(declined.stderr.contains("cancelled: there is no terminal to confirm on; nothing was changed"), declined.stderr)
+        XCTAssertTrue(declined.stderr.contains("run it again with --yes"), declined.stderr)
         XCTAssertEqual(try bytes(archive), committed + Data([0, 0, 0, 50, 1, 2, 3]))
         let repair = try runTool(["repair", archive, "--password-file", pw1, "--yes"], environment: ["SALESVAULT_NOW": "1790000000"])
         XCTAssertEqual(repair.status, 0, repair.stderr)

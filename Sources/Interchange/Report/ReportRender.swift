@@ -138,10 +138,24 @@ public enum ReportRender {
 
     // MARK: Markdown
 
+    /// Whether `rest` (after an `&`) is the rest of an HTML entity: `amp;`, `#38;`, `#x26;`.
+    static func startsEntity(_ rest: ArraySlice<Unicode.Scalar>) -> Bool {
+        var n = 0
+        for u in rest.prefix(33) {
+            if u == ";" { return n > 0 }
+            guard u.isASCII, u.properties.isAlphabetic || ("0"..."9").contains(u) || (u == "#" && n == 0) else { return false }
+            n += 1
+        }
+        return false
+    }
+
     static func md(_ s: String) -> String {
         var out = ""
-        for ch in s.unicodeScalars {
+        let scalars = Array(s.unicodeScalars)
+        for (k, ch) in scalars.enumerated() {
             switch ch {
+            // (Only an & that begins an entity: `&amp;` written in a field showed as `&`; R&D stays.)
+            case "&" where startsEntity(scalars[(k + 1)...]): out += "&amp;"
             case "|": out += "\\|"
             case "\n", "\r": out += "<br>"
             case "<": out += "&lt;"

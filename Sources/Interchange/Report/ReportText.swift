@@ -21,6 +21,9 @@ public enum ReportText {
     public static let missingFill = "FFC7CE"
 
     /// `2026 年第 48 周` for `2026-W48` (the form written in Chinese documents).
+    /// `1 day ago`, `3 days ago`.
+    static func daysAgo(_ n: Int) -> String { n == 1 ? "1 day ago" : "\(n) days ago" }
+
     public static func weekZH(_ week: String) -> String {
         guard let w = ISOWeek(parsing: week) else { return week }
         return "\(w.year) 年第 \(w.week) 周"
@@ -66,14 +69,14 @@ public enum ReportText {
             return (zh ? "\(a.subject) 类客户超期未跟进" : "\(a.subject) customer not contacted", days)
         case "overdueFollowUp":
             return (zh ? "计划跟进已逾期" : "follow-up overdue",
-                    (zh ? "原定 \(day(a.day))，已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(a.days ?? 0) days ago") + (a.subject.isEmpty ? "" : " · " + a.subject))
+                    (zh ? "原定 \(day(a.day))，已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(daysAgo(a.days ?? 0))") + (a.subject.isEmpty ? "" : " · " + a.subject))
         case "more":
             let what = ["stale": zh ? "A/B 类客户超期未跟进" : "A/B customers not contacted", "overdueFollowUp": zh ? "计划跟进已逾期" : "overdue follow-ups",
                         "pastExpected": zh ? "已过预计签约日期仍未签约" : "projects past their expected signing",
                         "upcoming": zh ? "即将投标或签约" : "bids and signings ahead"][a.subject] ?? a.subject
             return (zh ? "……另有 \(a.days ?? 0) 项" : "… \(a.days ?? 0) more", what)
         case "pastExpected":
-            return (zh ? "已过预计签约日期仍未签约" : "project past its expected signing", "\(a.subject) · \(day(a.day))" + (zh ? "（已过 \(a.days ?? 0) 天）" : " (\(a.days ?? 0) days ago)"))
+            return (zh ? "已过预计签约日期仍未签约" : "project past its expected signing", "\(a.subject) · \(day(a.day))" + (zh ? "（已过 \(a.days ?? 0) 天）" : " (\(daysAgo(a.days ?? 0)))"))
         default:
             let what = a.subject.hasSuffix("bid") ? (zh ? "即将投标" : "bid expected") : (zh ? "即将签约" : "signing expected")
             let project = a.subject.components(separatedBy: " · ").first ?? a.subject

@@ -64,7 +64,7 @@ struct History: ArchiveCommand {
             let z = Render.zh
             let ops: [ChangeEvent.Operation: String] = z ? [.create: "新增", .update: "修改", .remove: "移除", .restore: "恢复"]
                 : [.create: "added", .update: "changed", .remove: "removed", .restore: "restored"]
-            Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因及说明"] : ["batch", "when", "by", "", "record", "field", "old → new", "reason, notes"],
+            Render.table(z ? ["批次", "时间", "操作人", "操作", "记录", "字段", "原值 → 新值", "原因及说明"] : ["batch", "when", "by", "action", "record", "field", "old → new", "reason, notes"],
                          shown.map { h in
                              // (An undo's rows say which batch they undo: the column was empty, and
                              // only --json had it: helper-139.)

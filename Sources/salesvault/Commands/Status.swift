@@ -154,7 +154,7 @@ struct Status: VaultCommand {
              Format.date(h.dekRotatedAt) + (zh ? "（第 \(h.dekGeneration) 代）" : " (generation \(h.dekGeneration))")),
             (zh ? "密码派生" : "Key derivation",
              "scrypt N=2^\(kdf.logN) r=\(kdf.r) p=\(kdf.p)" + (zh ? "（\(Format.bytes(kdf.memoryBytes))）" : " (\(Format.bytes(kdf.memoryBytes)))")
-                + (kdf.isWeak ? " " + Terminal.red(zh ? "弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
+                + (kdf.isWeak ? (zh ? "，" : " ") + Terminal.red(zh ? "强度弱：测试参数，不安全" : "WEAK: insecure testing cost") : "")),
             (zh ? "密钥槽" : "Key slots", zh ? h.slots.map(Self.slotZH).joined(separator: "，") : report.slots.map(Terminal.cell).joined(separator: ", ")),
             // (The records' bytes on disk; verify counts what they hold, without the sealing.)
             (zh ? "记录" : "Records", zh ? "\(h.recordCount) 条（加密后共 \(Format.bytes(h.bodyLength))）" : "\(h.recordCount) (\(Format.bytes(h.bodyLength)) with their sealing)"),

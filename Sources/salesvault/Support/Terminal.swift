@@ -103,6 +103,13 @@ enum Terminal {
     }
 
     /// Asks a yes/no question on the terminal; anything but y/yes/是 is no.
+    /// Whether a question can be asked on a terminal (`confirm`, `line`).
+    static var hasTerminal: Bool {
+        guard let tty = fopen(AgentServing.terminalPath, "r+") else { return false }
+        fclose(tty)
+        return true
+    }
+
     static func confirm(_ question: L) -> Bool {
         guard let answer = line(after: question) else { return false }
         return ["y", "yes", "是", "好"].contains(answer.lowercased())
