@@ -2079,6 +2079,10 @@ final class ImportTests: XCTestCase {
         let again = try f.importing(utf8("客户名称,联系电话,地区\n华东物流公司（上海）,021-55556666/13912345678,上海\n"), name: "u.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(again.counts[.customers]?.updated, 1, "\(again.warnings.map(\.reasonZH)) \(again.problems.map(\.reasonZH))")
         XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("电话相同") }, "\(again.warnings.map(\.reasonZH))")
+        // Taken for it with nothing to update: said so (helper-158: "updated by this row" beside 1 unchanged).
+        let same = try f.importing(utf8("客户名称,联系电话\n华东物流总部,13912345678\n"), name: "u2.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(same.counts[.customers]?.unchanged, 1, "\(same.warnings.map(\.reasonZH))")
+        XCTAssertTrue(same.warnings.contains { $0.reasonZH.contains("本行内容与其一致，无需更新") && !$0.reasonZH.contains("并用本行内容更新") }, "\(same.warnings.map(\.reasonZH))")
         // Within one file: the second row's other number is the first row's.
         let file = try f.importing(utf8("客户名称,联系电话\n江南设计工作室,13700001111\n苏州江南设计,0512-66667777、13700001111\n"), name: "w.csv", commit: false)
         XCTAssertEqual(file.counts[.customers]?.new, 1, "\(file.warnings.map(\.reasonZH)) \(file.problems.map(\.reasonZH))")

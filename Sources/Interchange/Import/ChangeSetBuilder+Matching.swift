@@ -118,14 +118,14 @@ extension Importer.ChangeSetBuilder {
             // (Said before this row's fields are merged into the record's: a third row of a
             // contact taken by its mobile, under another name again, was compared with its
             // own name and not said: helper-146.)
-            sayOtherName(i, r, kind, match, updated: true)
+            sayOtherName(i, r, kind, match, updated: true, unchanged: status == .unchanged)
             fileFields[match.ref] = Importer.merged(fileFields[match.ref], r, table: tables[r.mapped].table.name)
             b.status[i] = status
         }
         return match.ref
     }
 
-    func sayOtherName(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), updated: Bool) {
+    func sayOtherName(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), updated: Bool, unchanged: Bool = false) {
         // (A record of the archive an earlier row was taken for: the archive's name, which
         // the file's record does not keep.)
         let archived = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
@@ -161,10 +161,12 @@ extension Importer.ChangeSetBuilder {
         case (false, false): outcome = ("and this row is skipped", "将视为同一\(what.zh)，本行不导入")
         case (false, true): outcome = ("and this row is skipped", "将与该行视为同一\(what.zh)，本行不导入")
         }
+        // (Nothing to update: it said "updated by this row" beside the count of unchanged rows: helper-158.)
+        let result = unchanged ? (en: "and nothing in this row differs from it, so nothing is updated", zh: "将视为同一\(what.zh)；本行内容与其一致，无需更新") : outcome
         updateWarnings.append(ImportProblem(
             table: table, line: r.line, column: header(r, "name"), value: name,
-            reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(outcome.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
-            reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，\(outcome.zh)。如并非同一\(what.zh)，请删除本行的\(field)后重新导入"))
+            reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(result.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
+            reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，\(result.zh)。如并非同一\(what.zh)，请删除本行的\(field)后重新导入"))
     }
 
     /// Remembers the file's id of a row (记录号) for rows that refer to it; an id given twice
