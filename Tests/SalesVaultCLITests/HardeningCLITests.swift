@@ -94,6 +94,10 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(blank.stderr.hasPrefix("salesvault: 用法错误：请输入要查找的内容"), blank.stderr)
         let en = try runTool(["search", "", "-a", archive, "--password-file", pw, "--lang", "en"])
         XCTAssertTrue(en.stderr.hasPrefix("salesvault: usage error: give the text to find"), en.stderr)
+        // A value out of range is said before the administrator's key is asked (exit 8 after it).
+        let hour = try runTool(["dept", "policy", dir.path("D"), "--report-due-hour", "25", "--admin-key", dir.path("none.key"), "--lang", "zh"])
+        XCTAssertEqual(hour.status, 64, hour.stderr)
+        XCTAssertTrue(hour.stderr.contains("--report-due-hour 须为 1 至 24 之间的整点（填写的是 25）"), hour.stderr)
         // Not a usage mistake: still an error.
         let wrong = try runTool(["status", dir.path("none.svault"), "--lang", "en"])
         XCTAssertTrue(wrong.stderr.hasPrefix("salesvault: error: "), wrong.stderr)

@@ -328,6 +328,14 @@ struct DeptPolicy: VaultCommand {
     @OptionGroup var admin: AdminKeyOptions
     @OptionGroup var global: GlobalOptions
 
+    /// What the command line alone shows wrong, before the administrator's key is asked for: a
+    /// due hour out of range was refused after it, as exit 8 (helper-158).
+    func validate() throws {
+        if let reportDueHour, !(1...24).contains(reportDueHour) {
+            throw ValidationError(L("--report-due-hour takes an hour from 1 to 24 (got \(reportDueHour))", "--report-due-hour 须为 1 至 24 之间的整点（填写的是 \(reportDueHour)）").text)
+        }
+    }
+
     /// Whole minutes of a duration option (the registry keeps minutes).
     private func minutes(_ text: String?, _ option: String) throws -> Int? {
         guard let text else { return nil }
