@@ -249,6 +249,14 @@ public struct ComplianceReport: Codable, Sendable {
                 summary.weakKDF += 1
                 problems.append("weak KDF: scrypt 2^\(inspection.kdf.logN) below 2^\(floor)")
             }
+            // A header copy that fails its checksum (a torn write, or damage): the archive opens
+            // with the other, but needs `repair` (`verify` exits 6); the check said nothing, even
+            // with --verify ("verified yes": helper-160). Not non-compliant by itself.
+            for (label, state) in [("A", inspection.copyA), ("B", inspection.copyB)] {
+                if case .damaged(let reason) = state {
+                    problems.append("header copy \(label) damaged (\(reason)): the owner runs salesvault repair on \(prefix + name)")
+                }
+            }
             if let expected = registered[prefix + name], expected != h.owner {
                 row.nonCompliant = true
                 problems.append("owner mismatch: registered for \(expected)")
@@ -348,6 +356,8 @@ public struct ComplianceReport: Codable, Sendable {
             if let i = rows.firstIndex(where: { $0.archive == person.archive }) {
                 guard rows[i].owner == nil, !rows[i].nonCompliant else { continue }
                 rows[i].nonCompliant = true
+                // (Counted as missing, no longer as foreign: the same person was in both counts: helper-160.)
+                if rows[i].problem?.hasPrefix("foreign: ") == true { summary.foreign -= 1 }
                 // (Whose it is, as for a file that is not there: the row's owner was empty.)
                 rows[i].owner = person.name
                 rows[i].problem = "missing: \(person.name) is registered but this is not an archive (\(rows[i].problem ?? ""))"

@@ -33,7 +33,7 @@ public enum ComplianceText {
 
     static let problemStarts = ["foreign: ", "unreadable: ", "weak KDF", "owner mismatch", "duplicate archive id", "escrow use removed",
                                 "audit log ", "unsigned: ", "not enrolled: ", "owner signature INVALID", "verify: ", "missing: ",
-                                "password change: ", "data key rotation: "]
+                                "password change: ", "data key rotation: ", "header copy "]
 
     static func beginsProblem(_ part: String) -> Bool {
         problemStarts.contains { part.hasPrefix($0) } || part.hasSuffix(" has an enrolled key")
@@ -64,6 +64,9 @@ public enum ComplianceText {
             let rest = String(part.dropFirst(prefix.count))
             let once = translate(rest, reasonRules) ?? rest
             return zh + FullCheckText.chineseReason(once)
+        }
+        if let m = match(part, #"^header copy ([AB]) damaged \((.*)\): the owner runs salesvault repair on (.+)$"#) {
+            return "档案头副本 \(m[0]) 已损坏（\(FullCheckText.chineseReason(m[1]))）：请档案所有人对 \(m[2]) 运行 salesvault repair"
         }
         if let m = match(part, #"^missing: (.+) is registered but this is not an archive \((.*)\)$"#) {
             return "缺失：\(m[0])已在部门登记，但此文件不是档案（\(problemZH(m[1]))）"

@@ -52,6 +52,9 @@ struct SalesVault: ParsableCommand {
         // them, before anything asks for this machine's zone (MachineZone).
         // (The value as given kept first, for the notes that explain it: ArchiveContext.noteUnknownTZ.)
         if let tz = ArchiveContext.givenTZ, let zone = MachineZone.identifier(forTZ: tz) { setenv("TZ", zone, 1) }
+        // A TZ naming a FIFO, a device or standard input: never read (the C library's read of it
+        // never ended: helper-160); UTC, and the note says it names no zone.
+        else if let tz = ArchiveContext.givenTZ, MachineZone.isNoZoneFile(tz) { setenv("TZ", "UTC", 1) }
         // No core dumps: they would write keys and plaintext to disk (Docs/THREAT-MODEL.md).
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)

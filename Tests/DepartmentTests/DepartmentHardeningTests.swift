@@ -167,6 +167,7 @@ final class DepartmentHardeningTests: XCTestCase {
         XCTAssertEqual(foreign.archives.count, 3, "one row for her path, not two")
         XCTAssertEqual(foreign.summary.nonCompliant, 1)
         XCTAssertEqual(foreign.summary.missing, 1)
+        XCTAssertEqual(foreign.summary.foreign, 0, "counted once, as missing (helper-160: in both counts)")
         // A folder at her path is said as one (it read "has no archive file").
         try FileManager.default.removeItem(atPath: file("archives/王芳.svault"))
         try FileManager.default.createDirectory(atPath: file("archives/王芳.svault"), withIntermediateDirectories: false)

@@ -2079,6 +2079,10 @@ final class ImportTests: XCTestCase {
         let again = try f.importing(utf8("客户名称,联系电话,地区\n华东物流公司（上海）,021-55556666/13912345678,上海\n"), name: "u.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(again.counts[.customers]?.updated, 1, "\(again.warnings.map(\.reasonZH)) \(again.problems.map(\.reasonZH))")
         XCTAssertTrue(again.warnings.contains { $0.reasonZH.contains("电话相同") }, "\(again.warnings.map(\.reasonZH))")
+        // A phone's punctuation as written, its full-width digits as ASCII (helper-160: 总机： was
+        // imported as 总机:, as the archive no longer stores it).
+        try f.importing(utf8("客户名称,联系电话\n标点公司,总机：０２１－71110001，传真：021-71110002\n"), name: "p.csv")
+        XCTAssertEqual(try f.open().state.all(.customer).first { $0.displayName == "标点公司" }?["phone"]?.text, "总机：021-71110001，传真：021-71110002")
         // Taken for it with nothing to update: said so (helper-158: "updated by this row" beside 1 unchanged).
         let same = try f.importing(utf8("客户名称,联系电话\n华东物流总部,13912345678\n"), name: "u2.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(same.counts[.customers]?.unchanged, 1, "\(same.warnings.map(\.reasonZH))")
@@ -2125,6 +2129,11 @@ final class ImportTests: XCTestCase {
         let inFile = try f.importing(utf8("客户名称,联系电话\n海湾甲公司,0571-80000011、021-50000011\n海湾乙公司,0571-80000012、021-50000011\n海湾总部,021-50000011\n"), name: "g6.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(inFile.counts[.customers]?.new, 3, "\(inFile.warnings.map(\.reasonZH)) \(inFile.problems.map(\.reasonZH))")
         XCTAssertTrue(inFile.warnings.contains { $0.line == 4 && $0.reasonZH.contains("本文件第 2 行、本文件第 3 行的电话栏里都有") }, "\(inFile.warnings.map(\.reasonZH))")
+        // A row giving the number first between two giving it second took the first's record, and
+        // the third was then taken for it through that row (helper-160: 甲's phone overwritten by 乙's).
+        let chain = try f.importing(utf8("客户名称,联系电话\n湖滨甲公司,0571-80000021、021-50000021\n湖滨丙公司,021-50000021\n湖滨乙公司,0571-80000022、021-50000021\n"), name: "g7.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(chain.counts[.customers]?.new, 2, "甲 (丙 taken for it) and 乙: \(chain.warnings.map(\.reasonZH)) \(chain.problems.map(\.reasonZH))")
+        XCTAssertTrue(chain.warnings.contains { $0.line == 4 && $0.reasonZH.contains("在两边都不是第一个号码") }, "\(chain.warnings.map(\.reasonZH))")
         let twoRows = try f.importing(utf8("客户名称,联系电话\n月亮湾甲公司,0571-80000001、021-50000001\n月亮湾乙公司,0571-80000002、021-50000001\n"), name: "g3.csv", commit: false)
         XCTAssertEqual(twoRows.counts[.customers]?.new, 2, "within the file alike: \(twoRows.warnings.map(\.reasonZH)) \(twoRows.problems.map(\.reasonZH))")
         XCTAssertTrue(twoRows.warnings.contains { $0.line == 3 && $0.reasonZH.contains("本文件第 2 行") }, "\(twoRows.warnings.map(\.reasonZH))")

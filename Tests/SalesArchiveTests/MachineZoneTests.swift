@@ -94,6 +94,13 @@ final class MachineZoneTests: XCTestCase {
         XCTAssertEqual(MachineZone.identifier(forTZ: ":" + dir + "/link"), "Asia/Tokyo")
         XCTAssertNil(MachineZone.identifier(forTZ: ":" + dir + "/text"))
         XCTAssertNil(MachineZone.identifier(forTZ: ":" + dir + "/none"))
+        // What is no regular file is never read (TZ=:fifo hung every command: helper-160).
+        XCTAssertEqual(mkfifo(dir + "/fifo", 0o600), 0)
+        for value in [":" + dir + "/fifo", dir + "/fifo", ":/dev/stdin", ":/dev/zero", ":" + dir] {
+            XCTAssertTrue(MachineZone.isNoZoneFile(value), value)
+            XCTAssertNil(MachineZone.identifier(forTZ: value), value)
+        }
+        for value in [":" + dir + "/localtime", ":Asia/Shanghai", "CST-8", ":" + dir + "/none"] { XCTAssertFalse(MachineZone.isNoZoneFile(value), value) }
     }
 
     func testAZoneNameAsANoteShowsIt() {

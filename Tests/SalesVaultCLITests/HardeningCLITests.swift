@@ -68,6 +68,22 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")))
     }
 
+    /// A TZ naming a FIFO is never read: the command runs in UTC and says the value names no
+    /// zone (every command, even --version, hung: helper-160).
+    func testATZNamingAFIFOIsNeverRead() throws {
+        let dir = try TempDir()
+        let pw = try dir.write("pw", "horse battery staple 9\n")
+        let archive = dir.path("a.svault")
+        XCTAssertEqual(try runTool(["init", archive, "--owner", "张伟", "--password-file", pw, "--insecure-kdf-cost", "10"],
+                                   environment: ["TZ": "UTC", "SALESVAULT_NOW": "2026-12-06T01:00:00Z"]).status, 0)
+        XCTAssertEqual(mkfifo(dir.path("fifo"), 0o600), 0)
+        let r = try runTool(["status", archive], environment: ["TZ": ":" + dir.path("fifo"), "SALESVAULT_NOW": "2026-12-06T01:00:00Z"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("names no time zone this machine knows, so it keeps UTC"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("Created           2026-12-06 01:00"), r.stdout)
+        XCTAssertEqual(try runTool(["--version"], environment: ["TZ": ":" + dir.path("fifo"), "SALESVAULT_NOW": "2026-12-06T01:00:00Z"]).status, 0)
+    }
+
     /// Usage mistakes read as usage mistakes, in the user's language, exit 64: a language that is
     /// not one given before the command (taken silently), words after --version (exit 0), and
     /// the command's own usage errors (a blank search said `error:` beside `usage error:`).
@@ -146,8 +162,14 @@ final class HardeningCLITests: XCTestCase {
         let folder = dir.path("dept/archives")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: both, toPath: folder + "/both.svault")
+        // One damaged copy is named too, with what to do (helper-160: compliance said nothing,
+        // --verify said "verified yes").
+        try FileManager.default.copyItem(atPath: one, toPath: folder + "/one.svault")
         let check = try runTool(["--lang", "zh", "compliance", dir.path("dept")])
         XCTAssertTrue(check.stdout.contains("无法读取：两个档案头副本均已损坏（副本 A：档案头副本的校验值不符"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("档案头副本 A 已损坏（档案头副本的校验值不符（写入中断或文件损坏））：请档案所有人对 archives/one.svault 运行 salesvault repair"), check.stdout)
+        let json = try runTool(["compliance", dir.path("dept"), "--json"])
+        XCTAssertTrue(json.stdout.contains("header copy A damaged (header copy checksum does not match (torn write or damage)): the owner runs salesvault repair on archives/one.svault"), json.stdout)
         let key = dir.path("k")
         _ = try dir.write("kp", "manager pass phrase 1\n")
         XCTAssertEqual(try runTool(["keys", "generate", "li", "--dir", key, "--passphrase-file", dir.path("kp"), "--insecure-kdf-cost", "10"]).status, 0)

@@ -125,8 +125,10 @@ enum CellReading {
             if let error = excelError(s) { throw excelErrorFailure(error) }
             // Codes and numbers typed with a Chinese input method in full width (１３８…, ９１…)
             // are kept as the ASCII they stand for: search and export find them as typed elsewhere.
-            if identifier { s = halfWidth(s) }
-            if identifier, looksScientific(s) {
+            // A phone keeps its other punctuation as written, as the archive stores it
+            // (ChangeDraft.phoneForm: 总机：… was imported as 总机:…: helper-160).
+            if identifier { s = ChangeDraft.isPhoneField(spec.key) ? ChangeDraft.phoneForm(s) : halfWidth(s) }
+            if identifier, looksScientific(halfWidth(s)) {
                 throw Failure(reason: "\(s) is a number Excel shortened to scientific notation; its last digits are lost. Format the column as text and type the number again",
                               reasonZH: "“\(s)”已被 Excel 改成科学计数法，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")
             }

@@ -81,7 +81,14 @@ extension Importer.ChangeSetBuilder {
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
-        customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
+        // A row taken for a record by its phone adds its numbers as that record's others only: a
+        // number the record gives after its first, given first by this row, did not become the
+        // record's own and take a third company giving it second (helper-160).
+        if match?.why.kind == .phone {
+            customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: nil, otherPhones: rowKeys.phones)
+        } else {
+            customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
+        }
         customers.register(ref: ref, line: r.line, exactName: TextKey(name.trimmedWhitespace), key: key)
         customers.register(ref: ref, line: r.line, traditionalName: name)
         for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {

@@ -122,8 +122,10 @@ public enum ReportSubmission {
         guard mkdir(path, 0o750) == 0 else {
             let code = errno
             if code == EEXIST { return try makeDirectory(path) }  // (made by another submission just now: checked as above)
-            throw InterchangeError(.writeFailed, "cannot create \(path): \(String(cString: strerror(code)))",
-                                   zh: "无法创建文件夹 \(path)：\(SystemCause(code).chinese)")
+            // (The cause and what to do in both languages: it was the system's English alone.)
+            let cause = SystemCause(code)
+            throw InterchangeError(.writeFailed, "cannot create the folder \(path): \(cause.english); nothing was submitted",
+                                   zh: "无法创建文件夹 \(path)：\(cause.chinese)，本次未提交任何内容", hint: cause.hint, hintZH: cause.hintZH)
         }
         return true
     }

@@ -50,7 +50,7 @@ public enum MachineZone {
     /// The zone of the zone file at `path`: where its links lead under `zoneinfo/`, or else the
     /// installed zone file with the same bytes (Asia/Shanghai first of those alike); nil when none.
     static func zoneOfFile(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard !isNoZoneFile(path), let resolved = realpath(path, nil) else { return nil }
         let real = String(cString: resolved)
         free(resolved)
         if let range = real.range(of: "/zoneinfo/") {
@@ -70,6 +70,17 @@ public enum MachineZone {
             found.append(name)
         }
         return found.sorted().first
+    }
+
+    /// Whether `TZ`'s value names a path that is there and is no regular file (a FIFO, a device,
+    /// standard input, a folder): reading it may never end (`TZ=:fifo` hung every command:
+    /// helper-160), so the process takes UTC instead, and the note says the value names no zone.
+    public static func isNoZoneFile(_ value: String) -> Bool {
+        let path = value.hasPrefix(":") ? String(value.dropFirst()) : value
+        guard path.hasPrefix("/") || path.hasPrefix(".") else { return false }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) != S_IFREG || st.st_size > 1 << 20
     }
 
     /// Whether `value` is letters alone that name no zone file (`CST`, `JST`, `PST`): the C

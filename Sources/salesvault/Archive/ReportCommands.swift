@@ -276,7 +276,8 @@ struct ReportCommand: ParsableCommand {
             // (`--out -` is the terminal, the default.)
             let file = try OutputOption.standardOutputOrFile(out, option: "--out", example: "部门周报.html")
             if format != nil && file == nil {
-                throw ValidationError(L("--format needs --out FILE", "--format 须与 --out 文件名一起使用").text)
+                throw ValidationError(L("--format needs --out FILE (--out - shows the view on the terminal, where there is no format to choose)",
+                                        "--format 须与 --out 文件名一起使用（--out - 表示在屏幕上显示，无需指定格式）").text)
             }
             if identities.identity.isEmpty { throw ValidationError(L("give your key with --identity KEYFILE", "请用 --identity 指定您的密钥文件").text) }
         }
@@ -420,7 +421,7 @@ extension ArchiveContext {
             return
         }
         guard let tz = givenTZ, !tz.isEmpty,
-              MachineZone.isAbbreviationOnly(tz) || (TimeZone(identifier: tz) == nil && MachineZone.identifier(forTZ: tz) == nil),
+              MachineZone.isAbbreviationOnly(tz) || MachineZone.isNoZoneFile(tz) || (TimeZone(identifier: tz) == nil && MachineZone.identifier(forTZ: tz) == nil),
               TimeZone.current.secondsFromGMT() == 0 else { return }
         let shown = ChangeDraft.quoted(tz)
         if tz.uppercased() == "CST" {

@@ -75,7 +75,7 @@ struct Status: VaultCommand {
         }
         let name = calendar.timeZone.identifier
         let zoneZH = name == DepartmentCalendar.defaultZoneName ? "北京时间" : "部门时区 \(name)"
-        return here + (zh ? "（本机时间；\(zoneZH) \(there)，按\(name == DepartmentCalendar.defaultZoneName ? "北京时间" : "部门时区")为\(age)）"
+        return here + (zh ? "（本机时间；\(zoneZH) \(there)，按\(name == DepartmentCalendar.defaultZoneName ? "北京时间" : "部门时区")为\(ageDays == 0 ? "" : " ")\(age)）"
                           : " (this machine's time; \(there) in the department's zone, \(name), where it is \(age))")
     }
 
