@@ -151,6 +151,14 @@ public struct ComplianceReport: Codable, Sendable {
     /// An owner signature is INVALID somewhere: evidence of tampering (exit status 4).
     public var isTampered: Bool { (summary.signature["INVALID"] ?? 0) > 0 }
 
+    /// `path` as one word for a shell: as it is when it needs no quoting, else in single quotes.
+    static func shellWord(_ path: String) -> String {
+        let plain = path.unicodeScalars.allSatisfy { u in
+            u.properties.isAlphabetic || u.properties.numericType != nil || "/._-+,:@%".unicodeScalars.contains(u)
+        }
+        return plain && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// True when `--verify` found evidence that an archive was altered or damaged (any `verified`
     /// other than `yes` and `no slot`): the tools exit 4, not 9 (DEPARTMENT.md §6).
     public var verifyFailed: Bool { archives.contains { $0.verified != nil && !FullCheckText.noEvidence.contains($0.verified!) } }
@@ -251,10 +259,13 @@ public struct ComplianceReport: Codable, Sendable {
             }
             // A header copy that fails its checksum (a torn write, or damage): the archive opens
             // with the other, but needs `repair` (`verify` exits 6); the check said nothing, even
-            // with --verify ("verified yes": helper-160). Not non-compliant by itself.
+            // with --verify ("verified yes": helper-160). Non-compliant until repaired (it was
+            // listed beside "compliant": helper-161); the command names the file as given, quoted
+            // for a shell where it needs to be.
             for (label, state) in [("A", inspection.copyA), ("B", inspection.copyB)] {
                 if case .damaged(let reason) = state {
-                    problems.append("header copy \(label) damaged (\(reason)): the owner runs salesvault repair on \(prefix + name)")
+                    row.nonCompliant = true
+                    problems.append("header copy \(label) damaged (\(reason)): the owner runs salesvault repair on \(Self.shellWord(path))")
                 }
             }
             if let expected = registered[prefix + name], expected != h.owner {

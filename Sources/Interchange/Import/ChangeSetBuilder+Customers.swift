@@ -81,14 +81,7 @@ extension Importer.ChangeSetBuilder {
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
-        // A row taken for a record by its phone adds its numbers as that record's others only: a
-        // number the record gives after its first, given first by this row, did not become the
-        // record's own and take a third company giving it second (helper-160).
-        if match?.why.kind == .phone {
-            customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: nil, otherPhones: rowKeys.phones)
-        } else {
-            customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
-        }
+        customers.register(ref: ref, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
         customers.register(ref: ref, line: r.line, exactName: TextKey(name.trimmedWhitespace), key: key)
         customers.register(ref: ref, line: r.line, traditionalName: name)
         for other in [r.field("shortName")].compactMap({ $0 }) + CompanyName.splitAliases(r.field("aliases") ?? "") {
@@ -261,26 +254,20 @@ extension Importer.ChangeSetBuilder {
         registerSourceID(r, ref)
     }
 
-    /// The archive's customer a row's phone finds: one of the row's numbers as a record's first,
-    /// or the row's first number as one of a record's others when one record alone gives it so.
-    /// A number both give only after their first (a group's switchboard that two of its
-    /// companies write second) is no sign of one customer: with --on-duplicate update one was
-    /// taken for the other and updated; and one that several give after their first names none
-    /// of them (the first of them was taken: helper-158).
+    /// The archive's customer a row's phone finds: the row's first number as a record's first.
+    /// A number given after the first, on either side, is no sign of one customer (a group's
+    /// switchboard that its companies write second, or first for the group itself): with
+    /// --on-duplicate update one company was taken for another and overwritten, and rows chained
+    /// several companies into one record (helper-158, helper-160, helper-161). Such a number is
+    /// said in a note instead (`noteSharedSecondNumber`).
     func archiveCustomer(byPhone k: RowKeys) -> String? {
-        for p in k.phones { if let c = index.customerByPhone[p] { return c } }
-        guard let first = k.phone else { return nil }
-        let holders = secondPlaceHolders(first)
-        return holders.count == 1 && holders[0].line == nil ? holders[0].ref : nil
+        k.phone.flatMap { index.customerByPhone[$0] }
     }
 
     /// `archiveCustomer(byPhone:)` among the file's earlier rows.
     func fileCustomer(byPhone k: RowKeys, _ r: Row) -> (ref: String, line: Int)? {
-        for p in k.phones { if let f = customers.byPhone[p], !distinctRecords(r, f.ref) { return f } }
-        guard let first = k.phone else { return nil }
-        let holders = secondPlaceHolders(first)
-        guard holders.count == 1, let line = holders[0].line, !distinctRecords(r, holders[0].ref) else { return nil }
-        return (holders[0].ref, line)
+        guard let first = k.phone, let f = customers.byPhone[first], !distinctRecords(r, f.ref) else { return nil }
+        return f
     }
 
     /// The customers, of the archive (no line) and of the file so far, that give `number` after
@@ -294,37 +281,37 @@ extension Importer.ChangeSetBuilder {
         return out
     }
 
-    /// A row taken for no customer whose phone shares a number given after the first with others:
-    /// said, so that a real duplicate can still be told (the row is imported as a new customer).
+    /// The customers, of the archive (no line) and of the file so far, that give `number` first.
+    func firstPlaceHolders(_ number: String) -> [(ref: String, line: Int?)] {
+        var out: [(ref: String, line: Int?)] = []
+        if let c = index.customerByPhone[number] { out.append((c, nil)) }
+        if let f = customers.byPhone[number], !out.contains(where: { $0.ref == f.ref }) { out.append((f.ref, f.line)) }
+        return out
+    }
+
+    /// A row taken for no customer whose phone shares a number with others where it is not the
+    /// first of both: said, so that a real duplicate can still be told (the row is imported as
+    /// a new customer).
     func noteSharedSecondNumber(_ i: Int, _ r: Row, _ k: RowKeys) {
         let name = r.field("name") ?? ""
         func shown(_ h: (ref: String, line: Int?)) -> (en: String, zh: String) {
             if let line = h.line { return fileLine(h.ref, line, from: r) }
             let e = archiveID(h.ref).flatMap { archive.state.entity(.customer, $0) }
             let label = e.map { "\($0.shortID) \($0.displayName)" } ?? h.ref
-            return ("the archive's \(label)", "档案中的 \(label) ")
+            return ("the archive's \(label)", "档案中的 \(label)")
         }
-        func note(_ reason: String, _ reasonZH: String) {
-            updateWarnings.append(ImportProblem(table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
-                                                reason: reason, reasonZH: reasonZH))
-        }
-        // Its first number, given after their first by several: whose it is cannot be told.
-        if let first = k.phone {
-            let holders = secondPlaceHolders(first)
-            if holders.count > 1 {
-                let names = holders.prefix(5).map(shown)
-                let number = Identity.shownPhone(first)
-                note("\(name)'s phone \(number) is given after the first number by \(names.map(\.en).joined(separator: ", ")) (a switchboard or a group's number?): which of them this row is cannot be told, so it is imported as a new customer. If it is one of them, write this row's name exactly as that one's and import it again",
-                     "“\(name)”的电话 \(number) 在\(names.map { $0.zh.trimmingCharacters(in: .whitespaces) }.joined(separator: "、"))的电话栏里都有（均不是第一个号码，可能是总机或集团电话），无法确定是哪一家，本行将作为新客户单独导入。如是其中一家，请把本行的客户名称改成与其完全相同，再重新导入")
-                return
-            }
-        }
-        for p in k.otherPhones {
-            guard let holder = secondPlaceHolders(p).first else { continue }
-            let other = shown(holder)
+        for (position, p) in k.phones.enumerated() {
+            // Its first number given second by others; any other number given anywhere by others.
+            var holders = secondPlaceHolders(p)
+            if position > 0 { for h in firstPlaceHolders(p) where !holders.contains(where: { $0.ref == h.ref }) { holders.append(h) } }
+            guard !holders.isEmpty else { continue }
+            let names = holders.prefix(5).map(shown)
             let number = Identity.shownPhone(p)
-            note("\(name) and \(other.en) both give \(number) after their first phone number (a switchboard or a group's number?): that alone does not make them one customer, so this row is imported as a new customer. If they are the same, write this row's name exactly as the other's and import it again",
-                 "“\(name)”与\(other.zh)的电话栏里都有 \(number)（在两边都不是第一个号码，可能是总机或集团电话）。仅凭这个号码不能认定是同一客户，本行将作为新客户单独导入。如确是同一客户，请把本行的客户名称改成与对方完全相同，再重新导入")
+            let (listEN, listZH) = (names.map(\.en).joined(separator: ", "), names.map(\.zh).joined(separator: "、"))
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
+                reason: "\(name) gives \(number), which \(listEN) also give\(holders.count == 1 ? "s" : ""), but not as the first number of both (a switchboard or a group's number?): that alone does not make them one customer, so this row is imported as a new customer. If it is the same customer, write this row's name exactly as that one's and import it again",
+                reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里（并非双方的第一个号码，可能是总机或集团电话）。仅凭这个号码不能认定是同一客户，本行将作为新客户单独导入。如确是同一客户，请把本行的客户名称改成与对方完全相同，再重新导入"))
             return
         }
     }
