@@ -273,11 +273,8 @@ extension Importer.ChangeSetBuilder {
     /// The customers, of the archive (no line) and of the file so far, that give `number` after
     /// their first number, each once.
     func secondPlaceHolders(_ number: String) -> [(ref: String, line: Int?)] {
-        var out: [(ref: String, line: Int?)] = []
-        if let shared = index.sharedSecondPhones[number] { out = shared.map { ($0, nil) } }
-        else if let c = index.customerBySecondPhone[number] { out = [(c, nil)] }
-        let file = customers.sharedSecondPhones[number] ?? customers.bySecondPhone[number].map { [$0] } ?? []
-        for f in file where !out.contains(where: { $0.ref == f.ref }) { out.append((f.ref, f.line)) }
+        var out: [(ref: String, line: Int?)] = (index.customersBySecondPhone[number] ?? []).map { ($0, nil) }
+        for f in customers.bySecondPhone[number] ?? [] where !out.contains(where: { $0.ref == f.ref }) { out.append((f.ref, f.line)) }
         return out
     }
 

@@ -6,11 +6,10 @@ struct FileCustomers {
     var byKey: [TextKey: (ref: String, line: Int)] = [:]
     var byCredit: [String: (ref: String, line: Int)] = [:]
     var byCode: [String: (ref: String, line: Int)] = [:]
-    /// By the first number of the phone cell, and by the others (`ArchiveIndex.customerBySecondPhone`).
+    /// By the first number of the phone cell, and (every one, in the file's order) by the others
+    /// (`ArchiveIndex.customersBySecondPhone`).
     var byPhone: [String: (ref: String, line: Int)] = [:]
-    var bySecondPhone: [String: (ref: String, line: Int)] = [:]
-    /// Numbers two or more of the file's customers give after their first: all of them.
-    var sharedSecondPhones: [String: [(ref: String, line: Int)]] = [:]
+    var bySecondPhone: [String: [(ref: String, line: Int)]] = [:]
 
     mutating func reserve(_ n: Int) {
         byKey.reserveCapacity(n)
@@ -65,14 +64,6 @@ struct FileCustomers {
         if let credit, byCredit[credit] == nil { byCredit[credit] = (ref, line) }
         if let code, byCode[code.lowercased()] == nil { byCode[code.lowercased()] = (ref, line) }
         if let phone, byPhone[phone] == nil { byPhone[phone] = (ref, line) }
-        for other in otherPhones {
-            if let earlier = bySecondPhone[other] {
-                if earlier.ref != ref, sharedSecondPhones[other]?.contains(where: { $0.ref == ref }) != true {
-                    sharedSecondPhones[other, default: [earlier]].append((ref, line))
-                }
-            } else {
-                bySecondPhone[other] = (ref, line)
-            }
-        }
+        for other in otherPhones where bySecondPhone[other]?.contains(where: { $0.ref == ref }) != true { bySecondPhone[other, default: []].append((ref, line)) }
     }
 }

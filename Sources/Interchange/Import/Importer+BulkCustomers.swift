@@ -22,7 +22,7 @@ extension Importer {
         let index = ArchiveIndex(archive.state, customersOnly: true)
         // (An archive table that is empty is not asked: the same answer, without hashing the key.)
         let archiveCredits = !index.customerByCredit.isEmpty, archiveNames = !index.customerByKey.isEmpty || !index.customerByOtherName.isEmpty
-        let archivePhones = !index.customerByPhone.isEmpty || !index.customerBySecondPhone.isEmpty
+        let archivePhones = !index.customerByPhone.isEmpty || !index.customersBySecondPhone.isEmpty
         guard keys.allSatisfy({ $0?.companyKey != nil }) else { return false }
         // Equal keys fall in the same half (names by their hash, credit codes and phones by
         // their last byte), so each core looks for duplicates among its half of each key alone.
@@ -46,11 +46,11 @@ extension Importer {
                     if !credits.insert(credit).inserted { return (false, false) }
                 }
                 if let phone, Int(phone.utf8.last ?? 0) & 1 == half {
-                    if archivePhones, index.customerByPhone[phone] != nil || index.customerBySecondPhone[phone] != nil { return (false, false) }
+                    if archivePhones, index.customerByPhone[phone] != nil || index.customersBySecondPhone[phone] != nil { return (false, false) }
                     if !phones.insert(phone).inserted { return (false, false) }
                 }
                 for other in otherPhones where Int(other.utf8.last ?? 0) & 1 == half {
-                    if archivePhones, index.customerByPhone[other] != nil || index.customerBySecondPhone[other] != nil { return (false, false) }
+                    if archivePhones, index.customerByPhone[other] != nil || index.customersBySecondPhone[other] != nil { return (false, false) }
                     if !phones.insert(other).inserted { return (false, false) }
                 }
                 if !likeness && i & 1 == half {

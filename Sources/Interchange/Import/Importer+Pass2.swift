@@ -147,13 +147,10 @@ extension Importer {
         var customerByCode: [String: String] = [:]
         /// Customers by the first number of their phone cells.
         var customerByPhone: [String: String] = [:]
-        /// By the other numbers of their phone cells (`Identity.phoneKeys`), where no record has
-        /// the number first: found by a row's first number only (a number two cells both give after
-        /// their first, a group's switchboard say, is no sign of one customer).
-        var customerBySecondPhone: [String: String] = [:]
-        /// The numbers two or more customers give after their first, with those customers' ids
-        /// in record order: whose a row's number is cannot be told (helper-158).
-        var sharedSecondPhones: [String: [String]] = [:]
+        /// Customers by the other numbers of their phone cells (`Identity.phoneKeys`), in record
+        /// order: they find no record (a number after the first is no sign of one customer), only
+        /// the note that names who else gives it (`noteSharedSecondNumber`).
+        var customersBySecondPhone: [String: [String]] = [:]
         /// Customers by their short names and aliases (compared as company names are), for a
         /// reference that names none by its name: "" when a name is another's too (ambiguous).
         var customerByOtherName: [TextKey: String] = [:]
@@ -233,14 +230,7 @@ extension Importer {
                         if let credit = k.credit { t.customerByCredit[credit] = id }
                         if let code = k.code { t.customerByCode[code] = id }
                         if let phone = k.phone { t.customerByPhone[phone] = id }
-                        // (A record's other numbers find it too, by a row's first number: customerBySecondPhone.)
-                        for other in k.otherPhones {
-                            if let earlier = t.customerBySecondPhone[other] {
-                                if earlier != id { t.sharedSecondPhones[other, default: [earlier]].append(id) }
-                            } else {
-                                t.customerBySecondPhone[other] = id
-                            }
-                        }
+                        for other in k.otherPhones where t.customersBySecondPhone[other]?.last != id { t.customersBySecondPhone[other, default: []].append(id) }
                         for other in k.otherNames where t.customerByOtherName[other] != id {
                             t.customerByOtherName[other] = t.customerByOtherName[other] == nil ? id : ""
                         }
@@ -251,7 +241,7 @@ extension Importer {
             (customerByKey, customerByName, sharedKeys) = (filled[0].customerByKey, filled[0].customerByName, filled[0].sharedKeys)
             customerBySimplifiedKey = filled[0].customerBySimplifiedKey
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
-            (customerBySecondPhone, sharedSecondPhones) = (filled[1].customerBySecondPhone, filled[1].sharedSecondPhones)
+            customersBySecondPhone = filled[1].customersBySecondPhone
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
