@@ -190,25 +190,6 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(unfinished.stderr.contains("请运行 salesvault repair \(archive) 进行修复"), unfinished.stderr)
     }
 
-    /// Mounts a tmpfs of `size` at `path` (made if missing), to fill; skips the test where that
-    /// cannot be done (not root). Returns what unmounts it.
-    func mountSmallDisk(at path: String, size: String) throws -> () -> Void {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path]
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
-        return {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [path]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
-    }
-
     /// Finding 6: `reminders --ics` on a full disk left a 0-byte calendar and a raw Cocoa error;
     /// now the file is written atomically: the old calendar stays, the error says the disk is full.
     func testRemindersOnAFullDiskKeepTheOldCalendarAndSaySo() throws {

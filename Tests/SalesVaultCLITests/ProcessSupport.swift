@@ -135,3 +135,22 @@ class WeekArchiveTestCase: XCTestCase {
         return r
     }
 }
+
+/// Mounts a tmpfs of `size` at `path` (made if missing), to fill; skips the test where that
+/// cannot be done (not root). Returns what unmounts it.
+func mountSmallDisk(at path: String, size: String) throws -> () -> Void {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    let mount = Process()
+    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+    mount.arguments = ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path]
+    try mount.run()
+    mount.waitUntilExit()
+    guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
+    return {
+        let umount = Process()
+        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+        umount.arguments = [path]
+        try? umount.run()
+        umount.waitUntilExit()
+    }
+}

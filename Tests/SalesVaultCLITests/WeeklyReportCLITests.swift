@@ -399,20 +399,8 @@ extension WeeklyReportCLITests {
         let a = try newArchive("张伟")
         try week(a, customer: "华东电力")
         let reports = dept + "/reports"
-        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", reports]
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): the full-disk case is not exercised") }
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [reports]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
+        let unmount = try mountSmallDisk(at: reports, size: "64k")
+        defer { unmount() }
         FileManager.default.createFile(atPath: reports + "/fill", contents: nil)
         let filler = try XCTUnwrap(FileHandle(forWritingAtPath: reports + "/fill"))
         while (try? filler.write(contentsOf: Data(count: 1024))) != nil {}
