@@ -2065,6 +2065,13 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(keys("021-55556666/801"), ["02155556666-801"])
         XCTAssertEqual(keys("021-55556666/801/13912345678"), ["02155556666-801", "13912345678"])
         XCTAssertEqual(keys("021-55556666转801、13912345678"), ["02155556666-801", "13912345678"])
+        // A whole number after the slash written with its area code apart is no extension either
+        // (`/021` was read as one, so a duplicate of 021-50000000 was missed: helper-162).
+        XCTAssertEqual(keys("021-50000000/021-33333333"), ["02150000000", "02133333333"])
+        XCTAssertEqual(keys("021-50000000/021 3333 3333、13912345678"), ["02150000000", "02133333333", "13912345678"])
+        XCTAssertEqual(keys("0571-80000001/0571-80000002"), ["057180000001", "057180000002"])
+        XCTAssertEqual(keys("021-55556666/801-2"), ["02155556666-801"], "a short part after the slash stays an extension")
+        XCTAssertEqual(Identity.phoneKeyGeneral("021－50000000／021－33333333"), "02150000000", "the same on the general path")
         // A second number after a space, or after 传真, counts too (helper-156: missed).
         XCTAssertEqual(keys("021-12340006 13912345678"), ["02112340006", "13912345678"])
         XCTAssertEqual(keys("021-12340002 传真 021-55556666"), ["02112340002", "02155556666"])

@@ -180,7 +180,9 @@ public enum Identity {
         /// The digits read are a whole number: a mobile, a landline with its area code, either
         /// with 86 or 0086 before it, the landline then with its area code's 0 or without
         /// (`86 10 6552 9988`: ten digits after 86 from 1 to 9, or eleven from 2 to 9).
-        var whole: Bool {
+        var whole: Bool { Self.isWhole(digits[...]) }
+
+        static func isWhole(_ digits: ArraySlice<UInt8>) -> Bool {
             let country = digits.starts(with: [0x30, 0x30, 0x38, 0x36]) ? 4 : digits.starts(with: [0x38, 0x36]) ? 2 : 0
             let d = digits.dropFirst(country)
             guard let first = d.first else { return false }
@@ -195,6 +197,7 @@ public enum Identity {
             if done {
                 rest.append(b)
                 if extended && !extClosed { ext.append(b) }
+                if slashed && !slashTailClosed { slashTail.append(b) }
                 return
             }
             if gap && !digits.isEmpty {
@@ -210,10 +213,11 @@ public enum Identity {
         mutating func other(plus sign: Bool, marker: Marker?, leading: Bool = false) {
             stopsHere = false
             if done {
+                if slashed && (marker == .another || marker == .slash || marker == .extension) { slashTailClosed = true }
                 // (After an extension, a separator begins another number.)
                 if extended && (marker == .another || marker == .slash) && !ext.isEmpty && !extClosedBySeparator {
                     extClosedBySeparator = true
-                    stopsHere = !slashed || ext.count < 7
+                    stopsHere = !slashed || !extensionDigits.isEmpty
                 }
                 if extended && !ext.isEmpty { extClosed = true }
                 // (A space after a whole number, then 转 801: an extension, not a second number.)
@@ -242,9 +246,15 @@ public enum Identity {
             return extensionDigits.isEmpty ? base : base + "-" + String(decoding: extensionDigits, as: UTF8.self)
         }
 
+        /// The digits after a slash, up to the next separator or extension, across dashes and
+        /// spaces: `021-50000000/021-33333333` has `02133333333`, a whole number, so `021` is
+        /// no extension (it was, and a duplicate of `021-50000000` was missed: helper-162).
+        private var slashTail: [UInt8] = []
+        private var slashTailClosed = false
+
         /// The extension's digits; none when a slash was followed by a whole number's (seven
-        /// digits or more: another number, not an extension).
-        var extensionDigits: [UInt8] { slashed && ext.count >= 7 ? [] : ext }
+        /// digits or more, or a whole number written in parts: another number, not an extension).
+        var extensionDigits: [UInt8] { slashed && (ext.count >= 7 || Self.isWhole(slashTail[...])) ? [] : ext }
 
         /// The number's key without its extension.
         private func numberKey() -> String? {
