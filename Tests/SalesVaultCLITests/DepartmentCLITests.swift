@@ -393,7 +393,7 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         XCTAssertTrue(before.stdout.contains("archives/赵强.svault,赵强,2026-01-11T10:00:00Z,-6,"), before.stdout)
         XCTAssertFalse(before.stdout.contains("'-"), before.stdout)
         let table = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
-        XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign files — 4 NOT compliant"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("5 archives: rotation 2 ok, 1 due, 1 overdue, 1 overdue (never changed); escrow 4 ok, 1 missing; 0 unacknowledged escrow uses; 1 unreadable; 1 foreign file — 4 NOT compliant"), table.stdout)
         // On 2026-03-01 nothing is overdue yet: only 刘洋's missing slot and the broken file fail.
         let early = try sv(["compliance", dept, "--as-of", "2026-03-01", "--json"], now: at(day: 300), expect: 9)
         let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(early.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])
@@ -408,6 +408,10 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         try admin(["add-salesperson", dept, "孙磊"], now: at(day: 300))
         let missing = try sv(["compliance", dept, "--as-of", "2026-07-20"], now: at(day: 300), expect: 9)
         XCTAssertTrue(missing.stdout.contains("; 1 registered without an archive;") && missing.stdout.contains("— 3 NOT compliant"), missing.stdout)
+        // Its row has no escrow count (it showed 0, as if its archive had been read).
+        let row = missing.stdout.split(separator: "\n").first { $0.contains("孙磊") && !$0.contains("registered") }.map(String.init) ?? ""
+        XCTAssertFalse(row.isEmpty, missing.stdout)
+        XCTAssertFalse(row.split(separator: " ").contains("0"), row)
         let missingZH = try sv(["compliance", dept, "--as-of", "2026-07-20", "--lang", "zh"], now: at(day: 300), expect: 9)
         XCTAssertTrue(missingZH.stdout.contains("；1 位已登记人员没有档案；") && missingZH.stdout.contains("结论：3 份不合规"), missingZH.stdout)
     }

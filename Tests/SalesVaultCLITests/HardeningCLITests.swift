@@ -52,6 +52,10 @@ final class HardeningCLITests: XCTestCase {
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("不能用“-”把内容输出到屏幕") && r.stderr.contains("请指定文件名"), r.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")), "\(args)")
+            // The example names a file of the format asked for (周报.xlsx was suggested for md).
+            if let f = args.firstIndex(of: "--format") {
+                XCTAssertTrue(r.stderr.contains(".\(args[f + 1])"), "\(args): \(r.stderr)")
+            }
         }
         // A blank name alike (report weekly said "Cannot write :", and " " wrote a file so named).
         for name in ["", " "] {

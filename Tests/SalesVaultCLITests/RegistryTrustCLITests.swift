@@ -82,10 +82,11 @@ final class RegistryTrustCLITests: XCTestCase {
         XCTAssertTrue(wrong.stdout.contains("李经理 (department manager)") && wrong.stdout.contains("王总 (general manager)"), wrong.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
         // No terminal and no option: refused, with how to get the fingerprint (in Chinese too).
-        let none = try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 1)
+        let none = try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 64)
         XCTAssertTrue(none.stderr.contains("--admin-fingerprint") && none.stderr.contains("by phone"), none.stderr)
+        XCTAssertTrue(none.stderr.hasPrefix("salesvault: usage error:"), none.stderr)
         XCTAssertFalse(none.stderr.contains(right), "the hint never offers the folder's own fingerprint to copy")
-        let zh = try sv(["--lang", "zh", "init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 1)
+        let zh = try sv(["--lang", "zh", "init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 64)
         XCTAssertTrue(zh.stderr.contains("须确认管理员指纹") && zh.stderr.contains("打电话"), zh.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
         // The right one, without spaces and in lower case: created and pinned.

@@ -409,6 +409,9 @@ extension WeeklyReportCLITests {
                             environment: ["TZ": "UTC", "SALESVAULT_NOW": String(at(day: 4, hour: 10)), "TMPDIR": tmp])
         XCTAssertNotEqual(r.status, 0, r.stdout)
         XCTAssertTrue(r.stderr.contains("磁盘"), r.stderr)
+        // The folder is the department's: the hint is the administrator, not another disk (it
+        // suggested a USB stick, which report submit cannot use).
+        XCTAssertTrue(r.stderr.contains("部门管理员") && r.stderr.contains("本次未提交任何内容") && !r.stderr.contains("U 盘"), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: reports), ["fill"], "no week folder left")
     }
 

@@ -57,7 +57,7 @@ public enum DepartmentRender {
             totalProjects += x.projects
             for (k, m) in x.value { total[k, default: 0] |+= m }
         }
-        rows.append([C(zh ? "合计（\(openReports) 份周报）" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
+        rows.append([C(zh ? "合计（\(openReports) 份周报）" : openReports == 1 ? "Total (1 report)" : "Total (\(openReports) reports)"), C(""), C(""), C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"),
                      C("\(t.activities)"), C("\(totalProjects)"), C(ReportText.amounts(total, zh: zh)),
                      C("\(v.people.reduce(0) { $0 + $1.openComplaints })"), C("")])
         let people = ReportSection(

@@ -97,7 +97,19 @@ public enum ReportSubmission {
         } catch let e as InterchangeError where e.code == .exists {
             throw InterchangeError(.report, "another submission of \(owner) for \(week) is being written at the same moment (\(e.reason)); nothing was submitted",
                                    zh: "\(owner) 的 \(week) 周报正在由另一次提交写入；本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")
+        } catch let e as InterchangeError where e.code == .writeFailed {
+            throw Self.departmentFolderFailure(e)
         }
+    }
+
+    /// A write into the department's reports folder that failed (a full disk, a quota, its
+    /// permissions): the folder is the department's, so the salesperson cannot choose another
+    /// disk or folder as the general hint said; the administrator can make room.
+    static func departmentFolderFailure(_ e: InterchangeError) -> InterchangeError {
+        InterchangeError(.writeFailed, e.reason.replacingOccurrences(of: " Nothing was changed.", with: "") + " Nothing was submitted.",
+                         zh: e.reasonZH.replacingOccurrences(of: "未做任何改动。", with: "") + "本次未提交任何内容。",
+                         hint: "the reports folder is the department's: tell your administrator (it needs free space or write permission there), then run salesvault report submit again",
+                         hintZH: "周报文件夹属于部门共用，不能改存别处：请告知部门管理员（需要在该处腾出空间或开放写入权限），然后重新运行 salesvault report submit")
     }
 
     /// Makes the folder `path` unless it is there; true when this call made it.
@@ -124,8 +136,10 @@ public enum ReportSubmission {
             if code == EEXIST { return try makeDirectory(path) }  // (made by another submission just now: checked as above)
             // (The cause and what to do in both languages: it was the system's English alone.)
             let cause = SystemCause(code)
-            throw InterchangeError(.writeFailed, "cannot create the folder \(path): \(cause.english); nothing was submitted",
-                                   zh: "无法创建文件夹 \(path)：\(cause.chinese)，本次未提交任何内容", hint: cause.hint, hintZH: cause.hintZH)
+            let e = InterchangeError(.writeFailed, "Cannot create the folder \(path): \(cause.english).", zh: "无法创建文件夹 \(path)：\(cause.chinese)。")
+            throw code == ENOENT || code == ENOTDIR ? InterchangeError(.writeFailed, e.reason + " Nothing was submitted.", zh: e.reasonZH + "本次未提交任何内容。",
+                                                                       hint: cause.hint, hintZH: cause.hintZH)
+                : departmentFolderFailure(e)
         }
         return true
     }

@@ -98,7 +98,7 @@ struct Import: ArchiveCommand {
         if let dateFormat, ImportOptions.DayOrder(name: dateFormat) == nil { throw ValidationError(L("--date-format takes dd/mm/yyyy or mm/dd/yyyy", "--date-format 只能设为 dd/mm/yyyy（日/月/年）或 mm/dd/yyyy（月/日/年）").text) }
         // (An empty name was ignored when no row was refused, and "Cannot write :" when one was.)
         try OutputOption.check(rejects, option: "--rejects", example: "未导入.csv")
-        try OutputOption.check(out, option: "--out", example: "导入模板.xlsx")
+        try OutputOption.check(out, option: "--out", example: "导入模板.\((format ?? .xlsx).rawValue)")
     }
 
     func execute() throws {
@@ -531,7 +531,7 @@ struct Export: ArchiveCommand {
     var capability: Capability { .export }
 
     func validate() throws {
-        try OutputOption.check(out, option: "--out", example: "客户.xlsx")
+        try OutputOption.check(out, option: "--out", example: "客户.\((format ?? .xlsx).rawValue)")
         if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
         if encrypt, let format, format != .xlsx {
             throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx, not --format \(format.rawValue)",

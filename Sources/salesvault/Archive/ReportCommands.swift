@@ -146,7 +146,8 @@ struct ReportCommand: ParsableCommand {
         }
 
         func validate() throws {
-            try OutputOption.check(out, option: "--out", example: "周报.xlsx")
+            // (The example in the format asked for: `--format markdown --out -` suggested 周报.xlsx.)
+            try OutputOption.check(out, option: "--out", example: "周报.\((format ?? .xlsx).rawValue)")
             if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
             if encrypt, let format, format != .xlsx { throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx", "--encrypt 只能生成加密的 Excel 工作簿，请使用 --format xlsx").text) }
         }

@@ -102,8 +102,9 @@ extension Init {
         // Without a terminal and without --admin-fingerprint nothing can be confirmed: refused
         // before anything of the folder is shown, so its unconfirmed fingerprint is never printed
         // where it could be taken for a trusted one (DEPARTMENT.md §4).
+        // (A usage error, as a password with no terminal to ask it on: it exited 1.)
         guard adminFingerprint != nil || Terminal.canAsk else {
-            throw CLIError(.cancelled, L("the administrator's fingerprint must be confirmed before the archive is created, and there is no terminal to ask on; nothing was created",
+            throw CLIError(.usage, L("the administrator's fingerprint must be confirmed before the archive is created, and there is no terminal to ask on; nothing was created",
                                          "创建档案前须确认管理员指纹，但当前没有可供确认的终端；未创建任何文件"),
                            hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
                                    "请打电话向管理员索取指纹（管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看），然后加上 --admin-fingerprint \"管理员念给您的完整指纹\"（不要从此文件夹中复制）"))

@@ -134,6 +134,9 @@ struct ComplianceCommand: VaultCommand {
     }
 
     /// The verification result in the reader's language.
+    /// An English count with its noun (`1 archive`, `2 archives`; "1 foreign files" was printed).
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     private static func verifiedWord(_ v: String?) -> String? {
         guard Language.current == .zh, let v else { return v }
         return ["yes": "是", "FORGED": "伪造", "no slot": "无托管槽", "too few keys": "密钥不足", "share inconsistent": "份额不符", "copies disagree": "副本不一致", "records damaged": "记录损坏",
@@ -167,7 +170,8 @@ struct ComplianceCommand: VaultCommand {
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
-            var uses = (r.escrowUsesUnacknowledged ?? 0) == 0 ? "0" : "\(r.escrowUsesUnacknowledged!) (\(r.lastEscrowUseDate ?? ""))"
+            // (No count without a header that was read: a registered salesperson without an archive.)
+            var uses = r.escrowUsesUnacknowledged.map { $0 == 0 ? "0" : "\($0) (\(r.lastEscrowUseDate ?? ""))" } ?? ""
             if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? "，日志 \(logged) 次" : ", \(logged) logged" }
             if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
@@ -204,12 +208,12 @@ struct ComplianceCommand: VaultCommand {
         var summary = zh
             ? "共 \(s.archives) 份档案。换密码：\(rotationZH.isEmpty ? "无" : rotationZH)；托管：\(escrowZH.isEmpty ? "无部门名册，未核对" : escrowZH)；托管访问："
                 + (s.escrowUsesUnacknowledged == 0 ? "均已经本人查看" : "\(s.escrowUsesUnacknowledged) 次本人尚未查看")
-            : "\(s.archives) archives: rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged escrow uses"
-        if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志记有 \(s.escrowUsesLogged) 次托管访问" : "; \(s.escrowUsesLogged) escrow uses in the audit logs" }
+            : "\(Self.counted(s.archives, "archive")): rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged \(s.escrowUsesUnacknowledged == 1 ? "escrow use" : "escrow uses")"
+        if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志记有 \(s.escrowUsesLogged) 次托管访问" : "; \(Self.counted(s.escrowUsesLogged, "escrow use")) in the audit logs" }
         if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 份档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }
         if s.weakKDF > 0 { summary += zh ? "；\(s.weakKDF) 份档案的密码保护强度不足" : "; \(s.weakKDF) with a weak KDF" }
         if s.unreadable > 0 { summary += zh ? "；\(s.unreadable) 份无法读取" : "; \(s.unreadable) unreadable" }
-        if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(s.foreign) foreign files" }
+        if s.foreign > 0 { summary += zh ? "；另有 \(s.foreign) 个非档案文件" : "; \(Self.counted(s.foreign, "foreign file"))" }
         // (Counted apart from the archives: "4 archives … 4 ok … 4 NOT compliant" read as all four failing.)
         if s.missing > 0 { summary += zh ? "；\(s.missing) 位已登记人员没有档案" : "; \(s.missing) registered without an archive" }
         if report.policy.hasPrefix("no periodic") { summary += zh ? "；不要求定期更换密码（部门政策）" : "; no periodic rotation (department policy)" }
