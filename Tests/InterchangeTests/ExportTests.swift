@@ -616,7 +616,7 @@ final class ExportTests: XCTestCase {
             """, path])
         let wrong = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(Set(wrong.problems.filter { $0.table == "客户" }.map(\.reasonZH)), [
-            "记录号 C1 在第 2 行已经出现过，同一条记录不能在文件中出现两次。如果本行是新增的客户，请清空本行的记录号；否则请删去重复的一行",
+            "记录号 C1 在本工作表第 2 行已经出现过，同一条记录不能在文件中出现两次。如果本行是新增的客户，请清空本行的记录号；否则请删去重复的一行",
             "档案中没有记录号为 C99 的客户。请核对；如果是新增的客户，请将记录号留空",
             "R3 是联系人的记录号，不是客户的记录号。请核对；如果是新增的客户，请将记录号留空",
         ], "\(wrong.problems)")

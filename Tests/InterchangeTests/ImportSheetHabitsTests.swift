@@ -129,7 +129,7 @@ final class ImportSheetHabitsTests: XCTestCase {
         ])
         let p = try Importer(archive: f.open(), options: ImportOptions(now: testNow)).preview(source)
         let log = try XCTUnwrap(p.problems.first { $0.table == "跟进记录" }, "\(p.problems)")
-        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”所在的行（本文件“客户”第 2 行）有误，因此本行也无法导入。请先改正该行")
+        XCTAssertEqual(log.reasonZH, "客户“南京紫金软件股份有限公司”所在的行（“客户”工作表第 2 行）有误，因此本行也无法导入。请先改正该行")
     }
 
     /// A customer name merged over its contacts' rows (A2:A4) is the customer of each row; a

@@ -252,8 +252,8 @@ final class ImportTests: XCTestCase {
         let w = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
         XCTAssertEqual(w.problems.map(\.table), ["跟进记录", "跟进记录"], "\(w.problems)")
         XCTAssertEqual(w.problems.map(\.line), [4, 5], "\(w.problems)")
-        XCTAssertEqual(w.problems.first?.reasonZH.hasPrefix("“發展银行”转为简体后与多个客户的名称相同（本文件第 4 行的“發展銀行有限公司”、本文件第 5 行的“发展银行有限公司”）"), true, "\(w.problems)")
-        XCTAssertEqual(w.problems.last?.reasonZH.hasPrefix("“華为技術”转为简体后与多个客户的名称相同（C\(ids["huawei"]!) 華為技術有限公司、本文件第 6 行的“华为技术有限公司”）"), true, "\(w.problems)")
+        XCTAssertEqual(w.problems.first?.reasonZH.hasPrefix("“發展银行”转为简体后与多个客户的名称相同（“客户”工作表第 4 行的“發展銀行有限公司”、“客户”工作表第 5 行的“发展银行有限公司”）"), true, "\(w.problems)")
+        XCTAssertEqual(w.problems.last?.reasonZH.hasPrefix("“華为技術”转为简体后与多个客户的名称相同（C\(ids["huawei"]!) 華為技術有限公司、“客户”工作表第 6 行的“华为技术有限公司”）"), true, "\(w.problems)")
         // A name that finds no customer either way: its near names in either script.
         let near = try f.importing(utf8("日期,客户,方式,跟进内容\n2026-06-02,华为,电话,七\n"), name: "跟进记录.csv", commit: false)
         XCTAssertEqual(near.problems.first?.reasonZH.contains("名称相近的有：C\(ids["huawei"]!) 華為技術有限公司"), true, "\(near.problems)")
@@ -643,7 +643,7 @@ final class ImportTests: XCTestCase {
         ])
         let q = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(source)
         XCTAssertEqual(q.problems.count, 2, "\(q.problems)")
-        XCTAssertTrue(q.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "“客户”第 2 行的客户未能导入，因此本行也无法导入。请先改正“客户”第 2 行" }, "\(q.problems)")
+        XCTAssertTrue(q.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "“客户”工作表第 2 行的客户未能导入，因此本行也无法导入。请先改正“客户”工作表第 2 行" }, "\(q.problems)")
         // A customer row refused as a duplicate of an earlier row of the file: a log row naming
         // it is told which row (it was told the customer is nowhere in the file: helper-90).
         let twice = ImportSource(fileName: "w2.xlsx", sha256: "", format: .xlsx, tables: [
@@ -654,7 +654,7 @@ final class ImportTests: XCTestCase {
                                        TableRow(line: 2, cells: [.text("2026-06-01 10:00"), .text("新戊公司"), .text("电话"), .text("问候")])]),
         ])
         let d = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(twice)
-        XCTAssertTrue(d.problems.contains { $0.table == "跟进记录" && $0.reasonZH.contains("本文件“客户”第 3 行") }, "\(d.problems)")
+        XCTAssertTrue(d.problems.contains { $0.table == "跟进记录" && $0.reasonZH.contains("（“客户”工作表第 3 行）") }, "\(d.problems)")
     }
 
     func testAUTF8BOMCSVWithCRLFRowsAndQuotedNewlinesKeepsTheNewlineAndCountsLines() throws {
@@ -1765,11 +1765,32 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(c["region"]?.text, "深圳")
     }
 
+    /// A reason pointing at another row says it as the preview's location does: a CSV file's
+    /// line, a sheet's row (this sheet's, or another's by name), a JSON export's record (a
+    /// workbook's notes said 本文件第 2 行 beside “客户”工作表第 3 行).
+    func testAnotherRowIsSaidAsTheFileKindSaysItsRows() throws {
+        XCTAssertTrue(ImportSource.Format.csv(.utf8, delimiter: 0x2C).place("c.csv", line: 2, from: "c.csv") == ("line 2 of this file", "本文件第 2 行"))
+        XCTAssertTrue(ImportSource.Format.xlsx.place("客户", line: 2, from: "客户") == ("row 2 of this sheet", "本工作表第 2 行"))
+        XCTAssertTrue(ImportSource.Format.xlsx.place("客户", line: 2, from: "跟进记录") == ("sheet 客户 row 2", "“客户”工作表第 2 行"))
+        XCTAssertTrue(ImportSource.Format.json.place("customers", line: 2, from: "customers") == ("record 2 of this file", "本文件第 2 条记录"))
+        // A log row and a complaint of the same customer, time and content in two sheets: the
+        // complaint names the log's sheet (it said 本文件第 2 行 from the 投诉 sheet).
+        let f = try ImportFixture()
+        let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称")]), TableRow(line: 2, cells: [.text("甲公司")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("日期"), .text("客户"), .text("方式"), .text("跟进内容")]),
+                                       TableRow(line: 2, cells: [.text("2026-06-01 10:00"), .text("甲公司"), .text("电话"), .text("问候")]),
+                                       TableRow(line: 3, cells: [.text("2026-06-01 10:00"), .text("甲公司"), .text("电话"), .text("问候")])]),
+        ])
+        let p = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
+        XCTAssertTrue(p.problems.contains { $0.line == 3 && $0.reasonZH.hasPrefix("与本工作表第 2 行重复") && $0.reason.contains("row 2 of this sheet") }, "\(p.problems)")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()
         let p = try f.importing(Data("记录号,客户名称\nC1,甲公司\nC1,乙公司\n".utf8), name: "c.csv", commit: false)
-        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 已在第 2 行出现") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 已在本文件第 2 行出现") }, "\(p.warnings)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
     }
 

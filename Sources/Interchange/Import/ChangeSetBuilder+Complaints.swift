@@ -167,11 +167,9 @@ extension Importer.ChangeSetBuilder {
 
     func refuseSecondComplaintRow(_ i: Int, _ r: Row, first: Int, differing d: [String]) {
         let specs = d.compactMap { Schema.field(.complaint, key: $0) }
-        let otherTable = tables[rows[first].mapped].table.name, here = tables[r.mapped].table.name
-        let at = (en: (otherTable == here ? "" : "\(otherTable) ") + "line \(rows[first].line)",
-                  zh: (otherTable == here ? "本文件" : "“\(otherTable)”工作表") + "第 \(rows[first].line) 行")
+        let at = place(ofRow: first, from: r)
         refuse(i, header(r, specs.first?.key ?? "description"), nil,
-               "the same complaint as \(at.en) of this file (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one complaint in one row",
+               "the same complaint as \(at.en) (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one complaint in one row",
                "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条投诉只能占一行，请合并后重新导入")
     }
 
@@ -341,11 +339,11 @@ extension Importer.ChangeSetBuilder {
                 _ = unchangedOnce(i, r, record: archiveComplaint(key).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
             } else if options.onDuplicate == .refuse {
                 _ = duplicateHint()
-                if let line = logKeys[key] {
-                    let first = complaintRowOfKey[key].map { tables[rows[$0].mapped].table.name }
-                    let other = first.flatMap { $0 == tables[r.mapped].table.name ? nil : $0 }  // (another sheet: named)
-                    refuse(i, header(r, "description"), description, "the same complaint as \(other.map { "\($0) " } ?? "")line \(line) of this file (same customer, time and content)",
-                           "与\(other.map { "“\($0)”工作表" } ?? "本文件")第 \(line) 行是同一条投诉（客户、受理时间、投诉内容均相同）")
+                if let earlier = logKeys[key] {
+                    // (The earlier row's own sheet, a log row's too: it was said as this file's.)
+                    let at = place(ofRow: earlier, from: r)
+                    refuse(i, header(r, "description"), description, "the same complaint as \(at.en) (same customer, time and content)",
+                           "与\(at.zh)是同一条投诉（客户、受理时间、投诉内容均相同）")
                 } else {
                     b.archiveDuplicates.insert(i)
                     let t = archiveComplaint(key).flatMap { archive.state.entity(.complaint, $0) }
@@ -388,7 +386,7 @@ extension Importer.ChangeSetBuilder {
             return
         }
         if refusesStepGap(i, r, routed: (r.instants["managerNotifiedAt"] != nil, r.instants["directorNotifiedAt"] != nil), resolved: false) { return }
-        logKeys[key] = r.line
+        logKeys[key] = i
         complaintRowOfKey[key] = i
         let n = add(.fileComplaint(customer: customer, about: r.field("subject") ?? "", description: description, channel: r.field("channel"),
                                    complainant: complainant, receivedAt: received), row: i)

@@ -98,18 +98,18 @@ extension Importer.ChangeSetBuilder {
             key = Importer.logKey(customer, twin, summary)
             inArchive = true
         }
-        let earlierLine = inArchive ? logKeys[key] : logKeys.updateValue(r.line, forKey: key)
-        if inArchive || earlierLine != nil {
-            if let earlierLine, !inArchive { logKeys[key] = earlierLine }
+        let earlierRow = inArchive ? logKeys[key] : logKeys.updateValue(i, forKey: key)
+        if inArchive || earlierRow != nil {
+            if let earlierRow, !inArchive { logKeys[key] = earlierRow }
             if options.onDuplicate == .refuse, identical.contains(i) {
                 _ = unchangedOnce(i, r, record: archiveEntry(key).map { "L\($0)" } ?? "", column: header(r, "summary"), value: summary)
             } else if options.onDuplicate == .refuse {
-                if inArchive && earlierLine == nil { b.archiveDuplicates.insert(i) }
-                let (en, zh) = earlierLine.map { ("the same entry as line \($0) of this file (same customer, time and content)", "与本文件第 \($0) 行重复（客户、时间、内容均相同）") }
+                if inArchive && earlierRow == nil { b.archiveDuplicates.insert(i) }
+                let (en, zh) = earlierRow.map { place(ofRow: $0, from: r) }.map { ("the same entry as \($0.en) (same customer, time and content)", "与\($0.zh)重复（客户、时间、内容均相同）") }
                     ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
                 let hint = duplicateHint()
                 refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
-            } else if options.onDuplicate == .update, inArchive, earlierLine == nil, let id = archiveEntry(key) {
+            } else if options.onDuplicate == .update, inArchive, earlierRow == nil, let id = archiveEntry(key) {
                 // The archive's entry with the row's other cells (next step, next date,
                 // way, place, people, project): they were dropped, and the file said to be
                 // in the archive already (helper-97).

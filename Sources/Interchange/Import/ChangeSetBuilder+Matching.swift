@@ -32,8 +32,18 @@ extension Importer.ChangeSetBuilder {
             else if record.line == line { sheet = record.table }
             else { sheet = record.fieldSources.values.first { $0.line == line }?.table }
         }
-        guard let sheet, sheet != here else { return ("line \(line) of this file", "本文件第 \(line) 行") }
-        return ("\(sheet) line \(line)", "“\(sheet)”工作表第 \(line) 行")
+        return place(sheet ?? here, line, from: r)
+    }
+
+    /// Row `line` of `table` said from row `r`: a CSV file's line, a sheet's row, a JSON
+    /// export's record (`ImportSource.Format.place`).
+    func place(_ table: String, _ line: Int, from r: Row) -> (en: String, zh: String) {
+        source.format.place(table, line: line, from: tables[r.mapped].table.name)
+    }
+
+    /// Row `i` of the file said from row `r`.
+    func place(ofRow i: Int, from r: Row) -> (en: String, zh: String) {
+        place(tables[rows[i].mapped].table.name, rows[i].line, from: r)
     }
 
     func duplicateText(_ where_: (ref: String, line: Int?), _ what: (en: String, zh: String), _ r: Row) -> (String, String) {
@@ -66,7 +76,8 @@ extension Importer.ChangeSetBuilder {
     func unchangedOnce(_ i: Int, _ r: Row, record: String, column: String?, value: String?) -> Bool {
         if let line = unchangedRecords[record] {
             _ = duplicateHint()
-            refuse(i, column, value, "the same \(r.kind.entity.en) as line \(line) of this file", "与本文件第 \(line) 行重复")
+            let at = place(tables[r.mapped].table.name, line, from: r)
+            refuse(i, column, value, "the same \(r.kind.entity.en) as \(at.en)", "与\(at.zh)重复")
             return false
         }
         unchangedRecords[record] = r.line
@@ -180,7 +191,7 @@ extension Importer.ChangeSetBuilder {
             sourceIDLines[id] = (table, r.line)
         } else if let earlier = sourceIDLines[id] {
             // (The earlier row named with its sheet when another's: helper-100.)
-            let at = earlier.table == table ? (en: "line \(earlier.line)", zh: "第 \(earlier.line) 行") : (en: "\(earlier.table) line \(earlier.line)", zh: "“\(earlier.table)”第 \(earlier.line) 行")
+            let at = place(earlier.table, earlier.line, from: r)
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
                 reason: "the id \(id) was already given at \(at.en); references to it mean that earlier row",
@@ -237,8 +248,7 @@ extension Importer.ChangeSetBuilder {
         }
         let table = tables[r.mapped].table.name
         if let earlier = ownLines[id] {
-            let at = earlier.table == table ? "第 \(earlier.line) 行" : "“\(earlier.table)”第 \(earlier.line) 行"
-            let atEN = earlier.table == table ? "line \(earlier.line)" : "\(earlier.table) line \(earlier.line)"
+            let (atEN, at) = place(earlier.table, earlier.line, from: r)
             refuse(i, column, given, "\(id) was given at \(atEN) already: one record twice in the file. If this row is a new \(kind.en), leave its id empty",
                    "记录号 \(id) 在\(at)已经出现过，同一条记录不能在文件中出现两次。如果本行是新增的\(kind.zh)，请清空本行的记录号；否则请删去重复的一行")
             return .refused

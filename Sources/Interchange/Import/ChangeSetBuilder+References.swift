@@ -80,7 +80,7 @@ extension Importer.ChangeSetBuilder {
         // (The advice to name the row as the archive does with --on-duplicate, only when not given.)
         let asked = options.onDuplicate != .refuse
         if let earlier {
-            let at = earlier.table == table ? (en: "line \(earlier.line)", zh: "本文件第 \(earlier.line) 行") : (en: "\(earlier.table) line \(earlier.line)", zh: "“\(earlier.table)”工作表第 \(earlier.line) 行")
+            let at = place(earlier.table, earlier.line, from: r)
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: column, value: name,
                 reason: "contact \(name) and \(earlier.name) of the same customer at \(at.en) have \(how.en): perhaps the same person; both are new contacts. If they are one, delete one of the rows",
@@ -130,16 +130,18 @@ extension Importer.ChangeSetBuilder {
                 // placeholder: helper-144.)
                 func label(_ ref: String) -> (en: String, zh: String) {
                     guard ref.hasPrefix("@") else { let s = shown(ref); return (s, s) }
-                    let line = fileFields[ref]?.line
-                    let name = fileFields[ref]?.fields.first { $0.0 == "name" }?.1 ?? ""
-                    return line.map { ("\(name) (line \($0) of this file)", "本文件第 \($0) 行的“\(name)”") } ?? (ref, ref)
+                    guard let record = fileFields[ref] else { return (ref, ref) }
+                    let name = record.fields.first { $0.0 == "name" }?.1 ?? ""
+                    let at = place(record.table, record.line, from: r)
+                    return ("\(name) (\(at.en))", "\(at.zh)的“\(name)”")
                 }
                 let listed = found.sorted { (archiveID($0) ?? .max, fileFields[$0]?.line ?? 0, $0) < (archiveID($1) ?? .max, fileFields[$1]?.line ?? 0, $1) }.map(label)
                 refuse(i, header(r, "customer"), text, "\(text), compared in simplified characters, matches the names of more than one customer (\(listed.map(\.en).joined(separator: "; "))); give the customer's full name as written, its code or credit code",
                        "“\(text)”转为简体后与多个客户的名称相同（\(listed.map(\.zh).joined(separator: "、"))），无法确定是哪一家。请将客户全称改成与其中一家完全一致的写法，也可在此列改填客户编号或统一社会信用代码")
             } else if let refused = refusedCustomers[key] {
-                refuse(i, header(r, "customer"), text, "\(text) is on line \(refused.line) of \(refused.table) in this file, but that row was refused, so this one cannot be imported either; correct that row first",
-                       "客户“\(text)”所在的行（本文件“\(refused.table)”第 \(refused.line) 行）有误，因此本行也无法导入。请先改正该行")
+                let at = place(refused.table, refused.line, from: r)
+                refuse(i, header(r, "customer"), text, "\(text) is at \(at.en), but that row was refused, so this one cannot be imported either; correct that row first",
+                       "客户“\(text)”所在的行（\(at.zh)）有误，因此本行也无法导入。请先改正该行")
             } else if inLeftOutSheet(text) {
                 // (Sheets --kind left out may hold it: "in this file" would contradict the file.)
                 refuse(i, header(r, "customer"), text, "no customer \(text) in the archive or in the sheets imported (--kind left the others out); import the customer first, or import the whole workbook without --kind",

@@ -47,10 +47,10 @@ extension Importer.ChangeSetBuilder {
             guard id != e.shortID, alike(to.name, name), let o = archiveID(id).flatMap({ archive.state.entity(kind, $0) }), !alreadyAlike(o) else { return false }
             return kind == .customer || o["customer"]?.ref == e["customer"]?.ref
         }), let other = archiveID(id).flatMap({ archive.state.entity(kind, $0) }) {
-            let at = rows[to.row].line
+            let at = place(ofRow: to.row, from: rows[i])
             refuse(i, header(rows[i], "name"), name,
-                   "line \(at) renames \(other.shortID) \(other.displayName) to \(to.name) too: two \(kind.en)s of one name; check which is meant",
-                   "第 \(at) 行也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，与本行改名后重名。请核对哪一行的改名是正确的")
+                   "\(at.en) renames \(other.shortID) \(other.displayName) to \(to.name) too: two \(kind.en)s of one name; check which is meant",
+                   "\(at.zh)也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，与本行改名后重名。请核对哪一行的改名是正确的")
             return false
         }
         if let (other, why) = others.first {

@@ -11,6 +11,19 @@ public struct ImportSource: Sendable {
         case csv(TextEncoding, delimiter: UInt8)
         case xlsx
         case json
+
+        /// Row `line` of `table` as said in a reason about a row of `here` (INTERCHANGE.md §1.2):
+        /// a CSV file's line, a sheet's row (of this sheet, or of another sheet by name), a JSON
+        /// export's record. A workbook's notes said "本文件第 2 行" beside "“客户”工作表第 3 行".
+        public func place(_ table: String, line: Int, from here: String) -> (en: String, zh: String) {
+            switch self {
+            case .csv: return ("line \(line) of this file", "本文件第 \(line) 行")
+            case .xlsx:
+                return table == here ? ("row \(line) of this sheet", "本工作表第 \(line) 行") : ("sheet \(table) row \(line)", "“\(table)”工作表第 \(line) 行")
+            case .json:
+                return table == here ? ("record \(line) of this file", "本文件第 \(line) 条记录") : ("\(table) record \(line)", "“\(table)”第 \(line) 条记录")
+            }
+        }
     }
 
     /// Where a SalesVault export came from (its 说明 sheet, or the JSON's header).

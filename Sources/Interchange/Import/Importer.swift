@@ -88,8 +88,7 @@ public final class Importer {
                     if other != row {
                         let kind = p.error.unmadeKind ?? .customer
                         let otherTable = tables[rows[other].mapped].table.name, here = tables[rows[row].mapped].table.name
-                        let at = (en: (otherTable == here ? "" : "\(otherTable) ") + "line \(rows[other].line)",
-                                  zh: (otherTable == here ? "" : "“\(otherTable)”") + "第 \(rows[other].line) 行")
+                        let at = source.format.place(otherTable, line: rows[other].line, from: here)
                         rows[row].problems.append(ImportProblem(
                             table: here, line: rows[row].line, column: nil, value: nil,
                             reason: "the \(kind.en) of \(at.en) was not imported, so neither is this row: correct \(at.en) first",
