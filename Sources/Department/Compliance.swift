@@ -1,6 +1,7 @@
 import Foundation
 import VaultCrypto
 import VaultFormat
+import SalesArchive
 
 /// How an archive's escrow slots compare with the registry (DEPARTMENT.md §6).
 public struct EscrowCoverage: Sendable, Equatable {
@@ -151,14 +152,6 @@ public struct ComplianceReport: Codable, Sendable {
     /// An owner signature is INVALID somewhere: evidence of tampering (exit status 4).
     public var isTampered: Bool { (summary.signature["INVALID"] ?? 0) > 0 }
 
-    /// `path` as one word for a shell: as it is when it needs no quoting, else in single quotes.
-    static func shellWord(_ path: String) -> String {
-        let plain = path.unicodeScalars.allSatisfy { u in
-            u.properties.isAlphabetic || u.properties.numericType != nil || "/._-+,:@%".unicodeScalars.contains(u)
-        }
-        return plain && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
     /// True when `--verify` found evidence that an archive was altered or damaged (any `verified`
     /// other than `yes` and `no slot`): the tools exit 4, not 9 (DEPARTMENT.md §6).
     public var verifyFailed: Bool { archives.contains { $0.verified != nil && !FullCheckText.noEvidence.contains($0.verified!) } }
@@ -265,7 +258,7 @@ public struct ComplianceReport: Codable, Sendable {
             for (label, state) in [("A", inspection.copyA), ("B", inspection.copyB)] {
                 if case .damaged(let reason) = state {
                     row.nonCompliant = true
-                    problems.append("header copy \(label) damaged (\(reason)): the owner runs salesvault repair on \(Self.shellWord(path))")
+                    problems.append("header copy \(label) damaged (\(reason)): the owner runs salesvault repair on \(ShellWord.quote(path))")
                 }
             }
             if let expected = registered[prefix + name], expected != h.owner {
@@ -596,7 +589,7 @@ public enum Reminders {
             let start = due(week) - 7_200
             let summary = zh ? "\(e.owner)：请于周五 \(hour):00 前提交本周销售周报" : "Hand in the weekly report: \(e.owner) (Friday by \(hour):00)"
             // The path quoted for a shell: a name with spaces or `|` stays one argument.
-            let quoted = "'" + e.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            let quoted = ShellWord.quote(e.path)
             let description = zh ? "按制度 6.5（6），每周五下班前须向总经理和销售总监提交本周销售周报（本周新增内容标色）。请运行：salesvault report submit -a \(quoted)"
                 : "Regulation 6.5(6): every Friday, the week's archive goes to the general manager and the sales director. Run: salesvault report submit -a \(quoted)"
             lines += [

@@ -352,10 +352,7 @@ extension CLIError {
             i += 1
         }
         let end = given.firstIndex(of: "--") ?? given.count
-        let words = given.map { word -> String in
-            let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { !" \t\"'\\$`!*?;&|<>()[]{}#~".unicodeScalars.contains($0) }
-            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }
+        let words = given.map(ShellWord.quote)
         return FieldFormat.terminalSafe((["salesvault"] + words[..<end] + [extra] + words[end...]).joined(separator: " "))
     }
 }
