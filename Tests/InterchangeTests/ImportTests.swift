@@ -1786,6 +1786,22 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(p.problems.contains { $0.line == 3 && $0.reasonZH.hasPrefix("与本工作表第 2 行重复") && $0.reason.contains("row 2 of this sheet") }, "\(p.problems)")
     }
 
+    /// The records the updated rows update, beside the rows: two rows of one archive customer
+    /// and a second row of a new one are one record updated and one merged row.
+    func testRowsOfOneRecordAreCountedAsOneRecordUpdated() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\n甲公司,B\n丙公司,C\n"), name: "a.csv")
+        let p = try f.importing(utf8("客户名称,客户等级,行业\n甲公司,A,\n甲公司有限公司,,制造业\n乙公司,C,\n乙公司,,IT\n丙公司,D,\n"), name: "u.csv", commit: false) {
+            $0.onDuplicate = .update
+        }
+        let c = try XCTUnwrap(p.counts[.customers])
+        XCTAssertEqual([c.new, c.updated, c.recordsUpdated, c.mergedIntoNew], [1, 4, 2, 1], "\(c)")
+        XCTAssertEqual(p.total.recordsUpdated, 2)
+        let single = try f.importing(utf8("客户名称,行业\n甲公司,能源\n丙公司,能源\n"), name: "v.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertNil(single.counts[.customers]?.updatedRecords, "one row per record: no second count")
+        XCTAssertEqual(single.total.recordsUpdated, 2)
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

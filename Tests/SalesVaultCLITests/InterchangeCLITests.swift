@@ -214,6 +214,26 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(text.stdout.contains("  客户.csv 第 3 行，“客户等级”列"), text.stdout)
     }
 
+    /// Rows of one record are one update: the preview says how many records the updated rows
+    /// update, and the import's last line counts records (`1 new, 3 updated` was said for one
+    /// customer of the archive updated by two rows and a third row merged into the new one).
+    func testRowsOfOneRecordAreCountedAsOneUpdate() throws {
+        try sv(["customer", "add", "甲公司", "--grade", "B"])
+        let csv = try dir.write("u.csv", "客户名称,客户等级,行业,联系电话\n甲公司,A,,\n甲公司有限公司,,制造业,\n乙公司,C,,021-55556666\n乙公司,,IT,\n")
+        let zh = try sv(["import", csv, "--on-duplicate", "update", "--dry-run", "--lang", "zh"])
+        XCTAssertTrue(zh.stdout.contains("说明：客户“更新”的 3 行中，2 行更新档案中已有的 1 家客户，1 行并入本文件中新增的客户（同一记录的多行合并为一次更新）。"), zh.stdout)
+        let en = try sv(["import", csv, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
+        XCTAssertTrue(en.stdout.contains("customers: of the 3 updated rows, 2 update 1 customer of the archive, 1 adds to a customer new in this file"), en.stdout)
+        let done = try sv(["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
+        XCTAssertTrue(done.stdout.contains("导入完成：新增 1 条，更新 1 条（来自文件中的 3 行，同一记录的多行已合并）。"), done.stdout)
+        XCTAssertEqual(try sv(["customer", "list", "--json"]).stdout.components(separatedBy: "\"name\"").count - 1, 2, "two customers")
+        // One row per record: nothing more is said.
+        let one = try dir.write("v.csv", "客户名称,行业\n甲公司,能源\n")
+        let plain = try sv(["import", one, "--on-duplicate", "update", "--yes", "--lang", "zh"])
+        XCTAssertTrue(plain.stdout.contains("导入完成：新增 0 条，更新 1 条。"), plain.stdout)
+        XCTAssertFalse(plain.stdout.contains("说明：客户"), plain.stdout)
+    }
+
     func testADryRunOfAFileWithNothingToImportSaysWhy() throws {
         let before = try bytes(archive)
         for (name, content) in [("empty.csv", ""), ("bom.csv", "\u{FEFF}"), ("blank.csv", "\u{FEFF}\r\n\r\n")] {

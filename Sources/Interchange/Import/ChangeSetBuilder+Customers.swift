@@ -69,7 +69,7 @@ extension Importer.ChangeSetBuilder {
             }
             guard let settled = settle(i, row, .customer, match, value: name) else { return }
             ref = settled
-            if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
+            if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
         } else {
             var fields = r.fields.filter { $0.0 != "name" }
             if let handover {
@@ -156,7 +156,7 @@ extension Importer.ChangeSetBuilder {
         if let match {
             guard let settled = settle(i, r, .contact, match, value: name) else { return }
             ref = settled
-            if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
+            if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
@@ -203,7 +203,8 @@ extension Importer.ChangeSetBuilder {
                 let otherStage = stage.flatMap { s in SalesStage.read(s.trimmedWhitespace).flatMap { w in fileStages[ref].map { w != $0 } } } == true
                 b.status[i] = importer.update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
                                      warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
-                if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated }
+                b.updateTargets[i] = ref
+                if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
                 fileFields[ref] = Importer.merged(fileFields[ref], row, table: tables[r.mapped].table.name)
                 if let stage {
                     // Where the project is now: after an earlier row of this file, or in the archive.

@@ -132,6 +132,7 @@ extension Importer.ChangeSetBuilder {
             sayOtherName(i, r, kind, match, updated: true, unchanged: status == .unchanged)
             fileFields[match.ref] = Importer.merged(fileFields[match.ref], r, table: tables[r.mapped].table.name)
             b.status[i] = status
+            if status == .updated { b.updateTargets[i] = match.ref }
         }
         return match.ref
     }

@@ -89,7 +89,17 @@ public struct ImportPreview {
         /// (`--on-duplicate skip`, and an identical log entry or complaint under `update`).
         public var duplicate = 0
         public var refused = 0
+        /// The records the `updated` rows update, when fewer than the rows: rows of one record
+        /// are merged into one update (`1 new, 3 updated` was said for one customer updated by
+        /// two rows and a third row merged into the new one). nil when each row is its own record.
+        public var updatedRecords: Int?
+        /// Of the `updated` rows, those merged into a record new in this file (a second row of
+        /// a new customer): no record of the archive changes by them.
+        public var mergedIntoNew = 0
         public init() {}
+
+        /// The records updated: `updatedRecords`, or one per row.
+        public var recordsUpdated: Int { updatedRecords ?? updated }
     }
 
     /// A table as it was read: its name, what it holds, its header's line and its data rows.
@@ -177,7 +187,9 @@ public struct ImportPreview {
             t.unchanged += c.unchanged
             t.duplicate += c.duplicate
             t.refused += c.refused
+            t.mergedIntoNew += c.mergedIntoNew
         }
+        if counts.values.contains(where: { $0.updatedRecords != nil }) { t.updatedRecords = counts.values.reduce(0) { $0 + $1.recordsUpdated } }
         return t
     }
 

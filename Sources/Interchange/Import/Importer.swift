@@ -110,6 +110,8 @@ public final class Importer {
         // The preview: counts by kind and status, problems in file order.
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
+        var updatedRecords: [ImportKind: Set<String>] = [:]
+        var mergedIntoNew: [ImportKind: Int] = [:]
         for (i, r) in rows.enumerated() {
             var c = preview.counts[r.kind] ?? ImportPreview.Counts()
             if !tables[r.mapped].problems.isEmpty && r.problems.isEmpty {
@@ -121,7 +123,13 @@ public final class Importer {
             } else {
                 switch built.status[i] ?? .new {
                 case .new: c.new += 1
-                case .updated: c.updated += 1
+                case .updated:
+                    c.updated += 1
+                    switch built.updateTargets[i] {
+                    case let target? where target.hasPrefix("@"): mergedIntoNew[r.kind, default: 0] += 1
+                    case let target?: updatedRecords[r.kind, default: []].insert(target)
+                    case nil: updatedRecords[r.kind, default: []].insert("#\(i)")  // (a row of its own record)
+                    }
                 case .unchanged: c.unchanged += 1
                 case .duplicate: c.duplicate += 1
                 }
@@ -134,6 +142,13 @@ public final class Importer {
                 }
             }
             preview.counts[r.kind] = c
+        }
+        for (kind, c) in preview.counts where c.updated > 0 {
+            let records = updatedRecords[kind]?.count ?? 0, merged = mergedIntoNew[kind] ?? 0
+            if records + merged < c.updated || merged > 0 {
+                preview.counts[kind]?.updatedRecords = records
+                preview.counts[kind]?.mergedIntoNew = merged
+            }
         }
         preview.warnings += built.warnings
         // New customers named like others (as customer add asks about them).

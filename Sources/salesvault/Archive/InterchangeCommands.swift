@@ -256,8 +256,8 @@ struct Import: ArchiveCommand {
         }
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
-            let question = L("Import \(t.new) new and \(t.updated) updated record(s) into \(context.archive.vault.path)? [y/N] ",
-                             "将向 \(context.archive.vault.path) 导入：新增 \(t.new) 条、更新 \(t.updated) 条。确认导入？[y/N] ")
+            let question = L("Import \(t.new) new and \(t.recordsUpdated) updated record(s) into \(context.archive.vault.path)? [y/N] ",
+                             "将向 \(context.archive.vault.path) 导入：新增 \(t.new) 条、更新 \(t.recordsUpdated) 条。确认导入？[y/N] ")
             guard Terminal.confirm(question) else {
                 Terminal.print(L("Cancelled: nothing was imported.", "已取消，未导入任何数据。"))
                 return
@@ -271,8 +271,10 @@ struct Import: ArchiveCommand {
         // it freed a hundred thousand events on this thread: 50 ms).
         Background.release(consume preview)
         // (Rows that changed nothing said as such; duplicates left out only when there are some.)
-        var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.updated) 条"]
-        var enParts = ["\(t.new) new\(split)", "\(t.updated) updated"]
+        // (Records, not rows: rows of one record are one update, the rows said beside.)
+        let rowsNote = t.updatedRecords == nil ? (zh: "", en: "") : (zh: "（来自文件中的 \(t.updated) 行，同一记录的多行已合并）", en: " (from \(t.updated) rows: rows of one record are merged)")
+        var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.recordsUpdated) 条\(rowsNote.zh)"]
+        var enParts = ["\(t.new) new\(split)", "\(t.recordsUpdated) updated\(rowsNote.en)"]
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) duplicate(s) skipped") }
         if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) row(s) left out") }
         if t.unchanged > 0 { zhParts.append("另有 \(t.unchanged) 条与档案一致，未作改动"); enParts.append("\(t.unchanged) already as in the file") }
@@ -314,6 +316,31 @@ enum ImportReport {
 
     /// The new records by kind when they are of more than one kind (a customer list's contact
     /// persons are contacts of their own): "（其中客户 2 家、联系人 2 位）", " (2 customers, 2 contacts)".
+    /// The records a kind's updated rows update, when rows were merged (`Counts.updatedRecords`).
+    static func mergedRows(_ k: ImportKind, _ c: ImportPreview.Counts) -> (zh: String, en: String)? {
+        guard let records = c.updatedRecords else { return nil }
+        let (measure, one, many): (String, String, String)
+        switch k {
+        case .customers: (measure, one, many) = ("家客户", "customer", "customers")
+        case .contacts: (measure, one, many) = ("位联系人", "contact", "contacts")
+        case .projects: (measure, one, many) = ("个项目", "project", "projects")
+        case .log: (measure, one, many) = ("条跟进记录", "log entry", "log entries")
+        case .complaints: (measure, one, many) = ("条投诉", "complaint", "complaints")
+        }
+        let inArchive = c.updated - c.mergedIntoNew
+        var zh: [String] = [], en: [String] = []
+        if inArchive > 0 {
+            zh.append("\(inArchive) 行更新档案中已有的 \(records) \(measure)")
+            en.append("\(inArchive) update\(inArchive == 1 ? "s" : "") \(records) \(records == 1 ? one : many) of the archive")
+        }
+        if c.mergedIntoNew > 0 {
+            zh.append("\(c.mergedIntoNew) 行并入本文件中新增的\(measure.dropFirst())")
+            en.append("\(c.mergedIntoNew) add\(c.mergedIntoNew == 1 ? "s" : "") to \(c.mergedIntoNew == 1 ? "a \(one)" : many) new in this file")
+        }
+        return ("说明：\(k.sheetName(zh: true))“更新”的 \(c.updated) 行中，" + zh.joined(separator: "，") + "（同一记录的多行合并为一次更新）。",
+                "\(k.rawValue): of the \(c.updated) updated rows, " + en.joined(separator: ", ") + " (rows of one record are merged into one update).")
+    }
+
     static func newByKind(_ p: ImportPreview) -> String {
         let parts = ImportKind.order.compactMap { k -> (ImportKind, Int)? in
             guard let n = p.counts[k]?.new, n > 0 else { return nil }
@@ -436,6 +463,9 @@ enum ImportReport {
                              return [z ? k.sheetName(zh: true) : k.rawValue, "\(c.new)", "\(c.updated)"] + (unchanged ? ["\(c.unchanged)"] : [])
                                  + ["\(c.duplicate)", "\(c.refused)"]
                          })
+            // Rows of one record are one update: said beside the rows' count (3 updated rows
+            // for one customer were read as three customers).
+            for k in kinds { if let text = ImportReport.mergedRows(k, p.counts[k]!) { Terminal.print(z ? text.zh : text.en) } }
         }
         // Which records change how (only counts were shown: helper-100).
         let changes = state.map { p.updates(in: $0, zh: z) } ?? []
