@@ -1802,6 +1802,23 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(single.total.recordsUpdated, 2)
     }
 
+    /// A row whose credit code is one customer's and whose first phone number is another's goes
+    /// to the credit code's, and the phone is said (it went without a word).
+    func testACreditCodeOfOneAndAPhoneOfAnotherIsSaid() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,统一社会信用代码,联系电话\n甲公司,91310000132206713C,021-11112222\n乙公司,,021-55556666\n"), name: "a.csv")
+        let p = try f.importing(utf8("客户名称,统一社会信用代码,联系电话,行业\n甲公司上海分部,91310000132206713C,021-55556666,能源\n"), name: "u.csv", commit: false) {
+            $0.onDuplicate = .update
+        }
+        XCTAssertEqual(p.counts[.customers]?.updated, 1, "\(p.problems)")
+        let note = try XCTUnwrap(p.warnings.first { $0.reasonZH.contains("按统一社会信用代码对应档案中的 C1 甲公司") }, "\(p.warnings.map(\.reasonZH))")
+        XCTAssertTrue(note.reasonZH.contains("但其电话 021-55556666 是 C2 乙公司的电话"), note.reasonZH)
+        XCTAssertEqual(note.line, 2)
+        // The phone the credit code's own: nothing said.
+        let same = try f.importing(utf8("客户名称,统一社会信用代码,联系电话\n甲公司上海分部,91310000132206713C,021-11112222\n"), name: "v.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertFalse(same.warnings.contains { $0.reasonZH.contains("的电话。请核对电话") }, "\(same.warnings.map(\.reasonZH))")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

@@ -28,6 +28,16 @@ extension Importer.ChangeSetBuilder {
                        "客户名称对应档案中的 \(shown(named))，统一社会信用代码却属于 \(shown(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
                 return
             }
+            // The credit code one customer's and the first phone number another's: the credit
+            // code decides, and the phone is said (it went to the credit code's without a word).
+            if let p = archiveCustomer(byPhone: rowKeys), p != c, let phone = rowKeys.phone {
+                func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
+                let number = Identity.shownPhone(phone)
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
+                    reason: "\(name) is taken for \(shown(c)) by its credit code, but its phone \(number) is \(shown(p))'s; check the phone (the credit code decides which customer a row is)",
+                    reasonZH: "“\(name)”按统一社会信用代码对应档案中的 \(shown(c))，但其电话 \(number) 是 \(shown(p))的电话。请核对电话是否填错（以统一社会信用代码为准确定是哪一家客户）"))
+            }
             match = (c, nil, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同"))
         }
         else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
