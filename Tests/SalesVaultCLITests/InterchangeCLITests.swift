@@ -225,13 +225,20 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let en = try sv(["import", csv, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
         XCTAssertTrue(en.stdout.contains("customers: of the 3 updated rows, 2 update 1 customer of the archive, 1 adds to a customer new in this file"), en.stdout)
         let done = try sv(["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
-        XCTAssertTrue(done.stdout.contains("导入完成：新增 1 条，更新 1 条（来自文件中的 3 行，同一记录的多行已合并）。"), done.stdout)
+        XCTAssertTrue(done.stdout.contains("导入完成：新增 1 条，更新 1 条（来自文件中的 2 行，同一记录的多行已合并），另有 1 行并入本文件中新增的记录。"), done.stdout)
         XCTAssertEqual(try sv(["customer", "list", "--json"]).stdout.components(separatedBy: "\"name\"").count - 1, 2, "two customers")
         // One row per record: nothing more is said.
         let one = try dir.write("v.csv", "客户名称,行业\n甲公司,能源\n")
         let plain = try sv(["import", one, "--on-duplicate", "update", "--yes", "--lang", "zh"])
         XCTAssertTrue(plain.stdout.contains("导入完成：新增 0 条，更新 1 条。"), plain.stdout)
         XCTAssertFalse(plain.stdout.contains("说明：客户"), plain.stdout)
+        // Into an empty archive, the second row of a new customer: no update, one row merged
+        // (it said 更新 0 条（来自文件中的 2 行…）).
+        try tool(["init", dir.path("b.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        let fresh = try sv(on: dir.path("b.svault"), ["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
+        XCTAssertTrue(fresh.stdout.contains("导入完成：新增 2 条，更新 0 条，另有 2 行并入本文件中新增的记录。"), fresh.stdout)
+        let freshEN = try sv(on: dir.path("b.svault"), ["import", one, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
+        XCTAssertFalse(freshEN.stdout.contains("of the"), freshEN.stdout)
     }
 
     func testADryRunOfAFileWithNothingToImportSaysWhy() throws {

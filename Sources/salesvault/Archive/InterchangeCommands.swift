@@ -272,9 +272,15 @@ struct Import: ArchiveCommand {
         Background.release(consume preview)
         // (Rows that changed nothing said as such; duplicates left out only when there are some.)
         // (Records, not rows: rows of one record are one update, the rows said beside.)
-        let rowsNote = t.updatedRecords == nil ? (zh: "", en: "") : (zh: "（来自文件中的 \(t.updated) 行，同一记录的多行已合并）", en: " (from \(t.updated) rows: rows of one record are merged)")
+        let archiveRows = t.updated - t.mergedIntoNew
+        let rowsNote = archiveRows <= t.recordsUpdated ? (zh: "", en: "")
+            : (zh: "（来自文件中的 \(archiveRows) 行，同一记录的多行已合并）", en: " (from \(archiveRows) rows: rows of one record are merged)")
         var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.recordsUpdated) 条\(rowsNote.zh)"]
         var enParts = ["\(t.new) new\(split)", "\(t.recordsUpdated) updated\(rowsNote.en)"]
+        if t.mergedIntoNew > 0 {
+            zhParts.append("另有 \(t.mergedIntoNew) 行并入本文件中新增的记录")
+            enParts.append("\(t.mergedIntoNew) \(t.mergedIntoNew == 1 ? "row" : "rows") merged into records new in this file")
+        }
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) duplicate(s) skipped") }
         if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) row(s) left out") }
         if t.unchanged > 0 { zhParts.append("另有 \(t.unchanged) 条与档案一致，未作改动"); enParts.append("\(t.unchanged) already as in the file") }
