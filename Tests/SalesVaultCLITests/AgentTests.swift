@@ -599,6 +599,17 @@ final class AgentTests: ArchiveCommandTestCase {
         XCTAssertEqual((try agentStatus()["served"] as? NSNumber)?.intValue, 2, "the two archive commands ran in the agent")
         let failing = try sv(["shell", dir.path("a.svault")], stdin: "customer show 没有这家\ncustomer list\n")
         XCTAssertEqual(failing.status, 8, "a script learns the first failure's status: \(failing.stderr)")
+        // A hint that repeats the command repeats the command run, on the command line and in
+        // the shell (they said `salesvault agent --serve --reason` and `salesvault shell … --reason`),
+        // and the shell takes a line pasted with `salesvault` before it.
+        let direct = try sv(["customer", "grade", "华为", "D", "-a", dir.path("a.svault"), "--lang", "zh"])
+        XCTAssertEqual(direct.status, 8, direct.stderr)
+        XCTAssertTrue(direct.stderr.contains("请补上原因后重新执行：salesvault customer grade 华为 D -a \(dir.path("a.svault")) --lang zh --reason"), direct.stderr)
+        let inShell = try sv(["shell", dir.path("a.svault"), "--lang", "zh"], stdin: "customer grade 华为 D\nsalesvault customer grade 华为 D --reason 预算取消\n")
+        XCTAssertTrue(inShell.stderr.contains("请补上原因后重新执行：salesvault customer grade 华为 D --reason"), inShell.stderr)
+        XCTAssertFalse(inShell.stderr.contains("shell"), inShell.stderr)
+        XCTAssertTrue(inShell.stdout.contains("D"), inShell.stdout)
+        XCTAssertTrue(try sv(["customer", "list", "-a", dir.path("a.svault")]).stdout.contains("D "), "the pasted line ran")
         XCTAssertEqual(try sv(["lock"]).status, 0)
         let locked = try sv(["shell", dir.path("a.svault")], stdin: "customer list\n")
         XCTAssertNotEqual(locked.status, 0, "locked: the shell needs the password again")

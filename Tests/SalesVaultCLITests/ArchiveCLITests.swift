@@ -87,6 +87,9 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         // `--` and without a blank one given (helper-156).
         let plain = try sv(["customer", "grade", "华为", "B", "--lang", "zh"], day: 5, expect: 8).stderr
         XCTAssertTrue(plain.contains("提示：未做任何更改。请补上原因后重新执行：salesvault customer grade 华为 B --lang zh") && plain.contains("--reason \"……\""), plain)
+        // In the shell, the line (it said `salesvault shell a.svault … --reason`).
+        let shellRun = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "customer grade 华为 B\n", environment: env)
+        XCTAssertTrue(shellRun.stderr.contains("请补上原因后重新执行：salesvault customer grade 华为 B --reason \"……\""), shellRun.stderr)
         let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
         XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
         let dashed = dashedRun.stderr

@@ -14,8 +14,9 @@ struct Shell: VaultCommand {
         discussion: """
             Type the same commands as on the command line, without `salesvault` and
             without the archive: `customer list`, `log add 华为 call "…"`, `history
-            --since today`. `exit` or Ctrl-D leaves and wipes the keys. Commands can also
-            come on standard input (scripts).
+            --since today` (a command pasted with `salesvault` before it runs too). `exit`
+            or Ctrl-D leaves and wipes the keys. Commands can also come on standard input
+            (scripts).
 
             EXAMPLES
               salesvault shell zhangwei.svault
@@ -85,9 +86,11 @@ struct Shell: VaultCommand {
                 guard let text = Swift.readLine() else { break }
                 line = text
             }
-            let words: [String]
+            var words: [String]
             do {
                 words = try ShellWords.split(line)
+                // (A command pasted whole, `salesvault customer list`, as a hint writes it.)
+                if words.count > 1, words[0] == "salesvault" { words.removeFirst() }
             } catch {
                 Terminal.stderr(ErrorReport.describe(error).0 + "\n")
                 continue
@@ -131,6 +134,9 @@ struct Shell: VaultCommand {
                     }
                     if status != 0 { throw ExitCode(status) }
                 } else if command is any ArchiveCommand, let context {
+                    // (A hint that repeats the command repeats this line, not `salesvault shell …`.)
+                    CLIError.runningWords = commandWords
+                    defer { CLIError.runningWords = nil }
                     try context.run(parsed: command, words: commandWords)
                 } else {
                     try command.run()  // status, help texts: they need no open archive

@@ -338,12 +338,17 @@ enum ErrorReport {
 }
 
 extension CLIError {
+    /// The words of the shell line being run (`commandAgain`); nil outside the shell.
+    nonisolated(unsafe) static var runningWords: [String]?
+
     /// The command as typed (`salesvault` and its arguments, each quoted as a shell needs it),
     /// with `extra` at its end, shown terminal-safe.
     static func commandAgain(adding extra: String) -> String {
         // (Before `--`, after which it would be text; a blank --reason given is replaced, not kept
-        // beside the new one: helper-156.)
-        var given = Array(CommandLine.arguments.dropFirst())
+        // beside the new one: helper-156.) The command is the one being run: a line of the shell,
+        // or a command the agent runs for another process (their own command lines said
+        // `salesvault shell a.svault … --reason` and `salesvault agent --serve --reason`).
+        var given = AgentServing.request?.words ?? runningWords ?? Array(CommandLine.arguments.dropFirst())
         let option = String(extra.prefix { $0 != " " })
         var i = 0
         while i < given.count, given[i] != "--" {

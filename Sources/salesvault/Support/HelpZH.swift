@@ -136,7 +136,7 @@ enum HelpZH {
             """,
         "shell": """
             输入与命令行相同的命令，但不写 salesvault 和档案：customer list、log add 华为 电话 "…"、
-            history --since 今天。打开时先显示今日待办。exit 或 Ctrl-D 退出并清除密钥。命令也可以从标准输入读入（脚本）。
+            history --since 今天（粘贴带 salesvault 的整条命令也可以）。打开时先显示今日待办。exit 或 Ctrl-D 退出并清除密钥。命令也可以从标准输入读入（脚本）。
 
             示例
               salesvault shell zhangwei.svault
