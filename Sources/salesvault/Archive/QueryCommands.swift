@@ -88,7 +88,7 @@ struct History: ArchiveCommand {
                              return ["B\(h.batch)", Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",
                                      Render.truncate(change, 50), Render.truncate(notes, 60)]
                          })
-            print(z ? "共 \(shown.count) 项变更" : "\(shown.count) changes")
+            print(z ? "共 \(shown.count) 项变更" : shown.count == 1 ? "1 change" : "\(shown.count) changes")
         }
     }
 }
@@ -132,7 +132,7 @@ struct Search: ArchiveCommand {
             Render.table(z ? ["编号", "类型", "名称", "字段", "内容"] : ["id", "kind", "name", "field", "text"],
                          hits.map { [$0.entity.shortID, z ? $0.entity.kind.zh : $0.entity.kind.en, Render.truncate($0.entity.displayName, 24),
                                      Schema.field($0.entity.kind, key: $0.field).map(Render.label) ?? $0.field, Render.truncate($0.text, 50)] })
-            print(z ? "共 \(hits.count) 条结果" : "\(hits.count) matches")
+            print(z ? "共 \(hits.count) 条结果" : hits.count == 1 ? "1 match" : "\(hits.count) matches")
         }
     }
 }
