@@ -195,7 +195,7 @@ struct CustomerCommand: ParsableCommand {
             let e = try context.use {
                 try $0.setGrade(customer, to: grade, reason: reason ?? "", result: result ?? "", problem: problem ?? "", now: Clock.now)
             }
-            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(Render.grade(e["grade"]?.text)).", "\(e.shortID) \(e.displayName) 的等级已改为 \(Render.grade(e["grade"]?.text))。").text)
+            Terminal.print(L("\(e.shortID) \(e.displayName) is now grade \(Render.grade(e["grade"]?.text)).", "\(e.shortID) \(e.displayName)的等级已改为 \(Render.grade(e["grade"]?.text))。").text)
             if (result ?? "").isEmpty || (problem ?? "").isEmpty {
                 Terminal.stderr(L("The weekly report asks for the result and the problems met: add them with `customer grade \(e.shortID) --result … --problem …`.\n",
                                   "本次调整尚未填写调整结果或存在的问题（周报中须写明），可用 salesvault customer grade \(e.shortID) --result … --problem … 补充。\n").text)

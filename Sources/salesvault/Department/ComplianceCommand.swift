@@ -288,7 +288,7 @@ struct RemindersCommand: VaultCommand {
             // regenerated, so it replaces the previous file.
             try AtomicFile.write(Data(text.utf8), to: output, replacing: true, protecting: paths)
             let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
-            print(L("Wrote \(events) events for \(entries.count) archives to \(output).", "已将 \(entries.count) 个档案的 \(events) 个事件写入 \(output)。").text)
+            print(L("Wrote \(ComplianceCommand.counted(events, "event")) for \(ComplianceCommand.counted(entries.count, "archive")) to \(output).", "已将 \(entries.count) 个档案的 \(events) 个事件写入 \(output)。").text)
         } else {
             print(text, terminator: "")
         }
