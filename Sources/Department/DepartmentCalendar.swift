@@ -57,6 +57,22 @@ public struct DepartmentCalendar: Sendable, Equatable {
         Self.dateString(day(of: instant))
     }
 
+    /// `YYYY-MM-DD HH:MM` of the instant in this zone (listings a manager reads, `dept audit`).
+    public func dateTimeString(of instant: Int64) -> String {
+        let d = day(of: instant)
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
+        let (local, overflow) = instant.addingReportingOverflow(offset)
+        guard !overflow else { return Self.dateString(d) }
+        let second = local - d * 86_400
+        return Self.dateString(d) + String(format: " %02d:%02d", Int(second / 3_600), Int(second % 3_600 / 60))
+    }
+
+    /// What the zone is called in a heading: 北京时间 for Asia/Shanghai, else its name.
+    public var shownName: (en: String, zh: String) {
+        let name = timeZone.identifier
+        return (name, name == Self.defaultZoneName ? "北京时间" : name)
+    }
+
     /// `YYYY-MM-DD` of a day, or with `compact` `YYYYMMDD` (iCalendar dates).
     public static func dateString(_ day: Int64, compact: Bool = false) -> String {
         let (seconds, overflow) = day.multipliedReportingOverflow(by: 86_400)

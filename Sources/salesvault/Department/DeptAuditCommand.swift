@@ -36,7 +36,11 @@ struct DeptAudit: VaultCommand {
         var tampered = false
         var unreadable = false
         var seenIDs: Set<String> = []
-        Terminal.print(zh ? "部门审计日志 — \(Terminal.cell(registry.name))" : "Audit log — \(Terminal.cell(registry.name))")
+        // Times in the department's zone, said once in the heading (they were UTC instants,
+        // 2026-02-10T15:00:00Z for an open at 23:00 Beijing time).
+        let calendar = registry.calendar
+        Terminal.print(zh ? "部门审计日志 — \(Terminal.cell(registry.name))（时间为\(calendar.shownName.zh)）"
+                          : "Audit log — \(Terminal.cell(registry.name)) (times in \(calendar.shownName.en))")
         for (owner, path) in people {
             let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0, let inspection = try? DepartmentScan.inspect(path: path) else {
@@ -65,7 +69,7 @@ struct DeptAudit: VaultCommand {
             Terminal.print("\(Terminal.cell(owner))  (audit/\(id).log)")
             for item in items {
                 let e = item.line.entry
-                let when = e.map { Registry.timestamp($0.time) } ?? "?"
+                let when = e.map { calendar.dateTimeString(of: $0.time) } ?? "?"
                 let action = e.map { a -> String in
                     let w: L = a.action == "resetPassword" ? L("password reset", "重置密码") : a.action == "export" ? L("export", "导出明文") : L("open", "只读打开")
                     return w.text
