@@ -1819,6 +1819,42 @@ final class ImportTests: XCTestCase {
         XCTAssertFalse(same.warnings.contains { $0.reasonZH.contains("的电话。请核对电话") }, "\(same.warnings.map(\.reasonZH))")
     }
 
+    /// A first phone number or a credit code that two archive customers give (a head office and
+    /// its branch, added with --force): a row found by it alone is neither (it was taken for the
+    /// last one added, and --on-duplicate update overwrote it: helper-163); a row naming one is
+    /// that one.
+    func testANumberOrCreditCodeTwoCustomersShareFindsNeither() throws {
+        let f = try ImportFixture()
+        try {
+            let a = try f.open()
+            try a.addCustomer(name: "上海总公司", fields: [("phone", "021-44444444"), ("creditCode", "91310000132206713C")], now: testNow - 7_200)
+            try a.addCustomer(name: "浦东分公司", fields: [("phone", "021-44444444/021-55555555"), ("creditCode", "91310000132206713C"), ("region", "浦东")], now: testNow - 7_100)
+            try a.addCustomer(name: "乙公司", fields: [("phone", "021-33333333")], now: testNow - 7_000)
+        }()
+        let before = try f.bytes()
+        let phone = try f.importing(utf8("客户名称,联系电话,地区\n上海总部,021-44444444,徐汇\n"), name: "a.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(phone.counts[.customers]?.refused, 1, "\(phone.counts)")
+        XCTAssertTrue(phone.problems.first?.reasonZH.hasPrefix("电话 021-44444444 是档案中多个客户的第一个号码（C1 上海总公司、C2 浦东分公司），无法确定要更新哪一家") == true, "\(phone.problems.map(\.reasonZH))")
+        let credit = try f.importing(utf8("客户名称,统一社会信用代码,地区\n上海总部,91310000132206713C,徐汇\n"), name: "b.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(credit.problems.first?.reasonZH.hasPrefix("统一社会信用代码 91310000132206713C 是档案中多个客户共用的（C1 上海总公司、C2 浦东分公司）") == true, "\(credit.problems.map(\.reasonZH))")
+        XCTAssertEqual(try f.bytes(), before, "nothing written")
+        // Skipped, the duplicate names both.
+        let skip = try f.importing(utf8("客户名称,联系电话\n上海总部,021-44444444\n"), name: "c.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(skip.counts[.customers]?.duplicate, 1)
+        XCTAssertTrue(skip.warnings.contains { $0.reasonZH.contains("C1 上海总公司的第一个号码也是它") }, "\(skip.warnings.map(\.reasonZH))")
+        // A row naming one of them is that one.
+        let named = try f.importing(utf8("客户名称,统一社会信用代码,地区\n浦东分公司,91310000132206713C,张江\n"), name: "d.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(named.counts[.customers]?.updated, 1, "\(named.problems)")
+        let changes = named.updates(in: try f.open().state, zh: true)
+        XCTAssertTrue(changes.contains { $0.hasPrefix("C2 浦东分公司") }, "\(changes)")
+        // A row taken for C1 whose phone gives C3's number: said (it was written in without a word).
+        let other = try f.importing(utf8("客户名称,联系电话\n上海总公司,021-44444444/021-33333333\n"), name: "e.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(other.warnings.contains { $0.reasonZH.contains("“上海总公司”的电话 021-33333333 也出现在档案中的 C3 乙公司的电话栏里；本行将把它写入 C1 上海总公司") }, "\(other.warnings.map(\.reasonZH))")
+        // Its own numbers again: nothing said.
+        let own = try f.importing(utf8("客户名称,联系电话,地区\n浦东分公司,021-44444444/021-55555555,张江\n"), name: "g.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertFalse(own.warnings.contains { $0.reasonZH.contains("本行将把它写入") }, "\(own.warnings.map(\.reasonZH))")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

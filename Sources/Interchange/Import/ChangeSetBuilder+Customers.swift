@@ -16,7 +16,21 @@ extension Importer.ChangeSetBuilder {
             customers.register(ref: own.shortID, line: r.line, key: key, credit: credit, code: r.field("code"), phone: rowKeys.phone, otherPhones: rowKeys.otherPhones)
             customers.register(ref: own.shortID, line: r.line, traditionalName: name)
         }
-        else if let credit, let c = index.customerByCredit[credit] {
+        else if let credit, var c = index.customerByCredit[credit] {
+            // A credit code several archive customers give: the one the row names, else none
+            // known (it was the last added, and an update overwrote it: helper-163).
+            var also: [String] = []
+            if let shared = index.sharedCredits[credit] {
+                if let picked = namedAmong(shared, name: name, key: key) { c = picked } else {
+                    guard options.onDuplicate != .update else {
+                        refuse(i, header(r, "creditCode"), credit,
+                               "the credit code \(credit) is given by more than one customer in the archive (\(listed(shared, zh: false))): which to update is not clear; write the name exactly as one of them does",
+                               "统一社会信用代码 \(credit) 是档案中多个客户共用的（\(listed(shared, zh: true))），无法确定要更新哪一家。请把客户名称写成与其中一家完全相同")
+                        return
+                    }
+                    also = shared.filter { $0 != c }
+                }
+            }
             // The name one archive customer's and the credit code another's: an update
             // would not know which (it updated the credit code's without a word: helper-92).
             if options.onDuplicate == .update,
@@ -38,7 +52,8 @@ extension Importer.ChangeSetBuilder {
                     reason: "\(name) is taken for \(shown(c)) by its credit code, but its phone \(number) is \(shown(p))'s; check the phone (the credit code decides which customer a row is)",
                     reasonZH: "“\(name)”按统一社会信用代码对应档案中的 \(shown(c))，但其电话 \(number) 是 \(shown(p))的电话。请核对电话是否填错（以统一社会信用代码为准确定是哪一家客户）"))
             }
-            match = (c, nil, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同"))
+            match = (c, nil, also.isEmpty ? MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")
+                     : MatchReason(.creditCode, "same credit code, which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "")", "统一社会信用代码相同；\(listed(also, zh: true))也使用该代码"))
         }
         else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
             match = (c, nil, MatchReason(.name, "same name", "名称相同"))
@@ -54,6 +69,19 @@ extension Importer.ChangeSetBuilder {
             match = (shared.last!, nil, MatchReason(.sharedName, "same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
         }
         else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
+        else if let phone = rowKeys.phone, let shared = index.sharedFirstPhones[phone] {
+            // A first number several archive customers give, none of them named by the row.
+            let number = Identity.shownPhone(phone)
+            guard options.onDuplicate != .update else {
+                refuse(i, header(r, "phone"), r.field("phone"),
+                       "\(number) is the first phone number of more than one customer in the archive (\(listed(shared, zh: false))): which to update is not clear; write the name exactly as one of them does, or give the credit code",
+                       "电话 \(number) 是档案中多个客户的第一个号码（\(listed(shared, zh: true))），无法确定要更新哪一家。请把客户名称写成与其中一家完全相同，或填写统一社会信用代码")
+                return
+            }
+            let also = shared.dropLast()
+            match = (shared.last!, nil, MatchReason(.phone, "same phone, which \(listed(Array(also), zh: false)) also give\(also.count == 1 ? "s" : "") first",
+                                                      "电话相同；\(listed(Array(also), zh: true))的第一个号码也是它"))
+        }
         else if let c = archiveCustomer(byPhone: rowKeys) { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
         else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")) }
         else if let f = customers.byKey[key], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.name, "same name", "名称相同")) }
@@ -79,6 +107,7 @@ extension Importer.ChangeSetBuilder {
             }
             guard let settled = settle(i, row, .customer, match, value: name) else { return }
             ref = settled
+            noteNumbersOfOthers(i, r, rowKeys, record: settled)
             if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
         } else {
             var fields = r.fields.filter { $0.0 != "name" }
@@ -275,6 +304,21 @@ extension Importer.ChangeSetBuilder {
         k.phone.flatMap { index.customerByPhone[$0] }
     }
 
+    /// Of archive customers that share a credit code or a first number, the one the row names:
+    /// its exact name, or its company key when no other customer's name has that key.
+    func namedAmong(_ refs: [String], name: String, key: TextKey) -> String? {
+        if let exact = index.customerByName[TextKey(name.trimmedWhitespace)], refs.contains(exact) { return exact }
+        if index.sharedKeys[key] == nil, let k = index.customerByKey[key], refs.contains(k) { return k }
+        return nil
+    }
+
+    /// Archive customers as a list in a message: `C1 上海总公司、C2 浦东分公司` (the first five, then 等 N 家).
+    func listed(_ refs: [String], zh: Bool) -> String {
+        let labels = refs.prefix(5).map { ref in archiveID(ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? ref }
+        let more = refs.count > 5 ? (zh ? "等 \(refs.count) 家" : " and \(refs.count - 5) more") : ""
+        return labels.joined(separator: zh ? "、" : ", ") + more
+    }
+
     /// `archiveCustomer(byPhone:)` among the file's earlier rows.
     func fileCustomer(byPhone k: RowKeys, _ r: Row) -> (ref: String, line: Int)? {
         guard let first = k.phone, let f = customers.byPhone[first], !distinctRecords(r, f.ref) else { return nil }
@@ -291,10 +335,50 @@ extension Importer.ChangeSetBuilder {
 
     /// The customers, of the archive (no line) and of the file so far, that give `number` first.
     func firstPlaceHolders(_ number: String) -> [(ref: String, line: Int?)] {
-        var out: [(ref: String, line: Int?)] = []
-        if let c = index.customerByPhone[number] { out.append((c, nil)) }
+        var out: [(ref: String, line: Int?)] = (index.sharedFirstPhones[number] ?? index.customerByPhone[number].map { [$0] } ?? []).map { ($0, nil) }
         if let f = customers.byPhone[number], !out.contains(where: { $0.ref == f.ref }) { out.append((f.ref, f.line)) }
         return out
+    }
+
+    /// A row taken for a record under --on-duplicate update whose phone gives a number another
+    /// customer gives (first or after): said, naming them, since the two will then share it (C2's
+    /// first number was written into C1 without a word: helper-163). Numbers the record has
+    /// already are not said again.
+    func noteNumbersOfOthers(_ i: Int, _ r: Row, _ k: RowKeys, record ref: String) {
+        guard options.onDuplicate == .update, r.field("phone") != nil else { return }
+        let own = Set(archiveID(ref).flatMap { archive.state.entity(.customer, $0) }.map { Identity.allPhoneKeys($0["phone"]?.text) } ?? [])
+        for p in k.phones where !own.contains(p) {
+            var holders: [(ref: String, line: Int?)] = []
+            for h in firstPlaceHolders(p) + secondPlaceHolders(p) where h.ref != ref && !holders.contains(where: { $0.ref == h.ref }) { holders.append(h) }
+            guard !holders.isEmpty else { continue }
+            let (listEN, listZH) = holderList(holders, from: r)
+            let name = r.field("name") ?? ""
+            let number = Identity.shownPhone(p)
+            let record = archiveID(ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? "“\(name)”"
+            updateWarnings.append(ImportProblem(
+                table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
+                reason: "\(name) gives \(number), which \(listEN) also give\(holders.count == 1 ? "s" : ""): this row writes it into \(record), and both will have it; check that it is not a mistake",
+                reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里；本行将把它写入 \(record)，导入后两家客户的电话栏里都会有这个号码。请核对是否填错"))
+            return
+        }
+    }
+
+    /// Holders of a number as a list in a message: the archive's named once (`档案中的 C1 甲公司、C2
+    /// 乙公司`), the file's by their rows, the first five, then how many (it repeated 档案中的 before
+    /// each, and stopped at five without a word: helper-163).
+    func holderList(_ holders: [(ref: String, line: Int?)], from r: Row) -> (en: String, zh: String) {
+        let shownHolders = holders.prefix(5)
+        let archived = shownHolders.filter { $0.line == nil }.map { h in archiveID(h.ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? h.ref }
+        let inFile = shownHolders.compactMap { h in h.line.map { fileLine(h.ref, $0, from: r) } }
+        var en: [String] = [], zh: [String] = []
+        if !archived.isEmpty {
+            en.append("the archive's " + archived.joined(separator: ", "))
+            zh.append("档案中的 " + archived.joined(separator: "、"))
+        }
+        en += inFile.map(\.en)
+        zh += inFile.map(\.zh)
+        let more = holders.count > 5 ? (en: " and \(holders.count - 5) more", zh: "等 \(holders.count) 家客户") : (en: "", zh: "")
+        return (en.joined(separator: ", ") + more.en, zh.joined(separator: "、") + more.zh)
     }
 
     /// A row taken for no customer whose phone shares a number with others where it is not the
@@ -302,20 +386,13 @@ extension Importer.ChangeSetBuilder {
     /// a new customer).
     func noteSharedSecondNumber(_ i: Int, _ r: Row, _ k: RowKeys) {
         let name = r.field("name") ?? ""
-        func shown(_ h: (ref: String, line: Int?)) -> (en: String, zh: String) {
-            if let line = h.line { return fileLine(h.ref, line, from: r) }
-            let e = archiveID(h.ref).flatMap { archive.state.entity(.customer, $0) }
-            let label = e.map { "\($0.shortID) \($0.displayName)" } ?? h.ref
-            return ("the archive's \(label)", "档案中的 \(label)")
-        }
         for (position, p) in k.phones.enumerated() {
             // Its first number given second by others; any other number given anywhere by others.
             var holders = secondPlaceHolders(p)
             if position > 0 { for h in firstPlaceHolders(p) where !holders.contains(where: { $0.ref == h.ref }) { holders.append(h) } }
             guard !holders.isEmpty else { continue }
-            let names = holders.prefix(5).map(shown)
             let number = Identity.shownPhone(p)
-            let (listEN, listZH) = (names.map(\.en).joined(separator: ", "), names.map(\.zh).joined(separator: "、"))
+            let (listEN, listZH) = holderList(holders, from: r)
             updateWarnings.append(ImportProblem(
                 table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
                 reason: "\(name) gives \(number), which \(listEN) also give\(holders.count == 1 ? "s" : ""), but not as the first number of both (a switchboard or a group's number?): that alone does not make them one customer, so this row is imported as a new customer. If it is the same customer, write this row's name exactly as that one's and import it again",

@@ -155,6 +155,12 @@ extension Importer {
         /// order: they find no record (a number after the first is no sign of one customer), only
         /// the note that names who else gives it (`noteSharedSecondNumber`).
         var customersBySecondPhone: [String: [String]] = [:]
+        /// First phone numbers and credit codes two or more customers give (added with `customer
+        /// add --force`: a branch and its head office), with those customers in record order: a
+        /// row found by one of them alone is not known to be either (it was taken for the last
+        /// one added, and --on-duplicate update overwrote it: helper-163).
+        var sharedFirstPhones: [String: [String]] = [:]
+        var sharedCredits: [String: [String]] = [:]
         /// Customers by their short names and aliases (compared as company names are), for a
         /// reference that names none by its name: "" when a name is another's too (ambiguous).
         var customerByOtherName: [TextKey: String] = [:]
@@ -231,9 +237,15 @@ extension Importer {
                 } else {
                     t.customerByPhone.reserveCapacity(ids.count)
                     for (id, k) in zip(ids, keys) {
-                        if let credit = k.credit { t.customerByCredit[credit] = id }
+                        if let credit = k.credit {
+                            if let earlier = t.customerByCredit[credit] { t.sharedCredits[credit, default: [earlier]].append(id) }
+                            t.customerByCredit[credit] = id
+                        }
                         if let code = k.code { t.customerByCode[code] = id }
-                        if let phone = k.phone { t.customerByPhone[phone] = id }
+                        if let phone = k.phone {
+                            if let earlier = t.customerByPhone[phone] { t.sharedFirstPhones[phone, default: [earlier]].append(id) }
+                            t.customerByPhone[phone] = id
+                        }
                         for other in k.otherPhones where t.customersBySecondPhone[other]?.last != id { t.customersBySecondPhone[other, default: []].append(id) }
                         for other in k.otherNames where t.customerByOtherName[other] != id {
                             t.customerByOtherName[other] = t.customerByOtherName[other] == nil ? id : ""
@@ -246,6 +258,7 @@ extension Importer {
             customerBySimplifiedKey = filled[0].customerBySimplifiedKey
             (customerByCredit, customerByCode, customerByPhone, customerByOtherName) = (filled[1].customerByCredit, filled[1].customerByCode, filled[1].customerByPhone, filled[1].customerByOtherName)
             customersBySecondPhone = filled[1].customersBySecondPhone
+            (sharedFirstPhones, sharedCredits) = (filled[1].sharedFirstPhones, filled[1].sharedCredits)
             if customersOnly { return }
             state.each(.contact) { p in if let c = p["customer"]?.ref { contacts[c, default: []].append(p) } }
             state.each(.project) { p in if let c = p["customer"]?.ref { projects[c, default: []].append(p) } }
