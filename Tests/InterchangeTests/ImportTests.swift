@@ -2160,7 +2160,15 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(keys("021-50000000/021-33333333"), ["02150000000", "02133333333"])
         XCTAssertEqual(keys("021-50000000/021 3333 3333、13912345678"), ["02150000000", "02133333333", "13912345678"])
         XCTAssertEqual(keys("0571-80000001/0571-80000002"), ["057180000001", "057180000002"])
-        XCTAssertEqual(keys("021-55556666/801-2"), ["02155556666-801"], "a short part after the slash stays an extension")
+        XCTAssertEqual(keys("021-55556666/801-2"), ["02155556666"], "digits going on after a dash: no extension")
+        // A second number mistyped after the slash is no extension either (the first number lost
+        // its match and a duplicate was missed: helper-163).
+        for cell in ["021-50000000/021-3333333", "021-50000000/021-33333", "021-50000000/021-3", "021-50000000/021-3333 333",
+                     "021-50000000/010-3333333", "021-50000000/0755-333333", "021-50000000//021-33333333"] {
+            XCTAssertEqual(Identity.phoneKey(cell), "02150000000", cell)
+            XCTAssertEqual(Identity.phoneKeyGeneral(cell), "02150000000", cell)
+        }
+        XCTAssertEqual(Identity.phoneKey("021-44443333/802"), "02144443333-802", "a few digits alone stay an extension")
         XCTAssertEqual(Identity.phoneKeyGeneral("021－50000000／021－33333333"), "02150000000", "the same on the general path")
         // A second number after a space, or after 传真, counts too (helper-156: missed).
         XCTAssertEqual(keys("021-12340006 13912345678"), ["02112340006", "13912345678"])

@@ -213,7 +213,7 @@ public enum Identity {
         mutating func other(plus sign: Bool, marker: Marker?, leading: Bool = false) {
             stopsHere = false
             if done {
-                if slashed && (marker == .another || marker == .slash || marker == .extension) { slashTailClosed = true }
+                if slashed && !slashTail.isEmpty && (marker == .another || marker == .slash || marker == .extension) { slashTailClosed = true }
                 // (After an extension, a separator begins another number.)
                 if extended && (marker == .another || marker == .slash) && !ext.isEmpty && !extClosedBySeparator {
                     extClosedBySeparator = true
@@ -247,14 +247,15 @@ public enum Identity {
         }
 
         /// The digits after a slash, up to the next separator or extension, across dashes and
-        /// spaces: `021-50000000/021-33333333` has `02133333333`, a whole number, so `021` is
-        /// no extension (it was, and a duplicate of `021-50000000` was missed: helper-162).
+        /// spaces: `021-50000000/021-33333333` has `02133333333`, so `021` is no extension (it
+        /// was, and a duplicate of `021-50000000` was missed: helper-162).
         private var slashTail: [UInt8] = []
         private var slashTailClosed = false
 
-        /// The extension's digits; none when a slash was followed by a whole number's (seven
-        /// digits or more, or a whole number written in parts: another number, not an extension).
-        var extensionDigits: [UInt8] { slashed && (ext.count >= 7 || Self.isWhole(slashTail[...])) ? [] : ext }
+        /// The extension's digits. After a slash, an extension is a few digits alone (`/802`);
+        /// seven or more, or digits that go on after a dash or a space (`/021-3333333`, a second
+        /// number mistyped: helper-163), are another number, not an extension.
+        var extensionDigits: [UInt8] { slashed && (ext.count >= 7 || slashTail.count > ext.count) ? [] : ext }
 
         /// The number's key without its extension.
         private func numberKey() -> String? {
