@@ -78,11 +78,11 @@ final class RegistryRoundCLITests: XCTestCase {
     func testWithoutATerminalInitRefusesBeforeShowingTheFingerprint() throws {
         try f.admin(["add-salesperson", f.dept, "张伟"])
         let fingerprint = try XCTUnwrap(adminFingerprintOption(f.dept).last)
-        let r = try f.sv(["init", "--department", f.dept, "--owner", "张伟", "--password-file", f.dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 1)
+        let r = try f.sv(["init", "--department", f.dept, "--owner", "张伟", "--password-file", f.dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 64)
         XCTAssertFalse((r.stdout + r.stderr).contains(fingerprint), r.stdout + r.stderr)
         XCTAssertFalse(r.stdout.contains("Administrator fingerprint"), r.stdout)
         XCTAssertTrue(r.stderr.contains("no terminal to ask on") && r.stderr.contains("--admin-fingerprint"), r.stderr)
-        let zh = try f.sv(["init", "--department", f.dept, "--owner", "张伟", "--password-file", f.dir.path("pw"), "--insecure-kdf-cost", "10", "--lang", "zh"], expect: 1)
+        let zh = try f.sv(["init", "--department", f.dept, "--owner", "张伟", "--password-file", f.dir.path("pw"), "--insecure-kdf-cost", "10", "--lang", "zh"], expect: 64)
         XCTAssertTrue(zh.stderr.contains("没有可供确认的终端"), zh.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.dept + "/archives/张伟.svault"))
     }

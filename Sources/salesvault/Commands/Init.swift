@@ -109,6 +109,17 @@ extension Init {
                            hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
                                    "请打电话向管理员索取指纹（管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看），然后加上 --admin-fingerprint \"管理员念给您的完整指纹\"（不要从此文件夹中复制）"))
         }
+        // A fingerprint given is compared before anything of the folder is shown, and a wrong one
+        // is refused without the folder's own (it was shown twice, ready to be copied over the
+        // one read out by phone: helper-163).
+        let compact = { (s: String) in s.filter { !$0.isWhitespace }.uppercased() }
+        if let given = adminFingerprint, compact(given) != compact(fingerprint) {
+            let shown = Terminal.cell(given.trimmingCharacters(in: .whitespaces))
+            throw CLIError(.damaged, L("the registry in \(department) is not signed by the administrator key \(shown) you gave; nothing was created",
+                                       "\(department) 中的部门名册不是由您给出的管理员密钥 \(shown) 签名的；未创建任何文件"),
+                           hint: L("do not use this department folder; ask your administrator (by phone) for the fingerprint and where the department is, and do not copy a fingerprint from the folder",
+                                   "请勿使用此部门文件夹；请打电话向管理员核实指纹和部门文件夹的位置，不要从文件夹中复制指纹"))
+        }
         // Names and roles as one line each, controls and bidi escaped (FieldFormat.terminalSafe).
         let dept = Terminal.cell(r.name)
         Terminal.print(L("Department \(dept) (\(Terminal.cell(department))), registry serial \(r.serial).", "部门 \(dept)（\(Terminal.cell(department))），名册版本 \(r.serial)。").text)
@@ -118,16 +129,7 @@ extension Init {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
             Terminal.print("  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
         }
-        let compact = { (s: String) in s.filter { !$0.isWhitespace }.uppercased() }
-        if let given = adminFingerprint {
-            guard compact(given) == compact(fingerprint) else {
-                throw CLIError(.damaged, L("the registry in \(department) is signed by the administrator key \(fingerprint), not by \(given.trimmingCharacters(in: .whitespaces)); nothing was created",
-                                           "\(department) 中的部门名册由管理员密钥 \(fingerprint) 签名，与您给出的 \(given.trimmingCharacters(in: .whitespaces)) 不符；未创建任何文件"),
-                               hint: L("do not use this department folder; ask your administrator (by phone) for the fingerprint and where the department is",
-                                       "请勿使用此部门文件夹；请打电话向管理员核实指纹和部门文件夹的位置"))
-            }
-            return
-        }
+        if adminFingerprint != nil { return }  // (the same, compared above)
         guard Terminal.confirm(L("Compare this fingerprint with your administrator (by phone). Is it the same? [y/N] ", "请打电话与管理员核对此指纹。是否一致？[y/N] ")) else {
             throw CLIError(.cancelled, L("the administrator's fingerprint was not confirmed; nothing was created", "管理员指纹未获确认；未创建任何文件"),
                            hint: L("do not use this department folder until your administrator confirms its fingerprint", "在管理员确认指纹之前，请勿使用此部门文件夹"))
