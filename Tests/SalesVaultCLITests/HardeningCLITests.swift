@@ -118,6 +118,15 @@ final class HardeningCLITests: XCTestCase {
         let hour = try runTool(["dept", "policy", dir.path("D"), "--report-due-hour", "25", "--admin-key", dir.path("none.key"), "--lang", "zh"])
         XCTAssertEqual(hour.status, 64, hour.stderr)
         XCTAssertTrue(hour.stderr.contains("--report-due-hour 须为 1 至 24 之间的整点（填写的是 25）"), hour.stderr)
+        // No terminal for a key's passphrase: the passphrase's own option is named (the password's,
+        // which these commands do not take, were: helper-163).
+        for (args, option) in [(["keys", "generate", "赵敏", "--dir", dir.url.path], "--passphrase-file"),
+                               (["passwd", archive, "--password-file", pw], "--new-password-file")] {
+            let r = try runTool(args + ["--lang", "en"], stdin: "")
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("use \(option) FILE"), "\(args): \(r.stderr)")
+            if option.contains("passphrase") { XCTAssertTrue(r.stderr.contains("no terminal to ask for the passphrase"), r.stderr) }
+        }
         // Not a usage mistake: still an error.
         let wrong = try runTool(["status", dir.path("none.svault"), "--lang", "en"])
         XCTAssertTrue(wrong.stderr.hasPrefix("salesvault: error: "), wrong.stderr)

@@ -634,7 +634,7 @@ struct Export: ArchiveCommand {
         // (A regular file only: a pipe, `<(pass show …)`, can be read once, by the export itself.)
         var st = stat()
         if encrypt, let workbookPasswordFile, stat(workbookPasswordFile, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
-            let secret = try PasswordInput.read(file: workbookPasswordFile, fd: nil, prompt: L("", ""), confirm: false)
+            let secret = try PasswordInput.read(file: workbookPasswordFile, fd: nil, prompt: L("", ""), confirm: false, options: "--workbook-password-file FILE")
             try WorkbookPasswordCheck.require(secret, owner: owner)
         }
     }

@@ -54,7 +54,8 @@ extension NewPasswordOptions {
         // after the owner's signature must be escrow uses (exit 4 otherwise), before any write.
         try OwnerUnlock.refuseIfStripped(vault, path: archive)
         try CustomerArchive.checkRecordsAfterSignature(vault)
-        let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码："), confirm: true)
+        let next = try PasswordInput.read(file: newPasswordFile, fd: newPasswordFd, prompt: L("New password: ", "新密码："), confirm: true,
+                                          options: "--new-password-file FILE or --new-password-fd N")
         guard next.precomposedStringWithCanonicalMapping != current.precomposedStringWithCanonicalMapping else {
             throw CLIError(.passwordRejected, L("the new password is the same as the current one", "新密码与当前密码相同"),
                            hint: L("choose a different password", "请选择一个不同的密码"))

@@ -105,7 +105,7 @@ struct Unseal: VaultCommand {
             let text = try KeyFile.open(bytes) {
                 PasswordInput.secureBytes(try PasswordInput.read(
                     file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
-                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false))
+                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false, options: "--passphrase-file FILE"))
             }
             keys += try KeyFile.parseIdentities(text)
         }

@@ -74,7 +74,7 @@ struct DeptInit: VaultCommand {
         let newKey = !FileManager.default.fileExists(atPath: admin.adminKey)
         let seen = SeenRegistries.path(forAdminKey: admin.adminKey)
         let hadSeen = FileManager.default.fileExists(atPath: seen)
-        let signer = try adminKeyOrNew(path: admin.adminKey, passphraseFile: admin.adminPassphraseFile, insecureKdfCost: insecureKdfCost)
+        let signer = try adminKeyOrNew(path: admin.adminKey, passphraseFile: admin.adminPassphraseFile, option: "--admin-passphrase-file", insecureKdfCost: insecureKdfCost)
         do {
             try Registry.create(directory: directory, name: name, signer: signer, now: Clock.now, seen: seen)
         } catch {
@@ -97,13 +97,13 @@ struct DeptInit: VaultCommand {
 
 /// The administrator key in `path`, or a new one written there (passphrase-protected) when the
 /// file does not exist (`dept init`, `dept rotate-admin`).
-private func adminKeyOrNew(path: String, passphraseFile: String?, insecureKdfCost: Int?) throws -> Curve25519.Signing.PrivateKey {
+private func adminKeyOrNew(path: String, passphraseFile: String?, option: String, insecureKdfCost: Int?) throws -> Curve25519.Signing.PrivateKey {
     if FileManager.default.fileExists(atPath: path) {
-        return try AdminKeyOptions.load(path, passphraseFile: passphraseFile)
+        return try AdminKeyOptions.load(path, passphraseFile: passphraseFile, option: option)
     }
     let signer = try Curve25519.Signing.PrivateKey()
     let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil,
-                                            prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令："), confirm: true)
+                                            prompt: L("Passphrase for the new administrator key: ", "新管理员密钥的口令："), confirm: true, options: option + " FILE")
     try NewPasswordCheck.require(passphrase, owner: nil)
     let text = KeyFile.adminText(signer, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
     try KeyFile.writeNew(try KeyFile.seal(text, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN),
@@ -150,7 +150,7 @@ struct DeptRotateAdmin: VaultCommand {
                                   zh: "\(admin.adminKey) 不是本部门的管理员密钥（\(KeyFile.fingerprint(old.publicKey.rawRepresentation))），只有现任管理员密钥才能交接")
         }
         let newKey = !FileManager.default.fileExists(atPath: newAdminKey)
-        let new = try adminKeyOrNew(path: newAdminKey, passphraseFile: newAdminPassphraseFile, insecureKdfCost: insecureKdfCost)
+        let new = try adminKeyOrNew(path: newAdminKey, passphraseFile: newAdminPassphraseFile, option: "--new-admin-passphrase-file", insecureKdfCost: insecureKdfCost)
         if newKey { sayNewAdminKey(newAdminKey) }  // (kept whatever follows: the registry may already trust it)
         let change = try Registry.rotateAdmin(directory: directory, old: old, new: new, now: Clock.now,
                                               seenOld: SeenRegistries.path(forAdminKey: admin.adminKey), seenNew: SeenRegistries.path(forAdminKey: newAdminKey))

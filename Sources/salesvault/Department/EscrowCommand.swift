@@ -224,7 +224,8 @@ struct EscrowResetPassword: VaultCommand {
     func execute() throws {
         let owner = try ArchiveInspection.inspect(path: archive).header.owner
         let temporary = try PasswordInput.read(file: newPassword.newPasswordFile, fd: newPassword.newPasswordFd,
-                                               prompt: L("Temporary password for \(owner): ", "\(owner) 的临时密码："), confirm: true)
+                                               prompt: L("Temporary password for \(owner): ", "\(owner) 的临时密码："), confirm: true,
+                                               options: "--new-password-file FILE or --new-password-fd N")
         try NewPasswordCheck.require(temporary, owner: owner)
         // The new password's cost is chosen, and its scrypt memory counted, before the archive is
         // opened: short of memory, the reset is refused before the escrow use is recorded.

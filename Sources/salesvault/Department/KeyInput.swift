@@ -18,7 +18,7 @@ struct IdentityOptions: ParsableArguments {
             let text = try KeyFile.open(try KeyFile.read(path)) {
                 PasswordInput.secureBytes(try PasswordInput.read(
                     file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
-                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false))
+                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false, options: "--passphrase-file FILE"))
             }
             return try KeyFile.parseIdentity(text)
         }
@@ -44,10 +44,11 @@ struct AdminKeyOptions: ParsableArguments {
 
     func load() throws -> Curve25519.Signing.PrivateKey { try Self.load(adminKey, passphraseFile: adminPassphraseFile) }
 
-    static func load(_ adminKey: String, passphraseFile: String?) throws -> Curve25519.Signing.PrivateKey {
+    /// `option`: the option that gives the passphrase file, named when there is no terminal.
+    static func load(_ adminKey: String, passphraseFile: String?, option: String = "--admin-passphrase-file") throws -> Curve25519.Signing.PrivateKey {
         let text = try KeyFile.open(try KeyFile.read(adminKey)) {
             PasswordInput.secureBytes(try PasswordInput.read(file: passphraseFile, fd: nil,
-                                                             prompt: L("Passphrase for \(adminKey): ", "\(adminKey) 的口令："), confirm: false))
+                                                             prompt: L("Passphrase for \(adminKey): ", "\(adminKey) 的口令："), confirm: false, options: option + " FILE"))
         }
         return try KeyFile.parseAdmin(text)
     }

@@ -44,7 +44,7 @@ struct KeyOutputOptions: ParsableArguments {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
             throw CLIError(.failure, L("\(name) cannot be a file name", "\(name) 不能用作文件名"), hint: L("use a plain name such as 李经理", "请使用简单的名称，例如 李经理"))
         }
-        let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for the new key file: ", "新密钥文件的口令："), confirm: true)
+        let passphrase = try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for the new key file: ", "新密钥文件的口令："), confirm: true, options: "--passphrase-file FILE")
         try NewPasswordCheck.require(passphrase, owner: name)
         let sealed = try KeyFile.seal(identityText, passphrase: PasswordInput.secureBytes(passphrase), logN: insecureKdfCost ?? KeyFile.passphraseLogN)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -96,7 +96,7 @@ struct KeysImport: VaultCommand {
 
     func execute() throws {
         let text = try KeyFile.open(try KeyFile.read(file)) {
-            PasswordInput.secureBytes(try PasswordInput.read(file: currentPassphraseFile, fd: nil, prompt: L("Passphrase for \(file): ", "\(file) 的口令："), confirm: false))
+            PasswordInput.secureBytes(try PasswordInput.read(file: currentPassphraseFile, fd: nil, prompt: L("Passphrase for \(file): ", "\(file) 的口令："), confirm: false, options: "--current-passphrase-file FILE"))
         }
         let key = try KeyFile.parseIdentity(text)
         let normalized = KeyFile.identityText(key, created: Date(timeIntervalSince1970: TimeInterval(Clock.now)))
@@ -119,7 +119,7 @@ struct KeysShow: VaultCommand {
             text = key
         } else {
             text = try KeyFile.open(try KeyFile.read(key)) {
-                PasswordInput.secureBytes(try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for \(key): ", "\(key) 的口令："), confirm: false))
+                PasswordInput.secureBytes(try PasswordInput.read(file: passphraseFile, fd: nil, prompt: L("Passphrase for \(key): ", "\(key) 的口令："), confirm: false, options: "--passphrase-file FILE"))
             }
         }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }

@@ -15,8 +15,9 @@ enum PasswordInput {
         if let file {
             // (`--password-file=`: no file named, said so; it was "cannot read the password file ": helper-141.)
             guard !file.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw CLIError(.passwordSource, L("--password-file names no file", "--password-file 后面没有写文件名"),
-                               hint: L("give the file that holds the password, e.g. --password-file ~/.sv-pass", "请写明保存密码的文件，例如 --password-file ~/.sv-pass"))
+                let option = String(options.prefix { $0 != " " })
+                throw CLIError(.passwordSource, L("\(option) names no file", "\(option) 后面没有写文件名"),
+                               hint: L("give the file that holds it, e.g. \(option) ~/.sv-pass", "请写明保存它的文件，例如 \(option) ~/.sv-pass"))
             }
             // A plain read loop, so that pipes work too (`--password-file <(pass show …)`).
             let fd = open(file, O_RDONLY | O_CLOEXEC)
@@ -95,7 +96,10 @@ enum PasswordInput {
     private static func prompted(_ prompt: L, options: String) throws -> String {
         let tty = open(AgentServing.terminalPath, O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
-            throw CLIError(.passwordSource, L("no terminal to ask for the password", "没有可用于输入密码的终端"),
+            // (A key's passphrase said as one, with its own options: the password's were named
+            // to commands that do not take them: helper-163.)
+            let passphrase = options.contains("passphrase")
+            throw CLIError(.passwordSource, L("no terminal to ask for the \(passphrase ? "passphrase" : "password")", "没有可用于输入\(passphrase ? "口令" : "密码")的终端"),
                            hint: L("use \(options) in scripts", "脚本中请使用 \(options.replacingOccurrences(of: " or ", with: " 或 "))"))
         }
         defer { close(tty) }
