@@ -181,6 +181,16 @@ final class UnsealCLITests: XCTestCase {
         XCTAssertEqual(noKey.status, 64)
         XCTAssertTrue(noKey.stderr.contains("--identity"), noKey.stderr)
         XCTAssertEqual(try unseal([file, "--force"]).status, 64, "--force without --out")
+        // `--out -` is standard output, the default (it was refused as no file, exit 2); a blank
+        // name is a usage error suggesting a name of the sealed file's kind.
+        let bin = Binaries.url("salesvault").path
+        let dash = try runTool(["-c", "'\(bin)' unseal '\(file)' --identity '\(keyFile)' --out - > '\(dir.path("dash.bin"))'"], executable: "/bin/sh")
+        XCTAssertEqual(dash.status, 0, dash.stderr)
+        XCTAssertEqual(try contents(dir.path("dash.bin")), plain)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("-")))
+        let blank = try unseal([file, "--identity", keyFile, "--out", " "])
+        XCTAssertEqual(blank.status, 64, blank.stderr)
+        XCTAssertTrue(blank.stderr.contains("--out f"), blank.stderr)
         let notKeys = try dir.write("notes.txt", "hello\nworld\n")
         let badKey = try unseal([file, "--identity", notKeys])
         XCTAssertEqual(badKey.status, 2, badKey.stderr)

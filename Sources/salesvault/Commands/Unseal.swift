@@ -42,7 +42,11 @@ struct Unseal: VaultCommand {
     @OptionGroup var password: PasswordOptions
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
+    mutating func validate() throws {
+        // `-` is standard output, the default (it was refused as no file, exit 2); a blank name a
+        // usage error naming a file of the sealed file's own kind.
+        let plain = URL(fileURLWithPath: file).lastPathComponent
+        out = try OutputOption.standardOutputOrFile(out, option: "--out", example: plain.hasSuffix(".age") ? String(plain.dropLast(4)) : plain + ".txt")
         if force && out == nil { throw ValidationError("--force goes with --out") }
         if passphraseFile.count > identity.count { throw ValidationError("more --passphrase-file than --identity") }
     }
