@@ -1855,6 +1855,27 @@ final class ImportTests: XCTestCase {
         XCTAssertFalse(own.warnings.contains { $0.reasonZH.contains("本行将把它写入") }, "\(own.warnings.map(\.reasonZH))")
     }
 
+    /// Two rows of one contact-log entry: of the archive's, one entry updated (counted as two);
+    /// of a new one with another next step, the second refused naming the first (it was left out
+    /// as a duplicate, its next step lost: helper-163).
+    func testTwoRowsOfOneLogEntry() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        try f.importing(utf8("客户,时间,跟进内容,跟进方式\n甲公司,2026-03-01 10:00,初次电话,电话\n"), name: "l.csv")
+        let csv = "客户,时间,跟进内容,跟进方式,下一步计划\n甲公司,2026-03-01 10:00,初次电话,电话,报价\n甲公司,2026-03-01 10:00,初次电话,电话,寄样品\n"
+        let archived = try f.importing(utf8(csv), name: "u.csv", commit: false) { $0.onDuplicate = .update }
+        let c = try XCTUnwrap(archived.counts[.log])
+        XCTAssertEqual([c.updated, c.recordsUpdated], [2, 1], "\(c)")
+        let fresh = csv + "甲公司,2026-03-05 10:00,拜访,拜访,a\n甲公司,2026-03-05 10:00,拜访,拜访,b\n"
+        for mode in [ImportOptions.OnDuplicate.update, .skip] {
+            let p = try f.importing(utf8(fresh), name: "v.csv", commit: false) { $0.onDuplicate = mode }
+            XCTAssertTrue(p.problems.contains { $0.line == 5 && $0.reasonZH.hasPrefix("与本文件第 4 行是同一条跟进记录（客户、时间、内容均相同），但下一步计划不同") }, "\(mode): \(p.problems.map(\.reasonZH))")
+        }
+        // The same values twice: a duplicate, as before.
+        let same = try f.importing(utf8("客户,时间,跟进内容,跟进方式\n甲公司,2026-03-05 10:00,拜访,拜访\n甲公司,2026-03-05 10:00,拜访,拜访\n"), name: "w.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(same.counts[.log]?.duplicate, 1, "\(same.problems)")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

@@ -84,7 +84,9 @@ extension Importer.ChangeSetBuilder {
                 _ = duplicateHint()
                 refuse(i, header(r, "summary"), summary, "already in the archive's contact log as \(own.shortID) (same record id)", "档案中已有这条跟进记录（\(own.shortID)，记录号相同）")
             case .skip: b.status[i] = .duplicate
-            case .update: b.status[i] = updateLog(own.id, r, contacts: contacts, project: project, row: i, own: true)
+            case .update:
+                b.status[i] = updateLog(own.id, r, contacts: contacts, project: project, row: i, own: true)
+                b.updateTargets[i] = own.shortID
             }
             return
         }
@@ -114,6 +116,17 @@ extension Importer.ChangeSetBuilder {
                 // way, place, people, project): they were dropped, and the file said to be
                 // in the archive already (helper-97).
                 b.status[i] = updateLog(id, r, contacts: contacts, project: project, row: i)
+                b.updateTargets[i] = "L\(id)"  // (rows of one entry: one entry updated)
+            } else if let earlierRow, !inArchive, rows[earlierRow].kind == .log,
+                      case let d = Importer.logRowDiffering(rows[earlierRow], r, now: options.now), !d.isEmpty {
+                // A second row of an entry new in this file, with other values: they were left
+                // out without a word (helper-163), as a complaint's were (a duplicate to skip
+                // is one that gives nothing more).
+                let specs = d.compactMap { Schema.field(.activity, key: $0) }
+                let at = place(ofRow: earlierRow, from: r)
+                refuse(i, header(r, specs.first?.key ?? "summary"), nil,
+                       "the same entry as \(at.en) (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one entry in one row",
+                       "与\(at.zh)是同一条跟进记录（客户、时间、内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条跟进记录只能占一行，请合并后重新导入")
             } else {
                 b.status[i] = .duplicate
             }

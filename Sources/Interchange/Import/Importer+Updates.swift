@@ -5,15 +5,26 @@ extension Importer {
     /// The fields a complaint row gives otherwise than an earlier row of the same complaint
     /// (what the later row leaves empty aside), by key.
     static func complaintRowDiffering(_ first: Row, _ r: Row, now: Int64) -> [String] {
+        rowDiffering(.complaint, first, r, key: ["customer", "description", "receivedAt"], now: now)
+    }
+
+    /// The same for two rows of one contact-log entry (customer, time and content alike): a
+    /// second row with another next step was left out without a word (helper-163).
+    static func logRowDiffering(_ first: Row, _ r: Row, now: Int64) -> [String] {
+        rowDiffering(.activity, first, r, key: ["customer", "summary", "at"], now: now)
+    }
+
+    /// The fields of `r` that differ from `first`'s, but for the record's `key` fields.
+    static func rowDiffering(_ kind: EntityKind, _ first: Row, _ r: Row, key: Set<String>, now: Int64) -> [String] {
         var keys: [String] = []
         // (Values as read: 满意 and satisfied are the same satisfaction: helper-119.)
         func value(_ key: String, _ input: String) -> FieldValue? {
-            Schema.field(.complaint, key: key).flatMap { try? ChangeDraft.value(for: $0, input: input, now: now) } ?? .text(input.trimmedWhitespace)
+            Schema.field(kind, key: key).flatMap { try? ChangeDraft.value(for: $0, input: input, now: now) } ?? .text(input.trimmedWhitespace)
         }
         for (key, input) in r.fields where first.field(key).map({ value(key, $0) != value(key, input) }) ?? true { keys.append(key) }
         for (key, at) in r.instants.pairs where first.instants[key].map({ abs($0 - at) >= 60 }) ?? true { keys.append(key) }  // (10:00 and 10:00:30: the same)
         for (key, text) in r.refs.pairs where first.refs[key]?.trimmedWhitespace != text.trimmedWhitespace { keys.append(key) }
-        var seen: Set<String> = ["customer", "description", "receivedAt"]  // (the complaint's key: the same)
+        var seen = key  // (the record's key: the same)
         return keys.filter { seen.insert($0).inserted }.sorted()
     }
 
