@@ -601,14 +601,14 @@ final class ImportTests: XCTestCase {
         let twice = utf8("客户名称,客户等级,联系人,手机\n乙有限公司,B,赵六,13700137000\n乙有限公司,B,赵六,13700137001\n")
         let t = try f.importing(twice, name: "c3.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(t.problems.isEmpty, "\(t.problems)")
-        XCTAssertTrue(t.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行是同一联系人，但手机不同，将以本行内容为准") }, "\(t.warnings)")
+        XCTAssertTrue(t.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与本文件第 2 行是同一联系人，但手机不同，将以本行内容为准") }, "\(t.warnings)")
         let zhao = try XCTUnwrap(try f.open().state.all(.contact).first { $0.displayName == "赵六" })
         XCTAssertEqual(zhao["mobile"]?.text, "13700137001")
         // The row that gave the differing value is named, not the last row of the person
         // (line 4 gave no 职务: helper-145); values of two rows, both.
         let thrice = utf8("客户,姓名,职务,手机\n乙有限公司,孙七,经理,\n乙有限公司,周八,,\n乙有限公司,孙七,,13600136000\n乙有限公司,孙七,总监,13600136001\n")
         let th = try f.importing(thrice, name: "c4.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(th.warnings.filter { $0.line == 5 }.map(\.reasonZH), ["与第 2、4 行是同一联系人，但职务、手机不同，将以本行内容为准"], "\(th.warnings)")
+        XCTAssertEqual(th.warnings.filter { $0.line == 5 }.map(\.reasonZH), ["与本文件第 2、4 行是同一联系人，但职务、手机不同，将以本行内容为准"], "\(th.warnings)")
         XCTAssertEqual(t.counts[.contacts]?.new, 1, "one new person, its later row no update: \(t.counts)")
         XCTAssertNil(t.counts[.contacts]?.updated == 0 ? nil : t.counts[.contacts]?.updated, "\(t.counts)")
         // An archive person on two rows (written with a space once): one updated contact.
@@ -1100,13 +1100,13 @@ final class ImportTests: XCTestCase {
         // (Row 2 closes it as won from 3 招投标, a step a command takes only with its reason: said
         // too, since helper-124.)
         XCTAssertEqual(won.warnings.map(\.reasonZH), ["项目“园区网络”将从“3 招投标”直接标记为“赢单”，原因记为：根据导入文件“t.csv”调整。请核实",
-                                                     "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新开启，阶段改为“2 项目立项”，原因记为：根据导入文件“t.csv”调整。请核实"])
+                                                     "与本文件第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将其重新开启，阶段改为“2 项目立项”，原因记为：根据导入文件“t.csv”调整。请核实"])
         XCTAssertEqual(won.warnings.map(\.line), [2, 3, 3])
-        XCTAssertEqual(won.warnings[1].reason, "the same record as line 2 with other values (stage): this later row's values are used")
+        XCTAssertEqual(won.warnings[1].reason, "the same record as line 2 of this file with other values (stage): this later row's values are used")
         XCTAssertEqual(try f.open().resolve(.project, "园区网络")["stage"]?.text, SalesStage.projectInitiation.rawValue)
         let lost = try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,赢单\n园区网络,甲公司,丢单\n"), name: "u.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(lost.warnings.map(\.reasonZH), ["项目“园区网络”将从“2 项目立项”直接标记为“赢单”，原因记为：根据导入文件“u.csv”调整。请核实",
-                                                      "与第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，原因记为：根据导入文件“u.csv”调整。请核实"])
+                                                      "与本文件第 2 行是同一项目，但销售阶段不同，将以本行内容为准", "项目“园区网络”已结束（赢单），此行会将结果改为“丢单”，原因记为：根据导入文件“u.csv”调整。请核实"])
         // A stage gone back, or a project lost, by a file: said, with the reason recorded (it
         // changed without a word, where a command asks for the reason: helper-123).
         try f.importing(utf8("项目名称,客户,销售阶段\n园区网络,甲公司,3\n"), name: "v.csv") { $0.onDuplicate = .update }
@@ -1700,7 +1700,7 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(Data(text.utf8), name: "c.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(p.counts[.customers]?.new, 1)
         XCTAssertEqual(p.counts[.customers]?.updated, 1)
-        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与第 2 行是同一客户，但") && $0.reasonZH.contains("将以本行内容为准") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("与本文件第 2 行是同一客户，但") && $0.reasonZH.contains("将以本行内容为准") }, "\(p.warnings)")
         let c = try f.open().resolve(.customer, "腾讯科技（深圳）有限公司")
         XCTAssertEqual(c["grade"]?.text, "B")
         XCTAssertEqual(c["region"]?.text, "深圳")
@@ -1759,7 +1759,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(q.problems.isEmpty, "\(q.problems)")
         XCTAssertEqual(q.counts[.customers]?.updated, 2)
         XCTAssertEqual(q.counts[.customers]?.unchanged, 1)
-        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.contains("与第 3 行是同一客户") }, "\(q.warnings)")
+        XCTAssertTrue(q.warnings.contains { $0.line == 4 && $0.reasonZH.contains("与本文件第 3 行是同一客户") }, "\(q.warnings)")
         let c = try f.open().resolve(.customer, "星河电子有限公司")
         XCTAssertEqual(c["grade"]?.text, "D")
         XCTAssertEqual(c["region"]?.text, "深圳")
@@ -1800,6 +1800,16 @@ final class ImportTests: XCTestCase {
         let single = try f.importing(utf8("客户名称,行业\n甲公司,能源\n丙公司,能源\n"), name: "v.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertNil(single.counts[.customers]?.updatedRecords, "one row per record: no second count")
         XCTAssertEqual(single.total.recordsUpdated, 2)
+        // Rows that leave a record as it was: no record updated but one unchanged; rows that
+        // change nothing in a record other rows update: not unchanged (helper-163: 更新 2 条 for
+        // one record changed, and 另有 3 条与档案一致 beside the one record updated).
+        try f.importing(utf8("客户名称,行业\n甲公司,制造\n"), name: "w.csv") { $0.onDuplicate = .update }
+        let back = try f.importing(utf8("客户名称,行业\n甲公司,IT\n甲公司,制造\n丙公司,金融\n"), name: "x.csv", commit: false) { $0.onDuplicate = .update }
+        let b = try XCTUnwrap(back.counts[.customers])
+        XCTAssertEqual([b.updated, b.recordsUpdated, b.recordsUnchanged], [3, 1, 1], "\(b)")
+        let same = try f.importing(utf8("客户名称,行业\n丙公司,\n丙公司,能源\n丙公司,\n丙公司,\n"), name: "y.csv", commit: false) { $0.onDuplicate = .update }
+        let s = try XCTUnwrap(same.counts[.customers])
+        XCTAssertEqual([s.updated, s.unchanged, s.recordsUpdated, s.recordsUnchanged], [1, 3, 1, 0], "\(s)")
     }
 
     /// A row whose credit code is one customer's and whose first phone number is another's goes

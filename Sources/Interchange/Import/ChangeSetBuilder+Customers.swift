@@ -148,7 +148,7 @@ extension Importer.ChangeSetBuilder {
                     var row = r
                     row.fields = r.contact
                     let status = importer.update(.contact, ref: known, row, row: i, earlier: fileFields[known], warnings: &updateWarnings,
-                                        table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                                        table: tables[r.mapped].table.name, fileName: source.fileName, format: source.format, add: add)
                     fileFields[known] = Importer.merged(fileFields[known], row, table: tables[r.mapped].table.name)
                     // (Counted once per archive contact: a person the file itself added is new.)
                     if status == .updated, !known.hasPrefix("@"), updatedPeople.insert(known).inserted { b.inlineContactUpdates.insert(i) }
@@ -241,7 +241,7 @@ extension Importer.ChangeSetBuilder {
                 let stageSpec = Schema.field(.project, key: "stage")!  // a schema literal
                 let otherStage = stage.flatMap { s in SalesStage.read(s.trimmedWhitespace).flatMap { w in fileStages[ref].map { w != $0 } } } == true
                 b.status[i] = importer.update(.project, ref: ref, row, row: i, earlier: fileFields[ref], alsoDiffering: otherStage ? [(stageSpec.en, stageSpec.zh)] : [],
-                                     warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                                     warnings: &updateWarnings, table: tables[r.mapped].table.name, fileName: source.fileName, format: source.format, add: add)
                 b.updateTargets[i] = ref
                 if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
                 fileFields[ref] = Importer.merged(fileFields[ref], row, table: tables[r.mapped].table.name)

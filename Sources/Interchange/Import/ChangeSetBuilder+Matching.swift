@@ -125,14 +125,14 @@ extension Importer.ChangeSetBuilder {
             sayOtherName(i, r, kind, match, updated: false)
         case .update:
             let status = importer.update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
-                                table: tables[r.mapped].table.name, fileName: source.fileName, add: add)
+                                table: tables[r.mapped].table.name, fileName: source.fileName, format: source.format, add: add)
             // (Said before this row's fields are merged into the record's: a third row of a
             // contact taken by its mobile, under another name again, was compared with its
             // own name and not said: helper-146.)
             sayOtherName(i, r, kind, match, updated: true, unchanged: status == .unchanged)
             fileFields[match.ref] = Importer.merged(fileFields[match.ref], r, table: tables[r.mapped].table.name)
             b.status[i] = status
-            if status == .updated { b.updateTargets[i] = match.ref }
+            b.updateTargets[i] = match.ref
         }
         return match.ref
     }

@@ -98,8 +98,14 @@ public struct ImportPreview {
         public var mergedIntoNew = 0
         public init() {}
 
+        /// The records the `unchanged` rows stand for, when another number: rows of one record
+        /// counted once, and none of a record other rows update (nil: one per row).
+        public var unchangedRecords: Int?
+
         /// The records updated: `updatedRecords`, or one per row.
         public var recordsUpdated: Int { updatedRecords ?? updated }
+        /// The records left as they were: `unchangedRecords`, or one per row.
+        public var recordsUnchanged: Int { unchangedRecords ?? unchanged }
     }
 
     /// A table as it was read: its name, what it holds, its header's line and its data rows.
@@ -190,6 +196,7 @@ public struct ImportPreview {
             t.mergedIntoNew += c.mergedIntoNew
         }
         if counts.values.contains(where: { $0.updatedRecords != nil }) { t.updatedRecords = counts.values.reduce(0) { $0 + $1.recordsUpdated } }
+        if counts.values.contains(where: { $0.unchangedRecords != nil }) { t.unchangedRecords = counts.values.reduce(0) { $0 + $1.recordsUnchanged } }
         return t
     }
 

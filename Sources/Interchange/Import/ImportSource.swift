@@ -16,12 +16,19 @@ public struct ImportSource: Sendable {
         /// a CSV file's line, a sheet's row (of this sheet, or of another sheet by name), a JSON
         /// export's record. A workbook's notes said "本文件第 2 行" beside "“客户”工作表第 3 行".
         public func place(_ table: String, line: Int, from here: String) -> (en: String, zh: String) {
+            place(table, lines: [line], from: here)
+        }
+
+        /// Rows `lines` of `table` (in order), said so: `本文件第 2、3 行`, `本工作表第 2 行`.
+        public func place(_ table: String, lines: [Int], from here: String) -> (en: String, zh: String) {
             switch self {
-            case .csv: return ("line \(line) of this file", "本文件第 \(line) 行")
+            case .csv: return (Importer.lineList(lines, zh: false) + " of this file", "本文件" + Importer.lineList(lines, zh: true))
             case .xlsx:
-                return table == here ? ("row \(line) of this sheet", "本工作表第 \(line) 行") : ("sheet \(table) row \(line)", "“\(table)”工作表第 \(line) 行")
+                let (en, zh) = (Importer.lineList(lines, zh: false, noun: ("row", "rows")), Importer.lineList(lines, zh: true))
+                return table == here ? (en + " of this sheet", "本工作表" + zh) : ("sheet \(table) " + en, "“\(table)”工作表" + zh)
             case .json:
-                return table == here ? ("record \(line) of this file", "本文件第 \(line) 条记录") : ("\(table) record \(line)", "“\(table)”第 \(line) 条记录")
+                let (en, zh) = (Importer.lineList(lines, zh: false, noun: ("record", "records")), Importer.lineList(lines, zh: true, unit: "条记录"))
+                return table == here ? (en + " of this file", "本文件" + zh) : ("\(table) " + en, "“\(table)”" + zh)
             }
         }
     }

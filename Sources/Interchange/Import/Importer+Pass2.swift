@@ -76,9 +76,9 @@ extension Importer {
         /// The rows refused as duplicates of a record of the archive (`--on-duplicate refuse`):
         /// the ones `Importer.preview` asks whether they would change it at all.
         var archiveDuplicates = Set<Int>()
-        /// The record each updated customer, contact or project row updates: an archive record's
-        /// id, or a record new in this file (`@…`); rows of one record are counted as one record
-        /// updated beside the rows (`ImportPreview.Counts.updatedRecords`).
+        /// The record each updated or unchanged row stands for (customers, contacts, projects, log
+        /// entries): an archive record's id, or a record new in this file (`@…`); rows of one
+        /// record are counted as one record beside the rows (`ImportPreview.Counts.updatedRecords`).
         var updateTargets: [Int: String] = [:]
         /// The archive's index the rows were compared with.
         var index: ArchiveIndex?

@@ -268,7 +268,9 @@ extension Importer {
 
     /// Lines named in a message: runs of consecutive lines as ranges, at most `limit` items:
     /// "第 3–29、40 行", "第 3、5 行等" (zh); "line 3", "lines 3–29, 40, …".
-    static func lineList(_ lines: [Int], zh: Bool, limit: Int = 20) -> String {
+    /// `noun`: what a row is called in English (`row`/`rows` for a sheet's); `unit` in Chinese
+    /// (`条记录` for a JSON export's records).
+    static func lineList(_ lines: [Int], zh: Bool, limit: Int = 20, noun: (one: String, many: String) = ("line", "lines"), unit: String = "行") -> String {
         var items: [String] = []
         var k = 0
         while k < lines.count && items.count < limit {
@@ -282,8 +284,8 @@ extension Importer {
             k = end + 1
         }
         let more = k < lines.count
-        if zh { return "第 \(items.joined(separator: "、")) 行" + (more ? "等" : "") }
-        return (lines.count > 1 ? "lines " : "line ") + items.joined(separator: ", ") + (more ? ", …" : "")
+        if zh { return "第 \(items.joined(separator: "、")) \(unit)" + (more ? "等" : "") }
+        return (lines.count > 1 ? noun.many + " " : noun.one + " ") + items.joined(separator: ", ") + (more ? ", …" : "")
     }
 
     /// What a sheet's totals row says, folded (`totalsFold`): such a row sums up the others and

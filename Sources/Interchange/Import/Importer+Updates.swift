@@ -168,7 +168,7 @@ extension Importer {
 
     func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: FileRecord?,
                         alsoDiffering: [(en: String, zh: String)] = [],
-                        warnings: inout [ImportProblem], table: String, fileName: String, add: (ChangeOperation, Int) -> Int) -> RowStatus {
+                        warnings: inout [ImportProblem], table: String, fileName: String, format: ImportSource.Format, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
         var fields: [(String, String)] = []
         var grade: String?
@@ -213,8 +213,9 @@ extension Importer {
             // the same contact as line 2, the 客户 sheet's: helper-146.)
             if differingSources.isEmpty { differingSources[earlier.table] = [earlier.line] }
             let sources = differingSources.sorted { ($0.key == table ? 0 : 1, $0.key) < ($1.key == table ? 0 : 1, $1.key) }
-            let en = sources.map { $0.key == table ? Self.lineList($0.value.sorted(), zh: false) : "\($0.key) \(Self.lineList($0.value.sorted(), zh: false))" }
-            let zh = sources.map { $0.key == table ? Self.lineList($0.value.sorted(), zh: true) : "“\($0.key)”工作表\(Self.lineList($0.value.sorted(), zh: true))" }
+            // (Said as the file's kind says its rows: 本工作表第 2 行 in a workbook, it was 第 2 行.)
+            let places = sources.map { format.place($0.key, lines: $0.value.sorted(), from: table) }
+            let (en, zh) = (places.map(\.en), places.map(\.zh))
             warnings.append(ImportProblem(
                 table: table, line: r.line,
                 reason: "the same record as \(en.joined(separator: " and ")) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",

@@ -110,7 +110,7 @@ public final class Importer {
         // The preview: counts by kind and status, problems in file order.
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
-        var updatedRecords: [ImportKind: Set<String>] = [:]
+        var updatedRecords: [ImportKind: Set<String>] = [:], unchangedRecords: [ImportKind: Set<String>] = [:]
         var mergedIntoNew: [ImportKind: Int] = [:]
         for (i, r) in rows.enumerated() {
             var c = preview.counts[r.kind] ?? ImportPreview.Counts()
@@ -130,7 +130,9 @@ public final class Importer {
                     case let target?: updatedRecords[r.kind, default: []].insert(target)
                     case nil: updatedRecords[r.kind, default: []].insert("#\(i)")  // (a row of its own record)
                     }
-                case .unchanged: c.unchanged += 1
+                case .unchanged:
+                    c.unchanged += 1
+                    unchangedRecords[r.kind, default: []].insert(built.updateTargets[i] ?? "#\(i)")
                 case .duplicate: c.duplicate += 1
                 }
                 if built.inlineContacts.contains(i) { preview.counts[.contacts, default: .init()].new += 1 }
@@ -143,12 +145,19 @@ public final class Importer {
             }
             preview.counts[r.kind] = c
         }
-        for (kind, c) in preview.counts where c.updated > 0 {
-            let records = updatedRecords[kind]?.count ?? 0, merged = mergedIntoNew[kind] ?? 0
-            if records + merged < c.updated || merged > 0 {
-                preview.counts[kind]?.updatedRecords = records
+        // Records, beside rows: an archive record whose rows leave it as it was (北京, then 上海
+        // again) is no record updated but one unchanged, and one updated is not also unchanged
+        // (`更新 2 条` was said with one record changed, and 另有 3 条与档案一致 beside it: helper-163).
+        let changed = plan.map { Self.recordsChanged($0, archive.state) }
+        for (kind, c) in preview.counts where c.updated > 0 || c.unchanged > 0 {
+            let touched = updatedRecords[kind] ?? [], merged = mergedIntoNew[kind] ?? 0
+            let records = changed.map { net in touched.filter { $0.hasPrefix("#") || net.contains($0) } } ?? touched
+            let unchanged = (unchangedRecords[kind] ?? []).union(touched.subtracting(records)).filter { !$0.hasPrefix("@") }.subtracting(records)
+            if records.count + merged < c.updated || merged > 0 {
+                preview.counts[kind]?.updatedRecords = records.count
                 preview.counts[kind]?.mergedIntoNew = merged
             }
+            if unchanged.count != c.unchanged { preview.counts[kind]?.unchangedRecords = unchanged.count }
         }
         preview.warnings += built.warnings
         // New customers named like others (as customer add asks about them).
@@ -167,6 +176,21 @@ public final class Importer {
             && tables.allSatisfy { $0.problems.isEmpty }
         if rows.count >= 10_000 { Background.release((rows, built.set, built.operationRows, built.status)) }  // freed off the import's path
         return preview
+    }
+
+    /// The archive's records the plan changes, by their ids (C1, L15): a change of a field
+    /// SalesVault keeps up itself (last contact, next follow-up, status, stage since) alone is
+    /// no update of the record, a complaint's status is.
+    static func recordsChanged(_ plan: ChangePlan, _ state: ArchiveState) -> Set<String> {
+        let automatic: Set<String> = ["lastContactAt", "nextFollowUp", "status", "stageSince"]
+        var out = Set<String>()
+        for event in plan.events where event.operation == .update {
+            guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)
+            if event.changes.contains(where: { c in
+                !Schema.isNote(c.field) && (Schema.field(event.kind, number: c.field).map { !automatic.contains($0.key) || event.kind == .complaint } ?? true)
+            }) { out.insert(e.shortID) }
+        }
+        return out
     }
 
     /// Of `candidates` (rows refused as duplicates of a record of the archive), the ones that

@@ -256,8 +256,10 @@ struct Import: ArchiveCommand {
         }
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
-            let question = L("Import \(t.new) new and \(t.recordsUpdated) updated record(s) into \(context.archive.vault.path)? [y/N] ",
-                             "将向 \(context.archive.vault.path) 导入：新增 \(t.new) 条、更新 \(t.recordsUpdated) 条。确认导入？[y/N] ")
+            // (The rows --only-valid leaves out said in the question too: helper-163.)
+            let left = t.refused > 0 ? L(" (\(t.refused) \(t.refused == 1 ? "row" : "rows") with problems left out)", "（另有 \(t.refused) 行有问题，不导入）") : L("", "")
+            let question = L("Import \(t.new) new and \(t.recordsUpdated) updated record(s) into \(context.archive.vault.path)\(left.en)? [y/N] ",
+                             "将向 \(context.archive.vault.path) 导入：新增 \(t.new) 条、更新 \(t.recordsUpdated) 条\(left.zh)。确认导入？[y/N] ")
             guard Terminal.confirm(question) else {
                 Terminal.print(L("Cancelled: nothing was imported.", "已取消，未导入任何数据。"))
                 return
@@ -281,9 +283,10 @@ struct Import: ArchiveCommand {
             zhParts.append("另有 \(t.mergedIntoNew) 行并入本文件中新增的记录")
             enParts.append("\(t.mergedIntoNew) \(t.mergedIntoNew == 1 ? "row" : "rows") merged into records new in this file")
         }
-        if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) duplicate(s) skipped") }
-        if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) row(s) left out") }
-        if t.unchanged > 0 { zhParts.append("另有 \(t.unchanged) 条与档案一致，未作改动"); enParts.append("\(t.unchanged) already as in the file") }
+        if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) \(t.duplicate == 1 ? "duplicate" : "duplicates") skipped") }
+        if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) \(t.refused == 1 ? "row" : "rows") left out") }
+        // (Records, as the updated ones: rows of a record another row updates are not said again.)
+        if t.recordsUnchanged > 0 { zhParts.append("另有 \(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (as in the file already)") }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
@@ -344,7 +347,7 @@ enum ImportReport {
             en.append("\(c.mergedIntoNew) add\(c.mergedIntoNew == 1 ? "s" : "") to \(c.mergedIntoNew == 1 ? "a \(one)" : many) new in this file")
         }
         return ("说明：\(k.sheetName(zh: true))“更新”的 \(c.updated) 行中，" + zh.joined(separator: "，") + "（同一记录的多行合并为一次更新）。",
-                "\(k.rawValue): of the \(c.updated) updated rows, " + en.joined(separator: ", ") + " (rows of one record are merged into one update).")
+                "\(k.rawValue): of the \(c.updated) updated \(c.updated == 1 ? "row" : "rows"), " + en.joined(separator: ", ") + " (rows of one record are merged into one update).")
     }
 
     static func newByKind(_ p: ImportPreview) -> String {
