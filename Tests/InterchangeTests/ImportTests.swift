@@ -1886,6 +1886,16 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(same.counts[.log]?.duplicate, 1, "\(same.problems)")
     }
 
+    /// Two records of a file (other record ids) of one name: refused naming both (the plan said
+    /// the second "exists already (C1)" in an empty archive: helper-163).
+    func testTwoRecordsOfTheFileOfOneNameAreRefusedNamingBoth() throws {
+        let f = try ImportFixture()
+        let p = try f.importing(utf8("记录号,客户名称,行业\nC1,甲公司,\nC7,甲公司,IT\n"), name: "c.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(p.counts[.customers]?.refused, 1, "\(p.problems)")
+        XCTAssertTrue(p.problems.contains { $0.line == 3 && $0.reasonZH.hasPrefix("“甲公司”与本文件第 2 行的客户同名，但不是同一条记录（记录号分别为 C1 和 C7）") }, "\(p.problems.map(\.reasonZH))")
+        XCTAssertFalse(p.problems.contains { $0.reasonZH.contains("已存在") }, "\(p.problems.map(\.reasonZH))")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

@@ -110,6 +110,20 @@ extension Importer.ChangeSetBuilder {
             noteNumbersOfOthers(i, r, rowKeys, record: settled)
             if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
         } else {
+            // Two records of the file (other record ids) of one name: the archive holds one
+            // customer per name (the plan refused the second as existing already, "（C1）", in an
+            // empty archive: helper-163).
+            let exact = name.trimmedWhitespace
+            if let f = customers.byExactName[TextKey(exact)] ?? customers.byKey[key], f.ref.hasPrefix("@"),
+               fileFields[f.ref]?.fields.first(where: { $0.0 == "name" })?.1.trimmedWhitespace == exact {
+                let at = fileLine(f.ref, f.line, from: r)
+                let ids = [sourceIDOfRef[f.ref], r.sourceID?.uppercased()].compactMap { $0 }
+                let idsEN = ids.count == 2 ? " (record ids \(ids[0]) and \(ids[1]))" : "", idsZH = ids.count == 2 ? "（记录号分别为 \(ids[0]) 和 \(ids[1])）" : ""
+                refuse(i, header(r, "name"), name,
+                       "\(name) is also the name of the customer at \(at.en)\(idsEN), another record: the archive holds one customer per name; if they are one customer delete one of the rows, else rename one",
+                       "“\(name)”与\(at.zh)的客户同名，但不是同一条记录\(idsZH)。档案中一个名称只能对应一个客户：如是同一客户，请删去其中一行；如不是，请把其中一个改名")
+                return
+            }
             var fields = r.fields.filter { $0.0 != "name" }
             if let handover {
                 let note = [r.field("note"), handover].compactMap { $0 }.joined(separator: "\n")
