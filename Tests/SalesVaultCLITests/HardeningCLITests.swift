@@ -57,6 +57,12 @@ final class HardeningCLITests: XCTestCase {
                 XCTAssertTrue(r.stderr.contains(".\(args[f + 1])"), "\(args): \(r.stderr)")
             }
         }
+        // The example is of the kind asked for, and works (a CSV without --kind then failed).
+        for (args, example) in [(["--format", "csv", "--kind", "contacts"], "--out 联系人.csv"), (["--format", "csv"], "--out 客户.csv --kind customers")] {
+            let r = try runTool(["export", "-a", archive, "--out", "-", "--password-file", wrong, "--lang", "zh"] + args, cwd: dir.url)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains(example), "\(args): \(r.stderr)")
+        }
         // A blank name alike (report weekly said "Cannot write :", and " " wrote a file so named).
         for name in ["", " "] {
             let r = try runTool(["report", "weekly", "-a", archive, "--format", "md", "--out", name, "--password-file", pw, "--lang", "zh"], cwd: dir.url)

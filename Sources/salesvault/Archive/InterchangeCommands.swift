@@ -570,7 +570,14 @@ struct Export: ArchiveCommand {
     var capability: Capability { .export }
 
     func validate() throws {
-        try OutputOption.check(out, option: "--out", example: "客户.\((format ?? .xlsx).rawValue)")
+        // (The example a name of the kind and format asked for, and one that works: a CSV holds
+        // one kind, so without --kind it says which: 客户.csv was suggested for contacts, and
+        // without --kind then failed: helper-163.)
+        let kindNamed = kind.first.flatMap { ImportKind(name: $0) }
+        let fmt = format ?? .xlsx
+        let example = fmt == .csv && kind.isEmpty ? "客户.csv --kind customers"
+            : (kindNamed?.sheetName(zh: true) ?? (fmt == .json ? "客户档案" : kind.isEmpty ? "客户档案" : "客户")) + "." + fmt.rawValue
+        try OutputOption.check(out, option: "--out", example: example)
         if workbookPasswordFile != nil && !encrypt { throw ValidationError(L("--workbook-password-file goes with --encrypt", "--workbook-password-file 须与 --encrypt 一起使用").text) }
         if encrypt, let format, format != .xlsx {
             throw ValidationError(L("--encrypt writes an encrypted Excel workbook: use --format xlsx, not --format \(format.rawValue)",
