@@ -90,6 +90,16 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         // In the shell, the line (it said `salesvault shell a.svault … --reason`).
         let shellRun = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "customer grade 华为 B\n", environment: env)
         XCTAssertTrue(shellRun.stderr.contains("请补上原因后重新执行：salesvault customer grade 华为 B --reason \"……\""), shellRun.stderr)
+        // A hint quoted for a shell can be pasted back into the shell (helper-164: 'Acme Co'\''s Ltd'
+        // was an unclosed quote there).
+        try sv(["customer", "add", "Acme Co's Ltd", "--grade", "C"], day: 5)
+        let quoted = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"], stdin: "customer grade \"Acme Co's Ltd\" A\n", environment: env)
+        let hint = try XCTUnwrap(quoted.stderr.components(separatedBy: "with its reason: ").last?.split(separator: "\n").first.map(String.init), quoted.stderr)
+        XCTAssertTrue(hint.contains("'Acme Co'\\''s Ltd'"), hint)
+        let pasted = hint.replacingOccurrences(of: "\"…\"", with: "\"budget approved\"")
+        let again = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"], stdin: pasted + "\n", environment: env)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("is now grade A"), again.stdout + again.stderr)
         let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
         XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
         let dashed = dashedRun.stderr

@@ -46,13 +46,13 @@ final class AuditLogCLITests: XCTestCase {
         XCTAssertEqual(log.split(separator: "\n").count, 1)
         XCTAssertTrue(log.contains("\"manager\":\"李经理\"") && log.contains("\"action\":\"open\"") && log.contains("\"record\":1"), log)
         let listing = try sv(["dept", "audit", dept, "--lang", "zh"], now: at(day: 1))
-        XCTAssertTrue(listing.stdout.contains("李经理  只读打开  记录 1  档案中有记录"), listing.stdout)
+        XCTAssertTrue(listing.stdout.contains("李经理  只读查看  第 1 条记录  档案中有此记录"), listing.stdout)
         // The time in the department's zone, said in the heading (it was a UTC instant).
         let beijing = DateFormatter()
         beijing.timeZone = TimeZone(identifier: "Asia/Shanghai")
         beijing.dateFormat = "yyyy-MM-dd HH:mm"
         let when = beijing.string(from: Date(timeIntervalSince1970: TimeInterval(at(day: 1))))
-        XCTAssertTrue(listing.stdout.contains("（时间为北京时间）") && listing.stdout.contains("#1  \(when)  李经理"), listing.stdout)
+        XCTAssertTrue(listing.stdout.contains("（时间均为北京时间）") && listing.stdout.contains("#1  \(when)  李经理"), listing.stdout)
         XCTAssertTrue(try sv(["dept", "audit", dept], now: at(day: 1)).stdout.contains("(times in Asia/Shanghai)"))
         let row = try complianceRow(now: at(day: 1), expect: 0)
         XCTAssertEqual(row["escrowUsesLogged"] as? Int, 1)

@@ -243,8 +243,8 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(rekey.status, 6, rekey.stderr)
         // Without a terminal and without --yes, nothing is changed.
         let declined = try runTool(["repair", archive, "--password-file", pw1])
-        XCTAssertEqual(declined.status, 1)
-        XCTAssertTrue(declined.stderr.contains("cancelled: there is no terminal to confirm on; nothing was changed"), declined.stderr)
+        XCTAssertEqual(declined.status, 64, "a usage error: nothing was asked")
+        XCTAssertTrue(declined.stderr.contains("there is no terminal to confirm on, so nothing was asked: nothing was repaired or changed"), declined.stderr)
         XCTAssertTrue(declined.stderr.contains("run it again with --yes"), declined.stderr)
         XCTAssertEqual(try bytes(archive), committed + Data([0, 0, 0, 50, 1, 2, 3]))
         let repair = try runTool(["repair", archive, "--password-file", pw1, "--yes"], environment: ["SALESVAULT_NOW": "1790000000"])

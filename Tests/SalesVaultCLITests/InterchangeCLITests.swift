@@ -221,7 +221,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["customer", "add", "甲公司", "--grade", "B"])
         let csv = try dir.write("u.csv", "客户名称,客户等级,行业,联系电话\n甲公司,A,,\n甲公司有限公司,,制造业,\n乙公司,C,,021-55556666\n乙公司,,IT,\n")
         let zh = try sv(["import", csv, "--on-duplicate", "update", "--dry-run", "--lang", "zh"])
-        XCTAssertTrue(zh.stdout.contains("说明：客户“更新”的 3 行中，2 行更新档案中已有的 1 家客户，1 行并入本文件中新增的客户（同一记录的多行合并为一次更新）。"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("说明：计为“更新”的 3 行客户数据中，有 2 行更新的是档案中已有的 1 家客户（同一记录的多行已合并为一次更新），另 1 行并入了本文件中新增的客户。"), zh.stdout)
         let en = try sv(["import", csv, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
         XCTAssertTrue(en.stdout.contains("customers: of the 3 updated rows, 2 update 1 customer of the archive, 1 adds to a customer new in this file"), en.stdout)
         let done = try sv(["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
@@ -231,7 +231,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let one = try dir.write("v.csv", "客户名称,行业\n甲公司,能源\n")
         let plain = try sv(["import", one, "--on-duplicate", "update", "--yes", "--lang", "zh"])
         XCTAssertTrue(plain.stdout.contains("导入完成：新增 0 条，更新 1 条。"), plain.stdout)
-        XCTAssertFalse(plain.stdout.contains("说明：客户"), plain.stdout)
+        XCTAssertFalse(plain.stdout.contains("说明：计为"), plain.stdout)
         // Into an empty archive, the second row of a new customer: no update, one row merged
         // (it said 更新 0 条（来自文件中的 2 行…）).
         try tool(["init", dir.path("b.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])

@@ -96,6 +96,8 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
                                   stdin: "n\n", environment: ["SALESVAULT_NOW": String(t0)])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stdout.contains(fingerprint), refused.stdout)
+        XCTAssertEqual(refused.status, 64, "no terminal: nothing asked, --yes named (exit 1 without a hint: helper-164)")
+        XCTAssertTrue(refused.stderr.contains("--yes"), refused.stderr)
         try admin(["enroll", dept, "张伟", "--yes"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/enroll/张伟.json"))
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("signing key \(fingerprint)"))

@@ -83,7 +83,7 @@ final class RegistryRoundCLITests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("Administrator fingerprint"), r.stdout)
         XCTAssertTrue(r.stderr.contains("no terminal to ask on") && r.stderr.contains("--admin-fingerprint"), r.stderr)
         let zh = try f.sv(["init", "--department", f.dept, "--owner", "张伟", "--password-file", f.dir.path("pw"), "--insecure-kdf-cost", "10", "--lang", "zh"], expect: 64)
-        XCTAssertTrue(zh.stderr.contains("没有可供确认的终端"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("没有可供核对的终端"), zh.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.dept + "/archives/张伟.svault"))
     }
 

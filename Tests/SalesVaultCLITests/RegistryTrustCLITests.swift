@@ -87,7 +87,7 @@ final class RegistryTrustCLITests: XCTestCase {
         XCTAssertTrue(none.stderr.hasPrefix("salesvault: usage error:"), none.stderr)
         XCTAssertFalse(none.stderr.contains(right), "the hint never offers the folder's own fingerprint to copy")
         let zh = try sv(["--lang", "zh", "init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"], expect: 64)
-        XCTAssertTrue(zh.stderr.contains("须确认管理员指纹") && zh.stderr.contains("打电话"), zh.stderr)
+        XCTAssertTrue(zh.stderr.contains("须先核对管理员的密钥指纹") && zh.stderr.contains("打电话"), zh.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: archive))
         // The right one, without spaces and in lower case: created and pinned.
         let ok = try sv(["init", "--department", dept, "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10",
@@ -126,7 +126,8 @@ final class RegistryTrustCLITests: XCTestCase {
         XCTAssertTrue(rekey.stderr.contains("you have not confirmed it"), rekey.stderr)
         XCTAssertEqual(try holders(), before)
         // escrow update without a terminal and without --yes: nothing; with --yes: applied.
-        try sv(["escrow", "update", archive, "--password-file", dir.path("pw")], now: at(day: 3), expect: 1)
+        let asked = try sv(["escrow", "update", archive, "--password-file", dir.path("pw")], now: at(day: 3), expect: 64)
+        XCTAssertTrue(asked.stderr.contains("no terminal to confirm on") && asked.stderr.contains("--yes"), asked.stderr)
         XCTAssertEqual(try holders(), before)
         let update = try sv(["escrow", "update", archive, "--password-file", dir.path("pw"), "--yes"], now: at(day: 3))
         XCTAssertTrue(update.stdout.contains("- 王总  \(wangFP)"), update.stdout)

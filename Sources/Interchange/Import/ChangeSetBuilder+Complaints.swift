@@ -278,7 +278,7 @@ extension Importer.ChangeSetBuilder {
         if let p = r.refs["complainant"] {
             complainant = childRef(.contact, customer: customer, name: p)
             if complainant == nil {
-                refuse(i, header(r, "complainant"), p, "\(p) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(p)”（本文件和档案中都没有）")
+                refuseUnknownChild(i, r, .contact, column: "complainant", name: p, given: p)
                 return
             }
         }

@@ -22,10 +22,18 @@ extension Importer.ChangeSetBuilder {
             var also: [String] = []
             if let shared = index.sharedCredits[credit] {
                 if let picked = namedAmong(shared, name: name, key: key) { c = picked } else {
+                    // (A name that is a third customer's: said as the name and the code of others,
+                    // not "write the name as one of them does": helper-164.)
+                    if options.onDuplicate == .update, let named = namedOutside(shared, name: name, key: key) {
+                        refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
+                               "the name is \(customerLabel(named))'s in the archive and the credit code \(listed(shared, zh: false))'s: which to update is not clear; check the name and the credit code",
+                               "客户名称对应档案中的 \(customerLabel(named))，统一社会信用代码却属于 \(listed(shared, zh: true))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                        return
+                    }
                     guard options.onDuplicate != .update else {
                         refuse(i, header(r, "creditCode"), credit,
                                "the credit code \(credit) is given by more than one customer in the archive (\(listed(shared, zh: false))): which to update is not clear; write the name exactly as one of them does",
-                               "统一社会信用代码 \(credit) 是档案中多个客户共用的（\(listed(shared, zh: true))），无法确定要更新哪一家。请把客户名称写成与其中一家完全相同")
+                               "档案中有多家客户（\(listed(shared, zh: true))）共用统一社会信用代码 \(credit)，无法确定要更新哪一家。请将客户名称改为与其中一家完全一致")
                         return
                     }
                     also = shared.filter { $0 != c }
@@ -36,24 +44,24 @@ extension Importer.ChangeSetBuilder {
             if options.onDuplicate == .update,
                let named = (index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)])
                    ?? index.customerByOtherName[key].flatMap({ $0.isEmpty ? nil : $0 }), named != c {  // (or its short name or alias: helper-94)
-                func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
                 refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
-                       "the name is \(shown(named))'s (its name, short name or alias) in the archive and the credit code \(shown(c))'s: which to update is not clear; check the name and the credit code",
-                       "客户名称对应档案中的 \(shown(named))，统一社会信用代码却属于 \(shown(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                       "the name is \(customerLabel(named))'s (its name, short name or alias) in the archive and the credit code \(customerLabel(c))'s: which to update is not clear; check the name and the credit code",
+                       "客户名称对应档案中的 \(customerLabel(named))，统一社会信用代码却属于 \(customerLabel(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
                 return
             }
             // The credit code one customer's and the first phone number another's: the credit
             // code decides, and the phone is said (it went to the credit code's without a word).
             if let p = archiveCustomer(byPhone: rowKeys), p != c, let phone = rowKeys.phone {
-                func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
                 let number = Identity.shownPhone(phone)
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
-                    reason: "\(name) is taken for \(shown(c)) by its credit code, but its phone \(number) is \(shown(p))'s; check the phone (the credit code decides which customer a row is)",
-                    reasonZH: "“\(name)”按统一社会信用代码对应档案中的 \(shown(c))，但其电话 \(number) 是 \(shown(p))的电话。请核对电话是否填错（以统一社会信用代码为准确定是哪一家客户）"))
+                    reason: "\(name) is taken for \(customerLabel(c)) by its credit code, but its phone \(number) is \(customerLabel(p))'s; check the phone (the credit code decides which customer a row is)",
+                    reasonZH: "“\(name)”的统一社会信用代码对应档案中的 \(customerLabel(c))，但所填电话 \(number) 属于 \(customerLabel(p))。客户归属以统一社会信用代码为准（即 \(customerLabel(c))），请核对电话是否填错"))
             }
-            match = (c, nil, also.isEmpty ? MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")
-                     : MatchReason(.creditCode, "same credit code, which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "")", "统一社会信用代码相同；\(listed(also, zh: true))也使用该代码"))
+            var why = also.isEmpty ? MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")
+                : MatchReason(.creditCode, "same credit code, which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "")", "统一社会信用代码相同，而且 \(listed(also, zh: true))也使用这个代码")
+            if !also.isEmpty { why.alsoEN = "which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "")" }
+            match = (c, nil, why)
         }
         else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
             match = (c, nil, MatchReason(.name, "same name", "名称相同"))
@@ -75,12 +83,14 @@ extension Importer.ChangeSetBuilder {
             guard options.onDuplicate != .update else {
                 refuse(i, header(r, "phone"), r.field("phone"),
                        "\(number) is the first phone number of more than one customer in the archive (\(listed(shared, zh: false))): which to update is not clear; write the name exactly as one of them does, or give the credit code",
-                       "电话 \(number) 是档案中多个客户的第一个号码（\(listed(shared, zh: true))），无法确定要更新哪一家。请把客户名称写成与其中一家完全相同，或填写统一社会信用代码")
+                       "电话 \(number) 同时是档案中多家客户（\(listed(shared, zh: true))）电话栏里的第一个号码，无法确定要更新哪一家。请将客户名称改为与其中一家完全一致，或填写统一社会信用代码")
                 return
             }
-            let also = shared.dropLast()
-            match = (shared.last!, nil, MatchReason(.phone, "same phone, which \(listed(Array(also), zh: false)) also give\(also.count == 1 ? "s" : "") first",
-                                                      "电话相同；\(listed(Array(also), zh: true))的第一个号码也是它"))
+            let also = Array(shared.dropLast())
+            var why = MatchReason(.phone, "same phone, which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "") first",
+                                  "电话相同，而且这个号码也是 \(listed(also, zh: true))电话栏里的第一个号码")
+            why.alsoEN = "which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "") first"
+            match = (shared.last!, nil, why)
         }
         else if let c = archiveCustomer(byPhone: rowKeys) { match = (c, nil, MatchReason(.phone, "same phone", "电话相同")) }
         else if let credit, let f = customers.byCredit[credit], !distinctRecords(r, f.ref) { match = (f.ref, f.line, MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")) }
@@ -118,10 +128,10 @@ extension Importer.ChangeSetBuilder {
                fileFields[f.ref]?.fields.first(where: { $0.0 == "name" })?.1.trimmedWhitespace == exact {
                 let at = fileLine(f.ref, f.line, from: r)
                 let ids = [sourceIDOfRef[f.ref], r.sourceID?.uppercased()].compactMap { $0 }
-                let idsEN = ids.count == 2 ? " (record ids \(ids[0]) and \(ids[1]))" : "", idsZH = ids.count == 2 ? "（记录号分别为 \(ids[0]) 和 \(ids[1])）" : ""
+                let (earlierID, ownID) = ids.count == 2 ? (ids[0], ids[1]) : ("", "")
                 refuse(i, header(r, "name"), name,
-                       "\(name) is also the name of the customer at \(at.en)\(idsEN), another record: the archive holds one customer per name; if they are one customer delete one of the rows, else rename one",
-                       "“\(name)”与\(at.zh)的客户同名，但不是同一条记录\(idsZH)。档案中一个名称只能对应一个客户：如是同一客户，请删去其中一行；如不是，请把其中一个改名")
+                       "\(name)\(ownID.isEmpty ? "" : " (record id \(ownID))") is also the name of the customer at \(at.en)\(earlierID.isEmpty ? "" : " (record id \(earlierID))"), another record: the archive holds one customer per name; if they are one customer delete one of the rows, else rename one",
+                       "本行的“\(name)”\(ownID.isEmpty ? "" : "（记录号 \(ownID)）")与\(at.zh)的客户\(earlierID.isEmpty ? "" : "（记录号 \(earlierID)）")同名，但不是同一条记录。档案中一个名称只能对应一家客户：如是同一客户，请删去其中一行；如不是，请将其中一家改名")
                 return
             }
             var fields = r.fields.filter { $0.0 != "name" }
@@ -323,12 +333,27 @@ extension Importer.ChangeSetBuilder {
     func namedAmong(_ refs: [String], name: String, key: TextKey) -> String? {
         if let exact = index.customerByName[TextKey(name.trimmedWhitespace)], refs.contains(exact) { return exact }
         if index.sharedKeys[key] == nil, let k = index.customerByKey[key], refs.contains(k) { return k }
+        // (Or its short name or alias, as a shared phone's was: helper-164.)
+        if let o = index.customerByOtherName[key], !o.isEmpty, refs.contains(o) { return o }
         return nil
+    }
+
+    /// The archive customer the row's name names, when it is one outside `refs` (its exact
+    /// name, company key, short name or alias).
+    func namedOutside(_ refs: [String], name: String, key: TextKey) -> String? {
+        let named = index.customerByName[TextKey(name.trimmedWhitespace)] ?? (index.sharedKeys[key] == nil ? index.customerByKey[key] : nil)
+            ?? index.customerByOtherName[key].flatMap { $0.isEmpty ? nil : $0 }
+        return named.flatMap { refs.contains($0) ? nil : $0 }
+    }
+
+    /// An archive customer as messages name it (`C1 甲公司`), or the ref when there is none.
+    func customerLabel(_ ref: String) -> String {
+        archiveID(ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? ref
     }
 
     /// Archive customers as a list in a message: `C1 上海总公司、C2 浦东分公司` (the first five, then 等 N 家).
     func listed(_ refs: [String], zh: Bool) -> String {
-        let labels = refs.prefix(5).map { ref in archiveID(ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? ref }
+        let labels = refs.prefix(5).map(customerLabel)
         let more = refs.count > 5 ? (zh ? "等 \(refs.count) 家" : " and \(refs.count - 5) more") : ""
         return labels.joined(separator: zh ? "、" : ", ") + more
     }
@@ -368,11 +393,14 @@ extension Importer.ChangeSetBuilder {
             let (listEN, listZH) = holderList(holders, from: r)
             let name = r.field("name") ?? ""
             let number = Identity.shownPhone(p)
-            let record = archiveID(ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? "“\(name)”"
+            // (A record of the file by the name it keeps, not the row's: helper-164.)
+            let kept = fileFields[ref]?.fields.first { $0.0 == "name" }?.1 ?? name
+            let record = archiveID(ref) == nil ? (en: kept, zh: "“\(kept)”") : (en: customerLabel(ref), zh: " " + customerLabel(ref))
+            let all = holders.count + 1
             updateWarnings.append(ImportProblem(
                 table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
-                reason: "\(name) gives \(number), which \(listEN) also give\(holders.count == 1 ? "s" : ""): this row writes it into \(record), and both will have it; check that it is not a mistake",
-                reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里；本行将把它写入 \(record)，导入后两家客户的电话栏里都会有这个号码。请核对是否填错"))
+                reason: "\(name) gives \(number), which \(listEN) also give\(holders.count == 1 ? "s" : ""): this row writes it into \(record.en), and \(all == 2 ? "both" : "all \(all)") will have it; check that it is not a mistake",
+                reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里。导入时该号码将写入\(record.zh)，导入后\(all == 2 ? "两" : "这 \(all) ")家客户的电话栏里都会有这个号码。请核对电话是否填错"))
             return
         }
     }
@@ -382,8 +410,15 @@ extension Importer.ChangeSetBuilder {
     /// each, and stopped at five without a word: helper-163).
     func holderList(_ holders: [(ref: String, line: Int?)], from r: Row) -> (en: String, zh: String) {
         let shownHolders = holders.prefix(5)
-        let archived = shownHolders.filter { $0.line == nil }.map { h in archiveID(h.ref).flatMap { archive.state.entity(.customer, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? h.ref }
-        let inFile = shownHolders.compactMap { h in h.line.map { fileLine(h.ref, $0, from: r) } }
+        let archived = shownHolders.filter { $0.line == nil }.map { customerLabel($0.ref) }
+        // The file's rows by their sheet, said once each (本文件第 2、3 行: 本文件 was said for each).
+        var sheets: [(table: String, lines: [Int])] = []
+        for h in shownHolders {
+            guard let line = h.line else { continue }
+            let table = fileFields[h.ref].map { $0.first.line == line ? $0.first.table : $0.table } ?? tables[r.mapped].table.name
+            if let k = sheets.firstIndex(where: { $0.table == table }) { sheets[k].lines.append(line) } else { sheets.append((table, [line])) }
+        }
+        let inFile = sheets.map { source.format.place($0.table, lines: $0.lines.sorted(), from: tables[r.mapped].table.name) }
         var en: [String] = [], zh: [String] = []
         if !archived.isEmpty {
             en.append("the archive's " + archived.joined(separator: ", "))
@@ -410,7 +445,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
                 reason: "\(name) gives \(number), which \(listEN) also give\(holders.count == 1 ? "s" : ""), but not as the first number of both (a switchboard or a group's number?): that alone does not make them one customer, so this row is imported as a new customer. If it is the same customer, write this row's name exactly as that one's and import it again",
-                reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里（并非双方的第一个号码，可能是总机或集团电话）。仅凭这个号码不能认定是同一客户，本行将作为新客户单独导入。如确是同一客户，请把本行的客户名称改成与对方完全相同，再重新导入"))
+                reasonZH: "“\(name)”的电话 \(number) 也出现在\(listZH)的电话栏里（并非\(holders.count == 1 ? "双方" : "各家")电话栏里的第一个号码，可能是总机或集团电话）。仅凭这个号码无法认定为同一客户，本行将作为新客户导入。如确是同一客户，请把本行的客户名称改成与对方完全相同，再重新导入"))
             return
         }
     }

@@ -44,13 +44,22 @@ extension Importer.ChangeSetBuilder {
         let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil }
         for name in listed {
             guard let ref = childRef(.contact, customer: customer, name: name) else {
-                refuse(i, header(r, key), text, "\(name) is not a contact of this customer in the file or the archive",
-                       "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
+                refuseUnknownChild(i, r, .contact, column: key, name: name, given: text)
                 continue
             }
             refs.append(ref)
         }
         return refs.joined(separator: ",")
+    }
+
+    /// A second row of one contact-log entry with other values than the first's: refused, naming
+    /// the first and what differs.
+    func refuseSecondLogRow(_ i: Int, _ r: Row, first: Int, differing d: [String]) {
+        let specs = d.compactMap { Schema.field(.activity, key: $0) }
+        let at = place(ofRow: first, from: r)
+        refuse(i, header(r, specs.first?.key ?? "summary"), nil,
+               "the same entry as \(at.en) (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one entry in one row",
+               "本行与\(at.zh)是同一条跟进记录（客户、时间、内容均相同），但\(specs.map { "“\($0.zh)”" }.joined(separator: "、"))不同。同一条跟进记录只能占一行，请将两行合并为一行后重新导入")
     }
 
     /// A row of the log sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
@@ -61,9 +70,7 @@ extension Importer.ChangeSetBuilder {
         var project: String?
         if let p = r.refs["project"] {
             project = childRef(.project, customer: customer, name: p)
-            if project == nil {
-                refuse(i, header(r, "project"), p, "\(p) is not a project of this customer in the file or the archive", "该客户下没有项目“\(p)”（本文件和档案中都没有）")
-            }
+            if project == nil { refuseUnknownChild(i, r, .project, column: "project", name: p, given: p) }
         }
         guard (b.problems[i]?.count ?? 0) == before else { return }
         // An entry of this archive by its 记录号 (of an export of it), its time or its text
@@ -115,6 +122,15 @@ extension Importer.ChangeSetBuilder {
                 // The archive's entry with the row's other cells (next step, next date,
                 // way, place, people, project): they were dropped, and the file said to be
                 // in the archive already (helper-97).
+                // A second row for the same entry: with other values, refused naming the first, as
+                // for an entry new in the file (the first row's value was kept without a word:
+                // helper-164); with the same, a duplicate.
+                if let first = logUpdateRow[id] {
+                    let d = Importer.logRowDiffering(rows[first], r, now: options.now)
+                    if d.isEmpty { b.status[i] = .duplicate } else { refuseSecondLogRow(i, r, first: first, differing: d) }
+                    return
+                }
+                logUpdateRow[id] = i
                 b.status[i] = updateLog(id, r, contacts: contacts, project: project, row: i)
                 b.updateTargets[i] = "L\(id)"  // (rows of one entry: one entry updated)
             } else if let earlierRow, !inArchive, rows[earlierRow].kind == .log,
@@ -122,11 +138,7 @@ extension Importer.ChangeSetBuilder {
                 // A second row of an entry new in this file, with other values: they were left
                 // out without a word (helper-163), as a complaint's were (a duplicate to skip
                 // is one that gives nothing more).
-                let specs = d.compactMap { Schema.field(.activity, key: $0) }
-                let at = place(ofRow: earlierRow, from: r)
-                refuse(i, header(r, specs.first?.key ?? "summary"), nil,
-                       "the same entry as \(at.en) (same customer, time and content), but its \(specs.map(\.en).joined(separator: ", ")) differ\(specs.count > 1 ? "" : "s"): write one entry in one row",
-                       "与\(at.zh)是同一条跟进记录（客户、时间、内容均相同），但\(specs.map(\.zh).joined(separator: "、"))不同。同一条跟进记录只能占一行，请合并后重新导入")
+                refuseSecondLogRow(i, r, first: earlierRow, differing: d)
             } else {
                 b.status[i] = .duplicate
             }

@@ -16,6 +16,30 @@ extension Importer.ChangeSetBuilder {
             let key = TextKey(Identity.companyKey(name))
             if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[r.mapped].table.name, r.line) }
         }
+        if r.kind == .contacts || r.kind == .projects { noteRefusedChild(r) }
+    }
+
+    /// A contact's or project's row refused: its name noted for the rows that name it.
+    func noteRefusedChild(_ r: Row) {
+        guard let name = r.field("name") else { return }
+        let key = "\(r.kind == .contacts ? "R" : "P")|\(Importer.personKey(name))"
+        if refusedChildren[key] == nil { refusedChildren[key] = (tables[r.mapped].table.name, r.line) }
+    }
+
+    /// A row naming a contact or project (`kind`) found nowhere: refused, naming the row of that
+    /// name which was refused, when there is one (it said the person was in neither the file nor
+    /// the archive, while the 联系人 sheet had the row: helper-164).
+    func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String) {
+        if let refused = refusedChildren["\(kind == .contact ? "R" : "P")|\(Importer.personKey(name))"] {
+            let at = place(refused.table, refused.line, from: r)
+            let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
+            refuse(i, header(r, key), given, "the \(en) \(name) is at \(at.en), but that row was refused, so this one cannot be imported either; correct that row first",
+                   "\(zh)“\(name)”所在的行（\(at.zh)）有误，因此本行也无法导入。请先改正该行")
+        } else if kind == .contact {
+            refuse(i, header(r, key), given, "\(name) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
+        } else {
+            refuse(i, header(r, key), given, "\(name) is not a project of this customer in the file or the archive", "该客户下没有项目“\(name)”（本文件和档案中都没有）")
+        }
     }
 
     func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
@@ -124,6 +148,18 @@ extension Importer.ChangeSetBuilder {
             b.status[i] = .duplicate
             sayOtherName(i, r, kind, match, updated: false)
         case .update:
+            if let id = r.sourceID?.uppercased(), !id.isEmpty, !match.ref.hasPrefix("@") {
+                let table = tables[r.mapped].table.name
+                if let other = sourceIDOfArchiveRecord[match.ref], other.id != id {
+                    let at = place(other.table, other.line, from: r)
+                    let label = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? match.ref
+                    refuse(i, header(r, "name"), value,
+                           "this row (record id \(id)) and \(at.en) (record id \(other.id)) both stand for the archive's \(label): two records of the file for one, and which is right is not clear; correct or delete one of them",
+                           "本行（记录号 \(id)）与\(at.zh)（记录号 \(other.id)）都对应档案中的 \(label)，但记录号不同，无法确定以哪一行为准。请核对这两行，改正或删去其中一行")
+                    return nil
+                }
+                if sourceIDOfArchiveRecord[match.ref] == nil { sourceIDOfArchiveRecord[match.ref] = (id, table, r.line) }
+            }
             let status = importer.update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
                                 table: tables[r.mapped].table.name, fileName: source.fileName, format: source.format, add: add)
             // (Said before this row's fields are merged into the record's: a third row of a
@@ -160,7 +196,7 @@ extension Importer.ChangeSetBuilder {
         } else {
             let e = archiveID(match.ref).flatMap { archive.state.entity(kind, $0) }
             let label = e.map { "\($0.shortID) \($0.displayName)" } ?? other
-            shown = ("the archive's \(label)", "档案中的 \(label) ")  // (a space after a name without quotes)
+            shown = ("the archive's \(label)" + (match.why.alsoEN.map { " (\($0))" } ?? ""), "档案中的 \(label)")
         }
         let (fieldEN, field) = match.why.kind == .phone ? ("phone", "电话") : match.why.kind == .mobile ? ("mobile", "手机号") : ("credit code", "统一社会信用代码")
         let nameZH = kind == .customer ? "客户名称" : "联系人姓名"

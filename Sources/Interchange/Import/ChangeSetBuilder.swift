@@ -35,6 +35,17 @@ extension Importer {
         // The file's customer rows refused already, by company key: a row that names one is told
         // so (it was told the customer is nowhere in the file, black-box finding).
         var refusedCustomers: [TextKey: (table: String, line: Int)] = [:]
+        /// Contacts and projects of rows refused, by kind and name (`Importer.personKey`): a row
+        /// naming one is told which row to correct (it was told the person is nowhere: helper-164).
+        var refusedChildren: [String: (table: String, line: Int)] = [:]
+        /// The file's record id (记录号) of the first row taken for each archive record under
+        /// --on-duplicate update: a row of another id taken for it too is refused (two records
+        /// of a CSV, whose ids are its own, were merged into one, the second overwriting it:
+        /// helper-164).
+        var sourceIDOfArchiveRecord: [String: (id: String, table: String, line: Int)] = [:]
+        /// The first row of the file that updates each archive log entry: a later one with other
+        /// values is refused (the earlier row's value was kept without a word: helper-164).
+        var logUpdateRow: [UInt64: Int] = [:]
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
         var updatedPeople = Set<String>()  // archive contacts a customer row updates (counted once)
         var mobiles: [String: (ref: String, line: Int)] = [:]
@@ -134,6 +145,7 @@ extension Importer {
                     if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[rows[i].mapped].table.name, rows[i].line) }
                 }
             }
+            for i in excluded where rows[i].kind == .contacts || rows[i].kind == .projects { noteRefusedChild(rows[i]) }
             // Room for every row at once (the tables would otherwise be rehashed as they grow).
             b.status = RowStatuses(rows: rows.count)
             b.set.reserveCapacity(rows.count)

@@ -187,6 +187,9 @@ public enum Identity {
             let d = digits.dropFirst(country)
             guard let first = d.first else { return false }
             if (first == 0x31 && d.count == 11) || (first == 0x30 && (11...12).contains(d.count)) { return true }
+            // A 400 or 800 service number: whole, so that /802 after it is its extension (400-600-
+            // 1234/803 was taken for …/802: helper-164).
+            if country == 0 && d.count == 10 && (first == 0x34 || first == 0x38) && d.dropFirst().starts(with: [0x30, 0x30]) { return true }
             return country > 0 && ((first != 0x30 && d.count == 10) || (first >= 0x32 && d.count == 11))
         }
         /// Something else than a digit between two digits; and right after the first two.

@@ -211,7 +211,7 @@ extension ImportPreview {
     /// but for a complaint's status (the withdrawal a row gives, and the steps' status).
     public func updates(in state: ArchiveState, zh: Bool) -> [String] {
         guard let plan else { return [] }
-        let automatic: Set<String> = ["lastContactAt", "nextFollowUp", "status", "stageSince"]
+        let automatic = Self.automaticFields
         var out: [String] = []
         for event in plan.events where event.operation == .update {
             guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)
@@ -233,6 +233,9 @@ extension ImportPreview {
         }
         return out
     }
+
+    /// The fields SalesVault keeps up itself: a change of them alone is no update shown or counted.
+    static let automaticFields: Set<String> = ["lastContactAt", "nextFollowUp", "status", "stageSince"]
 
     /// `text` on one line (line breaks as spaces), at most `limit` characters (…).
     static func short(_ text: String, _ limit: Int) -> String {

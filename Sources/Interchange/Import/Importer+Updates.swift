@@ -219,7 +219,7 @@ extension Importer {
             warnings.append(ImportProblem(
                 table: table, line: r.line,
                 reason: "the same record as \(en.joined(separator: " and ")) with other values (\(differing.map(\.en).joined(separator: ", "))): this later row's values are used",
-                reasonZH: "与\(zh.joined(separator: "、"))是同一\(kind.zh)，但\(differing.map(\.zh).joined(separator: "、"))不同，将以本行内容为准"))
+                reasonZH: "本行与\(zh.joined(separator: "、"))是同一\(kind.zh)，但\(differing.map(\.zh).joined(separator: "、"))不一致，导入时将以本行内容为准"))
         }
         var changed = false
         if !fields.isEmpty {

@@ -92,7 +92,7 @@ public final class Importer {
                         rows[row].problems.append(ImportProblem(
                             table: here, line: rows[row].line, column: nil, value: nil,
                             reason: "the \(kind.en) of \(at.en) was not imported, so neither is this row: correct \(at.en) first",
-                            reasonZH: "\(at.zh)的\(kind.zh)未能导入，因此本行也无法导入。请先改正\(at.zh)"))
+                            reasonZH: "\(at.zh)的\(kind.zh)未能导入，因此本行也无法导入。请先改正\(at.zh)的问题，再重新导入"))
                     }
                     newlyRefused.insert(row)
                     continue
@@ -112,6 +112,7 @@ public final class Importer {
         preview.duplicatesRefused = built.duplicatesRefused
         var updatedRecords: [ImportKind: Set<String>] = [:], unchangedRecords: [ImportKind: Set<String>] = [:]
         var mergedIntoNew: [ImportKind: Int] = [:]
+        var rowsOfOneRecord = false  // (only then can rows undo each other: the plan is read for it)
         for (i, r) in rows.enumerated() {
             var c = preview.counts[r.kind] ?? ImportPreview.Counts()
             if !tables[r.mapped].problems.isEmpty && r.problems.isEmpty {
@@ -127,7 +128,7 @@ public final class Importer {
                     c.updated += 1
                     switch built.updateTargets[i] {
                     case let target? where target.hasPrefix("@"): mergedIntoNew[r.kind, default: 0] += 1
-                    case let target?: updatedRecords[r.kind, default: []].insert(target)
+                    case let target?: if !updatedRecords[r.kind, default: []].insert(target).inserted { rowsOfOneRecord = true }
                     case nil: updatedRecords[r.kind, default: []].insert("#\(i)")  // (a row of its own record)
                     }
                 case .unchanged:
@@ -148,7 +149,7 @@ public final class Importer {
         // Records, beside rows: an archive record whose rows leave it as it was (北京, then 上海
         // again) is no record updated but one unchanged, and one updated is not also unchanged
         // (`更新 2 条` was said with one record changed, and 另有 3 条与档案一致 beside it: helper-163).
-        let changed = plan.map { Self.recordsChanged($0, archive.state) }
+        let changed = rowsOfOneRecord ? plan.map { Self.recordsChanged($0, archive.state) } : nil
         for (kind, c) in preview.counts where c.updated > 0 || c.unchanged > 0 {
             let touched = updatedRecords[kind] ?? [], merged = mergedIntoNew[kind] ?? 0
             let records = changed.map { net in touched.filter { $0.hasPrefix("#") || net.contains($0) } } ?? touched
@@ -182,7 +183,7 @@ public final class Importer {
     /// SalesVault keeps up itself (last contact, next follow-up, status, stage since) alone is
     /// no update of the record, a complaint's status is.
     static func recordsChanged(_ plan: ChangePlan, _ state: ArchiveState) -> Set<String> {
-        let automatic: Set<String> = ["lastContactAt", "nextFollowUp", "status", "stageSince"]
+        let automatic = ImportPreview.automaticFields
         var out = Set<String>()
         for event in plan.events where event.operation == .update {
             guard let e = state.entity(event.kind, event.id) else { continue }  // (made by this import)

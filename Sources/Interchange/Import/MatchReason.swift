@@ -10,6 +10,10 @@ struct MatchReason {
     let kind: Kind
     var en: String
     var zh: String
+    /// Who else gives what matched (a first number or a credit code several archive customers
+    /// give), said in English notes after the record (`(which C1 甲公司 also gives)`); the Chinese
+    /// `zh` says it already.
+    var alsoEN: String?
 
     init(_ kind: Kind, _ en: String, _ zh: String) {
         self.kind = kind

@@ -109,7 +109,7 @@ public enum ReportSubmission {
         InterchangeError(.writeFailed, e.reason.replacingOccurrences(of: " Nothing was changed.", with: "") + " Nothing was submitted.",
                          zh: e.reasonZH.replacingOccurrences(of: "未做任何改动。", with: "") + "本次未提交任何内容。",
                          hint: "the reports folder is the department's: tell your administrator (it needs free space or write permission there), then run salesvault report submit again",
-                         hintZH: "周报文件夹属于部门共用，不能改存别处：请告知部门管理员（需要在该处腾出空间或开放写入权限），然后重新运行 salesvault report submit")
+                         hintZH: "周报文件夹是部门共用的，不能改存到其他位置。请联系部门管理员腾出空间或为您开通写入权限，处理好后再重新运行 salesvault report submit")
     }
 
     /// Makes the folder `path` unless it is there; true when this call made it.

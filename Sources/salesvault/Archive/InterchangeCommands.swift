@@ -257,9 +257,9 @@ struct Import: ArchiveCommand {
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
             // (The rows --only-valid leaves out said in the question too: helper-163.)
-            let left = t.refused > 0 ? L(" (\(t.refused) \(t.refused == 1 ? "row" : "rows") with problems left out)", "（另有 \(t.refused) 行有问题，不导入）") : L("", "")
+            let left = t.refused > 0 ? L(" (\(t.refused) \(t.refused == 1 ? "row" : "rows") with problems left out)", "（另有 \(t.refused) 行有问题，不会导入）") : L("", "")
             let question = L("Import \(t.new) new and \(t.recordsUpdated) updated record(s) into \(context.archive.vault.path)\(left.en)? [y/N] ",
-                             "将向 \(context.archive.vault.path) 导入：新增 \(t.new) 条、更新 \(t.recordsUpdated) 条\(left.zh)。确认导入？[y/N] ")
+                             "即将导入档案 \(context.archive.vault.path)：新增 \(t.new) 条，更新 \(t.recordsUpdated) 条\(left.zh)。确认导入吗？输入 y 确认，直接按回车取消 [y/N] ")
             guard Terminal.confirm(question) else {
                 Terminal.print(L("Cancelled: nothing was imported.", "已取消，未导入任何数据。"))
                 return
@@ -286,7 +286,7 @@ struct Import: ArchiveCommand {
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) \(t.duplicate == 1 ? "duplicate" : "duplicates") skipped") }
         if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) \(t.refused == 1 ? "row" : "rows") left out") }
         // (Records, as the updated ones: rows of a record another row updates are not said again.)
-        if t.recordsUnchanged > 0 { zhParts.append("另有 \(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (as in the file already)") }
+        if t.recordsUnchanged > 0 { zhParts.append("另有 \(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does)") }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
@@ -339,14 +339,14 @@ enum ImportReport {
         let inArchive = c.updated - c.mergedIntoNew
         var zh: [String] = [], en: [String] = []
         if inArchive > 0 {
-            zh.append("\(inArchive) 行更新档案中已有的 \(records) \(measure)")
+            zh.append("有 \(inArchive) 行更新的是档案中已有的 \(records) \(measure)" + (inArchive > records ? "（同一记录的多行已合并为一次更新）" : ""))
             en.append("\(inArchive) update\(inArchive == 1 ? "s" : "") \(records) \(records == 1 ? one : many) of the archive")
         }
         if c.mergedIntoNew > 0 {
-            zh.append("\(c.mergedIntoNew) 行并入本文件中新增的\(measure.dropFirst())")
+            zh.append("\(inArchive > 0 ? "另 " : "有 ")\(c.mergedIntoNew) 行并入了本文件中新增的\(measure.dropFirst())")
             en.append("\(c.mergedIntoNew) add\(c.mergedIntoNew == 1 ? "s" : "") to \(c.mergedIntoNew == 1 ? "a \(one)" : many) new in this file")
         }
-        return ("说明：\(k.sheetName(zh: true))“更新”的 \(c.updated) 行中，" + zh.joined(separator: "，") + "（同一记录的多行合并为一次更新）。",
+        return ("说明：计为“更新”的 \(c.updated) 行\(k.sheetName(zh: true))数据中，" + zh.joined(separator: "，") + "。",
                 "\(k.rawValue): of the \(c.updated) updated \(c.updated == 1 ? "row" : "rows"), " + en.joined(separator: ", ") + " (rows of one record are merged into one update).")
     }
 

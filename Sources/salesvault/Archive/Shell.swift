@@ -160,16 +160,28 @@ struct Shell: VaultCommand {
     }
 }
 
-/// Splits a shell line into words: spaces separate, single or double quotes group.
+/// Splits a shell line into words: spaces separate, single or double quotes group, and a
+/// backslash outside single quotes takes the next character as it is, as a POSIX shell reads
+/// them: a command a hint quoted for the shell (`'Acme Co'\''s Ltd'`, ShellWord.quote) pasted
+/// into the shell was an unclosed quote (helper-164).
 enum ShellWords {
     static func split(_ line: String) throws -> [String] {
         var words: [String] = []
         var current = ""
         var quote: Character?
         var inWord = false
+        var escaped = false
         for ch in line {
-            if let q = quote {
-                if ch == q { quote = nil } else { current.append(ch) }
+            if escaped {
+                // (Within double quotes only " \ $ ` are escaped; another keeps its backslash.)
+                if quote == "\"" && !"\"\\$`".contains(ch) { current.append("\\") }
+                current.append(ch)
+                escaped = false
+            } else if let q = quote {
+                if ch == q { quote = nil } else if ch == "\\" && q == "\"" { escaped = true } else { current.append(ch) }
+            } else if ch == "\\" {
+                escaped = true
+                inWord = true
             } else if ch == "\"" || ch == "'" || ch == "“" || ch == "‘" {
                 quote = ch == "“" ? "”" : (ch == "‘" ? "’" : ch)
                 inWord = true
@@ -181,6 +193,7 @@ enum ShellWords {
             }
         }
         if quote != nil { throw CLIError(.failure, L("unclosed quote", "引号未闭合"), hint: L("close the quote", "请补全引号")) }
+        if escaped { current.append("\\") }  // (a backslash at the end is itself)
         if inWord { words.append(current) }
         return words
     }

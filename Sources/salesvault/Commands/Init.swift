@@ -36,6 +36,9 @@ struct Init: VaultCommand {
     func validate() throws {
         if archive == nil && department == nil { throw ValidationError("give the archive file, or --department DIR") }
         if adminFingerprint != nil && department == nil { throw ValidationError("--admin-fingerprint goes with --department DIR") }
+        if let f = adminFingerprint, f.allSatisfy(\.isWhitespace) {  // (it was compared, exit 4: helper-164)
+            throw ValidationError("--admin-fingerprint is empty; give the fingerprint your administrator read to you by phone")
+        }
         if Terminal.cell(owner) != owner {  // the owner is shown by status, compliance and escrow: no terminal controls
             throw ValidationError("--owner must not contain control, tab, line-break, bidi or zero-width characters")
         }
@@ -105,7 +108,7 @@ extension Init {
         // (A usage error, as a password with no terminal to ask it on: it exited 1.)
         guard adminFingerprint != nil || Terminal.canAsk else {
             throw CLIError(.usage, L("the administrator's fingerprint must be confirmed before the archive is created, and there is no terminal to ask on; nothing was created",
-                                         "创建档案前须确认管理员指纹，但当前没有可供确认的终端；未创建任何文件"),
+                                         "创建档案前须先核对管理员的密钥指纹，但当前没有可供核对的终端（程序是在脚本或管道中运行的），无法核对。未创建任何文件"),
                            hint: L("ask your administrator by phone for the fingerprint (they see it with salesvault dept show or salesvault keys show on their key), then add --admin-fingerprint \"XXXX XXXX …\" with the fingerprint they read to you (not one copied from this folder)",
                                    "请打电话向管理员索取指纹（管理员可用 salesvault dept show 或对其密钥运行 salesvault keys show 查看），然后加上 --admin-fingerprint \"管理员念给您的完整指纹\"（不要从此文件夹中复制）"))
         }
@@ -116,9 +119,9 @@ extension Init {
         if let given = adminFingerprint, compact(given) != compact(fingerprint) {
             let shown = Terminal.cell(given.trimmingCharacters(in: .whitespaces))
             throw CLIError(.damaged, L("the registry in \(department) is not signed by the administrator key \(shown) you gave; nothing was created",
-                                       "\(department) 中的部门名册不是由您给出的管理员密钥 \(shown) 签名的；未创建任何文件"),
+                                       "部门名册（位于 \(department)）不是用您指定的管理员密钥 \(shown) 签名的，无法确认其真实性。未创建任何文件"),
                            hint: L("do not use this department folder; ask your administrator (by phone) for the fingerprint and where the department is, and do not copy a fingerprint from the folder",
-                                   "请勿使用此部门文件夹；请打电话向管理员核实指纹和部门文件夹的位置，不要从文件夹中复制指纹"))
+                                   "请暂勿使用该部门文件夹。请打电话向管理员核实密钥指纹和部门文件夹的正确位置，切勿照抄该文件夹里显示的指纹"))
         }
         // Names and roles as one line each, controls and bidi escaped (FieldFormat.terminalSafe).
         let dept = Terminal.cell(r.name)

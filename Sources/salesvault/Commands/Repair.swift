@@ -42,12 +42,9 @@ struct Repair: VaultCommand {
         if staleCopies > 0 {
             print(L("Will rewrite the out-of-date header copy from the authentic one.", "将用完好的档案头副本重写过期的副本。").text)
         }
-        guard yes || Terminal.confirm(L("Proceed? [y/N] ", "确定执行？[y/N] ")) else {
-            // (Without a terminal nothing was asked: said so, not as if the user had said no.)
-            if !Terminal.hasTerminal {
-                throw CLIError(.cancelled, L("repair cancelled: there is no terminal to confirm on; nothing was changed", "已取消修复：没有可用于确认的终端，未做任何更改"),
-                               hint: L("check what it will do (above), then run it again with --yes", "请先看清上面列出的修复内容，再加上 --yes 重新运行"))
-            }
+        // (Without a terminal nothing was asked: said so, not as if the user had said no.)
+        guard try Terminal.confirmOrNeedYes(L("Proceed? [y/N] ", "确定执行？[y/N] "), yes: yes, what: L("nothing was repaired or changed", "未做任何修复或更改"),
+                                            check: L("check what it will do (above)", "请先看清上面列出的修复内容")) else {
             throw CLIError(.cancelled, L("repair cancelled; nothing was changed", "已取消修复；未做任何更改"),
                            hint: L("answer y to proceed, or pass --yes in scripts", "输入 y 以执行，脚本中可使用 --yes"))
         }

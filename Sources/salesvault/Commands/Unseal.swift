@@ -45,9 +45,10 @@ struct Unseal: VaultCommand {
     mutating func validate() throws {
         // `-` is standard output, the default (it was refused as no file, exit 2); a blank name a
         // usage error naming a file of the sealed file's own kind.
+        if force && out == nil { throw ValidationError("--force goes with --out") }
         let plain = URL(fileURLWithPath: file).lastPathComponent
         out = try OutputOption.standardOutputOrFile(out, option: "--out", example: plain.hasSuffix(".age") ? String(plain.dropLast(4)) : plain + ".txt")
-        if force && out == nil { throw ValidationError("--force goes with --out") }
+        if out == nil { force = false }  // (standard output: nothing to replace)
         if passphraseFile.count > identity.count { throw ValidationError("more --passphrase-file than --identity") }
     }
 

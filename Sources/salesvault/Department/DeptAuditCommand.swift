@@ -39,7 +39,7 @@ struct DeptAudit: VaultCommand {
         // Times in the department's zone, said once in the heading (they were UTC instants,
         // 2026-02-10T15:00:00Z for an open at 23:00 Beijing time).
         let calendar = registry.calendar
-        Terminal.print(zh ? "部门审计日志 — \(Terminal.cell(registry.name))（时间为\(calendar.shownName.zh)）"
+        Terminal.print(zh ? "部门审计日志：\(Terminal.cell(registry.name))（时间均为\(calendar.shownName.zh)）"
                           : "Audit log — \(Terminal.cell(registry.name)) (times in \(calendar.shownName.en))")
         for (owner, path) in people {
             let fd = Foundation.open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
@@ -66,18 +66,18 @@ struct DeptAudit: VaultCommand {
                 }
                 continue
             }
-            Terminal.print("\(Terminal.cell(owner))  (audit/\(id).log)")
+            Terminal.print(zh ? "\(Terminal.cell(owner))的档案（日志文件：audit/\(id).log）" : "\(Terminal.cell(owner))  (audit/\(id).log)")
             for item in items {
                 let e = item.line.entry
                 let when = e.map { calendar.dateTimeString(of: $0.time) } ?? "?"
                 let action = e.map { a -> String in
-                    let w: L = a.action == "resetPassword" ? L("password reset", "重置密码") : a.action == "export" ? L("export", "导出明文") : L("open", "只读打开")
+                    let w: L = a.action == "resetPassword" ? L("password reset", "重置密码") : a.action == "export" ? L("export", "导出明文") : L("open", "只读查看")
                     return w.text
                 } ?? "?"
                 let state: String
                 switch (item.line.trust, item.match) {
-                case (.trusted, .present?): state = Terminal.green(zh ? "档案中有记录" : "in the archive")
-                case (.trusted, .presentOlderKey?): state = zh ? "档案中有记录（旧数据密钥，内容由所有人核对）" : "in the archive (older data key; contents checked by the owner)"
+                case (.trusted, .present?): state = Terminal.green(zh ? "档案中有此记录" : "in the archive")
+                case (.trusted, .presentOlderKey?): state = zh ? "档案中有此记录（旧数据密钥，内容由所有人核对）" : "in the archive (older data key; contents checked by the owner)"
                 case (.trusted, _): state = Terminal.red(zh ? "档案中缺少此记录：档案已被篡改或换回旧副本" : "MISSING from the archive: altered or put back")
                 case (.unregisteredKey, _): state = Terminal.yellow(zh ? "签名密钥不在部门名册中，不予采信" : "key not in the registry: not trusted")
                 case (.badSignature, _): state = Terminal.red(zh ? "签名错误（伪造或被改动）" : "BAD SIGNATURE (forged or altered)")
@@ -86,7 +86,8 @@ struct DeptAudit: VaultCommand {
                 case (.incomplete, _): state = Terminal.yellow(zh ? "最后一行不完整（正在写入或写入中断），不予采信" : "incomplete last line (being written, or cut short): not trusted")
                 }
                 let who = Terminal.cell(e?.manager ?? "?")
-                Terminal.print("  #\(item.line.number)  \(when)  \(who)  \(action)  " + (zh ? "记录 " : "record ") + "\(e.map { String($0.record) } ?? "?")  \(state)")
+                let record = e.map { String($0.record) } ?? "?"
+                Terminal.print("  #\(item.line.number)  \(when)  \(who)  \(action)  " + (zh ? "第 \(record) 条记录" : "record \(record)") + "  \(state)")
             }
             if audit.tampered { tampered = true }
         }

@@ -432,8 +432,10 @@ struct DeptEnroll: VaultCommand {
             Terminal.printPainted(Terminal.red(L("This REPLACES the key enrolled for \(Terminal.cell(person)) (fingerprint \(KeyFile.fingerprint(previous))). A new key is expected only after an escrow password reset: check with \(Terminal.cell(person)) and in the audit log (salesvault dept audit) that there was one.",
                                           "注意：此操作将替换 \(Terminal.cell(person)) 已登记的签名密钥（指纹 \(KeyFile.fingerprint(previous))）。正常情况下，只有经托管重置密码后才会出现新密钥：请与 \(Terminal.cell(person)) 核实，并在审计日志（salesvault dept audit）中确认确有这次重置。").text))
         }
-        guard yes || Terminal.confirm(L("Compare it with the fingerprint \(person) reads from `salesvault status`. Enroll? [y/N] ",
-                                        "请与 \(person) 在 salesvault status 中看到的指纹核对。确认登记？[y/N] ")) else {
+        guard try Terminal.confirmOrNeedYes(L("Compare it with the fingerprint \(person) reads from `salesvault status`. Enroll? [y/N] ",
+                                              "请与 \(person) 在 salesvault status 中看到的指纹核对。确认登记？[y/N] "), yes: yes,
+                                            what: L("nothing was enrolled; the registry is unchanged", "未登记，部门名册未改动"),
+                                            check: L("compare the fingerprint above with the one \(person) reads from salesvault status", "请先与 \(person) 核对上面的指纹（对方可用 salesvault status 查看）")) else {
             throw CLIError(.cancelled, L("not enrolled; the registry is unchanged", "未登记；部门名册未改动"))
         }
         try change(directory, admin: admin) { r in

@@ -336,7 +336,8 @@ struct EscrowUpdate: VaultCommand {
         Terminal.print(update.plan.threshold == 1 ? L("Any one of them will be able to open it alone.", "其中任意一位经理即可单独打开本档案。").text
               : L("\(update.plan.threshold) of them will have to act together.", "须其中 \(update.plan.threshold) 位经理共同操作才能打开本档案。").text)
         if !yes {
-            guard Terminal.confirm(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请先与经理核对指纹。确认应用？[y/N] ")) else {
+            guard try Terminal.confirmOrNeedYes(L("Compare the fingerprints with the managers. Apply? [y/N] ", "请先与经理核对指纹。确认应用？[y/N] "), yes: yes,
+                                                what: L("nothing was changed", "未做任何更改"), check: L("compare the fingerprints above with the managers", "请先与经理核对上面的指纹")) else {
                 throw CLIError(.cancelled, L("nothing was changed", "未做任何更改"), hint: L("run again with --yes in scripts", "在脚本中运行时请加上 --yes"))
             }
         }

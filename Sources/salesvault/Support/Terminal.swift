@@ -110,6 +110,18 @@ enum Terminal {
         return true
     }
 
+    /// A question a command does not go on without, or `--yes`: without a terminal nothing was
+    /// asked, and that is a usage error naming --yes (enroll said "not enrolled", exit 1, with no
+    /// hint: helper-164); `what` says what was not done.
+    static func confirmOrNeedYes(_ question: L, yes: Bool, what: L, check: L) throws -> Bool {
+        if yes { return true }
+        guard hasTerminal else {
+            throw CLIError(.usage, L("there is no terminal to confirm on, so nothing was asked: \(what.en)", "没有可用于确认的终端，无法询问：\(what.zh)"),
+                           hint: L("\(check.en), then run it again with --yes", "\(check.zh)，再加上 --yes 重新运行"))
+        }
+        return confirm(question)
+    }
+
     static func confirm(_ question: L) -> Bool {
         guard let answer = line(after: question) else { return false }
         return ["y", "yes", "是", "好"].contains(answer.lowercased())
