@@ -1942,6 +1942,32 @@ final class ImportTests: XCTestCase {
         XCTAssertNotEqual(Identity.phoneKey("400-600-1234/803"), Identity.phoneKey("400-600-1234/802"))
     }
 
+    /// helper-166: a customer named by a credit code two customers give is none; two archive contacts of one name are
+    /// told apart by the row's own id; rows that change a value and back update nothing.
+    func testReferencesToTheFilesOwnIdsAndSharedCodes() throws {
+        let f = try ImportFixture()
+        try {
+            let a = try f.open()
+            try a.addCustomer(name: "丁公司", now: testNow - 7_200)
+            try a.addCustomer(name: "甲公司", fields: [("creditCode", "91310000132206713C"), ("industry", "制造")], now: testNow - 7_100)
+            try a.addCustomer(name: "甲公司上海", fields: [("creditCode", "91310000132206713C")], now: testNow - 7_000)
+            try a.addContact(customer: "丁公司", name: "张总", fields: [("title", "总经理")], now: testNow - 6_900)
+            try a.addContact(customer: "丁公司", name: "张总", fields: [("title", "副总")], now: testNow - 6_800)
+        }()
+        // A customer named by a shared credit code.
+        let code = try f.importing(utf8("客户,姓名\n91310000132206713C,甲一\n"), name: "c.csv", commit: false)
+        XCTAssertTrue(code.problems.contains { $0.reasonZH.hasPrefix("档案中有多家客户（C2 甲公司、C3 甲公司上海）共用统一社会信用代码 91310000132206713C") }, "\(code.problems.map(\.reasonZH))")
+        // Two contacts of one name: each row's own id is its record.
+        let people = try f.importing(utf8("记录号,客户,姓名,职务\nR4,丁公司,张总,总经理\nR5,丁公司,张总,副总裁\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(people.problems.isEmpty, "\(people.problems.map(\.reasonZH))")
+        let changes = people.updates(in: try f.open().state, zh: true)
+        XCTAssertEqual(changes, ["R5 张总：职务 副总 → 副总裁"], "\(changes)")
+        // A value changed and changed back.
+        let back = try f.importing(utf8("客户名称,行业\n甲公司,IT\n甲公司,制造\n"), name: "k.csv", commit: false) { $0.onDuplicate = .update }
+        let c = try XCTUnwrap(back.counts[.customers])
+        XCTAssertEqual([c.updated, c.recordsUpdated, c.cancelledRows, c.recordsUnchanged], [2, 0, 2, 1], "\(c)")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

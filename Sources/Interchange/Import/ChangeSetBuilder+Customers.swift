@@ -51,7 +51,9 @@ extension Importer.ChangeSetBuilder {
             }
             // The credit code one customer's and the first phone number another's: the credit
             // code decides, and the phone is said (it went to the credit code's without a word).
-            if let p = archiveCustomer(byPhone: rowKeys), p != c, let phone = rowKeys.phone {
+            // (Not when the credit code's customer gives that first number too: customers sharing
+            // it were told their own phone was another's: helper-166.)
+            if let p = archiveCustomer(byPhone: rowKeys), p != c, let phone = rowKeys.phone, !(index.sharedFirstPhones[phone] ?? []).contains(c) {
                 let number = Identity.shownPhone(phone)
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "phone"), value: r.field("phone"),
@@ -207,7 +209,7 @@ extension Importer.ChangeSetBuilder {
         if let own {
             match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
             if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
-        } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile")), !distinctRecords(r, existing) {
+        } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile"), id: r.sourceID), !distinctRecords(r, existing) {
             match = (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
         } else if let f = mobileKeys.lazy.compactMap({ self.mobiles[$0] }).first(where: { !self.distinctRecords(r, $0.ref) }) {
             match = (f.ref, f.line, MatchReason(.mobile, "same mobile", "手机号相同"))

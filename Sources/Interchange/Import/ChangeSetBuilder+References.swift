@@ -42,8 +42,16 @@ extension Importer.ChangeSetBuilder {
         return t
     }
 
-    func childRef(_ kind: EntityKind, customer: String, name: String, mobile: String? = nil) -> String? {
+    /// `id`: the row's own record id; of archive records of one name, the one of that id is the
+    /// row's (an unedited export of two contacts of one name, re-imported from a CSV, was refused
+    /// as two ids for one record: helper-166).
+    func childRef(_ kind: EntityKind, customer: String, name: String, mobile: String? = nil, id: String? = nil) -> String? {
         if !sourceIDs.isEmpty, let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
+        if let givenID = id?.uppercased(), !givenID.isEmpty, let owner = archiveID(customer),
+           case let named = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], named.count > 1,
+           let e = named.first(where: { $0.shortID == givenID }) {
+            return e.shortID
+        }
         let key = "\(customer)|\(Importer.personKey(name))"
         if let f = (kind == .contact ? people : projects)[key] { return f.ref }
         if let id = archiveID(customer) {
@@ -113,7 +121,10 @@ extension Importer.ChangeSetBuilder {
         guard let ref = customerRef(text, keys: keys[i]) else {
             let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(text))
             func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
-            if let found = Importer.customerByCode(text, keys: keys[i], file: customers, index: index), let other = found.otherByName {
+            if case .valid(let code) = CreditCode.check(text), let shared = index.sharedCredits[code] {
+                refuse(i, header(r, "customer"), text, "the credit code \(code) is given by more than one customer in the archive (\(listed(shared, zh: false))); give the customer's full name or code",
+                       "档案中有多家客户（\(listed(shared, zh: true))）共用统一社会信用代码 \(code)，无法确定是哪一家。请改填客户全称或客户编号")
+            } else if let found = Importer.customerByCode(text, keys: keys[i], file: customers, index: index), let other = found.otherByName {
                 refuse(i, header(r, "customer"), text, "\(text) is the code or credit code of one customer (\(shown(found.ref))) and the name of another (\(shown(other))); give the one meant by another of its names: full name, code or credit code",
                        "“\(text)”无法确定对应哪家客户：它与 \(shown(found.ref)) 的编号（或统一社会信用代码）相同，又与 \(shown(other)) 的客户名称相同。请改填客户全称、客户编号或统一社会信用代码，以便准确对应")
             } else if let shared = index.sharedKeys[key] {

@@ -46,6 +46,7 @@ extension Importer {
         /// The first row of the file that updates each archive log entry: a later one with other
         /// values is refused (the earlier row's value was kept without a word: helper-164).
         var logUpdateRow: [UInt64: Int] = [:]
+
         var people: [String: (ref: String, line: Int)] = [:]  // customer ref | person key → ref
         var updatedPeople = Set<String>()  // archive contacts a customer row updates (counted once)
         var mobiles: [String: (ref: String, line: Int)] = [:]
@@ -146,6 +147,7 @@ extension Importer {
                 }
             }
             for i in excluded where rows[i].kind == .contacts || rows[i].kind == .projects { noteRefusedChild(rows[i]) }
+
             // Room for every row at once (the tables would otherwise be rehashed as they grow).
             b.status = RowStatuses(rows: rows.count)
             b.set.reserveCapacity(rows.count)

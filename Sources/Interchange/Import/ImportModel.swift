@@ -96,6 +96,9 @@ public struct ImportPreview {
         /// Of the `updated` rows, those merged into a record new in this file (a second row of
         /// a new customer): no record of the archive changes by them.
         public var mergedIntoNew = 0
+        /// Of the `updated` rows, those of archive records they leave as they were (行业 IT, then
+        /// 制造 again): such a record is counted unchanged, and these rows update nothing.
+        public var cancelledRows = 0
         public init() {}
 
         /// The records the `unchanged` rows stand for, when another number: rows of one record
@@ -194,6 +197,7 @@ public struct ImportPreview {
             t.duplicate += c.duplicate
             t.refused += c.refused
             t.mergedIntoNew += c.mergedIntoNew
+            t.cancelledRows += c.cancelledRows
         }
         if counts.values.contains(where: { $0.updatedRecords != nil }) { t.updatedRecords = counts.values.reduce(0) { $0 + $1.recordsUpdated } }
         if counts.values.contains(where: { $0.unchangedRecords != nil }) { t.unchangedRecords = counts.values.reduce(0) { $0 + $1.recordsUnchanged } }

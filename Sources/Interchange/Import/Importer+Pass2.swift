@@ -331,7 +331,8 @@ extension Importer {
     static func customerByCode(_ text: String, keys: RowKeys?, file customers: FileCustomers, index: ArchiveIndex) -> (ref: String, otherByName: String?)? {
         var ref: String?
         if case .valid(let code) = keys?.credit ?? CreditCode.check(text) {
-            ref = customers.byCredit[code]?.ref ?? index.customerByCredit[code]
+            // (A code several archive customers give names none: it picked the last: helper-166.)
+            ref = customers.byCredit[code]?.ref ?? (index.sharedCredits[code] == nil ? index.customerByCredit[code] : nil)
         }
         if ref == nil, !customers.byCode.isEmpty || !index.customerByCode.isEmpty {
             let lower = text.lowercased()

@@ -111,6 +111,7 @@ public final class Importer {
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
         var updatedRecords: [ImportKind: Set<String>] = [:], unchangedRecords: [ImportKind: Set<String>] = [:]
+        var updatedRows: [ImportKind: [String: Int]] = [:]  // (rows per record, for those whose rows undo each other)
         var mergedIntoNew: [ImportKind: Int] = [:]
         var rowsOfOneRecord = false  // (only then can rows undo each other: the plan is read for it)
         for (i, r) in rows.enumerated() {
@@ -128,7 +129,9 @@ public final class Importer {
                     c.updated += 1
                     switch built.updateTargets[i] {
                     case let target? where target.hasPrefix("@"): mergedIntoNew[r.kind, default: 0] += 1
-                    case let target?: if !updatedRecords[r.kind, default: []].insert(target).inserted { rowsOfOneRecord = true }
+                    case let target?:
+                        if !updatedRecords[r.kind, default: []].insert(target).inserted { rowsOfOneRecord = true }
+                        updatedRows[r.kind, default: [:]][target, default: 0] += 1
                     case nil: updatedRecords[r.kind, default: []].insert("#\(i)")  // (a row of its own record)
                     }
                 case .unchanged:
@@ -154,9 +157,11 @@ public final class Importer {
             let touched = updatedRecords[kind] ?? [], merged = mergedIntoNew[kind] ?? 0
             let records = changed.map { net in touched.filter { $0.hasPrefix("#") || net.contains($0) } } ?? touched
             let unchanged = (unchangedRecords[kind] ?? []).union(touched.subtracting(records)).filter { !$0.hasPrefix("@") }.subtracting(records)
+            let cancelled = touched.subtracting(records).reduce(0) { $0 + (updatedRows[kind]?[$1] ?? 0) }
             if records.count + merged < c.updated || merged > 0 {
                 preview.counts[kind]?.updatedRecords = records.count
                 preview.counts[kind]?.mergedIntoNew = merged
+                preview.counts[kind]?.cancelledRows = cancelled
             }
             if unchanged.count != c.unchanged { preview.counts[kind]?.unchangedRecords = unchanged.count }
         }

@@ -274,7 +274,7 @@ struct Import: ArchiveCommand {
         Background.release(consume preview)
         // (Rows that changed nothing said as such; duplicates left out only when there are some.)
         // (Records, not rows: rows of one record are one update, the rows said beside.)
-        let archiveRows = t.updated - t.mergedIntoNew
+        let archiveRows = t.updated - t.mergedIntoNew - t.cancelledRows
         let rowsNote = archiveRows <= t.recordsUpdated ? (zh: "", en: "")
             : (zh: "（来自文件中的 \(archiveRows) 行，同一记录的多行已合并）", en: " (from \(archiveRows) rows: rows of one record are merged)")
         var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.recordsUpdated) 条\(rowsNote.zh)"]
@@ -286,7 +286,7 @@ struct Import: ArchiveCommand {
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) \(t.duplicate == 1 ? "duplicate" : "duplicates") skipped") }
         if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) \(t.refused == 1 ? "row" : "rows") left out") }
         // (Records, as the updated ones: rows of a record another row updates are not said again.)
-        if t.recordsUnchanged > 0 { zhParts.append("另有 \(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does)") }
+        if t.recordsUnchanged > 0 { zhParts.append("\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does)") }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
                          : "Imported: " + enParts.joined(separator: ", ") + "; saved as \(batch.name). To undo it all: salesvault undo \(batch.name)")
     }
@@ -336,18 +336,25 @@ enum ImportReport {
         case .log: (measure, one, many) = ("条跟进记录", "log entry", "log entries")
         case .complaints: (measure, one, many) = ("条投诉", "complaint", "complaints")
         }
-        let inArchive = c.updated - c.mergedIntoNew
+        // (Rows that change a record, rows that change one and change it back, rows of a record
+        // new in the file: "2 行更新的是…0 家客户" was said for two rows that undid each other:
+        // helper-166.)
+        let inArchive = c.updated - c.mergedIntoNew - c.cancelledRows
         var zh: [String] = [], en: [String] = []
         if inArchive > 0 {
             zh.append("有 \(inArchive) 行更新的是档案中已有的 \(records) \(measure)" + (inArchive > records ? "（同一记录的多行已合并为一次更新）" : ""))
             en.append("\(inArchive) update\(inArchive == 1 ? "s" : "") \(records) \(records == 1 ? one : many) of the archive")
         }
+        if c.cancelledRows > 0 {
+            zh.append("\(zh.isEmpty ? "有 " : "另 ")\(c.cancelledRows) 行改动后又改回了原值，相应的\(measure.dropFirst())保持不变")
+            en.append("\(c.cancelledRows) change\(c.cancelledRows == 1 ? "s" : "") a value and change\(c.cancelledRows == 1 ? "s" : "") it back, leaving the \(many) as they were")
+        }
         if c.mergedIntoNew > 0 {
-            zh.append("\(inArchive > 0 ? "另 " : "有 ")\(c.mergedIntoNew) 行并入了本文件中新增的\(measure.dropFirst())")
+            zh.append("\(zh.isEmpty ? "有 " : "另 ")\(c.mergedIntoNew) 行并入了本文件中新增的\(measure.dropFirst())")
             en.append("\(c.mergedIntoNew) add\(c.mergedIntoNew == 1 ? "s" : "") to \(c.mergedIntoNew == 1 ? "a \(one)" : many) new in this file")
         }
         return ("说明：计为“更新”的 \(c.updated) 行\(k.sheetName(zh: true))数据中，" + zh.joined(separator: "，") + "。",
-                "\(k.rawValue): of the \(c.updated) updated \(c.updated == 1 ? "row" : "rows"), " + en.joined(separator: ", ") + " (rows of one record are merged into one update).")
+                "\(k.rawValue): of the \(c.updated) updated \(c.updated == 1 ? "row" : "rows"), " + en.joined(separator: ", ") + ".")
     }
 
     static func newByKind(_ p: ImportPreview) -> String {
