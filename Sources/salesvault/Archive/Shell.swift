@@ -135,9 +135,7 @@ struct Shell: VaultCommand {
                     if status != 0 { throw ExitCode(status) }
                 } else if command is any ArchiveCommand, let context {
                     // (A hint that repeats the command repeats this line, not `salesvault shell …`.)
-                    CLIError.runningWords = commandWords
-                    defer { CLIError.runningWords = nil }
-                    try context.run(parsed: command, words: commandWords)
+                    try CLIError.$runningWords.withValue(commandWords) { try context.run(parsed: command, words: commandWords) }
                 } else {
                     try command.run()  // status, help texts: they need no open archive
                 }

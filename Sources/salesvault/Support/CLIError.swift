@@ -338,8 +338,9 @@ enum ErrorReport {
 }
 
 extension CLIError {
-    /// The words of the shell line being run (`commandAgain`); nil outside the shell.
-    nonisolated(unsafe) static var runningWords: [String]?
+    /// The words of the shell line being run (`commandAgain`); nil outside the shell. Bound for
+    /// the line's run by the shell (`$runningWords.withValue`), never a shared mutable global.
+    @TaskLocal static var runningWords: [String]?
 
     /// The command as typed (`salesvault` and its arguments, each quoted as a shell needs it),
     /// with `extra` at its end, shown terminal-safe.
