@@ -1968,6 +1968,90 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual([c.updated, c.recordsUpdated, c.cancelledRows, c.recordsUnchanged], [2, 0, 2, 1], "\(c)")
     }
 
+    /// helper-166 H1: with --only-valid, another archive's export whose customer or contact row
+    /// is refused left out the rows that refer to it by the file's own id (C2, R4); they were
+    /// attached to this archive's records of the same numbers (this archive's C2 got the other's
+    /// contact, project and log entry), or said 找不到客户“C2” into an empty archive.
+    func testARowReferringToARefusedRowOfAForeignExportByItsIDIsLeftOut() throws {
+        let a = try ImportFixture(owner: "王芳")
+        try {
+            let s = try a.open()
+            _ = try s.addCustomer(name: "甲公司", now: testNow - 9_000)  // C1
+            _ = try s.addCustomer(name: "乙公司", now: testNow - 8_900)  // C2
+            _ = try s.addContact(customer: "甲公司", name: "王明", now: testNow - 8_800)  // R3
+            _ = try s.addContact(customer: "乙公司", name: "赵强", now: testNow - 8_700)  // R4
+            _ = try s.addProject(customer: "乙公司", name: "机房改造", now: testNow - 8_600)  // P5
+        }()
+        try a.importing(utf8("客户,时间,跟进内容,跟进方式,参与人,项目\n乙公司,2026-03-01 10:00,拜访赵总,拜访,赵强,机房改造\n甲公司,2026-03-02 10:00,电话问候,电话,王明,\n"), name: "l.csv")
+        try {
+            let s = try a.open()
+            _ = try s.addCustomer(name: "戊公司", fields: [("industry", "制造")], now: testNow - 8_000)  // C8
+            _ = try s.addContact(customer: "戊公司", name: "周九", now: testNow - 7_900)  // R9
+        }()
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONExport.data(try a.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))) as? [String: Any])
+        var customers = try XCTUnwrap(json["customers"] as? [[String: Any]])
+        XCTAssertEqual(customers.map { $0["id"] as? String }, ["C1", "C2", "C8"])
+        customers[1]["grade"] = "Z"  // 乙公司's row refused
+        json["customers"] = customers
+        var contacts = try XCTUnwrap(json["contacts"] as? [[String: Any]])
+        XCTAssertEqual(contacts.map { $0["id"] as? String }, ["R3", "R4", "R9"])
+        contacts[0]["role"] = "坏角色"  // 王明's row refused
+        json["contacts"] = contacts
+        let edited = try JSONSerialization.data(withJSONObject: json)
+
+        // This archive has records of the same numbers: 丙公司 C1, 丁公司 C2 with 孙丽 R3, 钱七 R4, 网络升级 P5.
+        let b = try ImportFixture(owner: "王芳")
+        try {
+            let s = try b.open()
+            _ = try s.addCustomer(name: "丙公司", now: testNow - 9_000)
+            _ = try s.addCustomer(name: "丁公司", now: testNow - 8_900)
+            _ = try s.addContact(customer: "丙公司", name: "孙丽", now: testNow - 8_800)
+            _ = try s.addContact(customer: "丁公司", name: "钱七", now: testNow - 8_700)
+            _ = try s.addProject(customer: "丁公司", name: "网络升级", now: testNow - 8_600)
+            _ = try s.addCustomer(name: "戊公司", fields: [("industry", "零售")], now: testNow - 8_500)  // C6
+        }()
+        let p = try b.importing(edited, name: "王芳.json") { $0.onlyValid = true }
+        let said = p.problems.map { "\($0.table) \($0.line) \($0.reasonZH)" }
+        // 乙公司's contact, project and log entry are left out, naming the customer's record.
+        XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录（“客户”第 2 条记录）未能导入，因此本条记录也无法导入") }, "\(said)")
+        XCTAssertTrue(p.problems.contains { $0.table == "项目" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录") }, "\(said)")
+        XCTAssertTrue(p.problems.contains { $0.table == "跟进记录" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录") }, "\(said)")
+        // 甲公司's log entry names 王明's refused record.
+        XCTAssertTrue(p.problems.contains { $0.table == "跟进记录" && $0.reasonZH.hasPrefix("记录号 R3 所在的记录（“联系人”第 1 条记录）未能导入") }, "\(said)")
+        let s = try b.open()
+        // Nothing of 乙公司 or 王明 went to 丁公司 (C2) or 孙丽 (R3).
+        XCTAssertEqual(s.state.all(.contact).map { $0["name"]?.text ?? "" }.sorted(), ["周九", "孙丽", "钱七"].sorted())
+        // 戊公司's row, refused as this archive's 戊公司 with another industry: its contact, left
+        // in, is that customer's (as a row naming 戊公司 is), not one of C8.
+        XCTAssertTrue(p.problems.contains { $0.table == "客户" && $0.line == 3 && $0.reasonZH.contains("戊公司") }, "\(said)")
+        XCTAssertEqual(s.state.all(.contact).first { $0["name"]?.text == "周九" }?["customer"]?.ref, s.state.all(.customer).first { $0["name"]?.text == "戊公司" }?.id)
+        XCTAssertEqual(s.state.all(.project).map { $0["name"]?.text ?? "" }, ["网络升级"])
+        XCTAssertEqual(s.state.all(.customer).map { $0["name"]?.text ?? "" }.sorted(), ["丁公司", "丙公司", "戊公司", "甲公司"].sorted())
+        XCTAssertEqual(s.state.all(.customer).first { $0["name"]?.text == "戊公司" }?["industry"]?.text, "零售")
+        try s.loadContactLog()
+        XCTAssertEqual(s.state.all(.activity).count, 0, "both entries refer to a refused record")
+        // Into an empty archive: the same, not 找不到客户“C2”.
+        let e = try ImportFixture(owner: "王芳")
+        let q = try e.importing(edited, name: "王芳.json", commit: false) { $0.onlyValid = true }
+        XCTAssertFalse(q.problems.contains { $0.reasonZH.contains("找不到客户") }, "\(q.problems.map(\.reasonZH))")
+        XCTAssertTrue(q.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录") }, "\(q.problems.map(\.reasonZH))")
+        // A workbook with its own 记录号 (no 说明 sheet): the same, said in rows.
+        let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("记录号"), .text("客户名称"), .text("客户等级")]),
+                                    TableRow(line: 2, cells: [.text("C1"), .text("庚公司"), .text("Z")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("记录号"), .text("客户"), .text("姓名")]),
+                                      TableRow(line: 2, cells: [.text("R2"), .text("C1"), .text("吴十")])]),
+        ])
+        var options = ImportOptions(now: testNow)
+        options.onlyValid = true
+        let g = try ImportFixture(owner: "王芳")
+        _ = try g.open().addCustomer(name: "丙公司", now: testNow - 9_000)  // C1
+        let w = try Importer(archive: try g.open(), options: options).preview(book)
+        XCTAssertTrue(w.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号 C1 所在的行（“客户”工作表第 2 行）未能导入，因此本行也无法导入") }, "\(w.problems.map(\.reasonZH))")
+        XCTAssertEqual(w.counts[.contacts]?.new ?? 0, 0, "吴十 is not 丙公司's (C1)")
+        XCTAssertEqual(w.counts[.contacts]?.refused, 1)
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

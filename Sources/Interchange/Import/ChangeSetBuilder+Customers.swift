@@ -255,6 +255,7 @@ extension Importer.ChangeSetBuilder {
                                              own == nil ? ("same name at the same customer", "同一客户下项目名称相同") : ("same record id", "记录号相同"), r)
                 let hint = duplicateHint()
                 refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
+                refusedAsDuplicate(r, of: existing)
                 return
             case .skip:
                 b.status[i] = .duplicate

@@ -30,6 +30,7 @@ extension Importer.ChangeSetBuilder {
     /// name which was refused, when there is one (it said the person was in neither the file nor
     /// the archive, while the 联系人 sheet had the row: helper-164).
     func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String) {
+        if refuseUnmade(i, r, kind == .contact ? .contacts : .projects, column: header(r, key), text: name) { return }
         if let refused = refusedChildren["\(kind == .contact ? "R" : "P")|\(Importer.personKey(name))"] {
             let at = place(refused.table, refused.line, from: r)
             let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
@@ -40,6 +41,37 @@ extension Importer.ChangeSetBuilder {
         } else {
             refuse(i, header(r, key), given, "\(name) is not a project of this customer in the file or the archive", "该客户下没有项目“\(name)”（本文件和档案中都没有）")
         }
+    }
+
+    /// The row of the file whose own record id (记录号) `text` is, of `kind`, when that row made
+    /// no record (`fileIDRows`).
+    func unmadeFileRow(_ text: String, _ kind: ImportKind) -> Int? {
+        guard !fileIDRows.isEmpty else { return nil }
+        let id = ChangeDraft.plainIdentifier(text).uppercased()
+        guard let j = fileIDRows[id], rows[j].kind == kind, sourceIDs[id] == nil else { return nil }
+        return j
+    }
+
+    /// Refuses row `i` for referring by its record id to a row of the file that made no record
+    /// (`unmadeFileRow`), naming that row; false when `text` is no such id.
+    func refuseUnmade(_ i: Int, _ r: Row, _ kind: ImportKind, column: String?, text: String) -> Bool {
+        guard let j = unmadeFileRow(text, kind) else { return false }
+        let id = ChangeDraft.plainIdentifier(text).uppercased()
+        let at = place(ofRow: j, from: r)
+        let (unit, this) = source.format == .json ? ("记录", "本条记录") : ("行", "本行")
+        let en = source.format == .json ? "record" : "row"
+        refuse(i, column, text, "the record id \(id) is that of \(at.en), which was not imported, so neither is this \(en): correct \(at.en) first",
+               "记录号 \(id) 所在的\(unit)（\(at.zh)）未能导入，因此\(this)也无法导入。请先改正该\(unit)的问题")
+        return true
+    }
+
+    /// Row `r`, refused as a duplicate of record `ref` (of the archive, or made by an earlier
+    /// row): rows referring to it by the file's own record id are that record's, as rows naming
+    /// it are (`fileIDRows`), also after --only-valid left it out.
+    func refusedAsDuplicate(_ r: Row, of ref: String) {
+        guard !ownIDs, let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
+        registerSourceID(r, ref)
+        if !ref.hasPrefix("@") { importer.archiveRecordOfFileID[id] = ref }
     }
 
     func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
@@ -143,6 +175,7 @@ extension Importer.ChangeSetBuilder {
             let (en, zh) = duplicateText((match.ref, match.line), (why.en, why.zh), r)
             _ = duplicateHint()
             refuse(i, header(r, "name"), value, en, zh)
+            refusedAsDuplicate(r, of: match.ref)
             return nil
         case .skip:
             b.status[i] = .duplicate

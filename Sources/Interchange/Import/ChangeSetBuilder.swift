@@ -57,6 +57,13 @@ extension Importer {
         var complaintRowOfKey: [LogKey: Int] = [:]
         var complaintUpdateRow: [UInt64: Int] = [:]
         var sourceIDs: [String: String] = [:]
+        /// The customer, contact and project rows of the file by their record id (记录号), when
+        /// the ids are the file's own (not this archive's, `ownIDs`): a reference to one whose
+        /// row made no record (refused, or left out by --only-valid) is refused naming that row,
+        /// never taken for this archive's record of that number (another archive's export
+        /// imported with --only-valid attached its refused customer's contacts, projects and
+        /// log to this archive's C2: helper-166).
+        var fileIDRows: [String: Int] = [:]
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created or updated by this file was given (for `update` of a later row).
@@ -136,6 +143,12 @@ extension Importer {
                 from.owner == importer.archive.vault.header.owner ? nil : "交接导入：原为\(ChineseText.possessive(from.owner))客户（\(from.date) 导出，文件 \(source.fileName)）"
             }
             ownIDs = importer.recordIDs == .thisArchive
+            if !ownIDs {
+                for (i, r) in rows.enumerated() where r.kind == .customers || r.kind == .contacts || r.kind == .projects {
+                    if let id = r.sourceID?.uppercased(), !id.isEmpty, fileIDRows[id] == nil { fileIDRows[id] = i }
+                }
+                for (id, ref) in importer.archiveRecordOfFileID { sourceIDs[id] = ref }
+            }
             zoneShifted = source.exportedFrom?.timeZone.map { $0 != TimeZone.current.identifier && TimeZone(identifier: $0) == nil } ?? false
             nearCustomers = NearCustomers(importer.archive.state)
             b.set = ChangeSet(label: Importer.label(source), origin: .importFile)

@@ -10,6 +10,10 @@ public final class Importer {
     private(set) var options: ImportOptions
     /// Whose record ids the file's 记录号 are (`recordIDs(of:into:)`), found once per preview.
     private(set) var recordIDs: RecordIDs = .file
+    /// The file's own record ids (记录号) of rows refused as duplicates of an archive record,
+    /// with that record: a row referring to one by its id is that record's, also after
+    /// `--only-valid` left the duplicate out (ChangeSetBuilder `fileIDRows`). Found per preview.
+    var archiveRecordOfFileID: [String: String] = [:]
 
     public init(archive: CustomerArchive, options: ImportOptions) {
         self.archive = archive
@@ -21,6 +25,7 @@ public final class Importer {
         var preview = ImportPreview(source: source)
         options.fileTimeZone = Self.fileZone(source)
         recordIDs = Self.recordIDs(of: source, into: archive)
+        archiveRecordOfFileID = [:]
         preview.recordIDs = recordIDs
         let tables = mapTables(source, into: &preview)
         if source.format == .xlsx { preview.warnings += Self.hiddenTimes(tables) }  // (only a sheet has formats)
