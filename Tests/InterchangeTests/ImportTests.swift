@@ -2366,6 +2366,14 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(Identity.phoneKeyGeneral(cell), "02150000000", cell)
         }
         XCTAssertEqual(Identity.phoneKey("021-44443333/802"), "02144443333-802", "a few digits alone stay an extension")
+        // A space before or after the slash changes nothing (`400-600-1234 /802` was another
+        // number than `/802`, and a duplicate was missed: helper-166).
+        for cell in ["400-600-1234 /802", "400-600-1234 / 802", "400-600-1234/ 802", "400 600 1234 /802"] {
+            XCTAssertEqual(keys(cell), ["4006001234-802"], cell)
+            XCTAssertEqual(Identity.phoneKeyGeneral(cell), "4006001234-802", cell)
+        }
+        XCTAssertEqual(keys("021-50000000 / 021-33333333"), ["02150000000", "02133333333"])
+        XCTAssertEqual(keys("021-50000000 021-33333333"), ["02150000000", "02133333333"], "a space alone still separates two numbers")
         XCTAssertEqual(Identity.phoneKeyGeneral("021－50000000／021－33333333"), "02150000000", "the same on the general path")
         // A second number after a space, or after 传真, counts too (helper-156: missed).
         XCTAssertEqual(keys("021-12340006 13912345678"), ["02112340006", "13912345678"])

@@ -100,6 +100,19 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         let again = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"], stdin: pasted + "\n", environment: env)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("is now grade A"), again.stdout + again.stderr)
+        // Chinese quotes inside a name are the name's (they were dropped: 北京星火科技有限公司,
+        // helper-166); around a whole word they group it.
+        let marks = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
+                                stdin: "customer add 北京“星火”科技有限公司 --grade C\ncustomer add “上海 浦东公司” --grade D\ncustomer list --json\n", environment: env)
+        XCTAssertEqual(marks.status, 0, marks.stderr)
+        XCTAssertTrue(marks.stdout.contains("\"北京“星火”科技有限公司\""), marks.stdout)
+        XCTAssertTrue(marks.stdout.contains("\"上海 浦东公司\""), marks.stdout)
+        // An unclosed quote in a script names its line and the quote, and fails the script (it
+        // was skipped, and the script ended 0: helper-166).
+        let unclosed = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
+                                   stdin: "customer list\ncustomer show \"华为\n", environment: env)
+        XCTAssertEqual(unclosed.status, 1, unclosed.stderr)
+        XCTAssertTrue(unclosed.stderr.contains("第 2 行：引号未闭合：\" 没有对应的结束引号 \"\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
         let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
         XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
         let dashed = dashedRun.stderr

@@ -185,7 +185,13 @@ extension Importer {
                 case .noVersion: why = ("its 说明 sheet gives no readable 档案版本 (changed or deleted)", "文件“说明”工作表中的“档案版本”缺失或被改动过")
                 case .otherOwner: why = ("its 说明 sheet names another owner than this archive's", "文件“说明”工作表中的档案所有人与本档案不同")
                 case .otherArchive: why = ("it was exported from another archive of yours", "文件是从您的另一个档案导出的")
-                case .noAboutSheet: why = ("it has no 说明 sheet saying which archive it came from (a CSV file has none)", "文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）")
+                case .noAboutSheet where source.format == .json:
+                    why = ("it does not say which archive it came from (its owner and archiveID are missing)", "文件中没有注明导出自哪个档案（缺少 owner、archiveID 等字段）")
+                case .noAboutSheet where source.format != .xlsx:
+                    why = ("it has no 说明 sheet saying which archive it came from (a CSV file has none)", "文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）")
+                case .noAboutSheet:
+                    // (A workbook was told "CSV 文件没有该工作表": helper-166.)
+                    why = ("it has no 说明 sheet saying which archive it came from (deleted, or a workbook SalesVault did not write)", "文件中没有注明导出自哪个档案的“说明”工作表（可能已被删除，或并非 SalesVault 导出的工作簿）")
                 }
                 updateWarnings.append(ImportProblem(
                     table: t.table.name, line: 0, column: t.column(ofTarget: .sourceID)?.header,

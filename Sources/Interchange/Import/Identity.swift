@@ -176,6 +176,8 @@ public enum Identity {
         /// it was another number, so that /802 and /803 were one company's phone: helper-156),
         /// unless a whole number follows (021-55556666/13912345678: two numbers).
         var slashed = false
+        /// Stopped at a space after a whole number (a slash may follow: `slashed` then).
+        private var stoppedAtSpace = false
 
         /// The digits read are a whole number: a mobile, a landline with its area code, either
         /// with 86 or 0086 before it, the landline then with its area code's 0 or without
@@ -226,6 +228,13 @@ public enum Identity {
                 // (A space after a whole number, then 转 801: an extension, not a second number.)
                 // (Fax: after a number is no extension: its x follows a letter.)
                 if !extended && rest.isEmpty && marker == .extension && leading { extended = true }
+                // (A space, then a slash: `400-600-1234 /802` is `/802`'s phone, not another
+                // number's first digits: a duplicate was missed: helper-166.)
+                if !extended && rest.isEmpty && marker == .slash && stoppedAtSpace {
+                    extended = true
+                    slashed = true
+                    stopsHere = true
+                }
                 return
             }
             if sign && digits.isEmpty { plus = true }
@@ -235,7 +244,7 @@ public enum Identity {
                 case .extension, .another: done = true; extended = marker == .extension; stopsHere = marker == .another; return
                 case .slash where whole: done = true; extended = true; slashed = true; stopsHere = true; return
                 case .slash: done = true; stopsHere = true; return
-                case .space where whole: done = true; stopsHere = true; return
+                case .space where whole: done = true; stopsHere = true; stoppedAtSpace = true; return
                 case .dash where whole: done = true; extended = true; return
                 default: break
                 }

@@ -70,6 +70,7 @@ struct Shell: VaultCommand {
         }
         let editor = LineEditor()
         var firstFailure: Int32?
+        var lineNumber = 0
         session: while true {
             let line: String
             if interactive {
@@ -86,13 +87,19 @@ struct Shell: VaultCommand {
                 guard let text = Swift.readLine() else { break }
                 line = text
             }
+            lineNumber += 1
             var words: [String]
             do {
                 words = try ShellWords.split(line)
                 // (A command pasted whole, `salesvault customer list`, as a hint writes it.)
                 if words.count > 1, words[0] == "salesvault" { words.removeFirst() }
             } catch {
-                Terminal.stderr(ErrorReport.describe(error).0 + "\n")
+                // A script's line named, and its failure its status (the line was skipped
+                // without either, and the script ended 0: helper-166).
+                let at = interactive ? "" : L("line \(lineNumber): ", "第 \(lineNumber) 行：").text
+                let (message, hint, status) = ErrorReport.describe(error)
+                Terminal.stderr(at + message + "\n" + (hint.map { L("hint: ", "提示：").text + $0 + "\n" } ?? ""))
+                if firstFailure == nil { firstFailure = status.rawValue }
                 continue
             }
             guard let first = words.first else { continue }
@@ -161,36 +168,51 @@ struct Shell: VaultCommand {
 /// Splits a shell line into words: spaces separate, single or double quotes group, and a
 /// backslash outside single quotes takes the next character as it is, as a POSIX shell reads
 /// them: a command a hint quoted for the shell (`'Acme Co'\''s Ltd'`, ShellWord.quote) pasted
-/// into the shell was an unclosed quote (helper-164).
+/// into the shell was an unclosed quote (helper-164). Chinese quotes (“…”, ‘…’) group a whole
+/// word only, from its start to a closing mark that ends it; elsewhere they are the word's own
+/// characters (`北京“星火”科技有限公司` was searched as 北京星火科技有限公司: helper-166).
 enum ShellWords {
     static func split(_ line: String) throws -> [String] {
+        let chars = Array(line)
         var words: [String] = []
         var current = ""
-        var quote: Character?
+        var quote: (open: Character, close: Character)?
         var inWord = false
         var escaped = false
-        for ch in line {
+        func isSpace(_ ch: Character) -> Bool { ch == " " || ch == "\t" || ch == "\u{3000}" }
+        for (i, ch) in chars.enumerated() {
             if escaped {
                 // (Within double quotes only " \ $ ` are escaped; another keeps its backslash.)
-                if quote == "\"" && !"\"\\$`".contains(ch) { current.append("\\") }
+                if quote?.open == "\"" && !"\"\\$`".contains(ch) { current.append("\\") }
                 current.append(ch)
                 escaped = false
             } else if let q = quote {
-                if ch == q { quote = nil } else if ch == "\\" && q == "\"" { escaped = true } else { current.append(ch) }
+                if ch == q.close && (q.open == "\"" || q.open == "'" || i + 1 == chars.count || isSpace(chars[i + 1])) {
+                    quote = nil
+                } else if ch == "\\" && q.open == "\"" { escaped = true } else { current.append(ch) }
             } else if ch == "\\" {
                 escaped = true
                 inWord = true
-            } else if ch == "\"" || ch == "'" || ch == "“" || ch == "‘" {
-                quote = ch == "“" ? "”" : (ch == "‘" ? "’" : ch)
+            } else if ch == "\"" || ch == "'" {
+                quote = (ch, ch)
                 inWord = true
-            } else if ch == " " || ch == "\t" || ch == "\u{3000}" {
+            } else if (ch == "“" || ch == "‘") && !inWord,
+                      case let close: Character = ch == "“" ? "”" : "’",
+                      chars[(i + 1)...].indices.contains(where: { chars[$0] == close && ($0 + 1 == chars.count || isSpace(chars[$0 + 1])) }) {
+                quote = (ch, close)
+                inWord = true
+            } else if isSpace(ch) {
                 if inWord { words.append(current); current = ""; inWord = false }
             } else {
                 current.append(ch)
                 inWord = true
             }
         }
-        if quote != nil { throw CLIError(.failure, L("unclosed quote", "引号未闭合"), hint: L("close the quote", "请补全引号")) }
+        if let q = quote {
+            throw CLIError(.failure, L("unclosed quote: \(q.open) has no closing \(q.close)", "引号未闭合：\(q.open) 没有对应的结束引号 \(q.close)"),
+                           hint: L("add the closing \(q.close); if the quote is part of the text, put a backslash before it (\\\(q.open))",
+                                   "请补上结束引号 \(q.close)；如引号本身是内容的一部分，请在它前面加反斜杠（\\\(q.open)）"))
+        }
         if escaped { current.append("\\") }  // (a backslash at the end is itself)
         if inWord { words.append(current) }
         return words
