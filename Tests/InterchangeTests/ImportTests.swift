@@ -1863,6 +1863,17 @@ final class ImportTests: XCTestCase {
         // Its own numbers again: nothing said.
         let own = try f.importing(utf8("客户名称,联系电话,地区\n浦东分公司,021-44444444/021-55555555,张江\n"), name: "g.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertFalse(own.warnings.contains { $0.reasonZH.contains("导入时该号码将写入") }, "\(own.warnings.map(\.reasonZH))")
+        // Refused as a duplicate by default: the preview knows update would refuse it too (the
+        // CLI offered --on-duplicate update for it: helper-164); a duplicate update takes is not listed.
+        let refused = try f.importing(utf8("客户名称,联系电话,地区\n上海总部,021-44444444,徐汇\n乙公司,021-33333333,闵行\n"), name: "h.csv", commit: false)
+        XCTAssertEqual(refused.duplicatesRefused, 2, "\(refused.problems.map(\.reasonZH))")
+        XCTAssertEqual(refused.duplicatesUpdateRefuses.map(\.line), [2], "\(refused.duplicatesUpdateRefuses)")
+        XCTAssertTrue(refused.duplicatesUpdateRefuses.first?.reasonZH.hasPrefix("电话 021-44444444 同时是档案中多家客户") == true, "\(refused.duplicatesUpdateRefuses.map(\.reasonZH))")
+        // Two rows of one log entry with other next steps: the second is a duplicate update refuses.
+        try f.importing(utf8("客户,时间,跟进内容,跟进方式\n乙公司,2026-03-01 10:00,初次电话,电话\n"), name: "l.csv")
+        let log = try f.importing(utf8("客户,时间,跟进内容,跟进方式,下一步计划\n乙公司,2026-03-02 10:00,报价,电话,寄样品\n乙公司,2026-03-02 10:00,报价,电话,再报价\n"), name: "l2.csv", commit: false)
+        XCTAssertEqual(log.duplicatesRefused, 1, "\(log.problems.map(\.reasonZH))")
+        XCTAssertEqual(log.duplicatesUpdateRefuses.map(\.line), [3], "\(log.duplicatesUpdateRefuses.map(\.reasonZH))")
     }
 
     /// Two rows of one contact-log entry: of the archive's, one entry updated (counted as two);

@@ -241,6 +241,24 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertFalse(freshEN.stdout.contains("of the"), freshEN.stdout)
     }
 
+    /// The hint after refused duplicates offers --on-duplicate update only for rows it would take:
+    /// two rows of one log entry with other next steps were told to use it, which refuses them too
+    /// (helper-164).
+    func testTheDuplicatesHintDoesNotOfferAnUpdateThatWouldBeRefused() throws {
+        try sv(["customer", "add", "甲公司", "--grade", "B"])
+        let csv = try dir.write("l.csv", "客户,时间,跟进内容,跟进方式,下一步计划\n甲公司,2026-11-02 10:00,报价,电话,寄样品\n甲公司,2026-11-02 10:00,报价,电话,再报价\n")
+        let zh = try sv(["import", csv, "--dry-run", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(zh.stdout.contains("重复的行如要跳过，请加 --on-duplicate skip。这些行即使加 --on-duplicate update 也无法导入，原因如下：\n  l.csv 第 3 行"), zh.stdout)
+        XCTAssertFalse(zh.stdout.contains("请加 --on-duplicate update"), zh.stdout)
+        let en = try sv(["import", csv, "--dry-run", "--lang", "en"], expect: 8)
+        XCTAssertTrue(en.stdout.contains("Duplicates: to leave them out use --on-duplicate skip. --on-duplicate update would refuse them too:"), en.stdout)
+        // One row update takes, one it refuses: both said.
+        try sv(["log", "add", "甲公司", "call", "初次电话", "--at", "2026-11-01 09:00"])
+        let mixed = try dir.write("m.csv", "客户,时间,跟进内容,跟进方式,下一步计划\n甲公司,2026-11-01 09:00,初次电话,电话,发方案\n甲公司,2026-11-02 10:00,报价,电话,寄样品\n甲公司,2026-11-02 10:00,报价,电话,再报价\n")
+        let both = try sv(["import", mixed, "--dry-run", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(both.stdout.contains("如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。\n但以下 1 行即使加 --on-duplicate update 也无法导入：\n  m.csv 第 4 行"), both.stdout)
+    }
+
     func testADryRunOfAFileWithNothingToImportSaysWhy() throws {
         let before = try bytes(archive)
         for (name, content) in [("empty.csv", ""), ("bom.csv", "\u{FEFF}"), ("blank.csv", "\u{FEFF}\r\n\r\n")] {

@@ -309,7 +309,7 @@ extension Importer.ChangeSetBuilder {
             case .refuse where identical.contains(i): _ = unchangedOnce(i, r, record: own.shortID, column: header(r, "description"), value: description)
             case .refuse:
                 b.archiveDuplicates.insert(i)
-                _ = duplicateHint()
+                _ = duplicateHint(i)
                 let d = differingWords(complaintDiffering(own, r, complainant: complainant))
                 refuse(i, header(r, "description"), description, "already in the archive as \(own["number"]?.text ?? own.shortID) (same record id\(d.en))",
                        "档案中已有这条投诉（\(own["number"]?.text ?? own.shortID)，记录号相同\(d.zh)）")
@@ -338,7 +338,7 @@ extension Importer.ChangeSetBuilder {
             if options.onDuplicate == .refuse, identical.contains(i) {
                 _ = unchangedOnce(i, r, record: archiveComplaint(key).map { "T\($0)" } ?? "", column: header(r, "description"), value: description)
             } else if options.onDuplicate == .refuse {
-                _ = duplicateHint()
+                _ = duplicateHint(i)
                 if let earlier = logKeys[key] {
                     // (The earlier row's own sheet, a log row's too: it was said as this file's.)
                     let at = place(ofRow: earlier, from: r)

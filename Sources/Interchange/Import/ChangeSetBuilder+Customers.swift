@@ -253,7 +253,7 @@ extension Importer.ChangeSetBuilder {
                 if !existing.hasPrefix("@"), namedAsInArchive(.project, existing, r) { b.archiveDuplicates.insert(i) }
                 let (en, zh) = duplicateText((existing, own == nil ? projects["\(customer)|\(Importer.personKey(name))"]?.line : nil),
                                              own == nil ? ("same name at the same customer", "同一客户下项目名称相同") : ("same record id", "记录号相同"), r)
-                let hint = duplicateHint()
+                let hint = duplicateHint(i)
                 refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
                 refusedAsDuplicate(r, of: existing)
                 return

@@ -88,7 +88,7 @@ extension Importer.ChangeSetBuilder {
             case .refuse where identical.contains(i): _ = unchangedOnce(i, r, record: own.shortID, column: header(r, "summary"), value: summary)
             case .refuse:
                 b.archiveDuplicates.insert(i)
-                _ = duplicateHint()
+                _ = duplicateHint(i)
                 refuse(i, header(r, "summary"), summary, "already in the archive's contact log as \(own.shortID) (same record id)", "档案中已有这条跟进记录（\(own.shortID)，记录号相同）")
             case .skip: b.status[i] = .duplicate
             case .update:
@@ -116,7 +116,7 @@ extension Importer.ChangeSetBuilder {
                 if inArchive && earlierRow == nil { b.archiveDuplicates.insert(i) }
                 let (en, zh) = earlierRow.map { place(ofRow: $0, from: r) }.map { ("the same entry as \($0.en) (same customer, time and content)", "与\($0.zh)重复（客户、时间、内容均相同）") }
                     ?? ("already in the archive's contact log (same customer, time and content)", "档案中已有这条跟进记录（客户、时间、内容均相同）")
-                let hint = duplicateHint()
+                let hint = duplicateHint(i)
                 refuse(i, header(r, "summary"), summary, en + hint.0, zh + hint.1)
             } else if options.onDuplicate == .update, inArchive, earlierRow == nil, let id = archiveEntry(key) {
                 // The archive's entry with the row's other cells (next step, next date,

@@ -131,7 +131,7 @@ extension Importer.ChangeSetBuilder {
     /// new record is (both were counted unchanged: helper-116). False when refused.
     func unchangedOnce(_ i: Int, _ r: Row, record: String, column: String?, value: String?) -> Bool {
         if let line = unchangedRecords[record] {
-            _ = duplicateHint()
+            _ = duplicateHint(i)
             let at = place(tables[r.mapped].table.name, line, from: r)
             refuse(i, column, value, "the same \(r.kind.entity.en) as \(at.en)", "与\(at.zh)重复")
             return false
@@ -142,8 +142,9 @@ extension Importer.ChangeSetBuilder {
     }
 
     /// Counts a duplicate refused (the CLI says once, after the list, how to skip or update).
-    func duplicateHint() -> (String, String) {
+    func duplicateHint(_ i: Int) -> (String, String) {
         b.duplicatesRefused += 1
+        b.duplicateRows.insert(i)
         return ("", "")
     }
 
@@ -173,7 +174,7 @@ extension Importer.ChangeSetBuilder {
                 why = MatchReason(.name, "the same name once the legal suffix, spaces and brackets are set aside", "去掉“有限公司”等后缀、空格和括号后，两者名称相同")
             }
             let (en, zh) = duplicateText((match.ref, match.line), (why.en, why.zh), r)
-            _ = duplicateHint()
+            _ = duplicateHint(i)
             refuse(i, header(r, "name"), value, en, zh)
             refusedAsDuplicate(r, of: match.ref)
             return nil

@@ -171,6 +171,10 @@ public struct ImportPreview {
     public internal(set) var refused: [Refused] = []
     /// Rows refused only because they duplicate a record (the CLI then says how to skip or update).
     public internal(set) var duplicatesRefused = 0
+    /// Of those, the rows `--on-duplicate update` would refuse too, with why (a number several
+    /// archive customers share, two rows of one log entry…): the CLI does not offer `update`
+    /// for them (it did: helper-164).
+    public internal(set) var duplicatesUpdateRefuses: [ImportProblem] = []
     /// The change set's plan, when something can be imported.
     public internal(set) var plan: ChangePlan?
     /// Whether the plan was made by the bulk reading of a contact log (`Importer.bulkLog`).

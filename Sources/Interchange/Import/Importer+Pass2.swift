@@ -63,6 +63,8 @@ extension Importer {
         var status = RowStatuses()
         var warnings: [ImportProblem] = []
         var duplicatesRefused = 0
+        /// The rows refused as duplicates (`duplicatesRefused`).
+        var duplicateRows = Set<Int>()
         /// The customer rows that add their contact person (counted as new contacts: a row whose
         /// customer was in the archive already said 新增 0 条 while it added the person).
         var inlineContacts = Set<Int>()

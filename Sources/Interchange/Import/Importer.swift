@@ -53,14 +53,20 @@ public final class Importer {
         var plan: ChangePlan?
         var customerNames: [(row: Int, name: String)] = []
         var identical = Set<Int>()
+        var updateRefuses: [Int: [ImportProblem]]?  // (the duplicates' problems under update, asked once)
         for _ in 0..<50 {
             built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical)
             if options.onDuplicate == .refuse, identical.isEmpty, !built.archiveDuplicates.isEmpty {
                 // Rows the archive has as the file has them are not refused: the same list
                 // imported again (a salesperson's sheet that grows week by week) imports what is
                 // new in it, and says the rest is unchanged (every earlier row was refused).
-                identical = identicalRows(rows, tables: tables, excluding: excluded, source: source, among: built.archiveDuplicates)
+                let probe = probeUpdate(rows, tables: tables, excluding: excluded, source: source)
+                identical = identicalRows(probe, among: built.archiveDuplicates)
+                updateRefuses = probe.problems
                 if !identical.isEmpty { built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical) }
+            }
+            if options.onDuplicate == .refuse, updateRefuses == nil, !built.duplicateRows.isEmpty {
+                updateRefuses = probeUpdate(rows, tables: tables, excluding: excluded, source: source).problems
             }
             for (i, problems) in built.problems { rows[i].problems += problems }
             // The names of the new customers (for `nearNameWarnings`), before the rows' values go.
@@ -115,6 +121,9 @@ public final class Importer {
         // The preview: counts by kind and status, problems in file order.
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
+        if let updateRefuses {
+            preview.duplicatesUpdateRefuses = built.duplicateRows.sorted().compactMap { updateRefuses[$0]?.first }
+        }
         var updatedRecords: [ImportKind: Set<String>] = [:], unchangedRecords: [ImportKind: Set<String>] = [:]
         var updatedRows: [ImportKind: [String: Int]] = [:]  // (rows per record, for those whose rows undo each other)
         var mergedIntoNew: [ImportKind: Int] = [:]
@@ -204,14 +213,19 @@ public final class Importer {
         return out
     }
 
-    /// Of `candidates` (rows refused as duplicates of a record of the archive), the ones that
-    /// would change nothing in it: planned with `--on-duplicate update`, they are unchanged, add
-    /// nothing (a contact person on a customer's row neither) and are not refused.
-    func identicalRows(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource, among candidates: Set<Int>) -> Set<Int> {
+    /// The rows planned with `--on-duplicate update` (what `identicalRows` reads, and whether
+    /// update would refuse a duplicate too).
+    func probeUpdate(_ rows: [Row], tables: [MappedTable], excluding excluded: Set<Int>, source: ImportSource) -> Build {
         let chosen = options.onDuplicate
         options.onDuplicate = .update
         defer { options.onDuplicate = chosen }
-        let probe = buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
+        return buildChangeSet(rows, tables: tables, excluding: excluded, source: source)
+    }
+
+    /// Of `candidates` (rows refused as duplicates of a record of the archive), the ones that
+    /// would change nothing in it: planned with `--on-duplicate update` (`probe`), they are
+    /// unchanged, add nothing (a contact person on a customer's row neither) and are not refused.
+    func identicalRows(_ probe: Build, among candidates: Set<Int>) -> Set<Int> {
         let changing = Set(probe.operationRows)
         return candidates.filter { i in
             probe.status[i] == .unchanged && probe.problems[i] == nil && !changing.contains(i)

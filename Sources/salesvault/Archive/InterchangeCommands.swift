@@ -497,8 +497,24 @@ enum ImportReport {
                 Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
             }
             if p.duplicatesRefused > 0 {
-                Terminal.print(z ? "重复的行如要跳过，请加 --on-duplicate skip；如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。"
-                                 : "Duplicates: to leave them out use --on-duplicate skip; to update the existing records with the file's values (the file's values win) use --on-duplicate update.")
+                // (Not `update` for rows it would refuse too: a number several customers share,
+                // two rows of one log entry; it was offered for them: helper-164.)
+                let refusing = p.duplicatesUpdateRefuses
+                let json = p.source.format == .json, sheet = p.source.format == .xlsx
+                if refusing.count >= p.duplicatesRefused {
+                    Terminal.print(z ? "重复的行如要跳过，请加 --on-duplicate skip。这些行即使加 --on-duplicate update 也无法导入，原因如下："
+                                     : "Duplicates: to leave them out use --on-duplicate skip. --on-duplicate update would refuse them too:")
+                } else {
+                    Terminal.print(z ? "重复的行如要跳过，请加 --on-duplicate skip；如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。"
+                                     : "Duplicates: to leave them out use --on-duplicate skip; to update the existing records with the file's values (the file's values win) use --on-duplicate update.")
+                    if !refusing.isEmpty {
+                        Terminal.print(z ? "但以下 \(refusing.count) \(json ? "条记录" : "行")即使加 --on-duplicate update 也无法导入：" : "But --on-duplicate update would refuse \(refusing.count) of them:")
+                    }
+                }
+                for problem in refusing.prefix(5) {
+                    Terminal.print("  " + line(problem, z, json: json, sheet: sheet && p.source.tables.contains { $0.name == problem.table }))
+                }
+                if refusing.count > 5 { Terminal.print(z ? "  ……另有 \(refusing.count - 5) \(json ? "条记录" : "行")" : "  … and \(refusing.count - 5) more") }
             }
         }
         if !p.warnings.isEmpty {
