@@ -2063,6 +2063,104 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(w.counts[.contacts]?.refused, 1)
     }
 
+    /// helper-167: another archive's export names its own rows by ids written any way (C01,
+    /// Ｃ２, C 2 are C1, C2), never this archive's record of the number; an id no row of the file
+    /// has is refused (a deleted row sent its contacts to this archive's C1); a contact's id under
+    /// another customer is refused naming both; an id written as another kind's names nothing;
+    /// a JSON file's rejects name the records the ids were, so that, corrected, they import as
+    /// the export would (they kept C1, and went to this archive's C1).
+    func testAForeignExportsIDsNameOnlyItsOwnRows() throws {
+        let a = try ImportFixture(owner: "王芳")
+        try {
+            let s = try a.open()
+            _ = try s.addCustomer(name: "甲公司", now: testNow - 9_000)  // C1
+            _ = try s.addCustomer(name: "乙公司", now: testNow - 8_900)  // C2
+            _ = try s.addContact(customer: "甲公司", name: "王明", now: testNow - 8_800)  // R3
+            _ = try s.addContact(customer: "乙公司", name: "赵强", now: testNow - 8_700)  // R4
+        }()
+        let exported = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONExport.data(try a.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))) as? [String: Any])
+        func edited(_ change: (inout [String: [[String: Any]]]) -> Void) throws -> Data {
+            var lists: [String: [[String: Any]]] = [:]
+            for key in ["customers", "contacts", "projects", "log", "complaints"] { lists[key] = exported[key] as? [[String: Any]] ?? [] }
+            change(&lists)
+            var json = exported
+            for (k, v) in lists { json[k] = v }
+            return try JSONSerialization.data(withJSONObject: json)
+        }
+        let b = try ImportFixture(owner: "李娜")
+        try {
+            let s = try b.open()
+            _ = try s.addCustomer(name: "北京B公司", now: testNow - 9_000)  // C1
+            _ = try s.addCustomer(name: "上海B公司", now: testNow - 8_900)  // C2
+        }()
+        let before = try b.bytes()
+        func contactsByCustomer() throws -> [String: String] {
+            let s = try b.open()
+            return Dictionary(uniqueKeysWithValues: s.state.all(.contact).map { c in
+                (c["name"]?.text ?? "", s.state.entity(.customer, c["customer"]?.ref ?? 0)?["name"]?.text ?? "")
+            })
+        }
+        // Ids written otherwise: the file's rows.
+        let odd = try edited { l in
+            l["customers"]![1]["id"] = "Ｃ２"
+            l["contacts"]![0]["customer"] = "C01"
+            l["contacts"]![1]["customer"] = "c 2"
+        }
+        let p = try b.importing(odd, name: "a.json")
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
+        XCTAssertEqual(try contactsByCustomer(), ["王明": "甲公司", "赵强": "乙公司"])
+        try before.write(to: URL(fileURLWithPath: b.path))
+        // A customer row deleted from the file: its contact names no record, and is refused.
+        let deleted = try edited { l in l["customers"]!.removeFirst() }
+        let q = try b.importing(deleted, name: "a.json", commit: false) { $0.onlyValid = true }
+        XCTAssertTrue(q.problems.contains { $0.table == "联系人" && $0.line == 1 && $0.reasonZH.hasPrefix("本文件中没有记录号为 C1 的客户。本文件不是从本档案导出的，其中的记录号只对应文件中的记录（本档案的 C1 是另一条记录），请在此处改填客户全称") }, "\(q.problems.map(\.reasonZH))")
+        XCTAssertEqual(q.counts[.contacts]?.new, 1, "赵强 only")
+        // A contact's id under another customer's row: refused naming both.
+        let other = try edited { l in
+            l["log"] = [["id": "L9", "kind": "activity", "customer": "C2", "type": "call", "summary": "问候", "at": "2026-03-01T02:00:00Z", "contacts": ["R3"]]]
+        }
+        let o = try b.importing(other, name: "a.json", commit: false)
+        XCTAssertTrue(o.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "记录号 R3 对应的是“联系人”第 1 条记录的“王明”，属于客户“甲公司”，不是本行客户的联系人。请核对记录号，或改填联系人名称" }, "\(o.problems.map(\.reasonZH))")
+        // An id written as another kind's on a customer row: said, and no contact reference takes the customer.
+        let kinds = try edited { l in
+            l["customers"]![0]["id"] = "R3"
+            l["contacts"]![0]["id"] = "R30"
+            l["contacts"]![0]["customer"] = "甲公司"
+            l["log"] = [["id": "L9", "kind": "activity", "customer": "甲公司", "type": "call", "summary": "问候", "at": "2026-03-01T02:00:00Z", "contacts": ["R30"]]]
+        }
+        let k = try b.importing(kinds, name: "a.json", commit: false)
+        XCTAssertTrue(k.problems.isEmpty, "\(k.problems.map(\.reasonZH))")
+        XCTAssertTrue(k.warnings.contains { $0.table == "客户" && $0.line == 1 && $0.reasonZH.hasPrefix("本行的记录号 R3 是联系人记录号的写法，与本行的客户数据不符") }, "\(k.warnings.map(\.reasonZH))")
+        // The rejects of a JSON file name the records its ids were; corrected, they import as the export would.
+        let bad = try edited { l in l["contacts"]![0]["role"] = "老板" }
+        let r = try b.importing(bad, name: "a.json") { $0.onlyValid = true }
+        XCTAssertEqual(r.refused.count, 1)
+        let rejects = try XCTUnwrap(try Rejects.data(r, zh: true))
+        let sheets = try XLSXReader.read(rejects)
+        let contacts = try XCTUnwrap(sheets.first { $0.name == "联系人" })
+        let header = contacts.rows[0].cells.map(Importer.plain)
+        let customerColumn = try XCTUnwrap(header.firstIndex(of: "客户"))
+        XCTAssertEqual(Importer.plain(contacts.rows[1].cells[customerColumn]), "甲公司", "the name, not C1")
+        var fixed = try XLSXReader.read(rejects)
+        let roleColumn = try XCTUnwrap(header.firstIndex(of: "决策角色"))
+        let i = try XCTUnwrap(fixed.firstIndex { $0.name == "联系人" })
+        fixed[i].rows[1].cells[roleColumn] = .text("决策者")
+        try {
+            let again = Importer(archive: try b.open(), options: ImportOptions(now: testNow))
+            let preview = try again.preview(ImportSource(fileName: "未导入.xlsx", sha256: "", format: .xlsx, tables: fixed.filter { $0.name != "说明" }.map { t in
+                Table(name: t.name, rows: t.rows.map { TableRow(line: $0.line, cells: Array($0.cells.prefix(header.count - 1))) })
+            }))
+            XCTAssertTrue(preview.problems.isEmpty, "\(preview.problems.map(\.reasonZH))")
+            _ = try again.commit(preview)
+        }()
+        XCTAssertEqual(try contactsByCustomer()["王明"], "甲公司", "not 北京B公司 (this archive's C1)")
+        // A JSON list with a null and an object in it: no Swift text in the cell.
+        let listed = try ImportSource.read(Data(#"{"format":"salesvault-export","jsonVersion":1,"owner":"王芳","contacts":[{"id":"R1","customer":"甲公司","name":"孙一","title":[5,null,{"x":1}]}]}"#.utf8), fileName: "l.json")
+        let cells = listed.tables.flatMap { $0.rows.flatMap { $0.cells.map(Importer.plain) } }
+        XCTAssertTrue(cells.contains(#"5,,{"x":1}"#), "\(cells)")
+        XCTAssertFalse(cells.contains { $0.contains("<null>") || $0.contains("[\"x\"") }, "\(cells)")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()

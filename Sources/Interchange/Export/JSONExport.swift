@@ -174,6 +174,17 @@ enum JSONExport {
         }
     }
 
+    private static func itemText(_ item: Any) -> String {
+        switch item {
+        case let s as String: return s
+        case is NSNull: return ""
+        case let n as NSNumber: return String(cString: n.objCType) == "c" ? (n.boolValue ? "true" : "false") : n.stringValue
+        default:
+            guard JSONSerialization.isValidJSONObject(item), let data = try? JSONSerialization.data(withJSONObject: item, options: [.sortedKeys]) else { return "" }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
     private static func cell(_ value: Any?) -> CellValue {
         switch value {
         case nil, is NSNull: return .empty
@@ -185,7 +196,9 @@ enum JSONExport {
         // false, NSNumbers of type "c", are flags.)
         case let n as NSNumber: return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .text(n.stringValue)
         case let b as Bool: return .bool(b)
-        case let list as [Any]: return .text(list.map { "\($0)" }.joined(separator: ","))
+        // (Each item as JSON writes it: a null or an object inside showed Swift's own text,
+        // `5,<null>,["x": 1]`: helper-167.)
+        case let list as [Any]: return .text(list.map(itemText).joined(separator: ","))
         case let money as [String: Any]:
             if let amount = money["amount"] as? String, let currency = money["currency"] as? String { return .text("\(currency) \(amount)") }
             // (An amount edited into a number: read as written, not shown as ["currency": …, …]

@@ -278,7 +278,7 @@ extension Importer.ChangeSetBuilder {
         if let p = r.refs["complainant"] {
             complainant = childRef(.contact, customer: customer, name: p)
             if complainant == nil {
-                refuseUnknownChild(i, r, .contact, column: "complainant", name: p, given: p)
+                refuseUnknownChild(i, r, .contact, column: "complainant", name: p, given: p, customer: customer)
                 return
             }
         }

@@ -129,7 +129,7 @@ extension Importer.ChangeSetBuilder {
             if let f = customers.byExactName[TextKey(exact)] ?? customers.byKey[key], f.ref.hasPrefix("@"),
                fileFields[f.ref]?.fields.first(where: { $0.0 == "name" })?.1.trimmedWhitespace == exact {
                 let at = fileLine(f.ref, f.line, from: r)
-                let ids = [sourceIDOfRef[f.ref], r.sourceID?.uppercased()].compactMap { $0 }
+                let ids = [sourceIDOfRef[f.ref], r.sourceID.map(Importer.idKey)].compactMap { $0 }
                 let (earlierID, ownID) = ids.count == 2 ? (ids[0], ids[1]) : ("", "")
                 refuse(i, header(r, "name"), name,
                        "\(name)\(ownID.isEmpty ? "" : " (record id \(ownID))") is also the name of the customer at \(at.en)\(earlierID.isEmpty ? "" : " (record id \(earlierID))"), another record: the archive holds one customer per name; if they are one customer delete one of the rows, else rename one",
@@ -225,6 +225,7 @@ extension Importer.ChangeSetBuilder {
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
+            fileChildCustomer[ref] = customer
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
@@ -308,6 +309,7 @@ extension Importer.ChangeSetBuilder {
         } else {
             let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
             ref = "@\(n)"
+            fileChildCustomer[ref] = customer
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
             fileStages[ref] = .infoDevelopment
             if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {

@@ -44,7 +44,7 @@ extension Importer.ChangeSetBuilder {
         let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil }
         for name in listed {
             guard let ref = childRef(.contact, customer: customer, name: name) else {
-                refuseUnknownChild(i, r, .contact, column: key, name: name, given: text)
+                refuseUnknownChild(i, r, .contact, column: key, name: name, given: text, customer: customer)
                 continue
             }
             refs.append(ref)
@@ -70,7 +70,7 @@ extension Importer.ChangeSetBuilder {
         var project: String?
         if let p = r.refs["project"] {
             project = childRef(.project, customer: customer, name: p)
-            if project == nil { refuseUnknownChild(i, r, .project, column: "project", name: p, given: p) }
+            if project == nil { refuseUnknownChild(i, r, .project, column: "project", name: p, given: p, customer: customer) }
         }
         guard (b.problems[i]?.count ?? 0) == before else { return }
         // An entry of this archive by its 记录号 (of an export of it), its time or its text

@@ -29,8 +29,19 @@ extension Importer.ChangeSetBuilder {
     /// A row naming a contact or project (`kind`) found nowhere: refused, naming the row of that
     /// name which was refused, when there is one (it said the person was in neither the file nor
     /// the archive, while the 联系人 sheet had the row: helper-164).
-    func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String) {
+    func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String, customer: String) {
         if refuseUnmade(i, r, kind == .contact ? .contacts : .projects, column: header(r, key), text: name) { return }
+        if refuseForeignID(i, r, kind, column: header(r, key), text: name) { return }
+        if let ref = sourceIDs[Importer.idKey(name)], let owner = otherCustomersChild(ref, customer: customer) {
+            // (A record of the file, by its id, of another customer than the row's.)
+            let id = Importer.idKey(name)
+            let label = fileFields[ref].map { rec in (rec.fields.first { $0.0 == "name" }?.1 ?? "", place(rec.table, rec.line, from: r)) }
+            let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
+            let what = label.map { (en: "\($0.0) at \($0.1.en)", zh: "\($0.1.zh)的“\($0.0)”") } ?? (en: id, zh: id)
+            refuse(i, header(r, key), given, "the record id \(id) is the \(en) \(what.en), of the customer \(owner), not of this row's customer: check the id, or give the \(en)'s name",
+                   "记录号 \(id) 对应的是\(what.zh)，属于客户“\(owner)”，不是本行客户的\(zh)。请核对记录号，或改填\(zh)名称")
+            return
+        }
         if let refused = refusedChildren["\(kind == .contact ? "R" : "P")|\(Importer.personKey(name))"] {
             let at = place(refused.table, refused.line, from: r)
             let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
@@ -47,7 +58,7 @@ extension Importer.ChangeSetBuilder {
     /// no record (`fileIDRows`).
     func unmadeFileRow(_ text: String, _ kind: ImportKind) -> Int? {
         guard !fileIDRows.isEmpty else { return nil }
-        let id = ChangeDraft.plainIdentifier(text).uppercased()
+        let id = Importer.idKey(text)
         guard let j = fileIDRows[id], rows[j].kind == kind, sourceIDs[id] == nil else { return nil }
         return j
     }
@@ -56,7 +67,7 @@ extension Importer.ChangeSetBuilder {
     /// (`unmadeFileRow`), naming that row; false when `text` is no such id.
     func refuseUnmade(_ i: Int, _ r: Row, _ kind: ImportKind, column: String?, text: String) -> Bool {
         guard let j = unmadeFileRow(text, kind) else { return false }
-        let id = ChangeDraft.plainIdentifier(text).uppercased()
+        let id = Importer.idKey(text)
         let at = place(ofRow: j, from: r)
         let (unit, this) = source.format == .json ? ("记录", "本条记录") : ("行", "本行")
         let en = source.format == .json ? "record" : "row"
@@ -69,9 +80,36 @@ extension Importer.ChangeSetBuilder {
     /// row): rows referring to it by the file's own record id are that record's, as rows naming
     /// it are (`fileIDRows`), also after --only-valid left it out.
     func refusedAsDuplicate(_ r: Row, of ref: String) {
-        guard !ownIDs, let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
+        guard !ownIDs, let id = r.sourceID.map(Importer.idKey), !id.isEmpty else { return }
         registerSourceID(r, ref)
         if !ref.hasPrefix("@") { importer.archiveRecordOfFileID[id] = ref }
+    }
+
+    /// In another archive's export (`foreignIDs`), `text` is a record id of `kind` that no row of
+    /// the file registered: it names nothing (this archive's record of that number is another).
+    func foreignID(_ text: String, _ kind: EntityKind) -> Bool {
+        guard foreignIDs, let (k, _) = Importer.recordID(text), k == kind else { return false }
+        return sourceIDs[Importer.idKey(text)] == nil
+    }
+
+    /// Refuses row `i` for a reference that is a record id of `kind` the file (another archive's
+    /// export) does not have (`foreignID`); false when `text` is none.
+    func refuseForeignID(_ i: Int, _ r: Row, _ kind: EntityKind, column: String?, text: String) -> Bool {
+        guard foreignID(text, kind), unmadeFileRow(text, kind == .customer ? .customers : kind == .contact ? .contacts : .projects) == nil else { return false }
+        let id = Importer.idKey(text)
+        let name = kind == .customer ? (en: "the customer's full name (or credit code)", zh: "客户全称（或统一社会信用代码）") : kind == .contact ? (en: "the contact's name", zh: "联系人姓名") : (en: "the project's name", zh: "项目名称")
+        refuse(i, column, text,
+               "the file has no \(kind.en) with the record id \(id); it was not exported from this archive, so its ids name only its own records (this archive's \(id) is another record): give \(name.en) instead",
+               "本文件中没有记录号为 \(id) 的\(kind.zh)。本文件不是从本档案导出的，其中的记录号只对应文件中的记录（本档案的 \(id) 是另一条记录），请在此处改填\(name.zh)")
+        return true
+    }
+
+    /// The customer (its label) of `ref`, a contact or project the file makes, when it is another
+    /// than `customer`; nil when the same, or not one of the file's.
+    func otherCustomersChild(_ ref: String, customer: String) -> String? {
+        guard ref.hasPrefix("@"), let owner = fileChildCustomer[ref], owner != customer else { return nil }
+        if let id = archiveID(owner), let c = archive.state.entity(.customer, id) { return c.displayName }
+        return fileFields[owner]?.fields.first { $0.0 == "name" }?.1 ?? owner
     }
 
     func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
@@ -182,7 +220,7 @@ extension Importer.ChangeSetBuilder {
             b.status[i] = .duplicate
             sayOtherName(i, r, kind, match, updated: false)
         case .update:
-            if let id = r.sourceID?.uppercased(), !id.isEmpty, !match.ref.hasPrefix("@") {
+            if let id = r.sourceID.map(Importer.idKey), !id.isEmpty, !match.ref.hasPrefix("@") {
                 let table = tables[r.mapped].table.name
                 if let other = sourceIDOfArchiveRecord[match.ref], other.id != id {
                     let at = place(other.table, other.line, from: r)
@@ -254,7 +292,19 @@ extension Importer.ChangeSetBuilder {
     /// Remembers the file's id of a row (记录号) for rows that refer to it; an id given twice
     /// is noted (references to it name the first row).
     func registerSourceID(_ r: Row, _ ref: String) {
-        guard let id = r.sourceID?.uppercased(), !id.isEmpty else { return }
+        guard let id = r.sourceID.map(Importer.idKey), !id.isEmpty else { return }
+        // An id written as another kind's (R3 on a customer's row) names nothing: refused as a
+        // reference of its kind, it took a customer's row for a contact (helper-167).
+        if let (k, _) = Importer.recordID(id), k != r.kind.entity {
+            if !ownIDs {
+                let (en, zh) = (k.en, k.zh)
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
+                    reason: "the record id \(id) is written as a \(en)'s, not a \(r.kind.entity.en)'s: no other row can refer to this one by it; refer to it by its name",
+                    reasonZH: "本行的记录号 \(id) 是\(zh)记录号的写法，与本行的\(r.kind.entity.zh)数据不符，其他行不能通过它引用本行；如需引用，请填写名称"))
+            }
+            return
+        }
         if sourceIDOfRef[ref] == nil { sourceIDOfRef[ref] = id }
         let table = tables[r.mapped].table.name
         if sourceIDs[id] == nil {
@@ -274,7 +324,7 @@ extension Importer.ChangeSetBuilder {
     /// (记录号): two records of the file however alike, not duplicates of each other (an export
     /// of an archive where one was added with --force beside the other).
     func distinctRecords(_ r: Row, _ ref: String) -> Bool {
-        guard ref.hasPrefix("@"), let id = r.sourceID?.uppercased(), !id.isEmpty, let other = sourceIDOfRef[ref] else { return false }
+        guard ref.hasPrefix("@"), let id = r.sourceID.map(Importer.idKey), !id.isEmpty, let other = sourceIDOfRef[ref] else { return false }
         return id != other
     }
 

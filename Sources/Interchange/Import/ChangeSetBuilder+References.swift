@@ -7,7 +7,8 @@ extension Importer.ChangeSetBuilder {
     /// The customer a reference names: a source id of this file, a credit code, a code or
     /// a name (compared as company names are), in the file first, then in the archive.
     func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
-        if unmadeFileRow(text, .customers) != nil { return nil }
+        if !ownIDs, unmadeFileRow(text, .customers) != nil { return nil }
+        if foreignID(text, .customer) { return nil }
         return Importer.customerRef(text, keys: keys, file: customers, sourceIDs: sourceIDs, index: index, state: archive.state)
             ?? formerlyNamed(.customer, text)
     }
@@ -47,9 +48,12 @@ extension Importer.ChangeSetBuilder {
     /// row's (an unedited export of two contacts of one name, re-imported from a CSV, was refused
     /// as two ids for one record: helper-166).
     func childRef(_ kind: EntityKind, customer: String, name: String, mobile: String? = nil, id: String? = nil) -> String? {
-        if !sourceIDs.isEmpty, let r = sourceIDs[name.uppercased()], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) { return r }
-        if unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
-        if let givenID = id?.uppercased(), !givenID.isEmpty, let owner = archiveID(customer),
+        if !sourceIDs.isEmpty, let r = sourceIDs[Importer.idKey(name)], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) {
+            return otherCustomersChild(r, customer: customer) == nil ? r : nil
+        }
+        if !ownIDs, unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
+        if foreignID(name, kind) { return nil }
+        if let givenID = id.map(Importer.idKey), !givenID.isEmpty, let owner = archiveID(customer),
            case let named = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], named.count > 1,
            let e = named.first(where: { $0.shortID == givenID }) {
             return e.shortID
@@ -124,6 +128,7 @@ extension Importer.ChangeSetBuilder {
             let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(text))
             func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
             if refuseUnmade(i, r, .customers, column: header(r, "customer"), text: text) { return nil }
+            if refuseForeignID(i, r, .customer, column: header(r, "customer"), text: text) { return nil }
             if case .valid(let code) = CreditCode.check(text), let shared = index.sharedCredits[code] {
                 refuse(i, header(r, "customer"), text, "the credit code \(code) is given by more than one customer in the archive (\(listed(shared, zh: false))); give the customer's full name or code",
                        "档案中有多家客户（\(listed(shared, zh: true))）共用统一社会信用代码 \(code)，无法确定是哪一家。请改填客户全称或客户编号")

@@ -64,6 +64,15 @@ extension Importer {
         /// imported with --only-valid attached its refused customer's contacts, projects and
         /// log to this archive's C2: helper-166).
         var fileIDRows: [String: Int] = [:]
+        /// Another archive's export (its 说明, or its JSON header, names another archive or
+        /// owner): a reference written as a record id (C2, R4) is the file's, found among its
+        /// rows or nowhere, never this archive's record of that number (a row deleted from the
+        /// file, or an id written `C 2`, sent its contacts to this archive's C2: helper-167).
+        let foreignIDs: Bool
+        /// The customer of each contact and project the file makes (`@n`): a row naming one by
+        /// its record id under another customer is refused here, naming both (the plan said
+        /// “王敏（R10）不是 上海B公司 的联系人”, an id the import had only planned: helper-167).
+        var fileChildCustomer: [String: String] = [:]
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created or updated by this file was given (for `update` of a later row).
@@ -143,12 +152,13 @@ extension Importer {
                 from.owner == importer.archive.vault.header.owner ? nil : "交接导入：原为\(ChineseText.possessive(from.owner))客户（\(from.date) 导出，文件 \(source.fileName)）"
             }
             ownIDs = importer.recordIDs == .thisArchive
-            if !ownIDs {
-                for (i, r) in rows.enumerated() where r.kind == .customers || r.kind == .contacts || r.kind == .projects {
-                    if let id = r.sourceID?.uppercased(), !id.isEmpty, fileIDRows[id] == nil { fileIDRows[id] = i }
-                }
-                for (id, ref) in importer.archiveRecordOfFileID { sourceIDs[id] = ref }
+            foreignIDs = !ownIDs && source.exportedFrom != nil
+            for (i, r) in rows.enumerated() where r.kind == .customers || r.kind == .contacts || r.kind == .projects {
+                guard let id = r.sourceID.map(Importer.idKey), !id.isEmpty, fileIDRows[id] == nil else { continue }
+                if let (k, _) = Importer.recordID(id), k != r.kind.entity { continue }  // (another kind's: `registerSourceID`)
+                fileIDRows[id] = i
             }
+            if !ownIDs { for (id, ref) in importer.archiveRecordOfFileID { sourceIDs[id] = ref } }
             zoneShifted = source.exportedFrom?.timeZone.map { $0 != TimeZone.current.identifier && TimeZone(identifier: $0) == nil } ?? false
             nearCustomers = NearCustomers(importer.archive.state)
             b.set = ChangeSet(label: Importer.label(source), origin: .importFile)
@@ -180,9 +190,14 @@ extension Importer {
                 switch whyNot {
                 case .otherCopy: why = ("it was exported from another copy of this archive (a backup restored, or a copy that was changed on its own)",
                                         "文件是从本档案的另一个副本导出的（例如从备份恢复的档案，或在别处单独修改过的副本），记录号与本档案对不上")
+                // (A JSON file's header, not a 说明 sheet: helper-167.)
+                case .noArchiveID where source.format == .json:
+                    why = ("it does not say which archive it was exported from (an older SalesVault's export, or its archiveID removed)", "文件没有注明导出自哪个档案（可能是较早版本的 SalesVault 导出的文件，或“archiveID”字段被删除）")
                 case .noArchiveID: why = ("it does not say which archive it was exported from (an older SalesVault's export, or its 说明 sheet changed)",
                                           "文件没有注明导出自哪个档案（可能是较早版本的 SalesVault 导出的文件，或“说明”工作表被改动过）")
+                case .noVersion where source.format == .json: why = ("its archiveVersion is missing or unreadable", "文件中的“archiveVersion”（档案版本）缺失或被改动过")
                 case .noVersion: why = ("its 说明 sheet gives no readable 档案版本 (changed or deleted)", "文件“说明”工作表中的“档案版本”缺失或被改动过")
+                case .otherOwner where source.format == .json: why = ("its owner is another than this archive's", "文件中的“owner”（档案所有人）与本档案不同")
                 case .otherOwner: why = ("its 说明 sheet names another owner than this archive's", "文件“说明”工作表中的档案所有人与本档案不同")
                 case .otherArchive: why = ("it was exported from another archive of yours", "文件是从您的另一个档案导出的")
                 case .noAboutSheet where source.format == .json:

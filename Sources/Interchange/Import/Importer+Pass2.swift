@@ -287,7 +287,7 @@ extension Importer {
     /// none. (Each lookup is skipped when its table is empty: the same answer, without the key.)
     static func customerRef(_ text: String, keys: RowKeys?, file customers: FileCustomers, sourceIDs: [String: String],
                             index: ArchiveIndex, state: ArchiveState) -> String? {
-        if !sourceIDs.isEmpty, let r = sourceIDs[text.uppercased()], r.hasPrefix("@") || r.hasPrefix("C") { return r }
+        if !sourceIDs.isEmpty, let r = sourceIDs[Importer.idKey(text)], r.hasPrefix("@") || r.hasPrefix("C") { return r }
         if let found = customerByCode(text, keys: keys, file: customers, index: index) {
             return found.otherByName == nil ? found.ref : nil  // (ambiguous)
         }

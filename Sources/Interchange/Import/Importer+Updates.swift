@@ -40,6 +40,14 @@ extension Importer {
 
     /// The record `given` names as SalesVault writes record ids (C12, R3, P8, L15, T1: a kind's
     /// prefix and a number; full-width, spaced or lower case alike), or nil.
+    /// A file's record id as compared (its 记录号, and references to it): `C01`, `Ｃ２`, `c 2` are
+    /// `C1`, `C2`, `C2` (they were text apart from the row's `C1`, and a reference `C01` fell to
+    /// this archive's C1: helper-167); an id of another form is its plain text in capitals.
+    static func idKey(_ text: String) -> String {
+        if let (k, n) = recordID(text) { return k.idPrefix + String(n) }
+        return ChangeDraft.plainIdentifier(text).uppercased()
+    }
+
     static func recordID(_ given: String) -> (EntityKind, UInt64)? {
         let id = Identity.halfWidth(ChangeDraft.plainIdentifier(given)).filter { !$0.isWhitespace }.uppercased()
         guard let k = [EntityKind.customer, .contact, .project, .activity, .complaint].first(where: { id.hasPrefix($0.idPrefix) }),

@@ -41,6 +41,7 @@ public enum Rejects {
             return try writer.data()
         case .xlsx, .json:
             var sheets: [XLSXSheet] = []
+            let named = preview.source.format == .json && preview.recordIDs != .thisArchive ? referencesByName(preview.source) : [:]
             for (t, refused) in byTable.sorted(by: { $0.key < $1.key }) {
                 let table = preview.source.tables[t]
                 var header = headerRow(t)?.cells.map(Importer.plain) ?? []
@@ -48,7 +49,9 @@ public enum Rejects {
                 while header.count < width { header.append("") }
                 let rows = refused.sorted(by: { $0.row < $1.row }).map { r in
                     let row = table.rows[r.row]
-                    var cells = row.cells.enumerated().map { c, value in shown(value, table, CellPosition(line: row.line, column: c)) }
+                    var cells = row.cells.enumerated().map { c, value in
+                        named[NamedCell(table: t, column: c)].flatMap { $0(value) }.map { XLSXCell(.text($0)) } ?? shown(value, table, CellPosition(line: row.line, column: c))
+                    }
                     while cells.count < width { cells.append(.empty) }
                     return cells + [XLSXCell(.text(reasons(r)), fill: "FFFFC7CE")]
                 }
@@ -68,6 +71,46 @@ public enum Rejects {
             }
             return try XLSXWriter.write(XLSXWorkbook(sheets: sheets, title: zh ? "未导入的行" : "Rows not imported"))
         }
+    }
+
+    struct NamedCell: Hashable { let table: Int, column: Int }
+
+    /// For a JSON export of another archive, the reference columns of each table (客户, 联系人,
+    /// 项目, 决策人, 投诉人) with what writes a cell's record ids (C1, R4,R5) as the names of
+    /// the file's records they are: the rejects workbook names them, so that, corrected, it
+    /// imports as the export would (it kept `C1`, a record of the export only; the customer
+    /// imported meanwhile is another record here, and the row went to this archive's C1:
+    /// helper-167). An id the file has no record of stays as it is (the import refuses it).
+    static func referencesByName(_ source: ImportSource) -> [NamedCell: (CellValue) -> String?] {
+        var names: [EntityKind: [String: String]] = [:]
+        for table in source.tables {
+            guard let kind = ImportKind.order.first(where: { $0.sheetName(zh: true) == table.name }), [.customers, .contacts, .projects].contains(kind),
+                  let header = table.rows.first?.cells.map(Importer.plain),
+                  let id = header.firstIndex(of: "记录号"), let name = Schema.field(kind.entity, key: "name").flatMap({ header.firstIndex(of: $0.zh) }) else { continue }
+            for row in table.rows.dropFirst() where row.cells.count > max(id, name) {
+                let key = Importer.idKey(Importer.plain(row.cells[id])), value = Importer.plain(row.cells[name])
+                if !key.isEmpty && !value.isEmpty && names[kind.entity, default: [:]][key] == nil { names[kind.entity, default: [:]][key] = value }
+            }
+        }
+        var out: [NamedCell: (CellValue) -> String?] = [:]
+        for (t, table) in source.tables.enumerated() {
+            guard let kind = ImportKind.order.first(where: { $0.sheetName(zh: true) == table.name }), let header = table.rows.first?.cells.map(Importer.plain) else { continue }
+            for spec in Schema.fields(kind.entity) {
+                let target: EntityKind
+                switch spec.type {
+                case .reference(let k), .references(let k): target = k
+                default: continue
+                }
+                guard let c = header.firstIndex(of: spec.zh), let byID = names[target], !byID.isEmpty else { continue }
+                out[NamedCell(table: t, column: c)] = { value in
+                    let ids = Importer.plain(value).split(separator: ",").map { String($0) }
+                    guard !ids.isEmpty else { return nil }
+                    let shown = ids.map { byID[Importer.idKey($0)] ?? $0 }
+                    return shown == ids ? nil : shown.joined(separator: "、")
+                }
+            }
+        }
+        return out
     }
 
     /// A number cell whose format said what it is (50% of a percentage, JPY 100.5, 120万元, a code

@@ -79,7 +79,7 @@ struct Import: ArchiveCommand {
     @Flag(help: "Import the valid rows and leave the refused ones out (default: nothing is imported while any row is refused).")
     var onlyValid = false
     @Option(help: ArgumentHelp("How to read dates like 03/05/2026: dd/mm/yyyy or mm/dd/yyyy.", valueName: "order")) var dateFormat: String?
-    @Option(help: ArgumentHelp("Write the refused rows, with the reason, to this file (same format and encoding as the input).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the refused rows, with the reason, to this file (same format and encoding as the input; a JSON file's as an .xlsx workbook).", valueName: "file"))
     var rejects: String?
     @Flag(help: "Do not ask before importing (scripts; a terminal asks by default).") var yes = false
     @Flag(help: "With --rejects or --template: replace an existing file.") var force = false
@@ -167,7 +167,10 @@ struct Import: ArchiveCommand {
             case .xlsx, .json: wanted = ["xlsx"]
             }
             if !ext.isEmpty && !wanted.contains(ext) {
-                throw CLIError(.usage, L("the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)", "无法导入的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
+                // (A JSON file's rows go to a workbook: it was said to be the input's format: helper-167.)
+                let json = source.format == .json
+                throw CLIError(.usage, L(json ? "the rows of a JSON file are written as an Excel workbook (.xlsx); \(rejects) ends in .\(ext)" : "the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)",
+                                         json ? "JSON 文件中无法导入的记录将保存为 Excel 工作簿（.xlsx），但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致" : "无法导入的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
                                hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名，例如 未导入.\(wanted[0])"))
             }
             // Where the rejects would go, checked before anything is imported (a folder given as
