@@ -2120,7 +2120,7 @@ final class ImportTests: XCTestCase {
             l["log"] = [["id": "L9", "kind": "activity", "customer": "C2", "type": "call", "summary": "问候", "at": "2026-03-01T02:00:00Z", "contacts": ["R3"]]]
         }
         let o = try b.importing(other, name: "a.json", commit: false)
-        XCTAssertTrue(o.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "记录号 R3 对应的是“联系人”第 1 条记录的“王明”，属于客户“甲公司”，不是本行客户的联系人。请核对记录号，或改填联系人名称" }, "\(o.problems.map(\.reasonZH))")
+        XCTAssertTrue(o.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "记录号 R3 对应的是“联系人”第 1 条记录的“王明”，属于客户“甲公司”，不是本条记录所填客户的联系人。请核对记录号，或改填联系人名称" }, "\(o.problems.map(\.reasonZH))")
         // An id written as another kind's on a customer row: said, and no contact reference takes the customer.
         let kinds = try edited { l in
             l["customers"]![0]["id"] = "R3"
@@ -2130,7 +2130,7 @@ final class ImportTests: XCTestCase {
         }
         let k = try b.importing(kinds, name: "a.json", commit: false)
         XCTAssertTrue(k.problems.isEmpty, "\(k.problems.map(\.reasonZH))")
-        XCTAssertTrue(k.warnings.contains { $0.table == "客户" && $0.line == 1 && $0.reasonZH.hasPrefix("本行的记录号 R3 是联系人记录号的写法，与本行的客户数据不符") }, "\(k.warnings.map(\.reasonZH))")
+        XCTAssertTrue(k.warnings.contains { $0.table == "客户" && $0.line == 1 && $0.reasonZH.hasPrefix("本条记录的记录号 R3 是联系人记录号的写法，与本条记录的客户数据不符，其他记录不能通过它引用本条记录") }, "\(k.warnings.map(\.reasonZH))")
         // The rejects of a JSON file name the records its ids were; corrected, they import as the export would.
         let bad = try edited { l in l["contacts"]![0]["role"] = "老板" }
         let r = try b.importing(bad, name: "a.json") { $0.onlyValid = true }
@@ -2154,6 +2154,10 @@ final class ImportTests: XCTestCase {
             _ = try again.commit(preview)
         }()
         XCTAssertEqual(try contactsByCustomer()["王明"], "甲公司", "not 北京B公司 (this archive's C1)")
+        // Said of records, values in quotes as they are.
+        let said = ImportProblem(table: "t", line: 1, reason: "this row and \"row 5\" are 2 rows", reasonZH: "本行与“本行银行”重复，请删去其中一行").saidOfRecords
+        XCTAssertEqual(said.reasonZH, "本条记录与“本行银行”重复，请删去其中一条记录")
+        XCTAssertEqual(said.reason, "this record and \"row 5\" are 2 records")
         // A JSON list with a null and an object in it: no Swift text in the cell.
         let listed = try ImportSource.read(Data(#"{"format":"salesvault-export","jsonVersion":1,"owner":"王芳","contacts":[{"id":"R1","customer":"甲公司","name":"孙一","title":[5,null,{"x":1}]}]}"#.utf8), fileName: "l.json")
         let cells = listed.tables.flatMap { $0.rows.flatMap { $0.cells.map(Importer.plain) } }

@@ -259,6 +259,26 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(both.stdout.contains("如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。\n但以下 1 行即使加 --on-duplicate update 也无法导入：\n  m.csv 第 4 行"), both.stdout)
     }
 
+    /// A JSON file's records are said as records (本条记录, 未导入 1 条记录), not rows (helper-167).
+    func testAJSONFilesRecordsAreSaidAsRecords() throws {
+        try sv(["customer", "add", "甲公司", "--grade", "B"])
+        try sv(["contact", "add", "甲公司", "王敏"])
+        let json = dir.path("a.json")
+        try sv(["export", "--format", "json", "--out", json])
+        var text = try String(contentsOfFile: json, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"grade\" : \"B\"", with: "\"grade\" : \"Z\"")
+        try text.write(toFile: json, atomically: true, encoding: .utf8)
+        let other = dir.path("b.svault")
+        try tool(["init", other, "--owner", "李娜", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
+        let refused = try sv(on: other, ["import", json, "--yes", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(refused.stdout.contains("“联系人”第 1 条记录，“客户”字段，值“C1”：记录号 C1 所在的记录（“客户”第 1 条记录）未能导入，因此本条记录也无法导入。"), refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("文件中有 2 处问题（涉及 2 条记录），未导入任何数据"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("把这些记录连同原因单独导出"), refused.stderr)
+        let en = try sv(on: other, ["import", json, "--yes", "--lang", "en"], expect: 8)
+        XCTAssertTrue(en.stdout.contains("was not imported, so neither is this record"), en.stdout)
+        XCTAssertTrue(en.stderr.contains("in 2 records of the file"), en.stderr)
+    }
+
     func testADryRunOfAFileWithNothingToImportSaysWhy() throws {
         let before = try bytes(archive)
         for (name, content) in [("empty.csv", ""), ("bom.csv", "\u{FEFF}"), ("blank.csv", "\u{FEFF}\r\n\r\n")] {

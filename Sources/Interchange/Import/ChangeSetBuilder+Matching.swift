@@ -39,7 +39,7 @@ extension Importer.ChangeSetBuilder {
             let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
             let what = label.map { (en: "\($0.0) at \($0.1.en)", zh: "\($0.1.zh)的“\($0.0)”") } ?? (en: id, zh: id)
             refuse(i, header(r, key), given, "the record id \(id) is the \(en) \(what.en), of the customer \(owner), not of this row's customer: check the id, or give the \(en)'s name",
-                   "记录号 \(id) 对应的是\(what.zh)，属于客户“\(owner)”，不是本行客户的\(zh)。请核对记录号，或改填\(zh)名称")
+                   "记录号 \(id) 对应的是\(what.zh)，属于客户“\(owner)”，不是本行所填客户的\(zh)。请核对记录号，或改填\(zh)名称")
             return
         }
         if let refused = refusedChildren["\(kind == .contact ? "R" : "P")|\(Importer.personKey(name))"] {

@@ -58,7 +58,59 @@ public struct ImportOptions: Sendable {
 
 /// A problem with one row, or with a whole table (line of its header), as users see it: the
 /// file's line (header counted) or the sheet's row number, the column, the value, the reason.
+extension ImportPreview {
+    /// Its reasons said of records (a JSON file's), not rows (`ImportProblem.saidOfRecords`).
+    mutating func sayRecords() {
+        problems = problems.map(\.saidOfRecords)
+        warnings = warnings.map(\.saidOfRecords)
+        duplicatesUpdateRefuses = duplicatesUpdateRefuses.map(\.saidOfRecords)
+        refused = refused.map { Refused(table: $0.table, row: $0.row, reasons: $0.reasons.map(\.saidOfRecords)) }
+    }
+}
+
 public struct ImportProblem: Sendable, Equatable {
+    /// The problem said of a JSON file's records: its reasons are written for sheets and CSV
+    /// files, whose records are rows (本行, 该行, this row), and a JSON file has none (its
+    /// notes said 本行 beside “客户”第 2 条记录: helper-166, helper-167). Quoted values (“…”) are
+    /// left as they are.
+    var saidOfRecords: ImportProblem {
+        ImportProblem(table: table, line: line, column: column, value: value,
+                      reason: Self.outsideQuotes(reason, open: "\"", close: "\"") { text in
+                          text.replacingOccurrences(of: #"\b([Rr])ows\b"#, with: "$1ecords", options: .regularExpression)
+                              .replacingOccurrences(of: #"\b([Rr])ow\b"#, with: "$1ecord", options: .regularExpression)
+                      },
+                      reasonZH: Self.outsideQuotes(reasonZH, open: "“", close: "”") { text in
+                          var t = text
+                          for (row, record) in [("这两行", "这两条记录"), ("其中一行", "其中一条记录"), ("其他行", "其他记录"), ("本行", "本条记录"), ("该行", "该记录"), ("此行", "此记录"),
+                                                ("两行", "两条记录"), ("各行", "各条记录"), ("多行", "多条记录")] {
+                              t = t.replacingOccurrences(of: row, with: record)
+                          }
+                          return t
+                      })
+    }
+
+    /// `text` with `change` applied to its parts outside `open`…`close` quotes.
+    static func outsideQuotes(_ text: String, open: Character, close: Character, _ change: (String) -> String) -> String {
+        var out = "", part = ""
+        var quoted = false
+        for ch in text {
+            if !quoted && ch == open {
+                out += change(part) + String(ch)
+                part = ""
+                quoted = true
+            } else if quoted && ch == close {
+                out.append(ch)
+                quoted = false
+            } else if quoted {
+                out.append(ch)
+            } else {
+                part.append(ch)
+            }
+        }
+        return out + change(part)
+    }
+
+
     public let table: String
     public let line: Int
     public let column: String?

@@ -20,8 +20,15 @@ public final class Importer {
         self.options = options
     }
 
-    /// Plans the import of `source`; nothing is written.
+    /// Plans the import of `source`; nothing is written. A JSON file's records are said as
+    /// records (本条记录), not rows (`ImportProblem.saidOfRecords`).
     public func preview(_ source: ImportSource) throws -> ImportPreview {
+        var preview = try plannedPreview(source)
+        if source.format == .json { preview.sayRecords() }
+        return preview
+    }
+
+    private func plannedPreview(_ source: ImportSource) throws -> ImportPreview {
         var preview = ImportPreview(source: source)
         options.fileTimeZone = Self.fileZone(source)
         recordIDs = Self.recordIDs(of: source, into: archive)

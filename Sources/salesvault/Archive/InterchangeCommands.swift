@@ -208,6 +208,10 @@ struct Import: ArchiveCommand {
             }
         }
         let z = Render.zh
+        // (A JSON file's records are records, not rows: helper-167.)
+        let json = preview.source.format == .json
+        let row = json ? "条记录" : "行"
+        func rowsEN(_ k: Int) -> String { json ? (k == 1 ? "record" : "records") : (k == 1 ? "row" : "rows") }
         if dryRun {
             Terminal.print(L("Dry run: nothing was imported.", "以上为预览，未导入任何数据。"))
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
@@ -244,23 +248,23 @@ struct Import: ArchiveCommand {
             let undone = preview.total.new == 0 && preview.total.updated > 0 && preview.plan.map { $0.isValid && $0.events.isEmpty } == true
             if onlyValid, (preview.total.new + preview.total.updated == 0 && preview.total.unchanged + preview.total.duplicate > 0) || undone {
                 throw CLIError(.inputRefused, L("nothing to import: the rows without problems are already in the archive as the file has them\(undone ? " once applied in order" : ""); \(rows) row(s) have problems (listed above)",
-                                                (undone ? "没有需要导入的内容：其余可以导入的行逐行导入后，档案不会有任何变化（内容相同或已跳过）" : "没有需要导入的内容：没有问题的行与档案一致或已跳过") + "；另有 \(rows) 行无法导入（见上面的问题清单）"),
-                               hint: L("fix those rows and import the file again", "请修改这些行后重新导入"))
+                                                (undone ? "没有需要导入的内容：其余可以导入的行逐行导入后，档案不会有任何变化（内容相同或已跳过）" : "没有需要导入的内容：没有问题的行与档案一致或已跳过") + "；另有 \(rows) \(row)无法导入（见上面的问题清单）"),
+                               hint: L("fix those \(rowsEN(2)) and import the file again", "请修改这些\(json ? "记录" : "行")后重新导入"))
             }
             var hintEN = "fix the file as listed above and import it again"
             var hintZH = "请按上面的问题清单修改文件后重新导入"
-            if rejects == nil { hintEN += " (--rejects FILE writes those rows with the reasons)"; hintZH += "（可加 --rejects 文件名，把这些行连同原因单独导出）" }
+            if rejects == nil { hintEN += " (--rejects FILE writes those \(rowsEN(2)) with the reasons)"; hintZH += "（可加 --rejects 文件名，把这些\(json ? "记录" : "行")连同原因单独导出）" }
             if !onlyValid && preview.total.new + preview.total.updated > 0 {
-                hintEN += "; or import only the rows without problems with --only-valid"
-                hintZH += "；如只想先导入没有问题的行，请加 --only-valid"
+                hintEN += "; or import only the \(rowsEN(2)) without problems with --only-valid"
+                hintZH += "；如只想先导入没有问题的\(json ? "记录" : "行")，请加 --only-valid"
             }
-            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), "文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）") + "，未导入任何数据"),
+            throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) \(rowsEN(rows)) of the file" : " in the file's tables"), "文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) \(row)）" : "（涉及表头或整张表）") + "，未导入任何数据"),
                            hint: L(hintEN, hintZH))
         }
         let t = preview.total
         if !yes && isatty(STDIN_FILENO) == 1 {
             // (The rows --only-valid leaves out said in the question too: helper-163.)
-            let left = t.refused > 0 ? L(" (\(t.refused) \(t.refused == 1 ? "row" : "rows") with problems left out)", "（另有 \(t.refused) 行有问题，不会导入）") : L("", "")
+            let left = t.refused > 0 ? L(" (\(t.refused) \(rowsEN(t.refused)) with problems left out)", "（另有 \(t.refused) \(row)有问题，不会导入）") : L("", "")
             let question = L("Import \(t.new) new and \(t.recordsUpdated) updated record(s) into \(context.archive.vault.path)\(left.en)? [y/N] ",
                              "即将导入档案 \(context.archive.vault.path)：新增 \(t.new) 条，更新 \(t.recordsUpdated) 条\(left.zh)。确认导入吗？输入 y 确认，直接按回车取消 [y/N] ")
             guard Terminal.confirm(question) else {
@@ -279,15 +283,15 @@ struct Import: ArchiveCommand {
         // (Records, not rows: rows of one record are one update, the rows said beside.)
         let archiveRows = t.updated - t.mergedIntoNew - t.cancelledRows
         let rowsNote = archiveRows <= t.recordsUpdated ? (zh: "", en: "")
-            : (zh: "（来自文件中的 \(archiveRows) 行，同一记录的多行已合并）", en: " (from \(archiveRows) rows: rows of one record are merged)")
+            : (zh: "（来自文件中的 \(archiveRows) \(row)，同一记录的多\(row)已合并）", en: " (from \(archiveRows) \(rowsEN(archiveRows)): \(rowsEN(2)) of one record are merged)")
         var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.recordsUpdated) 条\(rowsNote.zh)"]
         var enParts = ["\(t.new) new\(split)", "\(t.recordsUpdated) updated\(rowsNote.en)"]
         if t.mergedIntoNew > 0 {
-            zhParts.append("另有 \(t.mergedIntoNew) 行并入本文件中新增的记录")
-            enParts.append("\(t.mergedIntoNew) \(t.mergedIntoNew == 1 ? "row" : "rows") merged into records new in this file")
+            zhParts.append("另有 \(t.mergedIntoNew) \(row)并入本文件中新增的记录")
+            enParts.append("\(t.mergedIntoNew) \(rowsEN(t.mergedIntoNew)) merged into records new in this file")
         }
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) \(t.duplicate == 1 ? "duplicate" : "duplicates") skipped") }
-        if t.refused > 0 { zhParts.append("未导入 \(t.refused) 行"); enParts.append("\(t.refused) \(t.refused == 1 ? "row" : "rows") left out") }
+        if t.refused > 0 { zhParts.append("未导入 \(t.refused) \(row)"); enParts.append("\(t.refused) \(rowsEN(t.refused)) left out") }
         // (Records, as the updated ones: rows of a record another row updates are not said again.)
         if t.recordsUnchanged > 0 { zhParts.append("\(t.mergedIntoNew > 0 ? "" : "另有 ")\(t.recordsUnchanged) 条与档案一致，未作改动"); enParts.append("\(t.recordsUnchanged) unchanged (the archive has them as the file does)") }
         Terminal.print(z ? "导入完成：" + zhParts.joined(separator: "，") + "。本次导入已记为批次 \(batch.name)，如需整批撤销，请运行：salesvault undo \(batch.name)"
