@@ -146,6 +146,12 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         try sv(["keys", "generate", "stranger", "--dir", dir.path("k"), "--passphrase-file", dir.path("sp"), "--insecure-kdf-cost", "10"])
         let stranger = try sv(["escrow", "open", a, "--identity", dir.path("k/stranger.key"), "--passphrase-file", dir.path("sp"), "--", "customer", "list"], expect: 3)
         XCTAssertTrue(stranger.stderr.contains("do not open"), stranger.stderr)
+        // Two keys, one passphrase file, no terminal: said which key has none (it said only to use
+        // --passphrase-file, which was used: helper-164).
+        let two = try sv(["escrow", "open", a, "--identity", dir.path("k/stranger.key"), "--identity", dir.path("k/stranger.key"), "--passphrase-file", dir.path("sp"),
+                          "--lang", "zh", "--", "customer", "list"], expect: 64)
+        XCTAssertTrue(two.stderr.contains("（第 2 个 --identity）也需要口令，但没有可用于输入口令的终端"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("提示：请为每个 --identity 各给一个 --passphrase-file，顺序与 --identity 一致（现在只给了 1 个）"), two.stderr)
         // The owner sees both uses, with who and when, until a change acknowledges them.
         XCTAssertTrue(list.stderr.contains("2026-01-02 10:00 李经理 opened the archive"), list.stderr)
         XCTAssertTrue(list.stderr.contains("王总 opened the archive"), list.stderr)

@@ -107,11 +107,7 @@ struct Unseal: VaultCommand {
         for (i, path) in identity.enumerated() {
             var bytes = try KeyFile.read(path)
             if AgeArmor.isArmored(bytes), let inner = try? AgeArmor.decode(bytes) { bytes = inner }
-            let text = try KeyFile.open(bytes) {
-                PasswordInput.secureBytes(try PasswordInput.read(
-                    file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
-                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false, options: "--passphrase-file FILE"))
-            }
+            let text = try KeyFile.open(bytes) { try IdentityOptions.passphrase(of: path, index: i, files: passphraseFile) }
             keys += try KeyFile.parseIdentities(text)
         }
         return keys

@@ -15,12 +15,25 @@ struct IdentityOptions: ParsableArguments {
 
     func load() throws -> [Curve25519.KeyAgreement.PrivateKey] {
         try identity.enumerated().map { i, path in
-            let text = try KeyFile.open(try KeyFile.read(path)) {
-                PasswordInput.secureBytes(try PasswordInput.read(
-                    file: i < passphraseFile.count ? passphraseFile[i] : nil, fd: nil,
-                    prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false, options: "--passphrase-file FILE"))
-            }
+            let text = try KeyFile.open(try KeyFile.read(path)) { try Self.passphrase(of: path, index: i, files: passphraseFile) }
             return try KeyFile.parseIdentity(text)
+        }
+    }
+
+    /// The passphrase of the `index`th --identity (`path`): the `index`th --passphrase-file, else
+    /// the terminal. Without a terminal, when fewer files than identities were given, said which
+    /// identity has none (it said only to use --passphrase-file, which was used: helper-164).
+    static func passphrase(of path: String, index i: Int, files: [String]) throws -> SecureBytes {
+        do {
+            return PasswordInput.secureBytes(try PasswordInput.read(
+                file: i < files.count ? files[i] : nil, fd: nil,
+                prompt: L("Passphrase for \(path): ", "\(path) 的口令："), confirm: false, options: "--passphrase-file FILE"))
+        } catch let e as CLIError where e.kind == .passwordSource && i >= files.count && !files.isEmpty {
+            throw CLIError(.passwordSource,
+                           L("\(path) (--identity number \(i + 1)) needs its passphrase too, and there is no terminal to ask for it",
+                             "\(path)（第 \(i + 1) 个 --identity）也需要口令，但没有可用于输入口令的终端"),
+                           hint: L("give one --passphrase-file for each --identity, in the same order: \(files.count) given for \(i + 1) or more",
+                                   "请为每个 --identity 各给一个 --passphrase-file，顺序与 --identity 一致（现在只给了 \(files.count) 个）"))
         }
     }
 
