@@ -2182,6 +2182,7 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(utf8("客户名称,客户等级\n甲有限公司,A\n"), name: "g.csv") { $0.onDuplicate = .update }
         XCTAssertEqual(p.warnings.map(\.reasonZH), ["客户“甲有限公司”的等级将从“B 意向客户”调整为“A 重要客户”，原因记为：根据导入文件“g.csv”调整。制度要求写明调整原因，可在文件中加一列“等级调整原因”填写，或改用 salesvault customer grade … --reason 调整。请核实"])
         XCTAssertEqual(p.warnings.first?.line, 2)
+        XCTAssertEqual(p.warnings.first?.column, "客户等级", "the column named (helper-167)")
         let q = try f.importing(utf8("客户名称,客户等级,等级调整原因\n甲有限公司,C,项目取消\n"), name: "h.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(q.warnings.isEmpty, "\(q.warnings)")
         XCTAssertEqual(try f.open().resolve(.customer, "甲有限公司")["grade"]?.text, "C")

@@ -232,7 +232,7 @@ extension Importer.ChangeSetBuilder {
                 }
                 if sourceIDOfArchiveRecord[match.ref] == nil { sourceIDOfArchiveRecord[match.ref] = (id, table, r.line) }
             }
-            let status = importer.update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], warnings: &updateWarnings,
+            let status = importer.update(kind, ref: match.ref, r, row: i, earlier: fileFields[match.ref], gradeColumn: header(r, "grade"), warnings: &updateWarnings,
                                 table: tables[r.mapped].table.name, fileName: source.fileName, format: source.format, add: add)
             // (Said before this row's fields are merged into the record's: a third row of a
             // contact taken by its mobile, under another name again, was compared with its

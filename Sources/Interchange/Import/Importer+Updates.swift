@@ -175,7 +175,7 @@ extension Importer {
     }
 
     func update(_ kind: EntityKind, ref: String, _ r: Row, row: Int, earlier: FileRecord?,
-                        alsoDiffering: [(en: String, zh: String)] = [],
+                        alsoDiffering: [(en: String, zh: String)] = [], gradeColumn: String? = nil,
                         warnings: inout [ImportProblem], table: String, fileName: String, format: ImportSource.Format, add: (ChangeOperation, Int) -> Int) -> RowStatus {
         let existing = ref.hasPrefix("@") ? nil : UInt64(ref.dropFirst()).flatMap { archive.state.entity(kind, $0) }
         var fields: [(String, String)] = []
@@ -250,8 +250,9 @@ extension Importer {
                 let how = given.isEmpty
                     ? (en: "give it in a column 等级调整原因", zh: "可在文件中加一列“等级调整原因”填写")
                     : (en: "the column 等级调整原因 gives \"\(given)\", which says nothing: write what happened there", zh: "“等级调整原因”列填写的“\(given)”不能作为原因，请写明具体理由")
+                // (Its column named: a JSON file's note said only “客户”第 1 条记录，值“A”: helper-167.)
                 warnings.append(ImportProblem(
-                    table: table, line: r.line, value: grade,
+                    table: table, line: r.line, column: gradeColumn, value: grade,
                     reason: "the grade of \(name) goes from \(from.label(zh: false)) to \(to.label(zh: false)), with the reason: \(why); the rules ask for a reason: \(how.en), or change the grade with customer grade --reason; check that this is meant",
                     reasonZH: "客户“\(name)”的等级将从“\(from.label(zh: true))”调整为“\(to.label(zh: true))”，原因记为：\(why)。制度要求写明调整原因，\(how.zh)，或改用 salesvault customer grade … --reason 调整。请核实"))
             }
