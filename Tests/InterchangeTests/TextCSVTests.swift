@@ -593,6 +593,11 @@ final class TextCSVTests: XCTestCase {
             XCTAssertEqual(e?.reasonZH, "“e.json”是 SalesVault 的 JSON 导出文件，但已损坏：第 4 行（文件第 \(broken.count - 2) 个字节处）不符合 JSON 格式。")
             XCTAssertTrue(e?.hintZH?.contains("重新导出") ?? false, e?.hintZH ?? "")
         }
+        // Nested deeper than the parser goes: said so, not "not JSON at byte 514" (helper-167).
+        let deep = Data((head + "\"customers\": [{\"name\": \"甲\", \"note\": " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}]}").utf8)
+        XCTAssertThrowsError(try ImportSource.read(deep, fileName: "e.json")) { error in
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("其中的列表和对象嵌套超过 512 层") ?? false, "\(error)")
+        }
         let cut = Data((head + #""customers": [{"name": "甲"#).utf8)
         XCTAssertThrowsError(try ImportSource.read(cut, fileName: "e.json")) { error in
             XCTAssertTrue((error as? InterchangeError)?.reason.contains("it ends in the middle") ?? false, "\(error)")
