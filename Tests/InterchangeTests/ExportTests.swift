@@ -904,18 +904,18 @@ final class ExportTests: XCTestCase {
             wb.save(sys.argv[1])
             """, path])
         let q = try f.importing(Data(contentsOf: URL(fileURLWithPath: path)), name: "无编号.xlsx", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件“说明”工作表中的“档案版本”缺失或被改动过") }, "\(q.warnings.map(\.reasonZH))")
+        XCTAssertTrue(q.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件“说明”工作表中的“档案版本”缺失或无法识别") }, "\(q.warnings.map(\.reasonZH))")
         // A CSV export has no 说明: its ids, written as this archive's, are not read as them, and
         // that is said (nothing was: helper-101).
         let csv = try Exporter.write(f.open(), options: Exporter.Options(kinds: [.customers], format: .csv, now: testNow)).data
         let c = try f.importing(csv, name: "客户.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(c.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）") }, "\(c.warnings.map(\.reasonZH))")
+        XCTAssertTrue(c.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：CSV 文件不含“说明”工作表，无法得知是从哪个档案导出的") }, "\(c.warnings.map(\.reasonZH))")
         // A workbook whose 说明 was deleted is not told a CSV file has none (helper-166).
         let book = f.file("无说明.xlsx")
         try data.write(to: URL(fileURLWithPath: book))
         try Tools.python(["-c", "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1]); del wb[\"说明\"]; wb.save(sys.argv[1])", book])
         let w = try f.importing(Data(contentsOf: URL(fileURLWithPath: book)), name: "无说明.xlsx", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(w.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件中没有注明导出自哪个档案的“说明”工作表（可能已被删除") }, "\(w.warnings.map(\.reasonZH))")
+        XCTAssertTrue(w.warnings.contains { $0.reasonZH.hasPrefix("本文件中的记录号不能用来对应本档案的记录：文件中没有“说明”工作表，无法得知是从哪个档案导出的（该表可能已被删除") }, "\(w.warnings.map(\.reasonZH))")
         XCTAssertFalse(w.warnings.contains { $0.reasonZH.contains("CSV") }, "\(w.warnings.map(\.reasonZH))")
     }
 

@@ -2024,11 +2024,11 @@ final class ImportTests: XCTestCase {
         let p = try b.importing(edited, name: "王芳.json") { $0.onlyValid = true }
         let said = p.problems.map { "\($0.table) \($0.line) \($0.reasonZH)" }
         // 乙公司's contact, project and log entry are left out, naming the customer's record.
-        XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录（“客户”第 2 条记录）未能导入，因此本条记录也无法导入") }, "\(said)")
-        XCTAssertTrue(p.problems.contains { $0.table == "项目" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录") }, "\(said)")
-        XCTAssertTrue(p.problems.contains { $0.table == "跟进记录" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录") }, "\(said)")
+        XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号为 C2 的记录（“客户”第 2 条记录）未能导入，因此本条记录也无法导入") }, "\(said)")
+        XCTAssertTrue(p.problems.contains { $0.table == "项目" && $0.reasonZH.hasPrefix("记录号为 C2 的记录") }, "\(said)")
+        XCTAssertTrue(p.problems.contains { $0.table == "跟进记录" && $0.reasonZH.hasPrefix("记录号为 C2 的记录") }, "\(said)")
         // 甲公司's log entry names 王明's refused record.
-        XCTAssertTrue(p.problems.contains { $0.table == "跟进记录" && $0.reasonZH.hasPrefix("记录号 R3 所在的记录（“联系人”第 1 条记录）未能导入") }, "\(said)")
+        XCTAssertTrue(p.problems.contains { $0.table == "跟进记录" && $0.reasonZH.hasPrefix("记录号为 R3 的记录（“联系人”第 1 条记录）未能导入") }, "\(said)")
         let s = try b.open()
         // Nothing of 乙公司 or 王明 went to 丁公司 (C2) or 孙丽 (R3).
         XCTAssertEqual(s.state.all(.contact).map { $0["name"]?.text ?? "" }.sorted(), ["周九", "孙丽", "钱七"].sorted())
@@ -2045,7 +2045,7 @@ final class ImportTests: XCTestCase {
         let e = try ImportFixture(owner: "王芳")
         let q = try e.importing(edited, name: "王芳.json", commit: false) { $0.onlyValid = true }
         XCTAssertFalse(q.problems.contains { $0.reasonZH.contains("找不到客户") }, "\(q.problems.map(\.reasonZH))")
-        XCTAssertTrue(q.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号 C2 所在的记录") }, "\(q.problems.map(\.reasonZH))")
+        XCTAssertTrue(q.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号为 C2 的记录") }, "\(q.problems.map(\.reasonZH))")
         // A workbook with its own 记录号 (no 说明 sheet): the same, said in rows.
         let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
             Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("记录号"), .text("客户名称"), .text("客户等级")]),
@@ -2058,7 +2058,7 @@ final class ImportTests: XCTestCase {
         let g = try ImportFixture(owner: "王芳")
         _ = try g.open().addCustomer(name: "丙公司", now: testNow - 9_000)  // C1
         let w = try Importer(archive: try g.open(), options: options).preview(book)
-        XCTAssertTrue(w.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号 C1 所在的行（“客户”工作表第 2 行）未能导入，因此本行也无法导入") }, "\(w.problems.map(\.reasonZH))")
+        XCTAssertTrue(w.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("记录号为 C1 的行（“客户”工作表第 2 行）未能导入，因此本行也无法导入") }, "\(w.problems.map(\.reasonZH))")
         XCTAssertEqual(w.counts[.contacts]?.new ?? 0, 0, "吴十 is not 丙公司's (C1)")
         XCTAssertEqual(w.counts[.contacts]?.refused, 1)
     }
@@ -2113,14 +2113,20 @@ final class ImportTests: XCTestCase {
         // A customer row deleted from the file: its contact names no record, and is refused.
         let deleted = try edited { l in l["customers"]!.removeFirst() }
         let q = try b.importing(deleted, name: "a.json", commit: false) { $0.onlyValid = true }
-        XCTAssertTrue(q.problems.contains { $0.table == "联系人" && $0.line == 1 && $0.reasonZH.hasPrefix("本文件中没有记录号为 C1 的客户。本文件不是从本档案导出的，其中的记录号只对应文件中的记录（本档案的 C1 是另一条记录），请在此处改填客户全称") }, "\(q.problems.map(\.reasonZH))")
+        XCTAssertTrue(q.problems.contains { $0.table == "联系人" && $0.line == 1 && $0.reasonZH.hasPrefix("本文件中没有记录号为 C1 的客户。本文件并非从本档案导出，文件中的记录号只指文件内的记录，与本档案的 C1 无关，请在此处改填客户全称") }, "\(q.problems.map(\.reasonZH))")
         XCTAssertEqual(q.counts[.contacts]?.new, 1, "赵强 only")
+        // The same without its owner and archive id (a JSON file is an export still: helper-168).
+        var headless = try XCTUnwrap(try JSONSerialization.jsonObject(with: deleted) as? [String: Any])
+        headless.removeValue(forKey: "owner")
+        headless.removeValue(forKey: "archiveID")
+        let h = try b.importing(try JSONSerialization.data(withJSONObject: headless), name: "a.json", commit: false) { $0.onlyValid = true }
+        XCTAssertTrue(h.problems.contains { $0.table == "联系人" && $0.line == 1 && $0.reasonZH.hasPrefix("本文件中没有记录号为 C1 的客户") }, "\(h.problems.map(\.reasonZH))")
         // A contact's id under another customer's row: refused naming both.
         let other = try edited { l in
             l["log"] = [["id": "L9", "kind": "activity", "customer": "C2", "type": "call", "summary": "问候", "at": "2026-03-01T02:00:00Z", "contacts": ["R3"]]]
         }
         let o = try b.importing(other, name: "a.json", commit: false)
-        XCTAssertTrue(o.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "记录号 R3 对应的是“联系人”第 1 条记录的“王明”，属于客户“甲公司”，不是本条记录所填客户的联系人。请核对记录号，或改填联系人名称" }, "\(o.problems.map(\.reasonZH))")
+        XCTAssertTrue(o.problems.contains { $0.table == "跟进记录" && $0.reasonZH == "记录号 R3 对应的是“联系人”第 1 条记录的“王明”，属于客户“甲公司”，不是本条记录所填客户“乙公司”的联系人。请核对记录号，或改填联系人姓名" }, "\(o.problems.map(\.reasonZH))")
         // An id written as another kind's on a customer row: said, and no contact reference takes the customer.
         let kinds = try edited { l in
             l["customers"]![0]["id"] = "R3"
@@ -2130,7 +2136,7 @@ final class ImportTests: XCTestCase {
         }
         let k = try b.importing(kinds, name: "a.json", commit: false)
         XCTAssertTrue(k.problems.isEmpty, "\(k.problems.map(\.reasonZH))")
-        XCTAssertTrue(k.warnings.contains { $0.table == "客户" && $0.line == 1 && $0.reasonZH.hasPrefix("本条记录的记录号 R3 是联系人记录号的写法，与本条记录的客户数据不符，其他记录不能通过它引用本条记录") }, "\(k.warnings.map(\.reasonZH))")
+        XCTAssertTrue(k.warnings.contains { $0.table == "客户" && $0.line == 1 && $0.reasonZH.hasPrefix("本条记录的记录号 R3 是联系人记录号的格式，而本条记录是客户，其他记录无法用它引用本条记录；其他记录如需引用本条记录，请填写本条记录的名称") }, "\(k.warnings.map(\.reasonZH))")
         // The rejects of a JSON file name the records its ids were; corrected, they import as the export would.
         let bad = try edited { l in l["contacts"]![0]["role"] = "老板" }
         let r = try b.importing(bad, name: "a.json") { $0.onlyValid = true }
@@ -2163,6 +2169,88 @@ final class ImportTests: XCTestCase {
         let cells = listed.tables.flatMap { $0.rows.flatMap { $0.cells.map(Importer.plain) } }
         XCTAssertTrue(cells.contains(#"5,,{"x":1}"#), "\(cells)")
         XCTAssertFalse(cells.contains { $0.contains("<null>") || $0.contains("[\"x\"") }, "\(cells)")
+    }
+
+    /// helper-168: a customer row several archive customers could be (a first number they share)
+    /// stands for none of them, with --on-duplicate skip too (its contact went to the last of
+    /// them); an archive contact a foreign row stands for is not another customer's decision
+    /// maker; a sheet's customer named like an id (C2) is that customer; a name two archive
+    /// contacts of one customer have names neither; a JSON file without its header keeps its ids
+    /// to itself; a row naming a contact refused as a duplicate stands for the archive's.
+    func testReferencesToRowsThatStandForNoneOrForAnotherRecord() throws {
+        let f = try ImportFixture()
+        try {
+            let a = try f.open()
+            _ = try a.addCustomer(name: "东方集团", fields: [("phone", "400-600-1234/802")], now: testNow - 9_000)  // C1
+            _ = try a.addCustomer(name: "东方集团华北分公司", fields: [("phone", "400-600-1234/802")], now: testNow - 8_900)  // C2
+            _ = try a.addCustomer(name: "乙公司", now: testNow - 8_800)  // C3
+            _ = try a.addContact(customer: "乙公司", name: "赵强", fields: [("mobile", "13800000002")], now: testNow - 8_700)  // R4
+            _ = try a.addContact(customer: "乙公司", name: "赵强", fields: [("mobile", "13800000003")], now: testNow - 8_600)  // R5
+            _ = try a.addCustomer(name: "丙公司", now: testNow - 8_500)  // C6
+            _ = try a.addContact(customer: "丙公司", name: "王小敏", fields: [("mobile", "13900000001")], now: testNow - 8_400)  // R7
+        }()
+        func contacts() throws -> [String] { try f.open().state.all(.contact).map { $0["name"]?.text ?? "" }.sorted() }
+        let before = try contacts()
+        // A shared first number, skipped: its contact names it, and is refused.
+        let skip = try f.importing(utf8("客户名称,联系电话\n甲公司A,400-600-1234 / 802\n"), name: "c.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(skip.counts[.customers]?.duplicate, 1)
+        let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("联系电话")]), TableRow(line: 2, cells: [.text("甲公司A"), .text("400-600-1234 / 802")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("甲公司A"), .text("王敏")])]),
+        ])
+        for mode in [ImportOptions.OnDuplicate.skip, .refuse] {
+            var options = ImportOptions(now: testNow)
+            options.onDuplicate = mode
+            options.onlyValid = true
+            let p = try Importer(archive: try f.open(), options: options).preview(book)
+            XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("“客户”工作表第 2 行的客户“甲公司A”与档案中多家客户（C1 东方集团、C2 东方集团华北分公司）的电话、统一社会信用代码或名称相同，无法确定是哪一家") }, "\(mode) \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.counts[.contacts]?.new ?? 0, 0, "\(mode)")
+        }
+        // Two archive contacts of one name: a log row naming it names neither.
+        let log = try f.importing(utf8("客户,时间,跟进内容,跟进方式,参与人\n乙公司,2026-03-01 10:00,拜访,拜访,赵强\n"), name: "l.csv", commit: false)
+        XCTAssertTrue(log.problems.contains { $0.reasonZH == "客户“乙公司”有 2 位名叫“赵强”的联系人（R4、R5），无法确定是哪一位。请改填其中一位的记录号（例如 R4）" }, "\(log.problems.map(\.reasonZH))")
+        let byID = try f.importing(utf8("客户,时间,跟进内容,跟进方式,参与人\n乙公司,2026-03-01 10:00,拜访,拜访,R5\n"), name: "l.csv", commit: false)
+        XCTAssertTrue(byID.problems.isEmpty, "\(byID.problems.map(\.reasonZH))")
+        // A contact refused as a duplicate (its mobile, another name): a row naming it stands for the archive's.
+        let dup = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名"), .text("手机"), .text("决策角色")]),
+                                      TableRow(line: 2, cells: [.text("丙公司"), .text("王敏"), .text("13900000001"), .text("决策者")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("客户"), .text("时间"), .text("跟进内容"), .text("跟进方式"), .text("参与人")]),
+                                       TableRow(line: 2, cells: [.text("丙公司"), .text("2026-03-02 10:00"), .text("电话"), .text("电话"), .text("王敏")])]),
+        ])
+        var valid = ImportOptions(now: testNow)
+        valid.onlyValid = true
+        try {
+            let importer = Importer(archive: try f.open(), options: valid)
+            let p = try importer.preview(dup)
+            XCTAssertEqual(p.counts[.log]?.new, 1, "\(p.problems.map(\.reasonZH))")
+            _ = try importer.commit(p)
+        }()
+        try {
+            let s = try f.open()
+            try s.loadContactLog()
+            XCTAssertEqual(s.state.all(.activity).first?["contacts"]?.refs, [7], "王小敏 (R7)")
+        }()
+        XCTAssertEqual(try contacts(), before, "nothing added")
+        // A sheet's customer named like an id is that customer.
+        let named = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("记录号"), .text("客户名称")]),
+                                    TableRow(line: 2, cells: [.text("C2"), .text("丁公司")]), TableRow(line: 3, cells: [.text("C13"), .text("C2")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("C2"), .text("小二")])]),
+        ])
+        try {
+            let importer = Importer(archive: try f.open(), options: ImportOptions(now: testNow))
+            let n = try importer.preview(named)
+            XCTAssertTrue(n.problems.isEmpty, "\(n.problems.map(\.reasonZH))")
+            _ = try importer.commit(n)
+        }()
+        try {
+            let s = try f.open()
+            let owner = s.state.all(.contact).first { $0["name"]?.text == "小二" }?["customer"]?.ref
+            XCTAssertEqual(owner.flatMap { s.state.entity(.customer, $0)?["name"]?.text }, "C2", "小二 is the customer named C2's, not 丁公司's (记录号 C2)")
+        }()
+        // 400 numbers shown as written.
+        XCTAssertEqual(Identity.shownPhone("4006001234-802"), "400-600-1234-802")
     }
 
     /// Attack round: a 记录号 given twice was accepted without a word.

@@ -596,7 +596,7 @@ final class TextCSVTests: XCTestCase {
         // Nested deeper than the parser goes: said so, not "not JSON at byte 514" (helper-167).
         let deep = Data((head + "\"customers\": [{\"name\": \"甲\", \"note\": " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}]}").utf8)
         XCTAssertThrowsError(try ImportSource.read(deep, fileName: "e.json")) { error in
-            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("其中的列表和对象嵌套超过 512 层") ?? false, "\(error)")
+            XCTAssertTrue((error as? InterchangeError)?.reasonZH.contains("其中的数据嵌套超过 512 层") ?? false, "\(error)")
         }
         let cut = Data((head + #""customers": [{"name": "甲"#).utf8)
         XCTAssertThrowsError(try ImportSource.read(cut, fileName: "e.json")) { error in

@@ -107,12 +107,20 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertEqual(marks.status, 0, marks.stderr)
         XCTAssertTrue(marks.stdout.contains("\"北京“星火”科技有限公司\""), marks.stdout)
         XCTAssertTrue(marks.stdout.contains("\"上海 浦东公司\""), marks.stdout)
+        // At a word's start they group up to the first closing mark, as a POSIX shell's quotes do
+        // (“北京”“星火” was 北京”“星火; a lone “ made a customer of that name: helper-168).
+        let more = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
+                               stdin: "customer add “南方”“阳光” --grade C\ncustomer add “乙 二”公司 --grade C\ncustomer add “乙二 --grade C\ncustomer list --json\n", environment: env)
+        XCTAssertEqual(more.status, 1, more.stderr)
+        XCTAssertTrue(more.stdout.contains("\"南方“阳光”\"") && more.stdout.contains("\"乙 二公司\""), more.stdout)
+        XCTAssertFalse(more.stdout.contains("乙二"), more.stdout)
+        XCTAssertTrue(more.stderr.contains("第 3 行：引号未闭合（“ 缺少对应的结束引号 ”）"), more.stderr)
         // An unclosed quote in a script names its line and the quote, and fails the script (it
         // was skipped, and the script ended 0: helper-166).
         let unclosed = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
                                    stdin: "customer list\ncustomer show \"华为\n", environment: env)
         XCTAssertEqual(unclosed.status, 1, unclosed.stderr)
-        XCTAssertTrue(unclosed.stderr.contains("第 2 行：引号未闭合：\" 没有对应的结束引号 \"\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
+        XCTAssertTrue(unclosed.stderr.contains("第 2 行：引号未闭合（\" 缺少对应的结束引号 \"）\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
         let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
         XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
         let dashed = dashedRun.stderr

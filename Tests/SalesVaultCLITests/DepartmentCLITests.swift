@@ -150,8 +150,8 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         // --passphrase-file, which was used: helper-164).
         let two = try sv(["escrow", "open", a, "--identity", dir.path("k/stranger.key"), "--identity", dir.path("k/stranger.key"), "--passphrase-file", dir.path("sp"),
                           "--lang", "zh", "--", "customer", "list"], expect: 64)
-        XCTAssertTrue(two.stderr.contains("（第 2 个 --identity）也需要口令，但没有可用于输入口令的终端"), two.stderr)
-        XCTAssertTrue(two.stderr.contains("提示：请为每个 --identity 各给一个 --passphrase-file，顺序与 --identity 一致（现在只给了 1 个）"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("（第 2 个 --identity）也需要口令，但当前无法在终端中输入口令"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("提示：请为每个 --identity 各提供一个 --passphrase-file，顺序与 --identity 相同（目前只提供了 1 个）"), two.stderr)
         // The owner sees both uses, with who and when, until a change acknowledges them.
         XCTAssertTrue(list.stderr.contains("2026-01-02 10:00 李经理 opened the archive"), list.stderr)
         XCTAssertTrue(list.stderr.contains("王总 opened the archive"), list.stderr)

@@ -225,7 +225,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let en = try sv(["import", csv, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
         XCTAssertTrue(en.stdout.contains("customers: of the 3 updated rows, 2 update 1 customer of the archive, 1 adds to a customer new in this file"), en.stdout)
         let done = try sv(["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
-        XCTAssertTrue(done.stdout.contains("导入完成：新增 1 条，更新 1 条（来自文件中的 2 行，同一记录的多行已合并），另有 1 行并入本文件中新增的记录。"), done.stdout)
+        XCTAssertTrue(done.stdout.contains("导入完成：新增 1 条，更新 1 条（来自文件中的 2 行，同一记录的多行已合并为一次更新），另有 1 行并入了本次新增的记录。"), done.stdout)
         XCTAssertEqual(try sv(["customer", "list", "--json"]).stdout.components(separatedBy: "\"name\"").count - 1, 2, "two customers")
         // One row per record: nothing more is said.
         let one = try dir.write("v.csv", "客户名称,行业\n甲公司,能源\n")
@@ -236,7 +236,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // (it said 更新 0 条（来自文件中的 2 行…）).
         try tool(["init", dir.path("b.svault"), "--owner", "张伟", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
         let fresh = try sv(on: dir.path("b.svault"), ["import", csv, "--on-duplicate", "update", "--yes", "--lang", "zh"])
-        XCTAssertTrue(fresh.stdout.contains("导入完成：新增 2 条，更新 0 条，另有 2 行并入本文件中新增的记录。"), fresh.stdout)
+        XCTAssertTrue(fresh.stdout.contains("导入完成：新增 2 条，更新 0 条，另有 2 行并入了本次新增的记录。"), fresh.stdout)
         let freshEN = try sv(on: dir.path("b.svault"), ["import", one, "--on-duplicate", "update", "--dry-run", "--lang", "en"])
         XCTAssertFalse(freshEN.stdout.contains("of the"), freshEN.stdout)
     }
@@ -248,7 +248,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         try sv(["customer", "add", "甲公司", "--grade", "B"])
         let csv = try dir.write("l.csv", "客户,时间,跟进内容,跟进方式,下一步计划\n甲公司,2026-11-02 10:00,报价,电话,寄样品\n甲公司,2026-11-02 10:00,报价,电话,再报价\n")
         let zh = try sv(["import", csv, "--dry-run", "--lang", "zh"], expect: 8)
-        XCTAssertTrue(zh.stdout.contains("重复的行如要跳过，请加 --on-duplicate skip。这些行即使加 --on-duplicate update 也无法导入，原因如下：\n  l.csv 第 3 行"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("重复的行如要跳过，请加 --on-duplicate skip。但这些行即使加 --on-duplicate update 也无法导入，原因如下：\n  l.csv 第 3 行"), zh.stdout)
         XCTAssertFalse(zh.stdout.contains("请加 --on-duplicate update"), zh.stdout)
         let en = try sv(["import", csv, "--dry-run", "--lang", "en"], expect: 8)
         XCTAssertTrue(en.stdout.contains("Duplicates: to leave them out use --on-duplicate skip. --on-duplicate update would refuse them too:"), en.stdout)
@@ -271,9 +271,9 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let other = dir.path("b.svault")
         try tool(["init", other, "--owner", "李娜", "--password-file", dir.path("pw"), "--insecure-kdf-cost", "10"])
         let refused = try sv(on: other, ["import", json, "--yes", "--lang", "zh"], expect: 8)
-        XCTAssertTrue(refused.stdout.contains("“联系人”第 1 条记录，“客户”字段，值“C1”：记录号 C1 所在的记录（“客户”第 1 条记录）未能导入，因此本条记录也无法导入。"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("“联系人”第 1 条记录，“客户”字段，值“C1”：记录号为 C1 的记录（“客户”第 1 条记录）未能导入，因此本条记录也无法导入。"), refused.stdout)
         XCTAssertTrue(refused.stderr.contains("文件中有 2 处问题（涉及 2 条记录），未导入任何数据"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("把这些记录连同原因单独导出"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("可把这些记录连同原因另存到该文件"), refused.stderr)
         let en = try sv(on: other, ["import", json, "--yes", "--lang", "en"], expect: 8)
         XCTAssertTrue(en.stdout.contains("was not imported, so neither is this record"), en.stdout)
         XCTAssertTrue(en.stderr.contains("in 2 records of the file"), en.stderr)
@@ -1053,7 +1053,7 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         // With --only-valid and a refused row beside them: the same said, not "fix the file" alone (helper-150).
         let backAndBad = try dir.write("c5.csv", "客户名称,行业,客户等级\n乙有限公司,零售,\n乙有限公司,批发,\n乙有限公司,零售,Z\n")
         let undoneOnlyValid = try sv(["--lang", "zh", "import", backAndBad, "--on-duplicate", "update", "--only-valid", "--yes"], expect: 8)
-        XCTAssertTrue(undoneOnlyValid.stderr.contains("没有需要导入的内容：其余可以导入的行逐行导入后，档案不会有任何变化（内容相同或已跳过）；另有 1 行无法导入"), undoneOnlyValid.stderr)
+        XCTAssertTrue(undoneOnlyValid.stderr.contains("没有需要导入的内容：其余没有问题的行即使导入，档案也不会有任何变化（内容与档案相同或已跳过）；另有 1 行无法导入"), undoneOnlyValid.stderr)
         XCTAssertEqual(try bytes(archive), before)
         let en = try sv(["--lang", "en", "import", second, "--on-duplicate", "update", "--dry-run"])
         XCTAssertTrue(en.stdout.contains("unchanged"), en.stdout)

@@ -123,7 +123,7 @@ enum JSONExport {
         // (Valid JSON nested deeper than the parser goes: it was said not to be JSON at the
         // 513th byte: helper-167. No export nests more than four levels.)
         if debug.contains("Too many nested") {
-            return ("its lists and objects are nested more than 512 levels deep, far deeper than any export's", "其中的列表和对象嵌套超过 512 层，远超导出文件的结构，无法读取")
+            return ("its lists and objects are nested more than 512 levels deep, far deeper than any export's", "其中的数据嵌套超过 512 层，远超正常导出文件的层数，无法读取")
         }
         guard let range = debug.range(of: "character ", options: .backwards),
               let offset = Int(debug[range.upperBound...].prefix(while: \.isNumber)), offset >= 0, offset <= data.count

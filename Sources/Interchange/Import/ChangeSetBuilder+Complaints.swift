@@ -276,7 +276,7 @@ extension Importer.ChangeSetBuilder {
         let description = r.field("description") ?? ""
         var complainant: String?
         if let p = r.refs["complainant"] {
-            complainant = childRef(.contact, customer: customer, name: p)
+            complainant = childRef(.contact, customer: customer, name: p, reference: true)
             if complainant == nil {
                 refuseUnknownChild(i, r, .contact, column: "complainant", name: p, given: p, customer: customer)
                 return

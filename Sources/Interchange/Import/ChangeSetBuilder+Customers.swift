@@ -219,13 +219,14 @@ extension Importer.ChangeSetBuilder {
         }
         var ref: String
         if let match {
-            guard let settled = settle(i, r, .contact, match, value: name) else { return }
+            guard let settled = settle(i, r, .contact, match, value: name, customer: customer) else { return }
             ref = settled
             if let own, renameAndClear(own, to: name, r, row: i) { b.status[i] = .updated; b.updateTargets[i] = ref }
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
             fileChildCustomer[ref] = customer
+            fileChildRows[ref] = (name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
@@ -256,7 +257,7 @@ extension Importer.ChangeSetBuilder {
                                              own == nil ? ("same name at the same customer", "同一客户下项目名称相同") : ("same record id", "记录号相同"), r)
                 let hint = duplicateHint(i)
                 refuse(i, header(r, "name"), name, en + hint.0, zh + hint.1)
-                refusedAsDuplicate(r, of: existing)
+                refusedAsDuplicate(r, .project, of: existing, customer: customer)
                 return
             case .skip:
                 b.status[i] = .duplicate
@@ -310,6 +311,7 @@ extension Importer.ChangeSetBuilder {
             let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
             ref = "@\(n)"
             fileChildCustomer[ref] = customer
+            fileChildRows[ref] = (name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
             fileStages[ref] = .infoDevelopment
             if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {

@@ -43,7 +43,7 @@ extension Importer.ChangeSetBuilder {
         // and 王敏和李雷 are two people, as on the command line.)
         let listed = ChangeDraft.peopleNamed(text) { childRef(.contact, customer: customer, name: $0) != nil }
         for name in listed {
-            guard let ref = childRef(.contact, customer: customer, name: name) else {
+            guard let ref = childRef(.contact, customer: customer, name: name, reference: true) else {
                 refuseUnknownChild(i, r, .contact, column: key, name: name, given: text, customer: customer)
                 continue
             }
@@ -69,7 +69,7 @@ extension Importer.ChangeSetBuilder {
         let contacts = contactRefs(i, r, key: "contacts", customer: customer)
         var project: String?
         if let p = r.refs["project"] {
-            project = childRef(.project, customer: customer, name: p)
+            project = childRef(.project, customer: customer, name: p, reference: true)
             if project == nil { refuseUnknownChild(i, r, .project, column: "project", name: p, given: p, customer: customer) }
         }
         guard (b.problems[i]?.count ?? 0) == before else { return }

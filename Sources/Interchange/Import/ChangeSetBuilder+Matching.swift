@@ -32,14 +32,30 @@ extension Importer.ChangeSetBuilder {
     func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String, customer: String) {
         if refuseUnmade(i, r, kind == .contact ? .contacts : .projects, column: header(r, key), text: name) { return }
         if refuseForeignID(i, r, kind, column: header(r, key), text: name) { return }
+        let (en, zh, named) = kind == .contact ? ("contact", "联系人", "联系人姓名") : ("project", "项目", "项目名称")
         if let ref = sourceIDs[Importer.idKey(name)], let owner = otherCustomersChild(ref, customer: customer) {
-            // (A record of the file, by its id, of another customer than the row's.)
+            // (A record, by the file's id, of another customer than the row's; the row's named too:
+            // a project's name was said “” and the row's customer not at all: helper-168.)
             let id = Importer.idKey(name)
-            let label = fileFields[ref].map { rec in (rec.fields.first { $0.0 == "name" }?.1 ?? "", place(rec.table, rec.line, from: r)) }
-            let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
-            let what = label.map { (en: "\($0.0) at \($0.1.en)", zh: "\($0.1.zh)的“\($0.0)”") } ?? (en: id, zh: id)
-            refuse(i, header(r, key), given, "the record id \(id) is the \(en) \(what.en), of the customer \(owner), not of this row's customer: check the id, or give the \(en)'s name",
-                   "记录号 \(id) 对应的是\(what.zh)，属于客户“\(owner)”，不是本行所填客户的\(zh)。请核对记录号，或改填\(zh)名称")
+            let what: (en: String, zh: String)
+            if let made = fileChildRows[ref] {
+                let at = place(made.table, made.line, from: r)
+                what = ("\(made.name) at \(at.en)", "\(at.zh)的“\(made.name)”")
+            } else if let e = archiveID(ref).flatMap({ archive.state.entity(kind, $0) }) {
+                what = ("\(e.displayName) (the archive's \(e.shortID))", "档案中的“\(e.displayName)”（\(e.shortID)）")
+            } else {
+                what = (id, id)
+            }
+            let mine = customerName(customer)
+            refuse(i, header(r, key), given, "the record id \(id) is the \(en) \(what.en), of the customer \(owner), not of this row's customer \(mine): check the id, or give the \(en)'s name",
+                   "记录号 \(id) 对应的是\(what.zh)，属于客户“\(owner)”，不是本行所填客户“\(mine)”的\(zh)。请核对记录号，或改填\(named)")
+            return
+        }
+        // Several archive records of that name at the customer (`childRef(reference:)`).
+        if let owner = archiveID(customer), case let same = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
+            let ids = same.map(\.shortID)
+            refuse(i, header(r, key), given, "the customer \(customerName(customer)) has \(same.count) \(en)s named \(name) (\(ids.joined(separator: ", "))): give the id of the one meant (e.g. \(ids[0]))",
+                   "客户“\(customerName(customer))”有 \(same.count) 位名叫“\(name)”的\(zh)（\(ids.joined(separator: "、"))），无法确定是哪一位。请改填其中一位的记录号（例如 \(ids[0])）")
             return
         }
         if let refused = refusedChildren["\(kind == .contact ? "R" : "P")|\(Importer.personKey(name))"] {
@@ -67,22 +83,59 @@ extension Importer.ChangeSetBuilder {
     /// (`unmadeFileRow`), naming that row; false when `text` is no such id.
     func refuseUnmade(_ i: Int, _ r: Row, _ kind: ImportKind, column: String?, text: String) -> Bool {
         guard let j = unmadeFileRow(text, kind) else { return false }
+        if refuseAmbiguous(i, r, row: j, column: column, text: text) { return true }
         let id = Importer.idKey(text)
         let at = place(ofRow: j, from: r)
         let (unit, this) = source.format == .json ? ("记录", "本条记录") : ("行", "本行")
         let en = source.format == .json ? "record" : "row"
         refuse(i, column, text, "the record id \(id) is that of \(at.en), which was not imported, so neither is this \(en): correct \(at.en) first",
-               "记录号 \(id) 所在的\(unit)（\(at.zh)）未能导入，因此\(this)也无法导入。请先改正该\(unit)的问题")
+               "记录号为 \(id) 的\(unit)（\(at.zh)）未能导入，因此\(this)也无法导入。请先改正\(at.zh)的问题")
         return true
     }
 
     /// Row `r`, refused as a duplicate of record `ref` (of the archive, or made by an earlier
     /// row): rows referring to it by the file's own record id are that record's, as rows naming
     /// it are (`fileIDRows`), also after --only-valid left it out.
-    func refusedAsDuplicate(_ r: Row, of ref: String) {
+    func refusedAsDuplicate(_ r: Row, _ kind: EntityKind, of ref: String, customer: String? = nil) {
+        if !ref.hasPrefix("@"), let name = r.field("name") {
+            // (By name too, in this pass and after --only-valid left the row out: helper-168.)
+            switch kind {
+            case .customer: importer.archiveRecordOfFileName["C|\(Identity.companyKey(name))"] = ref
+            case .contact, .project:
+                if let customer, !customer.hasPrefix("@") { importer.archiveRecordOfFileName["\(kind.idPrefix)|\(customer)|\(Importer.personKey(name))"] = ref }
+            default: break
+            }
+        }
         guard !ownIDs, let id = r.sourceID.map(Importer.idKey), !id.isEmpty else { return }
         registerSourceID(r, ref)
         if !ref.hasPrefix("@") { importer.archiveRecordOfFileID[id] = ref }
+    }
+
+    /// Customer row `i`, taken for a record several archive customers could be (`MatchReason.ambiguous`):
+    /// skipped or refused, it stands for none of them; rows naming it are refused (`refuseAmbiguous`).
+    func standsForNone(_ i: Int, _ r: Row, _ why: MatchReason) {
+        guard r.kind == .customers else { return }
+        let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(r.field("name") ?? ""))
+        let candidates: [String]
+        switch why.kind {
+        case .sharedName: candidates = index.sharedKeys[key] ?? []
+        case .creditCode: candidates = keys[i]?.credit.flatMap { if case .valid(let v) = $0 { return index.sharedCredits[v] } else { return nil } } ?? []
+        default: candidates = keys[i]?.phone.flatMap { index.sharedFirstPhones[$0] } ?? []
+        }
+        ambiguousRows[i] = candidates
+        if ambiguousCustomers[key] == nil { ambiguousCustomers[key] = i }
+    }
+
+    /// Refuses row `i` for naming customer row `j` (by name or by its record id), which several
+    /// archive customers could be (`standsForNone`); false when `j` is none such.
+    func refuseAmbiguous(_ i: Int, _ r: Row, row j: Int, column: String?, text: String) -> Bool {
+        guard let candidates = ambiguousRows[j] else { return false }
+        let at = place(ofRow: j, from: r)
+        let name = rows[j].field("name") ?? text
+        refuse(i, column, text,
+               "the customer \(name) at \(at.en) could be any of \(listed(candidates, zh: false)) in the archive (a shared phone, credit code or name), so which customer this row belongs to is not clear: at \(at.en), write the name exactly as one of them does, or its credit code",
+               "\(at.zh)的客户“\(name)”与档案中多家客户（\(listed(candidates, zh: true))）的电话、统一社会信用代码或名称相同，无法确定是哪一家，因此本行也无法导入。请在\(at.zh)填写与其中一家完全一致的客户名称或统一社会信用代码")
+        return true
     }
 
     /// In another archive's export (`foreignIDs`), `text` is a record id of `kind` that no row of
@@ -99,17 +152,32 @@ extension Importer.ChangeSetBuilder {
         let id = Importer.idKey(text)
         let name = kind == .customer ? (en: "the customer's full name (or credit code)", zh: "客户全称（或统一社会信用代码）") : kind == .contact ? (en: "the contact's name", zh: "联系人姓名") : (en: "the project's name", zh: "项目名称")
         refuse(i, column, text,
-               "the file has no \(kind.en) with the record id \(id); it was not exported from this archive, so its ids name only its own records (this archive's \(id) is another record): give \(name.en) instead",
-               "本文件中没有记录号为 \(id) 的\(kind.zh)。本文件不是从本档案导出的，其中的记录号只对应文件中的记录（本档案的 \(id) 是另一条记录），请在此处改填\(name.zh)")
+               "the file has no \(kind.en) with the record id \(id); it was not exported from this archive, so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead",
+               "本文件中没有记录号为 \(id) 的\(kind.zh)。本文件并非从本档案导出，文件中的记录号只指文件内的记录，与本档案的 \(id) 无关，请在此处改填\(name.zh)")
         return true
     }
 
     /// The customer (its label) of `ref`, a contact or project the file makes, when it is another
     /// than `customer`; nil when the same, or not one of the file's.
+    /// (An archive record a row of another archive's export stands for is checked too: a
+    /// project's 决策人 was another customer's contact: helper-168.)
     func otherCustomersChild(_ ref: String, customer: String) -> String? {
-        guard ref.hasPrefix("@"), let owner = fileChildCustomer[ref], owner != customer else { return nil }
-        if let id = archiveID(owner), let c = archive.state.entity(.customer, id) { return c.displayName }
-        return fileFields[owner]?.fields.first { $0.0 == "name" }?.1 ?? owner
+        let owner: String
+        if ref.hasPrefix("@") {
+            guard let made = fileChildCustomer[ref] else { return nil }
+            owner = made
+        } else {
+            guard !ownIDs, let id = archiveID(ref), let kind = ref.hasPrefix("R") ? EntityKind.contact : ref.hasPrefix("P") ? .project : nil,
+                  let c = archive.state.entity(kind, id)?["customer"]?.ref else { return nil }
+            owner = "C\(c)"
+        }
+        return owner == customer ? nil : customerName(owner)
+    }
+
+    /// A customer reference (`C5`, `@3`) as its name: the archive's, or the one the file gives it.
+    func customerName(_ ref: String) -> String {
+        if let id = archiveID(ref), let c = archive.state.entity(.customer, id) { return c.displayName }
+        return fileFields[ref]?.fields.first { $0.0 == "name" }?.1 ?? ref
     }
 
     func header(_ r: Row, _ key: String) -> String? { tables[r.mapped].column(key)?.header }
@@ -188,7 +256,8 @@ extension Importer.ChangeSetBuilder {
 
     /// What a row that duplicates `match` becomes under `--on-duplicate`: refused (nil), or
     /// the record it stands for (skipped, or updated with the row's values).
-    func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), value: String) -> String? {
+    /// `customer`: a contact's (its row's customer), for the rows that name it.
+    func settle(_ i: Int, _ r: Row, _ kind: EntityKind, _ match: (ref: String, line: Int?, why: MatchReason), value: String, customer: String? = nil) -> String? {
         switch options.onDuplicate {
         case .refuse where identical.contains(i):
             // (The archive has it as the row has it.)
@@ -214,11 +283,15 @@ extension Importer.ChangeSetBuilder {
             let (en, zh) = duplicateText((match.ref, match.line), (why.en, why.zh), r)
             _ = duplicateHint(i)
             refuse(i, header(r, "name"), value, en, zh)
-            refusedAsDuplicate(r, of: match.ref)
+            if match.why.ambiguous { standsForNone(i, r, match.why) } else { refusedAsDuplicate(r, kind, of: match.ref, customer: customer) }
             return nil
         case .skip:
             b.status[i] = .duplicate
             sayOtherName(i, r, kind, match, updated: false)
+            if match.why.ambiguous {
+                standsForNone(i, r, match.why)
+                return nil
+            }
         case .update:
             if let id = r.sourceID.map(Importer.idKey), !id.isEmpty, !match.ref.hasPrefix("@") {
                 let table = tables[r.mapped].table.name
@@ -282,7 +355,9 @@ extension Importer.ChangeSetBuilder {
         case (false, true): outcome = ("and this row is skipped", "将与该行视为同一\(what.zh)，本行不导入")
         }
         // (Nothing to update: it said "updated by this row" beside the count of unchanged rows: helper-158.)
-        let result = unchanged ? (en: "and nothing in this row differs from it, so nothing is updated", zh: "将视为同一\(what.zh)；本行内容与其一致，无需更新") : outcome
+        // (But for the name, which is kept: it said the row was the same: helper-168.)
+        let result = unchanged ? (en: "and but for the name nothing in this row differs from it, so nothing is updated (the archive's name is kept)",
+                                  zh: "将视为同一\(what.zh)；除\(nameZH)外，本行内容与其一致，无需更新（档案中的\(nameZH)保持不变）") : outcome
         updateWarnings.append(ImportProblem(
             table: table, line: r.line, column: header(r, "name"), value: name,
             reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(result.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
@@ -301,7 +376,7 @@ extension Importer.ChangeSetBuilder {
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
                     reason: "the record id \(id) is written as a \(en)'s, not a \(r.kind.entity.en)'s: no other row can refer to this one by it; refer to it by its name",
-                    reasonZH: "本行的记录号 \(id) 是\(zh)记录号的写法，与本行的\(r.kind.entity.zh)数据不符，其他行不能通过它引用本行；如需引用，请填写名称"))
+                    reasonZH: "本行的记录号 \(id) 是\(zh)记录号的格式，而本行是\(r.kind.entity.zh)，其他行无法用它引用本行；其他行如需引用本行，请填写本行的名称"))
             }
             return
         }
@@ -316,7 +391,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
                 reason: "the id \(id) was already given at \(at.en); references to it mean that earlier row",
-                reasonZH: "记录号 \(id) 已在\(at.zh)出现；其他行引用 \(id) 时，均指\(at.zh)的记录"))
+                reasonZH: "记录号 \(id) 已在\(at.zh)出现；其他行引用 \(id) 时，均指\(at.zh)"))
         }
     }
 

@@ -7,10 +7,16 @@ extension Importer.ChangeSetBuilder {
     /// The customer a reference names: a source id of this file, a credit code, a code or
     /// a name (compared as company names are), in the file first, then in the archive.
     func customerRef(_ text: String, keys: RowKeys? = nil) -> String? {
+        // A customer of the sheet named like an id (`C2`): its name, as a sheet's references are
+        // names (its contacts went to the customer whose 记录号 is C2: helper-168). A JSON
+        // file's references are ids.
+        if source.format != .json, Importer.recordID(text) != nil, let f = customers.byKey[keys?.companyKey ?? TextKey(Identity.companyKey(text))] { return f.ref }
         if !ownIDs, unmadeFileRow(text, .customers) != nil { return nil }
         if foreignID(text, .customer) { return nil }
+        if !ambiguousCustomers.isEmpty, ambiguousCustomers[keys?.companyKey ?? TextKey(Identity.companyKey(text))] != nil { return nil }
         return Importer.customerRef(text, keys: keys, file: customers, sourceIDs: sourceIDs, index: index, state: archive.state)
             ?? formerlyNamed(.customer, text)
+            ?? (importer.archiveRecordOfFileName.isEmpty ? nil : importer.archiveRecordOfFileName["C|\(Identity.companyKey(text))"])
     }
 
     /// A contact or project of `customer` named `name` (file first, then the archive); of
@@ -47,7 +53,10 @@ extension Importer.ChangeSetBuilder {
     /// `id`: the row's own record id; of archive records of one name, the one of that id is the
     /// row's (an unedited export of two contacts of one name, re-imported from a CSV, was refused
     /// as two ids for one record: helper-166).
-    func childRef(_ kind: EntityKind, customer: String, name: String, mobile: String? = nil, id: String? = nil) -> String? {
+    /// `reference`: the row names it (a log entry's people, a project's decision makers, a
+    /// complainant): of archive records of that name at the customer, none when no mobile or id
+    /// tells which (it picked one without a word, as `log add --with` does not: helper-168).
+    func childRef(_ kind: EntityKind, customer: String, name: String, mobile: String? = nil, id: String? = nil, reference: Bool = false) -> String? {
         if !sourceIDs.isEmpty, let r = sourceIDs[Importer.idKey(name)], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) {
             return otherCustomersChild(r, customer: customer) == nil ? r : nil
         }
@@ -60,12 +69,14 @@ extension Importer.ChangeSetBuilder {
         }
         let key = "\(customer)|\(Importer.personKey(name))"
         if let f = (kind == .contact ? people : projects)[key] { return f.ref }
+        if !importer.archiveRecordOfFileName.isEmpty, let r = importer.archiveRecordOfFileName["\(kind.idPrefix)|\(key)"] { return r }
         if let id = archiveID(customer) {
             let named = archiveChildren(kind, of: id).byKey[Importer.personKey(name)] ?? []
             if named.count > 1, let mobile = mobile.flatMap(Identity.phoneKey),
                let e = named.first(where: { $0["mobile"]?.text.flatMap(Identity.phoneKey) == mobile }) {
                 return e.shortID
             }
+            if named.count > 1 && reference { return nil }
             if let e = named.first { return e.shortID }
             if let former = formerlyNamed(kind, name, customer: customer) { return former }
             // Its id (R3, P8), as `log add --with R3` takes it (helper-99): this customer's.
@@ -129,6 +140,7 @@ extension Importer.ChangeSetBuilder {
             func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
             if refuseUnmade(i, r, .customers, column: header(r, "customer"), text: text) { return nil }
             if refuseForeignID(i, r, .customer, column: header(r, "customer"), text: text) { return nil }
+            if let j = ambiguousCustomers[key], refuseAmbiguous(i, r, row: j, column: header(r, "customer"), text: text) { return nil }
             if case .valid(let code) = CreditCode.check(text), let shared = index.sharedCredits[code] {
                 refuse(i, header(r, "customer"), text, "the credit code \(code) is given by more than one customer in the archive (\(listed(shared, zh: false))); give the customer's full name or code",
                        "档案中有多家客户（\(listed(shared, zh: true))）共用统一社会信用代码 \(code)，无法确定是哪一家。请改填客户全称或客户编号")

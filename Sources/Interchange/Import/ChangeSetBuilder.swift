@@ -65,10 +65,24 @@ extension Importer {
         /// log to this archive's C2: helper-166).
         var fileIDRows: [String: Int] = [:]
         /// Another archive's export (its 说明, or its JSON header, names another archive or
-        /// owner): a reference written as a record id (C2, R4) is the file's, found among its
-        /// rows or nowhere, never this archive's record of that number (a row deleted from the
-        /// file, or an id written `C 2`, sent its contacts to this archive's C2: helper-167).
-        let foreignIDs: Bool
+        /// owner), a JSON file (SalesVault's export, its header taken out), or a file whose
+        /// 记录号 are written as SalesVault's but not read as this archive's (`notTrusted`): a
+        /// reference written as a record id (C2, R4) is the file's, found among its rows or
+        /// nowhere, never this archive's record of that number (a row deleted from the file, or
+        /// an id written `C 2`, sent its contacts to this archive's C2: helper-167; a JSON file
+        /// without its owner sent them there still, below a note saying its ids were not this
+        /// archive's: helper-168).
+        var foreignIDs = false
+        /// The customer rows taken for a record several archive customers could be (a first
+        /// number or a credit code they share, a name they write alike), with those customers:
+        /// skipped or refused, they stand for none of them, and the rows naming them are refused
+        /// (with --on-duplicate skip, the contacts, projects and log of such a row went to the
+        /// last of them: helper-168).
+        var ambiguousRows: [Int: [String]] = [:]
+        var ambiguousCustomers: [TextKey: Int] = [:]
+        /// The name and row of each contact and project the file makes (`@n`), for the notes
+        /// that name one (a project's name was said “”: helper-168).
+        var fileChildRows: [String: (name: String, table: String, line: Int)] = [:]
         /// The customer of each contact and project the file makes (`@n`): a row naming one by
         /// its record id under another customer is refused here, naming both (the plan said
         /// “王敏（R10）不是 上海B公司 的联系人”, an id the import had only planned: helper-167).
@@ -152,7 +166,6 @@ extension Importer {
                 from.owner == importer.archive.vault.header.owner ? nil : "交接导入：原为\(ChineseText.possessive(from.owner))客户（\(from.date) 导出，文件 \(source.fileName)）"
             }
             ownIDs = importer.recordIDs == .thisArchive
-            foreignIDs = !ownIDs && source.exportedFrom != nil
             for (i, r) in rows.enumerated() where r.kind == .customers || r.kind == .contacts || r.kind == .projects {
                 guard let id = r.sourceID.map(Importer.idKey), !id.isEmpty, fileIDRows[id] == nil else { continue }
                 if let (k, _) = Importer.recordID(id), k != r.kind.entity { continue }  // (another kind's: `registerSourceID`)
@@ -185,6 +198,7 @@ extension Importer {
                rows.contains(where: { $0.mapped == t && $0.sourceID.flatMap(Importer.recordID) != nil }) {
                 notTrusted = .noAboutSheet
             }
+            foreignIDs = !ownIDs && (source.exportedFrom != nil || source.format == .json || notTrusted != nil)
             if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
                 let why: (String, String)
                 switch whyNot {
@@ -192,21 +206,21 @@ extension Importer {
                                         "文件是从本档案的另一个副本导出的（例如从备份恢复的档案，或在别处单独修改过的副本），记录号与本档案对不上")
                 // (A JSON file's header, not a 说明 sheet: helper-167.)
                 case .noArchiveID where source.format == .json:
-                    why = ("it does not say which archive it was exported from (an older SalesVault's export, or its archiveID removed)", "文件没有注明导出自哪个档案（可能是较早版本的 SalesVault 导出的文件，或“archiveID”字段被删除）")
+                    why = ("it does not say which archive it was exported from (an older SalesVault's export, or its archiveID removed)", "文件没有注明是从哪个档案导出的（可能由较早版本的 SalesVault 导出，或其中的“archiveID”字段已被删除）")
                 case .noArchiveID: why = ("it does not say which archive it was exported from (an older SalesVault's export, or its 说明 sheet changed)",
-                                          "文件没有注明导出自哪个档案（可能是较早版本的 SalesVault 导出的文件，或“说明”工作表被改动过）")
-                case .noVersion where source.format == .json: why = ("its archiveVersion is missing or unreadable", "文件中的“archiveVersion”（档案版本）缺失或被改动过")
-                case .noVersion: why = ("its 说明 sheet gives no readable 档案版本 (changed or deleted)", "文件“说明”工作表中的“档案版本”缺失或被改动过")
-                case .otherOwner where source.format == .json: why = ("its owner is another than this archive's", "文件中的“owner”（档案所有人）与本档案不同")
-                case .otherOwner: why = ("its 说明 sheet names another owner than this archive's", "文件“说明”工作表中的档案所有人与本档案不同")
+                                          "文件没有注明是从哪个档案导出的（可能由较早版本的 SalesVault 导出，或“说明”工作表被改动过）")
+                case .noVersion where source.format == .json: why = ("its archiveVersion is missing or unreadable", "文件中的“archiveVersion”（档案版本）缺失或无法识别")
+                case .noVersion: why = ("its 说明 sheet gives no readable 档案版本 (changed or deleted)", "文件“说明”工作表中的“档案版本”缺失或无法识别")
+                case .otherOwner where source.format == .json: why = ("its owner is another than this archive's", "文件中的“owner”（档案所有人）与本档案的所有人不同")
+                case .otherOwner: why = ("its 说明 sheet names another owner than this archive's", "文件“说明”工作表中的档案所有人与本档案的所有人不同")
                 case .otherArchive: why = ("it was exported from another archive of yours", "文件是从您的另一个档案导出的")
                 case .noAboutSheet where source.format == .json:
-                    why = ("it does not say which archive it came from (its owner and archiveID are missing)", "文件中没有注明导出自哪个档案（缺少 owner、archiveID 等字段）")
+                    why = ("it does not say which archive it came from (its owner and archiveID are missing)", "文件没有注明是从哪个档案导出的（缺少“owner”“archiveID”等字段）")
                 case .noAboutSheet where source.format != .xlsx:
-                    why = ("it has no 说明 sheet saying which archive it came from (a CSV file has none)", "文件没有注明导出自哪个档案的“说明”工作表（CSV 文件没有该工作表）")
+                    why = ("it has no 说明 sheet saying which archive it came from (a CSV file has none)", "CSV 文件不含“说明”工作表，无法得知是从哪个档案导出的")
                 case .noAboutSheet:
                     // (A workbook was told "CSV 文件没有该工作表": helper-166.)
-                    why = ("it has no 说明 sheet saying which archive it came from (deleted, or a workbook SalesVault did not write)", "文件中没有注明导出自哪个档案的“说明”工作表（可能已被删除，或并非 SalesVault 导出的工作簿）")
+                    why = ("it has no 说明 sheet saying which archive it came from (deleted, or a workbook SalesVault did not write)", "文件中没有“说明”工作表，无法得知是从哪个档案导出的（该表可能已被删除，或此工作簿并非 SalesVault 导出）")
                 }
                 updateWarnings.append(ImportProblem(
                     table: t.table.name, line: 0, column: t.column(ofTarget: .sourceID)?.header,

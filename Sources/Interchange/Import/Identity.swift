@@ -57,6 +57,9 @@ public enum Identity {
         if digits.count >= 10, digits[0] == UInt8(ascii: "0") {
             let area = digits[1] == UInt8(ascii: "1") || digits[1] == UInt8(ascii: "2") ? 3 : 4
             number = String(number.prefix(area)) + "-" + String(number.dropFirst(area))
+        } else if digits.count == 10, digits[0] == UInt8(ascii: "4") || digits[0] == UInt8(ascii: "8"), digits[1] == UInt8(ascii: "0"), digits[2] == UInt8(ascii: "0") {
+            // A 400 or 800 number as people write it (`4006001234-802` was shown: helper-168).
+            number = String(number.prefix(3)) + "-" + String(number.dropFirst(3).prefix(3)) + "-" + String(number.dropFirst(6))
         }
         return parts.count > 1 ? number + "-" + parts[1] : number
     }

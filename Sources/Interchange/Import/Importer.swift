@@ -14,6 +14,10 @@ public final class Importer {
     /// with that record: a row referring to one by its id is that record's, also after
     /// `--only-valid` left the duplicate out (ChangeSetBuilder `fileIDRows`). Found per preview.
     var archiveRecordOfFileID: [String: String] = [:]
+    /// The same by the names rows give those records (`C|company key`, `R|customer|person key`,
+    /// `P|customer|person key`): rows naming a refused duplicate are its record too, as rows
+    /// giving its id are (they were refused as naming a row that was refused: helper-168).
+    var archiveRecordOfFileName: [String: String] = [:]
 
     public init(archive: CustomerArchive, options: ImportOptions) {
         self.archive = archive
@@ -33,6 +37,7 @@ public final class Importer {
         options.fileTimeZone = Self.fileZone(source)
         recordIDs = Self.recordIDs(of: source, into: archive)
         archiveRecordOfFileID = [:]
+        archiveRecordOfFileName = [:]
         preview.recordIDs = recordIDs
         let tables = mapTables(source, into: &preview)
         if source.format == .xlsx { preview.warnings += Self.hiddenTimes(tables) }  // (only a sheet has formats)
@@ -296,7 +301,7 @@ public final class Importer {
             let rows = preview.refused.count
             throw InterchangeError(.mapping, "nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) row(s) of the file" : " in the file's tables"), zh: "未导入任何数据：文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) 行）" : "（涉及表头或整张表）"),
                                    hint: "fix the file as listed above and import it again (--rejects FILE writes those rows with the reasons), or import only the rows without problems with --only-valid",
-                                   hintZH: "请按上面的问题清单修改文件后重新导入（可加 --rejects 文件名，把这些行连同原因单独导出）；如只想先导入没有问题的行，请加 --only-valid")
+                                   hintZH: "请按上面的问题清单修改文件后重新导入（加 --rejects 文件名，可把这些行连同原因另存到该文件）；如只想先导入没有问题的行，请加 --only-valid")
         }
         return try archive.commit(plan)
     }

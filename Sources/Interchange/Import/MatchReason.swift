@@ -15,6 +15,10 @@ struct MatchReason {
     /// `zh` says it already.
     var alsoEN: String?
 
+    /// Several archive customers could be the one matched (a name they write alike, a first
+    /// number or a credit code they share): the row stands for none of them.
+    var ambiguous: Bool { kind == .sharedName || alsoEN != nil }
+
     init(_ kind: Kind, _ en: String, _ zh: String) {
         self.kind = kind
         self.en = en

@@ -170,7 +170,7 @@ struct Import: ArchiveCommand {
                 // (A JSON file's rows go to a workbook: it was said to be the input's format: helper-167.)
                 let json = source.format == .json
                 throw CLIError(.usage, L(json ? "the rows of a JSON file are written as an Excel workbook (.xlsx); \(rejects) ends in .\(ext)" : "the rejects file is written like the input (\(wanted[0])); \(rejects) ends in .\(ext)",
-                                         json ? "JSON 文件中无法导入的记录将保存为 Excel 工作簿（.xlsx），但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致" : "无法导入的行将按输入文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
+                                         json ? "JSON 文件中无法导入的记录将保存为 Excel 工作簿（.xlsx），但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致" : "无法导入的行将按原文件格式（\(wanted[0])）保存，但文件名 \(rejects) 的扩展名为 .\(ext)，两者不一致"),
                                hint: L("name it e.g. rejects.\(wanted[0])", "请改用 .\(wanted[0]) 扩展名，例如 未导入.\(wanted[0])"))
             }
             // Where the rejects would go, checked before anything is imported (a folder given as
@@ -195,23 +195,23 @@ struct Import: ArchiveCommand {
         // not use (helper-123): said, unless the file says its own zone.
         context.noteMachineZone(if: (preview.counts[.log] != nil || preview.counts[.complaints] != nil)
                                     && source.exportedFrom?.timeZone == nil && source.format != .json)  // (JSON's times carry their offset)
+        // (A JSON file's records are records, not rows: helper-167.)
+        let json = preview.source.format == .json
+        let row = json ? "条记录" : "行", rows1 = json ? "记录" : "行"
+        func rowsEN(_ k: Int) -> String { json ? (k == 1 ? "record" : "records") : (k == 1 ? "row" : "rows") }
         if let rejects, var data = try Rejects.data(preview, zh: Render.zh) {
             // The rejects of an encrypted workbook are encrypted with its password: no plaintext on disk.
             if source.encrypted, let workbookPassword { data = Data(try OfficeCrypto.encrypt(package: Array(data), password: workbookPassword)) }
             try AtomicFile.write(data, to: rejects, replacing: force, protecting: [context.archive.vault.path, file!] + [options.password.passwordFile, workbookPasswordFile, mapping].compactMap { $0 })
             if onlyValid || dryRun {
-                Terminal.print(L("The \(preview.refused.count) refused row(s) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
-                                 "有 \(preview.refused.count) 行无法导入，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
+                Terminal.print(L("The \(preview.refused.count) refused \(rowsEN(preview.refused.count)) are in \(rejects), with the reason in the last column: fix them there and import that file\(dryRun ? " after importing the others" : "").",
+                                 "有 \(preview.refused.count) \(row)无法导入，已保存到 \(rejects)（最后一列为原因）\(dryRun ? "" : "，改正后可直接导入该文件")。"))
             } else {
-                Terminal.print(L("The \(preview.refused.count) refused row(s) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",
-                                 "有 \(preview.refused.count) 行无法导入，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
+                Terminal.print(L("The \(preview.refused.count) refused \(rowsEN(preview.refused.count)) are listed in \(rejects), with the reason in the last column. Nothing was imported: correct them in \(file!) and import it again.",
+                                 "有 \(preview.refused.count) \(row)无法导入，已连同原因列在 \(rejects) 中。本次未导入任何数据：请在原文件 \(file!) 中改正后重新导入。"))
             }
         }
         let z = Render.zh
-        // (A JSON file's records are records, not rows: helper-167.)
-        let json = preview.source.format == .json
-        let row = json ? "条记录" : "行"
-        func rowsEN(_ k: Int) -> String { json ? (k == 1 ? "record" : "records") : (k == 1 ? "row" : "rows") }
         if dryRun {
             Terminal.print(L("Dry run: nothing was imported.", "以上为预览，未导入任何数据。"))
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
@@ -248,15 +248,15 @@ struct Import: ArchiveCommand {
             let undone = preview.total.new == 0 && preview.total.updated > 0 && preview.plan.map { $0.isValid && $0.events.isEmpty } == true
             if onlyValid, (preview.total.new + preview.total.updated == 0 && preview.total.unchanged + preview.total.duplicate > 0) || undone {
                 throw CLIError(.inputRefused, L("nothing to import: the rows without problems are already in the archive as the file has them\(undone ? " once applied in order" : ""); \(rows) row(s) have problems (listed above)",
-                                                (undone ? "没有需要导入的内容：其余可以导入的行逐行导入后，档案不会有任何变化（内容相同或已跳过）" : "没有需要导入的内容：没有问题的行与档案一致或已跳过") + "；另有 \(rows) \(row)无法导入（见上面的问题清单）"),
-                               hint: L("fix those \(rowsEN(2)) and import the file again", "请修改这些\(json ? "记录" : "行")后重新导入"))
+                                                (undone ? "没有需要导入的内容：其余没有问题的\(rows1)即使导入，档案也不会有任何变化（内容与档案相同或已跳过）" : "没有需要导入的内容：没有问题的\(rows1)与档案一致或已跳过") + "；另有 \(rows) \(row)无法导入（见上面的问题清单）"),
+                               hint: L("fix those \(rowsEN(2)) and import the file again", "请修改这些\(rows1)后重新导入"))
             }
             var hintEN = "fix the file as listed above and import it again"
             var hintZH = "请按上面的问题清单修改文件后重新导入"
-            if rejects == nil { hintEN += " (--rejects FILE writes those \(rowsEN(2)) with the reasons)"; hintZH += "（可加 --rejects 文件名，把这些\(json ? "记录" : "行")连同原因单独导出）" }
+            if rejects == nil { hintEN += " (--rejects FILE writes those \(rowsEN(2)) with the reasons)"; hintZH += "（加 --rejects 文件名，可把这些\(rows1)连同原因另存到该文件）" }
             if !onlyValid && preview.total.new + preview.total.updated > 0 {
                 hintEN += "; or import only the \(rowsEN(2)) without problems with --only-valid"
-                hintZH += "；如只想先导入没有问题的\(json ? "记录" : "行")，请加 --only-valid"
+                hintZH += "；如只想先导入没有问题的\(rows1)，请加 --only-valid"
             }
             throw CLIError(.inputRefused, L("nothing was imported: \(n) problem(s)" + (rows > 0 ? " in \(rows) \(rowsEN(rows)) of the file" : " in the file's tables"), "文件中有 \(n) 处问题" + (rows > 0 ? "（涉及 \(rows) \(row)）" : "（涉及表头或整张表）") + "，未导入任何数据"),
                            hint: L(hintEN, hintZH))
@@ -283,11 +283,12 @@ struct Import: ArchiveCommand {
         // (Records, not rows: rows of one record are one update, the rows said beside.)
         let archiveRows = t.updated - t.mergedIntoNew - t.cancelledRows
         let rowsNote = archiveRows <= t.recordsUpdated ? (zh: "", en: "")
-            : (zh: "（来自文件中的 \(archiveRows) \(row)，同一记录的多\(row)已合并）", en: " (from \(archiveRows) \(rowsEN(archiveRows)): \(rowsEN(2)) of one record are merged)")
+            : (zh: json ? "（来自文件中的 \(archiveRows) 条记录，对应同一档案记录的多条已合并为一次更新）" : "（来自文件中的 \(archiveRows) 行，同一记录的多行已合并为一次更新）",
+               en: " (from \(archiveRows) \(rowsEN(archiveRows)): \(rowsEN(2)) of one record are merged)")
         var zhParts = ["新增 \(t.new) 条\(split)", "更新 \(t.recordsUpdated) 条\(rowsNote.zh)"]
         var enParts = ["\(t.new) new\(split)", "\(t.recordsUpdated) updated\(rowsNote.en)"]
         if t.mergedIntoNew > 0 {
-            zhParts.append("另有 \(t.mergedIntoNew) \(row)并入本文件中新增的记录")
+            zhParts.append("另有 \(t.mergedIntoNew) \(row)并入了本次新增的记录")
             enParts.append("\(t.mergedIntoNew) \(rowsEN(t.mergedIntoNew)) merged into records new in this file")
         }
         if t.duplicate > 0 { zhParts.append("跳过重复记录 \(t.duplicate) 条"); enParts.append("\(t.duplicate) \(t.duplicate == 1 ? "duplicate" : "duplicates") skipped") }
@@ -501,18 +502,19 @@ enum ImportReport {
             Terminal.printPainted(Terminal.red(z ? "问题（共 \(p.problems.count) 处）：" : "Problems (\(p.problems.count)):"))
             for problem in p.problems.prefix(shownProblems) { Terminal.print("  " + line(problem, z, json: p.source.format == .json, sheet: p.source.format == .xlsx && p.source.tables.contains { $0.name == problem.table })) }
             if p.problems.count > shownProblems {
-                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些行导出到文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
+                Terminal.print(z ? "  ……另有 \(p.problems.count - shownProblems) 处未列出。如需查看全部，请加 --rejects 文件名，把这些\(p.source.format == .json ? "记录" : "行")另存到该文件" : "  … and \(p.problems.count - shownProblems) more; write them all out with --rejects FILE")
             }
             if p.duplicatesRefused > 0 {
                 // (Not `update` for rows it would refuse too: a number several customers share,
                 // two rows of one log entry; it was offered for them: helper-164.)
                 let refusing = p.duplicatesUpdateRefuses
                 let json = p.source.format == .json, sheet = p.source.format == .xlsx
+                let rows1 = json ? "记录" : "行"
                 if refusing.count >= p.duplicatesRefused {
-                    Terminal.print(z ? "重复的行如要跳过，请加 --on-duplicate skip。这些行即使加 --on-duplicate update 也无法导入，原因如下："
+                    Terminal.print(z ? "重复的\(rows1)如要跳过，请加 --on-duplicate skip。但这些\(rows1)即使加 --on-duplicate update 也无法导入，原因如下："
                                      : "Duplicates: to leave them out use --on-duplicate skip. --on-duplicate update would refuse them too:")
                 } else {
-                    Terminal.print(z ? "重复的行如要跳过，请加 --on-duplicate skip；如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。"
+                    Terminal.print(z ? "重复的\(rows1)如要跳过，请加 --on-duplicate skip；如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。"
                                      : "Duplicates: to leave them out use --on-duplicate skip; to update the existing records with the file's values (the file's values win) use --on-duplicate update.")
                     if !refusing.isEmpty {
                         Terminal.print(z ? "但以下 \(refusing.count) \(json ? "条记录" : "行")即使加 --on-duplicate update 也无法导入：" : "But --on-duplicate update would refuse \(refusing.count) of them:")

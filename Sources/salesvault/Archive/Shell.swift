@@ -168,26 +168,27 @@ struct Shell: VaultCommand {
 /// Splits a shell line into words: spaces separate, single or double quotes group, and a
 /// backslash outside single quotes takes the next character as it is, as a POSIX shell reads
 /// them: a command a hint quoted for the shell (`'Acme Co'\''s Ltd'`, ShellWord.quote) pasted
-/// into the shell was an unclosed quote (helper-164). Chinese quotes (“…”, ‘…’) group a whole
-/// word only, from its start to a closing mark that ends it; elsewhere they are the word's own
-/// characters (`北京“星火”科技有限公司` was searched as 北京星火科技有限公司: helper-166).
+/// into the shell was an unclosed quote (helper-164). Chinese quotes (“…”, ‘…’) group only at
+/// the start of a word, up to the first closing mark, as a POSIX shell's quotes do (`“乙 二”公司`
+/// is 乙 二公司; `“乙二` is an unclosed quote); inside a word they are its own characters
+/// (`北京“星火”科技有限公司` was searched as 北京星火科技有限公司: helper-166; `“北京”“星火”` was
+/// 北京”“星火 and `“乙二` a customer of that name: helper-168).
 enum ShellWords {
     static func split(_ line: String) throws -> [String] {
-        let chars = Array(line)
         var words: [String] = []
         var current = ""
         var quote: (open: Character, close: Character)?
         var inWord = false
         var escaped = false
         func isSpace(_ ch: Character) -> Bool { ch == " " || ch == "\t" || ch == "\u{3000}" }
-        for (i, ch) in chars.enumerated() {
+        for ch in line {
             if escaped {
                 // (Within double quotes only " \ $ ` are escaped; another keeps its backslash.)
                 if quote?.open == "\"" && !"\"\\$`".contains(ch) { current.append("\\") }
                 current.append(ch)
                 escaped = false
             } else if let q = quote {
-                if ch == q.close && (q.open == "\"" || q.open == "'" || i + 1 == chars.count || isSpace(chars[i + 1])) {
+                if ch == q.close {
                     quote = nil
                 } else if ch == "\\" && q.open == "\"" { escaped = true } else { current.append(ch) }
             } else if ch == "\\" {
@@ -196,10 +197,8 @@ enum ShellWords {
             } else if ch == "\"" || ch == "'" {
                 quote = (ch, ch)
                 inWord = true
-            } else if (ch == "“" || ch == "‘") && !inWord,
-                      case let close: Character = ch == "“" ? "”" : "’",
-                      chars[(i + 1)...].indices.contains(where: { chars[$0] == close && ($0 + 1 == chars.count || isSpace(chars[$0 + 1])) }) {
-                quote = (ch, close)
+            } else if (ch == "“" || ch == "‘") && !inWord {
+                quote = (ch, ch == "“" ? "”" : "’")
                 inWord = true
             } else if isSpace(ch) {
                 if inWord { words.append(current); current = ""; inWord = false }
@@ -209,7 +208,7 @@ enum ShellWords {
             }
         }
         if let q = quote {
-            throw CLIError(.failure, L("unclosed quote: \(q.open) has no closing \(q.close)", "引号未闭合：\(q.open) 没有对应的结束引号 \(q.close)"),
+            throw CLIError(.failure, L("unclosed quote: \(q.open) has no closing \(q.close)", "引号未闭合（\(q.open) 缺少对应的结束引号 \(q.close)）"),
                            hint: L("add the closing \(q.close); if the quote is part of the text, put a backslash before it (\\\(q.open))",
                                    "请补上结束引号 \(q.close)；如引号本身是内容的一部分，请在它前面加反斜杠（\\\(q.open)）"))
         }

@@ -31,9 +31,9 @@ struct IdentityOptions: ParsableArguments {
         } catch let e as CLIError where e.kind == .passwordSource && i >= files.count && !files.isEmpty {
             throw CLIError(.passwordSource,
                            L("\(path) (--identity number \(i + 1)) needs its passphrase too, and there is no terminal to ask for it",
-                             "\(path)（第 \(i + 1) 个 --identity）也需要口令，但没有可用于输入口令的终端"),
+                             "\(path)（第 \(i + 1) 个 --identity）也需要口令，但当前无法在终端中输入口令"),
                            hint: L("give one --passphrase-file for each --identity, in the same order: \(files.count) given for \(i + 1) or more",
-                                   "请为每个 --identity 各给一个 --passphrase-file，顺序与 --identity 一致（现在只给了 \(files.count) 个）"))
+                                   "请为每个 --identity 各提供一个 --passphrase-file，顺序与 --identity 相同（目前只提供了 \(files.count) 个）"))
         }
     }
 

@@ -764,7 +764,7 @@ enum HelpZH {
         "With --encrypt: the workbook's password, from the first line of this file.": "与 --encrypt 一起用：工作簿密码取该文件第一行。",
         "With --rejects or --template: replace an existing file.": "与 --rejects 或 --template 一起用：覆盖已有文件。",
         "Write an empty template instead: customers, contacts, projects, log, complaints or all.": "改为生成空白模板：customers、contacts、projects、log、complaints 或 all。",
-        "Write the refused rows, with the reason, to this file (same format and encoding as the input; a JSON file's as an .xlsx workbook).": "把无法导入的行连同原因写到该文件（格式和编码与原文件相同；JSON 文件则保存为 .xlsx 工作簿）。",
+        "Write the refused rows, with the reason, to this file (same format and encoding as the input; a JSON file's as an .xlsx workbook).": "把无法导入的行连同原因保存到该文件（格式和编码与原文件相同；JSON 文件则保存为 .xlsx 工作簿）。",
         "Write the view to this file instead of the terminal.": "把汇总写到该文件，而不是显示在终端。",
         "Write to this file instead of standard output.": "写到该文件，而不是标准输出。",
         "html or xlsx (default: what --out's name ends in).": "html 或 xlsx（默认按 --out 的扩展名）。",
