@@ -53,7 +53,7 @@ extension Importer.ChangeSetBuilder {
         }
         // Several archive records of that name at the customer (`childRef(reference:)`).
         if let owner = archiveID(customer), case let same = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
-            let ids = same.map(\.shortID)
+            let ids = same.sorted { $0.id < $1.id }.map(\.shortID)
             refuse(i, header(r, key), given, "the customer \(customerName(customer)) has \(same.count) \(en)s named \(name) (\(ids.joined(separator: ", "))): give the id of the one meant (e.g. \(ids[0]))",
                    "客户“\(customerName(customer))”有 \(same.count) 位名叫“\(name)”的\(zh)（\(ids.joined(separator: "、"))），无法确定是哪一位。请改填其中一位的记录号（例如 \(ids[0])）")
             return
