@@ -2253,12 +2253,101 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Identity.shownPhone("4006001234-802"), "400-600-1234-802")
     }
 
+    /// helper-170: a text that is one customer's record id and another's code names neither; a
+    /// name of one customer with a credit code of another stands for neither, skipped too; a row
+    /// refused as one of several alike does not lend its dependents to the one written alike; a
+    /// contact or project row naming two archive namesakes is refused; a decision maker is the
+    /// project's customer's; a row under a refused customer row does not go to one alike; an
+    /// archive contact of the row's customer may be named by its id in a foreign file.
+    func testRowsThatCouldBeSeveralRecordsAreRefused() throws {
+        let f = try ImportFixture()
+        try {
+            let a = try f.open()
+            _ = try a.addCustomer(name: "华东电力", fields: [("creditCode", "91310000132206713C")], now: testNow - 9_000)  // C1
+            _ = try a.addCustomer(name: "华南电网", fields: [("code", "C3"), ("creditCode", "91440300708461136T")], now: testNow - 8_900)  // C2
+            _ = try a.addCustomer(name: "西北能源", now: testNow - 8_800)  // C3
+            _ = try a.addContact(customer: "华东电力", name: "张三", fields: [("mobile", "13800000001")], now: testNow - 8_700)  // R4
+            _ = try a.addContact(customer: "华东电力", name: "张三", fields: [("mobile", "13800000002")], now: testNow - 8_600)  // R5
+            _ = try a.addProject(customer: "华东电力", name: "配网自动化", now: testNow - 8_500)  // P6
+            _ = try a.addContact(customer: "华南电网", name: "李四", now: testNow - 8_400)  // R7
+        }()
+        let before = try f.bytes()
+        // C3: record C3 and C2's code.
+        for text in ["C3", "c3"] {
+            let p = try f.importing(utf8("客户,姓名\n\(text),王五\n"), name: "c.csv", commit: false)
+            XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("“\(text)”既是档案中 C3 西北能源的记录号，又与 C2 华南电网的客户编号、简称或名称相同，无法确定是哪一家") }, "\(text): \(p.problems.map(\.reasonZH))")
+        }
+        // Written only as an id (C03, Ｃ３; no code is so written): the record C3, as `contact add` takes it.
+        for text in ["C03", "Ｃ３"] {
+            let p = try f.importing(utf8("客户,姓名\n\(text),王五\n"), name: "c.csv", commit: false)
+            XCTAssertTrue(p.problems.isEmpty, "\(text): \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.counts[.contacts]?.new, 1, text)
+        }
+        // The name 华东电力's, the credit code 华南电网's: skipped, it stands for neither.
+        let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("统一社会信用代码")]),
+                                    TableRow(line: 2, cells: [.text("华东电力"), .text("91440300708461136T")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("华东电力"), .text("王五")])]),
+        ])
+        for mode in [ImportOptions.OnDuplicate.skip, .refuse] {
+            var options = ImportOptions(now: testNow)
+            options.onDuplicate = mode
+            options.onlyValid = true
+            let p = try Importer(archive: try f.open(), options: options).preview(book)
+            XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.contains("与档案中多家客户（C1 华东电力、C2 华南电网）") }, "\(mode): \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.counts[.contacts]?.new ?? 0, 0, "\(mode)")
+        }
+        // A contact row or a project row naming two archive namesakes.
+        let people = try f.importing(utf8("客户,姓名,职务\n华东电力,张三,经理\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(people.problems.contains { $0.reasonZH.hasPrefix("客户“华东电力”有 2 位名叫“张三”的联系人（R4、R5），无法确定是哪一位。请在本行填写其手机号") }, "\(people.problems.map(\.reasonZH))")
+        let byMobile = try f.importing(utf8("客户,姓名,职务,手机\n华东电力,张三,经理,13800000002\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(byMobile.problems.isEmpty, "\(byMobile.problems.map(\.reasonZH))")
+        XCTAssertEqual(byMobile.updates(in: try f.open().state, zh: true), ["R5 张三：职务 （空） → 经理"])
+        try f.open().addProject(customer: "华东电力", name: "配网自动化", now: testNow - 600)  // P8, a namesake (no rule against it)
+        let projects = try f.importing(utf8("客户,项目名称,预算\n华东电力,配网自动化,100万\n"), name: "p.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(projects.problems.contains { $0.reasonZH.hasPrefix("客户“华东电力”有 2 个名为“配网自动化”的项目（P6、P8），无法确定是哪一个") }, "\(projects.problems.map(\.reasonZH))")
+        let before2 = try f.bytes()
+        XCTAssertNotEqual(before, before2)
+        // A decision maker of another customer.
+        XCTAssertThrowsError(try f.open().addProject(customer: "华东电力", name: "新项目", fields: [("decisionMakers", "R7")], now: testNow - 60)) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("李四（R7）不是华东电力的联系人") == true, "\(error)")
+        }
+        // A row under a refused customer row is not one alike's (华东电力集团 for 华东电力).
+        let refused = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("客户等级")]), TableRow(line: 2, cells: [.text("华东电力集团"), .text("Z")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("华东电力集团"), .text("赵六")])]),
+        ])
+        var valid = ImportOptions(now: testNow)
+        valid.onlyValid = true
+        let r = try Importer(archive: try f.open(), options: valid).preview(refused)
+        XCTAssertTrue(r.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("客户“华东电力集团”所在的行（“客户”工作表第 2 行）有误") }, "\(r.problems.map(\.reasonZH))")
+        XCTAssertEqual(r.counts[.contacts]?.new ?? 0, 0)
+        XCTAssertEqual(try f.bytes(), before2, "nothing written by previews")
+    }
+
     /// Attack round: a 记录号 given twice was accepted without a word.
     func testAnIDGivenTwiceInOneFileIsNoted() throws {
         let f = try ImportFixture()
         let p = try f.importing(Data("记录号,客户名称\nC1,甲公司\nC1,乙公司\n".utf8), name: "c.csv", commit: false)
-        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 已在本文件第 2 行出现") }, "\(p.warnings)")
+        XCTAssertTrue(p.warnings.contains { $0.line == 3 && $0.reasonZH.contains("记录号 C1 已在本文件第 2 行用过，两条记录用了同一个记录号") }, "\(p.warnings)")
         XCTAssertEqual(p.counts[.customers]?.new, 2)
+        // A row referring to it names neither (it named the first, a guess: helper-168).
+        let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("记录号"), .text("客户名称")]),
+                                    TableRow(line: 2, cells: [.text("C1"), .text("甲公司")]), TableRow(line: 3, cells: [.text("c01"), .text("乙公司")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("C1"), .text("王敏")])]),
+        ])
+        let w = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(book)
+        XCTAssertTrue(w.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("本文件中有多条记录的记录号都是 C1（“客户”工作表第 2、3 行），无法确定指哪一条") }, "\(w.problems.map(\.reasonZH))")
+        // A contact named under another customer than the row's is said so.
+        let other = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("甲公司"), .text("王敏")])]),
+            Table(name: "跟进记录", rows: [TableRow(line: 1, cells: [.text("客户"), .text("时间"), .text("跟进内容"), .text("参与人")]),
+                                       TableRow(line: 2, cells: [.text("乙公司"), .text("2026-03-01 10:00"), .text("拜访"), .text("王敏")])]),
+        ])
+        try f.importing(utf8("客户名称\n甲公司\n乙公司\n"), name: "c.csv")
+        let o = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(other)
+        XCTAssertTrue(o.problems.contains { $0.reasonZH == "本行所填客户“乙公司”下没有联系人“王敏”（本文件和档案中都没有）；本文件中的“王敏”属于客户“甲公司”。请核对本行的客户和联系人是否填对" }, "\(o.problems.map(\.reasonZH))")
     }
 
     /// A file that changes an archive customer's grade without a reason of its own is said, with

@@ -110,10 +110,11 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         // At a word's start they group up to the first closing mark, as a POSIX shell's quotes do
         // (“北京”“星火” was 北京”“星火; a lone “ made a customer of that name: helper-168).
         let more = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                               stdin: "customer add “南方”“阳光” --grade C\ncustomer add “乙 二”公司 --grade C\ncustomer add “乙二 --grade C\ncustomer list --json\n", environment: env)
+                               stdin: "customer add “南方”“阳光” --grade C\ncustomer add “乙 二”公司 --grade C\ncustomer add “乙二 --grade C\ncustomer add “丁\\”戊” --grade C\ncustomer list --json\n", environment: env)
         XCTAssertEqual(more.status, 1, more.stderr)
         XCTAssertTrue(more.stdout.contains("\"南方“阳光”\"") && more.stdout.contains("\"乙 二公司\""), more.stdout)
         XCTAssertFalse(more.stdout.contains("乙二"), more.stdout)
+        XCTAssertTrue(more.stdout.contains("\"丁”戊\""), "a backslash takes a Chinese quote as it is (helper-170): \(more.stdout)")
         XCTAssertTrue(more.stderr.contains("第 3 行：引号未闭合（“ 缺少对应的结束引号 ”）"), more.stderr)
         // An unclosed quote in a script names its line and the quote, and fails the script (it
         // was skipped, and the script ended 0: helper-166).

@@ -34,6 +34,7 @@ extension Importer.ChangeSetBuilder {
                         refuse(i, header(r, "creditCode"), credit,
                                "the credit code \(credit) is given by more than one customer in the archive (\(listed(shared, zh: false))): which to update is not clear; write the name exactly as one of them does",
                                "档案中有多家客户（\(listed(shared, zh: true))）共用统一社会信用代码 \(credit)，无法确定要更新哪一家。请将客户名称改为与其中一家完全一致")
+                        standsForNone(i, r, candidates: shared)
                         return
                     }
                     also = shared.filter { $0 != c }
@@ -41,13 +42,19 @@ extension Importer.ChangeSetBuilder {
             }
             // The name one archive customer's and the credit code another's: an update
             // would not know which (it updated the credit code's without a word: helper-92).
-            if options.onDuplicate == .update,
-               let named = (index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)])
+            // (With skip or refuse too it stands for neither: rows naming it went to the credit
+            // code's: helper-170.)
+            var namedOther: String?
+            if let named = (index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)])
                    ?? index.customerByOtherName[key].flatMap({ $0.isEmpty ? nil : $0 }), named != c {  // (or its short name or alias: helper-94)
-                refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
-                       "the name is \(customerLabel(named))'s (its name, short name or alias) in the archive and the credit code \(customerLabel(c))'s: which to update is not clear; check the name and the credit code",
-                       "客户名称对应档案中的 \(customerLabel(named))，统一社会信用代码却属于 \(customerLabel(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
-                return
+                guard options.onDuplicate != .update else {
+                    refuse(i, header(r, "creditCode") ?? header(r, "name"), credit,
+                           "the name is \(customerLabel(named))'s (its name, short name or alias) in the archive and the credit code \(customerLabel(c))'s: which to update is not clear; check the name and the credit code",
+                           "客户名称对应档案中的 \(customerLabel(named))，统一社会信用代码却属于 \(customerLabel(c))，无法确定要更新哪一家。请核对名称和统一社会信用代码")
+                    standsForNone(i, r, candidates: [named, c])
+                    return
+                }
+                namedOther = named
             }
             // The credit code one customer's and the first phone number another's: the credit
             // code decides, and the phone is said (it went to the credit code's without a word).
@@ -63,6 +70,7 @@ extension Importer.ChangeSetBuilder {
             var why = also.isEmpty ? MatchReason(.creditCode, "same credit code", "统一社会信用代码相同")
                 : MatchReason(.creditCode, "same credit code, which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "")", "统一社会信用代码相同，而且 \(listed(also, zh: true))也使用这个代码")
             if !also.isEmpty { why.alsoEN = "which \(listed(also, zh: false)) also give\(also.count == 1 ? "s" : "")" }
+            if let namedOther { why.candidates = [namedOther, c] }
             match = (c, nil, why)
         }
         else if let c = index.sharedKeys[key] == nil ? index.customerByKey[key] : index.customerByName[TextKey(name.trimmedWhitespace)] {
@@ -73,6 +81,7 @@ extension Importer.ChangeSetBuilder {
             if options.onDuplicate == .update {
                 refuse(i, header(r, "name"), name, "\(name) matches more than one customer in the archive (\(shared.prefix(5).joined(separator: ", "))); write the name exactly as the archive does, or give the credit code, to say which to update",
                        "“\(name)”与档案中多个客户的名称相近（\(shared.prefix(5).joined(separator: "、"))），无法确定要更新哪一家。请按档案中的写法填写客户全称，或改填统一社会信用代码")
+                standsForNone(i, r, candidates: shared)
                 return
             }
             let others = shared.dropLast().prefix(4)
@@ -83,6 +92,7 @@ extension Importer.ChangeSetBuilder {
             // A first number several archive customers give, none of them named by the row.
             let number = Identity.shownPhone(phone)
             guard options.onDuplicate != .update else {
+                standsForNone(i, r, candidates: shared)
                 refuse(i, header(r, "phone"), r.field("phone"),
                        "\(number) is the first phone number of more than one customer in the archive (\(listed(shared, zh: false))): which to update is not clear; write the name exactly as one of them does, or give the credit code",
                        "电话 \(number) 同时是档案中多家客户（\(listed(shared, zh: true))）电话栏里的第一个号码，无法确定要更新哪一家。请将客户名称改为与其中一家完全一致，或填写统一社会信用代码")
@@ -206,6 +216,12 @@ extension Importer.ChangeSetBuilder {
         let mobileKeys = Identity.allPhoneKeys(r.field("mobile")).map { "\(customer)|\($0)" }
         var match: (ref: String, line: Int?, why: MatchReason)?
         guard let own = ownNamed(i, r, .contact, customer: customer, name: name) else { return }
+        if own == nil, people[pkey] == nil, let owner = archiveID(customer),
+           case let same = archiveChildren(.contact, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1,
+           childRef(.contact, customer: customer, name: name, mobile: r.field("mobile"), id: r.sourceID, reference: true) == nil {
+            refuseNamesakes(i, r, .contact, column: header(r, "name"), value: name, customer: customer, name: name, same, reference: false)
+            return
+        }
         if let own {
             match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
             if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
@@ -246,6 +262,11 @@ extension Importer.ChangeSetBuilder {
         var ref: String
         guard let own = ownNamed(i, r, .project, customer: customer, name: name) else { return }
         if let own, projects["\(customer)|\(Importer.personKey(name))"] == nil { projects["\(customer)|\(Importer.personKey(name))"] = (own.shortID, r.line) }
+        if own == nil, projects["\(customer)|\(Importer.personKey(name))"] == nil, let owner = archiveID(customer),
+           case let same = archiveChildren(.project, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
+            refuseNamesakes(i, r, .project, column: header(r, "name"), value: name, customer: customer, name: name, same, reference: false)
+            return
+        }
         if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
             switch options.onDuplicate {
             case .refuse where identical.contains(i):

@@ -15,6 +15,7 @@ extension Importer.ChangeSetBuilder {
         if r.kind == .customers, let name = r.field("name") {
             let key = TextKey(Identity.companyKey(name))
             if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[r.mapped].table.name, r.line) }
+            refusedNames.insert(TextKey(name.trimmedWhitespace))
         }
         if r.kind == .contacts || r.kind == .projects { noteRefusedChild(r) }
     }
@@ -30,6 +31,7 @@ extension Importer.ChangeSetBuilder {
     /// name which was refused, when there is one (it said the person was in neither the file nor
     /// the archive, while the 联系人 sheet had the row: helper-164).
     func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String, customer: String) {
+        if refuseIDGivenTwice(i, r, column: header(r, key), text: name) { return }
         if refuseUnmade(i, r, kind == .contact ? .contacts : .projects, column: header(r, key), text: name) { return }
         if refuseForeignID(i, r, kind, column: header(r, key), text: name) { return }
         let (en, zh, named) = kind == .contact ? ("contact", "联系人", "联系人姓名") : ("project", "项目", "项目名称")
@@ -53,9 +55,7 @@ extension Importer.ChangeSetBuilder {
         }
         // Several archive records of that name at the customer (`childRef(reference:)`).
         if let owner = archiveID(customer), case let same = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
-            let ids = same.sorted { $0.id < $1.id }.map(\.shortID)
-            refuse(i, header(r, key), given, "the customer \(customerName(customer)) has \(same.count) \(en)s named \(name) (\(ids.joined(separator: ", "))): give the id of the one meant (e.g. \(ids[0]))",
-                   "客户“\(customerName(customer))”有 \(same.count) 位名叫“\(name)”的\(zh)（\(ids.joined(separator: "、"))），无法确定是哪一位。请改填其中一位的记录号（例如 \(ids[0])）")
+            refuseNamesakes(i, r, kind, column: header(r, key), value: given, customer: customer, name: name, same, reference: true)
             return
         }
         if let refused = refusedChildren["\(kind == .contact ? "R" : "P")|\(Importer.personKey(name))"] {
@@ -63,6 +63,10 @@ extension Importer.ChangeSetBuilder {
             let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
             refuse(i, header(r, key), given, "the \(en) \(name) is at \(at.en), but that row was refused, so this one cannot be imported either; correct that row first",
                    "\(zh)“\(name)”所在的行（\(at.zh)）有误，因此本行也无法导入。请先改正该行")
+        } else if let other = namedUnderAnother(kind, name, customer: customer) {
+            let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
+            refuse(i, header(r, key), given, "\(customerName(customer)) has no \(en) \(name) in the file or the archive; the file's \(name) is \(other)'s: check this row's customer and \(en)",
+                   "本行所填客户“\(customerName(customer))”下没有\(zh)“\(name)”（本文件和档案中都没有）；本文件中的“\(name)”属于客户“\(other)”。请核对本行的客户和\(zh)是否填对")
         } else if kind == .contact {
             refuse(i, header(r, key), given, "\(name) is not a contact of this customer in the file or the archive", "该客户下没有联系人“\(name)”（本文件和档案中都没有）")
         } else {
@@ -116,14 +120,23 @@ extension Importer.ChangeSetBuilder {
     func standsForNone(_ i: Int, _ r: Row, _ why: MatchReason) {
         guard r.kind == .customers else { return }
         let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(r.field("name") ?? ""))
-        let candidates: [String]
-        switch why.kind {
-        case .sharedName: candidates = index.sharedKeys[key] ?? []
-        case .creditCode: candidates = keys[i]?.credit.flatMap { if case .valid(let v) = $0 { return index.sharedCredits[v] } else { return nil } } ?? []
-        default: candidates = keys[i]?.phone.flatMap { index.sharedFirstPhones[$0] } ?? []
+        var candidates = why.candidates
+        if candidates.isEmpty {
+            switch why.kind {
+            case .sharedName: candidates = index.sharedKeys[key] ?? []
+            case .creditCode: candidates = keys[i]?.credit.flatMap { if case .valid(let v) = $0 { return index.sharedCredits[v] } else { return nil } } ?? []
+            default: candidates = keys[i]?.phone.flatMap { index.sharedFirstPhones[$0] } ?? []
+            }
         }
+        standsForNone(i, r, candidates: candidates)
+    }
+
+    /// (By its exact name: another row's name alike but for a suffix, the archive's own, is
+    /// still that one's: helper-170.)
+    func standsForNone(_ i: Int, _ r: Row, candidates: [String]) {
         ambiguousRows[i] = candidates
-        if ambiguousCustomers[key] == nil { ambiguousCustomers[key] = i }
+        let exact = TextKey((r.field("name") ?? "").trimmedWhitespace)
+        if ambiguousCustomers[exact] == nil { ambiguousCustomers[exact] = i }
     }
 
     /// Refuses row `i` for naming customer row `j` (by name or by its record id), which several
@@ -145,15 +158,25 @@ extension Importer.ChangeSetBuilder {
         return sourceIDs[Importer.idKey(text)] == nil
     }
 
+    /// Whether `text` is the record id of an archive contact or project of archive customer `customer`.
+    func archiveChild(_ text: String, _ kind: EntityKind, of customer: String) -> Bool {
+        guard let owner = archiveID(customer), let (k, n) = Importer.recordID(text), k == kind, let e = archive.state.entity(kind, n) else { return false }
+        return e["customer"]?.ref == owner
+    }
+
     /// Refuses row `i` for a reference that is a record id of `kind` the file (another archive's
     /// export) does not have (`foreignID`); false when `text` is none.
     func refuseForeignID(_ i: Int, _ r: Row, _ kind: EntityKind, column: String?, text: String) -> Bool {
         guard foreignID(text, kind), unmadeFileRow(text, kind == .customer ? .customers : kind == .contact ? .contacts : .projects) == nil else { return false }
         let id = Importer.idKey(text)
         let name = kind == .customer ? (en: "the customer's full name (or credit code)", zh: "客户全称（或统一社会信用代码）") : kind == .contact ? (en: "the contact's name", zh: "联系人姓名") : (en: "the project's name", zh: "项目名称")
+        // (A file that does not say where it came from is not said to come from elsewhere: this
+        // archive's own CSV export was: helper-170.)
+        let whence = source.exportedFrom != nil ? (en: "it was not exported from this archive", zh: "本文件并非从本档案导出")
+            : (en: "it does not say it was exported from this archive", zh: "本文件没有注明是从本档案导出的")
         refuse(i, column, text,
-               "the file has no \(kind.en) with the record id \(id); it was not exported from this archive, so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead",
-               "本文件中没有记录号为 \(id) 的\(kind.zh)。本文件并非从本档案导出，文件中的记录号只指文件内的记录，与本档案的 \(id) 无关，请在此处改填\(name.zh)")
+               "the file has no \(kind.en) with the record id \(id); \(whence.en), so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead",
+               "本文件中没有记录号为 \(id) 的\(kind.zh)。\(whence.zh)，文件中的记录号只指文件内的记录，与本档案的 \(id) 无关，请在此处改填\(name.zh)")
         return true
     }
 
@@ -382,17 +405,58 @@ extension Importer.ChangeSetBuilder {
         }
         if sourceIDOfRef[ref] == nil { sourceIDOfRef[ref] = id }
         let table = tables[r.mapped].table.name
-        if sourceIDs[id] == nil {
+        if sourceIDs[id] == nil && idsGivenTwice[id] == nil {
             sourceIDs[id] = ref
             sourceIDLines[id] = (table, r.line)
-        } else if let earlier = sourceIDLines[id] {
-            // (The earlier row named with its sheet when another's: helper-100.)
+        } else if let earlier = sourceIDLines[id], sourceIDs[id] != ref || idsGivenTwice[id] != nil {
+            // Two records of one id: a row giving it names neither (it named the first, a guess:
+            // helper-168). (The earlier row named with its sheet when another's: helper-100.)
             let at = place(earlier.table, earlier.line, from: r)
+            idsGivenTwice[id, default: [(earlier.table, earlier.line)]].append((table, r.line))
+            sourceIDs[id] = nil
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: tables[r.mapped].column(ofTarget: .sourceID)?.header, value: r.sourceID,
-                reason: "the id \(id) was already given at \(at.en); references to it mean that earlier row",
-                reasonZH: "记录号 \(id) 已在\(at.zh)出现；其他行引用 \(id) 时，均指\(at.zh)"))
+                reason: "the id \(id) was already given at \(at.en), to another record: a row referring to \(id) cannot say which, and is refused; give each record its own id",
+                reasonZH: "记录号 \(id) 已在\(at.zh)用过，两条记录用了同一个记录号；其他行如用 \(id) 引用，将无法确定指哪一条，因而不能导入。请给每条记录不同的记录号"))
         }
+    }
+
+    /// Refuses row `i`, which names `name` that several archive contacts or projects (`same`) of
+    /// `customer` have, none told by a mobile or an id: which is meant is not clear (a reference
+    /// picked one; a contact's row updated one, its mobile overwritten: helper-168, helper-170).
+    func refuseNamesakes(_ i: Int, _ r: Row, _ kind: EntityKind, column: String?, value: String?, customer: String, name: String, _ same: [Entity], reference: Bool) {
+        let ids = same.sorted { $0.id < $1.id }.map(\.shortID)
+        let who = customerName(customer)
+        let (en, count, which) = kind == .contact ? ("contacts", "位名叫", "哪一位") : ("projects", "个名为", "哪一个")
+        let how = reference ? (en: "give the id of the one meant (e.g. \(ids[0]))", zh: "请改填其中一\(kind == .contact ? "位" : "个")的记录号（例如 \(ids[0])）")
+            : kind == .contact ? (en: "give its mobile, or its id in a column 记录号, in this row", zh: "请在本行填写其手机号，或在“记录号”列填写其记录号（例如 \(ids[0])）")
+            : (en: "give its id in a column 记录号 in this row", zh: "请在本行的“记录号”列填写其记录号（例如 \(ids[0])）")
+        refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))): which is meant is not clear; \(how.en)",
+               "客户“\(who)”有 \(same.count) \(count)“\(name)”的\(kind.zh)（\(ids.joined(separator: "、"))），无法确定是\(which)。\(how.zh)")
+    }
+
+    /// Refuses row `i` for referring by `text` to an id two records of the file give
+    /// (`idsGivenTwice`); false when `text` is none such.
+    func refuseIDGivenTwice(_ i: Int, _ r: Row, column: String?, text: String) -> Bool {
+        guard !idsGivenTwice.isEmpty, case let id = Importer.idKey(text), let places = idsGivenTwice[id] else { return false }
+        let first = places[0].table
+        let shown = places.allSatisfy({ $0.table == first }) ? [source.format.place(first, lines: places.map(\.line), from: tables[r.mapped].table.name)]
+            : places.map { source.format.place($0.table, line: $0.line, from: tables[r.mapped].table.name) }
+        refuse(i, column, text, "the record id \(id) is given to more than one record of the file (\(shown.map(\.en).joined(separator: "; "))): which one is meant is not clear; give each record its own id, or refer to it by its name",
+               "本文件中有多条记录的记录号都是 \(id)（\(shown.map(\.zh).joined(separator: "、"))），无法确定指哪一条。请给每条记录不同的记录号，或在此处改填名称")
+        return true
+    }
+
+    /// Of the file's contacts (or projects) named `name`, the customer of one under another
+    /// customer than `customer` (for the note that the row's customer has none: it said the
+    /// person was in neither the file nor the archive: helper-168).
+    func namedUnderAnother(_ kind: EntityKind, _ name: String, customer: String) -> String? {
+        let suffix = "|\(Importer.personKey(name))"
+        for (key, _) in (kind == .contact ? people : projects) where key.hasSuffix(suffix) {
+            let owner = String(key.dropLast(suffix.count))
+            if owner != customer { return customerName(owner) }
+        }
+        return nil
     }
 
     /// Whether row `r` and the record `ref` the file made earlier have different record ids

@@ -11,9 +11,15 @@ extension Importer.ChangeSetBuilder {
         // names (its contacts went to the customer whose 记录号 is C2: helper-168). A JSON
         // file's references are ids.
         if source.format != .json, Importer.recordID(text) != nil, let f = customers.byKey[keys?.companyKey ?? TextKey(Identity.companyKey(text))] { return f.ref }
+        if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(text)] != nil { return nil }
         if !ownIDs, unmadeFileRow(text, .customers) != nil { return nil }
         if foreignID(text, .customer) { return nil }
-        if !ambiguousCustomers.isEmpty, ambiguousCustomers[keys?.companyKey ?? TextKey(Identity.companyKey(text))] != nil { return nil }
+        if !ambiguousCustomers.isEmpty, ambiguousCustomers[TextKey(text.trimmedWhitespace)] != nil { return nil }
+        if !refusedNames.isEmpty, case let exact = TextKey(text.trimmedWhitespace), refusedNames.contains(exact), index.customerByName[exact] == nil,
+           importer.archiveRecordOfFileName["C|\(Identity.companyKey(text))"] == nil,
+           !customers.hasExactName(exact, key: keys?.companyKey ?? TextKey(Identity.companyKey(text))) {
+            return nil  // (the refused row's: `refusedNames`)
+        }
         return Importer.customerRef(text, keys: keys, file: customers, sourceIDs: sourceIDs, index: index, state: archive.state)
             ?? formerlyNamed(.customer, text)
             ?? (importer.archiveRecordOfFileName.isEmpty ? nil : importer.archiveRecordOfFileName["C|\(Identity.companyKey(text))"])
@@ -60,8 +66,11 @@ extension Importer.ChangeSetBuilder {
         if !sourceIDs.isEmpty, let r = sourceIDs[Importer.idKey(name)], r.hasPrefix("@") || r.hasPrefix(kind.idPrefix) {
             return otherCustomersChild(r, customer: customer) == nil ? r : nil
         }
+        if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(name)] != nil { return nil }
         if !ownIDs, unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
-        if foreignID(name, kind) { return nil }
+        // (An id the file has no row of is this archive's only as one of the row's customer:
+        // the rejects of a JSON file asked for an archive contact's id, then refused it: helper-170.)
+        if foreignID(name, kind), !archiveChild(name, kind, of: customer) { return nil }
         if let givenID = id.map(Importer.idKey), !givenID.isEmpty, let owner = archiveID(customer),
            case let named = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], named.count > 1,
            let e = named.first(where: { $0.shortID == givenID }) {
@@ -138,9 +147,17 @@ extension Importer.ChangeSetBuilder {
         guard let ref = customerRef(text, keys: keys[i]) else {
             let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(text))
             func shown(_ ref: String) -> String { archive.state.entity(.customer, archiveID(ref) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? ref }
+            if refuseIDGivenTwice(i, r, column: header(r, "customer"), text: text) { return nil }
             if refuseUnmade(i, r, .customers, column: header(r, "customer"), text: text) { return nil }
             if refuseForeignID(i, r, .customer, column: header(r, "customer"), text: text) { return nil }
-            if let j = ambiguousCustomers[key], refuseAmbiguous(i, r, row: j, column: header(r, "customer"), text: text) { return nil }
+            if let j = ambiguousCustomers[TextKey(text.trimmedWhitespace)], refuseAmbiguous(i, r, row: j, column: header(r, "customer"), text: text) { return nil }
+            if let byID = Importer.archiveCustomerID(text, state: archive.state),
+               let byNames = Importer.customerRefByNames(text, keys: keys[i], file: customers, index: index), byNames != byID {
+                let other = archiveID(byNames) != nil ? shown(byNames) : customerName(byNames)
+                refuse(i, header(r, "customer"), text, "\(text) is the record id of the archive's \(shown(byID)) and the code, short name, alias or name of \(other): which is meant is not clear; give the customer's full name or credit code",
+                       "“\(text)”既是档案中 \(shown(byID))的记录号，又与 \(other)的客户编号、简称或名称相同，无法确定是哪一家。请改填客户全称或统一社会信用代码")
+                return nil
+            }
             if case .valid(let code) = CreditCode.check(text), let shared = index.sharedCredits[code] {
                 refuse(i, header(r, "customer"), text, "the credit code \(code) is given by more than one customer in the archive (\(listed(shared, zh: false))); give the customer's full name or code",
                        "档案中有多家客户（\(listed(shared, zh: true))）共用统一社会信用代码 \(code)，无法确定是哪一家。请改填客户全称或客户编号")

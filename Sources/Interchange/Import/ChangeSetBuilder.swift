@@ -35,6 +35,9 @@ extension Importer {
         // The file's customer rows refused already, by company key: a row that names one is told
         // so (it was told the customer is nowhere in the file, black-box finding).
         var refusedCustomers: [TextKey: (table: String, line: Int)] = [:]
+        /// Their exact names: a row giving one is that row's, not an archive customer's alike but
+        /// for a suffix (华东电力集团's contact, its row refused, went to 华东电力: helper-170).
+        var refusedNames = Set<TextKey>()
         /// Contacts and projects of rows refused, by kind and name (`Importer.personKey`): a row
         /// naming one is told which row to correct (it was told the person is nowhere: helper-164).
         var refusedChildren: [String: (table: String, line: Int)] = [:]
@@ -88,6 +91,8 @@ extension Importer {
         /// “王敏（R10）不是 上海B公司 的联系人”, an id the import had only planned: helper-167).
         var fileChildCustomer: [String: String] = [:]
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
+        /// The file's ids two records give, with where (`registerSourceID`): a reference to one is refused.
+        var idsGivenTwice: [String: [(table: String, line: Int)]] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created or updated by this file was given (for `update` of a later row).
         var fileFields: [String: FileRecord] = [:]
@@ -180,6 +185,7 @@ extension Importer {
                 if let name = rows[i].field("name") {
                     let key = TextKey(Identity.companyKey(name))
                     if refusedCustomers[key] == nil { refusedCustomers[key] = (tables[rows[i].mapped].table.name, rows[i].line) }
+                    refusedNames.insert(TextKey(name.trimmedWhitespace))
                 }
             }
             for i in excluded where rows[i].kind == .contacts || rows[i].kind == .projects { noteRefusedChild(rows[i]) }
@@ -200,6 +206,7 @@ extension Importer {
             }
             foreignIDs = !ownIDs && (source.exportedFrom != nil || source.format == .json || notTrusted != nil)
             if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
+                let isCSV: Bool = { if case .csv = source.format { return true } else { return false } }()
                 let why: (String, String)
                 switch whyNot {
                 case .otherCopy: why = ("it was exported from another copy of this archive (a backup restored, or a copy that was changed on its own)",
@@ -224,8 +231,8 @@ extension Importer {
                 }
                 updateWarnings.append(ImportProblem(
                     table: t.table.name, line: 0, column: t.column(ofTarget: .sourceID)?.header,
-                    reason: "the column \(t.column(ofTarget: .sourceID)?.header ?? "ID") is not read as this archive's record ids: \(why.0). Rows are matched by their names, times and content, so a record renamed or edited in the file comes in as a new one. To edit records in a spreadsheet, export them again and edit the new file",
-                    reasonZH: "本文件中的记录号不能用来对应本档案的记录：\(why.1)。导入时将按名称、时间和内容与档案比对，表格中改过名称或内容的行可能作为新记录导入，也可能对应不上原记录。如需在表格中修改档案记录，请从本档案重新导出，在新文件中修改后再导入"))
+                    reason: "the column \(t.column(ofTarget: .sourceID)?.header ?? "ID") is not read as this archive's record ids: \(why.0). Rows are matched by their names, times and content, so a record renamed or edited in the file comes in as a new one. To edit records in a spreadsheet, export them again\(isCSV ? " as a workbook (.xlsx: a CSV file cannot say where it came from)" : "") and edit the new file",
+                    reasonZH: "本文件中的记录号不能用来对应本档案的记录：\(why.1)。导入时将按名称、时间和内容与档案比对，表格中改过名称或内容的行可能作为新记录导入，也可能对应不上原记录。如需在表格中修改档案记录，请从本档案重新导出\(isCSV ? "为 Excel 工作簿（.xlsx，CSV 文件无法注明来源）" : "")，在新文件中修改后再导入"))
             }
             if ownIDs && options.onDuplicate == .update {
                 for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty && (r.kind == .customers || r.kind == .contacts) {

@@ -25,6 +25,9 @@ struct FileCustomers {
     private var sharedKeys = Set<TextKey>()
     private var exactOfKey: [TextKey: (name: TextKey, ref: String, line: Int)] = [:]
 
+    /// Whether a customer of the file so far has exactly the name `exact` (of company key `key`).
+    func hasExactName(_ exact: TextKey, key: TextKey) -> Bool { exactOfKey[key]?.name == exact || byExactName[exact] != nil }
+
     /// Notes a customer's exact name; kept in `byExactName` once another shares its company key.
     mutating func register(ref: String, line: Int, exactName: TextKey, key: TextKey) {
         if let first = exactOfKey[key] {

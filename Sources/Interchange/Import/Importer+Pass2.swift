@@ -285,9 +285,31 @@ extension Importer {
     /// The customer a reference names: a source id of this file, a credit code, a code or a
     /// name (compared as company names are), in the file first, then in the archive; nil when
     /// none. (Each lookup is skipped when its table is empty: the same answer, without the key.)
+    /// A text that is an archive customer's record id (`C3`, `c03`, `Ｃ３`) and another's code,
+    /// short name, alias or name names neither (the code's was taken, and `contact add C3` takes
+    /// the record's: helper-170).
     static func customerRef(_ text: String, keys: RowKeys?, file customers: FileCustomers, sourceIDs: [String: String],
                             index: ArchiveIndex, state: ArchiveState) -> String? {
         if !sourceIDs.isEmpty, let r = sourceIDs[Importer.idKey(text)], r.hasPrefix("@") || r.hasPrefix("C") { return r }
+        let byID = archiveCustomerID(text, state: state)
+        let byNames = customerRefByNames(text, keys: keys, file: customers, index: index)
+        if let byID, let byNames, byNames != byID { return nil }  // (ambiguous: `idAndNameClash`)
+        return byNames ?? byID ?? {
+            if case let found = customersInSimplified(text, file: customers, index: index), found.count == 1, let only = found.first { return only }
+            return nil
+        }()
+    }
+
+    /// The archive customer whose record id `text` is (`C3`, `c03`, `Ｃ３`), if any.
+    static func archiveCustomerID(_ text: String, state: ArchiveState) -> String? {
+        // (Only a text that starts with C can be one: no key is made for names.)
+        guard let first = text.unicodeScalars.first(where: { !$0.properties.isWhitespace }), "CcＣｃ".unicodeScalars.contains(first),
+              let (k, n) = Importer.recordID(text), k == .customer, let c = state.entity(.customer, n) else { return nil }
+        return c.shortID
+    }
+
+    /// `customerRef` by codes and names alone (not by an archive record id).
+    static func customerRefByNames(_ text: String, keys: RowKeys?, file customers: FileCustomers, index: ArchiveIndex) -> String? {
         if let found = customerByCode(text, keys: keys, file: customers, index: index) {
             return found.otherByName == nil ? found.ref : nil  // (ambiguous)
         }
@@ -298,11 +320,6 @@ extension Importer {
         if let c = index.customerByKey[key] { return index.sharedKeys.isEmpty || index.sharedKeys[key] == nil ? c : nil }  // (ambiguous)
         if !customers.byOtherName.isEmpty, let f = customers.byOtherName[key] { return f.ref.isEmpty ? nil : f.ref }
         if !index.customerByOtherName.isEmpty, let c = index.customerByOtherName[key], !c.isEmpty { return c }
-        if let id = UInt64(text.uppercased().dropFirst(text.uppercased().hasPrefix("C") ? 1 : 0)), let c = state.entity(.customer, id),
-           text.uppercased().hasPrefix("C") {
-            return c.shortID
-        }
-        if case let found = customersInSimplified(text, file: customers, index: index), found.count == 1, let only = found.first { return only }
         return nil
     }
 

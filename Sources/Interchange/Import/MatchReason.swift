@@ -17,7 +17,10 @@ struct MatchReason {
 
     /// Several archive customers could be the one matched (a name they write alike, a first
     /// number or a credit code they share): the row stands for none of them.
-    var ambiguous: Bool { kind == .sharedName || alsoEN != nil }
+    var ambiguous: Bool { kind == .sharedName || alsoEN != nil || !candidates.isEmpty }
+    /// The archive customers it could be, when they are not those `standsForNone` finds by the
+    /// kind (a name one's, a credit code another's: helper-170).
+    var candidates: [String] = []
 
     init(_ kind: Kind, _ en: String, _ zh: String) {
         self.kind = kind

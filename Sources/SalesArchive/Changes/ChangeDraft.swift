@@ -520,7 +520,15 @@ extension ChangeDraft {
         case .reference(let target):
             return .ref(try resolve(target, text).id)
         case .references(let target):
-            let ids = try resolveList(target, text, customer: target == .contact ? customer : nil).map(\.id)
+            let people = try resolveList(target, text, customer: target == .contact ? customer : nil)
+            // A project's decision makers are its customer's people, as a log entry's are (another
+            // customer's, named by its id, was taken: helper-170).
+            if target == .contact, let customer, let c = state.entity(.customer, customer) {
+                for p in people where p["customer"]?.ref != customer {
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(p.displayName) (\(p.shortID)) is not a contact of \(c.displayName)", zh: "\(spec.zh)：\(p.displayName)（\(p.shortID)）不是\(c.displayName)的联系人")
+                }
+            }
+            let ids = people.map(\.id)
             if ids.isEmpty { return nil }
             guard ids.count <= Limits.maxRefs else { throw ArchiveError(.invalidValue, "\(spec.key): more than \(Limits.maxRefs) references", zh: "\(spec.zh)最多关联 \(Limits.maxRefs) 条记录") }
             return .refs(ids)
@@ -613,11 +621,14 @@ extension ChangeDraft {
     }
 
     /// Field changes for `fields` (key → input) on `existing` (nil when creating).
-    func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = []) throws -> [FieldChange] {
+    /// `customer`: a new project's (its decision makers are its customer's people).
+    func changes(_ kind: EntityKind, _ fields: [(String, String)], existing: Entity?, now: Int64, protected: Set<String> = [], customer: UInt64? = nil) throws -> [FieldChange] {
         try Self.changes(kind, fields, existing: existing, now: now, protected: protected) { spec, input in
             // (A log entry's people looked for among its customer's first, as `log add` does:
-            // `log edit --with 王敏` was ambiguous with another customer's 王敏: helper-96.)
-            try self.value(for: spec, kind: kind, input: input, now: now, customer: kind == .activity ? existing?["customer"]?.ref : nil)
+            // `log edit --with 王敏` was ambiguous with another customer's 王敏: helper-96; and a
+            // project's decision makers: another customer's were taken: helper-170.)
+            try self.value(for: spec, kind: kind, input: input, now: now,
+                           customer: customer ?? (kind == .activity || kind == .project ? existing?["customer"]?.ref : nil))
         }
     }
 

@@ -331,7 +331,7 @@ extension ChangeDraft {
             FieldChange(field: Schema.number(.project, "name"), old: nil, new: .text(trimmed)),
             FieldChange(field: Schema.number(.project, "stage"), old: nil, new: .text(SalesStage.infoDevelopment.rawValue)),
             FieldChange(field: Schema.number(.project, "stageSince"), old: nil, new: .int(now)),
-        ] + (try self.changes(.project, fields, existing: nil, now: now, protected: ProtectedFields.newProject))
+        ] + (try self.changes(.project, fields, existing: nil, now: now, protected: ProtectedFields.newProject, customer: c.id))
         try commit([ChangeEvent(.create, .project, id, changes)], now: now)
         return state.entity(.project, id)!
     }

@@ -183,14 +183,16 @@ enum ShellWords {
         func isSpace(_ ch: Character) -> Bool { ch == " " || ch == "\t" || ch == "\u{3000}" }
         for ch in line {
             if escaped {
-                // (Within double quotes only " \ $ ` are escaped; another keeps its backslash.)
+                // (Within double quotes only " \ $ ` are escaped, within Chinese quotes the quote
+                // marks and \ (`“乙\”丙”`: helper-170); another keeps its backslash.)
                 if quote?.open == "\"" && !"\"\\$`".contains(ch) { current.append("\\") }
+                if let q = quote, q.open != "\"", q.open != "'", !"“”‘’\\".contains(ch) { current.append("\\") }
                 current.append(ch)
                 escaped = false
             } else if let q = quote {
                 if ch == q.close {
                     quote = nil
-                } else if ch == "\\" && q.open == "\"" { escaped = true } else { current.append(ch) }
+                } else if ch == "\\" && q.open != "'" { escaped = true } else { current.append(ch) }
             } else if ch == "\\" {
                 escaped = true
                 inWord = true
