@@ -2323,6 +2323,26 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(r.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("客户“华东电力集团”所在的行（“客户”工作表第 2 行）有误") }, "\(r.problems.map(\.reasonZH))")
         XCTAssertEqual(r.counts[.contacts]?.new ?? 0, 0)
         XCTAssertEqual(try f.bytes(), before2, "nothing written by previews")
+        // A contact of another archive customer is said to be that one's (it was said to be nowhere: helper-171).
+        let other = try f.importing(utf8("客户,时间,跟进内容,跟进方式,参与人\n华东电力,2026-03-01 10:00,拜访,拜访,李四\n"), name: "l.csv", commit: false)
+        XCTAssertTrue(other.problems.contains { $0.reasonZH == "本行所填客户“华东电力”下没有联系人“李四”；名为“李四”的联系人属于客户“华南电网”。请核对本行的客户和联系人是否填对" }, "\(other.problems.map(\.reasonZH))")
+        // This archive's own export names its customers by their ids, whatever code another has (C2's is C3).
+        _ = try f.open().addContact(customer: "C3", name: "王五", now: testNow - 30)
+        let own = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))
+        let again = try f.importing(own, name: "own.json", commit: false)
+        XCTAssertTrue(again.problems.isEmpty, "\(again.problems.map(\.reasonZH))")
+        XCTAssertFalse(again.canCommit && again.total.new + again.total.updated > 0, "nothing to import")
+        // Another owner's export naming a contact id no row of it has: refused, even when this
+        // archive's record of that number is a contact of the row's customer (helper-171).
+        let g = try ImportFixture(owner: "刘洋")
+        try {
+            let s = try g.open()
+            _ = try s.addCustomer(name: "华东电力", now: testNow - 9_000)
+        }()
+        var theirs = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONExport.data(try g.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))) as? [String: Any])
+        theirs["log"] = [["id": "L9", "kind": "activity", "customer": "C1", "type": "call", "summary": "问候", "at": "2026-03-01T02:00:00Z", "contacts": ["R4"]]]
+        let handover = try f.importing(try JSONSerialization.data(withJSONObject: theirs), name: "刘洋.json", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertTrue(handover.problems.contains { $0.reasonZH.hasPrefix("本文件中没有记录号为 R4 的联系人。本文件并非从本档案导出") }, "\(handover.problems.map(\.reasonZH))")
     }
 
     /// Attack round: a 记录号 given twice was accepted without a word.
@@ -2347,7 +2367,7 @@ final class ImportTests: XCTestCase {
         ])
         try f.importing(utf8("客户名称\n甲公司\n乙公司\n"), name: "c.csv")
         let o = try Importer(archive: try f.open(), options: ImportOptions(now: testNow)).preview(other)
-        XCTAssertTrue(o.problems.contains { $0.reasonZH == "本行所填客户“乙公司”下没有联系人“王敏”（本文件和档案中都没有）；本文件中的“王敏”属于客户“甲公司”。请核对本行的客户和联系人是否填对" }, "\(o.problems.map(\.reasonZH))")
+        XCTAssertTrue(o.problems.contains { $0.reasonZH == "本行所填客户“乙公司”下没有联系人“王敏”；名为“王敏”的联系人属于客户“甲公司”。请核对本行的客户和联系人是否填对" }, "\(o.problems.map(\.reasonZH))")
     }
 
     /// A file that changes an archive customer's grade without a reason of its own is said, with

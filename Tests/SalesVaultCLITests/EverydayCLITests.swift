@@ -222,6 +222,9 @@ final class EverydayCLITests: WeekArchiveTestCase {
         XCTAssertTrue(with.stderr.contains("南京地铁集团有限公司没有名为“王明”的联系人。该客户现有联系人 1 位：R") && with.stderr.contains(" 王敏\n")
                       && with.stderr.contains("提示：如指其中一位，请改用编号（如 --with R"), with.stderr)
         XCTAssertTrue(with.stderr.contains("）；如是新联系人，请先执行 salesvault contact add C2 王明"), with.stderr)
+        // A project's decision maker: the hint names --decision-makers (it said --with: helper-171).
+        let makers = try sv(["project", "add", "南京地铁", "新线", "--decision-makers", "王明", "--lang", "zh"], day: 0, hour: 11, expect: 8)
+        XCTAssertTrue(makers.stderr.contains("提示：如指其中一位，请改用编号（如 --decision-makers R"), makers.stderr)
         // So do the commands that change records (log add said only "not found": helper-129),
         // and a name that holds it once 省 and 市 are left out is found.
         let unchanged = try archiveBytes()

@@ -11,6 +11,9 @@ extension Importer.ChangeSetBuilder {
         // names (its contacts went to the customer whose 记录号 is C2: helper-168). A JSON
         // file's references are ids.
         if source.format != .json, Importer.recordID(text) != nil, let f = customers.byKey[keys?.companyKey ?? TextKey(Identity.companyKey(text))] { return f.ref }
+        // An export of this archive names its customers by their ids, whatever code another has
+        // (C2's code C3 made a fresh export's contacts of C3 ambiguous: helper-171).
+        if ownIDs, let byID = Importer.archiveCustomerID(text, state: archive.state) { return byID }
         if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(text)] != nil { return nil }
         if !ownIDs, unmadeFileRow(text, .customers) != nil { return nil }
         if foreignID(text, .customer) { return nil }
@@ -68,9 +71,9 @@ extension Importer.ChangeSetBuilder {
         }
         if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(name)] != nil { return nil }
         if !ownIDs, unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
-        // (An id the file has no row of is this archive's only as one of the row's customer:
-        // the rejects of a JSON file asked for an archive contact's id, then refused it: helper-170.)
-        if foreignID(name, kind), !archiveChild(name, kind, of: customer) { return nil }
+        // (Not even an archive contact of the row's customer: another owner's R4 is not ours,
+        // and was linked to ours without a word: helper-171.)
+        if foreignID(name, kind) { return nil }
         if let givenID = id.map(Importer.idKey), !givenID.isEmpty, let owner = archiveID(customer),
            case let named = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], named.count > 1,
            let e = named.first(where: { $0.shortID == givenID }) {

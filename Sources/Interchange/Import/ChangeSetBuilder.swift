@@ -93,6 +93,8 @@ extension Importer {
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
         /// The file's ids two records give, with where (`registerSourceID`): a reference to one is refused.
         var idsGivenTwice: [String: [(table: String, line: Int)]] = [:]
+        /// The archive's customers of each contact's (or project's) name (`namedUnderAnother`), made when asked.
+        var archiveOwners: [EntityKind: [String: [UInt64]]] = [:]
         var sourceIDOfRef: [String: String] = [:]  // the file's record id of each record it makes
         /// The values each record created or updated by this file was given (for `update` of a later row).
         var fileFields: [String: FileRecord] = [:]

@@ -147,8 +147,11 @@ enum ErrorReport {
             // customer by its id, as a name with spaces had to be quoted: helper-139, helper-140.)
             case .notFound where e.contactsOf != nil && e.missingContact != nil:
                 e.firstContactID.map { id in
-                    L("if you mean one of them, give the id (e.g. --with \(id)); if it is a new contact, add it first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
-                      "如指其中一位，请改用编号（如 --with \(id)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
+                    // (The option of the command run: `project add` was told --with: helper-171.)
+                    let words = AgentServing.request?.words ?? CLIError.runningWords ?? Array(CommandLine.arguments.dropFirst())
+                    let option = words.contains { $0.hasPrefix("--decision-makers") } ? "--decision-makers" : "--with"
+                    return L("if you mean one of them, give the id (e.g. \(option) \(id)); if it is a new contact, add it first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
+                             "如指其中一位，请改用编号（如 \(option) \(id)）；如是新联系人，请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!)")
                 } ?? L("add the contact first: salesvault contact add \(e.contactsOf!) \(e.missingContact!)",
                        "请先执行 salesvault contact add \(e.contactsOf!) \(e.missingContact!) 添加该联系人")
             case .notFound: L("see what exists with salesvault customer list (or contact list, project list, log list), or look for it with salesvault search",
