@@ -29,6 +29,13 @@ final class ImportFixture {
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    /// Previews `source` (tables made in a test); nothing is written.
+    func previewing(_ source: ImportSource, configure: (inout ImportOptions) -> Void = { _ in }) throws -> ImportPreview {
+        var options = ImportOptions(now: testNow)
+        configure(&options)
+        return try Importer(archive: try open(), options: options).preview(source)
+    }
+
     /// Previews (and with `commit`, imports) `data` as the file `name`.
     @discardableResult
     func importing(_ data: Data, name: String, commit: Bool = true, configure: (inout ImportOptions) -> Void = { _ in }) throws -> ImportPreview {
@@ -2199,10 +2206,7 @@ final class ImportTests: XCTestCase {
             Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("甲公司A"), .text("王敏")])]),
         ])
         for mode in [ImportOptions.OnDuplicate.skip, .refuse] {
-            var options = ImportOptions(now: testNow)
-            options.onDuplicate = mode
-            options.onlyValid = true
-            let p = try Importer(archive: try f.open(), options: options).preview(book)
+            let p = try f.previewing(book) { $0.onDuplicate = mode; $0.onlyValid = true }
             XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.hasPrefix("“客户”工作表第 2 行的客户“甲公司A”与档案中多家客户（C1 东方集团、C2 东方集团华北分公司）的电话、统一社会信用代码或名称相同，无法确定是哪一家") }, "\(mode) \(p.problems.map(\.reasonZH))")
             XCTAssertEqual(p.counts[.contacts]?.new ?? 0, 0, "\(mode)")
         }
@@ -2290,10 +2294,7 @@ final class ImportTests: XCTestCase {
             Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("华东电力"), .text("王五")])]),
         ])
         for mode in [ImportOptions.OnDuplicate.skip, .refuse] {
-            var options = ImportOptions(now: testNow)
-            options.onDuplicate = mode
-            options.onlyValid = true
-            let p = try Importer(archive: try f.open(), options: options).preview(book)
+            let p = try f.previewing(book) { $0.onDuplicate = mode; $0.onlyValid = true }
             XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.contains("与档案中多家客户（C1 华东电力、C2 华南电网）") }, "\(mode): \(p.problems.map(\.reasonZH))")
             XCTAssertEqual(p.counts[.contacts]?.new ?? 0, 0, "\(mode)")
         }

@@ -241,8 +241,7 @@ extension Importer.ChangeSetBuilder {
         } else {
             sayNamesake(r, customer: customer, name: name, column: header(r, "name"))
             ref = "@\(add(.addContact(customer: customer, name: name, fields: r.fields.filter { $0.0 != "name" }), row: i))"
-            fileChildCustomer[ref] = customer
-            fileChildRows[ref] = (name, tables[r.mapped].table.name, r.line)
+            fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
@@ -331,8 +330,7 @@ extension Importer.ChangeSetBuilder {
         } else {
             let n = add(.addProject(customer: customer, name: name, fields: fields), row: i)
             ref = "@\(n)"
-            fileChildCustomer[ref] = customer
-            fileChildRows[ref] = (name, tables[r.mapped].table.name, r.line)
+            fileChildren[ref] = (customer, name, tables[r.mapped].table.name, r.line)
             fileFields[ref] = FileRecord(r.line, fields, table: tables[r.mapped].table.name)
             fileStages[ref] = .infoDevelopment
             if let stage, SalesStage.read(stage.trimmedWhitespace) != .infoDevelopment {

@@ -40,7 +40,7 @@ extension Importer.ChangeSetBuilder {
             // a project's name was said “” and the row's customer not at all: helper-168.)
             let id = Importer.idKey(name)
             let what: (en: String, zh: String)
-            if let made = fileChildRows[ref] {
+            if let made = fileChildren[ref] {
                 let at = place(made.table, made.line, from: r)
                 what = ("\(made.name) at \(at.en)", "\(at.zh)的“\(made.name)”")
             } else if let e = archiveID(ref).flatMap({ archive.state.entity(kind, $0) }) {
@@ -181,8 +181,8 @@ extension Importer.ChangeSetBuilder {
     func otherCustomersChild(_ ref: String, customer: String) -> String? {
         let owner: String
         if ref.hasPrefix("@") {
-            guard let made = fileChildCustomer[ref] else { return nil }
-            owner = made
+            guard let made = fileChildren[ref] else { return nil }
+            owner = made.customer
         } else {
             guard !ownIDs, let id = archiveID(ref), let kind = ref.hasPrefix("R") ? EntityKind.contact : ref.hasPrefix("P") ? .project : nil,
                   let c = archive.state.entity(kind, id)?["customer"]?.ref else { return nil }

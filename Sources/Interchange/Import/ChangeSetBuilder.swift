@@ -83,13 +83,11 @@ extension Importer {
         /// last of them: helper-168).
         var ambiguousRows: [Int: [String]] = [:]
         var ambiguousCustomers: [TextKey: Int] = [:]
-        /// The name and row of each contact and project the file makes (`@n`), for the notes
-        /// that name one (a project's name was said “”: helper-168).
-        var fileChildRows: [String: (name: String, table: String, line: Int)] = [:]
-        /// The customer of each contact and project the file makes (`@n`): a row naming one by
-        /// its record id under another customer is refused here, naming both (the plan said
-        /// “王敏（R10）不是 上海B公司 的联系人”, an id the import had only planned: helper-167).
-        var fileChildCustomer: [String: String] = [:]
+        /// The customer, name and row of each contact and project the file makes (`@n`): a row
+        /// naming one by its record id under another customer is refused here, naming both (the
+        /// plan said “王敏（R10）不是 上海B公司 的联系人”, an id the import had only planned:
+        /// helper-167; a project's name was said “”: helper-168).
+        var fileChildren: [String: (customer: String, name: String, table: String, line: Int)] = [:]
         var sourceIDLines: [String: (table: String, line: Int)] = [:]
         /// The file's ids two records give, with where (`registerSourceID`): a reference to one is refused.
         var idsGivenTwice: [String: [(table: String, line: Int)]] = [:]
