@@ -733,6 +733,16 @@ final class ExportTests: XCTestCase {
                       "\(p.problems.map(\.reasonZH))")
         XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("把 R4 李雷改名为“王敏”后，将与档案中的 R3 王敏姓名相同") }, "\(p.problems.map(\.reasonZH))")
         XCTAssertEqual(try f.bytes(), before)
+        // Another customer's name as it is written: no command to suggest, as the archive refuses
+        // it even with --force (it named `customer edit … --force`, which is refused: helper-170 N10).
+        let exact = try f.importing(try exportRenaming(f, customer: "上海浦东发展银行", contact: "李雷"), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(exact.problems.contains { $0.reasonZH == "把 C2 𠮷野家餐饮有限公司改名为“上海浦东发展银行”后，将与档案中的 C1 上海浦东发展银行重名，而两家客户不能同名。如确实是不同的客户，请在本行改用能区分两家的名称（例如加上地区或分公司名称），再重新导入本文件" },
+                      "\(exact.problems.map(\.reasonZH))")
+        XCTAssertFalse(exact.problems.contains { $0.reasonZH.contains("--force") }, "\(exact.problems.map(\.reasonZH))")
+        XCTAssertThrowsError(try f.open().edit(.customer, "C2", fields: [("name", "上海浦东发展银行")], now: testNow)) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不能重名") == true, "\(error)")
+        }
+        XCTAssertEqual(try f.bytes(), before)
     }
 
     /// Two customers' names swapped in an export, and two contacts' (every cell of the one name

@@ -938,7 +938,9 @@ final class ImportTests: XCTestCase {
         // A customer row written alike is a duplicate (refused by default); updating it needs the
         // exact name, or which one to update is not known.
         let dup = try f.importing(utf8("客户名称,备注\n上海浦东发展银行（有限公司）,新备注\n"), name: "c.csv", commit: false)
-        XCTAssertTrue(dup.problems.first?.reasonZH.contains("档案中已有 C\(short) 上海浦东发展银行（名称相同；与 C\(long) 的名称也相近）") == true, "\(dup.problems)")
+        XCTAssertTrue(dup.problems.first?.reasonZH.contains("档案中已有 C\(short) 上海浦东发展银行（去掉“有限公司”等后缀、空格和括号后名称相同；与 C\(long) 的名称也相近）") == true, "\(dup.problems)")
+        // (Not 名称相同: the row writes it as neither does: helper-170 N12.)
+        XCTAssertFalse(dup.problems.first?.reasonZH.contains("（名称相同") == true, "\(dup.problems)")
         let upd = try f.importing(utf8("客户名称,备注\n上海浦东发展银行（有限公司）,新备注\n"), name: "c.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(upd.problems.first?.reasonZH.contains("无法确定要更新哪一家") == true, "\(upd.problems)")
         let exact = try f.importing(utf8("客户名称,备注\n上海浦东发展银行,新备注\n"), name: "c.csv") { $0.onDuplicate = .update }
@@ -2263,6 +2265,25 @@ final class ImportTests: XCTestCase {
     /// contact or project row naming two archive namesakes is refused; a decision maker is the
     /// project's customer's; a row under a refused customer row does not go to one alike; an
     /// archive contact of the row's customer may be named by its id in a foreign file.
+    /// A contact row taken for an archive contact by its mobile under another name is said to
+    /// be so, also when the file's other rows are the archive's (said 同一客户下姓名相同: the
+    /// file was planned again, and the refused row then stood for that contact by its name:
+    /// helper-170 N9).
+    func testAContactTakenByItsMobileIsNotSaidToShareTheName() throws {
+        let f = try ImportFixture()
+        try {
+            let a = try f.open()
+            _ = try a.addCustomer(name: "华东电力", now: testNow - 9_000)
+            _ = try a.addCustomer(name: "华南电网", now: testNow - 8_900)
+            _ = try a.addContact(customer: "华东电力", name: "张三", fields: [("mobile", "13600000001")], now: testNow - 8_700)  // R3
+            _ = try a.addContact(customer: "华南电网", name: "李四", fields: [("mobile", "13600000002")], now: testNow - 8_600)  // R4
+        }()
+        for text in ["客户,姓名,手机\n华东电力,张三丰,13600000001\n", "客户,姓名,手机\n华东电力,张三丰,13600000001\n华南电网,李四,13600000002\n"] {
+            let p = try f.importing(utf8(text), name: "c.csv", commit: false)
+            XCTAssertEqual(p.problems.map(\.reasonZH), ["档案中已有 R3 张三（手机号相同）"], text)
+        }
+    }
+
     func testRowsThatCouldBeSeveralRecordsAreRefused() throws {
         let f = try ImportFixture()
         try {
@@ -2297,10 +2318,20 @@ final class ImportTests: XCTestCase {
             let p = try f.previewing(book) { $0.onDuplicate = mode; $0.onlyValid = true }
             XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.contains("与档案中多家客户（C1 华东电力、C2 华南电网）") }, "\(mode): \(p.problems.map(\.reasonZH))")
             XCTAssertEqual(p.counts[.contacts]?.new ?? 0, 0, "\(mode)")
+            // Skipping leaves the contact refused; a skipped row is said to be none of them
+            // (it was said to be taken for 华南电网 and skipped: helper-170 N8).
+            XCTAssertEqual(p.namingUnclearCustomer, 1, "\(mode)")
+            if mode == .skip {
+                XCTAssertTrue(p.warnings.contains { $0.table == "客户" && $0.reasonZH.contains("无法确定是哪一家：本行不导入，引用本行客户的其他行也无法导入") }, "\(p.warnings.map(\.reasonZH))")
+                XCTAssertFalse(p.warnings.contains { $0.reasonZH.contains("视为同一") }, "\(p.warnings.map(\.reasonZH))")
+            }
         }
         // A contact row or a project row naming two archive namesakes.
         let people = try f.importing(utf8("客户,姓名,职务\n华东电力,张三,经理\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(people.problems.contains { $0.reasonZH.hasPrefix("客户“华东电力”有 2 位名叫“张三”的联系人（R4、R5），无法确定是哪一位。请在本行填写其手机号") }, "\(people.problems.map(\.reasonZH))")
+        // A mobile neither has is not asked for again (helper-170 N12).
+        let otherMobile = try f.importing(utf8("客户,姓名,职务,手机\n华东电力,张三,经理,13999999999\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(otherMobile.problems.contains { $0.reasonZH.hasSuffix("无法确定是哪一位。本行的手机号与其中任何一位都不同。如是其中一位，请在“记录号”列填写其记录号（例如 R4）；如是另一位同名的联系人，请用 salesvault contact add 单独添加") }, "\(otherMobile.problems.map(\.reasonZH))")
         let byMobile = try f.importing(utf8("客户,姓名,职务,手机\n华东电力,张三,经理,13800000002\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(byMobile.problems.isEmpty, "\(byMobile.problems.map(\.reasonZH))")
         XCTAssertEqual(byMobile.updates(in: try f.open().state, zh: true), ["R5 张三：职务 （空） → 经理"])
@@ -2434,6 +2465,31 @@ final class ImportTests: XCTestCase {
         let plain = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n南京地铁集团有限公司,2026-03-02 10:00,电话,再次沟通\n"), name: "log2.csv")
         XCTAssertTrue(plain.plannedInBulk)
         XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("已按名称对应到") })
+    }
+
+    /// A reference that is an archive customer's name only once the legal suffix is set aside
+    /// (华东电力集团 for 华东电力) is said, once per text, in a contacts list and in a log read
+    /// in bulk; the name as written, its short name or alias, or its code are not (a contacts
+    /// list attached 华东电力集团's people to 华东电力 without a word: helper-171 F4).
+    func testAReferenceAlikeOnlyByItsSuffixIsSaid() throws {
+        let f = try ImportFixture()
+        do {
+            let a = try f.open()
+            try a.addCustomer(name: "华东电力", fields: [("code", "K001"), ("shortName", "华东电力集团公司")], now: testNow - 86_400)
+        }
+        let note = "“华东电力集团”与档案中 C1 华东电力的名称不完全相同（去掉“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如是另一家客户，请先添加该客户（salesvault customer add 华东电力集团 --force），再重新导入"
+        let p = try f.importing(utf8("客户,姓名\n华东电力集团,赵六\n华东电力集团,钱七\n"), name: "r.csv", commit: false)
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        XCTAssertEqual(p.warnings.map(\.reasonZH), [note])
+        XCTAssertEqual(p.warnings.first?.line, 2)
+        let log = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n华东电力集团,2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv", commit: false)
+        XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
+        XCTAssertEqual(log.warnings.map(\.reasonZH).filter { $0.contains("名称不完全相同") }, [note])
+        for text in ["华东电力", " 华东电力 ", "华东电力集团公司", "K001", "C1"] {
+            let plain = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n\(text),2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv", commit: false)
+            XCTAssertTrue(plain.problems.isEmpty, "\(text): \(plain.problems)")
+            XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("名称不完全相同") }, "\(text): \(plain.warnings)")
+        }
     }
 
     /// Every text of a file taken as one of several near customers is said, however many there

@@ -259,6 +259,34 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(both.stdout.contains("如要用文件内容更新已有记录（以文件为准），请加 --on-duplicate update。\n但以下 1 行即使加 --on-duplicate update 也无法导入：\n  m.csv 第 4 行"), both.stdout)
     }
 
+    /// A customer row two archive customers could be (the name one's, the credit code the
+    /// other's) is skipped standing for neither, and the rows naming it stay refused: the hint
+    /// says so beside `skip`, and the skipped row is not said to be taken for one of them
+    /// (helper-170 N8).
+    func testSkippingDoesNotPromiseToImportRowsNamingAnUnclearCustomer() throws {
+        try requireOpenpyxl()
+        try sv(["customer", "add", "华东电力", "--set", "creditCode=91310000132206713C"])
+        try sv(["customer", "add", "华南电网", "--set", "creditCode=91440300708461136T"])
+        let book = dir.path("w.xlsx")
+        let made = try python("""
+            import sys, openpyxl
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "客户"
+            ws.append(["客户名称", "统一社会信用代码"]); ws.append(["华东电力", "91440300708461136T"])
+            c = wb.create_sheet("联系人"); c.append(["客户", "姓名"]); c.append(["华东电力", "王五"])
+            wb.save(sys.argv[1])
+            """, [book])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let before = try bytes(archive)
+        let refused = try sv(["import", book, "--dry-run", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(refused.stdout.contains("注意：即使加 --on-duplicate skip，上面 1 行因无法确定所属客户，仍无法导入，须先按上面的说明在文件中改正。"), refused.stdout)
+        let skipped = try sv(["import", book, "--dry-run", "--on-duplicate", "skip", "--lang", "zh"], expect: 8)
+        XCTAssertTrue(skipped.stdout.contains("无法确定是哪一家：本行不导入，引用本行客户的其他行也无法导入"), skipped.stdout)
+        XCTAssertFalse(skipped.stdout.contains("视为同一"), skipped.stdout)
+        let en = try sv(["import", book, "--dry-run", "--lang", "en"], expect: 8)
+        XCTAssertTrue(en.stdout.contains("Note: with --on-duplicate skip too, the 1 row above whose customer is not clear stays refused"), en.stdout)
+        XCTAssertEqual(try bytes(archive), before)
+    }
+
     /// A JSON file's records are said as records (本条记录, 未导入 1 条记录), not rows (helper-167).
     func testAJSONFilesRecordsAreSaidAsRecords() throws {
         try sv(["customer", "add", "甲公司", "--grade", "B"])

@@ -85,7 +85,9 @@ extension Importer.ChangeSetBuilder {
                 return
             }
             let others = shared.dropLast().prefix(4)
-            match = (shared.last!, nil, MatchReason(.sharedName, "same name; also like \(others.joined(separator: ", "))", "名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
+            // (Written exactly as none of them: alike, not the same: helper-170 N12.)
+            match = (shared.last!, nil, MatchReason(.sharedName, "a name alike once the legal suffix, spaces and brackets are set aside; also like \(others.joined(separator: ", "))",
+                                                    "去掉“有限公司”等后缀、空格和括号后名称相同；与 \(others.joined(separator: "、")) 的名称也相近"))
         }
         else if let c = index.customerByOtherName[key], !c.isEmpty { match = (c, nil, MatchReason(.otherName, "the same as its short name or an alias", "简称或别名相同")) }
         else if let phone = rowKeys.phone, let shared = index.sharedFirstPhones[phone] {
@@ -226,7 +228,15 @@ extension Importer.ChangeSetBuilder {
             match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
             if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
         } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile"), id: r.sourceID), !distinctRecords(r, existing) {
-            match = (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
+            // (A row refused as a duplicate by its mobile stands for that contact by its name
+            // too, then told 姓名相同 under another name: helper-170 N9.)
+            let record = archiveID(existing).flatMap { archive.state.entity(.contact, $0) }
+            let byMobile = record.map { e in
+                Importer.personKey(e["name"]?.text ?? "") != Importer.personKey(name)
+                    && Identity.allPhoneKeys(e["mobile"]?.text).contains { Identity.allPhoneKeys(r.field("mobile")).contains($0) }
+            } ?? false
+            match = byMobile ? (existing, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
+                : (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
         } else if let f = mobileKeys.lazy.compactMap({ self.mobiles[$0] }).first(where: { !self.distinctRecords(r, $0.ref) }) {
             match = (f.ref, f.line, MatchReason(.mobile, "same mobile", "手机号相同"))
         } else if !mobileKeys.isEmpty, let id = archiveID(customer),

@@ -143,6 +143,7 @@ extension Importer.ChangeSetBuilder {
     /// archive customers could be (`standsForNone`); false when `j` is none such.
     func refuseAmbiguous(_ i: Int, _ r: Row, row j: Int, column: String?, text: String) -> Bool {
         guard let candidates = ambiguousRows[j] else { return false }
+        b.namingUnclearRows.insert(i)
         let at = place(ofRow: j, from: r)
         let name = rows[j].field("name") ?? text
         refuse(i, column, text,
@@ -375,6 +376,15 @@ extension Importer.ChangeSetBuilder {
         // (But for the name, which is kept: it said the row was the same: helper-168.)
         let result = unchanged ? (en: "and but for the name nothing in this row differs from it, so nothing is updated (the archive's name is kept)",
                                   zh: "将视为同一\(what.zh)；除\(nameZH)外，本行内容与其一致，无需更新（档案中的\(nameZH)保持不变）") : outcome
+        // A row several archive customers could be is none of them: skipped, rows naming it
+        // refused (it was said to be taken for the last of them: helper-170 N8).
+        if match.why.ambiguous && !updated {
+            updateWarnings.append(ImportProblem(
+                table: table, line: r.line, column: header(r, "name"), value: name,
+                reason: "\(name) has the \(fieldEN) of \(shown.en), and which of them it is is not clear: this row is skipped, and rows naming its customer are not imported. If it is one of them, write its name exactly as that one does, or its credit code; if it is none of them, leave its \(fieldEN) out of the row and import it again",
+                reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，无法确定是哪一家：本行不导入，引用本行客户的其他行也无法导入。如是其中一家，请填写与该家完全一致的客户名称或统一社会信用代码；如都不是，请删除本行的\(field)后重新导入"))
+            return
+        }
         updateWarnings.append(ImportProblem(
             table: table, line: r.line, column: header(r, "name"), value: name,
             reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(result.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
@@ -428,6 +438,10 @@ extension Importer.ChangeSetBuilder {
         let how = foreignIDs ? (en: "this file cannot name an archive record by its id: rename one of them apart first (\(rename)) and import again",
                                 zh: "本文件中的记录号不能指定档案中的记录，请先把档案中其中一\(kind == .contact ? "位" : "个")的名称改得可以区分（\(rename)），再重新导入")
             : reference ? (en: "give the id of the one meant (e.g. \(ids[0]))", zh: "请改填其中一\(kind == .contact ? "位" : "个")的记录号（例如 \(ids[0])）")
+            // (A mobile the row gives that is neither's: not asked for again: helper-170 N12.)
+            : kind == .contact && r.field("mobile") != nil
+                ? (en: "the mobile this row gives is none of theirs: give the id of the one meant in a column 记录号 (e.g. \(ids[0])); a third contact of that name is added with salesvault contact add",
+                   zh: "本行的手机号与其中任何一位都不同。如是其中一位，请在“记录号”列填写其记录号（例如 \(ids[0])）；如是另一位同名的联系人，请用 salesvault contact add 单独添加")
             : kind == .contact ? (en: "give its mobile, or its id in a column 记录号, in this row", zh: "请在本行填写其手机号，或在“记录号”列填写其记录号（例如 \(ids[0])）")
             : (en: "give its id in a column 记录号 in this row", zh: "请在本行的“记录号”列填写其记录号（例如 \(ids[0])）")
         refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))): which is meant is not clear; \(how.en)",

@@ -218,6 +218,14 @@ extension Importer.ChangeSetBuilder {
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "customer"), value: text,
                     reason: "\(text) was taken as \(c.shortID) \(c.displayName); the archive also has \(others.joined(separator: "; ")): if it is another, give the full name or the id",
                     reasonZH: "“\(text)”已按名称对应到 \(c.shortID) \(c.displayName)；档案中名称相近的还有 \(others.joined(separator: "、"))。如不是 \(c.shortID)，请改填客户全称或编号"))
+            } else if Importer.namedAlikeOnly(text, c) {
+                // 华东电力集团 for 华东电力: said, as a customer row so written is (it went
+                // without a word from a contacts list: helper-171 F4).
+                notedNames.insert(text)
+                updateWarnings.append(ImportProblem(
+                    table: tables[r.mapped].table.name, line: r.line, column: header(r, "customer"), value: text,
+                    reason: "\(text) is not the archive's name of \(c.shortID) \(c.displayName), only alike once the legal suffix, spaces and brackets are set aside; it was taken as that customer. If it is another, add that customer first (salesvault customer add \(text) --force) and import again",
+                    reasonZH: "“\(text)”与档案中 \(c.shortID) \(c.displayName)的名称不完全相同（去掉“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如是另一家客户，请先添加该客户（salesvault customer add \(text) --force），再重新导入"))
             }
         }
         return ref

@@ -55,6 +55,14 @@ extension Importer.ChangeSetBuilder {
         }
         if let (other, why) = others.first {
             let command = kind == .customer ? "customer" : "contact"
+            // A customer's name may not be another's as written (case, width and spaces aside),
+            // not even with --force: the advice named a command the archive refuses (helper-170 N10).
+            if kind == .customer, ChangeDraft.normalizedName(name) == ChangeDraft.normalizedName(other["name"]?.text ?? "") {
+                refuse(i, header(rows[i], "name"), name,
+                       "renaming \(e.shortID) \(e.displayName) to \(name) would give it the name of \(other.shortID) \(other.displayName), and two customers may not share a name; if they are different customers, give this row a name that tells them apart (a region or branch, say)",
+                       "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)重名，而两家客户不能同名。如确实是不同的客户，请在本行改用能区分两家的名称（例如加上地区或分公司名称），再重新导入本文件")
+                return false
+            }
             refuse(i, header(rows[i], "name"), name,
                    "renaming \(e.shortID) \(e.displayName) to \(name) would make it like \(other.shortID) \(other.displayName); if they are different, rename it with salesvault \(command) edit \(e.shortID) --set name=\(name) --force",
                    "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)\(why)。如确实是不同的\(kind.zh)，请先用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名，再重新导入本文件")

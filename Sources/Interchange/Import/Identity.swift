@@ -480,6 +480,21 @@ extension Identity {
         contactDuplicates(among: state.all(.contact).filter { $0["customer"]?.ref == customer }, name: name, mobile: mobile)
     }
 
+    /// The projects of `customer` a new project named `name` is likely one of: the same name
+    /// (spaces, width and traditional characters aside). `project add` asks for --force before
+    /// a second one (it took it without a word).
+    public static func likelyDuplicateProjects(customer: UInt64, name: String, in state: ArchiveState) -> [LikelyDuplicate] {
+        let fold = CompanyName.Simplified.fold
+        let stored = (try? ChangeDraft.name(name, of: .project)) ?? name
+        let key = CompanyName.personKey(fold(stored))
+        return state.all(.project).filter { $0["customer"]?.ref == customer }.compactMap { p in
+            guard let n = p["name"]?.text, CompanyName.personKey(fold(n)) == key else { return nil }
+            return CompanyName.personKey(n) == CompanyName.personKey(stored)
+                ? LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "项目名称相同")
+                : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "项目名称相同，仅繁简写法不同")
+        }.sorted { $0.customer.id < $1.customer.id }
+    }
+
     /// `likelyDuplicateContacts` among `people`, one customer's contacts in id order.
     static func contactDuplicates(among people: [Entity], name: String?, mobile: String?) -> [LikelyDuplicate] {
         // (The name as it will be stored: 王敏、 is 王敏, and was added beside her.)

@@ -65,6 +65,10 @@ extension Importer {
             // note (it went without a word here: helper-129).
             let near = NearCustomers(state)
             for name in missed where near.names(name).contains(where: { !$0.hasPrefix("\(customers[name]!.ref) ") }) { return false }
+            // (Or written alike only, 华东电力集团 for 华东电力: the general reading's note: helper-171 F4.)
+            for name in missed {
+                if let c = UInt64(customers[name]!.ref.dropFirst()).flatMap({ state.entity(.customer, $0) }), Self.namedAlikeOnly(name, c) { return false }
+            }
             for p in parts.indices {
                 guard let part = parts[p] else { return false }
                 for (entry, name) in part.missed {

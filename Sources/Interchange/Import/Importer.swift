@@ -24,6 +24,19 @@ public final class Importer {
         self.options = options
     }
 
+    /// Whether `text`, a reference taken for customer `c`, is its name only once the legal
+    /// suffix, spaces and brackets are set aside (华东电力集团 for 华东电力): not its name as
+    /// written (case, width and spaces aside), nor its short name or an alias, nor a code.
+    static func namedAlikeOnly(_ text: String, _ c: Entity) -> Bool {
+        guard let name = c["name"]?.text else { return false }
+        let written = ChangeDraft.normalizedName(text)
+        guard written != ChangeDraft.normalizedName(name), !c.otherNames.contains(where: { ChangeDraft.normalizedName($0) == written }) else { return false }
+        guard Importer.recordID(text) == nil else { return false }
+        if case .valid = CreditCode.check(text) { return false }
+        if let code = c["code"]?.text, ChangeDraft.normalizedName(code) == written { return false }
+        return Identity.companyKey(text) == Identity.companyKey(name)
+    }
+
     /// Plans the import of `source`; nothing is written. A JSON file's records are said as
     /// records (本条记录), not rows (`ImportProblem.saidOfRecords`).
     public func preview(_ source: ImportSource) throws -> ImportPreview {
@@ -66,6 +79,7 @@ public final class Importer {
         var customerNames: [(row: Int, name: String)] = []
         var identical = Set<Int>()
         var updateRefuses: [Int: [ImportProblem]]?  // (the duplicates' problems under update, asked once)
+        var namingUnclear = Set<Int>()  // (over every pass: --only-valid leaves them out of the last)
         for _ in 0..<50 {
             built = buildChangeSet(rows, tables: tables, excluding: excluded, source: source, identical: identical)
             if options.onDuplicate == .refuse, identical.isEmpty, !built.archiveDuplicates.isEmpty {
@@ -80,6 +94,7 @@ public final class Importer {
             if options.onDuplicate == .refuse, updateRefuses == nil, !built.duplicateRows.isEmpty {
                 updateRefuses = probeUpdate(rows, tables: tables, excluding: excluded, source: source).problems
             }
+            namingUnclear.formUnion(built.namingUnclearRows)
             for (i, problems) in built.problems { rows[i].problems += problems }
             // The names of the new customers (for `nearNameWarnings`), before the rows' values go.
             customerNames = rows.indices.compactMap { i in
@@ -133,6 +148,7 @@ public final class Importer {
         // The preview: counts by kind and status, problems in file order.
         preview.problems += tables.flatMap(\.problems)  // whole-table problems first
         preview.duplicatesRefused = built.duplicatesRefused
+        preview.namingUnclearCustomer = namingUnclear.count
         if let updateRefuses {
             preview.duplicatesUpdateRefuses = built.duplicateRows.sorted().compactMap { updateRefuses[$0]?.first }
         }

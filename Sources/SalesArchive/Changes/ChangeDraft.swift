@@ -330,7 +330,7 @@ public final class ChangeDraft {
     /// where the names are Chinese).
     package static let personSeparators: Set<Character> = ["、", "，", "；", ";", "/", "／", "&", "＆", "+", "＋", "|", "｜", "\\", "\n", "\r", "\r\n", "\u{2028}", "\u{2029}"]
 
-    static func normalizedName(_ s: String) -> String {
+    package static func normalizedName(_ s: String) -> String {
         // Names of ASCII and basic CJK ideographs (nearly all): the same result in one pass over
         // the scalars, without `lowercased()` and the property tables.
         var bytes: [UInt8] = []

@@ -524,6 +524,13 @@ enum ImportReport {
                     Terminal.print("  " + line(problem, z, json: json, sheet: sheet && p.source.tables.contains { $0.name == problem.table }))
                 }
                 if refusing.count > 5 { Terminal.print(z ? "  ……另有 \(refusing.count - 5) \(json ? "条记录" : "行")" : "  … and \(refusing.count - 5) more") }
+                // (Skipping leaves the rows naming a customer several archive customers could be
+                // refused: helper-170 N8.)
+                if p.namingUnclearCustomer > 0 {
+                    let n = p.namingUnclearCustomer
+                    Terminal.print(z ? "注意：即使加 --on-duplicate skip，上面 \(n) \(json ? "条记录" : "行")因无法确定所属客户，仍无法导入，须先按上面的说明在文件中改正。"
+                                     : "Note: with --on-duplicate skip too, the \(n) \(json ? "record" : "row")\(n == 1 ? "" : "s") above whose customer is not clear \(n == 1 ? "stays" : "stay") refused; correct the file as said above first.")
+                }
             }
         }
         if !p.warnings.isEmpty {

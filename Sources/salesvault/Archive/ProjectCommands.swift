@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SalesArchive
+import Interchange
 
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +34,7 @@ struct ProjectCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "Competition: competitors and their position, e.g. \"思科:leading; 新华三:shortlisted\".") var competition: String?
         @Option(name: .customLong("set"), help: ArgumentHelp("Any other field, as FIELD=VALUE (repeatable).", valueName: "field=value"))
         var assignments: [String] = []
+        @Flag(help: "Add the project even if the customer has a project of the same name.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -43,7 +45,19 @@ struct ProjectCommand: ParsableCommand {
             let fields = fieldPairs([("budget", budget), ("expectedBid", expectedBid), ("expectedSign", expectedSign), ("bidMethod", bidMethod),
                                      ("requirements", requirements), ("decisionMakers", decisionMakers), ("competition", competition)])
                 + (try parseAssignments(assignments, kind: .project))
-            let e = try context.use { try $0.addProject(customer: customer, name: name, fields: fields, now: Clock.now) }
+            let e = try context.use { archive in
+                // (A second project of one name was taken without a word, where a contact's
+                // namesake asks for --force.)
+                if !force {
+                    let c = try archive.resolve(.customer, customer)
+                    let likely = Identity.likelyDuplicateProjects(customer: c.id, name: name, in: archive.state)
+                    if !likely.isEmpty {
+                        throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(c.displayName) may already have this project: ", "\(c.displayName) 可能已有该项目："),
+                                                                      hint: L("nothing was added; if it is another project, add it again with --force", "本次未添加。如确认是另一个项目，请加上 --force 重新添加。"))
+                    }
+                }
+                return try archive.addProject(customer: customer, name: name, fields: fields, now: Clock.now)
+            }
             let whose = context.customerName(of: e) ?? ""
             Terminal.print(L("Added project \(e.shortID) \(e.displayName) for \(whose), at stage 1.", "已添加项目 \(e.shortID) \(e.displayName)（客户：\(whose)），处于第 1 阶段。").text)
         }

@@ -117,8 +117,9 @@ struct Shell: VaultCommand {
                 print(Language.current == .zh ? HelpZH.help(for: Array(words.dropFirst())) : SalesVault.helpMessage())
                 continue
             }
+            let at = interactive ? "" : L("line \(lineNumber): ", "第 \(lineNumber) 行：").text
             if outsideOnly.contains(first) {
-                Terminal.stderr(L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first)；请在命令行中运行\n").text)
+                Terminal.stderr(at + L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first)；请在命令行中运行\n").text)
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
@@ -126,7 +127,7 @@ struct Shell: VaultCommand {
             // "2 unexpected arguments").
             let commandWords = UnknownCommand.movingLanguage(words, root: SalesVault.self)
             if let problem = UnknownCommand.problem(commandWords, root: SalesVault.self, program: "", hidden: outsideOnly) {
-                Terminal.stderr(problem + "\n")
+                Terminal.stderr(ErrorReport.atLine(at, problem) + "\n")
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }
                 continue
             }
@@ -142,7 +143,10 @@ struct Shell: VaultCommand {
                     if status != 0 { throw ExitCode(status) }
                 } else if command is any ArchiveCommand, let context {
                     // (A hint that repeats the command repeats this line, not `salesvault shell …`.)
-                    try CLIError.$runningWords.withValue(commandWords) { try context.run(parsed: command, words: commandWords) }
+                    // (A script's errors name its line.)
+                    try ErrorReport.$scriptLine.withValue(interactive ? nil : lineNumber) {
+                        try CLIError.$runningWords.withValue(commandWords) { try context.run(parsed: command, words: commandWords) }
+                    }
                 } else {
                     try command.run()  // status, help texts: they need no open archive
                 }
@@ -154,7 +158,7 @@ struct Shell: VaultCommand {
                 let message = Language.current == .zh && code == .validationFailure
                     ? HelpZH.usageError(SalesVault.fullMessage(for: error)) : HelpZH.usageErrorEN(SalesVault.fullMessage(for: error))
                 if code == .success { Terminal.print(message) } else {
-                    Terminal.stderr(message + "\n")
+                    Terminal.stderr(ErrorReport.atLine(at, message) + "\n")
                     if firstFailure == nil { firstFailure = code.rawValue }
                 }
             }

@@ -74,13 +74,32 @@ struct CLIError: Error {
 }
 
 enum ErrorReport {
+    /// The line of a shell script whose command is running (`salesvault shell < script`): its
+    /// errors name it (they named none, only the script's parsing errors did).
+    @TaskLocal static var scriptLine: Int?
+
+    /// `第 3 行：` / `line 3: ` while a script's line runs, else nothing.
+    static var atScriptLine: String {
+        scriptLine.map { Language.current == .zh ? "第 \($0) 行：" : "line \($0): " } ?? ""
+    }
+
+    /// `message` with a script's line `at` (`第 3 行：`) after its `salesvault: 错误：` lead, or
+    /// before it when it has none.
+    static func atLine(_ at: String, _ message: String) -> String {
+        guard !at.isEmpty else { return message }
+        for lead in ["salesvault: 用法错误：", "salesvault: 错误：", "salesvault: usage error: ", "salesvault: error: "] where message.hasPrefix(lead) {
+            return lead + at + message.dropFirst(lead.count)
+        }
+        return at + message
+    }
+
     /// Prints `salesvault: error: …` and `hint: …` to stderr and returns the exit code.
     static func exitCode(for error: Error) -> ExitCode {
         let (message, hint, status) = describe(error)
         // A usage mistake (exit 64) is said as one, as the parser's own are (a blank search, no
         // terminal for the password read `error:` beside `usage error:`).
-        let prefix = status == .usage ? (Language.current == .zh ? "salesvault: 用法错误：" : "salesvault: usage error: ")
-                                      : (Language.current == .zh ? "salesvault: 错误：" : "salesvault: error: ")
+        let prefix = (status == .usage ? (Language.current == .zh ? "salesvault: 用法错误：" : "salesvault: usage error: ")
+                                       : (Language.current == .zh ? "salesvault: 错误：" : "salesvault: error: ")) + atScriptLine
         let hintPrefix = Language.current == .zh ? "提示：" : "hint: "
         var text = "\(prefix)\(message)\n"
         if let hint { text += "\(hintPrefix)\(hint)\n" }
