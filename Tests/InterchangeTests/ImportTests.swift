@@ -2467,15 +2467,17 @@ final class ImportTests: XCTestCase {
         XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("已按名称对应到") })
     }
 
-    /// A reference that is an archive customer's name only once the legal suffix is set aside
-    /// (华东电力集团 for 华东电力) is said, once per text, in a contacts list and in a log read
-    /// in bulk; the name as written, its short name or alias, or its code are not (a contacts
-    /// list attached 华东电力集团's people to 华东电力 without a word: helper-171 F4).
+    /// A reference naming a group that is an archive customer's name only once the legal suffix
+    /// is set aside (华东电力集团 for 华东电力) is said, once per text, in a contacts list and in
+    /// a log read in bulk; the name as written, its short name or alias, its code, or the name
+    /// without a suffix are not (a contacts list attached 华东电力集团's people to 华东电力
+    /// without a word: helper-171 F4).
     func testAReferenceAlikeOnlyByItsSuffixIsSaid() throws {
         let f = try ImportFixture()
         do {
             let a = try f.open()
             try a.addCustomer(name: "华东电力", fields: [("code", "K001"), ("shortName", "华东电力集团公司")], now: testNow - 86_400)
+            try a.addCustomer(name: "华南电子有限公司", now: testNow - 86_400)
         }
         let note = "“华东电力集团”与档案中 C1 华东电力的名称不完全相同（去掉“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如是另一家客户，请先添加该客户（salesvault customer add 华东电力集团 --force），再重新导入"
         let p = try f.importing(utf8("客户,姓名\n华东电力集团,赵六\n华东电力集团,钱七\n"), name: "r.csv", commit: false)
@@ -2485,7 +2487,7 @@ final class ImportTests: XCTestCase {
         let log = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n华东电力集团,2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv", commit: false)
         XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
         XCTAssertEqual(log.warnings.map(\.reasonZH).filter { $0.contains("名称不完全相同") }, [note])
-        for text in ["华东电力", " 华东电力 ", "华东电力集团公司", "K001", "C1"] {
+        for text in ["华东电力", " 华东电力 ", "华东电力集团公司", "K001", "C1", "华东电力有限公司", "华南电子"] {
             let plain = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n\(text),2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv", commit: false)
             XCTAssertTrue(plain.problems.isEmpty, "\(text): \(plain.problems)")
             XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("名称不完全相同") }, "\(text): \(plain.warnings)")

@@ -64,8 +64,8 @@ extension Importer.ChangeSetBuilder {
                 return false
             }
             refuse(i, header(rows[i], "name"), name,
-                   "renaming \(e.shortID) \(e.displayName) to \(name) would make it like \(other.shortID) \(other.displayName); if they are different, rename it with salesvault \(command) edit \(e.shortID) --set name=\(name) --force",
-                   "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)\(why)。如确实是不同的\(kind.zh)，请先用 salesvault \(command) edit \(e.shortID) --set name=\(name) --force 改名，再重新导入本文件")
+                   "renaming \(e.shortID) \(e.displayName) to \(name) would make it like \(other.shortID) \(other.displayName); if they are different, rename it with salesvault \(command) edit \(e.shortID) --set \(ShellWord.quote("name=" + name)) --force",
+                   "把 \(e.shortID) \(e.displayName)改名为“\(name)”后，将与档案中的 \(other.shortID) \(other.displayName)\(why)。如确实是不同的\(kind.zh)，请先用 salesvault \(command) edit \(e.shortID) --set \(ShellWord.quote("name=" + name)) --force 改名，再重新导入本文件")
             return false
         }
         // A customer's name is one customer's at every step of the set: while a customer it

@@ -24,11 +24,14 @@ public final class Importer {
         self.options = options
     }
 
-    /// Whether `text`, a reference taken for customer `c`, is its name only once the legal
-    /// suffix, spaces and brackets are set aside (华东电力集团 for 华东电力): not its name as
-    /// written (case, width and spaces aside), nor its short name or an alias, nor a code.
+    /// Whether `text`, a reference taken for customer `c`, names a group (集团) where the
+    /// archive's name does not, and is its name only once the legal suffix, spaces and brackets
+    /// are set aside (华东电力集团 for 华东电力: the group may be another customer, the parent):
+    /// not its name as written (case, width and spaces aside), nor its short name or an alias,
+    /// nor a code. (A suffix left out, 华南电子 for 华南电子有限公司, is how names are written
+    /// short, and is not said.)
     static func namedAlikeOnly(_ text: String, _ c: Entity) -> Bool {
-        guard let name = c["name"]?.text else { return false }
+        guard let name = c["name"]?.text, text.contains("集团"), !name.contains("集团") else { return false }
         let written = ChangeDraft.normalizedName(text)
         guard written != ChangeDraft.normalizedName(name), !c.otherNames.contains(where: { ChangeDraft.normalizedName($0) == written }) else { return false }
         guard Importer.recordID(text) == nil else { return false }
