@@ -2322,7 +2322,7 @@ final class ImportTests: XCTestCase {
             // (it was said to be taken for 华南电网 and skipped: helper-170 N8).
             XCTAssertEqual(p.namingUnclearCustomer, 1, "\(mode)")
             if mode == .skip {
-                XCTAssertTrue(p.warnings.contains { $0.table == "客户" && $0.reasonZH.contains("无法确定是哪一家：本行不导入，引用本行客户的其他行也无法导入") }, "\(p.warnings.map(\.reasonZH))")
+                XCTAssertTrue(p.warnings.contains { $0.table == "客户" && $0.reasonZH.contains("无法确定是哪一家。本行不导入，文件中与该客户相关的其他行也无法导入") }, "\(p.warnings.map(\.reasonZH))")
                 XCTAssertFalse(p.warnings.contains { $0.reasonZH.contains("视为同一") }, "\(p.warnings.map(\.reasonZH))")
             }
         }
@@ -2331,7 +2331,7 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(people.problems.contains { $0.reasonZH.hasPrefix("客户“华东电力”有 2 位名叫“张三”的联系人（R4、R5），无法确定是哪一位。请在本行填写其手机号") }, "\(people.problems.map(\.reasonZH))")
         // A mobile neither has is not asked for again (helper-170 N12).
         let otherMobile = try f.importing(utf8("客户,姓名,职务,手机\n华东电力,张三,经理,13999999999\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertTrue(otherMobile.problems.contains { $0.reasonZH.hasSuffix("无法确定是哪一位。本行的手机号与其中任何一位都不同。如是其中一位，请在“记录号”列填写其记录号（例如 R4）；如是另一位同名的联系人，请用 salesvault contact add 单独添加") }, "\(otherMobile.problems.map(\.reasonZH))")
+        XCTAssertTrue(otherMobile.problems.contains { $0.reasonZH == "客户“华东电力”下有 2 位名叫“张三”的联系人（R4、R5），本行的手机号与这两位都不一致，无法确定是哪一位。如是其中一位，请在“记录号”列填写其记录号（例如 R4）；如是一位新的联系人，请用 salesvault contact add 单独添加" }, "\(otherMobile.problems.map(\.reasonZH))")
         let byMobile = try f.importing(utf8("客户,姓名,职务,手机\n华东电力,张三,经理,13800000002\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertTrue(byMobile.problems.isEmpty, "\(byMobile.problems.map(\.reasonZH))")
         XCTAssertEqual(byMobile.updates(in: try f.open().state, zh: true), ["R5 张三：职务 （空） → 经理"])
@@ -2479,18 +2479,18 @@ final class ImportTests: XCTestCase {
             try a.addCustomer(name: "华东电力", fields: [("code", "K001"), ("shortName", "华东电力集团公司")], now: testNow - 86_400)
             try a.addCustomer(name: "华南电子有限公司", now: testNow - 86_400)
         }
-        let note = "“华东电力集团”与档案中 C1 华东电力的名称不完全相同（去掉“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如是另一家客户，请先添加该客户（salesvault customer add 华东电力集团 --force），再重新导入"
+        let note = "“华东电力集团”与档案中 C1 华东电力的名称相近（去掉“集团”“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如实际是另一家客户，请先添加该客户（salesvault customer add 华东电力集团 --force），再重新导入"
         let p = try f.importing(utf8("客户,姓名\n华东电力集团,赵六\n华东电力集团,钱七\n"), name: "r.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.warnings.map(\.reasonZH), [note])
         XCTAssertEqual(p.warnings.first?.line, 2)
         let log = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n华东电力集团,2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv", commit: false)
         XCTAssertTrue(log.problems.isEmpty, "\(log.problems)")
-        XCTAssertEqual(log.warnings.map(\.reasonZH).filter { $0.contains("名称不完全相同") }, [note])
+        XCTAssertEqual(log.warnings.map(\.reasonZH).filter { $0.contains("的名称相近（去掉“集团”") }, [note])
         for text in ["华东电力", " 华东电力 ", "华东电力集团公司", "K001", "C1", "华东电力有限公司", "华南电子"] {
             let plain = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n\(text),2026-03-01 10:00,电话,沟通需求\n"), name: "log.csv", commit: false)
             XCTAssertTrue(plain.problems.isEmpty, "\(text): \(plain.problems)")
-            XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("名称不完全相同") }, "\(text): \(plain.warnings)")
+            XCTAssertFalse(plain.warnings.contains { $0.reasonZH.contains("的名称相近（去掉“集团”") }, "\(text): \(plain.warnings)")
         }
     }
 

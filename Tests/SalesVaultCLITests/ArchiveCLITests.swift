@@ -115,25 +115,25 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(more.stdout.contains("\"南方“阳光”\"") && more.stdout.contains("\"乙 二公司\""), more.stdout)
         XCTAssertFalse(more.stdout.contains("乙二"), more.stdout)
         XCTAssertTrue(more.stdout.contains("\"丁”戊\""), "a backslash takes a Chinese quote as it is (helper-170): \(more.stdout)")
-        XCTAssertTrue(more.stderr.contains("第 3 行：引号未闭合（“ 缺少对应的结束引号 ”）"), more.stderr)
+        XCTAssertTrue(more.stderr.contains("脚本第 3 行：引号未闭合（“ 缺少对应的结束引号 ”）"), more.stderr)
         // An unclosed quote in a script names its line and the quote, and fails the script (it
         // was skipped, and the script ended 0: helper-166).
         let unclosed = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
                                    stdin: "customer list\ncustomer show \"华为\n", environment: env)
         XCTAssertEqual(unclosed.status, 1, unclosed.stderr)
-        XCTAssertTrue(unclosed.stderr.contains("第 2 行：引号未闭合（\" 缺少对应的结束引号 \"）\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
+        XCTAssertTrue(unclosed.stderr.contains("脚本第 2 行：引号未闭合（\" 缺少对应的结束引号 \"）\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
         // A command of a script that fails names its line too (only the script's parsing did),
         // as do an unknown command and a usage mistake; an interactive shell names none.
         let failing = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
                                   stdin: "customer list\ncustomer show 不存在的公司\ncustomre list\ncustomer grade 华为\n", environment: env)
         XCTAssertEqual(failing.status, 8, failing.stderr)
-        XCTAssertTrue(failing.stderr.contains("salesvault: 错误：第 2 行：") && failing.stderr.contains("不存在的公司"), failing.stderr)
-        XCTAssertTrue(failing.stderr.contains("第 3 行：") && failing.stderr.contains("customre"), failing.stderr)
-        XCTAssertTrue(failing.stderr.contains("第 4 行："), failing.stderr)
+        XCTAssertTrue(failing.stderr.contains("salesvault: 错误：脚本第 2 行：") && failing.stderr.contains("不存在的公司"), failing.stderr)
+        XCTAssertTrue(failing.stderr.contains("脚本第 3 行：") && failing.stderr.contains("customre"), failing.stderr)
+        XCTAssertTrue(failing.stderr.contains("脚本第 4 行："), failing.stderr)
         XCTAssertFalse(failing.stderr.contains("第 1 行"), failing.stderr)
         let failingEN = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"],
                                     stdin: "customer show 不存在的公司\n", environment: env)
-        XCTAssertTrue(failingEN.stderr.contains("salesvault: error: line 1: "), failingEN.stderr)
+        XCTAssertTrue(failingEN.stderr.contains("salesvault: error: line 1 of the script: "), failingEN.stderr)
         let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
         XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
         let dashed = dashedRun.stderr

@@ -485,7 +485,7 @@ extension EverydayCLITests {
         let before = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
         for name in ["园区网络改造", "园区 网络改造", "園區網絡改造"] {
             let again = try sv(["project", "add", "华为", name, "--lang", "zh"], day: 0, expect: 8)
-            XCTAssertTrue(again.stderr.contains("可能已有该项目：P3 园区网络改造（项目名称相同") && again.stderr.contains("--force"), again.stderr)
+            XCTAssertTrue(again.stderr.contains("客户“华为技术有限公司”下可能已有该项目：P3 园区网络改造（项目名称") && again.stderr.contains("--force"), again.stderr)
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before, "nothing added")
         try sv(["project", "add", "中兴", "园区网络改造"], day: 0)

@@ -382,7 +382,7 @@ extension Importer.ChangeSetBuilder {
             updateWarnings.append(ImportProblem(
                 table: table, line: r.line, column: header(r, "name"), value: name,
                 reason: "\(name) has the \(fieldEN) of \(shown.en), and which of them it is is not clear: this row is skipped, and rows naming its customer are not imported. If it is one of them, write its name exactly as that one does, or its credit code; if it is none of them, leave its \(fieldEN) out of the row and import it again",
-                reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，无法确定是哪一家：本行不导入，引用本行客户的其他行也无法导入。如是其中一家，请填写与该家完全一致的客户名称或统一社会信用代码；如都不是，请删除本行的\(field)后重新导入"))
+                reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，无法确定是哪一家。本行不导入，文件中与该客户相关的其他行也无法导入。如是其中一家，请在本行填写与该客户完全一致的客户名称或统一社会信用代码；如都不是，请删除本行的\(field)后重新导入"))
             return
         }
         updateWarnings.append(ImportProblem(
@@ -438,12 +438,16 @@ extension Importer.ChangeSetBuilder {
         let how = foreignIDs ? (en: "this file cannot name an archive record by its id: rename one of them apart first (\(rename)) and import again",
                                 zh: "本文件中的记录号不能指定档案中的记录，请先把档案中其中一\(kind == .contact ? "位" : "个")的名称改得可以区分（\(rename)），再重新导入")
             : reference ? (en: "give the id of the one meant (e.g. \(ids[0]))", zh: "请改填其中一\(kind == .contact ? "位" : "个")的记录号（例如 \(ids[0])）")
-            // (A mobile the row gives that is neither's: not asked for again: helper-170 N12.)
-            : kind == .contact && r.field("mobile") != nil
-                ? (en: "the mobile this row gives is none of theirs: give the id of the one meant in a column 记录号 (e.g. \(ids[0])); a third contact of that name is added with salesvault contact add",
-                   zh: "本行的手机号与其中任何一位都不同。如是其中一位，请在“记录号”列填写其记录号（例如 \(ids[0])）；如是另一位同名的联系人，请用 salesvault contact add 单独添加")
             : kind == .contact ? (en: "give its mobile, or its id in a column 记录号, in this row", zh: "请在本行填写其手机号，或在“记录号”列填写其记录号（例如 \(ids[0])）")
             : (en: "give its id in a column 记录号 in this row", zh: "请在本行的“记录号”列填写其记录号（例如 \(ids[0])）")
+        // A mobile the row gives that is none of theirs: said as why, and not asked for again
+        // (helper-170 N12).
+        if kind == .contact, !reference, !foreignIDs, r.field("mobile") != nil {
+            let these = same.count == 2 ? "这两位" : "这几位"
+            refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))), and the mobile this row gives is none of theirs: which is meant is not clear. If it is one of them, give its id in a column 记录号 (e.g. \(ids[0])); a new contact of that name is added with salesvault contact add",
+                   "客户“\(who)”下有 \(same.count) \(count)“\(name)”的\(kind.zh)（\(ids.joined(separator: "、"))），本行的手机号与\(these)都不一致，无法确定是\(which)。如是其中一位，请在“记录号”列填写其记录号（例如 \(ids[0])）；如是一位新的联系人，请用 salesvault contact add 单独添加")
+            return
+        }
         refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))): which is meant is not clear; \(how.en)",
                "客户“\(who)”有 \(same.count) \(count)“\(name)”的\(kind.zh)（\(ids.joined(separator: "、"))），无法确定是\(which)。\(how.zh)")
     }

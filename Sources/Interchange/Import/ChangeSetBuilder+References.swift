@@ -225,7 +225,7 @@ extension Importer.ChangeSetBuilder {
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "customer"), value: text,
                     reason: "\(text) is not the archive's name of \(c.shortID) \(c.displayName), only alike once the legal suffix, spaces and brackets are set aside; it was taken as that customer. If it is another, add that customer first (salesvault customer add \(ShellWord.quote(text.trimmedWhitespace)) --force) and import again",
-                    reasonZH: "“\(text)”与档案中 \(c.shortID) \(c.displayName)的名称不完全相同（去掉“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如是另一家客户，请先添加该客户（salesvault customer add \(ShellWord.quote(text.trimmedWhitespace)) --force），再重新导入"))
+                    reasonZH: "“\(text)”与档案中 \(c.shortID) \(c.displayName)的名称相近（去掉“集团”“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如实际是另一家客户，请先添加该客户（salesvault customer add \(ShellWord.quote(text.trimmedWhitespace)) --force），再重新导入"))
             }
         }
         return ref

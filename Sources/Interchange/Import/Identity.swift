@@ -491,7 +491,7 @@ extension Identity {
             guard let n = p["name"]?.text, CompanyName.personKey(fold(n)) == key else { return nil }
             return CompanyName.personKey(n) == CompanyName.personKey(stored)
                 ? LikelyDuplicate(customer: p, reason: "the same name", reasonZH: "项目名称相同")
-                : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "项目名称相同，仅繁简写法不同")
+                : LikelyDuplicate(customer: p, reason: "the same name, differing only in traditional and simplified characters", reasonZH: "项目名称仅繁简体不同")
         }.sorted { $0.customer.id < $1.customer.id }
     }
 

@@ -528,7 +528,7 @@ enum ImportReport {
                 // refused: helper-170 N8.)
                 if p.namingUnclearCustomer > 0 {
                     let n = p.namingUnclearCustomer
-                    Terminal.print(z ? "注意：即使加 --on-duplicate skip，上面 \(n) \(json ? "条记录" : "行")因无法确定所属客户，仍无法导入，须先按上面的说明在文件中改正。"
+                    Terminal.print(z ? "注意：即使加上 --on-duplicate skip，以上 \(n) \(json ? "条记录" : "行")也因无法确定所属客户而无法导入，请先按上述说明修改文件。"
                                      : "Note: with --on-duplicate skip too, the \(n) \(json ? "record" : "row")\(n == 1 ? "" : "s") above whose customer is not clear \(n == 1 ? "stays" : "stay") refused; correct the file as said above first.")
                 }
             }

@@ -52,8 +52,8 @@ struct ProjectCommand: ParsableCommand {
                     let c = try archive.resolve(.customer, customer)
                     let likely = Identity.likelyDuplicateProjects(customer: c.id, name: name, in: archive.state)
                     if !likely.isEmpty {
-                        throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(c.displayName) may already have this project: ", "\(c.displayName) 可能已有该项目："),
-                                                                      hint: L("nothing was added; if it is another project, add it again with --force", "本次未添加。如确认是另一个项目，请加上 --force 重新添加。"))
+                        throw FieldAssignments.likelyDuplicateRefusal(likely, L("\(c.displayName) may already have this project: ", "客户“\(c.displayName)”下可能已有该项目："),
+                                                                      hint: L("nothing was added; if it is another project, add it again with --force", "本次未添加。如确认是不同的项目，请加上 --force 后重新执行该命令。"))
                     }
                 }
                 return try archive.addProject(customer: customer, name: name, fields: fields, now: Clock.now)

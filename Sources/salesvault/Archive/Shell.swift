@@ -96,7 +96,7 @@ struct Shell: VaultCommand {
             } catch {
                 // A script's line named, and its failure its status (the line was skipped
                 // without either, and the script ended 0: helper-166).
-                let at = interactive ? "" : L("line \(lineNumber): ", "第 \(lineNumber) 行：").text
+                let at = interactive ? "" : L("line \(lineNumber) of the script: ", "脚本第 \(lineNumber) 行：").text
                 let (message, hint, status) = ErrorReport.describe(error)
                 Terminal.stderr(at + message + "\n" + (hint.map { L("hint: ", "提示：").text + $0 + "\n" } ?? ""))
                 if firstFailure == nil { firstFailure = status.rawValue }
@@ -117,7 +117,7 @@ struct Shell: VaultCommand {
                 print(Language.current == .zh ? HelpZH.help(for: Array(words.dropFirst())) : SalesVault.helpMessage())
                 continue
             }
-            let at = interactive ? "" : L("line \(lineNumber): ", "第 \(lineNumber) 行：").text
+            let at = interactive ? "" : L("line \(lineNumber) of the script: ", "脚本第 \(lineNumber) 行：").text
             if outsideOnly.contains(first) {
                 Terminal.stderr(at + L("\(first) is not available inside the shell; run it from the command line\n", "shell 中不能使用 \(first)；请在命令行中运行\n").text)
                 if firstFailure == nil { firstFailure = ExitStatus.usage.rawValue }

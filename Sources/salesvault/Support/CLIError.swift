@@ -80,7 +80,7 @@ enum ErrorReport {
 
     /// `第 3 行：` / `line 3: ` while a script's line runs, else nothing.
     static var atScriptLine: String {
-        scriptLine.map { Language.current == .zh ? "第 \($0) 行：" : "line \($0): " } ?? ""
+        scriptLine.map { Language.current == .zh ? "脚本第 \($0) 行：" : "line \($0) of the script: " } ?? ""
     }
 
     /// `message` with a script's line `at` (`第 3 行：`) after its `salesvault: 错误：` lead, or
