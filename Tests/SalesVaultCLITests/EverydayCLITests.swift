@@ -475,6 +475,27 @@ extension EverydayCLITests {
         XCTAssertTrue(try runTool(["help", "customer", "--lang", "zh"]).stdout.contains("添加、修改、评级"))
     }
 
+    /// An id that is another customer's code as written (C001, the record C1, beside 西北能源
+    /// whose 客户编号 is C001) finds neither, as an import refuses it (`contact add C001` added
+    /// to C1: helper-171 F2); the full name, or an id no code is, finds its record.
+    func testAnIDThatIsAnotherCustomersCodeIsAsked() throws {
+        try sv(["customer", "add", "华东电力"], day: 0)  // C1
+        try sv(["customer", "add", "西北能源", "--set", "code=C001"], day: 0)  // C2
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName)))
+        for text in ["C001", "c001"] {
+            let asked = try sv(["contact", "add", text, "王敏", "--lang", "zh"], day: 0, expect: 8)
+            XCTAssertTrue(asked.stderr.contains("“\(text)”既是 C1 华东电力的编号，又是 C2 西北能源的客户编号、简称或名称，无法确定是哪一个。请改用全称"), asked.stderr)
+            XCTAssertTrue(asked.stderr.contains("C1 华东电力") && asked.stderr.contains("C2 西北能源"), asked.stderr)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before, "nothing added")
+        try sv(["contact", "add", "西北能源", "王敏"], day: 0)
+        try sv(["contact", "add", "C1", "李雷"], day: 0)
+        let list = try sv(["contact", "list", "--json"], day: 0).stdout
+        let people = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: Any]])
+        XCTAssertEqual(people.first { $0["name"] as? String == "王敏" }?["customer"] as? String, "C2", list)
+        XCTAssertEqual(people.first { $0["name"] as? String == "李雷" }?["customer"] as? String, "C1", list)
+    }
+
     /// `project add` of a project the customer already has (the same name, spaces, width and
     /// traditional characters aside) asks for `--force`, as `contact add` does (it was taken
     /// without a word); another customer's project of that name is no duplicate.

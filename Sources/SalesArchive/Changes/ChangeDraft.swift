@@ -840,6 +840,19 @@ enum Lookup {
                                        zh: "\(q) 既是编号 \(e.shortID)，又是 \(named.shortID) 的名称",
                                        candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
                 }
+            } else if suggest {
+                // An id that is also another record's code, short name, alias or name as written
+                // (C001 beside 西北能源, whose 客户编号 is C001): asked, as an import asks (the
+                // record was taken, and a contact went to another customer: helper-171 F2). Only
+                // in a command: a plan's references are ids.
+                let written = q.trimmedSpaces.lowercased()
+                var named: Entity?
+                state.each(kind) { c in if named == nil, c.id != e.id, Self.names(of: c).contains(where: { $0.trimmedSpaces == written }) { named = c } }
+                if let named {
+                    throw ArchiveError(.ambiguous, "\(q) is both the id of \(e.shortID) \(e.displayName) and the code, short name, alias or name of \(named.shortID) \(named.displayName); give the full name of the one meant",
+                                       zh: "“\(q)”既是 \(e.shortID) \(e.displayName)的编号，又是 \(named.shortID) \(named.displayName)的\(kind == .customer ? "客户编号、简称或名称" : "名称")，无法确定是哪一个。请改用全称",
+                                       candidates: ["\(e.shortID) \(e.displayName)", "\(named.shortID) \(named.displayName)"])
+                }
             }
             return e
         }
