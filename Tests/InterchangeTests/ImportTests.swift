@@ -1857,10 +1857,10 @@ final class ImportTests: XCTestCase {
         let credit = try f.importing(utf8("客户名称,统一社会信用代码,地区\n上海总部,91310000132206713C,徐汇\n"), name: "b.csv") { $0.onDuplicate = .update }
         XCTAssertTrue(credit.problems.first?.reasonZH.hasPrefix("档案中有多家客户（C1 上海总公司、C2 浦东分公司）共用统一社会信用代码 91310000132206713C") == true, "\(credit.problems.map(\.reasonZH))")
         XCTAssertEqual(try f.bytes(), before, "nothing written")
-        // Skipped, the duplicate names both.
+        // Under skip too it is refused, naming both (it was skipped as C2's duplicate: helper-172).
         let skip = try f.importing(utf8("客户名称,联系电话\n上海总部,021-44444444\n"), name: "c.csv", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertEqual(skip.counts[.customers]?.duplicate, 1)
-        XCTAssertTrue(skip.warnings.contains { $0.reasonZH.contains("而且这个号码也是 C1 上海总公司电话栏里的第一个号码") }, "\(skip.warnings.map(\.reasonZH))")
+        XCTAssertEqual(skip.counts[.customers]?.refused, 1)
+        XCTAssertEqual(skip.problems.map(\.reasonZH), ["“上海总部”与档案中多家客户（C1 上海总公司、C2 浦东分公司）电话栏里的第一个号码相同，无法确定是哪一家，因此本行无法导入，文件中与该客户相关的其他行也无法导入。如是其中一家，请在本行填写与该客户完全一致的客户名称或统一社会信用代码；如都不是，请删除本行的电话"])
         // A row naming one of them is that one.
         let named = try f.importing(utf8("客户名称,统一社会信用代码,地区\n浦东分公司,91310000132206713C,张江\n"), name: "d.csv", commit: false) { $0.onDuplicate = .update }
         XCTAssertEqual(named.counts[.customers]?.updated, 1, "\(named.problems)")
@@ -2200,9 +2200,9 @@ final class ImportTests: XCTestCase {
         }()
         func contacts() throws -> [String] { try f.open().state.all(.contact).map { $0["name"]?.text ?? "" }.sorted() }
         let before = try contacts()
-        // A shared first number, skipped: its contact names it, and is refused.
+        // A shared first number, under skip: refused (helper-172), and its contact too.
         let skip = try f.importing(utf8("客户名称,联系电话\n甲公司A,400-600-1234 / 802\n"), name: "c.csv", commit: false) { $0.onDuplicate = .skip }
-        XCTAssertEqual(skip.counts[.customers]?.duplicate, 1)
+        XCTAssertEqual(skip.counts[.customers]?.refused, 1)
         let book = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
             Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("联系电话")]), TableRow(line: 2, cells: [.text("甲公司A"), .text("400-600-1234 / 802")])]),
             Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("甲公司A"), .text("王敏")])]),
@@ -2284,6 +2284,38 @@ final class ImportTests: XCTestCase {
         }
     }
 
+    /// helper-172's findings: a contact row whose name is one archive contact's and mobile
+    /// another's of the customer is refused under update (it gave the one the other's mobile,
+    /// which `contact edit` refuses); a customer row written alike to several is refused under
+    /// skip (it was counted skipped without a word); the namesakes' advice in a JSON file names
+    /// its id field; a suggested command for a name starting with - puts it after --.
+    func testHelper172Findings() throws {
+        let f = try ImportFixture()
+        try {
+            let a = try f.open()
+            _ = try a.addCustomer(name: "华东电力", now: testNow - 9_000)  // C1
+            _ = try a.addContact(customer: "华东电力", name: "张三", fields: [("mobile", "13600000001")], now: testNow - 8_900)  // R2
+            _ = try a.addContact(customer: "华东电力", name: "赵六", fields: [("mobile", "13600000066")], now: testNow - 8_800)  // R3
+            _ = try a.addCustomer(name: "星火科技有限公司", now: testNow - 8_700)  // C4
+            _ = try a.addCustomer(name: "星火科技股份有限公司", fields: [("creditCode", "91310000132206713C")], now: testNow - 8_600)  // C5
+            _ = try a.addContact(customer: "华东电力", name: "王五", fields: [("mobile", "13600000005")], now: testNow - 8_500)  // R6
+            _ = try a.addContact(customer: "华东电力", name: "王五", fields: [("mobile", "13600000006")], now: testNow - 8_400)  // R7
+            _ = try a.addCustomer(name: "-x 能源", now: testNow - 8_300)  // C8
+        }()
+        let before = try f.bytes()
+        let mixed = try f.importing(utf8("客户,姓名,手机,职务\n华东电力,张三,13600000066,总监\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(mixed.problems.map(\.reasonZH), ["本行姓名对应档案中的 R2 张三，手机号却是 R3 赵六的，无法确定要更新哪一位。请核对姓名和手机号"])
+        let alike = try f.importing(utf8("客户名称\n星火科技集团\n"), name: "c.csv", commit: false) { $0.onDuplicate = .skip }
+        XCTAssertEqual(alike.problems.map(\.reasonZH), ["“星火科技集团”与档案中多家客户（C4 星火科技有限公司、C5 星火科技股份有限公司）的名称相近，无法确定是哪一家，因此本行无法导入，文件中与该客户相关的其他行也无法导入。如是其中一家，请在本行填写与该客户完全一致的客户名称或统一社会信用代码"])
+        XCTAssertFalse(alike.canCommit)
+        let json = #"{"format": "salesvault-export", "jsonVersion": 1, "contacts": [{"customer": "华东电力", "name": "王五", "mobile": "13600000099"}]}"#
+        let namesake = try f.importing(utf8(json), name: "r.json", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(namesake.problems.contains { $0.reasonZH.contains("本条记录的手机号与这两位都不一致，无法确定是哪一位。如是其中一位，请在本条记录的 id 字段填写其记录号（例如 R6）") }, "\(namesake.problems.map(\.reasonZH))")
+        let dashed = try f.importing(utf8("客户,跟进时间,跟进方式,跟进内容\n-x 能源集团,2026-03-01 10:00,电话,沟通\n"), name: "log.csv", commit: false)
+        XCTAssertTrue(dashed.warnings.contains { $0.reasonZH.contains("salesvault customer add --force -- '-x 能源集团'") }, "\(dashed.warnings.map(\.reasonZH))")
+        XCTAssertEqual(try f.bytes(), before)
+    }
+
     func testRowsThatCouldBeSeveralRecordsAreRefused() throws {
         let f = try ImportFixture()
         try {
@@ -2318,12 +2350,15 @@ final class ImportTests: XCTestCase {
             let p = try f.previewing(book) { $0.onDuplicate = mode; $0.onlyValid = true }
             XCTAssertTrue(p.problems.contains { $0.table == "联系人" && $0.reasonZH.contains("与档案中多家客户（C1 华东电力、C2 华南电网）") }, "\(mode): \(p.problems.map(\.reasonZH))")
             XCTAssertEqual(p.counts[.contacts]?.new ?? 0, 0, "\(mode)")
-            // Skipping leaves the contact refused; a skipped row is said to be none of them
-            // (it was said to be taken for 华南电网 and skipped: helper-170 N8).
-            XCTAssertEqual(p.namingUnclearCustomer, 1, "\(mode)")
+            // Skipping leaves both refused; under skip the customer row is refused naming both (it
+            // was said to be taken for 华南电网 and skipped: helper-170 N8; then counted skipped,
+            // and left out of the rejects: helper-172).
+            XCTAssertEqual(p.namingUnclearCustomer, 2, "\(mode)")
+            XCTAssertEqual(p.counts[.customers]?.duplicate ?? 0, 0, "\(mode)")
             if mode == .skip {
-                XCTAssertTrue(p.warnings.contains { $0.table == "客户" && $0.reasonZH.contains("无法确定是哪一家。本行不导入，文件中与该客户相关的其他行也无法导入") }, "\(p.warnings.map(\.reasonZH))")
+                XCTAssertTrue(p.problems.contains { $0.table == "客户" && $0.reasonZH == "客户名称对应档案中的 C1 华东电力，统一社会信用代码却属于 C2 华南电网，无法确定是哪一家，因此本行无法导入，文件中与该客户相关的其他行也无法导入。请核对名称和统一社会信用代码" }, "\(p.problems.map(\.reasonZH))")
                 XCTAssertFalse(p.warnings.contains { $0.reasonZH.contains("视为同一") }, "\(p.warnings.map(\.reasonZH))")
+                XCTAssertEqual(p.refused.count, 2, "both go to the rejects")
             }
         }
         // A contact row or a project row naming two archive namesakes.
@@ -2479,7 +2514,7 @@ final class ImportTests: XCTestCase {
             try a.addCustomer(name: "华东电力", fields: [("code", "K001"), ("shortName", "华东电力集团公司")], now: testNow - 86_400)
             try a.addCustomer(name: "华南电子有限公司", now: testNow - 86_400)
         }
-        let note = "“华东电力集团”与档案中 C1 华东电力的名称相近（去掉“集团”“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如实际是另一家客户，请先添加该客户（salesvault customer add 华东电力集团 --force），再重新导入"
+        let note = "“华东电力集团”与档案中 C1 华东电力的名称相近（去掉“集团”“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如实际是另一家客户，请先添加该客户（salesvault customer add 华东电力集团 --force）再导入；如本文件已经导入，须先用 salesvault undo 撤销本次导入，再添加该客户后重新导入"
         let p = try f.importing(utf8("客户,姓名\n华东电力集团,赵六\n华东电力集团,钱七\n"), name: "r.csv", commit: false)
         XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
         XCTAssertEqual(p.warnings.map(\.reasonZH), [note])

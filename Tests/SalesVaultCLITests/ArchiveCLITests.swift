@@ -121,7 +121,7 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         let unclosed = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
                                    stdin: "customer list\ncustomer show \"华为\n", environment: env)
         XCTAssertEqual(unclosed.status, 1, unclosed.stderr)
-        XCTAssertTrue(unclosed.stderr.contains("脚本第 2 行：引号未闭合（\" 缺少对应的结束引号 \"）\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
+        XCTAssertTrue(unclosed.stderr.contains("salesvault: 错误：脚本第 2 行：引号未闭合（\" 缺少对应的结束引号 \"）\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
         // A command of a script that fails names its line too (only the script's parsing did),
         // as do an unknown command and a usage mistake; an interactive shell names none.
         let failing = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
@@ -131,6 +131,11 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(failing.stderr.contains("脚本第 3 行：") && failing.stderr.contains("customre"), failing.stderr)
         XCTAssertTrue(failing.stderr.contains("脚本第 4 行："), failing.stderr)
         XCTAssertFalse(failing.stderr.contains("第 1 行"), failing.stderr)
+        // A comment line is passed over, as a shell script's are (it was an unknown command).
+        let commented = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
+                                    stdin: "# 每周五的检查\n  # 缩进的注释\ncustomer list\n", environment: env)
+        XCTAssertEqual(commented.status, 0, commented.stderr)
+        XCTAssertEqual(commented.stderr, "")
         let failingEN = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"],
                                     stdin: "customer show 不存在的公司\n", environment: env)
         XCTAssertTrue(failingEN.stderr.contains("salesvault: error: line 1 of the script: "), failingEN.stderr)

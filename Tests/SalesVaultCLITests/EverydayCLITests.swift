@@ -513,6 +513,12 @@ extension EverydayCLITests {
         try sv(["project", "add", "华为", "园区网络改造", "--force"], day: 0)
         let list = try sv(["project", "list", "--json"], day: 0)
         XCTAssertEqual(list.stdout.components(separatedBy: "园区网络改造").count - 1, 3, list.stdout)
+        // Renamed to another of its customer's: asked the same (it went through: helper-172).
+        try sv(["project", "add", "华为", "数据中心"], day: 0)  // P6
+        let renamed = try sv(["project", "edit", "数据中心", "--set", "name=园区网络改造", "--lang", "zh"], day: 0, expect: 8)
+        XCTAssertTrue(renamed.stderr.contains("修改后可能与该客户的以下项目重复：P3 园区网络改造（项目名称相同）"), renamed.stderr)
+        try sv(["project", "edit", "数据中心", "--set", "budget=100万"], day: 0)  // another field: no question
+        try sv(["project", "edit", "P6", "--set", "name=园区网络改造", "--force"], day: 0)
     }
 
     /// `contact add` of a person the customer already has (the same name written alike, or the

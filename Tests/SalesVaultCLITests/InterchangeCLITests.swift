@@ -278,12 +278,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertEqual(made.status, 0, made.stderr)
         let before = try bytes(archive)
         let refused = try sv(["import", book, "--dry-run", "--lang", "zh"], expect: 8)
-        XCTAssertTrue(refused.stdout.contains("注意：即使加上 --on-duplicate skip，以上 1 行也因无法确定所属客户而无法导入，请先按上述说明修改文件。"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("注意：无法确定是哪一家的客户行，以及文件中与这些客户相关的行，即使加上 --on-duplicate skip 也无法导入，请先按上述说明修改文件。"), refused.stdout)
         let skipped = try sv(["import", book, "--dry-run", "--on-duplicate", "skip", "--lang", "zh"], expect: 8)
-        XCTAssertTrue(skipped.stdout.contains("无法确定是哪一家。本行不导入，文件中与该客户相关的其他行也无法导入"), skipped.stdout)
-        XCTAssertFalse(skipped.stdout.contains("视为同一"), skipped.stdout)
+        XCTAssertTrue(skipped.stdout.contains("客户名称对应档案中的 C1 华东电力，统一社会信用代码却属于 C2 华南电网，无法确定是哪一家，因此本行无法导入"), skipped.stdout)
+        XCTAssertFalse(skipped.stdout.contains("视为同一") || skipped.stdout.contains("均已存在"), skipped.stdout)
         let en = try sv(["import", book, "--dry-run", "--lang", "en"], expect: 8)
-        XCTAssertTrue(en.stdout.contains("Note: with --on-duplicate skip too, the 1 row above whose customer is not clear stays refused"), en.stdout)
+        XCTAssertTrue(en.stdout.contains("Note: a customer row that could be more than one customer, and the rows of the file naming it, stay refused with --on-duplicate skip too"), en.stdout)
         XCTAssertEqual(try bytes(archive), before)
     }
 

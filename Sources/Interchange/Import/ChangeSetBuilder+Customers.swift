@@ -243,6 +243,17 @@ extension Importer.ChangeSetBuilder {
                   let p = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ self.archiveChildren(.contact, of: id).byMobile[$0] }).first {
             match = (p.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
         }
+        // The name one archive contact's, the mobile another's of the customer: an update would
+        // give the one the other's mobile (`contact edit` refuses it; the import did it without
+        // a word: helper-172).
+        if let match, options.onDuplicate == .update, match.why.kind == .personName, let owner = archiveID(customer),
+           let other = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ self.archiveChildren(.contact, of: owner).byMobile[$0] }).first,
+           other.shortID != match.ref, let named = archiveID(match.ref).flatMap({ archive.state.entity(.contact, $0) }) {
+            refuse(i, header(r, "mobile"), r.field("mobile"),
+                   "the name is the archive's \(named.shortID) \(named.displayName)'s and the mobile \(other.shortID) \(other.displayName)'s: which to update is not clear; check the name and the mobile",
+                   "本行姓名对应档案中的 \(named.shortID) \(named.displayName)，手机号却是 \(other.shortID) \(other.displayName)的，无法确定要更新哪一位。请核对姓名和手机号")
+            return
+        }
         var ref: String
         if let match {
             guard let settled = settle(i, r, .contact, match, value: name, customer: customer) else { return }

@@ -119,22 +119,56 @@ extension Importer.ChangeSetBuilder {
     /// skipped or refused, it stands for none of them; rows naming it are refused (`refuseAmbiguous`).
     func standsForNone(_ i: Int, _ r: Row, _ why: MatchReason) {
         guard r.kind == .customers else { return }
+        standsForNone(i, r, candidates: candidates(i, r, why))
+    }
+
+    /// The archive customers customer row `i`, matched for `why`, could be.
+    func candidates(_ i: Int, _ r: Row, _ why: MatchReason) -> [String] {
+        guard why.candidates.isEmpty else { return why.candidates }
         let key = keys[i]?.companyKey ?? TextKey(Identity.companyKey(r.field("name") ?? ""))
-        var candidates = why.candidates
-        if candidates.isEmpty {
-            switch why.kind {
-            case .sharedName: candidates = index.sharedKeys[key] ?? []
-            case .creditCode: candidates = keys[i]?.credit.flatMap { if case .valid(let v) = $0 { return index.sharedCredits[v] } else { return nil } } ?? []
-            default: candidates = keys[i]?.phone.flatMap { index.sharedFirstPhones[$0] } ?? []
-            }
+        switch why.kind {
+        case .sharedName: return index.sharedKeys[key] ?? []
+        case .creditCode: return keys[i]?.credit.flatMap { if case .valid(let v) = $0 { return index.sharedCredits[v] } else { return nil } } ?? []
+        default: return keys[i]?.phone.flatMap { index.sharedFirstPhones[$0] } ?? []
         }
-        standsForNone(i, r, candidates: candidates)
+    }
+
+    /// Refuses customer row `i`, which several archive customers could be (`MatchReason.ambiguous`),
+    /// under `--on-duplicate skip`: it stands for none of them (`standsForNone`), and the reason
+    /// names them and what to write.
+    func refuseStandingForNone(_ i: Int, _ r: Row, _ why: MatchReason) {
+        let all = candidates(i, r, why)
+        standsForNone(i, r, candidates: all)
+        let name = r.field("name") ?? ""
+        let follows = (en: "so this row is not imported, nor the rows of the file naming its customer", zh: "因此本行无法导入，文件中与该客户相关的其他行也无法导入")
+        if !why.candidates.isEmpty, all.count == 2 {
+            // (The name one's, the credit code another's: deleting the credit code made it the
+            // name's, which the advice to delete it did not say: helper-172.)
+            refuse(i, header(r, "creditCode") ?? header(r, "name"), r.field("creditCode") ?? name,
+                   "the name is \(customerLabel(all[0]))'s in the archive and the credit code \(customerLabel(all[1]))'s: which customer this is is not clear, \(follows.en). Check the name and the credit code",
+                   "客户名称对应档案中的 \(customerLabel(all[0]))，统一社会信用代码却属于 \(customerLabel(all[1]))，无法确定是哪一家，\(follows.zh)。请核对名称和统一社会信用代码")
+            return
+        }
+        let shared: (column: String?, value: String?, en: String, zh: String, drop: (en: String, zh: String)?)
+        switch why.kind {
+        case .sharedName:
+            shared = (header(r, "name"), name, "a name written alike to those of", "的名称相近", nil)
+        case .creditCode:
+            shared = (header(r, "creditCode"), r.field("creditCode"), "the credit code shared by", "共用的统一社会信用代码相同", ("credit code", "统一社会信用代码"))
+        default:
+            shared = (header(r, "phone"), r.field("phone"), "the first phone number of", "电话栏里的第一个号码相同", ("phone", "电话"))
+        }
+        let neither = shared.drop.map { (en: "; if it is none of them, leave its \($0.en) out of the row", zh: "；如都不是，请删除本行的\($0.zh)") } ?? (en: "", zh: "")
+        refuse(i, shared.column, shared.value,
+               "\(name) has \(shared.en) more than one customer in the archive (\(listed(all, zh: false))): which it is is not clear, \(follows.en). If it is one of them, write its name exactly as that one does, or its credit code\(neither.en)",
+               "“\(name)”与档案中多家客户（\(listed(all, zh: true))）\(shared.zh)，无法确定是哪一家，\(follows.zh)。如是其中一家，请在本行填写与该客户完全一致的客户名称或统一社会信用代码\(neither.zh)")
     }
 
     /// (By its exact name: another row's name alike but for a suffix, the archive's own, is
     /// still that one's: helper-170.)
     func standsForNone(_ i: Int, _ r: Row, candidates: [String]) {
         ambiguousRows[i] = candidates
+        b.namingUnclearRows.insert(i)
         let exact = TextKey((r.field("name") ?? "").trimmedWhitespace)
         if ambiguousCustomers[exact] == nil { ambiguousCustomers[exact] = i }
     }
@@ -150,6 +184,13 @@ extension Importer.ChangeSetBuilder {
                "the customer \(name) at \(at.en) could be any of \(listed(candidates, zh: false)) in the archive (a shared phone, credit code or name), so which customer this row belongs to is not clear: at \(at.en), write the name exactly as one of them does, or its credit code",
                "\(at.zh)的客户“\(name)”与档案中多家客户（\(listed(candidates, zh: true))）的电话、统一社会信用代码或名称相同，无法确定是哪一家，因此本行也无法导入。请在\(at.zh)填写与其中一家完全一致的客户名称或统一社会信用代码")
         return true
+    }
+
+    /// Whether the file's record ids are another archive's (an export of another owner's archive,
+    /// or of another of this owner's): none of them is this archive's record, not even one of
+    /// two namesakes a row names (`childRef`'s `id`).
+    var othersIDs: Bool {
+        source.exportedFrom != nil && (importer.recordIDs == .file || importer.recordIDs == .notThisArchive(.otherArchive))
     }
 
     /// In another archive's export (`foreignIDs`), `text` is a record id of `kind` that no row of
@@ -304,12 +345,15 @@ extension Importer.ChangeSetBuilder {
             if match.why.ambiguous { standsForNone(i, r, match.why) } else { refusedAsDuplicate(r, kind, of: match.ref, customer: customer) }
             return nil
         case .skip:
-            b.status[i] = .duplicate
-            sayOtherName(i, r, kind, match, updated: false)
+            // A row several archive customers could be is no duplicate to skip: refused, saying
+            // which they are, as rows naming it are (it was counted skipped, and the import said
+            // every record was in the archive already; its rejects lacked it: helper-172).
             if match.why.ambiguous {
-                standsForNone(i, r, match.why)
+                refuseStandingForNone(i, r, match.why)
                 return nil
             }
+            b.status[i] = .duplicate
+            sayOtherName(i, r, kind, match, updated: false)
         case .update:
             if let id = r.sourceID.map(Importer.idKey), !id.isEmpty, !match.ref.hasPrefix("@") {
                 let table = tables[r.mapped].table.name
@@ -376,15 +420,6 @@ extension Importer.ChangeSetBuilder {
         // (But for the name, which is kept: it said the row was the same: helper-168.)
         let result = unchanged ? (en: "and but for the name nothing in this row differs from it, so nothing is updated (the archive's name is kept)",
                                   zh: "将视为同一\(what.zh)；除\(nameZH)外，本行内容与其一致，无需更新（档案中的\(nameZH)保持不变）") : outcome
-        // A row several archive customers could be is none of them: skipped, rows naming it
-        // refused (it was said to be taken for the last of them: helper-170 N8).
-        if match.why.ambiguous && !updated {
-            updateWarnings.append(ImportProblem(
-                table: table, line: r.line, column: header(r, "name"), value: name,
-                reason: "\(name) has the \(fieldEN) of \(shown.en), and which of them it is is not clear: this row is skipped, and rows naming its customer are not imported. If it is one of them, write its name exactly as that one does, or its credit code; if it is none of them, leave its \(fieldEN) out of the row and import it again",
-                reasonZH: "“\(name)”与\(shown.zh)\(match.why.zh)，无法确定是哪一家。本行不导入，文件中与该客户相关的其他行也无法导入。如是其中一家，请在本行填写与该客户完全一致的客户名称或统一社会信用代码；如都不是，请删除本行的\(field)后重新导入"))
-            return
-        }
         updateWarnings.append(ImportProblem(
             table: table, line: r.line, column: header(r, "name"), value: name,
             reason: "\(name) has the \(fieldEN) of \(shown.en) and is taken for that \(what.en), \(result.en). If it is another \(what.en), leave its \(fieldEN) out of the row and import it again",
@@ -435,17 +470,21 @@ extension Importer.ChangeSetBuilder {
         // (A file whose ids are its own cannot name an archive record by its id: the record renamed
         // apart first; the rejects of a JSON file asked for an id, then refused it: helper-170.)
         let rename = kind == .contact ? "salesvault contact edit \(ids[0]) --set name=…" : "salesvault project edit \(ids[0]) --set name=…"
-        let how = foreignIDs ? (en: "this file cannot name an archive record by its id: rename one of them apart first (\(rename)) and import again",
+        // (A row's own id picks one of the namesakes unless the file's ids are another
+        // archive's; a reference's only in a file whose ids are this archive's: helper-172.)
+        let idColumn = source.format == .json ? (en: "its id field", zh: "本条记录的 id 字段") : (en: "a column 记录号", zh: "“记录号”列")
+        let how = (reference ? foreignIDs : othersIDs) ? (en: "this file cannot name an archive record by its id: rename one of them apart first (\(rename)) and import again",
                                 zh: "本文件中的记录号不能指定档案中的记录，请先把档案中其中一\(kind == .contact ? "位" : "个")的名称改得可以区分（\(rename)），再重新导入")
             : reference ? (en: "give the id of the one meant (e.g. \(ids[0]))", zh: "请改填其中一\(kind == .contact ? "位" : "个")的记录号（例如 \(ids[0])）")
-            : kind == .contact ? (en: "give its mobile, or its id in a column 记录号, in this row", zh: "请在本行填写其手机号，或在“记录号”列填写其记录号（例如 \(ids[0])）")
-            : (en: "give its id in a column 记录号 in this row", zh: "请在本行的“记录号”列填写其记录号（例如 \(ids[0])）")
+            : kind == .contact ? (en: "give its mobile, or its id in \(idColumn.en), in this row", zh: "请在本行填写其手机号，或在\(idColumn.zh)填写其记录号（例如 \(ids[0])）")
+            : (en: "give its id in \(idColumn.en) in this row", zh: "请在\(idColumn.zh)填写其记录号（例如 \(ids[0])）")
         // A mobile the row gives that is none of theirs: said as why, and not asked for again
         // (helper-170 N12).
-        if kind == .contact, !reference, !foreignIDs, r.field("mobile") != nil {
+        // (Also in a JSON file or a CSV one, whose id of one of the namesakes is taken: helper-172.)
+        if kind == .contact, !reference, !othersIDs, r.field("mobile") != nil {
             let these = same.count == 2 ? "这两位" : "这几位"
-            refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))), and the mobile this row gives is none of theirs: which is meant is not clear. If it is one of them, give its id in a column 记录号 (e.g. \(ids[0])); a new contact of that name is added with salesvault contact add",
-                   "客户“\(who)”下有 \(same.count) \(count)“\(name)”的\(kind.zh)（\(ids.joined(separator: "、"))），本行的手机号与\(these)都不一致，无法确定是\(which)。如是其中一位，请在“记录号”列填写其记录号（例如 \(ids[0])）；如是一位新的联系人，请用 salesvault contact add 单独添加")
+            refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))), and the mobile this row gives is none of theirs: which is meant is not clear. If it is one of them, give its id in \(idColumn.en) (e.g. \(ids[0])); a new contact of that name is added with salesvault contact add",
+                   "客户“\(who)”下有 \(same.count) \(count)“\(name)”的\(kind.zh)（\(ids.joined(separator: "、"))），本行的手机号与\(these)都不一致，无法确定是\(which)。如是其中一位，请在\(idColumn.zh)填写其记录号（例如 \(ids[0])）；如是一位新的联系人，请用 salesvault contact add 单独添加")
             return
         }
         refuse(i, column, value, "the customer \(who) has \(same.count) \(en) named \(name) (\(ids.joined(separator: ", "))): which is meant is not clear; \(how.en)",

@@ -74,7 +74,7 @@ extension Importer.ChangeSetBuilder {
         // (Not even an archive contact of the row's customer: another owner's R4 is not ours,
         // and was linked to ours without a word: helper-171.)
         if foreignID(name, kind) { return nil }
-        if let givenID = id.map(Importer.idKey), !givenID.isEmpty, let owner = archiveID(customer),
+        if !othersIDs, let givenID = id.map(Importer.idKey), !givenID.isEmpty, let owner = archiveID(customer),
            case let named = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], named.count > 1,
            let e = named.first(where: { $0.shortID == givenID }) {
             return e.shortID
@@ -222,10 +222,14 @@ extension Importer.ChangeSetBuilder {
                 // 华东电力集团 for 华东电力: said, as a customer row so written is (it went
                 // without a word from a contacts list: helper-171 F4).
                 notedNames.insert(text)
+                // (Once imported, adding the customer and importing again imported the rows a
+                // second time: the undo comes first: helper-172. A name starting with - after --.)
+                let named = ShellWord.quote(text.trimmedWhitespace)
+                let add = text.trimmedWhitespace.hasPrefix("-") ? "salesvault customer add --force -- \(named)" : "salesvault customer add \(named) --force"
                 updateWarnings.append(ImportProblem(
                     table: tables[r.mapped].table.name, line: r.line, column: header(r, "customer"), value: text,
-                    reason: "\(text) is not the archive's name of \(c.shortID) \(c.displayName), only alike once the legal suffix, spaces and brackets are set aside; it was taken as that customer. If it is another, add that customer first (salesvault customer add \(ShellWord.quote(text.trimmedWhitespace)) --force) and import again",
-                    reasonZH: "“\(text)”与档案中 \(c.shortID) \(c.displayName)的名称相近（去掉“集团”“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如实际是另一家客户，请先添加该客户（salesvault customer add \(ShellWord.quote(text.trimmedWhitespace)) --force），再重新导入"))
+                    reason: "\(text) is not the archive's name of \(c.shortID) \(c.displayName), only alike once the legal suffix, spaces and brackets are set aside; it was taken as that customer. If it is another, add that customer first (\(add)) and import again; once this file is imported, undo its import first (salesvault undo)",
+                    reasonZH: "“\(text)”与档案中 \(c.shortID) \(c.displayName)的名称相近（去掉“集团”“有限公司”等后缀、空格和括号后相同），已按同一客户处理。如实际是另一家客户，请先添加该客户（\(add)）再导入；如本文件已经导入，须先用 salesvault undo 撤销本次导入，再添加该客户后重新导入"))
             }
         }
         return ref

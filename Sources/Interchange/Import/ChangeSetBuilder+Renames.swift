@@ -49,8 +49,8 @@ extension Importer.ChangeSetBuilder {
         }), let other = archiveID(id).flatMap({ archive.state.entity(kind, $0) }) {
             let at = place(ofRow: to.row, from: rows[i])
             refuse(i, header(rows[i], "name"), name,
-                   "\(at.en) renames \(other.shortID) \(other.displayName) to \(to.name) too: two \(kind.en)s of one name; check which is meant",
-                   "\(at.zh)也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，与本行改名后重名。请核对哪一行的改名是正确的")
+                   "\(at.en) renames \(other.shortID) \(other.displayName) to \(to.name) too: two \(kind.en)s of the same or alike names; check which is meant",
+                   "\(at.zh)也把 \(other.shortID) \(other.displayName)改名为“\(to.name)”，与本行改名后的名称相同或相近。请核对哪一行的改名是正确的")
             return false
         }
         if let (other, why) = others.first {

@@ -228,8 +228,9 @@ public struct ImportPreview {
     /// archive customers share, two rows of one log entry…): the CLI does not offer `update`
     /// for them (it did: helper-164).
     public internal(set) var duplicatesUpdateRefuses: [ImportProblem] = []
-    /// Rows refused for naming a customer row that several archive customers could be: skipping
-    /// the duplicates leaves them refused (the hint offered `skip` as if it did: helper-170 N8).
+    /// Customer rows that several archive customers could be, and rows refused for naming one:
+    /// skipping the duplicates leaves them refused (the hint offered `skip` as if it did:
+    /// helper-170 N8).
     public internal(set) var namingUnclearCustomer = 0
     /// The change set's plan, when something can be imported.
     public internal(set) var plan: ChangePlan?

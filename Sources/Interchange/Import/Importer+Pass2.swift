@@ -65,8 +65,8 @@ extension Importer {
         var duplicatesRefused = 0
         /// The rows refused as duplicates (`duplicatesRefused`).
         var duplicateRows = Set<Int>()
-        /// The rows refused for naming a customer row that several archive customers could be
-        /// (`refuseAmbiguous`): `--on-duplicate skip` leaves them refused.
+        /// The customer rows that several archive customers could be (`standsForNone`), and the
+        /// rows refused for naming one (`refuseAmbiguous`): `--on-duplicate skip` leaves them refused.
         var namingUnclearRows = Set<Int>()
         /// The customer rows that add their contact person (counted as new contacts: a row whose
         /// customer was in the archive already said 新增 0 条 while it added the person).

@@ -317,13 +317,23 @@ struct FieldAssignments: ParsableArguments {
             e = try context.archive.resolve(.contact, query)
             guard let customer = e["customer"]?.ref else { return }
             likely = Identity.likelyDuplicateContacts(customer: customer, name: name, mobile: mobile, in: context.archive.state).filter { $0.customer.id != e.id }
+        case .project:
+            // (A project renamed to another's of its customer went through, where `project add`
+            // asks: helper-172.)
+            guard let name = given("name") else { return }
+            e = try context.archive.resolve(.project, query)
+            guard let customer = e["customer"]?.ref else { return }
+            likely = Identity.likelyDuplicateProjects(customer: customer, name: name, in: context.archive.state).filter { $0.customer.id != e.id }
         default: return
         }
         guard !likely.isEmpty else { return }
-        throw likelyDuplicateRefusal(likely, kind == .customer ? L("\(e.displayName) would look like another customer: ", "修改后可能与以下客户重复：")
-                                                               : L("\(e.displayName) would look like another contact of the customer: ", "修改后可能与该客户的以下联系人重复："),
-                                     hint: L("nothing was changed; if it is really another \(kind == .customer ? "company" : "person"), change it again with --force",
-                                             "本次未修改。如确认不是同一\(kind == .customer ? "家公司" : "个人")，请加上 --force 重新执行。"))
+        let lead = kind == .customer ? L("\(e.displayName) would look like another customer: ", "修改后可能与以下客户重复：")
+            : kind == .project ? L("\(e.displayName) would look like another project of the customer: ", "修改后可能与该客户的以下项目重复：")
+            : L("\(e.displayName) would look like another contact of the customer: ", "修改后可能与该客户的以下联系人重复：")
+        let what = kind == .customer ? ("company", "家公司") : kind == .project ? ("project", "个项目") : ("person", "个人")
+        throw likelyDuplicateRefusal(likely, lead,
+                                     hint: L("nothing was changed; if it is really another \(what.0), change it again with --force",
+                                             "本次未修改。如确认不是同一\(what.1)，请加上 --force 重新执行。"))
     }
 
     /// The refusal of a likely duplicate (`customer add`, `contact add`, the edits): `lead`, then

@@ -526,10 +526,10 @@ enum ImportReport {
                 if refusing.count > 5 { Terminal.print(z ? "  ……另有 \(refusing.count - 5) \(json ? "条记录" : "行")" : "  … and \(refusing.count - 5) more") }
                 // (Skipping leaves the rows naming a customer several archive customers could be
                 // refused: helper-170 N8.)
+                // (Not counted: rows refused for a row naming it are refused too: helper-172.)
                 if p.namingUnclearCustomer > 0 {
-                    let n = p.namingUnclearCustomer
-                    Terminal.print(z ? "注意：即使加上 --on-duplicate skip，以上 \(n) \(json ? "条记录" : "行")也因无法确定所属客户而无法导入，请先按上述说明修改文件。"
-                                     : "Note: with --on-duplicate skip too, the \(n) \(json ? "record" : "row")\(n == 1 ? "" : "s") above whose customer is not clear \(n == 1 ? "stays" : "stay") refused; correct the file as said above first.")
+                    Terminal.print(z ? "注意：无法确定是哪一家的客户\(json ? "记录" : "行")，以及文件中与这些客户相关的\(json ? "记录" : "行")，即使加上 --on-duplicate skip 也无法导入，请先按上述说明修改文件。"
+                                     : "Note: a customer \(json ? "record" : "row") that could be more than one customer, and the \(json ? "records" : "rows") of the file naming it, stay refused with --on-duplicate skip too; correct the file as said above first.")
                 }
             }
         }

@@ -106,11 +106,14 @@ struct ProjectCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a project's fields (not its stage).")
         @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @OptionGroup var fields: FieldAssignments
+        @Flag(help: "Change it even if the customer has another project of that name.") var force = false
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
         var capability: Capability { .write }
-        func run(in context: ArchiveContext) throws { try fields.apply(to: .project, project, in: context) }
+        func run(in context: ArchiveContext) throws {
+            try FieldAssignments.apply(try parseAssignments(fields.assignments, kind: .project), to: .project, project, in: context, force: force)
+        }
     }
 
     struct Show: ArchiveCommand {

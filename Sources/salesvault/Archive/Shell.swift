@@ -88,6 +88,8 @@ struct Shell: VaultCommand {
                 line = text
             }
             lineNumber += 1
+            // A comment (# …), as a shell script has them (it was an unknown command: helper-172).
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("#") { continue }
             var words: [String]
             do {
                 words = try ShellWords.split(line)
@@ -98,7 +100,9 @@ struct Shell: VaultCommand {
                 // without either, and the script ended 0: helper-166).
                 let at = interactive ? "" : L("line \(lineNumber) of the script: ", "脚本第 \(lineNumber) 行：").text
                 let (message, hint, status) = ErrorReport.describe(error)
-                Terminal.stderr(at + message + "\n" + (hint.map { L("hint: ", "提示：").text + $0 + "\n" } ?? ""))
+                // (With the lead every other error has: helper-172.)
+                let lead = L("salesvault: error: ", "salesvault: 错误：").text
+                Terminal.stderr(lead + at + message + "\n" + (hint.map { L("hint: ", "提示：").text + $0 + "\n" } ?? ""))
                 if firstFailure == nil { firstFailure = status.rawValue }
                 continue
             }

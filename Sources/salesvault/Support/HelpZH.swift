@@ -614,6 +614,7 @@ enum HelpZH {
         "Add it even if a customer with a similar name, the same credit code or the same phone exists.": "即使已有名称相近、信用代码或电话相同的客户，也照样添加。",
         "Add the person even if the customer has a contact of the same name or mobile number.": "即使该客户下已有同名或手机号相同的联系人，仍然添加。",
         "Add the project even if the customer has a project of the same name.": "即使该客户下已有同名项目，仍然添加。",
+        "Change it even if the customer has another project of that name.": "即使该客户下已有同名的其他项目，仍然修改。",
         "Change it even if another customer then has a similar name, the same credit code or the same phone.": "即使修改后与其他客户名称相近，或统一社会信用代码、电话相同，仍然修改。",
         "Change it even if the customer has another contact of that name or mobile number.": "即使该客户下已有同名或手机号相同的联系人，仍然修改。",
         "Change a customer's fields (not the grade: use `customer grade`).": "修改客户信息（等级请用 customer grade）。",
