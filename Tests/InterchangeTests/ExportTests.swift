@@ -745,6 +745,34 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
     }
 
+    /// An export renaming a project to another project's name of its customer is refused as
+    /// `project edit` asks (it went in without a word, two projects of one name after it), and one
+    /// giving a contact another contact's mobile is refused as `contact edit` asks (helper-174).
+    func testAnExportGivingAProjectAnothersNameOrAContactAnothersMobileIsRefused() throws {
+        let f = try populated()
+        try f.open().addProject(customer: "上海浦东发展银行", name: "数据中心", now: testNow - 60)
+        let path = f.file("导出.xlsx")
+        try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            def column(ws, header):
+                return [c.value for c in ws[1]].index(header)
+            p = wb["项目"]; n = column(p, "项目名称")
+            for row in p.iter_rows(min_row=2):
+                if row[n].value == "数据中心": row[n].value = "园区网络改造"
+            c = wb["联系人"]; name, mobile = column(c, "姓名"), column(c, "手机")
+            for row in c.iter_rows(min_row=2):
+                if row[name].value == "李雷": row[mobile].value = "13800000001"
+            wb.save(sys.argv[1])
+            """, path])
+        let before = try f.bytes()
+        let p = try f.importing(try Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.contains { $0.reasonZH == "把 P9 数据中心改名为“园区网络改造”后，将与档案中的 P5 园区网络改造项目名称相同。如确实是不同的项目，请先用 salesvault project edit P9 --set name=园区网络改造 --force 改名，再重新导入本文件" }, "\(p.problems.map(\.reasonZH))")
+        XCTAssertTrue(p.problems.contains { $0.reasonZH.hasPrefix("手机号 13800000001 是档案中 R3 王敏的，改后 R4 李雷将与其共用一个手机号。如确需这样修改，请用 salesvault contact edit R4 --set mobile=… --force 修改") }, "\(p.problems.map(\.reasonZH))")
+        XCTAssertEqual(try f.bytes(), before)
+    }
+
     /// Two customers' names swapped in an export, and two contacts' (every cell of the one name
     /// written as the other, as a spreadsheet's replace would): each record renamed by its id,
     /// once in the history, nothing else changed; undo gives the names back. They were refused,

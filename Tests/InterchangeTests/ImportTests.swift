@@ -2304,7 +2304,24 @@ final class ImportTests: XCTestCase {
         }()
         let before = try f.bytes()
         let mixed = try f.importing(utf8("客户,姓名,手机,职务\n华东电力,张三,13600000066,总监\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(mixed.problems.map(\.reasonZH), ["本行姓名对应档案中的 R2 张三，手机号却是 R3 赵六的，无法确定要更新哪一位。请核对姓名和手机号"])
+        XCTAssertEqual(mixed.problems.map(\.reasonZH), ["本行姓名对应档案中的 R2 张三，手机号 13600000066 却是 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"])
+        // Any number of the cell, and under skip too (helper-174: the second number went in; a
+        // skip took the row for 张三, and a log row naming 张三 with it).
+        for (text, mode) in [("13600000001 / 13600000066", ImportOptions.OnDuplicate.update), ("13600000066", .skip)] {
+            let p = try f.importing(utf8("客户,姓名,手机,职务\n华东电力,张三,\(text),总监\n"), name: "r.csv", commit: false) { $0.onDuplicate = mode }
+            XCTAssertEqual(p.problems.map(\.reasonZH), ["本行姓名对应档案中的 R2 张三，手机号 13600000066 却是 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"], "\(mode)")
+        }
+        // Two customers of the file written alike, a row naming neither exactly: which is not
+        // clear (it was the first: helper-174).
+        let pair = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [
+            Table(name: "客户", rows: [TableRow(line: 1, cells: [.text("客户名称"), .text("备注")]),
+                                    TableRow(line: 2, cells: [.text("星火科技有限公司"), .text("甲")]),
+                                    TableRow(line: 3, cells: [.text("星火科技股份有限公司"), .text("乙")])]),
+            Table(name: "联系人", rows: [TableRow(line: 1, cells: [.text("客户"), .text("姓名")]), TableRow(line: 2, cells: [.text("星火科技集团"), .text("新人丁")])]),
+        ])
+        let named = try f.previewing(pair) { $0.onDuplicate = .update }
+        XCTAssertTrue(named.problems.contains { $0.table == "联系人" && $0.reasonZH.contains("星火科技集团") && $0.reasonZH.contains("无法确定是哪一家") }, "\(named.problems.map(\.reasonZH))")
+        XCTAssertEqual(named.counts[.contacts]?.new ?? 0, 0)
         let alike = try f.importing(utf8("客户名称\n星火科技集团\n"), name: "c.csv", commit: false) { $0.onDuplicate = .skip }
         XCTAssertEqual(alike.problems.map(\.reasonZH), ["“星火科技集团”与档案中多家客户（C4 星火科技有限公司、C5 星火科技股份有限公司）的名称相近，无法确定是哪一家，因此本行无法导入，文件中与该客户相关的其他行也无法导入。如是其中一家，请在本行填写与该客户完全一致的客户名称或统一社会信用代码"])
         XCTAssertFalse(alike.canCommit)

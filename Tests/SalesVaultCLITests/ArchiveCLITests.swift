@@ -131,11 +131,19 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(failing.stderr.contains("脚本第 3 行：") && failing.stderr.contains("customre"), failing.stderr)
         XCTAssertTrue(failing.stderr.contains("脚本第 4 行："), failing.stderr)
         XCTAssertFalse(failing.stderr.contains("第 1 行"), failing.stderr)
-        // A comment line is passed over, as a shell script's are (it was an unknown command).
+        // A comment line is passed over, as a shell script's are (it was an unknown command), a
+        // byte order mark before the first line too (Notepad's); a line ending in a backslash
+        // goes on on the next (half the command was run: helper-174), and a later error names
+        // its line in the file.
         let commented = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                                    stdin: "# 每周五的检查\n  # 缩进的注释\ncustomer list\n", environment: env)
-        XCTAssertEqual(commented.status, 0, commented.stderr)
-        XCTAssertEqual(commented.stderr, "")
+                                    stdin: "\u{FEFF}# 每周五的检查\r\n  # 缩进的注释\r\ncustomer list\r\ncustomer edit 华为 --set note=第一\\\r\n第二\r\ncustomer show 华为 --json\r\ncustomer show 不存在的公司\r\n", environment: env)
+        XCTAssertEqual(commented.status, 8, commented.stderr)
+        XCTAssertTrue(commented.stdout.contains("\"第一第二\""), commented.stdout)
+        XCTAssertTrue(commented.stderr.hasPrefix("salesvault: 错误：脚本第 7 行："), commented.stderr)
+        // status is for the command line (inside the shell it said the archive was in use by
+        // another program, the shell itself: helper-174).
+        let status = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "status\n", environment: env)
+        XCTAssertTrue(status.stderr.contains("shell 中不能使用 status；请在命令行中运行"), status.stderr)
         let failingEN = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"],
                                     stdin: "customer show 不存在的公司\n", environment: env)
         XCTAssertTrue(failingEN.stderr.contains("salesvault: error: line 1 of the script: "), failingEN.stderr)

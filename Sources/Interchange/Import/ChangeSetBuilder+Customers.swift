@@ -243,15 +243,26 @@ extension Importer.ChangeSetBuilder {
                   let p = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ self.archiveChildren(.contact, of: id).byMobile[$0] }).first {
             match = (p.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
         }
-        // The name one archive contact's, the mobile another's of the customer: an update would
-        // give the one the other's mobile (`contact edit` refuses it; the import did it without
-        // a word: helper-172).
-        if let match, options.onDuplicate == .update, match.why.kind == .personName, let owner = archiveID(customer),
-           let other = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ self.archiveChildren(.contact, of: owner).byMobile[$0] }).first,
-           other.shortID != match.ref, let named = archiveID(match.ref).flatMap({ archive.state.entity(.contact, $0) }) {
-            refuse(i, header(r, "mobile"), r.field("mobile"),
-                   "the name is the archive's \(named.shortID) \(named.displayName)'s and the mobile \(other.shortID) \(other.displayName)'s: which to update is not clear; check the name and the mobile",
-                   "本行姓名对应档案中的 \(named.shortID) \(named.displayName)，手机号却是 \(other.shortID) \(other.displayName)的，无法确定要更新哪一位。请核对姓名和手机号")
+        // The name one archive contact's, a number of the mobile cell another's of the customer:
+        // an update would give the one the other's mobile (`contact edit` refuses it; the import
+        // did it without a word: helper-172, every number of the cell: helper-174), a skip took
+        // it for the one (helper-174). By its record id, an update asks as `contact edit` does.
+        if let match, options.onDuplicate != .refuse, match.why.kind == .personName || (match.why.kind == .recordID && options.onDuplicate == .update),
+           let owner = archiveID(customer), let named = archiveID(match.ref).flatMap({ archive.state.entity(.contact, $0) }),
+           case let own = Set(Identity.allPhoneKeys(named["mobile"]?.text)),
+           let (number, other) = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ k in
+               self.archiveChildren(.contact, of: owner).byMobile[k].flatMap { $0.id != named.id && !own.contains(k) ? (k, $0) : nil }
+           }).first {
+            let shown = Identity.shownPhone(number)
+            if match.why.kind == .recordID {
+                refuse(i, header(r, "mobile"), r.field("mobile"),
+                       "\(shown) is the mobile of the archive's \(other.shortID) \(other.displayName): \(named.shortID) \(named.displayName) would share it; if that is right, change it with salesvault contact edit \(named.shortID) --set mobile=… --force",
+                       "手机号 \(shown) 是档案中 \(other.shortID) \(other.displayName)的，改后 \(named.shortID) \(named.displayName)将与其共用一个手机号。如确需这样修改，请用 salesvault contact edit \(named.shortID) --set mobile=… --force 修改")
+            } else {
+                refuse(i, header(r, "mobile"), r.field("mobile"),
+                       "the name is the archive's \(named.shortID) \(named.displayName)'s and the mobile \(shown) \(other.shortID) \(other.displayName)'s: which contact this is is not clear; check the name and the mobile",
+                       "本行姓名对应档案中的 \(named.shortID) \(named.displayName)，手机号 \(shown) 却是 \(other.shortID) \(other.displayName)的，无法确定是哪一位。请核对姓名和手机号")
+            }
             return
         }
         var ref: String

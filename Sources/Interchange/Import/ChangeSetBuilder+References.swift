@@ -167,6 +167,9 @@ extension Importer.ChangeSetBuilder {
             } else if let found = Importer.customerByCode(text, keys: keys[i], file: customers, index: index), let other = found.otherByName {
                 refuse(i, header(r, "customer"), text, "\(text) is the code or credit code of one customer (\(shown(found.ref))) and the name of another (\(shown(other))); give the one meant by another of its names: full name, code or credit code",
                        "“\(text)”无法确定对应哪家客户：它与 \(shown(found.ref)) 的编号（或统一社会信用代码）相同，又与 \(shown(other)) 的客户名称相同。请改填客户全称、客户编号或统一社会信用代码，以便准确对应")
+            } else if customers.sharedKeys.contains(key) {
+                refuse(i, header(r, "customer"), text, "\(text) is written alike to the names of more than one customer of this file; give the customer's full name as the file writes it, its code or credit code",
+                       "“\(text)”与本文件中多个客户的名称相近，无法确定是哪一家。请填写与其中一家完全一致的客户全称，也可改填客户编号或统一社会信用代码")
             } else if let shared = index.sharedKeys[key] {
                 let listed = shared.prefix(5).map { id in archive.state.entity(.customer, archiveID(id) ?? 0).map { "\($0.shortID) \($0.displayName)" } ?? id }
                 refuse(i, header(r, "customer"), text, "\(text) matches more than one customer in the archive (\(listed.joined(separator: "; "))); give the customer's full name as the archive writes it, its code or credit code",

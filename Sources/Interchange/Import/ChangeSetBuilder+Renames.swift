@@ -30,6 +30,12 @@ extension Importer.ChangeSetBuilder {
             others = e["customer"]?.ref.map { c in
                 duplicateFinder!.contacts(of: c, like: name, mobile: nil).filter { $0.customer.id != e.id }.map { ($0.customer, "姓名相同") }
             } ?? []
+        case (true, .project):
+            // (A project renamed to another's of its customer went in without a word, where
+            // `project edit` asks: helper-174.)
+            others = e["customer"]?.ref.map { c in
+                Identity.likelyDuplicateProjects(customer: c, name: name, in: archive.state).filter { $0.customer.id != e.id }.map { ($0.customer, $0.reasonZH) }
+            } ?? []
         default:
             others = []
         }
@@ -54,7 +60,7 @@ extension Importer.ChangeSetBuilder {
             return false
         }
         if let (other, why) = others.first {
-            let command = kind == .customer ? "customer" : "contact"
+            let command = kind == .customer ? "customer" : kind == .project ? "project" : "contact"
             // A customer's name may not be another's as written (case, width and spaces aside),
             // not even with --force: the advice named a command the archive refuses (helper-170 N10).
             if kind == .customer, ChangeDraft.normalizedName(name) == ChangeDraft.normalizedName(other["name"]?.text ?? "") {

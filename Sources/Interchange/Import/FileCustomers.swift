@@ -22,7 +22,8 @@ struct FileCustomers {
     /// By exact name, only when two customers of the file share a company key (found by their
     /// exact names first, as the archive's are).
     var byExactName: [TextKey: (ref: String, line: Int)] = [:]
-    private var sharedKeys = Set<TextKey>()
+    /// The company keys two customers of the file share (`byExactName` tells them apart).
+    private(set) var sharedKeys = Set<TextKey>()
     private var exactOfKey: [TextKey: (name: TextKey, ref: String, line: Int)] = [:]
 
     /// Whether a customer of the file so far has exactly the name `exact` (of company key `key`).

@@ -318,7 +318,15 @@ extension Importer {
         }
         let key = keys?.companyKey ?? TextKey(Identity.companyKey(text))
         if !customers.byExactName.isEmpty, let f = customers.byExactName[TextKey(text.trimmedWhitespace)] { return f.ref }
-        if let f = customers.byKey[key] { return f.ref }
+        if let f = customers.byKey[key] {
+            guard !customers.sharedKeys.contains(key) else {
+                // Two customers of the file written alike, the text exactly neither: which is
+                // not clear (it was the first, after a refused row was corrected to the other's
+                // name as its reason asked: helper-174); an archive customer's exact name is that.
+                return index.customerByName[TextKey(text.trimmedWhitespace)]
+            }
+            return f.ref
+        }
         if let c = index.customerByName[TextKey(text.trimmedWhitespace)] { return c }
         if let c = index.customerByKey[key] { return index.sharedKeys.isEmpty || index.sharedKeys[key] == nil ? c : nil }  // (ambiguous)
         if !customers.byOtherName.isEmpty, let f = customers.byOtherName[key] { return f.ref.isEmpty ? nil : f.ref }

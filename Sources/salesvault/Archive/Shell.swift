@@ -50,7 +50,9 @@ struct Shell: VaultCommand {
     }
 
     /// Commands that never run inside a session (they unlock or change keys and files themselves).
-    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders"]
+    // (status too: inside the shell the archive is open, and status said it was used by another
+    // program, the shell itself: helper-174.)
+    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders", "status"]
 
     /// Reads commands (a terminal with line editing, or standard input) and runs them against
     /// the context's archive until exit, end of input or the idle timeout. With `agent`, there is
@@ -71,6 +73,7 @@ struct Shell: VaultCommand {
         let editor = LineEditor()
         var firstFailure: Int32?
         var lineNumber = 0
+        var nextLine = 1  // (a script's: the first line of the next command)
         session: while true {
             let line: String
             if interactive {
@@ -84,10 +87,23 @@ struct Shell: VaultCommand {
                     break session
                 }
             } else {
-                guard let text = Swift.readLine() else { break }
+                guard var text = Swift.readLine() else { break }
+                // A script saved by Notepad starts with a byte order mark (its first line was
+                // an unknown command: helper-174).
+                if nextLine == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                // A line ending in a backslash goes on on the next, as in a POSIX shell (half
+                // the command was run: helper-174); errors name its first line.
+                var joined = 0
+                while ShellWords.continues(text), let next = Swift.readLine() {
+                    text.removeLast()
+                    text += next
+                    joined += 1
+                }
                 line = text
+                lineNumber = nextLine
+                nextLine += 1 + joined
             }
-            lineNumber += 1
+            if interactive { lineNumber += 1 }
             // A comment (# …), as a shell script has them (it was an unknown command: helper-172).
             if line.trimmingCharacters(in: .whitespaces).hasPrefix("#") { continue }
             var words: [String]
@@ -182,6 +198,18 @@ struct Shell: VaultCommand {
 /// (`北京“星火”科技有限公司` was searched as 北京星火科技有限公司: helper-166; `“北京”“星火”` was
 /// 北京”“星火 and `“乙二` a customer of that name: helper-168).
 enum ShellWords {
+    /// Whether `line` ends in a backslash that escapes the line's end (an odd number of them,
+    /// outside single quotes): the command goes on on the next line.
+    static func continues(_ line: String) -> Bool {
+        guard line.hasSuffix("\\") else { return false }
+        var single = false, double = false, escaped = false
+        for ch in line {
+            if escaped { escaped = false; continue }
+            if ch == "'" && !double { single.toggle() } else if ch == "\"" && !single { double.toggle() } else if ch == "\\" && !single { escaped = true }
+        }
+        return escaped
+    }
+
     static func split(_ line: String) throws -> [String] {
         var words: [String] = []
         var current = ""
