@@ -773,6 +773,37 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try f.bytes(), before)
     }
 
+    /// Two projects' names swapped in an export's project sheet, and two contacts' in its contact
+    /// sheet alone: each renamed (the projects' were refused, each for the other's name), and
+    /// a reference of a sheet not edited keeps its record (a project's 决策人 王敏 moved to the
+    /// contact renamed 王敏: helper-175).
+    func testNamesSwappedInOneSheetKeepTheOtherSheetsReferences() throws {
+        let f = try populated()
+        try f.open().addProject(customer: "上海浦东发展银行", name: "数据中心", fields: [("decisionMakers", "王敏")], now: testNow - 60)  // P9
+        let path = f.file("导出.xlsx")
+        try Exporter.write(f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .xlsx, now: testNow)).data.write(to: URL(fileURLWithPath: path))
+        try Tools.python(["-c", """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            def swap(ws, header, a, b):
+                n = [c.value for c in ws[1]].index(header)
+                for row in ws.iter_rows(min_row=2):
+                    if row[n].value == a: row[n].value = b
+                    elif row[n].value == b: row[n].value = a
+            swap(wb["项目"], "项目名称", "园区网络改造", "数据中心")
+            swap(wb["联系人"], "姓名", "王敏", "李雷")
+            wb.save(sys.argv[1])
+            """, path])
+        let p = try f.importing(try Data(contentsOf: URL(fileURLWithPath: path)), name: "导出.xlsx") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
+        let a = try f.open()
+        XCTAssertEqual(a.state.entity(.project, 5)?["name"]?.text, "数据中心")
+        XCTAssertEqual(a.state.entity(.project, 9)?["name"]?.text, "园区网络改造")
+        XCTAssertEqual(a.state.entity(.contact, 3)?["name"]?.text, "李雷")
+        XCTAssertEqual(a.state.entity(.contact, 4)?["name"]?.text, "王敏")
+        XCTAssertEqual(a.state.entity(.project, 9)?["decisionMakers"], .refs([3]), "still R3, whom the sheet not edited named 王敏")
+    }
+
     /// Two customers' names swapped in an export, and two contacts' (every cell of the one name
     /// written as the other, as a spreadsheet's replace would): each record renamed by its id,
     /// once in the history, nothing else changed; undo gives the names back. They were refused,

@@ -2304,13 +2304,18 @@ final class ImportTests: XCTestCase {
         }()
         let before = try f.bytes()
         let mixed = try f.importing(utf8("客户,姓名,手机,职务\n华东电力,张三,13600000066,总监\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
-        XCTAssertEqual(mixed.problems.map(\.reasonZH), ["本行姓名对应档案中的 R2 张三，手机号 13600000066 却是 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"])
+        XCTAssertEqual(mixed.problems.map(\.reasonZH), ["本行姓名对应档案中 R2 张三，手机号 13600000066 却是档案中 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"])
         // Any number of the cell, and under skip too (helper-174: the second number went in; a
         // skip took the row for 张三, and a log row naming 张三 with it).
         for (text, mode) in [("13600000001 / 13600000066", ImportOptions.OnDuplicate.update), ("13600000066", .skip)] {
             let p = try f.importing(utf8("客户,姓名,手机,职务\n华东电力,张三,\(text),总监\n"), name: "r.csv", commit: false) { $0.onDuplicate = mode }
-            XCTAssertEqual(p.problems.map(\.reasonZH), ["本行姓名对应档案中的 R2 张三，手机号 13600000066 却是 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"], "\(mode)")
+            XCTAssertEqual(p.problems.map(\.reasonZH), ["本行姓名对应档案中 R2 张三，手机号 13600000066 却是档案中 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"], "\(mode)")
         }
+        // A contact new in the file on either side (helper-175: the mobile went in).
+        let newFirst = try f.importing(utf8("客户,姓名,手机\n华东电力,钱一,13900000001\n华东电力,赵六,13600000066 / 13900000001\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(newFirst.problems.map(\.reasonZH), ["本行姓名对应档案中 R3 赵六，手机号 13900000001 却是本文件第 2 行的“钱一”的，无法确定是哪一位。请核对姓名和手机号"])
+        let newOne = try f.importing(utf8("客户,姓名,手机\n华东电力,钱一,13900000001\n华东电力,钱一,13900000001 / 13600000066\n"), name: "r.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(newOne.problems.map(\.reasonZH), ["本行姓名对应本文件第 2 行的“钱一”，手机号 13600000066 却是档案中 R3 赵六的，无法确定是哪一位。请核对姓名和手机号"])
         // Two customers of the file written alike, a row naming neither exactly: which is not
         // clear (it was the first: helper-174).
         let pair = ImportSource(fileName: "w.xlsx", sha256: "", format: .xlsx, tables: [

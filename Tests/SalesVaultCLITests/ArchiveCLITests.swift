@@ -140,6 +140,11 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertEqual(commented.status, 8, commented.stderr)
         XCTAssertTrue(commented.stdout.contains("\"第一第二\""), commented.stdout)
         XCTAssertTrue(commented.stderr.hasPrefix("salesvault: 错误：脚本第 7 行："), commented.stderr)
+        let last = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
+                               stdin: "customer list\ncustomer edit 华为 --set note=末行续行\\", environment: env)
+        XCTAssertEqual(last.status, 0, last.stderr)
+        let note = try sv(["customer", "show", "华为", "--json"], day: 5).stdout
+        XCTAssertTrue(note.contains("末行续行\"") && !note.contains("末行续行\\\\"), "a backslash at the end of the last line is dropped (helper-175): \(note)")
         // status is for the command line (inside the shell it said the archive was in use by
         // another program, the shell itself: helper-174).
         let status = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "status\n", environment: env)

@@ -209,6 +209,31 @@ extension Importer.ChangeSetBuilder {
         }
     }
 
+    /// A number of contact row `r`'s mobile cell that another contact of `customer` has (of the
+    /// archive, or new in the file), not the one `match` stands for: the number, the other and
+    /// the one, said (`档案中的 R3 赵六`, `本文件第 2 行的“钱一”`).
+    func mobileOfAnother(_ r: Row, customer: String, match: String) -> (String, other: (en: String, zh: String), named: (en: String, zh: String))? {
+        let named = archiveID(match).flatMap { archive.state.entity(.contact, $0) }
+        let own = Set(Identity.allPhoneKeys(named?["mobile"]?.text))
+        func said(_ ref: String, line: Int?) -> (en: String, zh: String) {
+            if let e = archiveID(ref).flatMap({ archive.state.entity(.contact, $0) }) { return ("the archive's \(e.shortID) \(e.displayName)", "档案中 \(e.shortID) \(e.displayName)") }
+            let name = fileFields[ref]?.fields.first { $0.0 == "name" }?.1 ?? ref
+            guard let line else { return (name, "“\(name)”") }
+            let at = fileLine(ref, line, from: r)
+            return ("\(name) (\(at.en))", "\(at.zh)的“\(name)”")
+        }
+        let owner = archiveID(customer)
+        for k in Identity.allPhoneKeys(r.field("mobile")) where !own.contains(k) {
+            if let owner, let o = archiveChildren(.contact, of: owner).byMobile[k], o.shortID != match {
+                return (k, said(o.shortID, line: nil), said(match, line: people.values.first { $0.ref == match }?.line))
+            }
+            if let f = mobiles["\(customer)|\(k)"], f.ref != match {
+                return (k, said(f.ref, line: f.line), said(match, line: people.values.first { $0.ref == match }?.line))
+            }
+        }
+        return nil
+    }
+
     /// A row of the contacts sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
     func planContact(_ i: Int, _ r: Row, before: Int) {
         guard let customer = customerOf(i, r) else { return }
@@ -247,21 +272,19 @@ extension Importer.ChangeSetBuilder {
         // an update would give the one the other's mobile (`contact edit` refuses it; the import
         // did it without a word: helper-172, every number of the cell: helper-174), a skip took
         // it for the one (helper-174). By its record id, an update asks as `contact edit` does.
+        // (A contact new in the file, on either side, too: helper-175.)
         if let match, options.onDuplicate != .refuse, match.why.kind == .personName || (match.why.kind == .recordID && options.onDuplicate == .update),
-           let owner = archiveID(customer), let named = archiveID(match.ref).flatMap({ archive.state.entity(.contact, $0) }),
-           case let own = Set(Identity.allPhoneKeys(named["mobile"]?.text)),
-           let (number, other) = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ k in
-               self.archiveChildren(.contact, of: owner).byMobile[k].flatMap { $0.id != named.id && !own.contains(k) ? (k, $0) : nil }
-           }).first {
+           let (number, other, named) = mobileOfAnother(r, customer: customer, match: match.ref) {
             let shown = Identity.shownPhone(number)
             if match.why.kind == .recordID {
+                let e = archiveID(match.ref).flatMap { archive.state.entity(.contact, $0) }.map { "\($0.shortID) \($0.displayName)" } ?? match.ref
                 refuse(i, header(r, "mobile"), r.field("mobile"),
-                       "\(shown) is the mobile of the archive's \(other.shortID) \(other.displayName): \(named.shortID) \(named.displayName) would share it; if that is right, change it with salesvault contact edit \(named.shortID) --set mobile=… --force",
-                       "手机号 \(shown) 是档案中 \(other.shortID) \(other.displayName)的，改后 \(named.shortID) \(named.displayName)将与其共用一个手机号。如确需这样修改，请用 salesvault contact edit \(named.shortID) --set mobile=… --force 修改")
+                       "\(shown) is the mobile of \(other.en): \(e) would share it; if that is right, change it with salesvault contact edit \(match.ref) --set mobile=… --force",
+                       "手机号 \(shown) 是\(other.zh)的，改后 \(e)将与其共用一个手机号。如确需这样修改，请用 salesvault contact edit \(match.ref) --set mobile=… --force 修改")
             } else {
                 refuse(i, header(r, "mobile"), r.field("mobile"),
-                       "the name is the archive's \(named.shortID) \(named.displayName)'s and the mobile \(shown) \(other.shortID) \(other.displayName)'s: which contact this is is not clear; check the name and the mobile",
-                       "本行姓名对应档案中的 \(named.shortID) \(named.displayName)，手机号 \(shown) 却是 \(other.shortID) \(other.displayName)的，无法确定是哪一位。请核对姓名和手机号")
+                       "the name is that of \(named.en) and the mobile \(shown) that of \(other.en): which contact this is is not clear; check the name and the mobile",
+                       "本行姓名对应\(named.zh)，手机号 \(shown) 却是\(other.zh)的，无法确定是哪一位。请核对姓名和手机号")
             }
             return
         }

@@ -79,6 +79,16 @@ extension Importer.ChangeSetBuilder {
            let e = named.first(where: { $0.shortID == givenID }) {
             return e.shortID
         }
+        // In an export of this archive, a name a record of the customer had when the file was
+        // written, and that the file renames away, is that record's, also when another record
+        // of the file takes the name (two contacts' names swapped moved the references of the
+        // sheets not edited to the other: helper-175).
+        if reference, ownIDs, !renamedInFile.isEmpty, let owner = archiveID(customer),
+           let e = (archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? []).first(where: { e in
+               renamedInFile[e.shortID].map { Importer.personKey($0.name) != Importer.personKey(name) } ?? false
+           }) {
+            return e.shortID
+        }
         let key = "\(customer)|\(Importer.personKey(name))"
         if let f = (kind == .contact ? people : projects)[key] { return f.ref }
         if !importer.archiveRecordOfFileName.isEmpty, let r = importer.archiveRecordOfFileName["\(kind.idPrefix)|\(key)"] { return r }

@@ -235,7 +235,7 @@ extension Importer {
                     reasonZH: "本文件中的记录号不能用来对应本档案的记录：\(why.1)。导入时将按名称、时间和内容与档案比对，表格中改过名称或内容的行可能作为新记录导入，也可能对应不上原记录。如需在表格中修改档案记录，请从本档案重新导出\(isCSV ? "为 Excel 工作簿（.xlsx，CSV 文件无法注明来源）" : "")，在新文件中修改后再导入"))
             }
             if ownIDs && options.onDuplicate == .update {
-                for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty && (r.kind == .customers || r.kind == .contacts) {
+                for (i, r) in rows.enumerated() where !excluded.contains(i) && r.problems.isEmpty && (r.kind == .customers || r.kind == .contacts || r.kind == .projects) {
                     guard let given = r.sourceID, let (k, n) = Importer.recordID(given), k == r.kind.entity, let e = archive.state.entity(k, n),
                           let name = r.field("name"), !name.trimmedWhitespace.isEmpty, name.trimmedWhitespace != (e["name"]?.text ?? "").trimmedWhitespace else { continue }
                     renamedInFile[e.shortID] = (name, i)

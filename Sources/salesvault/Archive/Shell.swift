@@ -94,8 +94,10 @@ struct Shell: VaultCommand {
                 // A line ending in a backslash goes on on the next, as in a POSIX shell (half
                 // the command was run: helper-174); errors name its first line.
                 var joined = 0
-                while ShellWords.continues(text), let next = Swift.readLine() {
+                // (At the end of the last line it is dropped, as POSIX drops it: helper-175.)
+                while ShellWords.continues(text) {
                     text.removeLast()
+                    guard let next = Swift.readLine() else { break }
                     text += next
                     joined += 1
                 }
