@@ -251,7 +251,7 @@ extension Importer.ChangeSetBuilder {
         }
         if let own {
             match = (own.shortID, nil, MatchReason(.recordID, "same record id", "记录号相同"))
-            if people[pkey] == nil { people[pkey] = (own.shortID, r.line) }  // (as for a customer's above)
+            if people[pkey] == nil { people[pkey] = (own.shortID, r.line) } else if people[pkey]?.ref != own.shortID { sharedNames.insert("R|\(pkey)") }  // (as for a customer's above)
         } else if let existing = childRef(.contact, customer: customer, name: name, mobile: r.field("mobile"), id: r.sourceID), !distinctRecords(r, existing) {
             // (A row refused as a duplicate by its mobile stands for that contact by its name
             // too, then told 姓名相同 under another name: helper-170 N9.)
@@ -288,6 +288,7 @@ extension Importer.ChangeSetBuilder {
             }
             return
         }
+        if let match, own == nil, idContradictsName(i, r, .contact, customer: customer, found: match.ref) { return }
         var ref: String
         if let match {
             guard let settled = settle(i, r, .contact, match, value: name, customer: customer) else { return }
@@ -300,9 +301,24 @@ extension Importer.ChangeSetBuilder {
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }
-        if people[pkey] == nil { people[pkey] = (ref, r.line) }
+        if people[pkey] == nil { people[pkey] = (ref, r.line) } else if people[pkey]?.ref != ref { sharedNames.insert("R|\(pkey)") }
         for mobile in mobileKeys where mobiles[mobile] == nil { mobiles[mobile] = (ref, r.line) }
         registerSourceID(r, ref)
+    }
+
+    /// Refuses row `i` under `--on-duplicate update` when its 记录号, not read as this archive's
+    /// (a CSV export, a workbook without its 说明), is the id of another archive record of its
+    /// customer than the one its name finds (`found`): two projects' names swapped in a CSV
+    /// export updated each with the other's row (helper-176). Not for another archive's ids.
+    func idContradictsName(_ i: Int, _ r: Row, _ kind: EntityKind, customer: String, found: String) -> Bool {
+        guard options.onDuplicate == .update, !ownIDs, !othersIDs, let given = r.sourceID, let (k, n) = Importer.recordID(given), k == kind,
+              let e = archive.state.entity(kind, n), e["customer"]?.ref == archiveID(customer), e.shortID != found,
+              let other = archiveID(found).flatMap({ archive.state.entity(kind, $0) }) else { return false }
+        let (en, zh) = kind == .contact ? ("contact", "联系人") : ("project", "项目")
+        refuse(i, header(r, "name"), r.field("name"),
+               "this row's record id \(e.shortID) is the archive's \(en) \(e.displayName), but its name is that of \(other.shortID) \(other.displayName): which to update is not clear; check the record id and the name",
+               "本行的记录号 \(e.shortID) 是档案中\(zh)“\(e.displayName)”的，而本行的名称对应档案中的 \(other.shortID) \(other.displayName)，无法确定要更新哪一\(kind == .contact ? "位" : "个")。请核对记录号和名称")
+        return true
     }
 
     /// A row of the projects sheet (`Importer.buildChangeSet`): its record found or made, and its operations.
@@ -315,13 +331,16 @@ extension Importer.ChangeSetBuilder {
         let stage = r.field("stage")
         var ref: String
         guard let own = ownNamed(i, r, .project, customer: customer, name: name) else { return }
-        if let own, projects["\(customer)|\(Importer.personKey(name))"] == nil { projects["\(customer)|\(Importer.personKey(name))"] = (own.shortID, r.line) }
+        if let own, case let k = "\(customer)|\(Importer.personKey(name))" {
+            if projects[k] == nil { projects[k] = (own.shortID, r.line) } else if projects[k]?.ref != own.shortID { sharedNames.insert("P|\(k)") }
+        }
         if own == nil, projects["\(customer)|\(Importer.personKey(name))"] == nil, let owner = archiveID(customer),
            case let same = archiveChildren(.project, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
             refuseNamesakes(i, r, .project, column: header(r, "name"), value: name, customer: customer, name: name, same, reference: false)
             return
         }
         if let existing = own?.shortID ?? childRef(.project, customer: customer, name: name) {
+            if own == nil, idContradictsName(i, r, .project, customer: customer, found: existing) { return }
             switch options.onDuplicate {
             case .refuse where identical.contains(i):
                 guard unchangedOnce(i, r, record: existing, column: header(r, "name"), value: name) else { return }
@@ -395,7 +414,7 @@ extension Importer.ChangeSetBuilder {
             b.status[i] = .new
         }
         let key = "\(customer)|\(Importer.personKey(name))"
-        if projects[key] == nil { projects[key] = (ref, r.line) }
+        if projects[key] == nil { projects[key] = (ref, r.line) } else if projects[key]?.ref != ref { sharedNames.insert("P|\(key)") }
         registerSourceID(r, ref)
     }
 

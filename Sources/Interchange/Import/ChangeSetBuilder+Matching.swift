@@ -53,6 +53,25 @@ extension Importer.ChangeSetBuilder {
                    "记录号 \(id) 对应的是\(what.zh)，属于客户“\(owner)”，不是本行所填客户“\(mine)”的\(zh)。请核对记录号，或改填\(named)")
             return
         }
+        // A name one record had and another takes in this export (`renameAmbiguity`).
+        if let (old, new) = renameAmbiguity(kind, customer: customer, name: name) {
+            let newID = archiveID(new) != nil ? new : (fileChildren[new].map { "\(place($0.table, $0.line, from: r).zh)的\(zh)" } ?? new)
+            let newEN = archiveID(new) != nil ? new : (fileChildren[new].map { "the \(en) at \(place($0.table, $0.line, from: r).en)" } ?? new)
+            refuse(i, header(r, key), given, "\(name) was the name of \(old.shortID) when the file was exported, and this file gives it to \(newEN): which is meant is not clear; give its id instead (e.g. \(old.shortID))",
+                   "“\(name)”是 \(old.shortID) 导出时的\(named)，本文件又把它改给了 \(newID)，无法确定指哪一\(kind == .contact ? "位" : "个")。请在此处改填其记录号（例如 \(old.shortID)）")
+            return
+        }
+        // Two records of the file of that name (`sharedNames`).
+        if !sharedNames.isEmpty, sharedNames.contains("\(kind.idPrefix)|\(customer)|\(Importer.personKey(name))") {
+            let same = (archiveID(customer).flatMap { archiveChildren(kind, of: $0).byKey[Importer.personKey(name)] }) ?? []
+            if same.count > 1 {
+                refuseNamesakes(i, r, kind, column: header(r, key), value: given, customer: customer, name: name, same, reference: true)
+            } else {
+                refuse(i, header(r, key), given, "two \(en)s of this customer in the file are named \(name): which is meant is not clear; give its id instead",
+                       "本文件中该客户有两个名为“\(name)”的\(zh)，无法确定指哪一\(kind == .contact ? "位" : "个")。请在此处改填其记录号")
+            }
+            return
+        }
         // Several archive records of that name at the customer (`childRef(reference:)`).
         if let owner = archiveID(customer), case let same = archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? [], same.count > 1 {
             refuseNamesakes(i, r, kind, column: header(r, key), value: given, customer: customer, name: name, same, reference: true)

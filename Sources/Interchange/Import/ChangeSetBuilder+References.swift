@@ -79,17 +79,13 @@ extension Importer.ChangeSetBuilder {
            let e = named.first(where: { $0.shortID == givenID }) {
             return e.shortID
         }
-        // In an export of this archive, a name a record of the customer had when the file was
-        // written, and that the file renames away, is that record's, also when another record
-        // of the file takes the name (two contacts' names swapped moved the references of the
-        // sheets not edited to the other: helper-175).
-        if reference, ownIDs, !renamedInFile.isEmpty, let owner = archiveID(customer),
-           let e = (archiveChildren(kind, of: owner).byKey[Importer.personKey(name)] ?? []).first(where: { e in
-               renamedInFile[e.shortID].map { Importer.personKey($0.name) != Importer.personKey(name) } ?? false
-           }) {
-            return e.shortID
-        }
+        // In an export of this archive, a name one record had when the file was written and that
+        // the file renames away, while another record of the file takes it, names neither (the
+        // references followed the new name, and with the old one the edits that followed the
+        // rename: helper-175, helper-176); `renameAmbiguity` says which.
+        if reference, renameAmbiguity(kind, customer: customer, name: name) != nil { return nil }
         let key = "\(customer)|\(Importer.personKey(name))"
+        if reference, !sharedNames.isEmpty, sharedNames.contains("\(kind.idPrefix)|\(key)") { return nil }
         if let f = (kind == .contact ? people : projects)[key] { return f.ref }
         if !importer.archiveRecordOfFileName.isEmpty, let r = importer.archiveRecordOfFileName["\(kind.idPrefix)|\(key)"] { return r }
         if let id = archiveID(customer) {
@@ -108,6 +104,18 @@ extension Importer.ChangeSetBuilder {
             }
         }
         return nil
+    }
+
+    /// In an export of this archive (`ownIDs`), the record of `customer` that had `name` when
+    /// the file was written and that the file renames away, and the one that takes the name in
+    /// the file: a reference by the name could be either.
+    func renameAmbiguity(_ kind: EntityKind, customer: String, name: String) -> (old: Entity, new: String)? {
+        guard ownIDs, !renamedInFile.isEmpty, let owner = archiveID(customer) else { return nil }
+        let key = Importer.personKey(name)
+        guard let old = (archiveChildren(kind, of: owner).byKey[key] ?? []).first(where: { e in
+            renamedInFile[e.shortID].map { Importer.personKey($0.name) != key } ?? false
+        }), let new = (kind == .contact ? people : projects)["\(customer)|\(key)"]?.ref, new != old.shortID else { return nil }
+        return (old, new)
     }
 
     func sayNamesake(_ r: Row, customer: String, name: String, column: String?) {

@@ -134,6 +134,9 @@ extension Importer {
         /// Records of this archive that a row of the file renames (an export of this archive
         /// imported back with `--on-duplicate update`), with the new name and the row.
         var renamedInFile: [String: (name: String, row: Int)] = [:]
+        /// The names (`R|customer|person key`, `P|…`) two records of the file have: a reference
+        /// by the name names neither (it named the first row's: helper-176).
+        var sharedNames = Set<String>()
         /// Customers renamed so far, and renames waiting for a customer's (`renameAndClear`).
         var renamesDone = Set<String>(), renamesInterim = Set<String>()
         var renamesWaiting: [String: [(id: String, name: String, row: Int)]] = [:]
