@@ -11,6 +11,11 @@ final class ArchiveCLITests: WeekArchiveTestCase {
 
     func json(_ r: RunResult) throws -> Any { try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) }
 
+    /// `salesvault shell` on the test archive with its password file, fed `stdin` as a script.
+    func shellScript(lang: String, _ stdin: String) throws -> RunResult {
+        try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", lang], stdin: stdin, environment: env)
+    }
+
     func testASalespersonsWeek() throws {
         // Monday: two customers, a contact, a visit.
         try sv(["customer", "add", "华为技术有限公司", "--grade", "C", "--industry", "通信"], day: 0)
@@ -88,29 +93,27 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         let plain = try sv(["customer", "grade", "华为", "B", "--lang", "zh"], day: 5, expect: 8).stderr
         XCTAssertTrue(plain.contains("提示：未做任何更改。请补上原因后重新执行：salesvault customer grade 华为 B --lang zh") && plain.contains("--reason \"……\""), plain)
         // In the shell, the line (it said `salesvault shell a.svault … --reason`).
-        let shellRun = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "customer grade 华为 B\n", environment: env)
+        let shellRun = try shellScript(lang: "zh", "customer grade 华为 B\n")
         XCTAssertTrue(shellRun.stderr.contains("请补上原因后重新执行：salesvault customer grade 华为 B --reason \"……\""), shellRun.stderr)
         // A hint quoted for a shell can be pasted back into the shell (helper-164: 'Acme Co'\''s Ltd'
         // was an unclosed quote there).
         try sv(["customer", "add", "Acme Co's Ltd", "--grade", "C"], day: 5)
-        let quoted = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"], stdin: "customer grade \"Acme Co's Ltd\" A\n", environment: env)
+        let quoted = try shellScript(lang: "en", "customer grade \"Acme Co's Ltd\" A\n")
         let hint = try XCTUnwrap(quoted.stderr.components(separatedBy: "with its reason: ").last?.split(separator: "\n").first.map(String.init), quoted.stderr)
         XCTAssertTrue(hint.contains("'Acme Co'\\''s Ltd'"), hint)
         let pasted = hint.replacingOccurrences(of: "\"…\"", with: "\"budget approved\"")
-        let again = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"], stdin: pasted + "\n", environment: env)
+        let again = try shellScript(lang: "en", pasted + "\n")
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("is now grade A"), again.stdout + again.stderr)
         // Chinese quotes inside a name are the name's (they were dropped: 北京星火科技有限公司,
         // helper-166); around a whole word they group it.
-        let marks = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                                stdin: "customer add 北京“星火”科技有限公司 --grade C\ncustomer add “上海 浦东公司” --grade D\ncustomer list --json\n", environment: env)
+        let marks = try shellScript(lang: "zh", "customer add 北京“星火”科技有限公司 --grade C\ncustomer add “上海 浦东公司” --grade D\ncustomer list --json\n")
         XCTAssertEqual(marks.status, 0, marks.stderr)
         XCTAssertTrue(marks.stdout.contains("\"北京“星火”科技有限公司\""), marks.stdout)
         XCTAssertTrue(marks.stdout.contains("\"上海 浦东公司\""), marks.stdout)
         // At a word's start they group up to the first closing mark, as a POSIX shell's quotes do
         // (“北京”“星火” was 北京”“星火; a lone “ made a customer of that name: helper-168).
-        let more = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                               stdin: "customer add “南方”“阳光” --grade C\ncustomer add “乙 二”公司 --grade C\ncustomer add “乙二 --grade C\ncustomer add “丁\\”戊” --grade C\ncustomer list --json\n", environment: env)
+        let more = try shellScript(lang: "zh", "customer add “南方”“阳光” --grade C\ncustomer add “乙 二”公司 --grade C\ncustomer add “乙二 --grade C\ncustomer add “丁\\”戊” --grade C\ncustomer list --json\n")
         XCTAssertEqual(more.status, 1, more.stderr)
         XCTAssertTrue(more.stdout.contains("\"南方“阳光”\"") && more.stdout.contains("\"乙 二公司\""), more.stdout)
         XCTAssertFalse(more.stdout.contains("乙二"), more.stdout)
@@ -118,14 +121,12 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(more.stderr.contains("脚本第 3 行：引号未闭合（“ 缺少对应的结束引号 ”）"), more.stderr)
         // An unclosed quote in a script names its line and the quote, and fails the script (it
         // was skipped, and the script ended 0: helper-166).
-        let unclosed = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                                   stdin: "customer list\ncustomer show \"华为\n", environment: env)
+        let unclosed = try shellScript(lang: "zh", "customer list\ncustomer show \"华为\n")
         XCTAssertEqual(unclosed.status, 1, unclosed.stderr)
         XCTAssertTrue(unclosed.stderr.contains("salesvault: 错误：脚本第 2 行：引号未闭合（\" 缺少对应的结束引号 \"）\n提示：请补上结束引号 \"；如引号本身是内容的一部分，请在它前面加反斜杠（\\\"）"), unclosed.stderr)
         // A command of a script that fails names its line too (only the script's parsing did),
         // as do an unknown command and a usage mistake; an interactive shell names none.
-        let failing = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                                  stdin: "customer list\ncustomer show 不存在的公司\ncustomre list\ncustomer grade 华为\n", environment: env)
+        let failing = try shellScript(lang: "zh", "customer list\ncustomer show 不存在的公司\ncustomre list\ncustomer grade 华为\n")
         XCTAssertEqual(failing.status, 8, failing.stderr)
         XCTAssertTrue(failing.stderr.contains("salesvault: 错误：脚本第 2 行：") && failing.stderr.contains("不存在的公司"), failing.stderr)
         XCTAssertTrue(failing.stderr.contains("脚本第 3 行：") && failing.stderr.contains("customre"), failing.stderr)
@@ -135,22 +136,19 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         // byte order mark before the first line too (Notepad's); a line ending in a backslash
         // goes on on the next (half the command was run: helper-174), and a later error names
         // its line in the file.
-        let commented = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                                    stdin: "\u{FEFF}# 每周五的检查\r\n  # 缩进的注释\r\ncustomer list\r\ncustomer edit 华为 --set note=第一\\\r\n第二\r\ncustomer show 华为 --json\r\ncustomer show 不存在的公司\r\n", environment: env)
+        let commented = try shellScript(lang: "zh", "\u{FEFF}# 每周五的检查\r\n  # 缩进的注释\r\ncustomer list\r\ncustomer edit 华为 --set note=第一\\\r\n第二\r\ncustomer show 华为 --json\r\ncustomer show 不存在的公司\r\n")
         XCTAssertEqual(commented.status, 8, commented.stderr)
         XCTAssertTrue(commented.stdout.contains("\"第一第二\""), commented.stdout)
         XCTAssertTrue(commented.stderr.hasPrefix("salesvault: 错误：脚本第 7 行："), commented.stderr)
-        let last = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"],
-                               stdin: "customer list\ncustomer edit 华为 --set note=末行续行\\", environment: env)
+        let last = try shellScript(lang: "zh", "customer list\ncustomer edit 华为 --set note=末行续行\\")
         XCTAssertEqual(last.status, 0, last.stderr)
         let note = try sv(["customer", "show", "华为", "--json"], day: 5).stdout
         XCTAssertTrue(note.contains("末行续行\"") && !note.contains("末行续行\\\\"), "a backslash at the end of the last line is dropped (helper-175): \(note)")
         // status is for the command line (inside the shell it said the archive was in use by
         // another program, the shell itself: helper-174).
-        let status = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "status\n", environment: env)
+        let status = try shellScript(lang: "zh", "status\n")
         XCTAssertTrue(status.stderr.contains("shell 中不能使用 status；请在命令行中运行"), status.stderr)
-        let failingEN = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "en"],
-                                    stdin: "customer show 不存在的公司\n", environment: env)
+        let failingEN = try shellScript(lang: "en", "customer show 不存在的公司\n")
         XCTAssertTrue(failingEN.stderr.contains("salesvault: error: line 1 of the script: "), failingEN.stderr)
         let dashedRun = try runTool(["customer", "grade", "--lang", "en", "--password-file", dir.path("pw"), "--reason", " ", "--", "华为", "B"], environment: env)
         XCTAssertEqual(dashedRun.status, 8, dashedRun.stderr)
