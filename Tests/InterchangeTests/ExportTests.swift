@@ -529,6 +529,51 @@ final class ExportTests: XCTestCase {
         }
     }
 
+    /// helper-177: a CSV export of an archive with two contacts of one name at a customer writes
+    /// the second as its record id (R5) in 决策人, 联系人 and 投诉人, which was refused on import
+    /// (a CSV file's ids are read as its own, and the name it advised named both). Such an id
+    /// of a namesake of the row's customer is the archive's; any other id a CSV gives still
+    /// names only the file's own records.
+    func testACSVExportNamingANamesakeByItsIDImportsBackUnchanged() throws {
+        let f = try populated()
+        let (second, lilei): (Entity, Entity) = try {
+            let a = try f.open()
+            let second = try a.addContact(customer: "C1", name: "王 敏", fields: [("title", "另一位王敏")], now: testNow - 2_400)
+            let lilei = try XCTUnwrap(a.state.all(.contact).first { $0["name"]?.text == "李雷" })
+            try a.addProject(customer: "C1", name: "数据中心", fields: [("decisionMakers", "\(second.shortID)、李雷")], now: testNow - 2_300)
+            try a.logActivity(customer: "C1", type: "call", summary: "与第二位王敏通话", at: testNow - 2_000, contacts: [second.shortID], now: testNow - 2_000)
+            try a.fileComplaint(customer: "C1", about: "售后", description: "备件迟到", complainant: second.shortID, receivedAt: testNow - 1_900, now: testNow - 1_900)
+            return (second, lilei)
+        }()
+        let id = second.shortID
+        let before = try Data(contentsOf: URL(fileURLWithPath: f.path))
+        for (kind, column) in [(ImportKind.projects, "决策人"), (.log, "联系人"), (.complaints, "投诉人")] {
+            let csv = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [kind], format: .csv, now: testNow)).data, as: UTF8.self)
+            XCTAssertTrue(csv.contains(",\(id)"), "\(kind): \(csv)")
+            XCTAssertTrue(csv.contains(column), "\(kind)")
+            let p = try f.importing(Data(csv.utf8), name: "\(kind).csv", commit: false) { $0.onDuplicate = .update }
+            XCTAssertTrue(p.problems.isEmpty, "\(kind): \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.counts[kind]?.new, 0, "\(kind): \(p.counts)")
+            XCTAssertEqual(p.counts[kind]?.refused, 0, "\(kind): \(p.counts)")
+            XCTAssertFalse(p.canCommit, "\(kind): nothing changed")
+        }
+        // An edited project keeps its decision maker, the second 王敏.
+        let projects = String(decoding: try Exporter.write(try f.open(), options: Exporter.Options(kinds: [.projects], format: .csv, now: testNow)).data, as: UTF8.self)
+        let edited = projects.replacingOccurrences(of: "数据中心", with: "数据中心二期")
+        XCTAssertNotEqual(edited, projects)
+        let p = try f.importing(Data(edited.utf8), name: "项目.csv") { $0.onDuplicate = .update }
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems.map(\.reasonZH))")
+        let renamed = try XCTUnwrap(try f.open().state.all(.project).first { $0["name"]?.text == "数据中心二期" })
+        XCTAssertEqual(renamed["decisionMakers"]?.refs, [second.id, lilei.id])
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
+        // An id of a contact of another customer, or of one without a namesake, names nothing.
+        for (text, customer) in [(id, "𠮷野家餐饮有限公司"), (lilei.shortID, "上海浦东发展银行")] {
+            let q = try f.importing(Data("记录号,客户,项目名称,决策人\nP900,\(customer),新项目,\(text)\n".utf8), name: "p.csv", commit: false)
+            XCTAssertTrue(q.problems.contains { $0.reasonZH.contains("本文件中没有记录号为 \(text) 的联系人") || $0.reasonZH.contains(text) }, "\(text): \(q.problems.map(\.reasonZH))")
+            XCTAssertFalse(q.canCommit, text)
+        }
+    }
+
     /// An export of this archive, edited in a spreadsheet program (openpyxl here) and imported
     /// back with --on-duplicate update: each row is the record its 记录号 names (§4.6), so a
     /// renamed customer, contact or project is renamed and an edited log entry or complaint is

@@ -71,6 +71,7 @@ extension Importer.ChangeSetBuilder {
         }
         if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(name)] != nil { return nil }
         if !ownIDs, unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
+        if reference, let e = exportedNamesake(kind, customer: customer, text: name) { return e }
         // (Not even an archive contact of the row's customer: another owner's R4 is not ours,
         // and was linked to ours without a word: helper-171.)
         if foreignID(name, kind) { return nil }
@@ -104,6 +105,20 @@ extension Importer.ChangeSetBuilder {
             }
         }
         return nil
+    }
+
+    /// A reference written as the id of an archive contact of `customer` who shares a name with
+    /// another of its contacts, in a file that may be an export of this archive but does not
+    /// say so (a CSV file has no 说明 sheet): the archive's record, as the export writes such a
+    /// contact (`Exporter.sharedContactNames`); nil for any other id. (A CSV export of an archive
+    /// with two contacts of one name was refused on import, the ids read as the file's own, and
+    /// the name it advised named both: helper-177.)
+    func exportedNamesake(_ kind: EntityKind, customer: String, text: String) -> String? {
+        guard kind == .contact, let why = notTrusted, why != .otherArchive, why != .otherOwner, !othersIDs,
+              let (k, n) = Importer.recordID(text), k == .contact, sourceIDs[Importer.idKey(text)] == nil,
+              let owner = archiveID(customer), let e = archive.state.entity(.contact, n), e["customer"]?.ref == owner,
+              (archiveChildren(.contact, of: owner).byKey[Importer.personKey(e["name"]?.text ?? "")]?.count ?? 0) > 1 else { return nil }
+        return e.shortID
     }
 
     /// In an export of this archive (`ownIDs`), the record of `customer` that had `name` when
