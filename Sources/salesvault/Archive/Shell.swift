@@ -204,10 +204,13 @@ enum ShellWords {
     /// outside single quotes): the command goes on on the next line.
     static func continues(_ line: String) -> Bool {
         guard line.hasSuffix("\\") else { return false }
-        var single = false, double = false, escaped = false
+        var single = false, double = false, escaped = false, inWord = false
         for ch in line {
-            if escaped { escaped = false; continue }
+            if escaped { escaped = false; inWord = true; continue }
             if ch == "'" && !double { single.toggle() } else if ch == "\"" && !single { double.toggle() } else if ch == "\\" && !single { escaped = true }
+            // (A backslash in a comment is the comment's: `split` ends the line at its #.)
+            else if ch == "#" && !single && !double && !inWord { return false }
+            inWord = single || double || !(ch == " " || ch == "\t" || ch == "\u{3000}")
         }
         return escaped
     }
@@ -242,13 +245,19 @@ enum ShellWords {
                 inWord = true
             } else if isSpace(ch) {
                 if inWord { words.append(current); current = ""; inWord = false }
+            } else if ch == "#" && !inWord {
+                // A comment after a command, from a word's start to the line's end, as a POSIX
+                // shell reads it (`customer list  # 本周` was refused as extra arguments:
+                // helper-174 L1); inside a word it is the word's (合同#3).
+                break
             } else {
                 current.append(ch)
                 inWord = true
             }
         }
         if let q = quote {
-            throw CLIError(.failure, L("unclosed quote: \(q.open) has no closing \(q.close)", "引号未闭合（\(q.open) 缺少对应的结束引号 \(q.close)）"),
+            // (A usage mistake, as an unknown command is: it ended a script with 1: helper-175 F6.)
+            throw CLIError(.usage, L("unclosed quote: \(q.open) has no closing \(q.close)", "引号未闭合（\(q.open) 缺少对应的结束引号 \(q.close)）"),
                            hint: L("add the closing \(q.close); if the quote is part of the text, put a backslash before it (\\\(q.open))",
                                    "请补上结束引号 \(q.close)；如引号本身是内容的一部分，请在它前面加反斜杠（\\\(q.open)）"))
         }
