@@ -566,11 +566,49 @@ final class ExportTests: XCTestCase {
         let renamed = try XCTUnwrap(try f.open().state.all(.project).first { $0["name"]?.text == "数据中心二期" })
         XCTAssertEqual(renamed["decisionMakers"]?.refs, [second.id, lilei.id])
         XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
-        // An id of a contact of another customer, or of one without a namesake, names nothing.
-        for (text, customer) in [(id, "𠮷野家餐饮有限公司"), (lilei.shortID, "上海浦东发展银行")] {
-            let q = try f.importing(Data("记录号,客户,项目名称,决策人\nP900,\(customer),新项目,\(text)\n".utf8), name: "p.csv", commit: false)
-            XCTAssertTrue(q.problems.contains { $0.reasonZH.contains("本文件中没有记录号为 \(text) 的联系人") || $0.reasonZH.contains(text) }, "\(text): \(q.problems.map(\.reasonZH))")
-            XCTAssertFalse(q.canCommit, text)
+        // In a file whose own ids are not all this archive's records of their customers (another
+        // archive's CSV), an id names only the file's own records (helper-178: another archive's
+        // complaint took our namesake of its id as its complainant).
+        let project = try XCTUnwrap(try f.open().state.all(.project).first { $0["name"]?.text == "数据中心二期" })
+        let yoshinoya = try XCTUnwrap(try f.open().state.all(.customer).first { $0["name"]?.text == "𠮷野家餐饮有限公司" })
+        for (own, customer) in [("P900", "上海浦东发展银行"), (project.shortID, "𠮷野家餐饮有限公司"), (yoshinoya.shortID, "上海浦东发展银行")] {
+            let q = try f.importing(Data("记录号,客户,项目名称,决策人\n\(own),\(customer),新项目,\(id)\n".utf8), name: "p.csv", commit: false)
+            XCTAssertTrue(q.problems.contains { $0.reasonZH.contains("本文件中没有记录号为 \(id) 的联系人") }, "\(own): \(q.problems.map(\.reasonZH))")
+            XCTAssertFalse(q.canCommit, own)
+        }
+        // In one whose ids are, an id of another customer's contact is said to be that (it was said
+        // to name nothing here: helper-178 F5), and a name two contacts share asks for an id (it
+        // asked to rename one: F4).
+        let mixed = "记录号,客户,项目名称,决策人\n\(project.shortID),上海浦东发展银行,数据中心二期,\(id)、李雷\n,𠮷野家餐饮有限公司,新项目,\(id)\n,上海浦东发展银行,另一项目,王敏\n"
+        let q = try f.importing(Data(mixed.utf8), name: "p.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertEqual(q.problems.map(\.line), [3, 4], "\(q.problems.map(\.reasonZH))")
+        XCTAssertTrue(q.problems.first?.reasonZH.hasPrefix("记录号 \(id) 对应的是档案中的“王 敏”（\(id)），属于客户“上海浦东发展银行”，不是本行所填客户“𠮷野家餐饮有限公司”的联系人") == true, "\(q.problems.map(\.reasonZH))")
+        XCTAssertTrue(q.problems.last?.reasonZH.contains("请改填其中一位的记录号（例如 ") == true, "\(q.problems.map(\.reasonZH))")
+        // Once the namesake is renamed apart, the export made before still reads as it was
+        // (it was refused as naming nothing here: F4).
+        try f.open().edit(.contact, id, fields: [("name", "王小敏")], now: testNow - 100)
+        let after = try f.importing(Data(projects.utf8), name: "项目.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(after.problems.isEmpty, "\(after.problems.map(\.reasonZH))")
+    }
+
+    /// helper-178 F2: a contact named like a record id (R25) is exported by its own id, so that
+    /// a reference to it does not come back as the contact whose id its name is.
+    func testAContactNamedLikeARecordIDRoundTripsUnchanged() throws {
+        let f = try populated()
+        let wang = try XCTUnwrap(try f.open().state.all(.contact).first { $0["name"]?.text == "王敏" })
+        let odd: Entity = try {
+            let a = try f.open()
+            let odd = try a.addContact(customer: "C1", name: wang.shortID.lowercased(), now: testNow - 2_400)
+            try a.addProject(customer: "C1", name: "数据中心", fields: [("decisionMakers", odd.shortID)], now: testNow - 2_300)
+            return odd
+        }()
+        for format in [Exporter.Format.csv, .xlsx] {
+            let output = try Exporter.write(try f.open(), options: Exporter.Options(kinds: format == .csv ? [.projects] : ImportKind.order, format: format, now: testNow))
+            if format == .csv { XCTAssertTrue(String(decoding: output.data, as: UTF8.self).contains(",\(odd.shortID)"), "written by its id") }
+            let p = try f.importing(output.data, name: "export.\(format.rawValue)", commit: false) { $0.onDuplicate = .update }
+            XCTAssertTrue(p.problems.isEmpty, "\(format): \(p.problems.map(\.reasonZH))")
+            XCTAssertEqual(p.updates(in: try f.open().state, zh: true), [], "\(format)")
+            XCTAssertFalse(p.canCommit, "\(format)")
         }
     }
 

@@ -1986,6 +1986,22 @@ final class ImportTests: XCTestCase {
         let back = try f.importing(utf8("客户名称,行业\n甲公司,IT\n甲公司,制造\n"), name: "k.csv", commit: false) { $0.onDuplicate = .update }
         let c = try XCTUnwrap(back.counts[.customers])
         XCTAssertEqual([c.updated, c.recordsUpdated, c.cancelledRows, c.recordsUnchanged], [2, 0, 2, 1], "\(c)")
+        // A grade changed and changed back is no grade change (two were recorded, and the note
+        // said the grade would go from A to A); changed twice, it is one change, noted once.
+        try f.open().setGrade("甲公司", to: "A", reason: "签约在即", now: testNow - 600)
+        let gradeBack = try f.importing(utf8("客户名称,客户等级\n甲公司,B\n甲公司,A\n"), name: "g.csv", commit: false) { $0.onDuplicate = .update }
+        let g = try XCTUnwrap(gradeBack.counts[.customers])
+        XCTAssertEqual([g.updated, g.recordsUpdated, g.cancelledRows, g.recordsUnchanged], [2, 0, 2, 1], "\(g)")
+        XCTAssertFalse(gradeBack.canCommit)
+        XCTAssertFalse(gradeBack.warnings.contains { $0.reasonZH.contains("的等级将从") }, "\(gradeBack.warnings.map(\.reasonZH))")
+        XCTAssertEqual(gradeBack.updates(in: try f.open().state, zh: true), [])
+        let before = try f.open().history().count
+        let twice = try f.importing(utf8("客户名称,客户等级\n甲公司,B\n甲公司,C\n"), name: "h.csv") { $0.onDuplicate = .update }
+        XCTAssertEqual(twice.warnings.filter { $0.reasonZH.contains("的等级将从") }.map(\.line), [3], "\(twice.warnings.map(\.reasonZH))")
+        XCTAssertTrue(twice.warnings.contains { $0.reasonZH.hasPrefix("客户“甲公司”的等级将从“A 重要客户”调整为“C ") }, "\(twice.warnings.map(\.reasonZH))")
+        let graded = try f.open().history().dropFirst(before).filter { $0.field?.key == "grade" }
+        XCTAssertEqual(graded.map { "\($0.old?.text ?? "") → \($0.new?.text ?? "")" }, ["A → C"])
+        XCTAssertEqual(graded.first?.reason, "根据导入文件“h.csv”调整")
     }
 
     /// helper-166 H1: with --only-valid, another archive's export whose customer or contact row

@@ -60,7 +60,7 @@ public enum Exporter {
     public static func tables(_ archive: CustomerArchive, options: Options) throws -> [ExportTable] {
         if options.kinds.contains(.log) { try archive.loadContactLog() }
         let state = archive.state
-        let byID = sharedContactNames(state)
+        let byID = byIDContacts(state)
         return options.kinds.map { kind in
             let specs = Schema.fields(kind.entity).filter { options.includeSecret || $0.sensitivity != .secret }
             let headers = [options.zh ? "记录号" : "ID"] + specs.map { Columns.header($0, zh: options.zh) }
@@ -71,15 +71,19 @@ public enum Exporter {
         }
     }
 
-    /// Contacts whose name another contact of their customer shares (one added with --force):
-    /// referred to by their record id (R7), which the file's 记录号 column resolves on import,
-    /// not by a name that would find the first of them.
-    static func sharedContactNames(_ state: ArchiveState) -> Set<UInt64> {
+    /// Contacts whose name another contact of their customer shares (one added with --force),
+    /// or whose name reads as a record id (a contact named R25): referred to by their record id
+    /// (R7), which the file's 记录号 column resolves on import, not by a name that would find the
+    /// first of them, or another record (an unchanged export moved a reference to the contact
+    /// whose id the name was: helper-178).
+    static func byIDContacts(_ state: ArchiveState) -> Set<UInt64> {
         var seen: [String: UInt64] = [:]
         var shared = Set<UInt64>()
         state.each(.contact) { p in
             guard let c = p["customer"]?.ref else { return }
-            let key = "\(c)|\(CompanyName.personKey(p["name"]?.text ?? ""))"
+            let name = p["name"]?.text ?? ""
+            if Importer.recordID(name) != nil { shared.insert(p.id) }
+            let key = "\(c)|\(CompanyName.personKey(name))"
             if let other = seen[key] { shared.formUnion([other, p.id]) } else { seen[key] = p.id }
         }
         return shared

@@ -33,9 +33,12 @@ extension Importer.ChangeSetBuilder {
     func refuseUnknownChild(_ i: Int, _ r: Row, _ kind: EntityKind, column key: String, name: String, given: String, customer: String) {
         if refuseIDGivenTwice(i, r, column: header(r, key), text: name) { return }
         if refuseUnmade(i, r, kind == .contact ? .contacts : .projects, column: header(r, key), text: name) { return }
-        if refuseForeignID(i, r, kind, column: header(r, key), text: name) { return }
         let (en, zh, named) = kind == .contact ? ("contact", "联系人", "联系人姓名") : ("project", "项目", "项目名称")
-        if let ref = sourceIDs[Importer.idKey(name)], let owner = otherCustomersChild(ref, customer: customer) {
+        // (An id read as this archive's of another customer's record is said so: it was said to
+        // name nothing here, beside rows whose ids were read as this archive's: helper-178.)
+        let here = archiveRecordOfID(kind, name).map(\.shortID)
+        if here == nil, refuseForeignID(i, r, kind, column: header(r, key), text: name) { return }
+        if let ref = sourceIDs[Importer.idKey(name)] ?? here, let owner = otherCustomersChild(ref, customer: customer) {
             // (A record, by the file's id, of another customer than the row's; the row's named too:
             // a project's name was said “” and the row's customer not at all: helper-168.)
             let id = Importer.idKey(name)
@@ -492,7 +495,7 @@ extension Importer.ChangeSetBuilder {
         // (A row's own id picks one of the namesakes unless the file's ids are another
         // archive's; a reference's only in a file whose ids are this archive's: helper-172.)
         let idColumn = source.format == .json ? (en: "its id field", zh: "本条记录的 id 字段") : (en: "a column 记录号", zh: "“记录号”列")
-        let how = (reference ? foreignIDs : othersIDs) ? (en: "this file cannot name an archive record by its id: rename one of them apart first (\(rename)) and import again",
+        let how = (reference ? foreignIDs && !idsReadAsHere : othersIDs) ? (en: "this file cannot name an archive record by its id: rename one of them apart first (\(rename)) and import again",
                                 zh: "本文件中的记录号不能指定档案中的记录，请先把档案中其中一\(kind == .contact ? "位" : "个")的名称改得可以区分（\(rename)），再重新导入")
             : reference ? (en: "give the id of the one meant (e.g. \(ids[0]))", zh: "请改填其中一\(kind == .contact ? "位" : "个")的记录号（例如 \(ids[0])）")
             : kind == .contact ? (en: "give its mobile, or its id in \(idColumn.en), in this row", zh: "请在本行填写其手机号，或在\(idColumn.zh)填写其记录号（例如 \(ids[0])）")

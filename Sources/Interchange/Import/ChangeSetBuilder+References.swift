@@ -71,7 +71,7 @@ extension Importer.ChangeSetBuilder {
         }
         if !idsGivenTwice.isEmpty, idsGivenTwice[Importer.idKey(name)] != nil { return nil }
         if !ownIDs, unmadeFileRow(name, kind == .contact ? .contacts : .projects) != nil { return nil }
-        if reference, let e = exportedNamesake(kind, customer: customer, text: name) { return e }
+        if reference, let e = exportedChild(kind, customer: customer, text: name) { return e }
         // (Not even an archive contact of the row's customer: another owner's R4 is not ours,
         // and was linked to ours without a word: helper-171.)
         if foreignID(name, kind) { return nil }
@@ -107,18 +107,22 @@ extension Importer.ChangeSetBuilder {
         return nil
     }
 
-    /// A reference written as the id of an archive contact of `customer` who shares a name with
-    /// another of its contacts, in a file that may be an export of this archive but does not
-    /// say so (a CSV file has no 说明 sheet): the archive's record, as the export writes such a
-    /// contact (`Exporter.sharedContactNames`); nil for any other id. (A CSV export of an archive
-    /// with two contacts of one name was refused on import, the ids read as the file's own, and
-    /// the name it advised named both: helper-177.)
-    func exportedNamesake(_ kind: EntityKind, customer: String, text: String) -> String? {
-        guard kind == .contact, let why = notTrusted, why != .otherArchive, why != .otherOwner, !othersIDs,
-              let (k, n) = Importer.recordID(text), k == .contact, sourceIDs[Importer.idKey(text)] == nil,
-              let owner = archiveID(customer), let e = archive.state.entity(.contact, n), e["customer"]?.ref == owner,
-              (archiveChildren(.contact, of: owner).byKey[Importer.personKey(e["name"]?.text ?? "")]?.count ?? 0) > 1 else { return nil }
+    /// A reference written as the id of an archive contact or project of `customer`, in a file
+    /// whose references written as ids are this archive's (`idsReadAsHere`): that record, as the
+    /// export writes a contact that shares its name with another of its customer's, or whose name
+    /// reads as an id (`Exporter.byIDContacts`); nil for any other text, and for an id a row of
+    /// the file gives its own record.
+    func exportedChild(_ kind: EntityKind, customer: String, text: String) -> String? {
+        guard idsReadAsHere, let e = archiveRecordOfID(kind, text), e["customer"]?.ref == archiveID(customer) else { return nil }
         return e.shortID
+    }
+
+    /// The archive's `kind` record of the id `text`, when the file's references written as ids
+    /// are this archive's (`idsReadAsHere`) and no row of the file gives its own record that id.
+    func archiveRecordOfID(_ kind: EntityKind, _ text: String) -> Entity? {
+        guard idsReadAsHere, kind == .contact || kind == .project, let (k, n) = Importer.recordID(text), k == kind,
+              sourceIDs[Importer.idKey(text)] == nil else { return nil }
+        return archive.state.entity(kind, n)
     }
 
     /// In an export of this archive (`ownIDs`), the record of `customer` that had `name` when

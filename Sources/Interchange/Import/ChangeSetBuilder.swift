@@ -108,6 +108,11 @@ extension Importer {
         // An export of this very archive (its 档案编号): its 记录号 are this archive's ids, and a
         // row whose text was edited in the sheet is still the record it was exported from.
         let ownIDs: Bool
+        /// A file that may be an export of this archive but does not say so (a CSV file has no
+        /// 说明 sheet), every row of which that gives its own record id names this archive's
+        /// record of that id at the row's customer: its references written as the ids of this
+        /// archive's contacts and projects of the row's customer are those (`exportedChild`).
+        var idsReadAsHere = false
         // The file's times written in a time zone this machine does not know (a warning says
         // so): an entry's time is not changed by such a file. (One it knows: read in it.)
         let zoneShifted: Bool
@@ -208,6 +213,8 @@ extension Importer {
                 notTrusted = .noAboutSheet
             }
             foreignIDs = !ownIDs && (source.exportedFrom != nil || source.format == .json || notTrusted != nil)
+            idsReadAsHere = Self.readsIDsAsHere(notTrusted, others: source.exportedFrom != nil && (importer.recordIDs == .file || importer.recordIDs == .notThisArchive(.otherArchive)),
+                                                rows: rows, excluding: excluded, state: importer.archive.state)
             if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
                 let isCSV: Bool = { if case .csv = source.format { return true } else { return false } }()
                 let why: (String, String)
@@ -244,6 +251,34 @@ extension Importer {
                     renamedInFile[e.shortID] = (name, i)
                 }
             }
+        }
+
+        /// Whether the file's references written as record ids are read as this archive's
+        /// (`idsReadAsHere`): its ids are not trusted for a reason that leaves it possibly an export
+        /// of this archive (no 说明 sheet, no archive id or version, a copy that went its own way),
+        /// and at least one row gives its own record id, each such row naming a record of this
+        /// archive of its kind and of its customer. (A CSV export of an archive with two contacts of
+        /// one name, which writes them by their ids, was refused on import: helper-177; another
+        /// archive's CSV had its ids read as this one's namesakes: helper-178.)
+        static func readsIDsAsHere(_ why: RecordIDs.Why?, others: Bool, rows: [Row], excluding excluded: Set<Int>, state: ArchiveState) -> Bool {
+            guard let why, why != .otherArchive, why != .otherOwner, !others else { return false }
+            var seen = false
+            for (i, r) in rows.enumerated() where !excluded.contains(i) {
+                guard let given = r.sourceID, let (k, n) = Importer.recordID(given), k == r.kind.entity else { continue }
+                guard let e = state.entity(k, n) else { return false }
+                let customerText = r.kind == .customers ? r.field("name") : r.refs["customer"]
+                let customer = k == .customer ? e : e["customer"]?.ref.flatMap { state.entity(.customer, $0) }
+                guard let customer, let text = customerText?.trimmedWhitespace, !text.isEmpty else { return false }
+                let named: Bool
+                if let (ck, cn) = Importer.recordID(text), ck == .customer {
+                    named = cn == customer.id
+                } else {
+                    named = Identity.companyKey(text) == Identity.companyKey(customer["name"]?.text ?? "")
+                }
+                guard named else { return false }
+                seen = true
+            }
+            return seen
         }
 
         func build() -> Build {

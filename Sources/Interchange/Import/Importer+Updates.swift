@@ -241,8 +241,15 @@ extension Importer {
             // A grade an archive customer had changed by a file without a reason of its own,
             // which regulation 6.2 asks for and `customer grade` requires: said, with the reason
             // recorded and where to give one (it changed without a word: helper-127).
-            if let existing, (r.gradeReason ?? "").isPlaceholderReason, let to = Grade.parse(grade) {
-                let from = Grade(rawValue: existing["grade"]?.text ?? "") ?? .unrated
+            // An earlier row's note on the record's grade gives way to this row's: the import
+            // records one change, from the archive's grade to the last row's (A → B, then B → A
+            // said the grade would go from A to A: CustomerArchive's netsEdits).
+            if existing != nil, let earlier, earlier.fields.contains(where: { $0.0 == "grade" }) {
+                let source = earlier.source(of: "grade")
+                warnings.removeAll { $0.table == source.table && $0.line == source.line && $0.value != nil && $0.reasonZH.contains("的等级将从") }
+            }
+            if let existing, (r.gradeReason ?? "").isPlaceholderReason, let to = Grade.parse(grade),
+               case let from = Grade(rawValue: existing["grade"]?.text ?? "") ?? .unrated, from != to {
                 let name = existing.displayName
                 // (A column that gives one saying nothing, 。 or 无, is said as such: the note
                 // asked for the column it had: helper-129.)

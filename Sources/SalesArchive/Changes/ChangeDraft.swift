@@ -41,6 +41,10 @@ public final class ChangeDraft {
     /// The staged event that last touched each record, when it is an edit's or the record's
     /// creation alone (`netsEdits`).
     private var lastEdit: [RecordKey: Int] = [:]
+    /// The staged grade change of each customer (`netsEdits`): a later one of the same customer
+    /// is merged into it (A → B, then B → A recorded two grade changes for none, and the weekly
+    /// report showed both).
+    private var lastGrade: [UInt64: Int] = [:]
     /// Staged edits that a later one undid whole (left out of `events`).
     private var emptied: Set<Int> = []
     struct RecordKey: Hashable { let kind: EntityKind; let id: UInt64 }
@@ -67,7 +71,10 @@ public final class ChangeDraft {
     /// new, changes target existing records, every value within RECORDS.md §2's limits), then
     /// applied to it. Nothing is staged when a check fails.
     /// `edit`: the events are an edit's (`ChangeDraft.edit`), which `netsEdits` may merge.
-    func commit(_ events: [ChangeEvent], now: Int64, edit: Bool = false) throws {
+    /// `grade`: the event is a customer's grade change, which `netsEdits` merges with the
+    /// customer's earlier one of the set (the grade from its first old value to its last new
+    /// one, with the last reason and notes; none when that is no change).
+    func commit(_ events: [ChangeEvent], now: Int64, edit: Bool = false, grade: Bool = false) throws {
         try Limits.check(events)
         let batch = ChangeBatch(at: now, actor: archive.actor, events: events)
         try state.check(batch)
@@ -81,6 +88,17 @@ public final class ChangeDraft {
         for (e, old) in zip(events, before) where names.tracks(e.kind) { names.update(e.kind, before: old, after: state.entities(e.kind, e.id)) }
         if netsEdits {
             // (Applied to the state above as staged; the net event below gives the same state.)
+            if grade, events.count == 1, let e = events.first, e.kind == .customer {
+                if let at = lastGrade[e.id] {
+                    staged[at] = Self.netGrade(staged[at], then: e)
+                    if staged[at].changes.isEmpty { emptied.insert(at) } else { emptied.remove(at) }
+                    return
+                }
+                lastGrade[e.id] = staged.count
+                lastEdit[RecordKey(kind: e.kind, id: e.id)] = nil
+                staged.append(e)
+                return
+            }
             if edit, events.count == 1, let e = events.first, e.operation == .update, let at = lastEdit[RecordKey(kind: e.kind, id: e.id)] {
                 staged[at] = Self.net(staged[at], then: e)
                 if staged[at].changes.isEmpty { emptied.insert(at) } else { emptied.remove(at) }
@@ -94,6 +112,18 @@ public final class ChangeDraft {
         staged.append(contentsOf: events)
         if operationNumber >= created.count { created.append(contentsOf: repeatElement(nil, count: operationNumber - created.count + 1)) }
         for e in events where e.operation == .create && created[operationNumber] == nil { created[operationNumber] = (e.kind, e.id) }
+    }
+
+    /// Two grade changes of one customer as one: the grade from the first's old value to the
+    /// second's new one, with the second's reason and notes; no change at all when the grade
+    /// ends where it started.
+    static func netGrade(_ first: ChangeEvent, then: ChangeEvent) -> ChangeEvent {
+        let field = Schema.number(.customer, "grade")
+        let old = first.changes.first { $0.field == field }?.old
+        guard let new = then.changes.first(where: { $0.field == field })?.new, new != old else {
+            return ChangeEvent(first.operation, first.kind, first.id, [])
+        }
+        return ChangeEvent(then.operation, then.kind, then.id, then.changes.map { $0.field == field ? FieldChange(field: field, old: old, new: new) : $0 })
     }
 
     /// A record's creation or update, then an update of it, as one event: each field from its

@@ -128,7 +128,7 @@ extension ChangeDraft {
             FieldChange(field: Schema.reasonField, old: nil, new: .text(why)),
         ]
         changes += Self.gradeNotes(result: result, problem: problem)
-        try commit([ChangeEvent(.update, .customer, e.id, changes)], now: now)
+        try commit([ChangeEvent(.update, .customer, e.id, changes)], now: now, grade: true)
         return state.entity(.customer, e.id)!
     }
 
