@@ -297,6 +297,11 @@ final class WeeklyReportTests: XCTestCase {
         // The note is kept in the history, never on the record.
         XCTAssertNil(archive.state.all(.customer).first { $0.displayName == "上海老客户集团" }?[number: Schema.resultField])
         XCTAssertThrowsError(try archive.noteGrade("上海老客户", result: " ", problem: "", now: h(10, day: 3)))
+        // A customer whose grade never changed has no change to complete (helper-179).
+        try archive.addCustomer(name: "杭州新客户", fields: [("grade", "B")], now: h(10, day: 3))
+        XCTAssertThrowsError(try archive.noteGrade("杭州新客户", result: "方案通过初审", problem: "", now: h(11, day: 3))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("还没有调整过等级") == true, "\(error)")
+        }
     }
 
     /// Two grade changes of one customer in a week: each keeps what was given for it. (A result

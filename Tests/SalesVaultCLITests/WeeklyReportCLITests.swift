@@ -226,7 +226,16 @@ final class WeeklyReportCLITests: XCTestCase {
         try sv(["customer", "add", "华东电力", "--grade", "B"] + owner(a), now: at(day: 0, hour: 1))
         let change = try sv(["customer", "grade", "华东电力", "A", "--reason", "确认招标", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 2))
         XCTAssertTrue(change.stderr.contains("本次调整尚未填写调整结果或存在的问题（周报中须写明）"), change.stderr)
-        try sv(["customer", "grade", "华东电力", "--result", "进入短名单", "--problem", "价格压力"] + owner(a), now: at(day: 0, hour: 3))
+        let noted = try sv(["customer", "grade", "华东电力", "--result", "进入短名单", "--problem", "价格压力", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 3))
+        // (The day in this machine's zone, as the history shows it.)
+        XCTAssertTrue(noted.stdout.contains("最近一次等级调整（2026-11-2") && noted.stdout.contains(" B → A）的调整结果及存在的问题，将写入该次调整所在周的周报"), noted.stdout)
+        // A note for a customer whose grade never changed is refused: it completed nothing, and
+        // showed in no report (helper-179); a result alone is said as such.
+        try sv(["customer", "add", "华南电网", "--grade", "C"] + owner(a), now: at(day: 0, hour: 1))
+        let none = try sv(["customer", "grade", "华南电网", "--result", "方案通过初审", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 3), expect: 8)
+        XCTAssertTrue(none.stderr.contains("华南电网自添加以来还没有调整过等级，没有可补充结果或问题的等级调整。调整等级时可一并填写：salesvault customer grade C"), none.stderr)
+        let alone = try sv(["customer", "grade", "华东电力", "--result", "进入短名单", "--lang", "zh"] + owner(a), now: at(day: 0, hour: 3))
+        XCTAssertTrue(alone.stdout.contains("的调整结果，将写入"), alone.stdout)
         let md = dir.path("r.md")
         let r = try sv(["report", "weekly", "--week", "2026-W48", "--out", md, "--lang", "zh"] + owner(a), now: at(day: 4, hour: 2))
         XCTAssertFalse(r.stderr.contains("缺少结果或问题"), r.stderr)

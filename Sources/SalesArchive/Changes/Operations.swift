@@ -142,6 +142,13 @@ extension ChangeDraft {
             throw ArchiveError(.missingValue, "give the result (--result) or the problems met (--problem) of the grade change",
                                zh: "请填写等级调整的结果（--result）或遇到的问题（--problem）")
         }
+        // A note with no grade change to complete completes nothing, and the weekly report shows
+        // it nowhere (it was said to be noted for the report: helper-179).
+        if change == nil, try archive.latestGradeChange(of: e.id) == nil {
+            throw ArchiveError(.invalidTransition,
+                               "the grade of \(e.displayName) has not been changed since it was added: there is no grade change to add a result or problems to; give them with the change (customer grade \(e.shortID) GRADE --reason … --result …)",
+                               zh: "\(e.displayName)自添加以来还没有调整过等级，没有可补充结果或问题的等级调整。调整等级时可一并填写：salesvault customer grade \(e.shortID) 新等级 --reason … --result … --problem …")
+        }
         if let change, change <= UInt64(Int64.max) { notes.append(FieldChange(field: Schema.gradeChangeField, old: nil, new: .int(Int64(change)))) }
         try commit([ChangeEvent(.update, .customer, e.id, notes)], now: now)
         return state.entity(.customer, e.id)!

@@ -155,6 +155,14 @@ extension CustomerArchive {
 }
 
 extension CustomerArchive {
+    /// The latest change of customer `id`'s grade after it was added (its history line: old and
+    /// new grade, time, batch); nil when its grade never changed.
+    public func latestGradeChange(of id: UInt64) throws -> HistoryEntry? {
+        try history(customer: id).last { $0.kind == .customer && $0.id == id && $0.field?.key == "grade" }
+    }
+}
+
+extension CustomerArchive {
     /// The change batches saved in [since, until) (by their time), in the order they were saved,
     /// with their record index; snapshots are skipped. Only the records from `since` on are
     /// decrypted (the weekly report reads a fortnight this way).

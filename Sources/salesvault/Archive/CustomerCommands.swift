@@ -187,9 +187,21 @@ struct CustomerCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             guard let grade else {
-                let e = try context.use { try $0.noteGrade(customer, result: result ?? "", problem: problem ?? "", now: Clock.now) }
-                Terminal.print(L("Noted the result and problems of \(e.shortID) \(e.displayName)'s grade change (for the weekly report).",
-                                 "已补充 \(e.shortID) \(e.displayName) 最近一次等级调整的结果及存在的问题，将写入周报。").text)
+                let (e, change) = try context.use { a -> (Entity, HistoryEntry?) in
+                    let e = try a.noteGrade(customer, result: result ?? "", problem: problem ?? "", now: Clock.now)
+                    return (e, try a.latestGradeChange(of: e.id))
+                }
+                // What was given, and the change it completes (it said 结果及存在的问题 for a
+                // result alone: helper-179).
+                let given = (result ?? "").trimmedWhitespace.isEmpty ? L("the problems met", "存在的问题")
+                    : (problem ?? "").trimmedWhitespace.isEmpty ? L("the result", "调整结果") : L("the result and the problems met", "调整结果及存在的问题")
+                let which = change.map { c in
+                    let day = DateParser.format(DateParser.localDay(c.at))
+                    let (from, to) = (c.old?.text ?? Grade.unrated.rawValue, c.new?.text ?? Grade.unrated.rawValue)
+                    return (en: " (\(from) → \(to) on \(day))", zh: "（\(day) \(from) → \(to)）")
+                } ?? (en: "", zh: "")
+                Terminal.print(L("Noted \(given.en) of \(e.shortID) \(e.displayName)'s latest grade change\(which.en), for the weekly report of its week.",
+                                 "已补充 \(e.shortID) \(e.displayName)最近一次等级调整\(which.zh)的\(given.zh)，将写入该次调整所在周的周报。").text)
                 return
             }
             let e = try context.use {
