@@ -152,6 +152,25 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertEqual(trailing.status, 0, trailing.stderr)
         XCTAssertTrue(trailing.stdout.contains("\"合同#3\""), trailing.stdout)
         XCTAssertTrue(try sv(["customer", "show", "华为", "--json"], day: 5).stdout.contains("\"甲 # 乙\""))
+        // A lone carriage return ends a line (a script with old Mac line ends was one line, and a
+        // comment in it hid the rest: helper-178); a # after a Chinese quote opened inside a word
+        // is refused, not a comment that cut the value; bytes that are not UTF-8 (a GBK script)
+        // and NUL are refused, not stored as � and NUL.
+        let mac = try shellScript(lang: "zh", "customer list\rcustomer edit 华为 --set note=甲 # 注释\rcustomer show 不存在的公司\r")
+        XCTAssertEqual(mac.status, 8, mac.stderr)
+        XCTAssertTrue(mac.stderr.contains("脚本第 3 行："), mac.stderr)
+        let midQuote = try shellScript(lang: "zh", "customer edit 华为 --set note=“甲 # 乙”\n")
+        XCTAssertEqual(midQuote.status, 64, midQuote.stderr)
+        XCTAssertTrue(midQuote.stderr.contains("脚本第 1 行：“#”前面的中文引号“没有配对"), midQuote.stderr)
+        var gbk = Data("customer edit 华为 --set note=".utf8)
+        gbk.append(contentsOf: [0xBA, 0xCF, 0xCD, 0xAC, 0x0A])  // 合同 in GBK
+        let encoded = try runTool(["shell", dir.path(archiveName), "--password-file", dir.path("pw"), "--lang", "zh"], stdinBytes: gbk, environment: env)
+        XCTAssertEqual(encoded.status, 64, encoded.stderr)
+        XCTAssertTrue(encoded.stderr.contains("脚本第 1 行：这一行不是 UTF-8 编码的文字"), encoded.stderr)
+        let nul = try shellScript(lang: "zh", "customer edit 华为 --set note=甲\u{0}乙\n")
+        XCTAssertEqual(nul.status, 64, nul.stderr)
+        let kept = try sv(["customer", "show", "华为", "--json"], day: 5).stdout
+        XCTAssertTrue(kept.contains("\"甲\"") && !kept.contains("\u{FFFD}"), "the CR script's note, nothing after: \(kept)")
         // status is for the command line (inside the shell it said the archive was in use by
         // another program, the shell itself: helper-174).
         let status = try shellScript(lang: "zh", "status\n")

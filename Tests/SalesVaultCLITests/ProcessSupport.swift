@@ -34,7 +34,7 @@ let testStateDirectory: String = {
 @discardableResult
 func runTool(
     _ arguments: [String], binary: String = "salesvault", executable: String? = nil, stdin: String? = nil,
-    environment: [String: String] = [:], cwd: URL? = nil
+    stdinBytes: Data? = nil, environment: [String: String] = [:], cwd: URL? = nil
 ) throws -> RunResult {
     let process = Process()
     process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Binaries.url(binary)
@@ -59,6 +59,7 @@ func runTool(
     process.standardInput = input
     try process.run()
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    if let stdinBytes { input.fileHandleForWriting.write(stdinBytes) }
     try input.fileHandleForWriting.close()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -72,6 +72,19 @@ struct Shell: VaultCommand {
         }
         let editor = LineEditor()
         var firstFailure: Int32?
+        // A script's lines: a lone carriage return ends one too (a file saved with old Mac line
+        // ends was one line, and a comment in its first hid the rest: helper-178).
+        var pending: [String] = []
+        func scriptLine() -> String? {
+            if !pending.isEmpty { return pending.removeFirst() }
+            guard let text = Swift.readLine() else { return nil }
+            guard text.contains("\r") else { return text }
+            var parts = text.split(separator: "\r", omittingEmptySubsequences: false).map(String.init)
+            if parts.count > 1, parts[parts.count - 1].isEmpty { parts.removeLast() }
+            let first = parts.removeFirst()
+            pending = parts
+            return first
+        }
         var lineNumber = 0
         var nextLine = 1  // (a script's: the first line of the next command)
         session: while true {
@@ -87,7 +100,7 @@ struct Shell: VaultCommand {
                     break session
                 }
             } else {
-                guard var text = Swift.readLine() else { break }
+                guard var text = scriptLine() else { break }
                 // A script saved by Notepad starts with a byte order mark (its first line was
                 // an unknown command: helper-174).
                 if nextLine == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -97,7 +110,7 @@ struct Shell: VaultCommand {
                 // (At the end of the last line it is dropped, as POSIX drops it: helper-175.)
                 while ShellWords.continues(text) {
                     text.removeLast()
-                    guard let next = Swift.readLine() else { break }
+                    guard let next = scriptLine() else { break }
                     text += next
                     joined += 1
                 }
@@ -216,6 +229,16 @@ enum ShellWords {
     }
 
     static func split(_ line: String) throws -> [String] {
+        // Bytes that are not UTF-8 (a script saved as GBK) and NUL were taken into the values
+        // as � and as themselves (helper-178).
+        if line.contains("\u{FFFD}") {
+            throw CLIError(.usage, L("the line is not UTF-8 text (a script saved in another encoding, such as GBK?)", "这一行不是 UTF-8 编码的文字（脚本可能是按 GBK 等其他编码保存的）"),
+                           hint: L("save the script as UTF-8 (Notepad: Save As, Encoding UTF-8) and run it again", "请把脚本另存为 UTF-8 编码（记事本：“另存为”，编码选“UTF-8”）后重新运行"))
+        }
+        if line.contains("\u{0}") {
+            throw CLIError(.usage, L("the line contains a NUL character", "这一行含有空字符（NUL），不是正常的文字"),
+                           hint: L("check the script file: it may not be a text file", "请检查脚本文件，它可能不是纯文本文件"))
+        }
         var words: [String] = []
         var current = ""
         var quote: (open: Character, close: Character)?
@@ -249,6 +272,13 @@ enum ShellWords {
                 // A comment after a command, from a word's start to the line's end, as a POSIX
                 // shell reads it (`customer list  # 本周` was refused as extra arguments:
                 // helper-174 L1); inside a word it is the word's (合同#3).
+                // A Chinese quote opened inside a word before it and not closed meant the # as
+                // text (`note=“甲 # 乙”` kept “甲 without a word: helper-178).
+                let said = (words + [current]).joined()
+                if said.filter({ $0 == "“" }).count > said.filter({ $0 == "”" }).count {
+                    throw CLIError(.usage, L("a # after an unclosed “ starts a comment: what follows it would be left out", "“#”前面的中文引号“没有配对，“#”及其后的内容会被当作注释而略去"),
+                                   hint: L("if the # is part of the text, put the whole value in straight quotes (--set \"note=甲 # 乙\")", "如“#”是内容的一部分，请把整段内容用英文引号括起来（例如 --set \"note=甲 # 乙\"）"))
+                }
                 break
             } else {
                 current.append(ch)
