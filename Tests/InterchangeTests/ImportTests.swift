@@ -2275,6 +2275,30 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(Identity.shownPhone("4006001234-802"), "400-600-1234-802")
     }
 
+    /// helper-178 F3: a row under a name no contact has, whose mobile two contacts of the
+    /// customer share, is neither of them (the first was updated, its note naming only it).
+    func testAMobileTwoContactsShareFindsNeither() throws {
+        let f = try ImportFixture()
+        let (li, sun): (Entity, Entity) = try {
+            let a = try f.open()
+            try a.addCustomer(name: "甲公司", now: testNow - 7_200)
+            let li = try a.addContact(customer: "甲公司", name: "李四", fields: [("mobile", "13600000001")], now: testNow - 7_100)
+            let sun = try a.addContact(customer: "甲公司", name: "孙七", fields: [("mobile", "136 0000 0001")], now: testNow - 7_000)
+            return (li, sun)
+        }()
+        let before = try Data(contentsOf: URL(fileURLWithPath: f.path))
+        for mode in [ImportOptions.OnDuplicate.update, .skip, .refuse] {
+            let p = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,王某,13600000001,总工\n"), name: "c.csv", commit: false) { $0.onDuplicate = mode }
+            XCTAssertEqual(p.problems.map(\.reasonZH), ["手机号 13600000001 是档案中 \(li.shortID) 李四、\(sun.shortID) 孙七 共用的，本行姓名“王某”与他们都不同，无法确定是哪一位。如是其中一位，请改填其姓名，或在“记录号”列填写其记录号（例如 \(li.shortID)）；如是一位新的联系人，请用 salesvault contact add 单独添加"], "\(mode)")
+            XCTAssertFalse(p.canCommit, "\(mode)")
+        }
+        // By a name, the one of that name.
+        let named = try f.importing(utf8("客户,姓名,手机,职务\n甲公司,孙七,13600000001,总工\n"), name: "d.csv", commit: false) { $0.onDuplicate = .update }
+        XCTAssertTrue(named.problems.isEmpty, "\(named.problems.map(\.reasonZH))")
+        XCTAssertEqual(named.updates(in: try f.open().state, zh: true), ["\(sun.shortID) 孙七：职务 （空） → 总工"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: f.path)), before)
+    }
+
     /// helper-170: a text that is one customer's record id and another's code names neither; a
     /// name of one customer with a credit code of another stands for neither, skipped too; a row
     /// refused as one of several alike does not lend its dependents to the one written alike; a
@@ -2432,7 +2456,7 @@ final class ImportTests: XCTestCase {
         let other = try f.importing(utf8("客户,时间,跟进内容,跟进方式,参与人\n华东电力,2026-03-01 10:00,拜访,拜访,李四\n"), name: "l.csv", commit: false)
         XCTAssertTrue(other.problems.contains { $0.reasonZH == "本行所填客户“华东电力”下没有联系人“李四”；名为“李四”的联系人属于客户“华南电网”。请核对本行的客户和联系人是否填对" }, "\(other.problems.map(\.reasonZH))")
         // This archive's own export names its customers by their ids, whatever code another has (C2's is C3).
-        _ = try f.open().addContact(customer: "C3", name: "王五", now: testNow - 30)
+        _ = try f.open().addContact(customer: "西北能源", name: "王五", now: testNow - 30)  // (C3, which a command finds by its name: C3 is also C2's code)
         let own = try JSONExport.data(try f.open(), options: Exporter.Options(kinds: ImportKind.order, format: .json, now: testNow))
         let again = try f.importing(own, name: "own.json", commit: false)
         XCTAssertTrue(again.problems.isEmpty, "\(again.problems.map(\.reasonZH))")

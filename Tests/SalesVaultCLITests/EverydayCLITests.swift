@@ -487,6 +487,15 @@ extension EverydayCLITests {
             XCTAssertTrue(asked.stderr.contains("“\(text)”既是 C1 华东电力的编号，又是 C2 西北能源的客户编号、简称或名称，无法确定是哪一个。请改用全称"), asked.stderr)
             XCTAssertTrue(asked.stderr.contains("C1 华东电力") && asked.stderr.contains("C2 西北能源"), asked.stderr)
         }
+        // Every command asks so, those that change the record too (customer edit, grade, log add
+        // and complaint file took C1: helper-178 F8), and the hint asks for the full name, not
+        // the ids that named the same two.
+        for command in [["customer", "edit", "C001", "--set", "industry=电力"], ["customer", "grade", "C001", "B", "--reason", "预算批复"],
+                        ["log", "add", "C001", "call", "电话沟通"], ["complaint", "file", "C001", "--about", "物流部", "--description", "发货延迟"]] {
+            let asked = try sv(command + ["--lang", "zh"], day: 0, expect: 8)
+            XCTAssertTrue(asked.stderr.contains("“C001”既是 C1 华东电力的编号，又是 C2 西北能源的客户编号、简称或名称"), "\(command): \(asked.stderr)")
+            XCTAssertTrue(asked.stderr.contains("提示：请输入完整名称，不要用编号"), "\(command): \(asked.stderr)")
+        }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.path(archiveName))), before, "nothing added")
         try sv(["contact", "add", "西北能源", "王敏"], day: 0)
         try sv(["contact", "add", "C1", "李雷"], day: 0)

@@ -264,8 +264,18 @@ extension Importer.ChangeSetBuilder {
                 : (existing, people[pkey]?.line, MatchReason(.personName, "same name at the same customer", "同一客户下姓名相同"))
         } else if let f = mobileKeys.lazy.compactMap({ self.mobiles[$0] }).first(where: { !self.distinctRecords(r, $0.ref) }) {
             match = (f.ref, f.line, MatchReason(.mobile, "same mobile", "手机号相同"))
-        } else if !mobileKeys.isEmpty, let id = archiveID(customer),
-                  let p = Identity.allPhoneKeys(r.field("mobile")).lazy.compactMap({ self.archiveChildren(.contact, of: id).byMobile[$0] }).first {
+        } else if !mobileKeys.isEmpty, let id = archiveID(customer), case let theirs = archiveChildren(.contact, of: id),
+                  let key = Identity.allPhoneKeys(r.field("mobile")).first(where: { theirs.byMobile[$0] != nil }), let p = theirs.byMobile[key] {
+            // A mobile several of the customer's contacts share, under a name none has: none of
+            // them (the first was updated: helper-178 F3).
+            if let sharing = theirs.sharedMobiles[key] {
+                let ids = sharing.map { "\($0.shortID) \($0.displayName)" }
+                let shown = Identity.shownPhone(key)
+                refuse(i, header(r, "mobile"), r.field("mobile"),
+                       "the mobile \(shown) is shared by \(ids.joined(separator: ", ")) in the archive, and the name \(name) is none of theirs: which contact this is is not clear. If it is one of them, give its name or its id in a column 记录号 (e.g. \(sharing[0].shortID)); a new contact is added with salesvault contact add",
+                       "手机号 \(shown) 是档案中 \(ids.joined(separator: "、")) 共用的，本行姓名“\(name)”与他们都不同，无法确定是哪一位。如是其中一位，请改填其姓名，或在“记录号”列填写其记录号（例如 \(sharing[0].shortID)）；如是一位新的联系人，请用 salesvault contact add 单独添加")
+                return
+            }
             match = (p.shortID, nil, MatchReason(.mobile, "same mobile", "手机号相同"))
         }
         // The name one archive contact's, a number of the mobile cell another's of the customer:

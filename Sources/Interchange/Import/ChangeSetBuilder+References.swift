@@ -40,6 +40,8 @@ extension Importer.ChangeSetBuilder {
         var byFolded: [String: [(e: Entity, key: String)]] = [:]
         /// The contacts by their mobiles' keys (the first in the archive's order).
         var byMobile: [String: Entity] = [:]
+        /// The mobiles' keys several contacts share, with them all (in the archive's order).
+        var sharedMobiles: [String: [Entity]] = [:]
     }
 
     func archiveChildren(_ kind: EntityKind, of id: UInt64) -> Children {
@@ -52,7 +54,13 @@ extension Importer.ChangeSetBuilder {
             if kind == .contact {
                 let folded = CompanyName.Simplified.hasTraditional(name) ? CompanyName.personKey(CompanyName.Simplified.fold(name)) : key
                 t.byFolded[folded, default: []].append((e, key))
-                for mobile in Identity.allPhoneKeys(e["mobile"]?.text) where t.byMobile[mobile] == nil { t.byMobile[mobile] = e }
+                for mobile in Identity.allPhoneKeys(e["mobile"]?.text) {
+                    if let first = t.byMobile[mobile] {
+                        if first.id != e.id { t.sharedMobiles[mobile, default: [first]].append(e) }
+                    } else {
+                        t.byMobile[mobile] = e
+                    }
+                }
             }
         }
         children[kind, default: [:]][id] = t

@@ -728,8 +728,10 @@ extension ChangeDraft {
         guard !q.isEmpty else { throw ArchiveError(.missingValue, "which \(kind.en)?", zh: "请指定\(kind.zh)") }
         if kind == .activity { try ensureContactLog() }
         // C12 (the id prefix as written, then digits) naming a live record: what the lookups
-        // below find for it, without them (an import refers to archive records so).
-        if q.hasPrefix(kind.idPrefix), q.utf8.count > kind.idPrefix.utf8.count, q.utf8.dropFirst(kind.idPrefix.utf8.count).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+        // below find for it, without them (an import refers to archive records so). A command's
+        // goes the lookups' way, which ask when it is also another record's code or name
+        // (`customer edit C3` took C3 where `customer show C3` asked: helper-178 F8).
+        if !suggestsNames, q.hasPrefix(kind.idPrefix), q.utf8.count > kind.idPrefix.utf8.count, q.utf8.dropFirst(kind.idPrefix.utf8.count).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
            let id = UInt64(q.dropFirst(kind.idPrefix.count)), let e = state.entity(kind, id) {
             return e
         }

@@ -152,6 +152,10 @@ enum ErrorReport {
             let hint: L? = switch e.code {
             // (The ids are the candidates': "e.g. C12" was a customer's id given for a contact.)
             // (A person's is a 姓名, not a 名称: helper-130.)
+            // (An id that is also another's code or name: the full name, not the ids again, which
+            // named the same two: helper-178 F8.)
+            case .ambiguous where (e.reasonZH ?? "").contains("请改用全称"):
+                L("give the full name, not the id", "请输入完整名称，不要用编号")
             case .ambiguous where !e.candidates.isEmpty:
                 (e.reasonZH ?? "").contains("联系人") ? L("give more of the name, or one of the ids above", "请输入更完整的姓名，或输入上面列出的编号")
                     : L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
