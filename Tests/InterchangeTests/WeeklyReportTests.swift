@@ -236,6 +236,29 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.stageMoves.first { $0.project == "变电站改造" }?.to, "bidding")
     }
 
+    /// A stage move made last Friday and typed in on Monday (`project stage --at`): the project
+    /// entered the stage on Friday (its days in the stage count from then), and the move, this
+    /// week's record, says it was entered late, as a log entry's 补录 does (helper-179: it was
+    /// of Monday). A time later than the change, or before the project entered the stage it
+    /// leaves, is refused.
+    func testAStageMoveTypedInLaterKeepsItsDayAndIsSaidEnteredLate() throws {
+        let friday = Self.monday - 3 * 86_400 + 15 * 3_600
+        try archive.addProject(customer: "上海老客户", name: "配电改造", now: friday - 2 * 86_400)
+        XCTAssertThrowsError(try archive.setStage("配电改造", to: "2", reason: nil, at: h(12), now: h(10))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不能晚于现在") == true, "\(error)")
+        }
+        XCTAssertThrowsError(try archive.setStage("配电改造", to: "2", reason: nil, at: friday - 3 * 86_400, now: h(10))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("进入第 1 阶段，不能早于这个时间离开") == true, "\(error)")
+        }
+        let p = try archive.setStage("配电改造", to: "2", reason: nil, at: friday, now: h(10))
+        XCTAssertEqual(p["stageSince"]?.int, friday)
+        let r = try build()
+        let move = try XCTUnwrap(r.stageMoves.first { $0.project == "配电改造" })
+        XCTAssertEqual(move.reason, "补录：实际于 11-20 进入“2 项目立项”")
+        XCTAssertEqual(try build(zh: false).stageMoves.first { $0.project == "配电改造" }?.reason, "entered late: it moved to 2 project initiation on 11-20")
+        XCTAssertEqual(r.thisWeek.stageForward, 2, "this week's record, as a late log entry is")
+    }
+
     /// An entry typed in this week for a visit of last week is this week's record, not this
     /// week's work: its time carries 补录 in every rendering, with a sentence saying what the mark
     /// means; an entry of this week has no mark, and a week without late entries no sentence.

@@ -102,6 +102,14 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let again = try sv(["project", "stage", "园区网络", "三阶段", "--reason", "预算恢复。", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(again.stdout.hasSuffix("原因：预算恢复。\n"), again.stdout)
         XCTAssertTrue(again.stdout.contains("招投标"), again.stdout)
+        // A move made earlier, typed in now (helper-179: project stage had no --at): its time,
+        // not after now and not before the stage it leaves was entered.
+        let later = try sv(["project", "stage", "园区网络", "4", "--at", "今天11点", "--lang", "zh"], day: 1, hour: 12)
+        XCTAssertTrue(later.stdout.contains("进入该阶段的时间记为 "), later.stdout)
+        let tomorrow = try sv(["project", "stage", "园区网络", "5", "--at", "明天", "--lang", "zh"], day: 1, hour: 12, expect: 8)
+        XCTAssertTrue(tomorrow.stderr.contains("还没到") || tomorrow.stderr.contains("不能晚于现在"), tomorrow.stderr)
+        let early = try sv(["project", "stage", "园区网络", "5", "--at", "上周五", "--lang", "zh"], day: 1, hour: 12, expect: 8)
+        XCTAssertTrue(early.stderr.contains("不能早于这个时间离开"), early.stderr)
         XCTAssertFalse(try sv(["log", "edit", entry, "--summary", "电话回访", "--lang", "zh"], day: 1, hour: 10).stderr.contains("本机时区"))
         var inShanghai = env
         inShanghai["TZ"] = "Asia/Shanghai"

@@ -228,6 +228,7 @@ public enum WeeklyReportBuilder {
         var projectTouched: [UInt64] = []
         var complaintTouched: Set<UInt64> = []
         let stageField = Schema.field(.project, key: "stage")!.number
+        let stageSinceField = Schema.field(.project, key: "stageSince")!.number
         let budgetField = Schema.field(.project, key: "budget")!.number
         let amountField = Schema.field(.project, key: "amount")!.number
         let expectedSignField = Schema.field(.project, key: "expectedSign")!.number
@@ -260,7 +261,9 @@ public enum WeeklyReportBuilder {
                                              given(expectedSignField)?.day ?? given(expectedBidField)?.day)
                     }
                     if e.operation == .update, let c = e.changes.first(where: { $0.field == stageField }) {
-                        stageEvents[e.id, default: []].append((b.at, c.old?.text ?? "", c.new?.text ?? "",
+                        // (When it entered the stage: a move typed in later with --at is of its day.)
+                        let entered = e.changes.first { $0.field == stageSinceField }?.new?.int ?? b.at
+                        stageEvents[e.id, default: []].append((min(entered, b.at), c.old?.text ?? "", c.new?.text ?? "",
                                                                e.changes.first { $0.field == Schema.reasonField }?.new?.text))
                     }
                 case (.complaint, _):
@@ -300,7 +303,7 @@ public enum WeeklyReportBuilder {
             report.stageMoves.append(WeeklyReport.StageMove(
                 project: name(p.id), projectID: p.shortID, customer: name(atEnd.value(p, "customer")?.ref), from: from, to: to, bucket: bucket,
                 valueBefore: before, valueAfter: after, expectedBefore: expBefore, expectedAfter: expAfter,
-                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: Self.stageReasons(moves, zh: o.zh, calendar: o.calendar)))
+                daysInStage: since.map { Int(max(0, endInstant - $0) / 86_400) }, reason: Self.stageReasons(moves, zh: o.zh, calendar: o.calendar, periodStart: week.lowerBound)))
         }
 
         // Complaints: new this week, touched this week, or still open.
@@ -395,14 +398,24 @@ public enum WeeklyReportBuilder {
     /// more than once and some move had a reason, each move with its reason (3 招投标 → 2 项目立项：
     /// 招标文件延期；2 项目立项 → 3 招投标). Only the last move's reason was shown, so a move back
     /// and its reason were lost when the project went forward again (helper-127).
-    static func stageReasons(_ moves: [(at: Int64, from: String, to: String, reason: String?)], zh: Bool, calendar: DepartmentCalendar) -> String? {
-        guard moves.count > 1 else { return moves.last?.reason }
-        guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return nil }
-        return moves.map { m in
+    /// `periodStart`: a move of a day before it, typed in this week (`project stage --at`), is
+    /// said to be entered late, with its day, as a log entry's 补录 is.
+    static func stageReasons(_ moves: [(at: Int64, from: String, to: String, reason: String?)], zh: Bool, calendar: DepartmentCalendar, periodStart: Int64 = .min) -> String? {
+        let late = moves.last { $0.at < periodStart }.map { m in
+            zh ? "补录：实际于 \(calendar.dateString(of: m.at).dropFirst(5)) 进入“\(ReportText.stage(m.to, zh: true))”" : "entered late: it moved to \(ReportText.stage(m.to, zh: false)) on \(calendar.dateString(of: m.at).dropFirst(5))"
+        }
+        func withLate(_ text: String?) -> String? {
+            guard let late else { return text }
+            guard let text, !text.isEmpty else { return late }
+            return text + (zh ? "（\(late)）" : " (\(late))")
+        }
+        guard moves.count > 1 else { return withLate(moves.last?.reason) }
+        guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return withLate(nil) }
+        return withLate(moves.map { m in
             // (Each move's day, MM-DD: helper-128.)
             String(calendar.dateString(of: m.at).dropFirst(5)) + " "
                 + "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
-        }.joined(separator: zh ? "；" : "; ")
+        }.joined(separator: zh ? "；" : "; "))
     }
 
     /// The ids of the batches of `period` that an undo in the same period took back, with those

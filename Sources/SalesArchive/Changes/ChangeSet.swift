@@ -16,7 +16,9 @@ public enum ChangeOperation: Sendable {
     case addContact(customer: String, name: String, fields: [(String, String)])
     case logActivity(LogEntry)
     case addProject(customer: String, name: String, fields: [(String, String)])
-    case setStage(String, stage: String, reason: String?)
+    /// `at`: when the project entered the stage, when earlier than the change (a move made on
+    /// Friday typed in on Monday); the change's time otherwise.
+    case setStage(String, stage: String, reason: String?, at: Int64? = nil)
     case fileComplaint(customer: String, about: String, description: String, channel: String?, complainant: String?, receivedAt: Int64)
     case routeComplaint(String, manager: Bool, director: Bool, at: Int64?)
     case resolveComplaint(String, coordinator: String, resolution: String, at: Int64?)
@@ -133,7 +135,7 @@ extension ChangeDraft {
             return try logActivity(customer: l.customer, type: l.type, summary: l.summary, at: l.at, contacts: l.contacts, project: l.project,
                                    nextStep: l.nextStep, nextDate: l.nextDate, location: l.location, now: now)
         case let .addProject(customer, name, fields): return try addProject(customer: customer, name: name, fields: fields, now: now)
-        case let .setStage(query, stage, reason): return try setStage(query, to: stage, reason: reason, now: now)
+        case let .setStage(query, stage, reason, at): return try setStage(query, to: stage, reason: reason, at: at, now: now)
         case let .fileComplaint(customer, about, description, channel, complainant, receivedAt):
             return try fileComplaint(customer: customer, about: about, description: description, channel: channel, complainant: complainant,
                                      receivedAt: receivedAt, now: now)

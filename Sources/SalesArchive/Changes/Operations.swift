@@ -346,7 +346,7 @@ extension ChangeDraft {
     /// Moves a project to another stage. The next stage needs nothing; going back, skipping a
     /// stage, leaving a closed project, or closing as lost/abandoned needs a reason.
     @discardableResult
-    func setStage(_ query: String, to stageText: String, reason: String?, now: Int64) throws -> Entity {
+    func setStage(_ query: String, to stageText: String, reason: String?, at: Int64? = nil, now: Int64) throws -> Entity {
         let p = try resolve(.project, query)
         guard let stage = SalesStage.read(stageText) else {
             if let disagreeing = ChangeDraft.disagreement(Schema.field(.project, key: "stage")!, .stage, stageText) { throw disagreeing }
@@ -369,9 +369,23 @@ extension ChangeDraft {
             let note = String.placeholderNote(why)
             throw ArchiveError(.missingValue, "\(what) needs a reason (--reason)\(note.en)", zh: "\(whatZH)须注明原因（--reason）\(note.zh)")
         }
+        // When it entered the stage: the change's time, or an earlier one given (a move made on
+        // Friday typed in on Monday was dated Monday: helper-179), not before it entered the
+        // stage it leaves, and not after the change.
+        let since = at ?? now
+        if let at {
+            guard at <= now else {
+                throw ArchiveError(.invalidValue, "the project cannot enter a stage later than now (\(DateParser.localMinute(at)))",
+                                   zh: "进入阶段的时间（\(DateParser.localMinute(at))）不能晚于现在")
+            }
+            if let entered = p["stageSince"]?.int, at < entered {
+                throw ArchiveError(.invalidValue, "\(p.displayName) entered \(current.reference(zh: false)) at \(DateParser.localMinute(entered)): it cannot leave it before that (\(DateParser.localMinute(at)))",
+                                   zh: "\(p.displayName)于 \(DateParser.localMinute(entered)) 进入\(current.reference(zh: true))，不能早于这个时间离开（所填时间为 \(DateParser.localMinute(at))）")
+            }
+        }
         var changes = [
             FieldChange(field: field, old: p[number: field], new: .text(stage.rawValue)),
-            FieldChange(field: Schema.number(.project, "stageSince"), old: p["stageSince"], new: .int(now)),
+            FieldChange(field: Schema.number(.project, "stageSince"), old: p["stageSince"], new: .int(since)),
         ]
         if !why.isEmpty { changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text(why))) }
         try commit([ChangeEvent(.update, .project, p.id, changes)], now: now)

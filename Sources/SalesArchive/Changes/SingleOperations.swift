@@ -47,8 +47,8 @@ extension CustomerArchive {
     }
 
     @discardableResult
-    public func setStage(_ query: String, to stage: String, reason: String?, now: Int64) throws -> Entity {
-        try perform(.setStage(query, stage: stage, reason: reason), now: now)
+    public func setStage(_ query: String, to stage: String, reason: String?, at: Int64? = nil, now: Int64) throws -> Entity {
+        try perform(.setStage(query, stage: stage, reason: reason, at: at), now: now)
     }
 
     @discardableResult

@@ -68,6 +68,8 @@ struct ProjectCommand: ParsableCommand {
         @Argument(help: "Project id (P3) or name (any part of it).") var project: String
         @Argument(help: "Stage: 1–5, or \(SalesStage.codes).") var stage: String
         @Option(parsing: .unconditional, help: "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).") var reason: String?
+        // (A move made on Friday and typed in on Monday was of Monday: helper-179.)
+        @Option(parsing: .unconditional, help: "When it moved, if earlier than now (a date, and a time if you like: 上周五下午3点).") var at: String?
         @OptionGroup var options: ArchiveOptions
         @OptionGroup var global: GlobalOptions
 
@@ -76,9 +78,11 @@ struct ProjectCommand: ParsableCommand {
 
         func run(in context: ArchiveContext) throws {
             var before: SalesStage?
+            let clock = Clock.now
+            let when = try context.atTime(at, now: clock)
             let e = try context.use { archive -> Entity in
                 before = (try? archive.resolve(.project, project))?["stage"]?.text.flatMap(SalesStage.init(rawValue:))
-                return try archive.setStage(project, to: stage, reason: reason, now: Clock.now)
+                return try archive.setStage(project, to: stage, reason: reason, at: when, now: clock)
             }
             let now = e["stage"]?.text.flatMap(SalesStage.init(rawValue:)) ?? .infoDevelopment
             // A move back or a reopening said as such, and the reason given repeated (它“已进入”一个
@@ -98,6 +102,10 @@ struct ProjectCommand: ParsableCommand {
                                  "\(e.shortID) 已重新开启，回到第 \(now.order + 1) 阶段（\(now.name(zh: true))）\(because.zh)\(stop.zh)"))
             } else {
                 Terminal.print(L("\(e.shortID) \(e.displayName) \(now.arrival(zh: false))\(because.en)\(stop.en)", "\(e.shortID) \(now.arrival(zh: true))\(because.zh)\(stop.zh)"))
+            }
+            if let when {
+                let minute = DateParser.localMinute(when)
+                Terminal.print(L("It entered the stage at \(minute).", "进入该阶段的时间记为 \(minute)。"))
             }
         }
     }

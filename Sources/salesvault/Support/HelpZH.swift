@@ -680,6 +680,7 @@ enum HelpZH {
         "Move a project to another stage.": "调整项目所处阶段。",
         "Project id (P3) or name (any part of it).": "项目编号（P3）或名称（任一部分均可）。",
         "Why (required to go back, skip a stage, close as lost/abandoned, or reopen).": "原因（退回、跳过阶段、以丢单或放弃关闭、重新启动时必填）。",
+        "When it moved, if earlier than now (a date, and a time if you like: 上周五下午3点).": "进入该阶段的时间，早于现在时填写（日期，也可带时刻，如“上周五下午3点”）。",
         "Change a project's fields (not its stage).": "修改项目信息（阶段请用 project stage）。",
         "Show a project with its stage history.": "查看项目及其阶段变更记录。",
         "List projects, of one customer or all.": "列出某个客户或全部客户的项目。",
