@@ -160,10 +160,14 @@ extension Registry {
     /// A manager as a reader sees them beside their role: 王总（总经理）, 王总 (general manager). The
     /// common roles written in English, as the registry's examples write them, are said in
     /// Chinese to a Chinese reader; any other role as written.
-    public static func nameWithRole(_ m: Manager, zh: Bool) -> String {
-        guard zh else { return "\(m.name) (\(m.role))" }
-        let chinese = ["general manager": "总经理", "sales director": "销售总监", "department manager": "部门经理", "sales manager": "销售经理"]
-        return "\(m.name)（\(chinese[foldRole(m.role)] ?? m.role)）"
+    public static func nameWithRole(_ m: Manager, zh: Bool) -> String { nameWithRole(m.name, role: m.role, zh: zh) }
+
+    /// `name` beside `role` as `nameWithRole` says a manager (`dept add-manager`'s default role,
+    /// manager, read 赵总（manager） to a Chinese reader: helper-179).
+    public static func nameWithRole(_ name: String, role: String, zh: Bool) -> String {
+        guard zh else { return "\(name) (\(role))" }
+        let chinese = ["general manager": "总经理", "sales director": "销售总监", "department manager": "部门经理", "sales manager": "销售经理", "manager": "经理"]
+        return "\(name)（\(chinese[foldRole(role)] ?? role)）"
     }
 
     static func foldRole(_ role: String) -> String {

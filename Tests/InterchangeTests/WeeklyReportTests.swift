@@ -236,6 +236,24 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.stageMoves.first { $0.project == "变电站改造" }?.to, "bidding")
     }
 
+    /// A complaint still open and not passed to both managers (regulation 6.4) is a warning,
+    /// naming who is not yet told and for how long (it showed in neither the agenda nor the
+    /// warnings: helper-179); once both are told it is not.
+    func testAComplaintNotPassedToTheManagersIsAWarning() throws {
+        let r = try build()
+        let unrouted = try XCTUnwrap(r.attention.first { $0.kind == "unroutedComplaint" }, "\(r.attention)")
+        XCTAssertEqual(unrouted.customer, "苏州精密机械")
+        XCTAssertEqual(r.attention.first?.kind, "unroutedComplaint", "first of the warnings")
+        XCTAssertEqual(ReportText.attention(unrouted, zh: true).what, "投诉尚未通报")
+        XCTAssertEqual(ReportText.attention(unrouted, zh: true).detail, "TS-2026-0001 · 2026-11-25 受理，尚未通报销售经理、销售总监（已 2 天）")
+        try archive.routeComplaint("TS-2026-0001", manager: true, director: false, at: h(11, day: 2), now: h(11, day: 2))
+        let half = try XCTUnwrap(try build().attention.first { $0.kind == "unroutedComplaint" })
+        XCTAssertEqual(ReportText.attention(half, zh: true).detail, "TS-2026-0001 · 2026-11-25 受理，尚未通报销售总监（已 2 天）")
+        XCTAssertEqual(ReportText.attention(half, zh: false).detail, "TS-2026-0001 · received 2026-11-25, not yet told to the sales director (2 days ago)")
+        try archive.routeComplaint("TS-2026-0001", manager: false, director: true, at: h(12, day: 2), now: h(12, day: 2))
+        XCTAssertFalse(try build().attention.contains { $0.kind == "unroutedComplaint" })
+    }
+
     /// A stage move made last Friday and typed in on Monday (`project stage --at`): the project
     /// entered the stage on Friday (its days in the stage count from then), and the move, this
     /// week's record, says it was entered late, as a log entry's 补录 does (helper-179: it was
@@ -413,7 +431,7 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(more.days, 1, "three never-contacted A customers added 10 days ago, two shown (上海老客户, B, never contacted, added as long ago, is within its 14 days)")
         XCTAssertEqual(ReportText.attention(more, zh: true).what, "……另有 1 项")
         XCTAssertFalse(stale.contains { $0.customer == "上海老客户集团" })
-        XCTAssertEqual(r.attention.firstIndex { $0.kind == "more" }, 2, "the count follows its kind")
+        XCTAssertEqual(r.attention.firstIndex { $0.kind == "more" }, r.attention.lastIndex { $0.kind == "stale" }.map { $0 + 1 }, "the count follows its kind")
     }
 
     /// An overdue follow-up follows the agenda's rule (ContactIntervals.followUp): a contact on

@@ -155,6 +155,13 @@ final class AgendaTests: XCTestCase {
         XCTAssertEqual(agenda.expected.map { "\($0.project.displayName) \($0.isBid ? "bid" : "sign") \(DateParser.format($0.day))" },
                        ["数据中心 sign 2026-12-05"], "within 30 days, open projects only")
         XCTAssertEqual(agenda.surveys.map(\.displayName), ["TS-2026-0001"])
+        // The second complaint, never passed to the managers (regulation 6.4), is shown until
+        // both are told (it showed nowhere: helper-179).
+        XCTAssertEqual(agenda.unrouted.map(\.displayName), ["TS-2026-0002"])
+        try a.routeComplaint("TS-2026-0002", manager: true, director: false, now: day(2))
+        XCTAssertEqual(try a.agenda(now: now).unrouted.map(\.displayName), ["TS-2026-0002"], "the director not yet told")
+        try a.routeComplaint("TS-2026-0002", manager: false, director: true, now: day(2, hour: 1))
+        XCTAssertEqual(try a.agenda(now: now).unrouted.map(\.displayName), [])
         XCTAssertEqual(agenda.silent.map(\.customer.displayName), [], "浪潮信息 (A), never contacted, was added 2 days ago: within its 7 days")
         XCTAssertEqual(agenda.gradeHints.map { "\($0.customer.displayName) \($0.grade.rawValue)→\($0.suggested.rawValue)" },
                        ["华为技术有限公司 A→B", "联想集团 C→A"])

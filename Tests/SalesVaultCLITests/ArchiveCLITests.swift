@@ -70,7 +70,7 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         let list = try XCTUnwrap(try json(try sv(["customer", "list", "--json"], day: 5)) as? [[String: Any]])
         XCTAssertEqual(list.map { $0["name"] as? String }, ["华为技术有限公司", "Acme Trading Ltd"], "A before D")
         let zh = try sv(["customer", "list", "--lang", "zh"], day: 5)
-        XCTAssertTrue(zh.stdout.contains("客户") && zh.stdout.contains("共 2 个客户"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("客户") && zh.stdout.contains("共 2 家客户"), zh.stdout)
         let show = try sv(["customer", "show", "华为"], day: 5)
         XCTAssertTrue(show.stdout.contains("王敏"))
         XCTAssertFalse(show.stdout.contains("清华"), "personal background is hidden by default")

@@ -247,6 +247,21 @@ final class DepartmentCLITests: DepartmentCLITestCase {
         try sv(["dept", "remove-manager", dept, "王总", "--admin-key", dir.path("admin.key"), "--admin-passphrase-file", dir.path("ap")], expect: 8)
     }
 
+    /// The department as a Chinese reader reads it (helper-179): a manager added without a role
+    /// is 经理, not “manager”, beside the name in full-width brackets; the registry's time is a
+    /// local minute, not 2026-12-06T19:04:32Z; the help of --dir is Chinese only.
+    func testTheDepartmentInChinese() throws {
+        try admin(["add-manager", dept, "赵总", "--recipient", try anotherRecipient()])
+        let shown = try sv(["--lang", "zh", "dept", "show", dept]).stdout
+        XCTAssertTrue(shown.contains("赵总（经理）"), shown)
+        XCTAssertFalse(shown.contains("(manager)") || shown.contains(" ("), shown)
+        let head = try XCTUnwrap(shown.split(separator: "\n").first { $0.hasPrefix("部门：") }, shown)
+        XCTAssertTrue(head.contains("更新于 20") && !head.contains("T") && !head.contains("Z）"), String(head))
+        let help = try sv(["--lang", "zh", "keys", "generate", "--help"]).stdout
+        XCTAssertTrue(help.contains("姓名.key 和 姓名.pub 存放的文件夹（默认当前文件夹）。"), help)
+        XCTAssertFalse(help.contains("the current one") || help.contains("（默认：.）"), help)
+    }
+
     func testAManagerCanOpenAnArchiveWithAnInterruptedSave() throws {
         let a = try newArchive("张伟")
         try sv(["customer", "add", "华为"] + owner(a))

@@ -100,7 +100,7 @@ public enum ReportRender {
         for item in ReportSection.legend(zh: zh) { out += "<p><span style=\"background:#\(item.fill)\"></span>\(e(item.text))</p>" }
         out += "</div>\n"
         for table in r.appendix {
-            out += "<h3>\(e(ReportText.sheetName(table.kind, zh: zh)))(\(table.rows.count))</h3>\n"
+            out += "<h3>\(e(ReportText.sheetName(table.kind, zh: zh)))\(zh ? "（\(table.rows.count)）" : " (\(table.rows.count))")</h3>\n"
             out += "<table class=\"appendix\"><tr><th>\(e(table.headers[0]))</th><th>\(e(ReportSection.changeColumn(zh: zh)))</th>"
             for h in table.headers.dropFirst() { out += "<th>\(e(h))</th>" }
             out += "</tr>\n"

@@ -70,8 +70,15 @@ public enum ReportText {
         case "overdueFollowUp":
             return (zh ? "计划跟进已逾期" : "follow-up overdue",
                     (zh ? "原定 \(day(a.day))，已逾期 \(a.days ?? 0) 天" : "planned \(day(a.day)), \(daysAgo(a.days ?? 0))") + (a.subject.isEmpty ? "" : " · " + a.subject))
+        case "unroutedComplaint":
+            let parts = a.subject.components(separatedBy: " · ")
+            let who = (parts.count > 1 ? parts[1] : "").split(separator: ",").map { $0 == "manager" ? (zh ? "销售经理" : "the sales manager") : (zh ? "销售总监" : "the sales director") }
+            let since = a.day.map { zh ? "\(day($0)) 受理" : "received \(day($0))" } ?? ""
+            return (zh ? "投诉尚未通报" : "complaint not yet passed on",
+                    "\(parts[0]) · \(since)" + (zh ? "，尚未通报\(who.joined(separator: "、"))（已 \(a.days ?? 0) 天）" : ", not yet told to \(who.joined(separator: " and ")) (\(daysAgo(a.days ?? 0)))"))
         case "more":
             let what = ["stale": zh ? "A/B 类客户超期未跟进" : "A/B customers not contacted", "overdueFollowUp": zh ? "计划跟进已逾期" : "overdue follow-ups",
+                        "unroutedComplaint": zh ? "投诉尚未通报" : "complaints not yet passed on",
                         "pastExpected": zh ? "已过预计签约日期仍未签约" : "projects past their expected signing",
                         "upcoming": zh ? "即将投标或签约" : "bids and signings ahead"][a.subject] ?? a.subject
             return (zh ? "……另有 \(a.days ?? 0) 项" : "… \(a.days ?? 0) more", what)
@@ -131,7 +138,9 @@ public enum ReportText {
             (zh ? "新增项目" : "New projects", "\(t.newProjects)", "\(l.newProjects)"),
             (zh ? "项目阶段推进" : "Projects advanced", "\(t.stageForward)", "\(l.stageForward)"),
             (zh ? "项目阶段回退" : "Projects gone back", "\(t.stageBack)", "\(l.stageBack)"),
-            (zh ? "赢单" : "Won", "\(t.won)" + (t.won > 0 ? "(\(amounts(t.wonAmount, zh: zh)))" : ""), "\(l.won)" + (l.won > 0 ? "(\(amounts(l.wonAmount, zh: zh)))" : "")),
+            // (Full-width brackets in Chinese: “1(1200万元)”: helper-179.)
+            (zh ? "赢单" : "Won", "\(t.won)" + (t.won > 0 ? (zh ? "（\(amounts(t.wonAmount, zh: zh))）" : " (\(amounts(t.wonAmount, zh: zh)))") : ""),
+             "\(l.won)" + (l.won > 0 ? (zh ? "（\(amounts(l.wonAmount, zh: zh))）" : " (\(amounts(l.wonAmount, zh: zh)))") : "")),
             (zh ? "丢单/放弃" : "Lost / abandoned", "\(t.lost)", "\(l.lost)"),
             (zh ? "新增投诉" : "Complaints received", "\(t.complaintsOpened)", "\(l.complaintsOpened)"),
             (zh ? "投诉已处理" : "Complaints resolved", "\(t.complaintsClosed)", "\(l.complaintsClosed)"),

@@ -311,6 +311,17 @@ public enum WeeklyReportBuilder {
             guard atEnd.exists(t) else { return }
             let status = atEnd.value(t, "status")?.text ?? "received"
             let open = ComplaintStatus.isOpen(status)
+            // One still open and not passed to both managers (regulation 6.4) is a warning (one
+            // never routed showed in neither the agenda nor the warnings: helper-179).
+            if open, atEnd.value(t, "managerNotifiedAt") == nil || atEnd.value(t, "directorNotifiedAt") == nil {
+                let received = atEnd.value(t, "receivedAt")?.int
+                let missing = [atEnd.value(t, "managerNotifiedAt") == nil ? "manager" : nil, atEnd.value(t, "directorNotifiedAt") == nil ? "director" : nil].compactMap { $0 }
+                report.attention.append(WeeklyReport.Attention(
+                    kind: "unroutedComplaint", customer: name(atEnd.value(t, "customer")?.ref),
+                    subject: (atEnd.value(t, "number")?.text ?? t.shortID) + " · " + missing.joined(separator: ","),
+                    day: received.map { Int32(clamping: o.calendar.day(of: $0)) },
+                    days: received.map { Int(max(0, endInstant - $0) / 86_400) }))
+            }
             guard open || complaintTouched.contains(t.id) else { return }
             report.complaints.append(WeeklyReport.Complaint(
                 number: atEnd.value(t, "number")?.text ?? t.shortID, customer: name(atEnd.value(t, "customer")?.ref), status: status,
@@ -372,7 +383,7 @@ public enum WeeklyReportBuilder {
         // Most urgent first within each kind (the longest silent, the most overdue, the soonest),
         // at most `attentionLimit` of a kind and a line saying how many more (a report lists
         // what a manager can act on, not an archive's worth of rows).
-        let attentionOrder = ["stale": 0, "overdueFollowUp": 1, "pastExpected": 2, "upcoming": 3]
+        let attentionOrder = ["unroutedComplaint": -1, "stale": 0, "overdueFollowUp": 1, "pastExpected": 2, "upcoming": 3]
         var grouped: [String: [WeeklyReport.Attention]] = Dictionary(grouping: report.attention, by: \.kind)
         report.attention = []
         for kind in attentionOrder.sorted(by: { $0.value < $1.value }).map(\.key) {

@@ -249,11 +249,14 @@ public struct Agenda: Sendable {
     public var upcoming: [FollowUp] = []
     public var expected: [Expected] = []
     public var surveys: [Entity] = []
+    /// Open complaints not yet passed to the sales manager or the sales director (regulation
+    /// 6.4: every complaint goes to both; one never routed showed nowhere: helper-179).
+    public var unrouted: [Entity] = []
     public var silent: [Silent] = []
     public var gradeHints: [GradeHint] = []
 
     public var isEmpty: Bool {
-        overdue.isEmpty && dueToday.isEmpty && upcoming.isEmpty && expected.isEmpty && surveys.isEmpty && silent.isEmpty && gradeHints.isEmpty
+        overdue.isEmpty && dueToday.isEmpty && upcoming.isEmpty && expected.isEmpty && surveys.isEmpty && unrouted.isEmpty && silent.isEmpty && gradeHints.isEmpty
     }
 }
 
@@ -340,8 +343,10 @@ extension CustomerArchive {
         agenda.expected.sort { ($0.day, $0.project.id) < ($1.day, $1.project.id) }
         state.each(.complaint) { t in
             if t["status"]?.text == ComplaintStatus.resolved.rawValue { agenda.surveys.append(t) }
+            if ComplaintStatus.isOpen(t["status"]?.text), t["managerNotifiedAt"] == nil || t["directorNotifiedAt"] == nil { agenda.unrouted.append(t) }
         }
         agenda.surveys.sort { $0.id < $1.id }
+        agenda.unrouted.sort { ($0["receivedAt"]?.int ?? 0, $0.id) < ($1["receivedAt"]?.int ?? 0, $1.id) }
         return agenda
     }
 }

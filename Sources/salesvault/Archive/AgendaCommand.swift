@@ -46,7 +46,7 @@ struct AgendaCommand: ArchiveCommand {
         context.noteMachineDay(at: now)
         let agenda = try context.archive.agenda(now: now, days: days, intervals: Self.intervals(of: context.archive))
         if json {  // (counted before the calendar file is written, not after)
-            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count
+            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count + agenda.unrouted.count
                 + agenda.silent.count + agenda.gradeHints.count
             try Render.checkJSON(items: items, fieldsEach: 5)
         }
@@ -94,6 +94,15 @@ enum AgendaView {
                     ["\(day(e.day)) \(weekday(e.day))", e.isBid ? (z ? "投标" : "bid") : (z ? "签约" : "signing"), "\(e.project.shortID) \(Render.truncate(e.project.displayName, 20))",
                      Render.truncate(e.customer?.displayName ?? "", 20), Render.vocabulary(SalesStage.self, e.project["stage"]?.text)]
                 })
+        section("Complaints not yet passed to the managers (regulation 6.4)", "尚未通报经理的投诉（制度 6.4）", ["number", "customer", "received", "not yet told"], ["编号", "客户", "受理时间", "尚未通报"],
+                a.unrouted.map { t in
+                    let missing = [t["managerNotifiedAt"] == nil ? (z ? "销售经理" : "sales manager") : nil, t["directorNotifiedAt"] == nil ? (z ? "销售总监" : "sales director") : nil].compactMap { $0 }
+                    return [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
+                            t["receivedAt"]?.int.map(Format.date) ?? "", missing.joined(separator: z ? "、" : ", ")]
+                })
+        if !a.unrouted.isEmpty {
+            print(z ? "（通报后请登记：complaint route 编号 --manager --director）" : "(once told, record it: complaint route NUMBER --manager --director)")
+        }
         section("Complaints waiting for their survey", "待回访的投诉", ["number", "customer", "resolved"], ["编号", "客户", "处理时间"],
                 a.surveys.map { t in
                     [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
@@ -126,6 +135,9 @@ enum AgendaView {
             "expected": a.expected.map { ["project": $0.project.shortID, "name": $0.project.displayName, "customer": $0.customer?.shortID ?? "",
                                           "kind": $0.isBid ? "bid" : "sign", "date": DateParser.format($0.day)] },
             "surveys": a.surveys.map { ["complaint": $0.shortID, "number": $0.displayName] },
+            "unrouted": a.unrouted.map { t -> [String: Any] in
+                ["complaint": t.shortID, "number": t.displayName, "managerNotified": t["managerNotifiedAt"] != nil, "directorNotified": t["directorNotifiedAt"] != nil]
+            },
             "silent": a.silent.map { s -> [String: Any] in
                 ["customer": s.customer.shortID, "name": s.customer.displayName, "grade": s.grade, "days": s.days.map { $0 as Any } ?? NSNull()]
             },

@@ -157,7 +157,7 @@ struct CustomerCommand: ParsableCommand {
                 let z = Render.zh
                 Render.table(z ? ["编号", "等级", "客户", "行业", "最近联系"] : ["id", "grade", "customer", "industry", "last contact"],
                              list.map { [$0.shortID, Render.grade($0["grade"]?.text), $0.displayName, $0["industry"]?.text ?? "", $0["lastContactAt"]?.int.map(Format.date) ?? "-"] })
-                print(z ? "共 \(list.count) 个客户" : list.count == 1 ? "1 customer" : "\(list.count) customers")
+                print(z ? "共 \(list.count) 家客户" : list.count == 1 ? "1 customer" : "\(list.count) customers")
             }
         }
     }

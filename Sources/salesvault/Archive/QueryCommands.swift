@@ -179,7 +179,7 @@ struct Stale: ArchiveCommand {
                              return [e.shortID, Render.grade(e["grade"]?.text), e.displayName, last.map(Format.date) ?? (z ? "从未联系" : "never"),
                                      last.map { String(Format.days(since: $0, now: now)) } ?? "-"]
                          })
-            print(z ? "\(list.count) 个客户超过 \(days) 天未联系" : "\(list.count) \(list.count == 1 ? "customer" : "customers") not contacted for \(days) \(days == 1 ? "day" : "days")")
+            print(z ? "\(list.count) 家客户超过 \(days) 天未联系" : "\(list.count) \(list.count == 1 ? "customer" : "customers") not contacted for \(days) \(days == 1 ? "day" : "days")")
         }
     }
 }

@@ -193,7 +193,7 @@ struct ReportCommand: ParsableCommand {
                               "注意：\(shown) 是客户资料的明文副本，没有加密，请妥善保管、用完及时删除。正式提交周报请用 salesvault report submit（加密后只有总经理和销售总监能打开）。\n").text)
             }
             Terminal.print(L("Wrote the report of \(report.week) to \(shown): \(report.gradeChanges.count) grade change(s), \(report.newCustomers.count) new customer(s), \(report.activities.count) contact-log entries; recorded in the history.",
-                             "已生成 \(report.week) 周报：\(shown)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 个，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
+                             "已生成 \(ReportText.weekZH(report.week))周报：\(shown)。等级调整 \(report.gradeChanges.count) 项，新增客户 \(report.newCustomers.count) 家，跟进记录 \(report.activities.count) 条；本次导出已记入档案历史。"))
             ReportCommand.sayIncomplete(report)
         }
     }

@@ -130,7 +130,7 @@ extension Init {
         Terminal.print(L("Managers who will be able to open your archive:", "将能打开您档案的经理：").text)
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
+            Terminal.print("  \(Terminal.cell(Registry.nameWithRole(m.name, role: m.role, zh: Language.current == .zh)))  \(fp)")
         }
         if adminFingerprint != nil { return }  // (the same, compared above)
         guard Terminal.confirm(L("Compare this fingerprint with your administrator (by phone). Is it the same? [y/N] ", "请打电话与管理员核对此指纹。是否一致？[y/N] ")) else {

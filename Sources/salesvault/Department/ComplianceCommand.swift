@@ -171,8 +171,12 @@ struct ComplianceCommand: VaultCommand {
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
             // Dates in the department's zone (DEPARTMENT.md §5, §6); JSON and CSV give UTC instants.
             // (No count without a header that was read: a registered salesperson without an archive.)
-            var uses = r.escrowUsesUnacknowledged.map { $0 == 0 ? "0" : "\($0) (\(r.lastEscrowUseDate ?? ""))" } ?? ""
-            if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? "，日志 \(logged) 次" : ", \(logged) logged" }
+            // (Full-width brackets in Chinese, and what each number counts: “0，日志 2 次” and “1 (2026-12-07)”
+            // read oddly: helper-179.)
+            var uses = r.escrowUsesUnacknowledged.map { n in
+                zh ? (n == 0 ? "未确认 0 次" : "未确认 \(n) 次（最近 \(r.lastEscrowUseDate ?? "")）") : n == 0 ? "0" : "\(n) (\(r.lastEscrowUseDate ?? ""))"
+            } ?? ""
+            if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? "，审计日志共 \(logged) 次" : ", \(logged) logged" }
             if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
@@ -207,7 +211,7 @@ struct ComplianceCommand: VaultCommand {
         let escrowZH = ["ok", "missing", "stale", "rekey required"].compactMap { k in s.escrow[k].map { "\($0) 份\(word(k, true))" } }.joined(separator: "、")
         var summary = zh
             ? "共 \(s.archives) 份档案。换密码：\(rotationZH.isEmpty ? "无" : rotationZH)；托管：\(escrowZH.isEmpty ? "无部门名册，未核对" : escrowZH)；托管访问："
-                + (s.escrowUsesUnacknowledged == 0 ? "均已经本人查看" : "\(s.escrowUsesUnacknowledged) 次本人尚未查看")
+                + (s.escrowUsesUnacknowledged == 0 ? "均已经本人确认" : "\(s.escrowUsesUnacknowledged) 次尚未经本人确认")
             : "\(Self.counted(s.archives, "archive")): rotation \(rotation.isEmpty ? "-" : rotation); escrow \(escrow.isEmpty ? "-" : escrow); \(s.escrowUsesUnacknowledged) unacknowledged \(s.escrowUsesUnacknowledged == 1 ? "escrow use" : "escrow uses")"
         if s.escrowUsesLogged > 0 { summary += zh ? "；审计日志记有 \(s.escrowUsesLogged) 次托管访问" : "; \(Self.counted(s.escrowUsesLogged, "escrow use")) in the audit logs" }
         if s.auditTampered > 0 { summary += zh ? "；\(s.auditTampered) 份档案缺少审计日志中的托管记录或日志被改动" : "; \(s.auditTampered) with logged escrow uses removed or the log altered" }

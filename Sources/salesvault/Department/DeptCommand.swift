@@ -42,7 +42,7 @@ private func change(_ directory: String, admin: AdminKeyOptions, _ edit: (inout 
     Terminal.print(message.text)
     let managers = registry.managers.map { m -> String in
         let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-        return "  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)"
+        return "  \(Terminal.cell(Registry.nameWithRole(m.name, role: m.role, zh: Language.current == .zh)))  \(fp)"
     }
     Terminal.print(L("Managers (escrow holders) now:", "当前经理（托管持有人）：").text)
     for line in managers { Terminal.print(line) }
@@ -425,7 +425,7 @@ struct DeptEnroll: VaultCommand {
         // printed escaped (a newline cannot forge a line of this screen).
         let previous = try request.validate(layout: layout, registry: try Registry.load(directory: directory), now: Clock.now)
         Terminal.print(L("Enrollment request of \(Terminal.cell(person)): archive \(Terminal.cell(request.archiveId)), requested \(Terminal.cell(request.requestedAt))",
-                         "\(Terminal.cell(person)) 的登记申请：档案编号 \(Terminal.cell(request.archiveId))，申请时间 \(Terminal.cell(request.requestedAt))").text)
+                         "\(Terminal.cell(person)) 的登记申请：档案编号 \(Terminal.cell(request.archiveId))，申请时间 \(Terminal.cell(shownTime(request.requestedAt)))").text)
         Terminal.print(L("Owner key fingerprint: \(fingerprint) (the key that signs archive \(Terminal.cell(request.archiveId)) now)",
                          "档案签名密钥指纹：\(fingerprint)（即当前签署档案 \(Terminal.cell(request.archiveId)) 的密钥）").text)
         if let previous, previous != (try request.key()) {
@@ -462,7 +462,7 @@ struct DeptShow: VaultCommand {
         let zh = Language.current == .zh
         // (Full-width colons and brackets in Chinese, as every other line: helper-109, helper-110.)
         let fingerprint = KeyFile.fingerprint(try r.adminPublicKey.rawRepresentation)
-        Terminal.print(zh ? "部门：\(r.name)（版本 \(r.serial)，更新于 \(r.updatedAt)）" : "Department: \(r.name)  (serial \(r.serial), \(r.updatedAt))")
+        Terminal.print(zh ? "部门：\(r.name)（版本 \(r.serial)，更新于 \(shownTime(r.updatedAt))）" : "Department: \(r.name)  (serial \(r.serial), \(r.updatedAt))")
         Terminal.print(zh ? "管理员指纹：\(fingerprint)（部门信息由此密钥签名；请与管理员告知的指纹核对）"
                           : "Administrator fingerprint: \(fingerprint)  (signed by this key; compare it with your administrator's fingerprint)")
         for rot in r.adminRotations ?? [] {
@@ -487,7 +487,7 @@ struct DeptShow: VaultCommand {
         Terminal.print(zh ? "经理：" : "Managers:")
         for m in r.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
+            Terminal.print("  \(Terminal.cell(Registry.nameWithRole(m.name, role: m.role, zh: Language.current == .zh)))  \(fp)")
             // DEPARTMENT.md §7.1: the audit-log signing key.
             let signing = (m.signingKey.flatMap { try? ManagerSigningKey.parse($0) }).map { KeyFile.fingerprint($0.rawRepresentation) }
             Terminal.print("      " + (signing.map { zh ? "审计签名：\($0)" : "audit signing key: \($0)" } ?? (zh ? "审计签名：未登记（dept set-signing-key）" : "audit signing key: none (dept set-signing-key)")))
@@ -505,4 +505,11 @@ struct DeptShow: VaultCommand {
             Terminal.print("  \(s.name)  \(s.archive)  \(key)")
         }
     }
+}
+
+/// A registry's time (RFC 3339, UTC) as a Chinese reader reads times: this machine's local minute
+/// (“2026-12-06T19:04:32Z” was shown as it is stored: helper-179); in English, as stored.
+func shownTime(_ stored: String) -> String {
+    guard Language.current == .zh, let t = ISO8601DateFormatter().date(from: stored) else { return stored }
+    return DateParser.localMinute(Int64(t.timeIntervalSince1970))
 }

@@ -326,7 +326,7 @@ struct EscrowUpdate: VaultCommand {
         Terminal.print(L("New escrow for \(archive), from the registry of \(registry.name) (serial \(registry.serial)):", "\(archive) 的新托管设置（来自 \(registry.name) 的部门名册，版本 \(registry.serial)）：").text)
         for m in registry.managers {
             let fp = (try? KeyFile.parseRecipient(m.recipient)).map { KeyFile.fingerprint($0.rawRepresentation) } ?? "?"
-            Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(fp)")
+            Terminal.print("  \(update.added.contains(m) ? "+" : " ") \(Terminal.cell(Registry.nameWithRole(m.name, role: m.role, zh: Language.current == .zh)))  \(fp)")
         }
         for d in update.departed { Terminal.print("  - \(d.name)  \(KeyFile.fingerprint(d.recipient.rawRepresentation))") }
         if update.plan.holders.isEmpty {

@@ -174,7 +174,7 @@ enum OwnerUnlock {
                     "部门管理员密钥已交接（有原密钥签名）：\(from) → \(to)。您下次修改档案时将改为信任新密钥；请与管理员核对新指纹。").text
         case .escrowChangePending(let added, let threshold):
             var lines = [L("The department's escrow changed and is NOT yet applied to this archive:", "部门名册中的托管设置已变更，但尚未应用到本档案：").text]
-            for m in added { lines.append("  + \(Terminal.cell(m.name)) (\(Terminal.cell(m.role)))  \(m.fingerprint)") }
+            for m in added { lines.append("  + \(Terminal.cell(Registry.nameWithRole(m.name, role: m.role, zh: Language.current == .zh)))  \(m.fingerprint)") }
             if let threshold {
                 lines.append(L("  threshold \(threshold.from) → \(threshold.to)", "  所需经理人数 \(threshold.from) → \(threshold.to)").text)
             }
@@ -269,7 +269,7 @@ enum OwnerUnlock {
                                               "  \(Format.date(e.createdAt)) \(who) \(what.text) [\(keys)]").text) + "\n")
         }
         if !writing && !pending.isEmpty {
-            Terminal.stderr(L("(shown again until your next change)\n", "（在您下次修改前会继续显示）\n").text)
+            Terminal.stderr(L("(shown again until your next change)\n", "（在您下次修改档案之前，每次打开都会显示此提醒）\n").text)
         }
     }
 

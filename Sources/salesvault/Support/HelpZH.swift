@@ -531,10 +531,16 @@ enum HelpZH {
             return text(String(english[..<r.lowerBound])) + "（可选值：" + values + (parts.count > 1 ? "；默认：" + parts[1...].joined(separator: "; default: ") : "") + "）"
         }
         for (suffix, zh) in [(" (default: ", "（默认："), (" (values: ", "（可选值：")] {
-            if let r = english.range(of: suffix), english.hasSuffix(")") {
+            // (The last: a text that names its default and the parser's after it read
+            // “…（默认：the current one). (default: .）”: helper-179.)
+            if let r = english.range(of: suffix, options: .backwards), english.hasSuffix(")") {
                 let base = String(english[..<r.lowerBound])
-                let value = english[r.upperBound...].dropLast()
-                return text(base) + zh + value + "）"
+                var value = String(english[r.upperBound...].dropLast())
+                let said = text(base)
+                // (A default the text already names is not said twice; 10.0 minutes is 10.)
+                if suffix == " (default: ", said.contains("默认") { return said }
+                if value.hasSuffix(".0"), Double(value) != nil { value.removeLast(2) }
+                return said + zh + value + "）"
             }
         }
         for (prefix, zh, labels) in prefixes where english.hasPrefix(prefix) { return zh + codeList(english.dropFirst(prefix.count), labels: labels) }
@@ -597,8 +603,8 @@ enum HelpZH {
         // The archive
         "Create a new encrypted archive protected by a password you choose.": "新建加密档案，密码由您自己设定。",
         "Show an archive's owner, dates, protection and size, without its password.": "不用密码查看档案的所有人、日期、保护方式和大小。",
-        "Unlock an archive and authenticate every byte of it.": "解锁档案并逐字节校验。",
-        "Change an archive's password (only its key slot is rewritten).": "修改档案密码（只重写密钥槽）。",
+        "Unlock an archive and authenticate every byte of it.": "用密码打开档案，检查其内容是否完整、未被改动。",
+        "Change an archive's password (only its key slot is rewritten).": "修改档案密码（几秒钟即可完成，客户资料不受影响）。",
         "Replace the archive's data key and re-encrypt every record.": "更换档案的数据密钥，并重新加密全部记录。",
         "Remove an interrupted save from the end of an archive, keeping a backup copy.": "清除档案末尾未完成的保存（先保留备份）。",
         "The salesperson who owns the archive (shown by status and compliance checks).": "档案所有人（销售人员姓名，status 和合规检查中显示）。",
