@@ -394,6 +394,35 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(t["surveyedAt"]?.int, day(3, hour: 9))
         XCTAssertEqual(t["surveyedBy"]?.text, "客服 小王")
         XCTAssertEqual(t["status"]?.text, "surveyed")
+        // Satisfied: its handling is closed, said so.
+        XCTAssertThrowsError(try a.resolveComplaint("TS", coordinator: "刘经理", resolution: "再次致歉", now: day(3, hour: 10))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH, "\(t.displayName) 已回访，客户对处理结果满意，无需再次处理")
+        }
+    }
+
+    /// A customer not satisfied with a complaint's handling: it is handled again and surveyed
+    /// again (it was a dead end: resolve refused it as surveyed, helper-179); the first handling
+    /// and survey stay in the history, and the complaint waits for its new survey.
+    func testAComplaintTheCustomerIsNotSatisfiedWithIsHandledAgain() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        let ts = try a.fileComplaint(customer: "华为", about: "售后部", description: "迟到", receivedAt: day(0), now: day(0))
+        try a.routeComplaint(ts.displayName, manager: true, director: true, now: day(0, hour: 1))
+        try a.resolveComplaint(ts.displayName, coordinator: "刘经理", resolution: "致歉", now: day(1))
+        try a.surveyComplaint(ts.displayName, satisfaction: "不满意", comment: "只道歉没解决", by: "客服 小王", now: day(2))
+        XCTAssertThrowsError(try a.resolveComplaint(ts.displayName, coordinator: "刘经理", resolution: "更换设备", at: day(1, hour: 12), now: day(3))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition, "not before the survey it answers")
+        }
+        let again = try a.resolveComplaint(ts.displayName, coordinator: "刘经理", resolution: "更换设备", now: day(3))
+        XCTAssertEqual(again["status"]?.text, "resolved")
+        XCTAssertEqual(again["resolution"]?.text, "更换设备")
+        XCTAssertNil(again["satisfaction"])
+        XCTAssertNil(again["surveyedAt"])
+        XCTAssertEqual(try a.agenda(now: day(3, hour: 1)).surveys.map(\.displayName), [ts.displayName], "waiting for its new survey")
+        let surveyed = try a.surveyComplaint(ts.displayName, satisfaction: "满意", comment: nil, now: day(4))
+        XCTAssertEqual(surveyed["status"]?.text, "surveyed")
+        let history = try a.history().filter { $0.kind == .complaint && $0.field?.key == "satisfaction" }
+        XCTAssertEqual(history.map { $0.new?.text ?? "-" }, ["dissatisfied", "-", "satisfied"])
     }
 
     func testGradeHintWarnsButNeverChangesTheGrade() throws {

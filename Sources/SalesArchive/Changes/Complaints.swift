@@ -100,8 +100,16 @@ extension ChangeDraft {
     @discardableResult
     func resolveComplaint(_ query: String, coordinator: String, resolution: String, at: Int64? = nil, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
-        guard complaintStatus(e) == .routed else {
+        // A customer not satisfied with the handling: handled again, then surveyed again (it was
+        // a dead end, refused as surveyed: helper-179); the first handling and survey stay in
+        // the history.
+        let again = complaintStatus(e) == .surveyed && e["satisfaction"]?.text == Satisfaction.dissatisfied.rawValue
+        guard complaintStatus(e) == .routed || again else {
             let status = complaintStatus(e)
+            if status == .surveyed {
+                throw ArchiveError(.invalidTransition, "\(e.displayName) has been surveyed and the customer was satisfied: its handling is closed",
+                                   zh: "\(e.displayName) 已回访，客户对处理结果满意，无需再次处理")
+            }
             guard status == .received else {
                 throw ArchiveError(.invalidTransition, "\(e.displayName) is \(status.en): its handling can no longer be recorded",
                                    zh: "\(e.displayName) 当前状态为“\(status.zh)”，不能再登记处理结果")
@@ -124,11 +132,14 @@ extension ChangeDraft {
         guard !Self.isAbout(e["subject"]?.text ?? "", who) else {
             throw ArchiveError(.invalidValue, "the person the complaint is about cannot coordinate its handling", zh: "被投诉人不能担任该投诉的协调人")
         }
-        let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"])
-        try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, [
+        let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"] + (again ? ["surveyedAt"] : []))
+        var values: [(String, FieldValue?)] = [
             ("coordinator", .text(who)), ("resolution", .text(result)), ("resolvedAt", .int(when)),
             ("status", .text(ComplaintStatus.resolved.rawValue)),
-        ]))], now: now)
+        ]
+        // (The survey to come is the new handling's.)
+        if again { values += ["satisfaction", "surveyedAt", "surveyComment", "surveyedBy"].filter { e[$0] != nil }.map { ($0, nil) } }
+        try commit([ChangeEvent(.update, .complaint, e.id, set(.complaint, e, values))], now: now)
         return state.entity(.complaint, e.id)!
     }
 

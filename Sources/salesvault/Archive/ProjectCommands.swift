@@ -289,6 +289,11 @@ struct ComplaintCommand: ParsableCommand {
             let e = try context.use { try $0.surveyComplaint(complaint, satisfaction: satisfaction, comment: comment, by: by, at: when, now: Clock.now) }
             Terminal.print(L("\(e.displayName): survey recorded (\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))).",
                     "\(e.displayName)：已记录回访（\(Render.vocabulary(Satisfaction.self, e["satisfaction"]?.text))）。").text)
+            // What follows a customer not satisfied: handled again, then surveyed again (helper-179).
+            if e["satisfaction"]?.text == Satisfaction.dissatisfied.rawValue {
+                Terminal.print(L("The customer is not satisfied: handle it again and survey again (salesvault complaint resolve \(e.displayName) --coordinator … --resolution …).",
+                                 "客户不满意：请重新处理后再次回访（salesvault complaint resolve \(e.displayName) --coordinator … --resolution …）。").text)
+            }
         }
     }
 
