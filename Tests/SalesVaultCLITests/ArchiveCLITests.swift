@@ -184,6 +184,9 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertFalse(dashed.contains("--reason ' '"), "the blank reason is not kept: \(dashed)")
         // An option meant under another name is named (contact add --phone: helper-155).
         let phone = try sv(["contact", "add", "华为", "李雷", "--phone", "13812345678", "--lang", "zh"], day: 5, expect: 64).stderr
+        // --out and --output, each taken for the other (reminders takes --output, export --out: helper-179).
+        XCTAssertTrue(try sv(["export", "--output", dir.path("x.csv"), "--lang", "zh"], day: 5, expect: 64).stderr.contains("提示：请改用 --out"))
+        XCTAssertTrue(try sv(["reminders", "--out", dir.path("x.ics"), "--lang", "zh"], day: 5, expect: 64).stderr.contains("提示：请改用 --output"))
         XCTAssertTrue(phone.contains("没有 --phone 这个选项") && phone.contains("提示：请改用 --mobile（联系人的手机号）"), phone)
         let stale = try XCTUnwrap(try json(try sv(["stale", "--days", "3", "--json"], day: 5)) as? [[String: Any]])
         XCTAssertEqual(stale.map { $0["id"] as? String }, ["C1", "C2"], "A-grade first")

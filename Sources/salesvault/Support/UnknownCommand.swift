@@ -138,7 +138,9 @@ enum UnknownCommand {
             guard !known.contains(name) else { continue }
             let usage = help.components(separatedBy: "\n").first { $0.hasPrefix("USAGE: ") }.map { String($0.dropFirst(7)) } ?? path.joined(separator: " ")
             // (The option meant under another name: contact add --phone for --mobile: helper-155.)
-            let instead = ["--phone": "--mobile", "--mobile": "--phone", "--tel": "--phone", "--telephone": "--phone", "--cellphone": "--mobile"][name]
+            // (`reminders --out` for --output and `export --output` for --out: helper-179.)
+            let instead = ["--phone": "--mobile", "--mobile": "--phone", "--tel": "--phone", "--telephone": "--phone", "--cellphone": "--mobile",
+                           "--out": "--output", "--output": "--out"][name]
                 .flatMap { known.contains($0) ? $0 : name == "--tel" && known.contains("--mobile") ? "--mobile" : nil }
             return "Error: Unknown option '\(name)'" + (instead.map { "\nHelp:  use \($0) instead" } ?? "")
                 + "\nUsage: \(usage)\n  See '\(path.joined(separator: " ")) --help' for more information."
