@@ -278,4 +278,17 @@ final class PasswordStrengthTests: XCTestCase {
         XCTAssertEqual(PasswordStrength.evaluate("horse battery staple", owner: "张伟"), .acceptable)
         XCTAssertEqual(PasswordStrength.evaluate("harbour lotus 2026"), .acceptable)
     }
+
+    /// helper-179: the owner's pinyin, or its initials, beside digits that are a run, a repeat or
+    /// a date, and a short word written twice, passed.
+    func testTheOwnersPinyinOrInitialsBesideWeakDigitsAndRepeatedWordsAreRefused() {
+        for (password, owner) in [("zhangwei123456", "张伟"), ("zhangwei888888", "张伟"), ("zw19900101zw", "张伟"), ("lina12345678", "李娜"),
+                                  ("19900101zhangwei", "张伟"), ("ZhangWei654321", "张伟")] {
+            XCTAssertEqual(PasswordStrength.evaluate(password, owner: owner), .containsOwnerName, password)
+        }
+        XCTAssertEqual(PasswordStrength.evaluate("abc123abc123"), .trivialPattern)
+        XCTAssertEqual(PasswordStrength.evaluate("zhangwei 海棠花开 2026", owner: "张伟"), .acceptable, "the rest is strong on its own")
+        XCTAssertEqual(PasswordStrength.evaluate("correct horse correct horse"), .acceptable, "a word of ten or more written twice")
+        XCTAssertEqual(PasswordStrength.evaluate("zw-harbour-lotus", owner: "张伟"), .acceptable)
+    }
 }

@@ -32,18 +32,48 @@ public enum PasswordStrength {
             return .common
         }
         if Set(scalars).count <= 2 { return .trivialPattern }
-        if isRun(scalars) || isShortRepeat(scalars) { return .trivialPattern }
+        if isRun(scalars) || isShortRepeat(scalars) || isRepeatedWord(scalars) { return .trivialPattern }
         if let owner {
             let compact = lowered.filter { !$0.isWhitespace }
-            // The name as written, and its pinyin without tones (张伟 → zhangwei).
+            // The name as written, its pinyin without tones (张伟 → zhangwei) and the pinyin's
+            // initials (zw); what is left once they are taken out must be strong on its own
+            // (zhangwei123456, zhangwei888888 and zw19900101zw passed: helper-179).
             let written = owner.lowercased().filter { !$0.isWhitespace }
-            let pinyin = (owner.applyingTransform(.mandarinToLatin, reverse: false)?
-                .applyingTransform(.stripDiacritics, reverse: false) ?? "").lowercased().filter { $0.isLetter }
-            for name in [written, pinyin] where name.count >= 2 {
-                if compact.contains(name), compact.count - name.count < 6 { return .containsOwnerName }
+            let syllables = (owner.applyingTransform(.mandarinToLatin, reverse: false)?
+                .applyingTransform(.stripDiacritics, reverse: false) ?? "").lowercased()
+                .split(whereSeparator: { !$0.isLetter }).map(String.init)
+            let pinyin = syllables.joined()
+            let initials = syllables.count >= 2 ? String(syllables.compactMap(\.first)) : ""
+            let names = [written, pinyin, initials].filter { $0.count >= 2 }
+            if names.contains(where: { compact.contains($0) }) {
+                var rest = compact
+                for name in names.sorted(by: { $0.count > $1.count }) { rest = rest.replacingOccurrences(of: name, with: "") }
+                if isWeakRemainder(rest) { return .containsOwnerName }
             }
         }
         return .acceptable
+    }
+
+    /// What is left of a password once the owner's name is taken out: weak when it is short,
+    /// of at most two characters, a run or a repeat, a common password, or a date written as
+    /// digits (19900101, 900101).
+    static func isWeakRemainder(_ rest: String) -> Bool {
+        let scalars = Array(rest.unicodeScalars)
+        guard scalars.count >= 6 else { return true }
+        if Set(scalars).count <= 2 || isRun(scalars) || isShortRepeat(scalars) || isRepeatedWord(scalars) { return true }
+        if commonPasswords.contains(rest) { return true }
+        if rest.allSatisfy(\.isASCII), rest.allSatisfy(\.isNumber), let month = Int(rest.dropFirst(rest.count - 4).prefix(2)), let day = Int(rest.suffix(2)),
+           rest.count == 6 || rest.count == 8, (1...12).contains(month), (1...31).contains(day) {
+            return true
+        }
+        return false
+    }
+
+    /// A word shorter than the minimum length written twice or more (abc123abc123).
+    static func isRepeatedWord(_ scalars: [Unicode.Scalar]) -> Bool {
+        (1..<minimumLength).contains { p in
+            scalars.count >= 2 * p && scalars.count % p == 0 && scalars.indices.dropFirst(p).allSatisfy { scalars[$0] == scalars[$0 - p] }
+        }
     }
 
     /// Ascending or descending runs (abcdef…, 0987654321): every step ±1, digits wrapping 9↔0.

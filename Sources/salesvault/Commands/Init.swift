@@ -197,7 +197,8 @@ enum NewPasswordCheck {
         case .trivialPattern:
             message = L("the password is a trivial pattern (repeated or consecutive characters)", "密码过于简单（重复或连续的字符）")
         case .containsOwnerName:
-            message = L("the password is mostly the owner's name", "密码主要由档案所有人的姓名构成")
+            message = L("the password is the owner's name (or its pinyin or initials) with little beside it, such as digits in a row or a date",
+                        "密码由档案所有人的姓名（或其拼音、拼音首字母）加上简单的数字、日期等组成，很容易被猜到")
         }
         throw CLIError(.passwordRejected, message,
                        hint: L("use a passphrase of several unrelated words, e.g. four words you will remember",
