@@ -126,6 +126,9 @@ final class WeeklyReportCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/张伟.v2.xlsx.age"))
         let v2 = try runTool(["-d", "-i", dir.path("gm.txt"), folder + "/张伟.v2.html.age"], executable: age).stdout
         XCTAssertTrue(v2.contains("周五新增客户"))
+        // Submitted from a terminal without a Chinese locale (and no --lang), the report of a
+        // department named in Chinese is in Chinese: it is the managers' (it was English: helper-179).
+        XCTAssertTrue(v2.contains("本周新增客户") && !v2.contains("New customers"), String(v2.prefix(2_000)))
     }
 
     /// `--week` as a manager names a week (only 2026-W48 was taken): last week by its name, its

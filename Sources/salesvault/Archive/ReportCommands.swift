@@ -58,14 +58,15 @@ struct ReportCommand: ParsableCommand {
 
     /// Builds the report; on a terminal, first asks for the result and problems the regulation
     /// requires of each grade change that lacks them, and records them.
-    static func build(_ context: ArchiveContext, week: String?, includeSecret: Bool, prompt: Bool) throws -> WeeklyReport {
+    /// `zh`: the report's language (the terminal's, unless the caller says otherwise).
+    static func build(_ context: ArchiveContext, week: String?, includeSecret: Bool, prompt: Bool, zh: Bool = Render.zh) throws -> WeeklyReport {
         let archive = context.archive
         let department = try registry(of: archive)
         let calendar = department?.0.calendar ?? .standard
         var options = WeeklyReportBuilder.Options(week: try Self.week(week, calendar: calendar), calendar: calendar, now: Clock.now)
         options.includeSecret = includeSecret
-        options.zh = Render.zh
-        options.recipients = (department?.0.reportRecipients ?? []).map { Registry.nameWithRole($0, zh: Render.zh) }
+        options.zh = zh
+        options.recipients = (department?.0.reportRecipients ?? []).map { Registry.nameWithRole($0, zh: zh) }
         let intervals = department?.0.contactIntervals ?? .standard
         (options.staleA, options.staleB) = (intervals.a, intervals.b)
         var report = try WeeklyReportBuilder.build(archive, options: options)
@@ -88,6 +89,11 @@ struct ReportCommand: ParsableCommand {
             if noted { report = try WeeklyReportBuilder.build(archive, options: options) }
         }
         return report
+    }
+
+    /// Whether `text` holds a CJK ideograph.
+    static func hasIdeograph(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) || (0x20000...0x2FFFF).contains($0.value) }
     }
 
     /// Said once the report is written (it was said before, and then the writing could fail:
@@ -233,9 +239,12 @@ struct ReportCommand: ParsableCommand {
                                hint: L("keep the archive in <department>/archives/, or set SALESVAULT_DEPARTMENT; `report weekly` makes a report for yourself",
                                        "请将档案放在 <部门>/archives/ 下，或设置 SALESVAULT_DEPARTMENT；只想自己查看，可用 salesvault report weekly"))
             }
-            let report = try ReportCommand.build(context, week: week, includeSecret: false, prompt: !noPrompt)
+            // The report is the managers': in Chinese for a department named in Chinese, unless
+            // --lang says otherwise (a terminal without a Chinese locale sealed an English
+            // report to Chinese managers: helper-179).
+            let zh = global.lang.map { $0 == .zh } ?? (Render.zh || ([registry.name] + registry.managers.map(\.name)).contains { ReportCommand.hasIdeograph($0) })
+            let report = try ReportCommand.build(context, week: week, includeSecret: false, prompt: !noPrompt, zh: zh)
             defer { Background.release(report) }
-            let zh = Render.zh
             let xlsx = try ReportRender.data(report, format: .xlsx, zh: zh)
             let html = try ReportRender.data(report, format: .html, zh: zh)
             let result = try ReportSubmission.submit(report, xlsx: xlsx, html: html, registry: registry, layout: layout, archive: archive, now: Clock.now)
