@@ -339,6 +339,12 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         XCTAssertTrue(zh.stdout.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  wide.csv：“传真”"), zh.stdout)
         let en = try sv(["--lang", "en", "import", path, "--dry-run"])
         XCTAssertTrue(en.stdout.contains("These columns have no header and will not be imported (to import one, write its name in the header row, such as 备注):\n  wide.csv: column C"), en.stdout)
+        // A column of row numbers is said ignored, not listed as one to map (helper-179).
+        let numbered = try dir.write("numbered.csv", "序号,客户名称,传真\n1,甲公司,0571-1\n")
+        let n = try sv(["--lang", "zh", "import", numbered, "--dry-run"]).stdout
+        XCTAssertTrue(n.contains("“序号”列为行号，导入时忽略。"), n)
+        XCTAssertTrue(n.contains("以下列无法识别，不会导入（如需导入，请用 --mapping 指定对应字段）：\n  numbered.csv：“传真”\n"), n)
+        XCTAssertFalse(n.contains("：“序号”"), n)
     }
 
     /// A complaint list's 状态 is said to be read for withdrawals only, not listed among the

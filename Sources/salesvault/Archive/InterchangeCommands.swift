@@ -441,7 +441,18 @@ enum ImportReport {
         }
         // (A JSON file has fields, not columns: helper-119, helper-120.)
         let json = p.source.format == .json
-        let unmapped = p.unused.filter { !$0.computed && !$0.headerless }
+        // A column of row numbers (序号), as most sheets kept in Excel have: said ignored, not
+        // listed as one to map (helper-179).
+        let rowNumberHeaders: Set<String> = ["序号", "行号", "序", "no", "no.", "#", "编号（序号）"]
+        let isRowNumber = { (c: ImportPreview.Column) in !json && rowNumberHeaders.contains(c.header.trimmingCharacters(in: .whitespaces).lowercased()) }
+        let unmapped = p.unused.filter { !$0.computed && !$0.headerless && !isRowNumber($0) }
+        let rowNumbers = p.unused.filter { !$0.computed && !$0.headerless && isRowNumber($0) }
+        var seenNumbers = Set<String>()
+        let numberHeaders = rowNumbers.map(\.header).filter { seenNumbers.insert($0).inserted }
+        if !numberHeaders.isEmpty {
+            Terminal.print(z ? numberHeaders.map { "“\(Terminal.cell($0))”" }.joined(separator: "、") + "列为行号，导入时忽略。"
+                             : "Row numbers, ignored: " + numberHeaders.map { Terminal.cell($0) }.joined(separator: ", "))
+        }
         let headerless = p.unused.filter(\.headerless)
         if !headerless.isEmpty {
             // (--mapping names columns by their header: these have none to name.)
