@@ -252,6 +252,10 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(ReportText.attention(half, zh: false).detail, "TS-2026-0001 · received 2026-11-25, not yet told to the sales director (2 days ago)")
         try archive.routeComplaint("TS-2026-0001", manager: false, director: true, at: h(12, day: 2), now: h(12, day: 2))
         XCTAssertFalse(try build().attention.contains { $0.kind == "unroutedComplaint" })
+        // A complaint of last week recorded this week is entered late, not new (helper-179).
+        try archive.fileComplaint(customer: "华东电力", about: "物流部", description: "发货延迟", receivedAt: Self.monday - 2 * 86_400, now: h(9, day: 1))
+        let rows = try XCTUnwrap(ReportSection.sections(try build(), zh: true).first { $0.title.contains("客户投诉") }).rows.map { $0.map(\.text) }
+        XCTAssertEqual(rows.map { $0[0] }.sorted(), ["TS-2026-0001（本周新增）", "TS-2026-0002（补录）"], "\(rows)")
     }
 
     /// A stage move made last Friday and typed in on Monday (`project stage --at`): the project

@@ -100,7 +100,10 @@ public struct ReportSection: Sendable {
             headers: zh ? ["投诉编号", "客户", "状态", "受理日期", "通报销售经理日期", "通报销售总监日期", "协调人", "回访满意度"]
                 : ["Number", "Customer", "Status", "Received", "Manager told", "Director told", "Coordinator", "Satisfaction"],
             rows: r.complaints.map { t in
-                [c(t.number + (t.newThisWeek ? (zh ? "（本周新增）" : " (new)") : "")), c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh)),
+                // (One recorded this week but received before it is entered late, as a log entry
+                // is: it was said 本周新增: helper-179.)
+                [c(t.number + (t.newThisWeek ? ((t.receivedAt ?? .max) < r.periodStart ? (zh ? "（补录）" : " (entered late)") : (zh ? "（本周新增）" : " (new)")) : "")),
+                 c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh)),
                  c(ReportText.date(t.receivedAt, calendar)), c(ReportText.date(t.managerNotifiedAt, calendar)),
                  c(ReportText.date(t.directorNotifiedAt, calendar)), c(t.coordinator ?? ""), c(ReportText.satisfaction(t.satisfaction, zh: zh))]
             }, empty: zh ? "本周无新增或未结案的投诉。" : "No complaints."))
