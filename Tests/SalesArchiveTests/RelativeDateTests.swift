@@ -25,11 +25,15 @@ final class RelativeDateTests: XCTestCase {
             ("两周后", d(2026, 12, 9)), ("2个星期后", d(2026, 12, 9)), ("3天前", d(2026, 11, 22)),
             ("+3d", d(2026, 11, 28)), ("-2d", d(2026, 11, 23)), ("+1w", d(2026, 12, 2)), ("＋３ｄ", d(2026, 11, 28)),
             ("in 3 days", d(2026, 11, 28)), ("2 days ago", d(2026, 11, 23)),
+            // The month's and the year's ends and starts, months ahead (helper-179).
+            ("月底", d(2026, 11, 30)), ("本月底", d(2026, 11, 30)), ("下月底", d(2026, 12, 31)), ("下个月初", d(2026, 12, 1)),
+            ("年底", d(2026, 12, 31)), ("半个月后", d(2026, 12, 10)), ("下个月5号", d(2026, 12, 5)), ("下月二十日", d(2026, 12, 20)),
+            ("一个月后", d(2026, 12, 25)), ("3个月后", d(2027, 2, 25)), ("两个月后", d(2027, 1, 25)),
         ]
         for (text, day) in expected {
             XCTAssertEqual(try DateParser.parse(text, now: now), day, text)
         }
-        for text in ["下周", "周八", "next week", "next", "+3", "3天", "+d", "+99999999d", "in days", "下周三下午"] {
+        for text in ["下周", "周八", "next week", "next", "+3", "3天", "+d", "+99999999d", "in days", "下周三下午", "下个月32号", "0个月后", "下月号"] {
             XCTAssertThrowsError(try DateParser.parse(text, now: now), text) { XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidDate, text) }
         }
     }
@@ -44,7 +48,8 @@ final class RelativeDateTests: XCTestCase {
         }
         let relative = ["今天", "today", "Today", "明天", "tomorrow", "后天", "大后天", "昨天", "前天", "今日", "明日", "本周五", "周五", "周日",
                         "下周三", "上周一", "next wed", "this fri", "3天后", "3 天后", "三天后", "两周后", "2个星期后", "3天前", "3日后", "3日前",
-                        "+3d", "-2d", "+1w", "＋３ｄ", "in 3 days", "2 days ago", " 明天 ", "\u{3000}3天后"]
+                        "+3d", "-2d", "+1w", "＋３ｄ", "in 3 days", "2 days ago", " 明天 ", "\u{3000}3天后",
+                        "月底", "下月初", "年底", "半个月后", "下个月5号", "3个月后"]
         let plain = ["2026-03-05", "2026/3/5", "2026.3.5", "2026年3月5日", "2026年12月1号", "２０２６／３／５", "2026-03-05 14:30", "2026-03-05T14:30",
                      "", " ", "-3", "+3", "3", "12月1日", "日", "年月日", "T", "３日"]
         let mixed = ["2026-03-05x", "+3d ", "3d", "-3w", "3w", "2026/3/5 明天", "3号后", "Tt", "d", "五日后"]

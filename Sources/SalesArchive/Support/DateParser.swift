@@ -605,6 +605,10 @@ public enum DateParser {
         case "前天": return today - 2
         default: break
         }
+        // The month's and the year's ends and starts, and months ahead: 月底, 下月初, 年底,
+        // 下个月5号, 半个月后, 3个月后 (everyday words a follow-up is written in were refused:
+        // helper-179).
+        if let day = monthRelativeDay(t, today: today) { return day }
         // +3d, -2d, +1w
         if let sign = t.first, sign == "+" || sign == "-", let unit = t.last, unit == "d" || unit == "w",
            let n = Int32(t.dropFirst().dropLast()), n <= 100_000 {
@@ -646,6 +650,36 @@ public enum DateParser {
             guard d.count == 1, let i = "一二三四五六日天".firstIndex(of: d.first!) else { return nil }
             let n = min("一二三四五六日天".distance(from: "一二三四五六日天".startIndex, to: i), 6)
             return monday(of: today) + weeks * 7 + Int32(n)
+        }
+        return nil
+    }
+
+    /// 月底 (本月底, 月末), 下月底, 下月初, 年底 (年末), 半个月后, 下个月5号 (下月五日), N个月后:
+    /// the day, or nil. A day of the month it does not have (下个月31号 in a month of 30) is nil.
+    static func monthRelativeDay(_ t: String, today: Int32) -> Int32? {
+        let (y, m, d) = civil(today)
+        func first(_ month: Int) -> Int32? { day(year: y + (month - 1) / 12, month: (month - 1) % 12 + 1, day: 1) }
+        switch t {
+        case "月底", "月末", "本月底", "本月末", "这个月底", "这月底": return first(m + 1).map { $0 - 1 }
+        case "下月底", "下个月底", "下月末", "下个月末": return first(m + 2).map { $0 - 1 }
+        case "下月初", "下个月初": return first(m + 1)
+        case "年底", "年末", "今年底", "今年年底", "今年年末": return day(year: y, month: 12, day: 31)
+        case "半个月后", "半月后", "半个月以后", "半个月之后": return today + 15
+        default: break
+        }
+        for prefix in ["下个月", "下月"] where t.hasPrefix(prefix) {
+            var body = String(t.dropFirst(prefix.count))
+            guard let unit = body.last, unit == "号" || unit == "日" else { return nil }
+            body.removeLast()
+            guard let n = chineseNumber(body), let start = first(m + 1) else { return nil }
+            let (ny, nm, _) = civil(start)
+            return day(year: ny, month: nm, day: Int(n))
+        }
+        for suffix in ["个月后", "个月以后", "个月之后"] where t.hasSuffix(suffix) {
+            guard let n = chineseNumber(String(t.dropLast(suffix.count))), n > 0, n <= 1_200, let start = first(m + Int(n)),
+                  let next = first(m + Int(n) + 1) else { return nil }
+            // (The same day of that month, or its last when it has fewer days: 1月31日 + 1个月 = 2月28日.)
+            return start + Int32(min(d, Int(next - start))) - 1
         }
         return nil
     }
