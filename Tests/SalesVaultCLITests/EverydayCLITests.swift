@@ -81,6 +81,11 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let logged = try sv(["log", "add", "华为", "call", "回访", "--at", "昨天下午5点", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(logged.stderr.contains("提示：本机时区（"), logged.stderr)
         let entry = try XCTUnwrap(logged.stdout.split(separator: " ").dropFirst().first.map { String($0.prefix { $0 != "，" }) })
+        XCTAssertFalse(logged.stdout.contains("跟进方式记为"), logged.stdout)
+        // A type written as another word is said as recorded (短信 went in as 微信/IM without a word: helper-179).
+        let sms = try sv(["log", "add", "华为", "短信", "发报价单", "--lang", "zh"], day: 1, hour: 10)
+        XCTAssertTrue(sms.stdout.contains("，跟进方式记为“微信/IM”。"), sms.stdout)
+        XCTAssertFalse(try sv(["log", "add", "华为", "电话", "回访", "--lang", "zh"], day: 1, hour: 10).stdout.contains("跟进方式记为"))
         let edited = try sv(["log", "edit", entry, "--at", "昨天下午6点", "--lang", "zh"], day: 1, hour: 10)
         XCTAssertTrue(edited.stderr.contains("提示：本机时区（"), edited.stderr)
         XCTAssertTrue(edited.stdout.hasPrefix("已修改 \(entry)，时间为 2026-11-23 18:00（北京时间 2026-11-24 02:00）；"), edited.stdout)

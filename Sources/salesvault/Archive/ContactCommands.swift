@@ -183,8 +183,15 @@ struct LogCommand: ParsableCommand {
             // The people recorded, by id and name (--with 王明 recorded 王明远, whose name holds
             // it, and the line did not say so: helper-140).
             let met = (e["contacts"]?.refs ?? []).compactMap { context.archive.state.entity(.contact, $0) }.map { "\($0.shortID) \($0.displayName)" }
-            let forEN = (whose.map { " for \($0)" } ?? "") + (met.isEmpty ? "" : ", with " + met.joined(separator: ", "))
-            let forZH = (whose.map { "，客户：\($0)" } ?? "") + (met.isEmpty ? "" : "，联系人：" + met.joined(separator: "、"))
+            var forEN = (whose.map { " for \($0)" } ?? "") + (met.isEmpty ? "" : ", with " + met.joined(separator: ", "))
+            var forZH = (whose.map { "，客户：\($0)" } ?? "") + (met.isEmpty ? "" : "，联系人：" + met.joined(separator: "、"))
+            // A type written as another word than its own (短信, 钉钉, 来访) is said as recorded
+            // (短信 went in as 微信/IM without a word: helper-179).
+            if let code = e["type"]?.text, let recorded = ActivityType(rawValue: code), case let typed = type.trimmingCharacters(in: .whitespaces),
+               typed != recorded.zh, typed.lowercased() != recorded.rawValue, typed.lowercased() != recorded.en.lowercased() {
+                forEN += ", as \(recorded.en)"
+                forZH += "，跟进方式记为“\(recorded.zh)”"
+            }
             if at != nil, let recorded = e["at"]?.int {
                 let shown = DateParser.localMinute(recorded), there = context.departmentTime(recorded)
                 Terminal.print(L("Logged \(e.shortID)\(forEN) at \(shown)\(there.map { " (\($0.en))" } ?? "").",
