@@ -269,16 +269,26 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertThrowsError(try archive.setStage("配电改造", to: "2", reason: nil, at: h(12), now: h(10))) { error in
             XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("不能晚于现在") == true, "\(error)")
         }
-        XCTAssertThrowsError(try archive.setStage("配电改造", to: "2", reason: nil, at: friday - 3 * 86_400, now: h(10))) { error in
-            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("进入第 1 阶段，不能早于这个时间离开") == true, "\(error)")
-        }
         let p = try archive.setStage("配电改造", to: "2", reason: nil, at: friday, now: h(10))
         XCTAssertEqual(p["stageSince"]?.int, friday)
+        // A project first recorded after it moved (never moved since it was added) may move
+        // before it was recorded (helper-180: it was refused as leaving its first stage early);
+        // not out of a stage before the move into it, but a date alone on that move's day is
+        // the move's time (helper-180: 09:00 was refused after a 15:00 move).
+        try archive.addProject(customer: "上海老客户", name: "新录项目", now: h(9))
+        XCTAssertEqual(try archive.setStage("新录项目", to: "2", reason: nil, at: friday, now: h(10))["stageSince"]?.int, friday)
+        XCTAssertThrowsError(try archive.setStage("新录项目", to: "3", reason: nil, at: friday - 86_400, now: h(11))) { error in
+            XCTAssertTrue((error as? ArchiveError)?.reasonZH?.contains("进入第 2 阶段，不能早于这个时间离开") == true, "\(error)")
+        }
+        let fridayAlone = DateParser.startOfDay(DateParser.localDay(friday))  // (a date alone, as a file gives it)
+        XCTAssertEqual(try archive.setStage("新录项目", to: "3", reason: "招标提前", at: fridayAlone, now: h(11))["stageSince"]?.int, friday)
         let r = try build()
         let move = try XCTUnwrap(r.stageMoves.first { $0.project == "配电改造" })
         XCTAssertEqual(move.reason, "补录：实际于 11-20 进入“2 项目立项”")
         XCTAssertEqual(try build(zh: false).stageMoves.first { $0.project == "配电改造" }?.reason, "entered late: it moved to 2 project initiation on 11-20")
-        XCTAssertEqual(r.thisWeek.stageForward, 2, "this week's record, as a late log entry is")
+        XCTAssertEqual(r.thisWeek.stageForward, 3, "this week's records, as a late log entry is")
+        // Several moves, each late one marked (only the last was: helper-180).
+        XCTAssertEqual(r.stageMoves.first { $0.project == "新录项目" }?.reason, "11-20（补录） 1 信息开发 → 2 项目立项；11-20（补录） 2 项目立项 → 3 招投标：招标提前")
     }
 
     /// An entry typed in this week for a visit of last week is this week's record, not this

@@ -422,11 +422,11 @@ public enum WeeklyReportBuilder {
         }
         guard moves.count > 1 else { return withLate(moves.last?.reason) }
         guard moves.contains(where: { !($0.reason ?? "").isEmpty }) else { return withLate(nil) }
-        return withLate(moves.map { m in
-            // (Each move's day, MM-DD: helper-128.)
-            String(calendar.dateString(of: m.at).dropFirst(5)) + " "
+        return moves.map { m in
+            // (Each move's day, MM-DD: helper-128; each late one marked: only the last was, helper-180.)
+            String(calendar.dateString(of: m.at).dropFirst(5)) + (m.at < periodStart ? (zh ? "（补录）" : " (entered late)") : "") + " "
                 + "\(ReportText.stage(m.from, zh: zh)) → \(ReportText.stage(m.to, zh: zh))" + ((m.reason ?? "").isEmpty ? "" : (zh ? "：" : ": ") + m.reason!)
-        }.joined(separator: zh ? "；" : "; "))
+        }.joined(separator: zh ? "；" : "; ")
     }
 
     /// The ids of the batches of `period` that an undo in the same period took back, with those

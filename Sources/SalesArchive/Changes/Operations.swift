@@ -372,15 +372,25 @@ extension ChangeDraft {
         // When it entered the stage: the change's time, or an earlier one given (a move made on
         // Friday typed in on Monday was dated Monday: helper-179), not before it entered the
         // stage it leaves, and not after the change.
-        let since = at ?? now
+        var since = at ?? now
         if let at {
             guard at <= now else {
                 throw ArchiveError(.invalidValue, "the project cannot enter a stage later than now (\(DateParser.localMinute(at)))",
                                    zh: "进入阶段的时间（\(DateParser.localMinute(at))）不能晚于现在")
             }
-            if let entered = p["stageSince"]?.int, at < entered {
-                throw ArchiveError(.invalidValue, "\(p.displayName) entered \(current.reference(zh: false)) at \(DateParser.localMinute(entered)): it cannot leave it before that (\(DateParser.localMinute(at)))",
-                                   zh: "\(p.displayName)于 \(DateParser.localMinute(entered)) 进入\(current.reference(zh: true))，不能早于这个时间离开（所填时间为 \(DateParser.localMinute(at))）")
+            // Not before the move into the stage it leaves. A project not moved since it was
+            // added (its first stage dated by its recording) may move at any earlier time: a
+            // project first recorded on Monday moved last Friday (it was refused: helper-180).
+            // A date alone on that move's day is recorded at the move's time, as a complaint's
+            // steps are (09:00 was refused after a 15:00 move: helper-180).
+            if let entered = p["stageSince"]?.int, at < entered, entered != p.createdAt {
+                let start = DateParser.startOfDay(DateParser.localDay(at))
+                let dateOnly = at == start || at == start + Int64(DateParser.dateOnlyHour) * 3_600
+                guard dateOnly, DateParser.localDay(at) == DateParser.localDay(entered) else {
+                    throw ArchiveError(.invalidValue, "\(p.displayName) entered \(current.reference(zh: false)) at \(DateParser.localMinute(entered)): it cannot leave it before that (\(DateParser.localMinute(at)))",
+                                       zh: "\(p.displayName)于 \(DateParser.localMinute(entered)) 进入\(current.reference(zh: true))，不能早于这个时间离开（所填时间为 \(DateParser.localMinute(at))）")
+                }
+                since = entered
             }
         }
         var changes = [
