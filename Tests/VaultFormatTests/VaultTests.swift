@@ -283,12 +283,18 @@ final class PasswordStrengthTests: XCTestCase {
     /// a date, and a short word written twice, passed.
     func testTheOwnersPinyinOrInitialsBesideWeakDigitsAndRepeatedWordsAreRefused() {
         for (password, owner) in [("zhangwei123456", "张伟"), ("zhangwei888888", "张伟"), ("zw19900101zw", "张伟"), ("lina12345678", "李娜"),
-                                  ("19900101zhangwei", "张伟"), ("ZhangWei654321", "张伟")] {
+                                  ("19900101zhangwei", "张伟"), ("ZhangWei654321", "张伟"),
+                                  // (helper-180: given name first, separators, the surname alone, ü as v, initials with digits.)
+                                  ("weizhang123456", "张伟"), ("zhang.wei.1990", "张伟"), ("zhang19900101", "张伟"), ("wei19900101!", "张伟"),
+                                  ("zw_1234567890", "张伟"), ("lvfang123456", "吕芳"), ("nali12345678", "李娜"), ("li.na.123456", "李娜"), ("nvwa12345678", "女娲"),
+                                  ("smith2026smith", "John Smith")] {
             XCTAssertEqual(PasswordStrength.evaluate(password, owner: owner), .containsOwnerName, password)
         }
         XCTAssertEqual(PasswordStrength.evaluate("abc123abc123"), .trivialPattern)
         XCTAssertEqual(PasswordStrength.evaluate("zhangwei 海棠花开 2026", owner: "张伟"), .acceptable, "the rest is strong on its own")
         XCTAssertEqual(PasswordStrength.evaluate("correct horse correct horse"), .acceptable, "a word of ten or more written twice")
         XCTAssertEqual(PasswordStrength.evaluate("zw-harbour-lotus", owner: "张伟"), .acceptable)
+        XCTAssertEqual(PasswordStrength.evaluate("sweet-weigh-river-29", owner: "张伟"), .acceptable, "wei inside a word, a strong rest")
+        XCTAssertEqual(PasswordStrength.evaluate("ouyang 海棠花开 2026", owner: "欧阳娜娜"), .acceptable)
     }
 }

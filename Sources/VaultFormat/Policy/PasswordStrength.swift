@@ -34,17 +34,29 @@ public enum PasswordStrength {
         if Set(scalars).count <= 2 { return .trivialPattern }
         if isRun(scalars) || isShortRepeat(scalars) || isRepeatedWord(scalars) { return .trivialPattern }
         if let owner {
-            let compact = lowered.filter { !$0.isWhitespace }
-            // The name as written, its pinyin without tones (张伟 → zhangwei) and the pinyin's
-            // initials (zw); what is left once they are taken out must be strong on its own
-            // (zhangwei123456, zhangwei888888 and zw19900101zw passed: helper-179).
-            let written = owner.lowercased().filter { !$0.isWhitespace }
-            let syllables = (owner.applyingTransform(.mandarinToLatin, reverse: false)?
-                .applyingTransform(.stripDiacritics, reverse: false) ?? "").lowercased()
-                .split(whereSeparator: { !$0.isLetter }).map(String.init)
-            let pinyin = syllables.joined()
-            let initials = syllables.count >= 2 ? String(syllables.compactMap(\.first)) : ""
-            let names = [written, pinyin, initials].filter { $0.count >= 2 }
+            // Letters and digits only: zhang.wei.1990 and zw_1234567890 are the name and digits.
+            let compact = lowered.filter { $0.isLetter || $0.isNumber }
+            // The name as written, its pinyin without tones (张伟 → zhangwei), given name first
+            // (weizhang), ü as v (吕 → lv), each syllable of two letters or more (zhang, wei) and
+            // the initials (zw); what is left once they are taken out must be strong on its own
+            // (zhangwei123456, zw19900101zw passed: helper-179; weizhang123456, zhang19900101,
+            // lvfang123456: helper-180).
+            let written = owner.lowercased().filter { $0.isLetter || $0.isNumber }
+            let latin = (owner.applyingTransform(.mandarinToLatin, reverse: false) ?? "").lowercased()
+            let umlautAsV = latin.unicodeScalars.map { "üǖǘǚǜ".unicodeScalars.contains($0) ? "v" : String($0) }.joined()
+            func syllables(_ text: String) -> [String] {
+                (text.applyingTransform(.stripDiacritics, reverse: false) ?? text).split(whereSeparator: { !$0.isLetter }).map(String.init)
+            }
+            var names = [written]
+            for parts in [syllables(latin), syllables(umlautAsV)] where !parts.isEmpty {
+                names.append(parts.joined())
+                names += parts.filter { $0.count >= 2 }
+                if parts.count >= 2 {
+                    names.append(String(parts.compactMap(\.first)))
+                    names.append((parts.dropFirst() + [parts[0]]).joined())
+                }
+            }
+            names = names.filter { $0.count >= 2 }
             if names.contains(where: { compact.contains($0) }) {
                 var rest = compact
                 for name in names.sorted(by: { $0.count > $1.count }) { rest = rest.replacingOccurrences(of: name, with: "") }
