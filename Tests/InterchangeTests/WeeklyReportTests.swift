@@ -252,6 +252,14 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(ReportText.attention(half, zh: false).detail, "TS-2026-0001 · received 2026-11-25, not yet told to the sales director (2 days ago)")
         try archive.routeComplaint("TS-2026-0001", manager: false, director: true, at: h(12, day: 2), now: h(12, day: 2))
         XCTAssertFalse(try build().attention.contains { $0.kind == "unroutedComplaint" })
+        // Surveyed with the customer not satisfied: a warning until handled again (helper-180).
+        try archive.resolveComplaint("TS-2026-0001", coordinator: "刘经理", resolution: "致歉", at: h(13, day: 2), now: h(13, day: 2))
+        try archive.surveyComplaint("TS-2026-0001", satisfaction: "不满意", comment: nil, at: h(9, day: 3), now: h(9, day: 3))
+        let dissatisfied = try XCTUnwrap(try build().attention.first { $0.kind == "dissatisfiedComplaint" })
+        XCTAssertEqual(ReportText.attention(dissatisfied, zh: true).what, "客户对投诉处理不满意")
+        XCTAssertEqual(ReportText.attention(dissatisfied, zh: true).detail, "TS-2026-0001 · 2026-11-26 回访，待重新处理（已 1 天）")
+        try archive.resolveComplaint("TS-2026-0001", coordinator: "刘经理", resolution: "更换设备", at: h(10, day: 3), now: h(10, day: 3))
+        XCTAssertFalse(try build().attention.contains { $0.kind == "dissatisfiedComplaint" })
         // A complaint of last week recorded this week is entered late, not new (helper-179).
         try archive.fileComplaint(customer: "华东电力", about: "物流部", description: "发货延迟", receivedAt: Self.monday - 2 * 86_400, now: h(9, day: 1))
         let rows = try XCTUnwrap(ReportSection.sections(try build(), zh: true).first { $0.title.contains("客户投诉") }).rows.map { $0.map(\.text) }

@@ -76,9 +76,14 @@ public enum ReportText {
             let since = a.day.map { zh ? "\(day($0)) 受理" : "received \(day($0))" } ?? ""
             return (zh ? "投诉尚未通报" : "complaint not yet passed on",
                     "\(parts[0]) · \(since)" + (zh ? "，尚未通报\(who.joined(separator: "、"))（已 \(a.days ?? 0) 天）" : ", not yet told to \(who.joined(separator: " and ")) (\(daysAgo(a.days ?? 0)))"))
+        case "dissatisfiedComplaint":
+            let since = a.day.map { zh ? "\(day($0)) 回访" : "surveyed \(day($0))" } ?? ""
+            return (zh ? "客户对投诉处理不满意" : "customer not satisfied with a complaint's handling",
+                    "\(a.subject) · \(since)" + (zh ? "，待重新处理（已 \(a.days ?? 0) 天）" : ", to be handled again (\(daysAgo(a.days ?? 0)))"))
         case "more":
             let what = ["stale": zh ? "A/B 类客户超期未跟进" : "A/B customers not contacted", "overdueFollowUp": zh ? "计划跟进已逾期" : "overdue follow-ups",
                         "unroutedComplaint": zh ? "投诉尚未通报" : "complaints not yet passed on",
+                        "dissatisfiedComplaint": zh ? "客户对投诉处理不满意" : "complaints to handle again",
                         "pastExpected": zh ? "已过预计签约日期仍未签约" : "projects past their expected signing",
                         "upcoming": zh ? "即将投标或签约" : "bids and signings ahead"][a.subject] ?? a.subject
             return (zh ? "……另有 \(a.days ?? 0) 项" : "… \(a.days ?? 0) more", what)

@@ -313,6 +313,13 @@ public enum WeeklyReportBuilder {
             let open = ComplaintStatus.isOpen(status)
             // One still open and not passed to both managers (regulation 6.4) is a warning (one
             // never routed showed in neither the agenda nor the warnings: helper-179).
+            // One surveyed with the customer not satisfied waits to be handled again (helper-180).
+            if status == ComplaintStatus.surveyed.rawValue, atEnd.value(t, "satisfaction")?.text == Satisfaction.dissatisfied.rawValue {
+                let surveyed = atEnd.value(t, "surveyedAt")?.int
+                report.attention.append(WeeklyReport.Attention(
+                    kind: "dissatisfiedComplaint", customer: name(atEnd.value(t, "customer")?.ref), subject: atEnd.value(t, "number")?.text ?? t.shortID,
+                    day: surveyed.map { Int32(clamping: o.calendar.day(of: $0)) }, days: surveyed.map { Int(max(0, endInstant - $0) / 86_400) }))
+            }
             if open, atEnd.value(t, "managerNotifiedAt") == nil || atEnd.value(t, "directorNotifiedAt") == nil {
                 let received = atEnd.value(t, "receivedAt")?.int
                 let missing = [atEnd.value(t, "managerNotifiedAt") == nil ? "manager" : nil, atEnd.value(t, "directorNotifiedAt") == nil ? "director" : nil].compactMap { $0 }
@@ -383,7 +390,7 @@ public enum WeeklyReportBuilder {
         // Most urgent first within each kind (the longest silent, the most overdue, the soonest),
         // at most `attentionLimit` of a kind and a line saying how many more (a report lists
         // what a manager can act on, not an archive's worth of rows).
-        let attentionOrder = ["unroutedComplaint": -1, "stale": 0, "overdueFollowUp": 1, "pastExpected": 2, "upcoming": 3]
+        let attentionOrder = ["unroutedComplaint": -2, "dissatisfiedComplaint": -1, "stale": 0, "overdueFollowUp": 1, "pastExpected": 2, "upcoming": 3]
         var grouped: [String: [WeeklyReport.Attention]] = Dictionary(grouping: report.attention, by: \.kind)
         report.attention = []
         for kind in attentionOrder.sorted(by: { $0.value < $1.value }).map(\.key) {

@@ -252,11 +252,14 @@ public struct Agenda: Sendable {
     /// Open complaints not yet passed to the sales manager or the sales director (regulation
     /// 6.4: every complaint goes to both; one never routed showed nowhere: helper-179).
     public var unrouted: [Entity] = []
+    /// Complaints surveyed with the customer not satisfied: to be handled again (they dropped
+    /// off every list once surveyed: helper-180).
+    public var dissatisfied: [Entity] = []
     public var silent: [Silent] = []
     public var gradeHints: [GradeHint] = []
 
     public var isEmpty: Bool {
-        overdue.isEmpty && dueToday.isEmpty && upcoming.isEmpty && expected.isEmpty && surveys.isEmpty && unrouted.isEmpty && silent.isEmpty && gradeHints.isEmpty
+        overdue.isEmpty && dueToday.isEmpty && upcoming.isEmpty && expected.isEmpty && surveys.isEmpty && unrouted.isEmpty && dissatisfied.isEmpty && silent.isEmpty && gradeHints.isEmpty
     }
 }
 
@@ -344,8 +347,10 @@ extension CustomerArchive {
         state.each(.complaint) { t in
             if t["status"]?.text == ComplaintStatus.resolved.rawValue { agenda.surveys.append(t) }
             if ComplaintStatus.isOpen(t["status"]?.text), t["managerNotifiedAt"] == nil || t["directorNotifiedAt"] == nil { agenda.unrouted.append(t) }
+            if t["status"]?.text == ComplaintStatus.surveyed.rawValue, t["satisfaction"]?.text == Satisfaction.dissatisfied.rawValue { agenda.dissatisfied.append(t) }
         }
         agenda.surveys.sort { $0.id < $1.id }
+        agenda.dissatisfied.sort { $0.id < $1.id }
         agenda.unrouted.sort { ($0["receivedAt"]?.int ?? 0, $0.id) < ($1["receivedAt"]?.int ?? 0, $1.id) }
         return agenda
     }

@@ -46,7 +46,7 @@ struct AgendaCommand: ArchiveCommand {
         context.noteMachineDay(at: now)
         let agenda = try context.archive.agenda(now: now, days: days, intervals: Self.intervals(of: context.archive))
         if json {  // (counted before the calendar file is written, not after)
-            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count + agenda.unrouted.count
+            let items = agenda.overdue.count + agenda.dueToday.count + agenda.upcoming.count + agenda.expected.count + agenda.surveys.count + agenda.unrouted.count + agenda.dissatisfied.count
                 + agenda.silent.count + agenda.gradeHints.count
             try Render.checkJSON(items: items, fieldsEach: 5)
         }
@@ -103,6 +103,14 @@ enum AgendaView {
         if !a.unrouted.isEmpty {
             print(z ? "（通报后请登记：complaint route 编号 --manager --director）" : "(once told, record it: complaint route NUMBER --manager --director)")
         }
+        section("Complaints the customer was not satisfied with: handle them again", "客户不满意、待重新处理的投诉", ["number", "customer", "surveyed", "comment"], ["编号", "客户", "回访时间", "客户意见"],
+                a.dissatisfied.map { t in
+                    [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
+                     t["surveyedAt"]?.int.map(Format.date) ?? "", Render.truncate(t["surveyComment"]?.text ?? "", 30)]
+                })
+        if !a.dissatisfied.isEmpty {
+            print(z ? "（重新处理后请登记：complaint resolve 编号 --coordinator … --resolution …，再次回访）" : "(once handled again: complaint resolve NUMBER --coordinator … --resolution …, then survey again)")
+        }
         section("Complaints waiting for their survey", "待回访的投诉", ["number", "customer", "resolved"], ["编号", "客户", "处理时间"],
                 a.surveys.map { t in
                     [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
@@ -135,6 +143,7 @@ enum AgendaView {
             "expected": a.expected.map { ["project": $0.project.shortID, "name": $0.project.displayName, "customer": $0.customer?.shortID ?? "",
                                           "kind": $0.isBid ? "bid" : "sign", "date": DateParser.format($0.day)] },
             "surveys": a.surveys.map { ["complaint": $0.shortID, "number": $0.displayName] },
+            "dissatisfied": a.dissatisfied.map { ["complaint": $0.shortID, "number": $0.displayName] },
             "unrouted": a.unrouted.map { t -> [String: Any] in
                 ["complaint": t.shortID, "number": t.displayName, "managerNotified": t["managerNotifiedAt"] != nil, "directorNotified": t["directorNotifiedAt"] != nil]
             },
