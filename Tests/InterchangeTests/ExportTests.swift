@@ -574,6 +574,9 @@ final class ExportTests: XCTestCase {
         for (own, customer) in [("P900", "上海浦东发展银行"), (project.shortID, "𠮷野家餐饮有限公司"), (yoshinoya.shortID, "上海浦东发展银行")] {
             let q = try f.importing(Data("记录号,客户,项目名称,决策人\n\(own),\(customer),新项目,\(id)\n".utf8), name: "p.csv", commit: false)
             XCTAssertTrue(q.problems.contains { $0.reasonZH.contains("本文件中没有记录号为 \(id) 的联系人") }, "\(own): \(q.problems.map(\.reasonZH))")
+            // The row that keeps the file's ids its own is named (helper-180 N7); a customer's id as
+            // a project's is no project's record id at all.
+            XCTAssertEqual(own == yoshinoya.shortID, !q.problems.contains { $0.reasonZH.contains("第 2 行的记录号 \(own) 不是本档案中该客户的记录（如该行是新加的，请清空其记录号）") }, "\(own): \(q.problems.map(\.reasonZH))")
             XCTAssertFalse(q.canCommit, own)
         }
         // In one whose ids are, an id of another customer's contact is said to be that (it was said

@@ -230,8 +230,15 @@ extension Importer.ChangeSetBuilder {
         let name = kind == .customer ? (en: "the customer's full name (or credit code)", zh: "客户全称（或统一社会信用代码）") : kind == .contact ? (en: "the contact's name", zh: "联系人姓名") : (en: "the project's name", zh: "项目名称")
         // (A file that does not say where it came from is not said to come from elsewhere: this
         // archive's own CSV export was: helper-170.)
-        let whence = source.exportedFrom != nil ? (en: "it was not exported from this archive", zh: "本文件并非从本档案导出")
+        var whence = source.exportedFrom != nil ? (en: "it was not exported from this archive", zh: "本文件并非从本档案导出")
             : (en: "it does not say it was exported from this archive", zh: "本文件没有注明是从本档案导出的")
+        // The row that keeps the file's ids its own, when a row would otherwise have made them
+        // this archive's (a row added by hand with a 记录号 of its own: helper-180 N7).
+        if let n = notHere, !idsReadAsHere, let given = rows[n].sourceID {
+            let at = place(tables[rows[n].mapped].table.name, rows[n].line, from: r)
+            whence.en += ", and the record id \(Importer.idKey(given)) at \(at.en) is not this archive's record of its customer"
+            whence.zh += "，且\(at.zh)的记录号 \(Importer.idKey(given)) 不是本档案中该客户的记录（如该行是新加的，请清空其记录号）"
+        }
         refuse(i, column, text,
                "the file has no \(kind.en) with the record id \(id); \(whence.en), so its ids name only its own records, whatever this archive's \(id) is: give \(name.en) instead",
                "本文件中没有记录号为 \(id) 的\(kind.zh)。\(whence.zh)，文件中的记录号只指文件内的记录，与本档案的 \(id) 无关，请在此处改填\(name.zh)")

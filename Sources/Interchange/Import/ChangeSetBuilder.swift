@@ -113,6 +113,9 @@ extension Importer {
         /// record of that id at the row's customer: its references written as the ids of this
         /// archive's contacts and projects of the row's customer are those (`exportedChild`).
         var idsReadAsHere = false
+        /// The first row whose own record id kept `idsReadAsHere` false (not this archive's record
+        /// at the row's customer): named when a reference by an id is refused (helper-180).
+        var notHere: Int?
         // The file's times written in a time zone this machine does not know (a warning says
         // so): an entry's time is not changed by such a file. (One it knows: read in it.)
         let zoneShifted: Bool
@@ -213,8 +216,8 @@ extension Importer {
                 notTrusted = .noAboutSheet
             }
             foreignIDs = !ownIDs && (source.exportedFrom != nil || source.format == .json || notTrusted != nil)
-            idsReadAsHere = Self.readsIDsAsHere(notTrusted, others: source.exportedFrom != nil && (importer.recordIDs == .file || importer.recordIDs == .notThisArchive(.otherArchive)),
-                                                rows: rows, excluding: excluded, state: importer.archive.state)
+            (idsReadAsHere, notHere) = Self.readsIDsAsHere(notTrusted, others: source.exportedFrom != nil && (importer.recordIDs == .file || importer.recordIDs == .notThisArchive(.otherArchive)),
+                                                           rows: rows, excluding: excluded, state: importer.archive.state)
             if let whyNot = notTrusted, let t = tables.first(where: { $0.column(ofTarget: .sourceID) != nil }) {
                 let isCSV: Bool = { if case .csv = source.format { return true } else { return false } }()
                 let why: (String, String)
@@ -260,25 +263,25 @@ extension Importer {
         /// archive of its kind and of its customer. (A CSV export of an archive with two contacts of
         /// one name, which writes them by their ids, was refused on import: helper-177; another
         /// archive's CSV had its ids read as this one's namesakes: helper-178.)
-        static func readsIDsAsHere(_ why: RecordIDs.Why?, others: Bool, rows: [Row], excluding excluded: Set<Int>, state: ArchiveState) -> Bool {
-            guard let why, why != .otherArchive, why != .otherOwner, !others else { return false }
+        static func readsIDsAsHere(_ why: RecordIDs.Why?, others: Bool, rows: [Row], excluding excluded: Set<Int>, state: ArchiveState) -> (Bool, Int?) {
+            guard let why, why != .otherArchive, why != .otherOwner, !others else { return (false, nil) }
             var seen = false
             for (i, r) in rows.enumerated() where !excluded.contains(i) {
                 guard let given = r.sourceID, let (k, n) = Importer.recordID(given), k == r.kind.entity else { continue }
-                guard let e = state.entity(k, n) else { return false }
+                guard let e = state.entity(k, n) else { return (false, i) }
                 let customerText = r.kind == .customers ? r.field("name") : r.refs["customer"]
                 let customer = k == .customer ? e : e["customer"]?.ref.flatMap { state.entity(.customer, $0) }
-                guard let customer, let text = customerText?.trimmedWhitespace, !text.isEmpty else { return false }
+                guard let customer, let text = customerText?.trimmedWhitespace, !text.isEmpty else { return (false, i) }
                 let named: Bool
                 if let (ck, cn) = Importer.recordID(text), ck == .customer {
                     named = cn == customer.id
                 } else {
                     named = Identity.companyKey(text) == Identity.companyKey(customer["name"]?.text ?? "")
                 }
-                guard named else { return false }
+                guard named else { return (false, i) }
                 seen = true
             }
-            return seen
+            return (seen, nil)
         }
 
         func build() -> Build {
