@@ -251,7 +251,8 @@ final class DepartmentCLITests: DepartmentCLITestCase {
     /// is 经理, not “manager”, beside the name in full-width brackets; the registry's time is a
     /// local minute, not 2026-12-06T19:04:32Z; the help of --dir is Chinese only.
     func testTheDepartmentInChinese() throws {
-        try admin(["add-manager", dept, "赵总", "--recipient", try anotherRecipient()])
+        let added = try admin(["add-manager", dept, "赵总", "--recipient", try anotherRecipient(), "--lang", "zh"])
+        XCTAssertTrue(added.stdout.contains("已添加 赵总（经理），指纹 "), added.stdout)
         let shown = try sv(["--lang", "zh", "dept", "show", dept]).stdout
         XCTAssertTrue(shown.contains("赵总（经理）"), shown)
         XCTAssertFalse(shown.contains("(manager)") || shown.contains(" ("), shown)

@@ -200,7 +200,7 @@ struct DeptAddManager: VaultCommand {
             let note = signing == nil ? L( " No audit-log signing key: add it with dept set-signing-key (until then this manager's escrow uses are logged but cannot be verified).",
                                           "未登记审计日志签名公钥：请用 dept set-signing-key 添加（在此之前，该经理的托管调阅虽会记入审计日志，但无法核验）。") : L("", "")
             return L("Added \(name) (\(role)), fingerprint \(KeyFile.fingerprint(key.rawRepresentation)).\(note.en)",
-                     "已添加 \(name)（\(role)），指纹 \(KeyFile.fingerprint(key.rawRepresentation))。\(note.zh)")
+                     "已添加 \(Registry.nameWithRole(name, role: role, zh: true))，指纹 \(KeyFile.fingerprint(key.rawRepresentation))。\(note.zh)")
         }
     }
 }
