@@ -121,7 +121,7 @@ extension Importer.ChangeSetBuilder {
     /// reads as an id (`Exporter.byIDContacts`); nil for any other text, and for an id a row of
     /// the file gives its own record.
     func exportedChild(_ kind: EntityKind, customer: String, text: String) -> String? {
-        guard idsReadAsHere, let e = archiveRecordOfID(kind, text), e["customer"]?.ref == archiveID(customer) else { return nil }
+        guard let e = archiveRecordOfID(kind, text), e["customer"]?.ref == archiveID(customer) else { return nil }
         return e.shortID
     }
 

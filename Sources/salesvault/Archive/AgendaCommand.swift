@@ -84,6 +84,8 @@ enum AgendaView {
              "\(day(f.day)) \(weekday(f.day))", Render.truncate(f.nextStep ?? "", 30)]
         }
         let followHeader = (["id", "customer", "grade", "date", "next step"], ["编号", "客户", "等级", "日期", "下一步计划"])
+        // A complaint's customer, as the complaint sections show it.
+        func customerOf(_ t: Entity) -> String { Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24) }
         section("Overdue follow-ups", "已逾期的跟进", followHeader.0 + ["overdue"], followHeader.1 + ["逾期"],
                 a.overdue.map { follow($0) + [z ? "\(a.today - $0.day) 天" : "\(a.today - $0.day) d"] })
         section("Due today", "今天要跟进", followHeader.0, followHeader.1, a.dueToday.map(follow))
@@ -97,7 +99,7 @@ enum AgendaView {
         section("Complaints not yet passed to the managers (regulation 6.4)", "尚未通报经理的投诉（制度 6.4）", ["number", "customer", "received", "not yet told"], ["编号", "客户", "受理时间", "尚未通报"],
                 a.unrouted.map { t in
                     let missing = [t["managerNotifiedAt"] == nil ? (z ? "销售经理" : "sales manager") : nil, t["directorNotifiedAt"] == nil ? (z ? "销售总监" : "sales director") : nil].compactMap { $0 }
-                    return [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
+                    return [t.displayName, customerOf(t),
                             t["receivedAt"]?.int.map(Format.date) ?? "", missing.joined(separator: z ? "、" : ", ")]
                 })
         if !a.unrouted.isEmpty {
@@ -105,7 +107,7 @@ enum AgendaView {
         }
         section("Complaints the customer was not satisfied with: handle them again", "客户不满意、待重新处理的投诉", ["number", "customer", "surveyed", "comment"], ["编号", "客户", "回访时间", "客户意见"],
                 a.dissatisfied.map { t in
-                    [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
+                    [t.displayName, customerOf(t),
                      t["surveyedAt"]?.int.map(Format.date) ?? "", Render.truncate(t["surveyComment"]?.text ?? "", 30)]
                 })
         if !a.dissatisfied.isEmpty {
@@ -113,7 +115,7 @@ enum AgendaView {
         }
         section("Complaints waiting for their survey", "待回访的投诉", ["number", "customer", "resolved"], ["编号", "客户", "处理时间"],
                 a.surveys.map { t in
-                    [t.displayName, Render.truncate(t["customer"]?.ref.flatMap { archive.state.entity(.customer, $0) }?.displayName ?? "", 24),
+                    [t.displayName, customerOf(t),
                      t["resolvedAt"]?.int.map(Format.date) ?? ""]
                 })
         section("A and B customers not contacted in time (A \(a.intervals.a) days, B \(a.intervals.b))", "超期未联系的 A、B 类客户（A 类 \(a.intervals.a) 天，B 类 \(a.intervals.b) 天）",
