@@ -62,6 +62,27 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.resolve(.activity, "L999")) { XCTAssertFalse((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被删除")) }
     }
 
+    /// A removed customer named by its name is said to be removed, by lookups and by commands
+    /// alike (helper-180 N8: an unrelated near name was suggested, the removal not said).
+    func testARemovedCustomersNameSaysItWasRemoved() throws {
+        let a = try open()
+        try a.addCustomer(name: "中国石油化工股份有限公司镇海炼化分公司", now: day(0))
+        let gone = try a.addCustomer(name: "甲公司", now: day(0))
+        _ = try a.remove(.customer, "甲公司", reason: "客户已注销", now: day(1))
+        XCTAssertThrowsError(try a.resolve(.customer, "甲公司")) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound)
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH,
+                           "客户“甲公司”（\(gone.shortID)）已被删除。可用 salesvault history \(gone.shortID) 查看其记录；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
+        }
+        XCTAssertThrowsError(try a.fileComplaint(customer: "甲公司", about: "x", description: "y", receivedAt: day(2), now: day(2))) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("客户“甲公司”（\(gone.shortID)）已被删除。"), "\($0)")
+        }
+        XCTAssertThrowsError(try a.resolve(.customer, "乙公司")) { XCTAssertFalse((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被删除")) }
+        // A live customer of that name again is found, not the removed one.
+        let again = try a.addCustomer(name: "甲公司", now: day(3))
+        XCTAssertEqual(try a.resolve(.customer, "甲公司").id, again.id)
+    }
+
     /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,
     /// however it is given, so that search finds it by the number (helper-110 M5: stored as
     /// typed, `search 13800138000` found nothing).
@@ -426,6 +447,36 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(surveyed["status"]?.text, "surveyed")
         let history = try a.history().filter { $0.kind == .complaint && $0.field?.key == "satisfaction" }
         XCTAssertEqual(history.map { $0.new?.text ?? "-" }, ["dissatisfied", "-", "satisfied"])
+    }
+
+    /// A complaint the customer was not satisfied with is open again, so the customer may also
+    /// take it back (helper-180 N6: refused as surveyed); not before its survey, and not once
+    /// the customer was satisfied.
+    func testAComplaintTheCustomerIsNotSatisfiedWithCanBeWithdrawn() throws {
+        let a = try open()
+        try a.addCustomer(name: "华为技术有限公司", now: day(0))
+        let ts = try a.fileComplaint(customer: "华为", about: "售后部", description: "迟到", receivedAt: day(0), now: day(0))
+        try a.routeComplaint(ts.displayName, manager: true, director: true, now: day(0, hour: 1))
+        try a.resolveComplaint(ts.displayName, coordinator: "刘经理", resolution: "致歉", now: day(1))
+        try a.surveyComplaint(ts.displayName, satisfaction: "不满意", comment: "只道歉没解决", now: day(2))
+        XCTAssertThrowsError(try a.withdrawComplaint(ts.displayName, reason: "客户来电撤诉", at: day(1, hour: 12), now: day(3))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition, "not before the survey")
+        }
+        let withdrawn = try a.withdrawComplaint(ts.displayName, reason: "客户来电撤诉", now: day(3))
+        XCTAssertEqual(withdrawn["status"]?.text, "withdrawn")
+        XCTAssertEqual(withdrawn["satisfaction"]?.text, "dissatisfied", "the survey stays as it was")
+        XCTAssertEqual(try a.agenda(now: day(3, hour: 1)).dissatisfied.map(\.displayName), [])
+
+        let other = try a.fileComplaint(customer: "华为", about: "财务部", description: "发票错误", receivedAt: day(4), now: day(4))
+        try a.routeComplaint(other.displayName, manager: true, director: true, now: day(4, hour: 1))
+        try a.resolveComplaint(other.displayName, coordinator: "刘经理", resolution: "重开发票", now: day(5))
+        XCTAssertThrowsError(try a.withdrawComplaint(other.displayName, reason: "客户来电撤诉", now: day(5, hour: 1))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition, "resolved, not yet surveyed")
+        }
+        try a.surveyComplaint(other.displayName, satisfaction: "满意", comment: nil, now: day(6))
+        XCTAssertThrowsError(try a.withdrawComplaint(other.displayName, reason: "客户来电撤诉", now: day(7))) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidTransition, "the customer was satisfied")
+        }
     }
 
     func testGradeHintWarnsButNeverChangesTheGrade() throws {

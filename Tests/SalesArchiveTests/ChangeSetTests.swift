@@ -197,6 +197,10 @@ final class ChangeSetTests: XCTestCase {
         // The grade's change back says why, in Chinese as every reason the tool writes.
         let reasons = try a.history().filter { $0.batch == undone.batch }.compactMap(\.reason)
         XCTAssertTrue(reasons.contains("撤销批次 B\(done.batch)"), "\(reasons)")
+        // So does the stage's, moved without a reason (helper-180 N4: its move back said nothing
+        // of the undo in the stage history).
+        let stageBack = try a.history().filter { $0.batch == undone.batch && $0.kind == .project && $0.field?.key == "stage" }
+        XCTAssertEqual(stageBack.map(\.reason), ["撤销批次 B\(done.batch)"])
         a = nil
         a = try open()
         XCTAssertEqual(try snapshotJSON(a), prior, "and after reopening")

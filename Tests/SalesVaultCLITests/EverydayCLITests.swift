@@ -111,6 +111,17 @@ final class EverydayCLITests: WeekArchiveTestCase {
         // not after now and not before the stage it leaves was entered.
         let later = try sv(["project", "stage", "园区网络", "4", "--at", "今天11点", "--lang", "zh"], day: 1, hour: 12)
         XCTAssertTrue(later.stdout.contains("进入该阶段的时间记为 "), later.stdout)
+        // …and shown at that time, said typed in later, by project show and history (they showed
+        // the typing time only: helper-180 N2).
+        let shown = try sv(["project", "show", "园区网络", "--lang", "zh"], day: 1, hour: 12)
+        let moveLine = try XCTUnwrap(shown.stdout.split(separator: "\n").last { $0.contains("投标") && $0.contains("4") }, shown.stdout)
+        XCTAssertTrue(moveLine.contains("2026-11-24 11:00") && moveLine.contains("补录于 2026-11-24 12:00"), shown.stdout)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["project", "show", "园区网络", "--json"], day: 1, hour: 12).stdout.utf8)) as? [String: Any])
+        let lastMove = try XCTUnwrap((json["stageHistory"] as? [[String: Any]])?.last)
+        XCTAssertEqual(lastMove["at"] as? String, "2026-11-24T11:00:00Z")
+        XCTAssertEqual(lastMove["recordedAt"] as? String, "2026-11-24T12:00:00Z")
+        let history = try sv(["history", "--lang", "zh"], day: 1, hour: 12)
+        XCTAssertEqual(history.stdout.components(separatedBy: "实际变更时间：2026-11-24 11:00").count, 2, history.stdout)
         let tomorrow = try sv(["project", "stage", "园区网络", "5", "--at", "明天", "--lang", "zh"], day: 1, hour: 12, expect: 8)
         XCTAssertTrue(tomorrow.stderr.contains("还没到") || tomorrow.stderr.contains("不能晚于现在"), tomorrow.stderr)
         let early = try sv(["project", "stage", "园区网络", "5", "--at", "上周五", "--lang", "zh"], day: 1, hour: 12, expect: 8)

@@ -947,6 +947,20 @@ enum Lookup {
                 throw ArchiveError(.notFound, "\(shown) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
                                    zh: "“\(shown)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
             }
+            // The name of a record removed (customer remove 甲公司, then complaint file 甲公司):
+            // said so, with the way back (it got an unrelated near name: helper-180 N8). The
+            // latest so named, in a command only.
+            if suggest {
+                var gone: Entity?
+                state.eachIncludingRemoved(kind) { e in
+                    if e.removed, e.id > (gone?.id ?? 0), Self.names(of: e).map(key).contains(wanted) { gone = e }
+                }
+                if let gone {
+                    let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
+                    throw ArchiveError(.notFound, "the \(kind.en) \(shown) (\(gone.shortID)) was removed; to bring it back, undo the change that removed it (see \(see.0))",
+                                       zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已被删除。\(see.1)如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
+                }
+            }
             let plain = CompanyName.comparable(wanted)
             // Names close to a mistyped one (南京地跌): those holding the longest start of it
             // that any name holds, two characters at least (it said only "not found": helper-127).

@@ -125,8 +125,8 @@ extension ChangeDraft {
         if !changes.isEmpty { try commit([ChangeEvent(.update, .customer, customerID, changes)], now: now) }
     }
 
-    /// Closes a complaint that is not resolved yet: the customer withdrew it (撤诉) or it was
-    /// found unfounded (不成立). The reason is required and kept in the history (regulation 6.4).
+    /// Closes a complaint that is not resolved yet, or whose customer was not satisfied with its
+    /// handling: the customer withdrew it (撤诉) or it was found unfounded (不成立). The reason is required and kept in the history (regulation 6.4).
     @discardableResult
     func withdrawComplaint(_ query: String, unfounded: Bool, reason: String, at: Int64?, now: Int64) throws -> Entity {
         let e = try resolve(.complaint, query)
@@ -136,11 +136,15 @@ extension ChangeDraft {
             throw ArchiveError(.missingValue, "withdrawing a complaint needs a reason (--reason)\(note.en)", zh: "撤诉或认定投诉不成立须注明原因（--reason）\(note.zh)")
         }
         let status = complaintStatus(e)
-        guard [.received, .routed, .handling].contains(status) else {
-            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(status.en); only a complaint not yet resolved can be withdrawn",
-                               zh: "\(e.displayName) 当前状态为“\(status.zh)”，只有尚未处理完毕的投诉才能撤诉或认定不成立")
+        // A complaint the customer was not satisfied with is open again (to be handled anew), so
+        // it can be withdrawn too (helper-180 N6: it was refused as surveyed); its handling and
+        // survey stay in the history.
+        let again = status == .surveyed && e["satisfaction"]?.text == Satisfaction.dissatisfied.rawValue
+        guard [.received, .routed, .handling].contains(status) || again else {
+            throw ArchiveError(.invalidTransition, "\(e.displayName) is \(status.en); only a complaint not yet resolved, or one the customer was not satisfied with, can be withdrawn",
+                               zh: "\(e.displayName) 当前状态为“\(status.zh)”，只有尚未处理完毕或客户不满意、待重新处理的投诉才能撤诉或认定不成立")
         }
-        let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"])
+        let when = try stepTime(e, at: at, now: now, after: ["receivedAt", "managerNotifiedAt", "directorNotifiedAt"] + (again ? ["resolvedAt", "surveyedAt"] : []))
         var changes = set(.complaint, e, [
             ("status", .text((unfounded ? ComplaintStatus.unfounded : .withdrawn).rawValue)), ("withdrawnAt", .int(when)),
         ])

@@ -218,6 +218,8 @@ extension CustomerArchive {
         }
     }
 
+    static let gradeField = Schema.number(.customer, "grade"), stageField = Schema.number(.project, "stage")
+
     /// The opposite of `events`, in reverse order (RECORDS.md §8).
     static func inverse(of events: [ChangeEvent], name: String) -> [ChangeEvent] {
         var inverse: [ChangeEvent] = []
@@ -227,7 +229,9 @@ extension CustomerArchive {
             case .remove: inverse.append(ChangeEvent(.restore, e.kind, e.id, []))
             case .update:
                 var changes = e.changes.filter { !Schema.isNote($0.field) }.map { FieldChange(field: $0.field, old: $0.new, new: $0.old) }
-                if e.changes.contains(where: { $0.field == Schema.reasonField }) {
+                // (Also a grade or stage change made without one: its undo showed in the stage
+                // history as a move back with no word of the undo, helper-180 N4.)
+                if e.changes.contains(where: { $0.field == Schema.reasonField || $0.field == Self.gradeField && e.kind == .customer || $0.field == Self.stageField && e.kind == .project }) {
                     changes.append(FieldChange(field: Schema.reasonField, old: nil, new: .text("撤销批次 \(name)")))
                 }
                 if !changes.isEmpty { inverse.append(ChangeEvent(.update, e.kind, e.id, changes)) }

@@ -107,6 +107,9 @@ public struct HistoryEntry: Sendable {
     /// A grade change's result and the problems met (fields 101, 102), when given with it.
     public var result: String? = nil
     public var problem: String? = nil
+    /// When a project's stage change happened, when it is earlier than the change was recorded
+    /// (`project stage --at`, its event's `stageSince`); nil for every other change.
+    public var happenedAt: Int64? = nil
     /// The change set it belongs to (RECORDS.md §8) and what made it.
     public let batch: UInt64
     public let label: String
@@ -144,9 +147,15 @@ extension CustomerArchive {
                 for c in fieldChanges {
                     let spec = Schema.field(event.kind, number: c.field)
                     if spec?.sensitivity == .secret && !includeSecret { continue }  // RECORDS.md §4
-                    out.append(HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
-                                            field: Schema.field(event.kind, number: c.field), old: c.old, new: c.new, reason: reason,
-                                            result: result, problem: problem, batch: batchID, label: batch.label))
+                    var entry = HistoryEntry(at: batch.at, actor: batch.actor, operation: event.operation, kind: event.kind, id: event.id,
+                                             field: spec, old: c.old, new: c.new, reason: reason,
+                                             result: result, problem: problem, batch: batchID, label: batch.label)
+                    // (A stage move typed in later: shown at its typing time only, helper-180 N2.)
+                    if event.kind == .project, spec?.key == "stage",
+                       let entered = event.changes.first(where: { $0.field == Self.stageSinceField })?.new?.int, entered < batch.at {
+                        entry.happenedAt = entered
+                    }
+                    out.append(entry)
                 }
             }
         }
@@ -155,6 +164,8 @@ extension CustomerArchive {
 }
 
 extension CustomerArchive {
+    static let stageSinceField = Schema.number(.project, "stageSince")
+
     /// The latest change of customer `id`'s grade after it was added (its history line: old and
     /// new grade, time, batch); nil when its grade never changed.
     public func latestGradeChange(of id: UInt64) throws -> HistoryEntry? {

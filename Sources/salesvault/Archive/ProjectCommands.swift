@@ -141,8 +141,10 @@ struct ProjectCommand: ParsableCommand {
                 let stages = try archive.history().filter { $0.kind == .project && $0.id == p.id && $0.field?.number == stageNumber }
                 if json {
                     var object = Render.json(p, archive: archive)
+                    // ("at": when the move happened; "recordedAt": when it was typed in.)
                     object["stageHistory"] = stages.map { h -> [String: Any] in
-                        ["at": Format.isoDate(h.at), "by": h.actor, "from": h.old?.text ?? "", "to": h.new?.text ?? "", "reason": h.reason ?? ""]
+                        ["at": Format.isoDate(h.happenedAt ?? h.at), "recordedAt": Format.isoDate(h.at), "by": h.actor,
+                         "from": h.old?.text ?? "", "to": h.new?.text ?? "", "reason": h.reason ?? ""]
                     }
                     return try Render.printJSON(object)
                 }
@@ -150,7 +152,14 @@ struct ProjectCommand: ParsableCommand {
                 guard !stages.isEmpty else { return }
                 print("\n" + Terminal.bold(Render.zh ? "阶段变更" : "Stage history"))
                 Render.table(Render.zh ? ["时间", "人员", "从", "到", "原因"] : ["when", "by", "from", "to", "reason"],
-                             stages.map { [Format.date($0.at), $0.actor, Render.vocabulary(SalesStage.self, $0.old?.text), Render.vocabulary(SalesStage.self, $0.new?.text), $0.reason ?? ""] })
+                             stages.map { h in
+                                 // A move typed in later (--at) at its own time, said entered late (it
+                                 // showed the typing time only: helper-180 N2).
+                                 let late = Render.lateEntryNote(happened: h.happenedAt, recorded: h.at)
+                                 return [Format.date(h.happenedAt ?? h.at), h.actor, Render.vocabulary(SalesStage.self, h.old?.text),
+                                         Render.vocabulary(SalesStage.self, h.new?.text),
+                                         [h.reason, late].compactMap { $0 }.joined(separator: Render.zh ? "；" : "; ")]
+                             })
             }
         }
     }

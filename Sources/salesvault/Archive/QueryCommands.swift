@@ -82,7 +82,11 @@ struct History: ArchiveCommand {
                              // (An undo's grade or stage change records 撤销批次 B3 as its reason: said once,
                              // not 撤销批次 B3；撤销批次 B3: helper-150.)
                              let reason = undone.map { h.reason == "撤销批次 \($0)" || h.reason == "undo of \($0)" } == true ? nil : h.reason
-                             let notes = [undone.map { z ? "撤销批次 \($0)" : "undo of \($0)" }, reason, h.result.map { z ? "调整结果：\($0)" : "result: \($0)" },
+                             // (A stage move typed in later says when it happened: helper-180 N2.)
+                             let happened = h.happenedAt.flatMap { at in
+                                 Render.lateEntryNote(happened: at, recorded: h.at).map { _ in z ? "实际变更时间：\(Format.date(at))" : "moved on \(Format.date(at))" }
+                             }
+                             let notes = [undone.map { z ? "撤销批次 \($0)" : "undo of \($0)" }, happened, reason, h.result.map { z ? "调整结果：\($0)" : "result: \($0)" },
                                           h.problem.map { z ? "存在的问题：\($0)" : "problems: \($0)" }]
                                  .compactMap { $0 }.joined(separator: z ? "；" : "; ")
                              return ["B\(h.batch)", Format.date(h.at), h.actor, ops[h.operation] ?? "", Render.truncate(name(h), 28), h.field.map(Render.label) ?? "",

@@ -13,6 +13,13 @@ enum Render {
         FieldFormat.text(Schema.field(.customer, key: "grade")!, .text(code ?? Grade.unrated.rawValue), zh: zh, state: ArchiveState(), instant: { _ in "" })
     }
 
+    /// "补录于 …" for a change that happened (`happened`) before the minute it was typed in
+    /// (`recorded`), as shown; nil when it was recorded as it happened.
+    static func lateEntryNote(happened: Int64?, recorded: Int64) -> String? {
+        guard let happened, Format.date(happened) != Format.date(recorded) else { return nil }
+        return zh ? "补录于 \(Format.date(recorded))" : "entered on \(Format.date(recorded))"
+    }
+
     static func vocabulary<V: Vocabulary>(_ type: V.Type, _ code: String?) -> String {
         guard let code, let v = V(rawValue: code) else { return code ?? "" }
         return zh ? v.zh : v.en
