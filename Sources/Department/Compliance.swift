@@ -403,9 +403,16 @@ public struct ComplianceReport: Codable, Sendable {
 /// The `signature` column of the compliance check (DEPARTMENT.md §6): the owner signature
 /// checked with no key, from record 0, against the key the registry enrolled.
 public enum OwnerSignatureVerdict {
+    /// A valid signature under a key other than the enrolled one with no logged escrow reset
+    /// that would explain it (the keyless check and `--verify` say it alike).
+    static func otherKey(_ key: [UInt8], enrolled: [UInt8], person: Registry.Salesperson) -> (en: String, zh: String) {
+        ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))), and the department logged no escrow password reset of it",
+         "签名密钥为 \(KeyFile.fingerprint(key))，不是\(person.name)在部门登记的密钥（\(KeyFile.fingerprint(enrolled))），部门也没有记录对该档案的托管重置密码")
+    }
+
     /// The verdict of a keyless check against the registry's enrolled key.
     static func verdict(_ check: RecordDigest.Check, header: ArchiveHeader, person: Registry.Salesperson?,
-                        stripped: () -> (en: String, zh: String)?) -> (value: String, problem: String?) {
+                        stripped: () -> (en: String, zh: String)?, resetLogged: () -> Bool = { false }) -> (value: String, problem: String?) {
         let enrolledKey = person?.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
         switch check {
         case .unsigned:
@@ -422,7 +429,14 @@ public enum OwnerSignatureVerdict {
                 return ("not enrolled", "not enrolled: the owner key \(KeyFile.fingerprint(key)) is not in the registry (salesvault dept enroll)")
             }
             guard enrolledKey == key else {
-                return ("INVALID", "owner signature INVALID: signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person!.name) (\(KeyFile.fingerprint(enrolledKey))); after an escrow reset the owner's new key must be enrolled again")
+                // After an escrow password reset the department logged (a trusted entry naming the
+                // enrolled key, its record still in the archive), the owner's new password made a
+                // new key: to be enrolled, not evidence of tampering (it read as 被改动 and exit 4
+                // after every ordinary reset: helper-179). DEPARTMENT.md §6.
+                if resetLogged() {
+                    return ("new key", "new key: signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person!.name) (\(KeyFile.fingerprint(enrolledKey))), after an escrow password reset the department logged; once \(person!.name) confirms it is theirs, enroll it (salesvault dept enroll)")
+                }
+                return ("INVALID", "owner signature INVALID: \(OwnerSignatureVerdict.otherKey(key, enrolled: enrolledKey, person: person!).en): changed by someone holding the data key (e.g. through escrow)")
             }
             return ("ok", nil)
         }

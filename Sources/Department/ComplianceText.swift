@@ -32,7 +32,7 @@ public enum ComplianceText {
     }
 
     static let problemStarts = ["foreign: ", "unreadable: ", "weak KDF", "owner mismatch", "duplicate archive id", "escrow use removed",
-                                "audit log ", "unsigned: ", "not enrolled: ", "owner signature INVALID", "verify: ", "missing: ",
+                                "audit log ", "unsigned: ", "not enrolled: ", "new key: ", "owner signature INVALID", "verify: ", "missing: ",
                                 "password change: ", "data key rotation: ", "header copy "]
 
     static func beginsProblem(_ part: String) -> Bool {
@@ -114,6 +114,8 @@ public enum ComplianceText {
         (#"^(.+) has an enrolled key$"#, "$1已在部门名册中登记签名密钥"),
         (#"^not enrolled: the owner key (.+?) is not in the registry \(salesvault dept enroll\)$"#,
          "未登记：所有人签名密钥 $1 不在部门名册中（请运行 salesvault dept enroll）"),
+        (#"^new key: signed with (.+?), not the key enrolled for (.+?) \((.+?)\), after an escrow password reset the department logged; once (.+?) confirms it is theirs, enroll it \(salesvault dept enroll\)$"#,
+         "新密钥待登记：部门记录过对该档案的托管重置密码，之后档案改用新签名密钥 $1（部门登记的是 $3）。请与$4本人核实后运行 salesvault dept enroll 登记"),
         (#"^missing: (.+) is registered but has no archive file$"#, "缺失：$1已在部门登记，但没有档案文件"),
         (#"^missing: (.+) is registered but (.+) is a folder, not an archive file$"#, "缺失：$1已在部门登记，但 $2 是文件夹，不是档案文件"),
     ]
@@ -128,8 +130,8 @@ public enum ComplianceText {
          "所有人签名已被删除（档案头中既没有所有人密钥数据和签名，也没有待完成的托管重置），而部门已为$1登记了签名密钥 $2"),
         (#"^the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while (.+?)'s key (.+) was enrolled$"#,
          "所有人签名已被删除，档案被伪装成经过托管重置：部门审计日志中没有在$1的签名密钥 $2 登记期间对本档案所做的托管重置记录"),
-        (#"^signed with (.+?), not the key enrolled for (.+?) \((.+?)\); after an escrow reset the owner's new key must be enrolled again$"#,
-         "签名密钥为 $1，不是$2在部门登记的密钥（$3）；经托管重置密码后，须重新登记本人的新密钥"),
+        (#"^signed with (.+?), not the key enrolled for (.+?) \((.+?)\), and the department logged no escrow password reset of it$"#,
+         "签名密钥为 $1，不是$2在部门登记的密钥（$3），部门也没有记录对该档案的托管重置密码"),
         (#"^the records could not be read \((.*)\)$"#, "无法读取档案记录（$1）"),
         (#"^the records are not the ones the owner signed \(a record was rewritten, removed or replaced\)(.*)$"#, "档案记录与本人签名时的不一致（有记录被改写、删除或替换）$1"),
         (#"^the records before the checkpoint are not the ones the owner signed(.*)$"#, "检查点之前的记录与本人签名时的不一致$1"),

@@ -79,9 +79,12 @@ public enum FullCheckText {
             case .invalid(let why)?: result.signatureProblem = (why, OwnerSignatureVerdict.chinese(why))
             case .valid(let key)?:
                 // DEPARTMENT.md §6: against the key the registry enrolled, as compliance does.
-                if let person, let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), enrolled != key {
-                    result.signatureProblem = ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))); after an escrow reset the owner's new key must be enrolled again",
-                                               "签名密钥为 \(KeyFile.fingerprint(key))，与 \(person.name) 已登记的密钥（\(KeyFile.fingerprint(enrolled))）不符；托管重置后，档案所有人的新签名密钥须由管理员重新登记")
+                // (After a logged escrow reset, a new key to enroll: the keyless verdict says so,
+                // `new key`, and it is no breach: helper-179.)
+                if let person, let context, let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), enrolled != key,
+                   !OwnerSignatureVerdict.resetLogged(ArchiveAudit.check(layout: context.layout, archiveID: inspection.prefix.archiveIDHex, header: inspection.header,
+                                                                         file: fd, registry: context.registry), person: person) {
+                    result.signatureProblem = OwnerSignatureVerdict.otherKey(key, enrolled: enrolled, person: person)
                 }
             default: break
             }

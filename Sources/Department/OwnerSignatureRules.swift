@@ -134,9 +134,13 @@ extension OwnerSignatureVerdict {
             return ("INVALID", "owner signature INVALID: the records could not be read (\(error))".replacingOccurrences(of: file.name, with: path))
         }
         let header = file.inspection.header
-        return verdict(check, header: header, person: context?.person) {
+        return verdict(check, header: header, person: context?.person, stripped: {
             stripped(header, archiveID: file.inspection.prefix.archiveIDHex, file: file.fd, department: context)
-        }
+        }, resetLogged: {
+            guard let context else { return false }
+            return resetLogged(ArchiveAudit.check(layout: context.layout, archiveID: file.inspection.prefix.archiveIDHex, header: header, file: file.fd, registry: context.registry),
+                               person: context.person)
+        })
     }
 }
 

@@ -75,6 +75,25 @@ final class OwnerSignatureRulesTests: XCTestCase {
         XCTAssertFalse(OwnerSignatureVerdict.resetLogged(ArchiveAudit(path: "log", items: nil, unreadable: nil), person: person), "no log")
     }
 
+    /// A valid signature under a key other than the enrolled one is a `new key` to enroll after
+    /// a logged escrow reset (it was INVALID after every ordinary reset: helper-179), and INVALID
+    /// without one; the enrolled key is `ok`, whatever the log says.
+    func testAnotherKeyIsANewKeyOnlyAfterALoggedReset() throws {
+        let (header, _) = try strippedVector()
+        let enrolled = try Curve25519.Signing.PrivateKey().publicKey.rawRepresentation
+        let other = try Curve25519.Signing.PrivateKey().publicKey.rawRepresentation
+        let person = Registry.Salesperson(addedAt: "2026-01-01T00:00:00Z", archive: "archives/a.svault", name: "张伟",
+                                          signingKey: KeyFile.ownerKeyString(enrolled))
+        let afterReset = OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: person, stripped: { nil }, resetLogged: { true })
+        XCTAssertEqual(afterReset.value, "new key")
+        XCTAssertTrue(afterReset.problem?.hasPrefix("new key: signed with \(KeyFile.fingerprint(other))") == true, "\(afterReset)")
+        let noReset = OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: person, stripped: { nil }, resetLogged: { false })
+        XCTAssertEqual(noReset.value, "INVALID")
+        XCTAssertTrue(noReset.problem?.contains("the department logged no escrow password reset of it") == true, "\(noReset)")
+        XCTAssertEqual(OwnerSignatureVerdict.verdict(.valid(publicKey: enrolled), header: header, person: person, stripped: { nil }, resetLogged: { true }).value, "ok")
+        XCTAssertEqual(OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: nil, stripped: { nil }, resetLogged: { true }).value, "not enrolled")
+    }
+
     func testAWeakOwnerKeyIsRefusedWhereverOneIsRead() {
         let identity = KeyFile.ownerKeyString([1] + [UInt8](repeating: 0, count: 31))
         XCTAssertThrowsError(try KeyFile.parseOwnerKey(identity))

@@ -607,7 +607,8 @@ final class ImportFastPathTests: XCTestCase {
         let whole = importer.readRows(tables, into: &one, chunk: .max)
         XCTAssertTrue(whole.contains { !$0.problems.isEmpty })
         XCTAssertFalse(one.dateSamples.isEmpty)
-        XCTAssertTrue(one.warnings.contains { $0.reason.contains("cell(s) of this column are numbers") })
+        let numeric = try XCTUnwrap(one.warnings.first { $0.reason.contains("cell(s) of this column are numbers") })
+        XCTAssertTrue(numeric.line > 1 && numeric.reasonZH.contains("，见第 \(numeric.line)"), "named at the rows that have them: \(numeric)")
         for chunk in [1, 7, 1_000, 2_999] {
             var p = mapped
             let rows = importer.readRows(tables, into: &p, chunk: chunk)

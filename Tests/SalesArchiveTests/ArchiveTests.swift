@@ -83,6 +83,28 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try a.resolve(.customer, "甲公司").id, again.id)
     }
 
+    /// A mobile number with a stray letter among its digits, or a mainland mobile of 10 or 12
+    /// digits, is refused saying which (helper-179: the letter was dropped and the number taken
+    /// for another contact's; the 10 digits went in without a word). Numbers as people write
+    /// them are kept.
+    func testAMobileWithALetterOrADigitMissingIsRefused() throws {
+        let a = try open()
+        try a.addCustomer(name: "江苏恒瑞医药股份有限公司", now: day(0))
+        try a.addContact(customer: "恒瑞", name: "张三", fields: [("mobile", "13812345678")], now: day(0))
+        let cases: [(String, String)] = [("1381234567", "是 10 位数字，大陆手机号应为 11 位"), ("138123456789", "是 12 位数字"),
+                                         ("138-1234-567a", "中夹有字母“a”"), ("138l2345678", "中夹有字母“l”"), ("+86 138 1234 567", "是 10 位数字")]
+        for (mobile, said) in cases {
+            XCTAssertThrowsError(try a.addContact(customer: "恒瑞", name: "李四", fields: [("mobile", mobile)], now: day(1)), mobile) {
+                XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue, mobile)
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains(said), "\(mobile): \($0)")
+            }
+        }
+        for (i, mobile) in ["+86 139 1234 5678", "0086-13912345670", "13912345671 / 13912345672", "+1 415 555 1234", "021-55556666 ext 801",
+                            "021-55556666x802", "１３９１２３４５６７３", "852 9123 4567", "Tel 13912345674"].enumerated() {
+            XCTAssertNoThrow(try a.addContact(customer: "恒瑞", name: "联系人\(i)", fields: [("mobile", mobile)], now: day(1)), mobile)
+        }
+    }
+
     /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,
     /// however it is given, so that search finds it by the number (helper-110 M5: stored as
     /// typed, `search 13800138000` found nothing).

@@ -38,6 +38,24 @@ final class RelativeDateTests: XCTestCase {
         }
     }
 
+    /// A date written in Chinese numerals is the date its digits give (十二月八日 was "not a
+    /// date": helper-179); without its year only where a month and day alone are read.
+    func testADateInChineseNumerals() throws {
+        XCTAssertEqual(try DateParser.parse("十二月八日", now: now, yearless: .upcoming), d(2026, 12, 8))
+        XCTAssertEqual(try DateParser.parse("十二月八号", now: now, yearless: .upcoming), d(2026, 12, 8))
+        XCTAssertEqual(try DateParser.parse("一月五日", now: now, yearless: .upcoming), d(2027, 1, 5))
+        XCTAssertEqual(try DateParser.parse("二〇二六年十二月三十一日", now: now), d(2026, 12, 31))
+        XCTAssertEqual(try DateParser.parse("二零二七年二月二十八日", now: now), d(2027, 2, 28))
+        XCTAssertEqual(try DateParser.parse("2026年十一月二十日", now: now), d(2026, 11, 20))
+        XCTAssertEqual(try DateParser.parse("十二月八日星期二", now: now, yearless: .upcoming), d(2026, 12, 8))
+        for text in ["十三月一日", "二月三十日", "十二月", "二〇二六年十二月八", "二〇二年十二月八日", "十二月八日后"] {
+            XCTAssertThrowsError(try DateParser.parse(text, now: now, yearless: .upcoming), text) { XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidDate, text) }
+        }
+        XCTAssertThrowsError(try DateParser.parse("十二月八日", now: now), "a file's cell gives its year") {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidDate)
+        }
+    }
+
     /// `isRelative`'s fast answer (digits and date separators name no relative day) is the
     /// general reading's answer for every relative form above, dates written out, and texts
     /// that mix the two kinds of character.

@@ -249,6 +249,17 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(typo.stderr.contains("您是不是要输入：customer list"), typo.stderr)
         XCTAssertTrue(typo.stderr.contains("customer 下没有“lsit”这个命令"), typo.stderr)
         XCTAssertTrue(typo.stdout.contains("概述：添加、修改、评级"), "a group alone: its Chinese help (helper-99): \(typo.stdout)")
+        // `help` lists the commands the shell runs, not init or passwd (helper-179); `help log
+        // add` is that command's help, in English too.
+        for lang in ["zh", "en"] {
+            let help = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", lang], stdin: "help\nhelp log add\n", environment: e)
+            XCTAssertEqual(help.status, 0, help.stderr)
+            let overview = help.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("  ") }.map { $0.split(separator: " ").first.map(String.init) ?? "" }
+            XCTAssertTrue(overview.contains("customer") && overview.contains("import") && overview.contains("undo"), help.stdout)
+            XCTAssertFalse(overview.contains("init") || overview.contains("passwd") || overview.contains("shell") || overview.contains("status"), help.stdout)
+            XCTAssertTrue(help.stdout.contains(lang == "zh" ? "请在命令行中运行" : "from the command line"), help.stdout)
+            XCTAssertTrue(help.stdout.contains(lang == "zh" ? "用法：salesvault log add" : "USAGE: salesvault log add"), help.stdout)
+        }
         XCTAssertTrue(r.stdout.contains("No customer has gone more than 1 day without contact."), "nobody: a sentence, not a bare header (helper-127): \(r.stdout)")
         let clean = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: "customer list\n", environment: e)
         XCTAssertEqual(clean.status, 0, clean.stderr)

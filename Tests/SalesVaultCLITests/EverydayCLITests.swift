@@ -94,7 +94,10 @@ final class EverydayCLITests: WeekArchiveTestCase {
         let refused = try sv(["log", "add", "华为", "call", "x", "--at", "今天25点", "--lang", "zh"], day: 1, hour: 10, expect: 8)
         let note = try XCTUnwrap(refused.stderr.range(of: "提示：本机时区（"), refused.stderr)
         XCTAssertLessThan(note.lowerBound, try XCTUnwrap(refused.stderr.range(of: "今天25点")).lowerBound, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("未做任何更改") && !refused.stderr.contains("日期请写成"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("未做任何更改") && !refused.stderr.contains("日期可写成"), refused.stderr)
+        // So does 24:00, whose message says what to write (helper-180 N10).
+        let midnight = try sv(["log", "add", "华为", "call", "x", "--at", "2026-11-23 24:00", "--lang", "zh"], day: 1, hour: 10, expect: 8)
+        XCTAssertTrue(midnight.stderr.contains("24 点") && midnight.stderr.contains("未做任何更改") && !midnight.stderr.contains("日期可写成"), midnight.stderr)
         try sv(["project", "add", "华为", "园区网络"], day: 1, hour: 10)
         let mixed = try sv(["project", "stage", "园区网络", "三信息开发", "--reason", "客户预算冻结", "--lang", "zh"], day: 1, hour: 10, expect: 8)
         XCTAssertTrue(mixed.stderr.contains("销售阶段“三信息开发”前后不一致：编号指“3 招投标”，文字却是“1 信息开发”"), mixed.stderr)

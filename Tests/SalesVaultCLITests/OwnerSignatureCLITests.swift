@@ -109,9 +109,15 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         let passwd = try sv(["passwd", a, "--password-file", dir.path("tmp"), "--new-password-file", dir.path("new"), "--insecure-kdf-cost", "10"])
         XCTAssertTrue(passwd.stderr.contains("now has your signing key"), passwd.stderr)
         XCTAssertTrue(passwd.stderr.contains("not enrolled in the department"), passwd.stderr)
-        XCTAssertTrue(passwd.stderr.contains("reports this archive's signature as INVALID"), "after a reset the old key is enrolled: not \"not enrolled\"")
-        let other = try sv(["compliance", dept], expect: 4)
-        XCTAssertTrue(other.stdout.contains("not the key enrolled for 张伟"), other.stdout)
+        XCTAssertTrue(passwd.stderr.contains("reports this archive's signature as a new key to be enrolled (new key)"), "after a reset the old key is enrolled: not \"not enrolled\"")
+        // A new key after the logged reset: to enroll, non-compliant (9), not evidence of
+        // tampering (it was INVALID, exit 4, after every ordinary reset: helper-179).
+        let other = try sv(["compliance", dept], expect: 9)
+        XCTAssertTrue(other.stdout.contains("new key: signed with") && other.stdout.contains("not the key enrolled for 张伟"), other.stdout)
+        XCTAssertFalse(other.stdout.contains("INVALID"), other.stdout)
+        XCTAssertTrue(try sv(["compliance", dept, "--json"], expect: 9).stdout.contains("\"signature\" : \"new key\""))
+        let zh = try sv(["compliance", dept, "--lang", "zh"], expect: 9).stdout
+        XCTAssertTrue(zh.contains("新密钥待登记") && !zh.contains("无效"), zh)
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("; pending:"))
         try admin(["enroll", dept, "张伟", "--yes"])
         try sv(["compliance", dept])

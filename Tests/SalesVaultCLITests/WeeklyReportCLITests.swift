@@ -186,9 +186,13 @@ final class WeeklyReportCLITests: XCTestCase {
         try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 10))  // Friday 10:00 Shanghai
         try sv(["report", "submit", "--week", "2026-W48"] + owner(wang), now: at(day: 4, hour: 17))   // Friday 17:00
         try sv(["report", "submit", "--week", "2026-W48"] + owner(li), now: at(day: 4, hour: 19))     // Friday 19:00: late
+        try sv(["report", "submit", "--week", "2026-W48"] + owner(zhang), now: at(day: 4, hour: 11))  // a second version
         let view = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 1)).stdout
         func line(_ name: String) -> String { view.split(separator: "\n").first { $0.hasPrefix(name) }.map(String.init) ?? "" }
         XCTAssertTrue(line("张伟").contains("按时提交") && line("张伟").contains("2026-11-27 10:00"), view)
+        // The figures are the second version's: said, with its time (the first's time stood
+        // beside them alone: helper-179).
+        XCTAssertTrue(line("张伟").contains("第 2 版（2026-11-27 11:00 修订，数据以此版为准）"), view)
         XCTAssertTrue(line("王强").contains("按时提交"), view)
         XCTAssertTrue(line("李娜").contains("逾期提交") && line("李娜").contains("2026-11-27 19:00"), view)
         XCTAssertTrue(line("赵敏").contains("未提交"), view)

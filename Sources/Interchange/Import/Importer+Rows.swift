@@ -68,7 +68,7 @@ extension Importer {
 
     func readRows(_ tables: [MappedTable], into preview: inout ImportPreview, chunk: Int = 16_384) -> [Row] {
         var rows: [Row] = []
-        var notices: [String: (ImportProblem, Int)] = [:]
+        var notices: [String: (ImportProblem, Int, [Int])] = [:]
         let options = self.options
         for (t, mapped) in tables.enumerated() {
             let name = mapped.table.name
@@ -131,13 +131,17 @@ extension Importer {
             var sampled = Set<String>()
             for part in parts {
                 for (key, sample) in part.samples where sampled.insert(key).inserted { preview.dateSamples.append(sample) }
-                for (column, n) in part.numericIdentifiers {
+                for (column, n, lines) in part.numericIdentifiers {
                     let k = "\(name)\u{0}\(column)"
                     let total = (notices[k]?.1 ?? 0) + n
+                    // (Said at the rows that have them: it named the header's line alone, helper-179.)
+                    let all = Array(((notices[k]?.2 ?? []) + lines).sorted().prefix(21))  // (as each part keeps them)
+                    var (en, zh) = (Self.lineList(all, zh: false), Self.lineList(all, zh: true))
+                    if total > all.count && !zh.hasSuffix("等") { (en, zh) = (en + ", …", zh + "等") }
                     notices[k] = (ImportProblem(
-                        table: name, line: mapped.headerLine, column: column,
-                        reason: "\(total) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
-                        reasonZH: "此列有 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), total)
+                        table: name, line: all.first ?? mapped.headerLine, column: column,
+                        reason: "\(total) cell(s) of this column are numbers, not text (\(en)): a leading 0 may have been lost; check them",
+                        reasonZH: "此列有 \(total) 个单元格是数字格式（不是文本格式，见\(zh)），开头的 0 可能已丢失，请核对"), total, all)
                 }
             }
             if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }
@@ -159,7 +163,7 @@ extension Importer {
     /// cells per column (by header, in the order first met).
     struct RowChunk: Sendable {
         var samples: [(String, ImportPreview.DateSample)] = []
-        var numericIdentifiers: [(String, Int)] = []
+        var numericIdentifiers: [(String, Int, lines: [Int])] = []
         /// Rows left out as totals (`totalsWord`): their line and first cell.
         var totals: [(line: Int, word: String)] = []
         /// Lines of a customer list whose contact-person cells (手机, 职务, 微信) have no person's
@@ -172,12 +176,14 @@ extension Importer {
         /// Lines that are a sheet's notes, not records (`isNoteRow`).
         var noteRows: [Int] = []
 
-        /// One more numeric identifier cell in the column headed `header`.
-        mutating func countNumericIdentifier(_ header: String) {
+        /// One more numeric identifier cell in the column headed `header`, on `line` (the first
+        /// 21 lines are kept, to name them).
+        mutating func countNumericIdentifier(_ header: String, line: Int) {
             if let i = numericIdentifiers.firstIndex(where: { $0.0 == header }) {
                 numericIdentifiers[i].1 += 1
+                if numericIdentifiers[i].lines.count <= 20 { numericIdentifiers[i].lines.append(line) }
             } else {
-                numericIdentifiers.append((header, 1))
+                numericIdentifiers.append((header, 1, [line]))
             }
         }
     }
@@ -290,7 +296,7 @@ extension Importer {
                             continue
                         }
                         let read = key == "name" ? try ChangeDraft.name(input, of: .contact) : input
-                        if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
+                        if notice == .numericIdentifier { out.countNumericIdentifier(column.header, line: row.line) }
                         row.contact.append((key, read))
                     } catch let f as CellReading.Failure {
                         problem(f.reason, f.reasonZH)
@@ -360,7 +366,7 @@ extension Importer {
                             if spec.type.isDate, case .day(let d) = value, sampled.insert(key).inserted {
                                 out.samples.append((key, .init(table: name, column: column.header, input: Self.plain(cell), read: DateParser.format(d))))
                             }
-                            if notice == .numericIdentifier { out.countNumericIdentifier(column.header) }
+                            if notice == .numericIdentifier { out.countNumericIdentifier(column.header, line: row.line) }
                             row.fields.append((key, input))
                             if keepValues { row.values.append(value) }
                         } catch let f as CellReading.Failure {

@@ -37,7 +37,10 @@ public enum DepartmentRender {
                 if !r.incompleteGradeChanges.isEmpty {
                     notes.append(zh ? "\(r.incompleteGradeChanges.count) 项等级调整未写结果或存在的问题" : "\(r.incompleteGradeChanges.count) grade change(s) lack result/problems")
                 }
-                if let v = p.version, v > 1 { notes.append(zh ? "第 \(v) 版" : "version \(v)") }
+                if let v = p.version, v > 1 {
+                    let when = p.revisedAt.map { ReportText.dateTime($0, calendar) }
+                    notes.append(zh ? "第 \(v) 版" + (when.map { "（\($0) 修订，数据以此版为准）" } ?? "") : "version \(v)" + (when.map { " (revised \($0); its figures shown)" } ?? ""))
+                }
                 if let problem = zh ? p.problemZH : p.problem { notes.append(problem) }
                 cells += [C("\(t.newCustomers)"), C("\(t.gradeUp)/\(t.gradeDown)"), C("\(t.activities)"),
                           C("\(open.reduce(0) { $0 + $1.projects })"), C(ReportText.amounts(value, zh: zh)), C("\(p.openComplaints)"),

@@ -12,8 +12,13 @@ public struct DepartmentView: Sendable {
         public var name: String
         /// submitted (on time), late, missing, or invalid (submissions that all fail the checks).
         public var status: String
+        /// When the first valid version was submitted (on time or late by it).
         public var submittedAt: Int64?
+        /// The version whose figures are shown, and when it was submitted when that is a later
+        /// one than the first (its figures beside the first's time read as if submitted then:
+        /// helper-179).
         public var version: Int?
+        public var revisedAt: Int64?
         public var problem: String?
         public var problemZH: String?
         public var report: WeeklyReport?
@@ -151,6 +156,7 @@ public struct DepartmentView: Sendable {
                            version: latest.0.version)
             p.report = latest.1
             p.verified = latest.2
+            if latest.0.version != first.0.version { p.revisedAt = latest.0.submittedAtUnix }
             if latest.0.version != first.0.version && latest.0.submittedAtUnix > due && first.0.submittedAtUnix <= due {
                 problems.append(("version \(latest.0.version) was revised after the deadline", "第 \(latest.0.version) 版为截止后修订"))
             }

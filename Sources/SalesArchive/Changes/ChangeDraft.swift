@@ -426,6 +426,39 @@ extension ChangeDraft {
         return changed ? (String(s), negative) : nil
     }
 
+    /// What is wrong with a mobile number as written (after `phoneForm`), or nil: a stray letter
+    /// among its digits (138-1234-567a: the letter was dropped and the number compared as
+    /// another contact's), or a mainland mobile of 10 or 12 digits (a digit left out or typed
+    /// twice, accepted without a word: helper-179). An extension's x or ext, and words such as
+    /// tel, are letters a cell may hold; a number written with others (`138… / 139…`) is not
+    /// counted.
+    package static func mobileProblem(_ text: String) -> (en: String, zh: String)? {
+        let u = Array(text.utf8)
+        func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
+        var i = 0
+        while i < u.count {
+            guard isLetter(u[i]) else { i += 1; continue }
+            var j = i
+            while j < u.count && isLetter(u[j]) { j += 1 }
+            let run = String(decoding: u[i..<j], as: UTF8.self)
+            let touches = (i > 0 && isDigit(u[i - 1])) || (j < u.count && isDigit(u[j]))
+            if touches, j - i <= 2, run.lowercased() != "x" {
+                return ("has the letter \(run) among its digits; check the number", "中夹有字母“\(run)”，请核对号码")
+            }
+            i = j
+        }
+        // One number only: digits and the marks a number is written with.
+        guard u.allSatisfy({ isDigit($0) || $0 == 0x20 || $0 == 0x2D || $0 == 0x2B || $0 == 0x28 || $0 == 0x29 || $0 == 0x2E }) else { return nil }
+        var digits = u.filter(isDigit)
+        if u.first == 0x2B, digits.starts(with: [0x38, 0x36]) { digits.removeFirst(2) }
+        else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) { digits.removeFirst(4) }
+        else if digits.starts(with: [0x38, 0x36]), digits.count == 13 { digits.removeFirst(2) }
+        guard digits.first == 0x31, digits.count == 10 || digits.count == 12 else { return nil }
+        return ("has \(digits.count) digits; a mobile number in mainland China has 11: check for a digit left out or typed twice",
+                "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
+    }
+
     /// Whether a text field holds a phone number (at least one digit, ASCII or full width).
     @inline(__always) package static func isPhoneField(_ key: String) -> Bool { key == "phone" || key == "mobile" }
     package static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) || ("\u{FF10}"..."\u{FF19}").contains(s) }
@@ -452,7 +485,12 @@ extension ChangeDraft {
             if Self.isPhoneField(spec.key) {
                 // Digits typed in full width (１３８…, a Chinese input method's) stored as the ASCII
                 // they stand for, as an import stores them: search found nothing by 138… (helper-110).
-                return .text(Self.phoneForm(text))
+                let formed = Self.phoneForm(text)
+                if spec.key == "mobile", let problem = Self.mobileProblem(formed) {
+                    let shown = formed.count > 40 ? String(formed.prefix(40)) + "…" : formed
+                    throw ArchiveError(.invalidValue, "\(spec.key): \(shown) \(problem.en)", zh: "\(spec.zh)“\(shown)”\(problem.zh)")
+                }
+                return .text(formed)
             }
             if spec.key == "code" || spec.key == "creditCode" {
                 // A code as the import reads one: full-width letters and digits as ASCII, no

@@ -415,6 +415,9 @@ public enum DateParser {
             }
             return day
         }
+        // 十二月八日, 二〇二六年十二月八日: a date said in words, read as its digits (it was "not a
+        // date": helper-179).
+        if let digits = dateInWords(text), digits != text { return try parseGeneral(digits, now: now, yearless: yearless) }
         var parts: [Int] = []
         var current = ""
         var separators: [Character] = []
@@ -682,6 +685,27 @@ public enum DateParser {
             return start + Int32(min(d, Int(next - start))) - 1
         }
         return nil
+    }
+
+    /// A date written in Chinese numerals (十二月八日, 十二月八号, 二〇二六年十二月三十一日) with its
+    /// numbers as digits (12月8日, 2026年12月31日); nil when it is not one.
+    static func dateInWords(_ text: String) -> String? {
+        guard text.contains("月"), text.contains(where: { "一二三四五六七八九十".contains($0) }) else { return nil }
+        var rest = Substring(text)
+        var out = ""
+        if let year = rest.firstIndex(of: "年") {
+            let figures: [Character: Character] = ["〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
+            let written = rest[..<year]
+            let digits = written.map { $0.isASCII && $0.isNumber ? $0 : figures[$0] }
+            guard digits.count == 4, digits.allSatisfy({ $0 != nil }) else { return nil }
+            out = String(digits.compactMap { $0 }) + "年"
+            rest = rest[rest.index(after: year)...]
+        }
+        guard let month = rest.firstIndex(of: "月"), let last = rest.last, last == "日" || last == "号" || last == "號" else { return nil }
+        let dayText = rest[rest.index(after: month)..<rest.index(before: rest.endIndex)]
+        func number(_ s: Substring) -> Int32? { Int32(s) ?? chineseNumber(String(s)) }
+        guard let m = number(rest[..<month]), let d = number(dayText) else { return nil }
+        return out + "\(m)月\(d)" + (last == "日" ? "日" : "号")
     }
 
     /// 3, 三, 两, 十, 十五, 二十 (up to 99), or digits.

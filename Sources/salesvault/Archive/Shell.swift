@@ -54,6 +54,30 @@ struct Shell: VaultCommand {
     // program, the shell itself: helper-174.)
     static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders", "status"]
 
+    /// What `help` says inside the shell: the commands it runs, each with its purpose, and how
+    /// to leave; not those of `outsideOnly`.
+    static func overview() -> String {
+        let zh = Language.current == .zh
+        var commands: [(name: String, abstract: String)] = []
+        for command in SalesVault.configuration.subcommands {
+            let configuration = command.configuration
+            let name = command._commandName
+            guard !outsideOnly.contains(name), configuration.shouldDisplay else { continue }
+            commands.append((name, configuration.abstract))
+        }
+        var width = 0
+        for c in commands { width = max(width, c.name.count + 2) }
+        var lines = [zh ? "shell 中可用的命令（直接输入，不用写 salesvault 和档案名）：" : "Commands in the shell (type them without salesvault and the archive):", ""]
+        for c in commands {
+            lines.append("  " + c.name + String(repeating: " ", count: width - c.name.count) + (zh ? HelpZH.text(c.abstract) : c.abstract))
+        }
+        lines += ["", zh ? "help 命令名：查看该命令的用法（如 help log add）。exit、quit 或 lock：锁定档案并退出。"
+                          : "help COMMAND: how to use it (help log add). exit, quit or lock: lock the archive and leave.",
+                  zh ? "init、passwd、rekey、repair、verify、escrow、dept、keys、compliance、reminders、status 等请在命令行中运行。"
+                     : "Run init, passwd, rekey, repair, verify, escrow, dept, keys, compliance, reminders and status from the command line."]
+        return lines.joined(separator: "\n")
+    }
+
     /// Reads commands (a terminal with line editing, or standard input) and runs them against
     /// the context's archive until exit, end of input or the idle timeout. With `agent`, there is
     /// no context: each archive command goes to the session agent that holds the archive.
@@ -149,7 +173,17 @@ struct Shell: VaultCommand {
                 continue
             }
             if first == "help" {
-                print(Language.current == .zh ? HelpZH.help(for: Array(words.dropFirst())) : SalesVault.helpMessage())
+                // `help` alone: the commands the shell runs (it listed init, passwd and the other
+                // commands it refuses: helper-179).
+                guard words.count > 1 else { print(overview()); continue }
+                if Language.current == .zh { print(HelpZH.help(for: Array(words.dropFirst()))); continue }
+                // (In English too the command's own help: it printed the overview for any words.)
+                var command: ParsableCommand.Type = SalesVault.self
+                for w in words.dropFirst() {
+                    guard let sub = command.configuration.subcommands.first(where: { $0._commandName == w }) else { break }
+                    command = sub
+                }
+                print(SalesVault.helpMessage(for: command))
                 continue
             }
             let at = interactive ? "" : L("line \(lineNumber) of the script: ", "脚本第 \(lineNumber) 行：").text

@@ -114,7 +114,7 @@ struct ComplianceCommand: VaultCommand {
                 zh ? r.signature.map { signatureWordZH[$0] ?? $0 } : r.signature].map { $0 ?? "" }
     }
 
-    static let signatureWordZH = ["ok": "有效", "not enrolled": "未登记", "unsigned": "未签名", "INVALID": "无效（被改动）"]
+    static let signatureWordZH = ["ok": "有效", "not enrolled": "未登记", "unsigned": "未签名", "INVALID": "无效（被改动）", "new key": "新密钥待登记"]
 
     /// The audit-log word (DEPARTMENT.md §7.4) in Chinese.
     static func auditWordZH(_ v: String) -> String {

@@ -128,11 +128,12 @@ enum OwnerUnlock {
         do {
             guard try request.write(layout) else { return }
             // After an escrow reset the registry still lists the old key: compliance then says
-            // INVALID (signed with another key), not "not enrolled" (DEPARTMENT.md §6).
+            // `new key` when the department logged the reset, INVALID when it did not, not "not
+            // enrolled" (DEPARTMENT.md §6).
             let replacing = registry.salespeople.first(where: { $0.name == request.name })?.signingKey != nil
             Terminal.stderr(Terminal.yellow(replacing
-                ? L("Your new signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until it is enrolled, compliance reports this archive's signature as INVALID (signed with a key other than the enrolled one).",
-                    "您的新签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员生成登记申请（指纹 \(KeyFile.fingerprint(key))）。在管理员登记之前，合规检查会将本档案的签名显示为“无效”（签名密钥与已登记的不同）。").text
+                ? L("Your new signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until it is enrolled, compliance reports this archive's signature as a new key to be enrolled (new key), or as INVALID if the department has no record of an escrow password reset of it.",
+                    "您的新签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员生成登记申请（指纹 \(KeyFile.fingerprint(key))）。在管理员登记之前，合规检查会将本档案的签名显示为“新密钥待登记”；如部门没有对本档案托管重置密码的记录，则显示为“无效”。").text
                 : L("Your signing key is not enrolled in the department \(Terminal.cell(registry.name)) yet: a request was left for the administrator (fingerprint \(KeyFile.fingerprint(key))). Until then compliance reports this archive as not enrolled.",
                     "您的签名密钥尚未在部门 \(Terminal.cell(registry.name)) 登记：已为管理员生成登记申请（指纹 \(KeyFile.fingerprint(key))）。在管理员登记之前，合规检查会将本档案显示为“未登记”。").text) + "\n")
         } catch {
