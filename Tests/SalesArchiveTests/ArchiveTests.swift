@@ -100,7 +100,7 @@ final class ArchiveTests: XCTestCase {
             }
         }
         for (i, mobile) in ["+86 139 1234 5678", "0086-13912345670", "13912345671 / 13912345672", "+1 415 555 1234", "021-55556666 ext 801",
-                            "021-55556666x802", "１３９１２３４５６７３", "852 9123 4567", "Tel 13912345674"].enumerated() {
+                            "021-55556666x802", "１３９１２３４５６７３", "852 9123 4567", "Tel 13912345674", "13912345675-1"].enumerated() {
             XCTAssertNoThrow(try a.addContact(customer: "恒瑞", name: "联系人\(i)", fields: [("mobile", mobile)], now: day(1)), mobile)
         }
     }

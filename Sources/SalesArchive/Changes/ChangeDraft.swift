@@ -455,6 +455,11 @@ extension ChangeDraft {
         else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) { digits.removeFirst(4) }
         else if digits.starts(with: [0x38, 0x36]), digits.count == 13 { digits.removeFirst(2) }
         guard digits.first == 0x31, digits.count == 10 || digits.count == 12 else { return nil }
+        // (A whole mobile and an extension after a dash or space, 13812345678-1: not a 12-digit number.)
+        if let cut = u.lastIndex(where: { $0 == 0x2D || $0 == 0x20 }) {
+            let tail = u[(cut + 1)...].filter(isDigit).count
+            if (1...4).contains(tail), digits.count - tail == 11 { return nil }
+        }
         return ("has \(digits.count) digits; a mobile number in mainland China has 11: check for a digit left out or typed twice",
                 "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
     }

@@ -217,7 +217,7 @@ struct Import: ArchiveCommand {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             let refused = preview.tables.allSatisfy({ $0.rows == 0 })
                 || (!preview.canCommit && !preview.updatesUndoEachOther && (!preview.problems.isEmpty || preview.total.new + preview.total.updated > 0))
-            if preview.updatesUndoEachOther { Terminal.print(Self.undoEachOther) }
+            if preview.updatesUndoEachOther { Terminal.print(Self.undoEachOther(notes: !preview.warnings.isEmpty)) }
             Background.release(consume preview)  // its plan and the file's cells, freed off the command's path (its last use here)
             if refused { throw ExitCode(ExitStatus.inputRefused.rawValue) }
             return
@@ -225,7 +225,7 @@ struct Import: ArchiveCommand {
         guard preview.canCommit else {
             if preview.tables.allSatisfy({ $0.rows == 0 }) && preview.problems.isEmpty { throw nothingToImport(preview) }
             if preview.updatesUndoEachOther {
-                Terminal.print(Self.undoEachOther)
+                Terminal.print(Self.undoEachOther(notes: !preview.warnings.isEmpty))
                 return
             }
             if preview.total.new + preview.total.updated == 0 && preview.problems.isEmpty {
@@ -300,9 +300,11 @@ struct Import: ArchiveCommand {
     }
 
     /// What an import whose rows of one record undo each other says (`ImportPreview.updatesUndoEachOther`).
-    static var undoEachOther: L {
-        L("Nothing to update: the rows of each record, taken in order, leave it as the archive has it (see the notes above).",
-          "无需更新：文件中同一客户（或联系人、项目）的几行按顺序更新后，与档案现有内容一致（见上面的提醒），档案保持不变。")
+    /// (Also one row whose cell says the same thing otherwise, `R4、R4` for R4: it pointed to
+    /// notes above that were not there, helper-178 F6; "see the notes" only when there are.)
+    static func undoEachOther(notes: Bool) -> L {
+        L("Nothing to update: the file's changes, taken together, leave the archive as it is (rows of one record that undo each other, or a cell that says the same otherwise, such as one person named twice)\(notes ? " (see the notes above)" : "").",
+          "无需更新：文件中的改动合起来与档案现有内容一致（如同一客户、联系人或项目的几行按顺序更新后又改回原样，或某一格换了写法但含义不变，如同一人写了两次）\(notes ? "（见上面的提醒）" : "")，档案保持不变。")
     }
 }
 
