@@ -2785,6 +2785,35 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(said.last?.reasonZH, "“王晓敏”与本文件第 2 行（即档案中的 R2 王敏）手机号相同，将视为同一联系人，并以本行内容更新该联系人。如并非同一联系人，请删除本行的手机号后重新导入")
     }
 
+    /// A row naming a customer removed from the archive says it was removed and how to bring it
+    /// back, as commands do (helper-181 M4: "in neither the file nor the archive").
+    func testARowNamingARemovedCustomerSaysItWasRemoved() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称,客户等级\n甲公司,C\n乙公司,B\n"), name: "c.csv")
+        let gone: Entity
+        do {
+            let a = try f.open()
+            gone = try a.resolve(.customer, "甲公司")
+            _ = try a.remove(.customer, "甲公司", reason: "客户已注销", now: testNow)
+        }
+        let p = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,甲公司,电话,回访\n2026-11-20 11:00,乙公司,电话,回访\n"), name: "l.csv", commit: false)
+        XCTAssertTrue(p.problems.contains { $0.line == 2 && $0.reasonZH.hasPrefix("客户“甲公司”（\(gone.shortID)）已从档案中移除，本行无法导入。") }, "\(p.problems)")
+        XCTAssertFalse(p.problems.contains { $0.line == 3 }, "\(p.problems)")
+    }
+
+    /// A time cell that is no date is told the forms a file takes, not the relative words a
+    /// file refuses (helper-181: 2026-13-01 was told to write 昨天, refused on the next row).
+    func testAWrongDateInAFileIsNotToldRelativeWords() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let p = try f.importing(utf8("日期,客户,方式,内容\n2026-13-01,甲公司,电话,回访\n2026-13-01 10:00,甲公司,电话,回访\n"), name: "l.csv", commit: false)
+        let said = p.problems.filter { $0.reasonZH.contains("不是有效日期") }
+        XCTAssertEqual(said.count, 2, "\(p.problems)")
+        for problem in said {
+            XCTAssertFalse(problem.reasonZH.contains("昨天") || problem.reasonZH.contains("3天后") || problem.reason.contains("tomorrow"), "\(problem)")
+        }
+    }
+
     /// Two companies, or two people, on one switchboard are not one: a phone or mobile with
     /// another extension is another phone (an import with --on-duplicate update overwrote the
     /// archive's record with the other's row: helper-150); the same extension written another

@@ -297,6 +297,14 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(r.thisWeek.stageForward, 3, "this week's records, as a late log entry is")
         // Several moves, each late one marked (only the last was: helper-180).
         XCTAssertEqual(r.stageMoves.first { $0.project == "新录项目" }?.reason, "11-20（补录） 1 信息开发 → 2 项目立项；11-20（补录） 2 项目立项 → 3 招投标：招标提前")
+        // The history says when the move happened; an undo's move back is of the undo's time,
+        // not of the earlier entry it puts back (helper-181 M1: dated weeks back, 补录).
+        let moved = try XCTUnwrap(try archive.history().first { $0.kind == .project && $0.id == p.id && $0.field?.key == "stage" })
+        XCTAssertEqual(moved.happenedAt, friday)
+        let undone = try archive.undo(batch: moved.batch, now: h(12, day: 1))
+        let back = try XCTUnwrap(try archive.history().first { $0.batch == undone.batch && $0.field?.key == "stage" })
+        XCTAssertNil(back.happenedAt, "\(back)")
+        XCTAssertEqual(back.reason, "撤销批次 B\(moved.batch)")
     }
 
     /// An entry typed in this week for a visit of last week is this week's record, not this

@@ -72,12 +72,20 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.resolve(.customer, "甲公司")) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound)
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH,
-                           "客户“甲公司”（\(gone.shortID)）已被删除。可用 salesvault history \(gone.shortID) 查看其记录；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
+                           "客户“甲公司”（\(gone.shortID)）已被移除。可用 salesvault history \(gone.shortID) 查看其记录；如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销")
         }
         XCTAssertThrowsError(try a.fileComplaint(customer: "甲公司", about: "x", description: "y", receivedAt: day(2), now: day(2))) {
-            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("客户“甲公司”（\(gone.shortID)）已被删除。"), "\($0)")
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("客户“甲公司”（\(gone.shortID)）已被移除。"), "\($0)")
         }
-        XCTAssertThrowsError(try a.resolve(.customer, "乙公司")) { XCTAssertFalse((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被删除")) }
+        // Before a live customer whose name only holds it (it went to 甲公司上海分公司 without a
+        // word: helper-181 H1), which is named beside.
+        let branch = try a.addCustomer(name: "甲公司上海分公司", now: day(2))
+        XCTAssertThrowsError(try a.logActivity(customer: "甲公司", type: "call", summary: "回访", at: day(2), now: day(2))) {
+            let zh = ($0 as? ArchiveError)?.reasonZH ?? ""
+            XCTAssertTrue(zh.hasPrefix("客户“甲公司”（\(gone.shortID)）已被移除。") && zh.contains("名称中含有“甲公司”的另有：\(branch.shortID) 甲公司上海分公司"), zh)
+        }
+        XCTAssertEqual(try a.resolve(.customer, "甲公司上海").id, branch.id, "a text the removed name does not equal finds the live one")
+        XCTAssertThrowsError(try a.resolve(.customer, "乙公司")) { XCTAssertFalse((($0 as? ArchiveError)?.reasonZH ?? "").contains("已被移除")) }
         // A live customer of that name again is found, not the removed one.
         let again = try a.addCustomer(name: "甲公司", now: day(3))
         XCTAssertEqual(try a.resolve(.customer, "甲公司").id, again.id)
@@ -92,7 +100,11 @@ final class ArchiveTests: XCTestCase {
         try a.addCustomer(name: "江苏恒瑞医药股份有限公司", now: day(0))
         try a.addContact(customer: "恒瑞", name: "张三", fields: [("mobile", "13812345678")], now: day(0))
         let cases: [(String, String)] = [("1381234567", "是 10 位数字，大陆手机号应为 11 位"), ("138123456789", "是 12 位数字"),
-                                         ("138-1234-567a", "中夹有字母“a”"), ("138l2345678", "中夹有字母“l”"), ("+86 138 1234 567", "是 10 位数字")]
+                                         ("138-1234-567a", "中夹有字母“a”"), ("138l2345678", "中夹有字母“l”"), ("+86 138 1234 567", "是 10 位数字"),
+                                         // (helper-181: after an extension, as a second number, after a prefix, not 13–19.)
+                                         ("1381234567 x801", "是 10 位数字"), ("1381234567-1", "是 10 位数字（后面是分机号）"),
+                                         ("13812345678/1391234567", "中的“1391234567”是 10 位数字"), ("13812345679、139123456789", "是 12 位数字"),
+                                         ("+86 138123400", "是 9 位数字"), ("0086 138123401", "是 9 位数字"), ("12345678901", "应以 13–19 开头")]
         for (mobile, said) in cases {
             XCTAssertThrowsError(try a.addContact(customer: "恒瑞", name: "李四", fields: [("mobile", mobile)], now: day(1)), mobile) {
                 XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidValue, mobile)
@@ -100,9 +112,15 @@ final class ArchiveTests: XCTestCase {
             }
         }
         for (i, mobile) in ["+86 139 1234 5678", "0086-13912345670", "13912345671 / 13912345672", "+1 415 555 1234", "021-55556666 ext 801",
-                            "021-55556666x802", "１３９１２３４５６７３", "852 9123 4567", "Tel 13912345674", "13912345675-1"].enumerated() {
+                            "021-55556666x802", "１３９１２３４５６７３", "852 9123 4567", "Tel 13912345674", "13912345675-1", "+86 10 6552 9988", "手机：13912345676（微信同号）",
+                            "139 1234 5677", "139-1234-5678 转 8", "10086"].enumerated() {
             XCTAssertNoThrow(try a.addContact(customer: "恒瑞", name: "联系人\(i)", fields: [("mobile", mobile)], now: day(1)), mobile)
         }
+        // A landline with a stray letter too (helper-181); its length is not judged.
+        XCTAssertThrowsError(try a.edit(.customer, "恒瑞", fields: [("phone", "021-5555666a")], now: day(2))) {
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("中夹有字母“a”"), "\($0)")
+        }
+        XCTAssertNoThrow(try a.edit(.customer, "恒瑞", fields: [("phone", "0518-8111 2222 转 601")], now: day(2)))
     }
 
     /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,

@@ -733,7 +733,7 @@ extension EverydayCLITests {
         let root = try runTool(["--help", "--lang", "zh"], environment: env)
         XCTAssertTrue(root.stdout.contains("退出状态") && root.stdout.contains("64  命令行用法错误") && !root.stdout.contains("EXIT STATUS"), root.stdout)
         let group = try runTool(["help", "complaint", "--lang", "zh"], environment: env)
-        XCTAssertTrue(group.stdout.contains("子命令：") && group.stdout.contains("结束尚未处理完的投诉"), group.stdout)
+        XCTAssertTrue(group.stdout.contains("子命令：") && group.stdout.contains("结束尚未处理完或客户不满意、待重新处理的投诉"), group.stdout)
         XCTAssertTrue(try runTool(["log", "remove", "--help"], environment: env).stdout.contains("OVERVIEW: Remove a contact log entry"), "English stays English")
 
         let missing = try sv(["log", "remove", "L1", "--lang", "zh"], day: 0, expect: 64)

@@ -201,6 +201,16 @@ final class WeeklyReportCLITests: XCTestCase {
         // 撞单: the same company under two names (the legal suffix and the bracket folded away).
         XCTAssertTrue(view.contains("客户名称相同") && view.contains("苏州精密机械有限公司") && view.contains("苏州精密机械（集团）"), view)
         XCTAssertFalse(view.contains("杭州数据科技  A"), "a customer only one salesperson has is no conflict")
+        // A revision after the deadline of a report first submitted on time is said to count by
+        // the first version, as the view counts it (it was said to count as late: helper-181 M5);
+        // a late first submission's revision is late.
+        let revised = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(zhang), now: at(day: 4, hour: 20))
+        XCTAssertTrue(revised.stderr.contains("本版为截止时间（周五 18:00）之后的修订；提交情况仍按第 1 版（2026-11-27 10:00 提交）记为按时提交"), revised.stderr)
+        let lateAgain = try sv(["report", "submit", "--week", "2026-W48", "--lang", "zh"] + owner(li), now: at(day: 4, hour: 21))
+        XCTAssertTrue(lateAgain.stderr.contains("记为逾期提交"), lateAgain.stderr)
+        let after = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("gm.txt"), "--lang", "zh"], now: at(day: 5, hour: 1)).stdout
+        let zhangAfter = after.split(separator: "\n").first { $0.hasPrefix("张伟") }.map(String.init) ?? ""
+        XCTAssertTrue(zhangAfter.contains("按时提交") && zhangAfter.contains("第 3 版"), after)
 
         // The department manager's key opens none of them, and says so.
         let other = try sv(["report", "department", dept, "--week", "2026-W48", "--identity", dir.path("manager.txt")], now: at(day: 5, hour: 1)).stdout

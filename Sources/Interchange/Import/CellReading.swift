@@ -290,8 +290,10 @@ enum CellReading {
                     throw notAnInstant(s)
                 }
                 // (Without the relative forms a command takes, which a file must not give.)
-                throw Failure(reason: e.reason.replacingOccurrences(of: ", today, tomorrow, next wed or +3d", with: ""),
-                              reasonZH: (e.reasonZH ?? e.reason).replacingOccurrences(of: "，或今天、明天、下周三、3天后", with: ""))
+                // (The constants, not a copy: the Chinese forms changed and a file's 2026-13-01
+                // was told to write 昨天, helper-181.)
+                throw Failure(reason: e.reason.replacingOccurrences(of: ", " + DateParser.relativeFormsEN, with: ""),
+                              reasonZH: (e.reasonZH ?? e.reason).replacingOccurrences(of: "，或" + DateParser.relativeFormsZH, with: ""))
             }
         }
     }

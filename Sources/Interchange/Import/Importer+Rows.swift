@@ -138,10 +138,11 @@ extension Importer {
                     let all = Array(((notices[k]?.2 ?? []) + lines).sorted().prefix(21))  // (as each part keeps them)
                     var (en, zh) = (Self.lineList(all, zh: false), Self.lineList(all, zh: true))
                     if total > all.count && !zh.hasSuffix("等") { (en, zh) = (en + ", …", zh + "等") }
+                    // (Of the column, its rows in the text: named once, helper-181.)
                     notices[k] = (ImportProblem(
-                        table: name, line: all.first ?? mapped.headerLine, column: column,
-                        reason: "\(total) cell(s) of this column are numbers, not text (\(en)): a leading 0 may have been lost; check them",
-                        reasonZH: "此列有 \(total) 个单元格是数字格式（不是文本格式，见\(zh)），开头的 0 可能已丢失，请核对"), total, all)
+                        table: name, line: 0, column: column,
+                        reason: "\(en.prefix(1).uppercased() + en.dropFirst()): \(total) cell(s) of this column are numbers, not text: a leading 0 may have been lost; check them",
+                        reasonZH: "\(zh)共 \(total) 个单元格是数字格式（不是文本格式），开头的 0 可能已丢失，请核对"), total, all)
                 }
             }
             if let warning = Self.noTypeColumnWarning(mapped) { preview.warnings.append(warning) }

@@ -14,6 +14,11 @@ public enum ReportSubmission {
         public let paths: [String]
         public let manifest: ReportManifest
         public let manifestSHA256: String
+        /// When the first earlier version of this archive's report for the week was submitted
+        /// (its manifest, as written; not checked through escrow): the submission the department
+        /// counts on time or late by. Nil for a first version.
+        public var firstSubmittedAt: Int64? = nil
+        public var firstVersion: Int? = nil
     }
 
     /// The sealed files of one submission, in the order they are written (the manifest last).
@@ -93,7 +98,16 @@ public enum ReportSubmission {
                 _ = try archive.recordExport(note, label: "report submit", now: now)
             }
             committed = true
-            return Result(version: version, paths: paths + [manifestPath], manifest: manifest, manifestSHA256: digest)
+            var result = Result(version: version, paths: paths + [manifestPath], manifest: manifest, manifestSHA256: digest)
+            // (A revision after the deadline was said to count as late, while the department
+            // counts the first version: helper-181 M5.)
+            for v in 1..<version {
+                guard let data = SubmissionCheck.readRegular(folder.manifestPath(owner, version: v), limit: ReportManifest.maxBytes),
+                      let m = try? ReportManifest.decode(data), m.archiveID == report.archiveID else { continue }
+                (result.firstSubmittedAt, result.firstVersion) = (m.submittedAtUnix, v)
+                break
+            }
+            return result
         } catch let e as InterchangeError where e.code == .exists {
             throw InterchangeError(.report, "another submission of \(owner) for \(week) is being written at the same moment (\(e.reason)); nothing was submitted",
                                    zh: "\(owner) 的 \(week) 周报正在由另一次提交写入；本次未提交任何内容", hint: "try again in a moment", hintZH: "请稍后重试")

@@ -261,8 +261,10 @@ public enum WeeklyReportBuilder {
                                              given(expectedSignField)?.day ?? given(expectedBidField)?.day)
                     }
                     if e.operation == .update, let c = e.changes.first(where: { $0.field == stageField }) {
-                        // (When it entered the stage: a move typed in later with --at is of its day.)
-                        let entered = e.changes.first { $0.field == stageSinceField }?.new?.int ?? b.at
+                        // (When it entered the stage: a move typed in later with --at is of its day.
+                        // An undo's move back is of the undo's time: its stageSince is the earlier
+                        // entry it puts back, helper-181 M1.)
+                        let entered = b.undoes != nil ? b.at : e.changes.first { $0.field == stageSinceField }?.new?.int ?? b.at
                         stageEvents[e.id, default: []].append((min(entered, b.at), c.old?.text ?? "", c.new?.text ?? "",
                                                                e.changes.first { $0.field == Schema.reasonField }?.new?.text))
                     }

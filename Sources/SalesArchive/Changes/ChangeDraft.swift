@@ -426,13 +426,14 @@ extension ChangeDraft {
         return changed ? (String(s), negative) : nil
     }
 
-    /// What is wrong with a mobile number as written (after `phoneForm`), or nil: a stray letter
-    /// among its digits (138-1234-567a: the letter was dropped and the number compared as
-    /// another contact's), or a mainland mobile of 10 or 12 digits (a digit left out or typed
-    /// twice, accepted without a word: helper-179). An extension's x or ext, and words such as
-    /// tel, are letters a cell may hold; a number written with others (`138… / 139…`) is not
-    /// counted.
-    package static func mobileProblem(_ text: String) -> (en: String, zh: String)? {
+    /// What is wrong with a phone or mobile number as written (after `phoneForm`), or nil: a stray
+    /// letter among its digits (138-1234-567a: the letter was dropped and the number compared as
+    /// another contact's: helper-179), and, for a mobile (`mobile`), a mainland mobile number of
+    /// the wrong length (10 or 12 digits, also after +86, or with an extension after it, or as the
+    /// second number of the cell: helper-179, helper-181) or not starting 13–19. An extension's
+    /// x or ext, and words such as tel, are letters a cell may hold; numbers abroad (+1 …) and
+    /// numbers that do not start with 1 are not judged.
+    package static func phoneProblem(_ text: String, mobile: Bool) -> (en: String, zh: String)? {
         let u = Array(text.utf8)
         func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
         func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
@@ -448,20 +449,56 @@ extension ChangeDraft {
             }
             i = j
         }
-        // One number only: digits and the marks a number is written with.
-        guard u.allSatisfy({ isDigit($0) || $0 == 0x20 || $0 == 0x2D || $0 == 0x2B || $0 == 0x28 || $0 == 0x29 || $0 == 0x2E }) else { return nil }
-        var digits = u.filter(isDigit)
-        if u.first == 0x2B, digits.starts(with: [0x38, 0x36]) { digits.removeFirst(2) }
-        else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) { digits.removeFirst(4) }
-        else if digits.starts(with: [0x38, 0x36]), digits.count == 13 { digits.removeFirst(2) }
-        guard digits.first == 0x31, digits.count == 10 || digits.count == 12 else { return nil }
-        // (A whole mobile and an extension after a dash or space, 13812345678-1: not a 12-digit number.)
-        if let cut = u.lastIndex(where: { $0 == 0x2D || $0 == 0x20 }) {
-            let tail = u[(cut + 1)...].filter(isDigit).count
-            if (1...4).contains(tail), digits.count - tail == 11 { return nil }
+        guard mobile else { return nil }
+        // Each number of the cell (separated by / 、 , ; | and the like, or 或), its extension
+        // (after x, ext, #, 转 or 分机) left out.
+        let separators: Set<Character> = ["/", "／", "、", ",", "，", ";", "；", "|", "｜", "或", "\n"]
+        for piece in text.split(whereSeparator: { separators.contains($0) }) {
+            var number = Substring(piece)
+            for mark in ["x", "X", "ext", "EXT", "Ext", "#", "转", "轉", "分机", "分機"] {
+                if let r = number.range(of: mark), number[..<r.lowerBound].contains(where: \.isNumber) { number = number[..<r.lowerBound] }
+            }
+            // The digit groups as written (138 1234 5678, 138-1234-5678): an extension may follow
+            // a whole number after a dash or space.
+            var groups: [[UInt8]] = [], current: [UInt8] = []
+            for b in number.utf8 {
+                if isDigit(b) { current.append(b) } else if !current.isEmpty { groups.append(current); current = [] }
+            }
+            if !current.isEmpty { groups.append(current) }
+            var digits = groups.flatMap { $0 }
+            let plus = number.drop { !$0.isNumber && $0 != "+" }.first == "+"
+            if plus {
+                guard digits.starts(with: [0x38, 0x36]) else { continue }  // (a number abroad)
+                digits.removeFirst(2)
+            } else if digits.starts(with: [0x30, 0x30, 0x38, 0x36]) {
+                digits.removeFirst(4)
+            } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 {
+                digits.removeFirst(2)
+            }
+            guard digits.first == 0x31, (9...13).contains(digits.count) else { continue }
+            // (+86 10 6552 9988: Beijing's area code, no mobile.)
+            if digits[1] == 0x30 && digits.count != 11 { continue }
+            let tail = groups.count >= 2 ? groups[groups.count - 1].count : 0
+            if digits.count == 11 {
+                // (1381234567-1: ten digits and an extension read as eleven.)
+                if (1...3).contains(tail), digits.count - tail == 10, groups[groups.count - 2].count >= 3 {
+                    return ("has 10 digits before its extension; a mobile number in mainland China has 11: check for a digit left out",
+                            "是 10 位数字（后面是分机号），大陆手机号应为 11 位，请核对是否少输了一位")
+                }
+                guard (0x33...0x39).contains(digits[1]) else {
+                    return ("is not a mobile number in mainland China (they start 13 to 19); check the number",
+                            "不是有效的大陆手机号（应以 13–19 开头），请核对号码")
+                }
+                continue
+            }
+            // (13812345678-1: a whole number and its extension.)
+            if (1...4).contains(tail), digits.count - tail == 11 { continue }
+            let shown = String(number.trimmingCharacters(in: .whitespaces))
+            let whole = shown == text.trimmingCharacters(in: .whitespaces)
+            return ((whole ? "has \(digits.count) digits" : "has a number of \(digits.count) digits (\(shown))") + "; a mobile number in mainland China has 11: check for a digit left out or typed twice",
+                    (whole ? "" : "中的“\(shown)”") + "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
         }
-        return ("has \(digits.count) digits; a mobile number in mainland China has 11: check for a digit left out or typed twice",
-                "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
+        return nil
     }
 
     /// Whether a text field holds a phone number (at least one digit, ASCII or full width).
@@ -491,7 +528,7 @@ extension ChangeDraft {
                 // Digits typed in full width (１３８…, a Chinese input method's) stored as the ASCII
                 // they stand for, as an import stores them: search found nothing by 138… (helper-110).
                 let formed = Self.phoneForm(text)
-                if spec.key == "mobile", let problem = Self.mobileProblem(formed) {
+                if let problem = Self.phoneProblem(formed, mobile: spec.key == "mobile") {
                     let shown = formed.count > 40 ? String(formed.prefix(40)) + "…" : formed
                     throw ArchiveError(.invalidValue, "\(spec.key): \(shown) \(problem.en)", zh: "\(spec.zh)“\(shown)”\(problem.zh)")
                 }
@@ -976,6 +1013,26 @@ enum Lookup {
         if exact.count == 1 { return exact[0] }
         let written = exact.isEmpty ? prefixed + containing : exact + prefixed
         let matches = (written.isEmpty ? [] : written + (exact.isEmpty ? alike : [])).sorted { $0.id < $1.id }
+        // The whole name of a record removed (customer remove 甲公司, then complaint file 甲公司):
+        // said so, with the way back, before any live record that only holds the text (it got an
+        // unrelated near name, or went to 甲公司上海分公司 without a word: helper-180 N8,
+        // helper-181 H1); the live ones holding it are named beside. The latest so named, in a
+        // command only.
+        if suggest && exact.isEmpty {
+            var gone: Entity?
+            state.eachIncludingRemoved(kind) { e in
+                if e.removed, e.id > (gone?.id ?? 0), Self.names(of: e).map(key).contains(wanted) { gone = e }
+            }
+            if let gone {
+                let others = matches.prefix(5).map { "\($0.shortID) \($0.displayName)" }
+                let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
+                throw ArchiveError(.notFound, "the \(kind.en) \(shown) (\(gone.shortID)) was removed; to bring it back, undo the change that removed it (see \(see.0))"
+                                       + (others.isEmpty ? "" : "; other names holding it: " + others.joined(separator: "; ")),
+                                   zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已被移除。\(see.1)如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销"
+                                       + (others.isEmpty ? "" : "。名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
+                                   candidates: [])
+            }
+        }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             // The id of another kind (log edit C4): said which it is (helper-127).
@@ -989,20 +1046,6 @@ enum Lookup {
                [.customer, .contact, .project, .activity, .complaint].contains(other) {
                 throw ArchiveError(.notFound, "\(shown) is the id of a \(other.en); \(kind.en) ids start with \(kind.idPrefix) (\(kind.idPrefix)12)",
                                    zh: "“\(shown)”是\(other.zh)编号；\(kind.zh)编号以 \(kind.idPrefix) 开头（如 \(kind.idPrefix)12）")
-            }
-            // The name of a record removed (customer remove 甲公司, then complaint file 甲公司):
-            // said so, with the way back (it got an unrelated near name: helper-180 N8). The
-            // latest so named, in a command only.
-            if suggest {
-                var gone: Entity?
-                state.eachIncludingRemoved(kind) { e in
-                    if e.removed, e.id > (gone?.id ?? 0), Self.names(of: e).map(key).contains(wanted) { gone = e }
-                }
-                if let gone {
-                    let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
-                    throw ArchiveError(.notFound, "the \(kind.en) \(shown) (\(gone.shortID)) was removed; to bring it back, undo the change that removed it (see \(see.0))",
-                                       zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已被删除。\(see.1)如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
-                }
             }
             let plain = CompanyName.comparable(wanted)
             // Names close to a mistyped one (南京地跌): those holding the longest start of it

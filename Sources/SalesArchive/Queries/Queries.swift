@@ -151,7 +151,9 @@ extension CustomerArchive {
                                              field: spec, old: c.old, new: c.new, reason: reason,
                                              result: result, problem: problem, batch: batchID, label: batch.label)
                     // (A stage move typed in later: shown at its typing time only, helper-180 N2.)
-                    if event.kind == .project, spec?.key == "stage",
+                    // (Not an undo's move back: it puts back the time the project entered the
+                    // stage before, which is no time of the undo: helper-181 M1.)
+                    if event.kind == .project, spec?.key == "stage", batch.undoes == nil,
                        let entered = event.changes.first(where: { $0.field == Self.stageSinceField })?.new?.int, entered < batch.at {
                         entry.happenedAt = entered
                     }

@@ -579,10 +579,11 @@ public enum DateParser {
     /// The relative forms `invalid` suggests (a command takes them, a file does not: an import
     /// says its own message for such an error).
     public static let relativeFormsEN = "today, tomorrow, next wed or +3d"
+    public static let relativeFormsZH = "今天、昨天、下周三、3天后"
 
     private static func invalid(_ input: String) -> ArchiveError {
         ArchiveError(.invalidDate, "\(input) is not a date; use 2026-03-05, 2026/3/5, 2026年3月5日, \(relativeFormsEN)",
-                     zh: "“\(input)”不是有效日期；请写成 2026-03-05、2026/3/5、2026年3月5日，或今天、昨天、下周三、3天后")
+                     zh: "“\(input)”不是有效日期；请写成 2026-03-05、2026/3/5、2026年3月5日，或\(relativeFormsZH)")
     }
 
     // MARK: Relative dates (RECORDS.md §4)

@@ -304,7 +304,7 @@ struct Import: ArchiveCommand {
     /// notes above that were not there, helper-178 F6; "see the notes" only when there are.)
     static func undoEachOther(notes: Bool) -> L {
         L("Nothing to update: the file's changes, taken together, leave the archive as it is (rows of one record that undo each other, or a cell that says the same otherwise, such as one person named twice)\(notes ? " (see the notes above)" : "").",
-          "无需更新：文件中的改动合起来与档案现有内容一致（如同一客户、联系人或项目的几行按顺序更新后又改回原样，或某一格换了写法但含义不变，如同一人写了两次）\(notes ? "（见上面的提醒）" : "")，档案保持不变。")
+          "无需更新：文件中的改动前后抵消，档案内容不变（如同一客户、联系人或项目的几行按顺序更新后又改回原样，或某一格换了写法但含义不变，如同一人写了两次）。\(notes ? "详见上面的提醒。" : "")")
     }
 }
 

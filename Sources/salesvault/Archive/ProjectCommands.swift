@@ -308,7 +308,7 @@ struct ComplaintCommand: ParsableCommand {
 
     struct Withdraw: ArchiveCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).")
+            abstract: "Close a complaint not yet resolved, or one the customer was not satisfied with: withdrawn by the customer (撤诉), or --unfounded (不成立).")
         @Argument(help: "Complaint number or id.") var complaint: String
         @Flag(help: "The complaint was found unfounded (不成立) rather than withdrawn by the customer.") var unfounded = false
         @Option(help: "Why (required; kept in the history).") var reason: String

@@ -257,7 +257,11 @@ struct ReportCommand: ParsableCommand {
             Terminal.print(L("SHA-256 of the manifest \(result.manifestSHA256.prefix(16))… recorded in your archive's history.",
                              "提交清单的校验值（SHA-256）\(result.manifestSHA256.prefix(16))… 已记入档案历史，已提交的内容不会再被改动。"))
             ReportCommand.sayIncomplete(report)
-            if late {
+            if late, let first = result.firstSubmittedAt, first <= due, let v = result.firstVersion {
+                // A revision of a report first submitted on time: the department counts that one.
+                Terminal.stderr(L("Note: this version was revised after the deadline (Friday \(registry.reportDueHour):00); the submission still counts as on time, by version \(v) (\(registry.calendar.localTime(first))), and the department sees this version's figures, marked revised after the deadline.\n",
+                                  "注意：本版为截止时间（周五 \(registry.reportDueHour):00）之后的修订；提交情况仍按第 \(v) 版（\(registry.calendar.localTime(first)) 提交）记为按时提交，部门汇总显示本版数据，并注明“截止后修订”。\n").text)
+            } else if late {
                 Terminal.stderr(L("Note: submitted after the deadline (Friday \(registry.reportDueHour):00); it counts as late.\n",
                                   "注意：已超过截止时间（周五 \(registry.reportDueHour):00），记为逾期提交。\n").text)
             }

@@ -160,6 +160,9 @@ enum ErrorReport {
                 (e.reasonZH ?? "").contains("联系人") ? L("give more of the name, or one of the ids above", "请输入更完整的姓名，或输入上面列出的编号")
                     : L("give more of the name, or one of the ids above", "请输入更完整的名称，或输入上面列出的编号")
             case .ambiguous: L("give more of the name, or the id (e.g. C12)", "请输入更完整的名称或编号（例如 C12）")
+            // (A removed record's name: the message says the way back; "see customer list" was
+            // beside the point: helper-181.)
+            case .notFound where e.reason.contains(" was removed; to bring it back"): L("nothing was changed", "未做任何更改")
             case .notFound where e.reason.contains("; similar names: "):
                 // (One name: 其中一家 read oddly: helper-130; wording of helper-135.)
                 e.reason.components(separatedBy: "; similar names: ").last?.contains("; ") == true

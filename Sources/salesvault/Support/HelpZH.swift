@@ -711,7 +711,7 @@ enum HelpZH {
         "The customer's comment.": "客户意见。",
         "Who ran the survey.": "回访人。",
         "When the survey was made, if not today.": "回访日期，不是今天时填写。",
-        "Close a complaint not yet resolved: withdrawn by the customer (撤诉), or --unfounded (不成立).": "结束尚未处理完的投诉：客户撤诉，或认定投诉不成立（--unfounded）。",
+        "Close a complaint not yet resolved, or one the customer was not satisfied with: withdrawn by the customer (撤诉), or --unfounded (不成立).": "结束尚未处理完或客户不满意、待重新处理的投诉：客户撤诉，或认定投诉不成立（--unfounded）。",
         "The complaint was found unfounded (不成立) rather than withdrawn by the customer.": "经核实投诉不成立（而不是客户撤诉）。",
         "When, if not today.": "日期，不是今天时填写。",
         "Show a complaint: what, who was notified when, the handling and the survey.": "查看投诉：内容、何时通报了谁、处理情况和回访。",
