@@ -406,8 +406,8 @@ public enum OwnerSignatureVerdict {
     /// A valid signature under a key other than the enrolled one with no logged escrow reset
     /// that would explain it (the keyless check and `--verify` say it alike).
     static func otherKey(_ key: [UInt8], enrolled: [UInt8], person: Registry.Salesperson) -> (en: String, zh: String) {
-        ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))), and the department logged no escrow password reset of it",
-         "签名密钥为 \(KeyFile.fingerprint(key))，不是\(person.name)在部门登记的密钥（\(KeyFile.fingerprint(enrolled))），部门也没有记录对该档案的托管重置密码")
+        ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))), and no escrow password reset the department logged while that key was enrolled explains it",
+         "签名密钥为 \(KeyFile.fingerprint(key))，不是\(person.name)在部门登记的密钥（\(KeyFile.fingerprint(enrolled))），且部门审计日志中没有在该密钥登记期间对本档案所做的托管重置可以解释")
     }
 
     /// The verdict of a keyless check against the registry's enrolled key.
@@ -436,7 +436,7 @@ public enum OwnerSignatureVerdict {
                 if resetLogged() {
                     return ("new key", "new key: signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person!.name) (\(KeyFile.fingerprint(enrolledKey))), after an escrow password reset the department logged; once \(person!.name) confirms it is theirs, enroll it (salesvault dept enroll)")
                 }
-                return ("INVALID", "owner signature INVALID: \(OwnerSignatureVerdict.otherKey(key, enrolled: enrolledKey, person: person!).en): changed by someone holding the data key (e.g. through escrow)")
+                return ("INVALID", "owner signature INVALID: \(OwnerSignatureVerdict.otherKey(key, enrolled: enrolledKey, person: person!).en): changed by someone holding the data key (e.g. through escrow), or an old copy put back")
             }
             return ("ok", nil)
         }

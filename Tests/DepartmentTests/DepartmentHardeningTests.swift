@@ -281,7 +281,7 @@ final class DepartmentHardeningTests: XCTestCase {
     // file and the stripped-signature texts were not said in Chinese.
     func testProblemsWithTheirOwnSeparatorsAreSaidWhollyInChinese() {
         let problems = [
-            "owner signature INVALID: signed with 3FB3 1A2B 0C0D, not the key enrolled for 李娜 (AAAA BBBB CCCC), and the department logged no escrow password reset of it: changed by someone holding the data key (e.g. through escrow)",
+            "owner signature INVALID: signed with 3FB3 1A2B 0C0D, not the key enrolled for 李娜 (AAAA BBBB CCCC), and no escrow password reset the department logged while that key was enrolled explains it: changed by someone holding the data key (e.g. through escrow), or an old copy put back",
             "new key: signed with 3FB3 1A2B 0C0D, not the key enrolled for 李娜 (AAAA BBBB CCCC), after an escrow password reset the department logged; once 李娜 confirms it is theirs, enroll it (salesvault dept enroll)",
             "owner signature INVALID: the records are not the ones the owner signed (a record was rewritten, removed or replaced): changed by someone holding the data key (e.g. through escrow)",
             "owner signature INVALID: the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while 李娜's key 3FB3 1A2B was enrolled: changed by someone holding the data key (e.g. through escrow), or an old copy put back",
@@ -299,7 +299,7 @@ final class DepartmentHardeningTests: XCTestCase {
                 .filter { $0.count > 1 && !allowed.contains($0) && $0.range(of: "^[0-9A-F]+$", options: .regularExpression) == nil && $0.contains(where: \.isLetter) }
             XCTAssertTrue(words.isEmpty, "\(zh) keeps \(words)")
         }
-        XCTAssertEqual(ComplianceText.problemZH(problems[0]), "所有人签名无效：签名密钥为 3FB3 1A2B 0C0D，不是李娜在部门登记的密钥（AAAA BBBB CCCC），部门也没有记录对该档案的托管重置密码：持有数据密钥的人（例如经托管打开）改动过档案")
+        XCTAssertEqual(ComplianceText.problemZH(problems[0]), "所有人签名无效：签名密钥为 3FB3 1A2B 0C0D，不是李娜在部门登记的密钥（AAAA BBBB CCCC），且部门审计日志中没有在该密钥登记期间对本档案所做的托管重置可以解释：持有数据密钥的人（例如经托管打开）改动过档案，或放回了旧副本")
         XCTAssertEqual(ComplianceText.problemZH(problems[1]), "新密钥待登记：部门记录过对该档案的托管重置密码，之后档案改用新签名密钥 3FB3 1A2B 0C0D（部门登记的是 AAAA BBBB CCCC）。请与李娜本人核实后运行 salesvault dept enroll 登记")
     }
 

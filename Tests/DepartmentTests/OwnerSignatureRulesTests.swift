@@ -89,7 +89,7 @@ final class OwnerSignatureRulesTests: XCTestCase {
         XCTAssertTrue(afterReset.problem?.hasPrefix("new key: signed with \(KeyFile.fingerprint(other))") == true, "\(afterReset)")
         let noReset = OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: person, stripped: { nil }, resetLogged: { false })
         XCTAssertEqual(noReset.value, "INVALID")
-        XCTAssertTrue(noReset.problem?.contains("the department logged no escrow password reset of it") == true, "\(noReset)")
+        XCTAssertTrue(noReset.problem?.contains("no escrow password reset the department logged while that key was enrolled explains it") == true, "\(noReset)")
         XCTAssertEqual(OwnerSignatureVerdict.verdict(.valid(publicKey: enrolled), header: header, person: person, stripped: { nil }, resetLogged: { true }).value, "ok")
         XCTAssertEqual(OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: nil, stripped: { nil }, resetLogged: { true }).value, "not enrolled")
     }

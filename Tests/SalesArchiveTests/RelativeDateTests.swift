@@ -53,6 +53,7 @@ final class RelativeDateTests: XCTestCase {
         }
         XCTAssertThrowsError(try DateParser.parse("十二月八日", now: now), "a file's cell gives its year") {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidDate)
+            XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("“十二月八日”（即 12月8日）"), "said as typed: \($0)")
         }
     }
 

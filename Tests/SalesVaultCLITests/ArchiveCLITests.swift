@@ -256,10 +256,17 @@ final class ArchiveCLITests: WeekArchiveTestCase {
             XCTAssertEqual(help.status, 0, help.stderr)
             let overview = help.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("  ") }.map { $0.split(separator: " ").first.map(String.init) ?? "" }
             XCTAssertTrue(overview.contains("customer") && overview.contains("import") && overview.contains("undo"), help.stdout)
-            XCTAssertFalse(overview.contains("init") || overview.contains("passwd") || overview.contains("shell") || overview.contains("status"), help.stdout)
+            XCTAssertFalse(overview.contains("init") || overview.contains("passwd") || overview.contains("shell") || overview.contains("status")
+                           || overview.contains("unlock") || overview.contains("lock"), help.stdout)
             XCTAssertTrue(help.stdout.contains(lang == "zh" ? "请在命令行中运行" : "from the command line"), help.stdout)
             XCTAssertTrue(help.stdout.contains(lang == "zh" ? "用法：salesvault log add" : "USAGE: salesvault log add"), help.stdout)
         }
+        // A word that names no command is said so, with the shell's commands; a command the shell
+        // refuses is said to run from the command line (helper-181).
+        let odd = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "help nosuch\nhelp passwd\n", environment: e)
+        XCTAssertTrue(odd.stdout.contains("没有“nosuch”这个命令。") && odd.stdout.contains("shell 中可用的命令"), odd.stdout)
+        XCTAssertFalse(odd.stdout.contains("退出状态"), "not the command line's whole help: \(odd.stdout)")
+        XCTAssertTrue(odd.stdout.contains("（passwd 不能在 shell 中使用，请在命令行中运行。）"), odd.stdout)
         XCTAssertTrue(r.stdout.contains("No customer has gone more than 1 day without contact."), "nobody: a sentence, not a bare header (helper-127): \(r.stdout)")
         let clean = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: "customer list\n", environment: e)
         XCTAssertEqual(clean.status, 0, clean.stderr)

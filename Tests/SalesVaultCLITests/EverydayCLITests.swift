@@ -68,6 +68,11 @@ final class EverydayCLITests: WeekArchiveTestCase {
         try sv(["complaint", "withdraw", "TS-2026-0002", "--unfounded", "--reason", "经核实报价无误"], day: 1)
         let list = try sv(["complaint", "list", "--lang", "zh"], day: 1)
         XCTAssertTrue(list.stdout.contains("已撤诉") && list.stdout.contains("投诉不成立"), list.stdout)
+        // The reason is shown with the complaint (it was in the history only: helper-181).
+        XCTAssertTrue(try sv(["complaint", "show", "TS-2026-0001", "--lang", "zh"], day: 1).stdout.contains("撤诉原因：客户撤诉"))
+        XCTAssertTrue(try sv(["complaint", "show", "TS-2026-0002", "--lang", "zh"], day: 1).stdout.contains("不成立原因：经核实报价无误"))
+        let unfounded = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sv(["complaint", "show", "TS-2026-0002", "--json"], day: 1).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(unfounded["withdrawalReason"] as? String, "经核实报价无误")
         // A complaint received yesterday is filed with its time (there was no --at: helper-125),
         // and a step of yesterday can then follow it.
         let filed = try sv(["complaint", "file", "华为", "--about", "物流部", "--description", "少发一箱", "--at", "昨天下午3点", "--lang", "zh"], day: 1, hour: 10)

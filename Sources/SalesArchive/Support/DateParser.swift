@@ -417,7 +417,13 @@ public enum DateParser {
         }
         // 十二月八日, 二〇二六年十二月八日: a date said in words, read as its digits (it was "not a
         // date": helper-179).
-        if let digits = dateInWords(text), digits != text { return try parseGeneral(digits, now: now, yearless: yearless) }
+        if let digits = dateInWords(text), digits != text {
+            do { return try parseGeneral(digits, now: now, yearless: yearless) } catch let e as ArchiveError {
+                // (Said with what was typed: “12月32日”不是有效日期 for 十二月三十二日, helper-181.)
+                throw ArchiveError(e.code, e.reason.replacingOccurrences(of: digits, with: input),
+                                   zh: e.reasonZH?.replacingOccurrences(of: "“\(digits)”", with: "“\(input)”（即 \(digits)）"))
+            }
+        }
         var parts: [Int] = []
         var current = ""
         var separators: [Character] = []

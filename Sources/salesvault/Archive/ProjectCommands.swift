@@ -339,8 +339,18 @@ struct ComplaintCommand: ParsableCommand {
         func run(in context: ArchiveContext) throws {
             try context.use { archive in
                 let e = try archive.resolve(.complaint, complaint)
-                if json { return try Render.printJSON(Render.json(e, archive: archive)) }
+                // The reason it was withdrawn or found unfounded, kept in the history (it showed
+                // only there: helper-181).
+                let status = e["status"]?.text.flatMap(ComplaintStatus.init(rawValue:))
+                let reason = status == .withdrawn || status == .unfounded
+                    ? try archive.history(customer: e["customer"]?.ref).last { $0.kind == .complaint && $0.id == e.id && $0.field?.key == "withdrawnAt" }?.reason : nil
+                if json {
+                    var object = Render.json(e, archive: archive)
+                    if let reason { object["withdrawalReason"] = reason }
+                    return try Render.printJSON(object)
+                }
                 Render.show(e, archive: archive, includeSecret: false)
+                if let reason { print("  " + (Render.zh ? (status == .unfounded ? "不成立原因：" : "撤诉原因：") : "reason: ") + Terminal.cell(reason)) }
             }
         }
     }

@@ -62,7 +62,7 @@ struct Shell: VaultCommand {
         for command in SalesVault.configuration.subcommands {
             let configuration = command.configuration
             let name = command._commandName
-            guard !outsideOnly.contains(name), configuration.shouldDisplay else { continue }
+            guard !outsideOnly.contains(name), name != "unlock", name != "lock", configuration.shouldDisplay else { continue }
             commands.append((name, configuration.abstract))
         }
         var width = 0
@@ -176,6 +176,18 @@ struct Shell: VaultCommand {
                 // `help` alone: the commands the shell runs (it listed init, passwd and the other
                 // commands it refuses: helper-179).
                 guard words.count > 1 else { print(overview()); continue }
+                // (A word that names no command: said, with the shell's commands; a command the
+                // shell refuses: its help, said to run from the command line. Both printed the
+                // whole command line's help or went without a word: helper-181.)
+                let asked = words[1]
+                guard SalesVault.configuration.subcommands.contains(where: { $0._commandName == asked }) else {
+                    print(L("There is no command \(ErrorReport.oneLine(asked)).", "没有“\(ErrorReport.oneLine(asked))”这个命令。").text + "\n")
+                    print(overview())
+                    continue
+                }
+                if outsideOnly.contains(asked) || asked == "unlock" || asked == "lock" {
+                    print(L("(\(asked) runs from the command line, not inside the shell.)", "（\(asked) 不能在 shell 中使用，请在命令行中运行。）").text + "\n")
+                }
                 if Language.current == .zh { print(HelpZH.help(for: Array(words.dropFirst()))); continue }
                 // (In English too the command's own help: it printed the overview for any words.)
                 var command: ParsableCommand.Type = SalesVault.self
