@@ -107,6 +107,13 @@ final class RelativeDateTests: XCTestCase {
     func testAMomentTakesATimeOfDayAndAMissingYearIsSaid() throws {
         let today = DateParser.localDay(self.now)
         let now = DateParser.startOfDay(today) + 12 * 3600  // (noon in the machine's zone, whatever it is)
+        // A part of the day without its hour asks for the hour (helper-181: "not a date").
+        for (text, example) in [("昨天上午", "“昨天上午10点”或“昨天 10:00”"), ("12月4号下午", "“12月4号下午3点”或“12月4号 15:00”"), ("十二月四号上午", "“十二月四号上午10点”")] {
+            XCTAssertThrowsError(try DateParser.parseInstant(text, now: now), text) {
+                XCTAssertEqual(($0 as? ArchiveError)?.code, .invalidDate, text)
+                XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("只写了时段，没有写几点") && (($0 as? ArchiveError)?.reasonZH ?? "").contains(example), "\($0)")
+            }
+        }
         func at(_ d: Int32, _ h: Int, _ m: Int = 0) -> Int64 { DateParser.startOfDay(d) + Int64(h * 3600 + m * 60) }
         let cases: [(String, Int64)] = [
             ("昨天 15:00", at(today - 1, 15)), ("昨天15:00", at(today - 1, 15)), ("昨天下午3点", at(today - 1, 15)),

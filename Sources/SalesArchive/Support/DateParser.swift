@@ -110,6 +110,21 @@ public enum DateParser {
         // A time of day after the date, or alone for today (2026-12-03 15:00, 昨天 15:00,
         // 昨天下午3点, 下午3点半, 15:00): the moment itself (helper-110: only a date was taken).
         let (datePart, second) = try splitTime(input)
+        // A part of the day without its hour (昨天上午, 12月4号下午): asked for the hour, not "not a
+        // date" (helper-181).
+        if second == nil {
+            let trimmed = datePart.trimmingCharacters(in: .whitespaces)
+            let parts: [(String, String, String)] = [("凌晨", "5点", "05:00"), ("早上", "8点", "08:00"), ("早晨", "8点", "08:00"), ("上午", "10点", "10:00"),
+                                                      ("中午", "12点", "12:00"), ("下午", "3点", "15:00"), ("傍晚", "6点", "18:00"), ("晚上", "8点", "20:00"),
+                                                      ("半夜", "11点", "23:00"), ("夜里", "11点", "23:00"), ("深夜", "11点", "23:00")]
+            for (mark, hour, clock) in parts where trimmed.hasSuffix(mark) && trimmed.count > mark.count {
+                let day = String(trimmed.dropLast(mark.count)).trimmingCharacters(in: .whitespaces)
+                if (try? parse(day, now: now, yearless: yearless)) != nil {
+                    throw ArchiveError(.invalidDate, "\(input) gives a part of the day but no hour; write the hour too, e.g. \(day)\(mark)\(hour) or \(day) \(clock)",
+                                       zh: "“\(input)”只写了时段，没有写几点；请写明具体时间，如“\(day)\(mark)\(hour)”或“\(day) \(clock)”")
+                }
+            }
+        }
         let d = datePart.isEmpty ? localDay(now) : try parse(datePart, now: now, yearless: yearless)
         if let second, d <= localDay(now) {
             let at = startOfDay(d) + Int64(second)

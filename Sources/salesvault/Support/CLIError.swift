@@ -148,7 +148,7 @@ enum ErrorReport {
             let status: ExitStatus = (e.code == .corruptRecord || e.code == .unsupportedRecord) ? .damaged : .inputRefused
             // (A time's refusal says how to write a time: the dates' hint is beside the point there,
             // and 今天25点 got it: helper-126.)
-            let saysHow = ["2026-03-05", "15:30", "00:00", "小时", "分钟", "hour", "minute", "星期", "天，请核对"].contains { e.reason.contains($0) || (e.reasonZH ?? "").contains($0) }
+            let saysHow = ["2026-03-05", "15:30", "00:00", "几点", "小时", "分钟", "hour", "minute", "星期", "天，请核对"].contains { e.reason.contains($0) || (e.reasonZH ?? "").contains($0) }
             let hint: L? = switch e.code {
             // (The ids are the candidates': "e.g. C12" was a customer's id given for a contact.)
             // (A person's is a 姓名, not a 名称: helper-130.)
