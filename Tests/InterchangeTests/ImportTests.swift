@@ -2789,7 +2789,7 @@ final class ImportTests: XCTestCase {
     /// back, as commands do (helper-181 M4: "in neither the file nor the archive").
     func testARowNamingARemovedCustomerSaysItWasRemoved() throws {
         let f = try ImportFixture()
-        try f.importing(utf8("客户名称,客户等级\n甲公司,C\n乙公司,B\n"), name: "c.csv")
+        try f.importing(utf8("客户名称,客户编号,客户等级\n甲公司,KH-0007,C\n乙公司,KH-0008,B\n"), name: "c.csv")
         let gone: Entity
         do {
             let a = try f.open()
@@ -2799,6 +2799,23 @@ final class ImportTests: XCTestCase {
         let p = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,甲公司,电话,回访\n2026-11-20 11:00,乙公司,电话,回访\n"), name: "l.csv", commit: false)
         XCTAssertTrue(p.problems.contains { $0.line == 2 && $0.reasonZH.hasPrefix("客户“甲公司”（\(gone.shortID)）已从档案中移除，本行无法导入。") }, "\(p.problems)")
         XCTAssertFalse(p.problems.contains { $0.line == 3 }, "\(p.problems)")
+        // By its code too, naming the company (helper-182 F1: "in neither the file nor the archive").
+        let byCode = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,KH-0007,电话,回访\n"), name: "k.csv", commit: false)
+        XCTAssertTrue(byCode.problems.contains { $0.reasonZH.hasPrefix("“KH-0007”所指的客户 \(gone.shortID) 甲公司已从档案中移除") }, "\(byCode.problems)")
+    }
+
+    /// A mobile stored by a spreadsheet as a number is whole when it has 11 digits from 13 to 19:
+    /// no "leading 0 lost" notice for it (helper-182 F6); a landline's number still gets one.
+    func testANumericMobileCellIsNoLostZero() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n甲公司\n"), name: "c.csv")
+        let p = try f.previewing(ImportSource(fileName: "r.xlsx", sha256: "x", format: .xlsx, tables: [Table(name: "联系人", rows: [
+            TableRow(line: 1, cells: [.text("客户"), .text("姓名"), .text("手机"), .text("电话")]),
+            TableRow(line: 2, cells: [.text("甲公司"), .text("王敏"), .number(13_812_345_678), .number(2_155_556_666)]),
+        ])]))
+        XCTAssertTrue(p.problems.isEmpty, "\(p.problems)")
+        let numeric = p.warnings.filter { $0.reasonZH.contains("个单元格是数字格式") }
+        XCTAssertEqual(numeric.map(\.column), ["电话"], "\(p.warnings)")
     }
 
     /// A time cell that is no date is told the forms a file takes, not the relative words a

@@ -113,7 +113,7 @@ final class ArchiveTests: XCTestCase {
         }
         for (i, mobile) in ["+86 139 1234 5678", "0086-13912345670", "13912345671 / 13912345672", "+1 415 555 1234", "021-55556666 ext 801",
                             "021-55556666x802", "１３９１２３４５６７３", "852 9123 4567", "Tel 13912345674", "13912345675-1", "+86 10 6552 9988", "手机：13912345676（微信同号）",
-                            "139 1234 5677", "139-1234-5678 转 8", "10086"].enumerated() {
+                            "139 1234 5677", "139-1234-5678 转 8", "10086", "1-212-555-0100"].enumerated() {
             XCTAssertNoThrow(try a.addContact(customer: "恒瑞", name: "联系人\(i)", fields: [("mobile", mobile)], now: day(1)), mobile)
         }
         // A landline with a stray letter too (helper-181); its length is not judged.

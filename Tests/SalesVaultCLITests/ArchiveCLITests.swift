@@ -267,6 +267,12 @@ final class ArchiveCLITests: WeekArchiveTestCase {
         XCTAssertTrue(odd.stdout.contains("没有“nosuch”这个命令。") && odd.stdout.contains("shell 中可用的命令"), odd.stdout)
         XCTAssertFalse(odd.stdout.contains("退出状态"), "not the command line's whole help: \(odd.stdout)")
         XCTAssertTrue(odd.stdout.contains("（passwd 不能在 shell 中使用，请在命令行中运行。）"), odd.stdout)
+        // The shell's own words are explained, not called unknown or refused; unlock is refused
+        // inside (helper-182).
+        let own = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw"), "--lang", "zh"], stdin: "help lock\nhelp exit\nhelp help\nunlock\n", environment: e)
+        XCTAssertTrue(own.stdout.contains("lock：在 shell 中用于锁定档案并退出 shell") && own.stdout.contains("exit：在 shell 中用于锁定档案并退出 shell"), own.stdout)
+        XCTAssertFalse(own.stdout.contains("没有“help”这个命令") || own.stdout.contains("lock 不能在 shell 中使用"), own.stdout)
+        XCTAssertTrue(own.stderr.contains("shell 中不能使用 unlock"), own.stderr)
         XCTAssertTrue(r.stdout.contains("No customer has gone more than 1 day without contact."), "nobody: a sentence, not a bare header (helper-127): \(r.stdout)")
         let clean = try runTool(["shell", dir.path("week.svault"), "--password-file", dir.path("pw")], stdin: "customer list\n", environment: e)
         XCTAssertEqual(clean.status, 0, clean.stderr)

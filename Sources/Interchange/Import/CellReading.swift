@@ -168,7 +168,13 @@ enum CellReading {
                         throw Failure(reason: "\(number(d)) is a number too long for Excel to keep exactly; its last digits are lost. Format the column as text and type it again",
                                       reasonZH: "“\(number(d))”位数过多（超过 15 位），Excel 无法完整保存，后几位已丢失。请在 Excel 中把该列设为“文本”格式，再重新输入完整号码")
                     }
-                    return (number(d), .numericIdentifier)
+                    // (A whole mainland mobile, 13812345678, has no leading 0 to lose: no notice for
+                    // it, helper-182.)
+                    let text = number(d)
+                    if ChangeDraft.isPhoneField(spec.key), text.utf8.count == 11, text.hasPrefix("1"), !text.hasPrefix("10"), !text.hasPrefix("11"), !text.hasPrefix("12") {
+                        return (text, nil)
+                    }
+                    return (text, .numericIdentifier)
                 }
                 return (number(d), nil)
             }

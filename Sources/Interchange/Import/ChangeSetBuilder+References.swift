@@ -245,11 +245,14 @@ extension Importer.ChangeSetBuilder {
                 // (Sheets --kind left out may hold it: "in this file" would contradict the file.)
                 refuse(i, header(r, "customer"), text, "no customer \(text) in the archive or in the sheets imported (--kind left the others out); import the customer first, or import the whole workbook without --kind",
                        "找不到客户“\(text)”：档案中没有，本次按 --kind 导入的工作表中也没有（其他工作表已略过）。请先导入该客户，或去掉 --kind 导入整个工作簿")
-            } else if let gone = archive.state.removedCustomer(text), gone["name"]?.text == text || gone.shortID == text.uppercased() {
-                // (A customer removed from the archive: said so, as commands say it; it was "not in
-                // this file or the archive": helper-181 M4.)
-                refuse(i, header(r, "customer"), text, "the customer \(text) (\(gone.shortID)) was removed from the archive; to bring it back, undo the change that removed it (see salesvault history), then import again",
-                       "客户“\(text)”（\(gone.shortID)）已从档案中移除，本行无法导入。如需恢复该客户，请在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销后再导入")
+            } else if let gone = archive.state.removedCustomer(named: text) {
+                // (A customer removed from the archive, by any of its names or its code: said so,
+                // as commands say it; it was "not in this file or the archive", or another
+                // company was suggested: helper-181 M4, helper-182 F1.)
+                let full = gone["name"]?.text ?? text
+                let which = full == text ? "客户“\(text)”（\(gone.shortID)）" : "“\(text)”所指的客户 \(gone.shortID) \(full)"
+                refuse(i, header(r, "customer"), text, "the customer \(text) (\(gone.shortID)\(full == text ? "" : " " + full)) was removed from the archive; to bring it back, undo the change that removed it (see salesvault history), then import again",
+                       "\(which)已从档案中移除，本行无法导入。如需恢复该客户，请在 salesvault history 中找到移除它的批次，用 salesvault undo 撤销后再导入")
             } else if case let found = nearNames(text), !found.isEmpty {
                 let listed = found.prefix(5).joined(separator: "、") + (found.count > 5 ? "等" : "")
                 refuse(i, header(r, "customer"), text, "no customer is named \(text); the archive has \(found.prefix(5).joined(separator: "; ")): write the customer's full name as the archive does, its code or credit code",

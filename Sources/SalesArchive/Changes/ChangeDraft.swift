@@ -476,6 +476,9 @@ extension ChangeDraft {
                 digits.removeFirst(2)
             }
             guard digits.first == 0x31, (9...13).contains(digits.count) else { continue }
+            // (1-212-555-0100, (1) 415 …: a country code 1 written alone before the number, as
+            // North American numbers are; no mainland mobile is written so: helper-182.)
+            if groups.count >= 2, groups[0] == [0x31] { continue }
             // (+86 10 6552 9988: Beijing's area code, no mobile.)
             if digits[1] == 0x30 && digits.count != 11 { continue }
             let tail = groups.count >= 2 ? groups[groups.count - 1].count : 0
@@ -486,8 +489,8 @@ extension ChangeDraft {
                             "是 10 位数字（后面是分机号），大陆手机号应为 11 位，请核对是否少输了一位")
                 }
                 guard (0x33...0x39).contains(digits[1]) else {
-                    return ("is not a mobile number in mainland China (they start 13 to 19); check the number",
-                            "不是有效的大陆手机号（应以 13–19 开头），请核对号码")
+                    return ("is not a mobile number in mainland China (they start 13 to 19); check the number, or write a number abroad with its country code (+1 212 555 0100)",
+                            "不是有效的大陆手机号（应以 13–19 开头），请核对号码；如为境外号码，请写成“+国家代码 号码”，如 +1 212 555 0100")
                 }
                 continue
             }

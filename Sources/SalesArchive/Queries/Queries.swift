@@ -212,6 +212,21 @@ extension ArchiveState {
         return parts.count == 1 ? parts[0] : nil
     }
 
+    /// The latest removed customer one of whose names (full name, short name, code, aliases, as
+    /// lookups take them) or whose id is `text` exactly: what an import says a row naming it
+    /// refers to (helper-182: an alias or code of a removed customer was "in neither the file nor
+    /// the archive", or suggested another company).
+    public func removedCustomer(named text: String) -> Entity? {
+        let q = text.trimmedSpaces.lowercased()
+        guard !q.isEmpty else { return nil }
+        var found: Entity?
+        eachIncludingRemoved(.customer) { e in
+            guard e.removed, e.id > (found?.id ?? 0) else { return }
+            if e.shortID.lowercased() == q || Lookup.names(of: e).contains(where: { $0.trimmedSpaces == q }) { found = e }
+        }
+        return found
+    }
+
     /// An entity even if removed (history still names it).
     public func entities(_ kind: EntityKind, _ id: UInt64) -> Entity? {
         entityIncludingRemoved(kind, id)

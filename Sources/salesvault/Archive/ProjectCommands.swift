@@ -350,7 +350,7 @@ struct ComplaintCommand: ParsableCommand {
                     return try Render.printJSON(object)
                 }
                 Render.show(e, archive: archive, includeSecret: false)
-                if let reason { print("  " + (Render.zh ? (status == .unfounded ? "不成立原因：" : "撤诉原因：") : "reason: ") + Terminal.cell(reason)) }
+                if let reason { print("  " + (Render.zh ? (status == .unfounded ? "不成立原因：" : "撤诉原因：") : "reason: ") + Terminal.safe(reason)) }
             }
         }
     }

@@ -52,7 +52,9 @@ struct Shell: VaultCommand {
     /// Commands that never run inside a session (they unlock or change keys and files themselves).
     // (status too: inside the shell the archive is open, and status said it was used by another
     // program, the shell itself: helper-174.)
-    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders", "status"]
+    // (unlock too: the shell has the archive open already, and it failed asking for a file:
+    // helper-181.)
+    static let outsideOnly: Set<String> = ["shell", "init", "passwd", "rekey", "repair", "verify", "escrow", "compromised", "dept", "keys", "compliance", "reminders", "status", "unlock"]
 
     /// What `help` says inside the shell: the commands it runs, each with its purpose, and how
     /// to leave; not those of `outsideOnly`.
@@ -62,7 +64,7 @@ struct Shell: VaultCommand {
         for command in SalesVault.configuration.subcommands {
             let configuration = command.configuration
             let name = command._commandName
-            guard !outsideOnly.contains(name), name != "unlock", name != "lock", configuration.shouldDisplay else { continue }
+            guard !outsideOnly.contains(name), name != "lock", configuration.shouldDisplay else { continue }
             commands.append((name, configuration.abstract))
         }
         var width = 0
@@ -180,12 +182,20 @@ struct Shell: VaultCommand {
                 // shell refuses: its help, said to run from the command line. Both printed the
                 // whole command line's help or went without a word: helper-181.)
                 let asked = words[1]
+                // (The shell's own words: exit, quit and lock leave it; help is this.)
+                if ["exit", "quit", "lock"].contains(asked) {
+                    print(L("\(asked): in the shell, locks the archive and leaves the shell (as exit, quit and lock all do).", "\(asked)：在 shell 中用于锁定档案并退出 shell（exit、quit、lock 作用相同）。").text)
+                    continue
+                }
+                if asked == "help" { print(overview()); continue }
                 guard SalesVault.configuration.subcommands.contains(where: { $0._commandName == asked }) else {
                     print(L("There is no command \(ErrorReport.oneLine(asked)).", "没有“\(ErrorReport.oneLine(asked))”这个命令。").text + "\n")
                     print(overview())
                     continue
                 }
-                if outsideOnly.contains(asked) || asked == "unlock" || asked == "lock" {
+                if asked == "shell" {
+                    print(L("(You are in the shell already.)", "（您已在 shell 中，无需再次运行 shell。）").text + "\n")
+                } else if outsideOnly.contains(asked) {
                     print(L("(\(asked) runs from the command line, not inside the shell.)", "（\(asked) 不能在 shell 中使用，请在命令行中运行。）").text + "\n")
                 }
                 if Language.current == .zh { print(HelpZH.help(for: Array(words.dropFirst()))); continue }
