@@ -91,12 +91,24 @@ public struct ComplianceReport: Codable, Sendable {
         public var problem: String?
         public var nonCompliant: Bool
         /// `problem` in Chinese (`ComplianceText`), for the table and a Chinese user's CSV; not in JSON.
-        public var problemZH: String? { problem.map(ComplianceText.problemZH) }
+        /// (Its instants in the department's zone, as the table's dates are: `2026-11-30T23:30:00Z`
+        /// stood in a Chinese sentence beside 最近 2026-12-01: helper-182.)
+        public var problemZH: String? { problem.map(chinese) }
+
+        /// A problem of this row (or part of one) in Chinese, its instants in the department's zone.
+        public func chinese(_ problem: String) -> String {
+            var zh = ComplianceText.problemZH(problem)
+            if let at = lastEscrowUseAt, let local = lastEscrowUseLocal { zh = zh.replacingOccurrences(of: at, with: local) }
+            return zh
+        }
         /// For the table, not in JSON or CSV: `D(passwordChangedAt)`, the date of `dekRotatedAt`
         /// and of the last escrow use, `YYYY-MM-DD` in the department's zone (DEPARTMENT.md §5, §6).
         public var passwordChangedDate: String?
         public var dekRotatedDate: String?
         public var lastEscrowUseDate: String?
+        /// The last escrow use's minute in the department's zone (`2026-12-01 07:30`), for
+        /// `problemZH`; not in JSON or CSV.
+        public var lastEscrowUseLocal: String? = nil
         /// The department audit log against the archive (DEPARTMENT.md §7.4): trusted logged uses,
         /// and `ok`, `none` (no log), `escrow use removed`, `altered` or `unreadable`.
         public var escrowUsesLogged: Int?
@@ -238,7 +250,8 @@ public struct ComplianceReport: Codable, Sendable {
                 dekRotatedAt: Registry.timestamp(h.dekRotatedAt), escrowUsesUnacknowledged: Int(h.escrowUses?.unacknowledged ?? 0),
                 lastEscrowUseAt: h.escrowUses.map { Registry.timestamp($0.lastUseAt) }, nonCompliant: rotation.nonCompliant,
                 passwordChangedDate: DepartmentCalendar.dateString(rotation.changedDay), dekRotatedDate: policy.calendar.dateString(of: h.dekRotatedAt),
-                lastEscrowUseDate: h.escrowUses.map { policy.calendar.dateString(of: $0.lastUseAt) })
+                lastEscrowUseDate: h.escrowUses.map { policy.calendar.dateString(of: $0.lastUseAt) },
+                lastEscrowUseLocal: h.escrowUses.map { policy.calendar.localTime($0.lastUseAt) })
             var problems: [String] = rotation.dateProblems.map(\.rawValue)
             // A password slot below the floor (the insecure testing cost, or an old writer) makes
             // guessing the password cheap: non-compliant (FORMAT.md §5.1, DEPARTMENT.md §6).

@@ -198,6 +198,12 @@ final class AuditRoundCLITests: XCTestCase {
         let row = try f.complianceRow(now: f.at(day: 2), expect: 9)
         XCTAssertEqual(row["auditLog"] as? String, "missing")
         XCTAssertTrue((row["problem"] as? String)?.contains("audit log missing: the archive records 1 escrow use(s)") == true, "\(row)")
+        // In Chinese, the last use's time in the department's zone, as the table's dates are
+        // (a UTC instant stood in the sentence, its day not the table's: helper-182).
+        let table = try f.sv(["compliance", f.dept, "--lang", "zh"], now: f.at(day: 2), expect: 9).stdout
+        let said = try XCTUnwrap(table.split(separator: "\n").first { $0.contains("审计日志缺失") }, table)
+        XCTAssertNil(said.range(of: #"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"#, options: .regularExpression), String(said))
+        XCTAssertNotNil(said.range(of: #"最近一次 \d{4}-\d{2}-\d{2} \d{2}:\d{2}"#, options: .regularExpression), String(said))
         // A log cut to part of its first line is the same (it read as an incomplete last line,
         // compliant, exit 0: helper-156).
         let full = Data(String(repeating: "{\"v\":1,\"entry\":1,\"archive\":\"\(id)\"", count: 8).utf8)  // (a line's start, no LF)

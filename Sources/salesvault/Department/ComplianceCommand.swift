@@ -165,7 +165,7 @@ struct ComplianceCommand: VaultCommand {
             // (A weak KDF is said in its own column.)
             if let parts = r.problem.map(ComplianceText.parts)?.filter({ !$0.hasPrefix("weak KDF") }), !parts.isEmpty {
                 let problem = parts.joined(separator: "; ")
-                problems.append((r.archive, zh ? ComplianceText.problemZH(problem) : problem, r.nonCompliant))
+                problems.append((r.archive, zh ? r.chinese(problem) : problem, r.nonCompliant))
             }
             let kdf = r.kdfLogN.map { "2^\($0)" } ?? ""
             let kdfCell = r.kdfWeak == true ? Terminal.red(kdf + (zh ? "（过低）" : " weak")) : kdf
@@ -177,7 +177,8 @@ struct ComplianceCommand: VaultCommand {
                 zh ? (n == 0 ? "未确认 0 次" : "未确认 \(n) 次（最近 \(r.lastEscrowUseDate ?? "")）") : n == 0 ? "0" : "\(n) (\(r.lastEscrowUseDate ?? ""))"
             } ?? ""
             if let logged = r.escrowUsesLogged, logged > 0 { uses += zh ? "，审计日志共 \(logged) 次" : ", \(logged) logged" }
-            if r.auditTampered { uses = Terminal.red(uses + (zh ? " 记录被删" : " REMOVED")) }
+            // (“审计日志共 1 次 记录被删” read as two broken phrases: helper-182.)
+            if r.auditTampered { uses = Terminal.red(uses + (zh ? "，其中有访问记录已从档案中删除" : " REMOVED")) }
             var row = [Terminal.cell(r.archive), Terminal.cell(r.owner ?? ""), r.passwordChangedDate ?? "", r.passwordAgeDays.map(String.init) ?? "",
                        paint(rotation, r.rotation ?? ""), r.dekRotatedDate ?? "", kdfCell,
                        paint(word(r.escrow ?? "", zh), r.escrow ?? "")
