@@ -68,7 +68,19 @@ final class ArchiveTests: XCTestCase {
         let a = try open()
         try a.addCustomer(name: "中国石油化工股份有限公司镇海炼化分公司", now: day(0))
         let gone = try a.addCustomer(name: "甲公司", now: day(0))
+        let wang = try a.addContact(customer: "甲公司", name: "王敏", now: day(0))
         _ = try a.remove(.customer, "甲公司", reason: "客户已注销", now: day(1))
+        // By its id, and its contact by name or id, said as the name is (helper-182 F5: 删除, and a
+        // contact as if removed on its own).
+        XCTAssertThrowsError(try a.resolve(.customer, gone.shortID)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("客户 \(gone.shortID)（甲公司）已被移除。可用 salesvault history \(gone.shortID) 查看其记录；"), true, "\($0)")
+        }
+        XCTAssertThrowsError(try a.resolve(.contact, "王敏")) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人“王敏”（\(wang.shortID)）已随客户 \(gone.shortID) 甲公司一并移除。"), true, "\($0)")
+        }
+        XCTAssertThrowsError(try a.resolve(.contact, wang.shortID)) {
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("联系人 \(wang.shortID) 已随客户 \(gone.shortID) 甲公司一并移除；"), true, "\($0)")
+        }
         XCTAssertThrowsError(try a.resolve(.customer, "甲公司")) {
             XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound)
             XCTAssertEqual(($0 as? ArchiveError)?.reasonZH,

@@ -973,7 +973,17 @@ enum Lookup {
         }
         // An id with its prefix (L31) of a record removed: said so, with the way back (it was
         // "no contact log entry matches L31", as if it had never been: helper-110).
-        if q.uppercased().hasPrefix(kind.idPrefix), let id = UInt64(idText), state.entityIncludingRemoved(kind, id)?.removed == true {
+        if q.uppercased().hasPrefix(kind.idPrefix), let id = UInt64(idText), let gone = state.entityIncludingRemoved(kind, id), gone.removed {
+            // (A customer's, and a record that went with its customer, said as the name path
+            // says them: 移除, the name, the customer: helper-182 F5.)
+            if kind == .customer {
+                throw ArchiveError(.notFound, "the customer \(gone.shortID) (\(gone.displayName)) was removed; to bring it back, undo the change that removed it (see salesvault history \(gone.shortID))",
+                                   zh: "客户 \(gone.shortID)（\(gone.displayName)）已被移除。可用 salesvault history \(gone.shortID) 查看其记录；如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销")
+            }
+            if let with = Self.removedWithCustomer(gone, in: state) {
+                throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed\(with.en); to bring it back, undo the change that removed it (see salesvault history)",
+                                   zh: "\(kind.zh) \(kind.idPrefix)\(id) 已\(with.zh)；如需恢复，请在 salesvault history 中找到移除该客户的批次，再用 salesvault undo 撤销")
+            }
             throw ArchiveError(.notFound, "\(kind.idPrefix)\(id) was removed; to bring it back, undo the change that removed it (see salesvault history)",
                                zh: "\(kind.zh) \(kind.idPrefix)\(id) 已被删除；如需恢复，请在 salesvault history 中找到删除它的批次，再用 salesvault undo 撤销")
         }
@@ -1029,9 +1039,10 @@ enum Lookup {
             if let gone {
                 let others = matches.prefix(5).map { "\($0.shortID) \($0.displayName)" }
                 let see = kind == .customer ? ("salesvault history \(gone.shortID)", "可用 salesvault history \(gone.shortID) 查看其记录；") : ("salesvault history", "")
-                throw ArchiveError(.notFound, "the \(kind.en) \(shown) (\(gone.shortID)) was removed; to bring it back, undo the change that removed it (see \(see.0))"
+                let with = Self.removedWithCustomer(gone, in: state)
+                throw ArchiveError(.notFound, "the \(kind.en) \(shown) (\(gone.shortID)) was removed\(with?.en ?? ""); to bring it back, undo the change that removed it (see \(see.0))"
                                        + (others.isEmpty ? "" : "; other names holding it: " + others.joined(separator: "; ")),
-                                   zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已被移除。\(see.1)如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销"
+                                   zh: "\(kind.zh)“\(shown)”（\(gone.shortID)）已\(with?.zh ?? "被移除")。\(see.1)如需恢复，请在 salesvault history 中找到移除它的批次，再用 salesvault undo 撤销"
                                        + (others.isEmpty ? "" : "。名称中含有“\(shown)”的另有：" + others.joined(separator: "、") + "，如指其中之一，请改用编号或全称"),
                                    candidates: [])
             }
@@ -1110,6 +1121,14 @@ enum Lookup {
 }
 
 extension Lookup {
+    /// For a removed record of a customer that was removed too: "随客户 C1 甲公司一并移除" (a
+    /// contact of a removed customer was said removed as if on its own: helper-182 F5); nil
+    /// otherwise.
+    static func removedWithCustomer(_ e: Entity, in state: ArchiveState) -> (en: String, zh: String)? {
+        guard e.kind != .customer, let id = e["customer"]?.ref, let c = state.entityIncludingRemoved(.customer, id), c.removed else { return nil }
+        return (" together with its customer \(c.shortID) \(c.displayName)", "随客户 \(c.shortID) \(c.displayName)一并移除")
+    }
+
     /// The names a record is found by, lower case: its name, short name, code or number, and a
     /// customer's aliases (field 22, separated by 、 , ，; ；).
     static func names(of e: Entity) -> [String] {
