@@ -259,6 +259,13 @@ final class ArchiveCLITests: WeekArchiveTestCase {
             XCTAssertFalse(overview.contains("init") || overview.contains("passwd") || overview.contains("shell") || overview.contains("status")
                            || overview.contains("unlock") || overview.contains("lock"), help.stdout)
             XCTAssertTrue(help.stdout.contains(lang == "zh" ? "请在命令行中运行" : "from the command line"), help.stdout)
+            // (Every command the shell refuses is named there, in the command line's order; the
+            // line was written by hand and had lost unlock and compromised.)
+            let closing = help.stdout.components(separatedBy: "\n").first { $0.contains(lang == "zh" ? "请在命令行中运行" : "from the command line") } ?? ""
+            for name in ["init", "unlock", "passwd", "escrow", "compromised", "compliance", "status"] {
+                XCTAssertTrue(closing.contains(name), "\(name) in: \(closing)")
+            }
+            XCTAssertTrue(lang == "en" || closing.contains("请在命令行中运行：init、"), closing)
             XCTAssertTrue(help.stdout.contains(lang == "zh" ? "用法：salesvault log add" : "USAGE: salesvault log add"), help.stdout)
         }
         // A word that names no command is said so, with the shell's commands; a command the shell

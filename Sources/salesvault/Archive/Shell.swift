@@ -61,10 +61,17 @@ struct Shell: VaultCommand {
     static func overview() -> String {
         let zh = Language.current == .zh
         var commands: [(name: String, abstract: String)] = []
+        // (Those to run from the command line, in the order of the command line's help: the
+        // list was written out by hand and had lost unlock and compromised.)
+        var outside: [String] = []
         for command in SalesVault.configuration.subcommands {
             let configuration = command.configuration
             let name = command._commandName
-            guard !outsideOnly.contains(name), name != "lock", configuration.shouldDisplay else { continue }
+            guard configuration.shouldDisplay, name != "lock" else { continue }
+            if outsideOnly.contains(name) {
+                if name != "shell" { outside.append(name) }
+                continue
+            }
             commands.append((name, configuration.abstract))
         }
         var width = 0
@@ -75,8 +82,8 @@ struct Shell: VaultCommand {
         }
         lines += ["", zh ? "help 命令名：查看该命令的用法（如 help log add）。exit、quit 或 lock：锁定档案并退出。"
                           : "help COMMAND: how to use it (help log add). exit, quit or lock: lock the archive and leave.",
-                  zh ? "init、passwd、rekey、repair、verify、escrow、dept、keys、compliance、reminders、status 等请在命令行中运行。"
-                     : "Run init, passwd, rekey, repair, verify, escrow, dept, keys, compliance, reminders and status from the command line."]
+                  zh ? "以下命令不能在 shell 中使用，请在命令行中运行：" + outside.joined(separator: "、") + "。"
+                     : "Run " + outside.dropLast().joined(separator: ", ") + " and " + (outside.last ?? "") + " from the command line."]
         return lines.joined(separator: "\n")
     }
 
@@ -200,12 +207,7 @@ struct Shell: VaultCommand {
                 }
                 if Language.current == .zh { print(HelpZH.help(for: Array(words.dropFirst()))); continue }
                 // (In English too the command's own help: it printed the overview for any words.)
-                var command: ParsableCommand.Type = SalesVault.self
-                for w in words.dropFirst() {
-                    guard let sub = command.configuration.subcommands.first(where: { $0._commandName == w }) else { break }
-                    command = sub
-                }
-                print(SalesVault.helpMessage(for: command))
+                print(SalesVault.helpMessage(for: HelpZH.command(for: Array(words.dropFirst())).command))
                 continue
             }
             let at = interactive ? "" : L("line \(lineNumber) of the script: ", "脚本第 \(lineNumber) 行：").text

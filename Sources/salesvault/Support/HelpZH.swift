@@ -9,6 +9,17 @@ import SalesArchive
 enum HelpZH {
     /// The help of the command named by `words` (the subcommand path), in Chinese.
     static func help(for words: [String]) -> String {
+        let (command, path) = self.command(for: words)
+        var lines = SalesVault.helpMessage(for: command, columns: 10_000).components(separatedBy: "\n")
+        // The notes and examples between the overview and the usage line, when written in Chinese.
+        if let zh = discussions[path.joined(separator: " ")], let usage = lines.firstIndex(where: { $0.hasPrefix("USAGE: ") }), usage >= 1 {
+            lines.replaceSubrange(1..<usage, with: [""] + zh.components(separatedBy: "\n") + [""])
+        }
+        return translate(lines.joined(separator: "\n"))
+    }
+
+    /// The command that `words` name (as far as they name subcommands) and those words.
+    static func command(for words: [String]) -> (command: ParsableCommand.Type, path: [String]) {
         var command: ParsableCommand.Type = SalesVault.self
         var path: [String] = []
         for w in words {
@@ -16,12 +27,7 @@ enum HelpZH {
             command = sub
             path.append(w)
         }
-        var lines = SalesVault.helpMessage(for: command, columns: 10_000).components(separatedBy: "\n")
-        // The notes and examples between the overview and the usage line, when written in Chinese.
-        if let zh = discussions[path.joined(separator: " ")], let usage = lines.firstIndex(where: { $0.hasPrefix("USAGE: ") }), usage >= 1 {
-            lines.replaceSubrange(1..<usage, with: [""] + zh.components(separatedBy: "\n") + [""])
-        }
-        return translate(lines.joined(separator: "\n"))
+        return (command, path)
     }
 
     /// Commands' notes and examples in Chinese, by command path ("" is salesvault itself).
