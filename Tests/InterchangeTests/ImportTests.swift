@@ -2802,6 +2802,38 @@ final class ImportTests: XCTestCase {
         // By its code too, naming the company (helper-182 F1: "in neither the file nor the archive").
         let byCode = try f.importing(utf8("日期,客户,方式,内容\n2026-11-20 10:00,KH-0007,电话,回访\n"), name: "k.csv", commit: false)
         XCTAssertTrue(byCode.problems.contains { $0.reasonZH.hasPrefix("“KH-0007”所指的客户 \(gone.shortID) 甲公司已从档案中移除") }, "\(byCode.problems)")
+        // A customer row of that name, written another way too, is a new customer, said so with
+        // the way back, in the bulk reading and the general one alike (helper-182 F5: added
+        // without a word).
+        do {
+            let a = try f.open()
+            XCTAssertEqual(Identity.removedNamesake(of: "甲 公司", in: a.state)?.id, gone.id)
+            XCTAssertNil(Identity.removedNamesake(of: "乙公司", in: a.state))
+        }
+        for bulk in [true, false] {
+            let again = try f.importing(utf8("客户名称,客户等级\n甲 公司,B\n丙公司,A\n"), name: "again.csv", commit: false) { $0.planInBulk = bulk }
+            XCTAssertEqual(again.plannedInBulk, bulk)
+            XCTAssertEqual(again.counts[.customers]?.new, 2)
+            XCTAssertTrue(again.problems.isEmpty, "\(again.problems)")
+            let said = again.warnings.filter { $0.reasonZH.contains("已从档案中移除的客户 \(gone.shortID) 甲公司同名，将作为新客户添加") }
+            XCTAssertEqual(said.map(\.line), [2], "\(again.warnings)")
+        }
+    }
+
+    /// A person named twice in a project's 决策人 (R2、R2) is the one person the project has:
+    /// unchanged, not an update that changes nothing (helper-182).
+    func testAPersonNamedTwiceIsNoUpdate() throws {
+        let f = try ImportFixture()
+        try f.importing(utf8("客户名称\n南京地铁集团有限公司\n"), name: "c.csv")
+        try f.importing(utf8("客户,姓名,手机\n南京地铁集团有限公司,张总,13812345678\n"), name: "p.csv")
+        try f.importing(utf8("项目名称,客户,决策人\n四号线综合监控,南京地铁集团有限公司,张总\n"), name: "j.csv")
+        let zhang = try f.open().resolve(.contact, "张总")
+        for cell in ["\(zhang.shortID)、\(zhang.shortID)", "张总、\(zhang.shortID)"] {
+            let p = try f.importing(utf8("项目名称,客户,决策人\n四号线综合监控,南京地铁集团有限公司,\"\(cell)\"\n"), name: "again.csv", commit: false) { $0.onDuplicate = .update }
+            XCTAssertTrue(p.problems.isEmpty, "\(cell): \(p.problems)")
+            XCTAssertEqual(p.counts[.projects]?.updated, 0, cell)
+            XCTAssertEqual(p.counts[.projects]?.unchanged, 1, cell)
+        }
     }
 
     /// A mobile stored by a spreadsheet as a number is whole when it has 11 digits from 13 to 19:

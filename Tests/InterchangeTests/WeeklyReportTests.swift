@@ -266,6 +266,31 @@ final class WeeklyReportTests: XCTestCase {
         XCTAssertEqual(rows.map { $0[0] }.sorted(), ["TS-2026-0001（本周新增）", "TS-2026-0002（补录）"], "\(rows)")
     }
 
+    /// A step of an older complaint typed in this week for a day before it (`complaint survey
+    /// --at`) is said entered late after the status, with its day, and the table says what the
+    /// mark means (helper-181 M3: it read as this week's work).
+    func testAComplaintStepTypedInLaterIsSaidEnteredLate() throws {
+        let lastWeek = Self.monday - 7 * 86_400
+        let filed = try archive.fileComplaint(customer: "华东电力", about: "物流部", description: "发货延迟", receivedAt: lastWeek + 9 * 3_600, now: lastWeek + 9 * 3_600)
+        let number = try XCTUnwrap(filed["number"]?.text)
+        try archive.routeComplaint(number, manager: true, director: true, at: lastWeek + 10 * 3_600, now: lastWeek + 10 * 3_600)
+        try archive.resolveComplaint(number, coordinator: "刘经理", resolution: "补发", at: lastWeek + 86_400, now: lastWeek + 86_400)
+        XCTAssertNil(try build().complaints.first { $0.number == number }?.enteredLate, "nothing of it recorded this week")
+        // Surveyed last Friday, typed in on Tuesday.
+        try archive.surveyComplaint(number, satisfaction: "满意", comment: nil, at: Self.monday - 3 * 86_400 + 15 * 3_600, now: h(9, day: 1))
+        let r = try build()
+        let t = try XCTUnwrap(r.complaints.first { $0.number == number })
+        XCTAssertEqual(t.enteredLate, ["surveyedAt": Self.monday - 3 * 86_400 + 15 * 3_600])
+        XCTAssertFalse(t.newThisWeek)
+        let section = try XCTUnwrap(ReportSection.sections(r, zh: true).first { $0.title.contains("客户投诉") })
+        let row = try XCTUnwrap(section.rows.first { $0[0].text == number }).map(\.text)
+        XCTAssertTrue(row[2].hasSuffix("（补录：回访实际于 11-20）"), "\(row)")
+        XCTAssertEqual(section.note, "标“补录”的投诉或处理步骤于本周录入，实际发生在本周之前。")
+        let en = try XCTUnwrap(ReportSection.sections(r, zh: false).first { $0.title.contains("Complaints") })
+        XCTAssertTrue(en.rows.first { $0[0].text == number }?[2].text.hasSuffix(" (entered late: surveyed on 11-20)") == true, "\(en.rows)")
+        XCTAssertTrue(ReportRender.markdown(r, zh: true).contains("（补录：回访实际于 11-20）"))
+    }
+
     /// A stage move made last Friday and typed in on Monday (`project stage --at`): the project
     /// entered the stage on Friday (its days in the stage count from then), and the move, this
     /// week's record, says it was entered late, as a log entry's 补录 does (helper-179: it was

@@ -89,6 +89,12 @@ final class ArchiveTests: XCTestCase {
         XCTAssertThrowsError(try a.fileComplaint(customer: "甲公司", about: "x", description: "y", receivedAt: day(2), now: day(2))) {
             XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").hasPrefix("客户“甲公司”（\(gone.shortID)）已被移除。"), "\($0)")
         }
+        // Part of its name: not found, with the removed one named (helper-182 F5: the plain "not
+        // found").
+        XCTAssertThrowsError(try a.resolve(.customer, "甲公")) {
+            XCTAssertEqual(($0 as? ArchiveError)?.code, .notFound)
+            XCTAssertEqual(($0 as? ArchiveError)?.reasonZH?.hasPrefix("找不到“甲公”对应的客户。已移除的客户中有：\(gone.shortID) 甲公司（可用 salesvault history 查看；"), true, "\($0)")
+        }
         // Before a live customer whose name only holds it (it went to 甲公司上海分公司 without a
         // word: helper-181 H1), which is named beside.
         let branch = try a.addCustomer(name: "甲公司上海分公司", now: day(2))
@@ -128,11 +134,30 @@ final class ArchiveTests: XCTestCase {
                             "139 1234 5677", "139-1234-5678 转 8", "10086", "1-212-555-0100"].enumerated() {
             XCTAssertNoThrow(try a.addContact(customer: "恒瑞", name: "联系人\(i)", fields: [("mobile", mobile)], now: day(1)), mobile)
         }
-        // A landline with a stray letter too (helper-181); its length is not judged.
+        // A landline with a stray letter too (helper-181).
         XCTAssertThrowsError(try a.edit(.customer, "恒瑞", fields: [("phone", "021-5555666a")], now: day(2))) {
             XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains("中夹有字母“a”"), "\($0)")
         }
         XCTAssertNoThrow(try a.edit(.customer, "恒瑞", fields: [("phone", "0518-8111 2222 转 601")], now: day(2)))
+        // Under 电话 as under 手机: a mobile of the wrong length, a landline whose number after its
+        // area code is too short or too long, and a masked number are refused (helper-182 F7).
+        let phones: [(String, String)] = [("1381234567", "是 10 位数字，大陆手机号应为 11 位"), ("025-8456300", "共 10 位数字；区号 025 的固定电话，区号后应为 8 位号码"),
+                                          ("025-845630001", "共 12 位数字"), ("010 6552 998", "区号 010"), ("0571-876543", "区号 0571 的固定电话，区号后应为 7 或 8 位号码"),
+                                          ("021-68888888/025-8456300", "中的“025-8456300”共 10 位数字"), ("01381234567", "是 10 位数字"),
+                                          ("138****5678", "中有被隐藏的数字（“****”）"), ("138xxxx5678", "中有被隐藏的数字（“xxxx”）"), ("0571-8765****", "被隐藏")]
+        for (phone, said) in phones {
+            for (kind, name) in [(EntityKind.customer, "恒瑞"), (.contact, "张三")] {
+                XCTAssertThrowsError(try a.edit(kind, name, fields: [("phone", phone)], now: day(2)), phone) {
+                    XCTAssertTrue((($0 as? ArchiveError)?.reasonZH ?? "").contains(said), "\(phone): \($0)")
+                }
+            }
+        }
+        XCTAssertThrowsError(try a.edit(.contact, "张三", fields: [("mobile", "139****5678")], now: day(2)))
+        for phone in ["0571-8765432", "0571-87654321-8001", "(0571)8765-4321 总机", "025-84563000/84563001", "400-820-8820", "总机 021-68888888",
+                      "13812345678", "+852 2345 6789", "00852 2345 6789", "021 6888 8888 12", "+86 571 8765 4321", "+86 (0)571 8765 4321",
+                      "0086 21 5555 6666", "021-68888888转801", "6888 8888", "95588", "021-68888888 021-68888889", "0571-87654321 x8001", "013800000001"] {
+            XCTAssertNoThrow(try a.edit(.customer, "恒瑞", fields: [("phone", phone)], now: day(2)), phone)
+        }
     }
 
     /// A phone typed with full-width digits (a Chinese input method) is stored as ASCII digits,

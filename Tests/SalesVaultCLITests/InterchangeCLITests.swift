@@ -712,6 +712,16 @@ final class InterchangeCLITests: ArchiveCommandTestCase {
         let past = try sv(["--lang", "zh", "history", "C1"])
         XCTAssertTrue(past.stdout.contains("客户已注销") && past.stdout.contains("谈了报价"), past.stdout)
         XCTAssertTrue(try sv(["--lang", "zh", "history", "华为"]).stdout.contains("客户已注销"), "by a part of its name (helper-105)")
+        // Adding its name again is asked about first: undo brings it back with its records
+        // (helper-182 F5: a new customer was added without a word).
+        let beforeAgain = try bytes(archive)
+        let again = try sv(["--lang", "zh", "customer", "add", "华为技术有限公司"], expect: 8)
+        XCTAssertTrue(again.stderr.contains("同名客户 C1 华为技术有限公司已从档案中移除。如要恢复该客户及其全部记录，请在 salesvault history C1 中找到移除它的批次，用 salesvault undo 撤销")
+                      && again.stderr.contains("如确要作为新客户添加（不含原客户的记录），请加上 --force 重新添加。"), again.stderr)
+        XCTAssertEqual(try bytes(archive), beforeAgain, "nothing added")
+        // Part of its name: not found, with the removed one named.
+        let part = try sv(["--lang", "zh", "log", "add", "华为技术", "call", "回访"], expect: 8)
+        XCTAssertTrue(part.stderr.contains("找不到“华为技术”对应的客户。已移除的客户中有：C1 华为技术有限公司（"), part.stderr)
         let xlsx = dir.path("全部.xlsx")
         try sv(["export", "--out", xlsx])
         let other = try newArchive("b.svault", owner: "李娜")

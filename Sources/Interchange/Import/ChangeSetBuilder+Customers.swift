@@ -155,6 +155,9 @@ extension Importer.ChangeSetBuilder {
                 fields.append(("note", note))
             }
             ref = "@\(add(.addCustomer(name: name, fields: fields), row: i))"
+            if let gone = removedCustomers[key.text] {
+                updateWarnings.append(Identity.removedNamesakeWarning(table: tables[r.mapped].table.name, line: r.line, column: header(r, "name"), name: name, removed: gone))
+            }
             fileFields[ref] = FileRecord(r.line, r.fields, table: tables[r.mapped].table.name)
             b.status[i] = .new
         }

@@ -100,6 +100,9 @@ extension Importer {
         /// later row compares with that, not with the archive).
         var fileStages: [String: SalesStage] = [:]
         var updateWarnings: [ImportProblem] = []  // apart from `b`, which `add` changes meanwhile
+        /// The archive's removed customers by company key (`Identity.removedCustomersByKey`):
+        /// a new customer of such a name is said (helper-182 F5).
+        lazy var removedCustomers = Identity.removedCustomersByKey(in: archive.state)
         // A handover: another salesperson's export; the new customers say where they came from.
         let handover: String?
         // Complaint steps given without their time (处理时间, 回访时间), by table: dated at the

@@ -320,6 +320,34 @@ extension Identity {
         DuplicateFinder(state, indexed: false).customers(like: name, creditCode: creditCode, phone: phone)
     }
 
+    /// The latest removed customer whose name is `name` once width, spaces, brackets and legal
+    /// suffixes are ignored (`companyKey`): adding it again makes a new customer without the
+    /// removed one's history, where undoing the removal brings that back (helper-182 F5: it was
+    /// added without a word).
+    public static func removedNamesake(of name: String, in state: ArchiveState) -> Entity? {
+        let key = companyKey(name)
+        guard !key.isEmpty else { return nil }
+        return removedCustomersByKey(in: state)[key]
+    }
+
+    /// The removed customers by their company key (`companyKey`), the latest of each key.
+    static func removedCustomersByKey(in state: ArchiveState) -> [String: Entity] {
+        var found: [String: Entity] = [:]
+        state.eachIncludingRemoved(.customer) { e in
+            guard e.removed, let name = e["name"]?.text else { return }
+            let key = companyKey(name)
+            if !key.isEmpty, e.id > (found[key]?.id ?? 0) { found[key] = e }
+        }
+        return found
+    }
+
+    /// What an import says of a new customer named as a removed one (`removedNamesake`).
+    static func removedNamesakeWarning(table: String, line: Int, column: String?, name: String, removed gone: Entity) -> ImportProblem {
+        ImportProblem(table: table, line: line, column: column, value: name,
+                      reason: "\(name) is the name of \(gone.shortID) \(gone.displayName), which was removed from the archive: it is added as a new customer, without the removed one's records; to bring that one back instead, undo the change that removed it (see salesvault history \(gone.shortID)) and leave this row out",
+                      reasonZH: "“\(name)”与已从档案中移除的客户 \(gone.shortID) \(gone.displayName)同名，将作为新客户添加，不含原客户的记录。如要恢复原客户，请删去本行，并在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销")
+    }
+
     /// The archive's customers as `likelyDuplicates` compares them, each name folded and keyed
     /// once; `indexed`, also found by their keys, codes, phones and four-character pieces, rather
     /// than compared one by one with every name asked about. An import asks once per customer

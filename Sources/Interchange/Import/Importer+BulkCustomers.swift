@@ -75,6 +75,16 @@ extension Importer {
             }
             warnings = Self.nearNameWarnings(new, index: index, state: archive.state)
         }
+        // New customers named as removed ones (helper-182 F5).
+        let removed = Identity.removedCustomersByKey(in: archive.state)
+        if !removed.isEmpty {
+            let column = mapped.column("name")?.header
+            for i in rows.indices {
+                if let gone = removed[keys[i]!.companyKey!.text] {
+                    warnings.append(Identity.removedNamesakeWarning(table: mapped.table.name, line: rows[i].line, column: column, name: rows[i].field("name") ?? "", removed: gone))
+                }
+            }
+        }
         if keys.count >= 10_000 { Background.release(&keys, leaving: []) }
         var customers = rows.count < 8_192 ? rows.map(BulkCustomer.init)
             : Parallel.fill(rows.count, chunk: 8_192) { BulkCustomer(rows[$0]) }

@@ -191,7 +191,10 @@ extension Importer {
             case .reference, .references:
                 // Resolved already (R3,R4; @5 for a record of the file): the archive's records
                 // as they are compared by their ids (a project's 决策人 was an update each time).
-                let ids = input.split(separator: ",").map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
+                // (A person named twice, R2、R2, is one: it was counted as an update that changed
+                // nothing: helper-182.)
+                var seen = Set<String>()
+                let ids = input.split(separator: ",").filter { seen.insert(String($0)).inserted }.map { $0.hasPrefix("@") ? nil : UInt64($0.dropFirst()) }
                 let one: Bool = { if case .reference = spec.type { return true } else { return false } }()
                 value = ids.contains(nil) || ids.isEmpty ? nil : one && ids.count == 1 ? .ref(ids[0]!) : .refs(ids.compactMap { $0 })
             default: value = try? ChangeDraft.value(for: spec, input: input, now: options.now)

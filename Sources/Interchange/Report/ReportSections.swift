@@ -103,10 +103,13 @@ public struct ReportSection: Sendable {
                 // (One recorded this week but received before it is entered late, as a log entry
                 // is: it was said 本周新增: helper-179.)
                 [c(t.number + (t.newThisWeek ? ((t.receivedAt ?? .max) < r.periodStart ? (zh ? "（补录）" : " (entered late)") : (zh ? "（本周新增）" : " (new)")) : "")),
-                 c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh)),
+                 c(t.customer), c(ReportText.complaintStatus(t.status, zh: zh) + ReportText.lateComplaintSteps(t.enteredLate, zh: zh, calendar)),
                  c(ReportText.date(t.receivedAt, calendar)), c(ReportText.date(t.managerNotifiedAt, calendar)),
                  c(ReportText.date(t.directorNotifiedAt, calendar)), c(t.coordinator ?? ""), c(ReportText.satisfaction(t.satisfaction, zh: zh))]
-            }, empty: zh ? "本周无新增或未结案的投诉。" : "No complaints."))
+            }, empty: zh ? "本周无新增或未结案的投诉。" : "No complaints.",
+            // (A step typed in this week for a day before it showed as this week's: helper-181 M3.)
+            note: r.complaints.contains { $0.enteredLate != nil || ($0.newThisWeek && ($0.receivedAt ?? .max) < r.periodStart) }
+                ? (zh ? "标“补录”的投诉或处理步骤于本周录入，实际发生在本周之前。" : "Complaints or steps marked “entered late” were recorded this week for a day before it.") : nil))
 
         out.append(ReportSection(
             title: zh ? "九、下周工作计划" : "9. Next week's plan",

@@ -34,6 +34,21 @@ public enum ReportText {
 
     public static func day(_ d: Int32?) -> String { d.map { DateParser.format($0) } ?? "" }
 
+    /// A complaint's steps entered late (`WeeklyReport.Complaint.enteredLate`), after its status:
+    /// `（补录：回访实际于 11-20）`; "" for none.
+    static func lateComplaintSteps(_ late: [String: Int64]?, zh: Bool, _ calendar: DepartmentCalendar) -> String {
+        guard let late, !late.isEmpty else { return "" }
+        let steps: [(key: String, zh: String, en: String)] = [("managerNotifiedAt", "通报销售经理", "sales manager told"), ("directorNotifiedAt", "通报销售总监", "director told"),
+                                                              ("resolvedAt", "处理", "resolved"), ("withdrawnAt", "撤诉/不成立", "withdrawn"), ("surveyedAt", "回访", "surveyed")]
+        let said = steps.compactMap { step in
+            late[step.key].map { at in
+                let day = String(calendar.dateString(of: at).dropFirst(5))
+                return zh ? "\(step.zh)实际于 \(day)" : "\(step.en) on \(day)"
+            }
+        }
+        return zh ? "（补录：" + said.joined(separator: "，") + "）" : " (entered late: " + said.joined(separator: ", ") + ")"
+    }
+
     public static func date(_ instant: Int64?, _ calendar: DepartmentCalendar) -> String {
         instant.map { calendar.dateString(of: $0) } ?? ""
     }

@@ -131,6 +131,10 @@ public struct WeeklyReport: Codable, Sendable {
         public var coordinator: String?
         public var satisfaction: String?
         public var newThisWeek: Bool
+        /// Steps recorded this week for a day before it (补录), by field key (`resolvedAt`,
+        /// `surveyedAt`, `withdrawnAt`, `managerNotifiedAt`, `directorNotifiedAt`) with their
+        /// time; nil when none (helper-181 M3: a survey typed in late showed as this week's).
+        public var enteredLate: [String: Int64]? = nil
     }
 
     public struct Plan: Codable, Equatable, Sendable {

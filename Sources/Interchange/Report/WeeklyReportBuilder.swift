@@ -227,6 +227,11 @@ public enum WeeklyReportBuilder {
         var stageEvents: [UInt64: [(at: Int64, from: String, to: String, reason: String?)]] = [:]
         var projectTouched: [UInt64] = []
         var complaintTouched: Set<UInt64> = []
+        var lateComplaintSteps: [UInt64: [String: Int64]] = [:]
+        var complaintStepKeys: [UInt8: String] = [:]
+        for key in ["managerNotifiedAt", "directorNotifiedAt", "resolvedAt", "surveyedAt", "withdrawnAt"] {
+            if let f = Schema.field(.complaint, key: key) { complaintStepKeys[f.number] = key }
+        }
         let stageField = Schema.field(.project, key: "stage")!.number
         let stageSinceField = Schema.field(.project, key: "stageSince")!.number
         let budgetField = Schema.field(.project, key: "budget")!.number
@@ -270,6 +275,14 @@ public enum WeeklyReportBuilder {
                     }
                 case (.complaint, _):
                     complaintTouched.insert(e.id)
+                    // A step recorded this week for a day before it (补录), of a complaint not
+                    // new this week (a new one's 补录 is said by its number).
+                    if e.operation == .update {
+                        for change in e.changes {
+                            guard let key = complaintStepKeys[change.field], let at = change.new?.int, at < week.lowerBound else { continue }
+                            lateComplaintSteps[e.id, default: [:]][key] = at
+                        }
+                    }
                 default: break
                 }
             }
@@ -336,7 +349,12 @@ public enum WeeklyReportBuilder {
                 number: atEnd.value(t, "number")?.text ?? t.shortID, customer: name(atEnd.value(t, "customer")?.ref), status: status,
                 receivedAt: atEnd.value(t, "receivedAt")?.int, managerNotifiedAt: atEnd.value(t, "managerNotifiedAt")?.int,
                 directorNotifiedAt: atEnd.value(t, "directorNotifiedAt")?.int, coordinator: atEnd.value(t, "coordinator")?.text,
-                satisfaction: atEnd.value(t, "satisfaction")?.text, newThisWeek: created.contains(t.id)))
+                satisfaction: atEnd.value(t, "satisfaction")?.text, newThisWeek: created.contains(t.id),
+                enteredLate: created.contains(t.id) ? nil : lateComplaintSteps[t.id].flatMap { late in
+                    // (Only the steps it still has at the week's end: an undone one is no step.)
+                    let kept = late.filter { atEnd.value(t, $0.key)?.int == $0.value }
+                    return kept.isEmpty ? nil : kept
+                }))
         }
         report.complaints.sort { ($0.receivedAt ?? 0, $0.number) < ($1.receivedAt ?? 0, $1.number) }
 

@@ -426,19 +426,36 @@ extension ChangeDraft {
         return changed ? (String(s), negative) : nil
     }
 
-    /// What is wrong with a phone or mobile number as written (after `phoneForm`), or nil: a stray
-    /// letter among its digits (138-1234-567a: the letter was dropped and the number compared as
-    /// another contact's: helper-179), and, for a mobile (`mobile`), a mainland mobile number of
-    /// the wrong length (10 or 12 digits, also after +86, or with an extension after it, or as the
-    /// second number of the cell: helper-179, helper-181) or not starting 13–19. An extension's
-    /// x or ext, and words such as tel, are letters a cell may hold; numbers abroad (+1 …) and
-    /// numbers that do not start with 1 are not judged.
-    package static func phoneProblem(_ text: String, mobile: Bool) -> (en: String, zh: String)? {
+    /// What is wrong with a phone or mobile number as written (after `phoneForm`), or nil, the
+    /// same in either field (people put a mobile under 电话 and a landline under 手机):
+    /// - a masked number (`138****5678`, `138xxxx5678`: copied from a list that hides digits;
+    ///   it was stored as a number: helper-182);
+    /// - a stray letter among its digits (138-1234-567a: the letter was dropped and the number
+    ///   compared as another contact's: helper-179);
+    /// - a mainland mobile number of the wrong length (10 or 12 digits, also after +86, or with
+    ///   an extension after it, or as the second number of the cell: helper-179, helper-181), or
+    ///   of 11 digits not starting 13–19; under 电话 too (`1381234567` there was taken: helper-182);
+    /// - a landline with its area code of the wrong length: 8 digits after 010 and 02X, 7 or 8
+    ///   after a four-digit code (`025-8456300`, `025-845630001` were taken: helper-182).
+    /// An extension's x or ext, and words such as tel, are letters a cell may hold; numbers abroad
+    /// (+1 …, 00852 …), numbers without an area code and service numbers are not judged.
+    package static func phoneProblem(_ text: String) -> (en: String, zh: String)? {
         let u = Array(text.utf8)
         func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
         func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
+        func isMask(_ b: UInt8) -> Bool { b == 0x2A || b == 0x78 || b == 0x58 }  // * x X
         var i = 0
         while i < u.count {
+            // A run of * (or of two x or more) beside a digit: digits hidden.
+            if isMask(u[i]) {
+                var j = i
+                while j < u.count && isMask(u[j]) { j += 1 }
+                let touches = (i > 0 && isDigit(u[i - 1])) || (j < u.count && isDigit(u[j]))
+                if touches, u[i..<j].contains(0x2A) || j - i >= 2 {
+                    return ("has digits hidden (\(String(decoding: u[i..<j], as: UTF8.self))), as a list that masks numbers shows them; write the whole number",
+                            "中有被隐藏的数字（“\(String(decoding: u[i..<j], as: UTF8.self))”），像是从打码的名单中复制的；请填写完整号码")
+                }
+            }
             guard isLetter(u[i]) else { i += 1; continue }
             var j = i
             while j < u.count && isLetter(u[j]) { j += 1 }
@@ -449,7 +466,6 @@ extension ChangeDraft {
             }
             i = j
         }
-        guard mobile else { return nil }
         // Each number of the cell (separated by / 、 , ; | and the like, or 或), its extension
         // (after x, ext, #, 转 or 分机) left out.
         let separators: Set<Character> = ["/", "／", "、", ",", "，", ";", "；", "|", "｜", "或", "\n"]
@@ -475,13 +491,34 @@ extension ChangeDraft {
             } else if digits.starts(with: [0x38, 0x36]), digits.count == 13 {
                 digits.removeFirst(2)
             }
+            let tail = groups.count >= 2 ? groups[groups.count - 1].count : 0
+            let shown = String(number.trimmingCharacters(in: .whitespaces))
+            let whole = shown == text.trimmingCharacters(in: .whitespaces)
+            // (0 before a mobile, as it was dialled from another city: 013800000001; no area
+            // code but 010 starts 01.)
+            if digits.starts(with: [0x30, 0x31]), digits.count >= 3, digits[2] != 0x30 { digits.removeFirst() }
+            if digits.first == 0x30, digits.count >= 2, digits[1] != 0x30 {
+                // A landline with its area code (00…: a number abroad).
+                let threeDigitCode = digits[1] == 0x31 || digits[1] == 0x32
+                func fits(_ n: Int) -> Bool { threeDigitCode ? n == 11 : (11...12).contains(n) }
+                if fits(digits.count) { continue }
+                // (0571-87654321-8001, 021 6888 8888 12: a whole number and its extension.)
+                if (1...5).contains(tail), groups[groups.count - 2].count >= 3, fits(digits.count - tail) { continue }
+                guard (9...13).contains(digits.count) else { continue }
+                let code = String(decoding: digits.prefix(threeDigitCode ? 3 : 4), as: UTF8.self)
+                return ((whole ? "has \(digits.count) digits" : "has a number of \(digits.count) digits (\(shown))")
+                        + (threeDigitCode ? "; a landline with the area code \(code) has 8 digits after it: check for a digit left out or typed twice"
+                                          : "; a landline with the area code \(code) has 7 or 8 digits after it: check for a digit left out or typed twice"),
+                        (whole ? "" : "中的“\(shown)”") + "共 \(digits.count) 位数字；"
+                        + (threeDigitCode ? "区号 \(code) 的固定电话，区号后应为 8 位号码" : "区号 \(code) 的固定电话，区号后应为 7 或 8 位号码")
+                        + "，请核对是否少输或多输了一位")
+            }
             guard digits.first == 0x31, (9...13).contains(digits.count) else { continue }
             // (1-212-555-0100, (1) 415 …: a country code 1 written alone before the number, as
             // North American numbers are; no mainland mobile is written so: helper-182.)
             if groups.count >= 2, groups[0] == [0x31] { continue }
             // (+86 10 6552 9988: Beijing's area code, no mobile.)
             if digits[1] == 0x30 && digits.count != 11 { continue }
-            let tail = groups.count >= 2 ? groups[groups.count - 1].count : 0
             if digits.count == 11 {
                 // (1381234567-1: ten digits and an extension read as eleven.)
                 if (1...3).contains(tail), digits.count - tail == 10, groups[groups.count - 2].count >= 3 {
@@ -496,8 +533,6 @@ extension ChangeDraft {
             }
             // (13812345678-1: a whole number and its extension.)
             if (1...4).contains(tail), digits.count - tail == 11 { continue }
-            let shown = String(number.trimmingCharacters(in: .whitespaces))
-            let whole = shown == text.trimmingCharacters(in: .whitespaces)
             return ((whole ? "has \(digits.count) digits" : "has a number of \(digits.count) digits (\(shown))") + "; a mobile number in mainland China has 11: check for a digit left out or typed twice",
                     (whole ? "" : "中的“\(shown)”") + "是 \(digits.count) 位数字，大陆手机号应为 11 位，请核对是否少输或多输了一位")
         }
@@ -531,7 +566,7 @@ extension ChangeDraft {
                 // Digits typed in full width (１３８…, a Chinese input method's) stored as the ASCII
                 // they stand for, as an import stores them: search found nothing by 138… (helper-110).
                 let formed = Self.phoneForm(text)
-                if let problem = Self.phoneProblem(formed, mobile: spec.key == "mobile") {
+                if let problem = Self.phoneProblem(formed) {
                     let shown = formed.count > 40 ? String(formed.prefix(40)) + "…" : formed
                     throw ArchiveError(.invalidValue, "\(spec.key): \(shown) \(problem.en)", zh: "\(spec.zh)“\(shown)”\(problem.zh)")
                 }
@@ -1110,8 +1145,19 @@ enum Lookup {
                 }
             }
             let listed = near.map { "\($0.shortID) \($0.displayName)" }  // (closest first)
-            throw ArchiveError(.notFound, "no \(kind.en) matches \(shown)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")),
-                               zh: "找不到“\(shown)”对应的\(kind.zh)" + (near.isEmpty ? "" : "，名称相近的有：" + listed.joined(separator: "、")))
+            // Removed records one of whose names holds it (part of a removed customer's name
+            // got the plain "not found", where its whole name said it was removed: helper-182 F5).
+            var removed: [Entity] = []
+            if suggest {
+                state.eachIncludingRemoved(kind) { e in
+                    if e.removed, Self.names(of: e).map(key).contains(where: { $0.contains(wanted) }) { removed.append(e) }
+                }
+            }
+            let gone = removed.suffix(3).reversed().map { "\($0.shortID) \($0.displayName)" }  // (the latest first)
+            let goneEN = gone.isEmpty ? "" : "; removed: " + gone.joined(separator: "; ") + " (see salesvault history; undo the change that removed one to bring it back)"
+            let goneZH = gone.isEmpty ? "" : "。已移除的\(kind.zh)中有：" + gone.joined(separator: "、") + "（可用 salesvault history 查看；如需恢复，请撤销移除它的批次）"
+            throw ArchiveError(.notFound, "no \(kind.en) matches \(shown)" + (near.isEmpty ? "" : "; similar names: " + listed.joined(separator: "; ")) + goneEN,
+                               zh: "找不到“\(shown)”对应的\(kind.zh)" + (near.isEmpty ? "" : "，名称相近的有：" + listed.joined(separator: "、")) + goneZH)
         }
         throw ArchiveError(
             .ambiguous, "\(shown) matches \(matches.count) \(kind.en) records; give more of the name or the id",

@@ -42,6 +42,14 @@ struct CustomerCommand: ParsableCommand {
                                                               hint: L("nothing was added; if it is another customer (a branch, a subsidiary, an affiliated unit too), add it again with --force",
                                                                       "本次未添加。如确认是不同客户（包括分行、分公司、附属单位），请加上 --force 重新添加。"))
             }
+            // A removed customer's name: undoing the removal brings it back with its records,
+            // where adding it makes a new one without them (helper-182 F5).
+            if !force, let gone = Identity.removedNamesake(of: name, in: context.archive.state) {
+                throw CLIError(.inputRefused, L("\(gone.shortID) \(gone.displayName), of the same name, was removed from the archive; to bring it back with its records, undo the change that removed it (see salesvault history \(gone.shortID))",
+                                               "同名客户 \(gone.shortID) \(gone.displayName)已从档案中移除。如要恢复该客户及其全部记录，请在 salesvault history \(gone.shortID) 中找到移除它的批次，用 salesvault undo 撤销"),
+                               hint: L("nothing was added; to add it as a new customer without the removed one's records, add it again with --force",
+                                       "本次未添加。如确要作为新客户添加（不含原客户的记录），请加上 --force 重新添加。"))
+            }
             let e = try context.use { try $0.addCustomer(name: name, fields: fields, now: Clock.now) }
             let grade = e["grade"]?.text ?? Grade.unrated.rawValue
             Terminal.print(L("Added \(e.shortID) \(Terminal.cell(e.displayName)) (grade \(grade)).",

@@ -165,7 +165,8 @@ enum ErrorReport {
             case .notFound where e.reason.contains(" was removed; to bring it back"): L("nothing was changed", "未做任何更改")
             case .notFound where e.reason.contains("; similar names: "):
                 // (One name: 其中一家 read oddly: helper-130; wording of helper-135.)
-                e.reason.components(separatedBy: "; similar names: ").last?.contains("; ") == true
+                // (Not counting the removed ones named after them.)
+                e.reason.components(separatedBy: "; removed: ")[0].components(separatedBy: "; similar names: ").last?.contains("; ") == true
                     ? L("give one of their ids, or the full name", "如果要找的是其中一家，请改用编号或完整名称")
                     : L("if it is that one, give its id or full name", "如果要找的是这家客户，请改用编号或完整名称")
             // (A customer's contact not found: the customer's list, not every kind's: helper-135.)
