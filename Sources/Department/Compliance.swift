@@ -418,14 +418,21 @@ public struct ComplianceReport: Codable, Sendable {
 public enum OwnerSignatureVerdict {
     /// A valid signature under a key other than the enrolled one with no logged escrow reset
     /// that would explain it (the keyless check and `--verify` say it alike).
-    static func otherKey(_ key: [UInt8], enrolled: [UInt8], person: Registry.Salesperson) -> (en: String, zh: String) {
-        ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))), and no escrow password reset the department logged while that key was enrolled explains it",
+    /// `until`: the day of the escrow password reset up to which `key` was the enrolled one
+    /// (`formerlyEnrolled`).
+    static func otherKey(_ key: [UInt8], enrolled: [UInt8], person: Registry.Salesperson, until: String? = nil) -> (en: String, zh: String) {
+        if let until {
+            return ("signed with \(KeyFile.fingerprint(key)), the key enrolled for \(person.name) until the escrow password reset of \(until), not the key enrolled now (\(KeyFile.fingerprint(enrolled))): a copy from before that reset",
+                    "签名密钥为 \(KeyFile.fingerprint(key))，是\(person.name)在 \(until) 托管重置密码之前登记的旧密钥，不是现在登记的密钥（\(KeyFile.fingerprint(enrolled))）：档案可能是重置之前的旧副本")
+        }
+        return ("signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person.name) (\(KeyFile.fingerprint(enrolled))), and no escrow password reset the department logged while that key was enrolled explains it",
          "签名密钥为 \(KeyFile.fingerprint(key))，不是\(person.name)在部门登记的密钥（\(KeyFile.fingerprint(enrolled))），且部门审计日志中没有在该密钥登记期间对本档案所做的托管重置可以解释")
     }
 
     /// The verdict of a keyless check against the registry's enrolled key.
     static func verdict(_ check: RecordDigest.Check, header: ArchiveHeader, person: Registry.Salesperson?,
-                        stripped: () -> (en: String, zh: String)?, resetLogged: () -> Bool = { false }) -> (value: String, problem: String?) {
+                        stripped: () -> (en: String, zh: String)?, resetLogged: () -> Bool = { false },
+                        formerlyEnrolled: ([UInt8]) -> String? = { _ in nil }) -> (value: String, problem: String?) {
         let enrolledKey = person?.signingKey.flatMap { try? KeyFile.parseOwnerKey($0) }
         switch check {
         case .unsigned:
@@ -449,7 +456,7 @@ public enum OwnerSignatureVerdict {
                 if resetLogged() {
                     return ("new key", "new key: signed with \(KeyFile.fingerprint(key)), not the key enrolled for \(person!.name) (\(KeyFile.fingerprint(enrolledKey))), after an escrow password reset the department logged; once \(person!.name) confirms it is theirs, enroll it (salesvault dept enroll)")
                 }
-                return ("INVALID", "owner signature INVALID: \(OwnerSignatureVerdict.otherKey(key, enrolled: enrolledKey, person: person!).en): changed by someone holding the data key (e.g. through escrow), or an old copy put back")
+                return ("INVALID", "owner signature INVALID: \(OwnerSignatureVerdict.otherKey(key, enrolled: enrolledKey, person: person!, until: formerlyEnrolled(key)).en): changed by someone holding the data key (e.g. through escrow), or an old copy put back")
             }
             return ("ok", nil)
         }

@@ -130,6 +130,8 @@ public enum ComplianceText {
          "所有人签名已被删除（档案头中既没有所有人密钥数据和签名，也没有待完成的托管重置），而部门已为$1登记了签名密钥 $2"),
         (#"^the owner signature was removed and the archive made to look reset through escrow: the department's audit log has no escrow password reset of it made while (.+?)'s key (.+) was enrolled$"#,
          "所有人签名已被删除，档案被伪装成经过托管重置：部门审计日志中没有在$1的签名密钥 $2 登记期间对本档案所做的托管重置记录"),
+        (#"^signed with (.+?), the key enrolled for (.+?) until the escrow password reset of (.+?), not the key enrolled now \((.+?)\): a copy from before that reset$"#,
+         "签名密钥为 $1，是$2在 $3 托管重置密码之前登记的旧密钥，不是现在登记的密钥（$4）：档案可能是重置之前的旧副本"),
         (#"^signed with (.+?), not the key enrolled for (.+?) \((.+?)\), and no escrow password reset the department logged while that key was enrolled explains it$"#,
          "签名密钥为 $1，不是$2在部门登记的密钥（$3），且部门审计日志中没有在该密钥登记期间对本档案所做的托管重置可以解释"),
         (#"^the records could not be read \((.*)\)$"#, "无法读取档案记录（$1）"),

@@ -81,10 +81,13 @@ public enum FullCheckText {
                 // DEPARTMENT.md §6: against the key the registry enrolled, as compliance does.
                 // (After a logged escrow reset, a new key to enroll: the keyless verdict says so,
                 // `new key`, and it is no breach: helper-179.)
-                if let person, let context, let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), enrolled != key,
-                   !OwnerSignatureVerdict.resetLogged(ArchiveAudit.check(layout: context.layout, archiveID: inspection.prefix.archiveIDHex, header: inspection.header,
-                                                                         file: fd, registry: context.registry), person: person) {
-                    result.signatureProblem = OwnerSignatureVerdict.otherKey(key, enrolled: enrolled, person: person)
+                if let person, let context, let enrolled = person.signingKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), enrolled != key {
+                    let audit = ArchiveAudit.check(layout: context.layout, archiveID: inspection.prefix.archiveIDHex, header: inspection.header, file: fd, registry: context.registry)
+                    if !OwnerSignatureVerdict.resetLogged(audit, person: person) {
+                        // (A key enrolled before a logged reset: said so, helper-182 L3.)
+                        let until = OwnerSignatureVerdict.formerlyEnrolled(audit, key: key).map { context.registry.calendar.dateString(of: $0) }
+                        result.signatureProblem = OwnerSignatureVerdict.otherKey(key, enrolled: enrolled, person: person, until: until)
+                    }
                 }
             default: break
             }

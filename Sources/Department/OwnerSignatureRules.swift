@@ -42,6 +42,22 @@ extension OwnerSignatureVerdict {
         } ?? false
     }
 
+    /// When `key` was last the salesperson's enrolled key by the department's audit log: the
+    /// time of the latest trusted escrow password reset of this archive naming it (whether or not
+    /// the archive still holds that reset's record: a copy from before the reset does not), or
+    /// nil. An archive signed with it, once another key is enrolled, is a copy from before that
+    /// reset put back, or changed by someone who has that key's password (helper-182 L3: it was
+    /// said only "not the enrolled key").
+    public static func formerlyEnrolled(_ audit: ArchiveAudit, key: [UInt8]) -> Int64? {
+        var latest: Int64?
+        for item in audit.items ?? [] {
+            guard item.line.trust == .trusted || item.formerMatch != nil, let entry = item.line.entry, entry.action == "resetPassword",
+                  let named = entry.ownerKey.flatMap({ try? KeyFile.parseOwnerKey($0) }), named == key else { continue }
+            latest = max(latest ?? entry.time, entry.time)
+        }
+        return latest
+    }
+
     /// What the "stripped" rule needs of an archive's department: its registered salesperson, and
     /// the department (folder and verified registry) whose audit log is read for a reset.
     public struct Context {
@@ -134,12 +150,22 @@ extension OwnerSignatureVerdict {
             return ("INVALID", "owner signature INVALID: the records could not be read (\(error))".replacingOccurrences(of: file.name, with: path))
         }
         let header = file.inspection.header
+        // (Read once, and only when a verdict asks.)
+        var audit: ArchiveAudit?
+        func read(_ context: Context) -> ArchiveAudit {
+            if let audit { return audit }
+            let read = ArchiveAudit.check(layout: context.layout, archiveID: file.inspection.prefix.archiveIDHex, header: header, file: file.fd, registry: context.registry)
+            audit = read
+            return read
+        }
         return verdict(check, header: header, person: context?.person, stripped: {
             stripped(header, archiveID: file.inspection.prefix.archiveIDHex, file: file.fd, department: context)
         }, resetLogged: {
             guard let context else { return false }
-            return resetLogged(ArchiveAudit.check(layout: context.layout, archiveID: file.inspection.prefix.archiveIDHex, header: header, file: file.fd, registry: context.registry),
-                               person: context.person)
+            return resetLogged(read(context), person: context.person)
+        }, formerlyEnrolled: { key in
+            guard let context else { return nil }
+            return formerlyEnrolled(read(context), key: key).map { context.registry.calendar.dateString(of: $0) }
         })
     }
 }

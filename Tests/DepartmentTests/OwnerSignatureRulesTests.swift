@@ -90,6 +90,14 @@ final class OwnerSignatureRulesTests: XCTestCase {
         let noReset = OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: person, stripped: { nil }, resetLogged: { false })
         XCTAssertEqual(noReset.value, "INVALID")
         XCTAssertTrue(noReset.problem?.contains("no escrow password reset the department logged while that key was enrolled explains it") == true, "\(noReset)")
+        // A key enrolled before a logged reset: named so (helper-182 L3), in Chinese too.
+        let former = OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: person, stripped: { nil }, resetLogged: { false },
+                                                   formerlyEnrolled: { $0 == other ? "2026-11-20" : nil })
+        XCTAssertEqual(former.value, "INVALID")
+        let problem = try XCTUnwrap(former.problem)
+        XCTAssertTrue(problem.contains("the key enrolled for 张伟 until the escrow password reset of 2026-11-20, not the key enrolled now (\(KeyFile.fingerprint(enrolled)))"), problem)
+        XCTAssertTrue(ComplianceText.problemZH(problem).contains("是张伟在 2026-11-20 托管重置密码之前登记的旧密钥，不是现在登记的密钥（\(KeyFile.fingerprint(enrolled))）：档案可能是重置之前的旧副本"),
+                      ComplianceText.problemZH(problem))
         XCTAssertEqual(OwnerSignatureVerdict.verdict(.valid(publicKey: enrolled), header: header, person: person, stripped: { nil }, resetLogged: { true }).value, "ok")
         XCTAssertEqual(OwnerSignatureVerdict.verdict(.valid(publicKey: other), header: header, person: nil, stripped: { nil }, resetLogged: { true }).value, "not enrolled")
     }

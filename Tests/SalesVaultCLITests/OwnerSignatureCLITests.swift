@@ -102,6 +102,9 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dept + "/enroll/张伟.json"))
         XCTAssertTrue(try sv(["dept", "show", dept]).stdout.contains("signing key \(fingerprint)"))
         try sv(["compliance", dept])
+        // (A copy as it stands now, signed with the key enrolled, to be put back at the end.)
+        let copy = dir.path("old-copy.svault")
+        try FileManager.default.copyItem(atPath: a, toPath: copy)
 
         // A reset through escrow drops the owner's key; the forced passwd makes a new one, which
         // compliance flags until the administrator enrolls it.
@@ -122,6 +125,17 @@ final class OwnerSignatureCLITests: DepartmentCLITestCase {
         try admin(["enroll", dept, "张伟", "--yes"])
         try sv(["compliance", dept])
         try sv(["customer", "list", "-a", a, "--password-file", dir.path("new")])
+        // The copy from before the reset put back: INVALID, signed with the key enrolled until
+        // that reset, said so (helper-182 L3: only "not the enrolled key"), in compliance and
+        // --verify alike.
+        try FileManager.default.removeItem(atPath: a)
+        try FileManager.default.copyItem(atPath: copy, toPath: a)
+        let back = try sv(["compliance", dept], expect: 4)
+        XCTAssertTrue(back.stdout.contains("signed with \(fingerprint), the key enrolled for 张伟 until the escrow password reset of "), back.stdout)
+        let backZH = try sv(["compliance", dept, "--lang", "zh"], expect: 4).stdout
+        XCTAssertTrue(backZH.contains("签名密钥为 \(fingerprint)，是张伟在 ") && backZH.contains("托管重置密码之前登记的旧密钥"), backZH)
+        let verified = try sv(["compliance", dept, "--verify", "--identity", dir.path("k/li.key"), "--passphrase-file", dir.path("lp")], expect: 4)
+        XCTAssertTrue(verified.stdout.contains("the key enrolled for 张伟 until the escrow password reset of "), verified.stdout)
     }
 
     func testAnArchiveWrittenBeforeOwnerSignaturesOpensAndIsSignedAtTheNextChange() throws {
